@@ -1,0 +1,123 @@
+"""Settings: the data dir and the SMTP server, from a TOML file in the data dir plus env vars.
+
+Secrets never live here: the SMTP password goes to the OS keyring (services.secrets).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from icsoe_desktop import APP_NAME
+
+DATA_DIR_ENV = "ICSOE_DATA_DIR"
+SETTINGS_FILE = "settings.toml"
+DATABASE_FILE = "icsoe.sqlite3"
+LOG_FILE = "icsoe-desktop.log"
+
+SMTP_SECURITY = ("ninguna", "starttls", "ssl")
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """``--data-dir`` wins over ``ICSOE_DATA_DIR``, which wins over the user data dir."""
+    if cli_value:
+        path = Path(cli_value)
+    elif os.environ.get(DATA_DIR_ENV):
+        path = Path(os.environ[DATA_DIR_ENV])
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = path.expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    usuario: str = ""
+    seguridad: str = "starttls"  # one of SMTP_SECURITY
+    remitente: str = ""
+    timeout_s: float = 20.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.remitente)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / DATABASE_FILE
+
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / LOG_FILE
+
+    @property
+    def settings_path(self) -> Path:
+        return self.data_dir / SETTINGS_FILE
+
+
+_SMTP_ENV = {
+    "host": "ICSOE_SMTP_HOST",
+    "port": "ICSOE_SMTP_PORT",
+    "usuario": "ICSOE_SMTP_USER",
+    "seguridad": "ICSOE_SMTP_SECURITY",
+    "remitente": "ICSOE_SMTP_FROM",
+}
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """Read ``settings.toml`` (missing or unreadable → defaults) and apply env overrides."""
+    raw: dict = {}
+    path = data_dir / SETTINGS_FILE
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            import logging
+
+            logging.getLogger(__name__).exception(
+                "No se pudo leer %s; se usan valores por omisión", path
+            )
+            raw = {}
+    smtp_raw = {k: v for k, v in dict(raw.get("smtp", {})).items() if k in _SMTP_ENV}
+    for key, env in _SMTP_ENV.items():
+        if os.environ.get(env):
+            smtp_raw[key] = os.environ[env]
+    smtp = SmtpSettings()
+    try:
+        smtp = replace(
+            smtp,
+            host=str(smtp_raw.get("host", smtp.host)),
+            port=int(smtp_raw.get("port", smtp.port)),
+            usuario=str(smtp_raw.get("usuario", smtp.usuario)),
+            seguridad=str(smtp_raw.get("seguridad", smtp.seguridad)),
+            remitente=str(smtp_raw.get("remitente", smtp.remitente)),
+        )
+    except (TypeError, ValueError):
+        smtp = SmtpSettings()
+    if smtp.seguridad not in SMTP_SECURITY:
+        smtp = replace(smtp, seguridad="starttls")
+    return Settings(data_dir=data_dir, smtp=smtp)
+
+
+def save_settings(settings: Settings) -> None:
+    """Write the file atomically so a crash never leaves half a settings file."""
+    import tomli_w
+
+    smtp = asdict(settings.smtp)
+    smtp.pop("timeout_s")
+    text = tomli_w.dumps({"smtp": smtp})
+    tmp = settings.settings_path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, settings.settings_path)

@@ -1,0 +1,25 @@
+"""One-use codes for password recovery and activation: the user gets the code, we keep a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+TOKEN_VALIDITY = timedelta(hours=24)
+# No 0/O, 1/I/L: the code is typed from a mail. 10 symbols of 32 = 50 bits.
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_LENGTH = 10
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalize_code(code: str) -> str:
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode("ascii", "ignore")).hexdigest()

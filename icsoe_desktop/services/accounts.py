@@ -1,0 +1,386 @@
+"""Users of the "Conexión en línea con IDSE" module: registration, enabling, sign-in with a
+5-attempt lock, and password recovery by a one-use code sent by mail."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain import passwords, tokens
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.emails import check_email, normalize_email
+from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import IdseUser, LoginThrottle, OneTimeToken
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=5)
+RESET_PURPOSE = "recuperar_contrasena_idse"
+
+MSG_CREDENCIALES = (
+    "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
+    "Verifica la información e intenta nuevamente."
+)
+MSG_CORREO_NO_EXISTE = "El correo electrónico no existe en la base de datos."
+MSG_CORREO_ENVIADO = (
+    "Se envió al correo electrónico proporcionado un código para restablecer tu contraseña. "
+    "El código es válido durante 24 horas y sólo puede usarse una vez."
+)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    usuario: str
+    nombre: str
+    primer_apellido: str
+    segundo_apellido: str
+    habilitado: bool
+
+    @property
+    def estado(self) -> str:
+        return "Habilitado" if self.habilitado else "Deshabilitado"
+
+    @property
+    def nombre_completo(self) -> str:
+        return " ".join(p for p in (self.nombre, self.primer_apellido, self.segundo_apellido) if p)
+
+
+@dataclass(frozen=True)
+class Registration:
+    nombre: str
+    primer_apellido: str
+    segundo_apellido: str
+    usuario: str
+    contrasena: str
+    confirmacion: str
+    acepta_aviso: bool
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    usuario: str
+    nombre_completo: str
+
+
+def _required(value: str, label: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationError("campo_obligatorio", f"El campo «{label}» es obligatorio.", field)
+    return value
+
+
+def _minutes_left(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+class AccountsService:
+    def __init__(
+        self, store: Store, audit: AuditService, mail: MailService, clock: Clock = utcnow
+    ) -> None:
+        self._store = store
+        self._audit = audit
+        self._mail = mail
+        self._clock = clock
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def list_users(self) -> list[UserRow]:
+        with self._store.session() as session:
+            users = session.scalars(
+                select(IdseUser).where(IdseUser.deleted.is_(False)).order_by(IdseUser.usuario)
+            ).all()
+            return [
+                UserRow(u.usuario, u.nombre, u.primer_apellido, u.segundo_apellido, u.habilitado)
+                for u in users
+            ]
+
+    def default_usuario(self) -> str:
+        """The usuario to prefill: the only enabled user, or empty when there are 0 or several."""
+        enabled = [u.usuario for u in self.list_users() if u.habilitado]
+        return enabled[0] if len(enabled) == 1 else ""
+
+    # --- registration --------------------------------------------------------------------------
+
+    def register(self, form: Registration, actor: str | None = None) -> UserRow:
+        nombre = _required(form.nombre, "Nombre(s)", "nombre")
+        primer = _required(form.primer_apellido, "Primer apellido", "primerApellido")
+        _required(form.usuario, "Usuario", "usuario")
+        if not form.contrasena:
+            raise ValidationError(
+                "campo_obligatorio", "El campo «Contraseña» es obligatorio.", "contrasena"
+            )
+        if not form.confirmacion:
+            raise ValidationError(
+                "campo_obligatorio",
+                "El campo «Confirmar contraseña» es obligatorio.",
+                "confirmacion",
+            )
+        usuario = check_email(
+            form.usuario,
+            "usuario",
+            "El usuario debe ser un correo electrónico válido (por ejemplo, nombre@empresa.com).",
+        )
+        if form.contrasena != form.confirmacion:
+            raise ValidationError(
+                "contrasenas_distintas",
+                "La contraseña y la confirmación de la contraseña no coinciden.",
+                "confirmacion",
+            )
+        passwords.check_password_policy(form.contrasena)
+        if not form.acepta_aviso:
+            raise ValidationError(
+                "aviso_no_aceptado",
+                "Para continuar debes aceptar el Aviso de privacidad y el Acuerdo de servicio.",
+                "aviso",
+            )
+        password_hash = passwords.hash_password(form.contrasena)
+        with self._store.session() as session:
+            if session.scalar(select(IdseUser.id).where(IdseUser.usuario == usuario)) is not None:
+                raise ValidationError(
+                    "usuario_duplicado",
+                    f"El usuario {usuario} ya está registrado. Captura un correo electrónico diferente.",
+                    "usuario",
+                )
+            user = IdseUser(
+                usuario=usuario,
+                nombre=nombre,
+                primer_apellido=primer,
+                segundo_apellido=form.segundo_apellido.strip(),
+                password_hash=password_hash,
+                habilitado=True,
+                aviso_aceptado_at=self._clock(),
+            )
+            session.add(user)
+            self._audit.record(session, actor or usuario, "usuario_idse_alta", usuario)
+            return UserRow(usuario, nombre, primer, user.segundo_apellido, True)
+
+    def set_enabled(self, usuario: str, enabled: bool, actor: str | None = None) -> UserRow:
+        usuario = normalize_email(usuario)
+        with self._store.session() as session:
+            user = self._find(session, usuario)
+            if user is None:
+                raise ValidationError("usuario_inexistente", f"El usuario {usuario} no existe.")
+            if user.habilitado != enabled:
+                user.habilitado = enabled
+                user.version += 1
+                action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
+                self._audit.record(session, actor, action, usuario)
+            return UserRow(
+                user.usuario, user.nombre, user.primer_apellido, user.segundo_apellido, enabled
+            )
+
+    # --- sign-in -------------------------------------------------------------------------------
+
+    def authenticate(self, usuario: str, contrasena: str) -> SignedIn:
+        usuario = normalize_email(usuario)
+        if not usuario or not contrasena:
+            raise AuthenticationError(
+                "credenciales_vacias", "Captura el usuario (correo electrónico) y la contraseña."
+            )
+        now = self._clock()
+        # Failures must be committed, so the unit of work ends normally and the error is raised
+        # after it.
+        with self._store.session() as session:
+            outcome = self._check_credentials(session, usuario, contrasena, now)
+        if isinstance(outcome, AuthenticationError):
+            raise outcome
+        return outcome
+
+    def _check_credentials(
+        self, session: Session, usuario: str, contrasena: str, now: datetime
+    ) -> SignedIn | AuthenticationError:
+        throttle = session.get(LoginThrottle, usuario)
+        if throttle and throttle.locked_until and throttle.locked_until > now:
+            return AuthenticationError(
+                "usuario_bloqueado", self._lock_message(usuario, throttle.locked_until, now)
+            )
+        user = self._find(session, usuario)
+        if user is None or not passwords.verify_password(contrasena, user.password_hash):
+            return self._register_failure(session, usuario, throttle, now)
+        if not user.habilitado:
+            self._audit.record(
+                session, usuario, "inicio_sesion_rechazado", usuario, "deshabilitado"
+            )
+            return AuthenticationError(
+                "usuario_deshabilitado",
+                f"El usuario {usuario} está deshabilitado y no puede ingresar. Puede habilitarse "
+                "en la ventana Usuarios para conexión en línea con IDSE.",
+            )
+        if throttle is not None:
+            session.delete(throttle)
+        self._audit.record(session, usuario, "inicio_sesion", usuario)
+        return SignedIn(
+            usuario,
+            UserRow(
+                usuario, user.nombre, user.primer_apellido, user.segundo_apellido, True
+            ).nombre_completo,
+        )
+
+    def _register_failure(
+        self, session: Session, usuario: str, throttle: LoginThrottle | None, now: datetime
+    ) -> AuthenticationError:
+        if throttle is None:
+            throttle = LoginThrottle(usuario=usuario, failures=0)
+            session.add(throttle)
+        throttle.failures = (throttle.failures or 0) + 1
+        throttle.last_failure_at = now
+        self._audit.record(session, usuario, "inicio_sesion_fallido", usuario)
+        if throttle.failures >= MAX_FAILED_ATTEMPTS:
+            throttle.failures = 0
+            throttle.locked_until = now + LOCK_DURATION
+            self._audit.record(
+                session, usuario, "usuario_bloqueado", usuario, "5 intentos fallidos"
+            )
+            return AuthenticationError(
+                "usuario_bloqueado",
+                MSG_CREDENCIALES + "\n\n" + self._lock_message(usuario, throttle.locked_until, now),
+            )
+        remaining = MAX_FAILED_ATTEMPTS - throttle.failures
+        return AuthenticationError(
+            "credenciales_incorrectas",
+            MSG_CREDENCIALES
+            + f"\n\nTe quedan {remaining} intento(s) antes de que el usuario se bloquee por 5 minutos.",
+        )
+
+    @staticmethod
+    def _lock_message(usuario: str, until: datetime, now: datetime) -> str:
+        minutes = _minutes_left(until, now)
+        return (
+            f"El usuario {usuario} se bloqueó por 5 minutos después de {MAX_FAILED_ATTEMPTS} "
+            f"intentos fallidos. Podrás intentarlo de nuevo en {minutes} minuto(s)."
+        )
+
+    # --- password recovery ---------------------------------------------------------------------
+
+    def request_password_reset(self, correo: str) -> None:
+        """Queue a mail with a one-use code valid 24 hours. Passwords are never mailed."""
+        if not correo.strip():
+            raise ValidationError("campo_obligatorio", "Captura el correo electrónico.", "correo")
+        correo = check_email(correo, "correo", "Captura un correo electrónico válido.")
+        now = self._clock()
+        code = tokens.new_code()
+        with self._store.session() as session:
+            user = self._find(session, correo)
+            if user is None:
+                raise ValidationError("correo_no_existe", MSG_CORREO_NO_EXISTE, "correo")
+            # A new code supersedes any earlier unused one.
+            session.execute(
+                update(OneTimeToken)
+                .where(
+                    OneTimeToken.subject_uuid == user.uuid,
+                    OneTimeToken.purpose == RESET_PURPOSE,
+                    OneTimeToken.used_at.is_(None),
+                )
+                .values(revoked=True)
+            )
+            session.add(
+                OneTimeToken(
+                    purpose=RESET_PURPOSE,
+                    subject_uuid=user.uuid,
+                    code_hash=tokens.hash_code(code),
+                    created_at=now,
+                    expires_at=now + tokens.TOKEN_VALIDITY,
+                    revoked=False,
+                )
+            )
+            self._mail.enqueue(
+                session,
+                correo,
+                "Recuperación de contraseña - Conexión en línea con IDSE",
+                (
+                    f"Hola {user.nombre}:\n\n"
+                    "Recibimos una solicitud para recuperar la contraseña de tu usuario "
+                    f"{correo} del módulo Conexión en línea con IDSE.\n\n"
+                    f"Tu código para restablecer la contraseña es: {code}\n\n"
+                    "En la ventana «Recuperar Contraseña» haz clic en «Ya tengo un código», captura "
+                    "este código y tu nueva contraseña. El código es válido durante 24 horas y sólo "
+                    "puede usarse una vez.\n\n"
+                    "Si no solicitaste este cambio, ignora este mensaje: tu contraseña no cambia.\n"
+                ),
+            )
+            self._audit.record(session, correo, "recuperacion_solicitada", correo)
+
+    def reset_password(self, code: str, contrasena: str, confirmacion: str) -> str:
+        """Set a new password with a code; return the usuario it belonged to."""
+        if not tokens.normalize_code(code):
+            raise ValidationError(
+                "campo_obligatorio", "Captura el código que recibiste por correo.", "codigo"
+            )
+        if not contrasena:
+            raise ValidationError(
+                "campo_obligatorio", "El campo «Contraseña nueva» es obligatorio.", "contrasena"
+            )
+        if contrasena != confirmacion:
+            raise ValidationError(
+                "contrasenas_distintas",
+                "La contraseña y la confirmación de la contraseña no coinciden.",
+                "confirmacion",
+            )
+        now = self._clock()
+        with self._store.session() as session:
+            token = session.scalar(
+                select(OneTimeToken).where(
+                    OneTimeToken.code_hash == tokens.hash_code(code),
+                    OneTimeToken.purpose == RESET_PURPOSE,
+                )
+            )
+            if token is None:
+                raise ValidationError(
+                    "codigo_invalido",
+                    "El código no es válido. Verifica el código que recibiste por correo.",
+                    "codigo",
+                )
+            if token.used_at is not None:
+                raise ValidationError(
+                    "codigo_usado",
+                    "Este código ya fue utilizado. Solicita uno nuevo en «¿Olvidó su contraseña?».",
+                    "codigo",
+                )
+            if token.revoked:
+                raise ValidationError(
+                    "codigo_reemplazado",
+                    "Este código fue reemplazado por uno más reciente. Usa el último código que "
+                    "recibiste por correo.",
+                    "codigo",
+                )
+            if token.expires_at <= now:
+                raise ValidationError(
+                    "codigo_expirado",
+                    "El código expiró: es válido durante 24 horas. Solicita uno nuevo en "
+                    "«¿Olvidó su contraseña?».",
+                    "codigo",
+                )
+            passwords.check_password_policy(contrasena)
+            user = session.scalar(select(IdseUser).where(IdseUser.uuid == token.subject_uuid))
+            if user is None:
+                raise ValidationError("usuario_inexistente", "El usuario del código ya no existe.")
+            user.password_hash = passwords.hash_password(contrasena)
+            user.version += 1
+            token.used_at = now
+            throttle = session.get(LoginThrottle, user.usuario)
+            if throttle is not None:
+                session.delete(throttle)
+            self._mail.enqueue(
+                session,
+                user.usuario,
+                "Contraseña actualizada - Conexión en línea con IDSE",
+                (
+                    f"Hola {user.nombre}:\n\nLa contraseña de tu usuario {user.usuario} del módulo "
+                    "Conexión en línea con IDSE se actualizó. Si no fuiste tú, restablécela de "
+                    "inmediato desde «¿Olvidó su contraseña?».\n"
+                ),
+            )
+            self._audit.record(session, user.usuario, "contrasena_restablecida", user.usuario)
+            return user.usuario
+
+    @staticmethod
+    def _find(session: Session, usuario: str) -> IdseUser | None:
+        return session.scalar(
+            select(IdseUser).where(IdseUser.usuario == usuario, IdseUser.deleted.is_(False))
+        )

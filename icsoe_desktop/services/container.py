@@ -1,0 +1,42 @@
+"""Builds every service for one data dir: the single entry point of GUI, CLI and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from icsoe_desktop.config import load_settings
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.services.accounts import AccountsService
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.store.db import Store
+
+
+@dataclass
+class Services:
+    settings: SettingsService
+    store: Store
+    audit: AuditService
+    secrets: SecretsService
+    mail: MailService
+    accounts: AccountsService
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
+    """Open (creating or migrating) the store in ``data_dir`` and wire the services."""
+    store = Store(load_settings(data_dir).database_path)
+    audit = AuditService(store, clock)
+    secrets = SecretsService()
+    settings = SettingsService(data_dir, store, audit, secrets)
+    mail = MailService(store, lambda: settings.current.smtp, secrets, clock)
+    accounts = AccountsService(store, audit, mail, clock)
+    return Services(settings, store, audit, secrets, mail, accounts)
+
+
+__all__ = ["Services", "open_services"]

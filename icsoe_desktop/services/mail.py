@@ -1,0 +1,223 @@
+"""Outgoing mail: queued in the outbox table inside the caller's transaction, then delivered by
+SMTP. A message that cannot be delivered stays queued and is retried with back-off; none is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+import ssl
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.config import SmtpSettings
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import OutboxMail
+
+log = logging.getLogger(__name__)
+
+SMTP_SECRET_SCOPE = "smtp"
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def smtp_secret_key(settings: SmtpSettings) -> str:
+    return f"{settings.usuario}@{settings.host}:{settings.port}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after each failure, at most an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass(frozen=True)
+class SendReport:
+    sent: int
+    failed: int
+    pending: int
+    last_error: str = ""
+
+
+def _describe(exc: Exception) -> str:
+    """A Spanish cause for the user; the technical detail goes to the log."""
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "El servidor de correo rechazó el usuario o la contraseña SMTP."
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "El servidor de correo rechazó la dirección del destinatario."
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return "El servidor de correo rechazó la dirección del remitente."
+    if isinstance(exc, ssl.SSLError):
+        return "No se pudo establecer una conexión segura (TLS) con el servidor de correo."
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return "El servidor de correo no admite STARTTLS; revisa el tipo de seguridad."
+    if isinstance(exc, (ConnectionError, TimeoutError, OSError, smtplib.SMTPConnectError)):
+        return (
+            "No se pudo conectar con el servidor de correo. Revisa el servidor, el puerto y la red."
+        )
+    return "El servidor de correo no aceptó el mensaje."
+
+
+class MailService:
+    def __init__(
+        self,
+        store: Store,
+        smtp_settings: Callable[[], SmtpSettings],
+        secrets: SecretsService,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._store = store
+        self._smtp_settings = smtp_settings
+        self._secrets = secrets
+        self._clock = clock
+        self._sending = threading.Lock()  # one delivery run at a time: no mail sent twice
+
+    # --- queue ---------------------------------------------------------------------------------
+
+    def enqueue(self, session: Session, to_addr: str, subject: str, body: str) -> OutboxMail:
+        mail = OutboxMail(
+            to_addr=to_addr,
+            subject=subject,
+            body=body,
+            next_attempt_at=self._clock(),
+            last_error="",
+        )
+        session.add(mail)
+        return mail
+
+    def pending_count(self) -> int:
+        with self._store.session() as session:
+            return (
+                session.scalar(
+                    select(func.count()).select_from(OutboxMail).where(OutboxMail.sent_at.is_(None))
+                )
+                or 0
+            )
+
+    # --- delivery ------------------------------------------------------------------------------
+
+    def _connect(self, settings: SmtpSettings, password: str | None) -> smtplib.SMTP:
+        if settings.seguridad == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host,
+                settings.port,
+                timeout=settings.timeout_s,
+                context=ssl.create_default_context(),
+            )
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_s)
+            if settings.seguridad == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+        if settings.usuario:
+            smtp.login(settings.usuario, password or "")
+        return smtp
+
+    def _message(self, settings: SmtpSettings, mail: OutboxMail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = settings.remitente
+        message["To"] = mail.to_addr
+        message["Subject"] = mail.subject
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(idstring=mail.uuid)
+        message.set_content(mail.body)
+        return message
+
+    def test_connection(self, settings: SmtpSettings, password: str | None) -> None:
+        """Connect, authenticate and quit; raise a DomainError with the cause in Spanish."""
+        if not settings.configured:
+            raise DomainError(
+                "smtp_sin_configurar", "Captura el servidor y el remitente del correo."
+            )
+        try:
+            smtp = self._connect(settings, password)
+            smtp.quit()
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning("Prueba de conexión SMTP fallida: %r", exc)
+            raise DomainError("smtp_error", _describe(exc)) from exc
+
+    def send_pending(self, force: bool = False) -> SendReport:
+        """Deliver every due message (all unsent ones when ``force``). Never raises for SMTP."""
+        if not self._sending.acquire(blocking=False):
+            return SendReport(0, 0, self.pending_count(), "Ya hay un envío de correo en curso.")
+        try:
+            return self._send_due(force)
+        finally:
+            self._sending.release()
+
+    def _send_due(self, force: bool) -> SendReport:
+        settings = self._smtp_settings()
+        now = self._clock()
+        with self._store.session() as session:
+            query = select(OutboxMail).where(OutboxMail.sent_at.is_(None))
+            if not force:
+                query = query.where(OutboxMail.next_attempt_at <= now)
+            due = session.scalars(query.order_by(OutboxMail.id)).all()
+        if not due:
+            return SendReport(0, 0, self.pending_count())
+        if not settings.configured:
+            error = (
+                "El correo saliente (SMTP) no está configurado; los mensajes esperan en la cola."
+            )
+            self._mark_failed([m.id for m in due], error)
+            return SendReport(0, len(due), self.pending_count(), error)
+
+        password = self._secrets.get(SMTP_SECRET_SCOPE, smtp_secret_key(settings))
+        sent = failed = 0
+        error = ""
+        try:
+            smtp = self._connect(settings, password)
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning(
+                "No se pudo conectar al servidor SMTP %s:%s: %r", settings.host, settings.port, exc
+            )
+            error = _describe(exc)
+            self._mark_failed([m.id for m in due], error)
+            return SendReport(0, len(due), self.pending_count(), error)
+        try:
+            for mail in due:
+                try:
+                    smtp.send_message(self._message(settings, mail))
+                except (smtplib.SMTPException, OSError) as exc:
+                    log.warning("No se pudo enviar el correo %s: %r", mail.uuid, exc)
+                    error = _describe(exc)
+                    self._mark_failed([mail.id], error)
+                    failed += 1
+                    if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
+                        rest = [m.id for m in due[due.index(mail) + 1 :]]
+                        self._mark_failed(rest, error)
+                        failed += len(rest)
+                        break
+                else:
+                    self._mark_sent(mail.id)
+                    sent += 1
+        finally:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                smtp.quit()
+        return SendReport(sent, failed, self.pending_count(), error)
+
+    def _mark_sent(self, mail_id: int) -> None:
+        with self._store.session() as session:
+            mail = session.get(OutboxMail, mail_id)
+            if mail is not None:
+                mail.sent_at = self._clock()
+                mail.attempts += 1
+                mail.last_error = ""
+
+    def _mark_failed(self, ids: list[int], error: str) -> None:
+        if not ids:
+            return
+        now = self._clock()
+        with self._store.session() as session:
+            for mail in session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))):
+                mail.attempts += 1
+                mail.last_error = error
+                mail.next_attempt_at = now + backoff(mail.attempts)

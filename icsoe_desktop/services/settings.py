@@ -1,0 +1,74 @@
+"""Reading and changing the settings; the SMTP password goes to the keyring only."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from icsoe_desktop.config import SMTP_SECURITY, Settings, SmtpSettings, load_settings, save_settings
+from icsoe_desktop.domain.emails import is_valid_email
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.store.db import Store
+
+
+def validate_smtp(smtp: SmtpSettings) -> SmtpSettings:
+    host = smtp.host.strip()
+    if not host:
+        raise ValidationError("campo_obligatorio", "Captura el servidor de correo (SMTP).", "host")
+    if any(c.isspace() for c in host):
+        raise ValidationError(
+            "servidor_invalido", "El servidor de correo no debe tener espacios.", "host"
+        )
+    if not 1 <= smtp.port <= 65535:
+        raise ValidationError(
+            "puerto_invalido", "El puerto debe ser un número entre 1 y 65535.", "port"
+        )
+    if smtp.seguridad not in SMTP_SECURITY:
+        raise ValidationError(
+            "seguridad_invalida", "Elige el tipo de seguridad de la conexión.", "seguridad"
+        )
+    if not is_valid_email(smtp.remitente):
+        raise ValidationError(
+            "remitente_invalido", "El remitente debe ser un correo electrónico válido.", "remitente"
+        )
+    return replace(smtp, host=host, usuario=smtp.usuario.strip(), remitente=smtp.remitente.strip())
+
+
+class SettingsService:
+    def __init__(
+        self, data_dir: Path, store: Store, audit: AuditService, secrets: SecretsService
+    ) -> None:
+        self._data_dir = data_dir
+        self._store = store
+        self._audit = audit
+        self._secrets = secrets
+        self.current: Settings = load_settings(data_dir)
+
+    def smtp_password_stored(self) -> bool:
+        smtp = self.current.smtp
+        return (
+            bool(smtp.usuario)
+            and self._secrets.get(SMTP_SECRET_SCOPE, smtp_secret_key(smtp)) is not None
+        )
+
+    def save_smtp(self, smtp: SmtpSettings, password: str | None, actor: str | None) -> None:
+        """Validate and save. ``password`` None keeps the stored one; "" removes it."""
+        smtp = validate_smtp(smtp)
+        if password and smtp.usuario:
+            self._secrets.set(SMTP_SECRET_SCOPE, smtp_secret_key(smtp), password)
+        elif password == "":
+            self._secrets.delete(SMTP_SECRET_SCOPE, smtp_secret_key(smtp))
+        new = replace(self.current, smtp=smtp)
+        save_settings(new)
+        self.current = new
+        with self._store.session() as session:
+            self._audit.record(
+                session,
+                actor,
+                "configuracion_smtp",
+                f"{smtp.host}:{smtp.port}",
+                f"seguridad={smtp.seguridad}",
+            )

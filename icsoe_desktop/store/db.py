@@ -1,0 +1,102 @@
+"""The SQLite store: engine with WAL + foreign keys, Alembic upgrade at start-up, sessions."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(DomainError):
+    """The database file cannot be used (damaged, newer app, read-only, disk full)."""
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", future=True)
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        try:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError:
+            return None  # a new, empty file
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to head. Alembic is imported only when there is something to do."""
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
+        return
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if revision is not None and ScriptDirectory.from_config(config).get_revision(revision) is None:
+        raise StoreError(
+            "base_datos_mas_nueva",
+            "La base de datos fue creada por una versión más reciente de la aplicación. "
+            "Actualiza icsoe-desktop para abrirla.",
+        )
+    log.info("Actualizando el esquema de %s a %s", revision, HEAD_REVISION)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+class Store:
+    """One SQLite file; ``session()`` gives a unit of work that commits or rolls back whole."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.engine = make_engine(path)
+        try:
+            upgrade(self.engine)
+        except DatabaseError as exc:
+            self.engine.dispose()
+            log.exception("No se pudo abrir la base de datos %s", path)
+            raise StoreError(
+                "base_datos_danada",
+                f"No se pudo abrir la base de datos «{path}». El archivo está dañado o no es una "
+                "base de datos de icsoe-desktop.",
+            ) from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,17 @@
+"""Alembic environment: the app passes its open connection in ``config.attributes``."""
+
+from alembic import context
+
+from icsoe_desktop.store.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # `alembic` CLI use by a maintainer: -x url=sqlite:///file
+    from sqlalchemy import create_engine
+
+    url = context.get_x_argument(as_dictionary=True).get("url")
+    connection = create_engine(url).connect()
+
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

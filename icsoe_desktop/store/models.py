@@ -1,0 +1,112 @@
+"""Tables of the local store. Every shared row carries the sync columns (ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from icsoe_desktop.domain.clock import utcnow
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SyncedMixin:
+    """Columns the optional sync protocol relies on."""
+
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class IdseUser(SyncedMixin, Base):
+    """A user of the "Conexión en línea con IDSE" module; the usuario is an e-mail."""
+
+    __tablename__ = "idse_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    usuario: Mapped[str] = mapped_column(String(254), unique=True)
+    nombre: Mapped[str] = mapped_column(String(100))
+    primer_apellido: Mapped[str] = mapped_column(String(100))
+    segundo_apellido: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    habilitado: Mapped[bool] = mapped_column(Boolean, default=True)
+    aviso_aceptado_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per typed usuario (known or not), for the 5-attempts / 5-minutes lock."""
+
+    __tablename__ = "login_throttle"
+
+    usuario: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_failure_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class OneTimeToken(Base):
+    """A recovery/activation code: only its hash is kept; it expires and works once."""
+
+    __tablename__ = "one_time_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    subject_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OutboxMail(Base):
+    """Mail waits here until an SMTP server accepts it; it is never dropped."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    to_addr: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """Append-only (SQLite triggers refuse UPDATE and DELETE): who did what, when, to what."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(80))
+    target: Mapped[str] = mapped_column(String(254), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "IdseUser",
+    "LoginThrottle",
+    "OneTimeToken",
+    "OutboxMail",
+]

@@ -1,0 +1,121 @@
+"""Test isolation: offscreen Qt, a temp data dir, SQLite file and keyring per test."""
+
+from __future__ import annotations
+
+import os
+
+# Qt must never look for a display here; this has to happen before any Qt import.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.config import SmtpSettings
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test has its own data dir and a plaintext keyring in a temp dir (test-only)."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    monkeypatch.setenv("ICSOE_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    for var in ("ICSOE_SMTP_HOST", "ICSOE_SMTP_PORT", "ICSOE_SMTP_USER", "ICSOE_SMTP_SECURITY", "ICSOE_SMTP_FROM"):
+        monkeypatch.delenv(var, raising=False)
+    import keyring.core
+
+    keyring.core._keyring_backend = None  # pick the backend again from the env
+    return data_dir
+
+
+@pytest.fixture
+def data_dir(isolated_env: Path) -> Path:
+    return isolated_env
+
+
+class FakeClock:
+    """A controllable clock for lockout and expiry rules (the thing under test is real)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 22, 9, 0, 0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def services(data_dir: Path, clock: FakeClock) -> Iterator:
+    from icsoe_desktop.services.container import open_services
+
+    svc = open_services(data_dir, clock)
+    yield svc
+    svc.close()
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def settings(self, remitente: str = "nominas@empresa.com") -> SmtpSettings:
+        return SmtpSettings(host=self.host, port=self.port, seguridad="ninguna", remitente=remitente, timeout_s=5)
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for m in self.messages if address in str(m["To"])]
+
+
+class _Handler:
+    def __init__(self, sink: SmtpSink) -> None:
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.sink.lock:
+            self.sink.messages.append(message)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink("127.0.0.1", free_port())
+    controller = Controller(_Handler(sink), hostname=sink.host, port=sink.port)
+    controller.start()
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_configured(services, smtp_server: SmtpSink) -> SmtpSink:
+    """The app's settings pointed at the local SMTP server through the real settings service."""
+    services.settings.save_smtp(smtp_server.settings(), None, actor="admin@empresa.com")
+    return smtp_server
