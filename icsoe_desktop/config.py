@@ -90,7 +90,10 @@ def load_settings(data_dir: Path) -> Settings:
                 "No se pudo leer %s; se usan valores por omisión", path
             )
             raw = {}
-    smtp_raw = {k: v for k, v in dict(raw.get("smtp", {})).items() if k in _SMTP_ENV}
+    section = raw.get("smtp", {})
+    if not isinstance(section, dict):  # e.g. `smtp = "x"` in a hand-edited file
+        section = {}
+    smtp_raw = {k: v for k, v in section.items() if k in _SMTP_ENV}
     for key, env in _SMTP_ENV.items():
         if os.environ.get(env):
             smtp_raw[key] = os.environ[env]

@@ -144,6 +144,6 @@ def verify_password(password: str, encoded: str) -> bool:
         salt = base64.b64decode(salt_b64, validate=True)
         expected = base64.b64decode(digest_b64, validate=True)
         actual = _derive(password, salt, int(n), int(r), int(p), len(expected))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):  # OverflowError: absurd n/r/p
         return False
     return hmac.compare_digest(actual, expected)

@@ -45,6 +45,16 @@ def current_revision(engine: Engine) -> str | None:
             return None  # a new, empty file
 
 
+def _known_revision(script, revision: str) -> bool:
+    """Alembic raises (not returns None) for a revision it has no script for."""
+    from alembic.util import CommandError
+
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to head. Alembic is imported only when there is something to do."""
     revision = current_revision(engine)
@@ -56,7 +66,7 @@ def upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if revision is not None and ScriptDirectory.from_config(config).get_revision(revision) is None:
+    if revision is not None and not _known_revision(ScriptDirectory.from_config(config), revision):
         raise StoreError(
             "base_datos_mas_nueva",
             "La base de datos fue creada por una versión más reciente de la aplicación. "

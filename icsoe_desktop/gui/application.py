@@ -1,0 +1,139 @@
+"""Wires the windows together: login → main window, registration, recovery, mail retries.
+
+The login window is shown before the store is open (SQLAlchemy and Alembic take longer to import
+than Qt); the store opens in the background and the window becomes usable a moment later.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.idse_login import IdseLoginWindow
+from icsoe_desktop.gui.worker import run_in_background
+
+if TYPE_CHECKING:
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.container import Services
+
+log = logging.getLogger(__name__)
+MAIL_RETRY_MS = 60_000
+
+
+def _open_services(data_dir: Path) -> Services:
+    from icsoe_desktop.services.container import open_services
+
+    return open_services(data_dir)
+
+
+class Application(QObject):
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.services: Services | None = None
+        self.login = IdseLoginWindow()
+        self.main: VentanaPrincipal | None = None
+        self.mail_timer = QTimer(self)
+        self.mail_timer.setInterval(MAIL_RETRY_MS)
+        self.mail_timer.timeout.connect(self.send_mail_in_background)
+        self._mail_running = False
+
+        self.login.register_requested.connect(self.open_registro)
+        self.login.recover_requested.connect(self.open_recuperar)
+        self.login.consulta_requested.connect(lambda: self.open_main(None))
+        self.login.signed_in.connect(self.open_main)
+
+    def start(self) -> None:
+        self.login.show()
+        run_in_background(
+            lambda: _open_services(self.data_dir), self._on_services, self._on_failure
+        )
+
+    # --- start-up ------------------------------------------------------------------------------
+
+    def _on_services(self, services: Services) -> None:
+        self.services = services
+        self.login.set_services(services)
+        self.mail_timer.start()
+        QTimer.singleShot(2_000, self.send_mail_in_background)  # mail left from a previous run
+
+    def _on_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, DomainError):
+            log.error("No se pudo abrir el almacén: %s", exc.message)
+            msgbox.error(self.login, exc.message, "No se pudo iniciar icsoe-desktop")
+        else:
+            log.error("Error al abrir el almacén", exc_info=exc)
+            msgbox.error(
+                self.login,
+                f"No se pudo abrir la base de datos en «{self.data_dir}». El detalle quedó en el "
+                "archivo de registro de la aplicación.",
+                "No se pudo iniciar icsoe-desktop",
+            )
+        QApplication.exit(1)
+
+    # --- windows -------------------------------------------------------------------------------
+
+    def open_registro(self) -> None:
+        from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+
+        assert self.services is not None
+        IdseUsuariosDialog(self.services, None, self.login).exec()
+        self.login.refresh_default_usuario()
+
+    def open_recuperar(self) -> None:
+        from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
+
+        assert self.services is not None
+        RecuperarContrasenaDialog(self.services, self.login).exec()
+        self.login.refresh_default_usuario()
+
+    def open_main(self, usuario: str | None, nombre: str = "") -> None:
+        from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+
+        assert self.services is not None
+        self.main = VentanaPrincipal(self.services, usuario, nombre)
+        self.main.logout_requested.connect(self.logout)
+        self.main.quit_requested.connect(self.quit)
+        self.main.show()
+        self.login.hide()
+
+    def logout(self) -> None:
+        if self.main is not None:
+            self.main.hide()  # hide, not close: closing the main window means Salir
+            self.main.deleteLater()
+            self.main = None
+        self.login.solo_consulta.setChecked(False)
+        self.login.refresh_default_usuario()
+        self.login.show()
+
+    def quit(self) -> None:
+        QApplication.quit()
+
+    # --- mail ----------------------------------------------------------------------------------
+
+    def send_mail_in_background(self) -> None:
+        if self.services is None or self._mail_running:
+            return
+        self._mail_running = True
+        mail = self.services.mail
+
+        def done(report: object) -> None:
+            self._mail_running = False
+            log.info("Cola de correo: %s", report)
+
+        def failed(exc: BaseException) -> None:
+            self._mail_running = False
+            log.error("Error al enviar la cola de correo", exc_info=exc)
+
+        run_in_background(mail.send_pending, done, failed)
+
+    def shutdown(self) -> None:
+        self.mail_timer.stop()
+        if self.services is not None:
+            self.services.close()

@@ -1,0 +1,139 @@
+"""Configuración del correo saliente (SMTP): server, security, account and the mail queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+
+from icsoe_desktop.config import SmtpSettings
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.worker import run_with_progress
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Configuración del correo saliente (SMTP)"
+SECURITY_CHOICES = (("STARTTLS", "starttls"), ("SSL/TLS", "ssl"), ("Ninguna", "ninguna"))
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "ninguna": 25}
+
+
+class ConfiguracionCorreoDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConfiguracionCorreoDialog")
+        self._services = services
+        self._actor = actor
+        form = load_form("configuracion_correo.ui", self)
+        self.servidor = child(form, QLineEdit, "servidorEdit")
+        self.puerto = child(form, QSpinBox, "puertoSpin")
+        self.seguridad = child(form, QComboBox, "seguridadCombo")
+        self.usuario = child(form, QLineEdit, "usuarioEdit")
+        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
+        self.remitente = child(form, QLineEdit, "remitenteEdit")
+        self.llavero = child(form, QLabel, "llaveroLabel")
+        self.pendientes = child(form, QLabel, "pendientesLabel")
+        self.enviar_pendientes = child(form, QPushButton, "enviarPendientesButton")
+        self.probar = child(form, QPushButton, "probarButton")
+        self.guardar = child(form, QPushButton, "guardarButton")
+        self.cancelar = child(form, QPushButton, "cancelarButton")
+        for label, value in SECURITY_CHOICES:
+            self.seguridad.addItem(label, value)
+        self._fields = {"host": self.servidor, "port": self.puerto, "remitente": self.remitente}
+
+        smtp = services.settings.current.smtp
+        self.servidor.setText(smtp.host)
+        self.puerto.setValue(smtp.port)
+        self.seguridad.setCurrentIndex(max(0, self.seguridad.findData(smtp.seguridad)))
+        self.usuario.setText(smtp.usuario)
+        self.remitente.setText(smtp.remitente)
+        if services.settings.smtp_password_stored():
+            self.contrasena.setPlaceholderText("(guardada en el llavero del sistema)")
+        self.llavero.setVisible(not services.secrets.available())
+        if not services.secrets.available():
+            self.llavero.setText(
+                "Este equipo no tiene un almacén seguro de contraseñas; no se puede guardar la "
+                "contraseña SMTP (sólo servidores sin autenticación)."
+            )
+
+        self.seguridad.currentIndexChanged.connect(self._on_seguridad)
+        self.probar.clicked.connect(self._on_probar)
+        self.guardar.clicked.connect(self._on_guardar)
+        self.cancelar.clicked.connect(self.reject)
+        self.enviar_pendientes.clicked.connect(self._on_enviar_pendientes)
+        self._refresh_queue()
+        self.resize(560, 380)
+
+    def _form_settings(self) -> SmtpSettings:
+        return SmtpSettings(
+            host=self.servidor.text().strip(),
+            port=self.puerto.value(),
+            usuario=self.usuario.text().strip(),
+            seguridad=str(self.seguridad.currentData()),
+            remitente=self.remitente.text().strip(),
+        )
+
+    def _password(self) -> str | None:
+        """None keeps the stored password when the field is left empty."""
+        return self.contrasena.text() or None
+
+    def _refresh_queue(self) -> None:
+        count = self._services.mail.pending_count()
+        self.pendientes.setText(
+            "No hay correos en espera." if count == 0 else f"Correos en espera de envío: {count}"
+        )
+        self.enviar_pendientes.setEnabled(count > 0)
+
+    def _on_seguridad(self) -> None:
+        if self.puerto.value() in DEFAULT_PORTS.values():
+            self.puerto.setValue(DEFAULT_PORTS[str(self.seguridad.currentData())])
+
+    def _on_probar(self) -> None:
+        settings = self._form_settings()
+        password = self._password()
+        if password is None and settings.usuario:
+            from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
+
+            password = self._services.secrets.get(SMTP_SECRET_SCOPE, smtp_secret_key(settings))
+        try:
+            run_with_progress(
+                self,
+                "Probando la conexión con el servidor de correo…",
+                lambda: self._services.mail.test_connection(settings, password),
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        msgbox.information(self, "La conexión con el servidor de correo fue exitosa.", TITLE)
+
+    def _on_guardar(self) -> None:
+        try:
+            self._services.settings.save_smtp(self._form_settings(), self._password(), self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            widget = self._fields.get(exc.field or "")
+            if widget is not None:
+                widget.setFocus()
+            return
+        msgbox.information(self, "La configuración del correo se guardó correctamente.", TITLE)
+        self.accept()
+
+    def _on_enviar_pendientes(self) -> None:
+        report = run_with_progress(
+            self,
+            "Enviando los correos en espera…",
+            lambda: self._services.mail.send_pending(force=True),
+        )
+        self._refresh_queue()
+        if report.failed:
+            msgbox.warning(
+                self,
+                f"Se enviaron {report.sent} correo(s); {report.failed} siguen en espera: {report.last_error}",
+                TITLE,
+            )
+        else:
+            msgbox.information(self, f"Se enviaron {report.sent} correo(s).", TITLE)

@@ -1,0 +1,45 @@
+"""Loading the Qt Designer forms of ui/ into our window classes."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from icsoe_desktop.paths import ui_file
+
+W = TypeVar("W", bound=QWidget)
+
+
+class FormError(RuntimeError):
+    pass
+
+
+def load_form(name: str, host: QWidget) -> QWidget:
+    """Load ``ui/<name>`` and place it as the whole content of ``host`` (title included)."""
+    path = ui_file(name)
+    file = QFile(str(path))
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FormError(f"No se pudo abrir el formulario {path}")
+    try:
+        form = QUiLoader().load(file, host)
+    finally:
+        file.close()
+    if form is None:
+        raise FormError(f"El formulario {path} está dañado")
+    layout = host.layout() or QVBoxLayout(host)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(form)
+    if form.windowTitle():
+        host.setWindowTitle(form.windowTitle())
+    return form
+
+
+def child(form: QWidget, kind: type[W], name: str) -> W:
+    """A named widget of a form; a missing name is a bug in the .ui file, said loudly."""
+    widget = form.findChild(kind, name)
+    if widget is None:
+        raise FormError(f"El formulario no tiene el control {name!r} ({kind.__name__})")
+    return widget

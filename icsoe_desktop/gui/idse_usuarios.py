@@ -1,0 +1,194 @@
+"""Regístrate aquí — "Usuarios para conexión en línea con IDSE"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.passwords import POLICY_TEXT
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
+from icsoe_desktop.gui.forms import child, load_form
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.accounts import UserRow
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Usuarios para conexión en línea con IDSE"
+MSG_GUARDADO = "El usuario {usuario} se guardó correctamente."
+Index = QModelIndex | QPersistentModelIndex
+
+
+class UsuariosModel(QAbstractTableModel):
+    HEADERS = ("Usuario", "Estado")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[UserRow] = []
+
+    def set_rows(self, rows: list[UserRow]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        return row.usuario if index.column() == 0 else row.estado
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class IdseUsuariosDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("IdseUsuariosDialog")
+        self._services = services
+        self._actor = actor
+        form = load_form("idse_usuarios.ui", self)
+        self.guardar = child(form, QPushButton, "guardarButton")
+        self.deshabilitar = child(form, QPushButton, "deshabilitarButton")
+        self.nombre = child(form, QLineEdit, "nombreEdit")
+        self.primer_apellido = child(form, QLineEdit, "primerApellidoEdit")
+        self.segundo_apellido = child(form, QLineEdit, "segundoApellidoEdit")
+        self.usuario = child(form, QLineEdit, "usuarioEdit")
+        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
+        self.confirmacion = child(form, QLineEdit, "confirmacionEdit")
+        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.aviso = child(form, QCheckBox, "avisoCheck")
+        self.aviso_link = child(form, QPushButton, "avisoButton")
+        self.tabla = child(form, QTableView, "usuariosTable")
+        child(form, QLabel, "politicaLabel").setText("La contraseña debe:\n" + POLICY_TEXT)
+        self._fields = {
+            "nombre": self.nombre,
+            "primerApellido": self.primer_apellido,
+            "usuario": self.usuario,
+            "contrasena": self.contrasena,
+            "confirmacion": self.confirmacion,
+            "aviso": self.aviso,
+        }
+
+        self.model = UsuariosModel()
+        self.tabla.setModel(self.model)
+        self.tabla.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tabla.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.tabla.verticalHeader().setVisible(False)
+        self.tabla.selectionModel().selectionChanged.connect(self._update_toggle)
+
+        self.guardar.clicked.connect(self._on_guardar)
+        self.deshabilitar.clicked.connect(self._on_toggle)
+        self.mostrar.toggled.connect(self._on_mostrar)
+        self.aviso_link.clicked.connect(self._on_aviso)
+        self.resize(640, 560)
+        self.refresh()
+
+    # --- grid ----------------------------------------------------------------------------------
+
+    def refresh(self, select: str | None = None) -> None:
+        self.model.set_rows(self._services.accounts.list_users())
+        if select:
+            for number, row in enumerate(self.model.rows):
+                if row.usuario == select:
+                    self.tabla.selectRow(number)
+        self._update_toggle()
+
+    def selected(self) -> UserRow | None:
+        rows = self.tabla.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _update_toggle(self) -> None:
+        user = self.selected()
+        self.deshabilitar.setEnabled(user is not None)
+        self.deshabilitar.setText(
+            "Habilitar" if user is not None and not user.habilitado else "Deshabilitar"
+        )
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _on_mostrar(self, checked: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
+        self.contrasena.setEchoMode(mode)
+        self.confirmacion.setEchoMode(mode)
+
+    def _on_aviso(self) -> None:
+        AvisoPrivacidadDialog(self).exec()
+
+    def _on_guardar(self) -> None:
+        from icsoe_desktop.services.accounts import Registration
+
+        registration = Registration(
+            nombre=self.nombre.text(),
+            primer_apellido=self.primer_apellido.text(),
+            segundo_apellido=self.segundo_apellido.text(),
+            usuario=self.usuario.text(),
+            contrasena=self.contrasena.text(),
+            confirmacion=self.confirmacion.text(),
+            acepta_aviso=self.aviso.isChecked(),
+        )
+        try:
+            user = self._services.accounts.register(registration, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            widget = self._fields.get(exc.field or "")
+            if widget is not None:
+                widget.setFocus()
+            return
+        msgbox.information(self, MSG_GUARDADO.format(usuario=user.usuario), TITLE)
+        for edit in (
+            self.nombre,
+            self.primer_apellido,
+            self.segundo_apellido,
+            self.usuario,
+            self.contrasena,
+            self.confirmacion,
+        ):
+            edit.clear()
+        self.aviso.setChecked(False)
+        self.refresh(select=user.usuario)
+        self.nombre.setFocus()
+
+    def _on_toggle(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        enable = not user.habilitado
+        if not enable and not msgbox.question(
+            self,
+            f"El usuario {user.usuario} no podrá ingresar a Conexión en línea con IDSE mientras "
+            "esté deshabilitado. ¿Deseas continuar?",
+            title=TITLE,
+        ):
+            return
+        try:
+            self._services.accounts.set_enabled(user.usuario, enable, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+        self.refresh(select=user.usuario)

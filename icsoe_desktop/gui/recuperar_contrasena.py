@@ -1,0 +1,66 @@
+"""¿Olvidó su contraseña? — "Recuperar Contraseña"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
+from icsoe_desktop.gui.worker import run_with_progress
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Recuperar Contraseña"
+
+
+class RecuperarContrasenaDialog(QDialog):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("RecuperarContrasenaDialog")
+        self._services = services
+        form = load_form("recuperar_contrasena.ui", self)
+        self.correo = child(form, QLineEdit, "correoEdit")
+        self.enviar = child(form, QPushButton, "enviarButton")
+        self.cancelar = child(form, QPushButton, "cancelarButton")
+        self.codigo = child(form, QPushButton, "codigoButton")
+        self.enviar.clicked.connect(self._on_enviar)
+        self.cancelar.clicked.connect(self.reject)
+        self.codigo.clicked.connect(self._open_reset)
+        # Guide: prefilled when exactly one user is enabled, empty otherwise.
+        self.correo.setText(services.accounts.default_usuario())
+        self.resize(480, 200)
+
+    def _on_enviar(self) -> None:
+        try:
+            self._services.accounts.request_password_reset(self.correo.text())
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            self.correo.setFocus()
+            return
+        from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO
+
+        # Deliver now, off the GUI thread; if it fails the mail stays queued and is retried.
+        report = run_with_progress(
+            self, "Enviando el correo…", lambda: self._services.mail.send_pending()
+        )
+        if report.sent and not report.failed:
+            msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)
+        else:
+            msgbox.warning(
+                self,
+                "Tu solicitud quedó registrada, pero el correo todavía no pudo enviarse: "
+                f"{report.last_error}\n\nEl mensaje está en la cola y se reintentará "
+                "automáticamente; no es necesario solicitarlo de nuevo.",
+                TITLE,
+            )
+        self._open_reset()
+
+    def _open_reset(self) -> None:
+        dialog = RestablecerContrasenaDialog(self._services, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.accept()

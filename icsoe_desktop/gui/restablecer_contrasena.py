@@ -1,0 +1,62 @@
+"""Restablecer contraseña: the one-use code from the mail and a new password."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.passwords import POLICY_TEXT
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Restablecer contraseña"
+MSG_ACTUALIZADA = "Contraseña actualizada. Ya puedes ingresar con tu nueva contraseña."
+
+
+class RestablecerContrasenaDialog(QDialog):
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("RestablecerContrasenaDialog")
+        self._services = services
+        form = load_form("restablecer_contrasena.ui", self)
+        self.codigo = child(form, QLineEdit, "codigoEdit")
+        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
+        self.confirmacion = child(form, QLineEdit, "confirmacionEdit")
+        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.guardar = child(form, QPushButton, "guardarButton")
+        self.cancelar = child(form, QPushButton, "cancelarButton")
+        child(form, QLabel, "politicaLabel").setText("La contraseña debe:\n" + POLICY_TEXT)
+        self._fields = {
+            "codigo": self.codigo,
+            "contrasena": self.contrasena,
+            "confirmacion": self.confirmacion,
+        }
+        self.mostrar.toggled.connect(self._on_mostrar)
+        self.guardar.clicked.connect(self._on_guardar)
+        self.cancelar.clicked.connect(self.reject)
+        self.usuario: str | None = None
+        self.resize(520, 330)
+
+    def _on_mostrar(self, checked: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
+        self.contrasena.setEchoMode(mode)
+        self.confirmacion.setEchoMode(mode)
+
+    def _on_guardar(self) -> None:
+        try:
+            self.usuario = self._services.accounts.reset_password(
+                self.codigo.text(), self.contrasena.text(), self.confirmacion.text()
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            widget = self._fields.get(exc.field or "", self.contrasena)
+            widget.setFocus()
+            return
+        # The "contraseña actualizada" notice is queued; deliver it when the app next sends mail.
+        msgbox.information(self, MSG_ACTUALIZADA, TITLE)
+        self.accept()

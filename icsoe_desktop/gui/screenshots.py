@@ -1,0 +1,153 @@
+"""`python -m icsoe_desktop screenshots DIR`: every window, with demo data, in the states the
+guides show, rendered offscreen to PNG (for the README and for reviewing the UI).
+
+It always works on a throw-away data dir: the user's real data is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+DEMO_PASSWORD = "Nom1na$Segura"
+
+
+def _grab(widget, path: Path) -> Path:
+    from PySide6.QtWidgets import QApplication
+
+    widget.show()
+    for _ in range(3):
+        QApplication.processEvents()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"No se pudo escribir {path}")
+    widget.close()
+    return path
+
+
+def render_all(directory: str | os.PathLike[str]) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="icsoe-screenshots-") as tmp:
+        return _render(out, Path(tmp))
+
+
+def _render(out: Path, data_dir: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from icsoe_desktop.config import SmtpSettings
+    from icsoe_desktop.gui import msgbox
+    from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
+    from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+    from icsoe_desktop.gui.error_hook import unexpected_error_text
+    from icsoe_desktop.gui.idse_login import MSG_SOLO_CONSULTA, IdseLoginWindow
+    from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+    from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
+    from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
+    from icsoe_desktop.gui.style import apply_style
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.accounts import MSG_CORREO_NO_EXISTE, MSG_CREDENCIALES, Registration
+    from icsoe_desktop.services.container import open_services
+
+    app = QApplication.instance() or QApplication([])
+    apply_style(app)
+    services = open_services(data_dir)
+    written: list[Path] = []
+
+    def shot(name: str, make: Callable[[], object]) -> None:
+        written.append(_grab(make(), out / f"{name}.png"))
+
+    def box(
+        text: str, icon: QMessageBox.Icon, title: str = msgbox.APP_TITLE
+    ) -> Callable[[], object]:
+        def make() -> object:
+            message, _ = msgbox.make_box(
+                None, icon, title, text, [("Aceptar", QMessageBox.ButtonRole.AcceptRole)]
+            )
+            return message
+
+        return make
+
+    def register(usuario: str, nombre: str, primer: str, segundo: str) -> None:
+        services.accounts.register(
+            Registration(nombre, primer, segundo, usuario, DEMO_PASSWORD, DEMO_PASSWORD, True)
+        )
+
+    try:
+        register("idse@nominas.com", "Claudia", "Hernández", "Ruiz")
+        shot("01_acceso_idse_un_usuario", lambda: IdseLoginWindow(services))
+        register("idse1@nominas.com", "Óscar", "Peña", "")
+
+        shot("02_acceso_idse_varios_usuarios", lambda: IdseLoginWindow(services))
+
+        def consulta() -> IdseLoginWindow:
+            window = IdseLoginWindow(services)
+            window.solo_consulta.setChecked(True)
+            return window
+
+        shot("03_acceso_idse_solo_consulta", consulta)
+        shot("04_alerta_solo_consulta", box(MSG_SOLO_CONSULTA, QMessageBox.Icon.Information))
+        shot(
+            "05_usuario_o_contrasena_incorrectos",
+            box(
+                MSG_CREDENCIALES
+                + "\n\nTe quedan 4 intento(s) antes de que el usuario se bloquee por 5 minutos.",
+                QMessageBox.Icon.Warning,
+            ),
+        )
+
+        def usuarios() -> IdseUsuariosDialog:
+            dialog = IdseUsuariosDialog(services)
+            dialog.nombre.setText("Karla")
+            dialog.primer_apellido.setText("Domínguez")
+            dialog.usuario.setText("karla.dominguez@nominas.com")
+            dialog.contrasena.setText(DEMO_PASSWORD)
+            dialog.confirmacion.setText(DEMO_PASSWORD)
+            dialog.aviso.setChecked(True)
+            dialog.tabla.selectRow(0)
+            return dialog
+
+        shot("06_usuarios_conexion_idse", usuarios)
+        shot("07_aviso_privacidad", lambda: AvisoPrivacidadDialog())
+        shot("08_recuperar_contrasena_vacio", lambda: RecuperarContrasenaDialog(services))
+        shot(
+            "09_correo_no_existe",
+            box(MSG_CORREO_NO_EXISTE, QMessageBox.Icon.Warning, "Recuperar Contraseña"),
+        )
+
+        def restablecer() -> RestablecerContrasenaDialog:
+            dialog = RestablecerContrasenaDialog(services)
+            dialog.codigo.setText("K7QXM-4TNP2")
+            return dialog
+
+        shot("10_restablecer_contrasena", restablecer)
+        shot(
+            "11_ventana_principal",
+            lambda: VentanaPrincipal(services, "idse@nominas.com", "Claudia Hernández Ruiz"),
+        )
+        shot("12_ventana_principal_solo_consulta", lambda: VentanaPrincipal(services, None))
+        services.settings.save_smtp(
+            SmtpSettings(
+                host="smtp.nominas.com",
+                port=587,
+                usuario="",
+                seguridad="starttls",
+                remitente="idse@nominas.com",
+            ),
+            None,
+            "idse@nominas.com",
+        )
+        shot("13_configuracion_correo", lambda: ConfiguracionCorreoDialog(services))
+        shot(
+            "14_error_inesperado",
+            box(
+                unexpected_error_text(data_dir / "icsoe-desktop.log"),
+                QMessageBox.Icon.Critical,
+                "Error inesperado",
+            ),
+        )
+    finally:
+        services.close()
+    return written

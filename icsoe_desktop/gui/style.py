@@ -1,0 +1,36 @@
+"""The application's look: Fusion style, link-like flat buttons, the Spanish Qt translation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from icsoe_desktop.paths import resource_file
+
+STYLE_SHEET = """
+QPushButton[flat="true"] {
+    color: #0b5ed7; text-decoration: underline; border: none; padding: 2px 0px; text-align: left;
+}
+QPushButton[flat="true"]:focus { color: #084298; }
+QPushButton[flat="true"]:disabled { color: #8a8a8a; }
+QLabel#obligatoriosLabel { color: #555555; }
+"""
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    app.setStyleSheet(STYLE_SHEET)
+    icon_path = resource_file("icsoe.svg")
+    if icon_path.exists():
+        app.setWindowIcon(QIcon(str(icon_path)))
+    # Standard dialogs (file pickers, context menus) in Spanish.
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale("es_MX"),
+        "qtbase",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    ):
+        app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico))

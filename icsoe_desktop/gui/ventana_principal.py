@@ -1,0 +1,129 @@
+"""The main window shell: menus, who is signed in (or "Sólo consulta") and Salir."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
+
+from icsoe_desktop import __version__
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+SOLO_CONSULTA = "Sólo consulta"
+
+
+class VentanaPrincipal(QMainWindow):
+    """``usuario`` None means modo sólo consulta: nothing that changes data is offered."""
+
+    logout_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        usuario: str | None,
+        nombre: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("VentanaPrincipal")
+        self._services = services
+        self.usuario = usuario
+        self.read_only = usuario is None
+        central = QWidget(self)
+        form = load_form("ventana_principal.ui", central)
+        self.setCentralWidget(central)
+        self.setWindowTitle(form.windowTitle())
+        self.sesion = child(form, QLabel, "sesionLabel")
+        self.modo = child(form, QLabel, "modoLabel")
+        self.salir = child(form, QPushButton, "salirButton")
+        self.salir.clicked.connect(self.quit_requested)
+
+        if self.read_only:
+            self.sesion.setText(f"<b>{SOLO_CONSULTA}</b>")
+            self.modo.setText(
+                "Sólo puedes consultar los movimientos de Altas/Reingresos, Modificaciones de "
+                "Salario y Bajas. Para usar los servicios de conexión en línea, cierra la sesión e "
+                "ingresa con un usuario y contraseña válidos."
+            )
+        else:
+            shown = f"{nombre} ({usuario})" if nombre else str(usuario)
+            self.sesion.setText(f"Usuario: <b>{shown}</b>")
+            self.modo.setText("Sesión con todos los servicios de conexión en línea con IDSE.")
+        self.modo.setWordWrap(True)
+
+        self.estado_sesion = QLabel(SOLO_CONSULTA if self.read_only else f"Usuario: {usuario}")
+        self.estado_sesion.setObjectName("estadoSesionLabel")
+        self.statusBar().addPermanentWidget(self.estado_sesion)
+        self._build_menus()
+        self.resize(900, 600)
+
+    def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        archivo = bar.addMenu("&Archivo")
+        archivo.setObjectName("archivoMenu")
+        self.cerrar_sesion_action = self._action(
+            "&Cerrar sesión", "cerrarSesionAction", self.logout_requested
+        )
+        self.salir_action = self._action(
+            "&Salir", "salirAction", self.quit_requested, QKeySequence("Ctrl+Q")
+        )
+        archivo.addAction(self.cerrar_sesion_action)
+        archivo.addSeparator()
+        archivo.addAction(self.salir_action)
+
+        configuracion = bar.addMenu("&Configuración")
+        configuracion.setObjectName("configuracionMenu")
+        self.usuarios_action = self._action(
+            "&Usuarios para conexión en línea con IDSE…", "usuariosAction", self._open_usuarios
+        )
+        self.correo_action = self._action(
+            "Correo &saliente (SMTP)…", "correoAction", self._open_correo
+        )
+        configuracion.addAction(self.usuarios_action)
+        configuracion.addAction(self.correo_action)
+        # Sólo consulta changes nothing: administration is not offered.
+        for action in (self.usuarios_action, self.correo_action):
+            action.setEnabled(not self.read_only)
+
+        ayuda = bar.addMenu("A&yuda")
+        ayuda.setObjectName("ayudaMenu")
+        self.acerca_action = self._action("&Acerca de icsoe-desktop", "acercaAction", self._about)
+        ayuda.addAction(self.acerca_action)
+
+    def _open_usuarios(self) -> None:
+        from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+
+        IdseUsuariosDialog(self._services, self.usuario, self).exec()
+
+    def _open_correo(self) -> None:
+        from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+
+        ConfiguracionCorreoDialog(self._services, self.usuario, self).exec()
+
+    def _about(self) -> None:
+        msgbox.information(
+            self,
+            f"icsoe-desktop {__version__}\n\nConexión en línea con IDSE y administración de "
+            f"capturistas ICSOE.\n\nDatos: {self._services.store.path.parent}",
+            "Acerca de icsoe-desktop",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing the window is Salir.
+        self.quit_requested.emit()
+        event.accept()

@@ -1,0 +1,88 @@
+"""Run service calls off the GUI thread (store opening, SMTP delivery) and get the result back
+on it. Services stay Qt-free: they are plain callables here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as exc:  # handed to the GUI thread, which decides what to show
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+_running: set[_Job] = set()  # keep jobs (and their signal objects) alive until they report
+
+
+def run_in_background(
+    fn: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> None:
+    job = _Job(fn)
+    job.setAutoDelete(False)
+    _running.add(job)
+
+    def finish(callback: Callable[[Any], None], value: Any) -> None:
+        _running.discard(job)
+        callback(value)
+
+    job.signals.done.connect(
+        lambda value: finish(on_done, value), Qt.ConnectionType.QueuedConnection
+    )
+    job.signals.failed.connect(
+        lambda exc: finish(on_error, exc), Qt.ConnectionType.QueuedConnection
+    )
+    QThreadPool.globalInstance().start(job)
+
+
+def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` in the background while a busy progress dialog keeps the window alive; return
+    its result or re-raise its exception here, on the GUI thread."""
+    dialog = QProgressDialog(text, "", 0, 0, parent)
+    dialog.setObjectName("progressDialog")
+    dialog.setWindowTitle("Espera un momento")
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(300)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(value: Any) -> None:
+        outcome["value"] = value
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    run_in_background(fn, done, failed)
+    if not outcome:
+        loop.exec()
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -1,0 +1,162 @@
+"""The SQLite store: file, pragmas, migrations, append-only audit log, damaged/newer files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from icsoe_desktop.config import DATABASE_FILE
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.store.db import Store, StoreError
+from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from icsoe_desktop.store.models import AuditEntry, Base
+
+
+@contextmanager
+def _raw(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection, as any other program would open the file."""
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            yield conn
+    finally:
+        conn.close()
+
+
+def _record(store: Store, action: str, target: str = "") -> None:
+    with store.session() as session:
+        session.add(AuditEntry(actor="admin@empresa.com", action=action, target=target))
+
+
+def test_new_data_dir_gets_the_database_file(data_dir: Path, clock) -> None:
+    assert not (data_dir / DATABASE_FILE).exists()
+    services = open_services(data_dir, clock)
+    try:
+        assert (data_dir / DATABASE_FILE).is_file()
+        assert services.store.path == data_dir / DATABASE_FILE
+    finally:
+        services.close()
+
+
+def test_connections_use_wal_and_foreign_keys(services) -> None:
+    with services.store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_wal_mode_is_kept_in_the_file(services) -> None:
+    with _raw(services.store.path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_new_file_is_at_head_revision(services) -> None:
+    with _raw(services.store.path) as raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (HEAD_REVISION,)
+        ]
+
+
+def test_head_revision_constant_matches_the_migration_scripts() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_heads() == [HEAD_REVISION]
+
+
+def test_migrated_schema_matches_the_models(services) -> None:
+    with services.store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_audit_log_refuses_update_and_delete_even_outside_the_app(services) -> None:
+    _record(services.store, "usuario_idse_alta", "ana@empresa.com")
+    with _raw(services.store.path) as raw:
+        with pytest.raises(sqlite3.IntegrityError, match="sólo inserción"):
+            raw.execute("UPDATE audit_log SET actor = 'otro@empresa.com'")
+        with pytest.raises(sqlite3.IntegrityError, match="sólo inserción"):
+            raw.execute("DELETE FROM audit_log")
+        rows = raw.execute("SELECT actor, action, target FROM audit_log").fetchall()
+    assert rows == [("admin@empresa.com", "usuario_idse_alta", "ana@empresa.com")]
+
+
+def test_audit_log_refuses_changes_through_the_store(services) -> None:
+    _record(services.store, "usuario_idse_alta", "ana@empresa.com")
+    with pytest.raises(IntegrityError), services.store.session() as session:
+        session.execute(text("DELETE FROM audit_log"))
+    assert [r.action for r in services.audit.recent()] == ["usuario_idse_alta"]
+
+
+def test_reopening_an_existing_file_keeps_the_data(data_dir: Path, clock) -> None:
+    path = data_dir / DATABASE_FILE
+    store = Store(path)
+    _record(store, "configuracion_smtp", "smtp.empresa.com:587")
+    store.close()
+
+    reopened = open_services(data_dir, clock)
+    try:
+        _record(reopened.store, "usuario_idse_alta", "ana@empresa.com")
+        actions = [r.action for r in reopened.audit.recent()]
+    finally:
+        reopened.close()
+    assert actions == ["usuario_idse_alta", "configuracion_smtp"]
+
+
+def test_file_that_is_not_a_database_gives_a_spanish_error_and_is_left_alone(
+    data_dir: Path,
+) -> None:
+    path = data_dir / DATABASE_FILE
+    garbage = os.urandom(64 * 1024)
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    assert info.value.code == "base_datos_danada"
+    assert "No se pudo abrir la base de datos" in info.value.message
+    assert "dañado" in info.value.message
+    assert str(path) in info.value.message  # the user can find the file
+    assert path.read_bytes() == garbage  # never overwritten
+
+
+def test_open_services_on_a_damaged_file_raises_store_error(data_dir: Path, clock) -> None:
+    (data_dir / DATABASE_FILE).write_bytes(b"esto no es una base de datos\n" * 500)
+    with pytest.raises(StoreError) as info:
+        open_services(data_dir, clock)
+    assert info.value.code == "base_datos_danada"
+
+
+def test_database_from_a_newer_app_version_is_refused_untouched(data_dir: Path) -> None:
+    path = data_dir / DATABASE_FILE
+    store = Store(path)
+    _record(store, "usuario_idse_alta", "ana@empresa.com")
+    store.close()
+    with _raw(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '0099_futura'")
+
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    assert info.value.code == "base_datos_mas_nueva"
+    assert "versión más reciente" in info.value.message
+    assert "Actualiza icsoe-desktop" in info.value.message
+
+    with _raw(path) as raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0099_futura",)
+        assert raw.execute("SELECT count(*) FROM audit_log").fetchone() == (1,)
+
+
+def test_failed_unit_of_work_leaves_nothing_behind(services) -> None:
+    with pytest.raises(RuntimeError), services.store.session() as session:
+        session.add(AuditEntry(actor="admin@empresa.com", action="a_medias"))
+        session.flush()
+        raise RuntimeError("falla a la mitad")
+    assert services.audit.recent() == []
