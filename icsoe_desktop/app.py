@@ -30,6 +30,7 @@ def run_gui(data_dir_arg: str | None = None, argv: list[str] | None = None) -> i
     apply_style(app)
     error_hook.install(Path(log_path))
     application = Application(data_dir)
+    application.exit_requested.connect(app.exit)
     application.start()
     try:
         return app.exec()

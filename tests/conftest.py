@@ -29,7 +29,13 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ICSOE_DATA_DIR", str(data_dir))
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    for var in ("ICSOE_SMTP_HOST", "ICSOE_SMTP_PORT", "ICSOE_SMTP_USER", "ICSOE_SMTP_SECURITY", "ICSOE_SMTP_FROM"):
+    for var in (
+        "ICSOE_SMTP_HOST",
+        "ICSOE_SMTP_PORT",
+        "ICSOE_SMTP_USER",
+        "ICSOE_SMTP_SECURITY",
+        "ICSOE_SMTP_FROM",
+    ):
         monkeypatch.delenv(var, raising=False)
     import keyring.core
 
@@ -79,7 +85,9 @@ class SmtpSink:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def settings(self, remitente: str = "nominas@empresa.com") -> SmtpSettings:
-        return SmtpSettings(host=self.host, port=self.port, seguridad="ninguna", remitente=remitente, timeout_s=5)
+        return SmtpSettings(
+            host=self.host, port=self.port, seguridad="ninguna", remitente=remitente, timeout_s=5
+        )
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
@@ -90,7 +98,7 @@ class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self.sink = sink
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.sink.lock:
             self.sink.messages.append(message)

@@ -10,8 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
@@ -33,6 +32,10 @@ def _open_services(data_dir: Path) -> Services:
 
 
 class Application(QObject):
+    """``exit_requested(code)`` asks whoever runs the event loop to end it (run_gui does)."""
+
+    exit_requested = Signal(int)
+
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
         self.data_dir = data_dir
@@ -75,7 +78,7 @@ class Application(QObject):
                 "archivo de registro de la aplicación.",
                 "No se pudo iniciar icsoe-desktop",
             )
-        QApplication.exit(1)
+        self.exit_requested.emit(1)
 
     # --- windows -------------------------------------------------------------------------------
 
@@ -113,7 +116,7 @@ class Application(QObject):
         self.login.show()
 
     def quit(self) -> None:
-        QApplication.quit()
+        self.exit_requested.emit(0)
 
     # --- mail ----------------------------------------------------------------------------------
 

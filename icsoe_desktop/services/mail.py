@@ -59,6 +59,11 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, ssl.SSLError):
         return "No se pudo establecer una conexión segura (TLS) con el servidor de correo."
     if isinstance(exc, smtplib.SMTPNotSupportedError):
+        if "AUTH" in str(exc):  # login() on a server without AUTH, not starttls()
+            return (
+                "El servidor de correo no admite autenticación (usuario y contraseña) en esta "
+                "conexión; revisa el tipo de seguridad o deja vacío el usuario."
+            )
         return "El servidor de correo no admite STARTTLS; revisa el tipo de seguridad."
     if isinstance(exc, (ConnectionError, TimeoutError, OSError, smtplib.SMTPConnectError)):
         return (
@@ -115,10 +120,14 @@ class MailService:
             )
         else:
             smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_s)
+        try:
             if settings.seguridad == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
-        if settings.usuario:
-            smtp.login(settings.usuario, password or "")
+            if settings.usuario:
+                smtp.login(settings.usuario, password or "")
+        except BaseException:
+            smtp.close()  # a refused STARTTLS or login must not leave the socket open
+            raise
         return smtp
 
     def _message(self, settings: SmtpSettings, mail: OutboxMail) -> EmailMessage:

@@ -1,0 +1,108 @@
+"""Driving modal dialogs and message boxes for real: a timer watches for the active modal
+widget (inside its own exec loop), records message boxes and clicks their buttons."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
+
+
+@dataclass(frozen=True)
+class Seen:
+    title: str
+    text: str
+    icon: QMessageBox.Icon
+    buttons: tuple[str, ...]
+
+
+class ModalDriver:
+    def __init__(self) -> None:
+        self.messages: list[Seen] = []
+        self.dialogs: list[QWidget] = []
+        self._answers: deque[str] = deque()
+        self._handlers: deque[Callable[[QWidget], None]] = deque()
+        self._handled: list[QWidget] = []
+        self._timer = QTimer()
+        self._timer.setInterval(15)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start()
+
+    def answer(self, *buttons: str) -> None:
+        """Texts of the buttons to click on the next message boxes (default: the first one)."""
+        self._answers.extend(buttons)
+
+    def handle(self, fn: Callable[[QWidget], None]) -> None:
+        """What to do with the next modal dialog that is not a message box (default: reject)."""
+        self._handlers.append(fn)
+
+    @property
+    def texts(self) -> list[str]:
+        return [m.text for m in self.messages]
+
+    def _poll(self) -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or isinstance(widget, QProgressDialog) or not widget.isVisible():
+            return
+        if any(widget is done for done in self._handled):
+            return
+        self._handled.append(widget)
+        # Dispatch from a fresh timer: a handler may open nested modal loops (click Guardar →
+        # message box), and Qt never re-enters this polling timer's own slot while it runs.
+        QTimer.singleShot(0, lambda: self._dispatch(widget))
+
+    def _dispatch(self, widget: QWidget) -> None:
+        if isinstance(widget, QMessageBox):
+            buttons = widget.buttons()
+            self.messages.append(
+                Seen(
+                    widget.windowTitle(),
+                    widget.text(),
+                    widget.icon(),
+                    tuple(b.text() for b in buttons),
+                )
+            )
+            wanted = self._answers.popleft() if self._answers else buttons[0].text()
+            matching = [b for b in buttons if b.text() == wanted]
+            assert matching, f"no button {wanted!r} in box {widget.text()!r}"
+            matching[0].click()
+            return
+        self.dialogs.append(widget)
+        if self._handlers:
+            self._handlers.popleft()(widget)
+        elif isinstance(widget, QDialog):
+            widget.reject()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+def click(qtbot, widget: QWidget) -> None:
+    """A real left click; on a check box, on its box (a wide check box's centre is empty)."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtWidgets import QCheckBox
+
+    pos = (
+        QPoint(8, widget.height() // 2) if isinstance(widget, QCheckBox) else widget.rect().center()
+    )
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def type_text(qtbot, widget: QWidget, text: str) -> None:
+    """Type like a user. QTest.keyClicks aborts on non-ASCII (qasciikey.cpp), so accented
+    letters go as real key events carrying their text."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(
+                    widget,
+                    QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char),
+                )

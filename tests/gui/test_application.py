@@ -1,0 +1,162 @@
+"""The application as started by `python -m icsoe_desktop`: fast first window, store opened in
+the background, login → main window (full or sólo consulta), registration link, bad store."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.error_hook import ErrorHook
+from icsoe_desktop.gui.idse_login import MSG_ABRIENDO, MSG_SOLO_CONSULTA
+from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
+from icsoe_desktop.services.accounts import Registration
+from tests.gui.helpers import click, type_text
+
+GOOD = "Nom1na$Segura"
+
+
+@pytest.fixture
+def application(qtbot, data_dir):
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    yield app
+    app.shutdown()
+
+
+def started(qtbot, app: Application) -> Application:
+    app.start()
+    assert app.login.isVisible()
+    qtbot.waitUntil(lambda: app.services is not None, timeout=10_000)
+    return app
+
+
+def seed(data_dir, usuario: str = "idse@nominas.com") -> None:
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    services.accounts.register(
+        Registration("Claudia", "Hernández", "Ruiz", usuario, GOOD, GOOD, True)
+    )
+    services.close()
+
+
+def test_login_is_shown_at_once_and_usable_when_the_store_is_open(qtbot, application, data_dir):
+    seed(data_dir)
+    application.start()
+    assert application.login.isVisible()
+    assert application.login.estado.text() == MSG_ABRIENDO
+    assert not application.login.continuar.isEnabled()
+    qtbot.waitUntil(lambda: application.login.continuar.isEnabled(), timeout=10_000)
+    assert application.login.usuario.text() == "idse@nominas.com"
+    assert application.login.estado.text() == ""
+    assert (data_dir / "icsoe.sqlite3").exists()
+
+
+def test_full_login_opens_the_main_window_with_the_user(qtbot, application, data_dir):
+    seed(data_dir)
+    app = started(qtbot, application)
+    type_text(qtbot, app.login.contrasena, GOOD)
+    click(qtbot, app.login.continuar)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible())
+    main = app.main
+    qtbot.addWidget(main)
+    assert not app.login.isVisible()
+    assert "Claudia Hernández Ruiz (idse@nominas.com)" in main.sesion.text()
+    assert main.estado_sesion.text() == "Usuario: idse@nominas.com"
+    assert main.usuarios_action.isEnabled() and main.correo_action.isEnabled()
+    menus = [a.text() for a in main.menuBar().actions()]
+    assert menus == ["&Archivo", "&Configuración", "A&yuda"]
+    with qtbot.waitSignal(app.exit_requested) as exit_signal:
+        click(qtbot, main.salir)
+    assert exit_signal.args == [0]
+
+    main.cerrar_sesion_action.trigger()  # Cerrar sesión returns to the login window
+    assert app.login.isVisible() and app.main is None
+    assert app.login.usuario.text() == "idse@nominas.com"
+
+
+def test_solo_consulta_enters_read_only(qtbot, application, data_dir, modals):
+    app = started(qtbot, application)
+    click(qtbot, app.login.solo_consulta)
+    click(qtbot, app.login.continuar)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible())
+    qtbot.addWidget(app.main)
+    assert modals.texts == [MSG_SOLO_CONSULTA]
+    assert app.main.read_only
+    assert "Sólo consulta" in app.main.sesion.text()
+    assert app.main.estado_sesion.text() == "Sólo consulta"
+    assert not app.main.usuarios_action.isEnabled()
+    assert not app.main.correo_action.isEnabled()
+    assert app.main.salir_action.isEnabled()
+    assert [e.action for e in app.services.audit.recent()] == []  # nobody signed in
+
+
+def test_registrate_aqui_opens_the_users_window_and_prefills_the_new_user(
+    qtbot, application, modals
+):
+    app = started(qtbot, application)
+    seen: list[str] = []
+
+    def register(dialog) -> None:
+        assert isinstance(dialog, IdseUsuariosDialog)
+        seen.append(dialog.windowTitle())
+        for edit, value in (
+            (dialog.nombre, "Óscar"),
+            (dialog.primer_apellido, "Peña"),
+            (dialog.usuario, "oscar@nominas.com"),
+            (dialog.contrasena, GOOD),
+            (dialog.confirmacion, GOOD),
+        ):
+            type_text(qtbot, edit, value)
+        click(qtbot, dialog.aviso)
+        click(qtbot, dialog.guardar)
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+        dialog.accept()
+
+    modals.handle(register)
+    click(qtbot, app.login.registrate)
+    assert seen == ["Usuarios para conexión en línea con IDSE"]
+    assert app.login.usuario.text() == "oscar@nominas.com"
+
+
+def test_olvido_su_contrasena_opens_recuperar(qtbot, application, modals):
+    app = started(qtbot, application)
+    click(qtbot, app.login.olvido)
+    assert len(modals.dialogs) == 1
+    assert isinstance(modals.dialogs[0], RecuperarContrasenaDialog)
+    assert modals.dialogs[0].windowTitle() == "Recuperar Contraseña"
+
+
+def test_a_damaged_database_file_gets_a_spanish_message_not_a_traceback(
+    qtbot, application, data_dir, modals
+):
+    (data_dir / "icsoe.sqlite3").write_bytes(b"esto no es una base de datos" * 100)
+    with qtbot.waitSignal(application.exit_requested, timeout=10_000) as exit_signal:
+        application.start()
+    assert exit_signal.args == [1]
+    seen = modals.messages[0]
+    assert seen.icon == QMessageBox.Icon.Critical
+    assert "está dañado" in seen.text
+    assert "Traceback" not in seen.text
+    assert not application.login.continuar.isEnabled()
+
+
+def test_unexpected_errors_are_logged_and_shown_once_in_spanish(qtbot, tmp_path, modals, caplog):
+    log_path = tmp_path / "icsoe-desktop.log"
+    hook = ErrorHook(log_path)
+    try:
+        raise ZeroDivisionError("fallo interno")
+    except ZeroDivisionError as exc:
+        with caplog.at_level(logging.ERROR):
+            hook(type(exc), exc, exc.__traceback__)
+    assert len(modals.messages) == 1
+    assert modals.messages[0].title == "Error inesperado"
+    assert "La aplicación sigue funcionando" in modals.texts[0]
+    assert str(log_path) in modals.texts[0]
+    assert "fallo interno" not in modals.texts[0]
+    assert "ZeroDivisionError: fallo interno" in caplog.text
+    assert QApplication.instance() is not None
