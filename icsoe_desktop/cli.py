@@ -44,9 +44,9 @@ def main(argv: list[str]) -> int:
 
 
 def _service_command(args: argparse.Namespace) -> int:
-    from icsoe_desktop.config import LOG_FILE, resolve_data_dir
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.logging_setup import configure_logging
+    from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
     from icsoe_desktop.services.container import open_services
 
     data_dir = resolve_data_dir(args.data_dir)

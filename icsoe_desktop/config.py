@@ -6,33 +6,16 @@ Secrets never live here: the SMTP password goes to the OS keyring (services.secr
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from icsoe_desktop import APP_NAME
-
-DATA_DIR_ENV = "ICSOE_DATA_DIR"
-SETTINGS_FILE = "settings.toml"
-DATABASE_FILE = "icsoe.sqlite3"
-LOG_FILE = "icsoe-desktop.log"
+from icsoe_desktop.paths import (
+    DATABASE_FILE,
+    LOG_FILE,
+    SETTINGS_FILE,
+)
 
 SMTP_SECURITY = ("ninguna", "starttls", "ssl")
-
-
-def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
-    """``--data-dir`` wins over ``ICSOE_DATA_DIR``, which wins over the user data dir."""
-    if cli_value:
-        path = Path(cli_value)
-    elif os.environ.get(DATA_DIR_ENV):
-        path = Path(os.environ[DATA_DIR_ENV])
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path = path.expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 @dataclass(frozen=True)
@@ -78,6 +61,8 @@ _SMTP_ENV = {
 
 def load_settings(data_dir: Path) -> Settings:
     """Read ``settings.toml`` (missing or unreadable → defaults) and apply env overrides."""
+    import tomllib
+
     raw: dict = {}
     path = data_dir / SETTINGS_FILE
     if path.exists():

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.config import (
-    DATA_DIR_ENV,
     SETTINGS_FILE,
     Settings,
     SmtpSettings,
     load_settings,
-    resolve_data_dir,
     save_settings,
 )
+from icsoe_desktop.paths import DATA_DIR_ENV, resolve_data_dir
 from icsoe_desktop.services.container import open_services
 
 

@@ -25,7 +25,11 @@ log = logging.getLogger(__name__)
 MAIL_RETRY_MS = 60_000
 
 
-def _open_services(data_dir: Path) -> Services:
+def _open_services(data_dir: Path, log_path: Path | None) -> Services:
+    if log_path is not None:
+        from icsoe_desktop.logging_setup import configure_logging
+
+        configure_logging(log_path)
     from icsoe_desktop.services.container import open_services
 
     return open_services(data_dir)
@@ -36,9 +40,10 @@ class Application(QObject):
 
     exit_requested = Signal(int)
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, log_path: Path | None = None) -> None:
         super().__init__()
         self.data_dir = data_dir
+        self.log_path = log_path
         self.services: Services | None = None
         self.login = IdseLoginWindow()
         self.main: VentanaPrincipal | None = None
@@ -55,7 +60,9 @@ class Application(QObject):
     def start(self) -> None:
         self.login.show()
         run_in_background(
-            lambda: _open_services(self.data_dir), self._on_services, self._on_failure
+            lambda: _open_services(self.data_dir, self.log_path),
+            self._on_services,
+            self._on_failure,
         )
 
     # --- start-up ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -17,6 +17,23 @@ class FormError(RuntimeError):
     pass
 
 
+_loader: QUiLoader | None = None
+
+
+def _ui_loader() -> QUiLoader:
+    """One loader for all forms. It is built with no library paths because its constructor
+    loads every Designer plugin it finds (Qt Quick, WebEngine…: slow), and our forms use none."""
+    global _loader
+    if _loader is None:
+        paths = QCoreApplication.libraryPaths()
+        QCoreApplication.setLibraryPaths([])
+        try:
+            _loader = QUiLoader()
+        finally:
+            QCoreApplication.setLibraryPaths(paths)
+    return _loader
+
+
 def load_form(name: str, host: QWidget) -> QWidget:
     """Load ``ui/<name>`` and place it as the whole content of ``host`` (title included)."""
     path = ui_file(name)
@@ -24,7 +41,7 @@ def load_form(name: str, host: QWidget) -> QWidget:
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FormError(f"No se pudo abrir el formulario {path}")
     try:
-        form = QUiLoader().load(file, host)
+        form = _ui_loader().load(file, host)
     finally:
         file.close()
     if form is None:

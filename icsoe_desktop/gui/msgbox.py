@@ -1,64 +1,61 @@
-"""The one door for message boxes: Spanish buttons, a title, the text of a DomainError."""
+"""The one door for message boxes: Spanish buttons, a title, the text of a DomainError.
+
+QMessageBox is imported on first use: this module is on the start-up path and loading that
+class (and the Qt enums it pulls in) costs more than the first window can spare.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+
 APP_TITLE = "Conexión en línea con IDSE"
+_ICONS = ("Information", "Warning", "Critical", "Question")
 
 
 def make_box(
-    parent: QWidget | None,
-    icon: QMessageBox.Icon,
-    title: str,
-    text: str,
-    buttons: list[tuple[str, QMessageBox.ButtonRole]],
-) -> tuple[QMessageBox, list]:
+    parent: QWidget | None, icon: str, title: str, text: str, buttons: list[tuple[str, str]]
+) -> tuple[QMessageBox, list[QAbstractButton]]:
+    """``icon`` is one of Information/Warning/Critical/Question; ``buttons`` are (text, role)
+    with role "accept" or "reject"."""
+    from PySide6.QtWidgets import QMessageBox
+
+    assert icon in _ICONS, icon
+    roles = {
+        "accept": QMessageBox.ButtonRole.AcceptRole,
+        "reject": QMessageBox.ButtonRole.RejectRole,
+    }
     box = QMessageBox(parent)
     box.setObjectName("messageBox")
-    box.setIcon(icon)
+    box.setIcon(getattr(QMessageBox.Icon, icon))
     box.setWindowTitle(title or APP_TITLE)
     box.setText(text)
     # Buttons carry Spanish text of their own: no dependence on a loaded Qt translation.
-    added = [box.addButton(label, role) for label, role in buttons]
+    added = [box.addButton(label, roles[role]) for label, role in buttons]
     box.setDefaultButton(added[0])
     box.setEscapeButton(added[-1])
     return box, added
 
 
-def information(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
-    box, _ = make_box(
-        parent,
-        QMessageBox.Icon.Information,
-        title,
-        text,
-        [("Aceptar", QMessageBox.ButtonRole.AcceptRole)],
-    )
+def _show(parent: QWidget | None, icon: str, text: str, title: str) -> None:
+    box, _ = make_box(parent, icon, title, text, [("Aceptar", "accept")])
     box.exec()
+
+
+def information(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
+    _show(parent, "Information", text, title)
 
 
 def warning(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
-    box, _ = make_box(
-        parent,
-        QMessageBox.Icon.Warning,
-        title,
-        text,
-        [("Aceptar", QMessageBox.ButtonRole.AcceptRole)],
-    )
-    box.exec()
+    _show(parent, "Warning", text, title)
 
 
 def error(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
-    box, _ = make_box(
-        parent,
-        QMessageBox.Icon.Critical,
-        title,
-        text,
-        [("Aceptar", QMessageBox.ButtonRole.AcceptRole)],
-    )
-    box.exec()
+    _show(parent, "Critical", text, title)
 
 
 def show_error(parent: QWidget | None, exc: DomainError, title: str = APP_TITLE) -> None:
@@ -73,13 +70,9 @@ def question(
     no: str = "Cancelar",
     title: str = APP_TITLE,
 ) -> bool:
-    box, (yes_button, _) = make_box(
-        parent,
-        QMessageBox.Icon.Question,
-        title,
-        text,
-        [(yes, QMessageBox.ButtonRole.AcceptRole), (no, QMessageBox.ButtonRole.RejectRole)],
+    box, (yes_button, no_button) = make_box(
+        parent, "Question", title, text, [(yes, "accept"), (no, "reject")]
     )
-    box.setDefaultButton(box.buttons()[1])  # the safe answer is the default
+    box.setDefaultButton(no_button)  # the safe answer is the default
     box.exec()
     return box.clickedButton() is yes_button

@@ -35,7 +35,7 @@ def render_all(directory: str | os.PathLike[str]) -> list[Path]:
 
 
 def _render(out: Path, data_dir: Path) -> list[Path]:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from icsoe_desktop.config import SmtpSettings
     from icsoe_desktop.gui import msgbox
@@ -59,13 +59,9 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     def shot(name: str, make: Callable[[], object]) -> None:
         written.append(_grab(make(), out / f"{name}.png"))
 
-    def box(
-        text: str, icon: QMessageBox.Icon, title: str = msgbox.APP_TITLE
-    ) -> Callable[[], object]:
+    def box(text: str, icon: str, title: str = msgbox.APP_TITLE) -> Callable[[], object]:
         def make() -> object:
-            message, _ = msgbox.make_box(
-                None, icon, title, text, [("Aceptar", QMessageBox.ButtonRole.AcceptRole)]
-            )
+            message, _ = msgbox.make_box(None, icon, title, text, [("Aceptar", "accept")])
             return message
 
         return make
@@ -88,13 +84,13 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             return window
 
         shot("03_acceso_idse_solo_consulta", consulta)
-        shot("04_alerta_solo_consulta", box(MSG_SOLO_CONSULTA, QMessageBox.Icon.Information))
+        shot("04_alerta_solo_consulta", box(MSG_SOLO_CONSULTA, "Information"))
         shot(
             "05_usuario_o_contrasena_incorrectos",
             box(
                 MSG_CREDENCIALES
                 + "\n\nTe quedan 4 intento(s) antes de que el usuario se bloquee por 5 minutos.",
-                QMessageBox.Icon.Warning,
+                "Warning",
             ),
         )
 
@@ -114,7 +110,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         shot("08_recuperar_contrasena_vacio", lambda: RecuperarContrasenaDialog(services))
         shot(
             "09_correo_no_existe",
-            box(MSG_CORREO_NO_EXISTE, QMessageBox.Icon.Warning, "Recuperar Contraseña"),
+            box(MSG_CORREO_NO_EXISTE, "Warning", "Recuperar Contraseña"),
         )
 
         def restablecer() -> RestablecerContrasenaDialog:
@@ -144,7 +140,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             "14_error_inesperado",
             box(
                 unexpected_error_text(data_dir / "icsoe-desktop.log"),
-                QMessageBox.Icon.Critical,
+                "Critical",
                 "Error inesperado",
             ),
         )

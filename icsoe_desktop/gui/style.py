@@ -1,4 +1,5 @@
-"""The application's look: Fusion style, link-like flat buttons, the Spanish Qt translation."""
+"""The application's look: the platform's own style (native on Windows), link-like flat
+buttons, the Spanish Qt translation."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ QLabel#obligatoriosLabel { color: #555555; }
 
 
 def apply_style(app: QApplication) -> None:
-    app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
     icon_path = resource_file("icsoe.svg")
     if icon_path.exists():

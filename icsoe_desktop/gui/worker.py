@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
@@ -16,6 +16,27 @@ log = logging.getLogger(__name__)
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object)
+
+
+class _Relay(QObject):
+    """Lives in the GUI thread: signals from a pool thread reach its slots queued, so callbacks
+    always run on the GUI thread. (Avoids touching the ``Qt`` namespace, which costs ~40 ms to
+    load, on the start-up path.)"""
+
+    def __init__(
+        self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+    ) -> None:
+        super().__init__()
+        self._on_done = on_done
+        self._on_error = on_error
+
+    @Slot(object)
+    def done(self, value: Any) -> None:
+        self._on_done(value)
+
+    @Slot(object)
+    def failed(self, exc: BaseException) -> None:
+        self._on_error(exc)
 
 
 class _Job(QRunnable):
@@ -33,7 +54,7 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
-_running: set[_Job] = set()  # keep jobs (and their signal objects) alive until they report
+_running: dict[_Job, _Relay] = {}  # keep jobs and relays alive until they report
 
 
 def run_in_background(
@@ -43,24 +64,23 @@ def run_in_background(
 ) -> None:
     job = _Job(fn)
     job.setAutoDelete(False)
-    _running.add(job)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _running.discard(job)
+        _running.pop(job, None)
         callback(value)
 
-    job.signals.done.connect(
-        lambda value: finish(on_done, value), Qt.ConnectionType.QueuedConnection
-    )
-    job.signals.failed.connect(
-        lambda exc: finish(on_error, exc), Qt.ConnectionType.QueuedConnection
-    )
+    relay = _Relay(lambda value: finish(on_done, value), lambda exc: finish(on_error, exc))
+    _running[job] = relay
+    job.signals.done.connect(relay.done)
+    job.signals.failed.connect(relay.failed)
     QThreadPool.globalInstance().start(job)
 
 
 def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) -> Any:
     """Run ``fn`` in the background while a busy progress dialog keeps the window alive; return
     its result or re-raise its exception here, on the GUI thread."""
+    from PySide6.QtCore import Qt
+
     dialog = QProgressDialog(text, "", 0, 0, parent)
     dialog.setObjectName("progressDialog")
     dialog.setWindowTitle("Espera un momento")

@@ -1,0 +1,97 @@
+"""Cold start of icsoe-desktop to its first window, against a bare PySide6 QMainWindow started
+in the same run. Goal: ratio ≤ 1.3.
+
+Both are measured from outside: the time from spawning the process to the line it prints once
+its window is on screen (offscreen Qt). Each is run REPEAT times, alternating, after a warm-up
+run that compiles bytecode; medians are compared.
+
+    python bench/startup.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.show()
+def shown():
+    print("first-window", flush=True)
+    app.quit()
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+
+def timed_lines(cmd: list[str], env: dict[str, str], markers: tuple[str, ...]) -> dict[str, float]:
+    """Seconds from spawn until each marker line appears on stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
+    )
+    seen: dict[str, float] = {}
+    killer = threading.Timer(60, proc.kill)  # a hung start must not hang the benchmark
+    killer.start()
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        word = line.strip()
+        if word in markers and word not in seen:
+            seen[word] = time.perf_counter() - start
+    proc.wait()
+    killer.cancel()
+    missing = set(markers) - set(seen)
+    if missing or proc.returncode != 0:
+        raise SystemExit(f"{cmd} ended with {proc.returncode} without printing {missing}")
+    return seen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="1")
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "datos"
+        bare_cmd = [sys.executable, "-c", BARE]
+        app_cmd = [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir)]
+
+        # First start on an empty data dir: creates the SQLite file and runs the migrations.
+        fresh = timed_lines(app_cmd, env, ("first-window", "ready"))
+        timed_lines(bare_cmd, env, ("first-window",))  # warm-up
+
+        bare, first, ready = [], [], []
+        for _ in range(args.repeat):
+            bare.append(timed_lines(bare_cmd, env, ("first-window",))["first-window"])
+            ours = timed_lines(app_cmd, env, ("first-window", "ready"))
+            first.append(ours["first-window"])
+            ready.append(ours["ready"])
+
+    b, f, r = (statistics.median(x) for x in (bare, first, ready))
+    print(f"bare PySide6 QMainWindow shown:        {b * 1000:7.1f} ms (median of {args.repeat})")
+    print(
+        f"icsoe-desktop first window shown:      {f * 1000:7.1f} ms   ratio {f / b:.2f} (goal <= 1.3)"
+    )
+    print(f"icsoe-desktop usable (store open):     {r * 1000:7.1f} ms   ratio {r / b:.2f}")
+    print(
+        f"first start on a new data dir, usable: {fresh['ready'] * 1000:7.1f} ms (creates the database)"
+    )
+
+
+if __name__ == "__main__":
+    main()
