@@ -52,9 +52,9 @@ def run_gui(data_dir_arg: str | None = None, argv: list[str] | None = None) -> i
     error_hook.install(Path(log_path))
     application = Application(data_dir, log_path)
     application.exit_requested.connect(app.exit)
-    application.start()
     if os.environ.get(STARTUP_PROBE_ENV):
-        _install_startup_probe(application)
+        _install_startup_probe(application)  # its timer fires on the loop's first turn
+    application.start()
     try:
         return app.exec()
     finally:

@@ -1,15 +1,31 @@
-"""Acceso a conexión en línea con IDSE: the first window."""
+"""Acceso a conexión en línea con IDSE: the first window.
+
+Unlike the other windows it is built in code, not loaded from ui/: QUiLoader's first load
+initialises the whole ``Qt`` enum namespace (~25 ms), which the start-up budget (first window
+within 1.3× a bare Qt window, bench/startup.py) cannot afford. It also avoids touching ``Qt``
+itself until the window is on screen.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QGroupBox, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.forms import child, load_form
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -38,16 +54,8 @@ class IdseLoginWindow(QWidget):
     def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("IdseLoginWindow")
-        form = load_form("idse_login.ui", self)
-        self.solo_consulta = child(form, QCheckBox, "soloConsultaCheck")
-        self.datos_group = child(form, QGroupBox, "datosGroup")
-        self.usuario = child(form, QLineEdit, "usuarioEdit")
-        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
-        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
-        self.continuar = child(form, QPushButton, "continuarButton")
-        self.registrate = child(form, QPushButton, "registrateButton")
-        self.olvido = child(form, QPushButton, "olvidoButton")
-        self.estado = child(form, QLabel, "estadoLabel")
+        self.setWindowTitle("Acceso a conexión en línea con IDSE")
+        self._build()
 
         self.solo_consulta.toggled.connect(self._on_solo_consulta)
         self.mostrar.toggled.connect(self._on_mostrar)
@@ -62,11 +70,100 @@ class IdseLoginWindow(QWidget):
         if services is not None:
             self.set_services(services)
 
+    def _build(self) -> None:
+        def named(widget, name: str):
+            widget.setObjectName(name)
+            return widget
+
+        def link(text: str, name: str) -> QPushButton:
+            button = named(QPushButton(text), name)
+            button.setFlat(True)  # styled as a link (gui/style.py), still a keyboard button
+            return button
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(
+            named(
+                QLabel(
+                    '<div align="center" style="font-size:15pt; font-weight:600; color:#13322b;">'
+                    "Ingreso a conexión en línea con IDSE</div>"
+                ),
+                "tituloLabel",
+            )
+        )
+        self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
+        layout.addWidget(self.solo_consulta)
+
+        self.datos_group = named(QGroupBox("Datos de conexión en línea con IDSE"), "datosGroup")
+        grid = QGridLayout(self.datos_group)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(8)
+        self.usuario = named(QLineEdit(), "usuarioEdit")
+        self.usuario.setMaxLength(254)
+        self.usuario.setMinimumWidth(280)
+        self.usuario.setPlaceholderText("nombre@empresa.com")
+        self.contrasena = named(QLineEdit(), "contrasenaEdit")
+        self.contrasena.setMaxLength(128)
+        self.contrasena.setEchoMode(QLineEdit.EchoMode.Password)
+        self.mostrar = named(QCheckBox("Mostrar contraseña"), "mostrarContrasenaCheck")
+        usuario_label = named(
+            QLabel(
+                'Usuario:<br><span style="color:#555; font-size:8pt;">(Correo electrónico)</span>'
+            ),
+            "usuarioLabel",
+        )
+        usuario_label.setBuddy(self.usuario)
+        contrasena_label = named(QLabel("Contraseña:"), "contrasenaLabel")
+        contrasena_label.setBuddy(self.contrasena)
+        grid.addWidget(usuario_label, 0, 0)
+        grid.addWidget(self.usuario, 0, 1)
+        grid.addWidget(contrasena_label, 1, 0)
+        grid.addWidget(self.contrasena, 1, 1)
+        grid.addWidget(self.mostrar, 2, 1)
+        layout.addWidget(self.datos_group)
+
+        row = QHBoxLayout()
+        self.estado = named(QLabel(""), "estadoLabel")
+        self.estado.setWordWrap(True)
+        self.continuar = named(QPushButton("Continuar"), "continuarButton")
+        self.continuar.setDefault(True)
+        self.continuar.setMinimumSize(120, 30)
+        row.addWidget(self.estado, 1)
+        row.addWidget(self.continuar)
+        layout.addLayout(row)
+
+        separador = named(QFrame(), "separador")
+        separador.setFrameShape(QFrame.Shape.HLine)
+        separador.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(separador)
+
+        self.registrate = link("Regístrate aquí", "registrateButton")
+        self.olvido = link("¿Olvidó su contraseña?", "olvidoButton")
+        registro = QHBoxLayout()
+        registro.addWidget(
+            named(QLabel("¿No tienes cuenta de Conexión en línea con IDSE?"), "sinCuentaLabel")
+        )
+        registro.addWidget(self.registrate)
+        registro.addStretch(1)
+        layout.addLayout(registro)
+        olvido = QHBoxLayout()
+        olvido.addWidget(self.olvido)
+        olvido.addStretch(1)
+        layout.addLayout(olvido)
+
+    def _link_cursors(self) -> None:
+        from PySide6.QtCore import Qt
+
+        for button in (self.registrate, self.olvido):
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+
     # --- state ---------------------------------------------------------------------------------
 
     def set_services(self, services: Services) -> None:
         self._services = services
         self._set_ready(True)
+        self._link_cursors()  # the window is on screen by now: ``Qt`` may load
         self.refresh_default_usuario()
 
     def refresh_default_usuario(self) -> None:
