@@ -146,4 +146,5 @@ class Application(QObject):
     def shutdown(self) -> None:
         self.mail_timer.stop()
         if self.services is not None:
-            self.services.close()
+            services, self.services = self.services, None  # late timers find nothing to do
+            services.close()

@@ -114,10 +114,7 @@ class ConfiguracionCorreoDialog(QDialog):
         try:
             self._services.settings.save_smtp(self._form_settings(), self._password(), self._actor)
         except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            widget = self._fields.get(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
+            msgbox.field_error(self, exc, self._fields, TITLE)
             return
         msgbox.information(self, "La configuración del correo se guardó correctamente.", TITLE)
         self.accept()

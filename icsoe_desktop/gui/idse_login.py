@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -58,7 +59,7 @@ class IdseLoginWindow(QWidget):
         self._build()
 
         self.solo_consulta.toggled.connect(self._on_solo_consulta)
-        self.mostrar.toggled.connect(self._on_mostrar)
+        bind_show_password(self.mostrar, self.contrasena)
         self.continuar.clicked.connect(self._on_continuar)
         self.usuario.returnPressed.connect(self.contrasena.setFocus)
         self.contrasena.returnPressed.connect(self._on_continuar)
@@ -181,11 +182,6 @@ class IdseLoginWindow(QWidget):
     def _on_solo_consulta(self, checked: bool) -> None:
         # Sólo consulta asks for no credentials.
         self.datos_group.setEnabled(not checked)
-
-    def _on_mostrar(self, checked: bool) -> None:
-        self.contrasena.setEchoMode(
-            QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
-        )
 
     # --- actions -------------------------------------------------------------------------------
 

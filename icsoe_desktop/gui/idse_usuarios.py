@@ -21,6 +21,7 @@ from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.accounts import UserRow
@@ -105,7 +106,7 @@ class IdseUsuariosDialog(QDialog):
 
         self.guardar.clicked.connect(self._on_guardar)
         self.deshabilitar.clicked.connect(self._on_toggle)
-        self.mostrar.toggled.connect(self._on_mostrar)
+        bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.aviso_link.clicked.connect(self._on_aviso)
         self.resize(640, 560)
         self.refresh()
@@ -133,11 +134,6 @@ class IdseUsuariosDialog(QDialog):
 
     # --- actions -------------------------------------------------------------------------------
 
-    def _on_mostrar(self, checked: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
-        self.contrasena.setEchoMode(mode)
-        self.confirmacion.setEchoMode(mode)
-
     def _on_aviso(self) -> None:
         AvisoPrivacidadDialog(self).exec()
 
@@ -156,10 +152,7 @@ class IdseUsuariosDialog(QDialog):
         try:
             user = self._services.accounts.register(registration, self._actor)
         except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            widget = self._fields.get(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
+            msgbox.field_error(self, exc, self._fields, TITLE)
             return
         msgbox.information(self, MSG_GUARDADO.format(usuario=user.usuario), TITLE)
         for edit in (

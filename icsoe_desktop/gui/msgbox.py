@@ -58,11 +58,6 @@ def error(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
     _show(parent, "Critical", text, title)
 
 
-def show_error(parent: QWidget | None, exc: DomainError, title: str = APP_TITLE) -> None:
-    """A domain error is the user's to fix: a warning with its Spanish message."""
-    warning(parent, exc.message, title)
-
-
 def question(
     parent: QWidget | None,
     text: str,
@@ -76,3 +71,17 @@ def question(
     box.setDefaultButton(no_button)  # the safe answer is the default
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def field_error(
+    parent: QWidget | None,
+    exc: DomainError,
+    fields: dict[str, QWidget],
+    title: str = APP_TITLE,
+    fallback: QWidget | None = None,
+) -> None:
+    """Show a validation error and put the cursor in the field it names (``exc.field``)."""
+    warning(parent, exc.message, title)
+    widget = fields.get(exc.field or "", fallback)
+    if widget is not None:
+        widget.setFocus()

@@ -10,6 +10,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -36,16 +37,11 @@ class RestablecerContrasenaDialog(QDialog):
             "contrasena": self.contrasena,
             "confirmacion": self.confirmacion,
         }
-        self.mostrar.toggled.connect(self._on_mostrar)
+        bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)
         self.usuario: str | None = None
         self.resize(520, 330)
-
-    def _on_mostrar(self, checked: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
-        self.contrasena.setEchoMode(mode)
-        self.confirmacion.setEchoMode(mode)
 
     def _on_guardar(self) -> None:
         try:
@@ -53,9 +49,7 @@ class RestablecerContrasenaDialog(QDialog):
                 self.codigo.text(), self.contrasena.text(), self.confirmacion.text()
             )
         except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            widget = self._fields.get(exc.field or "", self.contrasena)
-            widget.setFocus()
+            msgbox.field_error(self, exc, self._fields, TITLE, fallback=self.contrasena)
             return
         # The "contraseña actualizada" notice is queued; deliver it when the app next sends mail.
         msgbox.information(self, MSG_ACTUALIZADA, TITLE)

@@ -160,3 +160,26 @@ def test_unexpected_errors_are_logged_and_shown_once_in_spanish(qtbot, tmp_path,
     assert "fallo interno" not in modals.texts[0]
     assert "ZeroDivisionError: fallo interno" in caplog.text
     assert QApplication.instance() is not None
+
+
+def test_queued_mail_is_retried_by_the_app_once_smtp_works(
+    qtbot, application, data_dir, smtp_server
+):
+    from icsoe_desktop.services.container import open_services
+
+    seed(data_dir)
+    services = open_services(data_dir)
+    services.accounts.request_password_reset("idse@nominas.com")  # SMTP not configured yet
+    services.close()
+
+    app = started(qtbot, application)
+    assert app.mail_timer.isActive()  # retries are scheduled while the app runs
+    assert app.services.mail.pending_count() == 1
+    app.services.settings.save_smtp(smtp_server.settings(), None, "idse@nominas.com")
+    app.send_mail_in_background()
+    qtbot.waitUntil(lambda: len(smtp_server.to("idse@nominas.com")) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: app.services.mail.pending_count() == 0)
+    assert (
+        "Tu código para restablecer la contraseña es:"
+        in smtp_server.to("idse@nominas.com")[0].get_content()
+    )

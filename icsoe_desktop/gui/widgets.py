@@ -1,0 +1,16 @@
+"""Small behaviours shared by several windows."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QLineEdit
+
+
+def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
+    """ "Mostrar contraseña": the check box shows or hides every given password field."""
+
+    def toggle(checked: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if checked else QLineEdit.EchoMode.Password
+        for edit in edits:
+            edit.setEchoMode(mode)
+
+    check.toggled.connect(toggle)
