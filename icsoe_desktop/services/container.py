@@ -10,6 +10,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
@@ -23,6 +24,7 @@ class Services:
     secrets: SecretsService
     mail: MailService
     accounts: AccountsService
+    registros: RegistrosService
 
     def close(self) -> None:
         self.store.close()
@@ -36,7 +38,8 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     settings = SettingsService(data_dir, store, audit, secrets)
     mail = MailService(store, lambda: settings.current.smtp, secrets, clock)
     accounts = AccountsService(store, audit, mail, clock)
-    return Services(settings, store, audit, secrets, mail, accounts)
+    registros = RegistrosService(store, audit)
+    return Services(settings, store, audit, secrets, mail, accounts, registros)
 
 
 __all__ = ["Services", "open_services"]

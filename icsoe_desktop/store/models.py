@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
@@ -42,6 +42,41 @@ class IdseUser(SyncedMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     habilitado: Mapped[bool] = mapped_column(Boolean, default=True)
     aviso_aceptado_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RegistroPatronal(SyncedMixin, Base):
+    """A registro patronal of the company (IMSS employer registration) and its employer."""
+
+    __tablename__ = "registros_patronales"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registro: Mapped[str] = mapped_column(String(11), unique=True)
+    rfc: Mapped[str] = mapped_column(String(13))
+    razon_social: Mapped[str] = mapped_column(String(250))
+
+
+class CertificadoImss(SyncedMixin, Base):
+    """The certificate assigned to a registro patronal: public data only. The private key and
+    the passwords live in the OS keyring under ``keyring_ref``."""
+
+    __tablename__ = "certificados_imss"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registro_patronal_id: Mapped[int] = mapped_column(
+        ForeignKey("registros_patronales.id", ondelete="CASCADE"), unique=True
+    )
+    tipo: Mapped[str] = mapped_column(String(4))  # FIEL | IMSS
+    usuario: Mapped[str] = mapped_column(
+        String(20)
+    )  # shown masked; not a secret (RFC or IMSS user)
+    rfc: Mapped[str] = mapped_column(String(13))
+    nombre: Mapped[str] = mapped_column(String(254))
+    no_certificado: Mapped[str] = mapped_column(String(40))
+    emisor: Mapped[str] = mapped_column(String(254))
+    valido_desde: Mapped[datetime] = mapped_column(DateTime)
+    valido_hasta: Mapped[datetime] = mapped_column(DateTime)
+    certificado_der: Mapped[bytes] = mapped_column(LargeBinary)
+    keyring_ref: Mapped[str] = mapped_column(String(80))
 
 
 class LoginThrottle(Base):
@@ -105,8 +140,10 @@ class AuditEntry(Base):
 __all__ = [
     "AuditEntry",
     "Base",
+    "CertificadoImss",
     "IdseUser",
     "LoginThrottle",
     "OneTimeToken",
     "OutboxMail",
+    "RegistroPatronal",
 ]

@@ -1,0 +1,61 @@
+"""Mexican identifiers used by IDSE: registro patronal and RFC (python-stdnum does the RFC)."""
+
+from __future__ import annotations
+
+import re
+
+from icsoe_desktop.domain.errors import ValidationError
+
+# No public check-digit algorithm is known for the registro patronal (idse-lotes.md): validate the
+# form only. 11 characters: most are a letter and 10 digits (Y5412345106); the CONTPAQi guide shows
+# two letters and 9 digits (NO191919191). Always at least the last 8 are digits.
+_REGISTRO_RE = re.compile(r"^[A-Z0-9]{3}[0-9]{8}$")
+
+
+def normalize_registro(value: str) -> str:
+    return "".join(value.split()).replace("-", "").upper()
+
+
+def check_registro_patronal(value: str, field: str = "registro") -> str:
+    registro = normalize_registro(value)
+    if not registro:
+        raise ValidationError("campo_obligatorio", "Captura el registro patronal.", field)
+    if len(registro) != 11:
+        raise ValidationError(
+            "registro_longitud",
+            f"El registro patronal debe tener 11 caracteres; capturaste {len(registro)}.",
+            field,
+        )
+    if not _REGISTRO_RE.match(registro):
+        raise ValidationError(
+            "registro_formato",
+            "El registro patronal sólo admite letras y números, y sus últimos 8 caracteres deben "
+            "ser números (por ejemplo, Y5412345106).",
+            field,
+        )
+    return registro
+
+
+def check_rfc(value: str, field: str = "rfc") -> str:
+    """A valid RFC of persona moral (12) or física (13). The check digit is not enforced: about
+    1.5 % of the RFCs in use fail it."""
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import rfc
+
+    compact = rfc.compact(value) if value else ""
+    if not compact:
+        raise ValidationError("campo_obligatorio", "Captura el RFC del patrón.", field)
+    if len(compact) not in (12, 13):
+        raise ValidationError(
+            "rfc_longitud",
+            "El RFC debe tener 12 caracteres (persona moral) o 13 (persona física).",
+            field,
+        )
+    try:
+        return rfc.validate(compact, validate_check_digits=False)
+    except StdnumError as exc:
+        raise ValidationError(
+            "rfc_invalido",
+            "El RFC no es válido: revisa las letras iniciales, la fecha (AAMMDD) y la homoclave.",
+            field,
+        ) from exc
