@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAIL_RETRY_MS = 60_000
+MSG_REGISTRA_CERTIFICADOS = (
+    "Registra el certificado IMSS (.pfx) o la e.firma (.cer y .key) de cada uno de los registros "
+    "patronales de tu empresa para poder enviar movimientos a IDSE."
+)
 
 
 def _open_services(data_dir: Path, log_path: Path | None) -> Services:
@@ -112,6 +116,17 @@ class Application(QObject):
         self.main.quit_requested.connect(self.quit)
         self.main.show()
         self.login.hide()
+        if usuario is not None:
+            self._ask_for_certificates()
+
+    def _ask_for_certificates(self) -> None:
+        """Guide: after a full login, a warning leads to Certificados IMSS while any registro
+        patronal lacks a valid certificate."""
+        assert self.services is not None and self.main is not None
+        if not self.services.certificates.pending():
+            return
+        msgbox.warning(self.main, MSG_REGISTRA_CERTIFICADOS)
+        self.main.open_certificados()
 
     def logout(self) -> None:
         if self.main is not None:

@@ -153,6 +153,12 @@ class IdseLoginWindow(QWidget):
         olvido.addStretch(1)
         layout.addLayout(olvido)
 
+        # Expiry panel: each registro patronal's certificate, filled once the store is open.
+        self.vigencias = named(QLabel(""), "vigenciasLabel")
+        self.vigencias.setWordWrap(True)
+        self.vigencias.setVisible(False)
+        layout.addWidget(self.vigencias)
+
     def _link_cursors(self) -> None:
         from PySide6.QtCore import Qt
 
@@ -166,6 +172,7 @@ class IdseLoginWindow(QWidget):
         self._set_ready(True)
         self._link_cursors()  # the window is on screen by now: ``Qt`` may load
         self.refresh_default_usuario()
+        self.refresh_vigencias()
 
     def refresh_default_usuario(self) -> None:
         """Guide: one user → prefilled; more than one → empty for the user to type."""
@@ -173,6 +180,22 @@ class IdseLoginWindow(QWidget):
             return
         self.usuario.setText(self._services.accounts.default_usuario())
         (self.contrasena if self.usuario.text() else self.usuario).setFocus()
+
+    def refresh_vigencias(self) -> None:
+        """Vigente / por vencer (≤ 30 días) / vencido / sin certificado, per registro patronal."""
+        if self._services is None:
+            return
+        rows = self._services.certificates.rows()
+        lines = []
+        for row in rows:
+            hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
+            color = {"vigente": "#1e7b34", "por_vencer": "#a15c00"}.get(row.estado, "#b00020")
+            lines.append(
+                f'{row.registro}: <span style="color:{color}; font-weight:600;">'
+                f"{row.estado_texto}</span>{hasta}"
+            )
+        self.vigencias.setText("<b>Certificados IMSS</b><br>" + "<br>".join(lines))
+        self.vigencias.setVisible(bool(rows))
 
     def _set_ready(self, ready: bool) -> None:
         for widget in (self.continuar, self.registrate, self.olvido):

@@ -144,6 +144,21 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
                 "Error inesperado",
             ),
         )
+
+        def registros_patronales() -> object:
+            from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
+
+            services.registros.save(
+                "Y5412345106", "ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", None
+            )
+            services.registros.save(
+                "NO191919191", "SCO050505QR2", "Servicios Contables del Occidente, S.C.", None
+            )
+            dialog = RegistrosPatronalesDialog(services)
+            dialog.tabla.selectRow(1)
+            return dialog
+
+        shot("15_registros_patronales", registros_patronales)
     finally:
         services.close()
     return written

@@ -99,6 +99,11 @@ class VentanaPrincipal(QMainWindow):
         # Sólo consulta changes nothing: administration is not offered.
         for action in (self.usuarios_action, self.correo_action):
             action.setEnabled(not self.read_only)
+        self.registros_action = self._action(
+            "Registros &patronales…", "registrosAction", self._open_registros
+        )
+        self.registros_action.setEnabled(not self.read_only)
+        configuracion.addAction(self.registros_action)
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
@@ -114,6 +119,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
 
         ConfiguracionCorreoDialog(self._services, self.usuario, self).exec()
+
+    def _open_registros(self) -> None:
+        from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
+
+        RegistrosPatronalesDialog(self._services, self.usuario, self).exec()
 
     def _about(self) -> None:
         msgbox.information(

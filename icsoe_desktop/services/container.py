@@ -7,8 +7,10 @@ from pathlib import Path
 
 from icsoe_desktop.config import load_settings
 from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.paths import asset_dir
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.certificates import TRUSTED_DIR, CertificatesService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
@@ -25,6 +27,7 @@ class Services:
     mail: MailService
     accounts: AccountsService
     registros: RegistrosService
+    certificates: CertificatesService
 
     def close(self) -> None:
         self.store.close()
@@ -39,7 +42,10 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     mail = MailService(store, lambda: settings.current.smtp, secrets, clock)
     accounts = AccountsService(store, audit, mail, clock)
     registros = RegistrosService(store, audit)
-    return Services(settings, store, audit, secrets, mail, accounts, registros)
+    # Trusted issuers: the ones shipped with the app, plus those the admin adds in the data dir.
+    trusted = [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
+    certificates = CertificatesService(store, audit, secrets, trusted, clock)
+    return Services(settings, store, audit, secrets, mail, accounts, registros, certificates)
 
 
 __all__ = ["Services", "open_services"]

@@ -56,8 +56,7 @@ class RegistroPatronal(SyncedMixin, Base):
 
 
 class CertificadoImss(SyncedMixin, Base):
-    """The certificate assigned to a registro patronal: public data only. The private key and
-    the passwords live in the OS keyring under ``keyring_ref``."""
+    """The certificate assigned to a registro patronal: its public data, and its secrets sealed."""
 
     __tablename__ = "certificados_imss"
 
@@ -76,6 +75,10 @@ class CertificadoImss(SyncedMixin, Base):
     valido_desde: Mapped[datetime] = mapped_column(DateTime)
     valido_hasta: Mapped[datetime] = mapped_column(DateTime)
     certificado_der: Mapped[bytes] = mapped_column(LargeBinary)
+    # The private key and the certificate's contraseña, sealed (AES-GCM) with a random data key
+    # that lives only in the OS keyring under ``keyring_ref``: Windows' credential store cannot
+    # hold a whole key, and without the keyring entry these bytes are useless.
+    secreto_sellado: Mapped[bytes] = mapped_column(LargeBinary)
     keyring_ref: Mapped[str] = mapped_column(String(80))
 
 

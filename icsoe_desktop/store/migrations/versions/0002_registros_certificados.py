@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("valido_desde", sa.DateTime(), nullable=False),
         sa.Column("valido_hasta", sa.DateTime(), nullable=False),
         sa.Column("certificado_der", sa.LargeBinary(), nullable=False),
+        sa.Column("secreto_sellado", sa.LargeBinary(), nullable=False),
         sa.Column("keyring_ref", sa.String(80), nullable=False),
         *_synced_columns(),
     )

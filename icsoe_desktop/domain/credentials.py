@@ -1,0 +1,1127 @@
+"""SAT e.firma (FIEL) / CSD pairs (.cer + .key) and IMSS certificates (.pfx).
+
+Reads every variant met in the wild (ARCHITECTURE.md, "Credentials: facts about the real files")
+and turns every failure into a ``CredentialError`` with a stable ``code`` (the ``cert inspect``
+CLI contract) and a Spanish message. Nothing else escapes the loaders: these files come from
+users' disks, damaged or swapped more often than not.
+
+Names are read with a small DER reader of our own instead of ``cryptography``: SAT writes Ñ as a
+Latin-1 byte inside a T61String, which ``cryptography`` refuses, and stores the RFC in
+x500UniqueIdentifier as a PrintableString. The same reader looks at the outer structure of keys
+and .pfx files first, so that a damaged file is told apart from a wrong password.
+
+``cryptography`` (~80 ms to import) is imported inside the functions that use it: importing this
+module costs nothing at application start-up.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from icsoe_desktop.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+
+class CredentialError(DomainError):
+    """A certificate, key or .pfx that cannot be used; ``code`` is one of ``MESSAGES``' keys."""
+
+
+# Field hints (DomainError.field) for the window: which input to focus.
+FIELD_CERTIFICADO = "certificado"
+FIELD_LLAVE = "llave"
+FIELD_PFX = "pfx"
+FIELD_USUARIO = "usuario"
+FIELD_CONTRASENA = "contrasena"
+
+MESSAGES: dict[str, str] = {
+    "archivo_vacio": "El archivo está vacío.",
+    "certificado_invalido": (
+        "El archivo de certificado (.cer) está dañado o no es un certificado digital."
+    ),
+    "llave_invalida": "El archivo de llave privada (.key) está dañado o no es una llave privada.",
+    "archivos_invertidos": (
+        "Los archivos están invertidos: el certificado es el archivo .cer y la llave privada el "
+        "archivo .key."
+    ),
+    "contrasena_incorrecta": "La contraseña de la llave privada es incorrecta.",
+    "llave_no_corresponde": "La llave privada (.key) no corresponde al certificado (.cer).",
+    "pfx_invalido": "El archivo .pfx está dañado o no es un certificado digital PKCS#12 (.pfx).",
+    "pfx_sin_llave": (
+        "El archivo .pfx no contiene la llave privada; expórtalo de nuevo incluyendo la llave "
+        "privada."
+    ),
+    "cifrado_no_soportado": "El archivo está cifrado con un algoritmo que no se puede leer.",
+}
+
+_EMPTY_MESSAGES = {
+    FIELD_CERTIFICADO: "El archivo de certificado (.cer) está vacío.",
+    FIELD_LLAVE: "El archivo de llave privada (.key) está vacío.",
+    FIELD_PFX: "El archivo .pfx está vacío.",
+}
+
+
+def _error(code: str, field_name: str | None, message: str | None = None) -> CredentialError:
+    return CredentialError(code, message or MESSAGES[code], field_name)
+
+
+# --- the result ----------------------------------------------------------------------------------
+
+POR_VENCER_DIAS = 30
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    """What the window shows and the store keeps about a certificate (all public)."""
+
+    rfc: str  # 12 (moral) or 13 (física); "" when the certificate carries none
+    persona: str  # "moral" | "fisica" ("" without an RFC)
+    curp: str | None
+    rfc_representante: str | None
+    curp_representante: str | None
+    nombre: str
+    tipo: str  # "FIEL" | "CSD" | "IMSS"
+    sucursal: str | None
+    no_certificado: str
+    valido_desde: datetime
+    valido_hasta: datetime
+    emisor: str
+    emisor_der: bytes = field(repr=False)
+    certificado_der: bytes = field(repr=False)
+
+    def estado(self, now: datetime | None = None) -> str:
+        """``vigente``, ``por_vencer`` (30 days or less left), ``vencido`` or ``no_vigente_aun``.
+
+        A naive ``now`` is taken as UTC, like the rest of the app (domain.clock).
+        """
+        if now is None:
+            now = datetime.now(UTC)
+        elif now.tzinfo is None:
+            now = now.replace(tzinfo=UTC)
+        if now < self.valido_desde:
+            return "no_vigente_aun"
+        if now > self.valido_hasta:
+            return "vencido"
+        if self.valido_hasta - now <= timedelta(days=POR_VENCER_DIAS):
+            return "por_vencer"
+        return "vigente"
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A certificate and the private key that belongs to it (checked when loaded)."""
+
+    info: CertificateInfo
+    private_key: Any = field(repr=False, compare=False)  # a cryptography private key object
+
+    def private_key_pkcs8_der(self) -> bytes:
+        """Unencrypted PKCS#8 DER: for the OS keyring only, never for a file."""
+        from cryptography.hazmat.primitives import serialization
+
+        return self.private_key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+
+# --- a small BER/DER reader ----------------------------------------------------------------------
+# Enough ASN.1 for names, key envelopes and the PKCS#12 layout. BER is accepted (indefinite
+# lengths, constructed OCTET STRINGs) because old Windows and Java tools write .pfx files so.
+
+
+class _Malformed(Exception):
+    """Raised by the reader; callers turn it into the CredentialError of their file."""
+
+
+_MAX_DEPTH = 32
+_SEQUENCE, _SET, _INTEGER, _OCTETS, _OID, _BITS = 0x30, 0x31, 0x02, 0x04, 0x06, 0x03
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    buf: bytes
+    tag: int  # the first identifier octet (we never need high tag numbers)
+    start: int
+    body: int  # first content octet
+    stop: int  # end of the content (before the end-of-contents octets of an indefinite length)
+    end: int  # end of the whole element
+    depth: int
+
+    def content(self) -> bytes:
+        return self.buf[self.body : self.stop]
+
+    def raw(self) -> bytes:
+        return self.buf[self.start : self.end]
+
+    def children(self) -> list[_Node]:
+        if not self.tag & 0x20:
+            raise _Malformed("primitive element has no children")
+        nodes, pos = [], self.body
+        while pos < self.stop:
+            node = _read(self.buf, pos, self.stop, self.depth + 1)
+            nodes.append(node)
+            pos = node.end
+        return nodes
+
+
+def _read(buf: bytes, pos: int, limit: int, depth: int = 0) -> _Node:
+    if depth > _MAX_DEPTH:
+        raise _Malformed("too deep")
+    start = pos
+    if pos + 2 > limit:
+        raise _Malformed("truncated")
+    tag = buf[pos]
+    pos += 1
+    if tag & 0x1F == 0x1F:  # high tag number: skip its base-128 octets
+        for _ in range(4):
+            if pos >= limit:
+                raise _Malformed("truncated tag")
+            pos += 1
+            if not buf[pos - 1] & 0x80:
+                break
+        else:
+            raise _Malformed("tag too long")
+    if pos >= limit:
+        raise _Malformed("truncated length")
+    first = buf[pos]
+    pos += 1
+    if first == 0x80:
+        return _read_indefinite(buf, tag, start, pos, limit, depth)
+    if first < 0x80:
+        length = first
+    else:
+        size = first & 0x7F
+        if size > 4 or pos + size > limit:
+            raise _Malformed("bad length")
+        length = int.from_bytes(buf[pos : pos + size], "big")
+        pos += size
+    if pos + length > limit:
+        raise _Malformed("truncated content")
+    return _Node(buf, tag, start, pos, pos + length, pos + length, depth)
+
+
+def _read_indefinite(
+    buf: bytes, tag: int, start: int, body: int, limit: int, depth: int
+) -> _Node:
+    if not tag & 0x20:
+        raise _Malformed("indefinite length on a primitive")
+    pos = body
+    while True:
+        if pos + 2 > limit:
+            raise _Malformed("missing end-of-contents")
+        if buf[pos] == 0 and buf[pos + 1] == 0:
+            return _Node(buf, tag, start, body, pos, pos + 2, depth)
+        pos = _read(buf, pos, limit, depth + 1).end
+
+
+def _parse(buf: bytes) -> _Node:
+    """The single element ``buf`` holds; trailing whitespace or NULs (some tools add them) only."""
+    node = _read(buf, 0, len(buf))
+    if buf[node.end :].strip(b" \t\r\n\x00"):
+        raise _Malformed("trailing data")
+    return node
+
+
+def _expect(node: _Node, tag: int) -> _Node:
+    if node.tag != tag:
+        raise _Malformed(f"expected tag {tag:#x}, got {node.tag:#x}")
+    return node
+
+
+def _items(node: _Node, tag: int = _SEQUENCE, minimum: int = 0) -> list[_Node]:
+    nodes = _expect(node, tag).children()
+    if len(nodes) < minimum:
+        raise _Malformed("too few elements")
+    return nodes
+
+
+def _oid(node: _Node) -> str:
+    data = _expect(node, _OID).content()
+    if not data or data[-1] & 0x80:
+        raise _Malformed("bad OID")
+    arcs, value = [], 0
+    for octet in data:
+        value = (value << 7) | (octet & 0x7F)
+        if not octet & 0x80:
+            arcs.append(value)
+            value = 0
+    first = min(arcs[0] // 40, 2)
+    return ".".join(map(str, [first, arcs[0] - 40 * first, *arcs[1:]]))
+
+
+def _int(node: _Node) -> int:
+    data = _expect(node, _INTEGER).content()
+    if not data:
+        raise _Malformed("empty INTEGER")
+    return int.from_bytes(data, "big", signed=True)
+
+
+def _octets(node: _Node) -> bytes:
+    """OCTET STRING content; a BER constructed one is the concatenation of its pieces."""
+    if node.tag == _OCTETS or node.tag == 0x80:  # 0x80: [0] IMPLICIT OCTET STRING
+        return node.content()
+    if node.tag in (_OCTETS | 0x20, 0xA0):
+        return b"".join(_octets(part) for part in node.children())
+    raise _Malformed("expected OCTET STRING")
+
+
+def _text(node: _Node) -> str:
+    """Any directory string, tolerantly: 8-bit types as UTF-8, else Latin-1 (SAT's Ñ)."""
+    data = node.content()
+    if node.tag == 0x1E:  # BMPString
+        return data.decode("utf-16-be", errors="replace")
+    if node.tag == 0x1C:  # UniversalString
+        return data.decode("utf-32-be", errors="replace")
+    if node.tag == _BITS:  # how asn1crypto would type x500UniqueIdentifier: skip the pad octet
+        data = data[1:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+# --- certificates ---------------------------------------------------------------------------------
+
+_OID_CN = "2.5.4.3"
+_OID_SERIAL_NUMBER = "2.5.4.5"
+_OID_O = "2.5.4.10"
+_OID_OU = "2.5.4.11"
+_OID_NAME = "2.5.4.41"
+_OID_UNIQUE_ID = "2.5.4.45"
+_OID_EKU = "2.5.29.37"
+_OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
+_OID_EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4"
+
+_RFC = re.compile(r"[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}")
+
+
+@dataclass(frozen=True, slots=True)
+class _RawCertificate:
+    serial: bytes
+    issuer: _Node
+    subject: list[tuple[str, str]]
+    eku: frozenset[str] | None  # None: no extended key usage extension
+
+
+def _name(node: _Node) -> list[tuple[str, str]]:
+    attributes = []
+    for rdn in _items(node):
+        for pair in _items(rdn, _SET):
+            oid_node, value = _items(pair, minimum=2)[:2]
+            attributes.append((_oid(oid_node), _text(value)))
+    return attributes
+
+
+def _first(attributes: list[tuple[str, str]], oid: str) -> str | None:
+    return next((value.strip() for key, value in attributes if key == oid and value.strip()), None)
+
+
+def _extended_key_usage(extensions: _Node) -> frozenset[str] | None:
+    for extension in _items(_items(extensions, 0xA3, 1)[0]):
+        parts = _items(extension, minimum=2)
+        if _oid(parts[0]) == _OID_EKU:
+            usages = _parse(_octets(parts[-1]))
+            return frozenset(_oid(usage) for usage in _items(usages))
+    return None
+
+
+def _raw_certificate(der: bytes) -> _RawCertificate:
+    tbs = _items(_items(_parse(der), minimum=3)[0], minimum=6)
+    if tbs[0].tag == 0xA0:  # [0] version: absent in v1 certificates
+        tbs = tbs[1:]
+    serial, _algorithm, issuer, _validity, subject = tbs[:5]
+    _name(issuer)  # validates it: the issuer's DER is handed out
+    extensions = next((node for node in tbs[6:] if node.tag == 0xA3), None)
+    return _RawCertificate(
+        serial=_expect(serial, _INTEGER).content().lstrip(b"\x00"),
+        issuer=issuer,
+        subject=_name(subject),
+        eku=_extended_key_usage(extensions) if extensions else None,
+    )
+
+
+def _no_certificado(serial: bytes) -> str:
+    """SAT's "No. de certificado": the serial's 20 octets are ASCII digits."""
+    if len(serial) == 20 and serial.isdigit():
+        return serial.decode("ascii")
+    return str(int.from_bytes(serial, "big"))
+
+
+def _split_pair(value: str | None) -> tuple[str | None, str | None]:
+    """``"OWN / REPRESENTANTE"`` (either side may be empty) → the two parts, upper case."""
+    if not value:
+        return None, None
+    own, _, other = value.partition("/")
+    return own.strip().upper() or None, other.strip().upper() or None
+
+
+def _find_rfc(attributes: list[tuple[str, str]]) -> str | None:
+    """An RFC-shaped word anywhere in the subject: for certificates not issued by the SAT."""
+    for _oid_text, value in attributes:
+        found = _RFC.search(value.upper())
+        if found:
+            return found.group()
+    return None
+
+
+def _tipo(raw: _RawCertificate) -> str:
+    is_sat = _first(raw.subject, _OID_UNIQUE_ID) is not None
+    if is_sat and raw.eku is not None and {_OID_CLIENT_AUTH, _OID_EMAIL_PROTECTION} <= raw.eku:
+        return "FIEL"
+    if is_sat and raw.eku is None and _first(raw.subject, _OID_OU):
+        return "CSD"
+    return "IMSS"
+
+
+def _info(der: bytes, raw: _RawCertificate, cert: x509.Certificate) -> CertificateInfo:
+    rfc, rfc_representante = _split_pair(_first(raw.subject, _OID_UNIQUE_ID))
+    if rfc is None or len(rfc) not in (12, 13):
+        rfc = _find_rfc(raw.subject) or ""
+    curp, curp_representante = _split_pair(_first(raw.subject, _OID_SERIAL_NUMBER))
+    issuer = _name(raw.issuer)
+    tipo = _tipo(raw)
+    return CertificateInfo(
+        rfc=rfc,
+        persona={12: "moral", 13: "fisica"}.get(len(rfc), ""),
+        curp=curp,
+        rfc_representante=rfc_representante,
+        curp_representante=curp_representante,
+        nombre=_first(raw.subject, _OID_CN)
+        or _first(raw.subject, _OID_NAME)
+        or _first(raw.subject, _OID_O)
+        or "",
+        tipo=tipo,
+        sucursal=_first(raw.subject, _OID_OU) if tipo == "CSD" else None,
+        no_certificado=_no_certificado(raw.serial),
+        valido_desde=cert.not_valid_before_utc,
+        valido_hasta=cert.not_valid_after_utc,
+        emisor=_first(issuer, _OID_CN) or _first(issuer, _OID_O) or "",
+        emisor_der=raw.issuer.raw(),
+        certificado_der=der,
+    )
+
+
+def _read_certificate(der: bytes, field_name: str) -> tuple[CertificateInfo, x509.Certificate]:
+    from cryptography import x509
+
+    try:
+        der = _parse(der).raw()  # without trailing bytes, which cryptography refuses
+        raw = _raw_certificate(der)
+        cert = x509.load_der_x509_certificate(der)
+        return _info(der, raw, cert), cert
+    except (_Malformed, ValueError) as exc:
+        raise _error("certificado_invalido", field_name) from exc
+
+
+# --- recognising files ---------------------------------------------------------------------------
+
+_PEM_BLOCK = re.compile(
+    rb"-----BEGIN ([A-Z0-9 ]{1,40})-----(.*?)-----END \1-----", re.DOTALL
+)
+_BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=\s]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Pem:
+    label: str
+    headers: dict[str, str]
+    der: bytes
+    block: bytes  # the whole block, for cryptography's PEM loaders
+
+
+def _pem_blocks(data: bytes) -> list[_Pem]:
+    blocks = []
+    for match in _PEM_BLOCK.finditer(data):
+        headers, lines = {}, []
+        for line in match.group(2).splitlines():
+            key, colon, value = line.partition(b":")
+            if colon and not lines:
+                headers[key.strip().decode("latin-1")] = value.strip().decode("latin-1")
+            elif line.strip():
+                lines.append(line.strip())
+        try:
+            der = base64.b64decode(b"".join(lines), validate=True)
+        except binascii.Error:
+            der = b""  # a damaged block: the caller reports its own file as invalid
+        label = match.group(1).decode("ascii")
+        blocks.append(_Pem(label, headers, der, match.group()))
+    return blocks
+
+
+def _unwrap_text(data: bytes) -> bytes | None:
+    """DER from bare base64 text, or None when ``data`` is not such text."""
+    if not _BASE64_TEXT.fullmatch(data):
+        return None
+    try:
+        return base64.b64decode(b"".join(data.split()), validate=True)
+    except binascii.Error:
+        return None
+
+
+def _shape(der: bytes) -> str:
+    """What a DER blob looks like: certificate, pfx, encrypted_key, private_key or unknown."""
+    try:
+        parts = _items(_parse(der), minimum=2)
+        if len(parts) == 3 and parts[0].tag == _SEQUENCE and parts[2].tag == _BITS:
+            return "certificate"
+        if len(parts) == 2 and parts[0].tag == _SEQUENCE and parts[1].tag == _OCTETS:
+            return "encrypted_key"
+        if parts[0].tag == _INTEGER:
+            version = _int(parts[0])
+            if version == 3 and parts[1].tag == _SEQUENCE:
+                return "pfx"
+            if version in (0, 1) and parts[1].tag in (_SEQUENCE, _INTEGER, _OCTETS):
+                return "private_key"  # PKCS#8, PKCS#1 (RSA) or SEC1 (EC)
+    except _Malformed:
+        pass
+    return "unknown"
+
+
+def _strip_text(data: bytes) -> bytes:
+    return data.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+def _require(data: bytes, field_name: str) -> bytes:
+    if not data or not data.strip(b" \t\r\n\x00"):
+        raise _error("archivo_vacio", field_name, _EMPTY_MESSAGES[field_name])
+    return data
+
+
+_SWAPPED_CER = (
+    "El archivo de certificado (.cer) contiene una llave privada: revisa que no hayas invertido "
+    "los archivos .cer y .key."
+)
+_SWAPPED_KEY = (
+    "El archivo de llave privada (.key) contiene un certificado: revisa que no hayas invertido "
+    "los archivos .cer y .key."
+)
+_PFX_AS_CER = (
+    "El archivo de certificado es un .pfx: selecciónalo como certificado IMSS, sin llave privada."
+)
+
+
+def _certificate_der(data: bytes, field_name: str = FIELD_CERTIFICADO) -> bytes:
+    """DER of the certificate in a DER, PEM or base64 file; a key here means swapped files."""
+    text = _strip_text(data)
+    if b"-----BEGIN" in text:
+        blocks = _pem_blocks(text)
+        for block in blocks:
+            if block.label in ("CERTIFICATE", "X509 CERTIFICATE"):
+                return block.der
+        if any(block.label.endswith("PRIVATE KEY") for block in blocks):
+            raise _error("archivos_invertidos", field_name, _SWAPPED_CER)
+        raise _error("certificado_invalido", field_name)
+    der = data if data[:1] == b"\x30" else (_unwrap_text(text) or data)
+    shape = _shape(der)
+    if shape in ("encrypted_key", "private_key"):
+        raise _error("archivos_invertidos", field_name, _SWAPPED_CER)
+    if shape == "pfx":
+        raise _error("certificado_invalido", field_name, _PFX_AS_CER)
+    return der
+
+
+# --- private keys ---------------------------------------------------------------------------------
+
+# Encryption schemes cryptography decrypts (checked on every variant in tests). With one of these
+# a failed decryption is a wrong password; with anything else we cannot tell, and say so.
+_PBES2 = "1.2.840.113549.1.5.13"
+_PBKDF2 = "1.2.840.113549.1.5.12"
+_SCRYPT = "1.3.6.1.4.1.11591.4.11"
+_PBES1_SHA1_3DES = "1.2.840.113549.1.12.1.3"
+_PBES2_CIPHERS = {
+    "1.2.840.113549.3.7",  # DES-EDE3-CBC (SAT)
+    "2.16.840.1.101.3.4.1.2",  # AES-128-CBC
+    "2.16.840.1.101.3.4.1.22",  # AES-192-CBC
+    "2.16.840.1.101.3.4.1.42",  # AES-256-CBC
+}
+_DEK_CIPHERS = {"DES-EDE3-CBC", "AES-128-CBC", "AES-192-CBC", "AES-256-CBC"}
+# A damaged or hostile file must not make us spin for minutes; real files use 2,000-600,000.
+_MAX_ITERATIONS = 10_000_000
+_MAX_SCRYPT_COST = 2**22
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyFile:
+    data: bytes  # what cryptography's loader receives
+    pem: bool
+    encrypted: bool
+    scheme: str | None = None  # encryption scheme, for the unsupported-cipher message
+    supported: bool = True  # a scheme we know cryptography decrypts
+
+
+def _key_file(data: bytes) -> _KeyFile:
+    text = _strip_text(data)
+    if b"-----BEGIN" in text:
+        return _pem_key_file(_pem_blocks(text))
+    der = data if data[:1] == b"\x30" else (_unwrap_text(text) or data)
+    return _der_key_file(der)
+
+
+def _pem_key_file(blocks: list[_Pem]) -> _KeyFile:
+    key = next((block for block in blocks if block.label.endswith("PRIVATE KEY")), None)
+    if key is None:
+        if any(block.label in ("CERTIFICATE", "X509 CERTIFICATE") for block in blocks):
+            raise _error("archivos_invertidos", FIELD_LLAVE, _SWAPPED_KEY)
+        raise _error("llave_invalida", FIELD_LLAVE)
+    if key.label == "ENCRYPTED PRIVATE KEY":
+        return _pkcs8_encrypted(key.der, key.block, pem=True)
+    if "ENCRYPTED" in key.headers.get("Proc-Type", ""):  # traditional OpenSSL (DEK-Info)
+        cipher, _, iv = key.headers.get("DEK-Info", "").partition(",")
+        if not key.der or not _is_hex(iv) or len(key.der) % 8:
+            raise _error("llave_invalida", FIELD_LLAVE)
+        return _KeyFile(key.block, True, True, cipher, cipher.upper() in _DEK_CIPHERS)
+    if _shape(key.der) != "private_key":
+        raise _error("llave_invalida", FIELD_LLAVE)
+    return _KeyFile(key.block, pem=True, encrypted=False)
+
+
+def _is_hex(text: str) -> bool:
+    return len(text) >= 16 and all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+def _der_key_file(der: bytes) -> _KeyFile:
+    shape = _shape(der)
+    if shape == "certificate":
+        raise _error("archivos_invertidos", FIELD_LLAVE, _SWAPPED_KEY)
+    if shape == "pfx":
+        raise _error(
+            "llave_invalida",
+            FIELD_LLAVE,
+            "El archivo de llave privada es un .pfx: selecciónalo como certificado IMSS.",
+        )
+    if shape == "encrypted_key":
+        return _pkcs8_encrypted(der, _parse(der).raw(), pem=False)
+    if shape == "private_key":
+        return _KeyFile(_parse(der).raw(), pem=False, encrypted=False)
+    raise _error("llave_invalida", FIELD_LLAVE)
+
+
+def _pkcs8_encrypted(der: bytes, data: bytes, pem: bool) -> _KeyFile:
+    """EncryptedPrivateKeyInfo: check its envelope before spending a PBKDF2 on it."""
+    try:
+        algorithm, ciphertext = _items(_parse(der), minimum=2)
+        scheme = _scheme(algorithm)
+        if not _octets(ciphertext) or len(_octets(ciphertext)) % 8:
+            raise _Malformed("ciphertext is not whole cipher blocks")
+    except _Malformed as exc:
+        raise _error("llave_invalida", FIELD_LLAVE) from exc
+    return _KeyFile(data, pem, True, scheme.name, scheme.supported)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scheme:
+    name: str  # an OID, or OIDs joined with "/" for PBES2
+    supported: bool
+
+
+def _scheme(algorithm: _Node) -> _Scheme:
+    """The password-based encryption scheme of an AlgorithmIdentifier, with its cost checked."""
+    parts = _items(algorithm, minimum=1)
+    oid = _oid(parts[0])
+    if oid == _PBES1_SHA1_3DES or (oid.startswith("1.2.840.113549.1.12.1.") and len(parts) > 1):
+        _check_iterations(_int(_items(parts[1], minimum=2)[1]))
+        return _Scheme(oid, oid == _PBES1_SHA1_3DES)
+    if oid != _PBES2 or len(parts) < 2:
+        return _Scheme(oid, False)
+    kdf, cipher = _items(parts[1], minimum=2)[:2]
+    kdf_parts = _items(kdf, minimum=2)
+    kdf_oid, cipher_oid = _oid(kdf_parts[0]), _oid(_items(cipher, minimum=1)[0])
+    kdf_params = _items(kdf_parts[1], minimum=2)
+    if kdf_oid == _PBKDF2:
+        _check_iterations(_int(kdf_params[1]))
+    elif kdf_oid == _SCRYPT:
+        if not 1 < _int(kdf_params[1]) <= _MAX_SCRYPT_COST:
+            raise _Malformed("scrypt cost out of range")
+    supported = kdf_oid in (_PBKDF2, _SCRYPT) and cipher_oid in _PBES2_CIPHERS
+    return _Scheme(f"{oid}/{kdf_oid}/{cipher_oid}", supported)
+
+
+def _check_iterations(count: int) -> None:
+    if not 0 < count <= _MAX_ITERATIONS:
+        raise _Malformed("iteration count out of range")
+
+
+def _password_bytes(password: str) -> list[bytes]:
+    """The password as UTF-8 (what we type), then cp1252 and Latin-1 (old Windows tools)."""
+    candidates: list[bytes] = []
+    for codec in ("utf-8", "cp1252", "latin-1"):
+        try:
+            encoded = password.encode(codec)
+        except UnicodeEncodeError:
+            continue
+        if encoded not in candidates:
+            candidates.append(encoded)
+    return candidates
+
+
+def _load_key(key: _KeyFile, password: bytes | None) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    loader = serialization.load_pem_private_key if key.pem else serialization.load_der_private_key
+    return loader(key.data, password)
+
+
+def _unsupported_cipher(scheme: str | None, field_name: str) -> CredentialError:
+    return _error(
+        "cifrado_no_soportado",
+        field_name,
+        f"El archivo está cifrado con un algoritmo que no se puede leer ({scheme}). Exporta de "
+        "nuevo la llave con cifrado AES o Triple DES.",
+    )
+
+
+def _decrypt_key(key: _KeyFile, password: str) -> Any:
+    from cryptography.exceptions import UnsupportedAlgorithm
+
+    if not key.encrypted:
+        try:
+            return _load_key(key, None)
+        except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+            raise _error("llave_invalida", FIELD_LLAVE) from exc
+    if not password:
+        raise _error(
+            "contrasena_incorrecta",
+            FIELD_CONTRASENA,
+            "La llave privada está protegida con contraseña: captúrala.",
+        )
+    for candidate in _password_bytes(password):  # one decryption each, stop at the first
+        try:
+            return _load_key(key, candidate)
+        except UnsupportedAlgorithm as exc:
+            raise _unsupported_cipher(key.scheme, FIELD_LLAVE) from exc
+        except (ValueError, TypeError):
+            # The envelope was checked: with a known scheme this is the password. (3DES-CBC lets
+            # a wrong password through the padding check now and then; the DER inside then fails.)
+            continue
+    if not key.supported:
+        raise _unsupported_cipher(key.scheme, FIELD_LLAVE)
+    raise _error("contrasena_incorrecta", FIELD_CONTRASENA)
+
+
+def _same_public_key(cert: x509.Certificate, private_key: Any) -> bool:
+    from cryptography.exceptions import UnsupportedAlgorithm
+
+    try:
+        return bool(cert.public_key() == private_key.public_key())
+    except (ValueError, UnsupportedAlgorithm):  # a public key type we cannot read
+        return False
+
+
+def _guarded(code: str, field_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Last line of defence of a loader: no exception but CredentialError leaves it.
+
+    Every failure we know of is mapped where it happens; this catches what a damaged file might
+    still provoke in a library, keeping the cause chained for the log.
+    """
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return function(*args, **kwargs)
+            except CredentialError:
+                raise
+            except Exception as exc:
+                raise _error(code, field_name) from exc
+
+        guarded.__name__ = function.__name__
+        guarded.__qualname__ = function.__qualname__
+        guarded.__doc__ = function.__doc__
+        return guarded
+
+    return decorate
+
+
+@_guarded("certificado_invalido", FIELD_CERTIFICADO)
+def load_certificate(data: bytes) -> CertificateInfo:
+    """A .cer alone (DER, PEM or base64 text)."""
+    der = _certificate_der(_require(data, FIELD_CERTIFICADO))
+    return _read_certificate(der, FIELD_CERTIFICADO)[0]
+
+
+@_guarded("llave_invalida", FIELD_LLAVE)
+def load_sat_pair(cer: bytes, key: bytes, password: str) -> Credential:
+    """A FIEL or CSD: the .cer, its .key and the key's password, checked to belong together.
+
+    An expired certificate still loads: ``info.estado()`` tells, the caller decides.
+    """
+    cert_der = _certificate_der(_require(cer, FIELD_CERTIFICADO))
+    key_file = _key_file(_require(key, FIELD_LLAVE))
+    info, cert = _read_certificate(cert_der, FIELD_CERTIFICADO)
+    private_key = _decrypt_key(key_file, password)
+    if not _same_public_key(cert, private_key):
+        raise _error("llave_no_corresponde", FIELD_LLAVE)
+    return Credential(info, private_key)
+
+
+# --- PKCS#12 (.pfx) -------------------------------------------------------------------------------
+
+_OID_DATA = "1.2.840.113549.1.7.1"
+_OID_ENCRYPTED_DATA = "1.2.840.113549.1.7.6"
+_OID_SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2"
+_MAC_HASHES = {
+    "1.3.14.3.2.26": "sha1",
+    "2.16.840.1.101.3.4.2.4": "sha224",
+    "2.16.840.1.101.3.4.2.1": "sha256",
+    "2.16.840.1.101.3.4.2.2": "sha384",
+    "2.16.840.1.101.3.4.2.3": "sha512",
+    "1.2.840.113549.2.5": "md5",
+}
+# Our own MAC check runs in Python: past this, leave the MAC to OpenSSL.
+_MAX_PYTHON_MAC_ITERATIONS = 200_000
+_NULL_PASSWORD = object()  # PKCS#12 tells an absent password from an empty one
+
+
+@dataclass(frozen=True, slots=True)
+class _Mac:
+    hash_name: str | None  # None: a MAC we do not compute (PBMAC1, GOST…)
+    digest: bytes
+    salt: bytes
+    iterations: int
+
+
+@dataclass(frozen=True, slots=True)
+class _PfxLayout:
+    """The unencrypted frame of a .pfx: enough to tell damage from a wrong password."""
+
+    auth_safe: bytes  # what the MAC covers
+    mac: _Mac | None
+    schemes: tuple[_Scheme, ...]  # every encryption met (outer encryptedData, shrouded keys)
+
+
+def _content_info(node: _Node) -> tuple[str, _Node | None]:
+    parts = _items(node, minimum=1)
+    content = _items(parts[1], 0xA0, 1)[0] if len(parts) > 1 else None
+    return _oid(parts[0]), content
+
+
+def _pfx_layout(der: bytes) -> _PfxLayout:
+    parts = _items(_parse(der), minimum=2)
+    if _int(parts[0]) != 3:
+        raise _Malformed("not PKCS#12 version 3")
+    content_type, content = _content_info(parts[1])
+    if content_type != _OID_DATA or content is None:  # public-key integrity mode: not for us
+        raise _Malformed("authSafe is not data")
+    auth_safe = _octets(content)
+    schemes: list[_Scheme] = []
+    for info in _items(_parse(auth_safe)):
+        schemes.extend(_safe_schemes(info))
+    mac = _mac_data(parts[2]) if len(parts) > 2 else None
+    return _PfxLayout(auth_safe, mac, tuple(schemes))
+
+
+def _safe_schemes(info: _Node) -> Iterator[_Scheme]:
+    content_type, content = _content_info(info)
+    if content is None:
+        raise _Malformed("empty ContentInfo")
+    if content_type == _OID_DATA:
+        for bag in _items(_parse(_octets(content))):
+            bag_parts = _items(bag, minimum=2)
+            if _oid(bag_parts[0]) == _OID_SHROUDED_KEY_BAG:
+                envelope = _items(_items(bag_parts[1], 0xA0, 1)[0], minimum=2)
+                yield _scheme(envelope[0])
+    elif content_type == _OID_ENCRYPTED_DATA:
+        encrypted = _items(_items(content, minimum=2)[1], minimum=3)
+        yield _scheme(encrypted[1])
+    else:  # envelopedData and the like: encrypted to a public key, not with a password
+        yield _Scheme(content_type, False)
+
+
+def _mac_data(node: _Node) -> _Mac:
+    digest_info, salt, *rest = _items(node, minimum=2)
+    algorithm, digest = _items(digest_info, minimum=2)
+    iterations = _int(rest[0]) if rest else 1
+    _check_iterations(iterations)
+    hash_name = _MAC_HASHES.get(_oid(_items(algorithm, minimum=1)[0]))
+    return _Mac(hash_name, _octets(digest), _octets(salt), iterations)
+
+
+def _pkcs12_mac_key(hash_name: str, password: bytes, salt: bytes, iterations: int) -> bytes:
+    """RFC 7292 appendix B.2 with ID 3 (MAC), one hash block long: all an HMAC key needs."""
+    new = getattr(hashlib, hash_name)
+    block = new().block_size
+
+    def fill(data: bytes) -> bytes:
+        size = block * -(-len(data) // block)
+        return (data * (size // len(data) + 1))[:size] if data else b""
+
+    digest = new(bytes([3]) * block + fill(salt) + fill(password)).digest()
+    for _ in range(iterations - 1):
+        digest = new(digest).digest()
+    return digest
+
+
+def _bmp(password: str | object) -> bytes:
+    """PKCS#12 passwords are BMPStrings with a terminating NUL; an absent one is empty."""
+    if password is _NULL_PASSWORD:
+        return b""
+    assert isinstance(password, str)
+    return (password + "\0").encode("utf-16-be", errors="surrogatepass")
+
+
+def _mac_matches(layout: _PfxLayout, password: str | object) -> bool:
+    mac = layout.mac
+    assert mac is not None and mac.hash_name is not None
+    key = _pkcs12_mac_key(mac.hash_name, _bmp(password), mac.salt, mac.iterations)
+    expected = hmac.new(key, layout.auth_safe, mac.hash_name).digest()
+    return hmac.compare_digest(expected, mac.digest)
+
+
+def _pkcs12_passwords(password: str | None) -> list[str]:
+    """What the password may have been turned into when the .pfx was written.
+
+    OpenSSL and cryptography take the UTF-8 text; a Windows tool that encoded it as cp1252
+    produced the characters of those bytes, and OpenSSL 1.0 did the same with UTF-8 bytes.
+    An empty password is tried last: a .pfx without one opens whatever the user types.
+    """
+    candidates = [password] if password else []
+    for codec in ("cp1252", "utf-8"):
+        try:
+            variant = (password or "").encode(codec).decode("latin-1")
+        except UnicodeEncodeError:
+            continue
+        if variant and variant not in candidates:
+            candidates.append(variant)
+    candidates.append("")
+    return candidates
+
+
+def _pfx_der(data: bytes) -> bytes:
+    der = data if data[:1] == b"\x30" else (_unwrap_text(_strip_text(data)) or data)
+    shape = _shape(der)
+    if shape == "certificate":
+        raise _error(
+            "pfx_invalido",
+            FIELD_PFX,
+            "El archivo es un certificado (.cer), no un .pfx: para la e.firma selecciona el "
+            ".cer y su llave privada (.key).",
+        )
+    if shape in ("encrypted_key", "private_key"):
+        raise _error("pfx_invalido", FIELD_PFX, "El archivo es una llave privada (.key), no un .pfx.")
+    return der
+
+
+def _open_pkcs12(der: bytes, password: str) -> tuple[Any, Any, list[Any]]:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    # cryptography gives "" to OpenSSL for None too, and OpenSSL then tries both absent and empty.
+    return pkcs12.load_key_and_certificates(der, password.encode("utf-8", "surrogatepass"))
+
+
+def _unlock_pfx(der: bytes, layout: _PfxLayout, password: str | None) -> tuple[Any, Any, list]:
+    """Open the .pfx with the right candidate password, or explain why it cannot be opened."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+
+    candidates = _pkcs12_passwords(password)
+    if layout.mac is not None and layout.mac.hash_name is not None and (
+        layout.mac.iterations <= _MAX_PYTHON_MAC_ITERATIONS
+    ):
+        # The MAC tells which candidate is right (or that none is) before any decryption.
+        right = next((c for c in candidates if _mac_matches(layout, c)), None)
+        if right is None and _mac_matches(layout, _NULL_PASSWORD):
+            right = ""
+        if right is None:
+            raise _wrong_pfx_password(password)
+        candidates = [right]
+    for candidate in candidates:
+        try:
+            return _open_pkcs12(der, candidate)
+        except UnsupportedAlgorithm as exc:
+            raise _unsupported_cipher(_pfx_scheme_names(layout), FIELD_PFX) from exc
+        except (ValueError, TypeError):
+            continue
+    return _explain_pfx_failure(layout, password, verified=len(candidates) == 1)
+
+
+def _pfx_scheme_names(layout: _PfxLayout) -> str:
+    return ", ".join(sorted({scheme.name for scheme in layout.schemes})) or "?"
+
+
+def _wrong_pfx_password(password: str | None) -> CredentialError:
+    if not password:
+        return _error(
+            "contrasena_incorrecta",
+            FIELD_CONTRASENA,
+            "El archivo .pfx está protegido con contraseña: captúrala.",
+        )
+    return _error("contrasena_incorrecta", FIELD_CONTRASENA, "La contraseña del .pfx es incorrecta.")
+
+
+def _explain_pfx_failure(layout: _PfxLayout, password: str | None, verified: bool) -> Any:
+    # With the MAC verified the password is right: the cipher or the inside is at fault.
+    if any(not scheme.supported for scheme in layout.schemes):
+        raise _unsupported_cipher(_pfx_scheme_names(layout), FIELD_PFX)
+    if verified or not layout.schemes:
+        raise _error("pfx_invalido", FIELD_PFX)
+    raise _wrong_pfx_password(password)
+
+
+_PFX_SCHEMES_SUPPORTED = {_PBES1_SHA1_3DES}
+
+
+def _pfx_layout_checked(der: bytes) -> _PfxLayout:
+    try:
+        layout = _pfx_layout(der)
+    except _Malformed as exc:
+        raise _error("pfx_invalido", FIELD_PFX) from exc
+    # RC2 and RC4 open only through OpenSSL's legacy provider: "supported" means "maybe".
+    schemes = tuple(
+        _Scheme(s.name, s.supported or s.name in _PFX_SCHEMES_SUPPORTED) for s in layout.schemes
+    )
+    return _PfxLayout(layout.auth_safe, layout.mac, schemes)
+
+
+@_guarded("pfx_invalido", FIELD_PFX)
+def load_pfx(pfx: bytes, password: str | None) -> Credential:
+    """An IMSS certificate (or a FIEL/CSD exported) as PKCS#12; ``tipo`` says which."""
+    from cryptography.hazmat.primitives import serialization
+
+    der = _pfx_der(_require(pfx, FIELD_PFX))
+    layout = _pfx_layout_checked(der)
+    private_key, cert, additional = _unlock_pfx(der, layout, password)
+    if private_key is None:
+        raise _error("pfx_sin_llave", FIELD_PFX)
+    certificates = [c for c in (cert, *additional) if c is not None]
+    if not certificates:
+        raise _error("pfx_invalido", FIELD_PFX, "El archivo .pfx no contiene el certificado.")
+    mine = next((c for c in certificates if _same_public_key(c, private_key)), None)
+    if mine is None:
+        raise _error(
+            "llave_no_corresponde",
+            FIELD_PFX,
+            "La llave privada del .pfx no corresponde a su certificado.",
+        )
+    info, _ = _read_certificate(mine.public_bytes(serialization.Encoding.DER), FIELD_PFX)
+    return Credential(info, private_key)
+
+
+# --- issuers ---------------------------------------------------------------------------------------
+
+
+def is_issued_by(info: CertificateInfo, issuer_cert_der: bytes) -> bool:
+    """True when the issuer certificate's public key verifies ``info``'s signature.
+
+    Only the signature counts (RSA PKCS#1 v1.5 or PSS, ECDSA): names may be encoded differently
+    by the two certificates; ``info.emisor_der`` serves to pick candidate issuers. Any failure,
+    including an unreadable issuer certificate, is False.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    try:
+        issuer = x509.load_der_x509_certificate(_parse(_certificate_der(issuer_cert_der)).raw())
+        cert = x509.load_der_x509_certificate(info.certificado_der)
+        public_key = issuer.public_key()
+        if isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(
+                cert.signature,
+                cert.tbs_certificate_bytes,
+                cert.signature_algorithm_parameters,
+                cert.signature_hash_algorithm,
+            )
+        elif isinstance(public_key, ec.EllipticCurvePublicKey):
+            public_key.verify(
+                cert.signature, cert.tbs_certificate_bytes, cert.signature_algorithm_parameters
+            )
+        else:
+            return False
+    except Exception:  # unreadable issuer, mismatched key type, bad signature: all "no"
+        return False
+    return True
+
+
+# --- usuario y contraseña (guía "Registro de Certificados IMSS") ----------------------------------
+
+FIEL_MIN_CONTRASENA, FIEL_MAX_CONTRASENA = 8, 255
+IMSS_MIN, IMSS_MAX = 8, 20
+
+
+def check_usuario_contrasena(
+    tipo: str, usuario: str, contrasena: str, rfc: str | None = None
+) -> None:
+    """The guide's rules for the usuario and contraseña captured with a certificate.
+
+    FIEL: the usuario is the RFC (12 or 13 characters; the certificate's when ``rfc`` is given)
+    and the contraseña 8 to 255 characters. IMSS .pfx: usuario and contraseña 8 to 20 letters or
+    digits, and different. A CSD cannot be used for IDSE. Raises CredentialError, one rule each.
+    """
+    if tipo == "FIEL":
+        _check_fiel(usuario.strip().upper(), contrasena, rfc)
+    elif tipo == "IMSS":
+        _check_imss(usuario, contrasena)
+    elif tipo == "CSD":
+        raise _error(
+            "certificado_no_admitido",
+            FIELD_CERTIFICADO,
+            "El certificado de sello digital (CSD) no sirve para IDSE: usa la e.firma (FIEL) o "
+            "el certificado digital del IMSS (.pfx).",
+        )
+    else:
+        raise ValueError(f"tipo de certificado desconocido: {tipo!r}")
+
+
+def _check_fiel(usuario: str, contrasena: str, rfc: str | None) -> None:
+    if not usuario:
+        raise _error("usuario_requerido", FIELD_USUARIO, "Captura el usuario: el RFC de la empresa.")
+    if len(usuario) not in (12, 13) or not _RFC.fullmatch(usuario):
+        raise _error(
+            "usuario_invalido",
+            FIELD_USUARIO,
+            "Con la e.firma el usuario es el RFC de la empresa: 12 caracteres (persona moral) o "
+            "13 (persona física).",
+        )
+    if rfc and usuario != rfc.strip().upper():
+        raise _error(
+            "usuario_no_corresponde",
+            FIELD_USUARIO,
+            f"El usuario debe ser el RFC de la e.firma: {rfc.strip().upper()}.",
+        )
+    if not contrasena:
+        raise _error("contrasena_requerida", FIELD_CONTRASENA, "Captura la contraseña.")
+    if not FIEL_MIN_CONTRASENA <= len(contrasena) <= FIEL_MAX_CONTRASENA:
+        raise _error(
+            "contrasena_invalida",
+            FIELD_CONTRASENA,
+            f"La contraseña de la e.firma debe tener de {FIEL_MIN_CONTRASENA} a "
+            f"{FIEL_MAX_CONTRASENA} caracteres.",
+        )
+
+
+def _alphanumeric(text: str) -> bool:
+    return IMSS_MIN <= len(text) <= IMSS_MAX and text.isalnum()
+
+
+def _check_imss(usuario: str, contrasena: str) -> None:
+    if not usuario:
+        raise _error("usuario_requerido", FIELD_USUARIO, "Captura el usuario.")
+    if not _alphanumeric(usuario):
+        raise _error(
+            "usuario_invalido",
+            FIELD_USUARIO,
+            f"El usuario del certificado IMSS debe tener de {IMSS_MIN} a {IMSS_MAX} caracteres, "
+            "sólo letras y números.",
+        )
+    if not contrasena:
+        raise _error("contrasena_requerida", FIELD_CONTRASENA, "Captura la contraseña.")
+    if not _alphanumeric(contrasena):
+        raise _error(
+            "contrasena_invalida",
+            FIELD_CONTRASENA,
+            f"La contraseña del certificado IMSS debe tener de {IMSS_MIN} a {IMSS_MAX} "
+            "caracteres, sólo letras y números.",
+        )
+    if contrasena.casefold() == usuario.casefold():
+        raise _error(
+            "contrasena_igual_usuario",
+            FIELD_CONTRASENA,
+            "La contraseña no debe ser igual al usuario.",
+        )

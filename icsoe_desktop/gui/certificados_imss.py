@@ -1,0 +1,232 @@
+"""Certificados IMSS: assign to each registro patronal its IMSS .pfx or the SAT e.firma."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.widgets import bind_show_password
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.certificates import CertificateRow
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Certificados IMSS"
+MSG_GUARDADO = "El certificado se agregó correctamente al registro patronal {registro}."
+MSG_ELIMINAR = "¿Deseas eliminar el certificado asignado al registro patronal {registro}?"
+MSG_ELIMINADO = "El certificado se eliminó satisfactoriamente."
+MSG_SIN_CONFIGURAR = (
+    "Los siguientes registros patronales no tienen un certificado IMSS o e.firma vigente: {lista}.\n\n"
+    "Los servicios en línea para el envío de movimientos IDSE no estarán disponibles para ellos "
+    "hasta que registres su certificado."
+)
+CERT_FILTER = "Certificado IMSS o e.firma (*.pfx *.cer);;Certificado IMSS (*.pfx);;e.firma (*.cer)"
+KEY_FILTER = "Llave privada de la e.firma (*.key)"
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CertificadosModel(QAbstractTableModel):
+    HEADERS = ("Registro Patronal", "Tipo", "RFC", "No. de certificado", "Vigente hasta", "Estado")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[CertificateRow] = []
+
+    def set_rows(self, rows: list[CertificateRow]) -> None:
+        self.beginResetModel()
+        self.rows = [r for r in rows if r.configurado]
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        row = self.rows[index.row()]
+        hasta = row.valido_hasta.strftime("%d/%m/%Y") if row.valido_hasta else ""
+        values = (row.registro, row.tipo, row.rfc, row.no_certificado, hasta, row.estado_texto)
+        return values[index.column()]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+class CertificadosImssDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("CertificadosImssDialog")
+        self._services = services
+        self._actor = actor
+        form = load_form("certificados_imss.ui", self)
+        self.guardar = child(form, QPushButton, "guardarButton")
+        self.eliminar = child(form, QPushButton, "eliminarButton")
+        self.registro = child(form, QComboBox, "registroCombo")
+        self.certificado = child(form, QLineEdit, "certificadoEdit")
+        self.certificado_button = child(form, QPushButton, "certificadoButton")
+        self.llave = child(form, QLineEdit, "llaveEdit")
+        self.llave_button = child(form, QPushButton, "llaveButton")
+        self.usuario = child(form, QLineEdit, "usuarioEdit")
+        self.mostrar_usuario = child(form, QCheckBox, "mostrarUsuarioCheck")
+        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
+        self.mostrar_contrasena = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.detalle = child(form, QLabel, "detalleLabel")
+        self.tabla = child(form, QTableView, "certificadosTable")
+        self._fields = {
+            "registro": self.registro,
+            "certificado": self.certificado_button,
+            "llave": self.llave_button,
+            "usuario": self.usuario,
+            "contrasena": self.contrasena,
+        }
+        bind_show_password(self.mostrar_usuario, self.usuario)
+        bind_show_password(self.mostrar_contrasena, self.contrasena)
+
+        self.model = CertificadosModel()
+        self.tabla.setModel(self.model)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.tabla.verticalHeader().setVisible(False)
+        self.tabla.selectionModel().selectionChanged.connect(self._on_table_selection)
+
+        self.certificado_button.clicked.connect(self._choose_certificado)
+        self.llave_button.clicked.connect(self._choose_llave)
+        self.guardar.clicked.connect(self._on_guardar)
+        self.eliminar.clicked.connect(self._on_eliminar)
+        self.resize(760, 560)
+        self._set_fiel(None)
+        self.refresh()
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        rows = self._services.certificates.rows()
+        current = self.registro.currentData()
+        self.registro.clear()
+        for row in rows:
+            self.registro.addItem(f"{row.registro} — {row.razon_social}", row.registro)
+        if current is not None and self.registro.findData(current) >= 0:
+            self.registro.setCurrentIndex(self.registro.findData(current))
+        self.model.set_rows(rows)
+        self.guardar.setEnabled(bool(rows))
+
+    def _set_fiel(self, fiel: bool | None) -> None:
+        """Llave Privada is only for the e.firma (.cer + .key)."""
+        self.llave_button.setEnabled(bool(fiel))
+        self.llave.setEnabled(bool(fiel))
+        if not fiel:
+            self.llave.clear()
+
+    def set_certificado(self, path: str) -> None:
+        """What choosing a file does (tests call it to bypass the native file dialog)."""
+        self.certificado.setText(path)
+        self.detalle.clear()
+        fiel = Path(path).suffix.lower() != ".pfx"
+        self._set_fiel(fiel)
+        if not fiel:
+            self.usuario.clear()  # the IMSS usuario is not in the certificate: typed by the user
+            return
+        try:
+            info = self._services.certificates.describe(Path(path))
+        except DomainError as exc:
+            msgbox.field_error(self, exc, self._fields, TITLE)
+            return
+        # FIEL: the usuario is the RFC of the certificate.
+        self.usuario.setText(info.rfc)
+        self.detalle.setText(
+            f"{info.nombre} · RFC {info.rfc} · No. de certificado {info.no_certificado} · "
+            f"vigente del {info.valido_desde:%d/%m/%Y} al {info.valido_hasta:%d/%m/%Y}"
+        )
+
+    def set_llave(self, path: str) -> None:
+        self.llave.setText(path)
+
+    def _choose_certificado(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Certificado Digital", "", CERT_FILTER)
+        if path:
+            self.set_certificado(path)
+
+    def _choose_llave(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Llave Privada", "", KEY_FILTER)
+        if path:
+            self.set_llave(path)
+
+    def _on_table_selection(self) -> None:
+        rows = self.tabla.selectionModel().selectedRows()
+        if rows:
+            index = self.registro.findData(self.model.rows[rows[0].row()].registro)
+            self.registro.setCurrentIndex(index)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _on_guardar(self) -> None:
+        from icsoe_desktop.services.certificates import Assignment
+
+        assignment = Assignment(
+            registro=str(self.registro.currentData() or ""),
+            certificado=Path(self.certificado.text()) if self.certificado.text() else None,
+            llave=Path(self.llave.text()) if self.llave.text() else None,
+            usuario=self.usuario.text(),
+            contrasena=self.contrasena.text(),
+        )
+        try:
+            row = self._services.certificates.assign(assignment, self._actor)
+        except DomainError as exc:
+            msgbox.field_error(self, exc, self._fields, TITLE)
+            return
+        finally:
+            self.contrasena.clear()  # never left on screen
+        msgbox.information(self, MSG_GUARDADO.format(registro=row.registro), TITLE)
+        for edit in (self.certificado, self.llave, self.usuario):
+            edit.clear()
+        self.detalle.clear()
+        self._set_fiel(None)
+        self.refresh()
+
+    def _on_eliminar(self) -> None:
+        registro = self.registro.currentData()
+        if registro is None:
+            return
+        if not msgbox.question(self, MSG_ELIMINAR.format(registro=registro), title=TITLE):
+            return
+        try:
+            self._services.certificates.remove(registro, self._actor)
+        except DomainError as exc:
+            msgbox.field_error(self, exc, self._fields, TITLE)
+            return
+        msgbox.information(self, MSG_ELIMINADO, TITLE)
+        self.refresh()
+
+    def done(self, result: int) -> None:
+        # Guide: leaving with registros unconfigured warns that the online services won't work.
+        pending = self._services.certificates.pending()
+        if pending:
+            msgbox.warning(self, MSG_SIN_CONFIGURAR.format(lista=", ".join(pending)), TITLE)
+        super().done(result)

@@ -1,0 +1,386 @@
+"""Certificados IMSS: the IMSS .pfx or the SAT e.firma (FIEL) assigned to each registro patronal.
+
+The database keeps the certificate and its public data; the private key and the contraseña are
+sealed with a data key that only the OS keyring holds (domain.sealing).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from icsoe_desktop.domain import sealing
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.identifiers import normalize_registro
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid
+
+if TYPE_CHECKING:
+    from icsoe_desktop.domain.credentials import CertificateInfo, Credential
+
+log = logging.getLogger(__name__)
+
+KEYRING_SCOPE = "certificados"
+TRUSTED_DIR = "emisores_confiables"
+TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
+MAX_FILE_BYTES = 1_000_000  # a certificate, key or .pfx is a few KB
+
+MSG_NO_DADO_DE_ALTA = "Certificado no dado de alta."
+ESTADOS = {
+    "vigente": "Vigente",
+    "por_vencer": "Por vencer",
+    "vencido": "Vencido",
+    "no_vigente_aun": "Aún no vigente",
+    "sin_certificado": "Sin certificado",
+}
+
+
+@dataclass(frozen=True)
+class CertificateRow:
+    registro: str
+    rfc_patron: str
+    razon_social: str
+    tipo: str | None = None  # FIEL | IMSS
+    rfc: str | None = None
+    no_certificado: str | None = None
+    valido_hasta: datetime | None = None  # UTC
+    estado: str = "sin_certificado"
+
+    @property
+    def estado_texto(self) -> str:
+        return ESTADOS[self.estado]
+
+    @property
+    def configurado(self) -> bool:
+        return self.tipo is not None
+
+    @property
+    def usable(self) -> bool:
+        """A certificate IDSE would accept today."""
+        return self.estado in ("vigente", "por_vencer")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    registro: str
+    certificado: Path | None  # .cer (FIEL) or .pfx (IMSS)
+    llave: Path | None  # .key, FIEL only
+    usuario: str
+    contrasena: str
+
+    @property
+    def es_fiel(self) -> bool:
+        return self.certificado is not None and self.certificado.suffix.lower() != ".pfx"
+
+
+def _read(path: Path | None, what: str, field: str) -> bytes:
+    if path is None or not str(path).strip():
+        raise ValidationError("archivo_no_elegido", f"Elige el archivo de {what}.", field)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValidationError(
+                "archivo_grande",
+                f"El archivo de {what} es demasiado grande: no es un certificado ni una llave.",
+                field,
+            )
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ValidationError(
+            "archivo_inexistente", f"No se encontró el archivo de {what}: {path}", field
+        ) from exc
+    except OSError as exc:
+        log.warning("No se pudo leer %s: %r", path, exc)
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer el archivo de {what}: {path}", field
+        ) from exc
+
+
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+class CertificatesService:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        secrets: SecretsService,
+        trusted_dirs: list[Path],
+        clock: Clock = utcnow,
+    ) -> None:
+        self._store = store
+        self._audit = audit
+        self._secrets = secrets
+        self.trusted_dirs = trusted_dirs
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return self._clock().replace(tzinfo=UTC)
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def rows(self) -> list[CertificateRow]:
+        """Every registro patronal with its certificate's state (or "sin_certificado")."""
+        now = self._now()
+        with self._store.session() as session:
+            pairs = session.execute(
+                select(RegistroPatronal, CertificadoImss)
+                .outerjoin(
+                    CertificadoImss,
+                    (CertificadoImss.registro_patronal_id == RegistroPatronal.id)
+                    & CertificadoImss.deleted.is_(False),
+                )
+                .where(RegistroPatronal.deleted.is_(False))
+                .order_by(RegistroPatronal.registro)
+            ).all()
+            return [self._row(registro, cert, now) for registro, cert in pairs]
+
+    def pending(self) -> list[str]:
+        """Registros patronales without a usable certificate."""
+        return [row.registro for row in self.rows() if not row.usable]
+
+    @staticmethod
+    def _row(
+        registro: RegistroPatronal, cert: CertificadoImss | None, now: datetime
+    ) -> CertificateRow:
+        if cert is None:
+            return CertificateRow(registro.registro, registro.rfc, registro.razon_social)
+        return CertificateRow(
+            registro.registro,
+            registro.rfc,
+            registro.razon_social,
+            cert.tipo,
+            cert.rfc,
+            cert.no_certificado,
+            cert.valido_hasta,
+            _estado(cert.valido_desde, cert.valido_hasta, now),
+        )
+
+    def describe(self, path: Path) -> CertificateInfo:
+        """Read a .cer to fill the form (the FIEL usuario is its RFC)."""
+        from icsoe_desktop.domain.credentials import load_certificate
+
+        return load_certificate(_read(path, "certificado", "certificado"))
+
+    def trusted_issuers(self) -> list[bytes]:
+        found: list[bytes] = []
+        for folder in self.trusted_dirs:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() in TRUSTED_SUFFIXES and path.is_file():
+                    try:
+                        found.append(path.read_bytes())
+                    except OSError:
+                        log.warning("No se pudo leer el emisor confiable %s", path)
+        return found
+
+    # --- assign / remove -----------------------------------------------------------------------
+
+    def assign(self, assignment: Assignment, actor: str | None) -> CertificateRow:
+        from icsoe_desktop.domain import credentials
+
+        registro_id = normalize_registro(assignment.registro)
+        if not registro_id:
+            raise ValidationError("campo_obligatorio", "Elige el registro patronal.", "registro")
+        with self._store.session() as session:
+            registro = self._registro(session, registro_id)
+            current = self._certificate(session, registro.id)
+            if current is not None:
+                if _estado(current.valido_desde, current.valido_hasta, self._now()) == "vencido":
+                    raise ValidationError(
+                        "certificado_vencido_asignado",
+                        f"El certificado del registro patronal {registro.registro} está vencido: "
+                        "elimínalo para agregar el nuevo certificado.",
+                        "registro",
+                    )
+                raise ValidationError(
+                    "registro_con_certificado",
+                    f"El registro patronal {registro.registro} ya tiene un certificado asignado: "
+                    "elimínalo para asignar otro.",
+                    "registro",
+                )
+            rfc_patron = registro.rfc
+
+        credential = self._load(assignment, credentials)
+        info = credential.info
+        estado = info.estado(self._now())
+        if estado == "vencido":
+            raise ValidationError(
+                "certificado_vencido",
+                f"El certificado venció el {info.valido_hasta:%d/%m/%Y}; usa un certificado vigente.",
+                "certificado",
+            )
+        if estado == "no_vigente_aun":
+            raise ValidationError(
+                "certificado_no_vigente",
+                f"El certificado será válido a partir del {info.valido_desde:%d/%m/%Y}.",
+                "certificado",
+            )
+        if info.rfc != rfc_patron:
+            raise ValidationError(
+                "certificado_no_dado_de_alta",
+                f"{MSG_NO_DADO_DE_ALTA} El certificado es del RFC {info.rfc} y el registro patronal "
+                f"{registro_id} pertenece al RFC {rfc_patron}.",
+                "certificado",
+            )
+        if not any(credentials.is_issued_by(info, issuer) for issuer in self.trusted_issuers()):
+            raise ValidationError(
+                "certificado_no_dado_de_alta",
+                f"{MSG_NO_DADO_DE_ALTA} Su emisor ({info.emisor}) no está entre los emisores "
+                "confiables (IMSS o SAT) de la carpeta de emisores confiables.",
+                "certificado",
+            )
+
+        data_key = sealing.new_data_key()
+        ref = new_uuid()
+        secret = json.dumps(
+            {
+                "llave_pkcs8": credential.private_key_pkcs8_der().hex(),
+                "contrasena": assignment.contrasena,
+            }
+        ).encode("utf-8")
+        sealed = sealing.seal(data_key, secret, registro_id.encode("ascii"))
+        self._secrets.set(KEYRING_SCOPE, ref, data_key)  # raises in Spanish when no keyring
+        try:
+            with self._store.session() as session:
+                registro = self._registro(session, registro_id)
+                session.add(
+                    CertificadoImss(
+                        registro_patronal_id=registro.id,
+                        tipo="FIEL" if assignment.es_fiel else "IMSS",
+                        usuario=assignment.usuario.strip(),
+                        rfc=info.rfc,
+                        nombre=info.nombre[:254],
+                        no_certificado=info.no_certificado,
+                        emisor=info.emisor[:254],
+                        valido_desde=_naive_utc(info.valido_desde),
+                        valido_hasta=_naive_utc(info.valido_hasta),
+                        certificado_der=info.certificado_der,
+                        secreto_sellado=sealed,
+                        keyring_ref=ref,
+                    )
+                )
+                self._audit.record(
+                    session,
+                    actor,
+                    "certificado_asignado",
+                    registro_id,
+                    f"{info.no_certificado} {info.rfc}",
+                )
+        except BaseException:
+            self._secrets.delete(KEYRING_SCOPE, ref)  # no orphan secret
+            raise
+        return next(r for r in self.rows() if r.registro == registro_id)
+
+    def _load(self, assignment: Assignment, credentials) -> Credential:
+        if assignment.es_fiel:
+            cer = _read(assignment.certificado, "certificado (.cer)", "certificado")
+            key = _read(assignment.llave, "llave privada (.key)", "llave")
+            credential = credentials.load_sat_pair(cer, key, assignment.contrasena)
+            if credential.info.tipo == "CSD":
+                raise ValidationError(
+                    "certificado_csd",
+                    "El certificado es un Certificado de Sello Digital (CSD), no una e.firma (FIEL).",
+                    "certificado",
+                )
+            credentials.check_usuario_contrasena(
+                "FIEL", assignment.usuario, assignment.contrasena, credential.info.rfc
+            )
+        else:
+            pfx = _read(assignment.certificado, "certificado digital (.pfx)", "certificado")
+            credentials.check_usuario_contrasena("IMSS", assignment.usuario, assignment.contrasena)
+            credential = credentials.load_pfx(pfx, assignment.contrasena or None)
+        return credential
+
+    def remove(self, registro: str, actor: str | None) -> None:
+        registro_id = normalize_registro(registro)
+        with self._store.session() as session:
+            row = self._registro(session, registro_id)
+            cert = self._certificate(session, row.id)
+            if cert is None:
+                raise ValidationError(
+                    "sin_certificado",
+                    f"El registro patronal {registro_id} no tiene un certificado asignado.",
+                    "registro",
+                )
+            ref = cert.keyring_ref
+            session.delete(cert)
+            self._audit.record(
+                session, actor, "certificado_eliminado", registro_id, cert.no_certificado
+            )
+        self._secrets.delete(KEYRING_SCOPE, ref)
+
+    def credential(self, registro: str) -> tuple[Credential, str, str]:
+        """The stored credential, ready to sign: (credential, usuario, contraseña)."""
+        from icsoe_desktop.domain.credentials import Credential, load_certificate
+
+        registro_id = normalize_registro(registro)
+        with self._store.session() as session:
+            cert = self._certificate(session, self._registro(session, registro_id).id)
+            if cert is None:
+                raise ValidationError(
+                    "sin_certificado",
+                    f"El registro patronal {registro_id} no tiene un certificado asignado.",
+                )
+            ref, sealed, der, usuario = (
+                cert.keyring_ref,
+                cert.secreto_sellado,
+                cert.certificado_der,
+                cert.usuario,
+            )
+        data_key = self._secrets.get(KEYRING_SCOPE, ref)
+        if data_key is None:
+            raise DomainError(
+                "secreto_inexistente",
+                "La llave privada de este certificado ya no está en el almacén de credenciales "
+                "del sistema. Elimina el certificado y vuelve a asignarlo.",
+            )
+        secret = json.loads(sealing.unseal(data_key, sealed, registro_id.encode("ascii")))
+        from cryptography.hazmat.primitives.serialization import load_der_private_key
+
+        key = load_der_private_key(bytes.fromhex(secret["llave_pkcs8"]), password=None)
+        return Credential(load_certificate(der), key), usuario, secret["contrasena"]
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _registro(session, registro_id: str) -> RegistroPatronal:
+        registro = session.scalar(
+            select(RegistroPatronal).where(
+                RegistroPatronal.registro == registro_id, RegistroPatronal.deleted.is_(False)
+            )
+        )
+        if registro is None:
+            raise ValidationError(
+                "registro_inexistente",
+                f"El registro patronal {registro_id} no está dado de alta en la empresa.",
+                "registro",
+            )
+        return registro
+
+    @staticmethod
+    def _certificate(session, registro_id: int) -> CertificadoImss | None:
+        return session.scalar(
+            select(CertificadoImss).where(
+                CertificadoImss.registro_patronal_id == registro_id,
+                CertificadoImss.deleted.is_(False),
+            )
+        )
+
+
+def _estado(desde: datetime, hasta: datetime, now: datetime) -> str:
+    """Same rule as CertificateInfo.estado, for stored (naive UTC) dates."""
+    from icsoe_desktop.domain.credentials import validity_state
+
+    return validity_state(desde.replace(tzinfo=UTC), hasta.replace(tzinfo=UTC), now)
