@@ -68,6 +68,11 @@ def test_screenshots_command_renders_every_window(tmp_path):
         "11_ventana_principal.png",
         "12_ventana_principal_solo_consulta.png",
         "13_configuracion_correo.png",
+        "15_registros_patronales.png",
+        "16_certificados_imss_vacio.png",
+        "17_certificados_imss_efirma_elegida.png",
+        "18_certificados_imss_asignado.png",
+        "20_acceso_idse_vigencias.png",
     ):
         assert expected in names
     from PySide6.QtGui import QImage

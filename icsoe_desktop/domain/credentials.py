@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -99,21 +101,30 @@ class CertificateInfo:
     certificado_der: bytes = field(repr=False)
 
     def estado(self, now: datetime | None = None) -> str:
-        """``vigente``, ``por_vencer`` (30 days or less left), ``vencido`` or ``no_vigente_aun``.
+        """``vigente``, ``por_vencer`` (30 days or less left), ``vencido`` or ``no_vigente_aun``."""
+        return validity_state(self.valido_desde, self.valido_hasta, now)
 
-        A naive ``now`` is taken as UTC, like the rest of the app (domain.clock).
-        """
-        if now is None:
-            now = datetime.now(UTC)
-        elif now.tzinfo is None:
-            now = now.replace(tzinfo=UTC)
-        if now < self.valido_desde:
-            return "no_vigente_aun"
-        if now > self.valido_hasta:
-            return "vencido"
-        if self.valido_hasta - now <= timedelta(days=POR_VENCER_DIAS):
-            return "por_vencer"
-        return "vigente"
+
+def validity_state(
+    valido_desde: datetime, valido_hasta: datetime, now: datetime | None = None
+) -> str:
+    """The rule behind ``CertificateInfo.estado``, also for dates kept in the store.
+
+    Naive datetimes (``now`` or the bounds) are UTC, like the rest of the app (domain.clock).
+    """
+    desde, hasta = _as_utc(valido_desde), _as_utc(valido_hasta)
+    moment = datetime.now(UTC) if now is None else _as_utc(now)
+    if moment < desde:
+        return "no_vigente_aun"
+    if moment > hasta:
+        return "vencido"
+    if hasta - moment <= timedelta(days=POR_VENCER_DIAS):
+        return "por_vencer"
+    return "vigente"
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 @dataclass(frozen=True)
@@ -147,15 +158,21 @@ _MAX_DEPTH = 32
 _SEQUENCE, _SET, _INTEGER, _OCTETS, _OID, _BITS = 0x30, 0x31, 0x02, 0x04, 0x06, 0x03
 
 
-@dataclass(frozen=True, slots=True)
 class _Node:
-    buf: bytes
-    tag: int  # the first identifier octet (we never need high tag numbers)
-    start: int
-    body: int  # first content octet
-    stop: int  # end of the content (before the end-of-contents octets of an indefinite length)
-    end: int  # end of the whole element
-    depth: int
+    """One element of ``buf``, by offsets (a plain class: made by the hundred per file)."""
+
+    __slots__ = ("body", "buf", "depth", "end", "start", "stop", "tag")
+
+    def __init__(
+        self, buf: bytes, tag: int, start: int, body: int, stop: int, end: int, depth: int
+    ) -> None:
+        self.buf = buf
+        self.tag = tag  # the first identifier octet (we never need high tag numbers)
+        self.start = start
+        self.body = body  # first content octet
+        self.stop = stop  # end of the content (before an indefinite length's end-of-contents)
+        self.end = end  # end of the whole element
+        self.depth = depth
 
     def content(self) -> bytes:
         return self.buf[self.body : self.stop]
@@ -210,9 +227,7 @@ def _read(buf: bytes, pos: int, limit: int, depth: int = 0) -> _Node:
     return _Node(buf, tag, start, pos, pos + length, pos + length, depth)
 
 
-def _read_indefinite(
-    buf: bytes, tag: int, start: int, body: int, limit: int, depth: int
-) -> _Node:
+def _read_indefinite(buf: bytes, tag: int, start: int, body: int, limit: int, depth: int) -> _Node:
     if not tag & 0x20:
         raise _Malformed("indefinite length on a primitive")
     pos = body
@@ -246,7 +261,11 @@ def _items(node: _Node, tag: int = _SEQUENCE, minimum: int = 0) -> list[_Node]:
 
 
 def _oid(node: _Node) -> str:
-    data = _expect(node, _OID).content()
+    return _oid_text(_expect(node, _OID).content())
+
+
+@functools.lru_cache(maxsize=256)  # the same few dozen OIDs come back in every file
+def _oid_text(data: bytes) -> str:
     if not data or data[-1] & 0x80:
         raise _Malformed("bad OID")
     arcs, value = [], 0
@@ -303,6 +322,7 @@ _OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
 _OID_EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4"
 
 _RFC = re.compile(r"[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}")
+_CURP = re.compile(r"[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z\d]\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,8 +359,9 @@ def _raw_certificate(der: bytes) -> _RawCertificate:
     tbs = _items(_items(_parse(der), minimum=3)[0], minimum=6)
     if tbs[0].tag == 0xA0:  # [0] version: absent in v1 certificates
         tbs = tbs[1:]
+    if len(tbs) < 6:
+        raise _Malformed("short TBSCertificate")
     serial, _algorithm, issuer, _validity, subject = tbs[:5]
-    _name(issuer)  # validates it: the issuer's DER is handed out
     extensions = next((node for node in tbs[6:] if node.tag == 0xA3), None)
     return _RawCertificate(
         serial=_expect(serial, _INTEGER).content().lstrip(b"\x00"),
@@ -367,7 +388,7 @@ def _split_pair(value: str | None) -> tuple[str | None, str | None]:
 
 def _find_rfc(attributes: list[tuple[str, str]]) -> str | None:
     """An RFC-shaped word anywhere in the subject: for certificates not issued by the SAT."""
-    for _oid_text, value in attributes:
+    for _attribute, value in attributes:
         found = _RFC.search(value.upper())
         if found:
             return found.group()
@@ -387,7 +408,11 @@ def _info(der: bytes, raw: _RawCertificate, cert: x509.Certificate) -> Certifica
     rfc, rfc_representante = _split_pair(_first(raw.subject, _OID_UNIQUE_ID))
     if rfc is None or len(rfc) not in (12, 13):
         rfc = _find_rfc(raw.subject) or ""
-    curp, curp_representante = _split_pair(_first(raw.subject, _OID_SERIAL_NUMBER))
+    # serialNumber holds CURPs in SAT certificates; other issuers put other things there.
+    curp, curp_representante = (
+        value if value and _CURP.fullmatch(value) else None
+        for value in _split_pair(_first(raw.subject, _OID_SERIAL_NUMBER))
+    )
     issuer = _name(raw.issuer)
     tipo = _tipo(raw)
     return CertificateInfo(
@@ -425,9 +450,7 @@ def _read_certificate(der: bytes, field_name: str) -> tuple[CertificateInfo, x50
 
 # --- recognising files ---------------------------------------------------------------------------
 
-_PEM_BLOCK = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]{1,40})-----(.*?)-----END \1-----", re.DOTALL
-)
+_PEM_MARKER = re.compile(rb"-----(BEGIN|END) ([A-Z0-9 ]{1,40})-----")
 _BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=\s]+")
 
 
@@ -440,22 +463,29 @@ class _Pem:
 
 
 def _pem_blocks(data: bytes) -> list[_Pem]:
+    """Every BEGIN … END pair, in one pass over the markers (a lazy regex over the text would be
+    quadratic on a file of unmatched BEGINs)."""
     blocks = []
-    for match in _PEM_BLOCK.finditer(data):
-        headers, lines = {}, []
-        for line in match.group(2).splitlines():
-            key, colon, value = line.partition(b":")
-            if colon and not lines:
-                headers[key.strip().decode("latin-1")] = value.strip().decode("latin-1")
-            elif line.strip():
-                lines.append(line.strip())
-        try:
-            der = base64.b64decode(b"".join(lines), validate=True)
-        except binascii.Error:
-            der = b""  # a damaged block: the caller reports its own file as invalid
-        label = match.group(1).decode("ascii")
-        blocks.append(_Pem(label, headers, der, match.group()))
+    for begin, end in itertools.pairwise(_PEM_MARKER.finditer(data)):
+        if begin.group(1, 2) == (b"BEGIN", end.group(2)) and end.group(1) == b"END":
+            body = data[begin.end() : end.start()]
+            blocks.append(_pem_block(begin.group(2), body, data[begin.start() : end.end()]))
     return blocks
+
+
+def _pem_block(label: bytes, body: bytes, block: bytes) -> _Pem:
+    headers, lines = {}, []
+    for line in body.splitlines():
+        key, colon, value = line.partition(b":")
+        if colon and not lines:  # RFC 1421 headers (Proc-Type, DEK-Info) precede the base64
+            headers[key.strip().decode("latin-1")] = value.strip().decode("latin-1")
+        elif line.strip():
+            lines.append(line.strip())
+    try:
+        der = base64.b64decode(b"".join(lines), validate=True)
+    except binascii.Error:
+        der = b""  # a damaged block: the caller reports its own file as invalid
+    return _Pem(label.decode("ascii"), headers, der, block)
 
 
 def _unwrap_text(data: bytes) -> bytes | None:
@@ -491,9 +521,23 @@ def _strip_text(data: bytes) -> bytes:
     return data.removeprefix(b"\xef\xbb\xbf").strip()
 
 
+_MAX_FILE_SIZE = 1 << 20  # real certificates, keys and .pfx files are a few KB
+_INVALID_CODES = {
+    FIELD_CERTIFICADO: "certificado_invalido",
+    FIELD_LLAVE: "llave_invalida",
+    FIELD_PFX: "pfx_invalido",
+}
+
+
 def _require(data: bytes, field_name: str) -> bytes:
     if not data or not data.strip(b" \t\r\n\x00"):
         raise _error("archivo_vacio", field_name, _EMPTY_MESSAGES[field_name])
+    if len(data) > _MAX_FILE_SIZE:
+        raise _error(
+            _INVALID_CODES[field_name],
+            field_name,
+            "El archivo es demasiado grande para ser un certificado o una llave privada.",
+        )
     return data
 
 
@@ -532,12 +576,13 @@ def _certificate_der(data: bytes, field_name: str = FIELD_CERTIFICADO) -> bytes:
 
 # --- private keys ---------------------------------------------------------------------------------
 
-# Encryption schemes cryptography decrypts (checked on every variant in tests). With one of these
-# a failed decryption is a wrong password; with anything else we cannot tell, and say so.
+# Encryption schemes cryptography decrypts (every one is loaded in the tests). With one of these a
+# failed decryption means a wrong password; with anything else we cannot tell, and say so.
 _PBES2 = "1.2.840.113549.1.5.13"
 _PBKDF2 = "1.2.840.113549.1.5.12"
 _SCRYPT = "1.3.6.1.4.1.11591.4.11"
-_PBES1_SHA1_3DES = "1.2.840.113549.1.12.1.3"
+_PKCS12_PBE = "1.2.840.113549.1.12.1."  # PKCS#12 PBE family (params: salt, iterations)
+_PBES1_SHA1_3DES = _PKCS12_PBE + "3"
 _PBES2_CIPHERS = {
     "1.2.840.113549.3.7",  # DES-EDE3-CBC (SAT)
     "2.16.840.1.101.3.4.1.2",  # AES-128-CBC
@@ -545,18 +590,47 @@ _PBES2_CIPHERS = {
     "2.16.840.1.101.3.4.1.42",  # AES-256-CBC
 }
 _DEK_CIPHERS = {"DES-EDE3-CBC", "AES-128-CBC", "AES-192-CBC", "AES-256-CBC"}
-# A damaged or hostile file must not make us spin for minutes; real files use 2,000-600,000.
+# For the Spanish message of an unsupported cipher.
+_ALGORITHM_NAMES = {
+    _PKCS12_PBE + "1": "RC4 de 128 bits",
+    _PKCS12_PBE + "2": "RC4 de 40 bits",
+    _PKCS12_PBE + "3": "Triple DES",
+    _PKCS12_PBE + "4": "Triple DES de 2 llaves",
+    _PKCS12_PBE + "5": "RC2 de 128 bits",
+    _PKCS12_PBE + "6": "RC2 de 40 bits",
+    "1.2.840.113549.1.5.1": "DES (MD2)",
+    "1.2.840.113549.1.5.3": "DES (MD5)",
+    "1.2.840.113549.1.5.4": "RC2 (MD2)",
+    "1.2.840.113549.1.5.6": "RC2 (MD5)",
+    "1.2.840.113549.1.5.10": "DES (SHA-1)",
+    "1.2.840.113549.1.5.11": "RC2 (SHA-1)",
+    "1.2.840.113549.3.7": "Triple DES",
+    "1.2.840.113549.3.2": "RC2",
+    "1.3.14.3.2.7": "DES",
+    "2.16.840.1.101.3.4.1.2": "AES-128",
+    "2.16.840.1.101.3.4.1.22": "AES-192",
+    "2.16.840.1.101.3.4.1.42": "AES-256",
+    "1.2.392.200011.61.1.1.1.2": "Camellia-128",
+    "1.2.392.200011.61.1.1.1.3": "Camellia-192",
+    "1.2.392.200011.61.1.1.1.4": "Camellia-256",
+    "1.2.840.113549.1.7.3": "sobre digital (envelopedData)",
+}
+# A damaged or hostile file must not keep us busy for minutes; real files use 2,000 to 600,000.
 _MAX_ITERATIONS = 10_000_000
 _MAX_SCRYPT_COST = 2**22
 
 
 @dataclass(frozen=True, slots=True)
+class _Scheme:
+    name: str  # for messages: the cipher's name, or its OID
+    supported: bool
+
+
+@dataclass(frozen=True, slots=True)
 class _KeyFile:
-    data: bytes  # what cryptography's loader receives
+    data: bytes  # what cryptography's loader receives: DER, or PEM for DEK-Info keys
     pem: bool
-    encrypted: bool
-    scheme: str | None = None  # encryption scheme, for the unsupported-cipher message
-    supported: bool = True  # a scheme we know cryptography decrypts
+    scheme: _Scheme | None  # None: not encrypted
 
 
 def _key_file(data: bytes) -> _KeyFile:
@@ -573,16 +647,14 @@ def _pem_key_file(blocks: list[_Pem]) -> _KeyFile:
         if any(block.label in ("CERTIFICATE", "X509 CERTIFICATE") for block in blocks):
             raise _error("archivos_invertidos", FIELD_LLAVE, _SWAPPED_KEY)
         raise _error("llave_invalida", FIELD_LLAVE)
-    if key.label == "ENCRYPTED PRIVATE KEY":
-        return _pkcs8_encrypted(key.der, key.block, pem=True)
-    if "ENCRYPTED" in key.headers.get("Proc-Type", ""):  # traditional OpenSSL (DEK-Info)
-        cipher, _, iv = key.headers.get("DEK-Info", "").partition(",")
-        if not key.der or not _is_hex(iv) or len(key.der) % 8:
-            raise _error("llave_invalida", FIELD_LLAVE)
-        return _KeyFile(key.block, True, True, cipher, cipher.upper() in _DEK_CIPHERS)
-    if _shape(key.der) != "private_key":
+    if "ENCRYPTED" not in key.headers.get("Proc-Type", ""):
+        # PKCS#8 (encrypted or not), PKCS#1 and SEC1: the DER inside is all that matters.
+        return _der_key_file(key.der)
+    # Traditional OpenSSL encryption (DEK-Info): only cryptography's PEM loader reads it.
+    cipher, _, iv = key.headers.get("DEK-Info", "").partition(",")
+    if not key.der or len(key.der) % 8 or not _is_hex(iv):
         raise _error("llave_invalida", FIELD_LLAVE)
-    return _KeyFile(key.block, pem=True, encrypted=False)
+    return _KeyFile(key.block, True, _Scheme(cipher, cipher.upper() in _DEK_CIPHERS))
 
 
 def _is_hex(text: str) -> bool:
@@ -600,50 +672,52 @@ def _der_key_file(der: bytes) -> _KeyFile:
             "El archivo de llave privada es un .pfx: selecciónalo como certificado IMSS.",
         )
     if shape == "encrypted_key":
-        return _pkcs8_encrypted(der, _parse(der).raw(), pem=False)
+        return _pkcs8_encrypted(der)
     if shape == "private_key":
-        return _KeyFile(_parse(der).raw(), pem=False, encrypted=False)
+        return _KeyFile(_parse(der).raw(), pem=False, scheme=None)
     raise _error("llave_invalida", FIELD_LLAVE)
 
 
-def _pkcs8_encrypted(der: bytes, data: bytes, pem: bool) -> _KeyFile:
-    """EncryptedPrivateKeyInfo: check its envelope before spending a PBKDF2 on it."""
+def _pkcs8_encrypted(der: bytes) -> _KeyFile:
+    """EncryptedPrivateKeyInfo: check its envelope before spending a key derivation on it."""
     try:
-        algorithm, ciphertext = _items(_parse(der), minimum=2)
+        envelope = _parse(der)
+        algorithm, ciphertext = _items(envelope, minimum=2)[:2]
         scheme = _scheme(algorithm)
-        if not _octets(ciphertext) or len(_octets(ciphertext)) % 8:
+        encrypted = _octets(ciphertext)
+        if not encrypted or len(encrypted) % 8:
             raise _Malformed("ciphertext is not whole cipher blocks")
     except _Malformed as exc:
         raise _error("llave_invalida", FIELD_LLAVE) from exc
-    return _KeyFile(data, pem, True, scheme.name, scheme.supported)
-
-
-@dataclass(frozen=True, slots=True)
-class _Scheme:
-    name: str  # an OID, or OIDs joined with "/" for PBES2
-    supported: bool
+    return _KeyFile(envelope.raw(), pem=False, scheme=scheme)
 
 
 def _scheme(algorithm: _Node) -> _Scheme:
-    """The password-based encryption scheme of an AlgorithmIdentifier, with its cost checked."""
+    """The password-based encryption of an AlgorithmIdentifier, its cost checked."""
     parts = _items(algorithm, minimum=1)
     oid = _oid(parts[0])
-    if oid == _PBES1_SHA1_3DES or (oid.startswith("1.2.840.113549.1.12.1.") and len(parts) > 1):
-        _check_iterations(_int(_items(parts[1], minimum=2)[1]))
-        return _Scheme(oid, oid == _PBES1_SHA1_3DES)
-    if oid != _PBES2 or len(parts) < 2:
-        return _Scheme(oid, False)
-    kdf, cipher = _items(parts[1], minimum=2)[:2]
-    kdf_parts = _items(kdf, minimum=2)
+    if oid.startswith(_PKCS12_PBE):
+        _check_iterations(_int(_items(_parameters(parts), minimum=2)[1]))
+        return _Scheme(_ALGORITHM_NAMES.get(oid, oid), oid == _PBES1_SHA1_3DES)
+    if oid != _PBES2:
+        return _Scheme(_ALGORITHM_NAMES.get(oid, oid), False)
+    kdf, cipher = _items(_parameters(parts), minimum=2)[:2]
+    kdf_parts = _items(kdf, minimum=1)
     kdf_oid, cipher_oid = _oid(kdf_parts[0]), _oid(_items(cipher, minimum=1)[0])
-    kdf_params = _items(kdf_parts[1], minimum=2)
     if kdf_oid == _PBKDF2:
-        _check_iterations(_int(kdf_params[1]))
+        _check_iterations(_int(_items(kdf_parts[1], minimum=2)[1]))
     elif kdf_oid == _SCRYPT:
-        if not 1 < _int(kdf_params[1]) <= _MAX_SCRYPT_COST:
+        cost = _int(_items(kdf_parts[1], minimum=2)[1])
+        if not 1 < cost <= _MAX_SCRYPT_COST:
             raise _Malformed("scrypt cost out of range")
     supported = kdf_oid in (_PBKDF2, _SCRYPT) and cipher_oid in _PBES2_CIPHERS
-    return _Scheme(f"{oid}/{kdf_oid}/{cipher_oid}", supported)
+    return _Scheme(_ALGORITHM_NAMES.get(cipher_oid, cipher_oid), supported)
+
+
+def _parameters(algorithm_parts: list[_Node]) -> _Node:
+    if len(algorithm_parts) < 2:
+        raise _Malformed("algorithm without parameters")
+    return algorithm_parts[1]
 
 
 def _check_iterations(count: int) -> None:
@@ -671,19 +745,19 @@ def _load_key(key: _KeyFile, password: bytes | None) -> Any:
     return loader(key.data, password)
 
 
-def _unsupported_cipher(scheme: str | None, field_name: str) -> CredentialError:
+def _unsupported_cipher(names: str, field_name: str) -> CredentialError:
     return _error(
         "cifrado_no_soportado",
         field_name,
-        f"El archivo está cifrado con un algoritmo que no se puede leer ({scheme}). Exporta de "
-        "nuevo la llave con cifrado AES o Triple DES.",
+        f"El archivo está cifrado con un algoritmo que no se puede leer ({names}). Expórtalo de "
+        "nuevo con cifrado AES o Triple DES.",
     )
 
 
 def _decrypt_key(key: _KeyFile, password: str) -> Any:
     from cryptography.exceptions import UnsupportedAlgorithm
 
-    if not key.encrypted:
+    if key.scheme is None:
         try:
             return _load_key(key, None)
         except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
@@ -698,13 +772,13 @@ def _decrypt_key(key: _KeyFile, password: str) -> Any:
         try:
             return _load_key(key, candidate)
         except UnsupportedAlgorithm as exc:
-            raise _unsupported_cipher(key.scheme, FIELD_LLAVE) from exc
+            raise _unsupported_cipher(key.scheme.name, FIELD_LLAVE) from exc
         except (ValueError, TypeError):
             # The envelope was checked: with a known scheme this is the password. (3DES-CBC lets
             # a wrong password through the padding check now and then; the DER inside then fails.)
             continue
-    if not key.supported:
-        raise _unsupported_cipher(key.scheme, FIELD_LLAVE)
+    if not key.scheme.supported:
+        raise _unsupported_cipher(key.scheme.name, FIELD_LLAVE)
     raise _error("contrasena_incorrecta", FIELD_CONTRASENA)
 
 
@@ -725,6 +799,7 @@ def _guarded(code: str, field_name: str) -> Callable[[Callable[..., Any]], Calla
     """
 
     def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             try:
                 return function(*args, **kwargs)
@@ -733,9 +808,6 @@ def _guarded(code: str, field_name: str) -> Callable[[Callable[..., Any]], Calla
             except Exception as exc:
                 raise _error(code, field_name) from exc
 
-        guarded.__name__ = function.__name__
-        guarded.__qualname__ = function.__qualname__
-        guarded.__doc__ = function.__doc__
         return guarded
 
     return decorate
@@ -778,7 +850,6 @@ _MAC_HASHES = {
 }
 # Our own MAC check runs in Python: past this, leave the MAC to OpenSSL.
 _MAX_PYTHON_MAC_ITERATIONS = 200_000
-_NULL_PASSWORD = object()  # PKCS#12 tells an absent password from an empty one
 
 
 @dataclass(frozen=True, slots=True)
@@ -833,7 +904,7 @@ def _safe_schemes(info: _Node) -> Iterator[_Scheme]:
         encrypted = _items(_items(content, minimum=2)[1], minimum=3)
         yield _scheme(encrypted[1])
     else:  # envelopedData and the like: encrypted to a public key, not with a password
-        yield _Scheme(content_type, False)
+        yield _Scheme(_ALGORITHM_NAMES.get(content_type, content_type), False)
 
 
 def _mac_data(node: _Node) -> _Mac:
@@ -860,20 +931,20 @@ def _pkcs12_mac_key(hash_name: str, password: bytes, salt: bytes, iterations: in
     return digest
 
 
-def _bmp(password: str | object) -> bytes:
-    """PKCS#12 passwords are BMPStrings with a terminating NUL; an absent one is empty."""
-    if password is _NULL_PASSWORD:
-        return b""
-    assert isinstance(password, str)
+def _bmp(password: str) -> bytes:
+    """A PKCS#12 password: BMPString with a terminating NUL."""
     return (password + "\0").encode("utf-16-be", errors="surrogatepass")
 
 
-def _mac_matches(layout: _PfxLayout, password: str | object) -> bool:
+def _mac_password(layout: _PfxLayout, candidates: list[str]) -> str | None:
+    """The candidate the MAC accepts; "" also for an absent password (no BMP at all)."""
     mac = layout.mac
-    assert mac is not None and mac.hash_name is not None
-    key = _pkcs12_mac_key(mac.hash_name, _bmp(password), mac.salt, mac.iterations)
-    expected = hmac.new(key, layout.auth_safe, mac.hash_name).digest()
-    return hmac.compare_digest(expected, mac.digest)
+    assert mac is not None and mac.hash_name is not None  # see _mac_checkable
+    for candidate, bmp in [*((c, _bmp(c)) for c in candidates), ("", b"")]:
+        key = _pkcs12_mac_key(mac.hash_name, bmp, mac.salt, mac.iterations)
+        if hmac.compare_digest(hmac.new(key, layout.auth_safe, mac.hash_name).digest(), mac.digest):
+            return candidate
+    return None
 
 
 def _pkcs12_passwords(password: str | None) -> list[str]:
@@ -906,7 +977,9 @@ def _pfx_der(data: bytes) -> bytes:
             ".cer y su llave privada (.key).",
         )
     if shape in ("encrypted_key", "private_key"):
-        raise _error("pfx_invalido", FIELD_PFX, "El archivo es una llave privada (.key), no un .pfx.")
+        raise _error(
+            "pfx_invalido", FIELD_PFX, "El archivo es una llave privada (.key), no un .pfx."
+        )
     return der
 
 
@@ -922,13 +995,10 @@ def _unlock_pfx(der: bytes, layout: _PfxLayout, password: str | None) -> tuple[A
     from cryptography.exceptions import UnsupportedAlgorithm
 
     candidates = _pkcs12_passwords(password)
-    if layout.mac is not None and layout.mac.hash_name is not None and (
-        layout.mac.iterations <= _MAX_PYTHON_MAC_ITERATIONS
-    ):
-        # The MAC tells which candidate is right (or that none is) before any decryption.
-        right = next((c for c in candidates if _mac_matches(layout, c)), None)
-        if right is None and _mac_matches(layout, _NULL_PASSWORD):
-            right = ""
+    verified = _mac_checkable(layout)
+    if verified:
+        # The MAC tells which candidate is right, or that none is, before any decryption.
+        right = _mac_password(layout, candidates)
         if right is None:
             raise _wrong_pfx_password(password)
         candidates = [right]
@@ -936,14 +1006,29 @@ def _unlock_pfx(der: bytes, layout: _PfxLayout, password: str | None) -> tuple[A
         try:
             return _open_pkcs12(der, candidate)
         except UnsupportedAlgorithm as exc:
-            raise _unsupported_cipher(_pfx_scheme_names(layout), FIELD_PFX) from exc
-        except (ValueError, TypeError):
+            raise _unsupported_cipher(_scheme_names(layout), FIELD_PFX) from exc
+        except (ValueError, TypeError):  # OpenSSL's "Invalid password or PKCS12 data"
             continue
-    return _explain_pfx_failure(layout, password, verified=len(candidates) == 1)
+    if verified:  # the password is right: the cipher or the inside is at fault
+        if any(not scheme.supported for scheme in layout.schemes):
+            raise _unsupported_cipher(_scheme_names(layout), FIELD_PFX)
+        raise _error("pfx_invalido", FIELD_PFX)
+    if layout.schemes:  # no MAC we can compute: a wrong password is the likely cause
+        raise _wrong_pfx_password(password)
+    raise _error("pfx_invalido", FIELD_PFX)
 
 
-def _pfx_scheme_names(layout: _PfxLayout) -> str:
-    return ", ".join(sorted({scheme.name for scheme in layout.schemes})) or "?"
+def _mac_checkable(layout: _PfxLayout) -> bool:
+    mac = layout.mac
+    if mac is None or mac.hash_name is None:
+        return False
+    return mac.iterations <= _MAX_PYTHON_MAC_ITERATIONS
+
+
+def _scheme_names(layout: _PfxLayout) -> str:
+    """The ciphers to blame: the unsupported ones when there are any."""
+    blamed = [s for s in layout.schemes if not s.supported] or list(layout.schemes)
+    return ", ".join(sorted({scheme.name for scheme in blamed})) or "?"
 
 
 def _wrong_pfx_password(password: str | None) -> CredentialError:
@@ -953,31 +1038,9 @@ def _wrong_pfx_password(password: str | None) -> CredentialError:
             FIELD_CONTRASENA,
             "El archivo .pfx está protegido con contraseña: captúrala.",
         )
-    return _error("contrasena_incorrecta", FIELD_CONTRASENA, "La contraseña del .pfx es incorrecta.")
-
-
-def _explain_pfx_failure(layout: _PfxLayout, password: str | None, verified: bool) -> Any:
-    # With the MAC verified the password is right: the cipher or the inside is at fault.
-    if any(not scheme.supported for scheme in layout.schemes):
-        raise _unsupported_cipher(_pfx_scheme_names(layout), FIELD_PFX)
-    if verified or not layout.schemes:
-        raise _error("pfx_invalido", FIELD_PFX)
-    raise _wrong_pfx_password(password)
-
-
-_PFX_SCHEMES_SUPPORTED = {_PBES1_SHA1_3DES}
-
-
-def _pfx_layout_checked(der: bytes) -> _PfxLayout:
-    try:
-        layout = _pfx_layout(der)
-    except _Malformed as exc:
-        raise _error("pfx_invalido", FIELD_PFX) from exc
-    # RC2 and RC4 open only through OpenSSL's legacy provider: "supported" means "maybe".
-    schemes = tuple(
-        _Scheme(s.name, s.supported or s.name in _PFX_SCHEMES_SUPPORTED) for s in layout.schemes
+    return _error(
+        "contrasena_incorrecta", FIELD_CONTRASENA, "La contraseña del .pfx es incorrecta."
     )
-    return _PfxLayout(layout.auth_safe, layout.mac, schemes)
 
 
 @_guarded("pfx_invalido", FIELD_PFX)
@@ -986,7 +1049,10 @@ def load_pfx(pfx: bytes, password: str | None) -> Credential:
     from cryptography.hazmat.primitives import serialization
 
     der = _pfx_der(_require(pfx, FIELD_PFX))
-    layout = _pfx_layout_checked(der)
+    try:
+        layout = _pfx_layout(der)
+    except _Malformed as exc:
+        raise _error("pfx_invalido", FIELD_PFX) from exc
     private_key, cert, additional = _unlock_pfx(der, layout, password)
     if private_key is None:
         raise _error("pfx_sin_llave", FIELD_PFX)
@@ -1071,7 +1137,9 @@ def check_usuario_contrasena(
 
 def _check_fiel(usuario: str, contrasena: str, rfc: str | None) -> None:
     if not usuario:
-        raise _error("usuario_requerido", FIELD_USUARIO, "Captura el usuario: el RFC de la empresa.")
+        raise _error(
+            "usuario_requerido", FIELD_USUARIO, "Captura el usuario: el RFC de la empresa."
+        )
     if len(usuario) not in (12, 13) or not _RFC.fullmatch(usuario):
         raise _error(
             "usuario_invalido",

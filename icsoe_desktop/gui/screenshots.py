@@ -22,7 +22,8 @@ def _grab(widget, path: Path) -> Path:
         QApplication.processEvents()
     if not widget.grab().save(str(path)):
         raise OSError(f"No se pudo escribir {path}")
-    widget.close()
+    widget.hide()  # not close(): a dialog may warn on leaving (Certificados IMSS)
+    widget.deleteLater()
     return path
 
 
@@ -159,6 +160,52 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             return dialog
 
         shot("15_registros_patronales", registros_patronales)
+        _certificate_shots(services, data_dir, shot, box)
     finally:
         services.close()
     return written
+
+
+def _certificate_shots(services, data_dir: Path, shot, box) -> None:
+    """Certificados IMSS in its main states, and the login's expiry panel."""
+    from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
+    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+    from icsoe_desktop.services.certificates import TRUSTED_DIR, Assignment
+    from icsoe_desktop.services.demo import write_demo_fiel
+
+    fiel = write_demo_fiel(data_dir / "demo")
+    trusted = data_dir / TRUSTED_DIR
+    trusted.mkdir(exist_ok=True)
+    (trusted / fiel.ca_cer.name).write_bytes(fiel.ca_cer.read_bytes())
+
+    shot("16_certificados_imss_vacio", lambda: CertificadosImssDialog(services))
+
+    def fiel_elegida() -> object:
+        dialog = CertificadosImssDialog(services)
+        dialog.registro.setCurrentIndex(dialog.registro.findData("Y5412345106"))
+        dialog.set_certificado(str(fiel.cer))
+        dialog.set_llave(str(fiel.key))
+        dialog.contrasena.setText(fiel.password)
+        return dialog
+
+    shot("17_certificados_imss_efirma_elegida", fiel_elegida)
+    services.certificates.assign(
+        Assignment("Y5412345106", fiel.cer, fiel.key, "ABC010101AB1", fiel.password), None
+    )
+
+    def asignado() -> object:
+        dialog = CertificadosImssDialog(services)
+        dialog.tabla.selectRow(0)
+        return dialog
+
+    shot("18_certificados_imss_asignado", asignado)
+    shot(
+        "19_certificado_no_dado_de_alta",
+        box(
+            "Certificado no dado de alta. El certificado es del RFC ABC010101AB1 y el registro "
+            "patronal NO191919191 pertenece al RFC SCO050505QR2.",
+            "Warning",
+            "Certificados IMSS",
+        ),
+    )
+    shot("20_acceso_idse_vigencias", lambda: IdseLoginWindow(services))

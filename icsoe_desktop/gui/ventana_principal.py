@@ -94,16 +94,22 @@ class VentanaPrincipal(QMainWindow):
         self.correo_action = self._action(
             "Correo &saliente (SMTP)…", "correoAction", self._open_correo
         )
-        configuracion.addAction(self.usuarios_action)
-        configuracion.addAction(self.correo_action)
-        # Sólo consulta changes nothing: administration is not offered.
-        for action in (self.usuarios_action, self.correo_action):
-            action.setEnabled(not self.read_only)
         self.registros_action = self._action(
             "Registros &patronales…", "registrosAction", self._open_registros
         )
-        self.registros_action.setEnabled(not self.read_only)
-        configuracion.addAction(self.registros_action)
+        self.certificados_action = self._action(
+            "Certificados &IMSS…", "certificadosAction", self.open_certificados
+        )
+        admin = (
+            self.usuarios_action,
+            self.correo_action,
+            self.registros_action,
+            self.certificados_action,
+        )
+        for action in admin:
+            configuracion.addAction(action)
+            # Sólo consulta changes nothing: administration is not offered.
+            action.setEnabled(not self.read_only)
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
@@ -124,6 +130,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
 
         RegistrosPatronalesDialog(self._services, self.usuario, self).exec()
+
+    def open_certificados(self) -> None:
+        from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
+
+        CertificadosImssDialog(self._services, self.usuario, self).exec()
 
     def _about(self) -> None:
         msgbox.information(

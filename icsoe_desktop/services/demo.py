@@ -1,0 +1,97 @@
+"""Demo data for the screenshots: a made-up certificate authority and e.firma, generated on
+the fly with ``cryptography`` (never a real person's keys)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+DEMO_RFC = "ABC010101AB1"
+DEMO_RFC_REPRESENTANTE = "HEGT7610034S2"
+DEMO_CURP_REPRESENTANTE = "HEGT761003HDFRNN09"
+DEMO_NOMBRE = "NOMINAS DEL CENTRO SA DE CV"
+DEMO_PASSWORD = "Demo2026efirma"
+DEMO_NO_CERTIFICADO = "00001000000712345678"
+
+
+@dataclass(frozen=True)
+class DemoFiel:
+    ca_cer: Path
+    cer: Path
+    key: Path
+    password: str = DEMO_PASSWORD
+
+
+def write_demo_fiel(directory: Path, days_valid: int = 4 * 365) -> DemoFiel:
+    """A SAT-style e.firma of a persona moral (RFC in x500UniqueIdentifier, representante in the
+    "/ " halves, serial number digits as ASCII) and the CA that issued it."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
+    directory.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(UTC)
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "AC DE DEMOSTRACION ICSOE-DESKTOP"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Demostración"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
+        ]
+    )
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=30))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    unique_id = ObjectIdentifier("2.5.4.45")
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, DEMO_NOMBRE),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, DEMO_NOMBRE),
+            x509.NameAttribute(
+                unique_id,
+                f"{DEMO_RFC} / {DEMO_RFC_REPRESENTANTE}",
+                _type=x509.name._ASN1Type.PrintableString,
+            ),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, f" / {DEMO_CURP_REPRESENTANTE}"),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(int.from_bytes(DEMO_NO_CERTIFICADO.encode("ascii"), "big"))
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=days_valid))
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
+            ),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    fiel = DemoFiel(
+        directory / "ac_demo.cer", directory / f"{DEMO_RFC}.cer", directory / f"{DEMO_RFC}.key"
+    )
+    fiel.ca_cer.write_bytes(ca.public_bytes(serialization.Encoding.DER))
+    fiel.cer.write_bytes(cert.public_bytes(serialization.Encoding.DER))
+    fiel.key.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(DEMO_PASSWORD.encode()),
+        )
+    )
+    return fiel

@@ -1,0 +1,179 @@
+"""Certificados IMSS window, driven through its real widgets (file pickers bypassed by setting
+the path fields, as choosing a file does)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from icsoe_desktop.gui.application import MSG_REGISTRA_CERTIFICADOS, Application
+from icsoe_desktop.gui.certificados_imss import (
+    MSG_ELIMINADO,
+    MSG_GUARDADO,
+    CertificadosImssDialog,
+)
+from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.certificates import TRUSTED_DIR
+from tests import credentials_factory as cf
+from tests.gui.helpers import click, type_text
+
+REGISTRO = "Y5412345106"
+OTRO = "NO191919191"
+
+
+@pytest.fixture
+def company(services, data_dir):
+    services.registros.save(REGISTRO, cf.RFC_MORAL, "Empresa Demo, S.A. de C.V.", "admin")
+    services.registros.save(
+        OTRO, "SCO050505QR2", "Servicios Contables del Occidente, S.C.", "admin"
+    )
+    trusted = data_dir / TRUSTED_DIR
+    trusted.mkdir()
+    (trusted / "ac_sat.cer").write_bytes(cf.sat_ca().certificate_der)
+    (trusted / "ac_imss.cer").write_bytes(cf.imss_ca().certificate_der)
+    return services
+
+
+def make_dialog(qtbot, services) -> CertificadosImssDialog:
+    dialog = CertificadosImssDialog(services, "admin@nominas.com")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def grid(dialog) -> list[tuple[str, ...]]:
+    model = dialog.model
+    return [
+        tuple(model.index(r, c).data() for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+
+
+def test_window_has_the_guide_fields(qtbot, company):
+    dialog = make_dialog(qtbot, company)
+    assert dialog.windowTitle() == "Certificados IMSS"
+    assert (dialog.guardar.text(), dialog.eliminar.text()) == ("Guardar", "Eliminar")
+    assert dialog.certificado.placeholderText() == "No se eligió archivo"
+    assert dialog.mostrar_usuario.text() == "Mostrar usuario"
+    assert dialog.mostrar_contrasena.text() == "Mostrar contraseña"
+    assert [dialog.registro.itemData(i) for i in range(dialog.registro.count())] == [OTRO, REGISTRO]
+    assert not dialog.llave_button.isEnabled()  # only for the e.firma
+    assert dialog.model.headerData(0, Qt.Orientation.Horizontal) == "Registro Patronal"
+
+
+def test_fiel_fills_the_usuario_enables_the_key_and_saves(qtbot, company, tmp_path, modals):
+    cer, key = cf.fiel_moral().write(tmp_path)
+    dialog = make_dialog(qtbot, company)
+    dialog.registro.setCurrentIndex(dialog.registro.findData(REGISTRO))
+    dialog.set_certificado(str(cer))
+    assert dialog.llave_button.isEnabled()
+    assert dialog.usuario.text() == cf.RFC_MORAL  # from the certificate
+    assert dialog.usuario.echoMode() == QLineEdit.EchoMode.Password
+    click(qtbot, dialog.mostrar_usuario)
+    assert dialog.usuario.echoMode() == QLineEdit.EchoMode.Normal
+    assert cf.NO_CERTIFICADO in dialog.detalle.text()
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    click(qtbot, dialog.guardar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert modals.texts == [MSG_GUARDADO.format(registro=REGISTRO)]
+    assert grid(dialog)[0][:3] == (REGISTRO, "FIEL", cf.RFC_MORAL)
+    assert grid(dialog)[0][5] == "Vigente"
+    assert dialog.contrasena.text() == "" and dialog.certificado.text() == ""
+
+
+def test_pfx_disables_the_key_and_saves_with_the_typed_usuario(qtbot, company, tmp_path, modals):
+    pfx = tmp_path / "imss.pfx"
+    pfx.write_bytes(cf.pfx_modern(cf.imss_certificate()))
+    dialog = make_dialog(qtbot, company)
+    dialog.registro.setCurrentIndex(dialog.registro.findData(REGISTRO))
+    dialog.set_certificado(str(pfx))
+    assert not dialog.llave_button.isEnabled()
+    type_text(qtbot, dialog.usuario, cf.IMSS_USUARIO)
+    type_text(qtbot, dialog.contrasena, cf.IMSS_PASSWORD)
+    click(qtbot, dialog.guardar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert grid(dialog)[0][:2] == (REGISTRO, "IMSS")
+
+
+def test_certificate_of_another_employer_is_no_dado_de_alta(qtbot, company, tmp_path, modals):
+    cer, key = cf.fiel_moral().write(tmp_path)
+    dialog = make_dialog(qtbot, company)
+    dialog.registro.setCurrentIndex(dialog.registro.findData(OTRO))  # another RFC
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    click(qtbot, dialog.guardar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert modals.texts[0].startswith("Certificado no dado de alta.")
+    assert grid(dialog) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"", "vac"), (b"esto no es un certificado", "certificado")],
+)
+def test_bad_certificate_files_get_a_spanish_message(
+    qtbot, company, tmp_path, modals, content, expected
+):
+    bad = tmp_path / "malo.cer"
+    bad.write_bytes(content)
+    dialog = make_dialog(qtbot, company)
+    dialog.set_certificado(str(bad))
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert expected in modals.texts[0].lower()
+    assert "Traceback" not in modals.texts[0]
+
+
+def test_eliminar_asks_then_removes(qtbot, company, tmp_path, modals):
+    cer, key = cf.fiel_moral().write(tmp_path)
+    from icsoe_desktop.services.certificates import Assignment
+
+    company.certificates.assign(Assignment(REGISTRO, cer, key, cf.RFC_MORAL, cf.PASSWORD), "admin")
+    dialog = make_dialog(qtbot, company)
+    dialog.tabla.selectRow(0)
+    assert dialog.registro.currentData() == REGISTRO
+    modals.answer("Cancelar")
+    click(qtbot, dialog.eliminar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert len(grid(dialog)) == 1
+    modals.answer("Continuar", "Aceptar")
+    click(qtbot, dialog.eliminar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 3)
+    assert modals.texts[2] == MSG_ELIMINADO
+    assert grid(dialog) == []
+
+
+def test_leaving_with_unconfigured_registros_shows_the_alert(qtbot, company, modals):
+    dialog = make_dialog(qtbot, company)
+    dialog.reject()
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert "no estarán disponibles" in modals.texts[0]
+    assert OTRO in modals.texts[0] and REGISTRO in modals.texts[0]
+
+
+def test_full_login_warns_and_leads_to_certificados_and_login_shows_expiry(
+    qtbot, company, data_dir, modals
+):
+    company.accounts.register(
+        Registration("Ana", "Ruiz", "", "ana@nominas.com", "Nom1na$Segura", "Nom1na$Segura", True)
+    )
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    app.start()
+    qtbot.waitUntil(lambda: app.services is not None, timeout=10_000)
+    assert app.login.vigencias.isVisible()
+    assert (
+        f"{REGISTRO}: " in app.login.vigencias.text()
+        and "Sin certificado" in app.login.vigencias.text()
+    )
+    opened: list[str] = []
+    modals.handle(lambda dialog: (opened.append(dialog.windowTitle()), dialog.reject()))
+    type_text(qtbot, app.login.contrasena, "Nom1na$Segura")
+    click(qtbot, app.login.continuar)
+    qtbot.waitUntil(lambda: opened == ["Certificados IMSS"], timeout=10_000)
+    assert modals.texts[0] == MSG_REGISTRA_CERTIFICADOS
+    qtbot.waitUntil(lambda: len(modals.messages) == 2)  # the leaving alert
+    qtbot.addWidget(app.main)
+    app.shutdown()

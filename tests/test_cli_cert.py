@@ -1,0 +1,228 @@
+"""`python -m icsoe_desktop cert inspect`: the JSON contract scripts rely on, as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests import credentials_factory as cf
+
+REPO = Path(__file__).resolve().parents[1]
+CER, KEY = f"fiel/{cf.RFC_MORAL}.cer", f"fiel/{cf.RFC_MORAL}.key"  # under the folder fixture
+PASSWORD = cf.PASSWORD.encode()
+SUCCESS_KEYS = [
+    "ok",
+    "rfc",
+    "persona",
+    "curp",
+    "rfc_representante",
+    "curp_representante",
+    "nombre",
+    "tipo",
+    "sucursal",
+    "no_certificado",
+    "valido_desde",
+    "valido_hasta",
+    "estado",
+    "llave_corresponde",
+]
+
+
+def inspect(
+    *args: str | Path, stdin: bytes | None = None, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    environ = dict(os.environ, PYTHONPATH=str(REPO), **env)  # this tree, not an installed copy
+    return subprocess.run(
+        [sys.executable, "-m", "icsoe_desktop", "cert", "inspect", *map(str, args)],
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        timeout=60,
+        env=environ,
+        check=False,
+    )
+
+
+def one_json(result: subprocess.CompletedProcess[bytes]) -> dict:
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert len(lines) == 1, result.stdout
+    assert result.stderr == b"", result.stderr
+    return json.loads(lines[0])
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every file the cases below need, written once."""
+    root = tmp_path_factory.mktemp("cert")
+    fiel = cf.fiel_moral(nombre="PEÑA Y MUÑOZ SA DE CV", latin1_t61=True)
+    fiel.write(root / "fiel")
+    imss = cf.imss_certificate()
+    other = cf.fiel_fisica()
+    files = {
+        "imss.pfx": cf.pfx_modern(imss, cf.IMSS_PASSWORD),
+        "abierto.pfx": cf.pfx_without_password(imss),
+        "sin_llave.pfx": cf.pfx_certificate_only(imss),
+        "rc2.pfx": cf.pfx_rc2_40(imss, cf.IMSS_PASSWORD),
+        "otra.key": other.key(cf.PASSWORD),
+        "camelia.key": cf.key_pkcs8_camellia(other.private_key, cf.PASSWORD),
+        "vacio.cer": b"",
+    }
+    files["danado.pfx"] = files["imss.pfx"][:-40]
+    for name, data in files.items():
+        (root / name).write_bytes(data)
+    return root
+
+
+def test_fiel_pair_with_password_on_stdin(folder):
+    cer, key = folder / CER, folder / KEY
+    result = inspect(
+        "--cer", cer, "--key", key, "--password-stdin", stdin=b"Contrase\xc3\xb1a2026\n"
+    )
+    assert result.returncode == 0, result.stdout
+    assert "PEÑA Y MUÑOZ SA DE CV".encode() in result.stdout  # UTF-8, not \\u escapes
+    payload = one_json(result)
+    assert list(payload) == SUCCESS_KEYS
+    assert payload["ok"] is True and payload["llave_corresponde"] is True
+    assert payload["rfc"] == cf.RFC_MORAL
+    assert payload["persona"] == "moral"
+    assert payload["curp"] is None
+    assert payload["rfc_representante"] == cf.RFC_FISICA
+    assert payload["curp_representante"] == cf.CURP_FISICA
+    assert payload["nombre"] == "PEÑA Y MUÑOZ SA DE CV"
+    assert (payload["tipo"], payload["sucursal"]) == ("FIEL", None)
+    assert payload["no_certificado"] == cf.NO_CERTIFICADO
+    assert payload["estado"] == "vigente"
+    desde = datetime.fromisoformat(payload["valido_desde"])
+    hasta = datetime.fromisoformat(payload["valido_hasta"])
+    assert desde.utcoffset() is not None and desde < hasta
+
+
+@pytest.mark.parametrize(
+    "stdin", [b"Contrase\xc3\xb1a2026\r\n", b"Contrase\xf1a2026"], ids=["crlf", "cp1252-console"]
+)
+def test_password_stdin_newlines_and_ansi_console(folder, stdin):
+    cer, key = folder / CER, folder / KEY
+    result = inspect("--cer", cer, "--key", key, "--password-stdin", stdin=stdin)
+    assert (result.returncode, one_json(result)["ok"]) == (0, True)
+
+
+def test_only_one_trailing_newline_is_part_of_the_stdin_protocol(folder):
+    cer, key = folder / CER, folder / KEY
+    result = inspect(
+        "--cer", cer, "--key", key, "--password-stdin", stdin=b"Contrase\xc3\xb1a2026\n\n"
+    )
+    assert one_json(result)["error"] == "contrasena_incorrecta"
+
+
+def test_imss_pfx(folder):
+    result = inspect("--pfx", folder / "imss.pfx", "--password-stdin", stdin=b"Imss2026pfx")
+    payload = one_json(result)
+    assert result.returncode == 0
+    assert (payload["tipo"], payload["rfc"], payload["no_certificado"]) == (
+        "IMSS",
+        cf.RFC_MORAL,
+        str(0x1A2B3C4D5E),
+    )
+
+
+@pytest.mark.parametrize("args", [[], ["--password-stdin"]], ids=["no-option", "empty-stdin"])
+def test_pfx_without_password(folder, args):
+    result = inspect("--pfx", folder / "abierto.pfx", *args)
+    assert (result.returncode, one_json(result)["ok"]) == (0, True)
+
+
+ERROR_CASES = {  # id: (arguments, standard input, code); file names are under the folder
+    "empty-cer": (["--cer", "vacio.cer", "--key", "otra.key"], b"", "archivo_vacio"),
+    "missing-cer": (["--cer", "no-existe.cer", "--key", "otra.key"], b"", "certificado_invalido"),
+    "missing-key": (["--cer", CER, "--key", "no-existe.key"], b"", "llave_invalida"),
+    "missing-pfx": (["--pfx", "no-existe.pfx"], b"", "pfx_invalido"),
+    "folder-as-pfx": (["--pfx", "fiel"], b"", "pfx_invalido"),
+    "damaged-pfx": (["--pfx", "danado.pfx", "--password-stdin"], b"Imss2026pfx", "pfx_invalido"),
+    "swapped": (["--cer", "otra.key", "--key", CER], b"", "archivos_invertidos"),
+    "no-password": (["--cer", CER, "--key", KEY], b"", "contrasena_incorrecta"),
+    "wrong-pfx-password": (
+        ["--pfx", "imss.pfx", "--password-stdin"],
+        b"Otra2026x\n",
+        "contrasena_incorrecta",
+    ),
+    "other-key": (
+        ["--cer", CER, "--key", "otra.key", "--password-stdin"],
+        PASSWORD,
+        "llave_no_corresponde",
+    ),
+    "pfx-without-key": (
+        ["--pfx", "sin_llave.pfx", "--password-stdin"],
+        b"Imss2026pfx",
+        "pfx_sin_llave",
+    ),
+    "camellia-key": (
+        ["--cer", CER, "--key", "camelia.key", "--password-stdin"],
+        PASSWORD,
+        "cifrado_no_soportado",
+    ),
+}
+
+
+@pytest.mark.parametrize("args, stdin, code", ERROR_CASES.values(), ids=ERROR_CASES.keys())
+def test_errors_are_one_json_object_and_exit_2(folder, args, stdin, code):
+    paths = [a if a.startswith("--") else folder / a for a in args]
+    result = inspect(*paths, stdin=stdin)
+    assert result.returncode == 2
+    payload = one_json(result)
+    assert list(payload) == ["ok", "error", "mensaje"]
+    assert (payload["ok"], payload["error"]) == (False, code)
+    assert payload["mensaje"]
+
+
+def test_missing_file_message_names_the_file(folder):
+    payload = one_json(inspect("--cer", folder / "no-existe.cer", "--key", folder / "otra.key"))
+    assert (
+        payload["mensaje"]
+        == f"No se encontró el archivo de certificado (.cer): {folder / 'no-existe.cer'}"
+    )
+
+
+def test_legacy_rc2_pfx_without_openssl_legacy_provider(folder):
+    args = ("--pfx", folder / "rc2.pfx", "--password-stdin")
+    assert one_json(inspect(*args, stdin=b"Imss2026pfx"))["ok"] is True
+    result = inspect(*args, stdin=b"Imss2026pfx", CRYPTOGRAPHY_OPENSSL_NO_LEGACY="1")
+    payload = one_json(result)
+    assert (result.returncode, payload["error"]) == (2, "cifrado_no_soportado")
+    assert "RC2" in payload["mensaje"]
+    # Still a wrong password when it is one: the MAC says so before any decryption.
+    result = inspect(*args, stdin=b"Otra2026x", CRYPTOGRAPHY_OPENSSL_NO_LEGACY="1")
+    assert one_json(result)["error"] == "contrasena_incorrecta"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--cer", "a.cer"], ["--pfx", "a.pfx", "--key", "a.key"], ["--cer", "a", "--pfx", "b"], []],
+    ids=["cer-without-key", "pfx-with-key", "cer-and-pfx", "nothing"],
+)
+def test_usage_errors_go_to_stderr_with_exit_2(args):
+    result = inspect(*args)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert b"usage:" in result.stderr
+
+
+def test_the_command_stays_light():
+    """Importing the CLI or the engine loads neither cryptography nor Qt nor the store."""
+    code = (
+        "import sys, icsoe_desktop.cli, icsoe_desktop.domain.credentials\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'cryptography', 'PySide6', 'sqlalchemy', 'keyring'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"
