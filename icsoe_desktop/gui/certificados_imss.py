@@ -23,6 +23,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.certificates import CertificateRow
@@ -197,7 +198,12 @@ class CertificadosImssDialog(QDialog):
             contrasena=self.contrasena.text(),
         )
         try:
-            row = self._services.certificates.assign(assignment, self._actor)
+            # Decrypting the key and checking the pair is slow work: off the GUI thread.
+            row = run_with_progress(
+                self,
+                "Validando el certificado y la llave privada…",
+                lambda: self._services.certificates.assign(assignment, self._actor),
+            )
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return
