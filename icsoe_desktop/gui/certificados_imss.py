@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -40,41 +40,12 @@ MSG_SIN_CONFIGURAR = (
 )
 CERT_FILTER = "Certificado IMSS o e.firma (*.pfx *.cer);;Certificado IMSS (*.pfx);;e.firma (*.cer)"
 KEY_FILTER = "Llave privada de la e.firma (*.key)"
-Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Registro Patronal", "Tipo", "RFC", "No. de certificado", "Vigente hasta", "Estado")
 
 
-class CertificadosModel(QAbstractTableModel):
-    HEADERS = ("Registro Patronal", "Tipo", "RFC", "No. de certificado", "Vigente hasta", "Estado")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[CertificateRow] = []
-
-    def set_rows(self, rows: list[CertificateRow]) -> None:
-        self.beginResetModel()
-        self.rows = [r for r in rows if r.configurado]
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
-        hasta = row.valido_hasta.strftime("%d/%m/%Y") if row.valido_hasta else ""
-        values = (row.registro, row.tipo, row.rfc, row.no_certificado, hasta, row.estado_texto)
-        return values[index.column()]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
+def _cells(row: CertificateRow) -> tuple[object, ...]:
+    hasta = row.valido_hasta.strftime("%d/%m/%Y") if row.valido_hasta else ""
+    return (row.registro, row.tipo, row.rfc, row.no_certificado, hasta, row.estado_texto)
 
 
 class CertificadosImssDialog(QDialog):
@@ -109,7 +80,7 @@ class CertificadosImssDialog(QDialog):
         bind_show_password(self.mostrar_usuario, self.usuario)
         bind_show_password(self.mostrar_contrasena, self.contrasena)
 
-        self.model = CertificadosModel()
+        self.model: RowsModel[CertificateRow] = RowsModel(HEADERS, _cells)
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -135,7 +106,7 @@ class CertificadosImssDialog(QDialog):
             self.registro.addItem(f"{row.registro} — {row.razon_social}", row.registro)
         if current is not None and self.registro.findData(current) >= 0:
             self.registro.setCurrentIndex(self.registro.findData(current))
-        self.model.set_rows(rows)
+        self.model.set_rows([r for r in rows if r.configurado])
         self.guardar.setEnabled(bool(rows))
 
     def _set_fiel(self, fiel: bool | None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,6 +20,7 @@ from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -29,39 +29,6 @@ if TYPE_CHECKING:
 
 TITLE = "Usuarios para conexión en línea con IDSE"
 MSG_GUARDADO = "El usuario {usuario} se guardó correctamente."
-Index = QModelIndex | QPersistentModelIndex
-
-
-class UsuariosModel(QAbstractTableModel):
-    HEADERS = ("Usuario", "Estado")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[UserRow] = []
-
-    def set_rows(self, rows: list[UserRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
-        return row.usuario if index.column() == 0 else row.estado
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
 
 class IdseUsuariosDialog(QDialog):
@@ -95,7 +62,9 @@ class IdseUsuariosDialog(QDialog):
             "aviso": self.aviso,
         }
 
-        self.model = UsuariosModel()
+        self.model: RowsModel[UserRow] = RowsModel(
+            ("Usuario", "Estado"), lambda r: (r.usuario, r.estado)
+        )
         self.tabla.setModel(self.model)
         self.tabla.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tabla.horizontalHeader().setSectionResizeMode(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QPushButton, QTableView, QWidget
 
@@ -13,6 +13,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -27,7 +28,6 @@ MSG_REEMPLAZAR = (
     "social con los datos capturados?"
 )
 TIP_REGISTRO_FIJO = "Para capturar otro registro patronal, oprime Nuevo."
-Index = QModelIndex | QPersistentModelIndex
 
 
 class CompactUpperValidator(QValidator):
@@ -40,38 +40,6 @@ class CompactUpperValidator(QValidator):
             normalize_registro(text),
             len(normalize_registro(text[:pos])),
         )
-
-
-class RegistrosModel(QAbstractTableModel):
-    HEADERS = ("Registro patronal", "RFC", "Razón social")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[RegistroRow] = []
-
-    def set_rows(self, rows: list[RegistroRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self.rows[index.row()]
-        return (row.registro, row.rfc, row.razon_social)[index.column()]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
 
 class RegistrosPatronalesDialog(QDialog):
@@ -103,7 +71,10 @@ class RegistrosPatronalesDialog(QDialog):
         for edit in (self.registro, self.rfc):
             edit.setValidator(CompactUpperValidator(edit))
 
-        self.model = RegistrosModel()
+        self.model: RowsModel[RegistroRow] = RowsModel(
+            ("Registro patronal", "RFC", "Razón social"),
+            lambda r: (r.registro, r.rfc, r.razon_social),
+        )
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
