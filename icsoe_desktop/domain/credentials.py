@@ -521,7 +521,7 @@ def _strip_text(data: bytes) -> bytes:
     return data.removeprefix(b"\xef\xbb\xbf").strip()
 
 
-_MAX_FILE_SIZE = 1 << 20  # real certificates, keys and .pfx files are a few KB
+MAX_FILE_SIZE = 1_000_000  # real certificates, keys and .pfx files are a few KB
 _INVALID_CODES = {
     FIELD_CERTIFICADO: "certificado_invalido",
     FIELD_LLAVE: "llave_invalida",
@@ -532,7 +532,7 @@ _INVALID_CODES = {
 def _require(data: bytes, field_name: str) -> bytes:
     if not data or not data.strip(b" \t\r\n\x00"):
         raise _error("archivo_vacio", field_name, _EMPTY_MESSAGES[field_name])
-    if len(data) > _MAX_FILE_SIZE:
+    if len(data) > MAX_FILE_SIZE:
         raise _error(
             _INVALID_CODES[field_name],
             field_name,

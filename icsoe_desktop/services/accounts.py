@@ -68,6 +68,12 @@ class SignedIn:
     nombre_completo: str
 
 
+def _user_row(user: IdseUser) -> UserRow:
+    return UserRow(
+        user.usuario, user.nombre, user.primer_apellido, user.segundo_apellido, user.habilitado
+    )
+
+
 def _required(value: str, label: str, field: str) -> str:
     value = value.strip()
     if not value:
@@ -95,10 +101,7 @@ class AccountsService:
             users = session.scalars(
                 select(IdseUser).where(IdseUser.deleted.is_(False)).order_by(IdseUser.usuario)
             ).all()
-            return [
-                UserRow(u.usuario, u.nombre, u.primer_apellido, u.segundo_apellido, u.habilitado)
-                for u in users
-            ]
+            return [_user_row(u) for u in users]
 
     def default_usuario(self) -> str:
         """The usuario to prefill: the only enabled user, or empty when there are 0 or several."""
@@ -158,7 +161,7 @@ class AccountsService:
             )
             session.add(user)
             self._audit.record(session, actor or usuario, "usuario_idse_alta", usuario)
-            return UserRow(usuario, nombre, primer, user.segundo_apellido, True)
+            return _user_row(user)
 
     def set_enabled(self, usuario: str, enabled: bool, actor: str | None = None) -> UserRow:
         usuario = normalize_email(usuario)
@@ -171,9 +174,7 @@ class AccountsService:
                 user.version += 1
                 action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
                 self._audit.record(session, actor, action, usuario)
-            return UserRow(
-                user.usuario, user.nombre, user.primer_apellido, user.segundo_apellido, enabled
-            )
+            return _user_row(user)
 
     # --- sign-in -------------------------------------------------------------------------------
 
@@ -217,9 +218,7 @@ class AccountsService:
         self._audit.record(session, usuario, "inicio_sesion", usuario)
         return SignedIn(
             usuario,
-            UserRow(
-                usuario, user.nombre, user.primer_apellido, user.segundo_apellido, True
-            ).nombre_completo,
+            _user_row(user).nombre_completo,
         )
 
     def _register_failure(

@@ -17,12 +17,14 @@ from sqlalchemy import select
 
 from icsoe_desktop.domain import sealing
 from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid
+from icsoe_desktop.store.queries import active_registro, certificate_of
 
 if TYPE_CHECKING:
     from icsoe_desktop.domain.credentials import CertificateInfo, Credential
@@ -32,7 +34,6 @@ log = logging.getLogger(__name__)
 KEYRING_SCOPE = "certificados"
 TRUSTED_DIR = "emisores_confiables"
 TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
-MAX_FILE_BYTES = 1_000_000  # a certificate, key or .pfx is a few KB
 
 MSG_NO_DADO_DE_ALTA = "Certificado no dado de alta."
 ESTADOS = {
@@ -87,7 +88,7 @@ def _read(path: Path | None, what: str, field: str) -> bytes:
         raise ValidationError("archivo_no_elegido", f"Elige el archivo de {what}.", field)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > MAX_FILE_SIZE:  # refuse before reading a huge file into memory
             raise ValidationError(
                 "archivo_grande",
                 f"El archivo de {what} es demasiado grande: no es un certificado ni una llave.",
@@ -195,7 +196,7 @@ class CertificatesService:
             raise ValidationError("campo_obligatorio", "Elige el registro patronal.", "registro")
         with self._store.session() as session:
             registro = self._registro(session, registro_id)
-            current = self._certificate(session, registro.id)
+            current = certificate_of(session, registro.id)
             if current is not None:
                 if _estado(current.valido_desde, current.valido_hasta, self._now()) == "vencido":
                     raise ValidationError(
@@ -307,7 +308,7 @@ class CertificatesService:
         registro_id = normalize_registro(registro)
         with self._store.session() as session:
             row = self._registro(session, registro_id)
-            cert = self._certificate(session, row.id)
+            cert = certificate_of(session, row.id)
             if cert is None:
                 raise ValidationError(
                     "sin_certificado",
@@ -327,7 +328,7 @@ class CertificatesService:
 
         registro_id = normalize_registro(registro)
         with self._store.session() as session:
-            cert = self._certificate(session, self._registro(session, registro_id).id)
+            cert = certificate_of(session, self._registro(session, registro_id).id)
             if cert is None:
                 raise ValidationError(
                     "sin_certificado",
@@ -356,11 +357,7 @@ class CertificatesService:
 
     @staticmethod
     def _registro(session, registro_id: str) -> RegistroPatronal:
-        registro = session.scalar(
-            select(RegistroPatronal).where(
-                RegistroPatronal.registro == registro_id, RegistroPatronal.deleted.is_(False)
-            )
-        )
+        registro = active_registro(session, registro_id)
         if registro is None:
             raise ValidationError(
                 "registro_inexistente",
@@ -368,15 +365,6 @@ class CertificatesService:
                 "registro",
             )
         return registro
-
-    @staticmethod
-    def _certificate(session, registro_id: int) -> CertificadoImss | None:
-        return session.scalar(
-            select(CertificadoImss).where(
-                CertificadoImss.registro_patronal_id == registro_id,
-                CertificadoImss.deleted.is_(False),
-            )
-        )
 
 
 def _estado(desde: datetime, hasta: datetime, now: datetime) -> str:

@@ -10,7 +10,8 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal, check_rfc, normalize_registro
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal
+from icsoe_desktop.store.models import RegistroPatronal
+from icsoe_desktop.store.queries import active_registro, certificate_of
 
 MAX_RAZON_SOCIAL = 250
 
@@ -68,7 +69,7 @@ class RegistrosService:
                 )
                 self._audit.record(session, actor, "registro_patronal_alta", row.registro, row.rfc)
             else:
-                if existing.rfc != row.rfc and self._has_certificate(session, existing.id):
+                if existing.rfc != row.rfc and certificate_of(session, existing.id) is not None:
                     raise ValidationError(
                         "registro_con_certificado",
                         f"El registro patronal {row.registro} tiene un certificado asignado: "
@@ -89,16 +90,12 @@ class RegistrosService:
     def delete(self, registro: str, actor: str | None) -> None:
         registro = normalize_registro(registro)
         with self._store.session() as session:
-            existing = session.scalar(
-                select(RegistroPatronal).where(
-                    RegistroPatronal.registro == registro, RegistroPatronal.deleted.is_(False)
-                )
-            )
+            existing = active_registro(session, registro)
             if existing is None:
                 raise ValidationError(
                     "registro_inexistente", f"El registro patronal {registro} no existe."
                 )
-            if self._has_certificate(session, existing.id):
+            if certificate_of(session, existing.id) is not None:
                 raise ValidationError(
                     "registro_con_certificado",
                     f"El registro patronal {registro} tiene un certificado asignado: elimínalo "
@@ -107,15 +104,3 @@ class RegistrosService:
             existing.deleted = True  # kept for sync: other desktops learn of the removal
             existing.version += 1
             self._audit.record(session, actor, "registro_patronal_baja", registro)
-
-    @staticmethod
-    def _has_certificate(session, registro_id: int) -> bool:
-        return (
-            session.scalar(
-                select(CertificadoImss.id).where(
-                    CertificadoImss.registro_patronal_id == registro_id,
-                    CertificadoImss.deleted.is_(False),
-                )
-            )
-            is not None
-        )
