@@ -59,3 +59,57 @@ def check_rfc(value: str, field: str = "rfc") -> str:
             "El RFC no es válido: revisa las letras iniciales, la fecha (AAMMDD) y la homoclave.",
             field,
         ) from exc
+
+
+def nss_check_digit(first_ten: str) -> str:
+    """IMSS NSS check digit: Luhn over the first 10 digits (idse-lotes.md)."""
+    from stdnum import luhn
+
+    return luhn.calc_check_digit(first_ten)
+
+
+def check_nss(value: str, field: str = "nss") -> str:
+    nss = "".join(value.split()).replace("-", "")
+    if not nss:
+        raise ValidationError("campo_obligatorio", "Captura el NSS del trabajador.", field)
+    if len(nss) != 11 or not nss.isdigit():
+        raise ValidationError(
+            "nss_formato", "El NSS debe tener 11 dígitos (sin letras ni espacios).", field
+        )
+    if nss_check_digit(nss[:10]) != nss[10]:
+        raise ValidationError(
+            "nss_digito",
+            f"El NSS {nss} no es válido: su dígito verificador no corresponde.",
+            field,
+        )
+    return nss
+
+
+def check_curp(value: str, field: str = "curp") -> str:
+    """A CURP with a valid structure and check digit (python-stdnum)."""
+    from stdnum.exceptions import InvalidChecksum
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import curp
+
+    compact = curp.compact(value) if value else ""
+    if not compact:
+        raise ValidationError("campo_obligatorio", "Captura la CURP.", field)
+    if len(compact) != 18:
+        raise ValidationError(
+            "curp_longitud", f"La CURP debe tener 18 caracteres; tiene {len(compact)}.", field
+        )
+    try:
+        return curp.validate(compact)
+    except InvalidChecksum as exc:
+        raise ValidationError(
+            "curp_digito",
+            f"La CURP {compact} no es válida: su dígito verificador no corresponde.",
+            field,
+        ) from exc
+    except StdnumError as exc:
+        raise ValidationError(
+            "curp_invalida",
+            f"La CURP {compact} no es válida: revisa las letras, la fecha de nacimiento, el sexo "
+            "y la entidad.",
+            field,
+        ) from exc

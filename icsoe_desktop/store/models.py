@@ -150,3 +150,6 @@ __all__ = [
     "OutboxMail",
     "RegistroPatronal",
 ]
+
+# Tables of other areas register on the same Base (imported last: they import Base from here).
+from icsoe_desktop.store import models_movimientos  # noqa: E402, F401

@@ -1,0 +1,85 @@
+"""Movimientos afiliatorios and the lotes they are sent to IDSE in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from icsoe_desktop.store.models import Base, SyncedMixin
+
+
+class MovimientoRow(SyncedMixin, Base):
+    """One movement. Money in centavos. Indexes follow the grid: registro patronal, tab (tipo),
+    fecha range and estado, sorted by fecha."""
+
+    __tablename__ = "movimientos"
+    __table_args__ = (
+        UniqueConstraint("registro_patronal", "nss", "tipo", "fecha", name="uq_movimiento"),
+        Index("ix_mov_registro_tipo_fecha", "registro_patronal", "tipo", "fecha"),
+        Index("ix_mov_tipo_fecha", "tipo", "fecha"),
+        Index("ix_mov_fecha", "fecha"),
+        Index("ix_mov_estado_fecha", "estado", "fecha"),
+        Index("ix_mov_lote", "lote_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registro_patronal: Mapped[str] = mapped_column(String(11))
+    nss: Mapped[str] = mapped_column(String(11))
+    primer_apellido: Mapped[str] = mapped_column(String(27))
+    segundo_apellido: Mapped[str] = mapped_column(String(27), default="")
+    nombre: Mapped[str] = mapped_column(String(27))
+    curp: Mapped[str] = mapped_column(String(18), default="")
+    tipo: Mapped[str] = mapped_column(String(2))
+    fecha: Mapped[date] = mapped_column(Date)
+    sbc: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    salario: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tipo_trabajador: Mapped[str] = mapped_column(String(1), default="")
+    tipo_salario: Mapped[str] = mapped_column(String(1), default="")
+    jornada: Mapped[str] = mapped_column(String(1), default="")
+    umf: Mapped[str] = mapped_column(String(3), default="")
+    causa_baja: Mapped[str] = mapped_column(String(1), default="")
+    clave_trabajador: Mapped[str] = mapped_column(String(10), default="")
+    guia: Mapped[str] = mapped_column(String(5), default="")
+    estado: Mapped[str] = mapped_column(String(10), default="pendiente")
+    fecha_emision: Mapped[date | None] = mapped_column(Date, nullable=True)
+    fecha_recibido: Mapped[date | None] = mapped_column(Date, nullable=True)
+    fecha_aprobacion: Mapped[date | None] = mapped_column(Date, nullable=True)
+    fecha_rechazo: Mapped[date | None] = mapped_column(Date, nullable=True)
+    causa_rechazo: Mapped[str] = mapped_column(Text, default="")
+    lote_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lotes.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class Lote(SyncedMixin, Base):
+    """A batch file generated for one registro patronal."""
+
+    __tablename__ = "lotes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    numero: Mapped[int] = mapped_column(Integer, unique=True)
+    registro_patronal: Mapped[str] = mapped_column(String(11), index=True)
+    generado_at: Mapped[datetime] = mapped_column(DateTime)
+    archivo: Mapped[str] = mapped_column(String(260))
+    generado_por: Mapped[str] = mapped_column(String(254))
+
+
+class LoteMovimiento(SyncedMixin, Base):
+    """A movement as it went in one lote, and IDSE's answer for it there: a corrected movement
+    resent in a new lote keeps its earlier lote's rejection here."""
+
+    __tablename__ = "lote_movimientos"
+    __table_args__ = (UniqueConstraint("lote_id", "movimiento_id", name="uq_lote_movimiento"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lote_id: Mapped[int] = mapped_column(ForeignKey("lotes.id", ondelete="CASCADE"), index=True)
+    movimiento_id: Mapped[int] = mapped_column(
+        ForeignKey("movimientos.id", ondelete="CASCADE"), index=True
+    )
+    resultado: Mapped[str] = mapped_column(String(10), default="enviado")
+    causa_rechazo: Mapped[str] = mapped_column(Text, default="")
+
+
+__all__ = ["Lote", "LoteMovimiento", "MovimientoRow"]
