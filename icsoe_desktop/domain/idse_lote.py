@@ -7,7 +7,8 @@ reviewed working layout, kept in this one table so they are easy to correct.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from dataclasses import fields, replace
+from datetime import datetime
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO, Movimiento
@@ -70,15 +71,27 @@ LAYOUT: dict[str, list[tuple[str, int, int]]] = {
 
 def _check_layout() -> None:
     """Each kind's fields must tile the 168 positions exactly (guards edits of the table)."""
-    for tipo, fields in LAYOUT.items():
+    for tipo, layout in LAYOUT.items():
         position = 1
-        for name, start, length in fields:
+        for name, start, length in layout:
             assert start == position, (tipo, name, start, position)
             position += length
         assert position == RECORD_LENGTH + 1, (tipo, position)
 
 
 _check_layout()
+
+
+def carried(mov: Movimiento) -> Movimiento:
+    """What a record of this kind keeps of a movement (a baja has no CURP in the file, a
+    modificación no tipo de trabajador): what parsing the record gives back."""
+    names = {name for name, _start, _length in LAYOUT[mov.tipo]}
+    defaults = {
+        f.name: f.default
+        for f in fields(Movimiento)
+        if f.name not in names and f.name not in ("tipo", "fecha", "estado", "salario")
+    }
+    return replace(mov, salario=None, estado=Movimiento.estado, **defaults)
 
 
 def format_line(mov: Movimiento) -> str:
@@ -158,7 +171,3 @@ def parse_line(line: str) -> Movimiento:
 
 def looks_like_lote(first_line: str) -> bool:
     return len(first_line) == RECORD_LENGTH and first_line.endswith(FORMAT_ID)
-
-
-def today_stamp(day: date) -> str:
-    return day.strftime("%Y%m%d")

@@ -11,7 +11,10 @@ from icsoe_desktop.paths import asset_dir
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificates import TRUSTED_DIR, CertificatesService
+from icsoe_desktop.services.lotes import LotesService
 from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.movimientos import MovimientosService
+from icsoe_desktop.services.movimientos_import import MovimientosImporter
 from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
@@ -28,6 +31,9 @@ class Services:
     accounts: AccountsService
     registros: RegistrosService
     certificates: CertificatesService
+    movimientos: MovimientosService
+    importador: MovimientosImporter
+    lotes: LotesService
 
     def close(self) -> None:
         self.store.close()
@@ -45,7 +51,20 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     # Trusted issuers: the ones shipped with the app, plus those the admin adds in the data dir.
     trusted = [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
     certificates = CertificatesService(store, audit, secrets, trusted, clock)
-    return Services(settings, store, audit, secrets, mail, accounts, registros, certificates)
+    movimientos = MovimientosService(store, audit, clock)
+    return Services(
+        settings,
+        store,
+        audit,
+        secrets,
+        mail,
+        accounts,
+        registros,
+        certificates,
+        movimientos,
+        MovimientosImporter(store, audit, movimientos),
+        LotesService(store, audit, clock),
+    )
 
 
 __all__ = ["Services", "open_services"]

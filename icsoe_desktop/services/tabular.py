@@ -1,0 +1,153 @@
+"""Read a table a clerk brings (CSV from any spreadsheet, or .xlsx) as rows of header → value,
+with the line number the clerk sees, and a Spanish error for each kind of bad file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from icsoe_desktop.domain.errors import ValidationError
+
+MAX_TABLE_BYTES = 200 * 1024 * 1024
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+def header_key(text: str) -> str:
+    """ "Apellido Paterno", "apellido_paterno" and "APELLIDO PATERNO " compare equal."""
+    text = unicodedata.normalize("NFKD", str(text or "")).casefold()
+    return "".join(c for c in text if c.isalnum())
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: Iterator[tuple[int, dict[str, object]]]  # (line number, header_key → value)
+    kind: str  # "xlsx" | "csv"
+
+
+def read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise ValidationError("archivo_inexistente", f"No se encontró el archivo «{path}».")
+    if path.is_dir():
+        raise ValidationError("archivo_carpeta", f"«{path.name}» es una carpeta, no un archivo.")
+    size = path.stat().st_size
+    if size == 0:
+        raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
+    if size > MAX_TABLE_BYTES:
+        raise ValidationError(
+            "archivo_grande", f"El archivo «{path.name}» excede {MAX_TABLE_BYTES // 2**20} MB."
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+        ) from exc
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) or, as Excel on Windows saves CSV, cp1252."""
+    if b"\x00" in data[:4096]:
+        raise ValidationError(
+            "archivo_binario",
+            f"«{name}» no es un archivo de texto (CSV) ni un libro de Excel (.xlsx).",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def open_table(path: Path, data: bytes | None = None) -> Table:
+    data = read_bytes(path) if data is None else data
+    if data.startswith(_XLSX_MAGIC):
+        return _xlsx_table(path, data)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise ValidationError(
+            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
+        )
+    return _csv_table(path, decode_text(data, path.name))
+
+
+def _csv_table(path: Path, text: str) -> Table:
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.") from None
+    keys = [header_key(h) for h in headers]
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            yield reader.line_num, dict(zip(keys, values, strict=False))
+
+    return Table([h.strip() for h in headers], rows(), "csv")
+
+
+def _xlsx_table(path: Path, data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged zip/xml
+        raise ValidationError(
+            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
+        ) from exc
+    sheet = book.worksheets[0]
+    rows_iter = sheet.iter_rows(values_only=True)
+    try:
+        headers = ["" if h is None else str(h).strip() for h in next(rows_iter)]
+    except StopIteration:
+        book.close()
+        raise ValidationError("archivo_vacio", f"La hoja de «{path.name}» está vacía.") from None
+    keys = [header_key(h) for h in headers]
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        try:
+            for number, values in enumerate(rows_iter, start=2):
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                yield number, dict(zip(keys, values, strict=False))
+        finally:
+            book.close()
+
+    return Table(headers, rows(), "xlsx")
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 12345678901 read back as 12345678901.0
+    return str(value).strip()
+
+
+def cell_date(value: object, label: str, field: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        "fecha_invalida", f"{label}: «{text}» no es una fecha válida (usa DD/MM/AAAA).", field
+    )

@@ -1,0 +1,79 @@
+"""A small known data set of movements, as the CSV a clerk would bring (grid headers)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from icsoe_desktop.domain.identifiers import nss_check_digit
+
+REGISTRO_A = "Y5412345106"
+REGISTRO_B = "B1234567105"
+RFC = "EDE0101018A2"
+HEADERS = [
+    "Registro Patronal", "Nombre", "Apellido Paterno", "Apellido Materno", "NSS", "SBC", "Fecha",
+    "CURP", "Tipo", "Salario", "Estado", "Movimiento", "Tipo Salario", "Jornada", "UMF",
+    "Causa Baja", "Clave Trabajador",
+]  # fmt: skip
+CURPS = ["BOXW310820HNERXN09", "HEGT761003HDFRNN07", "GODE561231MDFRNL06", "PEMA800101HDFRRN02"]
+
+
+def nss(i: int) -> str:
+    ten = f"{1200000000 + i * 37:010d}"
+    return ten + nss_check_digit(ten)
+
+
+# registro, nombre, paterno, materno, nss, sbc, fecha, tipo movimiento, estado, causa baja
+KNOWN = [
+    (REGISTRO_A, "CLAUDIA", "LOPEZ", "RUIZ", nss(1), "651.84", "01/05/2026", "08", "Aprobado", ""),
+    (REGISTRO_A, "OSCAR", "PEREZ", "", nss(2), "522.88", "15/05/2026", "08", "Pendiente", ""),
+    (REGISTRO_A, "KARLA", "GOMEZ", "DIAZ", nss(3), "800.00", "01/06/2026", "07", "Rechazado", ""),
+    (REGISTRO_A, "JUAN", "CRUZ", "MORA", nss(4), "", "10/06/2026", "02", "Pendiente", "2"),
+    (REGISTRO_B, "ANA", "RAMOS", "VEGA", nss(5), "300.10", "20/06/2026", "08", "Pendiente", ""),
+    (REGISTRO_B, "LUIS", "ORTIZ", "PEÑA", nss(6), "410.00", "01/07/2026", "07", "Aprobado", ""),
+]
+
+
+def known_rows() -> list[dict[str, str]]:
+    rows = []
+    for i, (registro, nombre, pat, mat, n, sbc, fecha, tipo, estado, causa) in enumerate(KNOWN):
+        rows.append(
+            {
+                "Registro Patronal": registro,
+                "Nombre": nombre,
+                "Apellido Paterno": pat,
+                "Apellido Materno": mat,
+                "NSS": n,
+                "SBC": sbc,
+                "Fecha": fecha,
+                "CURP": CURPS[i % len(CURPS)],
+                "Tipo": "Permanente" if tipo == "08" else "",
+                "Salario": sbc,
+                "Estado": estado,
+                "Movimiento": tipo,
+                "Tipo Salario": "" if tipo == "02" else "Fijo",
+                "Jornada": "" if tipo == "02" else "0",
+                "UMF": "12" if tipo == "08" else "",
+                "Causa Baja": causa,
+                "Clave Trabajador": f"E{i}",
+            }
+        )
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], delimiter: str = ",") -> Path:
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.DictWriter(f, HEADERS, delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def add_registros(services) -> None:
+    services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO SA DE CV", None)
+    services.registros.save(REGISTRO_B, RFC, "EMPRESA DEMO SA DE CV", None)
+
+
+def load_known(services, tmp_path: Path):
+    add_registros(services)
+    return services.importador.import_file(write_csv(tmp_path / "conocidos.csv", known_rows()), "t")
