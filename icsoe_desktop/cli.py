@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
     _add_cert_parser(commands)
+    from icsoe_desktop import cli_movimientos
+
+    cli_movimientos.add_parsers(commands)
     return parser
 
 
@@ -87,6 +90,10 @@ def _service_command(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 2
     try:
+        if args.command in ("demo", "movimientos"):
+            from icsoe_desktop import cli_movimientos
+
+            return cli_movimientos.run(args, services)
         if args.command == "usuarios":
             for user in services.accounts.list_users():
                 print(f"{user.usuario}\t{user.estado}\t{user.nombre_completo}")

@@ -83,6 +83,8 @@ def _curp(rng: random.Random, first: str, second: str, name: str, born: date, se
         f"{rng.choice(ENTIDADES)}{consonant(first)}{consonant(second or 'XX')}{consonant(name)}"
         f"{'0' if born.year < 2000 else 'A'}"
     ).replace("Ñ", "X")
+    if not curp.is_valid(base + curp.calc_check_digit(base + "0")):
+        base = base[0] + "X" + base[2:]  # RENAPO's rule for a word on its list (CAGA → CXGA)
     return base + curp.calc_check_digit(base + "0")
 
 

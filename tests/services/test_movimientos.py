@@ -197,6 +197,6 @@ def test_demo_data_is_valid_and_not_duplicated(services, tmp_path):
     assert create_demo_movimientos(services.store, 300, today) == 300
     assert create_demo_movimientos(services.store, 300, today) == 0
     rows = services.movimientos.page(Filtro(), Orden(), 0, 300)
-    for row in rows[:50]:
+    for row in rows:
         mov = services.movimientos.movimiento(row[0])
         validate(mov, today)  # every demo movement passes IDSE's rules
