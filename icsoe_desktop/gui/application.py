@@ -111,6 +111,8 @@ class Application(QObject):
         from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
         assert self.services is not None
+        if usuario is None:
+            self._actualizar_movimientos()
         self.main = VentanaPrincipal(self.services, usuario, nombre)
         self.main.logout_requested.connect(self.logout)
         self.main.quit_requested.connect(self.quit)
@@ -118,6 +120,37 @@ class Application(QObject):
         self.login.hide()
         if usuario is not None:
             self._ask_for_certificates()
+
+    def _actualizar_movimientos(self) -> None:
+        """Guide (modo sólo consulta): the progress of bringing "Movimientos con IDSE" up to
+        date — from the sync server when one is configured, then from the local store. Offline,
+        the local movements are shown."""
+        from icsoe_desktop.gui.worker import run_with_progress_bar
+
+        services = self.services
+        assert services is not None
+
+        def work(progress, _cancelled):
+            sync = getattr(services, "sync", None)
+            if sync is not None and sync.is_configured():
+                try:
+                    sync.synchronize(progress)
+                except Exception:  # offline or server down: the local movements still show
+                    log.warning("No se pudo sincronizar al entrar en sólo consulta", exc_info=True)
+            return services.movimientos.resumen(progress)
+
+        try:
+            resumen = run_with_progress_bar(
+                self.login,
+                "Actualizando Movimientos con IDSE…",
+                work,
+                cancellable=False,
+                title="Movimientos con IDSE",
+            )
+        except DomainError as exc:
+            msgbox.warning(self.login, exc.message)
+            return
+        log.info("Movimientos con IDSE al día: %s", resumen)
 
     def _ask_for_certificates(self) -> None:
         """Guide: after a full login, a warning leads to Certificados IMSS while any registro

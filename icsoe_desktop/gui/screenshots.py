@@ -161,6 +161,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
 
         shot("15_registros_patronales", registros_patronales)
         _certificate_shots(services, data_dir, shot, box)
+        _movimientos_shots(services, data_dir, shot)
     finally:
         services.close()
     return written
@@ -209,3 +210,89 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
         ),
     )
     shot("20_acceso_idse_vigencias", lambda: IdseLoginWindow(services))
+
+
+def _movimientos_shots(services, data_dir: Path, shot) -> None:
+    """Movimientos con IDSE in consulta and full modes, Lotes, and their dialogs."""
+    import csv
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog
+
+    from icsoe_desktop.gui.corregir_movimiento import CorregirMovimientoDialog
+    from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+    from icsoe_desktop.services.movimientos_import import LineaRechazada
+
+    def progreso() -> object:
+        dialog = QProgressDialog("Actualizando Movimientos con IDSE…", "", 0, 100)
+        dialog.setWindowTitle("Movimientos con IDSE")
+        dialog.setCancelButton(None)
+        dialog.setValue(60)
+        return dialog
+
+    shot("21_actualizando_movimientos", progreso)
+    create_demo_movimientos(services.store, 2_000, services.movimientos.today())
+    shot("22_movimientos_solo_consulta", lambda: VentanaPrincipal(services, None))
+
+    def completo() -> object:
+        main = VentanaPrincipal(services, "idse@nominas.com")
+        main.movimientos.tabs.setCurrentIndex(3)
+        return main
+
+    shot("23_movimientos_todos", completo)
+
+    registro = "Y5412345106"
+    pendientes = services.lotes.pendientes(registro)[:6]
+    folder = data_dir / "lotes"
+    folder.mkdir(exist_ok=True)
+    services.lotes.generar(registro, [p.id for p in pendientes], folder, "idse@nominas.com")
+    result = folder / "resultado.csv"
+    with result.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["NSS", "Resultado", "Causa de rechazo"])
+        for i, p in enumerate(pendientes):
+            rejected = i == 2
+            writer.writerow(
+                [
+                    p.nss,
+                    "Rechazado" if rejected else "Aprobado",
+                    "NSS no vigente" if rejected else "",
+                ]
+            )
+    numero = services.lotes.lotes()[0].numero
+    services.lotes.importar_resultado(numero, result, "idse@nominas.com")
+
+    def lotes() -> object:
+        main = VentanaPrincipal(services, "idse@nominas.com")
+        main.movimientos.tabs.setCurrentIndex(4)
+        panel = main.movimientos.lotes
+        panel.registro.setCurrentIndex(panel.registro.findText(registro))
+        panel.pendientes.setData(  # one row chosen, as a clerk would
+            panel.pendientes.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+        )
+        panel.lotes_tabla.selectRow(0)
+        return main
+
+    shot("24_movimientos_lotes", lotes)
+    shot(
+        "25_lineas_rechazadas",
+        lambda: RechazosDialog(
+            "No se importó ningún movimiento de «movimientos_octubre.csv»: 2 de 148 líneas "
+            "tienen errores. Corrige el archivo e impórtalo de nuevo.",
+            [
+                LineaRechazada(
+                    12, "El NSS 12345678904 no es válido: su dígito verificador no corresponde."
+                ),
+                LineaRechazada(57, "Falta la causa de baja."),
+            ],
+        ),
+    )
+    rejected = next(d for d in services.lotes.detalle(numero) if d.resultado == "rechazado")
+    shot(
+        "26_corregir_movimiento",
+        lambda: CorregirMovimientoDialog(
+            services, rejected.movimiento_id, rejected.causa_rechazo, "idse@nominas.com"
+        ),
+    )

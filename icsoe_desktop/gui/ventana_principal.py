@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
 
 from icsoe_desktop import __version__
 from icsoe_desktop.gui import msgbox
@@ -58,11 +58,19 @@ class VentanaPrincipal(QMainWindow):
             self.modo.setText("Sesión con todos los servicios de conexión en línea con IDSE.")
         self.modo.setWordWrap(True)
 
+        # The module's content: Movimientos con IDSE (with Lotes only after a full login).
+        from icsoe_desktop.gui.movimientos_idse import MovimientosIdse
+
+        self.movimientos = MovimientosIdse(services, usuario, self)
+        contenido = form.findChild(QVBoxLayout, "contenidoLayout")
+        assert contenido is not None
+        contenido.addWidget(self.movimientos)
+
         self.estado_sesion = QLabel(SOLO_CONSULTA if self.read_only else f"Usuario: {usuario}")
         self.estado_sesion.setObjectName("estadoSesionLabel")
         self.statusBar().addPermanentWidget(self.estado_sesion)
         self._build_menus()
-        self.resize(900, 600)
+        self.resize(1180, 720)
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
         action = QAction(text, self)

@@ -106,3 +106,69 @@ def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) 
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+class _ProgressRelay(QObject):
+    """Lives in the GUI thread: ``moved`` emitted by the worker reaches ``_on_moved`` queued."""
+
+    moved = Signal(int, int)
+
+    def __init__(self, dialog: QProgressDialog) -> None:
+        super().__init__()
+        self._dialog = dialog
+        self.moved.connect(self._on_moved)
+
+    @Slot(int, int)
+    def _on_moved(self, done: int, total: int) -> None:
+        if total > 0:
+            self._dialog.setMaximum(total)
+            self._dialog.setValue(min(done, total))
+
+
+def run_with_progress_bar(
+    parent: QWidget | None,
+    text: str,
+    fn: Callable[[Callable[[int, int], None], Callable[[], bool]], Any],
+    cancellable: bool = True,
+    title: str = "Espera un momento",
+) -> Any:
+    """Run ``fn(progress, cancelled)`` in the background behind a progress bar (with Cancelar
+    when ``cancellable``); return its result or re-raise its exception here, on the GUI thread.
+    ``progress(done, total)`` may be called from the worker thread; ``cancelled()`` tells the
+    worker the user pressed Cancelar."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    dialog = QProgressDialog(text, "Cancelar" if cancellable else "", 0, 0, parent)
+    dialog.setObjectName("progressDialog")
+    dialog.setWindowTitle(title)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumDuration(0)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    stop = threading.Event()
+    dialog.canceled.connect(stop.set)
+    relay = _ProgressRelay(dialog)
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(value: Any) -> None:
+        outcome["value"] = value
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    run_in_background(lambda: fn(relay.moved.emit, stop.is_set), done, failed)
+    dialog.show()
+    if not outcome:
+        loop.exec()
+    dialog.close()
+    dialog.deleteLater()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

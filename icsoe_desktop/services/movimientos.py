@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -154,6 +154,9 @@ class MovimientosService:
         self._store = store
         self._audit = audit
         self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock()
 
     def today(self) -> date:
         return self._clock().date()

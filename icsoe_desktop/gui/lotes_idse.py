@@ -1,0 +1,265 @@
+"""The Lotes tab (full login only): choose pending movements of one registro patronal, generate
+the IDSE batch file, follow each lote's movements and states, import IDSE's result, and correct
+a rejected movement to resend it in a new lote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.lotes import LoteDetalle, LoteResumen, Pendiente
+
+TITLE = "Lotes"
+MSG_SIN_SELECCION = "Selecciona al menos un movimiento pendiente para generar el lote."
+MSG_GENERADO = (
+    "Se generó el lote {numero} con {total:,} movimientos en «{archivo}». Los movimientos quedaron "
+    "como enviados. Carga el archivo en IDSE y después importa aquí su resultado."
+)
+MSG_ELIGE_LOTE = "Selecciona un lote en la lista de lotes generados."
+MSG_ELIGE_RECHAZADO = "Selecciona en el detalle del lote un movimiento rechazado."
+MSG_RESULTADO = (
+    "Resultado del lote {numero}: {aprobados:,} aprobados, {rechazados:,} rechazados y "
+    "{recibidos:,} recibidos."
+)
+
+
+def _fecha(value) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _resultados(lote: LoteResumen) -> str:
+    return ", ".join(f"{ESTADOS[k]}: {v}" for k, v in sorted(lote.por_resultado.items()))
+
+
+class LotesPanel(QWidget):
+    """``changed`` tells the grid to search again: states moved."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services, usuario: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("LotesPanel")
+        self._services = services
+        self._usuario = usuario
+        form = load_form("lotes_idse.ui", self)
+        self.registro = child(form, QComboBox, "lotesRegistroCombo")
+        self.todos = child(form, QCheckBox, "seleccionarTodosCheck")
+        self.generar = child(form, QPushButton, "generarButton")
+        self.pendientes_tabla = child(form, QTableView, "pendientesTable")
+        self.pendientes_label = child(form, QLabel, "pendientesLabel")
+        self.lotes_tabla = child(form, QTableView, "lotesTable")
+        self.detalle_tabla = child(form, QTableView, "detalleTable")
+        self.importar_resultado = child(form, QPushButton, "importarResultadoButton")
+        self.corregir = child(form, QPushButton, "corregirButton")
+
+        self.pendientes: RowsModel[Pendiente] = RowsModel(
+            ("NSS", "Nombre", "Movimiento", "Fecha"),
+            lambda p: (p.nss, p.nombre, TIPOS_MOVIMIENTO[p.tipo], _fecha(p.fecha)),
+            checkable=True,
+        )
+        self.lotes: RowsModel[LoteResumen] = RowsModel(
+            ("Lote", "Registro patronal", "Generado", "Movimientos", "Resultados"),
+            lambda lote: (
+                lote.numero,
+                lote.registro_patronal,
+                lote.generado_at.strftime("%d/%m/%Y %H:%M"),
+                lote.movimientos,
+                _resultados(lote),
+            ),
+        )
+        self.detalle: RowsModel[LoteDetalle] = RowsModel(
+            ("NSS", "Nombre", "Movimiento", "Fecha", "Resultado", "Causa de rechazo", "Estado"),
+            lambda d: (
+                d.nss,
+                d.nombre,
+                TIPOS_MOVIMIENTO[d.tipo],
+                _fecha(d.fecha),
+                ESTADOS[d.resultado],
+                d.causa_rechazo,
+                ESTADOS[d.estado_actual],
+            ),
+        )
+        for table, model in (
+            (self.pendientes_tabla, self.pendientes),
+            (self.lotes_tabla, self.lotes),
+            (self.detalle_tabla, self.detalle),
+        ):
+            table.setModel(model)
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.registro.currentIndexChanged.connect(self.refresh_pendientes)
+        self.todos.toggled.connect(self.pendientes.set_all_checked)
+        self.pendientes.dataChanged.connect(self._update_pendientes_label)
+        self.pendientes.modelReset.connect(self._update_pendientes_label)
+        self.generar.clicked.connect(self._ask_generar)
+        self.lotes_tabla.selectionModel().selectionChanged.connect(self._show_detalle)
+        self.importar_resultado.clicked.connect(self._ask_resultado)
+        self.corregir.clicked.connect(self.corregir_seleccionado)
+        self.refresh()
+
+    # --- lists ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.registro.currentText()
+        self.registro.blockSignals(True)
+        self.registro.clear()
+        self.registro.addItems(self._services.movimientos.registros())
+        self.registro.setCurrentIndex(max(self.registro.findText(current), 0))
+        self.registro.blockSignals(False)
+        self.refresh_pendientes()
+        self.refresh_lotes()
+
+    def refresh_pendientes(self) -> None:
+        registro = self.registro.currentText()
+        rows = self._services.lotes.pendientes(registro) if registro else []
+        self.todos.blockSignals(True)
+        self.todos.setChecked(False)
+        self.todos.blockSignals(False)
+        self.pendientes.set_rows(rows)
+
+    def _update_pendientes_label(self) -> None:
+        self.pendientes_label.setText(
+            f"Pendientes: {len(self.pendientes.rows):,}. "
+            f"Seleccionados: {len(self.pendientes.checked_rows()):,}."
+        )
+
+    def refresh_lotes(self, select_numero: int | None = None) -> None:
+        self.lotes.set_rows(self._services.lotes.lotes())
+        self.detalle.set_rows([])
+        for row, lote in enumerate(self.lotes.rows):
+            if lote.numero == select_numero:
+                self.lotes_tabla.selectRow(row)
+
+    def selected_lote(self) -> LoteResumen | None:
+        rows = self.lotes_tabla.selectionModel().selectedRows()
+        return self.lotes.rows[rows[0].row()] if rows else None
+
+    def _show_detalle(self) -> None:
+        lote = self.selected_lote()
+        self.detalle.set_rows(self._services.lotes.detalle(lote.numero) if lote else [])
+
+    # --- generate ------------------------------------------------------------------------------
+
+    def _ask_generar(self) -> None:
+        if not self.pendientes.checked_rows():
+            msgbox.warning(self, MSG_SIN_SELECCION, TITLE)
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Carpeta donde se guarda el lote", str(Path.home())
+        )
+        if folder:
+            self.generar_en(Path(folder))
+
+    def generar_en(self, folder: Path) -> LoteResumen | None:
+        chosen = self.pendientes.checked_rows()
+        if not chosen:
+            msgbox.warning(self, MSG_SIN_SELECCION, TITLE)
+            return None
+        try:
+            lote = self._services.lotes.generar(
+                self.registro.currentText(), [p.id for p in chosen], folder, self._usuario
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return None
+        self.refresh_pendientes()
+        self.refresh_lotes(lote.numero)
+        self.changed.emit()
+        if msgbox.question(
+            self,
+            MSG_GENERADO.format(
+                numero=lote.numero, total=lote.movimientos, archivo=Path(lote.archivo).name
+            ),
+            yes="Abrir carpeta",
+            no="Cerrar",
+            title=TITLE,
+        ):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return lote
+
+    # --- IDSE's answer -------------------------------------------------------------------------
+
+    def _ask_resultado(self) -> None:
+        if self.selected_lote() is None:
+            msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Resultado IDSE del lote",
+            str(Path.home()),
+            "Resultado (*.csv *.xlsx);;Todos los archivos (*)",
+        )
+        if path:
+            self.importar_resultado_de(Path(path))
+
+    def importar_resultado_de(self, path: Path) -> None:
+        lote = self.selected_lote()
+        if lote is None:
+            msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
+            return
+        try:
+            report = self._services.lotes.importar_resultado(lote.numero, path, self._usuario)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        if not report.aplicado:
+            from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
+
+            RechazosDialog(
+                f"No se aplicó el resultado de «{report.archivo}» al lote {lote.numero}: "
+                f"{len(report.rechazadas):,} líneas tienen errores. Corrige el archivo e "
+                "impórtalo de nuevo.",
+                report.rechazadas,
+                self,
+            ).exec()
+            return
+        self.refresh_lotes(lote.numero)
+        self.changed.emit()
+        msgbox.information(
+            self,
+            MSG_RESULTADO.format(
+                numero=lote.numero,
+                aprobados=report.aprobados,
+                rechazados=report.rechazados,
+                recibidos=report.recibidos,
+            ),
+            TITLE,
+        )
+
+    def corregir_seleccionado(self) -> None:
+        rows = self.detalle_tabla.selectionModel().selectedRows()
+        detalle = self.detalle.rows[rows[0].row()] if rows else None
+        if detalle is None or detalle.estado_actual != RECHAZADO:
+            msgbox.warning(self, MSG_ELIGE_RECHAZADO, TITLE)
+            return
+        from icsoe_desktop.gui.corregir_movimiento import CorregirMovimientoDialog
+
+        lote = self.selected_lote()
+        dialog = CorregirMovimientoDialog(
+            self._services, detalle.movimiento_id, detalle.causa_rechazo, self._usuario, self
+        )
+        if dialog.exec():
+            self.refresh_pendientes()
+            self.refresh_lotes(lote.numero if lote else None)
+            self.changed.emit()

@@ -1,0 +1,261 @@
+"""Movimientos con IDSE: parámetros de búsqueda, the tabs Reingresos / Mod Salarios / Bajas /
+Todos (and Lotes with a full login), the grid, Exportar Excel and Acceso a IDSE.
+
+In modo sólo consulta (``usuario`` None) only what the guide lists is offered: Exportar Excel,
+Acceso a IDSE, the search parameters and the four tabs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabBar,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.movimientos import ESTADOS
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.movimientos_model import MovimientosModel
+from icsoe_desktop.gui.worker import run_with_progress_bar
+from icsoe_desktop.services.movimientos import FECHA_COLUMN, TABS, Filtro
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Movimientos con IDSE"
+IDSE_URL = "https://idse.imss.gob.mx/imss/"
+TODOS = "Todos"
+LOTES_TAB = "Lotes"
+SIN_FECHA = QDate(2000, 1, 1)  # the minimum of the date fields, shown as "(sin fecha)"
+MSG_TOTAL = "Movimientos encontrados: {total:,}"
+MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
+MSG_EXPORT_CANCELADA = "Se canceló la exportación; no se guardó ningún archivo."
+MSG_SIN_NAVEGADOR = "No se pudo abrir el navegador. Visita {url} para entrar a IDSE."
+MSG_IMPORTADO = "Se importaron {nuevos:,} movimientos nuevos ({existentes:,} ya existían)."
+MSG_NADA_QUE_EXPORTAR = "No hay movimientos en la búsqueda actual para exportar."
+
+
+class MovimientosIdse(QWidget):
+    def __init__(
+        self, services: Services, usuario: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("MovimientosIdse")
+        self._services = services
+        self._usuario = usuario
+        self.read_only = usuario is None
+        form = load_form("movimientos_idse.ui", self)
+        self.exportar = child(form, QPushButton, "exportarButton")
+        self.acceso_idse = child(form, QPushButton, "accesoIdseButton")
+        self.importar = child(form, QPushButton, "importarButton")
+        self.registro = child(form, QComboBox, "registroCombo")
+        self.fecha_inicial = child(form, QDateEdit, "fechaInicialEdit")
+        self.fecha_final = child(form, QDateEdit, "fechaFinalEdit")
+        self.estado = child(form, QComboBox, "estadoCombo")
+        self.buscar_button = child(form, QPushButton, "buscarButton")
+        self.tabla = child(form, QTableView, "movimientosTable")
+        self.total = child(form, QLabel, "totalLabel")
+        self.vistas = child(form, QStackedWidget, "vistasStack")
+
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("movimientosTabs")
+        self.tabs.setExpanding(False)
+        for title, _tipo in TABS:
+            self.tabs.addTab(title)
+        self.lotes = None
+        if not self.read_only:
+            from icsoe_desktop.gui.lotes_idse import LotesPanel
+
+            self.tabs.addTab(LOTES_TAB)
+            self.lotes = LotesPanel(services, str(usuario), self)
+            self.lotes.changed.connect(self.buscar)
+            child(form, QWidget, "lotesPage").layout().addWidget(self.lotes)
+        tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
+        assert tabs_layout is not None
+        tabs_layout.addWidget(self.tabs)
+        self.importar.setVisible(not self.read_only)
+
+        for edit in (self.fecha_inicial, self.fecha_final):
+            edit.setMinimumDate(SIN_FECHA)
+            edit.setSpecialValueText("(sin fecha)")
+            edit.setDate(SIN_FECHA)
+        self.estado.addItem(TODOS, None)
+        for code, text in ESTADOS.items():
+            self.estado.addItem(text, code)
+        self.refresh_registros()
+
+        self.model = MovimientosModel(services.movimientos)
+        self.tabla.setModel(self.model)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(FECHA_COLUMN, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort)
+        self.tabla.verticalHeader().setVisible(False)
+
+        self.buscar_button.clicked.connect(self.buscar)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.exportar.clicked.connect(self._ask_export)
+        self.acceso_idse.clicked.connect(self.open_idse)
+        self.importar.clicked.connect(self._ask_import)
+        self.buscar()
+        self.tabla.resizeColumnsToContents()
+
+    # --- search --------------------------------------------------------------------------------
+
+    def refresh_registros(self) -> None:
+        current = self.registro.currentData()
+        self.registro.clear()
+        self.registro.addItem(TODOS, None)
+        for registro in self._services.movimientos.registros():
+            self.registro.addItem(registro, registro)
+        index = self.registro.findData(current)
+        self.registro.setCurrentIndex(max(index, 0))
+
+    def filtro(self) -> Filtro:
+        def day(edit: QDateEdit):
+            return None if edit.date() == SIN_FECHA else edit.date().toPython()
+
+        tab = self.tabs.currentIndex()
+        return Filtro(
+            registro_patronal=self.registro.currentData(),
+            fecha_inicial=day(self.fecha_inicial),
+            fecha_final=day(self.fecha_final),
+            estado=self.estado.currentData(),
+            tipo=TABS[tab][1] if tab < len(TABS) else None,
+        )
+
+    def buscar(self) -> None:
+        try:
+            total = self.model.load(self.filtro())
+        except DomainError as exc:
+            msgbox.field_error(
+                self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
+            )
+            return
+        self.total.setText(MSG_TOTAL.format(total=total))
+
+    def _on_tab(self, index: int) -> None:
+        lotes = index >= len(TABS)
+        self.vistas.setCurrentIndex(1 if lotes else 0)
+        self.exportar.setEnabled(not lotes)
+        if lotes and self.lotes is not None:
+            self.lotes.refresh()
+        else:
+            self.buscar()
+
+    def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        self.model.sort(column, order)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def open_idse(self) -> None:
+        if not QDesktopServices.openUrl(QUrl(IDSE_URL)):
+            msgbox.warning(self, MSG_SIN_NAVEGADOR.format(url=IDSE_URL), TITLE)
+
+    def _ask_export(self) -> None:
+        from icsoe_desktop.services.movimientos_export import default_name
+
+        name = default_name(self._services.movimientos.now())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Exportar Excel", str(Path.home() / name), "Libro de Excel (*.xlsx)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> int | None:
+        """Export what the current search and tab show; return how many rows were written."""
+        from icsoe_desktop.services.movimientos_export import ExportCancelled, export_xlsx
+
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        if self.model.total == 0:
+            msgbox.information(self, MSG_NADA_QUE_EXPORTAR, TITLE)
+            return None
+        filtro, orden = self.model.filtro, self.model.orden
+        service = self._services.movimientos
+        try:
+            written = run_with_progress_bar(
+                self,
+                f"Exportando {self.model.total:,} movimientos a Excel…",
+                lambda progress, cancelled: export_xlsx(
+                    service, filtro, orden, path, progress, cancelled
+                ),
+                title=TITLE,
+            )
+        except ExportCancelled:
+            msgbox.information(self, MSG_EXPORT_CANCELADA, TITLE)
+            return None
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return None
+        if msgbox.question(
+            self,
+            MSG_EXPORTADO.format(total=written, archivo=path.name),
+            yes="Abrir archivo",
+            no="Cerrar",
+            title=TITLE,
+        ):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        return written
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Importar movimientos",
+            str(Path.home()),
+            "Movimientos (*.txt *.xlsx *.csv);;Todos los archivos (*)",
+        )
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> None:
+        importer = self._services.importador
+        actor = str(self._usuario)
+        try:
+            report = run_with_progress_bar(
+                self,
+                f"Importando «{path.name}»…",
+                lambda progress, _cancelled: importer.import_file(path, actor, progress),
+                cancellable=False,
+                title=TITLE,
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        if not report.aplicado:
+            from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
+
+            RechazosDialog(
+                f"No se importó ningún movimiento de «{report.archivo}»: "
+                f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
+                "Corrige el archivo e impórtalo de nuevo.",
+                report.rechazadas,
+                self,
+            ).exec()
+            return
+        msgbox.information(
+            self,
+            MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes),
+            TITLE,
+        )
+        self.refresh_registros()
+        self.buscar()
+        if self.lotes is not None:
+            self.lotes.refresh()

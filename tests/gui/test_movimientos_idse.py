@@ -1,0 +1,272 @@
+"""Movimientos con IDSE as a clerk uses it: consulta vs full mode, filters and tabs, lazy grid,
+Exportar Excel read back, a bad import, and the Lotes cycle (generate, result, correct, resend)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.idse_login import MSG_SOLO_CONSULTA
+from icsoe_desktop.gui.movimientos_idse import IDSE_URL, MSG_IMPORTADO, MovimientosIdse
+from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
+from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.movimientos import COLUMNS
+from tests.gui.helpers import click
+from tests.services.movimientos_data import (
+    REGISTRO_A,
+    REGISTRO_B,
+    add_registros,
+    known_rows,
+    load_known,
+    nss,
+    write_csv,
+)
+
+ADMIN = "admin@nominas.com"
+
+
+def window(qtbot, services, usuario):
+    main = VentanaPrincipal(services, usuario)
+    qtbot.addWidget(main)
+    main.show()
+    view = main.movimientos
+    view.main = main  # the test holds the window: nothing else does
+    return view
+
+
+def tab_titles(view: MovimientosIdse) -> list[str]:
+    return [view.tabs.tabText(i) for i in range(view.tabs.count())]
+
+
+def grid(view: MovimientosIdse, attr: str) -> list[str]:
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == attr)
+    model = view.model
+    return [model.index(r, column).data() for r in range(model.rowCount())]
+
+
+def choose(combo, text: str) -> None:
+    combo.setCurrentIndex(combo.findText(text))
+
+
+def test_consulta_offers_only_what_the_guide_lists(qtbot, services):
+    view = window(qtbot, services, None)
+    assert tab_titles(view) == ["Reingresos", "Mod Salarios", "Bajas", "Todos"]
+    assert view.exportar.isVisible() and view.acceso_idse.isVisible()
+    assert view.buscar_button.isVisible() and view.registro.isVisible()
+    assert view.fecha_inicial.isVisible() and view.fecha_final.isVisible()
+    assert view.estado.isVisible()
+    assert not view.importar.isVisible()
+    assert view.lotes is None
+
+
+def test_a_full_login_adds_lotes_and_import(qtbot, services):
+    view = window(qtbot, services, ADMIN)
+    assert tab_titles(view) == ["Reingresos", "Mod Salarios", "Bajas", "Todos", "Lotes"]
+    assert view.importar.isVisible()
+    view.tabs.setCurrentIndex(4)
+    assert view.lotes.isVisible() and not view.tabla.isVisible()
+
+
+def test_filters_and_tabs_show_the_right_rows(qtbot, services, tmp_path):
+    load_known(services, tmp_path)
+    view = window(qtbot, services, None)
+    assert sorted(grid(view, "nombre")) == ["ANA", "CLAUDIA", "OSCAR"]  # Reingresos
+    assert view.total.text() == "Movimientos encontrados: 3"
+    view.tabs.setCurrentIndex(1)
+    assert sorted(grid(view, "nombre")) == ["KARLA", "LUIS"]
+    view.tabs.setCurrentIndex(2)
+    assert grid(view, "nombre") == ["JUAN"] and grid(view, "causa_baja") == [
+        "Separación voluntaria"
+    ]
+    view.tabs.setCurrentIndex(3)
+    assert view.model.total == 6
+    choose(view.registro, REGISTRO_B)
+    click(qtbot, view.buscar_button)
+    assert sorted(grid(view, "nombre")) == ["ANA", "LUIS"]
+    choose(view.registro, "Todos")
+    choose(view.estado, "Pendiente")
+    view.fecha_inicial.setDate(QDate(2026, 6, 1))
+    click(qtbot, view.buscar_button)
+    assert sorted(grid(view, "nombre")) == ["ANA", "JUAN"]
+    assert grid(view, "fecha") == ["20/06/2026", "10/06/2026"]  # newest first
+    view.tabla.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # Nombre
+    assert grid(view, "nombre") == ["JUAN", "ANA"]
+
+
+def test_inverted_dates_are_explained(qtbot, services, modals):
+    view = window(qtbot, services, None)
+    view.fecha_inicial.setDate(QDate(2026, 7, 1))
+    view.fecha_final.setDate(QDate(2026, 6, 1))
+    click(qtbot, view.buscar_button)
+    assert modals.texts == ["La fecha inicial no puede ser posterior a la fecha final."]
+
+
+def test_the_grid_fetches_pages_as_the_clerk_scrolls(qtbot, services):
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 1_000, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)
+    assert view.model.total == 1_000 and view.model.rowCount() == PAGE_SIZE
+    for _ in range(10):
+        view.tabla.scrollToBottom()
+        qtbot.wait(5)
+    assert view.model.rowCount() > PAGE_SIZE
+
+
+def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):
+    load_known(services, tmp_path)
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)
+    choose(view.registro, REGISTRO_A)
+    click(qtbot, view.buscar_button)
+    modals.answer("Cerrar")
+    assert view.export_to(tmp_path / "movimientos") == 4
+    assert modals.texts == ["Se exportaron 4 movimientos a «movimientos.xlsx»."]
+    rows = list(load_workbook(tmp_path / "movimientos.xlsx").worksheets[0].values)
+    assert rows[0] == tuple(c.header for c in COLUMNS)
+    model = view.model
+    for r, excel in enumerate(rows[1:]):
+        for c, column in enumerate(COLUMNS):
+            shown = model.index(r, c).data()
+            value = excel[c]
+            if column.kind == "date" and value is not None:
+                value = value.strftime("%d/%m/%Y")
+            elif column.kind == "money" and value is not None:
+                value = f"{value:,.2f}"
+            assert (value or "") == shown, (column.header, value, shown)
+
+
+def test_a_bad_import_lists_each_refused_line(qtbot, services, tmp_path, modals):
+    add_registros(services)
+    rows = known_rows()
+    rows[2]["Fecha"] = "31/02/2026"
+    rows[4]["CURP"] = "XXXX"
+    seen: list[list[tuple[int, str]]] = []
+
+    def read(dialog) -> None:
+        assert isinstance(dialog, RechazosDialog)
+        seen.append([(r.linea, r.motivo) for r in dialog.model.rows])
+        assert "Línea 4\t" in dialog.as_text()
+        click(qtbot, dialog.cerrar)
+
+    modals.handle(read)
+    view = window(qtbot, services, ADMIN)
+    view.import_from(write_csv(tmp_path / "malo.csv", rows))
+    assert [line for line, _ in seen[0]] == [4, 6]
+    assert "31/02/2026" in seen[0][0][1] and "CURP" in seen[0][1][1]
+    assert view.model.total == 0
+
+    view.import_from(write_csv(tmp_path / "bueno.csv", known_rows()))
+    assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=6, existentes=0)
+    assert view.model.total == 3  # Reingresos
+    assert view.registro.findText(REGISTRO_B) > 0
+
+
+def test_acceso_a_idse_opens_the_idse_site(qtbot, services):
+    opened: list[str] = []
+
+    class Browser(QObject):
+        @Slot(QUrl)
+        def open(self, url: QUrl) -> None:
+            opened.append(url.toString())
+
+    browser = Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        view = window(qtbot, services, None)
+        click(qtbot, view.acceso_idse)
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+    assert opened == [IDSE_URL]
+
+
+def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
+    load_known(services, tmp_path)
+    view = window(qtbot, services, ADMIN)
+    view.tabs.setCurrentIndex(4)
+    lotes = view.lotes
+    choose(lotes.registro, REGISTRO_A)
+    assert [p.nss for p in lotes.pendientes.rows] == [nss(2), nss(4)]
+    modals.answer("Aceptar")
+    click(qtbot, lotes.generar)  # nothing chosen
+    assert modals.texts[-1] == "Selecciona al menos un movimiento pendiente para generar el lote."
+    click(qtbot, lotes.todos)
+    assert lotes.pendientes_label.text() == "Pendientes: 2. Seleccionados: 2."
+    out = tmp_path / "lotes"
+    out.mkdir()
+    modals.answer("Cerrar")
+    lote = lotes.generar_en(out)
+    assert lote.numero == 1 and (out / f"Lote_000001_{REGISTRO_A}.txt").exists()
+    assert lotes.pendientes.rows == []
+    assert [lt.numero for lt in lotes.lotes.rows] == [1]
+    assert lotes.selected_lote().numero == 1
+    assert [d.resultado for d in lotes.detalle.rows] == ["enviado", "enviado"]
+
+    result = tmp_path / "resultado.csv"
+    with result.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["NSS", "Resultado", "Causa de rechazo"])
+        writer.writerow([nss(2), "Aprobado", ""])
+        writer.writerow([nss(4), "Rechazado", "Fecha fuera de plazo"])
+    lotes.importar_resultado_de(result)
+    assert modals.texts[-1] == ("Resultado del lote 1: 1 aprobados, 1 rechazados y 0 recibidos.")
+    assert [(d.nss, d.estado_actual) for d in lotes.detalle.rows] == [
+        (nss(2), "aprobado"),
+        (nss(4), "rechazado"),
+    ]
+
+    def corregir(dialog) -> None:
+        assert dialog.causa.text() == "Causa de rechazo de IDSE: Fecha fuera de plazo"
+        assert not dialog.sbc.isEnabled() and dialog.causa_baja.isEnabled()  # a baja
+        dialog.fecha.setDate(QDate(2026, 6, 12))
+        click(qtbot, dialog.guardar)
+
+    modals.handle(corregir)
+    lotes.detalle_tabla.selectRow(1)
+    click(qtbot, lotes.corregir)
+    assert modals.texts[-1].startswith(f"El movimiento del NSS {nss(4)} quedó pendiente")
+    assert [(p.nss, p.fecha) for p in lotes.pendientes.rows] == [(nss(4), date(2026, 6, 12))]
+    # The grid follows: the corrected baja is pendiente again.
+    view.tabs.setCurrentIndex(2)
+    assert grid(view, "estado") == ["Pendiente"]
+
+
+def test_consulta_from_the_login_brings_the_movements_up_to_date(qtbot, data_dir, modals):
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+
+    seeded = open_services(data_dir)
+    create_demo_movimientos(seeded.store, 500, date(2026, 11, 22))
+    seeded.close()
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: app.services is not None, timeout=10_000)
+        click(qtbot, app.login.solo_consulta)
+        click(qtbot, app.login.continuar)
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=10_000)
+        qtbot.addWidget(app.main)
+        assert modals.texts == [MSG_SOLO_CONSULTA]
+        view = app.main.movimientos
+        assert tab_titles(view) == ["Reingresos", "Mod Salarios", "Bajas", "Todos"]
+        view.tabs.setCurrentIndex(3)
+        assert view.model.total == 500
+    finally:
+        app.shutdown()
+
+
+@pytest.mark.parametrize("usuario", [None, ADMIN])
+def test_the_window_renders(qtbot, services, tmp_path, usuario):
+    load_known(services, tmp_path)
+    view = window(qtbot, services, usuario)
+    image = view.window().grab().toImage()
+    assert image.width() > 1000 and not image.isNull()
