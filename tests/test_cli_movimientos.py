@@ -31,7 +31,9 @@ def test_demo_export_and_reimport(tmp_path):
     book = tmp_path / "bajas.xlsx"
     exported = cli(data, "movimientos", "exportar", book, "--tipo", "02")
     assert exported.returncode == 0, exported.stderr
-    rows = list(load_workbook(book, read_only=True).worksheets[0].iter_rows(values_only=True))
+    workbook = load_workbook(book, read_only=True)
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    workbook.close()
     assert rows[0][:3] == ("Registro Patronal", "Nombre", "Apellido Paterno")
     assert len(rows) > 100 and {r[rows[0].index("Movimiento")] for r in rows[1:]} == {"Baja"}
     # The exported book goes back in: every movement is already there.

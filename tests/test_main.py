@@ -73,6 +73,12 @@ def test_screenshots_command_renders_every_window(tmp_path):
         "17_certificados_imss_efirma_elegida.png",
         "18_certificados_imss_asignado.png",
         "20_acceso_idse_vigencias.png",
+        "21_actualizando_movimientos.png",
+        "22_movimientos_solo_consulta.png",
+        "23_movimientos_todos.png",
+        "24_movimientos_lotes.png",
+        "25_lineas_rechazadas.png",
+        "26_corregir_movimiento.png",
     ):
         assert expected in names
     from PySide6.QtGui import QImage

@@ -43,6 +43,7 @@ TODOS = "Todos"
 LOTES_TAB = "Lotes"
 SIN_FECHA = QDate(2000, 1, 1)  # the minimum of the date fields, shown as "(sin fecha)"
 MSG_TOTAL = "Movimientos encontrados: {total:,}"
+MSG_CONTANDO = "Movimientos encontrados: contando…"
 MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
 MSG_EXPORT_CANCELADA = "Se canceló la exportación; no se guardó ningún archivo."
 MSG_SIN_NAVEGADOR = "No se pudo abrir el navegador. Visita {url} para entrar a IDSE."
@@ -100,6 +101,7 @@ class MovimientosIdse(QWidget):
         self.refresh_registros()
 
         self.model = MovimientosModel(services.movimientos)
+        self.model.counted.connect(lambda total: self.total.setText(MSG_TOTAL.format(total=total)))
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -142,14 +144,13 @@ class MovimientosIdse(QWidget):
         )
 
     def buscar(self) -> None:
+        self.total.setText(MSG_CONTANDO)
         try:
-            total = self.model.load(self.filtro())
+            self.model.load(self.filtro())
         except DomainError as exc:
             msgbox.field_error(
                 self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
             )
-            return
-        self.total.setText(MSG_TOTAL.format(total=total))
 
     def _on_tab(self, index: int) -> None:
         lotes = index >= len(TABS)
@@ -185,7 +186,7 @@ class MovimientosIdse(QWidget):
 
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
-        if self.model.total == 0:
+        if self.model.rowCount() == 0:
             msgbox.information(self, MSG_NADA_QUE_EXPORTAR, TITLE)
             return None
         filtro, orden = self.model.filtro, self.model.orden
@@ -193,7 +194,7 @@ class MovimientosIdse(QWidget):
         try:
             written = run_with_progress_bar(
                 self,
-                f"Exportando {self.model.total:,} movimientos a Excel…",
+                "Exportando los movimientos de la búsqueda a Excel…",
                 lambda progress, cancelled: export_xlsx(
                     service, filtro, orden, path, progress, cancelled
                 ),

@@ -229,6 +229,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
         dialog = QProgressDialog("Actualizando Movimientos con IDSE…", "", 0, 100)
         dialog.setWindowTitle("Movimientos con IDSE")
         dialog.setCancelButton(None)
+        dialog.setMinimumWidth(420)
         dialog.setValue(60)
         return dialog
 

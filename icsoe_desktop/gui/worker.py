@@ -145,6 +145,7 @@ def run_with_progress_bar(
     dialog.setWindowTitle(title)
     if not cancellable:
         dialog.setCancelButton(None)
+    dialog.setMinimumWidth(420)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setMinimumDuration(0)

@@ -17,10 +17,11 @@ class MovimientoRow(SyncedMixin, Base):
     __tablename__ = "movimientos"
     __table_args__ = (
         UniqueConstraint("registro_patronal", "nss", "tipo", "fecha", name="uq_movimiento"),
-        Index("ix_mov_registro_tipo_fecha", "registro_patronal", "tipo", "fecha"),
-        Index("ix_mov_tipo_fecha", "tipo", "fecha"),
-        Index("ix_mov_fecha", "fecha"),
-        Index("ix_mov_estado_fecha", "estado", "fecha"),
+        # "deleted" leads: every grid query filters on it, and counts then read the index alone.
+        Index("ix_mov_registro_tipo_fecha", "deleted", "registro_patronal", "tipo", "fecha"),
+        Index("ix_mov_tipo_fecha", "deleted", "tipo", "fecha"),
+        Index("ix_mov_fecha", "deleted", "fecha"),
+        Index("ix_mov_estado_fecha", "deleted", "estado", "fecha"),
         Index("ix_mov_lote", "lote_id"),
     )
 

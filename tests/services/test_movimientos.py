@@ -160,8 +160,9 @@ def test_export_writes_every_row_of_the_filter_with_real_types(services, tmp_pat
         services.movimientos, filtro, Orden(), target, lambda d, t: seen.append((d, t))
     )
     assert written == 4 and seen[-1] == (4, 4)
-    sheet = load_workbook(target, read_only=True).worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(target, read_only=True)
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
     assert list(rows[0]) == [c.header for c in COLUMNS]
     grid = services.movimientos.page(filtro, Orden(), 0, 100)
     assert len(rows) == 1 + len(grid)

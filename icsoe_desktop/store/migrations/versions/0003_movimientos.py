@@ -75,13 +75,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("uuid"),
     )
     with op.batch_alter_table("movimientos", schema=None) as batch_op:
-        batch_op.create_index("ix_mov_estado_fecha", ["estado", "fecha"], unique=False)
-        batch_op.create_index("ix_mov_fecha", ["fecha"], unique=False)
+        batch_op.create_index("ix_mov_estado_fecha", ["deleted", "estado", "fecha"], unique=False)
+        batch_op.create_index("ix_mov_fecha", ["deleted", "fecha"], unique=False)
         batch_op.create_index("ix_mov_lote", ["lote_id"], unique=False)
         batch_op.create_index(
-            "ix_mov_registro_tipo_fecha", ["registro_patronal", "tipo", "fecha"], unique=False
+            "ix_mov_registro_tipo_fecha",
+            ["deleted", "registro_patronal", "tipo", "fecha"],
+            unique=False,
         )
-        batch_op.create_index("ix_mov_tipo_fecha", ["tipo", "fecha"], unique=False)
+        batch_op.create_index("ix_mov_tipo_fecha", ["deleted", "tipo", "fecha"], unique=False)
 
     op.create_table(
         "lote_movimientos",
