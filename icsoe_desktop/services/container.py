@@ -10,7 +10,9 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.paths import asset_dir
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.capturistas import CapturistasService
 from icsoe_desktop.services.certificates import TRUSTED_DIR, CertificatesService
+from icsoe_desktop.services.contratistas import ContratistasService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
@@ -28,6 +30,8 @@ class Services:
     accounts: AccountsService
     registros: RegistrosService
     certificates: CertificatesService
+    contratistas: ContratistasService
+    capturistas: CapturistasService
 
     def close(self) -> None:
         self.store.close()
@@ -45,7 +49,20 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     # Trusted issuers: the ones shipped with the app, plus those the admin adds in the data dir.
     trusted = [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
     certificates = CertificatesService(store, audit, secrets, trusted, clock)
-    return Services(settings, store, audit, secrets, mail, accounts, registros, certificates)
+    contratistas = ContratistasService(store, audit, certificates, data_dir, clock)
+    capturistas = CapturistasService(store, audit, mail, clock)
+    return Services(
+        settings,
+        store,
+        audit,
+        secrets,
+        mail,
+        accounts,
+        registros,
+        certificates,
+        contratistas,
+        capturistas,
+    )
 
 
 __all__ = ["Services", "open_services"]

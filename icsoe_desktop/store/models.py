@@ -150,3 +150,6 @@ __all__ = [
     "OutboxMail",
     "RegistroPatronal",
 ]
+
+# ICSOE tables register on the same Base (kept in their own module so areas merge apart).
+from icsoe_desktop.store import models_icsoe  # noqa: E402, F401
