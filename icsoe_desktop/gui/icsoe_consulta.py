@@ -69,6 +69,7 @@ class IcsoeConsultaPage(QWidget):
 
     def reload(self) -> None:
         self.model.reload()
+        self.model.fetchMore()  # the first page now; the view asks for the rest on scrolling
         count = self._services.capturistas.total(self._rfc)
         self.total.setText(f"Usuarios capturistas registrados: {count}")
 
