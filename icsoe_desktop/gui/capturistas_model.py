@@ -36,7 +36,23 @@ ACTIONS = {
     ACTIVAR: ("Activar", "puede_activar"),
     ELIMINAR: ("Eliminar", "puede_eliminar"),
 }
-_LINK = QColor("#0b5ed7")
+_HANDLED = frozenset(
+    (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ToolTipRole,
+    )
+)
+_style: dict[str, object] = {}  # the link brush and font, made once (data() runs per paint)
+
+
+def _link_style() -> tuple[QBrush, QFont]:
+    if not _style:
+        font = QFont()
+        font.setUnderline(True)
+        _style["brush"], _style["font"] = QBrush(QColor("#0b5ed7")), font
+    return _style["brush"], _style["font"]  # type: ignore[return-value]
 
 
 def _date(value: datetime | None) -> str:
@@ -103,21 +119,20 @@ class CapturistasModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        # Qt asks for a dozen roles per cell on every paint: answer the unused ones at once.
+        if role not in _HANDLED or not index.isValid():
             return None
         row, column = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if column in ACTIONS and action_available(row, column):
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(_LINK)
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setUnderline(True)
-                return font
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{ACTIONS[column][0]}: {row.nombre_completo}"
-        return None
+        if column not in ACTIONS or not action_available(row, column):
+            return None
+        brush, font = _link_style()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return brush
+        if role == Qt.ItemDataRole.FontRole:
+            return font
+        return f"{ACTIONS[column][0]}: {row.nombre_completo}"
 
     @staticmethod
     def _display(row: CapturistaRow, column: int) -> object:
