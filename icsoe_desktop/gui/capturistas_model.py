@@ -139,7 +139,7 @@ class CapturistasModel(QAbstractTableModel):
         if column in ACTIONS:
             return ACTIONS[column][0] if action_available(row, column) else ""
         return (
-            row.id,
+            str(row.id),
             row.rol,
             row.curp,
             row.nombre_completo,
