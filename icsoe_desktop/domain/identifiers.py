@@ -83,33 +83,3 @@ def check_nss(value: str, field: str = "nss") -> str:
             field,
         )
     return nss
-
-
-def check_curp(value: str, field: str = "curp") -> str:
-    """A CURP with a valid structure and check digit (python-stdnum)."""
-    from stdnum.exceptions import InvalidChecksum
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.mx import curp
-
-    compact = curp.compact(value) if value else ""
-    if not compact:
-        raise ValidationError("campo_obligatorio", "Captura la CURP.", field)
-    if len(compact) != 18:
-        raise ValidationError(
-            "curp_longitud", f"La CURP debe tener 18 caracteres; tiene {len(compact)}.", field
-        )
-    try:
-        return curp.validate(compact)
-    except InvalidChecksum as exc:
-        raise ValidationError(
-            "curp_digito",
-            f"La CURP {compact} no es válida: su dígito verificador no corresponde.",
-            field,
-        ) from exc
-    except StdnumError as exc:
-        raise ValidationError(
-            "curp_invalida",
-            f"La CURP {compact} no es válida: revisa las letras, la fecha de nacimiento, el sexo "
-            "y la entidad.",
-            field,
-        ) from exc

@@ -11,8 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import check_curp, check_nss, check_registro_patronal
+from icsoe_desktop.domain.identifiers import check_nss, check_registro_patronal
 
 REINGRESO = "08"
 MODIFICACION = "07"
@@ -218,7 +219,7 @@ def validate(mov: Movimiento, today: date) -> Movimiento:
             "con fecha futura.",
             "fecha",
         )
-    curp = check_curp(mov.curp) if (mov.curp or tipo != BAJA) else ""
+    curp = check_curp(mov.curp).curp if (mov.curp or tipo != BAJA) else ""
     estado = mov.estado if mov.estado in ESTADOS else estado_from_text(mov.estado)
     clave = mov.clave_trabajador.strip().upper()
     if not _CLAVE_RE.match(clave):

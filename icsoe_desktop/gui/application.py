@@ -18,6 +18,8 @@ from icsoe_desktop.gui.idse_login import IdseLoginWindow
 from icsoe_desktop.gui.worker import run_in_background
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
     from icsoe_desktop.services.container import Services
 
@@ -51,6 +53,7 @@ class Application(QObject):
         self.services: Services | None = None
         self.login = IdseLoginWindow()
         self.main: VentanaPrincipal | None = None
+        self.icsoe: QWidget | None = None
         self.mail_timer = QTimer(self)
         self.mail_timer.setInterval(MAIL_RETRY_MS)
         self.mail_timer.timeout.connect(self.send_mail_in_background)
@@ -58,6 +61,7 @@ class Application(QObject):
 
         self.login.register_requested.connect(self.open_registro)
         self.login.recover_requested.connect(self.open_recuperar)
+        self.login.icsoe_requested.connect(self.open_icsoe)
         self.login.consulta_requested.connect(lambda: self.open_main(None))
         self.login.signed_in.connect(self.open_main)
 
@@ -106,6 +110,16 @@ class Application(QObject):
         assert self.services is not None
         RecuperarContrasenaDialog(self.services, self.login).exec()
         self.login.refresh_default_usuario()
+
+    def open_icsoe(self) -> None:
+        """ICSOE (contratistas, capturistas) lives apart from the IDSE session."""
+        from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+
+        assert self.services is not None
+        self.icsoe = IcsoeInicioWindow(self.services, self.send_mail_in_background)
+        self.icsoe.closed.connect(self.login.show)
+        self.icsoe.show()
+        self.login.hide()
 
     def open_main(self, usuario: str | None, nombre: str = "") -> None:
         from icsoe_desktop.gui.ventana_principal import VentanaPrincipal

@@ -51,6 +51,7 @@ class IdseLoginWindow(QWidget):
     consulta_requested = Signal()
     register_requested = Signal()
     recover_requested = Signal()
+    icsoe_requested = Signal()
 
     def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class IdseLoginWindow(QWidget):
         self.contrasena.returnPressed.connect(self._on_continuar)
         self.registrate.clicked.connect(self.register_requested)
         self.olvido.clicked.connect(self.recover_requested)
+        self.icsoe.clicked.connect(self.icsoe_requested)
 
         self._services: Services | None = None
         self._set_ready(False)
@@ -152,6 +154,12 @@ class IdseLoginWindow(QWidget):
         olvido.addWidget(self.olvido)
         olvido.addStretch(1)
         layout.addLayout(olvido)
+        # ICSOE: contratistas and capturistas are not IDSE users; no IDSE login needed.
+        self.icsoe = link("Ingresar a ICSOE (contratistas y capturistas)", "icsoeButton")
+        icsoe = QHBoxLayout()
+        icsoe.addWidget(self.icsoe)
+        icsoe.addStretch(1)
+        layout.addLayout(icsoe)
 
         # Expiry panel: each registro patronal's certificate, filled once the store is open.
         self.vigencias = named(QLabel(""), "vigenciasLabel")
@@ -162,7 +170,7 @@ class IdseLoginWindow(QWidget):
     def _link_cursors(self) -> None:
         from PySide6.QtCore import Qt
 
-        for button in (self.registrate, self.olvido):
+        for button in (self.registrate, self.olvido, self.icsoe):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
 
     # --- state ---------------------------------------------------------------------------------
@@ -198,7 +206,7 @@ class IdseLoginWindow(QWidget):
         self.vigencias.setVisible(bool(rows))
 
     def _set_ready(self, ready: bool) -> None:
-        for widget in (self.continuar, self.registrate, self.olvido):
+        for widget in (self.continuar, self.registrate, self.olvido, self.icsoe):
             widget.setEnabled(ready)
         self.estado.setText("" if ready else MSG_ABRIENDO)
 

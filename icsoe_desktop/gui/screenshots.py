@@ -162,6 +162,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         shot("15_registros_patronales", registros_patronales)
         _certificate_shots(services, data_dir, shot, box)
         _movimientos_shots(services, data_dir, shot)
+        _icsoe_shots(services, data_dir, shot, box)
     finally:
         services.close()
     return written
@@ -297,3 +298,207 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
             services, rejected.movimiento_id, rejected.causa_rechazo, "idse@nominas.com"
         ),
     )
+
+
+def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
+    """ICSOE (shots 40+): the contratista's entry, datos generales, alta, consulta and the
+    capturista's entry, with the demo e.firma of _certificate_shots."""
+    from icsoe_desktop.gui import icsoe_alta_usuario as alta_module
+    from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
+    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+    from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
+    from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
+    from icsoe_desktop.gui.icsoe_inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
+    from icsoe_desktop.gui.icsoe_recuperar import IcsoeRecuperarDialog
+    from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
+    from icsoe_desktop.gui.icsoe_terminos import IcsoeTerminosDialog
+    from icsoe_desktop.services import capturistas as cap
+    from icsoe_desktop.services.capturistas import AltaMasiva, CapturistaForm, Rechazo
+    from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA, DatosGenerales
+    from icsoe_desktop.services.demo import DEMO_RFC, write_demo_fiel
+
+    fiel_files = write_demo_fiel(data_dir / "demo_icsoe")
+    (data_dir / "emisores_confiables" / "ac_demo_icsoe.cer").write_bytes(
+        fiel_files.ca_cer.read_bytes()
+    )
+    shot("40_icsoe_inicio", lambda: IcsoeInicioWindow(services))
+    fiel = services.contratistas.validar_fiel(
+        DEMO_RFC, fiel_files.cer, fiel_files.key, fiel_files.password
+    )
+
+    def efirma() -> object:
+        dialog = IcsoeEfirmaDialog(services)
+        dialog.rfc.setText(DEMO_RFC)
+        dialog.set_certificado(str(fiel_files.cer))
+        dialog.set_llave(str(fiel_files.key))
+        dialog.contrasena.setText(fiel_files.password)
+        dialog.show_validada(fiel)
+        return dialog
+
+    shot("41_icsoe_efirma_validada", efirma)
+    shot(
+        "42_icsoe_validacion_fiel_exitosa",
+        box(MSG_FIEL_EXITOSA, "Information", "Ingresar con e.firma"),
+    )
+    shot("43_icsoe_terminos", lambda: IcsoeTerminosDialog())
+
+    def terminos_texto() -> object:
+        dialog = IcsoeTerminosDialog()
+        dialog.ver.click()
+        return dialog
+
+    shot("44_icsoe_terminos_texto", terminos_texto)
+    shot(
+        "45_icsoe_mensaje_datos_generales",
+        box(MSG_DATOS_GENERALES, "Information", "Datos generales"),
+    )
+    sesion = services.contratistas.ingresar(fiel)
+    sesion = services.contratistas.aceptar_terminos(DEMO_RFC)
+    acuse = data_dir / "demo_icsoe" / "acuse_stps.pdf"
+    acuse.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    services.contratistas.adjuntar_acuse(DEMO_RFC, acuse)
+
+    def datos_generales() -> object:
+        window = IcsoeContratistaWindow(services, sesion)
+        page = window.datos_generales
+        page.correo.setText("contacto@nominasdelcentro.mx")
+        page.celular.setText("5512345678")
+        page.telefono_fijo.setText("5552382700")
+        page.no.setChecked(True)
+        page.codigo_postal.setText("06600")
+        page.colonia.setText("Juárez")
+        page.ubicar.click()
+        page.calle.setText("Paseo de la Reforma")
+        page.numero_exterior.setText("476")
+        page.municipio.setText("Cuauhtémoc")
+        page.entidad.setCurrentIndex(page.entidad.findData("Ciudad de México"))
+        page.aceptar_domicilio.click()
+        return window
+
+    shot("46_icsoe_datos_generales", datos_generales)
+    sesion = services.contratistas.guardar_datos_generales(
+        DEMO_RFC,
+        DatosGenerales(
+            "contacto@nominasdelcentro.mx", "5512345678", "5552382700", domicilio_igual_fiscal=True
+        ),
+    )
+    people = [
+        ("LOMA900515MDFPRN01", "Ana", "López", "Martínez", "ana@capturas.mx"),
+        ("GARB850101HJCRZT07", "Alberto", "García", "Ruiz", "beto@capturas.mx"),
+        ("PERC920720MNLRDR08", "Carla", "Pérez", "Domínguez", "carla@capturas.mx"),
+    ]
+    rows = [
+        services.capturistas.alta(
+            DEMO_RFC, CapturistaForm(c, n, p, s, "Capturista", "5512345678", m, m)
+        )
+        for c, n, p, s, m in people
+    ]
+    services.capturistas.crear_contrasena(
+        _demo_activation_code(services, "ana@capturas.mx"), DEMO_PASSWORD, DEMO_PASSWORD
+    )
+    services.capturistas.baja(DEMO_RFC, rows[2].id)
+
+    def alta() -> object:
+        window = IcsoeContratistaWindow(services, sesion)
+        page = window.alta
+        page.curp.setText("MEJL880312HPLNRS02")
+        page.validar.click()
+        page.nombre.setText("Luis")
+        page.primer_apellido.setText("Méndez")
+        page.segundo_apellido.setText("Juárez")
+        page.telefono.setText("2221234567")
+        page.correo.setText("luis@capturas.mx")
+        page.confirmar_correo.setText("luis@capturas.mx")
+        return window
+
+    shot("47_icsoe_alta_usuario", alta)
+    shot("48_icsoe_usuario_guardado", box(cap.MSG_GUARDADO, "Information", "Alta de Usuario"))
+
+    def consulta() -> object:
+        window = IcsoeContratistaWindow(services, sesion)
+        window.show_consulta()
+        return window
+
+    shot("49_icsoe_consulta", consulta)
+
+    def baja_pregunta() -> object:
+        from icsoe_desktop.gui import msgbox
+
+        text = cap.MSG_BAJA_PREGUNTA.format(nombre="ALBERTO GARCÍA RUIZ")
+        message, _ = msgbox.make_box(
+            None,
+            "Question",
+            "Baja de usuario",
+            text,
+            [("Continuar", "accept"), ("Cancelar", "reject")],
+        )
+        return message
+
+    shot("50_icsoe_baja_de_usuario", baja_pregunta)
+    shot("51_icsoe_relacion_en_baja", box(cap.MSG_BAJA, "Information", "Consulta"))
+
+    def modificar() -> object:
+        window = IcsoeContratistaWindow(services, sesion)
+        window.alta.edit(services.capturistas.fila(DEMO_RFC, rows[1].id))
+        return window
+
+    shot("52_icsoe_modificar_usuario", modificar)
+    shot(
+        "53_icsoe_alta_masiva_rechazos",
+        box(
+            alta_module.bulk_report_text(
+                AltaMasiva(
+                    0,
+                    (
+                        Rechazo(3, "El campo «Primer apellido» es obligatorio."),
+                        Rechazo(
+                            7,
+                            "La CURP no es válida: el dígito verificador (último carácter) no corresponde.",
+                        ),
+                    ),
+                )
+            ),
+            "Warning",
+            "Alta masiva",
+        ),
+    )
+
+    def crear() -> object:
+        dialog = IcsoeCrearContrasenaDialog(services, "K7QXM-4TNP2")
+        return dialog
+
+    shot("54_icsoe_crear_contrasena", crear)
+    shot(
+        "55_icsoe_recuperar_contrasena",
+        lambda: IcsoeRecuperarDialog(services, "LOMA900515MDFPRN01"),
+    )
+    capturista = services.capturistas.iniciar_sesion("LOMA900515MDFPRN01", DEMO_PASSWORD)
+
+    def seleccionar() -> object:
+        dialog = IcsoeSeleccionarContratistaDialog(services, capturista.curp)
+        dialog.select_rfc(DEMO_RFC)
+        return dialog
+
+    shot("56_icsoe_seleccionar_contratista", seleccionar)
+
+    def principal() -> object:
+        window = IcsoeCapturistaWindow(services, capturista)
+        window.set_contratista(services.capturistas.seleccionar(capturista.curp, DEMO_RFC))
+        return window
+
+    shot("57_icsoe_capturista_principal", principal)
+
+
+def _demo_activation_code(services, correo: str) -> str:
+    """The demo reads its own queued mail for the code (the real user reads the mail)."""
+    import re
+
+    from sqlalchemy import select
+
+    from icsoe_desktop.store.models import OutboxMail
+
+    with services.store.session() as session:
+        bodies = session.scalars(
+            select(OutboxMail.body).where(OutboxMail.to_addr == correo).order_by(OutboxMail.id)
+        ).all()
+    return next(m.group(1) for b in bodies if (m := re.search(r"activación es: (\S+)", b)))

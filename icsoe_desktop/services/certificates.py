@@ -106,6 +106,10 @@ def _read(path: Path | None, what: str, field: str) -> bytes:
         ) from exc
 
 
+# Shared with the ICSOE e.firma entry (services.contratistas): one reader for credential files.
+read_credential_file = _read
+
+
 def _naive_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 

@@ -10,7 +10,9 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.paths import asset_dir
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.capturistas import CapturistasService
 from icsoe_desktop.services.certificates import TRUSTED_DIR, CertificatesService
+from icsoe_desktop.services.contratistas import ContratistasService
 from icsoe_desktop.services.lotes import LotesService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.movimientos import MovimientosService
@@ -34,6 +36,8 @@ class Services:
     movimientos: MovimientosService
     importador: MovimientosImporter
     lotes: LotesService
+    contratistas: ContratistasService
+    capturistas: CapturistasService
 
     def close(self) -> None:
         self.store.close()
@@ -52,6 +56,8 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     trusted = [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
     certificates = CertificatesService(store, audit, secrets, trusted, clock)
     movimientos = MovimientosService(store, audit, clock)
+    contratistas = ContratistasService(store, audit, certificates, data_dir, clock)
+    capturistas = CapturistasService(store, audit, mail, clock)
     return Services(
         settings,
         store,
@@ -64,6 +70,8 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
         movimientos,
         MovimientosImporter(store, audit, movimientos),
         LotesService(store, audit, clock),
+        contratistas,
+        capturistas,
     )
 
 

@@ -151,5 +151,6 @@ __all__ = [
     "RegistroPatronal",
 ]
 
-# Tables of other areas register on the same Base (imported last: they import Base from here).
-from icsoe_desktop.store import models_movimientos  # noqa: E402, F401
+# Tables of other areas register on the same Base (imported last: they import Base from here;
+# kept in their own modules so areas merge apart).
+from icsoe_desktop.store import models_icsoe, models_movimientos  # noqa: E402, F401

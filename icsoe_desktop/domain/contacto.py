@@ -1,0 +1,155 @@
+"""ICSOE capture rules: CURP (python-stdnum, plus what it encodes), Mexican phone numbers and the
+parts of a domicilio. Pure Python; the Spanish messages are the ones the windows show."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from icsoe_desktop.domain.errors import ValidationError
+
+# RENAPO's entity codes (positions 12-13 of the CURP), as stdnum.mx.curp accepts them.
+ENTIDADES = {
+    "AS": "Aguascalientes",
+    "BC": "Baja California",
+    "BS": "Baja California Sur",
+    "CC": "Campeche",
+    "CL": "Coahuila",
+    "CM": "Colima",
+    "CS": "Chiapas",
+    "CH": "Chihuahua",
+    "DF": "Ciudad de México",
+    "DG": "Durango",
+    "GT": "Guanajuato",
+    "GR": "Guerrero",
+    "HG": "Hidalgo",
+    "JC": "Jalisco",
+    "MC": "Estado de México",
+    "MN": "Michoacán",
+    "MS": "Morelos",
+    "NT": "Nayarit",
+    "NL": "Nuevo León",
+    "OC": "Oaxaca",
+    "PL": "Puebla",
+    "QT": "Querétaro",
+    "QR": "Quintana Roo",
+    "SP": "San Luis Potosí",
+    "SL": "Sinaloa",
+    "SR": "Sonora",
+    "TC": "Tabasco",
+    "TS": "Tamaulipas",
+    "TL": "Tlaxcala",
+    "VZ": "Veracruz",
+    "YN": "Yucatán",
+    "ZS": "Zacatecas",
+    "NE": "Nacido en el extranjero",
+}
+# The 32 entidades federativas of a domicilio (no "extranjero").
+ENTIDADES_FEDERATIVAS = tuple(sorted(v for k, v in ENTIDADES.items() if k != "NE"))
+
+
+@dataclass(frozen=True)
+class CurpInfo:
+    curp: str
+    fecha_nacimiento: date
+    sexo: str  # "Hombre" | "Mujer"
+    entidad: str
+
+    @property
+    def descripcion(self) -> str:
+        return (
+            f"Fecha de nacimiento: {self.fecha_nacimiento:%d/%m/%Y} · Sexo: {self.sexo} · "
+            f"Entidad de nacimiento: {self.entidad}"
+        )
+
+
+def check_curp(value: str, field: str = "curp") -> CurpInfo:
+    """A CURP valid in structure and check digit, and what it says about its holder.
+
+    RENAPO (the names behind a CURP) cannot be asked offline: the names are captured by hand.
+    """
+    from stdnum.exceptions import InvalidChecksum, InvalidLength
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import curp
+
+    compact = curp.compact(value or "")
+    if not compact:
+        raise ValidationError("campo_obligatorio", "Captura la CURP.", field)
+    try:
+        curp.validate(compact)
+    except InvalidLength as exc:
+        raise ValidationError(
+            "curp_longitud", f"La CURP debe tener 18 caracteres; capturaste {len(compact)}.", field
+        ) from exc
+    except InvalidChecksum as exc:
+        raise ValidationError(
+            "curp_digito",
+            "La CURP no es válida: el dígito verificador (último carácter) no corresponde.",
+            field,
+        ) from exc
+    except StdnumError as exc:
+        raise ValidationError(
+            "curp_invalida",
+            "La CURP no es válida: revisa las letras del nombre, la fecha de nacimiento (AAMMDD), "
+            "el sexo (H o M) y la entidad de nacimiento.",
+            field,
+        ) from exc
+    return CurpInfo(
+        curp=compact,
+        fecha_nacimiento=curp.get_birth_date(compact),
+        sexo="Hombre" if curp.get_gender(compact) == "M" else "Mujer",
+        entidad=ENTIDADES.get(compact[11:13], compact[11:13]),
+    )
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+
+
+def check_telefono(value: str, label: str, field: str, required: bool = True) -> str:
+    """A Mexican number: 10 digits (a leading +52 or 52 country code is dropped). Empty is
+    allowed when not ``required``."""
+    digits = _PHONE_SEPARATORS.sub("", value or "")
+    if not digits:
+        if required:
+            raise ValidationError("campo_obligatorio", f"Captura el {label}.", field)
+        return ""
+    if digits.startswith("+"):
+        digits = digits[1:]
+        if not digits.startswith("52"):
+            raise ValidationError(
+                "telefono_extranjero", f"El {label} debe ser un número de México.", field
+            )
+    if len(digits) == 12 and digits.startswith("52"):
+        digits = digits[2:]
+    if not digits.isdigit() or len(digits) != 10:
+        raise ValidationError(
+            "telefono_invalido",
+            f"El {label} debe tener 10 dígitos (lada y número), por ejemplo 5512345678.",
+            field,
+        )
+    return digits
+
+
+def check_codigo_postal(value: str, field: str = "codigoPostal") -> str:
+    cp = (value or "").strip()
+    if not cp:
+        raise ValidationError("campo_obligatorio", "Captura el código postal.", field)
+    if not (len(cp) == 5 and cp.isdigit()) or cp.startswith("00"):
+        raise ValidationError(
+            "codigo_postal_invalido",
+            "El código postal debe tener 5 dígitos (por ejemplo, 06600).",
+            field,
+        )
+    return cp
+
+
+def required_text(value: str, label: str, field: str, max_length: int = 150) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise ValidationError("campo_obligatorio", f"El campo «{label}» es obligatorio.", field)
+    if len(text) > max_length:
+        raise ValidationError(
+            "campo_largo", f"El campo «{label}» admite hasta {max_length} caracteres.", field
+        )
+    return text

@@ -1,0 +1,74 @@
+"""Crear contraseña (guía Ingreso del capturista, pasos 3-4): the mailed code, Contraseña nueva,
+Confirmar contraseña under the guide's policy; Regresar / Guardar contraseña."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.passwords import POLICY_TEXT
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.services.capturistas import MSG_CONTRASENA_ACTUALIZADA
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Crear contraseña"
+
+
+class IcsoeCrearContrasenaDialog(QDialog):
+    """Accepted when the password was saved; ``curp`` is then the usuario."""
+
+    def __init__(self, services: Services, codigo: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("IcsoeCrearContrasenaDialog")
+        self._services = services
+        self.curp = ""
+        form = load_form("icsoe_crear_contrasena.ui", self)
+        child(form, QLabel, "politicaLabel").setText(POLICY_TEXT)
+        self.codigo = child(form, QLineEdit, "codigoEdit")
+        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
+        self.confirmacion = child(form, QLineEdit, "confirmacionEdit")
+        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.regresar = child(form, QPushButton, "regresarButton")
+        self.guardar = child(form, QPushButton, "guardarButton")
+        self._fields = {
+            "codigo": self.codigo,
+            "contrasena": self.contrasena,
+            "confirmacion": self.confirmacion,
+        }
+        bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
+        self.codigo.setText(_code_from_link(codigo))
+        self.regresar.clicked.connect(self.reject)
+        self.guardar.clicked.connect(self._on_guardar)
+        self.guardar.setDefault(True)
+        self.resize(560, 380)
+
+    def _on_guardar(self) -> None:
+        try:
+            self.curp = self._services.capturistas.crear_contrasena(
+                _code_from_link(self.codigo.text()),
+                self.contrasena.text(),
+                self.confirmacion.text(),
+            )
+        except DomainError as exc:
+            msgbox.field_error(self, exc, self._fields, TITLE)
+            return
+        finally:
+            if not self.curp:  # a rejected password is typed again, not left on screen
+                self.contrasena.clear()
+                self.confirmacion.clear()
+        msgbox.information(self, MSG_CONTRASENA_ACTUALIZADA, TITLE)
+        self.accept()
+
+
+def _code_from_link(text: str) -> str:
+    """Accept the bare code or the mailed ``icsoe://activar?codigo=…`` link pasted whole."""
+    text = text.strip()
+    if "codigo=" in text:
+        return text.split("codigo=", 1)[1].split("&", 1)[0]
+    return text

@@ -1,0 +1,150 @@
+"""ICSOE start window, reached from the IDSE login without an IDSE session: the contratista
+enters with its e.firma; the capturista signs in with its CURP and password, recovers it, or
+creates it with the mailed activation code. It then opens the right window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.widgets import bind_show_password
+
+if TYPE_CHECKING:
+    from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
+    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.contratistas import ContratistaSesion
+
+TITLE = "Inicio de sesión"
+MSG_DATOS_GENERALES = (
+    "Para continuar registra los datos generales del contratista: correo electrónico, celular, "
+    "domicilio y el acuse de registro en el padrón de la STPS."
+)
+
+
+class IcsoeInicioWindow(QWidget):
+    """``closed`` when the user leaves ICSOE (Cerrar); ``mail_queued`` lets the app deliver the
+    outbox at once instead of waiting for its timer."""
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        mail_queued: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("IcsoeInicioWindow")
+        self._services = services
+        self._mail_queued = mail_queued or (lambda: None)
+        self.contratista_window: IcsoeContratistaWindow | None = None
+        self.capturista_window: IcsoeCapturistaWindow | None = None
+        form = load_form("icsoe_inicio.ui", self)
+        self.efirma = child(form, QPushButton, "efirmaButton")
+        self.usuario = child(form, QLineEdit, "usuarioEdit")
+        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
+        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.ingresar = child(form, QPushButton, "ingresarButton")
+        self.olvido = child(form, QPushButton, "olvidoButton")
+        self.firma = child(form, QPushButton, "firmaButton")
+        self.crear_contrasena = child(form, QPushButton, "crearContrasenaButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")
+        bind_show_password(self.mostrar, self.contrasena)
+        self.efirma.clicked.connect(self.open_efirma)
+        self.firma.clicked.connect(self.open_efirma)  # "Ingresa con firma electrónica"
+        self.ingresar.clicked.connect(self._on_ingresar)
+        self.usuario.returnPressed.connect(self.contrasena.setFocus)
+        self.contrasena.returnPressed.connect(self._on_ingresar)
+        self.olvido.clicked.connect(self.open_recuperar)
+        self.crear_contrasena.clicked.connect(lambda: self.open_crear_contrasena())
+        self.cerrar.clicked.connect(self.close)
+        self.resize(560, 520)
+
+    # --- contratista ---------------------------------------------------------------------------
+
+    def open_efirma(self) -> None:
+        from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
+
+        dialog = IcsoeEfirmaDialog(self._services, self)
+        if dialog.exec() and dialog.sesion is not None:
+            self.enter_contratista(dialog.sesion)
+
+    def enter_contratista(self, sesion: ContratistaSesion) -> None:
+        """First entry: Términos y condiciones (Cancelar: no entry), then the datos generales
+        notice; then the contratista's window."""
+        from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+        from icsoe_desktop.gui.icsoe_terminos import IcsoeTerminosDialog
+
+        if not sesion.terminos_aceptados:
+            if not IcsoeTerminosDialog(self).exec():
+                return
+            sesion = self._services.contratistas.aceptar_terminos(sesion.rfc)
+        if not sesion.datos_generales:
+            box, _ = msgbox.make_box(
+                self,
+                "Information",
+                "Datos generales",
+                MSG_DATOS_GENERALES,
+                [("Continuar", "accept")],
+            )
+            box.exec()
+        window = IcsoeContratistaWindow(self._services, sesion, self._mail_queued)
+        self._open(window)
+        self.contratista_window = window
+
+    # --- capturista ----------------------------------------------------------------------------
+
+    def _on_ingresar(self) -> None:
+        from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
+
+        try:
+            sesion = self._services.capturistas.iniciar_sesion(
+                self.usuario.text(), self.contrasena.text()
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            self.contrasena.clear()
+            (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()
+            return
+        self.contrasena.clear()
+        window = IcsoeCapturistaWindow(self._services, sesion)
+        self._open(window)
+        self.capturista_window = window
+
+    def open_recuperar(self) -> None:
+        from icsoe_desktop.gui.icsoe_recuperar import IcsoeRecuperarDialog
+
+        if IcsoeRecuperarDialog(self._services, self.usuario.text(), self).exec():
+            self._mail_queued()
+            self.open_crear_contrasena()
+
+    def open_crear_contrasena(self, codigo: str = "") -> None:
+        from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
+
+        dialog = IcsoeCrearContrasenaDialog(self._services, codigo, self)
+        if dialog.exec():
+            self._mail_queued()  # the «contraseña actualizada» notice
+            self.usuario.setText(dialog.curp)
+            self.contrasena.setFocus()
+
+    # --- windows -------------------------------------------------------------------------------
+
+    def _open(self, window: QWidget) -> None:
+        window.closed.connect(self._back)  # type: ignore[attr-defined]
+        window.show()
+        self.hide()
+
+    def _back(self) -> None:
+        self.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        event.accept()

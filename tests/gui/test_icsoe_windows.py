@@ -1,0 +1,173 @@
+"""ICSOE windows, rule by rule: the lazy grid model, e.firma refusals, términos Cancelar, the
+password policy and link states in Crear contraseña, sign-in failures, the bulk alta report and
+the way in from the IDSE login."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from openpyxl import Workbook
+
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.capturistas_model import PAGE_SIZE, CapturistasModel
+from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
+from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
+from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+from icsoe_desktop.services.capturistas import BULK_HEADERS, CapturistaRow
+from tests import credentials_factory as cf
+from tests.gui.helpers import click, type_text
+from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista, form, trust_sat
+
+
+def rows(count: int) -> list[CapturistaRow]:
+    when = datetime(2026, 1, 1)
+    return [
+        CapturistaRow(
+            i, "Capturista", f"CURP{i:014d}", f"N{i}", "P", "S", f"c{i}@x.mx", "5512345678",
+            "Registrada", "EMPRESA", when, "EDE0101018A2", None, None, False,
+        )
+        for i in range(1, count + 1)
+    ]  # fmt: skip
+
+
+def test_grid_model_is_lazy_and_a_valid_qt_model(qtmodeltester):
+    data = rows(2 * PAGE_SIZE + 50)
+    calls = []
+
+    def fetch(after: int, limit: int) -> list[CapturistaRow]:
+        calls.append(after)
+        return [r for r in data if r.id > after][:limit]
+
+    model = CapturistasModel(fetch)
+    assert model.rowCount() == 0 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == PAGE_SIZE and calls == [0]
+    qtmodeltester.check(model, force_py=True)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == len(data) and calls == [0, PAGE_SIZE, 2 * PAGE_SIZE]
+    assert model.index(0, 10).data() == "Editar" and model.index(0, 12).data() == ""
+
+
+@pytest.mark.parametrize(
+    ("gen", "rfc", "text"),
+    [
+        (cf.csd, cf.RFC_MORAL, "Certificado de Sello Digital (CSD)"),
+        (cf.fiel_fisica, cf.RFC_MORAL, "no la del representante legal"),
+        (cf.fiel_moral, "SCO050505QR2", "no al RFC capturado"),
+    ],
+)
+def test_efirma_refusals_are_explained(qtbot, services, data_dir, tmp_path, modals, gen, rfc, text):
+    trust_sat(data_dir)
+    cer, key = gen().write(tmp_path)
+    dialog = IcsoeEfirmaDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.rfc, rfc)
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    click(qtbot, dialog.validar)
+    assert text in modals.texts[-1]
+    assert not dialog.ingresar.isEnabled() and dialog.sesion is None
+
+
+def test_terminos_cancelar_does_not_enter(qtbot, services, data_dir, tmp_path, modals):
+    trust_sat(data_dir)
+    cer, key = cf.fiel_moral().write(tmp_path)
+    sesion = services.contratistas.ingresar(
+        services.contratistas.validar_fiel(cf.RFC_MORAL, cer, key, cf.PASSWORD)
+    )
+    inicio = IcsoeInicioWindow(services)
+    qtbot.addWidget(inicio)
+    modals.handle(lambda dialog: click(qtbot, dialog.cancelar))
+    inicio.enter_contratista(sesion)
+    assert inicio.contratista_window is None
+    assert not services.contratistas.sesion(cf.RFC_MORAL).terminos_aceptados
+
+
+def test_datos_generales_errors_and_administracion_locked(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    trust_sat(data_dir)
+    cer, key = cf.fiel_moral().write(tmp_path)
+    sesion = services.contratistas.ingresar(
+        services.contratistas.validar_fiel(cf.RFC_MORAL, cer, key, cf.PASSWORD)
+    )
+    window = IcsoeContratistaWindow(services, sesion)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.datos_generales
+    assert not window.consulta_action.isEnabled() and not window.exportar_action.isEnabled()
+    type_text(qtbot, page.correo, "contacto@empresa.com")
+    type_text(qtbot, page.celular, "551234")
+    click(qtbot, page.guardar)
+    assert "10 dígitos" in modals.texts[-1]
+    fake = tmp_path / "foto.pdf"
+    fake.write_bytes(b"GIF89a" + b"0" * 50)
+    page.set_acuse(str(fake))
+    assert "no es un PDF válido" in modals.texts[-1]
+    assert not page.ver_archivo.isEnabled()
+    window.show_consulta()
+    assert window.paginas.currentWidget() is page  # still locked
+
+
+def test_crear_contrasena_names_the_rules_and_link_states(qtbot, services, modals):
+    dialog = IcsoeCrearContrasenaDialog(services, "icsoe://activar?codigo=ABCDE23456")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.codigo.text() == "ABCDE23456"  # the pasted link is reduced to its code
+    type_text(qtbot, dialog.contrasena, "qwer 1")
+    type_text(qtbot, dialog.confirmacion, "qwer 1")
+    click(qtbot, dialog.guardar)
+    message = modals.texts[-1]
+    for rule in ("mayúsculas", "caracter especial", "8 caracteres", "espacios", "(qwerty)"):
+        assert rule in message
+    assert dialog.contrasena.text() == ""  # not left on screen
+    type_text(qtbot, dialog.contrasena, "Cap7ur!sta#")
+    type_text(qtbot, dialog.confirmacion, "Cap7ur!sta#")
+    click(qtbot, dialog.guardar)
+    assert modals.texts[-1].startswith("El código no es válido")
+
+
+def test_inicio_sign_in_failure_and_bulk_report(qtbot, services, data_dir, tmp_path, modals):
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    services.capturistas.alta(rfc, form())
+    inicio = IcsoeInicioWindow(services)
+    qtbot.addWidget(inicio)
+    inicio.show()
+    type_text(qtbot, inicio.usuario, CURP_ANA)
+    type_text(qtbot, inicio.contrasena, "Nada$123x")
+    click(qtbot, inicio.ingresar)
+    assert "incorrectos" in modals.texts[-1] and inicio.capturista_window is None
+
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    workbook = Workbook()
+    workbook.active.append(list(BULK_HEADERS))
+    workbook.active.append(
+        [CURP_BETO, "Beto", "García", "", "Capturista", "5512345678", "b@c.mx", "b@c.mx"]
+    )
+    workbook.save(tmp_path / "alta.xlsx")
+    window.alta.cargar_excel(str(tmp_path / "alta.xlsx"))
+    assert modals.texts[-1].startswith("No se guardó ningún capturista: 1 fila(s)")
+    assert "Fila 2: El campo «Segundo apellido» es obligatorio." in modals.texts[-1]
+    assert services.capturistas.total(rfc) == 1
+
+
+def test_idse_login_opens_icsoe_without_an_idse_session(qtbot, data_dir):
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: app.login.icsoe.isEnabled(), timeout=10_000)
+        assert app.login.icsoe.text() == "Ingresar a ICSOE (contratistas y capturistas)"
+        click(qtbot, app.login.icsoe)
+        assert isinstance(app.icsoe, IcsoeInicioWindow) and app.icsoe.isVisible()
+        assert not app.login.isVisible() and app.main is None
+        app.icsoe.close()
+        assert app.login.isVisible()
+    finally:
+        app.shutdown()

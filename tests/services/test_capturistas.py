@@ -1,0 +1,337 @@
+"""ICSOE capturistas through the real services: alta with its two mails (real SMTP server),
+consulta paging, edit / re-invite / baja / reactivation, activation, sign-in, recovery, the
+choice of contratista, the Excel export and the bulk alta."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.capturistas import BULK_HEADERS, EXPORT_HEADERS
+from icsoe_desktop.services.contratistas import DatosGenerales
+from tests import credentials_factory as cf
+from tests.icsoe_helpers import (
+    CURP_ANA,
+    CURP_BETO,
+    CURP_CARLA,
+    NEW_PASSWORD,
+    enter_contratista,
+    form,
+    write_pdf,
+)
+
+
+@pytest.fixture
+def rfc(services, data_dir, tmp_path, smtp_configured):
+    return enter_contratista(services, data_dir, tmp_path)
+
+
+def codes_for(smtp, correo: str) -> list[str]:
+    found = []
+    for message in smtp.to(correo):
+        match = re.search(r"código de activación es: (\S+)", message.get_content())
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+def deliver(services) -> None:
+    report = services.mail.send_pending(force=True)
+    assert report.failed == 0, report
+
+
+def test_validar_curp_shows_what_it_encodes(services, rfc):
+    known = services.capturistas.validar_curp(CURP_ANA.lower())
+    assert known.curp.descripcion == (
+        "Fecha de nacimiento: 15/05/1990 · Sexo: Mujer · Entidad de nacimiento: Ciudad de México"
+    )
+    assert known.nombre == ""  # nobody by that CURP yet
+    for bad, code in [
+        ("", "campo_obligatorio"),
+        ("LOMA900515", "curp_longitud"),
+        (CURP_ANA[:-1] + str((int(CURP_ANA[-1]) + 1) % 10), "curp_digito"),
+        ("LOMA901315MDFPRN01", "curp_invalida"),  # month 13
+    ]:
+        with pytest.raises(ValidationError) as error:
+            services.capturistas.validar_curp(bad)
+        assert error.value.code == code
+
+
+def test_alta_rules(services, rfc):
+    svc = services.capturistas
+    for bad, field in [
+        (form(nombre=""), "nombre"),
+        (form(segundo=""), "segundoApellido"),
+        (form(telefono="55123"), "telefono"),
+        (form(correo="ana@"), "correo"),
+        (form(confirmar="otra@capturas.mx"), "confirmarCorreo"),
+    ]:
+        with pytest.raises(ValidationError) as error:
+            svc.alta(rfc, bad)
+        assert error.value.field == field
+    row = svc.alta(rfc, form())
+    assert (row.estatus, row.nombre_completo, row.telefono) == (
+        "Registrada",
+        "ANA LÓPEZ MARTÍNEZ",
+        "5512345678",
+    )
+    with pytest.raises(ValidationError) as error:
+        svc.alta(rfc, form(correo="otra@capturas.mx"))
+    assert error.value.code == "curp_duplicada"
+
+
+def test_alta_needs_datos_generales(services, data_dir, tmp_path):
+    from tests.icsoe_helpers import trust_sat
+
+    trust_sat(data_dir)
+    cer, key = cf.fiel_moral().write(tmp_path)
+    services.contratistas.ingresar(
+        services.contratistas.validar_fiel(cf.RFC_MORAL, cer, key, cf.PASSWORD)
+    )
+    with pytest.raises(ValidationError) as error:
+        services.capturistas.alta(cf.RFC_MORAL, form())
+    assert error.value.code == "sin_datos_generales"
+
+
+def test_lifecycle_with_mails(services, rfc, smtp_configured, clock):
+    svc = services.capturistas
+    ana = svc.alta(rfc, form())
+    deliver(services)
+    mails = smtp_configured.to("ana@capturas.mx")
+    assert [m["Subject"] for m in mails] == [
+        "Registro como usuario capturista - ICSOE",
+        "Creación de contraseña - ICSOE",
+    ]
+    assert cf.NOMBRE_MORAL in mails[0].get_content()
+    (code,) = codes_for(smtp_configured, "ana@capturas.mx")
+
+    # Enviar email: a new code; the old one stops working.
+    svc.enviar_email(rfc, ana.id)
+    deliver(services)
+    old, new = codes_for(smtp_configured, "ana@capturas.mx")
+    assert old == code
+    with pytest.raises(ValidationError) as error:
+        svc.crear_contrasena(old, NEW_PASSWORD, NEW_PASSWORD)
+    assert error.value.code == "codigo_reemplazado"
+
+    # Password policy, each broken rule named.
+    with pytest.raises(ValidationError) as error:
+        svc.crear_contrasena(new, "qwerty1111", "qwerty1111")
+    assert "mayúsculas" in error.value.message and "(1234)" in error.value.message
+    assert "(1111111)" in error.value.message and "caracter especial" in error.value.message
+
+    assert svc.crear_contrasena(new, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
+    with pytest.raises(ValidationError) as error:
+        svc.crear_contrasena(new, NEW_PASSWORD, NEW_PASSWORD)
+    assert error.value.code == "codigo_usado"
+    deliver(services)
+    assert smtp_configured.to("ana@capturas.mx")[-1]["Subject"] == "Contraseña actualizada - ICSOE"
+
+    row = svc.fila(rfc, ana.id)
+    assert row.estatus == "Activa" and not row.puede_editar and not row.puede_enviar_email
+    with pytest.raises(ValidationError):
+        svc.enviar_email(rfc, ana.id)
+    with pytest.raises(ValidationError):
+        svc.actualizar(rfc, ana.id, form(telefono="5599999999"))
+
+    sesion = svc.iniciar_sesion(CURP_ANA.lower(), NEW_PASSWORD)
+    assert sesion.nombre_completo == "ANA LÓPEZ MARTÍNEZ"
+    assert [(o.rfc, o.nombre) for o in svc.contratistas_de(CURP_ANA)] == [(rfc, cf.NOMBRE_MORAL)]
+    assert svc.seleccionar(CURP_ANA, rfc).rfc == rfc
+
+    # Baja: cannot enter for that contratista; reactivation restores it as Activa.
+    svc.baja(rfc, ana.id)
+    assert svc.contratistas_de(CURP_ANA) == []
+    with pytest.raises(AuthenticationError) as auth:
+        svc.iniciar_sesion(CURP_ANA, NEW_PASSWORD)
+    assert auth.value.code == "sin_contratistas"
+    with pytest.raises(ValidationError):
+        svc.seleccionar(CURP_ANA, rfc)
+    assert svc.reactivar(rfc, ana.id).estatus == "Activa"
+    assert svc.iniciar_sesion(CURP_ANA, NEW_PASSWORD).curp == CURP_ANA
+
+    actions = {r.action for r in AuditService(services.store).recent()}
+    assert {
+        "icsoe_capturista_alta",
+        "icsoe_capturista_reenvio",
+        "icsoe_capturista_activado",
+        "icsoe_capturista_baja",
+        "icsoe_capturista_reactivado",
+        "icsoe_inicio_sesion_capturista",
+        "icsoe_contratista_seleccionado",
+    } <= actions
+
+
+def test_edit_while_registrada_and_codes_expire(services, rfc, smtp_configured, clock):
+    svc = services.capturistas
+    beto = svc.alta(rfc, form(CURP_BETO, "Beto", "García", "Ruiz", correo="beto@mal.mx"))
+    updated = svc.actualizar(
+        rfc, beto.id, form(CURP_BETO, "Alberto", "García", "Ruiz", correo="beto@capturas.mx")
+    )
+    assert updated.nombre == "ALBERTO" and updated.fecha_actualizacion == clock.now
+    deliver(services)
+    (wrong,) = codes_for(smtp_configured, "beto@mal.mx")
+    (right,) = codes_for(smtp_configured, "beto@capturas.mx")  # a new code to the new mailbox
+    with pytest.raises(ValidationError) as error:
+        svc.crear_contrasena(wrong, NEW_PASSWORD, NEW_PASSWORD)
+    assert error.value.code == "codigo_reemplazado"
+    clock.advance(hours=24, seconds=1)
+    with pytest.raises(ValidationError) as error:
+        svc.crear_contrasena(right, NEW_PASSWORD, NEW_PASSWORD)
+    assert error.value.code == "codigo_expirado"
+    # Baja voids the pending code; after reactivation a new invitation is possible.
+    svc.baja(rfc, beto.id)
+    assert svc.reactivar(rfc, beto.id).estatus == "Registrada"
+    svc.enviar_email(rfc, beto.id)
+
+
+def test_same_person_for_two_contratistas(services, rfc, data_dir, tmp_path, smtp_configured):
+    svc = services.capturistas
+    svc.alta(rfc, form())
+    deliver(services)
+    (code,) = codes_for(smtp_configured, "ana@capturas.mx")
+    svc.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+    # A persona física contratista registers the same person: Activa at once, no new code.
+    cer, key = cf.fiel_fisica().write(tmp_path / "fisica")
+    services.contratistas.ingresar(
+        services.contratistas.validar_fiel(cf.RFC_FISICA, cer, key, cf.PASSWORD)
+    )
+    services.contratistas.adjuntar_acuse(cf.RFC_FISICA, write_pdf(tmp_path / "f"))
+    services.contratistas.guardar_datos_generales(
+        cf.RFC_FISICA, DatosGenerales("tomas@correo.mx", "3312345678")
+    )
+    other = svc.alta(cf.RFC_FISICA, form(correo="ana.lopez@otra.mx"))
+    assert other.estatus == "Activa"
+    assert [o.rfc for o in svc.contratistas_de(CURP_ANA)] == [rfc, cf.RFC_FISICA]
+    svc.baja(rfc, svc.pagina(rfc)[0].id)
+    assert [o.rfc for o in svc.contratistas_de(CURP_ANA)] == [cf.RFC_FISICA]
+
+
+def test_sign_in_failures_lock_and_recovery(services, rfc, smtp_configured, clock):
+    svc = services.capturistas
+    svc.alta(rfc, form())
+    deliver(services)
+    (code,) = codes_for(smtp_configured, "ana@capturas.mx")
+    with pytest.raises(ValidationError) as error:
+        svc.solicitar_recuperacion(CURP_ANA)
+    assert error.value.code == "sin_contrasena"
+    svc.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+    for _attempt in range(5):
+        with pytest.raises(AuthenticationError) as auth:
+            svc.iniciar_sesion(CURP_ANA, "Equivocada#1")
+    assert auth.value.code == "usuario_bloqueado"
+    with pytest.raises(AuthenticationError):
+        svc.iniciar_sesion(CURP_ANA, NEW_PASSWORD)  # locked even with the right password
+    clock.advance(minutes=5, seconds=1)
+    svc.solicitar_recuperacion(CURP_ANA)
+    deliver(services)
+    body = smtp_configured.to("ana@capturas.mx")[-1].get_content()
+    reset = re.search(r"Tu código es: (\S+)", body).group(1)
+    svc.crear_contrasena(reset, "Otra$Clave9", "Otra$Clave9")
+    assert svc.iniciar_sesion(CURP_ANA, "Otra$Clave9").curp == CURP_ANA
+    with pytest.raises(ValidationError) as error:
+        svc.solicitar_recuperacion(CURP_CARLA)
+    assert error.value.code == "usuario_inexistente"
+
+
+def test_paging_is_keyset_and_complete(services, rfc):
+    svc = services.capturistas
+    svc.alta(rfc, form())
+    svc.alta(rfc, form(CURP_BETO, "Beto", "García", "Ruiz", correo="beto@capturas.mx"))
+    svc.alta(rfc, form(CURP_CARLA, "Carla", "Pérez", "Ruiz", correo="carla@capturas.mx"))
+    first = svc.pagina(rfc, 0, 2)
+    rest = svc.pagina(rfc, first[-1].id, 2)
+    assert [r.curp for r in first + rest] == [CURP_ANA, CURP_BETO, CURP_CARLA]
+    assert svc.total(rfc) == 3
+
+
+def test_export_excel(services, rfc, tmp_path, clock):
+    svc = services.capturistas
+    svc.alta(rfc, form())
+    beto = svc.alta(rfc, form(CURP_BETO, "Beto", "García", "Ruiz", correo="beto@capturas.mx"))
+    svc.baja(rfc, beto.id)
+    name = svc.export_file_name(rfc)
+    assert re.fullmatch(r"Capturistas_\d+_\d{13}\.xlsx", name)
+    path = tmp_path / name
+    assert svc.exportar_excel(rfc, path) == 2
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == EXPORT_HEADERS
+    assert rows[1][:8] == (
+        CURP_ANA,
+        "ANA",
+        "LÓPEZ",
+        "MARTÍNEZ",
+        "Capturista",
+        "Registrada",
+        "Contratista",
+        cf.NOMBRE_MORAL,
+    )
+    assert isinstance(rows[1][8], datetime) and rows[1][9] is None
+    assert rows[2][5] == "Baja" and isinstance(rows[2][9], datetime)
+    text = " ".join(str(v) for row in rows for v in row)
+    assert "scrypt" not in text and "@" not in text  # no secrets, no contact data
+
+
+def _bulk_file(path, rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(BULK_HEADERS))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def test_bulk_alta_is_all_or_nothing(services, rfc, tmp_path, smtp_configured):
+    svc = services.capturistas
+    svc.alta(rfc, form())  # Ana exists already
+    good = (CURP_BETO, "Beto", "García", "Ruiz", "Capturista", 5512345678, "b@c.mx", "b@c.mx")
+    bad = _bulk_file(
+        tmp_path / "malo.xlsx",
+        [
+            good,
+            (CURP_CARLA, "Carla", "", "Ruiz", "Capturista", "5512345678", "c@c.mx", "c@c.mx"),
+            (CURP_ANA, "Ana", "López", "M", "Capturista", "5512345678", "a@c.mx", "a@c.mx"),
+            (CURP_BETO, "Beto", "García", "Ruiz", "Capturista", "5512345678", "b@c.mx", "b@c.mx"),
+        ],
+    )
+    report = svc.alta_masiva(rfc, bad)
+    assert report.guardados == 0
+    assert [(r.fila, r.motivo) for r in report.rechazos] == [
+        (3, "El campo «Primer apellido» es obligatorio."),
+        (4, f"La CURP {CURP_ANA} ya está registrada como usuario de este contratista."),
+        (5, f"La CURP {CURP_BETO} se repite (fila 2)."),
+    ]
+    assert svc.total(rfc) == 1  # nothing half-saved
+    ok = _bulk_file(
+        tmp_path / "bueno.xlsx",
+        [
+            good,
+            (CURP_CARLA, "Carla", "Pérez", "Ruiz", "Capturista", "5512345678", "c@c.mx", "c@c.mx"),
+        ],
+    )
+    progress = []
+    assert svc.alta_masiva(rfc, ok, lambda d, t: progress.append((d, t))).guardados == 2
+    assert progress[-1] == (2, 2) and svc.total(rfc) == 3
+    deliver(services)
+    assert len(smtp_configured.to("b@c.mx")) == 2
+
+
+def test_bulk_alta_refuses_files_that_are_not_the_template(services, rfc, tmp_path):
+    text = tmp_path / "no.xlsx"
+    text.write_text("hola")
+    with pytest.raises(ValidationError) as error:
+        services.capturistas.alta_masiva(rfc, text)
+    assert error.value.code == "excel_invalido"
+    workbook = Workbook()
+    workbook.active.append(["CURP", "Nombre"])
+    workbook.save(tmp_path / "otro.xlsx")
+    with pytest.raises(ValidationError) as error:
+        services.capturistas.alta_masiva(rfc, tmp_path / "otro.xlsx")
+    assert error.value.code == "excel_encabezados"
