@@ -203,7 +203,7 @@ def _keyring_backend() -> str:
 
     backend = keyring.get_keyring()
     inner = getattr(backend, "backends", None) or [backend]  # the chainer: name what it chains
-    names = ", ".join(type(b).__name__ for b in inner)
+    names = ", ".join(b.name for b in inner)  # e.g. "Windows WinVaultKeyring"
     if any(type(b).__module__.startswith("keyrings.alt") for b in inner):
         # keyrings.alt is a test dependency, never bundled: say so if a dev setup picks it.
         names += " (archivo sin cifrar: sólo para pruebas, no para usuarios)"
@@ -224,7 +224,12 @@ def check_keyring() -> CheckResult:
     try:
         service.set(KEYRING_SCOPE, key, value)
     except DomainError:
-        return CheckResult(False, name, f"{_keyring_backend()} no permitió guardar: {NO_KEYRING}")
+        return CheckResult(
+            False,
+            name,
+            f"el llavero del sistema ({_keyring_backend()}) no permitió guardar una contraseña de "
+            "prueba (¿está bloqueado?); revisa el registro de la aplicación",
+        )
     read_back = service.get(KEYRING_SCOPE, key)
     service.delete(KEYRING_SCOPE, key)
     if read_back != value:
