@@ -18,8 +18,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +99,7 @@ def check_migrations() -> CheckResult:
     return CheckResult(True, name, f"{count} en {MIGRATIONS_DIR}, la última es {HEAD_REVISION}")
 
 
-def check_store(data_dir: Path):
+def check_store(data_dir: Path) -> tuple[CheckResult, Services | None]:
     """Open the store as the app does (creating or migrating it). Returns (result, services)."""
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.paths import DATABASE_FILE
@@ -292,7 +296,7 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
 
     data_result, data_dir = check_data_dir(cli_value)
     record(data_result)
-    services = None
+    services: Services | None = None
     if data_dir is not None:
         from icsoe_desktop.logging_setup import configure_logging
 
