@@ -14,6 +14,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--data-dir", help="carpeta de datos (por omisión, la del usuario; o ICSOE_DATA_DIR)"
     )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="revisa la instalación (datos, base, formularios, llavero…), una línea por revisión; "
+        "sale con 0 si todo está bien",
+    )
     commands = parser.add_subparsers(dest="command", metavar="comando")
 
     shots = commands.add_parser(
@@ -57,6 +63,10 @@ def _add_cert_parser(commands: argparse._SubParsersAction) -> None:
 def main(argv: list[str]) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.self_check:
+        from icsoe_desktop.self_check import main as self_check
+
+        return self_check(args.data_dir)
     if args.command is None:
         from icsoe_desktop.app import run_gui
 

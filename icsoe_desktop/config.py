@@ -59,22 +59,32 @@ _SMTP_ENV = {
 }
 
 
-def load_settings(data_dir: Path) -> Settings:
-    """Read ``settings.toml`` (missing or unreadable → defaults) and apply env overrides."""
+class SettingsFileError(Exception):
+    """``settings.toml`` exists but cannot be read or is not valid TOML."""
+
+
+def read_settings_file(data_dir: Path) -> dict:
+    """The parsed ``settings.toml``; ``{}`` when there is none."""
     import tomllib
 
-    raw: dict = {}
     path = data_dir / SETTINGS_FILE
-    if path.exists():
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            import logging
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsFileError(f"No se pudo leer {path}: {exc}") from exc
 
-            logging.getLogger(__name__).exception(
-                "No se pudo leer %s; se usan valores por omisión", path
-            )
-            raw = {}
+
+def load_settings(data_dir: Path) -> Settings:
+    """Read ``settings.toml`` (missing or unreadable → defaults) and apply env overrides."""
+    try:
+        raw = read_settings_file(data_dir)
+    except SettingsFileError:
+        import logging
+
+        logging.getLogger(__name__).exception("Se usan valores por omisión")
+        raw = {}
     section = raw.get("smtp", {})
     if not isinstance(section, dict):  # e.g. `smtp = "x"` in a hand-edited file
         section = {}

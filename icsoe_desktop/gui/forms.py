@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication, QFile, QIODevice
@@ -34,18 +35,26 @@ def _ui_loader() -> QUiLoader:
     return _loader
 
 
-def load_form(name: str, host: QWidget) -> QWidget:
-    """Load ``ui/<name>`` and place it as the whole content of ``host`` (title included)."""
-    path = ui_file(name)
+def load_ui(path: Path, parent: QWidget | None) -> QWidget:
+    """The widget tree of one .ui file, with the app's loader; FormError if it cannot be built."""
     file = QFile(str(path))
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FormError(f"No se pudo abrir el formulario {path}")
+    loader = _ui_loader()
     try:
-        form = _ui_loader().load(file, host)
+        form = loader.load(file, parent)
+    except RuntimeError as exc:  # PySide raises instead of returning None for unreadable XML
+        raise FormError(f"El formulario {path} está dañado ({exc})") from exc
     finally:
         file.close()
     if form is None:
-        raise FormError(f"El formulario {path} está dañado")
+        raise FormError(f"El formulario {path} está dañado ({loader.errorString()})")
+    return form
+
+
+def load_form(name: str, host: QWidget) -> QWidget:
+    """Load ``ui/<name>`` and place it as the whole content of ``host`` (title included)."""
+    form = load_ui(ui_file(name), host)
     layout = host.layout() or QVBoxLayout(host)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(form)

@@ -3,7 +3,7 @@ buttons, the Spanish Qt translation."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -25,12 +25,20 @@ def apply_style(app: QApplication) -> None:
     if icon_path.exists():
         app.setWindowIcon(QIcon(str(icon_path)))
     # Standard dialogs (file pickers, context menus) in Spanish.
-    translator = QTranslator(app)
+    translator = spanish_qt_translator(app)
+    if translator is not None:
+        app.installTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico))
+
+
+def spanish_qt_translator(parent: QObject) -> QTranslator | None:
+    """Qt's own Spanish texts (``qtbase_es.qm``); None when the installation lacks them."""
+    translator = QTranslator(parent)
     if translator.load(
         QLocale("es_MX"),
         "qtbase",
         "_",
         QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
     ):
-        app.installTranslator(translator)
-    QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico))
+        return translator
+    return None

@@ -1,0 +1,104 @@
+"""Build the Windows installer: bundle, self-check of the bundle, then Inno Setup.
+
+    python installer\\build.py                 # dist\\icsoe-desktop-<versión>-instalador.exe
+    python installer\\build.py --sin-instalador # only the bundle and its self-check (any OS)
+    python installer\\build.py --iscc "D:\\Inno Setup 6\\ISCC.exe"
+
+Steps, stopping at the first failure:
+1. ``pyinstaller --noconfirm build_installer.spec`` → ``dist/icsoe-desktop/``.
+2. The built console executable runs ``--self-check`` on a throw-away data dir: a bundle that
+   misses a file or a Qt plugin is never packaged.
+3. ``iscc /DAppVersion=<version> installer/icsoe-desktop.iss`` (Windows, Inno Setup 6.3 or
+   later) with the version read from pyproject.toml, the one place it is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "build_installer.spec"
+ISS = ROOT / "installer" / "icsoe-desktop.iss"
+BUNDLE = ROOT / "dist" / "icsoe-desktop"
+
+
+def project_version() -> str:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return pyproject["project"]["version"]
+
+
+def find_iscc(explicit: str | None) -> Path | None:
+    if explicit:
+        return Path(explicit)
+    found = shutil.which("iscc")
+    if found:
+        return Path(found)
+    # The default folders of a machine-wide and of a per-user Inno Setup install.
+    roots = [os.environ.get(var) for var in ("ProgramFiles(x86)", "ProgramFiles")]
+    roots.append(str(Path(os.environ.get("LOCALAPPDATA", "")) / "Programs"))
+    for root in filter(None, roots):
+        for edition in ("Inno Setup 7", "Inno Setup 6"):
+            candidate = Path(root) / edition / "ISCC.exe"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def run(command: list[str | Path], **kwargs) -> None:
+    print("+", " ".join(str(part) for part in command), flush=True)
+    subprocess.run([str(part) for part in command], check=True, cwd=ROOT, **kwargs)
+
+
+def self_check() -> None:
+    name = "icsoe-desktop-consola.exe" if sys.platform == "win32" else "icsoe-desktop"
+    with tempfile.TemporaryDirectory(prefix="icsoe-autodiagnostico-") as data_dir:
+        run([BUNDLE / name, "--self-check", "--data-dir", data_dir])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sin-instalador", action="store_true", help="sólo el paquete y su autodiagnóstico"
+    )
+    parser.add_argument("--iscc", help="ruta de ISCC.exe si no está en el PATH ni en su carpeta")
+    args = parser.parse_args(argv)
+
+    version = project_version()
+    try:
+        run([sys.executable, "-m", "PyInstaller", "--noconfirm", SPEC])
+        self_check()
+    except subprocess.CalledProcessError as exc:
+        print(f"Falló: {exc}", file=sys.stderr)
+        return 1
+    print(f"Paquete listo: {BUNDLE} (versión {version})")
+    if args.sin_instalador:
+        return 0
+    if sys.platform != "win32":
+        print("El instalador (Inno Setup) sólo se construye en Windows.", file=sys.stderr)
+        return 1
+    iscc = find_iscc(args.iscc)
+    if iscc is None:
+        print(
+            "No se encontró ISCC.exe de Inno Setup 6.3 o posterior: instálalo o usa --iscc RUTA.",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        run([iscc, f"/DAppVersion={version}", ISS])
+    except subprocess.CalledProcessError as exc:
+        print(f"Falló Inno Setup: {exc}", file=sys.stderr)
+        return 1
+    installer = ROOT / "dist" / f"icsoe-desktop-{version}-instalador.exe"
+    print(f"Instalador listo: {installer} ({installer.stat().st_size / 2**20:.0f} MiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

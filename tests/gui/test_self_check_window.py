@@ -1,0 +1,47 @@
+"""The windowed Windows executable has no console: `--self-check` shows its lines in a box."""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+
+from PySide6.QtWidgets import QMessageBox
+
+from icsoe_desktop import self_check
+
+
+def plain(text: str) -> str:
+    """The text a person reads in the box (its label is rich text: one check per line)."""
+    return html.unescape(re.sub(r"<[^>]+>", "\n", text)).strip()
+
+
+def test_without_a_console_the_results_are_shown_in_a_message_box(modals, data_dir, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", None)  # what a windowed (no console) executable gets
+
+    assert self_check.main(str(data_dir)) == 0
+
+    [box] = modals.messages
+    assert box.title == "Autodiagnóstico de icsoe-desktop"
+    assert box.icon == QMessageBox.Icon.Information
+    text = plain(box.text)
+    assert text.startswith("Todo está en orden.\n\nicsoe-desktop ")
+    assert f"\nOK    Carpeta de datos: {data_dir} (se puede escribir)\n" in text
+    assert text.count("\nOK    ") == 8
+    assert box.buttons == ("Aceptar",)
+
+
+def test_a_failure_without_a_console_is_shown_as_an_error(modals, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    import keyring.core
+
+    keyring.core._keyring_backend = None  # pick the backend again from the env
+
+    assert self_check.main(str(tmp_path / "datos")) == 1
+
+    [box] = modals.messages
+    assert box.icon == QMessageBox.Icon.Critical
+    text = plain(box.text)
+    assert text.startswith("Hay problemas: revisa las líneas con FALLA.")
+    assert f"\nFALLA Llavero: {self_check.NO_KEYRING}\n" in text
