@@ -150,3 +150,6 @@ __all__ = [
     "OutboxMail",
     "RegistroPatronal",
 ]
+
+# The sync bookkeeping tables live in their own module, on the same Base (and metadata).
+from icsoe_desktop.store import models_sync  # noqa: E402, F401
