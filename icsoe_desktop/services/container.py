@@ -15,6 +15,7 @@ from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.services.sync import SyncService
 from icsoe_desktop.store.db import Store
 
 
@@ -28,6 +29,7 @@ class Services:
     accounts: AccountsService
     registros: RegistrosService
     certificates: CertificatesService
+    sync: SyncService
 
     def close(self) -> None:
         self.store.close()
@@ -45,7 +47,8 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     # Trusted issuers: the ones shipped with the app, plus those the admin adds in the data dir.
     trusted = [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
     certificates = CertificatesService(store, audit, secrets, trusted, clock)
-    return Services(settings, store, audit, secrets, mail, accounts, registros, certificates)
+    sync = SyncService(store, settings, secrets, clock)
+    return Services(settings, store, audit, secrets, mail, accounts, registros, certificates, sync)
 
 
 __all__ = ["Services", "open_services"]
