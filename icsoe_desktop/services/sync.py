@@ -465,7 +465,7 @@ class SyncService:
 
         otra = json.loads(conflict.loser)
         parents = {
-            col: dict(session.execute(select(parent.uuid, parent.id)).tuples().all())
+            col: dict(session.execute(select(parent.uuid, parent.id)).all())
             for col, parent in table.foreign_keys.items()
         }
         try:

@@ -38,7 +38,7 @@ def _updated_at(table: SyncedTable, row: Any) -> datetime:
 
 
 def _id_to_uuid(session: Session, model: type) -> dict[int, str]:
-    return dict(session.execute(select(model.id, model.uuid)).tuples().all())
+    return dict(session.execute(select(model.id, model.uuid)).all())
 
 
 def _pending_filter(table: SyncedTable):
@@ -88,7 +88,7 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
             .order_by(model.id)
             .execution_options(yield_per=1000)
         )
-        for obj, base_seq in rows.tuples():
+        for obj, base_seq in rows:
             data = {}
             for name, column in table.columns.items():
                 value = getattr(obj, name)
@@ -162,9 +162,9 @@ def record_push_results(session: Session, results: list[dict[str, Any]], now: da
                 )
             else:
                 versions.update(
-                    session.execute(select(model.uuid, model.version).where(model.uuid.in_(chunk)))
-                    .tuples()
-                    .all()
+                    session.execute(
+                        select(model.uuid, model.version).where(model.uuid.in_(chunk))
+                    ).all()
                 )
         for result in items:
             local_version = versions.get(result["uuid"])

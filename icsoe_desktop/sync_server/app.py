@@ -105,7 +105,11 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
                     SyncedRow.updated_at,
                     SyncedRow.deleted,
                     SyncedRow.data,
-                ).where(SyncedRow.empresa_id == caller.empresa_id, SyncedRow.uuid.in_(uuids))
+                ).where(
+                    SyncedRow.empresa_id == caller.empresa_id,
+                    SyncedRow.tabla.in_({r.table for r in request.rows}),
+                    SyncedRow.uuid.in_(uuids),
+                )
             ):
                 existing[(row.tabla, row.uuid)] = row
         inserts: list[dict[str, Any]] = []

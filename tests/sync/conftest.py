@@ -198,21 +198,22 @@ class ServerProcess:
         import requests
 
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "icsoe_desktop.sync_server",
-                "serve",
-                "--database-url",
-                self.database_url,
-                "--listen",
-                f"127.0.0.1:{self.port}",
-            ],
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "icsoe_desktop.sync_server",
+                    "serve",
+                    "--database-url",
+                    self.database_url,
+                    "--listen",
+                    f"127.0.0.1:{self.port}",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
