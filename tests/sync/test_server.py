@@ -217,3 +217,37 @@ def test_pull_parameters_and_unknown_paths_are_4xx(sync_server) -> None:
     assert call(sync_server, token, "DELETE", "/v1/push").status_code == 405
     answer = call(sync_server, token, "GET", "/v1/pull", params={"since": "0", "limit": "10"})
     assert json.loads(answer.text) == {"rows": [], "cursor": 0, "remaining": 0}
+
+
+def test_server_migrations_match_its_models(sync_server) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from icsoe_desktop.sync_server.models import ServerBase
+
+    with sync_server.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), ServerBase.metadata) == []
+
+
+def test_the_server_also_runs_on_sqlite_for_a_single_office(tmp_path) -> None:
+    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server.app import create_app
+    from tests.conftest import free_port
+    from tests.sync.conftest import _ThreadServer
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'oficina.sqlite3'}")
+    port = free_port()
+    runner = _ThreadServer(create_app(engine), port)
+    try:
+        db.upgrade(engine)
+        token = db.create_token(engine, EMPRESA, "Oficina").token
+        runner.start()
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"Bearer {token}"}
+        body = {"batch_id": "b1", "rows": [row()]}
+        assert requests.post(f"{base}/v1/push", json=body, headers=headers).status_code == 200
+        pulled = requests.get(f"{base}/v1/pull", params={"since": 0}, headers=headers).json()
+        assert [r["seq"] for r in pulled["rows"]] == [1]
+    finally:
+        runner.stop()
+        engine.dispose()
