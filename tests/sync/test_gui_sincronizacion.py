@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import keyring
 
-from icsoe_desktop.gui.conflictos import ConflictosDialog
 from icsoe_desktop.gui.conflictos import TITLE as CONFLICTOS
+from icsoe_desktop.gui.conflictos import ConflictosDialog
 from icsoe_desktop.gui.sincronizacion import MSG_GUARDADA, TITLE, SincronizacionDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.sync import TOKEN_SCOPE
