@@ -73,6 +73,9 @@ def test_screenshots_command_renders_every_window(tmp_path):
         "17_certificados_imss_efirma_elegida.png",
         "18_certificados_imss_asignado.png",
         "20_acceso_idse_vigencias.png",
+        "60_sincronizacion.png",
+        "61_conflictos_sincronizacion.png",
+        "62_ventana_principal_sin_conexion.png",
     ):
         assert expected in names
     from PySide6.QtGui import QImage

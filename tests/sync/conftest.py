@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,23 +20,10 @@ import pytest
 
 from tests.conftest import free_port
 from tests.gui.conftest import modals  # noqa: F401 - the GUI tests of sync live here too
+from tests.sync import pg
 
 EMPRESA = "ABC010101AB1"
 OTRA_EMPRESA = "XYZ020202CD3"
-
-
-def _pg_bindir() -> Path:
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
-            return candidate
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).resolve().parent
-    pytest.fail(
-        "PostgreSQL no está instalado: las pruebas de sincronización necesitan un PostgreSQL "
-        "real (apt-get install postgresql; .ci/run lo instala).",
-        pytrace=False,
-    )
 
 
 @dataclass
@@ -48,15 +32,10 @@ class PgCluster:
     counter: itertools.count
 
     def url(self, database: str) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+        return pg.url(self.port, database)
 
     def admin(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
-        ) as conn:
-            conn.execute(sql)
+        pg.admin(self.port, sql)
 
     def new_database(self) -> str:
         name = f"sync_test_{next(self.counter)}"
@@ -66,49 +45,10 @@ class PgCluster:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PgCluster]:
-    bindir = _pg_bindir()
-    base = Path(tempfile.mkdtemp(prefix="icsoe-pg-"))
-    data = base / "data"
-    as_root = os.geteuid() == 0
-    # PostgreSQL refuses to run as root: as root, run it as the postgres user in a dir it owns.
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    if as_root:
-        shutil.chown(base, "postgres", "postgres")
-    port = free_port()
-
-    def run(*args: str) -> None:
-        result = subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
-        if result.returncode != 0:
-            pytest.fail(f"{args[0]} falló: {result.stdout}\n{result.stderr}", pytrace=False)
-
-    run(
-        str(bindir / "initdb"),
-        "-D",
-        str(data),
-        "-U",
-        "postgres",
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--locale=C",
-        "--no-sync",
-    )
-    options = (
-        f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off "
-        "-c full_page_writes=off -c max_connections=100"
-    )
-    run(
-        str(bindir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(base / "log"),
-        "-w",
-        "-o",
-        options,
-        "start",
-    )
+    try:
+        port, stop = pg.start_cluster()
+    except pg.ClusterError as exc:
+        pytest.fail(str(exc), pytrace=False)  # a failure, never a skip: CI must install it
     cluster = PgCluster(port, itertools.count(1))
     try:
         cluster.admin("CREATE DATABASE sync_template")
@@ -119,12 +59,7 @@ def postgres() -> Iterator[PgCluster]:
         engine.dispose()  # a template must have no open connection to be cloned
         yield cluster
     finally:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(base, ignore_errors=True)
+        stop()
 
 
 @dataclass
@@ -139,25 +74,7 @@ class SyncServer:
         return create_token(self.engine, empresa, nombre).token
 
 
-class _ThreadServer:
-    def __init__(self, app, port: int) -> None:
-        import uvicorn
-
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("el servidor de sincronización no arrancó")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+_ThreadServer = pg.ThreadServer
 
 
 @pytest.fixture
