@@ -31,7 +31,7 @@ from icsoe_desktop.services.sync_rows import (
     record_push_results,
 )
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models_sync import APPLYING_REMOTE, SyncConflict, SyncState
+from icsoe_desktop.store.models_sync import SyncConflict, SyncState
 from icsoe_desktop.store.sync_tables import by_name
 
 log = logging.getLogger(__name__)
@@ -461,7 +461,7 @@ class SyncService:
 
     @staticmethod
     def _restore(session, table, conflict: SyncConflict) -> None:
-        from icsoe_desktop.services.sync_rows import _decode
+        from icsoe_desktop.services.sync_rows import decode_row
 
         otra = json.loads(conflict.loser)
         parents = {
@@ -469,7 +469,7 @@ class SyncService:
             for col, parent in table.foreign_keys.items()
         }
         try:
-            values = _decode(session, table, otra["data"], parents)
+            values = decode_row(session, table, otra["data"], parents)
         except ValueError as exc:
             raise ValidationError(
                 "conflicto_inservible",
@@ -487,6 +487,5 @@ class SyncService:
         if obj is None:
             obj = table.model(uuid=conflict.row_uuid, **table.local_defaults)
             session.add(obj)
-        session.info.pop(APPLYING_REMOTE, None)
         for key, value in values.items():
             setattr(obj, key, value)

@@ -204,7 +204,7 @@ class _Unfit(ValueError):
     pass
 
 
-def _decode(
+def decode_row(
     session: Session, table: SyncedTable, data: dict[str, Any], parents: dict[str, dict[str, int]]
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
@@ -303,7 +303,7 @@ def _apply_table(
         if local_id is None and item["deleted"] and not item["data"]:
             continue  # tombstone of a row this desktop never had
         try:
-            values = _decode(session, table, item["data"], parents)
+            values = decode_row(session, table, item["data"], parents)
         except _Unfit as exc:
             log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
             conflict(item, "invalido")
