@@ -1,4 +1,4 @@
-"""Settings: the data dir and the SMTP server, from a TOML file in the data dir plus env vars.
+"""Settings: the data dir, the SMTP server and the optional sync server, from a TOML file in the data dir plus env vars.
 
 Secrets never live here: the SMTP password goes to the OS keyring (services.secrets).
 """
@@ -33,9 +33,24 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True)
+class SyncSettings:
+    """The optional sync server; its token lives in the keyring (services.sync)."""
+
+    url: str = ""
+    verify_tls: bool = True
+    interval_min: int = 0  # automatic sync every N minutes; 0 = only «Sincronizar ahora»
+    timeout_s: float = 30.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
 
     @property
     def database_path(self) -> Path:
@@ -106,7 +121,17 @@ def load_settings(data_dir: Path) -> Settings:
         smtp = SmtpSettings()
     if smtp.seguridad not in SMTP_SECURITY:
         smtp = replace(smtp, seguridad="starttls")
-    return Settings(data_dir=data_dir, smtp=smtp)
+    return Settings(data_dir=data_dir, smtp=smtp, sync=_load_sync(raw.get("sync")))
+
+
+def _load_sync(section: object) -> SyncSettings:
+    section = section if isinstance(section, dict) else {}
+    url = os.environ.get("ICSOE_SYNC_URL") or section.get("url", "")
+    verify = section.get("verify_tls", True)
+    interval = section.get("interval_min", 0)
+    if not isinstance(url, str) or not isinstance(verify, bool) or not isinstance(interval, int):
+        return SyncSettings()  # a hand-edited file with wrong types: defaults, TLS verified
+    return SyncSettings(url=url.strip(), verify_tls=verify, interval_min=max(0, interval))
 
 
 def save_settings(settings: Settings) -> None:
@@ -115,7 +140,9 @@ def save_settings(settings: Settings) -> None:
 
     smtp = asdict(settings.smtp)
     smtp.pop("timeout_s")
-    text = tomli_w.dumps({"smtp": smtp})
+    sync = asdict(settings.sync)
+    sync.pop("timeout_s")
+    text = tomli_w.dumps({"smtp": smtp, "sync": sync})
     tmp = settings.settings_path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, settings.settings_path)

@@ -23,3 +23,13 @@ def normalize_code(code: str) -> str:
 
 def hash_code(code: str) -> str:
     return hashlib.sha256(normalize_code(code).encode("ascii", "ignore")).hexdigest()
+
+
+def new_bearer_token() -> str:
+    """A long-lived API token (sync server): 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_bearer_token(token: str) -> str:
+    """Servers keep only this. A plain SHA-256 suffices: the token is random, not a password."""
+    return hashlib.sha256(token.strip().encode("utf-8", "replace")).hexdigest()

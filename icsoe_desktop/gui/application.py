@@ -145,12 +145,11 @@ class Application(QObject):
         assert services is not None
 
         def work(progress, _cancelled):
-            sync = getattr(services, "sync", None)
-            if sync is not None and sync.is_configured():
+            if services.sync.is_configured():
                 try:
-                    sync.synchronize(progress)
-                except Exception:  # offline or server down: the local movements still show
-                    log.warning("No se pudo sincronizar al entrar en sólo consulta", exc_info=True)
+                    services.sync.synchronize(progress)
+                except DomainError as exc:  # offline or refused: the local movements still show
+                    log.warning("Sólo consulta sin sincronizar: %s", exc.message)
             return services.movimientos.resumen(progress)
 
         try:

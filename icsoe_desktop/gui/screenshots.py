@@ -163,6 +163,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         _certificate_shots(services, data_dir, shot, box)
         _movimientos_shots(services, data_dir, shot)
         _icsoe_shots(services, data_dir, shot, box)
+        _sync_shots(services, shot)
     finally:
         services.close()
     return written
@@ -502,3 +503,37 @@ def _demo_activation_code(services, correo: str) -> str:
             select(OutboxMail.body).where(OutboxMail.to_addr == correo).order_by(OutboxMail.id)
         ).all()
     return next(m.group(1) for b in bodies if (m := re.search(r"activación es: (\S+)", b)))
+
+
+def _sync_shots(services, shot) -> None:
+    """Sincronización (60–62): the settings dialog, the conflicts window, the status bar."""
+    import contextlib
+    import socket
+
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.gui.conflictos import ConflictosDialog
+    from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.demo import add_demo_conflict
+
+    with socket.socket() as probe:  # a local port nobody listens on: the server is "down"
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    services.sync.configure(
+        f"http://127.0.0.1:{port}", "demo-token-de-escritorio", True, 15, "idse@nominas.com"
+    )
+    with contextlib.suppress(DomainError):  # «Sin conexión»: what the status bar shows next
+        services.sync.synchronize()
+    # The address a company would use (the unreachable port above only produced the state).
+    services.sync.configure("https://sync.nominas.com:8765", None, True, 15, "idse@nominas.com")
+    shot("60_sincronizacion", lambda: SincronizacionDialog(services, "idse@nominas.com"))
+    add_demo_conflict(services.store, "NO191919191", "Servicios Contables de Occidente, S.C.")
+
+    def conflictos() -> object:
+        return ConflictosDialog(services, "idse@nominas.com")
+
+    shot("61_conflictos_sincronizacion", conflictos)
+    shot(
+        "62_ventana_principal_sin_conexion",
+        lambda: VentanaPrincipal(services, "idse@nominas.com", "Claudia Hernández Ruiz"),
+    )

@@ -69,6 +69,10 @@ class VentanaPrincipal(QMainWindow):
         self.estado_sesion = QLabel(SOLO_CONSULTA if self.read_only else f"Usuario: {usuario}")
         self.estado_sesion.setObjectName("estadoSesionLabel")
         self.statusBar().addPermanentWidget(self.estado_sesion)
+        from icsoe_desktop.gui.sync_status import SyncStatus
+
+        # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
+        self.sync_status = SyncStatus(services, self.statusBar())
         self._build_menus()
         self.resize(1180, 720)
 
@@ -108,11 +112,19 @@ class VentanaPrincipal(QMainWindow):
         self.certificados_action = self._action(
             "Certificados &IMSS…", "certificadosAction", self.open_certificados
         )
+        self.sincronizacion_action = self._action(
+            "Sincroni&zación…", "sincronizacionAction", self._open_sincronizacion
+        )
+        self.conflictos_action = self._action(
+            "Conflictos de sincroni&zación…", "conflictosAction", self._open_conflictos
+        )
         admin = (
             self.usuarios_action,
             self.correo_action,
             self.registros_action,
             self.certificados_action,
+            self.sincronizacion_action,
+            self.conflictos_action,
         )
         for action in admin:
             configuracion.addAction(action)
@@ -143,6 +155,18 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
 
         CertificadosImssDialog(self._services, self.usuario, self).exec()
+
+    def _open_sincronizacion(self) -> None:
+        from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
+
+        SincronizacionDialog(self._services, self.usuario, self, self.sync_status.runner).exec()
+        self.sync_status.apply_settings()
+
+    def _open_conflictos(self) -> None:
+        from icsoe_desktop.gui.conflictos import ConflictosDialog
+
+        ConflictosDialog(self._services, self.usuario, self).exec()
+        self.sync_status.refresh()
 
     def _about(self) -> None:
         msgbox.information(

@@ -171,7 +171,6 @@ class AccountsService:
                 raise ValidationError("usuario_inexistente", f"El usuario {usuario} no existe.")
             if user.habilitado != enabled:
                 user.habilitado = enabled
-                user.version += 1
                 action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
                 self._audit.record(session, actor, action, usuario)
             return _user_row(user)
@@ -360,7 +359,6 @@ class AccountsService:
             if user is None:
                 raise ValidationError("usuario_inexistente", "El usuario del código ya no existe.")
             user.password_hash = passwords.hash_password(contrasena)
-            user.version += 1
             token.used_at = now
             throttle = session.get(LoginThrottle, user.usuario)
             if throttle is not None:

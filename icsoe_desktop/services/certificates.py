@@ -43,6 +43,7 @@ ESTADOS = {
     "no_vigente_aun": "Aún no vigente",
     "sin_certificado": "Sin certificado",
 }
+SIN_LLAVE_LOCAL = "Sin llave en este equipo"
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,13 @@ class CertificateRow:
     no_certificado: str | None = None
     valido_hasta: datetime | None = None  # UTC
     estado: str = "sin_certificado"
+    # False when the certificate came from another desktop (sync): its key never travels.
+    llave_local: bool = True
 
     @property
     def estado_texto(self) -> str:
+        if self.configurado and not self.llave_local:
+            return f"{ESTADOS[self.estado]} · {SIN_LLAVE_LOCAL}"
         return ESTADOS[self.estado]
 
     @property
@@ -66,8 +71,8 @@ class CertificateRow:
 
     @property
     def usable(self) -> bool:
-        """A certificate IDSE would accept today."""
-        return self.estado in ("vigente", "por_vencer")
+        """A certificate IDSE would accept today, with its key on this desktop."""
+        return self.estado in ("vigente", "por_vencer") and self.llave_local
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,7 @@ class CertificatesService:
             cert.no_certificado,
             cert.valido_hasta,
             _estado(cert.valido_desde, cert.valido_hasta, now),
+            llave_local=bool(cert.keyring_ref),
         )
 
     def describe(self, path: Path) -> CertificateInfo:
@@ -201,7 +207,9 @@ class CertificatesService:
         with self._store.session() as session:
             registro = self._registro(session, registro_id)
             current = certificate_of(session, registro.id)
-            if current is not None:
+            # A certificate synced from another desktop has no key here: assigning the files
+            # again on this desktop completes it instead of asking to remove it first.
+            if current is not None and current.keyring_ref:
                 if _estado(current.valido_desde, current.valido_hasta, self._now()) == "vencido":
                     raise ValidationError(
                         "certificado_vencido_asignado",
@@ -260,22 +268,28 @@ class CertificatesService:
         try:
             with self._store.session() as session:
                 registro = self._registro(session, registro_id)
-                session.add(
-                    CertificadoImss(
-                        registro_patronal_id=registro.id,
-                        tipo="FIEL" if assignment.es_fiel else "IMSS",
-                        usuario=assignment.usuario.strip(),
-                        rfc=info.rfc,
-                        nombre=info.nombre[:254],
-                        no_certificado=info.no_certificado,
-                        emisor=info.emisor[:254],
-                        valido_desde=_naive_utc(info.valido_desde),
-                        valido_hasta=_naive_utc(info.valido_hasta),
-                        certificado_der=info.certificado_der,
-                        secreto_sellado=sealed,
-                        keyring_ref=ref,
+                # One row per registro patronal (unique): a removed certificate's row (kept as a
+                # tombstone for sync) or one synced without its key is reused.
+                cert = session.scalar(
+                    select(CertificadoImss).where(
+                        CertificadoImss.registro_patronal_id == registro.id
                     )
                 )
+                if cert is None:
+                    cert = CertificadoImss(registro_patronal_id=registro.id)
+                    session.add(cert)
+                cert.tipo = "FIEL" if assignment.es_fiel else "IMSS"
+                cert.usuario = assignment.usuario.strip()
+                cert.rfc = info.rfc
+                cert.nombre = info.nombre[:254]
+                cert.no_certificado = info.no_certificado
+                cert.emisor = info.emisor[:254]
+                cert.valido_desde = _naive_utc(info.valido_desde)
+                cert.valido_hasta = _naive_utc(info.valido_hasta)
+                cert.certificado_der = info.certificado_der
+                cert.secreto_sellado = sealed
+                cert.keyring_ref = ref
+                cert.deleted = False
                 self._audit.record(
                     session,
                     actor,
@@ -320,11 +334,15 @@ class CertificatesService:
                     "registro",
                 )
             ref = cert.keyring_ref
-            session.delete(cert)
+            # A tombstone, not a DELETE: other desktops learn of the removal through sync.
+            cert.deleted = True
+            cert.secreto_sellado = b""
+            cert.keyring_ref = ""
             self._audit.record(
                 session, actor, "certificado_eliminado", registro_id, cert.no_certificado
             )
-        self._secrets.delete(KEYRING_SCOPE, ref)
+        if ref:
+            self._secrets.delete(KEYRING_SCOPE, ref)
 
     def credential(self, registro: str) -> tuple[Credential, str, str]:
         """The stored credential, ready to sign: (credential, usuario, contraseña)."""
@@ -343,6 +361,13 @@ class CertificatesService:
                 cert.secreto_sellado,
                 cert.certificado_der,
                 cert.usuario,
+            )
+        if not ref:
+            raise DomainError(
+                "llave_en_otro_equipo",
+                f"El certificado del registro patronal {registro_id} se asignó en otro equipo y su "
+                "llave privada no se comparte: vuelve a elegir el certificado y la llave privada "
+                "(.cer y .key, o .pfx) en Certificados IMSS de este equipo.",
             )
         data_key = self._secrets.get(KEYRING_SCOPE, ref)
         if data_key is None:

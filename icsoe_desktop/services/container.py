@@ -20,6 +20,7 @@ from icsoe_desktop.services.movimientos_import import MovimientosImporter
 from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.services.sync import SyncService
 from icsoe_desktop.store.db import Store
 
 
@@ -38,6 +39,7 @@ class Services:
     lotes: LotesService
     contratistas: ContratistasService
     capturistas: CapturistasService
+    sync: SyncService
 
     def close(self) -> None:
         self.store.close()
@@ -58,6 +60,7 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     movimientos = MovimientosService(store, audit, clock)
     contratistas = ContratistasService(store, audit, certificates, data_dir, clock)
     capturistas = CapturistasService(store, audit, mail, clock)
+    sync = SyncService(store, settings, secrets, clock)
     return Services(
         settings,
         store,
@@ -72,6 +75,7 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
         LotesService(store, audit, clock),
         contratistas,
         capturistas,
+        sync,
     )
 
 

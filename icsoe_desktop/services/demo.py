@@ -95,3 +95,36 @@ def write_demo_fiel(directory: Path, days_valid: int = 4 * 365) -> DemoFiel:
         )
     )
     return fiel
+
+
+def add_demo_conflict(store, registro: str, razon_social_perdedora: str) -> None:
+    """A sync conflict as two desktops would leave it (for the screenshots): the registro's
+    razón social changed elsewhere too, and that version lost by server order."""
+    import json
+
+    from sqlalchemy import select
+
+    from icsoe_desktop.store.models import RegistroPatronal
+    from icsoe_desktop.store.models_sync import SyncConflict
+
+    with store.session() as session:
+        row = session.scalar(select(RegistroPatronal).where(RegistroPatronal.registro == registro))
+        loser = {
+            "seq": 41,
+            "version": row.version,
+            "updated_at": row.updated_at.isoformat(),
+            "deleted": False,
+            "data": {
+                "registro": row.registro,
+                "rfc": row.rfc,
+                "razon_social": razon_social_perdedora,
+            },
+        }
+        session.add(
+            SyncConflict(
+                table_name="registros_patronales",
+                row_uuid=row.uuid,
+                kind="cambio",
+                loser=json.dumps(loser, ensure_ascii=False),
+            )
+        )

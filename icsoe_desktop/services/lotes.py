@@ -160,7 +160,6 @@ class LotesService:
                 row.estado = ENVIADO
                 row.lote_id = lote.id
                 row.fecha_emision = now.date()
-                row.version += 1
                 session.add(LoteMovimiento(lote_id=lote.id, movimiento_id=row.id))
             self._audit.record(
                 session, actor, "lote_generado", f"Lote {numero}", f"{len(rows)} movimientos"
@@ -266,7 +265,6 @@ class LotesService:
             for lm, m, resultado, causa, fecha in changes:
                 lm.resultado = resultado
                 lm.causa_rechazo = causa
-                lm.version += 1
                 if m.lote_id != lote.id:
                     continue  # corrected and resent since: its current state is the new lote's
                 m.estado = resultado
@@ -280,7 +278,6 @@ class LotesService:
                     report.rechazados += 1
                 else:
                     report.recibidos += 1
-                m.version += 1
             self._audit.record(
                 session,
                 actor,

@@ -246,7 +246,6 @@ class MovimientosService:
             row.fecha_rechazo = None
             row.fecha_recibido = None
             row.fecha_emision = None
-            row.version += 1
             self._audit.record(
                 session, actor, "movimiento_corregido", f"{mov.nss} {mov.tipo} {mov.fecha}"
             )

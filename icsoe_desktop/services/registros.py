@@ -81,7 +81,6 @@ class RegistrosService:
                     row.razon_social,
                     False,
                 )
-                existing.version += 1
                 self._audit.record(
                     session, actor, "registro_patronal_cambio", row.registro, row.rfc
                 )
@@ -102,5 +101,4 @@ class RegistrosService:
                     "primero en Certificados IMSS.",
                 )
             existing.deleted = True  # kept for sync: other desktops learn of the removal
-            existing.version += 1
             self._audit.record(session, actor, "registro_patronal_baja", registro)

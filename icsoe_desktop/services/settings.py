@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from icsoe_desktop.config import SMTP_SECURITY, Settings, SmtpSettings, load_settings, save_settings
+from icsoe_desktop.config import (
+    SMTP_SECURITY,
+    Settings,
+    SmtpSettings,
+    SyncSettings,
+    load_settings,
+    save_settings,
+)
 from icsoe_desktop.domain.emails import is_valid_email
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.audit import AuditService
@@ -71,4 +78,18 @@ class SettingsService:
                 "configuracion_smtp",
                 f"{smtp.host}:{smtp.port}",
                 f"seguridad={smtp.seguridad}",
+            )
+
+    def save_sync(self, sync: SyncSettings, actor: str | None) -> None:
+        """Save the (already validated, see services.sync) sync server settings."""
+        new = replace(self.current, sync=sync)
+        save_settings(new)
+        self.current = new
+        with self._store.session() as session:
+            self._audit.record(
+                session,
+                actor,
+                "configuracion_sincronizacion",
+                sync.url,
+                f"verificar_tls={sync.verify_tls} cada_min={sync.interval_min}",
             )

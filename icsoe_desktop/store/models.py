@@ -152,5 +152,5 @@ __all__ = [
 ]
 
 # Tables of other areas register on the same Base (imported last: they import Base from here;
-# kept in their own modules so areas merge apart).
-from icsoe_desktop.store import models_icsoe, models_movimientos  # noqa: E402, F401
+# kept in their own modules so areas merge apart). models_sync keeps the sync bookkeeping.
+from icsoe_desktop.store import models_icsoe, models_movimientos, models_sync  # noqa: E402, F401

@@ -125,6 +125,30 @@ def test_remove_deletes_the_assignment_and_the_keyring_entry(company, tmp_path):
     assert info.value.code == "sin_certificado"
 
 
+def test_removal_leaves_a_tombstone_without_secrets_and_a_new_certificate_can_follow(
+    company, tmp_path
+):
+    from icsoe_desktop.store.models import CertificadoImss
+
+    company.certificates.assign(fiel_assignment(tmp_path), "admin")
+    company.certificates.remove(REGISTRO, "admin")
+    with company.store.session() as session:
+        tombstone = session.query(CertificadoImss).one()
+        assert (tombstone.deleted, tombstone.secreto_sellado, tombstone.keyring_ref) == (
+            True,
+            b"",
+            "",
+        )
+        first_uuid = tombstone.uuid
+    imss = cf.imss_certificate()
+    row = company.certificates.assign(pfx_assignment(tmp_path, cf.pfx_modern(imss)), "admin")
+    assert (row.tipo, row.estado) == ("IMSS", "vigente")
+    with company.store.session() as session:
+        (again,) = session.query(CertificadoImss).all()
+        assert (again.uuid, again.deleted) == (first_uuid, False)
+    assert company.certificates.credential(REGISTRO)[1] == cf.IMSS_USUARIO
+
+
 def code_of(company, assignment) -> DomainError:
     with pytest.raises(DomainError) as info:
         company.certificates.assign(assignment, "admin")

@@ -1,0 +1,143 @@
+"""Sync throughput: push 100,000 rows from desktop A to the server, pull them into desktop B,
+against a plain bulk INSERT of the same rows into the same PostgreSQL (ratio printed).
+
+    python bench/sync.py [--rows 100000] [--table audit_log]
+
+Needs PostgreSQL from Debian (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and
+the ``[server]`` extra. The rows are made through the app's own service and change tracking.
+``--table`` takes any synced table from the registry that ``make_rows`` knows; once the
+movimientos table exists, it is the one to measure (the issue asks for 100,000 movimientos).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.sync import pg
+
+
+def make_rows(services, table: str, count: int) -> None:
+    """``count`` rows of ``table`` on a desktop, inserted in one unit of work (tracked)."""
+    if table != "audit_log":
+        raise SystemExit(f"make_rows no sabe crear renglones de {table!r} todavía")
+    with services.store.session() as session:
+        for n in range(count):
+            services.audit.record(
+                session,
+                "nominas@empresa.com",
+                "movimiento_capturado",
+                f"Y5412345106 {n:08d}",
+                f"alta NSS 1234567{n % 10000:04d} salario 315.04 fecha 2026-11-{1 + n % 28:02d}",
+            )
+
+
+def plain_insert(database_url: str, table: str, rows: list[dict]) -> float:
+    """The baseline: the same wire rows, one bulk INSERT into a plain table of the same width."""
+    from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, MetaData, String, Table, insert
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    from icsoe_desktop.sync_server.db import make_engine
+
+    engine = make_engine(database_url)
+    plain = Table(
+        f"plain_{table}",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("uuid", String(36), unique=True),
+        Column("version", Integer),
+        Column("updated_at", DateTime),
+        Column("deleted", Boolean),
+        Column("data", JSON().with_variant(JSONB(), "postgresql")),
+    )
+    plain.create(engine)
+    values = [
+        {
+            "uuid": r["uuid"],
+            "version": r["version"],
+            "updated_at": r["updated_at"],
+            "deleted": r["deleted"],
+            "data": r["data"],
+        }
+        for r in rows
+    ]
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(insert(plain), values)
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--table", default="audit_log")
+    args = parser.parse_args()
+
+    from datetime import datetime
+
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.sync_rows import local_changes
+    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server.app import create_app
+
+    port, stop = pg.start_cluster()
+    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
+    import os
+
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
+    server = None
+    try:
+        pg.admin(port, "CREATE DATABASE bench")
+        url = pg.url(port, "bench")
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        server = pg.ThreadServer(create_app(engine), pg.free_port())
+        server.start()
+        server_url = f"http://127.0.0.1:{server.server.config.port}"
+        desktops = []
+        for name in ("a", "b"):
+            (tmp / name).mkdir()
+            services = open_services(tmp / name)
+            token = db.create_token(engine, "ABC010101AB1", f"Escritorio {name}").token
+            services.sync.configure(server_url, token, True, 0, "bench")
+            desktops.append(services)
+        a, b = desktops
+        make_rows(a, args.table, args.rows)
+        with a.store.session() as session:
+            wire = [r for r in local_changes(session) if r["table"] == args.table]
+
+        start = time.perf_counter()
+        pushed = a.sync.synchronize()
+        push_s = time.perf_counter() - start
+        start = time.perf_counter()
+        pulled = b.sync.synchronize()
+        pull_s = time.perf_counter() - start
+        assert pulled.recibidos >= args.rows, pulled
+
+        baseline = plain_insert(url, args.table, wire)
+        total = push_s + pull_s
+        print(f"rows: {args.rows} ({args.table}), {datetime.now():%Y-%m-%d %H:%M}")
+        print(f"plain bulk INSERT into PostgreSQL:   {baseline:8.2f} s")
+        print(f"push A -> server ({pushed.enviados} rows):      {push_s:8.2f} s")
+        print(f"pull server -> B ({pulled.recibidos} rows):      {pull_s:8.2f} s")
+        print(f"push + pull:                         {total:8.2f} s   ratio {total / baseline:.1f}")
+        for services in desktops:
+            services.close()
+        engine.dispose()
+    finally:
+        if server is not None:
+            server.stop()
+        stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

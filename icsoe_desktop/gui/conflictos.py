@@ -1,0 +1,125 @@
+"""Configuración > Conflictos de sincronización: the versions that lost by server order, side
+by side with the current one; the user keeps either."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.clock import to_local_text
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.sync import ConflictRow
+
+TITLE = "Conflictos de sincronización"
+KINDS = {"cambio": "Cambiado en dos equipos", "duplicado": "Dado de alta en dos equipos"}
+# Field names as the windows call them; others are shown as they are.
+FIELD_TITLES = {
+    "usuario": "Usuario",
+    "nombre": "Nombre",
+    "primer_apellido": "Primer apellido",
+    "segundo_apellido": "Segundo apellido",
+    "habilitado": "Habilitado",
+    "registro": "Registro patronal",
+    "rfc": "RFC",
+    "razon_social": "Razón social",
+    "tipo": "Tipo",
+    "no_certificado": "No. de certificado",
+    "valido_hasta": "Vigente hasta",
+}
+HIDDEN = {"created_at", "aviso_aceptado_at", "certificado_der", "registro_patronal_id", "emisor"}
+
+
+def version_text(version: dict[str, Any] | None) -> str:
+    if version is None:
+        return "(el renglón ya no existe en este equipo)"
+    lines = []
+    if version.get("deleted"):
+        lines.append("ELIMINADO")
+    for key, value in version.get("data", {}).items():
+        if key in HIDDEN:
+            continue
+        if isinstance(value, bool):
+            value = "Sí" if value else "No"
+        lines.append(f"{FIELD_TITLES.get(key, key)}: {value}")
+    return "\n".join(lines)
+
+
+class ConflictosDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConflictosDialog")
+        self._services = services
+        self._actor = actor
+        form = load_form("conflictos.ui", self)
+        self.tabla = child(form, QTableView, "tablaView")
+        self.actual = child(form, QPlainTextEdit, "actualText")
+        self.otra = child(form, QPlainTextEdit, "otraText")
+        self.conservar_actual = child(form, QPushButton, "conservarActualButton")
+        self.conservar_otra = child(form, QPushButton, "conservarOtraButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")
+        self.model: RowsModel[ConflictRow] = RowsModel(
+            ("Dato", "Cuál", "Conflicto", "Detectado"),
+            lambda c: (
+                c.titulo,
+                c.renglon,
+                KINDS.get(c.kind, c.kind),
+                to_local_text(c.detected_at),
+            ),
+        )
+        self.tabla.setModel(self.model)
+        header = self.tabla.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.tabla.verticalHeader().setVisible(False)
+        self.tabla.selectionModel().selectionChanged.connect(self._on_selection)
+        self.conservar_actual.clicked.connect(lambda: self._keep("actual"))
+        self.conservar_otra.clicked.connect(lambda: self._keep("otra"))
+        self.cerrar.clicked.connect(self.reject)
+        self.resize(760, 520)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(self._services.sync.conflicts())
+        if self.model.rows:
+            self.tabla.selectRow(0)
+        self._on_selection()
+
+    def selected(self) -> ConflictRow | None:
+        rows = self.tabla.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _on_selection(self, *_args: object) -> None:
+        conflict = self.selected()
+        self.actual.setPlainText(version_text(conflict.actual) if conflict else "")
+        self.otra.setPlainText(version_text(conflict.otra) if conflict else "")
+        for button in (self.conservar_actual, self.conservar_otra):
+            button.setEnabled(conflict is not None)
+
+    def _keep(self, which: str) -> None:
+        conflict = self.selected()
+        if conflict is None:
+            return
+        try:
+            self._services.sync.resolve(conflict.id, which, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+        self.refresh()
+        if not self.model.rows:
+            msgbox.information(self, "No quedan conflictos por revisar.", TITLE)

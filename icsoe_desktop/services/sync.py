@@ -1,0 +1,491 @@
+"""Optional sync with the company's sync server (``icsoe_desktop/sync_server``) over HTTP(S).
+
+``synchronize`` pushes the local changes in batches (each with an id the server remembers, so a
+batch sent twice changes nothing), then pulls what other desktops sent since the cursor and
+applies it. An unreachable server loses nothing: changes stay marked until a push is answered.
+``requests`` is imported on first use (start-up time).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid as uuid_module
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from icsoe_desktop.config import SyncSettings
+from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.services.sync_rows import (
+    apply_remote,
+    local_changes,
+    pending_count,
+    record_push_results,
+)
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models_sync import SyncConflict, SyncState
+from icsoe_desktop.store.sync_tables import by_name
+
+log = logging.getLogger(__name__)
+
+TOKEN_SCOPE = "sincronizacion"
+BATCH_ROWS = 1000
+BATCH_BYTES = 4 * 1024 * 1024
+PULL_ROWS = 2000
+SIN_CONEXION = "Sin conexión"
+TABLE_TITLES = {
+    "idse_users": "Usuario IDSE",
+    "registros_patronales": "Registro patronal",
+    "certificados_imss": "Certificado IMSS",
+    "audit_log": "Bitácora",
+}
+# The field that names a row for a person, per table (falls back to the UUID).
+ROW_LABELS = {
+    "idse_users": "usuario",
+    "registros_patronales": "registro",
+    "certificados_imss": "no_certificado",
+}
+
+Progress = Callable[[int, int], None]
+
+
+class SyncError(DomainError):
+    """Sync could not finish; ``offline`` when the server could not be reached at all."""
+
+    def __init__(self, code: str, message: str, offline: bool = False) -> None:
+        super().__init__(code, message)
+        self.offline = offline
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    enviados: int
+    recibidos: int
+    conflictos: int
+    at: datetime
+
+    @property
+    def texto(self) -> str:
+        text = f"Sincronización terminada: {self.enviados} cambio(s) enviado(s), "
+        text += f"{self.recibidos} recibido(s)."
+        if self.conflictos:
+            text += (
+                f" Hay {self.conflictos} conflicto(s): revísalos en Configuración > Conflictos de "
+                "sincronización."
+            )
+        return text
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    configured: bool
+    pending: int
+    offline: bool
+    last_sync_at: datetime | None
+    conflicts: int
+
+    @property
+    def text(self) -> str:
+        """The status bar: «Sincronizado hh:mm», «Sin conexión», «N cambios por enviar»."""
+        if not self.configured:
+            return ""
+        parts = []
+        if self.offline:
+            parts.append(SIN_CONEXION)
+        if self.pending:
+            parts.append(
+                f"{self.pending} cambios por enviar" if self.pending != 1 else "1 cambio por enviar"
+            )
+        if not parts and self.last_sync_at is not None:
+            parts.append(f"Sincronizado {to_local_text(self.last_sync_at)[-5:]}")
+        if self.conflicts:
+            parts.append(f"{self.conflicts} conflicto(s)")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: int
+    tabla: str  # table name
+    titulo: str  # what the user reads: "Registro patronal"
+    renglon: str  # which row: the registro, the usuario…
+    detected_at: datetime
+    kind: str
+    actual: dict[str, Any] | None  # the version now in the row (None: it no longer exists)
+    otra: dict[str, Any]  # the version that lost: {"version", "updated_at", "deleted", "data"}
+
+
+def _check_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(
+            "url_invalida",
+            "La dirección del servidor debe empezar con https:// (o http:// en la red local), "
+            "por ejemplo https://sync.empresa.com:8765",
+            "url",
+        )
+    return url
+
+
+class SyncService:
+    def __init__(
+        self,
+        store: Store,
+        settings: SettingsService,
+        secrets: SecretsService,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._secrets = secrets
+        self._clock = clock
+
+    # --- settings ------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> SyncSettings:
+        return self._settings.current.sync
+
+    def _desktop_id(self) -> str:
+        """This store's id, the keyring key of its token (two stores never share a token)."""
+        value = self._state("desktop_id")
+        if not value:
+            value = uuid_module.uuid4().hex
+            self._set_state(desktop_id=value)
+        return value
+
+    def token(self) -> str | None:
+        return self._secrets.get(TOKEN_SCOPE, self._desktop_id())
+
+    def is_configured(self) -> bool:
+        return self.settings.configured and bool(self.token())
+
+    def configure(
+        self,
+        url: str,
+        token: str | None,
+        verify_tls: bool,
+        interval_min: int,
+        actor: str | None,
+    ) -> None:
+        """Validate and save. ``token`` None keeps the stored one. An empty URL turns sync off."""
+        url = _check_url(url) if url.strip() else ""
+        if not 0 <= interval_min <= 24 * 60:
+            raise ValidationError(
+                "intervalo_invalido", "El intervalo debe estar entre 0 y 1440 minutos.", "intervalo"
+            )
+        if token is not None:
+            token = token.strip()
+            if token and (len(token) > 200 or any(c.isspace() for c in token)):
+                raise ValidationError(
+                    "token_invalido", "El token no debe tener espacios (cópialo completo).", "token"
+                )
+            if token:
+                self._secrets.set(TOKEN_SCOPE, self._desktop_id(), token)  # Spanish if no keyring
+            else:
+                self._secrets.delete(TOKEN_SCOPE, self._desktop_id())
+        if url and not self.token():
+            raise ValidationError(
+                "token_faltante",
+                "Captura el token que te dio el administrador del servidor.",
+                "token",
+            )
+        self._settings.save_sync(
+            SyncSettings(url=url, verify_tls=verify_tls, interval_min=interval_min), actor
+        )
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _state(self, key: str) -> str:
+        with self._store.session() as session:
+            row = session.get(SyncState, key)
+            return row.value if row else ""
+
+    def _set_state(self, **values: str) -> None:
+        with self._store.session() as session:
+            for key, value in values.items():
+                session.merge(SyncState(key=key, value=value))
+
+    def status(self) -> SyncStatus:
+        with self._store.session() as session:
+            pending = pending_count(session)
+            conflicts = len(
+                session.scalars(
+                    select(SyncConflict.id).where(SyncConflict.resolved_at.is_(None))
+                ).all()
+            )
+        last = self._state("last_sync_at")
+        return SyncStatus(
+            configured=self.is_configured(),
+            pending=pending,
+            offline=self._state("last_result") == "sin_conexion",
+            last_sync_at=datetime.fromisoformat(last) if last else None,
+            conflicts=conflicts,
+        )
+
+    def pending_count(self) -> int:
+        with self._store.session() as session:
+            return pending_count(session)
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def _http(self, url: str | None = None, token: str | None = None, verify: bool | None = None):
+        import requests
+
+        http = requests.Session()
+        http.headers["Authorization"] = f"Bearer {token or self.token() or ''}"
+        http.headers["User-Agent"] = "icsoe-desktop"
+        http.verify = self.settings.verify_tls if verify is None else verify
+        return http, (url or self.settings.url).rstrip("/")
+
+    def _call(self, http, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        import requests
+
+        try:
+            response = http.request(method, url, timeout=self.settings.timeout_s, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            log.warning("TLS con el servidor de sincronización: %s", exc)
+            raise SyncError(
+                "certificado_tls",
+                "No se pudo verificar el certificado TLS del servidor de sincronización. Revisa "
+                "la dirección o pide al administrador un certificado válido.",
+            ) from exc
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            log.info("Servidor de sincronización inalcanzable: %s", exc)
+            raise SyncError(
+                "sin_conexion",
+                f"{SIN_CONEXION} con el servidor de sincronización. Los cambios de este equipo "
+                "esperan y se enviarán en la siguiente sincronización; no se pierde nada.",
+                offline=True,
+            ) from exc
+        except requests.RequestException as exc:
+            log.warning("Solicitud de sincronización fallida: %s", exc)
+            raise SyncError("url_invalida", "La dirección del servidor no es válida.") from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code == 401:
+            raise SyncError(
+                "token_invalido",
+                "El servidor rechazó el token de sincronización: pide uno nuevo al administrador.",
+            )
+        if response.status_code >= 500:
+            log.warning("Servidor de sincronización: HTTP %s", response.status_code)
+            raise SyncError(
+                "servidor_no_disponible",
+                f"{SIN_CONEXION}: el servidor de sincronización no está disponible ahora "
+                f"(HTTP {response.status_code}). Se reintentará; no se pierde nada.",
+                offline=True,
+            )
+        if response.status_code >= 400 or not isinstance(body, dict):
+            reason = body.get("mensaje") if isinstance(body, dict) else ""
+            log.warning("Sincronización rechazada: HTTP %s %s", response.status_code, body)
+            raise SyncError(
+                "solicitud_rechazada",
+                f"El servidor de sincronización rechazó la solicitud (HTTP "
+                f"{response.status_code}). {reason or ''}".strip(),
+            )
+        return body
+
+    def test_connection(
+        self, url: str | None = None, token: str | None = None, verify: bool | None = None
+    ) -> str:
+        """Ask the server who we are; the Spanish answer for «Probar conexión»."""
+        url = _check_url(url) if url is not None else self.settings.url
+        http, base = self._http(url, token, verify)
+        with http:
+            info = self._call(http, "GET", f"{base}/v1/estado")
+        return (
+            f"Conexión correcta con el servidor de sincronización: empresa {info.get('empresa')}, "
+            f"escritorio «{info.get('escritorio')}»."
+        )
+
+    # --- synchronize ---------------------------------------------------------------------------
+
+    def synchronize(self, progress: Progress | None = None) -> SyncResult:
+        """Push local changes, pull remote ones, record conflicts. Raises SyncError (Spanish)."""
+        if not self.is_configured():
+            raise SyncError(
+                "sin_configurar",
+                "La sincronización no está configurada: captura el servidor y el token en "
+                "Configuración > Sincronización.",
+            )
+        report = progress or (lambda _done, _total: None)
+        http, base = self._http()
+        try:
+            with http:
+                sent, conflicts = self._push(http, base, report)
+                received, more_conflicts = self._pull(http, base, sent, report)
+        except SyncError as exc:
+            self._set_state(last_result="sin_conexion" if exc.offline else "error")
+            raise
+        now = self._clock()
+        self._set_state(last_result="ok", last_sync_at=now.isoformat())
+        return SyncResult(sent, received, conflicts + more_conflicts, now)
+
+    def _batches(self) -> list[list[dict[str, Any]]]:
+        batches: list[list[dict[str, Any]]] = [[]]
+        size = 0
+        with self._store.session() as session:
+            for row in local_changes(session):
+                row_size = len(json.dumps(row["data"]))
+                if batches[-1] and (
+                    len(batches[-1]) >= BATCH_ROWS or size + row_size > BATCH_BYTES
+                ):
+                    batches.append([])
+                    size = 0
+                batches[-1].append(row)
+                size += row_size
+        return [b for b in batches if b]
+
+    def _push(self, http, base: str, report: Progress) -> tuple[int, int]:
+        batches = self._batches()
+        total = sum(len(b) for b in batches)
+        done = conflicts = 0
+        report(0, total)
+        for rows in batches:
+            # The id is stored before sending: after a lost answer the retry reuses it and the
+            # server replies from its record instead of applying the batch again.
+            batch_id = self._state("pending_batch") or uuid_module.uuid4().hex
+            self._set_state(pending_batch=batch_id)
+            answer = self._call(
+                http, "POST", f"{base}/v1/push", json={"batch_id": batch_id, "rows": rows}
+            )
+            results = answer.get("results")
+            if not isinstance(results, list):
+                raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
+            with self._store.session() as session:
+                conflicts += record_push_results(session, results, self._clock())
+                session.merge(SyncState(key="pending_batch", value=""))
+            done += len(rows)
+            report(done, total)
+        return total, conflicts
+
+    def _pull(self, http, base: str, sent: int, report: Progress) -> tuple[int, int]:
+        cursor = int(self._state("cursor") or 0)
+        rows: list[dict[str, Any]] = []
+        total = sent
+        while True:
+            page = self._call(
+                http, "GET", f"{base}/v1/pull", params={"since": cursor, "limit": PULL_ROWS}
+            )
+            items, remaining = page.get("rows"), page.get("remaining")
+            if not isinstance(items, list) or not isinstance(remaining, int):
+                raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
+            rows.extend(items)
+            cursor = int(page.get("cursor", cursor))
+            total = sent + len(rows) + remaining
+            report(sent + len(rows), total)
+            if not items or remaining == 0:
+                break
+        if not rows:
+            return 0, 0
+        # All pages apply in one transaction with the new cursor: a crash here re-pulls.
+        with self._store.session() as session:
+            applied = apply_remote(session, rows, self._clock())
+            session.merge(SyncState(key="cursor", value=str(cursor)))
+        report(total, total)
+        return applied.applied, applied.conflicts
+
+    # --- conflicts -----------------------------------------------------------------------------
+
+    def conflicts(self) -> list[ConflictRow]:
+        """Unresolved conflicts, newest first."""
+        out: list[ConflictRow] = []
+        with self._store.session() as session:
+            found = session.scalars(
+                select(SyncConflict)
+                .where(SyncConflict.resolved_at.is_(None))
+                .order_by(SyncConflict.id.desc())
+            ).all()
+            for conflict in found:
+                out.append(self._conflict_row(session, conflict))
+        return out
+
+    @staticmethod
+    def _current(session, table_name: str, row_uuid: str) -> dict[str, Any] | None:
+        from icsoe_desktop.store.sync_tables import encode_value
+
+        table = by_name(table_name)
+        if table is None:
+            return None
+        obj = session.scalar(select(table.model).where(table.model.uuid == row_uuid))
+        if obj is None:
+            return None
+        return {
+            "version": getattr(obj, "version", 1),
+            "deleted": bool(getattr(obj, "deleted", False)),
+            "data": {n: encode_value(c, getattr(obj, n)) for n, c in table.columns.items()},
+        }
+
+    def _conflict_row(self, session, conflict: SyncConflict) -> ConflictRow:
+        otra = json.loads(conflict.loser)
+        actual = self._current(session, conflict.table_name, conflict.row_uuid)
+        label_key = ROW_LABELS.get(conflict.table_name, "")
+        label = (actual or otra)["data"].get(label_key) or conflict.row_uuid
+        return ConflictRow(
+            conflict.id,
+            conflict.table_name,
+            TABLE_TITLES.get(conflict.table_name, conflict.table_name),
+            str(label),
+            conflict.detected_at,
+            conflict.kind,
+            actual,
+            otra,
+        )
+
+    def resolve(self, conflict_id: int, keep: str, actor: str | None) -> None:
+        """``keep`` "actual" keeps the row as it is; "otra" writes the losing version over it as
+        a new local change (sent at the next sync, over every desktop's copy)."""
+        if keep not in ("actual", "otra"):
+            raise ValueError(keep)
+        with self._store.session() as session:
+            conflict = session.get(SyncConflict, conflict_id)
+            if conflict is None or conflict.resolved_at is not None:
+                raise ValidationError("conflicto_resuelto", "Este conflicto ya fue resuelto.")
+            table = by_name(conflict.table_name)
+            if keep == "otra" and table is not None and not table.append_only:
+                self._restore(session, table, conflict)
+            conflict.resolved_at = self._clock()
+            conflict.resolution = keep
+
+    @staticmethod
+    def _restore(session, table, conflict: SyncConflict) -> None:
+        from icsoe_desktop.services.sync_rows import decode_row
+
+        otra = json.loads(conflict.loser)
+        parents = {
+            col: dict(session.execute(select(parent.uuid, parent.id)).all())
+            for col, parent in table.foreign_keys.items()
+        }
+        try:
+            values = decode_row(session, table, otra["data"], parents)
+        except ValueError as exc:
+            raise ValidationError(
+                "conflicto_inservible",
+                "La otra versión ya no puede aplicarse (le falta un dato relacionado).",
+            ) from exc
+        values["deleted"] = bool(otra.get("deleted"))
+        obj = session.scalar(select(table.model).where(table.model.uuid == conflict.row_uuid))
+        if conflict.kind == "duplicado" and obj is None:
+            # The other desktop's row could not be inserted (same registro, usuario…): its data
+            # goes over the local row holding that value.
+            key = table.natural_keys[0]
+            obj = session.scalar(
+                select(table.model).where(getattr(table.model, key) == values[key])
+            )
+        if obj is None:
+            obj = table.model(uuid=conflict.row_uuid, **table.local_defaults)
+            session.add(obj)
+        for key, value in values.items():
+            setattr(obj, key, value)

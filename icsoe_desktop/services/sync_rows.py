@@ -1,0 +1,336 @@
+"""The store side of sync: reading the local changes to send (as wire rows) and applying the
+rows pulled from the server. No HTTP here (services.sync does that); one registry drives both
+(store/sync_tables.py)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.store.models_sync import APPLYING_REMOTE, SyncConflict, SyncRowState
+from icsoe_desktop.store.sync_tables import (
+    SYNCED_TABLES,
+    SyncedTable,
+    by_name,
+    decode_value,
+    encode_value,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _updated_at(table: SyncedTable, row: Any) -> datetime:
+    """Append-only rows have no updated_at: their first date column stands for it."""
+    for name in ("updated_at", "created_at", "at"):
+        value = getattr(row, name, None)
+        if isinstance(value, datetime):
+            return value
+    return utcnow()
+
+
+def _id_to_uuid(session: Session, model: type) -> dict[int, str]:
+    return dict(session.execute(select(model.id, model.uuid)).all())
+
+
+def _pending_filter(table: SyncedTable):
+    """Rows of ``table`` to send: dirty, or never seen by sync (no state row at all: rows that
+    existed before sync was added count as changes)."""
+    model = table.model
+    state = SyncRowState
+    join = and_(state.table_name == table.name, state.row_uuid == model.uuid)
+    return join, or_(state.row_uuid.is_(None), state.dirty.is_(True))
+
+
+def pending_count(session: Session) -> int:
+    total = 0
+    for table in SYNCED_TABLES:
+        join, pending = _pending_filter(table)
+        total += session.scalar(
+            select(func.count())
+            .select_from(table.model)
+            .outerjoin(SyncRowState, join)
+            .where(pending)
+        )
+    # Tombstones of hard-deleted rows: a dirty state with no row behind it.
+    for table in SYNCED_TABLES:
+        total += session.scalar(
+            select(func.count())
+            .select_from(SyncRowState)
+            .outerjoin(table.model, table.model.uuid == SyncRowState.row_uuid)
+            .where(
+                SyncRowState.table_name == table.name,
+                SyncRowState.dirty.is_(True),
+                table.model.id.is_(None),
+            )
+        )
+    return total
+
+
+def local_changes(session: Session) -> Iterator[dict[str, Any]]:
+    """Every pending local change as a wire row, parents before children."""
+    for table in SYNCED_TABLES:
+        model = table.model
+        join, pending = _pending_filter(table)
+        parents = {col: _id_to_uuid(session, parent) for col, parent in table.foreign_keys.items()}
+        rows = session.execute(
+            select(model, func.coalesce(SyncRowState.server_seq, 0))
+            .outerjoin(SyncRowState, join)
+            .where(pending)
+            .order_by(model.id)
+            .execution_options(yield_per=1000)
+        )
+        for obj, base_seq in rows:
+            data = {}
+            for name, column in table.columns.items():
+                value = getattr(obj, name)
+                if name in parents and value is not None:
+                    value = parents[name].get(value)
+                data[name] = encode_value(column, value)
+            yield {
+                "table": table.name,
+                "uuid": obj.uuid,
+                "version": 1 if table.append_only else obj.version,
+                "updated_at": _updated_at(table, obj).isoformat(),
+                "deleted": False if table.append_only else bool(obj.deleted),
+                "base_seq": base_seq,
+                "data": data,
+            }
+        session.expunge_all()  # the ORM objects were read only; keep memory flat
+        # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
+        orphans = session.execute(
+            select(SyncRowState.row_uuid, SyncRowState.server_seq)
+            .outerjoin(model, model.uuid == SyncRowState.row_uuid)
+            .where(
+                SyncRowState.table_name == table.name,
+                SyncRowState.dirty.is_(True),
+                model.id.is_(None),
+            )
+        ).all()
+        for row_uuid, base_seq in orphans:
+            yield {
+                "table": table.name,
+                "uuid": row_uuid,
+                "version": 2**31 - 1,  # beats any live version of the row
+                "updated_at": utcnow().isoformat(),
+                "deleted": True,
+                "base_seq": base_seq,
+                "data": {},
+            }
+
+
+def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
+    if not states:
+        return
+    stmt = sqlite_insert(SyncRowState)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["table_name", "row_uuid"],
+        set_={"server_seq": stmt.excluded.server_seq, "dirty": stmt.excluded.dirty},
+    )
+    session.execute(stmt, states)
+
+
+def record_push_results(session: Session, results: list[dict[str, Any]], now: datetime) -> int:
+    """After the server answered a batch: remember each row's server sequence, clear what was
+    sent unless it changed again meanwhile, and keep every overwritten version as a conflict.
+    Returns the number of conflicts."""
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for result in results:
+        by_table.setdefault(result["table"], []).append(result)
+    states: list[dict[str, Any]] = []
+    conflicts = 0
+    for name, items in by_table.items():
+        table = by_name(name)
+        if table is None:
+            continue
+        model = table.model
+        versions: dict[str, int] = {}
+        uuids = [r["uuid"] for r in items]
+        for start in range(0, len(uuids), 500):
+            chunk = uuids[start : start + 500]
+            if table.append_only:
+                versions.update(
+                    {u: 1 for u in session.scalars(select(model.uuid).where(model.uuid.in_(chunk)))}
+                )
+            else:
+                versions.update(
+                    session.execute(
+                        select(model.uuid, model.version).where(model.uuid.in_(chunk))
+                    ).all()
+                )
+        for result in items:
+            local_version = versions.get(result["uuid"])
+            # Changed again while the batch was in flight: still dirty, with the new base.
+            still_dirty = local_version is not None and local_version != result["version"]
+            states.append(
+                {
+                    "table_name": name,
+                    "row_uuid": result["uuid"],
+                    "server_seq": result["seq"],
+                    "dirty": still_dirty,
+                }
+            )
+            if result.get("overwritten"):
+                conflicts += 1
+                session.add(
+                    SyncConflict(
+                        table_name=name,
+                        row_uuid=result["uuid"],
+                        kind="cambio",
+                        detected_at=now,
+                        loser=json.dumps(result["overwritten"], ensure_ascii=False),
+                    )
+                )
+    _upsert_states(session, states)
+    return conflicts
+
+
+@dataclass
+class ApplyReport:
+    received: int = 0
+    applied: int = 0
+    conflicts: int = 0
+
+
+class _Unfit(ValueError):
+    pass
+
+
+def decode_row(
+    session: Session, table: SyncedTable, data: dict[str, Any], parents: dict[str, dict[str, int]]
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, column in table.columns.items():
+        if name not in data:
+            if column.nullable or column.default is not None:
+                continue
+            raise _Unfit(f"falta {name}")
+        raw = data[name]
+        if name in table.foreign_keys and raw is not None:
+            parent_id = parents[name].get(str(raw))
+            if parent_id is None:
+                raise _Unfit(f"no existe el renglón padre de {name}")
+            values[name] = parent_id
+            continue
+        try:
+            values[name] = decode_value(column, raw)
+        except (TypeError, ValueError) as exc:
+            raise _Unfit(f"{name}: {exc}") from exc
+    return values
+
+
+def apply_remote(session: Session, rows: list[dict[str, Any]], now: datetime) -> ApplyReport:
+    """Apply pulled rows (one transaction, the caller commits), parents before children.
+
+    A row changed here and not yet sent is left alone: the next push wins by server order and
+    gets the overwritten version back as a conflict. A row that collides with a different local
+    row on a unique value (the same registro patronal created offline on two desktops) is kept
+    as a conflict instead of being inserted.
+    """
+    report = ApplyReport(received=len(rows))
+    session.info[APPLYING_REMOTE] = True
+    try:
+        order = {t.name: i for i, t in enumerate(SYNCED_TABLES)}
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in sorted(rows, key=lambda r: (order.get(r["table"], 99), r["seq"])):
+            grouped.setdefault(row["table"], []).append(row)
+        for name, items in grouped.items():
+            table = by_name(name)
+            if table is not None:
+                _apply_table(session, table, items, now, report)
+    finally:
+        session.info.pop(APPLYING_REMOTE, None)
+    return report
+
+
+def _apply_table(
+    session: Session,
+    table: SyncedTable,
+    items: list[dict[str, Any]],
+    now: datetime,
+    report: ApplyReport,
+) -> None:
+    model = table.model
+    states = {
+        s.row_uuid: s
+        for s in session.scalars(select(SyncRowState).where(SyncRowState.table_name == table.name))
+    }
+    local_ids = {u: i for i, u in _id_to_uuid(session, model).items()}
+    parents = {
+        col: {u: i for i, u in _id_to_uuid(session, parent).items()}
+        for col, parent in table.foreign_keys.items()
+    }
+    taken = {
+        key: set(session.scalars(select(getattr(model, key))).all()) for key in table.natural_keys
+    }
+    inserts: list[dict[str, Any]] = []
+    new_states: list[dict[str, Any]] = []
+
+    def conflict(item: dict[str, Any], kind: str) -> None:
+        report.conflicts += 1
+        loser = {k: item[k] for k in ("seq", "version", "updated_at", "deleted", "data")}
+        session.add(
+            SyncConflict(
+                table_name=table.name,
+                row_uuid=item["uuid"],
+                kind=kind,
+                detected_at=now,
+                loser=json.dumps(loser, ensure_ascii=False),
+            )
+        )
+
+    for item in items:
+        row_uuid, seq = item["uuid"], item["seq"]
+        state = states.get(row_uuid)
+        if state is not None and state.server_seq >= seq:
+            continue  # our own push coming back, or already applied
+        local_id = local_ids.get(row_uuid)
+        if local_id is not None and (state is None or state.dirty):
+            continue  # changed here, not sent yet: the next push settles it (server order)
+        new_states.append(
+            {"table_name": table.name, "row_uuid": row_uuid, "server_seq": seq, "dirty": False}
+        )
+        if local_id is not None and table.append_only:
+            continue
+        if local_id is None and item["deleted"] and not item["data"]:
+            continue  # tombstone of a row this desktop never had
+        try:
+            values = decode_row(session, table, item["data"], parents)
+        except _Unfit as exc:
+            log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
+            conflict(item, "invalido")
+            continue
+        if not table.append_only:
+            values.update(
+                version=item["version"],
+                updated_at=datetime.fromisoformat(item["updated_at"]),
+                deleted=item["deleted"],
+            )
+        if local_id is None:
+            clash = [k for k in table.natural_keys if values.get(k) in taken[k]]
+            if clash and not item["deleted"]:
+                conflict(item, "duplicado")
+                continue
+            for key in table.natural_keys:
+                taken[key].add(values.get(key))
+            inserts.append({"uuid": row_uuid, **table.local_defaults, **values})
+        else:
+            obj = session.get(model, local_id)
+            changed = {k for k, v in values.items() if getattr(obj, k) != v}
+            for key, value in values.items():
+                setattr(obj, key, value)
+            if table.on_remote_change is not None and changed:
+                table.on_remote_change(obj, changed)
+        report.applied += 1
+    if inserts:
+        session.execute(insert(model), inserts)
+    session.flush()
+    _upsert_states(session, new_states)

@@ -1,0 +1,211 @@
+"""The registry of synced tables: which ORM models travel to the sync server, and which of their
+columns must NEVER leave this desktop (secrets and desktop-local references).
+
+Adding a shared table is one ``SyncedTable`` entry here (parents before children: pulled rows are
+applied in this order so foreign keys resolve); ``tests/store/test_sync_tables.py`` then checks it
+generically. A table that is not synced must be listed in ``LOCAL_ONLY``.
+
+Wire format of a row's ``data``: every column except the local integer ``id``, the envelope
+columns (uuid, version, updated_at, deleted) and ``never_sent``. A foreign key to another synced
+table travels as the referenced row's UUID (local ids differ per desktop); datetimes as ISO text;
+bytes as base64.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import Column, LargeBinary
+from sqlalchemy.types import Boolean, Date, DateTime, Integer
+
+from icsoe_desktop.store.models import (
+    AuditEntry,
+    Base,
+    CertificadoImss,
+    IdseUser,
+    RegistroPatronal,
+)
+from icsoe_desktop.store.models_icsoe import Capturista, CapturistaRelacion, Contratista
+from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
+
+ENVELOPE = ("uuid", "version", "updated_at", "deleted")
+
+
+@dataclass(frozen=True)
+class SyncedTable:
+    model: type[Base]
+    # Columns that never leave the desktop. A row created from the server gets ``local_defaults``
+    # for them (e.g. an unusable password hash): the value must say "not on this desktop".
+    never_sent: frozenset[str] = frozenset()
+    local_defaults: dict[str, Any] = field(default_factory=dict)
+    # Append-only tables (audit log): rows are only ever inserted, on both sides.
+    append_only: bool = False
+    # Called when a pulled row changes a local one: (row, changed column names). Used to drop
+    # local secrets that no longer match the row (another certificate was assigned elsewhere).
+    on_remote_change: Callable[[Any, set[str]], None] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.model.__tablename__
+
+    @cached_property
+    def columns(self) -> dict[str, Column]:
+        """Columns sent in ``data`` (name → Column)."""
+        table = self.model.__table__
+        return {
+            c.name: c
+            for c in table.columns
+            if c.name != "id" and c.name not in ENVELOPE and c.name not in self.never_sent
+        }
+
+    @cached_property
+    def foreign_keys(self) -> dict[str, type[Base]]:
+        """Sent columns that reference another synced table: column name → parent model."""
+        found: dict[str, type[Base]] = {}
+        for name, column in self.columns.items():
+            for fk in column.foreign_keys:
+                parent = by_name(fk.column.table.name)
+                if parent is None:
+                    raise RuntimeError(f"{self.name}.{name} apunta a una tabla no sincronizada")
+                found[name] = parent.model
+        return found
+
+    @cached_property
+    def natural_keys(self) -> tuple[str, ...]:
+        """Unique sent columns (besides uuid): two desktops may create the same value offline."""
+        return tuple(name for name, c in self.columns.items() if c.unique)
+
+    @property
+    def has_envelope(self) -> bool:
+        return not self.append_only
+
+
+def _drop_local_certificate_secret(row: CertificadoImss, changed: set[str]) -> None:
+    """Another desktop replaced or removed the certificate: the sealed key here belongs to the
+    old one and must not be used with the new certificate."""
+    if changed & {"certificado_der", "deleted"}:
+        row.secreto_sellado = b""
+        row.keyring_ref = ""
+
+
+SYNCED_TABLES: tuple[SyncedTable, ...] = (
+    # Never the password hash: a user created on another desktop arrives without a usable
+    # password here and uses «¿Olvidó su contraseña?» (or an admin) on this desktop.
+    SyncedTable(IdseUser, frozenset({"password_hash"}), {"password_hash": ""}),
+    SyncedTable(RegistroPatronal),
+    # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
+    # assigned but without its key, and asks for the .key/.pfx again there.
+    SyncedTable(
+        CertificadoImss,
+        frozenset({"secreto_sellado", "keyring_ref"}),
+        {"secreto_sellado": b"", "keyring_ref": ""},
+        on_remote_change=_drop_local_certificate_secret,
+    ),
+    SyncedTable(Lote),
+    SyncedTable(MovimientoRow),
+    SyncedTable(LoteMovimiento),
+    # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
+    # desktop shows no acuse rather than one it cannot open.
+    SyncedTable(
+        Contratista,
+        frozenset({"acuse_archivo", "acuse_nombre"}),
+        {"acuse_archivo": "", "acuse_nombre": ""},
+    ),
+    # Never the password hash (nor when it was set): on another desktop the capturista uses
+    # «¿Olvidaste tu contraseña?».
+    SyncedTable(
+        Capturista,
+        frozenset({"password_hash", "password_at"}),
+        {"password_hash": None, "password_at": None},
+    ),
+    SyncedTable(CapturistaRelacion),
+    SyncedTable(AuditEntry, append_only=True),
+)
+
+# Tables that stay on this desktop: mail to send from here, one-use codes (hashes), sign-in
+# throttling, and the sync bookkeeping itself.
+LOCAL_ONLY: frozenset[str] = frozenset(
+    {
+        "outbox",
+        "one_time_tokens",
+        "login_throttle",
+        "sync_row_state",
+        "sync_conflicts",
+        "sync_state",
+    }
+)
+
+_BY_NAME = {t.name: t for t in SYNCED_TABLES}
+_BY_MODEL = {t.model: t for t in SYNCED_TABLES}
+
+
+def by_name(name: str) -> SyncedTable | None:
+    return _BY_NAME.get(name)
+
+
+def by_model(model: type) -> SyncedTable | None:
+    return _BY_MODEL.get(model)
+
+
+def table_names() -> tuple[str, ...]:
+    return tuple(_BY_NAME)
+
+
+def never_sent() -> dict[str, frozenset[str]]:
+    return {t.name: t.never_sent for t in SYNCED_TABLES}
+
+
+# --- value encoding ---------------------------------------------------------------------------
+
+
+def encode_value(column: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, date):  # datetime too (a subclass)
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def decode_value(column: Column, value: Any) -> Any:
+    """The JSON value back to the column's Python type; ValueError/TypeError when it does not fit."""
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    if isinstance(kind, Date):
+        return date.fromisoformat(str(value))
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(str(value), validate=True)
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise TypeError("se esperaba verdadero/falso")
+        return value
+    if isinstance(kind, Integer):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("se esperaba un entero")
+        return value
+    if not isinstance(value, str):
+        raise TypeError("se esperaba texto")
+    return value
+
+
+__all__ = [
+    "ENVELOPE",
+    "LOCAL_ONLY",
+    "SYNCED_TABLES",
+    "SyncedTable",
+    "by_model",
+    "by_name",
+    "decode_value",
+    "encode_value",
+    "never_sent",
+    "table_names",
+]

@@ -1,0 +1,125 @@
+"""``python -m icsoe_desktop.sync_server``: serve the API, or manage the desktops' tokens.
+
+    python -m icsoe_desktop.sync_server serve --database-url postgresql+psycopg://u:p@host/db \\
+        --listen 127.0.0.1:8765
+    python -m icsoe_desktop.sync_server token create --database-url URL --empresa RFC \\
+        --nombre "Escritorio nómina 1"
+
+The database URL may also come from ``ICSOE_SYNC_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.sync_server.protocol import MAX_BATCH_ROWS, MAX_BODY_BYTES
+
+DATABASE_URL_ENV = "ICSOE_SYNC_DATABASE_URL"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m icsoe_desktop.sync_server",
+        description="Servidor de sincronización de icsoe-desktop (PostgreSQL o SQLite).",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="comando", required=True)
+
+    def database(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--database-url",
+            default=os.environ.get(DATABASE_URL_ENV),
+            help=f"URL de SQLAlchemy (postgresql+psycopg://… o sqlite:///…); o {DATABASE_URL_ENV}",
+        )
+
+    serve = commands.add_parser("serve", help="aplica las migraciones y atiende la API HTTP")
+    database(serve)
+    serve.add_argument("--listen", default="127.0.0.1:8765", help="HOST:PUERTO")
+    serve.add_argument("--max-body", type=int, default=MAX_BODY_BYTES, help="bytes por solicitud")
+    serve.add_argument("--max-rows", type=int, default=MAX_BATCH_ROWS, help="renglones por lote")
+    serve.add_argument("--ssl-certfile", help="certificado TLS (PEM); sin él, HTTP simple")
+    serve.add_argument("--ssl-keyfile", help="llave privada TLS (PEM)")
+
+    token = commands.add_parser("token", help="tokens de los escritorios")
+    actions = token.add_subparsers(dest="token_command", metavar="acción", required=True)
+    create = actions.add_parser("create", help="emite un token para un escritorio de una empresa")
+    database(create)
+    create.add_argument("--empresa", required=True, help="RFC de la empresa")
+    create.add_argument("--nombre", required=True, help="nombre del escritorio")
+    listing = actions.add_parser("list", help="lista los tokens (nunca el token mismo)")
+    database(listing)
+    revoke = actions.add_parser("revoke", help="revoca un token por su número")
+    database(revoke)
+    revoke.add_argument("id", type=int)
+    return parser
+
+
+def _listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SystemExit(f"--listen debe ser HOST:PUERTO, no {value!r}")
+    return host.strip("[]"), int(port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.database_url:
+        print(f"Falta --database-url (o {DATABASE_URL_ENV}).", file=sys.stderr)
+        return 2
+    from icsoe_desktop.sync_server import db
+
+    level = logging.INFO if args.command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    engine = db.make_engine(args.database_url)
+    try:
+        db.upgrade(engine)
+        return _run(args, engine)
+    finally:
+        engine.dispose()
+
+
+def _run(args: argparse.Namespace, engine) -> int:
+    from icsoe_desktop.sync_server import db
+
+    if args.command == "serve":
+        import uvicorn
+
+        from icsoe_desktop.sync_server.app import create_app
+
+        host, port = _listen(args.listen)
+        uvicorn.run(
+            create_app(engine, args.max_body, args.max_rows),
+            host=host,
+            port=port,
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+            log_level="info",
+        )
+        return 0
+    if args.token_command == "create":
+        try:
+            issued = db.create_token(engine, args.empresa, args.nombre)
+        except DomainError as exc:
+            print(exc.message, file=sys.stderr)
+            return 2
+        print(
+            f"Token {issued.id} para {issued.nombre} ({issued.empresa}). Se muestra sólo esta vez:"
+        )
+        print(issued.token)
+        return 0
+    if args.token_command == "list":
+        for token_id, rfc, nombre, revoked in db.list_tokens(engine):
+            print(f"{token_id}\t{rfc}\t{nombre}\t{'revocado' if revoked else 'activo'}")
+        return 0
+    if not db.revoke_token(engine, args.id):
+        print(f"No existe el token {args.id}.", file=sys.stderr)
+        return 2
+    print(f"Token {args.id} revocado.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

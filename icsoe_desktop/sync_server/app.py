@@ -1,0 +1,288 @@
+"""The HTTP JSON API (Starlette). Every request carries ``Authorization: Bearer <token>``; the token
+decides the company, and a company only ever reads and writes its own rows.
+
+Conflicts: the server keeps the latest version of each row; a push whose ``base_seq`` is not the
+row's current sequence overwrote a version the pushing desktop never saw. The push still wins
+(server order decides) and the answer returns the overwritten version so the desktop keeps it
+in its conflicts table: nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from icsoe_desktop.domain import tokens
+from icsoe_desktop.store.sync_tables import by_name
+from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
+from icsoe_desktop.sync_server.protocol import (
+    MAX_BATCH_ROWS,
+    MAX_BODY_BYTES,
+    ProtocolError,
+    PushRequest,
+    parse_json,
+    parse_pull,
+    parse_push,
+    too_large,
+)
+
+log = logging.getLogger(__name__)
+PROTOCOL_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Caller:
+    token_id: int
+    empresa_id: int
+    empresa_rfc: str
+    nombre: str
+
+
+def _unauthorized() -> ProtocolError:
+    return ProtocolError(
+        401,
+        "token_invalido",
+        "El token de sincronización no es válido o fue revocado.",
+        "The sync token is not valid or was revoked.",
+    )
+
+
+def _authenticate(engine: Engine, header: str | None) -> Caller:
+    if not header or not header.startswith("Bearer ") or len(header) > 300:
+        raise _unauthorized()
+    token_hash = tokens.hash_bearer_token(header[len("Bearer ") :])
+    with Session(engine) as session:
+        found = session.execute(
+            select(DesktopToken.id, DesktopToken.empresa_id, Empresa.rfc, DesktopToken.nombre)
+            .join(Empresa, Empresa.id == DesktopToken.empresa_id)
+            .where(DesktopToken.token_hash == token_hash, DesktopToken.revoked_at.is_(None))
+        ).first()
+    if found is None:
+        raise _unauthorized()
+    return Caller(*found)
+
+
+def _envelope(row: SyncedRow | Any) -> dict[str, Any]:
+    return {
+        "version": row.version,
+        "updated_at": row.updated_at.isoformat(),
+        "deleted": row.deleted,
+        "data": row.data,
+    }
+
+
+def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]:
+    with Session(engine) as session, session.begin():
+        # Lock the company's counter first: pushes of one company run one at a time, sequence
+        # numbers commit in order, and a repeated batch id is answered from the stored reply.
+        last_seq = session.execute(
+            select(Empresa.last_seq).where(Empresa.id == caller.empresa_id).with_for_update()
+        ).scalar_one()
+        prior = session.get(PushBatch, (caller.empresa_id, request.batch_id))
+        if prior is not None:
+            return prior.response
+        existing: dict[tuple[str, str], Any] = {}
+        uuids = [r.uuid for r in request.rows]
+        if uuids:
+            for row in session.execute(
+                select(
+                    SyncedRow.id,
+                    SyncedRow.tabla,
+                    SyncedRow.uuid,
+                    SyncedRow.seq,
+                    SyncedRow.version,
+                    SyncedRow.updated_at,
+                    SyncedRow.deleted,
+                    SyncedRow.data,
+                ).where(
+                    SyncedRow.empresa_id == caller.empresa_id,
+                    SyncedRow.tabla.in_({r.table for r in request.rows}),
+                    SyncedRow.uuid.in_(uuids),
+                )
+            ):
+                existing[(row.tabla, row.uuid)] = row
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        results: list[dict[str, Any]] = []
+        for item in request.rows:
+            current = existing.get((item.table, item.uuid))
+            values = {
+                "version": item.version,
+                "updated_at": item.updated_at,
+                "deleted": item.deleted,
+                "data": item.data,
+                "token_id": caller.token_id,
+            }
+            overwritten = None
+            if current is not None and (
+                by_name(item.table).append_only
+                or (
+                    current.version == item.version
+                    and current.deleted == item.deleted
+                    and current.data == item.data
+                )
+            ):
+                seq = current.seq  # already here (a retry under a new batch id): no change
+            else:
+                last_seq += 1
+                seq = last_seq
+                if current is None:
+                    inserts.append(
+                        {
+                            "empresa_id": caller.empresa_id,
+                            "tabla": item.table,
+                            "uuid": item.uuid,
+                            "seq": seq,
+                            **values,
+                        }
+                    )
+                else:
+                    if current.seq != item.base_seq:
+                        overwritten = {"seq": current.seq, **_envelope(current)}
+                    updates.append({"row_id": current.id, "seq": seq, **values})
+            results.append(
+                {
+                    "table": item.table,
+                    "uuid": item.uuid,
+                    "version": item.version,
+                    "seq": seq,
+                    "overwritten": overwritten,
+                }
+            )
+        if inserts:
+            session.execute(insert(SyncedRow), inserts)
+        if updates:
+            # Core (not ORM) executemany: an UPDATE per row keyed by its id.
+            rows_table = SyncedRow.__table__
+            session.connection().execute(
+                update(rows_table)
+                .where(rows_table.c.id == bindparam("row_id"))
+                .values(
+                    seq=bindparam("seq"),
+                    version=bindparam("version"),
+                    updated_at=bindparam("updated_at"),
+                    deleted=bindparam("deleted"),
+                    data=bindparam("data"),
+                    token_id=bindparam("token_id"),
+                ),
+                updates,
+            )
+        session.execute(
+            update(Empresa).where(Empresa.id == caller.empresa_id).values(last_seq=last_seq)
+        )
+        response = {"results": results, "cursor": last_seq}
+        session.add(
+            PushBatch(empresa_id=caller.empresa_id, batch_id=request.batch_id, response=response)
+        )
+    return response
+
+
+def pull(engine: Engine, caller: Caller, since: int, limit: int) -> dict[str, Any]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(SyncedRow)
+            .where(SyncedRow.empresa_id == caller.empresa_id, SyncedRow.seq > since)
+            .order_by(SyncedRow.seq)
+            .limit(limit)
+        ).scalars()
+        out = [{"table": r.tabla, "uuid": r.uuid, "seq": r.seq, **_envelope(r)} for r in rows.all()]
+        cursor = out[-1]["seq"] if out else since
+        remaining = session.scalar(
+            select(func.count())
+            .select_from(SyncedRow)
+            .where(SyncedRow.empresa_id == caller.empresa_id, SyncedRow.seq > cursor)
+        )
+    return {"rows": out, "cursor": cursor, "remaining": remaining}
+
+
+def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
+    with Session(engine) as session:
+        last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+    return {
+        "protocolo": PROTOCOL_VERSION,
+        "empresa": caller.empresa_rfc,
+        "escritorio": caller.nombre,
+        "cursor": last_seq,
+    }
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refusing more than ``limit`` bytes before reading them all into memory."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise too_large(limit)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large(limit)
+    return bytes(body)
+
+
+def create_app(
+    engine: Engine, max_body: int = MAX_BODY_BYTES, max_rows: int = MAX_BATCH_ROWS
+) -> Starlette:
+    async def caller_of(request: Request) -> Caller:
+        return await run_in_threadpool(_authenticate, engine, request.headers.get("authorization"))
+
+    async def estado_endpoint(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        return JSONResponse(await run_in_threadpool(estado, engine, caller))
+
+    async def push_endpoint(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        parsed = parse_push(parse_json(await _read_body(request, max_body)), max_rows)
+        return JSONResponse(await run_in_threadpool(push, engine, caller, parsed))
+
+    async def pull_endpoint(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        since, limit = parse_pull(request.query_params)
+        return JSONResponse(await run_in_threadpool(pull, engine, caller, since, limit))
+
+    async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ProtocolError)
+        if exc.status >= 500:
+            log.warning("%s: %s", exc.code, exc.message)
+        return JSONResponse(exc.body(), status_code=exc.status)
+
+    async def http_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HTTPException)
+        return JSONResponse(
+            {"error": "http", "mensaje": str(exc.detail), "message": str(exc.detail)},
+            status_code=exc.status_code,
+        )
+
+    async def database_down(_request: Request, exc: Exception) -> JSONResponse:
+        log.warning("Base de datos no disponible: %s", exc)
+        return JSONResponse(
+            {
+                "error": "base_no_disponible",
+                "mensaje": "La base de datos del servidor no está disponible; reintenta.",
+                "message": "The server database is unavailable; retry.",
+            },
+            status_code=503,
+        )
+
+    return Starlette(
+        routes=[
+            Route("/v1/estado", estado_endpoint, methods=["GET"]),
+            Route("/v1/push", push_endpoint, methods=["POST"]),
+            Route("/v1/pull", pull_endpoint, methods=["GET"]),
+        ],
+        exception_handlers={
+            ProtocolError: protocol_error,
+            HTTPException: http_error,
+            OperationalError: database_down,
+        },
+    )

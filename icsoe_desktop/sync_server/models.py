@@ -1,0 +1,81 @@
+"""Server-side tables: companies, per-desktop tokens (hash only), the latest version of every
+synced row with its server sequence, and the answered push batches (idempotency)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from icsoe_desktop.domain.clock import utcnow
+
+# BIGINT on PostgreSQL; SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class ServerBase(DeclarativeBase):
+    pass
+
+
+class Empresa(ServerBase):
+    __tablename__ = "empresas"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rfc: Mapped[str] = mapped_column(String(13), unique=True)
+    # The company's last server sequence. Pushes lock this row, so sequence numbers are handed
+    # out and committed in order: a pull never sees seq N+1 before N.
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class DesktopToken(ServerBase):
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    empresa_id: Mapped[int] = mapped_column(ForeignKey("empresas.id"), index=True)
+    nombre: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SyncedRow(ServerBase):
+    __tablename__ = "rows"
+    __table_args__ = (
+        UniqueConstraint("empresa_id", "tabla", "uuid", name="uq_rows_empresa_tabla_uuid"),
+        Index("ix_rows_empresa_seq", "empresa_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    empresa_id: Mapped[int] = mapped_column(ForeignKey("empresas.id"))
+    tabla: Mapped[str] = mapped_column(String(64))
+    uuid: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    data: Mapped[dict[str, Any]] = mapped_column(Json)
+    token_id: Mapped[int] = mapped_column(ForeignKey("tokens.id"))
+
+
+class PushBatch(ServerBase):
+    __tablename__ = "batches"
+
+    empresa_id: Mapped[int] = mapped_column(ForeignKey("empresas.id"), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    response: Mapped[dict[str, Any]] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

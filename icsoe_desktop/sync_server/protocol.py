@@ -1,0 +1,226 @@
+"""The sync protocol's request shapes, checked strictly: anything malformed is a 4xx with a reason
+(Spanish and English), never an exception that would become a 500.
+
+Push (``POST /v1/push``)::
+
+    {"batch_id": "<1-64 chars>", "rows": [
+        {"table": "registros_patronales", "uuid": "<uuid>", "version": 3,
+         "updated_at": "2026-11-23T10:00:00", "deleted": false, "base_seq": 17,
+         "data": {"registro": "Y5412345106", ...}}, ...]}
+
+``base_seq`` is the server sequence of the version the desktop last saw (0: never synced).
+Pull (``GET /v1/pull?since=N&limit=M``) answers rows with ``seq`` > N in sequence order.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import uuid as uuid_module
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from icsoe_desktop.store.sync_tables import by_name
+
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_BATCH_ROWS = 2000
+MAX_PULL_ROWS = 5000
+MAX_VERSION = 2**31 - 1
+MAX_SEQ = 2**62
+MAX_TEXT = 1_000_000  # one value (a base64 certificate is a few KB)
+_BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class ProtocolError(Exception):
+    def __init__(self, status: int, code: str, mensaje: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.mensaje = mensaje
+        self.message = message
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.code, "mensaje": self.mensaje, "message": self.message}
+
+
+def invalid(mensaje: str, message: str, code: str = "solicitud_invalida") -> ProtocolError:
+    return ProtocolError(422, code, mensaje, message)
+
+
+def too_large(limit: int) -> ProtocolError:
+    return ProtocolError(
+        413,
+        "solicitud_demasiado_grande",
+        f"La solicitud excede el tamaño máximo de {limit} bytes: envía lotes más pequeños.",
+        f"Request body exceeds {limit} bytes: send smaller batches.",
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON here")
+
+
+def parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ProtocolError(
+            400,
+            "json_invalido",
+            "El cuerpo de la solicitud no es JSON válido (UTF-8).",
+            "Request body is not valid JSON (UTF-8).",
+        ) from exc
+
+
+@dataclass(frozen=True)
+class PushRow:
+    table: str
+    uuid: str
+    version: int
+    updated_at: datetime
+    deleted: bool
+    base_seq: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    batch_id: str
+    rows: list[PushRow]
+
+
+def _int(value: Any, low: int, high: int, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise invalid(
+            f"{where}: se esperaba un entero entre {low} y {high}.",
+            f"{where}: expected an integer between {low} and {high}.",
+        )
+    return value
+
+
+def _text_ok(value: str) -> bool:
+    # PostgreSQL text and JSONB refuse NUL; lone surrogates cannot be encoded.
+    return "\x00" not in value and len(value) <= MAX_TEXT and _encodable(value)
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _data(value: Any, table: str, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise invalid(f"{where}.data debe ser un objeto.", f"{where}.data must be an object.")
+    secret = by_name(table).never_sent
+    for key, item in value.items():
+        if not (isinstance(key, str) and 0 < len(key) <= 64 and _text_ok(key)):
+            raise invalid(f"{where}.data: nombre de campo inválido.", f"{where}.data: bad key.")
+        if key in secret:
+            raise invalid(
+                f"{where}.data.{key}: este campo es secreto y nunca se sincroniza.",
+                f"{where}.data.{key}: this field is secret and is never synced.",
+                "campo_secreto",
+            )
+        ok = (
+            item is None
+            or isinstance(item, bool)
+            or (isinstance(item, int) and abs(item) < 2**63)
+            or (isinstance(item, float) and math.isfinite(item))
+            or (isinstance(item, str) and _text_ok(item))
+        )
+        if not ok:
+            raise invalid(
+                f"{where}.data.{key}: sólo se admiten texto, números, verdadero/falso o null.",
+                f"{where}.data.{key}: only strings, numbers, booleans or null are accepted.",
+            )
+    return value
+
+
+def _row(value: Any, where: str) -> PushRow:
+    if not isinstance(value, dict):
+        raise invalid(f"{where} debe ser un objeto.", f"{where} must be an object.")
+    table = value.get("table")
+    if not isinstance(table, str) or by_name(table) is None:
+        raise invalid(
+            f"{where}.table: tabla desconocida.",
+            f"{where}.table: unknown table.",
+            "tabla_desconocida",
+        )
+    raw_uuid = value.get("uuid")
+    try:
+        row_uuid = str(uuid_module.UUID(raw_uuid)) if isinstance(raw_uuid, str) else None
+    except ValueError:
+        row_uuid = None
+    if row_uuid is None or len(raw_uuid) != 36:
+        raise invalid(f"{where}.uuid: UUID inválido.", f"{where}.uuid: invalid UUID.")
+    raw_date = value.get("updated_at")
+    try:
+        if not isinstance(raw_date, str) or len(raw_date) > 40:
+            raise ValueError(raw_date)
+        updated = datetime.fromisoformat(raw_date)
+        if updated.tzinfo is not None:
+            updated = updated.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError) as exc:
+        raise invalid(
+            f"{where}.updated_at: fecha ISO 8601 inválida.", f"{where}.updated_at: bad ISO date."
+        ) from exc
+    deleted = value.get("deleted")
+    if not isinstance(deleted, bool):
+        raise invalid(
+            f"{where}.deleted: se esperaba verdadero o falso.", f"{where}.deleted: expected a bool."
+        )
+    return PushRow(
+        table=table,
+        uuid=row_uuid,
+        version=_int(value.get("version"), 1, MAX_VERSION, f"{where}.version"),
+        updated_at=updated,
+        deleted=deleted,
+        base_seq=_int(value.get("base_seq", 0), 0, MAX_SEQ, f"{where}.base_seq"),
+        data=_data(value.get("data"), table, where),
+    )
+
+
+def parse_push(payload: Any, max_rows: int = MAX_BATCH_ROWS) -> PushRequest:
+    if not isinstance(payload, dict):
+        raise invalid("Se esperaba un objeto JSON.", "Expected a JSON object.")
+    batch_id = payload.get("batch_id")
+    if not isinstance(batch_id, str) or not _BATCH_ID.match(batch_id):
+        raise invalid(
+            "batch_id: de 1 a 64 letras, números, '-' o '_'.",
+            "batch_id: 1 to 64 letters, digits, '-' or '_'.",
+        )
+    rows = payload.get("rows")
+    if not isinstance(rows, list):
+        raise invalid("rows debe ser una lista.", "rows must be a list.")
+    if len(rows) > max_rows:
+        raise ProtocolError(
+            413,
+            "lote_demasiado_grande",
+            f"El lote tiene {len(rows)} renglones; el máximo es {max_rows}.",
+            f"Batch has {len(rows)} rows; the maximum is {max_rows}.",
+        )
+    parsed = [_row(row, f"rows[{i}]") for i, row in enumerate(rows)]
+    keys = {(r.table, r.uuid) for r in parsed}
+    if len(keys) != len(parsed):
+        raise invalid(
+            "El lote repite un renglón (misma tabla y UUID).",
+            "The batch repeats a row (same table and UUID).",
+        )
+    return PushRequest(batch_id, parsed)
+
+
+def parse_pull(params: Any) -> tuple[int, int]:
+    def number(name: str, default: int, low: int, high: int) -> int:
+        raw = params.get(name)
+        if raw is None:
+            return default
+        if not (isinstance(raw, str) and raw.isdigit() and len(raw) <= 19):
+            raise invalid(f"{name}: se esperaba un número.", f"{name}: expected a number.")
+        return _int(int(raw), low, high, name)
+
+    return number("since", 0, 0, MAX_SEQ), number("limit", 1000, 1, MAX_PULL_ROWS)

@@ -1,0 +1,95 @@
+"""The registry of synced tables, checked generically (a new table gets these checks for free),
+and the change tracking that marks rows to send."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select, update
+
+from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.store.models import Base
+from icsoe_desktop.store.models_sync import SyncRowState
+from icsoe_desktop.store.sync_tables import ENVELOPE, LOCAL_ONLY, SYNCED_TABLES, by_name
+
+SECRET_LOOKING = re.compile(r"hash|secret|secreto|keyring|password|contrasena|token|llave")
+PASSWORD = "Nom1na$Segura"
+
+
+def test_every_table_is_synced_or_declared_local() -> None:
+    tables = {t.name for t in Base.metadata.sorted_tables}
+    synced = {t.name for t in SYNCED_TABLES}
+    assert not synced & LOCAL_ONLY
+    assert tables == synced | LOCAL_ONLY, "declare the new table in store/sync_tables.py"
+
+
+def test_synced_tables_carry_the_envelope_and_never_send_what_looks_secret() -> None:
+    for table in SYNCED_TABLES:
+        columns = set(table.model.__table__.columns.keys())
+        envelope = {"uuid"} if table.append_only else set(ENVELOPE)
+        assert envelope <= columns, table.name
+        assert table.never_sent <= columns, table.name
+        assert set(table.local_defaults) == set(table.never_sent), table.name
+        for name in columns - table.never_sent:
+            assert not SECRET_LOOKING.search(name), f"{table.name}.{name} looks secret"
+        assert not set(table.columns) & table.never_sent
+
+
+def test_foreign_keys_point_to_earlier_synced_tables() -> None:
+    order = [t.name for t in SYNCED_TABLES]
+    for table in SYNCED_TABLES:
+        for column, parent in table.foreign_keys.items():
+            parent_name = parent.__tablename__
+            assert by_name(parent_name) is not None, f"{table.name}.{column}"
+            assert order.index(parent_name) < order.index(table.name), "parents first"
+
+
+def _dirty(services) -> set[tuple[str, str]]:
+    with services.store.session() as session:
+        rows = session.scalars(select(SyncRowState).where(SyncRowState.dirty.is_(True))).all()
+        return {(r.table_name, r.row_uuid) for r in rows}
+
+
+def _clean(services) -> None:
+    with services.store.session() as session:
+        session.execute(update(SyncRowState).values(dirty=False))
+
+
+def _user_version(services, usuario: str) -> int:
+    from icsoe_desktop.store.models import IdseUser
+
+    with services.store.session() as session:
+        return session.scalar(select(IdseUser.version).where(IdseUser.usuario == usuario))
+
+
+def test_local_changes_are_marked_to_send_without_the_services_knowing(services) -> None:
+    services.accounts.register(
+        Registration("Ana", "López", "", "ana@empresa.com", PASSWORD, PASSWORD, True)
+    )
+    services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", "admin")
+    tables = {name for name, _ in _dirty(services)}
+    assert tables == {"idse_users", "registros_patronales", "audit_log"}
+
+    _clean(services)
+    services.accounts.set_enabled("ana@empresa.com", False, "admin")
+    assert ("idse_users",) in {(n,) for n, _ in _dirty(services)}
+    assert _user_version(services, "ana@empresa.com") == 2
+
+
+def test_a_password_change_alone_is_not_sent(services, smtp_configured) -> None:
+    from icsoe_desktop.store.models import OneTimeToken
+
+    services.accounts.register(
+        Registration("Ana", "López", "", "ana@empresa.com", PASSWORD, PASSWORD, True)
+    )
+    services.accounts.request_password_reset("ana@empresa.com")
+    # The code only travels by mail; read it from the real SMTP sink after delivery.
+    services.mail.send_pending(force=True)
+    body = smtp_configured.to("ana@empresa.com")[-1].get_content()
+    code = re.search(r"es: (\S+)", body).group(1)
+    _clean(services)
+    services.accounts.reset_password(code, "Otra$Clave9x", "Otra$Clave9x")
+    assert {n for n, _ in _dirty(services)} == {"audit_log"}
+    assert _user_version(services, "ana@empresa.com") == 1
+    with services.store.session() as session:
+        assert session.scalar(select(OneTimeToken.used_at)) is not None

@@ -1,0 +1,175 @@
+"""A real PostgreSQL for the sync tests: one throwaway cluster per session (initdb + pg_ctl on
+127.0.0.1), one database per test cloned from a migrated template, and the real sync server
+(uvicorn in a thread, or a subprocess that a test may kill).
+
+PostgreSQL comes from Debian (`.ci/run` installs it). Without it these tests FAIL, saying so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+from tests.gui.conftest import modals  # noqa: F401 - the GUI tests of sync live here too
+from tests.sync import pg
+
+EMPRESA = "ABC010101AB1"
+OTRA_EMPRESA = "XYZ020202CD3"
+
+
+@dataclass
+class PgCluster:
+    port: int
+    counter: itertools.count
+
+    def url(self, database: str) -> str:
+        return pg.url(self.port, database)
+
+    def admin(self, sql: str) -> None:
+        pg.admin(self.port, sql)
+
+    def new_database(self) -> str:
+        name = f"sync_test_{next(self.counter)}"
+        self.admin(f"CREATE DATABASE {name} TEMPLATE sync_template")
+        return self.url(name)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PgCluster]:
+    try:
+        port, stop = pg.start_cluster()
+    except pg.ClusterError as exc:
+        pytest.fail(str(exc), pytrace=False)  # a failure, never a skip: CI must install it
+    cluster = PgCluster(port, itertools.count(1))
+    try:
+        cluster.admin("CREATE DATABASE sync_template")
+        from icsoe_desktop.sync_server import db
+
+        engine = db.make_engine(cluster.url("sync_template"))
+        db.upgrade(engine)
+        engine.dispose()  # a template must have no open connection to be cloned
+        yield cluster
+    finally:
+        stop()
+
+
+@dataclass
+class SyncServer:
+    url: str
+    database_url: str
+    engine: object
+
+    def token(self, empresa: str = EMPRESA, nombre: str = "Escritorio nómina 1") -> str:
+        from icsoe_desktop.sync_server.db import create_token
+
+        return create_token(self.engine, empresa, nombre).token
+
+
+_ThreadServer = pg.ThreadServer
+
+
+@pytest.fixture
+def sync_database(postgres: PgCluster) -> Iterator[tuple[str, object]]:
+    from icsoe_desktop.sync_server.db import make_engine
+
+    url = postgres.new_database()
+    engine = make_engine(url)
+    yield url, engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sync_server(sync_database) -> Iterator[SyncServer]:
+    """The real server app on uvicorn, in a thread, over a fresh PostgreSQL database."""
+    from icsoe_desktop.sync_server.app import create_app
+
+    database_url, engine = sync_database
+    port = free_port()
+    runner = _ThreadServer(create_app(engine, max_body=256 * 1024, max_rows=500), port)
+    runner.start()
+    yield SyncServer(f"http://127.0.0.1:{port}", database_url, engine)
+    runner.stop()
+
+
+class ServerProcess:
+    """`python -m icsoe_desktop.sync_server serve` as a subprocess: the documented command."""
+
+    def __init__(self, database_url: str, port: int, log: Path) -> None:
+        self.database_url, self.port, self.log = database_url, port, log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        import requests
+
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "icsoe_desktop.sync_server",
+                    "serve",
+                    "--database-url",
+                    self.database_url,
+                    "--listen",
+                    f"127.0.0.1:{self.port}",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/v1/estado", timeout=1)
+                return
+            except requests.ConnectionError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        raise RuntimeError(f"el servidor no arrancó: {self.log.read_text(errors='replace')}")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # SIGKILL: no clean shutdown, like a power cut
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server_process(sync_database, tmp_path: Path) -> Iterator[ServerProcess]:
+    database_url, _engine = sync_database
+    proc = ServerProcess(database_url, free_port(), tmp_path / "server.log")
+    yield proc
+    proc.kill()
+
+
+@pytest.fixture
+def desktops(tmp_path: Path, clock) -> Iterator[tuple[object, object]]:
+    """Two desktops of one company: two data dirs, two SQLite stores, two sets of services."""
+    from icsoe_desktop.services.container import open_services
+
+    opened = []
+    for name in ("escritorio_a", "escritorio_b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        opened.append(open_services(folder, clock))
+    yield opened[0], opened[1]
+    for services in opened:
+        services.close()
+
+
+def connect(services, server_url: str, token: str, interval: int = 0) -> None:
+    services.sync.configure(server_url, token, True, interval, "admin@empresa.com")

@@ -1,0 +1,118 @@
+"""A throwaway PostgreSQL cluster (Debian's binaries: initdb + pg_ctl on 127.0.0.1) and the sync
+server on uvicorn in a thread: shared by the sync tests' fixtures and bench/sync.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import free_port
+
+MISSING = (
+    "PostgreSQL no está instalado: las pruebas de sincronización necesitan un PostgreSQL real "
+    "(apt-get install postgresql; .ci/run lo instala)."
+)
+
+
+class ClusterError(RuntimeError):
+    pass
+
+
+def pg_bindir() -> Path:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
+            return candidate
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    raise ClusterError(MISSING)
+
+
+def start_cluster() -> tuple[int, Callable[[], None]]:
+    """Start a cluster; return its port and the function that stops and removes it."""
+    bindir = pg_bindir()
+    base = Path(tempfile.mkdtemp(prefix="icsoe-pg-"))
+    data = base / "data"
+    # PostgreSQL refuses to run as root: as root, run it as the postgres user in a dir it owns.
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if prefix:
+        shutil.chown(base, "postgres", "postgres")
+    port = free_port()
+
+    def run(*args: str) -> None:
+        result = subprocess.run([*prefix, *args], capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise ClusterError(f"{args[0]} falló: {result.stdout}\n{result.stderr}")
+
+    def stop() -> None:
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+    initdb = [str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"]
+    run(*initdb, "-E", "UTF8", "--locale=C", "--no-sync")
+    options = (
+        f"-h 127.0.0.1 -p {port} -k {base} -c fsync=off -c synchronous_commit=off "
+        "-c full_page_writes=off -c max_connections=100"
+    )
+    try:
+        run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(base / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
+        )
+    except ClusterError:
+        stop()
+        raise
+    return port, stop
+
+
+def admin(port: int, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={port} user=postgres dbname=postgres", autocommit=True
+    ) as conn:
+        conn.execute(sql)
+
+
+def url(port: int, database: str) -> str:
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/{database}"
+
+
+class ThreadServer:
+    """The sync server app on a real uvicorn, in a thread of this process."""
+
+    def __init__(self, app, port: int) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("el servidor de sincronización no arrancó")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

@@ -1,0 +1,153 @@
+"""The Sincronización dialog, the Conflictos window and the main window's status text, driven
+through their real widgets against the real server on PostgreSQL."""
+
+from __future__ import annotations
+
+import keyring
+
+from icsoe_desktop.gui.conflictos import TITLE as CONFLICTOS
+from icsoe_desktop.gui.conflictos import ConflictosDialog
+from icsoe_desktop.gui.sincronizacion import MSG_GUARDADA, TITLE, SincronizacionDialog
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.sync import TOKEN_SCOPE
+from tests.conftest import free_port
+from tests.gui.helpers import click, type_text
+from tests.sync.conftest import EMPRESA, connect
+
+ADMIN = "admin@empresa.com"
+
+
+def open_dialog(qtbot, services) -> SincronizacionDialog:
+    dialog = SincronizacionDialog(services, ADMIN)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def fill(qtbot, dialog: SincronizacionDialog, url: str, token: str) -> None:
+    dialog.url.clear()
+    type_text(qtbot, dialog.url, url)
+    dialog.token.clear()
+    type_text(qtbot, dialog.token, token)
+
+
+def press(qtbot, modals, button):
+    before = len(modals.messages)
+    click(qtbot, button)
+    qtbot.waitUntil(lambda: len(modals.messages) > before, timeout=30_000)
+    return modals.messages[-1]
+
+
+def test_guardar_keeps_the_token_in_the_keyring_only(qtbot, modals, sync_server, desktops):
+    a, _ = desktops
+    token = sync_server.token()
+    dialog = open_dialog(qtbot, a)
+    fill(qtbot, dialog, sync_server.url, token)
+    dialog.intervalo.setValue(10)
+    seen = press(qtbot, modals, dialog.guardar)
+    assert (seen.title, seen.text) == (TITLE, MSG_GUARDADA)
+    assert a.sync.settings.url == sync_server.url and a.sync.settings.interval_min == 10
+    assert a.sync.settings.verify_tls is True
+    assert token not in (a.store.path.parent / "settings.toml").read_text(encoding="utf-8")
+    stored = keyring.get_password(f"icsoe-desktop/{TOKEN_SCOPE}", a.sync._desktop_id())
+    assert stored == token
+
+
+def test_a_bad_address_is_explained(qtbot, modals, desktops):
+    a, _ = desktops
+    dialog = open_dialog(qtbot, a)
+    fill(qtbot, dialog, "sync.empresa.com", "un-token")
+    seen = press(qtbot, modals, dialog.guardar)
+    assert seen.text.startswith("La dirección del servidor debe empezar con https://")
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.url)
+    assert a.sync.settings.url == ""
+
+
+def test_probar_conexion_names_the_company(qtbot, modals, sync_server, desktops):
+    a, _ = desktops
+    dialog = open_dialog(qtbot, a)
+    fill(qtbot, dialog, sync_server.url, sync_server.token(nombre="Escritorio nómina 1"))
+    seen = press(qtbot, modals, dialog.probar)
+    assert seen.text == (
+        f"Conexión correcta con el servidor de sincronización: empresa {EMPRESA}, escritorio "
+        "«Escritorio nómina 1»."
+    )
+    fill(qtbot, dialog, sync_server.url, "token-equivocado")
+    seen = press(qtbot, modals, dialog.probar)
+    assert "rechazó el token" in seen.text
+
+
+def test_sincronizar_ahora_shows_progress_and_the_result(qtbot, modals, sync_server, desktops):
+    a, b = desktops
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
+    dialog = open_dialog(qtbot, a)
+    fill(qtbot, dialog, sync_server.url, sync_server.token())
+    maxima: list[int] = []
+    dialog.progreso.valueChanged.connect(lambda _v: maxima.append(dialog.progreso.maximum()))
+    seen = press(qtbot, modals, dialog.sincronizar)
+    assert seen.text.startswith("Sincronización terminada: ")
+    assert "enviado(s)" in seen.text and max(maxima) >= 2
+    assert dialog.estado.text().startswith("Estado: Sincronizado ")
+    connect(b, sync_server.url, sync_server.token())
+    b.sync.synchronize()
+    assert [r.registro for r in b.registros.list()] == ["Y5412345106"]
+
+
+def test_sincronizar_without_server_says_sin_conexion(qtbot, modals, sync_server, desktops):
+    a, _ = desktops
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
+    dialog = open_dialog(qtbot, a)
+    fill(qtbot, dialog, f"http://127.0.0.1:{free_port()}", sync_server.token())
+    seen = press(qtbot, modals, dialog.sincronizar)
+    assert seen.text.startswith("Sin conexión con el servidor de sincronización.")
+    assert "no se pierde nada" in seen.text
+    assert dialog.estado.text().startswith("Estado: Sin conexión · ")
+    assert a.sync.pending_count() > 0
+
+
+def test_conflictos_window_keeps_the_chosen_version(qtbot, modals, sync_server, desktops):
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token())
+    connect(b, sync_server.url, sync_server.token())
+    a.registros.save("Y5412345106", EMPRESA, "Original", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    a.registros.save("Y5412345106", EMPRESA, "Versión de A", ADMIN)
+    b.registros.save("Y5412345106", EMPRESA, "Versión de B", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+
+    window = ConflictosDialog(b, ADMIN)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == 1
+    assert "Razón social: Versión de B" in window.actual.toPlainText()
+    assert "Razón social: Versión de A" in window.otra.toPlainText()
+    seen = press(qtbot, modals, window.conservar_otra)
+    assert (seen.title, seen.text) == (CONFLICTOS, "No quedan conflictos por revisar.")
+    assert window.model.rowCount() == 0
+    assert not window.conservar_otra.isEnabled()
+    assert [r.razon_social for r in b.registros.list()] == ["Versión de A"]
+    b.sync.synchronize()
+    a.sync.synchronize()
+    assert [r.razon_social for r in a.registros.list()] == ["Versión de A"]
+
+
+def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops):
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(), interval=5)
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
+    window = VentanaPrincipal(a, ADMIN, "Admin")
+    qtbot.addWidget(window)
+    window.show()
+    status = window.sync_status
+    pending = a.sync.pending_count()
+    assert status.label.text() == f"{pending} cambios por enviar"
+    assert status.auto_timer.isActive() and status.auto_timer.interval() == 5 * 60_000
+    assert window.sincronizacion_action.isEnabled() and window.conflictos_action.isEnabled()
+    status.auto_timer.timeout.emit()  # the timer firing, without waiting 5 minutes
+    qtbot.waitUntil(lambda: status.label.text().startswith("Sincronizado "), timeout=30_000)
+    assert a.sync.pending_count() == 0
+    connect(b, sync_server.url, sync_server.token())
+    b.sync.synchronize()
+    assert [r.registro for r in b.registros.list()] == ["Y5412345106"]

@@ -1,0 +1,253 @@
+"""The sync server's HTTP API on a real PostgreSQL: authentication, company isolation,
+idempotent pushes, and 4xx (never 500) for garbage, wrong types and oversized bodies."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+import requests
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.sync_server.__main__ import main as server_main
+from icsoe_desktop.sync_server.models import SyncedRow
+from tests.sync.conftest import EMPRESA, OTRA_EMPRESA
+
+
+def row(registro: str = "Y5412345106", version: int = 1, base_seq: int = 0, **extra) -> dict:
+    return {
+        "table": "registros_patronales",
+        "uuid": extra.pop("uuid", str(uuid.uuid4())),
+        "version": version,
+        "updated_at": "2026-11-23T10:00:00",
+        "deleted": False,
+        "base_seq": base_seq,
+        "data": {"registro": registro, "rfc": EMPRESA, "razon_social": "Nóminas del Centro"},
+        **extra,
+    }
+
+
+def call(server, token: str | None, method: str, path: str, **kwargs) -> requests.Response:
+    headers = kwargs.pop("headers", {})
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return requests.request(method, server.url + path, headers=headers, timeout=10, **kwargs)
+
+
+def push(server, token: str, rows: list[dict], batch_id: str | None = None) -> requests.Response:
+    body = {"batch_id": batch_id or uuid.uuid4().hex, "rows": rows}
+    return call(server, token, "POST", "/v1/push", json=body)
+
+
+def test_every_request_needs_a_valid_token(sync_server) -> None:
+    token = sync_server.token()
+    for bad in (None, "", "no-es-un-token", token + "x"):
+        answer = call(sync_server, bad, "GET", "/v1/estado")
+        assert answer.status_code == 401
+        assert answer.json()["error"] == "token_invalido"
+    answer = call(sync_server, token, "GET", "/v1/estado")
+    assert answer.status_code == 200
+    assert answer.json()["empresa"] == EMPRESA
+
+
+def test_token_create_command_prints_a_token_stored_only_as_a_hash(sync_server, capsys) -> None:
+    assert (
+        server_main(
+            [
+                "token",
+                "create",
+                "--database-url",
+                sync_server.database_url,
+                "--empresa",
+                EMPRESA,
+                "--nombre",
+                "Escritorio nómina 2",
+            ]
+        )
+        == 0
+    )
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    answer = call(sync_server, token, "GET", "/v1/estado")
+    assert answer.json()["escritorio"] == "Escritorio nómina 2"
+    with sync_server.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT token_hash FROM tokens").scalars().all()
+    assert token not in stored and len(stored) == 1
+
+    assert server_main(["token", "revoke", "--database-url", sync_server.database_url, "1"]) == 0
+    assert call(sync_server, token, "GET", "/v1/estado").status_code == 401
+
+
+def test_a_batch_sent_twice_changes_nothing(sync_server) -> None:
+    token = sync_server.token()
+    rows = [row("Y5412345106"), row("NO191919191")]
+    first = push(sync_server, token, rows, batch_id="lote-1")
+    again = push(sync_server, token, rows, batch_id="lote-1")
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()
+    # The same rows under a new batch id (a retry after a lost answer) are not new either.
+    third = push(sync_server, token, rows)
+    assert [r["seq"] for r in third.json()["results"]] == [1, 2]
+    pulled = call(sync_server, token, "GET", "/v1/pull", params={"since": 0}).json()
+    assert [r["seq"] for r in pulled["rows"]] == [1, 2]
+    with Session(sync_server.engine) as session:
+        assert session.scalar(select(func.count()).select_from(SyncedRow)) == 2
+
+
+def test_a_company_never_reads_another_companys_rows(sync_server) -> None:
+    mine, theirs = sync_server.token(EMPRESA), sync_server.token(OTRA_EMPRESA, "Otra empresa")
+    shared_uuid = str(uuid.uuid4())
+    assert push(sync_server, mine, [row(uuid=shared_uuid)]).status_code == 200
+    pulled = call(sync_server, theirs, "GET", "/v1/pull", params={"since": 0}).json()
+    assert pulled == {"rows": [], "cursor": 0, "remaining": 0}
+    # The same UUID pushed by the other company is its own row; it changes nothing of ours.
+    other = row("XX999999999", uuid=shared_uuid)
+    assert push(sync_server, theirs, [other]).json()["results"][0]["overwritten"] is None
+    ours = call(sync_server, mine, "GET", "/v1/pull", params={"since": 0}).json()["rows"]
+    assert [r["data"]["registro"] for r in ours] == ["Y5412345106"]
+
+
+def test_overwriting_an_unseen_version_returns_it(sync_server) -> None:
+    token = sync_server.token()
+    first = row("Y5412345106")
+    push(sync_server, token, [first])
+    seen = dict(first, version=2, base_seq=1, data=dict(first["data"], razon_social="A"))
+    assert push(sync_server, token, [seen]).json()["results"][0]["overwritten"] is None
+    # Another desktop still at base_seq 1 overwrites version 2 (seq 2), which it never saw.
+    unseen = dict(first, version=2, base_seq=1, data=dict(first["data"], razon_social="B"))
+    result = push(sync_server, token, [unseen]).json()["results"][0]
+    assert result["seq"] == 3
+    assert result["overwritten"]["data"]["razon_social"] == "A"
+
+
+GARBAGE = [
+    (b"{no es json", 400, "json_invalido"),
+    (b"\xff\xfe\x00garbage", 400, "json_invalido"),
+    (b'{"batch_id": "x", "rows": [NaN]}', 400, "json_invalido"),
+    (b"[]", 422, "solicitud_invalida"),
+    (b'{"batch_id": "x", "rows": {}}', 422, "solicitud_invalida"),
+    (b'{"batch_id": "con espacios", "rows": []}', 422, "solicitud_invalida"),
+    (b'{"batch_id": 7, "rows": []}', 422, "solicitud_invalida"),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "code"), GARBAGE)
+def test_garbage_gets_a_4xx_with_a_reason(sync_server, body, status, code) -> None:
+    answer = call(
+        sync_server,
+        sync_server.token(),
+        "POST",
+        "/v1/push",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == status
+    assert answer.json()["error"] == code
+    assert answer.json()["mensaje"] and answer.json()["message"]
+
+
+WRONG_ROWS = [
+    ({"table": "no_existe"}, "tabla_desconocida"),
+    ({"table": 5}, "tabla_desconocida"),
+    ({"uuid": "123"}, "solicitud_invalida"),
+    ({"version": "1"}, "solicitud_invalida"),
+    ({"version": 2**40}, "solicitud_invalida"),
+    ({"version": True}, "solicitud_invalida"),
+    ({"updated_at": "ayer"}, "solicitud_invalida"),
+    ({"deleted": "no"}, "solicitud_invalida"),
+    ({"base_seq": -1}, "solicitud_invalida"),
+    ({"data": []}, "solicitud_invalida"),
+    ({"data": {"registro": {"anidado": 1}}}, "solicitud_invalida"),
+    ({"data": {"registro": "con\u0000nulo"}}, "solicitud_invalida"),
+    ({"data": {"registro": 2**70}}, "solicitud_invalida"),
+]
+
+
+@pytest.mark.parametrize(("change", "code"), WRONG_ROWS)
+def test_wrong_types_and_unknown_tables_get_422(sync_server, change, code) -> None:
+    answer = push(sync_server, sync_server.token(), [{**row(), **change}])
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"] == code
+
+
+def test_secrets_are_refused_even_if_a_client_sent_them(sync_server) -> None:
+    user = {
+        "table": "idse_users",
+        "uuid": str(uuid.uuid4()),
+        "version": 1,
+        "updated_at": "2026-11-23T10:00:00",
+        "deleted": False,
+        "data": {"usuario": "ana@empresa.com", "password_hash": "scrypt$..."},
+    }
+    answer = push(sync_server, sync_server.token(), [user])
+    assert answer.status_code == 422
+    assert answer.json()["error"] == "campo_secreto"
+
+
+def test_oversized_bodies_and_batches_get_413(sync_server) -> None:
+    token = sync_server.token()
+    big = row()
+    big["data"]["razon_social"] = "x" * (300 * 1024)  # the test server allows 256 KiB
+    answer = push(sync_server, token, [big])
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "solicitud_demasiado_grande"
+
+    # Chunked upload without Content-Length: refused while reading, not after.
+    def chunks():
+        yield b'{"batch_id": "x", "rows": ['
+        for _ in range(400):
+            yield b" " * 1024
+        yield b"]}"
+
+    answer = call(sync_server, token, "POST", "/v1/push", data=chunks())
+    assert answer.status_code == 413
+
+    many = [row(f"Y54{n:08d}") for n in range(501)]  # the test server allows 500 rows
+    answer = push(sync_server, token, many)
+    assert answer.status_code == 413
+    assert answer.json()["error"] == "lote_demasiado_grande"
+
+
+def test_pull_parameters_and_unknown_paths_are_4xx(sync_server) -> None:
+    token = sync_server.token()
+    for params in ({"since": "-1"}, {"since": "abc"}, {"limit": "0"}, {"limit": "999999"}):
+        assert call(sync_server, token, "GET", "/v1/pull", params=params).status_code == 422
+    assert call(sync_server, token, "GET", "/v1/nada").status_code == 404
+    assert call(sync_server, token, "DELETE", "/v1/push").status_code == 405
+    answer = call(sync_server, token, "GET", "/v1/pull", params={"since": "0", "limit": "10"})
+    assert json.loads(answer.text) == {"rows": [], "cursor": 0, "remaining": 0}
+
+
+def test_server_migrations_match_its_models(sync_server) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from icsoe_desktop.sync_server.models import ServerBase
+
+    with sync_server.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), ServerBase.metadata) == []
+
+
+def test_the_server_also_runs_on_sqlite_for_a_single_office(tmp_path) -> None:
+    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server.app import create_app
+    from tests.conftest import free_port
+    from tests.sync.conftest import _ThreadServer
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'oficina.sqlite3'}")
+    port = free_port()
+    runner = _ThreadServer(create_app(engine), port)
+    try:
+        db.upgrade(engine)
+        token = db.create_token(engine, EMPRESA, "Oficina").token
+        runner.start()
+        base = f"http://127.0.0.1:{port}"
+        headers = {"Authorization": f"Bearer {token}"}
+        body = {"batch_id": "b1", "rows": [row()]}
+        assert requests.post(f"{base}/v1/push", json=body, headers=headers).status_code == 200
+        pulled = requests.get(f"{base}/v1/pull", params={"since": 0}, headers=headers).json()
+        assert [r["seq"] for r in pulled["rows"]] == [1]
+    finally:
+        runner.stop()
+        engine.dispose()

@@ -1,0 +1,313 @@
+"""Two desktops (two data dirs, two SQLite stores) syncing through the real server on a real
+PostgreSQL: offline edits converge, conflicts are kept, secrets never travel, an unreachable or
+killed server loses nothing, and another company's token reads nothing."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from icsoe_desktop.domain.errors import AuthenticationError, DomainError
+from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.sync import SyncError
+from icsoe_desktop.store.models import AuditEntry, RegistroPatronal
+from tests import credentials_factory as cf
+from tests.conftest import free_port
+from tests.sync.conftest import EMPRESA, OTRA_EMPRESA, connect
+
+PASSWORD = "Nom1na$Segura"
+
+
+def register(services, usuario: str, nombre: str = "Ana") -> None:
+    services.accounts.register(
+        Registration(nombre, "López", "", usuario, PASSWORD, PASSWORD, True), "admin@empresa.com"
+    )
+
+
+def registros(services) -> dict[str, str]:
+    return {r.registro: r.razon_social for r in services.registros.list()}
+
+
+def audit_uuids(services) -> set[str]:
+    with services.store.session() as session:
+        return set(session.scalars(select(AuditEntry.uuid)).all())
+
+
+def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> None:
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    # Offline work on both desktops.
+    register(a, "ana@empresa.com")
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", "ana@empresa.com")
+    register(b, "beto@empresa.com", "Beto")
+    b.registros.save("NO191919191", "SCO050505QR2", "Servicios Contables", "beto@empresa.com")
+    assert a.sync.status().text == f"{a.sync.pending_count()} cambios por enviar"
+
+    progress: list[tuple[int, int]] = []
+    first = a.sync.synchronize(lambda done, total: progress.append((done, total)))
+    assert first.enviados > 0 and first.recibidos == 0
+    assert progress[-1][0] == progress[-1][1]
+    b.sync.synchronize()
+    a.sync.synchronize()
+
+    assert (
+        registros(a)
+        == registros(b)
+        == {
+            "NO191919191": "Servicios Contables",
+            "Y5412345106": "Nóminas del Centro",
+        }
+    )
+    assert [u.usuario for u in a.accounts.list_users()] == [
+        u.usuario for u in b.accounts.list_users()
+    ]
+    assert audit_uuids(a) == audit_uuids(b)
+    assert a.sync.pending_count() == b.sync.pending_count() == 0
+    assert a.sync.status().text.startswith("Sincronizado ")
+
+    # Edits and a removal travel too.
+    a.accounts.set_enabled("beto@empresa.com", False, "ana@empresa.com")
+    b.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro, S.A.", "beto@empresa.com")
+    b.registros.delete("NO191919191", "beto@empresa.com")
+    for desktop in (a, b, a):
+        desktop.sync.synchronize()
+    assert registros(a) == registros(b) == {"Y5412345106": "Nóminas del Centro, S.A."}
+    assert {u.usuario: u.habilitado for u in b.accounts.list_users()} == {
+        "ana@empresa.com": True,
+        "beto@empresa.com": False,
+    }
+    assert a.sync.conflicts() == b.sync.conflicts() == []
+
+
+def test_a_user_from_another_desktop_arrives_without_a_usable_password(
+    sync_server, desktops
+) -> None:
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token())
+    connect(b, sync_server.url, sync_server.token())
+    register(a, "ana@empresa.com")
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert a.accounts.authenticate("ana@empresa.com", PASSWORD).usuario == "ana@empresa.com"
+    with pytest.raises(AuthenticationError) as info:
+        b.accounts.authenticate("ana@empresa.com", PASSWORD)
+    assert info.value.code == "credenciales_incorrectas"
+    # The hash never reached the server.
+    with sync_server.engine.connect() as conn:
+        stored = conn.execute(text("SELECT data::text FROM rows")).scalars().all()
+    assert stored and not any("password_hash" in d or "scrypt" in d for d in stored)
+
+
+def test_certificate_metadata_travels_without_its_key(
+    sync_server, desktops, tmp_path, data_dir
+) -> None:
+    from icsoe_desktop.services.certificates import TRUSTED_DIR, Assignment
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token())
+    connect(b, sync_server.url, sync_server.token())
+    for desktop in (a, b):
+        trusted = desktop.store.path.parent / TRUSTED_DIR
+        trusted.mkdir()
+        (trusted / "ac_sat.cer").write_bytes(cf.sat_ca().certificate_der)
+        desktop.certificates.trusted_dirs.append(trusted)
+    a.registros.save("Y5412345106", cf.RFC_MORAL, "Empresa Demo, S.A. de C.V.", "admin")
+    cer, key = cf.fiel_moral().write(tmp_path / "fiel")
+    a.certificates.assign(Assignment("Y5412345106", cer, key, cf.RFC_MORAL, cf.PASSWORD), "admin")
+    a.sync.synchronize()
+    b.sync.synchronize()
+
+    with sync_server.engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT data::text FROM rows WHERE tabla = 'certificados_imss'")
+        ).scalar_one()
+    assert "secreto_sellado" not in stored and "keyring_ref" not in stored
+    (row,) = b.certificates.rows()
+    assert (row.tipo, row.estado, row.llave_local) == ("FIEL", "vigente", False)
+    assert row.estado_texto == "Vigente · Sin llave en este equipo"
+    assert b.certificates.pending() == ["Y5412345106"]
+    with pytest.raises(DomainError) as info:
+        b.certificates.credential("Y5412345106")
+    assert info.value.code == "llave_en_otro_equipo"
+    assert ".key" in info.value.message
+
+    # Choosing the files again on desktop B completes the certificate there.
+    b.certificates.assign(Assignment("Y5412345106", cer, key, cf.RFC_MORAL, cf.PASSWORD), "admin")
+    assert b.certificates.rows()[0].llave_local is True
+    assert b.certificates.credential("Y5412345106")[1] == cf.RFC_MORAL
+    # …and, being the same certificate, it is not a change to send.
+    b.sync.synchronize()
+    a.sync.synchronize()
+    assert a.certificates.rows()[0].llave_local is True
+    assert a.sync.conflicts() == b.sync.conflicts() == []
+
+    # Removed on A: B learns of it and forgets its local key.
+    a.certificates.remove("Y5412345106", "admin")
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert b.certificates.rows()[0].estado == "sin_certificado"
+
+
+def test_a_row_changed_on_two_desktops_is_kept_as_a_conflict(sync_server, desktops) -> None:
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token())
+    connect(b, sync_server.url, sync_server.token())
+    a.registros.save("Y5412345106", EMPRESA, "Original", "admin")
+    a.sync.synchronize()
+    b.sync.synchronize()
+
+    a.registros.save("Y5412345106", EMPRESA, "Versión de A", "admin")
+    b.registros.save("Y5412345106", EMPRESA, "Versión de B", "admin")
+    a.sync.synchronize()
+    result = b.sync.synchronize()  # B pushes last: it wins by server order
+    assert result.conflictos == 1
+    a.sync.synchronize()
+    assert registros(a) == registros(b) == {"Y5412345106": "Versión de B"}
+
+    (conflict,) = b.sync.conflicts()
+    assert (conflict.titulo, conflict.renglon) == ("Registro patronal", "Y5412345106")
+    assert conflict.otra["data"]["razon_social"] == "Versión de A"
+    assert conflict.actual["data"]["razon_social"] == "Versión de B"
+    assert b.sync.status().text.endswith("1 conflicto(s)")
+
+    b.sync.resolve(conflict.id, "otra", "admin")
+    assert b.sync.conflicts() == []
+    b.sync.synchronize()
+    a.sync.synchronize()
+    assert registros(a) == registros(b) == {"Y5412345106": "Versión de A"}
+    assert a.sync.conflicts() == []
+
+
+def test_the_same_registro_created_offline_on_two_desktops_is_not_lost(
+    sync_server, desktops
+) -> None:
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token())
+    connect(b, sync_server.url, sync_server.token())
+    a.registros.save("Y5412345106", EMPRESA, "Alta en A", "admin")
+    b.registros.save("Y5412345106", EMPRESA, "Alta en B", "admin")
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert registros(b) == {"Y5412345106": "Alta en B"}
+    (conflict,) = b.sync.conflicts()
+    assert conflict.kind == "duplicado"
+    assert conflict.otra["data"]["razon_social"] == "Alta en A"
+    b.sync.resolve(conflict.id, "otra", "admin")
+    assert registros(b) == {"Y5412345106": "Alta en A"}
+
+
+def test_unreachable_server_says_sin_conexion_and_loses_nothing(sync_server, desktops) -> None:
+    a, b = desktops
+    token = sync_server.token()
+    connect(a, f"http://127.0.0.1:{free_port()}", token)  # nothing listens there
+    a.registros.save("Y5412345106", EMPRESA, "Sin red", "admin")
+    pending = a.sync.pending_count()
+    with pytest.raises(SyncError) as info:
+        a.sync.synchronize()
+    assert info.value.offline and info.value.code == "sin_conexion"
+    assert info.value.message.startswith("Sin conexión")
+    assert a.sync.status().text == f"Sin conexión · {pending} cambios por enviar"
+    assert a.sync.pending_count() == pending
+
+    connect(a, sync_server.url, None)  # the server is back (the stored token is kept)
+    a.sync.synchronize()
+    assert a.sync.status().text.startswith("Sincronizado")
+    connect(b, sync_server.url, sync_server.token())
+    b.sync.synchronize()
+    assert registros(b) == {"Y5412345106": "Sin red"}
+
+
+def test_a_token_of_another_company_reads_nothing(sync_server, desktops) -> None:
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(EMPRESA))
+    connect(b, sync_server.url, sync_server.token(OTRA_EMPRESA))
+    a.registros.save("Y5412345106", EMPRESA, "Sólo de la empresa A", "admin")
+    a.sync.synchronize()
+    result = b.sync.synchronize()
+    assert result.recibidos == 0
+    assert registros(b) == {}
+    assert not audit_uuids(a) & audit_uuids(b)
+
+
+def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicates(
+    server_process, desktops
+) -> None:
+    from icsoe_desktop.sync_server.db import create_token, make_engine
+
+    a, b = desktops
+    engine = make_engine(server_process.database_url)
+    try:
+        token = create_token(engine, EMPRESA, "A").token
+        server_process.start()
+        connect(a, server_process.url, token)
+        connect(b, server_process.url, create_token(engine, EMPRESA, "B").token)
+        with a.store.session() as session:
+            for n in range(5_000):
+                a.audit.record(session, "admin", "prueba", f"renglón {n}")
+        expected = audit_uuids(a)
+
+        outcome: dict[str, BaseException] = {}
+
+        def run() -> None:
+            try:
+                a.sync.synchronize()
+            except BaseException as exc:
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=run)
+        worker.start()
+        deadline = time.monotonic() + 60
+        with engine.connect() as conn:
+            while conn.execute(text("SELECT count(*) FROM batches")).scalar() < 2:
+                assert time.monotonic() < deadline, "the push never started"
+                conn.commit()
+                time.sleep(0.005)
+        server_process.kill()  # mid-push: some batches stored, one maybe half-answered
+        worker.join(timeout=60)
+        assert isinstance(outcome.get("error"), SyncError) and outcome["error"].offline
+        assert 0 < a.sync.pending_count() < len(expected)
+
+        server_process.start()
+        a.sync.synchronize()
+        assert a.sync.pending_count() == 0
+        with engine.connect() as conn:
+            stored = conn.execute(
+                text("SELECT count(*), count(DISTINCT uuid) FROM rows WHERE tabla = 'audit_log'")
+            ).one()
+        assert stored == (len(expected), len(expected))
+        own = audit_uuids(b)  # B's own entries (its sync settings)
+        b.sync.synchronize()
+        assert audit_uuids(b) == expected | own
+        with b.store.session() as session:
+            assert session.scalar(select(func.count()).select_from(AuditEntry)) == len(
+                expected | own
+            )
+            assert session.scalar(select(func.count()).select_from(RegistroPatronal)) == 0
+    finally:
+        engine.dispose()
+
+
+def test_movimientos_lotes_and_capturistas_travel_between_desktops(
+    sync_server, desktops, tmp_path
+) -> None:
+    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from tests.services.movimientos_data import REGISTRO_A, load_known
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    load_known(a, tmp_path)
+    pendientes = a.lotes.pendientes(REGISTRO_A)
+    a.lotes.generar(REGISTRO_A, [p.id for p in pendientes], tmp_path, "ana@empresa.com")
+    a.sync.synchronize()
+    b.sync.synchronize()
+    rows_a = a.movimientos.page(Filtro(), Orden(), 0, 100)
+    rows_b = b.movimientos.page(Filtro(), Orden(), 0, 100)
+    # Same movements, dates, amounts, states and lote number (local ids may differ).
+    assert [r[1:] for r in rows_b] == [r[1:] for r in rows_a]
+    assert len(rows_b) == 6 and b.movimientos.count(Filtro(estado="enviado")) == 2
+    assert [d.nss for d in b.lotes.detalle(1)] == [p.nss for p in pendientes]
