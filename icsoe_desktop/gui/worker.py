@@ -145,7 +145,7 @@ def run_with_progress_bar(
     dialog.setWindowTitle(title)
     if not cancellable:
         dialog.setCancelButton(None)
-    dialog.setMinimumWidth(420)
+    dialog.setMinimumSize(420, 110)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setMinimumDuration(0)
