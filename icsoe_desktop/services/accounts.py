@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -14,13 +13,12 @@ from icsoe_desktop.domain import passwords, tokens
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
+from icsoe_desktop.services import login_throttle
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import IdseUser, LoginThrottle, OneTimeToken
+from icsoe_desktop.store.models import IdseUser, OneTimeToken
 
-MAX_FAILED_ATTEMPTS = 5
-LOCK_DURATION = timedelta(minutes=5)
 RESET_PURPOSE = "recuperar_contrasena_idse"
 
 MSG_CREDENCIALES = (
@@ -79,10 +77,6 @@ def _required(value: str, label: str, field: str) -> str:
     if not value:
         raise ValidationError("campo_obligatorio", f"El campo «{label}» es obligatorio.", field)
     return value
-
-
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
 class AccountsService:
@@ -195,14 +189,20 @@ class AccountsService:
     def _check_credentials(
         self, session: Session, usuario: str, contrasena: str, now: datetime
     ) -> SignedIn | AuthenticationError:
-        throttle = session.get(LoginThrottle, usuario)
-        if throttle and throttle.locked_until and throttle.locked_until > now:
-            return AuthenticationError(
-                "usuario_bloqueado", self._lock_message(usuario, throttle.locked_until, now)
-            )
+        throttle, locked = login_throttle.current_lock(session, usuario, now, usuario)
+        if locked is not None:
+            return locked
         user = self._find(session, usuario)
         if user is None or not passwords.verify_password(contrasena, user.password_hash):
-            return self._register_failure(session, usuario, throttle, now)
+            error, just_locked = login_throttle.register_failure(
+                session, usuario, throttle, now, MSG_CREDENCIALES, usuario
+            )
+            self._audit.record(session, usuario, "inicio_sesion_fallido", usuario)
+            if just_locked:
+                self._audit.record(
+                    session, usuario, "usuario_bloqueado", usuario, "5 intentos fallidos"
+                )
+            return error
         if not user.habilitado:
             self._audit.record(
                 session, usuario, "inicio_sesion_rechazado", usuario, "deshabilitado"
@@ -218,40 +218,6 @@ class AccountsService:
         return SignedIn(
             usuario,
             _user_row(user).nombre_completo,
-        )
-
-    def _register_failure(
-        self, session: Session, usuario: str, throttle: LoginThrottle | None, now: datetime
-    ) -> AuthenticationError:
-        if throttle is None:
-            throttle = LoginThrottle(usuario=usuario, failures=0)
-            session.add(throttle)
-        throttle.failures = (throttle.failures or 0) + 1
-        throttle.last_failure_at = now
-        self._audit.record(session, usuario, "inicio_sesion_fallido", usuario)
-        if throttle.failures >= MAX_FAILED_ATTEMPTS:
-            throttle.failures = 0
-            throttle.locked_until = now + LOCK_DURATION
-            self._audit.record(
-                session, usuario, "usuario_bloqueado", usuario, "5 intentos fallidos"
-            )
-            return AuthenticationError(
-                "usuario_bloqueado",
-                MSG_CREDENCIALES + "\n\n" + self._lock_message(usuario, throttle.locked_until, now),
-            )
-        remaining = MAX_FAILED_ATTEMPTS - throttle.failures
-        return AuthenticationError(
-            "credenciales_incorrectas",
-            MSG_CREDENCIALES
-            + f"\n\nTe quedan {remaining} intento(s) antes de que el usuario se bloquee por 5 minutos.",
-        )
-
-    @staticmethod
-    def _lock_message(usuario: str, until: datetime, now: datetime) -> str:
-        minutes = _minutes_left(until, now)
-        return (
-            f"El usuario {usuario} se bloqueó por 5 minutos después de {MAX_FAILED_ATTEMPTS} "
-            f"intentos fallidos. Podrás intentarlo de nuevo en {minutes} minuto(s)."
         )
 
     # --- password recovery ---------------------------------------------------------------------
@@ -360,9 +326,7 @@ class AccountsService:
                 raise ValidationError("usuario_inexistente", "El usuario del código ya no existe.")
             user.password_hash = passwords.hash_password(contrasena)
             token.used_at = now
-            throttle = session.get(LoginThrottle, user.usuario)
-            if throttle is not None:
-                session.delete(throttle)
+            login_throttle.clear(session, user.usuario)
             self._mail.enqueue(
                 session,
                 user.usuario,

@@ -4,7 +4,6 @@ of contratista by the capturista (guía Ingreso del capturista)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,11 +16,11 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import CurpInfo, check_curp, check_telefono, required_text
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services.accounts import LOCK_DURATION, MAX_FAILED_ATTEMPTS
+from icsoe_desktop.services import login_throttle
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import LoginThrottle, OneTimeToken
+from icsoe_desktop.store.models import OneTimeToken
 from icsoe_desktop.store.models_icsoe import (
     ACTIVA,
     BAJA,
@@ -710,9 +709,7 @@ class CapturistasService:
                 )
                 .values(revoked=True)
             )
-            throttle = session.get(LoginThrottle, THROTTLE_PREFIX + person.curp)
-            if throttle is not None:
-                session.delete(throttle)
+            login_throttle.clear(session, THROTTLE_PREFIX + person.curp)
             for correo in sorted({r.correo for r in relations if r.estatus != BAJA}):
                 self._mail.enqueue(
                     session,
@@ -750,37 +747,20 @@ class CapturistasService:
         self, session: Session, curp: str, contrasena: str, now: datetime
     ) -> CapturistaSesion | AuthenticationError:
         key = THROTTLE_PREFIX + curp
-        throttle = session.get(LoginThrottle, key)
-        if throttle and throttle.locked_until and throttle.locked_until > now:
-            return AuthenticationError(
-                "usuario_bloqueado", _lock_message(throttle.locked_until, now)
-            )
+        throttle, locked = login_throttle.current_lock(session, key, now)
+        if locked is not None:
+            return locked
         person = self._person(session, curp)
         if (
             person is None
             or person.password_hash is None
             or not passwords.verify_password(contrasena, person.password_hash)
         ):
-            if throttle is None:
-                throttle = LoginThrottle(usuario=key, failures=0)
-                session.add(throttle)
-            throttle.failures = (throttle.failures or 0) + 1
-            throttle.last_failure_at = now
-            self._audit.record(session, curp, "icsoe_inicio_sesion_fallido", curp)
-            if throttle.failures >= MAX_FAILED_ATTEMPTS:
-                throttle.failures = 0
-                throttle.locked_until = now + LOCK_DURATION
-                return AuthenticationError(
-                    "usuario_bloqueado",
-                    MSG_CREDENCIALES + "\n\n" + _lock_message(throttle.locked_until, now),
-                )
-            left = MAX_FAILED_ATTEMPTS - throttle.failures
-            return AuthenticationError(
-                "credenciales_incorrectas",
-                MSG_CREDENCIALES
-                + f"\n\nTe quedan {left} intento(s) antes de que el usuario se bloquee por 5 "
-                "minutos.",
+            error, _locked = login_throttle.register_failure(
+                session, key, throttle, now, MSG_CREDENCIALES
             )
+            self._audit.record(session, curp, "icsoe_inicio_sesion_fallido", curp)
+            return error
         if throttle is not None:
             session.delete(throttle)
         if not self._active_contratistas(session, person):
@@ -992,14 +972,6 @@ def _check_token(token: OneTimeToken | None, now: datetime) -> None:
             "envíe una nueva («Enviar email»).",
             "codigo",
         )
-
-
-def _lock_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-    return (
-        f"El usuario se bloqueó por 5 minutos después de {MAX_FAILED_ATTEMPTS} intentos fallidos. "
-        f"Podrás intentarlo de nuevo en {minutes} minuto(s)."
-    )
 
 
 def _epoch_ms(moment: datetime) -> int:
