@@ -288,7 +288,6 @@ class CapturistasService:
                 person.nombre = checked.nombre
                 person.primer_apellido = checked.primer_apellido
                 person.segundo_apellido = checked.segundo_apellido
-                person.version += 1
         rel = CapturistaRelacion(
             contratista_id=contratista.id,
             capturista_id=person.id,
@@ -471,10 +470,8 @@ class CapturistasService:
             person.nombre = checked.nombre
             person.primer_apellido = checked.primer_apellido
             person.segundo_apellido = checked.segundo_apellido
-            person.version += 1
             rel.rol, rel.telefono, rel.correo = checked.rol, checked.telefono, checked.correo
             rel.fecha_actualizacion = self._clock()
-            rel.version += 1
             if correo_cambio:  # the link went to the wrong mailbox: a new one to the right one
                 self._invite(session, contratista, person, rel)
             self._audit.record(
@@ -504,7 +501,6 @@ class CapturistasService:
             rel.estatus = BAJA
             rel.fecha_baja = now
             rel.fecha_actualizacion = now
-            rel.version += 1
             # A pending activation code of this relation dies with it.
             session.execute(
                 update(OneTimeToken)
@@ -526,7 +522,6 @@ class CapturistasService:
             rel.estatus = ACTIVA if person.password_hash else REGISTRADA
             rel.fecha_baja = None
             rel.fecha_actualizacion = self._clock()
-            rel.version += 1
             self._audit.record(session, contratista.rfc, "icsoe_capturista_reactivado", person.curp)
             return _row(rel, person, contratista.nombre)
 
@@ -689,7 +684,6 @@ class CapturistasService:
             person = self._token_person(session, token)
             person.password_hash = passwords.hash_password(contrasena)
             person.password_at = now
-            person.version += 1
             token.used_at = now
             relations = session.scalars(
                 select(CapturistaRelacion).where(CapturistaRelacion.capturista_id == person.id)
@@ -698,7 +692,6 @@ class CapturistasService:
                 if rel.estatus == REGISTRADA:
                     rel.estatus = ACTIVA
                     rel.fecha_actualizacion = now
-                    rel.version += 1
             # The person has a password now: every other pending activation code is void.
             session.execute(
                 update(OneTimeToken)

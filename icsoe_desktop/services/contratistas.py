@@ -193,7 +193,6 @@ class ContratistasService:
                 self._audit.record(session, fiel.rfc, "icsoe_contratista_alta", fiel.rfc)
             else:
                 row.nombre = fiel.nombre[:254]
-                row.version += 1
             row.no_certificado = fiel.no_certificado
             row.updated_at = now
             session.flush()
@@ -211,7 +210,6 @@ class ContratistasService:
             row = self._get(session, rfc)
             if row.terminos_aceptados_at is None:
                 row.terminos_aceptados_at = self._clock()
-                row.version += 1
                 self._audit.record(session, rfc, "icsoe_terminos_aceptados", rfc)
             return _sesion(row)
 
@@ -303,7 +301,6 @@ class ContratistasService:
             row.entidad = domicilio.entidad
             first = row.datos_generales_at is None
             row.datos_generales_at = self._clock()
-            row.version += 1
             self._audit.record(
                 session,
                 rfc,
@@ -336,7 +333,6 @@ class ContratistasService:
                 row = self._get(session, rfc)
                 previous = row.acuse_archivo
                 row.acuse_archivo, row.acuse_nombre = stored, path.name[:255]
-                row.version += 1
                 self._audit.record(session, rfc, "icsoe_acuse_adjuntado", rfc, path.name)
         except BaseException:
             target.unlink(missing_ok=True)
@@ -359,7 +355,6 @@ class ContratistasService:
             if not stored:
                 return
             row.acuse_archivo, row.acuse_nombre = "", ""
-            row.version += 1
             self._audit.record(session, rfc, "icsoe_acuse_eliminado", rfc)
         self._remove_file(stored)
 
