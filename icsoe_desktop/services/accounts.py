@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import passwords, tokens
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle
+from icsoe_desktop.services import login_throttle, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
@@ -228,31 +228,11 @@ class AccountsService:
             raise ValidationError("campo_obligatorio", "Captura el correo electrónico.", "correo")
         correo = check_email(correo, "correo", "Captura un correo electrónico válido.")
         now = self._clock()
-        code = tokens.new_code()
         with self._store.session() as session:
             user = self._find(session, correo)
             if user is None:
                 raise ValidationError("correo_no_existe", MSG_CORREO_NO_EXISTE, "correo")
-            # A new code supersedes any earlier unused one.
-            session.execute(
-                update(OneTimeToken)
-                .where(
-                    OneTimeToken.subject_uuid == user.uuid,
-                    OneTimeToken.purpose == RESET_PURPOSE,
-                    OneTimeToken.used_at.is_(None),
-                )
-                .values(revoked=True)
-            )
-            session.add(
-                OneTimeToken(
-                    purpose=RESET_PURPOSE,
-                    subject_uuid=user.uuid,
-                    code_hash=tokens.hash_code(code),
-                    created_at=now,
-                    expires_at=now + tokens.TOKEN_VALIDITY,
-                    revoked=False,
-                )
-            )
+            code = one_time_codes.issue_code(session, RESET_PURPOSE, user.uuid, now)
             self._mail.enqueue(
                 session,
                 correo,

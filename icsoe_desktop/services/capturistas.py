@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import passwords, tokens
@@ -16,7 +16,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import CurpInfo, check_curp, check_telefono, required_text
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle
+from icsoe_desktop.services import login_throttle, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
@@ -340,26 +340,7 @@ class CapturistasService:
             )
             return
         now = self._clock()
-        session.execute(
-            update(OneTimeToken)
-            .where(
-                OneTimeToken.subject_uuid == rel.uuid,
-                OneTimeToken.purpose == ACTIVATION_PURPOSE,
-                OneTimeToken.used_at.is_(None),
-            )
-            .values(revoked=True)
-        )
-        code = tokens.new_code()
-        session.add(
-            OneTimeToken(
-                purpose=ACTIVATION_PURPOSE,
-                subject_uuid=rel.uuid,
-                code_hash=tokens.hash_code(code),
-                created_at=now,
-                expires_at=now + tokens.TOKEN_VALIDITY,
-                revoked=False,
-            )
-        )
+        code = one_time_codes.issue_code(session, ACTIVATION_PURPOSE, rel.uuid, now)
         self._mail.enqueue(
             session,
             rel.correo,
@@ -502,15 +483,7 @@ class CapturistasService:
             rel.fecha_baja = now
             rel.fecha_actualizacion = now
             # A pending activation code of this relation dies with it.
-            session.execute(
-                update(OneTimeToken)
-                .where(
-                    OneTimeToken.subject_uuid == rel.uuid,
-                    OneTimeToken.purpose == ACTIVATION_PURPOSE,
-                    OneTimeToken.used_at.is_(None),
-                )
-                .values(revoked=True)
-            )
+            one_time_codes.revoke_codes(session, ACTIVATION_PURPOSE, [rel.uuid])
             self._audit.record(session, contratista.rfc, "icsoe_capturista_baja", person.curp)
             return _row(rel, person, contratista.nombre)
 
@@ -693,15 +666,7 @@ class CapturistasService:
                     rel.estatus = ACTIVA
                     rel.fecha_actualizacion = now
             # The person has a password now: every other pending activation code is void.
-            session.execute(
-                update(OneTimeToken)
-                .where(
-                    OneTimeToken.subject_uuid.in_([r.uuid for r in relations]),
-                    OneTimeToken.purpose == ACTIVATION_PURPOSE,
-                    OneTimeToken.used_at.is_(None),
-                )
-                .values(revoked=True)
-            )
+            one_time_codes.revoke_codes(session, ACTIVATION_PURPOSE, [r.uuid for r in relations])
             login_throttle.clear(session, THROTTLE_PREFIX + person.curp)
             for correo in sorted({r.correo for r in relations if r.estatus != BAJA}):
                 self._mail.enqueue(
@@ -826,26 +791,7 @@ class CapturistasService:
                     "contraseña. Comunícate con el contratista.",
                     "usuario",
                 )
-            session.execute(
-                update(OneTimeToken)
-                .where(
-                    OneTimeToken.subject_uuid == person.uuid,
-                    OneTimeToken.purpose == RESET_PURPOSE,
-                    OneTimeToken.used_at.is_(None),
-                )
-                .values(revoked=True)
-            )
-            code = tokens.new_code()
-            session.add(
-                OneTimeToken(
-                    purpose=RESET_PURPOSE,
-                    subject_uuid=person.uuid,
-                    code_hash=tokens.hash_code(code),
-                    created_at=now,
-                    expires_at=now + tokens.TOKEN_VALIDITY,
-                    revoked=False,
-                )
-            )
+            code = one_time_codes.issue_code(session, RESET_PURPOSE, person.uuid, now)
             for correo in correos:
                 self._mail.enqueue(
                     session,
