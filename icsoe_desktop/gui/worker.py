@@ -87,6 +87,12 @@ def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) 
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(300)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    return _wait_behind(dialog, fn)
+
+
+def _wait_behind(dialog: QProgressDialog, fn: Callable[[], Any]) -> Any:
+    """Run ``fn`` in the background, keep the GUI alive in a local event loop behind ``dialog``
+    until it reports, close the dialog; return the result or re-raise the error here."""
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
 
@@ -153,23 +159,5 @@ def run_with_progress_bar(
     stop = threading.Event()
     dialog.canceled.connect(stop.set)
     relay = _ProgressRelay(dialog)
-    loop = QEventLoop()
-    outcome: dict[str, Any] = {}
-
-    def done(value: Any) -> None:
-        outcome["value"] = value
-        loop.quit()
-
-    def failed(exc: BaseException) -> None:
-        outcome["error"] = exc
-        loop.quit()
-
-    run_in_background(lambda: fn(relay.moved.emit, stop.is_set), done, failed)
     dialog.show()
-    if not outcome:
-        loop.exec()
-    dialog.close()
-    dialog.deleteLater()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    return _wait_behind(dialog, lambda: fn(relay.moved.emit, stop.is_set))
