@@ -62,7 +62,6 @@ def open_store(directory: Path, rows: int):
 
 def bench_grid(services) -> None:
     from PySide6.QtWidgets import QApplication
-    from sqlalchemy import text
 
     from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
@@ -119,8 +118,6 @@ def bench_grid(services) -> None:
         f"{statistics.median(fetches):.1f} ms, la más lenta {max(fetches):.1f} ms "
         f"(filas en memoria: {view.model.loaded():,})."
     )
-    with services.store.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RSS máximo del proceso: {rss:.0f} MB (meta ≤ 250 MB)")
     main.hide()

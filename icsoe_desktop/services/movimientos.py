@@ -22,6 +22,7 @@ from icsoe_desktop.domain.movimientos import (
     TIPOS_SALARIO,
     TIPOS_TRABAJADOR,
     Movimiento,
+    pesos_text,
     validate,
 )
 from icsoe_desktop.services.audit import AuditService
@@ -47,7 +48,7 @@ class Column:
         if self.catalog is not None:
             return self.catalog.get(value, value)
         if self.kind == MONEY:
-            return f"{value / 100:,.2f}"
+            return pesos_text(value)
         if self.kind == DATE:
             return value.strftime("%d/%m/%Y")
         return str(value)
