@@ -37,9 +37,9 @@ from icsoe_desktop.store.sync_tables import by_name
 log = logging.getLogger(__name__)
 
 TOKEN_SCOPE = "sincronizacion"
-BATCH_ROWS = 1000
+BATCH_ROWS = 2000
 BATCH_BYTES = 4 * 1024 * 1024
-PULL_ROWS = 2000
+PULL_ROWS = 5000
 SIN_CONEXION = "Sin conexión"
 TABLE_TITLES = {
     "idse_users": "Usuario IDSE",
@@ -361,15 +361,28 @@ class SyncService:
             answer = self._call(
                 http, "POST", f"{base}/v1/push", json={"batch_id": batch_id, "rows": rows}
             )
-            results = answer.get("results")
-            if not isinstance(results, list):
+            results, cursor = answer.get("results"), answer.get("cursor")
+            if not isinstance(results, list) or not isinstance(cursor, int):
                 raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
             with self._store.session() as session:
                 conflicts += record_push_results(session, results, self._clock())
                 session.merge(SyncState(key="pending_batch", value=""))
+                self._skip_own_rows(session, results, cursor)
             done += len(rows)
             report(done, total)
         return total, conflicts
+
+    @staticmethod
+    def _skip_own_rows(session, results: list[dict[str, Any]], cursor: int) -> None:
+        """Move the pull cursor past this batch when every sequence between the cursor and the
+        server's new one went to this batch: nobody else wrote in between, so pulling that range
+        would only bring back our own rows (100,000 of them after a big import)."""
+        state = session.get(SyncState, "cursor")
+        since = int(state.value) if state and state.value else 0
+        fresh = sorted(r.get("seq") for r in results if isinstance(r.get("seq"), int))
+        fresh = [seq for seq in fresh if seq > since]
+        if cursor > since and fresh == list(range(since + 1, cursor + 1)):
+            session.merge(SyncState(key="cursor", value=str(cursor)))
 
     def _pull(self, http, base: str, sent: int, report: Progress) -> tuple[int, int]:
         cursor = int(self._state("cursor") or 0)

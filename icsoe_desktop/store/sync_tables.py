@@ -64,6 +64,14 @@ class SyncedTable:
         }
 
     @cached_property
+    def decoders(self) -> list[tuple[str, Callable[[Any], Any], bool]]:
+        """Per sent column: its name, its decoder, and whether a row may leave it out."""
+        return [
+            (name, decoder(column), column.nullable or column.default is not None)
+            for name, column in self.columns.items()
+        ]
+
+    @cached_property
     def foreign_keys(self) -> dict[str, type[Base]]:
         """Sent columns that reference another synced table: column name → parent model."""
         found: dict[str, type[Base]] = {}
@@ -163,6 +171,11 @@ def never_sent() -> dict[str, frozenset[str]]:
 # --- value encoding ---------------------------------------------------------------------------
 
 
+def is_plain_json(column: Column) -> bool:
+    """The column's values are JSON as they are (no date or bytes to turn into text)."""
+    return not isinstance(column.type, (Date, DateTime, LargeBinary))
+
+
 def encode_value(column: Column, value: Any) -> Any:
     if value is None:
         return None
@@ -173,28 +186,39 @@ def encode_value(column: Column, value: Any) -> Any:
     return value
 
 
-def decode_value(column: Column, value: Any) -> Any:
-    """The JSON value back to the column's Python type; ValueError/TypeError when it does not fit."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, DateTime):
-        return datetime.fromisoformat(str(value)).replace(tzinfo=None)
-    if isinstance(kind, Date):
-        return date.fromisoformat(str(value))
-    if isinstance(kind, LargeBinary):
-        return base64.b64decode(str(value), validate=True)
-    if isinstance(kind, Boolean):
-        if not isinstance(value, bool):
-            raise TypeError("se esperaba verdadero/falso")
-        return value
-    if isinstance(kind, Integer):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError("se esperaba un entero")
-        return value
+def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError("se esperaba texto")
     return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("se esperaba un entero")
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("se esperaba verdadero/falso")
+    return value
+
+
+def decoder(column: Column) -> Callable[[Any], Any]:
+    """The function that turns a (non-null) JSON value back into the column's Python type,
+    raising ValueError/TypeError when it does not fit. Chosen once per column, not per value."""
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return lambda value: datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    if isinstance(kind, Date):
+        return lambda value: date.fromisoformat(str(value))
+    if isinstance(kind, LargeBinary):
+        return lambda value: base64.b64decode(str(value), validate=True)
+    if isinstance(kind, Boolean):
+        return _boolean
+    if isinstance(kind, Integer):
+        return _integer
+    return _text
 
 
 __all__ = [
@@ -204,8 +228,9 @@ __all__ = [
     "SyncedTable",
     "by_model",
     "by_name",
-    "decode_value",
+    "decoder",
     "encode_value",
+    "is_plain_json",
     "never_sent",
     "table_names",
 ]

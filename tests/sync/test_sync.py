@@ -83,6 +83,30 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> N
     assert a.sync.conflicts() == b.sync.conflicts() == []
 
 
+def test_own_pushes_are_not_downloaded_again_but_rows_written_in_between_are(
+    sync_server, desktops
+) -> None:
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    b.registros.save("NO191919191", "SCO050505QR2", "Servicios Contables", "beto@empresa.com")
+    b.sync.synchronize()
+    # A pushes after B: the sequences between A's cursor and its own are B's, so A pulls them.
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", "ana@empresa.com")
+    first = a.sync.synchronize()
+    assert first.recibidos > 0
+    assert set(registros(a)) == {"NO191919191", "Y5412345106"}
+
+    # Nobody wrote in between: A's progress counts only what it sent, nothing comes back.
+    a.registros.save("B1234567105", EMPRESA, "Nóminas del Norte", "ana@empresa.com")
+    progress: list[tuple[int, int]] = []
+    second = a.sync.synchronize(lambda done, total: progress.append((done, total)))
+    assert second.recibidos == 0
+    assert progress[-1] == (second.enviados, second.enviados)
+    b.sync.synchronize()
+    assert registros(a) == registros(b)
+
+
 def test_a_user_from_another_desktop_arrives_without_a_usable_password(
     sync_server, desktops
 ) -> None:
