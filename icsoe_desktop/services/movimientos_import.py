@@ -30,7 +30,7 @@ from icsoe_desktop.services.tabular import (
     open_table,
     read_bytes,
 )
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
 from icsoe_desktop.store.models_movimientos import MovimientoRow
 
@@ -232,8 +232,9 @@ class MovimientosImporter:
             new_rows = [
                 {**row_values(p.mov), **p.extra} for p in parsed if p.mov.key not in existing
             ]
-            for start in range(0, len(new_rows), BATCH):
-                session.execute(insert(MovimientoRow), new_rows[start : start + BATCH])
+            with large_page_cache(session.connection()):
+                for start in range(0, len(new_rows), BATCH):
+                    session.execute(insert(MovimientoRow), new_rows[start : start + BATCH])
             report.importados = len(new_rows)
             report.existentes = len(parsed) - len(new_rows)
             self._audit.record(

@@ -30,7 +30,7 @@ from icsoe_desktop.services.sync_rows import (
     pending_count,
     record_push_results,
 )
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models_sync import SyncConflict, SyncState
 from icsoe_desktop.store.sync_tables import by_name
 
@@ -404,7 +404,7 @@ class SyncService:
         if not rows:
             return 0, 0
         # All pages apply in one transaction with the new cursor: a crash here re-pulls.
-        with self._store.session() as session:
+        with self._store.session() as session, large_page_cache(session.connection()):
             applied = apply_remote(session, rows, self._clock())
             session.merge(SyncState(key="cursor", value=str(cursor)))
         report(total, total)

@@ -52,4 +52,3 @@ def test_pulled_rows_that_do_not_fit_are_kept_apart_and_the_rest_land(
             assert json.loads(kept[0].loser)["data"]["fecha"] == "2026-02-30"
     finally:
         other.close()
-

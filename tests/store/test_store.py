@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from icsoe_desktop.config import DATABASE_FILE
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.store.db import Store, StoreError
+from icsoe_desktop.store.db import Store, StoreError, large_page_cache
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.models import AuditEntry, Base
 
@@ -54,6 +54,16 @@ def test_connections_use_wal_and_foreign_keys(services) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_a_bulk_write_gets_a_large_page_cache_and_gives_it_back(services) -> None:
+    # Kept on a pooled connection, 32 MiB per connection would bloat the grid's memory.
+    with services.store.engine.connect() as conn:
+        default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with large_page_cache(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -32 * 1024
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default
+    assert default > -32 * 1024
 
 
 def test_wal_mode_is_kept_in_the_file(services) -> None:
