@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
@@ -39,8 +40,39 @@ FIELD_TITLES = {
     "tipo": "Tipo",
     "no_certificado": "No. de certificado",
     "valido_hasta": "Vigente hasta",
+    "registro_patronal": "Registro patronal",
+    "nss": "NSS",
+    "curp": "CURP",
+    "fecha": "Fecha",
+    "sbc": "SBC",
+    "salario": "Salario",
+    "estado": "Estado",
+    "causa_rechazo": "Causa de rechazo",
+    "clave_trabajador": "Clave trabajador",
+    "numero": "Lote",
+    "archivo": "Archivo",
+    "tipo_trabajador": "Tipo de trabajador",
+    "tipo_salario": "Tipo de salario",
+    "jornada": "Jornada",
+    "umf": "UMF",
+    "guia": "Guía",
+    "causa_baja": "Causa de baja",
+    "fecha_emision": "Fecha de emisión",
+    "fecha_recibido": "Fecha de recibido",
+    "fecha_aprobacion": "Fecha de aprobación",
+    "fecha_rechazo": "Fecha de rechazo",
 }
-HIDDEN = {"created_at", "aviso_aceptado_at", "certificado_der", "registro_patronal_id", "emisor"}
+MONEY = {"sbc", "salario"}  # stored in centavos
+# Internal references (UUIDs of related rows) and bulky or technical fields.
+HIDDEN = {
+    "created_at",
+    "aviso_aceptado_at",
+    "certificado_der",
+    "registro_patronal_id",
+    "emisor",
+    "lote_id",
+    "movimiento_id",
+}
 
 
 def version_text(version: dict[str, Any] | None) -> str:
@@ -54,6 +86,10 @@ def version_text(version: dict[str, Any] | None) -> str:
             continue
         if isinstance(value, bool):
             value = "Sí" if value else "No"
+        elif key in MONEY and isinstance(value, int):
+            value = pesos_text(value)
+        elif value is None:
+            value = ""
         lines.append(f"{FIELD_TITLES.get(key, key)}: {value}")
     return "\n".join(lines)
 
@@ -102,8 +138,15 @@ class ConflictosDialog(QDialog):
         self._on_selection()
 
     def selected(self) -> ConflictRow | None:
-        rows = self.tabla.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()] if rows else None
+        """The conflict shown in the two panes: the first of the selection."""
+        chosen = self.selected_all()
+        return chosen[0] if chosen else None
+
+    def selected_all(self) -> list[ConflictRow]:
+        """Every selected conflict (Ctrl/Shift+clic, Ctrl+A): the same file imported on two
+        desktops leaves one «duplicado» per movement, settled together."""
+        rows = sorted(index.row() for index in self.tabla.selectionModel().selectedRows())
+        return [self.model.rows[row] for row in rows]
 
     def _on_selection(self, *_args: object) -> None:
         conflict = self.selected()
@@ -113,13 +156,12 @@ class ConflictosDialog(QDialog):
             button.setEnabled(conflict is not None)
 
     def _keep(self, which: str) -> None:
-        conflict = self.selected()
-        if conflict is None:
-            return
-        try:
-            self._services.sync.resolve(conflict.id, which, self._actor)
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
+        for conflict in self.selected_all():
+            try:
+                self._services.sync.resolve(conflict.id, which, self._actor)
+            except DomainError as exc:
+                msgbox.warning(self, f"{conflict.titulo} {conflict.renglon}: {exc.message}", TITLE)
+                break
         self.refresh()
         if not self.model.rows:
             msgbox.information(self, "No quedan conflictos por revisar.", TITLE)

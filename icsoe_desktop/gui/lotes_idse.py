@@ -144,11 +144,11 @@ class LotesPanel(QWidget):
             f"Seleccionados: {len(self.pendientes.checked_rows()):,}."
         )
 
-    def refresh_lotes(self, select_numero: int | None = None) -> None:
+    def refresh_lotes(self, select_id: int | None = None) -> None:
         self.lotes.set_rows(self._services.lotes.lotes())
         self.detalle.set_rows([])
         for row, lote in enumerate(self.lotes.rows):
-            if lote.numero == select_numero:
+            if lote.id == select_id:
                 self.lotes_tabla.selectRow(row)
 
     def selected_lote(self) -> LoteResumen | None:
@@ -157,7 +157,7 @@ class LotesPanel(QWidget):
 
     def _show_detalle(self) -> None:
         lote = self.selected_lote()
-        self.detalle.set_rows(self._services.lotes.detalle(lote.numero) if lote else [])
+        self.detalle.set_rows(self._services.lotes.detalle(lote.id) if lote else [])
 
     # --- generate ------------------------------------------------------------------------------
 
@@ -184,7 +184,7 @@ class LotesPanel(QWidget):
             msgbox.warning(self, exc.message, TITLE)
             return None
         self.refresh_pendientes()
-        self.refresh_lotes(lote.numero)
+        self.refresh_lotes(lote.id)
         self.changed.emit()
         if msgbox.question(
             self,
@@ -219,7 +219,7 @@ class LotesPanel(QWidget):
             msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
             return
         try:
-            report = self._services.lotes.importar_resultado(lote.numero, path, self._usuario)
+            report = self._services.lotes.importar_resultado(lote.id, path, self._usuario)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return
@@ -234,7 +234,7 @@ class LotesPanel(QWidget):
                 self,
             ).exec()
             return
-        self.refresh_lotes(lote.numero)
+        self.refresh_lotes(lote.id)
         self.changed.emit()
         msgbox.information(
             self,
@@ -261,5 +261,5 @@ class LotesPanel(QWidget):
         )
         if dialog.exec():
             self.refresh_pendientes()
-            self.refresh_lotes(lote.numero if lote else None)
+            self.refresh_lotes(lote.id if lote else None)
             self.changed.emit()

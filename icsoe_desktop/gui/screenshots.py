@@ -264,8 +264,8 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
                     "NSS no vigente" if rejected else "",
                 ]
             )
-    numero = services.lotes.lotes()[0].numero
-    services.lotes.importar_resultado(numero, result, "idse@nominas.com")
+    lote_id = services.lotes.lotes()[0].id
+    services.lotes.importar_resultado(lote_id, result, "idse@nominas.com")
 
     def lotes() -> object:
         main = VentanaPrincipal(services, "idse@nominas.com")
@@ -292,7 +292,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
             ],
         ),
     )
-    rejected = next(d for d in services.lotes.detalle(numero) if d.resultado == "rechazado")
+    rejected = next(d for d in services.lotes.detalle(lote_id) if d.resultado == "rechazado")
     shot(
         "26_corregir_movimiento",
         lambda: CorregirMovimientoDialog(

@@ -47,6 +47,9 @@ class Pendiente:
 
 @dataclass(frozen=True)
 class LoteResumen:
+    # The lote's number is what people read; ``id`` is what the app looks it up by: two
+    # desktops that generate lotes without a connection can give two lotes the same number.
+    id: int
     numero: int
     registro_patronal: str
     generado_at: datetime
@@ -171,7 +174,7 @@ class LotesService:
                 path.unlink(missing_ok=True)
                 raise
         return LoteResumen(
-            numero, registro_patronal, now, str(path), len(rows), {ENVIADO: len(rows)}
+            lote.id, numero, registro_patronal, now, str(path), len(rows), {ENVIADO: len(rows)}
         )
 
     def lotes(self) -> list[LoteResumen]:
@@ -184,10 +187,13 @@ class LotesService:
             ):
                 counts.setdefault(lote_id, {})[resultado] = n
             lotes = session.scalars(
-                select(Lote).where(Lote.deleted.is_(False)).order_by(Lote.numero.desc())
+                select(Lote)
+                .where(Lote.deleted.is_(False))
+                .order_by(Lote.numero.desc(), Lote.generado_at.desc(), Lote.id.desc())
             ).all()
             return [
                 LoteResumen(
+                    lote.id,
                     lote.numero,
                     lote.registro_patronal,
                     lote.generado_at,
@@ -198,9 +204,9 @@ class LotesService:
                 for lote in lotes
             ]
 
-    def detalle(self, numero: int) -> list[LoteDetalle]:
+    def detalle(self, lote_id: int) -> list[LoteDetalle]:
         with self._store.session() as session:
-            lote = self._lote(session, numero)
+            lote = self._lote(session, lote_id)
             pairs = session.execute(
                 select(LoteMovimiento, MovimientoRow)
                 .join(MovimientoRow, MovimientoRow.id == LoteMovimiento.movimiento_id)
@@ -222,13 +228,15 @@ class LotesService:
             ]
 
     @staticmethod
-    def _lote(session, numero: int) -> Lote:
-        lote = session.scalar(select(Lote).where(Lote.numero == numero))
+    def _lote(session, lote_id: int) -> Lote:
+        lote = session.get(Lote, lote_id)
         if lote is None or lote.deleted:
-            raise ValidationError("lote_inexistente", f"No existe el lote {numero}.")
+            raise ValidationError(
+                "lote_inexistente", "El lote ya no existe. Actualiza la lista de lotes."
+            )
         return lote
 
-    def importar_resultado(self, numero: int, path: Path, actor: str) -> ResultadoReport:
+    def importar_resultado(self, lote_id: int, path: Path, actor: str) -> ResultadoReport:
         """Apply IDSE's answer per movement; if any line is refused nothing changes."""
         table = open_table(Path(path))
         keys = {header_key(h) for h in table.headers}
@@ -241,7 +249,8 @@ class LotesService:
         report = ResultadoReport(Path(path).name)
         today = self._clock().date()
         with self._store.session() as session:
-            lote = self._lote(session, numero)
+            lote = self._lote(session, lote_id)
+            numero = lote.numero
             entries = session.execute(
                 select(LoteMovimiento, MovimientoRow)
                 .join(MovimientoRow, MovimientoRow.id == LoteMovimiento.movimiento_id)

@@ -45,6 +45,12 @@ TABLE_TITLES = {
     "idse_users": "Usuario IDSE",
     "registros_patronales": "Registro patronal",
     "certificados_imss": "Certificado IMSS",
+    "lotes": "Lote IDSE",
+    "movimientos": "Movimiento afiliatorio",
+    "lote_movimientos": "Movimiento de un lote",
+    "icsoe_contratistas": "Contratista",
+    "icsoe_capturistas": "Capturista",
+    "icsoe_capturista_relaciones": "Capturista de un contratista",
     "audit_log": "Bitácora",
 }
 # The field that names a row for a person, per table (falls back to the UUID).
@@ -52,6 +58,10 @@ ROW_LABELS = {
     "idse_users": "usuario",
     "registros_patronales": "registro",
     "certificados_imss": "no_certificado",
+    "lotes": "archivo",
+    "movimientos": "nss",
+    "icsoe_contratistas": "rfc",
+    "icsoe_capturistas": "curp",
 }
 
 Progress = Callable[[int, int], None]
@@ -426,13 +436,43 @@ class SyncService:
         return out
 
     @staticmethod
-    def _current(session, table_name: str, row_uuid: str) -> dict[str, Any] | None:
+    def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
+        """The other version's data as column values (raises ValueError if it no longer fits)."""
+        from icsoe_desktop.services.sync_rows import decode_row
+
+        parents = {
+            col: dict(session.execute(select(parent.uuid, parent.id)).all())
+            for col, parent in table.foreign_keys.items()
+        }
+        return decode_row(session, table, otra["data"], parents)
+
+    @staticmethod
+    def _holder(session, table, values: dict[str, Any]) -> Any:
+        """The local row holding the same registro, usuario, movimiento… as ``values``: what
+        a "duplicado" conflict collided with."""
+        for key in table.natural_keys:
+            model = table.model
+            obj = session.scalar(
+                select(model).where(*(getattr(model, name) == values.get(name) for name in key))
+            )
+            if obj is not None:
+                return obj
+        return None
+
+    def _current(self, session, conflict: SyncConflict) -> dict[str, Any] | None:
         from icsoe_desktop.store.sync_tables import encode_value
 
-        table = by_name(table_name)
+        table = by_name(conflict.table_name)
         if table is None:
             return None
-        obj = session.scalar(select(table.model).where(table.model.uuid == row_uuid))
+        obj = session.scalar(select(table.model).where(table.model.uuid == conflict.row_uuid))
+        if obj is None and conflict.kind == "duplicado":
+            try:
+                obj = self._holder(
+                    session, table, self._decoded(session, table, json.loads(conflict.loser))
+                )
+            except ValueError:
+                obj = None
         if obj is None:
             return None
         return {
@@ -443,7 +483,12 @@ class SyncService:
 
     def _conflict_row(self, session, conflict: SyncConflict) -> ConflictRow:
         otra = json.loads(conflict.loser)
-        actual = self._current(session, conflict.table_name, conflict.row_uuid)
+        table = by_name(conflict.table_name)
+        if table is not None and isinstance(otra.get("data"), dict):
+            # The server's JSON does not keep key order: show both versions in column order.
+            data = otra["data"]
+            otra["data"] = {n: data[n] for n in table.columns if n in data} | data
+        actual = self._current(session, conflict)
         label_key = ROW_LABELS.get(conflict.table_name, "")
         label = (actual or otra)["data"].get(label_key) or conflict.row_uuid
         return ConflictRow(
@@ -472,17 +517,10 @@ class SyncService:
             conflict.resolved_at = self._clock()
             conflict.resolution = keep
 
-    @staticmethod
-    def _restore(session, table, conflict: SyncConflict) -> None:
-        from icsoe_desktop.services.sync_rows import decode_row
-
+    def _restore(self, session, table, conflict: SyncConflict) -> None:
         otra = json.loads(conflict.loser)
-        parents = {
-            col: dict(session.execute(select(parent.uuid, parent.id)).all())
-            for col, parent in table.foreign_keys.items()
-        }
         try:
-            values = decode_row(session, table, otra["data"], parents)
+            values = self._decoded(session, table, otra)
         except ValueError as exc:
             raise ValidationError(
                 "conflicto_inservible",
@@ -493,10 +531,7 @@ class SyncService:
         if conflict.kind == "duplicado" and obj is None:
             # The other desktop's row could not be inserted (same registro, usuario…): its data
             # goes over the local row holding that value.
-            key = table.natural_keys[0]
-            obj = session.scalar(
-                select(table.model).where(getattr(table.model, key) == values[key])
-            )
+            obj = self._holder(session, table, values)
         if obj is None:
             obj = table.model(uuid=conflict.row_uuid, **table.local_defaults)
             session.add(obj)

@@ -224,6 +224,10 @@ class _Unfit(ValueError):
     pass
 
 
+def natural_value(key: tuple[str, ...], values: dict[str, Any]) -> tuple:
+    return tuple(values.get(name) for name in key)
+
+
 def decode_row(
     session: Session, table: SyncedTable, data: dict[str, Any], parents: dict[str, dict[str, int]]
 ) -> dict[str, Any]:
@@ -292,7 +296,8 @@ def _apply_table(
         for col, parent in table.foreign_keys.items()
     }
     taken = {
-        key: set(session.scalars(select(getattr(model, key))).all()) for key in table.natural_keys
+        key: {tuple(r) for r in session.execute(select(*(getattr(model, k) for k in key)))}
+        for key in table.natural_keys
     }
     inserts: list[dict[str, Any]] = []
     new_states: list[dict[str, Any]] = []
@@ -338,12 +343,12 @@ def _apply_table(
                 deleted=item["deleted"],
             )
         if local_id is None:
-            clash = [k for k in table.natural_keys if values.get(k) in taken[k]]
+            clash = [k for k in table.natural_keys if natural_value(k, values) in taken[k]]
             if clash and not item["deleted"]:
                 conflict(item, "duplicado")
                 continue
             for key in table.natural_keys:
-                taken[key].add(values.get(key))
+                taken[key].add(natural_value(key, values))
             inserts.append({"uuid": row_uuid, **table.local_defaults, **values})
         else:
             obj = session.get(model, local_id)

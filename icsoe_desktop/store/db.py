@@ -87,9 +87,28 @@ def upgrade(engine: Engine) -> None:
             "Actualiza icsoe-desktop para abrirla.",
         )
     log.info("Actualizando el esquema de %s a %s", revision, HEAD_REVISION)
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        # Batch migrations rebuild a table (copy, drop, rename); with foreign keys on, dropping
+        # the old table would delete its children (ON DELETE CASCADE). SQLite ignores this
+        # pragma inside a transaction, so it is set before the upgrade's and checked after.
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        conn.commit()
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    log.error("Referencias rotas tras la migración: %s", broken[:20])
+                    raise StoreError(
+                        "migracion_fallida",
+                        "No se pudo actualizar la base de datos: quedarían referencias rotas "
+                        "entre sus tablas. Revisa el registro de la aplicación o pide ayuda a "
+                        "soporte antes de seguir.",
+                    )
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.commit()
 
 
 class Store:

@@ -60,7 +60,8 @@ class Lote(SyncedMixin, Base):
     __tablename__ = "lotes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    numero: Mapped[int] = mapped_column(Integer, unique=True)
+    # Not unique: two desktops that generate lotes offline may both make lote N (see sync).
+    numero: Mapped[int] = mapped_column(Integer, index=True)
     registro_patronal: Mapped[str] = mapped_column(String(11), index=True)
     generado_at: Mapped[datetime] = mapped_column(DateTime)
     archivo: Mapped[str] = mapped_column(String(260))

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary
+from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlalchemy.types import Boolean, Date, DateTime, Integer
 
 from icsoe_desktop.store.models import (
@@ -84,9 +84,16 @@ class SyncedTable:
         return found
 
     @cached_property
-    def natural_keys(self) -> tuple[str, ...]:
-        """Unique sent columns (besides uuid): two desktops may create the same value offline."""
-        return tuple(name for name, c in self.columns.items() if c.unique)
+    def natural_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Unique sent columns and unique sets of them (besides uuid): two desktops may create
+        the same value offline (a registro patronal, or the same movimiento imported twice)."""
+        keys = [(name,) for name, c in self.columns.items() if c.unique]
+        for constraint in self.model.__table__.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                names = tuple(c.name for c in constraint.columns)
+                if len(names) > 1 and all(n in self.columns for n in names):
+                    keys.append(names)
+        return tuple(keys)
 
     @property
     def has_envelope(self) -> bool:

@@ -43,7 +43,9 @@ def test_a_lote_file_round_trips(services, lote):
     lines = path.read_bytes().decode("cp1252").split("\r\n")
     assert lines[-1] == "" and all(len(line) == 168 for line in lines[:-1])
     parsed = [validate(parse_line(line), TODAY) for line in lines[:-1]]
-    stored = [services.movimientos.movimiento(d.movimiento_id) for d in services.lotes.detalle(1)]
+    stored = [
+        services.movimientos.movimiento(d.movimiento_id) for d in services.lotes.detalle(lote.id)
+    ]
     assert parsed == [carried(m) for m in stored]
     assert {m.estado for m in stored} == {"enviado"}
     assert services.movimientos.count(Filtro(estado="enviado")) == 2
@@ -56,7 +58,7 @@ def test_only_pending_movements_of_the_registro_go_in_a_lote(services, lote, tmp
     other = services.lotes.pendientes(REGISTRO_B)[0].id
     with pytest.raises(ValidationError, match="ya no están pendientes o son de otro registro"):
         services.lotes.generar(REGISTRO_A, [other], tmp_path, "a")
-    sent = services.lotes.detalle(1)[0].movimiento_id
+    sent = services.lotes.detalle(lote.id)[0].movimiento_id
     with pytest.raises(ValidationError, match="ya no están pendientes"):
         services.lotes.generar(REGISTRO_A, [sent], tmp_path, "a")
     with pytest.raises(ValidationError, match="al menos un movimiento"):
@@ -68,9 +70,9 @@ def test_a_result_import_changes_states_and_a_rejection_can_be_resent(services, 
         tmp_path / "resultado.csv",
         [(nss(2), "Aprobado", ""), (nss(4), "Rechazado", "Fecha de baja fuera de plazo")],
     )
-    report = services.lotes.importar_resultado(1, result, "admin@x.com")
+    report = services.lotes.importar_resultado(lote.id, result, "admin@x.com")
     assert (report.aprobados, report.rechazados) == (1, 1)
-    detalle = {d.nss: d for d in services.lotes.detalle(1)}
+    detalle = {d.nss: d for d in services.lotes.detalle(lote.id)}
     assert detalle[nss(2)].estado_actual == "aprobado"
     assert detalle[nss(4)].causa_rechazo == "Fecha de baja fuera de plazo"
     rejected = services.movimientos.movimiento(detalle[nss(4)].movimiento_id)
@@ -85,8 +87,8 @@ def test_a_result_import_changes_states_and_a_rejection_can_be_resent(services, 
     second = services.lotes.generar(REGISTRO_A, [again[0].id], tmp_path, "admin@x.com")
     assert second.numero == 2
     # Lote 1 still shows IDSE's rejection; the movement now lives in lote 2.
-    assert {d.nss: d.resultado for d in services.lotes.detalle(1)}[nss(4)] == "rechazado"
-    assert [d.estado_actual for d in services.lotes.detalle(2)] == ["enviado"]
+    assert {d.nss: d.resultado for d in services.lotes.detalle(lote.id)}[nss(4)] == "rechazado"
+    assert [d.estado_actual for d in services.lotes.detalle(second.id)] == ["enviado"]
 
 
 def test_a_bad_result_file_changes_nothing(services, lote, tmp_path):
@@ -94,22 +96,22 @@ def test_a_bad_result_file_changes_nothing(services, lote, tmp_path):
         tmp_path / "resultado.csv",
         [(nss(2), "Aprobado", ""), (nss(5), "Aprobado", ""), (nss(4), "Rechazado", "")],
     )
-    report = services.lotes.importar_resultado(1, result, "a")
+    report = services.lotes.importar_resultado(lote.id, result, "a")
     assert [(r.linea, r.motivo) for r in report.rechazadas] == [
         (3, f"El NSS {nss(5)} no está en el lote 1."),
         (4, f"Falta la causa de rechazo del NSS {nss(4)}."),
     ]
-    assert {d.estado_actual for d in services.lotes.detalle(1)} == {"enviado"}
+    assert {d.estado_actual for d in services.lotes.detalle(lote.id)} == {"enviado"}
     with pytest.raises(ValidationError, match="NSS y Resultado"):
         bad = tmp_path / "otro.csv"
         bad.write_text("Numero,Estado\n1,2\n", encoding="utf-8")
-        services.lotes.importar_resultado(1, bad, "a")
-    with pytest.raises(ValidationError, match="No existe el lote 9"):
-        services.lotes.importar_resultado(9, result, "a")
+        services.lotes.importar_resultado(lote.id, bad, "a")
+    with pytest.raises(ValidationError, match="El lote ya no existe"):
+        services.lotes.importar_resultado(lote.id + 99, result, "a")
 
 
 def test_only_rejected_movements_are_corrected(services, lote):
-    detalle = services.lotes.detalle(1)[0]
+    detalle = services.lotes.detalle(lote.id)[0]
     mov = services.movimientos.movimiento(detalle.movimiento_id)
     with pytest.raises(ValidationError, match="Sólo se corrigen movimientos rechazados"):
         services.movimientos.corregir(detalle.movimiento_id, mov, "a")

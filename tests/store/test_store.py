@@ -6,6 +6,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,65 @@ def test_migrated_schema_matches_the_models(services) -> None:
     with services.store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_upgrading_a_database_with_lotes_keeps_every_lote_and_its_movements(
+    tmp_path: Path,
+) -> None:
+    """0006 rebuilds the lotes table; its children (ON DELETE CASCADE) must survive it."""
+    from alembic import command
+    from sqlalchemy import insert
+
+    from icsoe_desktop.services.movimientos_demo import demo_rows
+    from icsoe_desktop.store.db import make_engine
+    from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
+
+    path = tmp_path / DATABASE_FILE
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    stamp = datetime(2026, 11, 20, 9, 30)
+    envelope = {"created_at": stamp, "updated_at": stamp, "version": 1, "deleted": False}
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0005_sync")
+        conn.execute(
+            insert(Lote.__table__),
+            {"id": 1, "numero": 1, "registro_patronal": "Y5412345106", "generado_at": stamp,
+             "archivo": "Lote_000001_Y5412345106.txt", "generado_por": "ana@empresa.com",
+             "uuid": "7c0e7d0e-0000-4000-8000-000000000001", **envelope},
+        )  # fmt: skip
+        rows = list(demo_rows(3, date(2026, 11, 22)))
+        for n, row in enumerate(rows, start=1):
+            row.update(id=n, lote_id=1, estado="enviado")
+        conn.execute(insert(MovimientoRow.__table__), rows)
+        conn.execute(
+            insert(LoteMovimiento.__table__),
+            [{"lote_id": 1, "movimiento_id": n, "resultado": "enviado", "causa_rechazo": "",
+              "uuid": f"7c0e7d0e-0000-4000-8000-00000000010{n}", **envelope}
+             for n in (1, 2, 3)],
+        )  # fmt: skip
+    engine.dispose()
+
+    store = Store(path)
+    try:
+        with store.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM lote_movimientos").scalar() == 3
+            assert (
+                conn.exec_driver_sql("SELECT count(*) FROM movimientos WHERE lote_id = 1").scalar()
+                == 3
+            )
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            # Another desktop's lote 1 can now live beside this one.
+            conn.execute(
+                insert(Lote.__table__),
+                {"numero": 1, "registro_patronal": "B1234567105", "generado_at": stamp,
+                 "archivo": "Lote_000001_B1234567105.txt", "generado_por": "beto@empresa.com",
+                 "uuid": "7c0e7d0e-0000-4000-8000-000000000002", **envelope},
+            )  # fmt: skip
+            assert conn.exec_driver_sql("SELECT count(*) FROM lotes WHERE numero = 1").scalar() == 2
+    finally:
+        store.close()
 
 
 def test_audit_log_refuses_update_and_delete_even_outside_the_app(services) -> None:

@@ -151,3 +151,40 @@ def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops)
     connect(b, sync_server.url, sync_server.token())
     b.sync.synchronize()
     assert [r.registro for r in b.registros.list()] == ["Y5412345106"]
+
+
+def test_conflictos_window_settles_every_selected_duplicate_at_once(
+    qtbot, modals, sync_server, desktops, tmp_path
+):
+    from PySide6.QtCore import Qt
+
+    from tests.services.movimientos_data import KNOWN, add_registros, known_rows, write_csv
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token())
+    connect(b, sync_server.url, sync_server.token())
+    add_registros(a)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    for i, desktop in enumerate((a, b)):  # the same file imported on both desktops
+        desktop.importador.import_file(write_csv(tmp_path / f"mov_{i}.csv", known_rows()), "t")
+    a.sync.synchronize()
+    b.sync.synchronize()
+
+    window = ConflictosDialog(b, ADMIN)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model.rowCount() == len(KNOWN)
+    assert window.model.data(window.model.index(0, 0)) == "Movimiento afiliatorio"
+    first = window.selected()
+    assert f"NSS: {first.renglon}" in window.actual.toPlainText()
+    assert f"NSS: {first.renglon}" in window.otra.toPlainText()
+    [sbc] = [row[5] for row in KNOWN if row[4] == first.renglon]
+    if sbc:  # money in pesos, as the grid shows it (stored in centavos)
+        assert f"SBC: {sbc}" in window.actual.toPlainText()
+    window.tabla.setFocus()
+    qtbot.keyClick(window.tabla, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.selected_all()) == len(KNOWN)
+    seen = press(qtbot, modals, window.conservar_actual)
+    assert (seen.title, seen.text) == (CONFLICTOS, "No quedan conflictos por revisar.")
+    assert b.sync.conflicts() == []

@@ -334,4 +334,77 @@ def test_movimientos_lotes_and_capturistas_travel_between_desktops(
     # Same movements, dates, amounts, states and lote number (local ids may differ).
     assert [r[1:] for r in rows_b] == [r[1:] for r in rows_a]
     assert len(rows_b) == 6 and b.movimientos.count(Filtro(estado="enviado")) == 2
-    assert [d.nss for d in b.lotes.detalle(1)] == [p.nss for p in pendientes]
+    [lote] = b.lotes.lotes()
+    assert lote.numero == 1
+    assert [d.nss for d in b.lotes.detalle(lote.id)] == [p.nss for p in pendientes]
+
+
+def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movements(
+    sync_server, desktops, tmp_path
+) -> None:
+    from tests.services.movimientos_data import (
+        REGISTRO_A,
+        REGISTRO_B,
+        add_registros,
+        known_rows,
+        nss,
+        write_csv,
+    )
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    add_registros(a)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    # Each desktop imports its own workers' movements and sends them in a lote, offline.
+    for i, desktop in enumerate((a, b)):
+        rows = known_rows()
+        for n, row in enumerate(rows):
+            row["NSS"] = nss(100 * (i + 1) + n)
+        desktop.importador.import_file(write_csv(tmp_path / f"mov_{i}.csv", rows), "t")
+        pendientes = desktop.lotes.pendientes(REGISTRO_A)
+        folder = tmp_path / f"lotes_{i}"
+        folder.mkdir()
+        desktop.lotes.generar(REGISTRO_A, [p.id for p in pendientes], folder, "ana@empresa.com")
+    for desktop in (a, b, a):
+        desktop.sync.synchronize()
+
+    for desktop in (a, b):
+        lotes = desktop.lotes.lotes()
+        assert [lt.numero for lt in lotes] == [1, 1]  # the same number, two lotes
+        detalle = {lt.id: {d.nss for d in desktop.lotes.detalle(lt.id)} for lt in lotes}
+        assert sorted(detalle.values(), key=min) == [{nss(101), nss(103)}, {nss(201), nss(203)}]
+        assert desktop.sync.conflicts() == []
+    # The next lote takes the next number.
+    pendientes = a.lotes.pendientes(REGISTRO_B)
+    assert a.lotes.generar(REGISTRO_B, [p.id for p in pendientes], tmp_path, "a").numero == 2
+
+
+def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
+    sync_server, desktops, tmp_path
+) -> None:
+    from icsoe_desktop.services.movimientos import Filtro
+    from tests.services.movimientos_data import KNOWN, add_registros, known_rows, write_csv
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    add_registros(a)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    for i, desktop in enumerate((a, b)):  # both clerks import the same CONTPAQi file, offline
+        desktop.importador.import_file(write_csv(tmp_path / f"mov_{i}.csv", known_rows()), "t")
+    for desktop in (a, b, a):
+        desktop.sync.synchronize()  # no crash on the repeated movements
+
+    for desktop in (a, b):
+        assert desktop.movimientos.count(Filtro()) == len(KNOWN)
+        conflicts = desktop.sync.conflicts()
+        assert {(c.titulo, c.kind) for c in conflicts} == {("Movimiento afiliatorio", "duplicado")}
+        assert sorted(c.renglon for c in conflicts) == sorted(row[4] for row in KNOWN)
+        # The window shows the local movement the other desktop's copy collided with.
+        assert all(c.actual["data"]["nss"] == c.otra["data"]["nss"] for c in conflicts)
+        for conflict in conflicts:
+            desktop.sync.resolve(conflict.id, "actual", "ana@empresa.com")
+        assert desktop.sync.conflicts() == []
