@@ -173,3 +173,24 @@ def desktops(tmp_path: Path, clock) -> Iterator[tuple[object, object]]:
 
 def connect(services, server_url: str, token: str, interval: int = 0) -> None:
     services.sync.configure(server_url, token, True, interval, "admin@empresa.com")
+
+
+def sharing_registros(sync_server: SyncServer, desktops) -> tuple[object, object]:
+    """Desktops A and B connected, with the movement data set's registros patronales made on A
+    and already synced to B (so only what each test adds afterwards can collide)."""
+    from tests.services.movimientos_data import add_registros
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    add_registros(a)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    return a, b
+
+
+def import_rows(services, rows: list[dict[str, str]], path: Path) -> None:
+    """Import movements as a clerk would: a CSV with the grid's headers."""
+    from tests.services.movimientos_data import write_csv
+
+    services.importador.import_file(write_csv(path, rows), "t")

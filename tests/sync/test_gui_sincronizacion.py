@@ -12,7 +12,7 @@ from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.sync import TOKEN_SCOPE
 from tests.conftest import free_port
 from tests.gui.helpers import click, type_text
-from tests.sync.conftest import EMPRESA, connect
+from tests.sync.conftest import EMPRESA, connect, import_rows, sharing_registros
 
 ADMIN = "admin@empresa.com"
 
@@ -158,16 +158,11 @@ def test_conflictos_window_settles_every_selected_duplicate_at_once(
 ):
     from PySide6.QtCore import Qt
 
-    from tests.services.movimientos_data import KNOWN, add_registros, known_rows, write_csv
+    from tests.services.movimientos_data import KNOWN, known_rows
 
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token())
-    connect(b, sync_server.url, sync_server.token())
-    add_registros(a)
-    a.sync.synchronize()
-    b.sync.synchronize()
+    a, b = sharing_registros(sync_server, desktops)
     for i, desktop in enumerate((a, b)):  # the same file imported on both desktops
-        desktop.importador.import_file(write_csv(tmp_path / f"mov_{i}.csv", known_rows()), "t")
+        import_rows(desktop, known_rows(), tmp_path / f"mov_{i}.csv")
     a.sync.synchronize()
     b.sync.synchronize()
 

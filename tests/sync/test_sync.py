@@ -16,7 +16,7 @@ from icsoe_desktop.services.sync import SyncError
 from icsoe_desktop.store.models import AuditEntry, RegistroPatronal
 from tests import credentials_factory as cf
 from tests.conftest import free_port
-from tests.sync.conftest import EMPRESA, OTRA_EMPRESA, connect
+from tests.sync.conftest import EMPRESA, OTRA_EMPRESA, connect, import_rows, sharing_registros
 
 PASSWORD = "Nom1na$Segura"
 
@@ -342,27 +342,15 @@ def test_movimientos_lotes_and_capturistas_travel_between_desktops(
 def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movements(
     sync_server, desktops, tmp_path
 ) -> None:
-    from tests.services.movimientos_data import (
-        REGISTRO_A,
-        REGISTRO_B,
-        add_registros,
-        known_rows,
-        nss,
-        write_csv,
-    )
+    from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, known_rows, nss
 
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
-    add_registros(a)
-    a.sync.synchronize()
-    b.sync.synchronize()
+    a, b = sharing_registros(sync_server, desktops)
     # Each desktop imports its own workers' movements and sends them in a lote, offline.
     for i, desktop in enumerate((a, b)):
         rows = known_rows()
         for n, row in enumerate(rows):
             row["NSS"] = nss(100 * (i + 1) + n)
-        desktop.importador.import_file(write_csv(tmp_path / f"mov_{i}.csv", rows), "t")
+        import_rows(desktop, rows, tmp_path / f"mov_{i}.csv")
         pendientes = desktop.lotes.pendientes(REGISTRO_A)
         folder = tmp_path / f"lotes_{i}"
         folder.mkdir()
@@ -385,16 +373,11 @@ def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
     sync_server, desktops, tmp_path
 ) -> None:
     from icsoe_desktop.services.movimientos import Filtro
-    from tests.services.movimientos_data import KNOWN, add_registros, known_rows, write_csv
+    from tests.services.movimientos_data import KNOWN, known_rows
 
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
-    add_registros(a)
-    a.sync.synchronize()
-    b.sync.synchronize()
+    a, b = sharing_registros(sync_server, desktops)
     for i, desktop in enumerate((a, b)):  # both clerks import the same CONTPAQi file, offline
-        desktop.importador.import_file(write_csv(tmp_path / f"mov_{i}.csv", known_rows()), "t")
+        import_rows(desktop, known_rows(), tmp_path / f"mov_{i}.csv")
     for desktop in (a, b, a):
         desktop.sync.synchronize()  # no crash on the repeated movements
 
