@@ -26,13 +26,15 @@ from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_rows import (
     apply_remote,
+    decode_row,
     local_changes,
+    parent_ids,
     pending_count,
     record_push_results,
 )
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models_sync import SyncConflict, SyncState
-from icsoe_desktop.store.sync_tables import by_name
+from icsoe_desktop.store.sync_tables import by_name, encode_value
 
 log = logging.getLogger(__name__)
 
@@ -438,13 +440,7 @@ class SyncService:
     @staticmethod
     def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
         """The other version's data as column values (raises ValueError if it no longer fits)."""
-        from icsoe_desktop.services.sync_rows import decode_row
-
-        parents = {
-            col: dict(session.execute(select(parent.uuid, parent.id)).all())
-            for col, parent in table.foreign_keys.items()
-        }
-        return decode_row(session, table, otra["data"], parents)
+        return decode_row(table, otra["data"], parent_ids(session, table))
 
     @staticmethod
     def _holder(session, table, values: dict[str, Any]) -> Any:
@@ -460,8 +456,6 @@ class SyncService:
         return None
 
     def _current(self, session, conflict: SyncConflict) -> dict[str, Any] | None:
-        from icsoe_desktop.store.sync_tables import encode_value
-
         table = by_name(conflict.table_name)
         if table is None:
             return None

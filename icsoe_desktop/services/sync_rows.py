@@ -41,6 +41,15 @@ def _id_to_uuid(session: Session, model: type) -> dict[int, str]:
     return dict(session.execute(select(model.id, model.uuid)).all())
 
 
+def _uuid_to_id(session: Session, model: type) -> dict[str, int]:
+    return dict(session.execute(select(model.uuid, model.id)).all())
+
+
+def parent_ids(session: Session, table: SyncedTable) -> dict[str, dict[str, int]]:
+    """Per foreign-key column: the parent row's UUID → its local id (what decode_row needs)."""
+    return {col: _uuid_to_id(session, parent) for col, parent in table.foreign_keys.items()}
+
+
 def _pending_filter(table: SyncedTable):
     """Rows of ``table`` to send: dirty, or never seen by sync (no state row at all: rows that
     existed before sync was added count as changes)."""
@@ -229,7 +238,7 @@ def natural_value(key: tuple[str, ...], values: dict[str, Any]) -> tuple:
 
 
 def decode_row(
-    session: Session, table: SyncedTable, data: dict[str, Any], parents: dict[str, dict[str, int]]
+    table: SyncedTable, data: dict[str, Any], parents: dict[str, dict[str, int]]
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     foreign_keys = table.foreign_keys
@@ -290,11 +299,8 @@ def _apply_table(
         s.row_uuid: s
         for s in session.scalars(select(SyncRowState).where(SyncRowState.table_name == table.name))
     }
-    local_ids = {u: i for i, u in _id_to_uuid(session, model).items()}
-    parents = {
-        col: {u: i for i, u in _id_to_uuid(session, parent).items()}
-        for col, parent in table.foreign_keys.items()
-    }
+    local_ids = _uuid_to_id(session, model)
+    parents = parent_ids(session, table)
     taken = {
         key: {tuple(r) for r in session.execute(select(*(getattr(model, k) for k in key)))}
         for key in table.natural_keys
@@ -331,7 +337,7 @@ def _apply_table(
         if local_id is None and item["deleted"] and not item["data"]:
             continue  # tombstone of a row this desktop never had
         try:
-            values = decode_row(session, table, item["data"], parents)
+            values = decode_row(table, item["data"], parents)
         except _Unfit as exc:
             log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
             conflict(item, "invalido")
