@@ -14,6 +14,10 @@ _EMAIL_RE = re.compile(
 )
 
 
+# The required-field message of the ICSOE forms' «Correo electrónico».
+CORREO_OBLIGATORIO = "El campo «Correo electrónico» es obligatorio."
+
+
 def normalize_email(value: str) -> str:
     return value.strip().lower()
 
@@ -31,8 +35,11 @@ def is_valid_email(value: str) -> bool:
     )
 
 
-def check_email(value: str, field: str, message: str) -> str:
-    """Return the normalized address or raise with the caller's message."""
+def check_email(value: str, field: str, message: str, empty: str | None = None) -> str:
+    """Return the normalized address or raise with the caller's message; ``empty`` is the
+    message for a blank field when the form says it is required in its own words."""
+    if empty is not None and not value.strip():
+        raise ValidationError("campo_obligatorio", empty, field)
     if not is_valid_email(value):
         raise ValidationError("correo_invalido", message, field)
     return normalize_email(value)

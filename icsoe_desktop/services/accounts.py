@@ -224,9 +224,12 @@ class AccountsService:
 
     def request_password_reset(self, correo: str) -> None:
         """Queue a mail with a one-use code valid 24 hours. Passwords are never mailed."""
-        if not correo.strip():
-            raise ValidationError("campo_obligatorio", "Captura el correo electrónico.", "correo")
-        correo = check_email(correo, "correo", "Captura un correo electrónico válido.")
+        correo = check_email(
+            correo,
+            "correo",
+            "Captura un correo electrónico válido.",
+            empty="Captura el correo electrónico.",
+        )
         now = self._clock()
         with self._store.session() as session:
             user = self._find(session, correo)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain import passwords, tokens
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import CurpInfo, check_curp, check_telefono, required_text
-from icsoe_desktop.domain.emails import check_email, normalize_email
+from icsoe_desktop.domain.emails import CORREO_OBLIGATORIO, check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.services import login_throttle, one_time_codes
 from icsoe_desktop.services.audit import AuditService
@@ -209,14 +209,11 @@ def _check_form(form: CapturistaForm) -> _Checked:
     if form.rol not in ROLES:
         raise ValidationError("campo_obligatorio", "Elige el rol asignado.", "rol")
     telefono = check_telefono(form.telefono, "teléfono", "telefono")
-    if not form.correo.strip():
-        raise ValidationError(
-            "campo_obligatorio", "El campo «Correo electrónico» es obligatorio.", "correo"
-        )
     correo = check_email(
         form.correo,
         "correo",
         "Captura un correo electrónico válido (por ejemplo, ana@empresa.com).",
+        empty=CORREO_OBLIGATORIO,
     )
     if normalize_email(form.confirmar_correo) != correo:
         raise ValidationError(

@@ -19,7 +19,7 @@ from icsoe_desktop.domain.contacto import (
     check_telefono,
     required_text,
 )
-from icsoe_desktop.domain.emails import check_email
+from icsoe_desktop.domain.emails import CORREO_OBLIGATORIO, check_email
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.services.audit import AuditService
@@ -258,14 +258,11 @@ class ContratistasService:
         )
 
     def guardar_datos_generales(self, rfc: str, datos: DatosGenerales) -> ContratistaSesion:
-        if not datos.correo.strip():
-            raise ValidationError(
-                "campo_obligatorio", "El campo «Correo electrónico» es obligatorio.", "correo"
-            )
         correo = check_email(
             datos.correo,
             "correo",
             "Captura un correo electrónico válido (por ejemplo, contacto@empresa.com).",
+            empty=CORREO_OBLIGATORIO,
         )
         celular = check_telefono(datos.celular, "celular", "celular")
         fijo = check_telefono(datos.telefono_fijo, "teléfono fijo", "telefonoFijo", required=False)
