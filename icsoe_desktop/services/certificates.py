@@ -21,6 +21,7 @@ from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.emisores import TRUSTED_DIR, EmisoresService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KEYRING_SCOPE = "certificados"
-TRUSTED_DIR = "emisores_confiables"
-TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
 
 MSG_NO_DADO_DE_ALTA = "Certificado no dado de alta."
 ESTADOS = {
@@ -44,6 +43,9 @@ ESTADOS = {
     "sin_certificado": "Sin certificado",
 }
 SIN_LLAVE_LOCAL = "Sin llave en este equipo"
+# An IMSS .pfx whose CA is not installed here: saved (the right file must not be refused for
+# that), and said so wherever its state shows.
+EMISOR_NO_VERIFICADO = "Emisor no verificado en este equipo"
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,16 @@ class CertificateRow:
     estado: str = "sin_certificado"
     # False when the certificate came from another desktop (sync): its key never travels.
     llave_local: bool = True
+    emisor_verificado: bool = True  # signed up to an installed emisor confiable
 
     @property
     def estado_texto(self) -> str:
+        parts = [ESTADOS[self.estado]]
         if self.configurado and not self.llave_local:
-            return f"{ESTADOS[self.estado]} · {SIN_LLAVE_LOCAL}"
-        return ESTADOS[self.estado]
+            parts.append(SIN_LLAVE_LOCAL)
+        if self.configurado and not self.emisor_verificado:
+            parts.append(EMISOR_NO_VERIFICADO)
+        return " · ".join(parts)
 
     @property
     def configurado(self) -> bool:
@@ -132,6 +138,8 @@ class CertificatesService:
         self._audit = audit
         self._secrets = secrets
         self.trusted_dirs = trusted_dirs
+        # Shares the list: a folder appended to trusted_dirs is searched too.
+        self.emisores = EmisoresService(trusted_dirs, store, audit)
         self._clock = clock
 
     def _now(self) -> datetime:
@@ -159,9 +167,8 @@ class CertificatesService:
         """Registros patronales without a usable certificate."""
         return [row.registro for row in self.rows() if not row.usable]
 
-    @staticmethod
     def _row(
-        registro: RegistroPatronal, cert: CertificadoImss | None, now: datetime
+        self, registro: RegistroPatronal, cert: CertificadoImss | None, now: datetime
     ) -> CertificateRow:
         if cert is None:
             return CertificateRow(registro.registro, registro.rfc, registro.razon_social)
@@ -175,6 +182,8 @@ class CertificatesService:
             cert.valido_hasta,
             _estado(cert.valido_desde, cert.valido_hasta, now),
             llave_local=bool(cert.keyring_ref),
+            # Checked each time: an emisor added later verifies the certificates it signed.
+            emisor_verificado=self.emisores.verifica(cert.certificado_der),
         )
 
     def describe(self, path: Path) -> CertificateInfo:
@@ -183,18 +192,9 @@ class CertificatesService:
 
         return load_certificate(_read(path, "certificado", "certificado"))
 
-    def trusted_issuers(self) -> list[bytes]:
-        found: list[bytes] = []
-        for folder in self.trusted_dirs:
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() in TRUSTED_SUFFIXES and path.is_file():
-                    try:
-                        found.append(path.read_bytes())
-                    except OSError:
-                        log.warning("No se pudo leer el emisor confiable %s", path)
-        return found
+    def emisor_verificado(self, info: CertificateInfo) -> bool:
+        """Whether ``info`` is signed up to an installed emisor confiable."""
+        return self.emisores.verifica(info.certificado_der)
 
     # --- assign / remove -----------------------------------------------------------------------
 
@@ -247,11 +247,14 @@ class CertificatesService:
                 f"{registro_id} pertenece al RFC {rfc_patron}.",
                 "certificado",
             )
-        if not any(credentials.is_issued_by(info, issuer) for issuer in self.trusted_issuers()):
+        # The e.firma's issuers (SAT) ship with the app: one that does not verify is not a
+        # SAT e.firma. The IMSS CA is published nowhere: its .pfx is kept and marked instead.
+        if assignment.es_fiel and not self.emisor_verificado(info):
             raise ValidationError(
-                "certificado_no_dado_de_alta",
-                f"{MSG_NO_DADO_DE_ALTA} Su emisor ({info.emisor}) no está entre los emisores "
-                "confiables (IMSS o SAT) de la carpeta de emisores confiables.",
+                "efirma_emisor",
+                f"La e.firma no fue emitida por una autoridad certificadora del SAT instalada en "
+                f"este equipo (emisor: {info.emisor}). Si es una e.firma de pruebas, el área de "
+                "sistemas puede agregar su emisor en Configuración › Emisores confiables…",
                 "certificado",
             )
 

@@ -166,8 +166,7 @@ class ContratistasService:
                 f"La e.firma será válida a partir del {info.valido_desde:%d/%m/%Y}.",
                 "certificado",
             )
-        issuers = self._certificates.trusted_issuers()
-        if not any(credentials.is_issued_by(info, issuer) for issuer in issuers):
+        if not self._certificates.emisor_verificado(info):
             raise ValidationError(
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora confiable del SAT "
