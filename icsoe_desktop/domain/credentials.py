@@ -133,9 +133,6 @@ class Credential:
 
     info: CertificateInfo
     private_key: Any = field(repr=False, compare=False)  # a cryptography private key object
-    # Other certificates a .pfx carries (its issuer's chain, often): candidates for
-    # domain.trust when building the chain, never trusted for being there.
-    chain: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
 
     def private_key_pkcs8_der(self) -> bytes:
         """Unencrypted PKCS#8 DER: for the OS keyring only, never for a file."""
@@ -494,10 +491,18 @@ def _info(der: bytes, raw: _RawCertificate) -> CertificateInfo:
         no_certificado=_no_certificado(raw.serial),
         valido_desde=raw.valid_from,
         valido_hasta=raw.valid_to,
-        emisor=_first(issuer, _OID_CN) or _first(issuer, _OID_O) or "",
+        emisor=repair_mojibake(_first(issuer, _OID_CN) or _first(issuer, _OID_O) or ""),
         emisor_der=raw.issuer.raw(),
         certificado_der=der,
     )
+
+
+def repair_mojibake(text: str) -> str:
+    """``AdministraciÃ³n`` → ``Administración``: UTF-8 read as Latin-1 once too often (AC6)."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
 
 
 def _read_certificate(der: bytes, field_name: str) -> tuple[CertificateInfo, _RawCertificate]:
@@ -1137,8 +1142,46 @@ def load_pfx(pfx: bytes, password: str | None) -> Credential:
             "La llave privada del .pfx no corresponde a su certificado.",
         )
     info, _ = _read_certificate(mine.public_bytes(serialization.Encoding.DER), FIELD_PFX)
-    chain = tuple(c.public_bytes(serialization.Encoding.DER) for c in certificates if c is not mine)
-    return Credential(info, private_key, chain)
+    return Credential(info, private_key)
+
+
+def export_pfx(credential: Credential, password: str) -> bytes:
+    """A .pfx (PKCS#12) of the certificate and its key, for PACs and portals that ask for one.
+
+    The password follows the guide's rule for the IMSS certificate (8 to 20 letters and digits).
+    Encrypted with PBES1 SHA-1/3DES and a SHA-1 MAC, as the SAT's and IMSS's own tools do: the
+    one choice every Windows and Java reader opens (AES .pfx files fail on older ones).
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
+
+    if not _alphanumeric(password):
+        raise _error(
+            "contrasena_invalida",
+            FIELD_CONTRASENA,
+            f"La contraseña del .pfx debe tener de {IMSS_MIN} a {IMSS_MAX} caracteres, sólo "
+            "letras y números.",
+        )
+    try:
+        cert = x509.load_der_x509_certificate(credential.info.certificado_der)
+    except ValueError as exc:  # names cryptography refuses to write back
+        raise _error(
+            "certificado_no_exportable",
+            FIELD_CERTIFICADO,
+            "Este certificado no se puede guardar como .pfx con esta aplicación.",
+        ) from exc
+    encryption = (
+        PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(50_000)
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())
+        .build(password.encode("utf-8"))
+    )
+    friendly = (credential.info.rfc or credential.info.no_certificado).encode("ascii", "replace")
+    return pkcs12.serialize_key_and_certificates(
+        friendly, credential.private_key, cert, None, encryption
+    )
 
 
 # --- issuers ---------------------------------------------------------------------------------------
@@ -1195,9 +1238,7 @@ def _verify(signer_spki: bytes, raw: _RawCertificate) -> None:
     elif isinstance(public_key, rsa.RSAPublicKey) and algorithm == _RSA_PSS:
         hash_name, salt = _pss(_items(parts[1]) if len(parts) > 1 else [])
         digest = getattr(hashes, hash_name)()
-        public_key.verify(
-            raw.signature, raw.tbs, padding.PSS(padding.MGF1(digest), salt), digest
-        )
+        public_key.verify(raw.signature, raw.tbs, padding.PSS(padding.MGF1(digest), salt), digest)
     elif isinstance(public_key, ec.EllipticCurvePublicKey) and algorithm in _ECDSA_SIGNATURES:
         digest = getattr(hashes, _ECDSA_SIGNATURES[algorithm])()
         public_key.verify(raw.signature, raw.tbs, ec.ECDSA(digest))

@@ -18,18 +18,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from icsoe_desktop.domain import credentials
-from icsoe_desktop.domain.credentials import CredentialError
+from icsoe_desktop.domain.credentials import CredentialError, repair_mojibake
 
 _MAX_CHAIN = 6  # leaf → AC → ARC is 3; a few more for cross-certificates
-
-
-def repair_mojibake(text: str) -> str:
-    """``AdministraciÃ³n`` → ``Administración``: UTF-8 bytes read as Latin-1 once too often."""
-    try:
-        repaired = text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-    return repaired
 
 
 @dataclass(frozen=True)

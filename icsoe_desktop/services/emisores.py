@@ -10,16 +10,43 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.trust import Emisor, TrustStore, read_emisor
-from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.store.db import Store
+
+if TYPE_CHECKING:  # kept light: `cert inspect` reads the folders without the store
+    from icsoe_desktop.services.audit import AuditService
+    from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
 
 TRUSTED_DIR = "emisores_confiables"
 TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
+
+
+def trusted_folders(data_dir: Path) -> list[Path]:
+    """Shipped with the app first, then this desktop's (where adds go)."""
+    from icsoe_desktop.paths import asset_dir
+
+    return [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
+
+
+def read_folders(folders: list[Path]) -> list[Emisor]:
+    """Every CA certificate file in ``folders``; the first folder's are the shipped ones."""
+    found: list[Emisor] = []
+    for index, folder in enumerate(folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in TRUSTED_SUFFIXES or not path.is_file():
+                continue
+            try:
+                found.append(read_emisor(path.read_bytes(), incluido=index == 0, archivo=str(path)))
+            except (OSError, DomainError) as exc:
+                # A stray or damaged file must not hide the others.
+                log.warning("Emisor confiable ilegible %s: %r", path, exc)
+    return found
 
 
 def _file_key(folders: list[Path]) -> tuple:
@@ -54,7 +81,7 @@ class EmisoresService:
     def trust_store(self) -> TrustStore:
         key = _file_key(self.folders)
         if self._cache is None or self._cache[0] != key:
-            self._cache = (key, TrustStore(self._read_all()))
+            self._cache = (key, TrustStore(read_folders(self.folders)))
         return self._cache[1]
 
     def listar(self) -> list[Emisor]:
@@ -66,23 +93,6 @@ class EmisoresService:
 
     def verifica(self, certificate_der: bytes, intermediates: tuple[bytes, ...] = ()) -> bool:
         return self.trust_store().verifies(certificate_der, intermediates)
-
-    def _read_all(self) -> list[Emisor]:
-        found: list[Emisor] = []
-        for index, folder in enumerate(self.folders):
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() not in TRUSTED_SUFFIXES or not path.is_file():
-                    continue
-                try:
-                    found.append(
-                        read_emisor(path.read_bytes(), incluido=index == 0, archivo=str(path))
-                    )
-                except (OSError, DomainError) as exc:
-                    # A stray or damaged file must not hide the others.
-                    log.warning("Emisor confiable ilegible %s: %r", path, exc)
-        return found
 
     # --- add / remove ----------------------------------------------------------------------------
 
@@ -140,7 +150,11 @@ class EmisoresService:
                 "huella",
             )
         # Every copy: IT may have dropped the same certificate twice under other names.
-        paths = [e.archivo for e in self._read_all() if not e.incluido and e.sha256 == emisor.sha256]
+        paths = [
+            e.archivo
+            for e in read_folders(self.folders)
+            if not e.incluido and e.sha256 == emisor.sha256
+        ]
         try:
             with self._store.session() as session:
                 for path in paths:
