@@ -132,9 +132,11 @@ class CertificadosImssDialog(QDialog):
             return
         # FIEL: the usuario is the RFC of the certificate.
         self.usuario.setText(info.rfc)
+        verificado = self._services.certificates.emisor_verificado(info)
         self.detalle.setText(
             f"{info.nombre} · RFC {info.rfc} · No. de certificado {info.no_certificado} · "
-            f"vigente del {info.valido_desde:%d/%m/%Y} al {info.valido_hasta:%d/%m/%Y}"
+            f"vigente del {info.valido_desde:%d/%m/%Y} al {info.valido_hasta:%d/%m/%Y} · "
+            f"Emisor: {info.emisor} ({'verificado' if verificado else 'no verificado en este equipo'})"
         )
 
     def set_llave(self, path: str) -> None:

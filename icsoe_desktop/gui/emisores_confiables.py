@@ -143,7 +143,9 @@ class EmisoresConfiablesDialog(QDialog):
         emisor = self.selected()
         if emisor is None or emisor.incluido:
             return
-        if not msgbox.question(self, MSG_QUITAR.format(nombre=emisor.nombre), "Quitar", title=TITLE):
+        if not msgbox.question(
+            self, MSG_QUITAR.format(nombre=emisor.nombre), "Quitar", title=TITLE
+        ):
             return
         try:
             self._emisores.quitar(emisor.sha256, self._actor)

@@ -62,7 +62,9 @@ def test_it_adds_the_imss_ca_after_seeing_its_fingerprint_and_removes_it(
     assert "Sujeto: CN=AC IMSS PRUEBAS, O=Instituto Mexicano del Seguro Social, C=MX" in confirm
     assert f"Huella SHA-256: {emisor.huella}" in confirm
     assert "Vigencia: del " in confirm
-    assert modals.messages[2].text == "El emisor AC IMSS PRUEBAS se agregó a los emisores confiables."
+    assert (
+        modals.messages[2].text == "El emisor AC IMSS PRUEBAS se agregó a los emisores confiables."
+    )
     added = dialog.model.rows[-1]
     assert (added.nombre, added.incluido) == ("AC IMSS PRUEBAS", False)
 
@@ -71,7 +73,9 @@ def test_it_adds_the_imss_ca_after_seeing_its_fingerprint_and_removes_it(
     modals.answer("Quitar", "Aceptar")
     click(qtbot, dialog.quitar)
     qtbot.waitUntil(lambda: len(modals.messages) == 5)
-    assert modals.messages[4].text == "El emisor AC IMSS PRUEBAS se quitó de los emisores confiables."
+    assert (
+        modals.messages[4].text == "El emisor AC IMSS PRUEBAS se quitó de los emisores confiables."
+    )
     assert len(dialog.model.rows) == 13
     actions = [(r.action, r.actor) for r in AuditService(services.store).recent()]
     assert ("emisor_agregado", "sistemas@nominas.com") in actions
