@@ -21,6 +21,7 @@ from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.emisores import TRUSTED_DIR as TRUSTED_DIR  # tests, callers
 from icsoe_desktop.services.emisores import EmisoresService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store

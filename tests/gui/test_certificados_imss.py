@@ -177,3 +177,24 @@ def test_full_login_warns_and_leads_to_certificados_and_login_shows_expiry(
     qtbot.waitUntil(lambda: len(modals.messages) == 2)  # the leaving alert
     qtbot.addWidget(app.main)
     app.shutdown()
+
+
+def test_imss_pfx_of_an_uninstalled_issuer_is_saved_and_marked_here_and_at_login(
+    qtbot, company, data_dir, tmp_path
+):
+    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+
+    (data_dir / TRUSTED_DIR / "ac_imss.cer").unlink()
+    pfx = tmp_path / "imss.pfx"
+    pfx.write_bytes(cf.pfx_modern(cf.imss_certificate()))
+    from icsoe_desktop.services.certificates import Assignment
+
+    company.certificates.assign(
+        Assignment(REGISTRO, pfx, None, cf.IMSS_USUARIO, cf.IMSS_PASSWORD), "admin"
+    )
+    dialog = make_dialog(qtbot, company)
+    assert grid(dialog)[0][-1] == "Vigente · Emisor no verificado en este equipo"
+    login = IdseLoginWindow(company)
+    qtbot.addWidget(login)
+    login.refresh_vigencias()
+    assert "Emisor no verificado en este equipo" in login.vigencias.text()
