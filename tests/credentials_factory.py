@@ -756,3 +756,10 @@ def fiel_por_vencer(now: datetime, dias: int = 10, **kwargs: Any) -> Generated:
     return fiel_moral(
         valid_from=moment - timedelta(days=1400), valid_to=moment + timedelta(days=dias), **kwargs
     )
+
+
+def load_info(gen: Generated):
+    """What the engine reads from ``gen``'s certificate (CertificateInfo)."""
+    from icsoe_desktop.domain.credentials import load_certificate
+
+    return load_certificate(gen.cer)

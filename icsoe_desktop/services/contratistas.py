@@ -44,6 +44,7 @@ class FielValidada:
     persona: str
     no_certificado: str
     valido_hasta: datetime
+    emisor: str = ""  # the SAT authority that issued it (its chain verified)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ class ContratistasService:
             info.persona,
             info.no_certificado,
             info.valido_hasta.replace(tzinfo=None),
+            info.emisor,
         )
 
     def ingresar(self, fiel: FielValidada) -> ContratistaSesion:

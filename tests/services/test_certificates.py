@@ -4,7 +4,7 @@ generated credentials, a real SQLite file and the (test-only) keyring."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import keyring
 import pytest
@@ -276,6 +276,19 @@ def test_por_vencer_within_30_days(company, tmp_path, clock):
     clock.now = row.valido_hasta.replace(microsecond=0) - timedelta(days=30)
     assert company.certificates.rows()[0].estado == "por_vencer"
     assert company.certificates.pending() == []
+
+
+def test_efirma_por_vencer_under_the_test_clock(company, tmp_path, clock):
+    """The factory's e.firma por vencer: 10 days left by the test clock (a date a year away),
+    plenty by the real one, so only the clock makes it «por vencer»."""
+    clock.now = datetime(2027, 11, 1, 9, 0)
+    gen = cf.fiel_por_vencer(clock.now, dias=10)
+    assert cf.load_info(gen).estado() == "vigente"  # by the real clock
+    row = company.certificates.assign(fiel_assignment(tmp_path, gen), "admin")
+    assert (row.estado, row.estado_texto, row.usable) == ("por_vencer", "Por vencer", True)
+    clock.advance(days=11)
+    assert company.certificates.rows()[0].estado == "vencido"
+    assert company.certificates.pending() == [REGISTRO]
 
 
 def test_no_keyring_means_nothing_is_saved(company, tmp_path, monkeypatch):
