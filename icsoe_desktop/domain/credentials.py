@@ -1159,7 +1159,7 @@ def export_pfx(credential: Credential, password: str) -> bytes:
     if not _alphanumeric(password):
         raise _error(
             "contrasena_invalida",
-            FIELD_CONTRASENA,
+            "contrasena_pfx",
             f"La contraseña del .pfx debe tener de {IMSS_MIN} a {IMSS_MAX} caracteres, sólo "
             "letras y números.",
         )

@@ -326,6 +326,40 @@ class CertificatesService:
             credential = credentials.load_pfx(pfx, assignment.contrasena or None)
         return credential
 
+    def generar_pfx(
+        self,
+        cer: Path | None,
+        key: Path | None,
+        contrasena_llave: str,
+        contrasena_pfx: str,
+        destino: Path,
+        actor: str | None,
+    ) -> CertificateInfo:
+        """Generar .pfx: the e.firma (.cer + .key) as a PKCS#12 file, for portals that ask for
+        one. The pair is checked like an assignment; the new password follows the guide's rule."""
+        from icsoe_desktop.domain import credentials
+
+        cer_bytes = _read(cer, "certificado (.cer)", "certificado")
+        key_bytes = _read(key, "llave privada (.key)", "llave")
+        if not contrasena_llave:
+            raise ValidationError(
+                "contrasena_requerida", "Captura la contraseña de la llave privada.", "contrasena"
+            )
+        credential = credentials.load_sat_pair(cer_bytes, key_bytes, contrasena_llave)
+        data = credentials.export_pfx(credential, contrasena_pfx)
+        try:
+            destino.write_bytes(data)
+        except OSError as exc:
+            log.warning("No se pudo escribir %s: %r", destino, exc)
+            raise ValidationError(
+                "archivo_no_escrito", f"No se pudo guardar el archivo {destino}.", "destino"
+            ) from exc
+        with self._store.session() as session:
+            self._audit.record(
+                session, actor, "pfx_generado", credential.info.rfc, credential.info.no_certificado
+            )
+        return credential.info
+
     def remove(self, registro: str, actor: str | None) -> None:
         registro_id = normalize_registro(registro)
         with self._store.session() as session:

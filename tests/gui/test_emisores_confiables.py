@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
 from icsoe_desktop.services.audit import AuditService
 from tests import credentials_factory as cf
-from tests.gui.helpers import ModalDriver, click
-
-
-@pytest.fixture
-def modals():
-    driver = ModalDriver()
-    yield driver
-    driver.stop()
+from tests.gui.helpers import click
 
 
 def make_dialog(qtbot, services) -> EmisoresConfiablesDialog:
