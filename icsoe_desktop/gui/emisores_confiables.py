@@ -1,4 +1,4 @@
-"""Configuración › Emisores confiables…: the certificate authorities whose certificates are
+"""Configuración > Emisores confiables…: the certificate authorities whose certificates are
 verified on this desktop (the SAT's, shipped) and those IT adds (the IMSS CA, a test CA)."""
 
 from __future__ import annotations

@@ -255,7 +255,7 @@ class CertificatesService:
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora del SAT instalada en "
                 f"este equipo (emisor: {info.emisor}). Si es una e.firma de pruebas, el área de "
-                "sistemas puede agregar su emisor en Configuración › Emisores confiables…",
+                "sistemas puede agregar su emisor en Configuración > Emisores confiables…",
                 "certificado",
             )
 

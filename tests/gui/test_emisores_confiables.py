@@ -1,4 +1,4 @@
-"""Configuración › Emisores confiables…: the shipped SAT CAs listed, IT adds and removes one."""
+"""Configuración > Emisores confiables…: the shipped SAT CAs listed, IT adds and removes one."""
 
 from __future__ import annotations
 
