@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from icsoe_desktop.domain import credentials
 from icsoe_desktop.domain.credentials import CredentialError, repair_mojibake
@@ -100,6 +101,10 @@ class TrustStore:
             if emisor.sha256 not in unique or not emisor.incluido:
                 unique[emisor.sha256] = emisor
         self.emisores: list[Emisor] = list(unique.values())
+        # The store is rebuilt when the folders change, so answers can be kept: the lists and
+        # the login panel ask about the same few certificates again and again.
+        self._answers: dict[tuple[bytes, ...], list[Emisor]] = {}
+        self._parsed: dict[bytes, Any] = {}
 
     def __len__(self) -> int:
         return len(self.emisores)
@@ -110,9 +115,12 @@ class TrustStore:
         ``intermediates`` (the other certificates of a .pfx) may fill a gap in the path but are
         never anchors themselves.
         """
-        extra = [_intermediate(der) for der in intermediates if der != certificate_der]
-        pool = [*self.emisores, *(emisor for emisor in extra if emisor is not None)]
-        return self._walk(certificate_der, pool, set(), 0) or []
+        key = (certificate_der, *intermediates)
+        if key not in self._answers:
+            extra = [_intermediate(der) for der in intermediates if der != certificate_der]
+            pool = [*self.emisores, *(emisor for emisor in extra if emisor is not None)]
+            self._answers[key] = self._walk(certificate_der, pool, set(), 0) or []
+        return self._answers[key]
 
     def verifies(self, certificate_der: bytes, intermediates: Sequence[bytes] = ()) -> bool:
         return bool(self.chain(certificate_der, intermediates))
@@ -125,7 +133,7 @@ class TrustStore:
         for issuer in pool:
             if issuer.sha256 in seen or issuer.ca is False:
                 continue
-            if not credentials.signed_by(der, issuer.der):
+            if not self._signed_by(der, issuer.der):
                 continue
             if issuer.ancla:
                 return [issuer]
@@ -135,6 +143,20 @@ class TrustStore:
             if rest:
                 return [issuer, *rest]
         return None
+
+
+    def _raw(self, der: bytes) -> Any:
+        if der not in self._parsed:
+            self._parsed[der] = credentials._raw_certificate(der)
+        return self._parsed[der]
+
+    def _signed_by(self, der: bytes, issuer_der: bytes) -> bool:
+        """credentials.signed_by, with each certificate parsed once."""
+        try:
+            credentials._verify(self._raw(issuer_der).spki, self._raw(der))
+        except Exception:  # unreadable, other key type, bad signature: all "no"
+            return False
+        return True
 
 
 def _intermediate(der: bytes) -> Emisor | None:
