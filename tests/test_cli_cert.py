@@ -36,18 +36,26 @@ SUCCESS_KEYS = [
 ]
 
 
+def run_cli(
+    *args: str | Path, stdin: bytes = b"", data_dir: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m icsoe_desktop [--data-dir D] ARGS`` as a real process, of this tree (not an
+    installed copy), the standard input given whole."""
+    data = ["--data-dir", str(data_dir)] if data_dir is not None else []
+    return subprocess.run(
+        [sys.executable, "-m", "icsoe_desktop", *data, *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env=dict(os.environ, PYTHONPATH=str(REPO), **env),
+        check=False,
+    )
+
+
 def inspect(
     *args: str | Path, stdin: bytes | None = None, **env: str
 ) -> subprocess.CompletedProcess[bytes]:
-    environ = dict(os.environ, PYTHONPATH=str(REPO), **env)  # this tree, not an installed copy
-    return subprocess.run(
-        [sys.executable, "-m", "icsoe_desktop", "cert", "inspect", *map(str, args)],
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=60,
-        env=environ,
-        check=False,
-    )
+    return run_cli("cert", "inspect", *args, stdin=stdin or b"", **env)
 
 
 def one_json(result: subprocess.CompletedProcess[bytes]) -> dict:
@@ -262,17 +270,6 @@ def test_shipped_sat_cas_are_recognised_by_signature(tmp_path):
     assert payload["emisor"] == "AGENCIA REGISTRADORA CENTRAL"
     assert payload["emisor_confiable"] is True
     assert payload["valido_hasta"].startswith("2031-03-24")
-
-
-def run_cli(*args: str | Path, stdin: bytes = b"", data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        timeout=60,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-        check=False,
-    )
 
 
 def test_cert_pfx_reopens_with_our_loader_and_with_openssl(folder, tmp_path):
