@@ -195,12 +195,15 @@ def check_emisores(data_dir: Path | None) -> CheckResult:
     from icsoe_desktop.services.emisores import read_folders, trusted_folders
 
     name = "Emisores confiables"
+    # Without a data dir only the shipped folder can be read.
     folders = trusted_folders(data_dir) if data_dir is not None else trusted_folders(Path())[:1]
     emisores = TrustStore(read_folders(folders)).emisores
     incluidos = sum(1 for e in emisores if e.incluido)
     agregados = len(emisores) - incluidos
     plural = "" if agregados == 1 else "s"
-    text = f"{len(emisores)} instalados ({incluidos} incluidos del SAT, {agregados} agregado{plural})"
+    text = (
+        f"{len(emisores)} instalados ({incluidos} incluidos del SAT, {agregados} agregado{plural})"
+    )
     if incluidos == 0:
         return CheckResult(False, name, f"{text}: faltan los del SAT en {folders[0]}")
     return CheckResult(True, name, text)

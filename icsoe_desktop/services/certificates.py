@@ -299,7 +299,8 @@ class CertificatesService:
                     actor,
                     "certificado_asignado",
                     registro_id,
-                    f"{info.no_certificado} {info.rfc}",
+                    f"{info.no_certificado} {info.rfc}"
+                    + ("" if self.emisor_verificado(info) else f" ({EMISOR_NO_VERIFICADO})"),
                 )
         except BaseException:
             self._secrets.delete(KEYRING_SCOPE, ref)  # no orphan secret

@@ -91,8 +91,9 @@ class EmisoresService:
             key=lambda e: (not e.incluido, e.nombre.casefold(), e.valido_hasta),
         )
 
-    def verifica(self, certificate_der: bytes, intermediates: tuple[bytes, ...] = ()) -> bool:
-        return self.trust_store().verifies(certificate_der, intermediates)
+    def verifica(self, certificate_der: bytes) -> bool:
+        """Signed, up a chain, by an installed emisor (domain.trust)."""
+        return self.trust_store().verifies(certificate_der)
 
     # --- add / remove ----------------------------------------------------------------------------
 
