@@ -29,7 +29,7 @@ class Emisor:
     """An installed CA certificate, as the Emisores confiables window lists it."""
 
     der: bytes = field(repr=False)
-    sha256: str  # hex, lower case: the file's identity
+    sha256: str  # of the certificate DER, hex lower case: its identity and fingerprint
     nombre: str  # CN (or O), mojibake repaired
     sujeto: str  # the whole subject, "CN=…, O=…"
     valido_desde: datetime
