@@ -32,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
     _add_cert_parser(commands)
+    _add_emisores_parser(commands)
     from icsoe_desktop import cli_movimientos
 
     cli_movimientos.add_parsers(commands)
@@ -43,10 +44,11 @@ def _add_cert_parser(commands: argparse._SubParsersAction) -> None:
     actions = cert.add_subparsers(dest="cert_command", metavar="acción", required=True)
     inspect = actions.add_parser(
         "inspect",
-        help="valida un certificado y su llave privada e imprime sus datos en JSON",
+        help="valida un certificado (y su llave privada) e imprime sus datos en JSON",
         description=(
-            "Imprime un objeto JSON: {'ok': true, rfc, nombre, tipo, vigencia…} con salida 0, o "
-            "{'ok': false, 'error': código, 'mensaje': …} con salida 2."
+            "Imprime un objeto JSON: {'ok': true, rfc, nombre, tipo, vigencia, emisor, "
+            "emisor_confiable…} con salida 0, o {'ok': false, 'error': código, 'mensaje': …} con "
+            "salida 2. Con --cer solo (sin --key) describe el certificado."
         ),
     )
     files = inspect.add_mutually_exclusive_group(required=True)
@@ -58,6 +60,30 @@ def _add_cert_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="lee la contraseña de la entrada estándar (sin el salto de línea final)",
     )
+    pfx = actions.add_parser(
+        "pfx",
+        help="genera un .pfx (PKCS#12) con el certificado y la llave privada de la e.firma",
+        description=(
+            "Lee de la entrada estándar la contraseña de la llave privada y, en una segunda "
+            "línea, la contraseña nueva del .pfx (de 8 a 20 letras y números); con una sola "
+            "línea, el .pfx usa la misma contraseña si cumple la regla."
+        ),
+    )
+    pfx.add_argument("--cer", metavar="ARCHIVO", required=True, help="certificado (.cer)")
+    pfx.add_argument("--key", metavar="ARCHIVO", required=True, help="llave privada (.key)")
+    pfx.add_argument("--out", metavar="ARCHIVO", required=True, help="el .pfx que se escribe")
+
+
+def _add_emisores_parser(commands: argparse._SubParsersAction) -> None:
+    emisores = commands.add_parser(
+        "emisores", help="autoridades certificadoras confiables (SAT incluidas, IMSS u otras)"
+    )
+    actions = emisores.add_subparsers(dest="emisores_command", metavar="acción", required=True)
+    actions.add_parser("listar", help="lista los emisores instalados: origen, vigencia, SHA-256")
+    agregar = actions.add_parser("agregar", help="agrega una autoridad desde un .cer/.crt/.pem")
+    agregar.add_argument("archivo", help="certificado de la autoridad certificadora")
+    quitar = actions.add_parser("quitar", help="quita un emisor agregado (no los incluidos)")
+    quitar.add_argument("huella", help="su huella SHA-256 (completa o el inicio que la distinga)")
 
 
 def main(argv: list[str]) -> int:
@@ -72,8 +98,8 @@ def main(argv: list[str]) -> int:
 
         return run_gui(args.data_dir)
     if args.command == "cert":
-        if args.cer and not args.key:
-            parser.error("--cer necesita --key (la llave privada del certificado)")
+        if args.cert_command == "pfx":
+            return _cert_pfx(args)
         if args.pfx and args.key:
             parser.error("--key no se usa con --pfx: el .pfx ya contiene la llave privada")
         return _cert_inspect(args)
@@ -100,6 +126,8 @@ def _service_command(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 2
     try:
+        if args.command == "emisores":
+            return _emisores(args, services)
         if args.command in ("demo", "movimientos"):
             from icsoe_desktop import cli_movimientos
 
@@ -178,21 +206,33 @@ def _print_json(payload: dict[str, object]) -> None:
     sys.stdout.flush()
 
 
+def _emisor_confiable(args: argparse.Namespace, certificate_der: bytes) -> bool:
+    """Against the shipped issuers and this desktop's (--data-dir), without opening the store."""
+    from icsoe_desktop.domain.trust import TrustStore
+    from icsoe_desktop.paths import resolve_data_dir
+    from icsoe_desktop.services.emisores import read_folders, trusted_folders
+
+    folders = trusted_folders(resolve_data_dir(args.data_dir))
+    return TrustStore(read_folders(folders)).verifies(certificate_der)
+
+
 def _cert_inspect(args: argparse.Namespace) -> int:
     from icsoe_desktop.domain import credentials
 
     password = _password_from_stdin() if args.password_stdin else None
     try:
         if args.pfx:
-            credential = credentials.load_pfx(_read_cert_file("pfx", args.pfx), password)
+            info = credentials.load_pfx(_read_cert_file("pfx", args.pfx), password).info
         else:
             cer = _read_cert_file("cer", args.cer)
-            key = _read_cert_file("key", args.key)
-            credential = credentials.load_sat_pair(cer, key, password or "")
+            if args.key:
+                key = _read_cert_file("key", args.key)
+                info = credentials.load_sat_pair(cer, key, password or "").info
+            else:  # describe the certificate alone
+                info = credentials.load_certificate(cer)
     except (credentials.CredentialError, _UnreadableFile) as exc:
         _print_json({"ok": False, "error": exc.code, "mensaje": exc.message})
         return 2
-    info = credential.info
     _print_json(
         {
             "ok": True,
@@ -208,7 +248,67 @@ def _cert_inspect(args: argparse.Namespace) -> int:
             "valido_desde": info.valido_desde.isoformat(),
             "valido_hasta": info.valido_hasta.isoformat(),
             "estado": info.estado(),
-            "llave_corresponde": True,  # a key that does not match is an error above
+            # A key that does not match is an error above; null: no key given.
+            "llave_corresponde": True if (args.pfx or args.key) else None,
+            "emisor": info.emisor,
+            "emisor_confiable": _emisor_confiable(args, info.certificado_der),
         }
     )
+    return 0
+
+
+def _two_passwords() -> tuple[str, str]:
+    """Key password, then the new .pfx password (the same when only one line is given)."""
+    text = _password_from_stdin() or ""
+    first, newline, second = text.partition("\n")
+    first = first.removesuffix("\r")
+    return first, (second.removesuffix("\r") if newline else first)
+
+
+def _cert_pfx(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain import credentials
+
+    key_password, pfx_password = _two_passwords()
+    try:
+        cer = _read_cert_file("cer", args.cer)
+        key = _read_cert_file("key", args.key)
+        credential = credentials.load_sat_pair(cer, key, key_password)
+        data = credentials.export_pfx(credential, pfx_password)
+    except (credentials.CredentialError, _UnreadableFile) as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    try:
+        Path(args.out).write_bytes(data)
+    except OSError as exc:
+        print(f"No se pudo escribir el archivo {args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(
+        f"Se generó {args.out} ({credential.info.rfc}, No. de certificado "
+        f"{credential.info.no_certificado})."
+    )
+    return 0
+
+
+def _emisores(args: argparse.Namespace, services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.errors import DomainError
+
+    emisores = services.certificates.emisores
+    try:
+        if args.emisores_command == "agregar":
+            emisor = emisores.agregar(Path(args.archivo), "cli")
+            print(f"Emisor agregado: {emisor.nombre} (SHA-256 {emisor.sha256}).")
+        elif args.emisores_command == "quitar":
+            emisor = emisores.quitar(args.huella, "cli")
+            print(f"Emisor quitado: {emisor.nombre} (SHA-256 {emisor.sha256}).")
+        else:
+            for emisor in emisores.listar():
+                origen = "incluido" if emisor.incluido else "agregado"
+                print(f"{origen}\t{emisor.valido_hasta:%Y-%m-%d}\t{emisor.sha256}\t{emisor.nombre}")
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
     return 0

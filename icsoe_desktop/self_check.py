@@ -188,6 +188,27 @@ def check_resources(resources_dir: Path) -> CheckResult:
     return CheckResult(True, name, f"{len(files)} archivos en {resources_dir}")
 
 
+def check_emisores(data_dir: Path | None) -> CheckResult:
+    """How many certificate authorities are installed: without the shipped SAT ones, every
+    real e.firma would be refused."""
+    from icsoe_desktop.domain.trust import TrustStore
+    from icsoe_desktop.services.emisores import read_folders, trusted_folders
+
+    name = "Emisores confiables"
+    # Without a data dir only the shipped folder can be read.
+    folders = trusted_folders(data_dir) if data_dir is not None else trusted_folders(Path())[:1]
+    emisores = TrustStore(read_folders(folders)).emisores
+    incluidos = sum(1 for e in emisores if e.incluido)
+    agregados = len(emisores) - incluidos
+    plural = "" if agregados == 1 else "s"
+    text = (
+        f"{len(emisores)} instalados ({incluidos} incluidos del SAT, {agregados} agregado{plural})"
+    )
+    if incluidos == 0:
+        return CheckResult(False, name, f"{text}: faltan los del SAT en {folders[0]}")
+    return CheckResult(True, name, text)
+
+
 def check_translation() -> CheckResult:
     from PySide6.QtCore import QLibraryInfo
     from PySide6.QtWidgets import QApplication
@@ -317,6 +338,7 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
         _app = QApplication.instance() or QApplication(sys.argv[:1])
         record(_guarded("Formularios", lambda: check_forms(asset_dir("ui"))))
         record(_guarded("Recursos", lambda: check_resources(asset_dir("resources"))))
+        record(_guarded("Emisores confiables", lambda: check_emisores(data_dir)))
         record(_guarded("Traducción de Qt", check_translation))
         record(_guarded("Llavero", check_keyring))
         if data_dir is None:

@@ -51,6 +51,8 @@ CURP_FISICA = "HEGT761003HDFRNN09"
 NOMBRE_MORAL = "EMPRESA DEMO SA DE CV"
 NOMBRE_FISICA = "TOMAS HERNANDEZ GONZALEZ"
 NO_CERTIFICADO = "00001000000712345678"
+# A razón social with a comma, as the SAT writes most of them (CSV and name parsing trap).
+NOMBRE_CON_COMA = "CONSTRUCTORA DEL NORTE, S.A. DE C.V."
 
 # --- DER ----------------------------------------------------------------------------------------
 
@@ -192,6 +194,48 @@ def imss_ca() -> Issuer:
 def ec_ca() -> Issuer:
     """An issuer with an ECDSA key, for signature checks."""
     return _issuer("AC ECDSA PRUEBAS", "Pruebas", ec_key(0))
+
+
+def ca_extensions() -> tuple[bytes, ...]:
+    """basicConstraints cA=TRUE, pathLen 0 (critical) and keyCertSign + cRLSign: an AC's."""
+    return _extension("2.5.29.19", seq(b"\x01\x01\xff", integer(0)), critical=True), key_usage(
+        0x06
+    )
+
+
+def intermediate_ca(subject: bytes, key: Any, signer: Issuer) -> Issuer:
+    """An AC over a raw subject (any bytes: SAT's names), signed by ``signer``'s key."""
+    der = certificate(
+        subject,
+        key,
+        signer,
+        serial=b"\x01" + os.urandom(8),
+        valid_from=days_from_now(-3000),
+        valid_to=days_from_now(3000),
+        extensions=ca_extensions(),
+    )
+    return Issuer(der, key, subject)
+
+
+def self_signed_ca(subject: bytes, key: Any) -> Issuer:
+    """A root over a raw subject: issuer = subject, signed with its own key."""
+    return intermediate_ca(subject, key, Issuer(b"", key, subject))
+
+
+@functools.cache
+def arc_root() -> Issuer:
+    """Stands for Banco de México's "AGENCIA REGISTRADORA CENTRAL" (a root)."""
+    return _issuer("AGENCIA REGISTRADORA CENTRAL PRUEBAS", "BANCO DE MEXICO", rsa_key(6))
+
+
+@functools.cache
+def sat_ac() -> Issuer:
+    """An AC of the SAT signed by ``arc_root``: leaf → AC → ARC, like production."""
+    subject = name(
+        (OID_CN, UTF8, b"AC DEL SAT PRUEBAS"),
+        (OID_O, UTF8, b"SERVICIO DE ADMINISTRACION TRIBUTARIA"),
+    )
+    return intermediate_ca(subject, rsa_key(7), arc_root())
 
 
 # --- certificates ---------------------------------------------------------------------------------
@@ -703,3 +747,19 @@ def _openssl(arguments: list[str], key: Any, password: str | bytes, cert_pem: by
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)}: {result.stderr.decode(errors='replace')}")
         return result.stdout
+
+
+def fiel_por_vencer(now: datetime, dias: int = 10, **kwargs: Any) -> Generated:
+    """An e.firma of a persona moral that expires ``dias`` days after ``now`` (a test clock's
+    time, naive UTC like domain.clock): «por vencer» only through that clock."""
+    moment = (now if now.tzinfo else now.replace(tzinfo=UTC)).replace(microsecond=0)
+    return fiel_moral(
+        valid_from=moment - timedelta(days=1400), valid_to=moment + timedelta(days=dias), **kwargs
+    )
+
+
+def load_info(gen: Generated):
+    """What the engine reads from ``gen``'s certificate (CertificateInfo)."""
+    from icsoe_desktop.domain.credentials import load_certificate
+
+    return load_certificate(gen.cer)

@@ -31,21 +31,31 @@ SUCCESS_KEYS = [
     "valido_hasta",
     "estado",
     "llave_corresponde",
+    "emisor",
+    "emisor_confiable",
 ]
+
+
+def run_cli(
+    *args: str | Path, stdin: bytes = b"", data_dir: Path | None = None, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m icsoe_desktop [--data-dir D] ARGS`` as a real process, of this tree (not an
+    installed copy), the standard input given whole."""
+    data = ["--data-dir", str(data_dir)] if data_dir is not None else []
+    return subprocess.run(
+        [sys.executable, "-m", "icsoe_desktop", *data, *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        timeout=60,
+        env=dict(os.environ, PYTHONPATH=str(REPO), **env),
+        check=False,
+    )
 
 
 def inspect(
     *args: str | Path, stdin: bytes | None = None, **env: str
 ) -> subprocess.CompletedProcess[bytes]:
-    environ = dict(os.environ, PYTHONPATH=str(REPO), **env)  # this tree, not an installed copy
-    return subprocess.run(
-        [sys.executable, "-m", "icsoe_desktop", "cert", "inspect", *map(str, args)],
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=60,
-        env=environ,
-        check=False,
-    )
+    return run_cli("cert", "inspect", *args, stdin=stdin or b"", **env)
 
 
 def one_json(result: subprocess.CompletedProcess[bytes]) -> dict:
@@ -201,8 +211,8 @@ def test_legacy_rc2_pfx_without_openssl_legacy_provider(folder):
 
 @pytest.mark.parametrize(
     "args",
-    [["--cer", "a.cer"], ["--pfx", "a.pfx", "--key", "a.key"], ["--cer", "a", "--pfx", "b"], []],
-    ids=["cer-without-key", "pfx-with-key", "cer-and-pfx", "nothing"],
+    [["--pfx", "a.pfx", "--key", "a.key"], ["--cer", "a", "--pfx", "b"], []],
+    ids=["pfx-with-key", "cer-and-pfx", "nothing"],
 )
 def test_usage_errors_go_to_stderr_with_exit_2(args):
     result = inspect(*args)
@@ -226,3 +236,110 @@ def test_the_command_stays_light():
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+SHIPPED = REPO / "resources" / "emisores_confiables"
+
+
+def test_cer_alone_is_described_with_its_issuer(folder, tmp_path):
+    result = inspect("--cer", folder / CER, ICSOE_DATA_DIR=str(tmp_path))
+    payload = one_json(result)
+    assert result.returncode == 0
+    assert list(payload) == SUCCESS_KEYS
+    assert (payload["rfc"], payload["tipo"], payload["no_certificado"]) == (
+        cf.RFC_MORAL,
+        "FIEL",
+        cf.NO_CERTIFICADO,
+    )
+    assert payload["llave_corresponde"] is None  # no key given
+    assert payload["emisor"] == "AC DEL SERVICIO DE ADMINISTRACION TRIBUTARIA"
+    # Same name as the SAT's AC7, but signed by a test key: not from a trusted issuer.
+    assert payload["emisor_confiable"] is False
+
+
+def test_issuer_added_on_this_desktop_is_trusted(folder, tmp_path):
+    (tmp_path / "emisores_confiables").mkdir()
+    (tmp_path / "emisores_confiables" / "ac.cer").write_bytes(cf.sat_ca().certificate_der)
+    result = inspect("--cer", folder / CER, ICSOE_DATA_DIR=str(tmp_path))
+    assert one_json(result)["emisor_confiable"] is True
+
+
+def test_shipped_sat_cas_are_recognised_by_signature(tmp_path):
+    """AC6's names are mis-encoded in the file itself: still read, its issuer verified."""
+    payload = one_json(inspect("--cer", SHIPPED / "AC6_SAT.crt", ICSOE_DATA_DIR=str(tmp_path)))
+    assert payload["emisor"] == "AGENCIA REGISTRADORA CENTRAL"
+    assert payload["emisor_confiable"] is True
+    assert payload["valido_hasta"].startswith("2031-03-24")
+
+
+def test_cert_pfx_reopens_with_our_loader_and_with_openssl(folder, tmp_path):
+    from icsoe_desktop.domain.credentials import load_pfx
+
+    out = tmp_path / "efirma.pfx"
+    result = run_cli(
+        "cert", "pfx", "--cer", folder / CER, "--key", folder / KEY, "--out", out,
+        stdin="Contraseña2026\nPfx2026nueva\n".encode(),
+        data_dir=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert cf.NO_CERTIFICADO in result.stdout.decode()
+    info = load_pfx(out.read_bytes(), "Pfx2026nueva").info
+    assert (info.rfc, info.no_certificado, info.tipo) == (cf.RFC_MORAL, cf.NO_CERTIFICADO, "FIEL")
+    openssl = subprocess.run(
+        ["openssl", "pkcs12", "-info", "-noout", "-in", str(out), "-passin", "pass:Pfx2026nueva"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert openssl.returncode == 0, openssl.stderr
+    assert "Shrouded Keybag" in openssl.stdout + openssl.stderr
+    wrong = ["openssl", "pkcs12", "-info", "-noout", "-in", str(out), "-passin", "pass:otra"]
+    assert subprocess.run(wrong, capture_output=True, check=False).returncode != 0
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"Otra2026xyz\nPfx2026nueva\n", "contraseña de la llave privada es incorrecta"),
+        ("Contraseña2026\ncorta\n".encode(), "de 8 a 20 caracteres, sólo letras y números"),
+    ],
+    ids=["wrong-key-password", "pfx-password-rule"],
+)
+def test_cert_pfx_errors_write_nothing(folder, tmp_path, stdin, message):
+    out = tmp_path / "efirma.pfx"
+    result = run_cli(
+        "cert", "pfx", "--cer", folder / CER, "--key", folder / KEY, "--out", out,
+        stdin=stdin, data_dir=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert message in result.stderr.decode()
+    assert not out.exists()
+
+
+def test_emisores_listar_agregar_quitar(tmp_path):
+    data = tmp_path / "datos"
+    listed = run_cli("emisores", "listar", data_dir=data)
+    assert listed.returncode == 0
+    lines = listed.stdout.decode().splitlines()
+    assert len(lines) == 13 and all(line.startswith("incluido\t") for line in lines)
+    assert any(line.endswith("\tAUTORIDAD CERTIFICADORA") for line in lines)
+
+    ca = tmp_path / "imss.pem"
+    ca.write_bytes(cf.pem_certificate(cf.imss_ca().certificate_der))
+    added = run_cli("emisores", "agregar", ca, data_dir=data)
+    assert added.returncode == 0 and b"AC IMSS PRUEBAS" in added.stdout
+    again = run_cli("emisores", "agregar", ca, data_dir=data)
+    assert (again.returncode, again.stderr.decode().strip()) == (
+        2,
+        "El emisor AC IMSS PRUEBAS ya está instalado (agregado).",
+    )
+    lines = run_cli("emisores", "listar", data_dir=data).stdout.decode().splitlines()
+    assert lines[-1].startswith("agregado\t") and lines[-1].endswith("AC IMSS PRUEBAS")
+    huella = lines[-1].split("\t")[2]
+
+    shipped_one = lines[0].split("\t")[2]
+    refused = run_cli("emisores", "quitar", shipped_one, data_dir=data)
+    assert refused.returncode == 2 and "incluidos con la aplicación" in refused.stderr.decode()
+    removed = run_cli("emisores", "quitar", huella[:16], data_dir=data)
+    assert removed.returncode == 0
+    assert len(run_cli("emisores", "listar", data_dir=data).stdout.splitlines()) == 13

@@ -20,6 +20,7 @@ CHECKS = (
     "Base de datos",
     "Formularios",
     "Recursos",
+    "Emisores confiables",
     "Traducción de Qt",
     "Llavero",
     "Correo (SMTP)",
@@ -71,6 +72,9 @@ def test_a_new_data_dir_passes_every_check_and_gets_a_migrated_store(tmp_path):
         "usuarios) (guardar, leer y borrar)"
     )
     assert "sin configurar" in lines["Correo (SMTP)"]
+    assert lines["Emisores confiables"] == (
+        "OK    Emisores confiables: 13 instalados (13 incluidos del SAT, 0 agregados)"
+    )
     assert (data_dir / DATABASE_FILE).is_file()
 
     again = self_check(data_dir)  # an existing, up-to-date store
@@ -199,3 +203,18 @@ def test_resources_check_names_a_missing_file(qapp, tmp_path, missing):
     result = check_resources(resources)
     assert not result.ok
     assert result.detail == f"falta {missing}"
+
+
+def test_emisores_check_counts_the_added_ones_and_fails_without_the_shipped(tmp_path, monkeypatch):
+    from icsoe_desktop.self_check import check_emisores
+    from tests import credentials_factory as cf
+
+    (tmp_path / "emisores_confiables").mkdir()
+    (tmp_path / "emisores_confiables" / "imss.cer").write_bytes(cf.imss_ca().certificate_der)
+    result = check_emisores(tmp_path)
+    assert result.ok and result.detail == "14 instalados (13 incluidos del SAT, 1 agregado)"
+    import icsoe_desktop.paths as paths
+
+    monkeypatch.setattr(paths, "asset_dir", lambda name: tmp_path / "sin_recursos")
+    result = check_emisores(tmp_path)
+    assert not result.ok and "faltan los del SAT" in result.detail

@@ -318,6 +318,8 @@ _OID_OU = "2.5.4.11"
 _OID_NAME = "2.5.4.41"
 _OID_UNIQUE_ID = "2.5.4.45"
 _OID_EKU = "2.5.29.37"
+_OID_BASIC_CONSTRAINTS = "2.5.29.19"
+_OID_KEY_USAGE = "2.5.29.15"
 _OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"
 _OID_EMAIL_PROTECTION = "1.3.6.1.5.5.7.3.4"
 
@@ -331,6 +333,14 @@ class _RawCertificate:
     issuer: _Node
     subject: list[tuple[str, str]]
     eku: frozenset[str] | None  # None: no extended key usage extension
+    valid_from: datetime
+    valid_to: datetime
+    spki: bytes  # SubjectPublicKeyInfo DER
+    tbs: bytes  # what the issuer signed
+    signature_algorithm: _Node
+    signature: bytes
+    subject_der: bytes
+    ca: bool | None  # basicConstraints cA; None without the extension (v1 roots)
 
 
 def _name(node: _Node) -> list[tuple[str, str]]:
@@ -346,28 +356,79 @@ def _first(attributes: list[tuple[str, str]], oid: str) -> str | None:
     return next((value.strip() for key, value in attributes if key == oid and value.strip()), None)
 
 
-def _extended_key_usage(extensions: _Node) -> frozenset[str] | None:
+def _extension_values(extensions: _Node | None) -> dict[str, _Node]:
+    """extnID → the parsed extnValue, for the extensions we read."""
+    found: dict[str, _Node] = {}
+    if extensions is None:
+        return found
     for extension in _items(_items(extensions, 0xA3, 1)[0]):
         parts = _items(extension, minimum=2)
-        if _oid(parts[0]) == _OID_EKU:
-            usages = _parse(_octets(parts[-1]))
-            return frozenset(_oid(usage) for usage in _items(usages))
+        key = _oid(parts[0])
+        if key in (_OID_EKU, _OID_BASIC_CONSTRAINTS, _OID_KEY_USAGE):
+            found[key] = _parse(_octets(parts[-1]))
+    return found
+
+
+def _extended_key_usage(values: dict[str, _Node]) -> frozenset[str] | None:
+    usages = values.get(_OID_EKU)
+    return None if usages is None else frozenset(_oid(usage) for usage in _items(usages))
+
+
+def _is_ca(values: dict[str, _Node]) -> bool | None:
+    """May it sign certificates? basicConstraints cA, else False when a keyUsage lacks
+    keyCertSign; None when neither says (v1 roots)."""
+    constraints = values.get(_OID_BASIC_CONSTRAINTS)
+    if constraints is not None:
+        parts = _items(constraints)
+        return bool(parts and parts[0].tag == 0x01 and parts[0].content() not in (b"", b"\x00"))
+    usage = values.get(_OID_KEY_USAGE)
+    if usage is not None:
+        bits = usage.content()[1:2]
+        return bool(bits and bits[0] & 0x04)  # keyCertSign
     return None
 
 
+def _time(node: _Node) -> datetime:
+    """UTCTime (YYMMDDHHMM[SS]Z, 1950-2049) or GeneralizedTime (YYYYMMDDHHMMSS[.f]Z)."""
+    text = node.content().decode("ascii", "replace").rstrip("Z")
+    try:
+        if node.tag == 0x17:
+            year = int(text[:2])
+            text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
+        elif node.tag != 0x18:
+            raise _Malformed("expected a time")
+        text = text.partition(".")[0].ljust(14, "0")
+        return datetime.strptime(text[:14], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise _Malformed("bad time") from exc
+
+
 def _raw_certificate(der: bytes) -> _RawCertificate:
-    tbs = _items(_items(_parse(der), minimum=3)[0], minimum=6)
+    """Every part we use, by our own reader: cryptography refuses some SAT names (AC6's)."""
+    outer = _items(_parse(der), minimum=3)
+    tbs = _items(outer[0], minimum=6)
     if tbs[0].tag == 0xA0:  # [0] version: absent in v1 certificates
         tbs = tbs[1:]
     if len(tbs) < 6:
         raise _Malformed("short TBSCertificate")
-    serial, _algorithm, issuer, _validity, subject = tbs[:5]
+    serial, _algorithm, issuer, validity, subject, spki = tbs[:6]
     extensions = next((node for node in tbs[6:] if node.tag == 0xA3), None)
+    values = _extension_values(extensions)
+    valid_from, valid_to = (_time(node) for node in _items(validity, minimum=2)[:2])
+    signature = _expect(outer[2], _BITS).content()
     return _RawCertificate(
         serial=_expect(serial, _INTEGER).content().lstrip(b"\x00"),
         issuer=issuer,
         subject=_name(subject),
-        eku=_extended_key_usage(extensions) if extensions else None,
+        eku=_extended_key_usage(values),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        spki=_expect(spki, _SEQUENCE).raw(),
+        tbs=outer[0].raw(),
+        signature_algorithm=_expect(outer[1], _SEQUENCE),
+        signature=signature[1:],  # the unused-bits octet
+        subject_der=subject.raw(),
+        ca=_is_ca(values),
     )
 
 
@@ -404,7 +465,7 @@ def _tipo(raw: _RawCertificate) -> str:
     return "IMSS"
 
 
-def _info(der: bytes, raw: _RawCertificate, cert: x509.Certificate) -> CertificateInfo:
+def _info(der: bytes, raw: _RawCertificate) -> CertificateInfo:
     rfc, rfc_representante = _split_pair(_first(raw.subject, _OID_UNIQUE_ID))
     if rfc is None or len(rfc) not in (12, 13):
         rfc = _find_rfc(raw.subject) or ""
@@ -428,23 +489,28 @@ def _info(der: bytes, raw: _RawCertificate, cert: x509.Certificate) -> Certifica
         tipo=tipo,
         sucursal=_first(raw.subject, _OID_OU) if tipo == "CSD" else None,
         no_certificado=_no_certificado(raw.serial),
-        valido_desde=cert.not_valid_before_utc,
-        valido_hasta=cert.not_valid_after_utc,
-        emisor=_first(issuer, _OID_CN) or _first(issuer, _OID_O) or "",
+        valido_desde=raw.valid_from,
+        valido_hasta=raw.valid_to,
+        emisor=repair_mojibake(_first(issuer, _OID_CN) or _first(issuer, _OID_O) or ""),
         emisor_der=raw.issuer.raw(),
         certificado_der=der,
     )
 
 
-def _read_certificate(der: bytes, field_name: str) -> tuple[CertificateInfo, x509.Certificate]:
-    from cryptography import x509
-
+def repair_mojibake(text: str) -> str:
+    """``AdministraciÃ³n`` → ``Administración``: UTF-8 read as Latin-1 once too often (AC6)."""
     try:
-        der = _parse(der).raw()  # without trailing bytes, which cryptography refuses
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def _read_certificate(der: bytes, field_name: str) -> tuple[CertificateInfo, _RawCertificate]:
+    try:
+        der = _parse(der).raw()  # without trailing bytes
         raw = _raw_certificate(der)
-        cert = x509.load_der_x509_certificate(der)
-        return _info(der, raw, cert), cert
-    except (_Malformed, ValueError) as exc:
+        return _info(der, raw), raw
+    except _Malformed as exc:
         raise _error("certificado_invalido", field_name) from exc
 
 
@@ -782,13 +848,22 @@ def _decrypt_key(key: _KeyFile, password: str) -> Any:
     raise _error("contrasena_incorrecta", FIELD_CONTRASENA)
 
 
-def _same_public_key(cert: x509.Certificate, private_key: Any) -> bool:
+def _same_public_key(spki: bytes, private_key: Any) -> bool:
     from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
 
     try:
-        return bool(cert.public_key() == private_key.public_key())
+        return bool(load_der_public_key(spki) == private_key.public_key())
     except (ValueError, UnsupportedAlgorithm):  # a public key type we cannot read
         return False
+
+
+def _spki(cert: x509.Certificate) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def _guarded(code: str, field_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -828,9 +903,9 @@ def load_sat_pair(cer: bytes, key: bytes, password: str) -> Credential:
     """
     cert_der = _certificate_der(_require(cer, FIELD_CERTIFICADO))
     key_file = _key_file(_require(key, FIELD_LLAVE))
-    info, cert = _read_certificate(cert_der, FIELD_CERTIFICADO)
+    info, raw = _read_certificate(cert_der, FIELD_CERTIFICADO)
     private_key = _decrypt_key(key_file, password)
-    if not _same_public_key(cert, private_key):
+    if not _same_public_key(raw.spki, private_key):
         raise _error("llave_no_corresponde", FIELD_LLAVE)
     return Credential(info, private_key)
 
@@ -1059,7 +1134,7 @@ def load_pfx(pfx: bytes, password: str | None) -> Credential:
     certificates = [c for c in (cert, *additional) if c is not None]
     if not certificates:
         raise _error("pfx_invalido", FIELD_PFX, "El archivo .pfx no contiene el certificado.")
-    mine = next((c for c in certificates if _same_public_key(c, private_key)), None)
+    mine = next((c for c in certificates if _same_public_key(_spki(c), private_key)), None)
     if mine is None:
         raise _error(
             "llave_no_corresponde",
@@ -1070,39 +1145,128 @@ def load_pfx(pfx: bytes, password: str | None) -> Credential:
     return Credential(info, private_key)
 
 
+def export_pfx(credential: Credential, password: str) -> bytes:
+    """A .pfx (PKCS#12) of the certificate and its key, for PACs and portals that ask for one.
+
+    The password follows the guide's rule for the IMSS certificate (8 to 20 letters and digits).
+    Encrypted with PBES1 SHA-1/3DES and a SHA-1 MAC, as the SAT's and IMSS's own tools do: the
+    one choice every Windows and Java reader opens (AES .pfx files fail on older ones).
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
+
+    if not _alphanumeric(password):
+        raise _error(
+            "contrasena_invalida",
+            "contrasena_pfx",
+            f"La contraseña del .pfx debe tener de {IMSS_MIN} a {IMSS_MAX} caracteres, sólo "
+            "letras y números.",
+        )
+    try:
+        cert = x509.load_der_x509_certificate(credential.info.certificado_der)
+    except ValueError as exc:  # names cryptography refuses to write back
+        raise _error(
+            "certificado_no_exportable",
+            FIELD_CERTIFICADO,
+            "Este certificado no se puede guardar como .pfx con esta aplicación.",
+        ) from exc
+    encryption = (
+        PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(50_000)
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())
+        .build(password.encode("utf-8"))
+    )
+    friendly = (credential.info.rfc or credential.info.no_certificado).encode("ascii", "replace")
+    return pkcs12.serialize_key_and_certificates(
+        friendly, credential.private_key, cert, None, encryption
+    )
+
+
 # --- issuers ---------------------------------------------------------------------------------------
 
 
-def is_issued_by(info: CertificateInfo, issuer_cert_der: bytes) -> bool:
-    """True when the issuer certificate's public key verifies ``info``'s signature.
+_RSA_SIGNATURES = {
+    "1.2.840.113549.1.1.4": "MD5",  # AC0/ARC0 (2004): expired, kept to recognise old certificates
+    "1.2.840.113549.1.1.5": "SHA1",
+    "1.2.840.113549.1.1.14": "SHA224",
+    "1.2.840.113549.1.1.11": "SHA256",
+    "1.2.840.113549.1.1.12": "SHA384",
+    "1.2.840.113549.1.1.13": "SHA512",
+}
+_ECDSA_SIGNATURES = {
+    "1.2.840.10045.4.1": "SHA1",
+    "1.2.840.10045.4.3.1": "SHA224",
+    "1.2.840.10045.4.3.2": "SHA256",
+    "1.2.840.10045.4.3.3": "SHA384",
+    "1.2.840.10045.4.3.4": "SHA512",
+}
+_RSA_PSS = "1.2.840.113549.1.1.10"
+_DIGESTS = {
+    "1.3.14.3.2.26": "SHA1",
+    "2.16.840.1.101.3.4.2.4": "SHA224",
+    "2.16.840.1.101.3.4.2.1": "SHA256",
+    "2.16.840.1.101.3.4.2.2": "SHA384",
+    "2.16.840.1.101.3.4.2.3": "SHA512",
+}
 
-    Only the signature counts (RSA PKCS#1 v1.5 or PSS, ECDSA): names may be encoded differently
-    by the two certificates; ``info.emisor_der`` serves to pick candidate issuers. Any failure,
-    including an unreadable issuer certificate, is False.
+
+def _pss(parameters: list[_Node]) -> tuple[str, int]:
+    """RSASSA-PSS parameters: (hash name, salt length); defaults SHA-1 and 20 (RFC 4055)."""
+    hash_name, salt = "SHA1", 20
+    for part in parameters:
+        if part.tag == 0xA0:
+            hash_name = _DIGESTS[_oid(_items(part.children()[0])[0])]
+        elif part.tag == 0xA2:
+            salt = _int(part.children()[0])
+    return hash_name, salt
+
+
+def _verify(signer_spki: bytes, raw: _RawCertificate) -> None:
+    """Raises unless the key in ``signer_spki`` signed ``raw``."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    public_key = load_der_public_key(signer_spki)
+    parts = _items(raw.signature_algorithm, minimum=1)
+    algorithm = _oid(parts[0])
+    if isinstance(public_key, rsa.RSAPublicKey) and algorithm in _RSA_SIGNATURES:
+        digest = getattr(hashes, _RSA_SIGNATURES[algorithm])()
+        public_key.verify(raw.signature, raw.tbs, padding.PKCS1v15(), digest)
+    elif isinstance(public_key, rsa.RSAPublicKey) and algorithm == _RSA_PSS:
+        hash_name, salt = _pss(_items(parts[1]) if len(parts) > 1 else [])
+        digest = getattr(hashes, hash_name)()
+        public_key.verify(raw.signature, raw.tbs, padding.PSS(padding.MGF1(digest), salt), digest)
+    elif isinstance(public_key, ec.EllipticCurvePublicKey) and algorithm in _ECDSA_SIGNATURES:
+        digest = getattr(hashes, _ECDSA_SIGNATURES[algorithm])()
+        public_key.verify(raw.signature, raw.tbs, ec.ECDSA(digest))
+    else:
+        raise _Malformed(f"signature algorithm {algorithm} with this key")
+
+
+def signed_by(certificate_der: bytes, issuer_der: bytes) -> bool:
+    """True when ``issuer_der``'s public key verifies ``certificate_der``'s signature (both DER).
+
+    Only key and signature count, never names: AC6's names are mis-encoded in the certificate
+    itself. Any failure (unreadable file, other key type, bad signature) is False.
     """
-    from cryptography import x509
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
-
     try:
-        issuer = x509.load_der_x509_certificate(_parse(_certificate_der(issuer_cert_der)).raw())
-        cert = x509.load_der_x509_certificate(info.certificado_der)
-        public_key = issuer.public_key()
-        if isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(
-                cert.signature,
-                cert.tbs_certificate_bytes,
-                cert.signature_algorithm_parameters,
-                cert.signature_hash_algorithm,
-            )
-        elif isinstance(public_key, ec.EllipticCurvePublicKey):
-            public_key.verify(
-                cert.signature, cert.tbs_certificate_bytes, cert.signature_algorithm_parameters
-            )
-        else:
-            return False
-    except Exception:  # unreadable issuer, mismatched key type, bad signature: all "no"
+        issuer = _raw_certificate(_parse(issuer_der).raw())
+        _verify(issuer.spki, _raw_certificate(_parse(certificate_der).raw()))
+    except Exception:  # unreadable, mismatched key type, bad signature: all "no"
         return False
     return True
+
+
+def is_issued_by(info: CertificateInfo, issuer_cert_der: bytes) -> bool:
+    """``signed_by`` for a loaded certificate and an issuer file (DER, PEM or base64)."""
+    try:
+        issuer_der = _certificate_der(issuer_cert_der)
+    except Exception:
+        return False
+    return signed_by(info.certificado_der, issuer_der)
 
 
 # --- usuario y contraseña (guía "Registro de Certificados IMSS") ----------------------------------

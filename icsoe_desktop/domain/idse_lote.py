@@ -27,6 +27,11 @@ _COMMON = [
 ]
 _TAIL = [("tipo", 132, 2), ("guia", 134, 5), ("clave_trabajador", 139, 10)]
 # (field, first position counted from 1, length); "" is filler (spaces), "0" zeros.
+# Two independent implementations of the layout agree on every position and differ only in
+# filler content: a 07 carries the tipo de trabajador at 116 in one, a 02 has spaces at
+# 104-118 in the other. We write blank at 116 (a modificación de salario does not change the
+# tipo de trabajador) and zeros at 104-118 (the salary positions, which a baja leaves at zero),
+# as this app always has; we read both.
 LAYOUT: dict[str, list[tuple[str, int, int]]] = {
     REINGRESO: [
         *_COMMON,
@@ -149,9 +154,10 @@ def parse_line(line: str) -> Movimiento:
         if name in ("", "format_id", "tipo"):
             continue
         if name == "0":
-            if raw != "0" * length:
+            if raw not in ("0" * length, " " * length):  # the other variant leaves spaces
                 raise ValidationError(
-                    "lote_ceros", f"Las posiciones {start}-{start + length - 1} deben ser ceros."
+                    "lote_ceros",
+                    f"Las posiciones {start}-{start + length - 1} deben ser ceros (o espacios).",
                 )
         elif name == "fecha":
             try:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -92,6 +93,11 @@ class CertificadosImssDialog(QDialog):
         self.llave_button.clicked.connect(self._choose_llave)
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
+        # Generar .pfx… (issue 13): added in code beside Eliminar.
+        self.generar_pfx = QPushButton("Generar .&pfx…")
+        self.generar_pfx.setObjectName("generarPfxButton")
+        child(form, QHBoxLayout, "accionesLayout").insertWidget(2, self.generar_pfx)
+        self.generar_pfx.clicked.connect(self._on_generar_pfx)
         self.resize(760, 560)
         self._set_fiel(None)
         self.refresh()
@@ -132,9 +138,11 @@ class CertificadosImssDialog(QDialog):
             return
         # FIEL: the usuario is the RFC of the certificate.
         self.usuario.setText(info.rfc)
+        verificado = self._services.certificates.emisor_verificado(info)
         self.detalle.setText(
             f"{info.nombre} · RFC {info.rfc} · No. de certificado {info.no_certificado} · "
-            f"vigente del {info.valido_desde:%d/%m/%Y} al {info.valido_hasta:%d/%m/%Y}"
+            f"vigente del {info.valido_desde:%d/%m/%Y} al {info.valido_hasta:%d/%m/%Y} · "
+            f"Emisor: {info.emisor} ({'verificado' if verificado else 'no verificado en este equipo'})"
         )
 
     def set_llave(self, path: str) -> None:
@@ -200,6 +208,15 @@ class CertificadosImssDialog(QDialog):
             return
         msgbox.information(self, MSG_ELIMINADO, TITLE)
         self.refresh()
+
+    def _on_generar_pfx(self) -> None:
+        from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+
+        dialog = GenerarPfxDialog(self._services, self._actor, self)
+        if self.certificado.text().lower().endswith(".cer"):  # the e.firma chosen here
+            dialog.certificado.setText(self.certificado.text())
+            dialog.llave.setText(self.llave.text())
+        dialog.exec()
 
     def done(self, result: int) -> None:
         # Guide: leaving with registros unconfigured warns that the online services won't work.

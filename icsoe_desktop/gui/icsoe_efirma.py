@@ -120,7 +120,7 @@ class IcsoeEfirmaDialog(QDialog):
         self.resultado.setText(
             f'<span style="color:#1e7b34; font-weight:600;">{MSG_FIEL_EXITOSA}</span><br>'
             f"{fiel.nombre} · RFC {fiel.rfc} · No. de certificado {fiel.no_certificado} · "
-            f"vigente hasta el {fiel.valido_hasta:%d/%m/%Y}"
+            f"vigente hasta el {fiel.valido_hasta:%d/%m/%Y} · Emisor: {fiel.emisor} (verificado)"
         )
         self.ingresar.setEnabled(True)
 

@@ -213,6 +213,24 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     )
     shot("20_acceso_idse_vigencias", lambda: IdseLoginWindow(services))
 
+    from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
+    from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+
+    def emisores() -> object:
+        dialog = EmisoresConfiablesDialog(services)
+        dialog.tabla.selectRow(len(dialog.model.rows) - 1)  # the demo CA, added
+        return dialog
+
+    shot("27_emisores_confiables", emisores)
+
+    def generar_pfx() -> object:
+        dialog = GenerarPfxDialog(services)
+        dialog.certificado.setText(str(fiel.cer))
+        dialog.llave.setText(str(fiel.key))
+        return dialog
+
+    shot("28_generar_pfx", generar_pfx)
+
 
 def _movimientos_shots(services, data_dir: Path, shot) -> None:
     """Movimientos con IDSE in consulta and full modes, Lotes, and their dialogs."""

@@ -112,6 +112,9 @@ class VentanaPrincipal(QMainWindow):
         self.certificados_action = self._action(
             "Certificados &IMSS…", "certificadosAction", self.open_certificados
         )
+        self.emisores_action = self._action(
+            "&Emisores confiables…", "emisoresAction", self._open_emisores
+        )
         self.sincronizacion_action = self._action(
             "Sincroni&zación…", "sincronizacionAction", self._open_sincronizacion
         )
@@ -123,6 +126,7 @@ class VentanaPrincipal(QMainWindow):
             self.correo_action,
             self.registros_action,
             self.certificados_action,
+            self.emisores_action,
             self.sincronizacion_action,
             self.conflictos_action,
         )
@@ -155,6 +159,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
 
         CertificadosImssDialog(self._services, self.usuario, self).exec()
+
+    def _open_emisores(self) -> None:
+        from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
+
+        EmisoresConfiablesDialog(self._services, self.usuario, self).exec()
 
     def _open_sincronizacion(self) -> None:
         from icsoe_desktop.gui.sincronizacion import SincronizacionDialog

@@ -21,6 +21,8 @@ from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.emisores import TRUSTED_DIR as TRUSTED_DIR  # tests, callers
+from icsoe_desktop.services.emisores import EmisoresService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid
@@ -32,8 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KEYRING_SCOPE = "certificados"
-TRUSTED_DIR = "emisores_confiables"
-TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
 
 MSG_NO_DADO_DE_ALTA = "Certificado no dado de alta."
 ESTADOS = {
@@ -44,6 +44,9 @@ ESTADOS = {
     "sin_certificado": "Sin certificado",
 }
 SIN_LLAVE_LOCAL = "Sin llave en este equipo"
+# An IMSS .pfx whose CA is not installed here: saved (the right file must not be refused for
+# that), and said so wherever its state shows.
+EMISOR_NO_VERIFICADO = "Emisor no verificado en este equipo"
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,16 @@ class CertificateRow:
     estado: str = "sin_certificado"
     # False when the certificate came from another desktop (sync): its key never travels.
     llave_local: bool = True
+    emisor_verificado: bool = True  # signed up to an installed emisor confiable
 
     @property
     def estado_texto(self) -> str:
+        parts = [ESTADOS[self.estado]]
         if self.configurado and not self.llave_local:
-            return f"{ESTADOS[self.estado]} · {SIN_LLAVE_LOCAL}"
-        return ESTADOS[self.estado]
+            parts.append(SIN_LLAVE_LOCAL)
+        if self.configurado and not self.emisor_verificado:
+            parts.append(EMISOR_NO_VERIFICADO)
+        return " · ".join(parts)
 
     @property
     def configurado(self) -> bool:
@@ -132,6 +139,8 @@ class CertificatesService:
         self._audit = audit
         self._secrets = secrets
         self.trusted_dirs = trusted_dirs
+        # Shares the list: a folder appended to trusted_dirs is searched too.
+        self.emisores = EmisoresService(trusted_dirs, store, audit)
         self._clock = clock
 
     def _now(self) -> datetime:
@@ -159,9 +168,8 @@ class CertificatesService:
         """Registros patronales without a usable certificate."""
         return [row.registro for row in self.rows() if not row.usable]
 
-    @staticmethod
     def _row(
-        registro: RegistroPatronal, cert: CertificadoImss | None, now: datetime
+        self, registro: RegistroPatronal, cert: CertificadoImss | None, now: datetime
     ) -> CertificateRow:
         if cert is None:
             return CertificateRow(registro.registro, registro.rfc, registro.razon_social)
@@ -175,6 +183,8 @@ class CertificatesService:
             cert.valido_hasta,
             _estado(cert.valido_desde, cert.valido_hasta, now),
             llave_local=bool(cert.keyring_ref),
+            # Checked each time: an emisor added later verifies the certificates it signed.
+            emisor_verificado=self.emisores.verifica(cert.certificado_der),
         )
 
     def describe(self, path: Path) -> CertificateInfo:
@@ -183,18 +193,9 @@ class CertificatesService:
 
         return load_certificate(_read(path, "certificado", "certificado"))
 
-    def trusted_issuers(self) -> list[bytes]:
-        found: list[bytes] = []
-        for folder in self.trusted_dirs:
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() in TRUSTED_SUFFIXES and path.is_file():
-                    try:
-                        found.append(path.read_bytes())
-                    except OSError:
-                        log.warning("No se pudo leer el emisor confiable %s", path)
-        return found
+    def emisor_verificado(self, info: CertificateInfo) -> bool:
+        """Whether ``info`` is signed up to an installed emisor confiable."""
+        return self.emisores.verifica(info.certificado_der)
 
     # --- assign / remove -----------------------------------------------------------------------
 
@@ -247,11 +248,14 @@ class CertificatesService:
                 f"{registro_id} pertenece al RFC {rfc_patron}.",
                 "certificado",
             )
-        if not any(credentials.is_issued_by(info, issuer) for issuer in self.trusted_issuers()):
+        # The e.firma's issuers (SAT) ship with the app: one that does not verify is not a
+        # SAT e.firma. The IMSS CA is published nowhere: its .pfx is kept and marked instead.
+        if assignment.es_fiel and not self.emisor_verificado(info):
             raise ValidationError(
-                "certificado_no_dado_de_alta",
-                f"{MSG_NO_DADO_DE_ALTA} Su emisor ({info.emisor}) no está entre los emisores "
-                "confiables (IMSS o SAT) de la carpeta de emisores confiables.",
+                "efirma_emisor",
+                f"La e.firma no fue emitida por una autoridad certificadora del SAT instalada en "
+                f"este equipo (emisor: {info.emisor}). Si es una e.firma de pruebas, el área de "
+                "sistemas puede agregar su emisor en Configuración > Emisores confiables…",
                 "certificado",
             )
 
@@ -295,7 +299,8 @@ class CertificatesService:
                     actor,
                     "certificado_asignado",
                     registro_id,
-                    f"{info.no_certificado} {info.rfc}",
+                    f"{info.no_certificado} {info.rfc}"
+                    + ("" if self.emisor_verificado(info) else f" ({EMISOR_NO_VERIFICADO})"),
                 )
         except BaseException:
             self._secrets.delete(KEYRING_SCOPE, ref)  # no orphan secret
@@ -321,6 +326,40 @@ class CertificatesService:
             credentials.check_usuario_contrasena("IMSS", assignment.usuario, assignment.contrasena)
             credential = credentials.load_pfx(pfx, assignment.contrasena or None)
         return credential
+
+    def generar_pfx(
+        self,
+        cer: Path | None,
+        key: Path | None,
+        contrasena_llave: str,
+        contrasena_pfx: str,
+        destino: Path,
+        actor: str | None,
+    ) -> CertificateInfo:
+        """Generar .pfx: the e.firma (.cer + .key) as a PKCS#12 file, for portals that ask for
+        one. The pair is checked like an assignment; the new password follows the guide's rule."""
+        from icsoe_desktop.domain import credentials
+
+        cer_bytes = _read(cer, "certificado (.cer)", "certificado")
+        key_bytes = _read(key, "llave privada (.key)", "llave")
+        if not contrasena_llave:
+            raise ValidationError(
+                "contrasena_requerida", "Captura la contraseña de la llave privada.", "contrasena"
+            )
+        credential = credentials.load_sat_pair(cer_bytes, key_bytes, contrasena_llave)
+        data = credentials.export_pfx(credential, contrasena_pfx)
+        try:
+            destino.write_bytes(data)
+        except OSError as exc:
+            log.warning("No se pudo escribir %s: %r", destino, exc)
+            raise ValidationError(
+                "archivo_no_escrito", f"No se pudo guardar el archivo {destino}.", "destino"
+            ) from exc
+        with self._store.session() as session:
+            self._audit.record(
+                session, actor, "pfx_generado", credential.info.rfc, credential.info.no_certificado
+            )
+        return credential.info
 
     def remove(self, registro: str, actor: str | None) -> None:
         registro_id = normalize_registro(registro)

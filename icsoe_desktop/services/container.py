@@ -7,12 +7,12 @@ from pathlib import Path
 
 from icsoe_desktop.config import load_settings
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.paths import asset_dir
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas import CapturistasService
-from icsoe_desktop.services.certificates import TRUSTED_DIR, CertificatesService
+from icsoe_desktop.services.certificates import CertificatesService
 from icsoe_desktop.services.contratistas import ContratistasService
+from icsoe_desktop.services.emisores import trusted_folders
 from icsoe_desktop.services.lotes import LotesService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.movimientos import MovimientosService
@@ -55,8 +55,7 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     accounts = AccountsService(store, audit, mail, clock)
     registros = RegistrosService(store, audit)
     # Trusted issuers: the ones shipped with the app, plus those the admin adds in the data dir.
-    trusted = [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
-    certificates = CertificatesService(store, audit, secrets, trusted, clock)
+    certificates = CertificatesService(store, audit, secrets, trusted_folders(data_dir), clock)
     movimientos = MovimientosService(store, audit, clock)
     contratistas = ContratistasService(store, audit, certificates, data_dir, clock)
     capturistas = CapturistasService(store, audit, mail, clock)

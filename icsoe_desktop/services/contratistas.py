@@ -44,6 +44,7 @@ class FielValidada:
     persona: str
     no_certificado: str
     valido_hasta: datetime
+    emisor: str = ""  # the SAT authority that issued it (its chain verified)
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,7 @@ class ContratistasService:
                 f"La e.firma será válida a partir del {info.valido_desde:%d/%m/%Y}.",
                 "certificado",
             )
-        issuers = self._certificates.trusted_issuers()
-        if not any(credentials.is_issued_by(info, issuer) for issuer in issuers):
+        if not self._certificates.emisor_verificado(info):
             raise ValidationError(
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora confiable del SAT "
@@ -180,6 +180,7 @@ class ContratistasService:
             info.persona,
             info.no_certificado,
             info.valido_hasta.replace(tzinfo=None),
+            info.emisor,
         )
 
     def ingresar(self, fiel: FielValidada) -> ContratistaSesion:

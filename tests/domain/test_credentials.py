@@ -597,3 +597,8 @@ def test_rule_messages_are_the_guides():
 def test_unknown_tipo_is_a_programming_error():
     with pytest.raises(ValueError):
         check_usuario_contrasena("OTRO", "u", "c")
+
+
+def test_razon_social_with_a_comma_is_read_whole():
+    info = load_certificate(cf.fiel_moral(nombre=cf.NOMBRE_CON_COMA).cer)
+    assert info.nombre == "CONSTRUCTORA DEL NORTE, S.A. DE C.V."

@@ -127,6 +127,20 @@ def test_a_record_round_trips(tipo):
     assert back.nss == mov.nss and back.fecha == mov.fecha and back.tipo == tipo
 
 
+def test_both_filler_variants_of_other_programs_are_read():
+    """07 with the tipo de trabajador at 116; 02 with spaces at 104-118 instead of zeros."""
+    modificacion = validate(reingreso(tipo="07"), TODAY)
+    line = format_line(modificacion)
+    assert line[115] == " "  # what we write
+    assert parse_line(line[:115] + "1" + line[116:]) == parse_line(line)
+    baja = validate(reingreso(tipo="02", causa_baja="2"), TODAY)
+    line = format_line(baja)
+    spaced = line[:103] + " " * 15 + line[118:]
+    assert validate(parse_line(spaced), TODAY) == carried(baja)
+    with pytest.raises(ValidationError, match="104-118 deben ser ceros"):
+        parse_line(line[:103] + "00000 000000000" + line[118:])
+
+
 def test_damaged_records_are_explained():
     line = format_line(validate(reingreso(), TODAY))
     with pytest.raises(ValidationError, match="167 caracteres"):

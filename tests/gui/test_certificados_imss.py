@@ -177,3 +177,72 @@ def test_full_login_warns_and_leads_to_certificados_and_login_shows_expiry(
     qtbot.waitUntil(lambda: len(modals.messages) == 2)  # the leaving alert
     qtbot.addWidget(app.main)
     app.shutdown()
+
+
+def test_imss_pfx_of_an_uninstalled_issuer_is_saved_and_marked_here_and_at_login(
+    qtbot, company, data_dir, tmp_path
+):
+    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+
+    (data_dir / TRUSTED_DIR / "ac_imss.cer").unlink()
+    pfx = tmp_path / "imss.pfx"
+    pfx.write_bytes(cf.pfx_modern(cf.imss_certificate()))
+    from icsoe_desktop.services.certificates import Assignment
+
+    company.certificates.assign(
+        Assignment(REGISTRO, pfx, None, cf.IMSS_USUARIO, cf.IMSS_PASSWORD), "admin"
+    )
+    dialog = make_dialog(qtbot, company)
+    assert grid(dialog)[0][-1] == "Vigente · Emisor no verificado en este equipo"
+    login = IdseLoginWindow(company)
+    qtbot.addWidget(login)
+    login.refresh_vigencias()
+    assert "Emisor no verificado en este equipo" in login.vigencias.text()
+
+
+def test_generar_pfx_from_the_chosen_efirma(qtbot, company, modals, tmp_path):
+    import subprocess
+
+    from icsoe_desktop.domain.credentials import load_pfx
+    from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+    from icsoe_desktop.services.audit import AuditService
+
+    cer, key = cf.fiel_moral().write(tmp_path / "fiel")
+    dialog = make_dialog(qtbot, company)
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    opened: list[GenerarPfxDialog] = []
+
+    def fill_and_generate(pfx_dialog) -> None:
+        opened.append(pfx_dialog)
+        # The e.firma chosen in Certificados IMSS comes along.
+        assert pfx_dialog.certificado.text() == str(cer)
+        type_text(qtbot, pfx_dialog.contrasena_llave, cf.PASSWORD)
+        type_text(qtbot, pfx_dialog.contrasena_pfx, "corta")
+        type_text(qtbot, pfx_dialog.confirmacion, "corta")
+        pfx_dialog.generar_en(str(tmp_path / "mal.pfx"))
+        pfx_dialog.contrasena_llave.setText(cf.PASSWORD)
+        pfx_dialog.contrasena_pfx.setText("Portal2026pfx")
+        pfx_dialog.generar_en(str(tmp_path / "efirma.pfx"))
+        pfx_dialog.reject()
+
+    modals.handle(fill_and_generate)
+    click(qtbot, dialog.generar_pfx)
+    assert opened
+    assert "de 8 a 20 caracteres, sólo letras y números" in modals.texts[0]
+    assert not (tmp_path / "mal.pfx").exists()
+    assert modals.texts[1] == (
+        f"Se generó el archivo {tmp_path / 'efirma.pfx'} (RFC {cf.RFC_MORAL}, No. de certificado "
+        f"{cf.NO_CERTIFICADO})."
+    )
+    pfx = tmp_path / "efirma.pfx"
+    assert load_pfx(pfx.read_bytes(), "Portal2026pfx").info.rfc == cf.RFC_MORAL
+    openssl = subprocess.run(
+        ["openssl", "pkcs12", "-info", "-noout", "-in", str(pfx), "-passin", "pass:Portal2026pfx"],
+        capture_output=True,
+        check=False,
+    )
+    assert openssl.returncode == 0
+    assert ("pfx_generado", "admin@nominas.com") in [
+        (r.action, r.actor) for r in AuditService(company.store).recent()
+    ]

@@ -83,6 +83,9 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
         assert not dialog.ingresar.isEnabled()
         click(qtbot, dialog.validar)
         assert MSG_FIEL_EXITOSA in dialog.resultado.text()
+        assert "Emisor: AC DEL SERVICIO DE ADMINISTRACION TRIBUTARIA (verificado)" in (
+            dialog.resultado.text()
+        )
         click(qtbot, dialog.ingresar)
 
     def terminos(dialog) -> None:

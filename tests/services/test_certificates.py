@@ -4,7 +4,7 @@ generated credentials, a real SQLite file and the (test-only) keyring."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import keyring
 import pytest
@@ -163,14 +163,55 @@ def test_certificate_of_another_rfc_is_no_dado_de_alta(company, tmp_path):
     assert "OTR010101AB1" in error.message
 
 
-def test_untrusted_issuer_is_no_dado_de_alta(company, tmp_path, data_dir):
+def test_efirma_not_from_an_installed_sat_authority_is_refused(company, tmp_path, data_dir):
     for path in (data_dir / TRUSTED_DIR).iterdir():
         path.unlink()
     error = code_of(company, fiel_assignment(tmp_path))
-    assert error.code == "certificado_no_dado_de_alta"
-    assert "emisores confiables" in error.message
+    assert error.code == "efirma_emisor"
+    assert "no fue emitida por una autoridad certificadora del SAT" in error.message
+    assert "Configuración > Emisores confiables" in error.message
     assert company.certificates.pending() == [REGISTRO]
     assert keyring_entries(company) == []
+
+
+def test_imss_pfx_of_an_unknown_issuer_is_saved_and_marked(company, tmp_path, data_dir):
+    (data_dir / TRUSTED_DIR / "ac_imss.cer").unlink()
+    imss = cf.imss_certificate()
+    row = company.certificates.assign(pfx_assignment(tmp_path, cf.pfx_modern(imss)), "admin")
+    assert (row.tipo, row.estado, row.emisor_verificado) == ("IMSS", "vigente", False)
+    assert row.estado_texto == "Vigente · Emisor no verificado en este equipo"
+    assert row.usable  # IDSE decides; the local check only catches the wrong file
+    # IT adds the IMSS CA: every certificate it signed is verified from then on.
+    ca = tmp_path / "ac_imss.crt"
+    ca.write_bytes(cf.pem_certificate(cf.imss_ca().certificate_der))
+    company.certificates.emisores.agregar(ca, "sistemas")
+    (row,) = company.certificates.rows()
+    assert (row.emisor_verificado, row.estado_texto) == (True, "Vigente")
+
+
+def test_imss_pfx_of_another_rfc_is_still_no_dado_de_alta(company, tmp_path, data_dir):
+    (data_dir / TRUSTED_DIR / "ac_imss.cer").unlink()
+    other = cf.imss_certificate(rfc="OTR010101AB1")
+    error = code_of(company, pfx_assignment(tmp_path, cf.pfx_modern(other)))
+    assert error.code == "certificado_no_dado_de_alta"
+    assert "OTR010101AB1" in error.message
+
+
+def test_fresh_install_accepts_an_efirma_that_chains_to_the_shipped_kind_of_set(
+    services, tmp_path
+):
+    """leaf → AC → root, with the AC shipped and the root shipped (resources' folder): the
+    data dir is empty, as on a fresh install."""
+    services.registros.save(REGISTRO, cf.RFC_MORAL, cf.NOMBRE_CON_COMA, "admin")
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / "ac.cer").write_bytes(cf.sat_ac().certificate_der)
+    services.certificates.trusted_dirs[0] = shipped
+    gen = cf.fiel_moral(issuer=cf.sat_ac())
+    assert code_of(services, fiel_assignment(tmp_path, gen)).code == "efirma_emisor"
+    (shipped / "arc.cer").write_bytes(cf.arc_root().certificate_der)
+    row = services.certificates.assign(fiel_assignment(tmp_path, gen), "admin")
+    assert (row.razon_social, row.emisor_verificado) == (cf.NOMBRE_CON_COMA, True)
 
 
 def test_expired_and_not_yet_valid_certificates_are_refused(company, tmp_path):
@@ -235,6 +276,19 @@ def test_por_vencer_within_30_days(company, tmp_path, clock):
     clock.now = row.valido_hasta.replace(microsecond=0) - timedelta(days=30)
     assert company.certificates.rows()[0].estado == "por_vencer"
     assert company.certificates.pending() == []
+
+
+def test_efirma_por_vencer_under_the_test_clock(company, tmp_path, clock):
+    """The factory's e.firma por vencer: 10 days left by the test clock (a date a year away),
+    plenty by the real one, so only the clock makes it «por vencer»."""
+    clock.now = datetime(2027, 11, 1, 9, 0)
+    gen = cf.fiel_por_vencer(clock.now, dias=10)
+    assert cf.load_info(gen).estado() == "vigente"  # by the real clock
+    row = company.certificates.assign(fiel_assignment(tmp_path, gen), "admin")
+    assert (row.estado, row.estado_texto, row.usable) == ("por_vencer", "Por vencer", True)
+    clock.advance(days=11)
+    assert company.certificates.rows()[0].estado == "vencido"
+    assert company.certificates.pending() == [REGISTRO]
 
 
 def test_no_keyring_means_nothing_is_saved(company, tmp_path, monkeypatch):

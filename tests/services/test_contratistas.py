@@ -40,6 +40,34 @@ def test_persona_fisica_efirma_enters(trusted, tmp_path):
     assert (fiel.rfc, fiel.persona) == (cf.RFC_FISICA, "fisica")
 
 
+def test_efirma_por_vencer_still_enters_and_its_issuer_is_told(trusted, tmp_path, clock):
+    from datetime import datetime
+
+    clock.now = datetime(2027, 11, 1, 9, 0)
+    fiel = validar(trusted, tmp_path, cf.fiel_por_vencer(clock.now, dias=5))
+    assert fiel.emisor == "AC DEL SERVICIO DE ADMINISTRACION TRIBUTARIA"
+    clock.advance(days=6)
+    with pytest.raises(ValidationError, match="venció"):
+        validar(trusted, tmp_path, cf.fiel_por_vencer(datetime(2027, 11, 1, 9, 0), dias=5))
+
+
+def test_sat_name_on_a_foreign_signature_does_not_enter(trusted, tmp_path):
+    """Same issuer name as the trusted test AC, another key: refused by signature."""
+    impostor = cf.Issuer(
+        cf.certificate(
+            cf.sat_ca().name_der,
+            cf.rsa_key(11),
+            cf.Issuer(b"", cf.rsa_key(11), cf.sat_ca().name_der),
+            extensions=cf.ca_extensions(),
+        ),
+        cf.rsa_key(11),
+        cf.sat_ca().name_der,
+    )
+    with pytest.raises(ValidationError) as raised:
+        validar(trusted, tmp_path, cf.fiel_moral(issuer=impostor))
+    assert raised.value.code == "efirma_emisor"
+
+
 def test_representante_personal_efirma_is_refused(trusted, tmp_path):
     with pytest.raises(ValidationError) as error:
         validar(trusted, tmp_path, cf.fiel_fisica())

@@ -1,0 +1,156 @@
+"""Configuración > Emisores confiables…: the certificate authorities whose certificates are
+verified on this desktop (the SAT's, shipped) and those IT adds (the IMSS CA, a test CA)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.domain.trust import Emisor
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Emisores confiables"
+INTRO = (
+    "Un certificado se acepta como emitido por una autoridad de esta lista cuando su firma se "
+    "verifica con la llave pública de la autoridad (no por su nombre). Las del SAT vienen "
+    "incluidas; agrega la del IMSS u otra que te entregue el área de sistemas."
+)
+CA_FILTER = "Certificado de la autoridad (*.cer *.crt *.pem *.der)"
+HEADERS = ("Emisor", "Origen", "Vigente desde", "Vigente hasta", "Huella SHA-256")
+MSG_CONFIRMAR = (
+    "¿Deseas agregar esta autoridad certificadora a los emisores confiables de este equipo?\n\n"
+    "Sujeto: {sujeto}\nVigencia: del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}\n"
+    "Huella SHA-256: {huella}\n\n"
+    "Compara la huella con la que publica la autoridad antes de continuar."
+)
+MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables."
+MSG_QUITAR = "¿Deseas quitar el emisor {nombre} de los emisores confiables de este equipo?"
+MSG_QUITADO = "El emisor {nombre} se quitó de los emisores confiables."
+
+
+def _cells(emisor: Emisor) -> tuple[object, ...]:
+    return (
+        emisor.nombre,
+        "Incluido" if emisor.incluido else "Agregado",
+        f"{emisor.valido_desde:%d/%m/%Y}",
+        f"{emisor.valido_hasta:%d/%m/%Y}",
+        emisor.huella,
+    )
+
+
+class EmisoresConfiablesDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("EmisoresConfiablesDialog")
+        self.setWindowTitle(TITLE)
+        self._emisores = services.certificates.emisores
+        self._actor = actor
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        self.tabla = QTableView()
+        self.tabla.setObjectName("emisoresTable")
+        self.model: RowsModel[Emisor] = RowsModel(HEADERS, _cells)
+        self.tabla.setModel(self.model)
+        self.tabla.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.tabla.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.tabla.verticalHeader().setVisible(False)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.agregar = QPushButton("&Agregar…")
+        self.agregar.setObjectName("agregarButton")
+        self.quitar = QPushButton("&Quitar")
+        self.quitar.setObjectName("quitarButton")
+        self.cerrar = QPushButton("&Cerrar")
+        self.cerrar.setObjectName("cerrarButton")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.agregar)
+        buttons.addWidget(self.quitar)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cerrar)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tabla, 1)
+        layout.addLayout(buttons)
+        self.agregar.clicked.connect(self._choose)
+        self.quitar.clicked.connect(self._on_quitar)
+        self.cerrar.clicked.connect(self.reject)
+        self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.resize(900, 460)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(self._emisores.listar())
+        self._update_buttons()
+
+    def selected(self) -> Emisor | None:
+        rows = self.tabla.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        emisor = self.selected()
+        # The shipped ones stay: removing the SAT's would refuse every real e.firma.
+        self.quitar.setEnabled(emisor is not None and not emisor.incluido)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Certificado de la autoridad", "", CA_FILTER)
+        if path:
+            self.agregar_archivo(path)
+
+    def agregar_archivo(self, path: str) -> None:
+        """What choosing a file does (tests call it to bypass the native file dialog)."""
+        try:
+            emisor = self._emisores.leer(Path(path))
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            return
+        text = MSG_CONFIRMAR.format(
+            sujeto=emisor.sujeto or emisor.nombre,
+            desde=emisor.valido_desde,
+            hasta=emisor.valido_hasta,
+            huella=emisor.huella,
+        )
+        if not msgbox.question(self, text, yes="Agregar", title=TITLE):
+            return
+        try:
+            added = self._emisores.agregar(Path(path), self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            return
+        msgbox.information(self, MSG_AGREGADO.format(nombre=added.nombre), TITLE)
+        self.refresh()
+
+    def _on_quitar(self) -> None:
+        emisor = self.selected()
+        if emisor is None or emisor.incluido:
+            return
+        if not msgbox.question(
+            self, MSG_QUITAR.format(nombre=emisor.nombre), "Quitar", title=TITLE
+        ):
+            return
+        try:
+            self._emisores.quitar(emisor.sha256, self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            return
+        msgbox.information(self, MSG_QUITADO.format(nombre=emisor.nombre), TITLE)
+        self.refresh()

@@ -1,0 +1,144 @@
+"""Generar .pfx…: the e.firma (.cer + .key) as a PKCS#12 file, for PACs and portals that ask for
+one; opened from Certificados IMSS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.worker import run_with_progress
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Generar .pfx"
+INTRO = (
+    "Genera un archivo .pfx con el certificado y la llave privada de la e.firma, para los "
+    "portales que lo piden. La contraseña nueva debe tener de 8 a 20 letras y números."
+)
+MSG_GENERADO = "Se generó el archivo {archivo} (RFC {rfc}, No. de certificado {no})."
+MSG_NO_COINCIDEN = "La contraseña nueva y su confirmación no coinciden."
+PFX_FILTER = "Certificado .pfx (*.pfx)"
+
+
+class GenerarPfxDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("GenerarPfxDialog")
+        self.setWindowTitle(TITLE)
+        self._services = services
+        self._actor = actor
+        self.certificado = QLineEdit(placeholderText="No se eligió archivo", readOnly=True)
+        self.llave = QLineEdit(placeholderText="No se eligió archivo", readOnly=True)
+        self.certificado_button = QPushButton("Elegir &certificado…")
+        self.llave_button = QPushButton("Elegir &llave…")
+        self.contrasena_llave = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.contrasena_pfx = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.confirmacion = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        self.mostrar = QCheckBox("&Mostrar contraseñas")
+        bind_show_password(
+            self.mostrar, self.contrasena_llave, self.contrasena_pfx, self.confirmacion
+        )
+        self.generar = QPushButton("&Generar…")
+        self.generar.setDefault(True)
+        self.cerrar = QPushButton("Ce&rrar")
+        self._fields: dict[str, QWidget] = {
+            "certificado": self.certificado_button,
+            "llave": self.llave_button,
+            "contrasena": self.contrasena_llave,
+            "contrasena_pfx": self.contrasena_pfx,
+        }
+
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Certificado (.cer):", _row(self.certificado, self.certificado_button))
+        form.addRow("Llave privada (.key):", _row(self.llave, self.llave_button))
+        form.addRow("Contraseña de la llave privada:", self.contrasena_llave)
+        form.addRow("Contraseña nueva del .pfx:", self.contrasena_pfx)
+        form.addRow("Confirma la contraseña nueva:", self.confirmacion)
+        form.addRow("", self.mostrar)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.generar)
+        buttons.addWidget(self.cerrar)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+
+        self.certificado_button.clicked.connect(self._choose_certificado)
+        self.llave_button.clicked.connect(self._choose_llave)
+        self.generar.clicked.connect(self._on_generar)
+        self.cerrar.clicked.connect(self.reject)
+        self.resize(640, 0)
+
+    def _choose_certificado(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Certificado", "", "e.firma (*.cer)")
+        if path:
+            self.certificado.setText(path)
+
+    def _choose_llave(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Llave privada", "", "Llave privada (*.key)")
+        if path:
+            self.llave.setText(path)
+
+    def _on_generar(self) -> None:
+        if self.contrasena_pfx.text() != self.confirmacion.text():
+            msgbox.field_error(
+                self, ValidationError("no_coinciden", MSG_NO_COINCIDEN, "contrasena_pfx"),
+                self._fields, TITLE,
+            )  # fmt: skip
+            return
+        suggested = str(Path(self.certificado.text()).with_suffix(".pfx"))
+        path, _ = QFileDialog.getSaveFileName(self, TITLE, suggested, PFX_FILTER)
+        if path:
+            self.generar_en(path)
+
+    def generar_en(self, path: str) -> None:
+        """What choosing where to save does (tests call it to bypass the native file dialog)."""
+        certificados = self._services.certificates
+        args = (
+            Path(self.certificado.text()) if self.certificado.text() else None,
+            Path(self.llave.text()) if self.llave.text() else None,
+            self.contrasena_llave.text(),
+            self.contrasena_pfx.text(),
+            Path(path),
+            self._actor,
+        )
+        try:
+            info = run_with_progress(
+                self, "Generando el .pfx…", lambda: certificados.generar_pfx(*args)
+            )
+        except DomainError as exc:
+            msgbox.field_error(self, exc, self._fields, TITLE)
+            return
+        for edit in (self.contrasena_llave, self.contrasena_pfx, self.confirmacion):
+            edit.clear()  # never left on screen
+        text = MSG_GENERADO.format(archivo=path, rfc=info.rfc, no=info.no_certificado)
+        msgbox.information(self, text, TITLE)
+
+
+def _row(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row

@@ -1,0 +1,177 @@
+"""Emisores confiables: the CA certificates shipped with the app plus those IT adds on a desktop.
+
+The shipped ones live in ``resources/emisores_confiables`` (read-only, in the installer); the
+added ones are plain files in ``<data dir>/emisores_confiables``, so IT can also drop a .cer
+there by hand. Adding and removing through the app is audited.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.trust import Emisor, TrustStore, read_emisor
+
+if TYPE_CHECKING:  # kept light: `cert inspect` reads the folders without the store
+    from icsoe_desktop.services.audit import AuditService
+    from icsoe_desktop.store.db import Store
+
+log = logging.getLogger(__name__)
+
+TRUSTED_DIR = "emisores_confiables"
+TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
+
+
+def trusted_folders(data_dir: Path) -> list[Path]:
+    """Shipped with the app first, then this desktop's (where adds go)."""
+    from icsoe_desktop.paths import asset_dir
+
+    return [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
+
+
+def read_folders(folders: list[Path]) -> list[Emisor]:
+    """Every CA certificate file in ``folders``; the first folder's are the shipped ones."""
+    found: list[Emisor] = []
+    for index, folder in enumerate(folders):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in TRUSTED_SUFFIXES or not path.is_file():
+                continue
+            try:
+                found.append(read_emisor(path.read_bytes(), incluido=index == 0, archivo=str(path)))
+            except (OSError, DomainError) as exc:
+                # A stray or damaged file must not hide the others.
+                log.warning("Emisor confiable ilegible %s: %r", path, exc)
+    return found
+
+
+def _file_key(folders: list[Path]) -> tuple:
+    """What changes when a file is added, removed or replaced in any folder."""
+    key = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() in TRUSTED_SUFFIXES:
+                    try:
+                        stat = path.stat()
+                    except OSError:
+                        continue
+                    key.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(key)
+
+
+class EmisoresService:
+    def __init__(self, folders: list[Path], store: Store, audit: AuditService) -> None:
+        # folders[0]: shipped with the app; the others: this desktop's (folders[1] takes adds).
+        self.folders = folders
+        self._store = store
+        self._audit = audit
+        self._cache: tuple[tuple, TrustStore] | None = None
+
+    @property
+    def added_dir(self) -> Path:
+        return self.folders[1]
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def trust_store(self) -> TrustStore:
+        key = _file_key(self.folders)
+        if self._cache is None or self._cache[0] != key:
+            self._cache = (key, TrustStore(read_folders(self.folders)))
+        return self._cache[1]
+
+    def listar(self) -> list[Emisor]:
+        """Shipped first, then added; by name and expiry within each."""
+        return sorted(
+            self.trust_store().emisores,
+            key=lambda e: (not e.incluido, e.nombre.casefold(), e.valido_hasta),
+        )
+
+    def verifica(self, certificate_der: bytes) -> bool:
+        """Signed, up a chain, by an installed emisor (domain.trust)."""
+        return self.trust_store().verifies(certificate_der)
+
+    # --- add / remove ----------------------------------------------------------------------------
+
+    def leer(self, path: Path) -> Emisor:
+        """Read a CA file to show it before adding (subject, validity, fingerprint)."""
+        from icsoe_desktop.services.certificates import read_credential_file
+
+        data = read_credential_file(path, "certificado de la autoridad certificadora", "archivo")
+        return read_emisor(data, incluido=False, archivo=str(path))
+
+    def agregar(self, path: Path, actor: str | None) -> Emisor:
+        emisor = self.leer(path)
+        installed = next((e for e in self.listar() if e.sha256 == emisor.sha256), None)
+        if installed is not None:
+            origen = "incluido con la aplicación" if installed.incluido else "agregado"
+            raise ValidationError(
+                "emisor_existente",
+                f"El emisor {installed.nombre} ya está instalado ({origen}).",
+                "archivo",
+            )
+        target = self.added_dir / f"{_slug(emisor.nombre)}_{emisor.sha256[:12]}.cer"
+        try:
+            self.added_dir.mkdir(parents=True, exist_ok=True)
+            with self._store.session() as session:
+                target.write_bytes(emisor.der)
+                self._audit.record(
+                    session, actor, "emisor_agregado", emisor.nombre[:120], emisor.sha256
+                )
+        except OSError as exc:
+            log.warning("No se pudo guardar el emisor %s: %r", target, exc)
+            raise ValidationError(
+                "emisor_no_guardado",
+                f"No se pudo guardar el emisor en {self.added_dir}: revisa los permisos.",
+                "archivo",
+            ) from exc
+        return next(e for e in self.listar() if e.sha256 == emisor.sha256)
+
+    def quitar(self, huella: str, actor: str | None) -> Emisor:
+        """Remove an added issuer by its SHA-256 (full, or a unique prefix; colons allowed)."""
+        wanted = huella.replace(":", "").strip().lower()
+        matches = [e for e in self.listar() if wanted and e.sha256.startswith(wanted)]
+        if len(matches) != 1:
+            raise ValidationError(
+                "emisor_inexistente",
+                "No hay un emisor instalado con esa huella SHA-256."
+                if not matches
+                else "Varios emisores empiezan con esa huella: escríbela completa.",
+                "huella",
+            )
+        emisor = matches[0]
+        if emisor.incluido:
+            raise ValidationError(
+                "emisor_incluido",
+                "Los emisores incluidos con la aplicación no se pueden quitar.",
+                "huella",
+            )
+        # Every copy: IT may have dropped the same certificate twice under other names.
+        paths = [
+            e.archivo
+            for e in read_folders(self.folders)
+            if not e.incluido and e.sha256 == emisor.sha256
+        ]
+        try:
+            with self._store.session() as session:
+                for path in paths:
+                    Path(path).unlink()
+                self._audit.record(
+                    session, actor, "emisor_quitado", emisor.nombre[:120], emisor.sha256
+                )
+        except OSError as exc:
+            log.warning("No se pudo quitar el emisor %s: %r", emisor.archivo, exc)
+            raise ValidationError(
+                "emisor_no_quitado",
+                f"No se pudo quitar el archivo {emisor.archivo}: revisa los permisos.",
+                "huella",
+            ) from exc
+        return emisor
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")[:40] or "emisor"

@@ -1,0 +1,87 @@
+"""Configuración > Emisores confiables…: the shipped SAT CAs listed, IT adds and removes one."""
+
+from __future__ import annotations
+
+from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
+from icsoe_desktop.services.audit import AuditService
+from tests import credentials_factory as cf
+from tests.gui.helpers import click
+
+
+def make_dialog(qtbot, services) -> EmisoresConfiablesDialog:
+    dialog = EmisoresConfiablesDialog(services, "sistemas@nominas.com")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def select(dialog, nombre: str) -> None:
+    row = next(i for i, e in enumerate(dialog.model.rows) if e.nombre == nombre)
+    dialog.tabla.selectRow(row)
+
+
+def test_shipped_sat_authorities_are_listed_and_cannot_be_removed(qtbot, services):
+    dialog = make_dialog(qtbot, services)
+    rows = dialog.model.rows
+    assert len(rows) == 13 and all(e.incluido for e in rows)
+    names = {e.nombre for e in rows}
+    assert "AUTORIDAD CERTIFICADORA" in names  # AC5
+    assert "A.C. del Servicio de Administración Tributaria" in names  # AC0-AC4 and AC6, repaired
+    index = dialog.model.index(0, 1)
+    assert dialog.model.data(index) == "Incluido"
+    select(dialog, "AUTORIDAD CERTIFICADORA")
+    assert not dialog.quitar.isEnabled()
+
+
+def test_it_adds_the_imss_ca_after_seeing_its_fingerprint_and_removes_it(
+    qtbot, services, modals, tmp_path
+):
+    ca = tmp_path / "ac_imss.crt"
+    ca.write_bytes(cf.pem_certificate(cf.imss_ca().certificate_der))
+    dialog = make_dialog(qtbot, services)
+
+    modals.answer("Cancelar")
+    dialog.agregar_archivo(str(ca))
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert len(dialog.model.rows) == 13  # cancelled: nothing added
+
+    modals.answer("Agregar", "Aceptar")
+    dialog.agregar_archivo(str(ca))
+    qtbot.waitUntil(lambda: len(modals.messages) == 3)
+    confirm = modals.messages[1].text
+    emisor = services.certificates.emisores.leer(ca)
+    assert "Sujeto: CN=AC IMSS PRUEBAS, O=Instituto Mexicano del Seguro Social, C=MX" in confirm
+    assert f"Huella SHA-256: {emisor.huella}" in confirm
+    assert "Vigencia: del " in confirm
+    assert (
+        modals.messages[2].text == "El emisor AC IMSS PRUEBAS se agregó a los emisores confiables."
+    )
+    added = dialog.model.rows[-1]
+    assert (added.nombre, added.incluido) == ("AC IMSS PRUEBAS", False)
+
+    select(dialog, "AC IMSS PRUEBAS")
+    assert dialog.quitar.isEnabled()
+    modals.answer("Quitar", "Aceptar")
+    click(qtbot, dialog.quitar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 5)
+    assert (
+        modals.messages[4].text == "El emisor AC IMSS PRUEBAS se quitó de los emisores confiables."
+    )
+    assert len(dialog.model.rows) == 13
+    actions = [(r.action, r.actor) for r in AuditService(services.store).recent()]
+    assert ("emisor_agregado", "sistemas@nominas.com") in actions
+    assert ("emisor_quitado", "sistemas@nominas.com") in actions
+
+
+def test_a_file_that_is_not_a_ca_is_explained(qtbot, services, modals, tmp_path):
+    leaf = tmp_path / "efirma.cer"
+    leaf.write_bytes(cf.fiel_moral().cer)
+    junk = tmp_path / "basura.cer"
+    junk.write_bytes(b"no es un certificado")
+    dialog = make_dialog(qtbot, services)
+    dialog.agregar_archivo(str(leaf))
+    dialog.agregar_archivo(str(junk))
+    qtbot.waitUntil(lambda: len(modals.messages) == 2)
+    assert "no es de una autoridad certificadora" in modals.messages[0].text
+    assert "dañado o no es un certificado digital" in modals.messages[1].text
+    assert len(dialog.model.rows) == 13
