@@ -107,12 +107,12 @@ def _refused(call) -> None:
     assert info.value.code == "credenciales_incorrectas"
 
 
-def test_unknown_usuario_costs_the_same_scrypt_as_a_wrong_password(
-    services, monkeypatch
-) -> None:
+def test_unknown_usuario_costs_the_same_scrypt_as_a_wrong_password(services, monkeypatch) -> None:
     services.accounts.register(registro())
     scrypt = ScryptCalls(monkeypatch)
-    known = scrypt.during(lambda: _refused(lambda: services.accounts.authenticate(ANA, "Mala#1234")))
+    known = scrypt.during(
+        lambda: _refused(lambda: services.accounts.authenticate(ANA, "Mala#1234"))
+    )
     unknown = scrypt.during(
         lambda: _refused(lambda: services.accounts.authenticate("nadie@empresa.com", "Mala#1234"))
     )

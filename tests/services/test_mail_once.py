@@ -159,4 +159,3 @@ def test_activation_code_is_nowhere_on_disk_and_the_mail_says_where_to_type_it(
     assert "«Crear contraseña»" in text and "«Código»" in text
     assert_no_code_at_rest(data_dir, app_log(caplog), code)
     assert services.capturistas.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
-
