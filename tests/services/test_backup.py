@@ -198,13 +198,15 @@ WRITER = textwrap.dedent(
     from pathlib import Path
     from icsoe_desktop.services.container import open_services
     services = open_services(Path(sys.argv[1]))
-    stop = Path(sys.argv[2])
+    stop, writing = Path(sys.argv[2]), Path(sys.argv[3])
     group = 0
     while not stop.exists():
         with services.store.session() as session:
             for n in range(10):
                 services.mail.enqueue(session, "a@b.mx", f"grupo {group}", "x" * 500)
         group += 1
+        if group == 1:
+            writing.touch()
     services.close()
     print(group)
     """
@@ -217,15 +219,18 @@ def test_backup_while_another_process_writes_is_consistent(
     with services.store.session() as session:  # ~8 MB: the copy takes many steps
         for n in range(4000):
             services.mail.enqueue(session, "a@b.mx", f"previo {n}", "y" * 2000)
-    stop = tmp_path / "stop"
+    stop, writing = tmp_path / "stop", tmp_path / "writing"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(data_dir), str(stop)],
+        [sys.executable, "-c", WRITER, str(data_dir), str(stop), str(writing)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        time.sleep(2.0)  # the writer is committing
+        deadline = time.monotonic() + 60
+        while not writing.exists() and writer.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the writer is committing
+        assert writing.exists(), writer.stderr.read() if writer.poll() is not None else "lento"
         moves: list[tuple[int, int]] = []
         respaldo = services.backup.backup(
             tmp_path / "vivo.icsoe-respaldo", actor=None, progress=lambda d, t: moves.append((d, t))

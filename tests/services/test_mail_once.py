@@ -28,6 +28,7 @@ SENDER = textwrap.dedent(
     from icsoe_desktop.services.container import open_services
     services = open_services(Path(sys.argv[1]))
     go = Path(sys.argv[2])
+    Path(sys.argv[3]).touch()
     while not go.exists():
         time.sleep(0.005)
     report = services.mail.send_pending(force=True)
@@ -52,14 +53,18 @@ def test_two_sender_processes_deliver_each_mail_exactly_once(
     go = tmp_path / "go"
     senders = [
         subprocess.Popen(
-            [sys.executable, "-c", SENDER, str(data_dir), str(go)],
+            [sys.executable, "-c", SENDER, str(data_dir), str(go), str(tmp_path / f"listo{n}")],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(2)
+        for n in range(2)
     ]
-    time.sleep(2.0)  # both have opened the store and wait at the line
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(
+        (tmp_path / f"listo{n}").exists() for n in range(2)
+    ):
+        time.sleep(0.02)  # until both have opened the store and wait at the line
     go.touch()
     outputs = [sender.communicate(timeout=120) for sender in senders]
     for sender, (_out, err) in zip(senders, outputs, strict=True):
