@@ -129,7 +129,7 @@ def assert_no_code_at_rest(data_dir: Path, app_log: str, code: str | None = None
 
 
 def test_reset_code_is_nowhere_on_disk_before_or_after_sending(
-    services, smtp_configured, data_dir: Path, caplog
+    services, smtp_configured, data_dir: Path, tmp_path: Path, caplog
 ) -> None:
     caplog.set_level(logging.DEBUG)
     services.accounts.register(registro())
@@ -140,6 +140,9 @@ def test_reset_code_is_nowhere_on_disk_before_or_after_sending(
     [mail] = smtp_configured.to(ANA)
     code = CODE_RE.search(mail.get_content()).group()
     assert_no_code_at_rest(data_dir, app_log(caplog), code)
+    respaldo = services.backup.backup(tmp_path / "respaldo.icsoe-respaldo", actor=None)
+    assert code.encode() not in respaldo.read_bytes()
+    assert not CODE_RE.search(respaldo.read_bytes().decode("latin-1"))
 
     # The mailed code is the one that works, once.
     assert services.accounts.reset_password(code, NEW_PASSWORD, NEW_PASSWORD) == ANA
@@ -164,3 +167,48 @@ def test_activation_code_is_nowhere_on_disk_and_the_mail_says_where_to_type_it(
     assert "«Crear contraseña»" in text and "«Código»" in text
     assert_no_code_at_rest(data_dir, app_log(caplog), code)
     assert services.capturistas.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
+
+
+def test_codes_mailed_by_an_earlier_version_are_voided_and_blanked(tmp_path: Path) -> None:
+    """A store of the previous schema kept the code in the mail body: the upgrade blanks the
+    delivered body and voids every unused code, so a copied old file resets nothing."""
+    import sqlite3
+    from datetime import datetime, timedelta
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from icsoe_desktop.domain import tokens
+    from icsoe_desktop.store.db import Store
+    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+    path = tmp_path / "icsoe.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0006_lote_numero")
+    engine.dispose()
+    now = datetime(2026, 11, 22, 9)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO one_time_tokens (purpose, subject_uuid, code_hash, created_at, "
+            "expires_at, revoked) VALUES ('recuperar_contrasena_idse', 'u-1', ?, ?, ?, 0)",
+            (tokens.hash_code("ABCDE-FGHJK"), now, now + timedelta(hours=24)),
+        )
+        conn.execute(
+            "INSERT INTO outbox (uuid, to_addr, subject, body, created_at, attempts, "
+            "next_attempt_at, last_error, sent_at) VALUES ('m-1', 'ana@empresa.com', 'Recuperación', "
+            "'Tu código para restablecer la contraseña es: ABCDE-FGHJK', ?, 1, ?, '', ?)",
+            (now, now, now),
+        )
+    conn.close()
+
+    Store(path).close()  # opening upgrades
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT revoked FROM one_time_tokens").fetchall() == [(1,)]
+        [(body,)] = conn.execute("SELECT body FROM outbox").fetchall()
+    conn.close()
+    assert "ABCDE-FGHJK" not in body
