@@ -159,19 +159,24 @@ def test_the_same_through_the_cli_exits_2_with_the_message(data_dir: Path, tmp_p
     assert "Traceback" not in done.stderr and asides(data_dir) == []
 
 
-def test_an_older_schema_is_migrated_when_restored(services, tmp_path: Path) -> None:
+def store_at_revision(path: Path, revision: str) -> Path:
+    """A store file of an earlier version of the app: its migrations up to ``revision``."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
 
-    old = tmp_path / "respaldo-viejo.sqlite3"
-    engine = create_engine(f"sqlite:///{old}")
+    engine = create_engine(f"sqlite:///{path}")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "0006_lote_numero")
+        command.upgrade(config, revision)
     engine.dispose()
+    return path
+
+
+def test_an_older_schema_is_migrated_when_restored(services, tmp_path: Path) -> None:
+    old = store_at_revision(tmp_path / "respaldo-viejo.sqlite3", "0006_lote_numero")
 
     services.backup.restore(old, actor=None)
     with sqlite3.connect(services.store.path) as conn:

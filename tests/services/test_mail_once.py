@@ -175,22 +175,11 @@ def test_codes_mailed_by_an_earlier_version_are_voided_and_blanked(tmp_path: Pat
     import sqlite3
     from datetime import datetime, timedelta
 
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine
-
     from icsoe_desktop.domain import tokens
     from icsoe_desktop.store.db import Store
-    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+    from tests.services.test_backup import store_at_revision
 
-    path = tmp_path / "icsoe.sqlite3"
-    engine = create_engine(f"sqlite:///{path}")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0006_lote_numero")
-    engine.dispose()
+    path = store_at_revision(tmp_path / "icsoe.sqlite3", "0006_lote_numero")
     now = datetime(2026, 11, 22, 9)
     with sqlite3.connect(path) as conn:
         conn.execute(
