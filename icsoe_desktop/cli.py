@@ -31,6 +31,16 @@ def _parser() -> argparse.ArgumentParser:
         "usuarios", help="lista los usuarios de Conexión en línea con IDSE y su estado"
     )
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
+    respaldar = commands.add_parser(
+        "respaldar", help="copia la base de datos a ARCHIVO (se puede hacer con la app abierta)"
+    )
+    respaldar.add_argument("archivo", metavar="ARCHIVO")
+    restaurar = commands.add_parser(
+        "restaurar",
+        help="revisa ARCHIVO (un respaldo) y lo pone en lugar de la base de datos; la actual se "
+        "conserva a un lado (…antes-de-restaurar-FECHA)",
+    )
+    restaurar.add_argument("archivo", metavar="ARCHIVO")
     _add_cert_parser(commands)
     _add_emisores_parser(commands)
     from icsoe_desktop import cli_movimientos
@@ -135,6 +145,8 @@ def _service_command(args: argparse.Namespace) -> int:
         if args.command == "usuarios":
             for user in services.accounts.list_users():
                 print(f"{user.usuario}\t{user.estado}\t{user.nombre_completo}")
+        elif args.command in ("respaldar", "restaurar"):
+            return _backup_command(args, services)
         elif args.command == "correo":
             report = services.mail.send_pending(force=True)
             print(
@@ -144,6 +156,24 @@ def _service_command(args: argparse.Namespace) -> int:
         return 0
     finally:
         services.close()
+
+
+def _backup_command(args: argparse.Namespace, services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.errors import DomainError
+
+    try:
+        if args.command == "respaldar":
+            written = services.backup.backup(Path(args.archivo), actor="linea-de-comandos")
+            print(f"Respaldo guardado en {written}.")
+        else:
+            aside = services.backup.restore(Path(args.archivo), actor="linea-de-comandos")
+            print(f"Respaldo restaurado. La base de datos anterior quedó en {aside}.")
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    return 0
 
 
 # --- cert inspect: a stable JSON contract for scripts. Light: no store, no Qt, no services. ----

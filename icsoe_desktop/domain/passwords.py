@@ -147,3 +147,20 @@ def verify_password(password: str, encoded: str) -> bool:
     except (ValueError, TypeError, OverflowError):  # OverflowError: absurd n/r/p
         return False
     return hmac.compare_digest(actual, expected)
+
+
+# A stored-hash stand-in for a usuario that does not exist (salt and digest are arbitrary).
+_DUMMY_HASH = (
+    f"{_PREFIX}${DEFAULT_PARAMS.n}${DEFAULT_PARAMS.r}${DEFAULT_PARAMS.p}$"
+    "c2luLXVzdWFyaW8tLS0tLQ==$bm8tZXhpc3RlOyBzb2xvIGdhc3RhIGVsIHRpZW1wbyE="
+)
+
+
+def verify_password_or_dummy(password: str, encoded: str | None) -> bool:
+    """``verify_password``; with no stored hash (unknown usuario, no password yet) it still
+    spends one scrypt and fails, so the time of a failed sign-in does not tell whether the
+    usuario exists."""
+    if encoded is None:
+        verify_password(password, _DUMMY_HASH)
+        return False
+    return verify_password(password, encoded)

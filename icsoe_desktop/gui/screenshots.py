@@ -334,7 +334,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     from icsoe_desktop.services import capturistas as cap
     from icsoe_desktop.services.capturistas import AltaMasiva, CapturistaForm, Rechazo
     from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA, DatosGenerales
-    from icsoe_desktop.services.demo import DEMO_RFC, write_demo_fiel
+    from icsoe_desktop.services.demo import DEMO_RFC, demo_activation_code, write_demo_fiel
 
     fiel_files = write_demo_fiel(data_dir / "demo_icsoe")
     (data_dir / "emisores_confiables" / "ac_demo_icsoe.cer").write_bytes(
@@ -413,7 +413,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
         for c, n, p, s, m in people
     ]
     services.capturistas.crear_contrasena(
-        _demo_activation_code(services, "ana@capturas.mx"), DEMO_PASSWORD, DEMO_PASSWORD
+        demo_activation_code(services.store, "ana@capturas.mx"), DEMO_PASSWORD, DEMO_PASSWORD
     )
     services.capturistas.baja(DEMO_RFC, rows[2].id)
 
@@ -506,21 +506,6 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
         return window
 
     shot("57_icsoe_capturista_principal", principal)
-
-
-def _demo_activation_code(services, correo: str) -> str:
-    """The demo reads its own queued mail for the code (the real user reads the mail)."""
-    import re
-
-    from sqlalchemy import select
-
-    from icsoe_desktop.store.models import OutboxMail
-
-    with services.store.session() as session:
-        bodies = session.scalars(
-            select(OutboxMail.body).where(OutboxMail.to_addr == correo).order_by(OutboxMail.id)
-        ).all()
-    return next(m.group(1) for b in bodies if (m := re.search(r"activación es: (\S+)", b)))
 
 
 def _sync_shots(services, shot) -> None:

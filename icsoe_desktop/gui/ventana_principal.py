@@ -94,6 +94,12 @@ class VentanaPrincipal(QMainWindow):
         self.salir_action = self._action(
             "&Salir", "salirAction", self.quit_requested, QKeySequence("Ctrl+Q")
         )
+        self.respaldar_action = self._action("&Respaldar…", "respaldarAction", self._respaldar)
+        self.restaurar_action = self._action("Res&taurar…", "restaurarAction", self._restaurar)
+        self.restaurar_action.setEnabled(not self.read_only)  # it replaces every datum
+        archivo.addAction(self.respaldar_action)
+        archivo.addAction(self.restaurar_action)
+        archivo.addSeparator()
         archivo.addAction(self.cerrar_sesion_action)
         archivo.addSeparator()
         archivo.addAction(self.salir_action)
@@ -139,6 +145,17 @@ class VentanaPrincipal(QMainWindow):
         ayuda.setObjectName("ayudaMenu")
         self.acerca_action = self._action("&Acerca de icsoe-desktop", "acercaAction", self._about)
         ayuda.addAction(self.acerca_action)
+
+    def _respaldar(self) -> None:
+        from icsoe_desktop.gui.respaldo import respaldar
+
+        respaldar(self, self._services, self.usuario)
+
+    def _restaurar(self) -> None:
+        from icsoe_desktop.gui.respaldo import restaurar
+
+        if restaurar(self, self._services, self.usuario):
+            self.logout_requested.emit()  # the restored store has its own users
 
     def _open_usuarios(self) -> None:
         from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog

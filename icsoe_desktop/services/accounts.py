@@ -20,6 +20,7 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser, OneTimeToken
 
 RESET_PURPOSE = "recuperar_contrasena_idse"
+CODE_THROTTLE = "codigo:" + RESET_PURPOSE  # wrong codes typed in Restablecer contraseña
 
 MSG_CREDENCIALES = (
     "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
@@ -193,7 +194,8 @@ class AccountsService:
         if locked is not None:
             return locked
         user = self._find(session, usuario)
-        if user is None or not passwords.verify_password(contrasena, user.password_hash):
+        stored = None if user is None else user.password_hash
+        if not passwords.verify_password_or_dummy(contrasena, stored):
             error, just_locked = login_throttle.register_failure(
                 session, usuario, throttle, now, MSG_CREDENCIALES, usuario
             )
@@ -203,6 +205,7 @@ class AccountsService:
                     session, usuario, "usuario_bloqueado", usuario, "5 intentos fallidos"
                 )
             return error
+        assert user is not None  # a stored hash matched
         if not user.habilitado:
             self._audit.record(
                 session, usuario, "inicio_sesion_rechazado", usuario, "deshabilitado"
@@ -235,7 +238,7 @@ class AccountsService:
             user = self._find(session, correo)
             if user is None:
                 raise ValidationError("correo_no_existe", MSG_CORREO_NO_EXISTE, "correo")
-            code = one_time_codes.issue_code(session, RESET_PURPOSE, user.uuid, now)
+            token = one_time_codes.issue_code(session, RESET_PURPOSE, user.uuid, now)
             self._mail.enqueue(
                 session,
                 correo,
@@ -244,12 +247,13 @@ class AccountsService:
                     f"Hola {user.nombre}:\n\n"
                     "Recibimos una solicitud para recuperar la contraseña de tu usuario "
                     f"{correo} del módulo Conexión en línea con IDSE.\n\n"
-                    f"Tu código para restablecer la contraseña es: {code}\n\n"
+                    f"Tu código para restablecer la contraseña es: {one_time_codes.CODE_MARK}\n\n"
                     "En la ventana «Recuperar Contraseña» haz clic en «Ya tengo un código», captura "
                     "este código y tu nueva contraseña. El código es válido durante 24 horas y sólo "
                     "puede usarse una vez.\n\n"
                     "Si no solicitaste este cambio, ignora este mensaje: tu contraseña no cambia.\n"
                 ),
+                token=token,
             )
             self._audit.record(session, correo, "recuperacion_solicitada", correo)
 
@@ -270,6 +274,7 @@ class AccountsService:
                 "confirmacion",
             )
         now = self._clock()
+        one_time_codes.check_guess(self._store, CODE_THROTTLE, code, [RESET_PURPOSE], now)
         with self._store.session() as session:
             token = session.scalar(
                 select(OneTimeToken).where(
@@ -279,9 +284,7 @@ class AccountsService:
             )
             if token is None:
                 raise ValidationError(
-                    "codigo_invalido",
-                    "El código no es válido. Verifica el código que recibiste por correo.",
-                    "codigo",
+                    "codigo_invalido", one_time_codes.MSG_CODIGO_INVALIDO, "codigo"
                 )
             if token.used_at is not None:
                 raise ValidationError(
@@ -310,6 +313,7 @@ class AccountsService:
             user.password_hash = passwords.hash_password(contrasena)
             token.used_at = now
             login_throttle.clear(session, user.usuario)
+            login_throttle.clear(session, CODE_THROTTLE)
             self._mail.enqueue(
                 session,
                 user.usuario,

@@ -35,6 +35,7 @@ RESET_PURPOSE = "recuperar_contrasena_capturista_icsoe"  # subject: the capturis
 ROLES = ("Capturista",)
 GRUPO = "Contratista"
 THROTTLE_PREFIX = "icsoe:"  # LoginThrottle rows are keyed by usuario; IDSE's are e-mails
+CODE_THROTTLE = "codigo:icsoe"  # wrong codes typed in Crear contraseña
 
 MSG_GUARDADO = "El usuario se guardo exitosamente"  # sic: the guide's spelling
 MSG_ACTUALIZADO = "El usuario se actualizó exitosamente"
@@ -337,7 +338,7 @@ class CapturistasService:
             )
             return
         now = self._clock()
-        code = one_time_codes.issue_code(session, ACTIVATION_PURPOSE, rel.uuid, now)
+        token = one_time_codes.issue_code(session, ACTIVATION_PURPOSE, rel.uuid, now)
         self._mail.enqueue(
             session,
             rel.correo,
@@ -345,13 +346,17 @@ class CapturistasService:
             (
                 f"Hola {person.nombre}:\n\n"
                 "Para ingresar al aplicativo ICSOE crea tu contraseña.\n\n"
-                f"Tu código de activación es: {code}\n"
-                f"Liga: icsoe://activar?codigo={tokens.normalize_code(code)}\n\n"
-                "En icsoe-desktop elige «Ingresar a ICSOE (contratistas y capturistas)», después "
-                "«Crear contraseña», y captura este código, tu contraseña nueva y su confirmación. "
+                f"Tu código de activación es: {one_time_codes.CODE_MARK}\n"
+                f"Liga: icsoe://activar?codigo={one_time_codes.LINK_MARK}\n\n"
+                "En un equipo con icsoe-desktop, la liga abre «Crear contraseña» con el código ya "
+                "capturado. Si la liga no abre nada (este equipo no tiene la aplicación, o tu "
+                "correo no abre ligas), en el equipo donde está icsoe-desktop elige «Ingresar a "
+                "ICSOE (contratistas y capturistas)», después «Crear contraseña», y escribe este "
+                "código en el campo «Código», con tu contraseña nueva y su confirmación. "
                 "El código es válido durante 24 horas y sólo puede usarse una vez.\n\n"
                 f"Tu usuario es tu CURP: {person.curp}\n"
             ),
+            token=token,
         )
 
     # --- consulta ------------------------------------------------------------------------------
@@ -642,6 +647,9 @@ class CapturistasService:
             )
         passwords.check_password_policy(contrasena)
         now = self._clock()
+        one_time_codes.check_guess(
+            self._store, CODE_THROTTLE, code, (ACTIVATION_PURPOSE, RESET_PURPOSE), now
+        )
         with self._store.session() as session:
             token = session.scalar(
                 select(OneTimeToken).where(
@@ -665,6 +673,7 @@ class CapturistasService:
             # The person has a password now: every other pending activation code is void.
             one_time_codes.revoke_codes(session, ACTIVATION_PURPOSE, [r.uuid for r in relations])
             login_throttle.clear(session, THROTTLE_PREFIX + person.curp)
+            login_throttle.clear(session, CODE_THROTTLE)
             for correo in sorted({r.correo for r in relations if r.estatus != BAJA}):
                 self._mail.enqueue(
                     session,
@@ -706,16 +715,14 @@ class CapturistasService:
         if locked is not None:
             return locked
         person = self._person(session, curp)
-        if (
-            person is None
-            or person.password_hash is None
-            or not passwords.verify_password(contrasena, person.password_hash)
-        ):
+        stored = None if person is None else person.password_hash
+        if not passwords.verify_password_or_dummy(contrasena, stored):
             error, _locked = login_throttle.register_failure(
                 session, key, throttle, now, MSG_CREDENCIALES
             )
             self._audit.record(session, curp, "icsoe_inicio_sesion_fallido", curp)
             return error
+        assert person is not None  # a stored hash matched
         if throttle is not None:
             session.delete(throttle)
         if not self._active_contratistas(session, person):
@@ -788,8 +795,12 @@ class CapturistasService:
                     "contraseña. Comunícate con el contratista.",
                     "usuario",
                 )
-            code = one_time_codes.issue_code(session, RESET_PURPOSE, person.uuid, now)
+            # One code per mailbox (each works), all replacing the earlier ones.
+            one_time_codes.revoke_codes(session, RESET_PURPOSE, [person.uuid])
             for correo in correos:
+                token = one_time_codes.issue_code(
+                    session, RESET_PURPOSE, person.uuid, now, revoke=False
+                )
                 self._mail.enqueue(
                     session,
                     correo,
@@ -797,10 +808,11 @@ class CapturistasService:
                     (
                         f"Hola {person.nombre}:\n\nRecibimos una solicitud para recuperar la "
                         f"contraseña de tu usuario capturista {person.curp} del aplicativo ICSOE."
-                        f"\n\nTu código es: {code}\n\nCaptúralo en «Crear contraseña» con tu "
-                        "contraseña nueva. Es válido durante 24 horas y sólo puede usarse una "
-                        "vez. Si no lo solicitaste, ignora este mensaje.\n"
+                        f"\n\nTu código es: {one_time_codes.CODE_MARK}\n\nCaptúralo en «Crear "
+                        "contraseña» con tu contraseña nueva. Es válido durante 24 horas y sólo "
+                        "puede usarse una vez. Si no lo solicitaste, ignora este mensaje.\n"
                     ),
+                    token=token,
                 )
             self._audit.record(session, person.curp, "icsoe_recuperacion_solicitada", person.curp)
 

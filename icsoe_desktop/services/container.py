@@ -9,6 +9,7 @@ from icsoe_desktop.config import load_settings
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.backup import BackupService
 from icsoe_desktop.services.capturistas import CapturistasService
 from icsoe_desktop.services.certificates import CertificatesService
 from icsoe_desktop.services.contratistas import ContratistasService
@@ -40,6 +41,7 @@ class Services:
     contratistas: ContratistasService
     capturistas: CapturistasService
     sync: SyncService
+    backup: BackupService
 
     def close(self) -> None:
         self.store.close()
@@ -75,6 +77,7 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
         contratistas,
         capturistas,
         sync,
+        BackupService(store, audit),
     )
 
 

@@ -1,5 +1,6 @@
 """The sign-in lock shared by IDSE users and ICSOE capturistas: 5 failed attempts lock the
-usuario for 5 minutes. One ``LoginThrottle`` row per typed usuario (known or not), so a guesser
+usuario for 5 minutes. Failures decay: a failure more than 15 minutes after the previous one
+starts a new count, so a slip last week does not add to today's. One ``LoginThrottle`` row per typed usuario (known or not), so a guesser
 learns nothing from the lock. Callers audit in their own words."""
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ from icsoe_desktop.store.models import LoginThrottle
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=5)
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+def minutes_left(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
 def lock_message(until: datetime, now: datetime, usuario: str = "") -> str:
-    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    minutes = minutes_left(until, now)
     who = f"El usuario {usuario}" if usuario else "El usuario"
     return (
         f"{who} se bloqueó por 5 minutos después de {MAX_FAILED_ATTEMPTS} intentos fallidos. "
@@ -47,15 +53,9 @@ def register_failure(
 ) -> tuple[AuthenticationError, bool]:
     """Count a failed attempt; return the error to show (``credenciales`` first) and whether it
     just locked the usuario."""
-    if throttle is None:
-        throttle = LoginThrottle(usuario=key, failures=0)
-        session.add(throttle)
-    throttle.failures = (throttle.failures or 0) + 1
-    throttle.last_failure_at = now
-    if throttle.failures >= MAX_FAILED_ATTEMPTS:
-        throttle.failures = 0
-        throttle.locked_until = now + LOCK_DURATION
-        message = credenciales + "\n\n" + lock_message(throttle.locked_until, now, usuario)
+    throttle, just_locked = count_failure(session, key, throttle, now)
+    if just_locked:
+        message = credenciales + "\n\n" + lock_message(now + LOCK_DURATION, now, usuario)
         return AuthenticationError("usuario_bloqueado", message), True
     left = MAX_FAILED_ATTEMPTS - throttle.failures
     return (
@@ -66,6 +66,26 @@ def register_failure(
         ),
         False,
     )
+
+
+def count_failure(
+    session: Session, key: str, throttle: LoginThrottle | None, now: datetime
+) -> tuple[LoginThrottle, bool]:
+    """One more failure in the current window, and whether it just locked (the fifth sets
+    ``locked_until`` and restarts the count)."""
+    if throttle is None:
+        throttle = LoginThrottle(usuario=key, failures=0)
+        session.add(throttle)
+    last = throttle.last_failure_at
+    if last is None or now - last > FAILURE_WINDOW:
+        throttle.failures = 0  # the earlier failures are too old to count
+    throttle.failures = (throttle.failures or 0) + 1
+    throttle.last_failure_at = now
+    if throttle.failures >= MAX_FAILED_ATTEMPTS:
+        throttle.failures = 0
+        throttle.locked_until = now + LOCK_DURATION
+        return throttle, True
+    return throttle, False
 
 
 def clear(session: Session, key: str) -> None:

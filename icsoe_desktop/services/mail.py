@@ -1,34 +1,45 @@
 """Outgoing mail: queued in the outbox table inside the caller's transaction, then delivered by
 SMTP. A message that cannot be delivered stays queued and is retried with back-off; none is lost.
+
+Several senders may share one data dir (the app's timer, ``python -m icsoe_desktop correo``,
+another window): each mail is claimed in the database (an atomic UPDATE with a lease) before it
+is sent, so exactly one sender sends it. A sender that dies holding a claim loses it when the
+lease ends. A mail carrying a one-use code gets its code only here, at send time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import smtplib
+import socket
 import ssl
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services import one_time_codes
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import OutboxMail
+from icsoe_desktop.store.models import OneTimeToken, OutboxMail
 
 log = logging.getLogger(__name__)
 
 SMTP_SECRET_SCOPE = "smtp"
 MAX_BACKOFF = timedelta(hours=1)
+# A claim outlives any single SMTP exchange (timeouts are seconds); then another sender may retry.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def smtp_secret_key(settings: SmtpSettings) -> str:
@@ -84,17 +95,29 @@ class MailService:
         self._smtp_settings = smtp_settings
         self._secrets = secrets
         self._clock = clock
-        self._sending = threading.Lock()  # one delivery run at a time: no mail sent twice
+        self._sending = threading.Lock()  # one delivery run at a time in this process
+        # Who holds a claim: host, process and this service, for the log and for stale claims.
+        self._sender = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     # --- queue ---------------------------------------------------------------------------------
 
-    def enqueue(self, session: Session, to_addr: str, subject: str, body: str) -> OutboxMail:
+    def enqueue(
+        self,
+        session: Session,
+        to_addr: str,
+        subject: str,
+        body: str,
+        token: OneTimeToken | None = None,
+    ) -> OutboxMail:
+        """``token``: the body has ``one_time_codes.CODE_MARK`` (and ``LINK_MARK``) where the
+        code goes; the code is drawn when the mail is sent, so the outbox never holds it."""
         mail = OutboxMail(
             to_addr=to_addr,
             subject=subject,
             body=body,
             next_attempt_at=self._clock(),
             last_error="",
+            token_id=None if token is None else token.id,
         )
         session.add(mail)
         return mail
@@ -130,14 +153,14 @@ class MailService:
             raise
         return smtp
 
-    def _message(self, settings: SmtpSettings, mail: OutboxMail) -> EmailMessage:
+    def _message(self, settings: SmtpSettings, mail: OutboxMail, body: str) -> EmailMessage:
         message = EmailMessage()
         message["From"] = settings.remitente
         message["To"] = mail.to_addr
         message["Subject"] = mail.subject
         message["Date"] = formatdate(localtime=True)
         message["Message-ID"] = make_msgid(idstring=mail.uuid)
-        message.set_content(mail.body)
+        message.set_content(body)
         return message
 
     def test_connection(self, settings: SmtpSettings, password: str | None) -> None:
@@ -166,7 +189,7 @@ class MailService:
         settings = self._smtp_settings()
         now = self._clock()
         with self._store.session() as session:
-            query = select(OutboxMail).where(OutboxMail.sent_at.is_(None))
+            query = select(OutboxMail).where(OutboxMail.sent_at.is_(None), self._claimable(now))
             if not force:
                 query = query.where(OutboxMail.next_attempt_at <= now)
             due = session.scalars(query.order_by(OutboxMail.id)).all()
@@ -192,18 +215,20 @@ class MailService:
             self._mark_failed([m.id for m in due], error)
             return SendReport(0, len(due), self.pending_count(), error)
         try:
-            for mail in due:
+            for position, mail in enumerate(due):
+                body = self._claim(mail.id)
+                if body is None:
+                    continue  # another sender has it, or already sent it
                 try:
-                    smtp.send_message(self._message(settings, mail))
+                    smtp.send_message(self._message(settings, mail, body))
                 except (smtplib.SMTPException, OSError) as exc:
                     log.warning("No se pudo enviar el correo %s: %r", mail.uuid, exc)
                     error = _describe(exc)
                     self._mark_failed([mail.id], error)
                     failed += 1
                     if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
-                        rest = [m.id for m in due[due.index(mail) + 1 :]]
-                        self._mark_failed(rest, error)
-                        failed += len(rest)
+                        rest = [m.id for m in due[position + 1 :]]
+                        failed += self._mark_failed(rest, error)
                         break
                 else:
                     self._mark_sent(mail.id)
@@ -213,20 +238,76 @@ class MailService:
                 smtp.quit()
         return SendReport(sent, failed, self.pending_count(), error)
 
-    def _mark_sent(self, mail_id: int) -> None:
-        with self._store.session() as session:
-            mail = session.get(OutboxMail, mail_id)
-            if mail is not None:
-                mail.sent_at = self._clock()
-                mail.attempts += 1
-                mail.last_error = ""
-
-    def _mark_failed(self, ids: list[int], error: str) -> None:
-        if not ids:
-            return
+    def _claim(self, mail_id: int) -> str | None:
+        """Take the mail for this sender (one UPDATE: among concurrent senders exactly one
+        matches) and return the text to send, with a freshly drawn code if it carries one; None
+        when another sender holds it or it went already. The UPDATE comes first, so the write
+        lock is held from the start (no stale read to upgrade under SQLite's WAL)."""
         now = self._clock()
         with self._store.session() as session:
-            for mail in session.scalars(select(OutboxMail).where(OutboxMail.id.in_(ids))):
-                mail.attempts += 1
-                mail.last_error = error
-                mail.next_attempt_at = now + backoff(mail.attempts)
+            taken = session.execute(
+                update(OutboxMail)
+                .where(OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None), self._claimable(now))
+                .values(claimed_by=self._sender, claimed_until=now + CLAIM_LEASE)
+            ).rowcount
+            if taken != 1:
+                return None
+            mail = session.get(OutboxMail, mail_id)
+            assert mail is not None
+            if mail.token_id is None:
+                return mail.body
+            code = one_time_codes.draw_code(session, mail.token_id)
+            if code is None:
+                return mail.body
+            return one_time_codes.render(mail.body, code)
+
+    def _claimable(self, now):
+        """Rows no other live sender holds."""
+        return or_(
+            OutboxMail.claimed_by.is_(None),
+            OutboxMail.claimed_by == self._sender,
+            OutboxMail.claimed_until <= now,
+        )
+
+    def _mark_sent(self, mail_id: int) -> None:
+        with self._store.session() as session:
+            session.execute(
+                update(OutboxMail)
+                .where(OutboxMail.id == mail_id, OutboxMail.claimed_by == self._sender)
+                .values(
+                    sent_at=self._clock(),
+                    attempts=OutboxMail.attempts + 1,
+                    last_error="",
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+            )
+
+    def _mark_failed(self, ids: list[int], error: str) -> int:
+        """Count a failed attempt on these mails, except those another sender holds or sent;
+        return how many were counted. Each row's next attempt backs off by its own count."""
+        if not ids:
+            return 0
+        now = self._clock()
+        with self._store.session() as session:
+            counted = session.execute(
+                update(OutboxMail)
+                .where(
+                    and_(OutboxMail.id.in_(ids), OutboxMail.sent_at.is_(None)),
+                    self._claimable(now),
+                )
+                .values(
+                    attempts=OutboxMail.attempts + 1,
+                    last_error=error,
+                    claimed_by=None,
+                    claimed_until=None,
+                )
+                .returning(OutboxMail.id, OutboxMail.attempts)
+            ).all()
+            for mail_id, attempts in counted:
+                session.execute(
+                    update(OutboxMail)
+                    .where(OutboxMail.id == mail_id)
+                    .values(next_attempt_at=now + backoff(attempts))
+                )
+        return len(counted)

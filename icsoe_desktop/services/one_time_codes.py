@@ -1,16 +1,29 @@
-"""One-use codes (password recovery, capturista activation) in the store: only their hash is
-kept; a new code for the same purpose and subject voids the earlier unused ones."""
+"""One-use codes (password recovery, capturista activation). No code exists at rest: the mail is
+queued with a mark where the code goes, and the sender draws the code at send time, keeps only
+its hash and puts the code into the text it hands to SMTP. A new code for the same purpose and
+subject voids the earlier unused ones. Wrong codes are counted like failed sign-ins: 5 in a row
+lock code entry for 5 minutes."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import tokens
-from icsoe_desktop.store.models import OneTimeToken
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services import login_throttle
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import LoginThrottle, OneTimeToken
+
+# Where the sender writes the code (as typed, and as it goes in the icsoe:// link).
+CODE_MARK = "[[CODIGO]]"
+LINK_MARK = "[[CODIGO_LIGA]]"
+
+MSG_CODIGO_INVALIDO = "El código no es válido. Verifica el código que recibiste por correo."
 
 
 def revoke_codes(session: Session, purpose: str, subject_uuids: Iterable[str]) -> None:
@@ -26,19 +39,79 @@ def revoke_codes(session: Session, purpose: str, subject_uuids: Iterable[str]) -
     )
 
 
-def issue_code(session: Session, purpose: str, subject_uuid: str, now: datetime) -> str:
-    """A new code valid ``tokens.TOKEN_VALIDITY``; it supersedes any earlier unused one. The
-    code itself is returned once, to be mailed, and never stored."""
-    revoke_codes(session, purpose, [subject_uuid])
-    code = tokens.new_code()
-    session.add(
-        OneTimeToken(
-            purpose=purpose,
-            subject_uuid=subject_uuid,
-            code_hash=tokens.hash_code(code),
-            created_at=now,
-            expires_at=now + tokens.TOKEN_VALIDITY,
-            revoked=False,
-        )
+def issue_code(
+    session: Session, purpose: str, subject_uuid: str, now: datetime, *, revoke: bool = True
+) -> OneTimeToken:
+    """A new code valid ``tokens.TOKEN_VALIDITY`` that supersedes earlier unused ones (unless
+    ``revoke`` is false: one code per mailbox of the same request). Queue its mail with
+    ``token=`` and the marks; until it is sent its hash is random, so no code works yet."""
+    if revoke:
+        revoke_codes(session, purpose, [subject_uuid])
+    token = OneTimeToken(
+        purpose=purpose,
+        subject_uuid=subject_uuid,
+        code_hash=secrets.token_hex(32),
+        created_at=now,
+        expires_at=now + tokens.TOKEN_VALIDITY,
+        revoked=False,
     )
+    session.add(token)
+    session.flush()  # the mail names the token by id
+    return token
+
+
+def draw_code(session: Session, token_id: int) -> str | None:
+    """At send time: a fresh code for the token. Its hash replaces the one of any earlier
+    attempt, so only the code last handed to SMTP works. None when the token is gone."""
+    token = session.get(OneTimeToken, token_id)
+    if token is None:
+        return None
+    code = tokens.new_code()
+    token.code_hash = tokens.hash_code(code)
     return code
+
+
+def render(body: str, code: str) -> str:
+    return body.replace(LINK_MARK, tokens.normalize_code(code)).replace(CODE_MARK, code)
+
+
+def _lock_error(until: datetime, now: datetime) -> ValidationError:
+    return ValidationError(
+        "codigos_bloqueados",
+        f"Se capturaron {login_throttle.MAX_FAILED_ATTEMPTS} códigos incorrectos: por seguridad, "
+        "la captura de códigos se bloqueó por 5 minutos. Podrás intentarlo de nuevo en "
+        f"{login_throttle.minutes_left(until, now)} minuto(s).",
+        "codigo",
+    )
+
+
+def check_guess(
+    store: Store, throttle_key: str, code: str, purposes: Iterable[str], now: datetime
+) -> None:
+    """Refuse a code while code entry is locked, and count (committed) a code that matches
+    none: guessing 50-bit codes at 5 tries per 5 minutes is hopeless. A real code that is used,
+    replaced or expired is not a guess and is left to the caller's messages."""
+    error: ValidationError | None = None
+    with store.session() as session:
+        throttle = session.get(LoginThrottle, throttle_key)
+        if throttle and throttle.locked_until and throttle.locked_until > now:
+            error = _lock_error(throttle.locked_until, now)
+        elif (
+            session.scalar(
+                select(OneTimeToken.id).where(
+                    OneTimeToken.code_hash == tokens.hash_code(code),
+                    OneTimeToken.purpose.in_(list(purposes)),
+                )
+            )
+            is None
+        ):
+            _throttle, just_locked = login_throttle.count_failure(
+                session, throttle_key, throttle, now
+            )
+            error = (
+                _lock_error(now + login_throttle.LOCK_DURATION, now)
+                if just_locked
+                else ValidationError("codigo_invalido", MSG_CODIGO_INVALIDO, "codigo")
+            )
+    if error is not None:
+        raise error

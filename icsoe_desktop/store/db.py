@@ -59,7 +59,7 @@ def current_revision(engine: Engine) -> str | None:
             return None  # a new, empty file
 
 
-def _known_revision(script, revision: str) -> bool:
+def known_revision(script, revision: str) -> bool:
     """Alembic raises (not returns None) for a revision it has no script for."""
     from alembic.util import CommandError
 
@@ -80,7 +80,7 @@ def upgrade(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if revision is not None and not _known_revision(ScriptDirectory.from_config(config), revision):
+    if revision is not None and not known_revision(ScriptDirectory.from_config(config), revision):
         raise StoreError(
             "base_datos_mas_nueva",
             "La base de datos fue creada por una versión más reciente de la aplicación. "
@@ -140,6 +140,13 @@ class Store:
             raise
         finally:
             session.close()
+
+    def reopen(self) -> None:
+        """After the file was replaced (Restaurar): new connections, on the new file."""
+        self.engine.dispose()
+        self.engine = make_engine(self.path)
+        upgrade(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,84 @@
+"""Archivo › Respaldar… and Restaurar…: choose the file, run the work behind a progress dialog,
+say what happened in Spanish. The checks and the copy are in services.backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+from icsoe_desktop.services.backup import BACKUP_SUFFIX, default_backup_name
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+FILTER = f"Respaldo de icsoe-desktop (*{BACKUP_SUFFIX});;Todos los archivos (*)"
+TITLE_RESPALDAR = "Respaldar la base de datos"
+TITLE_RESTAURAR = "Restaurar un respaldo"
+
+
+def respaldar(parent: QWidget, services: Services, usuario: str | None) -> Path | None:
+    """Ask where, copy with a progress bar; the app keeps running meanwhile."""
+    from icsoe_desktop.gui.worker import run_with_progress_bar
+
+    start = str(Path.home() / default_backup_name())
+    path, _ = QFileDialog.getSaveFileName(parent, TITLE_RESPALDAR, start, FILTER)
+    if not path:
+        return None
+    try:
+        written = run_with_progress_bar(
+            parent,
+            "Respaldando la base de datos…",
+            lambda progress, _cancelled: services.backup.backup(Path(path), usuario, progress),
+            cancellable=False,
+            title=TITLE_RESPALDAR,
+        )
+    except DomainError as exc:
+        msgbox.warning(parent, exc.message, TITLE_RESPALDAR)
+        return None
+    msgbox.information(
+        parent,
+        f"El respaldo se guardó en «{written}».\n\nGuárdalo en otro disco o equipo. No contiene "
+        "las contraseñas ni las llaves de los certificados: ésas quedan en el almacén de "
+        "credenciales de Windows de este equipo.",
+        TITLE_RESPALDAR,
+    )
+    return written
+
+
+def restaurar(parent: QWidget, services: Services, usuario: str | None) -> bool:
+    """Choose a backup, confirm, check and put it in place; True when the store was replaced
+    (then the caller signs out: the restored store has its own users)."""
+    from icsoe_desktop.gui.worker import run_with_progress
+
+    path, _ = QFileDialog.getOpenFileName(parent, TITLE_RESTAURAR, str(Path.home()), FILTER)
+    if not path:
+        return False
+    if not msgbox.question(
+        parent,
+        f"Se reemplazará la base de datos actual por el respaldo «{Path(path).name}». La base de "
+        "datos actual se conserva a un lado, en la carpeta de datos. Después tendrás que iniciar "
+        "sesión de nuevo. ¿Deseas continuar?",
+        yes="Restaurar",
+        title=TITLE_RESTAURAR,
+    ):
+        return False
+    try:
+        aside = run_with_progress(
+            parent,
+            "Revisando y restaurando el respaldo…",
+            lambda: services.backup.restore(Path(path), usuario),
+        )
+    except DomainError as exc:
+        msgbox.warning(parent, exc.message, TITLE_RESTAURAR)
+        return False
+    msgbox.information(
+        parent,
+        f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó en "
+        f"«{aside}».\n\nInicia sesión de nuevo.",
+        TITLE_RESTAURAR,
+    )
+    return True

@@ -1,0 +1,116 @@
+"""Archivo › Respaldar… and Restaurar… in the running app: the real file dialogs, the progress
+dialog, the confirmation, the messages; after a restore the app signs out onto the restored
+store."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
+
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.services.accounts import Registration
+from tests.gui.helpers import click, type_text
+from tests.gui.test_application import GOOD, seed
+
+
+@pytest.fixture
+def signed_in(qtbot, data_dir):
+    seed(data_dir)
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    app.start()
+    qtbot.waitUntil(lambda: app.login.continuar.isEnabled(), timeout=10_000)
+    type_text(qtbot, app.login.contrasena, GOOD)
+    click(qtbot, app.login.continuar)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible())
+    qtbot.addWidget(app.main)
+    yield app
+    app.shutdown()
+
+
+def choose(path: Path):
+    """Type the file name in the real file dialog and accept it, as a user would."""
+
+    def handler(dialog) -> None:
+        assert isinstance(dialog, QFileDialog), dialog
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        name.setText(str(path))
+        dialog.accept()
+
+    return handler
+
+
+def archivo_action(app: Application, text: str):
+    menu = app.main.findChild(type(app.main.menuBar().actions()[0].menu()), "archivoMenu")
+    [action] = [a for a in menu.actions() if a.text() == text]
+    return action
+
+
+def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals, tmp_path):
+    app = signed_in
+    respaldo = tmp_path / "lunes.icsoe-respaldo"
+    modals.handle(choose(respaldo))
+    archivo_action(app, "&Respaldar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 1, timeout=10_000)
+    [saved] = modals.messages
+    assert saved.title == "Respaldar la base de datos"
+    assert saved.text.startswith(f"El respaldo se guardó en «{respaldo}».")
+    assert saved.icon == QMessageBox.Icon.Information
+    assert respaldo.exists()
+
+    # A change after the backup, which the restore takes back.
+    app.services.accounts.register(
+        Registration("Luis", "Pérez", "", "luis@nominas.com", GOOD, GOOD, True)
+    )
+    modals.handle(choose(respaldo))
+    modals.answer("Restaurar", "Aceptar")
+    archivo_action(app, "Res&taurar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 3, timeout=10_000)
+    confirm, done = modals.messages[1:]
+    assert confirm.title == "Restaurar un respaldo"
+    assert confirm.buttons == ("Restaurar", "Cancelar")
+    assert "Se reemplazará la base de datos actual por el respaldo «lunes.icsoe-respaldo»" in (
+        confirm.text
+    )
+    assert done.text.startswith("Se restauró el respaldo «lunes.icsoe-respaldo».")
+    assert done.text.endswith("Inicia sesión de nuevo.")
+    # Signed out onto the restored store: Luis is gone, the old store kept aside.
+    qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
+    assert [u.usuario for u in app.services.accounts.list_users()] == ["idse@nominas.com"]
+    [aside] = list(app.services.store.path.parent.glob("*antes-de-restaurar*"))
+    with sqlite3.connect(aside) as old:
+        assert old.execute("SELECT count(*) FROM idse_users").fetchone() == (2,)
+    old.close()
+
+
+def test_a_foreign_file_is_refused_with_a_message_and_the_session_stays(
+    qtbot, signed_in, modals, tmp_path
+):
+    app = signed_in
+    foreign = tmp_path / "clientes.sqlite3"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE clientes (id INTEGER PRIMARY KEY)")
+    conn.close()
+    modals.handle(choose(foreign))
+    modals.answer("Restaurar", "Aceptar")
+    archivo_action(app, "Res&taurar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
+    refused = modals.messages[1]
+    assert refused.icon == QMessageBox.Icon.Warning
+    assert refused.text == (
+        "El archivo «clientes.sqlite3» no es un respaldo de icsoe-desktop. No se restauró nada."
+    )
+    assert app.main is not None and app.main.isVisible()
+    assert not list(app.services.store.path.parent.glob("*antes-de-restaurar*"))
+
+
+def test_restaurar_is_not_offered_in_solo_consulta(qtbot, data_dir, services):
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+
+    window = VentanaPrincipal(services, None)
+    qtbot.addWidget(window)
+    assert window.respaldar_action.isEnabled()
+    assert not window.restaurar_action.isEnabled()

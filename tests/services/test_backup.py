@@ -1,0 +1,259 @@
+"""Respaldar / Restaurar on real SQLite files: a consistent copy while a writer is busy, a
+restore into a fresh data dir that one can sign in to, and every bad file refused with nothing
+replaced."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.services.backup import BackupError
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from tests.services.test_accounts import ANA, PASSWORD
+from tests.services.test_accounts import form as registro
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "icsoe_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def asides(data_dir: Path) -> list[Path]:
+    return sorted(data_dir.glob("*antes-de-restaurar*"))
+
+
+def test_backup_restored_into_a_fresh_data_dir_signs_in(
+    services, data_dir: Path, tmp_path: Path
+) -> None:
+    services.accounts.register(registro())
+    respaldo = tmp_path / "respaldo.icsoe-respaldo"
+    done = cli("--data-dir", str(data_dir), "respaldar", str(respaldo))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Respaldo guardado en {respaldo}."
+    assert not Path(str(respaldo) + "-wal").exists()  # one self-contained file
+
+    fresh = tmp_path / "otra-maquina"
+    done = cli("--data-dir", str(fresh), "restaurar", str(respaldo))
+    assert done.returncode == 0, done.stderr
+    [aside] = asides(fresh)
+    assert (
+        done.stdout.strip() == f"Respaldo restaurado. La base de datos anterior quedó en {aside}."
+    )
+    restored = open_services(fresh)
+    try:
+        assert restored.accounts.authenticate(ANA, PASSWORD).usuario == ANA
+        actions = [r.action for r in restored.audit.recent()]
+        assert "respaldo_restaurado" in actions
+    finally:
+        restored.close()
+
+
+def test_restore_in_a_running_app_reopens_on_the_restored_store(
+    services, data_dir: Path, tmp_path: Path
+) -> None:
+    services.accounts.register(registro())
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
+    services.accounts.register(registro(usuario="luis.perez@empresa.com"))
+    assert len(services.accounts.list_users()) == 2
+
+    aside = services.backup.restore(respaldo, actor=ANA)
+    # The same services, now on the backup: Luis came after it; the old store is kept aside.
+    assert [u.usuario for u in services.accounts.list_users()] == [ANA]
+    with sqlite3.connect(aside) as old:
+        assert old.execute("SELECT count(*) FROM idse_users").fetchone() == (2,)
+    old.close()
+
+
+def corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(2 * page, min(len(data), 6 * page)):
+        data[offset] = 0x5A
+    path.write_bytes(bytes(data))
+
+
+def foreign_sqlite(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE clientes (id INTEGER PRIMARY KEY, nombre TEXT)")
+        conn.execute("INSERT INTO clientes (nombre) VALUES ('Ana')")
+    conn.close()
+
+
+def newer_revision(path: Path, services, tmp_path: Path) -> None:
+    services.backup.backup(path, actor=None)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_del_futuro'")
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "message"),
+    [
+        (
+            lambda p, s, t: p.write_bytes(b"PK\x03\x04 esto es un zip, no una base" * 200),
+            "respaldo_danado",
+            "El archivo «malo.icsoe-respaldo» no es una base de datos de icsoe-desktop o está "
+            "dañado. No se restauró nada.",
+        ),
+        (
+            lambda p, s, t: (s.backup.backup(p, actor=None), corrupt(p)),
+            "respaldo_danado",
+            None,
+        ),
+        (
+            lambda p, s, t: foreign_sqlite(p),
+            "respaldo_ajeno",
+            "El archivo «malo.icsoe-respaldo» no es un respaldo de icsoe-desktop. No se restauró "
+            "nada.",
+        ),
+        (
+            newer_revision,
+            "respaldo_version_desconocida",
+            "El respaldo «malo.icsoe-respaldo» es de una versión más reciente de icsoe-desktop o "
+            "de otro programa: actualiza la aplicación para restaurarlo. No se restauró nada.",
+        ),
+        (
+            lambda p, s, t: None,
+            "respaldo_no_encontrado",
+            None,
+        ),
+    ],
+    ids=["no-sqlite", "danado", "ajeno", "revision-desconocida", "no-existe"],
+)
+def test_bad_files_are_refused_and_nothing_is_replaced(
+    services, data_dir: Path, tmp_path: Path, make, code: str, message: str | None
+) -> None:
+    services.accounts.register(registro())
+    bad = tmp_path / "malo.icsoe-respaldo"
+    make(bad, services, tmp_path)
+    with pytest.raises(BackupError) as info:
+        services.backup.restore(bad, actor=ANA)
+    assert info.value.code == code
+    if message is not None:
+        assert info.value.message == message
+    assert "No se restauró nada" in info.value.message or code == "respaldo_no_encontrado"
+    assert asides(data_dir) == []
+    assert sorted(p.name for p in data_dir.glob("*restaurando*")) == []
+    assert services.accounts.authenticate(ANA, PASSWORD).usuario == ANA
+
+
+def test_the_same_through_the_cli_exits_2_with_the_message(data_dir: Path, tmp_path: Path):
+    bad = tmp_path / "ajeno.sqlite3"
+    foreign_sqlite(bad)
+    done = cli("--data-dir", str(data_dir), "restaurar", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "El archivo «ajeno.sqlite3» no es un respaldo de icsoe-desktop. No se restauró nada."
+    )
+    assert "Traceback" not in done.stderr and asides(data_dir) == []
+
+
+def store_at_revision(path: Path, revision: str) -> Path:
+    """A store file of an earlier version of the app: its migrations up to ``revision``."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    engine.dispose()
+    return path
+
+
+def test_an_older_schema_is_migrated_when_restored(services, tmp_path: Path) -> None:
+    old = store_at_revision(tmp_path / "respaldo-viejo.sqlite3", "0006_lote_numero")
+
+    services.backup.restore(old, actor=None)
+    with sqlite3.connect(services.store.path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            HEAD_REVISION,
+        )
+    conn.close()
+    services.accounts.register(registro())  # the migrated store works
+    assert services.accounts.authenticate(ANA, PASSWORD).usuario == ANA
+
+
+def test_backup_onto_the_store_itself_is_refused(services) -> None:
+    with pytest.raises(BackupError) as info:
+        services.backup.backup(services.store.path, actor=None)
+    assert (
+        info.value.message == "Elige otro archivo para el respaldo: ése es la base de datos en uso."
+    )
+
+
+# Another process commits groups of 10 mails, one transaction each, as fast as it can.
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from icsoe_desktop.services.container import open_services
+    services = open_services(Path(sys.argv[1]))
+    stop, writing = Path(sys.argv[2]), Path(sys.argv[3])
+    group = 0
+    while not stop.exists():
+        with services.store.session() as session:
+            for n in range(10):
+                services.mail.enqueue(session, "a@b.mx", f"grupo {group}", "x" * 500)
+        group += 1
+        if group == 1:
+            writing.touch()
+    services.close()
+    print(group)
+    """
+)
+
+
+def test_backup_while_another_process_writes_is_consistent(
+    services, data_dir: Path, tmp_path: Path
+) -> None:
+    with services.store.session() as session:  # ~8 MB: the copy takes many steps
+        for n in range(4000):
+            services.mail.enqueue(session, "a@b.mx", f"previo {n}", "y" * 2000)
+    stop, writing = tmp_path / "stop", tmp_path / "writing"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(data_dir), str(stop), str(writing)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not writing.exists() and writer.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)  # until the writer is committing
+        assert writing.exists(), writer.stderr.read() if writer.poll() is not None else "lento"
+        moves: list[tuple[int, int]] = []
+        respaldo = services.backup.backup(
+            tmp_path / "vivo.icsoe-respaldo", actor=None, progress=lambda d, t: moves.append((d, t))
+        )
+    finally:
+        stop.touch()
+        out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
+    assert int(out) > 0  # it did write during the test
+
+    assert len(moves) > 5 and moves[-1][0] == moves[-1][1]  # the bar moved to the end
+    with sqlite3.connect(respaldo) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        groups = copy.execute(
+            "SELECT subject, count(*) FROM outbox WHERE subject LIKE 'grupo %' GROUP BY subject"
+        ).fetchall()
+        assert copy.execute(
+            "SELECT count(*) FROM outbox WHERE subject LIKE 'previo %'"
+        ).fetchone() == (4000,)
+    copy.close()
+    assert all(count == 10 for _subject, count in groups), groups  # no half transaction
