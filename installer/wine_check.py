@@ -44,6 +44,7 @@ from wine_build import (  # installer/ is not a package: its folder is on sys.pa
     compile_installer,
     fetch_iscc,
     project_version,
+    windows_path,
 )
 
 APP = "icsoe-desktop"
@@ -135,7 +136,7 @@ class Machine:
                 "/SUPPRESSMSGBOXES",
                 "/NORESTART",
                 *args,
-                f"/LOG=Z:{str(log).replace('/', chr(92))}",
+                f"/LOG={windows_path(log)}",
             ],
             check=False,
         )
