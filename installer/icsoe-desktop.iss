@@ -3,6 +3,9 @@
 ;
 ;   python installer\build.py                       (bundle, self-check, then this script)
 ;   iscc /DAppVersion=0.1.0 installer\icsoe-desktop.iss   (by hand, after pyinstaller)
+;   python installer/wine_build.py                  (Linux: ISCC under Wine, README)
+;
+; /DBundleDir=DIR packs another bundle folder (CI packs an older test build with it).
 ;
 ; The version is pyproject.toml's [project] version, passed in by installer\build.py.
 ; Output: dist\icsoe-desktop-<version>-instalador.exe
@@ -14,10 +17,22 @@
 ;   outside the program folder and is never touched by an upgrade; the app migrates the
 ;   database on its next start.
 ; - The uninstaller removes the program and its shortcuts, then asks whether to delete the
-;   user's data too; the default answer (and a silent uninstall) keeps it.
+;   user's data too; the default answer (and a silent uninstall) keeps it. A silent uninstall
+;   deletes it only when given /BORRARDATOS (unins000.exe /VERYSILENT /BORRARDATOS).
+; - icsoe:// links (the capturista's activation link) open the app: the URL protocol is
+;   registered for the current user (HKCU\Software\Classes\icsoe) and removed on uninstall.
 
 #ifndef AppVersion
   #error Falta la versión: compila con  iscc /DAppVersion=X.Y.Z installer\icsoe-desktop.iss  (installer\build.py lo hace)
+#endif
+
+#ifndef BundleDir
+  #define BundleDir "..\dist\icsoe-desktop"
+#endif
+
+; /DCompression=lzma2/fast: CI's test build (installer/wine_check.py), minutes faster.
+#ifndef Compression
+  #define Compression "lzma2"
 #endif
 
 #define AppName "icsoe-desktop"
@@ -36,7 +51,9 @@ VersionInfoVersion={#AppVersion}
 VersionInfoProductName={#AppName}
 VersionInfoDescription=Instalador de {#AppName}
 PrivilegesRequired=lowest
-DefaultDirName={autopf}\{#AppName}
+; %LOCALAPPDATA%\Programs is where {autopf} points in a per-user install (FOLDERID_UserProgramFiles),
+; written out because Wine, where CI runs this installer, lacks that known folder.
+DefaultDirName={localappdata}\Programs\{#AppName}
 UsePreviousAppDir=yes
 DisableDirPage=auto
 DisableProgramGroupPage=yes
@@ -49,7 +66,7 @@ SetupIconFile=..\resources\icsoe.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}
 WizardStyle=modern
-Compression=lzma2
+Compression={#Compression}
 SolidCompression=yes
 OutputDir=..\dist
 OutputBaseFilename={#AppName}-{#AppVersion}-instalador
@@ -74,11 +91,19 @@ Type: filesandordirs; Name: "{app}\_internal"
 [Files]
 ; Both executables (the windowed one and icsoe-desktop-consola.exe for the command line) and
 ; the _internal folder.
-Source: "..\dist\icsoe-desktop\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; Comment: "Conexión en línea con IDSE y capturistas ICSOE"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
+
+[Registry]
+; The icsoe:// URL protocol, per user: a link starts  icsoe-desktop.exe "icsoe://...".
+; uninsdeletekey on the root key removes the whole tree on uninstall.
+Root: HKCU; Subkey: "Software\Classes\icsoe"; ValueType: string; ValueName: ""; ValueData: "URL:Enlace de {#AppName}"; Flags: uninsdeletekey
+Root: HKCU; Subkey: "Software\Classes\icsoe"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""
+Root: HKCU; Subkey: "Software\Classes\icsoe\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"",0"
+Root: HKCU; Subkey: "Software\Classes\icsoe\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
@@ -89,6 +114,17 @@ Type: filesandordirs; Name: "{app}\_internal"
 Type: dirifempty; Name: "{app}"
 
 [Code]
+{ /BORRARDATOS on the uninstaller's command line: delete the data without asking (silent uninstall). }
+function DeleteDataRequested(): Boolean;
+var
+  I: Integer;
+begin
+  Result := False;
+  for I := 1 to ParamCount do
+    if CompareText(ParamStr(I), '/BORRARDATOS') = 0 then
+      Result := True;
+end;
+
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 var
   DataDir: String;
@@ -98,9 +134,10 @@ begin
   DataDir := ExpandConstant('{#DataDir}');
   if not DirExists(DataDir) then
     Exit;
-  { Default button No; a silent uninstall (/SUPPRESSMSGBOXES) answers No: data is kept. }
-  if SuppressibleMsgBox(FmtMessage(CustomMessage('DeleteUserData'), [DataDir]),
-       mbConfirmation, MB_YESNO or MB_DEFBUTTON2, IDNO) = IDYES then
+  { Default button No; a silent uninstall (/SUPPRESSMSGBOXES) answers No: data is kept,
+    unless /BORRARDATOS asked for its deletion. }
+  if DeleteDataRequested() or (SuppressibleMsgBox(FmtMessage(CustomMessage('DeleteUserData'), [DataDir]),
+       mbConfirmation, MB_YESNO or MB_DEFBUTTON2, IDNO) = IDYES) then
   begin
     if not DelTree(DataDir, True, True, True) then
       SuppressibleMsgBox(FmtMessage(CustomMessage('DeleteUserDataFailed'), [DataDir]),

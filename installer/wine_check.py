@@ -1,0 +1,346 @@
+"""CI: the Windows installer compiled, installed, upgraded and uninstalled under Wine.
+
+    python installer/wine_check.py            (after PyInstaller built dist/icsoe-desktop/)
+
+What a user gets is checked in a throw-away Wine prefix, each step failing loudly with what is
+wrong:
+
+1. The installer of pyproject's version is compiled from the bundle's files (the Linux bundle
+   here, its executable renamed icsoe-desktop.exe: the installer's mechanics do not depend on
+   what the files are; compressed lzma2/fast to save CI minutes), and an older one (0.0.1) from
+   a small stand-in bundle.
+2. 0.0.1 installs silently (/VERYSILENT /CURRENTUSER): files in
+   %LOCALAPPDATA%\\Programs\\icsoe-desktop, Start-menu shortcut, no desktop shortcut, the
+   uninstaller registered under HKCU (Spanish, publisher, version), nothing under HKLM, no
+   administrator rights asked (asInvoker manifest, non-administrative install mode), and the
+   icsoe:// URL protocol under HKCU\\Software\\Classes\\icsoe.
+3. The current version installs over it: one entry in Programs, the files replaced (what only
+   0.0.1 had is gone), the data dir %LOCALAPPDATA%\\icsoe-desktop untouched.
+4. A silent uninstall removes program, shortcut, uninstall entry and URL protocol; the data dir
+   stays.
+5. Installed again with the desktop-shortcut task, then uninstalled with /BORRARDATOS: the
+   shortcut appears, then program and data dir are gone.
+
+Runs under Xvfb (xvfb-run, started here when there is no DISPLAY): the installer's wizard
+window is created even in silent mode.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wine_build import (  # installer/ is not a package: its folder is on sys.path
+    BUNDLE,
+    WineError,
+    WinePrefix,
+    compile_installer,
+    fetch_iscc,
+    project_version,
+    windows_path,
+)
+
+APP = "icsoe-desktop"
+UNINSTALL_KEY = r"software\microsoft\windows\currentversion\uninstall"
+APP_KEY = UNINSTALL_KEY + r"\{f424b6a4-486b-49f9-84bc-36db21d4d3cd}_is1"
+URL_KEY = r"software\classes\icsoe"
+OLD_VERSION = "0.0.1"
+OLD_ONLY = "_internal/solo-en-0.0.1.txt"
+
+
+class CheckFailed(AssertionError):
+    pass
+
+
+def check(condition: object, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def stage_linux_bundle(linux_bundle: Path, dest: Path) -> Path:
+    """The Linux bundle's files under the Windows executable name the .iss packs."""
+    check(
+        (linux_bundle / APP).is_file(),
+        f"No está el paquete de Linux {linux_bundle / APP}: construye antes build_installer.spec",
+    )
+    shutil.copytree(linux_bundle, dest, symlinks=True)
+    (dest / APP).rename(dest / f"{APP}.exe")
+    return dest
+
+
+def stage_old_bundle(dest: Path) -> Path:
+    (dest / "_internal").mkdir(parents=True)
+    (dest / f"{APP}.exe").write_bytes(b"icsoe-desktop 0.0.1 (prueba de actualizacion)\n")
+    (dest / OLD_ONLY).write_text("Sólo la versión 0.0.1 trae este archivo.\n", encoding="utf-8")
+    return dest
+
+
+def _unescape(text: str) -> str:
+    return re.sub(
+        r"\\(x\{([0-9a-fA-F]+)\}|.)", lambda m: chr(int(m[2], 16)) if m[2] else m[1], text
+    )
+
+
+def read_registry(reg_file: Path) -> dict[str, dict[str, str]]:
+    """A Wine hive file (user.reg, system.reg): lower-cased key path → value name → text.
+    Only string and dword values are decoded; "" names the default value."""
+    keys: dict[str, dict[str, str]] = {}
+    values: dict[str, str] | None = None
+    value_line = re.compile(r'^(@|"((?:[^"\\]|\\.)*)")=(?:str\(\d\):)?(.*)$')
+    for line in reg_file.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("["):
+            path = _unescape(line[1 : line.rindex("]")])
+            values = keys.setdefault(path.lower(), {})
+        elif values is not None and (match := value_line.match(line)):
+            name = "" if match[1] == "@" else _unescape(match[2])
+            raw = match[3]
+            values[name] = _unescape(raw[1:-1]) if raw.startswith('"') else raw
+    return keys
+
+
+class Machine:
+    """The Wine prefix seen as a user's Windows: their folders, their registry."""
+
+    def __init__(self, prefix: WinePrefix, logs: Path) -> None:
+        self.prefix = prefix
+        self.logs = logs
+        users = [p for p in (prefix.drive_c() / "users").iterdir() if p.name != "Public"]
+        check(len(users) == 1, f"Se esperaba un usuario en el prefijo de Wine: {users}")
+        self.profile = users[0]
+        self.windows_profile = f"C:\\users\\{self.profile.name}"
+        self.local = self.profile / "AppData" / "Local"
+        self.app_dir = self.local / "Programs" / APP
+        self.data_dir = self.local / APP
+        self.start_menu_link = (
+            self.profile / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs" / f"{APP}.lnk"
+        )
+        self.desktop_links = [
+            self.profile / "Desktop" / f"{APP}.lnk",
+            prefix.drive_c() / "users" / "Public" / "Desktop" / f"{APP}.lnk",
+        ]
+
+    def run_logged(self, exe: Path, args: list[str], log_name: str) -> str:
+        log = self.logs / log_name
+        result = self.prefix.run(
+            [
+                "wine",
+                str(exe),
+                "/VERYSILENT",
+                "/SUPPRESSMSGBOXES",
+                "/NORESTART",
+                *args,
+                f"/LOG={windows_path(log)}",
+            ],
+            check=False,
+        )
+        # The uninstaller re-runs itself from %TEMP% and returns at once: wait for all of Wine.
+        self.prefix.wait()
+        text = log.read_text(encoding="utf-8-sig", errors="replace") if log.is_file() else ""
+        check(
+            result.returncode == 0,
+            f"{exe.name} {' '.join(args)} terminó con código {result.returncode}.\n"
+            f"Su registro ({log}):\n{text[-3000:]}",
+        )
+        return text
+
+    def install(self, installer: Path, *args: str) -> str:
+        return self.run_logged(installer, ["/CURRENTUSER", *args], f"{installer.stem}.log")
+
+    def uninstall(self, *args: str) -> str:
+        uninstaller = self.app_dir / "unins000.exe"
+        check(uninstaller.is_file(), f"No está el desinstalador {uninstaller}")
+        name = f"desinstalar-{int(time.time() * 1000)}.log"
+        return self.run_logged(uninstaller, list(args), name)
+
+    def hkcu(self) -> dict[str, dict[str, str]]:
+        return read_registry(self.prefix.path / "user.reg")
+
+    def hklm(self) -> dict[str, dict[str, str]]:
+        return read_registry(self.prefix.path / "system.reg")
+
+    def app_entries(self) -> list[str]:
+        """Uninstall entries (the list in Programs) naming icsoe-desktop, in HKCU."""
+        return [
+            path
+            for path, values in self.hkcu().items()
+            if path.startswith(UNINSTALL_KEY + "\\") and values.get("DisplayName") == APP
+        ]
+
+
+def files_of(folder: Path) -> dict[str, int]:
+    return {
+        str(path.relative_to(folder)): path.stat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def check_installed(m: Machine, installer: Path, version: str, bundle: Path, log: str) -> None:
+    exe = m.app_dir / f"{APP}.exe"
+    check(m.app_dir.is_dir(), f"No se instaló en %LOCALAPPDATA%\\Programs\\{APP} ({m.app_dir})")
+    check(
+        exe.is_file() and exe.read_bytes() == (bundle / f"{APP}.exe").read_bytes(),
+        f"{exe} no es el {APP}.exe del paquete {version}",
+    )
+    installed = files_of(m.app_dir)
+    missing = [f for f, size in files_of(bundle).items() if installed.get(f) != size]
+    check(not missing, f"Faltan o difieren archivos del paquete {version}: {missing[:10]}")
+    check(
+        m.start_menu_link.is_file()
+        and f"{APP}.exe".encode("utf-16-le") in m.start_menu_link.read_bytes(),
+        f"No hay acceso en el menú Inicio a {APP}.exe ({m.start_menu_link})",
+    )
+    desktop = [link for link in m.desktop_links if link.exists()]
+    check(not desktop, f"Sin pedirlo se creó un acceso en el escritorio: {desktop}")
+
+    # No administrator rights: the manifest asks for none and Setup ran in per-user mode.
+    check(
+        b'level="asInvoker"' in installer.read_bytes(),
+        f"El manifiesto de {installer.name} no es asInvoker: Windows pediría permisos de administrador",
+    )
+    check(
+        "Administrative install mode: No" in log
+        and "Install mode root key: HKEY_CURRENT_USER" in log,
+        "El instalador no corrió en modo por usuario (HKCU, sin administrador)",
+    )
+
+    hkcu = m.hkcu()
+    entry = hkcu.get(APP_KEY)
+    check(entry is not None, f"No se registró el desinstalador en HKCU\\{APP_KEY}")
+    expected = {
+        "DisplayName": APP,
+        "DisplayVersion": version,
+        "Publisher": APP,
+        "Inno Setup: Language": "spanish",
+        "InstallLocation": f"{m.windows_profile}\\AppData\\Local\\Programs\\{APP}\\",
+    }
+    wrong = {k: entry.get(k) for k, v in expected.items() if entry.get(k) != v}
+    check(not wrong, f"Valores del desinstalador en HKCU: esperaba {expected}, hay {wrong}")
+    check("unins000.exe" in entry.get("UninstallString", ""), f"UninstallString: {entry}")
+    check(
+        not [k for k in m.hklm() if "f424b6a4-486b-49f9-84bc-36db21d4d3cd" in k],
+        "El instalador escribió en HKLM (sólo debe tocar HKCU)",
+    )
+
+    windows_exe = f"{m.windows_profile}\\AppData\\Local\\Programs\\{APP}\\{APP}.exe"
+    url = {
+        URL_KEY: {"": f"URL:Enlace de {APP}", "URL Protocol": ""},
+        URL_KEY + r"\defaulticon": {"": f'"{windows_exe}",0'},
+        URL_KEY + r"\shell\open\command": {"": f'"{windows_exe}" "%1"'},
+    }
+    for key, values in url.items():
+        got = {name: hkcu.get(key, {}).get(name) for name in values}
+        check(got == values, f"Protocolo icsoe:// en HKCU\\{key}: esperaba {values}, hay {got}")
+
+
+def check_uninstalled(m: Machine) -> None:
+    check(not (m.app_dir / f"{APP}.exe").exists(), f"La desinstalación dejó {m.app_dir}")
+    check(not m.start_menu_link.exists(), f"La desinstalación dejó {m.start_menu_link}")
+    check(not [link for link in m.desktop_links if link.exists()], "Quedó el acceso del escritorio")
+    hkcu = m.hkcu()
+    check(APP_KEY not in hkcu, f"La desinstalación dejó HKCU\\{APP_KEY}")
+    left = [k for k in hkcu if k == URL_KEY or k.startswith(URL_KEY + "\\")]
+    check(not left, f"La desinstalación dejó el protocolo icsoe:// en HKCU: {left}")
+
+
+def run_checks(scratch: Path) -> Path:
+    version = project_version()
+    check(version != OLD_VERSION, f"La versión del proyecto no puede ser {OLD_VERSION}")
+    iscc = fetch_iscc()
+    prefix = WinePrefix(scratch / "prefix")
+    started = time.monotonic()
+    prefix.create()
+    print(f"Prefijo de Wine listo en {time.monotonic() - started:.0f} s", flush=True)
+
+    new_bundle = stage_linux_bundle(BUNDLE, scratch / "paquete-nuevo")
+    old_bundle = stage_old_bundle(scratch / "paquete-viejo")
+    started = time.monotonic()
+    # lzma2/fast: 1.5 min instead of 7 on CI's 2 cores; the mechanics checked are the same.
+    installer = compile_installer(
+        prefix, iscc, version, new_bundle, scratch / "salida", compression="lzma2/fast"
+    )
+    print(
+        f"Compilado {installer.name}: {installer.stat().st_size / 2**20:.1f} MiB "
+        f"en {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+    old_installer = compile_installer(prefix, iscc, OLD_VERSION, old_bundle, scratch / "salida")
+
+    logs = scratch / "registros"
+    logs.mkdir()
+    m = Machine(prefix, logs)
+
+    log = m.install(old_installer)
+    check_installed(m, old_installer, OLD_VERSION, old_bundle, log)
+    print(f"OK instalación {OLD_VERSION}: archivos, menú Inicio, HKCU, icsoe://, sin administrador")
+
+    # The user's data, as the app leaves it: the upgrade and a plain uninstall must not touch it.
+    (m.data_dir / "registro").mkdir(parents=True)
+    data = {"icsoe.sqlite3": b"SQLite format 3\x00 datos de prueba", "registro/icsoe.log": b"log\n"}
+    for name, content in data.items():
+        (m.data_dir / name).write_bytes(content)
+
+    def data_intact() -> bool:
+        return all(
+            (m.data_dir / n).is_file() and (m.data_dir / n).read_bytes() == c
+            for n, c in data.items()
+        )
+
+    log = m.install(installer)
+    check_installed(m, installer, version, new_bundle, log)
+    entries = m.app_entries()
+    check(entries == [APP_KEY], f"Tras actualizar debe haber una entrada en Programas: {entries}")
+    check(not (m.app_dir / OLD_ONLY).exists(), f"La actualización dejó {OLD_ONLY} de {OLD_VERSION}")
+    check(data_intact(), f"La actualización tocó la carpeta de datos {m.data_dir}")
+    print(
+        f"OK actualización {OLD_VERSION} → {version}: una entrada, archivos reemplazados, datos intactos"
+    )
+
+    m.uninstall()
+    check_uninstalled(m)
+    check(data_intact(), f"La desinstalación por omisión borró o cambió {m.data_dir}")
+    print("OK desinstalación: programa, accesos, HKCU e icsoe:// quitados; datos conservados")
+
+    m.install(installer, "/MERGETASKS=desktopicon")
+    check(
+        m.desktop_links[0].is_file(),
+        f"La tarea desktopicon no creó {m.desktop_links[0]}",
+    )
+    m.uninstall("/BORRARDATOS")
+    check_uninstalled(m)
+    check(not m.data_dir.exists(), f"/BORRARDATOS no borró la carpeta de datos {m.data_dir}")
+    print("OK acceso de escritorio opcional; desinstalación con /BORRARDATOS borra los datos")
+    return installer
+
+
+def main() -> int:
+    if not os.environ.get("DISPLAY"):
+        xvfb_run = shutil.which("xvfb-run")
+        if xvfb_run is None:
+            print("Falló: no hay DISPLAY ni xvfb-run (apt-get install xvfb xauth)", file=sys.stderr)
+            return 1
+        os.execv(xvfb_run, [xvfb_run, "-a", sys.executable, *sys.argv])
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="icsoe-instalador-") as scratch:
+        try:
+            installer = run_checks(Path(scratch))
+            size = installer.stat().st_size
+        except (CheckFailed, WineError, subprocess.TimeoutExpired) as exc:
+            print(f"FALLA instalador de Windows bajo Wine: {exc}", file=sys.stderr)
+            return 1
+    print(
+        f"Instalador de Windows bajo Wine: OK ({size / 2**20:.1f} MiB, "
+        f"{time.monotonic() - started:.0f} s)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
