@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import is_ascii_digits
 
 # RENAPO's entity codes (positions 12-13 of the CURP), as stdnum.mx.curp accepts them.
 ENTIDADES = {
@@ -122,7 +123,7 @@ def check_telefono(value: str, label: str, field: str, required: bool = True) ->
             )
     if len(digits) == 12 and digits.startswith("52"):
         digits = digits[2:]
-    if not digits.isdigit() or len(digits) != 10:
+    if not is_ascii_digits(digits) or len(digits) != 10:
         raise ValidationError(
             "telefono_invalido",
             f"El {label} debe tener 10 dígitos (lada y número), por ejemplo 5512345678.",
@@ -135,7 +136,7 @@ def check_codigo_postal(value: str, field: str = "codigoPostal") -> str:
     cp = (value or "").strip()
     if not cp:
         raise ValidationError("campo_obligatorio", "Captura el código postal.", field)
-    if not (len(cp) == 5 and cp.isdigit()) or cp.startswith("00"):
+    if not (len(cp) == 5 and is_ascii_digits(cp)) or cp.startswith("00"):
         raise ValidationError(
             "codigo_postal_invalido",
             "El código postal debe tener 5 dígitos (por ejemplo, 06600).",

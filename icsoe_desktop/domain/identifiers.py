@@ -12,6 +12,12 @@ from icsoe_desktop.domain.errors import ValidationError
 _REGISTRO_RE = re.compile(r"^[A-Z0-9]{3}[0-9]{8}$")
 
 
+def is_ascii_digits(text: str) -> bool:
+    """str.isdigit() also says yes to «²», «１» (full width) and «١» (Arabic-Indic): IDSE and
+    int() disagree on those, so only 0-9 count as digits."""
+    return text.isascii() and text.isdigit()
+
+
 def normalize_registro(value: str) -> str:
     return "".join(value.split()).replace("-", "").upper()
 
@@ -72,7 +78,7 @@ def check_nss(value: str, field: str = "nss") -> str:
     nss = "".join(value.split()).replace("-", "")
     if not nss:
         raise ValidationError("campo_obligatorio", "Captura el NSS del trabajador.", field)
-    if len(nss) != 11 or not nss.isdigit():
+    if len(nss) != 11 or not is_ascii_digits(nss):
         raise ValidationError(
             "nss_formato", "El NSS debe tener 11 dígitos (sin letras ni espacios).", field
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, tuple_
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import is_ascii_digits
 from icsoe_desktop.domain.idse_lote import ENCODING, looks_like_lote, parse_line
 from icsoe_desktop.domain.movimientos import (
     Movimiento,
@@ -91,7 +92,9 @@ def _from_cells(cells: dict[str, object]) -> tuple[Movimiento, dict[str, object]
         raise ValidationError("campo_obligatorio", "Falta la fecha del movimiento.", "fecha")
     mov = Movimiento(
         registro_patronal=text.get("registro_patronal", ""),
-        nss=text.get("nss", "").zfill(11) if text.get("nss", "").isdigit() else text.get("nss", ""),
+        nss=text.get("nss", "").zfill(11)
+        if is_ascii_digits(text.get("nss", ""))
+        else text.get("nss", ""),
         primer_apellido=text.get("primer_apellido", ""),
         segundo_apellido=text.get("segundo_apellido", ""),
         nombre=text.get("nombre", ""),

@@ -1,0 +1,202 @@
+"""Files that broke the importers: workbooks whose <dimension> lies, damaged or hostile zips and XML,
+CSV the csv module chokes on, digits that are not 0-9. Each is read whole or refused with a
+Spanish message; none reaches the user as a traceback."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import nss_check_digit
+from icsoe_desktop.services.capturistas import BULK_HEADERS
+from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.services.xlsx_reader import MAX_SHARED_STRINGS_BYTES
+from tests.icsoe_helpers import enter_contratista
+from tests.services.movimientos_data import (
+    HEADERS,
+    add_registros,
+    known_rows,
+    write_csv,
+)
+from tests.services.xlsx_files import (
+    SHEET,
+    declared_size_lie,
+    lying_dimension,
+    rewrite,
+    workbook_bytes,
+    xlsxwriter_bytes,
+)
+
+
+def many_rows(n: int) -> list[dict[str, str]]:
+    rows = []
+    for i in range(n):
+        row = dict(known_rows()[0])
+        ten = f"{3100000000 + i:010d}"
+        row["NSS"] = ten + nss_check_digit(ten)
+        rows.append(row)
+    return rows
+
+
+def movimientos_xlsx(rows: list[dict[str, str]]) -> bytes:
+    return workbook_bytes([HEADERS, *([r[h] for h in HEADERS] for r in rows)])
+
+
+def import_bytes(services, tmp_path, data: bytes, name: str = "libro.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return services.importador.import_file(path, "t")
+
+
+def test_a_workbook_whose_dimension_lies_is_read_to_its_last_row(services, tmp_path):
+    add_registros(services)
+    data = lying_dimension(movimientos_xlsx(many_rows(40)), "A1:X5")
+    report = import_bytes(services, tmp_path, data)
+    assert (report.leidas, report.importados) == (40, 40)
+    assert services.movimientos.count(Filtro()) == 40
+
+
+def test_a_workbook_written_by_xlsxwriter_is_read_whole(services, tmp_path):
+    add_registros(services)
+    rows = [[r[h] for h in HEADERS] for r in many_rows(30)]
+    for values in rows:
+        values[HEADERS.index("Fecha")] = datetime(2026, 5, 1)
+    data = lying_dimension(xlsxwriter_bytes([HEADERS, *rows]), "A1:C2")
+    report = import_bytes(services, tmp_path, data)
+    assert report.aplicado and report.importados == 30
+
+
+def test_the_bulk_alta_reads_every_row_whatever_the_dimension_says(
+    services, data_dir, tmp_path, smtp_configured
+):
+    from stdnum.mx.curp import calc_check_digit
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    rows = []
+    for i in range(40):
+        base = f"PEMA80{1 + i // 28:02d}{1 + i % 28:02d}HDFRRN0"
+        curp = base + calc_check_digit(base + "0")
+        rows.append((curp, "Pedro", "Pérez", "Ruiz", "Capturista", "5512345678", f"p{i}@c.mx",
+                     f"p{i}@c.mx"))  # fmt: skip
+    path = tmp_path / "alta.xlsx"
+    path.write_bytes(lying_dimension(workbook_bytes([BULK_HEADERS, *rows]), "A1:H5"))
+    assert services.capturistas.alta_masiva(rfc, path).guardados == 40
+    assert services.capturistas.total(rfc) == 40
+
+
+def test_a_csv_with_old_mac_line_endings_is_imported(services, tmp_path):
+    add_registros(services)
+    path = write_csv(tmp_path / "mac.csv", known_rows())
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    assert services.importador.import_file(path, "t").importados == 6
+
+
+def test_a_csv_field_over_the_csv_module_limit_is_refused_with_its_line(services, tmp_path):
+    add_registros(services)
+    path = write_csv(tmp_path / "largo.csv", known_rows())
+    path.write_bytes(path.read_bytes() + b'"' + b"A" * 200_000 + b'",x\r\n')
+    with pytest.raises(ValidationError, match=r"línea 8.*excede 131,072 caracteres") as error:
+        services.importador.import_file(path, "t")
+    assert error.value.code == "csv_invalido"
+    assert services.movimientos.count(Filtro()) == 0
+
+
+@pytest.mark.parametrize("digits", ["²", "１", "١", "०"])
+def test_non_ascii_digits_in_nss_and_sbc_are_refused_line_by_line(services, tmp_path, digits):
+    add_registros(services)
+    rows = known_rows()
+    rows[0]["NSS"] = rows[0]["NSS"][:-1] + digits
+    rows[1]["SBC"] = digits * 3
+    rows[2]["Fecha"] = "01/06/202" + digits
+    report = services.importador.import_file(write_csv(tmp_path / "d.csv", rows), "t")
+    refused = {r.linea: r.motivo for r in report.rechazadas}
+    assert sorted(refused) == [2, 3, 4]
+    assert "11 dígitos" in refused[2] and "importe válido" in refused[3]
+    assert "no es una fecha válida" in refused[4]
+    assert services.movimientos.count(Filtro()) == 0
+
+
+def _no_sheet(data: bytes) -> bytes:
+    def workbook(xml: bytes) -> bytes:
+        start, end = xml.index(b"<sheets>"), xml.index(b"</sheets>") + len(b"</sheets>")
+        return xml[:start] + b"<sheets/>" + xml[end:]
+
+    return rewrite(data, {"xl/workbook.xml": workbook, SHEET: lambda _: None})
+
+
+def _broken_deflate(data: bytes) -> bytes:
+    """The sheet member's compressed bytes damaged in the middle (its CRC left as it was)."""
+    raw = bytearray(data)
+    at = raw.index(SHEET.encode()) + len(SHEET) + 40
+    raw[at : at + 24] = bytes(24)
+    return bytes(raw)
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+        for i in range(1, 10)
+    )
+    + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+    b'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: rewrite(d, {SHEET: lambda x: x[: len(x) // 2]}), "dañado"),
+        (lambda d: rewrite(d, {SHEET: lambda x: x.replace(b"</row>", b"</rom>", 3)}), "dañado"),
+        (lambda d: rewrite(d, {SHEET: lambda x: x.replace(b'r="B3"', b'r="3B"')}), "dañado"),
+        (_no_sheet, "no tiene ninguna hoja"),
+        (_broken_deflate, "dañado"),
+        (lambda d: rewrite(d, {"xl/sharedStrings.xml": lambda _: LAUGHS}), "DTD"),
+        (lambda d: rewrite(d, {SHEET: lambda x: b"<!DOCTYPE x []>" + x}), "DTD"),
+    ],
+    ids=["truncated-xml", "broken-xml", "bad-cell-ref", "no-sheet", "deflate", "laughs", "dtd"],
+)
+def test_damaged_and_hostile_workbooks_are_refused(services, tmp_path, damage, message):
+    add_registros(services)
+    rows = [[r[h] for h in HEADERS] for r in many_rows(5)]
+    data = damage(xlsxwriter_bytes([HEADERS, *rows]))
+    with pytest.raises(ValidationError, match=message):
+        import_bytes(services, tmp_path, data)
+    assert services.movimientos.count(Filtro()) == 0
+
+
+def _bomb() -> bytes:
+    """One shared string just over the bound: a few hundred KB that inflate to 64+ MB."""
+    huge = b"A" * (MAX_SHARED_STRINGS_BYTES + 1)
+    sst = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        b'uniqueCount="1"><si><t>' + huge + b"</t></si></sst>"
+    )
+    data = xlsxwriter_bytes([HEADERS, *([r[h] for h in HEADERS] for r in many_rows(1))])
+    return rewrite(data, {"xl/sharedStrings.xml": lambda _: sst})
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_inflated(services, tmp_path):
+    data = _bomb()
+    assert len(data) < 200_000
+    with pytest.raises(ValidationError, match=r"sharedStrings\.xml.*más de 64 MB") as error:
+        import_bytes(services, tmp_path, data)
+    assert error.value.code == "xlsx_descomprimido_grande"
+
+
+def test_a_bomb_that_declares_a_small_size_is_refused_while_inflating(services, tmp_path):
+    data = declared_size_lie(_bomb(), "xl/sharedStrings.xml", 1000)
+    with pytest.raises(ValidationError, match=r"dañado|más de 64 MB"):
+        import_bytes(services, tmp_path, data)
+
+
+def test_the_bulk_alta_refuses_a_bomb(services, data_dir, tmp_path, smtp_configured):
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    path = tmp_path / "alta.xlsx"
+    sst = b"<sst><si><t>" + b"A" * (MAX_SHARED_STRINGS_BYTES + 1) + b"</t></si></sst>"
+    data = xlsxwriter_bytes([BULK_HEADERS, ["x"] * 8])
+    path.write_bytes(rewrite(data, {"xl/sharedStrings.xml": lambda _: sst}))
+    with pytest.raises(ValidationError, match="más de 64 MB"):
+        services.capturistas.alta_masiva(rfc, path)
