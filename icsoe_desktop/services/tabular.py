@@ -31,7 +31,8 @@ class Table:
     kind: str  # "xlsx" | "csv"
 
 
-def read_bytes(path: Path) -> bytes:
+def check_file(path: Path) -> int:
+    """The size of a file that exists and is not empty."""
     if not path.exists():
         raise ValidationError("archivo_inexistente", f"No se encontró el archivo «{path}».")
     if path.is_dir():
@@ -39,7 +40,12 @@ def read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size == 0:
         raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
-    if size > MAX_TABLE_BYTES:
+    return size
+
+
+def read_bytes(path: Path) -> bytes:
+    """A CSV or workbook read whole (bounded); IDSE lotes are streamed instead."""
+    if check_file(path) > MAX_TABLE_BYTES:
         raise ValidationError(
             "archivo_grande", f"El archivo «{path.name}» excede {MAX_TABLE_BYTES // 2**20} MB."
         )
