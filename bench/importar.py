@@ -95,9 +95,10 @@ def child_raw(lote: Path, directory: Path, count: int) -> dict:
     services = fresh_services(directory)
     services.close()
     stamp = datetime(2026, 11, 22, 12).isoformat(" ")
-    columns = ("registro_patronal nss primer_apellido segundo_apellido nombre curp tipo fecha sbc "
-               "tipo_trabajador tipo_salario jornada umf causa_baja clave_trabajador guia estado "
-               "causa_rechazo uuid created_at updated_at version deleted").split()  # fmt: skip
+    columns = ["registro_patronal", "nss", "primer_apellido", "segundo_apellido", "nombre", "curp",
+               "tipo", "fecha", "sbc", "tipo_trabajador", "tipo_salario", "jornada", "umf",
+               "causa_baja", "clave_trabajador", "guia", "estado", "causa_rechazo", "uuid",
+               "created_at", "updated_at", "version", "deleted"]  # fmt: skip
     rows = []
     for mov in movements(count):
         m = carried(mov)
@@ -118,8 +119,18 @@ def child_raw(lote: Path, directory: Path, count: int) -> dict:
 
 def run_child(kind: str, lote: Path, directory: Path, count: int) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--lines", str(count), "--lote", str(lote),
-         "--dir", str(directory)],  # fmt: skip
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--lines",
+            str(count),
+            "--lote",
+            str(lote),
+            "--dir",
+            str(directory),
+        ],
         check=True,
         capture_output=True,
         text=True,

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 from icsoe_desktop.domain.idse_lote import FORMAT_ID, RECORD_LENGTH
 from icsoe_desktop.domain.movimientos import (
     BAJA,
     CAUSAS_BAJA,
     JORNADAS,
+    MODIFICACION,
     NAME_LENGTH,
     PENDIENTE,
     REINGRESO,
@@ -27,8 +29,8 @@ from icsoe_desktop.domain.movimientos import (
 
 # A name already as normalize_name leaves it: capitals, Ñ, single inner spaces.
 _NAME = re.compile(r"[A-ZÑ](?:[A-ZÑ.'-]| (?! ))*")
-_CLAVE = re.compile(r"[A-Z0-9]{0,10}")
 _DIGITS = re.compile(r"[0-9]+")
+_CACHE_LIMIT = 50_000  # names, dates, guías repeat: each raw field checked once
 
 
 def _curp_rules():
@@ -38,24 +40,18 @@ def _curp_rules():
     states = getattr(curp, "_valid_states", None)
     if not isinstance(forbidden, set) or not isinstance(states, set):
         return None  # another python-stdnum: always take the full path
-    pattern = re.compile(
-        r"[A-Z]{4}[0-9]{6}[HM](?:" + "|".join(sorted(states)) + r")[A-Z]{3}[0-9A-Z][0-9]"
-    )
+    pattern = r"[A-Z]{4}[0-9]{6}[HM](?:" + "|".join(sorted(states)) + r")[A-Z]{3}[0-9A-Z][0-9]"
     values = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ")}
     return pattern, frozenset(forbidden), values
 
 
 _CURP = _curp_rules()
-_BIRTH: dict[str, bool] = {}  # "YYMMDD" + century mark → is a date (a few thousand at most)
+_CURP_RE = re.compile(_CURP[0]) if _CURP else None
+_CURP_WEIGHTS = tuple(range(18, 1, -1))
+_BIRTH: dict[str, bool] = {}  # "YYMMDD" + century mark → is a date
 
 
-def curp_ok(value: str) -> bool:
-    """stdnum.mx.curp.validate(value) succeeds and value is already compact."""
-    if _CURP is None:
-        return False
-    pattern, forbidden, values = _CURP
-    if not pattern.fullmatch(value) or value[:4] in forbidden:
-        return False
+def _birth_ok(value: str) -> bool:
     birth = value[4:10] + ("0" if value[16] <= "9" else "A")
     valid = _BIRTH.get(birth)
     if valid is None:
@@ -65,93 +61,159 @@ def curp_ok(value: str) -> bool:
             valid = True
         except ValueError:
             valid = False
-        if len(_BIRTH) < 100_000:
+        if len(_BIRTH) < _CACHE_LIMIT:
             _BIRTH[birth] = valid
-    if not valid:
+    return valid
+
+
+def _curp_tail_ok(value: str) -> bool:
+    """The rules of a CURP its pattern does not say: forbidden words, birth date, check digit."""
+    _pattern, forbidden, values = _CURP
+    if value[:4] in forbidden or not _birth_ok(value):
         return False
-    check = sum(values[c] * (18 - i) for i, c in enumerate(value[:17]))
+    check = sum(map(mul, map(values.__getitem__, value[:17]), _CURP_WEIGHTS))
     return value[17] == str((10 - check % 10) % 10)
 
 
-_LUHN_DOUBLE = [(2 * d) // 10 + (2 * d) % 10 for d in range(10)]
+def curp_ok(value: str) -> bool:
+    """stdnum.mx.curp.validate(value) succeeds and value is already compact."""
+    return _CURP_RE is not None and bool(_CURP_RE.fullmatch(value)) and _curp_tail_ok(value)
+
+
+_LUHN_ONE = {str(d): d for d in range(10)}
+_LUHN_TWO = {str(d): (2 * d) // 10 + (2 * d) % 10 for d in range(10)}
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = sum(map(_LUHN_ONE.__getitem__, digits[::-2]))
+    total += sum(map(_LUHN_TWO.__getitem__, digits[-2::-2]))
+    return total % 10 == 0
 
 
 def nss_ok(value: str) -> bool:
     """11 ASCII digits whose last is the Luhn digit of the first ten."""
-    if len(value) != 11 or not _DIGITS.fullmatch(value):
-        return False
-    total = 0
-    for i, c in enumerate(reversed(value)):
-        d = ord(c) - 48
-        total += _LUHN_DOUBLE[d] if i % 2 else d
-    return total % 10 == 0
+    return len(value) == 11 and bool(_DIGITS.fullmatch(value)) and _luhn_ok(value)
 
 
-def _name(raw: str, required: bool) -> str | None:
+def _cached(cache: dict[str, str | None], raw: str, check) -> str | None:
+    if raw in cache:
+        return cache[raw]
+    value = check(raw)
+    if len(cache) < _CACHE_LIMIT:
+        cache[raw] = value
+    return value
+
+
+def _name_required(raw: str) -> str | None:
     name = raw.strip()
-    if not name:
-        return None if required else ""
-    return name if len(name) <= NAME_LENGTH and _NAME.fullmatch(name) else None
+    return name if name and len(name) <= NAME_LENGTH and _NAME.fullmatch(name) else None
 
 
-def _short_number(raw: str, width: int) -> str | None:
-    text = raw.strip()
-    if not text:
-        return ""
-    return text.zfill(width) if _DIGITS.fullmatch(text) else None
+def _name_optional(raw: str) -> str | None:
+    return "" if not raw.strip() else _name_required(raw)
 
 
-def fast_line(line: str, today: date, registros: set[str]) -> tuple | None:
-    """The values of the validated Movimiento, in its field order, of a line whose every field is
-    valid as written (the registro among ``registros``); None for anything else."""
-    if len(line) != RECORD_LENGTH or line[-1] != FORMAT_ID:
-        return None
-    registro = line[0:11]
-    nss = line[11:22]
-    if registro not in registros or not nss_ok(nss):
-        return None
-    primer = _name(line[22:49], True)
-    segundo = _name(line[49:76], False)
-    nombre = _name(line[76:103], True)
-    if primer is None or segundo is None or nombre is None:
-        return None
-    raw_fecha = line[118:126]
-    if not _DIGITS.fullmatch(raw_fecha):
-        return None
+def _number(width: int):
+    def check(raw: str) -> str | None:
+        text = raw.strip()
+        if not text:
+            return ""
+        return text.zfill(width) if _DIGITS.fullmatch(text) else None
+
+    return check
+
+
+_GUIA, _UMF = _number(5), _number(3)
+
+
+def _date(raw: str) -> date | None:
     try:
-        fecha = date(int(raw_fecha[4:]), int(raw_fecha[2:4]), int(raw_fecha[:2]))
+        return date(int(raw[4:]), int(raw[2:4]), int(raw[:2]))
     except ValueError:
         return None
-    if fecha > today:
-        return None
-    tipo = line[131:133]
-    guia = _short_number(line[133:138], 5)
-    clave = line[138:148].strip()
-    if guia is None or not _CLAVE.fullmatch(clave):
-        return None
-    if tipo == BAJA:
-        causa = line[148]
-        if line[103:118] != "0" * 15 or causa not in CAUSAS_BAJA:
+
+
+def _codes(catalog: dict[str, str], extra: str = "") -> str:
+    return "[" + re.escape("".join(sorted(catalog)) + extra) + "]"
+
+
+# One pattern per kind over the whole record (positions as in idse_lote.LAYOUT): fixed-width
+# groups, so a field never borrows characters from its neighbour.
+_HEAD = r"(.{11})([0-9]{11})(.{27})(.{27})(.{27})"
+_TAIL = r"(.{5})([A-Z0-9 ]{10})"
+_CURP_GROUP = f"({_CURP[0]})" if _CURP else "(?!)"
+_LINES = {
+    REINGRESO: re.compile(
+        _HEAD + r"([0-9]{6}).{6}" + _codes(TIPOS_TRABAJADOR).join("()")
+        + _codes(TIPOS_SALARIO).join("()") + _codes(JORNADAS, " ").join("()")
+        + r"([0-9]{8})(.{3})..08" + _TAIL + "." + _CURP_GROUP + FORMAT_ID,
+        re.S,
+    ),
+    MODIFICACION: re.compile(
+        _HEAD + r"([0-9]{6}).{7}" + _codes(TIPOS_SALARIO).join("()")
+        + _codes(JORNADAS, " ").join("()") + r"([0-9]{8}).{5}07" + _TAIL + "." + _CURP_GROUP
+        + FORMAT_ID,
+        re.S,
+    ),
+    BAJA: re.compile(
+        _HEAD + r"0{15}([0-9]{8}).{5}02" + _TAIL + _codes(CAUSAS_BAJA).join("()") + r".{18}"
+        + FORMAT_ID,
+        re.S,
+    ),
+}  # fmt: skip
+
+
+class LoteChecker:
+    """One per import: its caches of fields already checked go with it."""
+
+    def __init__(self, today: date, registros: set[str]) -> None:
+        self._today = today
+        self._registros = registros
+        self._names: dict[str, str | None] = {}
+        self._optional_names: dict[str, str | None] = {}
+        self._guias: dict[str, str | None] = {}
+        self._umfs: dict[str, str | None] = {}
+        self._dates: dict[str, date | None] = {}
+
+    def __call__(self, line: str) -> tuple | None:
+        """The values of the validated Movimiento, in its field order, of a line whose every
+        field is valid as written (the registro among the known); None for anything else."""
+        tipo = line[131:133]
+        pattern = _LINES.get(tipo)
+        match = (
+            pattern.fullmatch(line) if pattern is not None and len(line) == RECORD_LENGTH else None
+        )
+        if match is None:
             return None
-        return (registro, nss, primer, segundo, nombre, tipo, fecha, "", None, None,
-                "", "", "", "", causa, clave, guia, PENDIENTE)  # fmt: skip
-    if tipo != REINGRESO and tipo != "07":
-        return None
-    raw_sbc = line[103:109]
-    curp = line[149:167]
-    if not _DIGITS.fullmatch(raw_sbc) or not curp_ok(curp):
-        return None
-    sbc = int(raw_sbc)
-    salario, jornada = line[116], line[117]
-    if sbc <= 0 or salario not in TIPOS_SALARIO or (jornada != " " and jornada not in JORNADAS):
-        return None
-    jornada = "0" if jornada == " " else jornada
-    if tipo == REINGRESO:
-        trabajador = line[115]
-        umf = _short_number(line[126:129], 3)
-        if trabajador not in TIPOS_TRABAJADOR or umf is None:
+        groups = match.groups()
+        registro, nss, raw_primer, raw_segundo, raw_nombre = groups[:5]
+        primer = _cached(self._names, raw_primer, _name_required)
+        segundo = _cached(self._optional_names, raw_segundo, _name_optional)
+        nombre = _cached(self._names, raw_nombre, _name_required)
+        if registro not in self._registros or primer is None or segundo is None or nombre is None:
             return None
-    else:
-        trabajador, umf = "", ""
-    return (registro, nss, primer, segundo, nombre, tipo, fecha, curp, sbc, None,
-            trabajador, salario, jornada, umf, "", clave, guia, PENDIENTE)  # fmt: skip
+        if not _luhn_ok(nss):
+            return None
+        if tipo == BAJA:
+            raw_fecha, raw_guia, raw_clave, causa = groups[5:]
+            curp, sbc, trabajador, salario, jornada, umf = "", None, "", "", "", ""
+        else:
+            if tipo == REINGRESO:
+                raw_sbc, trabajador, salario, jornada, raw_fecha, raw_umf = groups[5:11]
+                umf = _cached(self._umfs, raw_umf, _UMF)
+            else:
+                raw_sbc, salario, jornada, raw_fecha = groups[5:9]
+                trabajador, umf = "", ""
+            raw_guia, raw_clave, curp = groups[-3:]
+            sbc = int(raw_sbc)
+            if sbc <= 0 or umf is None or not _curp_tail_ok(curp):
+                return None
+            jornada = "0" if jornada == " " else jornada
+            causa = ""
+        fecha = _cached(self._dates, raw_fecha, _date)
+        guia = _cached(self._guias, raw_guia, _GUIA)
+        clave = raw_clave.rstrip()
+        if fecha is None or fecha > self._today or guia is None or " " in clave:
+            return None
+        return (registro, nss, primer, segundo, nombre, tipo, fecha, curp, sbc, None,
+                trabajador, salario, jornada, umf, causa, clave, guia, PENDIENTE)  # fmt: skip

@@ -12,7 +12,7 @@ from stdnum.mx import curp as stdnum_curp
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import RECORD_LENGTH, format_line, parse_line
-from icsoe_desktop.domain.lote_rapido import curp_ok, fast_line, nss_ok
+from icsoe_desktop.domain.lote_rapido import LoteChecker, curp_ok, nss_ok
 from icsoe_desktop.domain.movimientos import Movimiento, validate
 
 TODAY = date(2026, 11, 22)
@@ -71,7 +71,7 @@ def lines(draw: st.DrawFn) -> str:
 @CHECK
 @given(lines())
 def test_the_fast_path_accepts_nothing_the_rules_refuse(line):
-    fast = fast_line(line, TODAY, REGISTROS)
+    fast = LoteChecker(TODAY, REGISTROS)(line)
     full = slow(line)
     if fast is not None:
         assert full == Movimiento(*fast)
@@ -86,7 +86,7 @@ def test_valid_lines_take_the_fast_path(ten, curp):
         TODAY,
     ) if stdnum_curp.is_valid(curp) else None  # fmt: skip
     if mov is not None:
-        assert fast_line(format_line(mov), TODAY, REGISTROS) == tuple(vars(mov).values())
+        assert LoteChecker(TODAY, REGISTROS)(format_line(mov)) == tuple(vars(mov).values())
 
 
 @CHECK

@@ -4,6 +4,7 @@ Spanish message; none reaches the user as a traceback."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import pytest
@@ -56,6 +57,10 @@ def test_a_workbook_whose_dimension_lies_is_read_to_its_last_row(services, tmp_p
     report = import_bytes(services, tmp_path, data)
     assert (report.leidas, report.importados) == (40, 40)
     assert services.movimientos.count(Filtro()) == 40
+    with services.store.engine.connect() as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT uuid FROM movimientos")]
+    assert len(set(ids)) == 40 and all(uuid.UUID(i).version == 4 and str(uuid.UUID(i)) == i
+                                       for i in ids)  # fmt: skip
 
 
 def test_a_workbook_written_by_xlsxwriter_is_read_whole(services, tmp_path):
