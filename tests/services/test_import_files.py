@@ -17,6 +17,7 @@ from icsoe_desktop.services.xlsx_reader import MAX_SHARED_STRINGS_BYTES
 from tests.icsoe_helpers import enter_contratista
 from tests.services.movimientos_data import (
     HEADERS,
+    REGISTRO_A,
     add_registros,
     known_rows,
     write_csv,
@@ -205,3 +206,42 @@ def test_the_bulk_alta_refuses_a_bomb(services, data_dir, tmp_path, smtp_configu
     path.write_bytes(rewrite(data, {"xl/sharedStrings.xml": lambda _: sst}))
     with pytest.raises(ValidationError, match="más de 64 MB"):
         services.capturistas.alta_masiva(rfc, path)
+
+
+def _lote(count: int, first: int = 0) -> list[str]:
+    from datetime import date
+
+    from icsoe_desktop.domain.idse_lote import format_line
+    from icsoe_desktop.domain.movimientos import Movimiento
+
+    lines = []
+    for i in range(first, first + count):
+        ten = f"{4100000000 + i:010d}"
+        mov = Movimiento(REGISTRO_A, ten + nss_check_digit(ten), "PEÑA", "", "JOSE", "08",
+                         date(2026, 1, 5), "GODE561231MDFRNL06", 40_000, None, "1", "0", "0")  # fmt: skip
+        lines.append(format_line(mov))
+    return lines
+
+
+def test_a_lote_larger_than_a_batch_finds_repeats_and_known_movements(services, tmp_path):
+    """Repeated lines are found across insert batches (5,000 rows), movements already stored are
+    skipped, and a refusal rolls back every batch already inserted."""
+    add_registros(services)
+    path = tmp_path / "lote.txt"
+    path.write_bytes(("\r\n".join(_lote(3)) + "\r\n").encode("cp1252"))
+    assert services.importador.import_file(path, "t").importados == 3
+
+    lines = _lote(5_200)
+    lines.insert(5_100, lines[4])  # line 5101 repeats line 5
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    report = services.importador.import_file(path, "t")
+    assert [(r.linea, r.motivo) for r in report.rechazadas] == [
+        (5_101, "Repite el movimiento de la línea 5.")
+    ]
+    assert report.leidas == 5_201 and services.movimientos.count(Filtro()) == 3
+
+    del lines[5_100]
+    path.write_bytes(("\n".join(lines)).encode("cp1252"))  # LF only, no final newline
+    report = services.importador.import_file(path, "t")
+    assert (report.leidas, report.importados, report.existentes) == (5_200, 5_197, 3)
+    assert services.movimientos.count(Filtro()) == 5_200
