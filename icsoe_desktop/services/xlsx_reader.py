@@ -25,6 +25,7 @@ MAX_SHEETS_BYTES = 2048 * MIB
 # openpyxl keeps every shared string in memory: this part is what a bomb aims at.
 MAX_SHARED_STRINGS_BYTES = 64 * MIB
 MAX_OTHER_PART_BYTES = 16 * MIB  # styles, workbook, relationships, themes…
+MAX_TOTAL_BYTES = MAX_SHEETS_BYTES + 256 * MIB  # every part together: bounds the time too
 MAX_MEMBERS = 10_000
 _CHUNK = MIB
 _DTD = b"<!DOCTYPE"
@@ -46,9 +47,10 @@ def _damaged(name: str) -> ValidationError:
 
 
 def _too_big(name: str, part: str, limit: int) -> ValidationError:
+    what = f"su parte «{part}»" if part else "el libro completo"
     return ValidationError(
         "xlsx_descomprimido_grande",
-        f"«{name}» no se importó: su parte «{part}» ocupa más de {limit // MIB} MB al "
+        f"«{name}» no se importó: {what} ocupa más de {limit // MIB} MB al "
         "descomprimirla (el archivo podría estar hecho para agotar la memoria). Guarda el libro "
         "de nuevo desde Excel o divide los datos en varios archivos.",
     )
@@ -64,16 +66,21 @@ def check_zip(data: bytes, name: str) -> None:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
             raise _damaged(name)
-        sheets_total = 0
+        if sum(info.file_size for info in members) > MAX_TOTAL_BYTES:
+            raise _too_big(name, "", MAX_TOTAL_BYTES)
+        sheets_total = total = 0
         for info in members:
             limit = _part_limit(info.filename)
             if info.file_size > limit:
                 raise _too_big(name, info.filename, limit)
             counted = _inflate(archive, info, name, limit)
+            total += counted
             if info.filename.lower().startswith("xl/worksheets/"):
                 sheets_total += counted
-                if sheets_total > MAX_SHEETS_BYTES:
-                    raise _too_big(name, "xl/worksheets", MAX_SHEETS_BYTES)
+            if sheets_total > MAX_SHEETS_BYTES:
+                raise _too_big(name, "xl/worksheets", MAX_SHEETS_BYTES)
+            if total > MAX_TOTAL_BYTES:
+                raise _too_big(name, "", MAX_TOTAL_BYTES)
 
 
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: int) -> int:

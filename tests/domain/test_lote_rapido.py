@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.mx import curp as stdnum_curp
@@ -14,11 +14,11 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import RECORD_LENGTH, format_line, parse_line
 from icsoe_desktop.domain.lote_rapido import LoteChecker, curp_ok, nss_ok
 from icsoe_desktop.domain.movimientos import Movimiento, validate
+from tests.fuzzing import fuzz_settings
 
 TODAY = date(2026, 11, 22)
 REGISTROS = {"Y5412345106", "B1234567105"}
-CHECK = settings(max_examples=150, deadline=None, database=None,
-                 suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+CHECK = fuzz_settings(150)
 CURPS = ["BOXW310820HNERXN09", "HEGT761003HDFRNN07", "GODE561231MDFRNL06", "PEMA800101HDFRRN02",
          "BOXW310820HNERXN08", "CACA800101HDFRRN04", "PEMA801301HDFRRN02", "PEMA800101XDFRRN02",
          "PEMA800101HXXRRN02", "PEMA000229HDFRRNA5", "pema800101hdfrrn02"]  # fmt: skip

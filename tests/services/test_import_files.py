@@ -4,7 +4,9 @@ Spanish message; none reaches the user as a traceback."""
 
 from __future__ import annotations
 
+import io
 import uuid
+import zipfile
 from datetime import datetime
 
 import pytest
@@ -245,3 +247,25 @@ def test_a_lote_larger_than_a_batch_finds_repeats_and_known_movements(services, 
     report = services.importador.import_file(path, "t")
     assert (report.leidas, report.importados, report.existentes) == (5_200, 5_197, 3)
     assert services.movimientos.count(Filtro()) == 5_200
+
+
+def test_many_parts_that_together_declare_too_much_are_refused(services, tmp_path):
+    """Each part within its own bound, all of them together a bomb of time: refused from the
+    sizes they declare, before inflating any."""
+    from icsoe_desktop.services.xlsx_reader import MAX_OTHER_PART_BYTES, MAX_TOTAL_BYTES
+
+    parts = MAX_TOTAL_BYTES // MAX_OTHER_PART_BYTES + 1
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsxwriter_bytes([HEADERS]))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        for i in range(parts):
+            target.writestr(f"xl/media/relleno{i:04d}.xml", b"<a/>")
+    data = out.getvalue()
+    for i in range(parts):
+        data = declared_size_lie(data, f"xl/media/relleno{i:04d}.xml", MAX_OTHER_PART_BYTES)
+    with pytest.raises(ValidationError, match="el libro completo ocupa más de"):
+        import_bytes(services, tmp_path, data)

@@ -14,13 +14,14 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
 from icsoe_desktop.domain.movimientos import Movimiento, validate
 from icsoe_desktop.services.capturistas import BULK_HEADERS
+from tests.fuzzing import damaged_bytes, fuzz_settings
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista
 from tests.services.movimientos_data import (
     HEADERS,
@@ -31,12 +32,7 @@ from tests.services.movimientos_data import (
 )
 from tests.services.xlsx_files import xlsxwriter_bytes
 
-FUZZ = settings(
-    max_examples=100,
-    deadline=None,
-    database=None,  # no .hypothesis folder in the work tree
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+FUZZ = fuzz_settings(100, HealthCheck.function_scoped_fixture)
 # What breaks parsers: line ends, quotes, separators, NUL, non-ASCII digits, markup.
 NASTY = [b"\r", b"\n", b'"', b",", b";", b"\x00", "²".encode(), "١".encode(), "１".encode(),
          b"<", b"&", b"<!DOCTYPE a [<!ENTITY b 'c'>]>", b"\xff\xfe", b"A" * 140_000]  # fmt: skip
@@ -84,27 +80,8 @@ def files() -> dict[str, bytes]:
     }
 
 
-@st.composite
-def damaged_bytes(draw: st.DrawFn, data: bytes) -> bytes:
-    out = bytearray(data)
-    for _ in range(draw(st.integers(1, 4))):
-        if not out:
-            break
-        kind = draw(st.sampled_from(["truncate", "flip", "drop", "insert", "nasty", "zero"]))
-        at = draw(st.integers(0, len(out) - 1))
-        if kind == "truncate":
-            del out[at:]
-        elif kind == "flip":
-            out[at] ^= 1 << draw(st.integers(0, 7))
-        elif kind == "drop":
-            del out[at : at + draw(st.integers(1, 16))]
-        elif kind == "insert":
-            out[at:at] = draw(st.binary(min_size=1, max_size=16))
-        elif kind == "nasty":
-            out[at:at] = draw(st.sampled_from(NASTY))
-        else:
-            out[at : at + 8] = bytes(len(out[at : at + 8]))
-    return bytes(out)
+def damaged(data: bytes) -> st.SearchStrategy[bytes]:
+    return damaged_bytes(data, 4, tuple(NASTY))
 
 
 @st.composite
@@ -118,7 +95,7 @@ def damaged_workbook(draw: st.DrawFn, data: bytes) -> bytes:
         for name in names:
             content = source.read(name)
             if name == target_name:
-                content = draw(damaged_bytes(content))
+                content = draw(damaged(content))
             target.writestr(name, content)
     return out.getvalue()
 
@@ -156,7 +133,7 @@ def test_random_bytes_into_the_movimientos_importer(importer, data, suffix):
 
 
 @FUZZ
-@given(data=st.sampled_from(["lote", "csv"]).flatmap(lambda k: damaged_bytes(files()[k])))
+@given(data=st.sampled_from(["lote", "csv"]).flatmap(lambda k: damaged(files()[k])))
 def test_damaged_lote_and_csv_files(importer, data):
     importer(data, ".txt")
 
@@ -164,7 +141,7 @@ def test_damaged_lote_and_csv_files(importer, data):
 @FUZZ
 @given(
     data=st.one_of(
-        st.builds(lambda: files()["xlsx"]).flatmap(damaged_bytes),
+        st.builds(lambda: files()["xlsx"]).flatmap(damaged),
         st.builds(lambda: files()["xlsx"]).flatmap(damaged_workbook),
     )
 )
@@ -176,7 +153,7 @@ def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
 @given(
     data=st.one_of(
         st.binary(max_size=1500),
-        st.builds(lambda: files()["bulk"]).flatmap(damaged_bytes),
+        st.builds(lambda: files()["bulk"]).flatmap(damaged),
         st.builds(lambda: files()["bulk"]).flatmap(damaged_workbook),
     )
 )
