@@ -269,3 +269,15 @@ def test_many_parts_that_together_declare_too_much_are_refused(services, tmp_pat
         data = declared_size_lie(data, f"xl/media/relleno{i:04d}.xml", MAX_OTHER_PART_BYTES)
     with pytest.raises(ValidationError, match="el libro completo ocupa más de"):
         import_bytes(services, tmp_path, data)
+
+
+def test_a_workbook_written_by_libreoffice_is_read_whole(services, tmp_path):
+    """tests/data/libreoffice_movimientos.xlsx: LibreOffice 7.4 (`soffice --headless
+    --convert-to xlsx`) of a 40-row CSV; NSS, SBC and Movimiento became numbers, Fecha a date."""
+    from pathlib import Path
+
+    add_registros(services)
+    data = (Path(__file__).parents[1] / "data" / "libreoffice_movimientos.xlsx").read_bytes()
+    assert import_bytes(services, tmp_path, data).importados == 40
+    report = import_bytes(services, tmp_path, lying_dimension(data, "A1:Q3"), "otra.xlsx")
+    assert (report.leidas, report.existentes) == (40, 40)
