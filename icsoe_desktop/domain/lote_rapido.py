@@ -14,7 +14,7 @@ import re
 from datetime import date
 from operator import mul
 
-from icsoe_desktop.domain.idse_lote import FORMAT_ID, RECORD_LENGTH
+from icsoe_desktop.domain.idse_lote import FORMAT_ID, LAYOUT, RECORD_LENGTH
 from icsoe_desktop.domain.movimientos import (
     BAJA,
     CAUSAS_BAJA,
@@ -161,6 +161,23 @@ _LINES = {
         re.S,
     ),
 }  # fmt: skip
+
+_COMMON = [("registro_patronal", 1, 11), ("nss", 12, 11), ("primer_apellido", 23, 27),
+           ("segundo_apellido", 50, 27), ("nombre", 77, 27)]  # fmt: skip
+_TAIL_FIELDS = [("tipo", 132, 2), ("guia", 134, 5), ("clave_trabajador", 139, 10)]
+# The positions the patterns above were written for: if idse_lote.LAYOUT moves a field, the
+# fast path turns itself off (every line takes the full checks) instead of reading it wrong.
+_WRITTEN_FOR = {
+    REINGRESO: [*_COMMON, ("sbc", 104, 6), ("tipo_trabajador", 116, 1), ("tipo_salario", 117, 1),
+                ("jornada", 118, 1), ("fecha", 119, 8), ("umf", 127, 3), *_TAIL_FIELDS,
+                ("curp", 150, 18), ("format_id", 168, 1)],
+    MODIFICACION: [*_COMMON, ("sbc", 104, 6), ("tipo_salario", 117, 1), ("jornada", 118, 1),
+                   ("fecha", 119, 8), *_TAIL_FIELDS, ("curp", 150, 18), ("format_id", 168, 1)],
+    BAJA: [*_COMMON, ("0", 104, 15), ("fecha", 119, 8), *_TAIL_FIELDS, ("causa_baja", 149, 1),
+           ("format_id", 168, 1)],
+}  # fmt: skip
+if {t: [f for f in fields if f[0]] for t, fields in LAYOUT.items()} != _WRITTEN_FOR:
+    _LINES = {}
 
 
 class LoteChecker:
