@@ -235,11 +235,19 @@ class _Writer:
 def _lote_lines(path: Path) -> Iterator[tuple[int, str]]:
     """The file's lines, read as they come (memory does not grow with the file). Universal
     newlines: \r\n, \n and a bare \r all end a line, as str.splitlines() did."""
-    with path.open(encoding=ENCODING, errors="replace", newline=None) as lines:
-        for number, line in enumerate(lines, start=1):
-            line = line.rstrip("\n")
-            if line.strip():
-                yield number, line
+    number = 0
+    try:
+        with path.open(encoding=ENCODING, errors="replace", newline=None) as lines:
+            for number, line in enumerate(lines, start=1):
+                line = line.rstrip("\n")
+                if line.strip():
+                    yield number, line
+    except OSError as exc:  # the USB stick pulled out half-way, say
+        raise ValidationError(
+            "archivo_ilegible",
+            f"No se pudo leer «{path.name}» después de la línea {number}: "
+            f"{exc.strerror or exc}. No se importó nada.",
+        ) from exc
 
 
 class MovimientosImporter:
