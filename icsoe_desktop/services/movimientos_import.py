@@ -291,7 +291,15 @@ class MovimientosImporter:
             progress(size, size)
         return report
 
-    def _read(self, path, size, head, report, writer, progress) -> None:
+    def _read(
+        self,
+        path: Path,
+        size: int,
+        head: bytes,
+        report: ImportReport,
+        writer: _Writer,
+        progress: Progress | None,
+    ) -> None:
         today = self._movimientos.today()
         known = self._known_registros()
 
