@@ -74,6 +74,22 @@ def nss_check_digit(first_ten: str) -> str:
     return luhn.calc_check_digit(first_ten)
 
 
+_DIGITS = re.compile(r"[0-9]+")
+_LUHN_ONE = {str(d): d for d in range(10)}
+_LUHN_TWO = {str(d): (2 * d) // 10 + (2 * d) % 10 for d in range(10)}
+
+
+def luhn_ok(digits: str) -> bool:
+    total = sum(map(_LUHN_ONE.__getitem__, digits[::-2]))
+    total += sum(map(_LUHN_TWO.__getitem__, digits[-2::-2]))
+    return total % 10 == 0
+
+
+def nss_ok(value: str) -> bool:
+    """11 ASCII digits whose last is the Luhn digit of the first ten."""
+    return len(value) == 11 and bool(_DIGITS.fullmatch(value)) and luhn_ok(value)
+
+
 def check_nss(value: str, field: str = "nss") -> str:
     nss = "".join(value.split()).replace("-", "")
     if not nss:
@@ -82,7 +98,7 @@ def check_nss(value: str, field: str = "nss") -> str:
         raise ValidationError(
             "nss_formato", "El NSS debe tener 11 dígitos (sin letras ni espacios).", field
         )
-    if nss_check_digit(nss[:10]) != nss[10]:
+    if not luhn_ok(nss):
         raise ValidationError(
             "nss_digito",
             f"El NSS {nss} no es válido: su dígito verificador no corresponde.",

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.mx import curp as stdnum_curp
 
+from icsoe_desktop.domain.contacto import curp_ok
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import nss_ok
 from icsoe_desktop.domain.idse_lote import RECORD_LENGTH, format_line, parse_line
-from icsoe_desktop.domain.lote_rapido import LoteChecker, curp_ok, nss_ok
+from icsoe_desktop.domain.lote_rapido import LoteChecker
 from icsoe_desktop.domain.movimientos import Movimiento, validate
 from tests.fuzzing import fuzz_settings
 
