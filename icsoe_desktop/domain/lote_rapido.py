@@ -35,6 +35,9 @@ _DIGITS = re.compile(r"[0-9]+")
 _CACHE_LIMIT = 50_000  # names, dates, guías repeat: each raw field checked once
 
 
+_UNSEEN = object()
+
+
 def _cached(cache: dict[str, str | None], raw: str, check) -> str | None:
     if raw in cache:
         return cache[raw]
@@ -148,9 +151,14 @@ class LoteChecker:
             return None
         groups = match.groups()
         registro, nss, raw_primer, raw_segundo, raw_nombre = groups[:5]
-        primer = _cached(self._names, raw_primer, _name_required)
-        segundo = _cached(self._optional_names, raw_segundo, _name_optional)
-        nombre = _cached(self._names, raw_nombre, _name_required)
+        # dict.get first: a call per cached field was a tenth of the check.
+        names = self._names
+        if (primer := names.get(raw_primer, _UNSEEN)) is _UNSEEN:
+            primer = _cached(names, raw_primer, _name_required)
+        if (nombre := names.get(raw_nombre, _UNSEEN)) is _UNSEEN:
+            nombre = _cached(names, raw_nombre, _name_required)
+        if (segundo := self._optional_names.get(raw_segundo, _UNSEEN)) is _UNSEEN:
+            segundo = _cached(self._optional_names, raw_segundo, _name_optional)
         if registro not in self._registros or primer is None or segundo is None or nombre is None:
             return None
         if not luhn_ok(nss):
@@ -171,8 +179,10 @@ class LoteChecker:
                 return None
             jornada = "0" if jornada == " " else jornada
             causa = ""
-        fecha = _cached(self._dates, raw_fecha, _date)
-        guia = _cached(self._guias, raw_guia, _GUIA)
+        if (fecha := self._dates.get(raw_fecha, _UNSEEN)) is _UNSEEN:
+            fecha = _cached(self._dates, raw_fecha, _date)
+        if (guia := self._guias.get(raw_guia, _UNSEEN)) is _UNSEEN:
+            guia = _cached(self._guias, raw_guia, _GUIA)
         clave = raw_clave.rstrip()
         if fecha is None or fecha > self._today or guia is None or " " in clave:
             return None
