@@ -12,6 +12,12 @@ from icsoe_desktop.domain.errors import ValidationError
 _REGISTRO_RE = re.compile(r"^[A-Z0-9]{3}[0-9]{8}$")
 
 
+def is_ascii_digits(text: str) -> bool:
+    """str.isdigit() also says yes to «²», «１» (full width) and «١» (Arabic-Indic): IDSE and
+    int() disagree on those, so only 0-9 count as digits."""
+    return text.isascii() and text.isdigit()
+
+
 def normalize_registro(value: str) -> str:
     return "".join(value.split()).replace("-", "").upper()
 
@@ -68,15 +74,31 @@ def nss_check_digit(first_ten: str) -> str:
     return luhn.calc_check_digit(first_ten)
 
 
+_DIGITS = re.compile(r"[0-9]+")
+_LUHN_ONE = {str(d): d for d in range(10)}
+_LUHN_TWO = {str(d): (2 * d) // 10 + (2 * d) % 10 for d in range(10)}
+
+
+def luhn_ok(digits: str) -> bool:
+    total = sum(map(_LUHN_ONE.__getitem__, digits[::-2]))
+    total += sum(map(_LUHN_TWO.__getitem__, digits[-2::-2]))
+    return total % 10 == 0
+
+
+def nss_ok(value: str) -> bool:
+    """11 ASCII digits whose last is the Luhn digit of the first ten."""
+    return len(value) == 11 and bool(_DIGITS.fullmatch(value)) and luhn_ok(value)
+
+
 def check_nss(value: str, field: str = "nss") -> str:
     nss = "".join(value.split()).replace("-", "")
     if not nss:
         raise ValidationError("campo_obligatorio", "Captura el NSS del trabajador.", field)
-    if len(nss) != 11 or not nss.isdigit():
+    if len(nss) != 11 or not is_ascii_digits(nss):
         raise ValidationError(
             "nss_formato", "El NSS debe tener 11 dígitos (sin letras ni espacios).", field
         )
-    if nss_check_digit(nss[:10]) != nss[10]:
+    if not luhn_ok(nss):
         raise ValidationError(
             "nss_digito",
             f"El NSS {nss} no es válido: su dígito verificador no corresponde.",

@@ -11,6 +11,7 @@ from dataclasses import fields, replace
 from datetime import datetime
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import is_ascii_digits
 from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO, Movimiento
 
 RECORD_LENGTH = 168
@@ -167,7 +168,7 @@ def parse_line(line: str) -> Movimiento:
                     "fecha_invalida", f"Fecha «{raw}» no válida (formato DDMMAAAA)."
                 ) from exc
         elif name == "sbc":
-            if not raw.isdigit():
+            if not is_ascii_digits(raw):
                 raise ValidationError("importe_invalido", f"SBC «{raw}» no es numérico.")
             values["sbc"] = int(raw)
         else:

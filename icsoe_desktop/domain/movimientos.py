@@ -13,7 +13,11 @@ from decimal import Decimal, InvalidOperation
 
 from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import check_nss, check_registro_patronal
+from icsoe_desktop.domain.identifiers import (
+    check_nss,
+    check_registro_patronal,
+    is_ascii_digits,
+)
 
 REINGRESO = "08"
 MODIFICACION = "07"
@@ -117,6 +121,8 @@ def parse_pesos(value: object, field: str, label: str) -> int | None:
         return None
     text = str(value).replace("$", "").replace(",", "").strip()
     try:
+        if not text.isascii():  # Decimal() reads «١٢» and «１２» as digits
+            raise InvalidOperation
         amount = Decimal(text)
     except InvalidOperation as exc:
         raise ValidationError(
@@ -155,7 +161,7 @@ def _catalog(value: str, catalog: dict[str, str], field: str, label: str, requir
 
 def tipo_from_text(value: str) -> str:
     text = value.strip()
-    if text.isdigit() and len(text) == 1:
+    if is_ascii_digits(text) and len(text) == 1:
         text = "0" + text  # "8" as Excel keeps a number
     for code, label in TIPOS_MOVIMIENTO.items():
         if text == code or text.casefold() in (label.casefold(), label.split()[0].casefold()):
@@ -229,10 +235,10 @@ def validate(mov: Movimiento, today: date) -> Movimiento:
             "clave_trabajador",
         )
     guia = mov.guia.strip()
-    if guia and not (guia.isdigit() and len(guia) <= 5):
+    if guia and not (is_ascii_digits(guia) and len(guia) <= 5):
         raise ValidationError("guia", "La guía debe tener hasta 5 dígitos.", "guia")
     umf = mov.umf.strip()
-    if umf and not (umf.isdigit() and len(umf) <= 3):
+    if umf and not (is_ascii_digits(umf) and len(umf) <= 3):
         raise ValidationError("umf", "La UMF debe tener hasta 3 dígitos.", "umf")
 
     values = replace(

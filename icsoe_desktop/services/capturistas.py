@@ -5,6 +5,7 @@ of contratista by the capturista (guía Ingreso del capturista)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -939,23 +940,20 @@ def _local(value: datetime | None) -> datetime | None:
 
 def _read_bulk(path) -> list[tuple[int, tuple]]:
     """The data rows (row number, 8 values) of the first sheet; the header row must match."""
-    from zipfile import BadZipFile
+    from pathlib import Path
 
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from icsoe_desktop.services.tabular import XLSX_MAGIC, read_bytes
+    from icsoe_desktop.services.xlsx_reader import sheet_rows
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError as exc:
-        raise ValidationError("archivo_inexistente", f"No se encontró el archivo {path}.") from exc
-    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as exc:
+    data = read_bytes(Path(path))
+    if not data.startswith(XLSX_MAGIC):
         raise ValidationError(
             "excel_invalido", "El archivo no es un libro de Excel (.xlsx) válido."
-        ) from exc
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    try:
-        header = next(rows, None)
-        names = tuple(str(v).strip() if v is not None else "" for v in (header or ())[:8])
+        )
+    rows = sheet_rows(data, Path(path).name)
+    with closing(rows):
+        header = next(rows, (1, ()))[1]
+        names = tuple(str(v).strip() if v is not None else "" for v in header[:8])
         if tuple(n.lower() for n in names) != tuple(h.lower() for h in BULK_HEADERS):
             raise ValidationError(
                 "excel_encabezados",
@@ -963,20 +961,17 @@ def _read_bulk(path) -> list[tuple[int, tuple]]:
                 + ", ".join(BULK_HEADERS)
                 + ".",
             )
-        data = []
-        for number, values in enumerate(rows, start=2):
+        result = []
+        for number, values in rows:
             cells = tuple((values or ())[:8]) + (None,) * (8 - len((values or ())[:8]))
             if all(v is None or str(v).strip() == "" for v in cells):
                 continue
-            if len(data) >= MAX_BULK_ROWS:
+            if len(result) >= MAX_BULK_ROWS:
                 raise ValidationError(
                     "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
                 )
-            data.append((number, tuple(_cell_text(v) for v in cells)))
-        return data
-    finally:
-        rows.close()  # a half-read read-only sheet keeps its file open until closed
-        workbook.close()
+            result.append((number, tuple(_cell_text(v) for v in cells)))
+        return result
 
 
 def _cell_text(value: object) -> str:

@@ -7,6 +7,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from icsoe_desktop.domain.errors import ValidationError
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
-_XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = b"PK\x03\x04"
 
 
 def header_key(text: str) -> str:
@@ -30,7 +31,8 @@ class Table:
     kind: str  # "xlsx" | "csv"
 
 
-def read_bytes(path: Path) -> bytes:
+def check_file(path: Path) -> int:
+    """The size of a file that exists and is not empty."""
     if not path.exists():
         raise ValidationError("archivo_inexistente", f"No se encontró el archivo «{path}».")
     if path.is_dir():
@@ -38,7 +40,12 @@ def read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size == 0:
         raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
-    if size > MAX_TABLE_BYTES:
+    return size
+
+
+def read_bytes(path: Path) -> bytes:
+    """A CSV or workbook read whole (bounded); IDSE lotes are streamed instead."""
+    if check_file(path) > MAX_TABLE_BYTES:
         raise ValidationError(
             "archivo_grande", f"El archivo «{path.name}» excede {MAX_TABLE_BYTES // 2**20} MB."
         )
@@ -65,7 +72,7 @@ def decode_text(data: bytes, name: str) -> str:
 
 def open_table(path: Path, data: bytes | None = None) -> Table:
     data = read_bytes(path) if data is None else data
-    if data.startswith(_XLSX_MAGIC):
+    if data.startswith(XLSX_MAGIC):
         return _xlsx_table(path, data)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise ValidationError(
@@ -81,15 +88,27 @@ def _csv_table(path: Path, text: str) -> Table:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # newline=None: a bare \r ends a line (old Mac files) instead of breaking the csv module.
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+
+    def read(values_of: Iterator[list[str]]) -> list[str]:
+        try:
+            return next(values_of)
+        except csv.Error as exc:
+            raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
+
     try:
-        headers = next(reader)
+        headers = read(reader)
     except StopIteration:
         raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.") from None
     keys = [header_key(h) for h in headers]
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        for values in reader:
+        while True:
+            try:
+                values = read(reader)
+            except StopIteration:
+                return
             if not any(v.strip() for v in values):
                 continue
             yield reader.line_num, dict(zip(keys, values, strict=False))
@@ -97,32 +116,33 @@ def _csv_table(path: Path, text: str) -> Table:
     return Table([h.strip() for h in headers], rows(), "csv")
 
 
-def _xlsx_table(path: Path, data: bytes) -> Table:
-    from openpyxl import load_workbook
+def _csv_error(name: str, line: int, exc: csv.Error) -> ValidationError:
+    if "field limit" in str(exc):
+        why = f"un campo excede {csv.field_size_limit():,} caracteres (¿falta cerrar comillas?)"
+    else:
+        why = "tiene comillas o saltos de línea mal formados"
+    return ValidationError(
+        "csv_invalido",
+        f"«{name}» no se pudo leer cerca de la línea {line}: {why}. No se importó nada.",
+    )
 
+
+def _xlsx_table(path: Path, data: bytes) -> Table:
+    from icsoe_desktop.services.xlsx_reader import sheet_rows
+
+    rows_iter = sheet_rows(data, path.name)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged zip/xml
-        raise ValidationError(
-            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
-        ) from exc
-    sheet = book.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    try:
-        headers = ["" if h is None else str(h).strip() for h in next(rows_iter)]
+        headers = ["" if h is None else str(h).strip() for h in next(rows_iter)[1]]
     except StopIteration:
-        book.close()
         raise ValidationError("archivo_vacio", f"La hoja de «{path.name}» está vacía.") from None
     keys = [header_key(h) for h in headers]
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        try:
-            for number, values in enumerate(rows_iter, start=2):
+        with closing(rows_iter):
+            for number, values in rows_iter:
                 if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                     continue
                 yield number, dict(zip(keys, values, strict=False))
-        finally:
-            book.close()
 
     return Table(headers, rows(), "xlsx")
 
@@ -143,7 +163,9 @@ def cell_date(value: object, label: str, field: str) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d %H:%M:%S"):
+    # strptime reads «２０２６» as 2026: only ASCII dates are tried.
+    patterns = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d %H:%M:%S")
+    for pattern in patterns if text.isascii() else ():
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:

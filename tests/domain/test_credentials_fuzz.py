@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from icsoe_desktop.domain.credentials import (
@@ -21,13 +21,9 @@ from icsoe_desktop.domain.credentials import (
     load_sat_pair,
 )
 from tests import credentials_factory as cf
+from tests.fuzzing import damaged_bytes, fuzz_settings
 
-FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    database=None,  # no .hypothesis folder in the work tree
-    suppress_health_check=[HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(150)
 
 
 @functools.cache
@@ -47,26 +43,9 @@ def files() -> dict[str, bytes]:
     }
 
 
-@st.composite
-def damaged(draw: st.DrawFn, name: str) -> bytes:
+def damaged(name: str) -> st.SearchStrategy[bytes]:
     """One of the valid files with one to three kinds of damage."""
-    data = bytearray(files()[name])
-    for _ in range(draw(st.integers(1, 3))):
-        if not data:
-            break
-        kind = draw(st.sampled_from(["truncate", "flip", "drop", "insert", "zero"]))
-        at = draw(st.integers(0, len(data) - 1))
-        if kind == "truncate":
-            del data[at:]
-        elif kind == "flip":
-            data[at] ^= 1 << draw(st.integers(0, 7))
-        elif kind == "drop":
-            del data[at : at + draw(st.integers(1, 16))]
-        elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=16))
-        else:
-            data[at : at + 8] = bytes(len(data[at : at + 8]))
-    return bytes(data)
+    return damaged_bytes(files()[name])
 
 
 def only_credential_errors(function, *args) -> object:

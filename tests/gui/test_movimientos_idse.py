@@ -271,3 +271,21 @@ def test_the_window_renders(qtbot, services, tmp_path, usuario):
     view = window(qtbot, services, usuario)
     image = view.window().grab().toImage()
     assert image.width() > 1000 and not image.isNull()
+
+
+def test_a_hostile_or_lying_workbook_is_explained_or_read_whole(qtbot, services, tmp_path, modals):
+    from tests.services.test_import_files import _bomb, many_rows, movimientos_xlsx
+    from tests.services.xlsx_files import lying_dimension
+
+    add_registros(services)
+    view = window(qtbot, services, ADMIN)
+    bomb = tmp_path / "bomba.xlsx"
+    bomb.write_bytes(_bomb())
+    view.import_from(bomb)
+    assert "sharedStrings.xml» ocupa más de 64 MB" in modals.texts[-1]
+    assert view.model.total == 0
+
+    partial = tmp_path / "dimension.xlsx"
+    partial.write_bytes(lying_dimension(movimientos_xlsx(many_rows(40)), "A1:X5"))
+    view.import_from(partial)
+    assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=40, existentes=0)

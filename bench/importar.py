@@ -1,0 +1,179 @@
+"""Import of an IDSE lote file at scale, next to a baseline measured in the same run.
+
+Builds a lote of N valid lines (default 1,000,000), then in separate processes (so each peak RSS
+is its own) on fresh stores with the same schema:
+- ours: ``MovimientosImporter.import_file`` (read, check every line, insert, all-or-nothing);
+- raw: the same rows, already parsed into tuples in memory, inserted with one
+  ``sqlite3.executemany`` and a commit (only that is timed).
+Prints each wall time and peak RSS, and ours / raw. Goals: ratio ≤ 1.5, ours ≤ 300 MB.
+
+    python bench/importar.py [--lines 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+
+TODAY = date(2026, 11, 22)
+CURPS = ("BOXW310820HNERXN09", "HEGT761003HDFRNN07", "GODE561231MDFRNL06", "PEMA800101HDFRRN02")
+NAMES = ("HERNANDEZ", "GARCIA", "MUÑOZ", "PEÑA", "LOPEZ", "CRUZ", "ORTIZ")
+
+
+def movements(count: int):
+    from icsoe_desktop.domain.identifiers import nss_check_digit
+    from icsoe_desktop.domain.movimientos import Movimiento
+    from icsoe_desktop.services.movimientos_demo import DEMO_REGISTROS
+
+    registros = [r for r, _rfc, _razon in DEMO_REGISTROS]
+    for i in range(count):
+        ten = f"{1000000000 + i:010d}"
+        tipo = ("08", "07", "02")[i % 3]
+        yield Movimiento(
+            registro_patronal=registros[i % len(registros)],
+            nss=ten + nss_check_digit(ten),
+            primer_apellido=NAMES[i % 7],
+            segundo_apellido=NAMES[(i // 7) % 7] if i % 5 else "",
+            nombre="MARIA GUADALUPE" if i % 2 else "JOSE",
+            tipo=tipo,
+            fecha=TODAY - timedelta(days=i % 900),
+            curp=CURPS[i % 4] if tipo != "02" else "",
+            sbc=None if tipo == "02" else 27_899 + i % 200_000,
+            tipo_trabajador="1" if tipo == "08" else "",
+            tipo_salario="" if tipo == "02" else "0",
+            jornada="" if tipo == "02" else "0",
+            umf="012" if tipo == "08" else "",
+            causa_baja="2" if tipo == "02" else "",
+            clave_trabajador=f"E{i}",
+            guia="00100",
+        )
+
+
+def write_lote(path: Path, count: int) -> None:
+    from icsoe_desktop.domain.idse_lote import ENCODING, NEWLINE, format_line
+
+    with path.open("w", encoding=ENCODING, newline="") as out:
+        for mov in movements(count):
+            out.write(format_line(mov) + NEWLINE)
+
+
+def fresh_services(directory: Path):
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.movimientos_demo import ensure_demo_registros
+
+    directory.mkdir(parents=True, exist_ok=True)
+    services = open_services(directory)
+    ensure_demo_registros(services.store)
+    return services
+
+
+def child_ours(lote: Path, directory: Path) -> dict:
+    services = fresh_services(directory)
+    start, cpu = time.perf_counter(), time.process_time()
+    report = services.importador.import_file(lote, "bench")
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    assert report.aplicado, report.rechazadas[:3]
+    return {"seconds": seconds, "cpu": cpu, "rows": report.importados}
+
+
+def child_raw(lote: Path, directory: Path, count: int) -> dict:
+    """The same rows as tuples of SQLite values, then one executemany into the same table."""
+    import sqlite3
+    import uuid
+
+    from icsoe_desktop.domain.idse_lote import carried
+
+    services = fresh_services(directory)
+    services.close()
+    stamp = datetime(2026, 11, 22, 12).isoformat(" ")
+    columns = ["registro_patronal", "nss", "primer_apellido", "segundo_apellido", "nombre", "curp",
+               "tipo", "fecha", "sbc", "tipo_trabajador", "tipo_salario", "jornada", "umf",
+               "causa_baja", "clave_trabajador", "guia", "estado", "causa_rechazo", "uuid",
+               "created_at", "updated_at", "version", "deleted"]  # fmt: skip
+    rows = []
+    for mov in movements(count):
+        m = carried(mov)
+        rows.append((m.registro_patronal, m.nss, m.primer_apellido, m.segundo_apellido,
+                     m.nombre, m.curp, m.tipo, m.fecha.isoformat(), m.sbc, m.tipo_trabajador,
+                     m.tipo_salario, m.jornada, m.umf, m.causa_baja, m.clave_trabajador, m.guia,
+                     "pendiente", "", str(uuid.uuid4()), stamp, stamp, 1, 0))  # fmt: skip
+    db = sqlite3.connect(directory / "icsoe.sqlite3")
+    db.execute("PRAGMA cache_size=-32768")  # as large_page_cache gives our import
+    sql = (f"INSERT INTO movimientos ({', '.join(columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip
+    start, cpu = time.perf_counter(), time.process_time()
+    with db:
+        db.executemany(sql, rows)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "rows": len(rows)}
+
+
+def run_child(kind: str, lote: Path, directory: Path, count: int) -> dict:
+    out = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            kind,
+            "--lines",
+            str(count),
+            "--lote",
+            str(lote),
+            "--dir",
+            str(directory),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--keep", type=Path, help="folder for the lote and the stores")
+    parser.add_argument("--child", choices=["ours", "raw"])
+    parser.add_argument("--lote", type=Path)
+    parser.add_argument("--dir", type=Path)
+    args = parser.parse_args()
+    if args.child:
+        if args.child == "ours":
+            result = child_ours(args.lote, args.dir)
+        else:
+            result = child_raw(args.lote, args.dir, args.lines)
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="icsoe-bench-import-"))
+    work.mkdir(parents=True, exist_ok=True)
+    lote = work / f"lote-{args.lines}.txt"
+    if not lote.exists():
+        print(f"Escribiendo {args.lines:,} líneas de lote…", flush=True)
+        write_lote(lote, args.lines)
+    print(f"Lote: {lote.stat().st_size / 2**20:.0f} MB", flush=True)
+    results = {}
+    for kind in ("raw", "ours"):
+        directory = work / f"store-{kind}-{time.time_ns()}"
+        results[kind] = run_child(kind, lote, directory, args.lines)
+        r = results[kind]
+        print(f"{kind:5} {r['rows']:>9,} filas  {r['seconds']:7.2f} s  (CPU {r['cpu']:6.2f} s)  "
+              f"pico {r['peak_mb']:6.0f} MB", flush=True)  # fmt: skip
+    ours, raw = results["ours"], results["raw"]
+    print(f"importar / executemany crudo: {ours['seconds'] / raw['seconds']:.2f}× en tiempo, "
+          f"{ours['cpu'] / raw['cpu']:.2f}× en CPU (meta ≤ 1.5)  ·  "
+          f"pico de la importación: {ours['peak_mb']:.0f} MB (meta ≤ 300)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

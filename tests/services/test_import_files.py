@@ -1,0 +1,283 @@
+"""Files that broke the importers: workbooks whose <dimension> lies, damaged or hostile zips and XML,
+CSV the csv module chokes on, digits that are not 0-9. Each is read whole or refused with a
+Spanish message; none reaches the user as a traceback."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from datetime import datetime
+
+import pytest
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import nss_check_digit
+from icsoe_desktop.services.capturistas import BULK_HEADERS
+from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.services.xlsx_reader import MAX_SHARED_STRINGS_BYTES
+from tests.icsoe_helpers import enter_contratista
+from tests.services.movimientos_data import (
+    HEADERS,
+    REGISTRO_A,
+    add_registros,
+    known_rows,
+    write_csv,
+)
+from tests.services.xlsx_files import (
+    SHEET,
+    declared_size_lie,
+    lying_dimension,
+    rewrite,
+    workbook_bytes,
+    xlsxwriter_bytes,
+)
+
+
+def many_rows(n: int) -> list[dict[str, str]]:
+    rows = []
+    for i in range(n):
+        row = dict(known_rows()[0])
+        ten = f"{3100000000 + i:010d}"
+        row["NSS"] = ten + nss_check_digit(ten)
+        rows.append(row)
+    return rows
+
+
+def movimientos_xlsx(rows: list[dict[str, str]]) -> bytes:
+    return workbook_bytes([HEADERS, *([r[h] for h in HEADERS] for r in rows)])
+
+
+def import_bytes(services, tmp_path, data: bytes, name: str = "libro.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return services.importador.import_file(path, "t")
+
+
+def test_a_workbook_whose_dimension_lies_is_read_to_its_last_row(services, tmp_path):
+    add_registros(services)
+    data = lying_dimension(movimientos_xlsx(many_rows(40)), "A1:X5")
+    report = import_bytes(services, tmp_path, data)
+    assert (report.leidas, report.importados) == (40, 40)
+    assert services.movimientos.count(Filtro()) == 40
+    with services.store.engine.connect() as conn:
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT uuid FROM movimientos")]
+    assert len(set(ids)) == 40 and all(uuid.UUID(i).version == 4 and str(uuid.UUID(i)) == i
+                                       for i in ids)  # fmt: skip
+
+
+def test_a_workbook_written_by_xlsxwriter_is_read_whole(services, tmp_path):
+    add_registros(services)
+    rows = [[r[h] for h in HEADERS] for r in many_rows(30)]
+    for values in rows:
+        values[HEADERS.index("Fecha")] = datetime(2026, 5, 1)
+    data = lying_dimension(xlsxwriter_bytes([HEADERS, *rows]), "A1:C2")
+    report = import_bytes(services, tmp_path, data)
+    assert report.aplicado and report.importados == 30
+
+
+def test_the_bulk_alta_reads_every_row_whatever_the_dimension_says(
+    services, data_dir, tmp_path, smtp_configured
+):
+    from stdnum.mx.curp import calc_check_digit
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    rows = []
+    for i in range(40):
+        base = f"PEMA80{1 + i // 28:02d}{1 + i % 28:02d}HDFRRN0"
+        curp = base + calc_check_digit(base + "0")
+        rows.append((curp, "Pedro", "Pérez", "Ruiz", "Capturista", "5512345678", f"p{i}@c.mx",
+                     f"p{i}@c.mx"))  # fmt: skip
+    path = tmp_path / "alta.xlsx"
+    path.write_bytes(lying_dimension(workbook_bytes([BULK_HEADERS, *rows]), "A1:H5"))
+    assert services.capturistas.alta_masiva(rfc, path).guardados == 40
+    assert services.capturistas.total(rfc) == 40
+
+
+def test_a_csv_with_old_mac_line_endings_is_imported(services, tmp_path):
+    add_registros(services)
+    path = write_csv(tmp_path / "mac.csv", known_rows())
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r"))
+    assert services.importador.import_file(path, "t").importados == 6
+
+
+def test_a_csv_field_over_the_csv_module_limit_is_refused_with_its_line(services, tmp_path):
+    add_registros(services)
+    path = write_csv(tmp_path / "largo.csv", known_rows())
+    path.write_bytes(path.read_bytes() + b'"' + b"A" * 200_000 + b'",x\r\n')
+    with pytest.raises(ValidationError, match=r"línea 8.*excede 131,072 caracteres") as error:
+        services.importador.import_file(path, "t")
+    assert error.value.code == "csv_invalido"
+    assert services.movimientos.count(Filtro()) == 0
+
+
+@pytest.mark.parametrize("digits", ["²", "１", "١", "०"])
+def test_non_ascii_digits_in_nss_and_sbc_are_refused_line_by_line(services, tmp_path, digits):
+    add_registros(services)
+    rows = known_rows()
+    rows[0]["NSS"] = rows[0]["NSS"][:-1] + digits
+    rows[1]["SBC"] = digits * 3
+    rows[2]["Fecha"] = "01/06/202" + digits
+    report = services.importador.import_file(write_csv(tmp_path / "d.csv", rows), "t")
+    refused = {r.linea: r.motivo for r in report.rechazadas}
+    assert sorted(refused) == [2, 3, 4]
+    assert "11 dígitos" in refused[2] and "importe válido" in refused[3]
+    assert "no es una fecha válida" in refused[4]
+    assert services.movimientos.count(Filtro()) == 0
+
+
+def _no_sheet(data: bytes) -> bytes:
+    def workbook(xml: bytes) -> bytes:
+        start, end = xml.index(b"<sheets>"), xml.index(b"</sheets>") + len(b"</sheets>")
+        return xml[:start] + b"<sheets/>" + xml[end:]
+
+    return rewrite(data, {"xl/workbook.xml": workbook, SHEET: lambda _: None})
+
+
+def _broken_deflate(data: bytes) -> bytes:
+    """The sheet member's compressed bytes damaged in the middle (its CRC left as it was)."""
+    raw = bytearray(data)
+    at = raw.index(SHEET.encode()) + len(SHEET) + 40
+    raw[at : at + 24] = bytes(24)
+    return bytes(raw)
+
+
+LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+        for i in range(1, 10)
+    )
+    + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+    b'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: rewrite(d, {SHEET: lambda x: x[: len(x) // 2]}), "dañado"),
+        (lambda d: rewrite(d, {SHEET: lambda x: x.replace(b"</row>", b"</rom>", 3)}), "dañado"),
+        (lambda d: rewrite(d, {SHEET: lambda x: x.replace(b'r="B3"', b'r="3B"')}), "dañado"),
+        (_no_sheet, "no tiene ninguna hoja"),
+        (_broken_deflate, "dañado"),
+        (lambda d: rewrite(d, {"xl/sharedStrings.xml": lambda _: LAUGHS}), "DTD"),
+        (lambda d: rewrite(d, {SHEET: lambda x: b"<!DOCTYPE x []>" + x}), "DTD"),
+    ],
+    ids=["truncated-xml", "broken-xml", "bad-cell-ref", "no-sheet", "deflate", "laughs", "dtd"],
+)
+def test_damaged_and_hostile_workbooks_are_refused(services, tmp_path, damage, message):
+    add_registros(services)
+    rows = [[r[h] for h in HEADERS] for r in many_rows(5)]
+    data = damage(xlsxwriter_bytes([HEADERS, *rows]))
+    with pytest.raises(ValidationError, match=message):
+        import_bytes(services, tmp_path, data)
+    assert services.movimientos.count(Filtro()) == 0
+
+
+def _bomb() -> bytes:
+    """One shared string just over the bound: a few hundred KB that inflate to 64+ MB."""
+    huge = b"A" * (MAX_SHARED_STRINGS_BYTES + 1)
+    sst = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
+        b'uniqueCount="1"><si><t>' + huge + b"</t></si></sst>"
+    )
+    data = xlsxwriter_bytes([HEADERS, *([r[h] for h in HEADERS] for r in many_rows(1))])
+    return rewrite(data, {"xl/sharedStrings.xml": lambda _: sst})
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_inflated(services, tmp_path):
+    data = _bomb()
+    assert len(data) < 200_000
+    with pytest.raises(ValidationError, match=r"sharedStrings\.xml.*más de 64 MB") as error:
+        import_bytes(services, tmp_path, data)
+    assert error.value.code == "xlsx_descomprimido_grande"
+
+
+def test_a_bomb_that_declares_a_small_size_is_refused_while_inflating(services, tmp_path):
+    data = declared_size_lie(_bomb(), "xl/sharedStrings.xml", 1000)
+    with pytest.raises(ValidationError, match=r"dañado|más de 64 MB"):
+        import_bytes(services, tmp_path, data)
+
+
+def test_the_bulk_alta_refuses_a_bomb(services, data_dir, tmp_path, smtp_configured):
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    path = tmp_path / "alta.xlsx"
+    sst = b"<sst><si><t>" + b"A" * (MAX_SHARED_STRINGS_BYTES + 1) + b"</t></si></sst>"
+    data = xlsxwriter_bytes([BULK_HEADERS, ["x"] * 8])
+    path.write_bytes(rewrite(data, {"xl/sharedStrings.xml": lambda _: sst}))
+    with pytest.raises(ValidationError, match="más de 64 MB"):
+        services.capturistas.alta_masiva(rfc, path)
+
+
+def _lote(count: int, first: int = 0) -> list[str]:
+    from datetime import date
+
+    from icsoe_desktop.domain.idse_lote import format_line
+    from icsoe_desktop.domain.movimientos import Movimiento
+
+    lines = []
+    for i in range(first, first + count):
+        ten = f"{4100000000 + i:010d}"
+        mov = Movimiento(REGISTRO_A, ten + nss_check_digit(ten), "PEÑA", "", "JOSE", "08",
+                         date(2026, 1, 5), "GODE561231MDFRNL06", 40_000, None, "1", "0", "0")  # fmt: skip
+        lines.append(format_line(mov))
+    return lines
+
+
+def test_a_lote_larger_than_a_batch_finds_repeats_and_known_movements(services, tmp_path):
+    """Repeated lines are found across insert batches (5,000 rows), movements already stored are
+    skipped, and a refusal rolls back every batch already inserted."""
+    add_registros(services)
+    path = tmp_path / "lote.txt"
+    path.write_bytes(("\r\n".join(_lote(3)) + "\r\n").encode("cp1252"))
+    assert services.importador.import_file(path, "t").importados == 3
+
+    lines = _lote(5_200)
+    lines.insert(5_100, lines[4])  # line 5101 repeats line 5
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    report = services.importador.import_file(path, "t")
+    assert [(r.linea, r.motivo) for r in report.rechazadas] == [
+        (5_101, "Repite el movimiento de la línea 5.")
+    ]
+    assert report.leidas == 5_201 and services.movimientos.count(Filtro()) == 3
+
+    del lines[5_100]
+    path.write_bytes(("\n".join(lines)).encode("cp1252"))  # LF only, no final newline
+    report = services.importador.import_file(path, "t")
+    assert (report.leidas, report.importados, report.existentes) == (5_200, 5_197, 3)
+    assert services.movimientos.count(Filtro()) == 5_200
+
+
+def test_many_parts_that_together_declare_too_much_are_refused(services, tmp_path):
+    """Each part within its own bound, all of them together a bomb of time: refused from the
+    sizes they declare, before inflating any."""
+    from icsoe_desktop.services.xlsx_reader import MAX_OTHER_PART_BYTES, MAX_TOTAL_BYTES
+
+    parts = MAX_TOTAL_BYTES // MAX_OTHER_PART_BYTES + 1
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsxwriter_bytes([HEADERS]))) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info))
+        for i in range(parts):
+            target.writestr(f"xl/media/relleno{i:04d}.xml", b"<a/>")
+    data = out.getvalue()
+    for i in range(parts):
+        data = declared_size_lie(data, f"xl/media/relleno{i:04d}.xml", MAX_OTHER_PART_BYTES)
+    with pytest.raises(ValidationError, match="el libro completo ocupa más de"):
+        import_bytes(services, tmp_path, data)
+
+
+def test_a_workbook_written_by_libreoffice_is_read_whole(services, tmp_path):
+    """tests/data/libreoffice_movimientos.xlsx: LibreOffice 7.4 (`soffice --headless
+    --convert-to xlsx`) of a 40-row CSV; NSS, SBC and Movimiento became numbers, Fecha a date."""
+    from pathlib import Path
+
+    add_registros(services)
+    data = (Path(__file__).parents[1] / "data" / "libreoffice_movimientos.xlsx").read_bytes()
+    assert import_bytes(services, tmp_path, data).importados == 40
+    report = import_bytes(services, tmp_path, lying_dimension(data, "A1:Q3"), "otra.xlsx")
+    assert (report.leidas, report.existentes) == (40, 40)

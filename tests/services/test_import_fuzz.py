@@ -1,0 +1,163 @@
+"""Fuzzing the importers: whatever the file, only a ValidationError (or a report) comes out.
+
+The movimientos importer (IDSE lote, CSV, .xlsx) and the capturistas alta masiva get random bytes
+and valid files damaged as disks, mail and other programs damage them: bytes flipped, dropped,
+inserted, truncated, and inside a workbook its XML parts damaged and zipped again.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.idse_lote import write_lines
+from icsoe_desktop.domain.movimientos import Movimiento, validate
+from icsoe_desktop.services.capturistas import BULK_HEADERS
+from tests.fuzzing import damaged_bytes, fuzz_settings
+from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista
+from tests.services.movimientos_data import (
+    HEADERS,
+    REGISTRO_A,
+    add_registros,
+    known_rows,
+    nss,
+)
+from tests.services.xlsx_files import xlsxwriter_bytes
+
+FUZZ = fuzz_settings(100, HealthCheck.function_scoped_fixture)
+# What breaks parsers: line ends, quotes, separators, NUL, non-ASCII digits, markup.
+NASTY = [b"\r", b"\n", b'"', b",", b";", b"\x00", "²".encode(), "١".encode(), "１".encode(),
+         b"<", b"&", b"<!DOCTYPE a [<!ENTITY b 'c'>]>", b"\xff\xfe", b"A" * 140_000]  # fmt: skip
+
+
+@functools.cache
+def files() -> dict[str, bytes]:
+    movs = [
+        validate(
+            Movimiento(
+                REGISTRO_A,
+                nss(20 + i),
+                "HERNANDEZ",
+                "",
+                "MARIA",
+                tipo,
+                date(2026, 10, 1 + i),
+                "GODE561231MDFRNL06",
+                30_000,
+                None,
+                "1",
+                "0",
+                causa_baja="1",
+            ),
+            date(2026, 11, 22),
+        )
+        for i, tipo in enumerate(["08", "07", "02"] * 3)
+    ]
+    rows = known_rows()
+    grid = [[r[h] for h in HEADERS] for r in rows]
+    for values in grid[:3]:
+        values[HEADERS.index("Fecha")] = datetime(2026, 5, 1)
+    csv_buffer = io.StringIO()
+    writer = csv.writer(csv_buffer)
+    writer.writerow(HEADERS)
+    writer.writerows([[r[h] for h in HEADERS] for r in rows])
+    bulk = [BULK_HEADERS, (CURP_BETO, "Beto", "García", "Ruiz", "Capturista", 5512345678,
+                           "b@c.mx", "b@c.mx"),
+            (CURP_ANA, "Ana", "López", "M", "Capturista", "5512345678", "a@c.mx", "a@c.mx")]  # fmt: skip
+    return {
+        "lote": write_lines(movs),
+        "csv": csv_buffer.getvalue().encode("utf-8-sig"),
+        "xlsx": xlsxwriter_bytes([HEADERS, *grid]),
+        "bulk": xlsxwriter_bytes(bulk),
+    }
+
+
+def damaged(data: bytes) -> st.SearchStrategy[bytes]:
+    return damaged_bytes(data, 4, tuple(NASTY))
+
+
+@st.composite
+def damaged_workbook(draw: st.DrawFn, data: bytes) -> bytes:
+    """Damage one XML part of the workbook and zip it again (so the zip itself is sound)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    target_name = draw(st.sampled_from(names))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            content = source.read(name)
+            if name == target_name:
+                content = draw(damaged(content))
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def only_validation_errors(function, *args) -> object:
+    try:
+        return function(*args)
+    except ValidationError as error:
+        assert error.code and error.message
+        return error
+
+
+@pytest.fixture
+def rfc(services, data_dir, tmp_path, smtp_configured):
+    return enter_contratista(services, data_dir, tmp_path)
+
+
+@pytest.fixture
+def importer(services, tmp_path):
+    add_registros(services)
+    counter = iter(range(1_000_000))
+
+    def run(data: bytes, suffix: str):
+        path = tmp_path / f"f{next(counter)}{suffix}"
+        path.write_bytes(data)
+        return only_validation_errors(services.importador.import_file, path, "t")
+
+    return run
+
+
+@FUZZ
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".csv", ".xlsx"]))
+def test_random_bytes_into_the_movimientos_importer(importer, data, suffix):
+    importer(data, suffix)
+
+
+@FUZZ
+@given(data=st.sampled_from(["lote", "csv"]).flatmap(lambda k: damaged(files()[k])))
+def test_damaged_lote_and_csv_files(importer, data):
+    importer(data, ".txt")
+
+
+@FUZZ
+@given(
+    data=st.one_of(
+        st.builds(lambda: files()["xlsx"]).flatmap(damaged),
+        st.builds(lambda: files()["xlsx"]).flatmap(damaged_workbook),
+    )
+)
+def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
+    importer(data, ".xlsx")
+
+
+@FUZZ
+@given(
+    data=st.one_of(
+        st.binary(max_size=1500),
+        st.builds(lambda: files()["bulk"]).flatmap(damaged),
+        st.builds(lambda: files()["bulk"]).flatmap(damaged_workbook),
+    )
+)
+def test_damaged_workbooks_into_the_bulk_alta(services, rfc, tmp_path, data):
+    path = tmp_path / "alta.xlsx"
+    path.write_bytes(data)
+    only_validation_errors(services.capturistas.alta_masiva, rfc, path)

@@ -1,0 +1,82 @@
+"""Workbooks built the way other programs (or attackers) write them: a valid openpyxl file whose
+zip members are then rewritten, and raw zips whose headers lie."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from openpyxl import Workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def workbook_bytes(rows: Iterable[Iterable[object]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsxwriter_bytes(rows: Iterable[Iterable[object]]) -> bytes:
+    """As xlsxwriter writes it: strings in xl/sharedStrings.xml (openpyxl writes them inline)."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    date = book.add_format({"num_format": "dd/mm/yyyy"})
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if isinstance(value, datetime):
+                sheet.write_datetime(number, column, value, date)
+            else:
+                sheet.write(number, column, value)
+    book.close()
+    return out.getvalue()
+
+
+def rewrite(data: bytes, changes: dict[str, Callable[[bytes], bytes | None]]) -> bytes:
+    """The same zip with members changed (a function of the old bytes; None drops the member)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename in changes:
+                content = changes[info.filename](content)
+                if content is None:
+                    continue
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def lying_dimension(data: bytes, ref: str = "A1:X5") -> bytes:
+    """What some exporters write: a <dimension> smaller than the rows actually there."""
+
+    def change(xml: bytes) -> bytes:
+        if b"<dimension" in xml:
+            return re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), xml)
+        return xml.replace(b"<sheetData", f'<dimension ref="{ref}"/><sheetData'.encode(), 1)
+
+    return rewrite(data, {SHEET: change})
+
+
+def declared_size_lie(data: bytes, member: str, declared: int) -> bytes:
+    """Rewrite the uncompressed size a member declares in both zip headers (bytes unchanged)."""
+    raw = bytearray(data)
+    name = member.encode()
+    at = 0
+    while (at := raw.find(name, at)) != -1:
+        if raw[at - 30 : at - 26] == b"PK\x03\x04":
+            struct.pack_into("<I", raw, at - 30 + 22, declared)
+        elif raw[at - 46 : at - 42] == b"PK\x01\x02":
+            struct.pack_into("<I", raw, at - 46 + 24, declared)
+        at += len(name)
+    return bytes(raw)
