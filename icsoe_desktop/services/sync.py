@@ -149,6 +149,8 @@ def _check_url(url: str) -> str:
 
 
 class SyncService:
+    pull_rows = PULL_ROWS  # rows per pulled page
+
     def __init__(
         self,
         store: Store,
@@ -402,7 +404,7 @@ class SyncService:
         total = sent
         while True:
             page = self._call(
-                http, "GET", f"{base}/v1/pull", params={"since": cursor, "limit": PULL_ROWS}
+                http, "GET", f"{base}/v1/pull", params={"since": cursor, "limit": self.pull_rows}
             )
             items, remaining = page.get("rows"), page.get("remaining")
             if not isinstance(items, list) or not isinstance(remaining, int):
