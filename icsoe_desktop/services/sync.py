@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import logging
 import uuid as uuid_module
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SyncSettings
 from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
@@ -25,6 +28,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_rows import (
+    ApplyReport,
     apply_remote,
     decode_row,
     local_changes,
@@ -33,8 +37,8 @@ from icsoe_desktop.services.sync_rows import (
     record_push_results,
 )
 from icsoe_desktop.store.db import Store, large_page_cache
-from icsoe_desktop.store.models_sync import SyncConflict, SyncState
-from icsoe_desktop.store.sync_tables import by_name, encode_value
+from icsoe_desktop.store.models_sync import SyncConflict, SyncPending, SyncState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name, encode_value
 
 log = logging.getLogger(__name__)
 
@@ -378,7 +382,7 @@ class SyncService:
             results, cursor = answer.get("results"), answer.get("cursor")
             if not isinstance(results, list) or not isinstance(cursor, int):
                 raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
-            with self._store.session() as session:
+            with self._applying() as session:
                 conflicts += record_push_results(session, results, self._clock())
                 session.merge(SyncState(key="pending_batch", value=""))
                 self._skip_own_rows(session, results, cursor)
@@ -399,30 +403,76 @@ class SyncService:
             session.merge(SyncState(key="cursor", value=str(cursor)))
 
     def _pull(self, http, base: str, sent: int, report: Progress) -> tuple[int, int]:
+        """Fetch and apply page by page: each page commits with the cursor after it, so memory
+        stays one page whatever the company's size, a crash re-pulls one page at most, and the
+        user's saves wait for one page's write at most (never the whole pull)."""
         cursor = int(self._state("cursor") or 0)
-        rows: list[dict[str, Any]] = []
-        total = sent
+        received = 0
+        done = ApplyReport()
         while True:
             page = self._call(
                 http, "GET", f"{base}/v1/pull", params={"since": cursor, "limit": self.pull_rows}
             )
             items, remaining = page.get("rows"), page.get("remaining")
-            if not isinstance(items, list) or not isinstance(remaining, int):
+            next_cursor = page.get("cursor", cursor)
+            if (
+                not isinstance(items, list)
+                or not isinstance(remaining, int)
+                or not isinstance(next_cursor, int)
+            ):
                 raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
-            rows.extend(items)
-            cursor = int(page.get("cursor", cursor))
-            total = sent + len(rows) + remaining
-            report(sent + len(rows), total)
-            if not items or remaining == 0:
+            if items:
+                with self._applying() as session:
+                    done.add(apply_remote(session, items, self._clock()))
+                    session.merge(SyncState(key="cursor", value=str(next_cursor)))
+            cursor = next_cursor
+            received += len(items)
+            report(sent + received, sent + received + remaining)  # remaining: an estimate
+            if len(items) < self.pull_rows:
                 break
-        if not rows:
-            return 0, 0
-        # All pages apply in one transaction with the new cursor: a crash here re-pulls.
-        with self._store.session() as session, large_page_cache(session.connection()):
-            applied = apply_remote(session, rows, self._clock())
-            session.merge(SyncState(key="cursor", value=str(cursor)))
-        report(total, total)
-        return applied.applied, applied.conflicts
+        done.add(self._apply_waiting())
+        report(sent + received, sent + received)
+        return done.applied, done.conflicts
+
+    def _apply_waiting(self) -> ApplyReport:
+        """The rows that came before their parent (kept in sync_pending, maybe by an earlier,
+        interrupted pull), now that every page is here: parents' tables first."""
+        done = ApplyReport()
+        for table in SYNCED_TABLES:
+            while True:
+                with self._applying() as session:
+                    waiting = session.scalars(
+                        select(SyncPending)
+                        .where(SyncPending.table_name == table.name)
+                        .order_by(SyncPending.seq)
+                        .limit(self.pull_rows)
+                    ).all()
+                    if not waiting:
+                        break
+                    rows = [json.loads(w.row) for w in waiting]
+                    session.execute(
+                        delete(SyncPending).where(SyncPending.seq.in_([w.seq for w in waiting]))
+                    )
+                    done.add(apply_remote(session, rows, self._clock(), final=True))
+        return done
+
+    @contextmanager
+    def _applying(self) -> Iterator[Session]:
+        """A write transaction for pulled rows, holding SQLite's write lock from its first read
+        (see Store.session); a store kept busy past the busy timeout is a retry, not a crash."""
+        try:
+            with (
+                self._store.session(immediate=True) as session,
+                large_page_cache(session.connection()),
+            ):
+                yield session
+        except OperationalError as exc:
+            log.warning("Base de datos ocupada durante la sincronización: %s", exc)
+            raise SyncError(
+                "base_ocupada",
+                "La base de datos de este equipo estuvo ocupada (por ejemplo, una importación "
+                "grande): la sincronización se reintentará; no se pierde nada.",
+            ) from exc
 
     # --- conflicts -----------------------------------------------------------------------------
 
@@ -442,7 +492,7 @@ class SyncService:
     @staticmethod
     def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
         """The other version's data as column values (raises ValueError if it no longer fits)."""
-        return decode_row(table, otra["data"], parent_ids(session, table))
+        return decode_row(table, otra["data"], parent_ids(session, table, [otra["data"]]))
 
     @staticmethod
     def _holder(session, table, values: dict[str, Any]) -> Any:

@@ -11,12 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, insert, or_, select, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models_sync import APPLYING_REMOTE, SyncConflict, SyncRowState
+from icsoe_desktop.store.models_sync import (
+    APPLYING_REMOTE,
+    SyncConflict,
+    SyncPending,
+    SyncRowState,
+)
 from icsoe_desktop.store.sync_tables import (
     SYNCED_TABLES,
     SyncedTable,
@@ -41,13 +46,16 @@ def _id_to_uuid(session: Session, model: type) -> dict[int, str]:
     return dict(session.execute(select(model.id, model.uuid)).all())
 
 
-def _uuid_to_id(session: Session, model: type) -> dict[str, int]:
-    return dict(session.execute(select(model.uuid, model.id)).all())
-
-
-def parent_ids(session: Session, table: SyncedTable) -> dict[str, dict[str, int]]:
-    """Per foreign-key column: the parent row's UUID → its local id (what decode_row needs)."""
-    return {col: _uuid_to_id(session, parent) for col, parent in table.foreign_keys.items()}
+def parent_ids(
+    session: Session, table: SyncedTable, datas: list[dict[str, Any]]
+) -> dict[str, dict[str, int]]:
+    """Per foreign-key column: the parent row's UUID → its local id (what decode_row needs), for
+    the parents these rows' ``data`` name only (not every movimiento of the store)."""
+    parents: dict[str, dict[str, int]] = {}
+    for col, parent in table.foreign_keys.items():
+        wanted = {str(d[col]) for d in datas if d.get(col) is not None}
+        parents[col] = dict(_lookup(session, (parent.uuid, parent.id), parent.uuid, list(wanted)))
+    return parents
 
 
 def _pending_filter(table: SyncedTable):
@@ -227,9 +235,20 @@ class ApplyReport:
     received: int = 0
     applied: int = 0
     conflicts: int = 0
+    waiting: int = 0  # kept in sync_pending until their parent row arrives
+
+    def add(self, other: ApplyReport) -> None:
+        self.received += other.received
+        self.applied += other.applied
+        self.conflicts += other.conflicts
+        self.waiting += other.waiting
 
 
 class _Unfit(ValueError):
+    pass
+
+
+class _NoParent(_Unfit):
     pass
 
 
@@ -253,7 +272,7 @@ def decode_row(
         elif name in foreign_keys:
             parent_id = parents[name].get(str(raw))
             if parent_id is None:
-                raise _Unfit(f"no existe el renglón padre de {name}")
+                raise _NoParent(f"no existe el renglón padre de {name}")
             values[name] = parent_id
         else:
             try:
@@ -263,28 +282,70 @@ def decode_row(
     return values
 
 
-def apply_remote(session: Session, rows: list[dict[str, Any]], now: datetime) -> ApplyReport:
-    """Apply pulled rows (one transaction, the caller commits), parents before children.
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -> list[Any]:
+    """``SELECT columns WHERE where IN values [AND also]``, a few hundred values a statement."""
+    found: list[Any] = []
+    for chunk in _chunks(list(values)):
+        found.extend(session.execute(select(*columns).where(where.in_(chunk), *also)).all())
+    return found
+
+
+def apply_remote(
+    session: Session, rows: list[dict[str, Any]], now: datetime, final: bool = False
+) -> ApplyReport:
+    """Apply one page of pulled rows (one transaction, the caller commits), parents before
+    children. Everything is looked up for this page's rows only: memory and time per page do
+    not grow with the store.
 
     A row changed here and not yet sent is left alone: the next push wins by server order and
     gets the overwritten version back as a conflict. A row that collides with a different local
     row on a unique value (the same registro patronal created offline on two desktops) is kept
-    as a conflict instead of being inserted.
+    as a conflict instead of being inserted. A row whose parent has not arrived (the parent
+    changed later, so it comes in a later page) waits in ``sync_pending``; with ``final`` (the
+    pull has every page) a row still without its parent is kept as an «invalido» conflict.
     """
     report = ApplyReport(received=len(rows))
     session.info[APPLYING_REMOTE] = True
     try:
         order = {t.name: i for i, t in enumerate(SYNCED_TABLES)}
+        # One version per row, the newest: a row may come twice (pending and pulled again).
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in rows:
+            key = (row["table"], row["uuid"])
+            if key not in latest or row["seq"] > latest[key]["seq"]:
+                latest[key] = row
         grouped: dict[str, list[dict[str, Any]]] = {}
-        for row in sorted(rows, key=lambda r: (order.get(r["table"], 99), r["seq"])):
+        for row in sorted(latest.values(), key=lambda r: (order.get(r["table"], 99), r["seq"])):
             grouped.setdefault(row["table"], []).append(row)
         for name, items in grouped.items():
             table = by_name(name)
             if table is not None:
-                _apply_table(session, table, items, now, report)
+                _apply_table(session, table, items, now, report, final)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
     return report
+
+
+def _taken(
+    session: Session, table: SyncedTable, candidates: list[dict[str, Any]]
+) -> dict[tuple[str, ...], set[tuple]]:
+    """Per natural key: which of the candidates' values some local row already holds."""
+    model = table.model
+    taken: dict[tuple[str, ...], set[tuple]] = {}
+    for key in table.natural_keys:
+        columns = tuple(getattr(model, name) for name in key)
+        wanted = {natural_value(key, v) for v in candidates}
+        if len(key) == 1:
+            found = _lookup(session, columns, columns[0], [w[0] for w in wanted])
+        else:
+            found = _lookup(session, columns, tuple_(*columns), list(wanted))
+        taken[key] = {tuple(r) for r in found}
+    return taken
 
 
 def _apply_table(
@@ -293,18 +354,22 @@ def _apply_table(
     items: list[dict[str, Any]],
     now: datetime,
     report: ApplyReport,
+    final: bool,
 ) -> None:
     model = table.model
+    uuids = [item["uuid"] for item in items]
     states = {
-        s.row_uuid: s
-        for s in session.scalars(select(SyncRowState).where(SyncRowState.table_name == table.name))
+        row_uuid: (server_seq, dirty)
+        for row_uuid, server_seq, dirty in _lookup(
+            session,
+            (SyncRowState.row_uuid, SyncRowState.server_seq, SyncRowState.dirty),
+            SyncRowState.row_uuid,
+            uuids,
+            SyncRowState.table_name == table.name,
+        )
     }
-    local_ids = _uuid_to_id(session, model)
-    parents = parent_ids(session, table)
-    taken = {
-        key: {tuple(r) for r in session.execute(select(*(getattr(model, k) for k in key)))}
-        for key in table.natural_keys
-    }
+    local_ids = dict(_lookup(session, (model.uuid, model.id), model.uuid, uuids))
+    parents = parent_ids(session, table, [item["data"] for item in items])
     inserts: list[dict[str, Any]] = []
     new_states: list[dict[str, Any]] = []
 
@@ -321,33 +386,50 @@ def _apply_table(
             )
         )
 
+    decided: list[tuple[dict[str, Any], dict[str, Any], int | None]] = []
     for item in items:
         row_uuid, seq = item["uuid"], item["seq"]
         state = states.get(row_uuid)
-        if state is not None and state.server_seq >= seq:
+        if state is not None and state[0] >= seq:
             continue  # our own push coming back, or already applied
         local_id = local_ids.get(row_uuid)
-        if local_id is not None and (state is None or state.dirty):
+        if local_id is not None and (state is None or state[1]):
             continue  # changed here, not sent yet: the next push settles it (server order)
-        new_states.append(
-            {"table_name": table.name, "row_uuid": row_uuid, "server_seq": seq, "dirty": False}
-        )
         if local_id is not None and table.append_only:
+            new_states.append(_state(table, row_uuid, seq))
             continue
         if local_id is None and item["deleted"] and not item["data"]:
+            new_states.append(_state(table, row_uuid, seq))
             continue  # tombstone of a row this desktop never had
         try:
             values = decode_row(table, item["data"], parents)
-        except _Unfit as exc:
-            log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
+        except _NoParent as exc:
+            if not final:
+                session.merge(
+                    SyncPending(seq=seq, table_name=table.name, row=json.dumps(item))
+                )
+                report.waiting += 1
+                continue
+            log.warning("Renglón recibido sin su padre %s/%s: %s", table.name, row_uuid, exc)
+            new_states.append(_state(table, row_uuid, seq))
             conflict(item, "invalido")
             continue
+        except _Unfit as exc:
+            log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
+            new_states.append(_state(table, row_uuid, seq))
+            conflict(item, "invalido")
+            continue
+        new_states.append(_state(table, row_uuid, seq))
         if not table.append_only:
             values.update(
                 version=item["version"],
                 updated_at=datetime.fromisoformat(item["updated_at"]),
                 deleted=item["deleted"],
             )
+        decided.append((item, values, local_id))
+
+    taken = _taken(session, table, [v for _i, v, local_id in decided if local_id is None])
+    for item, values, local_id in decided:
         if local_id is None:
             clash = [k for k in table.natural_keys if natural_value(k, values) in taken[k]]
             if clash and not item["deleted"]:
@@ -355,7 +437,7 @@ def _apply_table(
                 continue
             for key in table.natural_keys:
                 taken[key].add(natural_value(key, values))
-            inserts.append({"uuid": row_uuid, **table.local_defaults, **values})
+            inserts.append({"uuid": item["uuid"], **table.local_defaults, **values})
         else:
             obj = session.get(model, local_id)
             changed = {k for k, v in values.items() if getattr(obj, k) != v}
@@ -367,3 +449,7 @@ def _apply_table(
     session.flush()  # the updates above first, as the ORM insert's autoflush did
     _insert_rows(session, model, inserts)
     _upsert_states(session, new_states)
+
+
+def _state(table: SyncedTable, row_uuid: str, seq: int) -> dict[str, Any]:
+    return {"table_name": table.name, "row_uuid": row_uuid, "server_seq": seq, "dirty": False}

@@ -58,6 +58,18 @@ class SyncState(Base):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
+class SyncPending(Base):
+    """A pulled row whose parent row has not arrived yet (the parent changed later and comes in
+    a later page): kept here, committed with its page, and applied once the pull has every
+    page."""
+
+    __tablename__ = "sync_pending"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row: Mapped[str] = mapped_column(Text)  # the row as pulled (JSON)
+
+
 def _changed(obj: object, columns: dict) -> set[str]:
     state = inspect(obj)
     return {
@@ -106,4 +118,4 @@ def _track_changes(session: Session, _context: object, _instances: object) -> No
 
 event.listen(Session, "before_flush", _track_changes)
 
-__all__ = ["APPLYING_REMOTE", "SyncConflict", "SyncRowState", "SyncState"]
+__all__ = ["APPLYING_REMOTE", "SyncConflict", "SyncPending", "SyncRowState", "SyncState"]

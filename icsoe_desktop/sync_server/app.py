@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
@@ -199,11 +199,9 @@ def pull(engine: Engine, caller: Caller, since: int, limit: int) -> dict[str, An
         )
         out = [{"table": r.tabla, "uuid": r.uuid, "seq": r.seq, **_envelope(r)} for r in rows]
         cursor = out[-1]["seq"] if out else since
-        remaining = session.scalar(
-            select(func.count())
-            .select_from(SyncedRow)
-            .where(SyncedRow.empresa_id == caller.empresa_id, SyncedRow.seq > cursor)
-        )
+        # An estimate, not a count: rows re-sent since left gaps in the sequence.
+        last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+    remaining = max(0, (last_seq or 0) - cursor) if len(out) == limit else 0
     return {"rows": out, "cursor": cursor, "remaining": remaining}
 
 
@@ -221,7 +219,9 @@ def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
 async def _read_body(request: Request, limit: int) -> bytes:
     """The body, refusing more than ``limit`` bytes before reading them all into memory."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    if declared is not None and not (declared.isascii() and declared.isdigit()):
+        raise too_large(limit)
+    if declared is not None and int(declared) > limit:
         raise too_large(limit)
     body = bytearray()
     async for chunk in request.stream():

@@ -9,7 +9,10 @@ Push (``POST /v1/push``)::
          "data": {"registro": "Y5412345106", ...}}, ...]}
 
 ``base_seq`` is the server sequence of the version the desktop last saw (0: never synced).
-Pull (``GET /v1/pull?since=N&limit=M``) answers rows with ``seq`` > N in sequence order.
+Pull (``GET /v1/pull?since=N&limit=M``) answers rows with ``seq`` > N in sequence order, the
+``cursor`` to ask from next, and ``remaining``: an estimate of the rows still to pull (the
+company's last sequence minus the cursor, an upper bound; counting them made a full pull
+quadratic). A page shorter than ``limit`` is the last one.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ MAX_VERSION = 2**31 - 1
 MAX_SEQ = 2**62
 MAX_TEXT = 1_000_000  # one value (a base64 certificate is a few KB)
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 
 
 class ProtocolError(Exception):
@@ -219,7 +223,8 @@ def parse_pull(params: Any) -> tuple[int, int]:
         raw = params.get(name)
         if raw is None:
             return default
-        if not (isinstance(raw, str) and raw.isdigit() and len(raw) <= 19):
+        # ASCII digits only: str.isdigit() also takes «²», «１» and «١» (int() fails on «²»).
+        if not (isinstance(raw, str) and _ASCII_DIGITS.fullmatch(raw) and len(raw) <= 19):
             raise invalid(f"{name}: se esperaba un número.", f"{name}: expected a number.")
         return _int(int(raw), low, high, name)
 
