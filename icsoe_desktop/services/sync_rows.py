@@ -405,9 +405,7 @@ def _apply_table(
             values = decode_row(table, item["data"], parents)
         except _NoParent as exc:
             if not final:
-                session.merge(
-                    SyncPending(seq=seq, table_name=table.name, row=json.dumps(item))
-                )
+                session.merge(SyncPending(seq=seq, table_name=table.name, row=json.dumps(item)))
                 report.waiting += 1
                 continue
             log.warning("Renglón recibido sin su padre %s/%s: %s", table.name, row_uuid, exc)

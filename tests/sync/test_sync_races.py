@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
+from icsoe_desktop.store.models_sync import SyncPending
 from tests.sync.conftest import EMPRESA, connect
 from tests.sync.test_sync import registros
 
@@ -114,7 +115,42 @@ def test_a_save_made_while_a_pull_is_applied_is_not_lost(sync_server, desktops) 
     # …and reaches A.
     b.sync.synchronize()
     a.sync.synchronize()
-    assert registros(a) == registros(b) == {
-        REGISTROS[0]: "Original",
-        REGISTROS[1]: "Guardado en B",
-    }
+    assert (
+        registros(a)
+        == registros(b)
+        == {
+            REGISTROS[0]: "Original",
+            REGISTROS[1]: "Guardado en B",
+        }
+    )
+
+
+def test_rows_pulled_before_their_parent_arrive_with_it(sync_server, desktops, tmp_path) -> None:
+    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.store.models_movimientos import Lote
+    from tests.services.movimientos_data import REGISTRO_A, load_known
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    b.sync.synchronize()
+    load_known(a, tmp_path)
+    pendientes = a.lotes.pendientes(REGISTRO_A)
+    a.lotes.generar(REGISTRO_A, [p.id for p in pendientes], tmp_path, "ana@empresa.com")
+    a.sync.synchronize()
+    # The lote changes after its movements were sent: on the server it now comes after them,
+    # so B, pulling two rows a page, receives movements that name a lote it does not have yet.
+    with a.store.session() as session:
+        session.scalars(select(Lote)).one().archivo = "renombrado.txt"
+    a.sync.synchronize()
+
+    b.sync.pull_rows = 2
+    result = b.sync.synchronize()
+    assert result.conflictos == 0 and b.sync.conflicts() == []
+    rows_a = a.movimientos.page(Filtro(), Orden(), 0, 100)
+    assert [r[1:] for r in b.movimientos.page(Filtro(), Orden(), 0, 100)] == [r[1:] for r in rows_a]
+    [lote] = b.lotes.lotes()
+    assert [d.nss for d in b.lotes.detalle(lote.id)] == [p.nss for p in pendientes]
+    with b.store.session() as session:
+        assert session.scalars(select(Lote.archivo)).all() == ["renombrado.txt"]
+        assert session.scalar(select(func.count()).select_from(SyncPending)) == 0
