@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.sync import pg
 
 JOIN = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from icsoe_desktop.services.container import open_services
 services = open_services(Path(sys.argv[1]))
@@ -39,7 +39,9 @@ else:
     received = 0
 elapsed = time.perf_counter() - start
 services.close()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the parent's.
+status = Path("/proc/self/status").read_text()
+peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
 print(json.dumps({"s": elapsed, "peak_mb": peak, "received": received}))
 """
 

@@ -277,7 +277,11 @@ class SyncService:
                 "No se pudo verificar el certificado TLS del servidor de sincronización. Revisa "
                 "la dirección o pide al administrador un certificado válido.",
             ) from exc
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,  # the answer was cut mid-way
+        ) as exc:
             log.info("Servidor de sincronización inalcanzable: %s", exc)
             raise SyncError(
                 "sin_conexion",
@@ -343,6 +347,8 @@ class SyncService:
         try:
             with http:
                 sent, conflicts = self._push(http, base, report)
+                if conflicts:  # the new conflicts go now: the other side hears of them sooner
+                    sent += self._push(http, base, report)[0]
                 received, more_conflicts = self._pull(http, base, sent, report)
         except SyncError as exc:
             self._set_state(last_result="sin_conexion" if exc.offline else "error")

@@ -4,6 +4,7 @@ rows pulled from the server. No HTTP here (services.sync does that); one registr
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, tuple_
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -64,7 +65,10 @@ def _pending_filter(table: SyncedTable):
     model = table.model
     state = SyncRowState
     join = and_(state.table_name == table.name, state.row_uuid == model.uuid)
-    return join, or_(state.row_uuid.is_(None), state.dirty.is_(True))
+    pending = or_(state.row_uuid.is_(None), state.dirty.is_(True))
+    if table.sent_rows is not None:
+        pending = and_(pending, table.sent_rows(model))
+    return join, pending
 
 
 def pending_count(session: Session) -> int:
@@ -215,7 +219,8 @@ def record_push_results(session: Session, results: list[dict[str, Any]], now: da
                     "dirty": still_dirty,
                 }
             )
-            if result.get("overwritten"):
+            # Two desktops settled one conflict at once: the last word stands, not a new one.
+            if result.get("overwritten") and table.model is not SyncConflict:
                 conflicts += 1
                 session.add(
                     SyncConflict(
@@ -331,6 +336,24 @@ def apply_remote(
     return report
 
 
+_KEYS_A_LOOKUP = 200
+
+
+@functools.cache
+def _natural_lookup(table_name: str, key: tuple[str, ...]) -> Any:
+    """``SELECT key WHERE (a = :k0_0 AND b = :k0_1 …) OR …`` for _KEYS_A_LOOKUP values, built
+    once: building it per page took most of a pull's time."""
+    model = by_name(table_name).model
+    columns = [getattr(model, name) for name in key]
+    match = or_(
+        *(
+            and_(*(c == bindparam(f"k{i}_{j}") for j, c in enumerate(columns)))
+            for i in range(_KEYS_A_LOOKUP)
+        )
+    )
+    return select(*columns).where(match)
+
+
 def _taken(
     session: Session, table: SyncedTable, candidates: list[dict[str, Any]]
 ) -> dict[tuple[str, ...], set[tuple]]:
@@ -343,7 +366,14 @@ def _taken(
         if len(key) == 1:
             found = _lookup(session, columns, columns[0], [w[0] for w in wanted])
         else:
-            found = _lookup(session, columns, tuple_(*columns), list(wanted))
+            # OR of ANDs, not a row-value IN: SQLite scans the table for the latter (0.2 s a
+            # lookup at 200,000 movimientos) and uses the unique index for the former.
+            statement = _natural_lookup(table.name, key)
+            found = []
+            for chunk in _chunks(list(wanted), _KEYS_A_LOOKUP):
+                chunk += [chunk[-1]] * (_KEYS_A_LOOKUP - len(chunk))  # one statement, full
+                params = {f"k{i}_{j}": v for i, w in enumerate(chunk) for j, v in enumerate(w)}
+                found.extend(session.execute(statement, params).all())
         taken[key] = {tuple(r) for r in found}
     return taken
 

@@ -34,11 +34,20 @@ class SyncRowState(Base):
 
 
 class SyncConflict(Base):
-    """A version that lost (by server order) to the one now in the row; kept for review."""
+    """A version that lost (by server order) to the one now in the row; kept for review.
+
+    A «cambio» conflict (a push overwrote a version its desktop never saw) is itself synced:
+    the desktop whose edit lost sees it too, with the same two versions, and settling it on
+    one desktop settles it on every one. «duplicado» and «invalido» ones are found by each
+    desktop on its own pull and stay local."""
 
     __tablename__ = "sync_conflicts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     table_name: Mapped[str] = mapped_column(String(64))
     row_uuid: Mapped[str] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # cambio | duplicado

@@ -32,6 +32,7 @@ from icsoe_desktop.store.models import (
 )
 from icsoe_desktop.store.models_icsoe import Capturista, CapturistaRelacion, Contratista
 from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
+from icsoe_desktop.store.models_sync import SyncConflict
 
 ENVELOPE = ("uuid", "version", "updated_at", "deleted")
 
@@ -48,6 +49,8 @@ class SyncedTable:
     # Called when a pulled row changes a local one: (row, changed column names). Used to drop
     # local secrets that no longer match the row (another certificate was assigned elsewhere).
     on_remote_change: Callable[[Any, set[str]], None] | None = None
+    # Which of the table's rows travel (model → SQL condition); None: all of them.
+    sent_rows: Callable[[type], Any] | None = None
 
     @property
     def name(self) -> str:
@@ -140,6 +143,9 @@ SYNCED_TABLES: tuple[SyncedTable, ...] = (
     ),
     SyncedTable(CapturistaRelacion),
     SyncedTable(AuditEntry, append_only=True),
+    # «cambio» conflicts: the desktop whose version lost hears of it, and a settled conflict
+    # settles everywhere. «duplicado»/«invalido» ones each desktop finds on its own pull.
+    SyncedTable(SyncConflict, sent_rows=lambda model: model.kind == "cambio"),
 )
 
 # Tables that stay on this desktop: mail to send from here, one-use codes (hashes), sign-in
@@ -150,7 +156,6 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "one_time_tokens",
         "login_throttle",
         "sync_row_state",
-        "sync_conflicts",
         "sync_state",
         "sync_pending",
     }
