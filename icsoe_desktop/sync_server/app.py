@@ -10,11 +10,14 @@ in its conflicts table: nothing is silently lost.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +28,8 @@ from starlette.routing import Route
 
 from icsoe_desktop.domain import tokens
 from icsoe_desktop.store.sync_tables import by_name
+from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
+from icsoe_desktop.sync_server.db import prune_batches
 from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
 from icsoe_desktop.sync_server.protocol import (
     MAX_BATCH_ROWS,
@@ -39,6 +44,8 @@ from icsoe_desktop.sync_server.protocol import (
 
 log = logging.getLogger(__name__)
 PROTOCOL_VERSION = 1
+RETRY_AFTER_S = 5
+PRUNE_EVERY_S = 3600  # per company and process
 
 
 @dataclass(frozen=True)
@@ -82,36 +89,61 @@ def _envelope(row: SyncedRow | Any) -> dict[str, Any]:
     }
 
 
+def _existing(
+    session: Session, caller: Caller, request: PushRequest, after_seq: int = -1
+) -> dict[tuple[str, str], Any]:
+    """The server's current version of the batch's rows (only those written after
+    ``after_seq``)."""
+    uuids = [r.uuid for r in request.rows]
+    if not uuids:
+        return {}
+    rows = session.execute(
+        select(
+            SyncedRow.id,
+            SyncedRow.tabla,
+            SyncedRow.uuid,
+            SyncedRow.seq,
+            SyncedRow.version,
+            SyncedRow.updated_at,
+            SyncedRow.deleted,
+            SyncedRow.data,
+        ).where(
+            SyncedRow.empresa_id == caller.empresa_id,
+            SyncedRow.tabla.in_({r.table for r in request.rows}),
+            SyncedRow.uuid.in_(uuids),
+            SyncedRow.seq > after_seq,
+        )
+    )
+    return {(row.tabla, row.uuid): row for row in rows}
+
+
+def _answered(session: Session, caller: Caller, batch_id: str) -> dict[str, Any] | None:
+    return session.scalar(
+        select(PushBatch.response).where(
+            PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id
+        )
+    )
+
+
 def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
-        # Lock the company's counter first: pushes of one company run one at a time, sequence
-        # numbers commit in order, and a repeated batch id is answered from the stored reply.
+        prior = _answered(session, caller, request.batch_id)
+        if prior is not None:
+            return prior
+        # Read the rows before taking the company's lock, and under it only what other pushes
+        # wrote meanwhile: the lock (one push of a company at a time) is held for less.
+        seen = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+        existing = _existing(session, caller, request)
+        # Lock the company's counter: pushes of one company run one at a time, sequence numbers
+        # commit in order, and a repeated batch id is answered from the stored reply.
         last_seq = session.execute(
             select(Empresa.last_seq).where(Empresa.id == caller.empresa_id).with_for_update()
         ).scalar_one()
-        prior = session.get(PushBatch, (caller.empresa_id, request.batch_id))
+        prior = _answered(session, caller, request.batch_id)
         if prior is not None:
-            return prior.response
-        existing: dict[tuple[str, str], Any] = {}
-        uuids = [r.uuid for r in request.rows]
-        if uuids:
-            for row in session.execute(
-                select(
-                    SyncedRow.id,
-                    SyncedRow.tabla,
-                    SyncedRow.uuid,
-                    SyncedRow.seq,
-                    SyncedRow.version,
-                    SyncedRow.updated_at,
-                    SyncedRow.deleted,
-                    SyncedRow.data,
-                ).where(
-                    SyncedRow.empresa_id == caller.empresa_id,
-                    SyncedRow.tabla.in_({r.table for r in request.rows}),
-                    SyncedRow.uuid.in_(uuids),
-                )
-            ):
-                existing[(row.tabla, row.uuid)] = row
+            return prior
+        if last_seq != seen:
+            existing.update(_existing(session, caller, request, after_seq=seen))
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         results: list[dict[str, Any]] = []
@@ -241,10 +273,21 @@ def create_app(
         caller = await caller_of(request)
         return JSONResponse(await run_in_threadpool(estado, engine, caller))
 
+    pruned: dict[int, float] = {}
+
+    def push_and_prune(caller: Caller, body: bytes) -> dict[str, Any]:
+        # Parsed in a worker thread: 8 MiB of JSON would hold the event loop (every other
+        # request) for the parse's whole time.
+        answer = push(engine, caller, parse_push(parse_json(body), max_rows))
+        if time.monotonic() - pruned.get(caller.empresa_id, -PRUNE_EVERY_S) >= PRUNE_EVERY_S:
+            pruned[caller.empresa_id] = time.monotonic()
+            prune_batches(engine, caller.empresa_id)  # after the push's commit: not locked
+        return answer
+
     async def push_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        parsed = parse_push(parse_json(await _read_body(request, max_body)), max_rows)
-        return JSONResponse(await run_in_threadpool(push, engine, caller, parsed))
+        body = await _read_body(request, max_body)
+        return JSONResponse(await run_in_threadpool(push_and_prune, caller, body))
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
@@ -273,6 +316,19 @@ def create_app(
                 "message": "The server database is unavailable; retry.",
             },
             status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+    async def busy(_request: Request, exc: Exception) -> JSONResponse:
+        log.warning("Servidor ocupado (sin conexión libre a la base): %s", exc)
+        return JSONResponse(
+            {
+                "error": "servidor_ocupado",
+                "mensaje": "El servidor está ocupado; reintenta en unos segundos.",
+                "message": "The server is busy; retry in a few seconds.",
+            },
+            status_code=503,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
         )
 
     return Starlette(
@@ -285,5 +341,20 @@ def create_app(
             ProtocolError: protocol_error,
             HTTPException: http_error,
             OperationalError: database_down,
+            PoolTimeout: busy,
         },
+    )
+
+
+def app_from_env() -> Starlette:
+    """The app for ``uvicorn --factory`` (what ``serve --workers N`` runs in each worker
+    process): its settings come from the environment ``serve`` sets."""
+    from icsoe_desktop.sync_server.db import make_engine
+
+    env = os.environ
+    engine = make_engine(env[DATABASE_URL_ENV], int(env.get(POOL_SIZE_ENV, "5")))
+    return create_app(
+        engine,
+        int(env.get(MAX_BODY_ENV, MAX_BODY_BYTES)),
+        int(env.get(MAX_ROWS_ENV, MAX_BATCH_ROWS)),
     )

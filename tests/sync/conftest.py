@@ -106,6 +106,7 @@ class ServerProcess:
     def __init__(self, database_url: str, port: int, log: Path) -> None:
         self.database_url, self.port, self.log = database_url, port, log
         self.process: subprocess.Popen | None = None
+        self.options: list[str] = []  # more `serve` options, e.g. ["--workers", "2"]
 
     @property
     def url(self) -> str:
@@ -126,6 +127,7 @@ class ServerProcess:
                     self.database_url,
                     "--listen",
                     f"127.0.0.1:{self.port}",
+                    *self.options,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -146,6 +148,12 @@ class ServerProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()  # SIGKILL: no clean shutdown, like a power cut
             self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGTERM: with --workers, uvicorn's parent stops its worker processes first."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
 
 
 @pytest.fixture
