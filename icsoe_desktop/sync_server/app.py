@@ -36,6 +36,7 @@ from icsoe_desktop.sync_server.protocol import (
     MAX_BODY_BYTES,
     ProtocolError,
     PushRequest,
+    may_hold_bad_text,
     parse_json,
     parse_pull,
     parse_push,
@@ -278,7 +279,8 @@ def create_app(
     def push_and_prune(caller: Caller, body: bytes) -> dict[str, Any]:
         # Parsed in a worker thread: 8 MiB of JSON would hold the event loop (every other
         # request) for the parse's whole time.
-        answer = push(engine, caller, parse_push(parse_json(body), max_rows))
+        parsed = parse_push(parse_json(body), max_rows, may_hold_bad_text(body))
+        answer = push(engine, caller, parsed)
         if time.monotonic() - pruned.get(caller.empresa_id, -PRUNE_EVERY_S) >= PRUNE_EVERY_S:
             pruned[caller.empresa_id] = time.monotonic()
             prune_batches(engine, caller.empresa_id)  # after the push's commit: not locked
