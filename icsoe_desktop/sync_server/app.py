@@ -264,6 +264,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+def _retry_later(code: str, mensaje: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": code, "mensaje": mensaje, "message": message},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
 def create_app(
     engine: Engine, max_body: int = MAX_BODY_BYTES, max_rows: int = MAX_BATCH_ROWS
 ) -> Starlette:
@@ -311,26 +319,18 @@ def create_app(
 
     async def database_down(_request: Request, exc: Exception) -> JSONResponse:
         log.warning("Base de datos no disponible: %s", exc)
-        return JSONResponse(
-            {
-                "error": "base_no_disponible",
-                "mensaje": "La base de datos del servidor no está disponible; reintenta.",
-                "message": "The server database is unavailable; retry.",
-            },
-            status_code=503,
-            headers={"Retry-After": str(RETRY_AFTER_S)},
+        return _retry_later(
+            "base_no_disponible",
+            "La base de datos del servidor no está disponible; reintenta.",
+            "The server database is unavailable; retry.",
         )
 
     async def busy(_request: Request, exc: Exception) -> JSONResponse:
         log.warning("Servidor ocupado (sin conexión libre a la base): %s", exc)
-        return JSONResponse(
-            {
-                "error": "servidor_ocupado",
-                "mensaje": "El servidor está ocupado; reintenta en unos segundos.",
-                "message": "The server is busy; retry in a few seconds.",
-            },
-            status_code=503,
-            headers={"Retry-After": str(RETRY_AFTER_S)},
+        return _retry_later(
+            "servidor_ocupado",
+            "El servidor está ocupado; reintenta en unos segundos.",
+            "The server is busy; retry in a few seconds.",
         )
 
     return Starlette(

@@ -183,14 +183,20 @@ def connect(services, server_url: str, token: str, interval: int = 0) -> None:
     services.sync.configure(server_url, token, True, interval, "admin@empresa.com")
 
 
+def connected(sync_server: SyncServer, desktops) -> tuple[object, object]:
+    """Desktops A and B, each with its own token of the company."""
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    return a, b
+
+
 def sharing_registros(sync_server: SyncServer, desktops) -> tuple[object, object]:
     """Desktops A and B connected, with the movement data set's registros patronales made on A
     and already synced to B (so only what each test adds afterwards can collide)."""
     from tests.services.movimientos_data import add_registros
 
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    a, b = connected(sync_server, desktops)
     add_registros(a)
     a.sync.synchronize()
     b.sync.synchronize()

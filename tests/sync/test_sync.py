@@ -16,7 +16,14 @@ from icsoe_desktop.services.sync import SyncError
 from icsoe_desktop.store.models import AuditEntry, RegistroPatronal
 from tests import credentials_factory as cf
 from tests.conftest import free_port
-from tests.sync.conftest import EMPRESA, OTRA_EMPRESA, connect, import_rows, sharing_registros
+from tests.sync.conftest import (
+    EMPRESA,
+    OTRA_EMPRESA,
+    connect,
+    connected,
+    import_rows,
+    sharing_registros,
+)
 
 PASSWORD = "Nom1na$Segura"
 
@@ -396,9 +403,7 @@ def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
 def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_everywhere(
     sync_server, desktops
 ) -> None:
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    a, b = connected(sync_server, desktops)
     a.registros.save("Y5412345106", EMPRESA, "Original", "admin")
     a.sync.synchronize()
     b.sync.synchronize()

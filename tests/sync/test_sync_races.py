@@ -8,7 +8,7 @@ import threading
 from sqlalchemy import event, func, select
 
 from icsoe_desktop.store.models_sync import SyncPending
-from tests.sync.conftest import EMPRESA, connect
+from tests.sync.conftest import EMPRESA, connected
 from tests.sync.test_sync import registros
 
 REGISTROS = ("Y5412345106", "NO191919191", "B1234567105")
@@ -16,9 +16,7 @@ REGISTROS = ("Y5412345106", "NO191919191", "B1234567105")
 
 def three_registros(sync_server, desktops) -> tuple[object, object]:
     """A makes three registros patronales and syncs; B will pull them two rows a page."""
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    a, b = connected(sync_server, desktops)
     b.sync.synchronize()  # B's own changes (its settings' audit entries) go first
     for registro in REGISTROS:
         a.registros.save(registro, EMPRESA, f"Alta {registro}", "ana@empresa.com")
@@ -70,9 +68,7 @@ def test_a_row_deleted_between_two_pages_of_a_pull_is_deleted(sync_server, deskt
 
 
 def test_a_save_made_while_a_pull_is_applied_is_not_lost(sync_server, desktops) -> None:
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    a, b = connected(sync_server, desktops)
     a.registros.save(REGISTROS[0], EMPRESA, "Original", "ana@empresa.com")
     a.registros.save(REGISTROS[1], EMPRESA, "Otro", "ana@empresa.com")
     a.sync.synchronize()
@@ -130,9 +126,7 @@ def test_rows_pulled_before_their_parent_arrive_with_it(sync_server, desktops, t
     from icsoe_desktop.store.models_movimientos import Lote
     from tests.services.movimientos_data import REGISTRO_A, load_known
 
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    a, b = connected(sync_server, desktops)
     b.sync.synchronize()
     load_known(a, tmp_path)
     pendientes = a.lotes.pendientes(REGISTRO_A)
