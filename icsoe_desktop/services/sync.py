@@ -35,6 +35,7 @@ from icsoe_desktop.services.sync_rows import (
     parent_ids,
     pending_count,
     record_push_results,
+    table_summary,
 )
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models_sync import SyncConflict, SyncPending, SyncState
@@ -107,6 +108,7 @@ class SyncStatus:
     offline: bool
     last_sync_at: datetime | None
     conflicts: int
+    verified_at: datetime | None = None  # the tables last matched the server's checksums
 
     @property
     def text(self) -> str:
@@ -242,12 +244,14 @@ class SyncService:
                 ).all()
             )
         last = self._state("last_sync_at")
+        verified = self._state("verified_at")
         return SyncStatus(
             configured=self.is_configured(),
             pending=pending,
             offline=self._state("last_result") == "sin_conexion",
             last_sync_at=datetime.fromisoformat(last) if last else None,
             conflicts=conflicts,
+            verified_at=datetime.fromisoformat(verified) if verified else None,
         )
 
     def pending_count(self) -> int:
@@ -350,6 +354,7 @@ class SyncService:
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
                 received, more_conflicts = self._pull(http, base, sent, report)
+                self._verify(http, base, report)
         except SyncError as exc:
             self._set_state(last_result="sin_conexion" if exc.offline else "error")
             raise
@@ -486,6 +491,67 @@ class SyncService:
                 "La base de datos de este equipo estuvo ocupada (por ejemplo, una importación "
                 "grande): la sincronización se reintentará; no se pierde nada.",
             ) from exc
+
+    # --- drift check ----------------------------------------------------------------------
+
+    def _verify(self, http, base: str, report: Progress) -> None:
+        """Compare each synced table's row count and checksum (uuid + version) with the
+        server's; re-pull a table that differs. «Verificado» (with the time) when they match.
+        Skipped while changes wait to be sent (they are differences by design)."""
+        if self.pending_count():
+            return
+        for _attempt in range(3):  # others may push meanwhile: catch up first
+            summary = self._call(http, "GET", f"{base}/v1/resumen")
+            tablas, cursor = summary.get("tablas"), summary.get("cursor")
+            if not isinstance(tablas, dict) or not isinstance(cursor, int):
+                raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
+            if cursor <= int(self._state("cursor") or 0):
+                break
+            self._pull(http, base, 0, report)
+        else:
+            return  # a busy company: checked at the next sync
+        drifted = self._drifted(tablas)
+        if drifted:
+            log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
+            for table in drifted:
+                self._repull(http, base, table)
+            tablas = self._call(http, "GET", f"{base}/v1/resumen").get("tablas") or {}
+            drifted = self._drifted(tablas)
+        if drifted:
+            log.warning("Siguen distintas del servidor: %s", drifted)
+            self._set_state(verified_at="")
+        else:
+            self._set_state(verified_at=self._clock().isoformat())
+
+    def _drifted(self, tablas: dict[str, Any]) -> list[str]:
+        drifted = []
+        with self._store.session() as session:
+            for table in SYNCED_TABLES:
+                count, total = table_summary(session, table)
+                theirs = tablas.get(table.name) or {}
+                if (count, str(total)) != (theirs.get("renglones", 0), theirs.get("suma", "0")):
+                    drifted.append(table.name)
+        return drifted
+
+    def _repull(self, http, base: str, name: str) -> None:
+        """Every row of one table again, applied where the local copy is not the server's."""
+        since = 0
+        while True:
+            page = self._call(
+                http,
+                "GET",
+                f"{base}/v1/pull",
+                params={"since": since, "limit": self.pull_rows, "tabla": name},
+            )
+            items, since = page.get("rows"), page.get("cursor")
+            if not isinstance(items, list) or not isinstance(since, int):
+                raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
+            if items:
+                with self._applying() as session:
+                    apply_remote(session, items, self._clock(), repair=True)
+            if len(items) < self.pull_rows:
+                break
+        self._apply_waiting()
 
     # --- conflicts -----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ from icsoe_desktop.store.sync_tables import (
     by_name,
     encode_value,
     is_plain_json,
+    row_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -174,7 +175,11 @@ def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
     stmt = sqlite_insert(SyncRowState.__table__)
     stmt = stmt.on_conflict_do_update(
         index_elements=["table_name", "row_uuid"],
-        set_={"server_seq": stmt.excluded.server_seq, "dirty": stmt.excluded.dirty},
+        set_={
+            "server_seq": stmt.excluded.server_seq,
+            "dirty": stmt.excluded.dirty,
+            "version": stmt.excluded.version,
+        },
     )
     session.connection().execute(stmt, states)
 
@@ -217,6 +222,7 @@ def record_push_results(session: Session, results: list[dict[str, Any]], now: da
                     "row_uuid": result["uuid"],
                     "server_seq": result["seq"],
                     "dirty": still_dirty,
+                    "version": result["version"],
                 }
             )
             # Two desktops settled one conflict at once: the last word stands, not a new one.
@@ -301,7 +307,11 @@ def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -
 
 
 def apply_remote(
-    session: Session, rows: list[dict[str, Any]], now: datetime, final: bool = False
+    session: Session,
+    rows: list[dict[str, Any]],
+    now: datetime,
+    final: bool = False,
+    repair: bool = False,
 ) -> ApplyReport:
     """Apply one page of pulled rows (one transaction, the caller commits), parents before
     children. Everything is looked up for this page's rows only: memory and time per page do
@@ -313,6 +323,8 @@ def apply_remote(
     as a conflict instead of being inserted. A row whose parent has not arrived (the parent
     changed later, so it comes in a later page) waits in ``sync_pending``; with ``final`` (the
     pull has every page) a row still without its parent is kept as an «invalido» conflict.
+    With ``repair`` (the drift check found the table differs from the server), a row already
+    seen is applied again when the local copy's version is not the server's.
     """
     report = ApplyReport(received=len(rows))
     session.info[APPLYING_REMOTE] = True
@@ -330,7 +342,7 @@ def apply_remote(
         for name, items in grouped.items():
             table = by_name(name)
             if table is not None:
-                _apply_table(session, table, items, now, report, final)
+                _apply_table(session, table, items, now, report, final, repair)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
     return report
@@ -385,6 +397,7 @@ def _apply_table(
     now: datetime,
     report: ApplyReport,
     final: bool,
+    repair: bool,
 ) -> None:
     model = table.model
     uuids = [item["uuid"] for item in items]
@@ -398,7 +411,12 @@ def _apply_table(
             SyncRowState.table_name == table.name,
         )
     }
-    local_ids = dict(_lookup(session, (model.uuid, model.id), model.uuid, uuids))
+    version = literal(1) if table.append_only else model.version
+    local = {
+        u: (i, v)
+        for u, i, v in _lookup(session, (model.uuid, model.id, version), model.uuid, uuids)
+    }
+    local_ids = {u: i for u, (i, _v) in local.items()}
     parents = parent_ids(session, table, [item["data"] for item in items])
     inserts: list[dict[str, Any]] = []
     new_states: list[dict[str, Any]] = []
@@ -420,16 +438,22 @@ def _apply_table(
     for item in items:
         row_uuid, seq = item["uuid"], item["seq"]
         state = states.get(row_uuid)
-        if state is not None and state[0] >= seq:
-            continue  # our own push coming back, or already applied
         local_id = local_ids.get(row_uuid)
-        if local_id is not None and (state is None or state[1]):
+        if state is not None and state[0] >= seq:
+            if not repair or state[1]:
+                continue  # our own push coming back, or already applied
+            if local_id is None:  # a «duplicado» or a tombstone: only its version is kept
+                new_states.append(_state(table, row_uuid, max(seq, state[0]), item["version"]))
+                continue
+            if local[row_uuid][1] == item["version"]:
+                continue  # this one is right; otherwise the local copy drifted: applied again
+        elif local_id is not None and (state is None or state[1]):
             continue  # changed here, not sent yet: the next push settles it (server order)
         if local_id is not None and table.append_only:
-            new_states.append(_state(table, row_uuid, seq))
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
             continue
         if local_id is None and item["deleted"] and not item["data"]:
-            new_states.append(_state(table, row_uuid, seq))
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
             continue  # tombstone of a row this desktop never had
         try:
             values = decode_row(table, item["data"], parents)
@@ -439,15 +463,15 @@ def _apply_table(
                 report.waiting += 1
                 continue
             log.warning("Renglón recibido sin su padre %s/%s: %s", table.name, row_uuid, exc)
-            new_states.append(_state(table, row_uuid, seq))
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
             conflict(item, "invalido")
             continue
         except _Unfit as exc:
             log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
-            new_states.append(_state(table, row_uuid, seq))
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
             conflict(item, "invalido")
             continue
-        new_states.append(_state(table, row_uuid, seq))
+        new_states.append(_state(table, row_uuid, seq, item["version"]))
         if not table.append_only:
             values.update(
                 version=item["version"],
@@ -479,5 +503,38 @@ def _apply_table(
     _upsert_states(session, new_states)
 
 
-def _state(table: SyncedTable, row_uuid: str, seq: int) -> dict[str, Any]:
-    return {"table_name": table.name, "row_uuid": row_uuid, "server_seq": seq, "dirty": False}
+def _state(table: SyncedTable, row_uuid: str, seq: int, version: int) -> dict[str, Any]:
+    return {
+        "table_name": table.name,
+        "row_uuid": row_uuid,
+        "server_seq": seq,
+        "dirty": False,
+        "version": version,
+    }
+
+
+def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
+    """(rows, checksum) of what the server should hold of ``table`` as this desktop knows it:
+    its rows (their version) and, for rows it does not keep, the version it last saw. Only
+    meaningful with nothing pending to send."""
+    model = table.model
+    version = literal(1) if table.append_only else model.version
+    rows = select(model.uuid, version)
+    if table.sent_rows is not None:
+        rows = rows.where(table.sent_rows(model))
+    absent = (
+        select(SyncRowState.row_uuid, SyncRowState.version)
+        .outerjoin(model, model.uuid == SyncRowState.row_uuid)
+        .where(
+            SyncRowState.table_name == table.name,
+            SyncRowState.dirty.is_(False),
+            SyncRowState.version.is_not(None),
+            model.id.is_(None),
+        )
+    )
+    count = total = 0
+    for query in (rows, absent):
+        for row_uuid, row_version in session.execute(query.execution_options(yield_per=5000)):
+            count += 1
+            total += row_hash(row_uuid, row_version)
+    return count, total

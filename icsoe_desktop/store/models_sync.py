@@ -31,6 +31,9 @@ class SyncRowState(Base):
     row_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     server_seq: Mapped[int] = mapped_column(Integer, default=0)
     dirty: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The version the server holds at server_seq: what the drift check counts for a row this
+    # desktop does not keep (a «duplicado», a tombstone of a row it never had).
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SyncConflict(Base):

@@ -14,6 +14,7 @@ bytes as base64.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -181,6 +182,12 @@ def never_sent() -> dict[str, frozenset[str]]:
     return {t.name: t.never_sent for t in SYNCED_TABLES}
 
 
+def row_hash(row_uuid: str, version: int) -> int:
+    """One row's part of a table checksum (desktop and server sum these over a table): 60 bits
+    of md5("uuid:version")."""
+    return int(hashlib.md5(f"{row_uuid}:{version}".encode()).hexdigest()[:15], 16)
+
+
 # --- value encoding ---------------------------------------------------------------------------
 
 
@@ -245,5 +252,6 @@ __all__ = [
     "encode_value",
     "is_plain_json",
     "never_sent",
+    "row_hash",
     "table_names",
 ]

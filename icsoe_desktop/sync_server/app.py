@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from icsoe_desktop.domain import tokens
-from icsoe_desktop.store.sync_tables import by_name
+from icsoe_desktop.store.sync_tables import by_name, row_hash
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.db import prune_batches
 from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
@@ -222,20 +222,55 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
     return response
 
 
-def pull(engine: Engine, caller: Caller, since: int, limit: int) -> dict[str, Any]:
+def pull(
+    engine: Engine, caller: Caller, since: int, limit: int, table: str | None = None
+) -> dict[str, Any]:
     with Session(engine) as session:
-        rows = session.execute(
+        query = (
             select(SyncedRow.__table__)  # Core rows: no ORM objects for a page of thousands
             .where(SyncedRow.empresa_id == caller.empresa_id, SyncedRow.seq > since)
             .order_by(SyncedRow.seq)
             .limit(limit)
         )
+        if table is not None:
+            query = query.where(SyncedRow.tabla == table)
+        rows = session.execute(query)
         out = [{"table": r.tabla, "uuid": r.uuid, "seq": r.seq, **_envelope(r)} for r in rows]
         cursor = out[-1]["seq"] if out else since
         # An estimate, not a count: rows re-sent since left gaps in the sequence.
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
     remaining = max(0, (last_seq or 0) - cursor) if len(out) == limit else 0
     return {"rows": out, "cursor": cursor, "remaining": remaining}
+
+
+# PostgreSQL sums row_hash (store/sync_tables.py) itself: 60 bits of md5("uuid:version").
+_PG_SUMMARY = text(
+    "SELECT tabla, count(*), "
+    "sum(('x' || substr(md5(uuid || ':' || version::text), 1, 15))::bit(60)::bigint) "
+    "FROM rows WHERE empresa_id = :empresa GROUP BY tabla"
+)
+
+
+def resumen(engine: Engine, caller: Caller) -> dict[str, Any]:
+    """Per table: how many rows and their checksum (text: it outgrows a JSON-safe integer)."""
+    with Session(engine) as session:
+        # Read first: rows pushed meanwhile make the sums newer than it, never older.
+        cursor = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+        if session.get_bind().dialect.name == "postgresql":
+            found = session.execute(_PG_SUMMARY, {"empresa": caller.empresa_id}).all()
+        else:  # SQLite has no md5: summed here
+            sums: dict[str, list[int]] = {}
+            for tabla, row_uuid, version in session.execute(
+                select(SyncedRow.tabla, SyncedRow.uuid, SyncedRow.version).where(
+                    SyncedRow.empresa_id == caller.empresa_id
+                )
+            ):
+                entry = sums.setdefault(tabla, [0, 0])
+                entry[0] += 1
+                entry[1] += row_hash(row_uuid, version)
+            found = [(tabla, n, total) for tabla, (n, total) in sums.items()]
+    tablas = {t: {"renglones": n, "suma": str(int(total))} for t, n, total in found}
+    return {"cursor": cursor or 0, "tablas": tablas}
 
 
 def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
@@ -301,8 +336,12 @@ def create_app(
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        since, limit = parse_pull(request.query_params)
-        return JSONResponse(await run_in_threadpool(pull, engine, caller, since, limit))
+        since, limit, table = parse_pull(request.query_params)
+        return JSONResponse(await run_in_threadpool(pull, engine, caller, since, limit, table))
+
+    async def resumen_endpoint(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        return JSONResponse(await run_in_threadpool(resumen, engine, caller))
 
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)
@@ -338,6 +377,7 @@ def create_app(
             Route("/v1/estado", estado_endpoint, methods=["GET"]),
             Route("/v1/push", push_endpoint, methods=["POST"]),
             Route("/v1/pull", pull_endpoint, methods=["GET"]),
+            Route("/v1/resumen", resumen_endpoint, methods=["GET"]),
         ],
         exception_handlers={
             ProtocolError: protocol_error,

@@ -12,7 +12,9 @@ Push (``POST /v1/push``)::
 Pull (``GET /v1/pull?since=N&limit=M``) answers rows with ``seq`` > N in sequence order, the
 ``cursor`` to ask from next, and ``remaining``: an estimate of the rows still to pull (the
 company's last sequence minus the cursor, an upper bound; counting them made a full pull
-quadratic). A page shorter than ``limit`` is the last one.
+quadratic). A page shorter than ``limit`` is the last one. ``&tabla=T`` pulls one table's rows
+(a desktop repairing it). ``GET /v1/resumen`` answers, per table, the row count and a checksum
+(the sum of ``row_hash(uuid, version)``): a desktop compares them with its own to find drift.
 """
 
 from __future__ import annotations
@@ -237,7 +239,9 @@ def parse_push(payload: Any, max_rows: int = MAX_BATCH_ROWS, scan_text: bool = T
     return PushRequest(batch_id, parsed)
 
 
-def parse_pull(params: Any) -> tuple[int, int]:
+def parse_pull(params: Any) -> tuple[int, int, str | None]:
+    """``since``, ``limit`` and, for a desktop repairing one table, ``tabla``."""
+
     def number(name: str, default: int, low: int, high: int) -> int:
         raw = params.get(name)
         if raw is None:
@@ -247,4 +251,7 @@ def parse_pull(params: Any) -> tuple[int, int]:
             raise invalid(f"{name}: se esperaba un número.", f"{name}: expected a number.")
         return _int(int(raw), low, high, name)
 
-    return number("since", 0, 0, MAX_SEQ), number("limit", 1000, 1, MAX_PULL_ROWS)
+    table = params.get("tabla")
+    if table is not None and (not isinstance(table, str) or by_name(table) is None):
+        raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
+    return number("since", 0, 0, MAX_SEQ), number("limit", 1000, 1, MAX_PULL_ROWS), table

@@ -1,5 +1,6 @@
 """Renglones recibidos que esperan a su renglón padre: la sincronización aplica página por página,
 y un renglón puede llegar antes que su padre (el padre cambió después y tiene una secuencia mayor).
+Cada estado guarda la versión del servidor (para verificar sumas de control por tabla).
 Los conflictos «cambio» se sincronizan (uuid, versión, fecha, baja): el equipo cuya versión perdió
 también se entera, y resolverlo en un equipo lo resuelve en todos.
 
@@ -27,6 +28,7 @@ def upgrade() -> None:
         sa.Column("row", sa.Text(), nullable=False),
     )
 
+    op.add_column("sync_row_state", sa.Column("version", sa.Integer(), nullable=True))
     with op.batch_alter_table("sync_conflicts") as batch_op:
         batch_op.add_column(sa.Column("uuid", sa.String(36), nullable=True))
         batch_op.add_column(
@@ -52,4 +54,6 @@ def downgrade() -> None:
         batch_op.drop_constraint("uq_sync_conflicts_uuid", type_="unique")
         for column in ("deleted", "version", "updated_at", "uuid"):
             batch_op.drop_column(column)
+    with op.batch_alter_table("sync_row_state") as batch_op:
+        batch_op.drop_column("version")
     op.drop_table("sync_pending")
