@@ -100,6 +100,7 @@ def test_eight_desktop_processes_converge_with_the_server(sync_server, tmp_path:
         assert len(expected["registros_patronales"]) > len(SHARED)
         for i, services in enumerate(desktops):
             assert services.sync.pending_count() == 0
+            assert services.sync.status().verified_at is not None  # its own check agrees
             local = local_tables(services)
             for table in SYNCED_TABLES:
                 assert local[table.name] == expected[table.name], (i, table.name)
