@@ -72,6 +72,23 @@ def _pending_filter(table: SyncedTable):
     return join, pending
 
 
+def _rowless_states(table: SyncedTable, dirty: bool, *columns: Any) -> Any:
+    """``SELECT columns`` over the states of ``table`` with no local row behind them: dirty,
+    a hard-deleted row's tombstone to send; clean, a row the server has and this desktop does
+    not keep (a «duplicado», a tombstone of a row it never had)."""
+    model = table.model
+    return (
+        select(*columns)
+        .select_from(SyncRowState)
+        .outerjoin(model, model.uuid == SyncRowState.row_uuid)
+        .where(
+            SyncRowState.table_name == table.name,
+            SyncRowState.dirty.is_(dirty),
+            model.id.is_(None),
+        )
+    )
+
+
 def pending_count(session: Session) -> int:
     total = 0
     for table in SYNCED_TABLES:
@@ -84,16 +101,7 @@ def pending_count(session: Session) -> int:
         )
     # Tombstones of hard-deleted rows: a dirty state with no row behind it.
     for table in SYNCED_TABLES:
-        total += session.scalar(
-            select(func.count())
-            .select_from(SyncRowState)
-            .outerjoin(table.model, table.model.uuid == SyncRowState.row_uuid)
-            .where(
-                SyncRowState.table_name == table.name,
-                SyncRowState.dirty.is_(True),
-                table.model.id.is_(None),
-            )
-        )
+        total += session.scalar(_rowless_states(table, True, func.count()))
     return total
 
 
@@ -139,13 +147,7 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
             }
         # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
         orphans = session.execute(
-            select(SyncRowState.row_uuid, SyncRowState.server_seq)
-            .outerjoin(model, model.uuid == SyncRowState.row_uuid)
-            .where(
-                SyncRowState.table_name == table.name,
-                SyncRowState.dirty.is_(True),
-                model.id.is_(None),
-            )
+            _rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
         ).all()
         for row_uuid, base_seq in orphans:
             yield {
@@ -522,15 +524,8 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
     rows = select(model.uuid, version)
     if table.sent_rows is not None:
         rows = rows.where(table.sent_rows(model))
-    absent = (
-        select(SyncRowState.row_uuid, SyncRowState.version)
-        .outerjoin(model, model.uuid == SyncRowState.row_uuid)
-        .where(
-            SyncRowState.table_name == table.name,
-            SyncRowState.dirty.is_(False),
-            SyncRowState.version.is_not(None),
-            model.id.is_(None),
-        )
+    absent = _rowless_states(table, False, SyncRowState.row_uuid, SyncRowState.version).where(
+        SyncRowState.version.is_not(None)
     )
     count = total = 0
     for query in (rows, absent):
