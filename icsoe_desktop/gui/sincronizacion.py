@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
@@ -86,7 +87,10 @@ class SincronizacionDialog(QDialog):
         if not status.configured:
             self.estado.setText("La sincronización no está configurada.")
         else:
-            self.estado.setText(f"Estado: {status.text or 'sin cambios por enviar'}")
+            text = f"Estado: {status.text or 'sin cambios por enviar'}"
+            if status.verified_at is not None:  # the tables matched the server's checksums
+                text += f" · Verificado {to_local_text(status.verified_at)[-5:]}"
+            self.estado.setText(text)
 
     def _save(self) -> bool:
         try:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import logging
 import uuid as uuid_module
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SyncSettings
 from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
@@ -25,16 +28,18 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_rows import (
+    ApplyReport,
     apply_remote,
     decode_row,
     local_changes,
     parent_ids,
     pending_count,
     record_push_results,
+    table_summary,
 )
 from icsoe_desktop.store.db import Store, large_page_cache
-from icsoe_desktop.store.models_sync import SyncConflict, SyncState
-from icsoe_desktop.store.sync_tables import by_name, encode_value
+from icsoe_desktop.store.models_sync import SyncConflict, SyncPending, SyncState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name, encode_value
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +108,7 @@ class SyncStatus:
     offline: bool
     last_sync_at: datetime | None
     conflicts: int
+    verified_at: datetime | None = None  # the tables last matched the server's checksums
 
     @property
     def text(self) -> str:
@@ -149,6 +155,8 @@ def _check_url(url: str) -> str:
 
 
 class SyncService:
+    pull_rows = PULL_ROWS  # rows per pulled page
+
     def __init__(
         self,
         store: Store,
@@ -236,12 +244,14 @@ class SyncService:
                 ).all()
             )
         last = self._state("last_sync_at")
+        verified = self._state("verified_at")
         return SyncStatus(
             configured=self.is_configured(),
             pending=pending,
             offline=self._state("last_result") == "sin_conexion",
             last_sync_at=datetime.fromisoformat(last) if last else None,
             conflicts=conflicts,
+            verified_at=datetime.fromisoformat(verified) if verified else None,
         )
 
     def pending_count(self) -> int:
@@ -271,7 +281,11 @@ class SyncService:
                 "No se pudo verificar el certificado TLS del servidor de sincronización. Revisa "
                 "la dirección o pide al administrador un certificado válido.",
             ) from exc
-        except (requests.ConnectionError, requests.Timeout) as exc:
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,  # the answer was cut mid-way
+        ) as exc:
             log.info("Servidor de sincronización inalcanzable: %s", exc)
             raise SyncError(
                 "sin_conexion",
@@ -337,7 +351,13 @@ class SyncService:
         try:
             with http:
                 sent, conflicts = self._push(http, base, report)
+                if conflicts:  # the new conflicts go now: the other side hears of them sooner
+                    sent += self._push(http, base, report)[0]
                 received, more_conflicts = self._pull(http, base, sent, report)
+                try:
+                    self._verify(http, base, report)
+                except SyncError as exc:  # sent and received: the check waits for next time
+                    log.warning("Verificación con el servidor no terminada: %s", exc.message)
         except SyncError as exc:
             self._set_state(last_result="sin_conexion" if exc.offline else "error")
             raise
@@ -345,19 +365,21 @@ class SyncService:
         self._set_state(last_result="ok", last_sync_at=now.isoformat())
         return SyncResult(sent, received, conflicts + more_conflicts, now)
 
-    def _batches(self) -> list[list[dict[str, Any]]]:
-        batches: list[list[dict[str, Any]]] = [[]]
+    def _batches(self) -> list[list[str]]:
+        """The local changes as JSON text, in batches: each row is encoded once (its size is
+        the encoded text's), and text takes a fraction of the memory of the dicts."""
+        batches: list[list[str]] = [[]]
         size = 0
         with self._store.session() as session:
             for row in local_changes(session):
-                row_size = len(json.dumps(row["data"]))
+                encoded = json.dumps(row)  # ASCII: its length is its size in bytes
                 if batches[-1] and (
-                    len(batches[-1]) >= BATCH_ROWS or size + row_size > BATCH_BYTES
+                    len(batches[-1]) >= BATCH_ROWS or size + len(encoded) > BATCH_BYTES
                 ):
                     batches.append([])
                     size = 0
-                batches[-1].append(row)
-                size += row_size
+                batches[-1].append(encoded)
+                size += len(encoded)
         return [b for b in batches if b]
 
     def _push(self, http, base: str, report: Progress) -> tuple[int, int]:
@@ -370,13 +392,18 @@ class SyncService:
             # server replies from its record instead of applying the batch again.
             batch_id = self._state("pending_batch") or uuid_module.uuid4().hex
             self._set_state(pending_batch=batch_id)
+            body = f'{{"batch_id": {json.dumps(batch_id)}, "rows": [{",".join(rows)}]}}'
             answer = self._call(
-                http, "POST", f"{base}/v1/push", json={"batch_id": batch_id, "rows": rows}
+                http,
+                "POST",
+                f"{base}/v1/push",
+                data=body.encode("utf-8"),
+                headers={"Content-Type": "application/json"},
             )
             results, cursor = answer.get("results"), answer.get("cursor")
             if not isinstance(results, list) or not isinstance(cursor, int):
                 raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
-            with self._store.session() as session:
+            with self._applying() as session:
                 conflicts += record_push_results(session, results, self._clock())
                 session.merge(SyncState(key="pending_batch", value=""))
                 self._skip_own_rows(session, results, cursor)
@@ -397,30 +424,137 @@ class SyncService:
             session.merge(SyncState(key="cursor", value=str(cursor)))
 
     def _pull(self, http, base: str, sent: int, report: Progress) -> tuple[int, int]:
+        """Fetch and apply page by page: each page commits with the cursor after it, so memory
+        stays one page whatever the company's size, a crash re-pulls one page at most, and the
+        user's saves wait for one page's write at most (never the whole pull)."""
         cursor = int(self._state("cursor") or 0)
-        rows: list[dict[str, Any]] = []
-        total = sent
+        received = 0
+        done = ApplyReport()
         while True:
             page = self._call(
-                http, "GET", f"{base}/v1/pull", params={"since": cursor, "limit": PULL_ROWS}
+                http, "GET", f"{base}/v1/pull", params={"since": cursor, "limit": self.pull_rows}
             )
             items, remaining = page.get("rows"), page.get("remaining")
-            if not isinstance(items, list) or not isinstance(remaining, int):
+            next_cursor = page.get("cursor", cursor)
+            if (
+                not isinstance(items, list)
+                or not isinstance(remaining, int)
+                or not isinstance(next_cursor, int)
+            ):
                 raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
-            rows.extend(items)
-            cursor = int(page.get("cursor", cursor))
-            total = sent + len(rows) + remaining
-            report(sent + len(rows), total)
-            if not items or remaining == 0:
+            if items:
+                with self._applying() as session:
+                    done.add(apply_remote(session, items, self._clock()))
+                    session.merge(SyncState(key="cursor", value=str(next_cursor)))
+            cursor = next_cursor
+            received += len(items)
+            report(sent + received, sent + received + remaining)  # remaining: an estimate
+            if len(items) < self.pull_rows:
                 break
-        if not rows:
-            return 0, 0
-        # All pages apply in one transaction with the new cursor: a crash here re-pulls.
-        with self._store.session() as session, large_page_cache(session.connection()):
-            applied = apply_remote(session, rows, self._clock())
-            session.merge(SyncState(key="cursor", value=str(cursor)))
-        report(total, total)
-        return applied.applied, applied.conflicts
+        done.add(self._apply_waiting())
+        report(sent + received, sent + received)
+        return done.applied, done.conflicts
+
+    def _apply_waiting(self) -> ApplyReport:
+        """The rows that came before their parent (kept in sync_pending, maybe by an earlier,
+        interrupted pull), now that every page is here: parents' tables first."""
+        done = ApplyReport()
+        for table in SYNCED_TABLES:
+            while True:
+                with self._applying() as session:
+                    waiting = session.scalars(
+                        select(SyncPending)
+                        .where(SyncPending.table_name == table.name)
+                        .order_by(SyncPending.seq)
+                        .limit(self.pull_rows)
+                    ).all()
+                    if not waiting:
+                        break
+                    rows = [json.loads(w.row) for w in waiting]
+                    session.execute(
+                        delete(SyncPending).where(SyncPending.seq.in_([w.seq for w in waiting]))
+                    )
+                    done.add(apply_remote(session, rows, self._clock(), final=True))
+        return done
+
+    @contextmanager
+    def _applying(self) -> Iterator[Session]:
+        """A write transaction for pulled rows, holding SQLite's write lock from its first read
+        (see Store.session); a store kept busy past the busy timeout is a retry, not a crash."""
+        try:
+            with (
+                self._store.session(immediate=True) as session,
+                large_page_cache(session.connection()),
+            ):
+                yield session
+        except OperationalError as exc:
+            log.warning("Base de datos ocupada durante la sincronización: %s", exc)
+            raise SyncError(
+                "base_ocupada",
+                "La base de datos de este equipo estuvo ocupada (por ejemplo, una importación "
+                "grande): la sincronización se reintentará; no se pierde nada.",
+            ) from exc
+
+    # --- drift check ----------------------------------------------------------------------
+
+    def _verify(self, http, base: str, report: Progress) -> None:
+        """Compare each synced table's row count and checksum (uuid + version) with the
+        server's; re-pull a table that differs. «Verificado» (with the time) when they match.
+        Skipped while changes wait to be sent (they are differences by design)."""
+        if self.pending_count():
+            return
+        for _attempt in range(3):  # others may push meanwhile: catch up first
+            summary = self._call(http, "GET", f"{base}/v1/resumen")
+            tablas, cursor = summary.get("tablas"), summary.get("cursor")
+            if not isinstance(tablas, dict) or not isinstance(cursor, int):
+                raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
+            if cursor <= int(self._state("cursor") or 0):
+                break
+            self._pull(http, base, 0, report)
+        else:
+            return  # a busy company: checked at the next sync
+        drifted = self._drifted(tablas)
+        if drifted:
+            log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
+            for table in drifted:
+                self._repull(http, base, table)
+            tablas = self._call(http, "GET", f"{base}/v1/resumen").get("tablas") or {}
+            drifted = self._drifted(tablas)
+        if drifted:
+            log.warning("Siguen distintas del servidor: %s", drifted)
+            self._set_state(verified_at="")
+        else:
+            self._set_state(verified_at=self._clock().isoformat())
+
+    def _drifted(self, tablas: dict[str, Any]) -> list[str]:
+        drifted = []
+        with self._store.session() as session:
+            for table in SYNCED_TABLES:
+                count, total = table_summary(session, table)
+                theirs = tablas.get(table.name) or {}
+                if (count, str(total)) != (theirs.get("renglones", 0), theirs.get("suma", "0")):
+                    drifted.append(table.name)
+        return drifted
+
+    def _repull(self, http, base: str, name: str) -> None:
+        """Every row of one table again, applied where the local copy is not the server's."""
+        since = 0
+        while True:
+            page = self._call(
+                http,
+                "GET",
+                f"{base}/v1/pull",
+                params={"since": since, "limit": self.pull_rows, "tabla": name},
+            )
+            items, since = page.get("rows"), page.get("cursor")
+            if not isinstance(items, list) or not isinstance(since, int):
+                raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.")
+            if items:
+                with self._applying() as session:
+                    apply_remote(session, items, self._clock(), repair=True)
+            if len(items) < self.pull_rows:
+                break
+        self._apply_waiting()
 
     # --- conflicts -----------------------------------------------------------------------------
 
@@ -440,7 +574,7 @@ class SyncService:
     @staticmethod
     def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
         """The other version's data as column values (raises ValueError if it no longer fits)."""
-        return decode_row(table, otra["data"], parent_ids(session, table))
+        return decode_row(table, otra["data"], parent_ids(session, table, [otra["data"]]))
 
     @staticmethod
     def _holder(session, table, values: dict[str, Any]) -> Any:

@@ -4,6 +4,7 @@ rows pulled from the server. No HTTP here (services.sync does that); one registr
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Iterator
@@ -11,18 +12,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models_sync import APPLYING_REMOTE, SyncConflict, SyncRowState
+from icsoe_desktop.store.models_sync import (
+    APPLYING_REMOTE,
+    SyncConflict,
+    SyncPending,
+    SyncRowState,
+)
 from icsoe_desktop.store.sync_tables import (
     SYNCED_TABLES,
     SyncedTable,
     by_name,
     encode_value,
     is_plain_json,
+    row_hash,
 )
 
 log = logging.getLogger(__name__)
@@ -41,13 +48,16 @@ def _id_to_uuid(session: Session, model: type) -> dict[int, str]:
     return dict(session.execute(select(model.id, model.uuid)).all())
 
 
-def _uuid_to_id(session: Session, model: type) -> dict[str, int]:
-    return dict(session.execute(select(model.uuid, model.id)).all())
-
-
-def parent_ids(session: Session, table: SyncedTable) -> dict[str, dict[str, int]]:
-    """Per foreign-key column: the parent row's UUID → its local id (what decode_row needs)."""
-    return {col: _uuid_to_id(session, parent) for col, parent in table.foreign_keys.items()}
+def parent_ids(
+    session: Session, table: SyncedTable, datas: list[dict[str, Any]]
+) -> dict[str, dict[str, int]]:
+    """Per foreign-key column: the parent row's UUID → its local id (what decode_row needs), for
+    the parents these rows' ``data`` name only (not every movimiento of the store)."""
+    parents: dict[str, dict[str, int]] = {}
+    for col, parent in table.foreign_keys.items():
+        wanted = {str(d[col]) for d in datas if d.get(col) is not None}
+        parents[col] = dict(_lookup(session, (parent.uuid, parent.id), parent.uuid, list(wanted)))
+    return parents
 
 
 def _pending_filter(table: SyncedTable):
@@ -56,7 +66,27 @@ def _pending_filter(table: SyncedTable):
     model = table.model
     state = SyncRowState
     join = and_(state.table_name == table.name, state.row_uuid == model.uuid)
-    return join, or_(state.row_uuid.is_(None), state.dirty.is_(True))
+    pending = or_(state.row_uuid.is_(None), state.dirty.is_(True))
+    if table.sent_rows is not None:
+        pending = and_(pending, table.sent_rows(model))
+    return join, pending
+
+
+def _rowless_states(table: SyncedTable, dirty: bool, *columns: Any) -> Any:
+    """``SELECT columns`` over the states of ``table`` with no local row behind them: dirty,
+    a hard-deleted row's tombstone to send; clean, a row the server has and this desktop does
+    not keep (a «duplicado», a tombstone of a row it never had)."""
+    model = table.model
+    return (
+        select(*columns)
+        .select_from(SyncRowState)
+        .outerjoin(model, model.uuid == SyncRowState.row_uuid)
+        .where(
+            SyncRowState.table_name == table.name,
+            SyncRowState.dirty.is_(dirty),
+            model.id.is_(None),
+        )
+    )
 
 
 def pending_count(session: Session) -> int:
@@ -71,16 +101,7 @@ def pending_count(session: Session) -> int:
         )
     # Tombstones of hard-deleted rows: a dirty state with no row behind it.
     for table in SYNCED_TABLES:
-        total += session.scalar(
-            select(func.count())
-            .select_from(SyncRowState)
-            .outerjoin(table.model, table.model.uuid == SyncRowState.row_uuid)
-            .where(
-                SyncRowState.table_name == table.name,
-                SyncRowState.dirty.is_(True),
-                table.model.id.is_(None),
-            )
-        )
+        total += session.scalar(_rowless_states(table, True, func.count()))
     return total
 
 
@@ -126,13 +147,7 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
             }
         # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
         orphans = session.execute(
-            select(SyncRowState.row_uuid, SyncRowState.server_seq)
-            .outerjoin(model, model.uuid == SyncRowState.row_uuid)
-            .where(
-                SyncRowState.table_name == table.name,
-                SyncRowState.dirty.is_(True),
-                model.id.is_(None),
-            )
+            _rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
         ).all()
         for row_uuid, base_seq in orphans:
             yield {
@@ -162,7 +177,11 @@ def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
     stmt = sqlite_insert(SyncRowState.__table__)
     stmt = stmt.on_conflict_do_update(
         index_elements=["table_name", "row_uuid"],
-        set_={"server_seq": stmt.excluded.server_seq, "dirty": stmt.excluded.dirty},
+        set_={
+            "server_seq": stmt.excluded.server_seq,
+            "dirty": stmt.excluded.dirty,
+            "version": stmt.excluded.version,
+        },
     )
     session.connection().execute(stmt, states)
 
@@ -205,9 +224,11 @@ def record_push_results(session: Session, results: list[dict[str, Any]], now: da
                     "row_uuid": result["uuid"],
                     "server_seq": result["seq"],
                     "dirty": still_dirty,
+                    "version": result["version"],
                 }
             )
-            if result.get("overwritten"):
+            # Two desktops settled one conflict at once: the last word stands, not a new one.
+            if result.get("overwritten") and table.model is not SyncConflict:
                 conflicts += 1
                 session.add(
                     SyncConflict(
@@ -227,9 +248,20 @@ class ApplyReport:
     received: int = 0
     applied: int = 0
     conflicts: int = 0
+    waiting: int = 0  # kept in sync_pending until their parent row arrives
+
+    def add(self, other: ApplyReport) -> None:
+        self.received += other.received
+        self.applied += other.applied
+        self.conflicts += other.conflicts
+        self.waiting += other.waiting
 
 
 class _Unfit(ValueError):
+    pass
+
+
+class _NoParent(_Unfit):
     pass
 
 
@@ -253,7 +285,7 @@ def decode_row(
         elif name in foreign_keys:
             parent_id = parents[name].get(str(raw))
             if parent_id is None:
-                raise _Unfit(f"no existe el renglón padre de {name}")
+                raise _NoParent(f"no existe el renglón padre de {name}")
             values[name] = parent_id
         else:
             try:
@@ -263,28 +295,101 @@ def decode_row(
     return values
 
 
-def apply_remote(session: Session, rows: list[dict[str, Any]], now: datetime) -> ApplyReport:
-    """Apply pulled rows (one transaction, the caller commits), parents before children.
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -> list[Any]:
+    """``SELECT columns WHERE where IN values [AND also]``, a few hundred values a statement."""
+    found: list[Any] = []
+    for chunk in _chunks(list(values)):
+        found.extend(session.execute(select(*columns).where(where.in_(chunk), *also)).all())
+    return found
+
+
+def apply_remote(
+    session: Session,
+    rows: list[dict[str, Any]],
+    now: datetime,
+    final: bool = False,
+    repair: bool = False,
+) -> ApplyReport:
+    """Apply one page of pulled rows (one transaction, the caller commits), parents before
+    children. Everything is looked up for this page's rows only: memory and time per page do
+    not grow with the store.
 
     A row changed here and not yet sent is left alone: the next push wins by server order and
     gets the overwritten version back as a conflict. A row that collides with a different local
     row on a unique value (the same registro patronal created offline on two desktops) is kept
-    as a conflict instead of being inserted.
+    as a conflict instead of being inserted. A row whose parent has not arrived (the parent
+    changed later, so it comes in a later page) waits in ``sync_pending``; with ``final`` (the
+    pull has every page) a row still without its parent is kept as an «invalido» conflict.
+    With ``repair`` (the drift check found the table differs from the server), a row already
+    seen is applied again when the local copy's version is not the server's.
     """
     report = ApplyReport(received=len(rows))
     session.info[APPLYING_REMOTE] = True
     try:
         order = {t.name: i for i, t in enumerate(SYNCED_TABLES)}
+        # One version per row, the newest: a row may come twice (pending and pulled again).
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in rows:
+            key = (row["table"], row["uuid"])
+            if key not in latest or row["seq"] > latest[key]["seq"]:
+                latest[key] = row
         grouped: dict[str, list[dict[str, Any]]] = {}
-        for row in sorted(rows, key=lambda r: (order.get(r["table"], 99), r["seq"])):
+        for row in sorted(latest.values(), key=lambda r: (order.get(r["table"], 99), r["seq"])):
             grouped.setdefault(row["table"], []).append(row)
         for name, items in grouped.items():
             table = by_name(name)
             if table is not None:
-                _apply_table(session, table, items, now, report)
+                _apply_table(session, table, items, now, report, final, repair)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
     return report
+
+
+_KEYS_A_LOOKUP = 200
+
+
+@functools.cache
+def _natural_lookup(table_name: str, key: tuple[str, ...]) -> Any:
+    """``SELECT key WHERE (a = :k0_0 AND b = :k0_1 …) OR …`` for _KEYS_A_LOOKUP values, built
+    once: building it per page took most of a pull's time."""
+    model = by_name(table_name).model
+    columns = [getattr(model, name) for name in key]
+    match = or_(
+        *(
+            and_(*(c == bindparam(f"k{i}_{j}") for j, c in enumerate(columns)))
+            for i in range(_KEYS_A_LOOKUP)
+        )
+    )
+    return select(*columns).where(match)
+
+
+def _taken(
+    session: Session, table: SyncedTable, candidates: list[dict[str, Any]]
+) -> dict[tuple[str, ...], set[tuple]]:
+    """Per natural key: which of the candidates' values some local row already holds."""
+    model = table.model
+    taken: dict[tuple[str, ...], set[tuple]] = {}
+    for key in table.natural_keys:
+        columns = tuple(getattr(model, name) for name in key)
+        wanted = {natural_value(key, v) for v in candidates}
+        if len(key) == 1:
+            found = _lookup(session, columns, columns[0], [w[0] for w in wanted])
+        else:
+            # OR of ANDs, not a row-value IN: SQLite scans the table for the latter (0.2 s a
+            # lookup at 200,000 movimientos) and uses the unique index for the former.
+            statement = _natural_lookup(table.name, key)
+            found = []
+            for chunk in _chunks(list(wanted), _KEYS_A_LOOKUP):
+                chunk += [chunk[-1]] * (_KEYS_A_LOOKUP - len(chunk))  # one statement, full
+                params = {f"k{i}_{j}": v for i, w in enumerate(chunk) for j, v in enumerate(w)}
+                found.extend(session.execute(statement, params).all())
+        taken[key] = {tuple(r) for r in found}
+    return taken
 
 
 def _apply_table(
@@ -293,18 +398,28 @@ def _apply_table(
     items: list[dict[str, Any]],
     now: datetime,
     report: ApplyReport,
+    final: bool,
+    repair: bool,
 ) -> None:
     model = table.model
+    uuids = [item["uuid"] for item in items]
     states = {
-        s.row_uuid: s
-        for s in session.scalars(select(SyncRowState).where(SyncRowState.table_name == table.name))
+        row_uuid: (server_seq, dirty)
+        for row_uuid, server_seq, dirty in _lookup(
+            session,
+            (SyncRowState.row_uuid, SyncRowState.server_seq, SyncRowState.dirty),
+            SyncRowState.row_uuid,
+            uuids,
+            SyncRowState.table_name == table.name,
+        )
     }
-    local_ids = _uuid_to_id(session, model)
-    parents = parent_ids(session, table)
-    taken = {
-        key: {tuple(r) for r in session.execute(select(*(getattr(model, k) for k in key)))}
-        for key in table.natural_keys
+    version = literal(1) if table.append_only else model.version
+    local = {
+        u: (i, v)
+        for u, i, v in _lookup(session, (model.uuid, model.id, version), model.uuid, uuids)
     }
+    local_ids = {u: i for u, (i, _v) in local.items()}
+    parents = parent_ids(session, table, [item["data"] for item in items])
     inserts: list[dict[str, Any]] = []
     new_states: list[dict[str, Any]] = []
 
@@ -321,33 +436,54 @@ def _apply_table(
             )
         )
 
+    decided: list[tuple[dict[str, Any], dict[str, Any], int | None]] = []
     for item in items:
         row_uuid, seq = item["uuid"], item["seq"]
         state = states.get(row_uuid)
-        if state is not None and state.server_seq >= seq:
-            continue  # our own push coming back, or already applied
         local_id = local_ids.get(row_uuid)
-        if local_id is not None and (state is None or state.dirty):
+        if state is not None and state[0] >= seq:
+            if not repair or state[1]:
+                continue  # our own push coming back, or already applied
+            if local_id is None:  # a «duplicado» or a tombstone: only its version is kept
+                new_states.append(_state(table, row_uuid, max(seq, state[0]), item["version"]))
+                continue
+            if local[row_uuid][1] == item["version"]:
+                continue  # this one is right; otherwise the local copy drifted: applied again
+        elif local_id is not None and (state is None or state[1]):
             continue  # changed here, not sent yet: the next push settles it (server order)
-        new_states.append(
-            {"table_name": table.name, "row_uuid": row_uuid, "server_seq": seq, "dirty": False}
-        )
         if local_id is not None and table.append_only:
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
             continue
         if local_id is None and item["deleted"] and not item["data"]:
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
             continue  # tombstone of a row this desktop never had
         try:
             values = decode_row(table, item["data"], parents)
-        except _Unfit as exc:
-            log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
+        except _NoParent as exc:
+            if not final:
+                session.merge(SyncPending(seq=seq, table_name=table.name, row=json.dumps(item)))
+                report.waiting += 1
+                continue
+            log.warning("Renglón recibido sin su padre %s/%s: %s", table.name, row_uuid, exc)
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
             conflict(item, "invalido")
             continue
+        except _Unfit as exc:
+            log.warning("Renglón recibido inservible %s/%s: %s", table.name, row_uuid, exc)
+            new_states.append(_state(table, row_uuid, seq, item["version"]))
+            conflict(item, "invalido")
+            continue
+        new_states.append(_state(table, row_uuid, seq, item["version"]))
         if not table.append_only:
             values.update(
                 version=item["version"],
                 updated_at=datetime.fromisoformat(item["updated_at"]),
                 deleted=item["deleted"],
             )
+        decided.append((item, values, local_id))
+
+    taken = _taken(session, table, [v for _i, v, local_id in decided if local_id is None])
+    for item, values, local_id in decided:
         if local_id is None:
             clash = [k for k in table.natural_keys if natural_value(k, values) in taken[k]]
             if clash and not item["deleted"]:
@@ -355,7 +491,7 @@ def _apply_table(
                 continue
             for key in table.natural_keys:
                 taken[key].add(natural_value(key, values))
-            inserts.append({"uuid": row_uuid, **table.local_defaults, **values})
+            inserts.append({"uuid": item["uuid"], **table.local_defaults, **values})
         else:
             obj = session.get(model, local_id)
             changed = {k for k, v in values.items() if getattr(obj, k) != v}
@@ -367,3 +503,33 @@ def _apply_table(
     session.flush()  # the updates above first, as the ORM insert's autoflush did
     _insert_rows(session, model, inserts)
     _upsert_states(session, new_states)
+
+
+def _state(table: SyncedTable, row_uuid: str, seq: int, version: int) -> dict[str, Any]:
+    return {
+        "table_name": table.name,
+        "row_uuid": row_uuid,
+        "server_seq": seq,
+        "dirty": False,
+        "version": version,
+    }
+
+
+def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
+    """(rows, checksum) of what the server should hold of ``table`` as this desktop knows it:
+    its rows (their version) and, for rows it does not keep, the version it last saw. Only
+    meaningful with nothing pending to send."""
+    model = table.model
+    version = literal(1) if table.append_only else model.version
+    rows = select(model.uuid, version)
+    if table.sent_rows is not None:
+        rows = rows.where(table.sent_rows(model))
+    absent = _rowless_states(table, False, SyncRowState.row_uuid, SyncRowState.version).where(
+        SyncRowState.version.is_not(None)
+    )
+    count = total = 0
+    for query in (rows, absent):
+        for row_uuid, row_version in session.execute(query.execution_options(yield_per=5000)):
+            count += 1
+            total += row_hash(row_uuid, row_version)
+    return count, total

@@ -26,7 +26,8 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # A save waits this long for the sync's write (one pulled page) instead of failing.
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -130,9 +131,16 @@ class Store:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, immediate: bool = False) -> Iterator[Session]:
+        """``immediate``: take SQLite's write lock before the first read (BEGIN IMMEDIATE), for
+        work that reads rows and then writes what it decided from them (the sync's apply and
+        push-result steps). pysqlite otherwise begins only at the first write, so another
+        connection could change those rows in between; with the lock, the user's saves wait
+        (busy timeout) and run after, on what was written."""
         session = self._sessions()
         try:
+            if immediate:
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

@@ -31,14 +31,26 @@ class SyncRowState(Base):
     row_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     server_seq: Mapped[int] = mapped_column(Integer, default=0)
     dirty: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The version the server holds at server_seq: what the drift check counts for a row this
+    # desktop does not keep (a «duplicado», a tombstone of a row it never had).
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class SyncConflict(Base):
-    """A version that lost (by server order) to the one now in the row; kept for review."""
+    """A version that lost (by server order) to the one now in the row; kept for review.
+
+    A «cambio» conflict (a push overwrote a version its desktop never saw) is itself synced:
+    the desktop whose edit lost sees it too, with the same two versions, and settling it on
+    one desktop settles it on every one. «duplicado» and «invalido» ones are found by each
+    desktop on its own pull and stay local."""
 
     __tablename__ = "sync_conflicts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     table_name: Mapped[str] = mapped_column(String(64))
     row_uuid: Mapped[str] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # cambio | duplicado
@@ -56,6 +68,18 @@ class SyncState(Base):
 
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class SyncPending(Base):
+    """A pulled row whose parent row has not arrived yet (the parent changed later and comes in
+    a later page): kept here, committed with its page, and applied once the pull has every
+    page."""
+
+    __tablename__ = "sync_pending"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row: Mapped[str] = mapped_column(Text)  # the row as pulled (JSON)
 
 
 def _changed(obj: object, columns: dict) -> set[str]:
@@ -106,4 +130,4 @@ def _track_changes(session: Session, _context: object, _instances: object) -> No
 
 event.listen(Session, "before_flush", _track_changes)
 
-__all__ = ["APPLYING_REMOTE", "SyncConflict", "SyncRowState", "SyncState"]
+__all__ = ["APPLYING_REMOTE", "SyncConflict", "SyncPending", "SyncRowState", "SyncState"]

@@ -14,6 +14,7 @@ bytes as base64.
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +33,7 @@ from icsoe_desktop.store.models import (
 )
 from icsoe_desktop.store.models_icsoe import Capturista, CapturistaRelacion, Contratista
 from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
+from icsoe_desktop.store.models_sync import SyncConflict
 
 ENVELOPE = ("uuid", "version", "updated_at", "deleted")
 
@@ -48,6 +50,8 @@ class SyncedTable:
     # Called when a pulled row changes a local one: (row, changed column names). Used to drop
     # local secrets that no longer match the row (another certificate was assigned elsewhere).
     on_remote_change: Callable[[Any, set[str]], None] | None = None
+    # Which of the table's rows travel (model → SQL condition); None: all of them.
+    sent_rows: Callable[[type], Any] | None = None
 
     @property
     def name(self) -> str:
@@ -140,6 +144,9 @@ SYNCED_TABLES: tuple[SyncedTable, ...] = (
     ),
     SyncedTable(CapturistaRelacion),
     SyncedTable(AuditEntry, append_only=True),
+    # «cambio» conflicts: the desktop whose version lost hears of it, and a settled conflict
+    # settles everywhere. «duplicado»/«invalido» ones each desktop finds on its own pull.
+    SyncedTable(SyncConflict, sent_rows=lambda model: model.kind == "cambio"),
 )
 
 # Tables that stay on this desktop: mail to send from here, one-use codes (hashes), sign-in
@@ -150,8 +157,8 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "one_time_tokens",
         "login_throttle",
         "sync_row_state",
-        "sync_conflicts",
         "sync_state",
+        "sync_pending",
     }
 )
 
@@ -173,6 +180,12 @@ def table_names() -> tuple[str, ...]:
 
 def never_sent() -> dict[str, frozenset[str]]:
     return {t.name: t.never_sent for t in SYNCED_TABLES}
+
+
+def row_hash(row_uuid: str, version: int) -> int:
+    """One row's part of a table checksum (desktop and server sum these over a table): 60 bits
+    of md5("uuid:version")."""
+    return int(hashlib.md5(f"{row_uuid}:{version}".encode()).hexdigest()[:15], 16)
 
 
 # --- value encoding ---------------------------------------------------------------------------
@@ -239,5 +252,6 @@ __all__ = [
     "encode_value",
     "is_plain_json",
     "never_sent",
+    "row_hash",
     "table_names",
 ]

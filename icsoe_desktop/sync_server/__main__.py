@@ -16,9 +16,8 @@ import os
 import sys
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.protocol import MAX_BATCH_ROWS, MAX_BODY_BYTES
-
-DATABASE_URL_ENV = "ICSOE_SYNC_DATABASE_URL"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-rows", type=int, default=MAX_BATCH_ROWS, help="renglones por lote")
     serve.add_argument("--ssl-certfile", help="certificado TLS (PEM); sin él, HTTP simple")
     serve.add_argument("--ssl-keyfile", help="llave privada TLS (PEM)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="procesos que atienden (uno por núcleo)"
+    )
+    serve.add_argument(
+        "--pool-size", type=int, default=5, help="conexiones a la base por proceso (más 2×)"
+    )
 
     token = commands.add_parser("token", help="tokens de los escritorios")
     actions = token.add_subparsers(dest="token_command", metavar="acción", required=True)
@@ -87,11 +92,25 @@ def _run(args: argparse.Namespace, engine) -> int:
     if args.command == "serve":
         import uvicorn
 
-        from icsoe_desktop.sync_server.app import create_app
-
         host, port = _listen(args.listen)
+        if not 1 <= args.workers <= 64 or not 1 <= args.pool_size <= 100:
+            print("--workers va de 1 a 64 y --pool-size de 1 a 100.", file=sys.stderr)
+            return 2
+        # Each worker process builds its own app (and engine) from these: uvicorn runs several
+        # workers only from an import string, never from an app object.
+        os.environ.update(
+            {
+                DATABASE_URL_ENV: args.database_url,
+                MAX_BODY_ENV: str(args.max_body),
+                MAX_ROWS_ENV: str(args.max_rows),
+                POOL_SIZE_ENV: str(args.pool_size),
+            }
+        )
+        engine.dispose()  # migrated; the workers open their own connections
         uvicorn.run(
-            create_app(engine, args.max_body, args.max_rows),
+            "icsoe_desktop.sync_server.app:app_from_env",
+            factory=True,
+            workers=args.workers,
             host=host,
             port=port,
             ssl_certfile=args.ssl_certfile,

@@ -10,11 +10,14 @@ in its conflicts table: nothing is silently lost.
 from __future__ import annotations
 
 import logging
+import os
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, text, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -24,13 +27,16 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from icsoe_desktop.domain import tokens
-from icsoe_desktop.store.sync_tables import by_name
+from icsoe_desktop.store.sync_tables import by_name, row_hash
+from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
+from icsoe_desktop.sync_server.db import prune_batches
 from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
 from icsoe_desktop.sync_server.protocol import (
     MAX_BATCH_ROWS,
     MAX_BODY_BYTES,
     ProtocolError,
     PushRequest,
+    may_hold_bad_text,
     parse_json,
     parse_pull,
     parse_push,
@@ -39,6 +45,8 @@ from icsoe_desktop.sync_server.protocol import (
 
 log = logging.getLogger(__name__)
 PROTOCOL_VERSION = 1
+RETRY_AFTER_S = 5
+PRUNE_EVERY_S = 3600  # per company and process
 
 
 @dataclass(frozen=True)
@@ -82,36 +90,61 @@ def _envelope(row: SyncedRow | Any) -> dict[str, Any]:
     }
 
 
+def _existing(
+    session: Session, caller: Caller, request: PushRequest, after_seq: int = -1
+) -> dict[tuple[str, str], Any]:
+    """The server's current version of the batch's rows (only those written after
+    ``after_seq``)."""
+    uuids = [r.uuid for r in request.rows]
+    if not uuids:
+        return {}
+    rows = session.execute(
+        select(
+            SyncedRow.id,
+            SyncedRow.tabla,
+            SyncedRow.uuid,
+            SyncedRow.seq,
+            SyncedRow.version,
+            SyncedRow.updated_at,
+            SyncedRow.deleted,
+            SyncedRow.data,
+        ).where(
+            SyncedRow.empresa_id == caller.empresa_id,
+            SyncedRow.tabla.in_({r.table for r in request.rows}),
+            SyncedRow.uuid.in_(uuids),
+            SyncedRow.seq > after_seq,
+        )
+    )
+    return {(row.tabla, row.uuid): row for row in rows}
+
+
+def _answered(session: Session, caller: Caller, batch_id: str) -> dict[str, Any] | None:
+    return session.scalar(
+        select(PushBatch.response).where(
+            PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id
+        )
+    )
+
+
 def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
-        # Lock the company's counter first: pushes of one company run one at a time, sequence
-        # numbers commit in order, and a repeated batch id is answered from the stored reply.
+        prior = _answered(session, caller, request.batch_id)
+        if prior is not None:
+            return prior
+        # Read the rows before taking the company's lock, and under it only what other pushes
+        # wrote meanwhile: the lock (one push of a company at a time) is held for less.
+        seen = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+        existing = _existing(session, caller, request)
+        # Lock the company's counter: pushes of one company run one at a time, sequence numbers
+        # commit in order, and a repeated batch id is answered from the stored reply.
         last_seq = session.execute(
             select(Empresa.last_seq).where(Empresa.id == caller.empresa_id).with_for_update()
         ).scalar_one()
-        prior = session.get(PushBatch, (caller.empresa_id, request.batch_id))
+        prior = _answered(session, caller, request.batch_id)
         if prior is not None:
-            return prior.response
-        existing: dict[tuple[str, str], Any] = {}
-        uuids = [r.uuid for r in request.rows]
-        if uuids:
-            for row in session.execute(
-                select(
-                    SyncedRow.id,
-                    SyncedRow.tabla,
-                    SyncedRow.uuid,
-                    SyncedRow.seq,
-                    SyncedRow.version,
-                    SyncedRow.updated_at,
-                    SyncedRow.deleted,
-                    SyncedRow.data,
-                ).where(
-                    SyncedRow.empresa_id == caller.empresa_id,
-                    SyncedRow.tabla.in_({r.table for r in request.rows}),
-                    SyncedRow.uuid.in_(uuids),
-                )
-            ):
-                existing[(row.tabla, row.uuid)] = row
+            return prior
+        if last_seq != seen:
+            existing.update(_existing(session, caller, request, after_seq=seen))
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         results: list[dict[str, Any]] = []
@@ -189,22 +222,55 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
     return response
 
 
-def pull(engine: Engine, caller: Caller, since: int, limit: int) -> dict[str, Any]:
+def pull(
+    engine: Engine, caller: Caller, since: int, limit: int, table: str | None = None
+) -> dict[str, Any]:
     with Session(engine) as session:
-        rows = session.execute(
+        query = (
             select(SyncedRow.__table__)  # Core rows: no ORM objects for a page of thousands
             .where(SyncedRow.empresa_id == caller.empresa_id, SyncedRow.seq > since)
             .order_by(SyncedRow.seq)
             .limit(limit)
         )
+        if table is not None:
+            query = query.where(SyncedRow.tabla == table)
+        rows = session.execute(query)
         out = [{"table": r.tabla, "uuid": r.uuid, "seq": r.seq, **_envelope(r)} for r in rows]
         cursor = out[-1]["seq"] if out else since
-        remaining = session.scalar(
-            select(func.count())
-            .select_from(SyncedRow)
-            .where(SyncedRow.empresa_id == caller.empresa_id, SyncedRow.seq > cursor)
-        )
+        # An estimate, not a count: rows re-sent since left gaps in the sequence.
+        last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+    remaining = max(0, (last_seq or 0) - cursor) if len(out) == limit else 0
     return {"rows": out, "cursor": cursor, "remaining": remaining}
+
+
+# PostgreSQL sums row_hash (store/sync_tables.py) itself: 60 bits of md5("uuid:version").
+_PG_SUMMARY = text(
+    "SELECT tabla, count(*), "
+    "sum(('x' || substr(md5(uuid || ':' || version::text), 1, 15))::bit(60)::bigint) "
+    "FROM rows WHERE empresa_id = :empresa GROUP BY tabla"
+)
+
+
+def resumen(engine: Engine, caller: Caller) -> dict[str, Any]:
+    """Per table: how many rows and their checksum (text: it outgrows a JSON-safe integer)."""
+    with Session(engine) as session:
+        # Read first: rows pushed meanwhile make the sums newer than it, never older.
+        cursor = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+        if session.get_bind().dialect.name == "postgresql":
+            found = session.execute(_PG_SUMMARY, {"empresa": caller.empresa_id}).all()
+        else:  # SQLite has no md5: summed here
+            sums: dict[str, list[int]] = {}
+            for tabla, row_uuid, version in session.execute(
+                select(SyncedRow.tabla, SyncedRow.uuid, SyncedRow.version).where(
+                    SyncedRow.empresa_id == caller.empresa_id
+                )
+            ):
+                entry = sums.setdefault(tabla, [0, 0])
+                entry[0] += 1
+                entry[1] += row_hash(row_uuid, version)
+            found = [(tabla, n, total) for tabla, (n, total) in sums.items()]
+    tablas = {t: {"renglones": n, "suma": str(int(total))} for t, n, total in found}
+    return {"cursor": cursor or 0, "tablas": tablas}
 
 
 def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
@@ -221,7 +287,9 @@ def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
 async def _read_body(request: Request, limit: int) -> bytes:
     """The body, refusing more than ``limit`` bytes before reading them all into memory."""
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    if declared is not None and not (declared.isascii() and declared.isdigit()):
+        raise too_large(limit)
+    if declared is not None and int(declared) > limit:
         raise too_large(limit)
     body = bytearray()
     async for chunk in request.stream():
@@ -229,6 +297,14 @@ async def _read_body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise too_large(limit)
     return bytes(body)
+
+
+def _retry_later(code: str, mensaje: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": code, "mensaje": mensaje, "message": message},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
 
 
 def create_app(
@@ -241,15 +317,31 @@ def create_app(
         caller = await caller_of(request)
         return JSONResponse(await run_in_threadpool(estado, engine, caller))
 
+    pruned: dict[int, float] = {}
+
+    def push_and_prune(caller: Caller, body: bytes) -> dict[str, Any]:
+        # Parsed in a worker thread: 8 MiB of JSON would hold the event loop (every other
+        # request) for the parse's whole time.
+        parsed = parse_push(parse_json(body), max_rows, may_hold_bad_text(body))
+        answer = push(engine, caller, parsed)
+        if time.monotonic() - pruned.get(caller.empresa_id, -PRUNE_EVERY_S) >= PRUNE_EVERY_S:
+            pruned[caller.empresa_id] = time.monotonic()
+            prune_batches(engine, caller.empresa_id)  # after the push's commit: not locked
+        return answer
+
     async def push_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        parsed = parse_push(parse_json(await _read_body(request, max_body)), max_rows)
-        return JSONResponse(await run_in_threadpool(push, engine, caller, parsed))
+        body = await _read_body(request, max_body)
+        return JSONResponse(await run_in_threadpool(push_and_prune, caller, body))
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        since, limit = parse_pull(request.query_params)
-        return JSONResponse(await run_in_threadpool(pull, engine, caller, since, limit))
+        since, limit, table = parse_pull(request.query_params)
+        return JSONResponse(await run_in_threadpool(pull, engine, caller, since, limit, table))
+
+    async def resumen_endpoint(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        return JSONResponse(await run_in_threadpool(resumen, engine, caller))
 
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)
@@ -266,13 +358,18 @@ def create_app(
 
     async def database_down(_request: Request, exc: Exception) -> JSONResponse:
         log.warning("Base de datos no disponible: %s", exc)
-        return JSONResponse(
-            {
-                "error": "base_no_disponible",
-                "mensaje": "La base de datos del servidor no está disponible; reintenta.",
-                "message": "The server database is unavailable; retry.",
-            },
-            status_code=503,
+        return _retry_later(
+            "base_no_disponible",
+            "La base de datos del servidor no está disponible; reintenta.",
+            "The server database is unavailable; retry.",
+        )
+
+    async def busy(_request: Request, exc: Exception) -> JSONResponse:
+        log.warning("Servidor ocupado (sin conexión libre a la base): %s", exc)
+        return _retry_later(
+            "servidor_ocupado",
+            "El servidor está ocupado; reintenta en unos segundos.",
+            "The server is busy; retry in a few seconds.",
         )
 
     return Starlette(
@@ -280,10 +377,26 @@ def create_app(
             Route("/v1/estado", estado_endpoint, methods=["GET"]),
             Route("/v1/push", push_endpoint, methods=["POST"]),
             Route("/v1/pull", pull_endpoint, methods=["GET"]),
+            Route("/v1/resumen", resumen_endpoint, methods=["GET"]),
         ],
         exception_handlers={
             ProtocolError: protocol_error,
             HTTPException: http_error,
             OperationalError: database_down,
+            PoolTimeout: busy,
         },
+    )
+
+
+def app_from_env() -> Starlette:
+    """The app for ``uvicorn --factory`` (what ``serve --workers N`` runs in each worker
+    process): its settings come from the environment ``serve`` sets."""
+    from icsoe_desktop.sync_server.db import make_engine
+
+    env = os.environ
+    engine = make_engine(env[DATABASE_URL_ENV], int(env.get(POOL_SIZE_ENV, "5")))
+    return create_app(
+        engine,
+        int(env.get(MAX_BODY_ENV, MAX_BODY_BYTES)),
+        int(env.get(MAX_ROWS_ENV, MAX_BATCH_ROWS)),
     )

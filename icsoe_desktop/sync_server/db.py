@@ -3,35 +3,68 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, create_engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import tokens
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.identifiers import check_rfc
-from icsoe_desktop.sync_server.models import DesktopToken, Empresa
+from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+# A request waits this long for a database connection, then is answered 503 with Retry-After
+# (well under the desktop's 30 s timeout).
+POOL_TIMEOUT_S = 10
+# Any number that no other code of the server's database uses as an advisory lock.
+MIGRATION_LOCK = 0x1C50E_5C
+BATCH_DAYS = 7
+
+
+def make_engine(url: str, pool_size: int = 5, pool_timeout: float = POOL_TIMEOUT_S) -> Engine:
     if url.startswith("sqlite"):
         # One office on SQLite: a writer waits for another instead of failing at once.
         return create_engine(url, connect_args={"timeout": 30})
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=2 * pool_size,
+        pool_timeout=pool_timeout,
+    )
 
 
 def upgrade(engine: Engine) -> None:
+    """Bring the schema to head. On PostgreSQL under an advisory lock held by the migration's
+    transaction: several server processes started at once on a fresh database migrate once
+    (the others wait, then find it at head)."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+
+
+def prune_batches(engine: Engine, empresa_id: int | None = None, days: int = BATCH_DAYS) -> int:
+    """Forget answered push batches older than ``days``. A desktop retries a batch whose answer
+    it lost within seconds or at its next sync, never a week later; and a batch sent again
+    after its record is gone changes nothing (its rows are already there, same version and
+    data), it only answers without the conflicts of the first time."""
+    cutoff = utcnow() - timedelta(days=days)
+    with engine.begin() as conn:
+        query = delete(PushBatch).where(PushBatch.created_at < cutoff)
+        if empresa_id is not None:
+            query = query.where(PushBatch.empresa_id == empresa_id)
+        return conn.execute(query).rowcount
 
 
 @dataclass(frozen=True)

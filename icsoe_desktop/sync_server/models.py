@@ -74,6 +74,7 @@ class SyncedRow(ServerBase):
 
 class PushBatch(ServerBase):
     __tablename__ = "batches"
+    __table_args__ = (Index("ix_batches_empresa_created", "empresa_id", "created_at"),)
 
     empresa_id: Mapped[int] = mapped_column(ForeignKey("empresas.id"), primary_key=True)
     batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)

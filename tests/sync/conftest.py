@@ -106,6 +106,7 @@ class ServerProcess:
     def __init__(self, database_url: str, port: int, log: Path) -> None:
         self.database_url, self.port, self.log = database_url, port, log
         self.process: subprocess.Popen | None = None
+        self.options: list[str] = []  # more `serve` options, e.g. ["--workers", "2"]
 
     @property
     def url(self) -> str:
@@ -126,6 +127,7 @@ class ServerProcess:
                     self.database_url,
                     "--listen",
                     f"127.0.0.1:{self.port}",
+                    *self.options,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -146,6 +148,12 @@ class ServerProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()  # SIGKILL: no clean shutdown, like a power cut
             self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGTERM: with --workers, uvicorn's parent stops its worker processes first."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -175,14 +183,20 @@ def connect(services, server_url: str, token: str, interval: int = 0) -> None:
     services.sync.configure(server_url, token, True, interval, "admin@empresa.com")
 
 
+def connected(sync_server: SyncServer, desktops) -> tuple[object, object]:
+    """Desktops A and B, each with its own token of the company."""
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    return a, b
+
+
 def sharing_registros(sync_server: SyncServer, desktops) -> tuple[object, object]:
     """Desktops A and B connected, with the movement data set's registros patronales made on A
     and already synced to B (so only what each test adds afterwards can collide)."""
     from tests.services.movimientos_data import add_registros
 
-    a, b = desktops
-    connect(a, sync_server.url, sync_server.token(nombre="A"))
-    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    a, b = connected(sync_server, desktops)
     add_registros(a)
     a.sync.synchronize()
     b.sync.synchronize()

@@ -183,3 +183,38 @@ def test_conflictos_window_settles_every_selected_duplicate_at_once(
     seen = press(qtbot, modals, window.conservar_actual)
     assert (seen.title, seen.text) == (CONFLICTOS, "No quedan conflictos por revisar.")
     assert b.sync.conflicts() == []
+
+
+def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
+    qtbot, modals, sync_server, desktops
+):
+    from sqlalchemy import select
+
+    from icsoe_desktop.domain.clock import to_local_text
+    from icsoe_desktop.store.models import RegistroPatronal
+    from icsoe_desktop.store.models_sync import APPLYING_REMOTE
+    from tests.sync.conftest import connected
+
+    a, b = connected(sync_server, desktops)
+    a.registros.save("Y5412345106", EMPRESA, "Original", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    a.registros.save("Y5412345106", EMPRESA, "Nuevo", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    # What the «row changed between two pages» bug left behind: B noted the new version as
+    # received but kept the old copy, with nothing pending that a later pull would repair.
+    with b.store.session() as session:
+        session.info[APPLYING_REMOTE] = True
+        row = session.scalar(select(RegistroPatronal))
+        row.razon_social, row.version = "Original", 1
+    b.sync._set_state(verified_at="")
+
+    dialog = open_dialog(qtbot, b)
+    assert "Verificado" not in dialog.estado.text()
+    seen = press(qtbot, modals, dialog.sincronizar)
+    assert seen.title == TITLE and seen.text.startswith("Sincronización terminada")
+    assert {r.registro: r.razon_social for r in b.registros.list()} == {"Y5412345106": "Nuevo"}
+    verified_at = b.sync.status().verified_at
+    assert verified_at is not None
+    assert dialog.estado.text().endswith(f" · Verificado {to_local_text(verified_at)[-5:]}")

@@ -213,6 +213,13 @@ def test_pull_parameters_and_unknown_paths_are_4xx(sync_server) -> None:
     token = sync_server.token()
     for params in ({"since": "-1"}, {"since": "abc"}, {"limit": "0"}, {"limit": "999999"}):
         assert call(sync_server, token, "GET", "/v1/pull", params=params).status_code == 422
+    # Digits that are not ASCII: «²» made int() fail (a 500); full-width and Arabic-Indic
+    # digits were read as numbers. Only 0-9 is a number here.
+    for raw in ("%C2%B2", "%EF%BC%91%EF%BC%90", "%D9%A1%D9%A0", "1%C2%B2"):
+        for name in ("since", "limit"):
+            answer = call(sync_server, token, "GET", f"/v1/pull?{name}={raw}")
+            assert answer.status_code == 422, (name, raw, answer.text)
+            assert answer.json()["error"] == "solicitud_invalida"
     assert call(sync_server, token, "GET", "/v1/nada").status_code == 404
     assert call(sync_server, token, "DELETE", "/v1/push").status_code == 405
     answer = call(sync_server, token, "GET", "/v1/pull", params={"since": "0", "limit": "10"})

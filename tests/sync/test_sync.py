@@ -16,7 +16,14 @@ from icsoe_desktop.services.sync import SyncError
 from icsoe_desktop.store.models import AuditEntry, RegistroPatronal
 from tests import credentials_factory as cf
 from tests.conftest import free_port
-from tests.sync.conftest import EMPRESA, OTRA_EMPRESA, connect, import_rows, sharing_registros
+from tests.sync.conftest import (
+    EMPRESA,
+    OTRA_EMPRESA,
+    connect,
+    connected,
+    import_rows,
+    sharing_registros,
+)
 
 PASSWORD = "Nom1na$Segura"
 
@@ -391,3 +398,34 @@ def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
         for conflict in conflicts:
             desktop.sync.resolve(conflict.id, "actual", "ana@empresa.com")
         assert desktop.sync.conflicts() == []
+
+
+def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_everywhere(
+    sync_server, desktops
+) -> None:
+    a, b = connected(sync_server, desktops)
+    a.registros.save("Y5412345106", EMPRESA, "Original", "admin")
+    a.sync.synchronize()
+    b.sync.synchronize()
+    a.registros.save("Y5412345106", EMPRESA, "Versión de A", "ana@empresa.com")
+    b.registros.save("Y5412345106", EMPRESA, "Versión de B", "beto@empresa.com")
+    a.sync.synchronize()
+    b.sync.synchronize()  # B wins by server order; A's edit is the one overwritten
+    assert a.sync.synchronize().conflictos == 0
+
+    # A, whose edit lost, is told, with the same two versions B sees.
+    (on_a,) = a.sync.conflicts()
+    (on_b,) = b.sync.conflicts()
+    assert a.sync.status().text.endswith("1 conflicto(s)")
+    for conflict in (on_a, on_b):
+        assert conflict.otra["data"]["razon_social"] == "Versión de A"
+        assert conflict.actual["data"]["razon_social"] == "Versión de B"
+
+    # A keeps its own version: the row and the conflict's settlement reach B.
+    a.sync.resolve(on_a.id, "otra", "ana@empresa.com")
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert registros(a) == registros(b) == {"Y5412345106": "Versión de A"}
+    assert a.sync.conflicts() == b.sync.conflicts() == []
+    assert a.sync.synchronize().conflictos == b.sync.synchronize().conflictos == 0
+    assert a.sync.conflicts() == b.sync.conflicts() == []

@@ -1,0 +1,160 @@
+"""A new desktop joins a company whose server already holds N movimientos: time of its first
+sync and peak memory (RSS) of the desktop's process, against the same process that only opens
+its store (baseline measured in the same run).
+
+    python bench/sync_join.py [--rows 1000000] [--page 5000]
+
+The server's rows are written straight into a throwaway PostgreSQL (as desktop A would have
+pushed them: its demo movimientos in wire form), so the bench times the joining desktop only.
+Needs PostgreSQL from Debian (initdb/pg_ctl) and the ``[server]`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.sync import pg
+
+JOIN = """
+import json, sys, time
+from pathlib import Path
+from icsoe_desktop.services.container import open_services
+services = open_services(Path(sys.argv[1]))
+services.sync.pull_rows = int(sys.argv[4])
+start = time.perf_counter()
+if sys.argv[2] != "-":
+    services.sync.configure(sys.argv[2], sys.argv[3], True, 0, "bench")
+    result = services.sync.synchronize()
+    received = result.recibidos
+else:
+    received = 0
+elapsed = time.perf_counter() - start
+services.close()
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the parent's.
+status = Path("/proc/self/status").read_text()
+peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
+print(json.dumps({"s": elapsed, "peak_mb": peak, "received": received}))
+"""
+
+
+def fill_server(engine, tmp: Path, rows: int) -> None:
+    """Desktop A's demo movimientos, in wire form, straight into the server's rows table."""
+    from datetime import date, datetime
+
+    from sqlalchemy import insert, select, update
+    from sqlalchemy.orm import Session
+
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+    from icsoe_desktop.services.sync_rows import local_changes
+    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server.models import Empresa, SyncedRow
+
+    token_id = db.create_token(engine, "ABC010101AB1", "Escritorio A").id
+    (tmp / "a").mkdir()
+    a = open_services(tmp / "a")
+    create_demo_movimientos(a.store, rows, date(2026, 11, 22))
+    with Session(engine) as server:
+        empresa = server.scalar(select(Empresa.id).where(Empresa.rfc == "ABC010101AB1"))
+    seq = 0
+    chunk: list[dict] = []
+
+    def flush() -> None:
+        with engine.begin() as conn:
+            conn.execute(insert(SyncedRow.__table__), chunk)
+        chunk.clear()
+
+    with a.store.session() as session:
+        for row in local_changes(session):
+            if row["table"] != "movimientos":
+                continue
+            seq += 1
+            chunk.append(
+                {
+                    "empresa_id": empresa,
+                    "tabla": row["table"],
+                    "uuid": row["uuid"],
+                    "seq": seq,
+                    "version": row["version"],
+                    "updated_at": datetime.fromisoformat(row["updated_at"]),
+                    "deleted": row["deleted"],
+                    "data": row["data"],
+                    "token_id": token_id,
+                }
+            )
+            if len(chunk) == 10_000:
+                flush()
+    if chunk:
+        flush()
+    with engine.begin() as conn:
+        conn.execute(update(Empresa).where(Empresa.id == empresa).values(last_seq=seq))
+    a.close()
+
+
+def join(folder: Path, url: str, token: str, page: int) -> dict:
+    folder.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run(
+        [sys.executable, "-c", JOIN, str(folder), url, token, str(page)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--page", type=int, default=5000, help="renglones por página")
+    args = parser.parse_args()
+
+    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server.app import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-join-"))
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
+    port, stop = pg.start_cluster()
+    server = None
+    try:
+        pg.admin(port, "CREATE DATABASE bench")
+        engine = db.make_engine(pg.url(port, "bench"))
+        db.upgrade(engine)
+        start = time.perf_counter()
+        fill_server(engine, tmp, args.rows)
+        print(f"server filled with {args.rows} movimientos in {time.perf_counter() - start:.1f} s")
+        server = pg.ThreadServer(create_app(engine), pg.free_port())
+        server.start()
+        url = f"http://127.0.0.1:{server.server.config.port}"
+        token = db.create_token(engine, "ABC010101AB1", "Escritorio nuevo").token
+        baseline = join(tmp / "solo_abre", "-", "-", args.page)
+        joined = join(tmp / "nuevo", url, token, args.page)
+        assert joined["received"] == args.rows, joined
+        print(f"rows: {args.rows} movimientos, pages of {args.page}")
+        print(f"open the store only:        peak RSS {baseline['peak_mb']:7.0f} MB")
+        print(
+            f"join (first sync):          peak RSS {joined['peak_mb']:7.0f} MB   "
+            f"time {joined['s']:7.1f} s   ({args.rows / joined['s']:.0f} rows/s)"
+        )
+        print(f"memory the pull adds:       {joined['peak_mb'] - baseline['peak_mb']:7.0f} MB")
+        engine.dispose()
+    finally:
+        if server is not None:
+            server.stop()
+        stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

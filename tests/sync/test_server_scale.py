@@ -1,0 +1,111 @@
+"""The sync server run as a company with many desktops needs it: several worker processes,
+503 with Retry-After (never a 500) when every database connection is busy, one migration when
+several processes start on a fresh database, and old answered batches forgotten safely."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import timedelta
+
+import requests
+from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.sync_server import db
+from icsoe_desktop.sync_server.app import create_app
+from icsoe_desktop.sync_server.models import PushBatch, SyncedRow
+from tests.conftest import free_port
+from tests.sync import pg
+from tests.sync.conftest import EMPRESA
+from tests.sync.test_server import call, push, row
+
+
+def test_serve_with_several_workers(server_process, sync_database) -> None:
+    _url, engine = sync_database
+    token = db.create_token(engine, EMPRESA, "A").token
+    server_process.options = ["--workers", "2"]
+    server_process.start()
+    try:
+        for n in range(6):  # a few requests: they reach one worker or the other
+            assert push(server_process, token, [row(f"Y54{n:08d}")]).status_code == 200
+        pulled = call(server_process, token, "GET", "/v1/pull", params={"since": 0}).json()
+        assert [r["seq"] for r in pulled["rows"]] == [1, 2, 3, 4, 5, 6]
+    finally:
+        server_process.stop()
+    assert server_process.log.read_text().count("Started server process") == 2
+
+
+def test_a_server_with_every_connection_busy_answers_503_with_retry_after(sync_database) -> None:
+    url, _engine = sync_database
+    engine = db.make_engine(url, pool_size=1, pool_timeout=0.5)
+    token = db.create_token(engine, EMPRESA, "A").token
+    runner = pg.ThreadServer(create_app(engine), free_port())
+    runner.start()
+    held = [engine.connect() for _ in range(3)]  # the pool (1) and its overflow (2)
+    try:
+        answer = requests.get(
+            f"http://127.0.0.1:{runner.server.config.port}/v1/estado",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert answer.status_code == 503
+        assert answer.headers["Retry-After"] == "5"
+        assert answer.json()["error"] == "servidor_ocupado"
+    finally:
+        for conn in held:
+            conn.close()
+        runner.stop()
+        engine.dispose()
+
+
+def test_several_processes_starting_on_a_fresh_database_migrate_once(postgres) -> None:
+    postgres.admin("CREATE DATABASE sync_fresh")
+    engines = [db.make_engine(postgres.url("sync_fresh")) for _ in range(3)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(engines))
+
+    def migrate(engine) -> None:
+        start.wait()
+        try:
+            db.upgrade(engine)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        with engines[0].connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == [
+                ("0002_lotes_antiguos",)
+            ]
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_old_answered_batches_are_forgotten_and_a_late_retry_changes_nothing(
+    sync_server,
+) -> None:
+    token = sync_server.token()
+    engine = sync_server.engine
+    old_id, sent = uuid.uuid4().hex, row()
+    assert push(sync_server, token, [sent], batch_id=old_id).status_code == 200
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(PushBatch)
+            .where(PushBatch.batch_id == old_id)
+            .values(created_at=utcnow() - timedelta(days=db.BATCH_DAYS + 1))
+        )
+    assert db.prune_batches(engine) == 1
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(PushBatch)) == 0
+        # A desktop retrying that batch a week later: nothing is written twice.
+        again = push(sync_server, token, [sent], batch_id=old_id).json()
+        assert again["results"][0]["seq"] == 1 and again["results"][0]["overwritten"] is None
+        assert session.scalar(select(func.count()).select_from(SyncedRow)) == 1
