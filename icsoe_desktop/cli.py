@@ -62,7 +62,11 @@ def _add_cert_parser(commands: argparse._SubParsersAction) -> None:
 
 def main(argv: list[str]) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    # An ``icsoe://`` link (the installer registers «icsoe-desktop.exe "%1"») goes to the GUI.
+    from icsoe_desktop.domain.activation_link import is_link
+
+    links = [arg for arg in argv if is_link(arg)]
+    args = parser.parse_args([arg for arg in argv if not is_link(arg)])
     if args.self_check:
         from icsoe_desktop.self_check import main as self_check
 
@@ -70,7 +74,9 @@ def main(argv: list[str]) -> int:
     if args.command is None:
         from icsoe_desktop.app import run_gui
 
-        return run_gui(args.data_dir)
+        return run_gui(args.data_dir, links=links)
+    if links:
+        parser.error("un enlace icsoe:// se abre sin comando: python -m icsoe_desktop ENLACE")
     if args.command == "cert":
         if args.cer and not args.key:
             parser.error("--cer necesita --key (la llave privada del certificado)")

@@ -58,6 +58,7 @@ class Application(QObject):
         self.mail_timer.setInterval(MAIL_RETRY_MS)
         self.mail_timer.timeout.connect(self.send_mail_in_background)
         self._mail_running = False
+        self._pending_args: list[str] = []  # handed over before the store was open
 
         self.login.register_requested.connect(self.open_registro)
         self.login.recover_requested.connect(self.open_recuperar)
@@ -80,6 +81,9 @@ class Application(QObject):
         self.login.set_services(services)
         self.mail_timer.start()
         QTimer.singleShot(2_000, self.send_mail_in_background)  # mail left from a previous run
+        if self._pending_args:
+            args, self._pending_args = self._pending_args, []
+            QTimer.singleShot(0, lambda: self.handle_arguments(args))
 
     def _on_failure(self, exc: BaseException) -> None:
         if isinstance(exc, DomainError):
@@ -94,6 +98,57 @@ class Application(QObject):
                 "No se pudo iniciar icsoe-desktop",
             )
         self.exit_requested.emit(1)
+
+    # --- arguments: this start's, or a later start's on the same data dir ------------------------
+
+    def handle_arguments(self, args: list[str]) -> None:
+        """Bring the window to the front; an ``icsoe://activar?codigo=…`` link opens Crear
+        contraseña with the code filled in. A bad link gets a message, never a crash."""
+        window = self._front_window()
+        if not args:
+            return
+        if self.services is None:
+            self._pending_args.extend(args)
+            return
+        from icsoe_desktop.domain.activation_link import code_from_link
+
+        for link in args:
+            try:
+                codigo = code_from_link(link)
+            except DomainError as exc:
+                log.warning("Enlace no reconocido: %s", exc.code)
+                msgbox.warning(window, exc.message, "Enlace de activación")
+                continue
+            self._open_activation(window, codigo)
+
+    def _front_window(self) -> QWidget:
+        """The window the user sees (a dialog's parent window included), raised and focused."""
+        from PySide6.QtWidgets import QApplication
+
+        window = QApplication.activeWindow()
+        if window is None or not window.isVisible():
+            visible = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
+            window = visible[-1] if visible else self.login
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _open_activation(self, window: QWidget, codigo: str) -> None:
+        """In the ICSOE start window when no one is working elsewhere (after Crear contraseña the
+        CURP is ready to sign in); otherwise over the window in use."""
+        from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
+
+        log.info("Crear contraseña abierto por un enlace de activación")
+        if window is self.login:
+            self.open_icsoe()
+        if self.icsoe is not None and self.icsoe.isVisible():
+            self.icsoe.open_crear_contrasena(codigo)  # type: ignore[attr-defined]
+            return
+        dialog = IcsoeCrearContrasenaDialog(self.services, codigo, window)
+        if dialog.exec():
+            self.send_mail_in_background()
 
     # --- windows -------------------------------------------------------------------------------
 
