@@ -236,6 +236,7 @@ class Application(QObject):
             self.main = None
         self.login.solo_consulta.setChecked(False)
         self.login.refresh_default_usuario()
+        self.login.refresh_vigencias()  # certificates may have changed during the session
         self.login.show()
 
     def quit(self) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +28,7 @@ from icsoe_desktop.gui.widgets import bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
+    from icsoe_desktop.domain.credentials import CertificateInfo
     from icsoe_desktop.services.certificates import CertificateRow
     from icsoe_desktop.services.container import Services
 
@@ -46,6 +49,23 @@ HEADERS = ("Registro Patronal", "Tipo", "RFC", "No. de certificado", "Vigente ha
 def _cells(row: CertificateRow) -> tuple[object, ...]:
     hasta = row.valido_hasta.strftime("%d/%m/%Y") if row.valido_hasta else ""
     return (row.registro, row.tipo, row.rfc, row.no_certificado, hasta, row.estado_texto)
+
+
+def _detalle(info: CertificateInfo, estado: str) -> str:
+    """The chosen e.firma in one line; an expired or not yet valid one says so at once (it would
+    be refused at Guardar)."""
+    desde, hasta = f"{info.valido_desde:%d/%m/%Y}", f"{info.valido_hasta:%d/%m/%Y}"
+    vigencia = {
+        "vencido": f'<b style="color:#b00020;">Vencido</b>: fue vigente del {desde} al {hasta}',
+        "no_vigente_aun": (
+            f'<b style="color:#b00020;">Aún no vigente</b>: será vigente del {desde} al {hasta}'
+        ),
+        "por_vencer": f'vigente del {desde} al {hasta} <b style="color:#a15c00;">(por vencer)</b>',
+    }.get(estado, f"vigente del {desde} al {hasta}")
+    return (
+        f"{escape(info.nombre)} · RFC {escape(info.rfc)} · No. de certificado "
+        f"{escape(info.no_certificado)} · {vigencia}"
+    )
 
 
 class CertificadosImssDialog(QDialog):
@@ -69,6 +89,7 @@ class CertificadosImssDialog(QDialog):
         self.contrasena = child(form, QLineEdit, "contrasenaEdit")
         self.mostrar_contrasena = child(form, QCheckBox, "mostrarContrasenaCheck")
         self.detalle = child(form, QLabel, "detalleLabel")
+        self.detalle.setTextFormat(Qt.TextFormat.RichText)  # «Vencido» stands out in red
         self.tabla = child(form, QTableView, "certificadosTable")
         self._fields = {
             "registro": self.registro,
@@ -132,10 +153,7 @@ class CertificadosImssDialog(QDialog):
             return
         # FIEL: the usuario is the RFC of the certificate.
         self.usuario.setText(info.rfc)
-        self.detalle.setText(
-            f"{info.nombre} · RFC {info.rfc} · No. de certificado {info.no_certificado} · "
-            f"vigente del {info.valido_desde:%d/%m/%Y} al {info.valido_hasta:%d/%m/%Y}"
-        )
+        self.detalle.setText(_detalle(info, self._services.certificates.validity(info)))
 
     def set_llave(self, path: str) -> None:
         self.llave.setText(path)

@@ -137,6 +137,10 @@ class CertificatesService:
     def _now(self) -> datetime:
         return self._clock().replace(tzinfo=UTC)
 
+    def validity(self, info: CertificateInfo) -> str:
+        """A chosen file's state today (``vencido``, ``no_vigente_aun``…), by this app's clock."""
+        return info.estado(self._now())
+
     # --- queries -------------------------------------------------------------------------------
 
     def rows(self) -> list[CertificateRow]:

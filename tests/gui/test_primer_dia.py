@@ -1,0 +1,100 @@
+"""Issue «the clerk's first day», small points: an expired e.firma is named at once, the login's
+expiry panel after Cerrar sesión, singular/plural texts, default buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
+from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.certificates import TRUSTED_DIR
+from tests import credentials_factory as cf
+from tests.gui.helpers import click, type_text
+
+REGISTRO = "Y5412345106"
+GOOD = "Nom1na$Segura"
+
+
+@pytest.fixture
+def company(services, data_dir):
+    services.registros.save(REGISTRO, cf.RFC_MORAL, "Empresa Demo, S.A. de C.V.", "admin")
+    trusted = data_dir / TRUSTED_DIR
+    trusted.mkdir()
+    (trusted / "ac_sat.cer").write_bytes(cf.sat_ca().certificate_der)
+    return services
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "said"),
+    [
+        (-1500, -10, "Vencido: fue vigente del"),
+        (5, 1400, "Aún no vigente: será vigente del"),
+        (-30, 1400, "vigente del"),
+    ],
+)
+def test_chosen_efirma_says_vencido_or_aun_no_vigente_at_once(
+    qtbot, company, tmp_path, modals, valid_from, valid_to, said
+):
+    fiel = cf.fiel_moral(
+        valid_from=cf.days_from_now(valid_from), valid_to=cf.days_from_now(valid_to)
+    )
+    cer, _key = fiel.write(tmp_path)
+    dialog = CertificadosImssDialog(company, "admin")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_certificado(str(cer))
+    shown = dialog.detalle.grab().toImage()  # rendered, not only stored
+    assert not shown.isNull()
+    text = _plain(dialog.detalle.text())
+    assert said in text and cf.RFC_MORAL in text
+    if valid_from < 0 < valid_to:
+        assert "Vencido" not in text and "Aún no" not in text
+
+
+def _plain(html: str) -> str:
+    from PySide6.QtGui import QTextDocument
+
+    document = QTextDocument()
+    document.setHtml(html)
+    return document.toPlainText()
+
+
+def test_cerrar_sesion_shows_the_certificate_saved_in_the_session(
+    qtbot, company, data_dir, tmp_path, modals
+):
+    company.accounts.register(
+        Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True)
+    )
+    cer, key = cf.fiel_moral().write(tmp_path)
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: app.services is not None, timeout=10_000)
+        assert "Sin certificado" in app.login.vigencias.text()
+
+        def certificados(dialog) -> None:
+            dialog.registro.setCurrentIndex(dialog.registro.findData(REGISTRO))
+            dialog.set_certificado(str(cer))
+            dialog.set_llave(str(key))
+            type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+            click(qtbot, dialog.guardar)
+            qtbot.waitUntil(lambda: dialog.model.rowCount() == 1, timeout=10_000)
+            dialog.reject()
+
+        modals.handle(certificados)
+        type_text(qtbot, app.login.contrasena, GOOD)
+        click(qtbot, app.login.continuar)
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=10_000)
+        main = app.main
+        qtbot.addWidget(main)
+        qtbot.waitUntil(lambda: len(modals.dialogs) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: main.isActiveWindow() or not modals.dialogs[0].isVisible())
+        main.cerrar_sesion_action.trigger()
+        assert app.login.isVisible()
+        assert f"{REGISTRO}: " in app.login.vigencias.text()
+        assert "Vigente" in app.login.vigencias.text()
+        assert "Sin certificado" not in app.login.vigencias.text()
+    finally:
+        app.shutdown()
