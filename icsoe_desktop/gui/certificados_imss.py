@@ -78,6 +78,7 @@ class CertificadosImssDialog(QDialog):
         self._actor = actor
         form = load_form("certificados_imss.ui", self)
         self.guardar = child(form, QPushButton, "guardarButton")
+        self.guardar.setDefault(True)  # Enter saves, as the guide puts Guardar forward
         self.eliminar = child(form, QPushButton, "eliminarButton")
         self.registro = child(form, QComboBox, "registroCombo")
         self.certificado = child(form, QLineEdit, "certificadoEdit")

@@ -39,6 +39,7 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         self.tabla = child(form, QTableView, "contratistasTable")
         self.regresar = child(form, QPushButton, "regresarButton")
         self.siguiente = child(form, QPushButton, "siguienteButton")
+        self.siguiente.setDefault(True)  # Enter chooses; Regresar only by its own key or click
         self.model: RowsModel[ContratistaOpcion] = RowsModel(HEADERS, self._cells)
         self.tabla.setModel(self.model)
         self.tabla.verticalHeader().setVisible(False)

@@ -41,6 +41,7 @@ class IdseUsuariosDialog(QDialog):
         self._actor = actor
         form = load_form("idse_usuarios.ui", self)
         self.guardar = child(form, QPushButton, "guardarButton")
+        self.guardar.setDefault(True)
         self.deshabilitar = child(form, QPushButton, "deshabilitarButton")
         self.nombre = child(form, QLineEdit, "nombreEdit")
         self.primer_apellido = child(form, QLineEdit, "primerApellidoEdit")

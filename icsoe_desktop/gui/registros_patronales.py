@@ -57,6 +57,7 @@ class RegistrosPatronalesDialog(QDialog):
         form = load_form("registros_patronales.ui", self)
         self.nuevo = child(form, QPushButton, "nuevoButton")
         self.guardar = child(form, QPushButton, "guardarButton")
+        self.guardar.setDefault(True)
         self.eliminar = child(form, QPushButton, "eliminarButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.registro = child(form, QLineEdit, "registroEdit")

@@ -52,6 +52,7 @@ class SingleInstance(QObject):
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self.server.newConnection.connect(self._on_connection)
+        self._clients: list[QLocalSocket] = []
 
     def listen(self) -> bool:
         """False when another process of this data dir already listens (a start in between)."""
@@ -71,23 +72,31 @@ class SingleInstance(QObject):
     def _on_connection(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            self._read(socket)  # the line may already be in
+            self._clients.append(socket)
+            socket.readyRead.connect(self._read_clients)
+        self._read_clients()  # the line may already be in
 
-    def _read(self, socket: QLocalSocket) -> None:
-        if not socket.canReadLine():
-            return
-        line = socket.readLine().data()
-        try:
-            args = json.loads(line.decode("utf-8")).get("args", [])
-            args = [str(a) for a in args] if isinstance(args, list) else []
-        except (ValueError, AttributeError, UnicodeDecodeError):
-            log.warning("Mensaje ilegible en el canal de instancia única")
-            args = []
-        socket.write(b"ok\n")
-        socket.flush()
-        self.arguments_received.emit(args)
+    def _read_clients(self) -> None:
+        for socket in [s for s in self._clients if s.canReadLine()]:
+            self._clients.remove(socket)
+            line = socket.readLine().data()
+            socket.write(b"ok\n")
+            socket.flush()
+            socket.disconnectFromServer()
+            socket.deleteLater()
+            self.arguments_received.emit(_args(line))
 
     def close(self) -> None:
+        for socket in self._clients:
+            socket.abort()
+        self._clients.clear()
         self.server.close()
+
+
+def _args(line: bytes) -> list[str]:
+    try:
+        args = json.loads(line.decode("utf-8")).get("args", [])
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        log.warning("Mensaje ilegible en el canal de instancia única")
+        return []
+    return [str(a) for a in args] if isinstance(args, list) else []

@@ -4,7 +4,6 @@ Crear contraseña with the code filled in, in the window already open on the sam
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -17,27 +16,7 @@ from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
 from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
 from icsoe_desktop.gui.single_instance import SingleInstance, send_to_running, server_name
 from tests.gui.helpers import click, type_text
-from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, enter_contratista, form
-
-
-def invited_capturista(data_dir: Path, tmp_path: Path, smtp) -> str:
-    """Ana is given of alta; returns the activation link of her mail, as received."""
-    from icsoe_desktop.services.container import open_services
-
-    services = open_services(data_dir)
-    try:
-        services.settings.save_smtp(smtp.settings(), None, actor="admin@empresa.com")
-        rfc = enter_contratista(services, data_dir, tmp_path)
-        services.capturistas.alta(rfc, form())
-        services.mail.send_pending(force=True)
-    finally:
-        services.close()
-    (link,) = [
-        m.group(0)
-        for message in smtp.to("ana@capturas.mx")
-        if (m := re.search(r"icsoe://activar\?codigo=\S+", message.get_content()))
-    ]
-    return link
+from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, invited_capturista
 
 
 @pytest.fixture

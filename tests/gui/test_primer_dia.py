@@ -4,6 +4,7 @@ expiry panel after Cerrar sesión, singular/plural texts, default buttons."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
@@ -98,3 +99,32 @@ def test_cerrar_sesion_shows_the_certificate_saved_in_the_session(
         assert "Sin certificado" not in app.login.vigencias.text()
     finally:
         app.shutdown()
+
+
+def test_enter_in_contratista_a_trabajar_chooses_instead_of_going_back(
+    qtbot, data_dir, tmp_path, smtp_server, modals
+):
+    from icsoe_desktop.domain.activation_link import code_from_link
+    from icsoe_desktop.gui.icsoe_seleccionar_contratista import (
+        MSG_CONFIRMAR,
+        IcsoeSeleccionarContratistaDialog,
+    )
+    from icsoe_desktop.services.container import open_services
+    from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, invited_capturista
+
+    link = invited_capturista(data_dir, tmp_path, smtp_server)
+    services = open_services(data_dir)
+    try:
+        services.capturistas.crear_contrasena(code_from_link(link), NEW_PASSWORD, NEW_PASSWORD)
+        dialog = IcsoeSeleccionarContratistaDialog(services, CURP_ANA)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.tabla.setFocus()
+        qtbot.keyClick(dialog.tabla, Qt.Key.Key_Down)  # the first contratista
+        modals.answer("Continuar")
+        qtbot.keyClick(dialog.tabla, Qt.Key.Key_Return)
+        assert modals.texts == [MSG_CONFIRMAR.format(nombre=cf.NOMBRE_MORAL, rfc=cf.RFC_MORAL)]
+        assert dialog.result() == dialog.DialogCode.Accepted
+        assert dialog.elegido is not None and dialog.elegido.rfc == cf.RFC_MORAL
+    finally:
+        services.close()
