@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
@@ -165,7 +166,8 @@ class IcsoeContratistaWindow(QMainWindow):
             self,
             "Information",
             EXPORT_TITLE,
-            f"Se generó el archivo {target.name} con {count} usuario(s) capturista(s).",
+            f"Se generó el archivo {target.name} con "
+            f"{plural(count, 'usuario capturista', 'usuarios capturistas')}.",
             [("Abrir", "accept"), ("Aceptar", "reject")],
         )
         box.exec()

@@ -90,7 +90,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             "05_usuario_o_contrasena_incorrectos",
             box(
                 MSG_CREDENCIALES
-                + "\n\nTe quedan 4 intento(s) antes de que el usuario se bloquee por 5 minutos.",
+                + "\n\nTe quedan 4 intentos antes de que el usuario se bloquee por 5 minutos.",
                 "Warning",
             ),
         )

@@ -52,7 +52,9 @@ def test_link_given_at_start_opens_crear_contrasena_with_the_code(
     qtbot.waitUntil(lambda: inicio.usuario.text() == CURP_ANA)
     assert not application.login.isVisible()
     qtbot.waitUntil(
-        lambda: smtp_server.to("ana@capturas.mx")[-1]["Subject"] == "Contraseña actualizada - ICSOE",
+        lambda: (
+            smtp_server.to("ana@capturas.mx")[-1]["Subject"] == "Contraseña actualizada - ICSOE"
+        ),
         timeout=10_000,
     )
 

@@ -152,7 +152,7 @@ def test_inicio_sign_in_failure_and_bulk_report(qtbot, services, data_dir, tmp_p
     )
     workbook.save(tmp_path / "alta.xlsx")
     window.alta.cargar_excel(str(tmp_path / "alta.xlsx"))
-    assert modals.texts[-1].startswith("No se guardó ningún capturista: 1 fila(s)")
+    assert modals.texts[-1].startswith("No se guardó ningún capturista: 1 fila tiene errores. Corrígela")
     assert "Fila 2: El campo «Segundo apellido» es obligatorio." in modals.texts[-1]
     assert services.capturistas.total(rfc) == 1
 

@@ -64,9 +64,7 @@ def _plain(html: str) -> str:
 def test_cerrar_sesion_shows_the_certificate_saved_in_the_session(
     qtbot, company, data_dir, tmp_path, modals
 ):
-    company.accounts.register(
-        Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True)
-    )
+    company.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
     cer, key = cf.fiel_moral().write(tmp_path)
     app = Application(data_dir)
     qtbot.addWidget(app.login)
@@ -128,3 +126,48 @@ def test_enter_in_contratista_a_trabajar_chooses_instead_of_going_back(
         assert dialog.elegido is not None and dialog.elegido.rfc == cf.RFC_MORAL
     finally:
         services.close()
+
+
+def test_last_attempt_and_bulk_report_read_in_real_singular_and_list_every_error(
+    qtbot, application_login, services, data_dir, tmp_path, modals
+):
+    from openpyxl import Workbook
+
+    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+    from icsoe_desktop.services.capturistas import BULK_HEADERS
+    from tests.icsoe_helpers import CURP_BETO, enter_contratista
+
+    login = application_login
+    for _ in range(4):
+        type_text(qtbot, login.contrasena, "Equivocada$1")
+        qtbot.keyClick(login.contrasena, Qt.Key.Key_Return)
+    assert "Te queda 1 intento antes" in modals.texts[-1]
+    assert "Te quedan 2 intentos antes" in modals.texts[-2]
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    workbook = Workbook()
+    workbook.active.append(list(BULK_HEADERS))
+    # No segundo apellido, a short phone and mismatched mails: three errors in one row.
+    workbook.active.append(
+        [CURP_BETO, "Beto", "García", "", "Capturista", "55123", "b@c.mx", "x@c.mx"]
+    )
+    workbook.save(tmp_path / "alta.xlsx")
+    window.alta.cargar_excel(str(tmp_path / "alta.xlsx"))
+    report = modals.texts[-1]
+    assert report.startswith("No se guardó ningún capturista: 1 fila tiene errores. Corrígela")
+    row = next(line for line in report.splitlines() if line.startswith("Fila 2:"))
+    assert "«Segundo apellido» es obligatorio" in row
+    assert "teléfono" in row and "no coinciden" in row
+
+
+@pytest.fixture
+def application_login(qtbot, services):
+    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
+    login = IdseLoginWindow(services)
+    qtbot.addWidget(login)
+    login.show()
+    return login
