@@ -171,3 +171,24 @@ def application_login(qtbot, services):
     qtbot.addWidget(login)
     login.show()
     return login
+
+
+def test_without_os_keyring_certificados_names_the_certificate_not_a_password(
+    qtbot, company, tmp_path, modals, monkeypatch
+):
+    import keyring.core
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    keyring.core._keyring_backend = None
+    cer, key = cf.fiel_moral().write(tmp_path)
+    dialog = CertificadosImssDialog(company, "admin")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    click(qtbot, dialog.guardar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1, timeout=10_000)
+    assert "el certificado no se guardó" in modals.texts[0]
+    assert "llave privada y la contraseña del certificado" in modals.texts[0]
+    assert company.certificates.pending() == [REGISTRO]
