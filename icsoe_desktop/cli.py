@@ -27,9 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     shots.add_argument("directory", help="carpeta donde se escriben las imágenes")
 
-    commands.add_parser(
-        "usuarios", help="lista los usuarios de Conexión en línea con IDSE y su estado"
-    )
+    from icsoe_desktop import cli_usuarios
+
+    cli_usuarios.add_parser(commands)
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
     _add_cert_parser(commands)
     from icsoe_desktop import cli_movimientos
@@ -111,9 +111,10 @@ def _service_command(args: argparse.Namespace) -> int:
 
             return cli_movimientos.run(args, services)
         if args.command == "usuarios":
-            for user in services.accounts.list_users():
-                print(f"{user.usuario}\t{user.estado}\t{user.nombre_completo}")
-        elif args.command == "correo":
+            from icsoe_desktop import cli_usuarios
+
+            return cli_usuarios.run(args, services)
+        if args.command == "correo":
             report = services.mail.send_pending(force=True)
             print(
                 f"Enviados: {report.sent}. En espera: {report.pending}. {report.last_error}".strip()
