@@ -30,6 +30,12 @@ MSG_REGISTRA_CERTIFICADOS = (
     "patronales de tu empresa para poder enviar movimientos a IDSE."
 )
 
+MSG_CORREO_YA_CONFIGURADO = (
+    "El correo saliente ya está configurado. Para cambiarlo, ingresa con tu usuario y ve a "
+    "Configuración › Correo saliente (SMTP).\n\nSi olvidaste tu contraseña y el correo no te "
+    "llega, un administrador de icsoe-desktop puede restablecerla desde «Regístrate aquí»."
+)
+
 
 def _open_services(data_dir: Path, log_path: Path | None) -> Services:
     if log_path is not None:
@@ -63,6 +69,7 @@ class Application(QObject):
         self.login.register_requested.connect(self.open_registro)
         self.login.recover_requested.connect(self.open_recuperar)
         self.login.icsoe_requested.connect(self.open_icsoe)
+        self.login.mail_requested.connect(self.open_correo)
         self.login.consulta_requested.connect(lambda: self.open_main(None))
         self.login.signed_in.connect(self.open_main)
 
@@ -165,6 +172,18 @@ class Application(QObject):
         assert self.services is not None
         RecuperarContrasenaDialog(self.services, self.login).exec()
         self.login.refresh_default_usuario()
+
+    def open_correo(self) -> None:
+        """Outgoing mail before anyone signs in — only while it is not set: whoever changes a
+        working server could read the recovery codes, so that needs a signed-in user."""
+        from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+
+        assert self.services is not None
+        if self.services.settings.current.smtp.configured:
+            msgbox.information(self.login, MSG_CORREO_YA_CONFIGURADO, "Correo saliente")
+            return
+        ConfiguracionCorreoDialog(self.services, None, self.login).exec()
+        self.send_mail_in_background()  # a recovery mail may be waiting for it
 
     def open_icsoe(self) -> None:
         """ICSOE (contratistas, capturistas) lives apart from the IDSE session."""

@@ -43,6 +43,8 @@ class IdseUsuariosDialog(QDialog):
         self.guardar = child(form, QPushButton, "guardarButton")
         self.guardar.setDefault(True)
         self.deshabilitar = child(form, QPushButton, "deshabilitarButton")
+        self.restablecer = child(form, QPushButton, "restablecerButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")
         self.nombre = child(form, QLineEdit, "nombreEdit")
         self.primer_apellido = child(form, QLineEdit, "primerApellidoEdit")
         self.segundo_apellido = child(form, QLineEdit, "segundoApellidoEdit")
@@ -76,6 +78,8 @@ class IdseUsuariosDialog(QDialog):
 
         self.guardar.clicked.connect(self._on_guardar)
         self.deshabilitar.clicked.connect(self._on_toggle)
+        self.restablecer.clicked.connect(self._on_restablecer)
+        self.cerrar.clicked.connect(self.reject)
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.aviso_link.clicked.connect(self._on_aviso)
         self.resize(640, 560)
@@ -98,6 +102,7 @@ class IdseUsuariosDialog(QDialog):
     def _update_toggle(self) -> None:
         user = self.selected()
         self.deshabilitar.setEnabled(user is not None)
+        self.restablecer.setEnabled(user is not None)
         self.deshabilitar.setText(
             "Habilitar" if user is not None and not user.habilitado else "Deshabilitar"
         )
@@ -137,6 +142,18 @@ class IdseUsuariosDialog(QDialog):
         self.aviso.setChecked(False)
         self.refresh(select=user.usuario)
         self.nombre.setFocus()
+
+    def _on_restablecer(self) -> None:
+        from icsoe_desktop.gui.restablecer_por_administrador import (
+            RestablecerPorAdministradorDialog,
+        )
+
+        user = self.selected()
+        if user is None:
+            return
+        RestablecerPorAdministradorDialog(
+            self._services, user.usuario, self._actor or "", self
+        ).exec()
 
     def _on_toggle(self) -> None:
         user = self.selected()

@@ -350,13 +350,15 @@ class AccountsService:
         aquí): for when the mail cannot reach the user. Wrong admin passwords count towards the
         admin's lock like any sign-in."""
         signed = self.authenticate(admin_usuario, admin_contrasena)
-        with self._store.session() as session:
+        with self._store.session() as session:  # the refusal is audited, so it commits
             admin = self._find(session, signed.usuario)
-            if admin is None or not admin.administrador:
+            allowed = admin is not None and admin.administrador
+            if not allowed:
                 self._audit.record(
                     session, signed.usuario, "restablecimiento_rechazado", usuario, "no es admin"
                 )
-                raise AuthenticationError("no_administrador", MSG_NO_ADMINISTRADOR)
+        if not allowed:
+            raise AuthenticationError("no_administrador", MSG_NO_ADMINISTRADOR)
         return self.set_password(usuario, contrasena, confirmacion, actor=signed.usuario)
 
     def set_password(self, usuario: str, contrasena: str, confirmacion: str, actor: str) -> str:
