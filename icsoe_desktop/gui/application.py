@@ -207,7 +207,16 @@ class Application(QObject):
         self.main.show()
         self.login.hide()
         if usuario is not None:
-            self._ask_for_certificates()
+            self._guide_the_first_day()
+
+    def _guide_the_first_day(self) -> None:
+        """A new company (no registros patronales yet) gets the Configuración inicial; one that
+        has them is led to what is missing (certificates)."""
+        assert self.services is not None and self.main is not None
+        if not self.services.registros.list() and self.services.primer_uso.debe_abrirse():
+            self.main.open_configuracion_inicial()
+            return
+        self._ask_for_certificates()
 
     def _actualizar_movimientos(self) -> None:
         """Guide (modo sólo consulta): the progress of bringing "Movimientos con IDSE" up to

@@ -17,6 +17,7 @@ from icsoe_desktop.services.lotes import LotesService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.movimientos import MovimientosService
 from icsoe_desktop.services.movimientos_import import MovimientosImporter
+from icsoe_desktop.services.primer_uso import PrimerUsoService
 from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
@@ -40,6 +41,7 @@ class Services:
     contratistas: ContratistasService
     capturistas: CapturistasService
     sync: SyncService
+    primer_uso: PrimerUsoService
 
     def close(self) -> None:
         self.store.close()
@@ -61,6 +63,14 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     contratistas = ContratistasService(store, audit, certificates, data_dir, clock)
     capturistas = CapturistasService(store, audit, mail, clock)
     sync = SyncService(store, settings, secrets, clock)
+    primer_uso = PrimerUsoService(
+        store,
+        audit,
+        registros=lambda: len(registros.list()),
+        correo=lambda: settings.current.smtp.host if settings.current.smtp.configured else "",
+        certificados_pendientes=certificates.pending,
+        servidor=lambda: settings.current.sync.url if sync.is_configured() else "",
+    )
     return Services(
         settings,
         store,
@@ -76,6 +86,7 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
         contratistas,
         capturistas,
         sync,
+        primer_uso,
     )
 
 
