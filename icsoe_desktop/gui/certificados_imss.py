@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import bind_show_password
@@ -80,6 +80,7 @@ class CertificadosImssDialog(QDialog):
         self.guardar = child(form, QPushButton, "guardarButton")
         self.guardar.setDefault(True)  # Enter saves, as the guide puts Guardar forward
         self.eliminar = child(form, QPushButton, "eliminarButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")  # Esc does the same
         self.registro = child(form, QComboBox, "registroCombo")
         self.certificado = child(form, QLineEdit, "certificadoEdit")
         self.certificado_button = child(form, QPushButton, "certificadoButton")
@@ -114,6 +115,8 @@ class CertificadosImssDialog(QDialog):
         self.llave_button.clicked.connect(self._choose_llave)
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
+        self.cerrar.clicked.connect(self.reject)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 560)
         self._set_fiel(None)
         self.refresh()

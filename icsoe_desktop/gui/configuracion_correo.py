@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -67,6 +67,7 @@ class ConfiguracionCorreoDialog(QDialog):
         self.cancelar.clicked.connect(self.reject)
         self.enviar_pendientes.clicked.connect(self._on_enviar_pendientes)
         self._refresh_queue()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
 
     def _form_settings(self) -> SmtpSettings:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, 
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
@@ -64,6 +64,7 @@ class IcsoeContratistaWindow(QMainWindow):
             self.show_alta()
         else:
             self.show_datos_generales()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1300, 720)
 
     def _action(self, text: str, name: str, slot) -> QAction:

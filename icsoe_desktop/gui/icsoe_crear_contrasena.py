@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
 from icsoe_desktop.domain.activation_link import code_from_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
 from icsoe_desktop.services.capturistas import MSG_CONTRASENA_ACTUALIZADA
@@ -47,6 +47,7 @@ class IcsoeCrearContrasenaDialog(QDialog):
         self.regresar.clicked.connect(self.reject)
         self.guardar.clicked.connect(self._on_guardar)
         self.guardar.setDefault(True)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
 
     def _on_guardar(self) -> None:

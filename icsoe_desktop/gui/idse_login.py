@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class IdseLoginWindow(QWidget):
         self.setObjectName("IdseLoginWindow")
         self.setWindowTitle("Acceso a conexión en línea con IDSE")
         self._build()
+        mnemonics.assign(self)  # Alt-letters for every button, check box and field
 
         self.solo_consulta.toggled.connect(self._on_solo_consulta)
         bind_show_password(self.mostrar, self.contrasena)

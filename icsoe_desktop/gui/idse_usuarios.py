@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
@@ -82,6 +82,7 @@ class IdseUsuariosDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.aviso_link.clicked.connect(self._on_aviso)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 560)
         self.refresh()
 
@@ -104,7 +105,7 @@ class IdseUsuariosDialog(QDialog):
         self.deshabilitar.setEnabled(user is not None)
         self.restablecer.setEnabled(user is not None)
         self.deshabilitar.setText(
-            "Habilitar" if user is not None and not user.habilitado else "Deshabilitar"
+            "&Habilitar" if user is not None and not user.habilitado else "&Deshabilitar"
         )
 
     # --- actions -------------------------------------------------------------------------------

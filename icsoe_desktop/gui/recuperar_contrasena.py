@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
 from icsoe_desktop.gui.worker import run_with_progress
@@ -39,6 +39,7 @@ class RecuperarContrasenaDialog(QDialog):
         self.codigo.clicked.connect(self._open_reset)
         # Guide: prefilled when exactly one user is enabled, empty otherwise.
         self.correo.setText(services.accounts.default_usuario())
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(480, 200)
 
     def _on_enviar(self) -> None:

@@ -192,8 +192,13 @@ class VentanaPrincipal(QMainWindow):
             CERTIFICADOS: self.open_certificados,
             SINCRONIZACION: self._open_sincronizacion,
         }
-        ConfiguracionInicialWizard(self._services, self.usuario, openers, self).exec()
-        self.refresh_pendientes()
+        # open(), not exec(): window-modal without a nested event loop, so signing in returns
+        # at once; the band is refreshed when the assistant closes.
+        wizard = ConfiguracionInicialWizard(self._services, self.usuario, openers, self)
+        wizard.finished.connect(self.refresh_pendientes)
+        wizard.finished.connect(wizard.deleteLater)
+        wizard.open()
+        self.configuracion_inicial = wizard
 
     def _open_usuarios(self) -> None:
         from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
