@@ -192,3 +192,45 @@ def test_without_os_keyring_certificados_names_the_certificate_not_a_password(
     assert "el certificado no se guardó" in modals.texts[0]
     assert "llave privada y la contraseña del certificado" in modals.texts[0]
     assert company.certificates.pending() == [REGISTRO]
+
+
+def test_lotes_tab_shows_many_pending_rows_whole_causa_and_says_why_export_is_grey(
+    qtbot, services, tmp_path
+):
+    from PySide6.QtGui import QFontMetrics
+
+    from icsoe_desktop.gui.movimientos_idse import MSG_EXPORTAR_EN_LOTES
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 2_000, services.movimientos.today())
+    registro = services.registros.list()[0].registro
+    pendientes = services.lotes.pendientes(registro)
+    (tmp_path / "lotes").mkdir()
+    services.lotes.generar(registro, [p.id for p in pendientes[:3]], tmp_path / "lotes", "admin")
+    main = VentanaPrincipal(services, "admin@nominas.com")  # at its default size
+    qtbot.addWidget(main)
+    main.show()
+    view = main.movimientos
+    view.tabs.setFocus()
+    while view.tabs.currentIndex() != 4:  # Lotes, by keyboard
+        qtbot.keyClick(view.tabs, Qt.Key.Key_Right)
+    lotes = view.lotes
+    lotes.registro.setCurrentIndex(lotes.registro.findText(registro))
+    qtbot.waitUntil(lambda: lotes.pendientes.rowCount() > 10)
+    table = lotes.pendientes_tabla
+
+    def visible() -> int:
+        return table.viewport().height() // table.verticalHeader().defaultSectionSize()
+
+    qtbot.waitUntil(lambda: visible() >= 5, timeout=3_000)  # it was about 3
+    assert not view.exportar.isEnabled()
+    assert view.exportar.toolTip() == MSG_EXPORTAR_EN_LOTES
+    lotes.lotes_tabla.selectRow(0)
+    detalle = lotes.detalle_tabla
+    header = detalle.horizontalHeader()
+    causa = lotes.detalle.headerData(5, Qt.Orientation.Horizontal)
+    assert causa == "Causa de rechazo"
+    needed = QFontMetrics(header.font()).horizontalAdvance(causa) + 8
+    assert header.sectionSize(5) >= needed
+    assert header.sectionViewportPosition(5) + header.sectionSize(5) <= detalle.viewport().width()
