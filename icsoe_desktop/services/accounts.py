@@ -171,14 +171,20 @@ class AccountsService:
             return _user_row(user)
 
     def set_enabled(self, usuario: str, enabled: bool, actor: str | None = None) -> UserRow:
+        action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
+        return self._set_flag(usuario, "habilitado", enabled, actor, action)
+
+    def _set_flag(
+        self, usuario: str, flag: str, value: bool, actor: str | None, action: str
+    ) -> UserRow:
+        """Change a user's yes/no attribute; audited only when it really changes."""
         usuario = normalize_email(usuario)
         with self._store.session() as session:
             user = self._find(session, usuario)
             if user is None:
                 raise ValidationError("usuario_inexistente", f"El usuario {usuario} no existe.")
-            if user.habilitado != enabled:
-                user.habilitado = enabled
-                action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
+            if getattr(user, flag) != value:
+                setattr(user, flag, value)
                 self._audit.record(session, actor, action, usuario)
             return _user_row(user)
 
@@ -399,16 +405,8 @@ class AccountsService:
             return user.usuario
 
     def set_administrador(self, usuario: str, administrador: bool, actor: str) -> UserRow:
-        usuario = normalize_email(usuario)
-        with self._store.session() as session:
-            user = self._find(session, usuario)
-            if user is None:
-                raise ValidationError("usuario_inexistente", f"El usuario {usuario} no existe.")
-            if user.administrador != administrador:
-                user.administrador = administrador
-                action = "administrador_asignado" if administrador else "administrador_retirado"
-                self._audit.record(session, actor, action, usuario)
-            return _user_row(user)
+        action = "administrador_asignado" if administrador else "administrador_retirado"
+        return self._set_flag(usuario, "administrador", administrador, actor, action)
 
     @staticmethod
     def _has_admin(session: Session) -> bool:

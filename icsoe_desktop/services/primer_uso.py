@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.registros import check_razon_social
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models_primer_uso import Empresa
 
@@ -34,7 +34,6 @@ TITULOS = {
     SINCRONIZACION: "Servidor de sincronización (opcional)",
 }
 OPCIONALES = frozenset({SINCRONIZACION})
-MAX_RAZON_SOCIAL = 250
 
 
 @dataclass(frozen=True)
@@ -88,17 +87,7 @@ class PrimerUsoService:
 
     def guardar_empresa(self, rfc: str, razon_social: str, actor: str | None) -> DatosEmpresa:
         rfc = check_rfc(rfc)
-        razon = " ".join(razon_social.split())
-        if not razon:
-            raise ValidationError(
-                "campo_obligatorio", "Captura la razón social de la empresa.", "razonSocial"
-            )
-        if len(razon) > MAX_RAZON_SOCIAL:
-            raise ValidationError(
-                "razon_social_larga",
-                f"La razón social no debe exceder {MAX_RAZON_SOCIAL} caracteres.",
-                "razonSocial",
-            )
+        razon = check_razon_social(razon_social, "Captura la razón social de la empresa.")
         with self._store.session() as session:
             row = self._row(session)
             row.rfc, row.razon_social = rfc, razon

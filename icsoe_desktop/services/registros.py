@@ -21,6 +21,20 @@ IMPORT_HEADERS = ("Registro patronal", "RFC", "Razón social")
 MAX_SHOWN_ERRORS = 15
 
 
+def check_razon_social(value: str, empty_message: str) -> str:
+    """Spaces collapsed; required; at most MAX_RAZON_SOCIAL characters."""
+    razon = " ".join(value.split())
+    if not razon:
+        raise ValidationError("campo_obligatorio", empty_message, "razonSocial")
+    if len(razon) > MAX_RAZON_SOCIAL:
+        raise ValidationError(
+            "razon_social_larga",
+            f"La razón social no debe exceder {MAX_RAZON_SOCIAL} caracteres.",
+            "razonSocial",
+        )
+    return razon
+
+
 @dataclass(frozen=True)
 class RegistroRow:
     registro: str
@@ -46,17 +60,7 @@ class RegistrosService:
     def _validate(registro: str, rfc: str, razon_social: str) -> RegistroRow:
         registro = check_registro_patronal(registro)
         rfc = check_rfc(rfc)
-        razon = " ".join(razon_social.split())
-        if not razon:
-            raise ValidationError(
-                "campo_obligatorio", "Captura la razón social del patrón.", "razonSocial"
-            )
-        if len(razon) > MAX_RAZON_SOCIAL:
-            raise ValidationError(
-                "razon_social_larga",
-                f"La razón social no debe exceder {MAX_RAZON_SOCIAL} caracteres.",
-                "razonSocial",
-            )
+        razon = check_razon_social(razon_social, "Captura la razón social del patrón.")
         return RegistroRow(registro, rfc, razon)
 
     def save(self, registro: str, rfc: str, razon_social: str, actor: str | None) -> RegistroRow:
