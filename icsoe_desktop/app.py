@@ -33,7 +33,12 @@ def _install_startup_probe(application) -> None:
     QTimer.singleShot(0, first_window)
 
 
-def run_gui(data_dir_arg: str | None = None, argv: list[str] | None = None) -> int:
+def run_gui(
+    data_dir_arg: str | None = None,
+    argv: list[str] | None = None,
+    links: list[str] | None = None,
+) -> int:
+    """``links``: ``icsoe://`` links given on the command line (the activation link)."""
     data_dir = resolve_data_dir(data_dir_arg)
     log_path = data_dir / LOG_FILE
     start_buffering()  # the log file is opened by the background start-up (Application)
@@ -50,12 +55,33 @@ def run_gui(data_dir_arg: str | None = None, argv: list[str] | None = None) -> i
     app.setOrganizationName("icsoe-desktop")
     apply_style(app)
     error_hook.install(Path(log_path))
+    instance = _single_instance(data_dir, links or [])
+    if instance is None:
+        return 0
     application = Application(data_dir, log_path)
+    instance.arguments_received.connect(application.handle_arguments)
     application.exit_requested.connect(app.exit)
     if os.environ.get(STARTUP_PROBE_ENV):
         _install_startup_probe(application)  # its timer fires on the loop's first turn
     application.start()
+    application.handle_arguments(links or [])
     try:
         return app.exec()
     finally:
+        instance.close()
         application.shutdown()
+
+
+def _single_instance(data_dir: Path, links: list[str]):
+    """The listener of this data dir's single instance; None when a running app on the same
+    data dir took ``links`` (it comes to the front and acts on them) and this process ends."""
+    from icsoe_desktop.gui.single_instance import SingleInstance, send_to_running, server_name
+
+    name = server_name(data_dir)
+    if send_to_running(name, links):
+        log.info("icsoe-desktop ya está abierto con %s: se le pasaron los argumentos", data_dir)
+        return None
+    instance = SingleInstance(name)
+    if not instance.listen() and send_to_running(name, links):  # another start won the race
+        return None
+    return instance

@@ -27,9 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     shots.add_argument("directory", help="carpeta donde se escriben las imágenes")
 
-    commands.add_parser(
-        "usuarios", help="lista los usuarios de Conexión en línea con IDSE y su estado"
-    )
+    from icsoe_desktop import cli_usuarios
+
+    cli_usuarios.add_parser(commands)
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
     respaldar = commands.add_parser(
         "respaldar", help="copia la base de datos a ARCHIVO (se puede hacer con la app abierta)"
@@ -98,7 +98,11 @@ def _add_emisores_parser(commands: argparse._SubParsersAction) -> None:
 
 def main(argv: list[str]) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    # An ``icsoe://`` link (the installer registers «icsoe-desktop.exe "%1"») goes to the GUI.
+    from icsoe_desktop.domain.activation_link import is_link
+
+    links = [arg for arg in argv if is_link(arg)]
+    args = parser.parse_args([arg for arg in argv if not is_link(arg)])
     if args.self_check:
         from icsoe_desktop.self_check import main as self_check
 
@@ -106,7 +110,9 @@ def main(argv: list[str]) -> int:
     if args.command is None:
         from icsoe_desktop.app import run_gui
 
-        return run_gui(args.data_dir)
+        return run_gui(args.data_dir, links=links)
+    if links:
+        parser.error("un enlace icsoe:// se abre sin comando: python -m icsoe_desktop ENLACE")
     if args.command == "cert":
         if args.cert_command == "pfx":
             return _cert_pfx(args)
@@ -143,11 +149,12 @@ def _service_command(args: argparse.Namespace) -> int:
 
             return cli_movimientos.run(args, services)
         if args.command == "usuarios":
-            for user in services.accounts.list_users():
-                print(f"{user.usuario}\t{user.estado}\t{user.nombre_completo}")
-        elif args.command in ("respaldar", "restaurar"):
+            from icsoe_desktop import cli_usuarios
+
+            return cli_usuarios.run(args, services)
+        if args.command in ("respaldar", "restaurar"):
             return _backup_command(args, services)
-        elif args.command == "correo":
+        if args.command == "correo":
             report = services.mail.send_pending(force=True)
             print(
                 f"Enviados: {report.sent}. En espera: {report.pending}. {report.last_error}".strip()

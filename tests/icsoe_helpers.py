@@ -74,3 +74,25 @@ def enter_contratista(services, data_dir: Path, tmp_path: Path) -> str:
         DatosGenerales("contacto@empresa.com.mx", "5512345678", "", domicilio_igual_fiscal=True),
     )
     return cf.RFC_MORAL
+
+
+def invited_capturista(data_dir: Path, tmp_path: Path, smtp) -> str:
+    """Ana is given of alta; returns the activation link of her mail, as received."""
+    import re
+
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        services.settings.save_smtp(smtp.settings(), None, actor="admin@empresa.com")
+        rfc = enter_contratista(services, data_dir, tmp_path)
+        services.capturistas.alta(rfc, form())
+        services.mail.send_pending(force=True)
+    finally:
+        services.close()
+    (link,) = [
+        m.group(0)
+        for message in smtp.to("ana@capturas.mx")
+        if (m := re.search(r"icsoe://activar\?codigo=\S+", message.get_content()))
+    ]
+    return link

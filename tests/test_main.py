@@ -45,7 +45,7 @@ def test_cli_lists_users_and_sends_queued_mail(tmp_path):
 
     listed = run(["usuarios"], tmp_path)
     assert listed.returncode == 0
-    assert listed.stdout.strip() == "ana@nominas.com\tHabilitado\tAna Ruiz"
+    assert listed.stdout.strip() == "ana@nominas.com\tHabilitado\tAna Ruiz\tadministrador"
 
     mail = run(["correo"], tmp_path)
     assert mail.returncode == 1  # SMTP not configured: nothing sent, nothing lost

@@ -30,6 +30,12 @@ MSG_REGISTRA_CERTIFICADOS = (
     "patronales de tu empresa para poder enviar movimientos a IDSE."
 )
 
+MSG_CORREO_YA_CONFIGURADO = (
+    "El correo saliente ya está configurado. Para cambiarlo, ingresa con tu usuario y ve a "
+    "Configuración › Correo saliente (SMTP).\n\nSi olvidaste tu contraseña y el correo no te "
+    "llega, un administrador de icsoe-desktop puede restablecerla desde «Regístrate aquí»."
+)
+
 
 def _open_services(data_dir: Path, log_path: Path | None) -> Services:
     if log_path is not None:
@@ -58,10 +64,12 @@ class Application(QObject):
         self.mail_timer.setInterval(MAIL_RETRY_MS)
         self.mail_timer.timeout.connect(self.send_mail_in_background)
         self._mail_running = False
+        self._pending_args: list[str] = []  # handed over before the store was open
 
         self.login.register_requested.connect(self.open_registro)
         self.login.recover_requested.connect(self.open_recuperar)
         self.login.icsoe_requested.connect(self.open_icsoe)
+        self.login.mail_requested.connect(self.open_correo)
         self.login.consulta_requested.connect(lambda: self.open_main(None))
         self.login.signed_in.connect(self.open_main)
 
@@ -80,6 +88,9 @@ class Application(QObject):
         self.login.set_services(services)
         self.mail_timer.start()
         QTimer.singleShot(2_000, self.send_mail_in_background)  # mail left from a previous run
+        if self._pending_args:
+            args, self._pending_args = self._pending_args, []
+            QTimer.singleShot(0, lambda: self.handle_arguments(args))
 
     def _on_failure(self, exc: BaseException) -> None:
         if isinstance(exc, DomainError):
@@ -94,6 +105,57 @@ class Application(QObject):
                 "No se pudo iniciar icsoe-desktop",
             )
         self.exit_requested.emit(1)
+
+    # --- arguments: this start's, or a later start's on the same data dir ------------------------
+
+    def handle_arguments(self, args: list[str]) -> None:
+        """Bring the window to the front; an ``icsoe://activar?codigo=…`` link opens Crear
+        contraseña with the code filled in. A bad link gets a message, never a crash."""
+        window = self._front_window()
+        if not args:
+            return
+        if self.services is None:
+            self._pending_args.extend(args)
+            return
+        from icsoe_desktop.domain.activation_link import code_from_link
+
+        for link in args:
+            try:
+                codigo = code_from_link(link)
+            except DomainError as exc:
+                log.warning("Enlace no reconocido: %s", exc.code)
+                msgbox.warning(window, exc.message, "Enlace de activación")
+                continue
+            self._open_activation(window, codigo)
+
+    def _front_window(self) -> QWidget:
+        """The window the user sees (a dialog's parent window included), raised and focused."""
+        from PySide6.QtWidgets import QApplication
+
+        window = QApplication.activeWindow()
+        if window is None or not window.isVisible():
+            visible = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
+            window = visible[-1] if visible else self.login
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def _open_activation(self, window: QWidget, codigo: str) -> None:
+        """In the ICSOE start window when no one is working elsewhere (after Crear contraseña the
+        CURP is ready to sign in); otherwise over the window in use."""
+        from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
+
+        log.info("Crear contraseña abierto por un enlace de activación")
+        if window is self.login:
+            self.open_icsoe()
+        if self.icsoe is not None and self.icsoe.isVisible():
+            self.icsoe.open_crear_contrasena(codigo)  # type: ignore[attr-defined]
+            return
+        dialog = IcsoeCrearContrasenaDialog(self.services, codigo, window)
+        if dialog.exec():
+            self.send_mail_in_background()
 
     # --- windows -------------------------------------------------------------------------------
 
@@ -110,6 +172,18 @@ class Application(QObject):
         assert self.services is not None
         RecuperarContrasenaDialog(self.services, self.login).exec()
         self.login.refresh_default_usuario()
+
+    def open_correo(self) -> None:
+        """Outgoing mail before anyone signs in — only while it is not set: whoever changes a
+        working server could read the recovery codes, so that needs a signed-in user."""
+        from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+
+        assert self.services is not None
+        if self.services.settings.current.smtp.configured:
+            msgbox.information(self.login, MSG_CORREO_YA_CONFIGURADO, "Correo saliente")
+            return
+        ConfiguracionCorreoDialog(self.services, None, self.login).exec()
+        self.send_mail_in_background()  # a recovery mail may be waiting for it
 
     def open_icsoe(self) -> None:
         """ICSOE (contratistas, capturistas) lives apart from the IDSE session."""
@@ -133,7 +207,16 @@ class Application(QObject):
         self.main.show()
         self.login.hide()
         if usuario is not None:
-            self._ask_for_certificates()
+            self._guide_the_first_day()
+
+    def _guide_the_first_day(self) -> None:
+        """A new company (no registros patronales yet) gets the Configuración inicial; one that
+        has them is led to what is missing (certificates)."""
+        assert self.services is not None and self.main is not None
+        if not self.services.registros.list() and self.services.primer_uso.debe_abrirse():
+            self.main.open_configuracion_inicial()
+            return
+        self._ask_for_certificates()
 
     def _actualizar_movimientos(self) -> None:
         """Guide (modo sólo consulta): the progress of bringing "Movimientos con IDSE" up to
@@ -181,6 +264,7 @@ class Application(QObject):
             self.main = None
         self.login.solo_consulta.setChecked(False)
         self.login.refresh_default_usuario()
+        self.login.refresh_vigencias()  # certificates may have changed during the session
         self.login.show()
 
     def quit(self) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
+    from icsoe_desktop.domain.credentials import CertificateInfo
     from icsoe_desktop.services.certificates import CertificateRow
     from icsoe_desktop.services.container import Services
 
@@ -49,6 +52,24 @@ def _cells(row: CertificateRow) -> tuple[object, ...]:
     return (row.registro, row.tipo, row.rfc, row.no_certificado, hasta, row.estado_texto)
 
 
+def _detalle(info: CertificateInfo, estado: str, emisor_verificado: bool) -> str:
+    """The chosen e.firma in one line; an expired or not yet valid one says so at once (it would
+    be refused at Guardar), and so does an issuer not installed here."""
+    desde, hasta = f"{info.valido_desde:%d/%m/%Y}", f"{info.valido_hasta:%d/%m/%Y}"
+    vigencia = {
+        "vencido": f'<b style="color:#b00020;">Vencido</b>: fue vigente del {desde} al {hasta}',
+        "no_vigente_aun": (
+            f'<b style="color:#b00020;">Aún no vigente</b>: será vigente del {desde} al {hasta}'
+        ),
+        "por_vencer": f'vigente del {desde} al {hasta} <b style="color:#a15c00;">(por vencer)</b>',
+    }.get(estado, f"vigente del {desde} al {hasta}")
+    return (
+        f"{escape(info.nombre)} · RFC {escape(info.rfc)} · No. de certificado "
+        f"{escape(info.no_certificado)} · {vigencia} · Emisor: {escape(info.emisor)} "
+        f"({'verificado' if emisor_verificado else 'no verificado en este equipo'})"
+    )
+
+
 class CertificadosImssDialog(QDialog):
     def __init__(
         self, services: Services, actor: str | None = None, parent: QWidget | None = None
@@ -59,7 +80,9 @@ class CertificadosImssDialog(QDialog):
         self._actor = actor
         form = load_form("certificados_imss.ui", self)
         self.guardar = child(form, QPushButton, "guardarButton")
+        self.guardar.setDefault(True)  # Enter saves, as the guide puts Guardar forward
         self.eliminar = child(form, QPushButton, "eliminarButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")  # Esc does the same
         self.registro = child(form, QComboBox, "registroCombo")
         self.certificado = child(form, QLineEdit, "certificadoEdit")
         self.certificado_button = child(form, QPushButton, "certificadoButton")
@@ -70,6 +93,7 @@ class CertificadosImssDialog(QDialog):
         self.contrasena = child(form, QLineEdit, "contrasenaEdit")
         self.mostrar_contrasena = child(form, QCheckBox, "mostrarContrasenaCheck")
         self.detalle = child(form, QLabel, "detalleLabel")
+        self.detalle.setTextFormat(Qt.TextFormat.RichText)  # «Vencido» stands out in red
         self.tabla = child(form, QTableView, "certificadosTable")
         self._fields = {
             "registro": self.registro,
@@ -93,11 +117,13 @@ class CertificadosImssDialog(QDialog):
         self.llave_button.clicked.connect(self._choose_llave)
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
-        # Generar .pfx… (issue 13): added in code beside Eliminar.
+        # Generar .pfx… is added in code beside Eliminar (the .ui predates it).
         self.generar_pfx = QPushButton("Generar .&pfx…")
         self.generar_pfx.setObjectName("generarPfxButton")
         child(form, QHBoxLayout, "accionesLayout").insertWidget(2, self.generar_pfx)
         self.generar_pfx.clicked.connect(self._on_generar_pfx)
+        self.cerrar.clicked.connect(self.reject)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 560)
         self._set_fiel(None)
         self.refresh()
@@ -138,11 +164,9 @@ class CertificadosImssDialog(QDialog):
             return
         # FIEL: the usuario is the RFC of the certificate.
         self.usuario.setText(info.rfc)
-        verificado = self._services.certificates.emisor_verificado(info)
+        certificates = self._services.certificates
         self.detalle.setText(
-            f"{info.nombre} · RFC {info.rfc} · No. de certificado {info.no_certificado} · "
-            f"vigente del {info.valido_desde:%d/%m/%Y} al {info.valido_hasta:%d/%m/%Y} · "
-            f"Emisor: {info.emisor} ({'verificado' if verificado else 'no verificado en este equipo'})"
+            _detalle(info, certificates.validity(info), certificates.emisor_verificado(info))
         )
 
     def set_llave(self, path: str) -> None:

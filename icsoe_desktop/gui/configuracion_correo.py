@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -66,6 +67,7 @@ class ConfiguracionCorreoDialog(QDialog):
         self.cancelar.clicked.connect(self.reject)
         self.enviar_pendientes.clicked.connect(self._on_enviar_pendientes)
         self._refresh_queue()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
 
     def _form_settings(self) -> SmtpSettings:
@@ -129,8 +131,13 @@ class ConfiguracionCorreoDialog(QDialog):
         if report.failed:
             msgbox.warning(
                 self,
-                f"Se enviaron {report.sent} correo(s); {report.failed} siguen en espera: {report.last_error}",
+                f"{_enviados(report.sent)}; {report.failed} "
+                f"{verb(report.failed, 'sigue', 'siguen')} en espera: {report.last_error}",
                 TITLE,
             )
         else:
-            msgbox.information(self, f"Se enviaron {report.sent} correo(s).", TITLE)
+            msgbox.information(self, f"{_enviados(report.sent)}.", TITLE)
+
+
+def _enviados(count: int) -> str:
+    return f"{verb(count, 'Se envió', 'Se enviaron')} {plural(count, 'correo')}"

@@ -109,6 +109,7 @@ class ConflictosDialog(QDialog):
         self.conservar_actual = child(form, QPushButton, "conservarActualButton")
         self.conservar_otra = child(form, QPushButton, "conservarOtraButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
+        self.cerrar.setDefault(True)  # choosing a version is never a stray Enter
         self.model: RowsModel[ConflictRow] = RowsModel(
             ("Dato", "Cuál", "Conflicto", "Detectado"),
             lambda c: (

@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.worker import run_with_progress
@@ -35,12 +36,14 @@ MAX_SHOWN_REFUSED = 15
 
 def bulk_report_text(report: AltaMasiva) -> str:
     lines = [f"Fila {r.fila}: {r.motivo}" for r in report.rechazos[:MAX_SHOWN_REFUSED]]
-    more = len(report.rechazos) - MAX_SHOWN_REFUSED
+    count = len(report.rechazos)
+    more = count - MAX_SHOWN_REFUSED
     if more > 0:
-        lines.append(f"… y {more} fila(s) más.")
+        lines.append(f"… y {plural(more, 'fila')} más.")
     return (
-        f"No se guardó ningún capturista: {len(report.rechazos)} fila(s) tienen errores. "
-        "Corrígelas y vuelve a cargar el archivo.\n\n" + "\n".join(lines)
+        f"No se guardó ningún capturista: {plural(count, 'fila')} "
+        f"{verb(count, 'tiene errores. Corrígela', 'tienen errores. Corrígelas')} y vuelve a "
+        "cargar el archivo.\n\n" + "\n".join(lines)
     )
 
 
@@ -230,8 +233,10 @@ class IcsoeAltaUsuarioPage(QWidget):
             return
         msgbox.information(
             self,
-            f"Se guardaron {report.guardados} capturista(s). Cada uno recibirá por correo su "
-            "código para crear su contraseña.",
+            f"{verb(report.guardados, 'Se guardó', 'Se guardaron')} "
+            f"{plural(report.guardados, 'capturista')}. "
+            f"{verb(report.guardados, 'Recibirá', 'Cada uno recibirá')} por correo su código "
+            "para crear su contraseña.",
             "Alta masiva",
         )
         self.saved.emit()

@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
+from icsoe_desktop.gui import mnemonics
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
 
@@ -47,6 +48,7 @@ class IcsoeCapturistaWindow(QMainWindow):
         self.seleccionar.clicked.connect(self.open_seleccionar)
         self.cerrar_sesion.clicked.connect(self.close)
         self.statusBar().showMessage(f"Capturista: {sesion.curp}")
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(820, 520)
 
     def open_seleccionar(self) -> None:

@@ -5,16 +5,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.capturistas_model import (
+    ACTIONS,
     ACTIVAR,
     EDITAR,
     ELIMINAR,
     ENVIAR,
+    HEADERS,
     CapturistasModel,
     action_available,
 )
@@ -32,6 +43,27 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 TITLE = "Consulta"
+# Buttons acting on the selected row (the grid's link cells are mouse targets; these and
+# Enter/Space on a cell, or the context menu, are the keyboard's way).
+BUTTONS = {
+    EDITAR: ("&Editar", "editarButton"),
+    ENVIAR: ("Enviar e&mail", "enviarEmailButton"),
+    ACTIVAR: ("Ac&tivar", "activarButton"),
+    ELIMINAR: ("E&liminar", "eliminarButton"),
+}
+# The widest value each fixed column holds; the rest (names, mail) share what is left.
+SAMPLES = {
+    0: "00000",
+    1: "Capturista",
+    2: "GARB850101HJCRZT07",  # a CURP: 18 characters
+    5: "Registrada",
+    6: "Contratista",
+    8: "00/00/0000",
+    9: "ABC010101AB1",  # an RFC of a persona moral
+}
+FLEXIBLE = (3, 4, 7)
+ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+CELL_PADDING = 14  # cell margins, grid line and the header's own margins
 
 
 class IcsoeConsultaPage(QWidget):
@@ -54,18 +86,61 @@ class IcsoeConsultaPage(QWidget):
             lambda after, limit: services.capturistas.pagina(contratista_rfc, after, limit)
         )
         self.tabla.setModel(self.model)
-        header = self.tabla.horizontalHeader()
-        # Fixed widths: ResizeToContents would measure every row (slow with 10,000 rows).
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate(
-            (40, 72, 160, 170, 140, 72, 75, 110, 78, 100, 48, 80, 52, 58)
-        ):
-            header.resizeSection(column, width)
         self.tabla.verticalHeader().setVisible(False)
         self.tabla.verticalHeader().setDefaultSectionSize(24)
+        self._fit_columns()
         self.tabla.clicked.connect(self._on_clicked)
+        self.tabla.installEventFilter(self)
+        self.tabla.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tabla.customContextMenuRequested.connect(self._on_context_menu)
+        self.buttons: dict[int, QPushButton] = {}
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Capturista seleccionado:"))
+        for column, (text, name) in BUTTONS.items():
+            button = QPushButton(text, self)
+            button.setObjectName(name)
+            button.clicked.connect(lambda _=False, c=column: self._act_on_current(c))
+            row.addWidget(button)
+            self.buttons[column] = button
+        row.addStretch(1)
+        layout = form.layout()
+        layout.insertLayout(layout.indexOf(self.tabla) + 1, row)
+        self.tabla.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.dataChanged.connect(self._update_buttons)
         self.exportar.clicked.connect(self.export_requested)
         self.reload()
+
+    def _fit_columns(self) -> None:
+        """Every header, action link and fixed value shown whole, measured with the fonts the
+        grid paints with. Headers longer than their values wrap onto two lines instead of being
+        cut; names and mail share the remaining width."""
+        header = self.tabla.horizontalHeader()
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag(Qt.AlignmentFlag.AlignCenter.value | Qt.TextFlag.TextWordWrap.value)
+        )
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(24)
+        for column in range(len(HEADERS)):
+            header.resizeSection(column, self.needed_width(column))
+        for column in FLEXIBLE:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        lines = 2 if any(" " in h for h in HEADERS) else 1
+        header.setFixedHeight(QFontMetrics(header.font()).lineSpacing() * lines + 10)
+
+    def needed_width(self, column: int) -> int:
+        """The narrowest width that shows column ``column`` whole: its header's longest word
+        (headers wrap), its widest value or its action link."""
+        header_metrics = QFontMetrics(self.tabla.horizontalHeader().font())
+        cell_metrics = QFontMetrics(self.tabla.font())
+        link_font = QFont(self.tabla.font())
+        link_font.setUnderline(True)
+        widths = [header_metrics.horizontalAdvance(w) for w in HEADERS[column].split()]
+        if column in SAMPLES:
+            widths.append(cell_metrics.horizontalAdvance(SAMPLES[column]))
+        if column in ACTIONS:
+            widths.append(QFontMetrics(link_font).horizontalAdvance(ACTIONS[column][0]))
+        return max(widths) + CELL_PADDING
 
     def reload(self) -> None:
         self.model.reload()
@@ -83,6 +158,48 @@ class IcsoeConsultaPage(QWidget):
             if row.curp == curp:
                 return self.model.index(position, column)
         return QModelIndex()
+
+    # --- actions: a click on a link cell, Enter/Space on it, the buttons or the context menu ---
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        pressed = watched is self.tabla and event.type() == QEvent.Type.KeyPress
+        if pressed and isinstance(event, QKeyEvent) and event.key() in ACTIVATE_KEYS:
+            index = self.tabla.currentIndex()
+            if index.isValid() and index.column() in ACTIONS:
+                self._on_clicked(index)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _current_row(self) -> CapturistaRow | None:
+        index = self.tabla.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        row = self._current_row()
+        for column, button in self.buttons.items():
+            button.setEnabled(row is not None and action_available(row, column))
+
+    def _act_on_current(self, column: int) -> None:
+        index = self.tabla.currentIndex()
+        if index.isValid():
+            self._on_clicked(self.model.index(index.row(), column))
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.tabla.indexAt(pos)
+        if not index.isValid():
+            index = self.tabla.currentIndex()  # the Menu key: the current row
+        if not index.isValid():
+            return
+        self.tabla.setCurrentIndex(index)
+        row = self.model.rows[index.row()]
+        menu = QMenu(self)
+        menu.setObjectName("accionesMenu")
+        for column, (text, _name) in BUTTONS.items():
+            action = menu.addAction(text)
+            action.setEnabled(action_available(row, column))
+            action.triggered.connect(lambda _=False, c=column: self._act_on_current(c))
+        self.context_menu = menu  # tests read it
+        menu.popup(self.tabla.viewport().mapToGlobal(pos))
 
     def _on_clicked(self, index: QModelIndex) -> None:
         row = self.model.rows[index.row()]

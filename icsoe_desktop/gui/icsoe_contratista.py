@@ -13,7 +13,8 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
@@ -63,6 +64,7 @@ class IcsoeContratistaWindow(QMainWindow):
             self.show_alta()
         else:
             self.show_datos_generales()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1300, 720)
 
     def _action(self, text: str, name: str, slot) -> QAction:
@@ -165,7 +167,8 @@ class IcsoeContratistaWindow(QMainWindow):
             self,
             "Information",
             EXPORT_TITLE,
-            f"Se generó el archivo {target.name} con {count} usuario(s) capturista(s).",
+            f"Se generó el archivo {target.name} con "
+            f"{plural(count, 'usuario capturista', 'usuarios capturistas')}.",
             [("Abrir", "accept"), ("Aceptar", "reject")],
         )
         box.exec()

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
+from icsoe_desktop.domain.activation_link import code_from_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
 from icsoe_desktop.services.capturistas import MSG_CONTRASENA_ACTUALIZADA
@@ -42,16 +43,17 @@ class IcsoeCrearContrasenaDialog(QDialog):
             "confirmacion": self.confirmacion,
         }
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
-        self.codigo.setText(_code_from_link(codigo))
+        self.codigo.setText(code_from_text(codigo))
         self.regresar.clicked.connect(self.reject)
         self.guardar.clicked.connect(self._on_guardar)
         self.guardar.setDefault(True)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
 
     def _on_guardar(self) -> None:
         try:
             self.curp = self._services.capturistas.crear_contrasena(
-                _code_from_link(self.codigo.text()),
+                code_from_text(self.codigo.text()),
                 self.contrasena.text(),
                 self.confirmacion.text(),
             )
@@ -64,11 +66,3 @@ class IcsoeCrearContrasenaDialog(QDialog):
                 self.confirmacion.clear()
         msgbox.information(self, MSG_CONTRASENA_ACTUALIZADA, TITLE)
         self.accept()
-
-
-def _code_from_link(text: str) -> str:
-    """Accept the bare code or the mailed ``icsoe://activar?codigo=…`` link pasted whole."""
-    text = text.strip()
-    if "codigo=" in text:
-        return text.split("codigo=", 1)[1].split("&", 1)[0]
-    return text

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
@@ -70,6 +70,7 @@ class IcsoeEfirmaDialog(QDialog):
             edit.textChanged.connect(self._invalidate)
         self.validar.setDefault(True)
         self._invalidate()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 360)
 
     def set_certificado(self, path: str) -> None:

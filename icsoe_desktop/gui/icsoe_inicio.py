@@ -12,7 +12,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
 
@@ -66,6 +66,7 @@ class IcsoeInicioWindow(QWidget):
         self.olvido.clicked.connect(self.open_recuperar)
         self.crear_contrasena.clicked.connect(lambda: self.open_crear_contrasena())
         self.cerrar.clicked.connect(self.close)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 520)
 
     # --- contratista ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class IcsoeRecuperarDialog(QDialog):
         self.regresar.clicked.connect(self.reject)
         self.enviar.clicked.connect(self._on_enviar)
         self.enviar.setDefault(True)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(520, 200)
 
     def _on_enviar(self) -> None:

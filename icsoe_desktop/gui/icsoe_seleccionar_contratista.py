@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QTableView, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
 
@@ -39,6 +39,7 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         self.tabla = child(form, QTableView, "contratistasTable")
         self.regresar = child(form, QPushButton, "regresarButton")
         self.siguiente = child(form, QPushButton, "siguienteButton")
+        self.siguiente.setDefault(True)  # Enter chooses; Regresar only by its own key or click
         self.model: RowsModel[ContratistaOpcion] = RowsModel(HEADERS, self._cells)
         self.tabla.setModel(self.model)
         self.tabla.verticalHeader().setVisible(False)
@@ -49,6 +50,7 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         self.tabla.selectionModel().selectionChanged.connect(self._on_selection)
         self.regresar.clicked.connect(self.reject)
         self.siguiente.clicked.connect(self._on_siguiente)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(620, 320)
 
     def _selected(self) -> ContratistaOpcion | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QPushButton, QTextBrowser, QWidget
 
+from icsoe_desktop.gui import mnemonics
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.paths import resource_file
 
@@ -32,6 +33,7 @@ class IcsoeTerminosDialog(QDialog):
         self.cancelar.clicked.connect(self.reject)
         self.ingresar.clicked.connect(self.accept)
         self.ingresar.setDefault(True)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 160)
 
     def _toggle(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -52,12 +52,14 @@ class IdseLoginWindow(QWidget):
     register_requested = Signal()
     recover_requested = Signal()
     icsoe_requested = Signal()
+    mail_requested = Signal()
 
     def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("IdseLoginWindow")
         self.setWindowTitle("Acceso a conexión en línea con IDSE")
         self._build()
+        mnemonics.assign(self)  # Alt-letters for every button, check box and field
 
         self.solo_consulta.toggled.connect(self._on_solo_consulta)
         bind_show_password(self.mostrar, self.contrasena)
@@ -67,6 +69,7 @@ class IdseLoginWindow(QWidget):
         self.registrate.clicked.connect(self.register_requested)
         self.olvido.clicked.connect(self.recover_requested)
         self.icsoe.clicked.connect(self.icsoe_requested)
+        self.correo.clicked.connect(self.mail_requested)
 
         self._services: Services | None = None
         self._set_ready(False)
@@ -150,8 +153,11 @@ class IdseLoginWindow(QWidget):
         registro.addWidget(self.registrate)
         registro.addStretch(1)
         layout.addLayout(registro)
+        # Recovery needs mail: it can be set up before anyone signs in (first run).
+        self.correo = link("Configurar el correo saliente", "correoButton")
         olvido = QHBoxLayout()
         olvido.addWidget(self.olvido)
+        olvido.addWidget(self.correo)
         olvido.addStretch(1)
         layout.addLayout(olvido)
         # ICSOE: contratistas and capturistas are not IDSE users; no IDSE login needed.
@@ -170,7 +176,7 @@ class IdseLoginWindow(QWidget):
     def _link_cursors(self) -> None:
         from PySide6.QtCore import Qt
 
-        for button in (self.registrate, self.olvido, self.icsoe):
+        for button in (self.registrate, self.olvido, self.icsoe, self.correo):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
 
     # --- state ---------------------------------------------------------------------------------
@@ -206,7 +212,7 @@ class IdseLoginWindow(QWidget):
         self.vigencias.setVisible(bool(rows))
 
     def _set_ready(self, ready: bool) -> None:
-        for widget in (self.continuar, self.registrate, self.olvido, self.icsoe):
+        for widget in (self.continuar, self.registrate, self.olvido, self.icsoe, self.correo):
             widget.setEnabled(ready)
         self.estado.setText("" if ready else MSG_ABRIENDO)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
@@ -41,7 +41,10 @@ class IdseUsuariosDialog(QDialog):
         self._actor = actor
         form = load_form("idse_usuarios.ui", self)
         self.guardar = child(form, QPushButton, "guardarButton")
+        self.guardar.setDefault(True)
         self.deshabilitar = child(form, QPushButton, "deshabilitarButton")
+        self.restablecer = child(form, QPushButton, "restablecerButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")
         self.nombre = child(form, QLineEdit, "nombreEdit")
         self.primer_apellido = child(form, QLineEdit, "primerApellidoEdit")
         self.segundo_apellido = child(form, QLineEdit, "segundoApellidoEdit")
@@ -75,8 +78,11 @@ class IdseUsuariosDialog(QDialog):
 
         self.guardar.clicked.connect(self._on_guardar)
         self.deshabilitar.clicked.connect(self._on_toggle)
+        self.restablecer.clicked.connect(self._on_restablecer)
+        self.cerrar.clicked.connect(self.reject)
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.aviso_link.clicked.connect(self._on_aviso)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 560)
         self.refresh()
 
@@ -97,8 +103,9 @@ class IdseUsuariosDialog(QDialog):
     def _update_toggle(self) -> None:
         user = self.selected()
         self.deshabilitar.setEnabled(user is not None)
+        self.restablecer.setEnabled(user is not None)
         self.deshabilitar.setText(
-            "Habilitar" if user is not None and not user.habilitado else "Deshabilitar"
+            "&Habilitar" if user is not None and not user.habilitado else "&Deshabilitar"
         )
 
     # --- actions -------------------------------------------------------------------------------
@@ -136,6 +143,18 @@ class IdseUsuariosDialog(QDialog):
         self.aviso.setChecked(False)
         self.refresh(select=user.usuario)
         self.nombre.setFocus()
+
+    def _on_restablecer(self) -> None:
+        from icsoe_desktop.gui.restablecer_por_administrador import (
+            RestablecerPorAdministradorDialog,
+        )
+
+        user = self.selected()
+        if user is None:
+            return
+        RestablecerPorAdministradorDialog(
+            self._services, user.usuario, self._actor or "", self
+        ).exec()
 
     def _on_toggle(self) -> None:
         user = self.selected()

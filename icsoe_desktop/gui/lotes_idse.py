@@ -7,15 +7,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSplitter,
     QTableView,
     QWidget,
 )
@@ -107,7 +109,34 @@ class LotesPanel(QWidget):
         ):
             table.setModel(model)
             table.verticalHeader().setVisible(False)
+            # Compact rows: a screen holds more pending movements (the style's default is tall).
+            row_height = table.fontMetrics().height() + 8
+            table.verticalHeader().setDefaultSectionSize(row_height)
+            table.setMinimumHeight(row_height * 3)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Lotes above their detail, not beside it: side by side their 12 columns do not fit the
+        # window and «Causa de rechazo», what a clerk reads there, was cut. Last columns stretch.
+        splitter = child(form, QSplitter, "lotesSplitter")
+        splitter.setOrientation(Qt.Orientation.Vertical)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.lotes_tabla.horizontalHeader().setStretchLastSection(True)
+        self.detalle_tabla.horizontalHeader().setSectionResizeMode(
+            5, QHeaderView.ResizeMode.Stretch
+        )
+        # The pending movements (often hundreds) get most of the height, in a splitter the
+        # clerk can move; sizes are proportions, not the tables' size hints.
+        generar, lotes = (
+            child(form, QGroupBox, "generarGroup"),
+            child(form, QGroupBox, "lotesGroup"),
+        )
+        self.grupos = QSplitter(Qt.Orientation.Vertical, form)
+        self.grupos.setObjectName("lotesGruposSplitter")
+        self.grupos.setChildrenCollapsible(False)
+        form.layout().addWidget(self.grupos)
+        self.grupos.addWidget(generar)
+        self.grupos.addWidget(lotes)
+        self.grupos.setSizes([600, 400])
         self.registro.currentIndexChanged.connect(self.refresh_pendientes)
         self.todos.toggled.connect(self.pendientes.set_all_checked)
         self.pendientes.dataChanged.connect(self._update_pendientes_label)

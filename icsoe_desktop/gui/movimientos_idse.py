@@ -48,6 +48,11 @@ MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
 MSG_EXPORT_CANCELADA = "Se canceló la exportación; no se guardó ningún archivo."
 MSG_SIN_NAVEGADOR = "No se pudo abrir el navegador. Visita {url} para entrar a IDSE."
 MSG_IMPORTADO = "Se importaron {nuevos:,} movimientos nuevos ({existentes:,} ya existían)."
+MSG_EXPORTAR = "Exporta a Excel® los movimientos de la búsqueda actual."
+MSG_EXPORTAR_EN_LOTES = (
+    "Exportar Excel® exporta la búsqueda de Reingresos, Mod Salarios, Bajas o Todos; en Lotes no "
+    "hay búsqueda. Para IDSE usa «Generar lote…»."
+)
 MSG_NADA_QUE_EXPORTAR = "No hay movimientos en la búsqueda actual para exportar."
 
 
@@ -62,6 +67,7 @@ class MovimientosIdse(QWidget):
         self.read_only = usuario is None
         form = load_form("movimientos_idse.ui", self)
         self.exportar = child(form, QPushButton, "exportarButton")
+        self.exportar.setToolTip(MSG_EXPORTAR)
         self.acceso_idse = child(form, QPushButton, "accesoIdseButton")
         self.importar = child(form, QPushButton, "importarButton")
         self.registro = child(form, QComboBox, "registroCombo")
@@ -156,6 +162,9 @@ class MovimientosIdse(QWidget):
         lotes = index >= len(TABS)
         self.vistas.setCurrentIndex(1 if lotes else 0)
         self.exportar.setEnabled(not lotes)
+        # A greyed button says why; Lotes has no search, so its parameters give way to its lists.
+        self.exportar.setToolTip(MSG_EXPORTAR_EN_LOTES if lotes else MSG_EXPORTAR)
+        child(self, QWidget, "parametrosGroup").setVisible(not lotes)
         if lotes and self.lotes is not None:
             self.lotes.refresh()
         else:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
 from icsoe_desktop.gui.worker import run_with_progress
@@ -16,6 +16,12 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 TITLE = "Recuperar Contraseña"
+MSG_SIN_CORREO = (
+    "Tu solicitud quedó registrada, pero el correo saliente de icsoe-desktop todavía no está "
+    "configurado, así que el código no puede enviarse.\n\n¿Deseas configurar el correo "
+    "saliente ahora? También puede restablecer tu contraseña un administrador de "
+    "icsoe-desktop desde «Regístrate aquí»."
+)
 
 
 class RecuperarContrasenaDialog(QDialog):
@@ -33,6 +39,7 @@ class RecuperarContrasenaDialog(QDialog):
         self.codigo.clicked.connect(self._open_reset)
         # Guide: prefilled when exactly one user is enabled, empty otherwise.
         self.correo.setText(services.accounts.default_usuario())
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(480, 200)
 
     def _on_enviar(self) -> None:
@@ -50,6 +57,11 @@ class RecuperarContrasenaDialog(QDialog):
         )
         if report.sent and not report.failed:
             msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)
+        elif not self._services.settings.current.smtp.configured:
+            # First run: no outgoing mail yet. Offer to set it up here instead of a dead end.
+            if msgbox.question(self, MSG_SIN_CORREO, "Configurar correo", "Ahora no", TITLE):
+                self._configurar_correo()
+                return
         else:
             msgbox.warning(
                 self,
@@ -59,6 +71,23 @@ class RecuperarContrasenaDialog(QDialog):
                 TITLE,
             )
         self._open_reset()
+
+    def _configurar_correo(self) -> None:
+        from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+
+        ConfiguracionCorreoDialog(self._services, None, self).exec()
+        if not self._services.settings.current.smtp.configured:
+            return
+        report = run_with_progress(
+            self, "Enviando el correo…", lambda: self._services.mail.send_pending(force=True)
+        )
+        if report.sent and not report.failed:
+            from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO
+
+            msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)
+            self._open_reset()
+        else:
+            msgbox.warning(self, f"El correo todavía no pudo enviarse: {report.last_error}", TITLE)
 
     def _open_reset(self) -> None:
         dialog = RestablecerContrasenaDialog(self._services, self)

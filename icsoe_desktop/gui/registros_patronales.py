@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QPushButton, QTab
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.identifiers import normalize_registro
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
 
@@ -57,6 +57,7 @@ class RegistrosPatronalesDialog(QDialog):
         form = load_form("registros_patronales.ui", self)
         self.nuevo = child(form, QPushButton, "nuevoButton")
         self.guardar = child(form, QPushButton, "guardarButton")
+        self.guardar.setDefault(True)
         self.eliminar = child(form, QPushButton, "eliminarButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.registro = child(form, QLineEdit, "registroEdit")
@@ -96,6 +97,7 @@ class RegistrosPatronalesDialog(QDialog):
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
         self.cerrar.clicked.connect(self.reject)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(680, 480)
         self.refresh()
         self._set_editing(None)

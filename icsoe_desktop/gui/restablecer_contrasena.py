@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
 
@@ -41,6 +41,7 @@ class RestablecerContrasenaDialog(QDialog):
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)
         self.usuario: str | None = None
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(520, 330)
 
     def _on_guardar(self) -> None:

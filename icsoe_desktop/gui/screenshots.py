@@ -12,6 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 DEMO_PASSWORD = "Nom1na$Segura"
+# What the pictures show instead of this run's temporary folder: where a clerk keeps things.
+EXAMPLE_LOG = r"C:\Users\Nomina\AppData\Local\icsoe-desktop\icsoe-desktop.log"
+EXAMPLE_EFIRMA = r"C:\Users\Nomina\Documents\e.firma"
+
+
+def _show_path(edit, name: str) -> None:
+    """Display a stable example path in a path field, its start visible."""
+    edit.setText(f"{EXAMPLE_EFIRMA}\\{name}")
+    edit.setCursorPosition(0)
 
 
 def _grab(widget, path: Path) -> Path:
@@ -90,7 +99,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             "05_usuario_o_contrasena_incorrectos",
             box(
                 MSG_CREDENCIALES
-                + "\n\nTe quedan 4 intento(s) antes de que el usuario se bloquee por 5 minutos.",
+                + "\n\nTe quedan 4 intentos antes de que el usuario se bloquee por 5 minutos.",
                 "Warning",
             ),
         )
@@ -107,6 +116,27 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             return dialog
 
         shot("06_usuarios_conexion_idse", usuarios)
+
+        def restablecer_admin() -> object:
+            from icsoe_desktop.gui.restablecer_por_administrador import (
+                RestablecerPorAdministradorDialog,
+            )
+
+            dialog = RestablecerPorAdministradorDialog(
+                services, "idse1@nominas.com", "idse@nominas.com"
+            )
+            dialog.admin_contrasena.setText(DEMO_PASSWORD)
+            return dialog
+
+        shot("29_restablecer_contrasena_administrador", restablecer_admin)
+
+        def inicial_empresa() -> object:
+            dialog = _wizard(services)
+            dialog.empresa_page.rfc.setText("ABC010101AB1")
+            dialog.empresa_page.razon_social.setText("Nóminas del Centro, S.A. de C.V.")
+            return dialog
+
+        shot("27_configuracion_inicial_empresa", inicial_empresa)
         shot("07_aviso_privacidad", lambda: AvisoPrivacidadDialog())
         shot("08_recuperar_contrasena_vacio", lambda: RecuperarContrasenaDialog(services))
         shot(
@@ -140,7 +170,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         shot(
             "14_error_inesperado",
             box(
-                unexpected_error_text(data_dir / "icsoe-desktop.log"),
+                unexpected_error_text(Path(EXAMPLE_LOG)),
                 "Critical",
                 "Error inesperado",
             ),
@@ -169,6 +199,17 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     return written
 
 
+def _wizard(services) -> object:
+    """Configuración inicial at its first pending step; its buttons open nothing here."""
+    from icsoe_desktop.gui.configuracion_inicial import ORDER, ConfiguracionInicialWizard
+
+    wizard = ConfiguracionInicialWizard(
+        services, "idse@nominas.com", {clave: lambda _parent: None for clave in ORDER}
+    )
+    wizard.restart()  # shows the start page (QWizard does so on show; grab needs it now)
+    return wizard
+
+
 def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     """Certificados IMSS in its main states, and the login's expiry panel."""
     from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
@@ -182,6 +223,8 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     (trusted / fiel.ca_cer.name).write_bytes(fiel.ca_cer.read_bytes())
 
     shot("16_certificados_imss_vacio", lambda: CertificadosImssDialog(services))
+    services.primer_uso.guardar_empresa("ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", None)
+    shot("28_configuracion_inicial_certificados", lambda: _wizard(services))
 
     def fiel_elegida() -> object:
         dialog = CertificadosImssDialog(services)
@@ -189,6 +232,8 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
         dialog.set_certificado(str(fiel.cer))
         dialog.set_llave(str(fiel.key))
         dialog.contrasena.setText(fiel.password)
+        _show_path(dialog.certificado, fiel.cer.name)
+        _show_path(dialog.llave, fiel.key.name)
         return dialog
 
     shot("17_certificados_imss_efirma_elegida", fiel_elegida)
@@ -348,8 +393,8 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     def efirma() -> object:
         dialog = IcsoeEfirmaDialog(services)
         dialog.rfc.setText(DEMO_RFC)
-        dialog.set_certificado(str(fiel_files.cer))
-        dialog.set_llave(str(fiel_files.key))
+        _show_path(dialog.certificado, fiel_files.cer.name)  # chosen before Validar
+        _show_path(dialog.llave, fiel_files.key.name)
         dialog.contrasena.setText(fiel_files.password)
         dialog.show_validada(fiel)
         return dialog

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from icsoe_desktop import __version__
 from icsoe_desktop.gui import msgbox
@@ -64,6 +72,7 @@ class VentanaPrincipal(QMainWindow):
         self.movimientos = MovimientosIdse(services, usuario, self)
         contenido = form.findChild(QVBoxLayout, "contenidoLayout")
         assert contenido is not None
+        self._build_pendientes(contenido)
         contenido.addWidget(self.movimientos)
 
         self.estado_sesion = QLabel(SOLO_CONSULTA if self.read_only else f"Usuario: {usuario}")
@@ -127,7 +136,11 @@ class VentanaPrincipal(QMainWindow):
         self.conflictos_action = self._action(
             "Conflictos de sincroni&zación…", "conflictosAction", self._open_conflictos
         )
+        self.inicial_action = self._action(
+            "Configuración i&nicial…", "configuracionInicialAction", self.open_configuracion_inicial
+        )
         admin = (
+            self.inicial_action,
             self.usuarios_action,
             self.correo_action,
             self.registros_action,
@@ -157,35 +170,92 @@ class VentanaPrincipal(QMainWindow):
         if restaurar(self, self._services, self.usuario):
             self.logout_requested.emit()  # the restored store has its own users
 
+    # --- Configuración inicial ---------------------------------------------------------------
+
+    def _build_pendientes(self, contenido: QVBoxLayout) -> None:
+        """A band on top while the Configuración inicial has steps pending (full session)."""
+        self.pendientes = QFrame(self)
+        self.pendientes.setObjectName("pendientesFrame")
+        self.pendientes.setStyleSheet(
+            "#pendientesFrame { background: #fff4e0; border: 1px solid #e0b060; border-radius: 4px; }"
+        )
+        row = QHBoxLayout(self.pendientes)
+        self.pendientes_label = QLabel(self.pendientes)
+        self.pendientes_label.setObjectName("pendientesLabel")
+        self.pendientes_label.setWordWrap(True)
+        self.pendientes_button = QPushButton("Configuración i&nicial…", self.pendientes)
+        self.pendientes_button.setObjectName("configuracionInicialButton")
+        self.pendientes_button.clicked.connect(self.open_configuracion_inicial)
+        row.addWidget(self.pendientes_label, 1)
+        row.addWidget(self.pendientes_button)
+        contenido.addWidget(self.pendientes)
+        self.refresh_pendientes()
+
+    def refresh_pendientes(self) -> None:
+        pasos = [] if self.read_only else self._services.primer_uso.pendientes()
+        self.pendientes_label.setText(
+            "<b>Configuración inicial pendiente:</b> " + ", ".join(p.titulo for p in pasos) + "."
+        )
+        self.pendientes.setVisible(bool(pasos))
+
+    def open_configuracion_inicial(self) -> None:
+        from icsoe_desktop.gui.configuracion_inicial import ConfiguracionInicialWizard
+        from icsoe_desktop.services.primer_uso import (
+            CERTIFICADOS,
+            CORREO,
+            REGISTROS,
+            SINCRONIZACION,
+        )
+
+        openers = {
+            REGISTROS: self._open_registros,
+            CORREO: self._open_correo,
+            CERTIFICADOS: self.open_certificados,
+            SINCRONIZACION: self._open_sincronizacion,
+        }
+        # open(), not exec(): window-modal without a nested event loop, so signing in returns
+        # at once; the band is refreshed when the assistant closes.
+        wizard = ConfiguracionInicialWizard(self._services, self.usuario, openers, self)
+        wizard.finished.connect(self.refresh_pendientes)
+        wizard.finished.connect(wizard.deleteLater)
+        wizard.open()
+        self.configuracion_inicial = wizard
+
     def _open_usuarios(self) -> None:
         from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
 
         IdseUsuariosDialog(self._services, self.usuario, self).exec()
 
-    def _open_correo(self) -> None:
+    def _open_correo(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
 
-        ConfiguracionCorreoDialog(self._services, self.usuario, self).exec()
+        ConfiguracionCorreoDialog(self._services, self.usuario, _parent(parent, self)).exec()
+        self.refresh_pendientes()
 
-    def _open_registros(self) -> None:
+    def _open_registros(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
 
-        RegistrosPatronalesDialog(self._services, self.usuario, self).exec()
+        RegistrosPatronalesDialog(self._services, self.usuario, _parent(parent, self)).exec()
+        self.refresh_pendientes()
 
-    def open_certificados(self) -> None:
+    def open_certificados(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
 
-        CertificadosImssDialog(self._services, self.usuario, self).exec()
+        CertificadosImssDialog(self._services, self.usuario, _parent(parent, self)).exec()
+        self.refresh_pendientes()
 
     def _open_emisores(self) -> None:
         from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
 
         EmisoresConfiablesDialog(self._services, self.usuario, self).exec()
 
-    def _open_sincronizacion(self) -> None:
+    def _open_sincronizacion(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
 
-        SincronizacionDialog(self._services, self.usuario, self, self.sync_status.runner).exec()
+        SincronizacionDialog(
+            self._services, self.usuario, _parent(parent, self), self.sync_status.runner
+        ).exec()
+        self.refresh_pendientes()
         self.sync_status.apply_settings()
 
     def _open_conflictos(self) -> None:
@@ -206,3 +276,8 @@ class VentanaPrincipal(QMainWindow):
         # Closing the window is Salir.
         self.quit_requested.emit()
         event.accept()
+
+
+def _parent(parent: object, window: QWidget) -> QWidget:
+    """The dialog's parent: the assistant that opened it, or this window (a menu passes a bool)."""
+    return parent if isinstance(parent, QWidget) else window

@@ -26,6 +26,10 @@ MSG_CREDENCIALES = (
     "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
     "Verifica la información e intenta nuevamente."
 )
+MSG_NO_ADMINISTRADOR = (
+    "Sólo un administrador de icsoe-desktop puede restablecer la contraseña de otro usuario. "
+    "El primer usuario registrado en este equipo es su administrador."
+)
 MSG_CORREO_NO_EXISTE = "El correo electrónico no existe en la base de datos."
 MSG_CORREO_ENVIADO = (
     "Se envió al correo electrónico proporcionado un código para restablecer tu contraseña. "
@@ -40,6 +44,7 @@ class UserRow:
     primer_apellido: str
     segundo_apellido: str
     habilitado: bool
+    administrador: bool = False
 
     @property
     def estado(self) -> str:
@@ -69,7 +74,12 @@ class SignedIn:
 
 def _user_row(user: IdseUser) -> UserRow:
     return UserRow(
-        user.usuario, user.nombre, user.primer_apellido, user.segundo_apellido, user.habilitado
+        user.usuario,
+        user.nombre,
+        user.primer_apellido,
+        user.segundo_apellido,
+        user.habilitado,
+        bool(user.administrador),
     )
 
 
@@ -153,20 +163,29 @@ class AccountsService:
                 password_hash=password_hash,
                 habilitado=True,
                 aviso_aceptado_at=self._clock(),
+                # The first user (who sets the app up) administers it; later ones are made so
+                # with `python -m icsoe_desktop usuarios administrador`.
+                administrador=not self._has_admin(session),
             )
             session.add(user)
             self._audit.record(session, actor or usuario, "usuario_idse_alta", usuario)
             return _user_row(user)
 
     def set_enabled(self, usuario: str, enabled: bool, actor: str | None = None) -> UserRow:
+        action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
+        return self._set_flag(usuario, "habilitado", enabled, actor, action)
+
+    def _set_flag(
+        self, usuario: str, flag: str, value: bool, actor: str | None, action: str
+    ) -> UserRow:
+        """Change a user's yes/no attribute; audited only when it really changes."""
         usuario = normalize_email(usuario)
         with self._store.session() as session:
             user = self._find(session, usuario)
             if user is None:
                 raise ValidationError("usuario_inexistente", f"El usuario {usuario} no existe.")
-            if user.habilitado != enabled:
-                user.habilitado = enabled
-                action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
+            if getattr(user, flag) != value:
+                setattr(user, flag, value)
                 self._audit.record(session, actor, action, usuario)
             return _user_row(user)
 
@@ -326,6 +345,83 @@ class AccountsService:
             )
             self._audit.record(session, user.usuario, "contrasena_restablecida", user.usuario)
             return user.usuario
+
+    # --- administrator -------------------------------------------------------------------------
+
+    def admin_reset_password(
+        self,
+        admin_usuario: str,
+        admin_contrasena: str,
+        usuario: str,
+        contrasena: str,
+        confirmacion: str,
+    ) -> str:
+        """An administrator, who signs again here, sets another user's password (Regístrate
+        aquí): for when the mail cannot reach the user. Wrong admin passwords count towards the
+        admin's lock like any sign-in."""
+        signed = self.authenticate(admin_usuario, admin_contrasena)
+        with self._store.session() as session:  # the refusal is audited, so it commits
+            admin = self._find(session, signed.usuario)
+            allowed = admin is not None and admin.administrador
+            if not allowed:
+                self._audit.record(
+                    session, signed.usuario, "restablecimiento_rechazado", usuario, "no es admin"
+                )
+        if not allowed:
+            raise AuthenticationError("no_administrador", MSG_NO_ADMINISTRADOR)
+        return self.set_password(usuario, contrasena, confirmacion, actor=signed.usuario)
+
+    def set_password(self, usuario: str, contrasena: str, confirmacion: str, actor: str) -> str:
+        """Set a password without a code (an administrator, or the command line on this
+        machine); the user is told by mail, the action audited with its actor."""
+        usuario = normalize_email(usuario)
+        if not contrasena:
+            raise ValidationError(
+                "campo_obligatorio", "El campo «Contraseña nueva» es obligatorio.", "contrasena"
+            )
+        if contrasena != confirmacion:
+            raise ValidationError(
+                "contrasenas_distintas",
+                "La contraseña y la confirmación de la contraseña no coinciden.",
+                "confirmacion",
+            )
+        passwords.check_password_policy(contrasena)
+        with self._store.session() as session:
+            user = self._find(session, usuario)
+            if user is None:
+                raise ValidationError(
+                    "usuario_inexistente", f"El usuario {usuario} no existe.", "usuario"
+                )
+            user.password_hash = passwords.hash_password(contrasena)
+            login_throttle.clear(session, user.usuario)
+            self._mail.enqueue(
+                session,
+                user.usuario,
+                "Contraseña actualizada - Conexión en línea con IDSE",
+                (
+                    f"Hola {user.nombre}:\n\nEl administrador de icsoe-desktop ({actor}) "
+                    f"restableció la contraseña de tu usuario {user.usuario} del módulo Conexión "
+                    "en línea con IDSE. Pídele la nueva contraseña en persona. Si no lo "
+                    "solicitaste, avísale de inmediato.\n"
+                ),
+            )
+            self._audit.record(session, actor, "contrasena_restablecida_admin", user.usuario)
+            return user.usuario
+
+    def set_administrador(self, usuario: str, administrador: bool, actor: str) -> UserRow:
+        action = "administrador_asignado" if administrador else "administrador_retirado"
+        return self._set_flag(usuario, "administrador", administrador, actor, action)
+
+    @staticmethod
+    def _has_admin(session: Session) -> bool:
+        return (
+            session.scalar(
+                select(IdseUser.id).where(
+                    IdseUser.administrador.is_(True), IdseUser.deleted.is_(False)
+                )
+            )
+            is not None
+        )
 
     @staticmethod
     def _find(session: Session, usuario: str) -> IdseUser | None:

@@ -200,30 +200,69 @@ class _Checked:
     correo: str
 
 
-def _check_form(form: CapturistaForm) -> _Checked:
-    """Every rule of the alta form, in the order of its fields."""
-    curp = check_curp(form.curp).curp
-    nombre = required_text(form.nombre, "Nombre(s)", "nombre", 100).upper()
-    primer = required_text(form.primer_apellido, "Primer apellido", "primerApellido", 100).upper()
-    segundo = required_text(
-        form.segundo_apellido, "Segundo apellido", "segundoApellido", 100
-    ).upper()
-    if form.rol not in ROLES:
-        raise ValidationError("campo_obligatorio", "Elige el rol asignado.", "rol")
-    telefono = check_telefono(form.telefono, "teléfono", "telefono")
-    correo = check_email(
-        form.correo,
-        "correo",
-        "Captura un correo electrónico válido (por ejemplo, ana@empresa.com).",
-        empty=CORREO_OBLIGATORIO,
-    )
+def _field_checks(form: CapturistaForm) -> dict[str, Callable[[], str]]:
+    """One check per field of the alta form, in its order; each returns the clean value."""
+
+    def rol() -> str:
+        if form.rol not in ROLES:
+            raise ValidationError("campo_obligatorio", "Elige el rol asignado.", "rol")
+        return form.rol
+
+    return {
+        "curp": lambda: check_curp(form.curp).curp,
+        "nombre": lambda: required_text(form.nombre, "Nombre(s)", "nombre", 100).upper(),
+        "primer_apellido": lambda: required_text(
+            form.primer_apellido, "Primer apellido", "primerApellido", 100
+        ).upper(),
+        "segundo_apellido": lambda: required_text(
+            form.segundo_apellido, "Segundo apellido", "segundoApellido", 100
+        ).upper(),
+        "rol": rol,
+        "telefono": lambda: check_telefono(form.telefono, "teléfono", "telefono"),
+        "correo": lambda: check_email(
+            form.correo,
+            "correo",
+            "Captura un correo electrónico válido (por ejemplo, ana@empresa.com).",
+            empty=CORREO_OBLIGATORIO,
+        ),
+    }
+
+
+def _check_confirmation(form: CapturistaForm, correo: str) -> None:
     if normalize_email(form.confirmar_correo) != correo:
         raise ValidationError(
             "correos_distintos",
             "El correo electrónico y la confirmación del correo electrónico no coinciden.",
             "confirmarCorreo",
         )
-    return _Checked(curp, nombre, primer, segundo, form.rol, telefono, correo)
+
+
+def _check_form(form: CapturistaForm) -> _Checked:
+    """Every rule of the alta form, in the order of its fields; the first broken one raises
+    (the form then focuses its field)."""
+    values = {name: check() for name, check in _field_checks(form).items()}
+    _check_confirmation(form, values["correo"])
+    return _Checked(**values)
+
+
+def _form_errors(form: CapturistaForm) -> list[str]:
+    """Every broken rule of a row, for the alta masiva report (fixing one at a time is slow)."""
+    errors: list[str] = []
+    correo = None
+    for name, check in _field_checks(form).items():
+        try:
+            value = check()
+        except ValidationError as exc:
+            errors.append(exc.message)
+            continue
+        if name == "correo":
+            correo = value
+    if correo is not None:
+        try:
+            _check_confirmation(form, correo)
+        except ValidationError as exc:
+            errors.append(exc.message)
+    return errors
 
 
 class CapturistasService:
@@ -578,11 +617,11 @@ class CapturistasService:
         seen: dict[str, int] = {}
         for number, values in rows:
             form = CapturistaForm(*(str(v) if v is not None else "" for v in values))
-            try:
-                item = _check_form(form)
-            except ValidationError as exc:
-                refused.append(Rechazo(number, exc.message))
+            errors = _form_errors(form)
+            if errors:
+                refused.append(Rechazo(number, " ".join(errors)))
                 continue
+            item = _check_form(form)
             if item.curp in seen:
                 refused.append(
                     Rechazo(number, f"La CURP {item.curp} se repite (fila {seen[item.curp]}).")

@@ -47,6 +47,11 @@ SIN_LLAVE_LOCAL = "Sin llave en este equipo"
 # An IMSS .pfx whose CA is not installed here: saved (the right file must not be refused for
 # that), and said so wherever its state shows.
 EMISOR_NO_VERIFICADO = "Emisor no verificado en este equipo"
+MSG_SIN_LLAVERO = (
+    "No hay un almacén seguro de contraseñas del sistema (Administrador de credenciales de "
+    "Windows) disponible en este equipo; por seguridad, el certificado no se guardó: su llave "
+    "privada y la contraseña del certificado sólo se guardan protegidas por ese almacén."
+)
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,10 @@ class CertificatesService:
 
     def _now(self) -> datetime:
         return self._clock().replace(tzinfo=UTC)
+
+    def validity(self, info: CertificateInfo) -> str:
+        """A chosen file's state today (``vencido``, ``no_vigente_aun``…), by this app's clock."""
+        return info.estado(self._now())
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -268,7 +277,12 @@ class CertificatesService:
             }
         ).encode("utf-8")
         sealed = sealing.seal(data_key, secret, registro_id.encode("ascii"))
-        self._secrets.set(KEYRING_SCOPE, ref, data_key)  # raises in Spanish when no keyring
+        try:
+            self._secrets.set(KEYRING_SCOPE, ref, data_key)
+        except DomainError as exc:  # no OS keyring: say what was not kept, the certificate
+            if exc.code != "sin_llavero":
+                raise
+            raise DomainError("sin_llavero", MSG_SIN_LLAVERO) from exc
         try:
             with self._store.session() as session:
                 registro = self._registro(session, registro_id)

@@ -18,6 +18,7 @@ from icsoe_desktop.services.lotes import LotesService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.movimientos import MovimientosService
 from icsoe_desktop.services.movimientos_import import MovimientosImporter
+from icsoe_desktop.services.primer_uso import PrimerUsoService
 from icsoe_desktop.services.registros import RegistrosService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
@@ -42,6 +43,7 @@ class Services:
     capturistas: CapturistasService
     sync: SyncService
     backup: BackupService
+    primer_uso: PrimerUsoService
 
     def close(self) -> None:
         self.store.close()
@@ -62,6 +64,14 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
     contratistas = ContratistasService(store, audit, certificates, data_dir, clock)
     capturistas = CapturistasService(store, audit, mail, clock)
     sync = SyncService(store, settings, secrets, clock)
+    primer_uso = PrimerUsoService(
+        store,
+        audit,
+        registros=lambda: len(registros.list()),
+        correo=lambda: settings.current.smtp.host if settings.current.smtp.configured else "",
+        certificados_pendientes=certificates.pending,
+        servidor=lambda: settings.current.sync.url if sync.is_configured() else "",
+    )
     return Services(
         settings,
         store,
@@ -78,6 +88,7 @@ def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
         capturistas,
         sync,
         BackupService(store, audit),
+        primer_uso,
     )
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.errors import AuthenticationError
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.store.models import LoginThrottle
 
 MAX_FAILED_ATTEMPTS = 5
@@ -27,7 +28,7 @@ def lock_message(until: datetime, now: datetime, usuario: str = "") -> str:
     who = f"El usuario {usuario}" if usuario else "El usuario"
     return (
         f"{who} se bloqueó por 5 minutos después de {MAX_FAILED_ATTEMPTS} intentos fallidos. "
-        f"Podrás intentarlo de nuevo en {minutes} minuto(s)."
+        f"Podrás intentarlo de nuevo en {plural(minutes, 'minuto')}."
     )
 
 
@@ -62,7 +63,8 @@ def register_failure(
         AuthenticationError(
             "credenciales_incorrectas",
             credenciales
-            + f"\n\nTe quedan {left} intento(s) antes de que el usuario se bloquee por 5 minutos.",
+            + f"\n\nTe {verb(left, 'queda', 'quedan')} {plural(left, 'intento')} antes de que el "
+            "usuario se bloquee por 5 minutos.",
         ),
         False,
     )

@@ -3,17 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal, check_rfc, normalize_registro
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import RegistroPatronal
 from icsoe_desktop.store.queries import active_registro, certificate_of
 
 MAX_RAZON_SOCIAL = 250
+# Columns of the bulk file (.xlsx or CSV), matched ignoring case, accents and spaces.
+IMPORT_HEADERS = ("Registro patronal", "RFC", "Razón social")
+MAX_SHOWN_ERRORS = 15
+
+
+def check_razon_social(value: str, empty_message: str) -> str:
+    """Spaces collapsed; required; at most MAX_RAZON_SOCIAL characters."""
+    razon = " ".join(value.split())
+    if not razon:
+        raise ValidationError("campo_obligatorio", empty_message, "razonSocial")
+    if len(razon) > MAX_RAZON_SOCIAL:
+        raise ValidationError(
+            "razon_social_larga",
+            f"La razón social no debe exceder {MAX_RAZON_SOCIAL} caracteres.",
+            "razonSocial",
+        )
+    return razon
 
 
 @dataclass(frozen=True)
@@ -41,17 +60,7 @@ class RegistrosService:
     def _validate(registro: str, rfc: str, razon_social: str) -> RegistroRow:
         registro = check_registro_patronal(registro)
         rfc = check_rfc(rfc)
-        razon = " ".join(razon_social.split())
-        if not razon:
-            raise ValidationError(
-                "campo_obligatorio", "Captura la razón social del patrón.", "razonSocial"
-            )
-        if len(razon) > MAX_RAZON_SOCIAL:
-            raise ValidationError(
-                "razon_social_larga",
-                f"La razón social no debe exceder {MAX_RAZON_SOCIAL} caracteres.",
-                "razonSocial",
-            )
+        razon = check_razon_social(razon_social, "Captura la razón social del patrón.")
         return RegistroRow(registro, rfc, razon)
 
     def save(self, registro: str, rfc: str, razon_social: str, actor: str | None) -> RegistroRow:
@@ -85,6 +94,59 @@ class RegistrosService:
                     session, actor, "registro_patronal_cambio", row.registro, row.rfc
                 )
         return row
+
+    def importar(self, path: Path, actor: str | None) -> int:
+        """Add (or update) every registro of a .xlsx/CSV with IMPORT_HEADERS; all or nothing:
+        if any row is wrong, none is saved and the error lists every bad row and why."""
+        from icsoe_desktop.services.tabular import header_key, open_table
+
+        table = open_table(path)
+        keys = [header_key(h) for h in IMPORT_HEADERS]
+        missing = [
+            h
+            for h, k in zip(IMPORT_HEADERS, keys, strict=True)
+            if k not in {header_key(x) for x in table.headers}
+        ]
+        if missing:
+            raise ValidationError(
+                "columnas_faltantes",
+                f"Al archivo le faltan las columnas: {', '.join(missing)}. La primera fila debe "
+                f"decir: {', '.join(IMPORT_HEADERS)}.",
+            )
+        rows: list[RegistroRow] = []
+        errors: list[str] = []
+        seen: dict[str, int] = {}
+        for line, values in table.rows:
+            cells = [str(values.get(k) or "").strip() for k in keys]
+            try:
+                row = self._validate(*cells)
+            except ValidationError as exc:
+                errors.append(f"Fila {line}: {exc.message}")
+                continue
+            if row.registro in seen:
+                errors.append(
+                    f"Fila {line}: el registro {row.registro} se repite (fila {seen[row.registro]})."
+                )
+                continue
+            seen[row.registro] = line
+            rows.append(row)
+        if errors:
+            shown = errors[:MAX_SHOWN_ERRORS]
+            if len(errors) > MAX_SHOWN_ERRORS:
+                shown.append(f"… y {plural(len(errors) - MAX_SHOWN_ERRORS, 'fila')} más.")
+            raise ValidationError(
+                "filas_con_errores",
+                f"No se guardó ningún registro patronal: {plural(len(errors), 'fila')} "
+                f"{verb(len(errors), 'tiene', 'tienen')} errores.\n\n" + "\n".join(shown),
+            )
+        if not rows:
+            raise ValidationError(
+                "archivo_vacio",
+                "El archivo no tiene registros patronales debajo de los encabezados.",
+            )
+        for row in rows:  # each save checks a registro with a certificate keeps its RFC
+            self.save(row.registro, row.rfc, row.razon_social, actor)
+        return len(rows)
 
     def delete(self, registro: str, actor: str | None) -> None:
         registro = normalize_registro(registro)

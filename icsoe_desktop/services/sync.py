@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.config import SyncSettings
 from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_rows import (
@@ -91,11 +92,11 @@ class SyncResult:
 
     @property
     def texto(self) -> str:
-        text = f"Sincronización terminada: {self.enviados} cambio(s) enviado(s), "
-        text += f"{self.recibidos} recibido(s)."
+        enviados = plural(self.enviados, "cambio enviado", "cambios enviados")
+        text = f"Sincronización terminada: {enviados}, {plural(self.recibidos, 'recibido')}."
         if self.conflictos:
             text += (
-                f" Hay {self.conflictos} conflicto(s): revísalos en Configuración > Conflictos de "
+                f" Hay {plural(self.conflictos, 'conflicto')}: revísalos en Configuración > Conflictos de "
                 "sincronización."
             )
         return text
@@ -119,13 +120,11 @@ class SyncStatus:
         if self.offline:
             parts.append(SIN_CONEXION)
         if self.pending:
-            parts.append(
-                f"{self.pending} cambios por enviar" if self.pending != 1 else "1 cambio por enviar"
-            )
+            parts.append(plural(self.pending, "cambio por enviar", "cambios por enviar"))
         if not parts and self.last_sync_at is not None:
             parts.append(f"Sincronizado {to_local_text(self.last_sync_at)[-5:]}")
         if self.conflicts:
-            parts.append(f"{self.conflicts} conflicto(s)")
+            parts.append(plural(self.conflicts, "conflicto"))
         return " · ".join(parts)
 
 

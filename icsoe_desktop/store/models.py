@@ -5,7 +5,17 @@ from __future__ import annotations
 import uuid as uuid_module
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
@@ -42,6 +52,8 @@ class IdseUser(SyncedMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     habilitado: Mapped[bool] = mapped_column(Boolean, default=True)
     aviso_aceptado_at: Mapped[datetime] = mapped_column(DateTime)
+    # May reset another user's password (Regístrate aquí); local to this desktop, never synced.
+    administrador: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class RegistroPatronal(SyncedMixin, Base):
@@ -159,3 +171,6 @@ __all__ = [
 # Tables of other areas register on the same Base (imported last: they import Base from here;
 # kept in their own modules so areas merge apart). models_sync keeps the sync bookkeeping.
 from icsoe_desktop.store import models_icsoe, models_movimientos, models_sync  # noqa: E402, F401
+
+# Configuración inicial: the empresa and the skipped steps.
+from icsoe_desktop.store import models_primer_uso  # noqa: E402, F401  # isort: skip

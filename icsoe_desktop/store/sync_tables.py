@@ -115,7 +115,12 @@ def _drop_local_certificate_secret(row: CertificadoImss, changed: set[str]) -> N
 SYNCED_TABLES: tuple[SyncedTable, ...] = (
     # Never the password hash: a user created on another desktop arrives without a usable
     # password here and uses «¿Olvidó su contraseña?» (or an admin) on this desktop.
-    SyncedTable(IdseUser, frozenset({"password_hash"}), {"password_hash": ""}),
+    # Nor the administrator flag: who may reset passwords is decided on each desktop.
+    SyncedTable(
+        IdseUser,
+        frozenset({"password_hash", "administrador"}),
+        {"password_hash": "", "administrador": False},
+    ),
     SyncedTable(RegistroPatronal),
     # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
     # assigned but without its key, and asks for the .key/.pfx again there.
@@ -159,6 +164,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "sync_row_state",
         "sync_state",
         "sync_pending",
+        "empresa",  # this desktop's Configuración inicial (skipped steps); RFC typed per desktop
     }
 )
 

@@ -278,7 +278,7 @@ def test_enviar_pendientes_delivers_what_waited_in_the_queue(qtbot, services, mo
     assert dialog.enviar_pendientes.isEnabled()
 
     seen = press(qtbot, modals, dialog.enviar_pendientes)
-    assert seen.text == "Se enviaron 1 correo(s)."
+    assert seen.text == "Se envió 1 correo."
     assert dialog.pendientes.text() == MSG_SIN_PENDIENTES
     assert not dialog.enviar_pendientes.isEnabled()
     assert services.mail.pending_count() == 0
@@ -292,7 +292,7 @@ def test_enviar_pendientes_with_the_server_still_down_keeps_the_mail(qtbot, serv
     dialog = make_dialog(qtbot, services)
     seen = press(qtbot, modals, dialog.enviar_pendientes)
     assert seen.icon == QMessageBox.Icon.Warning
-    assert seen.text == f"Se enviaron 0 correo(s); 1 siguen en espera: {MSG_SIN_CONEXION}"
+    assert seen.text == f"Se enviaron 0 correos; 1 sigue en espera: {MSG_SIN_CONEXION}"
     assert dialog.pendientes.text() == "Correos en espera de envío: 1"
     assert dialog.enviar_pendientes.isEnabled()
     assert services.mail.pending_count() == 1

@@ -57,7 +57,7 @@ def save(qtbot, dialog: RegistrosPatronalesDialog, modals, **overrides: str) -> 
 def test_form_has_the_fields_buttons_and_grid(qtbot, services):
     dialog = make_dialog(qtbot, services)
     assert dialog.windowTitle() == TITLE == "Registros patronales"
-    buttons = {b.objectName(): b.text() for b in dialog.findChildren(QPushButton)}
+    buttons = {b.objectName(): b.text().replace("&", "") for b in dialog.findChildren(QPushButton)}
     assert buttons == {
         "nuevoButton": "Nuevo",
         "guardarButton": "Guardar",

@@ -203,7 +203,7 @@ def test_a_row_changed_on_two_desktops_is_kept_as_a_conflict(sync_server, deskto
     assert (conflict.titulo, conflict.renglon) == ("Registro patronal", "Y5412345106")
     assert conflict.otra["data"]["razon_social"] == "Versión de A"
     assert conflict.actual["data"]["razon_social"] == "Versión de B"
-    assert b.sync.status().text.endswith("1 conflicto(s)")
+    assert b.sync.status().text.endswith("1 conflicto")
 
     b.sync.resolve(conflict.id, "otra", "admin")
     assert b.sync.conflicts() == []

@@ -1,0 +1,141 @@
+"""Recovering access before mail is set up (issue «the clerk's first day», point 2): outgoing mail
+from the login window and from Recuperar Contraseña, and an administrator resetting another
+user's password from Regístrate aquí — all through the real windows."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from icsoe_desktop.domain.errors import AuthenticationError
+from icsoe_desktop.gui.application import MSG_CORREO_YA_CONFIGURADO, Application
+from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.recuperar_contrasena import MSG_SIN_CORREO, RecuperarContrasenaDialog
+from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
+from icsoe_desktop.gui.restablecer_por_administrador import (
+    MSG_RESTABLECIDA,
+    RestablecerPorAdministradorDialog,
+)
+from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, MSG_NO_ADMINISTRADOR, Registration
+from tests.gui.helpers import click, type_text
+
+OLD = "Nom1na$Segura"
+NEW = "Otra#Clave2026"
+ANA = "ana@nominas.com"
+BETO = "beto@nominas.com"
+
+
+@pytest.fixture
+def app(qtbot, services, data_dir):
+    for nombre, usuario in (("Ana", ANA), ("Beto", BETO)):
+        services.accounts.register(Registration(nombre, "Ruiz", "", usuario, OLD, OLD, True))
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=10_000)
+    yield application
+    application.shutdown()
+
+
+def fill_smtp(qtbot, dialog: ConfiguracionCorreoDialog, smtp) -> None:
+    assert isinstance(dialog, ConfiguracionCorreoDialog)
+    type_text(qtbot, dialog.servidor, smtp.host)
+    dialog.seguridad.setCurrentIndex(dialog.seguridad.findData("ninguna"))
+    dialog.puerto.clear()
+    type_text(qtbot, dialog.puerto, str(smtp.port))
+    type_text(qtbot, dialog.remitente, "nominas@empresa.com")
+    click(qtbot, dialog.guardar)
+
+
+def test_forgotten_password_before_mail_is_set_offers_to_set_it_and_the_code_arrives(
+    qtbot, app, modals, smtp_server
+):
+    opened = []
+
+    def recuperar(dialog) -> None:
+        assert isinstance(dialog, RecuperarContrasenaDialog)
+        dialog.correo.clear()
+        type_text(qtbot, dialog.correo, BETO)
+        modals.answer("Configurar correo")
+        modals.handle(lambda d: fill_smtp(qtbot, d, smtp_server))
+        modals.handle(lambda d: (opened.append(type(d)), d.reject()))
+        click(qtbot, dialog.enviar)
+        dialog.reject()
+
+    modals.handle(recuperar)
+    click(qtbot, app.login.olvido)
+    assert modals.texts[0] == MSG_SIN_CORREO
+    assert modals.messages[0].buttons == ("Configurar correo", "Ahora no")
+    assert modals.texts[-1] == MSG_CORREO_ENVIADO
+    assert opened == [RestablecerContrasenaDialog]
+    (mail,) = smtp_server.to(BETO)
+    assert re.search(r"código para restablecer la contraseña es: \S+", mail.get_content())
+
+
+def test_login_window_reaches_outgoing_mail_only_while_it_is_not_set(
+    qtbot, app, modals, smtp_server
+):
+    assert app.login.correo.text().replace("&", "") == "Configurar el correo saliente"
+    modals.handle(lambda d: fill_smtp(qtbot, d, smtp_server))
+    click(qtbot, app.login.correo)
+    assert modals.texts == ["La configuración del correo se guardó correctamente."]
+    assert app.services.settings.current.smtp.host == smtp_server.host
+    # Once set, changing it needs a signed-in user (a changed server would see recovery codes).
+    click(qtbot, app.login.correo)
+    assert modals.texts[-1] == MSG_CORREO_YA_CONFIGURADO
+    assert len(modals.dialogs) == 1
+
+
+def _reset_from_registrate(qtbot, app, modals, admin: str, admin_password: str) -> None:
+    def usuarios(dialog) -> None:
+        assert isinstance(dialog, IdseUsuariosDialog)
+        assert (
+            dialog.cerrar.text().replace("&", "") == "Cerrar" and not dialog.restablecer.isEnabled()
+        )
+        target = BETO if admin == ANA else ANA
+        dialog.refresh(select=target)
+        assert dialog.restablecer.isEnabled()
+
+        def restablecer(inner) -> None:
+            assert isinstance(inner, RestablecerPorAdministradorDialog)
+            assert inner.usuario == target
+            type_text(qtbot, inner.administrador, admin)
+            type_text(qtbot, inner.admin_contrasena, admin_password)
+            type_text(qtbot, inner.contrasena, NEW)
+            type_text(qtbot, inner.confirmacion, NEW)
+            click(qtbot, inner.restablecer)
+            if inner.isVisible():
+                inner.reject()
+
+        modals.handle(restablecer)
+        click(qtbot, dialog.restablecer)
+        click(qtbot, dialog.cerrar)
+
+    modals.handle(usuarios)
+    click(qtbot, app.login.registrate)
+
+
+def test_administrator_resets_another_users_password_from_registrate_aqui(qtbot, app, modals):
+    _reset_from_registrate(qtbot, app, modals, ANA, OLD)
+    assert modals.texts == [MSG_RESTABLECIDA.format(usuario=BETO)]
+    services = app.services
+    assert services.accounts.authenticate(BETO, NEW).usuario == BETO
+    with pytest.raises(AuthenticationError):
+        services.accounts.authenticate(BETO, OLD)
+    entry = next(e for e in services.audit.recent() if e.action == "contrasena_restablecida_admin")
+    assert (entry.actor, entry.target) == (ANA, BETO)
+
+
+def test_a_user_who_is_not_administrator_cannot_reset_anothers(qtbot, app, modals):
+    _reset_from_registrate(qtbot, app, modals, BETO, OLD)
+    assert modals.texts == [MSG_NO_ADMINISTRADOR]
+    assert app.services.accounts.authenticate(ANA, OLD).usuario == ANA
+    assert any(e.action == "restablecimiento_rechazado" for e in app.services.audit.recent())
+
+
+def test_wrong_administrator_password_is_refused_and_counts_towards_the_lock(qtbot, app, modals):
+    _reset_from_registrate(qtbot, app, modals, ANA, "Equivocada#1")
+    assert "incorrectos" in modals.texts[0] and "Te quedan 4 intentos" in modals.texts[0]
+    assert app.services.accounts.authenticate(BETO, OLD).usuario == BETO
