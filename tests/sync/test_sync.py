@@ -416,7 +416,7 @@ def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_
     # A, whose edit lost, is told, with the same two versions B sees.
     (on_a,) = a.sync.conflicts()
     (on_b,) = b.sync.conflicts()
-    assert a.sync.status().text.endswith("1 conflicto(s)")
+    assert a.sync.status().text.endswith("1 conflicto")
     for conflict in (on_a, on_b):
         assert conflict.otra["data"]["razon_social"] == "Versión de A"
         assert conflict.actual["data"]["razon_social"] == "Versión de B"
