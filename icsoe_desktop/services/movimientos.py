@@ -26,13 +26,13 @@ from icsoe_desktop.domain.movimientos import (
     validate,
 )
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import RegistroPatronal
 from icsoe_desktop.store.models_movimientos import Lote, MovimientoRow
 
 Progress = Callable[[int, int], None]
 
-TEXT, MONEY, DATE, NUMBER = "text", "money", "date", "number"
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,27 @@ def test_export_writes_every_row_of_the_filter_with_real_types(services, tmp_pat
         assert record["estado"] == estado.display(values["estado"])
 
 
+def test_export_writes_formula_like_text_as_text(services, tmp_path):
+    """IDSE's causa de rechazo (or a synced row) may start with "="; Excel must show it, not
+    run it. NSS and CURP stay text too (no number, no lost leading zero)."""
+    from sqlalchemy import update
+
+    from icsoe_desktop.store.models_movimientos import MovimientoRow
+
+    load_known(services, tmp_path)
+    dde = "=cmd|' /C calc'!A0"
+    with services.store.session() as session:
+        session.execute(update(MovimientoRow).values(estado="rechazado", causa_rechazo=dde))
+    target = tmp_path / "inyeccion.xlsx"
+    export_xlsx(services.movimientos, Filtro(), Orden(), target)
+    sheet = load_workbook(target).active
+    headers = [c.value for c in sheet[1]]
+    causa, nss_column = headers.index("Causa Rechazo"), headers.index("NSS")
+    for row in sheet.iter_rows(min_row=2):
+        assert (row[causa].data_type, row[causa].value) == ("s", dde)
+        assert row[nss_column].data_type == "s" and len(row[nss_column].value) == 11
+
+
 def test_a_cancelled_export_leaves_no_file(services, tmp_path):
     from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
