@@ -129,7 +129,7 @@ def bench_export(services, rows: int, out: Path) -> None:
 
     filtro = Filtro()
     total = services.movimientos.count(filtro)
-    data = [row[1:] for row in services.movimientos.iter_rows(filtro, Orden())]
+    data = [row[1:-1] for row in services.movimientos.iter_rows(filtro, Orden())]
     headers = [c.header for c in COLUMNS]
 
     def xlsxwriter_baseline() -> None:

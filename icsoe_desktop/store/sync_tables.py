@@ -152,6 +152,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "sync_row_state",
         "sync_conflicts",
         "sync_state",
+        "movimientos_conteo",  # derived from movimientos by triggers on each desktop
     }
 )
 

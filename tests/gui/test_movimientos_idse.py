@@ -108,18 +108,39 @@ def test_inverted_dates_are_explained(qtbot, services, modals):
     assert modals.texts == ["La fecha inicial no puede ser posterior a la fecha final."]
 
 
-def test_the_grid_fetches_pages_as_the_clerk_scrolls(qtbot, services):
+def test_the_grid_reads_only_the_pages_the_clerk_sees(qtbot, services):
+    from icsoe_desktop.services.movimientos import Filtro, Orden
     from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
     create_demo_movimientos(services.store, 1_000, date(2026, 11, 22))
     view = window(qtbot, services, None)
     view.tabs.setCurrentIndex(3)
-    assert view.model.rowCount() == PAGE_SIZE  # the first page shows before the count
-    qtbot.waitUntil(lambda: view.total.text() == "Movimientos encontrados: 1,000")
-    for _ in range(10):
-        view.tabla.scrollToBottom()
-        qtbot.wait(5)
-    assert view.model.rowCount() > PAGE_SIZE
+    assert view.total.text() == "Movimientos encontrados: 1,000"
+    assert view.model.rowCount() == 1_000 and view.model.loaded() == PAGE_SIZE
+    every = [row[0] for row in services.movimientos.iter_rows(Filtro(), Orden())]
+    view.tabla.scrollToBottom()  # Ctrl+Fin: the last page, not the 800 rows before it
+    qtbot.wait(10)
+    last = view.model.index(999, 0)
+    assert last.data(Qt.ItemDataRole.UserRole) == every[-1]
+    assert view.model.loaded() <= 2 * PAGE_SIZE
+    ids = [view.model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(1_000)]
+    assert ids == every  # read back and forth in pages, the grid is SQLite's ORDER BY
+
+
+def test_the_model_passes_qt_model_tester(qtbot, qtmodeltester, services):
+    from icsoe_desktop.gui.movimientos_model import MovimientosModel
+    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 450, date(2026, 11, 22))
+    model = MovimientosModel(services.movimientos)
+    model.load(Filtro(tipo="08"))
+    qtmodeltester.check(model, force_py=True)  # and it keeps watching what follows
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    model.load(Filtro(estado="no-existe"))
+    assert model.rowCount() == 0
+    model.load(Filtro(), Orden(7, True))
+    assert model.rowCount() == 450
 
 
 def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):

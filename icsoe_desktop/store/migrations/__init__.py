@@ -4,4 +4,4 @@ a test checks it equals the script directory's head."""
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-HEAD_REVISION = "0006_lote_numero"
+HEAD_REVISION = "0007_perf_grid"
