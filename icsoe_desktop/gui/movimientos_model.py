@@ -3,8 +3,10 @@
 The model has as many rows as the search finds (counted from the counts the store keeps, a few
 milliseconds), but holds only the pages the view has painted lately. A page is read when a row
 of it is first painted: next to a page it holds, by keyset (the rows after or before a known
-one); the last page as the first of the reverse order; elsewhere by position. So the first page,
-the next one at row 900,000, or Ctrl+Fin read one page each, not every row before them.
+one); elsewhere from the key before it, which a background read gives for every page after a
+search; until then, the last page as the first of the reverse order, others by position. So
+the first page, the next one at row 900,000, Ctrl+Fin or a jump to the middle of the scroll bar
+read one page each, not every row before them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ class MovimientosModel(QAbstractTableModel):
         self.orden = Orden()
         self.total = 0
         self._pages: dict[int, list[tuple]] = {}
+        # (id, sort value) of the last row of each page, read in the background after a search:
+        # with it, any page is one keyset seek away; without it, a far page is read by position.
+        self._bounds: list[tuple] = []
+        self._generation = 0
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -53,8 +59,27 @@ class MovimientosModel(QAbstractTableModel):
         # A row removed between the count and the page (sync) must not leave an empty row.
         self.total = total if len(first) == min(total, PAGE_SIZE) else len(first)
         self._pages = {0: first}
+        self._bounds = []
+        self._generation += 1
         self.endResetModel()
         self.counted.emit(self.total)
+        if self.total > 2 * PAGE_SIZE:
+            self._read_bounds()
+
+    def _read_bounds(self) -> None:
+        from icsoe_desktop.gui.worker import run_in_background
+
+        generation, filtro, orden, total = self._generation, self.filtro, self.orden, self.total
+
+        def done(bounds: list[tuple]) -> None:
+            if generation == self._generation:  # not for an earlier search
+                self._bounds = bounds
+
+        run_in_background(
+            lambda: self._service.boundaries(filtro, orden, PAGE_SIZE, total),
+            done,
+            lambda exc: log.error("No se pudieron leer los límites de página", exc_info=exc),
+        )
 
     def _page(self, number: int) -> list[tuple]:
         page = self._pages.get(number)
@@ -73,6 +98,8 @@ class MovimientosModel(QAbstractTableModel):
             return service.page_after(filtro, orden, before[-1], size, total=total)
         if after:
             return service.page_after(filtro, orden, after[0], size, True, total)
+        if 0 < number <= len(self._bounds):
+            return service.page_after(filtro, orden, self._bounds[number - 1], size, total=total)
         from_end = total - number * PAGE_SIZE - size
         if from_end < number * PAGE_SIZE:  # nearer the end: the reverse order's rows
             reverse = Orden(orden.column, not orden.descending)

@@ -181,7 +181,8 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool):
     if filtro.estado:
         fixed["estado"] = filtro.estado
     column = _sort_expr(orden.column).key
-    return KeyQuery(tuple(where), params, fixed, column, orden.descending, gather)
+    nullable = bool(MovimientoRow.__table__.c[column].nullable)
+    return KeyQuery(tuple(where), params, fixed, column, orden.descending, gather, nullable)
 
 
 def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
@@ -259,6 +260,22 @@ class MovimientosService:
         order (jumping to the end reads one page, not the whole grid)."""
         reverse = Orden(orden.column, not orden.descending)
         return self._page(filtro, reverse, None, limit, 0, total)[::-1]
+
+    def boundaries(
+        self, filtro: Filtro, orden: Orden, every: int, total: int
+    ) -> list[tuple[int, Any]]:
+        """The keys (id, sort value) of rows every-1, 2·every-1, ...: the row before each page
+        of ``every`` rows, so that any page is one keyset seek away (a jump to the middle of
+        the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
+        from icsoe_desktop.services import movimientos_paging as paging
+
+        query = _key_query(filtro, orden, gather=total <= paging.GATHER_MAX)
+        [(condition, order, _extra)] = paging.seeks(query, None)
+        sql, params = paging.key_sql(query, condition, order, total)
+        numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
+        thinned = f"SELECT id, v FROM ({numbered}) WHERE n % :every = 0 ORDER BY n"
+        with self._store.engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(thinned, {**params, "every": every})]
 
     def _page(
         self,

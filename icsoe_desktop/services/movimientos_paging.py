@@ -41,6 +41,12 @@ class KeyQuery:
     column: str
     descending: bool
     gather: bool
+    nullable: bool = True  # a NOT NULL column has no NULL segment to read
+
+
+def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    # SQLite does not seek "x IS NULL" on a NOT NULL column: it sorts every row of the stream.
+    return [(c, o) for c, o in segments if "IS NULL" not in c and "IS NOT NULL" not in c]
 
 
 def _segments(column: str, value: Any, row_id: int, descending: bool) -> list[tuple[str, str]]:
@@ -109,4 +115,7 @@ def seeks(query: KeyQuery, after: tuple | None) -> list[tuple[str, str, dict[str
         return [(c, o, {}) for c, o in _first(query.column, query.descending)]
     value, row_id = after
     extra = {"after_value": value, "after_id": row_id}
-    return [(c, o, extra) for c, o in _segments(query.column, value, row_id, query.descending)]
+    segments = _segments(query.column, value, row_id, query.descending)
+    if not query.nullable:
+        segments = _no_nulls(segments)
+    return [(c, o, extra) for c, o in segments]

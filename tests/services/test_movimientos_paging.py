@@ -86,6 +86,11 @@ def test_every_sort_and_filter_pages_like_order_by(grid, monkeypatch, gather_max
                 assert walk_backward(grid, filtro, orden, 37) == expected, label
                 middle = grid.page(filtro, orden, 20, 9)
                 assert [r[0] for r in middle] == expected[20:29], label
+                bounds = grid.boundaries(filtro, orden, 23, len(expected))
+                assert [b[0] for b in bounds] == expected[22::23], label
+                if bounds:  # a page read from its boundary key is the same page
+                    page = grid.page_after(filtro, orden, bounds[-1], 5)
+                    assert [r[0] for r in page] == expected[len(bounds) * 23 :][:5], label
 
 
 def test_counts_follow_inserts_updates_and_removals(grid, services):
