@@ -111,11 +111,29 @@ def upgrade(engine: Engine) -> None:
             conn.commit()
 
 
+def _from_template(path: Path) -> None:
+    """A new store starts as a copy of the migrated template shipped with the app (no Alembic,
+    no migrations: store/template.py). Only for a file that does not exist yet."""
+    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+    template = MIGRATIONS_DIR / "template.sqlite3"
+    if path.exists() or not template.is_file() or not path.parent.is_dir():
+        return
+    import shutil
+
+    try:
+        shutil.copyfile(template, path)
+    except OSError:  # then the migrations build it, as without a template
+        log.warning("No se pudo copiar la plantilla de la base de datos", exc_info=True)
+        path.unlink(missing_ok=True)
+
+
 class Store:
     """One SQLite file; ``session()`` gives a unit of work that commits or rolls back whole."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        _from_template(path)
         self.engine = make_engine(path)
         try:
             upgrade(self.engine)
