@@ -80,6 +80,8 @@ class Application(QObject):
         self.login.set_services(services)
         self.mail_timer.start()
         QTimer.singleShot(2_000, self.send_mail_in_background)  # mail left from a previous run
+        # The services the login does not need, built while the user types (container.py).
+        run_in_background(services.preload, lambda _: None, lambda exc: log.error("", exc_info=exc))
 
     def _on_failure(self, exc: BaseException) -> None:
         if isinstance(exc, DomainError):

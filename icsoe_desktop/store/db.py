@@ -123,6 +123,7 @@ def _from_template(path: Path) -> None:
 
     try:
         shutil.copyfile(template, path)
+        log.info("Base de datos nueva %s, creada desde la plantilla migrada", path)
     except OSError:  # then the migrations build it, as without a template
         log.warning("No se pudo copiar la plantilla de la base de datos", exc_info=True)
         path.unlink(missing_ok=True)
