@@ -38,7 +38,9 @@ def _open_services(data_dir: Path, log_path: Path | None) -> Services:
         configure_logging(log_path)
     from icsoe_desktop.services.container import open_services
 
-    return open_services(data_dir)
+    services = open_services(data_dir)
+    services.certificates  # noqa: B018 - built here, off the GUI thread: the login lists them
+    return services
 
 
 class Application(QObject):
