@@ -120,8 +120,8 @@ def _column_expr(attr: str):
 
 
 def _sort_expr(column: int):
-    """What "sort by this column" orders by: the column itself, through its own index
-    (deleted, column) and the rowid that ends it. Lote sorts by the lote's row (creation order,
+    """What "sort by this column" orders by: the column itself, through its sort index
+    (models_movimientos.SORT_PREFIX), ties by id. Lote sorts by the lote's row (creation order,
     one index walk): its número would need a join and a sort of every row."""
     attr = COLUMNS[column].attr
     return MovimientoRow.lote_id if attr == "lote" else getattr(MovimientoRow, attr)
