@@ -14,7 +14,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 
 from icsoe_desktop.services.movimientos import COLUMNS, MONEY, NUMBER, Filtro, Orden
 
@@ -25,6 +32,7 @@ log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
 MAX_PAGES = 50  # 10,000 rows in memory at most, whatever the clerk scrolls through
+BOUNDS_DELAY_MS = 300
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -64,12 +72,20 @@ class MovimientosModel(QAbstractTableModel):
         self.endResetModel()
         self.counted.emit(self.total)
         if self.total > 2 * PAGE_SIZE:
-            self._read_bounds()
+            # A moment later, and only if no other search or sort came meanwhile: clicking
+            # through sorts must not queue a read of every key for each.
+            generation = self._generation
+            QTimer.singleShot(BOUNDS_DELAY_MS, lambda: self._read_bounds(generation))
 
-    def _read_bounds(self) -> None:
+    def bounds_ready(self) -> bool:
+        return bool(self._bounds)
+
+    def _read_bounds(self, generation: int) -> None:
         from icsoe_desktop.gui.worker import run_in_background
 
-        generation, filtro, orden, total = self._generation, self.filtro, self.orden, self.total
+        if generation != self._generation:
+            return
+        filtro, orden, total = self.filtro, self.orden, self.total
 
         def done(bounds: list[tuple]) -> None:
             if generation == self._generation:  # not for an earlier search
