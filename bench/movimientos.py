@@ -227,14 +227,20 @@ def export_memory(directory: Path, out: Path) -> None:
     """Our export alone in a fresh process: its peak RSS (the store is opened the same way)."""
     import subprocess
 
-    code = (
-        f"import os, resource, sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r});"
-        "os.environ['PYTHON_KEYRING_BACKEND'] = 'keyring.backends.null.Keyring';"
-        "from icsoe_desktop.services.container import open_services;"
-        "from icsoe_desktop.services.movimientos import Filtro, Orden;"
-        "from icsoe_desktop.services.movimientos_export import export_xlsx;"
-        f"s = open_services({str(directory)!r}); n = export_xlsx(s.movimientos, Filtro(), Orden(), {str(out)!r});"
-        "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+    root = str(Path(__file__).resolve().parents[1])
+    code = "\n".join(
+        [
+            "import os, resource, sys",
+            "from pathlib import Path",
+            f"sys.path.insert(0, {root!r})",
+            "os.environ['PYTHON_KEYRING_BACKEND'] = 'keyring.backends.null.Keyring'",
+            "from icsoe_desktop.services.container import open_services",
+            "from icsoe_desktop.services.movimientos import Filtro, Orden",
+            "from icsoe_desktop.services.movimientos_export import export_xlsx",
+            f"s = open_services(Path({str(directory)!r}))",
+            f"n = export_xlsx(s.movimientos, Filtro(), Orden(), Path({str(out)!r}))",
+            "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)",
+        ]
     )
     rows, rss = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
