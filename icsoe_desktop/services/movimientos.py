@@ -29,7 +29,13 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import RegistroPatronal
-from icsoe_desktop.store.models_movimientos import Lote, MovimientoConteo, MovimientoRow
+from icsoe_desktop.store.models_movimientos import (
+    Lote,
+    MovimientoConteo,
+    MovimientoRow,
+    sort_index,
+    sort_index_ddl,
+)
 
 Progress = Callable[[int, int], None]
 
@@ -161,7 +167,11 @@ def rows_query(filtro: Filtro, orden: Orden) -> Select:
     return _base_query(filtro, orden).order_by(*order)
 
 
-def _key_query(filtro: Filtro, orden: Orden, gather: bool):
+def _sort_column(orden: Orden) -> str:
+    return _sort_expr(orden.column).key
+
+
+def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True):
     from icsoe_desktop.services.movimientos_paging import KeyQuery
 
     where, params, fixed = ["m.deleted = 0"], {}, {}
@@ -180,9 +190,11 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool):
         fixed["tipo"] = filtro.tipo
     if filtro.estado:
         fixed["estado"] = filtro.estado
-    column = _sort_expr(orden.column).key
+    column = _sort_column(orden)
     nullable = bool(MovimientoRow.__table__.c[column].nullable)
-    return KeyQuery(tuple(where), params, fixed, column, orden.descending, gather, nullable)
+    return KeyQuery(
+        tuple(where), params, fixed, column, orden.descending, gather, nullable, indexed
+    )
 
 
 def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
@@ -203,6 +215,7 @@ class MovimientosService:
         self._store = store
         self._audit = audit
         self._clock = clock
+        self._sort_indexes: set[str] = set()  # sort indexes known to exist
 
     def now(self) -> datetime:
         return self._clock()
@@ -227,6 +240,26 @@ class MovimientosService:
         query = apply_filter(select(total), filtro, MovimientoConteo)
         with self._store.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
+
+    def sort_ready(self, orden: Orden) -> bool:
+        """Whether ``orden``'s sort index exists (then a sorted page is an index seek)."""
+        name = sort_index(_sort_column(orden))
+        if name not in self._sort_indexes:  # only ever added: an index is never dropped
+            sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+            with self._store.engine.connect() as conn:
+                if conn.exec_driver_sql(sql, (name,)).first() is None:
+                    return False
+            self._sort_indexes.add(name)
+        return True
+
+    def prepare_sort(self, orden: Orden) -> None:
+        """Build ``orden``'s sort index: a few seconds at a million movements, once per store
+        (README «Rendimiento»), so imports and sync pulls only pay for the sorts clerks use.
+        A save meanwhile waits for it (busy timeout); another window or process building the
+        same index at once is harmless (IF NOT EXISTS)."""
+        with self._store.engine.begin() as conn:
+            conn.exec_driver_sql(sort_index_ddl(_sort_column(orden)))
+        self._sort_indexes.add(sort_index(_sort_column(orden)))
 
     def page(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None
@@ -269,7 +302,8 @@ class MovimientosService:
         the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
         from icsoe_desktop.services import movimientos_paging as paging
 
-        query = _key_query(filtro, orden, gather=total <= paging.GATHER_MAX)
+        gather = total <= paging.GATHER_MAX
+        query = _key_query(filtro, orden, gather, self.sort_ready(orden))
         [(condition, order, _extra)] = paging.seeks(query, None)
         sql, params = paging.key_sql(query, condition, order, total)
         numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
@@ -291,7 +325,7 @@ class MovimientosService:
         filtro.check()
         if total is None:
             total = self.count(filtro)
-        query = _key_query(filtro, orden, gather=total <= paging.GATHER_MAX)
+        query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
         keys: list[tuple[int, Any]] = []
         with self._store.engine.connect() as conn:
             for condition, order, extra in paging.seeks(query, after and (after[-1], after[0])):

@@ -2,7 +2,8 @@
 
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
 keys come from the column's sort index (models_movimientos.SORT_PREFIX): ``deleted, tipo
-[, estado], column`` and the rowid. A filter that fixes the prefix is one seek; otherwise one
+[, estado], column`` and the rowid, built the first time the clerk sorts by the column
+(MovimientosService.prepare_sort); until then SQLite sorts each stream itself. A filter that fixes the prefix is one seek; otherwise one
 stream per prefix value (3 tipos, or 3 × 5 tipo-estado pairs) is read from its own seek and the
 streams are merged by SQLite (UNION ALL of a page each, then ORDER BY of those few hundred
 keys). A filter that leaves few rows (counted beforehand from movimientos_conteo) reads them
@@ -42,6 +43,7 @@ class KeyQuery:
     descending: bool
     gather: bool
     nullable: bool = True  # a NOT NULL column has no NULL segment to read
+    indexed: bool = True  # False until the column's sort index is built: SQLite sorts instead
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -93,7 +95,8 @@ def key_sql(
         return sql, params
     prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
     streams = list(product(*(_VALUES[p] for p in prefix)))
-    index = sort_index(query.column)
+    # INDEXED BY fails on a missing index; without it each stream is sorted (right, but slow).
+    index = f"INDEXED BY {sort_index(query.column)} " if query.indexed else ""
     parts = []
     for n, values in enumerate(streams):
         equal = " ".join(f"AND m.{p} = :s{n}_{p}" for p in prefix)
@@ -101,7 +104,7 @@ def key_sql(
         # Each stream needs its first offset + limit keys for the merge to be right.
         parts.append(
             f"SELECT * FROM (SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "
-            f"INDEXED BY {index} WHERE {where} {equal} ORDER BY {order} "
+            f"{index}WHERE {where} {equal} ORDER BY {order} "
             "LIMIT :limit + :offset)"
         )
     union = " UNION ALL ".join(parts)

@@ -56,6 +56,14 @@ def sort_index(column: str) -> str:
     return "ix_mov_tipo_fecha" if column == "fecha" else f"ix_mov_orden_{column}"
 
 
+def sort_index_ddl(column: str) -> str:
+    """The sort index of ``column``, built the first time the grid sorts by it (not by a
+    migration: each one slows every insert and costs disk, README «Rendimiento»). IF NOT
+    EXISTS: two windows or processes sorting at once both succeed."""
+    columns = ", ".join(("deleted", *SORT_PREFIX[column], column))
+    return f"CREATE INDEX IF NOT EXISTS {sort_index(column)} ON movimientos ({columns})"
+
+
 class MovimientoRow(SyncedMixin, Base):
     """One movement. Money in centavos. Indexes follow the grid: registro patronal, tab (tipo),
     fecha range and estado, sorted by fecha."""
@@ -69,9 +77,6 @@ class MovimientoRow(SyncedMixin, Base):
         Index("ix_mov_fecha", "deleted", "fecha"),
         Index("ix_mov_estado_fecha", "deleted", "estado", "fecha"),
         Index("ix_mov_lote", "lote_id"),
-        # One per column the grid sorts by (SORT_PREFIX): a sorted page walks it instead of
-        # sorting a million rows. Migration 0007_perf_grid; their sizes in the README.
-        *(Index(sort_index(c), "deleted", *p, c) for c, p in SORT_PREFIX.items() if c != "fecha"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,6 +1,7 @@
 """The grid's keyset paging and counts against SQLite's own ORDER BY and COUNT over the same
 rows: every column, both directions, filters that fix the sort index's prefix or not, the
-seek (walk) and the sort-the-few (gather) plans, forwards, backwards and from the end."""
+seek (walk) and the sort-the-few (gather) plans, forwards, backwards and from the end; with
+each column's sort index built (after its first sort) and without it (SQLite sorts)."""
 
 from __future__ import annotations
 
@@ -73,9 +74,15 @@ def walk_backward(service, filtro, orden, size) -> list[int]:
     return [r[0] for r in seen]
 
 
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "no-index"])
 @pytest.mark.parametrize("gather_max", [0, 10_000], ids=["seek", "gather"])
-def test_every_sort_and_filter_pages_like_order_by(grid, monkeypatch, gather_max):
+def test_every_sort_and_filter_pages_like_order_by(grid, monkeypatch, gather_max, indexed):
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", gather_max)
+    for column in range(len(COLUMNS)):
+        orden = Orden(column)
+        if indexed:
+            grid.prepare_sort(orden)
+        assert grid.sort_ready(orden) == (indexed or COLUMNS[column].attr == "fecha")
     for filtro in FILTERS:
         for column in range(len(COLUMNS)):
             for descending in (False, True):
@@ -117,3 +124,59 @@ def test_counts_follow_inserts_updates_and_removals(grid, services):
     create_demo_movimientos(services.store, 300, TODAY)  # 60 more after the first 240
     for filtro in FILTERS:
         assert grid.count(filtro) == exact(filtro), filtro
+
+
+def sort_indexes(store) -> list[str]:
+    sql = "SELECT name FROM sqlite_master WHERE name LIKE 'ix_mov_orden_%' ORDER BY name"
+    with store.engine.connect() as conn:
+        return conn.exec_driver_sql(sql).scalars().all()
+
+
+def test_a_new_store_has_no_sort_index_until_a_column_is_sorted(services):
+    """Imports and sync pulls must not pay for indexes nobody sorts by."""
+    assert sort_indexes(services.store) == []
+    curp = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "curp"))
+    assert not services.movimientos.sort_ready(curp)
+    services.movimientos.prepare_sort(curp)
+    services.movimientos.prepare_sort(curp)  # again: nothing to do, no error
+    assert sort_indexes(services.store) == ["ix_mov_orden_curp"]
+    assert services.movimientos.sort_ready(curp)
+
+
+def test_two_stores_building_the_same_index_at_once_and_a_save_meanwhile(grid, services):
+    """Two windows or processes sorting by the same column at once, while a third saves
+    movements: every one succeeds (IF NOT EXISTS, busy timeout)."""
+    import threading
+
+    from icsoe_desktop.services.container import open_services
+
+    others = [open_services(services.store.path.parent) for _ in range(2)]
+    nss = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "nss"))
+    errors: list[BaseException] = []
+
+    def run(fn):
+        try:
+            fn()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    before = grid.count(Filtro())
+    threads = [
+        threading.Thread(target=run, args=(lambda o=o: o.movimientos.prepare_sort(nss),))
+        for o in others
+    ]
+    save = threading.Thread(
+        target=run, args=(lambda: create_demo_movimientos(services.store, 400, TODAY),)
+    )
+    threads.append(save)
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for o in others:
+            o.close()
+    assert errors == []
+    assert sort_indexes(services.store) == ["ix_mov_orden_nss"]
+    assert grid.count(Filtro()) > before

@@ -1,5 +1,9 @@
-"""La rejilla de movimientos a un millón de filas: un índice por columna ordenable y una tabla de
-conteos que mantienen triggers (ver README «Rendimiento» para lo que cuesta cada índice).
+"""La rejilla de movimientos a un millón de filas: una tabla de conteos que mantienen triggers.
+
+The per-column sort indexes are NOT created here: each costs disk and slows every insert
+(import, sync pull), so the service builds one the first time the clerk sorts by its column
+(MovimientosService.prepare_sort; README «Rendimiento»). Filters and the default order (fecha)
+use the indexes the store has since 0001.
 
 ``movimientos_conteo`` holds the live movements per (registro patronal, tipo, estado, fecha):
 the grid's total is a sum over those few thousand rows instead of a count over a million.
@@ -18,9 +22,8 @@ down_revision = "0006_lote_numero"
 branch_labels = None
 depends_on = None
 
-# As models_movimientos.SORT_PREFIX stood at this revision (a migration must not follow later
-# edits of the models): index name → columns after "deleted".
-_BY_TIPO = (
+# Built at run time (models_movimientos.sort_index_ddl), dropped by the downgrade if they were.
+_SORT_COLUMNS = (
     "registro_patronal",
     "nombre",
     "primer_apellido",
@@ -37,20 +40,14 @@ _BY_TIPO = (
     "causa_baja",
     "clave_trabajador",
     "guia",
-)
-_BY_TIPO_ESTADO = (
     "fecha_emision",
     "fecha_recibido",
     "fecha_aprobacion",
     "fecha_rechazo",
     "causa_rechazo",
     "lote_id",
+    "tipo",
 )
-SORT_INDEXES = {
-    **{f"ix_mov_orden_{c}": ["tipo", c] for c in _BY_TIPO},
-    **{f"ix_mov_orden_{c}": ["tipo", "estado", c] for c in _BY_TIPO_ESTADO},
-    "ix_mov_orden_tipo": ["tipo"],
-}
 _KEY = "registro_patronal = {r}.registro_patronal AND tipo = {r}.tipo AND estado = {r}.estado"
 _MINUS = (
     "UPDATE movimientos_conteo SET n = n - 1 WHERE "
@@ -90,13 +87,11 @@ def upgrade() -> None:
     )
     for name, body in TRIGGERS.items():
         op.execute(f"CREATE TRIGGER {name} {body}")
-    for name, columns in SORT_INDEXES.items():
-        op.create_index(name, "movimientos", ["deleted", *columns])
 
 
 def downgrade() -> None:
-    for name in SORT_INDEXES:
-        op.drop_index(name, "movimientos")
+    for column in _SORT_COLUMNS:
+        op.execute(f"DROP INDEX IF EXISTS ix_mov_orden_{column}")
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("movimientos_conteo")
