@@ -5,13 +5,19 @@
    "Buscar" → first page painted, a sort by EVERY column in both directions (load + paint), Ctrl+Fin
    (the last page painted), a page up from there, a jump to the middle of the scroll bar and a page
    down from it. Goals: every action ≤ 30 ms, the count ≤ 5 ms. The worst of each kind is printed.
+   Before that, the first-sort wait: each sortable column's sort index is dropped and built again
+   as the grid builds it on a first sort (MovimientosService.prepare_sort), with its size on disk.
 2. The process's peak RSS with that window open and scrolled. Goal: ≤ 250 MB.
 3. Export of 100,000 movements: our export (query + stream + write) / xlsxwriter constant_memory
    writing the same rows, already in memory, with the same cell types. Goal: ≤ 0.35; our export's
    peak RSS in a process of its own ≤ 150 MB, and (--export-million) the same at 1,000,000 rows.
 
+4. (--insert) Inserting 100,000 movements into a store of 100,000, as imports and sync pulls do
+   (Core executemany, 32 MiB page cache): a fresh store at head (no sort index: they are built on
+   first sort) / the same store downgraded to 0006_lote_numero (main at 07fdb4a), paired runs.
+
     python bench/movimientos.py [--rows 1000000] [--export-rows 100000] [--cache DIR]
-        [--skip-export] [--export-million]
+        [--skip-export] [--export-million] [--skip-index-build] [--insert]
 """
 
 from __future__ import annotations
@@ -165,6 +171,99 @@ def bench_grid(services) -> None:
     main.hide()
 
 
+def bench_index_build(services) -> None:
+    """Each sort index dropped and built again as a first sort builds it: the clerk's wait."""
+    from icsoe_desktop.services.movimientos import COLUMNS, MovimientosService, Orden, _sort_column
+    from icsoe_desktop.store.models_movimientos import sort_index
+
+    engine = services.store.engine
+    print("\nPrimer orden por cada columna: construir su índice (s) y lo que ocupa (MiB)")
+    built: dict[str, tuple[float, float]] = {}
+    for column in range(len(COLUMNS)):
+        name = sort_index(_sort_column(Orden(column)))
+        if name.startswith("ix_mov_tipo_fecha") or name in built:
+            continue  # fecha: the filters' index, there since 0001
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+        fresh = MovimientosService(services.store, services.audit, services.clock)
+        start = time.perf_counter()
+        fresh.prepare_sort(Orden(column))
+        seconds = time.perf_counter() - start
+        with engine.connect() as conn:
+            pages = conn.exec_driver_sql(
+                "SELECT sum(pgsize) FROM dbstat WHERE name = ?", (name,)
+            ).scalar()
+        built[name] = (seconds, pages / 2**20)
+        print(
+            f"  {COLUMNS[column].header:18} {name:32} {seconds:5.2f} s {pages / 2**20:6.1f} MiB",
+            flush=True,
+        )
+    times = sorted(s for s, _ in built.values())
+    print(
+        f"  {len(built)} índices: {times[0]:.2f}–{times[-1]:.2f} s cada uno "
+        f"(mediana {statistics.median(times):.2f} s), {sum(m for _, m in built.values()):.0f} MiB"
+    )
+
+
+def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 3) -> None:
+    """Insert ``rows`` into a store of ``rows``: head (no sort index) against 0006 (07fdb4a)."""
+    import shutil
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import insert
+
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos, demo_rows
+    from icsoe_desktop.store.db import Store, large_page_cache, make_engine
+    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+    from icsoe_desktop.store.models_movimientos import MovimientoRow
+
+    directory.mkdir(parents=True, exist_ok=True)
+    head, base = directory / "head.sqlite3", directory / "0006.sqlite3"
+    for path in (head, base):
+        path.unlink(missing_ok=True)
+    store = Store(head)
+    create_demo_movimientos(store, rows, TODAY)
+    store.close()
+    shutil.copyfile(head, base)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(base)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006_lote_numero")
+    engine.dispose()
+    more = list(demo_rows(2 * rows, TODAY))[rows:]
+    table = MovimientoRow.__table__
+
+    def run(source: Path) -> float:
+        trial = directory / "trial.sqlite3"
+        shutil.copyfile(source, trial)
+        engine = make_engine(trial)
+        start = time.perf_counter()
+        with engine.begin() as conn, large_page_cache(conn):
+            for i in range(0, len(more), 20_000):
+                conn.execute(insert(table), more[i : i + 20_000])
+        seconds = time.perf_counter() - start
+        engine.dispose()
+        trial.unlink()
+        return seconds
+
+    times: dict[str, list[float]] = {"0006": [], "head": []}
+    print(f"\nInsertar {rows:,} movimientos en una base de {rows:,} (s, {pairs} pares alternados)")
+    for n in range(pairs):
+        order = [("0006", base), ("head", head)]
+        for name, path in order if n % 2 == 0 else order[::-1]:
+            times[name].append(run(path))
+        print(
+            f"  par {n + 1}: 0006 {times['0006'][-1]:.2f} s, cabeza {times['head'][-1]:.2f} s",
+            flush=True,
+        )
+    ours, theirs = statistics.median(times["head"]), statistics.median(times["0006"])
+    print(f"  0006_lote_numero (main 07fdb4a): {theirs:.2f} s (mediana)")
+    print(f"  cabeza (conteos, sin índices de orden): {ours:.2f} s  razón {ours / theirs:.3f}")
+
+
 def bench_export(services, rows: int, out: Path) -> None:
     from icsoe_desktop.services.movimientos import COLUMNS, DATE, MONEY, NUMBER, Filtro, Orden
     from icsoe_desktop.services.movimientos_export import export_xlsx
@@ -260,6 +359,8 @@ def main() -> None:
     )
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-grid", action="store_true")
+    parser.add_argument("--skip-index-build", action="store_true")
+    parser.add_argument("--insert", action="store_true", help="also the insert cost (4.)")
     parser.add_argument(
         "--export-million", action="store_true", help="also the export's memory at --rows"
     )
@@ -269,9 +370,13 @@ def main() -> None:
     if not args.skip_grid:
         grid = open_store(args.cache / f"grid-{args.rows}", args.rows)
         try:
+            if not args.skip_index_build:
+                bench_index_build(grid)
             bench_grid(grid)
         finally:
             grid.close()
+    if args.insert:
+        bench_insert(args.cache / "insert")
     if not args.skip_export:
         export = open_store(args.cache / f"export-{args.export_rows}", args.export_rows)
         with tempfile.TemporaryDirectory() as out:

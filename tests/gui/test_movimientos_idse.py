@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate, QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QDate, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from icsoe_desktop.gui.application import Application
@@ -295,3 +295,63 @@ def test_the_window_renders(qtbot, services, tmp_path, usuario):
     view = window(qtbot, services, usuario)
     image = view.window().grab().toImage()
     assert image.width() > 1000 and not image.isNull()
+
+
+def test_a_first_sort_builds_its_index_behind_a_progress_dialog(qtbot, services):
+    """The column's sort index is built on its first sort (not by a migration): the clerk sees
+    «Preparando el orden por Nombre…» (here for as long as another window's save holds the
+    store), then the rows in order; the next sort by it is immediate."""
+    import sqlite3
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 300, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)
+    names = grid(view, "nombre")
+    assert len(names) == 300
+    saving = sqlite3.connect(services.store.path, isolation_level=None)
+    saving.execute("BEGIN IMMEDIATE")  # a save in progress elsewhere: the build must wait
+    shown: list[str] = []
+
+    def watch() -> None:
+        dialog = view.findChild(QProgressDialog, "progressDialog")
+        if dialog is not None and dialog.isVisible():
+            shown.append(dialog.labelText())
+        if saving.in_transaction and (shown or len(watched) > 60):
+            saving.execute("COMMIT")  # the save ends; the index is built
+        watched.append(1)
+
+    watched: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(watch)
+    timer.start(50)
+    header = view.tabla.horizontalHeader()
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
+
+    def click_header() -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+    click_header()
+    descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert shown and set(shown) == {"Preparando el orden por Nombre…"}
+    assert grid(view, "nombre") == sorted(names, reverse=descending)
+    saving.close()
+
+    shown.clear()
+    click_header()  # the other direction: the index is there, no dialog
+    assert header.sortIndicatorOrder() != (
+        Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    )
+    assert grid(view, "nombre") == sorted(names, reverse=not descending)
+    timer.stop()
+    assert shown == []
+    with services.store.engine.connect() as conn:
+        built = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'ix_mov_orden_%'"
+        ).scalars()
+        assert list(built) == ["ix_mov_orden_nombre"]
