@@ -3,10 +3,10 @@
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
 keys come from the column's sort index (models_movimientos.SORT_PREFIX): ``deleted, tipo
 [, estado], column`` and the rowid, built the first time the clerk sorts by the column
-(MovimientosService.prepare_sort); until then SQLite sorts each stream itself. A filter that fixes the prefix is one seek; otherwise one
-stream per prefix value (3 tipos, or 3 × 5 tipo-estado pairs) is read from its own seek and the
-streams are merged by SQLite (UNION ALL of a page each, then ORDER BY of those few hundred
-keys). A filter that leaves few rows (counted beforehand from movimientos_conteo) reads them
+(MovimientosService.prepare_sort; until then SQLite sorts each stream itself). A filter that
+fixes the prefix is one seek; otherwise one stream per prefix value (3 tipos, or 3 × 5
+tipo-estado pairs) is read from its own seek and the streams are merged by SQLite (UNION ALL
+of a page each, then ORDER BY of those few hundred keys). A filter that leaves few rows (counted beforehand from movimientos_conteo) reads them
 through its own index and sorts them instead: walking a sort index to find 200 of 400 matches
 would read most of the index.
 
