@@ -34,6 +34,21 @@ def baseline(cer: bytes, key: bytes, password: str) -> None:
         raise AssertionError("the pair does not match")
 
 
+def baseline_skip_check(cer: bytes, key: bytes, password: str) -> None:
+    """The same without OpenSSL's RSA check, plus the sign-then-verify that replaces it."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    cert = x509.load_der_x509_certificate(cer)
+    private_key = serialization.load_der_private_key(
+        key, password.encode("utf-8"), unsafe_skip_rsa_key_validation=True
+    )
+    if cert.public_key() != private_key.public_key():
+        raise AssertionError("the pair does not match")
+    signature = private_key.sign(b"x", padding.PKCS1v15(), hashes.SHA256())
+    cert.public_key().verify(signature, b"x", padding.PKCS1v15(), hashes.SHA256())
+
+
 def ours(cer: bytes, key: bytes, password: str) -> None:
     load_sat_pair(cer, key, password)
 
@@ -66,18 +81,20 @@ def main() -> None:
     # (the baseline does not read names, so this costs it nothing).
     fiel = cf.fiel_moral(nombre="PEÑA Y MUÑOZ SA DE CV", latin1_t61=True)
     files = (fiel.cer, fiel.key(cf.PASSWORD), cf.PASSWORD)
-    for function in (baseline, ours):  # warm-up: imports, caches
+    for function in (baseline, baseline_skip_check, ours):  # warm-up: imports, caches
         batch(function, files, 5)
 
-    base, mine = [], []
+    base, skip, mine = [], [], []
     for _ in range(args.batches):
         base.append(batch(baseline, files, args.per_batch))
+        skip.append(batch(baseline_skip_check, files, args.per_batch))
         mine.append(batch(ours, files, args.per_batch))
-    b, o = statistics.median(base), statistics.median(mine)
+    b, s, o = statistics.median(base), statistics.median(skip), statistics.median(mine)
     calls = args.batches * args.per_batch
     print(f"cryptography baseline (cert + key + compare): {b * 1e3:7.3f} ms/pair ({calls} calls)")
-    print(f"load_sat_pair:                                 {o * 1e3:7.3f} ms/pair")
-    print(f"ratio {o / b:.3f} (goal <= 1.2)")
+    print(f"  same without OpenSSL's RSA check, + sign/verify: {s * 1e3:7.3f} ms/pair")
+    print(f"load_sat_pair (skips the check, signs/verifies): {o * 1e3:7.3f} ms/pair")
+    print(f"ratio {o / b:.3f} (goal <= 1.2); against the same work done raw {o / s:.3f}")
 
     # Where our own work shows: the certificate alone (no key derivation, no RSA key check).
     cert_base = statistics.median(batch(certificate_baseline, files[:1], 500) for _ in range(5))

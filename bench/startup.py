@@ -1,5 +1,6 @@
 """Cold start of icsoe-desktop to its first window, against a bare PySide6 QMainWindow started
-in the same run. Goal: ratio ≤ 1.3.
+in the same run. Goals: first window ≤ 1.2, usable (login answerable: store open) ≤ 1.5, a
+first start on a new data dir (usable) ≤ 2.
 
 Both are measured from outside: the time from spawning the process to the line it prints once
 its window is on screen (offscreen Qt). Each is run REPEAT times, alternating, after a warm-up
@@ -71,25 +72,29 @@ def main() -> None:
         bare_cmd = [sys.executable, "-c", BARE]
         app_cmd = [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir)]
 
-        # First start on an empty data dir: creates the SQLite file and runs the migrations.
-        fresh = timed_lines(app_cmd, env, ("first-window", "ready"))
-        timed_lines(bare_cmd, env, ("first-window",))  # warm-up
+        timed_lines(app_cmd, env, ("first-window", "ready"))  # warm-up: bytecode, the file
+        timed_lines(bare_cmd, env, ("first-window",))
 
-        bare, first, ready = [], [], []
-        for _ in range(args.repeat):
+        bare, first, ready, fresh = [], [], [], []
+        for n in range(args.repeat):
             bare.append(timed_lines(bare_cmd, env, ("first-window",))["first-window"])
             ours = timed_lines(app_cmd, env, ("first-window", "ready"))
             first.append(ours["first-window"])
             ready.append(ours["ready"])
+            # A first start: a data dir never used, so the database file is created.
+            new_cmd = [*app_cmd[:-1], str(Path(tmp) / f"nuevo-{n}")]
+            fresh.append(timed_lines(new_cmd, env, ("first-window", "ready"))["ready"])
 
-    b, f, r = (statistics.median(x) for x in (bare, first, ready))
+    b, f, r, n = (statistics.median(x) for x in (bare, first, ready, fresh))
     print(f"bare PySide6 QMainWindow shown:        {b * 1000:7.1f} ms (median of {args.repeat})")
     print(
-        f"icsoe-desktop first window shown:      {f * 1000:7.1f} ms   ratio {f / b:.2f} (goal <= 1.3)"
+        f"icsoe-desktop first window shown:      {f * 1000:7.1f} ms   ratio {f / b:.2f} (goal <= 1.2)"
     )
-    print(f"icsoe-desktop usable (store open):     {r * 1000:7.1f} ms   ratio {r / b:.2f}")
     print(
-        f"first start on a new data dir, usable: {fresh['ready'] * 1000:7.1f} ms (creates the database)"
+        f"icsoe-desktop usable (store open):     {r * 1000:7.1f} ms   ratio {r / b:.2f} (goal <= 1.5)"
+    )
+    print(
+        f"first start on a new data dir, usable: {n * 1000:7.1f} ms   ratio {n / b:.2f} (goal <= 2)"
     )
 
 

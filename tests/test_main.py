@@ -28,8 +28,9 @@ def test_the_app_starts_on_a_new_data_dir_creates_the_store_and_logs(tmp_path):
     assert result.stdout.split() == ["first-window", "ready"]
     assert (data_dir / DATABASE_FILE).is_file()
     log = (data_dir / LOG_FILE).read_text(encoding="utf-8")
-    # Logged before the file existed (start-up buffer) and after (migrations): both kept, in order.
-    assert log.index("Inicio de icsoe-desktop") < log.index("Running upgrade")
+    # Logged before the file existed (start-up buffer) and after (the store, created from the
+    # migrated template): both kept, in order.
+    assert log.index("Inicio de icsoe-desktop") < log.index("creada desde la plantilla migrada")
 
 
 def test_cli_lists_users_and_sends_queued_mail(tmp_path):

@@ -808,7 +808,9 @@ def _load_key(key: _KeyFile, password: bytes | None) -> Any:
     from cryptography.hazmat.primitives import serialization
 
     loader = serialization.load_pem_private_key if key.pem else serialization.load_der_private_key
-    return loader(key.data, password)
+    # OpenSSL's RSA consistency check (primality of p and q) is most of a .key's load time;
+    # load_sat_pair signs and verifies with the certificate instead (_signs_for_certificate).
+    return loader(key.data, password, unsafe_skip_rsa_key_validation=True)
 
 
 def _unsupported_cipher(names: str, field_name: str) -> CredentialError:
@@ -907,7 +909,30 @@ def load_sat_pair(cer: bytes, key: bytes, password: str) -> Credential:
     private_key = _decrypt_key(key_file, password)
     if not _same_public_key(raw.spki, private_key):
         raise _error("llave_no_corresponde", FIELD_LLAVE)
+    if not _signs_for_certificate(raw.spki, private_key):
+        raise _error("llave_invalida", FIELD_LLAVE)
     return Credential(info, private_key)
+
+
+def _signs_for_certificate(spki: bytes, private_key: Any) -> bool:
+    """An RSA key loaded without OpenSSL's check: what it signs must verify with the
+    certificate's public key (damaged private parts behind the right modulus would not)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    if not isinstance(private_key, rsa.RSAPrivateKey):
+        return True  # only RSA keys skip the check when loaded
+    message = b"icsoe-desktop: prueba de la llave privada"
+    signature = private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+    try:
+        load_der_public_key(spki).verify(  # type: ignore[union-attr]
+            signature, message, padding.PKCS1v15(), hashes.SHA256()
+        )
+    except InvalidSignature:
+        return False
+    return True
 
 
 # --- PKCS#12 (.pfx) -------------------------------------------------------------------------------

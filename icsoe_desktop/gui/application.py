@@ -44,7 +44,9 @@ def _open_services(data_dir: Path, log_path: Path | None) -> Services:
         configure_logging(log_path)
     from icsoe_desktop.services.container import open_services
 
-    return open_services(data_dir)
+    services = open_services(data_dir)
+    services.certificates  # noqa: B018 - built here, off the GUI thread: the login lists them
+    return services
 
 
 class Application(QObject):
@@ -91,6 +93,8 @@ class Application(QObject):
         if self._pending_args:
             args, self._pending_args = self._pending_args, []
             QTimer.singleShot(0, lambda: self.handle_arguments(args))
+        # The services the login does not need, built while the user types (container.py).
+        run_in_background(services.preload, lambda _: None, lambda exc: log.error("", exc_info=exc))
 
     def _on_failure(self, exc: BaseException) -> None:
         if isinstance(exc, DomainError):

@@ -7,6 +7,7 @@ Acceso a IDSE, the search parameters and the four tabs.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +32,8 @@ from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.movimientos_model import MovimientosModel
-from icsoe_desktop.gui.worker import run_with_progress_bar
-from icsoe_desktop.services.movimientos import FECHA_COLUMN, TABS, Filtro
+from icsoe_desktop.gui.worker import run_with_progress, run_with_progress_bar
+from icsoe_desktop.services.movimientos import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -42,6 +43,8 @@ IDSE_URL = "https://idse.imss.gob.mx/imss/"
 TODOS = "Todos"
 LOTES_TAB = "Lotes"
 SIN_FECHA = QDate(2000, 1, 1)  # the minimum of the date fields, shown as "(sin fecha)"
+log = logging.getLogger(__name__)
+MSG_PREPARANDO_ORDEN = "Preparando el orden por {columna}…"
 MSG_TOTAL = "Movimientos encontrados: {total:,}"
 MSG_CONTANDO = "Movimientos encontrados: contando…"
 MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
@@ -171,6 +174,15 @@ class MovimientosIdse(QWidget):
             self.buscar()
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        service = self._services.movimientos
+        orden = Orden(column, order == Qt.SortOrder.DescendingOrder)
+        if not service.sort_ready(orden):
+            # The column's sort index is built on its first sort (seconds at a million rows).
+            text = MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[column].header)
+            try:
+                run_with_progress(self, text, lambda: service.prepare_sort(orden))
+            except Exception:  # still sorted without it, only slower
+                log.warning("No se pudo crear el índice del orden", exc_info=True)
         self.model.sort(column, order)
 
     # --- actions -------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
-"""The "Movimientos con IDSE" grid: a lazy model over the service's filtered, sorted pages.
+"""The "Movimientos con IDSE" grid: a virtual model over the service's filtered, sorted pages.
 
-Only the pages the view asks for are in memory (``canFetchMore``/``fetchMore``), so a store of a
-million movements shows its first page at once and scrolls as far as the clerk goes. The total
-("Movimientos encontrados") is counted in the background: a count reads every matching index
-entry, and the first page must not wait for it.
+The model has as many rows as the search finds (counted from the counts the store keeps, a few
+milliseconds), but holds only the pages the view has painted lately. A page is read when a row
+of it is first painted: next to a page it holds, by keyset (the rows after or before a known
+one); elsewhere from the key before it, which a background read gives for every page after a
+search; until then, the last page as the first of the reverse order, others by position. So
+the first page, the next one at row 900,000, Ctrl+Fin or a jump to the middle of the scroll bar
+read one page each, not every row before them.
 """
 
 from __future__ import annotations
@@ -11,7 +14,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 
 from icsoe_desktop.services.movimientos import COLUMNS, MONEY, NUMBER, Filtro, Orden
 
@@ -21,12 +31,14 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
+MAX_PAGES = 50  # 10,000 rows in memory at most, whatever the clerk scrolls through
+BOUNDS_DELAY_MS = 300
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class MovimientosModel(QAbstractTableModel):
-    """``counted(total)`` follows each ``load`` once the background count is done."""
+    """``counted(total)`` follows each ``load``."""
 
     counted = Signal(int)
 
@@ -35,57 +47,86 @@ class MovimientosModel(QAbstractTableModel):
         self._service = movimientos
         self.filtro = Filtro()
         self.orden = Orden()
-        self.total: int | None = None  # None while being counted
-        self._rows: list[tuple] = []
-        self._more = False
-        self._generation = 0  # a count for an earlier search is dropped
+        self.total = 0
+        self._pages: dict[int, list[tuple]] = {}
+        # (id, sort value) of the last row of each page, read in the background after a search:
+        # with it, any page is one keyset seek away; without it, a far page is read by position.
+        self._bounds: list[tuple] = []
+        self._generation = 0
 
     # --- queries -------------------------------------------------------------------------------
 
     def load(self, filtro: Filtro, orden: Orden | None = None) -> None:
-        """Show the first page of ``filtro`` now; count its rows in the background."""
+        """Count the search and read its first page."""
         filtro.check()
+        orden = orden or self.orden
+        total = self._service.count(filtro)
+        first = self._service.page(filtro, orden, 0, PAGE_SIZE, total) if total else []
         self.beginResetModel()
-        try:
-            self.filtro = filtro
-            self.orden = orden or self.orden
-            self._rows = self._service.page(filtro, self.orden, 0, PAGE_SIZE)
-            self._more = len(self._rows) == PAGE_SIZE
-            self.total = None if self._more else len(self._rows)
-        finally:
-            self.endResetModel()
+        self.filtro, self.orden = filtro, orden
+        # A row removed between the count and the page (sync) must not leave an empty row.
+        self.total = total if len(first) == min(total, PAGE_SIZE) else len(first)
+        self._pages = {0: first}
+        self._bounds = []
         self._generation += 1
-        if self.total is not None:
-            self.counted.emit(self.total)
-            return
+        self.endResetModel()
+        self.counted.emit(self.total)
+        if self.total > 2 * PAGE_SIZE:
+            # A moment later, and only if no other search or sort came meanwhile: clicking
+            # through sorts must not queue a read of every key for each.
+            generation = self._generation
+            QTimer.singleShot(BOUNDS_DELAY_MS, lambda: self._read_bounds(generation))
+
+    def bounds_ready(self) -> bool:
+        return bool(self._bounds)
+
+    def _read_bounds(self, generation: int) -> None:
         from icsoe_desktop.gui.worker import run_in_background
 
-        generation = self._generation
+        if generation != self._generation:
+            return
+        filtro, orden, total = self.filtro, self.orden, self.total
+
+        def done(bounds: list[tuple]) -> None:
+            if generation == self._generation:  # not for an earlier search
+                self._bounds = bounds
+
         run_in_background(
-            lambda: self._service.count(filtro),
-            lambda total: self._on_counted(generation, total),
-            lambda exc: log.error("No se pudo contar los movimientos", exc_info=exc),
+            lambda: self._service.boundaries(filtro, orden, PAGE_SIZE, total),
+            done,
+            lambda exc: log.error("No se pudieron leer los límites de página", exc_info=exc),
         )
 
-    def _on_counted(self, generation: int, total: int) -> None:
-        if generation == self._generation:
-            self.total = total
-            self.counted.emit(total)
+    def _page(self, number: int) -> list[tuple]:
+        page = self._pages.get(number)
+        if page is None:
+            page = self._read(number)
+            self._pages[number] = page
+            while len(self._pages) > MAX_PAGES:  # forget the page farthest from this one
+                del self._pages[max(self._pages, key=lambda n: abs(n - number))]
+        return page
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 - Qt API
-        return not parent.isValid() and self._more
+    def _read(self, number: int) -> list[tuple]:
+        service, filtro, orden, total = self._service, self.filtro, self.orden, self.total
+        size = min(PAGE_SIZE, total - number * PAGE_SIZE)
+        before, after = self._pages.get(number - 1), self._pages.get(number + 1)
+        if before and len(before) == PAGE_SIZE:
+            return service.page_after(filtro, orden, before[-1], size, total=total)
+        if after:
+            return service.page_after(filtro, orden, after[0], size, True, total)
+        if 0 < number <= len(self._bounds):
+            return service.page_after(filtro, orden, self._bounds[number - 1], size, total=total)
+        from_end = total - number * PAGE_SIZE - size
+        if from_end < number * PAGE_SIZE:  # nearer the end: the reverse order's rows
+            reverse = Orden(orden.column, not orden.descending)
+            return service.page(filtro, reverse, from_end, size, total)[::-1]
+        return service.page(filtro, orden, number * PAGE_SIZE, size, total)
 
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008 - Qt API
-        if parent.isValid() or not self._more:
-            return
-        page = self._service.page(self.filtro, self.orden, len(self._rows), PAGE_SIZE)
-        self._more = len(page) == PAGE_SIZE
-        if not page:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-        self._rows.extend(page)
-        self.endInsertRows()
+    def row_values(self, row: int) -> tuple | None:
+        """(id, value per COLUMNS..., sort value) of a row, None if it vanished meanwhile."""
+        page = self._page(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.load(self.filtro, Orden(column, order == Qt.SortOrder.DescendingOrder))
@@ -93,7 +134,7 @@ class MovimientosModel(QAbstractTableModel):
     # --- Qt model API --------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self.total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(COLUMNS)
@@ -101,15 +142,17 @@ class MovimientosModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
         column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row[index.column() + 1])
         if role == Qt.ItemDataRole.TextAlignmentRole and column.kind in (MONEY, NUMBER):
             return int(_RIGHT.value)
+        if role not in (Qt.ItemDataRole.DisplayRole, ID_ROLE):
+            return None
+        row = self.row_values(index.row())
+        if row is None:
+            return None
         if role == ID_ROLE:
             return row[0]
-        return None
+        return column.display(row[index.column() + 1])
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -119,4 +162,5 @@ class MovimientosModel(QAbstractTableModel):
         return None
 
     def loaded(self) -> int:
-        return len(self._rows)
+        """Rows held in memory now."""
+        return sum(len(page) for page in self._pages.values())

@@ -86,6 +86,7 @@ def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) 
     dialog.setWindowTitle("Espera un momento")
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(300)
+    dialog.setValue(0)  # starts the 300 ms wait: the one the constructor started is Qt's 4 s
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     return _wait_behind(dialog, fn)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -550,28 +551,21 @@ class CapturistasService:
 
     def exportar_excel(self, contratista_rfc: str, path, progress: Progress | None = None) -> int:
         """Write every capturista of the contratista; return how many. Dates are Excel dates
-        in local time. No secret (hash, code) is exported."""
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
+        in local time; names are written as text, never as formulas. No secret (hash, code)
+        is exported."""
+        from icsoe_desktop.services.excel import DATETIME, SheetColumn, write_sheet
 
-        total = self.total(contratista_rfc)
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Capturistas")
-        sheet.append(list(EXPORT_HEADERS))
+        dates = {"Fecha alta", "Fecha baja", "Fecha actualización"}
+        columns = [
+            SheetColumn(h, DATETIME, 17.0) if h in dates else SheetColumn(h, width=18.0)
+            for h in EXPORT_HEADERS
+        ]
 
-        def date_cell(value: datetime | None):
-            cell = WriteOnlyCell(sheet, value=_local(value))
-            cell.number_format = "dd/mm/yyyy hh:mm"
-            return cell
-
-        written, after = 0, 0
-        while True:
-            page = self.pagina(contratista_rfc, after, 1000)
-            if not page:
-                break
-            for row in page:
-                sheet.append(
-                    [
+        def rows():
+            after = 0
+            while page := self.pagina(contratista_rfc, after, 1000):
+                for row in page:
+                    yield (
                         row.curp,
                         row.nombre,
                         row.primer_apellido,
@@ -580,26 +574,15 @@ class CapturistasService:
                         row.estatus,
                         row.grupo,
                         row.contratista_relacionado,
-                        date_cell(row.fecha_alta),
-                        date_cell(row.fecha_baja),
-                        date_cell(row.fecha_actualizacion),
-                    ]
-                )
-            written += len(page)
-            after = page[-1].id
-            if progress is not None:
-                progress(written, total)
-        partial = path.with_name(path.name + ".part")
-        try:
-            workbook.save(partial)
-            partial.replace(path)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            raise ValidationError(
-                "excel_no_guardado",
-                f"No se pudo guardar el archivo {path}. Verifica que la carpeta exista, que "
-                "tengas permiso de escritura y que el archivo no esté abierto en Excel.",
-            ) from exc
+                        _local(row.fecha_alta),
+                        _local(row.fecha_baja),
+                        _local(row.fecha_actualizacion),
+                    )
+                after = page[-1].id
+
+        written = write_sheet(
+            Path(path), "Capturistas", columns, rows(), self.total(contratista_rfc), progress
+        )
         with self._store.session() as session:
             self._audit.record(
                 session, contratista_rfc, "icsoe_capturistas_exportados", path.name, str(written)

@@ -26,13 +26,18 @@ from icsoe_desktop.domain.movimientos import (
     validate,
 )
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import RegistroPatronal
-from icsoe_desktop.store.models_movimientos import Lote, MovimientoRow
+from icsoe_desktop.store.models_movimientos import (
+    Lote,
+    MovimientoConteo,
+    MovimientoRow,
+    sort_index,
+    sort_index_ddl,
+)
 
 Progress = Callable[[int, int], None]
-
-TEXT, MONEY, DATE, NUMBER = "text", "money", "date", "number"
 
 
 @dataclass(frozen=True)
@@ -120,34 +125,89 @@ def _column_expr(attr: str):
     return Lote.numero if attr == "lote" else getattr(MovimientoRow, attr)
 
 
+def _sort_expr(column: int):
+    """What "sort by this column" orders by: the column itself, through its sort index
+    (models_movimientos.SORT_PREFIX), ties by id. Lote sorts by the lote's row (creation order,
+    one index walk): its número would need a join and a sort of every row."""
+    attr = COLUMNS[column].attr
+    return MovimientoRow.lote_id if attr == "lote" else getattr(MovimientoRow, attr)
+
+
 _SELECTED = [_column_expr(c.attr).label(c.attr) for c in COLUMNS]
+_SORT_VALUE = "orden_valor"
 
 
-def apply_filter(query: Select, filtro: Filtro) -> Select:
-    t = MovimientoRow
-    query = query.where(t.deleted.is_(False))
+def apply_filter(query: Select, filtro: Filtro, table: Any = MovimientoRow) -> Select:
+    if table is MovimientoRow:
+        query = query.where(MovimientoRow.deleted.is_(False))
     if filtro.registro_patronal:
-        query = query.where(t.registro_patronal == filtro.registro_patronal)
+        query = query.where(table.registro_patronal == filtro.registro_patronal)
     if filtro.tipo:
-        query = query.where(t.tipo == filtro.tipo)
+        query = query.where(table.tipo == filtro.tipo)
     if filtro.fecha_inicial:
-        query = query.where(t.fecha >= filtro.fecha_inicial)
+        query = query.where(table.fecha >= filtro.fecha_inicial)
     if filtro.fecha_final:
-        query = query.where(t.fecha <= filtro.fecha_final)
+        query = query.where(table.fecha <= filtro.fecha_final)
     if filtro.estado:
-        query = query.where(t.estado == filtro.estado)
+        query = query.where(table.estado == filtro.estado)
     return query
 
 
+def _base_query(filtro: Filtro, orden: Orden) -> Select:
+    query = select(MovimientoRow.id, *_SELECTED, _sort_expr(orden.column).label(_SORT_VALUE))
+    query = query.select_from(MovimientoRow).outerjoin(Lote, Lote.id == MovimientoRow.lote_id)
+    return apply_filter(query, filtro)
+
+
 def rows_query(filtro: Filtro, orden: Orden) -> Select:
-    """The grid's rows (id first, then COLUMNS), filtered and sorted; ties broken by id so pages
-    never repeat or skip a row."""
-    expr = _column_expr(COLUMNS[orden.column].attr)
-    tie = MovimientoRow.id
+    """The grid's rows (id first, then COLUMNS, then the sort value), filtered and sorted; ties
+    broken by id so pages never repeat or skip a row."""
+    expr, tie = _sort_expr(orden.column), MovimientoRow.id
     order = (expr.desc(), tie.desc()) if orden.descending else (expr.asc(), tie.asc())
+    return _base_query(filtro, orden).order_by(*order)
+
+
+def _sort_column(orden: Orden) -> str:
+    return _sort_expr(orden.column).key
+
+
+def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True):
+    from icsoe_desktop.services.movimientos_paging import KeyQuery
+
+    where, params, fixed = ["m.deleted = 0"], {}, {}
+    for name, value, condition in (
+        ("registro", filtro.registro_patronal, "m.registro_patronal = :registro"),
+        ("tipo", filtro.tipo, "m.tipo = :tipo"),
+        ("estado", filtro.estado, "m.estado = :estado"),
+        ("desde", filtro.fecha_inicial, "m.fecha >= :desde"),
+        ("hasta", filtro.fecha_final, "m.fecha <= :hasta"),
+    ):
+        if value:
+            where.append(condition)
+            # Dates are stored as ISO text (SQLAlchemy's SQLite Date).
+            params[name] = value.isoformat() if isinstance(value, date) else value
+    if filtro.tipo:
+        fixed["tipo"] = filtro.tipo
+    if filtro.estado:
+        fixed["estado"] = filtro.estado
+    column = _sort_column(orden)
+    nullable = bool(MovimientoRow.__table__.c[column].nullable)
+    return KeyQuery(
+        tuple(where), params, fixed, column, orden.descending, gather, nullable, indexed
+    )
+
+
+def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
+    """The grid rows of these (id, sort value) keys, in the keys' order."""
+    if not keys:
+        return []
     query = select(MovimientoRow.id, *_SELECTED).select_from(MovimientoRow)
     query = query.outerjoin(Lote, Lote.id == MovimientoRow.lote_id)
-    return apply_filter(query, filtro).order_by(*order)
+    found = {
+        r[0]: tuple(r)
+        for r in conn.execute(query.where(MovimientoRow.id.in_([k for k, _v in keys])))
+    }
+    return [(*found[k], v) for k, v in keys if k in found]
 
 
 class MovimientosService:
@@ -155,6 +215,7 @@ class MovimientosService:
         self._store = store
         self._audit = audit
         self._clock = clock
+        self._sort_indexes: set[str] = set()  # sort indexes known to exist
 
     def now(self) -> datetime:
         return self._clock()
@@ -172,17 +233,107 @@ class MovimientosService:
         return sorted(set(own) | set(found))
 
     def count(self, filtro: Filtro) -> int:
+        """From the counts the triggers keep (movimientos_conteo): a sum over a few thousand
+        rows, not a count over every matching movement."""
         filtro.check()
-        query = apply_filter(select(func.count()).select_from(MovimientoRow), filtro)
-        with self._store.session() as session:
-            return session.execute(query).scalar_one()
-
-    def page(self, filtro: Filtro, orden: Orden, offset: int, limit: int) -> list[tuple]:
-        """Rows ``offset``..``offset+limit`` of the grid: (id, value per COLUMNS...)."""
-        filtro.check()
-        query = rows_query(filtro, orden).offset(offset).limit(limit)
+        total = func.coalesce(func.sum(MovimientoConteo.n), 0)
+        query = apply_filter(select(total), filtro, MovimientoConteo)
         with self._store.engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(query)]
+            return int(conn.execute(query).scalar_one())
+
+    def sort_ready(self, orden: Orden) -> bool:
+        """Whether ``orden``'s sort index exists (then a sorted page is an index seek)."""
+        name = sort_index(_sort_column(orden))
+        if name not in self._sort_indexes:  # only ever added: an index is never dropped
+            sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+            with self._store.engine.connect() as conn:
+                if conn.exec_driver_sql(sql, (name,)).first() is None:
+                    return False
+            self._sort_indexes.add(name)
+        return True
+
+    def prepare_sort(self, orden: Orden) -> None:
+        """Build ``orden``'s sort index: a few seconds at a million movements, once per store
+        (README «Rendimiento»), so imports and sync pulls only pay for the sorts clerks use.
+        A save meanwhile waits for it (busy timeout); another window or process building the
+        same index at once is harmless (IF NOT EXISTS)."""
+        with self._store.engine.begin() as conn:
+            conn.exec_driver_sql(sort_index_ddl(_sort_column(orden)))
+        self._sort_indexes.add(sort_index(_sort_column(orden)))
+
+    def page(
+        self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None
+    ) -> list[tuple]:
+        """Rows ``offset``..``offset+limit`` of the grid: (id, value per COLUMNS..., sort value
+        as stored). An offset walks every key before it: next to a known row, ``page_after``.
+        ``total`` (this filter's count, if known) saves counting again."""
+        return self._page(filtro, orden, None, limit, offset, total)
+
+    def page_after(
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        row: tuple,
+        limit: int,
+        backwards: bool = False,
+        total: int | None = None,
+    ) -> list[tuple]:
+        """The ``limit`` rows that follow ``row`` (a row of this filter and order) in the grid,
+        or precede it with ``backwards`` (still in grid order): keyset paging, as fast at row
+        900,000 as at row 200."""
+        if backwards:
+            reverse = Orden(orden.column, not orden.descending)
+            return self._page(filtro, reverse, row, limit, 0, total)[::-1]
+        return self._page(filtro, orden, row, limit, 0, total)
+
+    def last_page(
+        self, filtro: Filtro, orden: Orden, limit: int, total: int | None = None
+    ) -> list[tuple]:
+        """The last ``limit`` rows of the grid, in grid order: the first ones of the reverse
+        order (jumping to the end reads one page, not the whole grid)."""
+        reverse = Orden(orden.column, not orden.descending)
+        return self._page(filtro, reverse, None, limit, 0, total)[::-1]
+
+    def boundaries(
+        self, filtro: Filtro, orden: Orden, every: int, total: int
+    ) -> list[tuple[int, Any]]:
+        """The keys (id, sort value) of rows every-1, 2·every-1, ...: the row before each page
+        of ``every`` rows, so that any page is one keyset seek away (a jump to the middle of
+        the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
+        from icsoe_desktop.services import movimientos_paging as paging
+
+        gather = total <= paging.GATHER_MAX
+        query = _key_query(filtro, orden, gather, self.sort_ready(orden))
+        [(condition, order, _extra)] = paging.seeks(query, None)
+        sql, params = paging.key_sql(query, condition, order, total)
+        numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
+        thinned = f"SELECT id, v FROM ({numbered}) WHERE n % :every = 0 ORDER BY n"
+        with self._store.engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(thinned, {**params, "every": every})]
+
+    def _page(
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        after: tuple | None,
+        limit: int,
+        offset: int,
+        total: int | None,
+    ) -> list[tuple]:
+        from icsoe_desktop.services import movimientos_paging as paging
+
+        filtro.check()
+        if total is None:
+            total = self.count(filtro)
+        query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
+        keys: list[tuple[int, Any]] = []
+        with self._store.engine.connect() as conn:
+            for condition, order, extra in paging.seeks(query, after and (after[-1], after[0])):
+                sql, params = paging.key_sql(query, condition, order, limit - len(keys), offset)
+                keys.extend(conn.exec_driver_sql(sql, {**params, **extra}).all())
+                if len(keys) == limit:
+                    break
+            return _rows_by_id(conn, keys)
 
     def iter_rows(self, filtro: Filtro, orden: Orden, batch: int = 2_000) -> Iterator[tuple]:
         """Every row of the filter, streamed: constant memory whatever the count."""

@@ -1,77 +1,58 @@
 """Exportar Excel: every row of the current filter and tab (not one page), streamed to an .xlsx
-with constant memory (xlsxwriter constant_memory: the fastest streaming writer measured here),
-with real dates and numbers. Written to a temporary file first: a cancelled or failed export
-leaves no half file behind."""
+at flat memory with real dates and numbers (services.excel: the one writer of every export)."""
 
 from __future__ import annotations
 
-import logging
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.movimientos import (
-    COLUMNS,
+from icsoe_desktop.services.excel import (
     DATE,
     MONEY,
-    NUMBER,
-    Filtro,
-    MovimientosService,
-    Orden,
-    Progress,
+    TEXT,
+    ExportCancelled,
+    SheetColumn,
+    write_sheet,
 )
+from icsoe_desktop.services.movimientos import COLUMNS, Filtro, MovimientosService, Orden, Progress
 
-log = logging.getLogger(__name__)
 SHEET_NAME = "Movimientos con IDSE"
-PROGRESS_EVERY = 1_000
 MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header row
 
-
-class ExportCancelled(Exception):
-    """The user pressed Cancelar: no file was written."""
+__all__ = ["ExportCancelled", "default_name", "export_xlsx"]
 
 
-def _writers(sheet, book) -> list[Callable[[int, int, object], None]]:
-    """One cell writer per column, chosen once (not per cell)."""
-    money = book.add_format({"num_format": "#,##0.00"})
-    day = book.add_format({"num_format": "dd/mm/yyyy"})
-    writers = []
+def _sheet_columns() -> list[SheetColumn]:
+    sheet = []
+    for column in COLUMNS:
+        kind = TEXT if column.catalog is not None else column.kind
+        if column.attr == "causa_rechazo":
+            width = 30.0
+        elif kind in (DATE, MONEY):
+            width = 12.0
+        else:
+            width = float(max(10, len(column.header) + 2))
+        sheet.append(SheetColumn(column.header, kind, width))
+    return sheet
+
+
+def _cells(rows: Iterator[tuple]) -> Iterator[list[object]]:
+    """The grid's stored values as Excel cells: catalog codes as their text, centavos as
+    pesos; the id is not shown. Converters are chosen once per column, not per cell."""
+    convert: list[Callable[[object], object] | None] = []
     for column in COLUMNS:
         if column.catalog is not None:
             catalog = column.catalog
-
-            def write(r: int, c: int, v: object, catalog=catalog) -> None:
-                if v:
-                    sheet.write_string(r, c, catalog.get(v, v))
-
+            convert.append(lambda v, catalog=catalog: catalog.get(v, v) if v else None)
         elif column.kind == MONEY:
-
-            def write(r: int, c: int, v: object) -> None:
-                if v is not None:
-                    sheet.write_number(r, c, v / 100, money)
-
-        elif column.kind == DATE:
-
-            def write(r: int, c: int, v: object) -> None:
-                if v is not None:
-                    sheet.write_datetime(r, c, v, day)
-
-        elif column.kind == NUMBER:
-
-            def write(r: int, c: int, v: object) -> None:
-                if v is not None:
-                    sheet.write_number(r, c, v)
-
+            convert.append(lambda v: None if v is None else v / 100)
         else:
-
-            def write(r: int, c: int, v: object) -> None:
-                if v:
-                    sheet.write_string(r, c, v)
-
-        writers.append(write)
-    return writers
+            convert.append(None)
+    plan = [(i + 1, fn) for i, fn in enumerate(convert)]
+    for row in rows:
+        yield [row[i] if fn is None else fn(row[i]) for i, fn in plan]
 
 
 def export_xlsx(
@@ -83,8 +64,6 @@ def export_xlsx(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> int:
     """Write the rows to ``path``; return how many. Raises ExportCancelled if cancelled."""
-    import xlsxwriter
-
     total = movimientos.count(filtro)
     if total > MAX_ROWS:
         raise ValidationError(
@@ -92,71 +71,15 @@ def export_xlsx(
             f"La búsqueda tiene {total:,} movimientos y una hoja de Excel admite {MAX_ROWS:,}. "
             "Acota las fechas o el registro patronal.",
         )
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.parcial")
-    if not path.parent.is_dir():
-        raise ValidationError(
-            "carpeta_inexistente", f"No existe la carpeta «{path.parent}» para guardar el archivo."
-        )
-    try:
-        written = _write(
-            xlsxwriter, movimientos, filtro, orden, temporary, total, progress, cancelled
-        )
-        os.replace(temporary, path)
-    except OSError as exc:  # a locked file (open in Excel), no permission, disk full
-        temporary.unlink(missing_ok=True)
-        raise ValidationError(
-            "excel_no_guardado",
-            f"No se pudo guardar «{path.name}»: {exc.strerror or exc}. Si el archivo está abierto "
-            "en Excel, ciérralo e intenta de nuevo.",
-        ) from exc
-    if progress:
-        progress(total, total)
-    return written
-
-
-def _write(
-    xlsxwriter,
-    movimientos: MovimientosService,
-    filtro: Filtro,
-    orden: Orden,
-    temporary: Path,
-    total: int,
-    progress: Progress | None,
-    cancelled: Callable[[], bool],
-) -> int:
-    book = xlsxwriter.Workbook(
-        str(temporary), {"constant_memory": True, "default_date_format": "dd/mm/yyyy"}
+    return write_sheet(
+        Path(path),
+        SHEET_NAME,
+        _sheet_columns(),
+        _cells(movimientos.iter_rows(filtro, orden)),
+        total,
+        progress,
+        cancelled,
     )
-    written = 0
-    try:
-        sheet = book.add_worksheet(SHEET_NAME[:31])
-        bold = book.add_format({"bold": True, "bg_color": "#DDE7E4", "border": 1})
-        for c, column in enumerate(COLUMNS):
-            sheet.write_string(0, c, column.header, bold)
-            width = 12 if column.kind in (DATE, MONEY) else max(10, len(column.header) + 2)
-            sheet.set_column(c, c, 30 if column.attr == "causa_rechazo" else width)
-        sheet.freeze_panes(1, 0)
-        writers = list(enumerate(_writers(sheet, book)))
-        for written, row in enumerate(movimientos.iter_rows(filtro, orden), start=1):
-            values = row[1:]  # the id is not shown
-            for c, write in writers:
-                write(written, c, values[c])
-            if written % PROGRESS_EVERY == 0:
-                if cancelled():
-                    raise ExportCancelled
-                if progress:
-                    progress(written, total)
-        sheet.autofilter(0, 0, written, len(COLUMNS) - 1)
-        book.close()
-    except BaseException:
-        try:
-            book.close()
-        except Exception:  # closing a half-written book may itself fail; the file goes anyway
-            log.debug("Cierre del libro parcial", exc_info=True)
-        temporary.unlink(missing_ok=True)
-        raise
-    return written
 
 
 def default_name(now: datetime) -> str:

@@ -9,6 +9,60 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.store.models import Base, SyncedMixin
 
+# The grid's sortable columns and the equality prefix of their sort index (deleted, *prefix,
+# column): "tipo = ? ORDER BY column, id" (a tab) is one index seek even where the column
+# follows the tipo (umf only in reingresos, causa de baja only in bajas), and "Todos" merges the
+# three tipos' streams. Columns that follow the estado (the IDSE dates, the lote) also lead with
+# it. fecha uses ix_mov_tipo_fecha, which is there already. The rowid that ends every SQLite index breaks ties.
+SORT_PREFIX: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "registro_patronal",
+            "nombre",
+            "primer_apellido",
+            "segundo_apellido",
+            "nss",
+            "sbc",
+            "curp",
+            "tipo_trabajador",
+            "salario",
+            "estado",
+            "fecha",
+            "tipo_salario",
+            "jornada",
+            "umf",
+            "causa_baja",
+            "clave_trabajador",
+            "guia",
+        ),
+        ("tipo",),
+    ),
+    **dict.fromkeys(
+        (
+            "fecha_emision",
+            "fecha_recibido",
+            "fecha_aprobacion",
+            "fecha_rechazo",
+            "causa_rechazo",
+            "lote_id",
+        ),
+        ("tipo", "estado"),
+    ),
+    "tipo": (),
+}
+
+
+def sort_index(column: str) -> str:
+    return "ix_mov_tipo_fecha" if column == "fecha" else f"ix_mov_orden_{column}"
+
+
+def sort_index_ddl(column: str) -> str:
+    """The sort index of ``column``, built the first time the grid sorts by it (not by a
+    migration: each one slows every insert and costs disk, README «Rendimiento»). IF NOT
+    EXISTS: two windows or processes sorting at once both succeed."""
+    columns = ", ".join(("deleted", *SORT_PREFIX[column], column))
+    return f"CREATE INDEX IF NOT EXISTS {sort_index(column)} ON movimientos ({columns})"
+
 
 class MovimientoRow(SyncedMixin, Base):
     """One movement. Money in centavos. Indexes follow the grid: registro patronal, tab (tipo),
@@ -84,4 +138,19 @@ class LoteMovimiento(SyncedMixin, Base):
     causa_rechazo: Mapped[str] = mapped_column(Text, default="")
 
 
-__all__ = ["Lote", "LoteMovimiento", "MovimientoRow"]
+class MovimientoConteo(Base):
+    """Live movements per registro patronal, tipo, estado and day, kept by triggers on
+    movimientos (migration 0010_perf_grid): the grid's "Movimientos encontrados" sums a few
+    thousand of these rows instead of counting up to a million. Derived data: not synced."""
+
+    __tablename__ = "movimientos_conteo"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    registro_patronal: Mapped[str] = mapped_column(String(11), primary_key=True)
+    tipo: Mapped[str] = mapped_column(String(2), primary_key=True)
+    estado: Mapped[str] = mapped_column(String(10), primary_key=True)
+    fecha: Mapped[date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = ["Lote", "LoteMovimiento", "MovimientoConteo", "MovimientoRow"]

@@ -165,6 +165,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "sync_state",
         "sync_pending",
         "empresa",  # this desktop's Configuración inicial (skipped steps); RFC typed per desktop
+        "movimientos_conteo",  # derived from movimientos by triggers on each desktop
     }
 )
 

@@ -602,3 +602,23 @@ def test_unknown_tipo_is_a_programming_error():
 def test_razon_social_with_a_comma_is_read_whole():
     info = load_certificate(cf.fiel_moral(nombre=cf.NOMBRE_CON_COMA).cer)
     assert info.nombre == "CONSTRUCTORA DEL NORTE, S.A. DE C.V."
+
+
+def test_a_damaged_key_with_the_right_public_key_is_refused_as_damaged(fiel):
+    """The key's modulus matches the certificate but its private parts are wrong: it would sign
+    what nobody can verify. The loader signs and verifies with the certificate to find out."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    good = fiel.private_key.private_numbers()
+    damaged = rsa.RSAPrivateNumbers(
+        p=good.p,
+        q=good.q,
+        d=good.d + 2,
+        dmp1=good.dmp1 + 2,
+        dmq1=good.dmq1,
+        iqmp=good.iqmp,
+        public_numbers=good.public_numbers,
+    ).private_key(unsafe_skip_rsa_key_validation=True)
+    key = cf.key_sat(damaged, cf.PASSWORD)
+    error = raises_code("llave_invalida", load_sat_pair, fiel.cer, key, cf.PASSWORD)
+    assert error.field == "llave"

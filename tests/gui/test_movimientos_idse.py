@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate, QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QDate, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from icsoe_desktop.gui.application import Application
@@ -108,18 +108,42 @@ def test_inverted_dates_are_explained(qtbot, services, modals):
     assert modals.texts == ["La fecha inicial no puede ser posterior a la fecha final."]
 
 
-def test_the_grid_fetches_pages_as_the_clerk_scrolls(qtbot, services):
+def test_the_grid_reads_only_the_pages_the_clerk_sees(qtbot, services):
+    from icsoe_desktop.services.movimientos import Filtro, Orden
     from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
     create_demo_movimientos(services.store, 1_000, date(2026, 11, 22))
     view = window(qtbot, services, None)
     view.tabs.setCurrentIndex(3)
-    assert view.model.rowCount() == PAGE_SIZE  # the first page shows before the count
-    qtbot.waitUntil(lambda: view.total.text() == "Movimientos encontrados: 1,000")
-    for _ in range(10):
-        view.tabla.scrollToBottom()
-        qtbot.wait(5)
-    assert view.model.rowCount() > PAGE_SIZE
+    assert view.total.text() == "Movimientos encontrados: 1,000"
+    assert view.model.rowCount() == 1_000 and view.model.loaded() == PAGE_SIZE
+    every = [row[0] for row in services.movimientos.iter_rows(Filtro(), Orden())]
+    view.tabla.scrollToBottom()  # Ctrl+Fin: the last page, not the 800 rows before it
+    qtbot.wait(10)
+    last = view.model.index(999, 0)
+    assert last.data(Qt.ItemDataRole.UserRole) == every[-1]
+    assert view.model.loaded() <= 2 * PAGE_SIZE
+    qtbot.waitUntil(lambda: len(view.model._bounds) == 5)  # every page's key, read meanwhile
+    view.tabla.scrollTo(view.model.index(555, 0))  # the middle of the scroll bar
+    assert view.model.index(555, 0).data(Qt.ItemDataRole.UserRole) == every[555]
+    ids = [view.model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(1_000)]
+    assert ids == every  # read back and forth in pages, the grid is SQLite's ORDER BY
+
+
+def test_the_model_passes_qt_model_tester(qtbot, qtmodeltester, services):
+    from icsoe_desktop.gui.movimientos_model import MovimientosModel
+    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 450, date(2026, 11, 22))
+    model = MovimientosModel(services.movimientos)
+    model.load(Filtro(tipo="08"))
+    qtmodeltester.check(model, force_py=True)  # and it keeps watching what follows
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    model.load(Filtro(estado="no-existe"))
+    assert model.rowCount() == 0
+    model.load(Filtro(), Orden(7, True))
+    assert model.rowCount() == 450
 
 
 def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):
@@ -289,3 +313,63 @@ def test_a_hostile_or_lying_workbook_is_explained_or_read_whole(qtbot, services,
     partial.write_bytes(lying_dimension(movimientos_xlsx(many_rows(40)), "A1:X5"))
     view.import_from(partial)
     assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=40, existentes=0)
+
+
+def test_a_first_sort_builds_its_index_behind_a_progress_dialog(qtbot, services):
+    """The column's sort index is built on its first sort (not by a migration): the clerk sees
+    «Preparando el orden por Nombre…» (here for as long as another window's save holds the
+    store), then the rows in order; the next sort by it is immediate."""
+    import sqlite3
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
+
+    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 300, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)
+    names = grid(view, "nombre")
+    assert len(names) == 300
+    saving = sqlite3.connect(services.store.path, isolation_level=None)
+    saving.execute("BEGIN IMMEDIATE")  # a save in progress elsewhere: the build must wait
+    shown: list[str] = []
+
+    def watch() -> None:
+        dialog = view.findChild(QProgressDialog, "progressDialog")
+        if dialog is not None and dialog.isVisible():
+            shown.append(dialog.labelText())
+        if saving.in_transaction and (shown or len(watched) > 60):
+            saving.execute("COMMIT")  # the save ends; the index is built
+        watched.append(1)
+
+    watched: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(watch)
+    timer.start(50)
+    header = view.tabla.horizontalHeader()
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
+
+    def click_header() -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+    click_header()
+    descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert shown and set(shown) == {"Preparando el orden por Nombre…"}
+    assert grid(view, "nombre") == sorted(names, reverse=descending)
+    saving.close()
+
+    shown.clear()
+    click_header()  # the other direction: the index is there, no dialog
+    assert header.sortIndicatorOrder() != (
+        Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+    )
+    assert grid(view, "nombre") == sorted(names, reverse=not descending)
+    timer.stop()
+    assert shown == []
+    with services.store.engine.connect() as conn:
+        built = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'ix_mov_orden_%'"
+        ).scalars()
+        assert list(built) == ["ix_mov_orden_nombre"]

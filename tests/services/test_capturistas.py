@@ -335,3 +335,21 @@ def test_bulk_alta_refuses_files_that_are_not_the_template(services, rfc, tmp_pa
     with pytest.raises(ValidationError) as error:
         services.capturistas.alta_masiva(rfc, tmp_path / "otro.xlsx")
     assert error.value.code == "excel_encabezados"
+
+
+def test_export_writes_formula_like_names_as_text(services, rfc, tmp_path):
+    """A name typed (or synced) as a formula must stay inert text in the export: Excel would
+    otherwise run it when the file is opened."""
+    svc = services.capturistas
+    hyperlink = '=HYPERLINK("http://malo.example/x","Abrir")'
+    dde = "=cmd|' /C calc'!A0"
+    svc.alta(rfc, form(nombre=hyperlink, primer=dde, segundo="@SUM(1+1)"))
+    path = tmp_path / "capturistas.xlsx"
+    assert svc.exportar_excel(rfc, path) == 1
+    row = load_workbook(path).active[2]
+    assert [(c.data_type, c.value) for c in row[1:4]] == [
+        ("s", hyperlink.upper()),
+        ("s", dde.upper()),
+        ("s", "@SUM(1+1)"),
+    ]
+    assert all(c.data_type == "s" for c in row[:8])

@@ -168,12 +168,33 @@ def test_export_writes_every_row_of_the_filter_with_real_types(services, tmp_pat
     assert len(rows) == 1 + len(grid)
     for excel, shown in zip(rows[1:], grid, strict=True):
         record = dict(zip([c.attr for c in COLUMNS], excel, strict=True))
-        values = dict(zip([c.attr for c in COLUMNS], shown[1:], strict=True))
+        values = dict(zip([c.attr for c in COLUMNS], shown[1:-1], strict=True))
         assert record["nss"] == values["nss"]
         assert record["fecha"] == datetime.combine(values["fecha"], datetime.min.time())
         assert record["sbc"] == (None if values["sbc"] is None else values["sbc"] / 100)
         estado = next(c for c in COLUMNS if c.attr == "estado")
         assert record["estado"] == estado.display(values["estado"])
+
+
+def test_export_writes_formula_like_text_as_text(services, tmp_path):
+    """IDSE's causa de rechazo (or a synced row) may start with "="; Excel must show it, not
+    run it. NSS and CURP stay text too (no number, no lost leading zero)."""
+    from sqlalchemy import update
+
+    from icsoe_desktop.store.models_movimientos import MovimientoRow
+
+    load_known(services, tmp_path)
+    dde = "=cmd|' /C calc'!A0"
+    with services.store.session() as session:
+        session.execute(update(MovimientoRow).values(estado="rechazado", causa_rechazo=dde))
+    target = tmp_path / "inyeccion.xlsx"
+    export_xlsx(services.movimientos, Filtro(), Orden(), target)
+    sheet = load_workbook(target).active
+    headers = [c.value for c in sheet[1]]
+    causa, nss_column = headers.index("Causa Rechazo"), headers.index("NSS")
+    for row in sheet.iter_rows(min_row=2):
+        assert (row[causa].data_type, row[causa].value) == ("s", dde)
+        assert row[nss_column].data_type == "s" and len(row[nss_column].value) == 11
 
 
 def test_a_cancelled_export_leaves_no_file(services, tmp_path):

@@ -1,0 +1,124 @@
+"""The grid's pages at a million movements: which rows come next, as index seeks.
+
+A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
+keys come from the column's sort index (models_movimientos.SORT_PREFIX): ``deleted, tipo
+[, estado], column`` and the rowid, built the first time the clerk sorts by the column
+(MovimientosService.prepare_sort; until then SQLite sorts each stream itself). A filter that
+fixes the prefix is one seek; otherwise one stream per prefix value (3 tipos, or 3 × 5
+tipo-estado pairs) is read from its own seek and the streams are merged by SQLite (UNION ALL
+of a page each, then ORDER BY of those few hundred keys). A filter that leaves few rows (counted beforehand from movimientos_conteo) reads them
+through its own index and sorts them instead: walking a sort index to find 200 of 400 matches
+would read most of the index.
+
+"After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
+then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
+300,000 rows (an estado) would be walked.
+
+Raw SQL (sqlite3 via the engine): SQLAlchemy's SQLite compiler has no INDEXED BY. Sort values
+come back as stored (dates as ISO text), which is what the next seek compares against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
+from icsoe_desktop.store.models_movimientos import SORT_PREFIX, sort_index
+
+# At most this many matching rows: read them through the filter's index and sort them.
+GATHER_MAX = 4_000
+_VALUES = {"tipo": tuple(TIPOS_MOVIMIENTO), "estado": tuple(ESTADOS)}
+
+
+@dataclass(frozen=True)
+class KeyQuery:
+    """What to seek: the filter's conditions, the sort column, its direction."""
+
+    where: tuple[str, ...]
+    params: dict[str, Any]
+    fixed: dict[str, str]  # prefix columns the filter fixes (tipo, estado)
+    column: str
+    descending: bool
+    gather: bool
+    nullable: bool = True  # a NOT NULL column has no NULL segment to read
+    indexed: bool = True  # False until the column's sort index is built: SQLite sorts instead
+
+
+def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    # SQLite does not seek "x IS NULL" on a NOT NULL column: it sorts every row of the stream.
+    return [(c, o) for c, o in segments if "IS NULL" not in c and "IS NOT NULL" not in c]
+
+
+def _segments(column: str, value: Any, row_id: int, descending: bool) -> list[tuple[str, str]]:
+    """The keys after (value, row_id) in the order (column, id), as (condition, ORDER BY)
+    pairs read in turn. SQLite puts NULL first going up, last going down."""
+    c = f"m.{column}"
+    if not descending:
+        if value is None:
+            return [
+                (f"{c} IS NULL AND m.id > :after_id", "m.id"),
+                (f"{c} IS NOT NULL", f"{c}, m.id"),
+            ]
+        return [
+            (f"{c} = :after_value AND m.id > :after_id", "m.id"),
+            (f"{c} > :after_value", f"{c}, m.id"),
+        ]
+    if value is None:
+        return [(f"{c} IS NULL AND m.id < :after_id", "m.id DESC")]
+    return [
+        (f"{c} = :after_value AND m.id < :after_id", "m.id DESC"),
+        (f"{c} < :after_value", f"{c} DESC, m.id DESC"),
+        (f"{c} IS NULL", "m.id DESC"),
+    ]
+
+
+def _first(column: str, descending: bool) -> list[tuple[str, str]]:
+    return [("1", f"m.{column} DESC, m.id DESC" if descending else f"m.{column}, m.id")]
+
+
+def key_sql(
+    query: KeyQuery, condition: str, order: str, limit: int, offset: int = 0
+) -> tuple[str, dict[str, Any]]:
+    """One statement giving ``limit`` keys (id, sort value) of one segment, in grid order."""
+    params = dict(query.params, limit=limit, offset=offset)
+    where = " AND ".join((*query.where, condition))
+    outer = order.replace("m.", "k.").replace(f"k.{query.column}", "k.v")
+    if query.gather:
+        # "+" keeps the sort index out: the filter's own index finds the few rows.
+        plus = ", ".join(f"+{term.strip()}" for term in order.split(","))
+        sql = (
+            f"SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m WHERE {where} "
+            f"ORDER BY {plus} LIMIT :limit OFFSET :offset"
+        )
+        return sql, params
+    prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
+    streams = list(product(*(_VALUES[p] for p in prefix)))
+    # INDEXED BY fails on a missing index; without it each stream is sorted (right, but slow).
+    index = f"INDEXED BY {sort_index(query.column)} " if query.indexed else ""
+    parts = []
+    for n, values in enumerate(streams):
+        equal = " ".join(f"AND m.{p} = :s{n}_{p}" for p in prefix)
+        params.update({f"s{n}_{p}": v for p, v in zip(prefix, values, strict=True)})
+        # Each stream needs its first offset + limit keys for the merge to be right.
+        parts.append(
+            f"SELECT * FROM (SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "
+            f"{index}WHERE {where} {equal} ORDER BY {order} "
+            "LIMIT :limit + :offset)"
+        )
+    union = " UNION ALL ".join(parts)
+    sql = f"SELECT k.id, k.v FROM ({union}) AS k ORDER BY {outer} LIMIT :limit OFFSET :offset"
+    return sql, params
+
+
+def seeks(query: KeyQuery, after: tuple | None) -> list[tuple[str, str, dict[str, Any]]]:
+    """(condition, ORDER BY, extra params) per segment to read in turn."""
+    if after is None:
+        return [(c, o, {}) for c, o in _first(query.column, query.descending)]
+    value, row_id = after
+    extra = {"after_value": value, "after_id": row_id}
+    segments = _segments(query.column, value, row_id, query.descending)
+    if not query.nullable:
+        segments = _no_nulls(segments)
+    return [(c, o, extra) for c, o in segments]

@@ -1,0 +1,51 @@
+"""The empty store at the head revision, shipped with the app: a first start copies it instead
+of importing Alembic and running every migration (bench/startup.py: «first start»).
+
+``python -m icsoe_desktop.store.template`` writes it again after a new migration;
+tests/store/test_template.py fails until it is (it compares it with a freshly migrated store).
+A stale template is still safe: the store upgrades from the template's revision as from any.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+TEMPLATE = MIGRATIONS_DIR / "template.sqlite3"
+
+
+def build(path: Path) -> None:
+    """A new store at ``path`` migrated to head by Alembic, as one compact file (no WAL)."""
+    from icsoe_desktop.store.db import make_engine, upgrade
+
+    path.unlink(missing_ok=True)
+    engine = make_engine(path)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    with sqlite3.connect(path, isolation_level=None) as conn:
+        conn.execute("VACUUM")
+    conn.close()
+
+
+def schema(path: Path) -> dict[str, object]:
+    """What a template must match: every schema object's SQL and every row of every table."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        objects = conn.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
+        tables = [row[1] for row in objects if row[0] == "table"]
+        rows = {t: conn.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}
+    conn.close()
+    return {"objects": objects, "rows": rows}
+
+
+if __name__ == "__main__":
+    build(TEMPLATE)
+    print(f"Plantilla escrita: {TEMPLATE}")

@@ -1,0 +1,182 @@
+"""The grid's keyset paging and counts against SQLite's own ORDER BY and COUNT over the same
+rows: every column, both directions, filters that fix the sort index's prefix or not, the
+seek (walk) and the sort-the-few (gather) plans, forwards, backwards and from the end; with
+each column's sort index built (after its first sort) and without it (SQLite sorts)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select, update
+
+from icsoe_desktop.services import movimientos_paging
+from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
+from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+from icsoe_desktop.store.models_movimientos import Lote, MovimientoRow
+
+TODAY = date(2026, 11, 22)
+FILTERS = [
+    Filtro(),
+    Filtro(tipo="02"),
+    Filtro(estado="rechazado"),
+    Filtro(tipo="08", estado="aprobado", fecha_inicial=date(2025, 1, 1)),
+    Filtro(registro_patronal="B1234567105", fecha_final=date(2025, 6, 30)),
+]
+
+
+@pytest.fixture
+def grid(services):
+    create_demo_movimientos(services.store, 240, TODAY)
+    with services.store.session() as session:
+        lotes = [
+            Lote(
+                numero=n,
+                registro_patronal="Y5412345106",
+                generado_at=datetime(2026, 1, n),
+                archivo=f"lote{n}.txt",
+                generado_por="t",
+            )
+            for n in (1, 2)
+        ]
+        session.add_all(lotes)
+        session.flush()
+        for i, lote in enumerate(lotes):
+            session.execute(
+                update(MovimientoRow).where(MovimientoRow.id % 7 == i).values(lote_id=lote.id)
+            )
+        # Removed rows never show, nor count.
+        session.execute(
+            update(MovimientoRow).where(MovimientoRow.id % 11 == 0).values(deleted=True)
+        )
+    return services.movimientos
+
+
+def reference(service, filtro, orden) -> list[int]:
+    return [row[0] for row in service.iter_rows(filtro, orden)]
+
+
+def walk_forward(service, filtro, orden, size) -> list[int]:
+    rows = service.page(filtro, orden, 0, size)
+    seen = list(rows)
+    while len(rows) == size:
+        rows = service.page_after(filtro, orden, rows[-1], size)
+        seen.extend(rows)
+    return [r[0] for r in seen]
+
+
+def walk_backward(service, filtro, orden, size) -> list[int]:
+    rows = service.last_page(filtro, orden, size)
+    seen = list(rows)
+    while rows:
+        rows = service.page_after(filtro, orden, rows[0], size, backwards=True)
+        seen[:0] = rows
+    return [r[0] for r in seen]
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "no-index"])
+@pytest.mark.parametrize("gather_max", [0, 10_000], ids=["seek", "gather"])
+def test_every_sort_and_filter_pages_like_order_by(grid, monkeypatch, gather_max, indexed):
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", gather_max)
+    for column in range(len(COLUMNS)):
+        orden = Orden(column)
+        if indexed:
+            grid.prepare_sort(orden)
+        assert grid.sort_ready(orden) == (indexed or COLUMNS[column].attr == "fecha")
+    for filtro in FILTERS:
+        for column in range(len(COLUMNS)):
+            for descending in (False, True):
+                orden = Orden(column, descending)
+                expected = reference(grid, filtro, orden)
+                label = (filtro, COLUMNS[column].attr, descending)
+                assert walk_forward(grid, filtro, orden, 41) == expected, label
+                assert walk_backward(grid, filtro, orden, 37) == expected, label
+                middle = grid.page(filtro, orden, 20, 9)
+                assert [r[0] for r in middle] == expected[20:29], label
+                bounds = grid.boundaries(filtro, orden, 23, len(expected))
+                assert [b[0] for b in bounds] == expected[22::23], label
+                if bounds:  # a page read from its boundary key is the same page
+                    page = grid.page_after(filtro, orden, bounds[-1], 5)
+                    assert [r[0] for r in page] == expected[len(bounds) * 23 :][:5], label
+
+
+def test_counts_follow_inserts_updates_and_removals(grid, services):
+    def exact(filtro):
+        query = apply_filter(select(func.count()).select_from(MovimientoRow), filtro)
+        with services.store.session() as session:
+            return session.scalar(query)
+
+    for filtro in FILTERS:
+        assert grid.count(filtro) == exact(filtro) > 0
+    with services.store.session() as session:
+        session.execute(
+            update(MovimientoRow)
+            .where(MovimientoRow.id % 5 == 0)
+            .values(estado="rechazado", fecha=date(2025, 2, 3), registro_patronal="B1234567105")
+        )
+        session.execute(
+            update(MovimientoRow).where(MovimientoRow.id % 13 == 0).values(deleted=True)
+        )
+        session.execute(
+            update(MovimientoRow).where(MovimientoRow.id % 22 == 0).values(deleted=False)
+        )
+        session.query(MovimientoRow).filter(MovimientoRow.id % 17 == 0).delete()
+    create_demo_movimientos(services.store, 300, TODAY)  # 60 more after the first 240
+    for filtro in FILTERS:
+        assert grid.count(filtro) == exact(filtro), filtro
+
+
+def sort_indexes(store) -> list[str]:
+    sql = "SELECT name FROM sqlite_master WHERE name LIKE 'ix_mov_orden_%' ORDER BY name"
+    with store.engine.connect() as conn:
+        return conn.exec_driver_sql(sql).scalars().all()
+
+
+def test_a_new_store_has_no_sort_index_until_a_column_is_sorted(services):
+    """Imports and sync pulls must not pay for indexes nobody sorts by."""
+    assert sort_indexes(services.store) == []
+    curp = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "curp"))
+    assert not services.movimientos.sort_ready(curp)
+    services.movimientos.prepare_sort(curp)
+    services.movimientos.prepare_sort(curp)  # again: nothing to do, no error
+    assert sort_indexes(services.store) == ["ix_mov_orden_curp"]
+    assert services.movimientos.sort_ready(curp)
+
+
+def test_two_stores_building_the_same_index_at_once_and_a_save_meanwhile(grid, services):
+    """Two windows or processes sorting by the same column at once, while a third saves
+    movements: every one succeeds (IF NOT EXISTS, busy timeout)."""
+    import threading
+
+    from icsoe_desktop.services.container import open_services
+
+    others = [open_services(services.store.path.parent) for _ in range(2)]
+    nss = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "nss"))
+    errors: list[BaseException] = []
+
+    def run(fn):
+        try:
+            fn()
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    before = grid.count(Filtro())
+    threads = [
+        threading.Thread(target=run, args=(lambda o=o: o.movimientos.prepare_sort(nss),))
+        for o in others
+    ]
+    save = threading.Thread(
+        target=run, args=(lambda: create_demo_movimientos(services.store, 400, TODAY),)
+    )
+    threads.append(save)
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        for o in others:
+            o.close()
+    assert errors == []
+    assert sort_indexes(services.store) == ["ix_mov_orden_nss"]
+    assert grid.count(Filtro()) > before

@@ -1,0 +1,37 @@
+"""The migrated template a new store is copied from must be what the migrations build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from icsoe_desktop.store import template
+from icsoe_desktop.store.db import Store, current_revision
+from icsoe_desktop.store.migrations import HEAD_REVISION
+
+
+def test_the_shipped_template_equals_a_freshly_migrated_store(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.sqlite3"
+    template.build(fresh)
+    assert template.schema(template.TEMPLATE) == template.schema(fresh), (
+        "The template is stale: run `python -m icsoe_desktop.store.template` and commit it."
+    )
+
+
+def test_a_new_store_starts_from_the_template_at_head(tmp_path: Path) -> None:
+    path = tmp_path / "icsoe.sqlite3"
+    store = Store(path)
+    try:
+        assert current_revision(store.engine) == HEAD_REVISION
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            triggers = (
+                conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+                )
+                .scalars()
+                .all()
+            )
+        assert "audit_log_no_update" in triggers and "movimientos_conteo_insert" in triggers
+    finally:
+        store.close()
+    assert template.schema(template.TEMPLATE)["objects"] == template.schema(path)["objects"]
