@@ -26,10 +26,12 @@ def upgrade() -> None:
         sa.Column("pasos_omitidos", sa.String(200), nullable=False, server_default=""),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
     )
-    with op.batch_alter_table("idse_users") as batch_op:
-        batch_op.add_column(
-            sa.Column("administrador", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ALTER TABLE ADD COLUMN (not a batch rebuild): the table's SQL stays as it was, so
+    # every store (and the shipped template) ends with the same schema text.
+    op.add_column(
+        "idse_users",
+        sa.Column("administrador", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.execute(
         "UPDATE idse_users SET administrador = 1 WHERE id = "
         "(SELECT min(id) FROM idse_users WHERE deleted = 0)"
