@@ -266,7 +266,7 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
         dialog.tabla.selectRow(len(dialog.model.rows) - 1)  # the demo CA, added
         return dialog
 
-    shot("27_emisores_confiables", emisores)
+    shot("30_emisores_confiables", emisores)
 
     def generar_pfx() -> object:
         dialog = GenerarPfxDialog(services)
@@ -274,7 +274,7 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
         dialog.llave.setText(str(fiel.key))
         return dialog
 
-    shot("28_generar_pfx", generar_pfx)
+    shot("31_generar_pfx", generar_pfx)
 
 
 def _movimientos_shots(services, data_dir: Path, shot) -> None:
