@@ -35,7 +35,6 @@ from icsoe_desktop.services.tabular import (
     decode_text,
     header_key,
     open_table,
-    read_bytes,
 )
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
@@ -321,13 +320,13 @@ class MovimientosImporter:
 
         if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
             report.formato = "Excel"
-            self._read_table(open_table(path, read_bytes(path)), accept, size, progress)
+            self._read_table(open_table(path), accept, size, progress)
             return
         text = decode_text(head, path.name)
         first = next((line for line in text.splitlines() if line.strip()), "")
         if not looks_like_lote(first):
             report.formato = "CSV"
-            self._read_table(open_table(path, read_bytes(path)), accept, size, progress)
+            self._read_table(open_table(path), accept, size, progress)
             return
         report.formato = "Lote IDSE"
         done = 0

@@ -14,6 +14,8 @@ import logging
 import zipfile
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 from icsoe_desktop.domain.errors import ValidationError
 
@@ -56,10 +58,15 @@ def _too_big(name: str, part: str, limit: int) -> ValidationError:
     )
 
 
-def check_zip(data: bytes, name: str) -> None:
+def _source(data: bytes | Path) -> BinaryIO | Path:
+    # A path is read from the disk as needed: the workbook is never held in memory whole.
+    return data if isinstance(data, Path) else io.BytesIO(data)
+
+
+def check_zip(data: bytes | Path, name: str) -> None:
     """Inflate every member once, counting bytes; refuse bombs, damage and DTDs."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(_source(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise _damaged(name) from exc
     with archive:
@@ -108,7 +115,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: 
     return counted
 
 
-def sheet_rows(data: bytes, name: str) -> Iterator[tuple[int, tuple]]:
+def sheet_rows(data: bytes | Path, name: str) -> Iterator[tuple[int, tuple]]:
     """(row number, values) of every row of the first sheet, whatever its <dimension> says.
 
     A generator: the file is checked at the first ``next()``. Any failure of openpyxl (broken
@@ -117,7 +124,7 @@ def sheet_rows(data: bytes, name: str) -> Iterator[tuple[int, tuple]]:
 
     check_zip(data, name)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(_source(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged zip/xml
         log.info("xlsx %s refused by openpyxl", name, exc_info=True)
         raise _damaged(name) from exc
