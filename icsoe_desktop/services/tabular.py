@@ -134,7 +134,7 @@ def _csv_table(path: Path, source: TextIO) -> Table:
     try:
         sample = source.read(8192)
         source.seek(0)
-        if source.read(1) != "\ufeff":  # utf-8-sig skips the BOM only at the first read
+        if source.read(1) != "\ufeff":  # skip a BOM seek(0) did not skip again
             source.seek(0)
     except OSError as exc:
         source.close()
