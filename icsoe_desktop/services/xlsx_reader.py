@@ -58,15 +58,10 @@ def _too_big(name: str, part: str, limit: int) -> ValidationError:
     )
 
 
-def _source(data: bytes | Path) -> BinaryIO | Path:
-    # A path is read from the disk as needed: the workbook is never held in memory whole.
-    return data if isinstance(data, Path) else io.BytesIO(data)
-
-
-def check_zip(data: bytes | Path, name: str) -> None:
+def check_zip(data: bytes | BinaryIO, name: str) -> None:
     """Inflate every member once, counting bytes; refuse bombs, damage and DTDs."""
     try:
-        archive = zipfile.ZipFile(_source(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise _damaged(name) from exc
     with archive:
@@ -120,11 +115,23 @@ def sheet_rows(data: bytes | Path, name: str) -> Iterator[tuple[int, tuple]]:
 
     A generator: the file is checked at the first ``next()``. Any failure of openpyxl (broken
     XML, a bad cell reference…) becomes a ValidationError; the details go to the log."""
+    try:
+        # A path is read from the disk as needed: the workbook is never held in memory whole.
+        source = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer «{name}»: {exc.strerror or exc}."
+        ) from exc
+    with source:  # closed here even when openpyxl refuses the file half-open
+        yield from _rows(source, name)
+
+
+def _rows(source: BinaryIO, name: str) -> Iterator[tuple[int, tuple]]:
     from openpyxl import load_workbook
 
-    check_zip(data, name)
+    check_zip(source, name)
     try:
-        book = load_workbook(_source(data), read_only=True, data_only=True)
+        book = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged zip/xml
         log.info("xlsx %s refused by openpyxl", name, exc_info=True)
         raise _damaged(name) from exc
