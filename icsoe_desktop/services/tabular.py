@@ -61,6 +61,15 @@ def _unreadable(path: Path, exc: OSError) -> ValidationError:
     )
 
 
+def unreadable_after(name: str, line: int, exc: OSError) -> ValidationError:
+    """A file that stopped being readable half-way (the USB stick pulled out, say)."""
+    return ValidationError(
+        "archivo_ilegible",
+        f"No se pudo leer «{name}» después de la línea {line}: {exc.strerror or exc}. "
+        "No se importó nada.",
+    )
+
+
 def read_bytes(path: Path) -> bytes:
     """A small table read whole (bounded); movimientos CSV and workbooks are streamed instead."""
     _check_table_size(path)
@@ -151,12 +160,8 @@ def _csv_table(path: Path, source: TextIO) -> Table:
             return next(values_of)
         except csv.Error as exc:
             raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
-        except OSError as exc:  # the USB stick pulled out half-way, say
-            raise ValidationError(
-                "archivo_ilegible",
-                f"No se pudo leer «{path.name}» después de la línea {reader.line_num}: "
-                f"{exc.strerror or exc}. No se importó nada.",
-            ) from exc
+        except OSError as exc:
+            raise unreadable_after(path.name, reader.line_num, exc) from exc
 
     def rows() -> Iterator:
         # Started at once (the headers are its first item): closing or dropping it closes the
