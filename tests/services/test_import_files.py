@@ -312,3 +312,17 @@ def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothin
     report = services.importador.import_file(write("bueno"), "t")
     assert report.aplicado and (report.leidas, report.importados) == (12_000, 12_000)
     assert services.movimientos.count(Filtro()) == 12_000
+
+
+def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, monkeypatch):
+    """Excel's limit (1,048,576 rows) lowered to 30 for the test: a 40-row sheet is refused with a
+    message and nothing is imported (a longer sheet would keep growing openpyxl's memory)."""
+    from icsoe_desktop.services import xlsx_reader
+
+    add_registros(services)
+    monkeypatch.setattr(xlsx_reader, "MAX_ROWS", 30)
+    with pytest.raises(ValidationError) as error:
+        import_bytes(services, tmp_path, movimientos_xlsx(many_rows(40)))
+    assert error.value.code == "xlsx_demasiadas_filas" and "30 filas" in error.value.message
+    assert services.movimientos.count(Filtro()) == 0
+    assert import_bytes(services, tmp_path, movimientos_xlsx(many_rows(29))).importados == 29
