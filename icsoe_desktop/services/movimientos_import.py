@@ -35,7 +35,7 @@ from icsoe_desktop.services.tabular import (
     decode_text,
     header_key,
     open_table,
-    read_bytes,
+    unreadable_after,
 )
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
@@ -242,12 +242,8 @@ def _lote_lines(path: Path) -> Iterator[tuple[int, str]]:
                 line = line.rstrip("\n")
                 if line.strip():
                     yield number, line
-    except OSError as exc:  # the USB stick pulled out half-way, say
-        raise ValidationError(
-            "archivo_ilegible",
-            f"No se pudo leer «{path.name}» después de la línea {number}: "
-            f"{exc.strerror or exc}. No se importó nada.",
-        ) from exc
+    except OSError as exc:
+        raise unreadable_after(path.name, number, exc) from exc
 
 
 class MovimientosImporter:
@@ -321,13 +317,13 @@ class MovimientosImporter:
 
         if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
             report.formato = "Excel"
-            self._read_table(open_table(path, read_bytes(path)), accept, size, progress)
+            self._read_table(open_table(path), accept, size, progress)
             return
         text = decode_text(head, path.name)
         first = next((line for line in text.splitlines() if line.strip()), "")
         if not looks_like_lote(first):
             report.formato = "CSV"
-            self._read_table(open_table(path, read_bytes(path)), accept, size, progress)
+            self._read_table(open_table(path), accept, size, progress)
             return
         report.formato = "Lote IDSE"
         done = 0

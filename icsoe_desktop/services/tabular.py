@@ -3,6 +3,7 @@ with the line number the clerk sees, and a Spanish error for each kind of bad fi
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -11,11 +12,13 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
+_CHUNK = 2**20
 
 
 def header_key(text: str) -> str:
@@ -43,77 +46,147 @@ def check_file(path: Path) -> int:
     return size
 
 
-def read_bytes(path: Path) -> bytes:
-    """A CSV or workbook read whole (bounded); IDSE lotes are streamed instead."""
-    if check_file(path) > MAX_TABLE_BYTES:
+def _check_table_size(path: Path) -> int:
+    size = check_file(path)
+    if size > MAX_TABLE_BYTES:
         raise ValidationError(
             "archivo_grande", f"El archivo «{path.name}» excede {MAX_TABLE_BYTES // 2**20} MB."
         )
+    return size
+
+
+def _unreadable(path: Path, exc: OSError) -> ValidationError:
+    return ValidationError(
+        "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+    )
+
+
+def unreadable_after(name: str, line: int, exc: OSError) -> ValidationError:
+    """A file that stopped being readable half-way (the USB stick pulled out, say)."""
+    return ValidationError(
+        "archivo_ilegible",
+        f"No se pudo leer «{name}» después de la línea {line}: {exc.strerror or exc}. "
+        "No se importó nada.",
+    )
+
+
+def read_bytes(path: Path) -> bytes:
+    """A small table read whole (bounded); movimientos CSV and workbooks are streamed instead."""
+    _check_table_size(path)
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
-        ) from exc
+        raise _unreadable(path, exc) from exc
 
 
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) or, as Excel on Windows saves CSV, cp1252."""
-    if b"\x00" in data[:4096]:
-        raise ValidationError(
-            "archivo_binario",
-            f"«{name}» no es un archivo de texto (CSV) ni un libro de Excel (.xlsx).",
-        )
+    _refuse_binary(data, name)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 
 
+def _refuse_binary(head: bytes, name: str) -> None:
+    if b"\x00" in head[:4096]:
+        raise ValidationError(
+            "archivo_binario",
+            f"«{name}» no es un archivo de texto (CSV) ni un libro de Excel (.xlsx).",
+        )
+
+
+def _text_encoding(path: Path) -> str:
+    """decode_text's choice for a whole file, made by one pass in 1 MB chunks: the file is never
+    held in memory (a line of cp1252 near the end still makes the whole file cp1252)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
 def open_table(path: Path, data: bytes | None = None) -> Table:
-    data = read_bytes(path) if data is None else data
-    if data.startswith(XLSX_MAGIC):
+    """The table in ``data``, or streamed from ``path`` (memory does not grow with the file)."""
+    if data is None:
+        _check_table_size(path)
+        try:
+            with path.open("rb") as f:
+                head = f.read(4096)
+            if head.startswith(XLSX_MAGIC):
+                return _xlsx_table(path, path)
+            if path.suffix.lower() not in (".xlsx", ".xlsm"):
+                _refuse_binary(head, path.name)
+                return _csv_table(path, _open_text(path, _text_encoding(path)))
+        except OSError as exc:
+            raise _unreadable(path, exc) from exc
+    elif data.startswith(XLSX_MAGIC):
         return _xlsx_table(path, data)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise ValidationError(
             "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
         )
-    return _csv_table(path, decode_text(data, path.name))
+    return _csv_table(path, io.StringIO(decode_text(data, path.name), newline=None))
 
 
-def _csv_table(path: Path, text: str) -> Table:
-    sample = text[:8192]
+def _open_text(path: Path, encoding: str) -> TextIO:
+    # newline=None: a bare \r ends a line (old Mac files) instead of breaking the csv module.
+    return path.open(encoding=encoding, errors="replace", newline=None)
+
+
+def _csv_table(path: Path, source: TextIO) -> Table:
+    """Rows read from ``source`` as they are needed; the rows' iterator closes it."""
+    try:
+        sample = source.read(8192)
+        source.seek(0)
+        if source.read(1) != "\ufeff":  # skip a BOM seek(0) did not skip again
+            source.seek(0)
+    except OSError as exc:
+        source.close()
+        raise _unreadable(path, exc) from exc
     try:
         dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t|")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    # newline=None: a bare \r ends a line (old Mac files) instead of breaking the csv module.
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
+    reader = csv.reader(source, delimiter=delimiter)
 
     def read(values_of: Iterator[list[str]]) -> list[str]:
         try:
             return next(values_of)
         except csv.Error as exc:
             raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
+        except OSError as exc:
+            raise unreadable_after(path.name, reader.line_num, exc) from exc
 
-    try:
-        headers = read(reader)
-    except StopIteration:
-        raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.") from None
-    keys = [header_key(h) for h in headers]
-
-    def rows() -> Iterator[tuple[int, dict[str, object]]]:
-        while True:
+    def rows() -> Iterator:
+        # Started at once (the headers are its first item): closing or dropping it closes the
+        # file even if no row is ever asked for.
+        with source:
             try:
-                values = read(reader)
+                headers = read(reader)
             except StopIteration:
-                return
-            if not any(v.strip() for v in values):
-                continue
-            yield reader.line_num, dict(zip(keys, values, strict=False))
+                raise ValidationError(
+                    "archivo_vacio", f"El archivo «{path.name}» está vacío."
+                ) from None
+            yield headers
+            keys = [header_key(h) for h in headers]
+            while True:
+                try:
+                    values = read(reader)
+                except StopIteration:
+                    return
+                if not any(v.strip() for v in values):
+                    continue
+                yield reader.line_num, dict(zip(keys, values, strict=False))
 
-    return Table([h.strip() for h in headers], rows(), "csv")
+    lines = rows()
+    headers = next(lines)
+    return Table([h.strip() for h in headers], lines, "csv")
 
 
 def _csv_error(name: str, line: int, exc: csv.Error) -> ValidationError:
@@ -127,7 +200,7 @@ def _csv_error(name: str, line: int, exc: csv.Error) -> ValidationError:
     )
 
 
-def _xlsx_table(path: Path, data: bytes) -> Table:
+def _xlsx_table(path: Path, data: bytes | Path) -> Table:
     from icsoe_desktop.services.xlsx_reader import sheet_rows
 
     rows_iter = sheet_rows(data, path.name)

@@ -14,6 +14,8 @@ import logging
 import zipfile
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 from icsoe_desktop.domain.errors import ValidationError
 
@@ -27,6 +29,9 @@ MAX_SHARED_STRINGS_BYTES = 64 * MIB
 MAX_OTHER_PART_BYTES = 16 * MIB  # styles, workbook, relationships, themes…
 MAX_TOTAL_BYTES = MAX_SHEETS_BYTES + 256 * MIB  # every part together: bounds the time too
 MAX_MEMBERS = 10_000
+# Excel's own sheet limit. Memory grows ~90 bytes a row while openpyxl reads a sheet (210 MB peak
+# at 1,000,000 rows): a sheet longer than Excel allows is refused instead of read.
+MAX_ROWS = 1_048_576
 _CHUNK = MIB
 _DTD = b"<!DOCTYPE"
 
@@ -56,10 +61,10 @@ def _too_big(name: str, part: str, limit: int) -> ValidationError:
     )
 
 
-def check_zip(data: bytes, name: str) -> None:
+def check_zip(data: bytes | BinaryIO, name: str) -> None:
     """Inflate every member once, counting bytes; refuse bombs, damage and DTDs."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise _damaged(name) from exc
     with archive:
@@ -108,16 +113,28 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: 
     return counted
 
 
-def sheet_rows(data: bytes, name: str) -> Iterator[tuple[int, tuple]]:
+def sheet_rows(data: bytes | Path, name: str) -> Iterator[tuple[int, tuple]]:
     """(row number, values) of every row of the first sheet, whatever its <dimension> says.
 
     A generator: the file is checked at the first ``next()``. Any failure of openpyxl (broken
     XML, a bad cell reference…) becomes a ValidationError; the details go to the log."""
+    try:
+        # A path is read from the disk as needed: the workbook is never held in memory whole.
+        source = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer «{name}»: {exc.strerror or exc}."
+        ) from exc
+    with source:  # closed here even when openpyxl refuses the file half-open
+        yield from _rows(source, name)
+
+
+def _rows(source: BinaryIO, name: str) -> Iterator[tuple[int, tuple]]:
     from openpyxl import load_workbook
 
-    check_zip(data, name)
+    check_zip(source, name)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged zip/xml
         log.info("xlsx %s refused by openpyxl", name, exc_info=True)
         raise _damaged(name) from exc
@@ -128,6 +145,12 @@ def sheet_rows(data: bytes, name: str) -> Iterator[tuple[int, tuple]]:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # read to the last row written, not the one declared
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise ValidationError(
+                    "xlsx_demasiadas_filas",
+                    f"«{name}» tiene más de {MAX_ROWS:,} filas, el máximo de una hoja de Excel. "
+                    "Divide los datos en varios archivos. No se importó nada.",
+                )
             yield number, values
     except (ValidationError, GeneratorExit):
         raise

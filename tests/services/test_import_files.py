@@ -8,6 +8,7 @@ import io
 import uuid
 import zipfile
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -281,3 +282,47 @@ def test_a_workbook_written_by_libreoffice_is_read_whole(services, tmp_path):
     assert import_bytes(services, tmp_path, data).importados == 40
     report = import_bytes(services, tmp_path, lying_dimension(data, "A1:Q3"), "otra.xlsx")
     assert (report.leidas, report.existentes) == (40, 40)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothing(
+    services, tmp_path, kind
+):
+    """12,000 rows span three insert batches (5,000 rows), read from the disk as they come: a bad
+    row at line 11,990 rolls back the batches already inserted and is named by its line (the
+    header is line 1); the same file without it is imported whole."""
+    add_registros(services)
+    rows = many_rows(12_000)
+    rows[11_988]["NSS"] = "1234"  # line 11,990
+
+    def write(name: str) -> Path:
+        if kind == "csv":
+            return write_csv(tmp_path / f"{name}.csv", rows)
+        path = tmp_path / f"{name}.xlsx"
+        path.write_bytes(xlsxwriter_bytes([HEADERS, *([r[h] for h in HEADERS] for r in rows)]))
+        return path
+
+    report = services.importador.import_file(write("malo"), "t")
+    assert [r.linea for r in report.rechazadas] == [11_990]
+    assert "NSS" in report.rechazadas[0].motivo
+    assert report.leidas == 12_000 and report.importados == 0
+    assert services.movimientos.count(Filtro()) == 0
+
+    rows[11_988] = many_rows(11_989)[-1]
+    report = services.importador.import_file(write("bueno"), "t")
+    assert report.aplicado and (report.leidas, report.importados) == (12_000, 12_000)
+    assert services.movimientos.count(Filtro()) == 12_000
+
+
+def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, monkeypatch):
+    """Excel's limit (1,048,576 rows) lowered to 30 for the test: a 40-row sheet is refused with a
+    message and nothing is imported (a longer sheet would keep growing openpyxl's memory)."""
+    from icsoe_desktop.services import xlsx_reader
+
+    add_registros(services)
+    monkeypatch.setattr(xlsx_reader, "MAX_ROWS", 30)
+    with pytest.raises(ValidationError) as error:
+        import_bytes(services, tmp_path, movimientos_xlsx(many_rows(40)))
+    assert error.value.code == "xlsx_demasiadas_filas" and "30 filas" in error.value.message
+    assert services.movimientos.count(Filtro()) == 0
+    assert import_bytes(services, tmp_path, movimientos_xlsx(many_rows(29))).importados == 29
