@@ -282,16 +282,7 @@ class AccountsService:
             raise ValidationError(
                 "campo_obligatorio", "Captura el código que recibiste por correo.", "codigo"
             )
-        if not contrasena:
-            raise ValidationError(
-                "campo_obligatorio", "El campo «Contraseña nueva» es obligatorio.", "contrasena"
-            )
-        if contrasena != confirmacion:
-            raise ValidationError(
-                "contrasenas_distintas",
-                "La contraseña y la confirmación de la contraseña no coinciden.",
-                "confirmacion",
-            )
+        _check_new_password(contrasena, confirmacion)
         now = self._clock()
         one_time_codes.check_guess(self._store, CODE_THROTTLE, code, [RESET_PURPOSE], now)
         with self._store.session() as session:
@@ -375,16 +366,7 @@ class AccountsService:
         """Set a password without a code (an administrator, or the command line on this
         machine); the user is told by mail, the action audited with its actor."""
         usuario = normalize_email(usuario)
-        if not contrasena:
-            raise ValidationError(
-                "campo_obligatorio", "El campo «Contraseña nueva» es obligatorio.", "contrasena"
-            )
-        if contrasena != confirmacion:
-            raise ValidationError(
-                "contrasenas_distintas",
-                "La contraseña y la confirmación de la contraseña no coinciden.",
-                "confirmacion",
-            )
+        _check_new_password(contrasena, confirmacion)
         passwords.check_password_policy(contrasena)
         with self._store.session() as session:
             user = self._find(session, usuario)
@@ -427,4 +409,18 @@ class AccountsService:
     def _find(session: Session, usuario: str) -> IdseUser | None:
         return session.scalar(
             select(IdseUser).where(IdseUser.usuario == usuario, IdseUser.deleted.is_(False))
+        )
+
+
+def _check_new_password(contrasena: str, confirmacion: str) -> None:
+    """A new password typed twice (reset with a code, or set by an administrator)."""
+    if not contrasena:
+        raise ValidationError(
+            "campo_obligatorio", "El campo «Contraseña nueva» es obligatorio.", "contrasena"
+        )
+    if contrasena != confirmacion:
+        raise ValidationError(
+            "contrasenas_distintas",
+            "La contraseña y la confirmación de la contraseña no coinciden.",
+            "confirmacion",
         )
