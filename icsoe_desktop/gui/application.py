@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
@@ -294,6 +294,9 @@ class Application(QObject):
 
     def shutdown(self) -> None:
         self.mail_timer.stop()
+        # Background jobs (the services' preload, a mail send) finish before the store closes and
+        # the interpreter ends under them; a long one is not waited for more than a few seconds.
+        QThreadPool.globalInstance().waitForDone(5_000)
         if self.services is not None:
             services, self.services = self.services, None  # late timers find nothing to do
             services.close()
