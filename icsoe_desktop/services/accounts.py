@@ -13,7 +13,7 @@ from icsoe_desktop.domain import passwords, tokens
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle, one_time_codes
+from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
@@ -259,20 +259,7 @@ class AccountsService:
                 raise ValidationError("correo_no_existe", MSG_CORREO_NO_EXISTE, "correo")
             token = one_time_codes.issue_code(session, RESET_PURPOSE, user.uuid, now)
             self._mail.enqueue(
-                session,
-                correo,
-                "Recuperación de contraseña - Conexión en línea con IDSE",
-                (
-                    f"Hola {user.nombre}:\n\n"
-                    "Recibimos una solicitud para recuperar la contraseña de tu usuario "
-                    f"{correo} del módulo Conexión en línea con IDSE.\n\n"
-                    f"Tu código para restablecer la contraseña es: {one_time_codes.CODE_MARK}\n\n"
-                    "En la ventana «Recuperar Contraseña» haz clic en «Ya tengo un código», captura "
-                    "este código y tu nueva contraseña. El código es válido durante 24 horas y sólo "
-                    "puede usarse una vez.\n\n"
-                    "Si no solicitaste este cambio, ignora este mensaje: tu contraseña no cambia.\n"
-                ),
-                token=token,
+                session, correo, *mail_texts.idse_recuperacion(user.nombre, correo), token=token
             )
             self._audit.record(session, correo, "recuperacion_solicitada", correo)
 
@@ -327,12 +314,7 @@ class AccountsService:
             self._mail.enqueue(
                 session,
                 user.usuario,
-                "Contraseña actualizada - Conexión en línea con IDSE",
-                (
-                    f"Hola {user.nombre}:\n\nLa contraseña de tu usuario {user.usuario} del módulo "
-                    "Conexión en línea con IDSE se actualizó. Si no fuiste tú, restablécela de "
-                    "inmediato desde «¿Olvidó su contraseña?».\n"
-                ),
+                *mail_texts.idse_contrasena_restablecida(user.nombre, user.usuario),
             )
             self._audit.record(session, user.usuario, "contrasena_restablecida", user.usuario)
             return user.usuario
@@ -379,13 +361,7 @@ class AccountsService:
             self._mail.enqueue(
                 session,
                 user.usuario,
-                "Contraseña actualizada - Conexión en línea con IDSE",
-                (
-                    f"Hola {user.nombre}:\n\nEl administrador de icsoe-desktop ({actor}) "
-                    f"restableció la contraseña de tu usuario {user.usuario} del módulo Conexión "
-                    "en línea con IDSE. Pídele la nueva contraseña en persona. Si no lo "
-                    "solicitaste, avísale de inmediato.\n"
-                ),
+                *mail_texts.idse_contrasena_restablecida_admin(user.nombre, user.usuario, actor),
             )
             self._audit.record(session, actor, "contrasena_restablecida_admin", user.usuario)
             return user.usuario

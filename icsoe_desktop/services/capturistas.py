@@ -18,7 +18,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import CurpInfo, check_curp, check_telefono, required_text
 from icsoe_desktop.domain.emails import CORREO_OBLIGATORIO, check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle, one_time_codes
+from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
@@ -351,13 +351,8 @@ class CapturistasService:
         self._mail.enqueue(
             session,
             rel.correo,
-            "Registro como usuario capturista - ICSOE",
-            (
-                f"Hola {person.nombre}:\n\n"
-                f"El contratista {contratista.nombre} (RFC {contratista.rfc}) te registró como "
-                "usuario Capturista en el aplicativo ICSOE (Informativa de Contratos de Servicios "
-                "u Obras Especializados) para capturar la información de sus contratos.\n\n"
-                "Tu usuario es tu CURP: " + person.curp + "\n"
+            *mail_texts.capturista_registro(
+                person.nombre, contratista.nombre, contratista.rfc, person.curp
             ),
         )
 
@@ -369,12 +364,8 @@ class CapturistasService:
             self._mail.enqueue(
                 session,
                 rel.correo,
-                "Nuevo contratista disponible - ICSOE",
-                (
-                    f"Hola {person.nombre}:\n\n"
-                    f"Ya puedes capturar la informativa del contratista {contratista.nombre} "
-                    f"(RFC {contratista.rfc}). Ingresa a ICSOE con tu CURP y tu contraseña y "
-                    "elígelo en «Seleccionar Contratista».\n"
+                *mail_texts.capturista_nuevo_contratista(
+                    person.nombre, contratista.nombre, contratista.rfc
                 ),
             )
             return
@@ -383,20 +374,7 @@ class CapturistasService:
         self._mail.enqueue(
             session,
             rel.correo,
-            "Creación de contraseña - ICSOE",
-            (
-                f"Hola {person.nombre}:\n\n"
-                "Para ingresar al aplicativo ICSOE crea tu contraseña.\n\n"
-                f"Tu código de activación es: {one_time_codes.CODE_MARK}\n"
-                f"Liga: icsoe://activar?codigo={one_time_codes.LINK_MARK}\n\n"
-                "En un equipo con icsoe-desktop, la liga abre «Crear contraseña» con el código ya "
-                "capturado. Si la liga no abre nada (este equipo no tiene la aplicación, o tu "
-                "correo no abre ligas), en el equipo donde está icsoe-desktop elige «Ingresar a "
-                "ICSOE (contratistas y capturistas)», después «Crear contraseña», y escribe este "
-                "código en el campo «Código», con tu contraseña nueva y su confirmación. "
-                "El código es válido durante 24 horas y sólo puede usarse una vez.\n\n"
-                f"Tu usuario es tu CURP: {person.curp}\n"
-            ),
+            *mail_texts.capturista_activacion(person.nombre, person.curp),
             token=token,
         )
 
@@ -701,13 +679,7 @@ class CapturistasService:
                 self._mail.enqueue(
                     session,
                     correo,
-                    "Contraseña actualizada - ICSOE",
-                    (
-                        f"Hola {person.nombre}:\n\n"
-                        "Se registró la contraseña de tu usuario capturista del aplicativo ICSOE "
-                        f"(usuario: {person.curp}). Si no fuiste tú, recupérala de inmediato en "
-                        "«¿Olvidaste tu contraseña?».\n"
-                    ),
+                    *mail_texts.capturista_contrasena_registrada(person.nombre, person.curp),
                 )
             action = (
                 "icsoe_capturista_activado"
@@ -827,14 +799,7 @@ class CapturistasService:
                 self._mail.enqueue(
                     session,
                     correo,
-                    "Recuperación de contraseña - ICSOE",
-                    (
-                        f"Hola {person.nombre}:\n\nRecibimos una solicitud para recuperar la "
-                        f"contraseña de tu usuario capturista {person.curp} del aplicativo ICSOE."
-                        f"\n\nTu código es: {one_time_codes.CODE_MARK}\n\nCaptúralo en «Crear "
-                        "contraseña» con tu contraseña nueva. Es válido durante 24 horas y sólo "
-                        "puede usarse una vez. Si no lo solicitaste, ignora este mensaje.\n"
-                    ),
+                    *mail_texts.capturista_recuperacion(person.nombre, person.curp),
                     token=token,
                 )
             self._audit.record(session, person.curp, "icsoe_recuperacion_solicitada", person.curp)
