@@ -33,9 +33,9 @@ NAMES = ("HERNANDEZ", "GARCIA", "MUÑOZ", "PEÑA", "LOPEZ", "CRUZ", "ORTIZ")
 
 
 def movements(count: int):
+    from icsoe_desktop.demo.movimientos import DEMO_REGISTROS
     from icsoe_desktop.domain.identifiers import nss_check_digit
     from icsoe_desktop.domain.movimientos import Movimiento
-    from icsoe_desktop.services.movimientos_demo import DEMO_REGISTROS
 
     registros = [r for r, _rfc, _razon in DEMO_REGISTROS]
     for i in range(count):
@@ -112,8 +112,8 @@ WRITERS = {"lote": (write_lote, "txt"), "csv": (write_csv, "csv"), "xlsx": (writ
 
 
 def fresh_services(directory: Path):
+    from icsoe_desktop.demo.movimientos import ensure_demo_registros
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.movimientos_demo import ensure_demo_registros
 
     directory.mkdir(parents=True, exist_ok=True)
     services = open_services(directory)

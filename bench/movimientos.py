@@ -50,9 +50,9 @@ def timed(fn: Callable[[], object], repeat: int = 7) -> float:
 
 
 def open_store(directory: Path, rows: int):
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.movimientos import Filtro
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
     directory.mkdir(parents=True, exist_ok=True)
     services = open_services(directory)
@@ -213,7 +213,7 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
     from alembic.config import Config
     from sqlalchemy import insert
 
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos, demo_rows
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos, demo_rows
     from icsoe_desktop.store.db import Store, large_page_cache, make_engine
     from icsoe_desktop.store.migrations import MIGRATIONS_DIR
     from icsoe_desktop.store.models_movimientos import MovimientoRow

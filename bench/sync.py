@@ -27,7 +27,7 @@ def make_rows(services, table: str, count: int) -> None:
     if table == "movimientos":
         from datetime import date
 
-        from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+        from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
         create_demo_movimientos(services.store, count, date(2026, 11, 22))
         return

@@ -120,7 +120,7 @@ def main(argv: list[str]) -> int:
             parser.error("--key no se usa con --pfx: el .pfx ya contiene la llave privada")
         return _cert_inspect(args)
     if args.command == "screenshots":
-        from icsoe_desktop.gui.screenshots import render_all
+        from icsoe_desktop.demo.screenshots import render_all
 
         for path in render_all(args.directory):
             print(path)

@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
     if args.command == "demo":
-        from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+        from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
         if args.count < 1:
             print("--count debe ser mayor que cero.", file=sys.stderr)

@@ -268,7 +268,7 @@ class VentanaPrincipal(QMainWindow):
         msgbox.information(
             self,
             f"icsoe-desktop {__version__}\n\nConexión en línea con IDSE y administración de "
-            f"capturistas ICSOE.\n\nDatos: {self._services.store.path.parent}",
+            f"capturistas ICSOE.\n\nDatos: {self._services.data_dir}",
             "Acerca de icsoe-desktop",
         )
 

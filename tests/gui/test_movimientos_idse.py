@@ -109,8 +109,8 @@ def test_inverted_dates_are_explained(qtbot, services, modals):
 
 
 def test_the_grid_reads_only_the_pages_the_clerk_sees(qtbot, services):
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.movimientos import Filtro, Orden
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
     create_demo_movimientos(services.store, 1_000, date(2026, 11, 22))
     view = window(qtbot, services, None)
@@ -130,9 +130,9 @@ def test_the_grid_reads_only_the_pages_the_clerk_sees(qtbot, services):
 
 
 def test_the_model_passes_qt_model_tester(qtbot, qtmodeltester, services):
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.gui.movimientos_model import MovimientosModel
     from icsoe_desktop.services.movimientos import Filtro, Orden
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
     create_demo_movimientos(services.store, 450, date(2026, 11, 22))
     model = MovimientosModel(services.movimientos)
@@ -264,8 +264,8 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
 
 
 def test_consulta_from_the_login_brings_the_movements_up_to_date(qtbot, data_dir, modals):
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
     seeded = open_services(data_dir)
     create_demo_movimientos(seeded.store, 500, date(2026, 11, 22))
@@ -323,7 +323,7 @@ def test_a_first_sort_builds_its_index_behind_a_progress_dialog(qtbot, services)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QProgressDialog
 
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
     create_demo_movimientos(services.store, 300, date(2026, 11, 22))
     view = window(qtbot, services, None)

@@ -199,9 +199,9 @@ def test_lotes_tab_shows_many_pending_rows_whole_causa_and_says_why_export_is_gr
 ):
     from PySide6.QtGui import QFontMetrics
 
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.gui.movimientos_idse import MSG_EXPORTAR_EN_LOTES
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 
     create_demo_movimientos(services.store, 2_000, services.movimientos.today())
     registro = services.registros.list()[0].registro

@@ -198,7 +198,7 @@ def test_export_writes_formula_like_text_as_text(services, tmp_path):
 
 
 def test_a_cancelled_export_leaves_no_file(services, tmp_path):
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
     create_demo_movimientos(services.store, 2_500, date(2026, 11, 22))
     target = tmp_path / "cancelado.xlsx"
@@ -213,7 +213,7 @@ def test_export_to_a_missing_folder_says_so(services, tmp_path):
 
 
 def test_demo_data_is_valid_and_not_duplicated(services, tmp_path):
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
     today = date(2026, 11, 22)
     assert create_demo_movimientos(services.store, 300, today) == 300

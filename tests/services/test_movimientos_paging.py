@@ -10,9 +10,9 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select, update
 
+from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services import movimientos_paging
 from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
-from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
 from icsoe_desktop.store.models_movimientos import Lote, MovimientoRow
 
 TODAY = date(2026, 11, 22)

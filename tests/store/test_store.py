@@ -98,7 +98,7 @@ def test_upgrading_a_database_with_lotes_keeps_every_lote_and_its_movements(
     from alembic import command
     from sqlalchemy import insert
 
-    from icsoe_desktop.services.movimientos_demo import demo_rows
+    from icsoe_desktop.demo.movimientos import demo_rows
     from icsoe_desktop.store.db import make_engine
     from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
 

@@ -212,10 +212,10 @@ def _wizard(services) -> object:
 
 def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     """Certificados IMSS in its main states, and the login's expiry panel."""
+    from icsoe_desktop.demo.data import write_demo_fiel
     from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
     from icsoe_desktop.gui.idse_login import IdseLoginWindow
     from icsoe_desktop.services.certificates import TRUSTED_DIR, Assignment
-    from icsoe_desktop.services.demo import write_demo_fiel
 
     fiel = write_demo_fiel(data_dir / "demo")
     trusted = data_dir / TRUSTED_DIR
@@ -284,10 +284,10 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QProgressDialog
 
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.gui.corregir_movimiento import CorregirMovimientoDialog
     from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.movimientos_demo import create_demo_movimientos
     from icsoe_desktop.services.movimientos_import import LineaRechazada
 
     def progreso() -> object:
@@ -367,6 +367,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
 def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     """ICSOE (shots 40+): the contratista's entry, datos generales, alta, consulta and the
     capturista's entry, with the demo e.firma of _certificate_shots."""
+    from icsoe_desktop.demo.data import DEMO_RFC, demo_activation_code, write_demo_fiel
     from icsoe_desktop.gui import icsoe_alta_usuario as alta_module
     from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
     from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
@@ -379,7 +380,6 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     from icsoe_desktop.services import capturistas as cap
     from icsoe_desktop.services.capturistas import AltaMasiva, CapturistaForm, Rechazo
     from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA, DatosGenerales
-    from icsoe_desktop.services.demo import DEMO_RFC, demo_activation_code, write_demo_fiel
 
     fiel_files = write_demo_fiel(data_dir / "demo_icsoe")
     (data_dir / "emisores_confiables" / "ac_demo_icsoe.cer").write_bytes(
@@ -558,11 +558,11 @@ def _sync_shots(services, shot) -> None:
     import contextlib
     import socket
 
+    from icsoe_desktop.demo.data import add_demo_conflict
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.gui.conflictos import ConflictosDialog
     from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.demo import add_demo_conflict
 
     with socket.socket() as probe:  # a local port nobody listens on: the server is "down"
         probe.bind(("127.0.0.1", 0))
