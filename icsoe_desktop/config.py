@@ -143,6 +143,6 @@ def save_settings(settings: Settings) -> None:
     sync = asdict(settings.sync)
     sync.pop("timeout_s")
     text = tomli_w.dumps({"smtp": smtp, "sync": sync})
-    tmp = settings.settings_path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, settings.settings_path)
+    from icsoe_desktop.services.files import write_bytes_atomic
+
+    write_bytes_atomic(settings.settings_path, text.encode("utf-8"))

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +24,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -113,8 +112,11 @@ class CertificadosImssDialog(QDialog):
         self.tabla.verticalHeader().setVisible(False)
         self.tabla.selectionModel().selectionChanged.connect(self._on_table_selection)
 
-        self.certificado_button.clicked.connect(self._choose_certificado)
-        self.llave_button.clicked.connect(self._choose_llave)
+        self.certificado_picker = FilePicker(
+            self.certificado, self.certificado_button, "Certificado Digital", CERT_FILTER,
+            self.set_certificado,
+        )  # fmt: skip
+        self.llave_picker = FilePicker(self.llave, self.llave_button, "Llave Privada", KEY_FILTER)
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
         # Generar .pfx… is added in code beside Eliminar (the .ui predates it).
@@ -172,16 +174,6 @@ class CertificadosImssDialog(QDialog):
     def set_llave(self, path: str) -> None:
         self.llave.setText(path)
 
-    def _choose_certificado(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Certificado Digital", "", CERT_FILTER)
-        if path:
-            self.set_certificado(path)
-
-    def _choose_llave(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Llave Privada", "", KEY_FILTER)
-        if path:
-            self.set_llave(path)
-
     def _on_table_selection(self) -> None:
         rows = self.tabla.selectionModel().selectedRows()
         if rows:
@@ -195,8 +187,8 @@ class CertificadosImssDialog(QDialog):
 
         assignment = Assignment(
             registro=str(self.registro.currentData() or ""),
-            certificado=Path(self.certificado.text()) if self.certificado.text() else None,
-            llave=Path(self.llave.text()) if self.llave.text() else None,
+            certificado=self.certificado_picker.path(),
+            llave=self.llave_picker.path(),
             usuario=self.usuario.text(),
             contrasena=self.contrasena.text(),
         )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -85,21 +85,15 @@ class GenerarPfxDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
 
-        self.certificado_button.clicked.connect(self._choose_certificado)
-        self.llave_button.clicked.connect(self._choose_llave)
+        self.certificado_picker = FilePicker(
+            self.certificado, self.certificado_button, "Certificado", "e.firma (*.cer)"
+        )
+        self.llave_picker = FilePicker(
+            self.llave, self.llave_button, "Llave privada", "Llave privada (*.key)"
+        )
         self.generar.clicked.connect(self._on_generar)
         self.cerrar.clicked.connect(self.reject)
         self.resize(640, 0)
-
-    def _choose_certificado(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Certificado", "", "e.firma (*.cer)")
-        if path:
-            self.certificado.setText(path)
-
-    def _choose_llave(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Llave privada", "", "Llave privada (*.key)")
-        if path:
-            self.llave.setText(path)
 
     def _on_generar(self) -> None:
         if self.contrasena_pfx.text() != self.confirmacion.text():
@@ -117,8 +111,8 @@ class GenerarPfxDialog(QDialog):
         """What choosing where to save does (tests call it to bypass the native file dialog)."""
         certificados = self._services.certificates
         args = (
-            Path(self.certificado.text()) if self.certificado.text() else None,
-            Path(self.llave.text()) if self.llave.text() else None,
+            self.certificado_picker.path(),
+            self.llave_picker.path(),
             self.contrasena_llave.text(),
             self.contrasena_pfx.text(),
             Path(path),

@@ -3,13 +3,11 @@ Validar → «La validación de la FIEL fue exitosa» → Ingresar."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 
@@ -60,8 +58,12 @@ class IcsoeEfirmaDialog(QDialog):
             "contrasena": self.contrasena,
         }
         bind_show_password(self.mostrar, self.contrasena)
-        self.certificado_button.clicked.connect(self._choose_certificado)
-        self.llave_button.clicked.connect(self._choose_llave)
+        self.certificado_picker = FilePicker(
+            self.certificado, self.certificado_button, "Certificado (.cer)", CER_FILTER
+        )
+        self.llave_picker = FilePicker(
+            self.llave, self.llave_button, "Llave privada (.key)", KEY_FILTER
+        )
         self.validar.clicked.connect(self._on_validar)
         self.ingresar.clicked.connect(self._on_ingresar)
         self.regresar.clicked.connect(self.reject)
@@ -80,16 +82,6 @@ class IcsoeEfirmaDialog(QDialog):
     def set_llave(self, path: str) -> None:
         self.llave.setText(path)
 
-    def _choose_certificado(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Certificado (.cer)", "", CER_FILTER)
-        if path:
-            self.set_certificado(path)
-
-    def _choose_llave(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Llave privada (.key)", "", KEY_FILTER)
-        if path:
-            self.set_llave(path)
-
     def _invalidate(self) -> None:
         self._fiel = None
         self.ingresar.setEnabled(False)
@@ -97,8 +89,7 @@ class IcsoeEfirmaDialog(QDialog):
 
     def _on_validar(self) -> None:
         rfc, password = self.rfc.text(), self.contrasena.text()
-        cer = Path(self.certificado.text()) if self.certificado.text() else None
-        key = Path(self.llave.text()) if self.llave.text() else None
+        cer, key = self.certificado_picker.path(), self.llave_picker.path()
         try:
             # Decrypting the key is slow work: off the GUI thread.
             fiel = run_with_progress(

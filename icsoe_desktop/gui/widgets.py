@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QCheckBox, QFileDialog, QLineEdit, QPushButton
 
 
 def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
@@ -14,3 +19,38 @@ def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
             edit.setEchoMode(mode)
 
     check.toggled.connect(toggle)
+
+
+class FilePicker(QObject):
+    """A read-only path field and its «Elegir…» button (the .cer, .key and .pfx of Certificados
+    IMSS, Ingresar con e.firma and Generar .pfx): the button opens the file dialog with this
+    field's filter and hands the chosen path to ``on_chosen`` (which the window's tests also call
+    directly, bypassing the native dialog); by default the path just goes into the field."""
+
+    def __init__(
+        self,
+        edit: QLineEdit,
+        button: QPushButton,
+        caption: str,
+        file_filter: str,
+        on_chosen: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__(button)
+        self.edit = edit
+        self._caption = caption
+        self._filter = file_filter
+        # Weakly: a strong reference from this child back to the window would keep a closed
+        # window alive (and its close-time checks running) after its last user let it go.
+        self._on_chosen = weakref.WeakMethod(on_chosen) if on_chosen else lambda: edit.setText
+        button.clicked.connect(self.choose)
+
+    def choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.edit.window(), self._caption, "", self._filter)
+        on_chosen = self._on_chosen()
+        if path and on_chosen is not None:
+            on_chosen(path)
+
+    def path(self) -> Path | None:
+        """The chosen file, or None when none was chosen (the service says what is missing)."""
+        text = self.edit.text()
+        return Path(text) if text else None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.files import atomic_write
 from icsoe_desktop.store.db import Store, make_engine, upgrade
 
 log = logging.getLogger(__name__)
@@ -86,23 +87,20 @@ class BackupService:
             raise BackupError(
                 "respaldo_sin_carpeta", f"No existe la carpeta «{destination.parent}»."
             )
-        partial = destination.with_name(destination.name + ".parcial")
         try:
-            source = sqlite3.connect(self._store.path)
-            try:
-                target = sqlite3.connect(partial)
+            with atomic_write(destination) as partial:
+                source = sqlite3.connect(self._store.path)
                 try:
-                    _copy(source, target, progress or (lambda _done, _total: None))
-                    # One self-contained file: no -wal beside it when it is opened later.
-                    target.execute("PRAGMA journal_mode=DELETE")
+                    target = sqlite3.connect(partial)
+                    try:
+                        _copy(source, target, progress or (lambda _done, _total: None))
+                        # One self-contained file: no -wal beside it when it is opened later.
+                        target.execute("PRAGMA journal_mode=DELETE")
+                    finally:
+                        target.close()
                 finally:
-                    target.close()
-            finally:
-                source.close()
-            os.replace(partial, destination)
+                    source.close()
         except (sqlite3.Error, OSError) as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink()
             log.exception("No se pudo escribir el respaldo %s", destination)
             raise BackupError(
                 "respaldo_fallido",

@@ -23,6 +23,7 @@ from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.emisores import TRUSTED_DIR as TRUSTED_DIR  # tests, callers
 from icsoe_desktop.services.emisores import EmisoresService
+from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid
@@ -363,7 +364,7 @@ class CertificatesService:
         credential = credentials.load_sat_pair(cer_bytes, key_bytes, contrasena_llave)
         data = credentials.export_pfx(credential, contrasena_pfx)
         try:
-            destino.write_bytes(data)
+            write_bytes_atomic(destino, data)
         except OSError as exc:
             log.warning("No se pudo escribir %s: %r", destino, exc)
             raise ValidationError(

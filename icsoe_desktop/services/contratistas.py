@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificates import CertificatesService, read_credential_file
+from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import new_uuid
 from icsoe_desktop.store.models_icsoe import Contratista
@@ -315,13 +315,10 @@ class ContratistasService:
         self._acuses.mkdir(parents=True, exist_ok=True)
         stored = f"{new_uuid()}.pdf"
         target = self._acuses / stored
-        partial = target.with_suffix(".part")
         try:
-            partial.write_bytes(data)
-            os.replace(partial, target)
+            write_bytes_atomic(target, data)
         except OSError as exc:
             log.warning("No se pudo guardar el acuse en %s: %r", target, exc)
-            partial.unlink(missing_ok=True)
             raise DomainError(
                 "acuse_no_guardado",
                 f"No se pudo guardar el acuse en la carpeta de datos ({self._acuses}).",

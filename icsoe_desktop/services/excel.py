@@ -10,12 +10,12 @@ export leaves no half file behind.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.files import atomic_write
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -77,32 +77,28 @@ def write_sheet(
                 if progress:
                     progress(written, total)
 
-    # The writer picks CSV or xlsx by the name's ending: the temporary name keeps ".xlsx".
-    temporary = path.with_name(f".{path.stem}.parcial.xlsx")
     try:
-        rx.write_worksheet(
-            records(),
-            str(temporary),
-            sheet_name=sheet_name[:31],
-            freeze_row=1,
-            column_formats=formats,
-            column_widths=[c.width for c in columns],
-            header_format=header,
-            autofilter=True,
-        )
-        if written == 0:
-            _header_only(rx, temporary, sheet_name, headers, header)
-        os.replace(temporary, path)
-    except BaseException as exc:
-        temporary.unlink(missing_ok=True)
-        if isinstance(exc, OSError):  # a locked file (open in Excel), no permission, disk full
-            log.warning("No se pudo guardar %s", path, exc_info=True)
-            raise ValidationError(
-                "excel_no_guardado",
-                f"No se pudo guardar «{path.name}»: {exc.strerror or exc}. Si el archivo está "
-                "abierto en Excel, ciérralo e intenta de nuevo.",
-            ) from exc
-        raise
+        # The writer picks CSV or xlsx by the name's ending: the temporary name keeps ".xlsx".
+        with atomic_write(path, keep_suffix=True) as temporary:
+            rx.write_worksheet(
+                records(),
+                str(temporary),
+                sheet_name=sheet_name[:31],
+                freeze_row=1,
+                column_formats=formats,
+                column_widths=[c.width for c in columns],
+                header_format=header,
+                autofilter=True,
+            )
+            if written == 0:
+                _header_only(rx, temporary, sheet_name, headers, header)
+    except OSError as exc:  # a locked file (open in Excel), no permission, disk full
+        log.warning("No se pudo guardar %s", path, exc_info=True)
+        raise ValidationError(
+            "excel_no_guardado",
+            f"No se pudo guardar «{path.name}»: {exc.strerror or exc}. Si el archivo está "
+            "abierto en Excel, ciérralo e intenta de nuevo.",
+        ) from exc
     if progress:
         progress(written, total)
     return written

@@ -4,7 +4,6 @@ rechazo) makes them aprobado or rechazado."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from icsoe_desktop.domain.movimientos import (
     validate,
 )
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.services.movimientos import to_domain
 from icsoe_desktop.services.movimientos_import import LineaRechazada
 from icsoe_desktop.services.tabular import cell_date, cell_text, header_key, open_table
@@ -336,12 +336,9 @@ class LotesService:
 
 
 def _write_file(path: Path, content: bytes) -> None:
-    temporary = path.with_name(path.name + ".parcial")
     try:
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
+        write_bytes_atomic(path, content)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         raise ValidationError(
             "lote_no_guardado", f"No se pudo guardar el lote «{path.name}»: {exc.strerror or exc}."
         ) from exc
