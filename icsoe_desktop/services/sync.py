@@ -39,7 +39,7 @@ from icsoe_desktop.services.sync_rows import (
     table_summary,
 )
 from icsoe_desktop.store.db import Store, large_page_cache
-from icsoe_desktop.store.models_sync import SyncConflict, SyncPending, SyncState
+from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name, encode_value
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models_sync import (
+from icsoe_desktop.store.models import (
     APPLYING_REMOTE,
     SyncConflict,
     SyncPending,

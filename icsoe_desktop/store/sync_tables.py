@@ -27,13 +27,17 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer
 from icsoe_desktop.store.models import (
     AuditEntry,
     Base,
+    Capturista,
+    CapturistaRelacion,
     CertificadoImss,
+    Contratista,
     IdseUser,
+    Lote,
+    LoteMovimiento,
+    MovimientoRow,
     RegistroPatronal,
+    SyncConflict,
 )
-from icsoe_desktop.store.models_icsoe import Capturista, CapturistaRelacion, Contratista
-from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
-from icsoe_desktop.store.models_sync import SyncConflict
 
 ENVELOPE = ("uuid", "version", "updated_at", "deleted")
 

@@ -8,8 +8,7 @@ import re
 from sqlalchemy import select, update
 
 from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.store.models import Base
-from icsoe_desktop.store.models_sync import SyncRowState
+from icsoe_desktop.store.models import Base, SyncRowState
 from icsoe_desktop.store.sync_tables import ENVELOPE, LOCAL_ONLY, SYNCED_TABLES, by_name
 
 SECRET_LOOKING = re.compile(r"hash|secret|secreto|keyring|password|contrasena|token|llave")

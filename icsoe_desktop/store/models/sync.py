@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models import Base, new_uuid
+from icsoe_desktop.store.models.base import Base, new_uuid
 
 APPLYING_REMOTE = "sync_applying_remote"
 
