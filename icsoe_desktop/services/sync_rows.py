@@ -17,12 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models import (
-    APPLYING_REMOTE,
-    SyncConflict,
-    SyncPending,
-    SyncRowState,
-)
+from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
 from icsoe_desktop.store.sync_tables import (
     SYNCED_TABLES,
     SyncedTable,
@@ -31,6 +26,7 @@ from icsoe_desktop.store.sync_tables import (
     is_plain_json,
     row_hash,
 )
+from icsoe_desktop.store.tracking import APPLYING_REMOTE
 
 log = logging.getLogger(__name__)
 

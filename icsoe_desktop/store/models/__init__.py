@@ -27,17 +27,10 @@ from icsoe_desktop.store.models.movimientos import (
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
-from icsoe_desktop.store.models.sync import (
-    APPLYING_REMOTE,
-    SyncConflict,
-    SyncPending,
-    SyncRowState,
-    SyncState,
-)
+from icsoe_desktop.store.models.sync import SyncConflict, SyncPending, SyncRowState, SyncState
 
 __all__ = [
     "ACTIVA",
-    "APPLYING_REMOTE",
     "BAJA",
     "REGISTRADA",
     "SORT_PREFIX",
