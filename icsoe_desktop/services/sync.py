@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.config import SyncSettings
 from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.sync_wire import encode_value
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
@@ -40,7 +41,7 @@ from icsoe_desktop.services.sync_rows import (
 )
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
-from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name, encode_value
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 
 log = logging.getLogger(__name__)
 
@@ -605,7 +606,7 @@ class SyncService:
         return {
             "version": getattr(obj, "version", 1),
             "deleted": bool(getattr(obj, "deleted", False)),
-            "data": {n: encode_value(c, getattr(obj, n)) for n, c in table.columns.items()},
+            "data": {n: encode_value(getattr(obj, n)) for n in table.columns},
         }
 
     def _conflict_row(self, session, conflict: SyncConflict) -> ConflictRow:

@@ -1,6 +1,6 @@
 """The store side of sync: reading the local changes to send (as wire rows) and applying the
 rows pulled from the server. No HTTP here (services.sync does that); one registry drives both
-(store/sync_tables.py)."""
+(store/sync_tables.py), and the wire format is domain/sync_wire.py's."""
 
 from __future__ import annotations
 
@@ -17,15 +17,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.domain.sync_wire import row_hash
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
-from icsoe_desktop.store.sync_tables import (
-    SYNCED_TABLES,
-    SyncedTable,
-    by_name,
-    encode_value,
-    is_plain_json,
-    row_hash,
-)
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 
 log = logging.getLogger(__name__)
@@ -112,8 +106,8 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
         base_seq = func.coalesce(SyncRowState.server_seq, 0).label("sync_base_seq")
         position = {c.name: i for i, c in enumerate(model.__table__.columns)}
         plan = [
-            (name, position[name], None if is_plain_json(column) else column, parents.get(name))
-            for name, column in table.columns.items()
+            (name, position[name], None if codec.plain else codec.encode, parents.get(name))
+            for name, codec in table.codecs.items()
         ]
         rows = session.connection().execute(
             select(model.__table__, base_seq)
@@ -124,13 +118,13 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
         )
         for row in rows:
             data = {}
-            for name, i, encoded, parent in plan:
+            for name, i, encode, parent in plan:
                 value = row[i]
                 if value is not None:
                     if parent is not None:
                         value = parent.get(value)
-                    elif encoded is not None:
-                        value = encode_value(encoded, value)
+                    elif encode is not None:
+                        value = encode(value)
                 data[name] = value
             yield {
                 "table": table.name,

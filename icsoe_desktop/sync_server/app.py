@@ -27,7 +27,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from icsoe_desktop.domain import tokens
-from icsoe_desktop.store.sync_tables import by_name, row_hash
+from icsoe_desktop.domain.sync_registry import spec
+from icsoe_desktop.domain.sync_wire import row_hash
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.db import prune_batches
 from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
@@ -159,7 +160,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
             }
             overwritten = None
             if current is not None and (
-                by_name(item.table).append_only
+                spec(item.table).append_only
                 or (
                     current.version == item.version
                     and current.deleted == item.deleted
@@ -243,7 +244,7 @@ def pull(
     return {"rows": out, "cursor": cursor, "remaining": remaining}
 
 
-# PostgreSQL sums row_hash (store/sync_tables.py) itself: 60 bits of md5("uuid:version").
+# PostgreSQL sums row_hash (domain/sync_wire.py) itself: 60 bits of md5("uuid:version").
 _PG_SUMMARY = text(
     "SELECT tabla, count(*), "
     "sum(('x' || substr(md5(uuid || ':' || version::text), 1, 15))::bit(60)::bigint) "

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from icsoe_desktop.store.sync_tables import by_name
+from icsoe_desktop.domain.sync_registry import spec
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_BATCH_ROWS = 2000
@@ -138,7 +138,7 @@ def _bad_value(where: str, key: str) -> ProtocolError:
 def _data(value: Any, table: str, where: str, scan_text: bool = True) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid(f"{where}.data debe ser un objeto.", f"{where}.data must be an object.")
-    secret = by_name(table).never_sent
+    secret = spec(table).never_sent
     for key, item in value.items():
         # (JSON object keys are always strings)
         if not isinstance(key, str) or not 0 < len(key) <= 64 or (scan_text and not _text_ok(key)):
@@ -168,7 +168,7 @@ def _row(value: Any, where: str, scan_text: bool = True) -> PushRow:
     if not isinstance(value, dict):
         raise invalid(f"{where} debe ser un objeto.", f"{where} must be an object.")
     table = value.get("table")
-    if not isinstance(table, str) or by_name(table) is None:
+    if not isinstance(table, str) or spec(table) is None:
         raise invalid(
             f"{where}.table: tabla desconocida.",
             f"{where}.table: unknown table.",
@@ -252,6 +252,6 @@ def parse_pull(params: Any) -> tuple[int, int, str | None]:
         return _int(int(raw), low, high, name)
 
     table = params.get("tabla")
-    if table is not None and (not isinstance(table, str) or by_name(table) is None):
+    if table is not None and (not isinstance(table, str) or spec(table) is None):
         raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
     return number("since", 0, 0, MAX_SEQ), number("limit", 1000, 1, MAX_PULL_ROWS), table
