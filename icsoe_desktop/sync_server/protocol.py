@@ -1,20 +1,10 @@
-"""The sync protocol's request shapes, checked strictly: anything malformed is a 4xx with a reason
+"""The server's strict checks of what a desktop sends: anything malformed is a 4xx with a reason
 (Spanish and English), never an exception that would become a 500.
 
-Push (``POST /v1/push``)::
-
-    {"batch_id": "<1-64 chars>", "rows": [
-        {"table": "registros_patronales", "uuid": "<uuid>", "version": 3,
-         "updated_at": "2026-11-23T10:00:00", "deleted": false, "base_seq": 17,
-         "data": {"registro": "Y5412345106", ...}}, ...]}
-
-``base_seq`` is the server sequence of the version the desktop last saw (0: never synced).
-Pull (``GET /v1/pull?since=N&limit=M``) answers rows with ``seq`` > N in sequence order, the
-``cursor`` to ask from next, and ``remaining``: an estimate of the rows still to pull (the
-company's last sequence minus the cursor, an upper bound; counting them made a full pull
-quadratic). A page shorter than ``limit`` is the last one. ``&tabla=T`` pulls one table's rows
-(a desktop repairing it). ``GET /v1/resumen`` answers, per table, the row count and a checksum
-(the sum of ``row_hash(uuid, version)``): a desktop compares them with its own to find drift.
+The shapes themselves (a push batch's ``PushRow``, the pull page, the answers) are
+``domain/sync_wire.py``, shared with the desktop; the tables and their secret fields,
+``domain/sync_registry.py``. A checked push row is a ``PushRow`` dataclass here, its
+``updated_at`` read as a naive UTC datetime.
 """
 
 from __future__ import annotations
@@ -83,6 +73,8 @@ def parse_json(body: bytes) -> Any:
 
 @dataclass(frozen=True)
 class PushRow:
+    """A ``sync_wire.PushRow`` that passed the checks."""
+
     table: str
     uuid: str
     version: int
