@@ -22,14 +22,14 @@ from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import OneTimeToken
-from icsoe_desktop.store.models_icsoe import (
+from icsoe_desktop.store.models import (
     ACTIVA,
     BAJA,
     REGISTRADA,
     Capturista,
     CapturistaRelacion,
     Contratista,
+    OneTimeToken,
 )
 
 ACTIVATION_PURPOSE = "activacion_capturista_icsoe"  # subject: the relation's uuid

@@ -1,6 +1,6 @@
 """The store side of sync: reading the local changes to send (as wire rows) and applying the
 rows pulled from the server. No HTTP here (services.sync does that); one registry drives both
-(store/sync_tables.py)."""
+(store/sync_tables.py), and the wire format is domain/sync_wire.py's."""
 
 from __future__ import annotations
 
@@ -16,21 +16,11 @@ from sqlalchemy import and_, bindparam, func, insert, literal, or_, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models_sync import (
-    APPLYING_REMOTE,
-    SyncConflict,
-    SyncPending,
-    SyncRowState,
-)
-from icsoe_desktop.store.sync_tables import (
-    SYNCED_TABLES,
-    SyncedTable,
-    by_name,
-    encode_value,
-    is_plain_json,
-    row_hash,
-)
+from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
+from icsoe_desktop.store.tracking import APPLYING_REMOTE
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +95,7 @@ def pending_count(session: Session) -> int:
     return total
 
 
-def local_changes(session: Session) -> Iterator[dict[str, Any]]:
+def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:
     """Every pending local change as a wire row, parents before children."""
     for table in SYNCED_TABLES:
         model = table.model
@@ -116,8 +106,8 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
         base_seq = func.coalesce(SyncRowState.server_seq, 0).label("sync_base_seq")
         position = {c.name: i for i, c in enumerate(model.__table__.columns)}
         plan = [
-            (name, position[name], None if is_plain_json(column) else column, parents.get(name))
-            for name, column in table.columns.items()
+            (name, position[name], None if codec.plain else codec.encode, parents.get(name))
+            for name, codec in table.codecs.items()
         ]
         rows = session.connection().execute(
             select(model.__table__, base_seq)
@@ -128,37 +118,37 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
         )
         for row in rows:
             data = {}
-            for name, i, encoded, parent in plan:
+            for name, i, encode, parent in plan:
                 value = row[i]
                 if value is not None:
                     if parent is not None:
                         value = parent.get(value)
-                    elif encoded is not None:
-                        value = encode_value(encoded, value)
+                    elif encode is not None:
+                        value = encode(value)
                 data[name] = value
-            yield {
-                "table": table.name,
-                "uuid": row.uuid,
-                "version": 1 if table.append_only else row.version,
-                "updated_at": _updated_at(table, row).isoformat(),
-                "deleted": False if table.append_only else bool(row.deleted),
-                "base_seq": row.sync_base_seq,
-                "data": data,
-            }
+            yield sync_wire.push_row(
+                table.name,
+                row.uuid,
+                1 if table.append_only else row.version,
+                _updated_at(table, row),
+                False if table.append_only else bool(row.deleted),
+                row.sync_base_seq,
+                data,
+            )
         # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
         orphans = session.execute(
             _rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
         ).all()
         for row_uuid, base_seq in orphans:
-            yield {
-                "table": table.name,
-                "uuid": row_uuid,
-                "version": 2**31 - 1,  # beats any live version of the row
-                "updated_at": utcnow().isoformat(),
-                "deleted": True,
-                "base_seq": base_seq,
-                "data": {},
-            }
+            yield sync_wire.push_row(
+                table.name,
+                row_uuid,
+                2**31 - 1,  # beats any live version of the row
+                utcnow(),
+                True,
+                base_seq,
+                {},
+            )
 
 
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
@@ -186,11 +176,13 @@ def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
     session.connection().execute(stmt, states)
 
 
-def record_push_results(session: Session, results: list[dict[str, Any]], now: datetime) -> int:
+def record_push_results(
+    session: Session, results: list[sync_wire.PushResult], now: datetime
+) -> int:
     """After the server answered a batch: remember each row's server sequence, clear what was
     sent unless it changed again meanwhile, and keep every overwritten version as a conflict.
     Returns the number of conflicts."""
-    by_table: dict[str, list[dict[str, Any]]] = {}
+    by_table: dict[str, list[sync_wire.PushResult]] = {}
     for result in results:
         by_table.setdefault(result["table"], []).append(result)
     states: list[dict[str, Any]] = []
@@ -310,7 +302,7 @@ def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -
 
 def apply_remote(
     session: Session,
-    rows: list[dict[str, Any]],
+    rows: list[sync_wire.PulledRow],
     now: datetime,
     final: bool = False,
     repair: bool = False,
@@ -425,7 +417,7 @@ def _apply_table(
 
     def conflict(item: dict[str, Any], kind: str) -> None:
         report.conflicts += 1
-        loser = {k: item[k] for k in ("seq", "version", "updated_at", "deleted", "data")}
+        loser = sync_wire.loser(item)
         session.add(
             SyncConflict(
                 table_name=table.name,
@@ -531,5 +523,5 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
     for query in (rows, absent):
         for row_uuid, row_version in session.execute(query.execution_options(yield_per=5000)):
             count += 1
-            total += row_hash(row_uuid, row_version)
+            total += sync_wire.row_hash(row_uuid, row_version)
     return count, total

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from icsoe_desktop.store.tracking import tracked
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,12 @@ def _from_template(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _sessionmaker(engine: Engine) -> sessionmaker:
+    """The store's sessions: they mark what they change for the sync (store/tracking.py); a
+    session made elsewhere in the process is not tracked."""
+    return tracked(sessionmaker(engine, expire_on_commit=False))
+
+
 class Store:
     """One SQLite file; ``session()`` gives a unit of work that commits or rolls back whole."""
 
@@ -162,7 +169,7 @@ class Store:
                 f"No se pudo abrir la base de datos «{path}». El archivo está dañado o no es una "
                 "base de datos de icsoe-desktop.",
             ) from exc
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = _sessionmaker(self.engine)
 
     @contextmanager
     def session(self, immediate: bool = False) -> Iterator[Session]:
@@ -188,7 +195,7 @@ class Store:
         self.engine.dispose()
         self.engine = make_engine(self.path)
         upgrade(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = _sessionmaker(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

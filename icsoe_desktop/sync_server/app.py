@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from icsoe_desktop.domain import tokens
-from icsoe_desktop.store.sync_tables import by_name, row_hash
+from icsoe_desktop.domain import sync_wire, tokens
+from icsoe_desktop.domain.sync_registry import spec
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.db import prune_batches
 from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
@@ -81,13 +81,8 @@ def _authenticate(engine: Engine, header: str | None) -> Caller:
     return Caller(*found)
 
 
-def _envelope(row: SyncedRow | Any) -> dict[str, Any]:
-    return {
-        "version": row.version,
-        "updated_at": row.updated_at.isoformat(),
-        "deleted": row.deleted,
-        "data": row.data,
-    }
+def _envelope(row: SyncedRow | Any) -> sync_wire.Version:
+    return sync_wire.version(row.version, row.updated_at, row.deleted, row.data)
 
 
 def _existing(
@@ -126,7 +121,7 @@ def _answered(session: Session, caller: Caller, batch_id: str) -> dict[str, Any]
     )
 
 
-def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]:
+def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.PushAnswer:
     with Session(engine) as session, session.begin():
         prior = _answered(session, caller, request.batch_id)
         if prior is not None:
@@ -147,7 +142,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
             existing.update(_existing(session, caller, request, after_seq=seen))
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
-        results: list[dict[str, Any]] = []
+        results: list[sync_wire.PushResult] = []
         for item in request.rows:
             current = existing.get((item.table, item.uuid))
             values = {
@@ -159,7 +154,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
             }
             overwritten = None
             if current is not None and (
-                by_name(item.table).append_only
+                spec(item.table).append_only
                 or (
                     current.version == item.version
                     and current.deleted == item.deleted
@@ -182,16 +177,10 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
                     )
                 else:
                     if current.seq != item.base_seq:
-                        overwritten = {"seq": current.seq, **_envelope(current)}
+                        overwritten = sync_wire.conflict(current.seq, _envelope(current))
                     updates.append({"row_id": current.id, "seq": seq, **values})
             results.append(
-                {
-                    "table": item.table,
-                    "uuid": item.uuid,
-                    "version": item.version,
-                    "seq": seq,
-                    "overwritten": overwritten,
-                }
+                sync_wire.push_result(item.table, item.uuid, item.version, seq, overwritten)
             )
         if inserts:
             # Core, not the ORM bulk insert: half the time for a batch of 1,000 rows.
@@ -215,7 +204,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
         session.execute(
             update(Empresa).where(Empresa.id == caller.empresa_id).values(last_seq=last_seq)
         )
-        response = {"results": results, "cursor": last_seq}
+        response = sync_wire.push_answer(results, last_seq)
         session.add(
             PushBatch(empresa_id=caller.empresa_id, batch_id=request.batch_id, response=response)
         )
@@ -224,7 +213,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
 
 def pull(
     engine: Engine, caller: Caller, since: int, limit: int, table: str | None = None
-) -> dict[str, Any]:
+) -> sync_wire.PullPage:
     with Session(engine) as session:
         query = (
             select(SyncedRow.__table__)  # Core rows: no ORM objects for a page of thousands
@@ -235,15 +224,15 @@ def pull(
         if table is not None:
             query = query.where(SyncedRow.tabla == table)
         rows = session.execute(query)
-        out = [{"table": r.tabla, "uuid": r.uuid, "seq": r.seq, **_envelope(r)} for r in rows]
+        out = [sync_wire.pulled_row(r.tabla, r.uuid, r.seq, _envelope(r)) for r in rows]
         cursor = out[-1]["seq"] if out else since
         # An estimate, not a count: rows re-sent since left gaps in the sequence.
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
     remaining = max(0, (last_seq or 0) - cursor) if len(out) == limit else 0
-    return {"rows": out, "cursor": cursor, "remaining": remaining}
+    return sync_wire.pull_page(out, cursor, remaining)
 
 
-# PostgreSQL sums row_hash (store/sync_tables.py) itself: 60 bits of md5("uuid:version").
+# PostgreSQL sums row_hash (domain/sync_wire.py) itself: 60 bits of md5("uuid:version").
 _PG_SUMMARY = text(
     "SELECT tabla, count(*), "
     "sum(('x' || substr(md5(uuid || ':' || version::text), 1, 15))::bit(60)::bigint) "
@@ -251,7 +240,7 @@ _PG_SUMMARY = text(
 )
 
 
-def resumen(engine: Engine, caller: Caller) -> dict[str, Any]:
+def resumen(engine: Engine, caller: Caller) -> sync_wire.Resumen:
     """Per table: how many rows and their checksum (text: it outgrows a JSON-safe integer)."""
     with Session(engine) as session:
         # Read first: rows pushed meanwhile make the sums newer than it, never older.
@@ -267,10 +256,10 @@ def resumen(engine: Engine, caller: Caller) -> dict[str, Any]:
             ):
                 entry = sums.setdefault(tabla, [0, 0])
                 entry[0] += 1
-                entry[1] += row_hash(row_uuid, version)
+                entry[1] += sync_wire.row_hash(row_uuid, version)
             found = [(tabla, n, total) for tabla, (n, total) in sums.items()]
-    tablas = {t: {"renglones": n, "suma": str(int(total))} for t, n, total in found}
-    return {"cursor": cursor or 0, "tablas": tablas}
+    tablas = {t: sync_wire.table_summary(n, total) for t, n, total in found}
+    return sync_wire.resumen(cursor or 0, tablas)
 
 
 def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
