@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain import passwords, tokens
+from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
+from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes, sign_in
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.common import (
     ACTIVATION_PURPOSE,
@@ -37,6 +37,31 @@ CODE_THROTTLE = "codigo:icsoe"  # wrong codes typed in Crear contraseña
 
 MSG_CONTRASENA_ACTUALIZADA = "Contraseña actualizada"
 MSG_CREDENCIALES = "El usuario o la contraseña son incorrectos. Verifica la información."
+SIGN_IN = sign_in.SignInTexts(
+    vacias="Captura el usuario (tu CURP) y la contraseña.",
+    credenciales=MSG_CREDENCIALES,
+    fallido="icsoe_inicio_sesion_fallido",
+    prefijo=THROTTLE_PREFIX,
+)
+NEW_PASSWORD_TEXTS = passwords.NewPasswordTexts(
+    distintas="La contraseña nueva y la confirmación de la contraseña no coinciden.",
+    confirmacion_obligatoria="El campo «Confirmar contraseña» es obligatorio.",
+)
+# The activation and the recovery code (both are typed in Crear contraseña).
+CODE_TEXTS = one_time_codes.CodeTexts(
+    usado=(
+        "Esta liga (código) ya fue utilizada. Si no recuerdas tu contraseña, usa «¿Olvidaste tu "
+        "contraseña?»."
+    ),
+    reemplazado=(
+        "Esta liga (código) ya no es válida: se envió una más reciente o la relación con el "
+        "contratista está en baja. Usa el último código que recibiste por correo."
+    ),
+    expirado=(
+        "La liga (código) expiró: es válida durante 24 horas. Pide al contratista que te envíe "
+        "una nueva («Enviar email»)."
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -63,44 +88,16 @@ class AccesoCapturistaService:
 
     def crear_contrasena(self, code: str, contrasena: str, confirmacion: str) -> str:
         """Crear contraseña with the mailed activation (or recovery) code; return the CURP."""
-        if not tokens.normalize_code(code):
-            raise ValidationError(
-                "campo_obligatorio", "Captura el código que recibiste por correo.", "codigo"
-            )
-        if not contrasena:
-            raise ValidationError(
-                "campo_obligatorio", "El campo «Contraseña nueva» es obligatorio.", "contrasena"
-            )
-        if not confirmacion:
-            raise ValidationError(
-                "campo_obligatorio",
-                "El campo «Confirmar contraseña» es obligatorio.",
-                "confirmacion",
-            )
-        if contrasena != confirmacion:
-            raise ValidationError(
-                "contrasenas_distintas",
-                "La contraseña nueva y la confirmación de la contraseña no coinciden.",
-                "confirmacion",
-            )
+        one_time_codes.require_code(code)
+        passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
         passwords.check_password_policy(contrasena)
         now = self._clock()
-        one_time_codes.check_guess(
-            self._store, CODE_THROTTLE, code, (ACTIVATION_PURPOSE, RESET_PURPOSE), now
-        )
-        with self._store.session() as session:
-            token = session.scalar(
-                select(OneTimeToken).where(
-                    OneTimeToken.code_hash == tokens.hash_code(code),
-                    OneTimeToken.purpose.in_((ACTIVATION_PURPOSE, RESET_PURPOSE)),
-                )
-            )
-            _check_token(token, now)
-            assert token is not None
+        with one_time_codes.redeem(
+            self._store, CODE_THROTTLE, code, (ACTIVATION_PURPOSE, RESET_PURPOSE), now, CODE_TEXTS
+        ) as (session, token):
             person = self._token_person(session, token)
             person.password_hash = passwords.hash_password(contrasena)
             person.password_at = now
-            token.used_at = now
             relations = session.scalars(
                 select(CapturistaRelacion).where(CapturistaRelacion.capturista_id == person.id)
             ).all()
@@ -110,8 +107,7 @@ class AccesoCapturistaService:
                     rel.fecha_actualizacion = now
             # The person has a password now: every other pending activation code is void.
             one_time_codes.revoke_codes(session, ACTIVATION_PURPOSE, [r.uuid for r in relations])
-            login_throttle.clear(session, THROTTLE_PREFIX + person.curp)
-            login_throttle.clear(session, CODE_THROTTLE)
+            login_throttle.clear(session, SIGN_IN.key(person.curp))
             for correo in sorted({r.correo for r in relations if r.estatus != BAJA}):
                 self._mail.enqueue(
                     session,
@@ -128,35 +124,26 @@ class AccesoCapturistaService:
 
     def iniciar_sesion(self, curp: str, contrasena: str) -> CapturistaSesion:
         usuario = "".join((curp or "").split()).upper()
-        if not usuario or not contrasena:
-            raise AuthenticationError(
-                "credenciales_vacias", "Captura el usuario (tu CURP) y la contraseña."
-            )
         now = self._clock()
-        with self._store.session() as session:
-            outcome = self._sign_in(session, usuario, contrasena, now)
-        if isinstance(outcome, AuthenticationError):
-            raise outcome
-        return outcome
+        return sign_in.run(
+            self._store,
+            SIGN_IN,
+            usuario,
+            contrasena,
+            lambda session: self._sign_in(session, usuario, contrasena, now),
+        )
 
     def _sign_in(
         self, session: Session, curp: str, contrasena: str, now: datetime
     ) -> CapturistaSesion | AuthenticationError:
-        key = THROTTLE_PREFIX + curp
-        throttle, locked = login_throttle.current_lock(session, key, now)
-        if locked is not None:
-            return locked
         person = find_person(session, curp)
-        stored = None if person is None else person.password_hash
-        if not passwords.verify_password_or_dummy(contrasena, stored):
-            error, _locked = login_throttle.register_failure(
-                session, key, throttle, now, MSG_CREDENCIALES
-            )
-            self._audit.record(session, curp, "icsoe_inicio_sesion_fallido", curp)
-            return error
+        refused = sign_in.check_password(
+            session, self._audit, SIGN_IN, curp, contrasena, person, now
+        )
+        if refused is not None:
+            return refused
         assert person is not None  # a stored hash matched
-        if throttle is not None:
-            session.delete(throttle)
+        login_throttle.clear(session, SIGN_IN.key(curp))
         if not self._active_contratistas(session, person):
             self._audit.record(session, curp, "icsoe_inicio_sesion_rechazado", curp, "sin relación")
             return AuthenticationError(
@@ -270,33 +257,3 @@ class AccesoCapturistaService:
         if person is None:
             raise ValidationError("usuario_inexistente", "El usuario del código ya no existe.")
         return person
-
-
-def _check_token(token: OneTimeToken | None, now: datetime) -> None:
-    if token is None:
-        raise ValidationError(
-            "codigo_invalido",
-            "El código no es válido. Verifica el código que recibiste por correo.",
-            "codigo",
-        )
-    if token.used_at is not None:
-        raise ValidationError(
-            "codigo_usado",
-            "Esta liga (código) ya fue utilizada. Si no recuerdas tu contraseña, usa "
-            "«¿Olvidaste tu contraseña?».",
-            "codigo",
-        )
-    if token.revoked:
-        raise ValidationError(
-            "codigo_reemplazado",
-            "Esta liga (código) ya no es válida: se envió una más reciente o la relación con el "
-            "contratista está en baja. Usa el último código que recibiste por correo.",
-            "codigo",
-        )
-    if token.expires_at <= now:
-        raise ValidationError(
-            "codigo_expirado",
-            "La liga (código) expiró: es válida durante 24 horas. Pide al contratista que te "
-            "envíe una nueva («Enviar email»).",
-            "codigo",
-        )
