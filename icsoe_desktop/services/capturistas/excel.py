@@ -3,7 +3,7 @@ masiva, a bulk alta from an .xlsx laid out as the alta form."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -136,13 +136,16 @@ class CapturistasExcelService:
         self, contratista_rfc: str, path, progress: Progress | None = None
     ) -> AltaMasiva:
         """Every row of the .xlsx (columns BULK_HEADERS) is checked; if any is refused, none is
-        saved and the report says which and why; otherwise all are saved in one transaction."""
-        rows = _read_bulk(path)
+        saved and the report says which and why; otherwise all are saved in one transaction.
+        The workbook is streamed from the disk and each row checked as it is read: only the
+        checked values are kept, for the one transaction."""
         checked: list[tuple[int, CheckedForm]] = []
         refused: list[Rechazo] = []
         seen: dict[str, int] = {}
-        for number, values in rows:
-            form = CapturistaForm(*(str(v) if v is not None else "" for v in values))
+        read = 0
+        for number, values in _bulk_rows(Path(path)):
+            read += 1
+            form = CapturistaForm(*values)
             errors = form_errors(form)
             if errors:
                 refused.append(Rechazo(number, " ".join(errors)))
@@ -155,7 +158,7 @@ class CapturistasExcelService:
                 continue
             seen[item.curp] = number
             checked.append((number, item))
-        if not rows:
+        if not read:
             raise ValidationError(
                 "excel_vacio", "El archivo no tiene filas de capturistas debajo de los encabezados."
             )
@@ -193,17 +196,17 @@ def _local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None, microsecond=0)
 
 
-def _read_bulk(path) -> list[tuple[int, tuple]]:
-    """The data rows (row number, 8 values) of the first sheet; the header row must match."""
-    from icsoe_desktop.services.tabular import XLSX_MAGIC, read_bytes
+def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(row number, the 8 cells as text) of each data row of the first sheet, read as needed;
+    the header row must match and blank rows are skipped."""
+    from icsoe_desktop.services.tabular import XLSX_MAGIC, read_head
     from icsoe_desktop.services.xlsx_reader import sheet_rows
 
-    data = read_bytes(Path(path))
-    if not data.startswith(XLSX_MAGIC):
+    if not read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC):
         raise ValidationError(
             "excel_invalido", "El archivo no es un libro de Excel (.xlsx) válido."
         )
-    rows = sheet_rows(data, Path(path).name)
+    rows = sheet_rows(path, path.name)
     with closing(rows):
         header = next(rows, (1, ()))[1]
         names = tuple(str(v).strip() if v is not None else "" for v in header[:8])
@@ -214,17 +217,17 @@ def _read_bulk(path) -> list[tuple[int, tuple]]:
                 + ", ".join(BULK_HEADERS)
                 + ".",
             )
-        result = []
+        count = 0
         for number, values in rows:
             cells = tuple((values or ())[:8]) + (None,) * (8 - len((values or ())[:8]))
             if all(v is None or str(v).strip() == "" for v in cells):
                 continue
-            if len(result) >= MAX_BULK_ROWS:
+            count += 1
+            if count > MAX_BULK_ROWS:
                 raise ValidationError(
                     "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
                 )
-            result.append((number, tuple(_cell_text(v) for v in cells)))
-        return result
+            yield number, tuple(_cell_text(v) for v in cells)
 
 
 def _cell_text(value: object) -> str:
