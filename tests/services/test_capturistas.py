@@ -365,3 +365,22 @@ def test_export_writes_formula_like_names_as_text(services, rfc, tmp_path):
         ("s", "@SUM(1+1)"),
     ]
     assert all(c.data_type == "s" for c in row[:8])
+
+
+def test_bulk_alta_refuses_an_empty_or_too_long_file_and_saves_nothing(services, rfc, tmp_path):
+    empty = _bulk_file(tmp_path / "vacio.xlsx", [("",) * 8, (None,) * 8])
+    with pytest.raises(ValidationError) as error:
+        services.capturistas_excel.alta_masiva(rfc, empty)
+    assert (error.value.code, error.value.message) == (
+        "excel_vacio",
+        "El archivo no tiene filas de capturistas debajo de los encabezados.",
+    )
+    row = (CURP_BETO, "Beto", "García", "Ruiz", "Capturista", "5512345678", "b@c.mx", "b@c.mx")
+    long = _bulk_file(tmp_path / "largo.xlsx", [row] * 5001)
+    with pytest.raises(ValidationError) as error:
+        services.capturistas_excel.alta_masiva(rfc, long)
+    assert (error.value.code, error.value.message) == (
+        "excel_grande",
+        "El archivo admite hasta 5000 capturistas.",
+    )
+    assert services.capturistas.total(rfc) == 0
