@@ -23,7 +23,9 @@ from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.backup import BackupService
-    from icsoe_desktop.services.capturistas import CapturistasService
+    from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
+    from icsoe_desktop.services.capturistas.administracion import CapturistasService
+    from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
     from icsoe_desktop.services.certificates import CertificatesService
     from icsoe_desktop.services.contratistas import ContratistasService
     from icsoe_desktop.services.lotes import LotesService
@@ -41,6 +43,8 @@ _LAZY = (
     "lotes",
     "contratistas",
     "capturistas",
+    "capturistas_excel",
+    "acceso_capturista",
     "sync",
     "backup",
     "primer_uso",
@@ -102,9 +106,23 @@ class Services:
 
     @cached_property
     def capturistas(self) -> CapturistasService:
-        from icsoe_desktop.services.capturistas import CapturistasService
+        """The contratista's administration of its capturistas."""
+        from icsoe_desktop.services.capturistas.administracion import CapturistasService
 
         return CapturistasService(self.store, self.audit, self.mail, self.clock)
+
+    @cached_property
+    def capturistas_excel(self) -> CapturistasExcelService:
+        from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
+
+        return CapturistasExcelService(self.store, self.audit, self.capturistas, self.clock)
+
+    @cached_property
+    def acceso_capturista(self) -> AccesoCapturistaService:
+        """The capturista's own access: password, sign-in, recovery, choice of contratista."""
+        from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
+
+        return AccesoCapturistaService(self.store, self.audit, self.mail, self.clock)
 
     @cached_property
     def sync(self) -> SyncService:
