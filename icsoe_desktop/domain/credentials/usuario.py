@@ -74,6 +74,7 @@ def _check_fiel(usuario: str, contrasena: str, rfc: str | None) -> None:
 
 
 def meets_imss_rule(text: str) -> bool:
+    """8 to 20 letters or digits: the IMSS usuario and contraseña, and a generated .pfx's."""
     return IMSS_MIN <= len(text) <= IMSS_MAX and text.isalnum()
 
 
