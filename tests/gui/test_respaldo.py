@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWizard
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.services.accounts import Registration
@@ -27,6 +27,11 @@ def signed_in(qtbot, data_dir):
     click(qtbot, app.login.continuar)
     qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible())
     qtbot.addWidget(app.main)
+    # A new company opens the Configuración inicial: close it as the user would, so the only
+    # dialogs left are the ones each test opens (else the modal driver may answer it instead).
+    wizard = app.main.configuracion_inicial
+    click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
+    qtbot.waitUntil(lambda: not wizard.isVisible())
     yield app
     app.shutdown()
 
