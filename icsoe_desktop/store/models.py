@@ -174,3 +174,6 @@ from icsoe_desktop.store import models_icsoe, models_movimientos, models_sync  #
 
 # Configuración inicial: the empresa and the skipped steps.
 from icsoe_desktop.store import models_primer_uso  # noqa: E402, F401  # isort: skip
+
+# Varias empresas: the installation's catalog and grants (filled only in the catalog store).
+from icsoe_desktop.store.models_empresas import AccesoEmpresa, EmpresaCatalogo  # noqa: E402, F401  # isort: skip
