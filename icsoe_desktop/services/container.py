@@ -12,11 +12,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from icsoe_desktop.config import load_settings
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.empresas import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.mail_colas import MailQueues
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
@@ -48,15 +49,52 @@ _LAZY = (
 
 
 class Services:
-    def __init__(self, data_dir: Path, clock: Clock) -> None:
+    """``catalogo``: the installation (IDSE users, their sign-in and audit, the empresas);
+    ``store``: the open empresa (``empresa``), whose data every other service works on.
+    ``abrir_empresa`` switches it without restarting (services/empresas.py)."""
+
+    def __init__(self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None) -> None:
         self.data_dir, self.clock = data_dir, clock
-        self.store = Store(load_settings(data_dir).database_path)
-        self.audit = AuditService(self.store, clock)
+        self.catalogo = Store(data_dir / CATALOGO_FILE)
+        self.audit_instalacion = AuditService(self.catalogo, clock)
+        self.empresas = EmpresasService(self.catalogo, self.audit_instalacion, data_dir, clock)
+        self.empresas.asegurar_primera()  # upgrade: the one-company store becomes the first
         self.secrets = SecretsService()
-        self.settings = SettingsService(data_dir, self.store, self.audit, self.secrets)
+        self.settings = SettingsService(
+            data_dir, self.catalogo, self.audit_instalacion, self.secrets
+        )
         settings = self.settings
-        self.mail = MailService(self.store, lambda: settings.current.smtp, self.secrets, clock)
-        self.accounts = AccountsService(self.store, self.audit, self.mail, clock)
+        self.mail_instalacion = MailService(
+            self.catalogo, lambda: settings.current.smtp, self.secrets, clock
+        )
+        self.accounts = AccountsService(
+            self.catalogo, self.audit_instalacion, self.mail_instalacion, clock
+        )
+        empresa = self.empresas.elegir(empresa_rfc) if empresa_rfc else self.empresas.recordada()
+        assert empresa is not None  # asegurar_primera leaves at least one
+        self._open(empresa)
+
+    def _open(self, empresa: EmpresaInfo) -> None:
+        settings = self.settings
+        self.empresa = empresa
+        self.store = Store(self.empresas.ruta(empresa))
+        self.audit = AuditService(self.store, self.clock)
+        self.mail_empresa = MailService(
+            self.store, lambda: settings.current.smtp, self.secrets, self.clock
+        )
+        self.mail = MailQueues(self.mail_instalacion, self.mail_empresa)
+
+    def abrir_empresa(self, empresa_id: int) -> EmpresaInfo:
+        """Close the open empresa's store and open another's; the services built on the old
+        one are dropped and built again on first use. Whoever calls checked the user's grant."""
+        empresa = self.empresas.obtener(empresa_id)
+        previous = self.store
+        for name in _LAZY:
+            self.__dict__.pop(name, None)
+        self._open(empresa)
+        previous.close()
+        self.empresas.marcar_abierta(empresa.id)
+        return empresa
 
     @cached_property
     def registros(self) -> RegistrosService:
@@ -104,7 +142,7 @@ class Services:
     def capturistas(self) -> CapturistasService:
         from icsoe_desktop.services.capturistas import CapturistasService
 
-        return CapturistasService(self.store, self.audit, self.mail, self.clock)
+        return CapturistasService(self.store, self.audit, self.mail_empresa, self.clock)
 
     @cached_property
     def sync(self) -> SyncService:
@@ -139,11 +177,15 @@ class Services:
 
     def close(self) -> None:
         self.store.close()
+        self.catalogo.close()
 
 
-def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
-    """Open (creating or migrating) the store in ``data_dir`` and wire the services."""
-    return Services(data_dir, clock)
+def open_services(
+    data_dir: Path, clock: Clock = utcnow, empresa_rfc: str | None = None
+) -> Services:
+    """Open (creating or migrating) the stores in ``data_dir`` and wire the services: the
+    empresa ``empresa_rfc``, or the one opened last."""
+    return Services(data_dir, clock, empresa_rfc)
 
 
 __all__ = ["Services", "open_services"]
