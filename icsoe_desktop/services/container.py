@@ -53,7 +53,9 @@ class Services:
     ``store``: the open empresa (``empresa``), whose data every other service works on.
     ``abrir_empresa`` switches it without restarting (services/empresas.py)."""
 
-    def __init__(self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None, exigir: bool = False
+    ) -> None:
         self.data_dir, self.clock = data_dir, clock
         self.catalogo = Store(data_dir / CATALOGO_FILE)
         self.audit_instalacion = AuditService(self.catalogo, clock)
@@ -70,7 +72,15 @@ class Services:
         self.accounts = AccountsService(
             self.catalogo, self.audit_instalacion, self.mail_instalacion, clock
         )
-        empresa = self.empresas.elegir(empresa_rfc) if empresa_rfc else self.empresas.recordada()
+        try:  # the CLI names the empresa (exigir); the GUI opens the one opened last
+            empresa = (
+                self.empresas.elegir(empresa_rfc)
+                if empresa_rfc or exigir
+                else self.empresas.recordada()
+            )
+        except BaseException:
+            self.catalogo.close()
+            raise
         assert empresa is not None  # asegurar_primera leaves at least one
         self._open(empresa)
 
@@ -83,6 +93,12 @@ class Services:
             self.store, lambda: settings.current.smtp, self.secrets, self.clock
         )
         self.mail = MailQueues(self.mail_instalacion, self.mail_empresa)
+        self.empresa = self.empresas.nombrar(empresa, self.store)
+
+    def nombrar_empresa(self) -> EmpresaInfo:
+        """After the Configuración inicial: the catalog names the empresa as its store does."""
+        self.empresa = self.empresas.nombrar(self.empresa, self.store)
+        return self.empresa
 
     def abrir_empresa(self, empresa_id: int) -> EmpresaInfo:
         """Close the open empresa's store and open another's; the services built on the old
@@ -181,11 +197,12 @@ class Services:
 
 
 def open_services(
-    data_dir: Path, clock: Clock = utcnow, empresa_rfc: str | None = None
+    data_dir: Path, clock: Clock = utcnow, empresa_rfc: str | None = None, exigir: bool = False
 ) -> Services:
     """Open (creating or migrating) the stores in ``data_dir`` and wire the services: the
-    empresa ``empresa_rfc``, or the one opened last."""
-    return Services(data_dir, clock, empresa_rfc)
+    empresa ``empresa_rfc``, or the one opened last; ``exigir``: without ``empresa_rfc``, only
+    when there is a single empresa (else a ValidationError naming the choices)."""
+    return Services(data_dir, clock, empresa_rfc, exigir)
 
 
 __all__ = ["Services", "open_services"]

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -87,7 +87,12 @@ class EmpresasService:
                 user = _user(session, usuario)
                 if user is None:
                     return []
-                if not user.administrador:
+                # With a single empresa every user works in it, as before there were several;
+                # creating the second one turns that into grants (crear).
+                if (
+                    not user.administrador
+                    and session.scalar(select(func.count()).select_from(EmpresaCatalogo)) > 1
+                ):
                     query = query.join(
                         AccesoEmpresa, AccesoEmpresa.empresa_id == EmpresaCatalogo.id
                     ).where(AccesoEmpresa.usuario_id == user.id)
@@ -167,6 +172,20 @@ class EmpresasService:
 
     # --- changes -------------------------------------------------------------------------------
 
+    def nombrar(self, empresa: EmpresaInfo, store: Store) -> EmpresaInfo:
+        """The catalog takes the RFC and razón social the empresa's store holds (its
+        Configuración inicial, a restored backup); a clash with another empresa's RFC is logged
+        and the catalog keeps its name."""
+        with store.session() as session:
+            row = session.execute(text("SELECT rfc, razon_social FROM empresa")).first()
+        if row is None or not row[0]:
+            return empresa
+        try:
+            self.actualizar_datos(empresa.id, row[0], row[1])
+        except ValidationError as exc:
+            log.warning("Empresa %s: %s", empresa.id, exc.message)
+        return self.obtener(empresa.id)
+
     def marcar_abierta(self, empresa_id: int) -> None:
         with self._store.session() as session:
             row = session.get(EmpresaCatalogo, empresa_id)
@@ -217,6 +236,8 @@ class EmpresasService:
         path.parent.mkdir(parents=True, exist_ok=True)
         _escribir_datos(path, rfc, razon)
         with self._store.session() as session:
+            if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
+                _conceder_a_todos(session, session.scalar(select(EmpresaCatalogo.id)), actor)
             row = EmpresaCatalogo(rfc=rfc, razon_social=razon, archivo=archivo)
             session.add(row)
             session.flush()
@@ -325,6 +346,15 @@ class EmpresasService:
 
 
 CLI_ACTOR = "línea de comandos"
+
+
+def _conceder_a_todos(session: Session, empresa_id: int, actor: str) -> None:
+    """Every user keeps the empresa they worked in while it was the only one."""
+    granted = select(AccesoEmpresa.usuario_id).where(AccesoEmpresa.empresa_id == empresa_id)
+    for user_id in session.scalars(
+        select(IdseUser.id).where(IdseUser.deleted.is_(False), IdseUser.id.not_in(granted))
+    ):
+        session.add(AccesoEmpresa(usuario_id=user_id, empresa_id=empresa_id, concedido_por=actor))
 
 
 def _copiar(conn: sqlite3.Connection, table: str, where: str) -> None:
