@@ -96,3 +96,25 @@ def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
         assert f"Exportados {cliente.movimientos:,} movimientos" in done.stdout
     unknown = _cli(data_dir, "--empresa", "ZZZ090909ZZ9", "respaldar", str(tmp_path / "r.db"))
     assert unknown.returncode == 2 and "ZZZ090909ZZ9" in unknown.stderr
+
+
+def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(
+    data_dir, ids
+) -> None:
+    from icsoe_desktop.services.empresas import EMPRESAS_DIR
+
+    done = _cli(data_dir, "--self-check")
+    lines = [line for line in done.stdout.splitlines() if " Empresa " in line]
+    assert len(lines) == 3, done.stdout
+    for cliente in CLIENTES:
+        [line] = [line for line in lines if f"Empresa {cliente.rfc}:" in line]
+        assert line.startswith("OK") and cliente.razon_social in line
+    (data_dir / EMPRESAS_DIR / f"{CLIENTES[2].rfc}.sqlite3").write_bytes(b"no es sqlite" * 100)
+    damaged = _cli(data_dir, "--self-check")
+    [line] = [line for line in damaged.stdout.splitlines() if f"Empresa {CLIENTES[2].rfc}:" in line]
+    assert line.startswith("FALLA") and damaged.returncode == 1
+    assert all(
+        line.startswith("OK")
+        for line in damaged.stdout.splitlines()
+        if any(f"Empresa {c.rfc}:" in line for c in CLIENTES[:2])
+    )
