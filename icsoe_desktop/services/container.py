@@ -85,10 +85,19 @@ class Services:
         self._open(empresa)
 
     def _open(self, empresa: EmpresaInfo) -> None:
-        settings = self.settings
+        from icsoe_desktop.services.settings_empresa import SettingsEmpresa
+
         self.empresa = empresa
+        self.carpeta = self.empresas.carpeta(empresa)
         self.store = Store(self.empresas.ruta(empresa))
         self.audit = AuditService(self.store, self.clock)
+        # Its own mail and sync server, or the installation's (services/settings_empresa.py).
+        self.settings_empresa: SettingsService = (
+            self.settings
+            if self.carpeta == self.data_dir
+            else SettingsEmpresa(self.carpeta, self.settings, self.store, self.audit, self.secrets)
+        )
+        settings = self.settings_empresa
         self.mail_empresa = MailService(
             self.store, lambda: settings.current.smtp, self.secrets, self.clock
         )
@@ -151,7 +160,7 @@ class Services:
         from icsoe_desktop.services.contratistas import ContratistasService
 
         return ContratistasService(
-            self.store, self.audit, self.certificates, self.data_dir, self.clock
+            self.store, self.audit, self.certificates, self.carpeta, self.clock
         )
 
     @cached_property
@@ -164,19 +173,19 @@ class Services:
     def sync(self) -> SyncService:
         from icsoe_desktop.services.sync import SyncService
 
-        return SyncService(self.store, self.settings, self.secrets, self.clock)
+        return SyncService(self.store, self.settings_empresa, self.secrets, self.clock)
 
     @cached_property
     def backup(self) -> BackupService:
-        from icsoe_desktop.services.backup import BackupService
+        from icsoe_desktop.services.empresas_respaldo import BackupEmpresa
 
-        return BackupService(self.store, self.audit)
+        return BackupEmpresa(self.store, self.audit, self.empresas, self.empresa.id)
 
     @cached_property
     def primer_uso(self) -> PrimerUsoService:
         from icsoe_desktop.services.primer_uso import PrimerUsoService
 
-        settings = self.settings
+        settings = self.settings_empresa
         return PrimerUsoService(
             self.store,
             self.audit,

@@ -141,6 +141,11 @@ class EmpresasService:
     def ruta(self, empresa: EmpresaInfo) -> Path:
         return self._data_dir / empresa.archivo
 
+    def carpeta(self, empresa: EmpresaInfo) -> Path:
+        """The empresa's folder: its store, its ``settings.toml``, its ICSOE acuses (the first
+        empresa's is the data dir itself)."""
+        return self.ruta(empresa).parent
+
     def puede_abrir(self, usuario: str, empresa_id: int) -> bool:
         return any(e.id == empresa_id for e in self.listar(usuario))
 
@@ -224,7 +229,7 @@ class EmpresasService:
                 raise ValidationError(
                     "empresa_duplicada", f"La empresa con RFC {rfc} ya existe.", "rfc"
                 )
-        archivo = f"{EMPRESAS_DIR}/{rfc}.sqlite3"
+        archivo = f"{EMPRESAS_DIR}/{rfc}/{DATABASE_FILE}"  # its folder: store, settings, acuses
         path = self._data_dir / archivo
         if path.exists():  # left by an empresa removed from the catalog: never overwritten
             raise ValidationError(
@@ -344,8 +349,66 @@ class EmpresasService:
         finally:
             conn.close()
 
+    # --- Respaldar / Restaurar: who may work in the empresa travels with it ------------------
+
+    def usuarios_al_respaldo(self, empresa_id: int, backup: Path) -> None:
+        """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
+        conn = sqlite3.connect(backup, isolation_level=None)
+        try:
+            conn.execute("ATTACH DATABASE ? AS catalogo", (str(self._store.path),))
+            columns = _columns(conn, "idse_users", "main")
+            conn.execute("BEGIN")
+            conn.execute("DELETE FROM main.idse_users")
+            conn.execute(
+                f"INSERT INTO main.idse_users ({columns}) SELECT {columns} "
+                "FROM catalogo.idse_users WHERE deleted = 0 AND (administrador = 1 "
+                "OR (SELECT count(*) FROM catalogo.empresas) = 1 OR id IN (SELECT usuario_id "
+                "FROM catalogo.empresa_accesos WHERE empresa_id = ?))",
+                (empresa_id,),
+            )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def usuarios_del_respaldo(self, empresa_id: int, store_path: Path, actor: str | None) -> None:
+        """Users of a restored store the catalog lacks are added, with access to the empresa."""
+        conn = sqlite3.connect(self._store.path, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))
+            columns = _columns(conn, "idse_users", "restaurada", without="id")
+            conn.execute("BEGIN IMMEDIATE")
+            added = conn.execute(
+                f"INSERT OR IGNORE INTO main.idse_users ({columns}) SELECT {columns} "
+                "FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT IN "
+                "(SELECT usuario FROM main.idse_users)"
+            ).rowcount
+            if added > 0:
+                now = self._clock().strftime("%Y-%m-%d %H:%M:%S.%f")
+                conn.execute(
+                    "INSERT OR IGNORE INTO empresa_accesos (usuario_id, empresa_id, concedido_at,"
+                    " concedido_por) SELECT id, ?, ?, 'respaldo' FROM main.idse_users WHERE "
+                    "usuario IN (SELECT usuario FROM restaurada.idse_users)",
+                    (empresa_id, now),
+                )
+                conn.execute(
+                    "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
+                    "VALUES (?, ?, ?, 'usuarios_restaurados', ?, ?)",
+                    (str(uuid.uuid4()), now, actor or "sin sesión", str(empresa_id), str(added)),
+                )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
 
 CLI_ACTOR = "línea de comandos"
+
+
+def _columns(conn: sqlite3.Connection, table: str, schema: str, without: str = "") -> str:
+    names = [
+        r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")') if r[1] != without
+    ]
+    return ", ".join(f'"{c}"' for c in names)
 
 
 def _conceder_a_todos(session: Session, empresa_id: int, actor: str) -> None:

@@ -109,7 +109,7 @@ def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(
     for cliente in CLIENTES:
         [line] = [line for line in lines if f"Empresa {cliente.rfc}:" in line]
         assert line.startswith("OK") and cliente.razon_social in line
-    (data_dir / EMPRESAS_DIR / f"{CLIENTES[2].rfc}.sqlite3").write_bytes(b"no es sqlite" * 100)
+    (data_dir / EMPRESAS_DIR / CLIENTES[2].rfc / "icsoe.sqlite3").write_bytes(b"no es sqlite" * 100)
     damaged = _cli(data_dir, "--self-check")
     [line] = [line for line in damaged.stdout.splitlines() if f"Empresa {CLIENTES[2].rfc}:" in line]
     assert line.startswith("FALLA") and damaged.returncode == 1
