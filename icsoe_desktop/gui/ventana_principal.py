@@ -165,6 +165,13 @@ class VentanaPrincipal(QMainWindow):
             configuracion.addAction(action)
             # Sólo consulta changes nothing: administration is not offered.
             action.setEnabled(not self.read_only)
+        # Varias empresas: an administrator grants or removes empresas per user.
+        self.empresas_usuario_action = self._action(
+            "Empresas p&or usuario…", "empresasUsuarioAction", self._open_empresas_usuario
+        )
+        admins = {u.usuario for u in self._services.accounts.list_users() if u.administrador}
+        self.empresas_usuario_action.setEnabled(self.usuario in admins)
+        configuracion.addAction(self.empresas_usuario_action)
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
@@ -247,6 +254,12 @@ class VentanaPrincipal(QMainWindow):
         dialog = CambiarEmpresaDialog(self._services, self.usuario, self)
         if dialog.exec() and dialog.elegida is not None:
             self.empresa_requested.emit(dialog.elegida, dialog.nueva)
+
+    def _open_empresas_usuario(self) -> None:
+        from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
+
+        assert self.usuario is not None
+        EmpresasPorUsuarioDialog(self._services, self.usuario, self).exec()
 
     def _open_usuarios(self) -> None:
         from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog

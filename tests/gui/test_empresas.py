@@ -5,6 +5,7 @@ without restarting, and Nueva empresa opens its Configuración inicial."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
 from icsoe_desktop.gui.application import Application
@@ -18,7 +19,7 @@ def app(qtbot, data_dir):
     application = Application(data_dir)
     qtbot.addWidget(application.login)
     application.start()
-    qtbot.waitUntil(lambda: application.services is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
     yield application
     application.shutdown()
 
@@ -52,14 +53,14 @@ def test_selector_sign_in_title_status_bar_and_cambiar_de_empresa(qtbot, app, mo
     assert app.services.empresa.rfc == CLIENTES[2].rfc
     modals.handle(lambda dialog: dialog.reject())  # its Configuración inicial, if it opens
     _sign_in(qtbot, app, ANA)
-    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
     main = app.main
     etiqueta = f"{CLIENTES[2].razon_social} ({CLIENTES[2].rfc})"
     assert etiqueta in main.windowTitle()
     assert main.estado_empresa.text() == f"Empresa: {etiqueta}"
     assert main.estado_empresa.isVisible()
     main.grab().save(str(tmp_path / "principal.png"))
-    qtbot.waitUntil(lambda: _rows_shown(main) == {CLIENTES[2].registro}, timeout=10_000)
+    qtbot.waitUntil(lambda: _rows_shown(main) == {CLIENTES[2].registro}, timeout=30_000)
 
     def cambiar(dialog) -> None:
         lista = dialog.findChild(QListWidget, "empresasList")
@@ -73,13 +74,13 @@ def test_selector_sign_in_title_status_bar_and_cambiar_de_empresa(qtbot, app, mo
 
     modals.handle(cambiar)
     main.cambiar_empresa_action.trigger()
-    qtbot.waitUntil(lambda: app.main is not None and app.main is not main, timeout=10_000)
+    qtbot.waitUntil(lambda: app.main is not None and app.main is not main, timeout=30_000)
     nueva = app.main
-    qtbot.waitUntil(nueva.isVisible, timeout=10_000)
+    qtbot.waitUntil(nueva.isVisible, timeout=30_000)
     etiqueta = f"{CLIENTES[1].razon_social} ({CLIENTES[1].rfc})"
     assert etiqueta in nueva.windowTitle() and nueva.estado_empresa.text().endswith(etiqueta)
     assert nueva.usuario == ANA
-    qtbot.waitUntil(lambda: _rows_shown(nueva) == {CLIENTES[1].registro}, timeout=10_000)
+    qtbot.waitUntil(lambda: _rows_shown(nueva) == {CLIENTES[1].registro}, timeout=30_000)
     # Remembered at the next start.
     nueva.cerrar_sesion_action.trigger()
     assert app.login.empresa_selector.combo.currentText() == etiqueta
@@ -88,14 +89,14 @@ def test_selector_sign_in_title_status_bar_and_cambiar_de_empresa(qtbot, app, mo
 def test_a_user_never_enters_an_empresa_not_granted(qtbot, app, modals):
     _choose(qtbot, app, CLIENTES[0])
     _sign_in(qtbot, app, BETO)
-    qtbot.waitUntil(lambda: len(modals.messages) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1, timeout=30_000)
     assert "no tiene acceso a la empresa" in modals.texts[0]
     assert CLIENTES[0].razon_social in modals.texts[0]
     assert app.main is None and app.login.isVisible()
     _choose(qtbot, app, CLIENTES[1])
     modals.handle(lambda dialog: dialog.reject())
     _sign_in(qtbot, app, BETO)
-    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
     main = app.main
 
     def lista(dialog) -> None:
@@ -116,7 +117,7 @@ def test_nueva_empresa_opens_its_configuracion_inicial(qtbot, app, modals, tmp_p
 
     _choose(qtbot, app, CLIENTES[0])
     _sign_in(qtbot, app, ANA)
-    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
     main = app.main
     seen: list[str] = []
 
@@ -132,10 +133,12 @@ def test_nueva_empresa_opens_its_configuracion_inicial(qtbot, app, modals, tmp_p
     modals.handle(nueva)
     modals.handle(datos)
     main.cambiar_empresa_action.trigger()
-    qtbot.waitUntil(lambda: app.main is not None and app.main is not main, timeout=10_000)
+    qtbot.waitUntil(lambda: app.main is not None and app.main is not main, timeout=30_000)
     qtbot.waitUntil(
-        lambda: isinstance(getattr(app.main, "configuracion_inicial", None), ConfiguracionInicialWizard)
-        and app.main.configuracion_inicial.isVisible(),
+        lambda: (
+            isinstance(getattr(app.main, "configuracion_inicial", None), ConfiguracionInicialWizard)
+            and app.main.configuracion_inicial.isVisible()
+        ),
         timeout=10_000,
     )
     wizard = app.main.configuracion_inicial
@@ -144,3 +147,41 @@ def test_nueva_empresa_opens_its_configuracion_inicial(qtbot, app, modals, tmp_p
     assert app.services.primer_uso.empresa().rfc == "DDD040404DD4"
     assert app.services.registros.list() == []  # a store of its own
     wizard.reject()
+
+
+def test_an_administrator_grants_an_empresa_to_a_user_from_empresas_por_usuario(
+    qtbot, app, modals, tmp_path
+):
+    from icsoe_desktop.gui.empresas_por_usuario import MSG_GUARDADO, EmpresasPorUsuarioDialog
+
+    _choose(qtbot, app, CLIENTES[0])
+    _sign_in(qtbot, app, ANA)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
+    assert app.main.empresas_usuario_action.isEnabled()
+    dialog = EmpresasPorUsuarioDialog(app.services, ANA, app.main)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.usuario.setCurrentIndex(dialog.usuario.findData(BETO))
+    items = {dialog.lista.item(i).text(): dialog.lista.item(i) for i in range(dialog.lista.count())}
+    tres = items[f"{CLIENTES[2].razon_social} ({CLIENTES[2].rfc})"]
+    dos = items[f"{CLIENTES[1].razon_social} ({CLIENTES[1].rfc})"]
+    assert dos.checkState() == Qt.CheckState.Checked
+    assert tres.checkState() == Qt.CheckState.Unchecked
+    tres.setCheckState(Qt.CheckState.Checked)
+    dos.setCheckState(Qt.CheckState.Unchecked)
+    dialog.grab().save(str(tmp_path / "empresas_por_usuario.png"))
+    before = len(modals.messages)  # the first day's certificate warning, after signing in
+    click(qtbot, dialog.guardar)
+    qtbot.waitUntil(lambda: len(modals.messages) == before + 1, timeout=30_000)
+    assert modals.texts[-1] == MSG_GUARDADO.format(usuario=BETO)
+    assert [e.rfc for e in app.services.empresas.listar(BETO)] == [CLIENTES[2].rfc]
+    audit = [(e.actor, e.action, e.detail) for e in app.services.audit_instalacion.recent()]
+    assert (ANA, "empresa_concedida", CLIENTES[2].rfc) in audit
+    assert (ANA, "empresa_retirada", CLIENTES[1].rfc) in audit
+    # Beto, who is no administrator, is not offered the window.
+    app.main.cerrar_sesion_action.trigger()
+    _choose(qtbot, app, CLIENTES[2])
+    modals.handle(lambda d: d.reject())
+    _sign_in(qtbot, app, BETO)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
+    assert not app.main.empresas_usuario_action.isEnabled()
