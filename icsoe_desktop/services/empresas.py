@@ -55,6 +55,11 @@ class EmpresaInfo:
     def nombre(self) -> str:
         return self.razon_social or SIN_CONFIGURAR
 
+    def nombre_de_archivo(self, nombre: str) -> str:
+        """A file name the app suggests (export, backup), led by the empresa's RFC so files of
+        several clients in one folder are told apart."""
+        return f"{self.rfc}_{nombre}" if self.rfc else nombre
+
     @property
     def etiqueta(self) -> str:
         """How a window names it: «Razón social (RFC)»."""

@@ -185,3 +185,31 @@ def test_an_administrator_grants_an_empresa_to_a_user_from_empresas_por_usuario(
     _sign_in(qtbot, app, BETO)
     qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
     assert not app.main.empresas_usuario_action.isEnabled()
+
+
+def test_export_and_backup_names_suggested_carry_the_empresas_rfc(qtbot, app, modals):
+    from PySide6.QtWidgets import QFileDialog, QLineEdit
+
+    _choose(qtbot, app, CLIENTES[2])
+    modals.handle(lambda dialog: dialog.reject())  # the first day's Certificados IMSS
+    _sign_in(qtbot, app, ANA)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
+    main = app.main
+    qtbot.waitUntil(lambda: len(modals.dialogs) == 1, timeout=30_000)
+    qtbot.waitUntil(lambda: _rows_shown(main) == {CLIENTES[2].registro}, timeout=30_000)
+    suggested: list[str] = []
+
+    def read_name(dialog) -> None:
+        assert isinstance(dialog, QFileDialog)
+        suggested.append(dialog.findChild(QLineEdit, "fileNameEdit").text())
+        dialog.reject()
+
+    modals.handle(read_name)
+    click(qtbot, main.movimientos.exportar)
+    qtbot.waitUntil(lambda: len(suggested) == 1, timeout=30_000)
+    modals.handle(read_name)
+    main.respaldar_action.trigger()
+    qtbot.waitUntil(lambda: len(suggested) == 2, timeout=30_000)
+    export, backup = suggested
+    assert export.startswith(f"{CLIENTES[2].rfc}_Movimientos_IDSE_") and export.endswith(".xlsx")
+    assert backup.startswith(f"{CLIENTES[2].rfc}_") and backup.endswith(".icsoe-respaldo")
