@@ -126,7 +126,7 @@ def check_empresas(services: Services) -> list[CheckResult]:
 
     results = []
     for empresa in services.empresas.listar():
-        name = f"Empresa {empresa.rfc or empresa.nombre}"
+        name = f"Empresa {empresa.rfc}" if empresa.rfc else "Empresa (sin configurar)"
         path = services.empresas.ruta(empresa)
         if not path.is_file():
             results.append(CheckResult(False, name, f"no se encontró su base de datos «{path}»"))
@@ -140,7 +140,8 @@ def check_empresas(services: Services) -> list[CheckResult]:
             revision = current_revision(store.engine)
         finally:
             store.close()
-        results.append(CheckResult(True, name, f"{empresa.nombre}: {path} ({revision})"))
+        named = f"{empresa.razon_social}: " if empresa.rfc else ""
+        results.append(CheckResult(True, name, f"{named}{path} ({revision})"))
     return results
 
 
