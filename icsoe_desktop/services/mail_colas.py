@@ -6,22 +6,15 @@ retry timer and ``correo`` send both; a queue's mail never moves to the other.""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.orm import Session
-
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.services.mail import MailService, SendReport
-from icsoe_desktop.store.models import OutboxMail
 
 
 class MailQueues:
     def __init__(self, *queues: MailService) -> None:
         self.queues = queues
-
-    def enqueue(self, session: Session, *args: Any, **kwargs: Any) -> OutboxMail:
-        """Into the open empresa's queue (``services.store``'s sessions are the empresa's)."""
-        return self.queues[-1].enqueue(session, *args, **kwargs)
+        # ``services.store``'s sessions are the open empresa's: its queue takes what they add.
+        self.enqueue = queues[-1].enqueue
 
     def send_pending(self, force: bool = False) -> SendReport:
         reports = [queue.send_pending(force) for queue in self.queues]
