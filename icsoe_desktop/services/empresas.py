@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -313,7 +314,17 @@ class EmpresasService:
             if session.scalar(select(EmpresaCatalogo.id)) is not None:
                 return
         legacy = self._data_dir / DATABASE_FILE
-        Store(legacy).close()  # creates it from the template, or brings it to the head schema
+        if not legacy.exists():  # a new data dir: nothing to copy; its store opens next
+            try:
+                with self._store.session() as session:
+                    now = self._clock()
+                    session.add(
+                        EmpresaCatalogo(archivo=DATABASE_FILE, creada_at=now, abierta_at=now)
+                    )
+            except IntegrityError:  # another process registered it meanwhile
+                log.info("La primera empresa ya estaba registrada")
+            return
+        Store(legacy).close()  # brings it to the head schema before its rows are copied
         now = self._clock().strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy writes it
         conn = sqlite3.connect(self._store.path, isolation_level=None)
         try:
