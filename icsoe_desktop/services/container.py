@@ -78,18 +78,18 @@ class Services:
                 if empresa_rfc or exigir
                 else self.empresas.recordada()
             )
+            assert empresa is not None  # asegurar_primera leaves at least one
+            self._open(empresa)
         except BaseException:
             self.catalogo.close()
             raise
-        assert empresa is not None  # asegurar_primera leaves at least one
-        self._open(empresa)
 
     def _open(self, empresa: EmpresaInfo) -> None:
         from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
-        self.empresa = empresa
+        store = Store(self.empresas.ruta(empresa))  # a damaged file raises: nothing changed yet
+        self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
-        self.store = Store(self.empresas.ruta(empresa))
         self.audit = AuditService(self.store, self.clock)
         # Its own mail and sync server, or the installation's (services/settings_empresa.py).
         self.settings_empresa: SettingsService = (
@@ -113,10 +113,12 @@ class Services:
         """Close the open empresa's store and open another's; the services built on the old
         one are dropped and built again on first use. Whoever calls checked the user's grant."""
         empresa = self.empresas.obtener(empresa_id)
-        previous = self.store
-        for name in _LAZY:
-            self.__dict__.pop(name, None)
-        self._open(empresa)
+        previous, lazy = self.store, {n: self.__dict__.pop(n) for n in _LAZY if n in self.__dict__}
+        try:
+            self._open(empresa)
+        except BaseException:
+            self.__dict__.update(lazy)  # the open empresa stays as it was
+            raise
         previous.close()
         self.empresas.marcar_abierta(empresa.id)
         return empresa

@@ -118,3 +118,22 @@ def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(
         for line in damaged.stdout.splitlines()
         if any(f"Empresa {c.rfc}:" in line for c in CLIENTES[:2])
     )
+
+
+def test_a_damaged_empresa_store_is_named_and_the_open_empresa_stays(data_dir, ids) -> None:
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.empresas import EMPRESAS_DIR
+    from icsoe_desktop.store.db import StoreError
+
+    damaged = data_dir / EMPRESAS_DIR / CLIENTES[2].rfc / "icsoe.sqlite3"
+    damaged.write_bytes(b"no es sqlite" * 100)
+    services = open_services(data_dir)
+    try:
+        services.abrir_empresa(ids[CLIENTES[1].rfc])
+        with pytest.raises(StoreError) as refused:
+            services.abrir_empresa(ids[CLIENTES[2].rfc])
+        assert str(damaged) in refused.value.message
+        assert services.empresa.rfc == CLIENTES[1].rfc
+        assert [r.registro for r in services.registros.list()] == [CLIENTES[1].registro]
+    finally:
+        services.close()
