@@ -82,6 +82,8 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "sync_state",
         "sync_pending",
         "empresa",  # this desktop's Configuración inicial (skipped steps); RFC typed per desktop
+        "empresas",  # the installation's catalog of empresas (catalogo.sqlite3 only)
+        "empresa_accesos",  # which user may open which empresa (catalogo.sqlite3 only)
         "movimientos_conteo",  # derived from movimientos by triggers on each desktop
     }
 )

@@ -207,6 +207,7 @@ class Application(QObject):
             self._actualizar_movimientos()
         self.main = VentanaPrincipal(self.services, usuario, nombre)
         self.main.logout_requested.connect(self.logout)
+        self.main.empresa_requested.connect(self.cambiar_empresa)
         self.main.quit_requested.connect(self.quit)
         self.main.show()
         self.login.hide()
@@ -260,6 +261,28 @@ class Application(QObject):
             return
         msgbox.warning(self.main, MSG_REGISTRA_CERTIFICADOS)
         self.main.open_certificados()
+
+    def cambiar_empresa(self, empresa_id: int, _nueva: bool = False) -> None:
+        """Archivo › Cambiar de empresa, without restarting: the main window closes, the other
+        empresa's store opens, and the main window opens again on it for the same user (a new
+        empresa gets its Configuración inicial from the first-day guide)."""
+        assert self.services is not None and self.main is not None
+        usuario, nombre = self.main.usuario, self.main.nombre
+        self.main.hide()
+        self.main.deleteLater()
+        self.main = None
+        # Background work (a sync, the preload) ends before its store closes under it.
+        QThreadPool.globalInstance().waitForDone(5_000)
+        try:
+            if usuario is not None:
+                self.services.empresas.comprobar_acceso(usuario, empresa_id)
+            self.services.abrir_empresa(empresa_id)
+        except DomainError as exc:
+            msgbox.warning(self.login, exc.message, "Cambiar de empresa")
+            self.logout()
+            return
+        self.login.empresa_selector.refresh()
+        self.open_main(usuario, nombre)
 
     def logout(self) -> None:
         if self.main is not None:

@@ -98,6 +98,10 @@ class IdseLoginWindow(QWidget):
                 "tituloLabel",
             )
         )
+        from icsoe_desktop.gui.selector_empresa import EmpresaSelector
+
+        self.empresa_selector = EmpresaSelector()  # Varias empresas: shown once the store is open
+        layout.addWidget(self.empresa_selector)
         self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
         layout.addWidget(self.solo_consulta)
 
@@ -187,6 +191,7 @@ class IdseLoginWindow(QWidget):
         self._link_cursors()  # the window is on screen by now: ``Qt`` may load
         self.refresh_default_usuario()
         self.refresh_vigencias()
+        self.empresa_selector.set_services(services, self.refresh_vigencias)
 
     def refresh_default_usuario(self) -> None:
         """Guide: one user → prefilled; more than one → empty for the user to type."""
@@ -231,6 +236,7 @@ class IdseLoginWindow(QWidget):
             return
         try:
             user = self._services.accounts.authenticate(self.usuario.text(), self.contrasena.text())
+            self._services.empresas.comprobar_acceso(user.usuario, self._services.empresa.id)
         except DomainError as exc:
             msgbox.warning(self, exc.message)
             self.contrasena.clear()

@@ -46,21 +46,21 @@ def test_foreign_keys_point_to_earlier_synced_tables() -> None:
             assert order.index(parent_name) < order.index(table.name), "parents first"
 
 
-def _dirty(services) -> set[tuple[str, str]]:
-    with services.store.session() as session:
+def _dirty(services, store=None) -> set[tuple[str, str]]:
+    with (store or services.store).session() as session:
         rows = session.scalars(select(SyncRowState).where(SyncRowState.dirty.is_(True))).all()
         return {(r.table_name, r.row_uuid) for r in rows}
 
 
-def _clean(services) -> None:
-    with services.store.session() as session:
+def _clean(services, store=None) -> None:
+    with (store or services.store).session() as session:
         session.execute(update(SyncRowState).values(dirty=False))
 
 
 def _user_version(services, usuario: str) -> int:
     from icsoe_desktop.store.models import IdseUser
 
-    with services.store.session() as session:
+    with services.catalogo.session() as session:  # the users are the installation's
         return session.scalar(select(IdseUser.version).where(IdseUser.usuario == usuario))
 
 
@@ -69,12 +69,13 @@ def test_local_changes_are_marked_to_send_without_the_services_knowing(services)
         Registration("Ana", "López", "", "ana@empresa.com", PASSWORD, PASSWORD, True)
     )
     services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", "admin")
-    tables = {name for name, _ in _dirty(services)}
-    assert tables == {"idse_users", "registros_patronales", "audit_log"}
+    # The empresa's store marks its own rows; the users, in the catalog, are marked there.
+    assert {name for name, _ in _dirty(services)} == {"registros_patronales", "audit_log"}
+    assert {name for name, _ in _dirty(services, services.catalogo)} == {"idse_users", "audit_log"}
 
-    _clean(services)
+    _clean(services, services.catalogo)
     services.accounts.set_enabled("ana@empresa.com", False, "admin")
-    assert ("idse_users",) in {(n,) for n, _ in _dirty(services)}
+    assert ("idse_users",) in {(n,) for n, _ in _dirty(services, services.catalogo)}
     assert _user_version(services, "ana@empresa.com") == 2
 
 
@@ -89,11 +90,11 @@ def test_a_password_change_alone_is_not_sent(services, smtp_configured) -> None:
     services.mail.send_pending(force=True)
     body = smtp_configured.to("ana@empresa.com")[-1].get_content()
     code = re.search(r"es: (\S+)", body).group(1)
-    _clean(services)
+    _clean(services, services.catalogo)
     services.accounts.reset_password(code, "Otra$Clave9x", "Otra$Clave9x")
-    assert {n for n, _ in _dirty(services)} == {"audit_log"}
+    assert {n for n, _ in _dirty(services, services.catalogo)} == {"audit_log"}
     assert _user_version(services, "ana@empresa.com") == 1
-    with services.store.session() as session:
+    with services.catalogo.session() as session:
         assert session.scalar(select(OneTimeToken.used_at)) is not None
 
 

@@ -69,24 +69,19 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> N
             "Y5412345106": "Nóminas del Centro",
         }
     )
-    assert [u.usuario for u in a.accounts.list_users()] == [
-        u.usuario for u in b.accounts.list_users()
-    ]
+    # IDSE users are each installation's (its catalog, issue 20), not an empresa's data.
+    assert [u.usuario for u in a.accounts.list_users()] == ["ana@empresa.com"]
+    assert [u.usuario for u in b.accounts.list_users()] == ["beto@empresa.com"]
     assert audit_uuids(a) == audit_uuids(b)
     assert a.sync.pending_count() == b.sync.pending_count() == 0
     assert a.sync.status().text.startswith("Sincronizado ")
 
     # Edits and a removal travel too.
-    a.accounts.set_enabled("beto@empresa.com", False, "ana@empresa.com")
     b.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro, S.A.", "beto@empresa.com")
     b.registros.delete("NO191919191", "beto@empresa.com")
     for desktop in (a, b, a):
         desktop.sync.synchronize()
     assert registros(a) == registros(b) == {"Y5412345106": "Nóminas del Centro, S.A."}
-    assert {u.usuario: u.habilitado for u in b.accounts.list_users()} == {
-        "ana@empresa.com": True,
-        "beto@empresa.com": False,
-    }
     assert a.sync.conflicts() == b.sync.conflicts() == []
 
 
@@ -114,23 +109,26 @@ def test_own_pushes_are_not_downloaded_again_but_rows_written_in_between_are(
     assert registros(a) == registros(b)
 
 
-def test_a_user_from_another_desktop_arrives_without_a_usable_password(
+def test_a_user_of_one_installation_never_travels_with_the_empresas_sync(
     sync_server, desktops
 ) -> None:
     a, b = desktops
     connect(a, sync_server.url, sync_server.token())
     connect(b, sync_server.url, sync_server.token())
     register(a, "ana@empresa.com")
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", "ana@empresa.com")
     a.sync.synchronize()
     b.sync.synchronize()
     assert a.accounts.authenticate("ana@empresa.com", PASSWORD).usuario == "ana@empresa.com"
     with pytest.raises(AuthenticationError) as info:
         b.accounts.authenticate("ana@empresa.com", PASSWORD)
     assert info.value.code == "credenciales_incorrectas"
-    # The hash never reached the server.
+    assert registros(b) == {"Y5412345106": "Nóminas del Centro"}
+    # Neither the user nor its hash reached the server.
     with sync_server.engine.connect() as conn:
         stored = conn.execute(text("SELECT data::text FROM rows")).scalars().all()
-    assert stored and not any("password_hash" in d or "scrypt" in d for d in stored)
+    assert stored and not any('"usuario"' in d or "password_hash" in d for d in stored)
+    assert not any("scrypt" in d for d in stored)
 
 
 def test_certificate_metadata_travels_without_its_key(

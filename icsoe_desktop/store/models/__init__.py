@@ -7,6 +7,7 @@ package registers every table on ``Base.metadata``, which the migrations and the
 from icsoe_desktop.store.models.accounts import IdseUser, LoginThrottle, OneTimeToken
 from icsoe_desktop.store.models.audit import AuditEntry
 from icsoe_desktop.store.models.base import Base, SyncedMixin, new_uuid
+from icsoe_desktop.store.models.empresas import AccesoEmpresa, EmpresaCatalogo
 from icsoe_desktop.store.models.icsoe import (
     ACTIVA,
     BAJA,
@@ -34,6 +35,7 @@ __all__ = [
     "BAJA",
     "REGISTRADA",
     "SORT_PREFIX",
+    "AccesoEmpresa",
     "AuditEntry",
     "Base",
     "Capturista",
@@ -41,6 +43,7 @@ __all__ = [
     "CertificadoImss",
     "Contratista",
     "Empresa",
+    "EmpresaCatalogo",
     "IdseUser",
     "LoginThrottle",
     "Lote",
