@@ -34,6 +34,7 @@ class Actor:
     distintas: str
     confirmacion_vacia: tuple[str, str]  # (error code, message) of an empty confirmation
     audit_failure: str
+    audit: Callable[[], list]  # the audit entries where its sign-in failures are kept
 
 
 def _received_code(smtp, services, correo: str, pattern: re.Pattern[str]) -> str:
@@ -68,6 +69,7 @@ def idse(services, smtp) -> Actor:
             "La contraseña y la confirmación de la contraseña no coinciden.",
         ),
         audit_failure="inicio_sesion_fallido",
+        audit=services.audit_instalacion.recent,  # IDSE users are the installation's
     )
 
 
@@ -101,6 +103,7 @@ def capturista(services, smtp, data_dir, tmp_path) -> Actor:
         distintas="La contraseña nueva y la confirmación de la contraseña no coinciden.",
         confirmacion_vacia=("campo_obligatorio", "El campo «Confirmar contraseña» es obligatorio."),
         audit_failure="icsoe_inicio_sesion_fallido",
+        audit=services.audit.recent,  # capturistas are the empresa's
     )
 
 
@@ -138,7 +141,7 @@ def test_five_failures_lock_the_sign_in_for_five_minutes(actor, services, clock)
         actor.sign_in(actor.usuario, actor.password)
     assert info.value.code == "usuario_bloqueado"
     assert "Podrás intentarlo de nuevo en 5 minutos." in info.value.message
-    failures = [r for r in services.audit.recent() if r.action == actor.audit_failure]
+    failures = [r for r in actor.audit() if r.action == actor.audit_failure]
     assert len(failures) == 5 and {r.target for r in failures} == {actor.usuario}
 
     clock.advance(minutes=5, seconds=1)
