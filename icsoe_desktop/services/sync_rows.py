@@ -14,7 +14,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
@@ -215,19 +214,25 @@ def _counts_after(session: Session, model: type, count: int) -> Iterator[None]:
     connection.exec_driver_sql(_COUNT_TRIGGER)
 
 
+_UPSERT_STATES = (
+    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (table_name, row_uuid) DO UPDATE SET "
+    "server_seq = excluded.server_seq, dirty = excluded.dirty, version = excluded.version"
+)
+
+
 def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
     if not states:
         return
-    stmt = sqlite_insert(SyncRowState.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["table_name", "row_uuid"],
-        set_={
-            "server_seq": stmt.excluded.server_seq,
-            "dirty": stmt.excluded.dirty,
-            "version": stmt.excluded.version,
-        },
+    # The driver's executemany on plain tuples (every column given, none to convert):
+    # SQLAlchemy's per-row parameter handling took more time than SQLite's upsert.
+    session.connection().exec_driver_sql(
+        _UPSERT_STATES,
+        [
+            (s["table_name"], s["row_uuid"], s["server_seq"], s["dirty"], s["version"])
+            for s in states
+        ],
     )
-    session.connection().execute(stmt, states)
 
 
 def record_push_results(session: Session, results: list[dict[str, Any]], now: datetime) -> int:

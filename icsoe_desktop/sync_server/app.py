@@ -134,12 +134,24 @@ def _existing(
     return {(row.tabla, row.uuid): row for row in rows}
 
 
-def _answered(session: Session, caller: Caller, batch_id: str) -> dict[str, Any] | None:
-    stored = session.scalar(
-        select(PushBatch.response).where(
-            PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id
-        )
+def _counter_and_reply(
+    session: Session, caller: Caller, batch_id: str, lock: bool = False
+) -> tuple[int, dict[str, Any] | None]:
+    """The company's last sequence and the stored reply to ``batch_id`` (None: not answered
+    yet), in one statement; with ``lock``, holding the company's row lock."""
+    stored = (
+        select(PushBatch.response)
+        .where(PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id)
+        .scalar_subquery()
     )
+    query = select(Empresa.last_seq, stored).where(Empresa.id == caller.empresa_id)
+    if lock:
+        query = query.with_for_update(of=Empresa)
+    last_seq, reply = session.execute(query).one()
+    return last_seq, _reply(reply)
+
+
+def _reply(stored: dict[str, Any] | str | None) -> dict[str, Any] | None:
     if not isinstance(stored, str):
         return stored  # None, or a reply stored whole by an earlier version of the server
     compact = orjson.loads(stored)
@@ -153,7 +165,7 @@ def _answered(session: Session, caller: Caller, batch_id: str) -> dict[str, Any]
 def _stored_reply(response: dict[str, Any]) -> str:
     """The reply as kept for a retry of its batch: one JSON text of arrays (no key names),
     which PostgreSQL stores as one JSONB string instead of parsing 2,000 objects; a third of
-    the size. ``_answered`` reads it back."""
+    the size. ``_reply`` reads it back."""
     rows = [
         (r["table"], r["uuid"], r["version"], r["seq"], r["overwritten"])
         for r in response["results"]
@@ -161,6 +173,7 @@ def _stored_reply(response: dict[str, Any]) -> str:
     return orjson.dumps({"c": response["cursor"], "r": rows}).decode()
 
 
+_COPY_FROM = 100  # rows; fewer go in one executemany (COPY's start and end cost a round trip)
 _COPY_ROWS = (
     "COPY rows (empresa_id, tabla, uuid, seq, version, updated_at, deleted, data, token_id) "
     "FROM STDIN"
@@ -172,7 +185,7 @@ def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     row, and it runs under the company's lock. (No other push of the company can insert the
     same rows meanwhile: that lock is held.)"""
     connection = session.connection()
-    if connection.dialect.name != "postgresql":
+    if connection.dialect.name != "postgresql" or len(rows) < _COPY_FROM:
         connection.execute(insert(SyncedRow.__table__), rows)
         return
     with (
@@ -197,19 +210,15 @@ def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
-        prior = _answered(session, caller, request.batch_id)
+        seen, prior = _counter_and_reply(session, caller, request.batch_id)
         if prior is not None:
             return prior
         # Read the rows before taking the company's lock, and under it only what other pushes
         # wrote meanwhile: the lock (one push of a company at a time) is held for less.
-        seen = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
         existing = _existing(session, caller, request)
         # Lock the company's counter: pushes of one company run one at a time, sequence numbers
         # commit in order, and a repeated batch id is answered from the stored reply.
-        last_seq = session.execute(
-            select(Empresa.last_seq).where(Empresa.id == caller.empresa_id).with_for_update()
-        ).scalar_one()
-        prior = _answered(session, caller, request.batch_id)
+        last_seq, prior = _counter_and_reply(session, caller, request.batch_id, lock=True)
         if prior is not None:
             return prior
         if last_seq != seen:
