@@ -114,23 +114,23 @@ def _existing(
     uuids = [r.uuid for r in request.rows]
     if not uuids:
         return {}
-    rows = session.execute(
-        select(
-            SyncedRow.id,
-            SyncedRow.tabla,
-            SyncedRow.uuid,
-            SyncedRow.seq,
-            SyncedRow.version,
-            SyncedRow.updated_at,
-            SyncedRow.deleted,
-            SyncedRow.data,
-        ).where(
-            SyncedRow.empresa_id == caller.empresa_id,
-            SyncedRow.tabla.in_({r.table for r in request.rows}),
-            _among(session, SyncedRow.uuid, uuids),
-            SyncedRow.seq > after_seq,
-        )
+    query = select(
+        SyncedRow.id,
+        SyncedRow.tabla,
+        SyncedRow.uuid,
+        SyncedRow.seq,
+        SyncedRow.version,
+        SyncedRow.updated_at,
+        SyncedRow.deleted,
+        SyncedRow.data,
+    ).where(
+        SyncedRow.empresa_id == caller.empresa_id,
+        SyncedRow.tabla.in_({r.table for r in request.rows}),
+        _among(session, SyncedRow.uuid, uuids),
     )
+    if after_seq >= 0:  # (no "seq > -1": it could lead the planner to the company's seq index)
+        query = query.where(SyncedRow.seq > after_seq)
+    rows = session.execute(query)
     return {(row.tabla, row.uuid): row for row in rows}
 
 
