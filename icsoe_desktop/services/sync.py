@@ -297,7 +297,7 @@ class SyncService:
             log.warning("Solicitud de sincronización fallida: %s", exc)
             raise SyncError("url_invalida", "La dirección del servidor no es válida.") from exc
         try:
-            body = orjson.loads(response.content)  # a fifth of json's time on a pulled page
+            body = orjson.loads(response.content)  # several times faster than json on a page
         except ValueError:
             body = None
         if response.status_code == 401:
@@ -372,7 +372,7 @@ class SyncService:
         size = 0
         with self._store.session() as session:
             for row in local_changes(session):
-                encoded = orjson.dumps(row)  # UTF-8 bytes: a tenth of json.dumps's time
+                encoded = orjson.dumps(row)  # UTF-8 bytes (len: the size); many times faster
                 if batches[-1] and (
                     len(batches[-1]) >= BATCH_ROWS or size + len(encoded) > BATCH_BYTES
                 ):

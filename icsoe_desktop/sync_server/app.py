@@ -83,7 +83,7 @@ def _authenticate(engine: Engine, header: str | None) -> Caller:
 
 
 class _Json(JSONResponse):
-    """orjson: a page of 5,000 rows renders in a fifth of the time (same UTF-8 JSON)."""
+    """Rendered by orjson: several times faster on a page of 5,000 rows (same UTF-8 JSON)."""
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
@@ -181,8 +181,8 @@ _COPY_ROWS = (
 
 
 def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """New rows of a batch. On PostgreSQL by COPY: several times faster than an INSERT per
-    row, and it runs under the company's lock. (No other push of the company can insert the
+    """New rows of a batch. On PostgreSQL by COPY, faster than an executemany of INSERTs (it
+    runs under the company's lock). (No other push of the company can insert the
     same rows meanwhile: that lock is held.)"""
     connection = session.connection()
     if connection.dialect.name != "postgresql" or len(rows) < _COPY_FROM:
