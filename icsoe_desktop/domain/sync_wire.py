@@ -147,10 +147,10 @@ def push_row(
     }
 
 
-def push_body(batch_id: str, rows: list[str]) -> str:
-    """A push batch as JSON text, from rows already encoded (``json.dumps`` of each
-    ``PushRow``): the desktop sizes its batches by those texts and encodes each row once."""
-    return f'{{"batch_id": {json.dumps(batch_id)}, "rows": [{",".join(rows)}]}}'
+def push_body(batch_id: str, rows: list[bytes]) -> bytes:
+    """A push batch as UTF-8 JSON, from rows already encoded (the JSON bytes of each
+    ``PushRow``): the desktop sizes its batches by those bytes and encodes each row once."""
+    return b'{"batch_id":%s,"rows":[%s]}' % (json.dumps(batch_id).encode(), b",".join(rows))
 
 
 def push_result(

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import orjson
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -298,7 +299,7 @@ class SyncService:
             log.warning("Solicitud de sincronización fallida: %s", exc)
             raise SyncError("url_invalida", "La dirección del servidor no es válida.") from exc
         try:
-            body = response.json()
+            body = orjson.loads(response.content)  # several times faster than json on a page
         except ValueError:
             body = None
         if response.status_code == 401:
@@ -374,14 +375,14 @@ class SyncService:
         self._set_state(last_result="ok", last_sync_at=now.isoformat())
         return SyncResult(sent, received, conflicts + more_conflicts, now)
 
-    def _batches(self) -> list[list[str]]:
+    def _batches(self) -> list[list[bytes]]:
         """The local changes as JSON text, in batches: each row is encoded once (its size is
         the encoded text's), and text takes a fraction of the memory of the dicts."""
-        batches: list[list[str]] = [[]]
+        batches: list[list[bytes]] = [[]]
         size = 0
         with self._store.session() as session:
             for row in local_changes(session):
-                encoded = json.dumps(row)  # ASCII: its length is its size in bytes
+                encoded = orjson.dumps(row)  # UTF-8 bytes (len: the size); many times faster
                 if batches[-1] and (
                     len(batches[-1]) >= BATCH_ROWS or size + len(encoded) > BATCH_BYTES
                 ):
@@ -406,7 +407,7 @@ class SyncService:
                 http,
                 "POST",
                 f"{base}/v1/push",
-                data=body.encode("utf-8"),
+                data=body,
                 headers={"Content-Type": "application/json"},
             )
             pushed = self._read(sync_wire.read_push_answer, answer)

