@@ -13,8 +13,9 @@
    peak RSS in a process of its own ≤ 150 MB, and (--export-million) the same at 1,000,000 rows.
 
 4. (--insert) Inserting 100,000 movements into a store of 100,000, as imports and sync pulls do
-   (Core executemany, 32 MiB page cache): a fresh store at head (no sort index: they are built on
-   first sort) / the same store downgraded to 0006_lote_numero (main at 07fdb4a), paired runs.
+   (Core executemany in batches of 5,000, 32 MiB page cache, counts added per batch:
+   store/conteo.py): a fresh store at head (no sort index: they are built on first sort) / the
+   same store downgraded to 0006_lote_numero (main at 07fdb4a, no counts), paired runs.
 
     python bench/movimientos.py [--rows 1000000] [--export-rows 100000] [--cache DIR]
         [--skip-export] [--export-million] [--skip-index-build] [--insert]
@@ -214,6 +215,7 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
     from sqlalchemy import insert
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos, demo_rows
+    from icsoe_desktop.store.conteo import insert_counted
     from icsoe_desktop.store.db import Store, large_page_cache, make_engine
     from icsoe_desktop.store.migrations import MIGRATIONS_DIR
     from icsoe_desktop.store.models_movimientos import MovimientoRow
@@ -244,8 +246,9 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
         engine = make_engine(trial)
         cpu, wall = time.process_time(), time.perf_counter()
         with engine.begin() as conn, large_page_cache(conn):
-            for i in range(0, len(more), 20_000):
-                conn.execute(insert(table), more[i : i + 20_000])
+            for i in range(0, len(more), 5_000):  # batches of an import (BATCH)
+                batch = more[i : i + 5_000]
+                insert_counted(conn, lambda batch=batch: conn.execute(insert(table), batch).rowcount)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         engine.dispose()
         trial.unlink()

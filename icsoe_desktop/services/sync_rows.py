@@ -17,6 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.models_sync import (
     APPLYING_REMOTE,
     SyncConflict,
@@ -167,8 +168,15 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
     by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_keys.setdefault(tuple(row), []).append(row)
-    for group in by_keys.values():
-        session.connection().execute(insert(model.__table__), group)
+    conn = session.connection()
+
+    def write() -> int:
+        return sum(conn.execute(insert(model.__table__), g).rowcount for g in by_keys.values())
+
+    if model.__tablename__ == "movimientos" and rows:
+        insert_counted(conn, write)  # their counts per page, not per row (store/conteo.py)
+    else:
+        write()
 
 
 def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
