@@ -25,7 +25,7 @@ from itertools import product
 from typing import Any
 
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
-from icsoe_desktop.store.models_movimientos import SORT_PREFIX, sort_index
+from icsoe_desktop.store.models_movimientos import MONTH, SORT_PREFIX, month_index, sort_index
 
 # At most this many matching rows: read them through the filter's index and sort them.
 GATHER_MAX = 4_000
@@ -44,6 +44,7 @@ class KeyQuery:
     gather: bool
     nullable: bool = True  # a NOT NULL column has no NULL segment to read
     indexed: bool = True  # False until the column's sort index is built: SQLite sorts instead
+    months: tuple[str, ...] = ()  # a stream per month of fecha, from the month index (BY_MONTH)
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -93,14 +94,20 @@ def key_sql(
             f"ORDER BY {plus} LIMIT :limit OFFSET :offset"
         )
         return sql, params
-    prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
-    streams = list(product(*(_VALUES[p] for p in prefix)))
+    prefix = [f"m.{p}" for p in SORT_PREFIX[query.column] if p not in query.fixed]
+    choices = [_VALUES[p[2:]] for p in prefix]
+    name = sort_index(query.column)
+    if query.months:
+        prefix.append(MONTH.replace("fecha", "m.fecha"))  # as the index has it
+        choices.append(query.months)
+        name = month_index(query.column)
+    streams = list(product(*choices))
     # INDEXED BY fails on a missing index; without it each stream is sorted (right, but slow).
-    index = f"INDEXED BY {sort_index(query.column)} " if query.indexed else ""
+    index = f"INDEXED BY {name} " if query.indexed else ""
     parts = []
     for n, values in enumerate(streams):
-        equal = " ".join(f"AND m.{p} = :s{n}_{p}" for p in prefix)
-        params.update({f"s{n}_{p}": v for p, v in zip(prefix, values, strict=True)})
+        equal = " ".join(f"AND {p} = :s{n}_{i}" for i, p in enumerate(prefix))
+        params.update({f"s{n}_{i}": v for i, v in enumerate(values)})
         # Each stream needs its first offset + limit keys for the merge to be right.
         parts.append(
             f"SELECT * FROM (SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "

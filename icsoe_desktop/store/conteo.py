@@ -22,7 +22,11 @@ _ADD_BATCH = (
     "INSERT INTO movimientos_conteo (registro_patronal, tipo, estado, fecha, n) "
     "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
     "WHERE id > ? AND deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha "
-    "ON CONFLICT DO UPDATE SET n = n + excluded.n"
+    "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    "INSERT INTO movimientos_total (registro_patronal, tipo, estado, n) "
+    "SELECT registro_patronal, tipo, estado, count(*) FROM movimientos "
+    "WHERE id > ? AND deleted = 0 GROUP BY registro_patronal, tipo, estado "
+    "ON CONFLICT DO UPDATE SET n = n + excluded.n",
 )
 
 
@@ -44,6 +48,7 @@ def insert_counted(conn: Connection, insert: Callable[[], int]) -> int:
     try:
         return insert()
     finally:
-        conn.exec_driver_sql(_ADD_BATCH, (before,))
+        for add in _ADD_BATCH:
+            conn.exec_driver_sql(add, (before,))
         # IF NOT EXISTS: after a rollback the trigger is back already.
         conn.exec_driver_sql(trigger.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))

@@ -166,6 +166,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "sync_pending",
         "empresa",  # this desktop's Configuración inicial (skipped steps); RFC typed per desktop
         "movimientos_conteo",  # derived from movimientos by triggers on each desktop
+        "movimientos_total",  # the same, without the day
     }
 )
 

@@ -1,4 +1,5 @@
-"""movimientos_conteo stays equal to COUNT(*) over the live movements whoever writes: bulk
+"""movimientos_conteo (per day) and movimientos_total stay equal to COUNT(*) over the live
+movements whoever writes: bulk
 inserts counted per batch (import, demo data, sync pull), a refused import, the ORM's edits and
 removals (the triggers), and sync pulls that insert, change and remove rows."""
 
@@ -20,26 +21,39 @@ from tests.services.movimientos_data import add_registros, known_rows, write_csv
 TODAY = date(2026, 11, 22)
 
 
-def counts(store) -> tuple[dict, dict]:
-    """(what movimientos_conteo says, what COUNT(*) says) per registro, tipo, estado, day."""
+KEYS = {
+    "movimientos_conteo": "registro_patronal, tipo, estado, fecha",
+    "movimientos_total": "registro_patronal, tipo, estado",
+}
+
+
+def counts(store, table: str = "movimientos_conteo") -> tuple[dict, dict]:
+    """(what ``table`` says, what COUNT(*) says) per its key."""
+    key = KEYS[table]
     with store.engine.connect() as conn:
-        kept = conn.exec_driver_sql(
-            "SELECT registro_patronal, tipo, estado, fecha, n FROM movimientos_conteo WHERE n != 0"
-        )
+        kept = conn.exec_driver_sql(f"SELECT {key}, n FROM {table} WHERE n != 0")
         exact = conn.exec_driver_sql(
-            "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
-            "WHERE deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha"
+            f"SELECT {key}, count(*) FROM movimientos WHERE deleted = 0 GROUP BY {key}"
         )
-        return {tuple(r[:4]): r[4] for r in kept}, {tuple(r[:4]): r[4] for r in exact}
+        return {tuple(r[:-1]): r[-1] for r in kept}, {tuple(r[:-1]): r[-1] for r in exact}
 
 
 def assert_exact(services) -> None:
     kept, exact = counts(services.store)
     assert kept == exact
+    kept_total, exact_total = counts(services.store, "movimientos_total")
+    assert kept_total == exact_total == _by_estado(exact)
     assert services.movimientos.count(Filtro()) == sum(exact.values())
     with services.store.engine.connect() as conn:  # the per-row trigger is back after each bulk
         sql = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?"
         assert conn.exec_driver_sql(sql, (INSERT_TRIGGER,)).scalar() == 1
+
+
+def _by_estado(per_day: dict) -> dict:
+    summed: dict = {}
+    for (registro, tipo, estado, _fecha), n in per_day.items():
+        summed[registro, tipo, estado] = summed.get((registro, tipo, estado), 0) + n
+    return summed
 
 
 def test_counts_stay_exact_through_imports_edits_removals_and_sync(

@@ -1,19 +1,27 @@
-"""Sort indexes that also hold the filter's columns, so a filtered page is read from the index.
+"""Sort indexes that also hold the filter's columns, so a filtered page is read from the index;
+live movements per registro patronal, tipo and estado, for a count without dates.
 
 A page of "rechazados sorted by CURP" walked ix_mov_orden_curp (deleted, tipo, curp) and read
 each movement's row to test its estado: 2,500 row reads per page at 8 % rechazados, 0.1-3 s at a
 million movements. With the filter's columns (estado, registro patronal, fecha) at the end of
 each sort index the test is made on the index entry and only the page's 200 rows are read.
+The id goes right after the sort column, so that (column, id), the grid's order, stays the
+index's own order.
 
 The sort indexes built at run time (MovimientosService.prepare_sort) are dropped here, so the
 next first sort by a column builds it with the new columns. ix_mov_tipo_fecha, the index of the
 default order (fecha), gets them too.
+
+``movimientos_total`` (at most registros × 3 tipos × 5 estados rows) answers a search without
+dates: «Todos» summed 49,180 rows of movimientos_conteo at a million movements (8 ms), now 45.
+The same triggers keep both tables (bulk inserts add their batch to both: store/conteo.py).
 
 Revision ID: 0011_p18grid_orden_cubre
 Revises: 0010_perf_grid
 Create Date: 2026-11-22
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_p18grid_orden_cubre"
@@ -48,22 +56,73 @@ _SORT_COLUMNS = (
 )
 
 
+_KEY = "registro_patronal = {r}.registro_patronal AND tipo = {r}.tipo AND estado = {r}.estado"
+_MINUS = (
+    "UPDATE movimientos_conteo SET n = n - 1 WHERE "
+    + _KEY.format(r="OLD")
+    + " AND fecha = OLD.fecha AND OLD.deleted = 0;"
+    + " UPDATE movimientos_total SET n = n - 1 WHERE "
+    + _KEY.format(r="OLD")
+    + " AND OLD.deleted = 0;"
+)
+_PLUS = (
+    "INSERT INTO movimientos_conteo (registro_patronal, tipo, estado, fecha, n) "
+    "SELECT NEW.registro_patronal, NEW.tipo, NEW.estado, NEW.fecha, 1 WHERE NEW.deleted = 0 "
+    "ON CONFLICT DO UPDATE SET n = n + 1;"
+    " INSERT INTO movimientos_total (registro_patronal, tipo, estado, n) "
+    "SELECT NEW.registro_patronal, NEW.tipo, NEW.estado, 1 WHERE NEW.deleted = 0 "
+    "ON CONFLICT DO UPDATE SET n = n + 1;"
+)
+TRIGGERS = {
+    "movimientos_conteo_insert": f"AFTER INSERT ON movimientos BEGIN {_PLUS} END",
+    "movimientos_conteo_delete": f"AFTER DELETE ON movimientos BEGIN {_MINUS} END",
+    "movimientos_conteo_update": (
+        "AFTER UPDATE OF registro_patronal, tipo, estado, fecha, deleted ON movimientos "
+        f"BEGIN {_MINUS} {_PLUS} END"
+    ),
+}
+
+
 def _drop_sort_indexes() -> None:
     for column in _SORT_COLUMNS:
         op.execute(f"DROP INDEX IF EXISTS ix_mov_orden_{column}")
 
 
 def upgrade() -> None:
+    op.create_table(
+        "movimientos_total",
+        sa.Column("registro_patronal", sa.String(length=11), nullable=False),
+        sa.Column("tipo", sa.String(length=2), nullable=False),
+        sa.Column("estado", sa.String(length=10), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("registro_patronal", "tipo", "estado"),
+        sqlite_with_rowid=False,
+    )
+    op.execute(
+        "INSERT INTO movimientos_total (registro_patronal, tipo, estado, n) "
+        "SELECT registro_patronal, tipo, estado, sum(n) FROM movimientos_conteo "
+        "GROUP BY registro_patronal, tipo, estado"
+    )
+    for name, body in TRIGGERS.items():
+        op.execute(f"DROP TRIGGER {name}")
+        op.execute(f"CREATE TRIGGER {name} {body}")
     _drop_sort_indexes()
     op.drop_index("ix_mov_tipo_fecha", table_name="movimientos")
     op.create_index(
         "ix_mov_tipo_fecha",
         "movimientos",
-        ["deleted", "tipo", "fecha", "estado", "registro_patronal"],
+        ["deleted", "tipo", "fecha", "id", "estado", "registro_patronal"],
     )
 
 
 def downgrade() -> None:
+    from importlib import import_module
+
+    before = import_module("icsoe_desktop.store.migrations.versions.0010_perf_grid").TRIGGERS
+    for name, body in before.items():
+        op.execute(f"DROP TRIGGER {name}")
+        op.execute(f"CREATE TRIGGER {name} {body}")
+    op.drop_table("movimientos_total")
     _drop_sort_indexes()
     op.drop_index("ix_mov_tipo_fecha", table_name="movimientos")
     op.create_index("ix_mov_tipo_fecha", "movimientos", ["deleted", "tipo", "fecha"])
