@@ -40,14 +40,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 TODAY = date(2026, 11, 22)
 
 
-def timed(fn: Callable[[], object], repeat: int = 7) -> float:
-    """Median wall time in ms."""
-    samples = []
+def timed(fn: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
+    """Median wall time and median CPU time of this thread, in ms."""
+    samples, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+        cpus.append((time.thread_time() - cpu) * 1000)
+    return statistics.median(samples), statistics.median(cpus)
 
 
 def open_store(directory: Path, rows: int):
@@ -105,20 +106,25 @@ def bench_grid(services) -> None:
     model, table = view.model, view.tabla
     registro = services.movimientos.registros()[0]
 
-    def painted(action: Callable[[], object]) -> float:
-        start = time.perf_counter()
+    def painted(action: Callable[[], object]) -> tuple[float, float]:
+        """(wall ms, CPU ms of the window's thread). On a machine shared with other work the
+        wall time includes waiting for a core; the CPU time is the window's own work (SQLite
+        runs in the calling thread), what an idle machine would show, bar disk reads."""
+        start, cpu = time.perf_counter(), time.thread_time()
         action()
         table.viewport().repaint()
-        return (time.perf_counter() - start) * 1000
+        return (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000
 
     def scroll_to(row: int) -> None:
         table.scrollTo(model.index(row, 0))
 
     worst: dict[str, tuple[float, str]] = {}
+    worst_cpu: dict[str, tuple[float, str]] = {}
 
-    def keep(kind: str, ms: float, what: str) -> None:
-        if ms > worst.get(kind, (-1.0, ""))[0]:
-            worst[kind] = (ms, what)
+    def keep(kind: str, ms: tuple[float, float], what: str) -> None:
+        for table_, value in ((worst, ms[0]), (worst_cpu, ms[1])):
+            if value > table_.get(kind, (-1.0, ""))[0]:
+                table_[kind] = (value, what)
 
     total_all = services.movimientos.count(_searches(registro)["Todos"])
     print(f"\nLa rejilla con {total_all:,} movimientos (ms; metas: acciones ≤ 30, conteo ≤ 5)")
@@ -129,17 +135,17 @@ def bench_grid(services) -> None:
     for name, filtro in _searches(registro).items():
         counting = timed(lambda filtro=filtro: services.movimientos.count(filtro), 5)
         keep("conteo", counting, name)
-        first = min(painted(lambda filtro=filtro: model.load(filtro, Orden())) for _ in range(3))
+        first = min(painted(lambda filtro=filtro: view.mostrar(filtro, Orden())) for _ in range(3))
         keep("Buscar", first, name)
         sorts = []
         for column, spec in enumerate(COLUMNS):
             for descending in (False, True):
                 orden = Orden(column, descending)
-                ms = painted(lambda filtro=filtro, orden=orden: model.load(filtro, orden))
+                ms = painted(lambda filtro=filtro, orden=orden: view.mostrar(filtro, orden))
                 sorts.append((ms, f"{spec.header} {'↓' if descending else '↑'}"))
-        ms, what = max(sorts)
-        keep("ordenar", ms, f"{name}, {what}")
-        model.load(filtro, Orden())
+                keep("ordenar", ms, f"{name}, {sorts[-1][1]}")
+        (ms, _cpu), what = max(sorts)
+        view.mostrar(filtro, Orden())
         total = model.rowCount()
         end = painted(table.scrollToBottom)
         up = painted(lambda total=total: scroll_to(max(total - 2 * PAGE_SIZE - 50, 0)))
@@ -149,23 +155,30 @@ def bench_grid(services) -> None:
         while total > 2 * PAGE_SIZE and not model.bounds_ready():
             app.processEvents()
             time.sleep(0.005)
-        keep("límites", (time.perf_counter() - start) * 1000, name)
+        waited = (time.perf_counter() - start) * 1000
+        keep("límites", (waited, waited), name)
         middle = painted(lambda total=total: scroll_to(total // 2))
         down = painted(lambda total=total: scroll_to(min(total // 2 + PAGE_SIZE + 30, total - 1)))
         for kind, value in (("Ctrl+Fin", end), ("RePág", up), ("mitad", middle), ("AvPág", down)):
             keep(kind, value, name)
         print(
-            f"{name:42} {total:>9,} {counting:>7.1f} {first:>7.1f} {ms:>7.1f} {what:>20}"
-            f" {end:>8.1f} {up:>6.1f} {middle:>6.1f} {down:>6.1f}",
+            f"{name:42} {total:>9,} {counting[0]:>7.1f} {first[0]:>7.1f} {ms:>7.1f} {what:>20}"
+            f" {end[0]:>8.1f} {up[0]:>6.1f} {middle[0]:>6.1f} {down[0]:>6.1f}",
             flush=True,
         )
-    print("\nLo más lento de cada acción:")
-    for kind, (ms, what) in worst.items():
-        if kind == "límites":
-            print(f"  {kind:9} {ms:8.1f} ms  (en segundo plano, tras Buscar)  {what}")
-            continue
-        goal = 5 if kind == "conteo" else 30
-        print(f"  {kind:9} {ms:8.1f} ms  {'OK ' if ms <= goal else 'NO '} (meta ≤ {goal})  {what}")
+    for title, kept in (
+        ("Lo más lento de cada acción (reloj):", worst),
+        ("Lo más lento de cada acción (CPU del hilo de la ventana):", worst_cpu),
+    ):
+        print(f"\n{title}")
+        for kind, (ms, what) in kept.items():
+            if kind == "límites":
+                if kept is worst:
+                    print(f"  {kind:9} {ms:8.1f} ms  (en segundo plano, tras Buscar)  {what}")
+                continue
+            goal = 5 if kind == "conteo" else 30
+            ok = "OK " if ms <= goal else "NO "
+            print(f"  {kind:9} {ms:8.1f} ms  {ok} (meta ≤ {goal})  {what}")
     print(f"Filas en memoria al final: {model.loaded():,}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"RSS máximo del proceso: {rss:.0f} MB (meta ≤ 250 MB)")

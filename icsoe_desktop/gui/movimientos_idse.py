@@ -152,10 +152,16 @@ class MovimientosIdse(QWidget):
             tipo=TABS[tab][1] if tab < len(TABS) else None,
         )
 
+    def mostrar(self, filtro: Filtro, orden: Orden | None = None) -> None:
+        """Show a search (or a new order of it) from its first rows. The view would otherwise
+        keep its scroll position: row 40,000 of the new search, read by position."""
+        self.model.load(filtro, orden)
+        self.tabla.scrollToTop()
+
     def buscar(self) -> None:
         self.total.setText(MSG_CONTANDO)
         try:
-            self.model.load(self.filtro())
+            self.mostrar(self.filtro())
         except DomainError as exc:
             msgbox.field_error(
                 self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
@@ -183,7 +189,9 @@ class MovimientosIdse(QWidget):
                 run_with_progress(self, text, lambda: service.prepare_sort(orden))
             except Exception:  # still sorted without it, only slower
                 log.warning("No se pudo crear el índice del orden", exc_info=True)
-        self.model.sort(column, order)
+        # The only sort on a header click: the view's own sorting (sortingEnabled) is off, or it
+        # would sort once more, first, before the index is built.
+        self.mostrar(self.model.filtro, orden)
 
     # --- actions -------------------------------------------------------------------------------
 

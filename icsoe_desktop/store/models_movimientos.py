@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from icsoe_desktop.store.models import Base, SyncedMixin
 
 # The grid's sortable columns and the equality prefix of their sort index (deleted, *prefix,
-# column): "tipo = ? ORDER BY column, id" (a tab) is one index seek even where the column
-# follows the tipo (umf only in reingresos, causa de baja only in bajas), and "Todos" merges the
-# three tipos' streams. Columns that follow the estado (the IDSE dates, the lote) also lead with
-# it. fecha uses ix_mov_tipo_fecha, which is there already. The rowid that ends every SQLite index breaks ties.
+# column, id, filter columns): "tipo = ? ORDER BY column, id" (a tab) is one index seek even
+# where the column follows the tipo (umf only in reingresos, causa de baja only in bajas), and
+# "Todos" merges the three tipos' streams. Columns that follow the estado (the IDSE dates, the
+# lote) also lead with it. fecha uses ix_mov_tipo_fecha, made by the migrations.
 SORT_PREFIX: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
