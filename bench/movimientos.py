@@ -195,8 +195,8 @@ def bench_index_build(services) -> None:
     built: dict[str, tuple[float, float]] = {}
     for column in range(len(COLUMNS)):
         names = sort_indexes(_sort_column(Orden(column)))
-        if names[0] == "ix_mov_tipo_fecha" or names[0] in built:
-            continue  # fecha: the filters' index, made by the migrations
+        if names[0] in built:
+            continue
         with engine.begin() as conn:
             for name in names:
                 conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")

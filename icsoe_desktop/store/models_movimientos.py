@@ -13,7 +13,7 @@ from icsoe_desktop.store.models import Base, SyncedMixin
 # column, id, filter columns): "tipo = ? ORDER BY column, id" (a tab) is one index seek even
 # where the column follows the tipo (umf only in reingresos, causa de baja only in bajas), and
 # "Todos" merges the three tipos' streams. Columns that follow the estado (the IDSE dates, the
-# lote) also lead with it. fecha uses ix_mov_tipo_fecha, made by the migrations.
+# lote) also lead with it. Until fecha's is built, the default order reads ix_mov_tipo_fecha.
 SORT_PREFIX: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
@@ -53,7 +53,7 @@ SORT_PREFIX: dict[str, tuple[str, ...]] = {
 
 
 def sort_index(column: str) -> str:
-    return "ix_mov_tipo_fecha" if column == "fecha" else f"ix_mov_orden_{column}"
+    return f"ix_mov_orden_{column}"
 
 
 # The search panel's columns, at the end of every sort index (0011_p18grid_orden_cubre): a
@@ -110,8 +110,7 @@ class MovimientoRow(SyncedMixin, Base):
         UniqueConstraint("registro_patronal", "nss", "tipo", "fecha", name="uq_movimiento"),
         # "deleted" leads: every grid query filters on it, and counts then read the index alone.
         Index("ix_mov_registro_tipo_fecha", "deleted", "registro_patronal", "tipo", "fecha"),
-        # The default order's sort index: with the filter's columns (sort_index_columns).
-        Index("ix_mov_tipo_fecha", "deleted", "tipo", "fecha", "id", "estado", "registro_patronal"),
+        Index("ix_mov_tipo_fecha", "deleted", "tipo", "fecha"),
         Index("ix_mov_fecha", "deleted", "fecha"),
         Index("ix_mov_estado_fecha", "deleted", "estado", "fecha"),
         Index("ix_mov_lote", "lote_id"),
