@@ -22,6 +22,8 @@ Revises: 0010_perf_grid
 Create Date: 2026-11-22
 """
 
+from importlib import import_module
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -30,48 +32,16 @@ down_revision = "0010_perf_grid"
 branch_labels = None
 depends_on = None
 
-_SORT_COLUMNS = (
-    "registro_patronal",
-    "nombre",
-    "primer_apellido",
-    "segundo_apellido",
-    "nss",
-    "sbc",
-    "curp",
-    "tipo_trabajador",
-    "salario",
-    "estado",
-    "tipo_salario",
-    "jornada",
-    "umf",
-    "causa_baja",
-    "clave_trabajador",
-    "guia",
-    "fecha_emision",
-    "fecha_recibido",
-    "fecha_aprobacion",
-    "fecha_rechazo",
-    "causa_rechazo",
-    "lote_id",
-    "tipo",
-    "fecha",
-)
-
-
-_KEY = "registro_patronal = {r}.registro_patronal AND tipo = {r}.tipo AND estado = {r}.estado"
+# The same sort columns (and fecha's, new here) and the same triggers as 0010, plus the totals.
+_0010 = import_module("icsoe_desktop.store.migrations.versions.0010_perf_grid")
+_SORT_COLUMNS = (*_0010._SORT_COLUMNS, "fecha")
 _MINUS = (
-    "UPDATE movimientos_conteo SET n = n - 1 WHERE "
-    + _KEY.format(r="OLD")
-    + " AND fecha = OLD.fecha AND OLD.deleted = 0;"
-    + " UPDATE movimientos_total SET n = n - 1 WHERE "
-    + _KEY.format(r="OLD")
-    + " AND OLD.deleted = 0;"
+    f"{_0010._MINUS} UPDATE movimientos_total SET n = n - 1 WHERE "
+    "registro_patronal = OLD.registro_patronal AND tipo = OLD.tipo AND estado = OLD.estado "
+    "AND OLD.deleted = 0;"
 )
 _PLUS = (
-    "INSERT INTO movimientos_conteo (registro_patronal, tipo, estado, fecha, n) "
-    "SELECT NEW.registro_patronal, NEW.tipo, NEW.estado, NEW.fecha, 1 WHERE NEW.deleted = 0 "
-    "ON CONFLICT DO UPDATE SET n = n + 1;"
-    " INSERT INTO movimientos_total (registro_patronal, tipo, estado, n) "
+    f"{_0010._PLUS} INSERT INTO movimientos_total (registro_patronal, tipo, estado, n) "
     "SELECT NEW.registro_patronal, NEW.tipo, NEW.estado, 1 WHERE NEW.deleted = 0 "
     "ON CONFLICT DO UPDATE SET n = n + 1;"
 )
@@ -112,10 +82,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    from importlib import import_module
-
-    before = import_module("icsoe_desktop.store.migrations.versions.0010_perf_grid").TRIGGERS
-    for name, body in before.items():
+    for name, body in _0010.TRIGGERS.items():
         op.execute(f"DROP TRIGGER {name}")
         op.execute(f"CREATE TRIGGER {name} {body}")
     op.drop_table("movimientos_total")
