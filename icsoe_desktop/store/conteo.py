@@ -1,9 +1,10 @@
-"""movimientos_conteo on bulk inserts: counted once per batch instead of once per row.
+"""movimientos_conteo and movimientos_total on bulk inserts: counted per batch, not per row.
 
-The triggers of migration 0010_perf_grid keep the counts exact on every write, but the insert
-trigger runs an upsert (and a statement journal) for each inserted row: a third more CPU on an
-import or a sync pull. A bulk insert therefore drops that trigger inside its own transaction,
-inserts, adds the batch's counts with one grouped upsert, and creates the trigger again before
+The triggers (migrations 0010_perf_grid, 0011_p18grid_orden_cubre) keep the counts exact on
+every write, but the insert trigger runs its upserts (and a statement journal) for each inserted
+row. A bulk insert (import, sync pull, demo data) therefore drops that trigger inside its own
+transaction, inserts, adds the batch's counts with one grouped upsert per table, and creates the
+trigger again before
 the transaction can commit. Other connections never see the table without it (DDL is part of
 the transaction, and SQLite lets one writer at a time in); a rollback brings it back too.
 Updates and deletes keep their triggers. README «Rendimiento» has the figures.
@@ -11,9 +12,13 @@ Updates and deletes keep their triggers. README «Rendimiento» has the figures.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger(__name__)
 
 INSERT_TRIGGER = "movimientos_conteo_insert"
 
@@ -45,10 +50,21 @@ def insert_counted(conn: Connection, insert: Callable[[], int]) -> int:
         conn.exec_driver_sql("BEGIN")
     before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar()
     conn.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
+    failed = True
     try:
-        return insert()
+        written = insert()
+        failed = False
+        return written
     finally:
-        for add in _ADD_BATCH:
-            conn.exec_driver_sql(add, (before,))
-        # IF NOT EXISTS: after a rollback the trigger is back already.
-        conn.exec_driver_sql(trigger.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+        try:
+            for add in _ADD_BATCH:
+                conn.exec_driver_sql(add, (before,))
+            # IF NOT EXISTS: after a rollback the trigger is back already.
+            conn.exec_driver_sql(
+                trigger.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
+            )
+        except DBAPIError:
+            if not failed:
+                raise
+            # The insert's own error is the one to report; its transaction is rolled back.
+            log.warning("Conteos del lote no sumados tras un error", exc_info=True)
