@@ -46,12 +46,8 @@ _PLUS = (
     "ON CONFLICT DO UPDATE SET n = n + 1;"
 )
 TRIGGERS = {
-    "movimientos_conteo_insert": f"AFTER INSERT ON movimientos BEGIN {_PLUS} END",
-    "movimientos_conteo_delete": f"AFTER DELETE ON movimientos BEGIN {_MINUS} END",
-    "movimientos_conteo_update": (
-        "AFTER UPDATE OF registro_patronal, tipo, estado, fecha, deleted ON movimientos "
-        f"BEGIN {_MINUS} {_PLUS} END"
-    ),
+    name: body.replace(_0010._MINUS, _MINUS).replace(_0010._PLUS, _PLUS)
+    for name, body in _0010.TRIGGERS.items()
 }
 
 
