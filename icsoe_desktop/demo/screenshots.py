@@ -194,6 +194,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         _movimientos_shots(services, data_dir, shot)
         _icsoe_shots(services, data_dir, shot, box)
         _sync_shots(services, shot)
+        _empresas_shots(services, shot)
     finally:
         services.close()
     return written
@@ -586,3 +587,19 @@ def _sync_shots(services, shot) -> None:
         "62_ventana_principal_sin_conexion",
         lambda: VentanaPrincipal(services, "idse@nominas.com", "Claudia Hernández Ruiz"),
     )
+
+
+def _empresas_shots(services, shot) -> None:
+    """Varias empresas: a despacho with three client companies."""
+    from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog, NuevaEmpresaDialog
+    from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
+    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+
+    admin = "idse@nominas.com"
+    services.nombrar_empresa()  # as the main window does after the Configuración inicial
+    services.empresas.crear("COS860101AB1", "Comercializadora del Sur, S.A. de C.V.", admin)
+    services.empresas.crear("TRA910215CD2", "Transportes Ramírez, S.C.", admin)
+    shot("63_acceso_idse_varias_empresas", lambda: IdseLoginWindow(services))
+    shot("64_cambiar_empresa", lambda: CambiarEmpresaDialog(services, admin))
+    shot("65_nueva_empresa", lambda: NuevaEmpresaDialog(services, admin))
+    shot("66_empresas_por_usuario", lambda: EmpresasPorUsuarioDialog(services, admin))
