@@ -20,7 +20,7 @@ def _install_startup_probe(application) -> None:
     from PySide6.QtCore import QTimer
 
     def ready() -> None:
-        if application.services is None:
+        if not application.login.continuar.isEnabled():  # the login can be answered
             QTimer.singleShot(5, ready)
             return
         print("ready", flush=True)

@@ -30,6 +30,7 @@ from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.idse_sign_in import IdseSignIn
 
 MSG_SOLO_CONSULTA = (
     "Ingresarás en modo sólo consulta: únicamente podrás consultar los movimientos de "
@@ -43,8 +44,10 @@ MSG_ABRIENDO = "Abriendo la base de datos…"
 class IdseLoginWindow(QWidget):
     """Emits ``signed_in(usuario, nombre)`` or ``consulta_requested()``; the app opens the rest.
 
-    It may be shown before the store is open (fast start): until ``set_services`` it says so and
-    keeps Continuar and the links disabled.
+    It may be shown before the store is open (fast start): until ``set_sign_in`` it says so and
+    keeps Continuar and the links disabled. The sign-in comes first (plain sqlite3, no ORM), the
+    services a moment later (the links' windows, the expiry panel): the app makes a click that
+    comes in between wait for them (application.py).
     """
 
     signed_in = Signal(str, str)
@@ -72,6 +75,8 @@ class IdseLoginWindow(QWidget):
         self.correo.clicked.connect(self.mail_requested)
 
         self._services: Services | None = None
+        self._sign_in: IdseSignIn | None = None
+        self._answer_when_ready = False  # Enter pressed in Contraseña before the store was open
         self._set_ready(False)
         if services is not None:
             self.set_services(services)
@@ -181,18 +186,34 @@ class IdseLoginWindow(QWidget):
 
     # --- state ---------------------------------------------------------------------------------
 
+    def set_sign_in(self, sign_in: IdseSignIn) -> None:
+        """Continuar can be answered from now on."""
+        self._sign_in = sign_in
+        self._set_ready(True)
+        if not (self.usuario.text() or self.contrasena.text()):  # what was typed stays
+            self.refresh_default_usuario()
+        if self._answer_when_ready:
+            self._answer_when_ready = False
+            self._on_continuar()
+
     def set_services(self, services: Services) -> None:
         self._services = services
-        self._set_ready(True)
-        self._link_cursors()  # the window is on screen by now: ``Qt`` may load
-        self.refresh_default_usuario()
+        if self._sign_in is None:
+            self.set_sign_in(services.accounts.sign_in)
+        else:
+            self._set_ready(True)  # after wait_for_services
+        self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
         self.refresh_vigencias()
+
+    def wait_for_services(self) -> None:
+        """A click that needs the services came before them: say so until ``set_services``."""
+        self._set_ready(False)
 
     def refresh_default_usuario(self) -> None:
         """Guide: one user → prefilled; more than one → empty for the user to type."""
-        if self._services is None:
+        if self._sign_in is None:
             return
-        self.usuario.setText(self._services.accounts.default_usuario())
+        self.usuario.setText(self._sign_in.default_usuario())
         (self.contrasena if self.usuario.text() else self.usuario).setFocus()
 
     def refresh_vigencias(self) -> None:
@@ -223,14 +244,17 @@ class IdseLoginWindow(QWidget):
     # --- actions -------------------------------------------------------------------------------
 
     def _on_continuar(self) -> None:
-        if self._services is None:
+        if self._sign_in is None:
+            self._answer_when_ready = True  # Enter in Contraseña (Continuar is disabled yet)
             return
+        if not self.continuar.isEnabled():
+            return  # waiting for the services after a sign-in: Enter again does nothing
         if self.solo_consulta.isChecked():
             msgbox.information(self, MSG_SOLO_CONSULTA)
             self.consulta_requested.emit()
             return
         try:
-            user = self._services.accounts.authenticate(self.usuario.text(), self.contrasena.text())
+            user = self._sign_in.authenticate(self.usuario.text(), self.contrasena.text())
         except DomainError as exc:
             msgbox.warning(self, exc.message)
             self.contrasena.clear()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +14,8 @@ from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
+from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser, OneTimeToken
@@ -22,10 +23,6 @@ from icsoe_desktop.store.models import IdseUser, OneTimeToken
 RESET_PURPOSE = "recuperar_contrasena_idse"
 CODE_THROTTLE = "codigo:" + RESET_PURPOSE  # wrong codes typed in Restablecer contraseña
 
-MSG_CREDENCIALES = (
-    "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
-    "Verifica la información e intenta nuevamente."
-)
 MSG_NO_ADMINISTRADOR = (
     "Sólo un administrador de icsoe-desktop puede restablecer la contraseña de otro usuario. "
     "El primer usuario registrado en este equipo es su administrador."
@@ -52,7 +49,7 @@ class UserRow:
 
     @property
     def nombre_completo(self) -> str:
-        return " ".join(p for p in (self.nombre, self.primer_apellido, self.segundo_apellido) if p)
+        return full_name(self.nombre, self.primer_apellido, self.segundo_apellido)
 
 
 @dataclass(frozen=True)
@@ -64,12 +61,6 @@ class Registration:
     contrasena: str
     confirmacion: str
     acepta_aviso: bool
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    usuario: str
-    nombre_completo: str
 
 
 def _user_row(user: IdseUser) -> UserRow:
@@ -98,6 +89,7 @@ class AccountsService:
         self._audit = audit
         self._mail = mail
         self._clock = clock
+        self.sign_in = IdseSignIn(store.path, clock)  # plain sqlite3: the login uses it early
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -110,8 +102,7 @@ class AccountsService:
 
     def default_usuario(self) -> str:
         """The usuario to prefill: the only enabled user, or empty when there are 0 or several."""
-        enabled = [u.usuario for u in self.list_users() if u.habilitado]
-        return enabled[0] if len(enabled) == 1 else ""
+        return self.sign_in.default_usuario()
 
     # --- registration --------------------------------------------------------------------------
 
@@ -192,55 +183,8 @@ class AccountsService:
     # --- sign-in -------------------------------------------------------------------------------
 
     def authenticate(self, usuario: str, contrasena: str) -> SignedIn:
-        usuario = normalize_email(usuario)
-        if not usuario or not contrasena:
-            raise AuthenticationError(
-                "credenciales_vacias", "Captura el usuario (correo electrónico) y la contraseña."
-            )
-        now = self._clock()
-        # Failures must be committed, so the unit of work ends normally and the error is raised
-        # after it.
-        with self._store.session() as session:
-            outcome = self._check_credentials(session, usuario, contrasena, now)
-        if isinstance(outcome, AuthenticationError):
-            raise outcome
-        return outcome
-
-    def _check_credentials(
-        self, session: Session, usuario: str, contrasena: str, now: datetime
-    ) -> SignedIn | AuthenticationError:
-        throttle, locked = login_throttle.current_lock(session, usuario, now, usuario)
-        if locked is not None:
-            return locked
-        user = self._find(session, usuario)
-        stored = None if user is None else user.password_hash
-        if not passwords.verify_password_or_dummy(contrasena, stored):
-            error, just_locked = login_throttle.register_failure(
-                session, usuario, throttle, now, MSG_CREDENCIALES, usuario
-            )
-            self._audit.record(session, usuario, "inicio_sesion_fallido", usuario)
-            if just_locked:
-                self._audit.record(
-                    session, usuario, "usuario_bloqueado", usuario, "5 intentos fallidos"
-                )
-            return error
-        assert user is not None  # a stored hash matched
-        if not user.habilitado:
-            self._audit.record(
-                session, usuario, "inicio_sesion_rechazado", usuario, "deshabilitado"
-            )
-            return AuthenticationError(
-                "usuario_deshabilitado",
-                f"El usuario {usuario} está deshabilitado y no puede ingresar. Puede habilitarse "
-                "en la ventana Usuarios para conexión en línea con IDSE.",
-            )
-        if throttle is not None:
-            session.delete(throttle)
-        self._audit.record(session, usuario, "inicio_sesion", usuario)
-        return SignedIn(
-            usuario,
-            _user_row(user).nombre_completo,
-        )
+        """The 5-attempt lock and the audit included (idse_sign_in.py)."""
+        return self.sign_in.authenticate(usuario, contrasena)
 
     # --- password recovery ---------------------------------------------------------------------
 
