@@ -1,8 +1,10 @@
 """Cold start of icsoe-desktop to its first window, against a bare PySide6 QMainWindow started
-in the same run. Goals: first window ≤ 1.2, usable (login answerable: store open) ≤ 1.5, a
-first start on a new data dir (usable) ≤ 2.
+in the same run. Goals: first window ≤ 1.2, usable ≤ 1.5, a first start on a new data dir
+(usable) ≤ 2. Usable: the login can be answered, i.e. Continuar is enabled and checks the
+usuario and contraseña typed (store open, sign-in ready). Also printed, without a goal: when
+every service the login window offers (its links, the certificates panel) is built.
 
-Both are measured from outside: the time from spawning the process to the line it prints once
+All are measured from outside: the time from spawning the process to the line it prints once
 its window is on screen (offscreen Qt). Each is run REPEAT times, alternating, after a warm-up
 run that compiles bytecode; medians are compared.
 
@@ -66,33 +68,36 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="1")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="services")
+    markers = ("first-window", "ready", "services")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "datos"
         bare_cmd = [sys.executable, "-c", BARE]
         app_cmd = [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir)]
 
-        timed_lines(app_cmd, env, ("first-window", "ready"))  # warm-up: bytecode, the file
+        timed_lines(app_cmd, env, markers)  # warm-up: bytecode, the file
         timed_lines(bare_cmd, env, ("first-window",))
 
-        bare, first, ready, fresh = [], [], [], []
+        bare, first, ready, services, fresh = [], [], [], [], []
         for n in range(args.repeat):
             bare.append(timed_lines(bare_cmd, env, ("first-window",))["first-window"])
-            ours = timed_lines(app_cmd, env, ("first-window", "ready"))
+            ours = timed_lines(app_cmd, env, markers)
             first.append(ours["first-window"])
             ready.append(ours["ready"])
+            services.append(ours["services"])
             # A first start: a data dir never used, so the database file is created.
             new_cmd = [*app_cmd[:-1], str(Path(tmp) / f"nuevo-{n}")]
-            fresh.append(timed_lines(new_cmd, env, ("first-window", "ready"))["ready"])
+            fresh.append(timed_lines(new_cmd, env, markers)["ready"])
 
-    b, f, r, n = (statistics.median(x) for x in (bare, first, ready, fresh))
+    b, f, r, s, n = (statistics.median(x) for x in (bare, first, ready, services, fresh))
     print(f"bare PySide6 QMainWindow shown:        {b * 1000:7.1f} ms (median of {args.repeat})")
     print(
         f"icsoe-desktop first window shown:      {f * 1000:7.1f} ms   ratio {f / b:.2f} (goal <= 1.2)"
     )
     print(
-        f"icsoe-desktop usable (store open):     {r * 1000:7.1f} ms   ratio {r / b:.2f} (goal <= 1.5)"
+        f"icsoe-desktop usable (login answers):  {r * 1000:7.1f} ms   ratio {r / b:.2f} (goal <= 1.5)"
     )
+    print(f"every service of the login built:      {s * 1000:7.1f} ms   ratio {s / b:.2f}")
     print(
         f"first start on a new data dir, usable: {n * 1000:7.1f} ms   ratio {n / b:.2f} (goal <= 2)"
     )
