@@ -6,7 +6,8 @@ every service the login window offers (its links, the certificates panel) is bui
 
 All are measured from outside: the time from spawning the process to the line it prints once
 its window is on screen (offscreen Qt). Each is run REPEAT times, alternating, after a warm-up
-run that compiles bytecode; medians are compared.
+run that compiles bytecode; medians are compared («ratio»), and so is each run with the bare
+run just before it («paired»: the median of those ratios, steadier on a shared machine).
 
     python bench/startup.py [--repeat N]
 """
@@ -89,18 +90,18 @@ def main() -> None:
             new_cmd = [*app_cmd[:-1], str(Path(tmp) / f"nuevo-{n}")]
             fresh.append(timed_lines(new_cmd, env, markers)["ready"])
 
-    b, f, r, s, n = (statistics.median(x) for x in (bare, first, ready, services, fresh))
+    b = statistics.median(bare)
     print(f"bare PySide6 QMainWindow shown:        {b * 1000:7.1f} ms (median of {args.repeat})")
-    print(
-        f"icsoe-desktop first window shown:      {f * 1000:7.1f} ms   ratio {f / b:.2f} (goal <= 1.2)"
-    )
-    print(
-        f"icsoe-desktop usable (login answers):  {r * 1000:7.1f} ms   ratio {r / b:.2f} (goal <= 1.5)"
-    )
-    print(f"every service of the login built:      {s * 1000:7.1f} ms   ratio {s / b:.2f}")
-    print(
-        f"first start on a new data dir, usable: {n * 1000:7.1f} ms   ratio {n / b:.2f} (goal <= 2)"
-    )
+    for label, times, goal in (
+        ("icsoe-desktop first window shown:     ", first, " (goal <= 1.2)"),
+        ("icsoe-desktop usable (login answers): ", ready, " (goal <= 1.5)"),
+        ("every service of the login built:     ", services, ""),
+        ("first start on a new data dir, usable:", fresh, " (goal <= 2)"),
+    ):
+        t = statistics.median(times)
+        # Paired: each run against the bare run just before it, which shared its load.
+        paired = statistics.median(x / y for x, y in zip(times, bare, strict=True))
+        print(f"{label} {t * 1000:7.1f} ms   ratio {t / b:.2f}, paired {paired:.2f}{goal}")
 
 
 if __name__ == "__main__":
