@@ -2,7 +2,7 @@
 
 The login window is shown before the store is open (SQLAlchemy and the models take longer to
 import than Qt). In the background, the IDSE sign-in is opened first (plain sqlite3: Continuar
-answers within a few ms), then the services; a click that needs them waits for them.
+answers within a few ms), then the services; a sign-in made before them waits for them.
 """
 
 from __future__ import annotations
@@ -76,14 +76,14 @@ class Application(QObject):
         self.mail_timer.timeout.connect(self.send_mail_in_background)
         self._mail_running = False
         self._pending_args: list[str] = []  # handed over before the store was open
-        self._waiting: list[Callable[[], None]] = []  # login clicks made before the services
+        self._waiting: list[Callable[[], None]] = []  # sign-ins made before the services
         self._built: Services | None = None  # closed by shutdown even if never handed over
 
         login = self.login
-        login.register_requested.connect(lambda: self._with_services(self.open_registro))
-        login.recover_requested.connect(lambda: self._with_services(self.open_recuperar))
-        login.icsoe_requested.connect(lambda: self._with_services(self.open_icsoe))
-        login.mail_requested.connect(lambda: self._with_services(self.open_correo))
+        login.register_requested.connect(self.open_registro)
+        login.recover_requested.connect(self.open_recuperar)
+        login.icsoe_requested.connect(self.open_icsoe)
+        login.mail_requested.connect(self.open_correo)
         login.consulta_requested.connect(lambda: self._with_services(lambda: self.open_main(None)))
         login.signed_in.connect(lambda u, n: self._with_services(lambda: self.open_main(u, n)))
 

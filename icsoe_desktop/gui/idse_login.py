@@ -45,9 +45,9 @@ class IdseLoginWindow(QWidget):
     """Emits ``signed_in(usuario, nombre)`` or ``consulta_requested()``; the app opens the rest.
 
     It may be shown before the store is open (fast start): until ``set_sign_in`` it says so and
-    keeps Continuar and the links disabled. The sign-in comes first (plain sqlite3, no ORM), the
-    services a moment later (the links' windows, the expiry panel): the app makes a click that
-    comes in between wait for them (application.py).
+    keeps Continuar disabled; the links until ``set_services``. The sign-in comes first (plain
+    sqlite3, no ORM), the services a moment later: a sign-in in between waits for them
+    (application.py).
     """
 
     signed_in = Signal(str, str)
@@ -78,6 +78,7 @@ class IdseLoginWindow(QWidget):
         self._sign_in: IdseSignIn | None = None
         self._answer_when_ready = False  # Enter pressed in Contraseña before the store was open
         self._set_ready(False)
+        self._set_links(False)
         if services is not None:
             self.set_services(services)
 
@@ -202,11 +203,12 @@ class IdseLoginWindow(QWidget):
             self.set_sign_in(services.accounts.sign_in)
         else:
             self._set_ready(True)  # after wait_for_services
+        self._set_links(True)
         self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
         self.refresh_vigencias()
 
     def wait_for_services(self) -> None:
-        """A click that needs the services came before them: say so until ``set_services``."""
+        """A sign-in came before the services: say so until ``set_services``."""
         self._set_ready(False)
 
     def refresh_default_usuario(self) -> None:
@@ -233,9 +235,12 @@ class IdseLoginWindow(QWidget):
         self.vigencias.setVisible(bool(rows))
 
     def _set_ready(self, ready: bool) -> None:
-        for widget in (self.continuar, self.registrate, self.olvido, self.icsoe, self.correo):
-            widget.setEnabled(ready)
+        self.continuar.setEnabled(ready)
         self.estado.setText("" if ready else MSG_ABRIENDO)
+
+    def _set_links(self, enabled: bool) -> None:
+        for widget in (self.registrate, self.olvido, self.icsoe, self.correo):
+            widget.setEnabled(enabled)
 
     def _on_solo_consulta(self, checked: bool) -> None:
         # Sólo consulta asks for no credentials.

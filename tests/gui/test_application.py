@@ -211,19 +211,19 @@ def test_a_sign_in_answered_before_the_services_waits_for_them(qtbot, applicatio
     assert [e.action for e in app.services.audit.recent(1)] == ["inicio_sesion"]
 
 
-def test_a_link_clicked_before_the_services_opens_its_window_once_they_are_built(
+def test_the_links_wait_for_the_services_and_then_open_their_windows(
     qtbot, application, data_dir, modals
 ):
     app = application
     app.login.show()
     app.login.set_sign_in(open_sign_in(data_dir))
-    seen: list[str] = []
-    modals.handle(lambda dialog: (seen.append(dialog.windowTitle()), dialog.reject()))
-    click(qtbot, app.login.registrate)
-    assert seen == [] and app.login.estado.text() == MSG_ABRIENDO
+    links = (app.login.registrate, app.login.olvido, app.login.icsoe, app.login.correo)
+    assert app.login.continuar.isEnabled()
+    assert not any(link.isEnabled() for link in links)
     app._open_services()
-    qtbot.waitUntil(lambda: seen == ["Usuarios para conexión en línea con IDSE"], timeout=10_000)
-    assert app.login.continuar.isEnabled() and app.login.estado.text() == ""
+    qtbot.waitUntil(lambda: all(link.isEnabled() for link in links), timeout=10_000)
+    click(qtbot, app.login.olvido)
+    assert [type(d) for d in modals.dialogs] == [RecuperarContrasenaDialog]
 
 
 def test_a_store_of_a_newer_version_never_lets_the_login_answer(
