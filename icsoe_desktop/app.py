@@ -23,7 +23,7 @@ def _install_startup_probe(application, services_too: bool) -> None:
     def when(done, line: str, then) -> None:
         def check() -> None:
             if not done():
-                QTimer.singleShot(1, check)
+                QTimer.singleShot(5, check)  # as before: each check takes the GIL
                 return
             print(line, flush=True)
             then()
