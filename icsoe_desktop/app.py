@@ -72,10 +72,8 @@ def run_gui(
     application = Application(data_dir, log_path)
     instance.arguments_received.connect(application.handle_arguments)
     application.exit_requested.connect(app.exit)
-    if probe := os.environ.get(STARTUP_PROBE_ENV):
-        _install_startup_probe(
-            application, probe == "services"
-        )  # its timer fires on the loop's first turn
+    if probe := os.environ.get(STARTUP_PROBE_ENV):  # its timer fires on the loop's first turn
+        _install_startup_probe(application, services_too=probe == "services")
     application.start()
     application.handle_arguments(links or [])
     try:
