@@ -70,6 +70,9 @@ def main() -> None:
     args = parser.parse_args()
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="services")
+    # The warm-up writes the .pyc files (as the bundle ships them): with this variable set every
+    # run would compile our modules from source, and the bare window has none to compile.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     markers = ("first-window", "ready", "services")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "datos"
