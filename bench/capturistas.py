@@ -42,8 +42,7 @@ def seed(services, rows: int) -> int:
     """One contratista with ``rows`` capturistas, inserted in bulk (setup, not measured)."""
     from sqlalchemy import insert
 
-    from icsoe_desktop.store.models import new_uuid
-    from icsoe_desktop.store.models_icsoe import Capturista, CapturistaRelacion, Contratista
+    from icsoe_desktop.store.models import Capturista, CapturistaRelacion, Contratista, new_uuid
 
     now = datetime(2026, 1, 1)
     sync = {"created_at": now, "updated_at": now, "version": 1, "deleted": False}

@@ -91,21 +91,12 @@ def write_csv(path: Path, count: int) -> None:
 
 
 def write_xlsx(path: Path, count: int) -> None:
-    """With the export's own cell writers (real dates and numbers, catalogs as text)."""
-    import xlsxwriter
+    """With the export's own sheet writer (real dates and numbers, catalogs as text)."""
+    from icsoe_desktop.services.excel import write_sheet
+    from icsoe_desktop.services.movimientos_export import _cells, _sheet_columns
 
-    from icsoe_desktop.services.movimientos import COLUMNS
-    from icsoe_desktop.services.movimientos_export import _writers
-
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    sheet = book.add_worksheet("Movimientos")
-    for c, column in enumerate(COLUMNS):
-        sheet.write_string(0, c, column.header)
-    writers = list(enumerate(_writers(sheet, book)))
-    for r, values in enumerate(_grid(count), start=1):
-        for c, write in writers:
-            write(r, c, values[c])
-    book.close()
+    rows = _cells((None, *values) for values in _grid(count))  # the export skips the id
+    write_sheet(path, "Movimientos", _sheet_columns(), rows, count)
 
 
 WRITERS = {"lote": (write_lote, "txt"), "csv": (write_csv, "csv"), "xlsx": (write_xlsx, "xlsx")}

@@ -174,7 +174,7 @@ def bench_grid(services) -> None:
 def bench_index_build(services) -> None:
     """Each sort index dropped and built again as a first sort builds it: the clerk's wait."""
     from icsoe_desktop.services.movimientos import COLUMNS, MovimientosService, Orden, _sort_column
-    from icsoe_desktop.store.models_movimientos import sort_index
+    from icsoe_desktop.store.models import sort_index
 
     engine = services.store.engine
     print("\nPrimer orden por cada columna: construir su índice (s) y lo que ocupa (MiB)")
@@ -216,7 +216,7 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
     from icsoe_desktop.demo.movimientos import create_demo_movimientos, demo_rows
     from icsoe_desktop.store.db import Store, large_page_cache, make_engine
     from icsoe_desktop.store.migrations import MIGRATIONS_DIR
-    from icsoe_desktop.store.models_movimientos import MovimientoRow
+    from icsoe_desktop.store.models import MovimientoRow
 
     directory.mkdir(parents=True, exist_ok=True)
     head, base = directory / "head.sqlite3", directory / "0006.sqlite3"

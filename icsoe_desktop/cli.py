@@ -15,6 +15,11 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir", help="carpeta de datos (por omisión, la del usuario; o ICSOE_DATA_DIR)"
     )
     parser.add_argument(
+        "--empresa",
+        metavar="RFC",
+        help="la empresa con la que trabaja el comando (obligatoria si hay varias)",
+    )
+    parser.add_argument(
         "--self-check",
         action="store_true",
         help="revisa la instalación (datos, base, formularios, llavero…), una línea por revisión; "
@@ -30,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_usuarios
 
     cli_usuarios.add_parser(commands)
+    from icsoe_desktop import cli_empresas
+
+    cli_empresas.add_parser(commands)
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
     respaldar = commands.add_parser(
         "respaldar", help="copia la base de datos a ARCHIVO (se puede hacer con la app abierta)"
@@ -137,7 +145,10 @@ def _service_command(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     configure_logging(data_dir / LOG_FILE)
     try:
-        services = open_services(data_dir)
+        # Varias empresas: a command on an empresa's data names it when there are several.
+        services = open_services(
+            data_dir, empresa_rfc=args.empresa, exigir=args.command not in ("usuarios", "empresas")
+        )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -148,6 +159,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_movimientos
 
             return cli_movimientos.run(args, services)
+        if args.command == "empresas":
+            from icsoe_desktop import cli_empresas
+
+            return cli_empresas.run(args, services)
         if args.command == "usuarios":
             from icsoe_desktop import cli_usuarios
 

@@ -118,6 +118,33 @@ def check_store(data_dir: Path) -> tuple[CheckResult, Services | None]:
     return CheckResult(True, name, detail), services
 
 
+def check_empresas(services: Services) -> list[CheckResult]:
+    """Varias empresas: one line per empresa store of the catalog, opened (and migrated) as
+    the app opens it; a missing or damaged file fails its own line only."""
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.store.db import Store, current_revision
+
+    results = []
+    for empresa in services.empresas.listar():
+        name = f"Empresa {empresa.rfc}" if empresa.rfc else "Empresa (sin configurar)"
+        path = services.empresas.ruta(empresa)
+        if not path.is_file():
+            results.append(CheckResult(False, name, f"no se encontró su base de datos «{path}»"))
+            continue
+        try:
+            store = Store(path)
+        except DomainError as exc:
+            results.append(CheckResult(False, name, exc.message))
+            continue
+        try:
+            revision = current_revision(store.engine)
+        finally:
+            store.close()
+        named = f"{empresa.razon_social}: " if empresa.rfc else ""
+        results.append(CheckResult(True, name, f"{named}{path} ({revision})"))
+    return results
+
+
 def check_forms(ui_dir: Path) -> CheckResult:
     """Every ui/*.ui builds with the app's loader, without a Qt warning."""
     from PySide6.QtCore import qInstallMessageHandler
@@ -335,6 +362,8 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
                 return result
 
             record(_guarded("Base de datos", store))
+            for result in check_empresas(services) if services is not None else ():
+                record(result)
         _app = QApplication.instance() or QApplication(sys.argv[:1])
         record(_guarded("Formularios", lambda: check_forms(asset_dir("ui"))))
         record(_guarded("Recursos", lambda: check_resources(asset_dir("resources"))))

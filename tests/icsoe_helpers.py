@@ -7,7 +7,7 @@ from pathlib import Path
 
 from stdnum.mx import curp as stdnum_curp
 
-from icsoe_desktop.services.capturistas import CapturistaForm
+from icsoe_desktop.services.capturistas.formulario import CapturistaForm
 from icsoe_desktop.services.certificates import TRUSTED_DIR
 from icsoe_desktop.services.contratistas import DatosGenerales
 from tests import credentials_factory as cf

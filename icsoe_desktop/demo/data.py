@@ -104,8 +104,7 @@ def add_demo_conflict(store, registro: str, razon_social_perdedora: str) -> None
 
     from sqlalchemy import select
 
-    from icsoe_desktop.store.models import RegistroPatronal
-    from icsoe_desktop.store.models_sync import SyncConflict
+    from icsoe_desktop.store.models import RegistroPatronal, SyncConflict
 
     with store.session() as session:
         row = session.scalar(select(RegistroPatronal).where(RegistroPatronal.registro == registro))

@@ -12,8 +12,7 @@ from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
 from icsoe_desktop.services.movimientos import Progress
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import RegistroPatronal, new_uuid
-from icsoe_desktop.store.models_movimientos import MovimientoRow
+from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, new_uuid
 
 DEMO_REGISTROS = (
     ("Y5412345106", "ABC010101AB1", "NOMINAS DEL CENTRO SA DE CV"),

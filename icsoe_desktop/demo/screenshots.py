@@ -377,8 +377,9 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     from icsoe_desktop.gui.icsoe_recuperar import IcsoeRecuperarDialog
     from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
     from icsoe_desktop.gui.icsoe_terminos import IcsoeTerminosDialog
-    from icsoe_desktop.services import capturistas as cap
-    from icsoe_desktop.services.capturistas import AltaMasiva, CapturistaForm, Rechazo
+    from icsoe_desktop.services.capturistas import administracion as cap
+    from icsoe_desktop.services.capturistas.excel import AltaMasiva, Rechazo
+    from icsoe_desktop.services.capturistas.formulario import CapturistaForm
     from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA, DatosGenerales
 
     fiel_files = write_demo_fiel(data_dir / "demo_icsoe")
@@ -457,7 +458,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
         )
         for c, n, p, s, m in people
     ]
-    services.capturistas.crear_contrasena(
+    services.acceso_capturista.crear_contrasena(
         demo_activation_code(services.store, "ana@capturas.mx"), DEMO_PASSWORD, DEMO_PASSWORD
     )
     services.capturistas.baja(DEMO_RFC, rows[2].id)
@@ -536,7 +537,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
         "55_icsoe_recuperar_contrasena",
         lambda: IcsoeRecuperarDialog(services, "LOMA900515MDFPRN01"),
     )
-    capturista = services.capturistas.iniciar_sesion("LOMA900515MDFPRN01", DEMO_PASSWORD)
+    capturista = services.acceso_capturista.iniciar_sesion("LOMA900515MDFPRN01", DEMO_PASSWORD)
 
     def seleccionar() -> object:
         dialog = IcsoeSeleccionarContratistaDialog(services, capturista.curp)
@@ -547,7 +548,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
 
     def principal() -> object:
         window = IcsoeCapturistaWindow(services, capturista)
-        window.set_contratista(services.capturistas.seleccionar(capturista.curp, DEMO_RFC))
+        window.set_contratista(services.acceso_capturista.seleccionar(capturista.curp, DEMO_RFC))
         return window
 
     shot("57_icsoe_capturista_principal", principal)

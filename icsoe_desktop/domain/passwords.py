@@ -101,6 +101,27 @@ def check_password_policy(password: str, field: str = "contrasena") -> None:
         raise ValidationError(broken[0], text, field)
 
 
+@dataclass(frozen=True)
+class NewPasswordTexts:
+    """How a guide words the two fields of a new password (the IDSE one and the capturista's
+    differ)."""
+
+    distintas: str  # the confirmation differs
+    confirmacion_obligatoria: str | None = None  # None: an empty confirmation just differs
+    obligatoria: str = "El campo «Contraseña nueva» es obligatorio."
+
+
+def check_new_password(contrasena: str, confirmacion: str, texts: NewPasswordTexts) -> None:
+    """A new password typed twice, for every flow that sets one. The policy is checked apart
+    (``check_password_policy``), at the point each flow has always checked it."""
+    if not contrasena:
+        raise ValidationError("campo_obligatorio", texts.obligatoria, "contrasena")
+    if texts.confirmacion_obligatoria is not None and not confirmacion:
+        raise ValidationError("campo_obligatorio", texts.confirmacion_obligatoria, "confirmacion")
+    if contrasena != confirmacion:
+        raise ValidationError("contrasenas_distintas", texts.distintas, "confirmacion")
+
+
 # --- hashing ------------------------------------------------------------------------------------
 
 

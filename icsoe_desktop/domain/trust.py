@@ -16,10 +16,16 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
-from icsoe_desktop.domain import credentials
-from icsoe_desktop.domain.credentials import CredentialError, repair_mojibake
+from icsoe_desktop.domain.credentials import (
+    FIELD_CERTIFICADO,
+    CredentialError,
+    load_certificate,
+    repair_mojibake,
+    signed_by,
+)
+from icsoe_desktop.domain.credentials.certificates import RawCertificate, raw_certificate
+from icsoe_desktop.domain.credentials.signatures import verify_signature
 
 _MAX_CHAIN = 6  # leaf → AC → ARC is 3; a few more for cross-certificates
 
@@ -63,14 +69,14 @@ _SUBJECT_LABELS = {
 def read_emisor(data: bytes, *, incluido: bool, archivo: str = "") -> Emisor:
     """A CA certificate file (DER, PEM or base64). Raises CredentialError with a Spanish message
     when it is not a certificate, or is one that cannot sign others (an end-entity certificate)."""
-    info = credentials.load_certificate(data)
-    raw = credentials._raw_certificate(info.certificado_der)  # parsed by load_certificate already
+    info = load_certificate(data)
+    raw = raw_certificate(info.certificado_der)  # parsed by load_certificate already
     if raw.ca is False:
         raise CredentialError(
             "no_es_autoridad",
             f"El certificado de {info.nombre or 'este archivo'} no es de una autoridad "
             "certificadora: no puede emitir otros certificados.",
-            credentials.FIELD_CERTIFICADO,
+            FIELD_CERTIFICADO,
         )
     der = info.certificado_der
     sujeto = ", ".join(
@@ -87,7 +93,7 @@ def read_emisor(data: bytes, *, incluido: bool, archivo: str = "") -> Emisor:
         valido_hasta=info.valido_hasta,
         incluido=incluido,
         archivo=archivo,
-        raiz=raw.subject_der == raw.issuer.raw() and credentials.signed_by(der, der),
+        raiz=raw.subject_der == raw.issuer.raw() and signed_by(der, der),
         ca=raw.ca,
     )
 
@@ -104,7 +110,7 @@ class TrustStore:
         # The store is rebuilt when the folders change, so answers can be kept: the lists and
         # the login panel ask about the same few certificates again and again.
         self._answers: dict[tuple[bytes, ...], list[Emisor]] = {}
-        self._parsed: dict[bytes, Any] = {}
+        self._parsed: dict[bytes, RawCertificate] = {}
 
     def __len__(self) -> int:
         return len(self.emisores)
@@ -145,15 +151,15 @@ class TrustStore:
         return None
 
 
-    def _raw(self, der: bytes) -> Any:
+    def _raw(self, der: bytes) -> RawCertificate:
         if der not in self._parsed:
-            self._parsed[der] = credentials._raw_certificate(der)
+            self._parsed[der] = raw_certificate(der)
         return self._parsed[der]
 
     def _signed_by(self, der: bytes, issuer_der: bytes) -> bool:
-        """credentials.signed_by, with each certificate parsed once."""
+        """``signed_by``, with each certificate parsed once."""
         try:
-            credentials._verify(self._raw(issuer_der).spki, self._raw(der))
+            verify_signature(self._raw(issuer_der).spki, self._raw(der))
         except Exception:  # unreadable, other key type, bad signature: all "no"
             return False
         return True

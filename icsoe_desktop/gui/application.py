@@ -76,7 +76,7 @@ class Application(QObject):
         self.mail_timer.timeout.connect(self.send_mail_in_background)
         self._mail_running = False
         self._pending_args: list[str] = []  # handed over before the store was open
-        self._waiting: list[Callable[[], None]] = []  # sign-ins made before the services
+        self._waiting: list[Callable[[], None]] = []  # sólo consulta chosen before the services
         self._built: Services | None = None  # closed by shutdown even if never handed over
 
         login = self.login
@@ -85,7 +85,7 @@ class Application(QObject):
         login.icsoe_requested.connect(self.open_icsoe)
         login.mail_requested.connect(self.open_correo)
         login.consulta_requested.connect(lambda: self._with_services(lambda: self.open_main(None)))
-        login.signed_in.connect(lambda u, n: self._with_services(lambda: self.open_main(u, n)))
+        login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
         self.login.show()
@@ -135,6 +135,7 @@ class Application(QObject):
         run_in_background(services.preload, lambda _: None, lambda exc: log.error("", exc_info=exc))
 
     def _on_failure(self, exc: BaseException) -> None:
+        self.login.set_unavailable()  # a sign-in already open must not answer either
         if isinstance(exc, DomainError):
             log.error("No se pudo abrir el almacén: %s", exc.message)
             msgbox.error(self.login, exc.message, "No se pudo iniciar icsoe-desktop")
@@ -245,6 +246,7 @@ class Application(QObject):
             self._actualizar_movimientos()
         self.main = VentanaPrincipal(self.services, usuario, nombre)
         self.main.logout_requested.connect(self.logout)
+        self.main.empresa_requested.connect(self.cambiar_empresa)
         self.main.quit_requested.connect(self.quit)
         self.main.show()
         self.login.hide()
@@ -298,6 +300,28 @@ class Application(QObject):
             return
         msgbox.warning(self.main, MSG_REGISTRA_CERTIFICADOS)
         self.main.open_certificados()
+
+    def cambiar_empresa(self, empresa_id: int, _nueva: bool = False) -> None:
+        """Archivo › Cambiar de empresa, without restarting: the main window closes, the other
+        empresa's store opens, and the main window opens again on it for the same user (a new
+        empresa gets its Configuración inicial from the first-day guide)."""
+        assert self.services is not None and self.main is not None
+        usuario, nombre = self.main.usuario, self.main.nombre
+        self.main.hide()
+        self.main.deleteLater()
+        self.main = None
+        # Background work (a sync, the preload) ends before its store closes under it.
+        QThreadPool.globalInstance().waitForDone(5_000)
+        try:
+            if usuario is not None:
+                self.services.empresas.comprobar_acceso(usuario, empresa_id)
+            self.services.abrir_empresa(empresa_id)
+        except DomainError as exc:
+            msgbox.warning(self.login, exc.message, "Cambiar de empresa")
+            self.logout()
+            return
+        self.login.empresa_selector.refresh()
+        self.open_main(usuario, nombre)
 
     def logout(self) -> None:
         if self.main is not None:

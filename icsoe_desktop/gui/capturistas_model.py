@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from icsoe_desktop.services.capturistas import CapturistaRow
+from icsoe_desktop.services.capturistas.common import CapturistaRow
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200

@@ -14,16 +14,13 @@ from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.worker import run_with_progress
-from icsoe_desktop.services.capturistas import (
-    BULK_HEADERS,
-    MSG_ACTUALIZADO,
-    MSG_GUARDADO,
-    ROLES,
-    CapturistaForm,
-)
+from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
+from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
+from icsoe_desktop.services.capturistas.formulario import ROLES, CapturistaForm
 
 if TYPE_CHECKING:
-    from icsoe_desktop.services.capturistas import AltaMasiva, CapturistaRow
+    from icsoe_desktop.services.capturistas.common import CapturistaRow
+    from icsoe_desktop.services.capturistas.excel import AltaMasiva
     from icsoe_desktop.services.container import Services
 
 TITLE_ALTA = "Alta de Usuario"
@@ -218,7 +215,7 @@ class IcsoeAltaUsuarioPage(QWidget):
 
     def cargar_excel(self, path: str) -> None:
         """What choosing the .xlsx does (tests call it to bypass the native file dialog)."""
-        service = self._services.capturistas
+        service = self._services.capturistas_excel
         try:
             report = run_with_progress(
                 self,

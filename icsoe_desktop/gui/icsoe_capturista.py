@@ -14,7 +14,7 @@ from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
 
 if TYPE_CHECKING:
-    from icsoe_desktop.services.capturistas import CapturistaSesion, ContratistaOpcion
+    from icsoe_desktop.services.capturistas.acceso import CapturistaSesion, ContratistaOpcion
     from icsoe_desktop.services.container import Services
 
 MSG_SIN_CONTRATISTA = "Aún no has seleccionado un contratista."

@@ -30,7 +30,7 @@ from icsoe_desktop.gui.capturistas_model import (
     action_available,
 )
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.services.capturistas import (
+from icsoe_desktop.services.capturistas.administracion import (
     MSG_ACTIVAR_PREGUNTA,
     MSG_BAJA,
     MSG_BAJA_PREGUNTA,
@@ -39,7 +39,7 @@ from icsoe_desktop.services.capturistas import (
 )
 
 if TYPE_CHECKING:
-    from icsoe_desktop.services.capturistas import CapturistaRow
+    from icsoe_desktop.services.capturistas.common import CapturistaRow
     from icsoe_desktop.services.container import Services
 
 TITLE = "Consulta"

@@ -141,7 +141,7 @@ class IcsoeContratistaWindow(QMainWindow):
     def exportar_excel(self) -> None:
         if not self.exportar_action.isEnabled():
             return
-        name = self._services.capturistas.export_file_name(self.sesion.rfc)
+        name = self._services.capturistas_excel.export_file_name(self.sesion.rfc)
         path, _ = QFileDialog.getSaveFileName(
             self, EXPORT_TITLE, str(Path.home() / name), "Libro de Excel (*.xlsx)"
         )
@@ -153,7 +153,7 @@ class IcsoeContratistaWindow(QMainWindow):
         target = Path(path)
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
-        service = self._services.capturistas
+        service = self._services.capturistas_excel
         try:
             count = run_with_progress(
                 self,

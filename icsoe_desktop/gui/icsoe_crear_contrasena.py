@@ -13,7 +13,7 @@ from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
-from icsoe_desktop.services.capturistas import MSG_CONTRASENA_ACTUALIZADA
+from icsoe_desktop.services.capturistas.acceso import MSG_CONTRASENA_ACTUALIZADA
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -52,7 +52,7 @@ class IcsoeCrearContrasenaDialog(QDialog):
 
     def _on_guardar(self) -> None:
         try:
-            self.curp = self._services.capturistas.crear_contrasena(
+            self.curp = self._services.acceso_capturista.crear_contrasena(
                 code_from_text(self.codigo.text()),
                 self.contrasena.text(),
                 self.confirmacion.text(),

@@ -107,7 +107,7 @@ class IcsoeInicioWindow(QWidget):
         from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
 
         try:
-            sesion = self._services.capturistas.iniciar_sesion(
+            sesion = self._services.acceso_capturista.iniciar_sesion(
                 self.usuario.text(), self.contrasena.text()
             )
         except DomainError as exc:

@@ -13,7 +13,7 @@ from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
-    from icsoe_desktop.services.capturistas import ContratistaOpcion
+    from icsoe_desktop.services.capturistas.acceso import ContratistaOpcion
     from icsoe_desktop.services.container import Services
 
 TITLE = "Seleccionar Contratista"
@@ -46,7 +46,7 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.model.set_rows(services.capturistas.contratistas_de(curp))
+        self.model.set_rows(services.acceso_capturista.contratistas_de(curp))
         self.tabla.selectionModel().selectionChanged.connect(self._on_selection)
         self.regresar.clicked.connect(self.reject)
         self.siguiente.clicked.connect(self._on_siguiente)
@@ -84,9 +84,9 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         ):
             return
         try:
-            self.elegido = self._services.capturistas.seleccionar(self._curp, chosen.rfc)
+            self.elegido = self._services.acceso_capturista.seleccionar(self._curp, chosen.rfc)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
-            self.model.set_rows(self._services.capturistas.contratistas_de(self._curp))
+            self.model.set_rows(self._services.acceso_capturista.contratistas_de(self._curp))
             return
         self.accept()

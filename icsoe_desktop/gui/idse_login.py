@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -30,7 +30,7 @@ from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.idse_sign_in import IdseSignIn
+    from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn
 
 MSG_SOLO_CONSULTA = (
     "Ingresarás en modo sólo consulta: únicamente podrás consultar los movimientos de "
@@ -46,8 +46,9 @@ class IdseLoginWindow(QWidget):
 
     It may be shown before the store is open (fast start): until ``set_sign_in`` it says so and
     keeps Continuar disabled; the links until ``set_services``. The sign-in comes first (plain
-    sqlite3, no ORM), the services a moment later: a sign-in in between waits for them
-    (application.py).
+    sqlite3, no ORM), the services a moment later: a right password typed in between waits
+    for them, which check the empresa's grant before ``signed_in``; sólo consulta waits in
+    application.py.
     """
 
     signed_in = Signal(str, str)
@@ -77,6 +78,7 @@ class IdseLoginWindow(QWidget):
         self._services: Services | None = None
         self._sign_in: IdseSignIn | None = None
         self._answer_when_ready = False  # Enter pressed in Contraseña before the store was open
+        self._admitting: SignedIn | None = None  # right password, grant not checked yet
         self._set_ready(False)
         self._set_links(False)
         if services is not None:
@@ -104,6 +106,10 @@ class IdseLoginWindow(QWidget):
                 "tituloLabel",
             )
         )
+        from icsoe_desktop.gui.selector_empresa import EmpresaSelector
+
+        self.empresa_selector = EmpresaSelector()  # Varias empresas: shown once the store is open
+        layout.addWidget(self.empresa_selector)
         self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
         layout.addWidget(self.solo_consulta)
 
@@ -206,6 +212,15 @@ class IdseLoginWindow(QWidget):
         self._set_links(True)
         self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
         self.refresh_vigencias()
+        self.empresa_selector.set_services(services, self.refresh_vigencias)
+        if self._admitting is not None:  # signed in while the services were being built
+            user, self._admitting = self._admitting, None
+            QTimer.singleShot(0, lambda: self._admit(user))  # once the app has them too
+
+    def set_unavailable(self) -> None:
+        """The services could not be built (the app says why and ends): nothing answers."""
+        self._set_ready(False)
+        self.estado.setText("")
 
     def wait_for_services(self) -> None:
         """A sign-in came before the services: say so until ``set_services``."""
@@ -261,9 +276,27 @@ class IdseLoginWindow(QWidget):
         try:
             user = self._sign_in.authenticate(self.usuario.text(), self.contrasena.text())
         except DomainError as exc:
-            msgbox.warning(self, exc.message)
-            self.contrasena.clear()
-            (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()
+            self._refused(exc)
             return
         self.contrasena.clear()
+        self._admit(user)
+
+    def _admit(self, user: SignedIn) -> None:
+        """Varias empresas: the user enters the empresa shown only if granted it (refusals
+        audited). The grant is read through the services: a right password typed before they
+        are built waits for them (``set_services``)."""
+        if self._services is None:
+            self._admitting = user
+            self.wait_for_services()
+            return
+        try:
+            self._services.empresas.comprobar_acceso(user.usuario, self._services.empresa.id)
+        except DomainError as exc:
+            self._refused(exc)
+            return
         self.signed_in.emit(user.usuario, user.nombre_completo)
+
+    def _refused(self, exc: DomainError) -> None:
+        msgbox.warning(self, exc.message)
+        self.contrasena.clear()
+        (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()

@@ -24,7 +24,7 @@ def respaldar(parent: QWidget, services: Services, usuario: str | None) -> Path 
     """Ask where, copy with a progress bar; the app keeps running meanwhile."""
     from icsoe_desktop.gui.worker import run_with_progress_bar
 
-    start = str(Path.home() / default_backup_name())
+    start = str(Path.home() / services.empresa.nombre_de_archivo(default_backup_name()))
     path, _ = QFileDialog.getSaveFileName(parent, TITLE_RESPALDAR, start, FILTER)
     if not path:
         return None

@@ -30,6 +30,7 @@ class VentanaPrincipal(QMainWindow):
     """``usuario`` None means modo sólo consulta: nothing that changes data is offered."""
 
     logout_requested = Signal()
+    empresa_requested = Signal(int, bool)  # Cambiar de empresa: its id, and «just created»
     quit_requested = Signal()
 
     def __init__(
@@ -47,7 +48,9 @@ class VentanaPrincipal(QMainWindow):
         central = QWidget(self)
         form = load_form("ventana_principal.ui", central)
         self.setCentralWidget(central)
-        self.setWindowTitle(form.windowTitle())
+        self.nombre = nombre
+        # Varias empresas: the title and the status bar always name the open empresa.
+        self.setWindowTitle(f"{form.windowTitle()} — {services.empresa.etiqueta}")
         self.sesion = child(form, QLabel, "sesionLabel")
         self.modo = child(form, QLabel, "modoLabel")
         self.salir = child(form, QPushButton, "salirButton")
@@ -78,6 +81,9 @@ class VentanaPrincipal(QMainWindow):
         self.estado_sesion = QLabel(SOLO_CONSULTA if self.read_only else f"Usuario: {usuario}")
         self.estado_sesion.setObjectName("estadoSesionLabel")
         self.statusBar().addPermanentWidget(self.estado_sesion)
+        self.estado_empresa = QLabel(f"Empresa: {services.empresa.etiqueta}")
+        self.estado_empresa.setObjectName("estadoEmpresaLabel")
+        self.statusBar().addPermanentWidget(self.estado_empresa)
         from icsoe_desktop.gui.sync_status import SyncStatus
 
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
@@ -106,6 +112,12 @@ class VentanaPrincipal(QMainWindow):
         self.respaldar_action = self._action("&Respaldar…", "respaldarAction", self._respaldar)
         self.restaurar_action = self._action("Res&taurar…", "restaurarAction", self._restaurar)
         self.restaurar_action.setEnabled(not self.read_only)  # it replaces every datum
+        self.cambiar_empresa_action = self._action(
+            "Cambiar de &empresa…", "cambiarEmpresaAction", self._cambiar_empresa
+        )
+        self.cambiar_empresa_action.setEnabled(not self.read_only)  # sólo consulta: at the login
+        archivo.addAction(self.cambiar_empresa_action)
+        archivo.addSeparator()
         archivo.addAction(self.respaldar_action)
         archivo.addAction(self.restaurar_action)
         archivo.addSeparator()
@@ -153,6 +165,13 @@ class VentanaPrincipal(QMainWindow):
             configuracion.addAction(action)
             # Sólo consulta changes nothing: administration is not offered.
             action.setEnabled(not self.read_only)
+        # Varias empresas: an administrator grants or removes empresas per user.
+        self.empresas_usuario_action = self._action(
+            "Empresas p&or usuario…", "empresasUsuarioAction", self._open_empresas_usuario
+        )
+        admins = {u.usuario for u in self._services.accounts.list_users() if u.administrador}
+        self.empresas_usuario_action.setEnabled(self.usuario in admins)
+        configuracion.addAction(self.empresas_usuario_action)
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
@@ -217,9 +236,30 @@ class VentanaPrincipal(QMainWindow):
         # at once; the band is refreshed when the assistant closes.
         wizard = ConfiguracionInicialWizard(self._services, self.usuario, openers, self)
         wizard.finished.connect(self.refresh_pendientes)
+        wizard.finished.connect(self.refresh_empresa)
         wizard.finished.connect(wizard.deleteLater)
         wizard.open()
         self.configuracion_inicial = wizard
+
+    def refresh_empresa(self) -> None:
+        """The RFC and razón social typed in the Configuración inicial name the empresa."""
+        empresa = self._services.nombrar_empresa()
+        self.setWindowTitle(f"{self.windowTitle().split(' — ')[0]} — {empresa.etiqueta}")
+        self.estado_empresa.setText(f"Empresa: {empresa.etiqueta}")
+
+    def _cambiar_empresa(self) -> None:
+        from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog
+
+        assert self.usuario is not None
+        dialog = CambiarEmpresaDialog(self._services, self.usuario, self)
+        if dialog.exec() and dialog.elegida is not None:
+            self.empresa_requested.emit(dialog.elegida, dialog.nueva)
+
+    def _open_empresas_usuario(self) -> None:
+        from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
+
+        assert self.usuario is not None
+        EmpresasPorUsuarioDialog(self._services, self.usuario, self).exec()
 
     def _open_usuarios(self) -> None:
         from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain import passwords, tokens
+from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
+from icsoe_desktop.services.idse_sign_in import SIGN_IN as SIGN_IN
 from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import IdseUser, OneTimeToken
+from icsoe_desktop.store.models import IdseUser
 
 RESET_PURPOSE = "recuperar_contrasena_idse"
 CODE_THROTTLE = "codigo:" + RESET_PURPOSE  # wrong codes typed in Restablecer contraseña
@@ -31,6 +32,21 @@ MSG_CORREO_NO_EXISTE = "El correo electrónico no existe en la base de datos."
 MSG_CORREO_ENVIADO = (
     "Se envió al correo electrónico proporcionado un código para restablecer tu contraseña. "
     "El código es válido durante 24 horas y sólo puede usarse una vez."
+)
+# A new password typed twice (reset with a code, or set by an administrator).
+NEW_PASSWORD_TEXTS = passwords.NewPasswordTexts(
+    distintas="La contraseña y la confirmación de la contraseña no coinciden.",
+)
+RESET_CODE_TEXTS = one_time_codes.CodeTexts(
+    usado="Este código ya fue utilizado. Solicita uno nuevo en «¿Olvidó su contraseña?».",
+    reemplazado=(
+        "Este código fue reemplazado por uno más reciente. Usa el último código que recibiste "
+        "por correo."
+    ),
+    expirado=(
+        "El código expiró: es válido durante 24 horas. Solicita uno nuevo en «¿Olvidó su "
+        "contraseña?»."
+    ),
 )
 
 
@@ -209,52 +225,18 @@ class AccountsService:
 
     def reset_password(self, code: str, contrasena: str, confirmacion: str) -> str:
         """Set a new password with a code; return the usuario it belonged to."""
-        if not tokens.normalize_code(code):
-            raise ValidationError(
-                "campo_obligatorio", "Captura el código que recibiste por correo.", "codigo"
-            )
-        _check_new_password(contrasena, confirmacion)
+        one_time_codes.require_code(code)
+        passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
         now = self._clock()
-        one_time_codes.check_guess(self._store, CODE_THROTTLE, code, [RESET_PURPOSE], now)
-        with self._store.session() as session:
-            token = session.scalar(
-                select(OneTimeToken).where(
-                    OneTimeToken.code_hash == tokens.hash_code(code),
-                    OneTimeToken.purpose == RESET_PURPOSE,
-                )
-            )
-            if token is None:
-                raise ValidationError(
-                    "codigo_invalido", one_time_codes.MSG_CODIGO_INVALIDO, "codigo"
-                )
-            if token.used_at is not None:
-                raise ValidationError(
-                    "codigo_usado",
-                    "Este código ya fue utilizado. Solicita uno nuevo en «¿Olvidó su contraseña?».",
-                    "codigo",
-                )
-            if token.revoked:
-                raise ValidationError(
-                    "codigo_reemplazado",
-                    "Este código fue reemplazado por uno más reciente. Usa el último código que "
-                    "recibiste por correo.",
-                    "codigo",
-                )
-            if token.expires_at <= now:
-                raise ValidationError(
-                    "codigo_expirado",
-                    "El código expiró: es válido durante 24 horas. Solicita uno nuevo en "
-                    "«¿Olvidó su contraseña?».",
-                    "codigo",
-                )
+        with one_time_codes.redeem(
+            self._store, CODE_THROTTLE, code, [RESET_PURPOSE], now, RESET_CODE_TEXTS
+        ) as (session, token):
             passwords.check_password_policy(contrasena)
             user = session.scalar(select(IdseUser).where(IdseUser.uuid == token.subject_uuid))
             if user is None:
                 raise ValidationError("usuario_inexistente", "El usuario del código ya no existe.")
             user.password_hash = passwords.hash_password(contrasena)
-            token.used_at = now
             login_throttle.clear(session, user.usuario)
-            login_throttle.clear(session, CODE_THROTTLE)
             self._mail.enqueue(
                 session,
                 user.usuario,
@@ -292,7 +274,7 @@ class AccountsService:
         """Set a password without a code (an administrator, or the command line on this
         machine); the user is told by mail, the action audited with its actor."""
         usuario = normalize_email(usuario)
-        _check_new_password(contrasena, confirmacion)
+        passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
         passwords.check_password_policy(contrasena)
         with self._store.session() as session:
             user = self._find(session, usuario)
@@ -329,18 +311,4 @@ class AccountsService:
     def _find(session: Session, usuario: str) -> IdseUser | None:
         return session.scalar(
             select(IdseUser).where(IdseUser.usuario == usuario, IdseUser.deleted.is_(False))
-        )
-
-
-def _check_new_password(contrasena: str, confirmacion: str) -> None:
-    """A new password typed twice (reset with a code, or set by an administrator)."""
-    if not contrasena:
-        raise ValidationError(
-            "campo_obligatorio", "El campo «Contraseña nueva» es obligatorio.", "contrasena"
-        )
-    if contrasena != confirmacion:
-        raise ValidationError(
-            "contrasenas_distintas",
-            "La contraseña y la confirmación de la contraseña no coinciden.",
-            "confirmacion",
         )

@@ -12,18 +12,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from icsoe_desktop.config import load_settings
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.empresas import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.mail_colas import MailQueues
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.backup import BackupService
-    from icsoe_desktop.services.capturistas import CapturistasService
+    from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
+    from icsoe_desktop.services.capturistas.administracion import CapturistasService
+    from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
     from icsoe_desktop.services.certificates import CertificatesService
     from icsoe_desktop.services.contratistas import ContratistasService
     from icsoe_desktop.services.lotes import LotesService
@@ -41,6 +44,8 @@ _LAZY = (
     "lotes",
     "contratistas",
     "capturistas",
+    "capturistas_excel",
+    "acceso_capturista",
     "sync",
     "backup",
     "primer_uso",
@@ -48,15 +53,79 @@ _LAZY = (
 
 
 class Services:
-    def __init__(self, data_dir: Path, clock: Clock) -> None:
+    """``catalogo``: the installation (IDSE users, their sign-in and audit, the empresas);
+    ``store``: the open empresa (``empresa``), whose data every other service works on.
+    ``abrir_empresa`` switches it without restarting (services/empresas.py)."""
+
+    def __init__(
+        self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None, exigir: bool = False
+    ) -> None:
         self.data_dir, self.clock = data_dir, clock
-        self.store = Store(load_settings(data_dir).database_path)
-        self.audit = AuditService(self.store, clock)
+        self.catalogo = Store(data_dir / CATALOGO_FILE)
+        self.audit_instalacion = AuditService(self.catalogo, clock)
+        self.empresas = EmpresasService(self.catalogo, self.audit_instalacion, data_dir, clock)
+        self.empresas.asegurar_primera()  # upgrade: the one-company store becomes the first
         self.secrets = SecretsService()
-        self.settings = SettingsService(data_dir, self.store, self.audit, self.secrets)
+        self.settings = SettingsService(
+            data_dir, self.catalogo, self.audit_instalacion, self.secrets
+        )
         settings = self.settings
-        self.mail = MailService(self.store, lambda: settings.current.smtp, self.secrets, clock)
-        self.accounts = AccountsService(self.store, self.audit, self.mail, clock)
+        self.mail_instalacion = MailService(
+            self.catalogo, lambda: settings.current.smtp, self.secrets, clock
+        )
+        self.accounts = AccountsService(
+            self.catalogo, self.audit_instalacion, self.mail_instalacion, clock
+        )
+        try:  # the CLI names the empresa (exigir); the GUI opens the one opened last
+            empresa = (
+                self.empresas.elegir(empresa_rfc)
+                if empresa_rfc or exigir
+                else self.empresas.recordada()
+            )
+            assert empresa is not None  # asegurar_primera leaves at least one
+            self._open(empresa)
+        except BaseException:
+            self.catalogo.close()
+            raise
+
+    def _open(self, empresa: EmpresaInfo) -> None:
+        from icsoe_desktop.services.settings_empresa import SettingsEmpresa
+
+        store = Store(self.empresas.ruta(empresa))  # a damaged file raises: nothing changed yet
+        self.empresa, self.store = empresa, store
+        self.carpeta = self.empresas.carpeta(empresa)
+        self.audit = AuditService(self.store, self.clock)
+        # Its own mail and sync server, or the installation's (services/settings_empresa.py).
+        self.settings_empresa: SettingsService = (
+            self.settings
+            if self.carpeta == self.data_dir
+            else SettingsEmpresa(self.carpeta, self.settings, self.store, self.audit, self.secrets)
+        )
+        settings = self.settings_empresa
+        self.mail_empresa = MailService(
+            self.store, lambda: settings.current.smtp, self.secrets, self.clock
+        )
+        self.mail = MailQueues(self.mail_instalacion, self.mail_empresa)
+        self.empresa = self.empresas.nombrar(empresa, self.store)
+
+    def nombrar_empresa(self) -> EmpresaInfo:
+        """After the Configuración inicial: the catalog names the empresa as its store does."""
+        self.empresa = self.empresas.nombrar(self.empresa, self.store)
+        return self.empresa
+
+    def abrir_empresa(self, empresa_id: int) -> EmpresaInfo:
+        """Close the open empresa's store and open another's; the services built on the old
+        one are dropped and built again on first use. Whoever calls checked the user's grant."""
+        empresa = self.empresas.obtener(empresa_id)
+        previous, lazy = self.store, {n: self.__dict__.pop(n) for n in _LAZY if n in self.__dict__}
+        try:
+            self._open(empresa)
+        except BaseException:
+            self.__dict__.update(lazy)  # the open empresa stays as it was
+            raise
+        previous.close()
+        self.empresas.marcar_abierta(empresa.id)
+        return empresa
 
     @cached_property
     def registros(self) -> RegistrosService:
@@ -97,32 +166,46 @@ class Services:
         from icsoe_desktop.services.contratistas import ContratistasService
 
         return ContratistasService(
-            self.store, self.audit, self.certificates, self.data_dir, self.clock
+            self.store, self.audit, self.certificates, self.carpeta, self.clock
         )
 
     @cached_property
     def capturistas(self) -> CapturistasService:
-        from icsoe_desktop.services.capturistas import CapturistasService
+        """The contratista's administration of its capturistas."""
+        from icsoe_desktop.services.capturistas.administracion import CapturistasService
 
-        return CapturistasService(self.store, self.audit, self.mail, self.clock)
+        return CapturistasService(self.store, self.audit, self.mail_empresa, self.clock)
+
+    @cached_property
+    def capturistas_excel(self) -> CapturistasExcelService:
+        from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
+
+        return CapturistasExcelService(self.store, self.audit, self.capturistas, self.clock)
+
+    @cached_property
+    def acceso_capturista(self) -> AccesoCapturistaService:
+        """The capturista's own access: password, sign-in, recovery, choice of contratista."""
+        from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
+
+        return AccesoCapturistaService(self.store, self.audit, self.mail, self.clock)
 
     @cached_property
     def sync(self) -> SyncService:
         from icsoe_desktop.services.sync import SyncService
 
-        return SyncService(self.store, self.settings, self.secrets, self.clock)
+        return SyncService(self.store, self.settings_empresa, self.secrets, self.clock)
 
     @cached_property
     def backup(self) -> BackupService:
-        from icsoe_desktop.services.backup import BackupService
+        from icsoe_desktop.services.empresas_respaldo import BackupEmpresa
 
-        return BackupService(self.store, self.audit)
+        return BackupEmpresa(self.store, self.audit, self.empresas, self.empresa.id)
 
     @cached_property
     def primer_uso(self) -> PrimerUsoService:
         from icsoe_desktop.services.primer_uso import PrimerUsoService
 
-        settings = self.settings
+        settings = self.settings_empresa
         return PrimerUsoService(
             self.store,
             self.audit,
@@ -139,11 +222,16 @@ class Services:
 
     def close(self) -> None:
         self.store.close()
+        self.catalogo.close()
 
 
-def open_services(data_dir: Path, clock: Clock = utcnow) -> Services:
-    """Open (creating or migrating) the store in ``data_dir`` and wire the services."""
-    return Services(data_dir, clock)
+def open_services(
+    data_dir: Path, clock: Clock = utcnow, empresa_rfc: str | None = None, exigir: bool = False
+) -> Services:
+    """Open (creating or migrating) the stores in ``data_dir`` and wire the services: the
+    empresa ``empresa_rfc``, or the one opened last; ``exigir``: without ``empresa_rfc``, only
+    when there is a single empresa (else a ValidationError naming the choices)."""
+    return Services(data_dir, clock, empresa_rfc, exigir)
 
 
 __all__ = ["Services", "open_services"]

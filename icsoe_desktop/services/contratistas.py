@@ -25,8 +25,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificates import CertificatesService, read_credential_file
 from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import new_uuid
-from icsoe_desktop.store.models_icsoe import Contratista
+from icsoe_desktop.store.models import Contratista, new_uuid
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,13 @@
 """Sign-in of the IDSE users (Acceso a conexión en línea con IDSE), with the 5-attempt lock and
-its audit, over the standard library's sqlite3 (store/plain.py).
+its audit, over the standard library's sqlite3 (store/plain.py) on the installation's catalog
+(``catalogo.sqlite3``: the IDSE users, their lock counts and the account audit live there).
 
 It imports neither SQLAlchemy nor the models, so the login window answers Continuar while they
 and the other services (~0.45 s of imports) load in the background (bench/startup.py).
-``AccountsService.authenticate`` is this same code: there is one IDSE sign-in.
+``AccountsService.authenticate`` is this same code: there is one IDSE sign-in. The lock, count,
+messages and audit actions are decided by ``sign_in.decide``, shared with the capturistas; here
+only the reads and writes. The empresa's grant is checked once the services are built
+(``EmpresasService.comprobar_acceso``, gui/idse_login.py).
 """
 
 from __future__ import annotations
@@ -14,18 +18,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError
-from icsoe_desktop.paths import DATABASE_FILE
-from icsoe_desktop.services import login_throttle
+from icsoe_desktop.paths import CATALOGO_FILE, DATABASE_FILE
+from icsoe_desktop.services import sign_in
 from icsoe_desktop.store import plain
 from icsoe_desktop.store.migrations import HEAD_REVISION
 
 MSG_CREDENCIALES = (
     "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
     "Verifica la información e intenta nuevamente."
+)
+SIGN_IN = sign_in.SignInTexts(
+    vacias="Captura el usuario (correo electrónico) y la contraseña.",
+    credenciales=MSG_CREDENCIALES,
+    fallido="inicio_sesion_fallido",
+    bloqueado="usuario_bloqueado",
+    nombre_en_bloqueo=True,
 )
 
 
@@ -58,10 +68,7 @@ class IdseSignIn:
 
     def authenticate(self, usuario: str, contrasena: str) -> SignedIn:
         usuario = normalize_email(usuario)
-        if not usuario or not contrasena:
-            raise AuthenticationError(
-                "credenciales_vacias", "Captura el usuario (correo electrónico) y la contraseña."
-            )
+        SIGN_IN.check_filled(usuario, contrasena)
         now = self._clock()
         # Failures must be committed: the transaction ends normally and the error is raised after.
         with plain.write_transaction(self.path) as connection:
@@ -73,36 +80,42 @@ class IdseSignIn:
     def _check(
         self, connection: sqlite3.Connection, usuario: str, contrasena: str, now: datetime
     ) -> SignedIn | AuthenticationError:
-        throttle = connection.execute(
+        key = SIGN_IN.key(usuario)
+        row = connection.execute(
             "SELECT failures, locked_until, last_failure_at FROM login_throttle WHERE usuario = ?",
-            (usuario,),
+            (key,),
         ).fetchone()
-        failures, locked_until, last_failure = throttle or (0, None, None)
-        locked = login_throttle.lock_error(plain.from_text(locked_until), now, usuario)
-        if locked is not None:
-            return locked
+        throttle = (
+            sign_in.Throttle(row[0], plain.from_text(row[1]), plain.from_text(row[2]))
+            if row
+            else sign_in.Throttle()
+        )
         user = connection.execute(
             "SELECT password_hash, habilitado, nombre, primer_apellido, segundo_apellido "
             "FROM idse_users WHERE usuario = ? AND deleted = 0",
             (usuario,),
         ).fetchone()
-        if not passwords.verify_password_or_dummy(contrasena, user[0] if user else None):
-            failures, lock = login_throttle.next_failure(
-                failures, plain.from_text(last_failure), now
-            )
-            connection.execute(
-                "INSERT INTO login_throttle (usuario, failures, locked_until, last_failure_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (usuario) DO UPDATE SET "
-                "failures = excluded.failures, last_failure_at = excluded.last_failure_at, "
-                "locked_until = coalesce(excluded.locked_until, locked_until)",
-                (usuario, failures, plain.to_text(lock), plain.to_text(now)),
-            )
-            self._audit(connection, usuario, "inicio_sesion_fallido")
-            if lock is not None:
-                self._audit(connection, usuario, "usuario_bloqueado", "5 intentos fallidos")
-            return login_throttle.failure_error(
-                failures, lock is not None, now, MSG_CREDENCIALES, usuario
-            )
+        refusal = sign_in.decide(
+            SIGN_IN, usuario, contrasena, user[0] if user else None, throttle, now
+        )
+        if refusal is not None:
+            if (counted := refusal.counted) is not None:
+                connection.execute(
+                    "INSERT INTO login_throttle (usuario, failures, locked_until, last_failure_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (usuario) DO UPDATE SET "
+                    "failures = excluded.failures, locked_until = excluded.locked_until, "
+                    "last_failure_at = excluded.last_failure_at",
+                    (
+                        key,
+                        counted.failures,
+                        plain.to_text(counted.locked_until),
+                        plain.to_text(counted.last_failure_at),
+                    ),
+                )
+            for action, detail in refusal.audit:
+                self._audit(connection, usuario, action, detail)
+            return refusal.error
+        assert user is not None  # a stored hash matched
         _hash, habilitado, *nombre = user
         if not habilitado:
             self._audit(connection, usuario, "inicio_sesion_rechazado", "deshabilitado")
@@ -111,8 +124,8 @@ class IdseSignIn:
                 f"El usuario {usuario} está deshabilitado y no puede ingresar. Puede habilitarse "
                 "en la ventana Usuarios para conexión en línea con IDSE.",
             )
-        if throttle is not None:
-            connection.execute("DELETE FROM login_throttle WHERE usuario = ?", (usuario,))
+        if row is not None:
+            connection.execute("DELETE FROM login_throttle WHERE usuario = ?", (key,))
         self._audit(connection, usuario, "inicio_sesion")
         return SignedIn(usuario, full_name(*nombre))
 
@@ -123,11 +136,18 @@ class IdseSignIn:
 
 
 def open_sign_in(data_dir: Path, clock: Clock = utcnow) -> IdseSignIn | None:
-    """The sign-in of ``data_dir``'s store when it can answer now: the file exists (a new one is
-    copied from the template) at the current schema. None when it must wait for the full opening
-    (migrations to run, or a damaged file: that opening says so in Spanish)."""
-    path = data_dir / DATABASE_FILE  # as config.Settings.database_path, without config's import
+    """The sign-in of ``data_dir``'s catalog when it can answer now: the catalog exists at the
+    current schema with its first empresa registered, or the data dir is new (its catalog is
+    copied from the template; no user yet). None when it must wait for the full opening: a
+    migration to run, the upgrade of a one-company data dir (its users are copied into the
+    catalog then), or a damaged file (that opening says so in Spanish)."""
+    path = data_dir / CATALOGO_FILE
+    legacy = data_dir / DATABASE_FILE
+    if not path.exists() and legacy.exists():
+        return None  # EmpresasService.asegurar_primera copies the users first
     plain.copy_template(path)
     if plain.revision(path) != HEAD_REVISION:
         return None
+    if legacy.exists() and not plain.has_rows(path, "empresas"):
+        return None  # an upgrade interrupted before its users were copied
     return IdseSignIn(path, clock)

@@ -37,16 +37,6 @@ def lock_message(until: datetime, now: datetime, usuario: str = "") -> str:
     )
 
 
-def current_lock(
-    session: Session, key: str, now: datetime, usuario: str = ""
-) -> tuple[LoginThrottle | None, AuthenticationError | None]:
-    """The usuario's throttle row, and the error to give while it is locked."""
-    from icsoe_desktop.store.models import LoginThrottle
-
-    throttle = session.get(LoginThrottle, key)
-    return throttle, lock_error(throttle.locked_until if throttle else None, now, usuario)
-
-
 def lock_error(
     locked_until: datetime | None, now: datetime, usuario: str = ""
 ) -> AuthenticationError | None:
@@ -54,20 +44,6 @@ def lock_error(
     if locked_until and locked_until > now:
         return AuthenticationError("usuario_bloqueado", lock_message(locked_until, now, usuario))
     return None
-
-
-def register_failure(
-    session: Session,
-    key: str,
-    throttle: LoginThrottle | None,
-    now: datetime,
-    credenciales: str,
-    usuario: str = "",
-) -> tuple[AuthenticationError, bool]:
-    """Count a failed attempt; return the error to show (``credenciales`` first) and whether it
-    just locked the usuario."""
-    throttle, just_locked = count_failure(session, key, throttle, now)
-    return failure_error(throttle.failures, just_locked, now, credenciales, usuario), just_locked
 
 
 def failure_error(

@@ -31,7 +31,7 @@ from icsoe_desktop.services.movimientos import to_domain
 from icsoe_desktop.services.movimientos_import import LineaRechazada
 from icsoe_desktop.services.tabular import cell_date, cell_text, header_key, open_table
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
+from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
 
 MAX_LOTE = 10_000
 

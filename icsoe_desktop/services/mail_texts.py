@@ -60,7 +60,7 @@ def idse_contrasena_restablecida_admin(nombre: str, usuario: str, actor: str) ->
     )
 
 
-# --- ICSOE capturistas (services/capturistas.py) -------------------------------------------------
+# --- ICSOE capturistas (services/capturistas/) ---------------------------------------------------
 
 
 def capturista_registro(

@@ -28,11 +28,11 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import RegistroPatronal
-from icsoe_desktop.store.models_movimientos import (
+from icsoe_desktop.store.models import (
     Lote,
     MovimientoConteo,
     MovimientoRow,
+    RegistroPatronal,
     sort_index,
     sort_index_ddl,
 )
@@ -127,7 +127,7 @@ def _column_expr(attr: str):
 
 def _sort_expr(column: int):
     """What "sort by this column" orders by: the column itself, through its sort index
-    (models_movimientos.SORT_PREFIX), ties by id. Lote sorts by the lote's row (creation order,
+    (models/movimientos.py SORT_PREFIX), ties by id. Lote sorts by the lote's row (creation order,
     one index walk): its número would need a join and a sort of every row."""
     attr = COLUMNS[column].attr
     return MovimientoRow.lote_id if attr == "lote" else getattr(MovimientoRow, attr)

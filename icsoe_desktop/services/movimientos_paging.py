@@ -1,7 +1,7 @@
 """The grid's pages at a million movements: which rows come next, as index seeks.
 
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
-keys come from the column's sort index (models_movimientos.SORT_PREFIX): ``deleted, tipo
+keys come from the column's sort index (models/movimientos.py SORT_PREFIX): ``deleted, tipo
 [, estado], column`` and the rowid, built the first time the clerk sorts by the column
 (MovimientosService.prepare_sort; until then SQLite sorts each stream itself). A filter that
 fixes the prefix is one seek; otherwise one stream per prefix value (3 tipos, or 3 × 5
@@ -25,7 +25,7 @@ from itertools import product
 from typing import Any
 
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
-from icsoe_desktop.store.models_movimientos import SORT_PREFIX, sort_index
+from icsoe_desktop.store.models import SORT_PREFIX, sort_index
 
 # At most this many matching rows: read them through the filter's index and sort them.
 GATHER_MAX = 4_000

@@ -7,7 +7,9 @@ lock code entry for 5 minutes."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -23,7 +25,17 @@ from icsoe_desktop.store.models import LoginThrottle, OneTimeToken
 CODE_MARK = "[[CODIGO]]"
 LINK_MARK = "[[CODIGO_LIGA]]"
 
+MSG_CAPTURA_CODIGO = "Captura el código que recibiste por correo."
 MSG_CODIGO_INVALIDO = "El código no es válido. Verifica el código que recibiste por correo."
+
+
+@dataclass(frozen=True)
+class CodeTexts:
+    """How a guide words a real code that can no longer be used (each flow says what to do)."""
+
+    usado: str
+    reemplazado: str
+    expirado: str
 
 
 def revoke_codes(session: Session, purpose: str, subject_uuids: Iterable[str]) -> None:
@@ -115,3 +127,44 @@ def check_guess(
             )
     if error is not None:
         raise error
+
+
+def require_code(code: str) -> None:
+    if not tokens.normalize_code(code):
+        raise ValidationError("campo_obligatorio", MSG_CAPTURA_CODIGO, "codigo")
+
+
+@contextmanager
+def redeem(
+    store: Store,
+    throttle_key: str,
+    code: str,
+    purposes: Iterable[str],
+    now: datetime,
+    texts: CodeTexts,
+) -> Iterator[tuple[Session, OneTimeToken]]:
+    """Use a one-use code, once: a code that matches none counts as a guess (``check_guess``);
+    a used, replaced or expired one is refused in the caller's words. In the block the caller
+    acts on the token's subject in the same unit of work, where the code is already spent and
+    the count of wrong codes ended; an error in the block rolls all back, so the code still
+    works."""
+    purposes = list(purposes)
+    check_guess(store, throttle_key, code, purposes, now)
+    with store.session() as session:
+        token = session.scalar(
+            select(OneTimeToken).where(
+                OneTimeToken.code_hash == tokens.hash_code(code),
+                OneTimeToken.purpose.in_(purposes),
+            )
+        )
+        if token is None:
+            raise ValidationError("codigo_invalido", MSG_CODIGO_INVALIDO, "codigo")
+        if token.used_at is not None:
+            raise ValidationError("codigo_usado", texts.usado, "codigo")
+        if token.revoked:
+            raise ValidationError("codigo_reemplazado", texts.reemplazado, "codigo")
+        if token.expires_at <= now:
+            raise ValidationError("codigo_expirado", texts.expirado, "codigo")
+        token.used_at = now
+        login_throttle.clear(session, throttle_key)
+        yield session, token

@@ -17,7 +17,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.registros import check_razon_social
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models_primer_uso import Empresa
+from icsoe_desktop.store.models import Empresa
 
 EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SINCRONIZACION = (
     "empresa",

@@ -54,6 +54,10 @@ class SettingsService:
         self._secrets = secrets
         self.current: Settings = load_settings(data_dir)
 
+    def _to_save(self) -> Settings:
+        """What the file holds before a change (an empresa's own file: settings_empresa.py)."""
+        return self.current
+
     def smtp_password_stored(self) -> bool:
         smtp = self.current.smtp
         return (
@@ -68,7 +72,7 @@ class SettingsService:
             self._secrets.set(SMTP_SECRET_SCOPE, smtp_secret_key(smtp), password)
         elif password == "":
             self._secrets.delete(SMTP_SECRET_SCOPE, smtp_secret_key(smtp))
-        new = replace(self.current, smtp=smtp)
+        new = replace(self._to_save(), smtp=smtp)
         save_settings(new)
         self.current = new
         with self._store.session() as session:
@@ -82,7 +86,7 @@ class SettingsService:
 
     def save_sync(self, sync: SyncSettings, actor: str | None) -> None:
         """Save the (already validated, see services.sync) sync server settings."""
-        new = replace(self.current, sync=sync)
+        new = replace(self._to_save(), sync=sync)
         save_settings(new)
         self.current = new
         with self._store.session() as session:

@@ -1,36 +1,26 @@
 """The store side of sync: reading the local changes to send (as wire rows) and applying the
 rows pulled from the server. No HTTP here (services.sync does that); one registry drives both
-(store/sync_tables.py)."""
+(store/sync_tables.py), and the wire format is domain/sync_wire.py's."""
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, literal, or_, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+import orjson
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, text
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models_sync import (
-    APPLYING_REMOTE,
-    SyncConflict,
-    SyncPending,
-    SyncRowState,
-)
-from icsoe_desktop.store.sync_tables import (
-    SYNCED_TABLES,
-    SyncedTable,
-    by_name,
-    encode_value,
-    is_plain_json,
-    row_hash,
-)
+from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
+from icsoe_desktop.store.tracking import APPLYING_REMOTE
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +95,7 @@ def pending_count(session: Session) -> int:
     return total
 
 
-def local_changes(session: Session) -> Iterator[dict[str, Any]]:
+def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:
     """Every pending local change as a wire row, parents before children."""
     for table in SYNCED_TABLES:
         model = table.model
@@ -116,8 +106,8 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
         base_seq = func.coalesce(SyncRowState.server_seq, 0).label("sync_base_seq")
         position = {c.name: i for i, c in enumerate(model.__table__.columns)}
         plan = [
-            (name, position[name], None if is_plain_json(column) else column, parents.get(name))
-            for name, column in table.columns.items()
+            (name, position[name], None if codec.plain else codec.encode, parents.get(name))
+            for name, codec in table.codecs.items()
         ]
         rows = session.connection().execute(
             select(model.__table__, base_seq)
@@ -128,37 +118,37 @@ def local_changes(session: Session) -> Iterator[dict[str, Any]]:
         )
         for row in rows:
             data = {}
-            for name, i, encoded, parent in plan:
+            for name, i, encode, parent in plan:
                 value = row[i]
                 if value is not None:
                     if parent is not None:
                         value = parent.get(value)
-                    elif encoded is not None:
-                        value = encode_value(encoded, value)
+                    elif encode is not None:
+                        value = encode(value)
                 data[name] = value
-            yield {
-                "table": table.name,
-                "uuid": row.uuid,
-                "version": 1 if table.append_only else row.version,
-                "updated_at": _updated_at(table, row).isoformat(),
-                "deleted": False if table.append_only else bool(row.deleted),
-                "base_seq": row.sync_base_seq,
-                "data": data,
-            }
+            yield sync_wire.push_row(
+                table.name,
+                row.uuid,
+                1 if table.append_only else row.version,
+                _updated_at(table, row),
+                False if table.append_only else bool(row.deleted),
+                row.sync_base_seq,
+                data,
+            )
         # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
         orphans = session.execute(
             _rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
         ).all()
         for row_uuid, base_seq in orphans:
-            yield {
-                "table": table.name,
-                "uuid": row_uuid,
-                "version": 2**31 - 1,  # beats any live version of the row
-                "updated_at": utcnow().isoformat(),
-                "deleted": True,
-                "base_seq": base_seq,
-                "data": {},
-            }
+            yield sync_wire.push_row(
+                table.name,
+                row_uuid,
+                2**31 - 1,  # beats any live version of the row
+                utcnow(),
+                True,
+                base_seq,
+                {},
+            )
 
 
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
@@ -167,30 +157,81 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
     by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_keys.setdefault(tuple(row), []).append(row)
-    for group in by_keys.values():
-        session.connection().execute(insert(model.__table__), group)
+    with _counts_after(session, model, len(rows)):
+        for group in by_keys.values():
+            session.connection().execute(insert(model.__table__), group)
+
+
+# The movimientos' count trigger (migration 0010_perf_grid), exactly as SQLite keeps it.
+_COUNT_TRIGGER = (
+    "CREATE TRIGGER movimientos_conteo_insert AFTER INSERT ON movimientos BEGIN INSERT INTO "
+    "movimientos_conteo (registro_patronal, tipo, estado, fecha, n) SELECT NEW.registro_patronal, "
+    "NEW.tipo, NEW.estado, NEW.fecha, 1 WHERE NEW.deleted = 0 ON CONFLICT DO UPDATE SET n = n + 1; "
+    "END"
+)
+# The same counts for every row inserted after :since, in one statement.
+_COUNT_NEW_ROWS = (
+    "INSERT INTO movimientos_conteo (registro_patronal, tipo, estado, fecha, n) "
+    "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
+    "WHERE id > :since AND deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha "
+    "ON CONFLICT DO UPDATE SET n = n + excluded.n"
+)
+_COUNTS_IN_ONE_STEP = 1000  # rows of a page: fewer pay less than the schema change costs
+
+
+@contextmanager
+def _counts_after(session: Session, model: type, count: int) -> Iterator[None]:
+    """Insert a page of pulled movimientos without their count trigger, then count them in
+    one statement: the trigger's upsert (and the statement journal it gives every insert) is
+    two thirds of the insert's time. All in the apply's transaction, under its write lock:
+    no other connection writes meanwhile nor ever sees the store without the trigger, and a
+    failure rolls the trigger's removal back too. Any other trigger than the one known here
+    (a newer schema) keeps the per-row path."""
+    if model.__tablename__ != "movimientos" or count < _COUNTS_IN_ONE_STEP:
+        yield
+        return
+    connection = session.connection()
+    trigger = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'movimientos_conteo_insert'"
+    ).scalar()
+    if trigger != _COUNT_TRIGGER:
+        yield
+        return
+    since = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar()
+    connection.exec_driver_sql("DROP TRIGGER movimientos_conteo_insert")
+    yield
+    connection.execute(text(_COUNT_NEW_ROWS), {"since": since})
+    connection.exec_driver_sql(_COUNT_TRIGGER)
+
+
+_UPSERT_STATES = (
+    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (table_name, row_uuid) DO UPDATE SET "
+    "server_seq = excluded.server_seq, dirty = excluded.dirty, version = excluded.version"
+)
 
 
 def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
     if not states:
         return
-    stmt = sqlite_insert(SyncRowState.__table__)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["table_name", "row_uuid"],
-        set_={
-            "server_seq": stmt.excluded.server_seq,
-            "dirty": stmt.excluded.dirty,
-            "version": stmt.excluded.version,
-        },
+    # The driver's executemany on plain tuples (every column given, none to convert):
+    # SQLAlchemy's per-row parameter handling took more time than SQLite's upsert.
+    session.connection().exec_driver_sql(
+        _UPSERT_STATES,
+        [
+            (s["table_name"], s["row_uuid"], s["server_seq"], s["dirty"], s["version"])
+            for s in states
+        ],
     )
-    session.connection().execute(stmt, states)
 
 
-def record_push_results(session: Session, results: list[dict[str, Any]], now: datetime) -> int:
+def record_push_results(
+    session: Session, results: list[sync_wire.PushResult], now: datetime
+) -> int:
     """After the server answered a batch: remember each row's server sequence, clear what was
     sent unless it changed again meanwhile, and keep every overwritten version as a conflict.
     Returns the number of conflicts."""
-    by_table: dict[str, list[dict[str, Any]]] = {}
+    by_table: dict[str, list[sync_wire.PushResult]] = {}
     for result in results:
         by_table.setdefault(result["table"], []).append(result)
     states: list[dict[str, Any]] = []
@@ -200,20 +241,9 @@ def record_push_results(session: Session, results: list[dict[str, Any]], now: da
         if table is None:
             continue
         model = table.model
-        versions: dict[str, int] = {}
+        version = literal(1) if table.append_only else model.version
         uuids = [r["uuid"] for r in items]
-        for start in range(0, len(uuids), 500):
-            chunk = uuids[start : start + 500]
-            if table.append_only:
-                versions.update(
-                    {u: 1 for u in session.scalars(select(model.uuid).where(model.uuid.in_(chunk)))}
-                )
-            else:
-                versions.update(
-                    session.execute(
-                        select(model.uuid, model.version).where(model.uuid.in_(chunk))
-                    ).all()
-                )
+        versions = dict(_lookup(session, (model.uuid, version), model.uuid, uuids))
         for result in items:
             local_version = versions.get(result["uuid"])
             # Changed again while the batch was in flight: still dirty, with the new base.
@@ -295,22 +325,24 @@ def decode_row(
     return values
 
 
-def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def _json_values(values: list[Any]) -> Any:
+    """The rows of ``json_each(:values)``: a whole page's values in one parameter (one JSON
+    text), where an IN list needs a statement per few hundred of them."""
+    return func.json_each(bindparam("values", orjson.dumps(values).decode())).table_valued("value")
 
 
 def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -> list[Any]:
-    """``SELECT columns WHERE where IN values [AND also]``, a few hundred values a statement."""
-    found: list[Any] = []
-    for chunk in _chunks(list(values)):
-        found.extend(session.execute(select(*columns).where(where.in_(chunk), *also)).all())
-    return found
+    """``SELECT columns WHERE where IN values [AND also]`` in one statement; SQLite looks each
+    value up in ``where``'s index."""
+    if not values:
+        return []
+    wanted = select(_json_values(list(values)).c.value).scalar_subquery()
+    return session.execute(select(*columns).where(where.in_(wanted), *also)).all()
 
 
 def apply_remote(
     session: Session,
-    rows: list[dict[str, Any]],
+    rows: list[sync_wire.PulledRow],
     now: datetime,
     final: bool = False,
     repair: bool = False,
@@ -350,22 +382,14 @@ def apply_remote(
     return report
 
 
-_KEYS_A_LOOKUP = 200
-
-
-@functools.cache
-def _natural_lookup(table_name: str, key: tuple[str, ...]) -> Any:
-    """``SELECT key WHERE (a = :k0_0 AND b = :k0_1 …) OR …`` for _KEYS_A_LOOKUP values, built
-    once: building it per page took most of a pull's time."""
-    model = by_name(table_name).model
+def _natural_lookup(model: type, key: tuple[str, ...], wanted: list[list[Any]]) -> Any:
+    """``SELECT key`` of the local rows holding one of ``wanted`` (lists of values in the key's
+    order): one statement per page, json_each joined to the key's unique index (a row-value IN
+    would scan the table: 0.2 s a lookup at 200,000 movimientos)."""
     columns = [getattr(model, name) for name in key]
-    match = or_(
-        *(
-            and_(*(c == bindparam(f"k{i}_{j}") for j, c in enumerate(columns)))
-            for i in range(_KEYS_A_LOOKUP)
-        )
-    )
-    return select(*columns).where(match)
+    keys = _json_values(wanted)
+    match = and_(*(c == func.json_extract(keys.c.value, f"$[{j}]") for j, c in enumerate(columns)))
+    return select(*columns).select_from(keys).join(model, match)
 
 
 def _taken(
@@ -377,17 +401,14 @@ def _taken(
     for key in table.natural_keys:
         columns = tuple(getattr(model, name) for name in key)
         wanted = {natural_value(key, v) for v in candidates}
-        if len(key) == 1:
+        if not wanted:
+            found = []
+        elif len(key) == 1:
             found = _lookup(session, columns, columns[0], [w[0] for w in wanted])
         else:
-            # OR of ANDs, not a row-value IN: SQLite scans the table for the latter (0.2 s a
-            # lookup at 200,000 movimientos) and uses the unique index for the former.
-            statement = _natural_lookup(table.name, key)
-            found = []
-            for chunk in _chunks(list(wanted), _KEYS_A_LOOKUP):
-                chunk += [chunk[-1]] * (_KEYS_A_LOOKUP - len(chunk))  # one statement, full
-                params = {f"k{i}_{j}": v for i, w in enumerate(chunk) for j, v in enumerate(w)}
-                found.extend(session.execute(statement, params).all())
+            # Dates as SQLite keeps them (ISO text): compared in SQL, not by SQLAlchemy.
+            as_stored = [[v.isoformat() if isinstance(v, date) else v for v in w] for w in wanted]
+            found = session.execute(_natural_lookup(model, key, as_stored)).all()
         taken[key] = {tuple(r) for r in found}
     return taken
 
@@ -425,7 +446,7 @@ def _apply_table(
 
     def conflict(item: dict[str, Any], kind: str) -> None:
         report.conflicts += 1
-        loser = {k: item[k] for k in ("seq", "version", "updated_at", "deleted", "data")}
+        loser = sync_wire.loser(item)
         session.add(
             SyncConflict(
                 table_name=table.name,
@@ -531,5 +552,5 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
     for query in (rows, absent):
         for row_uuid, row_version in session.execute(query.execution_options(yield_per=5000)):
             count += 1
-            total += row_hash(row_uuid, row_version)
+            total += sync_wire.row_hash(row_uuid, row_version)
     return count, total

@@ -70,11 +70,12 @@ def unreadable_after(name: str, line: int, exc: OSError) -> ValidationError:
     )
 
 
-def read_bytes(path: Path) -> bytes:
-    """A small table read whole (bounded); movimientos CSV and workbooks are streamed instead."""
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of a table the caller then streams (its kind), after the size checks."""
     _check_table_size(path)
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            return f.read(size)
     except OSError as exc:
         raise _unreadable(path, exc) from exc
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.store import plain
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from icsoe_desktop.store.tracking import tracked
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +123,12 @@ def upgrade(engine: Engine) -> None:
             conn.commit()
 
 
+def _sessionmaker(engine: Engine) -> sessionmaker:
+    """The store's sessions: they mark what they change for the sync (store/tracking.py); a
+    session made elsewhere in the process is not tracked."""
+    return tracked(sessionmaker(engine, expire_on_commit=False))
+
+
 class Store:
     """One SQLite file; ``session()`` gives a unit of work that commits or rolls back whole."""
 
@@ -139,7 +146,7 @@ class Store:
                 f"No se pudo abrir la base de datos «{path}». El archivo está dañado o no es una "
                 "base de datos de icsoe-desktop.",
             ) from exc
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = _sessionmaker(self.engine)
 
     @contextmanager
     def session(self, immediate: bool = False) -> Iterator[Session]:
@@ -165,7 +172,7 @@ class Store:
         self.engine.dispose()
         self.engine = make_engine(self.path)
         upgrade(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = _sessionmaker(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -74,6 +74,11 @@ def revision(path: Path) -> str | None:
     return row[0] if row else None
 
 
+def has_rows(path: Path, table: str) -> bool:
+    with closing(connect(path)) as connection:
+        return connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+
+
 @contextmanager
 def write_transaction(path: Path) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE: what is read inside cannot change before the writes that follow it;

@@ -1,52 +1,31 @@
-"""The registry of synced tables: which ORM models travel to the sync server, and which of their
-columns must NEVER leave this desktop (secrets and desktop-local references).
+"""The synced tables bound to their ORM models: the plain registry (``domain/sync_registry.py``:
+names, order, never-sent columns) with, per table, its model, the columns it sends and their
+codecs (``domain/sync_wire.py``), its foreign and natural keys, and the desktop-only hooks.
 
-Adding a shared table is one ``SyncedTable`` entry here (parents before children: pulled rows are
-applied in this order so foreign keys resolve); ``tests/store/test_sync_tables.py`` then checks it
-generically. A table that is not synced must be listed in ``LOCAL_ONLY``.
-
-Wire format of a row's ``data``: every column except the local integer ``id``, the envelope
-columns (uuid, version, updated_at, deleted) and ``never_sent``. A foreign key to another synced
-table travels as the referenced row's UUID (local ids differ per desktop); datetimes as ISO text;
-bytes as base64.
+Imports the models, never the other way round: the models know nothing of sync, and the change
+tracking (``store/tracking.py``) reads this module. A foreign key to another synced table
+travels as the referenced row's UUID (local ids differ per desktop).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Column, LargeBinary, UniqueConstraint
 from sqlalchemy.types import Boolean, Date, DateTime, Integer
 
-from icsoe_desktop.store.models import (
-    AuditEntry,
-    Base,
-    CertificadoImss,
-    IdseUser,
-    RegistroPatronal,
-)
-from icsoe_desktop.store.models_icsoe import Capturista, CapturistaRelacion, Contratista
-from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
-from icsoe_desktop.store.models_sync import SyncConflict
-
-ENVELOPE = ("uuid", "version", "updated_at", "deleted")
+from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.sync_registry import ENVELOPE, SYNCED, TableSpec
+from icsoe_desktop.store.models import Base, CertificadoImss
 
 
 @dataclass(frozen=True)
 class SyncedTable:
+    spec: TableSpec
     model: type[Base]
-    # Columns that never leave the desktop. A row created from the server gets ``local_defaults``
-    # for them (e.g. an unusable password hash): the value must say "not on this desktop".
-    never_sent: frozenset[str] = frozenset()
-    local_defaults: dict[str, Any] = field(default_factory=dict)
-    # Append-only tables (audit log): rows are only ever inserted, on both sides.
-    append_only: bool = False
     # Called when a pulled row changes a local one: (row, changed column names). Used to drop
     # local secrets that no longer match the row (another certificate was assigned elsewhere).
     on_remote_change: Callable[[Any, set[str]], None] | None = None
@@ -55,7 +34,19 @@ class SyncedTable:
 
     @property
     def name(self) -> str:
-        return self.model.__tablename__
+        return self.spec.name
+
+    @property
+    def never_sent(self) -> frozenset[str]:
+        return self.spec.never_sent
+
+    @property
+    def local_defaults(self) -> dict[str, Any]:
+        return self.spec.local_defaults
+
+    @property
+    def append_only(self) -> bool:
+        return self.spec.append_only
 
     @cached_property
     def columns(self) -> dict[str, Column]:
@@ -68,10 +59,15 @@ class SyncedTable:
         }
 
     @cached_property
+    def codecs(self) -> dict[str, sync_wire.Codec]:
+        """Per sent column, how its values travel."""
+        return {name: codec_of(column) for name, column in self.columns.items()}
+
+    @cached_property
     def decoders(self) -> list[tuple[str, Callable[[Any], Any], bool]]:
         """Per sent column: its name, its decoder, and whether a row may leave it out."""
         return [
-            (name, decoder(column), column.nullable or column.default is not None)
+            (name, self.codecs[name].decode, column.nullable or column.default is not None)
             for name, column in self.columns.items()
         ]
 
@@ -104,6 +100,22 @@ class SyncedTable:
         return not self.append_only
 
 
+def codec_of(column: Column) -> sync_wire.Codec:
+    """The codec of a column's type, chosen once per column, not per value."""
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return sync_wire.DATETIME
+    if isinstance(kind, Date):
+        return sync_wire.DATE
+    if isinstance(kind, LargeBinary):
+        return sync_wire.BYTES
+    if isinstance(kind, Boolean):
+        return sync_wire.BOOLEAN
+    if isinstance(kind, Integer):
+        return sync_wire.INTEGER
+    return sync_wire.TEXT
+
+
 def _drop_local_certificate_secret(row: CertificadoImss, changed: set[str]) -> None:
     """Another desktop replaced or removed the certificate: the sealed key here belongs to the
     old one and must not be used with the new certificate."""
@@ -112,61 +124,16 @@ def _drop_local_certificate_secret(row: CertificadoImss, changed: set[str]) -> N
         row.keyring_ref = ""
 
 
-SYNCED_TABLES: tuple[SyncedTable, ...] = (
-    # Never the password hash: a user created on another desktop arrives without a usable
-    # password here and uses «¿Olvidó su contraseña?» (or an admin) on this desktop.
-    # Nor the administrator flag: who may reset passwords is decided on each desktop.
-    SyncedTable(
-        IdseUser,
-        frozenset({"password_hash", "administrador"}),
-        {"password_hash": "", "administrador": False},
-    ),
-    SyncedTable(RegistroPatronal),
-    # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
-    # assigned but without its key, and asks for the .key/.pfx again there.
-    SyncedTable(
-        CertificadoImss,
-        frozenset({"secreto_sellado", "keyring_ref"}),
-        {"secreto_sellado": b"", "keyring_ref": ""},
-        on_remote_change=_drop_local_certificate_secret,
-    ),
-    SyncedTable(Lote),
-    SyncedTable(MovimientoRow),
-    SyncedTable(LoteMovimiento),
-    # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
-    # desktop shows no acuse rather than one it cannot open.
-    SyncedTable(
-        Contratista,
-        frozenset({"acuse_archivo", "acuse_nombre"}),
-        {"acuse_archivo": "", "acuse_nombre": ""},
-    ),
-    # Never the password hash (nor when it was set): on another desktop the capturista uses
-    # «¿Olvidaste tu contraseña?».
-    SyncedTable(
-        Capturista,
-        frozenset({"password_hash", "password_at"}),
-        {"password_hash": None, "password_at": None},
-    ),
-    SyncedTable(CapturistaRelacion),
-    SyncedTable(AuditEntry, append_only=True),
-    # «cambio» conflicts: the desktop whose version lost hears of it, and a settled conflict
-    # settles everywhere. «duplicado»/«invalido» ones each desktop finds on its own pull.
-    SyncedTable(SyncConflict, sent_rows=lambda model: model.kind == "cambio"),
-)
+# The desktop-only hooks, per table name.
+_HOOKS: dict[str, dict[str, Any]] = {
+    "certificados_imss": {"on_remote_change": _drop_local_certificate_secret},
+    # «cambio» conflicts travel; «duplicado»/«invalido» ones each desktop finds on its own pull.
+    "sync_conflicts": {"sent_rows": lambda model: model.kind == "cambio"},
+}
+_MODELS = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
 
-# Tables that stay on this desktop: mail to send from here, one-use codes (hashes), sign-in
-# throttling, and the sync bookkeeping itself.
-LOCAL_ONLY: frozenset[str] = frozenset(
-    {
-        "outbox",
-        "one_time_tokens",
-        "login_throttle",
-        "sync_row_state",
-        "sync_state",
-        "sync_pending",
-        "empresa",  # this desktop's Configuración inicial (skipped steps); RFC typed per desktop
-        "movimientos_conteo",  # derived from movimientos by triggers on each desktop
-    }
+SYNCED_TABLES: tuple[SyncedTable, ...] = tuple(
+    SyncedTable(spec, _MODELS[spec.name], **_HOOKS.get(spec.name, {})) for spec in SYNCED
 )
 
 _BY_NAME = {t.name: t for t in SYNCED_TABLES}
@@ -181,84 +148,4 @@ def by_model(model: type) -> SyncedTable | None:
     return _BY_MODEL.get(model)
 
 
-def table_names() -> tuple[str, ...]:
-    return tuple(_BY_NAME)
-
-
-def never_sent() -> dict[str, frozenset[str]]:
-    return {t.name: t.never_sent for t in SYNCED_TABLES}
-
-
-def row_hash(row_uuid: str, version: int) -> int:
-    """One row's part of a table checksum (desktop and server sum these over a table): 60 bits
-    of md5("uuid:version")."""
-    return int(hashlib.md5(f"{row_uuid}:{version}".encode()).hexdigest()[:15], 16)
-
-
-# --- value encoding ---------------------------------------------------------------------------
-
-
-def is_plain_json(column: Column) -> bool:
-    """The column's values are JSON as they are (no date or bytes to turn into text)."""
-    return not isinstance(column.type, (Date, DateTime, LargeBinary))
-
-
-def encode_value(column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, date):  # datetime too (a subclass)
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    return value
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError("se esperaba texto")
-    return value
-
-
-def _integer(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("se esperaba un entero")
-    return value
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError("se esperaba verdadero/falso")
-    return value
-
-
-def decoder(column: Column) -> Callable[[Any], Any]:
-    """The function that turns a (non-null) JSON value back into the column's Python type,
-    raising ValueError/TypeError when it does not fit. Chosen once per column, not per value."""
-    kind = column.type
-    if isinstance(kind, DateTime):
-        return lambda value: datetime.fromisoformat(str(value)).replace(tzinfo=None)
-    if isinstance(kind, Date):
-        return lambda value: date.fromisoformat(str(value))
-    if isinstance(kind, LargeBinary):
-        return lambda value: base64.b64decode(str(value), validate=True)
-    if isinstance(kind, Boolean):
-        return _boolean
-    if isinstance(kind, Integer):
-        return _integer
-    return _text
-
-
-__all__ = [
-    "ENVELOPE",
-    "LOCAL_ONLY",
-    "SYNCED_TABLES",
-    "SyncedTable",
-    "by_model",
-    "by_name",
-    "decoder",
-    "encode_value",
-    "is_plain_json",
-    "never_sent",
-    "row_hash",
-    "table_names",
-]
+__all__ = ["SYNCED_TABLES", "SyncedTable", "by_model", "by_name", "codec_of"]

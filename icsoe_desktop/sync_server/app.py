@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, insert, select, text, update
+import orjson
+from sqlalchemy import ARRAY, Engine, String, any_, bindparam, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -26,8 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from icsoe_desktop.domain import tokens
-from icsoe_desktop.store.sync_tables import by_name, row_hash
+from icsoe_desktop.domain import sync_wire, tokens
+from icsoe_desktop.domain.sync_registry import spec
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.db import prune_batches
 from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
@@ -81,13 +82,23 @@ def _authenticate(engine: Engine, header: str | None) -> Caller:
     return Caller(*found)
 
 
-def _envelope(row: SyncedRow | Any) -> dict[str, Any]:
-    return {
-        "version": row.version,
-        "updated_at": row.updated_at.isoformat(),
-        "deleted": row.deleted,
-        "data": row.data,
-    }
+class _Json(JSONResponse):
+    """Rendered by orjson: several times faster on a page of 5,000 rows (same UTF-8 JSON)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def _among(session: Session, column: Any, values: list[str]) -> Any:
+    """``column IN values``; on PostgreSQL ``= ANY(array)``: one parameter for a batch's 2,000
+    UUIDs instead of 2,000 to compile, send and plan."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("among", values, type_=ARRAY(String)))
+    return column.in_(values)
+
+
+def _envelope(row: SyncedRow | Any) -> sync_wire.Version:
+    return sync_wire.version(row.version, row.updated_at, row.deleted, row.data)
 
 
 def _existing(
@@ -98,56 +109,118 @@ def _existing(
     uuids = [r.uuid for r in request.rows]
     if not uuids:
         return {}
-    rows = session.execute(
-        select(
-            SyncedRow.id,
-            SyncedRow.tabla,
-            SyncedRow.uuid,
-            SyncedRow.seq,
-            SyncedRow.version,
-            SyncedRow.updated_at,
-            SyncedRow.deleted,
-            SyncedRow.data,
-        ).where(
-            SyncedRow.empresa_id == caller.empresa_id,
-            SyncedRow.tabla.in_({r.table for r in request.rows}),
-            SyncedRow.uuid.in_(uuids),
-            SyncedRow.seq > after_seq,
-        )
+    query = select(
+        SyncedRow.id,
+        SyncedRow.tabla,
+        SyncedRow.uuid,
+        SyncedRow.seq,
+        SyncedRow.version,
+        SyncedRow.updated_at,
+        SyncedRow.deleted,
+        SyncedRow.data,
+    ).where(
+        SyncedRow.empresa_id == caller.empresa_id,
+        SyncedRow.tabla.in_({r.table for r in request.rows}),
+        _among(session, SyncedRow.uuid, uuids),
     )
+    if after_seq >= 0:  # (no "seq > -1": it could lead the planner to the company's seq index)
+        query = query.where(SyncedRow.seq > after_seq)
+    rows = session.execute(query)
     return {(row.tabla, row.uuid): row for row in rows}
 
 
-def _answered(session: Session, caller: Caller, batch_id: str) -> dict[str, Any] | None:
-    return session.scalar(
-        select(PushBatch.response).where(
-            PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id
-        )
+def _counter_and_reply(
+    session: Session, caller: Caller, batch_id: str, lock: bool = False
+) -> tuple[int, dict[str, Any] | None]:
+    """The company's last sequence and the stored reply to ``batch_id`` (None: not answered
+    yet), in one statement; with ``lock``, holding the company's row lock."""
+    stored = (
+        select(PushBatch.response)
+        .where(PushBatch.empresa_id == caller.empresa_id, PushBatch.batch_id == batch_id)
+        .scalar_subquery()
     )
+    query = select(Empresa.last_seq, stored).where(Empresa.id == caller.empresa_id)
+    if lock:
+        query = query.with_for_update(of=Empresa)
+    last_seq, reply = session.execute(query).one()
+    return last_seq, _reply(reply)
 
 
-def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]:
+def _reply(stored: dict[str, Any] | str | None) -> dict[str, Any] | None:
+    if not isinstance(stored, str):
+        return stored  # None, or a reply stored whole by an earlier version of the server
+    compact = orjson.loads(stored)
+    keys = ("table", "uuid", "version", "seq", "overwritten")
+    return {
+        "results": [dict(zip(keys, r, strict=True)) for r in compact["r"]],
+        "cursor": compact["c"],
+    }
+
+
+def _stored_reply(response: dict[str, Any]) -> str:
+    """The reply as kept for a retry of its batch: one JSON text of arrays (no key names),
+    which PostgreSQL stores as one JSONB string instead of parsing 2,000 objects; a third of
+    the size. ``_reply`` reads it back."""
+    rows = [
+        (r["table"], r["uuid"], r["version"], r["seq"], r["overwritten"])
+        for r in response["results"]
+    ]
+    return orjson.dumps({"c": response["cursor"], "r": rows}).decode()
+
+
+_COPY_FROM = 100  # rows; fewer go in one executemany (COPY's start and end cost a round trip)
+_COPY_ROWS = (
+    "COPY rows (empresa_id, tabla, uuid, seq, version, updated_at, deleted, data, token_id) "
+    "FROM STDIN"
+)
+
+
+def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """New rows of a batch. On PostgreSQL by COPY, faster than an executemany of INSERTs (it
+    runs under the company's lock). (No other push of the company can insert the
+    same rows meanwhile: that lock is held.)"""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql" or len(rows) < _COPY_FROM:
+        connection.execute(insert(SyncedRow.__table__), rows)
+        return
+    with (
+        connection.connection.driver_connection.cursor() as cursor,
+        cursor.copy(_COPY_ROWS) as copy,
+    ):
+        for r in rows:
+            copy.write_row(
+                (
+                    r["empresa_id"],
+                    r["tabla"],
+                    r["uuid"],
+                    r["seq"],
+                    r["version"],
+                    r["updated_at"],
+                    r["deleted"],
+                    orjson.dumps(r["data"]).decode(),
+                    r["token_id"],
+                )
+            )
+
+
+def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.PushAnswer:
     with Session(engine) as session, session.begin():
-        prior = _answered(session, caller, request.batch_id)
+        seen, prior = _counter_and_reply(session, caller, request.batch_id)
         if prior is not None:
             return prior
         # Read the rows before taking the company's lock, and under it only what other pushes
         # wrote meanwhile: the lock (one push of a company at a time) is held for less.
-        seen = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
         existing = _existing(session, caller, request)
         # Lock the company's counter: pushes of one company run one at a time, sequence numbers
         # commit in order, and a repeated batch id is answered from the stored reply.
-        last_seq = session.execute(
-            select(Empresa.last_seq).where(Empresa.id == caller.empresa_id).with_for_update()
-        ).scalar_one()
-        prior = _answered(session, caller, request.batch_id)
+        last_seq, prior = _counter_and_reply(session, caller, request.batch_id, lock=True)
         if prior is not None:
             return prior
         if last_seq != seen:
             existing.update(_existing(session, caller, request, after_seq=seen))
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
-        results: list[dict[str, Any]] = []
+        results: list[sync_wire.PushResult] = []
         for item in request.rows:
             current = existing.get((item.table, item.uuid))
             values = {
@@ -159,7 +232,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
             }
             overwritten = None
             if current is not None and (
-                by_name(item.table).append_only
+                spec(item.table).append_only
                 or (
                     current.version == item.version
                     and current.deleted == item.deleted
@@ -182,20 +255,13 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
                     )
                 else:
                     if current.seq != item.base_seq:
-                        overwritten = {"seq": current.seq, **_envelope(current)}
+                        overwritten = sync_wire.conflict(current.seq, _envelope(current))
                     updates.append({"row_id": current.id, "seq": seq, **values})
             results.append(
-                {
-                    "table": item.table,
-                    "uuid": item.uuid,
-                    "version": item.version,
-                    "seq": seq,
-                    "overwritten": overwritten,
-                }
+                sync_wire.push_result(item.table, item.uuid, item.version, seq, overwritten)
             )
         if inserts:
-            # Core, not the ORM bulk insert: half the time for a batch of 1,000 rows.
-            session.connection().execute(insert(SyncedRow.__table__), inserts)
+            _insert_rows(session, inserts)
         if updates:
             # Core (not ORM) executemany: an UPDATE per row keyed by its id.
             rows_table = SyncedRow.__table__
@@ -215,16 +281,20 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> dict[str, Any]
         session.execute(
             update(Empresa).where(Empresa.id == caller.empresa_id).values(last_seq=last_seq)
         )
-        response = {"results": results, "cursor": last_seq}
+        response = sync_wire.push_answer(results, last_seq)
         session.add(
-            PushBatch(empresa_id=caller.empresa_id, batch_id=request.batch_id, response=response)
+            PushBatch(
+                empresa_id=caller.empresa_id,
+                batch_id=request.batch_id,
+                response=_stored_reply(response),
+            )
         )
     return response
 
 
 def pull(
     engine: Engine, caller: Caller, since: int, limit: int, table: str | None = None
-) -> dict[str, Any]:
+) -> sync_wire.PullPage:
     with Session(engine) as session:
         query = (
             select(SyncedRow.__table__)  # Core rows: no ORM objects for a page of thousands
@@ -235,15 +305,15 @@ def pull(
         if table is not None:
             query = query.where(SyncedRow.tabla == table)
         rows = session.execute(query)
-        out = [{"table": r.tabla, "uuid": r.uuid, "seq": r.seq, **_envelope(r)} for r in rows]
+        out = [sync_wire.pulled_row(r.tabla, r.uuid, r.seq, _envelope(r)) for r in rows]
         cursor = out[-1]["seq"] if out else since
         # An estimate, not a count: rows re-sent since left gaps in the sequence.
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
     remaining = max(0, (last_seq or 0) - cursor) if len(out) == limit else 0
-    return {"rows": out, "cursor": cursor, "remaining": remaining}
+    return sync_wire.pull_page(out, cursor, remaining)
 
 
-# PostgreSQL sums row_hash (store/sync_tables.py) itself: 60 bits of md5("uuid:version").
+# PostgreSQL sums row_hash (domain/sync_wire.py) itself: 60 bits of md5("uuid:version").
 _PG_SUMMARY = text(
     "SELECT tabla, count(*), "
     "sum(('x' || substr(md5(uuid || ':' || version::text), 1, 15))::bit(60)::bigint) "
@@ -251,7 +321,7 @@ _PG_SUMMARY = text(
 )
 
 
-def resumen(engine: Engine, caller: Caller) -> dict[str, Any]:
+def resumen(engine: Engine, caller: Caller) -> sync_wire.Resumen:
     """Per table: how many rows and their checksum (text: it outgrows a JSON-safe integer)."""
     with Session(engine) as session:
         # Read first: rows pushed meanwhile make the sums newer than it, never older.
@@ -267,10 +337,10 @@ def resumen(engine: Engine, caller: Caller) -> dict[str, Any]:
             ):
                 entry = sums.setdefault(tabla, [0, 0])
                 entry[0] += 1
-                entry[1] += row_hash(row_uuid, version)
+                entry[1] += sync_wire.row_hash(row_uuid, version)
             found = [(tabla, n, total) for tabla, (n, total) in sums.items()]
-    tablas = {t: {"renglones": n, "suma": str(int(total))} for t, n, total in found}
-    return {"cursor": cursor or 0, "tablas": tablas}
+    tablas = {t: sync_wire.table_summary(n, total) for t, n, total in found}
+    return sync_wire.resumen(cursor or 0, tablas)
 
 
 def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
@@ -315,7 +385,7 @@ def create_app(
 
     async def estado_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        return JSONResponse(await run_in_threadpool(estado, engine, caller))
+        return _Json(await run_in_threadpool(estado, engine, caller))
 
     pruned: dict[int, float] = {}
 
@@ -332,16 +402,16 @@ def create_app(
     async def push_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         body = await _read_body(request, max_body)
-        return JSONResponse(await run_in_threadpool(push_and_prune, caller, body))
+        return _Json(await run_in_threadpool(push_and_prune, caller, body))
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         since, limit, table = parse_pull(request.query_params)
-        return JSONResponse(await run_in_threadpool(pull, engine, caller, since, limit, table))
+        return _Json(await run_in_threadpool(pull, engine, caller, since, limit, table))
 
     async def resumen_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        return JSONResponse(await run_in_threadpool(resumen, engine, caller))
+        return _Json(await run_in_threadpool(resumen, engine, caller))
 
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)

@@ -78,5 +78,7 @@ class PushBatch(ServerBase):
 
     empresa_id: Mapped[int] = mapped_column(ForeignKey("empresas.id"), primary_key=True)
     batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    response: Mapped[dict[str, Any]] = mapped_column(Json)
+    # The reply, compact: a JSON text of arrays held as one JSONB string (app._stored_reply);
+    # a batch answered by an earlier server version holds the reply's object.
+    response: Mapped[dict[str, Any] | str] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -10,12 +10,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from icsoe_desktop.domain.credentials import (
-    CredentialError,
-    _certificate_der,
-    _raw_certificate,
-    load_certificate,
-)
+from icsoe_desktop.domain.credentials import CredentialError, load_certificate
+from icsoe_desktop.domain.credentials.certificates import raw_certificate
+from icsoe_desktop.domain.credentials.files import certificate_file_der
 from icsoe_desktop.domain.trust import TrustStore, read_emisor
 from tests import credentials_factory as cf
 
@@ -23,7 +20,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "emisores_confiabl
 
 
 def shipped(name: str) -> bytes:
-    return _certificate_der((SHIPPED / name).read_bytes())
+    return certificate_file_der((SHIPPED / name).read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +59,12 @@ def test_ac6_is_read_although_its_names_are_mis_encoded():
 
 
 def test_a_fake_ca_with_ac5_s_exact_name_is_not_trusted(sat_store):
-    ac5_subject = _raw_certificate(shipped("AC5_SAT.cer")).subject_der
+    ac5_subject = raw_certificate(shipped("AC5_SAT.cer")).subject_der
     fake_ac5 = cf.self_signed_ca(ac5_subject, cf.rsa_key(8))
     leaf = cf.fiel_moral(issuer=fake_ac5)
     info = load_certificate(leaf.cer)
     assert info.emisor == "AUTORIDAD CERTIFICADORA"  # the name says SAT…
-    assert _raw_certificate(leaf.cer).issuer.raw() == ac5_subject
+    assert raw_certificate(leaf.cer).issuer.raw() == ac5_subject
     assert sat_store.chain(leaf.cer) == []  # …the signature does not
     # Nor does shipping the fake CA's name help when it comes inside the file (.pfx chain).
     assert sat_store.chain(leaf.cer, intermediates=(fake_ac5.certificate_der,)) == []

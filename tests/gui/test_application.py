@@ -208,7 +208,7 @@ def test_a_sign_in_answered_before_the_services_waits_for_them(qtbot, applicatio
     qtbot.addWidget(app.main)
     assert "Claudia Hernández Ruiz (idse@nominas.com)" in app.main.sesion.text()
     assert not app.login.isVisible()
-    assert [e.action for e in app.services.audit.recent(1)] == ["inicio_sesion"]
+    assert [e.action for e in app.services.audit_instalacion.recent(1)] == ["inicio_sesion"]
 
 
 def test_the_links_wait_for_the_services_and_then_open_their_windows(
@@ -226,11 +226,13 @@ def test_the_links_wait_for_the_services_and_then_open_their_windows(
     assert [type(d) for d in modals.dialogs] == [RecuperarContrasenaDialog]
 
 
+@pytest.mark.parametrize("archivo", ["catalogo.sqlite3", "icsoe.sqlite3"])
 def test_a_store_of_a_newer_version_never_lets_the_login_answer(
-    qtbot, application, data_dir, modals
+    qtbot, application, data_dir, modals, archivo
 ):
+    """The catalog (the IDSE users) or the empresa's store: either refused, nobody signs in."""
     seed(data_dir)
-    with closing(connect(data_dir / "icsoe.sqlite3")) as connection:
+    with closing(connect(data_dir / archivo)) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099_futura'")
     with qtbot.waitSignal(application.exit_requested, timeout=10_000) as exit_signal:
         application.start()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from icsoe_desktop.gui.capturistas_model import ACTIONS, ACTIVAR, ELIMINAR, ENVIAR, HEADERS
 from icsoe_desktop.gui.icsoe_consulta import SAMPLES
 from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.services.capturistas import (
+from icsoe_desktop.services.capturistas.administracion import (
     MSG_BAJA,
     MSG_BAJA_PREGUNTA,
     MSG_CORREO_ENVIADO,

@@ -20,14 +20,14 @@ from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.icsoe_datos_generales import MSG_GUARDADO as MSG_DATOS_GUARDADOS
 from icsoe_desktop.gui.icsoe_inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.capturistas import (
-    EXPORT_HEADERS,
+from icsoe_desktop.services.capturistas.administracion import (
     MSG_ACTUALIZADO,
     MSG_BAJA,
     MSG_CORREO_ENVIADO,
     MSG_GUARDADO,
     MSG_REACTIVADO,
 )
+from icsoe_desktop.services.capturistas.excel import EXPORT_HEADERS
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text
@@ -170,7 +170,7 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
     qtbot.waitUntil(lambda: len(activation_codes(smtp_configured, "beto@capturas.mx")) == 2)
 
     # --- Exportar Excel --------------------------------------------------------------------------
-    name = services.capturistas.export_file_name(cf.RFC_MORAL)
+    name = services.capturistas_excel.export_file_name(cf.RFC_MORAL)
     assert re.fullmatch(r"Capturistas_\d+_\d{13}\.xlsx", name)
     modals.answer("Aceptar")
     exported = window.exportar_a(str(tmp_path / name))

@@ -15,7 +15,8 @@ from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
 from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
 from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
-from icsoe_desktop.services.capturistas import BULK_HEADERS, CapturistaRow
+from icsoe_desktop.services.capturistas.common import CapturistaRow
+from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista, form, trust_sat

@@ -170,7 +170,10 @@ def test_what_is_typed_before_the_store_opens_is_kept_and_answered(qtbot, servic
     assert modals.texts[0].startswith(MSG_CREDENCIALES)
     assert window.usuario.text() == "IDSE@nominas.com "  # as typed
     assert window.estado.text() == "" and window.continuar.isEnabled()
+    qtbot.keyClicks(window.contrasena, GOOD)
+    qtbot.keyClick(window.contrasena, Qt.Key.Key_Return)
+    # Right password: the empresa's grant is read through the services, which come next.
+    assert window.estado.text() == MSG_ABRIENDO and not window.continuar.isEnabled()
     with qtbot.waitSignal(window.signed_in, timeout=3000) as signal:
-        qtbot.keyClicks(window.contrasena, GOOD)
-        qtbot.keyClick(window.contrasena, Qt.Key.Key_Return)
+        window.set_services(services)
     assert signal.args == ["idse@nominas.com", "Claudia Hernández"]

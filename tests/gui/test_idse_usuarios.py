@@ -151,7 +151,7 @@ def test_disable_asks_then_disables_and_the_user_can_be_enabled_again(qtbot, ser
     click(qtbot, dialog.deshabilitar)
     qtbot.waitUntil(lambda: grid(dialog) == [("karla@nominas.com", "Habilitado")])
     assert dialog.deshabilitar.text().replace("&", "") == "Deshabilitar"
-    actions = [entry.action for entry in services.audit.recent()]
+    actions = [entry.action for entry in services.audit_instalacion.recent()]
     assert actions[:3] == [
         "usuario_idse_habilitado",
         "usuario_idse_deshabilitado",

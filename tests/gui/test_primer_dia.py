@@ -113,7 +113,9 @@ def test_enter_in_contratista_a_trabajar_chooses_instead_of_going_back(
     link = invited_capturista(data_dir, tmp_path, smtp_server)
     services = open_services(data_dir)
     try:
-        services.capturistas.crear_contrasena(code_from_link(link), NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(
+            code_from_link(link), NEW_PASSWORD, NEW_PASSWORD
+        )
         dialog = IcsoeSeleccionarContratistaDialog(services, CURP_ANA)
         qtbot.addWidget(dialog)
         dialog.show()
@@ -134,7 +136,7 @@ def test_last_attempt_and_bulk_report_read_in_real_singular_and_list_every_error
     from openpyxl import Workbook
 
     from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-    from icsoe_desktop.services.capturistas import BULK_HEADERS
+    from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
     from tests.icsoe_helpers import CURP_BETO, enter_contratista
 
     login = application_login

@@ -124,7 +124,7 @@ def test_administrator_resets_another_users_password_from_registrate_aqui(qtbot,
     assert services.accounts.authenticate(BETO, NEW).usuario == BETO
     with pytest.raises(AuthenticationError):
         services.accounts.authenticate(BETO, OLD)
-    entry = next(e for e in services.audit.recent() if e.action == "contrasena_restablecida_admin")
+    entry = next(e for e in services.audit_instalacion.recent() if e.action == "contrasena_restablecida_admin")
     assert (entry.actor, entry.target) == (ANA, BETO)
 
 
@@ -132,7 +132,7 @@ def test_a_user_who_is_not_administrator_cannot_reset_anothers(qtbot, app, modal
     _reset_from_registrate(qtbot, app, modals, BETO, OLD)
     assert modals.texts == [MSG_NO_ADMINISTRADOR]
     assert app.services.accounts.authenticate(ANA, OLD).usuario == ANA
-    assert any(e.action == "restablecimiento_rechazado" for e in app.services.audit.recent())
+    assert any(e.action == "restablecimiento_rechazado" for e in app.services.audit_instalacion.recent())
 
 
 def test_wrong_administrator_password_is_refused_and_counts_towards_the_lock(qtbot, app, modals):

@@ -8,10 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWizard
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.services.accounts import Registration
 from tests.gui.helpers import click, type_text
 from tests.gui.test_application import GOOD, seed
 
@@ -27,6 +26,11 @@ def signed_in(qtbot, data_dir):
     click(qtbot, app.login.continuar)
     qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible())
     qtbot.addWidget(app.main)
+    # A new company opens the Configuración inicial: close it as the user would, so the only
+    # dialogs left are the ones each test opens (else the modal driver may answer it instead).
+    wizard = app.main.configuracion_inicial
+    click(qtbot, wizard.button(QWizard.WizardButton.CancelButton))
+    qtbot.waitUntil(lambda: not wizard.isVisible())
     yield app
     app.shutdown()
 
@@ -62,9 +66,7 @@ def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals
     assert respaldo.exists()
 
     # A change after the backup, which the restore takes back.
-    app.services.accounts.register(
-        Registration("Luis", "Pérez", "", "luis@nominas.com", GOOD, GOOD, True)
-    )
+    app.services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", "idse@nominas.com")
     modals.handle(choose(respaldo))
     modals.answer("Restaurar", "Aceptar")
     archivo_action(app, "Res&taurar…").trigger()
@@ -77,12 +79,12 @@ def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals
     )
     assert done.text.startswith("Se restauró el respaldo «lunes.icsoe-respaldo».")
     assert done.text.endswith("Inicia sesión de nuevo.")
-    # Signed out onto the restored store: Luis is gone, the old store kept aside.
+    # Signed out onto the restored store: the registro is gone, the old store kept aside.
     qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
-    assert [u.usuario for u in app.services.accounts.list_users()] == ["idse@nominas.com"]
+    assert app.services.registros.list() == []
     [aside] = list(app.services.store.path.parent.glob("*antes-de-restaurar*"))
     with sqlite3.connect(aside) as old:
-        assert old.execute("SELECT count(*) FROM idse_users").fetchone() == (2,)
+        assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (1,)
     old.close()
 
 

@@ -27,7 +27,8 @@ def test_without_a_console_the_results_are_shown_in_a_message_box(modals, data_d
     text = plain(box.text)
     assert text.startswith("Todo está en orden.\n\nicsoe-desktop ")
     assert f"\nOK    Carpeta de datos: {data_dir} (se puede escribir)\n" in text
-    assert text.count("\nOK    ") == 9  # one line per check, Emisores confiables included
+    # One line per check, Emisores confiables included, and one per empresa store (one here).
+    assert text.count("\nOK    ") == 10
     assert box.buttons == ("Aceptar",)
 
 

@@ -42,8 +42,9 @@ def form(**changes: object) -> Registration:
 
 @contextmanager
 def raw_db(services) -> Iterator[sqlite3.Connection]:
-    """The SQLite file read with plain sqlite3, as anyone with the file could."""
-    conn = sqlite3.connect(services.store.path)
+    """The SQLite file of the users (the installation's catalog) read with plain sqlite3, as
+    anyone with the file could."""
+    conn = sqlite3.connect(services.catalogo.path)
     try:
         yield conn
     finally:
@@ -56,7 +57,7 @@ def dump(services) -> str:
 
 
 def actions(services) -> list[str]:
-    return [r.action for r in reversed(services.audit.recent())]
+    return [r.action for r in reversed(services.audit_instalacion.recent())]
 
 
 def fail_login(services, usuario: str, times: int) -> AuthenticationError:
@@ -318,7 +319,7 @@ def test_audit_trail_of_the_whole_life_of_a_user(services, smtp_configured, cloc
     ):
         assert action in recorded
     assert recorded.count("inicio_sesion_fallido") == 5
-    entries = {r.action: r for r in services.audit.recent()}
+    entries = {r.action: r for r in services.audit_instalacion.recent()}
     assert entries["usuario_idse_deshabilitado"].actor == "admin@empresa.com"
     assert entries["usuario_idse_deshabilitado"].target == ANA
 

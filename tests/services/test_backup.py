@@ -63,15 +63,18 @@ def test_restore_in_a_running_app_reopens_on_the_restored_store(
     services, data_dir: Path, tmp_path: Path
 ) -> None:
     services.accounts.register(registro())
+    services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", ANA)
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
+    services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", ANA)
     services.accounts.register(registro(usuario="luis.perez@empresa.com"))
-    assert len(services.accounts.list_users()) == 2
 
     aside = services.backup.restore(respaldo, actor=ANA)
-    # The same services, now on the backup: Luis came after it; the old store is kept aside.
-    assert [u.usuario for u in services.accounts.list_users()] == [ANA]
+    # The same services, now on the backup: the second registro came after it; the old store
+    # is kept aside. The users are the installation's (its catalog): Luis stays.
+    assert [r.registro for r in services.registros.list()] == ["Y5412345106"]
+    assert len(services.accounts.list_users()) == 2
     with sqlite3.connect(aside) as old:
-        assert old.execute("SELECT count(*) FROM idse_users").fetchone() == (2,)
+        assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (2,)
     old.close()
 
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.capturistas import BULK_HEADERS, EXPORT_HEADERS
+from icsoe_desktop.services.capturistas.excel import BULK_HEADERS, EXPORT_HEADERS
 from icsoe_desktop.services.contratistas import DatosGenerales
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import (
@@ -116,18 +116,18 @@ def test_lifecycle_with_mails(services, rfc, smtp_configured, clock):
     old, new = codes_for(smtp_configured, "ana@capturas.mx")
     assert old == code
     with pytest.raises(ValidationError) as error:
-        svc.crear_contrasena(old, NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(old, NEW_PASSWORD, NEW_PASSWORD)
     assert error.value.code == "codigo_reemplazado"
 
     # Password policy, each broken rule named.
     with pytest.raises(ValidationError) as error:
-        svc.crear_contrasena(new, "qwerty1111", "qwerty1111")
+        services.acceso_capturista.crear_contrasena(new, "qwerty1111", "qwerty1111")
     assert "mayúsculas" in error.value.message and "(1234)" in error.value.message
     assert "(1111111)" in error.value.message and "caracter especial" in error.value.message
 
-    assert svc.crear_contrasena(new, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
+    assert services.acceso_capturista.crear_contrasena(new, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
     with pytest.raises(ValidationError) as error:
-        svc.crear_contrasena(new, NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(new, NEW_PASSWORD, NEW_PASSWORD)
     assert error.value.code == "codigo_usado"
     deliver(services)
     assert smtp_configured.to("ana@capturas.mx")[-1]["Subject"] == "Contraseña actualizada - ICSOE"
@@ -139,21 +139,23 @@ def test_lifecycle_with_mails(services, rfc, smtp_configured, clock):
     with pytest.raises(ValidationError):
         svc.actualizar(rfc, ana.id, form(telefono="5599999999"))
 
-    sesion = svc.iniciar_sesion(CURP_ANA.lower(), NEW_PASSWORD)
+    sesion = services.acceso_capturista.iniciar_sesion(CURP_ANA.lower(), NEW_PASSWORD)
     assert sesion.nombre_completo == "ANA LÓPEZ MARTÍNEZ"
-    assert [(o.rfc, o.nombre) for o in svc.contratistas_de(CURP_ANA)] == [(rfc, cf.NOMBRE_MORAL)]
-    assert svc.seleccionar(CURP_ANA, rfc).rfc == rfc
+    assert [(o.rfc, o.nombre) for o in services.acceso_capturista.contratistas_de(CURP_ANA)] == [
+        (rfc, cf.NOMBRE_MORAL)
+    ]
+    assert services.acceso_capturista.seleccionar(CURP_ANA, rfc).rfc == rfc
 
     # Baja: cannot enter for that contratista; reactivation restores it as Activa.
     svc.baja(rfc, ana.id)
-    assert svc.contratistas_de(CURP_ANA) == []
+    assert services.acceso_capturista.contratistas_de(CURP_ANA) == []
     with pytest.raises(AuthenticationError) as auth:
-        svc.iniciar_sesion(CURP_ANA, NEW_PASSWORD)
+        services.acceso_capturista.iniciar_sesion(CURP_ANA, NEW_PASSWORD)
     assert auth.value.code == "sin_contratistas"
     with pytest.raises(ValidationError):
-        svc.seleccionar(CURP_ANA, rfc)
+        services.acceso_capturista.seleccionar(CURP_ANA, rfc)
     assert svc.reactivar(rfc, ana.id).estatus == "Activa"
-    assert svc.iniciar_sesion(CURP_ANA, NEW_PASSWORD).curp == CURP_ANA
+    assert services.acceso_capturista.iniciar_sesion(CURP_ANA, NEW_PASSWORD).curp == CURP_ANA
 
     actions = {r.action for r in AuditService(services.store).recent()}
     assert {
@@ -178,11 +180,11 @@ def test_edit_while_registrada_and_codes_expire(services, rfc, smtp_configured, 
     (wrong,) = codes_for(smtp_configured, "beto@mal.mx")
     (right,) = codes_for(smtp_configured, "beto@capturas.mx")  # a new code to the new mailbox
     with pytest.raises(ValidationError) as error:
-        svc.crear_contrasena(wrong, NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(wrong, NEW_PASSWORD, NEW_PASSWORD)
     assert error.value.code == "codigo_reemplazado"
     clock.advance(hours=24, seconds=1)
     with pytest.raises(ValidationError) as error:
-        svc.crear_contrasena(right, NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(right, NEW_PASSWORD, NEW_PASSWORD)
     assert error.value.code == "codigo_expirado"
     # Baja voids the pending code; after reactivation a new invitation is possible.
     svc.baja(rfc, beto.id)
@@ -195,7 +197,7 @@ def test_same_person_for_two_contratistas(services, rfc, data_dir, tmp_path, smt
     svc.alta(rfc, form())
     deliver(services)
     (code,) = codes_for(smtp_configured, "ana@capturas.mx")
-    svc.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+    services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
     # A persona física contratista registers the same person: Activa at once, no new code.
     cer, key = cf.fiel_fisica().write(tmp_path / "fisica")
     services.contratistas.ingresar(
@@ -207,9 +209,12 @@ def test_same_person_for_two_contratistas(services, rfc, data_dir, tmp_path, smt
     )
     other = svc.alta(cf.RFC_FISICA, form(correo="ana.lopez@otra.mx"))
     assert other.estatus == "Activa"
-    assert [o.rfc for o in svc.contratistas_de(CURP_ANA)] == [rfc, cf.RFC_FISICA]
+    assert [o.rfc for o in services.acceso_capturista.contratistas_de(CURP_ANA)] == [
+        rfc,
+        cf.RFC_FISICA,
+    ]
     svc.baja(rfc, svc.pagina(rfc)[0].id)
-    assert [o.rfc for o in svc.contratistas_de(CURP_ANA)] == [cf.RFC_FISICA]
+    assert [o.rfc for o in services.acceso_capturista.contratistas_de(CURP_ANA)] == [cf.RFC_FISICA]
 
 
 def test_sign_in_failures_lock_and_recovery(services, rfc, smtp_configured, clock):
@@ -218,24 +223,26 @@ def test_sign_in_failures_lock_and_recovery(services, rfc, smtp_configured, cloc
     deliver(services)
     (code,) = codes_for(smtp_configured, "ana@capturas.mx")
     with pytest.raises(ValidationError) as error:
-        svc.solicitar_recuperacion(CURP_ANA)
+        services.acceso_capturista.solicitar_recuperacion(CURP_ANA)
     assert error.value.code == "sin_contrasena"
-    svc.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+    services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
     for _attempt in range(5):
         with pytest.raises(AuthenticationError) as auth:
-            svc.iniciar_sesion(CURP_ANA, "Equivocada#1")
+            services.acceso_capturista.iniciar_sesion(CURP_ANA, "Equivocada#1")
     assert auth.value.code == "usuario_bloqueado"
     with pytest.raises(AuthenticationError):
-        svc.iniciar_sesion(CURP_ANA, NEW_PASSWORD)  # locked even with the right password
+        services.acceso_capturista.iniciar_sesion(
+            CURP_ANA, NEW_PASSWORD
+        )  # locked even with the right password
     clock.advance(minutes=5, seconds=1)
-    svc.solicitar_recuperacion(CURP_ANA)
+    services.acceso_capturista.solicitar_recuperacion(CURP_ANA)
     deliver(services)
     body = smtp_configured.to("ana@capturas.mx")[-1].get_content()
     reset = re.search(r"Tu código es: (\S+)", body).group(1)
-    svc.crear_contrasena(reset, "Otra$Clave9", "Otra$Clave9")
-    assert svc.iniciar_sesion(CURP_ANA, "Otra$Clave9").curp == CURP_ANA
+    services.acceso_capturista.crear_contrasena(reset, "Otra$Clave9", "Otra$Clave9")
+    assert services.acceso_capturista.iniciar_sesion(CURP_ANA, "Otra$Clave9").curp == CURP_ANA
     with pytest.raises(ValidationError) as error:
-        svc.solicitar_recuperacion(CURP_CARLA)
+        services.acceso_capturista.solicitar_recuperacion(CURP_CARLA)
     assert error.value.code == "usuario_inexistente"
 
 
@@ -255,10 +262,10 @@ def test_export_excel(services, rfc, tmp_path, clock):
     svc.alta(rfc, form())
     beto = svc.alta(rfc, form(CURP_BETO, "Beto", "García", "Ruiz", correo="beto@capturas.mx"))
     svc.baja(rfc, beto.id)
-    name = svc.export_file_name(rfc)
+    name = services.capturistas_excel.export_file_name(rfc)
     assert re.fullmatch(r"Capturistas_\d+_\d{13}\.xlsx", name)
     path = tmp_path / name
-    assert svc.exportar_excel(rfc, path) == 2
+    assert services.capturistas_excel.exportar_excel(rfc, path) == 2
     sheet = load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == EXPORT_HEADERS
@@ -301,7 +308,7 @@ def test_bulk_alta_is_all_or_nothing(services, rfc, tmp_path, smtp_configured):
             (CURP_BETO, "Beto", "García", "Ruiz", "Capturista", "5512345678", "b@c.mx", "b@c.mx"),
         ],
     )
-    report = svc.alta_masiva(rfc, bad)
+    report = services.capturistas_excel.alta_masiva(rfc, bad)
     assert report.guardados == 0
     assert [(r.fila, r.motivo) for r in report.rechazos] == [
         (3, "El campo «Primer apellido» es obligatorio."),
@@ -317,7 +324,12 @@ def test_bulk_alta_is_all_or_nothing(services, rfc, tmp_path, smtp_configured):
         ],
     )
     progress = []
-    assert svc.alta_masiva(rfc, ok, lambda d, t: progress.append((d, t))).guardados == 2
+    assert (
+        services.capturistas_excel.alta_masiva(
+            rfc, ok, lambda d, t: progress.append((d, t))
+        ).guardados
+        == 2
+    )
     assert progress[-1] == (2, 2) and svc.total(rfc) == 3
     deliver(services)
     assert len(smtp_configured.to("b@c.mx")) == 2
@@ -327,13 +339,13 @@ def test_bulk_alta_refuses_files_that_are_not_the_template(services, rfc, tmp_pa
     text = tmp_path / "no.xlsx"
     text.write_text("hola")
     with pytest.raises(ValidationError) as error:
-        services.capturistas.alta_masiva(rfc, text)
+        services.capturistas_excel.alta_masiva(rfc, text)
     assert error.value.code == "excel_invalido"
     workbook = Workbook()
     workbook.active.append(["CURP", "Nombre"])
     workbook.save(tmp_path / "otro.xlsx")
     with pytest.raises(ValidationError) as error:
-        services.capturistas.alta_masiva(rfc, tmp_path / "otro.xlsx")
+        services.capturistas_excel.alta_masiva(rfc, tmp_path / "otro.xlsx")
     assert error.value.code == "excel_encabezados"
 
 
@@ -345,7 +357,7 @@ def test_export_writes_formula_like_names_as_text(services, rfc, tmp_path):
     dde = "=cmd|' /C calc'!A0"
     svc.alta(rfc, form(nombre=hyperlink, primer=dde, segundo="@SUM(1+1)"))
     path = tmp_path / "capturistas.xlsx"
-    assert svc.exportar_excel(rfc, path) == 1
+    assert services.capturistas_excel.exportar_excel(rfc, path) == 1
     row = load_workbook(path).active[2]
     assert [(c.data_type, c.value) for c in row[1:4]] == [
         ("s", hyperlink.upper()),
@@ -353,3 +365,22 @@ def test_export_writes_formula_like_names_as_text(services, rfc, tmp_path):
         ("s", "@SUM(1+1)"),
     ]
     assert all(c.data_type == "s" for c in row[:8])
+
+
+def test_bulk_alta_refuses_an_empty_or_too_long_file_and_saves_nothing(services, rfc, tmp_path):
+    empty = _bulk_file(tmp_path / "vacio.xlsx", [("",) * 8, (None,) * 8])
+    with pytest.raises(ValidationError) as error:
+        services.capturistas_excel.alta_masiva(rfc, empty)
+    assert (error.value.code, error.value.message) == (
+        "excel_vacio",
+        "El archivo no tiene filas de capturistas debajo de los encabezados.",
+    )
+    row = (CURP_BETO, "Beto", "García", "Ruiz", "Capturista", "5512345678", "b@c.mx", "b@c.mx")
+    long = _bulk_file(tmp_path / "largo.xlsx", [row] * 5001)
+    with pytest.raises(ValidationError) as error:
+        services.capturistas_excel.alta_masiva(rfc, long)
+    assert (error.value.code, error.value.message) == (
+        "excel_grande",
+        "El archivo admite hasta 5000 capturistas.",
+    )
+    assert services.capturistas.total(rfc) == 0

@@ -56,17 +56,17 @@ def test_five_wrong_activation_codes_lock_crear_contrasena(
 
     for wrong in WRONG_CODES[:4]:
         with pytest.raises(ValidationError) as info:
-            services.capturistas.crear_contrasena(wrong, NEW_PASSWORD, NEW_PASSWORD)
+            services.acceso_capturista.crear_contrasena(wrong, NEW_PASSWORD, NEW_PASSWORD)
         assert info.value.code == "codigo_invalido"
     clock.advance(minutes=14)  # still in the window: the fifth locks
     with pytest.raises(ValidationError) as info:
-        services.capturistas.crear_contrasena(WRONG_CODES[4], NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(WRONG_CODES[4], NEW_PASSWORD, NEW_PASSWORD)
     assert info.value.message == MSG_BLOQUEO
     with pytest.raises(ValidationError) as info:
-        services.capturistas.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
     assert info.value.code == "codigos_bloqueados"
     clock.advance(minutes=5)
-    assert services.capturistas.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
+    assert services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
 
 
 def test_sign_in_failures_older_than_the_window_do_not_count(services, clock) -> None:
@@ -128,7 +128,7 @@ def test_capturista_without_password_or_unknown_costs_one_scrypt(
     for curp in (CURP_ANA, CURP_BETO):
         calls = scrypt.during(
             lambda curp=curp: _refused(
-                lambda: services.capturistas.iniciar_sesion(curp, "Mala#1234")
+                lambda: services.acceso_capturista.iniciar_sesion(curp, "Mala#1234")
             )
         )
         assert calls == [(2**15, 8, 1)], curp

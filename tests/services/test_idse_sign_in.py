@@ -12,6 +12,7 @@ import pytest
 
 from icsoe_desktop.config import load_settings
 from icsoe_desktop.domain.errors import AuthenticationError
+from icsoe_desktop.paths import CATALOGO_FILE
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.idse_sign_in import open_sign_in
@@ -24,6 +25,7 @@ _AT_START_UP = """
 import sys
 from pathlib import Path
 from icsoe_desktop.domain.errors import AuthenticationError
+from icsoe_desktop.paths import CATALOGO_FILE
 from icsoe_desktop.services.idse_sign_in import open_sign_in
 
 sign_in = open_sign_in(Path(sys.argv[1]))
@@ -62,10 +64,11 @@ def test_a_fresh_process_signs_in_without_importing_the_orm(data_dir: Path, cloc
         "Ana López Ruiz",
         "[]",  # nothing of SQLAlchemy, Alembic, cryptography, keyring or openpyxl
     ]
-    # The ORM side sees both attempts, in order, as if it had made them.
+    # The ORM side sees both attempts, in order, as if it had made them, in the installation's
+    # audit (the catalog: IDSE users are the installation's, not an empresa's).
     services = open_services(data_dir, clock)
     try:
-        assert [(e.action, e.actor) for e in reversed(services.audit.recent())] == [
+        assert [(e.action, e.actor) for e in reversed(services.audit_instalacion.recent())] == [
             ("usuario_idse_alta", ANA),
             ("inicio_sesion_fallido", ANA),
             ("inicio_sesion", ANA),
@@ -79,32 +82,56 @@ def test_a_new_data_dir_is_created_from_the_template_and_answers(tmp_path: Path)
     data_dir.mkdir()
     sign_in = open_sign_in(data_dir)
     assert sign_in is not None
-    assert sign_in.path == load_settings(data_dir).database_path  # the app's one store
+    assert sign_in.path == data_dir / CATALOGO_FILE  # the installation's users
     assert sign_in.default_usuario() == ""
     with pytest.raises(AuthenticationError) as info:
         sign_in.authenticate("nadie@empresa.com", "Mala#1234")
     assert info.value.code == "credenciales_incorrectas"
-    services = open_services(data_dir)  # the full opening finds a store at head, used
+    services = open_services(data_dir)  # the full opening finds a catalog at head, used
     try:
-        assert [e.action for e in services.audit.recent()] == ["inicio_sesion_fallido"]
+        assert [e.action for e in services.audit_instalacion.recent()] == [
+            "inicio_sesion_fallido"
+        ]
+        assert [e.nombre for e in services.empresas.listar()] == ["Empresa sin configurar"]
     finally:
         services.close()
 
 
-def test_a_store_that_needs_the_full_opening_is_left_to_it(data_dir: Path, clock) -> None:
-    """A store of another schema version (here a newer app's) is not touched: the full opening
-    migrates it or, as here, refuses it in Spanish."""
+def test_a_catalog_that_needs_the_full_opening_is_left_to_it(data_dir: Path, clock) -> None:
+    """A catalog of another schema version (here a newer app's) is not touched: the full
+    opening migrates it or, as here, refuses it in Spanish."""
     services = open_services(data_dir, clock)
     _register(services)
-    path = services.store.path
+    path = services.catalogo.path
     services.close()
     with closing(connect(path)) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '0099_futura'")
     assert open_sign_in(data_dir) is None
 
 
+def test_a_one_company_data_dir_waits_for_the_upgrade(data_dir: Path, clock) -> None:
+    """Before issue 20 the users lived in icsoe.sqlite3: the full opening copies them into the
+    catalog first (EmpresasService.asegurar_primera), then they sign in as before."""
+    services = open_services(data_dir, clock)
+    _register(services)
+    catalogo = services.catalogo.path
+    services.close()
+    legacy = load_settings(data_dir).database_path
+    with closing(connect(catalogo)) as connection:  # the users as an old store held them
+        connection.execute("ATTACH DATABASE ? AS empresa", (str(legacy),))
+        for table in ("idse_users", "login_throttle"):
+            connection.execute(f"INSERT INTO empresa.{table} SELECT * FROM {table}")
+    catalogo.unlink()
+    assert open_sign_in(data_dir) is None
+    assert not catalogo.exists()  # no empty catalog made: the upgrade would find no users
+    open_services(data_dir, clock).close()
+    sign_in = open_sign_in(data_dir)
+    assert sign_in is not None
+    assert sign_in.authenticate(ANA, PASSWORD).nombre_completo == "Ana López Ruiz"
+
+
 def test_a_damaged_file_is_left_to_the_full_opening(data_dir: Path) -> None:
-    path = load_settings(data_dir).database_path
+    path = data_dir / CATALOGO_FILE
     garbage = b"esto no es una base de datos\n" * 500
     path.write_bytes(garbage)
     assert open_sign_in(data_dir) is None
@@ -117,7 +144,7 @@ def test_sign_in_writes_are_marked_for_the_sync_like_the_orm_ones(services, cloc
     services.accounts.authenticate(ANA, PASSWORD)
     with pytest.raises(AuthenticationError):
         services.accounts.authenticate(ANA, "Mala#1234")
-    with closing(connect(services.store.path)) as connection:
+    with closing(connect(services.catalogo.path)) as connection:
         dirty = connection.execute(
             "SELECT a.action FROM audit_log a JOIN sync_row_state s "
             "ON s.table_name = 'audit_log' AND s.row_uuid = a.uuid AND s.dirty = 1 "
@@ -129,5 +156,4 @@ def test_sign_in_writes_are_marked_for_the_sync_like_the_orm_ones(services, cloc
         "inicio_sesion_fallido",
     ]
     # Written as the ORM writes times: read back through it, to the microsecond.
-    assert [e.at for e in services.audit.recent(2)] == [clock.now, clock.now]
-    assert services.sync.pending_count() == 4  # the user and the three entries
+    assert [e.at for e in services.audit_instalacion.recent(2)] == [clock.now, clock.now]

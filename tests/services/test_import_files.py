@@ -14,7 +14,7 @@ import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import nss_check_digit
-from icsoe_desktop.services.capturistas import BULK_HEADERS
+from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from icsoe_desktop.services.movimientos import Filtro
 from icsoe_desktop.services.xlsx_reader import MAX_SHARED_STRINGS_BYTES
 from tests.icsoe_helpers import enter_contratista
@@ -91,7 +91,7 @@ def test_the_bulk_alta_reads_every_row_whatever_the_dimension_says(
                      f"p{i}@c.mx"))  # fmt: skip
     path = tmp_path / "alta.xlsx"
     path.write_bytes(lying_dimension(workbook_bytes([BULK_HEADERS, *rows]), "A1:H5"))
-    assert services.capturistas.alta_masiva(rfc, path).guardados == 40
+    assert services.capturistas_excel.alta_masiva(rfc, path).guardados == 40
     assert services.capturistas.total(rfc) == 40
 
 
@@ -208,7 +208,7 @@ def test_the_bulk_alta_refuses_a_bomb(services, data_dir, tmp_path, smtp_configu
     data = xlsxwriter_bytes([BULK_HEADERS, ["x"] * 8])
     path.write_bytes(rewrite(data, {"xl/sharedStrings.xml": lambda _: sst}))
     with pytest.raises(ValidationError, match="más de 64 MB"):
-        services.capturistas.alta_masiva(rfc, path)
+        services.capturistas_excel.alta_masiva(rfc, path)
 
 
 def _lote(count: int, first: int = 0) -> list[str]:

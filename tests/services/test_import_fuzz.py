@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
 from icsoe_desktop.domain.movimientos import Movimiento, validate
-from icsoe_desktop.services.capturistas import BULK_HEADERS
+from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from tests.fuzzing import damaged_bytes, fuzz_settings
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista
 from tests.services.movimientos_data import (
@@ -160,4 +160,4 @@ def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
 def test_damaged_workbooks_into_the_bulk_alta(services, rfc, tmp_path, data):
     path = tmp_path / "alta.xlsx"
     path.write_bytes(data)
-    only_validation_errors(services.capturistas.alta_masiva, rfc, path)
+    only_validation_errors(services.capturistas_excel.alta_masiva, rfc, path)

@@ -166,7 +166,7 @@ def test_activation_code_is_nowhere_on_disk_and_the_mail_says_where_to_type_it(
     assert "«Ingresar a ICSOE (contratistas y capturistas)»" in text
     assert "«Crear contraseña»" in text and "«Código»" in text
     assert_no_code_at_rest(data_dir, app_log(caplog), code)
-    assert services.capturistas.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
+    assert services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
 
 
 def test_codes_mailed_by_an_earlier_version_are_voided_and_blanked(tmp_path: Path) -> None:

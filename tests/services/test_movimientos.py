@@ -181,7 +181,7 @@ def test_export_writes_formula_like_text_as_text(services, tmp_path):
     run it. NSS and CURP stay text too (no number, no lost leading zero)."""
     from sqlalchemy import update
 
-    from icsoe_desktop.store.models_movimientos import MovimientoRow
+    from icsoe_desktop.store.models import MovimientoRow
 
     load_known(services, tmp_path)
     dde = "=cmd|' /C calc'!A0"

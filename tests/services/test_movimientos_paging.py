@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services import movimientos_paging
 from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
-from icsoe_desktop.store.models_movimientos import Lote, MovimientoRow
+from icsoe_desktop.store.models import Lote, MovimientoRow
 
 TODAY = date(2026, 11, 22)
 FILTERS = [

@@ -13,7 +13,7 @@ from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos import Filtro, Orden
 from icsoe_desktop.services.sync_rows import apply_remote, local_changes
-from icsoe_desktop.store.models_sync import SyncConflict
+from icsoe_desktop.store.models import SyncConflict
 
 TODAY = date(2026, 11, 22)
 

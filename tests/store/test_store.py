@@ -100,7 +100,7 @@ def test_upgrading_a_database_with_lotes_keeps_every_lote_and_its_movements(
 
     from icsoe_desktop.demo.movimientos import demo_rows
     from icsoe_desktop.store.db import make_engine
-    from icsoe_desktop.store.models_movimientos import Lote, LoteMovimiento, MovimientoRow
+    from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
 
     path = tmp_path / DATABASE_FILE
     engine = make_engine(path)

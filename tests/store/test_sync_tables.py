@@ -4,13 +4,15 @@ and the change tracking that marks rows to send."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import create_engine, func, select, update
+from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.sync_registry import ENVELOPE, LOCAL_ONLY
 from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.store.models import Base
-from icsoe_desktop.store.models_sync import SyncRowState
-from icsoe_desktop.store.sync_tables import ENVELOPE, LOCAL_ONLY, SYNCED_TABLES, by_name
+from icsoe_desktop.store.models import Base, RegistroPatronal, SyncRowState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 
 SECRET_LOOKING = re.compile(r"hash|secret|secreto|keyring|password|contrasena|token|llave")
 PASSWORD = "Nom1na$Segura"
@@ -20,7 +22,7 @@ def test_every_table_is_synced_or_declared_local() -> None:
     tables = {t.name for t in Base.metadata.sorted_tables}
     synced = {t.name for t in SYNCED_TABLES}
     assert not synced & LOCAL_ONLY
-    assert tables == synced | LOCAL_ONLY, "declare the new table in store/sync_tables.py"
+    assert tables == synced | LOCAL_ONLY, "declare the new table in domain/sync_registry.py"
 
 
 def test_synced_tables_carry_the_envelope_and_never_send_what_looks_secret() -> None:
@@ -44,21 +46,21 @@ def test_foreign_keys_point_to_earlier_synced_tables() -> None:
             assert order.index(parent_name) < order.index(table.name), "parents first"
 
 
-def _dirty(services) -> set[tuple[str, str]]:
-    with services.store.session() as session:
+def _dirty(services, store=None) -> set[tuple[str, str]]:
+    with (store or services.store).session() as session:
         rows = session.scalars(select(SyncRowState).where(SyncRowState.dirty.is_(True))).all()
         return {(r.table_name, r.row_uuid) for r in rows}
 
 
-def _clean(services) -> None:
-    with services.store.session() as session:
+def _clean(services, store=None) -> None:
+    with (store or services.store).session() as session:
         session.execute(update(SyncRowState).values(dirty=False))
 
 
 def _user_version(services, usuario: str) -> int:
     from icsoe_desktop.store.models import IdseUser
 
-    with services.store.session() as session:
+    with services.catalogo.session() as session:  # the users are the installation's
         return session.scalar(select(IdseUser.version).where(IdseUser.usuario == usuario))
 
 
@@ -67,12 +69,13 @@ def test_local_changes_are_marked_to_send_without_the_services_knowing(services)
         Registration("Ana", "López", "", "ana@empresa.com", PASSWORD, PASSWORD, True)
     )
     services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", "admin")
-    tables = {name for name, _ in _dirty(services)}
-    assert tables == {"idse_users", "registros_patronales", "audit_log"}
+    # The empresa's store marks its own rows; the users, in the catalog, are marked there.
+    assert {name for name, _ in _dirty(services)} == {"registros_patronales", "audit_log"}
+    assert {name for name, _ in _dirty(services, services.catalogo)} == {"idse_users", "audit_log"}
 
-    _clean(services)
+    _clean(services, services.catalogo)
     services.accounts.set_enabled("ana@empresa.com", False, "admin")
-    assert ("idse_users",) in {(n,) for n, _ in _dirty(services)}
+    assert ("idse_users",) in {(n,) for n, _ in _dirty(services, services.catalogo)}
     assert _user_version(services, "ana@empresa.com") == 2
 
 
@@ -87,9 +90,30 @@ def test_a_password_change_alone_is_not_sent(services, smtp_configured) -> None:
     services.mail.send_pending(force=True)
     body = smtp_configured.to("ana@empresa.com")[-1].get_content()
     code = re.search(r"es: (\S+)", body).group(1)
-    _clean(services)
+    _clean(services, services.catalogo)
     services.accounts.reset_password(code, "Otra$Clave9x", "Otra$Clave9x")
-    assert {n for n, _ in _dirty(services)} == {"audit_log"}
+    assert {n for n, _ in _dirty(services, services.catalogo)} == {"audit_log"}
     assert _user_version(services, "ana@empresa.com") == 1
-    with services.store.session() as session:
+    with services.catalogo.session() as session:
         assert session.scalar(select(OneTimeToken.used_at)) is not None
+
+
+def test_only_the_stores_sessions_track_changes(services, tmp_path: Path) -> None:
+    """Importing the models no longer makes every SQLAlchemy session in the process a sync
+    tracker: a plain Session on another database (a tool, a test, the sync server's own) writes
+    nothing to its sync_row_state, while an edit saved through the store is a change to send."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'otra.sqlite3'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as other, other.begin():
+        other.add(RegistroPatronal(registro="Y5412345106", rfc="ABC010101AB1", razon_social="A"))
+    with Session(engine) as other:
+        assert other.scalar(select(func.count()).select_from(RegistroPatronal)) == 1
+        assert other.scalar(select(func.count()).select_from(SyncRowState)) == 0
+    engine.dispose()
+
+    services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", "admin")
+    _clean(services)
+    assert services.sync.pending_count() == 0
+    services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Norte", "admin")
+    assert services.sync.pending_count() == 2  # the registro's edit and its audit entry
+    assert {n for n, _ in _dirty(services)} == {"registros_patronales", "audit_log"}

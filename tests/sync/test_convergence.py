@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from icsoe_desktop.domain.sync_wire import encode_value
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.store.sync_tables import SYNCED_TABLES, encode_value
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 from tests.sync.conftest import EMPRESA, connect
 from tests.sync.desktop_worker import SHARED
 
@@ -36,11 +37,11 @@ def local_tables(services) -> dict[str, dict[str, Any]]:
             rows = {}
             for obj in session.scalars(select(model)):
                 data = {}
-                for name, column in table.columns.items():
+                for name in table.columns:
                     value = getattr(obj, name)
                     if name in parents and value is not None:
                         value = parents[name][value]
-                    data[name] = encode_value(column, value)
+                    data[name] = encode_value(value)
                 version = 1 if table.append_only else obj.version
                 deleted = False if table.append_only else obj.deleted
                 rows[obj.uuid] = (version, deleted, data)

@@ -192,7 +192,7 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
 
     from icsoe_desktop.domain.clock import to_local_text
     from icsoe_desktop.store.models import RegistroPatronal
-    from icsoe_desktop.store.models_sync import APPLYING_REMOTE
+    from icsoe_desktop.store.tracking import APPLYING_REMOTE
     from tests.sync.conftest import connected
 
     a, b = connected(sync_server, desktops)

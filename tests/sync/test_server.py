@@ -171,6 +171,62 @@ def test_wrong_types_and_unknown_tables_get_422(sync_server, change, code) -> No
     assert answer.json()["error"] == code
 
 
+# Word for word as the server answered before the wire format moved to domain/sync_wire.py and
+# the table registry to domain/sync_registry.py: the desktop shows «mensaje», an operator reads
+# «message». A local-only table is as unknown to the server as a made-up one.
+MALFORMED_FIELDS = [
+    (
+        {"updated_at": "2026-11-31T10:00:00"},
+        "solicitud_invalida",
+        "rows[0].updated_at: fecha ISO 8601 inválida.",
+        "rows[0].updated_at: bad ISO date.",
+    ),
+    (
+        {"version": "1"},
+        "solicitud_invalida",
+        "rows[0].version: se esperaba un entero entre 1 y 2147483647.",
+        "rows[0].version: expected an integer between 1 and 2147483647.",
+    ),
+    (
+        {"data": {"registro": ["Y5412345106"]}},
+        "solicitud_invalida",
+        "rows[0].data.registro: sólo se admiten texto, números, verdadero/falso o null.",
+        "rows[0].data.registro: only strings, numbers, booleans or null are accepted.",
+    ),
+    (
+        {"table": "outbox"},
+        "tabla_desconocida",
+        "rows[0].table: tabla desconocida.",
+        "rows[0].table: unknown table.",
+    ),
+    (
+        {"table": "certificados_imss", "data": {"secreto_sellado": "AAAA"}},
+        "campo_secreto",
+        "rows[0].data.secreto_sellado: este campo es secreto y nunca se sincroniza.",
+        "rows[0].data.secreto_sellado: this field is secret and is never synced.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "code", "mensaje", "message"), MALFORMED_FIELDS)
+def test_a_malformed_field_gets_the_same_answer_as_before(
+    sync_server, change, code, mensaje, message
+) -> None:
+    answer = push(sync_server, sync_server.token(), [{**row(), **change}])
+    assert answer.status_code == 422, answer.text
+    assert answer.json() == {"error": code, "mensaje": mensaje, "message": message}
+
+
+def test_a_local_only_table_cannot_be_pulled(sync_server) -> None:
+    pulled = call(sync_server, sync_server.token(), "GET", "/v1/pull", params={"tabla": "outbox"})
+    assert pulled.status_code == 422
+    assert pulled.json() == {
+        "error": "tabla_desconocida",
+        "mensaje": "tabla: tabla desconocida.",
+        "message": "tabla: unknown table.",
+    }
+
+
 def test_secrets_are_refused_even_if_a_client_sent_them(sync_server) -> None:
     user = {
         "table": "idse_users",

@@ -4,7 +4,9 @@ several processes start on a fresh database, and old answered batches forgotten 
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -109,3 +111,76 @@ def test_old_answered_batches_are_forgotten_and_a_late_retry_changes_nothing(
         again = push(sync_server, token, [sent], batch_id=old_id).json()
         assert again["results"][0]["seq"] == 1 and again["results"][0]["overwritten"] is None
         assert session.scalar(select(func.count()).select_from(SyncedRow)) == 1
+
+
+def test_a_big_push_being_parsed_and_applied_does_not_hold_other_requests(
+    server_process, sync_database
+) -> None:
+    """A body near the 8 MiB limit (2,000 rows of 360 fields each: a parse of seconds) pushed
+    to the real `serve` process: /v1/estado keeps answering while the body is parsed and while
+    the push waits for the company's lock, and the push then lands whole. (The JSON decoder
+    itself holds the interpreter for its fraction of a second: requests wait that, not the
+    whole parse and checks.)"""
+    _url, engine = sync_database
+    token = db.create_token(engine, EMPRESA, "A").token
+    server_process.start()
+    fields = {f"c{n}": n for n in range(360)}
+    rows = [row(f"Y54{n:08d}") for n in range(2000)]
+    for item in rows:
+        # An escaped emoji (a surrogate pair) makes the server check every text and key too.
+        item["data"] = {**item["data"], "razon_social": "Nóminas \U0001f600", **fields}
+    body = json.dumps({"batch_id": uuid.uuid4().hex, "rows": rows}, separators=(",", ":"))
+    assert 7 * 2**20 < len(body) < 8 * 2**20
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    answers: list[int] = []
+
+    def estado() -> float:
+        start = time.perf_counter()
+        answer = requests.get(f"{server_process.url}/v1/estado", headers=headers, timeout=30)
+        assert answer.status_code == 200
+        return time.perf_counter() - start
+
+    def waiting_for_lock() -> bool:
+        with engine.connect() as conn:
+            return bool(
+                conn.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND query ILIKE '%FOR UPDATE%'"
+                    )
+                )
+            )
+
+    held = engine.connect()  # another push of the company holds its lock meanwhile
+    try:
+        held.begin()
+        held.execute(text("SELECT last_seq FROM empresas FOR UPDATE"))
+        sender = threading.Thread(
+            target=lambda: answers.append(
+                requests.post(
+                    f"{server_process.url}/v1/push", data=body, headers=headers, timeout=120
+                ).status_code
+            )
+        )
+        start = time.perf_counter()
+        sender.start()
+        while_parsed: list[float] = []
+        while not waiting_for_lock():  # sent, parsed, read: at the lock
+            assert time.perf_counter() - start < 60 and sender.is_alive()
+            while_parsed.append(estado())
+        parse_window = time.perf_counter() - start
+        while_applied = [estado() for _ in range(5)]
+        assert sender.is_alive() and answers == []  # the push is still waiting
+    finally:
+        held.rollback()
+        held.close()
+    sender.join(timeout=60)
+    assert answers == [200]
+    # Parsed on the event loop, the request in flight during the parse would wait it whole.
+    assert len(while_parsed) >= 3 and max(while_parsed) < parse_window / 2, (
+        while_parsed,
+        parse_window,
+    )
+    assert max(while_applied) < 2
+    with Session(engine) as session:
+        assert session.scalar(select(func.count()).select_from(SyncedRow)) == 2000

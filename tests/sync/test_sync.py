@@ -69,24 +69,19 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> N
             "Y5412345106": "Nóminas del Centro",
         }
     )
-    assert [u.usuario for u in a.accounts.list_users()] == [
-        u.usuario for u in b.accounts.list_users()
-    ]
+    # IDSE users are each installation's (its catalog, issue 20), not an empresa's data.
+    assert [u.usuario for u in a.accounts.list_users()] == ["ana@empresa.com"]
+    assert [u.usuario for u in b.accounts.list_users()] == ["beto@empresa.com"]
     assert audit_uuids(a) == audit_uuids(b)
     assert a.sync.pending_count() == b.sync.pending_count() == 0
     assert a.sync.status().text.startswith("Sincronizado ")
 
     # Edits and a removal travel too.
-    a.accounts.set_enabled("beto@empresa.com", False, "ana@empresa.com")
     b.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro, S.A.", "beto@empresa.com")
     b.registros.delete("NO191919191", "beto@empresa.com")
     for desktop in (a, b, a):
         desktop.sync.synchronize()
     assert registros(a) == registros(b) == {"Y5412345106": "Nóminas del Centro, S.A."}
-    assert {u.usuario: u.habilitado for u in b.accounts.list_users()} == {
-        "ana@empresa.com": True,
-        "beto@empresa.com": False,
-    }
     assert a.sync.conflicts() == b.sync.conflicts() == []
 
 
@@ -114,23 +109,26 @@ def test_own_pushes_are_not_downloaded_again_but_rows_written_in_between_are(
     assert registros(a) == registros(b)
 
 
-def test_a_user_from_another_desktop_arrives_without_a_usable_password(
+def test_a_user_of_one_installation_never_travels_with_the_empresas_sync(
     sync_server, desktops
 ) -> None:
     a, b = desktops
     connect(a, sync_server.url, sync_server.token())
     connect(b, sync_server.url, sync_server.token())
     register(a, "ana@empresa.com")
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", "ana@empresa.com")
     a.sync.synchronize()
     b.sync.synchronize()
     assert a.accounts.authenticate("ana@empresa.com", PASSWORD).usuario == "ana@empresa.com"
     with pytest.raises(AuthenticationError) as info:
         b.accounts.authenticate("ana@empresa.com", PASSWORD)
     assert info.value.code == "credenciales_incorrectas"
-    # The hash never reached the server.
+    assert registros(b) == {"Y5412345106": "Nóminas del Centro"}
+    # Neither the user nor its hash reached the server.
     with sync_server.engine.connect() as conn:
         stored = conn.execute(text("SELECT data::text FROM rows")).scalars().all()
-    assert stored and not any("password_hash" in d or "scrypt" in d for d in stored)
+    assert stored and not any('"usuario"' in d or "password_hash" in d for d in stored)
+    assert not any("scrypt" in d for d in stored)
 
 
 def test_certificate_metadata_travels_without_its_key(
@@ -429,3 +427,61 @@ def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_
     assert a.sync.conflicts() == b.sync.conflicts() == []
     assert a.sync.synchronize().conflictos == b.sync.synchronize().conflictos == 0
     assert a.sync.conflicts() == b.sync.conflicts() == []
+
+
+def test_a_large_pull_keeps_the_grid_counts_exact(sync_database, desktops, tmp_path) -> None:
+    """A page of thousands of movimientos is counted in one step (not by the insert trigger):
+    the grid's totals still match the rows, with B's own movements counted too, and B's next
+    import is counted by the trigger again."""
+    from icsoe_desktop.sync_server.app import create_app
+    from tests.sync import pg
+    from tests.sync.conftest import SyncServer
+
+    database_url, engine = sync_database
+    runner = pg.ThreadServer(create_app(engine), free_port())  # batches of the full size
+    runner.start()
+    try:
+        server = SyncServer(f"http://127.0.0.1:{runner.server.config.port}", database_url, engine)
+        _large_pull(sharing_registros(server, desktops), tmp_path)
+    finally:
+        runner.stop()
+
+
+def _large_pull(desktops, tmp_path) -> None:
+    from datetime import date
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.services.movimientos import Filtro
+    from tests.services.movimientos_data import KNOWN, known_rows, nss
+
+    a, b = desktops
+    import_rows(b, known_rows(), tmp_path / "mov_b.csv")
+    create_demo_movimientos(a.store, 3000, date(2026, 11, 22))
+    a.sync.synchronize()
+    b.sync.synchronize()
+
+    def counts(services) -> tuple[set[tuple], set[tuple]]:
+        with services.store.session() as session:
+            kept = session.execute(
+                text(
+                    "SELECT registro_patronal, tipo, estado, fecha, n FROM movimientos_conteo "
+                    "WHERE n > 0"
+                )
+            ).all()
+            real = session.execute(
+                text(
+                    "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
+                    "WHERE deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha"
+                )
+            ).all()
+        return set(kept), set(real)
+
+    assert b.movimientos.count(Filtro()) == 3000 + len(KNOWN)
+    kept, real = counts(b)
+    assert kept == real
+    more = known_rows()[:1]
+    more[0]["NSS"] = nss(900)
+    import_rows(b, more, tmp_path / "mov_b2.csv")
+    assert b.movimientos.count(Filtro()) == 3000 + len(KNOWN) + 1
+    kept, real = counts(b)
+    assert kept == real

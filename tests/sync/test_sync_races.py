@@ -7,7 +7,7 @@ import threading
 
 from sqlalchemy import event, func, select
 
-from icsoe_desktop.store.models_sync import SyncPending
+from icsoe_desktop.store.models import SyncPending
 from tests.sync.conftest import EMPRESA, connected
 from tests.sync.test_sync import registros
 
@@ -123,7 +123,7 @@ def test_a_save_made_while_a_pull_is_applied_is_not_lost(sync_server, desktops) 
 
 def test_rows_pulled_before_their_parent_arrive_with_it(sync_server, desktops, tmp_path) -> None:
     from icsoe_desktop.services.movimientos import Filtro, Orden
-    from icsoe_desktop.store.models_movimientos import Lote
+    from icsoe_desktop.store.models import Lote
     from tests.services.movimientos_data import REGISTRO_A, load_known
 
     a, b = connected(sync_server, desktops)

@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models import Base
+from icsoe_desktop.store.models.base import Base
 
 
 class Empresa(Base):
@@ -22,3 +22,6 @@ class Empresa(Base):
     razon_social: Mapped[str] = mapped_column(String(250), default="")
     pasos_omitidos: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+__all__ = ["Empresa"]

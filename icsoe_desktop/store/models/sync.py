@@ -1,23 +1,16 @@
-"""Local bookkeeping of the optional sync, and the change tracking that feeds it.
-
-Services never call sync code: a session event marks every inserted or changed synced row (see
-``store/sync_tables.py``) as dirty in ``sync_row_state`` and bumps its version, inside the same
-transaction as the change. Rows written by the sync itself (pulled from the server) are applied
-with ``session.info[APPLYING_REMOTE]`` set and are not marked.
-"""
+"""Local bookkeeping of the optional sync: per-row state (the outbox of changes to send),
+conflicts, the cursor and other facts, rows waiting for their parent. ``store/tracking.py``
+fills ``sync_row_state`` as the store's sessions flush."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, event, inspect
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.store.models import Base, new_uuid
-
-APPLYING_REMOTE = "sync_applying_remote"
+from icsoe_desktop.store.models.base import Base, new_uuid
 
 
 class SyncRowState(Base):
@@ -82,52 +75,4 @@ class SyncPending(Base):
     row: Mapped[str] = mapped_column(Text)  # the row as pulled (JSON)
 
 
-def _changed(obj: object, columns: dict) -> set[str]:
-    state = inspect(obj)
-    return {
-        name
-        for name in (*columns, "deleted")
-        if name in state.attrs and state.attrs[name].history.has_changes()
-    }
-
-
-def _track_changes(session: Session, _context: object, _instances: object) -> None:
-    if session.info.get(APPLYING_REMOTE):
-        return
-    from icsoe_desktop.store.sync_tables import by_model
-
-    dirty: list[dict] = []
-    for obj in session.new:
-        table = by_model(type(obj))
-        if table is None:
-            continue
-        if obj.uuid is None:  # the column default would come too late for the outbox
-            obj.uuid = new_uuid()
-        dirty.append({"table_name": table.name, "row_uuid": obj.uuid})
-    for obj in session.dirty:
-        table = by_model(type(obj))
-        if table is None or table.append_only or not session.is_modified(obj):
-            continue
-        if not _changed(obj, table.columns):
-            continue  # e.g. only the password hash changed: nothing to send
-        if not inspect(obj).attrs["version"].history.has_changes():
-            obj.version = (obj.version or 0) + 1
-        obj.updated_at = utcnow()
-        dirty.append({"table_name": table.name, "row_uuid": obj.uuid})
-    for obj in session.deleted:
-        # A hard delete leaves no row to send: its state stays dirty and the push sends a
-        # tombstone for it. (Services soft-delete; this keeps a stray delete from going unseen.)
-        table = by_model(type(obj))
-        if table is not None and not table.append_only:
-            dirty.append({"table_name": table.name, "row_uuid": obj.uuid})
-    if dirty:
-        stmt = sqlite_insert(SyncRowState).values(server_seq=0, dirty=True)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["table_name", "row_uuid"], set_={"dirty": True}
-        )
-        session.connection().execute(stmt, dirty)
-
-
-event.listen(Session, "before_flush", _track_changes)
-
-__all__ = ["APPLYING_REMOTE", "SyncConflict", "SyncPending", "SyncRowState", "SyncState"]
+__all__ = ["SyncConflict", "SyncPending", "SyncRowState", "SyncState"]

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from icsoe_desktop.store.models import Base, SyncedMixin
+from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 # Estatus of a relation (guía Alta de usuarios, Consulta): invited, password created, baja.
 REGISTRADA = "Registrada"

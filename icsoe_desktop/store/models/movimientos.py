@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from icsoe_desktop.store.models import Base, SyncedMixin
+from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 # The grid's sortable columns and the equality prefix of their sort index (deleted, *prefix,
 # column): "tipo = ? ORDER BY column, id" (a tab) is one index seek even where the column

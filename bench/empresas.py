@@ -1,0 +1,187 @@
+"""Varias empresas at scale: 50 empresas with 100,000 movimientos each (issue 20.5).
+
+One empresa store of N movimientos is built (demo data) and copied for the other empresas,
+registered in the catalog as the app creates them (built once, kept in --cache). Then:
+
+1. Switching empresa (Services.abrir_empresa + what the main window asks first: the count and
+   the first page of Movimientos con IDSE), to a different empresa each time. Goal ≤ 1 s; the
+   baseline is opening the same store in a one-company data dir (open_services, count, page),
+   which is in the OS cache after its first run: a switch reads another file, often not.
+   Also the switch alone (abrir_empresa), without the first screen's reads.
+2. The login's selector: reading the catalog and filling the real EmpresaSelector with every
+   empresa. Goal ≤ 50 ms («instantly»); the baseline is a QComboBox filled with as many
+   strings.
+3. Start-up: open_services on the data dir of 50 empresas / on a data dir of one (the same
+   store). Goal ≤ 1.1 (unchanged).
+
+    python bench/empresas.py [--empresas 50] [--movimientos 100000] [--cache DIR] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+ADMIN = "admin@despacho.mx"
+PASSWORD = "Nom1na$Segura"
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _rfc(i: int) -> str:
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return f"{letters[i // 24 % 24]}{letters[i % 24]}X010101AB1"
+
+
+def build(cache: Path, empresas: int, movimientos: int) -> tuple[Path, Path]:
+    """(installation of ``empresas``, one-company data dir), both with the same store."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.services.accounts import Registration
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.empresas import CLI_ACTOR
+
+    sola, varias = cache / f"una-{movimientos}", cache / f"varias-{empresas}-{movimientos}"
+    if (varias / "listo").exists():
+        return varias, sola
+    shutil.rmtree(sola, ignore_errors=True)
+    shutil.rmtree(varias, ignore_errors=True)
+    sola.mkdir(parents=True)
+    services = open_services(sola)
+    try:
+        services.accounts.register(
+            Registration("Admin", "Despacho", "", ADMIN, PASSWORD, PASSWORD, True)
+        )
+        print(f"Creando {movimientos:,} movimientos…", file=sys.stderr)
+        create_demo_movimientos(services.store, movimientos, services.movimientos.today())
+    finally:
+        services.close()
+    shutil.copytree(sola, varias)
+    services = open_services(varias)
+    try:
+        source = services.store.path
+        for i in range(1, empresas):
+            empresa = services.empresas.crear(_rfc(i), f"Cliente {i:02d} SA de CV", CLI_ACTOR)
+            target = services.empresas.ruta(empresa)
+            for suffix in ("-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+            shutil.copyfile(source, target)  # the same 100,000 movimientos in each
+            print(f"\rEmpresas: {i + 1} de {empresas}", end="", file=sys.stderr)
+        print(file=sys.stderr)
+    finally:
+        services.close()
+    (varias / "listo").write_text("ok")
+    return varias, sola
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--empresas", type=int, default=50)
+    parser.add_argument("--movimientos", type=int, default=100_000)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "icsoe-bench")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    from icsoe_desktop.gui.selector_empresa import EmpresaSelector
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.movimientos import Filtro, Orden
+
+    app = QApplication.instance() or QApplication([])
+    varias, sola = build(args.cache, args.empresas, args.movimientos)
+
+    def first_screen(services) -> None:
+        services.movimientos.count(Filtro())
+        services.movimientos.page(Filtro(), Orden(), 0, 100)
+
+    # 1. Switching.
+    def one_company() -> None:
+        services = open_services(sola)
+        try:
+            first_screen(services)
+        finally:
+            services.close()
+
+    baseline = median_time(one_company, args.repeat)
+    services = open_services(varias)
+    ids = [e.id for e in services.empresas.listar()]
+    turn = iter(ids * (args.repeat + 1))
+
+    def switch() -> None:
+        following = next(turn)
+        if following == services.empresa.id:
+            following = next(turn)
+        services.abrir_empresa(following)
+        first_screen(services)
+
+    switching = median_time(switch, args.repeat)
+    worst = max(median_time(switch, 1) for _ in range(args.repeat))
+
+    def open_only() -> None:  # the switch itself, without the first screen's queries
+        following = next(turn)
+        if following == services.empresa.id:
+            following = next(turn)
+        services.abrir_empresa(following)
+
+    opening = median_time(open_only, args.repeat)
+
+    # 2. The selector.
+    selector = EmpresaSelector()
+    selector.set_services(services, lambda: None)
+    shown = median_time(selector.refresh, args.repeat)
+    labels = [e.etiqueta for e in services.empresas.listar()]
+    combo = QComboBox()
+
+    def plain_combo() -> None:
+        combo.clear()
+        combo.addItems(labels)
+
+    combo_time = median_time(plain_combo, args.repeat)
+    services.close()
+
+    # 3. Start-up.
+    def start(data_dir: Path) -> Callable[[], None]:
+        return lambda: open_services(data_dir).close()
+
+    start_one = median_time(start(sola), args.repeat)
+    start_many = median_time(start(varias), args.repeat)
+    del app
+
+    print(f"{len(ids)} empresas × {args.movimientos:,} movimientos (median of {args.repeat})")
+    print(
+        f"1. Cambiar de empresa (abrir + conteo + primera página): {switching * 1000:.0f} ms "
+        f"(peor {worst * 1000:.0f} ms; meta ≤ 1000 ms); abrir una sola empresa: "
+        f"{baseline * 1000:.0f} ms; razón {switching / baseline:.2f}. Sólo abrir la otra "
+        f"base: {opening * 1000:.0f} ms (el resto es leer del disco un archivo que no está "
+        "en la caché del sistema)"
+    )
+    print(
+        f"2. Selector de empresa ({len(labels)}): {shown * 1000:.1f} ms (meta ≤ 50 ms); un "
+        f"QComboBox con {len(labels)} textos: {combo_time * 1000:.1f} ms"
+    )
+    print(
+        f"3. Inicio (open_services): {len(ids)} empresas {start_many * 1000:.0f} ms / una "
+        f"{start_one * 1000:.0f} ms = {start_many / start_one:.2f} (meta ≤ 1.1)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""CLI: ``empresas listar|crear|conceder|retirar`` (the installation's catalog of empresas).
+
+The command line is an operator of this machine, as for ``usuarios``: it lists every empresa
+(or a user's, with --usuario) and grants without signing in; every change is audited."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    empresas = commands.add_parser("empresas", help="empresas de esta instalación y sus accesos")
+    actions = empresas.add_subparsers(dest="empresas_command", metavar="acción", required=True)
+    listar = actions.add_parser("listar", help="RFC, razón social y archivo de cada empresa")
+    listar.add_argument("--usuario", help="sólo las empresas en que puede trabajar este usuario")
+    crear = actions.add_parser("crear", help="crea una empresa con su propia base de datos")
+    crear.add_argument("rfc")
+    crear.add_argument("razon_social", metavar="RAZON_SOCIAL")
+    for name, text in (("conceder", "permite"), ("retirar", "quita")):
+        action = actions.add_parser(name, help=f"{text} a USUARIO trabajar en la empresa RFC")
+        action.add_argument("usuario", metavar="USUARIO")
+        action.add_argument("rfc", metavar="RFC")
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.services.empresas import CLI_ACTOR
+
+    empresas = services.empresas
+    try:
+        if args.empresas_command == "listar":
+            for empresa in empresas.listar(args.usuario):
+                print(f"{empresa.rfc or '-'}\t{empresa.nombre}\t{empresa.archivo}")
+        elif args.empresas_command == "crear":
+            empresa = empresas.crear(args.rfc, args.razon_social, CLI_ACTOR)
+            print(f"Empresa creada: {empresa.etiqueta}, en {empresas.ruta(empresa)}.")
+        else:
+            empresa = empresas.elegir(args.rfc)
+            if args.empresas_command == "conceder":
+                empresas.conceder(args.usuario, empresa.id, CLI_ACTOR)
+                print(f"{args.usuario} puede trabajar en {empresa.etiqueta}.")
+            else:
+                empresas.retirar(args.usuario, empresa.id, CLI_ACTOR)
+                print(f"{args.usuario} ya no puede trabajar en {empresa.etiqueta}.")
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    return 0

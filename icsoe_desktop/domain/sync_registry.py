@@ -1,0 +1,99 @@
+"""The registry of synced tables: which tables travel to the sync server, in which order, and
+which of their columns must NEVER leave a desktop (secrets and desktop-local references).
+
+Plain data, no ORM: the desktop's store binds each name to its model (``store/sync_tables.py``)
+and the sync server reads it to refuse unknown tables and secret fields. Adding a shared table
+is one ``TableSpec`` here (parents before children: pulled rows are applied in this order so
+foreign keys resolve) and its model; ``tests/store/test_sync_tables.py`` then checks it
+generically. A table that is not synced must be listed in ``LOCAL_ONLY``.
+
+A row's ``data`` on the wire: every column except the local integer ``id``, the envelope columns
+(``ENVELOPE``) and ``never_sent``, each value by its column's codec (``domain/sync_wire.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ENVELOPE = ("uuid", "version", "updated_at", "deleted")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    # Columns that never leave the desktop. A row created from the server gets ``local_defaults``
+    # for them (e.g. an unusable password hash): the value must say "not on this desktop".
+    never_sent: frozenset[str] = frozenset()
+    local_defaults: dict[str, Any] = field(default_factory=dict)
+    # Append-only tables (audit log): rows are only ever inserted, on both sides.
+    append_only: bool = False
+
+
+SYNCED: tuple[TableSpec, ...] = (
+    # Never the password hash: a user created on another desktop arrives without a usable
+    # password here and uses «¿Olvidó su contraseña?» (or an admin) on this desktop.
+    # Nor the administrator flag: who may reset passwords is decided on each desktop.
+    TableSpec(
+        "idse_users",
+        frozenset({"password_hash", "administrador"}),
+        {"password_hash": "", "administrador": False},
+    ),
+    TableSpec("registros_patronales"),
+    # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
+    # assigned but without its key, and asks for the .key/.pfx again there.
+    TableSpec(
+        "certificados_imss",
+        frozenset({"secreto_sellado", "keyring_ref"}),
+        {"secreto_sellado": b"", "keyring_ref": ""},
+    ),
+    TableSpec("lotes"),
+    TableSpec("movimientos"),
+    TableSpec("lote_movimientos"),
+    # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
+    # desktop shows no acuse rather than one it cannot open.
+    TableSpec(
+        "icsoe_contratistas",
+        frozenset({"acuse_archivo", "acuse_nombre"}),
+        {"acuse_archivo": "", "acuse_nombre": ""},
+    ),
+    # Never the password hash (nor when it was set): on another desktop the capturista uses
+    # «¿Olvidaste tu contraseña?».
+    TableSpec(
+        "icsoe_capturistas",
+        frozenset({"password_hash", "password_at"}),
+        {"password_hash": None, "password_at": None},
+    ),
+    TableSpec("icsoe_capturista_relaciones"),
+    TableSpec("audit_log", append_only=True),
+    # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
+    # it, and a settled conflict settles everywhere.
+    TableSpec("sync_conflicts"),
+)
+
+# Tables that stay on this desktop: mail to send from here, one-use codes (hashes), sign-in
+# throttling, and the sync bookkeeping itself.
+LOCAL_ONLY: frozenset[str] = frozenset(
+    {
+        "outbox",
+        "one_time_tokens",
+        "login_throttle",
+        "sync_row_state",
+        "sync_state",
+        "sync_pending",
+        "empresa",  # this desktop's Configuración inicial (skipped steps); RFC typed per desktop
+        "empresas",  # the installation's catalog of empresas (catalogo.sqlite3 only)
+        "empresa_accesos",  # which user may open which empresa (catalogo.sqlite3 only)
+        "movimientos_conteo",  # derived from movimientos by triggers on each desktop
+    }
+)
+
+_BY_NAME = {t.name: t for t in SYNCED}
+
+
+def spec(name: str) -> TableSpec | None:
+    """The synced table called ``name``; None for any other name (local-only or unknown)."""
+    return _BY_NAME.get(name)
+
+
+__all__ = ["ENVELOPE", "LOCAL_ONLY", "SYNCED", "TableSpec", "spec"]

@@ -1,0 +1,336 @@
+"""The sync wire format, written once for both ends: the desktop (``services/sync.py``,
+``services/sync_rows.py``) and the sync server (``sync_server/``). No ORM, no Qt, no HTTP: the
+shapes that travel (a push batch and its answer, a pull page, a conflict's version, the
+resumen), the functions that write them and the desktop's checks of what the server answered
+(the server's strict checks of a push, with their 4xx answers, are ``sync_server/protocol.py``),
+the codecs of column values, and the checksum a desktop and the server compare.
+
+Push (``POST /v1/push``): ``{"batch_id", "rows": [PushRow…]}`` → ``PushAnswer``; a batch id
+the server answered already gets the same answer again. Pull (``GET /v1/pull?since=N&limit=M``)
+→ ``PullPage``; ``&tabla=T`` pulls one table's rows (a desktop repairing it). ``GET
+/v1/resumen`` → ``Resumen``: per table, the row count and the sum of ``row_hash(uuid, version)``,
+which a desktop compares with its own to find drift.
+
+Column values travel as JSON: text, integers and booleans as they are; dates and datetimes as
+ISO 8601 text; bytes as base64; None as null. There is no decimal column (money is kept in
+centavos, an integer). Which codec a column takes is decided by its type once per column
+(``store/sync_tables.py`` on the desktop); the server keeps ``data`` as it came.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypedDict
+
+
+class WireError(ValueError):
+    """An answer of the other end that does not have the protocol's shape."""
+
+
+# --- what travels ------------------------------------------------------------------------------
+
+
+class Version(TypedDict):
+    """One version of a row: as pulled, and as a conflict's losing side."""
+
+    version: int
+    updated_at: str  # ISO 8601, UTC
+    deleted: bool
+    data: dict[str, Any]  # column → value by its codec; a foreign key as the parent's UUID
+
+
+class Conflict(Version):
+    """A version that lost by server order, with the sequence it had on the server: the
+    ``overwritten`` of a push result, and what a desktop keeps in ``sync_conflicts.loser``."""
+
+    seq: int
+
+
+class PushRow(TypedDict):
+    """One row of a push batch. ``base_seq``: the server sequence of the version the desktop
+    last saw (0: never synced); the server answers a version it did not see as a conflict."""
+
+    table: str
+    uuid: str
+    version: int
+    updated_at: str
+    deleted: bool
+    base_seq: int
+    data: dict[str, Any]
+
+
+class PulledRow(Conflict):
+    table: str
+    uuid: str
+
+
+class PushResult(TypedDict):
+    table: str
+    uuid: str
+    version: int
+    seq: int
+    overwritten: Conflict | None
+
+
+class PushAnswer(TypedDict):
+    results: list[PushResult]
+    cursor: int  # the company's last sequence after the batch
+
+
+class PullPage(TypedDict):
+    """Rows with ``seq`` > since in sequence order; a page shorter than the limit is the last.
+    ``remaining``: an estimate of the rows still to pull (the company's last sequence minus the
+    cursor, an upper bound; counting them made a full pull quadratic)."""
+
+    rows: list[PulledRow]
+    cursor: int
+    remaining: int
+
+
+class TableSummary(TypedDict):
+    renglones: int
+    suma: str  # the sum of row_hash over the table, as text: it outgrows a JSON-safe integer
+
+
+class Resumen(TypedDict):
+    cursor: int
+    tablas: dict[str, TableSummary]
+
+
+# --- writing it ----------------------------------------------------------------------------------
+
+
+def version(number: int, updated_at: datetime, deleted: bool, data: dict[str, Any]) -> Version:
+    return {
+        "version": number,
+        "updated_at": updated_at.isoformat(),
+        "deleted": deleted,
+        "data": data,
+    }
+
+
+def conflict(seq: int, lost: Version) -> Conflict:
+    return {"seq": seq, **lost}
+
+
+def loser(row: PulledRow) -> Conflict:
+    """A pulled row kept as a conflict (a «duplicado», an «invalido»): its version and seq."""
+    return {k: row[k] for k in ("seq", "version", "updated_at", "deleted", "data")}
+
+
+def pulled_row(table: str, row_uuid: str, seq: int, current: Version) -> PulledRow:
+    return {"table": table, "uuid": row_uuid, "seq": seq, **current}
+
+
+def push_row(
+    table: str,
+    row_uuid: str,
+    number: int,
+    updated_at: datetime,
+    deleted: bool,
+    base_seq: int,
+    data: dict[str, Any],
+) -> PushRow:
+    return {
+        "table": table,
+        "uuid": row_uuid,
+        "version": number,
+        "updated_at": updated_at.isoformat(),
+        "deleted": deleted,
+        "base_seq": base_seq,
+        "data": data,
+    }
+
+
+def push_body(batch_id: str, rows: list[bytes]) -> bytes:
+    """A push batch as UTF-8 JSON, from rows already encoded (the JSON bytes of each
+    ``PushRow``): the desktop sizes its batches by those bytes and encodes each row once."""
+    return b'{"batch_id":%s,"rows":[%s]}' % (json.dumps(batch_id).encode(), b",".join(rows))
+
+
+def push_result(
+    table: str, row_uuid: str, number: int, seq: int, overwritten: Conflict | None
+) -> PushResult:
+    return {
+        "table": table,
+        "uuid": row_uuid,
+        "version": number,
+        "seq": seq,
+        "overwritten": overwritten,
+    }
+
+
+def push_answer(results: list[PushResult], cursor: int) -> PushAnswer:
+    return {"results": results, "cursor": cursor}
+
+
+def pull_page(rows: list[PulledRow], cursor: int, remaining: int) -> PullPage:
+    return {"rows": rows, "cursor": cursor, "remaining": remaining}
+
+
+def table_summary(rows: int, total: int) -> TableSummary:
+    return {"renglones": rows, "suma": str(int(total))}
+
+
+def resumen(cursor: int, tablas: dict[str, TableSummary]) -> Resumen:
+    return {"cursor": cursor, "tablas": tablas}
+
+
+# --- reading the server's answers (the desktop) ---------------------------------------------
+
+
+def read_push_answer(answer: Mapping[str, Any]) -> PushAnswer:
+    results, cursor = answer.get("results"), answer.get("cursor")
+    if not isinstance(results, list) or not isinstance(cursor, int):
+        raise WireError("push")
+    return push_answer(results, cursor)
+
+
+def read_pull_page(answer: Mapping[str, Any], since: int | None = None) -> PullPage:
+    """``since``: the cursor asked from, kept when the page names none. A table's repair pull
+    passes None: its page must name the cursor, and it reads no ``remaining``."""
+    rows = answer.get("rows")
+    cursor = answer.get("cursor", since)
+    remaining = answer.get("remaining") if since is not None else 0
+    if not isinstance(rows, list) or not isinstance(remaining, int) or not isinstance(cursor, int):
+        raise WireError("pull")
+    return pull_page(rows, cursor, remaining)
+
+
+def read_resumen(answer: Mapping[str, Any]) -> Resumen:
+    tablas, cursor = answer.get("tablas"), answer.get("cursor")
+    if not isinstance(tablas, dict) or not isinstance(cursor, int):
+        raise WireError("resumen")
+    return resumen(cursor, tablas)
+
+
+def summary_differs(theirs: Mapping[str, Any], rows: int, total: int) -> bool:
+    """Whether the server's summary of a table (``{}``: it has none) is not this one."""
+    return (rows, str(total)) != (theirs.get("renglones", 0), theirs.get("suma", "0"))
+
+
+# --- column values -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Codec:
+    """How one column type travels. ``encode`` and ``decode`` take non-null values (None is
+    null on the wire for every type); ``decode`` raises TypeError/ValueError for a JSON value
+    that does not fit. ``plain``: the JSON value is the Python value (nothing to encode)."""
+
+    kind: str
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+    plain: bool
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+def _base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("se esperaba texto")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("se esperaba un entero")
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("se esperaba verdadero/falso")
+    return value
+
+
+def _datetime(value: Any) -> datetime:
+    return datetime.fromisoformat(str(value)).replace(tzinfo=None)
+
+
+def _date(value: Any) -> date:
+    return date.fromisoformat(str(value))
+
+
+def _bytes(value: Any) -> bytes:
+    return base64.b64decode(str(value), validate=True)
+
+
+TEXT = Codec("texto", _same, _text, plain=True)
+INTEGER = Codec("entero", _same, _integer, plain=True)
+BOOLEAN = Codec("booleano", _same, _boolean, plain=True)
+DATE = Codec("fecha", _iso, _date, plain=False)
+DATETIME = Codec("fecha_hora", _iso, _datetime, plain=False)
+BYTES = Codec("bytes", _base64, _bytes, plain=False)
+CODECS = (TEXT, INTEGER, BOOLEAN, DATE, DATETIME, BYTES)
+
+
+def encode_value(value: Any) -> Any:
+    """Any column value as it travels, whatever its column (the codecs' encodings in one)."""
+    if value is None:
+        return None
+    if isinstance(value, date):  # datetime too (a subclass)
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return _base64(value)
+    return value
+
+
+def row_hash(row_uuid: str, version: int) -> int:
+    """One row's part of a table checksum (desktop and server sum these over a table): 60 bits
+    of md5("uuid:version")."""
+    return int(hashlib.md5(f"{row_uuid}:{version}".encode()).hexdigest()[:15], 16)
+
+
+__all__ = [
+    "BOOLEAN",
+    "BYTES",
+    "CODECS",
+    "DATE",
+    "DATETIME",
+    "INTEGER",
+    "TEXT",
+    "Codec",
+    "Conflict",
+    "PullPage",
+    "PulledRow",
+    "PushAnswer",
+    "PushResult",
+    "PushRow",
+    "Resumen",
+    "TableSummary",
+    "Version",
+    "WireError",
+    "conflict",
+    "encode_value",
+    "loser",
+    "pull_page",
+    "pulled_row",
+    "push_answer",
+    "push_body",
+    "push_result",
+    "push_row",
+    "read_pull_page",
+    "read_push_answer",
+    "read_resumen",
+    "resumen",
+    "row_hash",
+    "summary_differs",
+    "table_summary",
+    "version",
+]

@@ -1,0 +1,142 @@
+"""Archivo › Cambiar de empresa: the empresas the signed-in user may open (administrators:
+all), and Nueva empresa (administrators), whose Configuración inicial opens next."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui import msgbox
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Cambiar de empresa"
+ABIERTA = " — abierta"
+MSG_ELIGE = "Elige la empresa que quieres abrir."
+
+
+class CambiarEmpresaDialog(QDialog):
+    """``elegida``: the empresa to open after ``exec()`` (None: stay); ``nueva``: it was just
+    created here."""
+
+    def __init__(self, services: Services, usuario: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CambiarEmpresaDialog")
+        self.setWindowTitle(TITLE)
+        self._services, self._usuario = services, usuario
+        self.elegida: int | None = None
+        self.nueva = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Empresas en las que puedes trabajar:"))
+        self.lista = QListWidget()
+        self.lista.setObjectName("empresasList")
+        self.lista.setMinimumSize(420, 220)
+        layout.addWidget(self.lista)
+        buttons = QDialogButtonBox()
+        self.abrir = QPushButton("Abrir")
+        self.abrir.setObjectName("abrirButton")
+        self.abrir.setDefault(True)
+        self.nueva_button = QPushButton("Nueva empresa…")
+        self.nueva_button.setObjectName("nuevaEmpresaButton")
+        self.cancelar = QPushButton("Cancelar")
+        self.cancelar.setObjectName("cancelarButton")
+        buttons.addButton(self.abrir, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.nueva_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.cancelar, QDialogButtonBox.ButtonRole.RejectRole)
+        layout.addWidget(buttons)
+        self.abrir.clicked.connect(self._abrir)
+        self.nueva_button.clicked.connect(self._nueva)
+        self.cancelar.clicked.connect(self.reject)
+        self.lista.itemDoubleClicked.connect(lambda _item: self._abrir())
+        admins = {u.usuario for u in services.accounts.list_users() if u.administrador}
+        self.nueva_button.setEnabled(usuario in admins)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.lista.clear()
+        abierta = self._services.empresa.id
+        for empresa in self._services.empresas.listar(self._usuario):
+            item = QListWidgetItem(empresa.etiqueta + (ABIERTA if empresa.id == abierta else ""))
+            item.setData(256, empresa.id)  # Qt.UserRole, without importing the Qt namespace
+            self.lista.addItem(item)
+            if empresa.id == abierta:
+                self.lista.setCurrentItem(item)
+
+    def _abrir(self) -> None:
+        item = self.lista.currentItem()
+        if item is None:
+            msgbox.warning(self, MSG_ELIGE, TITLE)
+            return
+        empresa_id = int(item.data(256))
+        if empresa_id != self._services.empresa.id:
+            self.elegida = empresa_id
+        self.accept()
+
+    def _nueva(self) -> None:
+        dialog = NuevaEmpresaDialog(self._services, self._usuario, self)
+        if dialog.exec() and dialog.creada is not None:
+            self.elegida, self.nueva = dialog.creada, True
+            self.accept()
+
+
+class NuevaEmpresaDialog(QDialog):
+    def __init__(self, services: Services, usuario: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("NuevaEmpresaDialog")
+        self.setWindowTitle("Nueva empresa")
+        self._services, self._usuario = services, usuario
+        self.creada: int | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "La empresa tendrá su propia base de datos. Al crearla se abre su Configuración "
+                "inicial."
+            )
+        )
+        form = QFormLayout()
+        self.rfc = QLineEdit()
+        self.rfc.setObjectName("rfcEdit")
+        self.rfc.setMaxLength(13)
+        self.razon_social = QLineEdit()
+        self.razon_social.setObjectName("razonSocialEdit")
+        self.razon_social.setMinimumWidth(320)
+        form.addRow("RFC:", self.rfc)
+        form.addRow("Razón social:", self.razon_social)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox()
+        self.crear = QPushButton("Crear")
+        self.crear.setObjectName("crearButton")
+        self.crear.setDefault(True)
+        cancelar = QPushButton("Cancelar")
+        cancelar.setObjectName("cancelarButton")
+        buttons.addButton(self.crear, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(cancelar, QDialogButtonBox.ButtonRole.RejectRole)
+        layout.addWidget(buttons)
+        self.crear.clicked.connect(self._crear)
+        cancelar.clicked.connect(self.reject)
+
+    def _crear(self) -> None:
+        try:
+            empresa = self._services.empresas.crear(
+                self.rfc.text(), self.razon_social.text(), self._usuario
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, "Nueva empresa")
+            (self.razon_social if exc.field == "razonSocial" else self.rfc).setFocus()
+            return
+        self.creada = empresa.id
+        self.accept()

@@ -1,0 +1,239 @@
+"""The capturistas in Excel files: the export of the Consulta (Exportar excel) and the alta
+masiva, a bulk alta from an .xlsx laid out as the alta form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.capturistas.administracion import CapturistasService
+from icsoe_desktop.services.capturistas.common import (
+    MSG_CURP_DUPLICADA,
+    find_contratista,
+    find_person,
+    has_relation,
+)
+from icsoe_desktop.services.capturistas.formulario import (
+    CapturistaForm,
+    CheckedForm,
+    check_form,
+    form_errors,
+)
+from icsoe_desktop.store.db import Store
+
+EXPORT_HEADERS = (
+    "CURP",
+    "Nombre(s)",
+    "Primer Apellido",
+    "Segundo Apellido",
+    "Rol",
+    "Estatus",
+    "Grupo",
+    "Contratista relacionado",
+    "Fecha alta",
+    "Fecha baja",
+    "Fecha actualización",
+)
+# Bulk alta: the alta form's fields, in its order.
+BULK_HEADERS = (
+    "CURP",
+    "Nombre(s)",
+    "Primer apellido",
+    "Segundo apellido",
+    "Rol asignado",
+    "Teléfono",
+    "Correo electrónico",
+    "Confirmar correo electrónico",
+)
+MAX_BULK_ROWS = 5000
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Rechazo:
+    fila: int  # the spreadsheet's row number
+    motivo: str
+
+
+@dataclass(frozen=True)
+class AltaMasiva:
+    guardados: int
+    rechazos: tuple[Rechazo, ...]
+
+
+class CapturistasExcelService:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        capturistas: CapturistasService,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._store = store
+        self._audit = audit
+        self._capturistas = capturistas
+        self._clock = clock
+
+    def export_file_name(self, contratista_rfc: str) -> str:
+        """``Capturistas_<contratista id>_<epoch ms>.xlsx``, as the guide's example."""
+        with self._store.session() as session:
+            contratista = find_contratista(session, contratista_rfc)
+            return f"Capturistas_{contratista.id}_{_epoch_ms(self._clock())}.xlsx"
+
+    def exportar_excel(self, contratista_rfc: str, path, progress: Progress | None = None) -> int:
+        """Write every capturista of the contratista; return how many. Dates are Excel dates
+        in local time; names are written as text, never as formulas. No secret (hash, code)
+        is exported."""
+        from icsoe_desktop.services.excel import DATETIME, SheetColumn, write_sheet
+
+        dates = {"Fecha alta", "Fecha baja", "Fecha actualización"}
+        columns = [
+            SheetColumn(h, DATETIME, 17.0) if h in dates else SheetColumn(h, width=18.0)
+            for h in EXPORT_HEADERS
+        ]
+
+        def rows():
+            after = 0
+            while page := self._capturistas.pagina(contratista_rfc, after, 1000):
+                for row in page:
+                    yield (
+                        row.curp,
+                        row.nombre,
+                        row.primer_apellido,
+                        row.segundo_apellido,
+                        row.rol,
+                        row.estatus,
+                        row.grupo,
+                        row.contratista_relacionado,
+                        _local(row.fecha_alta),
+                        _local(row.fecha_baja),
+                        _local(row.fecha_actualizacion),
+                    )
+                after = page[-1].id
+
+        written = write_sheet(
+            Path(path),
+            "Capturistas",
+            columns,
+            rows(),
+            self._capturistas.total(contratista_rfc),
+            progress,
+        )
+        with self._store.session() as session:
+            self._audit.record(
+                session, contratista_rfc, "icsoe_capturistas_exportados", path.name, str(written)
+            )
+        return written
+
+    def alta_masiva(
+        self, contratista_rfc: str, path, progress: Progress | None = None
+    ) -> AltaMasiva:
+        """Every row of the .xlsx (columns BULK_HEADERS) is checked; if any is refused, none is
+        saved and the report says which and why; otherwise all are saved in one transaction.
+        The workbook is streamed from the disk and each row checked as it is read: only the
+        checked values are kept, for the one transaction."""
+        checked: list[tuple[int, CheckedForm]] = []
+        refused: list[Rechazo] = []
+        seen: dict[str, int] = {}
+        read = 0
+        for number, values in _bulk_rows(Path(path)):
+            read += 1
+            form = CapturistaForm(*values)
+            errors = form_errors(form)
+            if errors:
+                refused.append(Rechazo(number, " ".join(errors)))
+                continue
+            item = check_form(form)
+            if item.curp in seen:
+                refused.append(
+                    Rechazo(number, f"La CURP {item.curp} se repite (fila {seen[item.curp]}).")
+                )
+                continue
+            seen[item.curp] = number
+            checked.append((number, item))
+        if not read:
+            raise ValidationError(
+                "excel_vacio", "El archivo no tiene filas de capturistas debajo de los encabezados."
+            )
+        with self._store.session() as session:
+            contratista = find_contratista(session, contratista_rfc)
+            for number, item in checked:
+                person = find_person(session, item.curp)
+                if person is not None and has_relation(session, contratista, person):
+                    refused.append(Rechazo(number, MSG_CURP_DUPLICADA.format(curp=item.curp)))
+            if refused:
+                return AltaMasiva(0, tuple(sorted(refused, key=lambda r: r.fila)))
+            # One unit of work: any failure from here on rolls every row back.
+            for done, (_number, item) in enumerate(checked, 1):
+                self._capturistas.add(session, contratista, item)
+                if progress is not None:
+                    progress(done, len(checked))
+            self._audit.record(
+                session,
+                contratista.rfc,
+                "icsoe_capturistas_alta_masiva",
+                path.name,
+                str(len(checked)),
+            )
+            return AltaMasiva(len(checked), ())
+
+
+def _epoch_ms(moment: datetime) -> int:
+    return int(moment.replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A stored UTC time as the desktop's local wall time (Excel has no zones)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None, microsecond=0)
+
+
+def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(row number, the 8 cells as text) of each data row of the first sheet, read as needed;
+    the header row must match and blank rows are skipped."""
+    from icsoe_desktop.services.tabular import XLSX_MAGIC, read_head
+    from icsoe_desktop.services.xlsx_reader import sheet_rows
+
+    if not read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC):
+        raise ValidationError(
+            "excel_invalido", "El archivo no es un libro de Excel (.xlsx) válido."
+        )
+    rows = sheet_rows(path, path.name)
+    with closing(rows):
+        header = next(rows, (1, ()))[1]
+        names = tuple(str(v).strip() if v is not None else "" for v in header[:8])
+        if tuple(n.lower() for n in names) != tuple(h.lower() for h in BULK_HEADERS):
+            raise ValidationError(
+                "excel_encabezados",
+                "La primera fila del archivo debe tener los encabezados: "
+                + ", ".join(BULK_HEADERS)
+                + ".",
+            )
+        count = 0
+        for number, values in rows:
+            cells = tuple((values or ())[:8]) + (None,) * (8 - len((values or ())[:8]))
+            if all(v is None or str(v).strip() == "" for v in cells):
+                continue
+            count += 1
+            if count > MAX_BULK_ROWS:
+                raise ValidationError(
+                    "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
+                )
+            yield number, tuple(_cell_text(v) for v in cells)
+
+
+def _cell_text(value: object) -> str:
+    """Excel turns a phone number into a number (5512345678.0): back to its digits."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

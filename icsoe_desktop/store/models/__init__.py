@@ -1,0 +1,64 @@
+"""The tables of the local store, one module per area on one declarative base (``base.py``).
+
+Import models from here (``from icsoe_desktop.store.models import IdseUser``): importing the
+package registers every table on ``Base.metadata``, which the migrations and the tests read.
+"""
+
+from icsoe_desktop.store.models.accounts import IdseUser, LoginThrottle, OneTimeToken
+from icsoe_desktop.store.models.audit import AuditEntry
+from icsoe_desktop.store.models.base import Base, SyncedMixin, new_uuid
+from icsoe_desktop.store.models.empresas import AccesoEmpresa, EmpresaCatalogo
+from icsoe_desktop.store.models.icsoe import (
+    ACTIVA,
+    BAJA,
+    REGISTRADA,
+    Capturista,
+    CapturistaRelacion,
+    Contratista,
+)
+from icsoe_desktop.store.models.mail import OutboxMail
+from icsoe_desktop.store.models.movimientos import (
+    SORT_PREFIX,
+    Lote,
+    LoteMovimiento,
+    MovimientoConteo,
+    MovimientoRow,
+    sort_index,
+    sort_index_ddl,
+)
+from icsoe_desktop.store.models.primer_uso import Empresa
+from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
+from icsoe_desktop.store.models.sync import SyncConflict, SyncPending, SyncRowState, SyncState
+
+__all__ = [
+    "ACTIVA",
+    "BAJA",
+    "REGISTRADA",
+    "SORT_PREFIX",
+    "AccesoEmpresa",
+    "AuditEntry",
+    "Base",
+    "Capturista",
+    "CapturistaRelacion",
+    "CertificadoImss",
+    "Contratista",
+    "Empresa",
+    "EmpresaCatalogo",
+    "IdseUser",
+    "LoginThrottle",
+    "Lote",
+    "LoteMovimiento",
+    "MovimientoConteo",
+    "MovimientoRow",
+    "OneTimeToken",
+    "OutboxMail",
+    "RegistroPatronal",
+    "SyncConflict",
+    "SyncPending",
+    "SyncRowState",
+    "SyncState",
+    "SyncedMixin",
+    "new_uuid",
+    "sort_index",
+    "sort_index_ddl",
+]

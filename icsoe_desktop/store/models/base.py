@@ -1,0 +1,33 @@
+"""The declarative base every table of the local store registers on, and the columns every
+synced row carries (ARCHITECTURE.md «Sync tracking»)."""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from icsoe_desktop.domain.clock import utcnow
+
+
+def new_uuid() -> str:
+    return str(uuid_module.uuid4())
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SyncedMixin:
+    """Columns the optional sync protocol relies on."""
+
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+__all__ = ["Base", "SyncedMixin", "new_uuid"]

@@ -1,0 +1,40 @@
+"""The installation's catalog of empresas and who may work in each (services/empresas.py).
+Filled only in the catalog store; every empresa's own store has these tables empty."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.store.models.base import Base
+
+
+class EmpresaCatalogo(Base):
+    __tablename__ = "empresas"
+    # An RFC names one empresa; one not set up yet has none ("").
+    __table_args__ = (Index("ix_empresas_rfc", "rfc", unique=True, sqlite_where=text("rfc != ''")),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rfc: Mapped[str] = mapped_column(String(13), default="")
+    razon_social: Mapped[str] = mapped_column(String(250), default="")
+    archivo: Mapped[str] = mapped_column(String(260), unique=True)
+    creada_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    abierta_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AccesoEmpresa(Base):
+    """A grant: this IDSE user may open this empresa (administrators open every one)."""
+
+    __tablename__ = "empresa_accesos"
+
+    usuario_id: Mapped[int] = mapped_column(
+        ForeignKey("idse_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    empresa_id: Mapped[int] = mapped_column(
+        ForeignKey("empresas.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    concedido_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    concedido_por: Mapped[str] = mapped_column(String(254), default="")

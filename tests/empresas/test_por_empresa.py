@@ -1,0 +1,91 @@
+"""Per empresa: outgoing mail (its own server, or the installation's), the sync server and
+token, ICSOE data (contratistas, capturistas, their mails), backups."""
+
+from __future__ import annotations
+
+import pytest
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.empresas import EMPRESAS_DIR
+from tests.empresas.tres import ANA, CLIENTES, build
+from tests.icsoe_helpers import enter_contratista, form
+
+
+@pytest.fixture
+def ids(data_dir):
+    return build(data_dir)
+
+
+def test_mail_goes_out_by_the_empresas_server_or_the_shared_one(
+    data_dir, ids, smtp_server, tmp_path
+) -> None:
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        services.settings.save_smtp(smtp_server.settings("despacho@nominas.mx"), None, ANA)
+        dos, tres = CLIENTES[1], CLIENTES[2]
+        services.abrir_empresa(ids[dos.rfc])
+        services.settings_empresa.save_smtp(smtp_server.settings("bodegas@dos.mx"), None, ANA)
+        rfc = enter_contratista(services, data_dir, tmp_path / "dos")
+        services.capturistas.alta(rfc, form(correo="ana@capturas.mx"))
+        assert services.mail.send_pending(force=True).pending == 0
+        services.abrir_empresa(ids[tres.rfc])
+        # The contratista and capturista of Bodegas Dos are not Constructora Tres's.
+        with pytest.raises(ValidationError, match="no ha ingresado"):
+            services.capturistas.total(rfc)
+        enter_contratista(services, data_dir, tmp_path / "tres")
+        services.capturistas.alta(rfc, form(correo="beto@capturas.mx"))
+        services.accounts.request_password_reset(ANA)
+        assert services.mail.send_pending(force=True).pending == 0
+    finally:
+        services.close()
+    def senders(address: str) -> set[str]:
+        return {str(m["From"]) for m in smtp_server.to(address)}
+
+    assert senders("ana@capturas.mx") == {"bodegas@dos.mx"}
+    assert senders("beto@capturas.mx") == {"despacho@nominas.mx"}
+    assert senders(ANA) == {"despacho@nominas.mx"}
+    # The installation's file keeps the shared server; the empresa's folder its own.
+    own = (data_dir / EMPRESAS_DIR / dos.rfc / "settings.toml").read_text(encoding="utf-8")
+    assert "bodegas@dos.mx" in own
+    assert "bodegas@dos.mx" not in (data_dir / "settings.toml").read_text(encoding="utf-8")
+
+
+def test_sync_server_and_token_are_per_empresa(data_dir, ids) -> None:
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        services.abrir_empresa(ids[CLIENTES[1].rfc])
+        services.sync.configure("https://sync.dos.mx", "token-de-dos", True, 0, ANA)
+        assert services.sync.is_configured()
+        services.abrir_empresa(ids[CLIENTES[2].rfc])
+        assert not services.sync.is_configured()
+        assert services.sync.settings.url == ""
+        services.abrir_empresa(ids[CLIENTES[1].rfc])
+        assert services.sync.token() == "token-de-dos"
+        assert services.sync.settings.url == "https://sync.dos.mx"
+    finally:
+        services.close()
+
+
+def test_respaldar_and_restaurar_touch_only_the_open_empresa(data_dir, ids, tmp_path) -> None:
+    from icsoe_desktop.services.container import open_services
+
+    backup = tmp_path / "dos.sqlite3"
+    services = open_services(data_dir)
+    try:
+        dos, tres = CLIENTES[1], CLIENTES[2]
+        services.abrir_empresa(ids[dos.rfc])
+        services.backup.backup(backup, actor=ANA)
+        services.registros.save("B1234567105", dos.rfc, "Otro nombre SA", ANA)
+        services.abrir_empresa(ids[tres.rfc])
+        before = [r.razon_social for r in services.registros.list()]
+        services.abrir_empresa(ids[dos.rfc])
+        services.backup.restore(backup, actor=ANA)
+        assert [r.razon_social for r in services.registros.list()] == [dos.razon_social]
+        services.abrir_empresa(ids[tres.rfc])
+        assert [r.razon_social for r in services.registros.list()] == before
+    finally:
+        services.close()

@@ -1,0 +1,66 @@
+"""Three client companies of a despacho in one installation, each with its registro patronal,
+movimientos and audit; Ana administers, Beto works only in the second one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from icsoe_desktop.demo.movimientos import DEMO_REGISTROS, demo_rows
+from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.store.models import MovimientoRow
+
+PASSWORD = "Nom1na$Segura"
+ANA, BETO = "ana@despacho.mx", "beto@despacho.mx"
+
+
+@dataclass(frozen=True)
+class Cliente:
+    rfc: str
+    razon_social: str
+    registro: str
+    movimientos: int
+
+
+CLIENTES = (
+    Cliente("AAA010101AA1", "Abarrotes Uno SA de CV", DEMO_REGISTROS[0][0], 7),
+    Cliente("BBB020202BB2", "Bodegas Dos SA de CV", DEMO_REGISTROS[1][0], 11),
+    Cliente("CCC030303CC3", "Constructora Tres SC", DEMO_REGISTROS[2][0], 13),
+)
+
+
+def seed_movimientos(services, registro: str, count: int) -> None:
+    rows = [
+        dict(row, registro_patronal=registro)
+        for row in demo_rows(count, services.movimientos.today())
+    ]
+    with services.store.engine.begin() as conn:
+        conn.execute(insert(MovimientoRow.__table__), rows)
+
+
+def build(data_dir: Path) -> dict[str, int]:
+    """The installation; returns each client's empresa id by RFC. The first empresa is the
+    data dir's own (set up as the first client by its Configuración inicial)."""
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+        services.accounts.register(Registration("Beto", "Paz", "", BETO, PASSWORD, PASSWORD, True))
+        primero = CLIENTES[0]
+        services.primer_uso.guardar_empresa(primero.rfc, primero.razon_social, ANA)
+        ids = {primero.rfc: services.nombrar_empresa().id}
+        for cliente in CLIENTES[1:]:
+            ids[cliente.rfc] = services.empresas.crear(cliente.rfc, cliente.razon_social, ANA).id
+        for cliente in CLIENTES:
+            services.abrir_empresa(ids[cliente.rfc])
+            services.registros.save(cliente.registro, cliente.rfc, cliente.razon_social, ANA)
+            seed_movimientos(services, cliente.registro, cliente.movimientos)
+        services.empresas.retirar(BETO, ids[CLIENTES[0].rfc], ANA)
+        services.empresas.conceder(BETO, ids[CLIENTES[1].rfc], ANA)
+        services.abrir_empresa(ids[CLIENTES[0].rfc])
+    finally:
+        services.close()
+    return ids

@@ -1,0 +1,142 @@
+"""The «Elegir…» buttons of the .cer/.key fields (gui/widgets.py FilePicker), clicked for real in
+Certificados IMSS, Ingresar con e.firma and Generar .pfx: the real (non-native, offscreen) file
+dialog opens over its window with the window's caption and filters; the file typed and opened
+there lands in the field, and Cancelar leaves the field as it was."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QWidget
+
+from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
+from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
+from tests import credentials_factory as cf
+from tests.gui.helpers import click, type_text
+
+
+@dataclass
+class Opened:
+    """What the user saw in the file dialog."""
+
+    caption: str
+    filters: list[str]
+    parent: QWidget | None
+    mode: QFileDialog.FileMode
+
+
+def pick(qtbot, seen: list[Opened], path: Path | None):
+    """Answer the next file dialog: type ``path`` in its name field and press Open, or press
+    Cancel when ``path`` is None; either way note what the dialog showed."""
+
+    def handler(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog), dialog
+        seen.append(
+            Opened(
+                dialog.windowTitle(), dialog.nameFilters(), dialog.parentWidget(), dialog.fileMode()
+            )
+        )
+        buttons = dialog.findChild(QDialogButtonBox, "buttonBox")
+        if path is None:
+            click(qtbot, buttons.button(QDialogButtonBox.StandardButton.Cancel))
+            return
+        type_text(qtbot, dialog.findChild(QLineEdit, "fileNameEdit"), str(path))
+        click(qtbot, buttons.button(QDialogButtonBox.StandardButton.Open))
+
+    return handler
+
+
+def choose(qtbot, modals, button, path: Path | None) -> Opened:
+    """Click ``button`` and answer the file dialog it opens; what that dialog showed."""
+    seen: list[Opened] = []
+    modals.handle(pick(qtbot, seen, path))
+    click(qtbot, button)  # returns once the modal dialog is closed
+    assert len(seen) == 1, "no file dialog opened"
+    return seen[0]
+
+
+def shown(qtbot, window: QWidget) -> QWidget:
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_certificados_imss_elegir_fills_the_fields_and_cancel_keeps_them(
+    qtbot, modals, services, tmp_path
+):
+    cer, key = cf.fiel_moral().write(tmp_path / "fiel")
+    window = shown(qtbot, CertificadosImssDialog(services, "admin@nominas.com"))
+    assert not window.llave_button.isEnabled()  # until an e.firma .cer is chosen
+
+    opened = choose(qtbot, modals, window.certificado_button, cer)
+    assert opened.caption == "Certificado Digital"
+    assert opened.filters == [
+        "Certificado IMSS o e.firma (*.pfx *.cer)",
+        "Certificado IMSS (*.pfx)",
+        "e.firma (*.cer)",
+    ]
+    assert opened.parent is window
+    assert opened.mode == QFileDialog.FileMode.ExistingFile
+    assert window.certificado.text() == str(cer)
+    # The window reads the chosen .cer at once: the FIEL's RFC is the usuario, the key is asked.
+    assert window.usuario.text() == cf.RFC_MORAL
+    assert window.llave_button.isEnabled()
+
+    opened = choose(qtbot, modals, window.llave_button, key)
+    assert (opened.caption, opened.filters) == (
+        "Llave Privada",
+        ["Llave privada de la e.firma (*.key)"],
+    )
+    assert opened.parent is window
+    assert window.llave.text() == str(key)
+
+    # Cancelar in the dialog changes nothing: neither the paths nor what the .cer filled in.
+    choose(qtbot, modals, window.certificado_button, None)
+    choose(qtbot, modals, window.llave_button, None)
+    assert (window.certificado.text(), window.llave.text()) == (str(cer), str(key))
+    assert window.usuario.text() == cf.RFC_MORAL
+
+
+def test_ingresar_con_efirma_elegir_fills_the_fields_and_cancel_keeps_them(
+    qtbot, modals, services, tmp_path
+):
+    cer, key = cf.fiel_moral().write(tmp_path / "fiel")
+    window = shown(qtbot, IcsoeEfirmaDialog(services))
+
+    assert choose(qtbot, modals, window.certificado_button, None).caption == "Certificado (.cer)"
+    assert window.certificado.text() == ""  # cancelled: still nothing chosen
+
+    opened = choose(qtbot, modals, window.certificado_button, cer)
+    assert (opened.caption, opened.filters) == (
+        "Certificado (.cer)",
+        ["Certificado de la e.firma (*.cer)"],
+    )
+    assert opened.parent is window
+    opened = choose(qtbot, modals, window.llave_button, key)
+    assert (opened.caption, opened.filters) == (
+        "Llave privada (.key)",
+        ["Llave privada de la e.firma (*.key)"],
+    )
+    assert (window.certificado.text(), window.llave.text()) == (str(cer), str(key))
+
+    choose(qtbot, modals, window.llave_button, None)
+    assert window.llave.text() == str(key)
+
+
+def test_generar_pfx_elegir_fills_the_fields_and_cancel_keeps_them(
+    qtbot, modals, services, tmp_path
+):
+    cer, key = cf.fiel_moral().write(tmp_path / "fiel")
+    window = shown(qtbot, GenerarPfxDialog(services, "admin@nominas.com"))
+
+    opened = choose(qtbot, modals, window.certificado_button, cer)
+    assert (opened.caption, opened.filters) == ("Certificado", ["e.firma (*.cer)"])
+    assert opened.parent is window
+    opened = choose(qtbot, modals, window.llave_button, key)
+    assert (opened.caption, opened.filters) == ("Llave privada", ["Llave privada (*.key)"])
+    assert (window.certificado.text(), window.llave.text()) == (str(cer), str(key))
+
+    choose(qtbot, modals, window.certificado_button, None)
+    assert window.certificado.text() == str(cer)
