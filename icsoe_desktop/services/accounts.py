@@ -15,7 +15,6 @@ from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
-from icsoe_desktop.services.idse_sign_in import SIGN_IN as SIGN_IN
 from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store

@@ -50,8 +50,8 @@ def full_name(nombre: str, primer_apellido: str, segundo_apellido: str) -> str:
 
 
 class IdseSignIn:
-    """Each call opens its own connection: the GUI thread signs in, and Restaurar may replace
-    the file between two calls."""
+    """Each call opens its own connection: the GUI thread signs in while the services open the
+    same catalog in the background (WAL, BEGIN IMMEDIATE: writers wait for each other)."""
 
     def __init__(self, path: Path, clock: Clock = utcnow) -> None:
         self.path = path
