@@ -11,6 +11,7 @@ from sqlalchemy import insert, select
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
 from icsoe_desktop.services.movimientos import Progress
+from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, new_uuid
 
@@ -168,7 +169,7 @@ def create_demo_movimientos(
             buffer.append(row)
             read += 1
             if len(buffer) == batch or read == count:
-                added += conn.execute(statement, buffer).rowcount
+                added += insert_counted(conn, lambda: conn.execute(statement, buffer).rowcount)
                 buffer.clear()
                 if progress:
                     progress(read, count)

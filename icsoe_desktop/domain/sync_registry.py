@@ -85,6 +85,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "empresas",  # the installation's catalog of empresas (catalogo.sqlite3 only)
         "empresa_accesos",  # which user may open which empresa (catalogo.sqlite3 only)
         "movimientos_conteo",  # derived from movimientos by triggers on each desktop
+        "movimientos_total",  # the same, without the day
     }
 )
 

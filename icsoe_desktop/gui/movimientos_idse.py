@@ -152,10 +152,19 @@ class MovimientosIdse(QWidget):
             tipo=TABS[tab][1] if tab < len(TABS) else None,
         )
 
+    def mostrar(self, filtro: Filtro, orden: Orden | None = None) -> None:
+        """Show a search (or a new order of it) from its first rows. The view would otherwise
+        keep its scroll position: row 40,000 of the new search, read by position."""
+        self.model.load(filtro, orden)
+        self.tabla.scrollToTop()
+
     def buscar(self) -> None:
         self.total.setText(MSG_CONTANDO)
+        filtro = self.filtro()
+        if filtro.estado or filtro.registro_patronal:  # tested in the sort index's entries
+            self._prepare(self.model.orden)
         try:
-            self.model.load(self.filtro())
+            self.mostrar(filtro)
         except DomainError as exc:
             msgbox.field_error(
                 self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
@@ -173,17 +182,22 @@ class MovimientosIdse(QWidget):
         else:
             self.buscar()
 
-    def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+    def _prepare(self, orden: Orden) -> None:
+        """The order's sort index is built on its first use (seconds at a million rows)."""
         service = self._services.movimientos
-        orden = Orden(column, order == Qt.SortOrder.DescendingOrder)
         if not service.sort_ready(orden):
-            # The column's sort index is built on its first sort (seconds at a million rows).
-            text = MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[column].header)
+            text = MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header)
             try:
                 run_with_progress(self, text, lambda: service.prepare_sort(orden))
             except Exception:  # still sorted without it, only slower
                 log.warning("No se pudo crear el índice del orden", exc_info=True)
-        self.model.sort(column, order)
+
+    def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        orden = Orden(column, order == Qt.SortOrder.DescendingOrder)
+        self._prepare(orden)
+        # The only sort on a header click: the view's own sorting (sortingEnabled) is off, or it
+        # would sort once more, first, before the index is built.
+        self.mostrar(self.model.filtro, orden)
 
     # --- actions -------------------------------------------------------------------------------
 

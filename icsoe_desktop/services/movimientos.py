@@ -29,12 +29,14 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
+    BY_MONTH,
     Lote,
     MovimientoConteo,
     MovimientoRow,
+    MovimientoTotal,
     RegistroPatronal,
-    sort_index,
     sort_index_ddl,
+    sort_indexes,
 )
 
 Progress = Callable[[int, int], None]
@@ -192,8 +194,26 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True)
         fixed["estado"] = filtro.estado
     column = _sort_column(orden)
     nullable = bool(MovimientoRow.__table__.c[column].nullable)
+    months = _months(filtro) if column in BY_MONTH and indexed else ()
     return KeyQuery(
-        tuple(where), params, fixed, column, orden.descending, gather, nullable, indexed
+        tuple(where), params, fixed, column, orden.descending, gather, nullable, indexed, months
+    )
+
+
+MONTHS_MAX = 12  # more streams than that cost more than the walk they save
+
+
+def _months(filtro: Filtro) -> tuple[str, ...]:
+    """The months ("2025-01") a closed date range touches, if few enough to read each apart."""
+    start, end = filtro.fecha_inicial, filtro.fecha_final
+    if start is None or end is None:
+        return ()
+    count = (end.year - start.year) * 12 + end.month - start.month + 1
+    if count > MONTHS_MAX:
+        return ()
+    return tuple(
+        f"{start.year + (start.month - 1 + i) // 12:04d}-{(start.month - 1 + i) % 12 + 1:02d}"
+        for i in range(count)
     )
 
 
@@ -233,23 +253,24 @@ class MovimientosService:
         return sorted(set(own) | set(found))
 
     def count(self, filtro: Filtro) -> int:
-        """From the counts the triggers keep (movimientos_conteo): a sum over a few thousand
-        rows, not a count over every matching movement."""
+        """From the counts the triggers keep: without dates, a sum over a few dozen rows
+        (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
+        Never a count over every matching movement."""
         filtro.check()
-        total = func.coalesce(func.sum(MovimientoConteo.n), 0)
-        query = apply_filter(select(total), filtro, MovimientoConteo)
+        table = MovimientoConteo if filtro.fecha_inicial or filtro.fecha_final else MovimientoTotal
+        query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
         with self._store.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
     def sort_ready(self, orden: Orden) -> bool:
-        """Whether ``orden``'s sort index exists (then a sorted page is an index seek)."""
-        name = sort_index(_sort_column(orden))
-        if name not in self._sort_indexes:  # only ever added: an index is never dropped
-            sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
-            with self._store.engine.connect() as conn:
-                if conn.exec_driver_sql(sql, (name,)).first() is None:
-                    return False
-            self._sort_indexes.add(name)
+        """Whether ``orden``'s sort indexes exist (then a sorted page is an index seek)."""
+        for name in sort_indexes(_sort_column(orden)):
+            if name not in self._sort_indexes:  # only ever added: an index is never dropped
+                sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+                with self._store.engine.connect() as conn:
+                    if conn.exec_driver_sql(sql, (name,)).first() is None:
+                        return False
+                self._sort_indexes.add(name)
         return True
 
     def prepare_sort(self, orden: Orden) -> None:
@@ -257,9 +278,11 @@ class MovimientosService:
         (README «Rendimiento»), so imports and sync pulls only pay for the sorts clerks use.
         A save meanwhile waits for it (busy timeout); another window or process building the
         same index at once is harmless (IF NOT EXISTS)."""
+        column = _sort_column(orden)
         with self._store.engine.begin() as conn:
-            conn.exec_driver_sql(sort_index_ddl(_sort_column(orden)))
-        self._sort_indexes.add(sort_index(_sort_column(orden)))
+            for ddl in sort_index_ddl(column):
+                conn.exec_driver_sql(ddl)
+        self._sort_indexes.update(sort_indexes(column))
 
     def page(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None

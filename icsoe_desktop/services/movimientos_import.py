@@ -37,6 +37,7 @@ from icsoe_desktop.services.tabular import (
     open_table,
     unreadable_after,
 )
+from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
 
@@ -190,7 +191,8 @@ class _Writer:
         self._rows, self._lines = [], []
         if not rows:
             return
-        inserted = self._conn.exec_driver_sql(self._sql, rows).rowcount
+        conn, sql = self._conn, self._sql
+        inserted = insert_counted(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
         if inserted == len(rows):
             self._line_of.extend(lines)
         else:

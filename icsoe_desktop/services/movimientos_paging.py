@@ -1,14 +1,18 @@
 """The grid's pages at a million movements: which rows come next, as index seeks.
 
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
-keys come from the column's sort index (models/movimientos.py SORT_PREFIX): ``deleted, tipo
-[, estado], column`` and the rowid, built the first time the clerk sorts by the column
-(MovimientosService.prepare_sort; until then SQLite sorts each stream itself). A filter that
-fixes the prefix is one seek; otherwise one stream per prefix value (3 tipos, or 3 × 5
-tipo-estado pairs) is read from its own seek and the streams are merged by SQLite (UNION ALL
-of a page each, then ORDER BY of those few hundred keys). A filter that leaves few rows (counted beforehand from movimientos_conteo) reads them
-through its own index and sorts them instead: walking a sort index to find 200 of 400 matches
-would read most of the index.
+keys come from the column's sort index (models/movimientos.py sort_index_columns): ``deleted, tipo
+[, estado], column, id`` and then the filter's other columns (estado, registro patronal, fecha),
+built the first time the clerk sorts by the column (MovimientosService.prepare_sort; until then
+SQLite sorts each stream itself). The filter is tested on the index entries (a covering index):
+skipping the rows it leaves out reads no movement. A filter that fixes the prefix is one seek;
+otherwise one stream per prefix value (3 tipos, or 3 × 5 tipo-estado pairs) is read from its
+own seek and the streams are merged by SQLite (UNION ALL of a page each, then ORDER BY of those
+few hundred keys). The IDSE dates and the lote follow the movement's fecha: under a date range
+of a few months their month index gives one stream per month too, each starting inside the
+range instead of walking every earlier date. A filter that leaves few rows (counted beforehand)
+reads them through its own index and sorts them instead: walking a sort index to find 200 of
+400 matches would read most of the index.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
@@ -25,7 +29,7 @@ from itertools import product
 from typing import Any
 
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
-from icsoe_desktop.store.models import SORT_PREFIX, sort_index
+from icsoe_desktop.store.models import MONTH, SORT_PREFIX, month_index, sort_index
 
 # At most this many matching rows: read them through the filter's index and sort them.
 GATHER_MAX = 4_000
@@ -44,6 +48,7 @@ class KeyQuery:
     gather: bool
     nullable: bool = True  # a NOT NULL column has no NULL segment to read
     indexed: bool = True  # False until the column's sort index is built: SQLite sorts instead
+    months: tuple[str, ...] = ()  # a stream per month of fecha, from the month index (BY_MONTH)
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -93,14 +98,20 @@ def key_sql(
             f"ORDER BY {plus} LIMIT :limit OFFSET :offset"
         )
         return sql, params
-    prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
-    streams = list(product(*(_VALUES[p] for p in prefix)))
+    prefix = [f"m.{p}" for p in SORT_PREFIX[query.column] if p not in query.fixed]
+    choices = [_VALUES[p[2:]] for p in prefix]
+    name = sort_index(query.column)
+    if query.months:
+        prefix.append(MONTH.replace("fecha", "m.fecha"))  # as the index has it
+        choices.append(query.months)
+        name = month_index(query.column)
+    streams = list(product(*choices))
     # INDEXED BY fails on a missing index; without it each stream is sorted (right, but slow).
-    index = f"INDEXED BY {sort_index(query.column)} " if query.indexed else ""
+    index = f"INDEXED BY {name} " if query.indexed else ""
     parts = []
     for n, values in enumerate(streams):
-        equal = " ".join(f"AND m.{p} = :s{n}_{p}" for p in prefix)
-        params.update({f"s{n}_{p}": v for p, v in zip(prefix, values, strict=True)})
+        equal = " ".join(f"AND {p} = :s{n}_{i}" for i, p in enumerate(prefix))
+        params.update({f"s{n}_{i}": v for i, v in enumerate(values)})
         # Each stream needs its first offset + limit keys for the merge to be right.
         parts.append(
             f"SELECT * FROM (SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "

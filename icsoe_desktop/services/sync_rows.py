@@ -7,17 +7,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, text
+from sqlalchemy import and_, bindparam, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
@@ -157,51 +157,15 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
     by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_keys.setdefault(tuple(row), []).append(row)
-    with _counts_after(session, model, len(rows)):
-        for group in by_keys.values():
-            session.connection().execute(insert(model.__table__), group)
+    conn = session.connection()
 
+    def write() -> int:
+        return sum(conn.execute(insert(model.__table__), g).rowcount for g in by_keys.values())
 
-# The movimientos' count trigger (migration 0010_perf_grid), exactly as SQLite keeps it.
-_COUNT_TRIGGER = (
-    "CREATE TRIGGER movimientos_conteo_insert AFTER INSERT ON movimientos BEGIN INSERT INTO "
-    "movimientos_conteo (registro_patronal, tipo, estado, fecha, n) SELECT NEW.registro_patronal, "
-    "NEW.tipo, NEW.estado, NEW.fecha, 1 WHERE NEW.deleted = 0 ON CONFLICT DO UPDATE SET n = n + 1; "
-    "END"
-)
-# The same counts for every row inserted after :since, in one statement.
-_COUNT_NEW_ROWS = (
-    "INSERT INTO movimientos_conteo (registro_patronal, tipo, estado, fecha, n) "
-    "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
-    "WHERE id > :since AND deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha "
-    "ON CONFLICT DO UPDATE SET n = n + excluded.n"
-)
-_COUNTS_IN_ONE_STEP = 1000  # rows of a page: fewer pay less than the schema change costs
-
-
-@contextmanager
-def _counts_after(session: Session, model: type, count: int) -> Iterator[None]:
-    """Insert a page of pulled movimientos without their count trigger, then count them in
-    one statement: the trigger's upsert (and the statement journal it gives every insert) is
-    two thirds of the insert's time. All in the apply's transaction, under its write lock:
-    no other connection writes meanwhile nor ever sees the store without the trigger, and a
-    failure rolls the trigger's removal back too. Any other trigger than the one known here
-    (a newer schema) keeps the per-row path."""
-    if model.__tablename__ != "movimientos" or count < _COUNTS_IN_ONE_STEP:
-        yield
-        return
-    connection = session.connection()
-    trigger = connection.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'movimientos_conteo_insert'"
-    ).scalar()
-    if trigger != _COUNT_TRIGGER:
-        yield
-        return
-    since = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar()
-    connection.exec_driver_sql("DROP TRIGGER movimientos_conteo_insert")
-    yield
-    connection.execute(text(_COUNT_NEW_ROWS), {"since": since})
-    connection.exec_driver_sql(_COUNT_TRIGGER)
+    if model.__tablename__ == "movimientos" and rows:
+        insert_counted(conn, write)  # their counts per page, not per row (store/conteo.py)
+    else:
+        write()
 
 
 _UPSERT_STATES = (

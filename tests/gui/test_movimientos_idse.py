@@ -372,3 +372,36 @@ def test_a_first_sort_builds_its_index_behind_a_progress_dialog(qtbot, services)
             "SELECT name FROM sqlite_master WHERE name LIKE 'ix_mov_orden_%'"
         ).scalars()
         assert list(built) == ["ix_mov_orden_nombre"]
+
+
+def test_a_new_search_or_order_starts_at_its_first_rows_and_a_click_sorts_once(qtbot, services):
+    """Scrolled down a search, Buscar with another filter shows that search from its first
+    row, and so does a click on a header; the click reads the grid once, with the new order."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 1_500, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)  # Todos
+    table = view.tabla
+    table.scrollTo(view.model.index(1_200, 0))
+    qtbot.waitUntil(lambda: table.rowAt(5) > 500)
+
+    choose(view.estado, "Rechazado")
+    click(qtbot, view.buscar_button)
+    assert 0 < view.model.total < 1_500
+    qtbot.waitUntil(lambda: table.rowAt(5) == 0)
+    assert table.verticalScrollBar().value() == 0
+
+    table.scrollTo(view.model.index(view.model.total - 1, 0))
+    qtbot.waitUntil(lambda: table.rowAt(5) > 0)
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    header = table.horizontalHeader()
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "curp")
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert resets == [1]
+    curps = grid(view, "curp")
+    descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert curps == sorted(curps, reverse=descending)
+    qtbot.waitUntil(lambda: table.rowAt(5) == 0)

@@ -4,4 +4,4 @@ a test checks it equals the script directory's head."""
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-HEAD_REVISION = "0011_e20_empresas"
+HEAD_REVISION = "0012_p18grid_orden_cubre"

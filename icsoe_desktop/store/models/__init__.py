@@ -18,13 +18,20 @@ from icsoe_desktop.store.models.icsoe import (
 )
 from icsoe_desktop.store.models.mail import OutboxMail
 from icsoe_desktop.store.models.movimientos import (
+    BY_MONTH,
+    FILTER_COLUMNS,
+    MONTH,
     SORT_PREFIX,
     Lote,
     LoteMovimiento,
     MovimientoConteo,
     MovimientoRow,
+    MovimientoTotal,
+    month_index,
     sort_index,
+    sort_index_columns,
     sort_index_ddl,
+    sort_indexes,
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
@@ -33,6 +40,9 @@ from icsoe_desktop.store.models.sync import SyncConflict, SyncPending, SyncRowSt
 __all__ = [
     "ACTIVA",
     "BAJA",
+    "BY_MONTH",
+    "FILTER_COLUMNS",
+    "MONTH",
     "REGISTRADA",
     "SORT_PREFIX",
     "AccesoEmpresa",
@@ -50,6 +60,7 @@ __all__ = [
     "LoteMovimiento",
     "MovimientoConteo",
     "MovimientoRow",
+    "MovimientoTotal",
     "OneTimeToken",
     "OutboxMail",
     "RegistroPatronal",
@@ -58,7 +69,10 @@ __all__ = [
     "SyncRowState",
     "SyncState",
     "SyncedMixin",
+    "month_index",
     "new_uuid",
     "sort_index",
+    "sort_index_columns",
     "sort_index_ddl",
+    "sort_indexes",
 ]

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 # The grid's sortable columns and the equality prefix of their sort index (deleted, *prefix,
-# column): "tipo = ? ORDER BY column, id" (a tab) is one index seek even where the column
-# follows the tipo (umf only in reingresos, causa de baja only in bajas), and "Todos" merges the
-# three tipos' streams. Columns that follow the estado (the IDSE dates, the lote) also lead with
-# it. fecha uses ix_mov_tipo_fecha, which is there already. The rowid that ends every SQLite index breaks ties.
+# column, id, filter columns): "tipo = ? ORDER BY column, id" (a tab) is one index seek even
+# where the column follows the tipo (umf only in reingresos, causa de baja only in bajas), and
+# "Todos" merges the three tipos' streams. Columns that follow the estado (the IDSE dates, the
+# lote) also lead with it. Until fecha's is built, the default order reads ix_mov_tipo_fecha.
 SORT_PREFIX: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
         (
@@ -53,15 +53,52 @@ SORT_PREFIX: dict[str, tuple[str, ...]] = {
 
 
 def sort_index(column: str) -> str:
-    return "ix_mov_tipo_fecha" if column == "fecha" else f"ix_mov_orden_{column}"
+    return f"ix_mov_orden_{column}"
 
 
-def sort_index_ddl(column: str) -> str:
-    """The sort index of ``column``, built the first time the grid sorts by it (not by a
+# The search panel's columns, at the end of every sort index (0012_p18grid_orden_cubre): a
+# filtered walk tests them on the index entry instead of reading each movement's row.
+FILTER_COLUMNS = ("estado", "registro_patronal", "fecha")
+
+
+def sort_index_columns(column: str) -> tuple[str, ...]:
+    # id right after the column: the grid's order (column, id) is the index's own order even
+    # with the filter's columns after it; otherwise SQLite sorts each run of equal values (all
+    # the NULL dates of the pendientes).
+    lead = ("deleted", *SORT_PREFIX[column], column, "id")
+    return (*lead, *(c for c in FILTER_COLUMNS if c not in lead))
+
+
+# Columns that follow the movement's fecha (IDSE answers days after it; lotes are made in date
+# order): for a date range, their sort index would be walked past every row before the range
+# (seconds). Such a sort also gets an index led by the month of fecha: a range of a few months
+# is then one stream per month, each starting at its first row (movimientos_paging).
+BY_MONTH = frozenset(
+    ("fecha_emision", "fecha_recibido", "fecha_aprobacion", "fecha_rechazo", "lote_id")
+)
+MONTH = "substr(fecha, 1, 7)"  # dates are ISO text: "2025-01"
+
+
+def month_index(column: str) -> str:
+    return f"ix_mov_mes_{column}"
+
+
+def sort_index_ddl(column: str) -> list[str]:
+    """The sort indexes of ``column``, built the first time the grid sorts by it (not by a
     migration: each one slows every insert and costs disk, README «Rendimiento»). IF NOT
     EXISTS: two windows or processes sorting at once both succeed."""
-    columns = ", ".join(("deleted", *SORT_PREFIX[column], column))
-    return f"CREATE INDEX IF NOT EXISTS {sort_index(column)} ON movimientos ({columns})"
+    columns = ", ".join(sort_index_columns(column))
+    ddl = [f"CREATE INDEX IF NOT EXISTS {sort_index(column)} ON movimientos ({columns})"]
+    if column in BY_MONTH:
+        lead = ("deleted", *SORT_PREFIX[column], MONTH, column, "id")
+        by_month = ", ".join((*lead, *(c for c in FILTER_COLUMNS if c not in SORT_PREFIX[column])))
+        ddl.append(f"CREATE INDEX IF NOT EXISTS {month_index(column)} ON movimientos ({by_month})")
+    return ddl
+
+
+def sort_indexes(column: str) -> list[str]:
+    """The names of what sort_index_ddl builds."""
+    return [sort_index(column), *([month_index(column)] if column in BY_MONTH else [])]
 
 
 class MovimientoRow(SyncedMixin, Base):
@@ -153,4 +190,18 @@ class MovimientoConteo(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
-__all__ = ["Lote", "LoteMovimiento", "MovimientoConteo", "MovimientoRow"]
+class MovimientoTotal(Base):
+    """Live movements per registro patronal, tipo and estado, kept by the same triggers
+    (migration 0012_p18grid_orden_cubre): a search without dates sums at most a few dozen rows.
+    Derived data: not synced."""
+
+    __tablename__ = "movimientos_total"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    registro_patronal: Mapped[str] = mapped_column(String(11), primary_key=True)
+    tipo: Mapped[str] = mapped_column(String(2), primary_key=True)
+    estado: Mapped[str] = mapped_column(String(10), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = ["Lote", "LoteMovimiento", "MovimientoConteo", "MovimientoRow", "MovimientoTotal"]

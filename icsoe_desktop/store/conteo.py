@@ -1,0 +1,70 @@
+"""movimientos_conteo and movimientos_total on bulk inserts: counted per batch, not per row.
+
+The triggers (migrations 0010_perf_grid, 0012_p18grid_orden_cubre) keep the counts exact on
+every write, but the insert trigger runs its upserts (and a statement journal) for each inserted
+row. A bulk insert (import, sync pull, demo data) therefore drops that trigger inside its own
+transaction, inserts, adds the batch's counts with one grouped upsert per table, and creates the
+trigger again before
+the transaction can commit. Other connections never see the table without it (DDL is part of
+the transaction, and SQLite lets one writer at a time in); a rollback brings it back too.
+Updates and deletes keep their triggers. README «Rendimiento» has the figures.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger(__name__)
+
+INSERT_TRIGGER = "movimientos_conteo_insert"
+
+# New rows get ids above the largest one (rowid = max + 1), so "id > before" is the batch.
+_ADD_BATCH = (
+    "INSERT INTO movimientos_conteo (registro_patronal, tipo, estado, fecha, n) "
+    "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
+    "WHERE id > ? AND deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha "
+    "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    "INSERT INTO movimientos_total (registro_patronal, tipo, estado, n) "
+    "SELECT registro_patronal, tipo, estado, count(*) FROM movimientos "
+    "WHERE id > ? AND deleted = 0 GROUP BY registro_patronal, tipo, estado "
+    "ON CONFLICT DO UPDATE SET n = n + excluded.n",
+)
+
+
+def insert_counted(conn: Connection, insert: Callable[[], int]) -> int:
+    """Run ``insert`` (new movimientos only, in ``conn``'s open transaction; returns how many
+    rows it wrote) with the counts added per batch. The rows inserted so far are counted even
+    if ``insert`` fails midway, so a caller that commits anyway still has exact counts."""
+    trigger = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
+    ).scalar()
+    if trigger is None:  # a schema without counts (before 0010): nothing to keep
+        return insert()
+    if not conn.connection.dbapi_connection.in_transaction:
+        # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE: without this
+        # BEGIN the DROP would commit on its own and outlive a rollback.
+        conn.exec_driver_sql("BEGIN")
+    before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar()
+    conn.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
+    failed = True
+    try:
+        written = insert()
+        failed = False
+        return written
+    finally:
+        try:
+            for add in _ADD_BATCH:
+                conn.exec_driver_sql(add, (before,))
+            # IF NOT EXISTS: after a rollback the trigger is back already.
+            conn.exec_driver_sql(
+                trigger.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
+            )
+        except DBAPIError:
+            if not failed:
+                raise
+            # The insert's own error is the one to report; its transaction is rolled back.
+            log.warning("Conteos del lote no sumados tras un error", exc_info=True)
