@@ -5,10 +5,41 @@ from __future__ import annotations
 import sys
 
 
+def gui_arguments(argv: list[str]) -> tuple[str | None, list[str]] | None:
+    """``(data dir, icsoe:// links)`` of a plain GUI start, ``[--data-dir DIR] [link…]``, read
+    without building the CLI's parser (argparse and every command: ~40 ms before the first
+    window, bench/startup.py). None for anything else, which the CLI reads (commands, help,
+    errors)."""
+    from icsoe_desktop.domain.activation_link import is_link
+
+    data_dir: str | None = None
+    links: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if is_link(arg):
+            links.append(arg)
+        elif arg == "--data-dir":
+            data_dir = next(args, None)
+            if data_dir is None or is_link(data_dir):
+                return None
+        elif arg.startswith("--data-dir="):
+            data_dir = arg.partition("=")[2]
+        else:
+            return None
+    return data_dir, links
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    gui = gui_arguments(argv)
+    if gui is not None:
+        from icsoe_desktop.app import run_gui
+
+        data_dir, links = gui
+        return run_gui(data_dir, links=links)
     from icsoe_desktop.cli import main as cli_main
 
-    return cli_main(sys.argv[1:] if argv is None else argv)
+    return cli_main(argv)
 
 
 if __name__ == "__main__":

@@ -11,24 +11,35 @@ from icsoe_desktop.logging_setup import start_buffering
 from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
 
 log = logging.getLogger(__name__)
-# bench/startup.py sets this: print when the first window is on screen and when it is usable,
-# then quit; the benchmark times the lines from outside the process.
+# bench/startup.py sets this: print when the first window is on screen and when it is usable
+# (Continuar answers), then quit; the benchmark times the lines from outside the process. With
+# "services" it also waits for every service of the login (links, expiry panel) and prints that.
 STARTUP_PROBE_ENV = "ICSOE_STARTUP_PROBE"
 
 
-def _install_startup_probe(application) -> None:
+def _install_startup_probe(application, services_too: bool) -> None:
     from PySide6.QtCore import QTimer
 
-    def ready() -> None:
-        if application.services is None:
-            QTimer.singleShot(5, ready)
-            return
-        print("ready", flush=True)
+    def when(done, line: str, then) -> None:
+        def check() -> None:
+            if not done():
+                QTimer.singleShot(5, check)  # as before: each check takes the GIL
+                return
+            print(line, flush=True)
+            then()
+
+        check()
+
+    def quit_() -> None:
         application.exit_requested.emit(0)
+
+    def services() -> None:
+        when(lambda: application.services is not None, "services", quit_)
 
     def first_window() -> None:
         print("first-window", flush=True)
-        ready()
+        # Usable: the login can be answered (Continuar enabled).
+        when(application.login.continuar.isEnabled, "ready", services if services_too else quit_)
 
     QTimer.singleShot(0, first_window)
 
@@ -61,8 +72,8 @@ def run_gui(
     application = Application(data_dir, log_path)
     instance.arguments_received.connect(application.handle_arguments)
     application.exit_requested.connect(app.exit)
-    if os.environ.get(STARTUP_PROBE_ENV):
-        _install_startup_probe(application)  # its timer fires on the loop's first turn
+    if probe := os.environ.get(STARTUP_PROBE_ENV):  # its timer fires on the loop's first turn
+        _install_startup_probe(application, services_too=probe == "services")
     application.start()
     application.handle_arguments(links or [])
     try:

@@ -1,12 +1,14 @@
 """Wires the windows together: login → main window, registration, recovery, mail retries.
 
-The login window is shown before the store is open (SQLAlchemy and Alembic take longer to import
-than Qt); the store opens in the background and the window becomes usable a moment later.
+The login window is shown before the store is open (SQLAlchemy and the models take longer to
+import than Qt). In the background, the IDSE sign-in is opened first (plain sqlite3: Continuar
+answers within a few ms), then the services; a sign-in made before them waits for them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.idse_sign_in import IdseSignIn
 
 log = logging.getLogger(__name__)
 MAIL_RETRY_MS = 60_000
@@ -35,6 +38,12 @@ MSG_CORREO_YA_CONFIGURADO = (
     "Configuración › Correo saliente (SMTP).\n\nSi olvidaste tu contraseña y el correo no te "
     "llega, un administrador de icsoe-desktop puede restablecerla desde «Regístrate aquí»."
 )
+
+
+def _open_sign_in(data_dir: Path) -> IdseSignIn | None:
+    from icsoe_desktop.services.idse_sign_in import open_sign_in
+
+    return open_sign_in(data_dir)
 
 
 def _open_services(data_dir: Path, log_path: Path | None) -> Services:
@@ -67,27 +76,56 @@ class Application(QObject):
         self.mail_timer.timeout.connect(self.send_mail_in_background)
         self._mail_running = False
         self._pending_args: list[str] = []  # handed over before the store was open
+        self._waiting: list[Callable[[], None]] = []  # sólo consulta chosen before the services
+        self._built: Services | None = None  # closed by shutdown even if never handed over
 
-        self.login.register_requested.connect(self.open_registro)
-        self.login.recover_requested.connect(self.open_recuperar)
-        self.login.icsoe_requested.connect(self.open_icsoe)
-        self.login.mail_requested.connect(self.open_correo)
-        self.login.consulta_requested.connect(lambda: self.open_main(None))
-        self.login.signed_in.connect(self.open_main)
+        login = self.login
+        login.register_requested.connect(self.open_registro)
+        login.recover_requested.connect(self.open_recuperar)
+        login.icsoe_requested.connect(self.open_icsoe)
+        login.mail_requested.connect(self.open_correo)
+        login.consulta_requested.connect(lambda: self._with_services(lambda: self.open_main(None)))
+        login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
         self.login.show()
         run_in_background(
-            lambda: _open_services(self.data_dir, self.log_path),
-            self._on_services,
-            self._on_failure,
+            lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )
 
     # --- start-up ------------------------------------------------------------------------------
 
+    def _on_sign_in(self, sign_in: IdseSignIn | None) -> None:
+        """None: the store needs the full opening first (a migration, a damaged file)."""
+        if sign_in is not None and self.services is None:
+            self.login.set_sign_in(sign_in)
+        self._open_services()
+
+    def _on_sign_in_failure(self, exc: BaseException) -> None:
+        log.warning("Acceso anticipado no disponible", exc_info=exc)
+        self._open_services()  # which opens the store fully, or says in Spanish why it cannot
+
+    def _open_services(self) -> None:
+        def build() -> Services:
+            self._built = _open_services(self.data_dir, self.log_path)
+            return self._built
+
+        run_in_background(build, self._on_services, self._on_failure)
+
+    def _with_services(self, action: Callable[[], None]) -> None:
+        """Run ``action`` now, or once the services are built (the login answers before)."""
+        if self.services is not None:
+            action()
+            return
+        self._waiting.append(action)
+        self.login.wait_for_services()
+
     def _on_services(self, services: Services) -> None:
         self.services = services
         self.login.set_services(services)
+        for action in self._waiting:
+            QTimer.singleShot(0, action)
+        self._waiting = []
         self.mail_timer.start()
         QTimer.singleShot(2_000, self.send_mail_in_background)  # mail left from a previous run
         if self._pending_args:
@@ -97,6 +135,7 @@ class Application(QObject):
         run_in_background(services.preload, lambda _: None, lambda exc: log.error("", exc_info=exc))
 
     def _on_failure(self, exc: BaseException) -> None:
+        self.login.set_unavailable()  # a sign-in already open must not answer either
         if isinstance(exc, DomainError):
             log.error("No se pudo abrir el almacén: %s", exc.message)
             msgbox.error(self.login, exc.message, "No se pudo iniciar icsoe-desktop")
@@ -320,6 +359,6 @@ class Application(QObject):
         # Background jobs (the services' preload, a mail send) finish before the store closes and
         # the interpreter ends under them; a long one is not waited for more than a few seconds.
         QThreadPool.globalInstance().waitForDone(5_000)
-        if self.services is not None:
-            services, self.services = self.services, None  # late timers find nothing to do
+        services, self.services, self._built = self.services or self._built, None, None
+        if services is not None:  # late timers find nothing to do
             services.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -30,6 +30,7 @@ from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn
 
 MSG_SOLO_CONSULTA = (
     "Ingresarás en modo sólo consulta: únicamente podrás consultar los movimientos de "
@@ -43,8 +44,11 @@ MSG_ABRIENDO = "Abriendo la base de datos…"
 class IdseLoginWindow(QWidget):
     """Emits ``signed_in(usuario, nombre)`` or ``consulta_requested()``; the app opens the rest.
 
-    It may be shown before the store is open (fast start): until ``set_services`` it says so and
-    keeps Continuar and the links disabled.
+    It may be shown before the store is open (fast start): until ``set_sign_in`` it says so and
+    keeps Continuar disabled; the links until ``set_services``. The sign-in comes first (plain
+    sqlite3, no ORM), the services a moment later: a right password typed in between waits
+    for them, which check the empresa's grant before ``signed_in``; sólo consulta waits in
+    application.py.
     """
 
     signed_in = Signal(str, str)
@@ -72,7 +76,11 @@ class IdseLoginWindow(QWidget):
         self.correo.clicked.connect(self.mail_requested)
 
         self._services: Services | None = None
+        self._sign_in: IdseSignIn | None = None
+        self._answer_when_ready = False  # Enter pressed in Contraseña before the store was open
+        self._admitting: SignedIn | None = None  # right password, grant not checked yet
         self._set_ready(False)
+        self._set_links(False)
         if services is not None:
             self.set_services(services)
 
@@ -185,19 +193,44 @@ class IdseLoginWindow(QWidget):
 
     # --- state ---------------------------------------------------------------------------------
 
+    def set_sign_in(self, sign_in: IdseSignIn) -> None:
+        """Continuar can be answered from now on."""
+        self._sign_in = sign_in
+        self._set_ready(True)
+        if not (self.usuario.text() or self.contrasena.text()):  # what was typed stays
+            self.refresh_default_usuario()
+        if self._answer_when_ready:
+            self._answer_when_ready = False
+            self._on_continuar()
+
     def set_services(self, services: Services) -> None:
         self._services = services
-        self._set_ready(True)
-        self._link_cursors()  # the window is on screen by now: ``Qt`` may load
-        self.refresh_default_usuario()
+        if self._sign_in is None:
+            self.set_sign_in(services.accounts.sign_in)
+        else:
+            self._set_ready(True)  # after wait_for_services
+        self._set_links(True)
+        self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
         self.refresh_vigencias()
         self.empresa_selector.set_services(services, self.refresh_vigencias)
+        if self._admitting is not None:  # signed in while the services were being built
+            user, self._admitting = self._admitting, None
+            QTimer.singleShot(0, lambda: self._admit(user))  # once the app has them too
+
+    def set_unavailable(self) -> None:
+        """The services could not be built (the app says why and ends): nothing answers."""
+        self._set_ready(False)
+        self.estado.setText("")
+
+    def wait_for_services(self) -> None:
+        """A sign-in came before the services: say so until ``set_services``."""
+        self._set_ready(False)
 
     def refresh_default_usuario(self) -> None:
         """Guide: one user → prefilled; more than one → empty for the user to type."""
-        if self._services is None:
+        if self._sign_in is None:
             return
-        self.usuario.setText(self._services.accounts.default_usuario())
+        self.usuario.setText(self._sign_in.default_usuario())
         (self.contrasena if self.usuario.text() else self.usuario).setFocus()
 
     def refresh_vigencias(self) -> None:
@@ -217,9 +250,12 @@ class IdseLoginWindow(QWidget):
         self.vigencias.setVisible(bool(rows))
 
     def _set_ready(self, ready: bool) -> None:
-        for widget in (self.continuar, self.registrate, self.olvido, self.icsoe, self.correo):
-            widget.setEnabled(ready)
+        self.continuar.setEnabled(ready)
         self.estado.setText("" if ready else MSG_ABRIENDO)
+
+    def _set_links(self, enabled: bool) -> None:
+        for widget in (self.registrate, self.olvido, self.icsoe, self.correo):
+            widget.setEnabled(enabled)
 
     def _on_solo_consulta(self, checked: bool) -> None:
         # Sólo consulta asks for no credentials.
@@ -228,19 +264,39 @@ class IdseLoginWindow(QWidget):
     # --- actions -------------------------------------------------------------------------------
 
     def _on_continuar(self) -> None:
-        if self._services is None:
+        if self._sign_in is None:
+            self._answer_when_ready = True  # Enter in Contraseña (Continuar is disabled yet)
             return
+        if not self.continuar.isEnabled():
+            return  # waiting for the services after a sign-in: Enter again does nothing
         if self.solo_consulta.isChecked():
             msgbox.information(self, MSG_SOLO_CONSULTA)
             self.consulta_requested.emit()
             return
         try:
-            user = self._services.accounts.authenticate(self.usuario.text(), self.contrasena.text())
-            self._services.empresas.comprobar_acceso(user.usuario, self._services.empresa.id)
+            user = self._sign_in.authenticate(self.usuario.text(), self.contrasena.text())
         except DomainError as exc:
-            msgbox.warning(self, exc.message)
-            self.contrasena.clear()
-            (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()
+            self._refused(exc)
             return
         self.contrasena.clear()
+        self._admit(user)
+
+    def _admit(self, user: SignedIn) -> None:
+        """Varias empresas: the user enters the empresa shown only if granted it (refusals
+        audited). The grant is read through the services: a right password typed before they
+        are built waits for them (``set_services``)."""
+        if self._services is None:
+            self._admitting = user
+            self.wait_for_services()
+            return
+        try:
+            self._services.empresas.comprobar_acceso(user.usuario, self._services.empresa.id)
+        except DomainError as exc:
+            self._refused(exc)
+            return
         self.signed_in.emit(user.usuario, user.nombre_completo)
+
+    def _refused(self, exc: DomainError) -> None:
+        msgbox.warning(self, exc.message)
+        self.contrasena.clear()
+        (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()

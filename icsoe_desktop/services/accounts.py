@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,8 +12,10 @@ from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes, sign_in
+from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
+from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser
@@ -22,10 +23,6 @@ from icsoe_desktop.store.models import IdseUser
 RESET_PURPOSE = "recuperar_contrasena_idse"
 CODE_THROTTLE = "codigo:" + RESET_PURPOSE  # wrong codes typed in Restablecer contraseña
 
-MSG_CREDENCIALES = (
-    "El usuario o la contraseña son incorrectos o no corresponden entre sí. "
-    "Verifica la información e intenta nuevamente."
-)
 MSG_NO_ADMINISTRADOR = (
     "Sólo un administrador de icsoe-desktop puede restablecer la contraseña de otro usuario. "
     "El primer usuario registrado en este equipo es su administrador."
@@ -34,13 +31,6 @@ MSG_CORREO_NO_EXISTE = "El correo electrónico no existe en la base de datos."
 MSG_CORREO_ENVIADO = (
     "Se envió al correo electrónico proporcionado un código para restablecer tu contraseña. "
     "El código es válido durante 24 horas y sólo puede usarse una vez."
-)
-SIGN_IN = sign_in.SignInTexts(
-    vacias="Captura el usuario (correo electrónico) y la contraseña.",
-    credenciales=MSG_CREDENCIALES,
-    fallido="inicio_sesion_fallido",
-    bloqueado="usuario_bloqueado",
-    nombre_en_bloqueo=True,
 )
 # A new password typed twice (reset with a code, or set by an administrator).
 NEW_PASSWORD_TEXTS = passwords.NewPasswordTexts(
@@ -74,7 +64,7 @@ class UserRow:
 
     @property
     def nombre_completo(self) -> str:
-        return " ".join(p for p in (self.nombre, self.primer_apellido, self.segundo_apellido) if p)
+        return full_name(self.nombre, self.primer_apellido, self.segundo_apellido)
 
 
 @dataclass(frozen=True)
@@ -86,12 +76,6 @@ class Registration:
     contrasena: str
     confirmacion: str
     acepta_aviso: bool
-
-
-@dataclass(frozen=True)
-class SignedIn:
-    usuario: str
-    nombre_completo: str
 
 
 def _user_row(user: IdseUser) -> UserRow:
@@ -120,6 +104,7 @@ class AccountsService:
         self._audit = audit
         self._mail = mail
         self._clock = clock
+        self.sign_in = IdseSignIn(store.path, clock)  # plain sqlite3: the login uses it early
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -132,8 +117,7 @@ class AccountsService:
 
     def default_usuario(self) -> str:
         """The usuario to prefill: the only enabled user, or empty when there are 0 or several."""
-        enabled = [u.usuario for u in self.list_users() if u.habilitado]
-        return enabled[0] if len(enabled) == 1 else ""
+        return self.sign_in.default_usuario()
 
     # --- registration --------------------------------------------------------------------------
 
@@ -214,41 +198,8 @@ class AccountsService:
     # --- sign-in -------------------------------------------------------------------------------
 
     def authenticate(self, usuario: str, contrasena: str) -> SignedIn:
-        usuario = normalize_email(usuario)
-        now = self._clock()
-        return sign_in.run(
-            self._store,
-            SIGN_IN,
-            usuario,
-            contrasena,
-            lambda session: self._check_credentials(session, usuario, contrasena, now),
-        )
-
-    def _check_credentials(
-        self, session: Session, usuario: str, contrasena: str, now: datetime
-    ) -> SignedIn | AuthenticationError:
-        user = self._find(session, usuario)
-        refused = sign_in.check_password(
-            session, self._audit, SIGN_IN, usuario, contrasena, user, now
-        )
-        if refused is not None:
-            return refused
-        assert user is not None  # a stored hash matched
-        if not user.habilitado:
-            self._audit.record(
-                session, usuario, "inicio_sesion_rechazado", usuario, "deshabilitado"
-            )
-            return AuthenticationError(
-                "usuario_deshabilitado",
-                f"El usuario {usuario} está deshabilitado y no puede ingresar. Puede habilitarse "
-                "en la ventana Usuarios para conexión en línea con IDSE.",
-            )
-        login_throttle.clear(session, SIGN_IN.key(usuario))
-        self._audit.record(session, usuario, "inicio_sesion", usuario)
-        return SignedIn(
-            usuario,
-            _user_row(user).nombre_completo,
-        )
+        """The 5-attempt lock and the audit included (idse_sign_in.py)."""
+        return self.sign_in.authenticate(usuario, contrasena)
 
     # --- password recovery ---------------------------------------------------------------------
 

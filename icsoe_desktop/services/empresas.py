@@ -23,14 +23,15 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
 
 log = logging.getLogger(__name__)
 
-CATALOGO_FILE = "catalogo.sqlite3"
 EMPRESAS_DIR = "empresas"
 SIN_CONFIGURAR = "Empresa sin configurar"
 # What moves from a one-company store into the catalog on upgrade: the users and their sign-in
@@ -325,7 +326,7 @@ class EmpresasService:
                 log.info("La primera empresa ya estaba registrada")
             return
         Store(legacy).close()  # brings it to the head schema before its rows are copied
-        now = self._clock().strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy writes it
+        now = plain.to_text(self._clock())  # as SQLAlchemy writes it
         conn = sqlite3.connect(self._store.path, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
@@ -400,7 +401,7 @@ class EmpresasService:
                 "(SELECT usuario FROM main.idse_users)"
             ).rowcount
             if added > 0:
-                now = self._clock().strftime("%Y-%m-%d %H:%M:%S.%f")
+                now = plain.to_text(self._clock())
                 conn.execute(
                     "INSERT OR IGNORE INTO empresa_accesos (usuario_id, empresa_id, concedido_at,"
                     " concedido_por) SELECT id, ?, ?, 'respaldo' FROM main.idse_users WHERE "

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.store.models import LoginThrottle
+
+# Importable without SQLAlchemy: the IDSE sign-in (idse_sign_in.py) uses the rules and texts
+# below before the ORM is loaded; the ORM helpers import the model when called.
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from icsoe_desktop.store.models import LoginThrottle
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=5)
@@ -32,41 +37,28 @@ def lock_message(until: datetime, now: datetime, usuario: str = "") -> str:
     )
 
 
-def current_lock(
-    session: Session, key: str, now: datetime, usuario: str = ""
-) -> tuple[LoginThrottle | None, AuthenticationError | None]:
-    """The usuario's throttle row, and the error to give while it is locked."""
-    throttle = session.get(LoginThrottle, key)
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        return throttle, AuthenticationError(
-            "usuario_bloqueado", lock_message(throttle.locked_until, now, usuario)
-        )
-    return throttle, None
+def lock_error(
+    locked_until: datetime | None, now: datetime, usuario: str = ""
+) -> AuthenticationError | None:
+    """The error to give while a lock set until ``locked_until`` lasts."""
+    if locked_until and locked_until > now:
+        return AuthenticationError("usuario_bloqueado", lock_message(locked_until, now, usuario))
+    return None
 
 
-def register_failure(
-    session: Session,
-    key: str,
-    throttle: LoginThrottle | None,
-    now: datetime,
-    credenciales: str,
-    usuario: str = "",
-) -> tuple[AuthenticationError, bool]:
-    """Count a failed attempt; return the error to show (``credenciales`` first) and whether it
-    just locked the usuario."""
-    throttle, just_locked = count_failure(session, key, throttle, now)
+def failure_error(
+    failures: int, just_locked: bool, now: datetime, credenciales: str, usuario: str = ""
+) -> AuthenticationError:
+    """The error after a failed attempt counted to ``failures`` (or that just locked)."""
     if just_locked:
         message = credenciales + "\n\n" + lock_message(now + LOCK_DURATION, now, usuario)
-        return AuthenticationError("usuario_bloqueado", message), True
-    left = MAX_FAILED_ATTEMPTS - throttle.failures
-    return (
-        AuthenticationError(
-            "credenciales_incorrectas",
-            credenciales
-            + f"\n\nTe {verb(left, 'queda', 'quedan')} {plural(left, 'intento')} antes de que el "
-            "usuario se bloquee por 5 minutos.",
-        ),
-        False,
+        return AuthenticationError("usuario_bloqueado", message)
+    left = MAX_FAILED_ATTEMPTS - failures
+    return AuthenticationError(
+        "credenciales_incorrectas",
+        credenciales
+        + f"\n\nTe {verb(left, 'queda', 'quedan')} {plural(left, 'intento')} antes de que el "
+        "usuario se bloquee por 5 minutos.",
     )
 
 
@@ -76,22 +68,34 @@ def count_failure(
     """One more failure in the current window, and whether it just locked (the fifth sets
     ``locked_until`` and restarts the count)."""
     if throttle is None:
+        from icsoe_desktop.store.models import LoginThrottle
+
         throttle = LoginThrottle(usuario=key, failures=0)
         session.add(throttle)
-    last = throttle.last_failure_at
-    if last is None or now - last > FAILURE_WINDOW:
-        throttle.failures = 0  # the earlier failures are too old to count
-    throttle.failures = (throttle.failures or 0) + 1
+    throttle.failures, locked_until = next_failure(throttle.failures, throttle.last_failure_at, now)
     throttle.last_failure_at = now
-    if throttle.failures >= MAX_FAILED_ATTEMPTS:
-        throttle.failures = 0
-        throttle.locked_until = now + LOCK_DURATION
-        return throttle, True
-    return throttle, False
+    if locked_until is not None:
+        throttle.locked_until = locked_until
+    return throttle, locked_until is not None
+
+
+def next_failure(
+    failures: int | None, last_failure_at: datetime | None, now: datetime
+) -> tuple[int, datetime | None]:
+    """The count after one more failure at ``now``, and the lock it sets (the fifth locks and
+    restarts the count)."""
+    if last_failure_at is None or now - last_failure_at > FAILURE_WINDOW:
+        failures = 0  # the earlier failures are too old to count
+    failures = (failures or 0) + 1
+    if failures >= MAX_FAILED_ATTEMPTS:
+        return 0, now + LOCK_DURATION
+    return failures, None
 
 
 def clear(session: Session, key: str) -> None:
     """A successful sign-in or a new password ends the count."""
+    from icsoe_desktop.store.models import LoginThrottle
+
     throttle = session.get(LoginThrottle, key)
     if throttle is not None:
         session.delete(throttle)

@@ -2,22 +2,31 @@
 attempts (``login_throttle``), the same scrypt cost whether or not the usuario exists, and each
 failure counted and audited in a unit of work that commits although the sign-in fails. What each
 guide says, and what each actor needs past the password (an enabled user, an active relation),
-stay with its service."""
+stay with its service.
+
+``decide`` is the one place where that is decided, on plain values: the lock in force, the
+password, the count after a failure, the message and the audit actions. Only where the count
+and the audit are kept differs: the ORM session here (``check_password``, capturistas), plain
+sqlite3 for the IDSE sign-in that answers before SQLAlchemy is loaded (``idse_sign_in.py``).
+This module imports neither SQLAlchemy nor the models until an ORM function runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, TypeVar
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.services import login_throttle
-from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.store.db import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from icsoe_desktop.services.audit import AuditService
+    from icsoe_desktop.store.db import Store
 
 T = TypeVar("T")
 
@@ -37,6 +46,61 @@ class SignInTexts:
     def key(self, usuario: str) -> str:
         return self.prefijo + usuario
 
+    def check_filled(self, usuario: str, contrasena: str) -> None:
+        if not usuario or not contrasena:
+            raise AuthenticationError("credenciales_vacias", self.vacias)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """A ``login_throttle`` row as plain values (no row: ``Throttle()``)."""
+
+    failures: int | None = 0
+    locked_until: datetime | None = None
+    last_failure_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A refused password: the error to give, the count to store (None when the usuario was
+    locked: nothing is counted) and the audit entries ``(action, detail)`` to add."""
+
+    error: AuthenticationError
+    counted: Throttle | None
+    audit: tuple[tuple[str, str], ...]
+
+
+def decide(
+    texts: SignInTexts,
+    usuario: str,
+    contrasena: str,
+    stored_hash: str | None,
+    throttle: Throttle,
+    now: datetime,
+) -> Refusal | None:
+    """The refusal (locked, or a wrong password counted towards the lock), or None when the
+    password is right. A usuario that does not exist (``stored_hash`` None) costs the same
+    scrypt and is counted the same. The caller ends the count (deletes the row keyed
+    ``texts.key``) once it admits the usuario."""
+    shown = usuario if texts.nombre_en_bloqueo else ""
+    locked = login_throttle.lock_error(throttle.locked_until, now, shown)
+    if locked is not None:
+        return Refusal(locked, None, ())
+    if passwords.verify_password_or_dummy(contrasena, stored_hash):
+        return None
+    failures, lock = login_throttle.next_failure(throttle.failures, throttle.last_failure_at, now)
+    audit = [(texts.fallido, "")]
+    if lock is not None and texts.bloqueado is not None:
+        audit.append((texts.bloqueado, f"{login_throttle.MAX_FAILED_ATTEMPTS} intentos fallidos"))
+    return Refusal(
+        login_throttle.failure_error(failures, lock is not None, now, texts.credenciales, shown),
+        Throttle(failures, lock or throttle.locked_until, now),
+        tuple(audit),
+    )
+
+
+# --- the ORM's storage (capturistas) -----------------------------------------------------------
+
 
 class HasPassword(Protocol):
     password_hash: str | None
@@ -51,8 +115,7 @@ def run(
 ) -> T:
     """Refuse empty credentials, then run ``attempt`` in a unit of work that ends normally
     (failures must be committed) and raise the error it returned after it."""
-    if not usuario or not contrasena:
-        raise AuthenticationError("credenciales_vacias", texts.vacias)
+    texts.check_filled(usuario, contrasena)
     with store.session() as session:
         outcome = attempt(session)
     if isinstance(outcome, AuthenticationError):
@@ -69,27 +132,25 @@ def check_password(
     account: HasPassword | None,
     now: datetime,
 ) -> AuthenticationError | None:
-    """The error to give (locked, or a wrong password counted towards the lock), or None when
-    the password is right. The caller ends the count (``login_throttle.clear`` with
-    ``texts.key``) once it admits the usuario."""
-    shown = usuario if texts.nombre_en_bloqueo else ""
+    """``decide`` with the count and the audit kept through ``session``. The caller ends the
+    count (``login_throttle.clear`` with ``texts.key``) once it admits the usuario."""
+    from icsoe_desktop.store.models import LoginThrottle
+
     key = texts.key(usuario)
-    throttle, locked = login_throttle.current_lock(session, key, now, shown)
-    if locked is not None:
-        return locked
-    stored = None if account is None else account.password_hash
-    if passwords.verify_password_or_dummy(contrasena, stored):
-        return None
-    error, just_locked = login_throttle.register_failure(
-        session, key, throttle, now, texts.credenciales, shown
+    row = session.get(LoginThrottle, key)
+    stored = Throttle(row.failures, row.locked_until, row.last_failure_at) if row else Throttle()
+    refusal = decide(
+        texts, usuario, contrasena, None if account is None else account.password_hash, stored, now
     )
-    audit.record(session, usuario, texts.fallido, usuario)
-    if just_locked and texts.bloqueado is not None:
-        audit.record(
-            session,
-            usuario,
-            texts.bloqueado,
-            usuario,
-            f"{login_throttle.MAX_FAILED_ATTEMPTS} intentos fallidos",
-        )
-    return error
+    if refusal is None:
+        return None
+    if refusal.counted is not None:
+        if row is None:
+            row = LoginThrottle(usuario=key)
+            session.add(row)
+        counted = refusal.counted
+        row.failures, row.locked_until = counted.failures, counted.locked_until
+        row.last_failure_at = counted.last_failure_at
+    for action, detail in refusal.audit:
+        audit.record(session, usuario, action, usuario, detail)
+    return refusal.error

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.store import plain
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.tracking import tracked
 
@@ -24,13 +25,7 @@ class StoreError(DomainError):
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    # A save waits this long for the sync's write (one pulled page) instead of failing.
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+    plain.configure(dbapi_connection)  # WAL, foreign keys, busy timeout: as the plain sqlite3
 
 
 @contextmanager
@@ -128,24 +123,6 @@ def upgrade(engine: Engine) -> None:
             conn.commit()
 
 
-def _from_template(path: Path) -> None:
-    """A new store starts as a copy of the migrated template shipped with the app (no Alembic,
-    no migrations: store/template.py). Only for a file that does not exist yet."""
-    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
-
-    template = MIGRATIONS_DIR / "template.sqlite3"
-    if path.exists() or not template.is_file() or not path.parent.is_dir():
-        return
-    import shutil
-
-    try:
-        shutil.copyfile(template, path)
-        log.info("Base de datos nueva %s, creada desde la plantilla migrada", path)
-    except OSError:  # then the migrations build it, as without a template
-        log.warning("No se pudo copiar la plantilla de la base de datos", exc_info=True)
-        path.unlink(missing_ok=True)
-
-
 def _sessionmaker(engine: Engine) -> sessionmaker:
     """The store's sessions: they mark what they change for the sync (store/tracking.py); a
     session made elsewhere in the process is not tracked."""
@@ -157,7 +134,7 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        _from_template(path)
+        plain.copy_template(path)
         self.engine = make_engine(path)
         try:
             upgrade(self.engine)

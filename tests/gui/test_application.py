@@ -4,6 +4,7 @@ the background, login → main window (full or sólo consulta), registration lin
 from __future__ import annotations
 
 import logging
+from contextlib import closing
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -14,6 +15,8 @@ from icsoe_desktop.gui.idse_login import MSG_ABRIENDO, MSG_SOLO_CONSULTA
 from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
 from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
 from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.idse_sign_in import open_sign_in
+from icsoe_desktop.store.plain import connect
 from tests.gui.helpers import click, type_text
 
 GOOD = "Nom1na$Segura"
@@ -183,3 +186,56 @@ def test_queued_mail_is_retried_by_the_app_once_smtp_works(
         "Tu código para restablecer la contraseña es:"
         in smtp_server.to("idse@nominas.com")[0].get_content()
     )
+
+
+def test_a_sign_in_answered_before_the_services_waits_for_them(qtbot, application, data_dir):
+    """Start-up in its two steps, one after the other: the sign-in (Continuar answers), then
+    the services. A user who signs in between sees «Abriendo…», then the main window."""
+    seed(data_dir)
+    app = application
+    app.login.show()
+    app.login.set_sign_in(open_sign_in(data_dir))
+    assert app.login.continuar.isEnabled()
+    assert app.login.usuario.text() == "idse@nominas.com"
+    type_text(qtbot, app.login.contrasena, GOOD)
+    click(qtbot, app.login.continuar)
+    assert app.main is None
+    assert app.login.estado.text() == MSG_ABRIENDO
+    assert not app.login.continuar.isEnabled()
+    assert app.login.usuario.text() == "idse@nominas.com"
+    app._open_services()
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=10_000)
+    qtbot.addWidget(app.main)
+    assert "Claudia Hernández Ruiz (idse@nominas.com)" in app.main.sesion.text()
+    assert not app.login.isVisible()
+    assert [e.action for e in app.services.audit_instalacion.recent(1)] == ["inicio_sesion"]
+
+
+def test_the_links_wait_for_the_services_and_then_open_their_windows(
+    qtbot, application, data_dir, modals
+):
+    app = application
+    app.login.show()
+    app.login.set_sign_in(open_sign_in(data_dir))
+    links = (app.login.registrate, app.login.olvido, app.login.icsoe, app.login.correo)
+    assert app.login.continuar.isEnabled()
+    assert not any(link.isEnabled() for link in links)
+    app._open_services()
+    qtbot.waitUntil(lambda: all(link.isEnabled() for link in links), timeout=10_000)
+    click(qtbot, app.login.olvido)
+    assert [type(d) for d in modals.dialogs] == [RecuperarContrasenaDialog]
+
+
+@pytest.mark.parametrize("archivo", ["catalogo.sqlite3", "icsoe.sqlite3"])
+def test_a_store_of_a_newer_version_never_lets_the_login_answer(
+    qtbot, application, data_dir, modals, archivo
+):
+    """The catalog (the IDSE users) or the empresa's store: either refused, nobody signs in."""
+    seed(data_dir)
+    with closing(connect(data_dir / archivo)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099_futura'")
+    with qtbot.waitSignal(application.exit_requested, timeout=10_000) as exit_signal:
+        application.start()
+    assert exit_signal.args == [1]
+    assert "versión más reciente" in modals.messages[0].text
+    assert not application.login.continuar.isEnabled()

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
 from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.idse_login import MSG_ABRIENDO
+from icsoe_desktop.services.idse_sign_in import open_sign_in
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.gui.helpers import click, type_text
 
@@ -110,6 +112,33 @@ def test_a_user_never_enters_an_empresa_not_granted(qtbot, app, modals):
     modals.handle(lista)
     main.cambiar_empresa_action.trigger()
     assert app.main is main
+
+
+def test_a_sign_in_typed_before_the_services_is_refused_an_empresa_not_granted(
+    qtbot, data_dir, modals
+):
+    """Continuar answers before the services are built (plain sqlite3 on the catalog); the grant
+    of the empresa shown is checked once they are, before any window opens."""
+    build(data_dir)
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.login.show()
+        app.login.set_sign_in(open_sign_in(data_dir))
+        _sign_in(qtbot, app, BETO)  # the remembered empresa, the first client: not granted
+        assert app.login.estado.text() == MSG_ABRIENDO and modals.messages == []
+        app._open_services()
+        qtbot.waitUntil(lambda: len(modals.messages) == 1, timeout=30_000)
+        assert "no tiene acceso a la empresa" in modals.texts[0]
+        assert CLIENTES[0].razon_social in modals.texts[0]
+        assert app.main is None and app.login.isVisible() and app.login.continuar.isEnabled()
+        assert app.login.contrasena.text() == ""
+        assert [e.action for e in app.services.audit_instalacion.recent(2)] == [
+            "empresa_acceso_rechazado",
+            "inicio_sesion",
+        ]
+    finally:
+        app.shutdown()
 
 
 def test_nueva_empresa_opens_its_configuracion_inicial(qtbot, app, modals, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from icsoe_desktop.gui.idse_login import MSG_SOLO_CONSULTA, IdseLoginWindow
+from icsoe_desktop.gui.idse_login import MSG_ABRIENDO, MSG_SOLO_CONSULTA, IdseLoginWindow
 from icsoe_desktop.services.accounts import MSG_CREDENCIALES, Registration
 from tests.gui.helpers import click
 
@@ -148,3 +148,32 @@ def test_users_are_found_again_after_a_restart(qtbot, data_dir, clock):
             qtbot.keyClick(window.contrasena, Qt.Key.Key_Return)
     finally:
         again.close()
+
+
+def test_what_is_typed_before_the_store_opens_is_kept_and_answered(qtbot, services, modals):
+    """At start-up the window shows before the store is open: typing already works, Enter in
+    Contraseña is answered once the sign-in can check it, and the typed usuario is not replaced
+    by the prefilled one."""
+    register(services, "idse@nominas.com")
+    register(services, "otra@nominas.com")
+    services.accounts.set_enabled("otra@nominas.com", False)  # one enabled user: prefilled
+    window = IdseLoginWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.estado.text() == MSG_ABRIENDO and not window.continuar.isEnabled()
+    qtbot.keyClicks(window.usuario, "IDSE@nominas.com ")
+    qtbot.keyClicks(window.contrasena, "Mala$Clave9")
+    qtbot.keyClick(window.contrasena, Qt.Key.Key_Return)  # before ready: nothing is lost
+    assert modals.messages == []
+    window.set_sign_in(services.accounts.sign_in)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert modals.texts[0].startswith(MSG_CREDENCIALES)
+    assert window.usuario.text() == "IDSE@nominas.com "  # as typed
+    assert window.estado.text() == "" and window.continuar.isEnabled()
+    qtbot.keyClicks(window.contrasena, GOOD)
+    qtbot.keyClick(window.contrasena, Qt.Key.Key_Return)
+    # Right password: the empresa's grant is read through the services, which come next.
+    assert window.estado.text() == MSG_ABRIENDO and not window.continuar.isEnabled()
+    with qtbot.waitSignal(window.signed_in, timeout=3000) as signal:
+        window.set_services(services)
+    assert signal.args == ["idse@nominas.com", "Claudia Hernández"]

@@ -1,0 +1,127 @@
+"""The store through the standard library's sqlite3 alone, for what runs before SQLAlchemy is
+imported: the login window answers Continuar with it while SQLAlchemy, the models and the
+other services (~0.45 s of imports) load in the background (bench/startup.py).
+
+Here: the settings every connection gets (the engine in db.py applies the same), the new store
+copied from the migrated template, the schema revision, datetimes as SQLAlchemy stores them,
+and audit entries written with the sync mark the ORM's session event would give them."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+log = logging.getLogger(__name__)
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    # A save waits this long for the sync's write (one pulled page) instead of failing.
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA synchronous=NORMAL",
+)
+# SQLAlchemy's DateTime on SQLite: text, always with microseconds (text order = time order).
+DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def configure(connection: sqlite3.Connection) -> None:
+    for pragma in PRAGMAS:
+        connection.execute(pragma)
+
+
+def copy_template(path: Path) -> None:
+    """A new store starts as a copy of the migrated template shipped with the app (no Alembic,
+    no migrations: store/template.py). Only for a file that does not exist yet."""
+    template = MIGRATIONS_DIR / "template.sqlite3"
+    if path.exists() or not template.is_file() or not path.parent.is_dir():
+        return
+    import shutil
+
+    try:
+        shutil.copyfile(template, path)
+        log.info("Base de datos nueva %s, creada desde la plantilla migrada", path)
+    except OSError:  # then the migrations build it, as without a template
+        log.warning("No se pudo copiar la plantilla de la base de datos", exc_info=True)
+        path.unlink(missing_ok=True)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit: callers BEGIN themselves."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        configure(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def revision(path: Path) -> str | None:
+    """The schema revision of the file (None: no file, not a store, or damaged)."""
+    if not path.is_file():
+        return None  # and no empty file is created: the full opening builds the store
+    try:
+        with closing(connect(path)) as connection:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def has_rows(path: Path, table: str) -> bool:
+    with closing(connect(path)) as connection:
+        return connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+
+
+@contextmanager
+def write_transaction(path: Path) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE: what is read inside cannot change before the writes that follow it;
+    committed whole or rolled back whole."""
+    with closing(connect(path)) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
+
+
+def to_text(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime(DATETIME_FORMAT)
+
+
+def from_text(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def add_audit(
+    connection: sqlite3.Connection,
+    at: datetime,
+    actor: str,
+    action: str,
+    target: str = "",
+    detail: str = "",
+) -> None:
+    """An ``audit_log`` entry (services/audit.py writes the others through the ORM). The log is
+    synced, append-only: like models_sync's session event does for an insert, the row is marked
+    dirty in ``sync_row_state`` in the same transaction so the next push sends it."""
+    import uuid  # not before the first write (start-up)
+
+    row_uuid = str(uuid.uuid4())
+    connection.execute(
+        "INSERT INTO audit_log (uuid, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        (row_uuid, to_text(at), actor, action, target, detail),
+    )
+    connection.execute(
+        "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty) "
+        "VALUES ('audit_log', ?, 0, 1) "
+        "ON CONFLICT (table_name, row_uuid) DO UPDATE SET dirty = 1",
+        (row_uuid,),
+    )

@@ -1,0 +1,159 @@
+"""The IDSE sign-in as the login window uses it at start-up, before SQLAlchemy and the other
+services are loaded (services/idse_sign_in.py): the same store, lock and audit as the app."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.config import load_settings
+from icsoe_desktop.domain.errors import AuthenticationError
+from icsoe_desktop.paths import CATALOGO_FILE
+from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.idse_sign_in import open_sign_in
+from icsoe_desktop.store.plain import connect
+
+PASSWORD = "Nomina#2026x"
+ANA = "ana.lopez@empresa.com"
+
+_AT_START_UP = """
+import sys
+from pathlib import Path
+from icsoe_desktop.domain.errors import AuthenticationError
+from icsoe_desktop.paths import CATALOGO_FILE
+from icsoe_desktop.services.idse_sign_in import open_sign_in
+
+sign_in = open_sign_in(Path(sys.argv[1]))
+print(repr(sign_in.default_usuario()))
+for password in ("Mala#1234", sys.argv[2]):
+    try:
+        print(sign_in.authenticate(sys.argv[3], password).nombre_completo)
+    except AuthenticationError as exc:
+        print(exc.code)
+heavy = ("sqlalchemy", "alembic", "cryptography", "keyring", "openpyxl")
+print(sorted({m.split(".")[0] for m in sys.modules} & set(heavy)))
+"""
+
+
+def _register(services, usuario: str = ANA) -> None:
+    services.accounts.register(
+        Registration("Ana", "López", "Ruiz", usuario, PASSWORD, PASSWORD, True)
+    )
+
+
+def test_a_fresh_process_signs_in_without_importing_the_orm(data_dir: Path, clock) -> None:
+    services = open_services(data_dir, clock)
+    _register(services)
+    services.close()
+
+    result = subprocess.run(
+        [sys.executable, "-c", _AT_START_UP, str(data_dir), PASSWORD, ANA.upper()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        repr(ANA),
+        "credenciales_incorrectas",
+        "Ana López Ruiz",
+        "[]",  # nothing of SQLAlchemy, Alembic, cryptography, keyring or openpyxl
+    ]
+    # The ORM side sees both attempts, in order, as if it had made them, in the installation's
+    # audit (the catalog: IDSE users are the installation's, not an empresa's).
+    services = open_services(data_dir, clock)
+    try:
+        assert [(e.action, e.actor) for e in reversed(services.audit_instalacion.recent())] == [
+            ("usuario_idse_alta", ANA),
+            ("inicio_sesion_fallido", ANA),
+            ("inicio_sesion", ANA),
+        ]
+    finally:
+        services.close()
+
+
+def test_a_new_data_dir_is_created_from_the_template_and_answers(tmp_path: Path) -> None:
+    data_dir = tmp_path / "nuevo"
+    data_dir.mkdir()
+    sign_in = open_sign_in(data_dir)
+    assert sign_in is not None
+    assert sign_in.path == data_dir / CATALOGO_FILE  # the installation's users
+    assert sign_in.default_usuario() == ""
+    with pytest.raises(AuthenticationError) as info:
+        sign_in.authenticate("nadie@empresa.com", "Mala#1234")
+    assert info.value.code == "credenciales_incorrectas"
+    services = open_services(data_dir)  # the full opening finds a catalog at head, used
+    try:
+        assert [e.action for e in services.audit_instalacion.recent()] == [
+            "inicio_sesion_fallido"
+        ]
+        assert [e.nombre for e in services.empresas.listar()] == ["Empresa sin configurar"]
+    finally:
+        services.close()
+
+
+def test_a_catalog_that_needs_the_full_opening_is_left_to_it(data_dir: Path, clock) -> None:
+    """A catalog of another schema version (here a newer app's) is not touched: the full
+    opening migrates it or, as here, refuses it in Spanish."""
+    services = open_services(data_dir, clock)
+    _register(services)
+    path = services.catalogo.path
+    services.close()
+    with closing(connect(path)) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099_futura'")
+    assert open_sign_in(data_dir) is None
+
+
+def test_a_one_company_data_dir_waits_for_the_upgrade(data_dir: Path, clock) -> None:
+    """Before issue 20 the users lived in icsoe.sqlite3: the full opening copies them into the
+    catalog first (EmpresasService.asegurar_primera), then they sign in as before."""
+    services = open_services(data_dir, clock)
+    _register(services)
+    catalogo = services.catalogo.path
+    services.close()
+    legacy = load_settings(data_dir).database_path
+    with closing(connect(catalogo)) as connection:  # the users as an old store held them
+        connection.execute("ATTACH DATABASE ? AS empresa", (str(legacy),))
+        for table in ("idse_users", "login_throttle"):
+            connection.execute(f"INSERT INTO empresa.{table} SELECT * FROM {table}")
+    catalogo.unlink()
+    assert open_sign_in(data_dir) is None
+    assert not catalogo.exists()  # no empty catalog made: the upgrade would find no users
+    open_services(data_dir, clock).close()
+    sign_in = open_sign_in(data_dir)
+    assert sign_in is not None
+    assert sign_in.authenticate(ANA, PASSWORD).nombre_completo == "Ana López Ruiz"
+
+
+def test_a_damaged_file_is_left_to_the_full_opening(data_dir: Path) -> None:
+    path = data_dir / CATALOGO_FILE
+    garbage = b"esto no es una base de datos\n" * 500
+    path.write_bytes(garbage)
+    assert open_sign_in(data_dir) is None
+    assert path.read_bytes() == garbage
+
+
+def test_sign_in_writes_are_marked_for_the_sync_like_the_orm_ones(services, clock) -> None:
+    _register(services)
+    clock.advance(seconds=1.5)
+    services.accounts.authenticate(ANA, PASSWORD)
+    with pytest.raises(AuthenticationError):
+        services.accounts.authenticate(ANA, "Mala#1234")
+    with closing(connect(services.catalogo.path)) as connection:
+        dirty = connection.execute(
+            "SELECT a.action FROM audit_log a JOIN sync_row_state s "
+            "ON s.table_name = 'audit_log' AND s.row_uuid = a.uuid AND s.dirty = 1 "
+            "ORDER BY a.id"
+        ).fetchall()
+    assert [action for (action,) in dirty] == [
+        "usuario_idse_alta",  # through the ORM
+        "inicio_sesion",  # through plain sqlite3
+        "inicio_sesion_fallido",
+    ]
+    # Written as the ORM writes times: read back through it, to the microsecond.
+    assert [e.at for e in services.audit_instalacion.recent(2)] == [clock.now, clock.now]
