@@ -66,8 +66,9 @@ class ConfiguracionCorreoDialog(QDialog):
         own = services.settings_empresa
         self._propia = own if isinstance(own, SettingsEmpresa) else None
         self._borradores: dict[bool, tuple[SmtpSettings, str]] = {}  # per choice, while open
-        self.origen.setVisible(self._propia is not None)
-        if self._propia is not None:
+        if self._propia is None:  # out of the window and of its mnemonics: as before empresas
+            self.origen.setParent(None)
+        else:
             nombre = services.empresa.razon_social or services.empresa.rfc
             # «&&»: an ampersand of the razón social is text, not a mnemonic.
             self.propio_radio.setText(

@@ -4,8 +4,11 @@ empresa's own, chosen with the radio buttons; checked by which real SMTP server 
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel, QRadioButton, QWidget
 
 from icsoe_desktop.config import SmtpSettings
+from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
 from icsoe_desktop.services.empresas import EMPRESAS_DIR
 from tests.empresas.tres import ANA, CLIENTES, build
 from tests.gui.helpers import click
@@ -17,6 +20,7 @@ from tests.gui.test_configuracion_correo import (
     make_dialog,
     press,
 )
+from tests.gui.test_mnemonics import letter, press_alt, show
 from tests.icsoe_helpers import enter_contratista, form
 
 DOS, TRES = CLIENTES[1], CLIENTES[2]
@@ -135,16 +139,36 @@ def test_probar_conexion_tests_the_own_server_typed(
     assert not services.settings_empresa.smtp_propio.configured  # testing saves nothing
 
 
+def test_the_choice_has_its_own_letters(qtbot, despacho, smtp_server):
+    services, ids = despacho
+    services.settings.save_smtp(smtp_server.settings(SHARED_FROM), None, ANA)
+    services.abrir_empresa(ids[DOS.rfc])
+    dialog = show(qtbot, ConfiguracionCorreoDialog(services, ANA))
+    controls = [
+        w
+        for w in dialog.findChildren(QWidget)
+        if (isinstance(w, QAbstractButton) and w.text())
+        or (isinstance(w, QLabel) and w.buddy() is not None)
+    ]
+    letters = [letter(w.text()) for w in controls]
+    assert None not in letters and len(set(letters)) == len(letters), sorted(map(str, letters))
+    key = getattr(Qt.Key, f"Key_{letter(dialog.propio_radio.text()).upper()}")
+    press_alt(qtbot, dialog, key)
+    qtbot.waitUntil(dialog.propio_radio.isChecked)  # a mnemonic clicks after a short animation
+    assert dialog.remitente.text() == ""  # its own server, none yet
+
+
 def test_one_empresa_or_the_first_shows_no_choice(qtbot, despacho, tmp_path, clock):
     from icsoe_desktop.services.container import open_services
 
     (tmp_path / "sola").mkdir()
     single = open_services(tmp_path / "sola", clock)  # an installation of a single empresa
     try:
-        assert make_dialog(qtbot, single).origen.isHidden()
+        assert make_dialog(qtbot, single).findChildren(QRadioButton) == []
     finally:
         single.close()
     several, ids = despacho
     several.abrir_empresa(ids[CLIENTES[0].rfc])  # the first: its folder is the data dir
     first = make_dialog(qtbot, several)
-    assert first.origen.isHidden()
+    assert first.findChildren(QRadioButton) == []
+    assert first.findChild(QLabel, "usuarioLabel").text() == "&Usuario:"  # its letters, as before there were empresas
