@@ -71,9 +71,7 @@ class ConfiguracionCorreoDialog(QDialog):
         else:
             nombre = services.empresa.razon_social or services.empresa.rfc
             # «&&»: an ampersand of the razón social is text, not a mnemonic.
-            self.propio_radio.setText(
-                f"Usar un servidor propio para {nombre.replace('&', '&&')}"
-            )
+            self.propio_radio.setText(f"Usar un servidor propio para {nombre.replace('&', '&&')}")
             self.propio_radio.setChecked(self._propia.smtp_propio.configured)
         self._show(self._elegido())
         self.llavero.setVisible(not services.secrets.available())
@@ -93,13 +91,14 @@ class ConfiguracionCorreoDialog(QDialog):
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
 
-    def _usa_propio(self) -> bool:
-        return self._propia is not None and self.propio_radio.isChecked()
+    def _propia_elegida(self) -> SettingsEmpresa | None:
+        """The empresa's settings when its own server is chosen; None: the installation's."""
+        return self._propia if self.propio_radio.isChecked() else None
 
     def _elegido(self) -> SmtpSettings:
         """The saved settings the current choice would use."""
-        if self._propia is not None and self._usa_propio():
-            return self._propia.smtp_propio
+        if (propia := self._propia_elegida()) is not None:
+            return propia.smtp_propio
         return self._services.settings.current.smtp
 
     def _show(self, smtp: SmtpSettings, password: str = "") -> None:
@@ -108,8 +107,8 @@ class ConfiguracionCorreoDialog(QDialog):
         self.puerto.setValue(smtp.port)  # after seguridad, which may move a default port
         self.usuario.setText(smtp.usuario)
         self.contrasena.setText(password)
-        if self._propia is not None and self._usa_propio():
-            stored = self._propia.smtp_propio.configured and self._propia.smtp_password_stored()
+        if (propia := self._propia_elegida()) is not None:
+            stored = propia.smtp_propio.configured and propia.smtp_password_stored()
         else:
             stored = self._services.settings.smtp_password_stored()
         self.contrasena.setPlaceholderText("(guardada en el llavero del sistema)" if stored else "")
@@ -164,8 +163,8 @@ class ConfiguracionCorreoDialog(QDialog):
 
     def _on_guardar(self) -> None:
         try:
-            if self._propia is not None and self._usa_propio():
-                self._propia.save_smtp(self._form_settings(), self._password(), self._actor)
+            if (propia := self._propia_elegida()) is not None:
+                propia.save_smtp(self._form_settings(), self._password(), self._actor)
             else:
                 self._services.settings.save_smtp(
                     self._form_settings(), self._password(), self._actor

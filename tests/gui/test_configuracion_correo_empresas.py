@@ -125,9 +125,7 @@ def test_switching_back_to_the_shared_server_removes_the_own_one(
     assert reopened.instalacion_radio.isChecked()
 
 
-def test_probar_conexion_tests_the_own_server_typed(
-    qtbot, modals, despacho, smtp_server_2
-):
+def test_probar_conexion_tests_the_own_server_typed(qtbot, modals, despacho, smtp_server_2):
     services, ids = despacho
     down = SmtpSettings("127.0.0.1", closed_port(), seguridad="ninguna", remitente=SHARED_FROM)
     services.settings.save_smtp(down, None, ANA)  # the shared server is down
@@ -171,4 +169,5 @@ def test_one_empresa_or_the_first_shows_no_choice(qtbot, despacho, tmp_path, clo
     several.abrir_empresa(ids[CLIENTES[0].rfc])  # the first: its folder is the data dir
     first = make_dialog(qtbot, several)
     assert first.findChildren(QRadioButton) == []
-    assert first.findChild(QLabel, "usuarioLabel").text() == "&Usuario:"  # its letters, as before there were empresas
+    # Its letters, as before there were empresas.
+    assert first.findChild(QLabel, "usuarioLabel").text() == "&Usuario:"
