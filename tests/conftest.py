@@ -111,8 +111,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpSink]:
+def _running_sink() -> Iterator[SmtpSink]:
     from aiosmtpd.controller import Controller
 
     sink = SmtpSink("127.0.0.1", free_port())
@@ -120,6 +119,17 @@ def smtp_server() -> Iterator[SmtpSink]:
     controller.start()
     yield sink
     controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpSink]:
+    yield from _running_sink()
+
+
+@pytest.fixture
+def smtp_server_2() -> Iterator[SmtpSink]:
+    """A second server, to tell by which one a mail went out (an empresa's own, the shared)."""
+    yield from _running_sink()
 
 
 @pytest.fixture

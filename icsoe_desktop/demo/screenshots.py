@@ -591,15 +591,23 @@ def _sync_shots(services, shot) -> None:
 
 def _empresas_shots(services, shot) -> None:
     """Varias empresas: a despacho with three client companies."""
+    from icsoe_desktop.config import SmtpSettings
     from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog, NuevaEmpresaDialog
+    from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
     from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
     from icsoe_desktop.gui.idse_login import IdseLoginWindow
 
     admin = "idse@nominas.com"
     services.nombrar_empresa()  # as the main window does after the Configuración inicial
-    services.empresas.crear("COS860101AB1", "Comercializadora del Sur, S.A. de C.V.", admin)
+    segunda = services.empresas.crear(
+        "COS860101AB1", "Comercializadora del Sur, S.A. de C.V.", admin
+    )
     services.empresas.crear("TRA910215CD2", "Transportes Ramírez, S.C.", admin)
     shot("63_acceso_idse_varias_empresas", lambda: IdseLoginWindow(services))
     shot("64_cambiar_empresa", lambda: CambiarEmpresaDialog(services, admin))
     shot("65_nueva_empresa", lambda: NuevaEmpresaDialog(services, admin))
     shot("66_empresas_por_usuario", lambda: EmpresasPorUsuarioDialog(services, admin))
+    services.abrir_empresa(segunda.id)  # not the first: it may have its own outgoing mail
+    propio = SmtpSettings("smtp.comsur.com.mx", 587, remitente="nominas@comsur.com.mx")
+    services.settings_empresa.save_smtp(propio, None, admin)
+    shot("67_correo_por_empresa", lambda: ConfiguracionCorreoDialog(services, admin))

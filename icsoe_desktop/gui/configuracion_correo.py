@@ -1,10 +1,22 @@
-"""Configuración del correo saliente (SMTP): server, security, account and the mail queue."""
+"""Configuración del correo saliente (SMTP): server, security, account and the mail queue.
+
+An empresa with its own folder (not the first) chooses the installation's server or its own
+(services/settings_empresa.py); the fields show what the choice uses."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
+)
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
@@ -12,6 +24,7 @@ from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.worker import run_with_progress
+from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -42,18 +55,25 @@ class ConfiguracionCorreoDialog(QDialog):
         self.probar = child(form, QPushButton, "probarButton")
         self.guardar = child(form, QPushButton, "guardarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
+        self.origen = child(form, QWidget, "origenWidget")
+        self.instalacion_radio = child(form, QRadioButton, "instalacionRadio")
+        self.propio_radio = child(form, QRadioButton, "propioRadio")
         for label, value in SECURITY_CHOICES:
             self.seguridad.addItem(label, value)
         self._fields = {"host": self.servidor, "port": self.puerto, "remitente": self.remitente}
 
-        smtp = services.settings.current.smtp
-        self.servidor.setText(smtp.host)
-        self.puerto.setValue(smtp.port)
-        self.seguridad.setCurrentIndex(max(0, self.seguridad.findData(smtp.seguridad)))
-        self.usuario.setText(smtp.usuario)
-        self.remitente.setText(smtp.remitente)
-        if services.settings.smtp_password_stored():
-            self.contrasena.setPlaceholderText("(guardada en el llavero del sistema)")
+        # The first empresa (or the only one) has no folder of its own: the shared server only.
+        own = services.settings_empresa
+        self._propia = own if isinstance(own, SettingsEmpresa) else None
+        self._borradores: dict[bool, tuple[SmtpSettings, str]] = {}  # per choice, while open
+        if self._propia is None:  # out of the window and of its mnemonics: as before empresas
+            self.origen.setParent(None)
+        else:
+            nombre = services.empresa.razon_social or services.empresa.rfc
+            # «&&»: an ampersand of the razón social is text, not a mnemonic.
+            self.propio_radio.setText(f"Usar un servidor propio para {nombre.replace('&', '&&')}")
+            self.propio_radio.setChecked(self._propia.smtp_propio.configured)
+        self._show(self._elegido())
         self.llavero.setVisible(not services.secrets.available())
         if not services.secrets.available():
             self.llavero.setText(
@@ -62,6 +82,7 @@ class ConfiguracionCorreoDialog(QDialog):
             )
 
         self.seguridad.currentIndexChanged.connect(self._on_seguridad)
+        self.propio_radio.toggled.connect(self._on_origen)
         self.probar.clicked.connect(self._on_probar)
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)
@@ -69,6 +90,34 @@ class ConfiguracionCorreoDialog(QDialog):
         self._refresh_queue()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
+
+    def _propia_elegida(self) -> SettingsEmpresa | None:
+        """The empresa's settings when its own server is chosen; None: the installation's."""
+        return self._propia if self.propio_radio.isChecked() else None
+
+    def _elegido(self) -> SmtpSettings:
+        """The saved settings the current choice would use."""
+        if (propia := self._propia_elegida()) is not None:
+            return propia.smtp_propio
+        return self._services.settings.current.smtp
+
+    def _show(self, smtp: SmtpSettings, password: str = "") -> None:
+        self.servidor.setText(smtp.host)
+        self.seguridad.setCurrentIndex(max(0, self.seguridad.findData(smtp.seguridad)))
+        self.puerto.setValue(smtp.port)  # after seguridad, which may move a default port
+        self.usuario.setText(smtp.usuario)
+        self.contrasena.setText(password)
+        if (propia := self._propia_elegida()) is not None:
+            stored = propia.smtp_propio.configured and propia.smtp_password_stored()
+        else:
+            stored = self._services.settings.smtp_password_stored()
+        self.contrasena.setPlaceholderText("(guardada en el llavero del sistema)" if stored else "")
+        self.remitente.setText(smtp.remitente)
+
+    def _on_origen(self, propio: bool) -> None:
+        # What was typed for one choice comes back when the user returns to it.
+        self._borradores[not propio] = (self._form_settings(), self.contrasena.text())
+        self._show(*self._borradores.get(propio, (self._elegido(), "")))
 
     def _form_settings(self) -> SmtpSettings:
         return SmtpSettings(
@@ -114,7 +163,14 @@ class ConfiguracionCorreoDialog(QDialog):
 
     def _on_guardar(self) -> None:
         try:
-            self._services.settings.save_smtp(self._form_settings(), self._password(), self._actor)
+            if (propia := self._propia_elegida()) is not None:
+                propia.save_smtp(self._form_settings(), self._password(), self._actor)
+            else:
+                self._services.settings.save_smtp(
+                    self._form_settings(), self._password(), self._actor
+                )
+                if self._propia is not None:  # the empresa goes back to the shared server
+                    self._propia.quitar_smtp(self._actor)
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from icsoe_desktop.config import Settings
+from icsoe_desktop.config import Settings, SmtpSettings, save_settings
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
@@ -45,3 +46,24 @@ class SettingsEmpresa(SettingsService):
 
     def _to_save(self) -> Settings:
         return self._own  # never copies the shared sections into the empresa's file
+
+    @property
+    def smtp_propio(self) -> SmtpSettings:
+        """The empresa's own server; not ``configured`` while it uses the installation's."""
+        return self._own.smtp
+
+    def quitar_smtp(self, actor: str | None) -> None:
+        """Back to the installation's server: the empresa's own leaves its file (audited)."""
+        old = self._own.smtp
+        if not old.configured:
+            return
+        new = replace(self._own, smtp=SmtpSettings())
+        save_settings(new)
+        self._own = new
+        # Its password too, unless the installation's server uses the same account.
+        if old.usuario and smtp_secret_key(old) != smtp_secret_key(self._shared.current.smtp):
+            self._secrets.delete(SMTP_SECRET_SCOPE, smtp_secret_key(old))
+        with self._store.session() as session:
+            self._audit.record(
+                session, actor, "configuracion_smtp_quitada", f"{old.host}:{old.port}"
+            )

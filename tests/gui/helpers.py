@@ -81,13 +81,13 @@ class ModalDriver:
 
 
 def click(qtbot, widget: QWidget) -> None:
-    """A real left click; on a check box, on its box (a wide check box's centre is empty)."""
+    """A real left click; on a check box or radio button, on its box (a wide one's centre is
+    empty)."""
     from PySide6.QtCore import QPoint, Qt
-    from PySide6.QtWidgets import QCheckBox
+    from PySide6.QtWidgets import QCheckBox, QRadioButton
 
-    pos = (
-        QPoint(8, widget.height() // 2) if isinstance(widget, QCheckBox) else widget.rect().center()
-    )
+    boxed = isinstance(widget, QCheckBox | QRadioButton)
+    pos = QPoint(8, widget.height() // 2) if boxed else widget.rect().center()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
 
 
