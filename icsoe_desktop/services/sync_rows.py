@@ -335,7 +335,9 @@ def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -
     if not values:
         return []
     wanted = select(_json_values(list(values)).c.value).scalar_subquery()
-    return session.execute(select(*columns).where(where.in_(wanted), *also)).all()
+    # Core rows (the session's connection, its transaction): no ORM result handling.
+    query = select(*columns).where(where.in_(wanted), *also)
+    return session.connection().execute(query).all()
 
 
 def apply_remote(
@@ -406,7 +408,7 @@ def _taken(
         else:
             # Dates as SQLite keeps them (ISO text): compared in SQL, not by SQLAlchemy.
             as_stored = [[v.isoformat() if isinstance(v, date) else v for v in w] for w in wanted]
-            found = session.execute(_natural_lookup(model, key, as_stored)).all()
+            found = session.connection().execute(_natural_lookup(model, key, as_stored)).all()
         taken[key] = {tuple(r) for r in found}
     return taken
 
