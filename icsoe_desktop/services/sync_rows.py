@@ -169,8 +169,9 @@ def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, lis
 
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
     """New rows, one statement per set of keys (a pulled row may leave out nullable columns):
-    the driver's executemany on tuples converted by each column's own bind processor, less
-    than half the time of SQLAlchemy's per-row parameter handling on 100,000 movimientos."""
+    the driver's executemany on tuples converted by each column's own bind processor (the
+    same stored text). SQLAlchemy's per-row parameter handling was about a third of the
+    insert's time in a profile of 100,000 pulled movimientos."""
     by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_keys.setdefault(tuple(row), []).append(row)
