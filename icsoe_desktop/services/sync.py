@@ -12,6 +12,7 @@ import json
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -434,29 +435,42 @@ class SyncService:
 
     def _pull(self, http, base: str, sent: int, report: Progress) -> tuple[int, int]:
         """Fetch and apply page by page: each page commits with the cursor after it, so memory
-        stays one page whatever the company's size, a crash re-pulls one page at most, and the
-        user's saves wait for one page's write at most (never the whole pull)."""
+        stays two pages whatever the company's size, a crash re-pulls one page at most, and the
+        user's saves wait for one page's write at most (never the whole pull). The next page is
+        fetched (another thread) while this one is applied: the server's work and the transfer
+        overlap SQLite's."""
         cursor = int(self._state("cursor") or 0)
         received = 0
         done = ApplyReport()
-        while True:
-            answer = self._call(
-                http, "GET", f"{base}/v1/pull", params={"since": cursor, "limit": self.pull_rows}
-            )
-            page = self._read(sync_wire.read_pull_page, answer, cursor)
-            items, remaining, next_cursor = page["rows"], page["remaining"], page["cursor"]
-            if items:
-                with self._applying() as session:
-                    done.add(apply_remote(session, items, self._clock()))
-                    session.merge(SyncState(key="cursor", value=str(next_cursor)))
-            cursor = next_cursor
-            received += len(items)
-            report(sent + received, sent + received + remaining)  # remaining: an estimate
-            if len(items) < self.pull_rows:
-                break
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            coming = fetcher.submit(self._pull_page, http, base, cursor)
+            while True:
+                page = coming.result()
+                items, remaining, next_cursor = page["rows"], page["remaining"], page["cursor"]
+                last = len(items) < self.pull_rows
+                if not last:
+                    coming = fetcher.submit(self._pull_page, http, base, next_cursor)
+                try:
+                    if items:
+                        with self._applying() as session:
+                            done.add(apply_remote(session, items, self._clock()))
+                            session.merge(SyncState(key="cursor", value=str(next_cursor)))
+                except BaseException:
+                    coming.cancel()
+                    raise
+                received += len(items)
+                report(sent + received, sent + received + remaining)  # remaining: an estimate
+                if last:
+                    break
         done.add(self._apply_waiting())
         report(sent + received, sent + received)
         return done.applied, done.conflicts
+
+    def _pull_page(self, http, base: str, since: int) -> sync_wire.PullPage:
+        answer = self._call(
+            http, "GET", f"{base}/v1/pull", params={"since": since, "limit": self.pull_rows}
+        )
+        return self._read(sync_wire.read_pull_page, answer, since)
 
     def _apply_waiting(self) -> ApplyReport:
         """The rows that came before their parent (kept in sync_pending, maybe by an earlier,

@@ -304,7 +304,7 @@ def pull(
         )
         if table is not None:
             query = query.where(SyncedRow.tabla == table)
-        rows = session.execute(query)
+        rows = session.connection().execute(query)  # (Core result: not the ORM's handling)
         out = [sync_wire.pulled_row(r.tabla, r.uuid, r.seq, _envelope(r)) for r in rows]
         cursor = out[-1]["seq"] if out else since
         # An estimate, not a count: rows re-sent since left gaps in the sequence.
