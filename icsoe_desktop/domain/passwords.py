@@ -111,13 +111,19 @@ class NewPasswordTexts:
     obligatoria: str = "El campo «Contraseña nueva» es obligatorio."
 
 
-def check_new_password(contrasena: str, confirmacion: str, texts: NewPasswordTexts) -> None:
-    """A new password typed twice, for every flow that sets one. The policy is checked apart
-    (``check_password_policy``), at the point each flow has always checked it."""
+def require_new_password(contrasena: str, confirmacion: str, texts: NewPasswordTexts) -> None:
+    """Both fields typed (a form that checks every required field before any format, as
+    Regístrate aquí does, calls this first and ``check_new_password`` after the formats)."""
     if not contrasena:
         raise ValidationError("campo_obligatorio", texts.obligatoria, "contrasena")
     if texts.confirmacion_obligatoria is not None and not confirmacion:
         raise ValidationError("campo_obligatorio", texts.confirmacion_obligatoria, "confirmacion")
+
+
+def check_new_password(contrasena: str, confirmacion: str, texts: NewPasswordTexts) -> None:
+    """A new password typed twice, for every flow that sets one. The policy is checked apart
+    (``check_password_policy``), at the point each flow has always checked it."""
+    require_new_password(contrasena, confirmacion, texts)
     if contrasena != confirmacion:
         raise ValidationError("contrasenas_distintas", texts.distintas, "confirmacion")
 

@@ -36,6 +36,12 @@ MSG_CORREO_ENVIADO = (
 NEW_PASSWORD_TEXTS = passwords.NewPasswordTexts(
     distintas="La contraseña y la confirmación de la contraseña no coinciden.",
 )
+# Regístrate aquí names the fields «Contraseña» and «Confirmar contraseña», both required.
+REGISTRATION_TEXTS = passwords.NewPasswordTexts(
+    distintas=NEW_PASSWORD_TEXTS.distintas,
+    confirmacion_obligatoria="El campo «Confirmar contraseña» es obligatorio.",
+    obligatoria="El campo «Contraseña» es obligatorio.",
+)
 RESET_CODE_TEXTS = one_time_codes.CodeTexts(
     usado="Este código ya fue utilizado. Solicita uno nuevo en «¿Olvidó su contraseña?».",
     reemplazado=(
@@ -125,27 +131,13 @@ class AccountsService:
         nombre = _required(form.nombre, "Nombre(s)", "nombre")
         primer = _required(form.primer_apellido, "Primer apellido", "primerApellido")
         _required(form.usuario, "Usuario", "usuario")
-        if not form.contrasena:
-            raise ValidationError(
-                "campo_obligatorio", "El campo «Contraseña» es obligatorio.", "contrasena"
-            )
-        if not form.confirmacion:
-            raise ValidationError(
-                "campo_obligatorio",
-                "El campo «Confirmar contraseña» es obligatorio.",
-                "confirmacion",
-            )
+        passwords.require_new_password(form.contrasena, form.confirmacion, REGISTRATION_TEXTS)
         usuario = check_email(
             form.usuario,
             "usuario",
             "El usuario debe ser un correo electrónico válido (por ejemplo, nombre@empresa.com).",
         )
-        if form.contrasena != form.confirmacion:
-            raise ValidationError(
-                "contrasenas_distintas",
-                "La contraseña y la confirmación de la contraseña no coinciden.",
-                "confirmacion",
-            )
+        passwords.check_new_password(form.contrasena, form.confirmacion, REGISTRATION_TEXTS)
         passwords.check_password_policy(form.contrasena)
         if not form.acepta_aviso:
             raise ValidationError(
