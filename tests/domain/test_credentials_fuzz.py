@@ -7,6 +7,7 @@ truncated, bit-flipped, bytes dropped or inserted.
 from __future__ import annotations
 
 import functools
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -97,3 +98,14 @@ def test_damaged_pfx(data, password):
 def test_is_issued_by_never_raises(data):
     info = load_certificate(files()["cer"])
     assert is_issued_by(info, data) is False
+
+
+def test_a_dek_key_with_a_short_iv_is_a_damaged_key_not_a_crash():
+    """Found by the fuzz test above: an AES PEM key whose DEK-Info IV lost half its digits
+    made cryptography panic (a Rust assertion, not an Exception) instead of raising."""
+    header, iv = re.search(rb"DEK-Info: ([A-Z0-9-]+),([0-9A-F]+)", files()["key_dek"]).groups()
+    assert header == b"AES-256-CBC" and len(iv) == 32
+    short = files()["key_dek"].replace(iv, iv[:16])
+    error = only_credential_errors(load_sat_pair, files()["cer"], short, cf.PASSWORD)
+    assert isinstance(error, CredentialError)
+    assert error.message == "El archivo de llave privada (.key) está dañado o no es una llave privada."

@@ -72,7 +72,8 @@ _PBES2_CIPHERS = {
     "2.16.840.1.101.3.4.1.22",  # AES-192-CBC
     "2.16.840.1.101.3.4.1.42",  # AES-256-CBC
 }
-_DEK_CIPHERS = {"DES-EDE3-CBC", "AES-128-CBC", "AES-192-CBC", "AES-256-CBC"}
+# The DEK-Info ciphers cryptography decrypts, with the length of their IV in bytes.
+_DEK_CIPHERS = {"DES-EDE3-CBC": 8, "AES-128-CBC": 16, "AES-192-CBC": 16, "AES-256-CBC": 16}
 # For the Spanish message of an unsupported cipher.
 ALGORITHM_NAMES = {
     _PKCS12_PBE + "1": "RC4 de 128 bits",
@@ -146,6 +147,10 @@ def _pem_key_file(blocks: list[Pem]) -> _KeyFile:
     # Traditional OpenSSL encryption (DEK-Info): only cryptography's PEM loader reads it.
     cipher, _, iv = key.headers.get("DEK-Info", "").partition(",")
     if not key.der or len(key.der) % 8 or not _is_hex(iv):
+        raise credential_error("llave_invalida", FIELD_LLAVE)
+    if len(iv) != 2 * _DEK_CIPHERS.get(cipher.upper(), len(iv) // 2):
+        # A damaged header: cryptography's OpenSSL binding panics on an IV shorter than the
+        # cipher's instead of raising an error.
         raise credential_error("llave_invalida", FIELD_LLAVE)
     return _KeyFile(key.block, True, Scheme(cipher, cipher.upper() in _DEK_CIPHERS))
 

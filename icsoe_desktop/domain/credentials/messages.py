@@ -62,9 +62,9 @@ def guarded_loader(
         def guarded(*args: Any, **kwargs: Any) -> Any:
             try:
                 return function(*args, **kwargs)
-            except CredentialError:
+            except (CredentialError, KeyboardInterrupt, SystemExit, GeneratorExit):
                 raise
-            except Exception as exc:
+            except BaseException as exc:  # also a Rust panic inside cryptography (pyo3)
                 raise credential_error(code, field_name) from exc
 
         return guarded
