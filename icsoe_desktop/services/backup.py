@@ -18,7 +18,7 @@ from pathlib import Path
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.files import atomic_write
-from icsoe_desktop.store.db import Store, make_engine, upgrade
+from icsoe_desktop.store.db import Store, upgrade_file
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +125,7 @@ class BackupService:
         try:
             _copy_file(source, candidate)
             _check_candidate(candidate, source)
-            engine = make_engine(candidate)  # an older schema is brought up to date here
-            try:
-                upgrade(engine)
-            finally:
-                engine.dispose()
-            with sqlite3.connect(candidate) as conn:
-                conn.execute("PRAGMA journal_mode=DELETE")
-            conn.close()
+            upgrade_file(candidate)  # an older schema is brought up to date here
             aside = self._swap(candidate)
         finally:
             for leftover in (candidate, *_sidecars(candidate)):

@@ -123,6 +123,19 @@ def upgrade(engine: Engine) -> None:
             conn.commit()
 
 
+def upgrade_file(path: Path) -> None:
+    """Bring the store file at ``path`` (not open elsewhere) to head and leave it one file, in
+    rollback-journal mode: a restored backup before it replaces the store, the template."""
+    engine = make_engine(path)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+
+
 def _sessionmaker(engine: Engine) -> sessionmaker:
     """The store's sessions: they mark what they change for the sync (store/tracking.py); a
     session made elsewhere in the process is not tracked."""

@@ -18,17 +18,10 @@ TEMPLATE = MIGRATIONS_DIR / "template.sqlite3"
 
 def build(path: Path) -> None:
     """A new store at ``path`` migrated to head by Alembic, as one compact file (no WAL)."""
-    from icsoe_desktop.store.db import make_engine, upgrade
+    from icsoe_desktop.store.db import upgrade_file
 
     path.unlink(missing_ok=True)
-    engine = make_engine(path)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA journal_mode=DELETE")
-    conn.close()
+    upgrade_file(path)
     with sqlite3.connect(path, isolation_level=None) as conn:
         conn.execute("VACUUM")
     conn.close()
