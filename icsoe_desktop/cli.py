@@ -147,7 +147,10 @@ def _service_command(args: argparse.Namespace) -> int:
     try:
         # Varias empresas: a command on an empresa's data names it when there are several.
         services = open_services(
-            data_dir, empresa_rfc=args.empresa, exigir=args.command not in ("usuarios", "empresas")
+            data_dir,
+            empresa_rfc=args.empresa,
+            # correo sends every empresa's queue (services/mail_colas.py)
+            exigir=args.command not in ("usuarios", "empresas", "correo"),
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)

@@ -1,4 +1,4 @@
-"""CLI: ``empresas listar|crear|conceder|retirar`` (the installation's catalog of empresas).
+"""CLI: ``empresas listar|crear|conceder|retirar|solo-consulta`` (the installation's catalog).
 
 The command line is an operator of this machine, as for ``usuarios``: it lists every empresa
 (or a user's, with --usuario) and grants without signing in; every change is audited."""
@@ -25,6 +25,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         action = actions.add_parser(name, help=f"{text} a USUARIO trabajar en la empresa RFC")
         action.add_argument("usuario", metavar="USUARIO")
         action.add_argument("rfc", metavar="RFC")
+    consulta = actions.add_parser(
+        "solo-consulta",
+        help="permite (si) o impide (no) abrir la empresa RFC en modo sólo consulta",
+    )
+    consulta.add_argument("rfc", metavar="RFC")
+    consulta.add_argument("permitir", choices=("si", "no"))
 
 
 def run(args: argparse.Namespace, services: Services) -> int:
@@ -35,10 +41,19 @@ def run(args: argparse.Namespace, services: Services) -> int:
     try:
         if args.empresas_command == "listar":
             for empresa in empresas.listar(args.usuario):
-                print(f"{empresa.rfc or '-'}\t{empresa.nombre}\t{empresa.archivo}")
+                consulta = "sólo consulta: sí" if empresa.solo_consulta else "sólo consulta: no"
+                print(f"{empresa.rfc or '-'}\t{empresa.nombre}\t{empresa.archivo}\t{consulta}")
         elif args.empresas_command == "crear":
             empresa = empresas.crear(args.rfc, args.razon_social, CLI_ACTOR)
             print(f"Empresa creada: {empresa.etiqueta}, en {empresas.ruta(empresa)}.")
+        elif args.empresas_command == "solo-consulta":
+            empresa = empresas.elegir(args.rfc)
+            permitir = args.permitir == "si"
+            empresas.permitir_solo_consulta(empresa.id, permitir, CLI_ACTOR)
+            print(
+                f"{empresa.etiqueta} {'puede' if permitir else 'ya no puede'} abrirse en modo "
+                "sólo consulta."
+            )
         else:
             empresa = empresas.elegir(args.rfc)
             if args.empresas_command == "conceder":

@@ -84,7 +84,7 @@ class Application(QObject):
         login.recover_requested.connect(self.open_recuperar)
         login.icsoe_requested.connect(self.open_icsoe)
         login.mail_requested.connect(self.open_correo)
-        login.consulta_requested.connect(lambda: self._with_services(lambda: self.open_main(None)))
+        login.consulta_requested.connect(lambda: self._with_services(self.open_consulta))
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
@@ -234,9 +234,25 @@ class Application(QObject):
 
         assert self.services is not None
         self.icsoe = IcsoeInicioWindow(self.services, self.send_mail_in_background)
-        self.icsoe.closed.connect(self.login.show)
+        self.icsoe.closed.connect(self._back_from_icsoe)
         self.icsoe.show()
         self.login.hide()
+
+    def open_consulta(self) -> None:
+        """Modo sólo consulta: only in an empresa an administrator allowed (no credentials)."""
+        assert self.services is not None
+        try:
+            self.services.empresas.comprobar_solo_consulta(self.services.empresa.id)
+        except DomainError as exc:
+            msgbox.warning(self.login, exc.message)
+            return
+        self.open_main(None)
+
+    def _back_from_icsoe(self) -> None:
+        """ICSOE's entries open their own empresa: the login shows the one open now."""
+        self.login.empresa_selector.refresh()
+        self.login.refresh_vigencias()
+        self.login.show()
 
     def open_main(self, usuario: str | None, nombre: str = "") -> None:
         from icsoe_desktop.gui.ventana_principal import VentanaPrincipal

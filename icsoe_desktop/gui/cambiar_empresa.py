@@ -1,11 +1,14 @@
 """Archivo › Cambiar de empresa: the empresas the signed-in user may open (administrators:
-all), and Nueva empresa (administrators), whose Configuración inicial opens next."""
+all), and Nueva empresa (administrators), whose Configuración inicial opens next. An
+administrator also decides here whether the chosen empresa may be opened in modo sólo consulta
+(no credentials; audited)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -27,6 +30,14 @@ if TYPE_CHECKING:
 TITLE = "Cambiar de empresa"
 ABIERTA = " — abierta"
 MSG_ELIGE = "Elige la empresa que quieres abrir."
+SOLO_CONSULTA = (
+    "Permitir abrir la empresa elegida en modo sólo consulta (sin usuario ni contraseña)"
+)
+MSG_NUEVA = (
+    "La empresa tendrá su propia base de datos. Al crearla se abre su Configuración inicial.\n"
+    "No podrá abrirse en modo sólo consulta hasta que un administrador lo permita en Archivo › "
+    "Cambiar de empresa."
+)
 
 
 class CambiarEmpresaDialog(QDialog):
@@ -46,6 +57,9 @@ class CambiarEmpresaDialog(QDialog):
         self.lista.setObjectName("empresasList")
         self.lista.setMinimumSize(420, 220)
         layout.addWidget(self.lista)
+        self.solo_consulta = QCheckBox(SOLO_CONSULTA)
+        self.solo_consulta.setObjectName("soloConsultaCheck")
+        layout.addWidget(self.solo_consulta)
         buttons = QDialogButtonBox()
         self.abrir = QPushButton("Abrir")
         self.abrir.setObjectName("abrirButton")
@@ -62,19 +76,45 @@ class CambiarEmpresaDialog(QDialog):
         self.nueva_button.clicked.connect(self._nueva)
         self.cancelar.clicked.connect(self.reject)
         self.lista.itemDoubleClicked.connect(lambda _item: self._abrir())
+        self.lista.currentItemChanged.connect(lambda _item, _previous: self._show_solo_consulta())
+        self.solo_consulta.clicked.connect(self._cambiar_solo_consulta)
         admins = {u.usuario for u in services.accounts.list_users() if u.administrador}
-        self.nueva_button.setEnabled(usuario in admins)
+        self._admin = usuario in admins
+        self.nueva_button.setEnabled(self._admin)
+        self.solo_consulta.setVisible(self._admin)
         self._fill()
 
     def _fill(self) -> None:
         self.lista.clear()
         abierta = self._services.empresa.id
+        self._permitidas: set[int] = set()
         for empresa in self._services.empresas.listar(self._usuario):
             item = QListWidgetItem(empresa.etiqueta + (ABIERTA if empresa.id == abierta else ""))
             item.setData(256, empresa.id)  # Qt.UserRole, without importing the Qt namespace
             self.lista.addItem(item)
+            if empresa.solo_consulta:
+                self._permitidas.add(empresa.id)
             if empresa.id == abierta:
                 self.lista.setCurrentItem(item)
+        self._show_solo_consulta()
+
+    def _show_solo_consulta(self) -> None:
+        item = self.lista.currentItem()
+        self.solo_consulta.setEnabled(self._admin and item is not None)
+        self.solo_consulta.setChecked(item is not None and int(item.data(256)) in self._permitidas)
+
+    def _cambiar_solo_consulta(self, permitir: bool) -> None:
+        item = self.lista.currentItem()
+        if item is None:
+            return
+        empresa_id = int(item.data(256))
+        try:
+            self._services.empresas.permitir_solo_consulta(empresa_id, permitir, self._usuario)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+        else:
+            (self._permitidas.add if permitir else self._permitidas.discard)(empresa_id)
+        self._show_solo_consulta()
 
     def _abrir(self) -> None:
         item = self.lista.currentItem()
@@ -101,12 +141,9 @@ class NuevaEmpresaDialog(QDialog):
         self._services, self._usuario = services, usuario
         self.creada: int | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "La empresa tendrá su propia base de datos. Al crearla se abre su Configuración "
-                "inicial."
-            )
-        )
+        nota = QLabel(MSG_NUEVA)
+        nota.setObjectName("notaLabel")
+        layout.addWidget(nota)
         form = QFormLayout()
         self.rfc = QLineEdit()
         self.rfc.setObjectName("rfcEdit")

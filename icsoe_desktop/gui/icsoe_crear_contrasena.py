@@ -52,7 +52,7 @@ class IcsoeCrearContrasenaDialog(QDialog):
 
     def _on_guardar(self) -> None:
         try:
-            self.curp = self._services.acceso_capturista.crear_contrasena(
+            self.curp = self._services.entrada.crear_contrasena(
                 code_from_text(self.codigo.text()),
                 self.contrasena.text(),
                 self.confirmacion.text(),

@@ -119,8 +119,17 @@ class IcsoeEfirmaDialog(QDialog):
     def _on_ingresar(self) -> None:
         if self._fiel is None:
             return
+        from icsoe_desktop.gui.elegir_empresa import abrir_con_espera, elegir
+
+        fiel, entrada = self._fiel, self._services.entrada
         try:
-            self.sesion = self._services.contratistas.ingresar(self._fiel)
+            # The empresa of the e.firma's RFC, never the one chosen in the login.
+            empresa = elegir(entrada.empresas_de_contratista(fiel.rfc), self)
+            if empresa is None:
+                return
+            self.sesion = abrir_con_espera(
+                self._services, empresa, lambda: entrada.ingresar_contratista(fiel, empresa)
+            )
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return

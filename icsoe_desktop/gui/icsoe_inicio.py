@@ -104,19 +104,31 @@ class IcsoeInicioWindow(QWidget):
     # --- capturista ----------------------------------------------------------------------------
 
     def _on_ingresar(self) -> None:
+        from icsoe_desktop.gui.elegir_empresa import abrir_con_espera, elegir
         from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
 
+        entrada = self._services.entrada
         try:
-            sesion = self._services.acceso_capturista.iniciar_sesion(
-                self.usuario.text(), self.contrasena.text()
-            )
+            # The empresas where this CURP and password are right, never the login's choice.
+            entradas = entrada.capturista(self.usuario.text(), self.contrasena.text())
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             self.contrasena.clear()
             (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()
             return
         self.contrasena.clear()
-        window = IcsoeCapturistaWindow(self._services, sesion)
+        empresa = elegir([e.empresa for e in entradas], self)
+        if empresa is None:
+            return
+        elegida = next(e for e in entradas if e.empresa.id == empresa.id)
+        try:
+            abrir_con_espera(
+                self._services, empresa, lambda: entrada.abrir_capturista(elegida, entradas)
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        window = IcsoeCapturistaWindow(self._services, elegida.sesion)
         self._open(window)
         self.capturista_window = window
 

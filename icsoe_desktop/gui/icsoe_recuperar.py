@@ -40,7 +40,7 @@ class IcsoeRecuperarDialog(QDialog):
 
     def _on_enviar(self) -> None:
         try:
-            self._services.acceso_capturista.solicitar_recuperacion(self.usuario.text())
+            self._services.entrada.solicitar_recuperacion(self.usuario.text())
         except DomainError as exc:
             msgbox.field_error(self, exc, {"usuario": self.usuario}, TITLE)
             return

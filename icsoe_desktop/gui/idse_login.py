@@ -258,8 +258,9 @@ class IdseLoginWindow(QWidget):
             widget.setEnabled(enabled)
 
     def _on_solo_consulta(self, checked: bool) -> None:
-        # Sólo consulta asks for no credentials.
+        # Sólo consulta asks for no credentials: only the empresas an administrator allowed.
         self.datos_group.setEnabled(not checked)
+        self.empresa_selector.set_solo_consulta(checked)
 
     # --- actions -------------------------------------------------------------------------------
 
@@ -270,6 +271,12 @@ class IdseLoginWindow(QWidget):
         if not self.continuar.isEnabled():
             return  # waiting for the services after a sign-in: Enter again does nothing
         if self.solo_consulta.isChecked():
+            if self._services is not None:  # else the app checks once it has them
+                try:
+                    self._services.empresas.comprobar_solo_consulta(self._services.empresa.id)
+                except DomainError as exc:
+                    msgbox.warning(self, exc.message)
+                    return
             msgbox.information(self, MSG_SOLO_CONSULTA)
             self.consulta_requested.emit()
             return

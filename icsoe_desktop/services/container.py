@@ -17,7 +17,7 @@ from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.empresas import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.mail import MailService
-from icsoe_desktop.services.mail_colas import MailQueues
+from icsoe_desktop.services.mail_colas import ColaEmpresa, MailQueues
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
     from icsoe_desktop.services.certificates import CertificatesService
     from icsoe_desktop.services.contratistas import ContratistasService
+    from icsoe_desktop.services.empresas_entrada import EntradaIcsoe
     from icsoe_desktop.services.lotes import LotesService
     from icsoe_desktop.services.movimientos import MovimientosService
     from icsoe_desktop.services.movimientos_import import MovimientosImporter
@@ -105,8 +106,30 @@ class Services:
         self.mail_empresa = MailService(
             self.store, lambda: settings.current.smtp, self.secrets, self.clock
         )
-        self.mail = MailQueues(self.mail_instalacion, self.mail_empresa)
+        self.mail = MailQueues(
+            self.mail_instalacion,
+            self.mail_empresa,
+            otras=lambda: self._otras_colas(empresa.id),
+            secrets=self.secrets,
+            clock=self.clock,
+        )
         self.empresa = self.empresas.nombrar(empresa, self.store)
+
+    def _otras_colas(self, abierta: int) -> list[ColaEmpresa]:
+        """Every empresa but the open one, for the mail sender (services/mail_colas.py)."""
+        from functools import partial
+
+        from icsoe_desktop.services.settings_empresa import smtp_de_carpeta
+
+        return [
+            ColaEmpresa(
+                empresa.etiqueta,
+                self.empresas.ruta(empresa),
+                partial(smtp_de_carpeta, self.empresas.carpeta(empresa), self.settings),
+            )
+            for empresa in self.empresas.listar()
+            if empresa.id != abierta
+        ]
 
     def nombrar_empresa(self) -> EmpresaInfo:
         """After the Configuración inicial: the catalog names the empresa as its store does."""
@@ -126,6 +149,13 @@ class Services:
         previous.close()
         self.empresas.marcar_abierta(empresa.id)
         return empresa
+
+    @cached_property
+    def entrada(self) -> EntradaIcsoe:
+        """ICSOE's entries without an IDSE user, which find their own empresa."""
+        from icsoe_desktop.services.empresas_entrada import EntradaIcsoe
+
+        return EntradaIcsoe(self)
 
     @cached_property
     def registros(self) -> RegistrosService:

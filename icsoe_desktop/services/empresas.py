@@ -44,6 +44,15 @@ MSG_SIN_ACCESO = (
     "icsoe-desktop puede concedérselo en Configuración › Empresas por usuario."
 )
 MSG_SOLO_ADMINISTRADOR = "Sólo un administrador de icsoe-desktop puede {que}."
+MSG_SIN_SOLO_CONSULTA = (
+    "La empresa {empresa} no puede abrirse en modo sólo consulta. Un administrador de "
+    "icsoe-desktop puede permitirlo en Archivo › Cambiar de empresa."
+)
+MSG_NINGUNA_SOLO_CONSULTA = (
+    "Ninguna empresa de esta instalación puede abrirse en modo sólo consulta. Un administrador "
+    "de icsoe-desktop debe permitirlo en Archivo › Cambiar de empresa (casilla «Permitir el modo "
+    "sólo consulta»)."
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class EmpresaInfo:
     rfc: str
     razon_social: str
     archivo: str  # relative to the data dir
+    solo_consulta: bool = False  # may be opened in modo sólo consulta (an administrator's call)
 
     @property
     def nombre(self) -> str:
@@ -69,7 +79,7 @@ class EmpresaInfo:
 
 
 def _info(row: EmpresaCatalogo) -> EmpresaInfo:
-    return EmpresaInfo(row.id, row.rfc, row.razon_social, row.archivo)
+    return EmpresaInfo(row.id, row.rfc, row.razon_social, row.archivo, bool(row.solo_consulta))
 
 
 class EmpresasService:
@@ -104,6 +114,41 @@ class EmpresasService:
                         AccesoEmpresa, AccesoEmpresa.empresa_id == EmpresaCatalogo.id
                     ).where(AccesoEmpresa.usuario_id == user.id)
             return [_info(row) for row in session.scalars(query)]
+
+    def listar_solo_consulta(self) -> list[EmpresaInfo]:
+        """The empresas an administrator allowed to be opened in modo sólo consulta, which asks
+        for no credentials: the login's selector offers only these in that mode."""
+        return [e for e in self.listar() if e.solo_consulta]
+
+    def comprobar_solo_consulta(self, empresa_id: int) -> None:
+        """Refuse (audited) sólo consulta on an empresa an administrator did not allow."""
+        empresa = self.obtener(empresa_id)
+        if empresa.solo_consulta:
+            return
+        with self._store.session() as session:
+            self._audit.record(
+                session, None, "solo_consulta_rechazada", empresa.rfc or str(empresa.id)
+            )
+        raise AuthenticationError(
+            "solo_consulta_no_permitida",
+            MSG_SIN_SOLO_CONSULTA.format(empresa=empresa.etiqueta)
+            if self.listar_solo_consulta()
+            else MSG_NINGUNA_SOLO_CONSULTA,
+        )
+
+    def permitir_solo_consulta(self, empresa_id: int, permitir: bool, actor: str) -> None:
+        """An administrator (or the CLI operator) allows or forbids sólo consulta; audited when
+        it changes."""
+        with self._store.session() as session:
+            self._solo_administrador(session, actor, "cambiar el modo sólo consulta")
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is None:
+                raise ValidationError("empresa_inexistente", "La empresa ya no existe.", "empresa")
+            if bool(row.solo_consulta) == permitir:
+                return
+            row.solo_consulta = permitir
+            action = "solo_consulta_permitida" if permitir else "solo_consulta_retirada"
+            self._audit.record(session, actor, action, row.rfc or str(row.id))
 
     def obtener(self, empresa_id: int) -> EmpresaInfo:
         with self._store.session() as session:
@@ -250,7 +295,8 @@ class EmpresasService:
         with self._store.session() as session:
             if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
                 _conceder_a_todos(session, session.scalar(select(EmpresaCatalogo.id)), actor)
-            row = EmpresaCatalogo(rfc=rfc, razon_social=razon, archivo=archivo)
+            # Not open to sólo consulta (no credentials) until an administrator allows it.
+            row = EmpresaCatalogo(rfc=rfc, razon_social=razon, archivo=archivo, solo_consulta=False)
             session.add(row)
             session.flush()
             user = _user(session, actor)
@@ -319,8 +365,10 @@ class EmpresasService:
             try:
                 with self._store.session() as session:
                     now = self._clock()
-                    session.add(
-                        EmpresaCatalogo(archivo=DATABASE_FILE, creada_at=now, abierta_at=now)
+                    session.add(  # one company, as before: sólo consulta works (the guide's)
+                        EmpresaCatalogo(
+                            archivo=DATABASE_FILE, creada_at=now, abierta_at=now, solo_consulta=True
+                        )
                     )
             except IntegrityError:  # another process registered it meanwhile
                 log.info("La primera empresa ya estaba registrada")
@@ -341,8 +389,8 @@ class EmpresasService:
             datos = conn.execute("SELECT rfc, razon_social FROM anterior.empresa").fetchone()
             rfc, razon = datos if datos else ("", "")
             conn.execute(
-                "INSERT INTO empresas (rfc, razon_social, archivo, creada_at, abierta_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO empresas (rfc, razon_social, archivo, creada_at, abierta_at, "
+                "solo_consulta) VALUES (?, ?, ?, ?, ?, 1)",
                 (rfc, razon, DATABASE_FILE, now, now),
             )
             conn.execute(

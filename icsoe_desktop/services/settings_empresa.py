@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from icsoe_desktop.config import Settings, SmtpSettings, save_settings
+from icsoe_desktop.config import Settings, SmtpSettings, load_settings, save_settings
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
 from icsoe_desktop.services.secrets import SecretsService
@@ -67,3 +67,10 @@ class SettingsEmpresa(SettingsService):
             self._audit.record(
                 session, actor, "configuracion_smtp_quitada", f"{old.host}:{old.port}"
             )
+
+
+def smtp_de_carpeta(folder: Path, shared: SettingsService) -> SmtpSettings:
+    """The outgoing mail server of the empresa whose folder is ``folder``, read from its file
+    now (it is not open: mail_colas.py): its own, or the installation's."""
+    own = load_settings(folder).smtp
+    return own if own.configured else shared.current.smtp

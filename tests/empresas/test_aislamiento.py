@@ -137,3 +137,162 @@ def test_a_damaged_empresa_store_is_named_and_the_open_empresa_stays(data_dir, i
         assert [r.registro for r in services.registros.list()] == [CLIENTES[1].registro]
     finally:
         services.close()
+
+
+# --- entries without an IDSE user (sólo consulta, ICSOE) -----------------------------------------
+
+
+def test_solo_consulta_opens_only_the_empresas_an_administrator_allowed(data_dir, ids) -> None:
+    """Before: sólo consulta (no credentials) opened whichever empresa the login showed."""
+    from icsoe_desktop.domain.errors import AuthenticationError
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        uno, dos, tres = (ids[c.rfc] for c in CLIENTES)
+        # The upgrade's first empresa keeps sólo consulta; the ones created after do not.
+        assert [e.rfc for e in services.empresas.listar_solo_consulta()] == [CLIENTES[0].rfc]
+        services.empresas.comprobar_solo_consulta(uno)
+        with pytest.raises(AuthenticationError) as refused:
+            services.empresas.comprobar_solo_consulta(dos)
+        assert CLIENTES[1].razon_social in refused.value.message
+        assert "administrador" in refused.value.message
+        with pytest.raises(AuthenticationError):  # only an administrator decides
+            services.empresas.permitir_solo_consulta(tres, True, BETO)
+        services.empresas.permitir_solo_consulta(tres, True, ANA)
+        services.empresas.permitir_solo_consulta(uno, False, ANA)
+        assert [e.rfc for e in services.empresas.listar_solo_consulta()] == [CLIENTES[2].rfc]
+        services.empresas.permitir_solo_consulta(tres, False, ANA)
+        with pytest.raises(AuthenticationError) as none:
+            services.empresas.comprobar_solo_consulta(tres)
+        assert "Ninguna empresa" in none.value.message
+        audit = [(r.actor, r.action, r.target) for r in services.audit_instalacion.recent()]
+        assert (ANA, "solo_consulta_permitida", CLIENTES[2].rfc) in audit
+        assert (ANA, "solo_consulta_retirada", CLIENTES[0].rfc) in audit
+        assert ("sin sesión", "solo_consulta_rechazada", CLIENTES[1].rfc) in audit
+    finally:
+        services.close()
+
+
+def test_cli_allows_solo_consulta_and_lists_it(data_dir, ids) -> None:
+    done = _cli(data_dir, "empresas", "solo-consulta", CLIENTES[1].rfc, "si")
+    assert done.returncode == 0, done.stderr
+    assert "puede abrirse en modo sólo consulta" in done.stdout
+    listed = _cli(data_dir, "empresas", "listar").stdout.splitlines()
+    flags = {line.split("\t")[0]: line.split("\t")[-1] for line in listed}
+    assert flags == {
+        CLIENTES[0].rfc: "sólo consulta: sí",
+        CLIENTES[1].rfc: "sólo consulta: sí",
+        CLIENTES[2].rfc: "sólo consulta: no",
+    }
+
+
+def test_a_contratista_enters_the_empresa_of_its_efirmas_rfc_not_the_open_one(
+    data_dir, ids, tmp_path
+) -> None:
+    """Before: the e.firma registered the contratista in whichever empresa was open."""
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.services.container import open_services
+    from tests import credentials_factory as cf
+    from tests.icsoe_helpers import trust_sat
+
+    trust_sat(data_dir)
+    tres = CLIENTES[2]
+    services = open_services(data_dir)
+    try:
+        assert services.empresa.rfc == CLIENTES[0].rfc  # what the login would show
+        cer, key = cf.fiel_moral(rfc=tres.rfc).write(tmp_path / "tres")
+        fiel = services.contratistas.validar_fiel(tres.rfc, cer, key, cf.PASSWORD)
+        [empresa] = services.entrada.empresas_de_contratista(fiel.rfc)
+        assert empresa.rfc == tres.rfc
+        sesion = services.entrada.ingresar_contratista(fiel, empresa)
+        assert services.empresa.rfc == tres.rfc and sesion.rfc == tres.rfc
+        # It cannot be steered into another empresa either.
+        with pytest.raises(Exception, match="no corresponde"):
+            services.entrada.ingresar_contratista(
+                fiel, services.empresas.obtener(ids[CLIENTES[1].rfc])
+            )
+        cer, key = cf.fiel_moral().write(tmp_path / "ajena")
+        ajena = services.contratistas.validar_fiel(cf.RFC_MORAL, cer, key, cf.PASSWORD)
+        with pytest.raises(ValidationError) as refused:
+            services.entrada.empresas_de_contratista(ajena.rfc)
+        assert f"no hay una empresa con el RFC {cf.RFC_MORAL}" in refused.value.message
+        assert services.empresa.rfc == tres.rfc  # the refused attempt changed nothing
+        # Registered in its own empresa only.
+        for cliente in CLIENTES[:2]:
+            services.abrir_empresa(ids[cliente.rfc])
+            with pytest.raises(ValidationError):
+                services.contratistas.sesion(tres.rfc)
+        services.abrir_empresa(ids[tres.rfc])
+        assert services.contratistas.sesion(tres.rfc).terminos_aceptados is False
+    finally:
+        services.close()
+
+
+def test_a_capturista_enters_only_the_empresas_where_its_curp_and_password_are_right(
+    data_dir, ids, tmp_path, smtp_server
+) -> None:
+    """Before: the CURP was looked up only in the empresa the login showed, and the activation
+    code only there; now each is found in its own empresa, whatever is open."""
+    from icsoe_desktop.domain.errors import AuthenticationError
+    from icsoe_desktop.services.container import open_services
+    from tests.empresas.tres import capturista_en
+    from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD
+
+    uno, dos, tres = (ids[c.rfc] for c in CLIENTES)
+    services = open_services(data_dir)
+    try:
+        services.settings.save_smtp(smtp_server.settings(), None, ANA)
+        code_dos = capturista_en(services, dos, tmp_path, smtp_server, "ana@dos.mx")
+        code_tres = capturista_en(services, tres, tmp_path, smtp_server, "ana@tres.mx")
+        services.abrir_empresa(uno)  # the login shows the first client
+        # Each code works from the first client, in the empresa that issued it.
+        assert services.entrada.crear_contrasena(code_dos, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
+        assert services.empresa.id == uno
+        other = NEW_PASSWORD + "9"
+        assert services.entrada.crear_contrasena(code_tres, other, other) == CURP_ANA
+
+        [entrada] = services.entrada.capturista(CURP_ANA, NEW_PASSWORD)
+        assert entrada.empresa.id == dos and services.empresa.id == uno
+        [entrada] = services.entrada.capturista(CURP_ANA, other)
+        assert entrada.empresa.id == tres
+        with pytest.raises(AuthenticationError, match="incorrectos"):
+            services.entrada.capturista(CURP_ANA, "Otra$Clave123")
+        assert _fallidos(services, CURP_ANA) == {dos: 1, tres: 1}  # none in the first client
+        # ¿Olvidaste tu contraseña? from the first client: a code from each empresa, mailed by
+        # the sender of the first client (the others are not open).
+        services.entrada.solicitar_recuperacion(CURP_ANA)
+        services.mail.send_pending(force=True)
+        [code] = [
+            m.get_content().split("Tu código es: ")[1].split()[0]
+            for m in smtp_server.to("ana@tres.mx")
+            if m["Subject"] == "Recuperación de contraseña - ICSOE"
+        ]
+        assert services.entrada.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
+        # The same password in both: the capturista chooses among those two only.
+        entradas = services.entrada.capturista(CURP_ANA, NEW_PASSWORD)
+        assert sorted(e.empresa.id for e in entradas) == sorted([dos, tres])
+        assert services.empresa.id == uno
+        [en_tres] = [e for e in entradas if e.empresa.id == tres]
+        services.entrada.abrir_capturista(en_tres, entradas)
+        assert services.empresa.id == tres
+        assert [o.rfc for o in services.acceso_capturista.contratistas_de(CURP_ANA)]
+    finally:
+        services.close()
+
+
+def _fallidos(services, curp: str) -> dict[int, int]:
+    """Failed capturista sign-ins counted per empresa store (its login_throttle)."""
+    from icsoe_desktop.services.capturistas.common import THROTTLE_PREFIX
+    from icsoe_desktop.store import plain
+
+    counted = {}
+    for empresa in services.empresas.listar():
+        conn = plain.connect(services.empresas.ruta(empresa))
+        row = conn.execute(
+            "SELECT failures FROM login_throttle WHERE usuario = ?", (THROTTLE_PREFIX + curp,)
+        ).fetchone()
+        conn.close()
+        if row:
+            counted[empresa.id] = row[0]
+    return counted

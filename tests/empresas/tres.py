@@ -64,3 +64,29 @@ def build(data_dir: Path) -> dict[str, int]:
     finally:
         services.close()
     return ids
+
+
+def activation_code(smtp, correo: str) -> str:
+    """The last activation code mailed to ``correo`` (as received by the SMTP server)."""
+    import re
+
+    codes = [
+        m.group(1)
+        for message in smtp.to(correo)
+        if (m := re.search(r"código de activación es: (\S+)", message.get_content()))
+    ]
+    assert codes, f"no activation mail to {correo}"
+    return codes[-1]
+
+
+def capturista_en(services, empresa_id: int, tmp_path: Path, smtp, correo: str) -> str:
+    """A contratista enters empresa ``empresa_id`` (its store directly, as the setup of the
+    test) and gives CURP_ANA of alta with ``correo``; the activation mail goes out through
+    ``smtp``. Returns the activation code received."""
+    from tests.icsoe_helpers import CURP_ANA, enter_contratista, form
+
+    services.abrir_empresa(empresa_id)
+    rfc = enter_contratista(services, services.data_dir, tmp_path / str(empresa_id))
+    services.capturistas.alta(rfc, form(curp=CURP_ANA, correo=correo))
+    services.mail.send_pending(force=True)
+    return activation_code(smtp, correo)

@@ -4,4 +4,4 @@ a test checks it equals the script directory's head."""
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-HEAD_REVISION = "0012_p18grid_orden_cubre"
+HEAD_REVISION = "0013_e20gaps_solo_consulta"

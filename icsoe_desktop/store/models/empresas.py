@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
@@ -23,6 +23,8 @@ class EmpresaCatalogo(Base):
     archivo: Mapped[str] = mapped_column(String(260), unique=True)
     creada_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     abierta_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # An administrator allows it to be opened in modo sólo consulta (no credentials).
+    solo_consulta: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AccesoEmpresa(Base):
