@@ -235,9 +235,16 @@ class IdseLoginWindow(QWidget):
 
     def refresh_vigencias(self) -> None:
         """Vigente / por vencer (≤ 30 días) / vencido / sin certificado, per registro patronal."""
-        if self._services is None:
+        services = self._services
+        if services is None:
             return
-        rows = self._services.certificates.rows()
+        if (
+            self.solo_consulta.isChecked()
+            and not services.empresas.obtener(services.empresa.id).solo_consulta
+        ):  # sólo consulta shows nothing of an empresa it may not open
+            self.vigencias.setVisible(False)
+            return
+        rows = services.certificates.rows()
         lines = []
         for row in rows:
             hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
@@ -261,6 +268,7 @@ class IdseLoginWindow(QWidget):
         # Sólo consulta asks for no credentials: only the empresas an administrator allowed.
         self.datos_group.setEnabled(not checked)
         self.empresa_selector.set_solo_consulta(checked)
+        self.refresh_vigencias()
 
     # --- actions -------------------------------------------------------------------------------
 

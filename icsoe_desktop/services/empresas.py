@@ -50,9 +50,10 @@ MSG_SIN_SOLO_CONSULTA = (
 )
 MSG_NINGUNA_SOLO_CONSULTA = (
     "Ninguna empresa de esta instalación puede abrirse en modo sólo consulta. Un administrador "
-    "de icsoe-desktop debe permitirlo en Archivo › Cambiar de empresa (casilla «Permitir el modo "
-    "sólo consulta»)."
+    "de icsoe-desktop debe permitirlo en Archivo › Cambiar de empresa (casilla «Permitir abrir "
+    "la empresa elegida en modo sólo consulta»)."
 )
+NINGUNA_SOLO_CONSULTA = "Ninguna empresa admite el modo sólo consulta."
 
 
 @dataclass(frozen=True)

@@ -98,9 +98,7 @@ def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
     assert unknown.returncode == 2 and "ZZZ090909ZZ9" in unknown.stderr
 
 
-def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(
-    data_dir, ids
-) -> None:
+def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(data_dir, ids) -> None:
     from icsoe_desktop.services.empresas import EMPRESAS_DIR
 
     done = _cli(data_dir, "--self-check")

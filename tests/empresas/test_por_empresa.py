@@ -40,6 +40,7 @@ def test_mail_goes_out_by_the_empresas_server_or_the_shared_one(
         assert services.mail.send_pending(force=True).pending == 0
     finally:
         services.close()
+
     def senders(address: str) -> set[str]:
         return {str(m["From"]) for m in smtp_server.to(address)}
 
@@ -89,3 +90,64 @@ def test_respaldar_and_restaurar_touch_only_the_open_empresa(data_dir, ids, tmp_
         assert [r.razon_social for r in services.registros.list()] == before
     finally:
         services.close()
+
+
+def test_mail_of_an_empresa_not_open_goes_out_by_its_own_server(
+    data_dir, ids, smtp_server, smtp_server_2, tmp_path
+) -> None:
+    """Before: only the open empresa's outbox (and the catalog's) was sent; another empresa's
+    capturista mails waited until it was opened. Two senders (two windows) on the same data dir
+    send each mail once."""
+    import threading
+
+    from icsoe_desktop.services.container import open_services
+
+    uno, dos, tres = (ids[c.rfc] for c in CLIENTES)
+    services = open_services(data_dir)
+    otra_ventana = open_services(data_dir)
+    try:
+        services.settings.save_smtp(smtp_server.settings("despacho@nominas.mx"), None, ANA)
+        services.abrir_empresa(dos)
+        services.settings_empresa.save_smtp(smtp_server_2.settings("bodegas@dos.mx"), None, ANA)
+        services.abrir_empresa(tres)  # the installation's server
+        for empresa, carpeta in ((dos, "dos"), (tres, "tres")):
+            services.abrir_empresa(empresa)
+            rfc = enter_contratista(services, data_dir, tmp_path / carpeta)
+            for n in range(3):
+                services.capturistas.alta(rfc, form(curp=_curp(n), correo=f"c{n}@{carpeta}.mx"))
+        services.abrir_empresa(uno)
+        otra_ventana.abrir_empresa(uno)
+        waiting = services.mail.pending_count()  # each alta: activation and notice mails
+        assert waiting >= 6
+
+        reports = []
+        senders = [
+            threading.Thread(target=lambda s=s: reports.append(s.mail.send_pending(force=True)))
+            for s in (services, otra_ventana)
+        ]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(60)
+        assert sum(r.sent for r in reports) == waiting and services.mail.pending_count() == 0
+    finally:
+        otra_ventana.close()
+        services.close()
+    # Every mail once (two senders), each empresa's by its server and sender address.
+    received = smtp_server.messages + smtp_server_2.messages
+    assert len(received) == waiting
+    assert len({m["Message-ID"] for m in received}) == waiting
+    for n in range(3):
+        [activacion] = [
+            m for m in smtp_server_2.to(f"c{n}@dos.mx") if m["Subject"].startswith("Creación")
+        ]
+        assert activacion["From"] == "bodegas@dos.mx"
+        assert smtp_server.to(f"c{n}@tres.mx") and not smtp_server.to(f"c{n}@dos.mx")
+    assert {m["From"] for m in smtp_server_2.messages} == {"bodegas@dos.mx"}
+    assert {m["From"] for m in smtp_server.messages} == {"despacho@nominas.mx"}
+
+
+def _curp(n: int) -> str:
+    from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA
+
+    return (CURP_ANA, CURP_BETO, CURP_CARLA)[n]
