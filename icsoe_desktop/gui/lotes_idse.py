@@ -59,7 +59,14 @@ class LotesPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, services: Services, usuario: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        usuario: str,
+        parent: QWidget | None = None,
+        cargar: bool = True,
+    ) -> None:
+        """``cargar`` False: the lists are read on the first ``refresh`` (a hidden tab's)."""
         super().__init__(parent)
         self.setObjectName("LotesPanel")
         self._services = services
@@ -145,7 +152,8 @@ class LotesPanel(QWidget):
         self.lotes_tabla.selectionModel().selectionChanged.connect(self._show_detalle)
         self.importar_resultado.clicked.connect(self._ask_resultado)
         self.corregir.clicked.connect(self.corregir_seleccionado)
-        self.refresh()
+        if cargar:
+            self.refresh()
 
     # --- lists ---------------------------------------------------------------------------------
 

@@ -59,6 +59,9 @@ MSG_EXPORTAR_EN_LOTES = (
 MSG_NADA_QUE_EXPORTAR = "No hay movimientos en la búsqueda actual para exportar."
 
 
+FIRST_ROWS = 50  # rows the columns' widths are measured on
+
+
 class MovimientosIdse(QWidget):
     def __init__(
         self, services: Services, usuario: str | None, parent: QWidget | None = None
@@ -92,7 +95,9 @@ class MovimientosIdse(QWidget):
             from icsoe_desktop.gui.lotes_idse import LotesPanel
 
             self.tabs.addTab(LOTES_TAB)
-            self.lotes = LotesPanel(services, str(usuario), self)
+            # Its lists (every pending movement) are read when its tab is shown, not with the
+            # window: a sign-in or a switch of empresa does not wait for them.
+            self.lotes = LotesPanel(services, str(usuario), self, cargar=False)
             self.lotes.changed.connect(self.buscar)
             child(form, QWidget, "lotesPage").layout().addWidget(self.lotes)
         tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
@@ -126,6 +131,9 @@ class MovimientosIdse(QWidget):
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
         self.buscar()
+        # Sized on the first page's rows: the default (1,000 rows) asked the model for every
+        # column of each, placeholders included — a second of a sign-in or a switch.
+        header.setResizeContentsPrecision(FIRST_ROWS)
         self.tabla.resizeColumnsToContents()
 
     # --- search --------------------------------------------------------------------------------
@@ -293,5 +301,5 @@ class MovimientosIdse(QWidget):
         )
         self.refresh_registros()
         self.buscar()
-        if self.lotes is not None:
+        if self.lotes is not None and self.lotes.isVisible():  # else read when its tab shows
             self.lotes.refresh()

@@ -244,12 +244,16 @@ class MovimientosService:
         return self._clock().date()
 
     def registros(self) -> list[str]:
-        """Registros patronales to search by: the company's and any found in movements."""
+        """Registros patronales to search by: the company's and any found in live movements
+        (from ``movimientos_total``, a few dozen rows: a DISTINCT over the movements read their
+        whole index at every sign-in and switch of empresa)."""
         with self._store.session() as session:
             own = session.scalars(
                 select(RegistroPatronal.registro).where(RegistroPatronal.deleted.is_(False))
             ).all()
-            found = session.scalars(select(MovimientoRow.registro_patronal).distinct()).all()
+            found = session.scalars(
+                select(MovimientoTotal.registro_patronal).where(MovimientoTotal.n > 0).distinct()
+            ).all()
         return sorted(set(own) | set(found))
 
     def count(self, filtro: Filtro) -> int:

@@ -239,6 +239,10 @@ class SyncService:
                 session.merge(SyncState(key=key, value=value))
 
     def status(self) -> SyncStatus:
+        if not self.is_configured():
+            # Nothing is shown of it: counting what waits reads every movement (a sign-in's or a
+            # switch of empresa's slowest read, README «Rendimiento»).
+            return SyncStatus(False, 0, False, None, 0)
         with self._store.session() as session:
             pending = pending_count(session)
             conflicts = len(
