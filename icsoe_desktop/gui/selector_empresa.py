@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
-from icsoe_desktop.services.empresas import NINGUNA_SOLO_CONSULTA
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -72,6 +71,8 @@ class EmpresaSelector(QWidget):
             self.combo.addItem(empresa.etiqueta, empresa.id)
         self.combo.setCurrentIndex(max(0, self.combo.findData(abierta.id)))
         if not empresas:  # sólo consulta with no empresa allowed
+            from icsoe_desktop.services.empresas import NINGUNA_SOLO_CONSULTA
+
             self.nombre.setText(f'<span style="color:#b00020;">{NINGUNA_SOLO_CONSULTA}</span>')
         else:
             self.nombre.setText(f"<b>{abierta.etiqueta}</b>")

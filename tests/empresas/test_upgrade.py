@@ -121,6 +121,7 @@ def test_the_one_company_store_becomes_the_first_empresa_with_nothing_lost(data_
         ]
         assert services.empresa == empresas[0]
         assert services.store.path == legacy
+        assert empresas[0].solo_consulta  # sólo consulta works as it did before
         # The user signs in against the catalog with the password of before, and may open it.
         signed = services.accounts.authenticate("claudia@despacho.mx", PASSWORD)
         assert signed.usuario == "claudia@despacho.mx"
@@ -173,5 +174,35 @@ def test_a_new_data_dir_starts_with_one_empresa_not_set_up(data_dir) -> None:
             DATABASE_FILE,
         )
         assert (data_dir / CATALOGO_FILE).is_file() and (data_dir / DATABASE_FILE).is_file()
+    finally:
+        services.close()
+
+
+def test_a_catalog_of_before_solo_consulta_keeps_it_for_its_first_empresa_only(data_dir) -> None:
+    """A catalog made before the sólo consulta flag (schema 0012) with two empresas: the data
+    dir's own keeps sólo consulta, the other one waits for an administrator."""
+    from alembic import command
+    from alembic.config import Config
+
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.empresas import CLI_ACTOR
+    from icsoe_desktop.store.db import make_engine
+    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+    services = open_services(data_dir)
+    services.empresas.crear("DDD040404DD4", "Distribuidora Cuatro SA de CV", CLI_ACTOR)
+    services.close()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = make_engine(data_dir / CATALOGO_FILE)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0012_p18grid_orden_cubre")
+    engine.dispose()
+
+    services = open_services(data_dir)  # upgrades the catalog again
+    try:
+        flags = {e.archivo: e.solo_consulta for e in services.empresas.listar()}
+        assert flags == {DATABASE_FILE: True, "empresas/DDD040404DD4/icsoe.sqlite3": False}
     finally:
         services.close()
