@@ -238,10 +238,9 @@ class IdseLoginWindow(QWidget):
         services = self._services
         if services is None:
             return
-        if (
-            self.solo_consulta.isChecked()
-            and not services.empresas.obtener(services.empresa.id).solo_consulta
-        ):  # sólo consulta shows nothing of an empresa it may not open
+        if not services.empresas.obtener(services.empresa.id).solo_consulta:
+            # Shown before any credential: only for an empresa an administrator allowed to be
+            # seen without them (sólo consulta), never for another client's.
             self.vigencias.setVisible(False)
             return
         rows = services.certificates.rows()

@@ -8,6 +8,7 @@ they took 60 % of the import time before the login could be answered (bench/star
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +63,9 @@ class Services:
         self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None, exigir: bool = False
     ) -> None:
         self.data_dir, self.clock = data_dir, clock
+        # preload() builds services in the background while the login may switch empresa: one
+        # at a time, so none is cached built on the store being closed.
+        self._switching = threading.RLock()
         self.catalogo = Store(data_dir / CATALOGO_FILE)
         self.audit_instalacion = AuditService(self.catalogo, clock)
         self.empresas = EmpresasService(self.catalogo, self.audit_instalacion, data_dir, clock)
@@ -140,12 +144,14 @@ class Services:
         """Close the open empresa's store and open another's; the services built on the old
         one are dropped and built again on first use. Whoever calls checked the user's grant."""
         empresa = self.empresas.obtener(empresa_id)
-        previous, lazy = self.store, {n: self.__dict__.pop(n) for n in _LAZY if n in self.__dict__}
-        try:
-            self._open(empresa)
-        except BaseException:
-            self.__dict__.update(lazy)  # the open empresa stays as it was
-            raise
+        with self._switching:
+            previous = self.store
+            lazy = {n: self.__dict__.pop(n) for n in _LAZY if n in self.__dict__}
+            try:
+                self._open(empresa)
+            except BaseException:
+                self.__dict__.update(lazy)  # the open empresa stays as it was
+                raise
         previous.close()
         self.empresas.marcar_abierta(empresa.id)
         return empresa
@@ -248,7 +254,8 @@ class Services:
     def preload(self) -> None:
         """Build every service not built yet (their imports), e.g. in the background."""
         for name in _LAZY:
-            getattr(self, name)
+            with self._switching:
+                getattr(self, name)
 
     def close(self) -> None:
         self.store.close()

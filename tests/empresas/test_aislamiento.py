@@ -189,7 +189,7 @@ def test_a_contratista_enters_the_empresa_of_its_efirmas_rfc_not_the_open_one(
     data_dir, ids, tmp_path
 ) -> None:
     """Before: the e.firma registered the contratista in whichever empresa was open."""
-    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
     from icsoe_desktop.services.container import open_services
     from tests import credentials_factory as cf
     from tests.icsoe_helpers import trust_sat
@@ -206,7 +206,7 @@ def test_a_contratista_enters_the_empresa_of_its_efirmas_rfc_not_the_open_one(
         sesion = services.entrada.ingresar_contratista(fiel, empresa)
         assert services.empresa.rfc == tres.rfc and sesion.rfc == tres.rfc
         # It cannot be steered into another empresa either.
-        with pytest.raises(Exception, match="no corresponde"):
+        with pytest.raises(AuthenticationError, match="no corresponde"):
             services.entrada.ingresar_contratista(
                 fiel, services.empresas.obtener(ids[CLIENTES[1].rfc])
             )
@@ -223,6 +223,15 @@ def test_a_contratista_enters_the_empresa_of_its_efirmas_rfc_not_the_open_one(
                 services.contratistas.sesion(tres.rfc)
         services.abrir_empresa(ids[tres.rfc])
         assert services.contratistas.sesion(tres.rfc).terminos_aceptados is False
+        # A contratista registered, before this rule, in two empresas' stores enters only those.
+        services.abrir_empresa(ids[CLIENTES[0].rfc])
+        services.contratistas.ingresar(ajena)
+        services.abrir_empresa(ids[CLIENTES[1].rfc])
+        services.contratistas.ingresar(ajena)
+        assert sorted(e.rfc for e in services.entrada.empresas_de_contratista(ajena.rfc)) == [
+            CLIENTES[0].rfc,
+            CLIENTES[1].rfc,
+        ]
     finally:
         services.close()
 

@@ -75,10 +75,13 @@ def test_solo_consulta_offers_only_the_empresas_an_administrator_allowed(
     login, selector = app.login, app.login.empresa_selector
     _choose(app, TRES)
     assert len(_combo_items(app)) == 3
+    # Before any credential, the certificates panel shows only an empresa open to sólo consulta.
+    assert not login.vigencias.isVisible()
     # Only the first client (the upgrade's) is allowed: the selector gives way to it.
     click(qtbot, login.solo_consulta)
     assert _combo_items(app) == [_etiqueta(UNO)] and not selector.combo.isVisible()
     assert app.services.empresa.rfc == UNO.rfc and _etiqueta(UNO) in selector.nombre.text()
+    assert login.vigencias.isVisible() and UNO.registro in login.vigencias.text()
     login.grab().save(str(tmp_path / "login_solo_consulta.png"))
     click(qtbot, login.continuar)
     qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
