@@ -17,7 +17,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
-    ARRAY,
     JSON,
     BigInteger,
     Boolean,
@@ -117,25 +116,22 @@ def _envelope(row: SyncedRow | Any) -> sync_wire.Version:
 # the planner from turning the lookups into one scan of the company's rows filtered by the
 # batch's 2,000 UUIDs (what it chose for ``uuid = ANY(array)`` on a table without statistics
 # yet, a second per batch once the statement was prepared and its array no longer hashed).
-_EXISTING_PG = (
-    text(
-        "SELECT r.id, r.tabla, r.uuid, r.seq, r.version, r.updated_at, r.deleted, r.data "
-        "FROM unnest(:tablas, :uuids) AS wanted(tabla, uuid) "
-        "CROSS JOIN LATERAL (SELECT * FROM rows WHERE rows.empresa_id = :empresa "
-        "AND rows.tabla = wanted.tabla AND rows.uuid = wanted.uuid AND rows.seq > :after "
-        "OFFSET 0) AS r"
-    )
-    .bindparams(bindparam("tablas", type_=ARRAY(String)), bindparam("uuids", type_=ARRAY(String)))
-    .columns(
-        id=BigId,
-        tabla=String,
-        uuid=String,
-        seq=BigInteger,
-        version=Integer,
-        updated_at=DateTime,
-        deleted=Boolean,
-        data=JSON,
-    )
+_EXISTING_PG = text(
+    "SELECT r.id, r.tabla, r.uuid, r.seq, r.version, r.updated_at, r.deleted, r.data "
+    "FROM unnest(string_to_array(:tablas, ','), string_to_array(:uuids, ',')) "
+    "AS wanted(tabla, uuid) "
+    "CROSS JOIN LATERAL (SELECT * FROM rows WHERE rows.empresa_id = :empresa "
+    "AND rows.tabla = wanted.tabla AND rows.uuid = wanted.uuid AND rows.seq > :after "
+    "OFFSET 0) AS r"
+).columns(
+    id=BigId,
+    tabla=String,
+    uuid=String,
+    seq=BigInteger,
+    version=Integer,
+    updated_at=DateTime,
+    deleted=Boolean,
+    data=JSON,
 )
 
 
@@ -150,8 +146,10 @@ def _existing(
         rows = session.execute(
             _EXISTING_PG,
             {
-                "tablas": [r.table for r in request.rows],
-                "uuids": [r.uuid for r in request.rows],
+                # Two texts, not two arrays: the driver dumps an array of 2,000 element by
+                # element. (Table names and canonical UUIDs hold no comma.)
+                "tablas": ",".join([r.table for r in request.rows]),
+                "uuids": ",".join([r.uuid for r in request.rows]),
                 "empresa": caller.empresa_id,
                 "after": after_seq,
             },

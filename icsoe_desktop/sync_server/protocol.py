@@ -3,7 +3,7 @@
 
 The shapes themselves (a push batch's ``PushRow``, the pull page, the answers) are
 ``domain/sync_wire.py``, shared with the desktop; the tables and their secret fields,
-``domain/sync_registry.py``. A checked push row is a ``PushRow`` dataclass here, its
+``domain/sync_registry.py``. A checked push row is a ``PushRow`` named tuple here, its
 ``updated_at`` read as a naive UTC datetime.
 """
 
@@ -15,7 +15,7 @@ import re
 import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -28,6 +28,7 @@ MAX_VERSION = 2**31 - 1
 MAX_SEQ = 2**62
 MAX_TEXT = 1_000_000  # one value (a base64 certificate is a few KB)
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _BAD_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
@@ -86,9 +87,9 @@ class _Inexact(Exception):
     """A value orjson may have read inexactly: a float as large as an integer past 64 bits."""
 
 
-@dataclass(frozen=True)
-class PushRow:
-    """A ``sync_wire.PushRow`` that passed the checks."""
+class PushRow(NamedTuple):
+    """A ``sync_wire.PushRow`` that passed the checks. (A named tuple: a fifth of a frozen
+    dataclass's time to make, 100,000 times in a big push.)"""
 
     table: str
     uuid: str
@@ -142,6 +143,19 @@ def _bad_value(where: str, key: str) -> ProtocolError:
     )
 
 
+def _uuid(raw: Any) -> str | None:
+    """The UUID in its canonical text (lower case, hyphens), None if it is not one written in
+    36 characters."""
+    if not isinstance(raw, str) or len(raw) != 36:
+        return None
+    if _CANONICAL_UUID.fullmatch(raw):
+        return raw  # already canonical: a tenth of uuid.UUID's time
+    try:
+        return str(uuid_module.UUID(raw))
+    except ValueError:
+        return None
+
+
 def _data(
     value: Any, table: str, where: str, scan_text: bool = True, exact: bool = True
 ) -> dict[str, Any]:
@@ -185,12 +199,8 @@ def _row(value: Any, where: str, scan_text: bool = True, exact: bool = True) -> 
             f"{where}.table: unknown table.",
             "tabla_desconocida",
         )
-    raw_uuid = value.get("uuid")
-    try:
-        row_uuid = str(uuid_module.UUID(raw_uuid)) if isinstance(raw_uuid, str) else None
-    except ValueError:
-        row_uuid = None
-    if row_uuid is None or len(raw_uuid) != 36:
+    row_uuid = _uuid(value.get("uuid"))
+    if row_uuid is None:
         raise invalid(f"{where}.uuid: UUID inválido.", f"{where}.uuid: invalid UUID.")
     raw_date = value.get("updated_at")
     try:
