@@ -16,22 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    DateTime,
-    Engine,
-    Integer,
-    String,
-    Text,
-    bindparam,
-    cast,
-    insert,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import Engine, Text, bindparam, cast, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -46,13 +31,7 @@ from icsoe_desktop.domain import sync_wire, tokens
 from icsoe_desktop.domain.sync_registry import spec
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.db import prune_batches
-from icsoe_desktop.sync_server.models import (
-    BigId,
-    DesktopToken,
-    Empresa,
-    PushBatch,
-    SyncedRow,
-)
+from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
 from icsoe_desktop.sync_server.protocol import (
     MAX_BATCH_ROWS,
     MAX_BODY_BYTES,
@@ -116,6 +95,10 @@ def _envelope(row: SyncedRow | Any) -> sync_wire.Version:
 # the planner from turning the lookups into one scan of the company's rows filtered by the
 # batch's 2,000 UUIDs (what it chose for ``uuid = ANY(array)`` on a table without statistics
 # yet, a second per batch once the statement was prepared and its array no longer hashed).
+_LOOKED_UP = [
+    SyncedRow.__table__.c[name]
+    for name in ("id", "tabla", "uuid", "seq", "version", "updated_at", "deleted", "data")
+]
 _EXISTING_PG = text(
     "SELECT r.id, r.tabla, r.uuid, r.seq, r.version, r.updated_at, r.deleted, r.data "
     "FROM unnest(string_to_array(:tablas, ','), string_to_array(:uuids, ',')) "
@@ -123,16 +106,7 @@ _EXISTING_PG = text(
     "CROSS JOIN LATERAL (SELECT * FROM rows WHERE rows.empresa_id = :empresa "
     "AND rows.tabla = wanted.tabla AND rows.uuid = wanted.uuid AND rows.seq > :after "
     "OFFSET 0) AS r"
-).columns(
-    id=BigId,
-    tabla=String,
-    uuid=String,
-    seq=BigInteger,
-    version=Integer,
-    updated_at=DateTime,
-    deleted=Boolean,
-    data=JSON,
-)
+).columns(*_LOOKED_UP)
 
 
 def _existing(
@@ -155,16 +129,7 @@ def _existing(
             },
         )
         return {(row.tabla, row.uuid): row for row in rows}
-    query = select(
-        SyncedRow.id,
-        SyncedRow.tabla,
-        SyncedRow.uuid,
-        SyncedRow.seq,
-        SyncedRow.version,
-        SyncedRow.updated_at,
-        SyncedRow.deleted,
-        SyncedRow.data,
-    ).where(
+    query = select(*_LOOKED_UP).where(
         SyncedRow.empresa_id == caller.empresa_id,
         SyncedRow.tabla.in_({r.table for r in request.rows}),
         SyncedRow.uuid.in_([r.uuid for r in request.rows]),
@@ -359,8 +324,9 @@ def pull(
             .limit(limit)
         )
         if table is not None:
+            # (A table's rows, maybe a few among a million: the planner's choice.)
             query = query.where(rows_table.c.tabla == table)
-        if session.get_bind().dialect.name == "postgresql":
+        elif session.get_bind().dialect.name == "postgresql":
             # The page read in the order of ix_rows_empresa_seq, stopping at the limit. On a
             # table without statistics yet the planner instead fetched every row after the
             # cursor and sorted them on disk: a second a page, quadratic over a full pull.
