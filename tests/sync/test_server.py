@@ -121,6 +121,32 @@ def test_overwriting_an_unseen_version_returns_it(sync_server) -> None:
     assert result["overwritten"]["data"]["razon_social"] == "A"
 
 
+# Values as a desktop could send them, and the odd ones: each must come back from a pull as it
+# was pushed (the server keeps ``data`` as JSON text and sends that text back).
+ODD_VALUES = {
+    "registro": 'Año «Ñ» "entre comillas" \\ barra\ninvertida\t\u0001 😀',
+    "entero": 2**63 - 1,
+    "negativo": -(2**63) + 1,
+    "flotante_enorme": 1e20,  # a float, not an integer past 64 bits: accepted, as ever
+    "flotante": -0.125,
+    "nulo": None,
+    "verdadero": True,
+    "vacio": "",
+}
+
+
+def test_pulled_data_is_exactly_what_was_pushed(sync_server) -> None:
+    token = sync_server.token()
+    pushed = row(data=dict(ODD_VALUES))
+    assert push(sync_server, token, [pushed]).status_code == 200
+    page = call(sync_server, token, "GET", "/v1/pull", params={"since": "0"}).json()
+    [pulled] = page["rows"]
+    assert pulled["data"] == ODD_VALUES
+    assert type(pulled["data"]["flotante_enorme"]) is float
+    assert (pulled["uuid"], pulled["version"], pulled["deleted"]) == (pushed["uuid"], 1, False)
+    assert pulled["updated_at"] == "2026-11-23T10:00:00"
+
+
 GARBAGE = [
     (b"{no es json", 400, "json_invalido"),
     (b"\xff\xfe\x00garbage", 400, "json_invalido"),
@@ -161,6 +187,8 @@ WRONG_ROWS = [
     ({"data": {"registro": {"anidado": 1}}}, "solicitud_invalida"),
     ({"data": {"registro": "con\u0000nulo"}}, "solicitud_invalida"),
     ({"data": {"registro": 2**70}}, "solicitud_invalida"),
+    ({"data": {"registro": 2**64}}, "solicitud_invalida"),
+    ({"data": {"registro": -(2**63)}}, "solicitud_invalida"),
 ]
 
 

@@ -9,8 +9,10 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import requests
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
@@ -21,7 +23,7 @@ from icsoe_desktop.sync_server.models import PushBatch, SyncedRow
 from tests.conftest import free_port
 from tests.sync import pg
 from tests.sync.conftest import EMPRESA
-from tests.sync.test_server import call, push, row
+from tests.sync.test_server import ODD_VALUES, call, push, row
 
 
 def test_serve_with_several_workers(server_process, sync_database) -> None:
@@ -84,11 +86,53 @@ def test_several_processes_starting_on_a_fresh_database_migrate_once(postgres) -
         assert errors == []
         with engines[0].connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == [
-                ("0002_lotes_antiguos",)
+                (ScriptDirectory(str(db.MIGRATIONS_DIR)).get_current_head(),)
             ]
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_rows_stored_before_migration_0003_keep_their_data(postgres) -> None:
+    """0003 turned rows.data from JSONB into json: a row a server stored before comes back
+    from a pull as it was, and is the overwritten version when a desktop that never saw it
+    writes over it."""
+    from alembic import command
+    from alembic.config import Config
+
+    postgres.admin("CREATE DATABASE sync_antes_0003")
+    engine = db.make_engine(postgres.url("sync_antes_0003"))
+    config = Config()
+    config.set_main_option("script_location", str(db.MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002_lotes_antiguos")
+    token = db.create_token(engine, EMPRESA, "Antes").token
+    old = row(data=dict(ODD_VALUES))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO rows (empresa_id, tabla, uuid, seq, version, updated_at, deleted, "
+                "data, token_id) SELECT empresa_id, :tabla, :uuid, 1, 1, '2026-11-23 10:00', "
+                "false, CAST(:data AS jsonb), id FROM tokens"
+            ),
+            {"tabla": old["table"], "uuid": old["uuid"], "data": json.dumps(old["data"])},
+        )
+        conn.execute(text("UPDATE empresas SET last_seq = 1"))
+    db.upgrade(engine)
+    runner = pg.ThreadServer(create_app(engine), free_port())
+    runner.start()
+    server = SimpleNamespace(url=f"http://127.0.0.1:{runner.server.config.port}")
+    try:
+        pulled = call(server, token, "GET", "/v1/pull", params={"since": 0}).json()
+        assert [r["data"] for r in pulled["rows"]] == [ODD_VALUES]
+        unseen = dict(old, version=2, base_seq=0, data={"registro": "Y5412345106"})
+        answer = push(server, token, [unseen]).json()["results"][0]
+        assert answer["seq"] == 2
+        assert answer["overwritten"]["data"] == ODD_VALUES
+    finally:
+        runner.stop()
+        engine.dispose()
 
 
 def test_old_answered_batches_are_forgotten_and_a_late_retry_changes_nothing(
