@@ -140,8 +140,9 @@ class SingleInstance(QObject):
 def claim(name: str, args: list[str]) -> SingleInstance | None:
     """This process's listener for ``name``; None when another start listens already and took
     ``args`` (this one ends). Asked first: on Unix ``listen`` takes the name over from a live
-    listener too (Qt renames its socket into place)."""
-    if may_be_running(name) and send_to_running(name, args):
+    listener too (Qt renames its socket into place). Without ``may_be_running``: off the first
+    window's path, a failed connection costs little, and it does not depend on Qt's paths."""
+    if send_to_running(name, args):
         return None
     instance = SingleInstance(name)
     if not instance.listen() and send_to_running(name, args):
