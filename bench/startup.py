@@ -5,9 +5,11 @@ usuario and contraseña typed (store open, sign-in ready). Also printed, without
 every service the login window offers (its links, the certificates panel) is built.
 
 All are measured from outside: the time from spawning the process to the line it prints once
-its window is on screen (offscreen Qt). Each is run REPEAT times, alternating, after a warm-up
-run that compiles bytecode; medians are compared («ratio»), and so is each run with the bare
-run just before it («paired»: the median of those ratios, steadier on a shared machine).
+its window is on screen (offscreen Qt); also the CPU time of the main thread until the first
+window (each program prints its own), which the machine's other load moves much less. Each is
+run REPEAT times, alternating, after a warm-up run that compiles bytecode; medians are compared
+(«ratio»), and so is each run with the bare run just before it («paired»: the median of those
+ratios, steadier on a shared machine).
 
     python bench/startup.py [--repeat N]
 """
@@ -24,8 +26,10 @@ import threading
 import time
 from pathlib import Path
 
+CPU_LINE = "first-window-cpu"  # printed by both programs (icsoe_desktop/app.py: the probe)
 BARE = """
 import sys
+import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
@@ -34,28 +38,41 @@ window.setWindowTitle("bare")
 window.show()
 def shown():
     print("first-window", flush=True)
+    print(f"first-window-cpu {time.thread_time() * 1000:.1f}", file=sys.stderr, flush=True)
     app.quit()
 QTimer.singleShot(0, shown)
 app.exec()
 """
 
 
+def _read_cpu(stream, found: list[float]) -> None:
+    for line in stream:
+        if CPU_LINE in line:
+            found.append(float(line.split(CPU_LINE)[1].split()[0]) / 1000)
+
+
 def timed_lines(cmd: list[str], env: dict[str, str], markers: tuple[str, ...]) -> dict[str, float]:
-    """Seconds from spawn until each marker line appears on stdout."""
+    """Seconds from spawn until each marker line appears on stdout; «cpu»: the main thread's
+    CPU seconds until the first window, as the program itself prints it on stderr."""
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
-    )
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     seen: dict[str, float] = {}
     killer = threading.Timer(60, proc.kill)  # a hung start must not hang the benchmark
     killer.start()
+    cpu: list[float] = []
+    # stderr apart: Qt's warnings there may write a line in pieces.
+    reader = threading.Thread(target=_read_cpu, args=(proc.stderr, cpu))
+    reader.start()
     assert proc.stdout is not None
     for line in proc.stdout:
         word = line.strip()
         if word in markers and word not in seen:
             seen[word] = time.perf_counter() - start
     proc.wait()
+    reader.join()
     killer.cancel()
+    if cpu:
+        seen["cpu"] = cpu[0]
     missing = set(markers) - set(seen)
     if missing or proc.returncode != 0:
         raise SystemExit(f"{cmd} ended with {proc.returncode} without printing {missing}")
@@ -83,10 +100,14 @@ def main() -> None:
         timed_lines(bare_cmd, env, ("first-window",))
 
         bare, first, ready, services, fresh = [], [], [], [], []
+        bare_cpu, first_cpu = [], []
         for n in range(args.repeat):
-            bare.append(timed_lines(bare_cmd, env, ("first-window",))["first-window"])
+            theirs = timed_lines(bare_cmd, env, ("first-window",))
+            bare.append(theirs["first-window"])
             ours = timed_lines(app_cmd, env, markers)
             first.append(ours["first-window"])
+            bare_cpu.append(theirs["cpu"])
+            first_cpu.append(ours["cpu"])
             ready.append(ours["ready"])
             services.append(ours["services"])
             # A first start: a data dir never used, so the database file is created.
@@ -105,6 +126,12 @@ def main() -> None:
         # Paired: each run against the bare run just before it, which shared its load.
         paired = statistics.median(x / y for x, y in zip(times, bare, strict=True))
         print(f"{label} {t * 1000:7.1f} ms   ratio {t / b:.2f}, paired {paired:.2f}{goal}")
+    c, cb = statistics.median(first_cpu), statistics.median(bare_cpu)
+    paired = statistics.median(x / y for x, y in zip(first_cpu, bare_cpu, strict=True))
+    print(
+        f"main-thread CPU to the first window:   {c * 1000:7.1f} ms   ratio {c / cb:.2f}, "
+        f"paired {paired:.2f} (bare {cb * 1000:.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -23,9 +23,10 @@ def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProc
 
 def test_the_app_starts_on_a_new_data_dir_creates_the_store_and_logs(tmp_path):
     data_dir = tmp_path / "nuevo"
-    result = run([], data_dir, ICSOE_STARTUP_PROBE="1")
+    # «services»: the probe quits once the store is open too (at «ready» it may not be yet).
+    result = run([], data_dir, ICSOE_STARTUP_PROBE="services")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["first-window", "ready"]
+    assert result.stdout.split() == ["first-window", "ready", "services"]
     assert (data_dir / DATABASE_FILE).is_file()
     log = (data_dir / LOG_FILE).read_text(encoding="utf-8")
     # Logged before the file existed (start-up buffer) and after (the store, created from the

@@ -22,6 +22,7 @@ from icsoe_desktop.gui.worker import run_in_background
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from icsoe_desktop.gui.single_instance import SingleInstance
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.idse_sign_in import IdseSignIn
@@ -58,15 +59,30 @@ def _open_services(data_dir: Path, log_path: Path | None) -> Services:
     return services
 
 
+def _prepare_single_instance() -> None:
+    from icsoe_desktop.gui.single_instance import prepare
+
+    prepare()
+
+
 class Application(QObject):
-    """``exit_requested(code)`` asks whoever runs the event loop to end it (run_gui does)."""
+    """``exit_requested(code)`` asks whoever runs the event loop to end it (run_gui does).
+
+    ``instance_name`` (run_gui): this data dir's single-instance channel, opened once the login
+    answers and before the store opens (``claim``); a start that lost the race to another hands
+    its links over and ends. ``settled`` is emitted then: the rest of the start may load."""
 
     exit_requested = Signal(int)
+    settled = Signal()
 
-    def __init__(self, data_dir: Path, log_path: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, log_path: Path | None = None, instance_name: str | None = None
+    ) -> None:
         super().__init__()
         self.data_dir = data_dir
         self.log_path = log_path
+        self.instance_name = instance_name
+        self.instance: SingleInstance | None = None
         self.services: Services | None = None
         self.login = IdseLoginWindow()
         self.main: VentanaPrincipal | None = None
@@ -106,6 +122,36 @@ class Application(QObject):
         self._open_services()  # which opens the store fully, or says in Spanish why it cannot
 
     def _open_services(self) -> None:
+        """Listen as the data dir's app first: QtNetwork loads in the background meanwhile."""
+        if self.instance_name is None:
+            self.settled.emit()
+            self._build_services()
+            return
+
+        def failed(exc: BaseException) -> None:
+            log.warning("Canal de instancia única no preparado", exc_info=exc)
+            self._claim()  # which imports it here
+
+        run_in_background(_prepare_single_instance, lambda _: self._claim(), failed)
+
+    def _claim(self) -> None:
+        from icsoe_desktop.gui.single_instance import claim
+
+        assert self.instance_name is not None
+        # The links this start was given wait in _pending_args (no services yet).
+        instance = claim(self.instance_name, self._pending_args)
+        if instance is None:
+            log.info(
+                "icsoe-desktop ya está abierto con %s: se le pasaron los argumentos", self.data_dir
+            )
+            self.exit_requested.emit(0)
+            return
+        self.instance = instance
+        instance.arguments_received.connect(self.handle_arguments)
+        self.settled.emit()
+        self._build_services()
+
+    def _build_services(self) -> None:
         def build() -> Services:
             self._built = _open_services(self.data_dir, self.log_path)
             return self._built
@@ -372,6 +418,8 @@ class Application(QObject):
 
     def shutdown(self) -> None:
         self.mail_timer.stop()
+        if self.instance is not None:
+            self.instance.close()
         # Background jobs (the services' preload, a mail send) finish before the store closes and
         # the interpreter ends under them; a long one is not waited for more than a few seconds.
         QThreadPool.globalInstance().waitForDone(5_000)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.style import LINK_STYLE
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -63,7 +64,22 @@ class IdseLoginWindow(QWidget):
         self.setObjectName("IdseLoginWindow")
         self.setWindowTitle("Acceso a conexión en línea con IDSE")
         self._build()
-        mnemonics.assign(self)  # Alt-letters for every button, check box and field
+        # Alt-letters for every button, check box and field; named, in the window's order.
+        mnemonics.assign(
+            self,
+            [
+                self.empresa_selector.titulo,
+                self.solo_consulta,
+                self.usuario_label,
+                self.contrasena_label,
+                self.mostrar,
+                self.continuar,
+                self.registrate,
+                self.olvido,
+                self.correo,
+                self.icsoe,
+            ],
+        )
 
         self.solo_consulta.toggled.connect(self._on_solo_consulta)
         bind_show_password(self.mostrar, self.contrasena)
@@ -91,7 +107,8 @@ class IdseLoginWindow(QWidget):
 
         def link(text: str, name: str) -> QPushButton:
             button = named(QPushButton(text), name)
-            button.setFlat(True)  # styled as a link (gui/style.py), still a keyboard button
+            button.setFlat(True)  # styled as a link, still a keyboard button
+            button.setStyleSheet(LINK_STYLE)  # before the app's sheet is set (gui/style.py)
             return button
 
         layout = QVBoxLayout(self)
@@ -125,14 +142,14 @@ class IdseLoginWindow(QWidget):
         self.contrasena.setMaxLength(128)
         self.contrasena.setEchoMode(QLineEdit.EchoMode.Password)
         self.mostrar = named(QCheckBox("Mostrar contraseña"), "mostrarContrasenaCheck")
-        usuario_label = named(
+        self.usuario_label = usuario_label = named(
             QLabel(
                 'Usuario:<br><span style="color:#555; font-size:8pt;">(Correo electrónico)</span>'
             ),
             "usuarioLabel",
         )
         usuario_label.setBuddy(self.usuario)
-        contrasena_label = named(QLabel("Contraseña:"), "contrasenaLabel")
+        self.contrasena_label = contrasena_label = named(QLabel("Contraseña:"), "contrasenaLabel")
         contrasena_label.setBuddy(self.contrasena)
         grid.addWidget(usuario_label, 0, 0)
         grid.addWidget(self.usuario, 0, 1)

@@ -4,6 +4,8 @@ text («&Guardar») or in the window's menu bar are kept and not reused."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QAbstractButton, QLabel, QMenuBar, QWidget
 
 
@@ -25,18 +27,20 @@ def _choose(text: str, used: set[str]) -> int | None:
     return None
 
 
-def assign(window: QWidget) -> None:
+def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
     """Give a mnemonic to every button, check box and buddied label of ``window`` that has
-    none, unique within it. Call it after the window's widgets exist."""
+    none, unique within it. Call it after the window's widgets exist. ``widgets``: the window's
+    controls in order, for a window without a menu bar that must not look through all its
+    children (the login: wrapping each child Qt object for Python costs ~3 ms at start-up)."""
     used: set[str] = set()
-    for bar in window.findChildren(QMenuBar):
-        for action in bar.actions():
-            if letter := _taken(action.text()):
-                used.add(letter)
+    if widgets is None:
+        for bar in window.findChildren(QMenuBar):
+            for action in bar.actions():
+                if letter := _taken(action.text()):
+                    used.add(letter)
+        widgets = window.findChildren(QWidget)
     pending: list[QAbstractButton | QLabel] = [
-        widget
-        for widget in window.findChildren(QWidget)
-        if not widget.isWindow() and _labelled(widget)
+        widget for widget in widgets if not widget.isWindow() and _labelled(widget)
     ]
     for widget in pending:
         if letter := _taken(widget.text()):

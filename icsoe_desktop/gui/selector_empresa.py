@@ -24,7 +24,7 @@ class EmpresaSelector(QWidget):
         self.setObjectName("empresaSelector")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        titulo = QLabel("Empresa:")
+        self.titulo = titulo = QLabel("Empresa:")
         titulo.setObjectName("empresaTituloLabel")
         self.nombre = QLabel("")
         self.nombre.setObjectName("empresaLabel")

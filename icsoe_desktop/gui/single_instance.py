@@ -3,31 +3,73 @@ first one over a local socket (a named pipe on Windows) and exits.
 
 The socket is named after a hash of the data dir, so two data dirs run side by side. A socket
 left by a crashed process accepts no connection: it is removed and the new process listens.
+
+Start-up (bench/startup.py): before the first window only ``may_be_running`` looks whether the
+socket exists, without QtNetwork; the full hand-over runs only then. The app listens once its
+login answers, before it opens the store (gui/application.py, ``claim``): QtNetwork and json
+load off the first window's path (``prepare``, in the background).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
+
+try:  # the one hash needed before the first window, without hashlib's OpenSSL (~3 ms)
+    from _sha256 import sha256
+except ImportError:  # an interpreter without the builtin module
+    from hashlib import sha256
 
 log = logging.getLogger(__name__)
 CONNECT_MS = 1_000
 WRITE_MS = 2_000
+PIPE_PREFIX = "\\\\.\\pipe\\"  # where QLocalServer puts a name on Windows
 
 
 def server_name(data_dir: Path) -> str:
     key = os.path.normcase(str(data_dir.resolve()))
-    return "icsoe-desktop-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
+    return "icsoe-desktop-" + sha256(key.encode("utf-8")).hexdigest()[:24]
+
+
+def may_be_running(name: str) -> bool:
+    """False when no app listens on ``name`` for sure: its socket file (Unix: QLocalServer's,
+    in Qt's temp dir) or named pipe (Windows) does not exist. True may still be a socket left by
+    a crash: ``send_to_running`` then finds out."""
+    if sys.platform == "win32":
+        import _winapi
+
+        try:
+            _winapi.WaitNamedPipe(PIPE_PREFIX + name, 1)  # 1 ms: 0 would mean the pipe's default
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return True  # busy, or an answer not foreseen: the full check decides
+        return True
+    # QDir::tempPath() on Unix, as QLocalServer places a name (QDir itself costs ~0.5 ms here).
+    return os.path.exists(os.path.join(os.path.normpath(os.environ.get("TMPDIR") or "/tmp"), name))
+
+
+def prepare() -> None:
+    """Import what listening needs; run off the GUI thread while the login is on screen."""
+    import json  # noqa: F401
+
+    import PySide6.QtNetwork  # noqa: F401
 
 
 def send_to_running(name: str, args: list[str]) -> bool:
     """True when a running app took the arguments; False when none answers."""
+    import json
+
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_MS):
@@ -47,6 +89,8 @@ class SingleInstance(QObject):
     arguments_received = Signal(list)
 
     def __init__(self, name: str, parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self.name = name
         self.server = QLocalServer(self)
@@ -60,7 +104,7 @@ class SingleInstance(QObject):
             # A stale socket (crash) or one that appeared in between: a live one answers.
             if send_to_running(self.name, []):
                 return False
-            QLocalServer.removeServer(self.name)
+            self.server.removeServer(self.name)
             if not self.server.listen(self.name):
                 log.warning(
                     "No se pudo abrir el canal de instancia única: %s", self.server.errorString()
@@ -93,7 +137,23 @@ class SingleInstance(QObject):
         self.server.close()
 
 
+def claim(name: str, args: list[str]) -> SingleInstance | None:
+    """This process's listener for ``name``; None when another start listens already and took
+    ``args`` (this one ends). Asked first: on Unix ``listen`` takes the name over from a live
+    listener too (Qt renames its socket into place). Without ``may_be_running``: off the first
+    window's path, a failed connection costs little, and it does not depend on Qt's paths."""
+    if send_to_running(name, args):
+        return None
+    instance = SingleInstance(name)
+    if not instance.listen() and send_to_running(name, args):
+        instance.close()
+        return None
+    return instance
+
+
 def _args(line: bytes) -> list[str]:
+    import json
+
     try:
         args = json.loads(line.decode("utf-8")).get("args", [])
     except (ValueError, AttributeError, UnicodeDecodeError):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QCheckBox, QFileDialog, QLineEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
 
 
 def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
@@ -45,6 +45,8 @@ class FilePicker(QObject):
         button.clicked.connect(self.choose)
 
     def choose(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # not loaded with the login (start-up)
+
         path, _ = QFileDialog.getOpenFileName(self.edit.window(), self._caption, "", self._filter)
         on_chosen = self._on_chosen()
         if path and on_chosen is not None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+if TYPE_CHECKING:  # the progress dialogs are imported when used: not on the start-up path
+    from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,7 @@ def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) 
     """Run ``fn`` in the background while a busy progress dialog keeps the window alive; return
     its result or re-raise its exception here, on the GUI thread."""
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog
 
     dialog = QProgressDialog(text, "", 0, 0, parent)
     dialog.setObjectName("progressDialog")
@@ -94,6 +97,8 @@ def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) 
 def _wait_behind(dialog: QProgressDialog, fn: Callable[[], Any]) -> Any:
     """Run ``fn`` in the background, keep the GUI alive in a local event loop behind ``dialog``
     until it reports, close the dialog; return the result or re-raise the error here."""
+    from PySide6.QtCore import QEventLoop
+
     loop = QEventLoop()
     outcome: dict[str, Any] = {}
 
@@ -146,6 +151,7 @@ def run_with_progress_bar(
     import threading
 
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QProgressDialog
 
     dialog = QProgressDialog(text, "Cancelar" if cancellable else "", 0, 0, parent)
     dialog.setObjectName("progressDialog")

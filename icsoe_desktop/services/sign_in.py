@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.services import login_throttle
 
@@ -86,6 +85,10 @@ def decide(
     locked = login_throttle.lock_error(throttle.locked_until, now, shown)
     if locked is not None:
         return Refusal(locked, None, ())
+    # Imported here: the login answers before hashlib's OpenSSL and the policy load (~8 ms,
+    # bench/startup.py); the services, built meanwhile, have imported it by the first click.
+    from icsoe_desktop.domain import passwords
+
     if passwords.verify_password_or_dummy(contrasena, stored_hash):
         return None
     failures, lock = login_throttle.next_failure(throttle.failures, throttle.last_failure_at, now)

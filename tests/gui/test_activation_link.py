@@ -14,7 +14,12 @@ import pytest
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
 from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
-from icsoe_desktop.gui.single_instance import SingleInstance, send_to_running, server_name
+from icsoe_desktop.gui.single_instance import (
+    SingleInstance,
+    may_be_running,
+    send_to_running,
+    server_name,
+)
 from tests.gui.helpers import click, type_text
 from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, invited_capturista
 
@@ -103,6 +108,63 @@ def test_stale_socket_of_a_crashed_app_does_not_block_the_start(qtbot, tmp_path)
         instance.close()
 
 
+def test_the_socket_look_before_the_window_sees_a_running_app(qtbot, tmp_path):
+    name = server_name(tmp_path / "datos")
+    assert not may_be_running(name)  # nobody ever listened: the window shows at once
+    instance = SingleInstance(name)
+    try:
+        assert instance.listen()
+        assert may_be_running(name)  # then the hand-over is tried before any window
+        assert not may_be_running(server_name(tmp_path / "otros"))
+    finally:
+        instance.close()
+    assert not may_be_running(name)
+
+
+def test_a_start_that_lost_the_race_hands_its_link_over_and_ends(qtbot, tmp_path):
+    """Two starts at once: both showed their login; the one that listens second gives its link
+    to the other and ends before opening the store."""
+    data_dir = tmp_path / "datos"
+    data_dir.mkdir()
+    name = server_name(data_dir)
+    link = "icsoe://activar?codigo=ABCDE23456"
+    with subprocess.Popen(
+        [sys.executable, "-c", _LISTEN_AND_ANSWER, name], stdout=subprocess.PIPE, text=True
+    ) as first:
+        try:
+            assert first.stdout.readline().strip() == "listening"
+            application = Application(data_dir, instance_name=name)
+            qtbot.addWidget(application.login)
+            exits: list[int] = []
+            application.exit_requested.connect(exits.append)
+            try:
+                application.start()
+                application.handle_arguments([link])  # as run_gui does
+                qtbot.waitUntil(lambda: exits == [0], timeout=20_000)
+                assert application.instance is None and application._built is None
+            finally:
+                application.shutdown()
+            assert first.communicate(timeout=20)[0].split() == [link]
+        finally:
+            first.kill()
+
+
+_LISTEN_AND_ANSWER = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from icsoe_desktop.gui.single_instance import SingleInstance
+app = QCoreApplication([])
+instance = SingleInstance(sys.argv[1])
+assert instance.listen()
+def received(args):
+    if args:  # the loser's first call only asks whether someone answers
+        print(*args, flush=True)
+        app.quit()
+instance.arguments_received.connect(received)
+print("listening", flush=True)
+app.exec()
+instance.close()
+"""
 _LISTEN_AND_WAIT = """
 import sys, time
 from PySide6.QtCore import QCoreApplication
@@ -122,13 +184,17 @@ print(send_to_running(sys.argv[1], sys.argv[2:]), flush=True)
 """
 
 
-def _start(data_dir: Path, *args: str) -> subprocess.Popen:
+def _start(data_dir: Path, *args: str, probe: bool = False) -> subprocess.Popen:
+    """``probe``: the start prints «first-window» (stdout piped) if it shows its window."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if probe:
+        env["ICSOE_STARTUP_PROBE"] = "1"
     return subprocess.Popen(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *args],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE if probe else subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
 
 
@@ -152,8 +218,10 @@ def test_second_start_hands_the_link_to_the_running_app_and_exits(tmp_path):
     first = _start(data_dir)
     try:
         assert _wait(lambda: _log_has(data_dir, "Canal de instancia única abierto"))
-        second = _start(data_dir, "icsoe://activar?codigo=ABCDE23456")
-        assert second.wait(timeout=30) == 0
+        second = _start(data_dir, "icsoe://activar?codigo=ABCDE23456", probe=True)
+        # It ends without showing a window (the probe would print «first-window»).
+        assert second.communicate(timeout=30)[0] == ""
+        assert second.returncode == 0
         assert first.poll() is None  # the first one keeps running…
         # …and opened Crear contraseña (the log names the action, never the code).
         assert _wait(lambda: _log_has(data_dir, "Crear contraseña abierto por un enlace"))
