@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import statistics
@@ -102,6 +103,7 @@ def bench_grid(services) -> None:
     main = VentanaPrincipal(services, None)
     main.show()
     app.processEvents()
+    gc.freeze()  # as Application.open_main does once the window is shown
     view = main.movimientos
     model, table = view.model, view.tabla
     registro = services.movimientos.registros()[0]

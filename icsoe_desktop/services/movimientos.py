@@ -217,16 +217,27 @@ def _months(filtro: Filtro) -> tuple[str, ...]:
     )
 
 
+# The grid row by id as plain SQL: a page is 200 lookups by primary key, and SQLAlchemy's
+# statement building, IN expansion and result processing cost more than the lookups themselves.
+_ROW_COLUMNS = ", ".join("l.numero" if c.attr == "lote" else f"m.{c.attr}" for c in COLUMNS)
+_DATES = tuple(i + 1 for i, c in enumerate(COLUMNS) if c.kind == DATE)  # stored as ISO text
+
+
 def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
     """The grid rows of these (id, sort value) keys, in the keys' order."""
     if not keys:
         return []
-    query = select(MovimientoRow.id, *_SELECTED).select_from(MovimientoRow)
-    query = query.outerjoin(Lote, Lote.id == MovimientoRow.lote_id)
-    found = {
-        r[0]: tuple(r)
-        for r in conn.execute(query.where(MovimientoRow.id.in_([k for k, _v in keys])))
-    }
+    sql = (
+        f"SELECT m.id, {_ROW_COLUMNS} FROM movimientos AS m LEFT JOIN lotes AS l "
+        f"ON l.id = m.lote_id WHERE m.id IN ({', '.join('?' * len(keys))})"
+    )
+    found = {}
+    for r in conn.connection.driver_connection.execute(sql, [k for k, _v in keys]):
+        row = list(r)
+        for i in _DATES:
+            if row[i] is not None:
+                row[i] = date.fromisoformat(row[i])
+        found[row[0]] = row
     return [(*found[k], v) for k, v in keys if k in found]
 
 
