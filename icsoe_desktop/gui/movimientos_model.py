@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
-PAGE_SIZE = 200
-MAX_PAGES = 50  # 10,000 rows in memory at most, whatever the clerk scrolls through
+PAGE_SIZE = 100  # a few screenfuls; each row of a page is one lookup by id (10-25 µs at 1M rows)
+MAX_PAGES = 100  # 10,000 rows in memory at most, whatever the clerk scrolls through
 BOUNDS_DELAY_MS = 300
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

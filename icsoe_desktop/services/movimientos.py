@@ -4,8 +4,8 @@ correction of a rejected movement. Import, export and lotes have modules of thei
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
-from datetime import date, datetime
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -200,7 +200,52 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True)
     )
 
 
-MONTHS_MAX = 12  # more streams than that cost more than the walk they save
+# Beyond this, a span (_with_span) instead: each month is 15 streams (tipo × estado) of one
+# statement, and SQLite takes ~0.1 ms per stream to prepare it: 12 months took 16 ms on first use
+# against 9 ms for the span, which is as fast from then on (bench/movimientos.py, 1M rows).
+MONTHS_MAX = 3
+
+
+def _summed(conn, filtro: Filtro, table: Any) -> int:
+    query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
+    if table is MovimientoConteo and filtro.tipo and not filtro.estado:
+        # Every estado named, so that the key (registro, tipo, estado, fecha) seeks the dates
+        # of each (a tab from a date: 0.6 ms instead of 1.5 ms reading all of the tab's days).
+        query = query.where(table.estado.in_(ESTADOS))
+    return int(conn.execute(query).scalar_one())
+
+
+def _fecha_ends(conn) -> tuple[date | None, date | None]:
+    """The first and last fecha of the live movements (two index seeks)."""
+    ends = []
+    for direction in ("", " DESC"):
+        sql = "SELECT fecha FROM movimientos INDEXED BY ix_mov_fecha WHERE deleted = 0 "
+        found = conn.exec_driver_sql(f"{sql}ORDER BY fecha{direction} LIMIT 1").scalar()
+        ends.append(None if found is None else date.fromisoformat(found))
+    return ends[0], ends[1]
+
+
+def _with_span(conn, query, filtro: Filtro):
+    """An IDSE date or the lote under a date range without month streams (too long, or open at
+    one end): the column's lowest and highest value among the filter's rows, so that its walk
+    starts there and not at the column's first value, past the movements of every other date
+    (0.1 s for a year). Correct whatever the dates: only the walk's ends move."""
+    from icsoe_desktop.services import movimientos_paging as paging
+
+    if query.column not in BY_MONTH or not query.indexed or query.gather or query.months:
+        return query
+    if not (filtro.fecha_inicial or filtro.fecha_final):
+        return query
+    oldest, newest = _fecha_ends(conn)  # the months to read
+    if oldest is None or newest is None:
+        return replace(query, span=(None, None))
+    first = max(oldest, filtro.fecha_inicial or oldest)
+    last = min(newest, filtro.fecha_final or newest)
+    if first > last:
+        return replace(query, span=(None, None))
+    sql, params = paging.span_sql(query, f"{first:%Y-%m}", f"{last:%Y-%m}")
+    low, high = conn.exec_driver_sql(sql, params).one()
+    return replace(query, span=(low, high))
 
 
 def _months(filtro: Filtro) -> tuple[str, ...]:
@@ -268,10 +313,26 @@ class MovimientosService:
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement."""
         filtro.check()
-        table = MovimientoConteo if filtro.fecha_inicial or filtro.fecha_final else MovimientoTotal
-        query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
         with self._store.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
+            if not (filtro.fecha_inicial or filtro.fecha_final):
+                return _summed(conn, filtro, MovimientoTotal)
+            oldest, newest = _fecha_ends(conn)
+            if oldest is None:
+                return 0
+            start = max(filtro.fecha_inicial or oldest, oldest)
+            end = min(filtro.fecha_final or newest, newest)
+            if start > end:
+                return 0
+            inside = (end - start).days + 1
+            if 2 * inside <= (newest - oldest).days + 1:
+                return _summed(conn, filtro, MovimientoConteo)
+            # A range of most days (two years of three): the days outside it are fewer to sum
+            # (a sum per day reads 45 rows: 3 ms for two years).
+            undated = replace(filtro, fecha_inicial=None, fecha_final=None)
+            before = replace(undated, fecha_final=start - timedelta(days=1))
+            after = replace(undated, fecha_inicial=end + timedelta(days=1))
+            outside = sum(_summed(conn, f, MovimientoConteo) for f in (before, after))
+            return _summed(conn, undated, MovimientoTotal) - outside
 
     def sort_ready(self, orden: Orden) -> bool:
         """Whether ``orden``'s sort indexes exist (then a sorted page is an index seek)."""
@@ -362,6 +423,8 @@ class MovimientosService:
         query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
         keys: list[tuple[int, Any]] = []
         with self._store.engine.connect() as conn:
+            if not offset:  # an offset counts across segments: one, unsplit
+                query = _with_span(conn, query, filtro)
             for condition, order, extra in paging.seeks(query, after and (after[-1], after[0])):
                 sql, params = paging.key_sql(query, condition, order, limit - len(keys), offset)
                 keys.extend(conn.exec_driver_sql(sql, {**params, **extra}).all())

@@ -49,6 +49,9 @@ class KeyQuery:
     nullable: bool = True  # a NOT NULL column has no NULL segment to read
     indexed: bool = True  # False until the column's sort index is built: SQLite sorts instead
     months: tuple[str, ...] = ()  # a stream per month of fecha, from the month index (BY_MONTH)
+    # (lowest, highest) value of the column among the filter's rows, NULLs aside ((None, None):
+    # all NULL): read from the month index for a date range too long for month streams (span_sql).
+    span: tuple[Any, Any] | None = None
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -83,16 +86,56 @@ def _first(column: str, descending: bool) -> list[tuple[str, str]]:
     return [("1", f"m.{column} DESC, m.id DESC" if descending else f"m.{column}, m.id")]
 
 
+def _null_first(column: str, descending: bool) -> list[tuple[str, str]]:
+    """The first segment split at NULL (going up NULL comes first), for a span to bound the
+    values' part."""
+    c = f"m.{column}"
+    if descending:
+        return [(f"{c} IS NOT NULL", f"{c} DESC, m.id DESC"), (f"{c} IS NULL", "m.id DESC")]
+    return [(f"{c} IS NULL", "m.id"), (f"{c} IS NOT NULL", f"{c}, m.id")]
+
+
+def _of_values(condition: str) -> bool:
+    """Whether a segment reads values (not the NULLs) of the column."""
+    return "IS NULL" not in condition.replace("IS NOT NULL", "")
+
+
+def _bounded(
+    query: KeyQuery, condition: str, params: dict[str, Any]
+) -> tuple[tuple[str, ...], str]:
+    """The filter's terms and the segment's condition, each bound on the sort column once: a
+    looser bound left beside a tighter one (the date range's end beside "before this row's
+    fecha") may be the one SQLite seeks by, walking every row between the two (30 ms for a
+    year of fechas) or, at the row's own value, sorting them."""
+    c = f"m.{query.column}"
+    low = high = query.span is not None and _of_values(condition)
+    terms = query.where
+    if condition.startswith(f"{c} = "):
+        terms = tuple(t for t in terms if not t.startswith(f"{c} "))
+        low = high = False
+    elif condition.startswith(f"{c} < "):
+        terms = tuple(t for t in terms if not t.startswith(f"{c} <"))
+        high = False
+    elif condition.startswith(f"{c} > "):
+        terms = tuple(t for t in terms if not t.startswith(f"{c} >"))
+        low = False
+    # The span: the walk starts at the filter's first value, not at the column's, so under a
+    # date range the IDSE dates of later (or earlier) movements are not walked past.
+    if low:
+        condition += f" AND {c} >= :span_low"
+        params["span_low"] = query.span[0]  # type: ignore[index]
+    if high:
+        condition += f" AND {c} <= :span_high"
+        params["span_high"] = query.span[1]  # type: ignore[index]
+    return terms, condition
+
+
 def key_sql(
     query: KeyQuery, condition: str, order: str, limit: int, offset: int = 0
 ) -> tuple[str, dict[str, Any]]:
     """One statement giving ``limit`` keys (id, sort value) of one segment, in grid order."""
     params = dict(query.params, limit=limit, offset=offset)
-    terms = query.where
-    if condition.startswith(f"m.{query.column} = "):
-        # The row's own value: the filter's range on the column holds already, and left in,
-        # SQLite seeks that range (a quarter of dates) instead of the value, and sorts it.
-        terms = tuple(t for t in terms if not t.startswith(f"m.{query.column} "))
+    terms, condition = _bounded(query, condition, params)
     where = " AND ".join((*terms, condition))
     if query.gather:
         # "+" keeps the sort index out: the filter's own index finds the few rows.
@@ -137,13 +180,55 @@ def key_sql(
 
 def seeks(query: KeyQuery, after: tuple | None) -> list[tuple[str, str, dict[str, Any]]]:
     """(condition, ORDER BY, extra params) per segment to read in turn."""
+    extra: dict[str, Any] = {}
     if after is None:
-        return [(c, o, {}) for c, o in _first(query.column, query.descending)]
-    value, row_id = after
-    extra = {"after_value": value, "after_id": row_id}
-    segments = _segments(query.column, value, row_id, query.descending)
+        segments = _first(query.column, query.descending)
+        if query.span is not None:
+            segments = _null_first(query.column, query.descending)
+    else:
+        value, row_id = after
+        extra = {"after_value": value, "after_id": row_id}
+        segments = _segments(query.column, value, row_id, query.descending)
+        if any(t.startswith(f"m.{query.column} = ") for t in query.where):
+            segments = segments[:1]  # the filter fixes the value: no row has another
     if not query.nullable:
         segments = _no_nulls(segments)
-    if any(t.startswith(f"m.{query.column} = ") for t in query.where):
-        segments = segments[:1]  # the filter fixes the value: no row has another
+    if query.span == (None, None):  # no row of the filter has a value: only NULLs to read
+        segments = [(c, o) for c, o in segments if not _of_values(c)]
     return [(c, o, extra) for c, o in segments]
+
+
+def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, dict[str, Any]]:
+    """(lowest, highest) value of a BY_MONTH column among the filter's rows, NULLs aside: one
+    seek at each end of every (tipo, estado, month) stretch of its month index, months
+    ``first_month``..``last_month`` ("2025-01"). A millisecond or two for years of months."""
+    column = f"m.{query.column}"
+    prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
+    params = dict(query.params, span_first=first_month, span_last=last_month)
+    source = equal = ""
+    if prefix:
+        groups = list(product(*(_VALUES[p] for p in prefix)))
+        rows = ", ".join(
+            "(" + ", ".join(f":g{n}_{i}" for i in range(len(prefix))) + ")"
+            for n in range(len(groups))
+        )
+        params.update({f"g{n}_{i}": v for n, g in enumerate(groups) for i, v in enumerate(g)})
+        source = f", (VALUES {rows}) AS g"
+        equal = "".join(f" AND m.{p} = g.column{i + 1}" for i, p in enumerate(prefix))
+    where = " AND ".join(query.where)
+    month = MONTH.replace("fecha", "m.fecha")
+
+    def end(direction: str) -> str:
+        return (
+            f"(SELECT {column} FROM movimientos AS m INDEXED BY {month_index(query.column)} "
+            f"WHERE {where}{equal} AND {month} = meses.mes AND {column} IS NOT NULL "
+            f"ORDER BY {column}{direction} LIMIT 1)"
+        )
+
+    sql = (
+        "WITH RECURSIVE meses(mes) AS (SELECT :span_first UNION ALL "
+        "SELECT strftime('%Y-%m', mes || '-01', '+1 month') FROM meses WHERE mes < :span_last) "
+        f"SELECT min(lo), max(hi) FROM (SELECT {end('')} AS lo, {end(' DESC')} AS hi "
+        f"FROM meses{source})"
+    )
+    return sql, params
