@@ -6,7 +6,8 @@ of it is first painted: next to a page it holds, by keyset (the rows after or be
 one); elsewhere from the key before it, which a background read gives for every page after a
 search; until then, the last page as the first of the reverse order, others by position. So
 the first page, the next one at row 900,000, Ctrl+Fin or a jump to the middle of the scroll bar
-read one page each, not every row before them.
+read one page each, not every row before them. A row's texts are formatted when it is first
+painted and kept with its page.
 """
 
 from __future__ import annotations

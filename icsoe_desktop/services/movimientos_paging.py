@@ -7,12 +7,14 @@ built the first time the clerk sorts by the column (MovimientosService.prepare_s
 SQLite sorts each stream itself). The filter is tested on the index entries (a covering index):
 skipping the rows it leaves out reads no movement. A filter that fixes the prefix is one seek;
 otherwise one stream per prefix value (3 tipos, or 3 × 5 tipo-estado pairs) is read from its
-own seek and the streams are merged by SQLite (UNION ALL of a page each, then ORDER BY of those
-few hundred keys). The IDSE dates and the lote follow the movement's fecha: under a date range
-of a few months their month index gives one stream per month too, each starting inside the
-range instead of walking every earlier date. A filter that leaves few rows (counted beforehand)
-reads them through its own index and sorts them instead: walking a sort index to find 200 of
-400 matches would read most of the index.
+own seek, and SQLite merges the streams as they come out of their indexes (one compound SELECT
+in grid order), stopping at the page's last key. The IDSE dates and the lote follow the
+movement's fecha: under a date range of a few months their month index gives one stream per
+month too, each starting inside the range instead of walking every earlier date; under a longer
+range, or one open at an end, their walk is bounded by their lowest and highest value among the
+filter's rows (the span, read from the month index). A filter that leaves few rows (counted
+beforehand) reads them through its own index and sorts them instead: walking a sort index to
+find 200 of 400 matches would read most of the index.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
