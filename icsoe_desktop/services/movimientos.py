@@ -201,8 +201,8 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True)
 
 
 # Beyond this, a span (_with_span) instead: each month is 15 streams (tipo × estado) of one
-# statement, and SQLite takes ~0.1 ms per stream to prepare it: 12 months took 16 ms on first use
-# against 9 ms for the span, which is as fast from then on (bench/movimientos.py, 1M rows).
+# statement, and SQLite takes ~0.1 ms per stream to prepare it: a page of 12 months took 16 ms
+# the first time against 9 ms with the span, 5-6 ms both from then on (1M rows).
 MONTHS_MAX = 3
 
 
@@ -262,7 +262,7 @@ def _months(filtro: Filtro) -> tuple[str, ...]:
     )
 
 
-# The grid row by id as plain SQL: a page is 200 lookups by primary key, and SQLAlchemy's
+# The grid row by id as plain SQL: a page is a hundred lookups by primary key, and SQLAlchemy's
 # statement building, IN expansion and result processing cost more than the lookups themselves.
 _ROW_COLUMNS = ", ".join("l.numero" if c.attr == "lote" else f"m.{c.attr}" for c in COLUMNS)
 _DATES = tuple(i + 1 for i, c in enumerate(COLUMNS) if c.kind == DATE)  # stored as ISO text

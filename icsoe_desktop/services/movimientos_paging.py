@@ -123,12 +123,13 @@ def _bounded(
         low = False
     # The span: the walk starts at the filter's first value, not at the column's, so under a
     # date range the IDSE dates of later (or earlier) movements are not walked past.
+    span_low, span_high = query.span or (None, None)
     if low:
         condition += f" AND {c} >= :span_low"
-        params["span_low"] = query.span[0]  # type: ignore[index]
+        params["span_low"] = span_low
     if high:
         condition += f" AND {c} <= :span_high"
-        params["span_high"] = query.span[1]  # type: ignore[index]
+        params["span_high"] = span_high
     return terms, condition
 
 
