@@ -225,16 +225,21 @@ def _fecha_ends(conn) -> tuple[date | None, date | None]:
     return ends[0], ends[1]
 
 
-def _with_span(conn, query, filtro: Filtro):
+def _spannable(query, filtro: Filtro) -> bool:
     """An IDSE date or the lote under a date range without month streams (too long, or open at
-    one end): the column's lowest and highest value among the filter's rows, so that its walk
-    starts there and not at the column's first value, past the movements of every other date
-    (0.1 s for a year). Correct whatever the dates: only the walk's ends move."""
+    one end): its walk is bounded by a span (_with_span)."""
+    if query.column not in BY_MONTH or not query.indexed or query.gather or query.months:
+        return False
+    return bool(filtro.fecha_inicial or filtro.fecha_final)
+
+
+def _with_span(conn, query, filtro: Filtro):
+    """The column's lowest and highest value among the filter's rows (see _spannable), so that
+    its walk starts there and not at the column's first value, past the movements of every
+    other date (0.1 s for a year). Correct whatever the dates: only the walk's ends move."""
     from icsoe_desktop.services import movimientos_paging as paging
 
-    if query.column not in BY_MONTH or not query.indexed or query.gather or query.months:
-        return query
-    if not (filtro.fecha_inicial or filtro.fecha_final):
+    if not _spannable(query, filtro):
         return query
     oldest, newest = _fecha_ends(conn)  # the months to read
     if oldest is None or newest is None:
@@ -422,10 +427,16 @@ class MovimientosService:
             total = self.count(filtro)
         query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
         keys: list[tuple[int, Any]] = []
+        # (An offset counts across segments: one, unsplit, without a span.)
+        spanned = not offset and _spannable(query, filtro)
         with self._store.engine.connect() as conn:
-            if not offset:  # an offset counts across segments: one, unsplit
-                query = _with_span(conn, query, filtro)
-            for condition, order, extra in paging.seeks(query, after and (after[-1], after[0])):
+            segments = paging.seeks(query, after and (after[-1], after[0]), split_nulls=spanned)
+            for condition, order, extra in segments:
+                if paging.of_values(condition):
+                    if spanned and query.span is None:  # not for a page of NULLs alone
+                        query = _with_span(conn, query, filtro)
+                    if query.span == (None, None):  # no row of the filter has a value
+                        continue
                 sql, params = paging.key_sql(query, condition, order, limit - len(keys), offset)
                 keys.extend(conn.exec_driver_sql(sql, {**params, **extra}).all())
                 if len(keys) == limit:

@@ -97,7 +97,7 @@ def _null_first(column: str, descending: bool) -> list[tuple[str, str]]:
     return [(f"{c} IS NULL", "m.id"), (f"{c} IS NOT NULL", f"{c}, m.id")]
 
 
-def _of_values(condition: str) -> bool:
+def of_values(condition: str) -> bool:
     """Whether a segment reads values (not the NULLs) of the column."""
     return "IS NULL" not in condition.replace("IS NOT NULL", "")
 
@@ -110,7 +110,7 @@ def _bounded(
     fecha") may be the one SQLite seeks by, walking every row between the two (30 ms for a
     year of fechas) or, at the row's own value, sorting them."""
     c = f"m.{query.column}"
-    low = high = query.span is not None and _of_values(condition)
+    low = high = query.span is not None and of_values(condition)
     terms = query.where
     if condition.startswith(f"{c} = "):
         terms = tuple(t for t in terms if not t.startswith(f"{c} "))
@@ -181,12 +181,15 @@ def key_sql(
     return sql, params
 
 
-def seeks(query: KeyQuery, after: tuple | None) -> list[tuple[str, str, dict[str, Any]]]:
-    """(condition, ORDER BY, extra params) per segment to read in turn."""
+def seeks(
+    query: KeyQuery, after: tuple | None, split_nulls: bool = False
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(condition, ORDER BY, extra params) per segment to read in turn. ``split_nulls``: the
+    first page in two segments, NULLs apart, as a span needs (given or still to be read)."""
     extra: dict[str, Any] = {}
     if after is None:
         segments = _first(query.column, query.descending)
-        if query.span is not None:
+        if query.span is not None or split_nulls:
             segments = _null_first(query.column, query.descending)
     else:
         value, row_id = after
@@ -197,7 +200,7 @@ def seeks(query: KeyQuery, after: tuple | None) -> list[tuple[str, str, dict[str
     if not query.nullable:
         segments = _no_nulls(segments)
     if query.span == (None, None):  # no row of the filter has a value: only NULLs to read
-        segments = [(c, o) for c, o in segments if not _of_values(c)]
+        segments = [(c, o) for c, o in segments if not of_values(c)]
     return [(c, o, extra) for c, o in segments]
 
 
