@@ -206,13 +206,13 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True)
 MONTHS_MAX = 3
 
 
-def _summed(conn, filtro: Filtro, table: Any) -> int:
+def _summed(filtro: Filtro, table: Any) -> Select:
     query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
     if table is MovimientoConteo and filtro.tipo and not filtro.estado:
         # Every estado named, so that the key (registro, tipo, estado, fecha) seeks the dates
         # of each (a tab from a date: 0.6 ms instead of 1.5 ms reading all of the tab's days).
         query = query.where(table.estado.in_(ESTADOS))
-    return int(conn.execute(query).scalar_one())
+    return query
 
 
 def _fecha_ends(conn) -> tuple[date | None, date | None]:
@@ -320,9 +320,9 @@ class MovimientosService:
         filtro.check()
         with self._store.engine.connect() as conn:
             if not (filtro.fecha_inicial or filtro.fecha_final):
-                return _summed(conn, filtro, MovimientoTotal)
+                return int(conn.execute(_summed(filtro, MovimientoTotal)).scalar_one())
             oldest, newest = _fecha_ends(conn)
-            if oldest is None:
+            if oldest is None or newest is None:
                 return 0
             start = max(filtro.fecha_inicial or oldest, oldest)
             end = min(filtro.fecha_final or newest, newest)
@@ -330,14 +330,17 @@ class MovimientosService:
                 return 0
             inside = (end - start).days + 1
             if 2 * inside <= (newest - oldest).days + 1:
-                return _summed(conn, filtro, MovimientoConteo)
+                return int(conn.execute(_summed(filtro, MovimientoConteo)).scalar_one())
             # A range of most days (two years of three): the days outside it are fewer to sum
-            # (a sum per day reads 45 rows: 3 ms for two years).
+            # (a sum per day reads 45 rows: 3 ms for two years), in one statement.
             undated = replace(filtro, fecha_inicial=None, fecha_final=None)
             before = replace(undated, fecha_final=start - timedelta(days=1))
             after = replace(undated, fecha_inicial=end + timedelta(days=1))
-            outside = sum(_summed(conn, f, MovimientoConteo) for f in (before, after))
-            return _summed(conn, undated, MovimientoTotal) - outside
+            total, *outside = (
+                _summed(undated, MovimientoTotal).scalar_subquery(),
+                *(_summed(f, MovimientoConteo).scalar_subquery() for f in (before, after)),
+            )
+            return int(conn.execute(select(total - outside[0] - outside[1])).scalar_one())
 
     def sort_ready(self, orden: Orden) -> bool:
         """Whether ``orden``'s sort indexes exist (then a sorted page is an index seek)."""
