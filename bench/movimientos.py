@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import resource
 import statistics
@@ -88,6 +89,9 @@ def _searches(registro: str) -> dict[str, object]:
         "Reingresos, registro, aprobados, trimestre": Filtro(
             registro_patronal=registro, tipo="08", estado="aprobado", **trimestre
         ),
+        # Longer than month streams (MONTHS_MAX), closed or open at one end.
+        "dos años": Filtro(fecha_inicial=date(2024, 1, 1), fecha_final=date(2025, 12, 31)),
+        "Bajas desde 2025": Filtro(tipo="02", fecha_inicial=date(2025, 1, 1)),
     }
 
 
@@ -102,6 +106,7 @@ def bench_grid(services) -> None:
     main = VentanaPrincipal(services, None)
     main.show()
     app.processEvents()
+    gc.freeze()  # as Application.open_main does once the window is shown
     view = main.movimientos
     model, table = view.model, view.tabla
     registro = services.movimientos.registros()[0]

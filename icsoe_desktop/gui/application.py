@@ -7,6 +7,7 @@ answers within a few ms), then the services; a sign-in made before them waits fo
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -312,6 +313,10 @@ class Application(QObject):
         self.main.quit_requested.connect(self.quit)
         self.main.show()
         self.login.hide()
+        # Python's full collection walks every object alive (services, SQLAlchemy, Qt
+        # wrappers): a 50-70 ms pause at a random moment, often a sort or a scroll of the grid
+        # (bench/movimientos.py). What lives as long as this window is kept out of its walk.
+        gc.freeze()
         if usuario is not None:
             self._guide_the_first_day()
 
@@ -369,9 +374,7 @@ class Application(QObject):
         empresa gets its Configuración inicial from the first-day guide)."""
         assert self.services is not None and self.main is not None
         usuario, nombre = self.main.usuario, self.main.nombre
-        self.main.hide()
-        self.main.deleteLater()
-        self.main = None
+        self._close_main()
         # Background work (a sync, the preload) ends before its store closes under it.
         QThreadPool.globalInstance().waitForDone(5_000)
         try:
@@ -385,11 +388,15 @@ class Application(QObject):
         self.login.empresa_selector.refresh()
         self.open_main(usuario, nombre)
 
-    def logout(self) -> None:
+    def _close_main(self) -> None:
         if self.main is not None:
             self.main.hide()  # hide, not close: closing the main window means Salir
             self.main.deleteLater()
             self.main = None
+            gc.unfreeze()  # what open_main froze may be garbage now: collected as usual
+
+    def logout(self) -> None:
+        self._close_main()
         self.login.solo_consulta.setChecked(False)
         self.login.refresh_default_usuario()
         self.login.refresh_vigencias()  # certificates may have changed during the session

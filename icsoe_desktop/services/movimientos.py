@@ -4,8 +4,8 @@ correction of a rejected movement. Import, export and lotes have modules of thei
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
-from datetime import date, datetime
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -200,7 +200,57 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True)
     )
 
 
-MONTHS_MAX = 12  # more streams than that cost more than the walk they save
+# Beyond this, a span (_with_span) instead: each month is 15 streams (tipo × estado) of one
+# statement, and SQLite takes ~0.1 ms per stream to prepare it: a page of 12 months took 16 ms
+# the first time against 9 ms with the span, 5-6 ms both from then on (1M rows).
+MONTHS_MAX = 3
+
+
+def _summed(filtro: Filtro, table: Any) -> Select:
+    query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
+    if table is MovimientoConteo and filtro.tipo and not filtro.estado:
+        # Every estado named, so that the key (registro, tipo, estado, fecha) seeks the dates
+        # of each (a tab from a date: 0.6 ms instead of 1.5 ms reading all of the tab's days).
+        query = query.where(table.estado.in_(ESTADOS))
+    return query
+
+
+def _fecha_ends(conn) -> tuple[date | None, date | None]:
+    """The first and last fecha of the live movements (two index seeks)."""
+    ends = []
+    for direction in ("", " DESC"):
+        sql = "SELECT fecha FROM movimientos INDEXED BY ix_mov_fecha WHERE deleted = 0 "
+        found = conn.exec_driver_sql(f"{sql}ORDER BY fecha{direction} LIMIT 1").scalar()
+        ends.append(None if found is None else date.fromisoformat(found))
+    return ends[0], ends[1]
+
+
+def _spannable(query, filtro: Filtro) -> bool:
+    """An IDSE date or the lote under a date range without month streams (too long, or open at
+    one end): its walk is bounded by a span (_with_span)."""
+    if query.column not in BY_MONTH or not query.indexed or query.gather or query.months:
+        return False
+    return bool(filtro.fecha_inicial or filtro.fecha_final)
+
+
+def _with_span(conn, query, filtro: Filtro):
+    """The column's lowest and highest value among the filter's rows (see _spannable), so that
+    its walk starts there and not at the column's first value, past the movements of every
+    other date (0.1 s for a year). Correct whatever the dates: only the walk's ends move."""
+    from icsoe_desktop.services import movimientos_paging as paging
+
+    if not _spannable(query, filtro):
+        return query
+    oldest, newest = _fecha_ends(conn)  # the months to read
+    if oldest is None or newest is None:
+        return replace(query, span=(None, None))
+    first = max(oldest, filtro.fecha_inicial or oldest)
+    last = min(newest, filtro.fecha_final or newest)
+    if first > last:
+        return replace(query, span=(None, None))
+    sql, params = paging.span_sql(query, f"{first:%Y-%m}", f"{last:%Y-%m}")
+    low, high = conn.exec_driver_sql(sql, params).one()
+    return replace(query, span=(low, high))
 
 
 def _months(filtro: Filtro) -> tuple[str, ...]:
@@ -217,16 +267,27 @@ def _months(filtro: Filtro) -> tuple[str, ...]:
     )
 
 
+# The grid row by id as plain SQL: a page is a hundred lookups by primary key, and SQLAlchemy's
+# statement building, IN expansion and result processing cost more than the lookups themselves.
+_ROW_COLUMNS = ", ".join("l.numero" if c.attr == "lote" else f"m.{c.attr}" for c in COLUMNS)
+_DATES = tuple(i + 1 for i, c in enumerate(COLUMNS) if c.kind == DATE)  # stored as ISO text
+
+
 def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
     """The grid rows of these (id, sort value) keys, in the keys' order."""
     if not keys:
         return []
-    query = select(MovimientoRow.id, *_SELECTED).select_from(MovimientoRow)
-    query = query.outerjoin(Lote, Lote.id == MovimientoRow.lote_id)
-    found = {
-        r[0]: tuple(r)
-        for r in conn.execute(query.where(MovimientoRow.id.in_([k for k, _v in keys])))
-    }
+    sql = (
+        f"SELECT m.id, {_ROW_COLUMNS} FROM movimientos AS m LEFT JOIN lotes AS l "
+        f"ON l.id = m.lote_id WHERE m.id IN ({', '.join('?' * len(keys))})"
+    )
+    found = {}
+    for r in conn.connection.driver_connection.execute(sql, [k for k, _v in keys]):
+        row = list(r)
+        for i in _DATES:
+            if row[i] is not None:
+                row[i] = date.fromisoformat(row[i])
+        found[row[0]] = row
     return [(*found[k], v) for k, v in keys if k in found]
 
 
@@ -261,10 +322,29 @@ class MovimientosService:
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement."""
         filtro.check()
-        table = MovimientoConteo if filtro.fecha_inicial or filtro.fecha_final else MovimientoTotal
-        query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
         with self._store.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one())
+            if not (filtro.fecha_inicial or filtro.fecha_final):
+                return int(conn.execute(_summed(filtro, MovimientoTotal)).scalar_one())
+            oldest, newest = _fecha_ends(conn)
+            if oldest is None or newest is None:
+                return 0
+            start = max(filtro.fecha_inicial or oldest, oldest)
+            end = min(filtro.fecha_final or newest, newest)
+            if start > end:
+                return 0
+            inside = (end - start).days + 1
+            if 2 * inside <= (newest - oldest).days + 1:
+                return int(conn.execute(_summed(filtro, MovimientoConteo)).scalar_one())
+            # A range of most days (two years of three): the days outside it are fewer to sum
+            # (a sum per day reads 45 rows: 3 ms for two years), in one statement.
+            undated = replace(filtro, fecha_inicial=None, fecha_final=None)
+            before = replace(undated, fecha_final=start - timedelta(days=1))
+            after = replace(undated, fecha_inicial=end + timedelta(days=1))
+            total, *outside = (
+                _summed(undated, MovimientoTotal).scalar_subquery(),
+                *(_summed(f, MovimientoConteo).scalar_subquery() for f in (before, after)),
+            )
+            return int(conn.execute(select(total - outside[0] - outside[1])).scalar_one())
 
     def sort_ready(self, orden: Orden) -> bool:
         """Whether ``orden``'s sort indexes exist (then a sorted page is an index seek)."""
@@ -354,8 +434,16 @@ class MovimientosService:
             total = self.count(filtro)
         query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
         keys: list[tuple[int, Any]] = []
+        # (An offset counts across segments: one, unsplit, without a span.)
+        spanned = not offset and _spannable(query, filtro)
         with self._store.engine.connect() as conn:
-            for condition, order, extra in paging.seeks(query, after and (after[-1], after[0])):
+            segments = paging.seeks(query, after and (after[-1], after[0]), split_nulls=spanned)
+            for condition, order, extra in segments:
+                if paging.of_values(condition):
+                    if spanned and query.span is None:  # not for a page of NULLs alone
+                        query = _with_span(conn, query, filtro)
+                    if query.span == (None, None):  # no row of the filter has a value
+                        continue
                 sql, params = paging.key_sql(query, condition, order, limit - len(keys), offset)
                 keys.extend(conn.exec_driver_sql(sql, {**params, **extra}).all())
                 if len(keys) == limit:

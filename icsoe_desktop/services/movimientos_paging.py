@@ -7,12 +7,14 @@ built the first time the clerk sorts by the column (MovimientosService.prepare_s
 SQLite sorts each stream itself). The filter is tested on the index entries (a covering index):
 skipping the rows it leaves out reads no movement. A filter that fixes the prefix is one seek;
 otherwise one stream per prefix value (3 tipos, or 3 × 5 tipo-estado pairs) is read from its
-own seek and the streams are merged by SQLite (UNION ALL of a page each, then ORDER BY of those
-few hundred keys). The IDSE dates and the lote follow the movement's fecha: under a date range
-of a few months their month index gives one stream per month too, each starting inside the
-range instead of walking every earlier date. A filter that leaves few rows (counted beforehand)
-reads them through its own index and sorts them instead: walking a sort index to find 200 of
-400 matches would read most of the index.
+own seek, and SQLite merges the streams as they come out of their indexes (one compound SELECT
+in grid order), stopping at the page's last key. The IDSE dates and the lote follow the
+movement's fecha: under a date range of a few months their month index gives one stream per
+month too, each starting inside the range instead of walking every earlier date; under a longer
+range, or one open at an end, their walk is bounded by their lowest and highest value among the
+filter's rows (the span, read from the month index). A filter that leaves few rows (counted
+beforehand) reads them through its own index and sorts them instead: walking a sort index to
+find 200 of 400 matches would read most of the index.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
@@ -49,6 +51,9 @@ class KeyQuery:
     nullable: bool = True  # a NOT NULL column has no NULL segment to read
     indexed: bool = True  # False until the column's sort index is built: SQLite sorts instead
     months: tuple[str, ...] = ()  # a stream per month of fecha, from the month index (BY_MONTH)
+    # (lowest, highest) value of the column among the filter's rows, NULLs aside ((None, None):
+    # all NULL): read from the month index for a date range too long for month streams (span_sql).
+    span: tuple[Any, Any] | None = None
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -83,13 +88,58 @@ def _first(column: str, descending: bool) -> list[tuple[str, str]]:
     return [("1", f"m.{column} DESC, m.id DESC" if descending else f"m.{column}, m.id")]
 
 
+def _null_first(column: str, descending: bool) -> list[tuple[str, str]]:
+    """The first segment split at NULL (going up NULL comes first), for a span to bound the
+    values' part."""
+    c = f"m.{column}"
+    if descending:
+        return [(f"{c} IS NOT NULL", f"{c} DESC, m.id DESC"), (f"{c} IS NULL", "m.id DESC")]
+    return [(f"{c} IS NULL", "m.id"), (f"{c} IS NOT NULL", f"{c}, m.id")]
+
+
+def of_values(condition: str) -> bool:
+    """Whether a segment reads values (not the NULLs) of the column."""
+    return "IS NULL" not in condition.replace("IS NOT NULL", "")
+
+
+def _bounded(
+    query: KeyQuery, condition: str, params: dict[str, Any]
+) -> tuple[tuple[str, ...], str]:
+    """The filter's terms and the segment's condition, each bound on the sort column once: a
+    looser bound left beside a tighter one (the date range's end beside "before this row's
+    fecha") may be the one SQLite seeks by, walking every row between the two (30 ms for a
+    year of fechas) or, at the row's own value, sorting them."""
+    c = f"m.{query.column}"
+    low = high = query.span is not None and of_values(condition)
+    terms = query.where
+    if condition.startswith(f"{c} = "):
+        terms = tuple(t for t in terms if not t.startswith(f"{c} "))
+        low = high = False
+    elif condition.startswith(f"{c} < "):
+        terms = tuple(t for t in terms if not t.startswith(f"{c} <"))
+        high = False
+    elif condition.startswith(f"{c} > "):
+        terms = tuple(t for t in terms if not t.startswith(f"{c} >"))
+        low = False
+    # The span: the walk starts at the filter's first value, not at the column's, so under a
+    # date range the IDSE dates of later (or earlier) movements are not walked past.
+    span_low, span_high = query.span or (None, None)
+    if low:
+        condition += f" AND {c} >= :span_low"
+        params["span_low"] = span_low
+    if high:
+        condition += f" AND {c} <= :span_high"
+        params["span_high"] = span_high
+    return terms, condition
+
+
 def key_sql(
     query: KeyQuery, condition: str, order: str, limit: int, offset: int = 0
 ) -> tuple[str, dict[str, Any]]:
     """One statement giving ``limit`` keys (id, sort value) of one segment, in grid order."""
     params = dict(query.params, limit=limit, offset=offset)
-    where = " AND ".join((*query.where, condition))
-    outer = order.replace("m.", "k.").replace(f"k.{query.column}", "k.v")
+    terms, condition = _bounded(query, condition, params)
+    where = " AND ".join((*terms, condition))
     if query.gather:
         # "+" keeps the sort index out: the filter's own index finds the few rows.
         plus = ", ".join(f"+{term.strip()}" for term in order.split(","))
@@ -105,31 +155,86 @@ def key_sql(
         prefix.append(MONTH.replace("fecha", "m.fecha"))  # as the index has it
         choices.append(query.months)
         name = month_index(query.column)
-    streams = list(product(*choices))
     # INDEXED BY fails on a missing index; without it each stream is sorted (right, but slow).
     index = f"INDEXED BY {name} " if query.indexed else ""
-    parts = []
-    for n, values in enumerate(streams):
+    arms = []
+    for n, values in enumerate(product(*choices)):
         equal = " ".join(f"AND {p} = :s{n}_{i}" for i, p in enumerate(prefix))
         params.update({f"s{n}_{i}": v for i, v in enumerate(values)})
-        # Each stream needs its first offset + limit keys for the merge to be right.
-        parts.append(
-            f"SELECT * FROM (SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "
-            f"{index}WHERE {where} {equal} ORDER BY {order} "
-            "LIMIT :limit + :offset)"
+        arms.append(
+            f"SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "
+            f"{index}WHERE {where} {equal}"
         )
+    if query.indexed:
+        # One compound SELECT in grid order, each stream bare: SQLite merges the streams as
+        # each comes out of the index and stops at offset + limit keys in all, so 15 streams
+        # cost about what one does. Cut by a LIMIT of its own in a subquery, each stream was
+        # read up to that limit and sorted again for the merge: 15 × 200 keys for 200.
+        merged = order.replace(f"m.{query.column}", "v").replace("m.id", "id")
+        return f"{' UNION ALL '.join(arms)} ORDER BY {merged} LIMIT :limit OFFSET :offset", params
+    # Unindexed, each stream is sorted anyway: its first offset + limit keys (a top-N sort) are
+    # all the merge can need.
+    parts = [f"SELECT * FROM ({arm} ORDER BY {order} LIMIT :limit + :offset)" for arm in arms]
     union = " UNION ALL ".join(parts)
+    outer = order.replace("m.", "k.").replace(f"k.{query.column}", "k.v")
     sql = f"SELECT k.id, k.v FROM ({union}) AS k ORDER BY {outer} LIMIT :limit OFFSET :offset"
     return sql, params
 
 
-def seeks(query: KeyQuery, after: tuple | None) -> list[tuple[str, str, dict[str, Any]]]:
-    """(condition, ORDER BY, extra params) per segment to read in turn."""
+def seeks(
+    query: KeyQuery, after: tuple | None, split_nulls: bool = False
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(condition, ORDER BY, extra params) per segment to read in turn. ``split_nulls``: the
+    first page in two segments, NULLs apart, as a span needs (given or still to be read)."""
+    extra: dict[str, Any] = {}
     if after is None:
-        return [(c, o, {}) for c, o in _first(query.column, query.descending)]
-    value, row_id = after
-    extra = {"after_value": value, "after_id": row_id}
-    segments = _segments(query.column, value, row_id, query.descending)
+        segments = _first(query.column, query.descending)
+        if query.span is not None or split_nulls:
+            segments = _null_first(query.column, query.descending)
+    else:
+        value, row_id = after
+        extra = {"after_value": value, "after_id": row_id}
+        segments = _segments(query.column, value, row_id, query.descending)
+        if any(t.startswith(f"m.{query.column} = ") for t in query.where):
+            segments = segments[:1]  # the filter fixes the value: no row has another
     if not query.nullable:
         segments = _no_nulls(segments)
+    if query.span == (None, None):  # no row of the filter has a value: only NULLs to read
+        segments = [(c, o) for c, o in segments if not of_values(c)]
     return [(c, o, extra) for c, o in segments]
+
+
+def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, dict[str, Any]]:
+    """(lowest, highest) value of a BY_MONTH column among the filter's rows, NULLs aside: one
+    seek at each end of every (tipo, estado, month) stretch of its month index, months
+    ``first_month``..``last_month`` ("2025-01"). A millisecond or two for years of months."""
+    column = f"m.{query.column}"
+    prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
+    params = dict(query.params, span_first=first_month, span_last=last_month)
+    source = equal = ""
+    if prefix:
+        groups = list(product(*(_VALUES[p] for p in prefix)))
+        rows = ", ".join(
+            "(" + ", ".join(f":g{n}_{i}" for i in range(len(prefix))) + ")"
+            for n in range(len(groups))
+        )
+        params.update({f"g{n}_{i}": v for n, g in enumerate(groups) for i, v in enumerate(g)})
+        source = f", (VALUES {rows}) AS g"
+        equal = "".join(f" AND m.{p} = g.column{i + 1}" for i, p in enumerate(prefix))
+    where = " AND ".join(query.where)
+    month = MONTH.replace("fecha", "m.fecha")
+
+    def end(direction: str) -> str:
+        return (
+            f"(SELECT {column} FROM movimientos AS m INDEXED BY {month_index(query.column)} "
+            f"WHERE {where}{equal} AND {month} = meses.mes AND {column} IS NOT NULL "
+            f"ORDER BY {column}{direction} LIMIT 1)"
+        )
+
+    sql = (
+        "WITH RECURSIVE meses(mes) AS (SELECT :span_first UNION ALL "
+        "SELECT strftime('%Y-%m', mes || '-01', '+1 month') FROM meses WHERE mes < :span_last) "
+        f"SELECT min(lo), max(hi) FROM (SELECT {end('')} AS lo, {end(' DESC')} AS hi "
+        f"FROM meses{source})"
+    )
+    return sql, params

@@ -122,7 +122,8 @@ def test_the_grid_reads_only_the_pages_the_clerk_sees(qtbot, services):
     last = view.model.index(999, 0)
     assert last.data(Qt.ItemDataRole.UserRole) == every[-1]
     assert view.model.loaded() <= 2 * PAGE_SIZE
-    qtbot.waitUntil(lambda: len(view.model._bounds) == 5)  # every page's key, read meanwhile
+    # Every page's key, read meanwhile.
+    qtbot.waitUntil(lambda: len(view.model._bounds) == 1_000 // PAGE_SIZE)
     view.tabla.scrollTo(view.model.index(555, 0))  # the middle of the scroll bar
     assert view.model.index(555, 0).data(Qt.ItemDataRole.UserRole) == every[555]
     ids = [view.model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(1_000)]
@@ -405,3 +406,68 @@ def test_a_new_search_or_order_starts_at_its_first_rows_and_a_click_sorts_once(q
     descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert curps == sorted(curps, reverse=descending)
     qtbot.waitUntil(lambda: table.rowAt(5) == 0)
+
+
+def shown(view: MovimientosIdse) -> tuple[int, list[tuple[str, ...]]]:
+    """The first row the table paints and the texts of every row it paints."""
+    table, model = view.tabla, view.model
+    first = table.rowAt(0)
+    last = table.rowAt(table.viewport().height() - 1)
+    last = model.rowCount() - 1 if last < 0 else last
+    rows = range(first, last + 1)
+    return first, [tuple(model.index(r, c).data() for c in range(len(COLUMNS))) for r in rows]
+
+
+def test_sorts_and_jumps_show_the_right_rows_in_order(qtbot, services):
+    """At 10,000 movements, with and without a date range longer than month streams: a header
+    click in each direction, a jump to the middle of the scroll bar (before and after every
+    page's key is read), a page down from there and Ctrl+Fin each paint exactly the rows SQLite's
+    ORDER BY puts there, in that order, with their texts."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 10_000, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)  # Todos
+    table, model, header = view.tabla, view.model, view.tabla.horizontalHeader()
+
+    def expected() -> list[tuple[str, ...]]:
+        return [
+            tuple(c.display(v) for c, v in zip(COLUMNS, row[1 : len(COLUMNS) + 1], strict=True))
+            for row in services.movimientos.iter_rows(model.filtro, model.orden)
+        ]
+
+    def check(every: list[tuple[str, ...]], label: str) -> None:
+        first, rows = shown(view)
+        assert rows and rows == every[first : first + len(rows)], (label, first)
+
+    def jumps(every: list[tuple[str, ...]], label: str) -> None:
+        check(every, f"{label}, first rows")
+        table.scrollTo(model.index(len(every) // 2, 0))  # before the pages' keys: by position
+        check(every, f"{label}, middle")
+        qtbot.waitUntil(model.bounds_ready)
+        table.scrollToTop()
+        table.scrollTo(model.index(len(every) // 2 + 333, 0))  # a far page, by its key
+        check(every, f"{label}, middle by key")
+        table.scrollTo(model.index(len(every) // 2 + 333 + PAGE_SIZE, 0))  # page down
+        check(every, f"{label}, page down")
+        table.scrollToBottom()  # Ctrl+Fin
+        check(every, f"{label}, end")
+
+    attrs = ("nombre", "sbc", "fecha_recibido", "estado")
+    for dated in (False, True):
+        if dated:  # 17 months: the IDSE dates walk between their lowest and highest value
+            view.fecha_inicial.setDate(QDate(2024, 8, 15))
+            view.fecha_final.setDate(QDate(2025, 12, 31))
+            click(qtbot, view.buscar_button)
+        total = model.rowCount()
+        assert 0 < total <= 10_000 and (total < 10_000) == dated
+        for attr in attrs:
+            column = next(i for i, c in enumerate(COLUMNS) if c.attr == attr)
+            table.scrollTo(model.index(0, column))  # the header section in view to click it
+            for _direction in (1, 2):
+                x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+                qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+                assert model.orden.column == column
+                every = expected()
+                assert len(every) == total
+                jumps(every, f"{attr} {'↓' if model.orden.descending else '↑'} {dated}")

@@ -5,6 +5,7 @@ each column's sort index built (after its first sort) and without it (SQLite sor
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -24,6 +25,8 @@ FILTERS = [
     Filtro(registro_patronal="B1234567105", fecha_final=date(2025, 6, 30)),
     # A few months: the IDSE dates and the lote are read one stream per month (BY_MONTH).
     Filtro(estado="aprobado", fecha_inicial=date(2025, 1, 15), fecha_final=date(2025, 4, 10)),
+    # Longer than month streams: their walk is bounded by the span of values (span_sql).
+    Filtro(fecha_inicial=date(2024, 3, 10), fecha_final=date(2025, 8, 20)),
 ]
 
 
@@ -185,29 +188,49 @@ def test_two_stores_building_the_same_index_at_once_and_a_save_meanwhile(grid, s
 
 
 def test_a_filtered_sorted_page_is_read_from_the_index_alone(grid, monkeypatch):
-    """Every sort with every filter seeks its sort index, in grid order, and tests the filter
-    there (a covering index: no movement's row is read to skip it, README «Rendimiento»); a few
-    months' range on
-    a column that follows fecha reads the month index, one stream per month."""
-    from icsoe_desktop.services.movimientos import _key_query
+    """Every sort with every filter, from its first row and after a row, seeks its sort index,
+    in grid order, and tests the filter there (a covering index: no movement's row is read to
+    skip it, README «Rendimiento»). No stream is sorted: SQLite merges them as they come and
+    stops at the page's last key. A few months' range on a column that follows fecha reads the
+    month index, one stream per month; a longer range walks the sort index between the lowest
+    and highest value of the filter's rows."""
+    from icsoe_desktop.services.movimientos import _key_query, _with_span
     from icsoe_desktop.store.models import BY_MONTH
 
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
     for column in range(len(COLUMNS)):
         grid.prepare_sort(Orden(column))
+    spans = 0
     with grid._store.engine.connect() as conn:
         for filtro in FILTERS:
             for column in range(len(COLUMNS)):
                 orden = Orden(column, descending=column % 2 == 0)
-                query = _key_query(filtro, orden, False)
-                [(condition, order, _extra)] = movimientos_paging.seeks(query, None)
-                sql, params = movimientos_paging.key_sql(query, condition, order, 50)
-                plan = [r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
-                searches = [step for step in plan if step.startswith("SEARCH m")]
-                label = (filtro, COLUMNS[column].attr, plan)
-                assert searches and all("COVERING INDEX" in s for s in searches), label
-                # Each stream comes in grid order (column, id) from its index, never sorted.
-                assert not any("PART OF ORDER BY" in s or "LAST TERM" in s for s in plan), label
-                by_month = COLUMNS[column].attr in BY_MONTH or COLUMNS[column].attr == "lote"
-                if by_month and filtro.fecha_inicial and filtro.fecha_final:
-                    assert all("ix_mov_mes_" in s for s in searches), label
+                query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+                row = grid.page(filtro, orden, 0, 5)[-1]
+                for after in (None, (row[-1], row[0])):
+                    for condition, order, extra in movimientos_paging.seeks(query, after):
+                        sql, params = movimientos_paging.key_sql(query, condition, order, 50)
+                        params.update(extra)
+                        plan = [
+                            r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)
+                        ]
+                        searches = [step for step in plan if step.startswith("SEARCH m")]
+                        label = (filtro, COLUMNS[column].attr, condition, plan)
+                        assert searches and all("COVERING INDEX" in s for s in searches), label
+                        assert not any("TEMP B-TREE" in s for s in plan), label
+                        # One bound per side on the sort column: beside a looser one (the
+                        # range's end beside "before this row"), SQLite may seek by that one.
+                        for arm in sql.split(" UNION ALL "):
+                            where = arm.split(" WHERE ", 1)[1]
+                            for side in "<>":
+                                bounds = re.findall(rf"m\.{query.column} {side}=? ", where)
+                                assert len(bounds) <= 1, (label, where)
+                        if COLUMNS[column].attr in BY_MONTH | {"lote"} and query.months:
+                            assert all("ix_mov_mes_" in s for s in searches), label
+                        # (At the row's own value the seek is that value.)
+                        walked = "IS NULL" not in condition and "= :after" not in condition
+                        if query.span and walked:
+                            bounded = f"{query.column}>? AND {query.column}<?"
+                            assert all(bounded in s for s in searches), label
+                            spans += 1
+    assert spans > 0  # the open and the long date ranges
