@@ -35,7 +35,7 @@ from icsoe_desktop.services.sync_rows import (
     ApplyReport,
     apply_remote,
     decode_row,
-    local_changes,
+    encoded_changes,
     parent_ids,
     pending_count,
     record_push_results,
@@ -382,8 +382,7 @@ class SyncService:
         batches: list[list[bytes]] = [[]]
         size = 0
         with self._store.session() as session:
-            for row in local_changes(session):
-                encoded = orjson.dumps(row)  # UTF-8 bytes (len: the size); many times faster
+            for encoded in encoded_changes(session):  # UTF-8 bytes (len: the size)
                 if batches[-1] and (
                     len(batches[-1]) >= BATCH_ROWS or size + len(encoded) > BATCH_BYTES
                 ):
