@@ -290,51 +290,55 @@ def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
     )
 
 
+# A batch's results for one table, in one statement: each row's server sequence and version,
+# still dirty when the local row changed again while the batch was in flight (its version is
+# not the one sent). ``WHERE true``: SQLite's parser needs it before an upsert's ON CONFLICT.
+_RECORD_RESULTS = (
+    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version) "
+    "SELECT :table_name, r.value ->> '$.uuid', r.value ->> '$.seq', "
+    "coalesce({version} != (r.value ->> '$.version'), 0), r.value ->> '$.version' "
+    "FROM json_each(:results) AS r LEFT JOIN {table} AS m ON m.uuid = r.value ->> '$.uuid' "
+    "WHERE r.value ->> '$.table' = :table_name "
+    "ON CONFLICT (table_name, row_uuid) DO UPDATE SET server_seq = excluded.server_seq, "
+    "dirty = excluded.dirty, version = excluded.version"
+)
+
+
 def record_push_results(
     session: Session, results: list[sync_wire.PushResult], now: datetime
 ) -> int:
     """After the server answered a batch: remember each row's server sequence, clear what was
     sent unless it changed again meanwhile, and keep every overwritten version as a conflict.
-    Returns the number of conflicts."""
-    by_table: dict[str, list[sync_wire.PushResult]] = {}
-    for result in results:
-        by_table.setdefault(result["table"], []).append(result)
-    states: list[dict[str, Any]] = []
-    conflicts = 0
-    for name, items in by_table.items():
+    Returns the number of conflicts. Set-based: the answer goes to SQLite as its JSON, one
+    statement per table (no Python step per row)."""
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer.quote
+    answer = orjson.dumps(results).decode()
+    for name in {r["table"] for r in results}:
         table = by_name(name)
         if table is None:
             continue
-        model = table.model
-        version = literal(1) if table.append_only else model.version
-        uuids = [r["uuid"] for r in items]
-        versions = dict(_lookup(session, (model.uuid, version), model.uuid, uuids))
-        for result in items:
-            local_version = versions.get(result["uuid"])
-            # Changed again while the batch was in flight: still dirty, with the new base.
-            still_dirty = local_version is not None and local_version != result["version"]
-            states.append(
-                {
-                    "table_name": name,
-                    "row_uuid": result["uuid"],
-                    "server_seq": result["seq"],
-                    "dirty": still_dirty,
-                    "version": result["version"],
-                }
-            )
-            # Two desktops settled one conflict at once: the last word stands, not a new one.
-            if result.get("overwritten") and table.model is not SyncConflict:
-                conflicts += 1
-                session.add(
-                    SyncConflict(
-                        table_name=name,
-                        row_uuid=result["uuid"],
-                        kind="cambio",
-                        detected_at=now,
-                        loser=json.dumps(result["overwritten"], ensure_ascii=False),
-                    )
+        version = "1" if table.append_only else "m.version"
+        conn.exec_driver_sql(
+            _RECORD_RESULTS.format(version=version, table=quote(name)),
+            {"table_name": name, "results": answer},
+        )
+    conflicts = 0
+    for result in results:
+        # Two desktops settled one conflict at once: the last word stands, not a new one.
+        overwritten = result.get("overwritten")
+        table = by_name(result["table"]) if overwritten else None
+        if table is not None and table.model is not SyncConflict:
+            conflicts += 1
+            session.add(
+                SyncConflict(
+                    table_name=result["table"],
+                    row_uuid=result["uuid"],
+                    kind="cambio",
+                    detected_at=now,
+                    loser=json.dumps(overwritten, ensure_ascii=False),
                 )
-    _upsert_states(session, states)
+            )
     return conflicts
 
 
