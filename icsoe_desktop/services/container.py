@@ -61,7 +61,7 @@ class Services:
         self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None, exigir: bool = False
     ) -> None:
         self.data_dir, self.clock = data_dir, clock
-        self.catalogo = Store(data_dir / CATALOGO_FILE)
+        self.catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
         self.audit_instalacion = AuditService(self.catalogo, clock)
         self.empresas = EmpresasService(self.catalogo, self.audit_instalacion, data_dir, clock)
         self.empresas.asegurar_primera()  # upgrade: the one-company store becomes the first

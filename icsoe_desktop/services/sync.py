@@ -41,7 +41,7 @@ from icsoe_desktop.services.sync_rows import (
     record_push_results,
     table_summary,
 )
-from icsoe_desktop.store.db import Store, large_page_cache
+from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 
@@ -476,6 +476,9 @@ class SyncService:
                 if last:
                     break
         done.add(self._apply_waiting())
+        if received:
+            with self._store.session() as session:  # the pages' WAL, before a user's save
+                checkpoint(session.connection())
         report(sent + received, sent + received)
         return done.applied, done.conflicts
 
@@ -512,11 +515,14 @@ class SyncService:
         """A write transaction for pulled rows, holding SQLite's write lock from its first read
         (see Store.session); a store kept busy past the busy timeout is a retry, not a crash."""
         try:
-            with (
-                self._store.session(immediate=True) as session,
-                large_page_cache(session.connection()),
-            ):
-                yield session
+            with self._store.session(immediate=True) as session:
+                connection = session.connection()
+                with large_page_cache(connection), rare_checkpoints(connection):
+                    yield session
+                    # Committed here, with the bigger cache and without a checkpoint (the
+                    # session's own commit after it finds nothing left to do).
+                    session.flush()
+                    connection.exec_driver_sql("COMMIT")
         except OperationalError as exc:
             log.warning("Base de datos ocupada durante la sincronización: %s", exc)
             raise SyncError(

@@ -251,14 +251,16 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
             sql, processors = plan
             converted = [(i, p) for i, p in enumerate(processors) if p is not None]
             pick = itemgetter(*keys) if len(keys) > 1 else lambda row, k=keys[0]: (row[k],)
-            params = []
-            for row in group:
-                values = list(pick(row))
+            params = list(map(pick, group))
+            if converted:  # column by column: the rows turned into columns and back, in C
+                columns = list(zip(*params, strict=True))
                 for i, process in converted:
-                    value = values[i]
-                    if value is not None:
-                        values[i] = process(value)
-                params.append(tuple(values))
+                    column = columns[i]
+                    if None in column:
+                        columns[i] = [None if v is None else process(v) for v in column]
+                    else:
+                        columns[i] = list(map(process, column))
+                params = list(zip(*columns, strict=True))
             conn.exec_driver_sql(sql, params)
             written += len(group)
         return written
@@ -276,18 +278,12 @@ _UPSERT_STATES = (
 )
 
 
-def _upsert_states(session: Session, states: list[dict[str, Any]]) -> None:
-    if not states:
-        return
-    # The driver's executemany on plain tuples (every column given, none to convert):
-    # SQLAlchemy's per-row parameter handling took more time than SQLite's upsert.
-    session.connection().exec_driver_sql(
-        _UPSERT_STATES,
-        [
-            (s["table_name"], s["row_uuid"], s["server_seq"], s["dirty"], s["version"])
-            for s in states
-        ],
-    )
+def _upsert_states(session: Session, states: list[tuple[str, str, int, bool, int]]) -> None:
+    """``states``: (table_name, row_uuid, server_seq, dirty, version) tuples."""
+    if states:
+        # The driver's executemany on plain tuples (every column given, none to convert):
+        # SQLAlchemy's per-row parameter handling took more time than SQLite's upsert.
+        session.connection().exec_driver_sql(_UPSERT_STATES, states)
 
 
 # A batch's results for one table, in one statement: each row's server sequence and version,
@@ -578,7 +574,7 @@ def _apply_table(
     local_ids = {u: i for u, (i, _v) in local.items()}
     parents = parent_ids(session, table, [item["data"] for item in items])
     inserts: list[dict[str, Any]] = []
-    new_states: list[dict[str, Any]] = []
+    new_states: list[tuple] = []
 
     def conflict(item: dict[str, Any], kind: str) -> None:
         report.conflicts += 1
@@ -642,6 +638,8 @@ def _apply_table(
         decided.append((item, values, local_id))
 
     taken = _taken(session, table, [v for _i, v, local_id in decided if local_id is None])
+    # A new row's local-only columns (never in ``values``: the decoded ones are sent columns).
+    defaults = {k: v for k, v in table.local_defaults.items() if k not in table.columns}
     for item, values, local_id in decided:
         if local_id is None:
             clash = [k for k in table.natural_keys if natural_value(k, values) in taken[k]]
@@ -650,7 +648,9 @@ def _apply_table(
                 continue
             for key in table.natural_keys:
                 taken[key].add(natural_value(key, values))
-            inserts.append({"uuid": item["uuid"], **table.local_defaults, **values})
+            values["uuid"] = item["uuid"]
+            values.update(defaults)
+            inserts.append(values)
         else:
             obj = session.get(model, local_id)
             changed = {k for k, v in values.items() if getattr(obj, k) != v}
@@ -664,14 +664,9 @@ def _apply_table(
     _upsert_states(session, new_states)
 
 
-def _state(table: SyncedTable, row_uuid: str, seq: int, version: int) -> dict[str, Any]:
-    return {
-        "table_name": table.name,
-        "row_uuid": row_uuid,
-        "server_seq": seq,
-        "dirty": False,
-        "version": version,
-    }
+def _state(table: SyncedTable, row_uuid: str, seq: int, version: int) -> tuple:
+    """A pulled row's state: clean, at the server's sequence and version."""
+    return (table.name, row_uuid, seq, False, version)
 
 
 def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
