@@ -404,8 +404,10 @@ def _decode_page(
     without its parent, unfit): then each row goes through ``decode_row``."""
     names: list[str] = []
     columns: list[list[Any]] = []
+    sent = table.columns.keys()
+    every = all(map(sent.__eq__, map(dict.keys, datas)))  # each row gives each column
     for name, decode, optional, exact in table.decoders:
-        present = sum(map(operator.contains, datas, repeat(name)))
+        present = len(datas) if every else sum(map(operator.contains, datas, repeat(name)))
         if present < len(datas):
             if optional and not present:
                 continue  # no row gives it: the column's default, as decode_row leaves it
