@@ -75,9 +75,7 @@ class BackupService:
 
     # --- Respaldar -----------------------------------------------------------------------------
 
-    def backup(
-        self, destination: Path, actor: str | None, progress: Progress | None = None
-    ) -> Path:
+    def backup(self, destination: Path, actor: str | None, progress: Progress | None = None) -> Path:
         """Write a consistent copy of the store to ``destination`` (whole or not at all)."""
         destination = Path(destination)
         if destination.resolve() == self._store.path.resolve():
