@@ -398,11 +398,11 @@ class SyncService:
         total = self.pending_count()
         done = conflicts = 0
         report(0, total)
-        in_flight = None
+        in_flight: tuple[Future, int] | None = None  # a batch's answer to come, its rows
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
             for rows in self._batches():
                 if in_flight is not None:
-                    conflicts += self._pushed(*in_flight)
+                    conflicts += self._pushed(in_flight[0])
                     done += in_flight[1]
                     report(done, max(total, done))
                 # The id is stored before sending: after a lost answer the retry reuses it and
@@ -419,12 +419,12 @@ class SyncService:
                 )
                 in_flight = (answer, len(rows))
             if in_flight is not None:
-                conflicts += self._pushed(*in_flight)
+                conflicts += self._pushed(in_flight[0])
                 done += in_flight[1]
         report(done, done)
         return done, conflicts
 
-    def _pushed(self, answer: Future, _rows: int) -> int:
+    def _pushed(self, answer: Future) -> int:
         """A batch's answer recorded (its conflicts kept); the number of conflicts."""
         pushed = self._read(sync_wire.read_push_answer, answer.result())
         results, cursor = pushed["results"], pushed["cursor"]
