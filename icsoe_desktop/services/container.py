@@ -66,7 +66,7 @@ class Services:
         # preload() builds services in the background while the login may switch empresa: one
         # at a time, so none is cached built on the store being closed.
         self._switching = threading.RLock()
-        self.catalogo = Store(data_dir / CATALOGO_FILE)
+        self.catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
         self.audit_instalacion = AuditService(self.catalogo, clock)
         self.empresas = EmpresasService(self.catalogo, self.audit_instalacion, data_dir, clock)
         self.empresas.asegurar_primera()  # upgrade: the one-company store becomes the first

@@ -12,7 +12,7 @@ import json
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,13 +35,13 @@ from icsoe_desktop.services.sync_rows import (
     ApplyReport,
     apply_remote,
     decode_row,
-    local_changes,
+    encoded_changes,
     parent_ids,
     pending_count,
     record_push_results,
     table_summary,
 )
-from icsoe_desktop.store.db import Store, large_page_cache
+from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 
@@ -380,50 +380,63 @@ class SyncService:
         self._set_state(last_result="ok", last_sync_at=now.isoformat())
         return SyncResult(sent, received, conflicts + more_conflicts, now)
 
-    def _batches(self) -> list[list[bytes]]:
+    def _batches(self) -> Iterator[list[bytes]]:
         """The local changes as JSON text, in batches: each row is encoded once (its size is
-        the encoded text's), and text takes a fraction of the memory of the dicts."""
-        batches: list[list[bytes]] = [[]]
+        the encoded text's). Read as they are sent (one snapshot of the store, one batch in
+        memory at a time, not the whole outbox)."""
+        batch: list[bytes] = []
         size = 0
         with self._store.session() as session:
-            for row in local_changes(session):
-                encoded = orjson.dumps(row)  # UTF-8 bytes (len: the size); many times faster
-                if batches[-1] and (
-                    len(batches[-1]) >= BATCH_ROWS or size + len(encoded) > BATCH_BYTES
-                ):
-                    batches.append([])
-                    size = 0
-                batches[-1].append(encoded)
+            for encoded in encoded_changes(session):  # UTF-8 bytes (len: the size)
+                if batch and (len(batch) >= BATCH_ROWS or size + len(encoded) > BATCH_BYTES):
+                    yield batch
+                    batch, size = [], 0
+                batch.append(encoded)
                 size += len(encoded)
-        return [b for b in batches if b]
+        if batch:
+            yield batch
 
     def _push(self, http, base: str, report: Progress) -> tuple[int, int]:
-        batches = self._batches()
-        total = sum(len(b) for b in batches)
+        """Send the batches one after another; the next batch is read and encoded while the
+        server works on the one before (another thread waits for its answer)."""
+        total = self.pending_count()
         done = conflicts = 0
         report(0, total)
-        for rows in batches:
-            # The id is stored before sending: after a lost answer the retry reuses it and the
-            # server replies from its record instead of applying the batch again.
-            batch_id = self._state("pending_batch") or uuid_module.uuid4().hex
-            self._set_state(pending_batch=batch_id)
-            body = sync_wire.push_body(batch_id, rows)
-            answer = self._call(
-                http,
-                "POST",
-                f"{base}/v1/push",
-                data=body,
-                headers={"Content-Type": "application/json"},
-            )
-            pushed = self._read(sync_wire.read_push_answer, answer)
-            results, cursor = pushed["results"], pushed["cursor"]
-            with self._applying() as session:
-                conflicts += record_push_results(session, results, self._clock())
-                session.merge(SyncState(key="pending_batch", value=""))
-                self._skip_own_rows(session, results, cursor)
-            done += len(rows)
-            report(done, total)
-        return total, conflicts
+        in_flight: tuple[Future, int] | None = None  # a batch's answer to come, its rows
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+            for rows in self._batches():
+                if in_flight is not None:
+                    conflicts += self._pushed(in_flight[0])
+                    done += in_flight[1]
+                    report(done, max(total, done))
+                # The id is stored before sending: after a lost answer the retry reuses it and
+                # the server replies from its record instead of applying the batch again.
+                batch_id = self._state("pending_batch") or uuid_module.uuid4().hex
+                self._set_state(pending_batch=batch_id)
+                answer = sender.submit(
+                    self._call,
+                    http,
+                    "POST",
+                    f"{base}/v1/push",
+                    data=sync_wire.push_body(batch_id, rows),
+                    headers={"Content-Type": "application/json"},
+                )
+                in_flight = (answer, len(rows))
+            if in_flight is not None:
+                conflicts += self._pushed(in_flight[0])
+                done += in_flight[1]
+        report(done, done)
+        return done, conflicts
+
+    def _pushed(self, answer: Future) -> int:
+        """A batch's answer recorded (its conflicts kept); the number of conflicts."""
+        pushed = self._read(sync_wire.read_push_answer, answer.result())
+        results, cursor = pushed["results"], pushed["cursor"]
+        with self._applying() as session:
+            conflicts = record_push_results(session, results, self._clock())
+            session.merge(SyncState(key="pending_batch", value=""))
+            self._skip_own_rows(session, results, cursor)
+        return conflicts
 
     @staticmethod
     def _skip_own_rows(session, results: list[sync_wire.PushResult], cursor: int) -> None:
@@ -467,6 +480,9 @@ class SyncService:
                 if last:
                     break
         done.add(self._apply_waiting())
+        if received:
+            with self._store.session() as session:  # the pages' WAL, before a user's save
+                checkpoint(session.connection())
         report(sent + received, sent + received)
         return done.applied, done.conflicts
 
@@ -503,11 +519,14 @@ class SyncService:
         """A write transaction for pulled rows, holding SQLite's write lock from its first read
         (see Store.session); a store kept busy past the busy timeout is a retry, not a crash."""
         try:
-            with (
-                self._store.session(immediate=True) as session,
-                large_page_cache(session.connection()),
-            ):
-                yield session
+            with self._store.session(immediate=True) as session:
+                connection = session.connection()
+                with large_page_cache(connection), rare_checkpoints(connection):
+                    yield session
+                    # Committed here, with the bigger cache and without a checkpoint (the
+                    # session's own commit after it finds nothing left to do).
+                    session.flush()
+                    connection.exec_driver_sql("COMMIT")
         except OperationalError as exc:
             log.warning("Base de datos ocupada durante la sincronización: %s", exc)
             raise SyncError(

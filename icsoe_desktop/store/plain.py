@@ -4,7 +4,7 @@ other services (~0.45 s of imports) load in the background (bench/startup.py).
 
 Here: the settings every connection gets (the engine in db.py applies the same), the new store
 copied from the migrated template, the schema revision, datetimes as SQLAlchemy stores them,
-and audit entries written with the sync mark the ORM's session event would give them."""
+and the catalog's audit entries."""
 
 from __future__ import annotations
 
@@ -109,19 +109,11 @@ def add_audit(
     target: str = "",
     detail: str = "",
 ) -> None:
-    """An ``audit_log`` entry (services/audit.py writes the others through the ORM). The log is
-    synced, append-only: like models_sync's session event does for an insert, the row is marked
-    dirty in ``sync_row_state`` in the same transaction so the next push sends it."""
+    """An ``audit_log`` entry of the catalog (services/audit.py writes the others through the
+    ORM). The catalog is never synced: nothing is marked for the sync."""
     import uuid  # not before the first write (start-up)
 
-    row_uuid = str(uuid.uuid4())
     connection.execute(
         "INSERT INTO audit_log (uuid, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        (row_uuid, to_text(at), actor, action, target, detail),
-    )
-    connection.execute(
-        "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty) "
-        "VALUES ('audit_log', ?, 0, 1) "
-        "ON CONFLICT (table_name, row_uuid) DO UPDATE SET dirty = 1",
-        (row_uuid,),
+        (str(uuid.uuid4()), to_text(at), actor, action, target, detail),
     )

@@ -89,9 +89,7 @@ def test_a_new_data_dir_is_created_from_the_template_and_answers(tmp_path: Path)
     assert info.value.code == "credenciales_incorrectas"
     services = open_services(data_dir)  # the full opening finds a catalog at head, used
     try:
-        assert [e.action for e in services.audit_instalacion.recent()] == [
-            "inicio_sesion_fallido"
-        ]
+        assert [e.action for e in services.audit_instalacion.recent()] == ["inicio_sesion_fallido"]
         assert [e.nombre for e in services.empresas.listar()] == ["Empresa sin configurar"]
     finally:
         services.close()
@@ -138,22 +136,29 @@ def test_a_damaged_file_is_left_to_the_full_opening(data_dir: Path) -> None:
     assert path.read_bytes() == garbage
 
 
-def test_sign_in_writes_are_marked_for_the_sync_like_the_orm_ones(services, clock) -> None:
+def test_the_catalog_audit_is_written_but_never_marked_for_the_sync(services, clock) -> None:
+    """The catalog (users, sign-ins) is never synced: neither its ORM writes nor the sign-in's
+    plain ones leave anything waiting to be sent; the empresa's store still marks its own."""
     _register(services)
     clock.advance(seconds=1.5)
     services.accounts.authenticate(ANA, PASSWORD)
     with pytest.raises(AuthenticationError):
         services.accounts.authenticate(ANA, "Mala#1234")
     with closing(connect(services.catalogo.path)) as connection:
-        dirty = connection.execute(
-            "SELECT a.action FROM audit_log a JOIN sync_row_state s "
-            "ON s.table_name = 'audit_log' AND s.row_uuid = a.uuid AND s.dirty = 1 "
-            "ORDER BY a.id"
-        ).fetchall()
-    assert [action for (action,) in dirty] == [
+        actions = connection.execute("SELECT action FROM audit_log ORDER BY id").fetchall()
+        marked = connection.execute("SELECT count(*) FROM sync_row_state").fetchone()[0]
+    assert [action for (action,) in actions][-3:] == [
         "usuario_idse_alta",  # through the ORM
         "inicio_sesion",  # through plain sqlite3
         "inicio_sesion_fallido",
     ]
+    assert marked == 0
+    with services.store.session() as session:
+        services.audit.record(session, ANA, "prueba")
+    with closing(connect(services.store.path)) as connection:
+        assert connection.execute(
+            "SELECT count(*) FROM sync_row_state s JOIN audit_log a ON a.uuid = s.row_uuid "
+            "WHERE s.dirty = 1 AND a.action = 'prueba'"
+        ).fetchone() == (1,)
     # Written as the ORM writes times: read back through it, to the microsecond.
     assert [e.at for e in services.audit_instalacion.recent(2)] == [clock.now, clock.now]

@@ -57,11 +57,11 @@ def _clean(services, store=None) -> None:
         session.execute(update(SyncRowState).values(dirty=False))
 
 
-def _user_version(services, usuario: str) -> int:
+def _user(services, store, usuario: str):
     from icsoe_desktop.store.models import IdseUser
 
-    with services.catalogo.session() as session:  # the users are the installation's
-        return session.scalar(select(IdseUser.version).where(IdseUser.usuario == usuario))
+    with store.session() as session:
+        return session.scalar(select(IdseUser).where(IdseUser.usuario == usuario))
 
 
 def test_local_changes_are_marked_to_send_without_the_services_knowing(services) -> None:
@@ -69,33 +69,41 @@ def test_local_changes_are_marked_to_send_without_the_services_knowing(services)
         Registration("Ana", "López", "", "ana@empresa.com", PASSWORD, PASSWORD, True)
     )
     services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", "admin")
-    # The empresa's store marks its own rows; the users, in the catalog, are marked there.
+    # The empresa's store marks its own rows; the catalog (users, sign-ins) is never synced,
+    # so nothing of it waits to be sent, before or after an edit.
     assert {name for name, _ in _dirty(services)} == {"registros_patronales", "audit_log"}
-    assert {name for name, _ in _dirty(services, services.catalogo)} == {"idse_users", "audit_log"}
-
-    _clean(services, services.catalogo)
+    assert _dirty(services, services.catalogo) == set()
     services.accounts.set_enabled("ana@empresa.com", False, "admin")
-    assert ("idse_users",) in {(n,) for n, _ in _dirty(services, services.catalogo)}
-    assert _user_version(services, "ana@empresa.com") == 2
+    assert _dirty(services, services.catalogo) == set()
+    assert not _user(services, services.catalogo, "ana@empresa.com").habilitado
 
 
-def test_a_password_change_alone_is_not_sent(services, smtp_configured) -> None:
-    from icsoe_desktop.store.models import OneTimeToken
+def test_a_change_of_never_sent_columns_alone_is_not_sent(services) -> None:
+    """A row whose only change is a column that never travels (a password hash) is not a
+    change to send, and keeps its version; a sent column's change is one, with a new version."""
+    from datetime import datetime
 
-    services.accounts.register(
-        Registration("Ana", "López", "", "ana@empresa.com", PASSWORD, PASSWORD, True)
-    )
-    services.accounts.request_password_reset("ana@empresa.com")
-    # The code only travels by mail; read it from the real SMTP sink after delivery.
-    services.mail.send_pending(force=True)
-    body = smtp_configured.to("ana@empresa.com")[-1].get_content()
-    code = re.search(r"es: (\S+)", body).group(1)
-    _clean(services, services.catalogo)
-    services.accounts.reset_password(code, "Otra$Clave9x", "Otra$Clave9x")
-    assert {n for n, _ in _dirty(services, services.catalogo)} == {"audit_log"}
-    assert _user_version(services, "ana@empresa.com") == 1
-    with services.catalogo.session() as session:
-        assert session.scalar(select(OneTimeToken.used_at)) is not None
+    from icsoe_desktop.store.models import IdseUser
+
+    with services.store.session() as session:
+        session.add(
+            IdseUser(
+                usuario="ana@empresa.com",
+                nombre="Ana",
+                primer_apellido="López",
+                password_hash="antes",
+                aviso_aceptado_at=datetime(2026, 11, 1),
+            )
+        )
+    _clean(services)
+    with services.store.session() as session:
+        session.scalar(select(IdseUser)).password_hash = "despues"
+    assert _dirty(services) == set()
+    assert _user(services, services.store, "ana@empresa.com").version == 1
+    with services.store.session() as session:
+        session.scalar(select(IdseUser)).nombre = "Ana María"
+    assert {n for n, _ in _dirty(services)} == {"idse_users"}
+    assert _user(services, services.store, "ana@empresa.com").version == 2
 
 
 def test_only_the_stores_sessions_track_changes(services, tmp_path: Path) -> None:
