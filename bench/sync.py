@@ -1,7 +1,12 @@
 """Sync throughput: push 100,000 rows from desktop A to the server, pull them into desktop B,
 against a plain bulk INSERT of the same rows into the same PostgreSQL (ratio printed).
 
-    python bench/sync.py [--rows 100000] [--table movimientos|audit_log]
+    python bench/sync.py [--rows 100000] [--table movimientos|audit_log] [--server-in-process]
+
+The server runs as deployed: its own process (``python -m icsoe_desktop.sync_server serve``),
+so it works on the next page while the desktop applies the one before, as it does on a real
+server. ``--server-in-process`` runs it on a thread of the bench's process instead (as the
+figures up to session 5 were taken): server and desktop then share one interpreter lock.
 
 Needs PostgreSQL from Debian (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and
 the ``[server]`` extra. Movimientos are the demo ones (``demo movimientos``: bulk-inserted, so
@@ -12,6 +17,7 @@ audit_log rows go through the audit service and the session's change tracking.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,10 +87,60 @@ def plain_insert(database_url: str, table: str, rows: list[dict]) -> float:
     return elapsed
 
 
+class ServerProcess:
+    """``python -m icsoe_desktop.sync_server serve`` on a free port, as an IT admin runs it."""
+
+    def __init__(self, database_url: str) -> None:
+        port = pg.free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "icsoe_desktop.sync_server",
+                "serve",
+                "--database-url",
+                database_url,
+                "--listen",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import requests
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(self.url + "/v1/estado", timeout=1)
+                return
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("el servidor de sincronización no arrancó") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=15)
+
+
+class InProcessServer(pg.ThreadServer):
+    def __init__(self, app) -> None:
+        super().__init__(app, pg.free_port())
+        self.start()
+        self.url = f"http://127.0.0.1:{self.server.config.port}"
+
+
+def start_server(database_url: str, in_process: bool, make_app) -> ServerProcess | InProcessServer:
+    return InProcessServer(make_app()) if in_process else ServerProcess(database_url)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--table", default="movimientos", choices=("movimientos", "audit_log"))
+    parser.add_argument("--server-in-process", action="store_true")
     args = parser.parse_args()
 
     from datetime import datetime
@@ -106,9 +162,8 @@ def main() -> int:
         url = pg.url(port, "bench")
         engine = db.make_engine(url)
         db.upgrade(engine)
-        server = pg.ThreadServer(create_app(engine), pg.free_port())
-        server.start()
-        server_url = f"http://127.0.0.1:{server.server.config.port}"
+        server = start_server(url, args.server_in_process, lambda: create_app(engine))
+        server_url = server.url
         desktops = []
         for name in ("a", "b"):
             (tmp / name).mkdir()
@@ -136,7 +191,10 @@ def main() -> int:
 
         baseline = plain_insert(url, args.table, wire)
         total = push_s + pull_s
-        print(f"rows: {args.rows} ({args.table}), {datetime.now():%Y-%m-%d %H:%M}")
+        where = "a thread of this process" if args.server_in_process else "its own process"
+        print(
+            f"rows: {args.rows} ({args.table}), {datetime.now():%Y-%m-%d %H:%M}, server in {where}"
+        )
         print(f"plain bulk INSERT into PostgreSQL:   {baseline:8.2f} s")
         print(f"push A -> server ({pushed.enviados} rows):      {push_s:8.2f} s")
         print(f"pull server -> B ({pulled.recibidos} rows):      {pull_s:8.2f} s")
