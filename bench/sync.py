@@ -17,7 +17,6 @@ audit_log rows go through the audit service and the session's change tracking.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
@@ -87,44 +86,6 @@ def plain_insert(database_url: str, table: str, rows: list[dict]) -> float:
     return elapsed
 
 
-class ServerProcess:
-    """``python -m icsoe_desktop.sync_server serve`` on a free port, as an IT admin runs it."""
-
-    def __init__(self, database_url: str) -> None:
-        port = pg.free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "icsoe_desktop.sync_server",
-                "serve",
-                "--database-url",
-                database_url,
-                "--listen",
-                f"127.0.0.1:{port}",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import requests
-
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(self.url + "/v1/estado", timeout=1)
-                return
-            except requests.ConnectionError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    self.stop()
-                    raise RuntimeError("el servidor de sincronización no arrancó") from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=15)
-
-
 class InProcessServer(pg.ThreadServer):
     def __init__(self, app) -> None:
         super().__init__(app, pg.free_port())
@@ -132,8 +93,13 @@ class InProcessServer(pg.ThreadServer):
         self.url = f"http://127.0.0.1:{self.server.config.port}"
 
 
-def start_server(database_url: str, in_process: bool, make_app) -> ServerProcess | InProcessServer:
-    return InProcessServer(make_app()) if in_process else ServerProcess(database_url)
+def start_server(database_url: str, in_process: bool, make_app, log: Path):
+    """The server as deployed (`serve`, its own process), or on a thread of this one."""
+    if in_process:
+        return InProcessServer(make_app())
+    server = pg.ServerProcess(database_url, pg.free_port(), log)
+    server.start()
+    return server
 
 
 def main() -> int:
@@ -162,7 +128,9 @@ def main() -> int:
         url = pg.url(port, "bench")
         engine = db.make_engine(url)
         db.upgrade(engine)
-        server = start_server(url, args.server_in_process, lambda: create_app(engine))
+        server = start_server(
+            url, args.server_in_process, lambda: create_app(engine), tmp / "server.log"
+        )
         server_url = server.url
         desktops = []
         for name in ("a", "b"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -116,3 +117,59 @@ class ThreadServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+class ServerProcess:
+    """`python -m icsoe_desktop.sync_server serve` as a subprocess: the documented command."""
+
+    def __init__(self, database_url: str, port: int, log: Path) -> None:
+        self.database_url, self.port, self.log = database_url, port, log
+        self.process: subprocess.Popen | None = None
+        self.options: list[str] = []  # more `serve` options, e.g. ["--workers", "2"]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        import requests
+
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "icsoe_desktop.sync_server",
+                    "serve",
+                    "--database-url",
+                    self.database_url,
+                    "--listen",
+                    f"127.0.0.1:{self.port}",
+                    *self.options,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.url}/v1/estado", timeout=1)
+                return
+            except requests.ConnectionError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        raise RuntimeError(f"el servidor no arrancó: {self.log.read_text(errors='replace')}")
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()  # SIGKILL: no clean shutdown, like a power cut
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGTERM: with --workers, uvicorn's parent stops its worker processes first."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
