@@ -207,11 +207,24 @@ def seeks(
 def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, dict[str, Any]]:
     """(lowest, highest) value of a BY_MONTH column among the filter's rows, NULLs aside: one
     seek at each end of every (tipo, estado, month) stretch of its month index, months
-    ``first_month``..``last_month`` ("2025-01"). A millisecond or two for years of months."""
+    ``first_month``..``last_month`` ("2025-01"), for the (tipo, estado) pairs that have a value
+    of the column at all (one seek each in its sort index): an IDSE date belongs to a few
+    estados (a rejection's to rechazado), and each seek reads an index page of its own the first
+    time (two years, 15 pairs: 720 seeks, 18-22 ms of a first sort with the store out of the
+    OS cache; 144 for the rejection date)."""
     column = f"m.{query.column}"
     prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
     params = dict(query.params, span_first=first_month, span_last=last_month)
-    source = equal = ""
+    # The filter's terms on the sort index's prefix (deleted, a fixed tipo or estado): a seek.
+    lead = ("m.deleted ", *(f"m.{p} = " for p in SORT_PREFIX[query.column]))
+    held = " AND ".join(t for t in query.where if t.startswith(lead))
+
+    def some(equal: str) -> str:  # the pair has a value of the column: one seek
+        return (
+            f"EXISTS (SELECT 1 FROM movimientos AS m INDEXED BY {sort_index(query.column)} "
+            f"WHERE {held}{equal} AND {column} IS NOT NULL)"
+        )
+
     if prefix:
         groups = list(product(*(_VALUES[p] for p in prefix)))
         rows = ", ".join(
@@ -219,8 +232,12 @@ def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, d
             for n in range(len(groups))
         )
         params.update({f"g{n}_{i}": v for n, g in enumerate(groups) for i, v in enumerate(g)})
-        source = f", (VALUES {rows}) AS g"
-        equal = "".join(f" AND m.{p} = g.column{i + 1}" for i, p in enumerate(prefix))
+        names = [f"column{i + 1}" for i in range(len(prefix))]
+        inner = "".join(f" AND m.{p} = v.{c}" for p, c in zip(prefix, names, strict=True))
+        kept = f"SELECT {', '.join(names)} FROM (VALUES {rows}) AS v WHERE {some(inner)}"
+        equal = "".join(f" AND m.{p} = g.{c}" for p, c in zip(prefix, names, strict=True))
+    else:
+        kept, equal = f"SELECT 1 WHERE {some('')}", ""
     where = " AND ".join(query.where)
     month = MONTH.replace("fecha", "m.fecha")
 
@@ -233,8 +250,9 @@ def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, d
 
     sql = (
         "WITH RECURSIVE meses(mes) AS (SELECT :span_first UNION ALL "
-        "SELECT strftime('%Y-%m', mes || '-01', '+1 month') FROM meses WHERE mes < :span_last) "
+        "SELECT strftime('%Y-%m', mes || '-01', '+1 month') FROM meses WHERE mes < :span_last), "
+        f"g AS MATERIALIZED ({kept}) "
         f"SELECT min(lo), max(hi) FROM (SELECT {end('')} AS lo, {end(' DESC')} AS hi "
-        f"FROM meses{source})"
+        f"FROM g, meses)"
     )
     return sql, params

@@ -234,3 +234,32 @@ def test_a_filtered_sorted_page_is_read_from_the_index_alone(grid, monkeypatch):
                             assert all(bounded in s for s in searches), label
                             spans += 1
     assert spans > 0  # the open and the long date ranges
+
+
+def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid):
+    """Sorting a long date range by Aviso Rechazo: its span (lowest and highest date of the
+    search's rows) is exact, and the month index is read only for the (tipo, estado) pairs that
+    have a rejection date at all (rechazado), found by one seek each in the sort index: not 24
+    months × 15 pairs × 2 ends of index pages read on the first click (README «Rendimiento»)."""
+    from icsoe_desktop.services.movimientos import _key_query, _with_span
+
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha_rechazo")
+    orden = Orden(column, descending=True)
+    grid.prepare_sort(orden)
+    filtro = FILTERS[-1]
+    exact = select(func.min(MovimientoRow.fecha_rechazo), func.max(MovimientoRow.fecha_rechazo))
+    with grid._store.engine.connect() as conn:
+        low, high = conn.execute(apply_filter(exact, filtro)).one()
+        assert low is not None and low < high
+        query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+        assert query.span == (low.isoformat(), high.isoformat())
+        sql, params = movimientos_paging.span_sql(query, "2024-03", "2025-08")
+        plan = [r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
+    # The pairs are kept first (materialized), each by a seek for a non-NULL date in the
+    # sort index; the months are read for those pairs only.
+    kept = plan.index("MATERIALIZE g")
+    seeks = [i for i, step in enumerate(plan) if "ix_mov_orden_fecha_rechazo" in step]
+    months = [i for i, step in enumerate(plan) if "ix_mov_mes_fecha_rechazo" in step]
+    assert seeks and kept < seeks[0] < min(months), plan
+    assert "fecha_rechazo>?" in plan[seeks[0]], plan
+    assert any(step == "SCAN g" for step in plan[seeks[0] : min(months)]), plan
