@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -184,11 +183,13 @@ def main() -> None:
     parser.add_argument("--dir", type=Path)
     args = parser.parse_args()
     if args.child:
+        from peak import peak_rss_mb  # this script's folder is on sys.path
+
         if args.child == "ours":
             result = child_ours(args.lote, args.dir)
         else:
             result = child_raw(args.lote, args.dir, args.lines)
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["peak_mb"] = peak_rss_mb()
         print(json.dumps(result))
         return
 

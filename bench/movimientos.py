@@ -366,16 +366,17 @@ def export_memory(directory: Path, out: Path) -> None:
     root = str(Path(__file__).resolve().parents[1])
     code = "\n".join(
         [
-            "import os, resource, sys",
+            "import os, sys",
             "from pathlib import Path",
-            f"sys.path.insert(0, {root!r})",
+            f"sys.path[:0] = [{root!r}, {root + '/bench'!r}]",
+            "from peak import peak_rss_mb",
             "os.environ['PYTHON_KEYRING_BACKEND'] = 'keyring.backends.null.Keyring'",
             "from icsoe_desktop.services.container import open_services",
             "from icsoe_desktop.services.movimientos import Filtro, Orden",
             "from icsoe_desktop.services.movimientos_export import export_xlsx",
             f"s = open_services(Path({str(directory)!r}))",
             f"n = export_xlsx(s.movimientos, Filtro(), Orden(), Path({str(out)!r}))",
-            "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)",
+            "print(n, round(peak_rss_mb()))",
         ]
     )
     rows, rss = subprocess.run(

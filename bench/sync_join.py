@@ -28,6 +28,7 @@ JOIN = """
 import json, sys, time
 from pathlib import Path
 from icsoe_desktop.services.container import open_services
+from peak import peak_rss_mb
 services = open_services(Path(sys.argv[1]))
 services.sync.pull_rows = int(sys.argv[4])
 start = time.perf_counter()
@@ -39,10 +40,7 @@ else:
     received = 0
 elapsed = time.perf_counter() - start
 services.close()
-# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so it would report the parent's.
-status = Path("/proc/self/status").read_text()
-peak = int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
-print(json.dumps({"s": elapsed, "peak_mb": peak, "received": received}))
+print(json.dumps({"s": elapsed, "peak_mb": peak_rss_mb(), "received": received}))
 """
 
 
@@ -102,7 +100,8 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
 
 def join(folder: Path, url: str, token: str, page: int) -> dict:
     folder.mkdir()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    here = Path(__file__).resolve().parent
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(here.parent), str(here)))}
     out = subprocess.run(
         [sys.executable, "-c", JOIN, str(folder), url, token, str(page)],
         capture_output=True,
