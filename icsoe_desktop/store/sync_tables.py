@@ -104,10 +104,6 @@ class SyncedTable:
                     keys.append(names)
         return tuple(keys)
 
-    @property
-    def has_envelope(self) -> bool:
-        return not self.append_only
-
 
 def codec_of(column: Column) -> sync_wire.Codec:
     """The codec of a column's type, chosen once per column, not per value."""
