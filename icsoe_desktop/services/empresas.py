@@ -522,4 +522,5 @@ def _user(session: Session, usuario: str) -> IdseUser | None:
 def _opciones(empresas: list[EmpresaInfo]) -> str:
     if not empresas:
         return "No hay empresas registradas."
-    return "Empresas: " + "; ".join(f"{e.rfc or '(sin RFC)'} — {e.nombre}" for e in empresas) + "."
+    texto = "Empresas: " + "; ".join(f"{e.rfc or '(sin RFC)'} — {e.nombre}" for e in empresas)
+    return texto if texto.endswith(".") else texto + "."  # «S.A. de C.V.» ends with one
