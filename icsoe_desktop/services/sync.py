@@ -540,40 +540,46 @@ class SyncService:
     def _verify(self, http, base: str, report: Progress) -> None:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; re-pull a table that differs. «Verificado» (with the time) when they match.
-        Skipped while changes wait to be sent (they are differences by design)."""
+        Skipped while changes wait to be sent (they are differences by design). This desktop's
+        sums are taken while the server takes its own (another thread waits for them)."""
         if self.pending_count():
             return
-        for _attempt in range(3):  # others may push meanwhile: catch up first
-            summary = self._read(
-                sync_wire.read_resumen, self._call(http, "GET", f"{base}/v1/resumen")
-            )
-            tablas, cursor = summary["tablas"], summary["cursor"]
-            if cursor <= int(self._state("cursor") or 0):
-                break
-            self._pull(http, base, 0, report)
-        else:
-            return  # a busy company: checked at the next sync
-        drifted = self._drifted(tablas)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-resumen") as asker:
+            for _attempt in range(3):  # others may push meanwhile: catch up first
+                coming = asker.submit(self._call, http, "GET", f"{base}/v1/resumen")
+                mine = self._summaries()
+                summary = self._read(sync_wire.read_resumen, coming.result())
+                tablas, cursor = summary["tablas"], summary["cursor"]
+                if cursor <= int(self._state("cursor") or 0):
+                    break
+                self._pull(http, base, 0, report)
+            else:
+                return  # a busy company: checked at the next sync
+        drifted = self._drifted(tablas, mine)
         if drifted:
             log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
             for table in drifted:
                 self._repull(http, base, table)
             tablas = self._call(http, "GET", f"{base}/v1/resumen").get("tablas") or {}
-            drifted = self._drifted(tablas)
+            drifted = self._drifted(tablas, self._summaries())
         if drifted:
             log.warning("Siguen distintas del servidor: %s", drifted)
             self._set_state(verified_at="")
         else:
             self._set_state(verified_at=self._clock().isoformat())
 
-    def _drifted(self, tablas: dict[str, Any]) -> list[str]:
-        drifted = []
+    def _summaries(self) -> dict[str, tuple[int, int]]:
+        """Per synced table: this desktop's (rows, checksum)."""
         with self._store.session() as session:
-            for table in SYNCED_TABLES:
-                count, total = table_summary(session, table)
-                if sync_wire.summary_differs(tablas.get(table.name) or {}, count, total):
-                    drifted.append(table.name)
-        return drifted
+            return {table.name: table_summary(session, table) for table in SYNCED_TABLES}
+
+    @staticmethod
+    def _drifted(tablas: dict[str, Any], mine: dict[str, tuple[int, int]]) -> list[str]:
+        return [
+            name
+            for name, (count, total) in mine.items()
+            if sync_wire.summary_differs(tablas.get(name) or {}, count, total)
+        ]
 
     def _repull(self, http, base: str, name: str) -> None:
         """Every row of one table again, applied where the local copy is not the server's."""

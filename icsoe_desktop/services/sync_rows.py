@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat
@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, func, insert, literal, or_, select, type_coerce
+from sqlalchemy import and_, bindparam, exists, func, insert, literal, or_, select, type_coerce
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
@@ -28,6 +28,8 @@ from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 
 log = logging.getLogger(__name__)
+
+Columns = tuple[list[str], list[list[Any]]]  # column names, and each column's values
 
 
 def _id_to_uuid(session: Session, model: type) -> dict[int, str]:
@@ -76,17 +78,23 @@ def _rowless_states(table: SyncedTable, dirty: bool, *columns: Any) -> Any:
 
 
 def pending_count(session: Session) -> int:
+    """The rows to send: without a state, dirty, and tombstones of hard-deleted rows. Counted
+    apart: the stateless ones by the state index alone (``NOT EXISTS``, half the time of an
+    outer join that reads each state row for its flag), the dirty ones from their index."""
     total = 0
     for table in SYNCED_TABLES:
-        join, pending = _pending_filter(table)
+        model = table.model
+        state = and_(SyncRowState.table_name == table.name, SyncRowState.row_uuid == model.uuid)
+        sent = () if table.sent_rows is None else (table.sent_rows(model),)
+        stateless = ~exists().where(state)
+        total += session.scalar(select(func.count()).select_from(model).where(stateless, *sent))
         total += session.scalar(
             select(func.count())
-            .select_from(table.model)
-            .outerjoin(SyncRowState, join)
-            .where(pending)
+            .select_from(SyncRowState)
+            .join(model, state)
+            .where(SyncRowState.dirty.is_(True), *sent)
         )
-    # Tombstones of hard-deleted rows: a dirty state with no row behind it.
-    for table in SYNCED_TABLES:
+        # Tombstones of hard-deleted rows: a dirty state with no row behind it.
         total += session.scalar(_rowless_states(table, True, func.count()))
     return total
 
@@ -231,41 +239,53 @@ def _bind_processor(impl: Any, dialect: Any) -> Any:
 
 
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
-    """New rows, one statement per set of keys (a pulled row may leave out nullable columns):
-    the driver's executemany on tuples converted by each column's own bind processor (the
-    same stored text). SQLAlchemy's per-row parameter handling was about a third of the
-    insert's time in a profile of 100,000 pulled movimientos."""
+    """New rows given as dicts: one statement per set of keys (a pulled row may leave out
+    nullable columns)."""
     by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         by_keys.setdefault(tuple(row), []).append(row)
+    _insert(
+        session,
+        model,
+        [(list(k), [list(map(itemgetter(n), group)) for n in k]) for k, group in by_keys.items()],
+    )
+
+
+def _insert(session: Session, model: type, groups: list[Columns]) -> None:
+    """New rows, a statement per group of columns: the driver's executemany on tuples
+    converted by each column's own bind processor, a column at a time (the same stored text).
+    SQLAlchemy's per-row parameter handling was about a third of the insert's time in a
+    profile of 100,000 pulled movimientos."""
+    groups = [(names, columns) for names, columns in groups if columns and columns[0]]
+    if not groups:
+        return
     conn = session.connection()
     table = model.__table__
 
     def write() -> int:
         written = 0
-        for keys, group in by_keys.items():
+        for names, columns in groups:
+            keys = tuple(names)
             plan = _insert_plan(conn, table, keys) if conn.dialect.name == "sqlite" else None
             if plan is None:
-                written += conn.execute(insert(table), group).rowcount
+                rows = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+                written += conn.execute(insert(table), rows).rowcount
                 continue
             sql, processors = plan
-            converted = [(i, p) for i, p in enumerate(processors) if p is not None]
-            pick = itemgetter(*keys) if len(keys) > 1 else lambda row, k=keys[0]: (row[k],)
-            params = list(map(pick, group))
-            if converted:  # column by column: the rows turned into columns and back, in C
-                columns = list(zip(*params, strict=True))
-                for i, process in converted:
-                    column = columns[i]
+            stored = list(columns)
+            for i, process in enumerate(processors):
+                if process is not None:
+                    column = stored[i]
                     if None in column:
-                        columns[i] = [None if v is None else process(v) for v in column]
+                        stored[i] = [None if v is None else process(v) for v in column]
                     else:
-                        columns[i] = list(map(process, column))
-                params = list(zip(*columns, strict=True))
+                        stored[i] = list(map(process, column))
+            params = list(zip(*stored, strict=True))
             conn.exec_driver_sql(sql, params)
-            written += len(group)
+            written += len(params)
         return written
 
-    if model.__tablename__ == "movimientos" and rows:
+    if model.__tablename__ == "movimientos":
         insert_counted(conn, write)  # their counts per page, not per row (store/conteo.py)
     else:
         write()
@@ -395,13 +415,14 @@ def decode_row(
     return values
 
 
-def _decode_page(
+def _decode_columns(
     table: SyncedTable, datas: list[dict[str, Any]], parents: dict[str, dict[str, int]]
-) -> list[dict[str, Any]] | None:
-    """``decode_row`` of every row of a page, column by column in C loops (``map``, the set
-    of a column's types) instead of a Python step per value: decoding was a quarter of a pulled
-    page's time. None when some value needs its row's own answer (left out, of another type,
-    without its parent, unfit): then each row goes through ``decode_row``."""
+) -> Columns | None:
+    """``decode_row`` of every row of a page, as columns, decoded column by column in C loops
+    (``map``, the set of a column's types) instead of a Python step per value: decoding was a
+    quarter of a pulled page's time. None when some value needs its row's own answer (left
+    out, of another type, without its parent, unfit): then each row goes through
+    ``decode_row``."""
     names: list[str] = []
     columns: list[list[Any]] = []
     sent = table.columns.keys()
@@ -437,17 +458,20 @@ def _decode_page(
                 return None
         names.append(name)
         columns.append(values)
-    rows = zip(*columns, strict=True)
-    return [dict(zip(names, row, strict=True)) for row in rows] if columns else None
+    return (names, columns) if columns else None
 
 
 def _decode_rows(
-    table: SyncedTable, datas: list[dict[str, Any]], parents: dict[str, dict[str, int]]
+    table: SyncedTable,
+    datas: list[dict[str, Any]],
+    parents: dict[str, dict[str, int]],
+    page: Columns | None,
 ) -> list[dict[str, Any] | _Unfit]:
-    """Per row: its column values, or why it does not fit (``_NoParent``, ``_Unfit``)."""
-    page = _decode_page(table, datas, parents) if datas else []
+    """Per row: its column values, or why it does not fit (``_NoParent``, ``_Unfit``);
+    ``page``: the rows' ``_decode_columns`` (None: each row decoded on its own)."""
     if page is not None:
-        return page
+        names, columns = page
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
     out: list[dict[str, Any] | _Unfit] = []
     for data in datas:
         try:
@@ -460,7 +484,15 @@ def _decode_rows(
 def _json_values(values: list[Any]) -> Any:
     """The rows of ``json_each(:values)``: a whole page's values in one parameter (one JSON
     text), where an IN list needs a statement per few hundred of them."""
-    return func.json_each(bindparam("values", orjson.dumps(values).decode())).table_valued("value")
+    text = orjson.dumps(values, default=_iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    return func.json_each(bindparam("values", text)).table_valued("value")
+
+
+def _iso(value: Any) -> str:
+    """A date or datetime in a lookup's JSON as SQLite keeps a Date (ISO text)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
 
 
 def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -> list[Any]:
@@ -488,7 +520,7 @@ def apply_remote(
     A row changed here and not yet sent is left alone: the next push wins by server order and
     gets the overwritten version back as a conflict. A row that collides with a different local
     row on a unique value (the same registro patronal created offline on two desktops) is kept
-    as a conflict instead of being inserted. A row whose parent has not arrived (the parent
+    as a conflict instead of being inserted (a deleted one only as its state). A row whose parent has not arrived (the parent
     changed later, so it comes in a later page) waits in ``sync_pending``; with ``final`` (the
     pull has every page) a row still without its parent is kept as an «invalido» conflict.
     With ``repair`` (the drift check found the table differs from the server), a row already
@@ -498,22 +530,31 @@ def apply_remote(
     session.info[APPLYING_REMOTE] = True
     try:
         order = {t.name: i for i, t in enumerate(SYNCED_TABLES)}
-        # One version per row, the newest: a row may come twice (pending and pulled again).
-        latest: dict[tuple[str, str], dict[str, Any]] = {}
-        for row in rows:
-            key = (row["table"], row["uuid"])
-            if key not in latest or row["seq"] > latest[key]["seq"]:
-                latest[key] = row
         grouped: dict[str, list[dict[str, Any]]] = {}
-        for row in sorted(latest.values(), key=lambda r: (order.get(r["table"], 99), r["seq"])):
+        for row in _in_order(rows):
             grouped.setdefault(row["table"], []).append(row)
-        for name, items in grouped.items():
+        for name in sorted(grouped, key=lambda name: order.get(name, 99)):
             table = by_name(name)
             if table is not None:
-                _apply_table(session, table, items, now, report, final, repair)
+                _apply_table(session, table, grouped[name], now, report, final, repair)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
     return report
+
+
+def _in_order(rows: list[sync_wire.PulledRow]) -> list[sync_wire.PulledRow]:
+    """The rows by sequence, one version per row, the newest: a row may come twice (pending
+    and pulled again). A server page is in order already, each row once: then it is kept."""
+    seqs = list(map(itemgetter("seq"), rows))
+    keys = set(zip(map(itemgetter("table"), rows), map(itemgetter("uuid"), rows), strict=True))
+    if len(keys) == len(rows) and seqs == sorted(seqs):
+        return rows
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        key = (row["table"], row["uuid"])
+        if key not in latest or row["seq"] > latest[key]["seq"]:
+            latest[key] = row
+    return sorted(latest.values(), key=itemgetter("seq"))
 
 
 def _natural_lookup(model: type, key: tuple[str, ...], wanted: list[list[Any]]) -> Any:
@@ -527,24 +568,88 @@ def _natural_lookup(model: type, key: tuple[str, ...], wanted: list[list[Any]]) 
 
 
 def _taken(
-    session: Session, table: SyncedTable, candidates: list[dict[str, Any]]
+    session: Session, table: SyncedTable, wanted: dict[tuple[str, ...], set[tuple]]
 ) -> dict[tuple[str, ...], set[tuple]]:
-    """Per natural key: which of the candidates' values some local row already holds."""
+    """Per natural key: which of the ``wanted`` values (per key, tuples in its order) some
+    local row already holds."""
     model = table.model
     taken: dict[tuple[str, ...], set[tuple]] = {}
     for key in table.natural_keys:
         columns = tuple(getattr(model, name) for name in key)
-        wanted = {natural_value(key, v) for v in candidates}
-        if not wanted:
+        values = list(wanted.get(key, ()))
+        if not values:
             found = []
         elif len(key) == 1:
-            found = _lookup(session, columns, columns[0], [w[0] for w in wanted])
-        else:
-            # Dates as SQLite keeps them (ISO text): compared in SQL, not by SQLAlchemy.
-            as_stored = [[v.isoformat() if isinstance(v, date) else v for v in w] for w in wanted]
-            found = session.connection().execute(_natural_lookup(model, key, as_stored)).all()
+            found = _lookup(session, columns, columns[0], [w[0] for w in values])
+        else:  # (dates go as SQLite keeps them, ISO text: _json_values)
+            found = session.connection().execute(_natural_lookup(model, key, values)).all()
         taken[key] = {tuple(r) for r in found}
     return taken
+
+
+def _unclashed(
+    session: Session,
+    table: SyncedTable,
+    items: list[dict[str, Any]],
+    values: dict[str, list[Any]],
+    conflict: Callable[[dict[str, Any], str], None],
+) -> list[int] | None:
+    """Which of a page's new rows (``values``: their decoded columns) to insert: the others
+    hold a natural-key value (registro, movimiento…) of a local row or of an earlier row of
+    the page: kept as «duplicado» conflicts, or, deleted, only as their state (the table's
+    unique index would refuse them; there is nothing of them to show). None: every row."""
+    count = len(items)
+    keyed = {
+        key: list(zip(*(values.get(name, repeat(None, count)) for name in key), strict=True))
+        for key in table.natural_keys
+    }
+    if not keyed:
+        return None
+    taken = _taken(session, table, {key: set(found) for key, found in keyed.items()})
+    if not any(taken.values()) and all(len(set(v)) == count for v in keyed.values()):
+        return None  # no value held already, none twice in the page
+    keep = []
+    for i, item in enumerate(items):
+        if any(v[i] in taken[key] for key, v in keyed.items()):
+            if not item["deleted"]:
+                conflict(item, "duplicado")
+            continue
+        for key, v in keyed.items():
+            taken[key].add(v[i])
+        keep.append(i)
+    return keep
+
+
+def _insert_new(
+    session: Session,
+    table: SyncedTable,
+    items: list[dict[str, Any]],
+    page: Columns,
+    conflict: Callable[[dict[str, Any], str], None],
+) -> int:
+    """A page's new rows that all decoded, kept as columns from the wire to the INSERT (no
+    dict per row: a desktop joining a company pulls every row this way). Returns how many
+    were inserted."""
+    names, columns = list(page[0]), list(page[1])
+    if not table.append_only:
+        names += ["version", "updated_at", "deleted"]
+        columns += [
+            list(map(itemgetter("version"), items)),
+            list(map(datetime.fromisoformat, map(itemgetter("updated_at"), items))),
+            list(map(itemgetter("deleted"), items)),
+        ]
+    keep = _unclashed(session, table, items, dict(zip(names, columns, strict=True)), conflict)
+    uuids = list(map(itemgetter("uuid"), items))
+    if keep is not None:
+        columns = [list(map(column.__getitem__, keep)) for column in columns]
+        uuids = list(map(uuids.__getitem__, keep))
+    # A new row's local-only columns (never among the decoded ones: those are sent columns).
+    defaults = {k: v for k, v in table.local_defaults.items() if k not in table.columns}
+    names += ["uuid", *defaults]
+    columns += [uuids, *([value] * len(uuids) for value in defaults.values())]
+    session.flush()  # the conflicts above, as the slow path does
+    _insert(session, table.model, [(names, columns)])
+    return len(uuids)
 
 
 def _apply_table(
@@ -615,7 +720,22 @@ def _apply_table(
             continue  # tombstone of a row this desktop never had
         to_decode.append((item, local_id))
 
-    decoded = _decode_rows(table, [item["data"] for item, _id in to_decode], parents)
+    datas = [item["data"] for item, _id in to_decode]
+    page = _decode_columns(table, datas, parents) if datas else None
+    if page is not None and all(local_id is None for _item, local_id in to_decode):
+        # Every row new and fit (a desktop joining, rows created elsewhere): as columns.
+        new = [item for item, _id in to_decode]
+        new_states += zip(  # each one's _state, in C loops
+            repeat(table.name),
+            map(itemgetter("uuid"), new),
+            map(itemgetter("seq"), new),
+            repeat(False),
+            map(itemgetter("version"), new),
+        )
+        report.applied += _insert_new(session, table, new, page, conflict)
+        _upsert_states(session, new_states)
+        return
+    decoded = _decode_rows(table, datas, parents, page)
     for (item, local_id), values in zip(to_decode, decoded, strict=True):
         row_uuid, seq = item["uuid"], item["seq"]
         if isinstance(values, _NoParent) and not final:
@@ -639,14 +759,17 @@ def _apply_table(
             )
         decided.append((item, values, local_id))
 
-    taken = _taken(session, table, [v for _i, v, local_id in decided if local_id is None])
+    new = [values for _item, values, local_id in decided if local_id is None]
+    taken = _taken(
+        session, table, {k: {natural_value(k, v) for v in new} for k in table.natural_keys}
+    )
     # A new row's local-only columns (never in ``values``: the decoded ones are sent columns).
     defaults = {k: v for k, v in table.local_defaults.items() if k not in table.columns}
     for item, values, local_id in decided:
         if local_id is None:
-            clash = [k for k in table.natural_keys if natural_value(k, values) in taken[k]]
-            if clash and not item["deleted"]:
-                conflict(item, "duplicado")
+            if any(natural_value(k, values) in taken[k] for k in table.natural_keys):
+                if not item["deleted"]:  # (a deleted one: only its state, as _unclashed)
+                    conflict(item, "duplicado")
                 continue
             for key in table.natural_keys:
                 taken[key].add(natural_value(key, values))
@@ -684,9 +807,18 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
         SyncRowState.version.is_not(None)
     )
     count = total = 0
-    connection = session.connection()  # Core rows: the ORM's result handling took most time
+    connection = session.connection()
     for query in (rows, absent):
-        for row_uuid, row_version in connection.execute(query.execution_options(yield_per=5000)):
-            count += 1
-            total += sync_wire.row_hash(row_uuid, row_version)
+        # Read by the driver (plain tuples) and hashed in one loop: SQLAlchemy's handling of
+        # each result row took most of a 100,000-row check's time.
+        found = _driver_rows(connection, query)
+        count += len(found)
+        total += sum(map(sync_wire.row_hash, *zip(*found, strict=True))) if found else 0
     return count, total
+
+
+def _driver_rows(connection: Any, query: Any) -> list[tuple]:
+    """``query``'s rows as the driver's tuples, in ``connection``'s transaction. Its values are
+    written into the SQL (the fixed ones of this module's own queries: table names, flags)."""
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    return connection.connection.driver_connection.execute(sql).fetchall()

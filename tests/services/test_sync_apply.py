@@ -3,10 +3,13 @@ as an «invalido» conflict (never half-applied, never a crash), and the good ro
 
 from __future__ import annotations
 
+import copy
 import json
+import uuid
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
@@ -50,5 +53,76 @@ def test_pulled_rows_that_do_not_fit_are_kept_apart_and_the_rest_land(
             ]
             # The rejected version is kept whole, as it travelled: nothing is lost.
             assert json.loads(kept[0].loser)["data"]["fecha"] == "2026-02-30"
+    finally:
+        other.close()
+
+
+def _stored(services) -> set[tuple]:
+    """Every movimiento as SQLite keeps it (but its local id): what another desktop's grid,
+    export and next push read."""
+    with services.store.session() as session:
+        connection = session.connection().connection.driver_connection
+        columns = [r[1] for r in connection.execute("PRAGMA table_info(movimientos)")]
+        rows = connection.execute("SELECT * FROM movimientos").fetchall()
+    return {tuple(v for c, v in zip(columns, row, strict=True) if c != "id") for row in rows}
+
+
+def test_a_page_of_new_rows_lands_exactly_as_stored_where_it_was_made(
+    services, tmp_path: Path, clock
+) -> None:
+    create_demo_movimientos(services.store, 40, TODAY)
+    with services.store.session() as session:
+        wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
+    for seq, row in enumerate(wire, start=1):
+        row["seq"] = seq
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            report = apply_remote(session, wire, clock())
+        assert (report.applied, report.conflicts) == (40, 0)
+        assert _stored(other) == _stored(services)
+        # The grid's counts (kept per page, not per row) add up.
+        assert other.movimientos.count(Filtro()) == services.movimientos.count(Filtro()) == 40
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("with_update", [False, True], ids=["only-new", "with-an-update"])
+def test_rows_holding_the_same_movimiento_are_conflicts_and_a_deleted_one_never_aborts(
+    services, tmp_path: Path, clock, with_update: bool
+) -> None:
+    """Two desktops imported the same movement and one of them deleted its copy: a desktop
+    joining gets both copies. Before, the deleted copy hit the table's unique index and the
+    whole pull failed at every retry."""
+    create_demo_movimientos(services.store, 4, TODAY)
+    with services.store.session() as session:
+        wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
+    first, second, third, fourth = wire
+    twin = copy.deepcopy(first) | {"uuid": str(uuid.uuid4())}
+    twin["data"]["nombre"] = "COPIA DE OTRO EQUIPO"
+    deleted_twin = copy.deepcopy(second) | {"uuid": str(uuid.uuid4()), "deleted": True}
+    twin_in_page = copy.deepcopy(third) | {"uuid": str(uuid.uuid4())}  # of a row of this page
+    page = [third, fourth, twin, deleted_twin, twin_in_page]
+    if with_update:  # a row this desktop has already: the page takes the row-by-row path
+        page.append(copy.deepcopy(first) | {"version": 2})
+    for seq, row in enumerate([first, second, *page], start=1):
+        row["seq"] = seq
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            apply_remote(session, [first, second], clock())
+        with other.store.session() as session:
+            report = apply_remote(session, page, clock())
+        assert report.applied == 2 + with_update
+        assert other.movimientos.count(Filtro()) == 4
+        with other.store.session() as session:
+            kept = session.scalars(select(SyncConflict)).all()
+            assert [(c.row_uuid, c.kind) for c in kept] == [
+                (twin["uuid"], "duplicado"),
+                (twin_in_page["uuid"], "duplicado"),
+            ]
+        assert "COPIA DE OTRO EQUIPO" not in {value for row in _stored(other) for value in row}
     finally:
         other.close()
