@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
 
@@ -366,6 +366,7 @@ def _insert(session: Session, model: type, groups: list[Columns]) -> None:
         return
     conn = session.connection()
     table = model.__table__
+    tallies: list[Any] = []  # per group: its live rows' counted columns (None: not all given)
 
     def write() -> int:
         written = 0
@@ -388,12 +389,29 @@ def _insert(session: Session, model: type, groups: list[Columns]) -> None:
             params = list(zip(*stored, strict=True))
             conn.exec_driver_sql(sql, params)
             written += len(params)
+            tallies.append(_tally(keys, stored))
         return written
 
+    def tally() -> Any:
+        if len(tallies) < len(groups) or None in tallies:
+            return None
+        return [row for rows in tallies for row in rows]
+
     if model.__tablename__ == "movimientos":
-        insert_counted(conn, write)  # their counts per page, not per row (store/conteo.py)
+        insert_counted(conn, write, tally)  # counts per page, not per row (store/conteo.py)
     else:
         write()
+
+
+_COUNTED = ("registro_patronal", "tipo", "estado", "fecha")
+
+
+def _tally(keys: tuple[str, ...], stored: list[list[Any]]) -> list[tuple] | None:
+    """The counted columns of the rows that are not deleted (store/conteo.py), as stored."""
+    if not all(name in keys for name in (*_COUNTED, "deleted")):
+        return None
+    counted = zip(*(stored[keys.index(name)] for name in _COUNTED), strict=True)
+    return list(compress(counted, map(operator.not_, stored[keys.index("deleted")])))
 
 
 _UPSERT_STATES = (

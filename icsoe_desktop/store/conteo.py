@@ -13,7 +13,8 @@ Updates and deletes keep their triggers. README «Rendimiento» has the figures.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
@@ -38,10 +39,24 @@ _ADD_BATCH = (
 )
 
 
-def insert_counted(conn: Connection, insert: Callable[[], int]) -> int:
+# The same sums, from the batch's values when the caller has them at hand (a sync pull's
+# page): no reading the batch back and sorting it in a temporary b-tree.
+_ADD_TALLIED = (
+    "INSERT INTO movimientos_conteo (registro_patronal, tipo, estado, fecha, n) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+    "INSERT INTO movimientos_total (registro_patronal, tipo, estado, n) "
+    "VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+)
+
+Tally = Callable[[], Iterable[tuple[str, str, str, str]] | None]
+
+
+def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | None = None) -> int:
     """Run ``insert`` (new movimientos only, in ``conn``'s open transaction; returns how many
     rows it wrote) with the counts added per batch. The rows inserted so far are counted even
-    if ``insert`` fails midway, so a caller that commits anyway still has exact counts."""
+    if ``insert`` fails midway, so a caller that commits anyway still has exact counts.
+    ``tally``, called after a successful ``insert``: the (registro_patronal, tipo, estado,
+    fecha) of each row it wrote that is not deleted, as stored; None: read them back."""
     trigger = conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
     ).scalar()
@@ -60,8 +75,12 @@ def insert_counted(conn: Connection, insert: Callable[[], int]) -> int:
         return written
     finally:
         try:
-            for add in _ADD_BATCH:
-                conn.exec_driver_sql(add, (before,))
+            live = None if failed or tally is None else tally()
+            if live is None:
+                for add in _ADD_BATCH:
+                    conn.exec_driver_sql(add, (before,))
+            else:
+                _add_tallied(conn, Counter(live))
             # IF NOT EXISTS: after a rollback the trigger is back already.
             conn.exec_driver_sql(
                 trigger.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
@@ -71,3 +90,14 @@ def insert_counted(conn: Connection, insert: Callable[[], int]) -> int:
                 raise
             # The insert's own error is the one to report; its transaction is rolled back.
             log.warning("Conteos del lote no sumados tras un error", exc_info=True)
+
+
+def _add_tallied(conn: Connection, days: Counter) -> None:
+    if not days:
+        return
+    totals: Counter = Counter()
+    for (registro, tipo, estado, _fecha), n in days.items():
+        totals[registro, tipo, estado] += n
+    day_sql, total_sql = _ADD_TALLIED
+    conn.exec_driver_sql(day_sql, [(*key, n) for key, n in days.items()])
+    conn.exec_driver_sql(total_sql, [(*key, n) for key, n in totals.items()])
