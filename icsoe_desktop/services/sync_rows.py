@@ -302,10 +302,13 @@ def _now() -> str:
     return utcnow().isoformat()
 
 
+Convert = Callable[[list[Any]], list[Any]]
+
+
 def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, list[Any]] | None:
-    """The driver's INSERT for rows giving ``keys``, and each column's bind processor (the
-    storage SQLAlchemy would give the value: dates as ISO text…); None when a column left out
-    has a Python-side default (SQLAlchemy's insert fills it in)."""
+    """The driver's INSERT for rows giving ``keys``, and per column what turns its values into
+    the storage SQLAlchemy would give them (dates as ISO text…; None: kept as they are); None
+    when a column left out has a Python-side default (SQLAlchemy's insert fills it in)."""
     columns = table.columns
     if any(c.default is not None and c.name not in keys for c in columns):
         return None
@@ -315,32 +318,36 @@ def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, lis
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
         f"VALUES ({', '.join('?' for _ in keys)})"
     )
-    return sql, [_bind_processor(columns[k].type.dialect_impl(dialect), dialect) for k in keys]
+    return sql, [_converter(columns[k].type.dialect_impl(dialect), dialect) for k in keys]
 
 
-def _bind_processor(impl: Any, dialect: Any) -> Any:
-    """The column's bind processor; for SQLite's DATE and DATETIME in their default storage
-    (ISO text) the same text from the C ``isoformat`` (SQLAlchemy's formats each value with a
-    dict and ``%``: a tenth of a pulled page's time)."""
+def _converter(impl: Any, dialect: Any) -> Convert | None:
+    """A whole column through the column type's bind processor. SQLite's DATE and DATETIME in
+    their default storage (ISO text) get the same text from the C ``isoformat``, mapped over
+    the column (SQLAlchemy's formats each value with a dict and ``%``: a tenth of a pulled
+    page's time)."""
     process = impl.bind_processor(dialect)
+    if process is None:
+        return None
+    fast: Callable[[Any], Any] | None = None
     if isinstance(impl, sqlite.DATE) and impl._storage_format == sqlite.DATE._storage_format:
-
-        def as_date(value: Any) -> Any:
-            return date.isoformat(value) if value.__class__ is date else process(value)
-
-        return as_date
-    if (
+        kind, fast = date, date.isoformat
+    elif (
         isinstance(impl, sqlite.DATETIME)
         and impl._storage_format == sqlite.DATETIME._storage_format
     ):
+        kind, fast = datetime, operator.methodcaller("isoformat", " ", "microseconds")
 
-        def as_datetime(value: Any) -> Any:
-            if value.__class__ is datetime and value.tzinfo is None:
-                return value.isoformat(" ", "microseconds")
-            return process(value)
+    def convert(column: list[Any]) -> list[Any]:
+        if fast is not None:
+            kinds = set(map(type, column))
+            if kinds <= {kind, type(None)} and (kind is date or not any(map(_aware, column))):
+                if type(None) in kinds:
+                    return [None if v is None else fast(v) for v in column]
+                return list(map(fast, column))
+        return [None if v is None else process(v) for v in column]
 
-        return as_datetime
-    return process
+    return convert
 
 
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
@@ -377,15 +384,11 @@ def _insert(session: Session, model: type, groups: list[Columns]) -> None:
                 rows = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
                 written += conn.execute(insert(table), rows).rowcount
                 continue
-            sql, processors = plan
+            sql, converters = plan
             stored = list(columns)
-            for i, process in enumerate(processors):
-                if process is not None:
-                    column = stored[i]
-                    if None in column:
-                        stored[i] = [None if v is None else process(v) for v in column]
-                    else:
-                        stored[i] = list(map(process, column))
+            for i, convert in enumerate(converters):
+                if convert is not None:
+                    stored[i] = convert(stored[i])
             params = list(zip(*stored, strict=True))
             conn.exec_driver_sql(sql, params)
             written += len(params)
@@ -550,13 +553,17 @@ def _decode_columns(
     columns: list[list[Any]] = []
     sent = table.columns.keys()
     every = all(map(sent.__eq__, map(dict.keys, datas)))  # each row gives each column
+    # Then the page is turned into columns at once: one itemgetter per row, one transposition.
+    given: dict[str, tuple] = {}
+    if every and len(sent) > 1:
+        given = dict(zip(sent, zip(*map(itemgetter(*sent), datas), strict=True), strict=True))
     for name, decode, optional, exact in table.decoders:
         present = len(datas) if every else sum(map(operator.contains, datas, repeat(name)))
         if present < len(datas):
             if optional and not present:
                 continue  # no row gives it: the column's default, as decode_row leaves it
             return None
-        raws = list(map(operator.getitem, datas, repeat(name)))
+        raws = list(given[name]) if given else list(map(itemgetter(name), datas))
         kinds = set(map(type, raws))
         kinds.discard(type(None))
         if exact is not None:
@@ -570,8 +577,10 @@ def _decode_columns(
             if values.count(None) != raws.count(None):
                 return None  # some parent is not here
         else:
-            if table.codecs[name] is sync_wire.DATE and kinds <= {str}:
-                decode = date.fromisoformat  # what _date does to text, without a call more
+            codec = table.codecs[name]
+            if codec in (sync_wire.DATE, sync_wire.DATETIME) and kinds <= {str}:
+                # What _date and _datetime do to text, without a Python call per value.
+                decode = date.fromisoformat if codec is sync_wire.DATE else datetime.fromisoformat
             try:
                 if None in raws:
                     values = [None if raw is None else decode(raw) for raw in raws]
@@ -579,9 +588,15 @@ def _decode_columns(
                     values = list(map(decode, raws))
             except (TypeError, ValueError):
                 return None
+            if codec is sync_wire.DATETIME and any(map(_aware, values)):
+                values = [None if v is None else v.replace(tzinfo=None) for v in values]
         names.append(name)
         columns.append(values)
     return (names, columns) if columns else None
+
+
+def _aware(value: datetime | None) -> bool:
+    return value is not None and value.tzinfo is not None
 
 
 def _decode_rows(
