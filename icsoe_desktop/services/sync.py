@@ -415,20 +415,23 @@ class SyncService:
 
     def _push(self, http, base: str, report: Progress) -> tuple[int, int]:
         """Send the batches one after another; the next batch is read and encoded while the
-        server works on the one before (another thread waits for its answer)."""
+        server works on the one before (another thread waits for its answer), and a batch's
+        answer is recorded once the next batch is on its way (the server is not kept waiting
+        for this desktop's writes)."""
         total = self.pending_count()
         done = conflicts = 0
         report(0, total)
-        in_flight: tuple[Future, int] | None = None  # a batch's answer to come, its rows
+        in_flight: tuple[Future, int, str] | None = None  # an answer to come, its rows, its id
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
             for rows in self._batches():
-                if in_flight is not None:
-                    conflicts += self._pushed(in_flight[0])
-                    done += in_flight[1]
-                    report(done, max(total, done))
+                answered = in_flight
+                if answered is not None:
+                    answered[0].result()  # (an error stops here: nothing more is sent)
                 # The id is stored before sending: after a lost answer the retry reuses it and
-                # the server replies from its record instead of applying the batch again.
-                batch_id = self._state("pending_batch") or uuid_module.uuid4().hex
+                # the server replies from its record instead of applying the batch again. (A
+                # batch sent after an answered one is always new.)
+                stored = self._state("pending_batch") if answered is None else ""
+                batch_id = stored or uuid_module.uuid4().hex
                 self._set_state(pending_batch=batch_id)
                 answer = sender.submit(
                     self._call,
@@ -438,20 +441,28 @@ class SyncService:
                     data=sync_wire.push_body(batch_id, rows),
                     headers={"Content-Type": "application/json"},
                 )
-                in_flight = (answer, len(rows))
+                in_flight = (answer, len(rows), batch_id)
+                if answered is not None:
+                    conflicts += self._pushed(answered[0], answered[2])
+                    done += answered[1]
+                    report(done, max(total, done))
             if in_flight is not None:
-                conflicts += self._pushed(in_flight[0])
+                conflicts += self._pushed(in_flight[0], in_flight[2])
                 done += in_flight[1]
         report(done, done)
         return done, conflicts
 
-    def _pushed(self, answer: Future) -> int:
-        """A batch's answer recorded (its conflicts kept); the number of conflicts."""
+    def _pushed(self, answer: Future, batch_id: str) -> int:
+        """A batch's answer recorded (its conflicts kept); the number of conflicts. Its rows
+        that were not recorded (a crash before this) stay changed and are sent again: the
+        server finds them as they are and answers without a new version."""
         pushed = self._read(sync_wire.read_push_answer, answer.result())
         results, cursor = pushed["results"], pushed["cursor"]
         with self._applying() as session:
             conflicts = record_push_results(session, results, self._clock())
-            session.merge(SyncState(key="pending_batch", value=""))
+            pending = session.get(SyncState, "pending_batch")
+            if pending is not None and pending.value == batch_id:  # not the next one's
+                pending.value = ""
             self._skip_own_rows(session, results, cursor)
         return conflicts
 

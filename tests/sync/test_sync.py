@@ -489,3 +489,51 @@ def _large_pull(desktops, tmp_path) -> None:
     assert b.movimientos.count(Filtro()) == 3000 + len(KNOWN) + 1
     kept, real = counts(b)
     assert kept == real
+
+
+def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_a_copy(
+    sync_server, desktops
+) -> None:
+    """A batch's answer is recorded once the next batch is on its way: a crash in between
+    leaves its rows changed here, with the next batch's id stored. The next sync sends them
+    again; the server already has them as they are: no new version, no conflict, no copy."""
+    import requests
+
+    from icsoe_desktop.domain import sync_wire
+    from icsoe_desktop.services.sync_rows import encoded_changes
+    from icsoe_desktop.store.models import SyncState
+
+    a, b = desktops
+    token = sync_server.token()
+    connect(a, sync_server.url, token)
+    for n in range(30):
+        a.registros.save(f"Y54123451{n:02d}", EMPRESA, f"Empresa {n}", "admin")
+    pending = a.sync.pending_count()
+    with a.store.session() as session:
+        rows = list(encoded_changes(session))
+    answer = requests.post(
+        f"{sync_server.url}/v1/push",
+        data=sync_wire.push_body("lote-contestado", rows),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert answer.status_code == 200
+    with a.store.session() as session:  # the next batch's id, stored before it was sent
+        session.merge(SyncState(key="pending_batch", value="lote-siguiente"))
+
+    assert a.sync.pending_count() == pending  # nothing of the answer was recorded
+    a.sync.synchronize()
+    assert a.sync.pending_count() == 0
+    assert a.sync.conflicts() == []
+    with sync_server.engine.connect() as conn:
+        stored = conn.execute(
+            text(
+                "SELECT count(*), count(DISTINCT uuid), max(version) FROM rows "
+                "WHERE tabla = 'registros_patronales'"
+            )
+        ).one()
+    assert stored == (30, 30, 1)
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    b.sync.synchronize()
+    assert registros(b) == registros(a)
+    assert b.sync.conflicts() == []
