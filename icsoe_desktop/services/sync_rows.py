@@ -947,11 +947,12 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
     count = total = 0
     connection = session.connection()
     for query in (rows, absent):
-        # Read by the driver (plain tuples) and hashed in one loop: SQLAlchemy's handling of
-        # each result row took most of a 100,000-row check's time.
-        found = _driver_rows(connection, query)
-        count += len(found)
-        total += sum(map(sync_wire.row_hash, *zip(*found, strict=True))) if found else 0
+        # Read by the driver (plain tuples) a few thousand at a time, hashed in one loop:
+        # SQLAlchemy's handling of each result row took most of a 100,000-row check's time.
+        cursor = _driver_cursor(connection, query)
+        while found := cursor.fetchmany(5000):
+            count += len(found)
+            total += sum(map(sync_wire.row_hash, *zip(*found, strict=True)))
     return count, total
 
 
