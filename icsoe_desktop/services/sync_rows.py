@@ -44,10 +44,6 @@ log = logging.getLogger(__name__)
 Columns = tuple[list[str], list[list[Any]]]  # column names, and each column's values
 
 
-def _id_to_uuid(session: Session, model: type) -> dict[int, str]:
-    return dict(session.execute(select(model.id, model.uuid)).all())
-
-
 def parent_ids(
     session: Session, table: SyncedTable, datas: list[dict[str, Any]]
 ) -> dict[str, dict[str, int]]:
