@@ -243,24 +243,15 @@ _BASE_SEQ = methodcaller("get", "base_seq", 0)
 _TZINFO = attrgetter("tzinfo")
 _SYNCED_NAMES = frozenset(t.name for t in SYNCED)
 _PLAIN_VALUES = frozenset({str, int, bool, type(None)})
-# (table, a row's keys in order) → the keys passed ``_data``'s checks. Bounded: a client
-# making up key sets only makes it start over.
-_KEYS_SEEN: dict[tuple[str, tuple[str, ...]], bool] = {}
-_KEYS_SEEN_MAX = 1000
 
 
 def _plain_keys(table: str, keys: tuple[str, ...]) -> bool:
-    if (table, keys) not in _KEYS_SEEN:
-        never_sent = spec(table).never_sent
-        for key in keys:
-            if not (isinstance(key, str) and 0 < len(key) <= 64 and _text_ok(key)):
-                return False
-            if key in never_sent:
-                return False
-        if len(_KEYS_SEEN) >= _KEYS_SEEN_MAX:
-            _KEYS_SEEN.clear()
-        _KEYS_SEEN[table, keys] = True
-    return True
+    """Whether a row of ``table`` with these keys passes ``_data``'s checks of its keys."""
+    never_sent = spec(table).never_sent
+    return all(
+        isinstance(key, str) and 0 < len(key) <= 64 and _text_ok(key) and key not in never_sent
+        for key in keys
+    )
 
 
 def _all_of(values: list[Any], kind: type) -> bool:
@@ -303,6 +294,7 @@ def _plain_rows(rows: list[Any]) -> tuple[list[PushRow], list[str]] | None:
         datas = list(map(_DATA, rows))
         if not _all_of(datas, dict):
             return None
+        # Each table's key sets once (a batch's rows of a table mostly share theirs).
         for table, keys in set(zip(tables, map(tuple, datas), strict=True)):
             if not _plain_keys(table, keys):
                 return None
