@@ -9,6 +9,7 @@ in its conflicts table: nothing is silently lost.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -545,8 +546,19 @@ def app_from_env() -> Starlette:
 
     env = os.environ
     engine = make_engine(env[DATABASE_URL_ENV], int(env.get(POOL_SIZE_ENV, "5")))
-    return create_app(
+    app = create_app(
         engine,
         int(env.get(MAX_BODY_ENV, MAX_BODY_BYTES)),
         int(env.get(MAX_ROWS_ENV, MAX_BATCH_ROWS)),
     )
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Keep what a server process made to start (modules, SQLAlchemy's and Alembic's objects:
+    some 100,000, none of them ever garbage) out of the garbage collector's full collections,
+    which walked them all, several times a second during a big push: a fourth of the
+    server's CPU per pushed row. (Only in a server process: ``app_from_env``.)"""
+    gc.collect()
+    gc.freeze()
