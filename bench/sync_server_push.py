@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
+import shutil
 import statistics
 import subprocess
 import sys
@@ -114,16 +115,20 @@ def main() -> int:
     parser.add_argument("--bodies-to", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-server-push-"))
-    if args.bodies_to:  # the child's part (see below)
-        Path(args.bodies_to).write_bytes(pickle.dumps(bodies(args.rows, tmp)))
+    if args.bodies_to:  # the child's part (see below), in the parent's folder
+        saved = Path(args.bodies_to)
+        saved.write_bytes(pickle.dumps(bodies(args.rows, saved.parent)))
         return 0
+    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-server-push-"))
     # The desktop that makes the bodies runs in a child process: its objects left alive here
     # would make every garbage collection of the server's code slower than in a server.
     saved = tmp / "bodies.pickle"
     command = [sys.executable, __file__, "--rows", str(args.rows), "--bodies-to", str(saved)]
-    subprocess.run(command, check=True)
-    payloads = pickle.loads(saved.read_bytes())
+    try:
+        subprocess.run(command, check=True)
+        payloads = pickle.loads(saved.read_bytes())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     port, stop = pg.start_cluster()
     figures = []
     try:
