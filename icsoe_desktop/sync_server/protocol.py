@@ -15,11 +15,13 @@ import re
 import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any, NamedTuple
 
 import orjson
 
-from icsoe_desktop.domain.sync_registry import spec
+from icsoe_desktop.domain.sync_registry import SYNCED, spec
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_BATCH_ROWS = 2000
@@ -28,7 +30,9 @@ MAX_VERSION = 2**31 - 1
 MAX_SEQ = 2**62
 MAX_TEXT = 1_000_000  # one value (a base64 certificate is a few KB)
 _BATCH_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CANONICAL = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_CANONICAL_UUID = re.compile(_CANONICAL)
+_CANONICAL_UUIDS = re.compile(rf"(?:{_CANONICAL},)*")  # a batch's, joined by (and ending in) ","
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _BAD_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
@@ -104,6 +108,9 @@ class PushRow(NamedTuple):
 class PushRequest:
     batch_id: str
     rows: list[PushRow]
+    # Each row's ``data`` as JSON, when the checks wrote it (``_plain_rows``): what the
+    # database keeps. None: ``push`` writes it.
+    data_json: list[str] | None = None
 
 
 def _int(value: Any, low: int, high: int, where: str) -> int:
@@ -229,6 +236,87 @@ def _row(value: Any, where: str, scan_text: bool = True, exact: bool = True) -> 
     )
 
 
+_TABLE, _UUID, _VERSION, _UPDATED_AT, _DELETED, _DATA = map(
+    itemgetter, ("table", "uuid", "version", "updated_at", "deleted", "data")
+)
+_BASE_SEQ = methodcaller("get", "base_seq", 0)
+_TZINFO = attrgetter("tzinfo")
+_SYNCED_NAMES = frozenset(t.name for t in SYNCED)
+_PLAIN_VALUES = frozenset({str, int, bool, type(None)})
+
+
+def _plain_keys(table: str, keys: tuple[str, ...]) -> bool:
+    """Whether a row of ``table`` with these keys passes ``_data``'s checks of its keys."""
+    never_sent = spec(table).never_sent
+    return all(
+        isinstance(key, str) and 0 < len(key) <= 64 and _text_ok(key) and key not in never_sent
+        for key in keys
+    )
+
+
+def _all_of(values: list[Any], kind: type) -> bool:
+    return set(map(type, values)) == {kind}
+
+
+def _plain_rows(rows: list[Any]) -> tuple[list[PushRow], list[str]] | None:
+    """The batch's rows checked column by column, each check one C loop over the whole batch
+    (per row and value in Python, the checks cost twice the JSON parse), and each row's
+    ``data`` as JSON. None when any check fails or a row holds anything out of the ordinary
+    (a float, a time zone, a non-canonical UUID, a long text…): then ``_row`` checks each row
+    and gives the answer, accepted or which row is wrong and why. Only for a body with no
+    \\u escape that could make a bad string (``may_hold_bad_text``)."""
+    try:
+        if not rows or not _all_of(rows, dict):
+            return None
+        tables = list(map(_TABLE, rows))
+        if not _SYNCED_NAMES.issuperset(tables):
+            return None
+        uuids = list(map(_UUID, rows))
+        if not _all_of(uuids, str) or not _CANONICAL_UUIDS.fullmatch(",".join(uuids) + ","):
+            return None
+        if len(set(zip(tables, uuids, strict=True))) != len(rows):
+            return None  # a row repeated
+        versions = list(map(_VERSION, rows))
+        base_seqs = list(map(_BASE_SEQ, rows))
+        if not (_all_of(versions, int) and min(versions) >= 1 and max(versions) <= MAX_VERSION):
+            return None
+        if not (_all_of(base_seqs, int) and min(base_seqs) >= 0 and max(base_seqs) <= MAX_SEQ):
+            return None
+        deleted = list(map(_DELETED, rows))
+        raw_dates = list(map(_UPDATED_AT, rows))
+        if not (_all_of(deleted, bool) and _all_of(raw_dates, str)):
+            return None
+        if max(map(len, raw_dates)) > 40:
+            return None
+        dates = list(map(datetime.fromisoformat, raw_dates))
+        if set(map(_TZINFO, dates)) != {None}:
+            return None
+        datas = list(map(_DATA, rows))
+        if not _all_of(datas, dict):
+            return None
+        # Each table's key sets once (a batch's rows of a table mostly share theirs).
+        for table, keys in set(zip(tables, map(tuple, datas), strict=True)):
+            if not _plain_keys(table, keys):
+                return None
+        values = list(chain.from_iterable(map(dict.values, datas)))
+        kinds = set(map(type, values))
+        if not _PLAIN_VALUES.issuperset(kinds):
+            return None
+        if int in kinds:
+            ints = [value for value in values if type(value) is int]
+            if not (min(ints) > -(2**63) and max(ints) < 2**63):
+                return None
+        # A row's JSON is at least as long as its longest text.
+        data_json = list(map(bytes.decode, map(orjson.dumps, datas)))
+        if max(map(len, data_json)) > MAX_TEXT:
+            return None
+    except (KeyError, TypeError, ValueError, OverflowError, orjson.JSONEncodeError):
+        return None
+    # (tuple.__new__ makes each PushRow in C: a third of the time of calling PushRow)
+    fields = zip(tables, uuids, versions, dates, deleted, base_seqs, datas, strict=True)
+    return list(map(tuple.__new__, repeat(PushRow), fields)), data_json
+
+
 def parse_push(
     payload: Any, max_rows: int = MAX_BATCH_ROWS, scan_text: bool = True, exact: bool = True
 ) -> PushRequest:
@@ -253,6 +341,9 @@ def parse_push(
             f"El lote tiene {len(rows)} renglones; el máximo es {max_rows}.",
             f"Batch has {len(rows)} rows; the maximum is {max_rows}.",
         )
+    plain = None if scan_text else _plain_rows(rows)
+    if plain is not None:
+        return PushRequest(batch_id, *plain)
     parsed = [_row(row, f"rows[{i}]", scan_text, exact) for i, row in enumerate(rows)]
     keys = {(r.table, r.uuid) for r in parsed}
     if len(keys) != len(parsed):
