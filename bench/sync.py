@@ -17,6 +17,7 @@ audit_log rows go through the audit service and the session's change tracking.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -174,6 +175,7 @@ def main() -> int:
         if server is not None:
             server.stop()
         stop()
+        shutil.rmtree(tmp, ignore_errors=True)  # two stores of N rows each: not left behind
     return 0
 
 
