@@ -34,13 +34,11 @@ from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_rows import (
     ApplyReport,
-    PreparedPage,
     apply_remote,
     decode_row,
     encoded_changes,
     parent_ids,
     pending_count,
-    prepare_page,
     record_push_results,
     table_summary,
 )
@@ -492,24 +490,23 @@ class SyncService:
         """Fetch and apply page by page: each page commits with the cursor after it, so memory
         stays two pages whatever the company's size, a crash re-pulls one page at most, and the
         user's saves wait for one page's write at most (never the whole pull). The next page is
-        fetched and decoded (another thread) while this one is written: the server's work, the
-        transfer and the decoding overlap SQLite's (which lets other threads run meanwhile)."""
+        fetched (another thread) while this one is applied: the server's work and the transfer
+        overlap SQLite's."""
         cursor = int(self._state("cursor") or 0)
         received = 0
         done = ApplyReport()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            coming = fetcher.submit(self._pull_prepared, http, base, cursor)
+            coming = fetcher.submit(self._pull_page, http, base, cursor)
             while True:
-                page, prepared = coming.result()
+                page = coming.result()
                 items, remaining, next_cursor = page["rows"], page["remaining"], page["cursor"]
                 last = len(items) < self.pull_rows
                 if not last:
-                    coming = fetcher.submit(self._pull_prepared, http, base, next_cursor)
+                    coming = fetcher.submit(self._pull_page, http, base, next_cursor)
                 try:
                     if items:
                         with self._applying() as session:
-                            applied = apply_remote(session, items, self._clock(), prepared=prepared)
-                            done.add(applied)
+                            done.add(apply_remote(session, items, self._clock()))
                             session.merge(SyncState(key="cursor", value=str(next_cursor)))
                 except BaseException:
                     coming.cancel()
@@ -525,12 +522,6 @@ class SyncService:
                 checkpoint(session.connection())
         report(sent + received, sent + received)
         return done.applied, done.conflicts
-
-    def _pull_prepared(
-        self, http, base: str, since: int
-    ) -> tuple[sync_wire.PullPage, PreparedPage]:
-        page = self._pull_page(http, base, since)
-        return page, prepare_page(page["rows"])
 
     def _pull_page(self, http, base: str, since: int) -> sync_wire.PullPage:
         answer = self._call(

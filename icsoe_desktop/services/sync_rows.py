@@ -537,13 +537,14 @@ def decode_row(
     return values
 
 
-def _decode_columns(table: SyncedTable, datas: list[dict[str, Any]]) -> Columns | None:
+def _decode_columns(
+    table: SyncedTable, datas: list[dict[str, Any]], parents: dict[str, dict[str, int]]
+) -> Columns | None:
     """``decode_row`` of every row of a page, as columns, decoded column by column in C loops
     (``map``, the set of a column's types) instead of a Python step per value: decoding was a
     quarter of a pulled page's time. None when some value needs its row's own answer (left
-    out, of another type, unfit): then each row goes through ``decode_row``. A foreign key is
-    left as it travels, the parent's UUID (``_with_parents`` looks it up). No database: a page
-    is decoded on the thread that fetches it (``prepare_page``)."""
+    out, of another type, without its parent, unfit): then each row goes through
+    ``decode_row``."""
     names: list[str] = []
     columns: list[list[Any]] = []
     sent = table.columns.keys()
@@ -568,7 +569,9 @@ def _decode_columns(table: SyncedTable, datas: list[dict[str, Any]]) -> Columns 
         elif name in table.foreign_keys:
             if not kinds <= {str}:
                 return None
-            values = raws
+            values = list(map(parents[name].get, raws))
+            if values.count(None) != raws.count(None):
+                return None  # some parent is not here
         else:
             codec = table.codecs[name]
             if codec in (sync_wire.DATE, sync_wire.DATETIME) and kinds <= {str}:
@@ -586,24 +589,6 @@ def _decode_columns(table: SyncedTable, datas: list[dict[str, Any]]) -> Columns 
         names.append(name)
         columns.append(values)
     return (names, columns) if columns else None
-
-
-def _with_parents(
-    table: SyncedTable, page: Columns, parents: dict[str, dict[str, int]]
-) -> Columns | None:
-    """``page`` with each foreign key's UUID turned into the parent's local id; None when some
-    parent is not here (then each row goes through ``decode_row``)."""
-    names, columns = page
-    if not table.foreign_keys:
-        return page
-    resolved = list(columns)
-    for i, name in enumerate(names):
-        if name in table.foreign_keys:
-            raws = columns[i]
-            resolved[i] = ids = list(map(parents[name].get, raws))
-            if ids.count(None) != raws.count(None):
-                return None
-    return names, resolved
 
 
 def _aware(value: datetime | None) -> bool:
@@ -655,36 +640,12 @@ def _lookup(session: Session, columns: tuple, where, values: list[Any], *also) -
     return session.connection().execute(query).all()
 
 
-@dataclass(frozen=True)
-class PreparedPage:
-    """A pulled page made ready without the database (``prepare_page``, on the thread that
-    fetches it, while the page before is written): its rows by table in apply order, each in
-    sequence order, and each table's rows' data decoded as columns (None: some row needs its
-    own decoding)."""
-
-    tables: list[tuple[str, list[sync_wire.PulledRow], Columns | None]]
-
-
-def prepare_page(rows: list[sync_wire.PulledRow]) -> PreparedPage:
-    order = {t.name: i for i, t in enumerate(SYNCED_TABLES)}
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in _in_order(rows):
-        grouped.setdefault(row["table"], []).append(row)
-    tables = []
-    for name in sorted(grouped, key=lambda name: order.get(name, 99)):
-        table, items = by_name(name), grouped[name]
-        if table is not None:
-            tables.append((name, items, _decode_columns(table, [i["data"] for i in items])))
-    return PreparedPage(tables)
-
-
 def apply_remote(
     session: Session,
     rows: list[sync_wire.PulledRow],
     now: datetime,
     final: bool = False,
     repair: bool = False,
-    prepared: PreparedPage | None = None,
 ) -> ApplyReport:
     """Apply one page of pulled rows (one transaction, the caller commits), parents before
     children. Everything is looked up for this page's rows only: memory and time per page do
@@ -697,16 +658,19 @@ def apply_remote(
     changed later, so it comes in a later page) waits in ``sync_pending``; with ``final`` (the
     pull has every page) a row still without its parent is kept as an «invalido» conflict.
     With ``repair`` (the drift check found the table differs from the server), a row already
-    seen is applied again when the local copy's version is not the server's. ``prepared``:
-    ``prepare_page(rows)``, done already (by the thread that fetched the page).
+    seen is applied again when the local copy's version is not the server's.
     """
     report = ApplyReport(received=len(rows))
     session.info[APPLYING_REMOTE] = True
     try:
-        for name, items, decoded in (prepared or prepare_page(rows)).tables:
+        order = {t.name: i for i, t in enumerate(SYNCED_TABLES)}
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in _in_order(rows):
+            grouped.setdefault(row["table"], []).append(row)
+        for name in sorted(grouped, key=lambda name: order.get(name, 99)):
             table = by_name(name)
-            assert table is not None  # (prepare_page keeps synced tables only)
-            _apply_table(session, table, items, now, report, final, repair, decoded)
+            if table is not None:
+                _apply_table(session, table, grouped[name], now, report, final, repair)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
     return report
@@ -830,9 +794,7 @@ def _apply_table(
     report: ApplyReport,
     final: bool,
     repair: bool,
-    decoded_all: Columns | None,
 ) -> None:
-    """``decoded_all``: the data of every one of ``items`` as columns (``_decode_columns``)."""
     model = table.model
     uuids = [item["uuid"] for item in items]
     states = {
@@ -893,9 +855,7 @@ def _apply_table(
         to_decode.append((item, local_id))
 
     datas = [item["data"] for item, _id in to_decode]
-    if len(to_decode) < len(items):  # some rows left aside: the others decoded again
-        decoded_all = _decode_columns(table, datas) if datas else None
-    page = None if decoded_all is None else _with_parents(table, decoded_all, parents)
+    page = _decode_columns(table, datas, parents) if datas else None
     if page is not None and all(local_id is None for _item, local_id in to_decode):
         # Every row new and fit (a desktop joining, rows created elsewhere): as columns.
         new = [item for item, _id in to_decode]
