@@ -654,9 +654,10 @@ def apply_remote(
     A row changed here and not yet sent is left alone: the next push wins by server order and
     gets the overwritten version back as a conflict. A row that collides with a different local
     row on a unique value (the same registro patronal created offline on two desktops) is kept
-    as a conflict instead of being inserted (a deleted one only as its state). A row whose parent has not arrived (the parent
-    changed later, so it comes in a later page) waits in ``sync_pending``; with ``final`` (the
-    pull has every page) a row still without its parent is kept as an «invalido» conflict.
+    as a conflict instead of being inserted (a deleted one only as its state). A row whose
+    parent has not arrived (the parent changed later, so it comes in a later page) waits in
+    ``sync_pending``; with ``final`` (the pull has every page) a row still without its parent
+    is kept as an «invalido» conflict.
     With ``repair`` (the drift check found the table differs from the server), a row already
     seen is applied again when the local copy's version is not the server's.
     """

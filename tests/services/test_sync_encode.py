@@ -37,7 +37,7 @@ def test_rows_encoded_by_sqlite_are_the_bytes_python_encodes(
     with services.store.session() as session:
         driver = session.connection().connection.driver_connection
         ids = [r[0] for r in driver.execute("SELECT id FROM movimientos ORDER BY id LIMIT 3")]
-        driver.execute("UPDATE movimientos SET nombre = ?, curp = '' WHERE id = ?", (TRICKY, ids[0]))
+        driver.execute("UPDATE movimientos SET nombre = ? WHERE id = ?", (TRICKY, ids[0]))
         driver.execute(
             "UPDATE movimientos SET created_at = '2026-11-22 10:00:00.123456' WHERE id = ?",
             (ids[1],),
