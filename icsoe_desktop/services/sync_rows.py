@@ -92,7 +92,7 @@ def pending_count(session: Session) -> int:
     total = 0
     for table in SYNCED_TABLES:
         model = table.model
-        state = and_(SyncRowState.table_name == table.name, SyncRowState.row_uuid == model.uuid)
+        state, _pending = _pending_filter(table)
         sent = () if table.sent_rows is None else (table.sent_rows(model),)
         stateless = ~exists().where(state)
         total += session.scalar(select(func.count()).select_from(model).where(stateless, *sent))
@@ -502,10 +502,6 @@ class _NoParent(_Unfit):
     pass
 
 
-def natural_value(key: tuple[str, ...], values: dict[str, Any]) -> tuple:
-    return tuple(map(values.get, key))
-
-
 _MISSING = object()
 
 
@@ -740,8 +736,9 @@ def _unclashed(
     }
     if not keyed:
         return None
-    taken = _taken(session, table, {key: set(found) for key, found in keyed.items()})
-    if not any(taken.values()) and all(len(set(v)) == count for v in keyed.values()):
+    wanted = {key: set(found) for key, found in keyed.items()}
+    taken = _taken(session, table, wanted)
+    if not any(taken.values()) and all(len(v) == count for v in wanted.values()):
         return None  # no value held already, none twice in the page
     keep = []
     for i, item in enumerate(items):
@@ -778,8 +775,8 @@ def _insert_new(
     if keep is not None:
         columns = [list(map(column.__getitem__, keep)) for column in columns]
         uuids = list(map(uuids.__getitem__, keep))
-    # A new row's local-only columns (never among the decoded ones: those are sent columns).
-    defaults = {k: v for k, v in table.local_defaults.items() if k not in table.columns}
+    # A new row's local-only columns (its never-sent ones: never among the decoded ones).
+    defaults = table.local_defaults
     names += ["uuid", *defaults]
     columns += [uuids, *([value] * len(uuids) for value in defaults.values())]
     session.flush()  # the conflicts above, as the slow path does
@@ -894,22 +891,22 @@ def _apply_table(
             )
         decided.append((item, values, local_id))
 
-    new = [values for _item, values, local_id in decided if local_id is None]
-    taken = _taken(
-        session, table, {k: {natural_value(k, v) for v in new} for k in table.natural_keys}
+    new = [(item, values) for item, values, local_id in decided if local_id is None]
+    keyed = {name for key in table.natural_keys for name in key}
+    keep = _unclashed(
+        session,
+        table,
+        [item for item, _values in new],
+        {name: [values.get(name) for _item, values in new] for name in keyed},
+        conflict,
     )
-    # A new row's local-only columns (never in ``values``: the decoded ones are sent columns).
-    defaults = {k: v for k, v in table.local_defaults.items() if k not in table.columns}
+    kept = None if keep is None else {new[i][0]["uuid"] for i in keep}  # (once in a page)
     for item, values, local_id in decided:
         if local_id is None:
-            if any(natural_value(k, values) in taken[k] for k in table.natural_keys):
-                if not item["deleted"]:  # (a deleted one: only its state, as _unclashed)
-                    conflict(item, "duplicado")
-                continue
-            for key in table.natural_keys:
-                taken[key].add(natural_value(key, values))
+            if kept is not None and item["uuid"] not in kept:
+                continue  # a «duplicado» (kept as a conflict) or a deleted copy of one
             values["uuid"] = item["uuid"]
-            values.update(defaults)
+            values.update(table.local_defaults)  # its never-sent columns
             inserts.append(values)
         else:
             obj = session.get(model, local_id)
