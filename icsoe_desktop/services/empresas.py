@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
 from icsoe_desktop.services.audit import AuditService
@@ -404,7 +404,7 @@ class EmpresasService:
             conn.execute(
                 "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
                 "VALUES (?, ?, 'sin sesión', 'empresa_primera', ?, ?)",
-                (str(uuid.uuid4()), now, rfc or DATABASE_FILE, f"usuarios copiados: {users}"),
+                (new_uuid(), now, rfc or DATABASE_FILE, f"usuarios copiados: {users}"),
             )
             conn.execute("COMMIT")
             log.info("Catálogo de empresas creado: %s es la primera empresa", legacy)
@@ -460,7 +460,7 @@ class EmpresasService:
                 conn.execute(
                     "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
                     "VALUES (?, ?, ?, 'usuarios_restaurados', ?, ?)",
-                    (str(uuid.uuid4()), now, actor or "sin sesión", str(empresa_id), str(added)),
+                    (new_uuid(), now, actor or "sin sesión", str(empresa_id), str(added)),
                 )
             conn.execute("COMMIT")
         finally:

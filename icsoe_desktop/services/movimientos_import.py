@@ -4,7 +4,6 @@ names each refused line and why. Movements already in the store are not added ag
 
 from __future__ import annotations
 
-import os
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -25,6 +24,7 @@ from icsoe_desktop.domain.movimientos import (
     tipo_from_text,
     validate,
 )
+from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import COLUMNS, MovimientosService, Progress
 from icsoe_desktop.services.tabular import (
@@ -129,17 +129,6 @@ _KEY = tuple(_DOMAIN_FIELDS.index(n) for n in ("registro_patronal", "nss", "tipo
 HEAD_BYTES = 64 * 1024
 
 
-def _new_uuids(count: int) -> list[str]:
-    """``count`` random (version 4) UUIDs as str(uuid4()) writes them, at a fourth of the cost:
-    a million of them were a tenth of the import."""
-    h = os.urandom(16 * count).hex()
-    return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-4{h[i + 13 : i + 16]}-"
-        f"{'89ab'[int(h[i + 16], 16) & 3]}{h[i + 17 : i + 20]}-{h[i + 20 : i + 32]}"
-        for i in range(0, 32 * count, 32)
-    ]
-
-
 class _Refused(Exception):
     """Some line was refused: leave the transaction, rolling every inserted row back."""
 
@@ -169,18 +158,15 @@ class _Writer:
         self._line_of = array("L")
         self._rows: list[tuple] = []
         self._lines: list[int] = []
-        self._uuids: list[str] = []
 
     def add(self, line: int, values: Sequence[object], status: Sequence[object]) -> None:
         """``values``: a validated movement's fields in Movimiento order; ``status``: the
         status dates and cause of an exported grid."""
         if status is not _NO_STATUS:
             status = [d.isoformat() if isinstance(d, date) else d for d in status]
-        if not self._uuids:
-            self._uuids = _new_uuids(BATCH)
         self._rows.append(
             (*values[:_FECHA], values[_FECHA].isoformat(), *values[_FECHA + 1 :], *status,
-             self._uuids.pop(), *self._sync_tail)
+             new_uuid(), *self._sync_tail)
         )  # fmt: skip
         self._lines.append(line)
         if len(self._rows) >= BATCH:

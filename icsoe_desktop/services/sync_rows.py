@@ -359,14 +359,18 @@ def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> N
     )
 
 
-def _insert(session: Session, model: type, groups: list[Columns]) -> None:
+def _insert(
+    session: Session, model: type, groups: list[Columns], skip_clashes: bool = False
+) -> int:
     """New rows, a statement per group of columns: the driver's executemany on tuples
     converted by each column's own bind processor, a column at a time (the same stored text).
     SQLAlchemy's per-row parameter handling was about a third of the insert's time in a
-    profile of 100,000 pulled movimientos."""
+    profile of 100,000 pulled movimientos. With ``skip_clashes`` (only for groups the driver
+    writes, ``_insert_plan``), a row holding a unique value of another row (a local one, an
+    earlier one of the group) is left out. Returns how many rows were written."""
     groups = [(names, columns) for names, columns in groups if columns and columns[0]]
     if not groups:
-        return
+        return 0
     conn = session.connection()
     table = model.__table__
     tallies: list[Any] = []  # per group: its live rows' counted columns (None: not all given)
@@ -377,6 +381,8 @@ def _insert(session: Session, model: type, groups: list[Columns]) -> None:
             keys = tuple(names)
             plan = _insert_plan(conn, table, keys) if conn.dialect.name == "sqlite" else None
             if plan is None:
+                if skip_clashes:
+                    raise ValueError(f"{table.name}: sin INSERT directo para {keys}")
                 rows = [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
                 written += conn.execute(insert(table), rows).rowcount
                 continue
@@ -386,9 +392,13 @@ def _insert(session: Session, model: type, groups: list[Columns]) -> None:
                 if convert is not None:
                     stored[i] = convert(stored[i])
             params = list(zip(*stored, strict=True))
-            conn.exec_driver_sql(sql, params)
-            written += len(params)
-            tallies.append(_tally(keys, stored))
+            if skip_clashes:
+                count = conn.exec_driver_sql(f"{sql} ON CONFLICT DO NOTHING", params).rowcount
+            else:
+                count = conn.exec_driver_sql(sql, params).rowcount
+            written += count
+            # Some row left out: the counts read back what was written (store/conteo.py).
+            tallies.append(_tally(keys, stored) if count == len(params) else None)
         return written
 
     def tally() -> Any:
@@ -397,9 +407,8 @@ def _insert(session: Session, model: type, groups: list[Columns]) -> None:
         return [row for rows in tallies for row in rows]
 
     if model.__tablename__ == "movimientos":
-        insert_counted(conn, write, tally)  # counts per page, not per row (store/conteo.py)
-    else:
-        write()
+        return insert_counted(conn, write, tally)  # counts per page, not per row (conteo.py)
+    return write()
 
 
 _COUNTED = ("registro_patronal", "tipo", "estado", "fecha")
@@ -760,8 +769,11 @@ def _insert_new(
     conflict: Callable[[dict[str, Any], str], None],
 ) -> int:
     """A page's new rows that all decoded, kept as columns from the wire to the INSERT (no
-    dict per row: a desktop joining a company pulls every row this way). Returns how many
-    were inserted."""
+    dict per row: a desktop joining a company pulls every row this way). A row holding a
+    natural-key value (registro, movimiento…) of a local row or of an earlier row of the page
+    is left out by the INSERT itself: only when some row was are the page's rows looked up,
+    to keep each one left out as a «duplicado» conflict (a deleted one only as its state).
+    Returns how many were inserted."""
     names, columns = list(page[0]), list(page[1])
     if not table.append_only:
         names += ["version", "updated_at", "deleted"]
@@ -770,18 +782,27 @@ def _insert_new(
             list(map(datetime.fromisoformat, map(itemgetter("updated_at"), items))),
             list(map(itemgetter("deleted"), items)),
         ]
-    keep = _unclashed(session, table, items, dict(zip(names, columns, strict=True)), conflict)
     uuids = list(map(itemgetter("uuid"), items))
-    if keep is not None:
-        columns = [list(map(column.__getitem__, keep)) for column in columns]
-        uuids = list(map(uuids.__getitem__, keep))
     # A new row's local-only columns (its never-sent ones: never among the decoded ones).
     defaults = table.local_defaults
-    names += ["uuid", *defaults]
-    columns += [uuids, *([value] * len(uuids) for value in defaults.values())]
-    session.flush()  # the conflicts above, as the slow path does
-    _insert(session, table.model, [(names, columns)])
-    return len(uuids)
+    keys = [*names, "uuid", *defaults]
+    every = [*columns, uuids, *([value] * len(uuids) for value in defaults.values())]
+    model = table.model
+    if _insert_plan(session.connection(), model.__table__, tuple(keys)) is None:
+        # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.
+        keep = _unclashed(session, table, items, dict(zip(names, columns, strict=True)), conflict)
+        if keep is not None:
+            every = [list(map(column.__getitem__, keep)) for column in every]
+        session.flush()  # the conflicts above, as the slow path does
+        return _insert(session, model, [(keys, every)])
+    written = _insert(session, model, [(keys, every)], skip_clashes=True)
+    if written < len(items):
+        # Every uuid of the page was new (the caller's lookup): those found now went in.
+        inserted = {found for (found,) in _lookup(session, (model.uuid,), model.uuid, uuids)}
+        for item in items:
+            if item["uuid"] not in inserted and not item["deleted"]:
+                conflict(item, "duplicado")
+    return written
 
 
 def _apply_table(

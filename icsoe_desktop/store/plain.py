@@ -111,9 +111,9 @@ def add_audit(
 ) -> None:
     """An ``audit_log`` entry of the catalog (services/audit.py writes the others through the
     ORM). The catalog is never synced: nothing is marked for the sync."""
-    import uuid  # not before the first write (start-up)
+    from icsoe_desktop.domain.row_ids import new_uuid  # not before the first write (start-up)
 
     connection.execute(
         "INSERT INTO audit_log (uuid, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), to_text(at), actor, action, target, detail),
+        (new_uuid(), to_text(at), actor, action, target, detail),
     )

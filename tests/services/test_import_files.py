@@ -62,9 +62,11 @@ def test_a_workbook_whose_dimension_lies_is_read_to_its_last_row(services, tmp_p
     assert (report.leidas, report.importados) == (40, 40)
     assert services.movimientos.count(Filtro()) == 40
     with services.store.engine.connect() as conn:
-        ids = [r[0] for r in conn.exec_driver_sql("SELECT uuid FROM movimientos")]
-    assert len(set(ids)) == 40 and all(uuid.UUID(i).version == 4 and str(uuid.UUID(i)) == i
+        ids = [r[0] for r in conn.exec_driver_sql("SELECT uuid FROM movimientos ORDER BY id")]
+    # Time-ordered (version 7): each row's uuid after the one imported before it.
+    assert len(set(ids)) == 40 and all(uuid.UUID(i).version == 7 and str(uuid.UUID(i)) == i
                                        for i in ids)  # fmt: skip
+    assert ids == sorted(ids)
 
 
 def test_a_workbook_written_by_xlsxwriter_is_read_whole(services, tmp_path):

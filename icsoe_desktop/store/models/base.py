@@ -3,17 +3,13 @@ synced row carries (ARCHITECTURE.md «Sync tracking»)."""
 
 from __future__ import annotations
 
-import uuid as uuid_module
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
-
-
-def new_uuid() -> str:
-    return str(uuid_module.uuid4())
+from icsoe_desktop.domain.row_ids import new_uuid
 
 
 class Base(DeclarativeBase):
