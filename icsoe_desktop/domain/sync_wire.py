@@ -22,9 +22,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import repeat
+from operator import itemgetter, methodcaller
 from typing import Any, TypedDict
 
 
@@ -294,7 +296,18 @@ def encode_value(value: Any) -> Any:
 def row_hash(row_uuid: str, version: int) -> int:
     """One row's part of a table checksum (desktop and server sum these over a table): 60 bits
     of md5("uuid:version")."""
-    return int(hashlib.md5(f"{row_uuid}:{version}".encode()).hexdigest()[:15], 16)
+    return hash_sum([f"{row_uuid}:{version}"])
+
+
+def hash_sum(keys: Iterable[str]) -> int:
+    """The sum of ``row_hash`` over rows given as their "uuid:version" texts, in C loops (a
+    Python call per row was most of a 100,000-row check)."""
+    digests = map(_HEXDIGEST, map(hashlib.md5, map(str.encode, keys)))
+    return sum(map(int, map(_FIRST_60_BITS, digests), repeat(16)))
+
+
+_HEXDIGEST = methodcaller("hexdigest")
+_FIRST_60_BITS = itemgetter(slice(0, 15))
 
 
 __all__ = [
@@ -318,6 +331,7 @@ __all__ = [
     "WireError",
     "conflict",
     "encode_value",
+    "hash_sum",
     "loser",
     "pull_page",
     "pulled_row",
