@@ -42,6 +42,7 @@ from icsoe_desktop.services.sync_rows import (
     record_push_results,
     table_summary,
 )
+from icsoe_desktop.store import bulk_indexes
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
@@ -52,6 +53,7 @@ TOKEN_SCOPE = "sincronizacion"
 BATCH_ROWS = 2000
 BATCH_BYTES = 4 * 1024 * 1024
 PULL_ROWS = 5000
+BULK_PULL_ROWS = 20_000
 SIN_CONEXION = "Sin conexión"
 TABLE_TITLES = {
     "idse_users": "Usuario IDSE",
@@ -183,6 +185,7 @@ def _check_url(url: str) -> str:
 
 class SyncService:
     pull_rows = PULL_ROWS  # rows per pulled page
+    bulk_pull_rows = BULK_PULL_ROWS  # a pull this big may build some indexes at its end
 
     def __init__(
         self,
@@ -495,33 +498,66 @@ class SyncService:
         cursor = int(self._state("cursor") or 0)
         received = 0
         done = ApplyReport()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
-            coming = fetcher.submit(self._pull_page, http, base, cursor)
-            while True:
-                page = coming.result()
-                items, remaining, next_cursor = page["rows"], page["remaining"], page["cursor"]
-                last = len(items) < self.pull_rows
-                if not last:
-                    coming = fetcher.submit(self._pull_page, http, base, next_cursor)
-                try:
-                    if items:
-                        with self._applying() as session:
-                            done.add(apply_remote(session, items, self._clock()))
-                            session.merge(SyncState(key="cursor", value=str(next_cursor)))
-                except BaseException:
-                    coming.cancel()
-                    raise
-                received += len(items)
-                _collect_young()
-                report(sent + received, sent + received + remaining)  # remaining: an estimate
-                if last:
-                    break
-        done.add(self._apply_waiting())
+        suspended = False
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+                coming = fetcher.submit(self._pull_page, http, base, cursor)
+                while True:
+                    page = coming.result()
+                    items, remaining, next_cursor = page["rows"], page["remaining"], page["cursor"]
+                    last = len(items) < self.pull_rows
+                    if not last:
+                        coming = fetcher.submit(self._pull_page, http, base, next_cursor)
+                    try:
+                        if items:
+                            with self._applying() as session:
+                                if not received:  # the first page: how much is coming
+                                    suspended = self._suspend_indexes(
+                                        session, len(items) + remaining
+                                    )
+                                done.add(apply_remote(session, items, self._clock()))
+                                session.merge(SyncState(key="cursor", value=str(next_cursor)))
+                    except BaseException:
+                        coming.cancel()
+                        raise
+                    received += len(items)
+                    _collect_young()
+                    report(sent + received, sent + received + remaining)  # an estimate
+                    if last:
+                        break
+            done.add(self._apply_waiting())
+        finally:
+            if suspended:
+                self._restore_indexes()
         if received:
             with self._store.session() as session:  # the pages' WAL, before a user's save
                 checkpoint(session.connection())
         report(sent + received, sent + received)
         return done.applied, done.conflicts
+
+    def _suspend_indexes(self, session: Session, coming: int) -> bool:
+        """For a pull that brings at least ``bulk_pull_rows`` rows and as many as this desktop
+        holds (a desktop joining a company), the movimientos indexes that are faster built at
+        the end than kept up to date are dropped, with the first page (store/bulk_indexes.py)."""
+        if coming < self.bulk_pull_rows:
+            return False
+        held = session.connection().exec_driver_sql("SELECT count(*) FROM movimientos").scalar()
+        if coming < (held or 0):
+            return False
+        return bool(bulk_indexes.suspend(session.connection()))
+
+    def _restore_indexes(self) -> None:
+        """The dropped indexes built again. Failing here (a busy store) only leaves the grid's
+        searches slower until the store is opened again, which builds them."""
+        try:
+            with self._store.session(immediate=True) as session:
+                connection = session.connection()
+                with large_page_cache(connection):
+                    bulk_indexes.restore(connection)
+        except OperationalError:
+            log.warning(
+                "Índices de movimientos sin reconstruir tras la sincronización", exc_info=True
+            )
 
     def _pull_page(self, http, base: str, since: int) -> sync_wire.PullPage:
         answer = self._call(

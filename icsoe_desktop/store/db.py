@@ -13,7 +13,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import bulk_indexes, plain
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.tracking import tracked
 
@@ -176,6 +176,8 @@ class Store:
         self.engine = make_engine(path)
         try:
             upgrade(self.engine)
+            with self.engine.begin() as conn:
+                bulk_indexes.restore(conn)  # after a crash in the middle of a big sync pull
         except DatabaseError as exc:
             self.engine.dispose()
             log.exception("No se pudo abrir la base de datos %s", path)

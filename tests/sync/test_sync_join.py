@@ -1,0 +1,142 @@
+"""A desktop joining a company (a pull bringing at least as many rows as it holds) builds three
+of the grid's movimientos indexes once at the end instead of keeping them up to date row by
+row. Meanwhile the grid still answers; afterwards, after a failed pull and after a crash (the
+store's next open) the indexes are all there. Real server on PostgreSQL, real SQLite stores."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
+from icsoe_desktop.services.sync import SyncError
+from icsoe_desktop.store import bulk_indexes
+from icsoe_desktop.store.db import Store
+from tests.sync.conftest import EMPRESA, connect, connected
+
+TODAY = date(2026, 11, 22)
+TIPO, ESTADO = (next(i for i, c in enumerate(COLUMNS) if c.attr == a) for a in ("tipo", "estado"))
+DEFERRED = set(bulk_indexes.DEFERRABLE)
+
+
+def movimientos_indexes(services) -> dict[str, str]:
+    with services.store.engine.connect() as conn:
+        return dict(
+            conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'movimientos' AND sql IS NOT NULL"
+            ).all()
+        )
+
+
+def grid(services, filtro: Filtro) -> list[tuple]:
+    """The grid's first page (newest fecha first), without the row ids."""
+    return [row[1:] for row in services.movimientos.page(filtro, Orden(), 0, 500)]
+
+
+def a_company_with_movimientos(sync_server, desktops, count: int):
+    """A holds ``count`` movements, all on the server; B has sent its own rows already, so
+    what B's next sync reports is its pull, page by page."""
+    a, b = connected(sync_server, desktops)
+    create_demo_movimientos(a.store, count, TODAY)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    return a, b
+
+
+@pytest.fixture
+def joining(sync_server, desktops):
+    """A with 60 movements on the server; B, a new desktop, will pull 10 rows a page and takes
+    30 rows as a big pull."""
+    a, b = connected(sync_server, desktops)
+    create_demo_movimientos(a.store, 60, TODAY)
+    a.sync.synchronize()
+    b.sync.pull_rows, b.sync.bulk_pull_rows = 10, 30
+    return a, b
+
+
+def test_a_joining_desktop_builds_three_indexes_at_the_end_and_its_grid_answers_meanwhile(
+    joining,
+) -> None:
+    a, b = joining
+    before = movimientos_indexes(b)
+    assert before.keys() >= DEFERRED
+    during: list[set[str]] = []
+    tipo_pages: list[list[tuple]] = []
+
+    def progress(done: int, _total: int) -> None:
+        if done and len(during) < 3:  # pages of the pull
+            during.append(set(movimientos_indexes(b)))
+            # A clerk filtering by tab and estado meanwhile: answered, rows of that tab only.
+            tipo_pages.append(grid(b, Filtro(tipo="08", estado="pendiente")))
+
+    b.sync.synchronize(progress)
+    assert during and all(not (names & DEFERRED) for names in during)
+    shown = [row for page in tipo_pages for row in page]
+    assert shown and {(row[TIPO], row[ESTADO]) for row in shown} == {("08", "pendiente")}
+    assert movimientos_indexes(b) == before  # the same definitions, built again
+    assert b.movimientos.count(Filtro()) == a.movimientos.count(Filtro()) == 60
+    for filtro in (Filtro(), Filtro(tipo="02"), Filtro(estado="pendiente")):
+        assert grid(b, filtro) == grid(a, filtro)
+
+
+def test_a_joining_pull_cut_off_builds_the_indexes_again(
+    server_process, sync_database, desktops
+) -> None:
+    from icsoe_desktop.sync_server.db import create_token
+
+    _url, engine = sync_database
+    server_process.start()
+    a, b = desktops
+    for services, name in ((a, "A"), (b, "B")):
+        connect(services, server_process.url, create_token(engine, EMPRESA, name).token)
+    create_demo_movimientos(a.store, 60, TODAY)
+    a.sync.synchronize()
+    b.sync.pull_rows, b.sync.bulk_pull_rows = 10, 30
+
+    def server_gone(done: int, _total: int) -> None:
+        if done:  # after the first page: the later pages never arrive
+            server_process.kill()
+
+    with pytest.raises(SyncError) as raised:
+        b.sync.synchronize(server_gone)
+    assert raised.value.offline
+    assert movimientos_indexes(b).keys() >= DEFERRED
+    assert 0 < b.movimientos.count(Filtro()) < 60  # the pages that came are kept
+
+
+def test_a_small_pull_keeps_the_indexes(sync_server, desktops) -> None:
+    a, b = a_company_with_movimientos(sync_server, desktops, 40)
+    b.sync.bulk_pull_rows = 3  # what is coming (5 rows) is big enough, but B holds more
+    create_demo_movimientos(a.store, 45, TODAY)  # 5 more
+    a.sync.synchronize()
+    during: list[set[str]] = []
+    b.sync.synchronize(lambda done, _total: during.append(set(movimientos_indexes(b))))
+    assert during and all(names >= DEFERRED for names in during)
+    assert b.movimientos.count(Filtro()) == 45
+
+
+def test_indexes_dropped_by_a_pull_that_never_ended_are_built_when_the_store_opens(
+    tmp_path,
+) -> None:
+    path = tmp_path / "icsoe.sqlite3"
+    store = Store(path)
+    create_demo_movimientos(store, 30, TODAY)
+    with store.engine.begin() as conn:
+        definitions = {
+            name: sql
+            for name, sql in conn.exec_driver_sql("SELECT name, sql FROM sqlite_master").all()
+            if name in DEFERRED
+        }
+        assert sorted(bulk_indexes.suspend(conn)) == sorted(DEFERRED)
+    store.close()  # the process ends here (a crash in the middle of the pull)
+
+    reopened = Store(path)
+    try:
+        with reopened.engine.connect() as conn:
+            now = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master").all())
+        assert {name: now.get(name) for name in DEFERRED} == definitions
+    finally:
+        reopened.close()
