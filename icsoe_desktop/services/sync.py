@@ -13,7 +13,7 @@ import json
 import logging
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import orjson
 from sqlalchemy import delete, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SyncSettings
@@ -391,11 +391,13 @@ class SyncService:
         report = progress or (lambda _done, _total: None)
         http, base = self._http()
         try:
-            with http, _without_gc_pauses():
+            # (leaving the block waits for the movimientos indexes a big pull builds at its end
+            # while the drift check reads: store/bulk_indexes.py)
+            with http, _without_gc_pauses(), ThreadPoolExecutor(1, "sync-indices") as builder:
                 sent, conflicts = self._push(http, base, report)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
-                received, more_conflicts = self._pull(http, base, sent, report)
+                received, more_conflicts = self._pull(http, base, sent, report, builder)
                 try:
                     self._verify(http, base, report)
                 except SyncError as exc:  # sent and received: the check waits for next time
@@ -489,12 +491,15 @@ class SyncService:
         if cursor > since and fresh == list(range(since + 1, cursor + 1)):
             session.merge(SyncState(key="cursor", value=str(cursor)))
 
-    def _pull(self, http, base: str, sent: int, report: Progress) -> tuple[int, int]:
+    def _pull(
+        self, http, base: str, sent: int, report: Progress, builder: Executor | None = None
+    ) -> tuple[int, int]:
         """Fetch and apply page by page: each page commits with the cursor after it, so memory
         stays two pages whatever the company's size, a crash re-pulls one page at most, and the
         user's saves wait for one page's write at most (never the whole pull). The next page is
         fetched (another thread) while this one is applied: the server's work and the transfer
-        overlap SQLite's."""
+        overlap SQLite's. Indexes a big pull dropped are built again at its end: by
+        ``builder`` when given (the caller goes on meanwhile), here after a failure."""
         cursor = int(self._state("cursor") or 0)
         received = 0
         done = ApplyReport()
@@ -526,9 +531,15 @@ class SyncService:
                     if last:
                         break
             done.add(self._apply_waiting())
-        finally:
+        except BaseException:
             if suspended:
                 self._restore_indexes()
+            raise
+        if suspended:
+            if builder is None:
+                self._restore_indexes()
+            else:
+                builder.submit(self._restore_indexes)
         if received:
             with self._store.session() as session:  # the pages' WAL, before a user's save
                 checkpoint(session.connection())
@@ -554,7 +565,9 @@ class SyncService:
                 connection = session.connection()
                 with large_page_cache(connection):
                     bulk_indexes.restore(connection)
-        except OperationalError:
+            with self._store.session() as session:  # their WAL, before a user's save
+                checkpoint(session.connection())
+        except SQLAlchemyError:
             log.warning(
                 "Índices de movimientos sin reconstruir tras la sincronización", exc_info=True
             )
