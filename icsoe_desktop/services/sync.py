@@ -561,10 +561,10 @@ class SyncService:
         """The dropped indexes built again. Failing here (a busy store) only leaves the grid's
         searches slower until the store is opened again, which builds them."""
         try:
+            # (SQLite's own sort, spilling to a temporary file: as fast as a large cache and
+            # temp_store=MEMORY here, and it leaves a million rows' sort out of the memory)
             with self._store.session(immediate=True) as session:
-                connection = session.connection()
-                with large_page_cache(connection):
-                    bulk_indexes.restore(connection)
+                bulk_indexes.restore(session.connection())
             with self._store.session() as session:  # their WAL, before a user's save
                 checkpoint(session.connection())
         except SQLAlchemyError:
