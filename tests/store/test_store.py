@@ -150,6 +150,44 @@ def test_upgrading_a_database_with_lotes_keeps_every_lote_and_its_movements(
         store.close()
 
 
+def test_upgrading_keeps_every_sync_state_and_what_waits_to_be_sent(tmp_path: Path) -> None:
+    """0014 rebuilds sync_row_state (one b-tree per state): the changes waiting to be sent
+    before the update still wait after it, and the rows seen stay seen."""
+    from alembic import command
+
+    from icsoe_desktop.services.sync_rows import pending_count
+    from icsoe_desktop.store.db import make_engine
+
+    path = tmp_path / DATABASE_FILE
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    states = [  # two deletions of registros to send, three rows seen as the server has them
+        ("registros_patronales", f"7c0e7d0e-0000-4000-8000-00000000000{n}", 10 + n, n < 2, n)
+        for n in range(5)
+    ]
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0013_e20gaps_solo_consulta")
+        conn.exec_driver_sql("INSERT INTO sync_row_state VALUES (?, ?, ?, ?, ?)", states)
+    engine.dispose()
+
+    store = Store(path)
+    try:
+        with store.session() as session:
+            assert pending_count(session) == 2
+            kept = session.connection().exec_driver_sql(
+                "SELECT table_name, row_uuid, server_seq, dirty, version FROM sync_row_state "
+                "ORDER BY row_uuid"
+            )
+            assert [tuple(row) for row in kept] == states
+    finally:
+        store.close()
+    with _raw(path) as conn:
+        (table,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'sync_row_state'")
+    assert table[0].endswith("WITHOUT ROWID")
+
+
 def test_audit_log_refuses_update_and_delete_even_outside_the_app(services) -> None:
     _record(services.store, "usuario_idse_alta", "ana@empresa.com")
     with _raw(services.store.path) as raw:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.domain.clock import utcnow
@@ -18,7 +18,12 @@ class SyncRowState(Base):
     has local changes waiting to be sent (the outbox)."""
 
     __tablename__ = "sync_row_state"
-    __table_args__ = (Index("ix_sync_row_state_dirty", "dirty"),)
+    # One b-tree per state (migration 0014); the index holds only the rows waiting to be sent,
+    # read by queries that say ``dirty IS 1`` (SQLAlchemy's ``is_(True)``), as it does.
+    __table_args__ = (
+        Index("ix_sync_row_state_dirty", "dirty", sqlite_where=text("dirty IS 1")),
+        {"sqlite_with_rowid": False},
+    )
 
     table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
     row_uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
