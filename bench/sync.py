@@ -1,7 +1,12 @@
 """Sync throughput: push 100,000 rows from desktop A to the server, pull them into desktop B,
 against a plain bulk INSERT of the same rows into the same PostgreSQL (ratio printed).
 
-    python bench/sync.py [--rows 100000] [--table movimientos|audit_log] [--server-in-process]
+    python bench/sync.py [--rows 100000] [--table movimientos|audit_log] [--rounds 3]
+                         [--server-in-process]
+
+Each round starts from a fresh database, server and pair of desktops, and times the baseline
+right after its push and pull: the ratio of each round is paired, and the median of the rounds
+is printed last (one round's ratio moves by a third on a shared machine).
 
 The server runs as deployed: its own process (``python -m icsoe_desktop.sync_server serve``),
 so it works on the next page while the desktop applies the one before, as it does on a real
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -103,43 +109,29 @@ def start_server(database_url: str, in_process: bool, make_app, log: Path):
     return server
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--table", default="movimientos", choices=("movimientos", "audit_log"))
-    parser.add_argument("--server-in-process", action="store_true")
-    args = parser.parse_args()
-
-    from datetime import datetime
-
+def one_round(port: int, n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
+    """A fresh database, server and pair of desktops: (baseline, push, pull) seconds and the
+    rows sent and received."""
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync_rows import local_changes
     from icsoe_desktop.sync_server import db
     from icsoe_desktop.sync_server.app import create_app
 
-    port, stop = pg.start_cluster()
-    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
-    import os
-
-    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
-    os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
-    server = None
+    pg.admin(port, f"CREATE DATABASE bench{n}")
+    url = pg.url(port, f"bench{n}")
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    server = start_server(
+        url, args.server_in_process, lambda: create_app(engine), tmp / f"server{n}.log"
+    )
+    desktops = []
     try:
-        pg.admin(port, "CREATE DATABASE bench")
-        url = pg.url(port, "bench")
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        server = start_server(
-            url, args.server_in_process, lambda: create_app(engine), tmp / "server.log"
-        )
-        server_url = server.url
-        desktops = []
         for name in ("a", "b"):
-            (tmp / name).mkdir()
-            services = open_services(tmp / name)
-            token = db.create_token(engine, "ABC010101AB1", f"Escritorio {name}").token
-            services.sync.configure(server_url, token, True, 0, "bench")
+            (tmp / f"{name}{n}").mkdir()
+            services = open_services(tmp / f"{name}{n}")
             desktops.append(services)
+            token = db.create_token(engine, "ABC010101AB1", f"Escritorio {name}").token
+            services.sync.configure(server.url, token, True, 0, "bench")
         a, b = desktops
         make_rows(a, args.table, args.rows)
         with a.store.session() as session:
@@ -157,25 +149,53 @@ def main() -> int:
 
             arrived = b.movimientos.count(Filtro())
             assert arrived == args.rows, f"B tiene {arrived} movimientos, se esperaban {args.rows}"
-
         baseline = plain_insert(url, args.table, wire)
-        total = push_s + pull_s
+        return baseline, push_s, pull_s, pushed.enviados, pulled.recibidos
+    finally:
+        for services in desktops:
+            services.close()
+        server.stop()
+        engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--table", default="movimientos", choices=("movimientos", "audit_log"))
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--server-in-process", action="store_true")
+    args = parser.parse_args()
+
+    from datetime import datetime
+
+    port, stop = pg.start_cluster()
+    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
+    import os
+
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
+    try:
         where = "a thread of this process" if args.server_in_process else "its own process"
         print(
             f"rows: {args.rows} ({args.table}), {datetime.now():%Y-%m-%d %H:%M}, server in {where}"
         )
-        print(f"plain bulk INSERT into PostgreSQL:   {baseline:8.2f} s")
-        print(f"push A -> server ({pushed.enviados} rows):      {push_s:8.2f} s")
-        print(f"pull server -> B ({pulled.recibidos} rows):      {pull_s:8.2f} s")
-        print(f"push + pull:                         {total:8.2f} s   ratio {total / baseline:.1f}")
-        for services in desktops:
-            services.close()
-        engine.dispose()
+        print("round   plain INSERT     push     pull   push+pull   ratio")
+        ratios = []
+        for n in range(1, args.rounds + 1):
+            baseline, push_s, pull_s, sent, received = one_round(port, n, args, tmp)
+            total = push_s + pull_s
+            ratios.append(total / baseline)
+            print(
+                f"{n:5}  {baseline:11.2f} s {push_s:6.2f} s {pull_s:6.2f} s {total:9.2f} s"
+                f"   {total / baseline:5.2f}   ({sent} sent, {received} received)"
+            )
+        print(
+            f"median ratio (push + pull / plain INSERT, paired per round): "
+            f"{statistics.median(ratios):.2f}"
+        )
     finally:
-        if server is not None:
-            server.stop()
         stop()
-        shutil.rmtree(tmp, ignore_errors=True)  # two stores of N rows each: not left behind
+        shutil.rmtree(tmp, ignore_errors=True)  # two stores of N rows per round: not left behind
     return 0
 
 
