@@ -4,7 +4,7 @@ against a plain bulk INSERT of the same rows into the same PostgreSQL (ratio pri
     python bench/sync.py [--rows 100000] [--table movimientos|audit_log] [--rounds 3]
                          [--server-in-process]
 
-Each round starts from a fresh database, server and pair of desktops, and times the baseline
+Each round starts from a fresh PostgreSQL cluster, server and pair of desktops, and times the baseline
 right after its push and pull: the ratio of each round is paired, and the median of the rounds
 is printed last (one round's ratio moves by a third on a shared machine).
 
@@ -109,23 +109,26 @@ def start_server(database_url: str, in_process: bool, make_app, log: Path):
     return server
 
 
-def one_round(port: int, n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
-    """A fresh database, server and pair of desktops: (baseline, push, pull) seconds and the
-    rows sent and received."""
+def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
+    """A fresh PostgreSQL cluster, server and pair of desktops: (baseline, push, pull) seconds
+    and the rows sent and received. (A cluster per round: in a shared one the earlier rounds'
+    writes were still being flushed during the later baselines.)"""
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync_rows import local_changes
     from icsoe_desktop.sync_server import db
     from icsoe_desktop.sync_server.app import create_app
 
-    pg.admin(port, f"CREATE DATABASE bench{n}")
-    url = pg.url(port, f"bench{n}")
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    server = start_server(
-        url, args.server_in_process, lambda: create_app(engine), tmp / f"server{n}.log"
-    )
+    port, stop = pg.start_cluster()
+    engine = server = None
     desktops = []
     try:
+        pg.admin(port, "CREATE DATABASE bench")
+        url = pg.url(port, "bench")
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        server = start_server(
+            url, args.server_in_process, lambda: create_app(engine), tmp / f"server{n}.log"
+        )
         for name in ("a", "b"):
             (tmp / f"{name}{n}").mkdir()
             services = open_services(tmp / f"{name}{n}")
@@ -154,8 +157,11 @@ def one_round(port: int, n: int, args, tmp: Path) -> tuple[float, float, float, 
     finally:
         for services in desktops:
             services.close()
-        server.stop()
-        engine.dispose()
+        if server is not None:
+            server.stop()
+        if engine is not None:
+            engine.dispose()
+        stop()
 
 
 def main() -> int:
@@ -168,7 +174,6 @@ def main() -> int:
 
     from datetime import datetime
 
-    port, stop = pg.start_cluster()
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
     import os
 
@@ -182,7 +187,7 @@ def main() -> int:
         print("round   plain INSERT     push     pull   push+pull   ratio")
         ratios = []
         for n in range(1, args.rounds + 1):
-            baseline, push_s, pull_s, sent, received = one_round(port, n, args, tmp)
+            baseline, push_s, pull_s, sent, received = one_round(n, args, tmp)
             total = push_s + pull_s
             ratios.append(total / baseline)
             print(
@@ -194,7 +199,6 @@ def main() -> int:
             f"{statistics.median(ratios):.2f}"
         )
     finally:
-        stop()
         shutil.rmtree(tmp, ignore_errors=True)  # two stores of N rows per round: not left behind
     return 0
 
