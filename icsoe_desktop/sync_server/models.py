@@ -65,7 +65,10 @@ class SyncedRow(ServerBase):
     # row written; only a push writes here, with the ids of the token it authenticated.
     empresa_id: Mapped[int] = mapped_column(Integer)
     tabla: Mapped[str] = mapped_column(String(64))
-    uuid: Mapped[str] = mapped_column(String(36))
+    # Bytes order on PostgreSQL (migration 0004): canonical UUIDs are ASCII.
+    uuid: Mapped[str] = mapped_column(
+        String(36).with_variant(String(36, collation="C"), "postgresql")
+    )
     seq: Mapped[int] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -11,6 +11,7 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.sync_server.__main__ import main as server_main
 from icsoe_desktop.sync_server.models import SyncedRow
 from tests.sync.conftest import EMPRESA, OTRA_EMPRESA
@@ -93,6 +94,21 @@ def test_a_batch_sent_twice_changes_nothing(sync_server) -> None:
     assert [r["seq"] for r in pulled["rows"]] == [1, 2]
     with Session(sync_server.engine) as session:
         assert session.scalar(select(func.count()).select_from(SyncedRow)) == 2
+
+
+def test_a_row_already_here_inside_a_batchs_uuid_range_is_found(sync_server) -> None:
+    """A batch's rows are first looked for as one range of uuids (new rows made one after
+    another have increasing ones); a row of the range the server holds already (sent before
+    by this desktop or another) is still found: answered as it is, not written twice."""
+    token = sync_server.token()
+    lowest, middle, highest = sorted(new_uuid() for _ in range(3))
+    assert push(sync_server, token, [row("Y5412345106", uuid=middle)]).status_code == 200
+    batch = [row("NO191919191", uuid=lowest), row("Y5412345106", uuid=middle)]
+    batch.append(row("B1234567105", uuid=highest))
+    results = push(sync_server, token, batch).json()["results"]
+    assert [(r["uuid"], r["seq"]) for r in results] == [(lowest, 2), (middle, 1), (highest, 3)]
+    with Session(sync_server.engine) as session:
+        assert session.scalar(select(func.count()).select_from(SyncedRow)) == 3
 
 
 def test_a_company_never_reads_another_companys_rows(sync_server) -> None:
