@@ -187,10 +187,18 @@ def resumen(cursor: int, tablas: dict[str, TableSummary]) -> Resumen:
 
 
 def read_push_answer(answer: Mapping[str, Any]) -> PushAnswer:
+    """Each result must say its row's table, uuid, version and sequence (the desktop records
+    them as they are)."""
     results, cursor = answer.get("results"), answer.get("cursor")
     if not isinstance(results, list) or not isinstance(cursor, int):
         raise WireError("push")
+    for result in results:
+        if not isinstance(result, dict) or not result.keys() >= _RESULT_KEYS:
+            raise WireError("push")
     return push_answer(results, cursor)
+
+
+_RESULT_KEYS = frozenset({"table", "uuid", "version", "seq"})
 
 
 def read_pull_page(answer: Mapping[str, Any], since: int | None = None) -> PullPage:

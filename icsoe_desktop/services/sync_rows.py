@@ -439,16 +439,20 @@ def _upsert_states(session: Session, states: list[tuple[str, str, int, bool, int
 
 # A batch's results for one table, in one statement: each row's server sequence and version,
 # still dirty when the local row changed again while the batch was in flight (its version is
-# not the one sent). ``WHERE true``: SQLite's parser needs it before an upsert's ON CONFLICT.
+# not the one sent). The results go as one JSON array of [uuid, seq, version] arrays, each
+# element read once (a third less time than reading keys of objects: each ->> parses the
+# element again). ``WHERE true``: SQLite's parser needs it before an upsert's ON CONFLICT.
 _RECORD_RESULTS = (
     "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version) "
-    "SELECT :table_name, r.value ->> '$.uuid', r.value ->> '$.seq', "
-    "coalesce({version} != (r.value ->> '$.version'), 0), r.value ->> '$.version' "
-    "FROM json_each(:results) AS r LEFT JOIN {table} AS m ON m.uuid = r.value ->> '$.uuid' "
-    "WHERE r.value ->> '$.table' = :table_name "
+    "SELECT :table_name, r.u, r.s, coalesce({version} != r.v, 0), r.v FROM "
+    "(SELECT value ->> 0 AS u, value ->> 1 AS s, value ->> 2 AS v FROM json_each(:results)) "
+    "AS r LEFT JOIN {table} AS m ON m.uuid = r.u WHERE true "
     "ON CONFLICT (table_name, row_uuid) DO UPDATE SET server_seq = excluded.server_seq, "
     "dirty = excluded.dirty, version = excluded.version"
 )
+
+
+_RESULT_FIELDS = itemgetter("table", "uuid", "seq", "version")
 
 
 def record_push_results(
@@ -460,15 +464,17 @@ def record_push_results(
     statement per table (no Python step per row)."""
     conn = session.connection()
     quote = conn.dialect.identifier_preparer.quote
-    answer = orjson.dumps(results).decode()
-    for name in {r["table"] for r in results}:
+    per_table: dict[str, list[tuple[str, int, int]]] = {}
+    for name, row_uuid, seq, version in map(_RESULT_FIELDS, results):
+        per_table.setdefault(name, []).append((row_uuid, seq, version))
+    for name, answered in per_table.items():
         table = by_name(name)
         if table is None:
             continue
         version = "1" if table.append_only else "m.version"
         conn.exec_driver_sql(
             _RECORD_RESULTS.format(version=version, table=quote(name)),
-            {"table_name": name, "results": answer},
+            {"table_name": name, "results": orjson.dumps(answered).decode()},
         )
     conflicts = 0
     for result in results:

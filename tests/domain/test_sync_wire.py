@@ -120,6 +120,8 @@ def test_a_push_batch_is_the_json_the_server_expects() -> None:
     [
         (sync_wire.read_push_answer, {"results": {}, "cursor": 1}),
         (sync_wire.read_push_answer, {"results": []}),
+        (sync_wire.read_push_answer, {"results": [["movimientos", "u-1", 1, 8]], "cursor": 8}),
+        (sync_wire.read_push_answer, {"results": [{"table": "movimientos"}], "cursor": 8}),
         (sync_wire.read_resumen, {"tablas": [], "cursor": 1}),
         (sync_wire.read_resumen, {"tablas": {}, "cursor": "1"}),
     ],
