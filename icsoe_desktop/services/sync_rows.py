@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    Boolean,
     and_,
     bindparam,
     case,
@@ -326,6 +327,7 @@ def _converter(impl: Any, dialect: Any) -> Convert | None:
     if process is None:
         return None
     fast: Callable[[Any], Any] | None = None
+    kind: type | None = None
     if isinstance(impl, sqlite.DATE) and impl._storage_format == sqlite.DATE._storage_format:
         kind, fast = date, date.isoformat
     elif (
@@ -333,17 +335,29 @@ def _converter(impl: Any, dialect: Any) -> Convert | None:
         and impl._storage_format == sqlite.DATETIME._storage_format
     ):
         kind, fast = datetime, operator.methodcaller("isoformat", " ", "microseconds")
+    elif isinstance(impl, Boolean) and dialect.name == "sqlite":
+        kind = bool  # the driver stores True and False as 1 and 0, as the processor does
 
     def convert(column: list[Any]) -> list[Any]:
-        if fast is not None:
+        if kind is not None:
             kinds = set(map(type, column))
-            if kinds <= {kind, type(None)} and (kind is date or not any(map(_aware, column))):
-                if type(None) in kinds:
+            nulls = type(None) in kinds
+            kinds.discard(type(None))
+            if not kinds or (kind is bool and kinds == {bool}):
+                return column  # all None, or booleans (stored as the processor would)
+            if fast is not None and kinds == {kind} and not _zoned(kind, column):
+                if nulls:
                     return [None if v is None else fast(v) for v in column]
                 return list(map(fast, column))
         return [None if v is None else process(v) for v in column]
 
     return convert
+
+
+def _zoned(kind: type, column: list[Any]) -> bool:
+    """Whether a column of datetimes holds one with a time zone (SQLAlchemy's processor then
+    decides how it is stored)."""
+    return kind is datetime and any(map(_aware, column))
 
 
 def _insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
