@@ -2,8 +2,8 @@
 pull) drops and builds again at its end.
 
 Each new row costs every index an insert at a random place; building an index at the end
-sorts the rows once. For 100,000 pulled movimientos the three dropped here cost ~0.9 s kept
-up to date and ~0.3 s built afterwards. They are the ones no query names (``INDEXED BY``):
+sorts the rows once. For 100,000 pulled movimientos, keeping the three dropped here up to date
+cost ~1.3 s, building them afterwards ~0.4 s (and the sync builds them while it verifies). They are the ones no query names (``INDEXED BY``):
 without them the grid's searches are slower, never wrong. ``ix_mov_fecha``, the grid's sort
 indexes and the unique ones (which the sync's lookups and clash checks read) stay.
 
