@@ -48,9 +48,11 @@ def a_company_with_movimientos(sync_server, desktops, count: int):
 
 @pytest.fixture
 def joining(sync_server, desktops):
-    """A with 60 movements on the server; B, a new desktop, will pull 10 rows a page and takes
-    30 rows as a big pull."""
+    """A with 60 movements on the server; B, a new desktop that has sent its own rows already
+    (so what its next sync reports is its pull), will pull 10 rows a page and takes 30 rows as
+    a big pull."""
     a, b = connected(sync_server, desktops)
+    b.sync.synchronize()
     create_demo_movimientos(a.store, 60, TODAY)
     a.sync.synchronize()
     b.sync.pull_rows, b.sync.bulk_pull_rows = 10, 30
@@ -92,6 +94,7 @@ def test_a_joining_pull_cut_off_builds_the_indexes_again(
     a, b = desktops
     for services, name in ((a, "A"), (b, "B")):
         connect(services, server_process.url, create_token(engine, EMPRESA, name).token)
+    b.sync.synchronize()  # its own rows first: what it reports next is its pull
     create_demo_movimientos(a.store, 60, TODAY)
     a.sync.synchronize()
     b.sync.pull_rows, b.sync.bulk_pull_rows = 10, 30
