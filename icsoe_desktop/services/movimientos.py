@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import OperationalError
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
@@ -216,11 +217,19 @@ def _summed(filtro: Filtro, table: Any) -> Select:
 
 
 def _fecha_ends(conn) -> tuple[date | None, date | None]:
-    """The first and last fecha of the live movements (two index seeks)."""
+    """The first and last fecha of the live movements (two index seeks; two scans while a
+    desktop joining a company builds that index at the end of its pull: bulk_indexes.py)."""
     ends = []
     for direction in ("", " DESC"):
-        sql = "SELECT fecha FROM movimientos INDEXED BY ix_mov_fecha WHERE deleted = 0 "
-        found = conn.exec_driver_sql(f"{sql}ORDER BY fecha{direction} LIMIT 1").scalar()
+        order = f"WHERE deleted = 0 ORDER BY fecha{direction} LIMIT 1"
+        try:
+            found = conn.exec_driver_sql(
+                f"SELECT fecha FROM movimientos INDEXED BY ix_mov_fecha {order}"
+            ).scalar()
+        except OperationalError as exc:
+            if "no such index" not in str(exc.orig):
+                raise
+            found = conn.exec_driver_sql(f"SELECT fecha FROM movimientos {order}").scalar()
         ends.append(None if found is None else date.fromisoformat(found))
     return ends[0], ends[1]
 

@@ -1,11 +1,11 @@
-"""A desktop joining a company (a pull bringing at least as many rows as it holds) builds three
+"""A desktop joining a company (a pull bringing at least as many rows as it holds) builds four
 of the grid's movimientos indexes once at the end instead of keeping them up to date row by
 row. Meanwhile the grid still answers; afterwards, after a failed pull and after a crash (the
 store's next open) the indexes are all there. Real server on PostgreSQL, real SQLite stores."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -59,7 +59,7 @@ def joining(sync_server, desktops):
     return a, b
 
 
-def test_a_joining_desktop_builds_three_indexes_at_the_end_and_its_grid_answers_meanwhile(
+def test_a_joining_desktop_builds_four_indexes_at_the_end_and_its_grid_answers_meanwhile(
     joining,
 ) -> None:
     a, b = joining
@@ -67,15 +67,21 @@ def test_a_joining_desktop_builds_three_indexes_at_the_end_and_its_grid_answers_
     assert before.keys() >= DEFERRED
     during: list[set[str]] = []
     tipo_pages: list[list[tuple]] = []
+    dated = Filtro(fecha_inicial=TODAY - timedelta(days=400), fecha_final=TODAY)
+    counted: list[tuple[int, int]] = []
 
     def progress(done: int, _total: int) -> None:
         if done and len(during) < 3:  # pages of the pull
             during.append(set(movimientos_indexes(b)))
             # A clerk filtering by tab and estado meanwhile: answered, rows of that tab only.
             tipo_pages.append(grid(b, Filtro(tipo="08", estado="pendiente")))
+            # And by dates: the count (it reads the first and last fecha) matches the rows.
+            counted.append((b.movimientos.count(dated), len(grid(b, dated))))
 
     b.sync.synchronize(progress)
     assert during and all(not (names & DEFERRED) for names in during)
+    assert counted and all(count == shown for count, shown in counted)
+    assert counted[-1][0] > 0
     shown = [row for page in tipo_pages for row in page]
     assert shown and {(row[TIPO], row[ESTADO]) for row in shown} == {("08", "pendiente")}
     assert movimientos_indexes(b) == before  # the same definitions, built again
