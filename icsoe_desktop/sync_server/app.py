@@ -16,7 +16,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat, starmap
-from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -151,10 +150,8 @@ def _none_there(session: Session, caller: Caller, request: PushRequest, after_se
     ones it sent before (version 7 uuids grow with time: domain/row_ids.py) fall in a range
     of their own, so a first push needs no row by row lookup; any other batch gets one."""
     uuids: dict[str, list[str]] = {}
-    for table, row_uuid in zip(
-        map(_ROW_TABLE, request.rows), map(_ROW_UUID, request.rows), strict=True
-    ):
-        uuids.setdefault(table, []).append(row_uuid)
+    for row in request.rows:
+        uuids.setdefault(row.table, []).append(row.uuid)
     for table, among in uuids.items():
         lowest, highest = min(among), max(among)
         where = [
@@ -167,9 +164,6 @@ def _none_there(session: Session, caller: Caller, request: PushRequest, after_se
         if session.scalar(select(exists().where(*where))):
             return False
     return True
-
-
-_ROW_TABLE, _ROW_UUID = attrgetter("table"), attrgetter("uuid")
 
 
 # The company's last sequence and the stored reply to a batch id, in one statement (built once:
