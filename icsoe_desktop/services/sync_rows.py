@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import compress, repeat
@@ -307,7 +307,7 @@ def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, lis
     the storage SQLAlchemy would give them (dates as ISO text…; None: kept as they are); None
     when a column left out has a Python-side default (SQLAlchemy's insert fills it in)."""
     columns = table.columns
-    if any(c.default is not None and c.name not in keys for c in columns):
+    if _defaults_left_out(table, keys):
         return None
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
@@ -316,6 +316,12 @@ def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, lis
         f"VALUES ({', '.join('?' for _ in keys)})"
     )
     return sql, [_converter(columns[k].type.dialect_impl(dialect), dialect) for k in keys]
+
+
+def _defaults_left_out(table: Any, keys: Collection[str]) -> bool:
+    """Whether a column not in ``keys`` has a Python-side default (SQLAlchemy's INSERT fills
+    it in; the driver's would not)."""
+    return any(c.default is not None and c.name not in keys for c in table.columns)
 
 
 def _converter(impl: Any, dialect: Any) -> Convert | None:
@@ -808,7 +814,7 @@ def _insert_new(
     keys = [*names, "uuid", *defaults]
     every = [*columns, uuids, *([value] * len(uuids) for value in defaults.values())]
     model = table.model
-    if _insert_plan(session.connection(), model.__table__, tuple(keys)) is None:
+    if _defaults_left_out(model.__table__, keys):
         # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.
         keep = _unclashed(session, table, items, dict(zip(names, columns, strict=True)), conflict)
         if keep is not None:
