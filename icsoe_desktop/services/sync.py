@@ -186,6 +186,9 @@ def _check_url(url: str) -> str:
 class SyncService:
     pull_rows = PULL_ROWS  # rows per pulled page
     bulk_pull_rows = BULK_PULL_ROWS  # a pull this big may build some indexes at its end
+    # Pages column by column (sync_wire.PulledGroup); a server from before them ignores the
+    # parameter and answers "renglones", a dict per row, which is read as well.
+    pull_format = "columnas"
 
     def __init__(
         self,
@@ -509,23 +512,29 @@ class SyncService:
                 coming = fetcher.submit(self._pull_page, http, base, cursor)
                 while True:
                     page = coming.result()
-                    items, remaining, next_cursor = page["rows"], page["remaining"], page["cursor"]
-                    last = len(items) < self.pull_rows
+                    size = sync_wire.page_size(page)
+                    remaining, next_cursor = page["remaining"], page["cursor"]
+                    last = size < self.pull_rows
                     if not last:
                         coming = fetcher.submit(self._pull_page, http, base, next_cursor)
                     try:
-                        if items:
+                        if size:
                             with self._applying() as session:
                                 if not received:  # the first page: how much is coming
-                                    suspended = self._suspend_indexes(
-                                        session, len(items) + remaining
+                                    suspended = self._suspend_indexes(session, size + remaining)
+                                done.add(
+                                    apply_remote(
+                                        session,
+                                        page["rows"],
+                                        self._clock(),
+                                        groups=page.get("grupos", []),
                                     )
-                                done.add(apply_remote(session, items, self._clock()))
+                                )
                                 session.merge(SyncState(key="cursor", value=str(next_cursor)))
                     except BaseException:
                         coming.cancel()
                         raise
-                    received += len(items)
+                    received += size
                     _collect_young()
                     report(sent + received, sent + received + remaining)  # an estimate
                     if last:
@@ -573,9 +582,8 @@ class SyncService:
             )
 
     def _pull_page(self, http, base: str, since: int) -> sync_wire.PullPage:
-        answer = self._call(
-            http, "GET", f"{base}/v1/pull", params={"since": since, "limit": self.pull_rows}
-        )
+        params = {"since": since, "limit": self.pull_rows, "formato": self.pull_format}
+        answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
         return self._read(sync_wire.read_pull_page, answer, since)
 
     def _apply_waiting(self) -> ApplyReport:
@@ -675,14 +683,25 @@ class SyncService:
                 http,
                 "GET",
                 f"{base}/v1/pull",
-                params={"since": since, "limit": self.pull_rows, "tabla": name},
+                params={
+                    "since": since,
+                    "limit": self.pull_rows,
+                    "tabla": name,
+                    "formato": self.pull_format,
+                },
             )
             page = self._read(sync_wire.read_pull_page, answer, None)
-            items, since = page["rows"], page["cursor"]
-            if items:
+            size, since = sync_wire.page_size(page), page["cursor"]
+            if size:
                 with self._applying() as session:
-                    apply_remote(session, items, self._clock(), repair=True)
-            if len(items) < self.pull_rows:
+                    apply_remote(
+                        session,
+                        page["rows"],
+                        self._clock(),
+                        repair=True,
+                        groups=page.get("grupos", []),
+                    )
+            if size < self.pull_rows:
                 break
         self._apply_waiting()
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import logging
 import operator
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
@@ -50,9 +52,18 @@ def parent_ids(
 ) -> dict[str, dict[str, int]]:
     """Per foreign-key column: the parent row's UUID → its local id (what decode_row needs), for
     the parents these rows' ``data`` name only (not every movimiento of the store)."""
+    return _parents(
+        session, table, {col: [d.get(col) for d in datas] for col in table.foreign_keys}
+    )
+
+
+def _parents(
+    session: Session, table: SyncedTable, given: dict[str, list[Any]]
+) -> dict[str, dict[str, int]]:
+    """``parent_ids`` of rows given column by column (``given``: name → the rows' values)."""
     parents: dict[str, dict[str, int]] = {}
     for col, parent in table.foreign_keys.items():
-        wanted = {str(d[col]) for d in datas if d.get(col) is not None}
+        wanted = {str(value) for value in given.get(col, ()) if value is not None}
         parents[col] = dict(_lookup(session, (parent.uuid, parent.id), parent.uuid, list(wanted)))
     return parents
 
@@ -347,14 +358,14 @@ def _converter(impl: Any, dialect: Any) -> Convert | None:
     def convert(column: list[Any]) -> list[Any]:
         if kind is not None:
             kinds = set(map(type, column))
-            nulls = type(None) in kinds
             kinds.discard(type(None))
             if not kinds or (kind is bool and kinds == {bool}):
                 return column  # all None, or booleans (stored as the processor would)
             if fast is not None and kinds == {kind} and not _zoned(kind, column):
-                if nulls:
-                    return [None if v is None else fast(v) for v in column]
-                return list(map(fast, column))
+                # Each distinct value converted once (a page's dates repeat).
+                stored = {value: fast(value) for value in set(column) if value is not None}
+                stored[None] = None
+                return list(map(stored.__getitem__, column))
         return [None if v is None else process(v) for v in column]
 
     return convert
@@ -576,21 +587,36 @@ def _decode_columns(
     quarter of a pulled page's time. None when some value needs its row's own answer (left
     out, of another type, without its parent, unfit): then each row goes through
     ``decode_row``."""
+    sent = table.columns.keys()
+    given: dict[str, Any] = {}
+    if all(map(sent.__eq__, map(dict.keys, datas))) and len(sent) > 1:
+        # Each row gives each column: the page turned into columns at once (one itemgetter
+        # per row, one transposition).
+        given = dict(zip(sent, zip(*map(itemgetter(*sent), datas), strict=True), strict=True))
+    else:
+        for name in sent:
+            present = sum(map(operator.contains, datas, repeat(name)))
+            if present == len(datas):
+                given[name] = list(map(itemgetter(name), datas))
+            elif present:
+                return None  # some rows give it, some do not
+    return _decode_given(table, given, parents)
+
+
+def _decode_given(
+    table: SyncedTable, given: dict[str, Any], parents: dict[str, dict[str, int]]
+) -> Columns | None:
+    """``_decode_columns`` of rows given column by column (``given``: name → every row's value
+    of it, a sequence; a column left out: no row gives it)."""
     names: list[str] = []
     columns: list[list[Any]] = []
-    sent = table.columns.keys()
-    every = all(map(sent.__eq__, map(dict.keys, datas)))  # each row gives each column
-    # Then the page is turned into columns at once: one itemgetter per row, one transposition.
-    given: dict[str, tuple] = {}
-    if every and len(sent) > 1:
-        given = dict(zip(sent, zip(*map(itemgetter(*sent), datas), strict=True), strict=True))
     for name, decode, optional, exact in table.decoders:
-        present = len(datas) if every else sum(map(operator.contains, datas, repeat(name)))
-        if present < len(datas):
-            if optional and not present:
+        raws = given.get(name)
+        if raws is None:
+            if optional:
                 continue  # no row gives it: the column's default, as decode_row leaves it
             return None
-        raws = list(given[name]) if given else list(map(itemgetter(name), datas))
+        raws = list(raws)
         kinds = set(map(type, raws))
         kinds.discard(type(None))
         if exact is not None:
@@ -609,7 +635,13 @@ def _decode_columns(
                 # What _date and _datetime do to text, without a Python call per value.
                 decode = date.fromisoformat if codec is sync_wire.DATE else datetime.fromisoformat
             try:
-                if None in raws:
+                if kinds <= {str}:
+                    # Each distinct text decoded once: a page's dates repeat (a thousand
+                    # distinct among 5,000 rows).
+                    seen = {raw: decode(raw) for raw in set(raws) if raw is not None}
+                    seen[None] = None
+                    values = list(map(seen.__getitem__, raws))
+                elif None in raws:
                     values = [None if raw is None else decode(raw) for raw in raws]
                 else:
                     values = list(map(decode, raws))
@@ -677,6 +709,7 @@ def apply_remote(
     now: datetime,
     final: bool = False,
     repair: bool = False,
+    groups: Collection[sync_wire.PulledGroup] = (),
 ) -> ApplyReport:
     """Apply one page of pulled rows (one transaction, the caller commits), parents before
     children. Everything is looked up for this page's rows only: memory and time per page do
@@ -691,17 +724,35 @@ def apply_remote(
     is kept as an «invalido» conflict.
     With ``repair`` (the drift check found the table differs from the server), a row already
     seen is applied again when the local copy's version is not the server's.
+
+    ``groups``: more rows, column by column (``sync_wire.PulledGroup``). A table's only group
+    goes as it came (``_apply_group``); a table with several, or with rows in ``rows`` too, is
+    turned into rows first (a server's page has one group per table and set of columns).
     """
-    report = ApplyReport(received=len(rows))
+    report = ApplyReport(received=len(rows) + sum(len(group["uuid"]) for group in groups))
     session.info[APPLYING_REMOTE] = True
     try:
         order = {t.name: i for i, t in enumerate(SYNCED_TABLES)}
+        per_table = Counter(row["table"] for row in rows)
+        per_table.update(group["table"] for group in groups)
+        whole = {
+            group["table"]: group
+            for group in groups
+            if per_table[group["table"]] == 1 and not repair  # (a repair: row by row)
+        }
+        for group in groups:
+            if group["table"] not in whole:
+                rows = [*rows, *sync_wire.group_rows(group)]
         grouped: dict[str, list[dict[str, Any]]] = {}
         for row in _in_order(rows):
             grouped.setdefault(row["table"], []).append(row)
-        for name in sorted(grouped, key=lambda name: order.get(name, 99)):
+        for name in sorted(grouped.keys() | whole.keys(), key=lambda name: order.get(name, 99)):
             table = by_name(name)
-            if table is not None:
+            if table is None:
+                continue
+            if name in whole:
+                _apply_group(session, table, whole[name], now, report, final)
+            else:
                 _apply_table(session, table, grouped[name], now, report, final, repair)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
@@ -787,28 +838,47 @@ def _unclashed(
     return keep
 
 
+@dataclass(frozen=True)
+class _Envelopes:
+    """A page's rows of one table without their data, field by field (``sync_wire.ENVELOPE``),
+    and ``row(i)``: the i-th whole (a conflict keeps it)."""
+
+    uuid: list[str]
+    seq: list[int]
+    version: list[int]
+    updated_at: list[str]
+    deleted: list[bool]
+    row: Callable[[int], sync_wire.PulledRow]
+
+    @classmethod
+    def of_rows(cls, rows: list[sync_wire.PulledRow]) -> _Envelopes:
+        fields = (list(map(itemgetter(name), rows)) for name in sync_wire.ENVELOPE)
+        return cls(*fields, row=rows.__getitem__)
+
+    @classmethod
+    def of_group(cls, group: sync_wire.PulledGroup) -> _Envelopes:
+        fields = (group[name] for name in sync_wire.ENVELOPE)  # type: ignore[literal-required]
+        return cls(*fields, row=partial(sync_wire.group_row, group))
+
+
 def _insert_new(
     session: Session,
     table: SyncedTable,
-    items: list[dict[str, Any]],
+    rows: _Envelopes,
     page: Columns,
     conflict: Callable[[dict[str, Any], str], None],
 ) -> int:
     """A page's new rows that all decoded, kept as columns from the wire to the INSERT (no
-    dict per row: a desktop joining a company pulls every row this way). A row holding a
-    natural-key value (registro, movimiento…) of a local row or of an earlier row of the page
-    is left out by the INSERT itself: only when some row was are the page's rows looked up,
-    to keep each one left out as a «duplicado» conflict (a deleted one only as its state).
-    Returns how many were inserted."""
+    dict per row: a desktop joining a company pulls every row this way), with their states. A
+    row holding a natural-key value (registro, movimiento…) of a local row or of an earlier
+    row of the page is left out by the INSERT itself: only when some row was are the page's
+    rows looked up, to keep each one left out as a «duplicado» conflict (a deleted one only
+    as its state). Returns how many were inserted."""
     names, columns = list(page[0]), list(page[1])
     if not table.append_only:
         names += ["version", "updated_at", "deleted"]
-        columns += [
-            list(map(itemgetter("version"), items)),
-            list(map(datetime.fromisoformat, map(itemgetter("updated_at"), items))),
-            list(map(itemgetter("deleted"), items)),
-        ]
-    uuids = list(map(itemgetter("uuid"), items))
+        columns += [rows.version, list(map(datetime.fromisoformat, rows.updated_at)), rows.deleted]
+    uuids = rows.uuid
     # A new row's local-only columns (its never-sent ones: never among the decoded ones).
     defaults = table.local_defaults
     keys = [*names, "uuid", *defaults]
@@ -816,32 +886,32 @@ def _insert_new(
     model = table.model
     if _defaults_left_out(model.__table__, keys):
         # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.
+        items = list(map(rows.row, range(len(uuids))))
         keep = _unclashed(session, table, items, dict(zip(names, columns, strict=True)), conflict)
         if keep is not None:
             every = [list(map(column.__getitem__, keep)) for column in every]
         session.flush()  # the conflicts above, as the slow path does
-        return _insert(session, model, [(keys, every)])
-    written = _insert(session, model, [(keys, every)], skip_clashes=True)
-    if written < len(items):
-        # Every uuid of the page was new (the caller's lookup): those found now went in.
-        inserted = {found for (found,) in _lookup(session, (model.uuid,), model.uuid, uuids)}
-        for item in items:
-            if item["uuid"] not in inserted and not item["deleted"]:
-                conflict(item, "duplicado")
+        written = _insert(session, model, [(keys, every)])
+    else:
+        written = _insert(session, model, [(keys, every)], skip_clashes=True)
+        if written < len(uuids):
+            # Every uuid of the page was new (the caller's lookup): those found now went in.
+            inserted = {found for (found,) in _lookup(session, (model.uuid,), model.uuid, uuids)}
+            for i, row_uuid in enumerate(uuids):
+                if row_uuid not in inserted and not rows.deleted[i]:
+                    conflict(rows.row(i), "duplicado")
+    _upsert_states(  # each one's _state, in C loops
+        session, list(zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version))
+    )
     return written
 
 
-def _apply_table(
-    session: Session,
-    table: SyncedTable,
-    items: list[dict[str, Any]],
-    now: datetime,
-    report: ApplyReport,
-    final: bool,
-    repair: bool,
-) -> None:
-    model = table.model
-    uuids = [item["uuid"] for item in items]
+Known = tuple[dict[str, tuple[int, bool]], dict[str, tuple[int, int]]]
+
+
+def _known(session: Session, table: SyncedTable, uuids: list[str]) -> Known:
+    """What this desktop has of these rows of ``table``: per uuid its sync state (server
+    sequence, dirty), and its local row (id, version)."""
     states = {
         row_uuid: (server_seq, dirty)
         for row_uuid, server_seq, dirty in _lookup(
@@ -852,15 +922,19 @@ def _apply_table(
             SyncRowState.table_name == table.name,
         )
     }
+    model = table.model
     version = literal(1) if table.append_only else model.version
     local = {
         u: (i, v)
         for u, i, v in _lookup(session, (model.uuid, model.id, version), model.uuid, uuids)
     }
-    local_ids = {u: i for u, (i, _v) in local.items()}
-    parents = parent_ids(session, table, [item["data"] for item in items])
-    inserts: list[dict[str, Any]] = []
-    new_states: list[tuple] = []
+    return states, local
+
+
+def _conflicts(
+    session: Session, table: SyncedTable, now: datetime, report: ApplyReport
+) -> Callable[[dict[str, Any], str], None]:
+    """What keeps a pulled row of ``table`` as a conflict of a kind («duplicado»…)."""
 
     def conflict(item: dict[str, Any], kind: str) -> None:
         report.conflicts += 1
@@ -875,6 +949,53 @@ def _apply_table(
             )
         )
 
+    return conflict
+
+
+def _apply_group(
+    session: Session,
+    table: SyncedTable,
+    group: sync_wire.PulledGroup,
+    now: datetime,
+    report: ApplyReport,
+    final: bool,
+) -> None:
+    """A page's rows of ``table`` that came column by column: when every one is new here and
+    decodes, from the wire's lists to the INSERT without a dict per row (a desktop joining a
+    company); otherwise row by row, as ``_apply_table``."""
+    uuids = group["uuid"]
+    known = _known(session, table, uuids)
+    page = None
+    if not any(known) and group["columns"]:  # (no columns: tombstones, decided row by row)
+        given = dict(zip(group["columns"], group["values"], strict=True))
+        page = _decode_given(table, given, _parents(session, table, given))
+    if page is None:
+        rows = sync_wire.group_rows(group)
+        _apply_table(session, table, rows, now, report, final, False, known)
+        return
+    conflict = _conflicts(session, table, now, report)
+    report.applied += _insert_new(session, table, _Envelopes.of_group(group), page, conflict)
+
+
+def _apply_table(
+    session: Session,
+    table: SyncedTable,
+    items: list[dict[str, Any]],
+    now: datetime,
+    report: ApplyReport,
+    final: bool,
+    repair: bool,
+    known: Known | None = None,
+) -> None:
+    """A page's rows of ``table``, each decided on its own (``known``: what ``_known`` found
+    of them, when looked up already)."""
+    model = table.model
+    states, local = known or _known(session, table, [item["uuid"] for item in items])
+    local_ids = {u: i for u, (i, _v) in local.items()}
+    parents = parent_ids(session, table, [item["data"] for item in items])
+    inserts: list[dict[str, Any]] = []
+    new_states: list[tuple] = []
+    conflict = _conflicts(session, table, now, report)
     decided: list[tuple[dict[str, Any], dict[str, Any], int | None]] = []
     to_decode: list[tuple[dict[str, Any], int | None]] = []
     for item in items:
@@ -903,14 +1024,7 @@ def _apply_table(
     page = _decode_columns(table, datas, parents) if datas else None
     if page is not None and all(local_id is None for _item, local_id in to_decode):
         # Every row new and fit (a desktop joining, rows created elsewhere): as columns.
-        new = [item for item, _id in to_decode]
-        new_states += zip(  # each one's _state, in C loops
-            repeat(table.name),
-            map(itemgetter("uuid"), new),
-            map(itemgetter("seq"), new),
-            repeat(False),
-            map(itemgetter("version"), new),
-        )
+        new = _Envelopes.of_rows([item for item, _id in to_decode])
         report.applied += _insert_new(session, table, new, page, conflict)
         _upsert_states(session, new_states)
         return

@@ -374,8 +374,14 @@ def _against(
 
 
 def pull(
-    engine: Engine, caller: Caller, since: int, limit: int, table: str | None = None
+    engine: Engine,
+    caller: Caller,
+    since: int,
+    limit: int,
+    table: str | None = None,
+    columnar: bool = False,
 ) -> sync_wire.PullPage:
+    """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire)."""
     rows_table = SyncedRow.__table__
     with Session(engine) as session:
         query = (
@@ -406,14 +412,21 @@ def pull(
         found = session.connection().execute(query).all()
         # An estimate, not a count: rows re-sent since left gaps in the sequence.
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+    cursor = found[-1].seq if found else since
+    remaining = max(0, (last_seq or 0) - cursor) if len(found) == limit else 0
+    if columnar:
+        # Each row's data parsed here, on the server's core, so the desktop parses lists.
+        loaded = (
+            (tabla, row_uuid, seq, number, at, deleted, orjson.loads(data))
+            for tabla, row_uuid, seq, number, at, deleted, data in found
+        )
+        return sync_wire.pull_page([], cursor, remaining, sync_wire.pulled_groups(loaded))
     out = [
         sync_wire.pulled_row(
             tabla, row_uuid, seq, sync_wire.version(number, at, deleted, orjson.Fragment(data))
         )
         for tabla, row_uuid, seq, number, at, deleted, data in found
     ]
-    cursor = out[-1]["seq"] if out else since
-    remaining = max(0, (last_seq or 0) - cursor) if len(out) == limit else 0
     return sync_wire.pull_page(out, cursor, remaining)
 
 
@@ -510,8 +523,8 @@ def create_app(
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        since, limit, table = parse_pull(request.query_params)
-        return _Json(await run_in_threadpool(pull, engine, caller, since, limit, table))
+        since, limit, table, columnar = parse_pull(request.query_params)
+        return _Json(await run_in_threadpool(pull, engine, caller, since, limit, table, columnar))
 
     async def resumen_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)

@@ -365,8 +365,9 @@ def parse_push_body(body: bytes, max_rows: int = MAX_BATCH_ROWS) -> PushRequest:
         return parse_push(parse_json(body), max_rows, scan_text)
 
 
-def parse_pull(params: Any) -> tuple[int, int, str | None]:
-    """``since``, ``limit`` and, for a desktop repairing one table, ``tabla``."""
+def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
+    """``since``, ``limit``, for a desktop repairing one table ``tabla``, and whether the rows
+    go column by column (``formato=columnas``; ``renglones``, the default: a dict per row)."""
 
     def number(name: str, default: int, low: int, high: int) -> int:
         raw = params.get(name)
@@ -380,4 +381,14 @@ def parse_pull(params: Any) -> tuple[int, int, str | None]:
     table = params.get("tabla")
     if table is not None and (not isinstance(table, str) or spec(table) is None):
         raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
-    return number("since", 0, 0, MAX_SEQ), number("limit", 1000, 1, MAX_PULL_ROWS), table
+    formato = params.get("formato", "renglones")
+    if formato not in ("renglones", "columnas"):
+        raise invalid(
+            "formato: se esperaba renglones o columnas.", "formato: expected renglones or columnas."
+        )
+    return (
+        number("since", 0, 0, MAX_SEQ),
+        number("limit", 1000, 1, MAX_PULL_ROWS),
+        table,
+        formato == "columnas",
+    )

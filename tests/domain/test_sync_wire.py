@@ -93,7 +93,12 @@ def test_what_the_server_writes_the_desktop_reads() -> None:
 
     row = sync_wire.pulled_row("registros_patronales", "u-1", 8, lost)
     page = through_the_wire(sync_wire.pull_page([row], 8, 0))
-    assert sync_wire.read_pull_page(page, 0) == {"rows": [row], "cursor": 8, "remaining": 0}
+    assert sync_wire.read_pull_page(page, 0) == {
+        "rows": [row],
+        "cursor": 8,
+        "remaining": 0,
+        "grupos": [],
+    }
     assert sync_wire.loser(page["rows"][0]) == {"seq": 8, **lost}
     # An empty last page may leave the cursor out: the one asked from stands.
     assert sync_wire.read_pull_page({"rows": [], "remaining": 0}, 5)["cursor"] == 5
@@ -142,3 +147,67 @@ def test_a_pull_page_of_the_wrong_shape_is_refused() -> None:
             sync_wire.read_pull_page(page, since)
     # A repair reads no «remaining».
     assert sync_wire.read_pull_page({"rows": [], "cursor": 3}, None)["cursor"] == 3
+
+
+def _stored(table: str, row_uuid: str, seq: int, deleted: bool, data: dict[str, Any]) -> tuple:
+    """A row as the server reads it: (table, uuid, seq, version, updated_at, deleted, data)."""
+    return (table, row_uuid, seq, 2, datetime(2026, 11, 23, 10, seq), deleted, data)
+
+
+def test_rows_pulled_column_by_column_are_the_same_rows() -> None:
+    stored = [
+        _stored("registros_patronales", "r-1", 1, False, {"registro": "Y5412345106", "n": 1}),
+        _stored("movimientos", "m-1", 2, False, {"nss": "12345678901", "fecha": "2026-11-23"}),
+        _stored("registros_patronales", "r-2", 3, False, {"registro": "Y5412345107", "n": 2}),
+        # another set of columns (an older desktop's row), and a tombstone without data
+        _stored("movimientos", "m-2", 4, False, {"nss": "12345678902"}),
+        _stored("movimientos", "m-3", 5, True, {}),
+        _stored("movimientos", "m-4", 6, False, {"nss": "12345678904", "fecha": None}),
+    ]
+    groups = sync_wire.pulled_groups(stored)
+    page = through_the_wire(sync_wire.pull_page([], 6, 0, groups))
+    read = sync_wire.read_pull_page(page, 0)
+    assert sync_wire.page_size(read) == 6
+    # One group per table and set of columns, each in the rows' order.
+    assert [(g["table"], g["columns"], g["seq"]) for g in read["grupos"]] == [
+        ("registros_patronales", ["registro", "n"], [1, 3]),
+        ("movimientos", ["nss", "fecha"], [2, 6]),
+        ("movimientos", ["nss"], [4]),
+        ("movimientos", [], [5]),
+    ]
+    rows = sorted(
+        (row for group in read["grupos"] for row in sync_wire.group_rows(group)),
+        key=lambda row: row["seq"],
+    )
+    assert rows == [
+        sync_wire.pulled_row(t, u, seq, sync_wire.version(v, at, deleted, data))
+        for t, u, seq, v, at, deleted, data in stored
+    ]
+
+
+def test_a_pulled_group_of_the_wrong_shape_is_refused() -> None:
+    (good,) = through_the_wire(
+        sync_wire.pulled_groups(
+            [_stored("movimientos", "m-1", 1, False, {"nss": "1", "fecha": "2026-11-23"})]
+        )
+    )
+    assert sync_wire.read_pull_page({"rows": [], "cursor": 1, "remaining": 0, "grupos": [good]}, 0)
+    for bad in (
+        {**good, "seq": [1, 2]},  # a list longer than the uuids: values would shift rows
+        {**good, "values": [["1"]]},  # fewer value lists than columns
+        {**good, "values": [["1"], []]},  # a column shorter than the rows
+        {**good, "columns": ["nss", "nss"]},
+        {**good, "columns": ["nss", 1]},
+        {**good, "seq": ["1"]},
+        {**good, "deleted": [0]},  # a number is not a boolean here
+        {**good, "version": [True]},
+        {**good, "uuid": "m-1"},
+        {k: v for k, v in good.items() if k != "updated_at"},
+        {**good, "table": None},
+        [good],
+    ):
+        page = {"rows": [], "cursor": 1, "remaining": 0, "grupos": [bad]}
+        with pytest.raises(sync_wire.WireError):
+            sync_wire.read_pull_page(page, 0)
+    with pytest.raises(sync_wire.WireError):
+        sync_wire.read_pull_page({"rows": [], "cursor": 1, "remaining": 0, "grupos": {}}, 0)

@@ -11,6 +11,7 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.sync_server.__main__ import main as server_main
 from icsoe_desktop.sync_server.models import SyncedRow
@@ -94,6 +95,26 @@ def test_a_batch_sent_twice_changes_nothing(sync_server) -> None:
     assert [r["seq"] for r in pulled["rows"]] == [1, 2]
     with Session(sync_server.engine) as session:
         assert session.scalar(select(func.count()).select_from(SyncedRow)) == 2
+
+
+def test_a_page_pulled_column_by_column_holds_the_same_rows(sync_server) -> None:
+    token = sync_server.token()
+    older = row("NO191919191")
+    older["data"].pop("razon_social")  # a desktop version that sent one column less
+    rows = [row("Y5412345106"), older, row("Y5412345107", deleted=True)]
+    assert push(sync_server, token, rows).status_code == 200
+    params = {"since": 0, "limit": 2}
+    by_rows = call(sync_server, token, "GET", "/v1/pull", params=params).json()
+    by_columns = call(
+        sync_server, token, "GET", "/v1/pull", params={**params, "formato": "columnas"}
+    ).json()
+    assert by_columns["rows"] == [] and len(by_columns["grupos"]) == 2  # two sets of columns
+    assert {k: by_columns[k] for k in ("cursor", "remaining")} == {"cursor": 2, "remaining": 1}
+    assert {k: by_rows[k] for k in ("cursor", "remaining")} == {"cursor": 2, "remaining": 1}
+    page = sync_wire.read_pull_page(by_columns, 0)
+    unfolded = [r for group in page["grupos"] for r in sync_wire.group_rows(group)]
+    assert sorted(unfolded, key=lambda r: r["seq"]) == by_rows["rows"]
+    assert [r["data"] for r in by_rows["rows"]] == [rows[0]["data"], older["data"]]
 
 
 def test_a_row_already_here_inside_a_batchs_uuid_range_is_found(sync_server) -> None:
@@ -311,7 +332,13 @@ def test_oversized_bodies_and_batches_get_413(sync_server) -> None:
 
 def test_pull_parameters_and_unknown_paths_are_4xx(sync_server) -> None:
     token = sync_server.token()
-    for params in ({"since": "-1"}, {"since": "abc"}, {"limit": "0"}, {"limit": "999999"}):
+    for params in (
+        {"since": "-1"},
+        {"since": "abc"},
+        {"limit": "0"},
+        {"limit": "999999"},
+        {"formato": "csv"},
+    ):
         assert call(sync_server, token, "GET", "/v1/pull", params=params).status_code == 422
     # Digits that are not ASCII: «²» made int() fail (a 500); full-width and Arabic-Indic
     # digits were read as numbers. Only 0-9 is a number here.

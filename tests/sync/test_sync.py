@@ -44,7 +44,7 @@ def audit_uuids(services) -> set[str]:
         return set(session.scalars(select(AuditEntry.uuid)).all())
 
 
-def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> None:
+def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops, pull_format) -> None:
     a, b = desktops
     connect(a, sync_server.url, sync_server.token(nombre="A"))
     connect(b, sync_server.url, sync_server.token(nombre="B"))
@@ -325,7 +325,7 @@ def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicat
 
 
 def test_movimientos_lotes_and_capturistas_travel_between_desktops(
-    sync_server, desktops, tmp_path
+    sync_server, desktops, tmp_path, pull_format
 ) -> None:
     from icsoe_desktop.services.movimientos import Filtro, Orden
     from tests.services.movimientos_data import REGISTRO_A, load_known
@@ -379,7 +379,7 @@ def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movement
 
 
 def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
-    sync_server, desktops, tmp_path
+    sync_server, desktops, tmp_path, pull_format
 ) -> None:
     from icsoe_desktop.services.movimientos import Filtro
     from tests.services.movimientos_data import KNOWN, known_rows
