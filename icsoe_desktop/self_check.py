@@ -331,6 +331,17 @@ def _skipped(name: str) -> CheckResult:
     return CheckResult(False, name, "no se revisó: la carpeta de datos no se puede usar")
 
 
+def _without_display() -> bool:
+    """A Linux machine with no display to open (a server, CI over SSH) and no Qt platform
+    chosen: Qt's default one would abort the process before the first check."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bool:
     from PySide6.QtWidgets import QApplication
 
@@ -364,6 +375,9 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
             record(_guarded("Base de datos", store))
             for result in check_empresas(services) if services is not None else ():
                 record(result)
+        if _without_display():
+            # The checks show no window: Qt's offscreen platform loads the same forms.
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
         _app = QApplication.instance() or QApplication(sys.argv[:1])
         record(_guarded("Formularios", lambda: check_forms(asset_dir("ui"))))
         record(_guarded("Recursos", lambda: check_resources(asset_dir("resources"))))
