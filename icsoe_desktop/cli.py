@@ -7,6 +7,9 @@ import sys
 
 
 def _parser() -> argparse.ArgumentParser:
+    from icsoe_desktop.domain import argparse_es
+
+    argparse_es.install()  # its usage line and errors in Spanish
     parser = argparse.ArgumentParser(
         prog="python -m icsoe_desktop",
         description="icsoe-desktop: Conexión en línea con IDSE y capturistas ICSOE.",

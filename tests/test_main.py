@@ -93,3 +93,23 @@ def test_screenshots_command_renders_every_window(tmp_path):
         assert image.width() > 200 and image.height() > 80, path.name
     # Demo data lives in a throw-away dir: the user's data dir is untouched.
     assert not (tmp_path / "datos" / DATABASE_FILE).exists()
+
+
+def test_a_mistyped_command_line_is_answered_in_spanish(tmp_path):
+    """An IT admin's typo: the usage line and the reason in Spanish, exit 2, nothing opened."""
+    cases = {
+        ("respaldar",): "faltan estos argumentos: ARCHIVO",
+        ("--nada",): "argumentos no reconocidos: --nada",
+        ("cert", "inspect"): "falta uno de estos argumentos: --cer --pfx",
+        ("cert", "firmar"): "argumento acción: opción no válida: 'firmar'",
+        ("demo", "movimientos", "--count", "muchos"): "valor no válido: 'muchos'",
+    }
+    for args, reason in cases.items():
+        result = run(list(args), tmp_path / "datos")
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stderr.startswith("uso: python -m icsoe_desktop"), result.stderr
+        assert reason in result.stderr, result.stderr
+        assert "usage" not in result.stderr and "the following" not in result.stderr
+    helped = run(["respaldar", "--help"], tmp_path / "datos")
+    assert "muestra esta ayuda y termina" in helped.stdout and "opciones:" in helped.stdout
+    assert not (tmp_path / "datos" / DATABASE_FILE).exists()

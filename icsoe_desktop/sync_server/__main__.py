@@ -21,6 +21,9 @@ from icsoe_desktop.sync_server.protocol import MAX_BATCH_ROWS, MAX_BODY_BYTES
 
 
 def _parser() -> argparse.ArgumentParser:
+    from icsoe_desktop.domain import argparse_es
+
+    argparse_es.install()  # its usage line and errors in Spanish
     parser = argparse.ArgumentParser(
         prog="python -m icsoe_desktop.sync_server",
         description="Servidor de sincronización de icsoe-desktop (PostgreSQL o SQLite).",

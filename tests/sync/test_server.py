@@ -385,3 +385,16 @@ def test_the_server_also_runs_on_sqlite_for_a_single_office(tmp_path) -> None:
     finally:
         runner.stop()
         engine.dispose()
+
+
+def test_a_mistyped_server_command_is_answered_in_spanish(capsys) -> None:
+    for argv, reason in (
+        (["serve", "--max-rows", "muchos"], "argumento --max-rows: valor no válido: 'muchos'"),
+        ([], "faltan estos argumentos: comando"),
+        (["token"], "faltan estos argumentos"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            server_main(argv)
+        assert exit_.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("uso: python -m icsoe_desktop.sync_server") and reason in err, err
