@@ -100,11 +100,17 @@ class EntradaIcsoe:
             "SELECT password_hash FROM icsoe_capturistas WHERE curp = ? AND deleted = 0",
             (usuario,),
         )
-        # One scrypt per empresa (and one when none registers it, so the time tells nothing).
-        aciertos = [e for e, (h,) in hashes if passwords.verify_password_or_dummy(contrasena, h)]
-        if not hashes:
-            passwords.verify_password_or_dummy(contrasena, None)
-        destinos = aciertos or [e for e, _ in hashes] or [self._services.empresa]
+        if len(hashes) <= 1:
+            # One empresa registers it (or none: the open one refuses it, with the same scrypt
+            # as a wrong password): its own sign-in is the only check.
+            destinos = [e for e, _ in hashes] or [self._services.empresa]
+        else:
+            # Several: one scrypt per empresa finds those where the password is right, so the
+            # others do not count a failure; with none right, each counts one.
+            aciertos = [
+                e for e, (h,) in hashes if passwords.verify_password_or_dummy(contrasena, h)
+            ]
+            destinos = aciertos or [e for e, _ in hashes]
         entradas: list[EntradaCapturista] = []
         rechazos: list[AuthenticationError] = []
         for empresa in destinos:

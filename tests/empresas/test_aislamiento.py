@@ -288,6 +288,42 @@ def test_a_capturista_enters_only_the_empresas_where_its_curp_and_password_are_r
         services.close()
 
 
+def test_a_capturista_of_one_empresa_waits_for_one_password_check_only(
+    data_dir, ids, tmp_path, smtp_server, monkeypatch
+) -> None:
+    """Each check is a scrypt (the sign-in's wait): the search across empresas checked the
+    password once, then the empresa's own sign-in again: twice the wait for a capturista
+    registered in one empresa, right or wrong."""
+    from icsoe_desktop.domain import passwords
+    from icsoe_desktop.domain.errors import AuthenticationError
+    from icsoe_desktop.services.container import open_services
+    from tests.empresas.tres import capturista_en
+    from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD
+
+    uno, dos, _tres = (ids[c.rfc] for c in CLIENTES)
+    services = open_services(data_dir)
+    try:
+        services.settings.save_smtp(smtp_server.settings(), None, ANA)
+        code = capturista_en(services, dos, tmp_path, smtp_server, "ana@dos.mx")
+        services.abrir_empresa(uno)
+        services.entrada.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+        checks = []
+        real = passwords.verify_password
+        monkeypatch.setattr(passwords, "verify_password", lambda *a: checks.append(a) or real(*a))
+        [entrada] = services.entrada.capturista(CURP_ANA, NEW_PASSWORD)
+        assert entrada.empresa.id == dos and len(checks) == 1
+        checks.clear()
+        with pytest.raises(AuthenticationError, match="incorrectos"):
+            services.entrada.capturista(CURP_ANA, "Otra$Clave123")
+        assert len(checks) == 1 and _fallidos(services, CURP_ANA) == {dos: 1}
+        checks.clear()
+        with pytest.raises(AuthenticationError, match="incorrectos"):  # a CURP nobody has
+            services.entrada.capturista("PEPJ800101HDFRRN09", NEW_PASSWORD)
+        assert len(checks) == 1  # the same wait: the time tells nothing
+    finally:
+        services.close()
+
+
 def _fallidos(services, curp: str) -> dict[int, int]:
     """Failed capturista sign-ins counted per empresa store (its login_throttle)."""
     from icsoe_desktop.services.capturistas.common import THROTTLE_PREFIX
