@@ -17,6 +17,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
 from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.notifying import NotifyingService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser
 
@@ -102,14 +103,11 @@ def _required(value: str, label: str, field: str) -> str:
     return value
 
 
-class AccountsService:
+class AccountsService(NotifyingService):
     def __init__(
         self, store: Store, audit: AuditService, mail: MailService, clock: Clock = utcnow
     ) -> None:
-        self._store = store
-        self._audit = audit
-        self._mail = mail
-        self._clock = clock
+        super().__init__(store, audit, mail, clock)
         self.sign_in = IdseSignIn(store.path, clock)  # plain sqlite3: the login uses it early
 
     # --- queries -------------------------------------------------------------------------------

@@ -11,18 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import passwords
-from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes, sign_in
-from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.common import (
     ACTIVATION_PURPOSE,
     RESET_PURPOSE,
     THROTTLE_PREFIX,
     find_person,
 )
-from icsoe_desktop.services.mail import MailService
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.services.notifying import NotifyingService
 from icsoe_desktop.store.models import (
     ACTIVA,
     BAJA,
@@ -77,15 +74,7 @@ class ContratistaOpcion:
     nombre: str
 
 
-class AccesoCapturistaService:
-    def __init__(
-        self, store: Store, audit: AuditService, mail: MailService, clock: Clock = utcnow
-    ) -> None:
-        self._store = store
-        self._audit = audit
-        self._mail = mail
-        self._clock = clock
-
+class AccesoCapturistaService(NotifyingService):
     def crear_contrasena(self, code: str, contrasena: str, confirmacion: str) -> str:
         """Crear contraseña with the mailed activation (or recovery) code; return the CURP."""
         one_time_codes.require_code(code)

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import CurpInfo, check_curp
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services import mail_texts, one_time_codes
-from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.common import (
     ACTIVATION_PURPOSE,
     MSG_CURP_DUPLICADA,
@@ -24,8 +22,7 @@ from icsoe_desktop.services.capturistas.common import (
     row_of,
 )
 from icsoe_desktop.services.capturistas.formulario import CapturistaForm, CheckedForm, check_form
-from icsoe_desktop.services.mail import MailService
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.services.notifying import NotifyingService
 from icsoe_desktop.store.models import (
     ACTIVA,
     BAJA,
@@ -58,15 +55,7 @@ class Conocido:
     activo: bool = False  # has a password: the names are settled
 
 
-class CapturistasService:
-    def __init__(
-        self, store: Store, audit: AuditService, mail: MailService, clock: Clock = utcnow
-    ) -> None:
-        self._store = store
-        self._audit = audit
-        self._mail = mail
-        self._clock = clock
-
+class CapturistasService(NotifyingService):
     # --- alta ----------------------------------------------------------------------------------
 
     def validar_curp(self, curp: str) -> Conocido:
