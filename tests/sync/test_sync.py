@@ -539,3 +539,40 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     b.sync.synchronize()
     assert registros(b) == registros(a)
     assert b.sync.conflicts() == []
+
+
+def test_rows_of_a_table_sent_with_different_columns_all_arrive(
+    sync_server, desktops, pull_format
+) -> None:
+    """An older desktop leaves out a column this version has (a nullable one): a page then
+    holds the table's rows in two sets of columns (two groups, by columns); each arrives,
+    the one without the column with its default."""
+    import uuid
+    from datetime import date
+
+    import requests
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.services.movimientos import Filtro
+    from icsoe_desktop.services.sync_rows import local_changes
+    from icsoe_desktop.store.models import MovimientoRow
+
+    a, b = connected(sync_server, desktops)
+    create_demo_movimientos(a.store, 6, date(2026, 11, 22))
+    with a.store.session() as session:
+        rows = [r for r in local_changes(session) if r["table"] == "movimientos"]
+    older = next(r for r in rows[1:] if r["data"]["sbc"] is not None)
+    older["data"].pop("sbc")
+    answer = requests.post(
+        f"{sync_server.url}/v1/push",
+        json={"batch_id": uuid.uuid4().hex, "rows": rows},
+        headers={"Authorization": f"Bearer {sync_server.token(nombre='C')}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    b.sync.synchronize()
+    assert b.movimientos.count(Filtro()) == 6 and b.sync.conflicts() == []
+    with b.store.session() as session:
+        sbc = dict(session.execute(select(MovimientoRow.uuid, MovimientoRow.sbc)).all())
+    assert sbc == {r["uuid"]: r["data"].get("sbc") for r in rows}
+    assert sbc[older["uuid"]] is None and any(sbc.values())
