@@ -738,7 +738,8 @@ def apply_remote(
         whole = {
             group["table"]: group
             for group in groups
-            if per_table[group["table"]] == 1 and not repair  # (a repair: row by row)
+            # (a repair: row by row; a group out of order or repeating a row, as _in_order)
+            if per_table[group["table"]] == 1 and not repair and _in_order_once(group)
         }
         for group in groups:
             if group["table"] not in whole:
@@ -757,6 +758,12 @@ def apply_remote(
     finally:
         session.info.pop(APPLYING_REMOTE, None)
     return report
+
+
+def _in_order_once(group: sync_wire.PulledGroup) -> bool:
+    """Whether a group is by sequence with each row once, as a server's page is."""
+    seqs = group["seq"]
+    return seqs == sorted(seqs) and len(set(group["uuid"])) == len(seqs)
 
 
 def _in_order(rows: list[sync_wire.PulledRow]) -> list[sync_wire.PulledRow]:

@@ -6,19 +6,43 @@ from __future__ import annotations
 import copy
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos import Filtro, Orden
 from icsoe_desktop.services.sync_rows import apply_remote, local_changes
-from icsoe_desktop.store.models import SyncConflict
+from icsoe_desktop.store.models import MovimientoRow, SyncConflict, SyncRowState
 
 TODAY = date(2026, 11, 22)
+
+
+def apply_page(session, wire: list[dict], now, by: str = "renglones", **kwargs):
+    """``apply_remote`` of a page as a server sends it: a dict per row, or column by column
+    (``formato=columnas``: one group per table and set of columns)."""
+    if by == "renglones":
+        return apply_remote(session, wire, now, **kwargs)
+    stored = [
+        (
+            r["table"],
+            r["uuid"],
+            r["seq"],
+            r["version"],
+            datetime.fromisoformat(r["updated_at"]),
+            r["deleted"],
+            r["data"],
+        )
+        for r in wire
+    ]
+    return apply_remote(session, [], now, groups=sync_wire.pulled_groups(stored), **kwargs)
+
+
+BOTH = pytest.mark.parametrize("by", ["renglones", "columnas"])
 
 
 def test_pulled_rows_that_do_not_fit_are_kept_apart_and_the_rest_land(
@@ -76,8 +100,9 @@ def _counts(services) -> tuple[list[tuple], list[tuple]]:
         )
 
 
+@BOTH
 def test_a_page_of_new_rows_lands_exactly_as_stored_where_it_was_made(
-    services, tmp_path: Path, clock
+    services, tmp_path: Path, clock, by: str
 ) -> None:
     create_demo_movimientos(services.store, 40, TODAY)
     with services.store.session() as session:
@@ -91,7 +116,7 @@ def test_a_page_of_new_rows_lands_exactly_as_stored_where_it_was_made(
     other = open_services(tmp_path / "otro", clock)
     try:
         with other.store.session() as session:
-            report = apply_remote(session, wire, clock())
+            report = apply_page(session, wire, clock(), by)
         assert (report.applied, report.conflicts) == (40, 0)
         assert _stored(other) == _stored(services)
         # The grid's counts (added per page, not per row) are the ones kept where they were made.
@@ -101,9 +126,10 @@ def test_a_page_of_new_rows_lands_exactly_as_stored_where_it_was_made(
         other.close()
 
 
+@BOTH
 @pytest.mark.parametrize("with_update", [False, True], ids=["only-new", "with-an-update"])
 def test_rows_holding_the_same_movimiento_are_conflicts_and_a_deleted_one_never_aborts(
-    services, tmp_path: Path, clock, with_update: bool
+    services, tmp_path: Path, clock, with_update: bool, by: str
 ) -> None:
     """Two desktops imported the same movement and one of them deleted its copy: a desktop
     joining gets both copies. Before, the deleted copy hit the table's unique index and the
@@ -127,7 +153,7 @@ def test_rows_holding_the_same_movimiento_are_conflicts_and_a_deleted_one_never_
         with other.store.session() as session:
             apply_remote(session, [first, second], clock())
         with other.store.session() as session:
-            report = apply_remote(session, page, clock())
+            report = apply_page(session, page, clock(), by)
         assert report.applied == 2 + with_update
         assert other.movimientos.count(Filtro()) == 4
         with other.store.session() as session:
@@ -137,5 +163,39 @@ def test_rows_holding_the_same_movimiento_are_conflicts_and_a_deleted_one_never_
                 (twin_in_page["uuid"], "duplicado"),
             ]
         assert "COPIA DE OTRO EQUIPO" not in {value for row in _stored(other) for value in row}
+    finally:
+        other.close()
+
+
+def test_a_group_that_repeats_a_row_keeps_its_newest_version(
+    services, tmp_path: Path, clock
+) -> None:
+    """A page by columns is one group per table, each row once and by sequence, from a server
+    that follows the protocol; one that does not (a row twice) must not leave the older copy
+    with the newer version's state (a drift nothing pending would repair)."""
+    create_demo_movimientos(services.store, 2, TODAY)
+    with services.store.session() as session:
+        first, second = [r for r in local_changes(session) if r["table"] == "movimientos"]
+    newer = copy.deepcopy(first) | {"version": 3}
+    newer["data"]["nombre"] = "VERSION NUEVA"
+    for seq, row in enumerate([first, second, newer], start=1):
+        row["seq"] = seq
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            report = apply_page(session, [first, second, newer], clock(), "columnas")
+        assert (report.applied, report.conflicts) == (2, 0)
+        with other.store.session() as session:
+            kept = session.execute(
+                select(MovimientoRow.nombre, MovimientoRow.version).where(
+                    MovimientoRow.uuid == first["uuid"]
+                )
+            ).one()
+            assert tuple(kept) == ("VERSION NUEVA", 3)
+            state = session.scalars(
+                select(SyncRowState).where(SyncRowState.row_uuid == first["uuid"])
+            ).one()
+            assert (state.server_seq, state.version) == (3, 3)
     finally:
         other.close()
