@@ -581,10 +581,20 @@ class SyncService:
                 "Índices de movimientos sin reconstruir tras la sincronización", exc_info=True
             )
 
-    def _pull_page(self, http, base: str, since: int) -> sync_wire.PullPage:
-        params = {"since": since, "limit": self.pull_rows, "formato": self.pull_format}
+    def _pull_page(
+        self, http, base: str, since: int, table: str | None = None
+    ) -> sync_wire.PullPage:
+        """The page after ``since``; of one ``table`` only (a repair), which must name its
+        cursor and reads no estimate of what remains."""
+        params: dict[str, Any] = {
+            "since": since,
+            "limit": self.pull_rows,
+            "formato": self.pull_format,
+        }
+        if table is not None:
+            params["tabla"] = table
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
-        return self._read(sync_wire.read_pull_page, answer, since)
+        return self._read(sync_wire.read_pull_page, answer, since if table is None else None)
 
     def _apply_waiting(self) -> ApplyReport:
         """The rows that came before their parent (kept in sync_pending, maybe by an earlier,
@@ -679,18 +689,7 @@ class SyncService:
         """Every row of one table again, applied where the local copy is not the server's."""
         since = 0
         while True:
-            answer = self._call(
-                http,
-                "GET",
-                f"{base}/v1/pull",
-                params={
-                    "since": since,
-                    "limit": self.pull_rows,
-                    "tabla": name,
-                    "formato": self.pull_format,
-                },
-            )
-            page = self._read(sync_wire.read_pull_page, answer, None)
+            page = self._pull_page(http, base, since, name)
             size, since = sync_wire.page_size(page), page["cursor"]
             if size:
                 with self._applying() as session:

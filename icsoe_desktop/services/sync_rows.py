@@ -8,7 +8,7 @@ import json
 import logging
 import operator
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -739,7 +739,9 @@ def apply_remote(
             group["table"]: group
             for group in groups
             # (a repair: row by row; a group out of order or repeating a row, as _in_order)
-            if per_table[group["table"]] == 1 and not repair and _in_order_once(group)
+            if per_table[group["table"]] == 1
+            and not repair
+            and _ordered_once(group["uuid"], group["seq"])
         }
         for group in groups:
             if group["table"] not in whole:
@@ -760,18 +762,17 @@ def apply_remote(
     return report
 
 
-def _in_order_once(group: sync_wire.PulledGroup) -> bool:
-    """Whether a group is by sequence with each row once, as a server's page is."""
-    seqs = group["seq"]
-    return seqs == sorted(seqs) and len(set(group["uuid"])) == len(seqs)
+def _ordered_once(keys: Iterable[Any], seqs: list[int]) -> bool:
+    """Whether rows (``keys``: what names each row; ``seqs``: their sequences) are by
+    sequence, each once, as a server's page is."""
+    return seqs == sorted(seqs) and len(set(keys)) == len(seqs)
 
 
 def _in_order(rows: list[sync_wire.PulledRow]) -> list[sync_wire.PulledRow]:
     """The rows by sequence, one version per row, the newest: a row may come twice (pending
     and pulled again). A server page is in order already, each row once: then it is kept."""
-    seqs = list(map(itemgetter("seq"), rows))
-    keys = set(zip(map(itemgetter("table"), rows), map(itemgetter("uuid"), rows), strict=True))
-    if len(keys) == len(rows) and seqs == sorted(seqs):
+    keys = zip(map(itemgetter("table"), rows), map(itemgetter("uuid"), rows), strict=True)
+    if _ordered_once(keys, list(map(itemgetter("seq"), rows))):
         return rows
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
