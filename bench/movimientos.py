@@ -205,7 +205,9 @@ def bench_index_build(services) -> None:
         with engine.begin() as conn:
             for name in names:
                 conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-        fresh = MovimientosService(services.store, services.audit, services.clock)
+        fresh = MovimientosService(
+            services.store, services.audit, services.clock, services.permisos
+        )
         start = time.perf_counter()
         fresh.prepare_sort(Orden(column))
         seconds = time.perf_counter() - start

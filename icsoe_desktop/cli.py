@@ -190,13 +190,14 @@ def _backup_command(args: argparse.Namespace, services) -> int:
     from pathlib import Path
 
     from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.domain.roles import CLI_ACTOR
 
     try:
         if args.command == "respaldar":
-            written = services.backup.backup(Path(args.archivo), actor="linea-de-comandos")
+            written = services.backup.backup(Path(args.archivo), actor=CLI_ACTOR)
             print(f"Respaldo guardado en {written}.")
         else:
-            aside = services.backup.restore(Path(args.archivo), actor="linea-de-comandos")
+            aside = services.backup.restore(Path(args.archivo), actor=CLI_ACTOR)
             print(f"Respaldo restaurado. La base de datos anterior quedó en {aside}.")
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -353,14 +354,15 @@ def _emisores(args: argparse.Namespace, services) -> int:
     from pathlib import Path
 
     from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.domain.roles import CLI_ACTOR
 
     emisores = services.certificates.emisores
     try:
         if args.emisores_command == "agregar":
-            emisor = emisores.agregar(Path(args.archivo), "cli")
+            emisor = emisores.agregar(Path(args.archivo), CLI_ACTOR)
             print(f"Emisor agregado: {emisor.nombre} (SHA-256 {emisor.sha256}).")
         elif args.emisores_command == "quitar":
-            emisor = emisores.quitar(args.huella, "cli")
+            emisor = emisores.quitar(args.huella, CLI_ACTOR)
             print(f"Emisor quitado: {emisor.nombre} (SHA-256 {emisor.sha256}).")
         else:
             for emisor in emisores.listar():

@@ -8,10 +8,10 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
+
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.services.container import Services
-
-CLI_ACTOR = "línea de comandos"
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

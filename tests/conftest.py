@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.config import SmtpSettings
+from icsoe_desktop.domain.roles import CLI_ACTOR
 
 
 @pytest.fixture(autouse=True)
@@ -135,5 +136,5 @@ def smtp_server_2() -> Iterator[SmtpSink]:
 @pytest.fixture
 def smtp_configured(services, smtp_server: SmtpSink) -> SmtpSink:
     """The app's settings pointed at the local SMTP server through the real settings service."""
-    services.settings.save_smtp(smtp_server.settings(), None, actor="admin@empresa.com")
+    services.settings.save_smtp(smtp_server.settings(), None, actor=CLI_ACTOR)
     return smtp_server

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from stdnum.mx import curp as stdnum_curp
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.capturistas.formulario import CapturistaForm
 from icsoe_desktop.services.certificates import TRUSTED_DIR
 from icsoe_desktop.services.contratistas import DatosGenerales
@@ -84,7 +85,7 @@ def invited_capturista(data_dir: Path, tmp_path: Path, smtp) -> str:
 
     services = open_services(data_dir)
     try:
-        services.settings.save_smtp(smtp.settings(), None, actor="admin@empresa.com")
+        services.settings.save_smtp(smtp.settings(), None, actor=CLI_ACTOR)
         rfc = enter_contratista(services, data_dir, tmp_path)
         services.capturistas.alta(rfc, form())
         services.mail.send_pending(force=True)

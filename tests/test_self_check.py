@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.paths import DATABASE_FILE, SETTINGS_FILE, asset_dir
 from icsoe_desktop.self_check import NO_KEYRING, check_forms, check_smtp
 from icsoe_desktop.store.migrations import HEAD_REVISION
@@ -157,7 +158,7 @@ def test_mail_check_reports_the_configured_server_or_what_is_wrong(services, dat
     services.settings.save_smtp(
         SmtpSettings(host="smtp.empresa.com", port=465, seguridad="ssl", remitente="n@empresa.com"),
         None,
-        actor="admin@empresa.com",
+        actor=CLI_ACTOR,
     )
     result = check_smtp(data_dir)
     assert result.ok

@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
+
 DEMO_PASSWORD = "Nom1na$Segura"
 # What the pictures show instead of this run's temporary folder: where a clerk keeps things.
 EXAMPLE_LOG = r"C:\Users\Nomina\AppData\Local\icsoe-desktop\icsoe-desktop.log"
@@ -180,10 +182,10 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
             from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
 
             services.registros.save(
-                "Y5412345106", "ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", None
+                "Y5412345106", "ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", CLI_ACTOR
             )
             services.registros.save(
-                "NO191919191", "SCO050505QR2", "Servicios Contables del Occidente, S.C.", None
+                "NO191919191", "SCO050505QR2", "Servicios Contables del Occidente, S.C.", CLI_ACTOR
             )
             dialog = RegistrosPatronalesDialog(services)
             dialog.tabla.selectRow(1)
@@ -224,7 +226,9 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     (trusted / fiel.ca_cer.name).write_bytes(fiel.ca_cer.read_bytes())
 
     shot("16_certificados_imss_vacio", lambda: CertificadosImssDialog(services))
-    services.primer_uso.guardar_empresa("ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", None)
+    services.primer_uso.guardar_empresa(
+        "ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", CLI_ACTOR
+    )
     shot("28_configuracion_inicial_certificados", lambda: _wizard(services))
 
     def fiel_elegida() -> object:
@@ -239,7 +243,8 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
 
     shot("17_certificados_imss_efirma_elegida", fiel_elegida)
     services.certificates.assign(
-        Assignment("Y5412345106", fiel.cer, fiel.key, "ABC010101AB1", fiel.password), None
+        Assignment("Y5412345106", fiel.cer, fiel.key, "ABC010101AB1", fiel.password),
+        CLI_ACTOR,
     )
 
     def asignado() -> object:

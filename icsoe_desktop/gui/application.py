@@ -35,12 +35,6 @@ MSG_REGISTRA_CERTIFICADOS = (
     "patronales de tu empresa para poder enviar movimientos a IDSE."
 )
 
-MSG_CORREO_YA_CONFIGURADO = (
-    "El correo saliente ya está configurado. Para cambiarlo, ingresa con tu usuario y ve a "
-    "Configuración › Correo saliente (SMTP).\n\nSi olvidaste tu contraseña y el correo no te "
-    "llega, un administrador de icsoe-desktop puede restablecerla desde «Regístrate aquí»."
-)
-
 
 def _open_sign_in(data_dir: Path) -> IdseSignIn | None:
     from icsoe_desktop.services.idse_sign_in import open_sign_in
@@ -100,7 +94,6 @@ class Application(QObject):
         login.register_requested.connect(self.open_registro)
         login.recover_requested.connect(self.open_recuperar)
         login.icsoe_requested.connect(self.open_icsoe)
-        login.mail_requested.connect(self.open_correo)
         login.consulta_requested.connect(lambda: self._with_services(self.open_consulta))
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
@@ -262,18 +255,6 @@ class Application(QObject):
         assert self.services is not None
         RecuperarContrasenaDialog(self.services, self.login).exec()
         self.login.refresh_default_usuario()
-
-    def open_correo(self) -> None:
-        """Outgoing mail before anyone signs in — only while it is not set: whoever changes a
-        working server could read the recovery codes, so that needs a signed-in user."""
-        from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
-
-        assert self.services is not None
-        if self.services.settings.current.smtp.configured:
-            msgbox.information(self.login, MSG_CORREO_YA_CONFIGURADO, "Correo saliente")
-            return
-        ConfiguracionCorreoDialog(self.services, None, self.login).exec()
-        self.send_mail_in_background()  # a recovery mail may be waiting for it
 
     def open_icsoe(self) -> None:
         """ICSOE (contratistas, capturistas) lives apart from the IDSE session."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.rows_model import RowsModel
 
@@ -39,6 +40,12 @@ MSG_CONFIRMAR = (
     "Sujeto: {sujeto}\nVigencia: del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}\n"
     "Huella SHA-256: {huella}\n\n"
     "Compara la huella con la que publica la autoridad antes de continuar."
+)
+MSG_SUPLANTA = (
+    "ATENCIÓN: este certificado tiene el mismo sujeto que «{nombre}», una autoridad "
+    "certificadora del SAT incluida con la aplicación, pero no es ese certificado. Una autoridad "
+    "así puede hacer pasar certificados falsos como emitidos por el SAT. Agrégalo sólo si sabes "
+    "de dónde viene.\n\n"
 )
 MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables."
 MSG_QUITAR = "¿Deseas quitar el emisor {nombre} de los emisores confiables de este equipo?"
@@ -64,6 +71,8 @@ class EmisoresConfiablesDialog(QDialog):
         self.setWindowTitle(TITLE)
         self._emisores = services.certificates.emisores
         self._actor = actor
+        # Mirrors the role matrix; the service refuses (audited) whatever the buttons say.
+        self._administra = services.permisos.puede(actor, Accion.EMISORES_CONFIABLES)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         self.tabla = QTableView()
@@ -109,7 +118,8 @@ class EmisoresConfiablesDialog(QDialog):
     def _update_buttons(self) -> None:
         emisor = self.selected()
         # The shipped ones stay: removing the SAT's would refuse every real e.firma.
-        self.quitar.setEnabled(emisor is not None and not emisor.incluido)
+        self.quitar.setEnabled(self._administra and emisor is not None and not emisor.incluido)
+        self.agregar.setEnabled(self._administra)
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Certificado de la autoridad", "", CA_FILTER)
@@ -129,6 +139,9 @@ class EmisoresConfiablesDialog(QDialog):
             hasta=emisor.valido_hasta,
             huella=emisor.huella,
         )
+        suplantado = self._emisores.suplanta(emisor)
+        if suplantado is not None:
+            text = MSG_SUPLANTA.format(nombre=suplantado.nombre) + text
         if not msgbox.question(self, text, yes="Agregar", title=TITLE):
             return
         try:

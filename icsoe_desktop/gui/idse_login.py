@@ -57,7 +57,6 @@ class IdseLoginWindow(QWidget):
     register_requested = Signal()
     recover_requested = Signal()
     icsoe_requested = Signal()
-    mail_requested = Signal()
 
     def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +75,6 @@ class IdseLoginWindow(QWidget):
                 self.continuar,
                 self.registrate,
                 self.olvido,
-                self.correo,
                 self.icsoe,
             ],
         )
@@ -89,7 +87,6 @@ class IdseLoginWindow(QWidget):
         self.registrate.clicked.connect(self.register_requested)
         self.olvido.clicked.connect(self.recover_requested)
         self.icsoe.clicked.connect(self.icsoe_requested)
-        self.correo.clicked.connect(self.mail_requested)
 
         self._services: Services | None = None
         self._sign_in: IdseSignIn | None = None
@@ -182,11 +179,8 @@ class IdseLoginWindow(QWidget):
         registro.addWidget(self.registrate)
         registro.addStretch(1)
         layout.addLayout(registro)
-        # Recovery needs mail: it can be set up before anyone signs in (first run).
-        self.correo = link("Configurar el correo saliente", "correoButton")
         olvido = QHBoxLayout()
         olvido.addWidget(self.olvido)
-        olvido.addWidget(self.correo)
         olvido.addStretch(1)
         layout.addLayout(olvido)
         # ICSOE: contratistas and capturistas are not IDSE users; no IDSE login needed.
@@ -205,7 +199,7 @@ class IdseLoginWindow(QWidget):
     def _link_cursors(self) -> None:
         from PySide6.QtCore import Qt
 
-        for button in (self.registrate, self.olvido, self.icsoe, self.correo):
+        for button in (self.registrate, self.olvido, self.icsoe):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
 
     # --- state ---------------------------------------------------------------------------------
@@ -277,7 +271,7 @@ class IdseLoginWindow(QWidget):
         self.estado.setText("" if ready else MSG_ABRIENDO)
 
     def _set_links(self, enabled: bool) -> None:
-        for widget in (self.registrate, self.olvido, self.icsoe, self.correo):
+        for widget in (self.registrate, self.olvido, self.icsoe):
             widget.setEnabled(enabled)
 
     def _on_solo_consulta(self, checked: bool) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.forms import child, load_form
@@ -66,13 +67,16 @@ class IdseUsuariosDialog(QDialog):
         }
 
         self.model: RowsModel[UserRow] = RowsModel(
-            ("Usuario", "Estado"), lambda r: (r.usuario, r.estado)
+            ("Usuario", "Estado", "Función"),
+            lambda r: (r.usuario, r.estado, "Administrador" if r.administrador else "Usuario"),
         )
         self.tabla.setModel(self.model)
-        self.tabla.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tabla.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents
-        )
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Mirrors the role matrix; AccountsService refuses (audited) whatever the button says.
+        self._administra = services.permisos.puede(actor, Accion.HABILITAR_USUARIOS)
         self.tabla.verticalHeader().setVisible(False)
         self.tabla.selectionModel().selectionChanged.connect(self._update_toggle)
 
@@ -102,7 +106,12 @@ class IdseUsuariosDialog(QDialog):
 
     def _update_toggle(self) -> None:
         user = self.selected()
-        self.deshabilitar.setEnabled(user is not None)
+        self.deshabilitar.setEnabled(user is not None and self._administra)
+        self.deshabilitar.setToolTip(
+            ""
+            if self._administra
+            else "Sólo un administrador puede habilitar o deshabilitar usuarios."
+        )
         self.restablecer.setEnabled(user is not None)
         self.deshabilitar.setText(
             "&Habilitar" if user is not None and not user.habilitado else "&Deshabilitar"

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 TITLE = "Recuperar Contraseña"
 MSG_SIN_CORREO = (
     "Tu solicitud quedó registrada, pero el correo saliente de icsoe-desktop todavía no está "
-    "configurado, así que el código no puede enviarse.\n\n¿Deseas configurar el correo "
-    "saliente ahora? También puede restablecer tu contraseña un administrador de "
-    "icsoe-desktop desde «Regístrate aquí»."
+    "configurado, así que el código no puede enviarse.\n\nPide a un administrador de "
+    "icsoe-desktop que lo configure en Configuración › Correo saliente (SMTP): el código se "
+    "enviará entonces. También puede restablecer tu contraseña un administrador desde "
+    "«Regístrate aquí»."
 )
 
 
@@ -58,10 +59,9 @@ class RecuperarContrasenaDialog(QDialog):
         if report.sent and not report.failed:
             msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)
         elif not self._services.settings.current.smtp.configured:
-            # First run: no outgoing mail yet. Offer to set it up here instead of a dead end.
-            if msgbox.question(self, MSG_SIN_CORREO, "Configurar correo", "Ahora no", TITLE):
-                self._configurar_correo()
-                return
+            # Only an administrator sets the mail (whoever chose the server could read the
+            # codes): the request waits in the queue until then.
+            msgbox.information(self, MSG_SIN_CORREO, TITLE)
         else:
             msgbox.warning(
                 self,
@@ -71,23 +71,6 @@ class RecuperarContrasenaDialog(QDialog):
                 TITLE,
             )
         self._open_reset()
-
-    def _configurar_correo(self) -> None:
-        from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
-
-        ConfiguracionCorreoDialog(self._services, None, self).exec()
-        if not self._services.settings.current.smtp.configured:
-            return
-        report = run_with_progress(
-            self, "Enviando el correo…", lambda: self._services.mail.send_pending(force=True)
-        )
-        if report.sent and not report.failed:
-            from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO
-
-            msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)
-            self._open_reset()
-        else:
-            msgbox.warning(self, f"El correo todavía no pudo enviarse: {report.last_error}", TITLE)
 
     def _open_reset(self) -> None:
         dialog = RestablecerContrasenaDialog(self._services, self)

@@ -41,9 +41,11 @@ def respaldar(parent: QWidget, services: Services, usuario: str | None) -> Path 
         return None
     msgbox.information(
         parent,
-        f"El respaldo se guardó en «{written}».\n\nGuárdalo en otro disco o equipo. No contiene "
-        "las contraseñas ni las llaves de los certificados: ésas quedan en el almacén de "
-        "credenciales de Windows de este equipo.",
+        f"El respaldo se guardó en «{written}».\n\nGuárdalo en otro disco o equipo, en un lugar "
+        "seguro: contiene los datos de los trabajadores (NSS, CURP, salarios) y las huellas de "
+        "las contraseñas de los usuarios que pueden abrir la empresa. No contiene las llaves de "
+        "los certificados ni la contraseña del correo: ésas quedan en el almacén de credenciales "
+        "de Windows de este equipo.",
         TITLE_RESPALDAR,
     )
     return written

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop import __version__
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 
@@ -111,7 +112,6 @@ class VentanaPrincipal(QMainWindow):
         )
         self.respaldar_action = self._action("&Respaldar…", "respaldarAction", self._respaldar)
         self.restaurar_action = self._action("Res&taurar…", "restaurarAction", self._restaurar)
-        self.restaurar_action.setEnabled(not self.read_only)  # it replaces every datum
         self.cambiar_empresa_action = self._action(
             "Cambiar de &empresa…", "cambiarEmpresaAction", self._cambiar_empresa
         )
@@ -169,9 +169,17 @@ class VentanaPrincipal(QMainWindow):
         self.empresas_usuario_action = self._action(
             "Empresas p&or usuario…", "empresasUsuarioAction", self._open_empresas_usuario
         )
-        admins = {u.usuario for u in self._services.accounts.list_users() if u.administrador}
-        self.empresas_usuario_action.setEnabled(self.usuario in admins)
         configuracion.addAction(self.empresas_usuario_action)
+        # The menus mirror the role matrix (domain/roles.py); the services enforce it.
+        puede = self._services.permisos.puede
+        for action, accion in (
+            (self.respaldar_action, Accion.RESPALDAR),
+            (self.restaurar_action, Accion.RESTAURAR),
+            (self.correo_action, Accion.CORREO_SALIENTE),
+            (self.emisores_action, Accion.EMISORES_CONFIABLES),
+            (self.empresas_usuario_action, Accion.CONCEDER_EMPRESAS),
+        ):
+            action.setEnabled(puede(self.usuario, accion))
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")

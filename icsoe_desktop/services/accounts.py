@@ -11,23 +11,21 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
-from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
 from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.notifying import NotifyingService
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser
 
 RESET_PURPOSE = "recuperar_contrasena_idse"
 CODE_THROTTLE = "codigo:" + RESET_PURPOSE  # wrong codes typed in Restablecer contraseña
 
-MSG_NO_ADMINISTRADOR = (
-    "Sólo un administrador de icsoe-desktop puede restablecer la contraseña de otro usuario. "
-    "El primer usuario registrado en este equipo es su administrador."
-)
 MSG_CORREO_NO_EXISTE = "El correo electrónico no existe en la base de datos."
 MSG_CORREO_ENVIADO = (
     "Se envió al correo electrónico proporcionado un código para restablecer tu contraseña. "
@@ -105,9 +103,15 @@ def _required(value: str, label: str, field: str) -> str:
 
 class AccountsService(NotifyingService):
     def __init__(
-        self, store: Store, audit: AuditService, mail: MailService, clock: Clock = utcnow
+        self,
+        store: Store,
+        audit: AuditService,
+        mail: MailService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
     ) -> None:
         super().__init__(store, audit, mail, clock)
+        self._permisos = permisos
         self.sign_in = IdseSignIn(store.path, clock)  # plain sqlite3: the login uses it early
 
     # --- queries -------------------------------------------------------------------------------
@@ -168,6 +172,7 @@ class AccountsService(NotifyingService):
             return _user_row(user)
 
     def set_enabled(self, usuario: str, enabled: bool, actor: str | None = None) -> UserRow:
+        self._permisos.exigir(actor, Accion.HABILITAR_USUARIOS, normalize_email(usuario))
         action = "usuario_idse_habilitado" if enabled else "usuario_idse_deshabilitado"
         return self._set_flag(usuario, "habilitado", enabled, actor, action)
 
@@ -181,6 +186,8 @@ class AccountsService(NotifyingService):
             if user is None:
                 raise ValidationError("usuario_inexistente", f"El usuario {usuario} no existe.")
             if getattr(user, flag) != value:
+                if not value:
+                    self._keep_one_admin(session, user, flag)
                 setattr(user, flag, value)
                 self._audit.record(session, actor, action, usuario)
             return _user_row(user)
@@ -248,21 +255,13 @@ class AccountsService(NotifyingService):
         aquí): for when the mail cannot reach the user. Wrong admin passwords count towards the
         admin's lock like any sign-in."""
         signed = self.authenticate(admin_usuario, admin_contrasena)
-        with self._store.session() as session:  # the refusal is audited, so it commits
-            admin = self._find(session, signed.usuario)
-            allowed = admin is not None and admin.administrador
-            if not allowed:
-                self._audit.record(
-                    session, signed.usuario, "restablecimiento_rechazado", usuario, "no es admin"
-                )
-        if not allowed:
-            raise AuthenticationError("no_administrador", MSG_NO_ADMINISTRADOR)
         return self.set_password(usuario, contrasena, confirmacion, actor=signed.usuario)
 
     def set_password(self, usuario: str, contrasena: str, confirmacion: str, actor: str) -> str:
         """Set a password without a code (an administrator, or the command line on this
         machine); the user is told by mail, the action audited with its actor."""
         usuario = normalize_email(usuario)
+        self._permisos.exigir(actor, Accion.CONTRASENA_DE_OTRO, usuario)
         passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
         passwords.check_password_policy(contrasena)
         with self._store.session() as session:
@@ -282,8 +281,31 @@ class AccountsService(NotifyingService):
             return user.usuario
 
     def set_administrador(self, usuario: str, administrador: bool, actor: str) -> UserRow:
+        self._permisos.exigir(actor, Accion.ADMINISTRADORES, normalize_email(usuario))
         action = "administrador_asignado" if administrador else "administrador_retirado"
         return self._set_flag(usuario, "administrador", administrador, actor, action)
+
+    def _keep_one_admin(self, session: Session, user: IdseUser, flag: str) -> None:
+        """Disabling or demoting the last enabled administrator would leave nobody able to
+        administer the installation from the app."""
+        if not (user.administrador and user.habilitado):
+            return
+        others = session.scalar(
+            select(IdseUser.id).where(
+                IdseUser.administrador.is_(True),
+                IdseUser.habilitado.is_(True),
+                IdseUser.deleted.is_(False),
+                IdseUser.id != user.id,
+            )
+        )
+        if others is None:
+            que = "deshabilitar" if flag == "habilitado" else "quitarle la función de administrador"
+            raise ValidationError(
+                "ultimo_administrador",
+                f"No se puede {que} a {user.usuario}: es el único administrador habilitado. "
+                "Haz administrador a otro usuario primero.",
+                "usuario",
+            )
 
     @staticmethod
     def _has_admin(session: Session) -> bool:

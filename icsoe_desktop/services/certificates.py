@@ -20,10 +20,12 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.emisores import TRUSTED_DIR as TRUSTED_DIR  # tests, callers
 from icsoe_desktop.services.emisores import EmisoresService
 from icsoe_desktop.services.files import write_bytes_atomic
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid
@@ -139,14 +141,16 @@ class CertificatesService:
         audit: AuditService,
         secrets: SecretsService,
         trusted_dirs: list[Path],
+        permisos: Permisos,
         clock: Clock = utcnow,
     ) -> None:
+        self._permisos = permisos
         self._store = store
         self._audit = audit
         self._secrets = secrets
         self.trusted_dirs = trusted_dirs
         # Shares the list: a folder appended to trusted_dirs is searched too.
-        self.emisores = EmisoresService(trusted_dirs, store, audit)
+        self.emisores = EmisoresService(trusted_dirs, store, audit, permisos)
         self._clock = clock
 
     def _now(self) -> datetime:
@@ -210,6 +214,7 @@ class CertificatesService:
     # --- assign / remove -----------------------------------------------------------------------
 
     def assign(self, assignment: Assignment, actor: str | None) -> CertificateRow:
+        self._permisos.exigir(actor, Accion.CERTIFICADOS, assignment.registro)
         from icsoe_desktop.domain import credentials
 
         registro_id = normalize_registro(assignment.registro)
@@ -377,6 +382,7 @@ class CertificatesService:
         return credential.info
 
     def remove(self, registro: str, actor: str | None) -> None:
+        self._permisos.exigir(actor, Accion.CERTIFICADOS, registro)
         registro_id = normalize_registro(registro)
         with self._store.session() as session:
             row = self._registro(session, registro_id)

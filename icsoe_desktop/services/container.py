@@ -19,6 +19,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.empresas import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.mail_colas import ColaEmpresa, MailQueues
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
@@ -68,18 +69,22 @@ class Services:
         self._switching = threading.RLock()
         self.catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
         self.audit_instalacion = AuditService(self.catalogo, clock)
-        self.empresas = EmpresasService(self.catalogo, self.audit_instalacion, data_dir, clock)
+        # The role matrix, enforced by every service below (refusals audited in the catalog).
+        self.permisos = Permisos(self.catalogo, self.audit_instalacion)
+        self.empresas = EmpresasService(
+            self.catalogo, self.audit_instalacion, data_dir, self.permisos, clock
+        )
         self.empresas.asegurar_primera()  # upgrade: the one-company store becomes the first
         self.secrets = SecretsService()
         self.settings = SettingsService(
-            data_dir, self.catalogo, self.audit_instalacion, self.secrets
+            data_dir, self.catalogo, self.audit_instalacion, self.secrets, self.permisos
         )
         settings = self.settings
         self.mail_instalacion = MailService(
             self.catalogo, lambda: settings.current.smtp, self.secrets, clock
         )
         self.accounts = AccountsService(
-            self.catalogo, self.audit_instalacion, self.mail_instalacion, clock
+            self.catalogo, self.audit_instalacion, self.mail_instalacion, self.permisos, clock
         )
         try:  # the CLI names the empresa (exigir); the GUI opens the one opened last
             empresa = (
@@ -104,7 +109,9 @@ class Services:
         self.settings_empresa: SettingsService = (
             self.settings
             if self.carpeta == self.data_dir
-            else SettingsEmpresa(self.carpeta, self.settings, self.store, self.audit, self.secrets)
+            else SettingsEmpresa(
+                self.carpeta, self.settings, self.store, self.audit, self.secrets, self.permisos
+            )
         )
         settings = self.settings_empresa
         self.mail_empresa = MailService(
@@ -167,7 +174,7 @@ class Services:
     def registros(self) -> RegistrosService:
         from icsoe_desktop.services.registros import RegistrosService
 
-        return RegistrosService(self.store, self.audit)
+        return RegistrosService(self.store, self.audit, self.permisos)
 
     @cached_property
     def certificates(self) -> CertificatesService:
@@ -176,26 +183,31 @@ class Services:
 
         # Trusted issuers: the ones shipped with the app, plus those the admin adds.
         return CertificatesService(
-            self.store, self.audit, self.secrets, trusted_folders(self.data_dir), self.clock
+            self.store,
+            self.audit,
+            self.secrets,
+            trusted_folders(self.data_dir),
+            self.permisos,
+            self.clock,
         )
 
     @cached_property
     def movimientos(self) -> MovimientosService:
         from icsoe_desktop.services.movimientos import MovimientosService
 
-        return MovimientosService(self.store, self.audit, self.clock)
+        return MovimientosService(self.store, self.audit, self.clock, self.permisos)
 
     @cached_property
     def importador(self) -> MovimientosImporter:
         from icsoe_desktop.services.movimientos_import import MovimientosImporter
 
-        return MovimientosImporter(self.store, self.audit, self.movimientos)
+        return MovimientosImporter(self.store, self.audit, self.movimientos, self.permisos)
 
     @cached_property
     def lotes(self) -> LotesService:
         from icsoe_desktop.services.lotes import LotesService
 
-        return LotesService(self.store, self.audit, self.clock)
+        return LotesService(self.store, self.audit, self.clock, self.permisos)
 
     @cached_property
     def contratistas(self) -> ContratistasService:
@@ -229,13 +241,15 @@ class Services:
     def sync(self) -> SyncService:
         from icsoe_desktop.services.sync import SyncService
 
-        return SyncService(self.store, self.settings_empresa, self.secrets, self.clock)
+        return SyncService(
+            self.store, self.settings_empresa, self.secrets, self.permisos, self.clock
+        )
 
     @cached_property
     def backup(self) -> BackupService:
         from icsoe_desktop.services.empresas_respaldo import BackupEmpresa
 
-        return BackupEmpresa(self.store, self.audit, self.empresas, self.empresa.id)
+        return BackupEmpresa(self.store, self.audit, self.empresas, self.empresa.id, self.permisos)
 
     @cached_property
     def primer_uso(self) -> PrimerUsoService:
@@ -249,6 +263,7 @@ class Services:
             correo=lambda: settings.current.smtp.host if settings.current.smtp.configured else "",
             certificados_pendientes=lambda: self.certificates.pending(),
             servidor=lambda: settings.current.sync.url if self.sync.is_configured() else "",
+            permisos=self.permisos,
         )
 
     def preload(self) -> None:

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.trust import Emisor, TrustStore, read_emisor
 
 if TYPE_CHECKING:  # kept light: `cert inspect` reads the folders without the store
     from icsoe_desktop.services.audit import AuditService
+    from icsoe_desktop.services.permisos import Permisos
     from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,10 @@ def _file_key(folders: list[Path]) -> tuple:
 
 
 class EmisoresService:
-    def __init__(self, folders: list[Path], store: Store, audit: AuditService) -> None:
+    def __init__(
+        self, folders: list[Path], store: Store, audit: AuditService, permisos: Permisos
+    ) -> None:
+        self._permisos = permisos
         # folders[0]: shipped with the app; the others: this desktop's (folders[1] takes adds).
         self.folders = folders
         self._store = store
@@ -104,8 +109,22 @@ class EmisoresService:
         data = read_credential_file(path, "certificado de la autoridad certificadora", "archivo")
         return read_emisor(data, incluido=False, archivo=str(path))
 
+    def suplanta(self, emisor: Emisor) -> Emisor | None:
+        """The shipped SAT CA whose subject ``emisor`` repeats without being it: a CA made to
+        look like the SAT's, which would vouch for fake «SAT» certificates once trusted."""
+        return next(
+            (
+                e
+                for e in self.listar()
+                if e.incluido and e.sujeto == emisor.sujeto and e.sha256 != emisor.sha256
+            ),
+            None,
+        )
+
     def agregar(self, path: Path, actor: str | None) -> Emisor:
+        self._permisos.exigir(actor, Accion.EMISORES_CONFIABLES, path.name)
         emisor = self.leer(path)
+        suplantado = self.suplanta(emisor)
         installed = next((e for e in self.listar() if e.sha256 == emisor.sha256), None)
         if installed is not None:
             origen = "incluido con la aplicación" if installed.incluido else "agregado"
@@ -119,9 +138,13 @@ class EmisoresService:
             self.added_dir.mkdir(parents=True, exist_ok=True)
             with self._store.session() as session:
                 target.write_bytes(emisor.der)
-                self._audit.record(
-                    session, actor, "emisor_agregado", emisor.nombre[:120], emisor.sha256
-                )
+                detalle = emisor.sha256
+                if suplantado is not None:
+                    log.warning(
+                        "Emisor agregado con el sujeto de %s: %s", suplantado.nombre, target
+                    )
+                    detalle += f"; mismo sujeto que el emisor incluido {suplantado.sha256}"
+                self._audit.record(session, actor, "emisor_agregado", emisor.nombre[:120], detalle)
         except OSError as exc:
             log.warning("No se pudo guardar el emisor %s: %r", target, exc)
             raise ValidationError(
@@ -133,6 +156,7 @@ class EmisoresService:
 
     def quitar(self, huella: str, actor: str | None) -> Emisor:
         """Remove an added issuer by its SHA-256 (full, or a unique prefix; colons allowed)."""
+        self._permisos.exigir(actor, Accion.EMISORES_CONFIABLES, huella)
         wanted = huella.replace(":", "").strip().lower()
         matches = [e for e in self.listar() if wanted and e.sha256.startswith(wanted)]
         if len(matches) != 1:

@@ -22,10 +22,13 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.roles import CLI_ACTOR as CLI_ACTOR
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
@@ -43,7 +46,6 @@ MSG_SIN_ACCESO = (
     "El usuario {usuario} no tiene acceso a la empresa {empresa}. Un administrador de "
     "icsoe-desktop puede concedérselo en Configuración › Empresas por usuario."
 )
-MSG_SOLO_ADMINISTRADOR = "Sólo un administrador de icsoe-desktop puede {que}."
 MSG_SIN_SOLO_CONSULTA = (
     "La empresa {empresa} no puede abrirse en modo sólo consulta. Un administrador de "
     "icsoe-desktop puede permitirlo en Archivo › Cambiar de empresa."
@@ -85,10 +87,16 @@ def _info(row: EmpresaCatalogo) -> EmpresaInfo:
 
 class EmpresasService:
     def __init__(
-        self, catalogo: Store, audit: AuditService, data_dir: Path, clock: Clock = utcnow
+        self,
+        catalogo: Store,
+        audit: AuditService,
+        data_dir: Path,
+        permisos: Permisos,
+        clock: Clock = utcnow,
     ) -> None:
         self._store = catalogo
         self._audit = audit
+        self._permisos = permisos
         self._data_dir = data_dir
         self._clock = clock
 
@@ -140,8 +148,8 @@ class EmpresasService:
     def permitir_solo_consulta(self, empresa_id: int, permitir: bool, actor: str) -> None:
         """An administrator (or the CLI operator) allows or forbids sólo consulta; audited when
         it changes."""
+        self._permisos.exigir(actor, Accion.PERMITIR_SOLO_CONSULTA, str(empresa_id))
         with self._store.session() as session:
-            self._solo_administrador(session, actor, "cambiar el modo sólo consulta")
             row = session.get(EmpresaCatalogo, empresa_id)
             if row is None:
                 raise ValidationError("empresa_inexistente", "La empresa ya no existe.", "empresa")
@@ -274,10 +282,10 @@ class EmpresasService:
         written there for the Configuración inicial, and access for whoever created it."""
         from icsoe_desktop.services.registros import check_razon_social
 
+        self._permisos.exigir(actor, Accion.CREAR_EMPRESAS, rfc)
         rfc = check_rfc(rfc)
         razon = check_razon_social(razon_social, "Captura la razón social de la empresa.")
         with self._store.session() as session:
-            self._solo_administrador(session, actor, "crear empresas")
             if session.scalar(select(EmpresaCatalogo.id).where(EmpresaCatalogo.rfc == rfc)):
                 raise ValidationError(
                     "empresa_duplicada", f"La empresa con RFC {rfc} ya existe.", "rfc"
@@ -317,8 +325,8 @@ class EmpresasService:
     def _cambiar_acceso(self, usuario: str, empresa_id: int, actor: str, conceder: bool) -> None:
         """An administrator grants or removes an empresa for a user; audited when it changes."""
         usuario = normalize_email(usuario)
+        self._permisos.exigir(actor, Accion.CONCEDER_EMPRESAS, f"{usuario} → {empresa_id}")
         with self._store.session() as session:
-            self._solo_administrador(session, actor, "conceder o retirar empresas")
             user = _user(session, usuario)
             if user is None:
                 raise ValidationError(
@@ -341,15 +349,6 @@ class EmpresasService:
                     )
                 )
                 self._audit.record(session, actor, "empresa_retirada", usuario, empresa.rfc)
-
-    def _solo_administrador(self, session: Session, actor: str, que: str) -> None:
-        """The command line (an operator of this machine, as for `usuarios`) may; a signed-in
-        user must be an administrator."""
-        if actor == CLI_ACTOR:
-            return
-        user = _user(session, actor)
-        if user is None or not user.administrador:
-            raise AuthenticationError("no_administrador", MSG_SOLO_ADMINISTRADOR.format(que=que))
 
     # --- the upgrade: a one-company data dir becomes the first empresa ---------------------------
 
@@ -465,9 +464,6 @@ class EmpresasService:
             conn.execute("COMMIT")
         finally:
             conn.close()
-
-
-CLI_ACTOR = "línea de comandos"
 
 
 def _columns(conn: sqlite3.Connection, table: str, schema: str, without: str = "") -> str:

@@ -25,10 +25,12 @@ from icsoe_desktop.domain.movimientos import (
     tipo_from_text,
     validate,
 )
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.services.movimientos import to_domain
 from icsoe_desktop.services.movimientos_import import LineaRechazada
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.tabular import cell_date, cell_text, header_key, open_table
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
@@ -88,7 +90,8 @@ def _nombre(row: MovimientoRow) -> str:
 
 
 class LotesService:
-    def __init__(self, store: Store, audit: AuditService, clock: Clock) -> None:
+    def __init__(self, store: Store, audit: AuditService, clock: Clock, permisos: Permisos) -> None:
+        self._permisos = permisos
         self._store = store
         self._audit = audit
         self._clock = clock
@@ -238,6 +241,7 @@ class LotesService:
 
     def importar_resultado(self, lote_id: int, path: Path, actor: str) -> ResultadoReport:
         """Apply IDSE's answer per movement; if any line is refused nothing changes."""
+        self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
         table = open_table(Path(path))
         keys = {header_key(h) for h in table.headers}
         if "nss" not in keys or "resultado" not in keys:

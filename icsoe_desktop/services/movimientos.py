@@ -26,8 +26,10 @@ from icsoe_desktop.domain.movimientos import (
     pesos_text,
     validate,
 )
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     BY_MONTH,
@@ -301,10 +303,11 @@ def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
 
 
 class MovimientosService:
-    def __init__(self, store: Store, audit: AuditService, clock: Clock) -> None:
+    def __init__(self, store: Store, audit: AuditService, clock: Clock, permisos: Permisos) -> None:
         self._store = store
         self._audit = audit
         self._clock = clock
+        self._permisos = permisos
         self._sort_indexes: set[str] = set()  # sort indexes known to exist
 
     def now(self) -> datetime:
@@ -489,6 +492,7 @@ class MovimientosService:
     def corregir(self, movimiento_id: int, corregido: Movimiento, actor: str) -> Movimiento:
         """Correct a rejected movement: it becomes pendiente again, ready for a new lote (its
         rejection stays recorded in the lote it was sent in)."""
+        self._permisos.exigir(actor, Accion.CORREGIR_MOVIMIENTOS, str(movimiento_id))
         mov = validate(corregido, self.today())
         with self._store.session() as session:
             row = session.get(MovimientoRow, movimiento_id)

@@ -24,9 +24,11 @@ from icsoe_desktop.domain.movimientos import (
     tipo_from_text,
     validate,
 )
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos import COLUMNS, MovimientosService, Progress
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.tabular import (
     XLSX_MAGIC,
     cell_date,
@@ -235,7 +237,14 @@ def _lote_lines(path: Path) -> Iterator[tuple[int, str]]:
 
 
 class MovimientosImporter:
-    def __init__(self, store: Store, audit: AuditService, movimientos: MovimientosService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        movimientos: MovimientosService,
+        permisos: Permisos,
+    ) -> None:
+        self._permisos = permisos
         self._store = store
         self._audit = audit
         self._movimientos = movimientos
@@ -243,6 +252,7 @@ class MovimientosImporter:
     def import_file(self, path: Path, actor: str, progress: Progress | None = None) -> ImportReport:
         """All or nothing, in one transaction: rows are inserted as lines are read (memory stays
         flat), and rolled back if any line is refused."""
+        self._permisos.exigir(actor, Accion.IMPORTAR_MOVIMIENTOS, Path(path).name)
         size = check_file(path)
         head = _head(path)
         report = ImportReport(path.name, "")

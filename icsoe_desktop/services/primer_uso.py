@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.registros import check_razon_social
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Empresa
@@ -70,7 +72,9 @@ class PrimerUsoService:
         correo: Callable[[], str],
         certificados_pendientes: Callable[[], list[str]],
         servidor: Callable[[], str],
+        permisos: Permisos,
     ) -> None:
+        self._permisos = permisos
         self._store = store
         self._audit = audit
         self._registros = registros
@@ -86,6 +90,7 @@ class PrimerUsoService:
             return DatosEmpresa(row.rfc, row.razon_social) if row else DatosEmpresa("", "")
 
     def guardar_empresa(self, rfc: str, razon_social: str, actor: str | None) -> DatosEmpresa:
+        self._permisos.exigir(actor, Accion.DATOS_EMPRESA, rfc)
         rfc = check_rfc(rfc)
         razon = check_razon_social(razon_social, "Captura la razón social de la empresa.")
         with self._store.session() as session:

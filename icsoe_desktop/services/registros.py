@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal, check_rfc, normalize_registro
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import RegistroPatronal
 from icsoe_desktop.store.queries import active_registro, certificate_of
@@ -43,9 +45,10 @@ class RegistroRow:
 
 
 class RegistrosService:
-    def __init__(self, store: Store, audit: AuditService) -> None:
+    def __init__(self, store: Store, audit: AuditService, permisos: Permisos) -> None:
         self._store = store
         self._audit = audit
+        self._permisos = permisos
 
     def list(self) -> list[RegistroRow]:
         with self._store.session() as session:
@@ -65,6 +68,7 @@ class RegistrosService:
 
     def save(self, registro: str, rfc: str, razon_social: str, actor: str | None) -> RegistroRow:
         """Add a registro patronal, or update the RFC/razón social of an existing one."""
+        self._permisos.exigir(actor, Accion.REGISTROS_PATRONALES, registro)
         row = self._validate(registro, rfc, razon_social)
         with self._store.session() as session:
             existing = session.scalar(
@@ -98,6 +102,7 @@ class RegistrosService:
     def importar(self, path: Path, actor: str | None) -> int:
         """Add (or update) every registro of a .xlsx/CSV with IMPORT_HEADERS; all or nothing:
         if any row is wrong, none is saved and the error lists every bad row and why."""
+        self._permisos.exigir(actor, Accion.REGISTROS_PATRONALES, Path(path).name)
         from icsoe_desktop.services.tabular import header_key, open_table
 
         table = open_table(path)
@@ -149,6 +154,7 @@ class RegistrosService:
         return len(rows)
 
     def delete(self, registro: str, actor: str | None) -> None:
+        self._permisos.exigir(actor, Accion.REGISTROS_PATRONALES, registro)
         registro = normalize_registro(registro)
         with self._store.session() as session:
             existing = active_registro(session, registro)

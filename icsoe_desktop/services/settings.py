@@ -15,8 +15,10 @@ from icsoe_desktop.config import (
 )
 from icsoe_desktop.domain.emails import is_valid_email
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 
@@ -46,9 +48,15 @@ def validate_smtp(smtp: SmtpSettings) -> SmtpSettings:
 
 class SettingsService:
     def __init__(
-        self, data_dir: Path, store: Store, audit: AuditService, secrets: SecretsService
+        self,
+        data_dir: Path,
+        store: Store,
+        audit: AuditService,
+        secrets: SecretsService,
+        permisos: Permisos,
     ) -> None:
         self._data_dir = data_dir
+        self._permisos = permisos
         self._store = store
         self._audit = audit
         self._secrets = secrets
@@ -67,6 +75,7 @@ class SettingsService:
 
     def save_smtp(self, smtp: SmtpSettings, password: str | None, actor: str | None) -> None:
         """Validate and save. ``password`` None keeps the stored one; "" removes it."""
+        self._permisos.exigir(actor, Accion.CORREO_SALIENTE, smtp.host)
         smtp = validate_smtp(smtp)
         if password and smtp.usuario:
             self._secrets.set(SMTP_SECRET_SCOPE, smtp_secret_key(smtp), password)
@@ -86,6 +95,7 @@ class SettingsService:
 
     def save_sync(self, sync: SyncSettings, actor: str | None) -> None:
         """Save the (already validated, see services.sync) sync server settings."""
+        self._permisos.exigir(actor, Accion.SINCRONIZACION, sync.url)
         new = replace(self._to_save(), sync=sync)
         save_settings(new)
         self.current = new

@@ -12,8 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from icsoe_desktop.config import Settings, SmtpSettings, load_settings, save_settings
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
@@ -27,9 +29,10 @@ class SettingsEmpresa(SettingsService):
         store: Store,
         audit: AuditService,
         secrets: SecretsService,
+        permisos: Permisos,
     ) -> None:
         self._shared = shared
-        super().__init__(folder, store, audit, secrets)
+        super().__init__(folder, store, audit, secrets, permisos)
 
     @property
     def current(self) -> Settings:
@@ -54,6 +57,7 @@ class SettingsEmpresa(SettingsService):
 
     def quitar_smtp(self, actor: str | None) -> None:
         """Back to the installation's server: the empresa's own leaves its file (audited)."""
+        self._permisos.exigir(actor, Accion.CORREO_SALIENTE)
         old = self._own.smtp
         if not old.configured:
             return

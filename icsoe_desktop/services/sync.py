@@ -29,7 +29,9 @@ from icsoe_desktop.config import SyncSettings
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_rows import (
@@ -195,8 +197,10 @@ class SyncService:
         store: Store,
         settings: SettingsService,
         secrets: SecretsService,
+        permisos: Permisos,
         clock: Clock = utcnow,
     ) -> None:
+        self._permisos = permisos
         self._store = store
         self._settings = settings
         self._secrets = secrets
@@ -231,6 +235,7 @@ class SyncService:
         actor: str | None,
     ) -> None:
         """Validate and save. ``token`` None keeps the stored one. An empty URL turns sync off."""
+        self._permisos.exigir(actor, Accion.SINCRONIZACION, url)
         url = _check_url(url) if url.strip() else ""
         if not 0 <= interval_min <= 24 * 60:
             raise ValidationError(
@@ -781,6 +786,7 @@ class SyncService:
     def resolve(self, conflict_id: int, keep: str, actor: str | None) -> None:
         """``keep`` "actual" keeps the row as it is; "otra" writes the losing version over it as
         a new local change (sent at the next sync, over every desktop's copy)."""
+        self._permisos.exigir(actor, Accion.CONFLICTOS, str(conflict_id))
         if keep not in ("actual", "otra"):
             raise ValueError(keep)
         with self._store.session() as session:

@@ -222,7 +222,7 @@ def test_the_links_wait_for_the_services_and_then_open_their_windows(
     app = application
     app.login.show()
     app.login.set_sign_in(open_sign_in(data_dir))
-    links = (app.login.registrate, app.login.olvido, app.login.icsoe, app.login.correo)
+    links = (app.login.registrate, app.login.olvido, app.login.icsoe)
     assert app.login.continuar.isEnabled()
     assert not any(link.isEnabled() for link in links)
     app._open_services()

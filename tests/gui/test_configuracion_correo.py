@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
 from icsoe_desktop.config import SETTINGS_FILE, SmtpSettings
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.configuracion_correo import TITLE, ConfiguracionCorreoDialog
 from icsoe_desktop.services.accounts import Registration
 from tests.gui.helpers import click
@@ -272,7 +273,7 @@ def test_probar_conexion_needs_server_and_remitente(qtbot, services, modals):
 
 def test_enviar_pendientes_delivers_what_waited_in_the_queue(qtbot, services, modals, smtp_server):
     queue_a_mail_while_smtp_is_down(services)
-    services.settings.save_smtp(smtp_server.settings(REMITENTE), None, actor="admin@empresa.com")
+    services.settings.save_smtp(smtp_server.settings(REMITENTE), None, actor=CLI_ACTOR)
     dialog = make_dialog(qtbot, services)
     assert dialog.pendientes.text() == "Correos en espera de envío: 1"
     assert dialog.enviar_pendientes.isEnabled()

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from icsoe_desktop.domain.identifiers import nss_check_digit
+from icsoe_desktop.domain.roles import CLI_ACTOR
 
 REGISTRO_A = "Y5412345106"
 REGISTRO_B = "B1234567105"
@@ -70,8 +71,8 @@ def write_csv(path: Path, rows: list[dict[str, str]], delimiter: str = ",") -> P
 
 
 def add_registros(services) -> None:
-    services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO SA DE CV", None)
-    services.registros.save(REGISTRO_B, RFC, "EMPRESA DEMO SA DE CV", None)
+    services.registros.save(REGISTRO_A, RFC, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
+    services.registros.save(REGISTRO_B, RFC, "EMPRESA DEMO SA DE CV", CLI_ACTOR)
 
 
 def load_known(services, tmp_path: Path):

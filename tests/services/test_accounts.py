@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.container import open_services
 
@@ -168,30 +169,33 @@ def test_default_usuario_is_the_single_enabled_user(services) -> None:
     assert services.accounts.default_usuario() == ANA
     services.accounts.register(form(usuario=LUIS, nombre="Luis"))
     assert services.accounts.default_usuario() == ""  # two enabled: the user chooses
+    services.accounts.set_administrador(LUIS, True, actor=ANA)
     services.accounts.set_enabled(ANA, False, actor=LUIS)
     assert services.accounts.default_usuario() == LUIS
-    services.accounts.set_enabled(LUIS, False, actor=LUIS)
-    assert services.accounts.default_usuario() == ""
+    services.accounts.register(form(usuario="beto@empresa.com", nombre="Beto"))
+    services.accounts.set_enabled("beto@empresa.com", False, actor=LUIS)
+    assert services.accounts.default_usuario() == LUIS
 
 
 def test_disabled_user_cannot_sign_in_until_enabled_again(services) -> None:
+    services.accounts.register(form(usuario=LUIS, nombre="Luis"))  # the administrator
     services.accounts.register(form())
-    row = services.accounts.set_enabled(ANA.upper(), False, actor="admin@empresa.com")
+    row = services.accounts.set_enabled(ANA.upper(), False, actor=LUIS)
     assert row.estado == "Deshabilitado"
-    assert [u.estado for u in services.accounts.list_users()] == ["Deshabilitado"]
+    assert [u.estado for u in services.accounts.list_users()] == ["Deshabilitado", "Habilitado"]
     with pytest.raises(AuthenticationError) as info:
         services.accounts.authenticate(ANA, PASSWORD)
     assert info.value.code == "usuario_deshabilitado"
     assert "deshabilitado" in info.value.message and ANA in info.value.message
 
-    services.accounts.set_enabled(ANA, True, actor="admin@empresa.com")
+    services.accounts.set_enabled(ANA, True, actor=LUIS)
     assert services.accounts.list_users()[0].estado == "Habilitado"
     assert services.accounts.authenticate(ANA, PASSWORD).usuario == ANA
 
 
 def test_enabling_an_unknown_user_is_an_error(services) -> None:
     with pytest.raises(ValidationError) as info:
-        services.accounts.set_enabled("nadie@empresa.com", True)
+        services.accounts.set_enabled("nadie@empresa.com", True, CLI_ACTOR)
     assert info.value.code == "usuario_inexistente"
 
 
@@ -296,6 +300,7 @@ def test_password_is_stored_only_as_a_scrypt_hash(services, data_dir: Path) -> N
 
 
 def test_audit_trail_of_the_whole_life_of_a_user(services, smtp_configured, clock) -> None:
+    services.accounts.register(form(usuario="admin@empresa.com", nombre="Admin"))
     services.accounts.register(form(), actor="admin@empresa.com")
     services.accounts.set_enabled(ANA, False, actor="admin@empresa.com")
     services.accounts.set_enabled(ANA, True, actor="admin@empresa.com")

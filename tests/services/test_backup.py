@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.backup import BackupError
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
@@ -94,7 +95,7 @@ def foreign_sqlite(path: Path) -> None:
 
 
 def newer_revision(path: Path, services, tmp_path: Path) -> None:
-    services.backup.backup(path, actor=None)
+    services.backup.backup(path, actor=CLI_ACTOR)
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099_del_futuro'")
     conn.close()
@@ -110,7 +111,7 @@ def newer_revision(path: Path, services, tmp_path: Path) -> None:
             "dañado. No se restauró nada.",
         ),
         (
-            lambda p, s, t: (s.backup.backup(p, actor=None), corrupt(p)),
+            lambda p, s, t: (s.backup.backup(p, actor=CLI_ACTOR), corrupt(p)),
             "respaldo_danado",
             None,
         ),
@@ -141,7 +142,7 @@ def test_bad_files_are_refused_and_nothing_is_replaced(
     bad = tmp_path / "malo.icsoe-respaldo"
     make(bad, services, tmp_path)
     with pytest.raises(BackupError) as info:
-        services.backup.restore(bad, actor=ANA)
+        services.backup.restore(bad, actor=CLI_ACTOR)
     assert info.value.code == code
     if message is not None:
         assert info.value.message == message
@@ -181,7 +182,7 @@ def store_at_revision(path: Path, revision: str) -> Path:
 def test_an_older_schema_is_migrated_when_restored(services, tmp_path: Path) -> None:
     old = store_at_revision(tmp_path / "respaldo-viejo.sqlite3", "0006_lote_numero")
 
-    services.backup.restore(old, actor=None)
+    services.backup.restore(old, actor=CLI_ACTOR)
     with sqlite3.connect(services.store.path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
             HEAD_REVISION,
@@ -193,7 +194,7 @@ def test_an_older_schema_is_migrated_when_restored(services, tmp_path: Path) -> 
 
 def test_backup_onto_the_store_itself_is_refused(services) -> None:
     with pytest.raises(BackupError) as info:
-        services.backup.backup(services.store.path, actor=None)
+        services.backup.backup(services.store.path, actor=CLI_ACTOR)
     assert (
         info.value.message == "Elige otro archivo para el respaldo: ése es la base de datos en uso."
     )
@@ -241,7 +242,9 @@ def test_backup_while_another_process_writes_is_consistent(
         assert writing.exists(), writer.stderr.read() if writer.poll() is not None else "lento"
         moves: list[tuple[int, int]] = []
         respaldo = services.backup.backup(
-            tmp_path / "vivo.icsoe-respaldo", actor=None, progress=lambda d, t: moves.append((d, t))
+            tmp_path / "vivo.icsoe-respaldo",
+            actor=CLI_ACTOR,
+            progress=lambda d, t: moves.append((d, t)),
         )
     finally:
         stop.touch()

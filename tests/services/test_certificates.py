@@ -4,12 +4,13 @@ generated credentials, a real SQLite file and the (test-only) keyring."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import keyring
 import pytest
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.certificates import KEYRING_SCOPE, TRUSTED_DIR, Assignment
 from icsoe_desktop.services.container import open_services
 from tests import credentials_factory as cf
@@ -184,7 +185,7 @@ def test_imss_pfx_of_an_unknown_issuer_is_saved_and_marked(company, tmp_path, da
     # IT adds the IMSS CA: every certificate it signed is verified from then on.
     ca = tmp_path / "ac_imss.crt"
     ca.write_bytes(cf.pem_certificate(cf.imss_ca().certificate_der))
-    company.certificates.emisores.agregar(ca, "sistemas")
+    company.certificates.emisores.agregar(ca, CLI_ACTOR)
     (row,) = company.certificates.rows()
     assert (row.emisor_verificado, row.estado_texto) == (True, "Vigente")
 
@@ -197,9 +198,7 @@ def test_imss_pfx_of_another_rfc_is_still_no_dado_de_alta(company, tmp_path, dat
     assert "OTR010101AB1" in error.message
 
 
-def test_fresh_install_accepts_an_efirma_that_chains_to_the_shipped_kind_of_set(
-    services, tmp_path
-):
+def test_fresh_install_accepts_an_efirma_that_chains_to_the_shipped_kind_of_set(services, tmp_path):
     """leaf → AC → root, with the AC shipped and the root shipped (resources' folder): the
     data dir is empty, as on a fresh install."""
     services.registros.save(REGISTRO, cf.RFC_MORAL, cf.NOMBRE_CON_COMA, "admin")
@@ -215,9 +214,11 @@ def test_fresh_install_accepts_an_efirma_that_chains_to_the_shipped_kind_of_set(
 
 
 def test_expired_and_not_yet_valid_certificates_are_refused(company, tmp_path):
-    expired = cf.fiel_moral(valid_from=cf.days_from_now(-1500), valid_to=cf.days_from_now(-1))
+    # Relative to the services' clock (fixed), not to today: «yesterday» must stay expired.
+    now = company.clock().replace(tzinfo=UTC)
+    expired = cf.fiel_moral(valid_from=now - timedelta(1500), valid_to=now - timedelta(1))
     assert code_of(company, fiel_assignment(tmp_path, expired)).code == "certificado_vencido"
-    future = cf.fiel_moral(valid_from=cf.days_from_now(10), valid_to=cf.days_from_now(1000))
+    future = cf.fiel_moral(valid_from=now + timedelta(10), valid_to=now + timedelta(1000))
     assert code_of(company, fiel_assignment(tmp_path, future)).code == "certificado_no_vigente"
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.mail import backoff
 from icsoe_desktop.store.models import OutboxMail
@@ -96,7 +97,7 @@ def test_mail_waits_in_the_queue_while_smtp_is_not_configured(services, smtp_ser
     assert "no está configurado" in report.last_error
     assert services.mail.pending_count() == 1
 
-    services.settings.save_smtp(smtp_server.settings(), None, actor="admin@empresa.com")
+    services.settings.save_smtp(smtp_server.settings(), None, actor=CLI_ACTOR)
     report = services.mail.send_pending(force=True)
     assert (report.sent, report.pending) == (1, 0)
     assert len(smtp_server.to(DESTINO)) == 1
@@ -104,7 +105,7 @@ def test_mail_waits_in_the_queue_while_smtp_is_not_configured(services, smtp_ser
 
 def test_server_down_keeps_mail_queued_and_retries_with_backoff(services, clock) -> None:
     port = closed_port()
-    services.settings.save_smtp(smtp_to(port), None, actor="admin@empresa.com")
+    services.settings.save_smtp(smtp_to(port), None, actor=CLI_ACTOR)
     queue(services, subject="Primero")
     queue(services, subject="Segundo")
     start = clock.now
@@ -144,7 +145,7 @@ def test_server_down_keeps_mail_queued_and_retries_with_backoff(services, clock)
 
 
 def test_queued_mail_survives_a_restart(data_dir: Path, clock, services, smtp_server) -> None:
-    services.settings.save_smtp(smtp_to(closed_port()), None, actor="admin@empresa.com")
+    services.settings.save_smtp(smtp_to(closed_port()), None, actor=CLI_ACTOR)
     queue(services, subject="Pendiente")
     services.mail.send_pending()
     services.close()
@@ -152,7 +153,7 @@ def test_queued_mail_survives_a_restart(data_dir: Path, clock, services, smtp_se
     reopened = open_services(data_dir, clock)
     try:
         assert reopened.mail.pending_count() == 1
-        reopened.settings.save_smtp(smtp_server.settings(), None, actor="admin@empresa.com")
+        reopened.settings.save_smtp(smtp_server.settings(), None, actor=CLI_ACTOR)
         assert reopened.mail.send_pending(force=True).sent == 1
     finally:
         reopened.close()
@@ -233,7 +234,7 @@ def auth_server() -> Iterator[tuple[int, list[EmailMessage], _Authenticator]]:
 def test_smtp_password_is_read_from_the_keyring(data_dir: Path, clock, services, auth_server):
     port, received, authenticator = auth_server
     settings = smtp_to(port, usuario=SMTP_USER)
-    services.settings.save_smtp(settings, SMTP_PASSWORD, actor="admin@empresa.com")
+    services.settings.save_smtp(settings, SMTP_PASSWORD, actor=CLI_ACTOR)
     queue(services, subject="Con AUTH")
     assert services.mail.send_pending().sent == 1
     assert authenticator.seen[-1] == (SMTP_USER, SMTP_PASSWORD)
@@ -254,7 +255,7 @@ def test_smtp_password_is_read_from_the_keyring(data_dir: Path, clock, services,
 def test_rejected_smtp_password_keeps_mail_queued(services, auth_server) -> None:
     port, received, _ = auth_server
     settings = smtp_to(port, usuario=SMTP_USER)
-    services.settings.save_smtp(settings, "Equivocada#99", actor="admin@empresa.com")
+    services.settings.save_smtp(settings, "Equivocada#99", actor=CLI_ACTOR)
     queue(services)
     report = services.mail.send_pending()
     assert (report.sent, report.pending) == (0, 1)
@@ -264,6 +265,6 @@ def test_rejected_smtp_password_keeps_mail_queued(services, auth_server) -> None
         services.mail.test_connection(settings, "Equivocada#99")
     assert info.value.message == "El servidor de correo rechazó el usuario o la contraseña SMTP."
 
-    services.settings.save_smtp(settings, SMTP_PASSWORD, actor="admin@empresa.com")
+    services.settings.save_smtp(settings, SMTP_PASSWORD, actor=CLI_ACTOR)
     assert services.mail.send_pending(force=True).sent == 1
     assert len(received) == 1

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.mail import CLAIM_LEASE
 from icsoe_desktop.store.models import OutboxMail
 from tests.icsoe_helpers import CURP_ANA, enter_contratista, form
@@ -140,7 +141,7 @@ def test_reset_code_is_nowhere_on_disk_before_or_after_sending(
     [mail] = smtp_configured.to(ANA)
     code = CODE_RE.search(mail.get_content()).group()
     assert_no_code_at_rest(data_dir, app_log(caplog), code)
-    respaldo = services.backup.backup(tmp_path / "respaldo.icsoe-respaldo", actor=None)
+    respaldo = services.backup.backup(tmp_path / "respaldo.icsoe-respaldo", actor=CLI_ACTOR)
     assert code.encode() not in respaldo.read_bytes()
     assert not CODE_RE.search(respaldo.read_bytes().decode("latin-1"))
 

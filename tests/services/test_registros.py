@@ -9,6 +9,7 @@ import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.permisos import PermisoDenegado
 from icsoe_desktop.services.registros import RegistroRow
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal
 
@@ -265,6 +266,9 @@ def test_a_deleted_certificate_no_longer_blocks_the_delete(services):
     assert services.registros.list() == []
 
 
-def test_without_a_session_the_audit_names_no_actor(services):
-    services.registros.save(REGISTRO, RFC, RAZON, None)
-    assert actions(services)[0][0] == "sin sesión"
+def test_without_a_session_nothing_is_saved_and_the_refusal_is_audited(services):
+    with pytest.raises(PermisoDenegado):
+        services.registros.save(REGISTRO, RFC, RAZON, None)
+    assert services.registros.list() == []
+    refusal = services.audit_instalacion.recent()[0]
+    assert (refusal.actor, refusal.action) == ("sólo consulta", "permiso_denegado")

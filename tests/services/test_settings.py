@@ -9,6 +9,7 @@ import pytest
 
 from icsoe_desktop.config import SETTINGS_FILE, SmtpSettings, load_settings
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 
 PASSWORD = "Clave#Smtp26"
@@ -77,7 +78,7 @@ def test_invalid_smtp_settings_are_refused_and_nothing_is_saved(
     services, data_dir: Path, changes: dict, code: str, message: str, field: str
 ) -> None:
     with pytest.raises(ValidationError) as info:
-        services.settings.save_smtp(smtp(**changes), PASSWORD, actor="admin@empresa.com")
+        services.settings.save_smtp(smtp(**changes), PASSWORD, actor=CLI_ACTOR)
     assert (info.value.code, info.value.message, info.value.field) == (code, message, field)
     assert not (data_dir / SETTINGS_FILE).exists()
     assert services.settings.current.smtp == SmtpSettings()
@@ -88,7 +89,7 @@ def test_saved_settings_survive_a_restart(services, data_dir: Path, clock) -> No
     services.settings.save_smtp(
         smtp(host="  smtp.empresa.com ", remitente=" nominas@empresa.com"),
         PASSWORD,
-        actor="admin@empresa.com",
+        actor=CLI_ACTOR,
     )
     assert services.settings.current.smtp == SMTP  # blanks trimmed
     services.close()
@@ -102,7 +103,7 @@ def test_saved_settings_survive_a_restart(services, data_dir: Path, clock) -> No
 
 
 def test_smtp_password_goes_to_the_keyring_not_to_a_file(services, data_dir: Path) -> None:
-    services.settings.save_smtp(SMTP, PASSWORD, actor="admin@empresa.com")
+    services.settings.save_smtp(SMTP, PASSWORD, actor=CLI_ACTOR)
     assert keyring.get_password(KEYRING_SERVICE, KEYRING_KEY) == PASSWORD
     text = (data_dir / SETTINGS_FILE).read_text(encoding="utf-8")
     assert "smtp.empresa.com" in text
@@ -113,23 +114,23 @@ def test_smtp_password_goes_to_the_keyring_not_to_a_file(services, data_dir: Pat
 
 
 def test_password_none_keeps_it_and_empty_removes_it(services) -> None:
-    services.settings.save_smtp(SMTP, PASSWORD, actor="admin@empresa.com")
-    services.settings.save_smtp(smtp(remitente="rh@empresa.com"), None, actor="admin@empresa.com")
+    services.settings.save_smtp(SMTP, PASSWORD, actor=CLI_ACTOR)
+    services.settings.save_smtp(smtp(remitente="rh@empresa.com"), None, actor=CLI_ACTOR)
     assert keyring.get_password(KEYRING_SERVICE, KEYRING_KEY) == PASSWORD
     assert services.settings.smtp_password_stored()
 
-    services.settings.save_smtp(SMTP, "", actor="admin@empresa.com")
+    services.settings.save_smtp(SMTP, "", actor=CLI_ACTOR)
     assert keyring.get_password(KEYRING_SERVICE, KEYRING_KEY) is None
     assert not services.settings.smtp_password_stored()
 
 
 def test_saving_is_audited_without_the_password(services) -> None:
-    services.settings.save_smtp(SMTP, PASSWORD, actor="admin@empresa.com")
+    services.settings.save_smtp(SMTP, PASSWORD, actor=CLI_ACTOR)
     [entry] = [  # the shared settings: the installation's audit
         e for e in services.audit_instalacion.recent() if e.action == "configuracion_smtp"
     ]
     assert (entry.actor, entry.action, entry.target) == (
-        "admin@empresa.com",
+        CLI_ACTOR,
         "configuracion_smtp",
         "smtp.empresa.com:465",
     )
@@ -144,7 +145,7 @@ def test_without_an_os_keyring_the_password_is_not_kept_anywhere(
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     keyring.core._keyring_backend = None  # pick the backend again, as a fresh start would
     with pytest.raises(DomainError) as info:
-        services.settings.save_smtp(SMTP, PASSWORD, actor="admin@empresa.com")
+        services.settings.save_smtp(SMTP, PASSWORD, actor=CLI_ACTOR)
     assert info.value.code == "sin_llavero"
     assert "la contraseña no se guardó" in info.value.message
     assert not (data_dir / SETTINGS_FILE).exists()
@@ -153,7 +154,7 @@ def test_without_an_os_keyring_the_password_is_not_kept_anywhere(
 def test_env_variable_overrides_the_file(
     services, data_dir: Path, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    services.settings.save_smtp(SMTP, None, actor="admin@empresa.com")
+    services.settings.save_smtp(SMTP, None, actor=CLI_ACTOR)
     services.close()
     monkeypatch.setenv("ICSOE_SMTP_HOST", "smtp.entorno.com")
 

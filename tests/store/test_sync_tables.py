@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.sync_registry import ENVELOPE, LOCAL_ONLY
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.store.models import Base, RegistroPatronal, SyncRowState
@@ -65,15 +66,16 @@ def _user(services, store, usuario: str):
 
 
 def test_local_changes_are_marked_to_send_without_the_services_knowing(services) -> None:
-    services.accounts.register(
-        Registration("Ana", "López", "", "ana@empresa.com", PASSWORD, PASSWORD, True)
-    )
+    for nombre, usuario in (("Admin", "admin@empresa.com"), ("Ana", "ana@empresa.com")):
+        services.accounts.register(
+            Registration(nombre, "López", "", usuario, PASSWORD, PASSWORD, True)
+        )
     services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", "admin")
     # The empresa's store marks its own rows; the catalog (users, sign-ins) is never synced,
     # so nothing of it waits to be sent, before or after an edit.
     assert {name for name, _ in _dirty(services)} == {"registros_patronales", "audit_log"}
     assert _dirty(services, services.catalogo) == set()
-    services.accounts.set_enabled("ana@empresa.com", False, "admin")
+    services.accounts.set_enabled("ana@empresa.com", False, CLI_ACTOR)
     assert _dirty(services, services.catalogo) == set()
     assert not _user(services, services.catalogo, "ana@empresa.com").habilitado
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from tests.conftest import free_port
 from tests.gui.conftest import modals  # noqa: F401 - the GUI tests of sync live here too
 from tests.sync import pg
@@ -130,7 +131,7 @@ def pull_format(request, monkeypatch) -> str:
 
 
 def connect(services, server_url: str, token: str, interval: int = 0) -> None:
-    services.sync.configure(server_url, token, True, interval, "admin@empresa.com")
+    services.sync.configure(server_url, token, True, interval, CLI_ACTOR)
 
 
 def connected(sync_server: SyncServer, desktops) -> tuple[object, object]:

@@ -1,0 +1,93 @@
+"""Who may do what: the role matrix (docs/ARCHITECTURE.md «Roles»).
+
+One table, read by the services that enforce it (services/permisos.py) and by the windows that
+only mirror it (a menu greyed out for a role is never the check itself).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Rol(StrEnum):
+    ADMINISTRADOR = "administrador"
+    USUARIO_IDSE = "usuario IDSE"
+    SOLO_CONSULTA = "sólo consulta"
+    CONTRATISTA = "contratista"
+    CAPTURISTA = "capturista"
+    # An operator of this machine (python -m icsoe_desktop …): it holds the data folder anyway.
+    LINEA_DE_COMANDOS = "línea de comandos"
+
+
+# The actor the command line names itself with (audited as such).
+CLI_ACTOR = "línea de comandos"
+
+
+class Accion(StrEnum):
+    """A protected action; its value completes «Sólo … puede …» in a refusal."""
+
+    HABILITAR_USUARIOS = "habilitar o deshabilitar usuarios"
+    ADMINISTRADORES = "asignar o retirar administradores"
+    CONTRASENA_DE_OTRO = "restablecer la contraseña de otro usuario"
+    CORREO_SALIENTE = "cambiar la configuración del correo saliente"
+    EMISORES_CONFIABLES = "agregar o quitar emisores confiables"
+    SINCRONIZACION = "configurar el servidor de sincronización"
+    RESPALDAR = "respaldar la empresa"
+    RESTAURAR = "restaurar un respaldo"
+    CREAR_EMPRESAS = "crear empresas"
+    CONCEDER_EMPRESAS = "conceder o retirar empresas"
+    PERMITIR_SOLO_CONSULTA = "cambiar el modo sólo consulta"
+    REGISTROS_PATRONALES = "dar de alta, modificar o eliminar registros patronales"
+    CERTIFICADOS = "asignar o eliminar certificados IMSS"
+    IMPORTAR_MOVIMIENTOS = "importar movimientos"
+    CORREGIR_MOVIMIENTOS = "corregir movimientos"
+    RESULTADO_LOTES = "importar el resultado de un lote"
+    CONFLICTOS = "resolver conflictos de sincronización"
+    DATOS_EMPRESA = "guardar los datos de la empresa"
+
+
+_A, _U, _L = Rol.ADMINISTRADOR, Rol.USUARIO_IDSE, Rol.LINEA_DE_COMANDOS
+_ADMIN = frozenset({_A, _L})
+_IDSE = frozenset({_A, _U, _L})
+
+PERMISOS: dict[Accion, frozenset[Rol]] = {
+    Accion.HABILITAR_USUARIOS: _ADMIN,
+    Accion.ADMINISTRADORES: _ADMIN,
+    Accion.CONTRASENA_DE_OTRO: _ADMIN,
+    Accion.CORREO_SALIENTE: _ADMIN,
+    Accion.EMISORES_CONFIABLES: _ADMIN,
+    Accion.SINCRONIZACION: _ADMIN,
+    # A backup holds every user's password hash and every NSS/CURP of the empresa.
+    Accion.RESPALDAR: _ADMIN,
+    Accion.RESTAURAR: _ADMIN,
+    Accion.CREAR_EMPRESAS: _ADMIN,
+    Accion.CONCEDER_EMPRESAS: _ADMIN,
+    Accion.PERMITIR_SOLO_CONSULTA: _ADMIN,
+    Accion.REGISTROS_PATRONALES: _IDSE,
+    Accion.CERTIFICADOS: _IDSE,
+    Accion.IMPORTAR_MOVIMIENTOS: _IDSE,
+    Accion.CORREGIR_MOVIMIENTOS: _IDSE,
+    Accion.RESULTADO_LOTES: _IDSE,
+    Accion.CONFLICTOS: _IDSE,
+    Accion.DATOS_EMPRESA: _IDSE,
+}
+
+
+def permite(rol: Rol, accion: Accion) -> bool:
+    return rol in PERMISOS[accion]
+
+
+def tabla_markdown() -> str:
+    """The matrix as docs/ARCHITECTURE.md shows it (a test keeps the two equal)."""
+    roles = list(Rol)
+    lines = [
+        "| acción | " + " | ".join(roles) + " |",
+        "|---|" + "---|" * len(roles),
+    ]
+    for accion in Accion:
+        marks = ("sí" if permite(rol, accion) else "no" for rol in roles)
+        lines.append(f"| {accion} | " + " | ".join(marks) + " |")
+    return "\n".join(lines)
+
+
+__all__ = ["CLI_ACTOR", "PERMISOS", "Accion", "Rol", "permite", "tabla_markdown"]

@@ -1,0 +1,112 @@
+"""The role matrix (domain/roles.py) enforced: every protected action of a service asks here
+first, with the ``actor`` it was given. A refusal is a Spanish ``PermisoDenegado`` and an entry
+in the installation's audit log, written in its own unit of work so that it stays even though
+the action is not carried out.
+
+Who an actor is: no actor is sólo consulta (the login's mode without credentials); the command
+line names itself; the ICSOE services name the contratista by its RFC and the capturista by its
+CURP; anyone else is an IDSE user, an administrator only when its catalog row says so and it is
+enabled. Sign-in proved the identity before any window had an actor to pass; a user disabled
+since then may do nothing protected.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from icsoe_desktop.domain.contacto import check_curp
+from icsoe_desktop.domain.emails import normalize_email
+from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
+from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, permite
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import IdseUser
+
+AUDIT_RECHAZO = "permiso_denegado"
+
+MSG_SOLO_ADMINISTRADOR = "Sólo un administrador de icsoe-desktop puede {accion}."
+MSG_SOLO_CONSULTA = (
+    "En modo sólo consulta no se puede {accion}. Cierra la sesión e ingresa con un usuario y "
+    "contraseña."
+)
+MSG_DESCONOCIDO = (
+    "No se puede {accion}: el usuario de la sesión está deshabilitado. Cierra la sesión e "
+    "ingresa de nuevo."
+)
+MSG_OTRO_ROL = "Una sesión de {rol} no puede {accion}."
+
+
+class PermisoDenegado(AuthenticationError):
+    """A protected action refused to the actor's role (already audited)."""
+
+
+class Permisos:
+    def __init__(self, catalogo: Store, audit: AuditService) -> None:
+        self._catalogo = catalogo
+        self._audit = audit
+
+    def rol(self, actor: str | None) -> Rol | None:
+        """None: a user disabled since it signed in."""
+        if not actor:
+            return Rol.SOLO_CONSULTA
+        if actor == CLI_ACTOR:
+            return Rol.LINEA_DE_COMANDOS
+        icsoe = _icsoe(actor)  # the ICSOE services name their actor by RFC or CURP
+        if icsoe is not None:
+            return icsoe
+        with self._catalogo.session() as session:
+            row = session.execute(
+                select(IdseUser.administrador, IdseUser.habilitado).where(
+                    IdseUser.usuario == normalize_email(actor), IdseUser.deleted.is_(False)
+                )
+            ).first()
+        if row is None:  # signed in elsewhere (another installation's user in a synced store)
+            return Rol.USUARIO_IDSE
+        administrador, habilitado = row
+        if not habilitado:
+            return None
+        return Rol.ADMINISTRADOR if administrador else Rol.USUARIO_IDSE
+
+    def puede(self, actor: str | None, accion: Accion) -> bool:
+        """For windows that mirror the matrix (a greyed-out menu); the service still checks."""
+        rol = self.rol(actor)
+        return rol is not None and permite(rol, accion)
+
+    def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> Rol:
+        """The actor's role when it may; else audit the refusal and raise it in Spanish."""
+        rol = self.rol(actor)
+        if rol is not None and permite(rol, accion):
+            return rol
+        with self._catalogo.session() as session:
+            self._audit.record(
+                session,
+                actor or str(Rol.SOLO_CONSULTA),
+                AUDIT_RECHAZO,
+                accion.name,
+                f"rol: {rol or 'usuario deshabilitado'}" + (f"; {objetivo}" if objetivo else ""),
+            )
+        raise PermisoDenegado(*_rechazo(rol, accion))
+
+
+def _icsoe(actor: str) -> Rol | None:
+    for rol, check in ((Rol.CONTRATISTA, check_rfc), (Rol.CAPTURISTA, check_curp)):
+        try:
+            check(actor)
+        except ValidationError:
+            continue
+        return rol
+    return None
+
+
+def _rechazo(rol: Rol | None, accion: Accion) -> tuple[str, str]:
+    if rol is None:
+        return "usuario_no_habilitado", MSG_DESCONOCIDO.format(accion=accion)
+    if PERMISOS[accion] <= {Rol.ADMINISTRADOR, Rol.LINEA_DE_COMANDOS}:
+        return "no_administrador", MSG_SOLO_ADMINISTRADOR.format(accion=accion)
+    if rol is Rol.SOLO_CONSULTA:
+        return "solo_consulta", MSG_SOLO_CONSULTA.format(accion=accion)
+    return "permiso_denegado", MSG_OTRO_ROL.format(rol=rol, accion=accion)
+
+
+__all__ = ["PermisoDenegado", "Permisos"]

@@ -1,0 +1,212 @@
+"""The role matrix (domain/roles.py) held by the services themselves: every protected action
+called as every role, on a real store. A refused cell raises a Spanish refusal and leaves a
+«permiso_denegado» entry in the installation's audit log; an allowed cell is never refused for
+its role (it may still fail for its arguments, as a real call with those arguments would)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.config import SmtpSettings
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.movimientos import Movimiento
+from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_markdown
+from icsoe_desktop.services.permisos import PermisoDenegado
+from tests.services.test_accounts import PASSWORD
+from tests.services.test_accounts import form as registro
+
+ADMIN = "admin@empresa.com"
+ANA = "ana.lopez@empresa.com"
+BETO = "beto@empresa.com"  # registered, then disabled
+NEW_PASSWORD = "Nueva#Clave2026x"
+
+ACTORS: dict[Rol, str | None] = {
+    Rol.ADMINISTRADOR: ADMIN,
+    Rol.USUARIO_IDSE: ANA,
+    Rol.SOLO_CONSULTA: None,
+    Rol.CONTRATISTA: "EDE0101018A2",  # the ICSOE services' actor: the contratista's RFC
+    Rol.CAPTURISTA: "BOXW310820HNERXN09",  # and the capturista's CURP
+    Rol.LINEA_DE_COMANDOS: CLI_ACTOR,
+}
+
+
+def _movimiento() -> Movimiento:
+    from datetime import date
+
+    return Movimiento(
+        registro_patronal="Y5412345106",
+        nss="12345678903",
+        primer_apellido="GOMEZ",
+        segundo_apellido="",
+        nombre="ANA",
+        fecha=date(2026, 1, 5),
+        tipo="08",
+    )
+
+
+def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], object]]:
+    """One real call per protected action, with harmless arguments."""
+    empresa = services.empresa.id
+    missing = tmp_path / "no-existe.csv"
+    return {
+        Accion.HABILITAR_USUARIOS: lambda a: services.accounts.set_enabled(ANA, True, a),
+        Accion.ADMINISTRADORES: lambda a: services.accounts.set_administrador(ANA, False, a),
+        Accion.CONTRASENA_DE_OTRO: lambda a: services.accounts.set_password(
+            ANA, NEW_PASSWORD, NEW_PASSWORD, a
+        ),
+        Accion.CORREO_SALIENTE: lambda a: services.settings.save_smtp(
+            SmtpSettings(host="127.0.0.1", port=2525, remitente="nominas@empresa.com"), None, a
+        ),
+        Accion.EMISORES_CONFIABLES: lambda a: services.certificates.emisores.quitar("00ff", a),
+        Accion.SINCRONIZACION: lambda a: services.sync.configure("", None, True, 0, a),
+        Accion.RESPALDAR: lambda a: services.backup.backup(tmp_path / f"r{id(a)}.bak", a),
+        Accion.RESTAURAR: lambda a: services.backup.restore(missing, a),
+        Accion.CREAR_EMPRESAS: lambda a: services.empresas.crear("", "", a),
+        Accion.CONCEDER_EMPRESAS: lambda a: services.empresas.conceder(ANA, empresa, a),
+        Accion.PERMITIR_SOLO_CONSULTA: lambda a: services.empresas.permitir_solo_consulta(
+            empresa, True, a
+        ),
+        Accion.REGISTROS_PATRONALES: lambda a: services.registros.delete("Y5412345106", a),
+        Accion.CERTIFICADOS: lambda a: services.certificates.remove("Y5412345106", a),
+        Accion.IMPORTAR_MOVIMIENTOS: lambda a: services.importador.import_file(missing, a),
+        Accion.CORREGIR_MOVIMIENTOS: lambda a: services.movimientos.corregir(
+            987654, _movimiento(), a
+        ),
+        Accion.RESULTADO_LOTES: lambda a: services.lotes.importar_resultado(987654, missing, a),
+        Accion.CONFLICTOS: lambda a: services.sync.resolve(987654, "actual", a),
+        Accion.DATOS_EMPRESA: lambda a: services.primer_uso.guardar_empresa("", "", a),
+    }
+
+
+@pytest.fixture
+def staffed(services):
+    services.accounts.register(registro(usuario=ADMIN))  # the first user administers
+    services.accounts.register(registro(usuario=ANA))
+    services.accounts.register(registro(usuario=BETO))
+    services.accounts.set_enabled(BETO, False, ADMIN)
+    return services
+
+
+def _refusals(services) -> list[tuple[str, str, str]]:
+    return [
+        (r.actor, r.target, r.detail)
+        for r in services.audit_instalacion.recent()
+        if r.action == "permiso_denegado"
+    ]
+
+
+def test_every_action_has_a_call_here(staffed, tmp_path: Path) -> None:
+    assert set(_calls(staffed, tmp_path)) == set(Accion)
+
+
+@pytest.mark.parametrize("accion", list(Accion), ids=lambda a: a.name)
+def test_every_cell_of_the_matrix_is_enforced_by_the_service(
+    staffed, tmp_path: Path, accion: Accion
+) -> None:
+    call = _calls(staffed, tmp_path)[accion]
+    for rol, actor in ACTORS.items():
+        before = len(_refusals(staffed))
+        if rol in PERMISOS[accion]:
+            try:
+                call(actor)
+            except PermisoDenegado as exc:  # pragma: no cover - the failure message
+                pytest.fail(f"{rol} fue rechazado en {accion.name}: {exc.message}")
+            except DomainError:
+                pass  # refused for its arguments, not for its role
+            assert len(_refusals(staffed)) == before, (rol, accion)
+            continue
+        with pytest.raises(PermisoDenegado) as refused:
+            call(actor)
+        assert str(accion) in refused.value.message, (rol, refused.value.message)
+        refusals = _refusals(staffed)
+        assert len(refusals) == before + 1, (rol, accion)
+        assert refusals[0][:2] == (actor or "sólo consulta", accion.name)
+        assert refusals[0][2].startswith(f"rol: {rol}")
+
+
+def test_refusals_are_worded_for_the_role(staffed, tmp_path: Path) -> None:
+    calls = _calls(staffed, tmp_path)
+    with pytest.raises(PermisoDenegado) as solo_admin:
+        calls[Accion.HABILITAR_USUARIOS](ANA)
+    assert solo_admin.value.message == (
+        "Sólo un administrador de icsoe-desktop puede habilitar o deshabilitar usuarios."
+    )
+    with pytest.raises(PermisoDenegado) as consulta:
+        calls[Accion.REGISTROS_PATRONALES](None)
+    assert consulta.value.message == (
+        "En modo sólo consulta no se puede dar de alta, modificar o eliminar registros "
+        "patronales. Cierra la sesión e ingresa con un usuario y contraseña."
+    )
+    with pytest.raises(PermisoDenegado) as contratista:
+        calls[Accion.IMPORTAR_MOVIMIENTOS](ACTORS[Rol.CONTRATISTA])
+    assert contratista.value.message == "Una sesión de contratista no puede importar movimientos."
+
+
+def test_a_user_disabled_since_signing_in_may_do_nothing_protected(staffed, tmp_path: Path) -> None:
+    calls = _calls(staffed, tmp_path)
+    for accion in (Accion.REGISTROS_PATRONALES, Accion.RESPALDAR):
+        with pytest.raises(PermisoDenegado) as refused:
+            calls[accion](BETO)
+        assert refused.value.code == "usuario_no_habilitado"
+        assert "el usuario de la sesión está deshabilitado" in refused.value.message
+    assert [r[:2] for r in _refusals(staffed)[:2]] == [
+        (BETO, "RESPALDAR"),
+        (BETO, "REGISTROS_PATRONALES"),
+    ]
+
+
+def test_an_administrator_disabled_is_no_administrator(staffed) -> None:
+    staffed.accounts.set_administrador(ANA, True, ADMIN)
+    staffed.accounts.set_enabled(ANA, False, ADMIN)
+    with pytest.raises(PermisoDenegado):
+        staffed.accounts.set_enabled(ANA, True, ANA)
+
+
+def test_a_non_administrator_cannot_disable_the_only_administrator(staffed) -> None:
+    with pytest.raises(PermisoDenegado):
+        staffed.accounts.set_enabled(ADMIN, False, ANA)
+    admin = next(u for u in staffed.accounts.list_users() if u.usuario == ADMIN)
+    assert admin.habilitado and admin.administrador
+
+
+@pytest.mark.parametrize("actor", [ADMIN, CLI_ACTOR])
+def test_the_last_enabled_administrator_can_be_neither_disabled_nor_demoted(
+    staffed, actor: str
+) -> None:
+    with pytest.raises(DomainError) as disabled:
+        staffed.accounts.set_enabled(ADMIN, False, actor)
+    assert disabled.value.message == (
+        f"No se puede deshabilitar a {ADMIN}: es el único administrador habilitado. Haz "
+        "administrador a otro usuario primero."
+    )
+    with pytest.raises(DomainError) as demoted:
+        staffed.accounts.set_administrador(ADMIN, False, actor)
+    assert "quitarle la función de administrador" in demoted.value.message
+    admin = next(u for u in staffed.accounts.list_users() if u.usuario == ADMIN)
+    assert admin.habilitado and admin.administrador
+    # With a second administrator, the first may go.
+    staffed.accounts.set_administrador(ANA, True, actor)
+    assert not staffed.accounts.set_enabled(ADMIN, False, actor).habilitado
+    with pytest.raises(DomainError):  # and now Ana is the last one
+        staffed.accounts.set_administrador(ANA, False, CLI_ACTOR)
+
+
+def test_a_disabled_administrator_does_not_count_as_the_other_one(staffed) -> None:
+    staffed.accounts.set_administrador(BETO, True, ADMIN)  # Beto is disabled
+    with pytest.raises(DomainError) as refused:
+        staffed.accounts.set_administrador(ADMIN, False, ADMIN)
+    assert refused.value.code == "ultimo_administrador"
+
+
+def test_sign_in_still_works_for_a_user_refused_an_action(staffed) -> None:
+    with pytest.raises(PermisoDenegado):
+        staffed.accounts.set_enabled(BETO, True, ANA)
+    assert staffed.accounts.authenticate(ANA, PASSWORD).usuario == ANA
+
+
+def test_architecture_document_shows_the_matrix_of_the_code() -> None:
+    doc = Path(__file__).parents[2] / "docs" / "ARCHITECTURE.md"
+    assert tabla_markdown() in doc.read_text(encoding="utf-8")
