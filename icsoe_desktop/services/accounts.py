@@ -12,8 +12,9 @@ from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
+from icsoe_desktop.services import code_guesses, login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.code_guesses import CodeGuesses
 from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
 from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
@@ -22,7 +23,6 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser
 
 RESET_PURPOSE = "recuperar_contrasena_idse"
-CODE_THROTTLE = "codigo:" + RESET_PURPOSE  # wrong codes typed in Restablecer contraseña
 
 MSG_NO_ADMINISTRADOR = (
     "Sólo un administrador de icsoe-desktop puede restablecer la contraseña de otro usuario. "
@@ -105,10 +105,18 @@ def _required(value: str, label: str, field: str) -> str:
 
 class AccountsService(NotifyingService):
     def __init__(
-        self, store: Store, audit: AuditService, mail: MailService, clock: Clock = utcnow
+        self,
+        store: Store,
+        audit: AuditService,
+        mail: MailService,
+        clock: Clock = utcnow,
+        *,
+        codigos: CodeGuesses | None = None,
     ) -> None:
         super().__init__(store, audit, mail, clock)
         self.sign_in = IdseSignIn(store.path, clock)  # plain sqlite3: the login uses it early
+        # Wrong codes are counted in the catalog, which is this store.
+        self._codigos = codigos or CodeGuesses(store, audit, clock)
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -218,7 +226,13 @@ class AccountsService(NotifyingService):
         passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
         now = self._clock()
         with one_time_codes.redeem(
-            self._store, CODE_THROTTLE, code, [RESET_PURPOSE], now, RESET_CODE_TEXTS
+            self._store,
+            self._codigos,
+            code_guesses.IDSE_RECUPERACION,
+            code,
+            [RESET_PURPOSE],
+            now,
+            RESET_CODE_TEXTS,
         ) as (session, token):
             passwords.check_password_policy(contrasena)
             user = session.scalar(select(IdseUser).where(IdseUser.uuid == token.subject_uuid))
