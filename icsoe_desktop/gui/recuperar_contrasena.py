@@ -55,9 +55,11 @@ class RecuperarContrasenaDialog(QDialog):
         report = run_with_progress(
             self, "Enviando el correo…", lambda: self._services.mail.send_pending()
         )
-        if report.sent and not report.failed:
+        configured = self._services.settings.current.smtp.configured
+        # Nothing sent and nothing failed: an e-mail that is no user's. Answered as one that is.
+        if configured and not report.failed:
             msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)
-        elif not self._services.settings.current.smtp.configured:
+        elif not configured:
             # First run: no outgoing mail yet. Offer to set it up here instead of a dead end.
             if msgbox.question(self, MSG_SIN_CORREO, "Configurar correo", "Ahora no", TITLE):
                 self._configurar_correo()
@@ -81,7 +83,7 @@ class RecuperarContrasenaDialog(QDialog):
         report = run_with_progress(
             self, "Enviando el correo…", lambda: self._services.mail.send_pending(force=True)
         )
-        if report.sent and not report.failed:
+        if not report.failed:
             from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO
 
             msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)

@@ -28,10 +28,11 @@ MSG_NO_ADMINISTRADOR = (
     "Sólo un administrador de icsoe-desktop puede restablecer la contraseña de otro usuario. "
     "El primer usuario registrado en este equipo es su administrador."
 )
-MSG_CORREO_NO_EXISTE = "El correo electrónico no existe en la base de datos."
+# The same answer whether or not the e-mail is a user's: nobody learns who is one from it.
 MSG_CORREO_ENVIADO = (
-    "Se envió al correo electrónico proporcionado un código para restablecer tu contraseña. "
-    "El código es válido durante 24 horas y sólo puede usarse una vez."
+    "Si el correo electrónico proporcionado es el de un usuario registrado, se le envió un "
+    "código para restablecer la contraseña. El código es válido durante 24 horas y sólo puede "
+    "usarse una vez."
 )
 # A new password typed twice (reset with a code, or set by an administrator).
 NEW_PASSWORD_TEXTS = passwords.NewPasswordTexts(
@@ -202,7 +203,8 @@ class AccountsService(NotifyingService):
     # --- password recovery ---------------------------------------------------------------------
 
     def request_password_reset(self, correo: str) -> None:
-        """Queue a mail with a one-use code valid 24 hours. Passwords are never mailed."""
+        """Queue a mail with a one-use code valid 24 hours. Passwords are never mailed. An
+        e-mail that is no user's is answered alike (no error; audited, nothing mailed)."""
         correo = check_email(
             correo,
             "correo",
@@ -213,7 +215,8 @@ class AccountsService(NotifyingService):
         with self._store.session() as session:
             user = self._find(session, correo)
             if user is None:
-                raise ValidationError("correo_no_existe", MSG_CORREO_NO_EXISTE, "correo")
+                self._audit.record(session, None, "recuperacion_correo_desconocido", correo)
+                return
             token = one_time_codes.issue_code(session, RESET_PURPOSE, user.uuid, now)
             self._mail.enqueue(
                 session, correo, *mail_texts.idse_recuperacion(user.nombre, correo), token=token
