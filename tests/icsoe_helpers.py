@@ -97,3 +97,16 @@ def invited_capturista(data_dir: Path, tmp_path: Path, smtp) -> str:
         if (m := re.search(r"icsoe://activar\?codigo=\S+", message.get_content()))
     ]
     return link
+
+
+SYMBOLS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # of the one-use codes (domain/tokens.py)
+
+
+def slips(code: str, count: int = 5) -> list[str]:
+    """What a person types trying to copy ``code``: its first half right, the rest wrong (so
+    the wrong codes come from the same source as the real one: services/code_guesses.py)."""
+    from icsoe_desktop.domain import tokens
+
+    real = tokens.normalize_code(code)
+    typed = [real[:5] + s * 5 for s in SYMBOLS if real[:5] + s * 5 != real]
+    return [f"{t[:5]}-{t[5:]}" for t in typed[:count]]

@@ -60,7 +60,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
     from icsoe_desktop.gui.style import apply_style
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.accounts import MSG_CORREO_NO_EXISTE, MSG_CREDENCIALES, Registration
+    from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, MSG_CREDENCIALES, Registration
     from icsoe_desktop.services.container import open_services
 
     app = QApplication.instance() or QApplication([])
@@ -142,8 +142,8 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         shot("07_aviso_privacidad", lambda: AvisoPrivacidadDialog())
         shot("08_recuperar_contrasena_vacio", lambda: RecuperarContrasenaDialog(services))
         shot(
-            "09_correo_no_existe",
-            box(MSG_CORREO_NO_EXISTE, "Warning", "Recuperar Contraseña"),
+            "09_correo_no_existe",  # answered as a user's e-mail: nobody learns who is one
+            box(MSG_CORREO_ENVIADO, "Information", "Recuperar Contraseña"),
         )
 
         def restablecer() -> RestablecerContrasenaDialog:

@@ -202,14 +202,20 @@ class Application(QObject):
             return
         from icsoe_desktop.domain.activation_link import code_from_link
 
+        # One window per message at most, whatever it holds: Crear contraseña for its first
+        # good link, else one message for its first bad one (a later start passes one link).
+        refused: DomainError | None = None
         for link in args:
             try:
                 codigo = code_from_link(link)
             except DomainError as exc:
                 log.warning("Enlace no reconocido: %s", exc.code)
-                msgbox.warning(window, exc.message, "Enlace de activación")
+                refused = refused or exc
                 continue
             self._open_activation(window, codigo)
+            return
+        if refused is not None:
+            msgbox.warning(window, refused.message, "Enlace de activación")
 
     def _front_window(self) -> QWidget:
         """The window the user sees (a dialog's parent window included), raised and focused."""

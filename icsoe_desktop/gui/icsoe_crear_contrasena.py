@@ -13,6 +13,7 @@ from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.services import code_guesses
 from icsoe_desktop.services.capturistas.acceso import MSG_CONTRASENA_ACTUALIZADA
 
 if TYPE_CHECKING:
@@ -22,10 +23,23 @@ TITLE = "Crear contraseña"
 
 
 class IcsoeCrearContrasenaDialog(QDialog):
-    """Accepted when the password was saved; ``curp`` is then the usuario."""
+    """Accepted when the password was saved; ``curp`` is then the usuario. ``recuperacion``:
+    opened after ¿Olvidaste tu contraseña? (its wrong codes count at that entry point)."""
 
-    def __init__(self, services: Services, codigo: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        codigo: str = "",
+        parent: QWidget | None = None,
+        *,
+        recuperacion: bool = False,
+    ) -> None:
         super().__init__(parent)
+        self._entrada = (
+            code_guesses.CAPTURISTA_RECUPERACION
+            if recuperacion
+            else code_guesses.CAPTURISTA_ACTIVACION
+        )
         self.setObjectName("IcsoeCrearContrasenaDialog")
         self._services = services
         self.curp = ""
@@ -56,6 +70,7 @@ class IcsoeCrearContrasenaDialog(QDialog):
                 code_from_text(self.codigo.text()),
                 self.contrasena.text(),
                 self.confirmacion.text(),
+                entrada=self._entrada,
             )
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)

@@ -137,12 +137,12 @@ class IcsoeInicioWindow(QWidget):
 
         if IcsoeRecuperarDialog(self._services, self.usuario.text(), self).exec():
             self._mail_queued()
-            self.open_crear_contrasena()
+            self.open_crear_contrasena(recuperacion=True)
 
-    def open_crear_contrasena(self, codigo: str = "") -> None:
+    def open_crear_contrasena(self, codigo: str = "", recuperacion: bool = False) -> None:
         from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
 
-        dialog = IcsoeCrearContrasenaDialog(self._services, codigo, self)
+        dialog = IcsoeCrearContrasenaDialog(self._services, codigo, self, recuperacion=recuperacion)
         if dialog.exec():
             self._mail_queued()  # the «contraseña actualizada» notice
             self.usuario.setText(dialog.curp)

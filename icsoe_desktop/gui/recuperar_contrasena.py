@@ -56,9 +56,11 @@ class RecuperarContrasenaDialog(QDialog):
         report = run_with_progress(
             self, "Enviando el correo…", lambda: self._services.mail.send_pending()
         )
-        if report.sent and not report.failed:
+        configured = self._services.settings.current.smtp.configured
+        # Nothing sent and nothing failed: an e-mail that is no user's. Answered as one that is.
+        if configured and not report.failed:
             msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)
-        elif not self._services.settings.current.smtp.configured:
+        elif not configured:
             # Only an administrator sets the mail (whoever chose the server could read the
             # codes): the request waits in the queue until then.
             msgbox.information(self, MSG_SIN_CORREO, TITLE)

@@ -31,6 +31,9 @@ except ImportError:  # an interpreter without the builtin module
 log = logging.getLogger(__name__)
 CONNECT_MS = 1_000
 WRITE_MS = 2_000
+# A message is one JSON line of arguments (a link is under 100 bytes): a connection that sends
+# more without ending its line is dropped, so a local process cannot make the app hold it all.
+MAX_MESSAGE = 64 * 1024
 PIPE_PREFIX = "\\\\.\\pipe\\"  # where QLocalServer puts a name on Windows
 
 
@@ -116,14 +119,22 @@ class SingleInstance(QObject):
     def _on_connection(self) -> None:
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
+            # Qt reads no further than this ahead: the check below then drops the sender.
+            socket.setReadBufferSize(MAX_MESSAGE + 1)
             self._clients.append(socket)
             socket.readyRead.connect(self._read_clients)
         self._read_clients()  # the line may already be in
 
     def _read_clients(self) -> None:
+        for socket in [s for s in self._clients if not s.canReadLine()]:
+            if socket.bytesAvailable() > MAX_MESSAGE:
+                log.warning("Mensaje demasiado largo en el canal de instancia única: descartado")
+                self._clients.remove(socket)
+                socket.abort()
+                socket.deleteLater()
         for socket in [s for s in self._clients if s.canReadLine()]:
             self._clients.remove(socket)
-            line = socket.readLine().data()
+            line = socket.readLine(MAX_MESSAGE + 1).data()
             socket.write(b"ok\n")
             socket.flush()
             socket.disconnectFromServer()

@@ -13,8 +13,9 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes
+from icsoe_desktop.services import code_guesses, login_throttle, mail_texts, one_time_codes
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.code_guesses import CodeGuesses
 from icsoe_desktop.services.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
 from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, full_name
 from icsoe_desktop.services.mail import MailService
@@ -24,12 +25,12 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser
 
 RESET_PURPOSE = "recuperar_contrasena_idse"
-CODE_THROTTLE = "codigo:" + RESET_PURPOSE  # wrong codes typed in Restablecer contraseña
 
-MSG_CORREO_NO_EXISTE = "El correo electrónico no existe en la base de datos."
+# The same answer whether or not the e-mail is a user's: nobody learns who is one from it.
 MSG_CORREO_ENVIADO = (
-    "Se envió al correo electrónico proporcionado un código para restablecer tu contraseña. "
-    "El código es válido durante 24 horas y sólo puede usarse una vez."
+    "Si el correo electrónico proporcionado es el de un usuario registrado, se le envió un "
+    "código para restablecer la contraseña. El código es válido durante 24 horas y sólo puede "
+    "usarse una vez."
 )
 # A new password typed twice (reset with a code, or set by an administrator).
 NEW_PASSWORD_TEXTS = passwords.NewPasswordTexts(
@@ -109,10 +110,14 @@ class AccountsService(NotifyingService):
         mail: MailService,
         permisos: Permisos,
         clock: Clock = utcnow,
+        *,
+        codigos: CodeGuesses | None = None,
     ) -> None:
         super().__init__(store, audit, mail, clock)
         self._permisos = permisos
         self.sign_in = IdseSignIn(store.path, clock)  # plain sqlite3: the login uses it early
+        # Wrong codes are counted in the catalog, which is this store.
+        self._codigos = codigos or CodeGuesses(store, audit, clock)
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -201,7 +206,8 @@ class AccountsService(NotifyingService):
     # --- password recovery ---------------------------------------------------------------------
 
     def request_password_reset(self, correo: str) -> None:
-        """Queue a mail with a one-use code valid 24 hours. Passwords are never mailed."""
+        """Queue a mail with a one-use code valid 24 hours. Passwords are never mailed. An
+        e-mail that is no user's is answered alike (no error; audited, nothing mailed)."""
         correo = check_email(
             correo,
             "correo",
@@ -212,7 +218,8 @@ class AccountsService(NotifyingService):
         with self._store.session() as session:
             user = self._find(session, correo)
             if user is None:
-                raise ValidationError("correo_no_existe", MSG_CORREO_NO_EXISTE, "correo")
+                self._audit.record(session, None, "recuperacion_correo_desconocido", correo)
+                return
             token = one_time_codes.issue_code(session, RESET_PURPOSE, user.uuid, now)
             self._mail.enqueue(
                 session, correo, *mail_texts.idse_recuperacion(user.nombre, correo), token=token
@@ -225,7 +232,13 @@ class AccountsService(NotifyingService):
         passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
         now = self._clock()
         with one_time_codes.redeem(
-            self._store, CODE_THROTTLE, code, [RESET_PURPOSE], now, RESET_CODE_TEXTS
+            self._store,
+            self._codigos,
+            code_guesses.IDSE_RECUPERACION,
+            code,
+            [RESET_PURPOSE],
+            now,
+            RESET_CODE_TEXTS,
         ) as (session, token):
             passwords.check_password_policy(contrasena)
             user = session.scalar(select(IdseUser).where(IdseUser.uuid == token.subject_uuid))

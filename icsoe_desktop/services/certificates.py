@@ -93,13 +93,15 @@ class CertificateRow:
 @dataclass(frozen=True)
 class Assignment:
     registro: str
-    certificado: Path | None  # .cer (FIEL) or .pfx (IMSS)
-    llave: Path | None  # .key, FIEL only
+    certificado: Path | None  # .cer + .key (a FIEL), or .pfx (IMSS, or a FIEL exported)
+    llave: Path | None  # .key, with a .cer only
     usuario: str
     contrasena: str
 
     @property
     def es_fiel(self) -> bool:
+        """The files are a .cer and a .key (the file format; what the certificate is, an
+        e.firma or the IMSS's, is read from the certificate itself)."""
         return self.certificado is not None and self.certificado.suffix.lower() != ".pfx"
 
 
@@ -264,8 +266,9 @@ class CertificatesService:
                 "certificado",
             )
         # The e.firma's issuers (SAT) ship with the app: one that does not verify is not a
-        # SAT e.firma. The IMSS CA is published nowhere: its .pfx is kept and marked instead.
-        if assignment.es_fiel and not self.emisor_verificado(info):
+        # SAT e.firma, in whatever file it came. The IMSS CA is published nowhere: its .pfx is
+        # kept and marked instead.
+        if info.tipo == "FIEL" and not self.emisor_verificado(info):
             raise ValidationError(
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora del SAT instalada en "
@@ -302,7 +305,7 @@ class CertificatesService:
                 if cert is None:
                     cert = CertificadoImss(registro_patronal_id=registro.id)
                     session.add(cert)
-                cert.tipo = "FIEL" if assignment.es_fiel else "IMSS"
+                cert.tipo = info.tipo  # FIEL or IMSS, by the certificate (CSD was refused)
                 cert.usuario = assignment.usuario.strip()
                 cert.rfc = info.rfc
                 cert.nombre = info.nombre[:254]
@@ -328,23 +331,35 @@ class CertificatesService:
         return next(r for r in self.rows() if r.registro == registro_id)
 
     def _load(self, assignment: Assignment, credentials) -> Credential:
+        """The credential of the chosen files. What it is (FIEL, CSD, IMSS) is the
+        certificate's, not the file's: an e.firma wrapped in a .pfx is an e.firma."""
         if assignment.es_fiel:
             cer = _read(assignment.certificado, "certificado (.cer)", "certificado")
             key = _read(assignment.llave, "llave privada (.key)", "llave")
             credential = credentials.load_sat_pair(cer, key, assignment.contrasena)
-            if credential.info.tipo == "CSD":
-                raise ValidationError(
-                    "certificado_csd",
-                    "El certificado es un Certificado de Sello Digital (CSD), no una e.firma (FIEL).",
-                    "certificado",
-                )
-            credentials.check_usuario_contrasena(
-                "FIEL", assignment.usuario, assignment.contrasena, credential.info.rfc
-            )
         else:
             pfx = _read(assignment.certificado, "certificado digital (.pfx)", "certificado")
-            credentials.check_usuario_contrasena("IMSS", assignment.usuario, assignment.contrasena)
-            credential = credentials.load_pfx(pfx, assignment.contrasena or None)
+            # Both rules need a usuario and a contraseña; which rule, the certificate says.
+            if not assignment.usuario.strip():
+                raise ValidationError("usuario_requerido", "Captura el usuario.", "usuario")
+            if not assignment.contrasena:
+                raise ValidationError(
+                    "contrasena_requerida", "Captura la contraseña.", "contrasena"
+                )
+            credential = credentials.load_pfx(pfx, assignment.contrasena)
+        tipo = credential.info.tipo
+        if tipo == "CSD":
+            raise ValidationError(
+                "certificado_csd",
+                "El certificado es un Certificado de Sello Digital (CSD), no una e.firma (FIEL).",
+                "certificado",
+            )
+        credentials.check_usuario_contrasena(
+            tipo,
+            assignment.usuario,
+            assignment.contrasena,
+            credential.info.rfc if tipo == "FIEL" else None,
+        )
         return credential
 
     def generar_pfx(

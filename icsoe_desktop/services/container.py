@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.accounts import AccountsService
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.code_guesses import CodeGuesses
 from icsoe_desktop.services.empresas import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.mail_colas import ColaEmpresa, MailQueues
@@ -83,8 +84,15 @@ class Services:
         self.mail_instalacion = MailService(
             self.catalogo, lambda: settings.current.smtp, self.secrets, clock
         )
+        # Wrong one-use codes of every entry point, counted for the whole installation.
+        self.codigos = CodeGuesses(self.catalogo, self.audit_instalacion, clock)
         self.accounts = AccountsService(
-            self.catalogo, self.audit_instalacion, self.mail_instalacion, self.permisos, clock
+            self.catalogo,
+            self.audit_instalacion,
+            self.mail_instalacion,
+            self.permisos,
+            clock,
+            codigos=self.codigos,
         )
         try:  # the CLI names the empresa (exigir); the GUI opens the one opened last
             empresa = (
@@ -235,7 +243,9 @@ class Services:
         """The capturista's own access: password, sign-in, recovery, choice of contratista."""
         from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
 
-        return AccesoCapturistaService(self.store, self.audit, self.mail, self.clock)
+        return AccesoCapturistaService(
+            self.store, self.audit, self.mail, self.clock, codigos=self.codigos
+        )
 
     @cached_property
     def sync(self) -> SyncService:

@@ -6,7 +6,8 @@ selector (docs/ARCHITECTURE.md «Varias empresas», «Entradas sin usuario IDSE�
 - the capturista, by CURP and contraseña: the empresas whose store registers that CURP and where
   that password is right (the capturista chooses when there are several);
 - the capturista's one-use codes (activation link, recovery), wherever the code was issued, and
-  without opening that empresa: its store is opened apart for the one change.
+  without opening that empresa: its store is opened apart for the one change. Wrong codes are
+  counted once, for the installation, before any store is searched (code_guesses.py).
 
 Looking through the empresas reads each store file with plain sqlite3 (one indexed query each);
 nothing found in an empresa that does not match is shown or counted there.
@@ -24,11 +25,13 @@ from typing import TYPE_CHECKING
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain import passwords, tokens
 from icsoe_desktop.domain.errors import AuthenticationError, DomainError, ValidationError
+from icsoe_desktop.services import code_guesses
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.acceso import (
     SIGN_IN,
     AccesoCapturistaService,
     CapturistaSesion,
+    check_crear_contrasena,
 )
 from icsoe_desktop.services.capturistas.common import ACTIVATION_PURPOSE, RESET_PURPOSE
 from icsoe_desktop.services.empresas import EmpresaInfo
@@ -148,18 +151,35 @@ class EntradaIcsoe:
         if len(rechazos) == len(destinos):
             raise rechazos[0]
 
-    def crear_contrasena(self, code: str, contrasena: str, confirmacion: str) -> str:
+    def crear_contrasena(
+        self,
+        code: str,
+        contrasena: str,
+        confirmacion: str,
+        *,
+        entrada: str = code_guesses.CAPTURISTA_ACTIVACION,
+    ) -> str:
         """Crear contraseña with an activation or recovery code, in the empresa that issued it
-        (links already in mailboxes name no empresa: the code is looked up); a code issued
-        nowhere is refused, and counted, in the open empresa. Returns the CURP."""
-        emitido = self._buscar(
-            "SELECT 1 FROM one_time_tokens WHERE code_hash = ? AND purpose IN (?, ?)",
-            (tokens.hash_code(code), ACTIVATION_PURPOSE, RESET_PURPOSE),
-        )
+        (links already in mailboxes name no empresa: the code is looked up in every store). The
+        installation's count of wrong codes at ``entrada`` is checked before that look-up and
+        takes a code issued nowhere. Returns the CURP."""
+        check_crear_contrasena(code, contrasena, confirmacion)
+        emitido: list[EmpresaInfo] = []
+
+        def issued() -> bool:
+            emitido.extend(
+                self._buscar(
+                    "SELECT 1 FROM one_time_tokens WHERE code_hash = ? AND purpose IN (?, ?)",
+                    (tokens.hash_code(code), ACTIVATION_PURPOSE, RESET_PURPOSE),
+                )
+            )
+            return bool(emitido)
+
+        self._services.codigos.guess(entrada, code, issued)
         abierta = self._services.empresa
-        empresa = abierta if not emitido or abierta.id in {e.id for e in emitido} else emitido[0]
+        empresa = abierta if abierta.id in {e.id for e in emitido} else emitido[0]
         with self._acceso(empresa) as acceso:
-            return acceso.crear_contrasena(code, contrasena, confirmacion)
+            return acceso.crear_contrasena(code, contrasena, confirmacion, entrada=entrada)
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -182,7 +202,11 @@ class EntradaIcsoe:
             # Only queued here; the sender delivers with the empresa's own settings.
             mail = MailService(store, SmtpSettings, services.secrets, services.clock)
             yield AccesoCapturistaService(
-                store, AuditService(store, services.clock), mail, services.clock
+                store,
+                AuditService(store, services.clock),
+                mail,
+                services.clock,
+                codigos=services.codigos,
             )
         finally:
             store.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -64,12 +65,19 @@ def write_sheet(
     }
     header = rx.Format().set_bold().set_background_color(HEADER_FILL).set_border("thin")
     written = 0
+    iterator = iter(rows)
+    first = next(iterator, None)
 
     def records() -> Iterator[dict[str, object]]:
         # The writer pulls rows one at a time (constant memory); progress and Cancelar are
         # checked between rows, and raising here stops the writer without a file.
         nonlocal written
-        for written, values in enumerate(rows, start=1):
+        if first is None:
+            # The writer names the columns from the first record: an empty result is one
+            # record of blanks (no cell is written), so the header row keeps its widths.
+            yield dict.fromkeys(headers)
+            return
+        for written, values in enumerate(chain((first,), iterator), start=1):
             yield dict(zip(headers, values, strict=True))
             if written % PROGRESS_EVERY == 0:
                 if cancelled():
@@ -90,8 +98,6 @@ def write_sheet(
                 header_format=header,
                 autofilter=True,
             )
-            if written == 0:
-                _header_only(rx, temporary, sheet_name, headers, header)
     except OSError as exc:  # a locked file (open in Excel), no permission, disk full
         log.warning("No se pudo guardar %s", path, exc_info=True)
         raise ValidationError(
@@ -102,14 +108,3 @@ def write_sheet(
     if progress:
         progress(written, total)
     return written
-
-
-def _header_only(rx, target: Path, sheet_name: str, headers: list[str], header) -> None:
-    """An empty result still gets its header row (the writer names columns from the rows)."""
-    rx.write_worksheet(
-        [dict.fromkeys(headers, "")],
-        str(target),
-        sheet_name=sheet_name[:31],
-        freeze_row=1,
-        header_format=header,
-    )

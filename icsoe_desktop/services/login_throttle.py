@@ -63,16 +63,22 @@ def failure_error(
 
 
 def count_failure(
-    session: Session, key: str, throttle: LoginThrottle | None, now: datetime
+    session: Session,
+    key: str,
+    throttle: LoginThrottle | None,
+    now: datetime,
+    limit: int = MAX_FAILED_ATTEMPTS,
 ) -> tuple[LoginThrottle, bool]:
-    """One more failure in the current window, and whether it just locked (the fifth sets
-    ``locked_until`` and restarts the count)."""
+    """One more failure in the current window, and whether it just locked (the ``limit``-th
+    sets ``locked_until`` and restarts the count)."""
     if throttle is None:
         from icsoe_desktop.store.models import LoginThrottle
 
         throttle = LoginThrottle(usuario=key, failures=0)
         session.add(throttle)
-    throttle.failures, locked_until = next_failure(throttle.failures, throttle.last_failure_at, now)
+    throttle.failures, locked_until = next_failure(
+        throttle.failures, throttle.last_failure_at, now, limit
+    )
     throttle.last_failure_at = now
     if locked_until is not None:
         throttle.locked_until = locked_until
@@ -80,14 +86,17 @@ def count_failure(
 
 
 def next_failure(
-    failures: int | None, last_failure_at: datetime | None, now: datetime
+    failures: int | None,
+    last_failure_at: datetime | None,
+    now: datetime,
+    limit: int = MAX_FAILED_ATTEMPTS,
 ) -> tuple[int, datetime | None]:
-    """The count after one more failure at ``now``, and the lock it sets (the fifth locks and
-    restarts the count)."""
+    """The count after one more failure at ``now``, and the lock it sets (the ``limit``-th
+    locks and restarts the count)."""
     if last_failure_at is None or now - last_failure_at > FAILURE_WINDOW:
         failures = 0  # the earlier failures are too old to count
     failures = (failures or 0) + 1
-    if failures >= MAX_FAILED_ATTEMPTS:
+    if failures >= limit:
         return 0, now + LOCK_DURATION
     return failures, None
 

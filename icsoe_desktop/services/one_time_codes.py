@@ -1,8 +1,8 @@
 """One-use codes (password recovery, capturista activation). No code exists at rest: the mail is
 queued with a mark where the code goes, and the sender draws the code at send time, keeps only
 its hash and puts the code into the text it hands to SMTP. A new code for the same purpose and
-subject voids the earlier unused ones. Wrong codes are counted like failed sign-ins: 5 in a row
-lock code entry for 5 minutes."""
+subject voids the earlier unused ones. Wrong codes are counted installation-wide, per entry
+point and per source, before any store is searched (``code_guesses.py``)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import tokens
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services import login_throttle
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import LoginThrottle, OneTimeToken
+from icsoe_desktop.store.models import OneTimeToken
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.code_guesses import CodeGuesses
 
 # Where the sender writes the code (as typed, and as it goes in the icsoe:// link).
 CODE_MARK = "[[CODIGO]]"
@@ -87,48 +90,6 @@ def render(body: str, code: str) -> str:
     return body.replace(LINK_MARK, tokens.normalize_code(code)).replace(CODE_MARK, code)
 
 
-def _lock_error(until: datetime, now: datetime) -> ValidationError:
-    return ValidationError(
-        "codigos_bloqueados",
-        f"Se capturaron {login_throttle.MAX_FAILED_ATTEMPTS} códigos incorrectos: por seguridad, "
-        "la captura de códigos se bloqueó por 5 minutos. Podrás intentarlo de nuevo en "
-        f"{login_throttle.minutes_left(until, now)} minuto(s).",
-        "codigo",
-    )
-
-
-def check_guess(
-    store: Store, throttle_key: str, code: str, purposes: Iterable[str], now: datetime
-) -> None:
-    """Refuse a code while code entry is locked, and count (committed) a code that matches
-    none: guessing 50-bit codes at 5 tries per 5 minutes is hopeless. A real code that is used,
-    replaced or expired is not a guess and is left to the caller's messages."""
-    error: ValidationError | None = None
-    with store.session() as session:
-        throttle = session.get(LoginThrottle, throttle_key)
-        if throttle and throttle.locked_until and throttle.locked_until > now:
-            error = _lock_error(throttle.locked_until, now)
-        elif (
-            session.scalar(
-                select(OneTimeToken.id).where(
-                    OneTimeToken.code_hash == tokens.hash_code(code),
-                    OneTimeToken.purpose.in_(list(purposes)),
-                )
-            )
-            is None
-        ):
-            _throttle, just_locked = login_throttle.count_failure(
-                session, throttle_key, throttle, now
-            )
-            error = (
-                _lock_error(now + login_throttle.LOCK_DURATION, now)
-                if just_locked
-                else ValidationError("codigo_invalido", MSG_CODIGO_INVALIDO, "codigo")
-            )
-    if error is not None:
-        raise error
-
-
 def require_code(code: str) -> None:
     if not tokens.normalize_code(code):
         raise ValidationError("campo_obligatorio", MSG_CAPTURA_CODIGO, "codigo")
@@ -137,27 +98,32 @@ def require_code(code: str) -> None:
 @contextmanager
 def redeem(
     store: Store,
-    throttle_key: str,
+    guesses: CodeGuesses,
+    entrada: str,
     code: str,
     purposes: Iterable[str],
     now: datetime,
     texts: CodeTexts,
 ) -> Iterator[tuple[Session, OneTimeToken]]:
-    """Use a one-use code, once: a code that matches none counts as a guess (``check_guess``);
-    a used, replaced or expired one is refused in the caller's words. In the block the caller
-    acts on the token's subject in the same unit of work, where the code is already spent and
-    the count of wrong codes ended; an error in the block rolls all back, so the code still
-    works."""
+    """Use a one-use code, once: a code that matches none is a guess, counted installation-wide
+    at ``entrada`` (``CodeGuesses.guess``, which refuses first while locked); a used, replaced
+    or expired one is refused in the caller's words. In the block the caller acts on the
+    token's subject in the same unit of work, where the code is already spent; an error in the
+    block rolls all back, so the code still works. Once committed, the source's count ends."""
     purposes = list(purposes)
-    check_guess(store, throttle_key, code, purposes, now)
-    with store.session() as session:
-        token = session.scalar(
-            select(OneTimeToken).where(
-                OneTimeToken.code_hash == tokens.hash_code(code),
-                OneTimeToken.purpose.in_(purposes),
+    code_hash = tokens.hash_code(code)
+
+    def issued() -> bool:
+        with store.session() as session:
+            return (
+                session.scalar(_token_query(code_hash, purposes).with_only_columns(OneTimeToken.id))
+                is not None
             )
-        )
-        if token is None:
+
+    guesses.guess(entrada, code, issued)
+    with store.session() as session:
+        token = session.scalar(_token_query(code_hash, purposes))
+        if token is None:  # gone since the count: refused, not counted twice
             raise ValidationError("codigo_invalido", MSG_CODIGO_INVALIDO, "codigo")
         if token.used_at is not None:
             raise ValidationError("codigo_usado", texts.usado, "codigo")
@@ -166,5 +132,11 @@ def redeem(
         if token.expires_at <= now:
             raise ValidationError("codigo_expirado", texts.expirado, "codigo")
         token.used_at = now
-        login_throttle.clear(session, throttle_key)
         yield session, token
+    guesses.clear(entrada, code)
+
+
+def _token_query(code_hash: str, purposes: list[str]) -> Select[tuple[OneTimeToken]]:
+    return select(OneTimeToken).where(
+        OneTimeToken.code_hash == code_hash, OneTimeToken.purpose.in_(purposes)
+    )

@@ -65,7 +65,10 @@ def check_zip(data: bytes | BinaryIO, name: str) -> None:
     """Inflate every member once, counting bytes; refuse bombs, damage and DTDs."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, NotImplementedError
+    ) as exc:  # fmt: skip
+        # NotImplementedError: a member needs a zip version zipfile cannot read («25.5»).
         raise _damaged(name) from exc
     with archive:
         members = archive.infolist()

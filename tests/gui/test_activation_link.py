@@ -82,6 +82,42 @@ def test_bad_link_gets_a_spanish_message_and_the_login_stays(
     assert application.login.isVisible() and application.icsoe is None
 
 
+def test_a_message_with_many_bad_links_gets_one_box(qtbot, application, modals):
+    application.start()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=10_000)
+    application.handle_arguments([f"icsoe://borrar?codigo={i}" for i in range(50)])
+    assert len(modals.messages) == 1
+    assert "no es un enlace de activación de ICSOE" in modals.texts[0]
+
+
+def test_a_process_streaming_without_end_of_line_is_dropped(qtbot, tmp_path):
+    """A local process streamed 200 MB into the socket and the app kept it all (117 → 334 MB):
+    past MAX_MESSAGE without a line the connection is dropped, and the next start is heard."""
+    name = server_name(tmp_path / "datos")
+    instance = SingleInstance(name)
+    try:
+        assert instance.listen()
+        with subprocess.Popen(
+            [sys.executable, "-c", _STREAM, name, str(8 * 1024 * 1024)],
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as streamer:
+            qtbot.waitUntil(lambda: streamer.poll() is not None, timeout=30_000)
+            assert streamer.stdout.read().split() == ["dropped"]
+        assert not instance._clients  # nothing of it kept
+        received = []
+        instance.arguments_received.connect(received.append)
+        with subprocess.Popen(
+            [sys.executable, "-c", _SEND, name, "icsoe://activar?codigo=Y"],
+            stdout=subprocess.PIPE,
+            text=True,
+        ) as sender:
+            qtbot.waitUntil(lambda: received == [["icsoe://activar?codigo=Y"]], timeout=10_000)
+            assert sender.communicate(timeout=10)[0].strip() == "True"
+    finally:
+        instance.close()
+
+
 def test_stale_socket_of_a_crashed_app_does_not_block_the_start(qtbot, tmp_path):
     name = server_name(tmp_path / "datos")
     # A process that listened on the name and was killed: on Unix its socket file stays.
@@ -174,6 +210,23 @@ server = QLocalServer()
 assert server.listen(sys.argv[1])
 print("listening", flush=True)
 time.sleep(60)
+"""
+_STREAM = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtNetwork import QLocalSocket
+app = QCoreApplication([])
+socket = QLocalSocket()
+socket.connectToServer(sys.argv[1])
+assert socket.waitForConnected(5000)
+connected = QLocalSocket.LocalSocketState.ConnectedState
+sent, total, chunk = 0, int(sys.argv[2]), b"A" * 65536
+while sent < total and socket.state() == connected:
+    socket.write(chunk)
+    socket.waitForBytesWritten(2000)
+    sent += len(chunk)
+socket.waitForDisconnected(5000)
+print("dropped" if socket.state() != connected else "held", flush=True)
 """
 _SEND = """
 import sys

@@ -249,3 +249,41 @@ def test_generar_pfx_from_the_chosen_efirma(qtbot, company, modals, tmp_path):
     assert ("pfx_generado", "admin@nominas.com") in [
         (r.action, r.actor) for r in AuditService(company.store).recent()
     ]
+
+
+def test_an_efirma_wrapped_by_generar_pfx_is_an_efirma_in_the_window_and_at_login(
+    qtbot, company, data_dir, tmp_path, modals
+):
+    """An e.firma not issued by an installed SAT CA is refused in a .pfx as in .cer/.key (it
+    was kept as «IMSS» and shown vigente at the login); a SAT one is listed as FIEL."""
+    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+
+    fake_ca = cf.self_signed_ca(cf.sat_ca().name_der, cf.rsa_key(12))
+    for name, gen in (("falsa", cf.fiel_moral(issuer=fake_ca)), ("sat", cf.fiel_moral())):
+        cer, key = gen.write(tmp_path / name)
+        company.certificates.generar_pfx(
+            cer, key, cf.PASSWORD, cf.IMSS_PASSWORD, tmp_path / f"{name}.pfx", "admin"
+        )
+    dialog = make_dialog(qtbot, company)
+
+    def guardar(pfx: str) -> None:
+        dialog.registro.setCurrentIndex(dialog.registro.findData(REGISTRO))
+        dialog.set_certificado(str(tmp_path / pfx))
+        type_text(qtbot, dialog.usuario, cf.RFC_MORAL)
+        type_text(qtbot, dialog.contrasena, cf.IMSS_PASSWORD)
+        click(qtbot, dialog.guardar)
+        qtbot.waitUntil(lambda: bool(modals.texts))
+
+    guardar("falsa.pfx")
+    assert "no fue emitida por una autoridad certificadora del SAT" in modals.texts[-1]
+    assert grid(dialog) == []
+    modals.texts.clear()
+    guardar("sat.pfx")
+    assert modals.texts[-1] == MSG_GUARDADO.format(registro=REGISTRO)
+    assert grid(dialog)[0][:3] == (REGISTRO, "FIEL", cf.RFC_MORAL)
+    login = IdseLoginWindow(company)
+    qtbot.addWidget(login)
+    login.refresh_vigencias()
+    assert (
+        f"{REGISTRO}: " in login.vigencias.text() and "no verificado" not in login.vigencias.text()
+    )

@@ -131,6 +131,15 @@ def test_crear_contrasena_names_the_rules_and_link_states(qtbot, services, modal
     type_text(qtbot, dialog.confirmacion, "Cap7ur!sta#")
     click(qtbot, dialog.guardar)
     assert modals.texts[-1].startswith("El código no es válido")
+    # Counted for the installation at the entry point it was typed in: the link's (activation)
+    # here, the recovery's when opened after ¿Olvidaste tu contraseña?.
+    assert services.audit_instalacion.recent()[0].target == "capturista_activacion"
+    recuperacion = IcsoeCrearContrasenaDialog(services, "ABCDE23456", recuperacion=True)
+    qtbot.addWidget(recuperacion)
+    type_text(qtbot, recuperacion.contrasena, "Cap7ur!sta#")
+    type_text(qtbot, recuperacion.confirmacion, "Cap7ur!sta#")
+    click(qtbot, recuperacion.guardar)
+    assert services.audit_instalacion.recent()[0].target == "capturista_recuperacion"
 
 
 def test_inicio_sign_in_failure_and_bulk_report(qtbot, services, data_dir, tmp_path, modals):

@@ -15,7 +15,7 @@ from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.domain.passwords import RULE_MESSAGES
 from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
 from icsoe_desktop.gui.restablecer_contrasena import MSG_ACTUALIZADA, RestablecerContrasenaDialog
-from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, MSG_CORREO_NO_EXISTE, Registration
+from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, Registration
 from tests.gui.helpers import click
 
 GOOD = "Nom1na$Segura"
@@ -121,9 +121,8 @@ def test_correo_is_prefilled_only_when_one_user_is_enabled(qtbot, services):
     [
         ("", "Captura el correo electrónico."),
         ("idse@nominas", "Captura un correo electrónico válido."),
-        ("nadie@nominas.com", MSG_CORREO_NO_EXISTE),
     ],
-    ids=["vacio", "mal_formado", "inexistente"],
+    ids=["vacio", "mal_formado"],
 )
 def test_bad_correo_is_refused_and_nothing_is_queued(qtbot, services, modals, correo, message):
     dialog = make_recuperar(qtbot, services)
@@ -136,6 +135,22 @@ def test_bad_correo_is_refused_and_nothing_is_queued(qtbot, services, modals, co
     assert modals.dialogs == []  # Restablecer is not opened
     assert dialog.isVisible()
     assert services.mail.pending_count() == 0
+
+
+def test_an_unknown_correo_is_answered_as_a_known_one(qtbot, services, modals, smtp_configured):
+    """The same box for a user's e-mail and for any other: nobody learns who is a user."""
+    register(services)
+    seen = []
+    for correo in ("nadie@nominas.com", USUARIO):
+        modals.handle(lambda d: d.reject())  # Restablecer contraseña: opened both times
+        dialog = make_recuperar(qtbot, services)
+        dialog.correo.setText(correo)
+        click(qtbot, dialog.enviar)
+        qtbot.waitUntil(lambda: len(modals.dialogs) == len(seen) + 1)
+        seen.append(modals.messages[-1])
+    assert seen[0] == seen[1]
+    assert seen[0].text == MSG_CORREO_ENVIADO and "Si el correo electrónico" in seen[0].text
+    assert [m["To"] for m in smtp_configured.messages] == [USUARIO]
 
 
 def test_code_arrives_by_mail_and_resets_the_password(qtbot, services, modals, smtp_configured):

@@ -372,13 +372,16 @@ def mailed_code(services, sink, usuario: str) -> str:
     return match.group()
 
 
-def test_unknown_correo_is_reported(services, smtp_configured) -> None:
+def test_an_unknown_correo_gets_the_same_answer_and_no_mail(services, smtp_configured) -> None:
+    """¿Olvidó su contraseña? no tells which e-mails are users: an unknown one is answered as
+    a known one (no error), nothing is mailed, and the request is audited."""
     services.accounts.register(form())
-    with pytest.raises(ValidationError) as info:
-        services.accounts.request_password_reset("nadie@empresa.com")
-    assert info.value.code == "correo_no_existe"
-    assert info.value.message == "El correo electrónico no existe en la base de datos."
+    assert services.accounts.request_password_reset("nadie@empresa.com") is None
     assert services.mail.pending_count() == 0
+    assert services.accounts.request_password_reset(ANA) is None
+    assert services.mail.pending_count() == 1
+    actions = [(r.action, r.target) for r in services.audit_instalacion.recent()]
+    assert ("recuperacion_correo_desconocido", "nadie@empresa.com") in actions
 
 
 @pytest.mark.parametrize(

@@ -310,3 +310,56 @@ def test_database_file_has_no_password_in_plain_text(company, tmp_path, data_dir
     with sqlite3.connect(data_dir / "icsoe.sqlite3") as conn:
         dump = "\n".join(conn.iterdump())
     assert cf.IMSS_PASSWORD not in dump
+
+
+# --- an e.firma is an e.firma in any container ----------------------------------------------------
+
+
+def fake_sat_fiel() -> cf.Generated:
+    """An e.firma signed by a CA that copies the SAT CA's name with a key of its own: trusted by
+    nothing installed."""
+    return cf.fiel_moral(issuer=cf.self_signed_ca(cf.sat_ca().name_der, cf.rsa_key(12)))
+
+
+def test_an_untrusted_efirma_is_refused_in_a_pfx_as_in_cer_and_key(company, tmp_path) -> None:
+    """The app's own Generar .pfx and another tool's .pfx: the same refusal as its .cer/.key."""
+    gen = fake_sat_fiel()
+    refused = code_of(company, fiel_assignment(tmp_path, gen))
+    assert refused.code == "efirma_emisor"
+    cer, key = gen.write(tmp_path / "fake")
+    own = tmp_path / "propio.pfx"
+    info = company.certificates.generar_pfx(cer, key, cf.PASSWORD, cf.IMSS_PASSWORD, own, "admin")
+    assert info.tipo == "FIEL"
+    for data in (own.read_bytes(), cf.pfx_modern(gen)):
+        error = code_of(company, pfx_assignment(tmp_path, data, usuario=cf.RFC_MORAL))
+        assert (error.code, error.message) == (refused.code, refused.message)
+        # With an IMSS usuario: told that an e.firma's usuario is its RFC, never kept as IMSS.
+        error = code_of(company, pfx_assignment(tmp_path, data))
+        assert error.field == "usuario" and "el usuario es el RFC" in error.message
+    assert company.certificates.rows()[0].tipo is None
+    assert keyring_entries(company) == []
+
+
+def test_a_trusted_efirma_in_a_pfx_is_kept_as_an_efirma(company, tmp_path) -> None:
+    cer, key = cf.fiel_moral().write(tmp_path / "fiel")
+    pfx = tmp_path / "efirma.pfx"
+    company.certificates.generar_pfx(cer, key, cf.PASSWORD, cf.IMSS_PASSWORD, pfx, "admin")
+    row = company.certificates.assign(
+        pfx_assignment(tmp_path, pfx.read_bytes(), usuario=cf.RFC_MORAL), "admin"
+    )
+    assert (row.tipo, row.rfc, row.emisor_verificado, row.usable) == (
+        "FIEL",
+        cf.RFC_MORAL,
+        True,
+        True,
+    )
+    # Its usuario is the e.firma's RFC, as with the .cer and .key.
+    company.certificates.remove(REGISTRO, "admin")
+    error = code_of(company, pfx_assignment(tmp_path, pfx.read_bytes(), usuario="OTR010101AB1"))
+    assert error.code == "usuario_no_corresponde" and cf.RFC_MORAL in error.message
+
+
+def test_a_csd_in_a_pfx_is_refused(company, tmp_path) -> None:
+    error = code_of(company, pfx_assignment(tmp_path, cf.pfx_modern(cf.csd())))
+    assert error.code in ("certificado_csd", "certificado_no_admitido")
+    assert "(CSD)" in error.message

@@ -1,4 +1,5 @@
-"""Guessing: wrong one-use codes lock code entry like wrong passwords lock a usuario; sign-in
+"""Guessing: wrong one-use codes lock their source's code entry like wrong passwords lock a
+usuario (tests/empresas/test_codigos.py: across empresas, per entry point and source); sign-in
 failures decay; a failed sign-in costs the same whether or not the usuario exists."""
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ import re
 import pytest
 
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista, form
+from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista, form, slips
 from tests.services.test_accounts import ANA, CODE_RE, NEW_PASSWORD, PASSWORD, fail_login
 from tests.services.test_accounts import form as registro
 
-WRONG_CODES = ["AAAAA-AAAAA", "BBBBB-BBBBB", "CCCCC-CCCCC", "DDDDD-DDDDD", "EEEEE-EEEEE"]
 MSG_BLOQUEO = (
     "Se capturaron 5 códigos incorrectos: por seguridad, la captura de códigos se bloqueó por 5 "
     "minutos. Podrás intentarlo de nuevo en 5 minuto(s)."
@@ -29,7 +29,7 @@ def test_five_wrong_reset_codes_lock_code_entry_for_five_minutes(
     code = CODE_RE.search(smtp_configured.to(ANA)[-1].get_content()).group()
 
     errors = []
-    for wrong in WRONG_CODES:
+    for wrong in slips(code):
         with pytest.raises(ValidationError) as info:
             services.accounts.reset_password(wrong, NEW_PASSWORD, NEW_PASSWORD)
         errors.append(info.value)
@@ -54,13 +54,14 @@ def test_five_wrong_activation_codes_lock_crear_contrasena(
     text = smtp_configured.to("ana@capturas.mx")[-1].get_content()
     code = re.search(r"código de activación es: (\S+)", text).group(1)
 
-    for wrong in WRONG_CODES[:4]:
+    wrong_codes = slips(code)
+    for wrong in wrong_codes[:4]:
         with pytest.raises(ValidationError) as info:
             services.acceso_capturista.crear_contrasena(wrong, NEW_PASSWORD, NEW_PASSWORD)
         assert info.value.code == "codigo_invalido"
     clock.advance(minutes=14)  # still in the window: the fifth locks
     with pytest.raises(ValidationError) as info:
-        services.acceso_capturista.crear_contrasena(WRONG_CODES[4], NEW_PASSWORD, NEW_PASSWORD)
+        services.acceso_capturista.crear_contrasena(wrong_codes[4], NEW_PASSWORD, NEW_PASSWORD)
     assert info.value.message == MSG_BLOQUEO
     with pytest.raises(ValidationError) as info:
         services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)

@@ -30,6 +30,7 @@ from tests.services.xlsx_files import (
     declared_size_lie,
     lying_dimension,
     rewrite,
+    version_needed,
     workbook_bytes,
     xlsxwriter_bytes,
 )
@@ -210,6 +211,24 @@ def test_the_bulk_alta_refuses_a_bomb(services, data_dir, tmp_path, smtp_configu
     data = xlsxwriter_bytes([BULK_HEADERS, ["x"] * 8])
     path.write_bytes(rewrite(data, {"xl/sharedStrings.xml": lambda _: sst}))
     with pytest.raises(ValidationError, match="más de 64 MB"):
+        services.capturistas_excel.alta_masiva(rfc, path)
+
+
+def test_a_zip_of_a_version_not_supported_is_refused_in_spanish_by_both_importers(
+    services, data_dir, tmp_path, smtp_configured
+):
+    """«version needed 25.5» made zipfile raise NotImplementedError past every check: a
+    traceback in the CLI, «Error inesperado» in the app."""
+    add_registros(services)
+    rows = [[r[h] for h in HEADERS] for r in many_rows(3)]
+    data = version_needed(xlsxwriter_bytes([HEADERS, *rows]))
+    with pytest.raises(ValidationError, match="dañado"):
+        import_bytes(services, tmp_path, data)
+    assert services.movimientos.count(Filtro()) == 0
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    path = tmp_path / "alta.xlsx"
+    path.write_bytes(version_needed(xlsxwriter_bytes([BULK_HEADERS, ["x"] * 8])))
+    with pytest.raises(ValidationError, match="dañado"):
         services.capturistas_excel.alta_masiva(rfc, path)
 
 

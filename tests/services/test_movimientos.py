@@ -197,6 +197,23 @@ def test_export_writes_formula_like_text_as_text(services, tmp_path):
         assert row[nss_column].data_type == "s" and len(row[nss_column].value) == 11
 
 
+def test_exporting_no_movimientos_gives_the_header_row_and_no_warning(services, tmp_path):
+    """An empty filter printed a UserWarning per column («column_widths: index 0 out of
+    range») and lost the widths and the filters of the header row."""
+    import warnings
+
+    target = tmp_path / "vacio.xlsx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert export_xlsx(services.movimientos, Filtro(), Orden(), target) == 0
+    sheet = load_workbook(target).active
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [[c.header for c in COLUMNS]]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    causa = [c.header for c in COLUMNS].index("Causa Rechazo")
+    letter = sheet.cell(row=1, column=causa + 1).column_letter
+    assert sheet.column_dimensions[letter].width > 30
+
+
 def test_a_cancelled_export_leaves_no_file(services, tmp_path):
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
 

@@ -80,3 +80,15 @@ def declared_size_lie(data: bytes, member: str, declared: int) -> bytes:
             struct.pack_into("<I", raw, at - 46 + 24, declared)
         at += len(name)
     return bytes(raw)
+
+
+def version_needed(data: bytes, version: int = 255) -> bytes:
+    """Every member says it needs zip version ``version`` / 10 to extract (255: «25.5»), in
+    both headers; the bytes themselves are unchanged."""
+    raw = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 4), (b"PK\x01\x02", 6)):
+        at = 0
+        while (at := raw.find(signature, at)) != -1:
+            struct.pack_into("<H", raw, at + offset, version)
+            at += 4
+    return bytes(raw)

@@ -11,15 +11,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import passwords
+from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import login_throttle, mail_texts, one_time_codes, sign_in
+from icsoe_desktop.services import (
+    code_guesses,
+    login_throttle,
+    mail_texts,
+    one_time_codes,
+    sign_in,
+)
+from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.common import (
     ACTIVATION_PURPOSE,
     RESET_PURPOSE,
     THROTTLE_PREFIX,
     find_person,
 )
+from icsoe_desktop.services.code_guesses import CodeGuesses
+from icsoe_desktop.services.mail import MailService
 from icsoe_desktop.services.notifying import NotifyingService
+from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     ACTIVA,
     BAJA,
@@ -29,8 +40,6 @@ from icsoe_desktop.store.models import (
     Contratista,
     OneTimeToken,
 )
-
-CODE_THROTTLE = "codigo:icsoe"  # wrong codes typed in Crear contraseña
 
 MSG_CONTRASENA_ACTUALIZADA = "Contraseña actualizada"
 MSG_CREDENCIALES = "El usuario o la contraseña son incorrectos. Verifica la información."
@@ -74,15 +83,47 @@ class ContratistaOpcion:
     nombre: str
 
 
+def check_crear_contrasena(code: str, contrasena: str, confirmacion: str) -> None:
+    """What Crear contraseña refuses before the code is looked up or counted."""
+    one_time_codes.require_code(code)
+    passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
+    passwords.check_password_policy(contrasena)
+
+
 class AccesoCapturistaService(NotifyingService):
-    def crear_contrasena(self, code: str, contrasena: str, confirmacion: str) -> str:
-        """Crear contraseña with the mailed activation (or recovery) code; return the CURP."""
-        one_time_codes.require_code(code)
-        passwords.check_new_password(contrasena, confirmacion, NEW_PASSWORD_TEXTS)
-        passwords.check_password_policy(contrasena)
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        mail: MailService,
+        clock: Clock = utcnow,
+        *,
+        codigos: CodeGuesses | None = None,
+    ) -> None:
+        super().__init__(store, audit, mail, clock)
+        # Wrong codes are counted in the installation's catalog (the container passes it).
+        self._codigos = codigos or CodeGuesses(store, audit, clock)
+
+    def crear_contrasena(
+        self,
+        code: str,
+        contrasena: str,
+        confirmacion: str,
+        *,
+        entrada: str = code_guesses.CAPTURISTA_ACTIVACION,
+    ) -> str:
+        """Crear contraseña with the mailed activation (or recovery) code; return the CURP.
+        ``entrada``: where it was typed (after ¿Olvidaste tu contraseña?, the recovery's)."""
+        check_crear_contrasena(code, contrasena, confirmacion)
         now = self._clock()
         with one_time_codes.redeem(
-            self._store, CODE_THROTTLE, code, (ACTIVATION_PURPOSE, RESET_PURPOSE), now, CODE_TEXTS
+            self._store,
+            self._codigos,
+            entrada,
+            code,
+            (ACTIVATION_PURPOSE, RESET_PURPOSE),
+            now,
+            CODE_TEXTS,
         ) as (session, token):
             person = self._token_person(session, token)
             person.password_hash = passwords.hash_password(contrasena)
