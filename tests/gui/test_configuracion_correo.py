@@ -25,6 +25,9 @@ MSG_SIN_CONEXION = (
 MSG_SIN_PENDIENTES = "No hay correos en espera."
 
 
+ADMIN_PASSWORD = "Nom1na$Segura"
+
+
 def closed_port() -> int:
     """A port nothing listens on: bound, read, released."""
     with socket.socket() as s:
@@ -32,8 +35,15 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def make_dialog(qtbot, services) -> ConfiguracionCorreoDialog:
-    dialog = ConfiguracionCorreoDialog(services, actor="admin@empresa.com")
+def make_dialog(qtbot, services, actor: str = "admin@empresa.com") -> ConfiguracionCorreoDialog:
+    """As the administrator (the first user registered) opens it from the main window."""
+    if not services.accounts.list_users():
+        services.accounts.register(
+            Registration(
+                "Admin", "Ruiz", "", "admin@empresa.com", ADMIN_PASSWORD, ADMIN_PASSWORD, True
+            )
+        )
+    dialog = ConfiguracionCorreoDialog(services, actor=actor)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -90,7 +100,7 @@ def queue_a_mail_while_smtp_is_down(services) -> None:
             timeout_s=5,
         ),
         None,
-        actor="admin@empresa.com",
+        actor=CLI_ACTOR,
     )
     services.accounts.register(
         Registration("Claudia", "Hernández", "", USUARIO, "Nom1na$Segura", "Nom1na$Segura", True)
@@ -111,7 +121,7 @@ def test_dialog_shows_the_saved_settings(qtbot, services):
             remitente=REMITENTE,
         ),
         "Clave$Smtp9",
-        actor="admin@empresa.com",
+        actor=CLI_ACTOR,
     )
     dialog = make_dialog(qtbot, services)
     assert dialog.windowTitle() == TITLE

@@ -56,7 +56,7 @@ def test_own_server_for_one_empresa_while_another_keeps_the_shared_one(
     services.settings.save_smtp(smtp_server.settings(SHARED_FROM), None, ANA)
     services.abrir_empresa(ids[DOS.rfc])
 
-    dialog = make_dialog(qtbot, services)
+    dialog = make_dialog(qtbot, services, ANA)
     assert dialog.origen.isVisible()
     assert dialog.instalacion_radio.isChecked()
     assert dialog.instalacion_radio.text().replace("&", "") == "Usar el correo de la instalación"
@@ -89,10 +89,10 @@ def test_own_server_for_one_empresa_while_another_keeps_the_shared_one(
     assert OWN_FROM not in (data_dir / "settings.toml").read_text(encoding="utf-8")
 
     # Constructora Tres opens the window on the shared server, Bodegas Dos on its own.
-    tres = make_dialog(qtbot, services)
+    tres = make_dialog(qtbot, services, ANA)
     assert tres.instalacion_radio.isChecked() and tres.remitente.text() == SHARED_FROM
     services.abrir_empresa(ids[DOS.rfc])
-    dos = make_dialog(qtbot, services)
+    dos = make_dialog(qtbot, services, ANA)
     assert dos.propio_radio.isChecked()
     assert (dos.servidor.text(), dos.puerto.value()) == (smtp_server_2.host, smtp_server_2.port)
     assert dos.remitente.text() == OWN_FROM
@@ -108,7 +108,7 @@ def test_switching_back_to_the_shared_server_removes_the_own_one(
     own_file = data_dir / EMPRESAS_DIR / DOS.rfc / "settings.toml"
     assert OWN_FROM in own_file.read_text(encoding="utf-8")
 
-    dialog = make_dialog(qtbot, services)
+    dialog = make_dialog(qtbot, services, ANA)
     assert dialog.propio_radio.isChecked()
     click(qtbot, dialog.instalacion_radio)
     assert dialog.remitente.text() == SHARED_FROM
@@ -121,7 +121,7 @@ def test_switching_back_to_the_shared_server_removes_the_own_one(
     capturista_mail(services, data_dir, tmp_path / "dos", "ana@capturas.mx")
     assert senders(smtp_server, "ana@capturas.mx") == {SHARED_FROM}
     assert smtp_server_2.messages == []
-    reopened = make_dialog(qtbot, services)
+    reopened = make_dialog(qtbot, services, ANA)
     assert reopened.instalacion_radio.isChecked()
 
 
@@ -130,7 +130,7 @@ def test_probar_conexion_tests_the_own_server_typed(qtbot, modals, despacho, smt
     down = SmtpSettings("127.0.0.1", closed_port(), seguridad="ninguna", remitente=SHARED_FROM)
     services.settings.save_smtp(down, None, ANA)  # the shared server is down
     services.abrir_empresa(ids[DOS.rfc])
-    dialog = make_dialog(qtbot, services)
+    dialog = make_dialog(qtbot, services, ANA)
     click(qtbot, dialog.propio_radio)
     fill(qtbot, dialog, smtp_server_2.host, smtp_server_2.port, remitente=OWN_FROM)
     assert press(qtbot, modals, dialog.probar).text == MSG_CONEXION_OK

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
+from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.audit import AuditService
 from tests import credentials_factory as cf
 from tests.gui.helpers import click
 
+PASSWORD = "Nom1na$Segura"
+
 
 def make_dialog(qtbot, services) -> EmisoresConfiablesDialog:
+    """As the administrator (the first user registered) opens it from the main window."""
+    services.accounts.register(
+        Registration("Sistemas", "Ruiz", "", "sistemas@nominas.com", PASSWORD, PASSWORD, True)
+    )
     dialog = EmisoresConfiablesDialog(services, "sistemas@nominas.com")
     qtbot.addWidget(dialog)
     dialog.show()

@@ -53,7 +53,7 @@ def test_one_enabled_user_is_prefilled_several_leave_the_field_empty(qtbot, serv
     assert make_login(qtbot, services).usuario.text() == "idse@nominas.com"
     register(services, "idse1@nominas.com")
     assert make_login(qtbot, services).usuario.text() == ""
-    services.accounts.set_enabled("idse1@nominas.com", False)
+    services.accounts.set_enabled("idse1@nominas.com", False, "idse@nominas.com")
     assert make_login(qtbot, services).usuario.text() == "idse@nominas.com"
 
 
@@ -107,8 +107,9 @@ def test_empty_credentials_are_asked_for(qtbot, services, modals):
 
 
 def test_disabled_user_cannot_enter(qtbot, services, modals):
+    register(services, "admin@nominas.com")  # the first user administers
     register(services, "idse@nominas.com")
-    services.accounts.set_enabled("idse@nominas.com", False)
+    services.accounts.set_enabled("idse@nominas.com", False, "admin@nominas.com")
     window = make_login(qtbot, services)
     with qtbot.assertNotEmitted(window.signed_in):
         sign_in(qtbot, window, "idse@nominas.com", GOOD)
@@ -156,7 +157,8 @@ def test_what_is_typed_before_the_store_opens_is_kept_and_answered(qtbot, servic
     by the prefilled one."""
     register(services, "idse@nominas.com")
     register(services, "otra@nominas.com")
-    services.accounts.set_enabled("otra@nominas.com", False)  # one enabled user: prefilled
+    # One enabled user: prefilled.
+    services.accounts.set_enabled("otra@nominas.com", False, "idse@nominas.com")
     window = IdseLoginWindow()
     qtbot.addWidget(window)
     window.show()

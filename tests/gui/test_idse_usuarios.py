@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.services.accounts import Registration
 from tests.gui.helpers import click, type_text
 
 GOOD = "Nom1na$Segura"
@@ -130,26 +131,32 @@ def test_duplicate_usuario_is_refused(qtbot, services, modals):
 
 
 def test_disable_asks_then_disables_and_the_user_can_be_enabled_again(qtbot, services, modals):
-    dialog = make_dialog(qtbot, services)
+    services.accounts.register(  # the first user administers
+        Registration("Admin", "Ruiz", "", "admin@nominas.com", GOOD, GOOD, True)
+    )
+    dialog = IdseUsuariosDialog(services, "admin@nominas.com")
+    qtbot.addWidget(dialog)
+    dialog.show()
     fill(qtbot, dialog)
     click(qtbot, dialog.guardar)
     qtbot.waitUntil(lambda: len(modals.messages) == 1)
-    dialog.tabla.selectRow(0)
+    dialog.tabla.selectRow(1)
     assert dialog.deshabilitar.isEnabled()
+    admin = ("admin@nominas.com", "Habilitado")
 
     modals.answer("Cancelar")
     click(qtbot, dialog.deshabilitar)
     qtbot.waitUntil(lambda: len(modals.messages) == 2)
-    assert grid(dialog) == [("karla@nominas.com", "Habilitado")]
+    assert grid(dialog) == [admin, ("karla@nominas.com", "Habilitado")]
 
     modals.answer("Continuar")
     click(qtbot, dialog.deshabilitar)
-    qtbot.waitUntil(lambda: grid(dialog) == [("karla@nominas.com", "Deshabilitado")])
+    qtbot.waitUntil(lambda: grid(dialog) == [admin, ("karla@nominas.com", "Deshabilitado")])
     assert "no podrá ingresar" in modals.texts[2]
     assert dialog.deshabilitar.text().replace("&", "") == "Habilitar"
 
     click(qtbot, dialog.deshabilitar)
-    qtbot.waitUntil(lambda: grid(dialog) == [("karla@nominas.com", "Habilitado")])
+    qtbot.waitUntil(lambda: grid(dialog) == [admin, ("karla@nominas.com", "Habilitado")])
     assert dialog.deshabilitar.text().replace("&", "") == "Deshabilitar"
     actions = [entry.action for entry in services.audit_instalacion.recent()]
     assert actions[:3] == [
@@ -157,6 +164,22 @@ def test_disable_asks_then_disables_and_the_user_can_be_enabled_again(qtbot, ser
         "usuario_idse_deshabilitado",
         "usuario_idse_alta",
     ]
+
+
+def test_a_user_who_is_not_administrator_sees_the_roles_and_cannot_disable(qtbot, services, modals):
+    for usuario in ("admin@nominas.com", "karla@nominas.com"):
+        services.accounts.register(Registration("N", "R", "", usuario, GOOD, GOOD, True))
+    dialog = IdseUsuariosDialog(services, "karla@nominas.com")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    model = dialog.model
+    assert [model.index(r, 2).data() for r in range(model.rowCount())] == [
+        "Administrador",
+        "Usuario",
+    ]
+    dialog.tabla.selectRow(0)
+    assert not dialog.deshabilitar.isEnabled()
+    assert dialog.restablecer.isEnabled()  # asks for an administrator's password itself
 
 
 def test_aviso_link_opens_the_documents_from_resources(qtbot, services, modals):

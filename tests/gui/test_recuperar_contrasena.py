@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.domain.passwords import RULE_MESSAGES
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
 from icsoe_desktop.gui.restablecer_contrasena import MSG_ACTUALIZADA, RestablecerContrasenaDialog
 from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, Registration
@@ -189,7 +190,7 @@ def test_closed_smtp_port_keeps_the_request_queued(qtbot, services, modals):
             timeout_s=5,
         ),
         None,
-        actor="admin@empresa.com",
+        actor=CLI_ACTOR,
     )
     register(services)
     dialog = make_recuperar(qtbot, services)

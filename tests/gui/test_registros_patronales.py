@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QTableView
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.registros_patronales import TITLE, RegistrosPatronalesDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.registros import RegistroRow
@@ -321,7 +322,7 @@ def test_main_window_offers_it_in_configuracion_to_a_signed_in_user(qtbot, servi
     )
     assert action in configuracion.actions()
 
-    services.registros.save(REGISTRO, RFC, RAZON, None)
+    services.registros.save(REGISTRO, RFC, RAZON, CLI_ACTOR)
     opened: list[object] = []
 
     def look(widget) -> None:

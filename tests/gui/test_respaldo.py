@@ -66,7 +66,9 @@ def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals
     assert respaldo.exists()
 
     # A change after the backup, which the restore takes back.
-    app.services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", "idse@nominas.com")
+    app.services.registros.save(
+        "NO191919191", "ABC010101AB1", "Nóminas del Centro", "idse@nominas.com"
+    )
     modals.handle(choose(respaldo))
     modals.answer("Restaurar", "Aceptar")
     archivo_action(app, "Res&taurar…").trigger()
@@ -109,10 +111,17 @@ def test_a_foreign_file_is_refused_with_a_message_and_the_session_stays(
     assert not list(app.services.store.path.parent.glob("*antes-de-restaurar*"))
 
 
-def test_restaurar_is_not_offered_in_solo_consulta(qtbot, data_dir, services):
+def test_respaldar_and_restaurar_are_offered_to_administrators_only(qtbot, data_dir, services):
+    """The menu mirrors the role matrix (the service refuses anyway: tests/services/test_roles.py):
+    a backup holds every user's password hash and every NSS/CURP of the empresa."""
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.accounts import Registration
 
-    window = VentanaPrincipal(services, None)
-    qtbot.addWidget(window)
-    assert window.respaldar_action.isEnabled()
-    assert not window.restaurar_action.isEnabled()
+    for usuario in ("admin@empresa.com", "ana@empresa.com"):  # the first one administers
+        clave = "Nom1na$Segura"
+        services.accounts.register(Registration("N", "A", "", usuario, clave, clave, True))
+    for actor, offered in ((None, False), ("ana@empresa.com", False), ("admin@empresa.com", True)):
+        window = VentanaPrincipal(services, actor)
+        qtbot.addWidget(window)
+        assert window.respaldar_action.isEnabled() is offered, actor
+        assert window.restaurar_action.isEnabled() is offered, actor

@@ -9,6 +9,7 @@ from icsoe_desktop.gui.conflictos import TITLE as CONFLICTOS
 from icsoe_desktop.gui.conflictos import ConflictosDialog
 from icsoe_desktop.gui.sincronizacion import MSG_GUARDADA, TITLE, SincronizacionDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.sync import TOKEN_SCOPE
 from tests.conftest import free_port
 from tests.gui.helpers import click, type_text
@@ -18,6 +19,10 @@ ADMIN = "admin@empresa.com"
 
 
 def open_dialog(qtbot, services) -> SincronizacionDialog:
+    """As the administrator (the first user registered here) opens it."""
+    if ADMIN not in {u.usuario for u in services.accounts.list_users()}:
+        clave = "Nom1na$Segura"
+        services.accounts.register(Registration("Admin", "Ruiz", "", ADMIN, clave, clave, True))
     dialog = SincronizacionDialog(services, ADMIN)
     qtbot.addWidget(dialog)
     dialog.show()
