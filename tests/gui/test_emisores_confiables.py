@@ -92,3 +92,75 @@ def test_a_file_that_is_not_a_ca_is_explained(qtbot, services, modals, tmp_path)
     assert "no es de una autoridad certificadora" in modals.messages[0].text
     assert "dañado o no es un certificado digital" in modals.messages[1].text
     assert len(dialog.model.rows) == 13
+
+
+def _impostor_of(shipped_der: bytes, tmp_path) -> object:
+    """A self-signed CA with the exact subject of a shipped SAT CA (another key)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    real = x509.load_der_x509_certificate(shipped_der)
+    key = cf.rsa_key(5)
+    now = datetime.now(UTC)
+    fake = (
+        x509.CertificateBuilder()
+        .subject_name(real.subject)
+        .issuer_name(real.subject)
+        .public_key(key.public_key())
+        .serial_number(real.serial_number)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path = tmp_path / "ac_sat_falsa.cer"
+    path.write_bytes(fake.public_bytes(Encoding.DER))
+    return path
+
+
+def test_a_ca_with_the_subject_of_a_shipped_sat_ca_is_warned_about_and_audited(
+    qtbot, services, modals, tmp_path
+):
+    dialog = make_dialog(qtbot, services)
+    shipped = next(e for e in dialog.model.rows if e.nombre == "AUTORIDAD CERTIFICADORA")
+    path = _impostor_of(shipped.der, tmp_path)
+    modals.answer("Cancelar")
+    dialog.agregar_archivo(str(path))
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert modals.texts[0].startswith(
+        "ATENCIÓN: este certificado tiene el mismo sujeto que «AUTORIDAD CERTIFICADORA», una "
+        "autoridad certificadora del SAT incluida con la aplicación, pero no es ese certificado."
+    )
+    assert len(dialog.model.rows) == 13  # cancelled: nothing added
+    # Added on purpose all the same: the audit says what it looks like.
+    added = services.certificates.emisores.agregar(path, "sistemas@nominas.com")
+    entry = next(e for e in services.audit.recent() if e.action == "emisor_agregado")
+    assert entry.detail == f"{added.sha256}; mismo sujeto que el emisor incluido {shipped.sha256}"
+
+
+def test_a_user_who_is_not_administrator_cannot_add_or_remove_issuers(
+    qtbot, services, modals, tmp_path
+):
+    from icsoe_desktop.services.permisos import PermisoDenegado
+
+    make_dialog(qtbot, services)  # the administrator exists
+    services.accounts.register(
+        Registration("Ana", "Ruiz", "", "ana@nominas.com", PASSWORD, PASSWORD, True)
+    )
+    dialog = EmisoresConfiablesDialog(services, "ana@nominas.com")
+    qtbot.addWidget(dialog)
+    assert not dialog.agregar.isEnabled()
+    ca = tmp_path / "ac_imss.cer"
+    ca.write_bytes(cf.imss_ca().certificate_der)
+    try:
+        services.certificates.emisores.agregar(ca, "ana@nominas.com")
+    except PermisoDenegado as refused:
+        assert refused.message == (
+            "Sólo un administrador de icsoe-desktop puede agregar o quitar emisores confiables."
+        )
+    else:
+        raise AssertionError("a non-administrator added a trusted CA")
+    assert len(services.certificates.emisores.listar()) == 13
