@@ -45,14 +45,27 @@ def _normal(sql: str | None) -> str:
     return re.sub(r"\s+", " ", sql or "").strip()
 
 
+# SQLite's own: its sequence and statistics tables. The indexes of UNIQUE and PRIMARY KEY
+# constraints (no SQL of their own: the table's holds them) are skipped too. Any other name
+# led by «sqlite_» can only have been written into sqlite_master by hand (writable_schema) —
+# a trigger so named still fires — and is compared like the rest.
+_SQLITE_TABLES = frozenset(("sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3"))
+_SQLITE_TABLES |= {"sqlite_stat4"}
+
+
+def _sqlite_own(kind: str, name: str, sql: str | None) -> bool:
+    if kind == "table":
+        return name in _SQLITE_TABLES
+    return kind == "index" and name.startswith("sqlite_autoindex_") and sql is None
+
+
 def read_schema(conn: sqlite3.Connection) -> Schema:
-    """Every object of the file but SQLite's own (its sequence and statistics tables, and the
-    indexes of UNIQUE and PRIMARY KEY constraints, which the table's SQL already holds)."""
+    """Every object of the file but SQLite's own."""
     schema: Schema = {}
     for kind, name, table, sql in conn.execute(
         "SELECT type, name, tbl_name, sql FROM sqlite_master"
     ):
-        if name.startswith("sqlite_"):
+        if _sqlite_own(kind, name, sql):
             continue
         columns: tuple[str, ...] = ()
         if kind == "table":

@@ -105,6 +105,22 @@ CASES: dict[str, tuple[Callable[[object, Path], Path], str, str]] = {
         "disparador espia (de la tabla audit_log), que icsoe-desktop no crea. Pudo modificarse "
         "fuera de la aplicación. No se restauró nada.",
     ),
+    "disparador-escrito-a-mano": (
+        # Written into sqlite_master by hand under a name SQLite keeps for itself: it still
+        # fires, and integrity_check says «ok».
+        lambda s, t: tampered(
+            s,
+            t,
+            "PRAGMA writable_schema=ON",
+            "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) VALUES ('trigger', "
+            "'sqlite_espia', 'audit_log', 0, 'CREATE TRIGGER sqlite_espia AFTER INSERT ON "
+            "audit_log BEGIN UPDATE idse_users SET administrador = 1; END')",
+        ),
+        "respaldo_modificado",
+        "El archivo «lunes.icsoe-respaldo» no es un respaldo íntegro de icsoe-desktop: tiene el "
+        "disparador sqlite_espia (de la tabla audit_log), que icsoe-desktop no crea. Pudo "
+        "modificarse fuera de la aplicación. No se restauró nada.",
+    ),
     "disparador-cambiado": (
         lambda s, t: tampered(
             s,
