@@ -177,7 +177,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
     import os
 
-    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
     try:
         where = "a thread of this process" if args.server_in_process else "its own process"

@@ -122,7 +122,7 @@ def main() -> int:
     from icsoe_desktop.sync_server.app import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-join-"))
-    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
     port, stop = pg.start_cluster()
     server = None

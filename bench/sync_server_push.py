@@ -39,7 +39,7 @@ def bodies(rows: int, tmp: Path) -> list[bytes]:
     from icsoe_desktop.services.sync import BATCH_ROWS
     from icsoe_desktop.services.sync_rows import encoded_changes
 
-    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
     (tmp / "desktop").mkdir()
     services = open_services(tmp / "desktop")

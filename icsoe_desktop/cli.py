@@ -158,6 +158,8 @@ def _service_command(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
+    for aviso in services.avisos:  # e.g. a restore interrupted before this start
+        print(aviso, file=sys.stderr)
     try:
         if args.command == "emisores":
             return _emisores(args, services)

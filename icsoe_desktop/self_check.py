@@ -251,15 +251,16 @@ def check_translation() -> CheckResult:
 
 
 def _keyring_backend() -> str:
-    import keyring
+    """The backend the app keeps secrets in (services/secrets.py), e.g. "Windows WinVaultKeyring"."""
+    from icsoe_desktop.services.secrets import choose_backend
 
-    backend = keyring.get_keyring()
-    inner = getattr(backend, "backends", None) or [backend]  # the chainer: name what it chains
-    names = ", ".join(b.name for b in inner)  # e.g. "Windows WinVaultKeyring"
-    if any(type(b).__module__.startswith("keyrings.alt") for b in inner):
-        # keyrings.alt is a test dependency, never bundled: say so if a dev setup picks it.
-        names += " (archivo sin cifrar: sólo para pruebas, no para usuarios)"
-    return names
+    backend = choose_backend()
+    if backend is None:
+        return "ninguno"
+    if not type(backend).__module__.startswith("keyring.backends."):
+        # Only one named in PYTHON_KEYRING_BACKEND gets here: the test suite's.
+        return f"{backend.name} (nombrado en PYTHON_KEYRING_BACKEND: sólo para pruebas)"
+    return backend.name
 
 
 def check_keyring() -> CheckResult:

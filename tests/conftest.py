@@ -24,11 +24,18 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test has its own data dir and a plaintext keyring in a temp dir (test-only)."""
+    """Every test has its own data dir and a keyring of its own in a temp dir (test-only)."""
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     monkeypatch.setenv("ICSOE_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    # The suite's own backend (tests/keyring_de_prueba.py): the app accepts a backend named
+    # here unless it keeps secrets in clear (services/secrets.py). The processes a test starts
+    # import it too.
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
+    root = str(Path(__file__).resolve().parent.parent)
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))
+    )
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     for var in (
         "ICSOE_SMTP_HOST",

@@ -81,8 +81,8 @@ def test_a_new_data_dir_passes_every_check_and_gets_a_migrated_store(tmp_path):
     ui_count = len(list(asset_dir("ui").glob("*.ui")))
     assert f"Formularios: {ui_count} archivos .ui cargados" in lines["Formularios"]
     assert lines["Llavero"] == (
-        "OK    Llavero: file PlaintextKeyring (archivo sin cifrar: sólo para pruebas, no para "
-        "usuarios) (guardar, leer y borrar)"
+        "OK    Llavero: keyring de prueba KeyringDePrueba (nombrado en PYTHON_KEYRING_BACKEND: "
+        "sólo para pruebas) (guardar, leer y borrar)"
     )
     assert "sin configurar" in lines["Correo (SMTP)"]
     assert lines["Emisores confiables"] == (

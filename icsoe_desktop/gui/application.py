@@ -161,8 +161,12 @@ class Application(QObject):
         self.login.wait_for_services()
 
     def _on_services(self, services: Services) -> None:
+        from icsoe_desktop.gui.respaldo import avisar
+
         self.services = services
         self.login.set_services(services)
+        if services.avisos:  # an interrupted restore, finished or undone at this opening
+            QTimer.singleShot(0, lambda: avisar(self.login, services))
         for action in self._waiting:
             QTimer.singleShot(0, action)
         self._waiting = []
@@ -374,6 +378,10 @@ class Application(QObject):
             return
         self.login.empresa_selector.refresh()
         self.open_main(usuario, nombre)
+        if self.services.avisos:
+            from icsoe_desktop.gui.respaldo import avisar
+
+            avisar(self.main, self.services)
 
     def _close_main(self) -> None:
         if self.main is not None:

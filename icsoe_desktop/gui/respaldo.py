@@ -84,3 +84,12 @@ def restaurar(parent: QWidget, services: Services, usuario: str | None) -> bool:
         TITLE_RESTAURAR,
     )
     return True
+
+
+def avisar(parent: QWidget | None, services: Services) -> None:
+    """Tell, once, what opening the empresa did: a restore interrupted earlier (the app closed,
+    the machine went off) was finished or undone (services/restauracion.py)."""
+    avisos = list(services.avisos)
+    services.avisos.clear()
+    for aviso in avisos:
+        msgbox.information(parent, aviso, TITLE_RESTAURAR)

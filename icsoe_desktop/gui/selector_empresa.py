@@ -96,4 +96,8 @@ class EmpresaSelector(QWidget):
             msgbox.warning(self.window(), exc.message)
             self.refresh()
             return
+        if self._services.avisos:
+            from icsoe_desktop.gui.respaldo import avisar
+
+            avisar(self.window(), self._services)
         self._on_opened()

@@ -1,5 +1,7 @@
 """Respaldar / Restaurar: a consistent copy of the store taken while the app runs (SQLite's online
-backup API), and a checked restore that keeps the replaced store aside.
+backup API), and a checked restore that keeps the replaced store aside. The file to restore must
+be this app's store, with exactly its schema (services/respaldo_esquema.py), of this empresa;
+services/restauracion.py puts it in place so that a crash never leaves no store.
 
 A backup holds the database only: the data keys of the certificates and the SMTP and sync
 passwords stay in the OS keyring, so a copied backup opens no secret on another machine.
@@ -7,18 +9,19 @@ passwords stay in the OS keyring, so a copied backup opens no secret on another 
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services import restauracion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.files import atomic_write
 from icsoe_desktop.store.db import Store, upgrade_file
+from icsoe_desktop.store.migrations import HEAD_REVISION
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +78,9 @@ class BackupService:
 
     # --- Respaldar -----------------------------------------------------------------------------
 
-    def backup(self, destination: Path, actor: str | None, progress: Progress | None = None) -> Path:
+    def backup(
+        self, destination: Path, actor: str | None, progress: Progress | None = None
+    ) -> Path:
         """Write a consistent copy of the store to ``destination`` (whole or not at all)."""
         destination = Path(destination)
         if destination.resolve() == self._store.path.resolve():
@@ -114,64 +119,143 @@ class BackupService:
     # --- Restaurar -----------------------------------------------------------------------------
 
     def restore(self, source: Path, actor: str | None) -> Path:
-        """Check ``source`` (a SQLite file, intact, of this app at a known schema revision,
-        migrated when older), then put it in place of the store and reopen it. Returns where the
-        replaced store was kept. Nothing is replaced when the file is refused."""
+        """Check ``source`` (a SQLite file, intact, of this app at a known schema revision with
+        exactly its schema, of this empresa), migrate it when older, then put it in place of
+        the store in one atomic step and reopen it (services/restauracion.py). Returns where the
+        replaced store was kept. Nothing is replaced when the file is refused (audited)."""
         source = Path(source)
+        try:
+            return self._restore(source, actor)
+        except BackupError as exc:
+            with self._store.session() as session:
+                self._audit.record(session, actor, "restauracion_rechazada", source.name, exc.code)
+            raise
+
+    def _restore(self, source: Path, actor: str | None) -> Path:
         if not source.is_file():
             raise BackupError("respaldo_no_encontrado", f"No se encontró el archivo «{source}».")
         db_path = self._store.path
-        candidate = db_path.with_name(db_path.name + ".restaurando")
+        candidate = restauracion.candidate_of(db_path)
         try:
             _copy_file(source, candidate)
             _check_candidate(candidate, source)
             upgrade_file(candidate)  # an older schema is brought up to date here
-            aside = self._swap(candidate)
+            _prepare(candidate)
+            _check_schema(candidate, HEAD_REVISION, source)
+            self._check_empresa(_empresa_of(candidate), source)
+            restauracion.pausa("candidato_listo")
+            try:
+                aside = restauracion.replace_store(
+                    db_path, candidate, source.name, actor, self._store.engine.dispose
+                )
+            except restauracion.SwapError as exc:
+                self._store.reopen()
+                raise BackupError(
+                    "restauracion_fallida",
+                    "No se pudo reemplazar la base de datos (¿otra ventana o programa la tiene "
+                    "abierta?). Cierra las demás ventanas de icsoe-desktop e intenta de nuevo; la "
+                    "base de datos actual no cambió.",
+                ) from exc
         finally:
-            for leftover in (candidate, *_sidecars(candidate)):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+            restauracion.remove_candidate(db_path)
+        self._store.reopen()
+        self._restored(actor)
         with self._store.session() as session:
             self._audit.record(session, actor, "respaldo_restaurado", source.name, aside.name)
+        restauracion.pausa("terminada")
+        restauracion.finish(db_path)
         return aside
 
-    def _swap(self, candidate: Path) -> Path:
-        """Close every connection, move the current store (and its WAL) aside, put the
-        candidate in its place and reopen; on failure the current store goes back."""
-        db_path = self._store.path
-        aside = db_path.with_name(f"{db_path.name}.antes-de-restaurar-{_now_stamp()}")
-        number = 1
-        while aside.exists():
-            number += 1
-            aside = aside.with_name(f"{db_path.name}.antes-de-restaurar-{_now_stamp()}-{number}")
-        self._store.engine.dispose()  # the last connection closed checkpoints the WAL
-        moved: list[tuple[Path, Path]] = []
-        try:
-            for path, suffix in ((db_path, ""), *((s, s.name[-4:]) for s in _sidecars(db_path))):
-                target = aside.with_name(aside.name + suffix)
-                os.replace(path, target)
-                moved.append((path, target))
-            os.replace(candidate, db_path)
-        except OSError as exc:
-            for original, target in reversed(moved):
-                with contextlib.suppress(OSError):
-                    os.replace(target, original)
-            self._store.reopen()
-            log.exception("No se pudo reemplazar la base de datos por el respaldo")
+    def _restored(self, actor: str | None) -> None:
+        """What else the restored store brings (BackupEmpresa: the users who may open it)."""
+
+    def open_empresa(self) -> DatosEmpresa:
+        """The open empresa's RFC and razón social: its store's Configuración inicial."""
+        return _empresa_of(self._store.path)
+
+    def _check_empresa(self, found: DatosEmpresa, source: Path) -> None:
+        """Refuse another empresa's backup. One never configured (no RFC) is accepted only
+        by an empresa that has none either; an empresa not configured yet takes any."""
+        own = self.open_empresa()
+        if not own.rfc or found.rfc == own.rfc:
+            return
+        if not found.rfc:
             raise BackupError(
-                "restauracion_fallida",
-                "No se pudo reemplazar la base de datos (¿otra ventana o programa la tiene "
-                "abierta?). Cierra las demás ventanas de icsoe-desktop e intenta de nuevo; la "
-                "base de datos actual no cambió.",
-            ) from exc
-        self._store.reopen()
-        return aside
+                "respaldo_sin_empresa",
+                f"El respaldo «{source.name}» es de una empresa sin configurar (sin RFC), no de "
+                f"{_label(own)}. No se restauró nada.",
+            )
+        raise BackupError(
+            "respaldo_de_otra_empresa",
+            f"El respaldo «{source.name}» es de la empresa RFC {_label(found)}, no de "
+            f"{_label(own)}. No se restauró nada.",
+        )
 
 
-def _sidecars(db_path: Path) -> list[Path]:
-    return [
-        p for p in (db_path.with_name(db_path.name + s) for s in ("-wal", "-shm")) if p.exists()
-    ]
+@dataclass(frozen=True)
+class DatosEmpresa:
+    rfc: str
+    razon_social: str
+
+
+def _label(empresa: DatosEmpresa) -> str:
+    return f"{empresa.rfc} ({empresa.razon_social})" if empresa.razon_social else empresa.rfc
+
+
+def _empresa_of(path: Path) -> DatosEmpresa:
+    """The ``empresa`` row (Configuración inicial) of a store at head: empty when never set."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT rfc, razon_social FROM empresa ORDER BY id LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return (
+        DatosEmpresa((row[0] or "").strip().upper(), row[1] or "") if row else DatosEmpresa("", "")
+    )
+
+
+def _prepare(candidate: Path) -> None:
+    """What the app rebuilds or drops itself: the movimientos indexes a sync pull left out (as
+    Store does at opening), and the grid's sort indexes an earlier version built otherwise
+    (the next sort builds them again)."""
+    from icsoe_desktop.services.respaldo_esquema import sort_indexes
+    from icsoe_desktop.store import bulk_indexes
+    from icsoe_desktop.store.db import make_engine
+
+    engine = make_engine(candidate)
+    try:
+        with engine.begin() as conn:
+            bulk_indexes.restore(conn)
+            for name, sql in conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                "'movimientos'"
+            ):
+                built = sort_indexes().get(name)
+                if built is not None and " ".join(sql.split()) != built:
+                    log.info("Índice de orden %s de otra versión: se quita del respaldo", name)
+                    conn.exec_driver_sql(f'DROP INDEX "{name}"')
+    finally:
+        engine.dispose()
+    with sqlite3.connect(candidate) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # one file again
+    conn.close()
+
+
+def _check_schema(candidate: Path, revision: str, source: Path) -> None:
+    """Refuse a file whose schema is not the app's at ``revision`` (respaldo_esquema.py)."""
+    from icsoe_desktop.services import respaldo_esquema
+
+    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    try:
+        found = respaldo_esquema.read_schema(conn)
+    finally:
+        conn.close()
+    differences = respaldo_esquema.compare(
+        found, respaldo_esquema.reference(revision), any_sort_index=revision != HEAD_REVISION
+    )
+    if differences:
+        log.error("Respaldo %s con otro esquema: %s", source, differences)
+        raise BackupError(*respaldo_esquema.explain(differences, source.name))
 
 
 def _copy_file(source: Path, target: Path) -> None:
@@ -203,6 +287,7 @@ def _check_candidate(candidate: Path, source: Path) -> None:
     try:
         conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
         try:
+            conn.execute("PRAGMA trusted_schema=OFF")  # its views and triggers run nothing here
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
             if problems != ["ok"]:
                 log.error("Respaldo %s dañado: %s", source, problems)
@@ -233,6 +318,8 @@ def _check_candidate(candidate: Path, source: Path) -> None:
             f"El respaldo «{source.name}» es de una versión más reciente de icsoe-desktop o de "
             "otro programa: actualiza la aplicación para restaurarlo. No se restauró nada.",
         )
+    # Before it is migrated: what the migrations would run on must be the app's own.
+    _check_schema(candidate, revision, source)
 
 
-__all__ = ["BackupError", "BackupService", "default_backup_name"]
+__all__ = ["BackupError", "BackupService", "DatosEmpresa", "default_backup_name"]

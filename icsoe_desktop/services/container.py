@@ -59,12 +59,16 @@ _LAZY = (
 class Services:
     """``catalogo``: the installation (IDSE users, their sign-in and audit, the empresas);
     ``store``: the open empresa (``empresa``), whose data every other service works on.
-    ``abrir_empresa`` switches it without restarting (services/empresas.py)."""
+    ``abrir_empresa`` switches it without restarting (services/empresas.py). ``avisos``: what
+    opening an empresa did that the user must hear of."""
 
     def __init__(
         self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None, exigir: bool = False
     ) -> None:
         self.data_dir, self.clock = data_dir, clock
+        # What the opening did that the user must be told (an interrupted restore finished or
+        # undone): the GUI shows them once and empties the list; the CLI prints them.
+        self.avisos: list[str] = []
         # preload() builds services in the background while the login may switch empresa: one
         # at a time, so none is cached built on the store being closed.
         self._switching = threading.RLock()
@@ -107,12 +111,22 @@ class Services:
             raise
 
     def _open(self, empresa: EmpresaInfo) -> None:
+        from icsoe_desktop.services import restauracion
         from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
-        store = Store(self.empresas.ruta(empresa))  # a damaged file raises: nothing changed yet
+        path = self.empresas.ruta(empresa)
+        # A restore interrupted here is undone, or found done, before the store opens.
+        interrumpida = restauracion.revisar(path)
+        store = Store(path)  # a damaged file raises: nothing changed yet
         self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
         self.audit = AuditService(self.store, self.clock)
+        if interrumpida is not None:
+            from icsoe_desktop.services.empresas_respaldo import terminar_interrumpida
+
+            self.avisos.append(
+                terminar_interrumpida(interrumpida, store, self.audit, self.empresas, empresa.id)
+            )
         # Its own mail and sync server, or the installation's (services/settings_empresa.py).
         self.settings_empresa: SettingsService = (
             self.settings

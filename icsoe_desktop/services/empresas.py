@@ -436,25 +436,39 @@ class EmpresasService:
             conn.close()
 
     def usuarios_del_respaldo(self, empresa_id: int, store_path: Path, actor: str | None) -> None:
-        """Users of a restored store the catalog lacks are added, with access to the empresa."""
+        """Users of a restored store the catalog lacks are added with their password, never as
+        administrators (a file brings no role), and granted this empresa only; users the catalog
+        has keep their rights and grants, whatever the file says of them. Audited."""
         conn = sqlite3.connect(self._store.path, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))
-            columns = _columns(conn, "idse_users", "restaurada", without="id")
+            columns = [
+                c
+                for c in _columns(conn, "idse_users", "restaurada", without="id").split(", ")
+                if c != '"administrador"'
+            ]
+            names = ", ".join(columns)
             conn.execute("BEGIN IMMEDIATE")
+            nuevos = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT usuario FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT "
+                    "IN (SELECT usuario FROM main.idse_users)"
+                )
+            ]
             added = conn.execute(
-                f"INSERT OR IGNORE INTO main.idse_users ({columns}) SELECT {columns} "
-                "FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT IN "
+                f"INSERT OR IGNORE INTO main.idse_users ({names}, administrador) SELECT {names}, 0"
+                " FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT IN "
                 "(SELECT usuario FROM main.idse_users)"
             ).rowcount
             if added > 0:
                 now = plain.to_text(self._clock())
-                conn.execute(
+                conn.executemany(
                     "INSERT OR IGNORE INTO empresa_accesos (usuario_id, empresa_id, concedido_at,"
                     " concedido_por) SELECT id, ?, ?, 'respaldo' FROM main.idse_users WHERE "
-                    "usuario IN (SELECT usuario FROM restaurada.idse_users)",
-                    (empresa_id, now),
+                    "usuario = ?",
+                    [(empresa_id, now, usuario) for usuario in nuevos],
                 )
                 conn.execute(
                     "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "

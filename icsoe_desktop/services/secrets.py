@@ -1,8 +1,17 @@
-"""Secrets in the OS keyring (Windows Credential Manager); never in the database or a file."""
+"""Secrets in the OS keyring (Windows Credential Manager); never in the database or a file.
+
+keyring picks the installed backend of highest priority; with no OS keyring that can be one
+that writes secrets in clear (keyrings.alt's PlaintextKeyring, present wherever the test extras
+are installed). The app therefore takes only an OS keyring that keyring ships (Windows
+Credential Manager, macOS Keychain, Secret Service, KWallet), or a backend named explicitly in
+PYTHON_KEYRING_BACKEND (how the test suite puts in its own) that does not keep secrets in clear
+or drop them. Otherwise there is no keyring: nothing secret is saved and the user is told.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 
 from icsoe_desktop.domain.errors import DomainError
 
@@ -14,46 +23,95 @@ NO_KEYRING_MESSAGE = (
     "Windows) disponible en este equipo; por seguridad, la contraseña no se guardó."
 )
 
+_OS_BACKENDS = "keyring.backends."
+# keyring's own modules that are no OS keyring: none, a discarding one, and the chainer (which
+# would chain a plaintext backend after the OS one).
+_NOT_OS = frozenset(("keyring.backends.fail", "keyring.backends.null", "keyring.backends.chainer"))
+# Backends that keep secrets in a readable file or silently drop them: never, even when named.
+_REFUSED = frozenset(
+    (
+        "keyrings.alt.file.PlaintextKeyring",
+        "keyrings.alt.pyfs.PlaintextKeyring",
+        "keyring.backends.null.Keyring",
+        "keyring.backends.chainer.ChainerBackend",
+    )
+)
+_logged: set[str] = set()
+
+
+def _name(backend: object) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def _is_os_keyring(backend: object) -> bool:
+    module = type(backend).__module__
+    return module.startswith(_OS_BACKENDS) and module not in _NOT_OS
+
+
+def _once(message: str, name: str) -> None:
+    if name not in _logged:
+        _logged.add(name)
+        log.warning(message, name)
+
+
+def choose_backend():
+    """The keyring backend the app may keep secrets in, or None."""
+    import keyring
+    from keyring.backend import by_priority, get_all_keyring
+
+    chosen = keyring.get_keyring()  # honours PYTHON_KEYRING_BACKEND; cached by keyring
+    name = _name(chosen)
+    if _is_os_keyring(chosen):
+        return chosen
+    if os.environ.get("PYTHON_KEYRING_BACKEND") == name and name not in _REFUSED:
+        return chosen  # named explicitly (the test suite's own, or fail: no keyring)
+    _once("Almacén de contraseñas %s rechazado: no es el del sistema", name)
+    usable = [b for b in get_all_keyring() if _is_os_keyring(b) and b.priority > 0]
+    return max(usable, key=by_priority, default=None)
+
 
 class SecretsService:
     """Thin wrapper over ``keyring``, imported lazily (it is slow to load)."""
 
-    def _keyring(self):
-        import keyring
-
-        return keyring
-
-    def available(self) -> bool:
+    def _backend(self):
+        """The backend to use, or None (then nothing is saved or read)."""
         try:
             from keyring.backends.fail import Keyring as FailKeyring
 
-            return not isinstance(self._keyring().get_keyring(), FailKeyring)
+            backend = choose_backend()
         except Exception:  # any backend error means "not usable"
             log.exception("No se pudo consultar el llavero del sistema")
-            return False
+            return None
+        return None if backend is None or isinstance(backend, FailKeyring) else backend
+
+    def available(self) -> bool:
+        return self._backend() is not None
 
     def set(self, scope: str, key: str, value: str) -> None:
-        if not self.available():
+        backend = self._backend()
+        if backend is None:
             raise DomainError("sin_llavero", NO_KEYRING_MESSAGE)
         try:
-            self._keyring().set_password(f"{SERVICE_PREFIX}/{scope}", key, value)
+            backend.set_password(f"{SERVICE_PREFIX}/{scope}", key, value)
         except Exception as exc:
             log.exception("No se pudo guardar un secreto en el llavero (%s)", scope)
             raise DomainError("sin_llavero", NO_KEYRING_MESSAGE) from exc
 
     def get(self, scope: str, key: str) -> str | None:
-        if not self.available():
+        backend = self._backend()
+        if backend is None:
             return None
         try:
-            return self._keyring().get_password(f"{SERVICE_PREFIX}/{scope}", key)
+            return backend.get_password(f"{SERVICE_PREFIX}/{scope}", key)
         except Exception:
             log.exception("No se pudo leer un secreto del llavero (%s)", scope)
             return None
 
     def delete(self, scope: str, key: str) -> None:
-        if not self.available():
+        backend = self._backend()
+        if backend is None:
             return
         try:
-            self._keyring().delete_password(f"{SERVICE_PREFIX}/{scope}", key)
+            backend.delete_password(f"{SERVICE_PREFIX}/{scope}", key)
         except Exception:  # not there: nothing to delete
             log.debug("Secreto inexistente en el llavero (%s)", scope)

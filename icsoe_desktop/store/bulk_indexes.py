@@ -52,7 +52,8 @@ def restore(conn: Connection) -> list[str]:
         return []
     for index in MovimientoRow.__table__.indexes:
         if index.name in missing:
-            index.create(conn, checkfirst=True)
+            index.create(conn, checkfirst=False)  # missing, read above in this transaction; a
+            # check would reflect the month indexes, which SQLAlchemy warns it cannot
     log.info("Índices de movimientos reconstruidos: %s", ", ".join(missing))
     return missing
 

@@ -102,10 +102,11 @@ def known_revision(script, revision: str) -> bool:
         return False
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to head. Alembic is imported only when there is something to do."""
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Bring the schema to head (or to ``target``: the schema of an earlier version, which a
+    restored backup is compared with). Alembic is imported only when there is something to do."""
     revision = current_revision(engine)
-    if revision == HEAD_REVISION:
+    if revision == (HEAD_REVISION if target == "head" else target):
         return
     from alembic import command
     from alembic.config import Config
@@ -129,7 +130,7 @@ def upgrade(engine: Engine) -> None:
         try:
             with conn.begin():
                 config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+                command.upgrade(config, target)
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if broken:
                     log.error("Referencias rotas tras la migración: %s", broken[:20])
@@ -144,17 +145,37 @@ def upgrade(engine: Engine) -> None:
             conn.commit()
 
 
-def upgrade_file(path: Path) -> None:
-    """Bring the store file at ``path`` (not open elsewhere) to head and leave it one file, in
-    rollback-journal mode: a restored backup before it replaces the store, the template."""
+def upgrade_file(path: Path, target: str = "head") -> None:
+    """Bring the store file at ``path`` (not open elsewhere) to head (or ``target``) and leave it
+    one file, in rollback-journal mode: a restored backup before it replaces the store, the
+    template."""
     engine = make_engine(path)
     try:
-        upgrade(engine)
+        upgrade(engine, target)
     finally:
         engine.dispose()
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")
     conn.close()
+
+
+# What a restore (services/restauracion.py) leaves beside a store while it replaces it: the
+# checked copy of the backup, the marker naming the steps, the replaced store kept aside.
+RESTORE_CANDIDATE = ".restaurando"
+RESTORE_MARKER = ".restauracion"
+RESTORE_ASIDE = ".antes-de-restaurar-"
+
+
+def restore_leftovers(path: Path) -> list[Path]:
+    """A restore's files beside the store ``path`` (the asides of finished ones included)."""
+    if not path.parent.is_dir():
+        return []
+    return sorted(
+        p
+        for p in path.parent.iterdir()
+        if p.name in (path.name + RESTORE_CANDIDATE, path.name + RESTORE_MARKER)
+        or p.name.startswith(path.name + RESTORE_ASIDE)
+    )
 
 
 def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker:
@@ -172,6 +193,18 @@ class Store:
     def __init__(self, path: Path, synced: bool = True) -> None:
         self.path = path
         self.synced = synced
+        if not path.exists() and (leftovers := restore_leftovers(path)):
+            # A restore was interrupted here: its data is in those files, and an empty store in
+            # its place would hide it. Opening the empresa (services.container) finishes or
+            # undoes the restore first.
+            log.error("Falta %s y quedan archivos de una restauración: %s", path, leftovers)
+            raise StoreError(
+                "restauracion_pendiente",
+                f"No se abrió la base de datos «{path}»: no está, y junto a ella quedaron "
+                f"archivos de una restauración interrumpida ({', '.join(p.name for p in leftovers)})"
+                ". Abre esa empresa en icsoe-desktop para terminar o deshacer la restauración, o "
+                "pide ayuda a soporte; no se creó una base de datos vacía.",
+            )
         plain.copy_template(path)
         self.engine = make_engine(path)
         try:

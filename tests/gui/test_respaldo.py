@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWizard
 
 from icsoe_desktop.gui.application import Application
+from icsoe_desktop.services.empresas import CLI_ACTOR
 from tests.gui.helpers import click, type_text
 from tests.gui.test_application import GOOD, seed
 
@@ -125,3 +126,65 @@ def test_respaldar_and_restaurar_are_offered_to_administrators_only(qtbot, data_
         qtbot.addWidget(window)
         assert window.respaldar_action.isEnabled() is offered, actor
         assert window.restaurar_action.isEnabled() is offered, actor
+
+
+def test_another_empresas_backup_is_refused_with_its_rfc(qtbot, signed_in, modals, tmp_path):
+    from icsoe_desktop.services.container import open_services
+
+    app = signed_in
+    otra = tmp_path / "otra-empresa"
+    otra.mkdir()
+    services = open_services(otra)
+    try:
+        services.primer_uso.guardar_empresa("BBB020202BB2", "Bodegas Dos SA de CV", CLI_ACTOR)
+        ajeno = services.backup.backup(tmp_path / "dos.icsoe-respaldo", actor=CLI_ACTOR)
+    finally:
+        services.close()
+    app.services.primer_uso.guardar_empresa("AAA010101AA1", "Abarrotes Uno SA de CV", CLI_ACTOR)
+    app.services.nombrar_empresa()
+
+    modals.handle(choose(ajeno))
+    modals.answer("Restaurar", "Aceptar")
+    archivo_action(app, "Res&taurar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
+    refused = modals.messages[1]
+    assert refused.icon == QMessageBox.Icon.Warning
+    assert refused.text == (
+        "El respaldo «dos.icsoe-respaldo» es de la empresa RFC BBB020202BB2 (Bodegas Dos SA de "
+        "CV), no de AAA010101AA1 (Abarrotes Uno SA de CV). No se restauró nada."
+    )
+    assert app.main is not None and app.main.isVisible()  # the session goes on, same store
+    assert app.services.primer_uso.empresa().rfc == "AAA010101AA1"
+
+
+def test_a_restore_killed_mid_swap_is_finished_at_the_next_start_and_the_user_is_told(
+    qtbot, data_dir, modals, tmp_path
+):
+    from tests.services.test_restore_kill import kill_at
+
+    seed(data_dir)
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        backup = services.backup.backup(tmp_path / "lunes.icsoe-respaldo", actor=CLI_ACTOR)
+        services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", CLI_ACTOR)
+    finally:
+        services.close()
+    kill_at("reemplazada", data_dir, backup)
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    app.start()
+    qtbot.waitUntil(lambda: len(modals.messages) == 1, timeout=20_000)
+    [aviso] = modals.messages
+    [aside] = data_dir.glob("icsoe.sqlite3.antes-de-restaurar-*")
+    assert aviso.title == "Restaurar un respaldo"
+    assert aviso.icon == QMessageBox.Icon.Information
+    assert aviso.text == (
+        "La restauración del respaldo «lunes.icsoe-respaldo» se interrumpió después de "
+        f"reemplazar la base de datos; se terminó al abrir la empresa. La base de datos anterior "
+        f"quedó en «{aside}»."
+    )
+    assert app.services.registros.list() == []  # the backup's store, whole
+    app.shutdown()

@@ -1,0 +1,102 @@
+"""Which keyring the app keeps secrets in: the OS's, whatever else is installed. With the test
+extras (keyrings.alt) in the environment and no OS keyring, keyring itself would pick
+PlaintextKeyring and write secrets to keyring_pass.cfg; the app refuses it and says so."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.services.secrets import NO_KEYRING_MESSAGE, SecretsService
+
+APP = textwrap.dedent(
+    """
+    import json, keyring
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.services.secrets import SecretsService
+
+    secrets = SecretsService()
+    report = {"keyring_elige": type(keyring.get_keyring()).__name__}
+    try:
+        secrets.set("certificados-imss", "llave-de-datos", "secreto-del-certificado")
+        report["guardado"] = True
+    except DomainError as exc:
+        report["guardado"], report["codigo"], report["mensaje"] = False, exc.code, exc.message
+    report["disponible"] = secrets.available()
+    report["leido"] = secrets.get("certificados-imss", "llave-de-datos")
+    print(json.dumps(report))
+    """
+)
+
+
+def run_app(home: Path, **env: str) -> dict:
+    """The app's SecretsService in a process of its own, in a home with no OS keyring: no test
+    backend named, no desktop session bus (Secret Service, KWallet)."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHON_KEYRING_BACKEND", "DBUS_SESSION_BUS_ADDRESS")
+    }
+    clean.update(HOME=str(home), XDG_DATA_HOME=str(home / "datos"), **env)
+    clean["XDG_CONFIG_HOME"] = str(home / "config")
+    done = subprocess.run(
+        [sys.executable, "-c", APP], capture_output=True, text=True, env=clean, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_with_keyrings_alt_installed_and_no_os_keyring_nothing_is_written_in_clear(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "casa"
+    home.mkdir()
+    report = run_app(home)
+    # What this environment is: keyring on its own would use the plaintext file...
+    assert report["keyring_elige"] == "PlaintextKeyring"
+    # ...the app does not: no secret saved, a Spanish message, no file anywhere.
+    assert report == {
+        "keyring_elige": "PlaintextKeyring",
+        "guardado": False,
+        "codigo": "sin_llavero",
+        "mensaje": NO_KEYRING_MESSAGE,
+        "disponible": False,
+        "leido": None,
+    }
+    assert [p.name for p in home.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize(
+    "backend", ["keyrings.alt.file.PlaintextKeyring", "keyring.backends.null.Keyring"]
+)
+def test_a_plaintext_or_null_backend_named_explicitly_is_refused_too(
+    tmp_path: Path, backend: str
+) -> None:
+    home = tmp_path / "casa"
+    home.mkdir()
+    report = run_app(home, PYTHON_KEYRING_BACKEND=backend)
+    assert (report["guardado"], report.get("mensaje"), report["disponible"]) == (
+        False,
+        NO_KEYRING_MESSAGE,
+        False,
+    )
+    assert [p.name for p in home.rglob("*") if p.is_file()] == []
+
+
+def test_the_tests_own_backend_is_only_the_tests(tmp_path: Path) -> None:
+    """The isolated backend of the test suite (tests/conftest.py) works in the tests' process
+    and is one the app would never pick on its own."""
+    secrets = SecretsService()
+    secrets.set("prueba", "clave", "valor")
+    assert secrets.get("prueba", "clave") == "valor"
+    import keyring
+
+    backend = type(keyring.get_keyring())
+    assert backend.__module__ == "tests.keyring_de_prueba"
+    assert backend.priority < 0  # never chosen by keyring's own look-up
