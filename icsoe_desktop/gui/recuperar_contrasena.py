@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
@@ -57,6 +58,14 @@ class RecuperarContrasenaDialog(QDialog):
             self, "Enviando el correo…", lambda: self._services.mail.send_pending()
         )
         configured = self._services.settings.current.smtp.configured
+        if configured and not report.sent and not report.failed:
+            # Nothing was waiting (an e-mail that is no user's): the server is asked all the
+            # same, so a server that is down is told alike whether the e-mail is a user's or not.
+            problem = run_with_progress(
+                self, "Enviando el correo…", self._services.mail.server_problem
+            )
+            if problem:
+                report = replace(report, failed=1, last_error=problem)
         # Nothing sent and nothing failed: an e-mail that is no user's. Answered as one that is.
         if configured and not report.failed:
             msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)

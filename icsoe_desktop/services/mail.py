@@ -176,6 +176,18 @@ class MailService:
             log.warning("Prueba de conexión SMTP fallida: %r", exc)
             raise DomainError("smtp_error", _describe(exc)) from exc
 
+    def server_problem(self) -> str:
+        """Why the configured server does not answer now ("" when it does): for an answer that
+        must not depend on whether a message was waiting to be sent."""
+        settings = self._smtp_settings()
+        try:
+            self.test_connection(
+                settings, self._secrets.get(SMTP_SECRET_SCOPE, smtp_secret_key(settings))
+            )
+        except DomainError as exc:
+            return exc.message
+        return ""
+
     def send_pending(self, force: bool = False) -> SendReport:
         """Deliver every due message (all unsent ones when ``force``). Never raises for SMTP."""
         if not self._sending.acquire(blocking=False):

@@ -70,6 +70,10 @@ class MailQueues:
     def test_connection(self, settings: SmtpSettings, password: str | None) -> None:
         self.queues[0].test_connection(settings, password)
 
+    def server_problem(self) -> str:
+        """The installation's server (IDSE account mails): see MailService.server_problem."""
+        return self.queues[0].server_problem()
+
     def _send_other(self, cola: ColaEmpresa, force: bool) -> SendReport:
         """A closed empresa's due mails: its store opened for the delivery, then closed."""
         if self._secrets is None or not _unsent(cola.store_path, None if force else self._clock()):

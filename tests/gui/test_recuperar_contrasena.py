@@ -17,7 +17,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
 from icsoe_desktop.gui.restablecer_contrasena import MSG_ACTUALIZADA, RestablecerContrasenaDialog
 from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, Registration
-from tests.gui.helpers import click
+from tests.gui.helpers import click, type_text
 
 GOOD = "Nom1na$Segura"
 NEW = "Otra$Clave29"
@@ -311,3 +311,36 @@ def test_weak_password_gets_the_policy_and_keeps_the_code(qtbot, services, modal
     # The refused attempt did not spend the code.
     assert save(qtbot, modals, dialog, code, NEW).text == MSG_ACTUALIZADA
     assert not dialog.isVisible()
+
+
+def test_with_the_server_down_a_known_and_an_unknown_address_get_the_same_answer(
+    qtbot, services, modals
+):
+    """Nobody learns from «¿Olvidó su contraseña?» which e-mails are users', even when the mail
+    server is down (only the known one has a message waiting)."""
+    services.settings.save_smtp(
+        SmtpSettings(
+            host="127.0.0.1",
+            port=closed_port(),
+            seguridad="ninguna",
+            remitente="nominas@empresa.com",
+            timeout_s=5,
+        ),
+        None,
+        actor=CLI_ACTOR,
+    )
+    register(services)
+    answers = []
+    for correo in (USUARIO, "nadie@nominas.com"):
+        dialog = make_recuperar(qtbot, services)
+        dialog.correo.clear()
+        type_text(qtbot, dialog.correo, correo)
+        before = len(modals.messages)
+        click(qtbot, dialog.enviar)
+        qtbot.waitUntil(lambda before=before: len(modals.messages) == before + 1)
+        message = modals.messages[-1]
+        answers.append((message.icon, message.text))
+        dialog.close()
+    assert answers[0] == answers[1]
+    assert "No se pudo conectar con el servidor de correo" in answers[0][1]
+    assert services.mail.pending_count() == 1  # the known one's, kept for the retry
