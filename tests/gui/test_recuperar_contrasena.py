@@ -180,7 +180,8 @@ def test_code_arrives_by_mail_and_resets_the_password(qtbot, services, modals, s
         services.accounts.authenticate(USUARIO, GOOD)
 
 
-def test_closed_smtp_port_keeps_the_request_queued(qtbot, services, modals):
+def server_down(services) -> None:
+    """The outgoing mail set to a port nothing listens on."""
     services.settings.save_smtp(
         SmtpSettings(
             host="127.0.0.1",
@@ -192,6 +193,10 @@ def test_closed_smtp_port_keeps_the_request_queued(qtbot, services, modals):
         None,
         actor=CLI_ACTOR,
     )
+
+
+def test_closed_smtp_port_keeps_the_request_queued(qtbot, services, modals):
+    server_down(services)
     register(services)
     dialog = make_recuperar(qtbot, services)
     click(qtbot, dialog.enviar)
@@ -318,17 +323,7 @@ def test_with_the_server_down_a_known_and_an_unknown_address_get_the_same_answer
 ):
     """Nobody learns from «¿Olvidó su contraseña?» which e-mails are users', even when the mail
     server is down (only the known one has a message waiting)."""
-    services.settings.save_smtp(
-        SmtpSettings(
-            host="127.0.0.1",
-            port=closed_port(),
-            seguridad="ninguna",
-            remitente="nominas@empresa.com",
-            timeout_s=5,
-        ),
-        None,
-        actor=CLI_ACTOR,
-    )
+    server_down(services)
     register(services)
     answers = []
     for correo in (USUARIO, "nadie@nominas.com"):
