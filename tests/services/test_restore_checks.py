@@ -57,7 +57,7 @@ def only_two_tables(backup: Path, target: Path) -> None:
 @pytest.fixture
 def empresa(services):
     """The data dir's empresa, set up (RFC) with one registro patronal and Ana."""
-    services.accounts.register(registro())
+    services.accounts.register(registro(usuario=ANA))  # the first user: the administrator
     services.primer_uso.guardar_empresa(UNO.rfc, UNO.razon_social, ANA)
     services.nombrar_empresa()
     services.registros.save(UNO.registro, UNO.rfc, UNO.razon_social, ANA)
@@ -312,7 +312,7 @@ def test_an_empresa_not_configured_takes_a_backup_and_its_name_unless_it_is_here
 ) -> None:
     """A new installation (its first empresa has no RFC yet) takes a configured backup and is
     named by it; the backup of an empresa this installation already has is restored there."""
-    services.accounts.register(registro())
+    services.accounts.register(registro(usuario=ANA))  # the administrator
     dos = services.empresas.crear(DOS.rfc, DOS.razon_social, CLI_ACTOR)
     primera = services.empresa.id
     services.abrir_empresa(dos.id)
