@@ -53,22 +53,17 @@ def _key(entrada: str, source: str) -> str:
     return f"codigo:{entrada}:{source}"
 
 
-def _source_lock(until: datetime, now: datetime) -> ValidationError:
-    return ValidationError(
-        "codigos_bloqueados",
-        f"Se capturaron {login_throttle.MAX_FAILED_ATTEMPTS} códigos incorrectos: por seguridad, "
-        "la captura de códigos se bloqueó por 5 minutos. Podrás intentarlo de nuevo en "
-        f"{login_throttle.minutes_left(until, now)} minuto(s).",
-        "codigo",
+def _lock(until: datetime, now: datetime, *, entry: bool = False) -> ValidationError:
+    """A source's lock (its 5 wrong codes) or, ``entry``, the entry point's (every source's)."""
+    why = (
+        "Se capturaron demasiados códigos incorrectos en este equipo"
+        if entry
+        else f"Se capturaron {login_throttle.MAX_FAILED_ATTEMPTS} códigos incorrectos"
     )
-
-
-def _entry_lock(until: datetime, now: datetime) -> ValidationError:
     return ValidationError(
         "codigos_bloqueados",
-        "Se capturaron demasiados códigos incorrectos en este equipo: por seguridad, la captura "
-        "de códigos se bloqueó por 5 minutos. Podrás intentarlo de nuevo en "
-        f"{login_throttle.minutes_left(until, now)} minuto(s).",
+        f"{why}: por seguridad, la captura de códigos se bloqueó por 5 minutos. Podrás "
+        f"intentarlo de nuevo en {login_throttle.minutes_left(until, now)} minuto(s).",
         "codigo",
     )
 
@@ -96,9 +91,9 @@ class CodeGuesses:
             own = session.get(LoginThrottle, _key(entrada, source))
             every = session.get(LoginThrottle, _key(entrada, _TODAS))
             if own is not None and own.locked_until and own.locked_until > now:
-                error = _source_lock(own.locked_until, now)
+                error = _lock(own.locked_until, now)
             elif every is not None and every.locked_until and every.locked_until > now:
-                error = _entry_lock(every.locked_until, now)
+                error = _lock(every.locked_until, now, entry=True)
             elif issued():
                 return
             else:
@@ -139,9 +134,9 @@ class CodeGuesses:
             )
         until = now + login_throttle.LOCK_DURATION
         if source_locked:
-            return _source_lock(until, now)
+            return _lock(until, now)
         if entry_locked:
-            return _entry_lock(until, now)
+            return _lock(until, now, entry=True)
         return ValidationError("codigo_invalido", MSG_CODIGO_INVALIDO, "codigo")
 
     def clear(self, entrada: str, code: str) -> None:

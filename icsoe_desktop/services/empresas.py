@@ -443,12 +443,7 @@ class EmpresasService:
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))
-            columns = [
-                c
-                for c in _columns(conn, "idse_users", "restaurada", without="id").split(", ")
-                if c != '"administrador"'
-            ]
-            names = ", ".join(columns)
+            names = _columns(conn, "idse_users", "restaurada", without=("id", "administrador"))
             conn.execute("BEGIN IMMEDIATE")
             nuevos = [
                 row[0]
@@ -480,9 +475,11 @@ class EmpresasService:
             conn.close()
 
 
-def _columns(conn: sqlite3.Connection, table: str, schema: str, without: str = "") -> str:
+def _columns(
+    conn: sqlite3.Connection, table: str, schema: str, without: tuple[str, ...] = ()
+) -> str:
     names = [
-        r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")') if r[1] != without
+        r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")') if r[1] not in without
     ]
     return ", ".join(f'"{c}"' for c in names)
 
