@@ -105,15 +105,7 @@ def test_a_process_streaming_without_end_of_line_is_dropped(qtbot, tmp_path):
             qtbot.waitUntil(lambda: streamer.poll() is not None, timeout=30_000)
             assert streamer.stdout.read().split() == ["dropped"]
         assert not instance._clients  # nothing of it kept
-        received = []
-        instance.arguments_received.connect(received.append)
-        with subprocess.Popen(
-            [sys.executable, "-c", _SEND, name, "icsoe://activar?codigo=Y"],
-            stdout=subprocess.PIPE,
-            text=True,
-        ) as sender:
-            qtbot.waitUntil(lambda: received == [["icsoe://activar?codigo=Y"]], timeout=10_000)
-            assert sender.communicate(timeout=10)[0].strip() == "True"
+        _a_link_gets_through(qtbot, instance, name)
     finally:
         instance.close()
 
@@ -130,16 +122,7 @@ def test_stale_socket_of_a_crashed_app_does_not_block_the_start(qtbot, tmp_path)
     instance = SingleInstance(name)
     try:
         assert instance.listen()
-        received = []
-        instance.arguments_received.connect(received.append)
-        # A blocking sender in this thread would starve the server's event loop: use a process.
-        with subprocess.Popen(
-            [sys.executable, "-c", _SEND, name, "icsoe://activar?codigo=Y"],
-            stdout=subprocess.PIPE,
-            text=True,
-        ) as sender:
-            qtbot.waitUntil(lambda: received == [["icsoe://activar?codigo=Y"]], timeout=10_000)
-            assert sender.communicate(timeout=10)[0].strip() == "True"
+        _a_link_gets_through(qtbot, instance, name)
     finally:
         instance.close()
 
@@ -235,6 +218,20 @@ from icsoe_desktop.gui.single_instance import send_to_running
 app = QCoreApplication([])
 print(send_to_running(sys.argv[1], sys.argv[2:]), flush=True)
 """
+
+
+def _a_link_gets_through(qtbot, instance: SingleInstance, name: str) -> None:
+    """Another process hands a link to ``instance``, which receives it whole."""
+    received = []
+    instance.arguments_received.connect(received.append)
+    # A blocking sender in this thread would starve the server's event loop: use a process.
+    with subprocess.Popen(
+        [sys.executable, "-c", _SEND, name, "icsoe://activar?codigo=Y"],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as sender:
+        qtbot.waitUntil(lambda: received == [["icsoe://activar?codigo=Y"]], timeout=10_000)
+        assert sender.communicate(timeout=10)[0].strip() == "True"
 
 
 def _start(data_dir: Path, *args: str, probe: bool = False) -> subprocess.Popen:

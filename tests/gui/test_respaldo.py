@@ -54,6 +54,17 @@ def archivo_action(app: Application, text: str):
     return action
 
 
+def _restore_refused(qtbot, app, modals, path):
+    """Archivo › Restaurar… with ``path``, confirmed: the warning that refuses it."""
+    modals.handle(choose(path))
+    modals.answer("Restaurar", "Aceptar")
+    archivo_action(app, "Res&taurar…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
+    refused = modals.messages[1]
+    assert refused.icon == QMessageBox.Icon.Warning
+    return refused
+
+
 def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals, tmp_path):
     app = signed_in
     respaldo = tmp_path / "lunes.icsoe-respaldo"
@@ -99,12 +110,7 @@ def test_a_foreign_file_is_refused_with_a_message_and_the_session_stays(
     with sqlite3.connect(foreign) as conn:
         conn.execute("CREATE TABLE clientes (id INTEGER PRIMARY KEY)")
     conn.close()
-    modals.handle(choose(foreign))
-    modals.answer("Restaurar", "Aceptar")
-    archivo_action(app, "Res&taurar…").trigger()
-    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
-    refused = modals.messages[1]
-    assert refused.icon == QMessageBox.Icon.Warning
+    refused = _restore_refused(qtbot, app, modals, foreign)
     assert refused.text == (
         "El archivo «clientes.sqlite3» no es un respaldo de icsoe-desktop. No se restauró nada."
     )
@@ -143,12 +149,7 @@ def test_another_empresas_backup_is_refused_with_its_rfc(qtbot, signed_in, modal
     app.services.primer_uso.guardar_empresa("AAA010101AA1", "Abarrotes Uno SA de CV", CLI_ACTOR)
     app.services.nombrar_empresa()
 
-    modals.handle(choose(ajeno))
-    modals.answer("Restaurar", "Aceptar")
-    archivo_action(app, "Res&taurar…").trigger()
-    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
-    refused = modals.messages[1]
-    assert refused.icon == QMessageBox.Icon.Warning
+    refused = _restore_refused(qtbot, app, modals, ajeno)
     assert refused.text == (
         "El respaldo «dos.icsoe-respaldo» es de la empresa RFC BBB020202BB2 (Bodegas Dos SA de "
         "CV), no de AAA010101AA1 (Abarrotes Uno SA de CV). No se restauró nada."
