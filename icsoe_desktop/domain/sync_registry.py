@@ -65,6 +65,12 @@ SYNCED: tuple[TableSpec, ...] = (
         {"password_hash": None, "password_at": None},
     ),
     TableSpec("icsoe_capturista_relaciones"),
+    # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
+    # their workers, parents first.
+    TableSpec("icsoe_contratantes"),
+    TableSpec("icsoe_informativas"),
+    TableSpec("icsoe_contratos"),
+    TableSpec("icsoe_contrato_trabajadores"),
     TableSpec("audit_log", append_only=True),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.

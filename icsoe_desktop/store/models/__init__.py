@@ -16,6 +16,12 @@ from icsoe_desktop.store.models.icsoe import (
     CapturistaRelacion,
     Contratista,
 )
+from icsoe_desktop.store.models.informativa import (
+    Contratante,
+    ContratoRow,
+    ContratoTrabajador,
+    InformativaRow,
+)
 from icsoe_desktop.store.models.mail import OutboxMail
 from icsoe_desktop.store.models.movimientos import (
     BY_MONTH,
@@ -51,10 +57,14 @@ __all__ = [
     "Capturista",
     "CapturistaRelacion",
     "CertificadoImss",
+    "Contratante",
     "Contratista",
+    "ContratoRow",
+    "ContratoTrabajador",
     "Empresa",
     "EmpresaCatalogo",
     "IdseUser",
+    "InformativaRow",
     "LoginThrottle",
     "Lote",
     "LoteMovimiento",

@@ -1,0 +1,112 @@
+"""The ICSOE informativa cuatrimestral: the contratista's contratantes (reused across contracts
+and periods), its informativas per period, their contracts and the workers on each contract.
+
+A signed informativa keeps its cadena original, sello, the signer's public certificate and the
+acuse PDF in its own row: the acuses archive travels with the store (backup, sync).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from icsoe_desktop.store.models.base import Base, SyncedMixin
+
+
+class Contratante(SyncedMixin, Base):
+    """A beneficiary of the contratista's services, by RFC, with its domicilio and contact."""
+
+    __tablename__ = "icsoe_contratantes"
+    __table_args__ = (UniqueConstraint("contratista_id", "rfc", name="uq_contratante_rfc"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contratista_id: Mapped[int] = mapped_column(
+        ForeignKey("icsoe_contratistas.id", ondelete="CASCADE")
+    )
+    rfc: Mapped[str] = mapped_column(String(13))
+    nombre: Mapped[str] = mapped_column(String(254))
+    correo: Mapped[str] = mapped_column(String(254), default="")
+    telefono_fijo: Mapped[str] = mapped_column(String(10), default="")
+    telefono_movil: Mapped[str] = mapped_column(String(10), default="")
+    calle: Mapped[str] = mapped_column(String(150), default="")
+    numero_exterior: Mapped[str] = mapped_column(String(30), default="")
+    numero_interior: Mapped[str] = mapped_column(String(30), default="")
+    colonia: Mapped[str] = mapped_column(String(150), default="")
+    codigo_postal: Mapped[str] = mapped_column(String(5), default="")
+    municipio: Mapped[str] = mapped_column(String(150), default="")
+    entidad: Mapped[str] = mapped_column(String(60), default="")
+
+
+class InformativaRow(SyncedMixin, Base):
+    """One return for one period: Normal, Sin información or a complementaria of a signed one."""
+
+    __tablename__ = "icsoe_informativas"
+    __table_args__ = (Index("ix_informativas_contratista_periodo", "contratista_id", "periodo"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contratista_id: Mapped[int] = mapped_column(
+        ForeignKey("icsoe_contratistas.id", ondelete="CASCADE")
+    )
+    periodo: Mapped[str] = mapped_column(String(7))  # Periodo.clave: "2026-1"
+    tipo: Mapped[str] = mapped_column(String(16))
+    estado: Mapped[str] = mapped_column(String(20))
+    # A complementaria: the uuid of the signed informativa it corrects (a plain value, not a
+    # foreign key: both rows travel in one table, in any order).
+    complementa: Mapped[str] = mapped_column(String(36), default="")
+    capturada_por: Mapped[str] = mapped_column(String(18), default="")  # CURP or RFC
+    firmada_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    no_certificado: Mapped[str] = mapped_column(String(40), default="")
+    cadena: Mapped[str] = mapped_column(Text, default="")
+    sello: Mapped[str] = mapped_column(Text, default="")
+    certificado_der: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    acuse_pdf: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+
+
+class ContratoRow(SyncedMixin, Base):
+    """A contract started in the informativa's period."""
+
+    __tablename__ = "icsoe_contratos"
+    __table_args__ = (Index("ix_contratos_informativa", "informativa_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    informativa_id: Mapped[int] = mapped_column(
+        ForeignKey("icsoe_informativas.id", ondelete="CASCADE")
+    )
+    contratante_id: Mapped[int] = mapped_column(
+        ForeignKey("icsoe_contratantes.id", ondelete="RESTRICT")
+    )
+    objeto: Mapped[str] = mapped_column(String(1000), default="")
+    folio_repse: Mapped[str] = mapped_column(String(40), default="")
+    descripcion_servicio: Mapped[str] = mapped_column(String(1000), default="")
+    fecha_inicial: Mapped[date | None] = mapped_column(Date, nullable=True)
+    fecha_final: Mapped[date | None] = mapped_column(Date, nullable=True)
+    trabajadores_declarados: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ContratoTrabajador(SyncedMixin, Base):
+    """A worker assigned to a contract: NSS, CURP and SBC (centavos), as the portal asks."""
+
+    __tablename__ = "icsoe_contrato_trabajadores"
+    __table_args__ = (Index("ix_contrato_trabajadores_contrato", "contrato_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contrato_id: Mapped[int] = mapped_column(ForeignKey("icsoe_contratos.id", ondelete="CASCADE"))
+    nss: Mapped[str] = mapped_column(String(11))
+    curp: Mapped[str] = mapped_column(String(18))
+    sbc: Mapped[int] = mapped_column(Integer)
+    nombre: Mapped[str] = mapped_column(String(100), default="")
+
+
+__all__ = ["Contratante", "ContratoRow", "ContratoTrabajador", "InformativaRow"]
