@@ -44,6 +44,8 @@ class Accion(StrEnum):
     RESULTADO_LOTES = "importar el resultado de un lote"
     CONFLICTOS = "resolver conflictos de sincronización"
     DATOS_EMPRESA = "guardar los datos de la empresa"
+    CAPTURAR_INFORMATIVA = "capturar la informativa ICSOE"
+    FIRMAR_INFORMATIVA = "firmar la informativa ICSOE"
 
 
 _A, _U, _L = Rol.ADMINISTRADOR, Rol.USUARIO_IDSE, Rol.LINEA_DE_COMANDOS
@@ -70,6 +72,11 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     Accion.RESULTADO_LOTES: _IDSE,
     Accion.CONFLICTOS: _IDSE,
     Accion.DATOS_EMPRESA: _IDSE,
+    # The contratista's informativa: its capturistas capture it (for the contratistas they are
+    # active with: checked by the informativa services), the command line validates and exports.
+    Accion.CAPTURAR_INFORMATIVA: frozenset({Rol.CONTRATISTA, Rol.CAPTURISTA, _L}),
+    # Signed with the contratista's own e.firma, by the contratista alone.
+    Accion.FIRMAR_INFORMATIVA: frozenset({Rol.CONTRATISTA}),
 }
 
 

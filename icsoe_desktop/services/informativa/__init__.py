@@ -1,0 +1,1 @@
+"""The ICSOE informativa cuatrimestral: capture, checks, signature, acuse and exports."""

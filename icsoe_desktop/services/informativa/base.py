@@ -1,0 +1,269 @@
+"""What every informativa service shares: who may act for a contratista, finding an
+informativa that may still change, and reading one whole as plain values (domain/informativa)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import (
+    COMPLEMENTARIAS,
+    EN_CAPTURA,
+    FIRMADA,
+    LISTA_PARA_FIRMA,
+    Contrato,
+    Domicilio,
+    Informativa,
+    OtraDeclaracion,
+    Parte,
+    Periodo,
+    Trabajador,
+)
+from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.permisos import PermisoDenegado, Permisos
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import (
+    ACTIVA,
+    Capturista,
+    CapturistaRelacion,
+    Contratante,
+    Contratista,
+    ContratoRow,
+    ContratoTrabajador,
+    InformativaRow,
+)
+
+AUDIT_RECHAZO = "icsoe_informativa_rechazada"
+MSG_FIRMADA = (
+    "La informativa ya está firmada: no se puede agregar ni cambiar nada. Para corregirla, "
+    "presenta una complementaria."
+)
+MSG_SIN_RELACION = "No tienes una relación activa con el contratista {rfc}."
+MSG_OTRO_CONTRATISTA = (
+    "Una sesión del contratista {actor} no puede trabajar con el contratista {rfc}."
+)
+MSG_NO_EXISTE = "La informativa ya no existe (pudo eliminarse en otro equipo)."
+
+
+class InformativaBase:
+    def __init__(
+        self, store: Store, audit: AuditService, permisos: Permisos, clock: Clock = utcnow
+    ) -> None:
+        self._store = store
+        self._audit = audit
+        self._permisos = permisos
+        self._clock = clock
+
+    # --- who may act ---------------------------------------------------------------------------
+
+    def _contratista(
+        self,
+        session: Session,
+        rfc: str,
+        actor: str | None,
+        accion: Accion = Accion.CAPTURAR_INFORMATIVA,
+    ) -> Contratista:
+        """The contratista ``rfc`` when ``actor`` may act for it: the contratista itself, a
+        capturista active with it, or the command line. Refusals are audited."""
+        rol = self._permisos.exigir(actor, accion, rfc)
+        row = session.scalar(
+            select(Contratista).where(Contratista.rfc == rfc, Contratista.deleted.is_(False))
+        )
+        if row is None:
+            raise ValidationError(
+                "contratista_inexistente",
+                f"El contratista {rfc} no está registrado en esta empresa.",
+            )
+        if rol is Rol.CONTRATISTA and actor != rfc:
+            self._rechazar(actor, rfc, MSG_OTRO_CONTRATISTA.format(actor=actor, rfc=rfc))
+        if rol is Rol.CAPTURISTA and not self._activa(session, row.id, actor or ""):
+            self._rechazar(actor, rfc, MSG_SIN_RELACION.format(rfc=rfc))
+        return row
+
+    @staticmethod
+    def _activa(session: Session, contratista_id: int, curp: str) -> bool:
+        return (
+            session.scalar(
+                select(CapturistaRelacion.id)
+                .join(Capturista, Capturista.id == CapturistaRelacion.capturista_id)
+                .where(
+                    CapturistaRelacion.contratista_id == contratista_id,
+                    Capturista.curp == curp,
+                    CapturistaRelacion.estatus == ACTIVA,
+                    CapturistaRelacion.deleted.is_(False),
+                )
+            )
+            is not None
+        )
+
+    def _rechazar(self, actor: str | None, rfc: str, mensaje: str) -> None:
+        # Its own unit of work: the refusal stays although the caller's work is rolled back.
+        with self._store.session() as session:
+            self._audit.record(session, actor, AUDIT_RECHAZO, rfc, mensaje)
+        raise PermisoDenegado("permiso_denegado", mensaje)
+
+    # --- informativas --------------------------------------------------------------------------
+
+    def _informativa(
+        self, session: Session, uuid: str, actor: str | None, editable: bool = False
+    ) -> tuple[InformativaRow, Contratista]:
+        row = session.scalar(
+            select(InformativaRow).where(
+                InformativaRow.uuid == uuid, InformativaRow.deleted.is_(False)
+            )
+        )
+        if row is None:
+            raise ValidationError("informativa_inexistente", MSG_NO_EXISTE)
+        contratista = session.get(Contratista, row.contratista_id)
+        assert contratista is not None  # a foreign key
+        self._contratista(session, contratista.rfc, actor)
+        if editable:
+            if row.estado == FIRMADA:
+                raise ValidationError("informativa_firmada", MSG_FIRMADA)
+            if row.estado == LISTA_PARA_FIRMA:
+                row.estado = EN_CAPTURA  # what was checked has changed: Revisar again
+        return row, contratista
+
+    def _contrato(
+        self, session: Session, uuid: str, actor: str | None, editable: bool = False
+    ) -> tuple[ContratoRow, InformativaRow]:
+        contrato = session.scalar(
+            select(ContratoRow).where(ContratoRow.uuid == uuid, ContratoRow.deleted.is_(False))
+        )
+        if contrato is None:
+            raise ValidationError(
+                "contrato_inexistente", "El contrato ya no existe (pudo eliminarse en otro equipo)."
+            )
+        informativa = session.get(InformativaRow, contrato.informativa_id)
+        assert informativa is not None
+        self._informativa(session, informativa.uuid, actor, editable)
+        return contrato, informativa
+
+    # --- plain values --------------------------------------------------------------------------
+
+    @staticmethod
+    def _parte_contratista(row: Contratista) -> Parte:
+        return Parte(
+            rfc=row.rfc,
+            nombre=row.nombre,
+            domicilio=Domicilio(
+                row.calle,
+                row.numero_exterior,
+                row.numero_interior,
+                row.colonia,
+                row.codigo_postal,
+                row.municipio,
+                row.entidad,
+            ),
+            correo=row.correo,
+            telefono_fijo=row.telefono_fijo,
+            telefono_movil=row.celular,
+        )
+
+    def _snapshot(
+        self, session: Session, row: InformativaRow, contratista: Contratista
+    ) -> Informativa:
+        """The informativa whole: its contracts, each with its contratante and its workers."""
+        contratos = session.scalars(
+            select(ContratoRow)
+            .where(ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False))
+            .order_by(ContratoRow.id)
+        ).all()
+        ids = [c.id for c in contratos]
+        partes = {
+            c.id: parte_de(c)
+            for c in session.scalars(
+                select(Contratante).where(Contratante.id.in_({c.contratante_id for c in contratos}))
+            )
+        }
+        trabajadores: dict[int, list[Trabajador]] = {i: [] for i in ids}
+        if ids:
+            for contrato_id, nss, curp, sbc, nombre in session.execute(
+                select(
+                    ContratoTrabajador.contrato_id,
+                    ContratoTrabajador.nss,
+                    ContratoTrabajador.curp,
+                    ContratoTrabajador.sbc,
+                    ContratoTrabajador.nombre,
+                )
+                .where(
+                    ContratoTrabajador.contrato_id.in_(ids),
+                    ContratoTrabajador.deleted.is_(False),
+                )
+                .order_by(ContratoTrabajador.contrato_id, ContratoTrabajador.id)
+            ):
+                trabajadores[contrato_id].append(Trabajador(nss, curp, sbc, nombre))
+        return Informativa(
+            uuid=row.uuid,
+            contratista=self._parte_contratista(contratista),
+            periodo=Periodo.de_clave(row.periodo),
+            tipo=row.tipo,
+            estado=row.estado,
+            contratos=tuple(
+                Contrato(
+                    uuid=c.uuid,
+                    contratante=partes[c.contratante_id],
+                    objeto=c.objeto,
+                    folio_repse=c.folio_repse,
+                    descripcion_servicio=c.descripcion_servicio,
+                    fecha_inicial=c.fecha_inicial,
+                    fecha_final=c.fecha_final,
+                    trabajadores=tuple(trabajadores[c.id]),
+                    trabajadores_declarados=c.trabajadores_declarados,
+                )
+                for c in contratos
+            ),
+            complementa=row.complementa or None,
+            otras=tuple(
+                OtraDeclaracion(o.uuid, o.tipo, o.estado)
+                for o in _del_periodo(session, row.contratista_id, row.periodo)
+                if o.id != row.id
+            ),
+        )
+
+
+def _del_periodo(session: Session, contratista_id: int, periodo: str) -> Iterable[InformativaRow]:
+    return session.scalars(
+        select(InformativaRow)
+        .where(
+            InformativaRow.contratista_id == contratista_id,
+            InformativaRow.periodo == periodo,
+            InformativaRow.deleted.is_(False),
+        )
+        .order_by(InformativaRow.id)
+    )
+
+
+def declaraciones(session: Session, contratista_id: int, periodo: str) -> list[InformativaRow]:
+    """The period's informativas that are not complementarias (at most one is consistent)."""
+    return [
+        r for r in _del_periodo(session, contratista_id, periodo) if r.tipo not in COMPLEMENTARIAS
+    ]
+
+
+def del_periodo(session: Session, contratista_id: int, periodo: str) -> list[InformativaRow]:
+    return list(_del_periodo(session, contratista_id, periodo))
+
+
+def parte_de(row: Contratante) -> Parte:
+    return Parte(
+        rfc=row.rfc,
+        nombre=row.nombre,
+        domicilio=Domicilio(
+            row.calle,
+            row.numero_exterior,
+            row.numero_interior,
+            row.colonia,
+            row.codigo_postal,
+            row.municipio,
+            row.entidad,
+        ),
+        correo=row.correo,
+        telefono_fijo=row.telefono_fijo,
+        telefono_movil=row.telefono_movil,
+    )

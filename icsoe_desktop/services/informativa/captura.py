@@ -1,0 +1,584 @@
+"""The capturista's pantalla de inicio and its capture: the contratista's informativas by
+period (with their deadlines), a new one (Normal, Sin información, complementaria), the
+register of contratantes, and the contracts of an informativa (new, edited, copied)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.contacto import check_codigo_postal, check_telefono, required_text
+from icsoe_desktop.domain.emails import check_email
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.informativa.modelo import (
+    COMPLEMENTARIAS,
+    EN_CAPTURA,
+    ESTADOS,
+    FIRMADA,
+    LISTA_PARA_FIRMA,
+    NORMAL,
+    SIN_INFORMACION,
+    TIPOS,
+    Informativa,
+    Parte,
+    Periodo,
+)
+from icsoe_desktop.domain.informativa.periodos import fecha_limite
+from icsoe_desktop.services.informativa.base import InformativaBase, del_periodo, parte_de
+from icsoe_desktop.store.models import (
+    Contratante,
+    ContratoRow,
+    ContratoTrabajador,
+    InformativaRow,
+)
+
+# The IMSS's limit of complementarias per period is not published in a source we could read:
+# a setting (settings.toml [informativa] max_complementarias), 4 unless IT says otherwise.
+MAX_COMPLEMENTARIAS = 4
+
+
+@dataclass(frozen=True)
+class FilaInformativa:
+    """A row of the pantalla de inicio: an informativa, or a period still without one."""
+
+    uuid: str | None
+    periodo: Periodo
+    tipo: str | None
+    estado: str | None
+    contratos: int
+    trabajadores: int
+    fecha_limite: date
+    dias_restantes: int  # negative once past due
+    complementa: str | None = None
+    firmada_at: datetime | None = None
+
+    @property
+    def tipo_texto(self) -> str:
+        return TIPOS[self.tipo] if self.tipo else "—"
+
+    @property
+    def estado_texto(self) -> str:
+        return ESTADOS[self.estado] if self.estado else "Sin presentar"
+
+    @property
+    def vencida(self) -> bool:
+        return self.estado != FIRMADA and self.dias_restantes < 0
+
+
+@dataclass(frozen=True)
+class ContratanteFila:
+    uuid: str
+    parte: Parte
+
+
+@dataclass(frozen=True)
+class ContratoDatos:
+    """What the contract form edits. ``contratante``: the contratante's uuid."""
+
+    contratante: str
+    objeto: str = ""
+    folio_repse: str = ""
+    descripcion_servicio: str = ""
+    fecha_inicial: date | None = None
+    fecha_final: date | None = None
+    trabajadores_declarados: int | None = None
+
+
+@dataclass(frozen=True)
+class ContratoResumen:
+    uuid: str
+    informativa: str
+    periodo: Periodo
+    contratante_rfc: str
+    contratante_nombre: str
+    objeto: str
+    folio_repse: str
+    fecha_inicial: date | None
+    fecha_final: date | None
+    trabajadores: int
+
+
+class InformativasService(InformativaBase):
+    max_complementarias = MAX_COMPLEMENTARIAS
+
+    # --- pantalla de inicio --------------------------------------------------------------------
+
+    def tablero(
+        self, rfc: str, actor: str | None, hoy: date | None = None
+    ) -> list[FilaInformativa]:
+        """Every informativa of the contratista, newest period first, and the periods that
+        still have none: the last one due and the one in course."""
+        hoy = hoy or self._clock().date()
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor)
+            rows = session.scalars(
+                select(InformativaRow)
+                .where(
+                    InformativaRow.contratista_id == contratista.id,
+                    InformativaRow.deleted.is_(False),
+                )
+                .order_by(InformativaRow.id)
+            ).all()
+            cuentas = _cuentas(session, [r.id for r in rows])
+        actual = Periodo.de_fecha(hoy)
+        filas = [
+            _fila(Periodo.de_clave(r.periodo), hoy, r, *cuentas.get(r.id, (0, 0))) for r in rows
+        ]
+        con_informativa = {f.periodo for f in filas}
+        for periodo in (actual.anterior(), actual):
+            if periodo not in con_informativa:
+                filas.append(_fila(periodo, hoy))
+        return sorted(filas, key=lambda f: (f.periodo, f.uuid is not None), reverse=True)
+
+    # --- a new informativa ---------------------------------------------------------------------
+
+    def crear(
+        self,
+        rfc: str,
+        actor: str | None,
+        periodo: Periodo,
+        tipo: str = NORMAL,
+        complementa: str | None = None,
+    ) -> str:
+        if tipo not in TIPOS:
+            raise ValidationError("tipo_invalido", "Elige el tipo de informativa.", "tipo")
+        if periodo.inicio > self._clock().date():
+            raise ValidationError(
+                "periodo_futuro",
+                f"El periodo {periodo.texto} aún no comienza: no se puede presentar su "
+                "informativa.",
+                "periodo",
+            )
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor)
+            existentes = del_periodo(session, contratista.id, periodo.clave)
+            if tipo in COMPLEMENTARIAS:
+                complementa = self._complementada(existentes, periodo, complementa)
+            else:
+                complementa = ""
+                for otra in existentes:
+                    if otra.tipo not in COMPLEMENTARIAS:
+                        raise ValidationError(
+                            "varias_declaraciones",
+                            f"Ya existe una informativa {TIPOS[otra.tipo]} del periodo "
+                            f"{periodo.texto} ({ESTADOS[otra.estado].lower()}). El IMSS marca "
+                            "como inconsistencia presentar varias declaraciones del mismo "
+                            "periodo: para corregir una informativa firmada, presenta una "
+                            "complementaria.",
+                            "tipo",
+                        )
+            row = InformativaRow(
+                contratista_id=contratista.id,
+                periodo=periodo.clave,
+                tipo=tipo,
+                estado=LISTA_PARA_FIRMA if tipo == SIN_INFORMACION else EN_CAPTURA,
+                complementa=complementa,
+                capturada_por=(actor or "")[:18],
+            )
+            session.add(row)
+            session.flush()
+            self._audit.record(
+                session, actor, "icsoe_informativa_alta", rfc, f"{periodo.clave} {TIPOS[tipo]}"
+            )
+            return row.uuid
+
+    def sin_informacion(self, rfc: str, actor: str | None, periodo: Periodo) -> str:
+        """A period without any contract started: filed as such in one step (lista para
+        firma, nothing to capture)."""
+        return self.crear(rfc, actor, periodo, SIN_INFORMACION)
+
+    def _complementada(
+        self, existentes: list[InformativaRow], periodo: Periodo, complementa: str | None
+    ) -> str:
+        firmadas = {r.uuid for r in existentes if r.estado == FIRMADA}
+        if not complementa or complementa not in firmadas:
+            raise ValidationError(
+                "complementaria_sin_original",
+                "Una complementaria corrige una informativa firmada del mismo periodo "
+                f"({periodo.texto}): elige cuál corrige."
+                + ("" if firmadas else " Este periodo aún no tiene una informativa firmada."),
+                "complementa",
+            )
+        cuantas = sum(1 for r in existentes if r.tipo in COMPLEMENTARIAS)
+        if cuantas >= self.max_complementarias:
+            raise ValidationError(
+                "demasiadas_complementarias",
+                f"El periodo {periodo.texto} ya tiene {cuantas} complementarias: el máximo es "
+                f"{self.max_complementarias}.",
+                "tipo",
+            )
+        return complementa
+
+    def eliminar(self, uuid: str, actor: str | None) -> None:
+        """Discard an informativa not yet signed, with its contracts and workers."""
+        with self._store.session() as session:
+            row, contratista = self._informativa(session, uuid, actor, editable=True)
+            row.deleted = True
+            for contrato in session.scalars(
+                select(ContratoRow).where(ContratoRow.informativa_id == row.id)
+            ):
+                _borrar_contrato(session, contrato)
+            self._audit.record(
+                session, actor, "icsoe_informativa_baja", contratista.rfc, row.periodo
+            )
+
+    def informativa(self, uuid: str, actor: str | None) -> Informativa:
+        with self._store.session() as session:
+            row, contratista = self._informativa(session, uuid, actor)
+            return self._snapshot(session, row, contratista)
+
+    def fila(self, uuid: str, actor: str | None) -> FilaInformativa:
+        with self._store.session() as session:
+            row, _ = self._informativa(session, uuid, actor)
+            cuentas = _cuentas(session, [row.id]).get(row.id, (0, 0))
+        return _fila(Periodo.de_clave(row.periodo), self._clock().date(), row, *cuentas)
+
+    # --- contratantes --------------------------------------------------------------------------
+
+    def contratantes(self, rfc: str, actor: str | None) -> list[ContratanteFila]:
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor)
+            rows = session.scalars(
+                select(Contratante)
+                .where(Contratante.contratista_id == contratista.id, Contratante.deleted.is_(False))
+                .order_by(Contratante.nombre)
+            )
+            return [ContratanteFila(r.uuid, parte_de(r)) for r in rows]
+
+    def guardar_contratante(
+        self, rfc: str, actor: str | None, parte: Parte, uuid: str | None = None
+    ) -> tuple[str, list[str]]:
+        """Save a contratante (new, or ``uuid``); returns its uuid and warnings (an RFC whose
+        check digit does not match is saved: the SAT has issued such RFCs)."""
+        parte, avisos = check_contratante(parte)
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor)
+            mismo_rfc = session.scalar(
+                select(Contratante).where(
+                    Contratante.contratista_id == contratista.id,
+                    Contratante.rfc == parte.rfc,
+                    Contratante.deleted.is_(False),
+                )
+            )
+            if uuid is None:
+                row = mismo_rfc or Contratante(contratista_id=contratista.id)
+                if row.id is None:
+                    session.add(row)
+            else:
+                row = session.scalar(select(Contratante).where(Contratante.uuid == uuid))
+                if row is None or row.contratista_id != contratista.id:
+                    raise ValidationError("contratante_inexistente", "El contratante ya no existe.")
+                if mismo_rfc is not None and mismo_rfc.id != row.id:
+                    raise ValidationError(
+                        "contratante_duplicado",
+                        f"Ya existe el contratante con RFC {parte.rfc}: {mismo_rfc.nombre}.",
+                        "rfc",
+                    )
+            _poner_parte(row, parte)
+            session.flush()
+            self._audit.record(session, actor, "icsoe_contratante_guardado", rfc, parte.rfc)
+            return row.uuid, avisos
+
+    # --- contracts -----------------------------------------------------------------------------
+
+    def contratos(self, informativa: str, actor: str | None) -> list[ContratoResumen]:
+        with self._store.session() as session:
+            row, _ = self._informativa(session, informativa, actor)
+            return _resumenes(session, ContratoRow.informativa_id == row.id)
+
+    def contrato(self, uuid: str, actor: str | None) -> ContratoDatos:
+        with self._store.session() as session:
+            contrato, _ = self._contrato(session, uuid, actor)
+            contratante = session.get(Contratante, contrato.contratante_id)
+            assert contratante is not None
+            return ContratoDatos(
+                contratante.uuid,
+                contrato.objeto,
+                contrato.folio_repse,
+                contrato.descripcion_servicio,
+                contrato.fecha_inicial,
+                contrato.fecha_final,
+                contrato.trabajadores_declarados,
+            )
+
+    def guardar_contrato(
+        self, informativa: str, actor: str | None, datos: ContratoDatos, uuid: str | None = None
+    ) -> str:
+        """Save a contract as typed: what is missing or inconsistent is for *Revisar* to say,
+        so a half-captured contract is never lost."""
+        datos = _limpiar(datos)
+        with self._store.session() as session:
+            row, contratista = self._informativa(session, informativa, actor, editable=True)
+            if row.tipo == SIN_INFORMACION:
+                raise ValidationError(
+                    "sin_informacion_con_contratos",
+                    "Una informativa «Sin información» no lleva contratos: si en el periodo se "
+                    "celebró alguno, elimínala y crea una Normal.",
+                )
+            contratante = session.scalar(
+                select(Contratante).where(
+                    Contratante.uuid == datos.contratante, Contratante.deleted.is_(False)
+                )
+            )
+            if contratante is None or contratante.contratista_id != contratista.id:
+                raise ValidationError(
+                    "campo_obligatorio", "Elige el contratante del contrato.", "contratante"
+                )
+            if uuid is None:
+                contrato = ContratoRow(informativa_id=row.id)
+                session.add(contrato)
+            else:
+                contrato, _ = self._contrato(session, uuid, actor, editable=True)
+            contrato.contratante_id = contratante.id
+            contrato.objeto = datos.objeto
+            contrato.folio_repse = datos.folio_repse
+            contrato.descripcion_servicio = datos.descripcion_servicio
+            contrato.fecha_inicial = datos.fecha_inicial
+            contrato.fecha_final = datos.fecha_final
+            contrato.trabajadores_declarados = datos.trabajadores_declarados
+            session.flush()
+            self._audit.record(
+                session, actor, "icsoe_contrato_guardado", contratista.rfc, contratante.rfc
+            )
+            return contrato.uuid
+
+    def eliminar_contrato(self, uuid: str, actor: str | None) -> None:
+        with self._store.session() as session:
+            contrato, _ = self._contrato(session, uuid, actor, editable=True)
+            _borrar_contrato(session, contrato)
+            self._audit.record(session, actor, "icsoe_contrato_baja", uuid)
+
+    def contratos_anteriores(
+        self, rfc: str, actor: str | None, excepto: str | None = None
+    ) -> list[ContratoResumen]:
+        """The contratista's contracts of its other informativas, to copy into a new one."""
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor)
+            ids = select(InformativaRow.id).where(
+                InformativaRow.contratista_id == contratista.id,
+                InformativaRow.deleted.is_(False),
+                InformativaRow.uuid != (excepto or ""),
+            )
+            return _resumenes(session, ContratoRow.informativa_id.in_(ids))
+
+    def copiar_contrato(
+        self, origen: str, destino: str, actor: str | None, con_trabajadores: bool = True
+    ) -> str:
+        """A contract of a previous period copied into ``destino`` (its dates left for the
+        clerk: a contract belongs to the period in which it started)."""
+        with self._store.session() as session:
+            fuente, _ = self._contrato(session, origen, actor)
+            datos = ContratoDatos(
+                session.get(Contratante, fuente.contratante_id).uuid,  # type: ignore[union-attr]
+                fuente.objeto,
+                fuente.folio_repse,
+                fuente.descripcion_servicio,
+            )
+            trabajadores = (
+                session.execute(
+                    select(
+                        ContratoTrabajador.nss,
+                        ContratoTrabajador.curp,
+                        ContratoTrabajador.sbc,
+                        ContratoTrabajador.nombre,
+                    )
+                    .where(
+                        ContratoTrabajador.contrato_id == fuente.id,
+                        ContratoTrabajador.deleted.is_(False),
+                    )
+                    .order_by(ContratoTrabajador.id)
+                ).all()
+                if con_trabajadores
+                else []
+            )
+        nuevo = self.guardar_contrato(destino, actor, datos)
+        if trabajadores:
+            with self._store.session() as session:
+                contrato, _ = self._contrato(session, nuevo, actor, editable=True)
+                session.add_all(
+                    ContratoTrabajador(contrato_id=contrato.id, nss=n, curp=c, sbc=s, nombre=nm)
+                    for n, c, s, nm in trabajadores
+                )
+        return nuevo
+
+
+def check_contratante(parte: Parte) -> tuple[Parte, list[str]]:
+    """The contratante's fields checked; an RFC whose check digit fails is only a warning."""
+    from stdnum.exceptions import InvalidChecksum
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import rfc as stdnum_rfc
+
+    if not parte.rfc.strip():
+        raise ValidationError("campo_obligatorio", "Captura el RFC del contratante.", "rfc")
+    rfc = check_rfc(parte.rfc)
+    avisos = []
+    try:
+        stdnum_rfc.validate(rfc, validate_check_digits=True)
+    except InvalidChecksum:
+        avisos.append(
+            f"El dígito verificador del RFC {rfc} no corresponde: revísalo con el contratante "
+            "(se guardó de todos modos)."
+        )
+    except StdnumError:
+        pass  # check_rfc accepted its structure; only the check digit is judged here
+    nombre = required_text(parte.nombre, "Nombre, denominación o razón social", "nombre", 254)
+    correo = (
+        check_email(parte.correo, "correo", "El correo electrónico no es válido.")
+        if parte.correo.strip()
+        else ""
+    )
+    fijo = check_telefono(parte.telefono_fijo, "teléfono fijo", "telefonoFijo", required=False)
+    movil = check_telefono(parte.telefono_movil, "teléfono móvil", "telefonoMovil", required=False)
+    d = parte.domicilio
+    cp = check_codigo_postal(d.codigo_postal) if d.codigo_postal.strip() else ""
+    domicilio = replace(
+        d,
+        **{
+            k: " ".join(getattr(d, k).split())
+            for k in (
+                "calle",
+                "numero_exterior",
+                "numero_interior",
+                "colonia",
+                "municipio",
+                "entidad",
+            )
+        },
+        codigo_postal=cp,
+    )
+    return Parte(rfc, nombre, domicilio, correo, fijo, movil), avisos
+
+
+def _poner_parte(row: Contratante, parte: Parte) -> None:
+    row.rfc, row.nombre, row.correo = parte.rfc, parte.nombre, parte.correo
+    row.telefono_fijo, row.telefono_movil = parte.telefono_fijo, parte.telefono_movil
+    d = parte.domicilio
+    row.calle, row.numero_exterior, row.numero_interior = (
+        d.calle,
+        d.numero_exterior,
+        d.numero_interior,
+    )
+    row.colonia, row.codigo_postal = d.colonia, d.codigo_postal
+    row.municipio, row.entidad = d.municipio, d.entidad
+
+
+def _limpiar(datos: ContratoDatos) -> ContratoDatos:
+    def texto(value: str, label: str, limite: int) -> str:
+        value = " ".join((value or "").split())
+        if len(value) > limite:
+            raise ValidationError(
+                "campo_largo", f"El campo «{label}» admite hasta {limite} caracteres.", label
+            )
+        return value
+
+    declarados = datos.trabajadores_declarados
+    if declarados is not None and declarados < 0:
+        raise ValidationError(
+            "trabajadores_declarados", "El número de trabajadores no puede ser negativo."
+        )
+    return replace(
+        datos,
+        objeto=texto(datos.objeto, "Objeto del contrato", 1000),
+        folio_repse=texto(datos.folio_repse, "Folio REPSE", 40),
+        descripcion_servicio=texto(datos.descripcion_servicio, "Descripción del servicio", 1000),
+    )
+
+
+def _borrar_contrato(session: Session, contrato: ContratoRow) -> None:
+    contrato.deleted = True
+    for trabajador in session.scalars(
+        select(ContratoTrabajador).where(
+            ContratoTrabajador.contrato_id == contrato.id, ContratoTrabajador.deleted.is_(False)
+        )
+    ):
+        trabajador.deleted = True
+
+
+def _cuentas(session: Session, informativas: list[int]) -> dict[int, tuple[int, int]]:
+    """Per informativa: its contracts and its workers."""
+    if not informativas:
+        return {}
+    rows = session.execute(
+        select(
+            ContratoRow.informativa_id,
+            func.count(func.distinct(ContratoRow.id)),
+            func.count(ContratoTrabajador.id),
+        )
+        .outerjoin(
+            ContratoTrabajador,
+            (ContratoTrabajador.contrato_id == ContratoRow.id)
+            & ContratoTrabajador.deleted.is_(False),
+        )
+        .where(ContratoRow.informativa_id.in_(informativas), ContratoRow.deleted.is_(False))
+        .group_by(ContratoRow.informativa_id)
+    )
+    return {i: (c, t) for i, c, t in rows}
+
+
+def _resumenes(session: Session, condicion) -> list[ContratoResumen]:
+    cuenta = (
+        select(func.count(ContratoTrabajador.id))
+        .where(
+            ContratoTrabajador.contrato_id == ContratoRow.id,
+            ContratoTrabajador.deleted.is_(False),
+        )
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(ContratoRow, Contratante.rfc, Contratante.nombre, InformativaRow, cuenta)
+        .join(Contratante, Contratante.id == ContratoRow.contratante_id)
+        .join(InformativaRow, InformativaRow.id == ContratoRow.informativa_id)
+        .where(condicion, ContratoRow.deleted.is_(False))
+        .order_by(InformativaRow.periodo.desc(), ContratoRow.id)
+    )
+    return [
+        ContratoResumen(
+            c.uuid,
+            inf.uuid,
+            Periodo.de_clave(inf.periodo),
+            rfc,
+            nombre,
+            c.objeto,
+            c.folio_repse,
+            c.fecha_inicial,
+            c.fecha_final,
+            n,
+        )
+        for c, rfc, nombre, inf, n in rows
+    ]
+
+
+def _fila(
+    periodo: Periodo,
+    hoy: date,
+    row: InformativaRow | None = None,
+    contratos: int = 0,
+    trabajadores: int = 0,
+) -> FilaInformativa:
+    limite = fecha_limite(periodo)
+    return FilaInformativa(
+        uuid=row.uuid if row else None,
+        periodo=periodo,
+        tipo=row.tipo if row else None,
+        estado=row.estado if row else None,
+        contratos=contratos,
+        trabajadores=trabajadores,
+        fecha_limite=limite,
+        dias_restantes=(limite - hoy).days,
+        complementa=(row.complementa or None) if row else None,
+        firmada_at=row.firmada_at if row else None,
+    )
+
+
+__all__ = [
+    "ContratanteFila",
+    "ContratoDatos",
+    "ContratoResumen",
+    "FilaInformativa",
+    "InformativasService",
+    "check_contratante",
+]
