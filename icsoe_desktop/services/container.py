@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.certificates import CertificatesService
     from icsoe_desktop.services.contratistas import ContratistasService
     from icsoe_desktop.services.empresas_entrada import EntradaIcsoe
+    from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
+    from icsoe_desktop.services.informativa.captura import InformativasService
+    from icsoe_desktop.services.informativa.firma import FirmaInformativaService
     from icsoe_desktop.services.lotes import LotesService
     from icsoe_desktop.services.movimientos import MovimientosService
     from icsoe_desktop.services.movimientos_import import MovimientosImporter
@@ -50,6 +53,9 @@ _LAZY = (
     "capturistas",
     "capturistas_excel",
     "acceso_capturista",
+    "informativas",
+    "informativa_trabajadores",
+    "informativa_firma",
     "sync",
     "backup",
     "primer_uso",
@@ -259,6 +265,29 @@ class Services:
 
         return AccesoCapturistaService(
             self.store, self.audit, self.mail, self.clock, codigos=self.codigos
+        )
+
+    @cached_property
+    def informativas(self) -> InformativasService:
+        """The informativa cuatrimestral: periods, new ones, contratantes and contracts."""
+        from icsoe_desktop.services.informativa.captura import InformativasService
+
+        return InformativasService(self.store, self.audit, self.permisos, self.clock)
+
+    @cached_property
+    def informativa_trabajadores(self) -> TrabajadoresContratoService:
+        """The workers of each contract: added, picked from the empresa, imported."""
+        from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
+
+        return TrabajadoresContratoService(self.store, self.audit, self.permisos, self.clock)
+
+    @cached_property
+    def informativa_firma(self) -> FirmaInformativaService:
+        """Revisar, Firmar with the contratista's e.firma, the acuse and its verification."""
+        from icsoe_desktop.services.informativa.firma import FirmaInformativaService
+
+        return FirmaInformativaService(
+            self.store, self.audit, self.permisos, self.clock, certificates=self.certificates
         )
 
     @cached_property
