@@ -1,0 +1,308 @@
+"""The workers of each contract: typed one by one, picked from the empresa's own workers (its
+movimientos know their NSS, CURP, nombre and last SBC), or imported from the IMSS worker file;
+read back by pages for a virtual grid (12,000 per contratista stay instant)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.contacto import check_curp
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import check_nss
+from icsoe_desktop.domain.informativa.modelo import Periodo, Problema, Trabajador
+from icsoe_desktop.domain.informativa.trabajadores import parse_sbc, revisar_trabajadores
+from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
+
+Progreso = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class TrabajadorFila:
+    id: int
+    nss: str
+    curp: str
+    sbc: int  # centavos
+    nombre: str = ""
+
+
+@dataclass(frozen=True)
+class ResultadoImportacion:
+    """``problemas`` non-empty: nothing was added (the file is fixed and imported again)."""
+
+    agregados: int
+    problemas: list[Problema]
+
+
+class TrabajadoresContratoService(InformativaBase):
+    def contar(self, contrato: str, actor: str | None) -> int:
+        with self._store.session() as session:
+            row, _ = self._contrato(session, contrato, actor)
+            return session.scalar(
+                select(func.count()).where(
+                    ContratoTrabajador.contrato_id == row.id,
+                    ContratoTrabajador.deleted.is_(False),
+                )
+            )
+
+    def pagina(
+        self, contrato: str, actor: str | None, offset: int, limite: int
+    ) -> list[TrabajadorFila]:
+        """Rows ``offset``… of the contract in the order they were added (the index on
+        (contrato_id, id) serves it without sorting)."""
+        with self._store.session() as session:
+            row, _ = self._contrato(session, contrato, actor)
+            rows = session.execute(
+                select(
+                    ContratoTrabajador.id,
+                    ContratoTrabajador.nss,
+                    ContratoTrabajador.curp,
+                    ContratoTrabajador.sbc,
+                    ContratoTrabajador.nombre,
+                )
+                .where(
+                    ContratoTrabajador.contrato_id == row.id,
+                    ContratoTrabajador.deleted.is_(False),
+                )
+                .order_by(ContratoTrabajador.id)
+                .offset(max(0, offset))
+                .limit(max(0, limite))
+            )
+            return [TrabajadorFila(*r) for r in rows]
+
+    def agregar(
+        self, contrato: str, actor: str | None, nss: str, curp: str, sbc: str
+    ) -> TrabajadorFila:
+        """One worker typed by the clerk: refused at once when it is wrong or already there."""
+        nss = check_nss(nss)
+        curp = check_curp(curp).curp
+        centavos = parse_sbc(sbc)
+        with self._store.session() as session:
+            row, informativa = self._contrato(session, contrato, actor, editable=True)
+            nuevo = Trabajador(nss, curp, centavos, nombre=_nombre_en_la_empresa(session, nss))
+            problemas = self._problemas(session, row, informativa, [nuevo])
+            if problemas:
+                p = problemas[0]
+                raise ValidationError(p.codigo, p.mensaje, p.campo)
+            fila = ContratoTrabajador(
+                contrato_id=row.id, nss=nss, curp=curp, sbc=centavos, nombre=nuevo.nombre
+            )
+            session.add(fila)
+            session.flush()
+            self._audit.record(session, actor, "icsoe_trabajador_agregado", contrato, nss)
+            return TrabajadorFila(fila.id, nss, curp, centavos, fila.nombre)
+
+    def quitar(self, contrato: str, actor: str | None, ids: Iterable[int]) -> int:
+        ids = list(ids)
+        with self._store.session() as session:
+            row, _ = self._contrato(session, contrato, actor, editable=True)
+            filas = session.scalars(
+                select(ContratoTrabajador).where(
+                    ContratoTrabajador.contrato_id == row.id,
+                    ContratoTrabajador.id.in_(ids),
+                    ContratoTrabajador.deleted.is_(False),
+                )
+            ).all()
+            for fila in filas:
+                fila.deleted = True
+            self._audit.record(
+                session, actor, "icsoe_trabajadores_quitados", contrato, str(len(filas))
+            )
+            return len(filas)
+
+    def agregar_varios(
+        self,
+        contrato: str,
+        actor: str | None,
+        trabajadores: list[Trabajador],
+        progreso: Progreso | None = None,
+        accion: str = "icsoe_trabajadores_importados",
+    ) -> ResultadoImportacion:
+        """All or nothing: every row checked with the ones already in the contract (its line
+        number when it came from a file); any problem and nothing is added."""
+        with self._store.session() as session:
+            row, informativa = self._contrato(session, contrato, actor, editable=True)
+            problemas = self._problemas(session, row, informativa, trabajadores)
+            if problemas:
+                session.rollback()
+                return ResultadoImportacion(0, problemas)
+            nombres = _nombres_en_la_empresa(session, [t.nss for t in trabajadores if not t.nombre])
+            total = len(trabajadores)
+            lote = 2000
+            for inicio in range(0, total, lote):
+                session.add_all(
+                    ContratoTrabajador(
+                        contrato_id=row.id,
+                        nss=t.nss,
+                        curp=t.curp,
+                        sbc=t.sbc,
+                        nombre=(t.nombre or nombres.get(t.nss, ""))[:100],
+                    )
+                    for t in trabajadores[inicio : inicio + lote]
+                )
+                session.flush()
+                if progreso:
+                    progreso(min(inicio + lote, total), total)
+            self._audit.record(session, actor, accion, contrato, str(total))
+            return ResultadoImportacion(total, [])
+
+    def importar(
+        self, contrato: str, actor: str | None, path: Path, progreso: Progreso | None = None
+    ) -> ResultadoImportacion:
+        """The IMSS worker file (CSV with or without header, UTF-8 or Windows-1252, comma or
+        semicolon; or .xlsx): each problem with its line in the file."""
+        from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+
+        leido = leer_trabajadores(path)
+        if leido.problemas:
+            return ResultadoImportacion(0, list(leido.problemas))
+        return self.agregar_varios(contrato, actor, list(leido.trabajadores), progreso)
+
+    def buscar_en_la_empresa(self, texto: str, limite: int = 200) -> list[Trabajador]:
+        """The empresa's own workers whose NSS or CURP starts with ``texto``, or whose name
+        holds each of its words; each with its CURP, name and SBC of its latest movimiento."""
+        palabras = texto.upper().split()
+        if not palabras:
+            return []
+        completo = "(nombre || ' ' || primer_apellido || ' ' || segundo_apellido)"
+        donde = " AND ".join(f"{completo} LIKE '%' || :w{i} || '%'" for i in range(len(palabras)))
+        if len(palabras) == 1:
+            donde = f"(nss LIKE :w0 || '%' OR curp LIKE :w0 || '%' OR {donde})"
+        # Filtered first, then the latest movimiento of each worker: never a sort of them all.
+        sql = text(
+            f"""
+            SELECT nss, curp, sbc, nombre_completo FROM (
+                SELECT nss, curp, coalesce(sbc, 0) AS sbc,
+                       trim({completo}) AS nombre_completo,
+                       row_number() OVER (PARTITION BY nss ORDER BY fecha DESC, id DESC) AS n
+                FROM movimientos WHERE deleted = 0 AND {donde}
+            )
+            WHERE n = 1 ORDER BY nombre_completo, nss LIMIT :n
+            """
+        )
+        params = {**{f"w{i}": w for i, w in enumerate(palabras)}, "n": limite}
+        with self._store.session() as session:
+            return [Trabajador(n, c or "", s, nm) for n, c, s, nm in session.execute(sql, params)]
+
+    def agregar_de_la_empresa(
+        self, contrato: str, actor: str | None, trabajadores: list[Trabajador]
+    ) -> ResultadoImportacion:
+        """The workers picked from the empresa; a worker whose movimientos lack its CURP or
+        SBC comes back as a problem (captured by hand instead)."""
+        faltan = [
+            Problema(
+                "dato_faltante",
+                f"El trabajador {t.nombre or t.nss} (NSS {t.nss}) no tiene "
+                f"{'CURP' if not t.curp else 'SBC'} en los movimientos de la empresa: "
+                "captúralo a mano.",
+                campo="curp" if not t.curp else "sbc",
+            )
+            for t in trabajadores
+            if not t.curp or not t.sbc
+        ]
+        if faltan:
+            return ResultadoImportacion(0, faltan)
+        sin_renglon = [replace(t, renglon=None) for t in trabajadores]
+        return self.agregar_varios(
+            contrato, actor, sin_renglon, accion="icsoe_trabajadores_de_la_empresa"
+        )
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    def _problemas(
+        self,
+        session: Session,
+        contrato: ContratoRow,
+        informativa: InformativaRow,
+        nuevos: list[Trabajador],
+    ) -> list[Problema]:
+        """The new rows' problems (each at its line), and a new row whose NSS or CURP the
+        contract already has."""
+        nuevos = [
+            t if t.renglon is not None else replace(t, renglon=i)
+            for i, t in enumerate(nuevos, start=1)
+        ]
+        anio = Periodo.de_clave(informativa.periodo).anio
+        conocidas = curps_de_la_empresa(session, [t.nss for t in nuevos])
+        problemas = revisar_trabajadores(nuevos, anio, conocidas)
+        ya_nss: set[str] = set()
+        ya_curp: set[str] = set()
+        for n, c in session.execute(
+            select(ContratoTrabajador.nss, ContratoTrabajador.curp).where(
+                ContratoTrabajador.contrato_id == contrato.id,
+                ContratoTrabajador.deleted.is_(False),
+            )
+        ):
+            ya_nss.add(n)
+            ya_curp.add(c)
+        for t in nuevos:
+            if t.nss in ya_nss:
+                problemas.append(
+                    Problema(
+                        "nss_repetido",
+                        f"El NSS {t.nss} ya está en este contrato.",
+                        campo="nss",
+                        renglon=t.renglon,
+                    )
+                )
+            if t.curp in ya_curp:
+                problemas.append(
+                    Problema(
+                        "curp_repetida",
+                        f"La CURP {t.curp} ya está en este contrato.",
+                        campo="curp",
+                        renglon=t.renglon,
+                    )
+                )
+        return sorted(problemas, key=lambda p: p.renglon or 0)
+
+
+def curps_de_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
+    """NSS → CURP as the empresa's movimientos know them (the latest that has one)."""
+    if not nss:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT nss, curp FROM movimientos WHERE deleted = 0 AND curp != '' "
+            "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
+        ),
+        {"nss": _json_list(nss)},
+    )
+    return dict(rows.tuples())
+
+
+def _nombres_en_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
+    if not nss:
+        return {}
+    rows = session.execute(
+        text(
+            "SELECT nss, trim(nombre || ' ' || primer_apellido || ' ' || segundo_apellido) "
+            "FROM movimientos WHERE deleted = 0 AND nss IN (SELECT value FROM json_each(:nss)) "
+            "ORDER BY fecha, id"
+        ),
+        {"nss": _json_list(nss)},
+    )
+    return dict(rows.tuples())
+
+
+def _nombre_en_la_empresa(session: Session, nss: str) -> str:
+    return _nombres_en_la_empresa(session, [nss]).get(nss, "")[:100]
+
+
+def _json_list(values: list[str]) -> str:
+    import json
+
+    return json.dumps(sorted(set(values)))
+
+
+__all__ = [
+    "ResultadoImportacion",
+    "TrabajadorFila",
+    "TrabajadoresContratoService",
+    "curps_de_la_empresa",
+]
