@@ -287,7 +287,7 @@ class Services:
         from icsoe_desktop.services.informativa.firma import FirmaInformativaService
 
         return FirmaInformativaService(
-            self.store, self.audit, self.permisos, self.clock, certificates=self.certificates
+            self.store, self.audit, self.permisos, self.clock, contratistas=self.contratistas
         )
 
     @cached_property
