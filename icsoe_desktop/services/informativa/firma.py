@@ -75,23 +75,25 @@ class FirmaInformativaService(InformativaBase):
     # --- Firmar --------------------------------------------------------------------------------
 
     def firmar(
-        self, informativa: str, rfc: str, cer: Path | None, key: Path | None, contrasena: str
+        self,
+        informativa: str,
+        actor: str | None,
+        cer: Path | None,
+        key: Path | None,
+        contrasena: str,
     ) -> bytes:
-        """The contratista seals the informativa with its e.firma. Slow (the key is
-        decrypted): call it off the GUI thread. Returns the acuse (a PDF). After it nothing can be
-        added or changed."""
+        """The contratista (``actor``: its RFC) seals the informativa with its e.firma. Slow
+        (the key is decrypted): call it off the GUI thread. Returns the acuse (a PDF). After it
+        nothing can be added or changed."""
         from icsoe_desktop.domain.informativa.cadena import cadena_original
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.acuse import escribir_acuse
 
+        self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
-            self._contratista(session, rfc, rfc, Accion.FIRMAR_INFORMATIVA)
-            row, contratista = self._informativa(session, informativa, rfc)
-            if contratista.rfc != rfc:
-                self._rechazar(
-                    rfc, contratista.rfc, "Sólo el contratista de la informativa puede firmarla."
-                )
+            row, contratista = self._informativa(session, informativa, actor)
+            rfc = contratista.rfc  # the actor itself (checked by _informativa)
             if row.estado == FIRMADA:
                 raise ValidationError("informativa_firmada", "La informativa ya está firmada.")
             antes = self._snapshot(session, row, contratista)
