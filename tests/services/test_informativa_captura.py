@@ -239,3 +239,34 @@ def test_revisar_moves_the_informativa_to_lista_para_firma_and_an_edit_back(serv
     problemas = services.informativa_firma.revisar(uuid, ana)
     assert {p.codigo for p in problemas} == {"sin_descripcion", "fechas"}
     assert {p.contrato for p in problemas} == {contrato}
+
+
+def test_workers_picked_from_the_empresas_own_movimientos(services, quien, tmp_path):
+    from tests.services.movimientos_data import CURPS, load_known, nss
+
+    rfc, ana = quien
+    load_known(services, tmp_path)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    svc = services.informativa_trabajadores
+    (claudia,) = svc.buscar_en_la_empresa("claudia lopez")
+    assert (claudia.nss, claudia.curp, claudia.sbc, claudia.nombre) == (
+        nss(1),
+        CURPS[0],
+        65184,
+        "CLAUDIA LOPEZ RUIZ",
+    )
+    assert [t.nss for t in svc.buscar_en_la_empresa(nss(1)[:9])] == [nss(1)]
+    assert svc.buscar_en_la_empresa("   ") == []
+    (juan,) = svc.buscar_en_la_empresa("CRUZ")  # a baja: no SBC in its movimiento
+    result = svc.agregar_de_la_empresa(contrato, ana, [claudia, juan])
+    assert result.agregados == 0 and [p.codigo for p in result.problemas] == ["dato_faltante"]
+    assert "captúralo a mano" in result.problemas[0].mensaje
+    assert svc.agregar_de_la_empresa(contrato, ana, [claudia]).agregados == 1
+    (fila,) = svc.pagina(contrato, ana, 0, 5)
+    assert fila.nombre == "CLAUDIA LOPEZ RUIZ"
+    # Typed by hand with another CURP than the one the empresa knows for that NSS: refused.
+    (ana_ramos,) = svc.buscar_en_la_empresa("RAMOS VEGA")
+    with pytest.raises(ValidationError) as error:
+        svc.agregar(contrato, ana, ana_ramos.nss, CURPS[1], "400.00")
+    assert error.value.code == "curp_distinta" and error.value.field == "curp"
