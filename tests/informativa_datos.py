@@ -188,8 +188,9 @@ def casos_sembrados() -> list[Caso]:
             "contratista_es_contratante",
             _en_contrato(
                 base,
-                lambda c: replace(c, contratante=replace(c.contratante, rfc=f" {rfc[:3]} "
-                                                         f"{rfc[3:].lower()}")),  # fmt: skip
+                lambda c: replace(
+                    c, contratante=replace(c.contratante, rfc=f" {rfc[:3]} {rfc[3:].lower()}")
+                ),
                 2,
             ),
         ),
@@ -360,3 +361,73 @@ def casos_sembrados() -> list[Caso]:
         ),
     ]
     return casos
+
+
+# --- seeded worker files: a clean CSV of the IMSS template with one row broken ------------------
+
+
+@dataclass(frozen=True)
+class ArchivoSembrado:
+    nombre: str
+    codigo: str  # the only code validating the file must answer
+    texto: str  # the CSV, header included (renglón 1)
+    renglon: int  # the renglón the problem names
+    curps_conocidas: Mapping[str, str] = field(default_factory=dict)
+
+
+def _csv(filas: list[list[str]]) -> str:
+    return "NSS,CURP,SBC\r\n" + "".join(",".join(f) + "\r\n" for f in filas)
+
+
+def archivos_sembrados(anio: int = PERIODO.anio) -> list[ArchivoSembrado]:
+    rng = random.Random(21)
+    limpias = [[t.nss, t.curp, f"{t.sbc / 100:.2f}"] for t in trabajadores_limpios(6, rng, anio)]
+    salarios = salarios_de(anio)
+
+    def con(i: int, columna: int, valor: str) -> str:
+        filas = [list(f) for f in limpias]
+        filas[i][columna] = valor
+        return _csv(filas)
+
+    def sin_columna(i: int, extra: list[str]) -> str:
+        filas = [list(f) for f in limpias]
+        filas[i] = extra
+        return _csv(filas)
+
+    nss, curp = limpias[1][0], limpias[1][1]
+    otra = curp_valida(random.Random(5))
+    return [
+        ArchivoSembrado("NSS con otro dígito", "nss", con(2, 0, _nss_otro_digito(nss)), 4),
+        ArchivoSembrado("NSS de 12 dígitos", "nss", con(0, 0, nss + "1"), 2),
+        ArchivoSembrado("CURP con otro dígito", "curp", con(3, 1, _curp_mal_digito(curp)), 5),
+        ArchivoSembrado("CURP de 17 caracteres", "curp", con(5, 1, curp[:17]), 7),
+        ArchivoSembrado("SBC con coma decimal", "sbc", con(1, 2, '"350,50"'), 3),
+        ArchivoSembrado("SBC que no es importe", "sbc", con(4, 2, "N/D"), 6),
+        ArchivoSembrado(
+            "SBC bajo el mínimo",
+            "sbc",
+            con(0, 2, f"{(salarios.minimo_general - 1) / 100:.2f}"),
+            2,
+        ),
+        ArchivoSembrado(
+            "SBC sobre 25 UMA", "sbc", con(5, 2, f"{(salarios.tope + 1) / 100:.2f}"), 7
+        ),
+        ArchivoSembrado("NSS repetido", "nss_repetido", con(4, 0, nss), 6),
+        ArchivoSembrado("NSS repetido al final", "nss_repetido", con(5, 0, limpias[0][0]), 7),
+        ArchivoSembrado("CURP repetida", "curp_repetida", con(3, 1, curp), 5),
+        ArchivoSembrado("CURP repetida al final", "curp_repetida", con(5, 1, limpias[0][1]), 7),
+        ArchivoSembrado(
+            "NSS conocido con otra CURP", "curp_distinta", _csv(limpias), 3, {nss: otra}
+        ),
+        ArchivoSembrado(
+            "el último NSS conocido con otra CURP",
+            "curp_distinta",
+            _csv(limpias),
+            7,
+            {limpias[5][0]: otra},
+        ),
+        ArchivoSembrado("renglón con dos columnas", "columnas", sin_columna(2, [nss, curp]), 4),
+        ArchivoSembrado(
+            "renglón con cuatro columnas", "columnas", sin_columna(0, [*limpias[0], "X"]), 2
+        ),
+    ]
