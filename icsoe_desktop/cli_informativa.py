@@ -1,6 +1,7 @@
-"""CLI: ``informativa validar-trabajadores ARCHIVO`` and ``informativa vencimientos``.
+"""CLI: ``informativa validar-trabajadores ARCHIVO``, ``vencimientos``, ``listar``,
+``exportar`` and ``verificar ACUSE``.
 
-Neither reads an empresa's store: they run without opening the services (``main`` asks
+The first two read no empresa's store: they run without opening the services (``main`` asks
 ``necesita_servicios`` first), so they work on a machine where the app was never set up.
 """
 
@@ -41,6 +42,29 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     vencimientos.add_argument("--desde", type=_anio, required=True, metavar="AAAA")
     vencimientos.add_argument("--hasta", type=_anio, required=True, metavar="AAAA")
+    listar = actions.add_parser(
+        "listar",
+        help="las informativas de la empresa: contratista, periodo, tipo, estado, contratos, "
+        "trabajadores, fecha límite e identificador, separados por tabuladores",
+    )
+    listar.add_argument("--contratista", metavar="RFC", help="sólo las de este contratista")
+    exportar = actions.add_parser(
+        "exportar",
+        help="escribe en CARPETA los archivos para el portal: un CSV de trabajadores por "
+        "contrato (partido a 3,000 renglones) y la hoja de captura (.xlsx)",
+    )
+    exportar.add_argument("carpeta", metavar="CARPETA")
+    exportar.add_argument("--contratista", metavar="RFC", required=True)
+    exportar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    verificar = actions.add_parser(
+        "verificar",
+        help="verifica el sello de un acuse de la informativa (PDF) y, si la informativa está "
+        "en esta empresa, que no haya cambiado después de firmarse; sale con 2 si no es válido",
+    )
+    verificar.add_argument("acuse", metavar="ACUSE")
+    verificar.add_argument(
+        "--cer", metavar="ARCHIVO", help="el certificado (.cer) de la e.firma de quien firmó"
+    )
 
 
 def _periodo(text: str) -> Periodo:
@@ -66,8 +90,8 @@ def _anio(text: str) -> int:
 
 
 def necesita_servicios(args: argparse.Namespace) -> bool:
-    """Whether the command reads the empresa's store (none of these does)."""
-    return False
+    """Whether the command reads the empresa's store."""
+    return args.inf_command in ("listar", "exportar", "verificar")
 
 
 def run(args: argparse.Namespace, services: Services | None = None) -> int:
@@ -76,7 +100,12 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
     try:
         if args.inf_command == "vencimientos":
             return _vencimientos(args)
-        return _validar(args)
+        if args.inf_command == "validar-trabajadores":
+            return _validar(args)
+        assert services is not None
+        return {"listar": _listar, "exportar": _exportar, "verificar": _verificar}[
+            args.inf_command
+        ](args, services)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -114,4 +143,74 @@ def _validar(args: argparse.Namespace) -> int:
         f"«{validacion.archivo.nombre}»; {texto_validos}.",
         file=sys.stderr,
     )
+    return 2
+
+
+def _listar(args: argparse.Namespace, services: Services) -> int:
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    informativas = services.informativas
+    rfcs = (
+        [args.contratista]
+        if args.contratista
+        else [rfc for rfc, _ in informativas.contratistas(CLI_ACTOR)]
+    )
+    for rfc in rfcs:
+        for f in informativas.tablero(rfc, CLI_ACTOR):
+            print(
+                "\t".join(
+                    (
+                        rfc,
+                        f.periodo.clave,
+                        f.tipo_texto,
+                        f.estado_texto,
+                        str(f.contratos),
+                        str(f.trabajadores),
+                        f.fecha_limite.isoformat(),
+                        f.uuid or "",
+                    )
+                )
+            )
+    return 0
+
+
+def _exportar(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    uuid = services.informativas.buscar(args.contratista, CLI_ACTOR, args.periodo)
+    if uuid is None:
+        print(
+            f"El contratista {args.contratista} no tiene informativa del periodo "
+            f"{args.periodo.texto}.",
+            file=sys.stderr,
+        )
+        return 2
+    for path in services.informativa_firma.exportar(uuid, CLI_ACTOR, Path(args.carpeta)):
+        print(path)
+    return 0
+
+
+def _verificar(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.errors import ValidationError
+
+    def leer(path: str, que: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except OSError as exc:
+            raise ValidationError(
+                "archivo_ilegible", f"No se pudo leer {que} «{path}»: {exc.strerror}."
+            ) from exc
+
+    pdf = leer(args.acuse, "el acuse")
+    cer = leer(args.cer, "el certificado") if args.cer else None
+    resultado = services.informativa_firma.verificar(pdf, cer)
+    if resultado.ok:
+        print("El acuse es válido: el sello corresponde a la informativa firmada.")
+        return 0
+    for motivo in resultado.motivos:
+        print(motivo)
     return 2

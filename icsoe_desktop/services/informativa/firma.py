@@ -143,13 +143,15 @@ class FirmaInformativaService(InformativaBase):
                 )
             return row.acuse_pdf
 
-    def verificar(self, pdf: bytes, certificado_der: bytes | None = None) -> Verificacion:
+    def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:
         """An acuse checked: its sello over its cadena with its certificate (and, given, the
-        signer's .cer); when its informativa is in this store, the cadena of what the store
-        holds now must be the one signed."""
+        signer's .cer file, DER or PEM); when its informativa is in this store, the cadena of
+        what the store holds now must be the one signed."""
+        from icsoe_desktop.domain.credentials.files import certificate_file_der
         from icsoe_desktop.domain.informativa.cadena import cadena_original
         from icsoe_desktop.services.informativa.acuse import leer_acuse, verificar_acuse
 
+        certificado_der = None if cer is None else certificate_file_der(cer)
         leido = leer_acuse(pdf)
         cadena_actual = None
         with self._store.session() as session:
