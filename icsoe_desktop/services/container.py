@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
+    from icsoe_desktop.services.informativa.vencimientos import VencimientosService
     from icsoe_desktop.services.lotes import LotesService
     from icsoe_desktop.services.movimientos import MovimientosService
     from icsoe_desktop.services.movimientos_import import MovimientosImporter
@@ -56,6 +57,7 @@ _LAZY = (
     "informativas",
     "informativa_trabajadores",
     "informativa_firma",
+    "vencimientos",
     "sync",
     "backup",
     "primer_uso",
@@ -289,6 +291,14 @@ class Services:
         return FirmaInformativaService(
             self.store, self.audit, self.permisos, self.clock, certificates=self.certificates
         )
+
+    @cached_property
+    def vencimientos(self) -> VencimientosService:
+        """ICSOE › Vencimientos: the informativas still to sign in every empresa the user may
+        open (their stores read apart; the open empresa stays)."""
+        from icsoe_desktop.services.informativa.vencimientos import VencimientosService
+
+        return VencimientosService(self.empresas, self.clock)
 
     @cached_property
     def sync(self) -> SyncService:
