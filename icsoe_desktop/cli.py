@@ -57,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_movimientos
 
     cli_movimientos.add_parsers(commands)
+    from icsoe_desktop import cli_informativa
+
+    cli_informativa.add_parser(commands)
     return parser
 
 
@@ -136,6 +139,11 @@ def main(argv: list[str]) -> int:
         for path in render_all(args.directory):
             print(path)
         return 0
+    if args.command == "informativa":
+        from icsoe_desktop import cli_informativa
+
+        if not cli_informativa.necesita_servicios(args):
+            return cli_informativa.run(args)
     return _service_command(args)
 
 
@@ -167,6 +175,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_movimientos
 
             return cli_movimientos.run(args, services)
+        if args.command == "informativa":
+            from icsoe_desktop import cli_informativa
+
+            return cli_informativa.run(args, services)
         if args.command == "empresas":
             from icsoe_desktop import cli_empresas
 

@@ -47,10 +47,18 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class InformativaSettings:
+    """The ICSOE informativa's limits that no public source states for sure."""
+
+    max_complementarias: int = 4  # per period
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    informativa: InformativaSettings = field(default_factory=InformativaSettings)
 
     @property
     def database_path(self) -> Path:
@@ -121,7 +129,20 @@ def load_settings(data_dir: Path) -> Settings:
         smtp = SmtpSettings()
     if smtp.seguridad not in SMTP_SECURITY:
         smtp = replace(smtp, seguridad="starttls")
-    return Settings(data_dir=data_dir, smtp=smtp, sync=_load_sync(raw.get("sync")))
+    return Settings(
+        data_dir=data_dir,
+        smtp=smtp,
+        sync=_load_sync(raw.get("sync")),
+        informativa=_load_informativa(raw.get("informativa")),
+    )
+
+
+def _load_informativa(section: object) -> InformativaSettings:
+    section = section if isinstance(section, dict) else {}
+    maximo = section.get("max_complementarias", InformativaSettings.max_complementarias)
+    if not isinstance(maximo, int) or isinstance(maximo, bool) or maximo < 0:
+        return InformativaSettings()  # a hand-edited file with a wrong value: the default
+    return InformativaSettings(max_complementarias=maximo)
 
 
 def _load_sync(section: object) -> SyncSettings:
@@ -142,7 +163,7 @@ def save_settings(settings: Settings) -> None:
     smtp.pop("timeout_s")
     sync = asdict(settings.sync)
     sync.pop("timeout_s")
-    text = tomli_w.dumps({"smtp": smtp, "sync": sync})
+    text = tomli_w.dumps({"smtp": smtp, "sync": sync, "informativa": asdict(settings.informativa)})
     from icsoe_desktop.services.files import write_bytes_atomic
 
     write_bytes_atomic(settings.settings_path, text.encode("utf-8"))

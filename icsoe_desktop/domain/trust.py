@@ -150,7 +150,6 @@ class TrustStore:
                 return [issuer, *rest]
         return None
 
-
     def _raw(self, der: bytes) -> RawCertificate:
         if der not in self._parsed:
             self._parsed[der] = raw_certificate(der)

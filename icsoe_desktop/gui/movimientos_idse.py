@@ -216,7 +216,9 @@ class MovimientosIdse(QWidget):
     def _ask_export(self) -> None:
         from icsoe_desktop.services.movimientos_export import default_name
 
-        name = self._services.empresa.nombre_de_archivo(default_name(self._services.movimientos.now()))
+        name = self._services.empresa.nombre_de_archivo(
+            default_name(self._services.movimientos.now())
+        )
         path, _ = QFileDialog.getSaveFileName(
             self, "Exportar Excel", str(Path.home() / name), "Libro de Excel (*.xlsx)"
         )

@@ -84,9 +84,7 @@ class RestablecerPorAdministradorDialog(QDialog):
         politica.setWordWrap(True)
         layout.addWidget(politica)
         buttons = QDialogButtonBox(self)
-        self.restablecer = buttons.addButton(
-            "&Restablecer", QDialogButtonBox.ButtonRole.AcceptRole
-        )
+        self.restablecer = buttons.addButton("&Restablecer", QDialogButtonBox.ButtonRole.AcceptRole)
         self.restablecer.setObjectName("restablecerButton")
         self.restablecer.setDefault(True)
         self.cancelar = buttons.addButton("&Cancelar", QDialogButtonBox.ButtonRole.RejectRole)

@@ -274,7 +274,9 @@ class Services:
         """The informativa cuatrimestral: periods, new ones, contratantes and contracts."""
         from icsoe_desktop.services.informativa.captura import InformativasService
 
-        return InformativasService(self.store, self.audit, self.permisos, self.clock)
+        service = InformativasService(self.store, self.audit, self.permisos, self.clock)
+        service.max_complementarias = self.settings.current.informativa.max_complementarias
+        return service
 
     @cached_property
     def informativa_trabajadores(self) -> TrabajadoresContratoService:
@@ -289,7 +291,7 @@ class Services:
         from icsoe_desktop.services.informativa.firma import FirmaInformativaService
 
         return FirmaInformativaService(
-            self.store, self.audit, self.permisos, self.clock, certificates=self.certificates
+            self.store, self.audit, self.permisos, self.clock, contratistas=self.contratistas
         )
 
     @cached_property

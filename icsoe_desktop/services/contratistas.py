@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -26,6 +27,9 @@ from icsoe_desktop.services.certificates import CertificatesService, read_creden
 from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, new_uuid
+
+if TYPE_CHECKING:
+    from icsoe_desktop.domain.credentials import Credential
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +118,20 @@ class ContratistasService:
     ) -> FielValidada:
         """Validar: the pair opens, it is an e.firma (not a CSD) of the RFC typed, valid today
         and issued by a trusted SAT authority. Slow (key decryption): call it off the GUI thread."""
+        info = self.credencial_fiel(rfc, cer, key, contrasena).info
+        return FielValidada(
+            info.rfc,
+            info.nombre,
+            info.persona,
+            info.no_certificado,
+            info.valido_hasta.replace(tzinfo=None),
+            info.emisor,
+        )
+
+    def credencial_fiel(
+        self, rfc: str, cer: Path | None, key: Path | None, contrasena: str
+    ) -> Credential:
+        """The checks of ``validar_fiel``, keeping the opened key (to sign with it, then drop)."""
         from icsoe_desktop.domain import credentials
 
         if not (rfc or "").strip():
@@ -125,7 +143,8 @@ class ContratistasService:
             raise ValidationError(
                 "campo_obligatorio", "Captura la contraseña de la e.firma.", "contrasena"
             )
-        info = credentials.load_sat_pair(cer_bytes, key_bytes, contrasena).info
+        credencial = credentials.load_sat_pair(cer_bytes, key_bytes, contrasena)
+        info = credencial.info
         if info.tipo == "CSD":
             raise ValidationError(
                 "certificado_csd",
@@ -173,14 +192,7 @@ class ContratistasService:
                 f"(emisor: {info.emisor}).",
                 "certificado",
             )
-        return FielValidada(
-            info.rfc,
-            info.nombre,
-            info.persona,
-            info.no_certificado,
-            info.valido_hasta.replace(tzinfo=None),
-            info.emisor,
-        )
+        return credencial
 
     def ingresar(self, fiel: FielValidada) -> ContratistaSesion:
         """Ingresar after a successful Validar: the contratista is created on its first entry."""

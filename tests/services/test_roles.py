@@ -78,6 +78,10 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.RESULTADO_LOTES: lambda a: services.lotes.importar_resultado(987654, missing, a),
         Accion.CONFLICTOS: lambda a: services.sync.resolve(987654, "actual", a),
         Accion.DATOS_EMPRESA: lambda a: services.primer_uso.guardar_empresa("", "", a),
+        Accion.CAPTURAR_INFORMATIVA: lambda a: services.informativas.tablero("EDE0101018A2", a),
+        Accion.FIRMAR_INFORMATIVA: lambda a: services.informativa_firma.firmar(
+            "no-existe", a, None, None, ""
+        ),
     }
 
 

@@ -273,7 +273,7 @@ def curps_de_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
         ),
         {"nss": _json_list(nss)},
     )
-    return dict(rows.tuples())
+    return {nss: value for nss, value in rows}
 
 
 def _nombres_en_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
@@ -287,7 +287,7 @@ def _nombres_en_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
         ),
         {"nss": _json_list(nss)},
     )
-    return dict(rows.tuples())
+    return {nss: value for nss, value in rows}
 
 
 def _nombre_en_la_empresa(session: Session, nss: str) -> str:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.config import InformativaSettings
 from icsoe_desktop.domain.contacto import check_codigo_postal, check_telefono, required_text
 from icsoe_desktop.domain.emails import check_email
 from icsoe_desktop.domain.errors import ValidationError
@@ -28,17 +29,15 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
+from icsoe_desktop.domain.roles import Accion, Rol
 from icsoe_desktop.services.informativa.base import InformativaBase, del_periodo, parte_de
 from icsoe_desktop.store.models import (
     Contratante,
+    Contratista,
     ContratoRow,
     ContratoTrabajador,
     InformativaRow,
 )
-
-# The IMSS's limit of complementarias per period is not published in a source we could read:
-# a setting (settings.toml [informativa] max_complementarias), 4 unless IT says otherwise.
-MAX_COMPLEMENTARIAS = 4
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,9 @@ class ContratoResumen:
 
 
 class InformativasService(InformativaBase):
-    max_complementarias = MAX_COMPLEMENTARIAS
+    # The IMSS's limit of complementarias per period is not published in a source we could
+    # read: settings.toml [informativa] max_complementarias (config.InformativaSettings).
+    max_complementarias = InformativaSettings.max_complementarias
 
     # --- pantalla de inicio --------------------------------------------------------------------
 
@@ -133,6 +134,30 @@ class InformativasService(InformativaBase):
             if periodo not in con_informativa:
                 filas.append(_fila(periodo, hoy))
         return sorted(filas, key=lambda f: (f.periodo, f.uuid is not None), reverse=True)
+
+    def contratistas(self, actor: str | None) -> list[tuple[str, str]]:
+        """(RFC, nombre) of the contratistas ``actor`` may capture for (the command line: all)."""
+        rol = self._permisos.exigir(actor, Accion.CAPTURAR_INFORMATIVA)
+        with self._store.session() as session:
+            rows = session.scalars(
+                select(Contratista)
+                .where(Contratista.deleted.is_(False))
+                .order_by(Contratista.nombre)
+            ).all()
+            return [
+                (r.rfc, r.nombre)
+                for r in rows
+                if rol is Rol.LINEA_DE_COMANDOS
+                or (rol is Rol.CONTRATISTA and r.rfc == actor)
+                or (rol is Rol.CAPTURISTA and self._activa(session, r.id, actor or ""))
+            ]
+
+    def buscar(self, rfc: str, actor: str | None, periodo: Periodo) -> str | None:
+        """The period's latest informativa (a complementaria after the one it corrects)."""
+        with self._store.session() as session:
+            contratista = self._contratista(session, rfc, actor)
+            rows = del_periodo(session, contratista.id, periodo.clave)
+            return rows[-1].uuid if rows else None
 
     # --- a new informativa ---------------------------------------------------------------------
 

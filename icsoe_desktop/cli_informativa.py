@@ -1,0 +1,216 @@
+"""CLI: ``informativa validar-trabajadores ARCHIVO``, ``vencimientos``, ``listar``,
+``exportar`` and ``verificar ACUSE``.
+
+The first two read no empresa's store: they run without opening the services (``main`` asks
+``necesita_servicios`` first), so they work on a machine where the app was never set up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
+    from icsoe_desktop.domain.informativa.modelo import Periodo
+    from icsoe_desktop.services.container import Services
+
+PRIMER_ANIO, ULTIMO_ANIO = 1970, 9998
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    informativa = commands.add_parser(
+        "informativa", help="informativa cuatrimestral ICSOE: trabajadores y fechas límite"
+    )
+    actions = informativa.add_subparsers(dest="inf_command", metavar="acción", required=True)
+    validar = actions.add_parser(
+        "validar-trabajadores",
+        help="revisa un archivo de trabajadores de la carga masiva (CSV o .xlsx con NSS, CURP "
+        "y SBC): un renglón por problema; sale con 2 si hay alguno",
+    )
+    validar.add_argument("archivo", metavar="ARCHIVO")
+    validar.add_argument(
+        "--periodo",
+        type=_periodo,
+        metavar="AAAA-N",
+        help="el cuatrimestre (N: 1 enero–abril, 2 mayo–agosto, 3 septiembre–diciembre); el SBC "
+        "se compara con el salario mínimo y el tope de su año (por omisión, el más reciente)",
+    )
+    vencimientos = actions.add_parser(
+        "vencimientos",
+        help="la fecha límite de presentación de cada cuatrimestre, en días hábiles",
+    )
+    vencimientos.add_argument("--desde", type=_anio, required=True, metavar="AAAA")
+    vencimientos.add_argument("--hasta", type=_anio, required=True, metavar="AAAA")
+    listar = actions.add_parser(
+        "listar",
+        help="las informativas de la empresa: contratista, periodo, tipo, estado, contratos, "
+        "trabajadores, fecha límite e identificador, separados por tabuladores",
+    )
+    listar.add_argument("--contratista", metavar="RFC", help="sólo las de este contratista")
+    exportar = actions.add_parser(
+        "exportar",
+        help="escribe en CARPETA los archivos para el portal: un CSV de trabajadores por "
+        "contrato (partido a 3,000 renglones) y la hoja de captura (.xlsx)",
+    )
+    exportar.add_argument("carpeta", metavar="CARPETA")
+    exportar.add_argument("--contratista", metavar="RFC", required=True)
+    exportar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    verificar = actions.add_parser(
+        "verificar",
+        help="verifica el sello de un acuse de la informativa (PDF) y, si la informativa está "
+        "en esta empresa, que no haya cambiado después de firmarse; sale con 2 si no es válido",
+    )
+    verificar.add_argument("acuse", metavar="ACUSE")
+    verificar.add_argument(
+        "--cer", metavar="ARCHIVO", help="el certificado (.cer) de la e.firma de quien firmó"
+    )
+
+
+def _periodo(text: str) -> Periodo:
+    from icsoe_desktop.domain.informativa.modelo import Periodo
+
+    try:
+        periodo = Periodo.de_clave(text.strip())
+    except ValueError:
+        periodo = None
+    if periodo is None or not PRIMER_ANIO <= periodo.anio <= ULTIMO_ANIO:
+        raise argparse.ArgumentTypeError(
+            f"periodo «{text}» no válido: usa AAAA-N, con N = 1, 2 o 3 (por ejemplo, 2026-1)"
+        )
+    return periodo
+
+
+def _anio(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not PRIMER_ANIO <= int(text) <= ULTIMO_ANIO:
+        raise argparse.ArgumentTypeError(
+            f"año «{text}» no válido: usa cuatro dígitos, de {PRIMER_ANIO} a {ULTIMO_ANIO}"
+        )
+    return int(text)
+
+
+def necesita_servicios(args: argparse.Namespace) -> bool:
+    """Whether the command reads the empresa's store."""
+    return args.inf_command in ("listar", "exportar", "verificar")
+
+
+def run(args: argparse.Namespace, services: Services | None = None) -> int:
+    from icsoe_desktop.domain.errors import DomainError
+
+    try:
+        if args.inf_command == "vencimientos":
+            return _vencimientos(args)
+        if args.inf_command == "validar-trabajadores":
+            return _validar(args)
+        assert services is not None
+        return {"listar": _listar, "exportar": _exportar, "verificar": _verificar}[
+            args.inf_command
+        ](args, services)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+
+
+def _vencimientos(args: argparse.Namespace) -> int:
+    from icsoe_desktop.domain.informativa.periodos import fecha_limite, periodos_entre
+
+    if args.hasta < args.desde:
+        print(f"--hasta ({args.hasta}) es anterior a --desde ({args.desde}).", file=sys.stderr)
+        return 2
+    for periodo in periodos_entre(args.desde, args.hasta):
+        print(f"{periodo.clave}\t{fecha_limite(periodo).isoformat()}")
+    return 0
+
+
+def _validar(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.services.informativa.trabajadores_archivo import validar_trabajadores
+
+    validacion = validar_trabajadores(Path(args.archivo), args.periodo)
+    validos = validacion.validos
+    texto_validos = f"{validos:,} " + (
+        "trabajador válido" if validos == 1 else "trabajadores válidos"
+    )
+    if not validacion.problemas:
+        print(f"{texto_validos}.")
+        return 0
+    for problema in validacion.problemas:
+        print(f"renglón {problema.renglon}: {problema.mensaje}")
+    cuantos = len(validacion.problemas)
+    print(
+        f"{cuantos:,} {'problema' if cuantos == 1 else 'problemas'} en "
+        f"«{validacion.archivo.nombre}»; {texto_validos}.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _listar(args: argparse.Namespace, services: Services) -> int:
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    informativas = services.informativas
+    rfcs = (
+        [args.contratista]
+        if args.contratista
+        else [rfc for rfc, _ in informativas.contratistas(CLI_ACTOR)]
+    )
+    for rfc in rfcs:
+        for f in informativas.tablero(rfc, CLI_ACTOR):
+            print(
+                "\t".join(
+                    (
+                        rfc,
+                        f.periodo.clave,
+                        f.tipo_texto,
+                        f.estado_texto,
+                        str(f.contratos),
+                        str(f.trabajadores),
+                        f.fecha_limite.isoformat(),
+                        f.uuid or "",
+                    )
+                )
+            )
+    return 0
+
+
+def _exportar(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    uuid = services.informativas.buscar(args.contratista, CLI_ACTOR, args.periodo)
+    if uuid is None:
+        print(
+            f"El contratista {args.contratista} no tiene informativa del periodo "
+            f"{args.periodo.texto}.",
+            file=sys.stderr,
+        )
+        return 2
+    for path in services.informativa_firma.exportar(uuid, CLI_ACTOR, Path(args.carpeta)):
+        print(path)
+    return 0
+
+
+def _verificar(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.errors import ValidationError
+
+    def leer(path: str, que: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except OSError as exc:
+            raise ValidationError(
+                "archivo_ilegible", f"No se pudo leer {que} «{path}»: {exc.strerror}."
+            ) from exc
+
+    pdf = leer(args.acuse, "el acuse")
+    cer = leer(args.cer, "el certificado") if args.cer else None
+    resultado = services.informativa_firma.verificar(pdf, cer)
+    if resultado.ok:
+        print("El acuse es válido: el sello corresponde a la informativa firmada.")
+        return 0
+    for motivo in resultado.motivos:
+        print(motivo)
+    return 2

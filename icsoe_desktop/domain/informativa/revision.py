@@ -1,0 +1,195 @@
+"""Revisar: the inconsistencies the IMSS publishes for informativas (reference:
+icsoe-informativa.md, «What the IMSS flags»), plus the checks of every worker row, found before
+the contratista signs. Each ``Problema`` names the contract (its uuid) and the field to focus,
+and its message names the contract by its contratante and objeto so a clerk finds it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+
+from icsoe_desktop.domain.informativa.modelo import (
+    ESTADOS,
+    NORMAL,
+    SIN_INFORMACION,
+    TIPOS,
+    Contrato,
+    Informativa,
+    Problema,
+)
+from icsoe_desktop.domain.informativa.trabajadores import SIN_CURPS, revisar_trabajadores
+
+# The IMSS's seven, in its order; the worker codes are in trabajadores.py.
+CONTRATISTA_ES_CONTRATANTE = "contratista_es_contratante"
+SIN_DESCRIPCION = "sin_descripcion"
+FECHAS = "fechas"
+SIN_TRABAJADORES = "sin_trabajadores"
+SIN_CONTRATOS = "sin_contratos"
+VARIAS_DECLARACIONES = "varias_declaraciones"
+CONTEO = "conteo"
+
+# Every code Revisar can answer, with a short title for a list or the manual.
+CODIGOS: dict[str, str] = {
+    CONTRATISTA_ES_CONTRATANTE: "El contratista es también el contratante",
+    SIN_DESCRIPCION: "Falta el folio o la descripción del REPSE",
+    FECHAS: "Fecha inicial faltante o inconsistente",
+    SIN_TRABAJADORES: "Contrato sin trabajadores",
+    SIN_CONTRATOS: "Informativa sin contratos (o «Sin información» con contratos)",
+    VARIAS_DECLARACIONES: "Varias declaraciones del mismo periodo",
+    CONTEO: "El número de trabajadores no coincide",
+    "nss": "NSS no válido",
+    "curp": "CURP no válida",
+    "sbc": "SBC no válido o fuera del rango legal",
+    "nss_repetido": "NSS repetido en el contrato",
+    "curp_repetida": "CURP repetida en el contrato",
+    "curp_distinta": "El NSS tiene registrada otra CURP",
+}
+
+_DECLARACIONES = (NORMAL, SIN_INFORMACION)  # what a complementaria should have been instead
+
+
+def _cuantos(n: int, singular: str, plural: str) -> str:
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+def _rfc(texto: str) -> str:
+    return "".join(texto.split()).replace("-", "").upper()
+
+
+def _corto(texto: str, largo: int = 60) -> str:
+    texto = " ".join(texto.split())
+    return texto if len(texto) <= largo else texto[: largo - 1].rstrip() + "…"
+
+
+def nombre_contrato(c: Contrato) -> str:
+    """«Contrato con Servicios del Norte, S.A. de C.V. («Limpieza de oficinas»)»."""
+    quien = _corto(c.contratante.nombre) or _rfc(c.contratante.rfc)
+    objeto = f"«{_corto(c.objeto)}»" if c.objeto.strip() else "sin objeto"
+    return f"Contrato con {quien} ({objeto})" if quien else f"Contrato sin contratante ({objeto})"
+
+
+def _fecha(d: date) -> str:
+    return f"{d:%d/%m/%Y}"
+
+
+def _declaracion(inf: Informativa) -> list[Problema]:
+    problemas = []
+    periodo = inf.periodo.texto
+    if inf.tipo == SIN_INFORMACION and inf.contratos:
+        problemas.append(
+            Problema(
+                SIN_CONTRATOS,
+                f"La informativa «Sin información» de {periodo} tiene "
+                f"{_cuantos(len(inf.contratos), 'contrato', 'contratos')}: una informativa «Sin información» "
+                "declara que no se celebró ningún contrato en el cuatrimestre. Quita los "
+                "contratos o preséntala como Normal.",
+                campo="tipo",
+            )
+        )
+    elif inf.tipo != SIN_INFORMACION and not inf.contratos:
+        problemas.append(
+            Problema(
+                SIN_CONTRATOS,
+                f"La informativa {TIPOS.get(inf.tipo, inf.tipo)} de {periodo} no tiene "
+                "contratos. Si en el cuatrimestre no se celebró ningún contrato, presenta una "
+                "informativa «Sin información».",
+                campo="contratos",
+            )
+        )
+    if inf.tipo in _DECLARACIONES:
+        for otra in inf.otras:
+            if otra.uuid != inf.uuid and otra.tipo in _DECLARACIONES:
+                estado = ESTADOS.get(otra.estado, otra.estado).lower()
+                problemas.append(
+                    Problema(
+                        VARIAS_DECLARACIONES,
+                        f"Ya hay otra informativa {TIPOS[otra.tipo]} de {periodo} ({estado}). "
+                        "Un periodo se declara una sola vez: para corregir o actualizar lo "
+                        "declarado, presenta una complementaria.",
+                        campo="tipo",
+                    )
+                )
+    return problemas
+
+
+def _contrato(inf: Informativa, c: Contrato, curps_conocidas: Mapping[str, str]) -> list[Problema]:
+    problemas: list[Problema] = []
+    nombre = nombre_contrato(c)
+
+    def add(codigo: str, campo: str, que: str) -> None:
+        problemas.append(Problema(codigo, f"{nombre}: {que}", contrato=c.uuid, campo=campo))
+
+    rfc = _rfc(c.contratante.rfc)
+    if rfc and rfc == _rfc(inf.contratista.rfc):
+        add(
+            CONTRATISTA_ES_CONTRATANTE,
+            "contratante",
+            f"el RFC del contratante ({rfc}) es el del propio contratista. El contratante es "
+            "quien recibe los servicios u obras, no quien los presta.",
+        )
+    folio, descripcion = c.folio_repse.strip(), c.descripcion_servicio.strip()
+    if not folio:
+        add(
+            SIN_DESCRIPCION,
+            "folio_repse",
+            "faltan el folio del REPSE y la descripción del servicio u obra especializado "
+            "autorizado con ese folio."
+            if not descripcion
+            else "falta el folio del REPSE: se captura el folio seguido de la descripción del "
+            "servicio u obra especializado que autorizó el REPSE.",
+        )
+    elif not descripcion:
+        add(
+            SIN_DESCRIPCION,
+            "descripcion_servicio",
+            f"falta la descripción del servicio u obra especializado autorizado en el REPSE "
+            f"con el folio {folio}.",
+        )
+    inicio, fin = c.fecha_inicial, c.fecha_final
+    periodo = inf.periodo
+    if inicio is None:
+        add(FECHAS, "fecha_inicial", "falta la fecha inicial (el inicio de su vigencia).")
+    elif not periodo.inicio <= inicio <= periodo.fin:
+        add(
+            FECHAS,
+            "fecha_inicial",
+            f"la fecha inicial {_fecha(inicio)} no está en {periodo.texto}: la informativa "
+            "declara los contratos que iniciaron en el cuatrimestre.",
+        )
+    if inicio is not None and fin is not None and fin < inicio:
+        add(
+            FECHAS,
+            "fecha_final",
+            f"la fecha final {_fecha(fin)} es anterior a la fecha inicial {_fecha(inicio)}.",
+        )
+    listados = len(c.trabajadores)
+    if not listados:
+        add(
+            SIN_TRABAJADORES,
+            "trabajadores",
+            "no tiene trabajadores. Agrega a los trabajadores que prestan el servicio u obra.",
+        )
+    declarados = c.trabajadores_declarados
+    if declarados is not None and declarados != listados:
+        add(
+            CONTEO,
+            "trabajadores_declarados",
+            f"declara {_cuantos(declarados, 'trabajador', 'trabajadores')} y su lista tiene "
+            f"{listados:,}.",
+        )
+    for p in revisar_trabajadores(c.trabajadores, periodo.anio, curps_conocidas):
+        problemas.append(
+            replace(p, mensaje=f"{nombre}, renglón {p.renglon}: {p.mensaje}", contrato=c.uuid)
+        )
+    return problemas
+
+
+def revisar(inf: Informativa, curps_conocidas: Mapping[str, str] = SIN_CURPS) -> list[Problema]:
+    """Every inconsistency of ``inf``: first those of the informativa, then each contract's in
+    its order (its own fields, then its worker rows). Empty: ready to sign.
+    ``curps_conocidas``: NSS → CURP of the workers the empresa already knows."""
+    problemas = _declaracion(inf)
+    for contrato in inf.contratos:
+        problemas += _contrato(inf, contrato, curps_conocidas)
+    return problemas

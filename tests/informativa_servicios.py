@@ -1,0 +1,61 @@
+"""Shared by the informativa's service and window tests: a contratista that entered with its
+e.firma, an active capturista of it, and an informativa with contracts and workers — all
+through the real services on a real store."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
+from icsoe_desktop.services.informativa.captura import ContratoDatos
+from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, enter_contratista, form
+from tests.informativa_datos import trabajadores_limpios
+
+PERIODO = Periodo(2026, 2)  # mayo–agosto 2026: due on 17/09/2026, before the tests' clock
+CLIENTE = Parte(
+    rfc="CNT010101A14",
+    nombre="Cliente Uno, S.A. de C.V.",
+    domicilio=Domicilio(
+        "Av. Reforma", "222", "", "Juárez", "06600", "Cuauhtémoc", "Ciudad de México"
+    ),
+    correo="compras@cliente.mx",
+    telefono_fijo="5511223344",
+)
+
+
+def capturista_activa(services, data_dir, tmp_path, smtp) -> tuple[str, str]:
+    """The contratista (its RFC) and Ana, a capturista active with it (her CURP)."""
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    services.capturistas.alta(rfc, form())
+    assert services.mail.send_pending(force=True).failed == 0
+    (code,) = [
+        m.group(1)
+        for message in smtp.to("ana@capturas.mx")
+        if (m := re.search(r"código de activación es: (\S+)", message.get_content()))
+    ]
+    services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+    return rfc, CURP_ANA
+
+
+def contrato_con_trabajadores(
+    services, rfc: str, actor: str, informativa: str, trabajadores: int = 3, seed: int = 7
+) -> str:
+    contratante, _ = services.informativas.guardar_contratante(rfc, actor, CLIENTE)
+    contrato = services.informativas.guardar_contrato(
+        informativa,
+        actor,
+        ContratoDatos(
+            contratante,
+            objeto="Limpieza especializada de la planta Norte",
+            folio_repse="12345/2025",
+            descripcion_servicio="Servicios de limpieza industrial especializada",
+            fecha_inicial=PERIODO.inicio.replace(day=15),
+            fecha_final=PERIODO.inicio.replace(year=PERIODO.anio + 1),
+        ),
+    )
+    rows = trabajadores_limpios(trabajadores, random.Random(seed), PERIODO.anio)
+    if rows:
+        result = services.informativa_trabajadores.agregar_varios(contrato, actor, list(rows))
+        assert result.problemas == []
+    return contrato

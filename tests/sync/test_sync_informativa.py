@@ -1,0 +1,44 @@
+"""The informativa travels between two desktops of one company through the real server: the
+contratantes, the informativa, its contracts and its workers arrive whole, and an edit on the
+other desktop comes back."""
+
+from __future__ import annotations
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.informativa.captura import ContratoDatos
+from tests.icsoe_helpers import enter_contratista
+from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+from tests.sync.conftest import connected
+
+
+def test_an_informativa_with_its_contracts_and_workers_travels_and_edits_come_back(
+    sync_server, desktops, tmp_path
+) -> None:
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato = contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=250)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert b.informativas.informativa(uuid, CLI_ACTOR) == a.informativas.informativa(
+        uuid, CLI_ACTOR
+    )
+    assert b.informativa_trabajadores.contar(contrato, CLI_ACTOR) == 250
+
+    # B completes the contract's dates and removes a worker; A sees both.
+    datos = b.informativas.contrato(contrato, CLI_ACTOR)
+    b.informativas.guardar_contrato(
+        uuid,
+        CLI_ACTOR,
+        ContratoDatos(datos.contratante, "Objeto corregido en B", datos.folio_repse),
+        uuid=contrato,
+    )
+    primero = b.informativa_trabajadores.pagina(contrato, CLI_ACTOR, 0, 1)[0]
+    b.informativa_trabajadores.quitar(contrato, CLI_ACTOR, [primero.id])
+    b.sync.synchronize()
+    a.sync.synchronize()
+    assert a.informativas.contrato(contrato, CLI_ACTOR).objeto == "Objeto corregido en B"
+    assert a.informativa_trabajadores.contar(contrato, CLI_ACTOR) == 249
+    assert a.informativas.informativa(uuid, CLI_ACTOR) == b.informativas.informativa(
+        uuid, CLI_ACTOR
+    )
