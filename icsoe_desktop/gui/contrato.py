@@ -40,9 +40,7 @@ GUIA_REPSE = (
     "Captura el número de folio seguido de la descripción del servicio u obra especializado "
     "que fue autorizado en el REPSE."
 )
-NOTA_FECHAS = (
-    "Puedes dejar las fechas vacías mientras capturas: Revisar te recordará completarlas."
-)
+NOTA_FECHAS = "Puedes dejar las fechas vacías mientras capturas: Revisar te recordará completarlas."
 NOTA_DECLARADOS = "Opcional: lo que declara la hoja de captura. Vacío: los de la lista."
 MSG_DECLARADOS = "Trabajadores declarados: escribe sólo cifras (por ejemplo, 25) o déjalo vacío."
 
@@ -355,9 +353,7 @@ class ContratoDialog(QDialog):
         super().reject()
 
 
-def _row(
-    grid: QGridLayout, row: int, text: str, field: QWidget, content: object = None
-) -> QLabel:
+def _row(grid: QGridLayout, row: int, text: str, field: QWidget, content: object = None) -> QLabel:
     """A label (the field's buddy: its Alt-letter focuses it) and the field, or ``content``
     (a layout holding the field with what goes beside it)."""
     label = QLabel(text)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.informativa.captura import ContratoResumen
@@ -79,7 +80,9 @@ class CopiarContratoDialog(QDialog):
         self.instruccion = QLabel(MSG_INSTRUCCION)
         self.instruccion.setObjectName("instruccionLabel")
         layout.addWidget(self.instruccion)
-        self.model: RowsModel[ContratoResumen] = RowsModel(CABECERAS, _celdas, checkable=True)
+        self.model: RowsModel[ContratoResumen] = RowsDerechaModel(
+            CABECERAS, _celdas, derecha={3}, checkable=True
+        )
         self.tabla = QTableView()
         self.tabla.setObjectName("contratosTable")
         self.tabla.setModel(self.model)

@@ -81,7 +81,7 @@ class FechaEdit(QWidget):
         self.edit.setFixedWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 16)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
         self.calendario_button = QToolButton(self)
-        self.calendario_button.setText("▾")
+        self.calendario_button.setArrowType(Qt.ArrowType.DownArrow)
         self.calendario_button.setToolTip("Elegir la fecha en un calendario")
         self.calendario_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.calendario_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")

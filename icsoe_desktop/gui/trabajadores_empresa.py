@@ -28,6 +28,7 @@ from icsoe_desktop.domain.informativa.modelo import Problema, Trabajador
 from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.worker import run_in_background
 
@@ -93,7 +94,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.estado.setObjectName("estadoLabel")
         self.estado.setWordWrap(True)
         layout.addWidget(self.estado)
-        self.model: RowsModel[Trabajador] = RowsModel(CABECERAS, _celdas)
+        self.model: RowsModel[Trabajador] = RowsDerechaModel(CABECERAS, _celdas, derecha={3})
         self.tabla = QTableView()
         self.tabla.setObjectName("trabajadoresTable")
         self.tabla.setModel(self.model)

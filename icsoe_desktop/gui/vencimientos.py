@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.rows_model import Index, RowsModel
+from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
+from icsoe_desktop.gui.rows_model import Index
 from icsoe_desktop.services.informativa.vencimientos import Tablero, Vencimiento
 
 if TYPE_CHECKING:
@@ -68,17 +69,15 @@ def _celdas(f: Vencimiento) -> tuple[str, ...]:
     )
 
 
-class VencimientosModel(RowsModel[Vencimiento]):
+class VencimientosModel(RowsDerechaModel[Vencimiento]):
     """Past-due rows in red; the days left aligned right like any number."""
 
     def __init__(self) -> None:
-        super().__init__(CABECERAS, _celdas)
+        super().__init__(CABECERAS, _celdas, derecha={DIAS})
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(ROJO) if self.rows[index.row()].vencida else None
-        if index.isValid() and role == Qt.ItemDataRole.TextAlignmentRole and index.column() == DIAS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:
             fila = self.rows[index.row()]
             return f"{fila.empresa.etiqueta}: {fila.contratista_nombre} ({fila.contratista_rfc})"
@@ -128,7 +127,7 @@ class VencimientosDialog(QDialog):
         layout.addWidget(buttons)
         self.actualizar.clicked.connect(self.refresh)
         self.cerrar.clicked.connect(self.reject)
-        self.resize(1100, 520)
+        self.resize(1240, 520)  # fits a 1366×768 screen with its frame
         self.refresh()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.tabla.setFocus()

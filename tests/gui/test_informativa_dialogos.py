@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QThreadPool, Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import insert
 
 from icsoe_desktop.demo.movimientos import demo_rows
 from icsoe_desktop.domain.identifiers import nss_check_digit
-from icsoe_desktop.domain.movimientos import REINGRESO
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
+from icsoe_desktop.domain.movimientos import REINGRESO
 from icsoe_desktop.gui.cambios import MSG_GUARDAR_CAMBIOS
 from icsoe_desktop.gui.contratante import ContratanteDialog
 from icsoe_desktop.gui.contrato import ContratoDialog
@@ -103,9 +103,7 @@ def test_contratante_saved_with_a_warning_for_its_check_digit(qtbot, services, r
         ("correo", "compras@", "correo electrónico no es válido"),
     ],
 )
-def test_contratante_refusal_focuses_its_field(
-    qtbot, services, rfc, modals, campo, texto, mensaje
-):
+def test_contratante_refusal_focuses_its_field(qtbot, services, rfc, modals, campo, texto, mensaje):
     dialog = shown(qtbot, ContratanteDialog(services, rfc, rfc, None))
     type_text(qtbot, dialog.rfc, RFC_BUENO)
     if campo != "nombre":
@@ -263,9 +261,7 @@ def test_a_contract_without_contratante_is_refused_there(qtbot, services, rfc, i
         ("trabajadores_declarados", "declarados"),
     ],
 )
-def test_campo_focuses_the_field_a_problem_names(
-    qtbot, services, rfc, informativa, campo, widget
-):
+def test_campo_focuses_the_field_a_problem_names(qtbot, services, rfc, informativa, campo, widget):
     uuid = services.informativas.guardar_contrato(
         informativa, rfc, ContratoDatos(contratante(services, rfc), "Vigilancia")
     )
@@ -472,3 +468,37 @@ def test_a_search_answered_after_closing_is_dropped(qtbot, services, rfc, inform
     QThreadPool.globalInstance().waitForDone(5_000)  # its answer arrives after closing
     QApplication.processEvents()
     assert dialog.model.rowCount() == 0
+
+
+# --- Keyboard ------------------------------------------------------------------------------
+
+
+def _letter(text: str) -> str | None:
+    plain = text.replace("&&", "")
+    at = plain.find("&")
+    return plain[at + 1].lower() if 0 <= at < len(plain) - 1 else None
+
+
+@pytest.mark.parametrize("name", ["contratante", "contrato", "copiar", "trabajadores"])
+def test_every_control_has_its_own_letter(qtbot, services, rfc, informativa, name):
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+    contrato = services.informativas.guardar_contrato(
+        informativa, rfc, ContratoDatos(contratante(services, rfc), "Vigilancia")
+    )
+    dialog = {
+        "contratante": lambda: ContratanteDialog(services, rfc, rfc, None),
+        "contrato": lambda: ContratoDialog(services, rfc, rfc, informativa, contrato),
+        "copiar": lambda: CopiarContratoDialog(services, rfc, rfc, informativa),
+        "trabajadores": lambda: TrabajadoresEmpresaDialog(services, rfc, contrato),
+    }[name]()
+    shown(qtbot, dialog)
+    controls = [
+        w
+        for w in dialog.findChildren(QWidget)
+        if (isinstance(w, QAbstractButton) and w.text())
+        or (isinstance(w, QLabel) and w.buddy() is not None)
+    ]
+    letters = [_letter(w.text()) for w in controls]
+    assert None not in letters, [w.text() for w in controls if _letter(w.text()) is None]
+    assert len(set(letters)) == len(letters), sorted(letters)

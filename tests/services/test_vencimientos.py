@@ -26,21 +26,22 @@ RFC_OTRO = "BOD020202BB2"
 HOY = date(2026, 11, 22)  # the test clock's day: septiembre–diciembre 2026 is in course
 
 
-def contratista(services, tmp_path: Path, rfc: str, nombre: str) -> str:
+def contratista(services, tmp_path: Path, rfc: str, nombre: str) -> None:
     """A persona moral enters the open empresa with its e.firma (the contratista exists)."""
     trust_sat(services.data_dir)
     cer, key = cf.fiel_moral(rfc=rfc, nombre=nombre).write(tmp_path / rfc)
     services.contratistas.ingresar(services.contratistas.validar_fiel(rfc, cer, key, cf.PASSWORD))
-    return rfc
 
 
-def firmar(services, uuid: str) -> None:
-    """The informativa marked signed (what Firmar leaves; the e.firma signature is not what
-    this board is about)."""
+def sin_informacion_firmada(services, rfc: str, periodo: Periodo) -> str:
+    """A period without contracts, filed as such and signed: its row as Firmar leaves it
+    (estado firmada; the sello itself is not what this board reads)."""
+    uuid = services.informativas.sin_informacion(rfc, rfc, periodo)
     with services.store.session() as session:
         session.execute(
             update(InformativaRow).where(InformativaRow.uuid == uuid).values(estado=FIRMADA)
         )
+    return uuid
 
 
 @pytest.fixture
@@ -55,11 +56,11 @@ def despacho(services, tmp_path):
     services.empresas.retirar(BETO, primera, ANA)
     services.empresas.conceder(BETO, segunda, ANA)
 
-    rfc = contratista(services, tmp_path, cf.RFC_MORAL, "EMPRESA DEMO SA DE CV")
+    rfc = cf.RFC_MORAL
+    contratista(services, tmp_path, rfc, "EMPRESA DEMO SA DE CV")
     inf = services.informativas
     olvidada = inf.crear(rfc, rfc, Periodo(2025, 3))  # begun and never signed
-    firmada = inf.crear(rfc, rfc, Periodo(2026, 1))
-    firmar(services, firmada)
+    firmada = sin_informacion_firmada(services, rfc, Periodo(2026, 1))
     inf.crear(rfc, rfc, Periodo(2026, 2))
     # A complementaria of the signed period carries no deadline of its own.
     inf.crear(rfc, rfc, Periodo(2026, 1), CORRECCION, complementa=firmada)
@@ -111,9 +112,9 @@ def test_solo_consulta_sees_the_empresas_open_to_that_mode(services, despacho):
 
 def test_signing_a_period_takes_it_off_the_board(services, despacho):
     rfc = cf.RFC_MORAL
-    fila = services.informativas.tablero(rfc, rfc)
-    (mayo,) = [f for f in fila if f.periodo == Periodo(2026, 2)]
-    firmar(services, mayo.uuid)
+    (mayo,) = [f for f in services.informativas.tablero(rfc, rfc) if f.periodo == Periodo(2026, 2)]
+    services.informativas.eliminar(mayo.uuid, rfc)  # no contract started then after all
+    sin_informacion_firmada(services, rfc, Periodo(2026, 2))
     periodos = {
         f.periodo.clave
         for f in services.vencimientos.tablero(ANA).filas
