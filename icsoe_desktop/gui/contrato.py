@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import preguntar_guardar
 from icsoe_desktop.gui.fecha_edit import FechaEdit
@@ -42,6 +43,7 @@ GUIA_REPSE = (
 )
 NOTA_FECHAS = "Puedes dejar las fechas vacías mientras capturas: Revisar te recordará completarlas."
 NOTA_DECLARADOS = "Opcional: lo que declara la hoja de captura. Vacío: los de la lista."
+MSG_FIRMADA = "firmada: sólo consulta"
 MSG_DECLARADOS = "Trabajadores declarados: escribe sólo cifras (por ejemplo, 25) o déjalo vacío."
 
 
@@ -96,6 +98,7 @@ class ContratoDialog(QDialog):
         self._informativa = informativa_uuid
         self.contrato_uuid = contrato_uuid
         self.setWindowTitle(TITLE if contrato_uuid else TITLE_NUEVO)
+        self.solo_lectura = False
         self._build()
         self._fields: dict[str, QWidget] = {
             "contratante": self.contratante,
@@ -223,9 +226,34 @@ class ContratoDialog(QDialog):
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return
-        self.periodo.setText(
-            f"<b>Informativa {fila.tipo_texto}</b> del periodo <b>{fila.periodo.texto}</b>"
-        )
+        texto = f"<b>Informativa {fila.tipo_texto}</b> del periodo <b>{fila.periodo.texto}</b>"
+        if fila.estado == FIRMADA:
+            texto += f" — {MSG_FIRMADA}"
+            self._solo_lectura()
+        self.periodo.setText(texto)
+
+    def _solo_lectura(self) -> None:
+        """A signed informativa is shown, never changed (a complementaria corrects it)."""
+        self.solo_lectura = True
+        for edit in (self.objeto, self.descripcion):
+            edit.setReadOnly(True)
+        for line in (
+            self.folio_repse,
+            self.fecha_inicial.edit,
+            self.fecha_final.edit,
+            self.declarados,
+        ):
+            line.setReadOnly(True)
+        for widget in (
+            self.contratante,
+            self.nuevo_contratante,
+            self.editar_contratante,
+            self.fecha_inicial.calendario_button,
+            self.fecha_final.calendario_button,
+            self.guardar,
+        ):
+            widget.setEnabled(False)
+        self.cancelar.setText("Cerrar")
 
     def _cargar_contratantes(self, elegir: str | None = None) -> None:
         """The contratista's contratantes, «RFC — nombre»; ``elegir``: the one to select."""
@@ -248,7 +276,7 @@ class ContratoDialog(QDialog):
         return str(self.contratante.currentData() or "")
 
     def _refresh_editar(self) -> None:
-        self.editar_contratante.setEnabled(bool(self._contratante_uuid()))
+        self.editar_contratante.setEnabled(bool(self._contratante_uuid()) and not self.solo_lectura)
 
     def _load(self, uuid: str) -> None:
         try:
@@ -307,7 +335,7 @@ class ContratoDialog(QDialog):
         )
 
     def cambios(self) -> bool:
-        return self._valores() != self._guardado
+        return not self.solo_lectura and self._valores() != self._guardado
 
     def datos(self) -> ContratoDatos:
         """What the form holds; a date that is not one is refused (ValidationError)."""

@@ -112,7 +112,9 @@ class TrabajadoresEmpresaDialog(QDialog):
         buttons = QDialogButtonBox()
         self.agregar = QPushButton("Agregar seleccionados")
         self.agregar.setObjectName("agregarButton")
-        self.agregar.setDefault(True)
+        # No default button: Enter in the search field searches at once, never adds what an
+        # earlier search left selected.
+        self.agregar.setAutoDefault(False)
         self.agregar.setEnabled(False)
         self.cerrar = QPushButton("Cerrar")
         self.cerrar.setObjectName("cerrarButton")
@@ -126,6 +128,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         self._timer.setInterval(ESPERA_MS)
         self._timer.timeout.connect(self.buscar_ahora)
         self.buscar.textChanged.connect(lambda _t: self._timer.start())
+        self.buscar.returnPressed.connect(self.buscar_ahora)
         self.tabla.selectionModel().selectionChanged.connect(lambda *_: self._refresh_agregar())
         self.tabla.doubleClicked.connect(lambda _index: self._agregar())
         self.agregar.clicked.connect(self._agregar)

@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 
 from icsoe_desktop.demo.movimientos import demo_rows
 from icsoe_desktop.domain.identifiers import nss_check_digit
-from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
+from icsoe_desktop.domain.informativa.modelo import FIRMADA, Domicilio, Parte, Periodo
 from icsoe_desktop.domain.movimientos import REINGRESO
 from icsoe_desktop.gui.cambios import MSG_GUARDAR_CAMBIOS
 from icsoe_desktop.gui.contratante import ContratanteDialog
@@ -23,7 +23,7 @@ from icsoe_desktop.gui.contrato import ContratoDialog
 from icsoe_desktop.gui.copiar_contrato import CopiarContratoDialog
 from icsoe_desktop.gui.trabajadores_empresa import TrabajadoresEmpresaDialog
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from icsoe_desktop.store.models import MovimientoRow
+from icsoe_desktop.store.models import InformativaRow, MovimientoRow
 from tests.gui.helpers import click, type_text
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA, enter_contratista
 
@@ -308,6 +308,23 @@ def test_editar_contratante_reselects_it_renamed(qtbot, services, rfc, informati
     assert dialog.contratante.count() == 3  # «Elige…» and the two
 
 
+def test_a_contract_of_a_signed_informativa_is_only_shown(qtbot, services, rfc, informativa):
+    uuid = services.informativas.guardar_contrato(
+        informativa, rfc, ContratoDatos(contratante(services, rfc), "Vigilancia")
+    )
+    with services.store.session() as session:  # as Firmar leaves it
+        session.execute(
+            update(InformativaRow).where(InformativaRow.uuid == informativa).values(estado=FIRMADA)
+        )
+    dialog = shown(qtbot, ContratoDialog(services, rfc, rfc, informativa, uuid))
+    assert "firmada: sólo consulta" in dialog.periodo.text()
+    assert dialog.objeto.isReadOnly() and dialog.fecha_inicial.edit.isReadOnly()
+    assert not dialog.guardar.isEnabled() and not dialog.contratante.isEnabled()
+    assert not dialog.nuevo_contratante.isEnabled() and not dialog.editar_contratante.isEnabled()
+    qtbot.keyClick(dialog.objeto, Qt.Key.Key_Escape)  # nothing to ask: closes
+    assert not dialog.isVisible()
+
+
 # --- Copiar de otro periodo ------------------------------------------------------------------
 
 
@@ -454,6 +471,24 @@ def test_workers_picked_from_the_empresa(qtbot, services, rfc, informativa, moda
     assert modals.texts[-1].startswith("No se agregó ningún trabajador:")
     assert "MARÍA GARCÍA LÓPEZ" in modals.texts[-1]
     assert services.informativa_trabajadores.contar(contrato, rfc) == 2
+
+
+def test_enter_in_the_search_searches_at_once_and_adds_nothing(
+    qtbot, services, rfc, informativa, modals
+):
+    seed_workers(services)
+    contrato = services.informativas.guardar_contrato(
+        informativa, rfc, ContratoDatos(contratante(services, rfc), "Vigilancia")
+    )
+    dialog = shown(qtbot, TrabajadoresEmpresaDialog(services, rfc, contrato))
+    type_text(qtbot, dialog.buscar, "ruiz")
+    qtbot.keyClick(dialog.buscar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1)
+    qtbot.keyClick(dialog.buscar, Qt.Key.Key_Return)  # again, with a row selected
+    QThreadPool.globalInstance().waitForDone(5_000)
+    QApplication.processEvents()
+    assert modals.messages == [] and dialog.isVisible()
+    assert services.informativa_trabajadores.contar(contrato, rfc) == 0
 
 
 def test_a_search_answered_after_closing_is_dropped(qtbot, services, rfc, informativa):
