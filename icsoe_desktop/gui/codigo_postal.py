@@ -1,0 +1,170 @@
+"""A código postal field bound to SEPOMEX's catalogue (services/codigos_postales.py).
+
+Five digits typed in the CP fill the entidad and the municipio and turn the colonia into a list
+of the CP's colonias, still editable (a new colonia may be missing from the catalogue). An
+unknown CP, or no catalogue at all, is said in one line beside the field, and every field stays
+typeable: the catalogue helps the clerk, it never decides for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QStringListModel, Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QLineEdit, QWidget
+
+from icsoe_desktop.domain.texts import plural
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.codigos_postales import CodigosPostalesService, ResultadoCP
+
+MSG_NO_ENCONTRADO = "Código postal no encontrado en el catálogo; captura los datos."
+MSG_SIN_CATALOGO = "Sin catálogo de códigos postales: captúralos a mano."
+
+
+class CodigoPostalVinculo(QObject):
+    """Binds ``codigo_postal`` to the other fields of one domicilio.
+
+    ``entidad``: a QComboBox whose items carry the entidad as data or text (as the app's
+    ENTIDADES_FEDERATIVAS spell it), or a QLineEdit. ``colonia``: an editable QComboBox (its
+    items become the CP's colonias) or a QLineEdit (the colonias are offered as it is typed).
+    ``aviso``: the label beside the CP that says what the catalogue found."""
+
+    def __init__(
+        self,
+        servicio: CodigosPostalesService,
+        codigo_postal: QLineEdit,
+        entidad: QComboBox | QLineEdit,
+        municipio: QLineEdit,
+        colonia: QComboBox | QLineEdit,
+        aviso: QLabel,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent or codigo_postal)
+        self._servicio = servicio
+        self.codigo_postal = codigo_postal
+        self.entidad = entidad
+        self.municipio = municipio
+        self.colonia = colonia
+        self.aviso = aviso
+        self.resultado: ResultadoCP | None = None
+        # What this binding wrote, so a CP changed to an unknown one takes back only that and
+        # never what the clerk typed.
+        self._escrito: dict[QWidget, str] = {}
+        self._completer: QCompleter | None = None
+        if isinstance(colonia, QLineEdit):
+            self._completer = QCompleter(QStringListModel(self), colonia)
+            self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            colonia.setCompleter(self._completer)
+        aviso.clear()
+        # textEdited: what the clerk types or pastes; a CP loaded from the store fills nothing.
+        codigo_postal.textEdited.connect(self._on_editado)
+
+    def consultar(self, llenar: bool = True) -> ResultadoCP | None:
+        """Look the CP up and offer its colonias; ``llenar=False`` (a domicilio loaded from the
+        store) keeps the entidad, municipio and colonia as they are."""
+        cp = self.codigo_postal.text().strip()
+        if len(cp) != 5 or not cp.isascii() or not cp.isdigit():
+            self._olvidar()
+            return None
+        resultado = self._servicio.buscar(cp)
+        self.resultado = resultado
+        if resultado is None:
+            self._retirar()
+            cargado = self._servicio.estado().cargado
+            self.aviso.setText(MSG_NO_ENCONTRADO if cargado else MSG_SIN_CATALOGO)
+            return None
+        self._ofrecer(resultado.colonias)
+        if llenar:
+            self._poner_entidad(resultado.entidad)
+            self._escribir(self.municipio, resultado.municipio)
+            self._elegir_colonia(resultado)
+        colonias = len(resultado.colonias)
+        eleccion = ": elige la colonia en la lista" if colonias > 1 else ""
+        self.aviso.setText(
+            f"{resultado.municipio}, {resultado.entidad} ({plural(colonias, 'colonia')}){eleccion}."
+        )
+        return resultado
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _on_editado(self, _texto: str) -> None:
+        self.consultar(llenar=True)
+
+    def _olvidar(self) -> None:
+        """An incomplete CP: nothing to say yet, the fields stay as they are."""
+        self.resultado = None
+        self.aviso.clear()
+        self._ofrecer(())
+
+    def _retirar(self) -> None:
+        """An unknown CP: what this binding wrote for the previous one goes."""
+        self._ofrecer(())
+        for widget, valor in list(self._escrito.items()):
+            if _valor(widget) == valor:
+                if isinstance(widget, QComboBox) and not widget.isEditable():
+                    widget.setCurrentIndex(max(0, widget.findData("")))
+                else:
+                    _poner_texto(widget, "")
+        self._escrito.clear()
+
+    def _ofrecer(self, colonias: tuple[str, ...]) -> None:
+        if isinstance(self.colonia, QComboBox):
+            texto = self.colonia.currentText()
+            self.colonia.blockSignals(True)
+            self.colonia.clear()
+            self.colonia.addItems(list(colonias))
+            self.colonia.setCurrentIndex(-1)
+            self.colonia.setEditText(texto)  # clear() and addItems() change the text typed
+            self.colonia.blockSignals(False)
+        elif self._completer is not None:
+            model = self._completer.model()
+            assert isinstance(model, QStringListModel)
+            model.setStringList(list(colonias))
+
+    def _poner_entidad(self, entidad: str) -> None:
+        if isinstance(self.entidad, QComboBox):
+            indice = self.entidad.findData(entidad)
+            if indice < 0:
+                indice = self.entidad.findText(entidad)
+            if indice >= 0:
+                self.entidad.setCurrentIndex(indice)
+                self._escrito[self.entidad] = _valor(self.entidad)
+            return
+        self._escribir(self.entidad, entidad)
+
+    def _escribir(self, widget: QComboBox | QLineEdit, valor: str) -> None:
+        _poner_texto(widget, valor)
+        self._escrito[widget] = valor
+
+    def _elegir_colonia(self, resultado: ResultadoCP) -> None:
+        actual = _valor(self.colonia).strip()
+        nuestra = self._escrito.get(self.colonia)
+        if not actual or actual == nuestra:
+            # Empty or ours: the only colonia, else the clerk picks one from the list.
+            self._escribir(
+                self.colonia, resultado.colonias[0] if len(resultado.colonias) == 1 else ""
+            )
+            return
+        escrita = resultado.colonia(actual)
+        if escrita is not None:  # typed before the CP: the catalogue's spelling
+            _poner_texto(self.colonia, escrita)
+
+
+def _valor(widget: QWidget) -> str:
+    if isinstance(widget, QComboBox):
+        return widget.currentText() if widget.isEditable() else str(widget.currentData() or "")
+    assert isinstance(widget, QLineEdit)
+    return widget.text()
+
+
+def _poner_texto(widget: QWidget, valor: str) -> None:
+    if isinstance(widget, QComboBox):
+        widget.setEditText(valor)
+    else:
+        assert isinstance(widget, QLineEdit)
+        widget.setText(valor)
+
+
+__all__ = ["MSG_NO_ENCONTRADO", "MSG_SIN_CATALOGO", "CodigoPostalVinculo"]
