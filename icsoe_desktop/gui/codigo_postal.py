@@ -48,6 +48,7 @@ class CodigoPostalVinculo(QObject):
         self.colonia = colonia
         self.aviso = aviso
         self.resultado: ResultadoCP | None = None
+        self._anterior: ResultadoCP | None = None  # the last CP found, whose colonias were offered
         # What this binding wrote, so a CP changed to an unknown one takes back only that and
         # never what the clerk typed.
         self._escrito: dict[QWidget, str] = {}
@@ -57,7 +58,12 @@ class CodigoPostalVinculo(QObject):
             self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
             colonia.setCompleter(self._completer)
-        aviso.clear()
+        self._decir("")
+        # Once a colonia is chosen, the hint stops asking for one.
+        texto_colonia = (
+            colonia.editTextChanged if isinstance(colonia, QComboBox) else colonia.textChanged
+        )
+        texto_colonia.connect(lambda _texto: self._decir_encontrado())
         # textEdited: what the clerk types or pastes; a CP loaded from the store fills nothing.
         codigo_postal.textEdited.connect(self._on_editado)
 
@@ -66,25 +72,28 @@ class CodigoPostalVinculo(QObject):
         store) keeps the entidad, municipio and colonia as they are."""
         cp = self.codigo_postal.text().strip()
         if len(cp) != 5 or not cp.isascii() or not cp.isdigit():
-            self._olvidar()
+            # Incomplete: nothing to say yet, and the fields stay until the CP is whole.
+            self.resultado = None
+            self._ofrecer(())
+            self._decir("")
             return None
         resultado = self._servicio.buscar(cp)
         self.resultado = resultado
-        if resultado is None:
-            self._retirar()
-            cargado = self._servicio.estado().cargado
-            self.aviso.setText(MSG_NO_ENCONTRADO if cargado else MSG_SIN_CATALOGO)
-            return None
-        self._ofrecer(resultado.colonias)
+        self._ofrecer(resultado.colonias if resultado else ())
         if llenar:
-            self._poner_entidad(resultado.entidad)
-            self._escribir(self.municipio, resultado.municipio)
-            self._elegir_colonia(resultado)
-        colonias = len(resultado.colonias)
-        eleccion = ": elige la colonia en la lista" if colonias > 1 else ""
-        self.aviso.setText(
-            f"{resultado.municipio}, {resultado.entidad} ({plural(colonias, 'colonia')}){eleccion}."
-        )
+            self._colonia_para(resultado)
+            if resultado is None:
+                self._retirar()
+            else:
+                self._poner_entidad(resultado.entidad)
+                self._escribir(self.municipio, resultado.municipio)
+        if resultado is not None:
+            self._anterior = resultado
+            self._decir_encontrado()
+        elif self._servicio.estado().cargado:
+            self._decir(MSG_NO_ENCONTRADO)
+        else:
+            self._decir(MSG_SIN_CATALOGO)
         return resultado
 
     # --- internals -----------------------------------------------------------------------------
@@ -92,22 +101,47 @@ class CodigoPostalVinculo(QObject):
     def _on_editado(self, _texto: str) -> None:
         self.consultar(llenar=True)
 
-    def _olvidar(self) -> None:
-        """An incomplete CP: nothing to say yet, the fields stay as they are."""
-        self.resultado = None
-        self.aviso.clear()
-        self._ofrecer(())
+    def _decir(self, texto: str) -> None:
+        self.aviso.setText(texto)
+        self.aviso.setVisible(bool(texto))  # no empty line under the CP
+
+    def _decir_encontrado(self) -> None:
+        resultado = self.resultado
+        if resultado is None:
+            return
+        colonias = len(resultado.colonias)
+        elegir = colonias > 1 and not _valor(self.colonia).strip()
+        self._decir(
+            f"{resultado.municipio}, {resultado.entidad} ({plural(colonias, 'colonia')})"
+            + (": elige la colonia en la lista." if elegir else ".")
+        )
 
     def _retirar(self) -> None:
-        """An unknown CP: what this binding wrote for the previous one goes."""
-        self._ofrecer(())
+        """An unknown CP: the entidad and municipio this binding wrote for the previous one go
+        (unless the clerk changed them since)."""
         for widget, valor in list(self._escrito.items()):
-            if _valor(widget) == valor:
+            if widget is not self.colonia and _valor(widget) == valor:
                 if isinstance(widget, QComboBox) and not widget.isEditable():
                     widget.setCurrentIndex(max(0, widget.findData("")))
                 else:
                     _poner_texto(widget, "")
         self._escrito.clear()
+
+    def _colonia_para(self, resultado: ResultadoCP | None) -> None:
+        """A colonia taken from the previous CP's list (or filled) gives way to the new CP's;
+        one the clerk typed stays, in the catalogue's spelling when the new CP has it."""
+        actual = _valor(self.colonia).strip()
+        anterior = self._anterior
+        del_catalogo = bool(actual) and (
+            actual == self._escrito.get(self.colonia)
+            or (anterior is not None and anterior.colonia(actual) is not None)
+        )
+        escrita = resultado.colonia(actual) if resultado and actual else None
+        if escrita is not None:
+            self._escribir(self.colonia, escrita)
+        elif not actual or del_catalogo:
+            unica = resultado.colonias[0] if resultado and len(resultado.colonias) == 1 else ""
+            self._escribir(self.colonia, unica)
 
     def _ofrecer(self, colonias: tuple[str, ...]) -> None:
         if isinstance(self.colonia, QComboBox):
@@ -137,19 +171,6 @@ class CodigoPostalVinculo(QObject):
     def _escribir(self, widget: QComboBox | QLineEdit, valor: str) -> None:
         _poner_texto(widget, valor)
         self._escrito[widget] = valor
-
-    def _elegir_colonia(self, resultado: ResultadoCP) -> None:
-        actual = _valor(self.colonia).strip()
-        nuestra = self._escrito.get(self.colonia)
-        if not actual or actual == nuestra:
-            # Empty or ours: the only colonia, else the clerk picks one from the list.
-            self._escribir(
-                self.colonia, resultado.colonias[0] if len(resultado.colonias) == 1 else ""
-            )
-            return
-        escrita = resultado.colonia(actual)
-        if escrita is not None:  # typed before the CP: the catalogue's spelling
-            _poner_texto(self.colonia, escrita)
 
 
 def _valor(widget: QWidget) -> str:

@@ -58,11 +58,20 @@ CREATE TABLE catalogo (clave TEXT PRIMARY KEY, valor TEXT NOT NULL) WITHOUT ROWI
 """
 
 
+# Latin letters with a diacritic → their base letter; «ñ» → «n~», after every «n…» and before
+# «o». One str.translate (C speed: 150,000 names per load) instead of decomposing each name.
+_SIN_ACENTOS = {
+    codigo: unicodedata.normalize("NFD", chr(codigo))[0]
+    for codigo in range(0xC0, 0x250)
+    if len(unicodedata.normalize("NFD", chr(codigo))) > 1
+}
+_SIN_ACENTOS[ord("ñ")] = "n~"
+
+
 def orden_espanol(texto: str) -> str:
     """Sort key of Spanish dictionaries, blind to case and accents: «Álamos» with «alamos»,
     «ñ» after «n» (and before «o»)."""
-    texto = unicodedata.normalize("NFC", texto).casefold().replace("ñ", "n~")
-    return "".join(c for c in unicodedata.normalize("NFD", texto) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", texto).casefold().translate(_SIN_ACENTOS)
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,15 @@ def test_utf8_download_and_the_zip_load_the_same(catalogo, tmp_path):
     assert catalogo.estado().origen == "descarga/CPdescarga.txt (de CPdescarga.zip)"
 
 
+def test_blank_lines_and_lines_of_bare_separators_are_skipped(catalogo, tmp_path):
+    lineas = sd.texto().split("\r\n")
+    lineas[3:3] = ["||||||||||||||", "", "   "]
+    path = tmp_path / "CPdescarga.txt"
+    path.write_bytes("\r\n".join(lineas).encode("latin-1"))
+    assert catalogo.cargar(path) == len(sd.ASENTAMIENTOS)
+    assert catalogo.buscar("25000").colonias == SALTILLO
+
+
 def test_a_new_load_replaces_the_whole_catalogue(catalogo, tmp_path):
     catalogo.cargar(sd.escribir(tmp_path / "a.txt"))
     catalogo.cargar(sd.escribir(tmp_path / "b.txt", sd.ASENTAMIENTOS[:1]))
