@@ -63,7 +63,7 @@ class CodigoPostalVinculo(QObject):
         texto_colonia = (
             colonia.editTextChanged if isinstance(colonia, QComboBox) else colonia.textChanged
         )
-        texto_colonia.connect(lambda _texto: self._decir_encontrado())
+        texto_colonia.connect(self._on_colonia)
         # textEdited: what the clerk types or pastes; a CP loaded from the store fills nothing.
         codigo_postal.textEdited.connect(self._on_editado)
 
@@ -100,6 +100,9 @@ class CodigoPostalVinculo(QObject):
 
     def _on_editado(self, _texto: str) -> None:
         self.consultar(llenar=True)
+
+    def _on_colonia(self, _texto: str) -> None:
+        self._decir_encontrado()
 
     def _decir(self, texto: str) -> None:
         self.aviso.setText(texto)
