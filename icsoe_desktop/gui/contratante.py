@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -68,8 +69,8 @@ class ContratanteDialog(QDialog):
         }
         if contratante_uuid is not None:
             self._load(contratante_uuid)
-        self._guardado = self._valores()
         self._attach_cp_lookup()
+        self._guardado = self._valores()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.rfc.setFocus()
 
@@ -94,27 +95,42 @@ class ContratanteDialog(QDialog):
         grid.setColumnStretch(1, 1)
         layout.addWidget(datos)
 
+        # The código postal first: with SEPOMEX's catalogue it fills what follows it.
         domicilio = QGroupBox("Domicilio")
         grid = QGridLayout(domicilio)
-        self.calle = _edit("calleEdit", 150)
-        self.numero_exterior = _edit("numeroExteriorEdit", 30)
-        self.numero_interior = _edit("numeroInteriorEdit", 30)
         self.codigo_postal = _edit("codigoPostalEdit", 5, "5 dígitos")
         self.codigo_postal.setMaximumWidth(90)
-        self.colonia = _edit("coloniaEdit", 150)
+        self.codigo_postal_aviso = QLabel()
+        self.codigo_postal_aviso.setObjectName("codigoPostalAvisoLabel")
+        self.codigo_postal_aviso.setWordWrap(True)
+        self.codigo_postal_aviso.setStyleSheet("color: #555555;")
+        self.colonia = QComboBox()  # editable: the CP's colonias to pick, or one typed
+        self.colonia.setObjectName("coloniaCombo")
+        self.colonia.setEditable(True)
+        self.colonia.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.colonia.lineEdit().setMaxLength(150)
         self.municipio = _edit("municipioEdit", 150)
         self.entidad = QComboBox()
         self.entidad.setObjectName("entidadCombo")
         self.entidad.addItem(ELIGE_ENTIDAD, "")
         for entidad in ENTIDADES_FEDERATIVAS:
             self.entidad.addItem(entidad, entidad)
-        _row(grid, 0, "Calle:", self.calle, span=3)
-        _row(grid, 1, "Número exterior:", self.numero_exterior)
-        _row(grid, 1, "Número interior:", self.numero_interior, column=2)
-        _row(grid, 2, "Código postal:", self.codigo_postal)
-        _row(grid, 2, "Colonia:", self.colonia, column=2)
-        _row(grid, 3, "Municipio o alcaldía:", self.municipio)
-        _row(grid, 3, "Entidad federativa:", self.entidad, column=2)
+        self.calle = _edit("calleEdit", 150)
+        self.numero_exterior = _edit("numeroExteriorEdit", 30)
+        self.numero_interior = _edit("numeroInteriorEdit", 30)
+        etiqueta = QLabel("Código postal:")
+        etiqueta.setBuddy(self.codigo_postal)
+        fila_cp = QHBoxLayout()
+        fila_cp.addWidget(self.codigo_postal)
+        fila_cp.addWidget(self.codigo_postal_aviso, 1)  # what the catalogue found, beside it
+        grid.addWidget(etiqueta, 0, 0)
+        grid.addLayout(fila_cp, 0, 1, 1, 3)
+        _row(grid, 1, "Colonia:", self.colonia, span=3)
+        _row(grid, 2, "Municipio o alcaldía:", self.municipio)
+        _row(grid, 2, "Entidad federativa:", self.entidad, column=2)
+        _row(grid, 3, "Calle:", self.calle, span=3)
+        _row(grid, 4, "Número exterior:", self.numero_exterior)
+        _row(grid, 4, "Número interior:", self.numero_interior, column=2)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout.addWidget(domicilio)
@@ -139,19 +155,30 @@ class ContratanteDialog(QDialog):
         self.guardar = QPushButton("Guardar")
         self.guardar.setObjectName("guardarButton")
         self.guardar.setDefault(True)
-        self.cancelar = QPushButton("Cancelar")
+        self.cancelar = QPushButton("&Cancelar")  # its letter first: the form uses many
         self.cancelar.setObjectName("cancelarButton")
         buttons.addButton(self.guardar, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.cancelar, QDialogButtonBox.ButtonRole.RejectRole)
         self.guardar.clicked.connect(self._guardar)
         self.cancelar.clicked.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(700)
 
     def _attach_cp_lookup(self) -> None:
-        """Where the código postal look-up (SEPOMEX catalogue) binds ``codigo_postal`` to
-        ``entidad``, ``municipio`` and ``colonia``: typing a CP fills them. Until that
-        catalogue ships, the four fields are typed by hand."""
+        """The código postal bound to SEPOMEX's catalogue: five digits fill the entidad and the
+        municipio and list the colonias (every field stays typeable). A contratante loaded from
+        the store keeps its domicilio as saved; its CP's colonias are offered to change it."""
+        from icsoe_desktop.gui.codigo_postal import CodigoPostalVinculo
+
+        self.codigo_postal_vinculo = CodigoPostalVinculo(
+            self._services.codigos_postales,
+            self.codigo_postal,
+            self.entidad,
+            self.municipio,
+            self.colonia,
+            self.codigo_postal_aviso,
+        )
+        self.codigo_postal_vinculo.consultar(llenar=False)
 
     def _load(self, uuid: str) -> None:
         try:
@@ -173,7 +200,7 @@ class ContratanteDialog(QDialog):
         self.numero_exterior.setText(d.numero_exterior)
         self.numero_interior.setText(d.numero_interior)
         self.codigo_postal.setText(d.codigo_postal)
-        self.colonia.setText(d.colonia)
+        self.colonia.setEditText(d.colonia)
         self.municipio.setText(d.municipio)
         if d.entidad and self.entidad.findData(d.entidad) < 0:
             self.entidad.addItem(d.entidad, d.entidad)  # written otherwise elsewhere: kept
@@ -190,7 +217,7 @@ class ContratanteDialog(QDialog):
                 calle=self.calle.text(),
                 numero_exterior=self.numero_exterior.text(),
                 numero_interior=self.numero_interior.text(),
-                colonia=self.colonia.text(),
+                colonia=self.colonia.currentText(),
                 codigo_postal=self.codigo_postal.text(),
                 municipio=self.municipio.text(),
                 entidad=str(self.entidad.currentData() or ""),

@@ -24,6 +24,7 @@ from icsoe_desktop.gui.copiar_contrato import CopiarContratoDialog
 from icsoe_desktop.gui.trabajadores_empresa import TrabajadoresEmpresaDialog
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import InformativaRow, MovimientoRow
+from tests import sepomex_datos as sd
 from tests.gui.helpers import click, type_text
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA, enter_contratista
 
@@ -92,6 +93,31 @@ def test_contratante_saved_with_a_warning_for_its_check_digit(qtbot, services, r
         "Av. Revolución", "1500", "", "Guadalupe Inn", "01030", "Álvaro Obregón", "Ciudad de México"
     )
     assert fila.parte.telefono_movil == "5512345678"
+
+
+def test_a_cp_of_the_catalogue_fills_the_domicilio(qtbot, services, rfc, tmp_path, modals):
+    services.codigos_postales.cargar(sd.escribir(tmp_path / "CPdescarga.txt"))
+    dialog = shown(qtbot, ContratanteDialog(services, rfc, rfc, None))
+    type_text(qtbot, dialog.rfc, RFC_BUENO)
+    type_text(qtbot, dialog.nombre, "Comercializadora del Norte SA de CV")
+    type_text(qtbot, dialog.codigo_postal, "25000")
+    assert dialog.entidad.currentText() == "Coahuila" and dialog.municipio.text() == "Saltillo"
+    colonias = [dialog.colonia.itemText(i) for i in range(dialog.colonia.count())]
+    assert colonias == ["Álamos", "Centro", "Nogales", "Ñandúes", "Obrera", "Zona Centro"]
+    assert dialog.codigo_postal_aviso.text().endswith("elige la colonia en la lista.")
+    dialog.colonia.setCurrentIndex(dialog.colonia.findText("Nogales"))
+    type_text(qtbot, dialog.calle, "Victoria")
+    qtbot.keyClick(dialog.colonia.lineEdit(), Qt.Key.Key_Return)  # Enter saves here too
+    assert not dialog.isVisible()
+    (fila,) = services.informativas.contratantes(rfc, rfc)
+    assert fila.parte.domicilio == Domicilio(
+        "Victoria", "", "", "Nogales", "25000", "Saltillo", "Coahuila"
+    )
+
+    # Opened again: the domicilio as saved, its CP's colonias offered to change it.
+    again = shown(qtbot, ContratanteDialog(services, rfc, rfc, fila.uuid))
+    assert again.colonia.currentText() == "Nogales" and again.colonia.count() == 6
+    assert not again.cambios()
 
 
 @pytest.mark.parametrize(
