@@ -11,11 +11,11 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 
 from icsoe_desktop.demo.movimientos import demo_rows
 from icsoe_desktop.domain.identifiers import nss_check_digit
-from icsoe_desktop.domain.informativa.modelo import FIRMADA, Domicilio, Parte, Periodo
+from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 from icsoe_desktop.domain.movimientos import REINGRESO
 from icsoe_desktop.gui.cambios import MSG_GUARDAR_CAMBIOS
 from icsoe_desktop.gui.contratante import ContratanteDialog
@@ -23,7 +23,8 @@ from icsoe_desktop.gui.contrato import ContratoDialog
 from icsoe_desktop.gui.copiar_contrato import CopiarContratoDialog
 from icsoe_desktop.gui.trabajadores_empresa import TrabajadoresEmpresaDialog
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from icsoe_desktop.store.models import InformativaRow, MovimientoRow
+from icsoe_desktop.store.models import MovimientoRow
+from tests import credentials_factory as cf
 from tests import sepomex_datos as sd
 from tests.gui.helpers import click, type_text
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA, enter_contratista
@@ -334,14 +335,24 @@ def test_editar_contratante_reselects_it_renamed(qtbot, services, rfc, informati
     assert dialog.contratante.count() == 3  # «Elige…» and the two
 
 
-def test_a_contract_of_a_signed_informativa_is_only_shown(qtbot, services, rfc, informativa):
+def test_a_contract_of_a_signed_informativa_is_only_shown(
+    qtbot, services, rfc, informativa, tmp_path
+):
     uuid = services.informativas.guardar_contrato(
-        informativa, rfc, ContratoDatos(contratante(services, rfc), "Vigilancia")
+        informativa,
+        rfc,
+        ContratoDatos(
+            contratante(services, rfc),
+            "Vigilancia",
+            "AR777/2021",
+            "Seguridad privada",
+            date(2026, 9, 1),
+            date(2027, 8, 31),
+        ),
     )
-    with services.store.session() as session:  # as Firmar leaves it
-        session.execute(
-            update(InformativaRow).where(InformativaRow.uuid == informativa).values(estado=FIRMADA)
-        )
+    services.informativa_trabajadores.agregar(uuid, rfc, nss("1200000000"), CURP_ANA, "520.50")
+    cer, key = cf.fiel_moral().write(tmp_path / "firma")
+    services.informativa_firma.firmar(informativa, rfc, cer, key, cf.PASSWORD)
     dialog = shown(qtbot, ContratoDialog(services, rfc, rfc, informativa, uuid))
     assert "firmada: sólo consulta" in dialog.periodo.text()
     assert dialog.objeto.isReadOnly() and dialog.fecha_inicial.edit.isReadOnly()

@@ -7,16 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from icsoe_desktop.domain.informativa.modelo import (
     CORRECCION,
-    FIRMADA,
     LISTA_PARA_FIRMA,
     Periodo,
 )
 from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.store.models import InformativaRow
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import trust_sat
 
@@ -26,21 +23,18 @@ RFC_OTRO = "BOD020202BB2"
 HOY = date(2026, 11, 22)  # the test clock's day: septiembre–diciembre 2026 is in course
 
 
-def contratista(services, tmp_path: Path, rfc: str, nombre: str) -> None:
-    """A persona moral enters the open empresa with its e.firma (the contratista exists)."""
+def contratista(services, tmp_path: Path, rfc: str, nombre: str) -> tuple[Path, Path]:
+    """A persona moral enters the open empresa with its e.firma; returns its .cer and .key."""
     trust_sat(services.data_dir)
     cer, key = cf.fiel_moral(rfc=rfc, nombre=nombre).write(tmp_path / rfc)
     services.contratistas.ingresar(services.contratistas.validar_fiel(rfc, cer, key, cf.PASSWORD))
+    return cer, key
 
 
-def sin_informacion_firmada(services, rfc: str, periodo: Periodo) -> str:
-    """A period without contracts, filed as such and signed: its row as Firmar leaves it
-    (estado firmada; the sello itself is not what this board reads)."""
+def sin_informacion_firmada(services, rfc: str, fiel: tuple[Path, Path], periodo: Periodo) -> str:
+    """A period without contracts, filed as such and signed with the contratista's e.firma."""
     uuid = services.informativas.sin_informacion(rfc, rfc, periodo)
-    with services.store.session() as session:
-        session.execute(
-            update(InformativaRow).where(InformativaRow.uuid == uuid).values(estado=FIRMADA)
-        )
+    services.informativa_firma.firmar(uuid, rfc, *fiel, cf.PASSWORD)
     return uuid
 
 
@@ -57,10 +51,10 @@ def despacho(services, tmp_path):
     services.empresas.conceder(BETO, segunda, ANA)
 
     rfc = cf.RFC_MORAL
-    contratista(services, tmp_path, rfc, "EMPRESA DEMO SA DE CV")
+    fiel = contratista(services, tmp_path, rfc, "EMPRESA DEMO SA DE CV")
     inf = services.informativas
     olvidada = inf.crear(rfc, rfc, Periodo(2025, 3))  # begun and never signed
-    firmada = sin_informacion_firmada(services, rfc, Periodo(2026, 1))
+    firmada = sin_informacion_firmada(services, rfc, fiel, Periodo(2026, 1))
     inf.crear(rfc, rfc, Periodo(2026, 2))
     # A complementaria of the signed period carries no deadline of its own.
     inf.crear(rfc, rfc, Periodo(2026, 1), CORRECCION, complementa=firmada)
@@ -68,7 +62,7 @@ def despacho(services, tmp_path):
     services.abrir_empresa(segunda)
     contratista(services, tmp_path, RFC_OTRO, "SERVICIOS DOS SA DE CV")
     services.abrir_empresa(primera)
-    return {"primera": primera, "segunda": segunda, "olvidada": olvidada}
+    return {"primera": primera, "segunda": segunda, "olvidada": olvidada, "fiel": fiel}
 
 
 def filas(tablero) -> list[tuple[str, str, str, str, int]]:
@@ -114,7 +108,7 @@ def test_signing_a_period_takes_it_off_the_board(services, despacho):
     rfc = cf.RFC_MORAL
     (mayo,) = [f for f in services.informativas.tablero(rfc, rfc) if f.periodo == Periodo(2026, 2)]
     services.informativas.eliminar(mayo.uuid, rfc)  # no contract started then after all
-    sin_informacion_firmada(services, rfc, Periodo(2026, 2))
+    sin_informacion_firmada(services, rfc, despacho["fiel"], Periodo(2026, 2))
     periodos = {
         f.periodo.clave
         for f in services.vencimientos.tablero(ANA).filas
