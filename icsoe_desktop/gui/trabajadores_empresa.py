@@ -62,7 +62,8 @@ def _problema(problema: Problema, trabajadores: list[Trabajador]) -> str:
 
 
 class TrabajadoresEmpresaDialog(QDialog):
-    """``agregados``: how many workers were added to the contract while it was open."""
+    """``agregados``: how many workers were added to the contract while it was open; the
+    dialog ends accepted when there were any (``exec()`` is true: reload the contract)."""
 
     def __init__(
         self,
@@ -182,6 +183,13 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.model.set_rows([])
         self.estado.setText(exc.message)
         self._refresh_agregar()
+
+    def reject(self) -> None:
+        """Cerrar (or Esc): accepted when workers were added, so the caller reloads its grid."""
+        if self.agregados:
+            self.accept()
+        else:
+            super().reject()
 
     def _cerrado(self, _result: int) -> None:
         self._abierto = False

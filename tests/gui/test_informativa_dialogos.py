@@ -508,6 +508,8 @@ def test_workers_picked_from_the_empresa(qtbot, services, rfc, informativa, moda
     assert modals.texts[-1].startswith("No se agregó ningún trabajador:")
     assert "MARÍA GARCÍA LÓPEZ" in modals.texts[-1]
     assert services.informativa_trabajadores.contar(contrato, rfc) == 2
+    click(qtbot, dialog.cerrar)  # accepted: the contract's grid reloads
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted
 
 
 def test_enter_in_the_search_searches_at_once_and_adds_nothing(
@@ -526,6 +528,8 @@ def test_enter_in_the_search_searches_at_once_and_adds_nothing(
     QApplication.processEvents()
     assert modals.messages == [] and dialog.isVisible()
     assert services.informativa_trabajadores.contar(contrato, rfc) == 0
+    qtbot.keyClick(dialog.buscar, Qt.Key.Key_Escape)  # nothing added: rejected
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Rejected
 
 
 def test_a_search_answered_after_closing_is_dropped(qtbot, services, rfc, informativa):
