@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_empresas
 
     cli_empresas.add_parser(commands)
+    from icsoe_desktop import cli_sepomex
+
+    cli_sepomex.add_parser(commands)
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
     respaldar = commands.add_parser(
         "respaldar", help="copia la base de datos a ARCHIVO (se puede hacer con la app abierta)"
@@ -160,8 +163,9 @@ def _service_command(args: argparse.Namespace) -> int:
         services = open_services(
             data_dir,
             empresa_rfc=args.empresa,
-            # correo sends every empresa's queue (services/mail_colas.py)
-            exigir=args.command not in ("usuarios", "empresas", "correo"),
+            # correo sends every empresa's queue (services/mail_colas.py); the códigos
+            # postales are the installation's
+            exigir=args.command not in ("usuarios", "empresas", "correo", "sepomex"),
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -183,6 +187,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_empresas
 
             return cli_empresas.run(args, services)
+        if args.command == "sepomex":
+            from icsoe_desktop import cli_sepomex
+
+            return cli_sepomex.run(args, services)
         if args.command == "usuarios":
             from icsoe_desktop import cli_usuarios
 

@@ -211,6 +211,6 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     if resultado.ok:
         print("El acuse es válido: el sello corresponde a la informativa firmada.")
         return 0
-    for motivo in resultado.motivos:
+    for motivo in resultado.motivo:
         print(motivo)
     return 2

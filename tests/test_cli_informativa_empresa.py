@@ -40,3 +40,35 @@ def test_listar_and_exportar_an_informativa(services, data_dir, tmp_path):
     assert missing.returncode == 2
     assert "no tiene informativa del periodo enero–abril 2026" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
+    from tests import credentials_factory as cf
+    from tests.informativa_servicios import capturista_activa
+
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=2)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(
+        services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    )
+    services.close()
+
+    ok = cli(data_dir, "informativa", "verificar", acuse, "--cer", cer)
+    assert (ok.returncode, ok.stdout.strip()) == (
+        0,
+        "El acuse es válido: el sello corresponde a la informativa firmada.",
+    )
+    otra, _ = cf.fiel_fisica().write(tmp_path / "otra")
+    wrong = cli(data_dir, "informativa", "verificar", acuse, "--cer", otra)
+    assert wrong.returncode == 2 and "no fue firmado con este certificado" in wrong.stdout
+    tampered = tmp_path / "alterado.pdf"
+    data = bytearray(acuse.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    tampered.write_bytes(bytes(data))
+    bad = cli(data_dir, "informativa", "verificar", tampered)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    not_pdf = cli(data_dir, "informativa", "verificar", cer)
+    assert not_pdf.returncode == 2 and "Traceback" not in not_pdf.stderr and not_pdf.stderr

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.codigo_postal import CodigoPostalVinculo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.services.contratistas import DatosGenerales
 
@@ -54,7 +55,12 @@ class IcsoeDatosGeneralesPage(QWidget):
         self.no = child(form, QRadioButton, "noRadio")
         self.ubicar_widget = child(form, QWidget, "ubicarWidget")
         self.codigo_postal = child(form, QLineEdit, "codigoPostalEdit")
-        self.colonia = child(form, QLineEdit, "coloniaEdit")
+        # The colonia: an editable list of the CP's colonias (SEPOMEX's catalogue); ``colonia``
+        # is its text field, read and typed as before.
+        self.colonia_lista = child(form, QComboBox, "coloniaEdit")
+        self.colonia = self.colonia_lista.lineEdit()
+        self.colonia.setMaxLength(150)
+        self.codigo_postal_aviso = child(form, QLabel, "codigoPostalAvisoLabel")
         self.ubicar = child(form, QPushButton, "ubicarButton")
         self.componentes = child(form, QWidget, "componentesWidget")
         self.calle = child(form, QLineEdit, "calleEdit")
@@ -86,6 +92,14 @@ class IcsoeDatosGeneralesPage(QWidget):
         self.entidad.addItem("Selecciona…", "")
         for entidad in ENTIDADES_FEDERATIVAS:
             self.entidad.addItem(entidad, entidad)
+        self.codigo_postal_vinculo = CodigoPostalVinculo(
+            services.codigos_postales,
+            self.codigo_postal,
+            self.entidad,
+            self.municipio,
+            self.colonia_lista,
+            self.codigo_postal_aviso,
+        )
         # The domicilio social is asked of a persona moral only (guide, imagen 1.10).
         self.domicilio_group.setVisible(sesion.es_moral)
         self.si.toggled.connect(self._on_domicilio_igual)
@@ -114,6 +128,8 @@ class IcsoeDatosGeneralesPage(QWidget):
         self.numero_interior.setText(datos.numero_interior)
         self.municipio.setText(datos.municipio)
         self.entidad.setCurrentIndex(max(0, self.entidad.findData(datos.entidad)))
+        # The saved domicilio stays as saved; its CP's colonias are offered to change it.
+        self.codigo_postal_vinculo.consultar(llenar=False)
         self._on_domicilio_igual()
         self.componentes.setVisible(bool(datos.calle))
         if datos.calle:

@@ -181,6 +181,14 @@ class VentanaPrincipal(QMainWindow):
         ):
             action.setEnabled(puede(self.usuario, accion))
 
+        # ICSOE: the informativas' deadlines of every contratista, across the user's empresas.
+        icsoe = bar.addMenu("&ICSOE")
+        icsoe.setObjectName("icsoeMenu")
+        self.vencimientos_action = self._action(
+            "&Vencimientos…", "vencimientosAction", self._open_vencimientos
+        )
+        icsoe.addAction(self.vencimientos_action)
+
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
         self.acerca_action = self._action("&Acerca de icsoe-desktop", "acercaAction", self._about)
@@ -311,6 +319,11 @@ class VentanaPrincipal(QMainWindow):
 
         ConflictosDialog(self._services, self.usuario, self).exec()
         self.sync_status.refresh()
+
+    def _open_vencimientos(self) -> None:
+        from icsoe_desktop.gui.vencimientos import VencimientosDialog
+
+        VencimientosDialog(self._services, self.usuario, self).exec()
 
     def _about(self) -> None:
         msgbox.information(

@@ -31,11 +31,13 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.capturistas.administracion import CapturistasService
     from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
     from icsoe_desktop.services.certificates import CertificatesService
+    from icsoe_desktop.services.codigos_postales import CodigosPostalesService
     from icsoe_desktop.services.contratistas import ContratistasService
     from icsoe_desktop.services.empresas_entrada import EntradaIcsoe
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
+    from icsoe_desktop.services.informativa.vencimientos import VencimientosService
     from icsoe_desktop.services.lotes import LotesService
     from icsoe_desktop.services.movimientos import MovimientosService
     from icsoe_desktop.services.movimientos_import import MovimientosImporter
@@ -56,6 +58,7 @@ _LAZY = (
     "informativas",
     "informativa_trabajadores",
     "informativa_firma",
+    "vencimientos",
     "sync",
     "backup",
     "primer_uso",
@@ -199,6 +202,14 @@ class Services:
         return EntradaIcsoe(self)
 
     @cached_property
+    def codigos_postales(self) -> CodigosPostalesService:
+        """SEPOMEX's catalogue: the installation's reference data, kept when the empresa
+        changes (so not in _LAZY)."""
+        from icsoe_desktop.services.codigos_postales import CodigosPostalesService
+
+        return CodigosPostalesService(self.data_dir, self.clock)
+
+    @cached_property
     def registros(self) -> RegistrosService:
         from icsoe_desktop.services.registros import RegistrosService
 
@@ -293,6 +304,14 @@ class Services:
         )
 
     @cached_property
+    def vencimientos(self) -> VencimientosService:
+        """ICSOE › Vencimientos: the informativas still to sign in every empresa the user may
+        open (their stores read apart; the open empresa stays)."""
+        from icsoe_desktop.services.informativa.vencimientos import VencimientosService
+
+        return VencimientosService(self.empresas, self.clock)
+
+    @cached_property
     def sync(self) -> SyncService:
         from icsoe_desktop.services.sync import SyncService
 
@@ -326,6 +345,9 @@ class Services:
         for name in _LAZY:
             with self._switching:
                 getattr(self, name)
+        # A catalogue shipped with the app is loaded here, not when a clerk types the first
+        # código postal (seconds, once); outside the lock: it touches no empresa.
+        self.codigos_postales.preparar()
 
     def close(self) -> None:
         self.store.close()

@@ -76,7 +76,7 @@ def test_full_login_opens_the_main_window_with_the_user(qtbot, application, data
     assert main.estado_sesion.text() == "Usuario: idse@nominas.com"
     assert main.usuarios_action.isEnabled() and main.correo_action.isEnabled()
     menus = [a.text() for a in main.menuBar().actions()]
-    assert menus == ["&Archivo", "&Configuración", "A&yuda"]
+    assert menus == ["&Archivo", "&Configuración", "&ICSOE", "A&yuda"]
     with qtbot.waitSignal(app.exit_requested) as exit_signal:
         click(qtbot, main.salir)
     assert exit_signal.args == [0]

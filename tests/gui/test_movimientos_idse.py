@@ -242,7 +242,7 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
         writer.writerow([nss(2), "Aprobado", ""])
         writer.writerow([nss(4), "Rechazado", "Fecha fuera de plazo"])
     lotes.importar_resultado_de(result)
-    assert modals.texts[-1] == ("Resultado del lote 1: 1 aprobados, 1 rechazados y 0 recibidos.")
+    assert modals.texts[-1] == "Resultado del lote 1: 1 aprobado y 1 rechazado."
     assert [(d.nss, d.estado_actual) for d in lotes.detalle.rows] == [
         (nss(2), "aprobado"),
         (nss(4), "rechazado"),

@@ -80,8 +80,9 @@ def test_the_exports_re_import_to_the_same_rows(services, quien, tmp_path):
     ]
     assert files[0].read_bytes().startswith(b"NSS,CURP,SBC\r\n")
     # The capture sheet: one row per contract, the fields in the portal's order.
-    sheet = load_workbook(files[3], read_only=True).active
-    header, *rows = list(sheet.iter_rows(values_only=True))
+    book = load_workbook(files[3], read_only=True)
+    header, *rows = list(book.active.iter_rows(values_only=True))
+    book.close()
     assert header[:5] == (
         "RFC del contratista",
         "Periodo",

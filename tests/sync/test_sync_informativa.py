@@ -42,3 +42,22 @@ def test_an_informativa_with_its_contracts_and_workers_travels_and_edits_come_ba
     assert a.informativas.informativa(uuid, CLI_ACTOR) == b.informativas.informativa(
         uuid, CLI_ACTOR
     )
+
+
+def test_a_signed_informativa_and_its_acuse_travel_and_verify_on_the_other_desktop(
+    sync_server, desktops, tmp_path
+) -> None:
+    from icsoe_desktop.domain.informativa.modelo import FIRMADA
+    from tests import credentials_factory as cf
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=5)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    acuse = a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert b.informativas.fila(uuid, CLI_ACTOR).estado == FIRMADA
+    assert b.informativa_firma.acuse(uuid, CLI_ACTOR) == acuse
+    assert b.informativa_firma.verificar(acuse, cer.read_bytes()).ok

@@ -1,0 +1,72 @@
+"""CLI: ``sepomex cargar ARCHIVO|estado``: the installation's catalogue of códigos postales.
+
+IT downloads the official file from Correos de México (CPdescarga.txt, or the .zip) and loads
+it here; the app reads it offline (services/codigos_postales.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.codigos_postales import EstadoCatalogo
+    from icsoe_desktop.services.container import Services
+
+ENTIDADES = 32
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    sepomex = commands.add_parser(
+        "sepomex", help="catálogo de códigos postales de SEPOMEX (Correos de México)"
+    )
+    actions = sepomex.add_subparsers(dest="sepomex_command", metavar="acción", required=True)
+    cargar = actions.add_parser(
+        "cargar",
+        help="carga el catálogo oficial (CPdescarga.txt o CPdescarga.zip) en lugar del actual",
+    )
+    cargar.add_argument("archivo", metavar="ARCHIVO")
+    actions.add_parser("estado", help="muestra si hay catálogo, de cuándo y de qué archivo")
+
+
+def run(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.errors import DomainError
+
+    catalogo = services.codigos_postales
+    try:
+        if args.sepomex_command == "cargar":
+            cargadas = catalogo.cargar(Path(args.archivo))
+            print(f"Catálogo de códigos postales cargado: {cargadas:,} asentamientos.")
+        estado = catalogo.estado()
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    for linea in describir(estado):
+        print(linea)
+    if estado.aviso:
+        print(estado.aviso, file=sys.stderr)
+    return 0 if estado.cargado else 1
+
+
+def describir(estado: EstadoCatalogo) -> list[str]:
+    """What ``estado`` prints, one fact a line."""
+    from icsoe_desktop.domain.clock import to_local_text
+
+    if not estado.cargado:
+        return ["Sin catálogo de códigos postales: cárgalo con «sepomex cargar CPdescarga.txt»."]
+    origen = "incluido con la aplicación" if estado.incluido else "cargado en este equipo"
+    lineas = [
+        f"Códigos postales: {estado.codigos_postales:,}",
+        f"Asentamientos (colonias): {estado.asentamientos:,}",
+        f"Entidades federativas: {estado.entidades} de {ENTIDADES}",
+        f"Cargado el: {to_local_text(estado.cargado_el)}",
+        f"Archivo: {estado.origen} ({origen})",
+    ]
+    if estado.entidades < ENTIDADES:
+        lineas.append(
+            f"Aviso: el catálogo cubre {estado.entidades} de {ENTIDADES} entidades; el archivo "
+            "oficial completo las tiene todas. Descárgalo de nuevo si faltan datos."
+        )
+    return lineas

@@ -1,0 +1,191 @@
+"""The cadena original of an informativa: the one text the contratista's e.firma seals.
+
+Like the SAT's cadenas, it is ``||`` + fields joined by ``|`` + ``||``. The same informativa
+always gives the same cadena, whatever order its contracts and workers were read in, so a
+cadena recomputed later from the store can be compared with the one that was signed.
+
+Fields, in this order (version 1):
+
+1. ``ICSOE-INF``, ``1``: what the text is and the version of this layout;
+2. the informativa: uuid, periodo clave (``2026-1``), tipo, uuid it complementa ("" if none);
+3. the contratista (a *parte*, 12 fields): RFC, nombre, calle, número exterior, número
+   interior, colonia, código postal, municipio, entidad, correo, teléfono fijo, teléfono móvil;
+4. the number of contracts and the total number of workers;
+5. each contract, by uuid: uuid, the contratante (a *parte*, 12 fields as above), objeto, folio
+   REPSE, descripción del servicio, fecha inicial, fecha final (ISO, "" if none), the number of
+   workers listed and the number declared (the list's when none was typed apart);
+6. after each contract's fields, its workers by NSS, then CURP: NSS, CURP, SBC (``1234.56``).
+
+The counts come before the lists, so the text reads back one way only (``leer_cadena``). Every
+value is normalised (NFC, controls and runs of whitespace to one space, stripped) and a ``|``
+inside a value becomes ``¦``: no value can forge a separator. The estado is left out: signing
+changes it. The workers' names are left out too: the portal shows them from the IMSS registry.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import (
+    FIRMADA,
+    Contrato,
+    Domicilio,
+    Informativa,
+    Parte,
+    Periodo,
+    Trabajador,
+)
+
+ETIQUETA = "ICSOE-INF"
+VERSION = "1"
+SEPARADOR = "|"
+SUSTITUTO = "¦"  # what a "|" typed inside a value becomes
+_CAMPOS_PARTE = 12
+_CAMPOS_CONTRATO = 1 + _CAMPOS_PARTE + 7
+_CAMPOS_TRABAJADOR = 3
+_CONTROLES = frozenset({"Cc", "Cf", "Cs"})  # controls, invisible formatting, lone surrogates
+
+
+def campo(valor: str | None) -> str:
+    """One value as the cadena holds it: NFC, no controls, whitespace collapsed, no ``|``."""
+    texto = unicodedata.normalize("NFC", valor or "")
+    texto = "".join(" " if unicodedata.category(c) in _CONTROLES else c for c in texto)
+    return " ".join(texto.split()).replace(SEPARADOR, SUSTITUTO)
+
+
+def sbc_texto(centavos: int) -> str:
+    """Centavos as pesos with two decimals and no thousands separator: ``123456`` → ``1234.56``."""
+    signo = "-" if centavos < 0 else ""
+    pesos, resto = divmod(abs(centavos), 100)
+    return f"{signo}{pesos}.{resto:02d}"
+
+
+def _fecha(dia: date | None) -> str:
+    return dia.isoformat() if dia else ""
+
+
+def _parte(parte: Parte) -> list[str]:
+    d = parte.domicilio
+    valores = [parte.rfc, parte.nombre, d.calle, d.numero_exterior, d.numero_interior]
+    valores += [d.colonia, d.codigo_postal, d.municipio, d.entidad]
+    valores += [parte.correo, parte.telefono_fijo, parte.telefono_movil]
+    return [campo(v) for v in valores]
+
+
+def _trabajadores(contrato: Contrato) -> list[list[str]]:
+    filas = [[campo(t.nss), campo(t.curp), sbc_texto(t.sbc)] for t in contrato.trabajadores]
+    return sorted(filas)  # NSS, then CURP, then SBC: a total order, whatever the file's order
+
+
+def _contrato(contrato: Contrato) -> list[str]:
+    trabajadores = _trabajadores(contrato)
+    declarados = contrato.trabajadores_declarados
+    campos = [campo(contrato.uuid), *_parte(contrato.contratante)]
+    campos += [campo(contrato.objeto), campo(contrato.folio_repse)]
+    campos += [campo(contrato.descripcion_servicio)]
+    campos += [_fecha(contrato.fecha_inicial), _fecha(contrato.fecha_final)]
+    campos += [str(len(trabajadores)), str(len(trabajadores) if declarados is None else declarados)]
+    return campos + [valor for fila in trabajadores for valor in fila]
+
+
+def cadena_original(inf: Informativa) -> str:
+    """The canonical text of ``inf`` that the e.firma seals (layout in the module docstring)."""
+    contratos = sorted(_contrato(c) for c in inf.contratos)  # by uuid; ties by the whole text
+    campos = [ETIQUETA, VERSION, campo(inf.uuid), inf.periodo.clave, campo(inf.tipo)]
+    campos += [campo(inf.complementa), *_parte(inf.contratista)]
+    campos += [str(len(contratos)), str(inf.numero_trabajadores)]
+    campos += [valor for contrato in contratos for valor in contrato]
+    return "||" + SEPARADOR.join(campos) + "||"
+
+
+# --- reading a cadena back ------------------------------------------------------------------------
+
+_NO_ES_CADENA = "La cadena original no tiene el formato de una informativa ICSOE."
+
+
+def _invalida() -> ValidationError:
+    return ValidationError("cadena_invalida", _NO_ES_CADENA)
+
+
+class _Lector:
+    """The fields of a cadena, taken one by one."""
+
+    def __init__(self, campos: list[str]) -> None:
+        self._campos, self._i = campos, 0
+
+    def texto(self) -> str:
+        if self._i >= len(self._campos):
+            raise _invalida()
+        self._i += 1
+        return self._campos[self._i - 1]
+
+    def numero(self) -> int:
+        texto = self.texto()
+        if not (texto.isascii() and texto.isdigit()):
+            raise _invalida()
+        return int(texto)
+
+    def fecha(self) -> date | None:
+        texto = self.texto()
+        return date.fromisoformat(texto) if texto else None  # ValueError: caught by the caller
+
+    def sbc(self) -> int:
+        texto = self.texto()
+        pesos, punto, centavos = texto.removeprefix("-").partition(".")
+        if not (punto and (pesos + centavos).isascii() and len(centavos) == 2):
+            raise _invalida()
+        valor = int(pesos) * 100 + int(centavos)  # ValueError: caught by the caller
+        return -valor if texto.startswith("-") else valor
+
+    def parte(self) -> Parte:
+        rfc, nombre, *dom, correo, fijo, movil = (self.texto() for _ in range(_CAMPOS_PARTE))
+        return Parte(rfc, nombre, Domicilio(*dom), correo, fijo, movil)
+
+    def al_final(self) -> bool:
+        return self._i == len(self._campos)
+
+
+def leer_cadena(cadena: str, estado: str = FIRMADA) -> Informativa:
+    """The informativa a cadena of ``cadena_original`` holds (values normalised, workers without
+    names); ``cadena_original`` of the result is ``cadena`` again. ValidationError otherwise."""
+    if not (isinstance(cadena, str) and cadena.startswith("||") and cadena.endswith("||")):
+        raise _invalida()
+    lector = _Lector(cadena[2:-2].split(SEPARADOR))
+    try:
+        if (lector.texto(), lector.texto()) != (ETIQUETA, VERSION):
+            raise _invalida()
+        uuid, periodo, tipo, complementa = (lector.texto() for _ in range(4))
+        contratista = lector.parte()
+        numero_contratos, total = lector.numero(), lector.numero()
+        contratos = tuple(_leer_contrato(lector) for _ in range(numero_contratos))
+        inf = Informativa(
+            uuid,
+            contratista,
+            Periodo.de_clave(periodo),
+            tipo,
+            estado,
+            contratos,
+            complementa or None,
+        )
+    except ValueError as exc:  # a date, a period or a number that is not one
+        raise _invalida() from exc
+    if not lector.al_final() or inf.numero_trabajadores != total:
+        raise _invalida()
+    if cadena_original(inf) != cadena:  # not canonical: out of order, or not normalised
+        raise _invalida()
+    return inf
+
+
+def _leer_contrato(lector: _Lector) -> Contrato:
+    uuid, contratante = lector.texto(), lector.parte()
+    objeto, folio, descripcion = lector.texto(), lector.texto(), lector.texto()
+    inicial, final = lector.fecha(), lector.fecha()
+    listados, declarados = lector.numero(), lector.numero()
+    trabajadores = tuple(
+        Trabajador(lector.texto(), lector.texto(), lector.sbc()) for _ in range(listados)
+    )
+    return Contrato(
+        uuid, contratante, objeto, folio, descripcion, inicial, final, trabajadores, declarados
+    )

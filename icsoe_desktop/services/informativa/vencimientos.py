@@ -1,0 +1,195 @@
+"""The deadline board (ICSOE › Vencimientos): for every empresa the user may open, every
+contratista of its store with the periods whose informativa is still to be signed: the last
+period already due (and any earlier one left in capture) and the one in course, each with its
+fecha límite and the days left.
+
+The empresas are looked through as ``empresas_entrada.py`` does: each store file read with
+plain sqlite3 (two small queries), without opening it as the app's empresa, so the board does
+not switch the open empresa nor build services on the other stores.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.informativa.modelo import (
+    COMPLEMENTARIAS,
+    EN_CAPTURA,
+    ESTADOS,
+    FIRMADA,
+    LISTA_PARA_FIRMA,
+    Periodo,
+)
+from icsoe_desktop.domain.informativa.periodos import fecha_limite
+from icsoe_desktop.services.empresas import EmpresaInfo, EmpresasService
+from icsoe_desktop.store import plain
+
+log = logging.getLogger(__name__)
+
+SIN_PRESENTAR = "Sin presentar"
+# Of the period's declaraciones (Normal, Sin información) the most advanced one speaks for it.
+_AVANCE = {EN_CAPTURA: 1, LISTA_PARA_FIRMA: 2, FIRMADA: 3}
+
+
+@dataclass(frozen=True)
+class Vencimiento:
+    """A period of a contratista whose informativa is not signed yet."""
+
+    empresa: EmpresaInfo
+    contratista_rfc: str
+    contratista_nombre: str
+    periodo: Periodo
+    estado: str | None  # None: no informativa captured for the period
+    fecha_limite: date
+    dias_restantes: int  # negative once past due
+    informativa: str | None = None  # the uuid of its Normal or Sin información, when there is one
+
+    @property
+    def estado_texto(self) -> str:
+        return ESTADOS[self.estado] if self.estado else SIN_PRESENTAR
+
+    @property
+    def vencida(self) -> bool:
+        return self.dias_restantes < 0
+
+
+@dataclass(frozen=True)
+class Tablero:
+    """``filas`` by deadline, earliest first; ``sin_leer``: empresas whose store could not be
+    read (damaged, locked by a restore): the board says so instead of hiding them."""
+
+    filas: list[Vencimiento]
+    sin_leer: list[EmpresaInfo]
+    contratistas: int = 0  # looked at, with or without periods pending
+
+    @property
+    def vencidas(self) -> int:
+        return sum(1 for f in self.filas if f.vencida)
+
+
+@dataclass(frozen=True)
+class _Declaracion:
+    uuid: str
+    periodo: Periodo
+    estado: str
+
+
+class VencimientosService:
+    def __init__(self, empresas: EmpresasService, clock: Clock = utcnow) -> None:
+        self._empresas = empresas
+        self._clock = clock
+
+    def empresas(self, usuario: str | None) -> list[EmpresaInfo]:
+        """What the board looks through: the empresas ``usuario`` may open (sólo consulta,
+        ``None``: those an administrator opened to that mode)."""
+        if usuario is None:
+            return self._empresas.listar_solo_consulta()
+        return self._empresas.listar(usuario)
+
+    def tablero(self, usuario: str | None, hoy: date | None = None) -> Tablero:
+        hoy = hoy or self._clock().date()
+        filas: list[Vencimiento] = []
+        sin_leer: list[EmpresaInfo] = []
+        contados = 0
+        for empresa in self.empresas(usuario):
+            path = self._empresas.ruta(empresa)
+            if not path.is_file():
+                continue  # an empresa never opened yet has no store, hence no contratistas
+            try:
+                contratistas, declaraciones = _leer(path)
+            except (sqlite3.Error, ValueError):
+                log.warning("No se pudo leer la empresa %s", empresa.archivo, exc_info=True)
+                sin_leer.append(empresa)
+                continue
+            contados += len(contratistas)
+            for rfc, nombre, contratista_id in contratistas:
+                filas.extend(
+                    self._pendientes(
+                        empresa, rfc, nombre, declaraciones.get(contratista_id, ()), hoy
+                    )
+                )
+        filas.sort(
+            key=lambda f: (f.fecha_limite, f.empresa.nombre, f.contratista_nombre, f.periodo)
+        )
+        return Tablero(filas, sin_leer, contados)
+
+    def _pendientes(
+        self,
+        empresa: EmpresaInfo,
+        rfc: str,
+        nombre: str,
+        declaraciones: Iterable[_Declaracion],
+        hoy: date,
+    ) -> list[Vencimiento]:
+        """The periods due or in course that are not signed, and any earlier one that has a
+        declaración left unsigned (begun and forgotten: the most overdue of all)."""
+        actual = Periodo.de_fecha(hoy)
+        por_periodo: dict[Periodo, _Declaracion] = {}
+        for d in declaraciones:
+            mejor = por_periodo.get(d.periodo)
+            if mejor is None or _AVANCE.get(d.estado, 0) > _AVANCE.get(mejor.estado, 0):
+                por_periodo[d.periodo] = d
+        periodos = {actual.anterior(), actual} | {p for p in por_periodo if p <= actual}
+        filas = []
+        for periodo in sorted(periodos):
+            declaracion = por_periodo.get(periodo)
+            if declaracion is not None and declaracion.estado == FIRMADA:
+                continue
+            limite = fecha_limite(periodo)
+            filas.append(
+                Vencimiento(
+                    empresa=empresa,
+                    contratista_rfc=rfc,
+                    contratista_nombre=nombre,
+                    periodo=periodo,
+                    estado=declaracion.estado if declaracion else None,
+                    fecha_limite=limite,
+                    dias_restantes=(limite - hoy).days,
+                    informativa=declaracion.uuid if declaracion else None,
+                )
+            )
+        return filas
+
+
+def _leer(path: Path) -> tuple[list[tuple[str, str, int]], dict[int, list[_Declaracion]]]:
+    """The store's contratistas and their declaraciones (complementarias aside: they correct
+    a period already signed and carry no deadline of their own)."""
+    with closing(plain.connect(path)) as conn:
+        tablas = {
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+                "('icsoe_contratistas', 'icsoe_informativas')"
+            )
+        }
+        if "icsoe_contratistas" not in tablas:
+            return [], {}
+        contratistas = [
+            (rfc, nombre, cid)
+            for cid, rfc, nombre in conn.execute(
+                "SELECT id, rfc, nombre FROM icsoe_contratistas WHERE deleted = 0"
+            )
+        ]
+        declaraciones: dict[int, list[_Declaracion]] = {}
+        if "icsoe_informativas" in tablas:
+            complementarias = sorted(COMPLEMENTARIAS)
+            marcas = ", ".join("?" for _ in complementarias)
+            for cid, uuid, clave, estado in conn.execute(
+                "SELECT contratista_id, uuid, periodo, estado FROM icsoe_informativas "
+                f"WHERE deleted = 0 AND tipo NOT IN ({marcas})",
+                complementarias,
+            ):
+                declaraciones.setdefault(cid, []).append(
+                    _Declaracion(uuid, Periodo.de_clave(clave), estado)
+                )
+    return contratistas, declaraciones
+
+
+__all__ = ["SIN_PRESENTAR", "Tablero", "Vencimiento", "VencimientosService"]

@@ -1,0 +1,94 @@
+"""ICSOE › Vencimientos in the main window: the informativas still to sign of the contratistas
+of two empresas, past due in red, and only the empresas the user may open."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+
+from icsoe_desktop.domain.informativa.modelo import Periodo
+from icsoe_desktop.gui.vencimientos import ROJO, VencimientosDialog
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.accounts import Registration
+from tests import credentials_factory as cf
+from tests.gui.helpers import click
+from tests.services.test_vencimientos import ANA, BETO, PASSWORD, RFC_OTRO, contratista
+
+
+def dos_empresas(services, tmp_path) -> None:
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    services.accounts.register(Registration("Beto", "Paz", "", BETO, PASSWORD, PASSWORD, True))
+    services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ANA)
+    primera = services.nombrar_empresa().id
+    segunda = services.empresas.crear("BOD020202BB3", "Bodegas Dos SA de CV", ANA).id
+    services.empresas.retirar(BETO, primera, ANA)
+    services.empresas.conceder(BETO, segunda, ANA)
+    contratista(services, tmp_path, cf.RFC_MORAL, "EMPRESA DEMO SA DE CV")
+    services.informativas.crear(cf.RFC_MORAL, cf.RFC_MORAL, Periodo(2026, 2))
+    services.abrir_empresa(segunda)
+    contratista(services, tmp_path, RFC_OTRO, "SERVICIOS DOS SA DE CV")
+    services.abrir_empresa(primera)
+
+
+def grid(dialog: VencimientosDialog) -> list[list[str]]:
+    model = dialog.model
+    return [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def open_board(qtbot, services, modals, usuario: str) -> dict:
+    window = VentanaPrincipal(services, usuario)
+    qtbot.addWidget(window)
+    window.show()
+    icsoe = next(a.menu() for a in window.menuBar().actions() if a.text() == "&ICSOE")
+    assert window.vencimientos_action in icsoe.actions()
+    assert window.vencimientos_action.text() == "&Vencimientos…"
+    seen: dict = {}
+
+    def look(dialog) -> None:
+        seen["grid"] = grid(dialog)
+        seen["resumen"] = dialog.resumen.text()
+        seen["rojo"] = [
+            dialog.model.index(r, 0).data(Qt.ItemDataRole.ForegroundRole)
+            for r in range(dialog.model.rowCount())
+        ]
+        seen["title"] = dialog.windowTitle()
+        click(qtbot, dialog.cerrar)
+
+    modals.handle(look)
+    window.vencimientos_action.trigger()
+    return seen
+
+
+def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, tmp_path, modals):
+    dos_empresas(services, tmp_path)
+    seen = open_board(qtbot, services, modals, ANA)
+    assert seen["title"] == "Vencimientos de informativas ICSOE"
+    assert seen["grid"] == [
+        ["Abarrotes Uno SA de CV", cf.RFC_MORAL, "EMPRESA DEMO SA DE CV", "mayo–agosto 2026",
+         "En captura", "17/09/2026", "Vencida hace 66 días"],
+        ["Bodegas Dos SA de CV", RFC_OTRO, "SERVICIOS DOS SA DE CV", "mayo–agosto 2026",
+         "Sin presentar", "17/09/2026", "Vencida hace 66 días"],
+        ["Abarrotes Uno SA de CV", cf.RFC_MORAL, "EMPRESA DEMO SA DE CV",
+         "septiembre–diciembre 2026", "Sin presentar", "18/01/2027", "57"],
+        ["Bodegas Dos SA de CV", RFC_OTRO, "SERVICIOS DOS SA DE CV",
+         "septiembre–diciembre 2026", "Sin presentar", "18/01/2027", "57"],
+    ]  # fmt: skip
+    rojos = [isinstance(b, QBrush) and b.color() == ROJO for b in seen["rojo"]]
+    assert rojos == [True, True, False, False]
+    assert seen["resumen"].startswith("4 periodos pendientes de firma")
+    assert "2 vencidos" in seen["resumen"]
+
+
+def test_a_user_sees_the_board_of_the_empresas_granted(qtbot, services, tmp_path, modals):
+    dos_empresas(services, tmp_path)
+    seen = open_board(qtbot, services, modals, BETO)
+    assert {row[0] for row in seen["grid"]} == {"Bodegas Dos SA de CV"}
+
+
+def test_an_installation_without_contratistas_says_so(qtbot, services, modals):
+    seen = open_board(qtbot, services, modals, None)
+    assert seen["grid"] == []
+    assert seen["resumen"] == "Ninguna de tus empresas tiene contratistas ICSOE registrados."
