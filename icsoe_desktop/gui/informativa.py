@@ -77,8 +77,9 @@ MSG_PROBLEMAS = (
 MSG_CORRIGE_ANTES = "Corrige las inconsistencias antes de firmar: {cuantos}."
 MSG_FIRMADA = "La informativa quedó firmada. ¿Deseas guardar el acuse de presentación?"
 MSG_SOLO_LECTURA = "Firmada: sólo consulta"
+MSG_VER_CONTRATO = "La informativa está firmada: el contrato se muestra sin cambios."
 MSG_ELIMINAR_CONTRATO = (
-    "Se eliminará el contrato con {contratante} y sus {trabajadores}. ¿Deseas continuar?"
+    "Se eliminará el contrato con {contratante}{trabajadores}. ¿Deseas continuar?"
 )
 MSG_EXPORTADO = "Se guardaron {cuantos} en «{carpeta}»:\n{archivos}"
 MSG_ACUSE_GUARDADO = "Se guardó el acuse en «{archivo}»."
@@ -255,7 +256,9 @@ class InformativaWindow(QMainWindow):
         hay = self.contrato_actual() is not None
         self.nuevo_contrato.setEnabled(con_contratos)
         self.copiar_contrato.setEnabled(con_contratos)
-        self.editar_contrato.setEnabled(con_contratos and hay)
+        # A signed informativa's contract still opens, read-only, to be consulted.
+        self.editar_contrato.setEnabled(hay)
+        self.editar_contrato.setToolTip("" if editable else MSG_VER_CONTRATO)
         self.eliminar_contrato.setEnabled(con_contratos and hay)
         self.revisar.setEnabled(editable)
         self.firmar.setEnabled(editable)
@@ -362,7 +365,12 @@ class InformativaWindow(QMainWindow):
             return
         texto = MSG_ELIMINAR_CONTRATO.format(
             contratante=contrato.contratante_nombre,
-            trabajadores=plural(contrato.trabajadores, "trabajador", "trabajadores"),
+            trabajadores=(
+                " junto con "
+                + plural(contrato.trabajadores, "trabajador asignado", "trabajadores asignados")
+                if contrato.trabajadores
+                else ""
+            ),
         )
         if not msgbox.question(self, texto, yes="Eliminar", title="Eliminar contrato"):
             return
