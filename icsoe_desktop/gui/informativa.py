@@ -33,7 +33,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     SIN_INFORMACION,
     Problema,
 )
-from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.informativa_trabajadores import TrabajadoresPanel
@@ -81,7 +81,7 @@ MSG_VER_CONTRATO = "La informativa está firmada: el contrato se muestra sin cam
 MSG_ELIMINAR_CONTRATO = (
     "Se eliminará el contrato con {contratante}{trabajadores}. ¿Deseas continuar?"
 )
-MSG_EXPORTADO = "Se guardaron {cuantos} en «{carpeta}»:\n{archivos}"
+MSG_EXPORTADO = "Se {verbo} {cuantos} en «{carpeta}»:\n{archivos}"
 MSG_ACUSE_GUARDADO = "Se guardó el acuse en «{archivo}»."
 MSG_SIN_CONTRATOS = "Una informativa «Sin información» no lleva contratos."
 
@@ -184,6 +184,7 @@ class InformativaWindow(QMainWindow):
         self.contratos_model = ContratosModel()
         self.contratos.setModel(self.contratos_model)
         self.contratos.verticalHeader().setVisible(False)
+        self.contratos.setWordWrap(False)  # a long objeto is cut with «…», rows stay one line
         header = self.contratos.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(OBJETO, QHeaderView.ResizeMode.Stretch)
@@ -527,6 +528,7 @@ class InformativaWindow(QMainWindow):
             msgbox.warning(self, exc.message, TITLE)
             return []
         texto = MSG_EXPORTADO.format(
+            verbo=verb(len(archivos), "guardó", "guardaron"),
             cuantos=plural(len(archivos), "archivo"),
             carpeta=carpeta,
             archivos="\n".join(p.name for p in archivos),

@@ -112,7 +112,7 @@ class NuevaInformativaDialog(QDialog):
         self.crear.setDefault(True)  # Enter creates
         self._on_cambio()
         mnemonics.assign(self)
-        self.resize(520, 260)
+        self.resize(520, 200 if sin_informacion else 230)
 
     def periodo_elegido(self) -> Periodo:
         return Periodo.de_clave(self.periodo.currentData())

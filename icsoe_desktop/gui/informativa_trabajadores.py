@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child
 from icsoe_desktop.gui.trabajadores_model import TrabajadoresModel
@@ -34,18 +34,18 @@ if TYPE_CHECKING:
 TITLE = "Trabajadores del contrato"
 IMPORT_FILTER = "Trabajadores (*.csv *.txt *.xlsx);;Todos los archivos (*)"
 MSG_SIN_CONTRATO = "Primero elige un contrato (o crea uno con «Nuevo contrato…»)."
-MSG_QUITAR = "Se quitarán {cuantos} del contrato. ¿Deseas continuar?"
-MSG_IMPORTADOS = "Se agregaron {cuantos} de «{archivo}» al contrato."
+MSG_QUITAR = "Se {verbo} {cuantos} del contrato. ¿Deseas continuar?"
+MSG_IMPORTADOS = "Se {verbo} {cuantos} de «{archivo}» al contrato."
 MSG_IMPORT_PROBLEMAS = (
     "No se agregó ningún trabajador de «{archivo}»: {cuantos}. Corrige el archivo e impórtalo "
     "de nuevo."
 )
-MSG_EMPRESA_PROBLEMAS = "No se agregó ningún trabajador: {cuantos}."
 ROW_HEIGHT = 22
 
 
 def _trabajadores(n: int) -> str:
-    return plural(n, "trabajador", "trabajadores")
+    """«1 trabajador», «12,000 trabajadores» (thousands as the grids show them)."""
+    return f"{n:,} {'trabajador' if n == 1 else 'trabajadores'}"
 
 
 def _problemas(n: int) -> str:
@@ -226,7 +226,11 @@ class TrabajadoresPanel(QObject):
         self._recargar()
         msgbox.information(
             parent,
-            MSG_IMPORTADOS.format(cuantos=_trabajadores(resultado.agregados), archivo=path.name),
+            MSG_IMPORTADOS.format(
+                verbo=verb(resultado.agregados, "agregó", "agregaron"),
+                cuantos=_trabajadores(resultado.agregados),
+                archivo=path.name,
+            ),
             TITLE,
         )
         return resultado.agregados
@@ -241,7 +245,12 @@ class TrabajadoresPanel(QObject):
             return
         parent = self.tabla.window()
         if not msgbox.question(
-            parent, MSG_QUITAR.format(cuantos=_trabajadores(len(ids))), yes="Quitar", title=TITLE
+            parent,
+            MSG_QUITAR.format(
+                verbo=verb(len(ids), "quitará", "quitarán"), cuantos=_trabajadores(len(ids))
+            ),
+            yes="Quitar",
+            title=TITLE,
         ):
             return
         try:

@@ -48,8 +48,7 @@ MSG_ELIMINAR = (
 )
 MSG_ELIMINADA = "Se eliminó la informativa {tipo} del periodo {periodo}."
 MSG_SIN_INFORMACION = (
-    "Se registró la informativa Sin información del periodo {periodo}: queda lista para que el "
-    "contratista la firme."
+    "Se registró la informativa Sin información del periodo {periodo}: queda lista para firma."
 )
 
 
@@ -98,7 +97,9 @@ class InformativasModel(RowsModel["FilaInformativa"]):
 
 
 class InformativasInicio(QWidget):
-    """``actor``: the capturista's CURP or the contratista's RFC."""
+    """``actor``: the capturista's CURP or the contratista's RFC. Its buttons carry their own
+    letters (the form's), free in both windows: the capturista's (Seleccionar, Cerrar sesión)
+    and the contratista's menus (Administración, Informativas, Sesión)."""
 
     changed = Signal()
 
@@ -205,7 +206,7 @@ class InformativasInicio(QWidget):
         if dialog.tipo == SIN_INFORMACION:
             texto = MSG_SIN_INFORMACION.format(periodo=dialog.periodo_elegido().texto)
             msgbox.information(self, texto, TITLE)
-        else:
+        if dialog.tipo != SIN_INFORMACION or self.puede_firmar:  # the contratista signs it now
             self.abrir_informativa(dialog.uuid)
         return dialog.uuid
 

@@ -120,7 +120,10 @@ def test_sin_informacion_in_one_step(qtbot, capturista, modals):
         "Se presentará la informativa del periodo mayo–agosto 2026 sin contratos"
     )
     assert modals.messages[0].buttons == ("Presentar", "Cancelar")
-    assert "queda lista para que el contratista la firme" in modals.texts[-1]
+    assert modals.texts[-1] == (
+        "Se registró la informativa Sin información del periodo mayo–agosto 2026: queda lista "
+        "para firma."
+    )
     row = texts(inicio, 1)
     assert row[:4] == ["mayo–agosto 2026", "Sin información", "Lista para firma", "0"]
     assert not inicio.ventanas  # nothing to capture: not opened
@@ -169,7 +172,7 @@ def test_keyboard_only_new_informativa_and_open(qtbot, capturista, services, mod
 
 
 def test_the_contratista_window_shows_the_same_screen_and_may_sign(
-    qtbot, services, data_dir, tmp_path, smtp_configured
+    qtbot, services, data_dir, tmp_path, smtp_configured, modals
 ):
     capturista_activa(services, data_dir, tmp_path, smtp_configured)
     window = IcsoeContratistaWindow(services, services.contratistas.sesion(cf.RFC_MORAL))
@@ -180,9 +183,38 @@ def test_the_contratista_window_shows_the_same_screen_and_may_sign(
     inicio = window.informativas
     assert inicio is not None and inicio.isVisible() and inicio.puede_firmar
     assert inicio.actor == cf.RFC_MORAL
-    uuid = services.informativas.crear(cf.RFC_MORAL, cf.RFC_MORAL, ACTUAL)
-    inicio.recargar()
-    inicio.seleccionar(uuid)
-    click(qtbot, inicio.abrir)
+    # Sin información from its own window opens at once, ready to be signed.
+    modals.handle(lambda dialog: click(qtbot, dialog.crear))
+    modals.answer("Presentar")
+    uuid = inicio.nueva_informativa(sin_informacion=True)
     ventana = inicio.ventanas[uuid]
-    assert ventana.firmar.isVisible()
+    assert ventana.firmar.isVisible() and ventana.firmar.isEnabled()
+    assert ventana.estado_label.text() == "<b>Lista para firma</b>"
+    assert not ventana.nuevo_contrato.isEnabled()  # «Sin información» has no contracts
+
+
+def test_its_letters_work_in_the_contratista_window(
+    qtbot, services, data_dir, tmp_path, smtp_configured, modals
+):
+    capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(cf.RFC_MORAL))
+    qtbot.addWidget(window)
+    window.show()
+    window.informativas_action.trigger()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    inicio = window.informativas
+    assert [b.text() for b in (inicio.nueva, inicio.sin_informacion, inicio.abrir)] == [
+        "&Nueva informativa…",
+        "Sin in&formación…",
+        "Ab&rir",
+    ]
+    seen = []
+    for _ in range(2):
+        modals.handle(lambda dialog: (seen.append(dialog.windowTitle()), dialog.reject()))
+    press_alt(qtbot, window, inicio.sin_informacion)
+    qtbot.waitUntil(lambda: seen == ["Sin información"])
+    window.activateWindow()  # offscreen, a closed dialog gives the activation back to no one
+    qtbot.waitUntil(window.isActiveWindow)
+    press_alt(qtbot, window, inicio.abrir)  # the period in course, still without one: Nueva
+    qtbot.waitUntil(lambda: seen == ["Sin información", "Nueva informativa"])

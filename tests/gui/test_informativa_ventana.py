@@ -102,7 +102,7 @@ def test_12000_workers_scroll_to_the_end_at_once(qtbot, services, quien, modals)
     opened = time.perf_counter() - started
     table = window.trabajadores.tabla
     model = window.trabajadores.model
-    assert model.rowCount() == 12_000 and window.trabajadores.total.text() == "12000 trabajadores"
+    assert model.rowCount() == 12_000 and window.trabajadores.total.text() == "12,000 trabajadores"
     assert model.loaded() <= PAGE_SIZE  # only what was painted was read
 
     table.setFocus()
@@ -412,3 +412,28 @@ def test_de_la_empresa_adds_its_own_workers(qtbot, services, quien, modals, tmp_
     click(qtbot, window.trabajadores.empresa)
     assert grid(window) == [(nss(1), CURPS[0], "$ 651.84", "CLAUDIA LOPEZ RUIZ")]
     assert window.contratos_model.index(0, 6).data() == "1"
+
+
+def test_every_control_of_the_window_and_its_dialogs_has_its_own_letter(qtbot, services, quien):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from icsoe_desktop.gui.informativa_nueva import NuevaInformativaDialog
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    windows = [
+        open_window(qtbot, services, rfc, rfc, uuid, firma=True),
+        NuevaInformativaDialog(services, ana, rfc),
+        FirmarInformativaDialog(services, rfc, uuid, "resumen"),
+    ]
+    for window in windows:
+        qtbot.addWidget(window)
+        controls = [
+            w
+            for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel)
+            if (isinstance(w, QAbstractButton) and w.text())
+            or (isinstance(w, QLabel) and w.buddy() is not None)
+        ]
+        letters = [w.text().replace("&&", "").partition("&")[2][:1].lower() for w in controls]
+        assert "" not in letters, [w.text() for w in controls]
+        assert len(set(letters)) == len(letters), sorted(letters)
