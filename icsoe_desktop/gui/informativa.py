@@ -38,7 +38,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.informativa_trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.informativas_inicio import dias_texto
-from icsoe_desktop.gui.rows_model import Index, RowsModel
+from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -100,18 +100,6 @@ def _contrato_cells(c: ContratoResumen) -> tuple[str, ...]:
         _fecha(c.fecha_final),
         f"{c.trabajadores:,}",
     )
-
-
-class ContratosModel(RowsModel["ContratoResumen"]):
-    """The contracts' grid; the workers' count aligned as a number."""
-
-    def __init__(self) -> None:
-        super().__init__(CONTRATO_HEADERS, _contrato_cells)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == TRABAJADORES:
-            return int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
-        return super().data(index, role)
 
 
 def centrar(window: QWidget, parent: QWidget | None) -> None:
@@ -181,7 +169,9 @@ class InformativaWindow(QMainWindow):
         self.trabajadores = TrabajadoresPanel(services, actor, form)
         self.trabajadores.changed.connect(self._on_trabajadores_changed)
 
-        self.contratos_model = ContratosModel()
+        self.contratos_model: RowsDerechaModel[ContratoResumen] = RowsDerechaModel(
+            CONTRATO_HEADERS, _contrato_cells, derecha={TRABAJADORES}
+        )
         self.contratos.setModel(self.contratos_model)
         self.contratos.verticalHeader().setVisible(False)
         self.contratos.setWordWrap(False)  # a long objeto is cut with «…», rows stay one line

@@ -21,7 +21,8 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.gui.rows_model import Index, RowsModel
+from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
+from icsoe_desktop.gui.rows_model import Index
 
 if TYPE_CHECKING:
     from icsoe_desktop.gui.informativa import InformativaWindow
@@ -77,22 +78,15 @@ def _cells(fila: FilaInformativa) -> tuple[str, ...]:
     )
 
 
-class InformativasModel(RowsModel["FilaInformativa"]):
+class InformativasModel(RowsDerechaModel["FilaInformativa"]):
     """The rows of the pantalla de inicio; a past-due period not signed reads in red."""
 
     def __init__(self) -> None:
-        super().__init__(HEADERS, _cells)
+        super().__init__(HEADERS, _cells, derecha={CONTRATOS, TRABAJADORES})
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == DIAS:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == DIAS:
             return QBrush(VENCIDA) if self.rows[index.row()].vencida else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (
-            CONTRATOS,
-            TRABAJADORES,
-        ):
-            return int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
         return super().data(index, role)
 
 
