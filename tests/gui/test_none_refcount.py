@@ -18,6 +18,7 @@ Every item model of the app is driven, on real data of a real store, shown in it
 - ``CapturistasModel``: ICSOE's Consulta de capturistas (pages read as the view asks);
 - ``InformativasModel``, ``RowsDerechaModel``, ``TrabajadoresModel``: the informativas' pantalla
   de inicio, an informativa's contracts and its contract's 300 workers (a virtual grid);
+- ``VencimientosModel``: ICSOE › Vencimientos, every empresa's pending periods;
 - Qt's own models behind the empresas: Cambiar de empresa and Empresas por usuario (lists) and
   the login's empresa selector (combo box), read from Python as the dialogs do.
 
@@ -164,6 +165,7 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
     from icsoe_desktop.gui.lotes_idse import LotesPanel
     from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
     from icsoe_desktop.gui.selector_empresa import EmpresaSelector
+    from icsoe_desktop.gui.vencimientos import VencimientosDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
     windows: list[QWidget] = []
@@ -189,6 +191,7 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
     inicio = shown(InformativasInicio(services, rfc, rfc, puede_firmar=True))
     (uuid,) = [fila.uuid for fila in inicio.model.rows if fila.uuid]
     informativa = shown(InformativaWindow(services, rfc, rfc, uuid, True))
+    vencimientos = shown(VencimientosDialog(services, ADMIN))
     cambiar = shown(CambiarEmpresaDialog(services, ADMIN))
     por_usuario = shown(EmpresasPorUsuarioDialog(services, ADMIN))
     selector = EmpresaSelector()
@@ -200,7 +203,7 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
         lotes.lotes_tabla.selectRow(0)
 
     grids = [
-        Grid("Movimientos con IDSE", movimientos.tabla, movimientos.buscar, 1_500, True),
+        Grid("Movimientos con IDSE", movimientos.tabla, movimientos.buscar, 1_200, True),
         Grid("Lotes: pendientes", lotes.pendientes_tabla, lotes.refresh_pendientes, 1_000),
         Grid("Lotes: lotes", lotes.lotes_tabla, lotes.refresh_lotes, 400),
         Grid("Lotes: detalle", lotes.detalle_tabla, refresh_detalle, 1_000),
@@ -216,6 +219,7 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
             informativa.trabajadores.model.reload,
             400,
         ),
+        Grid("Vencimientos", vencimientos.tabla, vencimientos.refresh, 300),
         Grid("Cambiar de empresa", cambiar.lista, cambiar._fill, 400),
         Grid("Empresas por usuario", por_usuario.lista, por_usuario._fill, 400),
         Grid("Selector de empresa", selector.combo.view(), selector.refresh, 400, False, selector),
