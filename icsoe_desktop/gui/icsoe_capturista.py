@@ -80,6 +80,7 @@ class IcsoeCapturistaWindow(QMainWindow):
             self._services, self.sesion.curp, rfc, puede_firmar=False, parent=self
         )
         self._informativas_host.layout().addWidget(self.informativas)
+        self.informativas.show()  # a child added to a shown window is not shown by itself
         mnemonics.assign(self)  # the new buttons get letters not taken by the window's
         self.informativas.tabla.setFocus()
 
