@@ -92,6 +92,17 @@ def _searches(registro: str) -> dict[str, object]:
         # Longer than month streams (MONTHS_MAX), closed or open at one end.
         "dos años": Filtro(fecha_inicial=date(2024, 1, 1), fecha_final=date(2025, 12, 31)),
         "Bajas desde 2025": Filtro(tipo="02", fecha_inicial=date(2025, 1, 1)),
+        # Narrow: a few hundred rows at a million, read through the filter's index and sorted
+        # (the gather plan), page after page too.
+        "un día": Filtro(fecha_inicial=date(2025, 6, 10), fecha_final=date(2025, 6, 10)),
+        "un día, Bajas": Filtro(
+            tipo="02", fecha_inicial=date(2025, 6, 10), fecha_final=date(2025, 6, 10)
+        ),
+        "registro, una semana": Filtro(
+            registro_patronal=registro,
+            fecha_inicial=date(2025, 6, 9),
+            fecha_final=date(2025, 6, 15),
+        ),
     }
 
 
