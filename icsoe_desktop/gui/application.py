@@ -98,7 +98,10 @@ class Application(QObject):
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
+        from icsoe_desktop.gui.ayuda import instalar
+
         self.login.show()
+        instalar()  # F1 in every window: the manual at its chapter
         run_in_background(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )
