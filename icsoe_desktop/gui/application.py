@@ -98,10 +98,7 @@ class Application(QObject):
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
-        from icsoe_desktop.gui.ayuda import instalar
-
         self.login.show()
-        instalar()  # F1 in every window: the manual at its chapter
         run_in_background(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )
@@ -164,8 +161,13 @@ class Application(QObject):
         self.login.wait_for_services()
 
     def _on_services(self, services: Services) -> None:
+        from icsoe_desktop.gui.ayuda import instalar
         from icsoe_desktop.gui.respaldo import avisar
 
+        # F1 in every window, the manual at its chapter; from here, not before the first window:
+        # the start-up budget (bench/startup.py) has no room for it, and nobody asks for help
+        # in the instant before the login answers.
+        instalar()
         self.services = services
         self.login.set_services(services)
         if services.avisos:  # an interrupted restore, finished or undone at this opening

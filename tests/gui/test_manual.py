@@ -215,11 +215,11 @@ def test_the_application_answers_f1_from_its_first_window(qtbot, data_dir, sin_f
     qtbot.addWidget(app.login)
     try:
         app.start()
+        qtbot.waitUntil(lambda: app.services is not None, timeout=10_000)
         app.login.activateWindow()
         qtbot.waitUntil(app.login.isActiveWindow)
         press_f1(qtbot, app.login.usuario)
         assert_open_at(manual_of(app.login), "02_acceso_idse.md", None)
-        qtbot.waitUntil(lambda: app.services is not None, timeout=10_000)
     finally:
         app.shutdown()
 
