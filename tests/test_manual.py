@@ -213,7 +213,7 @@ def error_codes() -> dict[str, str]:
 
 
 def test_the_rule_finds_the_errors_of_every_kind():
-    """The collection itself: a literal code, a code through a helper, a message table, a
+    """The collection itself: a literal code, a code through a function that builds the error, a message table, a
     (code, message) pair and Revisar's list; if one kind stopped being found, the test below
     would pass without checking it."""
     codes = error_codes()
