@@ -197,6 +197,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         _icsoe_shots(services, data_dir, shot, box)
         _sync_shots(services, shot)
         _empresas_shots(services, shot)
+        _ayuda_shots(services, data_dir, shot, box)
     finally:
         services.close()
     return written
@@ -732,3 +733,31 @@ def _empresas_shots(services, shot) -> None:
     propio = SmtpSettings("smtp.comsur.com.mx", 587, remitente="nominas@comsur.com.mx")
     services.settings_empresa.save_smtp(propio, None, admin)
     shot("67_correo_por_empresa", lambda: ConfiguracionCorreoDialog(services, admin))
+
+
+def _ayuda_shots(services, data_dir: Path, shot, box) -> None:
+    """Respaldo (a restore refused: the backup of another empresa) and the Manual de usuario."""
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.gui.manual import ManualWindow
+    from icsoe_desktop.gui.respaldo import TITLE_RESTAURAR
+    from icsoe_desktop.services.backup import BACKUP_SUFFIX
+
+    admin = "idse@nominas.com"
+    abierta = services.empresa  # Comercializadora del Sur, after _empresas_shots
+    respaldo = services.backup.backup(data_dir / f"{abierta.rfc}_respaldo{BACKUP_SUFFIX}", admin)
+    primera = next(e for e in services.empresas.listar() if e.id != abierta.id)
+    services.abrir_empresa(primera.id)
+    try:
+        services.backup.restore(respaldo, admin)
+    except DomainError as exc:  # refused, as it must be: nothing was replaced
+        shot("79_restaurar_otra_empresa", box(exc.message, "Warning", TITLE_RESTAURAR))
+    else:
+        raise AssertionError("the backup of another empresa was restored")
+
+    def manual() -> object:
+        window = ManualWindow()
+        window.show()  # the page's width decides how wide its screenshots are drawn
+        window.mostrar("04_movimientos.md")
+        return window
+
+    shot("80_manual_de_usuario", manual)

@@ -161,8 +161,13 @@ class Application(QObject):
         self.login.wait_for_services()
 
     def _on_services(self, services: Services) -> None:
+        from icsoe_desktop.gui.ayuda import instalar
         from icsoe_desktop.gui.respaldo import avisar
 
+        # F1 in every window, the manual at its chapter; from here, not before the first window:
+        # the start-up budget (bench/startup.py) has no room for it, and nobody asks for help
+        # in the instant before the login answers.
+        instalar()
         self.services = services
         self.login.set_services(services)
         if services.avisos:  # an interrupted restore, finished or undone at this opening

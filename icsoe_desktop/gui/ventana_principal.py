@@ -191,6 +191,15 @@ class VentanaPrincipal(QMainWindow):
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
+        # F1 here, as in every other window (gui/ayuda.py): the manual at this window's chapter,
+        # or at the section of what has the focus (Lotes, the grid).
+        self.manual_action = self._action(
+            "&Manual de usuario",
+            "manualAction",
+            self._open_manual,
+            QKeySequence(QKeySequence.StandardKey.HelpContents),
+        )
+        ayuda.addAction(self.manual_action)
         self.acerca_action = self._action("&Acerca de icsoe-desktop", "acercaAction", self._about)
         ayuda.addAction(self.acerca_action)
 
@@ -324,6 +333,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.vencimientos import VencimientosDialog
 
         VencimientosDialog(self._services, self.usuario, self).exec()
+
+    def _open_manual(self) -> None:
+        from icsoe_desktop.gui.ayuda import abrir_desde
+
+        abrir_desde(self.focusWidget() or self)
 
     def _about(self) -> None:
         msgbox.information(

@@ -457,7 +457,7 @@ class CertificatesService:
         key = load_der_private_key(bytes.fromhex(secret["llave_pkcs8"]), password=None)
         return Credential(load_certificate(der), key), usuario, secret["contrasena"]
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     @staticmethod
     def _registro(session, registro_id: str) -> RegistroPatronal:

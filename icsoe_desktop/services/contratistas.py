@@ -368,7 +368,7 @@ class ContratistasService:
         with contextlib.suppress(OSError):
             (self._acuses / stored).unlink(missing_ok=True)
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     @staticmethod
     def _find(session, rfc: str) -> Contratista | None:
