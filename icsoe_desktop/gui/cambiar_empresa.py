@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -83,6 +84,7 @@ class CambiarEmpresaDialog(QDialog):
         self.nueva_button.setEnabled(self._admin)
         self.solo_consulta.setVisible(self._admin)
         self._fill()
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _fill(self) -> None:
         self.lista.clear()
@@ -165,6 +167,7 @@ class NuevaEmpresaDialog(QDialog):
         layout.addWidget(buttons)
         self.crear.clicked.connect(self._crear)
         cancelar.clicked.connect(self.reject)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _crear(self) -> None:
         try:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
@@ -132,6 +133,7 @@ class CertificadosImssDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 560)
+        centrar(self, parent)  # fits the screen, centred on its window
         self._set_fiel(None)
         self.refresh()
 

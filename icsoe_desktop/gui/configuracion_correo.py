@@ -23,6 +23,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
@@ -90,6 +91,7 @@ class ConfiguracionCorreoDialog(QDialog):
         self._refresh_queue()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _propia_elegida(self) -> SettingsEmpresa | None:
         """The empresa's settings when its own server is chosen; None: the installation's."""

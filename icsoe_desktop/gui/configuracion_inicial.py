@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.services.primer_uso import (
     CERTIFICADOS,
     CORREO,
@@ -216,6 +217,7 @@ class ConfiguracionInicialWizard(QWizard):
         self.setStartId(ORDER.index(first_pending))
         self.currentIdChanged.connect(lambda _id: self.update_skip_button())
         self.resize(640, 440)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _add(self, page: _StepPage) -> None:
         self.setPage(ORDER.index(page.clave), page)

@@ -23,6 +23,7 @@ from icsoe_desktop.domain.movimientos import (
 )
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -85,6 +86,7 @@ class CorregirMovimientoDialog(QDialog):
         self.cancelar.clicked.connect(self.reject)
         self.guardar.setDefault(True)
         self.resize(480, 560)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _fill(self, causa_rechazo: str) -> None:
         mov = self._original

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -69,6 +70,7 @@ class EmpresasPorUsuarioDialog(QDialog):
         self.guardar.clicked.connect(self._guardar)
         cerrar.clicked.connect(self.reject)
         self._fill()
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _selected(self) -> str:
         return str(self.usuario.currentData() or "")

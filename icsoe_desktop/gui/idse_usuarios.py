@@ -21,6 +21,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import bind_show_password
 
@@ -88,6 +89,7 @@ class IdseUsuariosDialog(QDialog):
         self.aviso_link.clicked.connect(self._on_aviso)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 560)
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 
     # --- grid ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabBar,
     QTableView,
@@ -104,6 +105,7 @@ class MovimientosIdse(QWidget):
         assert tabs_layout is not None
         tabs_layout.addWidget(self.tabs)
         self.importar.setVisible(not self.read_only)
+        self._mostrar_vista(0)
 
         for edit in (self.fecha_inicial, self.fecha_final):
             edit.setMinimumDate(SIN_FECHA)
@@ -180,7 +182,7 @@ class MovimientosIdse(QWidget):
 
     def _on_tab(self, index: int) -> None:
         lotes = index >= len(TABS)
-        self.vistas.setCurrentIndex(1 if lotes else 0)
+        self._mostrar_vista(1 if lotes else 0)
         self.exportar.setEnabled(not lotes)
         # A greyed button says why; Lotes has no search, so its parameters give way to its lists.
         self.exportar.setToolTip(MSG_EXPORTAR_EN_LOTES if lotes else MSG_EXPORTAR)
@@ -189,6 +191,15 @@ class MovimientosIdse(QWidget):
             self.lotes.refresh()
         else:
             self.buscar()
+
+    def _mostrar_vista(self, index: int) -> None:
+        """The grid or Lotes. A stack is as tall as its tallest page, hidden ones included: the
+        window would be held taller than a 1366×768 screen by the page not shown."""
+        self.vistas.setCurrentIndex(index)
+        for page in range(self.vistas.count()):
+            policy = QSizePolicy.Policy.Preferred if page == index else QSizePolicy.Policy.Ignored
+            self.vistas.widget(page).setSizePolicy(policy, policy)
+        self.vistas.updateGeometry()
 
     def _prepare(self, orden: Orden) -> None:
         """The order's sort index is built on its first use (seconds at a million rows)."""

@@ -13,6 +13,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ class RegistrosPatronalesDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(680, 480)
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
         self._set_editing(None)
 

@@ -22,6 +22,7 @@ from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.sync_status import SyncRunner
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -77,6 +78,7 @@ class SincronizacionDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         self._show_status()
         self.resize(620, 380)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _token(self) -> str | None:
         """None keeps the stored token when the field is left empty."""
