@@ -99,6 +99,7 @@ class Application(QObject):
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
+        self.login.adjustSize()  # the size its contents ask for, before it is centred
         centrar(self.login)  # the first window, in the middle of the screen
         self.login.show()
         run_in_background(

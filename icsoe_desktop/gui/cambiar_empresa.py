@@ -84,6 +84,7 @@ class CambiarEmpresaDialog(QDialog):
         self.nueva_button.setEnabled(self._admin)
         self.solo_consulta.setVisible(self._admin)
         self._fill()
+        self.adjustSize()  # sized by its contents, then centred
         centrar(self, parent)  # fits the screen, centred on its window
 
     def _fill(self) -> None:
@@ -167,6 +168,7 @@ class NuevaEmpresaDialog(QDialog):
         layout.addWidget(buttons)
         self.crear.clicked.connect(self._crear)
         cancelar.clicked.connect(self.reject)
+        self.adjustSize()  # sized by its contents, then centred
         centrar(self, parent)  # fits the screen, centred on its window
 
     def _crear(self) -> None:

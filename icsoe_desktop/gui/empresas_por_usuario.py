@@ -70,6 +70,7 @@ class EmpresasPorUsuarioDialog(QDialog):
         self.guardar.clicked.connect(self._guardar)
         cerrar.clicked.connect(self.reject)
         self._fill()
+        self.adjustSize()  # sized by its contents, then centred
         centrar(self, parent)  # fits the screen, centred on its window
 
     def _selected(self) -> str:

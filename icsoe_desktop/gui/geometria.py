@@ -8,7 +8,7 @@ at 100 %) is assumed, so that it fits once the frame is added.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QRect, Qt
+from PySide6.QtCore import QMargins, QRect
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -49,7 +49,7 @@ def centrar(window: QWidget, parent: QWidget | None = None) -> None:
     """Fit ``window`` (with its frame) in its screen's available geometry and centre it on
     ``parent``'s window (the one it was opened from), or on the screen without one.
 
-    A window never resized is first given the size its contents ask for. Its minimum size is
+    ``window`` has its size already (``resize`` or ``adjustSize``). Its minimum size is
     respected: a window that cannot be smaller keeps its title bar on the screen, at the top.
     """
     anchor = parent.window() if parent is not None else None
@@ -57,8 +57,6 @@ def centrar(window: QWidget, parent: QWidget | None = None) -> None:
         anchor = None
     if (layout := window.layout()) is not None:
         layout.activate()  # a window not shown yet learns its minimum size here
-    if not window.testAttribute(Qt.WidgetAttribute.WA_Resized):
-        window.adjustSize()
     area = area_disponible(window, anchor)
     frame = margenes(window)
     width = min(window.width(), area.width() - frame.left() - frame.right())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox, QWidget
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import Application
@@ -212,3 +212,72 @@ def test_the_icsoe_windows_fit_and_open_centred(qtbot, data_dir, capturista, mod
         ventana.close()
     finally:
         application.shutdown()
+
+
+LARGA = "Servicios Integrales de Nómina y Administración de Personal del Bajío, S.A. de C.V."
+
+
+def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, data_dir, ids_tres):
+    """Three empresas, the second allowed in sólo consulta, one with a long razón social:
+    toggling sólo consulta (which opens the allowed empresa) leaves the login's size alone,
+    «(Correo electrónico)» is shown whole, and the selector shows each RFC."""
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+    try:
+        login = application.login
+        qtbot.waitUntil(lambda: login.empresa_selector.combo.isVisible())
+        size = login.size()
+        for _ in range(2):
+            click(qtbot, login.solo_consulta)
+            assert login.solo_consulta.isChecked()
+            assert login.vigencias.isVisible()  # the allowed empresa's certificates
+            assert login.size() == size
+            click(qtbot, login.solo_consulta)
+            assert login.size() == size
+        _cabe(_ver(login, None), _area(login))
+
+        for label in (login.usuario_label, login.correo_nota):
+            assert label.isVisible()
+            texto = label.fontMetrics().boundingRect(label.text())
+            assert label.width() >= texto.width() and label.height() >= texto.height()
+        assert login.correo_nota.text() == "(Correo electrónico)"
+
+        combo = login.empresa_selector.combo
+        opcion = QStyleOptionComboBox()
+        combo.initStyleOption(opcion)
+        campo = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, opcion, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        textos = [combo.itemText(i) for i in range(combo.count())]
+        assert len(textos) == 4
+        for numero, texto in enumerate(textos):
+            rfc = application.services.empresas.listar()[numero].rfc
+            assert texto.endswith(f"({rfc})")
+            assert combo.fontMetrics().horizontalAdvance(texto) <= campo.width(), texto
+        [larga] = [t for t in textos if t.startswith(LARGA[:20])]
+        assert larga != f"{LARGA} (DDD040404DD4)" and larga.endswith("… (DDD040404DD4)")
+        assert login.width() <= 640  # the long name does not stretch the login
+    finally:
+        application.shutdown()
+
+
+@pytest.fixture
+def ids_tres(data_dir):
+    """The three empresas, the second allowed in sólo consulta and the first not, and a fourth
+    with a long razón social."""
+    from icsoe_desktop.services.container import open_services
+    from tests.empresas.tres import CLIENTES
+
+    ids = build(data_dir)
+    services = open_services(data_dir)
+    try:
+        empresas = services.empresas
+        empresas.permitir_solo_consulta(ids[CLIENTES[1].rfc], True, ANA)
+        empresas.permitir_solo_consulta(ids[CLIENTES[0].rfc], False, ANA)
+        empresas.crear("DDD040404DD4", LARGA, ANA)
+        services.abrir_empresa(ids[CLIENTES[0].rfc])
+    finally:
+        services.close()
+    return ids
