@@ -75,7 +75,7 @@ class IcsoeContratistaWindow(QMainWindow):
         else:
             self.show_datos_generales()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
-        self.resize(1300, 720)
+        self.resize(1340, 720)  # a 1366×768 screen's width: the Consulta grid's 14 columns
 
     def _action(self, text: str, name: str, slot) -> QAction:
         action = QAction(text, self)
