@@ -51,9 +51,9 @@ BUTTONS = {
     ACTIVAR: ("Ac&tivar", "activarButton"),
     ELIMINAR: ("E&liminar", "eliminarButton"),
 }
-# The widest value each fixed column holds; the rest (names, mail) share what is left.
+# The widest value each fixed column holds, besides those of the rows read (the Id: only
+# those); the rest (names, mail, contratista) share what is left.
 SAMPLES = {
-    0: "00000",
     1: "Capturista",
     2: "GARB850101HJCRZT07",  # a CURP: 18 characters
     5: "Registrada",
@@ -96,7 +96,8 @@ class IcsoeConsultaPage(QWidget):
         self.tabla.installEventFilter(self)
         self._anchos: dict[int, int] = {}  # what each column needs on one line (medir)
         self._en_dos: dict[int, int] = {}  # what a name, mail or contratista needs on two
-        self.tabla.viewport().installEventFilter(self)
+        self._viewport = self.tabla.viewport()  # kept: asked of every event, even at its end
+        self._viewport.installEventFilter(self)
         self.tabla.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tabla.customContextMenuRequested.connect(self._on_context_menu)
         self.buttons: dict[int, QPushButton] = {}
@@ -134,18 +135,18 @@ class IcsoeConsultaPage(QWidget):
 
     def needed_width(self, column: int) -> int:
         """The narrowest width that shows column ``column`` whole: its header's longest word
-        (headers wrap), its widest value or its action link."""
+        (headers wrap), its widest value, or its action link on the row's two lines."""
         header_metrics = QFontMetrics(self.tabla.horizontalHeader().font())
         cell_metrics = QFontMetrics(self.tabla.font())
         link_font = QFont(self.tabla.font())
         link_font.setUnderline(True)
         widths = [header_metrics.horizontalAdvance(w) for w in HEADERS[column].split()]
-        if column in SAMPLES:
-            # The sample, and what the rows read hold (a CURP of wide letters in another font).
-            values = [SAMPLES[column], *self._textos(column)]
-            widths.extend(cell_metrics.horizontalAdvance(value) for value in values)
         if column in ACTIONS:
-            widths.append(QFontMetrics(link_font).horizontalAdvance(ACTIONS[column][0]))
+            widths.append(_en_dos_lineas(ACTIONS[column][0], QFontMetrics(link_font)))
+        elif column not in FLEXIBLE:
+            # The sample, and what the rows read hold (a CURP of wide letters in another font).
+            values = [SAMPLES.get(column, ""), *self._textos(column)]
+            widths.extend(cell_metrics.horizontalAdvance(value) for value in values)
         return max(widths) + CELL_PADDING
 
     def _textos(self, column: int) -> list[str]:
@@ -209,7 +210,7 @@ class IcsoeConsultaPage(QWidget):
     # --- actions: a click on a link cell, Enter/Space on it, the buttons or the context menu ---
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.tabla.viewport() and event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self.repartir()  # the window resized: the names, mails and contratistas follow
         pressed = watched is self.tabla and event.type() == QEvent.Type.KeyPress
         if pressed and isinstance(event, QKeyEvent) and event.key() in ACTIVATE_KEYS:
@@ -288,10 +289,11 @@ class IcsoeConsultaPage(QWidget):
 
 def _en_dos_lineas(texto: str, metrics: QFontMetrics) -> int:
     """The narrowest width that shows ``texto`` on two lines: split at the space that best
-    balances them; a text without spaces (a mail) is split anywhere, as the grid wraps it."""
+    balances them. The grid wraps at spaces only: a text without one (a mail) needs its whole
+    width."""
     palabras = texto.split(" ")
     if len(palabras) == 1:
-        return (metrics.horizontalAdvance(texto) + 1) // 2 + metrics.horizontalAdvance("M")
+        return metrics.horizontalAdvance(texto)
     mejor = min(
         max(
             metrics.horizontalAdvance(" ".join(palabras[:corte])),

@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QStyle
 
-from icsoe_desktop.gui.capturistas_model import HEADERS
-from icsoe_desktop.gui.icsoe_consulta import CELL_PADDING, FLEXIBLE, LINEAS
+from icsoe_desktop.gui.capturistas_model import ACTIONS, HEADERS
+from icsoe_desktop.gui.icsoe_consulta import FLEXIBLE, LINEAS
 from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA, enter_contratista, form
@@ -27,7 +28,7 @@ def consulta(qtbot, services, data_dir, tmp_path):
             "María Guadalupe",
             "López",
             "Martínez",
-            correo="maria.guadalupe.lopez@capturas.com.mx",
+            correo="maria.lopez@capturas.com.mx",
         ),
     )
     services.capturistas.alta(rfc, form(CURP_BETO, "Alberto", "García", "Ruiz", correo="b@c.mx"))
@@ -44,10 +45,10 @@ def consulta(qtbot, services, data_dir, tmp_path):
 
 
 def _cabe(texto: str, ancho: int, alto: int, metrics: QFontMetrics) -> bool:
-    """Whether the grid shows ``texto`` whole in a cell of that size (it wraps at spaces, and a
-    word longer than the cell anywhere)."""
-    flags = Qt.TextFlag.TextWordWrap if " " in texto else Qt.TextFlag.TextWrapAnywhere
-    caja = metrics.boundingRect(QRect(0, 0, ancho, 10_000), int(flags.value), texto)
+    """Whether the grid shows ``texto`` whole in a cell of that size (it wraps at spaces; a
+    mail, without any, must fit on one line)."""
+    flags = int(Qt.TextFlag.TextWordWrap.value)
+    caja = metrics.boundingRect(QRect(0, 0, ancho, 10_000), flags, texto)
     return caja.width() <= ancho and caja.height() <= alto
 
 
@@ -60,11 +61,12 @@ def test_names_mails_and_contratista_are_whole_at_the_default_size(qtbot, consul
     alto = table.verticalHeader().defaultSectionSize()
     assert alto >= metrics.lineSpacing() * LINEAS  # room for a second line
     assert model.rowCount() == 3
+    margen = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
     for column in range(len(HEADERS)):
-        ancho = header.sectionSize(column) - CELL_PADDING
+        ancho = header.sectionSize(column) - margen  # where the grid draws a cell's text
         for row in range(model.rowCount()):
             texto = str(model.index(row, column).data() or "")
-            if column in FLEXIBLE:
+            if column in FLEXIBLE or column in ACTIONS:  # these wrap onto the second line
                 assert _cabe(texto, ancho, alto - 4, metrics), (HEADERS[column], texto)
             else:
                 assert metrics.horizontalAdvance(texto) <= ancho, (HEADERS[column], texto)
@@ -98,7 +100,8 @@ def test_a_long_razon_social_is_whole_too(qtbot, services, data_dir, tmp_path):
     contratista = next(c for c in FLEXIBLE if "Contratista" in HEADERS[c])
     texto = page.model.index(0, contratista).data()
     assert texto == RAZON_LARGA
-    ancho = page.tabla.horizontalHeader().sectionSize(contratista) - CELL_PADDING
+    margen = 2 * (page.tabla.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    ancho = page.tabla.horizontalHeader().sectionSize(contratista) - margen
     alto = page.tabla.verticalHeader().defaultSectionSize() - 4
     assert _cabe(texto, ancho, alto, page.tabla.fontMetrics())  # whole, if need be scrolled to
     window.close()
