@@ -290,3 +290,46 @@ def test_every_form_that_saves_asks_before_closing_with_edits(
     dialog.show()
     click(qtbot, cerrar)
     assert not dialog.isVisible() and len(_preguntas(modals)) == 2
+
+
+# --- the contratista's window: Información del contratista and Alta de usuarios --------------
+
+
+def test_the_contratista_window_asks_about_a_capturista_or_datos_typed(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+    from tests.icsoe_helpers import CURP_ANA, enter_contratista
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.paginas.currentWidget() is window.alta
+    type_text(qtbot, window.alta.curp, CURP_ANA)
+
+    # Alta de usuarios again from the menu used to clear the form in silence.
+    modals.answer("Cancelar")
+    window.alta_action.trigger()
+    assert _preguntas(modals) == [MSG_GUARDAR_CAMBIOS]
+    assert window.alta.curp.text() == CURP_ANA
+    modals.answer("Cancelar")
+    window.close()
+    assert window.isVisible() and len(_preguntas(modals)) == 2
+    assert window.paginas.currentWidget() is window.alta
+
+    window.alta.clear()
+    window.informacion_action.trigger()
+    datos = window.datos_generales
+    datos.celular.clear()
+    type_text(qtbot, datos.celular, "5587654321")
+    modals.answer("Sí")
+    window.close()  # Sí saves the datos generales, then the window closes
+    assert not window.isVisible()
+    assert services.contratistas.datos_generales(rfc).celular == "5587654321"
+
+    otra = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(otra)
+    otra.show()
+    otra.close()  # nothing typed: no question
+    assert not otra.isVisible() and len(_preguntas(modals)) == 3
