@@ -333,3 +333,29 @@ def test_the_contratista_window_asks_about_a_capturista_or_datos_typed(
     otra.show()
     otra.close()  # nothing typed: no question
     assert not otra.isVisible() and len(_preguntas(modals)) == 3
+
+
+def test_the_first_run_assistant_asks_about_the_empresa_typed(qtbot, services, modals):
+    from icsoe_desktop.gui.configuracion_inicial import ConfiguracionInicialWizard
+
+    def abrir() -> ConfiguracionInicialWizard:
+        wizard = ConfiguracionInicialWizard(services, "ana@nominas.com", {})
+        qtbot.addWidget(wizard)
+        wizard.show()
+        return wizard
+
+    wizard = abrir()
+    pagina = wizard.currentPage()
+    type_text(qtbot, pagina.rfc, "ABC010101AB1")
+    type_text(qtbot, pagina.razon_social, "Nóminas del Centro, S.A. de C.V.")
+    modals.answer("Cancelar")
+    qtbot.keyClick(pagina.razon_social, Qt.Key.Key_Escape)
+    assert _preguntas(modals) == [MSG_GUARDAR_CAMBIOS] and wizard.isVisible()
+    modals.answer("Sí")
+    wizard.reject()  # its Cancelar button
+    assert not wizard.isVisible()
+    assert services.primer_uso.empresa().rfc == "ABC010101AB1"
+
+    wizard = abrir()  # what is saved is no change: it closes at once
+    wizard.reject()
+    assert not wizard.isVisible() and len(_preguntas(modals)) == 2
