@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 
-# Qt must never look for a display here; this has to happen before any Qt import.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Qt must never look for a display here; this has to happen before any Qt import. Its screen
+# is the most common office laptop's, 1366×768, less Windows' 40 px taskbar: an offscreen
+# screen has no taskbar, so its available geometry is all of it.
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "pantalla_1366x768.json"
+)
 
 import socket
 import threading

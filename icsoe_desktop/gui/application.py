@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.idse_login import IdseLoginWindow
 from icsoe_desktop.gui.worker import run_in_background
 
@@ -98,6 +99,8 @@ class Application(QObject):
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
+        self.login.adjustSize()  # the size its contents ask for, before it is centred
+        centrar(self.login)  # the first window, in the middle of the screen
         self.login.show()
         run_in_background(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
@@ -278,6 +281,7 @@ class Application(QObject):
         assert self.services is not None
         self.icsoe = IcsoeInicioWindow(self.services, self.send_mail_in_background)
         self.icsoe.closed.connect(self._back_from_icsoe)
+        centrar(self.icsoe, self.login)
         self.icsoe.show()
         self.login.hide()
 
@@ -307,6 +311,7 @@ class Application(QObject):
         self.main.logout_requested.connect(self.logout)
         self.main.empresa_requested.connect(self.cambiar_empresa)
         self.main.quit_requested.connect(self.quit)
+        centrar(self.main, self.login)
         self.main.show()
         self.login.hide()
         # Python's full collection walks every object alive (services, SQLAlchemy, Qt

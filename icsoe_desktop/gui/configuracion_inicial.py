@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.services.primer_uso import (
     CERTIFICADOS,
     CORREO,
@@ -147,13 +149,15 @@ class _EmpresaPage(_StepPage):
         self.refresh()
         return True
 
-    def validatePage(self) -> bool:
-        # Siguiente also keeps what was typed (changed after saving, or never saved).
+    def cambios(self) -> bool:
+        """An RFC or razón social typed (changed after saving, or never saved)."""
         datos = self._wizard.services.primer_uso.empresa()
         typed = (self.rfc.text().strip().upper(), " ".join(self.razon_social.text().split()))
-        if typed == (datos.rfc, datos.razon_social) or typed == ("", ""):
-            return True
-        return self.save()
+        return typed not in ((datos.rfc, datos.razon_social), ("", ""))
+
+    def validatePage(self) -> bool:
+        # Siguiente also keeps what was typed.
+        return not self.cambios() or self.save()
 
     def isComplete(self) -> bool:
         typed = bool(self.rfc.text().strip() and self.razon_social.text().strip())
@@ -216,6 +220,7 @@ class ConfiguracionInicialWizard(QWizard):
         self.setStartId(ORDER.index(first_pending))
         self.currentIdChanged.connect(lambda _id: self.update_skip_button())
         self.resize(640, 440)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _add(self, page: _StepPage) -> None:
         self.setPage(ORDER.index(page.clave), page)
@@ -273,6 +278,15 @@ class ConfiguracionInicialWizard(QWizard):
             TITLE,
         )
         self.reload()
+
+    def reject(self) -> None:
+        """Cancelar, Esc or the window's close button: the empresa's data typed and not saved
+        are asked about (the other steps save in their own windows)."""
+        empresa = self.pages.get(EMPRESA)
+        if not isinstance(empresa, _EmpresaPage) or puede_cerrar(
+            self, empresa.cambios(), empresa.save
+        ):
+            super().reject()
 
     def _on_skip(self, which: int) -> None:
         if which != self.SKIP.value:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
         self.resize(900, 460)
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 
     def refresh(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -94,6 +95,7 @@ class GenerarPfxDialog(QDialog):
         self.generar.clicked.connect(self._on_generar)
         self.cerrar.clicked.connect(self.reject)
         self.resize(640, 0)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_generar(self) -> None:
         if self.contrasena_pfx.text() != self.confirmacion.text():

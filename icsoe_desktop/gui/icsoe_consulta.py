@@ -51,9 +51,9 @@ BUTTONS = {
     ACTIVAR: ("Ac&tivar", "activarButton"),
     ELIMINAR: ("E&liminar", "eliminarButton"),
 }
-# The widest value each fixed column holds; the rest (names, mail) share what is left.
+# The widest value each fixed column holds, besides those of the rows read (the Id: only
+# those); the rest (names, mail, contratista) share what is left.
 SAMPLES = {
-    0: "00000",
     1: "Capturista",
     2: "GARB850101HJCRZT07",  # a CURP: 18 characters
     5: "Registrada",
@@ -62,6 +62,7 @@ SAMPLES = {
     9: "ABC010101AB1",  # an RFC of a persona moral
 }
 FLEXIBLE = (3, 4, 7)
+LINEAS = 2  # a long name, mail or contratista wraps onto a second line instead of being cut
 ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
 CELL_PADDING = 14  # cell margins, grid line and the header's own margins
 
@@ -87,10 +88,16 @@ class IcsoeConsultaPage(QWidget):
         )
         self.tabla.setModel(self.model)
         self.tabla.verticalHeader().setVisible(False)
-        self.tabla.verticalHeader().setDefaultSectionSize(24)
+        self.tabla.setWordWrap(True)
+        alto = QFontMetrics(self.tabla.font()).lineSpacing() * LINEAS + 8
+        self.tabla.verticalHeader().setDefaultSectionSize(alto)
         self._fit_columns()
         self.tabla.clicked.connect(self._on_clicked)
         self.tabla.installEventFilter(self)
+        self._anchos: dict[int, int] = {}  # what each column needs on one line (medir)
+        self._en_dos: dict[int, int] = {}  # what a name, mail or contratista needs on two
+        self._viewport = self.tabla.viewport()  # kept: asked of every event, even at its end
+        self._viewport.installEventFilter(self)
         self.tabla.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tabla.customContextMenuRequested.connect(self._on_context_menu)
         self.buttons: dict[int, QPushButton] = {}
@@ -123,30 +130,71 @@ class IcsoeConsultaPage(QWidget):
         header.setMinimumSectionSize(24)
         for column in range(len(HEADERS)):
             header.resizeSection(column, self.needed_width(column))
-        for column in FLEXIBLE:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         lines = 2 if any(" " in h for h in HEADERS) else 1
         header.setFixedHeight(QFontMetrics(header.font()).lineSpacing() * lines + 10)
 
     def needed_width(self, column: int) -> int:
         """The narrowest width that shows column ``column`` whole: its header's longest word
-        (headers wrap), its widest value or its action link."""
+        (headers wrap), its widest value, or its action link on the row's two lines."""
         header_metrics = QFontMetrics(self.tabla.horizontalHeader().font())
         cell_metrics = QFontMetrics(self.tabla.font())
         link_font = QFont(self.tabla.font())
         link_font.setUnderline(True)
         widths = [header_metrics.horizontalAdvance(w) for w in HEADERS[column].split()]
-        if column in SAMPLES:
-            widths.append(cell_metrics.horizontalAdvance(SAMPLES[column]))
         if column in ACTIONS:
-            widths.append(QFontMetrics(link_font).horizontalAdvance(ACTIONS[column][0]))
+            widths.append(_en_dos_lineas(ACTIONS[column][0], QFontMetrics(link_font)))
+        elif column not in FLEXIBLE:
+            # The sample, and what the rows read hold (a CURP of wide letters in another font).
+            values = [SAMPLES.get(column, ""), *self._textos(column)]
+            widths.extend(cell_metrics.horizontalAdvance(value) for value in values)
         return max(widths) + CELL_PADDING
+
+    def _textos(self, column: int) -> list[str]:
+        """Column ``column``'s texts in the rows read (the first page: a few hundred at most)."""
+        model = self.model
+        return [str(model.index(row, column).data() or "") for row in range(model.rowCount())]
+
+    def medir(self) -> None:
+        """What each column needs for the rows read: the fixed ones, whole; the names, mails and
+        contratistas on one line, and at least on two (what ``repartir`` shares the width by)."""
+        metrics = QFontMetrics(self.tabla.font())
+        self._anchos = {column: self.needed_width(column) for column in range(len(HEADERS))}
+        self._en_dos: dict[int, int] = {}
+        for column in FLEXIBLE:
+            textos = self._textos(column)
+            una = [metrics.horizontalAdvance(t) + CELL_PADDING for t in textos]
+            dos = [_en_dos_lineas(t, metrics) + CELL_PADDING for t in textos]
+            self._anchos[column] = max([self._anchos[column], *una])
+            self._en_dos[column] = max([self.needed_width(column), *dos])
+        self.repartir()
+
+    def repartir(self) -> None:
+        """The fixed columns as measured; the width left goes to the names, mails and
+        contratistas: each on one line when it all fits, else each at least on two lines
+        (LINEAS) and the rest shared by what they still lack."""
+        if not self._anchos:  # not measured yet
+            return
+        header = self.tabla.horizontalHeader()
+        fijas = 0
+        for column, ancho in self._anchos.items():
+            if column not in FLEXIBLE:
+                header.resizeSection(column, ancho)
+                fijas += ancho
+        libre = self.tabla.viewport().width() - fijas
+        una = {column: self._anchos[column] for column in FLEXIBLE}
+        base = una if sum(una.values()) <= libre else dict(self._en_dos)
+        falta = {column: max(una[column] - base[column], 1) for column in FLEXIBLE}
+        sobra = max(libre - sum(base.values()), 0)  # shared by what each still lacks
+        for column in FLEXIBLE:
+            extra = sobra * falta[column] // sum(falta.values())
+            header.resizeSection(column, base[column] + extra)
 
     def reload(self) -> None:
         self.model.reload()
         self.model.fetchMore()  # the first page now; the view asks for the rest on scrolling
         count = self._services.capturistas.total(self._rfc)
         self.total.setText(f"Usuarios capturistas registrados: {count}")
+        self.medir()
 
     def cell_index(self, curp: str, column: int) -> QModelIndex:
         """The index of a capturista's cell (tests and keyboard users find rows by CURP)."""
@@ -162,6 +210,8 @@ class IcsoeConsultaPage(QWidget):
     # --- actions: a click on a link cell, Enter/Space on it, the buttons or the context menu ---
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+            self.repartir()  # the window resized: the names, mails and contratistas follow
         pressed = watched is self.tabla and event.type() == QEvent.Type.KeyPress
         if pressed and isinstance(event, QKeyEvent) and event.key() in ACTIVATE_KEYS:
             index = self.tabla.currentIndex()
@@ -235,3 +285,20 @@ class IcsoeConsultaPage(QWidget):
             return
         self.model.replace(changed)
         msgbox.information(self, done_text, TITLE)
+
+
+def _en_dos_lineas(texto: str, metrics: QFontMetrics) -> int:
+    """The narrowest width that shows ``texto`` on two lines: split at the space that best
+    balances them. The grid wraps at spaces only: a text without one (a mail) needs its whole
+    width."""
+    palabras = texto.split(" ")
+    if len(palabras) == 1:
+        return metrics.horizontalAdvance(texto)
+    mejor = min(
+        max(
+            metrics.horizontalAdvance(" ".join(palabras[:corte])),
+            metrics.horizontalAdvance(" ".join(palabras[corte:])),
+        )
+        for corte in range(1, len(palabras))
+    )
+    return mejor + metrics.horizontalAdvance(" ")  # the space the first line ends at

@@ -12,6 +12,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import bind_show_password
 from icsoe_desktop.services import code_guesses
 from icsoe_desktop.services.capturistas.acceso import MSG_CONTRASENA_ACTUALIZADA
@@ -63,6 +64,7 @@ class IcsoeCrearContrasenaDialog(QDialog):
         self.guardar.setDefault(True)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_guardar(self) -> None:
         try:

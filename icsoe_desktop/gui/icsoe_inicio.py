@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -152,6 +153,7 @@ class IcsoeInicioWindow(QWidget):
 
     def _open(self, window: QWidget) -> None:
         window.closed.connect(self._back)  # type: ignore[attr-defined]
+        centrar(window, self)
         window.show()
         self.hide()
 

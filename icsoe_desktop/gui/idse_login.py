@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -139,16 +140,25 @@ class IdseLoginWindow(QWidget):
         self.contrasena.setMaxLength(128)
         self.contrasena.setEchoMode(QLineEdit.EchoMode.Password)
         self.mostrar = named(QCheckBox("Mostrar contraseña"), "mostrarContrasenaCheck")
-        self.usuario_label = usuario_label = named(
-            QLabel(
-                'Usuario:<br><span style="color:#555; font-size:8pt;">(Correo electrónico)</span>'
-            ),
-            "usuarioLabel",
-        )
+        # «Usuario:» and, under it, smaller, «(Correo electrónico)»: two plain labels, each
+        # measured whole (one rich-text label of two sizes was clipped on Windows).
+        self.usuario_label = usuario_label = named(QLabel("Usuario:"), "usuarioLabel")
         usuario_label.setBuddy(self.usuario)
+        self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
+        nota_font = self.correo_nota.font()
+        nota_font.setPointSizeF(nota_font.pointSizeF() * 0.9)
+        self.correo_nota.setFont(nota_font)
+        nota_palette = self.correo_nota.palette()  # a palette, not a style sheet: it greys out
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            nota_palette.setColor(group, QPalette.ColorRole.WindowText, QColor("#555555"))
+        self.correo_nota.setPalette(nota_palette)
+        usuario_etiquetas = QVBoxLayout()
+        usuario_etiquetas.setSpacing(0)
+        usuario_etiquetas.addWidget(usuario_label)
+        usuario_etiquetas.addWidget(self.correo_nota)
         self.contrasena_label = contrasena_label = named(QLabel("Contraseña:"), "contrasenaLabel")
         contrasena_label.setBuddy(self.contrasena)
-        grid.addWidget(usuario_label, 0, 0)
+        grid.addLayout(usuario_etiquetas, 0, 0)
         grid.addWidget(self.usuario, 0, 1)
         grid.addWidget(contrasena_label, 1, 0)
         grid.addWidget(self.contrasena, 1, 1)
@@ -249,10 +259,12 @@ class IdseLoginWindow(QWidget):
         services = self._services
         if services is None:
             return
+        self._reservar_vigencias(bool(services.empresas.listar_solo_consulta()))
         if not services.empresas.obtener(services.empresa.id).solo_consulta:
             # Shown before any credential: only for an empresa an administrator allowed to be
             # seen without them (sólo consulta), never for another client's.
             self.vigencias.setVisible(False)
+            self.vigencias.clear()
             return
         rows = services.certificates.rows()
         lines = []
@@ -265,6 +277,19 @@ class IdseLoginWindow(QWidget):
             )
         self.vigencias.setText("<b>Certificados IMSS</b><br>" + "<br>".join(lines))
         self.vigencias.setVisible(bool(rows))
+
+    def _reservar_vigencias(self, reservar: bool) -> None:
+        """While some empresa may be opened in sólo consulta, the panel keeps its place (its
+        title and two registros) shown or not: toggling sólo consulta, which may open such an
+        empresa, leaves the login's size as it was."""
+        from PySide6.QtCore import Qt  # after the first paint (start-up budget)
+
+        self.vigencias.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        policy = self.vigencias.sizePolicy()
+        policy.setRetainSizeWhenHidden(reservar)
+        self.vigencias.setSizePolicy(policy)
+        lineas = self.vigencias.fontMetrics().lineSpacing() * 3 if reservar else 0
+        self.vigencias.setMinimumHeight(lineas)
 
     def _set_ready(self, ready: bool) -> None:
         self.continuar.setEnabled(ready)

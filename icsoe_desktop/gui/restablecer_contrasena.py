@@ -10,6 +10,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class RestablecerContrasenaDialog(QDialog):
         self.usuario: str | None = None
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(520, 330)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_guardar(self) -> None:
         try:
