@@ -277,8 +277,11 @@ def abrir_manual(
                 ManualWindow, options=Qt.FindChildOption.FindDirectChildrenOnly
             )
         if manual is None:
+            from icsoe_desktop.gui.geometria import centrar
+
             manual = ManualWindow(ventana)
             manual.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            centrar(manual, ventana)  # inside its screen (1366×768 too), centred on the window
     manual.show()
     manual.raise_()
     manual.activateWindow()

@@ -128,6 +128,11 @@ def test_the_idse_windows_and_every_dialog_of_the_menus_fit_and_open_centred(qtb
         antes = len(vistos), len(modals.messages)
         modals.handle(medir)
         action.trigger()
+        if action.objectName() == "manualAction":  # not modal: a window beside the others
+            manual = _manual_abierto(qtbot)
+            vistos.append(_ver(manual, main))
+            manual.close()
+            continue
         qtbot.waitUntil(
             lambda a=antes: len(vistos) > a[0] or len(modals.messages) > a[1], timeout=10_000
         )
@@ -140,11 +145,31 @@ def test_the_idse_windows_and_every_dialog_of_the_menus_fit_and_open_centred(qtb
         "Empresas por usuario",
         "Cambiar de empresa",
         "Vencimientos de informativas ICSOE",
+        "Manual de usuario — icsoe-desktop",
     } <= titulos, sorted(titulos)
     for visto in vistos:
         _cabe(visto, area)
         _centrada(visto, area)
     assert any(m.icon == QMessageBox.Icon.Information for m in modals.messages)  # Acerca de
+
+
+def _manual_abierto(qtbot) -> QWidget:
+    from PySide6.QtWidgets import QApplication
+
+    def visible() -> QWidget | None:
+        return next(
+            (
+                w
+                for w in QApplication.allWidgets()
+                if w.objectName() == "ManualWindow" and w.isVisible()
+            ),
+            None,
+        )
+
+    qtbot.waitUntil(lambda: visible() is not None)
+    window = visible()
+    assert window is not None
+    return window
 
 
 @pytest.fixture
