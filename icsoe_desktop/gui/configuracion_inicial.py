@@ -196,7 +196,7 @@ class ConfiguracionInicialWizard(QWizard):
         self._add(self.empresa_page)
         page = _StepPage(self, REGISTROS)
         page.add_button(
-            "&Agregar o editar registros patronales…",
+            "Agregar o &editar registros patronales…",
             "registrosButton",
             lambda: self._open(REGISTROS),
         )
@@ -204,7 +204,7 @@ class ConfiguracionInicialWizard(QWizard):
         page.finish_layout()
         self._add(page)
         for clave, text, name in (
-            (CORREO, "Configurar el correo &saliente…", "correoButton"),
+            (CORREO, "Configurar el &correo saliente…", "correoButton"),
             (CERTIFICADOS, "Abrir Certificados &IMSS…", "certificadosButton"),
             (SINCRONIZACION, "Abrir Sincroni&zación…", "sincronizacionButton"),
         ):

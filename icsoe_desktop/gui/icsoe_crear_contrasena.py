@@ -63,6 +63,8 @@ class IcsoeCrearContrasenaDialog(QDialog):
         self.guardar.setDefault(True)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
+        # Opened from the mail's link the code is there: what is left to type is the password.
+        (self.contrasena if self.codigo.text() else self.codigo).setFocus()
 
     def _on_guardar(self) -> None:
         try:

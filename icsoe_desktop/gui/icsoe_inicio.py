@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
@@ -157,6 +157,13 @@ class IcsoeInicioWindow(QWidget):
 
     def _back(self) -> None:
         self.show()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape is Cerrar, as in a dialog: back to the login, nothing of ICSOE is left open.
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

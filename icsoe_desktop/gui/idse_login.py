@@ -40,6 +40,7 @@ MSG_SOLO_CONSULTA = (
     "y contraseña válidos."
 )
 MSG_ABRIENDO = "Abriendo la base de datos…"
+MSG_SALIR = "¿Deseas salir de Conexión en línea con IDSE?"
 
 
 class IdseLoginWindow(QWidget):
@@ -320,6 +321,22 @@ class IdseLoginWindow(QWidget):
             self._refused(exc)
             return
         self.signed_in.emit(user.usuario, user.nombre_completo)
+
+    def keyPressEvent(self, event) -> None:
+        """Escape leaves the app, as closing this first window does: asked first, so that a
+        stray Escape does not close what a clerk is about to sign in to (Enter: Salir)."""
+        from PySide6.QtCore import Qt
+
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+            return
+        focused = self.focusWidget()
+        if msgbox.question(self, MSG_SALIR, yes="Salir", no="Cancelar", default_yes=True):
+            self.contrasena.clear()
+            self.close()
+        elif focused is not None:
+            self.activateWindow()
+            focused.setFocus()
 
     def _refused(self, exc: DomainError) -> None:
         msgbox.warning(self, exc.message)

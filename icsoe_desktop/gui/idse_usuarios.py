@@ -89,6 +89,8 @@ class IdseUsuariosDialog(QDialog):
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 560)
         self.refresh()
+        # The form comes first (Enter: Guardar); the list is reached with Tab or Alt-letters.
+        self.nombre.setFocus()
 
     # --- grid ----------------------------------------------------------------------------------
 
