@@ -51,7 +51,8 @@ class VentanaPrincipal(QMainWindow):
         self.setCentralWidget(central)
         self.nombre = nombre
         # Varias empresas: the title and the status bar always name the open empresa.
-        self.setWindowTitle(f"{form.windowTitle()} — {services.empresa.etiqueta}")
+        self._titulo = form.windowTitle()
+        self.setWindowTitle(f"{self._titulo} — {services.empresa.etiqueta}")
         self.sesion = child(form, QLabel, "sesionLabel")
         self.modo = child(form, QLabel, "modoLabel")
         self.salir = child(form, QPushButton, "salirButton")
@@ -251,6 +252,7 @@ class VentanaPrincipal(QMainWindow):
         # open(), not exec(): window-modal without a nested event loop, so signing in returns
         # at once; the band is refreshed when the assistant closes.
         wizard = ConfiguracionInicialWizard(self._services, self.usuario, openers, self)
+        wizard.empresa_guardada.connect(self.refresh_empresa)
         wizard.finished.connect(self.refresh_pendientes)
         wizard.finished.connect(self.refresh_empresa)
         wizard.finished.connect(wizard.deleteLater)
@@ -260,7 +262,7 @@ class VentanaPrincipal(QMainWindow):
     def refresh_empresa(self) -> None:
         """The RFC and razón social typed in the Configuración inicial name the empresa."""
         empresa = self._services.nombrar_empresa()
-        self.setWindowTitle(f"{self.windowTitle().split(' — ')[0]} — {empresa.etiqueta}")
+        self.setWindowTitle(f"{self._titulo} — {empresa.etiqueta}")
         self.estado_empresa.setText(f"Empresa: {empresa.etiqueta}")
 
     def _cambiar_empresa(self) -> None:
