@@ -101,6 +101,7 @@ class RegistrosPatronalesDialog(QDialog):
         self.resize(680, 480)
         self.refresh()
         self._set_editing(None)
+        self._prefill()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter belongs to the fields (next field; Guardar in the last one) and to a focused
@@ -146,7 +147,15 @@ class RegistrosPatronalesDialog(QDialog):
         self._set_editing(None)
         for edit in (self.registro, self.rfc, self.razon_social):
             edit.clear()
+        self._prefill()
         self.registro.setFocus()
+
+    def _prefill(self) -> None:
+        """A new registro patronal is most often the empresa's own: its RFC and razón social
+        (Configuración inicial) are offered, to be changed for another patrón."""
+        datos = self._services.primer_uso.empresa()
+        self.rfc.setText(datos.rfc)
+        self.razon_social.setText(datos.razon_social)
 
     def _on_guardar(self) -> None:
         registro = normalize_registro(self.registro.text())

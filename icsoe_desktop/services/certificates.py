@@ -362,6 +362,29 @@ class CertificatesService:
         )
         return credential
 
+    def comprobar_pfx(
+        self, cer: Path | None, key: Path | None, contrasena_llave: str, contrasena_pfx: str
+    ) -> CertificateInfo:
+        """Generar .pfx before asking where to save it: the pair opens with the key's password
+        and the new password follows the rule. Nothing is written. Slow (the key is
+        decrypted): off the GUI thread."""
+        from icsoe_desktop.domain import credentials
+
+        credential = self._pareja_pfx(cer, key, contrasena_llave)
+        credentials.check_pfx_password(contrasena_pfx)
+        return credential.info
+
+    def _pareja_pfx(self, cer: Path | None, key: Path | None, contrasena_llave: str) -> Credential:
+        from icsoe_desktop.domain import credentials
+
+        cer_bytes = _read(cer, "certificado (.cer)", "certificado")
+        key_bytes = _read(key, "llave privada (.key)", "llave")
+        if not contrasena_llave:
+            raise ValidationError(
+                "contrasena_requerida", "Captura la contraseña de la llave privada.", "contrasena"
+            )
+        return credentials.load_sat_pair(cer_bytes, key_bytes, contrasena_llave)
+
     def generar_pfx(
         self,
         cer: Path | None,
@@ -375,13 +398,7 @@ class CertificatesService:
         one. The pair is checked like an assignment; the new password follows the guide's rule."""
         from icsoe_desktop.domain import credentials
 
-        cer_bytes = _read(cer, "certificado (.cer)", "certificado")
-        key_bytes = _read(key, "llave privada (.key)", "llave")
-        if not contrasena_llave:
-            raise ValidationError(
-                "contrasena_requerida", "Captura la contraseña de la llave privada.", "contrasena"
-            )
-        credential = credentials.load_sat_pair(cer_bytes, key_bytes, contrasena_llave)
+        credential = self._pareja_pfx(cer, key, contrasena_llave)
         data = credentials.export_pfx(credential, contrasena_pfx)
         try:
             write_bytes_atomic(destino, data)
