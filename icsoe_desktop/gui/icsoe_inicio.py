@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.widgets import bind_show_password
 
@@ -67,6 +68,7 @@ class IcsoeInicioWindow(QWidget):
         self.crear_contrasena.clicked.connect(lambda: self.open_crear_contrasena())
         self.cerrar.clicked.connect(self.close)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
+        self.setWindowTitle(titulo(self.windowTitle(), services))  # modo de capacitación
         self.resize(560, 520)
 
     # --- contratista ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,6 +146,7 @@ class CertificatesService:
         trusted_dirs: list[Path],
         permisos: Permisos,
         clock: Clock = utcnow,
+        capacitacion: Callable[[], bool] = lambda: False,
     ) -> None:
         self._permisos = permisos
         self._store = store
@@ -152,7 +154,7 @@ class CertificatesService:
         self._secrets = secrets
         self.trusted_dirs = trusted_dirs
         # Shares the list: a folder appended to trusted_dirs is searched too.
-        self.emisores = EmisoresService(trusted_dirs, store, audit, permisos)
+        self.emisores = EmisoresService(trusted_dirs, store, audit, permisos, capacitacion)
         self._clock = clock
 
     def _now(self) -> datetime:
@@ -272,8 +274,7 @@ class CertificatesService:
             raise ValidationError(
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora del SAT instalada en "
-                f"este equipo (emisor: {info.emisor}). Si es una e.firma de pruebas, el área de "
-                "sistemas puede agregar su emisor en Configuración > Emisores confiables…",
+                f"este equipo (emisor: {info.emisor}). {self.emisores.pista_no_verificado()}",
                 "certificado",
             )
 
