@@ -100,12 +100,10 @@ def _split(root: QWidget) -> tuple[list[QWidget], list[QWidget]]:
     stack = [c for c in reversed(root.children()) if isinstance(c, QWidget)]
     while stack:
         widget = stack.pop()
-        if widget.isWindow():
-            continue
         if isinstance(widget, QStackedWidget):
             pages.extend(widget.widget(i) for i in range(widget.count()))
             continue
-        if _labelled(widget):
+        if _labelled(widget) and not widget.isWindow():  # a popup's own controls count
             own.append(widget)
         stack.extend(c for c in reversed(widget.children()) if isinstance(c, QWidget))
     return own, pages
