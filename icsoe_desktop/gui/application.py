@@ -403,6 +403,7 @@ class Application(QObject):
     def logout(self) -> None:
         self._close_main()
         self.login.solo_consulta.setChecked(False)
+        self.login.empresa_selector.refresh()  # named in the Configuración inicial meanwhile
         self.login.refresh_default_usuario()
         self.login.refresh_vigencias()  # certificates may have changed during the session
         self.login.show()

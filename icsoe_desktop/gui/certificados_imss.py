@@ -253,6 +253,10 @@ class CertificadosImssDialog(QDialog):
         if self.certificado.text().lower().endswith(".cer"):  # the e.firma chosen here
             dialog.certificado.setText(self.certificado.text())
             dialog.llave.setText(self.llave.text())
+            # Its key's password too, if typed: the same e.firma, not to be typed twice.
+            dialog.contrasena_llave.setText(self.contrasena.text())
+            if self.contrasena.text():
+                dialog.contrasena_pfx.setFocus()
         dialog.exec()
 
     def done(self, result: int) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -100,8 +101,8 @@ class _StepPage(QWizardPage):
 
     def refresh(self) -> None:
         paso = self._wizard.paso(self.clave)
-        mark = "✔ Listo: " if paso.hecho else "Pendiente: "
-        color = "#1e7b34" if paso.hecho else "#a15c00"
+        mark = "✔ Listo: " if paso.hecho else ("Opcional: " if paso.opcional else "Pendiente: ")
+        color = "#1e7b34" if paso.hecho else ("#555555" if paso.opcional else "#a15c00")
         self.estado.setText(
             f'<span style="color:{color}; font-weight:600;">{mark}</span>{paso.detalle}'
         )
@@ -110,7 +111,9 @@ class _StepPage(QWizardPage):
 
     def isComplete(self) -> bool:
         paso = self._wizard.paso(self.clave)
-        return paso.hecho or paso.omitido  # a skipped step lets the user go on
+        # A skipped step lets the user go on; an optional one (the sync server) never holds
+        # Siguiente or Terminar back.
+        return paso.hecho or paso.omitido or paso.opcional
 
 
 class _EmpresaPage(_StepPage):
@@ -146,6 +149,7 @@ class _EmpresaPage(_StepPage):
         except DomainError as exc:
             msgbox.field_error(self, exc, fields, TITLE)
             return False
+        self._wizard.empresa_guardada.emit()  # the main window's title names it at once
         self.refresh()
         return True
 
@@ -169,6 +173,7 @@ class ConfiguracionInicialWizard(QWizard):
     Certificados IMSS, Sincronización) over this one; the owner supplies them."""
 
     SKIP = QWizard.WizardButton.CustomButton1
+    empresa_guardada = Signal()  # the empresa's RFC and razón social were saved
 
     def __init__(
         self,
@@ -200,7 +205,7 @@ class ConfiguracionInicialWizard(QWizard):
         self._add(self.empresa_page)
         page = _StepPage(self, REGISTROS)
         page.add_button(
-            "&Agregar o editar registros patronales…",
+            "Agregar o &editar registros patronales…",
             "registrosButton",
             lambda: self._open(REGISTROS),
         )
@@ -208,7 +213,7 @@ class ConfiguracionInicialWizard(QWizard):
         page.finish_layout()
         self._add(page)
         for clave, text, name in (
-            (CORREO, "Configurar el correo &saliente…", "correoButton"),
+            (CORREO, "Configurar el &correo saliente…", "correoButton"),
             (CERTIFICADOS, "Abrir Certificados &IMSS…", "certificadosButton"),
             (SINCRONIZACION, "Abrir Sincroni&zación…", "sincronizacionButton"),
         ):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushBu
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
@@ -104,7 +104,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         self._editing = None
         self._validated = ""
         self.titulo.setText(TITLE_STYLE.format(TITLE_ALTA))
-        self.guardar.setText("Guardar")
+        mnemonics.set_text(self.guardar, "&Guardar")
         self.curp.setReadOnly(False)
         self.validar.setEnabled(True)
         self.alta_masiva.setVisible(True)
@@ -121,7 +121,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.clear()
         self._editing = row
         self.titulo.setText(TITLE_STYLE.format(TITLE_EDITAR))
-        self.guardar.setText("Actualizar usuario")
+        mnemonics.set_text(self.guardar, "Actualizar usuario")
         self.alta_masiva.setVisible(False)
         self.curp.setText(row.curp)
         self.curp.setReadOnly(True)

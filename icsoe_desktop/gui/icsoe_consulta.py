@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 
 TITLE = "Consulta"
 # Buttons acting on the selected row (the grid's link cells are mouse targets; these and
-# Enter/Space on a cell, or the context menu, are the keyboard's way).
+# Enter/Space on a cell, or the context menu, are the keyboard's way). Enter on a cell that is
+# no action opens the row's Editar: the guide's first action, and one that changes nothing by
+# itself (Activar and Eliminar ask first, Enviar email sends at once).
 BUTTONS = {
     EDITAR: ("&Editar", "editarButton"),
     ENVIAR: ("Enviar e&mail", "enviarEmailButton"),
@@ -63,7 +65,8 @@ SAMPLES = {
 }
 FLEXIBLE = (3, 4, 7)
 LINEAS = 2  # a long name, mail or contratista wraps onto a second line instead of being cut
-ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+ACTIVATE_KEYS = (*ENTER_KEYS, Qt.Key.Key_Space)
 CELL_PADDING = 14  # cell margins, grid line and the header's own margins
 
 
@@ -93,13 +96,13 @@ class IcsoeConsultaPage(QWidget):
         self.tabla.verticalHeader().setDefaultSectionSize(alto)
         self._fit_columns()
         self.tabla.clicked.connect(self._on_clicked)
+        # Keys and context menus are read here: the Menu key's event comes to the grid at the
+        # mouse pointer's position, and its menu belongs at the current row.
         self.tabla.installEventFilter(self)
         self._anchos: dict[int, int] = {}  # what each column needs on one line (medir)
         self._en_dos: dict[int, int] = {}  # what a name, mail or contratista needs on two
         self._viewport = self.tabla.viewport()  # kept: asked of every event, even at its end
         self._viewport.installEventFilter(self)
-        self.tabla.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tabla.customContextMenuRequested.connect(self._on_context_menu)
         self.buttons: dict[int, QPushButton] = {}
         row = QHBoxLayout()
         row.addWidget(QLabel("Capturista seleccionado:"))
@@ -210,13 +213,20 @@ class IcsoeConsultaPage(QWidget):
     # --- actions: a click on a link cell, Enter/Space on it, the buttons or the context menu ---
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The event's type first: the grid may be gone already (the window being destroyed).
         if event.type() == QEvent.Type.Resize and watched is self._viewport:
             self.repartir()  # the window resized: the names, mails and contratistas follow
-        pressed = watched is self.tabla and event.type() == QEvent.Type.KeyPress
+        if event.type() == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
+            self._on_context_menu(event)
+            return True
+        pressed = event.type() == QEvent.Type.KeyPress and watched is self.tabla
         if pressed and isinstance(event, QKeyEvent) and event.key() in ACTIVATE_KEYS:
             index = self.tabla.currentIndex()
             if index.isValid() and index.column() in ACTIONS:
                 self._on_clicked(index)
+                return True
+            if index.isValid() and event.key() in ENTER_KEYS:
+                self._on_clicked(self.model.index(index.row(), EDITAR))
                 return True
         return super().eventFilter(watched, event)
 
@@ -234,10 +244,19 @@ class IcsoeConsultaPage(QWidget):
         if index.isValid():
             self._on_clicked(self.model.index(index.row(), column))
 
-    def _on_context_menu(self, pos: QPoint) -> None:
-        index = self.tabla.indexAt(pos)
-        if not index.isValid():
-            index = self.tabla.currentIndex()  # the Menu key: the current row
+    def _on_context_menu(self, event: QContextMenuEvent) -> None:
+        """A right click: the row under the pointer, the menu there. The Menu key (or
+        Shift+F10): the current row, the menu at its cell, wherever the pointer is."""
+        viewport = self.tabla.viewport()
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            pos = viewport.mapFromGlobal(event.globalPos())
+            index = self.tabla.indexAt(pos)
+        else:
+            index = self.tabla.currentIndex()
+            if not index.isValid() and self.model.rowCount():
+                index = self.model.index(0, 0)
+            pos = self.tabla.visualRect(index).bottomLeft()
+            pos.setX(max(pos.x(), 0))
         if not index.isValid():
             return
         self.tabla.setCurrentIndex(index)
@@ -249,7 +268,7 @@ class IcsoeConsultaPage(QWidget):
             action.setEnabled(action_available(row, column))
             action.triggered.connect(lambda _=False, c=column: self._act_on_current(c))
         self.context_menu = menu  # tests read it
-        menu.popup(self.tabla.viewport().mapToGlobal(pos))
+        menu.popup(viewport.mapToGlobal(pos))
 
     def _on_clicked(self, index: QModelIndex) -> None:
         row = self.model.rows[index.row()]
@@ -270,7 +289,10 @@ class IcsoeConsultaPage(QWidget):
             ):
                 self._act(lambda: self._services.capturistas.baja(self._rfc, row.id), MSG_BAJA)
         elif column == ACTIVAR and msgbox.question(
-            self, MSG_ACTIVAR_PREGUNTA.format(nombre=row.nombre_completo), title="Activar usuario"
+            self,
+            MSG_ACTIVAR_PREGUNTA.format(nombre=row.nombre_completo),
+            title="Activar usuario",
+            default_yes=True,  # the guide: «presiona Continuar»; a baja asks with Cancelar
         ):
             self._act(
                 lambda: self._services.capturistas.reactivar(self._rfc, row.id), MSG_REACTIVADO

@@ -24,6 +24,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
@@ -56,7 +57,7 @@ class IcsoeContratistaWindow(QMainWindow):
         central = QWidget(self)
         form = load_form("icsoe_contratista.ui", central)
         self.setCentralWidget(central)
-        self.setWindowTitle(form.windowTitle())
+        self.setWindowTitle(titulo(form.windowTitle(), services))  # capacitación
         child(form, QLabel, "rfcLabel").setText(f"<b>{sesion.rfc}</b>")
         child(form, QLabel, "nombreLabel").setText(f"<b>{sesion.nombre}</b>")
         self.paginas = child(form, QStackedWidget, "paginasStack")

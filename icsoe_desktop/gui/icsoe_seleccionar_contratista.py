@@ -82,7 +82,10 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
             msgbox.warning(self, MSG_ELIGE, TITLE)
             return
         if not msgbox.question(
-            self, MSG_CONFIRMAR.format(nombre=chosen.nombre, rfc=chosen.rfc), title=TITLE
+            self,
+            MSG_CONFIRMAR.format(nombre=chosen.nombre, rfc=chosen.rfc),
+            title=TITLE,
+            default_yes=True,  # guide step 10: «si estás seguro deberás presionar Continuar»
         ):
             return
         try:

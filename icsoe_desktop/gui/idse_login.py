@@ -41,6 +41,14 @@ MSG_SOLO_CONSULTA = (
     "y contraseña válidos."
 )
 MSG_ABRIENDO = "Abriendo la base de datos…"
+MSG_SALIR = "¿Deseas salir de Conexión en línea con IDSE?"
+# A new installation: nobody can sign in yet, and the first user registered administers it
+# (the Configuración inicial then opens by itself after that user's first sign-in).
+MSG_PRIMER_PASO = (
+    "<b>Primer paso:</b> todavía no hay usuarios en este equipo. Da clic en "
+    "<b>«Regístrate aquí»</b> (abajo) para crear el tuyo: el primer usuario registrado es el "
+    "administrador. Después ingresa con él y la Configuración inicial te guiará."
+)
 
 
 class IdseLoginWindow(QWidget):
@@ -125,6 +133,15 @@ class IdseLoginWindow(QWidget):
 
         self.empresa_selector = EmpresaSelector()  # Varias empresas: shown once the store is open
         layout.addWidget(self.empresa_selector)
+        # Shown only on an installation without users (``set_sign_in``).
+        self.primer_paso = named(QLabel(MSG_PRIMER_PASO), "primerPasoLabel")
+        self.primer_paso.setWordWrap(True)
+        self.primer_paso.setStyleSheet(
+            "#primerPasoLabel { background: #fff4e0; border: 1px solid #e0b060; "
+            "border-radius: 4px; padding: 6px; }"
+        )
+        self.primer_paso.setVisible(False)
+        layout.addWidget(self.primer_paso)
         self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
         layout.addWidget(self.solo_consulta)
 
@@ -231,6 +248,7 @@ class IdseLoginWindow(QWidget):
         else:
             self._set_ready(True)  # after wait_for_services
         self._set_links(True)
+        self._refresh_primer_paso()  # Regístrate aquí can take the focus now
         self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
         self.refresh_vigencias()
         self.empresa_selector.set_services(services, self.refresh_vigencias)
@@ -248,11 +266,21 @@ class IdseLoginWindow(QWidget):
         self._set_ready(False)
 
     def refresh_default_usuario(self) -> None:
-        """Guide: one user → prefilled; more than one → empty for the user to type."""
+        """Guide: one user → prefilled; more than one → empty for the user to type. No user
+        at all: the first step, Regístrate aquí, is said and focused."""
         if self._sign_in is None:
             return
         self.usuario.setText(self._sign_in.default_usuario())
         (self.contrasena if self.usuario.text() else self.usuario).setFocus()
+        self._refresh_primer_paso()
+
+    def _refresh_primer_paso(self) -> None:
+        if self._sign_in is None:
+            return
+        nuevo = self._sign_in.sin_usuarios()
+        self.primer_paso.setVisible(nuevo)
+        if nuevo and self.registrate.isEnabled():
+            self.registrate.setFocus()
 
     def refresh_vigencias(self) -> None:
         """Vigente / por vencer (≤ 30 días) / vencido / sin certificado, per registro patronal."""
@@ -345,6 +373,22 @@ class IdseLoginWindow(QWidget):
             self._refused(exc)
             return
         self.signed_in.emit(user.usuario, user.nombre_completo)
+
+    def keyPressEvent(self, event) -> None:
+        """Escape leaves the app, as closing this first window does: asked first, so that a
+        stray Escape does not close what a clerk is about to sign in to (Enter: Salir)."""
+        from PySide6.QtCore import Qt
+
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+            return
+        focused = self.focusWidget()
+        if msgbox.question(self, MSG_SALIR, yes="Salir", no="Cancelar", default_yes=True):
+            self.contrasena.clear()
+            self.close()
+        elif focused is not None:
+            self.activateWindow()
+            focused.setFocus()
 
     def _refused(self, exc: DomainError) -> None:
         msgbox.warning(self, exc.message)

@@ -93,6 +93,8 @@ class IdseUsuariosDialog(QDialog):
         self.resize(640, 560)
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
+        # The form comes first (Enter: Guardar); the list is reached with Tab or Alt-letters.
+        self.nombre.setFocus()
 
     # --- grid ----------------------------------------------------------------------------------
 

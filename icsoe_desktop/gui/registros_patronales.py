@@ -108,6 +108,8 @@ class RegistrosPatronalesDialog(QDialog):
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
         self._set_editing(None)
+        self._prefill()
+        self._guardado = self._valores()  # offered, not typed: closing asks nothing
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter belongs to the fields (next field; Guardar in the last one) and to a focused
@@ -183,8 +185,16 @@ class RegistrosPatronalesDialog(QDialog):
         self._set_editing(None)
         for edit in (self.registro, self.rfc, self.razon_social):
             edit.clear()
+        self._prefill()
         self._guardado = self._valores()
         self.registro.setFocus()
+
+    def _prefill(self) -> None:
+        """A new registro patronal is most often the empresa's own: its RFC and razón social
+        (Configuración inicial) are offered, to be changed for another patrón."""
+        datos = self._services.primer_uso.empresa()
+        self.rfc.setText(datos.rfc)
+        self.razon_social.setText(datos.razon_social)
 
     def _on_guardar(self) -> bool:
         registro = normalize_registro(self.registro.text())

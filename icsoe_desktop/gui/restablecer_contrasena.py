@@ -11,7 +11,7 @@ from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.widgets import bind_code_field, bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -39,6 +39,7 @@ class RestablecerContrasenaDialog(QDialog):
             "confirmacion": self.confirmacion,
         }
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
+        bind_code_field(self.codigo)
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)
         self.usuario: str | None = None

@@ -51,7 +51,8 @@ class VentanaPrincipal(QMainWindow):
         self.setCentralWidget(central)
         self.nombre = nombre
         # Varias empresas: the title and the status bar always name the open empresa.
-        self.setWindowTitle(f"{form.windowTitle()} — {services.empresa.etiqueta}")
+        self._titulo = form.windowTitle()
+        self.refresh_titulo()
         self.sesion = child(form, QLabel, "sesionLabel")
         self.modo = child(form, QLabel, "modoLabel")
         self.salir = child(form, QPushButton, "salirButton")
@@ -260,6 +261,7 @@ class VentanaPrincipal(QMainWindow):
         # open(), not exec(): window-modal without a nested event loop, so signing in returns
         # at once; the band is refreshed when the assistant closes.
         wizard = ConfiguracionInicialWizard(self._services, self.usuario, openers, self)
+        wizard.empresa_guardada.connect(self.refresh_empresa)
         wizard.finished.connect(self.refresh_pendientes)
         wizard.finished.connect(self.refresh_empresa)
         wizard.finished.connect(wizard.deleteLater)
@@ -269,8 +271,15 @@ class VentanaPrincipal(QMainWindow):
     def refresh_empresa(self) -> None:
         """The RFC and razón social typed in the Configuración inicial name the empresa."""
         empresa = self._services.nombrar_empresa()
-        self.setWindowTitle(f"{self.windowTitle().split(' — ')[0]} — {empresa.etiqueta}")
+        self.refresh_titulo()
         self.estado_empresa.setText(f"Empresa: {empresa.etiqueta}")
+
+    def refresh_titulo(self) -> None:
+        """The open empresa, and «— MODO DE CAPACITACIÓN» while it is on."""
+        from icsoe_desktop.gui.capacitacion import titulo
+
+        empresa = self._services.empresa.etiqueta
+        self.setWindowTitle(titulo(f"{self._titulo} — {empresa}", self._services))
 
     def _cambiar_empresa(self) -> None:
         from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog
@@ -313,6 +322,7 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
 
         EmisoresConfiablesDialog(self._services, self.usuario, self).exec()
+        self.refresh_titulo()  # the modo de capacitación may have changed there
 
     def _open_sincronizacion(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.sincronizacion import SincronizacionDialog

@@ -237,6 +237,8 @@ class Services:
             trusted_folders(self.data_dir),
             self.permisos,
             self.clock,
+            # Modo de capacitación: the installation's setting, as it is at each check.
+            capacitacion=lambda: self.settings.current.capacitacion.activo,
         )
 
     @cached_property

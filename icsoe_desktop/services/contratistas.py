@@ -189,7 +189,8 @@ class ContratistasService:
             raise ValidationError(
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora confiable del SAT "
-                f"(emisor: {info.emisor}).",
+                f"(emisor: {info.emisor}). "
+                f"{self._certificates.emisores.pista_no_verificado()}",
                 "certificado",
             )
         return credencial
