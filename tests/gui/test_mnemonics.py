@@ -186,6 +186,7 @@ def _windows() -> dict[str, Callable[[Mundo], QWidget]]:
         informativa_firmar,
         informativa_nueva,
         informativa_problemas,
+        manual,
         rechazos_importacion,
         recuperar_contrasena,
         registros_patronales,
@@ -299,6 +300,7 @@ def _windows() -> dict[str, Callable[[Mundo], QWidget]]:
         "recuperar_contrasena.RecuperarContrasenaDialog": lambda m: (
             recuperar_contrasena.RecuperarContrasenaDialog(m.services)
         ),
+        "manual.ManualWindow": lambda m: manual.ManualWindow(),
         "registros_patronales.RegistrosPatronalesDialog": lambda m: (
             registros_patronales.RegistrosPatronalesDialog(m.services, ADMIN)
         ),
@@ -336,6 +338,7 @@ PARTS = {
     "icsoe_datos_generales.IcsoeDatosGeneralesPage": "icsoe_contratista.IcsoeContratistaWindow",
     "informativas_inicio.InformativasInicio": "icsoe_capturista.IcsoeCapturistaWindow",
     "lotes_idse.LotesPanel": "ventana_principal.VentanaPrincipal",
+    "manual._Pagina": "manual.ManualWindow",
     "movimientos_idse.MovimientosIdse": "ventana_principal.VentanaPrincipal",
     "selector_empresa.EmpresaSelector": "idse_login.IdseLoginWindow",
 }
