@@ -78,6 +78,7 @@ def test_usuarios_from_the_menu_starts_in_nombre(qtbot, services, modals):
         focused["widget"] = QApplication.focusWidget()
         type_text(qtbot, QApplication.focusWidget(), "Beto")
         focused["nombre"] = dialog.nombre.text()
+        modals.answer("No")  # «¿Guardar los cambios?»: what was typed is only a try
         dialog.reject()
 
     modals.handle(usuarios)
