@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 
 # Qt must never look for a display here; this has to happen before any Qt import.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+if sys.platform == "win32" and os.environ.get("WINDIR"):
+    # Offscreen Qt on Windows reads font files from a folder (its own lib/fonts, which PySide6
+    # does not ship); Windows keeps them in %WINDIR%\Fonts. (Wine's is empty: the Wine run
+    # names another, installer/windows_wine.py.)
+    os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
 
 import socket
 import threading
@@ -20,6 +26,38 @@ import pytest
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.roles import CLI_ACTOR
+
+# --- which tests run where ---------------------------------------------------------------------
+# `gui`: the tests that need Qt widgets (tests/gui, or a qtbot/qapp fixture); `postgres`: the
+# sync tests (a real PostgreSQL cluster, tests/sync). The Windows run (installer/windows_wine.py,
+# Windows CPython under Wine) selects `-m "not gui and not postgres"`: offscreen Qt's fonts are
+# the host's there, and no PostgreSQL runs under Wine.
+TESTS = Path(__file__).resolve().parent
+GUI_FIXTURES = frozenset(("qtbot", "qapp"))
+
+# Tests that cannot run on Windows, and why; each is reported as skipped with its reason.
+NOT_ON_WINDOWS = {
+    "services/test_secrets_backend.py::test_with_keyrings_alt_installed_and_no_os_keyring": (
+        "Windows always has its Credential Manager: a machine without an OS keyring is Linux's"
+    ),
+    "services/test_secrets_backend.py::test_a_plaintext_or_null_backend_named_explicitly": (
+        "Windows always has its Credential Manager: the refused backend falls back to it"
+    ),
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(item.path).resolve()
+        if TESTS / "gui" in path.parents or GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+        if TESTS / "sync" in path.parents:
+            item.add_marker(pytest.mark.postgres)
+        if sys.platform == "win32":
+            test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
+            for prefix, reason in NOT_ON_WINDOWS.items():
+                if test_id.startswith(prefix):
+                    item.add_marker(pytest.mark.skip(reason=f"En Windows no: {reason}"))
 
 
 @pytest.fixture(autouse=True)
