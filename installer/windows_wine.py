@@ -40,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import tomllib
 import zipfile
@@ -185,6 +186,11 @@ class WindowsMachine:
         env.update(LANG="es_MX.UTF-8", PYTHONDONTWRITEBYTECODE="1")
         return env
 
+    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The Windows programs' environment, with the X display there is now (Xvfb's)."""
+        display = {"DISPLAY": os.environ["DISPLAY"]} if os.environ.get("DISPLAY") else {}
+        return {**self.env, **display, **(extra or {})}
+
     @property
     def drive_c(self) -> Path:
         return self.prefix.drive_c()
@@ -208,20 +214,55 @@ class WindowsMachine:
             raise WineError(f"Se esperaba un usuario en el prefijo de Wine: {users}")
         return users[0], f"C:\\users\\{users[0].name}"
 
-    def run(
-        self, args: list[str], timeout: float = 600, env: dict[str, str] | None = None
-    ) -> tuple[int, str]:
-        """Exit code and output (stdout and stderr together) of a Windows program."""
-        result = subprocess.run(
+    def output(
+        self,
+        args: list[str],
+        timeout: float = 600,
+        env: dict[str, str] | None = None,
+        echo: bool = False,
+    ) -> tuple[int, bytes]:
+        """Exit code and output (stdout and stderr together) of a Windows program; ``echo``
+        shows its lines as they come (long steps: PyInstaller, the tests).
+
+        Done when the program ends, not when its pipe closes: a Wine service the program started
+        (explorer.exe, services.exe) inherits the pipe and may keep it open as long as another
+        program of the prefix runs (the app, in the link hand-over)."""
+        process = subprocess.Popen(
             ["wine", *args],
-            env={**self.env, **(env or {})},
+            env=self.environment(env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            timeout=timeout,
             cwd=ROOT,
         )
-        return result.returncode, result.stdout.decode("cp1252", errors="replace")
+        assert process.stdout is not None
+        pipe = process.stdout
+        chunks: list[bytes] = []
+
+        def read() -> None:
+            for line in pipe:
+                chunks.append(line)
+                if echo:
+                    text = line.decode("cp1252", errors="replace").replace("\r\n", "\n")
+                    sys.stdout.write(text)
+                    sys.stdout.flush()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+        reader.join(timeout=5)  # what is left in the pipe; not its end (see above)
+        return code, b"".join(chunks)
+
+    def run(
+        self, args: list[str], timeout: float = 600, env: dict[str, str] | None = None
+    ) -> tuple[int, str]:
+        code, output = self.output(args, timeout, env)
+        return code, output.decode("cp1252", errors="replace").replace("\r\n", "\n")
 
     def check(self, args: list[str], what: str, timeout: float = 600, **kwargs) -> str:
         code, output = self.run(args, timeout=timeout, **kwargs)
@@ -229,32 +270,20 @@ class WindowsMachine:
             raise WineError(f"{what}: terminó con código {code}:\n{output[-6000:]}")
         return output
 
-    def stream(self, args: list[str], what: str, timeout: float) -> None:
-        """Run with its output shown as it comes (long steps: PyInstaller, the tests)."""
-        deadline = time.monotonic() + timeout
-        with subprocess.Popen(
-            ["wine", *args],
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        ) as process:
-            assert process.stdout is not None
-            for raw in process.stdout:
-                sys.stdout.write(raw.decode("cp1252", errors="replace").replace("\r\n", "\n"))
-                sys.stdout.flush()
-                if time.monotonic() > deadline:
-                    process.kill()
-                    raise WineError(f"{what}: no terminó en {timeout:.0f} s")
-            code = process.wait()
+    def stream(
+        self, args: list[str], what: str, timeout: float, env: dict[str, str] | None = None
+    ) -> None:
+        try:
+            code, _ = self.output(args, timeout, env, echo=True)
+        except subprocess.TimeoutExpired as exc:
+            raise WineError(f"{what}: no terminó en {timeout:.0f} s") from exc
         if code != 0:
             raise WineError(f"{what}: terminó con código {code}")
 
     def start(self, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         return subprocess.Popen(
             ["wine", *args],
-            env={**self.env, **(env or {})},
+            env=self.environment(env),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -460,15 +489,11 @@ def build_bundle(machine: WindowsMachine) -> None:
 def self_check(machine: WindowsMachine, bundle: Path = BUNDLE) -> str:
     """The console exe's --self-check on the user's default data dir, read through a pipe as a
     redirected Windows console writes it (cp1252)."""
-    result = subprocess.run(
-        ["wine", str(bundle / "icsoe-desktop-consola.exe"), "--self-check"],
-        env=machine.env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        timeout=300,
+    code, output = machine.output(
+        [str(bundle / "icsoe-desktop-consola.exe"), "--self-check"], timeout=300
     )
     try:
-        text = result.stdout.decode("cp1252").replace("\r\n", "\n")
+        text = output.decode("cp1252").replace("\r\n", "\n")
     except UnicodeDecodeError as exc:
         raise WineError(f"La salida de --self-check no es cp1252: {exc}") from exc
     OUT.mkdir(parents=True, exist_ok=True)
@@ -478,8 +503,8 @@ def self_check(machine: WindowsMachine, bundle: Path = BUNDLE) -> str:
     data_dir = f"{windows_profile}\\AppData\\Local\\icsoe-desktop"
     lines = text.splitlines()
     problems = []
-    if result.returncode != 0:
-        problems.append(f"terminó con código {result.returncode}")
+    if code != 0:
+        problems.append(f"terminó con código {code}")
     if not lines or "(instalada)" not in lines[0]:
         problems.append("la primera línea no dice que es la aplicación instalada")
     problems += [f"no dice OK: {line}" for line in lines[1:] if not line.startswith("OK ")]
@@ -489,6 +514,8 @@ def self_check(machine: WindowsMachine, bundle: Path = BUNDLE) -> str:
         problems.append("el llavero no es el Administrador de credenciales de Windows")
     if "?" in text:
         problems.append("algún carácter se perdió como «?» en cp1252")
+    if re.search(r"\b[A-Za-z]:/", text):
+        problems.append("una ruta se muestra con «/» en lugar de «\\»")
     if problems:
         raise WineError("--self-check del paquete de Windows: " + "; ".join(problems))
     return text
@@ -561,30 +588,48 @@ def log_text(log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
 
 
-def register_protocol(machine: WindowsMachine, exe: str) -> None:
-    """icsoe:// as the installer registers it (HKCU\\Software\\Classes\\icsoe), and a copy in HKLM:
-    Wine, unlike Windows, does not merge the user's classes into HKEY_CLASSES_ROOT."""
-    for root in ("HKCU", "HKLM"):
-        key = f"{root}\\Software\\Classes\\icsoe"
-        for sub, name, value in (
-            ("", None, "URL:Enlace de icsoe-desktop"),
-            ("", "URL Protocol", ""),
-            ("\\shell\\open\\command", None, f'"{exe}" "%1"'),
-        ):
-            which = ["/ve"] if name is None else ["/v", name]
-            machine.check(["reg", "add", key + sub, *which, "/d", value, "/f"], f"reg add {key}")
+PROTOCOL_KEY = "Software\\Classes\\icsoe"
 
 
-def link_handover(machine: WindowsMachine, exe: Path, data_dir: Path, shots: bool) -> None:
-    """The app's window opens; an icsoe:// link given to a second start, then opened through the
-    shell, reaches it: Crear contraseña opens in it and the later starts end on their own."""
-    desktop = Desktop(machine)
+def register_protocol(
+    machine: WindowsMachine, values: dict[str, dict[str, str]], roots: tuple[str, ...]
+) -> None:
+    """The icsoe:// protocol's keys (sub key → value name → text; "" the default value) under
+    each root. Wine, unlike Windows, does not merge the user's classes (HKCU, where the installer
+    registers it) into HKEY_CLASSES_ROOT: the shell finds it only in HKLM."""
+    for root in roots:
+        for sub, named in values.items():
+            key = f"{root}\\{PROTOCOL_KEY}{sub}"
+            for name, value in named.items():
+                which = ["/ve"] if name == "" else ["/v", name]
+                machine.check(["reg", "add", key, *which, "/d", value, "/f"], f"reg add {key}")
+
+
+def protocol_values(exe: str) -> dict[str, dict[str, str]]:
+    """What installer/icsoe-desktop.iss registers for icsoe:// (installer/wine_check.py checks
+    the installer writes exactly this)."""
+    return {
+        "": {"": "URL:Enlace de icsoe-desktop", "URL Protocol": ""},
+        "\\DefaultIcon": {"": f'"{exe}",0'},
+        "\\shell\\open\\command": {"": f'"{exe}" "%1"'},
+    }
+
+
+def link_handover(
+    machine: WindowsMachine, exe: Path, data_dir: Path, desktop: Desktop | None
+) -> None:
+    """The app opens; an icsoe:// link given to a second start, then one opened through the
+    shell, reach it: Crear contraseña opens in it and the later starts end on their own. With a
+    ``desktop`` (a prefix with the Windows Python) also as Windows lists its windows, and
+    screenshots of both in dist/windows/."""
     log = data_dir / "icsoe-desktop.log"
     app = machine.start([str(exe)])
     try:
-        until(lambda: desktop.shows(LOGIN_TITLE), f"la ventana «{LOGIN_TITLE}»")
+        if desktop is not None:
+            until(lambda: desktop.shows(LOGIN_TITLE), f"la ventana «{LOGIN_TITLE}»")
         until(lambda: LISTENING_LOG_LINE in log_text(log), "la aplicación escucha otros inicios")
-        if shots:
+        if desktop is not None:
+            time.sleep(1)  # painted, not only mapped
             say(f"Primera ventana: {desktop.screenshot('primera-ventana.png')}")
         code, output = machine.run([str(exe), LINK], timeout=120)
         if code != 0:
@@ -593,8 +638,9 @@ def link_handover(machine: WindowsMachine, exe: Path, data_dir: Path, shots: boo
             lambda: log_text(log).count(LINK_LOG_LINE) == 1,
             "la aplicación abierta recibe el enlace (Crear contraseña)",
         )
-        until(lambda: desktop.shows("Crear contraseña"), "la ventana «Crear contraseña»")
-        if shots:
+        if desktop is not None:
+            until(lambda: desktop.shows("Crear contraseña"), "la ventana «Crear contraseña»")
+            time.sleep(1)
             say(f"Enlace recibido: {desktop.screenshot('enlace-icsoe.png')}")
         say(f"OK {LINK} de un segundo inicio: lo recibe la aplicación abierta")
         # The way users open it: a click on the mail's link, through the shell's protocol.
@@ -613,24 +659,28 @@ def link_handover(machine: WindowsMachine, exe: Path, data_dir: Path, shots: boo
         machine.stop_all()
 
 
-def first_window(machine: WindowsMachine, bundle: Path = BUNDLE) -> None:
+def startup_probe(machine: WindowsMachine, console_exe: Path) -> None:
+    """The console executable up to its first window, usable (as .ci/run checks on Linux)."""
     started = time.monotonic()
     probe = machine.check(
-        [str(bundle / "icsoe-desktop-consola.exe")],
+        [str(console_exe)],
         "Arranque hasta la primera ventana",
         timeout=300,
         env={"ICSOE_STARTUP_PROBE": "1"},
     )
-    if [line for line in probe.splitlines() if line in ("first-window", "ready")] != [
-        "first-window",
-        "ready",
-    ]:
+    lines = [line for line in probe.splitlines() if line in ("first-window", "ready")]
+    if lines != ["first-window", "ready"]:
         raise WineError(f"El arranque no llegó a la primera ventana usable:\n{probe}")
     say(f"OK primera ventana y usable ({time.monotonic() - started:.0f} s)")
+
+
+def first_window(machine: WindowsMachine, bundle: Path = BUNDLE) -> None:
+    startup_probe(machine, bundle / "icsoe-desktop-consola.exe")
     profile, _ = machine.profile()
     exe = bundle / "icsoe-desktop.exe"
-    register_protocol(machine, windows_path(exe))
-    link_handover(machine, exe, profile / "AppData" / "Local" / "icsoe-desktop", shots=True)
+    register_protocol(machine, protocol_values(windows_path(exe)), ("HKCU", "HKLM"))
+    data_dir = profile / "AppData" / "Local" / "icsoe-desktop"
+    link_handover(machine, exe, data_dir, Desktop(machine))
 
 
 # --- pruebas ------------------------------------------------------------------------------------
@@ -639,13 +689,18 @@ def first_window(machine: WindowsMachine, bundle: Path = BUNDLE) -> None:
 def tests(machine: WindowsMachine) -> None:
     """pytest under the Windows CPython: the tests without a GUI or PostgreSQL (what is skipped
     there and why: tests/conftest.py)."""
+    # Offscreen Qt (the forms the self-check loads) reads font files from a folder, and Wine's
+    # C:\windows\Fonts is empty: the host's DejaVu, which .ci/run installs.
+    fonts = Path("/usr/share/fonts/truetype/dejavu")
     machine.stream(
         [
             *(machine.python, "-m", "pytest", "-m", "not gui and not postgres"),
-            *("-p", "no:cacheprovider", "-q", "--durations=5", "tests"),
+            # tests/sync imports the sync server's stack, not installed here (NOT_ON_WINDOWS).
+            *("-p", "no:cacheprovider", "-q", "--durations=5", "--ignore=tests/sync", "tests"),
         ],
         "Pruebas bajo el Python de Windows",
         timeout=1800,
+        env={"QT_QPA_FONTDIR": windows_path(fonts)} if fonts.is_dir() else None,
     )
 
 
