@@ -21,7 +21,7 @@
   the Windows shell (the protocol registered as the installer does), and screenshots of both in
   dist/windows/ (primera-ventana.png, enlace-icsoe.png).
 - ``pruebas``: the tests without a GUI (``-m "not gui and not postgres"``) under the Windows
-  CPython: paths, encodings, keyring and processes as on Windows.
+  CPython: paths, encodings, keyring and processes as on Windows; and GUI_ON_WINDOWS.
 
 Downloads are kept in ~/.cache/icsoe-desktop-wine (ICSOE_WINE_CACHE), so a later run needs no
 network; the prefix is made anew each run. Needs Debian's wine wine64 xvfb xauth
@@ -78,6 +78,8 @@ NOT_ON_WINDOWS = ("ruff", "starlette", "uvicorn", "psycopg")
 # - bcryptprimitives.dll!ProcessPrng (Rust's std: cryptography, uuid_utils, rustpy_xlsxwriter),
 #   over Wine's BCryptGenRandom.
 SYSTEM_DLLS = ("icuuc.dll", "bcryptprimitives.dll")
+# The GUI tests run under Wine too (offscreen Qt with the host's fonts): few, for time.
+GUI_ON_WINDOWS = ("tests/gui/test_widgets.py",)
 LINK = "icsoe://activar?codigo=WINE-PRUEBA-1"
 SHELL_LINK = "icsoe://activar?codigo=WINE-PRUEBA-2"
 LOGIN_TITLE = "Acceso a conexión en línea con IDSE"
@@ -700,6 +702,13 @@ def tests(machine: WindowsMachine) -> None:
         ],
         "Pruebas bajo el Python de Windows",
         timeout=1800,
+        env={"QT_QPA_FONTDIR": windows_path(fonts)} if fonts.is_dir() else None,
+    )
+    # One GUI file as well: the file fields, whose paths Windows writes with «\\».
+    machine.stream(
+        [machine.python, "-m", "pytest", "-p", "no:cacheprovider", "-q", *GUI_ON_WINDOWS],
+        "Pruebas de ventanas bajo el Python de Windows",
+        timeout=600,
         env={"QT_QPA_FONTDIR": windows_path(fonts)} if fonts.is_dir() else None,
     )
 
