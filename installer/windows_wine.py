@@ -704,7 +704,7 @@ def tests(machine: WindowsMachine) -> None:
         timeout=1800,
         env={"QT_QPA_FONTDIR": windows_path(fonts)} if fonts.is_dir() else None,
     )
-    # One GUI file as well: the file fields, whose paths Windows writes with «\\».
+    # One GUI file as well: the file fields, whose paths Windows writes with «\».
     machine.stream(
         [machine.python, "-m", "pytest", "-p", "no:cacheprovider", "-q", *GUI_ON_WINDOWS],
         "Pruebas de ventanas bajo el Python de Windows",
