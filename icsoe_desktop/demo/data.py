@@ -148,3 +148,33 @@ def demo_activation_code(store, correo: str) -> str:
     if code is None:
         raise LookupError(f"no hay un código en espera para {correo}")
     return code
+
+
+def demo_trabajadores(count: int, anio: int, seed: int = 2026) -> list:
+    """Made-up workers of a contract: NSS and CURP with their check digits, an SBC within the
+    year's legal range."""
+    import random
+    from datetime import date, timedelta
+
+    from icsoe_desktop.demo.movimientos import _curp
+    from icsoe_desktop.domain.identifiers import nss_check_digit
+    from icsoe_desktop.domain.informativa.modelo import Trabajador
+    from icsoe_desktop.domain.informativa.trabajadores import salarios_de
+
+    rng = random.Random(seed)
+    salarios = salarios_de(anio)
+    nombres = ("ANA", "LUIS", "MARIA", "JOSE", "ROSA", "JUAN", "LAURA", "PEDRO")
+    apellidos = ("GARCIA", "LOPEZ", "MARTINEZ", "HERNANDEZ", "PEREZ", "SANCHEZ", "RAMIREZ")
+    filas, vistos = [], set()
+    while len(filas) < count:
+        nss10 = f"{rng.randrange(1, 100):02d}{rng.randrange(10**8):08d}"
+        nss = nss10 + nss_check_digit(nss10)
+        primero, segundo, nombre = rng.choice(apellidos), rng.choice(apellidos), rng.choice(nombres)
+        nacido = date(1970, 1, 1) + timedelta(days=rng.randrange(35 * 365))
+        curp = _curp(rng, primero, segundo, nombre, nacido, rng.choice("HM"))
+        if nss in vistos or curp in vistos:
+            continue
+        vistos.update((nss, curp))
+        sbc = rng.randint(salarios.minimo_general, min(salarios.tope, 4 * salarios.minimo_general))
+        filas.append(Trabajador(nss, curp, sbc, f"{nombre} {primero} {segundo}"))
+    return filas

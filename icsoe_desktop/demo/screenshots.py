@@ -558,6 +558,122 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
         return window
 
     shot("57_icsoe_capturista_principal", principal)
+    _informativa_shots(services, shot, fiel_files, capturista)
+
+
+def _informativa_shots(services, shot, fiel_files, capturista) -> None:
+    """La informativa cuatrimestral (70–79): the capturista's pantalla de inicio, a new one,
+    the contracts and their workers, Revisar, Firmar by the contratista, Vencimientos."""
+    from datetime import date, timedelta
+
+    from icsoe_desktop.demo.data import DEMO_RFC, demo_trabajadores
+    from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
+    from icsoe_desktop.gui.contratante import ContratanteDialog
+    from icsoe_desktop.gui.contrato import ContratoDialog
+    from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
+    from icsoe_desktop.gui.informativa import InformativaWindow
+    from icsoe_desktop.gui.informativa_firmar import FirmarInformativaDialog
+    from icsoe_desktop.gui.informativa_nueva import NuevaInformativaDialog
+    from icsoe_desktop.gui.vencimientos import VencimientosDialog
+    from icsoe_desktop.services.informativa.captura import ContratoDatos
+
+    informativas = services.informativas
+    curp = capturista.curp
+    hoy = date.today()
+    anterior = Periodo.de_fecha(hoy).anterior()
+    firmada_periodo = anterior.anterior()
+    clientes = [
+        Parte(
+            "CNT010101A14",
+            "Grupo Industrial del Norte, S.A. de C.V.",
+            Domicilio("Av. Constitución", "1500", "", "Centro", "64000", "Monterrey", "Nuevo León"),
+            "compras@gin.com.mx",
+            "8183456789",
+        ),
+        Parte("CDO020202B29", "Comercial del Occidente, S.A. de C.V.", correo="pagos@cdo.mx"),
+    ]
+    contratantes = [informativas.guardar_contratante(DEMO_RFC, curp, c)[0] for c in clientes]
+
+    def capturar(periodo: Periodo, semilla: int) -> tuple[str, list[str]]:
+        uuid = informativas.crear(DEMO_RFC, curp, periodo)
+        contratos = []
+        for n, (contratante, objeto, trabajadores) in enumerate(
+            [
+                (contratantes[0], "Mantenimiento de la línea de ensamble, planta Apodaca", 48),
+                (contratantes[1], "Limpieza industrial de los almacenes de Zapopan", 12),
+            ]
+        ):
+            inicio = periodo.inicio + timedelta(days=9 + 20 * n)
+            contrato = informativas.guardar_contrato(
+                uuid,
+                curp,
+                ContratoDatos(
+                    contratante,
+                    objeto=objeto,
+                    folio_repse=f"{18_400 + n}/2024",
+                    descripcion_servicio="Servicios especializados de mantenimiento industrial",
+                    fecha_inicial=inicio,
+                    fecha_final=inicio.replace(year=inicio.year + 1),
+                ),
+            )
+            services.informativa_trabajadores.agregar_varios(
+                contrato, curp, demo_trabajadores(trabajadores, periodo.anio, semilla + n)
+            )
+            contratos.append(contrato)
+        return uuid, contratos
+
+    firmada, _ = capturar(firmada_periodo, 10)
+    services.informativa_firma.revisar(firmada, curp)
+    services.informativa_firma.firmar(
+        firmada, DEMO_RFC, fiel_files.cer, fiel_files.key, fiel_files.password
+    )
+    en_captura, contratos = capturar(anterior, 20)
+    contratista = services.acceso_capturista.seleccionar(curp, DEMO_RFC)
+
+    def inicio() -> object:
+        window = IcsoeCapturistaWindow(services, capturista)
+        window.set_contratista(contratista)
+        return window
+
+    shot("70_informativas_inicio", inicio)
+    shot("71_nueva_informativa", lambda: NuevaInformativaDialog(services, curp, DEMO_RFC))
+
+    def ventana(actor: str = curp, uuid: str = en_captura, firma: bool = False) -> object:
+        window = InformativaWindow(services, actor, DEMO_RFC, uuid, firma)
+        window.resize(1300, 700)  # as on a 1366×768 screen (offscreen's own screen is smaller)
+        return window
+
+    shot("72_informativa_contratos", ventana)
+    shot("73_contrato", lambda: ContratoDialog(services, curp, DEMO_RFC, en_captura, contratos[0]))
+    shot("74_contratante", lambda: ContratanteDialog(services, curp, DEMO_RFC, contratantes[0]))
+    datos = informativas.contrato(contratos[1], curp)
+    informativas.guardar_contrato(
+        en_captura, curp, ContratoDatos(datos.contratante, datos.objeto), uuid=contratos[1]
+    )
+
+    def revisada() -> object:
+        window = ventana()
+        window.mostrar_problemas(services.informativa_firma.revisar(en_captura, curp))
+        return window
+
+    shot("75_informativa_revisar", revisada)
+
+    def firmar() -> object:
+        dialog = FirmarInformativaDialog(
+            services, DEMO_RFC, firmada, f"Informativa Normal de {firmada_periodo.texto}"
+        )
+        _show_path(dialog.certificado, fiel_files.cer.name)
+        _show_path(dialog.llave, fiel_files.key.name)
+        dialog.contrasena.setText(fiel_files.password)
+        return dialog
+
+    shot("76_firmar_informativa", firmar)
+    shot(
+        "77_informativa_firmada",
+        lambda: ventana(DEMO_RFC, firmada, True),
+    )
+    services.nombrar_empresa()  # the board names each empresa, as after the Configuración inicial
+    shot("78_vencimientos", lambda: VencimientosDialog(services, "idse@nominas.com"))
 
 
 def _sync_shots(services, shot) -> None:

@@ -30,7 +30,7 @@ RULE_MESSAGES = {
     "contrasena_espacios": "La contraseña no debe contener espacios en blanco.",
     "contrasena_composicion": "La contraseña debe utilizar mayúsculas, minúsculas y números.",
     "contrasena_especial": (
-        "La contraseña debe incluir al menos un caracter especial: " + SPECIAL_CHARACTERS
+        "La contraseña debe incluir al menos un carácter especial: " + SPECIAL_CHARACTERS
     ),
     "contrasena_patron": (
         "La contraseña no debe utilizar patrones de teclado (qwerty) ni números en secuencia (1234)."
@@ -40,7 +40,7 @@ RULE_MESSAGES = {
 
 POLICY_TEXT = (
     "1. Utilizar mayúsculas, minúsculas y números\n"
-    f"2. Incluir al menos un caracter especial: {SPECIAL_CHARACTERS}\n"
+    f"2. Incluir al menos un carácter especial: {SPECIAL_CHARACTERS}\n"
     f"3. Tener una longitud mayor o igual a {MIN_LENGTH} caracteres, sin espacios en blanco "
     "(sin utilizar patrones de teclado (qwerty) ni números en secuencia (1234))\n"
     "4. Sin repetir caracteres (1111111)"

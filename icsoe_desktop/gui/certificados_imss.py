@@ -41,6 +41,11 @@ MSG_SIN_CONFIGURAR = (
     "Los servicios en línea para el envío de movimientos IDSE no estarán disponibles para ellos "
     "hasta que registres su certificado."
 )
+MSG_SIN_CONFIGURAR_UNO = (
+    "El registro patronal {lista} no tiene un certificado IMSS o e.firma vigente.\n\n"
+    "Los servicios en línea para el envío de movimientos IDSE no estarán disponibles para él "
+    "hasta que registres su certificado."
+)
 CERT_FILTER = "Certificado IMSS o e.firma (*.pfx *.cer);;Certificado IMSS (*.pfx);;e.firma (*.cer)"
 KEY_FILTER = "Llave privada de la e.firma (*.key)"
 HEADERS = ("Registro Patronal", "Tipo", "RFC", "No. de certificado", "Vigente hasta", "Estado")
@@ -238,5 +243,6 @@ class CertificadosImssDialog(QDialog):
         # Guide: leaving with registros unconfigured warns that the online services won't work.
         pending = self._services.certificates.pending()
         if pending:
-            msgbox.warning(self, MSG_SIN_CONFIGURAR.format(lista=", ".join(pending)), TITLE)
+            texto = MSG_SIN_CONFIGURAR if len(pending) > 1 else MSG_SIN_CONFIGURAR_UNO
+            msgbox.warning(self, texto.format(lista=", ".join(pending)), TITLE)
         super().done(result)

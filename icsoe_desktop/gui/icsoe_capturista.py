@@ -1,5 +1,6 @@
 """The capturista's ICSOE window (guía Ingreso del capturista, pasos 7-11): Perfil del usuario
-(CURP, Nombre completo, Rol), Seleccionar Contratista and the contratista in use."""
+(CURP, Nombre completo, Rol), Seleccionar Contratista, the contratista in use and, once chosen,
+its pantalla de inicio: the informativas by period."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 from icsoe_desktop.gui import mnemonics
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
+from icsoe_desktop.gui.informativas_inicio import InformativasInicio
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.capturistas.acceso import CapturistaSesion, ContratistaOpcion
@@ -31,6 +33,7 @@ class IcsoeCapturistaWindow(QMainWindow):
         self._services = services
         self.sesion = sesion
         self.contratista: ContratistaOpcion | None = None
+        self.informativas: InformativasInicio | None = None
         central = QWidget(self)
         form = load_form("icsoe_capturista.ui", central)
         self.setCentralWidget(central)
@@ -41,6 +44,7 @@ class IcsoeCapturistaWindow(QMainWindow):
         self.contratista_label = child(form, QLabel, "contratistaLabel")
         self.seleccionar = child(form, QPushButton, "seleccionarButton")
         self.cerrar_sesion = child(form, QPushButton, "cerrarSesionButton")
+        self._informativas_host = child(form, QWidget, "informativasHost")
         self.curp.setText(f"<b>{sesion.curp}</b>")
         self.nombre.setText(f"<b>{sesion.nombre_completo}</b>")
         self.rol.setText(f"<b>{sesion.rol}</b>")
@@ -49,7 +53,7 @@ class IcsoeCapturistaWindow(QMainWindow):
         self.cerrar_sesion.clicked.connect(self.close)
         self.statusBar().showMessage(f"Capturista: {sesion.curp}")
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
-        self.resize(820, 520)
+        self.resize(1120, 700)  # fits a 1366×768 screen
 
     def open_seleccionar(self) -> None:
         dialog = IcsoeSeleccionarContratistaDialog(self._services, self.sesion.curp, self)
@@ -64,7 +68,24 @@ class IcsoeCapturistaWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Capturista: {self.sesion.curp} · Contratista: {contratista.rfc}"
         )
+        self._mostrar_informativas(contratista.rfc)
+
+    def _mostrar_informativas(self, rfc: str) -> None:
+        """The pantalla de inicio of the contratista chosen (one at a time)."""
+        if self.informativas is not None:
+            self.informativas.cerrar_ventanas()
+            self.informativas.setParent(None)  # its letters are free for the new one
+            self.informativas.deleteLater()
+        self.informativas = InformativasInicio(
+            self._services, self.sesion.curp, rfc, puede_firmar=False, parent=self
+        )
+        self._informativas_host.layout().addWidget(self.informativas)
+        self.informativas.show()  # a child added to a shown window is not shown by itself
+        mnemonics.assign(self)  # the new buttons get letters not taken by the window's
+        self.informativas.tabla.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.informativas is not None:
+            self.informativas.cerrar_ventanas()
         self.closed.emit()
         event.accept()

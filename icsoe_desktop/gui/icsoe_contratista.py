@@ -1,6 +1,7 @@
-"""The contratista's ICSOE window: Perfil del usuario and the Administración menu (Información
-del contratista, Alta de usuarios, Consulta, Exportar excel). Administración is available only
-after the datos generales are saved (guía Ingreso del contratista, paso 16)."""
+"""The contratista's ICSOE window: Perfil del usuario, the Administración menu (Información
+del contratista, Alta de usuarios, Consulta, Exportar excel) and Informativas (the pantalla de
+inicio of its informativas, where it also signs them). Both are available only after the datos
+generales are saved (guía Ingreso del contratista, paso 16)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
@@ -19,6 +27,7 @@ from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
 from icsoe_desktop.gui.icsoe_datos_generales import IcsoeDatosGeneralesPage
+from icsoe_desktop.gui.informativas_inicio import InformativasInicio
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -53,6 +62,7 @@ class IcsoeContratistaWindow(QMainWindow):
         self.datos_generales = IcsoeDatosGeneralesPage(services, sesion)
         self.alta = IcsoeAltaUsuarioPage(services, sesion.rfc)
         self.consulta: IcsoeConsultaPage | None = None  # built on first use: it queries
+        self.informativas: InformativasInicio | None = None  # the same
         for page in (self.datos_generales, self.alta):
             self.paginas.addWidget(page)
         self.datos_generales.saved.connect(self._on_datos_guardados)
@@ -89,13 +99,24 @@ class IcsoeContratistaWindow(QMainWindow):
             self.exportar_action,
         ):
             admin.addAction(action)
+        informativas = self.menuBar().addMenu("&Informativas")
+        informativas.setObjectName("informativasMenu")
+        self.informativas_action = self._action(
+            "Informativas por periodo", "informativasAction", self.show_informativas
+        )
+        informativas.addAction(self.informativas_action)
         sesion = self.menuBar().addMenu("&Sesión")
         sesion.setObjectName("sesionMenu")
         self.salir_action = self._action("Cerrar sesión", "cerrarSesionAction", self.close)
         sesion.addAction(self.salir_action)
 
     def _set_admin(self, enabled: bool) -> None:
-        for action in (self.alta_action, self.consulta_action, self.exportar_action):
+        for action in (
+            self.alta_action,
+            self.consulta_action,
+            self.exportar_action,
+            self.informativas_action,
+        ):
             action.setEnabled(enabled)
 
     # --- pages ---------------------------------------------------------------------------------
@@ -120,6 +141,25 @@ class IcsoeContratistaWindow(QMainWindow):
         else:
             self.consulta.reload()
         self.paginas.setCurrentWidget(self.consulta)
+
+    def show_informativas(self) -> None:
+        """The pantalla de inicio for its own RFC; the contratista signs (``puede_firmar``)."""
+        if not self.informativas_action.isEnabled():
+            return
+        if self.informativas is None:
+            page = QWidget(self)
+            layout = QVBoxLayout(page)
+            layout.setContentsMargins(8, 8, 8, 8)
+            self.informativas = InformativasInicio(
+                self._services, self.sesion.rfc, self.sesion.rfc, puede_firmar=True, parent=page
+            )
+            layout.addWidget(self.informativas)
+            self.paginas.addWidget(page)
+            mnemonics.assign(self)  # its buttons get letters not taken by the window's
+        else:
+            self.informativas.recargar()
+        self.paginas.setCurrentWidget(self.informativas.parentWidget())
+        self.informativas.tabla.setFocus()
 
     def _on_datos_guardados(self, sesion: ContratistaSesion) -> None:
         first = not self.sesion.datos_generales
@@ -180,5 +220,7 @@ class IcsoeContratistaWindow(QMainWindow):
         return target
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.informativas is not None:
+            self.informativas.cerrar_ventanas()
         self.closed.emit()
         event.accept()

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 TITLE = "Inicio de sesión"
 MSG_DATOS_GENERALES = (
-    "Para continuar registra los datos generales del contratista: correo electrónico, celular, "
+    "Para continuar, registra los datos generales del contratista: correo electrónico, celular, "
     "domicilio y el acuse de registro en el padrón de la STPS."
 )
 

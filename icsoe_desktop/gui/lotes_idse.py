@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
@@ -40,10 +41,21 @@ MSG_GENERADO = (
 )
 MSG_ELIGE_LOTE = "Selecciona un lote en la lista de lotes generados."
 MSG_ELIGE_RECHAZADO = "Selecciona en el detalle del lote un movimiento rechazado."
-MSG_RESULTADO = (
-    "Resultado del lote {numero}: {aprobados:,} aprobados, {rechazados:,} rechazados y "
-    "{recibidos:,} recibidos."
-)
+MSG_RESULTADO = "Resultado del lote {numero}: {cuentas}."
+
+
+def _cuentas(report) -> str:
+    """«1 aprobado, 2 rechazados y 3 recibidos»: the counts that are not zero."""
+    partes = [
+        plural(n, palabra)
+        for n, palabra in (
+            (report.aprobados, "aprobado"),
+            (report.rechazados, "rechazado"),
+            (report.recibidos, "recibido"),
+        )
+        if n
+    ] or ["ningún movimiento"]
+    return partes[0] if len(partes) == 1 else ", ".join(partes[:-1]) + " y " + partes[-1]
 
 
 def _fecha(value) -> str:
@@ -275,12 +287,7 @@ class LotesPanel(QWidget):
         self.changed.emit()
         msgbox.information(
             self,
-            MSG_RESULTADO.format(
-                numero=lote.numero,
-                aprobados=report.aprobados,
-                rechazados=report.rechazados,
-                recibidos=report.recibidos,
-            ),
+            MSG_RESULTADO.format(numero=lote.numero, cuentas=_cuentas(report)),
             TITLE,
         )
 

@@ -19,7 +19,7 @@ FAST = ScryptParams(n=2**10)
 
 # The Spanish line the user reads for each rule.
 MSG_COMPOSICION = "La contraseña debe utilizar mayúsculas, minúsculas y números."
-MSG_ESPECIAL = "La contraseña debe incluir al menos un caracter especial: -*?!@#$/()[]=.¡;:"
+MSG_ESPECIAL = "La contraseña debe incluir al menos un carácter especial: -*?!@#$/()[]=.¡;:"
 MSG_CORTA = "La contraseña debe tener una longitud mayor o igual a 8 caracteres."
 MSG_ESPACIOS = "La contraseña no debe contener espacios en blanco."
 MSG_PATRON = (

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import MSG_REGISTRA_CERTIFICADOS, Application
 from icsoe_desktop.gui.certificados_imss import (
     MSG_ELIMINADO,
@@ -287,3 +288,12 @@ def test_an_efirma_wrapped_by_generar_pfx_is_an_efirma_in_the_window_and_at_logi
     assert (
         f"{REGISTRO}: " in login.vigencias.text() and "no verificado" not in login.vigencias.text()
     )
+
+
+def test_the_alert_for_one_registro_speaks_of_one(qtbot, company, modals):
+    company.registros.delete(OTRO, CLI_ACTOR)
+    dialog = make_dialog(qtbot, company)
+    dialog.reject()
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert modals.texts[0].startswith(f"El registro patronal {REGISTRO} no tiene un certificado")
+    assert "Los siguientes" not in modals.texts[0]

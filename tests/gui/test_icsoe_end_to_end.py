@@ -218,6 +218,13 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
     click(qtbot, capturista.seleccionar)
     assert cf.NOMBRE_MORAL in modals.texts[-1] and cf.RFC_MORAL in modals.texts[-1]
     assert cf.RFC_MORAL in capturista.contratista_label.text()
+    # Step 11: the pantalla de inicio where the informativa is registered.
+    inicio_informativas = capturista.informativas
+    assert inicio_informativas is not None and inicio_informativas.isVisible()
+    filas = inicio_informativas.model.rows
+    assert [f.estado_texto for f in filas] == ["Sin presentar", "Sin presentar"]
+    assert filas[1].vencida and not filas[0].vencida  # the tests' clock: 22/11/2026
+    assert inicio_informativas.nueva.isEnabled()
     capturista.close()
 
     # --- Beto: baja and reactivation ------------------------------------------------------------

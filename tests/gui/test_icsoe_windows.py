@@ -124,7 +124,7 @@ def test_crear_contrasena_names_the_rules_and_link_states(qtbot, services, modal
     type_text(qtbot, dialog.confirmacion, "qwer 1")
     click(qtbot, dialog.guardar)
     message = modals.texts[-1]
-    for rule in ("mayúsculas", "caracter especial", "8 caracteres", "espacios", "(qwerty)"):
+    for rule in ("mayúsculas", "carácter especial", "8 caracteres", "espacios", "(qwerty)"):
         assert rule in message
     assert dialog.contrasena.text() == ""  # not left on screen
     type_text(qtbot, dialog.contrasena, "Cap7ur!sta#")

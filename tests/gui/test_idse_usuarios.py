@@ -111,7 +111,7 @@ def test_weak_password_names_every_broken_rule(qtbot, services, modals):
     text = modals.texts[0]
     for rule in (
         "mayúsculas",
-        "caracter especial",
+        "carácter especial",
         "mayor o igual a 8",
         "números en secuencia",
         "repetir caracteres",

@@ -242,7 +242,7 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
         writer.writerow([nss(2), "Aprobado", ""])
         writer.writerow([nss(4), "Rechazado", "Fecha fuera de plazo"])
     lotes.importar_resultado_de(result)
-    assert modals.texts[-1] == ("Resultado del lote 1: 1 aprobados, 1 rechazados y 0 recibidos.")
+    assert modals.texts[-1] == "Resultado del lote 1: 1 aprobado y 1 rechazado."
     assert [(d.nss, d.estado_actual) for d in lotes.detalle.rows] == [
         (nss(2), "aprobado"),
         (nss(4), "rechazado"),
@@ -471,3 +471,33 @@ def test_sorts_and_jumps_show_the_right_rows_in_order(qtbot, services):
                 every = expected()
                 assert len(every) == total
                 jumps(every, f"{attr} {'↓' if model.orden.descending else '↑'} {dated}")
+
+
+def test_a_far_page_right_after_buscar_is_read_without_holding_the_window(
+    qtbot, services, monkeypatch
+):
+    """Right after Buscar, before the pages' keys are read, a jump to the middle of the scroll
+    bar far from both ends is read in the background: the window paints at once (those rows
+    blank for a moment), then the rows arrive, the same as SQLite's ORDER BY puts there."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.gui import movimientos_model
+    from icsoe_desktop.services.movimientos import Filtro, Orden
+
+    monkeypatch.setattr(movimientos_model, "FAR_ROWS", 300)  # far at 2,000 rows, not a million
+    monkeypatch.setattr(movimientos_model, "BOUNDS_DELAY_MS", 60_000)  # the keys not yet read
+    create_demo_movimientos(services.store, 2_000, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)  # Todos
+    model, table = view.model, view.tabla
+    assert not model.bounds_ready()
+    every = [row[0] for row in services.movimientos.iter_rows(Filtro(), Orden())]
+    middle = model.index(1_000, 0)
+    table.scrollTo(middle)
+    table.viewport().repaint()
+    assert middle.data(Qt.ItemDataRole.UserRole) is None  # being read, the window free
+    qtbot.waitUntil(lambda: middle.data(Qt.ItemDataRole.UserRole) is not None)
+    assert [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(1_000, 1_100)] == (
+        every[1_000:1_100]
+    )
+    first, rows = shown(view)
+    assert rows and all(all(cell is not None for cell in row) for row in rows), first

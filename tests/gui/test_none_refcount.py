@@ -16,6 +16,9 @@ Every item model of the app is driven, on real data of a real store, shown in it
 - ``RowsModel``: the Lotes tab (pendientes, lotes, detalle), Conflictos de sincronización,
   Usuarios de conexión IDSE and Registros patronales;
 - ``CapturistasModel``: ICSOE's Consulta de capturistas (pages read as the view asks);
+- ``InformativasModel``, ``RowsDerechaModel``, ``TrabajadoresModel``: the informativas' pantalla
+  de inicio, an informativa's contracts and its contract's 300 workers (a virtual grid);
+- ``VencimientosModel``: ICSOE › Vencimientos, every empresa's pending periods;
 - Qt's own models behind the empresas: Cambiar de empresa and Empresas por usuario (lists) and
   the login's empresa selector (combo box), read from Python as the dialogs do.
 
@@ -139,6 +142,10 @@ def seed(services, data_dir: Path, tmp_path: Path) -> str:
     services.capturistas.alta(rfc, form(CURP_BETO, "Alberto", "García", "Ruiz", correo="b@c.mx"))
     carla = form(CURP_CARLA, "Carla", "Pérez", "Domínguez", correo="carla@capturas.mx")
     services.capturistas.baja(rfc, services.capturistas.alta(rfc, carla).id)
+    from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+
+    informativa = services.informativas.crear(rfc, rfc, PERIODO)
+    contrato_con_trabajadores(services, rfc, rfc, informativa, trabajadores=300)
 
     services.primer_uso.guardar_empresa("ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", ADMIN)
     services.nombrar_empresa()
@@ -153,9 +160,12 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
     from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
     from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
     from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+    from icsoe_desktop.gui.informativa import InformativaWindow
+    from icsoe_desktop.gui.informativas_inicio import InformativasInicio
     from icsoe_desktop.gui.lotes_idse import LotesPanel
     from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
     from icsoe_desktop.gui.selector_empresa import EmpresaSelector
+    from icsoe_desktop.gui.vencimientos import VencimientosDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
     windows: list[QWidget] = []
@@ -178,6 +188,10 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
     contratista = shown(IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
     contratista.show_consulta()
     consulta = contratista.consulta
+    inicio = shown(InformativasInicio(services, rfc, rfc, puede_firmar=True))
+    (uuid,) = [fila.uuid for fila in inicio.model.rows if fila.uuid]
+    informativa = shown(InformativaWindow(services, rfc, rfc, uuid, True))
+    vencimientos = shown(VencimientosDialog(services, ADMIN))
     cambiar = shown(CambiarEmpresaDialog(services, ADMIN))
     por_usuario = shown(EmpresasPorUsuarioDialog(services, ADMIN))
     selector = EmpresaSelector()
@@ -189,7 +203,7 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
         lotes.lotes_tabla.selectRow(0)
 
     grids = [
-        Grid("Movimientos con IDSE", movimientos.tabla, movimientos.buscar, 2_500, True),
+        Grid("Movimientos con IDSE", movimientos.tabla, movimientos.buscar, 1_200, True),
         Grid("Lotes: pendientes", lotes.pendientes_tabla, lotes.refresh_pendientes, 1_000),
         Grid("Lotes: lotes", lotes.lotes_tabla, lotes.refresh_lotes, 400),
         Grid("Lotes: detalle", lotes.detalle_tabla, refresh_detalle, 1_000),
@@ -197,6 +211,15 @@ def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
         Grid("Usuarios de conexión IDSE", usuarios.tabla, usuarios.refresh, 700),
         Grid("Registros patronales", registros.tabla, registros.refresh, 700),
         Grid("Consulta de capturistas", consulta.tabla, consulta.reload, 1_500),
+        Grid("Informativas", inicio.tabla, inicio.recargar, 300),
+        Grid("Contratos", informativa.contratos, informativa.recargar_contratos, 300),
+        Grid(
+            "Trabajadores",
+            informativa.trabajadores.tabla,
+            informativa.trabajadores.model.reload,
+            400,
+        ),
+        Grid("Vencimientos", vencimientos.tabla, vencimientos.refresh, 300),
         Grid("Cambiar de empresa", cambiar.lista, cambiar._fill, 400),
         Grid("Empresas por usuario", por_usuario.lista, por_usuario._fill, 400),
         Grid("Selector de empresa", selector.combo.view(), selector.refresh, 400, False, selector),

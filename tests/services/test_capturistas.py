@@ -123,7 +123,7 @@ def test_lifecycle_with_mails(services, rfc, smtp_configured, clock):
     with pytest.raises(ValidationError) as error:
         services.acceso_capturista.crear_contrasena(new, "qwerty1111", "qwerty1111")
     assert "mayúsculas" in error.value.message and "(1234)" in error.value.message
-    assert "(1111111)" in error.value.message and "caracter especial" in error.value.message
+    assert "(1111111)" in error.value.message and "carácter especial" in error.value.message
 
     assert services.acceso_capturista.crear_contrasena(new, NEW_PASSWORD, NEW_PASSWORD) == CURP_ANA
     with pytest.raises(ValidationError) as error:

@@ -91,3 +91,18 @@ def test_a_signed_informativa_has_an_acuse_that_verifies_and_nothing_changes(
     cambiada = firma.verificar(acuse, cer.read_bytes())
     assert not cambiada.ok
     assert "La informativa cambió después de firmarse." in cambiada.motivo
+
+
+def test_a_backup_keeps_the_signed_informativa_and_its_acuse(services, lista, tmp_path):
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    rfc, ana, uuid, _contrato, cer, key = lista
+    acuse = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
+    services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
+    services.backup.restore(respaldo, actor=CLI_ACTOR)
+    # The store as it was at the backup: the signed informativa, no complementaria yet.
+    (fila,) = [f for f in services.informativas.tablero(rfc, ana) if f.uuid]
+    assert (fila.uuid, fila.estado) == (uuid, FIRMADA)
+    assert services.informativa_firma.acuse(uuid, ana) == acuse
+    assert services.informativa_firma.verificar(acuse, cer.read_bytes()).ok

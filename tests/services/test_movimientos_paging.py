@@ -236,6 +236,42 @@ def test_a_filtered_sorted_page_is_read_from_the_index_alone(grid, monkeypatch):
     assert spans > 0  # the open and the long date ranges
 
 
+def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid):
+    """A search of one day (few rows: the gather plan) is read through the date index under
+    every sort, from its first row and after a row: the sort column's value after a row
+    («estado = …», «registro = …») must not lead SQLite into that column's own index, which
+    walks a whole estado or registro (a million rows: ~100 ms a page instead of a few)."""
+    from icsoe_desktop.services.movimientos import _key_query
+
+    for column in range(len(COLUMNS)):
+        grid.prepare_sort(Orden(column))
+    with grid._store.engine.connect() as conn:
+        (dia,) = conn.exec_driver_sql(
+            "SELECT fecha FROM movimientos WHERE deleted = 0 GROUP BY fecha "
+            "ORDER BY count(*) DESC LIMIT 1"
+        ).one()
+        dia = date.fromisoformat(dia)
+        filtro = Filtro(fecha_inicial=dia, fecha_final=dia)
+        assert 1 < grid.count(filtro) <= movimientos_paging.GATHER_MAX
+        for column in range(len(COLUMNS)):
+            for descending in (False, True):
+                orden = Orden(column, descending)
+                query = _key_query(filtro, orden, True)
+                row = grid.page(filtro, orden, 0, 1)[-1]
+                for after in (None, (row[-1], row[0])):
+                    for condition, order, extra in movimientos_paging.seeks(query, after):
+                        sql, params = movimientos_paging.key_sql(query, condition, order, 50)
+                        plan = [
+                            r[3]
+                            for r in conn.exec_driver_sql(
+                                f"EXPLAIN QUERY PLAN {sql}", {**params, **extra}
+                            )
+                        ]
+                        searches = [step for step in plan if step.startswith("SEARCH m")]
+                        label = (COLUMNS[column].attr, descending, condition, plan)
+                        assert searches and all("ix_mov_fecha " in s for s in searches), label
+
+
 def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid):
     """Sorting a long date range by Aviso Rechazo: its span (lowest and highest date of the
     search's rows) is exact, and the month index is read only for the (tipo, estado) pairs that

@@ -32,7 +32,7 @@ from icsoe_desktop.store.models import (
     Contratista,
 )
 
-MSG_GUARDADO = "El usuario se guardo exitosamente"  # sic: the guide's spelling
+MSG_GUARDADO = "El usuario se guardó exitosamente"  # the guide writes «guardo»: a typo
 MSG_ACTUALIZADO = "El usuario se actualizó exitosamente"
 MSG_BAJA_PREGUNTA = "Estás dando de baja al usuario {nombre} ¿Deseas continuar?"
 MSG_BAJA = "Relación con el usuario en baja."

@@ -1,0 +1,122 @@
+"""The workers of one contract as a virtual grid: as many rows as the contract has, but only the
+pages the view has painted lately are read (``pagina``) and kept, so 12,000 workers open and
+scroll as fast as 12."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from icsoe_desktop.services.informativa.asignaciones import TrabajadorFila
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("NSS", "CURP", "SBC", "Nombre")
+SBC_COLUMN = 2
+PAGE_SIZE = 200  # a few screenfuls
+MAX_PAGES = 20  # 4,000 rows in memory at most, however far the clerk scrolls
+ID_ROLE = Qt.ItemDataRole.UserRole
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
+_ID = ID_ROLE.value
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+
+Contar = Callable[[], int]
+Pagina = Callable[[int, int], list[TrabajadorFila]]
+
+
+def sbc_en_pesos(centavos: int) -> str:
+    """«$ 1,234.56»: the SBC as the grid shows it."""
+    return f"$ {centavos // 100:,}.{centavos % 100:02d}"
+
+
+def _textos(fila: TrabajadorFila) -> tuple[str, str, str, str]:
+    return (fila.nss, fila.curp, sbc_en_pesos(fila.sbc), fila.nombre)
+
+
+class TrabajadoresModel(QAbstractTableModel):
+    """``contar()`` and ``pagina(offset, limite)`` read the contract shown (``set_source``);
+    without one the grid is empty."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._contar: Contar | None = None
+        self._pagina: Pagina | None = None
+        self.total = 0
+        self._pages: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+
+    def set_source(self, contar: Contar | None, pagina: Pagina | None) -> None:
+        self._contar, self._pagina = contar, pagina
+        self.reload()
+
+    def reload(self) -> None:
+        """Count again and forget every page read (after an addition or a removal)."""
+        self.beginResetModel()
+        self.total = self._contar() if self._contar else 0
+        self._pages = {}
+        self.endResetModel()
+
+    def _page(self, number: int) -> list[tuple[int, tuple[str, ...]]]:
+        page = self._pages.get(number)
+        if page is None:
+            assert self._pagina is not None  # rows exist only with a source
+            page = [(f.id, _textos(f)) for f in self._pagina(number * PAGE_SIZE, PAGE_SIZE)]
+            self._pages[number] = page
+            while len(self._pages) > MAX_PAGES:  # forget the page farthest from this one
+                del self._pages[max(self._pages, key=lambda n: abs(n - number))]
+        return page
+
+    def _row(self, row: int) -> tuple[int, tuple[str, ...]] | None:
+        page = self._page(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        # A row removed elsewhere between the count and the page leaves the end short.
+        return page[offset] if offset < len(page) else None
+
+    def ids(self, selection: QItemSelection) -> list[int]:
+        """The ids of the selected rows, read by ranges (Ctrl+A over 12,000 rows is one read
+        per range, not one per row)."""
+        if self._pagina is None:
+            return []
+        found: list[int] = []
+        rows = sorted({(r.top(), r.bottom()) for r in selection})
+        for top, bottom in rows:
+            found.extend(f.id for f in self._pagina(top, bottom - top + 1))
+        return list(dict.fromkeys(found))
+
+    def loaded(self) -> int:
+        """Rows held in memory now."""
+        return sum(len(page) for page in self._pages.values())
+
+    # --- Qt model API --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else self.total
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def data(self, index: Index, role: int = _DISPLAY) -> object:
+        if not index.isValid():
+            return None
+        if role == _DISPLAY:
+            row = self._row(index.row())
+            return None if row is None else row[1][index.column()]
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() == SBC_COLUMN else None
+        if role == _ID:
+            row = self._row(index.row())
+            return None if row is None else row[0]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return HEADERS[section]
+        return None

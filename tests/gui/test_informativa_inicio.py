@@ -1,0 +1,220 @@
+"""The pantalla de inicio of the informativas (guía Ingreso del capturista, paso 11), through
+the capturista's and the contratista's real windows on a real store: the periods with their
+deadlines (a past-due one in red), Nueva informativa, a second Normal refused with the IMSS's
+reason, Sin información in one step, Eliminar, and the keyboard."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from icsoe_desktop.domain.informativa.modelo import NORMAL, Periodo
+from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
+from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.informativa import InformativaWindow
+from icsoe_desktop.gui.informativa_nueva import NuevaInformativaDialog
+from icsoe_desktop.gui.informativas_inicio import DIAS, VENCIDA
+from tests import credentials_factory as cf
+from tests.gui.helpers import click
+from tests.icsoe_helpers import NEW_PASSWORD
+from tests.informativa_servicios import capturista_activa
+
+# The clock of the tests: 22/11/2026, in septiembre–diciembre 2026.
+ACTUAL = Periodo(2026, 3)
+ANTERIOR = Periodo(2026, 2)
+
+
+@pytest.fixture
+def capturista(qtbot, services, data_dir, tmp_path, smtp_configured):
+    """Ana's window with the factory's persona moral chosen (Seleccionar → Continuar)."""
+    _rfc, curp = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    sesion = services.acceso_capturista.iniciar_sesion(curp, NEW_PASSWORD)
+    window = IcsoeCapturistaWindow(services, sesion)
+    qtbot.addWidget(window)
+    window.show()
+    window.set_contratista(services.acceso_capturista.seleccionar(sesion.curp, cf.RFC_MORAL))
+    return window
+
+
+def press_alt(qtbot, window, button) -> None:
+    """Alt + the button's own letter, typed where the focus is."""
+    text = button.text()
+    letter = text[text.index("&") + 1].upper()
+    target = window.focusWidget() or window
+    qtbot.keyClick(target, getattr(Qt.Key, f"Key_{letter}"), Qt.KeyboardModifier.AltModifier)
+
+
+def texts(inicio, row: int) -> list[str]:
+    model = inicio.model
+    return [model.index(row, c).data() for c in range(model.columnCount())]
+
+
+def test_periods_with_deadlines_and_the_past_due_one_in_red(capturista):
+    inicio = capturista.informativas
+    assert inicio is not None and inicio.isVisible()
+    assert "Contratista en uso" in capturista.contratista_label.text()  # kept as it was
+    rows = [texts(inicio, r) for r in range(inicio.model.rowCount())]
+    assert rows == [
+        ["septiembre–diciembre 2026", "—", "Sin presentar", "", "", "18/01/2027",
+         "Faltan 57 días"],
+        ["mayo–agosto 2026", "—", "Sin presentar", "", "", "17/09/2026",
+         "Vencida hace 66 días"],
+    ]  # fmt: skip
+    red = inicio.model.index(1, DIAS).data(Qt.ItemDataRole.ForegroundRole)
+    assert red is not None and red.color() == VENCIDA
+    assert inicio.model.index(0, DIAS).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert not inicio.eliminar.isEnabled()  # nothing to discard in a period without one
+
+
+def test_nueva_creates_one_and_a_second_normal_is_refused(qtbot, capturista, services, modals):
+    inicio = capturista.informativas
+    created = []
+
+    def nueva(dialog: NuevaInformativaDialog) -> None:
+        # The recent periods, newest first, none in the future; the one due first chosen.
+        periods = [dialog.periodo.itemText(i) for i in range(dialog.periodo.count())]
+        assert periods[:3] == ["septiembre–diciembre 2026", "mayo–agosto 2026", "enero–abril 2026"]
+        assert dialog.periodo_elegido() == ACTUAL
+        assert dialog.tipo_elegido() == NORMAL and not dialog.complementa.isVisible()
+        click(qtbot, dialog.crear)
+        created.append(dialog.uuid)
+
+    modals.handle(nueva)
+    click(qtbot, inicio.nueva)
+    (uuid,) = created
+    window = inicio.ventanas[uuid]  # opened at once
+    assert isinstance(window, InformativaWindow) and window.isVisible()
+    assert texts(inicio, 0)[:3] == ["septiembre–diciembre 2026", "Normal", "En captura"]
+    window.close()
+
+    def otra(dialog: NuevaInformativaDialog) -> None:
+        dialog.periodo.setCurrentIndex(dialog.periodo.findText(ACTUAL.texto))
+        click(qtbot, dialog.crear)
+        assert dialog.isVisible() and dialog.periodo_elegido() == ACTUAL  # nothing lost
+        created.append(dialog.uuid)
+        dialog.reject()
+
+    modals.handle(otra)
+    click(qtbot, inicio.nueva)
+    assert created[-1] is None
+    assert "varias declaraciones" in modals.texts[-1]
+    assert modals.texts[-1].startswith("Ya existe una informativa Normal del periodo")
+    assert (
+        len([f for f in services.informativas.tablero(cf.RFC_MORAL, inicio.actor) if f.uuid]) == 1
+    )
+
+
+def test_sin_informacion_in_one_step(qtbot, capturista, modals):
+    inicio = capturista.informativas
+
+    def periodo(dialog: NuevaInformativaDialog) -> None:
+        assert not dialog.tipo_combo.isVisible()  # only the period is asked
+        dialog.periodo.setCurrentIndex(dialog.periodo.findText(ANTERIOR.texto))
+        click(qtbot, dialog.crear)
+
+    modals.handle(periodo)
+    modals.answer("Presentar")
+    click(qtbot, inicio.sin_informacion)
+    assert modals.messages[0].text.startswith(
+        "Se presentará la informativa del periodo mayo–agosto 2026 sin contratos"
+    )
+    assert modals.messages[0].buttons == ("Presentar", "Cancelar")
+    assert modals.texts[-1] == (
+        "Se registró la informativa Sin información del periodo mayo–agosto 2026: queda lista "
+        "para firma."
+    )
+    row = texts(inicio, 1)
+    assert row[:4] == ["mayo–agosto 2026", "Sin información", "Lista para firma", "0"]
+    assert not inicio.ventanas  # nothing to capture: not opened
+
+
+def test_eliminar_asks_and_discards(qtbot, capturista, services, modals):
+    inicio = capturista.informativas
+    uuid = services.informativas.crear(cf.RFC_MORAL, inicio.actor, ANTERIOR)
+    inicio.recargar()
+    inicio.seleccionar(uuid)
+    assert inicio.eliminar.isEnabled()
+    modals.answer("Cancelar")
+    click(qtbot, inicio.eliminar)
+    assert modals.texts[-1].startswith(
+        "Se eliminará la informativa Normal del periodo mayo–agosto 2026, con 0 contratos"
+    )
+    assert texts(inicio, 1)[1] == "Normal"
+    modals.answer("Eliminar")
+    qtbot.keyClick(inicio.tabla, Qt.Key.Key_Delete)  # Supr does the same
+    assert modals.texts[-1] == "Se eliminó la informativa Normal del periodo mayo–agosto 2026."
+    assert texts(inicio, 1)[1:3] == ["—", "Sin presentar"]
+
+
+def test_keyboard_only_new_informativa_and_open(qtbot, capturista, services, modals):
+    inicio = capturista.informativas
+    capturista.activateWindow()
+    qtbot.waitUntil(capturista.isActiveWindow)
+    seen = []
+
+    def enter(dialog) -> None:
+        seen.append(dialog.periodo_elegido())
+        qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Return)  # Crear
+
+    modals.handle(enter)
+    press_alt(qtbot, capturista, inicio.nueva)
+    qtbot.waitUntil(lambda: len(inicio.ventanas) == 1)  # a mnemonic «animates» its click first
+    assert seen == [ACTUAL]
+    (window,) = inicio.ventanas.values()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)  # Escape closes it
+    assert not inicio.ventanas
+    # Enter on the row opens it again.
+    inicio.tabla.setFocus()
+    qtbot.keyClick(inicio.tabla, Qt.Key.Key_Return)
+    assert len(inicio.ventanas) == 1
+
+
+def test_the_contratista_window_shows_the_same_screen_and_may_sign(
+    qtbot, services, data_dir, tmp_path, smtp_configured, modals
+):
+    capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(cf.RFC_MORAL))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.informativas_action.isEnabled()
+    window.informativas_action.trigger()
+    inicio = window.informativas
+    assert inicio is not None and inicio.isVisible() and inicio.puede_firmar
+    assert inicio.actor == cf.RFC_MORAL
+    # Sin información from its own window opens at once, ready to be signed.
+    modals.handle(lambda dialog: click(qtbot, dialog.crear))
+    modals.answer("Presentar")
+    uuid = inicio.nueva_informativa(sin_informacion=True)
+    ventana = inicio.ventanas[uuid]
+    assert ventana.firmar.isVisible() and ventana.firmar.isEnabled()
+    assert ventana.estado_label.text() == "<b>Lista para firma</b>"
+    assert not ventana.nuevo_contrato.isEnabled()  # «Sin información» has no contracts
+
+
+def test_its_letters_work_in_the_contratista_window(
+    qtbot, services, data_dir, tmp_path, smtp_configured, modals
+):
+    capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(cf.RFC_MORAL))
+    qtbot.addWidget(window)
+    window.show()
+    window.informativas_action.trigger()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    inicio = window.informativas
+    assert [b.text() for b in (inicio.nueva, inicio.sin_informacion, inicio.abrir)] == [
+        "&Nueva informativa…",
+        "Sin in&formación…",
+        "Ab&rir",
+    ]
+    seen = []
+    for _ in range(2):
+        modals.handle(lambda dialog: (seen.append(dialog.windowTitle()), dialog.reject()))
+    press_alt(qtbot, window, inicio.sin_informacion)
+    qtbot.waitUntil(lambda: seen == ["Sin información"])
+    window.activateWindow()  # offscreen, a closed dialog gives the activation back to no one
+    qtbot.waitUntil(window.isActiveWindow)
+    press_alt(qtbot, window, inicio.abrir)  # the period in course, still without one: Nueva
+    qtbot.waitUntil(lambda: seen == ["Sin información", "Nueva informativa"])
