@@ -55,6 +55,8 @@ WORK = ROOT / "build" / "windows-wine"
 OUT = ROOT / "dist" / "windows"
 BUNDLE = OUT / "icsoe-desktop"
 DLL_SOURCES = ROOT / "installer" / "wine_dlls"
+# glibc's es_MX.UTF-8, compiled here (LOCPATH): Wine takes the Windows user locale from it.
+LOCALES = WORK / "locale"
 CACHE = Path(os.environ.get("ICSOE_WINE_CACHE") or Path.home() / ".cache" / "icsoe-desktop-wine")
 STEPS = ("preparar", "paquete", "autodiagnostico", "ventana", "pruebas")
 
@@ -168,25 +170,28 @@ class WindowsMachine:
 
     def __init__(self, work: Path) -> None:
         self.work = work
-        self.prefix = WinePrefix(work / "prefix")
-        self.env = self._windows_env()
+        self.prefix = self._prefix()
+        self.env = self.prefix.env
+
+    def _prefix(self) -> WinePrefix:
+        prefix = WinePrefix(self.work / "prefix")
+        env = {
+            k: v
+            for k, v in prefix.env.items()
+            if not k.startswith(("PIP_", "PYTHON", "QT_", "ICSOE_", "VIRTUAL_ENV", "LC_"))
+        }
+        # Wine's user locale follows LANG: Spanish (Mexico), so sorting and formats are the users'.
+        env.update(LANG="es_MX.UTF-8", LOCPATH=str(LOCALES), PYTHONDONTWRITEBYTECODE="1")
+        prefix.env = env
+        return prefix
 
     def reset(self) -> None:
         """An empty work folder: the prefix is made anew."""
         if self.work.exists():
             subprocess.run(["wineserver", "-k"], env=self.env, check=False, timeout=60)
             shutil.rmtree(self.work)
-        self.prefix = WinePrefix(self.work / "prefix")
-
-    def _windows_env(self) -> dict[str, str]:
-        env = {
-            k: v
-            for k, v in self.prefix.env.items()
-            if not k.startswith(("PIP_", "PYTHON", "QT_", "ICSOE_", "VIRTUAL_ENV", "LC_"))
-        }
-        # Wine's user locale follows LANG: Spanish (Mexico), so sorting and formats are the users'.
-        env.update(LANG="es_MX.UTF-8", PYTHONDONTWRITEBYTECODE="1")
-        return env
+        self.prefix = self._prefix()
+        self.env = self.prefix.env
 
     def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         """The Windows programs' environment, with the X display there is now (Xvfb's)."""
@@ -401,6 +406,9 @@ def prepare(machine: WindowsMachine, cache: Path) -> None:
     say(f"Descargas listas en {cache} ({time.monotonic() - started:.0f} s)")
     machine.reset()
     started = time.monotonic()
+    LOCALES.mkdir(parents=True)
+    localedef = host_tool("localedef", "locales")
+    run_host([localedef, "-i", "es_MX", "-f", "UTF-8", str(LOCALES / "es_MX.UTF-8")])
     machine.prefix.create()
     install_python(machine, sdist, wheels)
     version = machine.check([machine.python, "-c", "import sys; print(sys.version)"], "python")
@@ -430,6 +438,18 @@ def prepare(machine: WindowsMachine, cache: Path) -> None:
         "Cargar cryptography, uuid_utils y los convertidores ICU de Qt",
         env={"QT_QPA_PLATFORM": "offscreen"},
     )
+    locale = machine.check(
+        [
+            machine.python,
+            "-c",
+            "import ctypes; b = ctypes.create_unicode_buffer(85); "
+            "ctypes.windll.kernel32.GetUserDefaultLocaleName(b, 85); print(b.value)",
+        ],
+        "Configuración regional de Windows",
+    ).strip()
+    if locale != "es-MX":
+        raise WineError(f"La configuración regional del usuario es {locale!r}, no es-MX")
+    say("Usuario de Windows en español de México (es-MX)")
 
 
 # --- paquete ------------------------------------------------------------------------------------
