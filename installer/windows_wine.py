@@ -20,8 +20,8 @@
   the running app (Crear contraseña opens there; the second process ends), the same link through
   the Windows shell (the protocol registered as the installer does), and screenshots of both in
   dist/windows/ (primera-ventana.png, enlace-icsoe.png).
-- ``pruebas``: the tests without a GUI (``-m "not gui and not postgres"``) under the Windows
-  CPython: paths, encodings, keyring and processes as on Windows; and GUI_ON_WINDOWS.
+- ``pruebas``: TESTS_ON_WINDOWS without a GUI (``-m "not gui and not postgres"``) under the
+  Windows CPython: paths, encodings, keyring and processes as on Windows; and GUI_ON_WINDOWS.
 
 Downloads are kept in ~/.cache/icsoe-desktop-wine (ICSOE_WINE_CACHE), so a later run needs no
 network; the prefix is made anew each run. Needs Debian's wine wine64 xvfb xauth
@@ -80,7 +80,21 @@ NOT_ON_WINDOWS = ("ruff", "starlette", "uvicorn", "psycopg")
 # - bcryptprimitives.dll!ProcessPrng (Rust's std: cryptography, uuid_utils, rustpy_xlsxwriter),
 #   over Wine's BCryptGenRandom.
 SYSTEM_DLLS = ("icuuc.dll", "bcryptprimitives.dll")
-# The GUI tests run under Wine too (offscreen Qt with the host's fonts): few, for time.
+# The tests run under the Windows CPython: the domain, the store and the services, and the
+# self-check, console and paths as processes. The rest starts a process or more per test, ~2 s
+# each under Wine (tests/empresas, the other tests/test_cli_*.py, test_main.py: 3 min), too
+# long for .ci/run's budget: they run on Linux, and on a real Windows in windows.yml.
+# tests/sync needs PostgreSQL and the sync server's stack (NOT_ON_WINDOWS).
+TESTS_ON_WINDOWS = (
+    "tests/domain",
+    "tests/store",
+    "tests/services",
+    "tests/test_config.py",
+    "tests/test_console.py",
+    "tests/test_self_check.py",
+    "tests/test_cli_cert.py",
+)
+# And of the GUI tests (offscreen Qt with the host's fonts): the file fields' paths.
 GUI_ON_WINDOWS = ("tests/gui/test_widgets.py",)
 LINK = "icsoe://activar?codigo=WINE-PRUEBA-1"
 SHELL_LINK = "icsoe://activar?codigo=WINE-PRUEBA-2"
@@ -717,8 +731,7 @@ def tests(machine: WindowsMachine) -> None:
     machine.stream(
         [
             *(machine.python, "-m", "pytest", "-m", "not gui and not postgres"),
-            # tests/sync imports the sync server's stack, not installed here (NOT_ON_WINDOWS).
-            *("-p", "no:cacheprovider", "-q", "--durations=5", "--ignore=tests/sync", "tests"),
+            *("-p", "no:cacheprovider", "-q", "--durations=5", *TESTS_ON_WINDOWS),
         ],
         "Pruebas bajo el Python de Windows",
         timeout=1800,
