@@ -30,6 +30,10 @@ def gui_arguments(argv: list[str]) -> tuple[str | None, list[str]] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from icsoe_desktop.console import prepare_streams
+
+    # Redirected on Windows, output is cp1252: what it lacks is written as a look-alike.
+    prepare_streams()
     argv = sys.argv[1:] if argv is None else argv
     gui = gui_arguments(argv)
     if gui is not None:

@@ -275,8 +275,9 @@ def check_translation() -> CheckResult:
     translator = spanish_qt_translator(QApplication.instance())
     if translator is None:
         folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        return CheckResult(False, name, f"no se encontró qtbase_es.qm en «{folder}»")
-    return CheckResult(True, name, f"español ({translator.filePath()})")
+        return CheckResult(False, name, f"no se encontró qtbase_es.qm en «{Path(folder)}»")
+    # Qt writes «/»; shown as the system writes paths (C:\…\qtbase_es.qm on Windows).
+    return CheckResult(True, name, f"español ({Path(translator.filePath())})")
 
 
 def _keyring_backend() -> str:
@@ -459,10 +460,11 @@ def _show_in_dialog(lines: list[str], ok: bool) -> None:
 
 def main(cli_value: str | None) -> int:
     """Print one line per check; 0 when all pass, 1 otherwise."""
+    from icsoe_desktop.console import prepare_streams
+
     console = sys.stdout is not None
-    if console:
-        # A Windows console redirected to a file may not encode every character: never crash.
-        sys.stdout.reconfigure(errors="replace")  # type: ignore[union-attr]
+    # A Windows console redirected to a file writes cp1252: never a crash, nor a bare «?».
+    prepare_streams()
     lines = [header()]
     if console:
         print(lines[0], flush=True)

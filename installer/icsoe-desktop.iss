@@ -58,10 +58,12 @@ UsePreviousAppDir=yes
 DisableDirPage=auto
 DisableProgramGroupPage=yes
 DisableReadyPage=no
-; The PyInstaller bundle is 64-bit and Qt 6 needs Windows 10 or later.
+; The PyInstaller bundle is 64-bit. Qt 6.11 supports Windows 10 version 1809 or later (Qt's
+; «Qt for Windows», Supported Configurations): build 17763. An older Windows 10 gets Setup's
+; own message instead of a program that may not start.
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-MinVersion=10.0
+MinVersion=10.0.17763
 SetupIconFile=..\resources\icsoe.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName}

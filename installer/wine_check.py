@@ -1,21 +1,24 @@
 """CI: the Windows installer compiled, installed, upgraded and uninstalled under Wine.
 
-    python installer/wine_check.py            (after PyInstaller built dist/icsoe-desktop/)
+    python installer/wine_check.py                 (after installer/windows_wine.py)
+    python installer/wine_check.py --paquete DIR   (another Windows bundle folder)
 
-What a user gets is checked in a throw-away Wine prefix, each step failing loudly with what is
-wrong:
+What a user gets is checked in a throw-away Wine prefix (a user's Windows: no Python, only the
+system DLLs Wine lacks, installer/windows_wine.py SYSTEM_DLLS), each step failing loudly with what
+is wrong:
 
-1. The installer of pyproject's version is compiled from the bundle's files (the Linux bundle
-   here, its executable renamed icsoe-desktop.exe: the installer's mechanics do not depend on
-   what the files are; compressed lzma2/fast to save CI minutes), and an older one (0.0.1) from
-   a small stand-in bundle.
+1. The installer of pyproject's version is compiled from the real Windows bundle that
+   installer/windows_wine.py built under Wine (dist/windows/icsoe-desktop; compressed
+   lzma2/fast to save CI minutes), and an older one (0.0.1) from a small stand-in bundle.
 2. 0.0.1 installs silently (/VERYSILENT /CURRENTUSER): files in
    %LOCALAPPDATA%\\Programs\\icsoe-desktop, Start-menu shortcut, no desktop shortcut, the
    uninstaller registered under HKCU (Spanish, publisher, version), nothing under HKLM, no
    administrator rights asked (asInvoker manifest, non-administrative install mode), and the
    icsoe:// URL protocol under HKCU\\Software\\Classes\\icsoe.
 3. The current version installs over it: one entry in Programs, the files replaced (what only
-   0.0.1 had is gone), the data dir %LOCALAPPDATA%\\icsoe-desktop untouched.
+   0.0.1 had is gone), the data dir %LOCALAPPDATA%\\icsoe-desktop untouched. The installed app
+   passes its --self-check, starts to its first window, and an icsoe:// link reaches it, from a
+   second start and through the shell with the protocol as the installer registered it.
 4. A silent uninstall removes program, shortcut, uninstall entry and URL protocol; the data dir
    stays.
 5. Installed again with the desktop-shortcut task, then uninstalled with /BORRARDATOS: the
@@ -27,6 +30,7 @@ window is created even in silent mode.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -37,8 +41,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from wine_build import (  # installer/ is not a package: its folder is on sys.path
+# installer/ is not a package: its folder is on sys.path
+from windows_wine import (
     BUNDLE,
+    PROTOCOL_KEY,
+    WindowsMachine,
+    install_system_dlls,
+    link_handover,
+    startup_probe,
+)
+from wine_build import (
     WineError,
     WinePrefix,
     compile_installer,
@@ -64,15 +76,15 @@ def check(condition: object, message: str) -> None:
         raise CheckFailed(message)
 
 
-def stage_linux_bundle(linux_bundle: Path, dest: Path) -> Path:
-    """The Linux bundle's files under the Windows executable name the .iss packs."""
-    check(
-        (linux_bundle / APP).is_file(),
-        f"No está el paquete de Linux {linux_bundle / APP}: construye antes build_installer.spec",
-    )
-    shutil.copytree(linux_bundle, dest, symlinks=True)
-    (dest / APP).rename(dest / f"{APP}.exe")
-    return dest
+def check_windows_bundle(bundle: Path) -> Path:
+    """The folder PyInstaller built on Windows (or under Wine): both executables and _internal."""
+    for name in (f"{APP}.exe", f"{APP}-consola.exe", "_internal"):
+        check(
+            (bundle / name).exists(),
+            f"No está {bundle / name}: construye antes el paquete de Windows "
+            "(python installer/windows_wine.py)",
+        )
+    return bundle
 
 
 def stage_old_bundle(dest: Path) -> Path:
@@ -250,7 +262,38 @@ def check_uninstalled(m: Machine) -> None:
     check(not left, f"La desinstalación dejó el protocolo icsoe:// en HKCU: {left}")
 
 
-def run_checks(scratch: Path) -> Path:
+def check_installed_app(m: Machine, scratch: Path) -> None:
+    """The installed program runs on this Windows: its self-check, its first window, and an
+    icsoe:// link from a second start and through the shell, with the installer's registration.
+    The user's data dir is set aside meanwhile (the app would open the made-up store in it)."""
+    windows = WindowsMachine(scratch)  # this prefix, as its user's programs see it
+    exe, console = m.app_dir / f"{APP}.exe", m.app_dir / f"{APP}-consola.exe"
+    code, output = windows.run([str(console), "--self-check", "--data-dir", "C:\\autodiagnostico"])
+    check(
+        code == 0 and "FALLA" not in output,
+        f"El autodiagnóstico de la aplicación instalada falló (código {code}):\n{output}",
+    )
+    print("OK autodiagnóstico de la aplicación instalada")
+    aside = m.data_dir.with_name(m.data_dir.name + ".aparte")
+    m.data_dir.rename(aside)
+    try:
+        startup_probe(windows, console)
+        # Wine, unlike Windows, does not merge HKCU's classes into HKEY_CLASSES_ROOT: the
+        # installer's own keys, copied to HKLM in this throw-away prefix, for the shell to find.
+        hkcu = m.hkcu()
+        for key, values in hkcu.items():
+            if key == URL_KEY or key.startswith(URL_KEY + "\\"):
+                target = "HKLM\\" + PROTOCOL_KEY + key[len(URL_KEY) :]
+                for name, value in values.items():
+                    which = ["/ve"] if name == "" else ["/v", name]
+                    windows.check(["reg", "add", target, *which, "/d", value, "/f"], "reg add")
+        link_handover(windows, exe, m.data_dir, desktop=None)
+    finally:
+        shutil.rmtree(m.data_dir, ignore_errors=True)
+        aside.rename(m.data_dir)
+
+
+def run_checks(scratch: Path, bundle: Path) -> Path:
     version = project_version()
     check(version != OLD_VERSION, f"La versión del proyecto no puede ser {OLD_VERSION}")
     iscc = fetch_iscc()
@@ -259,7 +302,8 @@ def run_checks(scratch: Path) -> Path:
     prefix.create()
     print(f"Prefijo de Wine listo en {time.monotonic() - started:.0f} s", flush=True)
 
-    new_bundle = stage_linux_bundle(BUNDLE, scratch / "paquete-nuevo")
+    install_system_dlls(prefix.drive_c() / "windows" / "system32")
+    new_bundle = check_windows_bundle(bundle)
     old_bundle = stage_old_bundle(scratch / "paquete-viejo")
     started = time.monotonic()
     # lzma2/fast: 1.5 min instead of 7 on CI's 2 cores; the mechanics checked are the same.
@@ -302,6 +346,8 @@ def run_checks(scratch: Path) -> Path:
     print(
         f"OK actualización {OLD_VERSION} → {version}: una entrada, archivos reemplazados, datos intactos"
     )
+    check_installed_app(m, scratch)
+    check(data_intact(), f"La aplicación instalada tocó la carpeta de datos {m.data_dir}")
 
     m.uninstall()
     check_uninstalled(m)
@@ -320,7 +366,10 @@ def run_checks(scratch: Path) -> Path:
     return installer
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--paquete", type=Path, default=BUNDLE, help="carpeta del paquete")
+    args = parser.parse_args(argv)
     if not os.environ.get("DISPLAY"):
         xvfb_run = shutil.which("xvfb-run")
         if xvfb_run is None:
@@ -330,7 +379,7 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="icsoe-instalador-") as scratch:
         try:
-            installer = run_checks(Path(scratch))
+            installer = run_checks(Path(scratch), args.paquete.resolve())
             size = installer.stat().st_size
         except (CheckFailed, WineError, subprocess.TimeoutExpired) as exc:
             print(f"FALLA instalador de Windows bajo Wine: {exc}", file=sys.stderr)

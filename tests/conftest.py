@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import os
+import sys
 
 # Qt must never look for a display here; this has to happen before any Qt import. Its screen
 # is the most common office laptop's, 1366×768, less Windows' 40 px taskbar: an offscreen
-# screen has no taskbar, so its available geometry is all of it.
-os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "pantalla_1366x768.json"
-)
+# screen has no taskbar, so its available geometry is all of it. (Not on Windows: Qt splits
+# this setting at the drive letter's colon; the Windows run has no window tests.)
+if sys.platform == "win32":
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+else:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "pantalla_1366x768.json"
+    )
+if sys.platform == "win32" and os.environ.get("WINDIR"):
+    # Offscreen Qt on Windows reads font files from a folder (its own lib/fonts, which PySide6
+    # does not ship); Windows keeps them in %WINDIR%\Fonts. (Wine's is empty: the Wine run
+    # names another, installer/windows_wine.py.)
+    os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
 
 import socket
 import threading
@@ -24,6 +34,57 @@ import pytest
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.roles import CLI_ACTOR
+
+# --- which tests run where ---------------------------------------------------------------------
+# `gui`: the tests that need Qt widgets (tests/gui, or a qtbot/qapp fixture); `postgres`: the
+# sync tests (a real PostgreSQL cluster, tests/sync). The Windows run (installer/windows_wine.py,
+# Windows CPython under Wine) selects `-m "not gui and not postgres"`: offscreen Qt's fonts are
+# the host's there, and no PostgreSQL runs under Wine.
+TESTS = Path(__file__).resolve().parent
+GUI_FIXTURES = frozenset(("qtbot", "qapp"))
+
+# Tests that cannot run on Windows, and why; each is reported as skipped with its reason.
+NOT_ON_WINDOWS = {
+    "services/test_secrets_backend.py::test_with_keyrings_alt_installed_and_no_os_keyring": (
+        "Windows always has its Credential Manager: a machine without an OS keyring is Linux's"
+    ),
+    "services/test_secrets_backend.py::test_a_plaintext_or_null_backend_named_explicitly": (
+        "Windows always has its Credential Manager: the refused backend falls back to it"
+    ),
+}
+# And under Wine only (the Windows run of .ci/run); a real Windows runs them.
+NOT_UNDER_WINE = {
+    "services/test_backup.py::test_backup_while_another_process_writes_is_consistent": (
+        "Wine's file locks are slow enough that the other process's commits restart every step "
+        "of the copy, which then falls back to one step (by design): the bar does not move"
+    ),
+}
+
+
+def _under_wine() -> bool:
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    return hasattr(ctypes.WinDLL("ntdll"), "wine_get_version")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wine = _under_wine()
+    for item in items:
+        path = Path(item.path).resolve()
+        if TESTS / "gui" in path.parents or GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+        if TESTS / "sync" in path.parents:
+            item.add_marker(pytest.mark.postgres)
+        if sys.platform == "win32":
+            test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
+            for prefix, reason in NOT_ON_WINDOWS.items():
+                if test_id.startswith(prefix):
+                    item.add_marker(pytest.mark.skip(reason=f"En Windows no: {reason}"))
+            for prefix, reason in NOT_UNDER_WINE.items() if wine else ():
+                if test_id.startswith(prefix):
+                    item.add_marker(pytest.mark.skip(reason=f"Bajo Wine no: {reason}"))
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import locale
 import os
 import subprocess
 import sys
@@ -34,6 +35,11 @@ SUCCESS_KEYS = [
     "emisor",
     "emisor_confiable",
 ]
+
+
+# What the CLI writes its plain text in through a pipe: UTF-8 on Linux, the ANSI code page
+# (cp1252) on Windows. (Its JSON is UTF-8 everywhere.)
+CONSOLE = locale.getpreferredencoding(False)
 
 
 def run_cli(
@@ -320,7 +326,7 @@ def test_emisores_listar_agregar_quitar(tmp_path):
     data = tmp_path / "datos"
     listed = run_cli("emisores", "listar", data_dir=data)
     assert listed.returncode == 0
-    lines = listed.stdout.decode().splitlines()
+    lines = listed.stdout.decode(CONSOLE).splitlines()
     assert len(lines) == 13 and all(line.startswith("incluido\t") for line in lines)
     assert any(line.endswith("\tAUTORIDAD CERTIFICADORA") for line in lines)
 
@@ -329,17 +335,19 @@ def test_emisores_listar_agregar_quitar(tmp_path):
     added = run_cli("emisores", "agregar", ca, data_dir=data)
     assert added.returncode == 0 and b"AC IMSS PRUEBAS" in added.stdout
     again = run_cli("emisores", "agregar", ca, data_dir=data)
-    assert (again.returncode, again.stderr.decode().strip()) == (
+    assert (again.returncode, again.stderr.decode(CONSOLE).strip()) == (
         2,
         "El emisor AC IMSS PRUEBAS ya está instalado (agregado).",
     )
-    lines = run_cli("emisores", "listar", data_dir=data).stdout.decode().splitlines()
+    lines = run_cli("emisores", "listar", data_dir=data).stdout.decode(CONSOLE).splitlines()
     assert lines[-1].startswith("agregado\t") and lines[-1].endswith("AC IMSS PRUEBAS")
     huella = lines[-1].split("\t")[2]
 
     shipped_one = lines[0].split("\t")[2]
     refused = run_cli("emisores", "quitar", shipped_one, data_dir=data)
-    assert refused.returncode == 2 and "incluidos con la aplicación" in refused.stderr.decode()
+    assert refused.returncode == 2 and "incluidos con la aplicación" in refused.stderr.decode(
+        CONSOLE
+    )
     removed = run_cli("emisores", "quitar", huella[:16], data_dir=data)
     assert removed.returncode == 0
     assert len(run_cli("emisores", "listar", data_dir=data).stdout.splitlines()) == 13

@@ -51,7 +51,9 @@ def test_default_is_the_users_data_dir(tmp_path: Path, monkeypatch: pytest.Monke
 def test_option_with_home_tilde_is_expanded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path / "casa"))
+    # The user's home: HOME on Linux, USERPROFILE on Windows (which ignores HOME).
+    monkeypatch.setenv("USERPROFILE" if sys.platform == "win32" else "HOME", str(tmp_path / "casa"))
+    monkeypatch.setenv("HOME" if sys.platform == "win32" else "USERPROFILE", str(tmp_path / "no"))
     assert resolve_data_dir("~/icsoe") == (tmp_path / "casa" / "icsoe").resolve()
 
 

@@ -71,7 +71,8 @@ class FilePicker(QObject):
         path, _ = QFileDialog.getOpenFileName(self.edit.window(), self._caption, "", self._filter)
         on_chosen = self._on_chosen()
         if path and on_chosen is not None:
-            on_chosen(path)
+            # Qt answers with «/»; the field shows the path as Windows writes it (C:\…).
+            on_chosen(str(Path(path)))
 
     def path(self) -> Path | None:
         """The chosen file, or None when none was chosen (the service says what is missing)."""

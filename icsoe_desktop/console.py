@@ -1,0 +1,68 @@
+"""Console text that survives a console that is not Unicode.
+
+A Windows console shows any character, but redirected to a file or a pipe (``> informe.txt``, a
+script) Python writes the ANSI code page, cp1252 for es-MX, which lacks some characters the app
+prints: ``▸`` of «Configuración ▸ Correo saliente», ``→``, ``≤``. Each becomes its closest
+cp1252 look-alike instead of an error (a crash) or a bare «?».
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+
+ERRORS = "icsoe-parecido"
+
+# Menu paths and arrows first; NFKC (full-width digits, ligatures) after; «?» last.
+_LOOK_ALIKES = {
+    "▸": "›",
+    "▶": "›",
+    "→": "->",
+    "←": "<-",
+    "≤": "<=",
+    "≥": ">=",
+    "≠": "!=",
+    "✔": "OK",
+    "✓": "OK",
+    "✗": "X",
+    "◉": "(o)",
+    "○": "( )",
+}
+
+
+def _look_alike_in(encoding: str):
+    """An error handler for ``encoding``. (The error itself does not say which: a charmap codec
+    such as cp1252 reports «charmap».)"""
+
+    def look_alike(error: UnicodeError) -> tuple[str, int]:
+        if not isinstance(error, UnicodeEncodeError):
+            raise error
+        import unicodedata
+
+        shown = []
+        for char in error.object[error.start : error.end]:
+            for candidate in (_LOOK_ALIKES.get(char), unicodedata.normalize("NFKC", char), "?"):
+                if candidate is None:
+                    continue
+                try:
+                    candidate.encode(encoding)
+                except UnicodeEncodeError:
+                    continue
+                shown.append(candidate)
+                break
+        return "".join(shown), error.end
+
+    return look_alike
+
+
+def prepare_streams() -> None:
+    """Standard output and error write look-alikes for what their encoding lacks. Cheap (on the
+    start-up path); a windowed executable has no streams (None), left as they are."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        encoding = codecs.lookup(stream.encoding).name
+        errors = f"{ERRORS}-{encoding}"
+        codecs.register_error(errors, _look_alike_in(encoding))
+        reconfigure(errors=errors)

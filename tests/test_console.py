@@ -1,0 +1,48 @@
+"""Console output redirected to a file or a pipe on Windows is in cp1252 (the ANSI code page of
+es-MX): what it lacks is written as a look-alike, never a crash nor a bare «?». Here
+PYTHONIOENCODING=cp1252 makes a Linux process write as a redirected Windows console does; under
+Windows (installer/windows_wine.py) it is the default anyway."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "cp1252", **env},
+    )
+
+
+def test_the_self_check_redirected_in_cp1252_keeps_the_menu_path(tmp_path: Path) -> None:
+    result = run(["-m", "icsoe_desktop", "--self-check", "--data-dir", str(tmp_path / "datos")])
+    text = result.stdout.decode("cp1252")  # strictly: every byte is cp1252
+    assert result.returncode == 0, text + result.stderr.decode("cp1252", errors="replace")
+    assert "OK    Correo (SMTP): sin configurar (Configuración › Correo saliente)" in text
+    assert "?" not in text
+
+
+def test_what_cp1252_lacks_is_written_as_its_look_alike() -> None:
+    shown = "Configuración ▸ Correo → 2 ≤ ３ ✔ ◉ Ñandú 😀"
+    code = (
+        "import sys; from icsoe_desktop.console import prepare_streams; prepare_streams(); "
+        f"print({shown!r}); print({shown!r}, file=sys.stderr)"
+    )
+    result = run(["-c", code])
+    expected = "Configuración › Correo -> 2 <= 3 OK (o) Ñandú ?"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode("cp1252").splitlines() == [expected]
+    assert result.stderr.decode("cp1252").splitlines() == [expected]
+
+
+def test_a_unicode_console_is_left_as_it_is() -> None:
+    shown = "Configuración ▸ Correo → 😀"
+    code = f"from icsoe_desktop.console import prepare_streams; prepare_streams(); print({shown!r})"
+    result = run(["-c", code], PYTHONIOENCODING="utf-8")
+    assert result.stdout.decode("utf-8").splitlines() == [shown]
