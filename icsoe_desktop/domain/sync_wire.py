@@ -228,6 +228,23 @@ def pulled_groups(
     return groups
 
 
+def groups_of_rows(rows: Iterable[PulledRow]) -> list[PulledGroup]:
+    """Whole rows (as a conflict or a row waiting for its parent keeps them) as PulledGroups:
+    one per table and set of data columns, each in the rows' order."""
+    members: dict[tuple[str, tuple[str, ...]], list[PulledRow]] = {}
+    for row in rows:
+        members.setdefault((row["table"], tuple(row["data"])), []).append(row)
+    return [
+        {
+            "table": table,
+            **{name: [row[name] for row in found] for name in ENVELOPE},  # type: ignore[misc]
+            "columns": list(columns),
+            "values": [[row["data"][name] for row in found] for name in columns],
+        }
+        for (table, columns), found in members.items()
+    ]
+
+
 def group_row(group: PulledGroup, i: int) -> PulledRow:
     """The ``i``-th row of a group, whole."""
     data = {name: values[i] for name, values in zip(group["columns"], group["values"], strict=True)}
@@ -279,19 +296,20 @@ _RESULT_KEYS = frozenset({"table", "uuid", "version", "seq"})
 
 
 def read_pull_page(answer: Mapping[str, Any], since: int | None = None) -> PullPage:
-    """``since``: the cursor asked from, kept when the page names none. A table's repair pull
-    passes None: its page must name the cursor, and it reads no ``remaining``. Each group
-    must have every list as long as its uuids and the envelope's types (a value out of place
-    would land in another row or column)."""
-    rows = answer.get("rows")
+    """A page of ``grupos`` (the desktop asks for ``formato=columnas``; a server that answers
+    a dict per row only does not speak this desktop's protocol). ``since``: the cursor asked
+    from, kept when the page names none. A table's repair pull passes None: its page must
+    name the cursor, and it reads no ``remaining``. Each group must have every list as long
+    as its uuids and the envelope's types (a value out of place would land in another row or
+    column)."""
     cursor = answer.get("cursor", since)
     remaining = answer.get("remaining") if since is not None else 0
-    grupos = answer.get("grupos", [])
-    if not isinstance(rows, list) or not isinstance(remaining, int) or not isinstance(cursor, int):
+    grupos = answer.get("grupos")
+    if not isinstance(remaining, int) or not isinstance(cursor, int):
         raise WireError("pull")
     if not isinstance(grupos, list) or not all(map(_fits_group, grupos)):
         raise WireError("pull")
-    return pull_page(rows, cursor, remaining, grupos)
+    return pull_page([], cursor, remaining, grupos)
 
 
 # Per envelope field of a PulledGroup: the type of its values (a bool is not an int here).
@@ -448,6 +466,7 @@ __all__ = [
     "encode_value",
     "group_row",
     "group_rows",
+    "groups_of_rows",
     "hash_sum",
     "loser",
     "page_size",

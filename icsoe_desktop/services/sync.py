@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -34,17 +34,10 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
-from icsoe_desktop.services.sync_rows import (
-    ApplyReport,
-    apply_remote,
-    decode_row,
-    encoded_changes,
-    parent_ids,
-    pending_count,
-    record_push_results,
-    table_summary,
-)
-from icsoe_desktop.store import bulk_indexes
+from icsoe_desktop.services.sync_apply import ApplyReport, apply_remote, record_push_results
+from icsoe_desktop.services.sync_check import table_summary
+from icsoe_desktop.services.sync_decode import decode_data
+from icsoe_desktop.services.sync_encode import encoded_changes, pending_count
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
@@ -57,29 +50,6 @@ BATCH_BYTES = 4 * 1024 * 1024
 PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
 SIN_CONEXION = "Sin conexión"
-TABLE_TITLES = {
-    "idse_users": "Usuario IDSE",
-    "registros_patronales": "Registro patronal",
-    "certificados_imss": "Certificado IMSS",
-    "lotes": "Lote IDSE",
-    "movimientos": "Movimiento afiliatorio",
-    "lote_movimientos": "Movimiento de un lote",
-    "icsoe_contratistas": "Contratista",
-    "icsoe_capturistas": "Capturista",
-    "icsoe_capturista_relaciones": "Capturista de un contratista",
-    "audit_log": "Bitácora",
-}
-# The field that names a row for a person, per table (falls back to the UUID).
-ROW_LABELS = {
-    "idse_users": "usuario",
-    "registros_patronales": "registro",
-    "certificados_imss": "no_certificado",
-    "lotes": "archivo",
-    "movimientos": "nss",
-    "icsoe_contratistas": "rfc",
-    "icsoe_capturistas": "curp",
-}
-
 Progress = Callable[[int, int], None]
 Answer = TypeVar("Answer")
 
@@ -188,9 +158,6 @@ def _check_url(url: str) -> str:
 class SyncService:
     pull_rows = PULL_ROWS  # rows per pulled page
     bulk_pull_rows = BULK_PULL_ROWS  # a pull this big may build some indexes at its end
-    # Pages column by column (sync_wire.PulledGroup); a server from before them ignores the
-    # parameter and answers "renglones", a dict per row, which is read as well.
-    pull_format = "columnas"
 
     def __init__(
         self,
@@ -399,7 +366,7 @@ class SyncService:
         report = progress or (lambda _done, _total: None)
         http, base = self._http()
         try:
-            # (leaving the block waits for the movimientos indexes a big pull builds at its end
+            # (leaving the block waits for the indexes a big pull builds at its end
             # while the drift check reads: store/bulk_indexes.py)
             with http, _without_gc_pauses(), ThreadPoolExecutor(1, "sync-indices") as builder:
                 sent, conflicts = self._push(http, base, report)
@@ -527,14 +494,7 @@ class SyncService:
                             with self._applying() as session:
                                 if not received:  # the first page: how much is coming
                                     suspended = self._suspend_indexes(session, size + remaining)
-                                done.add(
-                                    apply_remote(
-                                        session,
-                                        page["rows"],
-                                        self._clock(),
-                                        groups=page.get("grupos", []),
-                                    )
-                                )
+                                done.add(apply_remote(session, page["grupos"], self._clock()))
                                 session.merge(SyncState(key="cursor", value=str(next_cursor)))
                     except BaseException:
                         coming.cancel()
@@ -561,15 +521,20 @@ class SyncService:
         return done.applied, done.conflicts
 
     def _suspend_indexes(self, session: Session, coming: int) -> bool:
-        """For a pull that brings at least ``bulk_pull_rows`` rows and as many as this desktop
-        holds (a desktop joining a company), the movimientos indexes that are faster built at
-        the end than kept up to date are dropped, with the first page (store/bulk_indexes.py)."""
+        """For a pull that brings at least ``bulk_pull_rows`` rows and as many as a table
+        holds (a desktop joining a company), the table's indexes that are faster built at the
+        end than kept up to date are dropped, with the first page (its ``BulkHooks``)."""
         if coming < self.bulk_pull_rows:
             return False
-        held = session.connection().exec_driver_sql("SELECT count(*) FROM movimientos").scalar()
-        if coming < (held or 0):
-            return False
-        return bool(bulk_indexes.suspend(session.connection()))
+        connection = session.connection()
+        suspended = False
+        for table in SYNCED_TABLES:
+            if table.bulk is None or table.bulk.suspend_indexes is None:
+                continue
+            held = session.scalar(select(func.count()).select_from(table.model))
+            if coming >= (held or 0):
+                suspended = bool(table.bulk.suspend_indexes(connection)) or suspended
+        return suspended
 
     def _restore_indexes(self) -> None:
         """The dropped indexes built again. Failing here (a busy store) only leaves the grid's
@@ -578,13 +543,13 @@ class SyncService:
             # (SQLite's own sort, spilling to a temporary file: as fast as a large cache and
             # temp_store=MEMORY here, and it leaves a million rows' sort out of the memory)
             with self._store.session(immediate=True) as session:
-                bulk_indexes.restore(session.connection())
+                for table in SYNCED_TABLES:
+                    if table.bulk is not None and table.bulk.restore_indexes is not None:
+                        table.bulk.restore_indexes(session.connection())
             with self._store.session() as session:  # their WAL, before a user's save
                 checkpoint(session.connection())
         except SQLAlchemyError:
-            log.warning(
-                "Índices de movimientos sin reconstruir tras la sincronización", exc_info=True
-            )
+            log.warning("Índices sin reconstruir tras la sincronización", exc_info=True)
 
     def _pull_page(
         self, http, base: str, since: int, table: str | None = None
@@ -594,7 +559,7 @@ class SyncService:
         params: dict[str, Any] = {
             "since": since,
             "limit": self.pull_rows,
-            "formato": self.pull_format,
+            "formato": "columnas",  # the only pages this desktop reads (sync_wire.PulledGroup)
         }
         if table is not None:
             params["tabla"] = table
@@ -620,7 +585,8 @@ class SyncService:
                     session.execute(
                         delete(SyncPending).where(SyncPending.seq.in_([w.seq for w in waiting]))
                     )
-                    done.add(apply_remote(session, rows, self._clock(), final=True))
+                    groups = sync_wire.groups_of_rows(rows)
+                    done.add(apply_remote(session, groups, self._clock(), final=True))
         return done
 
     @contextmanager
@@ -698,13 +664,7 @@ class SyncService:
             size, since = sync_wire.page_size(page), page["cursor"]
             if size:
                 with self._applying() as session:
-                    apply_remote(
-                        session,
-                        page["rows"],
-                        self._clock(),
-                        repair=True,
-                        groups=page.get("grupos", []),
-                    )
+                    apply_remote(session, page["grupos"], self._clock(), repair=True)
             if size < self.pull_rows:
                 break
         self._apply_waiting()
@@ -727,7 +687,7 @@ class SyncService:
     @staticmethod
     def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
         """The other version's data as column values (raises ValueError if it no longer fits)."""
-        return decode_row(table, otra["data"], parent_ids(session, table, [otra["data"]]))
+        return decode_data(session, table, otra["data"])
 
     @staticmethod
     def _holder(session, table, values: dict[str, Any]) -> Any:
@@ -770,12 +730,12 @@ class SyncService:
             data = otra["data"]
             otra["data"] = {n: data[n] for n in table.columns if n in data} | data
         actual = self._current(session, conflict)
-        label_key = ROW_LABELS.get(conflict.table_name, "")
+        label_key = table.spec.etiqueta if table is not None else ""
         label = (actual or otra)["data"].get(label_key) or conflict.row_uuid
         return ConflictRow(
             conflict.id,
             conflict.table_name,
-            TABLE_TITLES.get(conflict.table_name, conflict.table_name),
+            (table.spec.titulo if table is not None else "") or conflict.table_name,
             str(label),
             conflict.detected_at,
             conflict.kind,

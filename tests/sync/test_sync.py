@@ -44,7 +44,7 @@ def audit_uuids(services) -> set[str]:
         return set(session.scalars(select(AuditEntry.uuid)).all())
 
 
-def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops, pull_format) -> None:
+def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> None:
     a, b = desktops
     connect(a, sync_server.url, sync_server.token(nombre="A"))
     connect(b, sync_server.url, sync_server.token(nombre="B"))
@@ -325,7 +325,7 @@ def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicat
 
 
 def test_movimientos_lotes_and_capturistas_travel_between_desktops(
-    sync_server, desktops, tmp_path, pull_format
+    sync_server, desktops, tmp_path
 ) -> None:
     from icsoe_desktop.services.movimientos import Filtro, Orden
     from tests.services.movimientos_data import REGISTRO_A, load_known
@@ -379,7 +379,7 @@ def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movement
 
 
 def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
-    sync_server, desktops, tmp_path, pull_format
+    sync_server, desktops, tmp_path
 ) -> None:
     from icsoe_desktop.services.movimientos import Filtro
     from tests.services.movimientos_data import KNOWN, known_rows
@@ -502,7 +502,7 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     import requests
 
     from icsoe_desktop.domain import sync_wire
-    from icsoe_desktop.services.sync_rows import encoded_changes
+    from icsoe_desktop.services.sync_encode import encoded_changes
     from icsoe_desktop.store.models import SyncState
 
     a, b = desktops
@@ -541,9 +541,7 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     assert b.sync.conflicts() == []
 
 
-def test_rows_of_a_table_sent_with_different_columns_all_arrive(
-    sync_server, desktops, pull_format
-) -> None:
+def test_rows_of_a_table_sent_with_different_columns_all_arrive(sync_server, desktops) -> None:
     """An older desktop leaves out a column this version has (a nullable one): a page then
     holds the table's rows in two sets of columns (two groups, by columns); each arrives,
     the one without the column with its default."""
@@ -554,7 +552,7 @@ def test_rows_of_a_table_sent_with_different_columns_all_arrive(
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.movimientos import Filtro
-    from icsoe_desktop.services.sync_rows import local_changes
+    from icsoe_desktop.services.sync_encode import local_changes
     from icsoe_desktop.store.models import MovimientoRow
 
     a, b = connected(sync_server, desktops)
