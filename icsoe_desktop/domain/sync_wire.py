@@ -30,6 +30,20 @@ from itertools import repeat
 from operator import itemgetter, methodcaller
 from typing import Any, NotRequired, TypedDict
 
+# The protocol this desktop speaks, sent with every request (``PROTOCOL_HEADER``), with its
+# schema (the store's Alembic head, ``SCHEMA_HEADER``): 1 is a desktop that sends neither
+# (pages of rows or of columns); 2 reads pages of columns only. The server answers with the
+# newest schema any desktop of the company sent (``SCHEMA_HEADER``).
+PROTOCOL = 2
+PROTOCOL_HEADER = "X-Icsoe-Protocolo"
+SCHEMA_HEADER = "X-Icsoe-Esquema"
+
+
+def newer_schema(theirs: str | None, mine: str) -> bool:
+    """Whether schema revision ``theirs`` ("NNNN_name", as Alembic's are named here) comes
+    after ``mine``: by the number in front."""
+    return theirs is not None and theirs[:4] > mine[:4]
+
 
 class WireError(ValueError):
     """An answer of the other end that does not have the protocol's shape."""
@@ -449,6 +463,9 @@ __all__ = [
     "DATETIME",
     "ENVELOPE",
     "INTEGER",
+    "PROTOCOL",
+    "PROTOCOL_HEADER",
+    "SCHEMA_HEADER",
     "TEXT",
     "Codec",
     "Conflict",
@@ -469,6 +486,7 @@ __all__ = [
     "groups_of_rows",
     "hash_sum",
     "loser",
+    "newer_schema",
     "page_size",
     "pull_page",
     "pulled_groups",

@@ -8,7 +8,6 @@ applies it. An unreachable server loses nothing: changes stay marked until a pus
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import uuid as uuid_module
@@ -39,6 +38,7 @@ from icsoe_desktop.services.sync_check import table_summary
 from icsoe_desktop.services.sync_decode import decode_data
 from icsoe_desktop.services.sync_encode import encoded_changes, pending_count
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
+from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 
@@ -50,6 +50,10 @@ BATCH_BYTES = 4 * 1024 * 1024
 PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
 SIN_CONEXION = "Sin conexión"
+ACTUALIZAR = (
+    "Otro equipo de esta empresa ya usa una versión más reciente de icsoe-desktop: actualiza "
+    "este equipo para ver y editar los datos nuevos (mientras tanto no se pierde ninguno)."
+)
 Progress = Callable[[int, int], None]
 Answer = TypeVar("Answer")
 
@@ -68,6 +72,7 @@ class SyncResult:
     recibidos: int
     conflictos: int
     at: datetime
+    actualizar: bool = False  # another desktop of the company has a newer version of the app
 
     @property
     def texto(self) -> str:
@@ -78,6 +83,8 @@ class SyncResult:
                 f" Hay {plural(self.conflictos, 'conflicto')}: revísalos en Configuración > Conflictos de "
                 "sincronización."
             )
+        if self.actualizar:
+            text += f" {ACTUALIZAR}"
         return text
 
 
@@ -119,29 +126,6 @@ class ConflictRow:
     otra: dict[str, Any]  # the version that lost: {"version", "updated_at", "deleted", "data"}
 
 
-@contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    """Python's automatic cyclic garbage collection off while a sync runs. Its pages are
-    thousands of dicts and tuples that live for one page and hold no cycles (reference
-    counting frees them), yet each automatic collection walked them all again: a fifth of a
-    100,000-row pull's time (bench/sync.py). What does make cycles (each page's session) is
-    collected after each page (``_collect_young``), so memory stays flat over a million rows.
-    Back on at the end, unless something else had turned it off."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _collect_young() -> None:
-    """The cycles one page or batch left (its session, its transaction): the young
-    generations only, a few milliseconds; the page's rows are gone by then."""
-    gc.collect(1)
-
-
 def _check_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
@@ -156,6 +140,10 @@ def _check_url(url: str) -> str:
 
 
 class SyncService:
+    # Sent with every request: the protocol this desktop speaks and its store's schema (the
+    # server keeps the company's newest and says so in each answer).
+    protocol = sync_wire.PROTOCOL
+    schema = HEAD_REVISION
     pull_rows = PULL_ROWS  # rows per pulled page
     bulk_pull_rows = BULK_PULL_ROWS  # a pull this big may build some indexes at its end
 
@@ -172,6 +160,7 @@ class SyncService:
         self._settings = settings
         self._secrets = secrets
         self._clock = clock
+        self._newest_schema: str | None = None  # the company's, as the server last said
 
     # --- settings ------------------------------------------------------------------------------
 
@@ -275,6 +264,8 @@ class SyncService:
         http = requests.Session()
         http.headers["Authorization"] = f"Bearer {token or self.token() or ''}"
         http.headers["User-Agent"] = "icsoe-desktop"
+        http.headers[sync_wire.PROTOCOL_HEADER] = str(self.protocol)
+        http.headers[sync_wire.SCHEMA_HEADER] = self.schema
         http.verify = self.settings.verify_tls if verify is None else verify
         return http, (url or self.settings.url).rstrip("/")
 
@@ -309,6 +300,9 @@ class SyncService:
             body = orjson.loads(response.content)  # several times faster than json on a page
         except ValueError:
             body = None
+        newest = response.headers.get(sync_wire.SCHEMA_HEADER)
+        if newest:
+            self._newest_schema = newest
         if response.status_code == 401:
             raise SyncError(
                 "token_invalido",
@@ -322,6 +316,11 @@ class SyncService:
                 f"(HTTP {response.status_code}). Se reintentará; no se pierde nada.",
                 offline=True,
             )
+        if response.status_code == 426 and isinstance(body, dict) and body.get("mensaje"):
+            # A server that does not speak this desktop's protocol: its own words (update
+            # the server, or this desktop).
+            log.warning("Sincronización rechazada: HTTP 426 %s", body)
+            raise SyncError("protocolo_no_soportado", str(body["mensaje"]))
         if response.status_code >= 400 or not isinstance(body, dict):
             reason = body.get("mensaje") if isinstance(body, dict) else ""
             log.warning("Sincronización rechazada: HTTP %s %s", response.status_code, body)
@@ -348,10 +347,11 @@ class SyncService:
         http, base = self._http(url, token, verify)
         with http:
             info = self._call(http, "GET", f"{base}/v1/estado")
-        return (
+        text = (
             f"Conexión correcta con el servidor de sincronización: empresa {info.get('empresa')}, "
             f"escritorio «{info.get('escritorio')}»."
         )
+        return f"{text} {ACTUALIZAR}" if self.newer_version_elsewhere() else text
 
     # --- synchronize ---------------------------------------------------------------------------
 
@@ -368,7 +368,7 @@ class SyncService:
         try:
             # (leaving the block waits for the indexes a big pull builds at its end
             # while the drift check reads: store/bulk_indexes.py)
-            with http, _without_gc_pauses(), ThreadPoolExecutor(1, "sync-indices") as builder:
+            with http, ThreadPoolExecutor(1, "sync-indices") as builder:
                 sent, conflicts = self._push(http, base, report)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
@@ -382,7 +382,15 @@ class SyncService:
             raise
         now = self._clock()
         self._set_state(last_result="ok", last_sync_at=now.isoformat())
-        return SyncResult(sent, received, conflicts + more_conflicts, now)
+        return SyncResult(
+            sent, received, conflicts + more_conflicts, now, self.newer_version_elsewhere()
+        )
+
+    def newer_version_elsewhere(self) -> bool:
+        """Whether the server said another desktop of the company has a newer schema (a newer
+        version of the app): this one should be updated. What it pushes meanwhile loses
+        nothing (the server keeps the columns it does not know)."""
+        return sync_wire.newer_schema(self._newest_schema, self.schema)
 
     def _batches(self) -> Iterator[list[bytes]]:
         """The local changes as JSON text, in batches: each row is encoded once (its size is
@@ -432,7 +440,6 @@ class SyncService:
                 if answered is not None:
                     conflicts += self._pushed(answered[0], answered[2])
                     done += answered[1]
-                    _collect_young()
                     report(done, max(total, done))
             if in_flight is not None:
                 conflicts += self._pushed(in_flight[0], in_flight[2])
@@ -500,7 +507,6 @@ class SyncService:
                         coming.cancel()
                         raise
                     received += size
-                    _collect_young()
                     report(sent + received, sent + received + remaining)  # an estimate
                     if last:
                         break
@@ -564,6 +570,13 @@ class SyncService:
         if table is not None:
             params["tabla"] = table
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
+        if "grupos" not in answer and isinstance(answer.get("rows"), list):
+            raise SyncError(
+                "servidor_anterior",
+                "El servidor de sincronización es de una versión anterior a la de este equipo: "
+                "pide al administrador que lo actualice. Los cambios de este equipo esperan; no "
+                "se pierde nada.",
+            )
         return self._read(sync_wire.read_pull_page, answer, since if table is None else None)
 
     def _apply_waiting(self) -> ApplyReport:

@@ -39,6 +39,9 @@ class Empresa(ServerBase):
     # The company's last server sequence. Pushes lock this row, so sequence numbers are handed
     # out and committed in order: a pull never sees seq N+1 before N.
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The newest desktop schema (the app's Alembic head, "NNNN_name") seen from the company's
+    # desktops: an older desktop is told to update.
+    esquema: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

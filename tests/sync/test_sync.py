@@ -242,8 +242,8 @@ def test_unreachable_server_says_sin_conexion_and_loses_nothing(sync_server, des
     assert info.value.message.startswith("Sin conexión")
     assert a.sync.status().text == f"Sin conexión · {pending} cambios por enviar"
     assert a.sync.pending_count() == pending
-    # The garbage collector, off while a sync runs (its pages hold no cycles), is back on: a
-    # failed sync must not leave the app collecting nothing for the rest of the day.
+    # The sync never turns the process's garbage collector off (the window's thread shares
+    # it): a failed sync leaves the app collecting as always.
     assert gc.isenabled()
 
     connect(a, sync_server.url, None)  # the server is back (the stored token is kept)
