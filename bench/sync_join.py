@@ -108,9 +108,10 @@ def join(folder: Path, url: str, token: str, page: int) -> dict:
         capture_output=True,
         text=True,
         env=env,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"el escritorio que se une falló:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
