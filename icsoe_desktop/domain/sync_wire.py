@@ -1,5 +1,5 @@
 """The sync wire format, written once for both ends: the desktop (``services/sync.py``,
-``services/sync_rows.py``) and the sync server (``sync_server/``). No ORM, no Qt, no HTTP: the
+``services/sync_*.py``) and the sync server (``sync_server/``). No ORM, no Qt, no HTTP: the
 shapes that travel (a push batch and its answer, a pull page, a conflict's version, the
 resumen), the functions that write them and the desktop's checks of what the server answered
 (the server's strict checks of a push, with their 4xx answers, are ``sync_server/protocol.py``),
