@@ -82,6 +82,9 @@ EXCLUDED_MODULES = [
     "pkg_resources",
     "_distutils_hack",
     "pip",
+    # Only ProcessPoolExecutor imports it, which the app never uses; in the bundle its runtime
+    # hook would import it (~40 ms) before the first window.
+    "multiprocessing",
     # SQLAlchemy's hook names every dialect's driver, which drags in psycopg and numpy (~50 MB);
     # the desktop store is SQLite only (the PostgreSQL sync server is not part of the bundle).
     # The dialect modules themselves stay: Alembic imports them.
