@@ -25,6 +25,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, anunciar, suscribir
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
@@ -137,6 +138,8 @@ class CertificadosImssDialog(QDialog):
         self.resize(760, 560)
         centrar(self, parent)  # fits the screen, centred on its window
         self._set_fiel(None)
+        # A certificate or registro saved elsewhere (another window, a sync): read again.
+        suscribir(self, services, {CERTIFICADOS, REGISTROS}, lambda _cambios: self.refresh())
         self.refresh()
 
     # --- state ---------------------------------------------------------------------------------
@@ -229,7 +232,7 @@ class CertificadosImssDialog(QDialog):
             edit.clear()
         self.detalle.clear()
         self._set_fiel(None)
-        self.refresh()
+        anunciar(self._services, {CERTIFICADOS})  # this list and the login's expiry panel
         return True
 
     def _on_eliminar(self) -> None:
@@ -243,8 +246,8 @@ class CertificadosImssDialog(QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return
+        anunciar(self._services, {CERTIFICADOS})
         msgbox.information(self, MSG_ELIMINADO, TITLE)
-        self.refresh()
 
     def _on_generar_pfx(self) -> None:
         from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog

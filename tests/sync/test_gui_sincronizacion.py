@@ -145,7 +145,7 @@ def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops)
     window = VentanaPrincipal(a, ADMIN, "Admin")
     qtbot.addWidget(window)
     window.show()
-    status = window.sync_status
+    status = window.barra_sincronizacion
     pending = a.sync.pending_count()
     assert status.label.text() == f"{pending} cambios por enviar"
     assert status.auto_timer.isActive() and status.auto_timer.interval() == 5 * 60_000
