@@ -147,7 +147,8 @@ def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops)
     window.show()
     status = window.barra_sincronizacion
     pending = a.sync.pending_count()
-    assert status.label.text() == f"{pending} cambios por enviar"
+    # Read in the background: the window shows before the count arrives.
+    qtbot.waitUntil(lambda: status.label.text() == f"{pending} cambios por enviar")
     assert status.auto_timer.isActive() and status.auto_timer.interval() == 5 * 60_000
     assert window.sincronizacion_action.isEnabled() and window.conflictos_action.isEnabled()
     status.auto_timer.timeout.emit()  # the timer firing, without waiting 5 minutes
