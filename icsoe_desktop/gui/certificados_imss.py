@@ -25,7 +25,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, anunciar, suscribir
+from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, Cambios, anunciar, suscribir
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
@@ -139,7 +139,10 @@ class CertificadosImssDialog(QDialog):
         centrar(self, parent)  # fits the screen, centred on its window
         self._set_fiel(None)
         # A certificate or registro saved elsewhere (another window, a sync): read again.
-        suscribir(self, services, {CERTIFICADOS, REGISTROS}, lambda _cambios: self.refresh())
+        suscribir(self, services, {CERTIFICADOS, REGISTROS}, self._on_cambios)
+        self.refresh()
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
 
     # --- state ---------------------------------------------------------------------------------

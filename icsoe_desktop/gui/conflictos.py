@@ -20,7 +20,7 @@ from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, anunciar, suscribir
+from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, Cambios, anunciar, suscribir
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -134,7 +134,10 @@ class ConflictosDialog(QDialog):
         self.resize(760, 520)
         centrar(self, parent)  # fits the screen, centred on its window
         # A sync while the window is open may bring conflicts: listed without a click.
-        suscribir(self, services, {CONFLICTOS}, lambda _cambios: self.refresh())
+        suscribir(self, services, {CONFLICTOS}, self._on_cambios)
+        self.refresh()
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
 
     def refresh(self) -> None:

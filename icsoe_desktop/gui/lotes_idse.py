@@ -27,7 +27,14 @@ from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENT
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.gui.kit.notificador import LOTES, MOVIMIENTOS, REGISTROS, anunciar, suscribir
+from icsoe_desktop.gui.kit.notificador import (
+    LOTES,
+    MOVIMIENTOS,
+    REGISTROS,
+    Cambios,
+    anunciar,
+    suscribir,
+)
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -169,12 +176,15 @@ class LotesPanel(QWidget):
         self.importar_resultado.clicked.connect(self._ask_resultado)
         self.corregir.clicked.connect(self.corregir_seleccionado)
         self.suscripcion = suscribir(
-            self, services, {MOVIMIENTOS, LOTES, REGISTROS}, lambda _cambios: self.refresh()
+            self, services, {MOVIMIENTOS, LOTES, REGISTROS}, self._on_cambios
         )
         if cargar:
             self.refresh()
         else:
             self.suscripcion.pendiente_de({LOTES})
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.refresh()
 
     # --- lists ---------------------------------------------------------------------------------
 

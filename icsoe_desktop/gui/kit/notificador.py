@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterable
+from types import MethodType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
@@ -63,7 +64,11 @@ def anunciar(services: Services, cambios: Iterable[str]) -> None:
 
 
 class _Suscripcion(QObject):
-    """Lives as a child of its widget: when the widget goes, so does the connection."""
+    """Lives as a child of its widget: when the widget goes, so does the connection. It holds
+    the widget and its method weakly: a dialog closed is freed at once, not kept by a cycle
+    until the garbage collector runs."""
+
+    _widget: weakref.ref[QWidget] | None = None  # events may reach the filter during teardown
 
     def __init__(
         self,
@@ -73,27 +78,42 @@ class _Suscripcion(QObject):
         refrescar: Callable[[Cambios], None],
     ) -> None:
         super().__init__(widget)
-        self._widget = widget
+        if not isinstance(refrescar, MethodType):
+            raise TypeError("suscribir: refrescar debe ser un método de la ventana")
+        self._widget = weakref.ref(widget)
         self._kinds = None if kinds is None else frozenset(kinds)
-        self._refrescar = refrescar
+        self._refrescar = weakref.WeakMethod(refrescar)
         self._pendientes: set[str] = set()  # changes heard while the widget was hidden
         notificador(services).cambiaron.connect(self._on_cambio)
         widget.installEventFilter(self)
+
+    def _llamar(self, cambios: Cambios) -> None:
+        refrescar = self._refrescar()
+        if refrescar is not None:
+            refrescar(cambios)
 
     @Slot(object)
     def _on_cambio(self, cambios: Cambios) -> None:
         relevant = cambios if self._kinds is None else cambios & self._kinds
         if not relevant:
             return
-        if self._widget.isVisible():
-            self._refrescar(frozenset(relevant))
+        widget = self._widget() if self._widget is not None else None
+        if widget is None:
+            return
+        if widget.isVisible():
+            self._llamar(frozenset(relevant))
         else:
             self._pendientes |= relevant
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._widget and event.type() == QEvent.Type.Show and self._pendientes:
+        if (
+            event.type() == QEvent.Type.Show
+            and self._pendientes
+            and self._widget is not None
+            and watched is self._widget()
+        ):
             cambios, self._pendientes = frozenset(self._pendientes), set()
-            self._refrescar(cambios)  # before it paints: never a moment of the old data
+            self._llamar(cambios)  # before it paints: never a moment of the old data
         return False
 
     def pendiente(self) -> bool:
@@ -115,5 +135,6 @@ def suscribir(
     refrescar: Callable[[Cambios], None],
 ) -> _Suscripcion:
     """Call ``refrescar(kinds that changed)`` after each announcement naming one of ``kinds``
-    (``None``: any kind), at once while ``widget`` shows, else when it shows again."""
+    (``None``: any kind), at once while ``widget`` shows, else when it shows again.
+    ``refrescar`` is a method of the window (held weakly), not a lambda."""
     return _Suscripcion(widget, services, kinds, refrescar)
