@@ -99,7 +99,7 @@ class IdseUsuariosDialog(QDialog):
     # --- grid ----------------------------------------------------------------------------------
 
     def refresh(self, select: str | None = None) -> None:
-        self.model.set_rows(self._services.accounts.list_users())
+        self.model.set_rows(self._services.accounts.listar())
         if select:
             for number, row in enumerate(self.model.rows):
                 if row.usuario == select:

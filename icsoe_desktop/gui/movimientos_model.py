@@ -77,7 +77,7 @@ class MovimientosModel(QAbstractTableModel):
         filtro.check()
         orden = orden or self.orden
         total = self._service.count(filtro)
-        first = self._service.page(filtro, orden, 0, PAGE_SIZE, total) if total else []
+        first = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
         self.beginResetModel()
         self.filtro, self.orden = filtro, orden
         # A row removed between the count and the page (sync) must not leave an empty row.
@@ -166,11 +166,11 @@ class MovimientosModel(QAbstractTableModel):
         size = min(PAGE_SIZE, total - number * PAGE_SIZE)
         before, after = self._pages.get(number - 1), self._pages.get(number + 1)
         if before and len(before) == PAGE_SIZE:
-            return service.page_after(filtro, orden, before[-1], size, total=total)
+            return service.pagina_desde(filtro, orden, before[-1], size, total=total)
         if after:
-            return service.page_after(filtro, orden, after[0], size, True, total)
+            return service.pagina_desde(filtro, orden, after[0], size, True, total)
         if 0 < number <= len(self._bounds):
-            return service.page_after(filtro, orden, self._bounds[number - 1], size, total=total)
+            return service.pagina_desde(filtro, orden, self._bounds[number - 1], size, total=total)
         if min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS:
             return self._by_position(number, filtro, orden, total)
         self._read_later(number)
@@ -182,8 +182,8 @@ class MovimientosModel(QAbstractTableModel):
         from_end = total - number * PAGE_SIZE - size
         if from_end < number * PAGE_SIZE:  # nearer the end: the reverse order's rows
             reverse = Orden(orden.column, not orden.descending)
-            return service.page(filtro, reverse, from_end, size, total)[::-1]
-        return service.page(filtro, orden, number * PAGE_SIZE, size, total)
+            return service.pagina(filtro, reverse, from_end, size, total)[::-1]
+        return service.pagina(filtro, orden, number * PAGE_SIZE, size, total)
 
     def _read_later(self, number: int) -> None:
         """Read a far page in the background; its rows are painted when it arrives."""

@@ -125,7 +125,7 @@ class RegistrosPatronalesDialog(QDialog):
 
     def refresh(self, select: str | None = None) -> None:
         """The grid read again; ``select`` is marked in it (the form is left as it is)."""
-        self.model.set_rows(self._services.registros.list())
+        self.model.set_rows(self._services.registros.listar())
         if select:
             self._seleccionar(select)
 

@@ -107,7 +107,7 @@ def test_new_company_is_led_step_by_step_and_skipped_steps_stay_pending(
     assert seen["excel_bueno"] == "Se guardaron 2 registros patronales."
     services = app.services
     assert services.primer_uso.empresa().rfc == cf.RFC_MORAL
-    assert [r.registro for r in services.registros.list()] == ["Y5412345106", "Y5412345107"]
+    assert [r.registro for r in services.registros.listar()] == ["Y5412345106", "Y5412345107"]
 
     main = app.main
     qtbot.addWidget(main)

@@ -36,7 +36,7 @@ def register(services, usuario: str, nombre: str = "Ana") -> None:
 
 
 def registros(services) -> dict[str, str]:
-    return {r.registro: r.razon_social for r in services.registros.list()}
+    return {r.registro: r.razon_social for r in services.registros.listar()}
 
 
 def audit_uuids(services) -> set[str]:
@@ -71,8 +71,8 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops, pull
         }
     )
     # IDSE users are each installation's (its catalog: varias empresas), not an empresa's data.
-    assert [u.usuario for u in a.accounts.list_users()] == ["ana@empresa.com"]
-    assert [u.usuario for u in b.accounts.list_users()] == ["beto@empresa.com"]
+    assert [u.usuario for u in a.accounts.listar()] == ["ana@empresa.com"]
+    assert [u.usuario for u in b.accounts.listar()] == ["beto@empresa.com"]
     assert audit_uuids(a) == audit_uuids(b)
     assert a.sync.pending_count() == b.sync.pending_count() == 0
     assert a.sync.status().texto.startswith("Sincronizado ")
@@ -338,8 +338,8 @@ def test_movimientos_lotes_and_capturistas_travel_between_desktops(
     a.lotes.generar(REGISTRO_A, [p.id for p in pendientes], tmp_path, "ana@empresa.com")
     a.sync.synchronize()
     b.sync.synchronize()
-    rows_a = a.movimientos.page(Filtro(), Orden(), 0, 100)
-    rows_b = b.movimientos.page(Filtro(), Orden(), 0, 100)
+    rows_a = a.movimientos.pagina(Filtro(), Orden(), 0, 100)
+    rows_b = b.movimientos.pagina(Filtro(), Orden(), 0, 100)
     # Same movements, dates, amounts, states and lote number (local ids may differ).
     assert [r[1:] for r in rows_b] == [r[1:] for r in rows_a]
     assert len(rows_b) == 6 and b.movimientos.count(Filtro(estado="enviado")) == 2
