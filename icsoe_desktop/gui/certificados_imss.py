@@ -26,8 +26,8 @@ from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, Cambios, anunciar, suscribir
+from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker, bind_show_password
 from icsoe_desktop.gui.rows_model import RowsModel
-from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ MSG_SIN_CONFIGURAR_UNO = (
     "hasta que registres su certificado."
 )
 CERT_FILTER = "Certificado IMSS o e.firma (*.pfx *.cer);;Certificado IMSS (*.pfx);;e.firma (*.cer)"
-KEY_FILTER = "Llave privada de la e.firma (*.key)"
 HEADERS = ("Registro Patronal", "Tipo", "RFC", "No. de certificado", "Vigente hasta", "Estado")
 
 
@@ -124,7 +123,9 @@ class CertificadosImssDialog(QDialog):
             self.certificado, self.certificado_button, "Certificado Digital", CERT_FILTER,
             self.set_certificado,
         )  # fmt: skip
-        self.llave_picker = FilePicker(self.llave, self.llave_button, "Llave Privada", KEY_FILTER)
+        self.llave_picker = FilePicker(
+            self.llave, self.llave_button, "Llave Privada", EFIRMA_KEY_FILTER
+        )
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
         # Generar .pfx… is added in code beside Eliminar (the .ui predates it).
