@@ -373,15 +373,19 @@ class SyncService:
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
                 received, more_conflicts = self._pull(http, base, sent, report, builder)
+                verified = None
                 try:
-                    self._verify(http, base, report)
+                    verified = self._verify(http, base, report)
                 except SyncError as exc:  # sent and received: the check waits for next time
                     log.warning("Verificación con el servidor no terminada: %s", exc.message)
         except SyncError as exc:
             self._set_state(last_result="sin_conexion" if exc.offline else "error")
             raise
         now = self._clock()
-        self._set_state(last_result="ok", last_sync_at=now.isoformat())
+        # Written once the indexes a big pull builds are done: their build holds the store's
+        # write lock meanwhile (a million rows' take longer than the busy timeout).
+        done = {} if verified is None else {"verified_at": verified}
+        self._set_state(last_result="ok", last_sync_at=now.isoformat(), **done)
         return SyncResult(
             sent, received, conflicts + more_conflicts, now, self.newer_version_elsewhere()
         )
@@ -625,13 +629,15 @@ class SyncService:
 
     # --- drift check ----------------------------------------------------------------------
 
-    def _verify(self, http, base: str, report: Progress) -> None:
+    def _verify(self, http, base: str, report: Progress) -> str | None:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; re-pull a table that differs. «Verificado» (with the time) when they match.
         Skipped while changes wait to be sent (they are differences by design). This desktop's
-        sums are taken while the server takes its own (another thread waits for them)."""
+        sums are taken while the server takes its own (another thread waits for them).
+        Returns when they matched (ISO), "" when a table still differs, None when not checked:
+        the caller records it."""
         if self.pending_count():
-            return
+            return None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-resumen") as asker:
             for _attempt in range(3):  # others may push meanwhile: catch up first
                 coming = asker.submit(self._call, http, "GET", f"{base}/v1/resumen")
@@ -642,7 +648,7 @@ class SyncService:
                     break
                 self._pull(http, base, 0, report)
             else:
-                return  # a busy company: checked at the next sync
+                return None  # a busy company: checked at the next sync
         drifted = self._drifted(tablas, mine)
         if drifted:
             log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
@@ -652,9 +658,8 @@ class SyncService:
             drifted = self._drifted(tablas, self._summaries())
         if drifted:
             log.warning("Siguen distintas del servidor: %s", drifted)
-            self._set_state(verified_at="")
-        else:
-            self._set_state(verified_at=self._clock().isoformat())
+            return ""
+        return self._clock().isoformat()
 
     def _summaries(self) -> dict[str, tuple[int, int]]:
         """Per synced table: this desktop's (rows, checksum)."""
