@@ -1,4 +1,4 @@
-"""Varias empresas at scale: 50 empresas with 100,000 movimientos each (issue 20.5).
+"""Varias empresas at scale: 50 empresas with 100,000 movimientos each.
 
 One empresa store of N movimientos is built (demo data) and copied for the other empresas,
 registered in the catalog as the app creates them (built once, kept in --cache). Then:

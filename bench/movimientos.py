@@ -131,6 +131,11 @@ def bench_grid(services) -> None:
         table.viewport().repaint()
         return (time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000
 
+    def buscar(filtro) -> None:
+        """What Buscar does: the search's first page, then the columns fitted to it."""
+        view.mostrar(filtro, Orden())
+        view.ajustar_columnas()
+
     def scroll_to(row: int) -> None:
         table.scrollTo(model.index(row, 0))
 
@@ -151,7 +156,7 @@ def bench_grid(services) -> None:
     for name, filtro in _searches(registro).items():
         counting = timed(lambda filtro=filtro: services.movimientos.count(filtro), 5)
         keep("conteo", counting, name)
-        first = min(painted(lambda filtro=filtro: view.mostrar(filtro, Orden())) for _ in range(3))
+        first = min(painted(lambda filtro=filtro: buscar(filtro)) for _ in range(3))
         keep("Buscar", first, name)
         sorts = []
         for column, spec in enumerate(COLUMNS):

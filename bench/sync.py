@@ -10,8 +10,8 @@ is printed last (one round's ratio moves by a third on a shared machine).
 
 The server runs as deployed: its own process (``python -m icsoe_desktop.sync_server serve``),
 so it works on the next page while the desktop applies the one before, as it does on a real
-server. ``--server-in-process`` runs it on a thread of the bench's process instead (as the
-figures up to session 5 were taken): server and desktop then share one interpreter lock.
+server. ``--server-in-process`` runs it on a thread of the bench's process instead (as earlier
+figures were taken): server and desktop then share one interpreter lock.
 
 Needs PostgreSQL from Debian (initdb/pg_ctl; a throwaway cluster is started on 127.0.0.1) and
 the ``[server]`` extra. Movimientos are the demo ones (``demo movimientos``: bulk-inserted, so

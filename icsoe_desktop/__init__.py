@@ -1,4 +1,4 @@
 """icsoe-desktop: Conexión en línea con IDSE, capturistas ICSOE y almacén local."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 APP_NAME = "icsoe-desktop"

@@ -111,6 +111,11 @@ def _add_emisores_parser(commands: argparse._SubParsersAction) -> None:
     agregar.add_argument("archivo", help="certificado de la autoridad certificadora")
     quitar = actions.add_parser("quitar", help="quita un emisor agregado (no los incluidos)")
     quitar.add_argument("huella", help="su huella SHA-256 (completa o el inicio que la distinga)")
+    capacitacion = actions.add_parser(
+        "capacitacion",
+        help="modo de capacitación: acepta las e.firmas de prueba del SAT (emisor «AC UAT»)",
+    )
+    capacitacion.add_argument("estado", choices=("activar", "desactivar", "estado"))
 
 
 def main(argv: list[str]) -> int:
@@ -386,9 +391,21 @@ def _emisores(args: argparse.Namespace, services) -> int:
         elif args.emisores_command == "quitar":
             emisor = emisores.quitar(args.huella, CLI_ACTOR)
             print(f"Emisor quitado: {emisor.nombre} (SHA-256 {emisor.sha256}).")
+        elif args.emisores_command == "capacitacion":
+            if args.estado != "estado":
+                services.settings.save_capacitacion(args.estado == "activar", CLI_ACTOR)
+            activo = services.settings.current.capacitacion.activo
+            print(
+                f"Modo de capacitación: {'activo' if activo else 'desactivado'}. Autoridades de "
+                f"prueba en: {emisores.capacitacion_dirs[-1]}"
+            )
         else:
             for emisor in emisores.listar():
-                origen = "incluido" if emisor.incluido else "agregado"
+                origen = (
+                    "capacitación"
+                    if emisor.capacitacion
+                    else ("incluido" if emisor.incluido else "agregado")
+                )
                 print(f"{origen}\t{emisor.valido_hasta:%Y-%m-%d}\t{emisor.sha256}\t{emisor.nombre}")
     except DomainError as exc:
         print(exc.message, file=sys.stderr)

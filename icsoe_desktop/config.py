@@ -54,11 +54,21 @@ class InformativaSettings:
 
 
 @dataclass(frozen=True)
+class CapacitacionSettings:
+    """Modo de capacitación: the SAT's test authorities («AC UAT») are trusted, so clerks can
+    train with the SAT's published test e.firma. Off unless an administrator turns it on; read
+    from the installation's file only."""
+
+    activo: bool = False
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     informativa: InformativaSettings = field(default_factory=InformativaSettings)
+    capacitacion: CapacitacionSettings = field(default_factory=CapacitacionSettings)
 
     @property
     def database_path(self) -> Path:
@@ -134,7 +144,14 @@ def load_settings(data_dir: Path) -> Settings:
         smtp=smtp,
         sync=_load_sync(raw.get("sync")),
         informativa=_load_informativa(raw.get("informativa")),
+        capacitacion=_load_capacitacion(raw.get("capacitacion")),
     )
+
+
+def _load_capacitacion(section: object) -> CapacitacionSettings:
+    section = section if isinstance(section, dict) else {}
+    # Only a true boolean turns it on: a hand-edited "sí" or 1 leaves the production trust.
+    return CapacitacionSettings(activo=section.get("activo") is True)
 
 
 def _load_informativa(section: object) -> InformativaSettings:
@@ -163,7 +180,10 @@ def save_settings(settings: Settings) -> None:
     smtp.pop("timeout_s")
     sync = asdict(settings.sync)
     sync.pop("timeout_s")
-    text = tomli_w.dumps({"smtp": smtp, "sync": sync, "informativa": asdict(settings.informativa)})
+    data = {"smtp": smtp, "sync": sync, "informativa": asdict(settings.informativa)}
+    if settings.capacitacion.activo:  # written only while on: an empresa's file never has it
+        data["capacitacion"] = asdict(settings.capacitacion)
+    text = tomli_w.dumps(data)
     from icsoe_desktop.services.files import write_bytes_atomic
 
     write_bytes_atomic(settings.settings_path, text.encode("utf-8"))

@@ -215,6 +215,35 @@ def check_resources(resources_dir: Path) -> CheckResult:
     return CheckResult(True, name, f"{len(files)} archivos en {resources_dir}")
 
 
+def check_manual(manual_dir: Path) -> CheckResult:
+    """The Manual de usuario (F1): every chapter a window opens, and every screenshot the
+    chapters show, is there and reads."""
+    from PySide6.QtGui import QImageReader
+
+    from icsoe_desktop.gui.ayuda import CAPITULOS, INDICE, SI_ALGO_SALE_MAL
+    from icsoe_desktop.gui.manual import imagenes
+
+    name = "Manual de usuario"
+    wanted = {INDICE, SI_ALGO_SALE_MAL} | {c.archivo for c in CAPITULOS.values()}
+    problems = [f"falta {file}" for file in sorted(wanted) if not (manual_dir / file).is_file()]
+    chapters = sorted(manual_dir.glob("*.md"))
+    images = 0
+    for chapter in chapters:
+        try:
+            text = chapter.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"no se pudo leer {chapter.name} ({exc})")
+            continue
+        for image in imagenes(text):
+            images += 1
+            reader = QImageReader(str(manual_dir / image))
+            if reader.read().isNull():
+                problems.append(f"no se pudo dibujar {image} de {chapter.name}")
+    if problems:
+        return CheckResult(False, name, "; ".join(problems))
+    return CheckResult(True, name, f"{len(chapters)} capítulos, {images} imágenes, en {manual_dir}")
+
+
 def check_emisores(data_dir: Path | None) -> CheckResult:
     """How many certificate authorities are installed: without the shipped SAT ones, every
     real e.firma would be refused."""
@@ -383,6 +412,7 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
         _app = QApplication.instance() or QApplication(sys.argv[:1])
         record(_guarded("Formularios", lambda: check_forms(asset_dir("ui"))))
         record(_guarded("Recursos", lambda: check_resources(asset_dir("resources"))))
+        record(_guarded("Manual de usuario", lambda: check_manual(asset_dir("docs") / "manual")))
         record(_guarded("Emisores confiables", lambda: check_emisores(data_dir)))
         record(_guarded("Traducción de Qt", check_translation))
         record(_guarded("Llavero", check_keyring))

@@ -351,3 +351,21 @@ def test_emisores_listar_agregar_quitar(tmp_path):
     removed = run_cli("emisores", "quitar", huella[:16], data_dir=data)
     assert removed.returncode == 0
     assert len(run_cli("emisores", "listar", data_dir=data).stdout.splitlines()) == 13
+
+
+def test_emisores_capacitacion_turns_the_test_authorities_on_and_off(tmp_path):
+    from tests.services.test_capacitacion import instalar_uat
+
+    data = tmp_path / "datos"
+    data.mkdir()
+    instalar_uat(data)
+    estado = run_cli("emisores", "capacitacion", "estado", data_dir=data)
+    assert estado.returncode == 0
+    assert estado.stdout.decode().startswith("Modo de capacitación: desactivado.")
+    assert b"AC UAT" not in run_cli("emisores", "listar", data_dir=data).stdout
+    activado = run_cli("emisores", "capacitacion", "activar", data_dir=data)
+    assert activado.stdout.decode().startswith("Modo de capacitación: activo.")
+    lines = run_cli("emisores", "listar", data_dir=data).stdout.decode().splitlines()
+    assert any(line.startswith("capacitación\t") and line.endswith("\tAC UAT") for line in lines)
+    run_cli("emisores", "capacitacion", "desactivar", data_dir=data)
+    assert b"AC UAT" not in run_cli("emisores", "listar", data_dir=data).stdout

@@ -21,6 +21,7 @@ CHECKS = (
     "Base de datos",
     "Formularios",
     "Recursos",
+    "Manual de usuario",
     "Emisores confiables",
     "Traducción de Qt",
     "Llavero",

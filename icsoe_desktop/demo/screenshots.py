@@ -17,6 +17,11 @@ DEMO_PASSWORD = "Nom1na$Segura"
 # What the pictures show instead of this run's temporary folder: where a clerk keeps things.
 EXAMPLE_LOG = r"C:\Users\Nomina\AppData\Local\icsoe-desktop\icsoe-desktop.log"
 EXAMPLE_EFIRMA = r"C:\Users\Nomina\Documents\e.firma"
+# Qt's offscreen screen (its own is 800×600): a 1366×768 laptop's, less Windows' taskbar.
+PANTALLA_1366X768 = (
+    '{"screens": [{"name": "1366x768", "x": 0, "y": 0, "width": 1366, "height": 728,'
+    ' "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}'
+)
 
 
 def _show_path(edit, name: str) -> None:
@@ -26,8 +31,16 @@ def _show_path(edit, name: str) -> None:
 
 
 def _grab(widget, path: Path) -> Path:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+    from icsoe_desktop.gui.geometria import centrar
+
+    if widget.isWindow() and not isinstance(widget, QDialog | QMessageBox):
+        # A window as the app opens it: fitted to the screen (dialogs do it themselves).
+        if not widget.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            widget.adjustSize()
+        centrar(widget)
     widget.show()
     for _ in range(3):
         QApplication.processEvents()
@@ -39,11 +52,17 @@ def _grab(widget, path: Path) -> Path:
 
 
 def render_all(directory: str | os.PathLike[str]) -> list[Path]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="icsoe-screenshots-") as tmp:
-        return _render(out, Path(tmp))
+        if "QT_QPA_PLATFORM" not in os.environ:
+            # The windows as on the most common office laptop: 1366×768 less the taskbar.
+            pantalla = Path(tmp) / "pantalla.json"
+            pantalla.write_text(PANTALLA_1366X768, encoding="utf-8")
+            os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={pantalla}"
+        datos = Path(tmp) / "datos"
+        datos.mkdir()
+        return _render(out, datos)
 
 
 def _render(out: Path, data_dir: Path) -> list[Path]:
@@ -197,6 +216,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         _icsoe_shots(services, data_dir, shot, box)
         _sync_shots(services, shot)
         _empresas_shots(services, shot)
+        _ayuda_shots(services, data_dir, shot, box)
     finally:
         services.close()
     return written
@@ -639,9 +659,7 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     shot("71_nueva_informativa", lambda: NuevaInformativaDialog(services, curp, DEMO_RFC))
 
     def ventana(actor: str = curp, uuid: str = en_captura, firma: bool = False) -> object:
-        window = InformativaWindow(services, actor, DEMO_RFC, uuid, firma)
-        window.resize(1300, 700)  # as on a 1366×768 screen (offscreen's own screen is smaller)
-        return window
+        return InformativaWindow(services, actor, DEMO_RFC, uuid, firma)
 
     shot("72_informativa_contratos", ventana)
     shot("73_contrato", lambda: ContratoDialog(services, curp, DEMO_RFC, en_captura, contratos[0]))
@@ -732,3 +750,31 @@ def _empresas_shots(services, shot) -> None:
     propio = SmtpSettings("smtp.comsur.com.mx", 587, remitente="nominas@comsur.com.mx")
     services.settings_empresa.save_smtp(propio, None, admin)
     shot("67_correo_por_empresa", lambda: ConfiguracionCorreoDialog(services, admin))
+
+
+def _ayuda_shots(services, data_dir: Path, shot, box) -> None:
+    """Respaldo (a restore refused: the backup of another empresa) and the Manual de usuario."""
+    from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.gui.manual import ManualWindow
+    from icsoe_desktop.gui.respaldo import TITLE_RESTAURAR
+    from icsoe_desktop.services.backup import BACKUP_SUFFIX
+
+    admin = "idse@nominas.com"
+    abierta = services.empresa  # Comercializadora del Sur, after _empresas_shots
+    respaldo = services.backup.backup(data_dir / f"{abierta.rfc}_respaldo{BACKUP_SUFFIX}", admin)
+    primera = next(e for e in services.empresas.listar() if e.id != abierta.id)
+    services.abrir_empresa(primera.id)
+    try:
+        services.backup.restore(respaldo, admin)
+    except DomainError as exc:  # refused, as it must be: nothing was replaced
+        shot("79_restaurar_otra_empresa", box(exc.message, "Warning", TITLE_RESTAURAR))
+    else:
+        raise AssertionError("the backup of another empresa was restored")
+
+    def manual() -> object:
+        window = ManualWindow()
+        window.show()  # the page's width decides how wide its screenshots are drawn
+        window.mostrar("04_movimientos.md")
+        return window
+
+    shot("80_manual_de_usuario", manual)

@@ -37,6 +37,7 @@ class Accion(StrEnum):
     CREAR_EMPRESAS = "crear empresas"
     CONCEDER_EMPRESAS = "conceder o retirar empresas"
     PERMITIR_SOLO_CONSULTA = "cambiar el modo sólo consulta"
+    MODO_CAPACITACION = "activar o desactivar el modo de capacitación"
     REGISTROS_PATRONALES = "dar de alta, modificar o eliminar registros patronales"
     CERTIFICADOS = "asignar o eliminar certificados IMSS"
     IMPORTAR_MOVIMIENTOS = "importar movimientos"
@@ -65,6 +66,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     Accion.CREAR_EMPRESAS: _ADMIN,
     Accion.CONCEDER_EMPRESAS: _ADMIN,
     Accion.PERMITIR_SOLO_CONSULTA: _ADMIN,
+    # The SAT's test authorities trusted on this installation: an e.firma de pruebas is then
+    # accepted everywhere, so only who administers the installation decides it.
+    Accion.MODO_CAPACITACION: _ADMIN,
     Accion.REGISTROS_PATRONALES: _IDSE,
     Accion.CERTIFICADOS: _IDSE,
     Accion.IMPORTAR_MOVIMIENTOS: _IDSE,

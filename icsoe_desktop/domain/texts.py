@@ -1,4 +1,4 @@
-"""Small Spanish text helpers: «1 fila» / «2 filas», never «fila(s)»."""
+"""Small Spanish text functions: «1 fila» / «2 filas», never «fila(s)»."""
 
 from __future__ import annotations
 

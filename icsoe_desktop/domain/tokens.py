@@ -13,12 +13,20 @@ _LENGTH = 10
 
 
 def new_code() -> str:
-    raw = "".join(secrets.choice(_ALPHABET) for _ in range(_LENGTH))
-    return f"{raw[:5]}-{raw[5:]}"
+    return format_code("".join(secrets.choice(_ALPHABET) for _ in range(_LENGTH)))
 
 
 def normalize_code(code: str) -> str:
     return "".join(c for c in code.upper() if c.isalnum())
+
+
+def format_code(code: str) -> str:
+    """The one form a code is shown in, wherever (the mail, its link, the code fields):
+    «ABCDE-FGHIJ». Anything that is not a whole code is left as it was typed."""
+    plain = normalize_code(code)
+    if len(plain) != _LENGTH:
+        return code.strip()
+    return f"{plain[:5]}-{plain[5:]}"
 
 
 def hash_code(code: str) -> str:

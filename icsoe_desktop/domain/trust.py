@@ -44,11 +44,14 @@ class Emisor:
     archivo: str = ""
     raiz: bool = False  # self-signed and its own signature verifies
     ca: bool | None = None  # basicConstraints cA (None: a v1 certificate without it)
+    # One of the SAT's test authorities (AC UAT), trusted only in the modo de capacitación.
+    capacitacion: bool = False
 
     @property
     def ancla(self) -> bool:
-        """A trust anchor: a shipped root, or any CA IT chose to trust here."""
-        return self.raiz or not self.incluido
+        """A trust anchor: a shipped root, any CA IT chose to trust here, or a test authority
+        while the modo de capacitación is on (the SAT's test roots are published nowhere)."""
+        return self.raiz or not self.incluido or self.capacitacion
 
     @property
     def huella(self) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.idse_login import IdseLoginWindow
 from icsoe_desktop.gui.worker import run_in_background
 
@@ -98,6 +99,8 @@ class Application(QObject):
         login.signed_in.connect(self.open_main)  # with the services: the login waits for them
 
     def start(self) -> None:
+        self.login.adjustSize()  # the size its contents ask for, before it is centred
+        centrar(self.login)  # the first window, in the middle of the screen
         self.login.show()
         run_in_background(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
@@ -161,8 +164,13 @@ class Application(QObject):
         self.login.wait_for_services()
 
     def _on_services(self, services: Services) -> None:
+        from icsoe_desktop.gui.ayuda import instalar
         from icsoe_desktop.gui.respaldo import avisar
 
+        # F1 in every window, the manual at its chapter; from here, not before the first window:
+        # the start-up budget (bench/startup.py) has no room for it, and nobody asks for help
+        # in the instant before the login answers.
+        instalar()
         self.services = services
         self.login.set_services(services)
         if services.avisos:  # an interrupted restore, finished or undone at this opening
@@ -273,6 +281,7 @@ class Application(QObject):
         assert self.services is not None
         self.icsoe = IcsoeInicioWindow(self.services, self.send_mail_in_background)
         self.icsoe.closed.connect(self._back_from_icsoe)
+        centrar(self.icsoe, self.login)
         self.icsoe.show()
         self.login.hide()
 
@@ -302,6 +311,7 @@ class Application(QObject):
         self.main.logout_requested.connect(self.logout)
         self.main.empresa_requested.connect(self.cambiar_empresa)
         self.main.quit_requested.connect(self.quit)
+        centrar(self.main, self.login)
         self.main.show()
         self.login.hide()
         # Python's full collection walks every object alive (services, SQLAlchemy, Qt
@@ -393,6 +403,7 @@ class Application(QObject):
     def logout(self) -> None:
         self._close_main()
         self.login.solo_consulta.setChecked(False)
+        self.login.empresa_selector.refresh()  # named in the Configuración inicial meanwhile
         self.login.refresh_default_usuario()
         self.login.refresh_vigencias()  # certificates may have changed during the session
         self.login.show()

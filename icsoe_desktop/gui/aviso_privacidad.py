@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.paths import resource_file
 
 DOCUMENTS = (
@@ -43,3 +44,4 @@ class AvisoPrivacidadDialog(QDialog):
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
         self.resize(620, 520)
+        centrar(self, parent)  # fits the screen, centred on its window

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -83,6 +85,8 @@ class CambiarEmpresaDialog(QDialog):
         self.nueva_button.setEnabled(self._admin)
         self.solo_consulta.setVisible(self._admin)
         self._fill()
+        self.adjustSize()  # sized by its contents, then centred
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _fill(self) -> None:
         self.lista.clear()
@@ -160,13 +164,16 @@ class NuevaEmpresaDialog(QDialog):
         self.crear.setDefault(True)
         cancelar = QPushButton("Cancelar")
         cancelar.setObjectName("cancelarButton")
+        cancelar.setAutoDefault(False)  # Enter creates
         buttons.addButton(self.crear, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(cancelar, QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(buttons)
         self.crear.clicked.connect(self._crear)
         cancelar.clicked.connect(self.reject)
+        self.adjustSize()  # sized by its contents, then centred
+        centrar(self, parent)  # fits the screen, centred on its window
 
-    def _crear(self) -> None:
+    def _crear(self) -> bool:
         try:
             empresa = self._services.empresas.crear(
                 self.rfc.text(), self.razon_social.text(), self._usuario
@@ -174,6 +181,16 @@ class NuevaEmpresaDialog(QDialog):
         except DomainError as exc:
             msgbox.warning(self, exc.message, "Nueva empresa")
             (self.razon_social if exc.field == "razonSocial" else self.rfc).setFocus()
-            return
+            return False
         self.creada = empresa.id
         self.accept()
+        return True
+
+    def cambios(self) -> bool:
+        return bool(self.rfc.text().strip() or self.razon_social.text().strip())
+
+    def reject(self) -> None:
+        """Cancelar, Esc or the window's close button: an RFC or razón social typed and not
+        saved is asked about (Sí creates the empresa)."""
+        if puede_cerrar(self, self.cambios(), self._crear):
+            super().reject()

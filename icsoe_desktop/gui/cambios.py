@@ -1,7 +1,9 @@
-"""«¿Guardar los cambios?» when a capture dialog is closed with edits not saved."""
+"""«¿Guardar los cambios?» when a form is closed (or cleared, or given another record) with edits
+not saved."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from PySide6.QtWidgets import QWidget
@@ -24,3 +26,18 @@ def preguntar_guardar(parent: QWidget | None, title: str) -> Respuesta:
     box.exec()
     clicked = box.clickedButton()
     return "si" if clicked is si else "no" if clicked is no else "cancelar"
+
+
+def puede_cerrar(dialog: QWidget, cambios: bool, guardar: Callable[[], bool]) -> bool:
+    """Whether a form may be left now (closed, cleared, or another record loaded into it).
+
+    Without edits, yes. With edits, «¿Guardar los cambios?»: Sí saves (``guardar`` says whether
+    it did: a refusal, already explained to the user, keeps the form), No discards, Cancelar
+    (or Esc) goes back to the form. A save that closed the dialog itself leaves nothing more
+    to do: False then too."""
+    if not cambios:
+        return True
+    respuesta = preguntar_guardar(dialog, dialog.windowTitle())
+    if respuesta == "si":
+        return guardar() and dialog.isVisible()
+    return respuesta == "no"

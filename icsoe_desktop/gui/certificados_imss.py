@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
@@ -130,8 +132,10 @@ class CertificadosImssDialog(QDialog):
         child(form, QHBoxLayout, "accionesLayout").insertWidget(2, self.generar_pfx)
         self.generar_pfx.clicked.connect(self._on_generar_pfx)
         self.cerrar.clicked.connect(self.reject)
+        self.cerrar.setAutoDefault(False)  # Enter saves
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 560)
+        centrar(self, parent)  # fits the screen, centred on its window
         self._set_fiel(None)
         self.refresh()
 
@@ -187,7 +191,18 @@ class CertificadosImssDialog(QDialog):
 
     # --- actions -------------------------------------------------------------------------------
 
-    def _on_guardar(self) -> None:
+    def cambios(self) -> bool:
+        """A certificate chosen, or its usuario or contraseña typed, and not saved."""
+        edits = (self.certificado, self.llave, self.usuario, self.contrasena)
+        return any(edit.text() for edit in edits)
+
+    def reject(self) -> None:
+        """Cerrar, Esc or the window's close button: a certificate chosen and not saved is
+        asked about."""
+        if puede_cerrar(self, self.cambios(), self._on_guardar):
+            super().reject()
+
+    def _on_guardar(self) -> bool:
         from icsoe_desktop.services.certificates import Assignment
 
         assignment = Assignment(
@@ -206,7 +221,7 @@ class CertificadosImssDialog(QDialog):
             )
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+            return False
         finally:
             self.contrasena.clear()  # never left on screen
         msgbox.information(self, MSG_GUARDADO.format(registro=row.registro), TITLE)
@@ -215,6 +230,7 @@ class CertificadosImssDialog(QDialog):
         self.detalle.clear()
         self._set_fiel(None)
         self.refresh()
+        return True
 
     def _on_eliminar(self) -> None:
         registro = self.registro.currentData()
@@ -237,6 +253,10 @@ class CertificadosImssDialog(QDialog):
         if self.certificado.text().lower().endswith(".cer"):  # the e.firma chosen here
             dialog.certificado.setText(self.certificado.text())
             dialog.llave.setText(self.llave.text())
+            # Its key's password too, if typed: the same e.firma, not to be typed twice.
+            dialog.contrasena_llave.setText(self.contrasena.text())
+            if self.contrasena.text():
+                dialog.contrasena_pfx.setFocus()
         dialog.exec()
 
     def done(self, result: int) -> None:

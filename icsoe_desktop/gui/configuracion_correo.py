@@ -22,7 +22,9 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
@@ -89,7 +91,12 @@ class ConfiguracionCorreoDialog(QDialog):
         self.enviar_pendientes.clicked.connect(self._on_enviar_pendientes)
         self._refresh_queue()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
+        self.guardar.setDefault(True)  # Enter saves
+        for button in (self.cancelar, self.probar, self.enviar_pendientes):
+            button.setAutoDefault(False)
+        self._guardado = self._valores()
         self.resize(560, 380)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _propia_elegida(self) -> SettingsEmpresa | None:
         """The empresa's settings when its own server is chosen; None: the installation's."""
@@ -161,7 +168,19 @@ class ConfiguracionCorreoDialog(QDialog):
             return
         msgbox.information(self, "La conexión con el servidor de correo fue exitosa.", TITLE)
 
-    def _on_guardar(self) -> None:
+    def _valores(self) -> tuple[object, ...]:
+        return (self.propio_radio.isChecked(), self._form_settings(), self.contrasena.text())
+
+    def cambios(self) -> bool:
+        return self._valores() != self._guardado
+
+    def reject(self) -> None:
+        """Cancelar, Esc or the window's close button: settings typed and not saved are asked
+        about."""
+        if puede_cerrar(self, self.cambios(), self._on_guardar):
+            super().reject()
+
+    def _on_guardar(self) -> bool:
         try:
             if (propia := self._propia_elegida()) is not None:
                 propia.save_smtp(self._form_settings(), self._password(), self._actor)
@@ -173,9 +192,10 @@ class ConfiguracionCorreoDialog(QDialog):
                     self._propia.quitar_smtp(self._actor)
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+            return False
         msgbox.information(self, "La configuración del correo se guardó correctamente.", TITLE)
         self.accept()
+        return True
 
     def _on_enviar_pendientes(self) -> None:
         report = run_with_progress(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.services.primer_uso import (
     CERTIFICADOS,
     CORREO,
@@ -98,8 +101,8 @@ class _StepPage(QWizardPage):
 
     def refresh(self) -> None:
         paso = self._wizard.paso(self.clave)
-        mark = "✔ Listo: " if paso.hecho else "Pendiente: "
-        color = "#1e7b34" if paso.hecho else "#a15c00"
+        mark = "✔ Listo: " if paso.hecho else ("Opcional: " if paso.opcional else "Pendiente: ")
+        color = "#1e7b34" if paso.hecho else ("#555555" if paso.opcional else "#a15c00")
         self.estado.setText(
             f'<span style="color:{color}; font-weight:600;">{mark}</span>{paso.detalle}'
         )
@@ -108,7 +111,9 @@ class _StepPage(QWizardPage):
 
     def isComplete(self) -> bool:
         paso = self._wizard.paso(self.clave)
-        return paso.hecho or paso.omitido  # a skipped step lets the user go on
+        # A skipped step lets the user go on; an optional one (the sync server) never holds
+        # Siguiente or Terminar back.
+        return paso.hecho or paso.omitido or paso.opcional
 
 
 class _EmpresaPage(_StepPage):
@@ -144,16 +149,19 @@ class _EmpresaPage(_StepPage):
         except DomainError as exc:
             msgbox.field_error(self, exc, fields, TITLE)
             return False
+        self._wizard.empresa_guardada.emit()  # the main window's title names it at once
         self.refresh()
         return True
 
-    def validatePage(self) -> bool:
-        # Siguiente also keeps what was typed (changed after saving, or never saved).
+    def cambios(self) -> bool:
+        """An RFC or razón social typed (changed after saving, or never saved)."""
         datos = self._wizard.services.primer_uso.empresa()
         typed = (self.rfc.text().strip().upper(), " ".join(self.razon_social.text().split()))
-        if typed == (datos.rfc, datos.razon_social) or typed == ("", ""):
-            return True
-        return self.save()
+        return typed not in ((datos.rfc, datos.razon_social), ("", ""))
+
+    def validatePage(self) -> bool:
+        # Siguiente also keeps what was typed.
+        return not self.cambios() or self.save()
 
     def isComplete(self) -> bool:
         typed = bool(self.rfc.text().strip() and self.razon_social.text().strip())
@@ -165,6 +173,7 @@ class ConfiguracionInicialWizard(QWizard):
     Certificados IMSS, Sincronización) over this one; the owner supplies them."""
 
     SKIP = QWizard.WizardButton.CustomButton1
+    empresa_guardada = Signal()  # the empresa's RFC and razón social were saved
 
     def __init__(
         self,
@@ -196,7 +205,7 @@ class ConfiguracionInicialWizard(QWizard):
         self._add(self.empresa_page)
         page = _StepPage(self, REGISTROS)
         page.add_button(
-            "&Agregar o editar registros patronales…",
+            "Agregar o &editar registros patronales…",
             "registrosButton",
             lambda: self._open(REGISTROS),
         )
@@ -204,7 +213,7 @@ class ConfiguracionInicialWizard(QWizard):
         page.finish_layout()
         self._add(page)
         for clave, text, name in (
-            (CORREO, "Configurar el correo &saliente…", "correoButton"),
+            (CORREO, "Configurar el &correo saliente…", "correoButton"),
             (CERTIFICADOS, "Abrir Certificados &IMSS…", "certificadosButton"),
             (SINCRONIZACION, "Abrir Sincroni&zación…", "sincronizacionButton"),
         ):
@@ -216,6 +225,7 @@ class ConfiguracionInicialWizard(QWizard):
         self.setStartId(ORDER.index(first_pending))
         self.currentIdChanged.connect(lambda _id: self.update_skip_button())
         self.resize(640, 440)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _add(self, page: _StepPage) -> None:
         self.setPage(ORDER.index(page.clave), page)
@@ -273,6 +283,15 @@ class ConfiguracionInicialWizard(QWizard):
             TITLE,
         )
         self.reload()
+
+    def reject(self) -> None:
+        """Cancelar, Esc or the window's close button: the empresa's data typed and not saved
+        are asked about (the other steps save in their own windows)."""
+        empresa = self.pages.get(EMPRESA)
+        if not isinstance(empresa, _EmpresaPage) or puede_cerrar(
+            self, empresa.cambios(), empresa.save
+        ):
+            super().reject()
 
     def _on_skip(self, which: int) -> None:
         if which != self.SKIP.value:

@@ -19,6 +19,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class ConflictosDialog(QDialog):
         self.conservar_otra.clicked.connect(lambda: self._keep("otra"))
         self.cerrar.clicked.connect(self.reject)
         self.resize(760, 520)
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 
     def refresh(self) -> None:

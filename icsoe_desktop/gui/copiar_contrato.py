@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.worker import run_with_progress
@@ -110,6 +111,7 @@ class CopiarContratoDialog(QDialog):
         self.copiar.clicked.connect(self._copiar)
         self.cancelar.clicked.connect(self.reject)
         self.resize(860, 420)
+        centrar(self, parent)  # fits the screen, centred on its window
         self._cargar()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.tabla.setFocus()

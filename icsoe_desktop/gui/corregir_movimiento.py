@@ -22,7 +22,9 @@ from icsoe_desktop.domain.movimientos import (
     pesos_text,
 )
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -81,10 +83,13 @@ class CorregirMovimientoDialog(QDialog):
             "clave_trabajador": self.clave,
         }
         self._fill(causa_rechazo)
+        self._guardado = self._valores()
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)
         self.guardar.setDefault(True)
+        self.cancelar.setAutoDefault(False)  # Enter saves
         self.resize(480, 560)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _fill(self, causa_rechazo: str) -> None:
         mov = self._original
@@ -121,7 +126,24 @@ class CorregirMovimientoDialog(QDialog):
         self.umf.setEnabled(mov.tipo == REINGRESO)
         self.causa_baja.setEnabled(baja)
 
-    def _on_guardar(self) -> None:
+    def _valores(self) -> tuple[object, ...]:
+        edits = (self.nss, self.curp, self.primer_apellido, self.segundo_apellido, self.nombre)
+        combos = (self.tipo_trabajador, self.tipo_salario, self.jornada, self.causa_baja)
+        return (
+            *(edit.text() for edit in (*edits, self.sbc, self.umf, self.clave)),
+            self.fecha.date(),
+            *(combo.currentIndex() for combo in combos),
+        )
+
+    def cambios(self) -> bool:
+        return self._valores() != self._guardado
+
+    def reject(self) -> None:
+        """Cancelar, Esc or the window's close button: a correction not saved is asked about."""
+        if puede_cerrar(self, self.cambios(), self._on_guardar):
+            super().reject()
+
+    def _on_guardar(self) -> bool:
         try:
             corregido = replace(
                 self._original,
@@ -142,6 +164,7 @@ class CorregirMovimientoDialog(QDialog):
             mov = self._services.movimientos.corregir(self._id, corregido, self._usuario)
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+            return False
         msgbox.information(self, MSG_CORREGIDO.format(nss=mov.nss), TITLE)
         self.accept()
+        return True

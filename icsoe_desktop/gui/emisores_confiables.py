@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -50,12 +52,35 @@ MSG_SUPLANTA = (
 MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables."
 MSG_QUITAR = "¿Deseas quitar el emisor {nombre} de los emisores confiables de este equipo?"
 MSG_QUITADO = "El emisor {nombre} se quitó de los emisores confiables."
+CAPACITACION_TEXT = (
+    "Modo de ca&pacitación: aceptar las e.firmas de prueba del SAT (emisor «AC UAT»)"
+)
+MSG_CAPACITACION_ACTIVAR = (
+    "Con el modo de capacitación activo, icsoe-desktop acepta en este equipo las e.firmas de "
+    "prueba que publica el SAT (emisor «AC UAT») en Certificados IMSS, en el ingreso de "
+    "contratistas a ICSOE y al firmar informativas. Úsalo sólo para capacitar: las ventanas lo "
+    "indicarán en su título («MODO DE CAPACITACIÓN»).\n\n¿Deseas activarlo?"
+)
+MSG_CAPACITACION_ACTIVADO = (
+    "El modo de capacitación está activo. Los certificados de las autoridades de prueba del SAT "
+    "se buscan en «{carpeta}»."
+)
+MSG_CAPACITACION_DESACTIVADO = (
+    "El modo de capacitación está desactivado: sólo se aceptan las e.firmas de las autoridades "
+    "del SAT y las agregadas aquí."
+)
+
+
+def _origen(emisor: Emisor) -> str:
+    if emisor.capacitacion:
+        return "Capacitación"
+    return "Incluido" if emisor.incluido else "Agregado"
 
 
 def _cells(emisor: Emisor) -> tuple[object, ...]:
     return (
         emisor.nombre,
-        "Incluido" if emisor.incluido else "Agregado",
+        _origen(emisor),
         f"{emisor.valido_desde:%d/%m/%Y}",
         f"{emisor.valido_hasta:%d/%m/%Y}",
         emisor.huella,
@@ -69,6 +94,7 @@ class EmisoresConfiablesDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("EmisoresConfiablesDialog")
         self.setWindowTitle(TITLE)
+        self._services = services
         self._emisores = services.certificates.emisores
         self._actor = actor
         # Mirrors the role matrix; the service refuses (audited) whatever the buttons say.
@@ -91,6 +117,12 @@ class EmisoresConfiablesDialog(QDialog):
         self.quitar.setObjectName("quitarButton")
         self.cerrar = QPushButton("&Cerrar")
         self.cerrar.setObjectName("cerrarButton")
+        # Only an administrator turns it on or off (the role matrix; the service refuses too).
+        self.capacitacion = QCheckBox(CAPACITACION_TEXT)
+        self.capacitacion.setObjectName("capacitacionCheck")
+        self.capacitacion.setChecked(services.settings.current.capacitacion.activo)
+        self.capacitacion.setEnabled(services.permisos.puede(actor, Accion.MODO_CAPACITACION))
+        self.capacitacion.toggled.connect(self._on_capacitacion)
         buttons = QHBoxLayout()
         buttons.addWidget(self.agregar)
         buttons.addWidget(self.quitar)
@@ -99,12 +131,14 @@ class EmisoresConfiablesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tabla, 1)
+        layout.addWidget(self.capacitacion)
         layout.addLayout(buttons)
         self.agregar.clicked.connect(self._choose)
         self.quitar.clicked.connect(self._on_quitar)
         self.cerrar.clicked.connect(self.reject)
         self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
         self.resize(900, 460)
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 
     def refresh(self) -> None:
@@ -151,6 +185,30 @@ class EmisoresConfiablesDialog(QDialog):
             return
         msgbox.information(self, MSG_AGREGADO.format(nombre=added.nombre), TITLE)
         self.refresh()
+
+    def _on_capacitacion(self, activo: bool) -> None:
+        if activo and not msgbox.question(
+            self, MSG_CAPACITACION_ACTIVAR, yes="Activar", title=TITLE
+        ):
+            self._set_checked(False)
+            return
+        try:
+            self._services.settings.save_capacitacion(activo, self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            self._set_checked(not activo)
+            return
+        if activo:
+            carpeta = self._emisores.capacitacion_dirs[-1]
+            msgbox.information(self, MSG_CAPACITACION_ACTIVADO.format(carpeta=carpeta), TITLE)
+        else:
+            msgbox.information(self, MSG_CAPACITACION_DESACTIVADO, TITLE)
+        self.refresh()
+
+    def _set_checked(self, checked: bool) -> None:
+        self.capacitacion.blockSignals(True)
+        self.capacitacion.setChecked(checked)
+        self.capacitacion.blockSignals(False)
 
     def _on_quitar(self) -> None:
         emisor = self.selected()

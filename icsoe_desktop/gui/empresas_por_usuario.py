@@ -1,5 +1,6 @@
 """Configuración › Empresas por usuario (administrators): in which empresas each IDSE user
-may work. Administrators work in every one; each grant or removal is audited."""
+may work. Administrators work in every one; each grant or removal is audited. Enter saves;
+empresas ticked and not saved are asked about before closing or showing another user."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -55,26 +58,43 @@ class EmpresasPorUsuarioDialog(QDialog):
         self.guardar = QPushButton("Guardar")
         self.guardar.setObjectName("guardarButton")
         self.guardar.setDefault(True)
-        cerrar = QPushButton("Cerrar")
+        self.cerrar = cerrar = QPushButton("Cerrar")
         cerrar.setObjectName("cerrarButton")
+        cerrar.setAutoDefault(False)  # focused or not, Enter saves: it never discards
         buttons.addButton(self.guardar, QDialogButtonBox.ButtonRole.ApplyRole)
         buttons.addButton(cerrar, QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(buttons)
         self._admins: set[str] = set()
+        self._mostrado = ""  # the user whose empresas the list shows
+        self._guardadas: set[int] = set()  # what is stored for that user
         for user in services.accounts.list_users():
             self.usuario.addItem(f"{user.nombre_completo} ({user.usuario})", user.usuario)
             if user.administrador:
                 self._admins.add(user.usuario)
-        self.usuario.currentIndexChanged.connect(lambda _i: self._fill())
+        self.usuario.currentIndexChanged.connect(lambda _i: self._on_usuario())
         self.guardar.clicked.connect(self._guardar)
         cerrar.clicked.connect(self.reject)
         self._fill()
+        self.adjustSize()  # sized by its contents, then centred
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _selected(self) -> str:
         return str(self.usuario.currentData() or "")
 
+    def _marcadas(self) -> set[int]:
+        items = (self.lista.item(row) for row in range(self.lista.count()))
+        return {int(i.data(_ROLE)) for i in items if i.checkState() == Qt.CheckState.Checked}
+
+    def cambios(self) -> bool:
+        """Empresas ticked or unticked and not saved (an administrator's are not editable)."""
+        return (
+            bool(self._mostrado)
+            and self._mostrado not in self._admins
+            and (self._marcadas() != self._guardadas)
+        )
+
     def _fill(self) -> None:
-        usuario = self._selected()
+        usuario = self._mostrado = self._selected()
         granted = self._services.empresas.accesos(usuario) if usuario else set()
         admin = usuario in self._admins
         self.nota.setText(MSG_ADMINISTRADOR if admin else "Marca las empresas en que trabaja:")
@@ -87,10 +107,28 @@ class EmpresasPorUsuarioDialog(QDialog):
             if admin:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.lista.addItem(item)
+        self._guardadas = self._marcadas()
         self.guardar.setEnabled(bool(usuario) and not admin)
 
-    def _guardar(self) -> None:
-        usuario = self._selected()
+    def _on_usuario(self) -> None:
+        """Another user chosen: what was ticked for the one shown is asked about first."""
+        elegido = self._selected()
+        if elegido == self._mostrado:
+            return
+        if self.cambios():
+            self._mostrar_usuario(self._mostrado)  # the list still shows the earlier user's
+            if not puede_cerrar(self, True, self._guardar):
+                return
+            self._mostrar_usuario(elegido)
+        self._fill()
+
+    def _mostrar_usuario(self, usuario: str) -> None:
+        self.usuario.blockSignals(True)
+        self.usuario.setCurrentIndex(self.usuario.findData(usuario))
+        self.usuario.blockSignals(False)
+
+    def _guardar(self) -> bool:
+        usuario = self._mostrado
         granted = self._services.empresas.accesos(usuario)
         try:
             for row in range(self.lista.count()):
@@ -104,6 +142,13 @@ class EmpresasPorUsuarioDialog(QDialog):
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             self._fill()
-            return
+            return False
         msgbox.information(self, MSG_GUARDADO.format(usuario=usuario), TITLE)
         self._fill()
+        return True
+
+    def reject(self) -> None:
+        """Cerrar, Esc or the window's close button: empresas ticked and not saved are asked
+        about."""
+        if puede_cerrar(self, self.cambios(), self._guardar):
+            super().reject()

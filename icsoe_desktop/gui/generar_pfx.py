@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -94,6 +95,7 @@ class GenerarPfxDialog(QDialog):
         self.generar.clicked.connect(self._on_generar)
         self.cerrar.clicked.connect(self.reject)
         self.resize(640, 0)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_generar(self) -> None:
         if self.contrasena_pfx.text() != self.confirmacion.text():
@@ -102,10 +104,34 @@ class GenerarPfxDialog(QDialog):
                 self._fields, TITLE,
             )  # fmt: skip
             return
+        # A wrong password is said before the clerk chooses where to save, not after.
+        if not self.comprobar():
+            return
         suggested = str(Path(self.certificado.text()).with_suffix(".pfx"))
         path, _ = QFileDialog.getSaveFileName(self, TITLE, suggested, PFX_FILTER)
         if path:
             self.generar_en(path)
+
+    def comprobar(self) -> bool:
+        """The files, the key's password and the new password, checked off the GUI thread
+        (the key is decrypted); a refusal is said with the cursor in its field."""
+        certificados = self._services.certificates
+        args = (
+            self.certificado_picker.path(),
+            self.llave_picker.path(),
+            self.contrasena_llave.text(),
+            self.contrasena_pfx.text(),
+        )
+        try:
+            run_with_progress(
+                self,
+                "Validando el certificado y la llave privada…",
+                lambda: certificados.comprobar_pfx(*args),
+            )
+        except DomainError as exc:
+            msgbox.field_error(self, exc, self._fields, TITLE)
+            return False
+        return True
 
     def generar_en(self, path: str) -> None:
         """What choosing where to save does (tests call it to bypass the native file dialog)."""

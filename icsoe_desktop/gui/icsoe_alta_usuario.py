@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushBu
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
@@ -104,7 +104,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         self._editing = None
         self._validated = ""
         self.titulo.setText(TITLE_STYLE.format(TITLE_ALTA))
-        self.guardar.setText("Guardar")
+        mnemonics.set_text(self.guardar, "&Guardar")
         self.curp.setReadOnly(False)
         self.validar.setEnabled(True)
         self.alta_masiva.setVisible(True)
@@ -113,6 +113,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.rol.setCurrentIndex(1)
         self.curp_info.setText(MSG_VALIDA_CURP)
         self._set_names_enabled(False)
+        self._guardado = self._valores()
         self.curp.setFocus()
 
     def edit(self, row: CapturistaRow) -> None:
@@ -120,7 +121,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.clear()
         self._editing = row
         self.titulo.setText(TITLE_STYLE.format(TITLE_EDITAR))
-        self.guardar.setText("Actualizar usuario")
+        mnemonics.set_text(self.guardar, "Actualizar usuario")
         self.alta_masiva.setVisible(False)
         self.curp.setText(row.curp)
         self.curp.setReadOnly(True)
@@ -135,6 +136,15 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.correo.setText(row.correo)
         self.confirmar_correo.setText(row.correo)
         self._set_names_enabled(True)
+        self._guardado = self._valores()
+
+    def _valores(self) -> tuple[str, ...]:
+        edits = (self.curp, *self._names, self.telefono, self.correo, self.confirmar_correo)
+        return (*(edit.text() for edit in edits), str(self.rol.currentData() or ""))
+
+    def cambios(self) -> bool:
+        """A capturista typed (or changed) and not saved."""
+        return self._valores() != self._guardado
 
     def _set_names_enabled(self, enabled: bool) -> None:
         for edit in self._names:
@@ -185,12 +195,13 @@ class IcsoeAltaUsuarioPage(QWidget):
             self.confirmar_correo.text(),
         )
 
-    def _on_guardar(self) -> None:
+    def _on_guardar(self) -> bool:
+        """Guardar (or Actualizar usuario); False when refused (the message said why)."""
         title = TITLE_ALTA if self._editing is None else TITLE_EDITAR
         if not self._validated:
             msgbox.warning(self, MSG_VALIDA_CURP, title)
             self.curp.setFocus()
-            return
+            return False
         service = self._services.capturistas
         try:
             if self._editing is None:
@@ -199,10 +210,11 @@ class IcsoeAltaUsuarioPage(QWidget):
                 service.actualizar(self._rfc, self._editing.id, self._form())
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, title)
-            return
+            return False
         msgbox.information(self, MSG_GUARDADO if self._editing is None else MSG_ACTUALIZADO, title)
         self.clear()
         self.saved.emit()
+        return True
 
     # --- bulk alta -----------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QWidget
 
 from icsoe_desktop.gui import mnemonics
+from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
 from icsoe_desktop.gui.informativas_inicio import InformativasInicio
@@ -37,7 +38,7 @@ class IcsoeCapturistaWindow(QMainWindow):
         central = QWidget(self)
         form = load_form("icsoe_capturista.ui", central)
         self.setCentralWidget(central)
-        self.setWindowTitle(form.windowTitle())
+        self.setWindowTitle(titulo(form.windowTitle(), services))  # capacitación
         self.curp = child(form, QLabel, "curpLabel")
         self.nombre = child(form, QLabel, "nombreLabel")
         self.rol = child(form, QLabel, "rolLabel")

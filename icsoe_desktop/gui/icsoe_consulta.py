@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -44,16 +44,18 @@ if TYPE_CHECKING:
 
 TITLE = "Consulta"
 # Buttons acting on the selected row (the grid's link cells are mouse targets; these and
-# Enter/Space on a cell, or the context menu, are the keyboard's way).
+# Enter/Space on a cell, or the context menu, are the keyboard's way). Enter on a cell that is
+# no action opens the row's Editar: the guide's first action, and one that changes nothing by
+# itself (Activar and Eliminar ask first, Enviar email sends at once).
 BUTTONS = {
     EDITAR: ("&Editar", "editarButton"),
     ENVIAR: ("Enviar e&mail", "enviarEmailButton"),
     ACTIVAR: ("Ac&tivar", "activarButton"),
     ELIMINAR: ("E&liminar", "eliminarButton"),
 }
-# The widest value each fixed column holds; the rest (names, mail) share what is left.
+# The widest value each fixed column holds, besides those of the rows read (the Id: only
+# those); the rest (names, mail, contratista) share what is left.
 SAMPLES = {
-    0: "00000",
     1: "Capturista",
     2: "GARB850101HJCRZT07",  # a CURP: 18 characters
     5: "Registrada",
@@ -62,7 +64,9 @@ SAMPLES = {
     9: "ABC010101AB1",  # an RFC of a persona moral
 }
 FLEXIBLE = (3, 4, 7)
-ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+LINEAS = 2  # a long name, mail or contratista wraps onto a second line instead of being cut
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+ACTIVATE_KEYS = (*ENTER_KEYS, Qt.Key.Key_Space)
 CELL_PADDING = 14  # cell margins, grid line and the header's own margins
 
 
@@ -87,12 +91,18 @@ class IcsoeConsultaPage(QWidget):
         )
         self.tabla.setModel(self.model)
         self.tabla.verticalHeader().setVisible(False)
-        self.tabla.verticalHeader().setDefaultSectionSize(24)
+        self.tabla.setWordWrap(True)
+        alto = QFontMetrics(self.tabla.font()).lineSpacing() * LINEAS + 8
+        self.tabla.verticalHeader().setDefaultSectionSize(alto)
         self._fit_columns()
         self.tabla.clicked.connect(self._on_clicked)
+        # Keys and context menus are read here: the Menu key's event comes to the grid at the
+        # mouse pointer's position, and its menu belongs at the current row.
         self.tabla.installEventFilter(self)
-        self.tabla.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.tabla.customContextMenuRequested.connect(self._on_context_menu)
+        self._anchos: dict[int, int] = {}  # what each column needs on one line (medir)
+        self._en_dos: dict[int, int] = {}  # what a name, mail or contratista needs on two
+        self._viewport = self.tabla.viewport()  # kept: asked of every event, even at its end
+        self._viewport.installEventFilter(self)
         self.buttons: dict[int, QPushButton] = {}
         row = QHBoxLayout()
         row.addWidget(QLabel("Capturista seleccionado:"))
@@ -123,30 +133,71 @@ class IcsoeConsultaPage(QWidget):
         header.setMinimumSectionSize(24)
         for column in range(len(HEADERS)):
             header.resizeSection(column, self.needed_width(column))
-        for column in FLEXIBLE:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         lines = 2 if any(" " in h for h in HEADERS) else 1
         header.setFixedHeight(QFontMetrics(header.font()).lineSpacing() * lines + 10)
 
     def needed_width(self, column: int) -> int:
         """The narrowest width that shows column ``column`` whole: its header's longest word
-        (headers wrap), its widest value or its action link."""
+        (headers wrap), its widest value, or its action link on the row's two lines."""
         header_metrics = QFontMetrics(self.tabla.horizontalHeader().font())
         cell_metrics = QFontMetrics(self.tabla.font())
         link_font = QFont(self.tabla.font())
         link_font.setUnderline(True)
         widths = [header_metrics.horizontalAdvance(w) for w in HEADERS[column].split()]
-        if column in SAMPLES:
-            widths.append(cell_metrics.horizontalAdvance(SAMPLES[column]))
         if column in ACTIONS:
-            widths.append(QFontMetrics(link_font).horizontalAdvance(ACTIONS[column][0]))
+            widths.append(_en_dos_lineas(ACTIONS[column][0], QFontMetrics(link_font)))
+        elif column not in FLEXIBLE:
+            # The sample, and what the rows read hold (a CURP of wide letters in another font).
+            values = [SAMPLES.get(column, ""), *self._textos(column)]
+            widths.extend(cell_metrics.horizontalAdvance(value) for value in values)
         return max(widths) + CELL_PADDING
+
+    def _textos(self, column: int) -> list[str]:
+        """Column ``column``'s texts in the rows read (the first page: a few hundred at most)."""
+        model = self.model
+        return [str(model.index(row, column).data() or "") for row in range(model.rowCount())]
+
+    def medir(self) -> None:
+        """What each column needs for the rows read: the fixed ones, whole; the names, mails and
+        contratistas on one line, and at least on two (what ``repartir`` shares the width by)."""
+        metrics = QFontMetrics(self.tabla.font())
+        self._anchos = {column: self.needed_width(column) for column in range(len(HEADERS))}
+        self._en_dos: dict[int, int] = {}
+        for column in FLEXIBLE:
+            textos = self._textos(column)
+            una = [metrics.horizontalAdvance(t) + CELL_PADDING for t in textos]
+            dos = [_en_dos_lineas(t, metrics) + CELL_PADDING for t in textos]
+            self._anchos[column] = max([self._anchos[column], *una])
+            self._en_dos[column] = max([self.needed_width(column), *dos])
+        self.repartir()
+
+    def repartir(self) -> None:
+        """The fixed columns as measured; the width left goes to the names, mails and
+        contratistas: each on one line when it all fits, else each at least on two lines
+        (LINEAS) and the rest shared by what they still lack."""
+        if not self._anchos:  # not measured yet
+            return
+        header = self.tabla.horizontalHeader()
+        fijas = 0
+        for column, ancho in self._anchos.items():
+            if column not in FLEXIBLE:
+                header.resizeSection(column, ancho)
+                fijas += ancho
+        libre = self.tabla.viewport().width() - fijas
+        una = {column: self._anchos[column] for column in FLEXIBLE}
+        base = una if sum(una.values()) <= libre else dict(self._en_dos)
+        falta = {column: max(una[column] - base[column], 1) for column in FLEXIBLE}
+        sobra = max(libre - sum(base.values()), 0)  # shared by what each still lacks
+        for column in FLEXIBLE:
+            extra = sobra * falta[column] // sum(falta.values())
+            header.resizeSection(column, base[column] + extra)
 
     def reload(self) -> None:
         self.model.reload()
         self.model.fetchMore()  # the first page now; the view asks for the rest on scrolling
         count = self._services.capturistas.total(self._rfc)
         self.total.setText(f"Usuarios capturistas registrados: {count}")
+        self.medir()
 
     def cell_index(self, curp: str, column: int) -> QModelIndex:
         """The index of a capturista's cell (tests and keyboard users find rows by CURP)."""
@@ -162,11 +213,20 @@ class IcsoeConsultaPage(QWidget):
     # --- actions: a click on a link cell, Enter/Space on it, the buttons or the context menu ---
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        pressed = watched is self.tabla and event.type() == QEvent.Type.KeyPress
+        # The event's type first: the grid may be gone already (the window being destroyed).
+        if event.type() == QEvent.Type.Resize and watched is self._viewport:
+            self.repartir()  # the window resized: the names, mails and contratistas follow
+        if event.type() == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
+            self._on_context_menu(event)
+            return True
+        pressed = event.type() == QEvent.Type.KeyPress and watched is self.tabla
         if pressed and isinstance(event, QKeyEvent) and event.key() in ACTIVATE_KEYS:
             index = self.tabla.currentIndex()
             if index.isValid() and index.column() in ACTIONS:
                 self._on_clicked(index)
+                return True
+            if index.isValid() and event.key() in ENTER_KEYS:
+                self._on_clicked(self.model.index(index.row(), EDITAR))
                 return True
         return super().eventFilter(watched, event)
 
@@ -184,10 +244,19 @@ class IcsoeConsultaPage(QWidget):
         if index.isValid():
             self._on_clicked(self.model.index(index.row(), column))
 
-    def _on_context_menu(self, pos: QPoint) -> None:
-        index = self.tabla.indexAt(pos)
-        if not index.isValid():
-            index = self.tabla.currentIndex()  # the Menu key: the current row
+    def _on_context_menu(self, event: QContextMenuEvent) -> None:
+        """A right click: the row under the pointer, the menu there. The Menu key (or
+        Shift+F10): the current row, the menu at its cell, wherever the pointer is."""
+        viewport = self.tabla.viewport()
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            pos = viewport.mapFromGlobal(event.globalPos())
+            index = self.tabla.indexAt(pos)
+        else:
+            index = self.tabla.currentIndex()
+            if not index.isValid() and self.model.rowCount():
+                index = self.model.index(0, 0)
+            pos = self.tabla.visualRect(index).bottomLeft()
+            pos.setX(max(pos.x(), 0))
         if not index.isValid():
             return
         self.tabla.setCurrentIndex(index)
@@ -199,7 +268,7 @@ class IcsoeConsultaPage(QWidget):
             action.setEnabled(action_available(row, column))
             action.triggered.connect(lambda _=False, c=column: self._act_on_current(c))
         self.context_menu = menu  # tests read it
-        menu.popup(self.tabla.viewport().mapToGlobal(pos))
+        menu.popup(viewport.mapToGlobal(pos))
 
     def _on_clicked(self, index: QModelIndex) -> None:
         row = self.model.rows[index.row()]
@@ -220,7 +289,10 @@ class IcsoeConsultaPage(QWidget):
             ):
                 self._act(lambda: self._services.capturistas.baja(self._rfc, row.id), MSG_BAJA)
         elif column == ACTIVAR and msgbox.question(
-            self, MSG_ACTIVAR_PREGUNTA.format(nombre=row.nombre_completo), title="Activar usuario"
+            self,
+            MSG_ACTIVAR_PREGUNTA.format(nombre=row.nombre_completo),
+            title="Activar usuario",
+            default_yes=True,  # the guide: «presiona Continuar»; a baja asks with Cancelar
         ):
             self._act(
                 lambda: self._services.capturistas.reactivar(self._rfc, row.id), MSG_REACTIVADO
@@ -235,3 +307,20 @@ class IcsoeConsultaPage(QWidget):
             return
         self.model.replace(changed)
         msgbox.information(self, done_text, TITLE)
+
+
+def _en_dos_lineas(texto: str, metrics: QFontMetrics) -> int:
+    """The narrowest width that shows ``texto`` on two lines: split at the space that best
+    balances them. The grid wraps at spaces only: a text without one (a mail) needs its whole
+    width."""
+    palabras = texto.split(" ")
+    if len(palabras) == 1:
+        return metrics.horizontalAdvance(texto)
+    mejor = min(
+        max(
+            metrics.horizontalAdvance(" ".join(palabras[:corte])),
+            metrics.horizontalAdvance(" ".join(palabras[corte:])),
+        )
+        for corte in range(1, len(palabras))
+    )
+    return mejor + metrics.horizontalAdvance(" ")  # the space the first line ends at

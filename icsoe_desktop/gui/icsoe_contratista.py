@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
@@ -55,7 +57,7 @@ class IcsoeContratistaWindow(QMainWindow):
         central = QWidget(self)
         form = load_form("icsoe_contratista.ui", central)
         self.setCentralWidget(central)
-        self.setWindowTitle(form.windowTitle())
+        self.setWindowTitle(titulo(form.windowTitle(), services))  # capacitación
         child(form, QLabel, "rfcLabel").setText(f"<b>{sesion.rfc}</b>")
         child(form, QLabel, "nombreLabel").setText(f"<b>{sesion.nombre}</b>")
         self.paginas = child(form, QStackedWidget, "paginasStack")
@@ -75,7 +77,7 @@ class IcsoeContratistaWindow(QMainWindow):
         else:
             self.show_datos_generales()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
-        self.resize(1300, 720)
+        self.resize(1340, 720)  # a 1366×768 screen's width: the Consulta grid's 14 columns
 
     def _action(self, text: str, name: str, slot) -> QAction:
         action = QAction(text, self)
@@ -126,6 +128,8 @@ class IcsoeContratistaWindow(QMainWindow):
 
     def show_alta(self) -> None:
         if self.alta_action.isEnabled():
+            if not puede_cerrar(self, self.alta.cambios(), self.alta._on_guardar):
+                return  # the capturista being typed stays on screen
             self.alta.clear()
             self.paginas.setCurrentWidget(self.alta)
 
@@ -173,6 +177,9 @@ class IcsoeContratistaWindow(QMainWindow):
         self.show_consulta()
 
     def _on_edit(self, row) -> None:
+        if not puede_cerrar(self, self.alta.cambios(), self.alta._on_guardar):
+            self.paginas.setCurrentWidget(self.alta)  # back to what was being typed
+            return
         self.alta.edit(row)
         self.paginas.setCurrentWidget(self.alta)
 
@@ -220,6 +227,15 @@ class IcsoeContratistaWindow(QMainWindow):
         return target
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # What was typed in Información del contratista or Alta de usuarios is asked about.
+        for page, guardar in (
+            (self.datos_generales, self.datos_generales.guardar_datos),
+            (self.alta, self.alta._on_guardar),
+        ):
+            if not puede_cerrar(self, page.cambios(), guardar):
+                self.paginas.setCurrentWidget(page)
+                event.ignore()
+                return
         if self.informativas is not None:
             self.informativas.cerrar_ventanas()
         self.closed.emit()

@@ -12,7 +12,8 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.widgets import bind_code_field, bind_show_password
 from icsoe_desktop.services import code_guesses
 from icsoe_desktop.services.capturistas.acceso import MSG_CONTRASENA_ACTUALIZADA
 
@@ -57,12 +58,16 @@ class IcsoeCrearContrasenaDialog(QDialog):
             "confirmacion": self.confirmacion,
         }
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
-        self.codigo.setText(code_from_text(codigo))
+        self.codigo.setText(codigo)
+        bind_code_field(self.codigo)  # the link's code, as the mail's text shows it
         self.regresar.clicked.connect(self.reject)
         self.guardar.clicked.connect(self._on_guardar)
         self.guardar.setDefault(True)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 380)
+        centrar(self, parent)  # fits the screen, centred on its window
+        # Opened from the mail's link the code is there: what is left to type is the password.
+        (self.contrasena if self.codigo.text() else self.codigo).setFocus()
 
     def _on_guardar(self) -> None:
         try:

@@ -109,7 +109,7 @@ class IcsoeDatosGeneralesPage(QWidget):
         self.acuse_button.clicked.connect(self._choose_acuse)
         self.ver_archivo.clicked.connect(self._on_ver_archivo)
         self.eliminar_archivo.clicked.connect(self._on_eliminar_archivo)
-        self.guardar.clicked.connect(self._on_guardar)
+        self.guardar.clicked.connect(self.guardar_datos)
         self._load()
 
     # --- state ---------------------------------------------------------------------------------
@@ -135,6 +135,11 @@ class IcsoeDatosGeneralesPage(QWidget):
         if datos.calle:
             self._show_resumen(datos)
         self._refresh_acuse()
+        self._guardado = self._datos()
+
+    def cambios(self) -> bool:
+        """Datos typed and not saved (the acuse is stored as soon as it is chosen)."""
+        return self._datos() != self._guardado
 
     def _on_domicilio_igual(self) -> None:
         distinto = self.no.isChecked()
@@ -234,15 +239,17 @@ class IcsoeDatosGeneralesPage(QWidget):
 
     # --- Guardar -------------------------------------------------------------------------------
 
-    def _on_guardar(self) -> None:
+    def guardar_datos(self) -> bool:
+        """Guardar; False when refused (the message said why)."""
         try:
             sesion = self._services.contratistas.guardar_datos_generales(
                 self._sesion.rfc, self._datos()
             )
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+            return False
         self._sesion = sesion
         msgbox.information(self, MSG_GUARDADO, TITLE)
         self._load()
         self.saved.emit(sesion)
+        return True

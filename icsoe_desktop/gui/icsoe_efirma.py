@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
@@ -74,6 +75,7 @@ class IcsoeEfirmaDialog(QDialog):
         self._invalidate()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 360)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def set_certificado(self, path: str) -> None:
         """What choosing the .cer does (tests call it to bypass the native file dialog)."""

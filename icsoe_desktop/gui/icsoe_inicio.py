@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ class IcsoeInicioWindow(QWidget):
         self.crear_contrasena.clicked.connect(lambda: self.open_crear_contrasena())
         self.cerrar.clicked.connect(self.close)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
+        self.setWindowTitle(titulo(self.windowTitle(), services))  # modo de capacitación
         self.resize(560, 520)
 
     # --- contratista ---------------------------------------------------------------------------
@@ -152,11 +155,19 @@ class IcsoeInicioWindow(QWidget):
 
     def _open(self, window: QWidget) -> None:
         window.closed.connect(self._back)  # type: ignore[attr-defined]
+        centrar(window, self)
         window.show()
         self.hide()
 
     def _back(self) -> None:
         self.show()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape is Cerrar, as in a dialog: back to the login, nothing of ICSOE is left open.
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

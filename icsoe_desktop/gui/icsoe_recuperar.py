@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -37,6 +38,7 @@ class IcsoeRecuperarDialog(QDialog):
         self.enviar.setDefault(True)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(520, 200)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_enviar(self) -> None:
         try:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QTableView, QWi
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         self.siguiente.clicked.connect(self._on_siguiente)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(620, 320)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _selected(self) -> ContratistaOpcion | None:
         rows = self.tabla.selectionModel().selectedRows()
@@ -80,7 +82,10 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
             msgbox.warning(self, MSG_ELIGE, TITLE)
             return
         if not msgbox.question(
-            self, MSG_CONFIRMAR.format(nombre=chosen.nombre, rfc=chosen.rfc), title=TITLE
+            self,
+            MSG_CONFIRMAR.format(nombre=chosen.nombre, rfc=chosen.rfc),
+            title=TITLE,
+            default_yes=True,  # guide step 10: «si estás seguro deberás presionar Continuar»
         ):
             return
         try:

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDialog, QPushButton, QTextBrowser, QWidget
 
 from icsoe_desktop.gui import mnemonics
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.paths import resource_file
 
 TERMINOS_FILE = "terminos_icsoe.html"
@@ -35,6 +36,7 @@ class IcsoeTerminosDialog(QDialog):
         self.ingresar.setDefault(True)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(560, 160)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _toggle(self) -> None:
         showing = not self.terminos.isVisible()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -40,6 +41,14 @@ MSG_SOLO_CONSULTA = (
     "y contraseña válidos."
 )
 MSG_ABRIENDO = "Abriendo la base de datos…"
+MSG_SALIR = "¿Deseas salir de Conexión en línea con IDSE?"
+# A new installation: nobody can sign in yet, and the first user registered administers it
+# (the Configuración inicial then opens by itself after that user's first sign-in).
+MSG_PRIMER_PASO = (
+    "<b>Primer paso:</b> todavía no hay usuarios en este equipo. Da clic en "
+    "<b>«Regístrate aquí»</b> (abajo) para crear el tuyo: el primer usuario registrado es el "
+    "administrador. Después ingresa con él y la Configuración inicial te guiará."
+)
 
 
 class IdseLoginWindow(QWidget):
@@ -124,6 +133,15 @@ class IdseLoginWindow(QWidget):
 
         self.empresa_selector = EmpresaSelector()  # Varias empresas: shown once the store is open
         layout.addWidget(self.empresa_selector)
+        # Shown only on an installation without users (``set_sign_in``).
+        self.primer_paso = named(QLabel(MSG_PRIMER_PASO), "primerPasoLabel")
+        self.primer_paso.setWordWrap(True)
+        self.primer_paso.setStyleSheet(
+            "#primerPasoLabel { background: #fff4e0; border: 1px solid #e0b060; "
+            "border-radius: 4px; padding: 6px; }"
+        )
+        self.primer_paso.setVisible(False)
+        layout.addWidget(self.primer_paso)
         self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
         layout.addWidget(self.solo_consulta)
 
@@ -139,16 +157,25 @@ class IdseLoginWindow(QWidget):
         self.contrasena.setMaxLength(128)
         self.contrasena.setEchoMode(QLineEdit.EchoMode.Password)
         self.mostrar = named(QCheckBox("Mostrar contraseña"), "mostrarContrasenaCheck")
-        self.usuario_label = usuario_label = named(
-            QLabel(
-                'Usuario:<br><span style="color:#555; font-size:8pt;">(Correo electrónico)</span>'
-            ),
-            "usuarioLabel",
-        )
+        # «Usuario:» and, under it, smaller, «(Correo electrónico)»: two plain labels, each
+        # measured whole (one rich-text label of two sizes was clipped on Windows).
+        self.usuario_label = usuario_label = named(QLabel("Usuario:"), "usuarioLabel")
         usuario_label.setBuddy(self.usuario)
+        self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
+        nota_font = self.correo_nota.font()
+        nota_font.setPointSizeF(nota_font.pointSizeF() * 0.9)
+        self.correo_nota.setFont(nota_font)
+        nota_palette = self.correo_nota.palette()  # a palette, not a style sheet: it greys out
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            nota_palette.setColor(group, QPalette.ColorRole.WindowText, QColor("#555555"))
+        self.correo_nota.setPalette(nota_palette)
+        usuario_etiquetas = QVBoxLayout()
+        usuario_etiquetas.setSpacing(0)
+        usuario_etiquetas.addWidget(usuario_label)
+        usuario_etiquetas.addWidget(self.correo_nota)
         self.contrasena_label = contrasena_label = named(QLabel("Contraseña:"), "contrasenaLabel")
         contrasena_label.setBuddy(self.contrasena)
-        grid.addWidget(usuario_label, 0, 0)
+        grid.addLayout(usuario_etiquetas, 0, 0)
         grid.addWidget(self.usuario, 0, 1)
         grid.addWidget(contrasena_label, 1, 0)
         grid.addWidget(self.contrasena, 1, 1)
@@ -221,6 +248,7 @@ class IdseLoginWindow(QWidget):
         else:
             self._set_ready(True)  # after wait_for_services
         self._set_links(True)
+        self._refresh_primer_paso()  # Regístrate aquí can take the focus now
         self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
         self.refresh_vigencias()
         self.empresa_selector.set_services(services, self.refresh_vigencias)
@@ -238,21 +266,33 @@ class IdseLoginWindow(QWidget):
         self._set_ready(False)
 
     def refresh_default_usuario(self) -> None:
-        """Guide: one user → prefilled; more than one → empty for the user to type."""
+        """Guide: one user → prefilled; more than one → empty for the user to type. No user
+        at all: the first step, Regístrate aquí, is said and focused."""
         if self._sign_in is None:
             return
         self.usuario.setText(self._sign_in.default_usuario())
         (self.contrasena if self.usuario.text() else self.usuario).setFocus()
+        self._refresh_primer_paso()
+
+    def _refresh_primer_paso(self) -> None:
+        if self._sign_in is None:
+            return
+        nuevo = self._sign_in.sin_usuarios()
+        self.primer_paso.setVisible(nuevo)
+        if nuevo and self.registrate.isEnabled():
+            self.registrate.setFocus()
 
     def refresh_vigencias(self) -> None:
         """Vigente / por vencer (≤ 30 días) / vencido / sin certificado, per registro patronal."""
         services = self._services
         if services is None:
             return
+        self._reservar_vigencias(bool(services.empresas.listar_solo_consulta()))
         if not services.empresas.obtener(services.empresa.id).solo_consulta:
             # Shown before any credential: only for an empresa an administrator allowed to be
             # seen without them (sólo consulta), never for another client's.
             self.vigencias.setVisible(False)
+            self.vigencias.clear()
             return
         rows = services.certificates.rows()
         lines = []
@@ -265,6 +305,19 @@ class IdseLoginWindow(QWidget):
             )
         self.vigencias.setText("<b>Certificados IMSS</b><br>" + "<br>".join(lines))
         self.vigencias.setVisible(bool(rows))
+
+    def _reservar_vigencias(self, reservar: bool) -> None:
+        """While some empresa may be opened in sólo consulta, the panel keeps its place (its
+        title and two registros) shown or not: toggling sólo consulta, which may open such an
+        empresa, leaves the login's size as it was."""
+        from PySide6.QtCore import Qt  # after the first paint (start-up budget)
+
+        self.vigencias.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        policy = self.vigencias.sizePolicy()
+        policy.setRetainSizeWhenHidden(reservar)
+        self.vigencias.setSizePolicy(policy)
+        lineas = self.vigencias.fontMetrics().lineSpacing() * 3 if reservar else 0
+        self.vigencias.setMinimumHeight(lineas)
 
     def _set_ready(self, ready: bool) -> None:
         self.continuar.setEnabled(ready)
@@ -320,6 +373,22 @@ class IdseLoginWindow(QWidget):
             self._refused(exc)
             return
         self.signed_in.emit(user.usuario, user.nombre_completo)
+
+    def keyPressEvent(self, event) -> None:
+        """Escape leaves the app, as closing this first window does: asked first, so that a
+        stray Escape does not close what a clerk is about to sign in to (Enter: Salir)."""
+        from PySide6.QtCore import Qt
+
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+            return
+        focused = self.focusWidget()
+        if msgbox.question(self, MSG_SALIR, yes="Salir", no="Cancelar", default_yes=True):
+            self.contrasena.clear()
+            self.close()
+        elif focused is not None:
+            self.activateWindow()
+            focused.setFocus()
 
     def _refused(self, exc: DomainError) -> None:
         msgbox.warning(self, exc.message)

@@ -20,7 +20,9 @@ from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
+from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.widgets import bind_show_password
 
@@ -84,11 +86,15 @@ class IdseUsuariosDialog(QDialog):
         self.deshabilitar.clicked.connect(self._on_toggle)
         self.restablecer.clicked.connect(self._on_restablecer)
         self.cerrar.clicked.connect(self.reject)
+        self.cerrar.setAutoDefault(False)  # Enter saves
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.aviso_link.clicked.connect(self._on_aviso)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 560)
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
+        # The form comes first (Enter: Guardar); the list is reached with Tab or Alt-letters.
+        self.nombre.setFocus()
 
     # --- grid ----------------------------------------------------------------------------------
 
@@ -122,7 +128,27 @@ class IdseUsuariosDialog(QDialog):
     def _on_aviso(self) -> None:
         AvisoPrivacidadDialog(self).exec()
 
-    def _on_guardar(self) -> None:
+    def _campos(self) -> tuple[QLineEdit, ...]:
+        return (
+            self.nombre,
+            self.primer_apellido,
+            self.segundo_apellido,
+            self.usuario,
+            self.contrasena,
+            self.confirmacion,
+        )
+
+    def cambios(self) -> bool:
+        """A user being registered: something typed, or the aviso accepted."""
+        return any(edit.text() for edit in self._campos()) or self.aviso.isChecked()
+
+    def reject(self) -> None:
+        """Cerrar, Esc or the window's close button: a registration typed and not saved is
+        asked about."""
+        if puede_cerrar(self, self.cambios(), self._on_guardar):
+            super().reject()
+
+    def _on_guardar(self) -> bool:
         from icsoe_desktop.services.accounts import Registration
 
         registration = Registration(
@@ -138,20 +164,14 @@ class IdseUsuariosDialog(QDialog):
             user = self._services.accounts.register(registration, self._actor)
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+            return False
         msgbox.information(self, MSG_GUARDADO.format(usuario=user.usuario), TITLE)
-        for edit in (
-            self.nombre,
-            self.primer_apellido,
-            self.segundo_apellido,
-            self.usuario,
-            self.contrasena,
-            self.confirmacion,
-        ):
+        for edit in self._campos():
             edit.clear()
         self.aviso.setChecked(False)
         self.refresh(select=user.usuario)
         self.nombre.setFocus()
+        return True
 
     def _on_restablecer(self) -> None:
         from icsoe_desktop.gui.restablecer_por_administrador import (

@@ -36,6 +36,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.informativa_trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.informativas_inicio import dias_texto
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
@@ -100,18 +101,6 @@ def _contrato_cells(c: ContratoResumen) -> tuple[str, ...]:
         _fecha(c.fecha_final),
         f"{c.trabajadores:,}",
     )
-
-
-def centrar(window: QWidget, parent: QWidget | None) -> None:
-    """Fit ``window`` in the screen (1366×768 included) and centre it on ``parent``."""
-    screen = (parent.screen() if parent is not None else None) or window.screen()
-    area = screen.availableGeometry()
-    window.resize(min(window.width(), area.width()), min(window.height(), area.height()))
-    frame = window.frameGeometry()
-    frame.moveCenter(parent.frameGeometry().center() if parent is not None else area.center())
-    frame.moveLeft(max(area.left(), min(frame.left(), area.right() - frame.width())))
-    frame.moveTop(max(area.top(), min(frame.top(), area.bottom() - frame.height())))
-    window.move(frame.topLeft())
 
 
 class InformativaWindow(QMainWindow):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.icsoe_efirma import CER_FILTER, KEY_FILTER
 from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
@@ -65,6 +66,7 @@ class FirmarInformativaDialog(QDialog):
         self.firmar.setDefault(True)  # Enter in the password signs
         mnemonics.assign(self)
         self.resize(620, 330)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def set_certificado(self, path: str) -> None:
         """What choosing the .cer does (tests call it to bypass the native file dialog)."""

@@ -19,6 +19,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -113,6 +114,7 @@ class NuevaInformativaDialog(QDialog):
         self._on_cambio()
         mnemonics.assign(self)
         self.resize(520, 200 if sin_informacion else 230)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def periodo_elegido(self) -> Periodo:
         return Periodo.de_clave(self.periodo.currentData())

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.informativa.modelo import Problema
 from icsoe_desktop.gui import mnemonics
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 TITLE = "Renglones con problemas"
@@ -56,6 +57,7 @@ class ProblemasImportacionDialog(QDialog):
         self.cerrar.setDefault(True)
         mnemonics.assign(self)
         self.resize(680, 420)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def lineas(self) -> list[str]:
         """«renglón 3: motivo» per problem; one without a row is its motivo alone."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
-from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.rows_model import RowsModel
@@ -38,6 +38,10 @@ MSG_SIN_SELECCION = "Selecciona al menos un movimiento pendiente para generar el
 MSG_GENERADO = (
     "Se generó el lote {numero} con {total:,} movimientos en «{archivo}». Los movimientos quedaron "
     "como enviados. Carga el archivo en IDSE y después importa aquí su resultado."
+)
+MSG_CONFIRMAR_LOTE = (
+    "Se generará el lote con {movimientos} del registro patronal {registro} y "
+    "{se_marcaran} como enviados. ¿Continuar?"
 )
 MSG_ELIGE_LOTE = "Selecciona un lote en la lista de lotes generados."
 MSG_ELIGE_RECHAZADO = "Selecciona en el detalle del lote un movimiento rechazado."
@@ -224,6 +228,14 @@ class LotesPanel(QWidget):
         chosen = self.pendientes.checked_rows()
         if not chosen:
             msgbox.warning(self, MSG_SIN_SELECCION, TITLE)
+            return None
+        # The movements leave the pending list for good (enviados): asked first; Enter cancels.
+        pregunta = MSG_CONFIRMAR_LOTE.format(
+            movimientos=f"{len(chosen):,} {'movimiento' if len(chosen) == 1 else 'movimientos'}",
+            registro=self.registro.currentText(),
+            se_marcaran=verb(len(chosen), "se marcará", "se marcarán"),
+        )
+        if not msgbox.question(self, pregunta, title=TITLE):
             return None
         try:
             lote = self._services.lotes.generar(

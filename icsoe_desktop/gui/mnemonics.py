@@ -1,27 +1,39 @@
 """Alt-letter mnemonics for a whole window: every button, check box and labelled field gets a
 letter of its own (the guide's texts stay; only the underline is added). Letters already in a
-text («&Guardar») or in the window's menu bar are kept and not reused."""
+text («&Guardar») or in the window's menu bar are kept and not reused.
+
+Unique means unique among what is on screen at once: the pages of a stacked widget (a tab, a
+page of the contratista's window, a step of an assistant) are shown one at a time, so each page
+gets its letters apart, never one of the widgets around it. Assigning them all together ran out
+of letters in the contratista's window, whose Alta page was left without any (Alt+V did not
+validate the CURP)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QMenuBar, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QMenuBar, QStackedWidget, QWidget
+
+_LETTER = "mnemonic"  # the dynamic property holding a widget's letter, for ``set_text``
 
 
 def _taken(text: str) -> str | None:
     """The letter after a single «&» (a doubled one is a literal ampersand)."""
-    position = text.replace("&&", "").find("&")
     plain = text.replace("&&", "")
+    position = plain.find("&")
     return plain[position + 1].lower() if 0 <= position < len(plain) - 1 else None
 
 
-def _choose(text: str, used: set[str]) -> int | None:
-    """Index of the letter to underline: a word's first letter first, then any other."""
+def _choose(text: str, used: set[str], prefer: str | None = None) -> int | None:
+    """Index of the letter to underline: ``prefer`` first, then a word's first letter, then
+    any other."""
     letters = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
     starts = [i for i in letters if i == 0 or not text[i - 1].isalnum()]
     others = [i for i in letters if i not in starts]
-    for i in starts + others:
+    order = starts + others
+    if prefer:
+        order = [i for i in order if text[i].lower() == prefer] + order
+    for i in order:
         if text[i].lower() not in used:
             return i
     return None
@@ -29,31 +41,94 @@ def _choose(text: str, used: set[str]) -> int | None:
 
 def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
     """Give a mnemonic to every button, check box and buddied label of ``window`` that has
-    none, unique within it. Call it after the window's widgets exist. ``widgets``: the window's
-    controls in order, for a window without a menu bar that must not look through all its
+    none, unique among the widgets shown with it. Call it after the window's widgets exist
+    (again after adding a page: letters given before stay). ``widgets``: the window's controls
+    in order, for a window without a menu bar or pages that must not look through all its
     children (the login: wrapping each child Qt object for Python costs ~3 ms at start-up)."""
+    if widgets is not None:
+        pending = [w for w in widgets if not w.isWindow() and _labelled(w)]
+        _give(pending, _letters(pending))
+        return
     used: set[str] = set()
-    if widgets is None:
-        for bar in window.findChildren(QMenuBar):
-            for action in bar.actions():
-                if letter := _taken(action.text()):
-                    used.add(letter)
-        widgets = window.findChildren(QWidget)
-    pending: list[QAbstractButton | QLabel] = [
-        widget for widget in widgets if not widget.isWindow() and _labelled(widget)
-    ]
-    for widget in pending:
-        if letter := _taken(widget.text()):
-            used.add(letter)
-    for widget in pending:
-        text = widget.text()
-        if "&" in text.replace("&&", ""):
+    for bar in window.findChildren(QMenuBar):
+        for action in bar.actions():
+            if letter := _taken(action.text()):
+                used.add(letter)
+    _assign_scope(window, used)
+
+
+def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
+    """Change a labelled widget's text keeping its letter (a button that reads «Guardar» or
+    «Actualizar usuario» as the form's mode changes): the same letter when the new text has
+    it, else one no other control of the window uses."""
+    letter = widget.property(_LETTER) or _taken(widget.text())
+    if "&" in text.replace("&&", "") or not letter:
+        widget.setText(text)
+        return
+    window = widget.window()
+    others = [w for w in window.findChildren(QWidget) if w is not widget and _labelled(w)]
+    used = _letters(others) | {
+        letter
+        for bar in window.findChildren(QMenuBar)
+        for action in bar.actions()
+        if (letter := _taken(action.text()))
+    }
+    used.discard(letter)
+    index = _choose(_visible_prefix(text), used, prefer=letter)
+    if index is None:
+        widget.setText(text)
+        return
+    widget.setText(text[:index] + "&" + text[index:])
+    widget.setProperty(_LETTER, text[index].lower())
+
+
+def _assign_scope(root: QWidget, outer: set[str]) -> None:
+    """``root``'s own controls first (they show with every page below it), each page then."""
+    own, pages = _split(root)
+    in_pages = {letter for page in pages for letter in _letters(_all_labelled(page))}
+    _give(own, outer | _letters(own) | in_pages)
+    around = outer | _letters(own)
+    for page in pages:
+        _assign_scope(page, around)
+
+
+def _split(root: QWidget) -> tuple[list[QWidget], list[QWidget]]:
+    """The labelled controls under ``root`` in creation order, outside any page; and the pages
+    of the stacked widgets found on the way (not looked into here)."""
+    own: list[QWidget] = []
+    pages: list[QWidget] = []
+    stack = [c for c in reversed(root.children()) if isinstance(c, QWidget)]
+    while stack:
+        widget = stack.pop()
+        if isinstance(widget, QStackedWidget):
+            pages.extend(widget.widget(i) for i in range(widget.count()))
+            continue
+        if _labelled(widget) and not widget.isWindow():  # a popup's own controls count
+            own.append(widget)
+        stack.extend(c for c in reversed(widget.children()) if isinstance(c, QWidget))
+    return own, pages
+
+
+def _all_labelled(root: QWidget) -> list[QWidget]:
+    return [w for w in root.findChildren(QWidget) if not w.isWindow() and _labelled(w)]
+
+
+def _letters(widgets: Iterable[QWidget]) -> set[str]:
+    return {letter for w in widgets if (letter := _taken(w.text()))}  # type: ignore[attr-defined]
+
+
+def _give(widgets: Iterable[QWidget], used: set[str]) -> None:
+    for widget in widgets:
+        text = widget.text()  # type: ignore[attr-defined]
+        if letter := _taken(text):
+            widget.setProperty(_LETTER, letter)
             continue
         index = _choose(_visible_prefix(text), used)
         if index is None:
             continue
         used.add(text[index].lower())
-        widget.setText(text[:index] + "&" + text[index:])
+        widget.setText(text[:index] + "&" + text[index:])  # type: ignore[attr-defined]
+        widget.setProperty(_LETTER, text[index].lower())
 
 
 def _visible_prefix(text: str) -> str:

@@ -11,8 +11,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTabBar,
     QTableView,
@@ -59,7 +60,12 @@ MSG_EXPORTAR_EN_LOTES = (
 MSG_NADA_QUE_EXPORTAR = "No hay movimientos en la búsqueda actual para exportar."
 
 
-FIRST_ROWS = 50  # rows the columns' widths are measured on
+# The columns' widths are measured on the rows on screen after each search, never on the whole
+# search (a million rows): a screenful, within the first page the search reads anyway.
+FILAS_MEDIDAS = 20
+ANCHO_MAXIMO = 240  # px: a long name or causa de rechazo does not push NSS, CURP and Fecha away
+VISTA = "movimientos"  # the widths each user gives the columns, kept under this name
+GUARDAR_ANCHOS_MS = 500  # once the user stops dragging a column's edge
 
 
 class MovimientosIdse(QWidget):
@@ -104,6 +110,7 @@ class MovimientosIdse(QWidget):
         assert tabs_layout is not None
         tabs_layout.addWidget(self.tabs)
         self.importar.setVisible(not self.read_only)
+        self._mostrar_vista(0)
 
         for edit in (self.fecha_inicial, self.fecha_final):
             edit.setMinimumDate(SIN_FECHA)
@@ -124,6 +131,16 @@ class MovimientosIdse(QWidget):
         header.setSortIndicator(FECHA_COLUMN, Qt.SortOrder.DescendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort)
         self.tabla.verticalHeader().setVisible(False)
+        # The widths this user gave columns by hand (by column name): kept, never refitted.
+        self._anchos_usuario: dict[str, int] = (
+            services.preferencias.anchos(usuario, VISTA) if usuario else {}
+        )
+        self._ajustando = False  # the widths being set here, not by the user
+        self._guardar_timer = QTimer(self)
+        self._guardar_timer.setSingleShot(True)
+        self._guardar_timer.setInterval(GUARDAR_ANCHOS_MS)
+        self._guardar_timer.timeout.connect(self._guardar_anchos)
+        header.sectionResized.connect(self._on_ancho_cambiado)
 
         self.buscar_button.clicked.connect(self.buscar)
         self.tabs.currentChanged.connect(self._on_tab)
@@ -131,10 +148,6 @@ class MovimientosIdse(QWidget):
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
         self.buscar()
-        # Sized on the first page's rows: the default (1,000 rows) asked the model for every
-        # column of each, placeholders included — a second of a sign-in or a switch.
-        header.setResizeContentsPrecision(FIRST_ROWS)
-        self.tabla.resizeColumnsToContents()
 
     # --- search --------------------------------------------------------------------------------
 
@@ -177,10 +190,12 @@ class MovimientosIdse(QWidget):
             msgbox.field_error(
                 self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
             )
+            return
+        self.ajustar_columnas()  # to the rows found (a sort keeps the widths: the same rows)
 
     def _on_tab(self, index: int) -> None:
         lotes = index >= len(TABS)
-        self.vistas.setCurrentIndex(1 if lotes else 0)
+        self._mostrar_vista(1 if lotes else 0)
         self.exportar.setEnabled(not lotes)
         # A greyed button says why; Lotes has no search, so its parameters give way to its lists.
         self.exportar.setToolTip(MSG_EXPORTAR_EN_LOTES if lotes else MSG_EXPORTAR)
@@ -189,6 +204,57 @@ class MovimientosIdse(QWidget):
             self.lotes.refresh()
         else:
             self.buscar()
+
+    # --- column widths -------------------------------------------------------------------------
+
+    def ajustar_columnas(self) -> None:
+        """Each column as wide as its header and the rows on screen ask (the search's first
+        rows, already read), up to ANCHO_MAXIMO; a column the user sized keeps its width."""
+        header = self.tabla.horizontalHeader()
+        filas = self.tabla.viewport().height() // self.tabla.verticalHeader().defaultSectionSize()
+        header.setResizeContentsPrecision(max(FILAS_MEDIDAS, filas))  # rows measured
+        self._ajustando = True
+        try:
+            for column, spec in enumerate(COLUMNS):
+                ancho = self._anchos_usuario.get(spec.attr)
+                if ancho is None:
+                    contenido = min(self.tabla.sizeHintForColumn(column), ANCHO_MAXIMO)
+                    ancho = max(contenido, header.sectionSizeHint(column))
+                header.resizeSection(column, ancho)
+        finally:
+            self._ajustando = False
+
+    def _on_ancho_cambiado(self, column: int, _antes: int, ancho: int) -> None:
+        if self._ajustando or ancho <= 0:  # a hidden column reports 0
+            return
+        self._anchos_usuario[COLUMNS[column].attr] = ancho
+        if self._usuario is not None:
+            self._guardar_timer.start()  # restarted while the edge is dragged
+
+    def _guardar_anchos(self) -> None:
+        if self._usuario is None:
+            return
+        try:
+            self._services.preferencias.guardar_anchos(
+                self._usuario, VISTA, dict(self._anchos_usuario)
+            )
+        except (DomainError, OSError) as exc:  # the widths stay for this session anyway
+            log.warning("No se guardaron los anchos de las columnas: %s", exc)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._guardar_timer.isActive():  # the window closes right after a drag
+            self._guardar_timer.stop()
+            self._guardar_anchos()
+        super().hideEvent(event)
+
+    def _mostrar_vista(self, index: int) -> None:
+        """The grid or Lotes. A stack is as tall as its tallest page, hidden ones included: the
+        window would be held taller than a 1366×768 screen by the page not shown."""
+        self.vistas.setCurrentIndex(index)
+        for page in range(self.vistas.count()):
+            policy = QSizePolicy.Policy.Preferred if page == index else QSizePolicy.Policy.Ignored
+            self.vistas.widget(page).setSizePolicy(policy, policy)
+        self.vistas.updateGeometry()
 
     def _prepare(self, orden: Orden) -> None:
         """The order's sort index is built on its first use (seconds at a million rows)."""

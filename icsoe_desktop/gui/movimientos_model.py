@@ -38,7 +38,7 @@ MAX_PAGES = 100  # 10,000 rows in memory at most, whatever the clerk scrolls thr
 BOUNDS_DELAY_MS = 300
 # Beyond this many rows from both ends, a page read by position is read in the background (an
 # OFFSET walks every key before it: 0.1–0.8 s of the window's time at a million rows).
-FAR_ROWS = 20_000
+FAR_ROWS = 2_000
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 # data() compares plain ints: Qt passes the role as one.

@@ -64,11 +64,15 @@ def question(
     yes: str = "Continuar",
     no: str = "Cancelar",
     title: str = APP_TITLE,
+    *,
+    default_yes: bool = False,
 ) -> bool:
+    """``default_yes``: Enter answers ``yes``, for a confirmation that loses nothing (the
+    guide's «¿Estás seguro?» before going on); otherwise Enter answers the safe ``no``."""
     box, (yes_button, no_button) = make_box(
         parent, "Question", title, text, [(yes, "accept"), (no, "reject")]
     )
-    box.setDefaultButton(no_button)  # the safe answer is the default
+    box.setDefaultButton(yes_button if default_yes else no_button)
     box.exec()
     return box.clickedButton() is yes_button
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.services.movimientos_import import LineaRechazada
 
@@ -46,6 +47,7 @@ class RechazosDialog(QDialog):
         self.cerrar.clicked.connect(self.accept)
         self.cerrar.setDefault(True)
         self.resize(680, 420)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def as_text(self) -> str:
         return "\n".join(f"Línea {r.linea}\t{r.motivo}" for r in self.model.rows)

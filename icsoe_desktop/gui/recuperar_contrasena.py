@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -43,6 +44,7 @@ class RecuperarContrasenaDialog(QDialog):
         self.correo.setText(services.accounts.default_usuario())
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(480, 200)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_enviar(self) -> None:
         try:

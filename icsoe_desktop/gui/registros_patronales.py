@@ -1,5 +1,6 @@
 """Registros patronales: the company's registros patronales, each with the employer's RFC and
-razón social (Configuración → Registros patronales…)."""
+razón social (Configuración → Registros patronales…). What is typed and not saved is asked
+about before closing, Nuevo, or loading another registro from the grid."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QPushButton, QTab
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -54,6 +57,8 @@ class RegistrosPatronalesDialog(QDialog):
         self._services = services
         self._actor = actor
         self._editing: str | None = None  # the registro loaded from the grid, if any
+        self._guardado: tuple[str, str, str] = ("", "", "")  # the form as loaded or saved
+        self._volviendo = False  # the grid's selection put back, not chosen by the user
         form = load_form("registros_patronales.ui", self)
         self.nuevo = child(form, QPushButton, "nuevoButton")
         self.guardar = child(form, QPushButton, "guardarButton")
@@ -97,10 +102,14 @@ class RegistrosPatronalesDialog(QDialog):
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
         self.cerrar.clicked.connect(self.reject)
+        self.cerrar.setAutoDefault(False)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(680, 480)
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
         self._set_editing(None)
+        self._prefill()
+        self._guardado = self._valores()  # offered, not typed: closing asks nothing
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter belongs to the fields (next field; Guardar in the last one) and to a focused
@@ -114,11 +123,10 @@ class RegistrosPatronalesDialog(QDialog):
     # --- grid ----------------------------------------------------------------------------------
 
     def refresh(self, select: str | None = None) -> None:
+        """The grid read again; ``select`` is marked in it (the form is left as it is)."""
         self.model.set_rows(self._services.registros.list())
         if select:
-            for number, row in enumerate(self.model.rows):
-                if row.registro == select:
-                    self.tabla.selectRow(number)
+            self._seleccionar(select)
 
     def selected(self) -> RegistroRow | None:
         rows = self.tabla.selectionModel().selectedRows()
@@ -126,11 +134,31 @@ class RegistrosPatronalesDialog(QDialog):
 
     def _on_selection(self) -> None:
         row = self.selected()
-        if row is None:
+        if row is None or self._volviendo or row.registro == self._editing:
             return  # deselecting keeps what is in the form
+        if self.cambios():
+            # The form still holds the edits: the grid shows their registro until answered.
+            self._seleccionar(self._editing)
+            if not puede_cerrar(self, True, self._on_guardar):
+                return
+            self._seleccionar(row.registro)
+        self._cargar(row)
+
+    def _seleccionar(self, registro: str | None) -> None:
+        self._volviendo = True
+        try:
+            self.tabla.clearSelection()
+            for number, row in enumerate(self.model.rows):
+                if row.registro == registro:
+                    self.tabla.selectRow(number)
+        finally:
+            self._volviendo = False
+
+    def _cargar(self, row: RegistroRow) -> None:
         self.registro.setText(row.registro)
         self.rfc.setText(row.rfc)
         self.razon_social.setText(row.razon_social)
+        self._guardado = self._valores()
         self._set_editing(row.registro)
 
     def _set_editing(self, registro: str | None) -> None:
@@ -139,16 +167,36 @@ class RegistrosPatronalesDialog(QDialog):
         self.registro.setToolTip(TIP_REGISTRO_FIJO if registro is not None else "")
         self.eliminar.setEnabled(registro is not None)
 
+    def _valores(self) -> tuple[str, str, str]:
+        return (self.registro.text(), self.rfc.text(), self.razon_social.text())
+
+    def cambios(self) -> bool:
+        """Typed and not saved: a new registro's data, or a loaded one's RFC or razón social."""
+        return self._valores() != self._guardado
+
     # --- actions -------------------------------------------------------------------------------
 
     def _on_nuevo(self) -> None:
-        self.tabla.clearSelection()
+        if puede_cerrar(self, self.cambios(), self._on_guardar):
+            self._limpiar()
+
+    def _limpiar(self) -> None:
+        self._seleccionar(None)
         self._set_editing(None)
         for edit in (self.registro, self.rfc, self.razon_social):
             edit.clear()
+        self._prefill()
+        self._guardado = self._valores()
         self.registro.setFocus()
 
-    def _on_guardar(self) -> None:
+    def _prefill(self) -> None:
+        """A new registro patronal is most often the empresa's own: its RFC and razón social
+        (Configuración inicial) are offered, to be changed for another patrón."""
+        datos = self._services.primer_uso.empresa()
+        self.rfc.setText(datos.rfc)
+        self.razon_social.setText(datos.razon_social)
+
+    def _on_guardar(self) -> bool:
         registro = normalize_registro(self.registro.text())
         if (
             self._editing is None
@@ -156,16 +204,24 @@ class RegistrosPatronalesDialog(QDialog):
             and not msgbox.question(self, MSG_REEMPLAZAR.format(registro=registro), title=TITLE)
         ):
             self.registro.setFocus()
-            return
+            return False
         try:
             row = self._services.registros.save(
                 self.registro.text(), self.rfc.text(), self.razon_social.text(), self._actor
             )
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+            return False
         msgbox.information(self, MSG_GUARDADO.format(registro=row.registro), TITLE)
         self.refresh(select=row.registro)  # the form shows what was stored (normalized)
+        self._cargar(row)
+        return True
+
+    def reject(self) -> None:
+        """Cerrar, Esc or the window's close button: what was typed and not saved is asked
+        about."""
+        if puede_cerrar(self, self.cambios(), self._on_guardar):
+            super().reject()
 
     def _on_eliminar(self) -> None:
         registro = self._editing
@@ -179,8 +235,8 @@ class RegistrosPatronalesDialog(QDialog):
             msgbox.warning(self, exc.message, TITLE)
             self.refresh(select=registro)
             if self.selected() is None:  # removed meanwhile (another desktop): nothing to keep
-                self._on_nuevo()
+                self._limpiar()
             return
         msgbox.information(self, MSG_ELIMINADO.format(registro=registro), TITLE)
         self.refresh()
-        self._on_nuevo()
+        self._limpiar()

@@ -10,7 +10,8 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.widgets import bind_code_field, bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -38,11 +39,13 @@ class RestablecerContrasenaDialog(QDialog):
             "confirmacion": self.confirmacion,
         }
         bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
+        bind_code_field(self.codigo)
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)
         self.usuario: str | None = None
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(520, 330)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_guardar(self) -> None:
         try:

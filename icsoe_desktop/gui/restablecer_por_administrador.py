@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ class RestablecerPorAdministradorDialog(QDialog):
         }
         (self.admin_contrasena if administrador else self.administrador).setFocus()
         self.resize(520, 360)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _on_restablecer(self) -> None:
         try:

@@ -16,6 +16,10 @@ from icsoe_desktop.gui import msgbox
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.empresas import EmpresaInfo
+
+ANCHO_MINIMO = 280  # px of the selector
+ANCHO_TEXTO = 440  # px: the widest an empresa's name makes the selector (and the login)
 
 
 class EmpresaSelector(QWidget):
@@ -28,9 +32,12 @@ class EmpresaSelector(QWidget):
         titulo.setObjectName("empresaTituloLabel")
         self.nombre = QLabel("")
         self.nombre.setObjectName("empresaLabel")
+        self.nombre.setWordWrap(True)  # a long razón social wraps; the window keeps its width
         self.combo = QComboBox()
         self.combo.setObjectName("empresaCombo")
-        self.combo.setMinimumWidth(280)
+        self.combo.setMinimumWidth(ANCHO_MINIMO)
+        # As wide as its longest empresa (up to ANCHO_TEXTO): the RFC, at the end, is never cut.
+        self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         titulo.setBuddy(self.combo)
         layout.addWidget(titulo)
         layout.addWidget(self.nombre, 1)
@@ -66,10 +73,15 @@ class EmpresaSelector(QWidget):
         abierta = self._services.empresa
         if self._solo_consulta:
             empresas = [e for e in empresas if e.solo_consulta]
+        from PySide6.QtCore import Qt  # not with the login's first paint (start-up budget)
+
         self.combo.clear()
-        for empresa in empresas:
-            self.combo.addItem(empresa.etiqueta, empresa.id)
+        for number, empresa in enumerate(empresas):
+            self.combo.addItem(self._texto(empresa), empresa.id)
+            self.combo.setItemData(number, empresa.etiqueta, Qt.ItemDataRole.ToolTipRole)
         self.combo.setCurrentIndex(max(0, self.combo.findData(abierta.id)))
+        # A minimum of its own (else the layout takes the one set below, not its contents').
+        self.combo.setMinimumWidth(max(ANCHO_MINIMO, self.combo.minimumSizeHint().width()))
         if not empresas:  # sólo consulta with no empresa allowed
             from icsoe_desktop.services.empresas import NINGUNA_SOLO_CONSULTA
 
@@ -77,9 +89,25 @@ class EmpresaSelector(QWidget):
         else:
             self.nombre.setText(f"<b>{abierta.etiqueta}</b>")
         several = len(empresas) > 1
-        self.combo.setVisible(several)
-        self.nombre.setVisible(not several)
+        # The one that goes first: both shown at once, for an instant, would widen the login
+        # for good (a window grows to hold its contents, and never shrinks back by itself).
+        for widget, visible in sorted(
+            ((self.combo, several), (self.nombre, not several)), key=lambda pair: pair[1]
+        ):
+            widget.setVisible(visible)
         self.setVisible(True)
+
+    def _texto(self, empresa: EmpresaInfo) -> str:
+        """«Razón social (RFC)»; a razón social too long for the selector is shortened, never
+        its RFC (the whole name is the item's tooltip)."""
+        from PySide6.QtCore import Qt
+
+        metrics = self.combo.fontMetrics()
+        if metrics.horizontalAdvance(empresa.etiqueta) <= ANCHO_TEXTO or not empresa.rfc:
+            return empresa.etiqueta
+        rfc = f" ({empresa.rfc})"
+        espacio = ANCHO_TEXTO - metrics.horizontalAdvance(rfc)
+        return metrics.elidedText(empresa.nombre, Qt.TextElideMode.ElideRight, espacio) + rfc
 
     def _chosen(self, index: int) -> None:
         services = self._services

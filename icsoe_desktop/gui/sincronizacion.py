@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.sync_status import SyncRunner
 from icsoe_desktop.gui.worker import run_with_progress
 
@@ -76,7 +78,12 @@ class SincronizacionDialog(QDialog):
         self.guardar.clicked.connect(self._on_guardar)
         self.cerrar.clicked.connect(self.reject)
         self._show_status()
+        self.guardar.setDefault(True)  # Enter saves
+        for button in (self.cerrar, self.probar, self.sincronizar):
+            button.setAutoDefault(False)
+        self._guardado = self._valores()
         self.resize(620, 380)
+        centrar(self, parent)  # fits the screen, centred on its window
 
     def _token(self) -> str | None:
         """None keeps the stored token when the field is left empty."""
@@ -107,6 +114,7 @@ class SincronizacionDialog(QDialog):
         if self._services.sync.token():
             self.token.clear()
             self.token.setPlaceholderText(TOKEN_GUARDADO)
+        self._guardado = self._valores()  # «Sincronizar ahora» saves them too
         return True
 
     def _on_probar(self) -> None:
@@ -125,10 +133,29 @@ class SincronizacionDialog(QDialog):
             return
         msgbox.information(self, text, TITLE)
 
-    def _on_guardar(self) -> None:
-        if self._save():
-            msgbox.information(self, MSG_GUARDADA, TITLE)
-            self.accept()
+    def _valores(self) -> tuple[object, ...]:
+        return (
+            self.url.text().strip(),
+            self.token.text().strip(),
+            self.verificar_tls.isChecked(),
+            self.intervalo.value(),
+        )
+
+    def cambios(self) -> bool:
+        return self._valores() != self._guardado
+
+    def reject(self) -> None:
+        """Cerrar, Esc or the window's close button: settings typed and not saved are asked
+        about."""
+        if puede_cerrar(self, self.cambios(), self._on_guardar):
+            super().reject()
+
+    def _on_guardar(self) -> bool:
+        if not self._save():
+            return False
+        msgbox.information(self, MSG_GUARDADA, TITLE)
+        self.accept()
+        return True
 
     def _on_sincronizar(self) -> None:
         if not self._save():

@@ -28,6 +28,7 @@ from icsoe_desktop.domain.informativa.modelo import Problema, Trabajador
 from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import RowsModel
 from icsoe_desktop.gui.worker import run_in_background
@@ -136,6 +137,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         self.finished.connect(self._cerrado)
         self.resize(860, 480)
+        centrar(self, parent)  # fits the screen, centred on its window
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.buscar.setFocus()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import Index
 from icsoe_desktop.services.informativa.vencimientos import Tablero, Vencimiento
@@ -128,6 +129,7 @@ class VencimientosDialog(QDialog):
         self.actualizar.clicked.connect(self.refresh)
         self.cerrar.clicked.connect(self.reject)
         self.resize(1240, 520)  # fits a 1366×768 screen with its frame
+        centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.tabla.setFocus()

@@ -51,7 +51,8 @@ class VentanaPrincipal(QMainWindow):
         self.setCentralWidget(central)
         self.nombre = nombre
         # Varias empresas: the title and the status bar always name the open empresa.
-        self.setWindowTitle(f"{form.windowTitle()} — {services.empresa.etiqueta}")
+        self._titulo = form.windowTitle()
+        self.refresh_titulo()
         self.sesion = child(form, QLabel, "sesionLabel")
         self.modo = child(form, QLabel, "modoLabel")
         self.salir = child(form, QPushButton, "salirButton")
@@ -90,7 +91,7 @@ class VentanaPrincipal(QMainWindow):
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
         self.sync_status = SyncStatus(services, self.statusBar())
         self._build_menus()
-        self.resize(1180, 720)
+        self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
         action = QAction(text, self)
@@ -191,6 +192,15 @@ class VentanaPrincipal(QMainWindow):
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
+        # F1 here, as in every other window (gui/ayuda.py): the manual at this window's chapter,
+        # or at the section of what has the focus (Lotes, the grid).
+        self.manual_action = self._action(
+            "&Manual de usuario",
+            "manualAction",
+            self._open_manual,
+            QKeySequence(QKeySequence.StandardKey.HelpContents),
+        )
+        ayuda.addAction(self.manual_action)
         self.acerca_action = self._action("&Acerca de icsoe-desktop", "acercaAction", self._about)
         ayuda.addAction(self.acerca_action)
 
@@ -251,6 +261,7 @@ class VentanaPrincipal(QMainWindow):
         # open(), not exec(): window-modal without a nested event loop, so signing in returns
         # at once; the band is refreshed when the assistant closes.
         wizard = ConfiguracionInicialWizard(self._services, self.usuario, openers, self)
+        wizard.empresa_guardada.connect(self.refresh_empresa)
         wizard.finished.connect(self.refresh_pendientes)
         wizard.finished.connect(self.refresh_empresa)
         wizard.finished.connect(wizard.deleteLater)
@@ -260,8 +271,15 @@ class VentanaPrincipal(QMainWindow):
     def refresh_empresa(self) -> None:
         """The RFC and razón social typed in the Configuración inicial name the empresa."""
         empresa = self._services.nombrar_empresa()
-        self.setWindowTitle(f"{self.windowTitle().split(' — ')[0]} — {empresa.etiqueta}")
+        self.refresh_titulo()
         self.estado_empresa.setText(f"Empresa: {empresa.etiqueta}")
+
+    def refresh_titulo(self) -> None:
+        """The open empresa, and «— MODO DE CAPACITACIÓN» while it is on."""
+        from icsoe_desktop.gui.capacitacion import titulo
+
+        empresa = self._services.empresa.etiqueta
+        self.setWindowTitle(titulo(f"{self._titulo} — {empresa}", self._services))
 
     def _cambiar_empresa(self) -> None:
         from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog
@@ -304,6 +322,7 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
 
         EmisoresConfiablesDialog(self._services, self.usuario, self).exec()
+        self.refresh_titulo()  # the modo de capacitación may have changed there
 
     def _open_sincronizacion(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
@@ -324,6 +343,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.vencimientos import VencimientosDialog
 
         VencimientosDialog(self._services, self.usuario, self).exec()
+
+    def _open_manual(self) -> None:
+        from icsoe_desktop.gui.ayuda import abrir_desde
+
+        abrir_desde(self.focusWidget() or self)
 
     def _about(self) -> None:
         msgbox.information(

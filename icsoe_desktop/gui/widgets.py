@@ -21,6 +21,27 @@ def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
     check.toggled.connect(toggle)
 
 
+def bind_code_field(edit: QLineEdit) -> None:
+    """A one-use code's field: shown as the mail shows it («ABCDE-FGHIJ»), whether typed
+    without the dash, in small letters or pasted with the whole link."""
+    import shiboken6
+
+    from icsoe_desktop.domain.activation_link import code_from_text
+    from icsoe_desktop.domain.tokens import format_code
+
+    edit.setPlaceholderText("XXXXX-XXXXX")
+
+    def tidy() -> None:
+        if not shiboken6.isValid(edit):  # focus lost while the window is being destroyed
+            return
+        shown = format_code(code_from_text(edit.text()))
+        if shown != edit.text():
+            edit.setText(shown)
+
+    edit.editingFinished.connect(tidy)
+    tidy()
+
+
 class FilePicker(QObject):
     """A read-only path field and its «Elegir…» button (the .cer, .key and .pfx of Certificados
     IMSS, Ingresar con e.firma and Generar .pfx): the button opens the file dialog with this

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,6 +146,7 @@ class CertificatesService:
         trusted_dirs: list[Path],
         permisos: Permisos,
         clock: Clock = utcnow,
+        capacitacion: Callable[[], bool] = lambda: False,
     ) -> None:
         self._permisos = permisos
         self._store = store
@@ -152,7 +154,7 @@ class CertificatesService:
         self._secrets = secrets
         self.trusted_dirs = trusted_dirs
         # Shares the list: a folder appended to trusted_dirs is searched too.
-        self.emisores = EmisoresService(trusted_dirs, store, audit, permisos)
+        self.emisores = EmisoresService(trusted_dirs, store, audit, permisos, capacitacion)
         self._clock = clock
 
     def _now(self) -> datetime:
@@ -272,8 +274,7 @@ class CertificatesService:
             raise ValidationError(
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora del SAT instalada en "
-                f"este equipo (emisor: {info.emisor}). Si es una e.firma de pruebas, el área de "
-                "sistemas puede agregar su emisor en Configuración > Emisores confiables…",
+                f"este equipo (emisor: {info.emisor}). {self.emisores.pista_no_verificado()}",
                 "certificado",
             )
 
@@ -362,6 +363,29 @@ class CertificatesService:
         )
         return credential
 
+    def comprobar_pfx(
+        self, cer: Path | None, key: Path | None, contrasena_llave: str, contrasena_pfx: str
+    ) -> CertificateInfo:
+        """Generar .pfx before asking where to save it: the pair opens with the key's password
+        and the new password follows the rule. Nothing is written. Slow (the key is
+        decrypted): off the GUI thread."""
+        from icsoe_desktop.domain import credentials
+
+        credential = self._pareja_pfx(cer, key, contrasena_llave)
+        credentials.check_pfx_password(contrasena_pfx)
+        return credential.info
+
+    def _pareja_pfx(self, cer: Path | None, key: Path | None, contrasena_llave: str) -> Credential:
+        from icsoe_desktop.domain import credentials
+
+        cer_bytes = _read(cer, "certificado (.cer)", "certificado")
+        key_bytes = _read(key, "llave privada (.key)", "llave")
+        if not contrasena_llave:
+            raise ValidationError(
+                "contrasena_requerida", "Captura la contraseña de la llave privada.", "contrasena"
+            )
+        return credentials.load_sat_pair(cer_bytes, key_bytes, contrasena_llave)
+
     def generar_pfx(
         self,
         cer: Path | None,
@@ -375,13 +399,7 @@ class CertificatesService:
         one. The pair is checked like an assignment; the new password follows the guide's rule."""
         from icsoe_desktop.domain import credentials
 
-        cer_bytes = _read(cer, "certificado (.cer)", "certificado")
-        key_bytes = _read(key, "llave privada (.key)", "llave")
-        if not contrasena_llave:
-            raise ValidationError(
-                "contrasena_requerida", "Captura la contraseña de la llave privada.", "contrasena"
-            )
-        credential = credentials.load_sat_pair(cer_bytes, key_bytes, contrasena_llave)
+        credential = self._pareja_pfx(cer, key, contrasena_llave)
         data = credentials.export_pfx(credential, contrasena_pfx)
         try:
             write_bytes_atomic(destino, data)
@@ -457,7 +475,7 @@ class CertificatesService:
         key = load_der_private_key(bytes.fromhex(secret["llave_pkcs8"]), password=None)
         return Credential(load_certificate(der), key), usuario, secret["contrasena"]
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     @staticmethod
     def _registro(session, registro_id: str) -> RegistroPatronal:

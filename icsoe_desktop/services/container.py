@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.lotes import LotesService
     from icsoe_desktop.services.movimientos import MovimientosService
     from icsoe_desktop.services.movimientos_import import MovimientosImporter
+    from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.primer_uso import PrimerUsoService
     from icsoe_desktop.services.registros import RegistrosService
     from icsoe_desktop.services.sync import SyncService
@@ -202,6 +203,14 @@ class Services:
         return EntradaIcsoe(self)
 
     @cached_property
+    def preferencias(self) -> PreferenciasService:
+        """How each user left the windows: the installation's, kept when the empresa changes
+        (so not in _LAZY)."""
+        from icsoe_desktop.services.preferencias import PreferenciasService
+
+        return PreferenciasService(self.data_dir)
+
+    @cached_property
     def codigos_postales(self) -> CodigosPostalesService:
         """SEPOMEX's catalogue: the installation's reference data, kept when the empresa
         changes (so not in _LAZY)."""
@@ -228,6 +237,8 @@ class Services:
             trusted_folders(self.data_dir),
             self.permisos,
             self.clock,
+            # Modo de capacitación: the installation's setting, as it is at each check.
+            capacitacion=lambda: self.settings.current.capacitacion.activo,
         )
 
     @cached_property

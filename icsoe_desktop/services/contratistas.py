@@ -189,7 +189,8 @@ class ContratistasService:
             raise ValidationError(
                 "efirma_emisor",
                 f"La e.firma no fue emitida por una autoridad certificadora confiable del SAT "
-                f"(emisor: {info.emisor}).",
+                f"(emisor: {info.emisor}). "
+                f"{self._certificates.emisores.pista_no_verificado()}",
                 "certificado",
             )
         return credencial
@@ -368,7 +369,7 @@ class ContratistasService:
         with contextlib.suppress(OSError):
             (self._acuses / stored).unlink(missing_ok=True)
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     @staticmethod
     def _find(session, rfc: str) -> Contratista | None:

@@ -3,12 +3,18 @@
 The shipped ones live in ``resources/emisores_confiables`` (read-only, in the installer); the
 added ones are plain files in ``<data dir>/emisores_confiables``, so IT can also drop a .cer
 there by hand. Adding and removing through the app is audited.
+
+The SAT's test authorities (the «AC UAT» of its published test e.firma) live apart, in a
+``capacitacion`` folder under either of those, and are trusted only while an administrator has
+the modo de capacitación on (settings: ``[capacitacion] activo``; audited when it changes).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +30,17 @@ if TYPE_CHECKING:  # kept light: `cert inspect` reads the folders without the st
 log = logging.getLogger(__name__)
 
 TRUSTED_DIR = "emisores_confiables"
+CAPACITACION_DIR = "capacitacion"  # inside a TRUSTED_DIR: the SAT's test authorities
 TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
+MSG_PISTA_PRUEBAS = (
+    "Si es una e.firma de pruebas del SAT (emisor «AC UAT»), un administrador puede activar el "
+    "modo de capacitación en Configuración › Emisores confiables…; si es de otra autoridad, el "
+    "área de sistemas puede agregar su emisor ahí mismo."
+)
+MSG_PISTA_SIN_UAT = (
+    "El modo de capacitación está activo, pero el certificado de ese emisor no está instalado en "
+    "este equipo: el área de sistemas debe copiarlo en la carpeta «{carpeta}»."
+)
 
 
 def trusted_folders(data_dir: Path) -> list[Path]:
@@ -34,20 +50,42 @@ def trusted_folders(data_dir: Path) -> list[Path]:
     return [asset_dir("resources") / TRUSTED_DIR, data_dir / TRUSTED_DIR]
 
 
+def capacitacion_folders(data_dir: Path) -> list[Path]:
+    """Where the SAT's test authorities are looked for: shipped with the app, then this
+    desktop's (where IT copies the AC UAT certificate when the installer lacks it)."""
+    return [folder / CAPACITACION_DIR for folder in trusted_folders(data_dir)]
+
+
+def read_capacitacion(folders: list[Path]) -> list[Emisor]:
+    """The test authorities: not removable from the app, and anchors while the mode is on."""
+    return [
+        replace(emisor, capacitacion=True)
+        for folder in folders
+        for emisor in _read_folder(folder, incluido=True)
+    ]
+
+
 def read_folders(folders: list[Path]) -> list[Emisor]:
     """Every CA certificate file in ``folders``; the first folder's are the shipped ones."""
+    return [
+        emisor
+        for index, folder in enumerate(folders)
+        for emisor in _read_folder(folder, incluido=index == 0)
+    ]
+
+
+def _read_folder(folder: Path, *, incluido: bool) -> list[Emisor]:
     found: list[Emisor] = []
-    for index, folder in enumerate(folders):
-        if not folder.is_dir():
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in TRUSTED_SUFFIXES or not path.is_file():
             continue
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() not in TRUSTED_SUFFIXES or not path.is_file():
-                continue
-            try:
-                found.append(read_emisor(path.read_bytes(), incluido=index == 0, archivo=str(path)))
-            except (OSError, DomainError) as exc:
-                # A stray or damaged file must not hide the others.
-                log.warning("Emisor confiable ilegible %s: %r", path, exc)
+        try:
+            found.append(read_emisor(path.read_bytes(), incluido=incluido, archivo=str(path)))
+        except (OSError, DomainError) as exc:
+            # A stray or damaged file must not hide the others.
+            log.warning("Emisor confiable ilegible %s: %r", path, exc)
     return found
 
 
@@ -68,7 +106,13 @@ def _file_key(folders: list[Path]) -> tuple:
 
 class EmisoresService:
     def __init__(
-        self, folders: list[Path], store: Store, audit: AuditService, permisos: Permisos
+        self,
+        folders: list[Path],
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        capacitacion: Callable[[], bool] = lambda: False,
+        capacitacion_dirs: list[Path] | None = None,
     ) -> None:
         self._permisos = permisos
         # folders[0]: shipped with the app; the others: this desktop's (folders[1] takes adds).
@@ -76,6 +120,14 @@ class EmisoresService:
         self._store = store
         self._audit = audit
         self._cache: tuple[tuple, TrustStore] | None = None
+        # Whether the modo de capacitación is on (the installation's settings, read each time:
+        # an administrator turns it on or off while the app runs).
+        self.capacitacion = capacitacion
+        self.capacitacion_dirs = (
+            capacitacion_dirs
+            if capacitacion_dirs is not None
+            else [folder / CAPACITACION_DIR for folder in folders]
+        )
 
     @property
     def added_dir(self) -> Path:
@@ -84,10 +136,20 @@ class EmisoresService:
     # --- queries -------------------------------------------------------------------------------
 
     def trust_store(self) -> TrustStore:
-        key = _file_key(self.folders)
+        training = self.capacitacion()
+        extra = self.capacitacion_dirs if training else []
+        key = (training, _file_key(self.folders), _file_key(extra))
         if self._cache is None or self._cache[0] != key:
-            self._cache = (key, TrustStore(read_folders(self.folders)))
+            emisores = read_folders(self.folders) + read_capacitacion(extra)
+            self._cache = (key, TrustStore(emisores))
         return self._cache[1]
+
+    def pista_no_verificado(self) -> str:
+        """What to say of an e.firma whose issuer is not trusted here: the way to the modo de
+        capacitación, or, with it on, where the test authority's certificate is missing."""
+        if self.capacitacion():
+            return MSG_PISTA_SIN_UAT.format(carpeta=self.capacitacion_dirs[-1])
+        return MSG_PISTA_PRUEBAS
 
     def listar(self) -> list[Emisor]:
         """Shipped first, then added; by name and expiry within each."""

@@ -181,7 +181,7 @@ class EntradaIcsoe:
         with self._acceso(empresa) as acceso:
             return acceso.crear_contrasena(code, contrasena, confirmacion, entrada=entrada)
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     def _abrir(self, empresa: EmpresaInfo, permitidas: list[int]) -> None:
         if empresa.id not in permitidas:

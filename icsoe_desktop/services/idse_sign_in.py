@@ -66,6 +66,12 @@ class IdseSignIn:
             ).fetchall()
         return rows[0][0] if len(rows) == 1 else ""
 
+    def sin_usuarios(self) -> bool:
+        """No user registered yet (a new installation): the first step is Regístrate aquí."""
+        with closing(plain.connect(self.path)) as connection:
+            row = connection.execute("SELECT 1 FROM idse_users WHERE deleted = 0 LIMIT 1")
+            return row.fetchone() is None
+
     def authenticate(self, usuario: str, contrasena: str) -> SignedIn:
         usuario = normalize_email(usuario)
         SIGN_IN.check_filled(usuario, contrasena)

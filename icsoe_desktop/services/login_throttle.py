@@ -13,7 +13,7 @@ from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.domain.texts import plural, verb
 
 # Importable without SQLAlchemy: the IDSE sign-in (idse_sign_in.py) uses the rules and texts
-# below before the ORM is loaded; the ORM helpers import the model when called.
+# below before the ORM is loaded; the ORM functions import the model when called.
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 

@@ -87,7 +87,10 @@ def draw_code(session: Session, token_id: int) -> str | None:
 
 
 def render(body: str, code: str) -> str:
-    return body.replace(LINK_MARK, tokens.normalize_code(code)).replace(CODE_MARK, code)
+    # One form everywhere: the link carries the code as the mail's text shows it (a dash is
+    # safe in a URL); links with the bare code, mailed before, still work (normalize_code).
+    shown = tokens.format_code(code)
+    return body.replace(LINK_MARK, shown).replace(CODE_MARK, shown)
 
 
 def require_code(code: str) -> None:

@@ -2,8 +2,8 @@
 
 A step is done when the data it asks for is there (an empresa, a registro patronal, outgoing
 mail, a certificate for every registro, a sync server); the user may skip a step and come back
-to it later. Skipped steps stay pending in the main window, except the sync server, which is
-optional: skipping it means «no server»."""
+to it later. Skipped steps stay pending in the main window. The sync server is optional: a
+company without one has nothing pending there, and the assistant may end without it."""
 
 from __future__ import annotations
 
@@ -56,8 +56,13 @@ class Paso:
         return TITULOS[self.clave]
 
     @property
+    def opcional(self) -> bool:
+        return self.clave in OPCIONALES
+
+    @property
     def pendiente(self) -> bool:
-        return not self.hecho and not (self.omitido and self.clave in OPCIONALES)
+        """Shown as pending in the main window: a required step not done (skipped or not)."""
+        return not self.hecho and not self.opcional
 
 
 class PrimerUsoService:
@@ -153,8 +158,9 @@ class PrimerUsoService:
         return [p for p in self.pasos() if p.pendiente]
 
     def debe_abrirse(self) -> bool:
-        """Open the assistant by itself after sign-in: a step is left that was not skipped."""
-        return any(not p.hecho and not p.omitido for p in self.pasos())
+        """Open the assistant by itself after sign-in: a required step is left that was not
+        skipped."""
+        return any(p.pendiente and not p.omitido for p in self.pasos())
 
     def omitir(self, clave: str, omitido: bool = True) -> None:
         if clave not in TITULOS:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from icsoe_desktop.config import (
     SMTP_SECURITY,
+    CapacitacionSettings,
     Settings,
     SmtpSettings,
     SyncSettings,
@@ -92,6 +93,27 @@ class SettingsService:
                 f"{smtp.host}:{smtp.port}",
                 f"seguridad={smtp.seguridad}",
             )
+
+    def save_capacitacion(self, activo: bool, actor: str | None) -> bool:
+        """Turn the modo de capacitación on or off for the installation (an administrator or
+        the command line); audited in the installation's log when it changes. Returns whether
+        it changed."""
+        self._permisos.exigir(
+            actor, Accion.MODO_CAPACITACION, "activar" if activo else "desactivar"
+        )
+        if self.current.capacitacion.activo == activo:
+            return False
+        new = replace(self._to_save(), capacitacion=CapacitacionSettings(activo=activo))
+        save_settings(new)
+        self.current = new
+        with self._store.session() as session:
+            self._audit.record(
+                session,
+                actor,
+                "modo_capacitacion_activado" if activo else "modo_capacitacion_desactivado",
+                "emisores de prueba del SAT",
+            )
+        return True
 
     def save_sync(self, sync: SyncSettings, actor: str | None) -> None:
         """Save the (already validated, see services.sync) sync server settings."""

@@ -41,6 +41,7 @@ class SettingsEmpresa(SettingsService):
             own,
             smtp=own.smtp if own.smtp.configured else shared.smtp,
             sync=own.sync if own.sync.configured else shared.sync,
+            capacitacion=shared.capacitacion,  # the installation's trust, never an empresa's
         )
 
     @current.setter
@@ -49,6 +50,9 @@ class SettingsEmpresa(SettingsService):
 
     def _to_save(self) -> Settings:
         return self._own  # never copies the shared sections into the empresa's file
+
+    def save_capacitacion(self, activo: bool, actor: str | None) -> bool:
+        return self._shared.save_capacitacion(activo, actor)  # the installation's setting
 
     @property
     def smtp_propio(self) -> SmtpSettings:

@@ -101,3 +101,11 @@ def test_different_codes_have_different_hashes() -> None:
 
 def test_codes_last_24_hours() -> None:
     assert tokens.TOKEN_VALIDITY.total_seconds() == 24 * 3600
+
+
+def test_a_code_is_shown_in_one_form_however_it_was_typed() -> None:
+    for typed in ("ABCDE-23456", "abcde23456", " ABCDE 23456 ", "abcDE-2345-6"):
+        assert tokens.format_code(typed) == "ABCDE-23456", typed
+    assert tokens.format_code("ABC-12") == "ABC-12"  # not a whole code: as typed
+    assert tokens.format_code("") == ""
+    assert tokens.format_code(tokens.new_code()).count("-") == 1

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
+# An answer for ``ModalDriver.answer``: press Enter in the box (its default button answers).
+ENTER = "<Enter>"
+
 
 @dataclass(frozen=True)
 class Seen:
@@ -66,6 +69,12 @@ class ModalDriver:
                 )
             )
             wanted = self._answers.popleft() if self._answers else buttons[0].text()
+            if wanted == ENTER:
+                from PySide6.QtCore import Qt
+                from PySide6.QtTest import QTest
+
+                QTest.keyClick(widget, Qt.Key.Key_Return)
+                return
             matching = [b for b in buttons if b.text() == wanted]
             assert matching, f"no button {wanted!r} in box {widget.text()!r}"
             matching[0].click()

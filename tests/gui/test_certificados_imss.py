@@ -297,3 +297,53 @@ def test_the_alert_for_one_registro_speaks_of_one(qtbot, company, modals):
     qtbot.waitUntil(lambda: len(modals.messages) == 1)
     assert modals.texts[0].startswith(f"El registro patronal {REGISTRO} no tiene un certificado")
     assert "Los siguientes" not in modals.texts[0]
+
+
+def test_generar_pfx_checks_the_password_before_asking_where_and_takes_the_one_typed(
+    qtbot, company, modals, tmp_path
+):
+    """The key's password typed in Certificados IMSS comes along with the e.firma; a wrong
+    one is said before the file dialog opens, not after choosing where to save."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from icsoe_desktop.domain.credentials import load_pfx
+    from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+
+    cer, key = cf.fiel_moral().write(tmp_path / "fiel")
+    dialog = make_dialog(qtbot, company)
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    target = tmp_path / "portal.pfx"
+    seen: dict[str, object] = {}
+
+    def save_as(chooser) -> None:
+        assert isinstance(chooser, QFileDialog)
+        seen["asked_where"] = True
+        name = chooser.findChild(QLineEdit, "fileNameEdit")  # Qt's own dialog, as a clerk types
+        name.setText(str(target))
+        chooser.accept()
+
+    def generar(pfx_dialog) -> None:
+        assert isinstance(pfx_dialog, GenerarPfxDialog)
+        seen["carried"] = pfx_dialog.contrasena_llave.text()
+        seen["focus"] = pfx_dialog.focusWidget() is pfx_dialog.contrasena_pfx
+        pfx_dialog.contrasena_llave.setText("equivocada")
+        type_text(qtbot, pfx_dialog.contrasena_pfx, "Portal2026pfx")
+        type_text(qtbot, pfx_dialog.confirmacion, "Portal2026pfx")
+        click(qtbot, pfx_dialog.generar)
+        seen["wrong"] = modals.texts[-1]
+        seen["dialogs_after_wrong"] = len(modals.dialogs)
+        pfx_dialog.contrasena_llave.setText(cf.PASSWORD)
+        modals.handle(save_as)
+        click(qtbot, pfx_dialog.generar)
+        pfx_dialog.reject()
+
+    modals.handle(generar)
+    click(qtbot, dialog.generar_pfx)
+    assert seen["carried"] == cf.PASSWORD and seen["focus"]
+    assert "contraseña" in str(seen["wrong"]).lower()
+    assert seen["dialogs_after_wrong"] == 1  # only Generar .pfx: no file dialog was opened
+    assert seen["asked_where"]
+    assert modals.texts[-1].startswith(f"Se generó el archivo {target}")
+    assert load_pfx(target.read_bytes(), "Portal2026pfx").info.rfc == cf.RFC_MORAL

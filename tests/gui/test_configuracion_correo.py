@@ -309,11 +309,13 @@ def test_enviar_pendientes_with_the_server_still_down_keeps_the_mail(qtbot, serv
     assert services.mail.pending_count() == 1
 
 
-def test_cancelar_discards_the_changes(qtbot, services, modals, data_dir):
+def test_cancelar_asks_and_no_discards_the_changes(qtbot, services, modals, data_dir):
     dialog = make_dialog(qtbot, services)
     fill(qtbot, dialog, "smtp.empresa.com", 2525)
+    modals.answer("No")
     click(qtbot, dialog.cancelar)
     assert not dialog.isVisible()
     assert dialog.result() == QDialog.DialogCode.Rejected
-    assert modals.messages == []
+    assert modals.texts == ["¿Guardar los cambios?"]
+    assert modals.messages[0].buttons == ("Sí", "No", "Cancelar")
     assert not (data_dir / SETTINGS_FILE).exists()

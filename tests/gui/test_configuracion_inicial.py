@@ -158,6 +158,4 @@ def test_configuracion_inicial_resumes_at_the_first_pending_step(
     assert seen["probar"] == "La conexión con el servidor de correo fue exitosa."
     assert "Listo" in seen["estado"] and smtp_server.host in seen["estado"]
     assert seen["next"]
-    assert main.pendientes_label.text().endswith(
-        "Certificados IMSS, Servidor de sincronización (opcional)."
-    )
+    assert main.pendientes_label.text().endswith("Certificados IMSS.")

@@ -5,7 +5,7 @@ on the selected row; no header, action link or fixed value is cut."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
@@ -18,6 +18,7 @@ from icsoe_desktop.services.capturistas.administracion import (
     MSG_CORREO_ENVIADO,
     MSG_REACTIVADO,
 )
+from tests.gui.helpers import ENTER
 from tests.icsoe_helpers import CURP_BETO, CURP_CARLA, enter_contratista, form
 
 
@@ -103,7 +104,7 @@ def test_nothing_is_cut_at_the_default_size(qtbot, consulta):
     table = consulta.tabla
     header = table.horizontalHeader()
     window = consulta.window()
-    assert window.width() <= 1300
+    assert window.width() <= 1366 - 16  # the 1366×768 screen's width, with its frame
     link_font = QFont(table.font())
     link_font.setUnderline(True)
     header_metrics = QFontMetrics(header.font())
@@ -116,11 +117,63 @@ def test_nothing_is_cut_at_the_default_size(qtbot, consulta):
         assert needed.width() <= width, title
         assert needed.height() <= header.height() - 4, title
         assert all(header_metrics.horizontalAdvance(word) <= width for word in title.split())
-        if column in ACTIONS:
-            assert QFontMetrics(link_font).horizontalAdvance(ACTIONS[column][0]) <= width, title
+        if column in ACTIONS:  # on the row's two lines
+            link = QFontMetrics(link_font).boundingRect(
+                QRect(0, 0, width, 1000), flags, ACTIONS[column][0]
+            )
+            assert link.width() <= width and link.height() <= table.rowHeight(0), title
         if column in SAMPLES:
             for row in range(consulta.model.rowCount()):
                 text = consulta.model.index(row, column).data()
                 assert cell_metrics.horizontalAdvance(text) <= width, (title, text)
     # …and every column is on screen without scrolling.
     assert header.length() <= table.viewport().width()
+
+
+def test_enter_on_a_row_opens_its_editar(qtbot, consulta):
+    """Enter on a cell that is no action (the CURP, the name) opens the row's Editar."""
+    edited = []
+    consulta.edit_requested.connect(edited.append)
+    go_to(qtbot, consulta, 1, 3)  # Alberto's name
+    qtbot.keyClick(consulta.tabla, Qt.Key.Key_Return)
+    assert [row.curp for row in edited] == [CURP_BETO]
+    alta = consulta.window().alta
+    assert consulta.window().paginas.currentWidget() is alta
+    assert alta.curp.text() == CURP_BETO and alta.curp.isReadOnly()
+
+
+def test_the_menu_key_opens_the_menu_at_the_current_row_not_at_the_pointer(qtbot, consulta, modals):
+    go_to(qtbot, consulta, 2, 3)  # Carla, in baja
+    table = consulta.tabla
+    # The Menu key as the platform sends it: to the focused grid, at the mouse pointer (far
+    # to the right of the grid, on its header row).
+    pointer = QPoint(table.width() - 5, 2)
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, pointer, table.mapToGlobal(pointer)
+    )
+    QApplication.sendEvent(table, event)
+    menu = consulta.context_menu
+    qtbot.waitUntil(menu.isVisible)
+    row = table.visualRect(table.currentIndex())
+    at = table.viewport().mapToGlobal(row.bottomLeft())
+    assert abs(menu.pos().y() - at.y()) <= 2 and abs(menu.pos().x() - at.x()) <= 2
+    enabled = {a.text(): a.isEnabled() for a in menu.actions()}
+    assert enabled == {
+        "&Editar": False,
+        "Enviar e&mail": False,
+        "Ac&tivar": True,
+        "E&liminar": False,
+    }
+    modals.answer(ENTER)
+    qtbot.keyClick(menu, Qt.Key.Key_T)  # Ac&tivar: Carla's, not the row the pointer is on
+    qtbot.waitUntil(lambda: modals.texts[-1:] == [MSG_REACTIVADO])
+    assert consulta.model.rows[2].estatus == "Registrada"
+
+
+def test_enter_in_activar_usuario_continues_as_the_guide_says(qtbot, consulta, modals):
+    go_to(qtbot, consulta, 2, ACTIVAR)
+    modals.answer(ENTER)
+    qtbot.keyClick(consulta.tabla, Qt.Key.Key_Return)
+    assert modals.messages[0].title == "Activar usuario"
+    assert modals.texts[-1] == MSG_REACTIVADO
+    assert consulta.model.rows[2].estatus == "Registrada"

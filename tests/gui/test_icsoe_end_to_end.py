@@ -156,7 +156,10 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
     assert first[9:] == [cf.RFC_MORAL, "Editar", "Enviar email", "", "Eliminar"]
     click_cell(qtbot, consulta, CURP_BETO, EDITAR)
     assert window.paginas.currentWidget() is window.alta
-    assert window.alta.guardar.text() == "Actualizar usuario" and window.alta.curp.isReadOnly()
+    assert (
+        window.alta.guardar.text().replace("&", "") == "Actualizar usuario"
+        and window.alta.curp.isReadOnly()
+    )
     for edit in (window.alta.correo, window.alta.confirmar_correo):
         edit.clear()
         type_text(qtbot, edit, "beto@capturas.mx")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 from openpyxl import Workbook
+from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.capturistas_model import PAGE_SIZE, CapturistasModel
@@ -119,7 +120,8 @@ def test_crear_contrasena_names_the_rules_and_link_states(qtbot, services, modal
     dialog = IcsoeCrearContrasenaDialog(services, "icsoe://activar?codigo=ABCDE23456")
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.codigo.text() == "ABCDE23456"  # the pasted link is reduced to its code
+    # The pasted link is reduced to its code, shown as the mail shows it.
+    assert dialog.codigo.text() == "ABCDE-23456"
     type_text(qtbot, dialog.contrasena, "qwer 1")
     type_text(qtbot, dialog.confirmacion, "qwer 1")
     click(qtbot, dialog.guardar)
@@ -186,3 +188,23 @@ def test_idse_login_opens_icsoe_without_an_idse_session(qtbot, data_dir):
         assert app.login.isVisible()
     finally:
         app.shutdown()
+
+
+def test_the_code_field_shows_the_code_as_the_mail_does(qtbot, services):
+    from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
+
+    for dialog, field in (
+        (IcsoeCrearContrasenaDialog(services), "codigo"),
+        (RestablecerContrasenaDialog(services), "codigo"),
+    ):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        edit = getattr(dialog, field)
+        assert edit.placeholderText() == "XXXXX-XXXXX"
+        edit.setFocus()
+        qtbot.waitUntil(edit.hasFocus)
+        type_text(qtbot, edit, "zygby shstg")
+        qtbot.keyClick(edit, Qt.Key.Key_Tab)  # leaving the field
+        assert edit.text() == "ZYGBY-SHSTG"

@@ -227,7 +227,16 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
     assert lotes.pendientes_label.text() == "Pendientes: 2. Seleccionados: 2."
     out = tmp_path / "lotes"
     out.mkdir()
-    modals.answer("Cerrar")
+    modals.answer("Cancelar")  # asked first: nothing is generated nor marked
+    assert lotes.generar_en(out) is None
+    assert modals.texts[-1] == (
+        f"Se generará el lote con 2 movimientos del registro patronal {REGISTRO_A} y se "
+        "marcarán como enviados. ¿Continuar?"
+    )
+    assert modals.messages[-1].buttons == ("Continuar", "Cancelar")
+    assert list(out.iterdir()) == [] and len(lotes.pendientes.rows) == 2
+    assert lotes.lotes.rows == []
+    modals.answer("Continuar", "Cerrar")
     lote = lotes.generar_en(out)
     assert lote.numero == 1 and (out / f"Lote_000001_{REGISTRO_A}.txt").exists()
     assert lotes.pendientes.rows == []
@@ -442,7 +451,9 @@ def test_sorts_and_jumps_show_the_right_rows_in_order(qtbot, services):
 
     def jumps(every: list[tuple[str, ...]], label: str) -> None:
         check(every, f"{label}, first rows")
-        table.scrollTo(model.index(len(every) // 2, 0))  # before the pages' keys: by position
+        middle = model.index(len(every) // 2, 0)
+        table.scrollTo(middle)  # before the pages' keys: by position, in the background
+        qtbot.waitUntil(lambda: middle.data(Qt.ItemDataRole.UserRole) is not None)
         check(every, f"{label}, middle")
         qtbot.waitUntil(model.bounds_ready)
         table.scrollToTop()

@@ -340,3 +340,19 @@ def test_main_window_in_solo_consulta_does_not_offer_it(qtbot, services):
     window = VentanaPrincipal(services, None)
     qtbot.addWidget(window)
     assert not window.registros_action.isEnabled()
+
+
+def test_a_new_registro_takes_the_empresas_rfc_and_razon_social(qtbot, services, modals):
+    services.primer_uso.guardar_empresa(RFC, RAZON, ACTOR)
+    services.registros.save(OTRO.registro, OTRO.rfc, OTRO.razon_social, ACTOR)
+    dialog = make_dialog(qtbot, services)
+    assert form(dialog) == ("", RFC, RAZON)  # only the registro is left to type
+    type_text(qtbot, dialog.registro, REGISTRO)
+    click(qtbot, dialog.guardar)
+    qtbot.waitUntil(lambda: bool(modals.texts))
+    assert modals.texts[-1] == f"El registro patronal {REGISTRO} se guardó correctamente."
+    assert (REGISTRO, RFC, RAZON) in grid(dialog)
+    dialog.tabla.selectRow(0)  # another patrón's registro, loaded to edit
+    assert form(dialog) == (OTRO.registro, OTRO.rfc, OTRO.razon_social)
+    click(qtbot, dialog.nuevo)
+    assert form(dialog) == ("", RFC, RAZON)

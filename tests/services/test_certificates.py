@@ -170,7 +170,7 @@ def test_efirma_not_from_an_installed_sat_authority_is_refused(company, tmp_path
     error = code_of(company, fiel_assignment(tmp_path))
     assert error.code == "efirma_emisor"
     assert "no fue emitida por una autoridad certificadora del SAT" in error.message
-    assert "Configuración > Emisores confiables" in error.message
+    assert "Configuración › Emisores confiables" in error.message
     assert company.certificates.pending() == [REGISTRO]
     assert keyring_entries(company) == []
 

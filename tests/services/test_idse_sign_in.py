@@ -108,7 +108,7 @@ def test_a_catalog_that_needs_the_full_opening_is_left_to_it(data_dir: Path, clo
 
 
 def test_a_one_company_data_dir_waits_for_the_upgrade(data_dir: Path, clock) -> None:
-    """Before issue 20 the users lived in icsoe.sqlite3: the full opening copies them into the
+    """Before «varias empresas» the users lived in icsoe.sqlite3: the full opening copies them into the
     catalog first (EmpresasService.asegurar_primera), then they sign in as before."""
     services = open_services(data_dir, clock)
     _register(services)

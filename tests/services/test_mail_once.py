@@ -162,7 +162,7 @@ def test_activation_code_is_nowhere_on_disk_and_the_mail_says_where_to_type_it(
     [mail] = [m for m in smtp_configured.to("ana@capturas.mx") if "Creación" in str(m["Subject"])]
     text = mail.get_content()
     code = re.search(r"código de activación es: (\S+)", text).group(1)
-    assert f"icsoe://activar?codigo={code.replace('-', '')}" in text
+    assert f"icsoe://activar?codigo={code}" in text  # one form: the link shows it as the text
     # For a machine where the link opens nothing: where to type the code, by name.
     assert "«Ingresar a ICSOE (contratistas y capturistas)»" in text
     assert "«Crear contraseña»" in text and "«Código»" in text

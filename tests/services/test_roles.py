@@ -69,6 +69,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.PERMITIR_SOLO_CONSULTA: lambda a: services.empresas.permitir_solo_consulta(
             empresa, True, a
         ),
+        Accion.MODO_CAPACITACION: lambda a: services.settings.save_capacitacion(False, a),
         Accion.REGISTROS_PATRONALES: lambda a: services.registros.delete("Y5412345106", a),
         Accion.CERTIFICADOS: lambda a: services.certificates.remove("Y5412345106", a),
         Accion.IMPORTAR_MOVIMIENTOS: lambda a: services.importador.import_file(missing, a),

@@ -70,7 +70,7 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops, pull
             "Y5412345106": "Nóminas del Centro",
         }
     )
-    # IDSE users are each installation's (its catalog, issue 20), not an empresa's data.
+    # IDSE users are each installation's (its catalog: varias empresas), not an empresa's data.
     assert [u.usuario for u in a.accounts.list_users()] == ["ana@empresa.com"]
     assert [u.usuario for u in b.accounts.list_users()] == ["beto@empresa.com"]
     assert audit_uuids(a) == audit_uuids(b)

@@ -13,7 +13,7 @@ One module per level of detail, each importing only those above it:
 - ``signatures``: who signed a certificate, by key and signature (``domain/trust.py`` builds on it);
 - ``keys``: .key decryption and ``load_sat_pair`` (the pair checked by signing and verifying);
 - ``usuario``: the guide's usuario/contraseña rules (not about files; see its docstring);
-- ``pkcs12``: ``load_pfx`` and ``export_pfx``.
+- ``pkcs12``: ``load_pfx``, ``export_pfx`` and its password rule ``check_pfx_password``.
 
 Everything other modules use is imported from here. ``cryptography`` (~80 ms to import) is
 imported inside the functions that use it: importing this package costs nothing at start-up.
@@ -39,7 +39,7 @@ from icsoe_desktop.domain.credentials.messages import (
     MESSAGES,
     CredentialError,
 )
-from icsoe_desktop.domain.credentials.pkcs12 import export_pfx, load_pfx
+from icsoe_desktop.domain.credentials.pkcs12 import check_pfx_password, export_pfx, load_pfx
 from icsoe_desktop.domain.credentials.signatures import is_issued_by, signed_by
 from icsoe_desktop.domain.credentials.usuario import (
     FIEL_MAX_CONTRASENA,
@@ -65,6 +65,7 @@ __all__ = [
     "CertificateInfo",
     "Credential",
     "CredentialError",
+    "check_pfx_password",
     "check_usuario_contrasena",
     "export_pfx",
     "is_issued_by",

@@ -276,6 +276,17 @@ def load_pfx(pfx: bytes, password: str | None) -> Credential:
     return Credential(info, private_key)
 
 
+def check_pfx_password(password: str) -> None:
+    """The new .pfx password follows the guide's rule for the IMSS certificate."""
+    if not meets_imss_rule(password):
+        raise credential_error(
+            "contrasena_invalida",
+            "contrasena_pfx",
+            f"La contraseña del .pfx debe tener de {IMSS_MIN} a {IMSS_MAX} caracteres, sólo "
+            "letras y números.",
+        )
+
+
 def export_pfx(credential: Credential, password: str) -> bytes:
     """A .pfx (PKCS#12) of the certificate and its key, for PACs and portals that ask for one.
 
@@ -287,13 +298,7 @@ def export_pfx(credential: Credential, password: str) -> bytes:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
 
-    if not meets_imss_rule(password):
-        raise credential_error(
-            "contrasena_invalida",
-            "contrasena_pfx",
-            f"La contraseña del .pfx debe tener de {IMSS_MIN} a {IMSS_MAX} caracteres, sólo "
-            "letras y números.",
-        )
+    check_pfx_password(password)
     try:
         cert = x509.load_der_x509_certificate(credential.info.certificado_der)
     except ValueError as exc:  # names cryptography refuses to write back

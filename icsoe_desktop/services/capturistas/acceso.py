@@ -258,7 +258,7 @@ class AccesoCapturistaService(NotifyingService):
                 )
             self._audit.record(session, person.curp, "icsoe_recuperacion_solicitada", person.curp)
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     @staticmethod
     def _active_contratistas(session: Session, person: Capturista) -> list[ContratistaOpcion]:

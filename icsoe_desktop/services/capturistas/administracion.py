@@ -295,7 +295,7 @@ class CapturistasService(NotifyingService):
             self._audit.record(session, contratista.rfc, "icsoe_capturista_reactivado", person.curp)
             return row_of(rel, person, contratista.nombre)
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     def _relation(
         self, session: Session, rfc: str, relacion_id: int

@@ -212,7 +212,7 @@ class TrabajadoresContratoService(InformativaBase):
             contrato, actor, sin_renglon, accion="icsoe_trabajadores_de_la_empresa"
         )
 
-    # --- helpers -------------------------------------------------------------------------------
+    # --- internals -----------------------------------------------------------------------------
 
     def _problemas(
         self,

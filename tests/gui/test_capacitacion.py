@@ -1,0 +1,98 @@
+"""Modo de capacitación in the windows (issue «the clerk's walk, second round», point 7): an
+administrator turns it on in Emisores confiables; the main window and the ICSOE windows say so
+in their title; ICSOE's e.firma screen says why the SAT's test e.firma is refused, and takes it
+with the mode on."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox
+
+from icsoe_desktop.gui.capacitacion import SUFIJO
+from icsoe_desktop.gui.emisores_confiables import (
+    MSG_CAPACITACION_ACTIVAR,
+    EmisoresConfiablesDialog,
+)
+from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
+from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
+from tests import credentials_factory as cf
+from tests.gui.helpers import click, type_text
+from tests.icsoe_helpers import enter_contratista
+from tests.services.test_accounts import form as registro
+from tests.services.test_capacitacion import ac_uat, instalar_uat
+
+ADMIN = "admin@empresa.com"
+ANA = "ana.lopez@empresa.com"
+
+
+def shown(qtbot, window):
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_an_administrator_turns_it_on_and_the_title_bars_say_so(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    services.accounts.register(registro(usuario=ADMIN))
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    main = shown(qtbot, VentanaPrincipal(services, ADMIN, "Admin"))
+    assert not main.windowTitle().endswith(SUFIJO)
+
+    def activar(dialog) -> None:
+        assert isinstance(dialog, EmisoresConfiablesDialog)
+        check = dialog.findChild(QCheckBox, "capacitacionCheck")
+        assert check.isEnabled() and not check.isChecked()
+        modals.answer("Activar", "Aceptar")
+        click(qtbot, check)
+        dialog.reject()
+
+    modals.handle(activar)
+    main.emisores_action.trigger()
+    assert modals.texts[0] == MSG_CAPACITACION_ACTIVAR
+    assert modals.texts[1].startswith("El modo de capacitación está activo.")
+    assert main.windowTitle().endswith(SUFIJO)
+    assert [r.actor for r in services.audit_instalacion.recent()][:1] == [ADMIN]
+    assert services.audit_instalacion.recent()[0].action == "modo_capacitacion_activado"
+    inicio = shown(qtbot, IcsoeInicioWindow(services))
+    assert inicio.windowTitle() == "ICSOE - Contratistas y capturistas" + SUFIJO
+    contratista = shown(qtbot, IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
+    assert contratista.windowTitle().endswith(SUFIJO)
+
+
+def test_cancelar_leaves_it_off_and_a_user_cannot_touch_it(qtbot, services, modals):
+    services.accounts.register(registro(usuario=ADMIN))
+    services.accounts.register(registro(usuario=ANA))
+    admin = shown(qtbot, EmisoresConfiablesDialog(services, ADMIN))
+    modals.answer("Cancelar")
+    click(qtbot, admin.capacitacion)
+    assert not admin.capacitacion.isChecked()
+    assert not services.settings.current.capacitacion.activo
+    usuario = shown(qtbot, EmisoresConfiablesDialog(services, ANA))
+    assert not usuario.capacitacion.isEnabled()
+
+
+def test_icsoe_efirma_says_why_the_test_efirma_is_refused_and_takes_it_in_training(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    services.accounts.register(registro(usuario=ADMIN))
+    instalar_uat(data_dir)
+    cer, key = cf.fiel_moral(issuer=ac_uat()).write(tmp_path / "fiel_pruebas")
+    dialog = shown(qtbot, IcsoeEfirmaDialog(services))
+    type_text(qtbot, dialog.rfc, cf.RFC_MORAL)
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    click(qtbot, dialog.validar)
+    qtbot.waitUntil(lambda: bool(modals.texts))
+    assert "(emisor: AC UAT)" in modals.texts[-1]
+    assert "modo de capacitación" in modals.texts[-1]
+    assert "modo de capacitación" in dialog.resultado.text()  # it stays on the screen too
+    assert not dialog.ingresar.isEnabled()
+
+    services.settings.save_capacitacion(True, ADMIN)
+    click(qtbot, dialog.validar)
+    qtbot.waitUntil(lambda: modals.texts[-1] == MSG_FIEL_EXITOSA)
+    assert dialog.ingresar.isEnabled() and "AC UAT" in dialog.resultado.text()

@@ -1,0 +1,308 @@
+"""Every window fits a 1366×768 screen with its taskbar and opens centred on the window it comes
+from: the login, the main window in each tab and every dialog of its menus, ICSOE's start
+window, the contratista's and the capturista's windows and an informativa, opened as a clerk
+opens them (tests/conftest.py gives Qt a 1366×728 screen: 1366×768 less the taskbar)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox, QWidget
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.geometria import MARGENES_VENTANA
+from tests import credentials_factory as cf
+from tests.empresas.tres import ANA, PASSWORD, build
+from tests.gui.helpers import click, type_text
+from tests.icsoe_helpers import NEW_PASSWORD
+from tests.informativa_servicios import PERIODO, capturista_activa
+
+PANTALLA = QSize(1366, 728)
+
+
+@dataclass(frozen=True)
+class Visto:
+    titulo: str
+    marco: QRect  # as drawn here
+    previsto: QRect  # with the frame Windows draws, which the window was placed for
+    centro_padre: tuple[float, float] | None
+
+
+def _ver(window: QWidget, parent: QWidget | None) -> Visto:
+    centro = parent.window().frameGeometry().toRectF().center() if parent is not None else None
+    marco = window.frameGeometry()
+    previsto = QRect(marco.topLeft(), window.size().grownBy(MARGENES_VENTANA))
+    return Visto(
+        window.windowTitle(),
+        marco,
+        previsto,
+        (centro.x(), centro.y()) if centro is not None else None,
+    )
+
+
+def _cabe(visto: Visto, area: QRect) -> None:
+    for marco in (visto.marco, visto.previsto):
+        assert area.contains(marco), f"«{visto.titulo}» {marco} sale de {area}"
+
+
+def _centrada(visto: Visto, area: QRect) -> None:
+    """Centred on its parent, as far as the screen lets it (a window as tall as the screen
+    stays at its top)."""
+    assert visto.centro_padre is not None
+    caja = visto.previsto.toRectF()
+    for centro, padre, mitad, bajo, alto in (
+        (caja.center().x(), visto.centro_padre[0], caja.width() / 2, area.left(), area.right()),
+        (caja.center().y(), visto.centro_padre[1], caja.height() / 2, area.top(), area.bottom()),
+    ):
+        esperado = min(max(padre, bajo + mitad), alto + 1 - mitad)
+        assert abs(centro - esperado) <= 1, f"«{visto.titulo}» no centrada: {visto.previsto}"
+
+
+def _area(window: QWidget) -> QRect:
+    area = window.screen().availableGeometry()
+    assert area.size() == PANTALLA  # the screen this test is about
+    return area
+
+
+@pytest.fixture
+def app(qtbot, data_dir):
+    build(data_dir)  # three empresas; Ana administers
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+    yield application
+    application.shutdown()
+
+
+def test_the_idse_windows_and_every_dialog_of_the_menus_fit_and_open_centred(qtbot, app, modals):
+    login = app.login
+    area = _area(login)
+    _cabe(_ver(login, None), area)
+    # In the middle of the screen (it grows downwards when the empresa selector appears).
+    assert abs(_ver(login, None).previsto.toRectF().center().x() - area.toRectF().center().x()) <= 1
+    vistos: list[Visto] = []
+
+    def medir(dialog: QWidget) -> None:
+        vistos.append(_ver(dialog, dialog.parentWidget()))
+        dialog.reject()  # type: ignore[attr-defined]
+
+    # The first day's guide opens Certificados IMSS over the main window after signing in.
+    modals.handle(medir)
+    if not login.usuario.text():
+        type_text(qtbot, login.usuario, ANA)
+    type_text(qtbot, login.contrasena, PASSWORD)
+    click(qtbot, login.continuar)
+    qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=30_000)
+    main = app.main
+    principal = _ver(main, login)
+    _cabe(principal, area)
+    _centrada(principal, area)
+    # The whole height the screen leaves, not a small window that fits trivially.
+    assert main.height() == PANTALLA.height() - MARGENES_VENTANA.top() - MARGENES_VENTANA.bottom()
+    qtbot.waitUntil(lambda: len(vistos) == 1, timeout=30_000)
+
+    # Each tab, Lotes included, keeps the window inside the screen.
+    tabs = main.movimientos.tabs
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        qtbot.waitUntil(lambda: main.movimientos.vistas.currentWidget().isVisible())
+        _cabe(_ver(main, None), area)
+    tabs.setCurrentIndex(0)
+
+    # Every dialog of the menus (the file choosers are the system's own, left out).
+    propios = [
+        action
+        for menu in (m.menu() for m in main.menuBar().actions())
+        for action in menu.actions()
+        if action.isEnabled()
+        and not action.isSeparator()
+        and action.objectName()
+        not in {"respaldarAction", "restaurarAction", "cerrarSesionAction", "salirAction"}
+    ]
+    assert len(propios) >= 12
+    for action in propios:
+        antes = len(vistos), len(modals.messages)
+        modals.handle(medir)
+        action.trigger()
+        if action.objectName() == "manualAction":  # not modal: a window beside the others
+            manual = _manual_abierto(qtbot)
+            vistos.append(_ver(manual, main))
+            manual.close()
+            continue
+        qtbot.waitUntil(
+            lambda a=antes: len(vistos) > a[0] or len(modals.messages) > a[1], timeout=10_000
+        )
+    modals.handle(lambda d: None)  # nothing left waiting for a dialog
+    titulos = {v.titulo for v in vistos}
+    assert {
+        "Certificados IMSS",
+        "Registros patronales",
+        "Usuarios para conexión en línea con IDSE",
+        "Empresas por usuario",
+        "Cambiar de empresa",
+        "Vencimientos de informativas ICSOE",
+        "Manual de usuario — icsoe-desktop",
+    } <= titulos, sorted(titulos)
+    for visto in vistos:
+        _cabe(visto, area)
+        _centrada(visto, area)
+    assert any(m.icon == QMessageBox.Icon.Information for m in modals.messages)  # Acerca de
+
+
+def _manual_abierto(qtbot) -> QWidget:
+    from PySide6.QtWidgets import QApplication
+
+    def visible() -> QWidget | None:
+        return next(
+            (
+                w
+                for w in QApplication.allWidgets()
+                if w.objectName() == "ManualWindow" and w.isVisible()
+            ),
+            None,
+        )
+
+    qtbot.waitUntil(lambda: visible() is not None)
+    window = visible()
+    assert window is not None
+    return window
+
+
+@pytest.fixture
+def capturista(data_dir, tmp_path, smtp_server):
+    """An active capturista of the factory's persona moral, in the installation's empresa."""
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(data_dir)
+    try:
+        services.settings.save_smtp(smtp_server.settings(), None, actor=CLI_ACTOR)
+        _rfc, curp = capturista_activa(services, data_dir, tmp_path, smtp_server)
+    finally:
+        services.close()
+    return curp
+
+
+def test_the_icsoe_windows_fit_and_open_centred(qtbot, data_dir, capturista, modals):
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+    try:
+        login = application.login
+        area = _area(login)
+        click(qtbot, login.icsoe)
+        inicio = application.icsoe
+        assert inicio is not None and inicio.isVisible()
+        vista = _ver(inicio, login)
+        _cabe(vista, area)
+        _centrada(vista, area)  # no longer in the screen's corner
+
+        # The contratista's window (1300 px wide), over the start window.
+        services = application.services
+        sesion = services.contratistas.sesion(cf.RFC_MORAL)
+        inicio.enter_contratista(sesion)
+        contratista = inicio.contratista_window
+        assert contratista is not None and contratista.isVisible()
+        vista = _ver(contratista, inicio)
+        _cabe(vista, area)
+        _centrada(vista, area)
+        assert contratista.width() >= 1200  # its grid keeps the width it was designed for
+        for action in (contratista.alta_action, contratista.consulta_action):
+            action.trigger()
+            _cabe(_ver(contratista, None), area)
+        contratista.close()
+
+        # The capturista signs in; its window, then an informativa's.
+        type_text(qtbot, inicio.usuario, capturista)
+        type_text(qtbot, inicio.contrasena, NEW_PASSWORD)
+        modals.handle(lambda d: None)
+        click(qtbot, inicio.ingresar)
+        ventana = inicio.capturista_window
+        assert ventana is not None and ventana.isVisible()
+        vista = _ver(ventana, inicio)
+        _cabe(vista, area)
+        _centrada(vista, area)
+        ventana.set_contratista(services.acceso_capturista.seleccionar(capturista, cf.RFC_MORAL))
+        uuid = services.informativas.crear(cf.RFC_MORAL, capturista, PERIODO)
+        informativa = ventana.informativas.abrir_informativa(uuid)
+        assert informativa is not None and informativa.isVisible()
+        vista = _ver(informativa, ventana)
+        _cabe(vista, area)
+        _centrada(vista, area)
+        informativa.close()
+        ventana.close()
+    finally:
+        application.shutdown()
+
+
+LARGA = "Servicios Integrales de Nómina y Administración de Personal del Bajío, S.A. de C.V."
+
+
+def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, data_dir, ids_tres):
+    """Three empresas, the second allowed in sólo consulta, one with a long razón social:
+    toggling sólo consulta (which opens the allowed empresa) leaves the login's size alone,
+    «(Correo electrónico)» is shown whole, and the selector shows each RFC."""
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+    try:
+        login = application.login
+        qtbot.waitUntil(lambda: login.empresa_selector.combo.isVisible())
+        size = login.size()
+        for _ in range(2):
+            click(qtbot, login.solo_consulta)
+            assert login.solo_consulta.isChecked()
+            assert login.vigencias.isVisible()  # the allowed empresa's certificates
+            assert login.size() == size
+            click(qtbot, login.solo_consulta)
+            assert login.size() == size
+        _cabe(_ver(login, None), _area(login))
+
+        for label in (login.usuario_label, login.correo_nota):
+            assert label.isVisible()
+            texto = label.fontMetrics().boundingRect(label.text())
+            assert label.width() >= texto.width() and label.height() >= texto.height()
+        assert login.correo_nota.text() == "(Correo electrónico)"
+
+        combo = login.empresa_selector.combo
+        opcion = QStyleOptionComboBox()
+        combo.initStyleOption(opcion)
+        campo = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, opcion, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        textos = [combo.itemText(i) for i in range(combo.count())]
+        assert len(textos) == 4
+        for numero, texto in enumerate(textos):
+            rfc = application.services.empresas.listar()[numero].rfc
+            assert texto.endswith(f"({rfc})")
+            assert combo.fontMetrics().horizontalAdvance(texto) <= campo.width(), texto
+        [larga] = [t for t in textos if t.startswith(LARGA[:20])]
+        assert larga != f"{LARGA} (DDD040404DD4)" and larga.endswith("… (DDD040404DD4)")
+        assert login.width() <= 640  # the long name does not stretch the login
+    finally:
+        application.shutdown()
+
+
+@pytest.fixture
+def ids_tres(data_dir):
+    """The three empresas, the second allowed in sólo consulta and the first not, and a fourth
+    with a long razón social."""
+    from icsoe_desktop.services.container import open_services
+    from tests.empresas.tres import CLIENTES
+
+    ids = build(data_dir)
+    services = open_services(data_dir)
+    try:
+        empresas = services.empresas
+        empresas.permitir_solo_consulta(ids[CLIENTES[1].rfc], True, ANA)
+        empresas.permitir_solo_consulta(ids[CLIENTES[0].rfc], False, ANA)
+        empresas.crear("DDD040404DD4", LARGA, ANA)
+        services.abrir_empresa(ids[CLIENTES[0].rfc])
+    finally:
+        services.close()
+    return ids

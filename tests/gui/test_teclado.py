@@ -1,0 +1,137 @@
+"""Enter, Escape and the first focus, as a clerk working by keyboard meets them (issue «the
+clerk's walk, second round», point 4). The letters of every window: test_mnemonics.py; the
+Consulta grid: test_icsoe_consulta_teclado.py."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
+from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
+from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.idse_login import MSG_SALIR, IdseLoginWindow
+from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.accounts import Registration
+from tests import credentials_factory as cf
+from tests.gui.helpers import ENTER, type_text
+from tests.icsoe_helpers import CURP_ANA, CURP_BETO, NEW_PASSWORD, enter_contratista
+from tests.informativa_servicios import capturista_activa
+
+ADMIN = "admin@nominas.com"
+PASSWORD = "Nom1na$Segura"
+
+
+def shown(qtbot, window):
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def alt(qtbot, key: Qt.Key) -> None:
+    qtbot.keyClick(QApplication.focusWidget(), key, Qt.KeyboardModifier.AltModifier)
+
+
+# --- Escape ----------------------------------------------------------------------------------
+
+
+def test_escape_in_the_login_asks_and_leaves_only_if_told(qtbot, services, modals):
+    login = shown(qtbot, IdseLoginWindow(services))
+    login.contrasena.setFocus()
+    type_text(qtbot, login.contrasena, "a medias")
+    modals.answer("Cancelar")
+    qtbot.keyClick(login.contrasena, Qt.Key.Key_Escape)
+    assert modals.messages[-1].text == MSG_SALIR
+    assert modals.messages[-1].buttons == ("Salir", "Cancelar")
+    assert login.isVisible()
+    qtbot.waitUntil(login.contrasena.hasFocus)  # back where the clerk was typing
+    assert login.contrasena.text() == "a medias"  # kept: the clerk stays
+    modals.answer(ENTER)  # Escape, then Enter: Salir
+    qtbot.keyClick(login.contrasena, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not login.isVisible())
+    assert login.contrasena.text() == ""
+
+
+def test_escape_closes_the_icsoe_start_window(qtbot, services):
+    inicio = shown(qtbot, IcsoeInicioWindow(services))
+    closed = []
+    inicio.closed.connect(lambda: closed.append(True))
+    qtbot.keyClick(inicio.usuario, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not inicio.isVisible())
+    assert closed == [True]  # the app shows the login again
+
+
+# --- the first focus -------------------------------------------------------------------------
+
+
+def test_usuarios_from_the_menu_starts_in_nombre(qtbot, services, modals):
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    main = shown(qtbot, VentanaPrincipal(services, ADMIN, "Ana Ruiz"))
+    focused = {}
+
+    def usuarios(dialog) -> None:
+        assert isinstance(dialog, IdseUsuariosDialog)
+        focused["widget"] = QApplication.focusWidget()
+        type_text(qtbot, QApplication.focusWidget(), "Beto")
+        focused["nombre"] = dialog.nombre.text()
+        modals.answer("No")  # «¿Guardar los cambios?»: what was typed is only a try
+        dialog.reject()
+
+    modals.handle(usuarios)
+    main.usuarios_action.trigger()
+    assert focused["nombre"] == "Beto"
+
+
+def test_crear_contrasena_from_the_link_starts_in_the_password(qtbot, services):
+    dialog = shown(qtbot, IcsoeCrearContrasenaDialog(services, "icsoe://activar?codigo=ABCDE23456"))
+    assert dialog.contrasena.hasFocus()
+    plain = shown(qtbot, IcsoeCrearContrasenaDialog(services))  # no code yet: type it first
+    assert plain.codigo.hasFocus()
+
+
+# --- Enter -----------------------------------------------------------------------------------
+
+
+def test_enter_in_seleccionar_contratista_continues(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured
+):
+    rfc, curp = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    window = shown(
+        qtbot,
+        IcsoeCapturistaWindow(
+            services, services.acceso_capturista.iniciar_sesion(curp, NEW_PASSWORD)
+        ),
+    )
+
+    def seleccionar(dialog) -> None:
+        dialog.select_rfc(rfc)
+        modals.answer(ENTER)  # the confirmation: «¿Estás seguro…?» → Enter
+        qtbot.keyClick(dialog.tabla, Qt.Key.Key_Return)  # Enter in the list: Siguiente
+        if dialog.isVisible():  # Enter answered Cancelar: the test fails, it does not hang
+            dialog.reject()
+
+    modals.handle(seleccionar)
+    window.open_seleccionar()
+    assert modals.messages[-1].title == "Seleccionar Contratista"
+    assert window.contratista is not None and window.contratista.rfc == rfc == cf.RFC_MORAL
+    assert curp == CURP_ANA
+
+
+def test_the_alta_keeps_its_letters_on_a_second_visit(qtbot, services, data_dir, tmp_path, modals):
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = shown(qtbot, IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
+    alta = window.alta
+    letters = {w.objectName(): w.text() for w in (alta.validar, alta.guardar, alta.limpiar)}
+    assert alta.validar.text() == "&Validar" and alta.guardar.text() == "&Guardar"
+    window.show_consulta()
+    window.show_informativas()
+    window.show_alta()  # the second visit
+    assert {w.objectName(): w.text() for w in (alta.validar, alta.guardar, alta.limpiar)} == letters
+    type_text(qtbot, alta.curp, CURP_BETO)
+    alt(qtbot, Qt.Key.Key_V)  # Validar
+    qtbot.waitUntil(lambda: "HOMBRE" in alta.curp_info.text().upper())
+    assert alta.nombre.isEnabled() and alta.nombre.hasFocus()
