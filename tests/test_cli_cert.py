@@ -361,11 +361,11 @@ def test_emisores_capacitacion_turns_the_test_authorities_on_and_off(tmp_path):
     instalar_uat(data)
     estado = run_cli("emisores", "capacitacion", "estado", data_dir=data)
     assert estado.returncode == 0
-    assert estado.stdout.decode().startswith("Modo de capacitación: desactivado.")
+    assert estado.stdout.decode(CONSOLE).startswith("Modo de capacitación: desactivado.")
     assert b"AC UAT" not in run_cli("emisores", "listar", data_dir=data).stdout
     activado = run_cli("emisores", "capacitacion", "activar", data_dir=data)
-    assert activado.stdout.decode().startswith("Modo de capacitación: activo.")
-    lines = run_cli("emisores", "listar", data_dir=data).stdout.decode().splitlines()
+    assert activado.stdout.decode(CONSOLE).startswith("Modo de capacitación: activo.")
+    lines = run_cli("emisores", "listar", data_dir=data).stdout.decode(CONSOLE).splitlines()
     assert any(line.startswith("capacitación\t") and line.endswith("\tAC UAT") for line in lines)
     run_cli("emisores", "capacitacion", "desactivar", data_dir=data)
     assert b"AC UAT" not in run_cli("emisores", "listar", data_dir=data).stdout
