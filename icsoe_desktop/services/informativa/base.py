@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import (
-    COMPLEMENTARIAS,
     EN_CAPTURA,
     FIRMADA,
     LISTA_PARA_FIRMA,
@@ -151,15 +150,7 @@ class InformativaBase:
         return Parte(
             rfc=row.rfc,
             nombre=row.nombre,
-            domicilio=Domicilio(
-                row.calle,
-                row.numero_exterior,
-                row.numero_interior,
-                row.colonia,
-                row.codigo_postal,
-                row.municipio,
-                row.entidad,
-            ),
+            domicilio=domicilio_de(row),
             correo=row.correo,
             telefono_fijo=row.telefono_fijo,
             telefono_movil=row.celular,
@@ -239,13 +230,6 @@ def _del_periodo(session: Session, contratista_id: int, periodo: str) -> Iterabl
     )
 
 
-def declaraciones(session: Session, contratista_id: int, periodo: str) -> list[InformativaRow]:
-    """The period's informativas that are not complementarias (at most one is consistent)."""
-    return [
-        r for r in _del_periodo(session, contratista_id, periodo) if r.tipo not in COMPLEMENTARIAS
-    ]
-
-
 def del_periodo(session: Session, contratista_id: int, periodo: str) -> list[InformativaRow]:
     return list(_del_periodo(session, contratista_id, periodo))
 
@@ -254,16 +238,21 @@ def parte_de(row: Contratante) -> Parte:
     return Parte(
         rfc=row.rfc,
         nombre=row.nombre,
-        domicilio=Domicilio(
-            row.calle,
-            row.numero_exterior,
-            row.numero_interior,
-            row.colonia,
-            row.codigo_postal,
-            row.municipio,
-            row.entidad,
-        ),
+        domicilio=domicilio_de(row),
         correo=row.correo,
         telefono_fijo=row.telefono_fijo,
         telefono_movil=row.telefono_movil,
+    )
+
+
+def domicilio_de(row: Contratista | Contratante) -> Domicilio:
+    """The contratista's and a contratante's rows keep their domicilio in the same columns."""
+    return Domicilio(
+        row.calle,
+        row.numero_exterior,
+        row.numero_interior,
+        row.colonia,
+        row.codigo_postal,
+        row.municipio,
+        row.entidad,
     )
