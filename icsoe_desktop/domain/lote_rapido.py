@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import namedtuple
+from dataclasses import fields
 from datetime import date
 
 from icsoe_desktop.domain.contacto import curp_pattern, curp_tail_ok
@@ -27,7 +29,13 @@ from icsoe_desktop.domain.movimientos import (
     REINGRESO,
     TIPOS_SALARIO,
     TIPOS_TRABAJADOR,
+    Movimiento,
 )
+
+# A line's values by name, in Movimiento's field order (what the importer's insert takes): a
+# tuple, so the importer slices it as it comes; built by keyword, so no field lands in another's
+# place whatever the order of CAMPOS.
+Valores = namedtuple("Valores", [f.name for f in fields(Movimiento)])  # type: ignore[misc]
 
 # A name already as normalize_name leaves it: capitals, Ñ, single inner spaces.
 _NAME = re.compile(r"[A-ZÑ](?:[A-ZÑ.'-]| (?! ))*")
@@ -139,9 +147,9 @@ class LoteChecker:
         self._dates: dict[str, date | None] = {}
         self._lines = _lines()
 
-    def __call__(self, line: str) -> tuple | None:
-        """The values of the validated Movimiento, in its field order, of a line whose every
-        field is valid as written (the registro among the known); None for anything else."""
+    def __call__(self, line: str) -> Valores | None:
+        """The values of the validated Movimiento of a line whose every field is valid as
+        written (the registro among the known); None for anything else."""
         tipo = line[131:133]
         pattern = self._lines.get(tipo)
         match = (
@@ -186,5 +194,9 @@ class LoteChecker:
         clave = raw_clave.rstrip()
         if fecha is None or fecha > self._today or guia is None or " " in clave:
             return None
-        return (registro, nss, primer, segundo, nombre, tipo, fecha, curp, sbc, None,
-                trabajador, salario, jornada, umf, causa, clave, guia, PENDIENTE)  # fmt: skip
+        return Valores(
+            registro_patronal=registro, nss=nss, primer_apellido=primer,
+            segundo_apellido=segundo, nombre=nombre, tipo=tipo, fecha=fecha, curp=curp, sbc=sbc,
+            salario=None, tipo_trabajador=trabajador, tipo_salario=salario, jornada=jornada,
+            umf=umf, causa_baja=causa, clave_trabajador=clave, guia=guia, estado=PENDIENTE,
+        )  # fmt: skip

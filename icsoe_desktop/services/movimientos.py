@@ -14,21 +14,21 @@ from sqlalchemy.exc import OperationalError
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.movimientos import (
-    CAUSAS_BAJA,
+    CAMPO,
+    CAMPOS,
+    DATE,
     ESTADOS,
-    JORNADAS,
+    MONEY,
+    NUMBER,
     PENDIENTE,
     RECHAZADO,
-    TIPOS_MOVIMIENTO,
-    TIPOS_SALARIO,
-    TIPOS_TRABAJADOR,
+    TEXT,
+    Campo,
     Movimiento,
-    pesos_text,
     validate,
 )
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
 from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -45,52 +45,15 @@ from icsoe_desktop.store.models import (
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    attr: str
-    kind: str = TEXT
-    catalog: dict[str, str] | None = None
-
-    def display(self, value: Any) -> str:
-        if value is None or value == "":
-            return ""
-        if self.catalog is not None:
-            return self.catalog.get(value, value)
-        if self.kind == MONEY:
-            return pesos_text(value)
-        if self.kind == DATE:
-            return value.strftime("%d/%m/%Y")
-        return str(value)
-
-
-# The guide's columns first, in its order; then what a clerk needs to tell movements apart.
-COLUMNS: tuple[Column, ...] = (
-    Column("Registro Patronal", "registro_patronal"),
-    Column("Nombre", "nombre"),
-    Column("Apellido Paterno", "primer_apellido"),
-    Column("Apellido Materno", "segundo_apellido"),
-    Column("NSS", "nss"),
-    Column("SBC", "sbc", MONEY),
-    Column("Fecha", "fecha", DATE),
-    Column("CURP", "curp"),
-    Column("Tipo", "tipo_trabajador", catalog=TIPOS_TRABAJADOR),
-    Column("Salario", "salario", MONEY),
-    Column("Estado", "estado", catalog=ESTADOS),
-    Column("Fecha Emisión", "fecha_emision", DATE),
-    Column("Aviso Recibido", "fecha_recibido", DATE),
-    Column("Aviso Aprobación", "fecha_aprobacion", DATE),
-    Column("Aviso Rechazo", "fecha_rechazo", DATE),
-    Column("Causa Rechazo", "causa_rechazo"),
-    Column("Movimiento", "tipo", catalog=TIPOS_MOVIMIENTO),
-    Column("Tipo Salario", "tipo_salario", catalog=TIPOS_SALARIO),
-    Column("Jornada", "jornada", catalog=JORNADAS),
-    Column("UMF", "umf"),
-    Column("Causa Baja", "causa_baja", catalog=CAUSAS_BAJA),
-    Column("Clave Trabajador", "clave_trabajador"),
-    Column("Guía", "guia"),
-    Column("Lote", "lote", NUMBER),
-)
+# The grid's and the export's columns, in order: CAMPOS (domain/movimientos.py).
+Column = Campo
+KINDS = (
+    TEXT,
+    MONEY,
+    DATE,
+    NUMBER,
+)  # Campo.kind's values (the grid and the benches import them here)
+COLUMNS: tuple[Column, ...] = CAMPOS
 FECHA_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
 
 # Tabs of the window: (title, tipo or None for all).
@@ -104,6 +67,8 @@ class Filtro:
     fecha_final: date | None = None
     estado: str | None = None
     tipo: str | None = None
+    # A search a column offers (Campo.filters): (column, key), e.g. ("vence", "vencidos").
+    condicion: tuple[str, str] | None = None
 
     def check(self) -> None:
         if self.fecha_inicial and self.fecha_final and self.fecha_inicial > self.fecha_final:
@@ -112,6 +77,31 @@ class Filtro:
                 "La fecha inicial no puede ser posterior a la fecha final.",
                 "fecha_inicial",
             )
+
+
+def resolve(filtro: Filtro, today: date) -> Filtro | None:
+    """``filtro`` with its ``condicion`` turned into the terms it stands for today (a range of
+    fechas, an estado), narrowing the clerk's own; None when they leave no row to find."""
+    if filtro.condicion is None:
+        return filtro
+    attr, key = filtro.condicion
+    campo = CAMPO[attr]
+    assert campo.filter_terms is not None and campo.filters and key in campo.filters
+    terms = campo.filter_terms(key, today)
+    estado = terms.get("estado")
+    if estado and filtro.estado and filtro.estado != estado:
+        return None
+    desde = max((d for d in (filtro.fecha_inicial, terms.get("fecha_inicial")) if d), default=None)
+    hasta = min((d for d in (filtro.fecha_final, terms.get("fecha_final")) if d), default=None)
+    if desde and hasta and desde > hasta:
+        return None
+    return replace(
+        filtro,
+        estado=filtro.estado or estado,
+        fecha_inicial=desde,
+        fecha_final=hasta,
+        condicion=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -126,19 +116,38 @@ class Resumen:
     total: int
 
 
-def _column_expr(attr: str):
-    return Lote.numero if attr == "lote" else getattr(MovimientoRow, attr)
+def _column_expr(column: Column):
+    """What a grid row holds for ``column``: a derived one, its source (derived after reading)."""
+    if column.attr == "lote":
+        return Lote.numero
+    return getattr(MovimientoRow, column.derived_from or column.attr)
 
 
 def _sort_expr(column: int):
-    """What "sort by this column" orders by: the column itself, through its sort index
+    """What "sort by this column" orders by: Campo.sort_column, through its sort index
     (models/movimientos.py SORT_PREFIX), ties by id. Lote sorts by the lote's row (creation order,
-    one index walk): its número would need a join and a sort of every row."""
-    attr = COLUMNS[column].attr
-    return MovimientoRow.lote_id if attr == "lote" else getattr(MovimientoRow, attr)
+    one index walk): its número would need a join and a sort of every row. A derived column
+    sorts by its source, which orders it too (Campo.derive never decreases)."""
+    return getattr(MovimientoRow, COLUMNS[column].sort_column)
 
 
-_SELECTED = [_column_expr(c.attr).label(c.attr) for c in COLUMNS]
+_SELECTED = [_column_expr(c).label(c.attr) for c in COLUMNS]
+# (position in a grid row, function): the derived columns, computed from their source's value.
+_DERIVED = tuple((i + 1, c.derive) for i, c in enumerate(COLUMNS) if c.derive is not None)
+
+
+def _derived(rows) -> Iterator[tuple]:
+    if not _DERIVED:
+        yield from rows
+        return
+    for row in rows:
+        values = list(row)
+        for i, derive in _DERIVED:
+            if values[i] is not None:
+                values[i] = derive(values[i])
+        yield tuple(values)
+
+
 _SORT_VALUE = "orden_valor"
 
 
@@ -280,8 +289,12 @@ def _months(filtro: Filtro) -> tuple[str, ...]:
 
 # The grid row by id as plain SQL: a page is a hundred lookups by primary key, and SQLAlchemy's
 # statement building, IN expansion and result processing cost more than the lookups themselves.
-_ROW_COLUMNS = ", ".join("l.numero" if c.attr == "lote" else f"m.{c.attr}" for c in COLUMNS)
-_DATES = tuple(i + 1 for i, c in enumerate(COLUMNS) if c.kind == DATE)  # stored as ISO text
+_ROW_COLUMNS = ", ".join(
+    "l.numero" if c.attr == "lote" else f"m.{c.derived_from or c.attr}" for c in COLUMNS
+)
+_DATES = tuple(  # stored as ISO text
+    i + 1 for i, c in enumerate(COLUMNS) if CAMPO.get(c.derived_from, c).kind == DATE
+)
 
 
 def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
@@ -298,6 +311,9 @@ def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
         for i in _DATES:
             if row[i] is not None:
                 row[i] = date.fromisoformat(row[i])
+        for i, derive in _DERIVED:
+            if row[i] is not None:
+                row[i] = derive(row[i])
         found[row[0]] = row
     return [(*found[k], v) for k, v in keys if k in found]
 
@@ -334,6 +350,10 @@ class MovimientosService:
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement."""
         filtro.check()
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return 0
+        filtro = resolved
         with self._store.engine.connect() as conn:
             if not (filtro.fecha_inicial or filtro.fecha_final):
                 return int(conn.execute(_summed(filtro, MovimientoTotal)).scalar_one())
@@ -421,6 +441,10 @@ class MovimientosService:
         the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
         from icsoe_desktop.services import movimientos_paging as paging
 
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return []
+        filtro = resolved
         gather = total <= paging.GATHER_MAX
         query = _key_query(filtro, orden, gather, self.sort_ready(orden))
         [(condition, order, _extra)] = paging.seeks(query, None)
@@ -444,6 +468,10 @@ class MovimientosService:
         filtro.check()
         if total is None:
             total = self.count(filtro)
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return []
+        filtro = resolved
         query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
         keys: list[tuple[int, Any]] = []
         # (An offset counts across segments: one, unsplit, without a span.)
@@ -465,12 +493,15 @@ class MovimientosService:
     def iter_rows(self, filtro: Filtro, orden: Orden, batch: int = 2_000) -> Iterator[tuple]:
         """Every row of the filter, streamed: constant memory whatever the count."""
         filtro.check()
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return
         with self._store.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-                rows_query(filtro, orden)
+                rows_query(resolved, orden)
             )
             for partition in result.partitions(batch):
-                yield from partition
+                yield from _derived(partition)
 
     def resumen(self, progress: Progress | None = None) -> Resumen:
         """Counts per tab, as "Movimientos con IDSE" is brought up to date."""
