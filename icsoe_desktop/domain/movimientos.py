@@ -212,7 +212,8 @@ CAMPOS: tuple[Campo, ...] = (
     Campo("umf", "UMF", size=3, form="umfEdit"),
     Campo("causa_baja", "Causa Baja", size=1, catalog=CAUSAS_BAJA, conflict="Causa de baja",
           form="causaBajaCombo"),
-    Campo("clave_trabajador", "Clave Trabajador", size=10, form="claveEdit"),
+    Campo("clave_trabajador", "Clave Trabajador", size=10, conflict="Clave trabajador",
+          form="claveEdit"),
     Campo("guia", "Guía", size=5),
     # The lote's número, from the lote it went in (a join): sorted by the lote's row instead.
     Campo("lote", "Lote", NUMBER, sql="", domain=False, sort_prefix=_IDSE, sort_by="lote_id"),
