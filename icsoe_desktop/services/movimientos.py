@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import OperationalError
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
@@ -30,6 +29,7 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.permisos import Permisos
+from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     BY_MONTH,
@@ -38,7 +38,6 @@ from icsoe_desktop.store.models import (
     MovimientoRow,
     MovimientoTotal,
     RegistroPatronal,
-    sort_index_ddl,
     sort_indexes,
 )
 
@@ -227,24 +226,6 @@ def _summed(filtro: Filtro, table: Any) -> Select:
     return query
 
 
-def _fecha_ends(conn) -> tuple[date | None, date | None]:
-    """The first and last fecha of the live movements (two index seeks; two scans while a
-    desktop joining a company builds that index at the end of its pull: bulk_indexes.py)."""
-    ends = []
-    for direction in ("", " DESC"):
-        order = f"WHERE deleted = 0 ORDER BY fecha{direction} LIMIT 1"
-        try:
-            found = conn.exec_driver_sql(
-                f"SELECT fecha FROM movimientos INDEXED BY ix_mov_fecha {order}"
-            ).scalar()
-        except OperationalError as exc:
-            if "no such index" not in str(exc.orig):
-                raise
-            found = conn.exec_driver_sql(f"SELECT fecha FROM movimientos {order}").scalar()
-        ends.append(None if found is None else date.fromisoformat(found))
-    return ends[0], ends[1]
-
-
 def _spannable(query, filtro: Filtro) -> bool:
     """An IDSE date or the lote under a date range without month streams (too long, or open at
     one end): its walk is bounded by a span (_with_span)."""
@@ -261,7 +242,7 @@ def _with_span(conn, query, filtro: Filtro):
 
     if not _spannable(query, filtro):
         return query
-    oldest, newest = _fecha_ends(conn)  # the months to read
+    oldest, newest = movs_sql.fecha_ends(conn)  # the months to read
     if oldest is None or newest is None:
         return replace(query, span=(None, None))
     first = max(oldest, filtro.fecha_inicial or oldest)
@@ -287,8 +268,7 @@ def _months(filtro: Filtro) -> tuple[str, ...]:
     )
 
 
-# The grid row by id as plain SQL: a page is a hundred lookups by primary key, and SQLAlchemy's
-# statement building, IN expansion and result processing cost more than the lookups themselves.
+# The grid's row: each column's stored term (a derived column's source), read by id.
 _ROW_COLUMNS = ", ".join(
     "l.numero" if c.attr == "lote" else f"m.{c.derived_from or c.attr}" for c in COLUMNS
 )
@@ -299,23 +279,7 @@ _DATES = tuple(  # stored as ISO text
 
 def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
     """The grid rows of these (id, sort value) keys, in the keys' order."""
-    if not keys:
-        return []
-    sql = (
-        f"SELECT m.id, {_ROW_COLUMNS} FROM movimientos AS m LEFT JOIN lotes AS l "
-        f"ON l.id = m.lote_id WHERE m.id IN ({', '.join('?' * len(keys))})"
-    )
-    found = {}
-    for r in conn.connection.driver_connection.execute(sql, [k for k, _v in keys]):
-        row = list(r)
-        for i in _DATES:
-            if row[i] is not None:
-                row[i] = date.fromisoformat(row[i])
-        for i, derive in _DERIVED:
-            if row[i] is not None:
-                row[i] = derive(row[i])
-        found[row[0]] = row
-    return [(*found[k], v) for k, v in keys if k in found]
+    return movs_sql.rows_by_id(conn, keys, _ROW_COLUMNS, _DATES, _DERIVED)
 
 
 class MovimientosService:
@@ -357,7 +321,7 @@ class MovimientosService:
         with self._store.engine.connect() as conn:
             if not (filtro.fecha_inicial or filtro.fecha_final):
                 return int(conn.execute(_summed(filtro, MovimientoTotal)).scalar_one())
-            oldest, newest = _fecha_ends(conn)
+            oldest, newest = movs_sql.fecha_ends(conn)
             if oldest is None or newest is None:
                 return 0
             start = max(filtro.fecha_inicial or oldest, oldest)
@@ -380,25 +344,16 @@ class MovimientosService:
 
     def sort_ready(self, orden: Orden) -> bool:
         """Whether ``orden``'s sort indexes exist (then a sorted page is an index seek)."""
-        for name in sort_indexes(_sort_column(orden)):
-            if name not in self._sort_indexes:  # only ever added: an index is never dropped
-                sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
-                with self._store.engine.connect() as conn:
-                    if conn.exec_driver_sql(sql, (name,)).first() is None:
-                        return False
-                self._sort_indexes.add(name)
-        return True
+        if set(sort_indexes(_sort_column(orden))) <= self._sort_indexes:
+            return True
+        with self._store.engine.connect() as conn:
+            return movs_sql.sort_ready(conn, _sort_column(orden), self._sort_indexes)
 
     def prepare_sort(self, orden: Orden) -> None:
-        """Build ``orden``'s sort index: a few seconds at a million movements, once per store
-        (README «Rendimiento»), so imports and sync pulls only pay for the sorts clerks use.
-        A save meanwhile waits for it (busy timeout); another window or process building the
-        same index at once is harmless (IF NOT EXISTS)."""
-        column = _sort_column(orden)
+        """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save
+        meanwhile waits for it (busy timeout)."""
         with self._store.engine.begin() as conn:
-            for ddl in sort_index_ddl(column):
-                conn.exec_driver_sql(ddl)
-        self._sort_indexes.update(sort_indexes(column))
+            self._sort_indexes.update(movs_sql.prepare_sort(conn, _sort_column(orden)))
 
     def page(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None

@@ -43,7 +43,7 @@ from icsoe_desktop.services.tabular import (
     open_table,
     unreadable_after,
 )
-from icsoe_desktop.store.conteo import insert_counted
+from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
 
@@ -142,7 +142,7 @@ _STATUS_COLUMNS = tuple(c.attr for c in _STATUS)
 _SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "version", "deleted")
 _NO_STATUS = tuple(c.default for c in _STATUS)
 _FECHA = _DOMAIN_FIELDS.index("fecha")
-_KEY = tuple(_DOMAIN_FIELDS.index(n) for n in ("registro_patronal", "nss", "tipo", "fecha"))
+_KEY = tuple(_DOMAIN_FIELDS.index(n) for n in movs_sql.KEY)
 HEAD_BYTES = 64 * 1024
 
 
@@ -166,12 +166,8 @@ class _Writer:
         stamp = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)(utcnow())
         self._sync_tail = (stamp, stamp, 1, 0)
         columns = (*_DOMAIN_FIELDS, *_STATUS_COLUMNS, *_SYNC_COLUMNS)
-        self._sql = (
-            f"INSERT INTO movimientos ({', '.join(columns)}) VALUES "
-            f"({', '.join('?' * len(columns))}) ON CONFLICT DO NOTHING"
-        )
-        self._first_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM movimientos")
-        self._first_id = int(self._first_id.scalar())
+        self._sql = movs_sql.insert_sql(columns)
+        self._first_id = movs_sql.next_id(conn)
         self._line_of = array("L")
         self._rows: list[tuple] = []
         self._lines: list[int] = []
@@ -195,7 +191,7 @@ class _Writer:
         if not rows:
             return
         conn, sql = self._conn, self._sql
-        inserted = insert_counted(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
+        inserted = movs_sql.bulk_insert(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
         if inserted == len(rows):
             self._line_of.extend(lines)
         else:
@@ -203,14 +199,7 @@ class _Writer:
 
     def _sort_out(self, rows: list[tuple], lines: list[int]) -> None:
         next_id = self._first_id + len(self._line_of)
-        new = {
-            tuple(r[1:]): r[0]
-            for r in self._conn.exec_driver_sql(
-                "SELECT id, registro_patronal, nss, tipo, fecha FROM movimientos WHERE id >= ? "
-                "ORDER BY id",
-                (next_id,),
-            )
-        }
+        new = {key: row_id for row_id, key in movs_sql.new_ids(self._conn, next_id)}
         claimed: dict[tuple, int] = {}
         for row, line in zip(rows, lines, strict=True):
             key = tuple(row[i] for i in _KEY)
@@ -218,14 +207,7 @@ class _Writer:
                 claimed[key] = new[key]
                 self._line_of.append(line)
                 continue
-            found = (
-                claimed.get(key)
-                or self._conn.exec_driver_sql(
-                    "SELECT id FROM movimientos WHERE registro_patronal = ? AND nss = ? AND tipo = ? "
-                    "AND fecha = ?",
-                    key,
-                ).scalar()
-            )
+            found = claimed.get(key) or movs_sql.id_of(self._conn, key)
             if found < self._first_id:
                 self._report.existentes += 1
             else:
