@@ -15,6 +15,7 @@ import re
 from collections import namedtuple
 from dataclasses import fields
 from datetime import date
+from operator import itemgetter
 
 from icsoe_desktop.domain.contacto import curp_pattern, curp_tail_ok
 from icsoe_desktop.domain.identifiers import luhn_ok
@@ -33,9 +34,17 @@ from icsoe_desktop.domain.movimientos import (
 )
 
 # A line's values by name, in Movimiento's field order (what the importer's insert takes): a
-# tuple, so the importer slices it as it comes; built by keyword, so no field lands in another's
-# place whatever the order of CAMPOS.
+# tuple, so the importer slices it as it comes.
 Valores = namedtuple("Valores", [f.name for f in fields(Movimiento)])  # type: ignore[misc]
+# The order LoteChecker packs them in (one tuple display: building the named tuple by keyword
+# took a fifth of the check), put in Valores' order by name should Movimiento's order change.
+_PACKED = ("registro_patronal", "nombre", "primer_apellido", "segundo_apellido", "nss", "sbc",
+           "fecha", "curp", "tipo_trabajador", "salario", "estado", "tipo", "tipo_salario",
+           "jornada", "umf", "causa_baja", "clave_trabajador", "guia")  # fmt: skip
+if sorted(_PACKED) != sorted(Valores._fields):
+    raise ImportError("lote_rapido: los campos de Movimiento cambiaron")  # caught by any test
+_IN_ORDER = None if Valores._fields == _PACKED else itemgetter(*map(_PACKED.index, Valores._fields))
+_new = tuple.__new__
 
 # A name already as normalize_name leaves it: capitals, Ñ, single inner spaces.
 _NAME = re.compile(r"[A-ZÑ](?:[A-ZÑ.'-]| (?! ))*")
@@ -194,9 +203,6 @@ class LoteChecker:
         clave = raw_clave.rstrip()
         if fecha is None or fecha > self._today or guia is None or " " in clave:
             return None
-        return Valores(
-            registro_patronal=registro, nss=nss, primer_apellido=primer,
-            segundo_apellido=segundo, nombre=nombre, tipo=tipo, fecha=fecha, curp=curp, sbc=sbc,
-            salario=None, tipo_trabajador=trabajador, tipo_salario=salario, jornada=jornada,
-            umf=umf, causa_baja=causa, clave_trabajador=clave, guia=guia, estado=PENDIENTE,
-        )  # fmt: skip
+        packed = (registro, nombre, primer, segundo, nss, sbc, fecha, curp, trabajador, None,
+                  PENDIENTE, tipo, salario, jornada, umf, causa, clave, guia)  # _PACKED  # fmt: skip
+        return _new(Valores, packed if _IN_ORDER is None else _IN_ORDER(packed))
