@@ -119,12 +119,14 @@ _REQUIRED: Any = dataclasses.MISSING
 class Campo:
     """One column of movimientos. The grid, the export, the importer, the sort indexes, the
     stored table (store/models/movimientos.py), ``Movimiento``, the correction form and the
-    conflict labels are all read from CAMPOS (docs/ARCHITECTURE.md «Add a movimientos column»)."""
+    conflict labels are all read from CAMPOS (docs/ARCHITECTURE.md «Recipe: add a movimientos
+    column»)."""
 
     attr: str
     header: str  # the grid's and the export's header; an imported file's column
     kind: str = TEXT
-    sql: str = "text"  # stored as "text" (``size`` characters, None: unbounded), "int", "date"; "": not stored
+    # Stored as "text" (``size`` characters; None: unbounded), "int" or "date"; "": not stored.
+    sql: str = "text"
     size: int | None = None
     nullable: bool = False
     default: Any = ""  # _REQUIRED: a Movimiento and a stored row must give it
