@@ -355,7 +355,7 @@ class MovimientosService:
         with self._store.engine.begin() as conn:
             self._sort_indexes.update(movs_sql.prepare_sort(conn, _sort_column(orden)))
 
-    def page(
+    def pagina(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None
     ) -> list[tuple]:
         """Rows ``offset``..``offset+limit`` of the grid: (id, value per COLUMNS..., sort value
@@ -363,7 +363,7 @@ class MovimientosService:
         ``total`` (this filter's count, if known) saves counting again."""
         return self._page(filtro, orden, None, limit, offset, total)
 
-    def page_after(
+    def pagina_desde(
         self,
         filtro: Filtro,
         orden: Orden,

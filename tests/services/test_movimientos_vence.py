@@ -30,14 +30,14 @@ def shown(rows: list[tuple], column: int) -> list:
 
 def test_each_row_carries_its_deadline_and_sorts_by_it(services, tmp_path):
     load_known(services, tmp_path)
-    rows = services.movimientos.page(Filtro(), Orden(VENCE, descending=False), 0, 100)
+    rows = services.movimientos.pagina(Filtro(), Orden(VENCE, descending=False), 0, 100)
     deadlines = shown(rows, VENCE)
     assert deadlines == [vence(f) for f in shown(rows, FECHA)]
     assert deadlines == sorted(deadlines) and len(deadlines) == 6
     # ANA's Saturday movement is due the Friday after; JUAN's Wednesday one the next Wednesday.
     by_name = dict(zip(shown(rows, NOMBRE), deadlines, strict=True))
     assert by_name["ANA"] == date(2026, 6, 26) and by_name["JUAN"] == date(2026, 6, 17)
-    backwards = services.movimientos.page(Filtro(), Orden(VENCE, descending=True), 0, 100)
+    backwards = services.movimientos.pagina(Filtro(), Orden(VENCE, descending=True), 0, 100)
     assert shown(backwards, VENCE) == deadlines[::-1]
     assert COLUMNS[VENCE].display(by_name["ANA"]) == "26/06/2026"
 
@@ -49,7 +49,7 @@ def test_por_vencer_and_vencidos_find_the_pendientes_by_their_deadline(services,
 
     def nombres(key: str, **terms) -> list[str]:
         filtro = Filtro(condicion=("vence", key), **terms)
-        rows = movimientos.page(filtro, Orden(NOMBRE, descending=False), 0, 100)
+        rows = movimientos.pagina(filtro, Orden(NOMBRE, descending=False), 0, 100)
         assert movimientos.count(filtro) == len(rows)
         return shown(rows, NOMBRE)
 
@@ -89,7 +89,7 @@ def test_an_imported_file_with_vence_gets_the_deadline_of_its_fecha(services, tm
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     report = services.importador.import_file(path, "t")
     assert report.aplicado and report.importados == 6
-    rows = services.movimientos.page(Filtro(), Orden(), 0, 100)
+    rows = services.movimientos.pagina(Filtro(), Orden(), 0, 100)
     assert shown(rows, VENCE) == [vence(f) for f in shown(rows, FECHA)]
 
 
@@ -105,5 +105,5 @@ def test_an_exported_grid_imports_back_into_another_store(services, tmp_path):
         session.execute(delete(MovimientoRow))
     report = services.importador.import_file(target, "t")
     assert report.aplicado and report.importados == 6, report.rechazadas
-    rows = services.movimientos.page(Filtro(), Orden(VENCE), 0, 100)
+    rows = services.movimientos.pagina(Filtro(), Orden(VENCE), 0, 100)
     assert shown(rows, VENCE) == [vence(f) for f in shown(rows, FECHA)]
