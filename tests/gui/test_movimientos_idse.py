@@ -557,6 +557,7 @@ def test_vence_shows_each_deadline_sorts_and_finds_the_overdue(qtbot, services, 
     table.scrollTo(view.model.index(0, column))
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    wait_operations(qtbot)  # its first sort builds its index
     assert header.sortIndicatorSection() == column
     descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     day = lambda text: (text[6:], text[3:5], text[:2])  # noqa: E731
@@ -568,11 +569,14 @@ def test_vence_shows_each_deadline_sorts_and_finds_the_overdue(qtbot, services, 
     ]
     choose(view.estado, "Vencidos")
     click(qtbot, view.buscar_button)
+    wait_operations(qtbot)  # a filter's first search builds its index
     assert sorted(grid(view, "nombre")) == ["JUAN", "OSCAR"]
     assert view.total.text() == "Movimientos encontrados: 2"
     assert set(grid(view, "estado")) == {"Pendiente"}
     choose(view.estado, "Por vencer")
     click(qtbot, view.buscar_button)
+    wait_operations(qtbot)
     assert grid(view, "nombre") == ["ANA"] and grid(view, "vence") == ["26/06/2026"]
     view.tabs.setCurrentIndex(2)  # Bajas: JUAN's is overdue, not due
+    wait_operations(qtbot)
     assert grid(view, "nombre") == []
