@@ -365,6 +365,14 @@ def parse_push_body(body: bytes, max_rows: int = MAX_BATCH_ROWS) -> PushRequest:
         return parse_push(parse_json(body), max_rows, scan_text)
 
 
+def parse_table(params: Any) -> str | None:
+    """The synced table a request names in ``tabla`` (None: it names none)."""
+    table = params.get("tabla")
+    if table is not None and (not isinstance(table, str) or spec(table) is None):
+        raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
+    return table
+
+
 def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
     """``since``, ``limit``, for a desktop repairing one table ``tabla``, and whether the rows
     go column by column (``formato=columnas``; ``renglones``, the default: a dict per row)."""
@@ -378,9 +386,7 @@ def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
             raise invalid(f"{name}: se esperaba un número.", f"{name}: expected a number.")
         return _int(int(raw), low, high, name)
 
-    table = params.get("tabla")
-    if table is not None and (not isinstance(table, str) or spec(table) is None):
-        raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
+    table = parse_table(params)
     formato = params.get("formato", "renglones")
     if formato not in ("renglones", "columnas"):
         raise invalid(
