@@ -29,6 +29,7 @@ from sqlalchemy import (
     delete,
     event,
     exists,
+    func,
     insert,
     select,
     text,
@@ -62,6 +63,7 @@ from icsoe_desktop.sync_server.protocol import (
     ProtocolError,
     PushRequest,
     PushRow,
+    parse_buckets,
     parse_pull,
     parse_push_body,
     parse_table,
@@ -521,8 +523,10 @@ def pull(
     limit: int,
     table: str | None = None,
     columnar: bool = False,
+    buckets: list[int] | None = None,
 ) -> sync_wire.PullPage:
-    """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire)."""
+    """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire); of one
+    ``table`` only, and of those only the ``buckets`` of uuids given (a repair)."""
     rows_table = SyncedRow.__table__
     with Session(engine) as session:
         query = (
@@ -555,6 +559,9 @@ def pull(
         if table is not None:
             # (A table's rows, maybe a few among a million: the planner's choice.)
             query = query.where(rows_table.c.tabla == table)
+        if buckets is not None:  # a bucket: a uuid's last three hex digits (bucket_of)
+            ends = [f"{bucket:03x}" for bucket in buckets]
+            query = query.where(func.substr(rows_table.c.uuid, 34, 3).in_(ends))
         elif postgres:
             # The page read in the order of ix_rows_empresa_seq, stopping at the limit. On a
             # table without statistics yet the planner instead fetched every row after the
@@ -744,7 +751,10 @@ def create_app(
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         since, limit, table, columnar = parse_pull(request.query_params)
-        return _Json(await run_in_threadpool(pull, engine, caller, since, limit, table, columnar))
+        buckets = parse_buckets(request.query_params, table)
+        return _Json(
+            await run_in_threadpool(pull, engine, caller, since, limit, table, columnar, buckets)
+        )
 
     async def resumen_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
