@@ -174,6 +174,27 @@ def _collect_young() -> None:
     gc.collect(1)
 
 
+def _retry_dropped():
+    """Requests sent once more, at once, when the connection broke before any answer came:
+    a kept-alive connection the server closed just as the request went out (it closes idle
+    ones after a while) fails that way, and said «Sin conexión» with the server fine. Every
+    request is safe to send again: reads, and pushes (a batch id the server answered already
+    gets its stored reply). Never after a timeout (the server may still be working on it) nor
+    when the server cannot be reached (that waits the timeout again)."""
+    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.util.retry import Retry
+
+    class RetryDropped(Retry):
+        def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+            if isinstance(error, ReadTimeoutError):
+                raise error
+            return super().increment(method, url, response, error, **kwargs)
+
+    return RetryDropped(
+        total=1, connect=0, read=1, status=0, other=0, allowed_methods=None, redirect=0
+    )
+
+
 def _check_url(url: str) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
@@ -308,6 +329,9 @@ class SyncService:
         import requests
 
         http = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(max_retries=_retry_dropped())
+        http.mount("http://", adapter)
+        http.mount("https://", adapter)
         http.headers["Authorization"] = f"Bearer {token or self.token() or ''}"
         http.headers["User-Agent"] = "icsoe-desktop"
         http.verify = self.settings.verify_tls if verify is None else verify
