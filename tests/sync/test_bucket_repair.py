@@ -47,7 +47,7 @@ def test_a_drifted_row_is_found_and_only_its_bucket_is_pulled_again(
     with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
         b.sync.synchronize()
 
-    assert {r.registro: r.razon_social for r in b.registros.list()}["Y5400000007"] == "Nuevo"
+    assert {r.registro: r.razon_social for r in b.registros.listar()}["Y5400000007"] == "Nuevo"
     repairs = [r.getMessage() for r in caplog.records if "recibidos de nuevo" in r.getMessage()]
     assert repairs == [
         f"Tabla registros_patronales: 1 cubetas distintas del servidor, "
