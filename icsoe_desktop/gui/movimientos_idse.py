@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -33,7 +34,7 @@ from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.movimientos_model import MovimientosModel
-from icsoe_desktop.gui.worker import run_with_progress, run_with_progress_bar
+from icsoe_desktop.gui.worker import run_in_background, run_with_progress_bar
 from icsoe_desktop.services.movimientos import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
 if TYPE_CHECKING:
@@ -122,6 +123,7 @@ class MovimientosIdse(QWidget):
         self.refresh_registros()
 
         self.model = MovimientosModel(services.movimientos)
+        self._preparando: set[str] = set()  # columns whose sort index is being built
         self.model.counted.connect(lambda total: self.total.setText(MSG_TOTAL.format(total=total)))
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
@@ -182,7 +184,7 @@ class MovimientosIdse(QWidget):
     def buscar(self) -> None:
         self.total.setText(MSG_CONTANDO)
         filtro = self.filtro()
-        if filtro.estado or filtro.registro_patronal:  # tested in the sort index's entries
+        if filtro.estado or filtro.registro_patronal:  # an estado: a seek in the sort index
             self._prepare(self.model.orden)
         try:
             self.mostrar(filtro)
@@ -257,14 +259,33 @@ class MovimientosIdse(QWidget):
         self.vistas.updateGeometry()
 
     def _prepare(self, orden: Orden) -> None:
-        """The order's sort index is built on its first use (seconds at a million rows)."""
+        """The order's sort index is built on its first use, in the background (seconds at a
+        million rows): meanwhile its pages come from a pass over the table (the first one in
+        about a second) in the same order, and the status bar says why scrolling is slower."""
         service = self._services.movimientos
-        if not service.sort_ready(orden):
-            text = MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header)
-            try:
-                run_with_progress(self, text, lambda: service.prepare_sort(orden))
-            except Exception:  # still sorted without it, only slower
-                log.warning("No se pudo crear el índice del orden", exc_info=True)
+        attr = COLUMNS[orden.column].attr
+        if attr in self._preparando or service.sort_ready(orden):
+            return
+        self._preparando.add(attr)
+        text = MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header)
+        bar = self.window().statusBar() if isinstance(self.window(), QMainWindow) else None
+        if bar is not None:
+            bar.showMessage(text)
+
+        def finished() -> None:
+            self._preparando.discard(attr)
+            if bar is not None and bar.currentMessage() == text:
+                bar.clearMessage()
+
+        def built(_result: object) -> None:
+            finished()
+            self.model.sort_built(orden)
+
+        def failed(exc: BaseException) -> None:  # still sorted without it, only slower
+            finished()
+            log.warning("No se pudo crear el índice del orden", exc_info=exc)
+
+        run_in_background(lambda: service.prepare_sort(orden), built, failed)
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
         orden = Orden(column, order == Qt.SortOrder.DescendingOrder)

@@ -369,11 +369,19 @@ class MovimientosService:
                 self._sort_indexes.add(name)
         return True
 
+    def keys_indexed(self, orden: Orden) -> bool:
+        """Whether ``orden``'s keys come out of an index in its order (its sort index, or for
+        fecha the schema's own): reading every key is then a walk, not a sort of them all."""
+        from icsoe_desktop.services.movimientos_paging import ALWAYS_INDEXED
+
+        return _sort_column(orden) in ALWAYS_INDEXED or self.sort_ready(orden)
+
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index: a few seconds at a million movements, once per store
         (README «Rendimiento»), so imports and sync pulls only pay for the sorts clerks use.
-        A save meanwhile waits for it (busy timeout); another window or process building the
-        same index at once is harmless (IF NOT EXISTS)."""
+        The grid runs it in the background and reads its pages meanwhile without it. A save
+        meanwhile waits for it (busy timeout); another window or process building the same
+        index at once is harmless (IF NOT EXISTS)."""
         column = _sort_column(orden)
         with self._store.engine.begin() as conn:
             for ddl in sort_index_ddl(column):
