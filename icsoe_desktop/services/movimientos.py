@@ -176,7 +176,9 @@ def _sort_column(orden: Orden) -> str:
     return _sort_expr(orden.column).key
 
 
-def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True):
+def _key_query(
+    filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True, fallback: bool = False
+):
     from icsoe_desktop.services.movimientos_paging import KeyQuery
 
     where, params, fixed = ["m.deleted = 0"], {}, {}
@@ -199,7 +201,16 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True)
     nullable = bool(MovimientoRow.__table__.c[column].nullable)
     months = _months(filtro) if column in BY_MONTH and indexed else ()
     return KeyQuery(
-        tuple(where), params, fixed, column, orden.descending, gather, nullable, indexed, months
+        tuple(where),
+        params,
+        fixed,
+        column,
+        orden.descending,
+        gather,
+        nullable,
+        indexed,
+        months,
+        fallback=fallback,
     )
 
 
@@ -372,9 +383,25 @@ class MovimientosService:
     def keys_indexed(self, orden: Orden) -> bool:
         """Whether ``orden``'s keys come out of an index in its order (its sort index, or for
         fecha the schema's own): reading every key is then a walk, not a sort of them all."""
+        return self.sort_ready(orden) or self._fallback(orden)
+
+    def _fallback(self, orden: Orden) -> bool:
+        """Whether ``orden``'s column has an index of the schema in its order, and it is there
+        (paging.ALWAYS_INDEXED)."""
         from icsoe_desktop.services.movimientos_paging import ALWAYS_INDEXED
 
-        return _sort_column(orden) in ALWAYS_INDEXED or self.sort_ready(orden)
+        found = ALWAYS_INDEXED.get(_sort_column(orden))
+        if found is None:
+            return False
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+        with self._store.engine.connect() as conn:
+            return conn.exec_driver_sql(sql, (found[0],)).first() is not None
+
+    def _query(self, filtro: Filtro, orden: Orden, gather: bool):
+        """The KeyQuery of a page or of every key: through the sort index if built."""
+        indexed = self.sort_ready(orden)
+        fallback = not indexed and not gather and self._fallback(orden)
+        return _key_query(filtro, orden, gather, indexed, fallback)
 
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index: a few seconds at a million movements, once per store
@@ -429,8 +456,7 @@ class MovimientosService:
         the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
         from icsoe_desktop.services import movimientos_paging as paging
 
-        gather = total <= paging.GATHER_MAX
-        query = _key_query(filtro, orden, gather, self.sort_ready(orden))
+        query = self._query(filtro, orden, total <= paging.GATHER_MAX)
         [(condition, order, _extra)] = paging.seeks(query, None)
         sql, params = paging.key_sql(query, condition, order, total)
         numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
@@ -452,7 +478,7 @@ class MovimientosService:
         filtro.check()
         if total is None:
             total = self.count(filtro)
-        query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
+        query = self._query(filtro, orden, total <= paging.GATHER_MAX)
         keys: list[tuple[int, Any]] = []
         # (An offset counts across segments: one, unsplit, without a span.)
         spanned = not offset and _spannable(query, filtro)

@@ -105,6 +105,23 @@ def test_every_sort_and_filter_pages_like_order_by(grid, monkeypatch, gather_max
                     assert [r[0] for r in page] == expected[len(bounds) * 23 :][:5], label
 
 
+def test_the_default_order_pages_alike_while_a_sync_pull_has_dropped_its_index(grid, services):
+    """Before fecha's sort index is built, its order reads the schema's (deleted, tipo, fecha)
+    index; a sync pull joining a company drops that one until its end: the pages are the same,
+    from a pass over the table."""
+    from icsoe_desktop.store import bulk_indexes
+
+    orden = Orden()
+    assert not grid.sort_ready(orden) and grid.keys_indexed(orden)
+    with services.store.engine.begin() as conn:
+        assert "ix_mov_tipo_fecha" in bulk_indexes.suspend(conn)
+    assert not grid.keys_indexed(orden)
+    for filtro in FILTERS[:3]:
+        expected = reference(grid, filtro, orden)
+        assert walk_forward(grid, filtro, orden, 41) == expected, filtro
+        assert walk_backward(grid, filtro, orden, 37) == expected, filtro
+
+
 def test_counts_follow_inserts_updates_and_removals(grid, services):
     def exact(filtro):
         query = apply_filter(select(func.count()).select_from(MovimientoRow), filtro)
