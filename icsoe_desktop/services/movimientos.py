@@ -289,6 +289,21 @@ def _months(filtro: Filtro) -> tuple[str, ...]:
     )
 
 
+def _gathered(filtro: Filtro, total: int, walked: int) -> bool:
+    """Whether to read the filter's rows through its own index and sort them (the gather plan)
+    rather than walk the sort index: for a few rows; or when ``walked`` keys (an offset, or
+    every key for the scroll bar) would be walked past under a registro patronal or a date
+    range, which the sort index does not hold: each of its entries would cost a row read, the
+    filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
+    instead of 48 s at a million)."""
+    from icsoe_desktop.services import movimientos_paging as paging
+
+    if total <= paging.GATHER_MAX:
+        return True
+    row_tested = filtro.registro_patronal or filtro.fecha_inicial or filtro.fecha_final
+    return bool(row_tested) and walked > paging.GATHER_MAX
+
+
 # The grid row by id as plain SQL: a page is a hundred lookups by primary key, and SQLAlchemy's
 # statement building, IN expansion and result processing cost more than the lookups themselves.
 _ROW_COLUMNS = ", ".join("l.numero" if c.attr == "lote" else f"m.{c.attr}" for c in COLUMNS)
@@ -456,7 +471,7 @@ class MovimientosService:
         the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
         from icsoe_desktop.services import movimientos_paging as paging
 
-        query = self._query(filtro, orden, total <= paging.GATHER_MAX)
+        query = self._query(filtro, orden, _gathered(filtro, total, total))
         [(condition, order, _extra)] = paging.seeks(query, None)
         sql, params = paging.key_sql(query, condition, order, total)
         numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
@@ -478,7 +493,7 @@ class MovimientosService:
         filtro.check()
         if total is None:
             total = self.count(filtro)
-        query = self._query(filtro, orden, total <= paging.GATHER_MAX)
+        query = self._query(filtro, orden, _gathered(filtro, total, offset))
         keys: list[tuple[int, Any]] = []
         # (An offset counts across segments: one, unsplit, without a span.)
         spanned = not offset and _spannable(query, filtro)

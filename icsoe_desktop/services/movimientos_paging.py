@@ -1,20 +1,20 @@
 """The grid's pages at a million movements: which rows come next, as index seeks.
 
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
-keys come from the column's sort index (models/movimientos.py sort_index_columns): ``deleted, tipo
-[, estado], column, id`` and then the filter's other columns (estado, registro patronal, fecha),
-built the first time the clerk sorts by the column (MovimientosService.prepare_sort; until then
-SQLite sorts each stream itself). The filter is tested on the index entries (a covering index):
-skipping the rows it leaves out reads no movement. A filter that fixes the prefix is one seek;
-otherwise one stream per prefix value (3 tipos, or 3 × 5 tipo-estado pairs) is read from its
-own seek, and SQLite merges the streams as they come out of their indexes (one compound SELECT
-in grid order), stopping at the page's last key. The IDSE dates and the lote follow the
-movement's fecha: under a date range of a few months their month index gives one stream per
-month too, each starting inside the range instead of walking every earlier date; under a longer
-range, or one open at an end, their walk is bounded by their lowest and highest value among the
-filter's rows (the span, read from the month index). A filter that leaves few rows (counted
-beforehand) reads them through its own index and sorts them instead: walking a sort index to
-find 200 of 400 matches would read most of the index.
+keys come from the column's sort index (models/movimientos.py sort_index_columns): ``deleted, tipo,
+estado, column`` and the row's id, built the first time the clerk sorts by the column
+(MovimientosService.prepare_sort, in the background; until then one top-N pass over the table,
+or for fecha the schema's tipo/fecha index). A filter that fixes the prefix (a tab, an estado) is
+one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its own seek,
+and SQLite merges the streams as they come out of their indexes (one compound SELECT in grid
+order), stopping at the page's last key. A registro patronal or a date range is tested on each
+movement's row (the index holds only the sort key, to keep every column's index small). The
+IDSE dates and the lote follow the movement's fecha: under a date range of a few months their
+month index gives one stream per month too, each starting inside the range instead of walking
+every earlier date; under a longer range, or one open at an end, their walk is bounded by their
+lowest and highest value among the filter's rows (the span, read from the month index). A filter
+that leaves few rows (counted beforehand) reads them through its own index and sorts them
+instead: walking a sort index to find 200 of 400 matches would read most of the index.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
