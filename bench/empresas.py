@@ -139,7 +139,7 @@ def main() -> None:
 
     def first_screen(services) -> None:
         services.movimientos.count(Filtro())
-        services.movimientos.page(Filtro(), Orden(), 0, 100)
+        services.movimientos.pagina(Filtro(), Orden(), 0, 100)
 
     # 1. Switching.
     def one_company() -> None:

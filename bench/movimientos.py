@@ -285,7 +285,7 @@ def bench_index_build(services) -> None:
         total = fresh.count(Filtro())
         chill()
         start = time.perf_counter()
-        fresh.page(Filtro(), Orden(column, False), 0, PAGE_SIZE, total)
+        fresh.pagina(Filtro(), Orden(column, False), 0, PAGE_SIZE, total)
         first = time.perf_counter() - start
         chill()
         start = time.perf_counter()

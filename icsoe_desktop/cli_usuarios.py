@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
-    for user in services.accounts.list_users():
+    for user in services.accounts.listar():
         admin = "\tadministrador" if user.administrador else ""
         print(f"{user.usuario}\t{user.estado}\t{user.nombre_completo}{admin}")
     return 0

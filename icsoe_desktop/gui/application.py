@@ -325,7 +325,7 @@ class Application(QObject):
         """A new company (no registros patronales yet) gets the Configuración inicial; one that
         has them is led to what is missing (certificates)."""
         assert self.services is not None and self.main is not None
-        if not self.services.registros.list() and self.services.primer_uso.debe_abrirse():
+        if not self.services.registros.listar() and self.services.primer_uso.debe_abrirse():
             self.main.open_configuracion_inicial()
             return
         self._ask_for_certificates()

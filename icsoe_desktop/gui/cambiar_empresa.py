@@ -80,7 +80,7 @@ class CambiarEmpresaDialog(QDialog):
         self.lista.itemDoubleClicked.connect(lambda _item: self._abrir())
         self.lista.currentItemChanged.connect(lambda _item, _previous: self._show_solo_consulta())
         self.solo_consulta.clicked.connect(self._cambiar_solo_consulta)
-        admins = {u.usuario for u in services.accounts.list_users() if u.administrador}
+        admins = {u.usuario for u in services.accounts.listar() if u.administrador}
         self._admin = usuario in admins
         self.nueva_button.setEnabled(self._admin)
         self.solo_consulta.setVisible(self._admin)

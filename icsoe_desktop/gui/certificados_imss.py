@@ -25,8 +25,9 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, Cambios, anunciar, suscribir
+from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker, bind_show_password
 from icsoe_desktop.gui.rows_model import RowsModel
-from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ MSG_SIN_CONFIGURAR_UNO = (
     "hasta que registres su certificado."
 )
 CERT_FILTER = "Certificado IMSS o e.firma (*.pfx *.cer);;Certificado IMSS (*.pfx);;e.firma (*.cer)"
-KEY_FILTER = "Llave privada de la e.firma (*.key)"
 HEADERS = ("Registro Patronal", "Tipo", "RFC", "No. de certificado", "Vigente hasta", "Estado")
 
 
@@ -123,7 +123,9 @@ class CertificadosImssDialog(QDialog):
             self.certificado, self.certificado_button, "Certificado Digital", CERT_FILTER,
             self.set_certificado,
         )  # fmt: skip
-        self.llave_picker = FilePicker(self.llave, self.llave_button, "Llave Privada", KEY_FILTER)
+        self.llave_picker = FilePicker(
+            self.llave, self.llave_button, "Llave Privada", EFIRMA_KEY_FILTER
+        )
         self.guardar.clicked.connect(self._on_guardar)
         self.eliminar.clicked.connect(self._on_eliminar)
         # Generar .pfx… is added in code beside Eliminar (the .ui predates it).
@@ -137,6 +139,11 @@ class CertificadosImssDialog(QDialog):
         self.resize(760, 560)
         centrar(self, parent)  # fits the screen, centred on its window
         self._set_fiel(None)
+        # A certificate or registro saved elsewhere (another window, a sync): read again.
+        suscribir(self, services, {CERTIFICADOS, REGISTROS}, self._on_cambios)
+        self.refresh()
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
 
     # --- state ---------------------------------------------------------------------------------
@@ -229,7 +236,7 @@ class CertificadosImssDialog(QDialog):
             edit.clear()
         self.detalle.clear()
         self._set_fiel(None)
-        self.refresh()
+        anunciar(self._services, {CERTIFICADOS})  # this list and the login's expiry panel
         return True
 
     def _on_eliminar(self) -> None:
@@ -243,8 +250,8 @@ class CertificadosImssDialog(QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return
+        anunciar(self._services, {CERTIFICADOS})
         msgbox.information(self, MSG_ELIMINADO, TITLE)
-        self.refresh()
 
     def _on_generar_pfx(self) -> None:
         from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog

@@ -261,28 +261,31 @@ class ConfiguracionInicialWizard(QWizard):
             self.importar_registros(path)
 
     def importar_registros(self, path: str) -> None:
-        """What choosing the file does (tests call it to bypass the native file dialog)."""
+        """What choosing the file does (tests call it to bypass the native file dialog): the
+        import runs in the background; the grid and Certificados IMSS hear of the registros."""
         from pathlib import Path
 
-        from icsoe_desktop.gui.worker import run_with_progress
-
-        try:
-            count = run_with_progress(
-                self,
-                "Importando los registros patronales…",
-                lambda: self.services.registros.importar(Path(path), self.actor),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
         from icsoe_desktop.domain.texts import plural
+        from icsoe_desktop.gui.kit.notificador import REGISTROS
+        from icsoe_desktop.gui.kit.operaciones import ejecutar
 
-        msgbox.information(
+        def imported(count: int) -> None:
+            msgbox.information(
+                self,
+                f"Se guardaron {plural(count, 'registro patronal', 'registros patronales')}.",
+                TITLE,
+            )
+            self.reload()
+
+        ejecutar(
             self,
-            f"Se guardaron {plural(count, 'registro patronal', 'registros patronales')}.",
-            TITLE,
+            "Importando los registros patronales…",
+            lambda: self.services.registros.importar(Path(path), self.actor),
+            imported,
+            services=self.services,
+            cambia={REGISTROS},
+            titulo=TITLE,
         )
-        self.reload()
 
     def reject(self) -> None:
         """Cancelar, Esc or the window's close button: the empresa's data typed and not saved

@@ -20,6 +20,7 @@ from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, Cambios, anunciar, suscribir
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -132,12 +133,19 @@ class ConflictosDialog(QDialog):
         self.cerrar.clicked.connect(self.reject)
         self.resize(760, 520)
         centrar(self, parent)  # fits the screen, centred on its window
+        # A sync while the window is open may bring conflicts: listed without a click.
+        suscribir(self, services, {CONFLICTOS}, self._on_cambios)
+        self.refresh()
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
         self.refresh()
 
     def refresh(self) -> None:
+        chosen = {c.id for c in self.selected_all()}
         self.model.set_rows(self._services.sync.conflicts())
-        if self.model.rows:
-            self.tabla.selectRow(0)
+        rows = [r for r, c in enumerate(self.model.rows) if c.id in chosen] or [0]
+        if self.model.rows:  # the conflicts chosen stay chosen (else the first)
+            self.tabla.selectRow(rows[0])
         self._on_selection()
 
     def selected(self) -> ConflictRow | None:
@@ -165,6 +173,8 @@ class ConflictosDialog(QDialog):
             except DomainError as exc:
                 msgbox.warning(self, f"{conflict.titulo} {conflict.renglon}: {exc.message}", TITLE)
                 break
+        # The version kept may be any synced row's: every window reads its data again.
+        anunciar(self._services, TODO)
         self.refresh()
         if not self.model.rows:
             msgbox.information(self, "No quedan conflictos por revisar.", TITLE)

@@ -25,6 +25,7 @@ from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import LOTES, MOVIMIENTOS, anunciar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -165,6 +166,8 @@ class CorregirMovimientoDialog(QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return False
+        # Pendiente again, out of its lote's rejected: the grid and Lotes read it at once.
+        anunciar(self._services, {MOVIMIENTOS, LOTES})
         msgbox.information(self, MSG_CORREGIDO.format(nss=mov.nss), TITLE)
         self.accept()
         return True

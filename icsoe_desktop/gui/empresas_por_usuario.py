@@ -67,7 +67,7 @@ class EmpresasPorUsuarioDialog(QDialog):
         self._admins: set[str] = set()
         self._mostrado = ""  # the user whose empresas the list shows
         self._guardadas: set[int] = set()  # what is stored for that user
-        for user in services.accounts.list_users():
+        for user in services.accounts.listar():
             self.usuario.addItem(f"{user.nombre_completo} ({user.usuario})", user.usuario)
             if user.administrador:
                 self._admins.add(user.usuario)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
+from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -86,11 +86,8 @@ class GenerarPfxDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
 
-        self.certificado_picker = FilePicker(
-            self.certificado, self.certificado_button, "Certificado", "e.firma (*.cer)"
-        )
-        self.llave_picker = FilePicker(
-            self.llave, self.llave_button, "Llave privada", "Llave privada (*.key)"
+        self.certificado_picker, self.llave_picker = efirma_pickers(
+            self.certificado, self.certificado_button, self.llave, self.llave_button
         )
         self.generar.clicked.connect(self._on_generar)
         self.cerrar.clicked.connect(self.reject)

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.activation_link import code_from_text
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.widgets import bind_code_field, bind_show_password
+from icsoe_desktop.gui.kit.widgets import bind_code_field, new_password_fields
 from icsoe_desktop.services import code_guesses
 from icsoe_desktop.services.capturistas.acceso import MSG_CONTRASENA_ACTUALIZADA
 
@@ -45,11 +44,8 @@ class IcsoeCrearContrasenaDialog(QDialog):
         self._services = services
         self.curp = ""
         form = load_form("icsoe_crear_contrasena.ui", self)
-        child(form, QLabel, "politicaLabel").setText(POLICY_TEXT)
         self.codigo = child(form, QLineEdit, "codigoEdit")
-        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
-        self.confirmacion = child(form, QLineEdit, "confirmacionEdit")
-        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.contrasena, self.confirmacion, self.mostrar = new_password_fields(form, "")
         self.regresar = child(form, QPushButton, "regresarButton")
         self.guardar = child(form, QPushButton, "guardarButton")
         self._fields = {
@@ -57,7 +53,6 @@ class IcsoeCrearContrasenaDialog(QDialog):
             "contrasena": self.contrasena,
             "confirmacion": self.confirmacion,
         }
-        bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.codigo.setText(codigo)
         bind_code_field(self.codigo)  # the link's code, as the mail's text shows it
         self.regresar.clicked.connect(self.reject)

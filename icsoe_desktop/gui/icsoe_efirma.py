@@ -18,7 +18,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
+from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
 from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.contratistas import ContratistaSesion, FielValidada
 
 TITLE = "Ingresar con e.firma"
-CER_FILTER = "Certificado de la e.firma (*.cer)"
-KEY_FILTER = "Llave privada de la e.firma (*.key)"
 
 
 class IcsoeEfirmaDialog(QDialog):
@@ -59,11 +57,8 @@ class IcsoeEfirmaDialog(QDialog):
             "contrasena": self.contrasena,
         }
         bind_show_password(self.mostrar, self.contrasena)
-        self.certificado_picker = FilePicker(
-            self.certificado, self.certificado_button, "Certificado (.cer)", CER_FILTER
-        )
-        self.llave_picker = FilePicker(
-            self.llave, self.llave_button, "Llave privada (.key)", KEY_FILTER
+        self.certificado_picker, self.llave_picker = efirma_pickers(
+            self.certificado, self.certificado_button, self.llave, self.llave_button
         )
         self.validar.clicked.connect(self._on_validar)
         self.ingresar.clicked.connect(self._on_ingresar)

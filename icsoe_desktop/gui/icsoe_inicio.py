@@ -16,7 +16,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.kit.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow

@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
+from icsoe_desktop.gui.kit.widgets import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
-from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
@@ -16,15 +15,14 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.widgets import new_password_fields
 from icsoe_desktop.gui.rows_model import RowsModel
-from icsoe_desktop.gui.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.accounts import UserRow
@@ -52,13 +50,10 @@ class IdseUsuariosDialog(QDialog):
         self.primer_apellido = child(form, QLineEdit, "primerApellidoEdit")
         self.segundo_apellido = child(form, QLineEdit, "segundoApellidoEdit")
         self.usuario = child(form, QLineEdit, "usuarioEdit")
-        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
-        self.confirmacion = child(form, QLineEdit, "confirmacionEdit")
-        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.contrasena, self.confirmacion, self.mostrar = new_password_fields(form)
         self.aviso = child(form, QCheckBox, "avisoCheck")
         self.aviso_link = child(form, QPushButton, "avisoButton")
         self.tabla = child(form, QTableView, "usuariosTable")
-        child(form, QLabel, "politicaLabel").setText("La contraseña debe:\n" + POLICY_TEXT)
         self._fields = {
             "nombre": self.nombre,
             "primerApellido": self.primer_apellido,
@@ -87,7 +82,6 @@ class IdseUsuariosDialog(QDialog):
         self.restablecer.clicked.connect(self._on_restablecer)
         self.cerrar.clicked.connect(self.reject)
         self.cerrar.setAutoDefault(False)  # Enter saves
-        bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         self.aviso_link.clicked.connect(self._on_aviso)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 560)
@@ -99,7 +93,7 @@ class IdseUsuariosDialog(QDialog):
     # --- grid ----------------------------------------------------------------------------------
 
     def refresh(self, select: str | None = None) -> None:
-        self.model.set_rows(self._services.accounts.list_users())
+        self.model.set_rows(self._services.accounts.listar())
         if select:
             for number, row in enumerate(self.model.rows):
                 if row.usuario == select:

@@ -12,8 +12,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.icsoe_efirma import CER_FILTER, KEY_FILTER
-from icsoe_desktop.gui.widgets import FilePicker, bind_show_password
+from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -50,11 +49,8 @@ class FirmarInformativaDialog(QDialog):
         self.cancelar = child(form, QPushButton, "cancelarButton")
         self.firmar = child(form, QPushButton, "firmarButton")
         bind_show_password(self.mostrar, self.contrasena)
-        self.certificado_picker = FilePicker(
-            self.certificado, self.certificado_button, "Certificado (.cer)", CER_FILTER
-        )
-        self.llave_picker = FilePicker(
-            self.llave, self.llave_button, "Llave privada (.key)", KEY_FILTER
+        self.certificado_picker, self.llave_picker = efirma_pickers(
+            self.certificado, self.certificado_button, self.llave, self.llave_button
         )
         self._fields = {
             "certificado": self.certificado_button,

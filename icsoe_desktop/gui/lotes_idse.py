@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,14 @@ from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENT
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit.notificador import (
+    LOTES,
+    MOVIMIENTOS,
+    REGISTROS,
+    Cambios,
+    anunciar,
+    suscribir,
+)
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -71,9 +79,8 @@ def _resultados(lote: LoteResumen) -> str:
 
 
 class LotesPanel(QWidget):
-    """``changed`` tells the grid to search again: states moved."""
-
-    changed = Signal()
+    """Its lists are read again when movements or lotes change (here or elsewhere: a sync, an
+    import, a correction), or when it next shows if it was hidden then."""
 
     def __init__(
         self,
@@ -82,7 +89,7 @@ class LotesPanel(QWidget):
         parent: QWidget | None = None,
         cargar: bool = True,
     ) -> None:
-        """``cargar`` False: the lists are read on the first ``refresh`` (a hidden tab's)."""
+        """``cargar`` False: the lists are read when the panel first shows (a hidden tab's)."""
         super().__init__(parent)
         self.setObjectName("LotesPanel")
         self._services = services
@@ -168,8 +175,16 @@ class LotesPanel(QWidget):
         self.lotes_tabla.selectionModel().selectionChanged.connect(self._show_detalle)
         self.importar_resultado.clicked.connect(self._ask_resultado)
         self.corregir.clicked.connect(self.corregir_seleccionado)
+        self.suscripcion = suscribir(
+            self, services, {MOVIMIENTOS, LOTES, REGISTROS}, self._on_cambios
+        )
         if cargar:
             self.refresh()
+        else:
+            self.suscripcion.pendiente_de({LOTES})
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.refresh()
 
     # --- lists ---------------------------------------------------------------------------------
 
@@ -244,9 +259,8 @@ class LotesPanel(QWidget):
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return None
-        self.refresh_pendientes()
+        anunciar(self._services, {MOVIMIENTOS, LOTES})  # enviados now: every window reads it
         self.refresh_lotes(lote.id)
-        self.changed.emit()
         if msgbox.question(
             self,
             MSG_GENERADO.format(
@@ -295,8 +309,8 @@ class LotesPanel(QWidget):
                 self,
             ).exec()
             return
+        anunciar(self._services, {MOVIMIENTOS, LOTES})
         self.refresh_lotes(lote.id)
-        self.changed.emit()
         msgbox.information(
             self,
             MSG_RESULTADO.format(numero=lote.numero, cuentas=_cuentas(report)),
@@ -315,7 +329,5 @@ class LotesPanel(QWidget):
         dialog = CorregirMovimientoDialog(
             self._services, detalle.movimiento_id, detalle.causa_rechazo, self._usuario, self
         )
-        if dialog.exec():
-            self.refresh_pendientes()
+        if dialog.exec():  # the dialog announced the correction; the same lote stays chosen
             self.refresh_lotes(lote.id if lote else None)
-            self.changed.emit()

@@ -33,8 +33,15 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.gui.movimientos_model import MovimientosModel
-from icsoe_desktop.gui.worker import run_in_background, run_with_progress_bar
+from icsoe_desktop.gui.kit.notificador import (
+    LOTES,
+    MOVIMIENTOS,
+    REGISTROS,
+    Cambios,
+    suscribir,
+)
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
+from icsoe_desktop.gui.movimientos_model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.movimientos import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
 if TYPE_CHECKING:
@@ -105,7 +112,6 @@ class MovimientosIdse(QWidget):
             # Its lists (every pending movement) are read when its tab is shown, not with the
             # window: a sign-in or a switch of empresa does not wait for them.
             self.lotes = LotesPanel(services, str(usuario), self, cargar=False)
-            self.lotes.changed.connect(self.buscar)
             child(form, QWidget, "lotesPage").layout().addWidget(self.lotes)
         tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
         assert tabs_layout is not None
@@ -149,6 +155,11 @@ class MovimientosIdse(QWidget):
         self.exportar.clicked.connect(self._ask_export)
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
+        # Data changed elsewhere (a sync, an import, a lote, a correction): the same search
+        # read again, where the clerk is. Heard while the grid is hidden: when it shows.
+        self.suscripcion = suscribir(
+            self.tabla, services, {MOVIMIENTOS, REGISTROS}, self._on_cambios
+        )
         self.buscar()
 
     # --- search --------------------------------------------------------------------------------
@@ -186,6 +197,9 @@ class MovimientosIdse(QWidget):
         filtro = self.filtro()
         if filtro.estado or filtro.registro_patronal:  # an estado: a seek in the sort index
             self._prepare(self.model.orden)
+        self._buscar(filtro)
+
+    def _buscar(self, filtro: Filtro) -> None:
         try:
             self.mostrar(filtro)
         except DomainError as exc:
@@ -193,18 +207,36 @@ class MovimientosIdse(QWidget):
                 self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
             )
             return
+        self.suscripcion.olvidar()  # read now: a change heard while hidden is shown
         self.ajustar_columnas()  # to the rows found (a sort keeps the widths: the same rows)
+
+    def _on_cambios(self, cambios: Cambios) -> None:
+        self.refresh_registros()
+        if MOVIMIENTOS not in cambios:
+            return
+        current = self.tabla.currentIndex()
+        row = current.row() if current.isValid() else None
+        chosen = current.data(ID_ROLE) if row is not None else None
+        vacia = self.model.rowCount() == 0
+        self.model.refrescar()
+        if vacia:  # columns sized on an empty grid (the first import): fitted to the rows now
+            self.ajustar_columnas()
+        if chosen is not None and row is not None and row < self.model.rowCount():
+            # The same movement stays chosen if the change moved it a few rows.
+            found = self.model.fila_de(chosen, row)
+            if found is not None and found != row:
+                self.tabla.selectRow(found)
 
     def _on_tab(self, index: int) -> None:
         lotes = index >= len(TABS)
+        if not lotes:
+            self.suscripcion.olvidar()  # searched again below: no refresh of the old search
         self._mostrar_vista(1 if lotes else 0)
         self.exportar.setEnabled(not lotes)
         # A greyed button says why; Lotes has no search, so its parameters give way to its lists.
         self.exportar.setToolTip(MSG_EXPORTAR_EN_LOTES if lotes else MSG_EXPORTAR)
         child(self, QWidget, "parametrosGroup").setVisible(not lotes)
-        if lotes and self.lotes is not None:
-            self.lotes.refresh()
-        else:
+        if not lotes:  # Lotes reads its lists when it shows, if anything changed
             self.buscar()
 
     # --- column widths -------------------------------------------------------------------------
@@ -285,13 +317,13 @@ class MovimientosIdse(QWidget):
             finished()
             log.warning("No se pudo crear el índice del orden", exc_info=exc)
 
-        run_in_background(lambda: service.prepare_sort(orden), built, failed)
+        en_segundo_plano(lambda: service.prepare_sort(orden), built, failed, dueno=self)
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
         orden = Orden(column, order == Qt.SortOrder.DescendingOrder)
-        self._prepare(orden)
         # The only sort on a header click: the view's own sorting (sortingEnabled) is off, or it
         # would sort once more, first, before the index is built.
+        self._prepare(orden)
         self.mostrar(self.model.filtro, orden)
 
     # --- actions -------------------------------------------------------------------------------
@@ -312,41 +344,39 @@ class MovimientosIdse(QWidget):
         if path:
             self.export_to(Path(path))
 
-    def export_to(self, path: Path) -> int | None:
-        """Export what the current search and tab show; return how many rows were written."""
-        from icsoe_desktop.services.movimientos_export import ExportCancelled, export_xlsx
+    def export_to(self, path: Path) -> None:
+        """Export what the current search and tab show, in the background; the clerk hears how
+        many rows were written (or that nothing was) when it ends."""
+        from icsoe_desktop.services.movimientos_export import export_xlsx
 
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         if self.model.rowCount() == 0:
             msgbox.information(self, MSG_NADA_QUE_EXPORTAR, TITLE)
-            return None
+            return
         filtro, orden = self.model.filtro, self.model.orden
         service = self._services.movimientos
-        try:
-            written = run_with_progress_bar(
+
+        def exported(written: int) -> None:
+            if msgbox.question(
                 self,
-                "Exportando los movimientos de la búsqueda a Excel…",
-                lambda progress, cancelled: export_xlsx(
-                    service, filtro, orden, path, progress, cancelled
-                ),
+                MSG_EXPORTADO.format(total=written, archivo=path.name),
+                yes="Abrir archivo",
+                no="Cerrar",
                 title=TITLE,
-            )
-        except ExportCancelled:
-            msgbox.information(self, MSG_EXPORT_CANCELADA, TITLE)
-            return None
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return None
-        if msgbox.question(
+            ):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        ejecutar_con_barra(
             self,
-            MSG_EXPORTADO.format(total=written, archivo=path.name),
-            yes="Abrir archivo",
-            no="Cerrar",
-            title=TITLE,
-        ):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        return written
+            "Exportando los movimientos de la búsqueda a Excel…",
+            lambda progress, cancelled: export_xlsx(
+                service, filtro, orden, path, progress, cancelled
+            ),
+            exported,
+            al_cancelar=lambda: msgbox.information(self, MSG_EXPORT_CANCELADA, TITLE),
+            titulo=TITLE,
+        )
 
     def _ask_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -359,36 +389,35 @@ class MovimientosIdse(QWidget):
             self.import_from(Path(path))
 
     def import_from(self, path: Path) -> None:
+        """Import in the background; every open window hears of the new movements."""
         importer = self._services.importador
         actor = str(self._usuario)
-        try:
-            report = run_with_progress_bar(
-                self,
-                f"Importando «{path.name}»…",
-                lambda progress, _cancelled: importer.import_file(path, actor, progress),
-                cancellable=False,
-                title=TITLE,
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
-        if not report.aplicado:
-            from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
 
-            RechazosDialog(
-                f"No se importó ningún movimiento de «{report.archivo}»: "
-                f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
-                "Corrige el archivo e impórtalo de nuevo.",
-                report.rechazadas,
+        def imported(report) -> None:
+            if not report.aplicado:
+                from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
+
+                RechazosDialog(
+                    f"No se importó ningún movimiento de «{report.archivo}»: "
+                    f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
+                    "Corrige el archivo e impórtalo de nuevo.",
+                    report.rechazadas,
+                    self,
+                ).exec()
+                return
+            msgbox.information(
                 self,
-            ).exec()
-            return
-        msgbox.information(
+                MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes),
+                TITLE,
+            )
+
+        ejecutar_con_barra(
             self,
-            MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes),
-            TITLE,
+            f"Importando «{path.name}»…",
+            lambda progress, _cancelled: importer.import_file(path, actor, progress),
+            imported,
+            cancelable=False,
+            services=self._services,
+            cambia=lambda report: {MOVIMIENTOS, LOTES} if report.aplicado else (),
+            titulo=TITLE,
         )
-        self.refresh_registros()
-        self.buscar()
-        if self.lotes is not None and self.lotes.isVisible():  # else read when its tab shows
-            self.lotes.refresh()

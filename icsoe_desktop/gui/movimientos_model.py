@@ -66,6 +66,9 @@ class MovimientosModel(QAbstractTableModel):
         self._bounds: list[tuple] = []
         self._generation = 0
         self._pending: set[int] = set()  # pages being read in the background
+        # The pages held before a refresh: shown while their new rows are read in the background
+        # (a far page), so the rows on screen never go blank for a refresh.
+        self._stale: dict[int, list[tuple]] = {}
 
     # --- queries -------------------------------------------------------------------------------
 
@@ -74,18 +77,46 @@ class MovimientosModel(QAbstractTableModel):
         filtro.check()
         orden = orden or self.orden
         total = self._service.count(filtro)
-        first = self._service.page(filtro, orden, 0, PAGE_SIZE, total) if total else []
+        first = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
         self.beginResetModel()
         self.filtro, self.orden = filtro, orden
         # A row removed between the count and the page (sync) must not leave an empty row.
         self.total = total if len(first) == min(total, PAGE_SIZE) else len(first)
         self._pages = {0: first}
+        self._stale = {}
         self._texts.clear()
         self._bounds = []
         self._pending = set()
         self._generation += 1
         self.endResetModel()
         self.counted.emit(self.total)
+        self._bounds_later()
+
+    def refrescar(self) -> None:
+        """The same search and order again after the data changed (a sync, an import, a lote):
+        counted again from the kept counts, and only the pages the view paints read again, when
+        it paints them; rows added or removed at the end, so the view keeps its scroll position
+        and selection (a reset would lose both). Never a read of every row."""
+        total = self._service.count(self.filtro)
+        self._generation += 1  # pages and bounds still being read are of the old data
+        self._stale, self._pages = self._pages, {}
+        self._texts.clear()
+        self._bounds = []
+        self._pending = set()
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        elif total < self.total:
+            self.beginRemoveRows(QModelIndex(), total, self.total - 1)
+            self.total = total
+            self.endRemoveRows()
+        if total:  # the view asks again only for the cells it paints
+            self.dataChanged.emit(self.index(0, 0), self.index(total - 1, len(COLUMNS) - 1))
+        self.counted.emit(self.total)
+        self._bounds_later()
+
+    def _bounds_later(self) -> None:
         if self.total > 2 * PAGE_SIZE:
             # A moment later, and only if no other search or sort came meanwhile: clicking
             # through sorts must not queue a read of every key for each.
@@ -130,6 +161,7 @@ class MovimientosModel(QAbstractTableModel):
 
     def _keep(self, number: int, page: list[tuple]) -> None:
         self._pages[number] = page
+        self._stale.pop(number, None)
         while len(self._pages) > MAX_PAGES:  # forget the page farthest from this one
             far = max(self._pages, key=lambda n: abs(n - number))
             del self._pages[far]
@@ -141,11 +173,11 @@ class MovimientosModel(QAbstractTableModel):
         size = min(PAGE_SIZE, total - number * PAGE_SIZE)
         before, after = self._pages.get(number - 1), self._pages.get(number + 1)
         if before and len(before) == PAGE_SIZE:
-            return service.page_after(filtro, orden, before[-1], size, total=total)
+            return service.pagina_desde(filtro, orden, before[-1], size, total=total)
         if after:
-            return service.page_after(filtro, orden, after[0], size, True, total)
+            return service.pagina_desde(filtro, orden, after[0], size, True, total)
         if 0 < number <= len(self._bounds):
-            return service.page_after(filtro, orden, self._bounds[number - 1], size, total=total)
+            return service.pagina_desde(filtro, orden, self._bounds[number - 1], size, total=total)
         if min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS:
             return self._by_position(number, filtro, orden, total)
         self._read_later(number)
@@ -157,8 +189,8 @@ class MovimientosModel(QAbstractTableModel):
         from_end = total - number * PAGE_SIZE - size
         if from_end < number * PAGE_SIZE:  # nearer the end: the reverse order's rows
             reverse = Orden(orden.column, not orden.descending)
-            return service.page(filtro, reverse, from_end, size, total)[::-1]
-        return service.page(filtro, orden, number * PAGE_SIZE, size, total)
+            return service.pagina(filtro, reverse, from_end, size, total)[::-1]
+        return service.pagina(filtro, orden, number * PAGE_SIZE, size, total)
 
     def _read_later(self, number: int) -> None:
         """Read a far page in the background; its rows are painted when it arrives."""
@@ -177,6 +209,8 @@ class MovimientosModel(QAbstractTableModel):
                 return
             self._keep(number, page)
             first = number * PAGE_SIZE
+            for row in range(first, first + PAGE_SIZE):  # texts of the stale rows shown
+                self._texts.pop(row, None)
             self.dataChanged.emit(
                 self.index(first, 0), self.index(first + len(page) - 1, len(COLUMNS) - 1)
             )
@@ -190,8 +224,21 @@ class MovimientosModel(QAbstractTableModel):
     def row_values(self, row: int) -> tuple | None:
         """(id, value per COLUMNS..., sort value) of a row, None if it vanished meanwhile."""
         page = self._page(row // PAGE_SIZE)
+        if page is None:  # read in the background: what it held before a refresh meanwhile
+            page = self._stale.get(row // PAGE_SIZE)
         offset = row % PAGE_SIZE
         return page[offset] if page is not None and offset < len(page) else None
+
+    def fila_de(self, movimiento_id: int, cerca: int) -> int | None:
+        """The row of a movement among the pages held around row ``cerca`` (its page read if
+        it can be read at once), None if it is not there."""
+        self.row_values(cerca)
+        number = cerca // PAGE_SIZE
+        for near in (number, number - 1, number + 1):
+            for offset, values in enumerate(self._pages.get(near) or ()):
+                if values[0] == movimiento_id:
+                    return near * PAGE_SIZE + offset
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.load(self.filtro, Orden(column, order == Qt.SortOrder.DescendingOrder))

@@ -16,6 +16,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import REGISTROS, anunciar
 from icsoe_desktop.gui.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class RegistrosPatronalesDialog(QDialog):
 
     def refresh(self, select: str | None = None) -> None:
         """The grid read again; ``select`` is marked in it (the form is left as it is)."""
-        self.model.set_rows(self._services.registros.list())
+        self.model.set_rows(self._services.registros.listar())
         if select:
             self._seleccionar(select)
 
@@ -212,6 +213,7 @@ class RegistrosPatronalesDialog(QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return False
+        anunciar(self._services, {REGISTROS})  # the grid's and Certificados IMSS' lists
         msgbox.information(self, MSG_GUARDADO.format(registro=row.registro), TITLE)
         self.refresh(select=row.registro)  # the form shows what was stored (normalized)
         self._cargar(row)
@@ -237,6 +239,7 @@ class RegistrosPatronalesDialog(QDialog):
             if self.selected() is None:  # removed meanwhile (another desktop): nothing to keep
                 self._limpiar()
             return
+        anunciar(self._services, {REGISTROS})
         msgbox.information(self, MSG_ELIMINADO.format(registro=registro), TITLE)
         self.refresh()
         self._limpiar()

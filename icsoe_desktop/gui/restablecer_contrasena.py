@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.widgets import bind_code_field, bind_show_password
+from icsoe_desktop.gui.kit.widgets import bind_code_field, new_password_fields
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -27,18 +26,14 @@ class RestablecerContrasenaDialog(QDialog):
         self._services = services
         form = load_form("restablecer_contrasena.ui", self)
         self.codigo = child(form, QLineEdit, "codigoEdit")
-        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
-        self.confirmacion = child(form, QLineEdit, "confirmacionEdit")
-        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.contrasena, self.confirmacion, self.mostrar = new_password_fields(form)
         self.guardar = child(form, QPushButton, "guardarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
-        child(form, QLabel, "politicaLabel").setText("La contraseña debe:\n" + POLICY_TEXT)
         self._fields = {
             "codigo": self.codigo,
             "contrasena": self.contrasena,
             "confirmacion": self.confirmacion,
         }
-        bind_show_password(self.mostrar, self.contrasena, self.confirmacion)
         bind_code_field(self.codigo)
         self.guardar.clicked.connect(self._on_guardar)
         self.cancelar.clicked.connect(self.reject)

@@ -21,7 +21,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.passwords import POLICY_TEXT
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.widgets import bind_show_password
+from icsoe_desktop.gui.kit.widgets import bind_show_password
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.barra_sincronizacion import SyncRunner
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.sync_status import SyncRunner
 from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class SincronizacionDialog(QDialog):
         if not status.configured:
             self.estado.setText("La sincronización no está configurada.")
         else:
-            text = f"Estado: {status.text or 'sin cambios por enviar'}"
+            text = f"Estado: {status.texto or 'sin cambios por enviar'}"
             if status.verified_at is not None:  # the tables matched the server's checksums
                 text += f" · Verificado {to_local_text(status.verified_at)[-5:]}"
             self.estado.setText(text)

@@ -86,10 +86,10 @@ class VentanaPrincipal(QMainWindow):
         self.estado_empresa = QLabel(f"Empresa: {services.empresa.etiqueta}")
         self.estado_empresa.setObjectName("estadoEmpresaLabel")
         self.statusBar().addPermanentWidget(self.estado_empresa)
-        from icsoe_desktop.gui.sync_status import SyncStatus
+        from icsoe_desktop.gui.barra_sincronizacion import BarraSincronizacion
 
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
-        self.sync_status = SyncStatus(services, self.statusBar())
+        self.barra_sincronizacion = BarraSincronizacion(services, self.statusBar())
         self._build_menus()
         self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
 
@@ -328,16 +328,16 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
 
         SincronizacionDialog(
-            self._services, self.usuario, _parent(parent, self), self.sync_status.runner
+            self._services, self.usuario, _parent(parent, self), self.barra_sincronizacion.runner
         ).exec()
         self.refresh_pendientes()
-        self.sync_status.apply_settings()
+        self.barra_sincronizacion.apply_settings()
 
     def _open_conflictos(self) -> None:
         from icsoe_desktop.gui.conflictos import ConflictosDialog
 
         ConflictosDialog(self._services, self.usuario, self).exec()
-        self.sync_status.refresh()
+        self.barra_sincronizacion.refresh()
 
     def _open_vencimientos(self) -> None:
         from icsoe_desktop.gui.vencimientos import VencimientosDialog

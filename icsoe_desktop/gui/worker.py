@@ -7,7 +7,9 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
+
+from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
 if TYPE_CHECKING:  # the progress dialogs are imported when used: not on the start-up path
     from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -15,67 +17,7 @@ if TYPE_CHECKING:  # the progress dialogs are imported when used: not on the sta
 log = logging.getLogger(__name__)
 
 
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Relay(QObject):
-    """Lives in the GUI thread: signals from a pool thread reach its slots queued, so callbacks
-    always run on the GUI thread. (Avoids touching the ``Qt`` namespace, which costs ~40 ms to
-    load, on the start-up path.)"""
-
-    def __init__(
-        self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
-    ) -> None:
-        super().__init__()
-        self._on_done = on_done
-        self._on_error = on_error
-
-    @Slot(object)
-    def done(self, value: Any) -> None:
-        self._on_done(value)
-
-    @Slot(object)
-    def failed(self, exc: BaseException) -> None:
-        self._on_error(exc)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except BaseException as exc:  # handed to the GUI thread, which decides what to show
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-
-
-_running: dict[_Job, _Relay] = {}  # keep jobs and relays alive until they report
-
-
-def run_in_background(
-    fn: Callable[[], Any],
-    on_done: Callable[[Any], None],
-    on_error: Callable[[BaseException], None],
-) -> None:
-    job = _Job(fn)
-    job.setAutoDelete(False)
-
-    def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _running.pop(job, None)
-        callback(value)
-
-    relay = _Relay(lambda value: finish(on_done, value), lambda exc: finish(on_error, exc))
-    _running[job] = relay
-    job.signals.done.connect(relay.done)
-    job.signals.failed.connect(relay.failed)
-    QThreadPool.globalInstance().start(job)
+run_in_background = en_segundo_plano
 
 
 def run_with_progress(parent: QWidget | None, text: str, fn: Callable[[], Any]) -> Any:

@@ -121,7 +121,7 @@ class AccountsService(NotifyingService):
 
     # --- queries -------------------------------------------------------------------------------
 
-    def list_users(self) -> list[UserRow]:
+    def listar(self) -> list[UserRow]:
         with self._store.session() as session:
             users = session.scalars(
                 select(IdseUser).where(IdseUser.deleted.is_(False)).order_by(IdseUser.usuario)

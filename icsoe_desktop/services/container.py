@@ -344,7 +344,7 @@ class Services:
         return PrimerUsoService(
             self.store,
             self.audit,
-            registros=lambda: len(self.registros.list()),
+            registros=lambda: len(self.registros.listar()),
             correo=lambda: settings.current.smtp.host if settings.current.smtp.configured else "",
             certificados_pendientes=lambda: self.certificates.pending(),
             servidor=lambda: settings.current.sync.url if self.sync.is_configured() else "",

@@ -430,7 +430,7 @@ class MovimientosService:
                 conn.exec_driver_sql(ddl)
         self._sort_indexes.update(sort_indexes(column))
 
-    def page(
+    def pagina(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None
     ) -> list[tuple]:
         """Rows ``offset``..``offset+limit`` of the grid: (id, value per COLUMNS..., sort value
@@ -438,7 +438,7 @@ class MovimientosService:
         ``total`` (this filter's count, if known) saves counting again."""
         return self._page(filtro, orden, None, limit, offset, total)
 
-    def page_after(
+    def pagina_desde(
         self,
         filtro: Filtro,
         orden: Orden,

@@ -50,7 +50,7 @@ class RegistrosService:
         self._audit = audit
         self._permisos = permisos
 
-    def list(self) -> list[RegistroRow]:
+    def listar(self) -> list[RegistroRow]:
         with self._store.session() as session:
             rows = session.scalars(
                 select(RegistroPatronal)

@@ -121,7 +121,7 @@ class SyncStatus:
     verified_at: datetime | None = None  # the tables last matched the server's checksums
 
     @property
-    def text(self) -> str:
+    def texto(self) -> str:
         """The status bar: «Sincronizado hh:mm», «Sin conexión», «N cambios por enviar»."""
         if not self.configured:
             return ""

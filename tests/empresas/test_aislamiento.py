@@ -25,7 +25,7 @@ def test_each_empresa_sees_only_its_registros_movimientos_and_audit(data_dir, id
         for cliente in CLIENTES:
             services.abrir_empresa(ids[cliente.rfc])
             assert services.empresa.rfc == cliente.rfc
-            assert [r.registro for r in services.registros.list()] == [cliente.registro]
+            assert [r.registro for r in services.registros.listar()] == [cliente.registro]
             assert services.movimientos.registros() == [cliente.registro]
             assert services.movimientos.count(Filtro()) == cliente.movimientos
             targets = {r.target for r in services.audit.recent()}
@@ -132,7 +132,7 @@ def test_a_damaged_empresa_store_is_named_and_the_open_empresa_stays(data_dir, i
             services.abrir_empresa(ids[CLIENTES[2].rfc])
         assert str(damaged) in refused.value.message
         assert services.empresa.rfc == CLIENTES[1].rfc
-        assert [r.registro for r in services.registros.list()] == [CLIENTES[1].registro]
+        assert [r.registro for r in services.registros.listar()] == [CLIENTES[1].registro]
     finally:
         services.close()
 

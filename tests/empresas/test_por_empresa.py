@@ -82,12 +82,12 @@ def test_respaldar_and_restaurar_touch_only_the_open_empresa(data_dir, ids, tmp_
         services.backup.backup(backup, actor=ANA)
         services.registros.save("B1234567105", dos.rfc, "Otro nombre SA", ANA)
         services.abrir_empresa(ids[tres.rfc])
-        before = [r.razon_social for r in services.registros.list()]
+        before = [r.razon_social for r in services.registros.listar()]
         services.abrir_empresa(ids[dos.rfc])
         services.backup.restore(backup, actor=ANA)
-        assert [r.razon_social for r in services.registros.list()] == [dos.razon_social]
+        assert [r.razon_social for r in services.registros.listar()] == [dos.razon_social]
         services.abrir_empresa(ids[tres.rfc])
-        assert [r.razon_social for r in services.registros.list()] == before
+        assert [r.razon_social for r in services.registros.listar()] == before
     finally:
         services.close()
 

@@ -126,11 +126,11 @@ def test_the_one_company_store_becomes_the_first_empresa_with_nothing_lost(data_
         signed = services.accounts.authenticate("claudia@despacho.mx", PASSWORD)
         assert signed.usuario == "claudia@despacho.mx"
         assert services.empresas.puede_abrir(signed.usuario, empresas[0].id)
-        assert [u.usuario for u in services.accounts.list_users() if u.administrador] == [
+        assert [u.usuario for u in services.accounts.listar() if u.administrador] == [
             "claudia@despacho.mx"
         ]
         # The registros patronales and movimientos of before are the open empresa's.
-        assert len(services.registros.list()) == 2
+        assert len(services.registros.listar()) == 2
         assert services.movimientos.resumen() is not None
     finally:
         services.close()

@@ -115,3 +115,10 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:
                     widget,
                     QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char),
                 )
+
+
+def wait_operations(qtbot, timeout: int = 30_000) -> None:
+    """Until every background operation reported (its callbacks ran, its boxes answered)."""
+    from icsoe_desktop.gui.kit.operaciones import en_curso
+
+    qtbot.waitUntil(lambda: en_curso() == 0, timeout=timeout)

@@ -166,14 +166,14 @@ def test_a_new_registro_typed_is_asked_about_when_closing(qtbot, services, modal
     qtbot.keyClick(dialog.rfc, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert modals.texts[-1] == f"El registro patronal {REGISTRO} se guardó correctamente."
-    assert services.registros.list() == [RegistroRow(REGISTRO, RFC, RAZON)]
+    assert services.registros.listar() == [RegistroRow(REGISTRO, RFC, RAZON)]
 
     dialog = _registros(qtbot, services)
     _teclear(qtbot, dialog, "NO191919191", "GODE561231GR8", "Eduardo Gómez Díaz")
     modals.answer("No")
     click(qtbot, dialog.cerrar)
     assert not dialog.isVisible()
-    assert [r.registro for r in services.registros.list()] == [REGISTRO]
+    assert [r.registro for r in services.registros.listar()] == [REGISTRO]
 
 
 def test_nuevo_and_another_row_ask_before_replacing_what_was_typed(qtbot, services, modals):
@@ -200,14 +200,14 @@ def test_nuevo_and_another_row_ask_before_replacing_what_was_typed(qtbot, servic
     modals.answer("Sí")
     dialog.tabla.selectRow(0)
     assert dialog.registro.text() == "NO191919191"  # then the one clicked is loaded
-    assert services.registros.list()[1] == RegistroRow(REGISTRO, RFC, "Nóminas del Norte, S.C.")
+    assert services.registros.listar()[1] == RegistroRow(REGISTRO, RFC, "Nóminas del Norte, S.C.")
 
     dialog.rfc.clear()
     type_text(qtbot, dialog.rfc, "XAXX010101000")
     modals.answer("No")
     click(qtbot, dialog.nuevo)
     assert (dialog.registro.text(), dialog.rfc.text(), dialog.razon_social.text()) == ("", "", "")
-    assert services.registros.list()[0].rfc == "GODE561231GR8"  # discarded
+    assert services.registros.listar()[0].rfc == "GODE561231GR8"  # discarded
     click(qtbot, dialog.cerrar)  # nothing typed since: no question
     assert not dialog.isVisible() and len(_preguntas(modals)) == 4
 
@@ -226,7 +226,7 @@ def _corregir(qtbot, services):
     from icsoe_desktop.gui.corregir_movimiento import CorregirMovimientoDialog
 
     load_known(services, services.data_dir)
-    [row] = services.movimientos.page(Filtro(estado="rechazado"), Orden(), 0, 1)
+    [row] = services.movimientos.pagina(Filtro(estado="rechazado"), Orden(), 0, 1)
     dialog = CorregirMovimientoDialog(services, row[0], "Fecha fuera de plazo", "a@b.mx")
     return dialog, dialog.nombre, dialog.cancelar
 

@@ -37,7 +37,7 @@ def closed_port() -> int:
 
 def make_dialog(qtbot, services, actor: str = "admin@empresa.com") -> ConfiguracionCorreoDialog:
     """As the administrator (the first user registered) opens it from the main window."""
-    if not services.accounts.list_users():
+    if not services.accounts.listar():
         services.accounts.register(
             Registration(
                 "Admin", "Ruiz", "", "admin@empresa.com", ADMIN_PASSWORD, ADMIN_PASSWORD, True

@@ -14,7 +14,7 @@ from icsoe_desktop.gui.configuracion_inicial import ConfiguracionInicialWizard
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.primer_uso import CERTIFICADOS, CORREO, EMPRESA, REGISTROS
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 
 GOOD = "Nom1na$Segura"
 
@@ -82,8 +82,10 @@ def test_new_company_is_led_step_by_step_and_skipped_steps_stay_pending(
         assert wizard.currentPage().clave == REGISTROS
         assert not next_button.isEnabled()
         wizard.importar_registros(bad)
+        wait_operations(qtbot)  # read in the background
         seen["excel_malo"] = modals.texts[-1]
         wizard.importar_registros(good)
+        wait_operations(qtbot)
         seen["excel_bueno"] = modals.texts[-1]
         assert next_button.isEnabled()
         click(qtbot, next_button)
@@ -107,7 +109,7 @@ def test_new_company_is_led_step_by_step_and_skipped_steps_stay_pending(
     assert seen["excel_bueno"] == "Se guardaron 2 registros patronales."
     services = app.services
     assert services.primer_uso.empresa().rfc == cf.RFC_MORAL
-    assert [r.registro for r in services.registros.list()] == ["Y5412345106", "Y5412345107"]
+    assert [r.registro for r in services.registros.listar()] == ["Y5412345106", "Y5412345107"]
 
     main = app.main
     qtbot.addWidget(main)

@@ -174,7 +174,7 @@ def test_nueva_empresa_opens_its_configuracion_inicial(qtbot, app, modals, tmp_p
     seen.append(wizard.windowTitle())
     assert "Distribuidora Cuatro SA de CV (DDD040404DD4)" in app.main.windowTitle()
     assert app.services.primer_uso.empresa().rfc == "DDD040404DD4"
-    assert app.services.registros.list() == []  # a store of its own
+    assert app.services.registros.listar() == []  # a store of its own
     wizard.reject()
 
 

@@ -14,6 +14,7 @@ from icsoe_desktop.gui.movimientos_idse import MSG_IMPORTADO, VISTA
 from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.movimientos import COLUMNS
+from tests.gui.helpers import wait_operations
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
 
 ANA, BETO = "ana@despacho.mx", "beto@despacho.mx"
@@ -50,6 +51,7 @@ def test_the_first_import_fits_nss_curp_and_fecha_in_view(qtbot, services, modal
     view = main.movimientos
     assert view.model.rowCount() == 0  # the first day: the columns are sized on an empty grid
     view.import_from(write_csv(tmp_path / "primeros.csv", known_rows()))
+    wait_operations(qtbot)
     assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=6, existentes=0)
     assert view.model.rowCount() == 6
     header = view.tabla.horizontalHeader()

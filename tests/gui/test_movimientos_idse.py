@@ -18,7 +18,7 @@ from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
 from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.movimientos import COLUMNS
-from tests.gui.helpers import click
+from tests.gui.helpers import click, wait_operations
 from tests.services.movimientos_data import (
     REGISTRO_A,
     REGISTRO_B,
@@ -89,14 +89,17 @@ def test_filters_and_tabs_show_the_right_rows(qtbot, services, tmp_path):
     assert view.model.total == 6
     choose(view.registro, REGISTRO_B)
     click(qtbot, view.buscar_button)
+    wait_operations(qtbot)  # a filter's first search builds its index
     assert sorted(grid(view, "nombre")) == ["ANA", "LUIS"]
     choose(view.registro, "Todos")
     choose(view.estado, "Pendiente")
     view.fecha_inicial.setDate(QDate(2026, 6, 1))
     click(qtbot, view.buscar_button)
+    wait_operations(qtbot)  # a filter's first search builds its index
     assert sorted(grid(view, "nombre")) == ["ANA", "JUAN"]
     assert grid(view, "fecha") == ["20/06/2026", "10/06/2026"]  # newest first
     view.tabla.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)  # Nombre
+    wait_operations(qtbot)  # its first sort builds its index
     assert grid(view, "nombre") == ["JUAN", "ANA"]
 
 
@@ -105,6 +108,7 @@ def test_inverted_dates_are_explained(qtbot, services, modals):
     view.fecha_inicial.setDate(QDate(2026, 7, 1))
     view.fecha_final.setDate(QDate(2026, 6, 1))
     click(qtbot, view.buscar_button)
+    wait_operations(qtbot)  # a filter's first search builds its index
     assert modals.texts == ["La fecha inicial no puede ser posterior a la fecha final."]
 
 
@@ -152,8 +156,10 @@ def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):
     view.tabs.setCurrentIndex(3)
     choose(view.registro, REGISTRO_A)
     click(qtbot, view.buscar_button)
+    wait_operations(qtbot)  # a filter's first search builds its index
     modals.answer("Cerrar")
-    assert view.export_to(tmp_path / "movimientos") == 4
+    view.export_to(tmp_path / "movimientos")
+    wait_operations(qtbot)
     assert modals.texts == ["Se exportaron 4 movimientos a «movimientos.xlsx»."]
     rows = list(load_workbook(tmp_path / "movimientos.xlsx").worksheets[0].values)
     assert rows[0] == tuple(c.header for c in COLUMNS)
@@ -185,11 +191,13 @@ def test_a_bad_import_lists_each_refused_line(qtbot, services, tmp_path, modals)
     modals.handle(read)
     view = window(qtbot, services, ADMIN)
     view.import_from(write_csv(tmp_path / "malo.csv", rows))
+    wait_operations(qtbot)
     assert [line for line, _ in seen[0]] == [4, 6]
     assert "31/02/2026" in seen[0][0][1] and "CURP" in seen[0][1][1]
     assert view.model.total == 0
 
     view.import_from(write_csv(tmp_path / "bueno.csv", known_rows()))
+    wait_operations(qtbot)
     assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=6, existentes=0)
     assert view.model.total == 3  # Reingresos
     assert view.registro.findText(REGISTRO_B) > 0
@@ -315,12 +323,14 @@ def test_a_hostile_or_lying_workbook_is_explained_or_read_whole(qtbot, services,
     bomb = tmp_path / "bomba.xlsx"
     bomb.write_bytes(_bomb())
     view.import_from(bomb)
+    wait_operations(qtbot)
     assert "sharedStrings.xml» ocupa más de 64 MB" in modals.texts[-1]
     assert view.model.total == 0
 
     partial = tmp_path / "dimension.xlsx"
     partial.write_bytes(lying_dimension(movimientos_xlsx(many_rows(40)), "A1:X5"))
     view.import_from(partial)
+    wait_operations(qtbot)
     assert modals.texts[-1] == MSG_IMPORTADO.format(nuevos=40, existentes=0)
 
 
@@ -354,6 +364,7 @@ def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_backgro
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
 
     click_header()
+    wait_operations(qtbot)
     descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
     assert grid(view, "nombre") == sorted(names, reverse=descending)
     assert view.findChild(QProgressDialog, "progressDialog") is None
@@ -367,6 +378,7 @@ def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_backgro
     qtbot.waitUntil(view.model.bounds_ready, timeout=5_000)  # the keys, now from the index
 
     click_header()  # the other direction: the index is there
+    wait_operations(qtbot)
     assert header.sortIndicatorOrder() != (
         Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
     )
@@ -393,6 +405,7 @@ def test_a_new_search_or_order_starts_at_its_first_rows_and_a_click_sorts_once(q
 
     choose(view.estado, "Rechazado")
     click(qtbot, view.buscar_button)
+    wait_operations(qtbot)  # a filter's first search builds its index
     assert 0 < view.model.total < 1_500
     qtbot.waitUntil(lambda: table.rowAt(5) == 0)
     assert table.verticalScrollBar().value() == 0
@@ -405,6 +418,7 @@ def test_a_new_search_or_order_starts_at_its_first_rows_and_a_click_sorts_once(q
     column = next(i for i, c in enumerate(COLUMNS) if c.attr == "curp")
     x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
     qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    wait_operations(qtbot)  # its first sort builds its index
     assert resets == [1]
     curps = grid(view, "curp")
     descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
@@ -465,6 +479,7 @@ def test_sorts_and_jumps_show_the_right_rows_in_order(qtbot, services):
             view.fecha_inicial.setDate(QDate(2024, 8, 15))
             view.fecha_final.setDate(QDate(2025, 12, 31))
             click(qtbot, view.buscar_button)
+            wait_operations(qtbot)  # a filter's first search builds its index
         total = model.rowCount()
         assert 0 < total <= 10_000 and (total < 10_000) == dated
         for attr in attrs:
@@ -473,6 +488,7 @@ def test_sorts_and_jumps_show_the_right_rows_in_order(qtbot, services):
             for _direction in (1, 2):
                 x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
                 qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+                wait_operations(qtbot)  # its first sort builds its index
                 assert model.orden.column == column
                 every = expected()
                 assert len(every) == total

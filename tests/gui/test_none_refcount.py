@@ -45,8 +45,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.gui import worker
+from icsoe_desktop.gui.kit.operaciones import en_curso
 from icsoe_desktop.services.accounts import Registration
+from tests.gui.helpers import wait_operations
 
 ACTIONS = 10_000
 ADMIN = "admin@nominas.com"
@@ -79,7 +80,7 @@ def refcounts() -> tuple[int, ...]:
 
 def settle(qtbot) -> None:
     """No background read still to report, no event left: the state a measurement compares."""
-    qtbot.waitUntil(lambda: not worker._running, timeout=10_000)
+    qtbot.waitUntil(lambda: not en_curso(), timeout=10_000)
     for _ in range(3):
         QApplication.processEvents()
 
@@ -283,6 +284,7 @@ def drive(qtbot, grid: Grid) -> None:
             column = (step // len(kinds)) % header.count()
             order = Qt.SortOrder((step // len(kinds) // 7) % 2)
             header.setSortIndicator(column, order)  # as a click on the header does
+            wait_operations(qtbot)  # a first sort builds its index in the background
         elif kind == "reset":
             grid.reset()
             QApplication.processEvents()
@@ -316,6 +318,7 @@ def test_a_long_day_in_every_grid_keeps_none_alive(qtbot, services, data_dir, tm
             for column in range(header.count()):
                 for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
                     header.setSortIndicator(column, order)
+                    wait_operations(qtbot)
     back_to_start(grids)
     settle(qtbot)
     before = refcounts()

@@ -206,7 +206,7 @@ def test_lotes_tab_shows_many_pending_rows_whole_causa_and_says_why_export_is_gr
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
     create_demo_movimientos(services.store, 2_000, services.movimientos.today())
-    registro = services.registros.list()[0].registro
+    registro = services.registros.listar()[0].registro
     pendientes = services.lotes.pendientes(registro)
     (tmp_path / "lotes").mkdir()
     services.lotes.generar(registro, [p.id for p in pendientes[:3]], tmp_path / "lotes", "admin")

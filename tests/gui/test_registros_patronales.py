@@ -97,7 +97,7 @@ def test_saving_shows_it_in_the_grid_and_keeps_it_loaded(qtbot, services, modals
     assert dialog.selected() == RegistroRow(REGISTRO, RFC, RAZON)
     assert form(dialog) == (REGISTRO, RFC, RAZON)
     assert dialog.registro.isReadOnly() and dialog.eliminar.isEnabled()
-    assert services.registros.list() == [RegistroRow(REGISTRO, RFC, RAZON)]
+    assert services.registros.listar() == [RegistroRow(REGISTRO, RFC, RAZON)]
     assert [(e.actor, e.action, e.target) for e in services.audit.recent()] == [
         (ACTOR, "registro_patronal_alta", REGISTRO)
     ]
@@ -158,7 +158,7 @@ def test_each_rule_has_its_own_message_and_focuses_its_field(
     assert modals.messages[0].icon == QMessageBox.Icon.Warning
     assert modals.messages[0].title == TITLE
     assert grid(dialog) == []  # nothing saved
-    assert services.registros.list() == []
+    assert services.registros.listar() == []
     qtbot.waitUntil(lambda: dialog.focusWidget() is getattr(dialog, focused))
 
 
@@ -239,7 +239,7 @@ def test_eliminar_asks_and_cancelar_keeps_it(qtbot, services, modals):
     assert modals.messages[0].icon == QMessageBox.Icon.Question
     assert grid(dialog) == [(REGISTRO, RFC, RAZON)]
     assert form(dialog) == (REGISTRO, RFC, RAZON)
-    assert services.registros.list() == [RegistroRow(REGISTRO, RFC, RAZON)]
+    assert services.registros.listar() == [RegistroRow(REGISTRO, RFC, RAZON)]
 
 
 def test_eliminar_with_continuar_removes_it(qtbot, services, modals):
@@ -254,7 +254,7 @@ def test_eliminar_with_continuar_removes_it(qtbot, services, modals):
     assert grid(dialog) == [(OTRO.registro, OTRO.rfc, OTRO.razon_social)]
     assert form(dialog) == ("", "", "")
     assert not dialog.eliminar.isEnabled()
-    assert [r.registro for r in services.registros.list()] == [OTRO.registro]
+    assert [r.registro for r in services.registros.listar()] == [OTRO.registro]
     recent = services.audit.recent()[0]
     assert (recent.actor, recent.action, recent.target) == (
         ACTOR,

@@ -95,7 +95,7 @@ def test_respaldar_then_restaurar_from_the_archivo_menu(qtbot, signed_in, modals
     assert done.text.endswith("Inicia sesión de nuevo.")
     # Signed out onto the restored store: the registro is gone, the old store kept aside.
     qtbot.waitUntil(lambda: app.main is None and app.login.isVisible())
-    assert app.services.registros.list() == []
+    assert app.services.registros.listar() == []
     [aside] = list(app.services.store.path.parent.glob("*antes-de-restaurar*"))
     with sqlite3.connect(aside) as old:
         assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (1,)
@@ -187,5 +187,5 @@ def test_a_restore_killed_mid_swap_is_finished_at_the_next_start_and_the_user_is
         f"reemplazar la base de datos; se terminó al abrir la empresa. La base de datos anterior "
         f"quedó en «{aside}»."
     )
-    assert app.services.registros.list() == []  # the backup's store, whole
+    assert app.services.registros.listar() == []  # the backup's store, whole
     app.shutdown()

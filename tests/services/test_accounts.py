@@ -77,7 +77,7 @@ def fail_login(services, usuario: str, times: int) -> AuthenticationError:
 def test_registration_creates_an_enabled_user(services) -> None:
     row = services.accounts.register(form(usuario="  Ana.Lopez@Empresa.com "))
     assert row.usuario == ANA
-    [listed] = services.accounts.list_users()
+    [listed] = services.accounts.listar()
     assert listed.usuario == ANA
     assert listed.estado == "Habilitado"
     assert listed.nombre_completo == "Ana López Ruiz"
@@ -140,7 +140,7 @@ def test_each_registration_rule_has_its_own_message(
     with pytest.raises(ValidationError) as info:
         services.accounts.register(form(**changes))
     assert (info.value.code, info.value.message, info.value.field) == (code, message, field)
-    assert services.accounts.list_users() == []  # nothing half-saved
+    assert services.accounts.listar() == []  # nothing half-saved
 
 
 def test_segundo_apellido_is_optional(services) -> None:
@@ -157,7 +157,7 @@ def test_duplicate_usuario_is_refused_whatever_the_letter_case(services, again: 
     assert info.value.message == (
         f"El usuario {ANA} ya está registrado. Captura un correo electrónico diferente."
     )
-    assert [u.nombre for u in services.accounts.list_users()] == ["Ana"]
+    assert [u.nombre for u in services.accounts.listar()] == ["Ana"]
 
 
 # --- default usuario, enabling ---------------------------------------------------------------
@@ -182,14 +182,14 @@ def test_disabled_user_cannot_sign_in_until_enabled_again(services) -> None:
     services.accounts.register(form())
     row = services.accounts.set_enabled(ANA.upper(), False, actor=LUIS)
     assert row.estado == "Deshabilitado"
-    assert [u.estado for u in services.accounts.list_users()] == ["Deshabilitado", "Habilitado"]
+    assert [u.estado for u in services.accounts.listar()] == ["Deshabilitado", "Habilitado"]
     with pytest.raises(AuthenticationError) as info:
         services.accounts.authenticate(ANA, PASSWORD)
     assert info.value.code == "usuario_deshabilitado"
     assert "deshabilitado" in info.value.message and ANA in info.value.message
 
     services.accounts.set_enabled(ANA, True, actor=LUIS)
-    assert services.accounts.list_users()[0].estado == "Habilitado"
+    assert services.accounts.listar()[0].estado == "Habilitado"
     assert services.accounts.authenticate(ANA, PASSWORD).usuario == ANA
 
 

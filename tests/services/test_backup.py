@@ -72,8 +72,8 @@ def test_restore_in_a_running_app_reopens_on_the_restored_store(
     aside = services.backup.restore(respaldo, actor=ANA)
     # The same services, now on the backup: the second registro came after it; the old store
     # is kept aside. The users are the installation's (its catalog): Luis stays.
-    assert [r.registro for r in services.registros.list()] == ["Y5412345106"]
-    assert len(services.accounts.list_users()) == 2
+    assert [r.registro for r in services.registros.listar()] == ["Y5412345106"]
+    assert len(services.accounts.listar()) == 2
     with sqlite3.connect(aside) as old:
         assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (2,)
     old.close()

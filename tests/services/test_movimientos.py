@@ -94,7 +94,7 @@ def test_an_xlsx_with_real_dates_and_numbers_is_imported(services, tmp_path):
     book.save(tmp_path / "libro.xlsx")
     report = services.importador.import_file(tmp_path / "libro.xlsx", "t")
     assert report.aplicado and report.importados == 1 and report.formato == "Excel"
-    mov = services.movimientos.page(Filtro(), Orden(), 0, 10)[0]
+    mov = services.movimientos.pagina(Filtro(), Orden(), 0, 10)[0]
     assert mov[1 + COLUMNS.index(next(c for c in COLUMNS if c.attr == "sbc"))] == 65_184
 
 
@@ -143,11 +143,11 @@ def test_filters_and_tabs_give_the_right_rows(services, tmp_path):
         count(Filtro(fecha_inicial=date(2026, 7, 1), fecha_final=date(2026, 6, 1)))
     fecha = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
     nombre = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
-    newest = services.movimientos.page(Filtro(), Orden(fecha, True), 0, 2)
+    newest = services.movimientos.pagina(Filtro(), Orden(fecha, True), 0, 2)
     assert [r[1 + fecha] for r in newest] == [date(2026, 7, 1), date(2026, 6, 20)]
-    by_name = services.movimientos.page(Filtro(tipo="08"), Orden(nombre, False), 0, 10)
+    by_name = services.movimientos.pagina(Filtro(tipo="08"), Orden(nombre, False), 0, 10)
     assert [r[1 + nombre] for r in by_name] == ["ANA", "CLAUDIA", "OSCAR"]
-    second_page = services.movimientos.page(Filtro(), Orden(fecha, True), 2, 2)
+    second_page = services.movimientos.pagina(Filtro(), Orden(fecha, True), 2, 2)
     assert [r[1 + fecha] for r in second_page] == [date(2026, 6, 10), date(2026, 6, 1)]
 
 
@@ -164,7 +164,7 @@ def test_export_writes_every_row_of_the_filter_with_real_types(services, tmp_pat
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     book.close()
     assert list(rows[0]) == [c.header for c in COLUMNS]
-    grid = services.movimientos.page(filtro, Orden(), 0, 100)
+    grid = services.movimientos.pagina(filtro, Orden(), 0, 100)
     assert len(rows) == 1 + len(grid)
     for excel, shown in zip(rows[1:], grid, strict=True):
         record = dict(zip([c.attr for c in COLUMNS], excel, strict=True))
@@ -235,7 +235,7 @@ def test_demo_data_is_valid_and_not_duplicated(services, tmp_path):
     today = date(2026, 11, 22)
     assert create_demo_movimientos(services.store, 300, today) == 300
     assert create_demo_movimientos(services.store, 300, today) == 0
-    rows = services.movimientos.page(Filtro(), Orden(), 0, 300)
+    rows = services.movimientos.pagina(Filtro(), Orden(), 0, 300)
     for row in rows:
         mov = services.movimientos.movimiento(row[0])
         validate(mov, today)  # every demo movement passes IDSE's rules

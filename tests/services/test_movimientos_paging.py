@@ -62,10 +62,10 @@ def reference(service, filtro, orden) -> list[int]:
 
 
 def walk_forward(service, filtro, orden, size) -> list[int]:
-    rows = service.page(filtro, orden, 0, size)
+    rows = service.pagina(filtro, orden, 0, size)
     seen = list(rows)
     while len(rows) == size:
-        rows = service.page_after(filtro, orden, rows[-1], size)
+        rows = service.pagina_desde(filtro, orden, rows[-1], size)
         seen.extend(rows)
     return [r[0] for r in seen]
 
@@ -74,7 +74,7 @@ def walk_backward(service, filtro, orden, size) -> list[int]:
     rows = service.last_page(filtro, orden, size)
     seen = list(rows)
     while rows:
-        rows = service.page_after(filtro, orden, rows[0], size, backwards=True)
+        rows = service.pagina_desde(filtro, orden, rows[0], size, backwards=True)
         seen[:0] = rows
     return [r[0] for r in seen]
 
@@ -96,12 +96,12 @@ def test_every_sort_and_filter_pages_like_order_by(grid, monkeypatch, gather_max
                 label = (filtro, COLUMNS[column].attr, descending)
                 assert walk_forward(grid, filtro, orden, 41) == expected, label
                 assert walk_backward(grid, filtro, orden, 37) == expected, label
-                middle = grid.page(filtro, orden, 20, 9)
+                middle = grid.pagina(filtro, orden, 20, 9)
                 assert [r[0] for r in middle] == expected[20:29], label
                 bounds = grid.boundaries(filtro, orden, 23, len(expected))
                 assert [b[0] for b in bounds] == expected[22::23], label
                 if bounds:  # a page read from its boundary key is the same page
-                    page = grid.page_after(filtro, orden, bounds[-1], 5)
+                    page = grid.pagina_desde(filtro, orden, bounds[-1], 5)
                     assert [r[0] for r in page] == expected[len(bounds) * 23 :][:5], label
 
 
@@ -224,7 +224,7 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
             for column in range(len(COLUMNS)):
                 orden = Orden(column, descending=column % 2 == 0)
                 query = _with_span(conn, _key_query(filtro, orden, False), filtro)
-                row = grid.page(filtro, orden, 0, 5)[-1]
+                row = grid.pagina(filtro, orden, 0, 5)[-1]
                 for after in (None, (row[-1], row[0])):
                     for condition, order, extra in movimientos_paging.seeks(query, after):
                         sql, params = movimientos_paging.key_sql(query, condition, order, 50)
@@ -280,7 +280,7 @@ def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid):
             for descending in (False, True):
                 orden = Orden(column, descending)
                 query = _key_query(filtro, orden, True)
-                row = grid.page(filtro, orden, 0, 1)[-1]
+                row = grid.pagina(filtro, orden, 0, 1)[-1]
                 for after in (None, (row[-1], row[0])):
                     for condition, order, extra in movimientos_paging.seeks(query, after):
                         sql, params = movimientos_paging.key_sql(query, condition, order, 50)

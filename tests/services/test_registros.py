@@ -65,7 +65,7 @@ def test_save_adds_registros_listed_in_order_with_an_alta_audit_entry(services):
     assert row == RegistroRow(REGISTRO, RFC, RAZON)
     # The CONTPAQi guide's form: two letters and 9 digits; a persona física RFC (13).
     services.registros.save("NO191919191", "GODE561231GR8", "Eduardo Gómez Díaz", ACTOR)
-    assert services.registros.list() == [
+    assert services.registros.listar() == [
         RegistroRow("NO191919191", "GODE561231GR8", "Eduardo Gómez Díaz"),
         RegistroRow(REGISTRO, RFC, RAZON),
     ]
@@ -80,7 +80,7 @@ def test_registros_survive_a_restart(services, data_dir):
     services.close()
     reopened = open_services(data_dir)
     try:
-        assert reopened.registros.list() == [RegistroRow(REGISTRO, RFC, RAZON)]
+        assert reopened.registros.listar() == [RegistroRow(REGISTRO, RFC, RAZON)]
     finally:
         reopened.close()
 
@@ -146,7 +146,7 @@ def test_each_rule_has_its_code_message_and_field(
     with pytest.raises(ValidationError) as error:
         services.registros.save(registro, rfc, razon, ACTOR)
     assert (error.value.code, error.value.message, error.value.field) == (code, message, field)
-    assert services.registros.list() == []
+    assert services.registros.listar() == []
     assert actions(services) == []  # nothing is audited when nothing is saved
 
 
@@ -162,7 +162,7 @@ def test_rules_are_checked_in_the_order_of_the_form(services):
 
 def test_limits_are_inclusive(services):
     services.registros.save(REGISTRO, RFC, "N" * 250, ACTOR)
-    assert services.registros.list()[0].razon_social == "N" * 250
+    assert services.registros.listar()[0].razon_social == "N" * 250
 
 
 def test_spaces_dashes_and_lowercase_are_normalized(services):
@@ -170,17 +170,17 @@ def test_spaces_dashes_and_lowercase_are_normalized(services):
         " y54-12345-10-6 ", "abc-010101 ab1", "  Nóminas   del\tCentro,  S.A. de C.V.  ", ACTOR
     )
     assert row == RegistroRow(REGISTRO, RFC, RAZON)
-    assert services.registros.list() == [row]
+    assert services.registros.listar() == [row]
     # The same registro written another way is the same registro: an update, not a second one.
     services.registros.save("y5412345106", RFC, "Otra razón", ACTOR)
-    assert services.registros.list() == [RegistroRow(REGISTRO, RFC, "Otra razón")]
+    assert services.registros.listar() == [RegistroRow(REGISTRO, RFC, "Otra razón")]
 
 
 def test_saving_an_existing_registro_updates_it_with_a_cambio_entry(services):
     services.registros.save(REGISTRO, RFC, RAZON, ACTOR)
     row = services.registros.save(REGISTRO, "NOM0101011A1", "Nóminas del Norte, S.C.", "otro@x.mx")
     assert row == RegistroRow(REGISTRO, "NOM0101011A1", "Nóminas del Norte, S.C.")
-    assert services.registros.list() == [row]
+    assert services.registros.listar() == [row]
     assert actions(services)[-1] == (
         "otro@x.mx",
         "registro_patronal_cambio",
@@ -198,7 +198,7 @@ def test_delete_removes_it_from_the_list_with_a_baja_entry(services):
     services.registros.save(REGISTRO, RFC, RAZON, ACTOR)
     services.registros.save("NO191919191", "GODE561231GR8", "Eduardo Gómez Díaz", ACTOR)
     services.registros.delete("y54-12345-10-6", ACTOR)  # normalized like save
-    assert [r.registro for r in services.registros.list()] == ["NO191919191"]
+    assert [r.registro for r in services.registros.listar()] == ["NO191919191"]
     assert actions(services)[-1] == (ACTOR, "registro_patronal_baja", REGISTRO, "")
 
 
@@ -219,7 +219,7 @@ def test_a_deleted_registro_can_be_captured_again(services):
     services.registros.save(REGISTRO, RFC, RAZON, ACTOR)
     services.registros.delete(REGISTRO, ACTOR)
     services.registros.save(REGISTRO, "NOM0101011A1", "Nóminas del Norte, S.C.", ACTOR)
-    assert services.registros.list() == [
+    assert services.registros.listar() == [
         RegistroRow(REGISTRO, "NOM0101011A1", "Nóminas del Norte, S.C.")
     ]
     assert [a[1] for a in actions(services)] == [
@@ -239,7 +239,7 @@ def test_a_registro_with_a_certificate_cannot_be_deleted(services):
         f"El registro patronal {REGISTRO} tiene un certificado asignado: elimínalo primero en "
         "Certificados IMSS."
     )
-    assert services.registros.list() == [RegistroRow(REGISTRO, RFC, RAZON)]
+    assert services.registros.listar() == [RegistroRow(REGISTRO, RFC, RAZON)]
     assert [a[1] for a in actions(services)] == ["registro_patronal_alta"]
 
 
@@ -252,7 +252,7 @@ def test_a_registro_with_a_certificate_keeps_its_rfc_but_its_razon_social_can_ch
     assert "elimínalo en Certificados IMSS antes de cambiar el RFC" in error.value.message
 
     services.registros.save(REGISTRO, "abc-010101-ab1", "Nóminas del Centro, S.C.", ACTOR)
-    assert services.registros.list() == [RegistroRow(REGISTRO, RFC, "Nóminas del Centro, S.C.")]
+    assert services.registros.listar() == [RegistroRow(REGISTRO, RFC, "Nóminas del Centro, S.C.")]
 
 
 def test_a_deleted_certificate_no_longer_blocks_the_delete(services):
@@ -263,12 +263,12 @@ def test_a_deleted_certificate_no_longer_blocks_the_delete(services):
     with services.store.session() as session:
         session.execute(update(CertificadoImss).values(deleted=True))
     services.registros.delete(REGISTRO, ACTOR)
-    assert services.registros.list() == []
+    assert services.registros.listar() == []
 
 
 def test_without_a_session_nothing_is_saved_and_the_refusal_is_audited(services):
     with pytest.raises(PermisoDenegado):
         services.registros.save(REGISTRO, RFC, RAZON, None)
-    assert services.registros.list() == []
+    assert services.registros.listar() == []
     refusal = services.audit_instalacion.recent()[0]
     assert (refusal.actor, refusal.action) == ("sólo consulta", "permiso_denegado")

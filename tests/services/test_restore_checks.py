@@ -73,7 +73,7 @@ def tampered(empresa, tmp_path: Path, *statements: str) -> Path:
 def state(services) -> tuple[list[str], list[Path]]:
     folder = services.store.path.parent
     leftovers = sorted(p for p in folder.iterdir() if "restaura" in p.name)
-    return [r.registro for r in services.registros.list()], leftovers
+    return [r.registro for r in services.registros.listar()], leftovers
 
 
 CASES: dict[str, tuple[Callable[[object, Path], Path], str, str]] = {
@@ -215,7 +215,7 @@ def test_a_backup_with_the_grids_sort_indexes_and_a_pull_interrupted_restores(
     empresa.registros.save(DOS.registro, DOS.rfc, DOS.razon_social, ANA)
 
     empresa.backup.restore(backup, actor=ANA)
-    assert [r.registro for r in empresa.registros.list()] == [UNO.registro]
+    assert [r.registro for r in empresa.registros.listar()] == [UNO.registro]
     with sqlite3.connect(empresa.store.path) as conn:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     conn.close()
@@ -256,7 +256,7 @@ def test_users_a_backup_brings_are_never_administrators_and_get_only_this_empres
 
     services.backup.restore(backup, actor=ANA)
 
-    users = {u.usuario: u for u in services.accounts.list_users()}
+    users = {u.usuario: u for u in services.accounts.listar()}
     assert not users[MALLORY].administrador  # added, signs in, but no role
     assert services.accounts.authenticate(MALLORY, PASSWORD).usuario == MALLORY
     assert [e.rfc for e in services.empresas.listar(MALLORY)] == [UNO.rfc]

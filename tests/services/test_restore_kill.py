@@ -82,7 +82,7 @@ def kill_at(step: str, data_dir: Path, backup: Path) -> None:
 
 
 def registros(services) -> list[str]:
-    return sorted(r.registro for r in services.registros.list())
+    return sorted(r.registro for r in services.registros.listar())
 
 
 @pytest.mark.parametrize("step", PASOS)
@@ -96,7 +96,7 @@ def test_a_restore_killed_at_each_step_leaves_one_whole_store_and_says_so(
     try:
         replaced = PASOS.index(step) >= PASOS.index("reemplazada")
         assert registros(services) == ([ANTES] if replaced else sorted([ANTES, DESPUES]))
-        users = [u.usuario for u in services.accounts.list_users()]
+        users = [u.usuario for u in services.accounts.listar()]
         assert (LUIS in users) is replaced  # the restore's users came with it, or not at all
         assert services.accounts.authenticate(ANA, PASSWORD).usuario == ANA
         [aviso] = services.avisos

@@ -173,7 +173,7 @@ def test_an_administrator_disabled_is_no_administrator(staffed) -> None:
 def test_a_non_administrator_cannot_disable_the_only_administrator(staffed) -> None:
     with pytest.raises(PermisoDenegado):
         staffed.accounts.set_enabled(ADMIN, False, ANA)
-    admin = next(u for u in staffed.accounts.list_users() if u.usuario == ADMIN)
+    admin = next(u for u in staffed.accounts.listar() if u.usuario == ADMIN)
     assert admin.habilitado and admin.administrador
 
 
@@ -190,7 +190,7 @@ def test_the_last_enabled_administrator_can_be_neither_disabled_nor_demoted(
     with pytest.raises(DomainError) as demoted:
         staffed.accounts.set_administrador(ADMIN, False, actor)
     assert "quitarle la función de administrador" in demoted.value.message
-    admin = next(u for u in staffed.accounts.list_users() if u.usuario == ADMIN)
+    admin = next(u for u in staffed.accounts.listar() if u.usuario == ADMIN)
     assert admin.habilitado and admin.administrador
     # With a second administrator, the first may go.
     staffed.accounts.set_administrador(ANA, True, actor)

@@ -66,7 +66,7 @@ def test_pulled_rows_that_do_not_fit_are_kept_apart_and_the_rest_land(
             report = apply_remote(session, wire, clock())
         assert (report.received, report.applied, report.conflicts) == (5, 1, 4)
 
-        [row] = other.movimientos.page(Filtro(), Orden(), 0, 10)
+        [row] = other.movimientos.pagina(Filtro(), Orden(), 0, 10)
         arrived = other.movimientos.movimiento(row[0])
         assert arrived.nss == good["data"]["nss"]
         assert arrived.fecha == date.fromisoformat(good["data"]["fecha"])

@@ -20,7 +20,7 @@ ADMIN = "admin@empresa.com"
 
 def open_dialog(qtbot, services) -> SincronizacionDialog:
     """As the administrator (the first user registered here) opens it."""
-    if ADMIN not in {u.usuario for u in services.accounts.list_users()}:
+    if ADMIN not in {u.usuario for u in services.accounts.listar()}:
         clave = "Nom1na$Segura"
         services.accounts.register(Registration("Admin", "Ruiz", "", ADMIN, clave, clave, True))
     dialog = SincronizacionDialog(services, ADMIN)
@@ -95,7 +95,7 @@ def test_sincronizar_ahora_shows_progress_and_the_result(qtbot, modals, sync_ser
     assert dialog.estado.text().startswith("Estado: Sincronizado ")
     connect(b, sync_server.url, sync_server.token())
     b.sync.synchronize()
-    assert [r.registro for r in b.registros.list()] == ["Y5412345106"]
+    assert [r.registro for r in b.registros.listar()] == ["Y5412345106"]
 
 
 def test_sincronizar_without_server_says_sin_conexion(qtbot, modals, sync_server, desktops):
@@ -132,10 +132,10 @@ def test_conflictos_window_keeps_the_chosen_version(qtbot, modals, sync_server, 
     assert (seen.title, seen.text) == (CONFLICTOS, "No quedan conflictos por revisar.")
     assert window.model.rowCount() == 0
     assert not window.conservar_otra.isEnabled()
-    assert [r.razon_social for r in b.registros.list()] == ["Versión de A"]
+    assert [r.razon_social for r in b.registros.listar()] == ["Versión de A"]
     b.sync.synchronize()
     a.sync.synchronize()
-    assert [r.razon_social for r in a.registros.list()] == ["Versión de A"]
+    assert [r.razon_social for r in a.registros.listar()] == ["Versión de A"]
 
 
 def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops):
@@ -145,9 +145,10 @@ def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops)
     window = VentanaPrincipal(a, ADMIN, "Admin")
     qtbot.addWidget(window)
     window.show()
-    status = window.sync_status
+    status = window.barra_sincronizacion
     pending = a.sync.pending_count()
-    assert status.label.text() == f"{pending} cambios por enviar"
+    # Read in the background: the window shows before the count arrives.
+    qtbot.waitUntil(lambda: status.label.text() == f"{pending} cambios por enviar")
     assert status.auto_timer.isActive() and status.auto_timer.interval() == 5 * 60_000
     assert window.sincronizacion_action.isEnabled() and window.conflictos_action.isEnabled()
     status.auto_timer.timeout.emit()  # the timer firing, without waiting 5 minutes
@@ -155,7 +156,7 @@ def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops)
     assert a.sync.pending_count() == 0
     connect(b, sync_server.url, sync_server.token())
     b.sync.synchronize()
-    assert [r.registro for r in b.registros.list()] == ["Y5412345106"]
+    assert [r.registro for r in b.registros.listar()] == ["Y5412345106"]
 
 
 def test_conflictos_window_settles_every_selected_duplicate_at_once(
@@ -219,7 +220,7 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
     assert "Verificado" not in dialog.estado.text()
     seen = press(qtbot, modals, dialog.sincronizar)
     assert seen.title == TITLE and seen.text.startswith("Sincronización terminada")
-    assert {r.registro: r.razon_social for r in b.registros.list()} == {"Y5412345106": "Nuevo"}
+    assert {r.registro: r.razon_social for r in b.registros.listar()} == {"Y5412345106": "Nuevo"}
     verified_at = b.sync.status().verified_at
     assert verified_at is not None
     assert dialog.estado.text().endswith(f" · Verificado {to_local_text(verified_at)[-5:]}")

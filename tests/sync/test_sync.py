@@ -36,7 +36,7 @@ def register(services, usuario: str, nombre: str = "Ana") -> None:
 
 
 def registros(services) -> dict[str, str]:
-    return {r.registro: r.razon_social for r in services.registros.list()}
+    return {r.registro: r.razon_social for r in services.registros.listar()}
 
 
 def audit_uuids(services) -> set[str]:
@@ -53,7 +53,7 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops, pull
     a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", "ana@empresa.com")
     register(b, "beto@empresa.com", "Beto")
     b.registros.save("NO191919191", "SCO050505QR2", "Servicios Contables", "beto@empresa.com")
-    assert a.sync.status().text == f"{a.sync.pending_count()} cambios por enviar"
+    assert a.sync.status().texto == f"{a.sync.pending_count()} cambios por enviar"
 
     progress: list[tuple[int, int]] = []
     first = a.sync.synchronize(lambda done, total: progress.append((done, total)))
@@ -71,11 +71,11 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops, pull
         }
     )
     # IDSE users are each installation's (its catalog: varias empresas), not an empresa's data.
-    assert [u.usuario for u in a.accounts.list_users()] == ["ana@empresa.com"]
-    assert [u.usuario for u in b.accounts.list_users()] == ["beto@empresa.com"]
+    assert [u.usuario for u in a.accounts.listar()] == ["ana@empresa.com"]
+    assert [u.usuario for u in b.accounts.listar()] == ["beto@empresa.com"]
     assert audit_uuids(a) == audit_uuids(b)
     assert a.sync.pending_count() == b.sync.pending_count() == 0
-    assert a.sync.status().text.startswith("Sincronizado ")
+    assert a.sync.status().texto.startswith("Sincronizado ")
 
     # Edits and a removal travel too.
     b.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro, S.A.", "beto@empresa.com")
@@ -202,7 +202,7 @@ def test_a_row_changed_on_two_desktops_is_kept_as_a_conflict(sync_server, deskto
     assert (conflict.titulo, conflict.renglon) == ("Registro patronal", "Y5412345106")
     assert conflict.otra["data"]["razon_social"] == "Versión de A"
     assert conflict.actual["data"]["razon_social"] == "Versión de B"
-    assert b.sync.status().text.endswith("1 conflicto")
+    assert b.sync.status().texto.endswith("1 conflicto")
 
     b.sync.resolve(conflict.id, "otra", "admin")
     assert b.sync.conflicts() == []
@@ -240,7 +240,7 @@ def test_unreachable_server_says_sin_conexion_and_loses_nothing(sync_server, des
         a.sync.synchronize()
     assert info.value.offline and info.value.code == "sin_conexion"
     assert info.value.message.startswith("Sin conexión")
-    assert a.sync.status().text == f"Sin conexión · {pending} cambios por enviar"
+    assert a.sync.status().texto == f"Sin conexión · {pending} cambios por enviar"
     assert a.sync.pending_count() == pending
     # The garbage collector, off while a sync runs (its pages hold no cycles), is back on: a
     # failed sync must not leave the app collecting nothing for the rest of the day.
@@ -248,7 +248,7 @@ def test_unreachable_server_says_sin_conexion_and_loses_nothing(sync_server, des
 
     connect(a, sync_server.url, None)  # the server is back (the stored token is kept)
     a.sync.synchronize()
-    assert a.sync.status().text.startswith("Sincronizado")
+    assert a.sync.status().texto.startswith("Sincronizado")
     connect(b, sync_server.url, sync_server.token())
     b.sync.synchronize()
     assert registros(b) == {"Y5412345106": "Sin red"}
@@ -338,8 +338,8 @@ def test_movimientos_lotes_and_capturistas_travel_between_desktops(
     a.lotes.generar(REGISTRO_A, [p.id for p in pendientes], tmp_path, "ana@empresa.com")
     a.sync.synchronize()
     b.sync.synchronize()
-    rows_a = a.movimientos.page(Filtro(), Orden(), 0, 100)
-    rows_b = b.movimientos.page(Filtro(), Orden(), 0, 100)
+    rows_a = a.movimientos.pagina(Filtro(), Orden(), 0, 100)
+    rows_b = b.movimientos.pagina(Filtro(), Orden(), 0, 100)
     # Same movements, dates, amounts, states and lote number (local ids may differ).
     assert [r[1:] for r in rows_b] == [r[1:] for r in rows_a]
     assert len(rows_b) == 6 and b.movimientos.count(Filtro(estado="enviado")) == 2
@@ -420,7 +420,7 @@ def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_
     # A, whose edit lost, is told, with the same two versions B sees.
     (on_a,) = a.sync.conflicts()
     (on_b,) = b.sync.conflicts()
-    assert a.sync.status().text.endswith("1 conflicto")
+    assert a.sync.status().texto.endswith("1 conflicto")
     for conflict in (on_a, on_b):
         assert conflict.otra["data"]["razon_social"] == "Versión de A"
         assert conflict.actual["data"]["razon_social"] == "Versión de B"

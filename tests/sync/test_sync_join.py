@@ -33,7 +33,7 @@ def movimientos_indexes(services) -> dict[str, str]:
 
 def grid(services, filtro: Filtro) -> list[tuple]:
     """The grid's first page (newest fecha first), without the row ids."""
-    return [row[1:] for row in services.movimientos.page(filtro, Orden(), 0, 500)]
+    return [row[1:] for row in services.movimientos.pagina(filtro, Orden(), 0, 500)]
 
 
 def a_company_with_movimientos(sync_server, desktops, count: int):

@@ -145,8 +145,10 @@ def test_rows_pulled_before_their_parent_arrive_with_it(
     b.sync.pull_rows = 2
     result = b.sync.synchronize()
     assert result.conflictos == 0 and b.sync.conflicts() == []
-    rows_a = a.movimientos.page(Filtro(), Orden(), 0, 100)
-    assert [r[1:] for r in b.movimientos.page(Filtro(), Orden(), 0, 100)] == [r[1:] for r in rows_a]
+    rows_a = a.movimientos.pagina(Filtro(), Orden(), 0, 100)
+    assert [r[1:] for r in b.movimientos.pagina(Filtro(), Orden(), 0, 100)] == [
+        r[1:] for r in rows_a
+    ]
     [lote] = b.lotes.lotes()
     assert [d.nss for d in b.lotes.detalle(lote.id)] == [p.nss for p in pendientes]
     with b.store.session() as session:

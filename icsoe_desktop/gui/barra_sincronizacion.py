@@ -1,6 +1,11 @@
 """Sync in the main window: the status-bar text («Sincronizado hh:mm», «Sin conexión», «N cambios
 por enviar»), the timer of the automatic sync, and one background runner shared with the
-Sincronización dialog (a sync never runs twice at once)."""
+Sincronización dialog (a sync never runs twice at once).
+
+The text counts what waits to be sent, which may be every movement after a big import: it is read
+in the background, never on the GUI thread, and only when something changed (an announcement of
+the notifier, a sync's end, the settings saved), never on a timer. A sync that brought rows
+announces every kind of data, so each open window reads what it shows again."""
 
 from __future__ import annotations
 
@@ -11,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from icsoe_desktop.gui.worker import run_in_background
+from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, anunciar, notificador
+from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 log = logging.getLogger(__name__)
-STATUS_REFRESH_MS = 30_000
 
 
 class SyncRunner(QObject):
@@ -38,7 +43,7 @@ class SyncRunner(QObject):
         self.running = True
         # Emitted from the pool thread; Qt queues it to this object's (the GUI) thread.
         emit: Callable[[int, int], None] = self.progressed.emit
-        run_in_background(lambda: self._services.sync.synchronize(emit), self._finish, self._finish)
+        en_segundo_plano(lambda: self._services.sync.synchronize(emit), self._finish, self._finish)
         return True
 
     def _finish(self, outcome: Any) -> None:
@@ -48,10 +53,16 @@ class SyncRunner(QObject):
 
             if not isinstance(outcome, DomainError):
                 log.error("Error inesperado al sincronizar", exc_info=outcome)
+        else:
+            # Rows received may be of any synced table; new conflicts only add to the list.
+            anunciar(
+                self._services,
+                TODO if outcome.recibidos else {CONFLICTOS} if outcome.conflictos else (),
+            )
         self.finished.emit(outcome)
 
 
-class SyncStatus(QObject):
+class BarraSincronizacion(QObject):
     """The status-bar label and the automatic sync timer of the main window."""
 
     def __init__(self, services: Services, status_bar: QStatusBar) -> None:
@@ -64,12 +75,12 @@ class SyncStatus(QObject):
         self.auto_timer = QTimer(self)
         self.auto_timer.setObjectName("sincronizacionTimer")
         self.auto_timer.timeout.connect(self.sync_now)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setInterval(STATUS_REFRESH_MS)
-        self._refresh_timer.timeout.connect(self.refresh)
-        self._refresh_timer.start()
+        self._leyendo = False  # a read of the status is under way
+        self._otra_vez = False  # something changed meanwhile: read once more when it ends
         self.runner.progressed.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
+        # Any change of data may add rows to send: the count is read again (in the background).
+        notificador(services).cambiaron.connect(self._on_cambios)
         self.apply_settings()
 
     def apply_settings(self) -> None:
@@ -83,10 +94,34 @@ class SyncStatus(QObject):
 
     @Slot()
     def refresh(self) -> None:
-        try:
-            self.label.setText(self._services.sync.status().text)
-        except Exception:  # the status bar must never break the window
-            log.exception("No se pudo leer el estado de la sincronización")
+        """Read the status in the background; the label changes when it arrives. Reads asked
+        for meanwhile become one more read, after this one."""
+        if self._leyendo:
+            self._otra_vez = True
+            return
+        self._leyendo, self._otra_vez = True, False
+        en_segundo_plano(self._services.sync.status, self._leido, self._no_leido, self.label)
+
+    def leyendo(self) -> bool:
+        return self._leyendo
+
+    def _leido(self, status: Any) -> None:
+        self._leyendo = False
+        if not self.runner.running:  # «Sincronizando…» stays until the sync ends
+            self.label.setText(status.texto)
+        if self._otra_vez:
+            self.refresh()
+
+    def _no_leido(self, exc: BaseException) -> None:
+        self._leyendo = False
+        # The status bar must never break the window (the store may be closing: a switch).
+        log.error("No se pudo leer el estado de la sincronización", exc_info=exc)
+        if self._otra_vez:
+            self.refresh()
+
+    @Slot(object)
+    def _on_cambios(self, _cambios: object) -> None:
+        self.refresh()
 
     @Slot()
     def sync_now(self) -> None:

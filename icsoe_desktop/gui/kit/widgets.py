@@ -1,4 +1,5 @@
-"""Small behaviours shared by several windows."""
+"""Small behaviours shared by several windows: «Mostrar contraseña», a new password typed twice
+under its policy, a one-use code's field, and the file pickers of the credential files."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
+
+# The e.firma's two files, as every window that asks for them names them.
+EFIRMA_CER_FILTER = "Certificado de la e.firma (*.cer)"
+EFIRMA_KEY_FILTER = "Llave privada de la e.firma (*.key)"
 
 
 def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
@@ -19,6 +24,24 @@ def bind_show_password(check: QCheckBox, *edits: QLineEdit) -> None:
             edit.setEchoMode(mode)
 
     check.toggled.connect(toggle)
+
+
+def new_password_fields(
+    form: QWidget, policy_intro: str = "La contraseña debe:\n"
+) -> tuple[QLineEdit, QLineEdit, QCheckBox]:
+    """A new password typed twice (``contrasenaEdit``, ``confirmacionEdit``), its «Mostrar
+    contraseña» (``mostrarContrasenaCheck``) bound to both, and the policy shown in
+    ``politicaLabel``: the forms of Regístrate aquí, Restablecer contraseña and Crear
+    contraseña. The service checks the password (domain/passwords.py)."""
+    from icsoe_desktop.domain.passwords import POLICY_TEXT
+    from icsoe_desktop.gui.forms import child
+
+    child(form, QLabel, "politicaLabel").setText(policy_intro + POLICY_TEXT)
+    contrasena = child(form, QLineEdit, "contrasenaEdit")
+    confirmacion = child(form, QLineEdit, "confirmacionEdit")
+    mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+    bind_show_password(mostrar, contrasena, confirmacion)
+    return contrasena, confirmacion, mostrar
 
 
 def bind_code_field(edit: QLineEdit) -> None:
@@ -78,3 +101,17 @@ class FilePicker(QObject):
         """The chosen file, or None when none was chosen (the service says what is missing)."""
         text = self.edit.text()
         return Path(text) if text else None
+
+
+def efirma_pickers(
+    certificado: QLineEdit,
+    certificado_button: QPushButton,
+    llave: QLineEdit,
+    llave_button: QPushButton,
+) -> tuple[FilePicker, FilePicker]:
+    """The e.firma's .cer and .key pickers (Ingresar con e.firma, Firmar la informativa,
+    Generar .pfx)."""
+    return (
+        FilePicker(certificado, certificado_button, "Certificado (.cer)", EFIRMA_CER_FILTER),
+        FilePicker(llave, llave_button, "Llave privada (.key)", EFIRMA_KEY_FILTER),
+    )

@@ -1,0 +1,140 @@
+"""What changed, announced once to every open window.
+
+An operation that writes data (an import, a lote, a correction, a sync that brought rows, a
+certificate saved) announces the kinds of data it changed, ``anunciar({MOVIMIENTOS, LOTES})``;
+each window subscribes to the kinds it shows (``suscribir``) and reads them again itself. The
+operation does not know which windows are open, and a window never polls.
+
+There is one notifier per ``Services`` (per open installation): windows built on other services
+(another test, a closed installation) never hear of this one's changes. A window that is hidden
+when the change comes refreshes when it shows again, once, however many changes came meanwhile.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable
+from types import MethodType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from icsoe_desktop.services.container import Services
+
+# The kinds of data a window may show. Names, not tables: a kind may span several tables.
+MOVIMIENTOS = "movimientos"
+LOTES = "lotes"
+REGISTROS = "registros_patronales"
+CERTIFICADOS = "certificados_imss"
+CONFLICTOS = "conflictos"
+ICSOE = "icsoe"  # contratistas, capturistas, informativas
+# What a sync that brought rows, a conflict settled or a restore may have changed.
+TODO = frozenset({MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE})
+
+Cambios = frozenset[str]
+
+
+class Notificador(QObject):
+    """``cambiaron(kinds)``: emitted on the GUI thread after an operation changed data."""
+
+    cambiaron = Signal(object)
+
+    def anunciar(self, cambios: Iterable[str]) -> None:
+        kinds = frozenset(cambios)
+        if kinds:
+            self.cambiaron.emit(kinds)
+
+
+_por_services: weakref.WeakKeyDictionary[Services, Notificador] = weakref.WeakKeyDictionary()
+
+
+def notificador(services: Services) -> Notificador:
+    """The one notifier of these services (made on first use, on the GUI thread)."""
+    found = _por_services.get(services)
+    if found is None:
+        found = _por_services[services] = Notificador()
+    return found
+
+
+def anunciar(services: Services, cambios: Iterable[str]) -> None:
+    notificador(services).anunciar(cambios)
+
+
+class _Suscripcion(QObject):
+    """Lives as a child of its widget: when the widget goes, so does the connection. It holds
+    the widget and its method weakly: a dialog closed is freed at once, not kept by a cycle
+    until the garbage collector runs."""
+
+    _widget: weakref.ref[QWidget] | None = None  # events may reach the filter during teardown
+
+    def __init__(
+        self,
+        widget: QWidget,
+        services: Services,
+        kinds: Iterable[str] | None,
+        refrescar: Callable[[Cambios], None],
+    ) -> None:
+        super().__init__(widget)
+        if not isinstance(refrescar, MethodType):
+            raise TypeError("suscribir: refrescar debe ser un método de la ventana")
+        self._widget = weakref.ref(widget)
+        self._kinds = None if kinds is None else frozenset(kinds)
+        self._refrescar = weakref.WeakMethod(refrescar)
+        self._pendientes: set[str] = set()  # changes heard while the widget was hidden
+        notificador(services).cambiaron.connect(self._on_cambio)
+        widget.installEventFilter(self)
+
+    def _llamar(self, cambios: Cambios) -> None:
+        refrescar = self._refrescar()
+        if refrescar is not None:
+            refrescar(cambios)
+
+    @Slot(object)
+    def _on_cambio(self, cambios: Cambios) -> None:
+        relevant = cambios if self._kinds is None else cambios & self._kinds
+        if not relevant:
+            return
+        widget = self._widget() if self._widget is not None else None
+        if widget is None:
+            return
+        if widget.isVisible():
+            self._llamar(frozenset(relevant))
+        else:
+            self._pendientes |= relevant
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and self._pendientes
+            and self._widget is not None
+            and watched is self._widget()
+        ):
+            cambios, self._pendientes = frozenset(self._pendientes), set()
+            self._llamar(cambios)  # before it paints: never a moment of the old data
+        return False
+
+    def pendiente(self) -> bool:
+        return bool(self._pendientes)
+
+    def pendiente_de(self, kinds: Iterable[str]) -> None:
+        """Read ``kinds`` when the widget next shows (a tab whose lists wait for it)."""
+        self._pendientes |= set(kinds)
+
+    def olvidar(self) -> None:
+        """The widget read everything itself (a new search): what was pending is shown."""
+        self._pendientes.clear()
+
+
+def suscribir(
+    widget: QWidget,
+    services: Services,
+    kinds: Iterable[str] | None,
+    refrescar: Callable[[Cambios], None],
+) -> _Suscripcion:
+    """Call ``refrescar(kinds that changed)`` after each announcement naming one of ``kinds``
+    (``None``: any kind), at once while ``widget`` shows, else when it shows again.
+    ``refrescar`` is a method of the window (held weakly), not a lambda."""
+    return _Suscripcion(widget, services, kinds, refrescar)
