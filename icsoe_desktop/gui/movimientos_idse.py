@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMainWindow,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -116,6 +115,11 @@ class MovimientosIdse(QWidget):
         tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
         assert tabs_layout is not None
         tabs_layout.addWidget(self.tabs)
+        # «Preparando el orden por …» while a sort index is built in the background.
+        self.preparando = QLabel(self)
+        self.preparando.setObjectName("preparandoLabel")
+        self.preparando.hide()
+        tabs_layout.addWidget(self.preparando)
         self.importar.setVisible(not self.read_only)
         self._mostrar_vista(0)
 
@@ -293,21 +297,20 @@ class MovimientosIdse(QWidget):
     def _prepare(self, orden: Orden) -> None:
         """The order's sort index is built on its first use, in the background (seconds at a
         million rows): meanwhile its pages come from a pass over the table (the first one in
-        about a second) in the same order, and the status bar says why scrolling is slower."""
+        about a second) in the same order, and a line beside the tabs says why scrolling is
+        slower."""
         service = self._services.movimientos
         attr = COLUMNS[orden.column].attr
         if attr in self._preparando or service.sort_ready(orden):
             return
         self._preparando.add(attr)
-        text = MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header)
-        bar = self.window().statusBar() if isinstance(self.window(), QMainWindow) else None
-        if bar is not None:
-            bar.showMessage(text)
+        self.preparando.setText(MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header))
+        self.preparando.show()
 
         def finished() -> None:
             self._preparando.discard(attr)
-            if bar is not None and bar.currentMessage() == text:
-                bar.clearMessage()
+            if not self._preparando:
+                self.preparando.hide()
 
         def built(_result: object) -> None:
             finished()
