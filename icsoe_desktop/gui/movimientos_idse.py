@@ -130,6 +130,9 @@ class MovimientosIdse(QWidget):
         self.estado.addItem(TODOS, None)
         for code, text in ESTADOS.items():
             self.estado.addItem(text, code)
+        for column in COLUMNS:  # the searches a column offers: «Por vencer», «Vencidos» (Vence)
+            for key, text in (column.filters or {}).items():
+                self.estado.addItem(text, (column.attr, key))
         self.refresh_registros()
 
         self.model = MovimientosModel(services.movimientos)
@@ -182,12 +185,15 @@ class MovimientosIdse(QWidget):
             return None if edit.date() == SIN_FECHA else edit.date().toPython()
 
         tab = self.tabs.currentIndex()
+        estado = self.estado.currentData()
+        condicion = tuple(estado) if isinstance(estado, (tuple, list)) else None
         return Filtro(
             registro_patronal=self.registro.currentData(),
             fecha_inicial=day(self.fecha_inicial),
             fecha_final=day(self.fecha_final),
-            estado=self.estado.currentData(),
+            estado=None if condicion else estado,
             tipo=TABS[tab][1] if tab < len(TABS) else None,
+            condicion=condicion,
         )
 
     def mostrar(self, filtro: Filtro, orden: Orden | None = None) -> None:
@@ -199,7 +205,8 @@ class MovimientosIdse(QWidget):
     def buscar(self) -> None:
         self.total.setText(MSG_CONTANDO)
         filtro = self.filtro()
-        if filtro.estado or filtro.registro_patronal:  # an estado: a seek in the sort index
+        # An estado (a condicion sets one): a seek in fecha's sort index.
+        if filtro.estado or filtro.condicion or filtro.registro_patronal:
             self._prepare(self.model.orden)
         self._buscar(filtro)
 

@@ -523,3 +523,55 @@ def test_a_far_page_right_after_buscar_is_read_without_holding_the_window(
     )
     first, rows = shown(view)
     assert rows and all(all(cell is not None for cell in row) for row in rows), first
+
+
+def test_vence_shows_each_deadline_sorts_and_finds_the_overdue(qtbot, services, tmp_path, clock):
+    """The clerk reads each aviso's deadline, sorts by it with a click on «Vence», and picks
+    «Vencidos» or «Por vencer» in Estado aviso to see what is overdue or still due."""
+    from datetime import datetime
+
+    load_known(services, tmp_path)
+    clock.now = datetime(2026, 6, 22, 9)  # a Monday
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)  # Todos
+    assert (
+        view.model.headerData(
+            next(i for i, c in enumerate(COLUMNS) if c.attr == "vence"), Qt.Orientation.Horizontal
+        )
+        == "Vence"
+    )
+    fechas = grid(view, "fecha")
+    deadlines = {
+        "01/07/2026": "08/07/2026", "20/06/2026": "26/06/2026", "10/06/2026": "17/06/2026",
+        "01/06/2026": "08/06/2026", "15/05/2026": "22/05/2026", "01/05/2026": "08/05/2026",
+    }  # fmt: skip
+    assert grid(view, "vence") == [deadlines[f] for f in fechas]
+
+    table, header = view.tabla, view.tabla.horizontalHeader()
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "vence")
+    table.scrollTo(view.model.index(0, column))
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    wait_operations(qtbot)  # its first sort builds its index
+    assert header.sortIndicatorSection() == column
+    descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    day = lambda text: (text[6:], text[3:5], text[:2])  # noqa: E731
+    assert grid(view, "vence") == sorted(deadlines.values(), key=day, reverse=descending)
+
+    assert [view.estado.itemText(i) for i in range(view.estado.count())][-2:] == [
+        "Por vencer",
+        "Vencidos",
+    ]
+    choose(view.estado, "Vencidos")
+    click(qtbot, view.buscar_button)
+    wait_operations(qtbot)  # a filter's first search builds its index
+    assert sorted(grid(view, "nombre")) == ["JUAN", "OSCAR"]
+    assert view.total.text() == "Movimientos encontrados: 2"
+    assert set(grid(view, "estado")) == {"Pendiente"}
+    choose(view.estado, "Por vencer")
+    click(qtbot, view.buscar_button)
+    wait_operations(qtbot)
+    assert grid(view, "nombre") == ["ANA"] and grid(view, "vence") == ["26/06/2026"]
+    view.tabs.setCurrentIndex(2)  # Bajas: JUAN's is overdue, not due
+    wait_operations(qtbot)
+    assert grid(view, "nombre") == []
