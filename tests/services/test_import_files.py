@@ -241,8 +241,10 @@ def _lote(count: int, first: int = 0) -> list[str]:
     lines = []
     for i in range(first, first + count):
         ten = f"{4100000000 + i:010d}"
-        mov = Movimiento(REGISTRO_A, ten + nss_check_digit(ten), "PEÑA", "", "JOSE", "08",
-                         date(2026, 1, 5), "GODE561231MDFRNL06", 40_000, None, "1", "0", "0")  # fmt: skip
+        mov = Movimiento(registro_patronal=REGISTRO_A, nss=ten + nss_check_digit(ten),
+                         primer_apellido="PEÑA", nombre="JOSE", tipo="08", fecha=date(2026, 1, 5),
+                         curp="GODE561231MDFRNL06", sbc=40_000, tipo_trabajador="1",
+                         tipo_salario="0", jornada="0")  # fmt: skip
         lines.append(format_line(mov))
     return lines
 
