@@ -81,6 +81,7 @@ def _cli(data_dir, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.end2end
 def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
     data_dir, ids, tmp_path
 ) -> None:
@@ -98,6 +99,7 @@ def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
     assert unknown.returncode == 2 and "ZZZ090909ZZ9" in unknown.stderr
 
 
+@pytest.mark.end2end
 def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(data_dir, ids) -> None:
     from icsoe_desktop.services.empresas import EMPRESAS_DIR
 
@@ -172,6 +174,7 @@ def test_solo_consulta_opens_only_the_empresas_an_administrator_allowed(data_dir
         services.close()
 
 
+@pytest.mark.end2end
 def test_cli_allows_solo_consulta_and_lists_it(data_dir, ids) -> None:
     done = _cli(data_dir, "empresas", "solo-consulta", CLIENTES[1].rfc, "si")
     assert done.returncode == 0, done.stderr

@@ -85,6 +85,7 @@ def registros(services) -> list[str]:
     return sorted(r.registro for r in services.registros.list())
 
 
+@pytest.mark.end2end
 @pytest.mark.parametrize("step", PASOS)
 def test_a_restore_killed_at_each_step_leaves_one_whole_store_and_says_so(
     data_dir: Path, tmp_path: Path, step: str
