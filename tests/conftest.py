@@ -38,7 +38,8 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 
 # --- which tests run where ---------------------------------------------------------------------
 # `gui`: the tests that need Qt widgets (tests/gui, or a qtbot/qapp fixture); `postgres`: the
-# sync tests (a real PostgreSQL cluster, tests/sync). The Windows run (installer/windows_wine.py,
+# sync tests (a real PostgreSQL cluster, tests/sync), also `slow`. Other `slow` and `end2end`
+# marks are on the tests themselves. The Windows run (installer/windows_wine.py,
 # Windows CPython under Wine) selects `-m "not gui and not postgres"`: offscreen Qt's fonts are
 # the host's there, and no PostgreSQL runs under Wine.
 TESTS = Path(__file__).resolve().parent
@@ -77,7 +78,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if TESTS / "gui" in path.parents or GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
         if TESTS / "sync" in path.parents:
+            # A PostgreSQL cluster started (initdb) and real servers: left out of the quick loop.
             item.add_marker(pytest.mark.postgres)
+            item.add_marker(pytest.mark.slow)
         if sys.platform == "win32":
             test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
             for prefix, reason in NOT_ON_WINDOWS.items():

@@ -94,6 +94,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_fiel_pair_with_password_on_stdin(folder):
     cer, key = folder / CER, folder / KEY
@@ -210,6 +211,7 @@ def test_missing_file_message_names_the_file(folder):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_legacy_rc2_pfx_without_openssl_legacy_provider(folder):
     args = ("--pfx", folder / "rc2.pfx", "--password-stdin")
@@ -336,6 +338,7 @@ def test_cert_pfx_errors_write_nothing(folder, tmp_path, stdin, message):
     assert not out.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_emisores_listar_agregar_quitar(tmp_path):
     data = tmp_path / "datos"
@@ -368,6 +371,7 @@ def test_emisores_listar_agregar_quitar(tmp_path):
     assert len(run_cli("emisores", "listar", data_dir=data).stdout.splitlines()) == 13
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_emisores_capacitacion_turns_the_test_authorities_on_and_off(tmp_path):
     from tests.services.test_capacitacion import instalar_uat

@@ -96,6 +96,7 @@ def test_each_problem_is_a_line_naming_its_renglon_and_the_exit_is_2(tmp_path: P
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_a_foreign_or_missing_file_is_a_spanish_error_never_a_traceback(tmp_path: Path) -> None:
     pdf = tmp_path / "acuse.csv"

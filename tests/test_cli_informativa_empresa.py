@@ -11,6 +11,7 @@ from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
 from tests.test_cli_informativa import cli
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_listar_and_exportar_an_informativa(services, data_dir, tmp_path):
     rfc = enter_contratista(services, data_dir, tmp_path)
@@ -45,6 +46,7 @@ def test_listar_and_exportar_an_informativa(services, data_dir, tmp_path):
     assert "Traceback" not in missing.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     from tests import credentials_factory as cf

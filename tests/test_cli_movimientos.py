@@ -24,6 +24,7 @@ def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_demo_export_and_reimport(tmp_path):
     data = tmp_path / "datos"
@@ -44,6 +45,7 @@ def test_demo_export_and_reimport(tmp_path):
     assert f"0 movimientos nuevos, {len(rows) - 1:,} ya existían" in again.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_a_bad_file_exits_2_with_each_line_named(tmp_path):
     data = tmp_path / "datos"

@@ -26,6 +26,7 @@ def run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_cargar_and_estado_for_the_installation(tmp_path):
     data_dir = tmp_path / "datos"

@@ -38,6 +38,7 @@ def two_users(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_restablecer_sets_the_password_from_stdin_and_is_audited(two_users):
     result = run(["usuarios", "restablecer", "Beto@Nominas.com"], two_users, NEW + "\n")
@@ -57,6 +58,7 @@ def test_restablecer_sets_the_password_from_stdin_and_is_audited(two_users):
         services.close()
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 @pytest.mark.parametrize(
     ("args", "stdin", "said"),
@@ -77,6 +79,7 @@ def test_restablecer_refuses_in_spanish_and_changes_nothing(two_users, args, std
         services.close()
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_first_user_is_administrator_and_another_can_be_made_one(two_users):
     listed = run(["usuarios"], two_users).stdout.splitlines()

@@ -22,6 +22,7 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_the_self_check_redirected_in_cp1252_keeps_the_menu_path(tmp_path: Path) -> None:
     result = run(["-m", "icsoe_desktop", "--self-check", "--data-dir", str(tmp_path / "datos")])

@@ -34,6 +34,7 @@ def asides(data_dir: Path) -> list[Path]:
     return sorted(data_dir.glob("*antes-de-restaurar*"))
 
 
+@pytest.mark.slow
 @pytest.mark.end2end
 def test_backup_restored_into_a_fresh_data_dir_signs_in(
     services, data_dir: Path, tmp_path: Path
@@ -224,6 +225,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_backup_while_another_process_writes_is_consistent(
     services, data_dir: Path, tmp_path: Path
 ) -> None:

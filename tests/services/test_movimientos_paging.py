@@ -114,6 +114,7 @@ def references() -> dict:
     return {}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("indexed", [True, False], ids=["indexed", "no-index"])
 @pytest.mark.parametrize("gather_max", [0, 10_000], ids=["seek", "gather"])
 def test_every_sort_and_filter_pages_like_order_by(

@@ -179,6 +179,7 @@ def test_a_store_missing_beside_a_restores_files_is_never_created_empty(
     assert not store.exists()
 
 
+@pytest.mark.slow
 def test_a_store_another_program_keeps_open_is_not_replaced(data_dir: Path, tmp_path: Path) -> None:
     """Another process with the store open (a second window, a script): the restore stops
     before the swap, says why, and leaves nothing behind."""
