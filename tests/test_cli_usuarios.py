@@ -50,7 +50,9 @@ def test_restablecer_sets_the_password_from_stdin_and_is_audited(two_users):
         with pytest.raises(AuthenticationError):
             services.accounts.authenticate("beto@nominas.com", OLD)
         (entry,) = [
-            e for e in services.audit_instalacion.recent() if e.action == "contrasena_restablecida_admin"
+            e
+            for e in services.audit_instalacion.recent()
+            if e.action == "contrasena_restablecida_admin"
         ]
         assert (entry.actor, entry.target) == ("línea de comandos", "beto@nominas.com")
         assert NEW not in entry.detail

@@ -112,4 +112,6 @@ def test_a_dek_key_with_a_short_iv_is_a_damaged_key_not_a_crash():
     short = files()["key_dek"].replace(iv, iv[:16])
     error = only_credential_errors(load_sat_pair, files()["cer"], short, cf.PASSWORD)
     assert isinstance(error, CredentialError)
-    assert error.message == "El archivo de llave privada (.key) está dañado o no es una llave privada."
+    assert (
+        error.message == "El archivo de llave privada (.key) está dañado o no es una llave privada."
+    )
