@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
@@ -20,6 +22,8 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_the_self_check_redirected_in_cp1252_keeps_the_menu_path(tmp_path: Path) -> None:
     result = run(["-m", "icsoe_desktop", "--self-check", "--data-dir", str(tmp_path / "datos")])
     text = result.stdout.decode("cp1252")  # strictly: every byte is cp1252

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import luhn
@@ -75,6 +76,7 @@ def lines(draw: st.DrawFn) -> str:
     return line
 
 
+@pytest.mark.slow
 @CHECK
 @given(lines())
 def test_the_fast_path_accepts_nothing_the_rules_refuse(line):

@@ -436,6 +436,7 @@ def shown(view: MovimientosIdse) -> tuple[int, list[tuple[str, ...]]]:
     return first, [tuple(model.index(r, c).data() for c in range(len(COLUMNS))) for r in rows]
 
 
+@pytest.mark.slow
 def test_sorts_and_jumps_show_the_right_rows_in_order(qtbot, services):
     """At 10,000 movements, with and without a date range longer than month streams: a header
     click in each direction, a jump to the middle of the scroll bar (before and after every

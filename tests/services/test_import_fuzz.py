@@ -130,6 +130,7 @@ def test_random_bytes_into_the_movimientos_importer(importer, data, suffix):
     importer(data, suffix)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.sampled_from(["lote", "csv"]).flatmap(lambda k: damaged(files()[k])))
 def test_damaged_lote_and_csv_files(importer, data):
@@ -147,6 +148,7 @@ def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
     importer(data, ".xlsx")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     data=st.one_of(

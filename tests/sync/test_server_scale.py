@@ -11,6 +11,7 @@ import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 import requests
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text, update
@@ -26,6 +27,7 @@ from tests.sync.conftest import EMPRESA
 from tests.sync.test_server import ODD_VALUES, call, push, row
 
 
+@pytest.mark.end2end
 def test_serve_with_several_workers(server_process, sync_database) -> None:
     _url, engine = sync_database
     token = db.create_token(engine, EMPRESA, "A").token
@@ -157,6 +159,7 @@ def test_old_answered_batches_are_forgotten_and_a_late_retry_changes_nothing(
         assert session.scalar(select(func.count()).select_from(SyncedRow)) == 1
 
 
+@pytest.mark.end2end
 def test_a_big_push_being_parsed_and_applied_does_not_hold_other_requests(
     server_process, sync_database
 ) -> None:

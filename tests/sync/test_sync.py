@@ -266,6 +266,7 @@ def test_a_token_of_another_company_reads_nothing(sync_server, desktops) -> None
     assert not audit_uuids(a) & audit_uuids(b)
 
 
+@pytest.mark.end2end
 def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicates(
     server_process, desktops
 ) -> None:
