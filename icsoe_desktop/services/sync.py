@@ -34,7 +34,7 @@ from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_apply import ApplyReport, apply_remote, record_push_results
-from icsoe_desktop.services.sync_check import table_summary
+from icsoe_desktop.services.sync_check import bucket_summary, table_summary
 from icsoe_desktop.services.sync_decode import decode_data
 from icsoe_desktop.services.sync_encode import encoded_changes, pending_count
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
@@ -49,6 +49,7 @@ BATCH_ROWS = 2000
 BATCH_BYTES = 4 * 1024 * 1024
 PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
+REPAIR_BUCKETS = 500  # buckets of uuids asked for in one repair pull (its URL: a few KB)
 SIN_CONEXION = "Sin conexión"
 ACTUALIZAR = (
     "Otro equipo de esta empresa ya usa una versión más reciente de icsoe-desktop: actualiza "
@@ -124,6 +125,27 @@ class ConflictRow:
     kind: str
     actual: dict[str, Any] | None  # the version now in the row (None: it no longer exists)
     otra: dict[str, Any]  # the version that lost: {"version", "updated_at", "deleted", "data"}
+
+
+def _retry_dropped():
+    """Requests sent once more, at once, when the connection broke before any answer came:
+    a kept-alive connection the server closed just as the request went out (it closes idle
+    ones after a while) fails that way, and said «Sin conexión» with the server fine. Every
+    request is safe to send again: reads, and pushes (a batch id the server answered already
+    gets its stored reply). Never after a timeout (the server may still be working on it) nor
+    when the server cannot be reached (that waits the timeout again)."""
+    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.util.retry import Retry
+
+    class RetryDropped(Retry):
+        def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+            if isinstance(error, ReadTimeoutError):
+                raise error
+            return super().increment(method, url, response, error, **kwargs)
+
+    return RetryDropped(
+        total=1, connect=0, read=1, status=0, other=0, allowed_methods=None, redirect=0
+    )
 
 
 def _check_url(url: str) -> str:
@@ -262,6 +284,9 @@ class SyncService:
         import requests
 
         http = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(max_retries=_retry_dropped())
+        http.mount("http://", adapter)
+        http.mount("https://", adapter)
         http.headers["Authorization"] = f"Bearer {token or self.token() or ''}"
         http.headers["User-Agent"] = "icsoe-desktop"
         http.headers[sync_wire.PROTOCOL_HEADER] = str(self.protocol)
@@ -562,10 +587,16 @@ class SyncService:
             log.warning("Índices sin reconstruir tras la sincronización", exc_info=True)
 
     def _pull_page(
-        self, http, base: str, since: int, table: str | None = None
+        self,
+        http,
+        base: str,
+        since: int,
+        table: str | None = None,
+        buckets: list[int] | None = None,
     ) -> sync_wire.PullPage:
-        """The page after ``since``; of one ``table`` only (a repair), which must name its
-        cursor and reads no estimate of what remains."""
+        """The page after ``since``; of one ``table`` only (a repair; of its ``buckets`` of
+        uuids, when given), which must name its cursor and reads no estimate of what
+        remains."""
         params: dict[str, Any] = {
             "since": since,
             "limit": self.pull_rows,
@@ -573,6 +604,8 @@ class SyncService:
         }
         if table is not None:
             params["tabla"] = table
+        if buckets is not None:
+            params["cubetas"] = ",".join(map(str, buckets))
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
         if "grupos" not in answer and isinstance(answer.get("rows"), list):
             raise SyncError(
@@ -653,7 +686,7 @@ class SyncService:
         if drifted:
             log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
             for table in drifted:
-                self._repull(http, base, table)
+                self._repair(http, base, table)
             tablas = self._call(http, "GET", f"{base}/v1/resumen").get("tablas") or {}
             drifted = self._drifted(tablas, self._summaries())
         if drifted:
@@ -674,18 +707,54 @@ class SyncService:
             if sync_wire.summary_differs(tablas.get(name) or {}, count, total)
         ]
 
-    def _repull(self, http, base: str, name: str) -> None:
-        """Every row of one table again, applied where the local copy is not the server's."""
-        since = 0
+    def _repair(self, http, base: str, name: str) -> None:
+        """A table that differs from the server: its buckets of uuids compared (the server
+        keeps each one's checksum), and only the rows of those that differ received again. A
+        server that keeps no buckets, or most of them differing: the whole table."""
+        theirs = self._call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
+        cubetas = theirs.get("cubetas")
+        differing: list[int] | None = None
+        if isinstance(cubetas, dict):
+            with self._store.session() as session:
+                mine = bucket_summary(session, by_name(name))
+            held = {int(b) for b in cubetas if b.isdigit()} | set(mine)
+            differing = [
+                b
+                for b in sorted(held)
+                if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
+            ]
+            if len(differing) > sync_wire.BUCKETS // 4:
+                differing = None
+        received = 0
+        if differing is None:
+            received = self._repull(http, base, name)
+        else:
+            for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
+                received += self._repull(
+                    http, base, name, differing[start : start + REPAIR_BUCKETS]
+                )
+        log.warning(
+            "Tabla %s: %s cubetas distintas del servidor, %d renglones recibidos de nuevo",
+            name,
+            "todas las" if differing is None else len(differing),
+            received,
+        )
+
+    def _repull(self, http, base: str, name: str, buckets: list[int] | None = None) -> int:
+        """Every row of one table again (of those ``buckets`` only, when given), applied where
+        the local copy is not the server's; how many rows came."""
+        since = received = 0
         while True:
-            page = self._pull_page(http, base, since, name)
+            page = self._pull_page(http, base, since, name, buckets)
             size, since = sync_wire.page_size(page), page["cursor"]
+            received += size
             if size:
                 with self._applying() as session:
                     apply_remote(session, page["grupos"], self._clock(), repair=True)
             if size < self.pull_rows:
                 break
         self._apply_waiting()
+        return received
 
     # --- conflicts -----------------------------------------------------------------------------
 

@@ -2,16 +2,16 @@
 company has synced with. Desktops of an older version are told to update (their pushes lose
 nothing meanwhile: the server keeps the columns they do not know, ``app._merged``).
 
-Revision ID: 0005_esquema_empresa
-Revises: 0004_uuid_bytes
+Revision ID: 0006_esquema_empresa
+Revises: 0005_pushes_en_paralelo
 Create Date: 2026-11-23
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_esquema_empresa"
-down_revision = "0004_uuid_bytes"
+revision = "0006_esquema_empresa"
+down_revision = "0005_pushes_en_paralelo"
 branch_labels = None
 depends_on = None
 
