@@ -795,9 +795,7 @@ def create_app(
         caller = await caller_of(request)
         since, limit, table, columnar = parse_pull(request.query_params)
         buckets = parse_buckets(request.query_params, table)
-        page = await run_in_threadpool(
-            pull, engine, caller, since, limit, table, columnar, buckets
-        )
+        page = await run_in_threadpool(pull, engine, caller, since, limit, table, columnar, buckets)
         return answer(caller, page)
 
     async def resumen_endpoint(request: Request) -> JSONResponse:
