@@ -7,7 +7,7 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
@@ -17,10 +17,9 @@ from icsoe_desktop.store.models import SyncRowState
 from icsoe_desktop.store.sync_tables import SyncedTable
 
 
-def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
-    """(rows, checksum) of what the server should hold of ``table`` as this desktop knows it:
-    its rows (their version) and, for rows it does not keep, the version it last saw. Only
-    meaningful with nothing pending to send."""
+def _summary_queries(table: SyncedTable) -> tuple[Select, Select]:
+    """The "uuid:version" keys the server should hold of ``table``: its rows (sent ones only),
+    and the versions last seen of rows this desktop does not keep."""
     model = table.model
     rows = select(model.uuid + ":1" if table.append_only else _hash_key(model.uuid, model.version))
     if table.sent_rows is not None:
@@ -28,6 +27,14 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
     absent = rowless_states(
         table, False, _hash_key(SyncRowState.row_uuid, SyncRowState.version)
     ).where(SyncRowState.version.is_not(None))
+    return rows, absent
+
+
+def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
+    """(rows, checksum) of what the server should hold of ``table`` as this desktop knows it:
+    its rows (their version) and, for rows it does not keep, the version it last saw. Only
+    meaningful with nothing pending to send."""
+    rows, absent = _summary_queries(table)
     count = total = 0
     connection = session.connection()
     for query in (rows, absent):
@@ -45,13 +52,7 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
 def bucket_summary(session: Session, table: SyncedTable) -> dict[int, tuple[int, int]]:
     """``table_summary`` per bucket of uuids (``sync_wire.bucket_of``): where a table that
     differs from the server differs. (Only for a repair: it reads the whole table.)"""
-    model = table.model
-    rows = select(model.uuid + ":1" if table.append_only else _hash_key(model.uuid, model.version))
-    if table.sent_rows is not None:
-        rows = rows.where(table.sent_rows(model))
-    absent = rowless_states(
-        table, False, _hash_key(SyncRowState.row_uuid, SyncRowState.version)
-    ).where(SyncRowState.version.is_not(None))
+    rows, absent = _summary_queries(table)
     keys: dict[int, list[str]] = {}
     connection = session.connection()
     for query in (rows, absent):
