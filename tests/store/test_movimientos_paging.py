@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.services import movimientos_paging
 from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
+from icsoe_desktop.store import movimientos_paging
 from icsoe_desktop.store.models import Lote, MovimientoRow
 from tests.conftest import built_once, copy_data
 
@@ -255,7 +255,7 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     stops at the page's last key. A few months' range on a column that follows fecha reads the
     month index, one stream per month; a longer range walks the sort index between the lowest
     and highest value of the filter's rows."""
-    from icsoe_desktop.services.movimientos import _key_query, _with_span
+    from icsoe_desktop.services.movimientos import _key_query
     from icsoe_desktop.store.models import BY_MONTH
 
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
@@ -266,7 +266,7 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
         for filtro in FILTERS:
             for column in range(len(COLUMNS)):
                 orden = Orden(column, descending=column % 2 == 0)
-                query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+                query = movimientos_paging.with_span(conn, _key_query(filtro, orden, False))
                 row = grid.pagina(filtro, orden, 0, 5)[-1]
                 for after in (None, (row[-1], row[0])):
                     for condition, order, extra in movimientos_paging.seeks(query, after):
@@ -343,7 +343,7 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     search's rows) is exact, and the month index is read only for the (tipo, estado) pairs that
     have a rejection date at all (rechazado), found by one seek each in the sort index: not 24
     months × 15 pairs × 2 ends of index pages read on the first click (README «Rendimiento»)."""
-    from icsoe_desktop.services.movimientos import _key_query, _with_span
+    from icsoe_desktop.services.movimientos import _key_query
 
     column = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha_rechazo")
     orden = Orden(column, descending=True)
@@ -353,7 +353,7 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     with grid._store.engine.connect() as conn:
         low, high = conn.execute(apply_filter(exact, filtro)).one()
         assert low is not None and low < high
-        query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+        query = movimientos_paging.with_span(conn, _key_query(filtro, orden, False))
         assert query.span == (low.isoformat(), high.isoformat())
         sql, params = movimientos_paging.span_sql(query, "2024-03", "2025-08")
         plan = [r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
