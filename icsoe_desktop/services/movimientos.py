@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
@@ -194,18 +194,10 @@ def _busqueda(filtro: Filtro) -> paging.Busqueda:
     )
 
 
-def _key_query(
-    filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True, fallback: bool = False
-) -> paging.KeyQuery:
-    """How the keys of ``filtro`` (resolved) in ``orden`` are read (store/movimientos_paging)."""
-    return paging.key_query(
-        _busqueda(filtro),
-        _sort_column(orden),
-        orden.descending,
-        gather=gather,
-        indexed=indexed,
-        fallback=fallback,
-    )
+def _key_query(filtro: Filtro, orden: Orden, gather: bool) -> paging.KeyQuery:
+    """The keys of ``filtro`` (resolved) in ``orden`` read through the sort index (``gather``:
+    the filter's own index), whatever the grid would choose (``MovimientosService._query``)."""
+    return paging.key_query(_busqueda(filtro), _sort_column(orden), orden.descending, gather=gather)
 
 
 def _summed(filtro: Filtro, table: Any) -> Select:
@@ -311,13 +303,24 @@ class MovimientosService:
         with self._store.engine.connect() as conn:
             return paging.fallback_ready(conn, _sort_column(orden))
 
-    def _query(self, filtro: Filtro, orden: Orden, total: int, walked: int) -> paging.KeyQuery:
-        """The KeyQuery of a page or of every key (``walked`` keys before its first): through
-        the sort index if built."""
-        gather = paging.gathered(_busqueda(filtro), total, walked)
-        indexed = self.sort_ready(orden)
-        fallback = not indexed and not gather and self._fallback(orden)
-        return _key_query(filtro, orden, gather, indexed, fallback)
+    def _query(
+        self, conn: Connection, filtro: Filtro, orden: Orden, total: int, walked: int
+    ) -> paging.KeyQuery:
+        """How the keys of a page (``walked`` keys before its first) or of every key are read
+        (store/movimientos_paging.py ``plan``)."""
+        column = _sort_column(orden)
+        indexed = set(sort_indexes(column)) <= self._sort_indexes or movs_sql.sort_ready(
+            conn, column, self._sort_indexes
+        )
+        return paging.plan(
+            conn,
+            _busqueda(filtro),
+            column,
+            orden.descending,
+            total=total,
+            walked=walked,
+            indexed=indexed,
+        )
 
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save
@@ -367,8 +370,8 @@ class MovimientosService:
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
-        query = self._query(resolved, orden, total, total)
         with self._store.engine.connect() as conn:
+            query = self._query(conn, resolved, orden, total, total)
             return paging.every_key(conn, query, total, every)
 
     def _page(
@@ -386,8 +389,8 @@ class MovimientosService:
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
-        query = self._query(resolved, orden, total, offset)
         with self._store.engine.connect() as conn:
+            query = self._query(conn, resolved, orden, total, offset)
             keys = paging.page_keys(conn, query, after and (after[-1], after[0]), limit, offset)
             return _rows_by_id(conn, keys)
 

@@ -2,7 +2,8 @@
 module that writes the paging's SQL; the grid's service (``services/movimientos.py``) hands it a
 ``Busqueda`` and a sort column and gets keys back:
 
-- ``key_query``: how a search's keys are read (``gather``: see ``gathered``);
+- ``plan``: how a search's keys are read: which index, or gathered (``gathered``);
+  ``key_query`` builds one as told;
 - ``page_keys``: the keys (id, sort value) of a page, from its first row, an offset or after a
   row; ``every_key``: every ``every``-th key, the scroll bar's page boundaries;
 - ``fallback_ready``: whether the schema's index the default order reads meanwhile is there.
@@ -12,10 +13,12 @@ A page is found in two steps: the keys (id, sort value) of its rows, then those 
 (models/movimientos.py sort_index_columns): ``deleted, tipo, estado, column`` and the row's id,
 built the first time the clerk sorts by the column (MovimientosService.prepare_sort, in the
 background; until then one top-N pass over the table, or for fecha the schema's tipo/fecha
-index). A filter that fixes the prefix (a tab, an estado) is one seek; otherwise one stream per
-prefix value (3 tipos × 5 estados) is read from its own seek, and SQLite merges the streams as
-they come out of their indexes (one compound SELECT in grid order), stopping at the page's last
-key. A registro patronal or a date range is tested on each movement's row (the index holds only
+index). fecha's order is also the order of the schema's own indexes, which hold a registro
+patronal, a tab or an estado besides the fecha: a search by those reads one of them
+(FECHA_INDEXES), whatever sort indexes there are. A filter that fixes the prefix (a tab, an
+estado) is one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its
+own seek, and SQLite merges the streams as they come out of their indexes (one compound SELECT
+in grid order), stopping at the page's last key. A registro patronal or a date range is tested on each movement's row (the index holds only
 the sort key, to keep every column's index small). The IDSE dates and the lote follow the
 movement's fecha: under a date range of a few months their month index gives one stream per
 month too, each starting inside the range instead of walking every earlier date; under a longer
@@ -56,6 +59,19 @@ from icsoe_desktop.store.movimientos import fecha_ends
 # A column whose order an index of the schema gives until its sort index is built: the default
 # order (fecha) reads (deleted, tipo, fecha), one stream per tipo, from the first window on.
 ALWAYS_INDEXED = {"fecha": ("ix_mov_tipo_fecha", ("tipo",))}
+# fecha's order as the schema's own indexes hold it ((deleted, [registro,] tipo or estado, fecha)
+# and the row's id after), by the columns among registro, tipo and estado the filter fixes: each
+# of those a seek, a date range a seek inside each stream, nothing tested on the movement's row,
+# and one stream (three under a registro) instead of fecha's sort index's fifteen. A registro
+# patronal above all: the sort indexes do not hold it, so its far pages and the scroll bar's keys
+# were read through its index and every key sorted (333,000 at a million: ~1 s; 0.1 s walked).
+FECHA_INDEXES: dict[frozenset[str], tuple[str, tuple[str, ...]]] = {
+    frozenset(): ("ix_mov_fecha", ()),
+    frozenset({"tipo"}): ("ix_mov_tipo_fecha", ("tipo",)),
+    frozenset({"estado"}): ("ix_mov_estado_fecha", ("estado",)),
+    frozenset({"registro"}): ("ix_mov_registro_tipo_fecha", ("tipo",)),
+    frozenset({"registro", "tipo"}): ("ix_mov_registro_tipo_fecha", ("tipo",)),
+}
 # At most this many matching rows: read them through the filter's index and sort them.
 GATHER_MAX = 4_000
 # Beyond this, a span (with_span) instead: each month is 15 streams (tipo × estado) of one
@@ -92,11 +108,31 @@ class KeyQuery:
     # (lowest, highest) value of the column among the filter's rows, NULLs aside ((None, None):
     # all NULL): read from the month index for a date range too long for month streams (span_sql).
     span: tuple[Any, Any] | None = None
-    # Unindexed, whether ALWAYS_INDEXED's index is there (a sync pull drops it until its end:
-    # store/bulk_indexes.py). Named, not left to the planner: beside sort indexes ANALYZE has
-    # not seen, it chose one that sorts every row of each stream (30 s at a million).
-    fallback: bool = False
+    # An index of the schema read instead of the sort index, and the prefix columns it is
+    # streamed by (FECHA_INDEXES; ALWAYS_INDEXED while the sort index is not built), if it is
+    # there (a sync pull drops them until its end: store/bulk_indexes.py). Named, not left to
+    # the planner: beside sort indexes ANALYZE has not seen, it chose one that sorts every row
+    # of each stream (30 s at a million).
+    schema: tuple[str, tuple[str, ...]] | None = None
     busqueda: Busqueda = Busqueda()  # the search the terms above stand for (its dates: the span)
+
+
+def plan(
+    conn: Connection,
+    busqueda: Busqueda,
+    column: str,
+    descending: bool,
+    *,
+    total: int,
+    walked: int,
+    indexed: bool,
+) -> KeyQuery:
+    """How the grid reads the keys of ``busqueda`` (``total`` rows) sorted by ``column``, with
+    ``walked`` keys before the first wanted (an offset; ``total`` for every key) and the
+    column's sort index built or not (``indexed``)."""
+    schema = _schema_index(conn, busqueda, column, indexed)
+    gather = gathered(busqueda, column, total, walked, schema)
+    return key_query(busqueda, column, descending, gather=gather, indexed=indexed, schema=schema)
 
 
 def key_query(
@@ -106,11 +142,11 @@ def key_query(
     *,
     gather: bool,
     indexed: bool = True,
-    fallback: bool = False,
+    schema: tuple[str, tuple[str, ...]] | None = None,
 ) -> KeyQuery:
     """How the keys of ``busqueda`` sorted by ``column`` are read: through the column's sort
-    index (``indexed``: it is built), the schema's index of ALWAYS_INDEXED meanwhile
-    (``fallback``), or the filter's own index, the rows sorted (``gather``)."""
+    index (``indexed``: it is built), an index of the schema in the column's order
+    (``schema``: see KeyQuery), or the filter's own index, the rows sorted (``gather``)."""
     where, params, fixed = ["m.deleted = 0"], {}, {}
     for name, value, condition in (
         ("registro", busqueda.registro, "m.registro_patronal = :registro"),
@@ -139,22 +175,55 @@ def key_query(
         nullable,
         indexed,
         months,
-        fallback=fallback,
+        schema=schema,
         busqueda=busqueda,
     )
 
 
-def gathered(busqueda: Busqueda, total: int, walked: int) -> bool:
+def _schema_index(
+    conn: Connection, busqueda: Busqueda, column: str, indexed: bool
+) -> tuple[str, tuple[str, ...]] | None:
+    """The index of the schema to read ``column``'s order from (see KeyQuery.schema), if any
+    and it is there."""
+    found = _fecha_index(busqueda) if column == "fecha" else None
+    if found is not None and _index_there(conn, found[0]):
+        return found
+    found = None if indexed else ALWAYS_INDEXED.get(column)
+    return found if found is not None and _index_there(conn, found[0]) else None
+
+
+def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]] | None:
+    """FECHA_INDEXES' index for what ``busqueda`` fixes, if one holds all of it."""
+    fixed = {"registro": busqueda.registro, "tipo": busqueda.tipo, "estado": busqueda.estado}
+    return FECHA_INDEXES.get(frozenset(k for k, v in fixed.items() if v))
+
+
+def _index_there(conn: Connection, name: str) -> bool:
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+    return conn.exec_driver_sql(sql, (name,)).first() is not None
+
+
+def gathered(
+    busqueda: Busqueda,
+    column: str,
+    total: int,
+    walked: int,
+    schema: tuple[str, tuple[str, ...]] | None = None,
+) -> bool:
     """Whether to read the filter's rows through its own index and sort them (the gather plan)
     rather than walk the sort index: for a few rows; or when ``walked`` keys (an offset, or
     every key for the scroll bar) would be walked past under a registro patronal or a date
     range, which the sort index does not hold: each of its entries would cost a row read, the
     filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
-    instead of 48 s at a million)."""
+    instead of 48 s at a million). Never from an index of the schema in fecha's order
+    (FECHA_INDEXES): it holds the filter's every term, a walk reads only the filter's keys,
+    in order."""
+    if column == "fecha" and schema is not None and schema == _fecha_index(busqueda):
+        return False
     if total <= GATHER_MAX:
         return True
-    row_tested = busqueda.registro or busqueda.desde or busqueda.hasta
-    return bool(row_tested) and walked > GATHER_MAX
+    dated = (busqueda.desde or busqueda.hasta) and column != "fecha"  # fecha: a seek
+    return bool(busqueda.registro or dated) and walked > GATHER_MAX
 
 
 def _months(busqueda: Busqueda) -> tuple[str, ...]:
@@ -232,10 +301,7 @@ def fallback_ready(conn: Connection, column: str) -> bool:
     """Whether ``column`` has an index of the schema in its order (ALWAYS_INDEXED), and it is
     there (a sync pull drops it until its end: store/bulk_indexes.py)."""
     found = ALWAYS_INDEXED.get(column)
-    if found is None:
-        return False
-    sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
-    return conn.exec_driver_sql(sql, (found[0],)).first() is not None
+    return found is not None and _index_there(conn, found[0])
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -343,8 +409,8 @@ def key_sql(
         return sql, params
     prefix_of = SORT_PREFIX[query.column]
     name = sort_index(query.column)
-    if not query.indexed and query.fallback and query.column in ALWAYS_INDEXED:
-        name, prefix_of = ALWAYS_INDEXED[query.column]
+    if query.schema is not None:
+        name, prefix_of = query.schema
     elif not query.indexed:
         # Unindexed (while the column's sort index is built in the background): one pass over the
         # table, SQLite keeping only the best offset + limit keys (a top-N sort). Per stream, each
