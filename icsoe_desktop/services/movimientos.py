@@ -194,12 +194,6 @@ def _busqueda(filtro: Filtro) -> paging.Busqueda:
     )
 
 
-def _key_query(filtro: Filtro, orden: Orden, gather: bool) -> paging.KeyQuery:
-    """The keys of ``filtro`` (resolved) in ``orden`` read through the sort index (``gather``:
-    the filter's own index), whatever the grid would choose (``MovimientosService._query``)."""
-    return paging.key_query(_busqueda(filtro), _sort_column(orden), orden.descending, gather=gather)
-
-
 def _summed(filtro: Filtro, table: Any) -> Select:
     query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
     if table is MovimientoConteo and filtro.tipo and not filtro.estado:

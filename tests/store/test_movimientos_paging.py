@@ -85,6 +85,16 @@ def grid(services):
     return services.movimientos
 
 
+def _key_query(filtro, orden, gather: bool) -> movimientos_paging.KeyQuery:
+    """The keys of ``filtro`` in ``orden`` read through the column's sort index (``gather``:
+    the filter's own index), whatever the grid would choose."""
+    from icsoe_desktop.services.movimientos import _busqueda, _sort_column
+
+    return movimientos_paging.key_query(
+        _busqueda(filtro), _sort_column(orden), orden.descending, gather=gather
+    )
+
+
 def reference(service, filtro, orden) -> list[int]:
     return [row[0] for row in service.iter_rows(filtro, orden)]
 
@@ -255,7 +265,6 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     stops at the page's last key. A few months' range on a column that follows fecha reads the
     month index, one stream per month; a longer range walks the sort index between the lowest
     and highest value of the filter's rows."""
-    from icsoe_desktop.services.movimientos import _key_query
     from icsoe_desktop.store.models import BY_MONTH
 
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
@@ -307,8 +316,6 @@ def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid):
     every sort, from its first row and after a row: the sort column's value after a row
     («estado = …», «registro = …») must not lead SQLite into that column's own index, which
     walks a whole estado or registro (a million rows: ~100 ms a page instead of a few)."""
-    from icsoe_desktop.services.movimientos import _key_query
-
     for column in range(len(COLUMNS)):
         grid.prepare_sort(Orden(column))
     with grid._store.engine.connect() as conn:
@@ -343,8 +350,6 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     search's rows) is exact, and the month index is read only for the (tipo, estado) pairs that
     have a rejection date at all (rechazado), found by one seek each in the sort index: not 24
     months × 15 pairs × 2 ends of index pages read on the first click (README «Rendimiento»)."""
-    from icsoe_desktop.services.movimientos import _key_query
-
     column = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha_rechazo")
     orden = Orden(column, descending=True)
     grid.prepare_sort(orden)
