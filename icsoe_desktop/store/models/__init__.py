@@ -25,6 +25,7 @@ from icsoe_desktop.store.models.informativa import (
 from icsoe_desktop.store.models.mail import OutboxMail
 from icsoe_desktop.store.models.movimientos import (
     BY_MONTH,
+    DATES,
     MONTH,
     SORT_COLUMNS,
     SORT_PREFIX,
@@ -33,11 +34,17 @@ from icsoe_desktop.store.models.movimientos import (
     MovimientoConteo,
     MovimientoRow,
     MovimientoTotal,
+    has_key,
+    key_value,
+    keyed,
     month_index,
+    prefix_code,
     sort_index,
     sort_index_columns,
     sort_index_ddl,
     sort_indexes,
+    sort_key,
+    sort_prefix,
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
@@ -47,6 +54,7 @@ __all__ = [
     "ACTIVA",
     "BAJA",
     "BY_MONTH",
+    "DATES",
     "MONTH",
     "REGISTRADA",
     "SORT_COLUMNS",
@@ -79,10 +87,16 @@ __all__ = [
     "SyncRowState",
     "SyncState",
     "SyncedMixin",
+    "has_key",
+    "key_value",
+    "keyed",
     "month_index",
     "new_uuid",
+    "prefix_code",
     "sort_index",
     "sort_index_columns",
     "sort_index_ddl",
     "sort_indexes",
+    "sort_key",
+    "sort_prefix",
 ]
