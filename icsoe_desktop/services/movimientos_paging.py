@@ -39,6 +39,7 @@ from icsoe_desktop.store.models import (
     key_value,
     keyed,
     month_index,
+    month_number,
     prefix_code,
     sort_index,
     sort_key,
@@ -220,7 +221,7 @@ def _sort_index_sql(
         params[f"s{n}"] = prefix_code(column, {**query.fixed, **chosen})
         equal = f"AND {group} = :s{n}"
         if query.months:
-            params[f"s{n}_m"] = values[-1]
+            params[f"s{n}_m"] = month_number(values[-1])
             equal += f" AND {month} = :s{n}_m"
         arms.append(
             f"SELECT m.id AS id, {key_value(column, key)} AS v, {key} AS k "
@@ -305,7 +306,9 @@ def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, d
             for values in product(*(_VALUES[p] for p in free))
         }
     )
-    params = dict(query.params, span_first=first_month, span_last=last_month)
+    params = dict(
+        query.params, span_first=month_number(first_month), span_last=month_number(last_month)
+    )
     params.update({f"g{n}": code for n, code in enumerate(codes)})
     # The filter's tipo and estado are in the groups' codes; "deleted = 0" is the index's own.
     coded = tuple(f"m.{p} = " for p in SORT_PREFIX[column])
@@ -331,7 +334,7 @@ def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, d
 
     sql = (
         "WITH RECURSIVE meses(mes) AS (SELECT :span_first UNION ALL "
-        "SELECT strftime('%Y-%m', mes || '-01', '+1 month') FROM meses WHERE mes < :span_last), "
+        "SELECT mes + 1 FROM meses WHERE mes < :span_last), "
         f"g AS MATERIALIZED ({kept}) "
         f"SELECT min(lo), max(hi) FROM (SELECT {end('')} AS lo, {end(' DESC')} AS hi "
         f"FROM g, meses)"
