@@ -1,8 +1,9 @@
 """The grid's pages at a million movements: which rows come next, as index seeks.
 
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
-keys come from the column's sort index (models/movimientos.py sort_index_columns): ``deleted, tipo,
-estado, column`` and the row's id, built the first time the clerk sorts by the column
+keys come from the column's sort index (models/movimientos.py sort_index_columns): the
+(tipo, estado) group's code, the column's key and the row's id, over the live movements, built
+the first time the clerk sorts by the column
 (MovimientosService.prepare_sort, in the background; until then one top-N pass over the table,
 or for fecha the schema's tipo/fecha index). A filter that fixes the prefix (a tab, an estado) is
 one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its own seek,
@@ -21,7 +22,8 @@ then the rows with a later value. Never "value >= v" with rows skipped: a value 
 300,000 rows (an estado) would be walked.
 
 Raw SQL (sqlite3 via the engine): SQLAlchemy's SQLite compiler has no INDEXED BY. Sort values
-come back as stored (dates as ISO text), which is what the next seek compares against.
+come back as stored (dates as ISO text), which is what the next seek compares against (as the
+index's key: models/movimientos.py keyed).
 """
 
 from __future__ import annotations
