@@ -1,11 +1,18 @@
 """The drift check's local half: per synced table, this desktop's row count and checksum (the
-sum of ``sync_wire.row_hash`` over uuid and version), which the server sums over its own rows.
-Generic over the synced tables."""
+sum of ``sync_wire.row_hash`` over uuid and version), which the server keeps for its own rows.
+
+``kept_view`` reads the sums the store keeps as rows are written (``store/sumas.py``: a few
+thousand rows, whatever the tables hold) with the cursor and whether anything waits to be sent,
+in one snapshot; ``kept_buckets`` one table's per bucket, for a repair. ``table_summary`` and
+``bucket_summary`` hash the rows themselves (what the kept sums must equal; the bench's
+baseline). Generic over the synced tables."""
 
 from __future__ import annotations
 
 from operator import itemgetter
 from typing import Any
+
+from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
@@ -13,8 +20,49 @@ from sqlalchemy.types import String
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.sync_sql import driver_cursor, rowless_states
-from icsoe_desktop.store.models import SyncRowState
+from icsoe_desktop.store.models import SyncRowState, SyncState
 from icsoe_desktop.store.sync_tables import SyncedTable
+
+_HALF = 30  # kept sums are added in two halves: a table's sum of 4,096 fits 64 bits so
+
+
+@dataclass(frozen=True)
+class LocalView:
+    """What this desktop holds, read in one snapshot: whether changes wait to be sent, the
+    pull cursor, and per synced table its kept (rows, checksum modulo 2**60)."""
+
+    pending: bool
+    cursor: int
+    sums: dict[str, tuple[int, int]]
+
+
+def kept_view(session: Session, pending: Any) -> LocalView:
+    """The kept sums with the cursor and ``pending(session)`` (anything waiting to be sent),
+    in one read transaction: a save or a pulled page committing meanwhile is either in all
+    three or in none (it could otherwise look like drift)."""
+    connection = session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")  # pysqlite would read each SELECT on its own
+    waiting = bool(pending(session))
+    cursor = session.scalar(select(SyncState.value).where(SyncState.key == "cursor"))
+    found = connection.exec_driver_sql(
+        f"SELECT table_name, sum(rows), sum(total >> {_HALF}), sum(total & {(1 << _HALF) - 1}) "
+        "FROM sync_sums GROUP BY table_name"
+    ).all()
+    sums = {
+        name: (int(rows), ((high << _HALF) + low) % sync_wire.SUM_MODULUS)
+        for name, rows, high, low in found
+    }
+    return LocalView(waiting, int(cursor or 0), sums)
+
+
+def kept_buckets(session: Session, table: SyncedTable) -> dict[int, tuple[int, int]]:
+    """``table``'s kept (rows, checksum modulo 2**60) per bucket of uuids that holds any."""
+    found = session.connection().exec_driver_sql(
+        "SELECT bucket, rows, total FROM sync_sums WHERE table_name = ? AND rows != 0",
+        (table.name,),
+    )
+    return {int(bucket, 16): (rows, total) for bucket, rows, total in found}
 
 
 def _summary_queries(table: SyncedTable) -> tuple[Select, Select]:
@@ -74,4 +122,4 @@ def _hash_key(row_uuid: Any, version: Any) -> Any:
     return row_uuid + ":" + type_coerce(version, String)
 
 
-__all__ = ["bucket_summary", "table_summary"]
+__all__ = ["LocalView", "bucket_summary", "kept_buckets", "kept_view", "table_summary"]

@@ -41,7 +41,13 @@ from icsoe_desktop.store.models.movimientos import (
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
-from icsoe_desktop.store.models.sync import SyncConflict, SyncPending, SyncRowState, SyncState
+from icsoe_desktop.store.models.sync import (
+    SyncConflict,
+    SyncPending,
+    SyncRowState,
+    SyncState,
+    SyncSum,
+)
 
 __all__ = [
     "ACTIVA",
@@ -77,6 +83,7 @@ __all__ = [
     "SyncConflict",
     "SyncPending",
     "SyncRowState",
+    "SyncSum",
     "SyncState",
     "SyncedMixin",
     "month_index",
