@@ -9,10 +9,9 @@ baseline). Generic over the synced tables."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
-
-from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.orm import Session
