@@ -110,6 +110,23 @@ def bucket_summary(session: Session, table: SyncedTable) -> dict[int, tuple[int,
     return {bucket: (len(held), sync_wire.hash_sum(held)) for bucket, held in keys.items()}
 
 
+def row_versions(session: Session, table: SyncedTable, buckets: list[int]) -> dict[str, int]:
+    """Per uuid in ``buckets``, the version the server should hold of it as this desktop
+    knows it (the kept sums' rows: sent rows, and clean states of rows not kept here). Reads
+    the whole table once (a repair's finer level, rare)."""
+    rows, absent = _summary_queries(table)
+    ends = {f"{bucket:03x}" for bucket in buckets}
+    found: dict[str, int] = {}
+    connection = session.connection()
+    for query in (rows, absent):
+        cursor = driver_cursor(connection, query)
+        while keys := cursor.fetchmany(5000):
+            for (key,) in keys:  # "uuid:version"
+                if key[33:36] in ends:
+                    found[key[:36]] = int(key[37:])
+    return found
+
+
 def _state_count(connection: Any, table: SyncedTable) -> int:
     """How many sync states ``table`` has (read from the states' key alone)."""
     query = select(func.count()).where(SyncRowState.table_name == table.name)
@@ -121,4 +138,11 @@ def _hash_key(row_uuid: Any, version: Any) -> Any:
     return row_uuid + ":" + type_coerce(version, String)
 
 
-__all__ = ["LocalView", "bucket_summary", "kept_buckets", "kept_view", "table_summary"]
+__all__ = [
+    "LocalView",
+    "bucket_summary",
+    "kept_buckets",
+    "kept_view",
+    "row_versions",
+    "table_summary",
+]

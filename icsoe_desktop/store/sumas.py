@@ -181,7 +181,26 @@ def add(connection: sqlite3.Connection, table: str, sums: dict[str, tuple[int, i
         )
 
 
+def add_inserted(connection: sqlite3.Connection, table: str, after_id: int) -> None:
+    """The sums of ``table``'s rows with an id above ``after_id`` (a bulk insert's batch, its
+    insert trigger dropped), read by their rowid range, added in one statement per bucket; a
+    clean state those rows' uuids had stops counting (the rows count now)."""
+    found = connection.execute(
+        f"SELECT uuid, version FROM {table} NOT INDEXED WHERE id > ?", (after_id,)
+    )
+    add(connection, table, bucket_sums(found))
+    rowless = connection.execute(
+        f"SELECT s.row_uuid, s.version FROM {table} AS m NOT INDEXED JOIN sync_row_state AS s "
+        f"ON s.table_name = ? AND s.row_uuid = m.uuid WHERE m.id > ? AND s.dirty IS 0 "
+        "AND s.version IS NOT NULL",
+        (table, after_id),
+    )
+    taken = bucket_sums(rowless)
+    add(connection, table, {b: (-n, MOD - total) for b, (n, total) in taken.items()})
+
+
 __all__ = [
+    "add_inserted",
     "HASH_FUNCTION",
     "MOD",
     "add",
