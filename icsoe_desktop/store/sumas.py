@@ -200,10 +200,10 @@ def add_inserted(connection: sqlite3.Connection, table: str, after_id: int) -> N
 
 
 __all__ = [
-    "add_inserted",
     "HASH_FUNCTION",
     "MOD",
     "add",
+    "add_inserted",
     "bucket_sums",
     "insert_trigger",
     "register",
