@@ -593,11 +593,9 @@ class SyncService:
         base: str,
         since: int,
         table: str | None = None,
-        buckets: list[int] | None = None,
     ) -> sync_wire.PullPage:
-        """The page after ``since``; of one ``table`` only (a repair; of its ``buckets`` of
-        uuids, when given), which must name its cursor and reads no estimate of what
-        remains."""
+        """The page after ``since``; of one ``table`` only (a repair from a server that keeps
+        no buckets), which must name its cursor and reads no estimate of what remains."""
         params: dict[str, Any] = {
             "since": since,
             "limit": self.pull_rows,
@@ -605,8 +603,6 @@ class SyncService:
         }
         if table is not None:
             params["tabla"] = table
-        if buckets is not None:
-            params["cubetas"] = ",".join(map(str, buckets))
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
         if "grupos" not in answer and isinstance(answer.get("rows"), list):
             raise SyncError(
@@ -783,12 +779,12 @@ class SyncService:
             self._apply_waiting()
         return size
 
-    def _repull(self, http, base: str, name: str, buckets: list[int] | None = None) -> int:
-        """Every row of one table again (of those ``buckets`` only, when given), applied where
-        the local copy is not the server's; how many rows came."""
+    def _repull(self, http, base: str, name: str) -> int:
+        """Every row of one table again, applied where the local copy is not the server's;
+        how many rows came."""
         since = received = 0
         while True:
-            page = self._pull_page(http, base, since, name, buckets)
+            page = self._pull_page(http, base, since, name)
             size, since = sync_wire.page_size(page), page["cursor"]
             received += size
             if size:
