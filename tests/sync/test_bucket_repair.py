@@ -98,3 +98,34 @@ def test_rows_drifted_across_many_buckets_are_the_only_ones_received_again(
     ]
     assert b.sync.status().verified_at is not None
     assert b.movimientos.count(Filtro()) == a.movimientos.count(Filtro()) == 3000
+
+
+def test_a_push_committing_during_a_check_is_not_taken_for_drift(
+    sync_server, desktops, caplog
+) -> None:
+    """Another desktop's push lands between this desktop reading its sums and the server
+    answering its own: the check catches up and compares at the same cursor, repairing
+    nothing."""
+    a, b = connected(sync_server, desktops)
+    for n in range(20):
+        a.registros.save(f"Y55{n:08d}", EMPRESA, "Original", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    read_view = b.sync._local_view
+    pushed = []
+
+    def view_then_a_push():
+        view = read_view()
+        if not pushed:
+            a.registros.save("Y5500000003", EMPRESA, "Cambiado", ADMIN)
+            pushed.append(a.sync.synchronize().enviados)
+        return view
+
+    b.sync._local_view = view_then_a_push
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
+        b.sync.synchronize()
+
+    assert pushed and pushed[0] >= 1  # (the change and its audit entry)
+    assert not [r for r in caplog.records if "distintas" in r.getMessage()]
+    assert b.sync.status().verified_at is not None
+    assert {r.registro: r.razon_social for r in b.registros.listar()}["Y5500000003"] == "Cambiado"
