@@ -196,6 +196,11 @@ def main() -> int:
         print(f"repair of {args.diverged:,} diverged rows in {args.rows:,}: {repair_s:.1f} s")
         print(f"  {received.messages}")
         print(f"  versions listed by the server: {listed:,} (uuid, version) pairs")
+    except BaseException:
+        log = tmp / "server.log"
+        if log.exists():  # the server's side of a failure, before the folder goes
+            print(log.read_text()[-3000:], file=sys.stderr)
+        raise
     finally:
         if services is not None:
             services.close()
