@@ -49,7 +49,13 @@ from icsoe_desktop.store.models.movimientos import (
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
-from icsoe_desktop.store.models.sync import SyncConflict, SyncPending, SyncRowState, SyncState
+from icsoe_desktop.store.models.sync import (
+    SyncConflict,
+    SyncPending,
+    SyncRowState,
+    SyncState,
+    SyncSum,
+)
 
 __all__ = [
     "ACTIVA",
@@ -87,6 +93,7 @@ __all__ = [
     "SyncPending",
     "SyncRowState",
     "SyncState",
+    "SyncSum",
     "SyncedMixin",
     "has_key",
     "key_value",

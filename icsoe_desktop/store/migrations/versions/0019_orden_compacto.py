@@ -10,14 +10,14 @@ next first sort by a column builds it compact. The downgrade drops them too: the
 builds its own on its next sort.
 
 Revision ID: 0019_orden_compacto
-Revises: 0017_orden_estrecho
+Revises: 0018_sumas_sincronizacion
 Create Date: 2026-11-23
 """
 
 from alembic import op
 
 revision = "0019_orden_compacto"
-down_revision = "0017_orden_estrecho"
+down_revision = "0018_sumas_sincronizacion"
 branch_labels = None
 depends_on = None
 
