@@ -41,3 +41,24 @@ def puede_cerrar(dialog: QWidget, cambios: bool, guardar: Callable[[], bool]) ->
     if respuesta == "si":
         return guardar() and dialog.isVisible()
     return respuesta == "no"
+
+
+def cerrar_guardando(
+    dialog: QWidget,
+    cambios: bool,
+    guardar: Callable[[Callable[[], None]], None],
+    cerrar: Callable[[], None],
+) -> None:
+    """As ``puede_cerrar``, for a form whose save runs in the background: nothing waits here.
+
+    Without edits, or answered No, ``cerrar()`` runs now. Sí calls ``guardar(cerrar)``, which
+    starts the save and calls ``cerrar`` once it succeeded (a refusal, said to the user, keeps
+    the form open). Cancelar (or Esc) goes back to the form."""
+    if not cambios:
+        cerrar()
+        return
+    respuesta = preguntar_guardar(dialog, dialog.windowTitle())
+    if respuesta == "si":
+        guardar(cerrar)
+    elif respuesta == "no":
+        cerrar()

@@ -127,7 +127,7 @@ class MovimientosModel(QAbstractTableModel):
         return bool(self._bounds)
 
     def _read_bounds(self, generation: int) -> None:
-        from icsoe_desktop.gui.worker import run_in_background
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
         if generation != self._generation:
             return
@@ -137,7 +137,7 @@ class MovimientosModel(QAbstractTableModel):
             if generation == self._generation:  # not for an earlier search
                 self._bounds = bounds
 
-        run_in_background(
+        en_segundo_plano(
             lambda: self._service.boundaries(filtro, orden, PAGE_SIZE, total),
             done,
             lambda exc: log.error("No se pudieron leer los límites de página", exc_info=exc),
@@ -187,7 +187,7 @@ class MovimientosModel(QAbstractTableModel):
 
     def _read_later(self, number: int) -> None:
         """Read a far page in the background; its rows are painted when it arrives."""
-        from icsoe_desktop.gui.worker import run_in_background
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
         if number in self._pending:
             return
@@ -212,7 +212,7 @@ class MovimientosModel(QAbstractTableModel):
             self._pending.discard(number)
             log.error("No se pudo leer una página de movimientos", exc_info=exc)
 
-        run_in_background(lambda: self._by_position(number, filtro, orden, total), done, failed)
+        en_segundo_plano(lambda: self._by_position(number, filtro, orden, total), done, failed)
 
     def row_values(self, row: int) -> tuple | None:
         """(id, value per COLUMNS..., sort value) of a row, None if it vanished meanwhile."""

@@ -25,7 +25,7 @@ from icsoe_desktop.gui.barra_sincronizacion import SyncRunner
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.worker import run_with_progress
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -120,18 +120,14 @@ class SincronizacionDialog(QDialog):
     def _on_probar(self) -> None:
         url = self.url.text().strip()
         token = self._token() or self._services.sync.token()
-        try:
-            text = run_with_progress(
-                self,
-                "Probando la conexión con el servidor de sincronización…",
-                lambda: self._services.sync.test_connection(
-                    url, token, self.verificar_tls.isChecked()
-                ),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
-        msgbox.information(self, text, TITLE)
+        verify = self.verificar_tls.isChecked()
+        ejecutar(
+            self,
+            "Probando la conexión con el servidor de sincronización…",
+            lambda: self._services.sync.test_connection(url, token, verify),
+            lambda text: msgbox.information(self, text, TITLE),
+            titulo=TITLE,
+        )
 
     def _valores(self) -> tuple[object, ...]:
         return (

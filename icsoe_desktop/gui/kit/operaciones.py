@@ -142,29 +142,37 @@ class Operacion(Generic[T]):
             self.dialogo.deleteLater()
         return self.parent is None or _vivo(self.parent)
 
+    def _soltar(self) -> None:
+        """Forget the callbacks once reported: they may hold a window that is closed next."""
+        self._al_terminar = self._al_fallar = self._al_cancelar = None
+
     def _exito(self, value: T) -> None:
+        al_terminar = self._al_terminar
+        self._soltar()
         abierta = self._cerrar()
         if self._services is not None:  # the data changed, whether its window is open or not
             from icsoe_desktop.gui.kit.notificador import anunciar
 
             cambios = self._cambia(value) if callable(self._cambia) else self._cambia
             anunciar(self._services, cambios)  # the windows behind show it before any message
-        if abierta and self._al_terminar is not None:
-            self._al_terminar(value)
+        if abierta and al_terminar is not None:
+            al_terminar(value)
 
     def _fallo(self, exc: BaseException) -> None:
         from icsoe_desktop.domain.errors import DomainError
         from icsoe_desktop.services.excel import ExportCancelled
 
+        al_fallar, al_cancelar = self._al_fallar, self._al_cancelar
+        self._soltar()
         if not self._cerrar():
             log.error("Operación terminada con su ventana ya cerrada", exc_info=exc)
             return
-        if isinstance(exc, ExportCancelled) and self._al_cancelar is not None:
-            self._al_cancelar()  # Cancelar pressed: the work left nothing behind
+        if isinstance(exc, ExportCancelled) and al_cancelar is not None:
+            al_cancelar()  # Cancelar pressed: the work left nothing behind
         elif not isinstance(exc, DomainError):
             inesperado(exc)
-        elif self._al_fallar is not None:
-            self._al_fallar(exc)
+        elif al_fallar is not None:
+            al_fallar(exc)
         else:
             from icsoe_desktop.gui import msgbox
 
