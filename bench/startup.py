@@ -11,7 +11,12 @@ run REPEAT times, alternating, after a warm-up run that compiles bytecode; media
 («ratio»), and so is each run with the bare run just before it («paired»: the median of those
 ratios, steadier on a shared machine).
 
-    python bench/startup.py [--repeat N]
+    python bench/startup.py [--repeat N] [--app dist/icsoe-desktop/icsoe-desktop]
+
+--app times that executable (the bundle PyInstaller builds) instead of ``python -m
+icsoe_desktop``; --bare the bare window's executable, built the same way, for instance
+``pyinstaller --onedir -n bare bare.py`` with the script below in bare.py (then both start
+through PyInstaller's bootloader and archive, which a bundle pays and ``python`` does not).
 """
 
 from __future__ import annotations
@@ -84,6 +89,8 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--app", type=Path, help="an executable to time (the built bundle)")
+    parser.add_argument("--bare", type=Path, help="the bare window, bundled as the app is")
     args = parser.parse_args()
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="services")
@@ -93,8 +100,9 @@ def main() -> None:
     markers = ("first-window", "ready", "services")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "datos"
-        bare_cmd = [sys.executable, "-c", BARE]
-        app_cmd = [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir)]
+        bare_cmd = [str(args.bare.resolve())] if args.bare else [sys.executable, "-c", BARE]
+        app = [str(args.app.resolve())] if args.app else [sys.executable, "-m", "icsoe_desktop"]
+        app_cmd = [*app, "--data-dir", str(data_dir)]
 
         timed_lines(app_cmd, env, markers)  # warm-up: bytecode, the file
         timed_lines(bare_cmd, env, ("first-window",))

@@ -1,0 +1,136 @@
+"""What the bundle leaves out (installer/bundle_contents.py) is nothing the app uses: a module
+it imports, directly or through a library, left out of build_installer.spec would fail only in
+the installed app, on the window that needs it; an image the app shows would not draw without
+its Qt plugin."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "icsoe_desktop"
+# Not in the bundle: the reference sync server is installed on its own (pyproject's «server»).
+NOT_BUNDLED = PACKAGE / "sync_server"
+
+
+def _bundle_contents():
+    spec = importlib.util.spec_from_file_location(
+        "bundle_contents", ROOT / "installer" / "bundle_contents.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _excluded(name: str, excluded: list[str]) -> bool:
+    return any(name == e or name.startswith(f"{e}.") for e in excluded)
+
+
+def _app_imports() -> set[str]:
+    """Every module the bundled code names in an import, wherever in a file (the windows import
+    most of what they use only when they open: lazy imports count)."""
+    names: set[str] = set()
+    for path in PACKAGE.rglob("*.py"):
+        if NOT_BUNDLED in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+    return names
+
+
+# Imports every module named, with the excluded ones made unimportable as in the bundle: an
+# optional import (openpyxl offers numpy) falls back as it would there; a needed one fails.
+IMPORT_ALL = """
+import importlib, importlib.abc, json, sys
+excluded, names = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+blocked = []
+
+class LeftOut(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if any(name == e or name.startswith(e + ".") for e in excluded):
+            blocked.append(name)
+            raise ModuleNotFoundError(f"{name} is not in the bundle", name=name)
+        return None
+
+sys.meta_path.insert(0, LeftOut())
+failed = {}
+for name in names:
+    try:
+        importlib.import_module(name)
+    except ImportError as exc:
+        failed[name] = str(exc)
+# What imports without the exclusions is what they broke; the rest is absent on this system
+# (winreg, msvcrt… on Linux).
+sys.meta_path.pop(0)
+broken = {}
+for name, why in failed.items():
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        continue
+    broken[name] = why
+print(json.dumps({"broken": broken, "blocked": sorted(set(blocked))}))
+"""
+
+
+def test_nothing_the_app_imports_is_left_out_of_the_bundle() -> None:
+    excluded = _bundle_contents().EXCLUDED_MODULES
+    named = _app_imports()
+    assert sorted(n for n in named if _excluded(n, excluded)) == []
+    # And what those modules import in turn, as the installed app would load them.
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL, json.dumps(excluded), json.dumps(sorted(named))],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["broken"] == {}, f"needed but left out of the bundle: {result['blocked']}"
+
+
+def test_every_image_the_app_ships_has_its_qt_plugin() -> None:
+    contents = _bundle_contents()
+    # QtGui reads these itself; any other format needs its plugin in imageformats/.
+    built_in = {".png", ".bmp", ".ppm", ".pbm", ".pgm", ".xbm", ".xpm"}
+    formats = {f".{name.removeprefix('q')}" for name in contents.QT_PLUGINS["imageformats"]}
+    shipped = [*(ROOT / "resources").rglob("*"), *(ROOT / "docs" / "screenshots").glob("*")]
+    images = {p.suffix.lower() for p in shipped if p.suffix.lower() in {*built_in, ".svg", ".ico"}}
+    others = {p.suffix.lower() for p in shipped if p.suffix.lower() in {".jpg", ".jpeg", ".gif"}}
+    assert images - built_in <= formats
+    assert others == set(), "an image format with no Qt plugin in the bundle"
+    # The window icon is drawn by the SVG icon engine.
+    assert "qsvgicon" in contents.QT_PLUGINS["iconengines"]
+
+
+def test_the_platforms_the_bundles_run_on_are_kept() -> None:
+    """Windows: the app's windows; offscreen: the self-check without a display, CI and the
+    screenshots; a plugin folder not named keeps all its plugins (the Windows styles)."""
+    contents = _bundle_contents()
+    for dest in (
+        "PySide6/plugins/platforms/qwindows.dll",
+        "PySide6/plugins/platforms/qoffscreen.dll",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "PySide6/plugins/styles/qmodernwindowsstyle.dll",
+        "PySide6/plugins/imageformats/qsvg.dll",
+        "PySide6/plugins/imageformats/qico.dll",
+    ):
+        assert contents.plugin_kept(dest), dest
+    for dest in (
+        "PySide6/Qt/plugins/platformthemes/libqgtk3.so",
+        "PySide6/plugins/platforms/qdirect2d.dll",
+        "PySide6/plugins/tls/qopensslbackend.dll",
+    ):
+        assert not contents.plugin_kept(dest), dest
