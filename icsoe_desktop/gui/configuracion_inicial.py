@@ -191,6 +191,9 @@ class ConfiguracionInicialWizard(QWizard):
         self.services = services
         self.actor = actor
         self._openers = openers
+        # Once closed, drop them: they are the window's methods, and the window holds this
+        # assistant, a cycle that would keep a closed main window alive until the collector ran.
+        self.finished.connect(self._soltar_openers)
         self._pasos = {p.clave: p for p in services.primer_uso.pasos()}
         self.setButtonText(QWizard.WizardButton.NextButton, "&Siguiente >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Atrás")
@@ -248,6 +251,9 @@ class ConfiguracionInicialWizard(QWizard):
         button.setVisible(isinstance(page, _StepPage) and not self._pasos[page.clave].hecho)
 
     # --- actions -------------------------------------------------------------------------------
+
+    def _soltar_openers(self) -> None:
+        self._openers = {}
 
     def _open(self, clave: str) -> None:
         self._openers[clave](self)

@@ -86,10 +86,11 @@ def en_segundo_plano(
     job.setAutoDelete(False)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _running.pop(job, None)
-        if dueno is not None and not _vivo(dueno):
-            return
-        callback(value)
+        try:
+            if dueno is None or _vivo(dueno):
+                callback(value)
+        finally:  # counted until its callback returned (a message box it shows was answered)
+            _running.pop(job, None)
 
     relay = _Relay(lambda value: finish(al_terminar, value), lambda exc: finish(al_fallar, exc))
     _running[job] = relay
