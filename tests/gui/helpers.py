@@ -118,7 +118,8 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:
 
 
 def wait_operations(qtbot, timeout: int = 30_000) -> None:
-    """Until every background operation reported (its callbacks ran, its boxes answered)."""
+    """Until every background operation reported (its callbacks ran, its boxes answered).
+    Not from inside a callback (a handler of a dialog one opened): it would wait on itself."""
     from icsoe_desktop.gui.kit.operaciones import en_curso
 
     qtbot.waitUntil(lambda: en_curso() == 0, timeout=timeout)
