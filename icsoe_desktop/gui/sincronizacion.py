@@ -25,11 +25,11 @@ from icsoe_desktop.gui.barra_sincronizacion import SyncRunner
 from icsoe_desktop.gui.cambios import puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.operaciones import ejecutar, en_segundo_plano, inesperado
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.sync import SyncResult
+    from icsoe_desktop.services.sync import SyncResult, SyncStatus
 
 TITLE = "Sincronización"
 MSG_GUARDADA = "La configuración de la sincronización se guardó correctamente."
@@ -90,7 +90,10 @@ class SincronizacionDialog(QDialog):
         return self.token.text().strip() or None
 
     def _show_status(self) -> None:
-        status = self._services.sync.status()
+        """Read off the GUI thread (the store may be busy with a sync); shown once read."""
+        en_segundo_plano(self._services.sync.status, self._mostrar_estado, inesperado, self)
+
+    def _mostrar_estado(self, status: SyncStatus) -> None:
         if not status.configured:
             self.estado.setText("La sincronización no está configurada.")
         else:
