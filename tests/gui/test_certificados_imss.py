@@ -267,10 +267,12 @@ def test_generar_pfx_from_the_chosen_efirma(qtbot, company, modals, tmp_path):
         type_text(qtbot, pfx_dialog.contrasena_llave, cf.PASSWORD)
         type_text(qtbot, pfx_dialog.contrasena_pfx, "corta")
         type_text(qtbot, pfx_dialog.confirmacion, "corta")
-        pfx_dialog.generar_en(str(tmp_path / "mal.pfx"))
+        pfx_dialog.generar_en(str(tmp_path / "mal.pfx"))  # in the background
+        wait_operations(qtbot)
         pfx_dialog.contrasena_llave.setText(cf.PASSWORD)
         pfx_dialog.contrasena_pfx.setText("Portal2026pfx")
         pfx_dialog.generar_en(str(tmp_path / "efirma.pfx"))
+        wait_operations(qtbot)
         pfx_dialog.reject()
 
     modals.handle(fill_and_generate)
@@ -376,11 +378,13 @@ def test_generar_pfx_checks_the_password_before_asking_where_and_takes_the_one_t
         type_text(qtbot, pfx_dialog.contrasena_pfx, "Portal2026pfx")
         type_text(qtbot, pfx_dialog.confirmacion, "Portal2026pfx")
         click(qtbot, pfx_dialog.generar)
+        wait_operations(qtbot)  # the password is checked in the background
         seen["wrong"] = modals.texts[-1]
         seen["dialogs_after_wrong"] = len(modals.dialogs)
         pfx_dialog.contrasena_llave.setText(cf.PASSWORD)
         modals.handle(save_as)
         click(qtbot, pfx_dialog.generar)
+        wait_operations(qtbot)  # checked, asked where, then written, in the background
         pfx_dialog.reject()
 
     modals.handle(generar)
