@@ -106,7 +106,7 @@ def _vivo(obj: QObject) -> bool:
 
 
 def en_curso() -> int:
-    """Background jobs not reported yet (tests wait for 0)."""
+    """Background jobs not reported yet, or whose callback still runs (tests wait for 0)."""
     return len(_running)
 
 
