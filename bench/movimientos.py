@@ -17,8 +17,14 @@
    store/conteo.py): a fresh store at head (no sort index: they are built on first sort) / the
    same store downgraded to 0006_lote_numero (main at 07fdb4a, no counts), paired runs.
 
+5. (--frio) The same with the store out of the OS cache, as after a reboot: before each figure
+   the store's files are dropped from the page cache (posix_fadvise DONTNEED, after an fsync)
+   and the pool's connections closed, so SQLite reads every page it needs from the disk. Also
+   the first window (store opened, main window painted with its first page) in a process of its
+   own, warm and cold. Goals: first window ≤ 1 s, a first sort ≤ 2 s, cold.
+
     python bench/movimientos.py [--rows 1000000] [--export-rows 100000] [--cache DIR]
-        [--skip-export] [--export-million] [--skip-index-build] [--insert]
+        [--skip-export] [--export-million] [--skip-index-build] [--insert] [--frio]
 """
 
 from __future__ import annotations
@@ -39,12 +45,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TODAY = date(2026, 11, 22)
+COLD = {"on": False, "dir": None, "services": None}  # --frio: drop the store before each figure
+
+
+def drop_from_os_cache(directory: Path) -> None:
+    """Every SQLite file of ``directory`` out of the OS page cache, as after a reboot (written
+    pages first flushed: DONTNEED only drops clean ones)."""
+    for path in directory.glob("*.sqlite3*"):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def chill() -> None:
+    """In --frio mode: the store out of the OS cache, and SQLite's own page caches with it (the
+    pool's connections closed; the next statement opens a new one)."""
+    if not COLD["on"]:
+        return
+    services = COLD["services"]
+    if services is not None:
+        services.store.engine.dispose()
+    drop_from_os_cache(COLD["dir"])
 
 
 def timed(fn: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
     """Median wall time and median CPU time of this thread, in ms."""
     samples, cpus = [], []
     for _ in range(repeat):
+        chill()
         start, cpu = time.perf_counter(), time.thread_time()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
@@ -126,6 +157,7 @@ def bench_grid(services) -> None:
         """(wall ms, CPU ms of the window's thread). On a machine shared with other work the
         wall time includes waiting for a core; the CPU time is the window's own work (SQLite
         runs in the calling thread), what an idle machine would show, bar disk reads."""
+        chill()
         start, cpu = time.perf_counter(), time.thread_time()
         action()
         table.viewport().repaint()
@@ -221,13 +253,25 @@ def bench_grid(services) -> None:
 
 
 def bench_index_build(services) -> None:
-    """Each sort index dropped and built again as a first sort builds it: the clerk's wait."""
-    from icsoe_desktop.services.movimientos import COLUMNS, MovimientosService, Orden, _sort_column
+    """Each sort index dropped and built again as a first sort builds it, with the first page of
+    that sort read without it just before (what the grid shows while the index is built in the
+    background); then the store's size without sort indexes and with all of them."""
+    from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
+    from icsoe_desktop.services.movimientos import (
+        COLUMNS,
+        Filtro,
+        MovimientosService,
+        Orden,
+        _sort_column,
+    )
     from icsoe_desktop.store.models import sort_indexes
 
     engine = services.store.engine
-    print("\nPrimer orden por cada columna: construir sus índices (s) y lo que ocupan (MiB)")
-    built: dict[str, tuple[float, float]] = {}
+    print(
+        "\nPrimer orden por cada columna (Todos): su primera página sin índice y construir sus"
+        " índices (s), lo que ocupan (MiB)"
+    )
+    built: dict[str, tuple[float, float, float]] = {}
     for column in range(len(COLUMNS)):
         names = sort_indexes(_sort_column(Orden(column)))
         if names[0] in built:
@@ -238,6 +282,12 @@ def bench_index_build(services) -> None:
         fresh = MovimientosService(
             services.store, services.audit, services.clock, services.permisos
         )
+        total = fresh.count(Filtro())
+        chill()
+        start = time.perf_counter()
+        fresh.pagina(Filtro(), Orden(column, False), 0, PAGE_SIZE, total)
+        first = time.perf_counter() - start
+        chill()
         start = time.perf_counter()
         fresh.prepare_sort(Orden(column))
         seconds = time.perf_counter() - start
@@ -249,17 +299,75 @@ def bench_index_build(services) -> None:
                 / 2**20
                 for name in names
             ]
-        built[names[0]] = (seconds, sum(sizes))
+        built[names[0]] = (first, seconds, sum(sizes))
         print(
-            f"  {COLUMNS[column].header:18} {' + '.join(names):54} {seconds:5.2f} s"
+            f"  {COLUMNS[column].header:18} {' + '.join(names):54} {first:5.2f} s {seconds:5.2f} s"
             f" {' + '.join(f'{m:.1f}' for m in sizes)} MiB",
             flush=True,
         )
-    times = sorted(s for s, _ in built.values())
+    firsts = sorted(f for f, _s, _m in built.values())
+    times = sorted(s for _f, s, _m in built.values())
+    indexes = sum(m for _f, _s, m in built.values())
+    with engine.connect() as conn:
+        store = conn.exec_driver_sql("SELECT sum(pgsize) FROM dbstat").scalar() / 2**20
     print(
-        f"  {len(built)} columnas: {times[0]:.2f}–{times[-1]:.2f} s cada una "
-        f"(mediana {statistics.median(times):.2f} s), {sum(m for _, m in built.values()):.0f} MiB"
+        f"  {len(built)} columnas: primera página {firsts[0]:.2f}–{firsts[-1]:.2f} s (mediana"
+        f" {statistics.median(firsts):.2f} s); índice {times[0]:.2f}–{times[-1]:.2f} s (mediana"
+        f" {statistics.median(times):.2f} s), {indexes:.0f} MiB"
     )
+    print(
+        f"  Base sin índices de orden {store - indexes:.0f} MiB, con todos {store:.0f} MiB:"
+        f" {store / (store - indexes):.2f}× (meta ≤ 2×)",
+        flush=True,
+    )
+
+
+FIRST_WINDOW = """
+import os, sys, time
+sys.path[:0] = [{root!r}, {bench!r}]
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+import icsoe_desktop.gui.ventana_principal as ventana
+from icsoe_desktop.services.container import open_services
+import movimientos as bench
+app = QApplication([])
+if {cold!r}:
+    bench.drop_from_os_cache(Path({directory!r}))
+start, cpu = time.perf_counter(), time.thread_time()
+services = open_services(Path({directory!r}))
+main = ventana.VentanaPrincipal(services, None)
+main.show()
+main.movimientos.tabla.viewport().repaint()
+app.processEvents()
+print((time.perf_counter() - start) * 1000, (time.thread_time() - cpu) * 1000)
+"""
+
+
+def bench_first_window(directory: Path, repeat: int = 5) -> None:
+    """Store opened and the main window painted with its first page (sólo consulta: the same
+    grid), in a fresh process whose imports are done before the clock starts: warm, then with
+    the store out of the OS cache, alternated."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    runs: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    for _ in range(repeat):
+        for cold in (False, True):
+            code = FIRST_WINDOW.format(
+                root=str(root), bench=str(root / "bench"), cold=cold, directory=str(directory)
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout.split()
+            runs[cold].append((float(out[-2]), float(out[-1])))
+    print("\nPrimera ventana (base abierta + ventana pintada con su primera página), mediana:")
+    for cold, name in ((False, "caliente"), (True, "fría (fuera del caché del SO)")):
+        wall = statistics.median(w for w, _ in runs[cold])
+        cpu = statistics.median(c for _, c in runs[cold])
+        goal = f"  {'OK ' if wall <= 1000 else 'NO '}(meta ≤ 1000 ms)" if cold else ""
+        print(f"  {name:30} {wall:7.0f} ms de reloj, {cpu:6.0f} ms CPU{goal}", flush=True)
 
 
 def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
@@ -432,6 +540,10 @@ def main() -> None:
     parser.add_argument("--skip-index-build", action="store_true")
     parser.add_argument("--insert", action="store_true", help="also the insert cost (4.)")
     parser.add_argument(
+        "--frio", action="store_true", help="the store out of the OS cache before each figure"
+    )
+    parser.add_argument("--skip-first-window", action="store_true")
+    parser.add_argument(
         "--export-million", action="store_true", help="also the export's memory at --rows"
     )
     args = parser.parse_args()
@@ -439,6 +551,11 @@ def main() -> None:
 
     if not args.skip_grid:
         grid = open_store(args.cache / f"grid-{args.rows}", args.rows)
+        if args.frio:
+            COLD.update(on=True, dir=args.cache / f"grid-{args.rows}", services=grid)
+            print("Modo frío: la base fuera del caché del SO antes de cada cifra", flush=True)
+        if not args.skip_first_window:
+            bench_first_window(args.cache / f"grid-{args.rows}")
         try:
             if not args.skip_index_build:
                 bench_index_build(grid)

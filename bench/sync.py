@@ -113,6 +113,7 @@ def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
     """A fresh PostgreSQL cluster, server and pair of desktops: (baseline, push, pull) seconds
     and the rows sent and received. (A cluster per round: in a shared one the earlier rounds'
     writes were still being flushed during the later baselines.)"""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync_rows import local_changes
     from icsoe_desktop.sync_server import db
@@ -134,7 +135,7 @@ def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
             services = open_services(tmp / f"{name}{n}")
             desktops.append(services)
             token = db.create_token(engine, "ABC010101AB1", f"Escritorio {name}").token
-            services.sync.configure(server.url, token, True, 0, "bench")
+            services.sync.configure(server.url, token, True, 0, CLI_ACTOR)
         a, b = desktops
         make_rows(a, args.table, args.rows)
         with a.store.session() as session:

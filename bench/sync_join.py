@@ -27,13 +27,14 @@ from tests.sync import pg
 JOIN = """
 import json, sys, time
 from pathlib import Path
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 from peak import peak_rss_mb
 services = open_services(Path(sys.argv[1]))
 services.sync.pull_rows = int(sys.argv[4])
 start = time.perf_counter()
 if sys.argv[2] != "-":
-    services.sync.configure(sys.argv[2], sys.argv[3], True, 0, "bench")
+    services.sync.configure(sys.argv[2], sys.argv[3], True, 0, CLI_ACTOR)
     result = services.sync.synchronize()
     received = result.recibidos
 else:

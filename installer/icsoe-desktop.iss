@@ -30,7 +30,7 @@
   #define BundleDir "..\dist\icsoe-desktop"
 #endif
 
-; /DCompression=lzma2/fast: CI's test build (installer/wine_check.py), minutes faster.
+; /DCompression=zip/1: CI's test build (installer/wine_check.py), minutes faster.
 #ifndef Compression
   #define Compression "lzma2"
 #endif

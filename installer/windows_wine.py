@@ -441,7 +441,18 @@ def prepare(machine: WindowsMachine, cache: Path) -> None:
     say(f"Ruedas de Windows instaladas ({time.monotonic() - started:.0f} s)")
     built = build_system_dlls(machine, wheels)
     say("DLL del sistema que Wine no trae, compiladas en system32: " + ", ".join(built or ["—"]))
-    # The Rust extensions and Qt load with them; a missing one would fail here, by name.
+    # The Rust extensions and Qt load with them; a missing one would fail here, by name. And
+    # ProcessPrng gives random bytes (Rust trusts it blindly: it never reports a failure).
+    machine.check(
+        [
+            machine.python,
+            "-c",
+            "import ctypes; prng = ctypes.WinDLL('bcryptprimitives').ProcessPrng; "
+            "a, b = ctypes.create_string_buffer(32), ctypes.create_string_buffer(32); "
+            "assert prng(a, 32) and prng(b, 32) and a.raw != b.raw and bytes(32) not in (a.raw, b.raw)",
+        ],
+        "ProcessPrng de bcryptprimitives.dll",
+    )
     machine.check(
         [
             machine.python,

@@ -130,7 +130,7 @@ def compile_installer(
     compression: str | None = None,
 ) -> Path:
     """ISCC /DAppVersion=… /DBundleDir=… into output_dir; the written .exe, or WineError.
-    compression overrides the .iss's (lzma2), e.g. lzma2/fast for a test build."""
+    compression overrides the .iss's (lzma2), e.g. zip/1 for a test build."""
     if not (bundle / "icsoe-desktop.exe").is_file():
         raise WineError(f"{bundle} no tiene icsoe-desktop.exe: no es un paquete de Windows.")
     output_dir.mkdir(parents=True, exist_ok=True)

@@ -21,9 +21,10 @@ if sys.platform == "win32" and os.environ.get("WINDIR"):
     # names another, installer/windows_wine.py.)
     os.environ.setdefault("QT_QPA_FONTDIR", os.path.join(os.environ["WINDIR"], "Fonts"))
 
+import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -37,7 +38,8 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 
 # --- which tests run where ---------------------------------------------------------------------
 # `gui`: the tests that need Qt widgets (tests/gui, or a qtbot/qapp fixture); `postgres`: the
-# sync tests (a real PostgreSQL cluster, tests/sync). The Windows run (installer/windows_wine.py,
+# sync tests (a real PostgreSQL cluster, tests/sync), also `slow`. Other `slow` and `end2end`
+# marks are on the tests themselves. The Windows run (installer/windows_wine.py,
 # Windows CPython under Wine) selects `-m "not gui and not postgres"`: offscreen Qt's fonts are
 # the host's there, and no PostgreSQL runs under Wine.
 TESTS = Path(__file__).resolve().parent
@@ -76,7 +78,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if TESTS / "gui" in path.parents or GUI_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.gui)
         if TESTS / "sync" in path.parents:
+            # A PostgreSQL cluster started (initdb) and real servers: left out of the quick loop.
             item.add_marker(pytest.mark.postgres)
+            item.add_marker(pytest.mark.slow)
         if sys.platform == "win32":
             test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
             for prefix, reason in NOT_ON_WINDOWS.items():
@@ -87,10 +91,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     item.add_marker(pytest.mark.skip(reason=f"Bajo Wine no: {reason}"))
 
 
-@pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test has its own data dir and a keyring of its own in a temp dir (test-only)."""
-    data_dir = tmp_path / "data"
+def _isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """The environment of a test whose temp dir is ``folder``: its data dir and keyring there."""
+    data_dir = folder / "data"
     data_dir.mkdir()
     monkeypatch.setenv("ICSOE_DATA_DIR", str(data_dir))
     # The suite's own backend (tests/keyring_de_prueba.py): the app accepts a backend named
@@ -101,7 +104,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(
         "PYTHONPATH", os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))
     )
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "xdg"))
     for var in (
         "ICSOE_SMTP_HOST",
         "ICSOE_SMTP_PORT",
@@ -114,6 +117,33 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     keyring.core._keyring_backend = None  # pick the backend again from the env
     return data_dir
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test has its own data dir and a keyring of its own in a temp dir (test-only)."""
+    return _isolate(monkeypatch, tmp_path)
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, build: Callable[[Path], None]) -> Path:
+    """A data dir filled once by ``build(data_dir)`` (in an isolated environment of its own) for
+    several tests to copy with ``copy_data``: a data set whose size is the point is paid once."""
+    folder = tmp_path_factory.mktemp("built_once")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        data_dir = _isolate(monkeypatch, folder)
+        build(data_dir)
+    import keyring.core
+
+    keyring.core._keyring_backend = None  # the test's own keyring again
+    return folder
+
+
+def copy_data(built: Path, data_dir: Path) -> None:
+    """A test's own copy of a ``built_once`` data dir and keyring (its stores closed)."""
+    shutil.copytree(built / "data", data_dir, dirs_exist_ok=True)
+    xdg = Path(os.environ["XDG_DATA_HOME"])
+    if (built / "xdg").is_dir():
+        shutil.copytree(built / "xdg", xdg, dirs_exist_ok=True)
 
 
 @pytest.fixture

@@ -199,9 +199,7 @@ def ec_ca() -> Issuer:
 
 def ca_extensions() -> tuple[bytes, ...]:
     """basicConstraints cA=TRUE, pathLen 0 (critical) and keyCertSign + cRLSign: an AC's."""
-    return _extension("2.5.29.19", seq(b"\x01\x01\xff", integer(0)), critical=True), key_usage(
-        0x06
-    )
+    return _extension("2.5.29.19", seq(b"\x01\x01\xff", integer(0)), critical=True), key_usage(0x06)
 
 
 def intermediate_ca(subject: bytes, key: Any, signer: Issuer) -> Issuer:

@@ -94,6 +94,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_fiel_pair_with_password_on_stdin(folder):
     cer, key = folder / CER, folder / KEY
     result = inspect(
@@ -118,6 +120,7 @@ def test_fiel_pair_with_password_on_stdin(folder):
     assert desde.utcoffset() is not None and desde < hasta
 
 
+@pytest.mark.end2end
 @pytest.mark.parametrize(
     "stdin", [b"Contrase\xc3\xb1a2026\r\n", b"Contrase\xf1a2026"], ids=["crlf", "cp1252-console"]
 )
@@ -127,6 +130,7 @@ def test_password_stdin_newlines_and_ansi_console(folder, stdin):
     assert (result.returncode, one_json(result)["ok"]) == (0, True)
 
 
+@pytest.mark.end2end
 def test_only_one_trailing_newline_is_part_of_the_stdin_protocol(folder):
     cer, key = folder / CER, folder / KEY
     result = inspect(
@@ -135,6 +139,7 @@ def test_only_one_trailing_newline_is_part_of_the_stdin_protocol(folder):
     assert one_json(result)["error"] == "contrasena_incorrecta"
 
 
+@pytest.mark.end2end
 def test_imss_pfx(folder):
     result = inspect("--pfx", folder / "imss.pfx", "--password-stdin", stdin=b"Imss2026pfx")
     payload = one_json(result)
@@ -146,6 +151,7 @@ def test_imss_pfx(folder):
     )
 
 
+@pytest.mark.end2end
 @pytest.mark.parametrize("args", [[], ["--password-stdin"]], ids=["no-option", "empty-stdin"])
 def test_pfx_without_password(folder, args):
     result = inspect("--pfx", folder / "abierto.pfx", *args)
@@ -184,6 +190,7 @@ ERROR_CASES = {  # id: (arguments, standard input, code); file names are under t
 }
 
 
+@pytest.mark.end2end
 @pytest.mark.parametrize("args, stdin, code", ERROR_CASES.values(), ids=ERROR_CASES.keys())
 def test_errors_are_one_json_object_and_exit_2(folder, args, stdin, code):
     paths = [a if a.startswith("--") else folder / a for a in args]
@@ -195,6 +202,7 @@ def test_errors_are_one_json_object_and_exit_2(folder, args, stdin, code):
     assert payload["mensaje"]
 
 
+@pytest.mark.end2end
 def test_missing_file_message_names_the_file(folder):
     payload = one_json(inspect("--cer", folder / "no-existe.cer", "--key", folder / "otra.key"))
     assert (
@@ -203,6 +211,8 @@ def test_missing_file_message_names_the_file(folder):
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_legacy_rc2_pfx_without_openssl_legacy_provider(folder):
     args = ("--pfx", folder / "rc2.pfx", "--password-stdin")
     assert one_json(inspect(*args, stdin=b"Imss2026pfx"))["ok"] is True
@@ -215,6 +225,7 @@ def test_legacy_rc2_pfx_without_openssl_legacy_provider(folder):
     assert one_json(result)["error"] == "contrasena_incorrecta"
 
 
+@pytest.mark.end2end
 @pytest.mark.parametrize(
     "args",
     [["--pfx", "a.pfx", "--key", "a.key"], ["--cer", "a", "--pfx", "b"], []],
@@ -247,6 +258,7 @@ def test_the_command_stays_light():
 SHIPPED = REPO / "resources" / "emisores_confiables"
 
 
+@pytest.mark.end2end
 def test_cer_alone_is_described_with_its_issuer(folder, tmp_path):
     result = inspect("--cer", folder / CER, ICSOE_DATA_DIR=str(tmp_path))
     payload = one_json(result)
@@ -263,6 +275,7 @@ def test_cer_alone_is_described_with_its_issuer(folder, tmp_path):
     assert payload["emisor_confiable"] is False
 
 
+@pytest.mark.end2end
 def test_issuer_added_on_this_desktop_is_trusted(folder, tmp_path):
     (tmp_path / "emisores_confiables").mkdir()
     (tmp_path / "emisores_confiables" / "ac.cer").write_bytes(cf.sat_ca().certificate_der)
@@ -270,6 +283,7 @@ def test_issuer_added_on_this_desktop_is_trusted(folder, tmp_path):
     assert one_json(result)["emisor_confiable"] is True
 
 
+@pytest.mark.end2end
 def test_shipped_sat_cas_are_recognised_by_signature(tmp_path):
     """AC6's names are mis-encoded in the file itself: still read, its issuer verified."""
     payload = one_json(inspect("--cer", SHIPPED / "AC6_SAT.crt", ICSOE_DATA_DIR=str(tmp_path)))
@@ -278,6 +292,7 @@ def test_shipped_sat_cas_are_recognised_by_signature(tmp_path):
     assert payload["valido_hasta"].startswith("2031-03-24")
 
 
+@pytest.mark.end2end
 def test_cert_pfx_reopens_with_our_loader_and_with_openssl(folder, tmp_path):
     from icsoe_desktop.domain.credentials import load_pfx
 
@@ -303,6 +318,7 @@ def test_cert_pfx_reopens_with_our_loader_and_with_openssl(folder, tmp_path):
     assert subprocess.run(wrong, capture_output=True, check=False).returncode != 0
 
 
+@pytest.mark.end2end
 @pytest.mark.parametrize(
     ("stdin", "message"),
     [
@@ -322,6 +338,8 @@ def test_cert_pfx_errors_write_nothing(folder, tmp_path, stdin, message):
     assert not out.exists()
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_emisores_listar_agregar_quitar(tmp_path):
     data = tmp_path / "datos"
     listed = run_cli("emisores", "listar", data_dir=data)
@@ -353,6 +371,8 @@ def test_emisores_listar_agregar_quitar(tmp_path):
     assert len(run_cli("emisores", "listar", data_dir=data).stdout.splitlines()) == 13
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_emisores_capacitacion_turns_the_test_authorities_on_and_off(tmp_path):
     from tests.services.test_capacitacion import instalar_uat
 

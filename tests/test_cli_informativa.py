@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv
 from tests.informativa_datos import trabajadores_limpios
 
@@ -26,6 +28,7 @@ def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.end2end
 def test_deadlines_one_line_per_cuatrimestre_without_any_store(tmp_path: Path) -> None:
     data = tmp_path / "datos"
     result = cli(data, "--empresa", "SEM980701STA", "informativa", "vencimientos",
@@ -44,6 +47,7 @@ def test_deadlines_one_line_per_cuatrimestre_without_any_store(tmp_path: Path) -
     assert not data.exists()  # no store was opened or created
 
 
+@pytest.mark.end2end
 def test_deadline_years_out_of_order_or_not_years_exit_2(tmp_path: Path) -> None:
     backwards = cli(tmp_path, "informativa", "vencimientos", "--desde", "2027", "--hasta", "2026")
     assert backwards.returncode == 2
@@ -54,6 +58,7 @@ def test_deadline_years_out_of_order_or_not_years_exit_2(tmp_path: Path) -> None
     assert "Traceback" not in backwards.stderr + wrong.stderr
 
 
+@pytest.mark.end2end
 def test_a_clean_file_says_how_many_workers_are_valid(tmp_path: Path) -> None:
     path = tmp_path / "trabajadores.csv"
     escribir_csv(trabajadores_limpios(1_234, random.Random(2)), path)
@@ -62,6 +67,7 @@ def test_a_clean_file_says_how_many_workers_are_valid(tmp_path: Path) -> None:
     assert result.stdout == "1,234 trabajadores válidos.\n"
 
 
+@pytest.mark.end2end
 def test_each_problem_is_a_line_naming_its_renglon_and_the_exit_is_2(tmp_path: Path) -> None:
     a, b, c = trabajadores_limpios(3, random.Random(3))
     path = tmp_path / "trabajadores.csv"
@@ -90,6 +96,8 @@ def test_each_problem_is_a_line_naming_its_renglon_and_the_exit_is_2(tmp_path: P
     ]
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_a_foreign_or_missing_file_is_a_spanish_error_never_a_traceback(tmp_path: Path) -> None:
     pdf = tmp_path / "acuse.csv"
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")

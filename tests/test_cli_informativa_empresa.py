@@ -3,12 +3,16 @@ captured through the services."""
 
 from __future__ import annotations
 
+import pytest
+
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
 from tests.test_cli_informativa import cli
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_listar_and_exportar_an_informativa(services, data_dir, tmp_path):
     rfc = enter_contratista(services, data_dir, tmp_path)
     uuid = services.informativas.crear(rfc, CLI_ACTOR, PERIODO)
@@ -42,6 +46,8 @@ def test_listar_and_exportar_an_informativa(services, data_dir, tmp_path):
     assert "Traceback" not in missing.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     from tests import credentials_factory as cf
     from tests.informativa_servicios import capturista_activa

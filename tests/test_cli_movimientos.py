@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,6 +24,8 @@ def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_demo_export_and_reimport(tmp_path):
     data = tmp_path / "datos"
     made = cli(data, "demo", "movimientos", "--count", "1200")
@@ -42,6 +45,8 @@ def test_demo_export_and_reimport(tmp_path):
     assert f"0 movimientos nuevos, {len(rows) - 1:,} ya existían" in again.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_a_bad_file_exits_2_with_each_line_named(tmp_path):
     data = tmp_path / "datos"
     assert cli(data, "demo", "movimientos", "--count", "10").returncode == 0

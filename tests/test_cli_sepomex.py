@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 from tests import sepomex_datos as sd
@@ -24,6 +26,8 @@ def run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_cargar_and_estado_for_the_installation(tmp_path):
     data_dir = tmp_path / "datos"
     data_dir.mkdir()

@@ -38,6 +38,8 @@ def two_users(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_restablecer_sets_the_password_from_stdin_and_is_audited(two_users):
     result = run(["usuarios", "restablecer", "Beto@Nominas.com"], two_users, NEW + "\n")
     assert result.returncode == 0, result.stderr
@@ -48,7 +50,9 @@ def test_restablecer_sets_the_password_from_stdin_and_is_audited(two_users):
         with pytest.raises(AuthenticationError):
             services.accounts.authenticate("beto@nominas.com", OLD)
         (entry,) = [
-            e for e in services.audit_instalacion.recent() if e.action == "contrasena_restablecida_admin"
+            e
+            for e in services.audit_instalacion.recent()
+            if e.action == "contrasena_restablecida_admin"
         ]
         assert (entry.actor, entry.target) == ("línea de comandos", "beto@nominas.com")
         assert NEW not in entry.detail
@@ -56,6 +60,8 @@ def test_restablecer_sets_the_password_from_stdin_and_is_audited(two_users):
         services.close()
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 @pytest.mark.parametrize(
     ("args", "stdin", "said"),
     [
@@ -75,6 +81,8 @@ def test_restablecer_refuses_in_spanish_and_changes_nothing(two_users, args, std
         services.close()
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_first_user_is_administrator_and_another_can_be_made_one(two_users):
     listed = run(["usuarios"], two_users).stdout.splitlines()
     assert listed == [

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
@@ -20,6 +22,8 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_the_self_check_redirected_in_cp1252_keeps_the_menu_path(tmp_path: Path) -> None:
     result = run(["-m", "icsoe_desktop", "--self-check", "--data-dir", str(tmp_path / "datos")])
     text = result.stdout.decode("cp1252")  # strictly: every byte is cp1252
@@ -39,6 +43,25 @@ def test_what_cp1252_lacks_is_written_as_its_look_alike() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode("cp1252").splitlines() == [expected]
     assert result.stderr.decode("cp1252").splitlines() == [expected]
+
+
+def test_redirected_to_a_file_the_text_is_cp1252_with_look_alikes(tmp_path: Path) -> None:
+    """``icsoe-desktop-consola … > informe.txt``: on Windows the file gets the ANSI code page
+    by default (no PYTHONIOENCODING there: the real default is what is checked)."""
+    shown = "Configuración ▸ Correo saliente → listo"
+    code = f"from icsoe_desktop.console import prepare_streams; prepare_streams(); print({shown!r})"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "cp1252"}
+    if sys.platform == "win32":
+        del env["PYTHONIOENCODING"]
+    report = tmp_path / "informe.txt"
+    with report.open("wb") as file:
+        result = subprocess.run(
+            [sys.executable, "-c", code], stdout=file, stderr=subprocess.PIPE, env=env, timeout=120
+        )
+    assert result.returncode == 0, result.stderr
+    written = report.read_bytes()
+    assert written.decode("cp1252").splitlines() == ["Configuración › Correo saliente -> listo"]
+    assert b"?" not in written
 
 
 def test_a_unicode_console_is_left_as_it_is() -> None:

@@ -42,6 +42,7 @@ def _broken(layer: str, allowed_ours: set[str], forbidden_libs: set[str]) -> lis
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("layer", "allowed_ours", "forbidden_libs"),
     [
@@ -59,6 +60,7 @@ def test_each_layer_imports_only_what_it_may(layer, allowed_ours, forbidden_libs
     assert _broken(layer, allowed_ours, forbidden_libs) == []
 
 
+@pytest.mark.slow
 def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
     found = _broken(
         "gui",
@@ -72,6 +74,7 @@ def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
     assert found == []
 
 
+@pytest.mark.slow
 def test_only_the_cli_and_the_demo_itself_import_the_demo() -> None:
     importers = {
         str(path.relative_to(PACKAGE))

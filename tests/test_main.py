@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from icsoe_desktop.paths import DATABASE_FILE, LOG_FILE
 
 
@@ -21,6 +23,8 @@ def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_the_app_starts_on_a_new_data_dir_creates_the_store_and_logs(tmp_path):
     data_dir = tmp_path / "nuevo"
     # «services»: the probe quits once the store is open too (at «ready» it may not be yet).
@@ -34,6 +38,8 @@ def test_the_app_starts_on_a_new_data_dir_creates_the_store_and_logs(tmp_path):
     assert log.index("Inicio de icsoe-desktop") < log.index("creada desde la plantilla migrada")
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_cli_lists_users_and_sends_queued_mail(tmp_path):
     from icsoe_desktop.services.accounts import Registration
     from icsoe_desktop.services.container import open_services
@@ -55,6 +61,8 @@ def test_cli_lists_users_and_sends_queued_mail(tmp_path):
     assert "no está configurado" in mail.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_screenshots_command_renders_every_window(tmp_path):
     out = tmp_path / "capturas"
     result = run(["screenshots", str(out)], tmp_path / "datos")
@@ -95,6 +103,8 @@ def test_screenshots_command_renders_every_window(tmp_path):
     assert not (tmp_path / "datos" / DATABASE_FILE).exists()
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_a_mistyped_command_line_is_answered_in_spanish(tmp_path):
     """An IT admin's typo: the usage line and the reason in Spanish, exit 2, nothing opened."""
     cases = {

@@ -212,6 +212,7 @@ def error_codes() -> dict[str, str]:
     return codes
 
 
+@pytest.mark.slow
 def test_the_rule_finds_the_errors_of_every_kind():
     """The collection itself: a literal code, a code through a function that builds the error, a message table, a
     (code, message) pair and Revisar's list; if one kind stopped being found, the test below
@@ -230,6 +231,7 @@ def test_the_rule_finds_the_errors_of_every_kind():
     assert len(codes) > 200
 
 
+@pytest.mark.slow
 def test_every_error_a_clerk_can_meet_is_explained_in_si_algo_sale_mal():
     text = (MANUAL / SI_ALGO_SALE_MAL).read_text(encoding="utf-8")
     explained = set(re.findall(r"`([a-z][a-z0-9_]*)`", text))

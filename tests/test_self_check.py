@@ -42,6 +42,8 @@ def self_check(data_dir: Path, **env: str | None) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux machine's displays")
 def test_on_a_linux_machine_without_a_display_it_still_runs_every_check(tmp_path):
     """An IT admin over SSH on a Linux box: no display and no QT_QPA_PLATFORM. Qt's default
@@ -67,6 +69,8 @@ def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_a_new_data_dir_passes_every_check_and_gets_a_migrated_store(tmp_path):
     data_dir = tmp_path / "nueva"
     result = self_check(data_dir)
@@ -96,6 +100,8 @@ def test_a_new_data_dir_passes_every_check_and_gets_a_migrated_store(tmp_path):
     assert f"(migrada a {HEAD_REVISION})" in lines_by_check(again.stdout)["Base de datos"]
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_a_data_dir_that_is_a_file_fails_clearly(tmp_path):
     not_a_dir = tmp_path / "datos"
     not_a_dir.write_text("no soy una carpeta", encoding="utf-8")
@@ -115,6 +121,8 @@ def test_a_data_dir_that_is_a_file_fails_clearly(tmp_path):
     assert not_a_dir.read_text(encoding="utf-8") == "no soy una carpeta"
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_a_damaged_database_fails_and_is_left_untouched(tmp_path):
     data_dir = tmp_path / "datos"
     data_dir.mkdir()
@@ -131,6 +139,8 @@ def test_a_damaged_database_fails_and_is_left_untouched(tmp_path):
     assert (data_dir / DATABASE_FILE).read_bytes() == damaged  # never "repaired" away
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_without_a_system_keyring_the_keyring_check_fails_in_spanish(tmp_path):
     result = self_check(tmp_path / "datos", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
 
@@ -140,6 +150,8 @@ def test_without_a_system_keyring_the_keyring_check_fails_in_spanish(tmp_path):
     assert sum(line.startswith("FALLA") for line in result.stdout.splitlines()) == 1
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_a_damaged_settings_file_fails_the_mail_check(tmp_path):
     data_dir = tmp_path / "datos"
     data_dir.mkdir()

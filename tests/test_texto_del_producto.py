@@ -101,6 +101,7 @@ def test_the_documents_speak_of_the_product_only(path):
     assert found == []
 
 
+@pytest.mark.slow
 def test_comments_and_docstrings_speak_of_the_product_only():
     found = [
         f"{path.relative_to(ROOT)}:{line}: {offence}"

@@ -11,9 +11,9 @@ from sqlalchemy import insert, select
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
 from icsoe_desktop.services.movimientos import Progress
-from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, new_uuid
+from icsoe_desktop.store.movimientos import bulk_insert
 
 DEMO_REGISTROS = (
     ("Y5412345106", "ABC010101AB1", "NOMINAS DEL CENTRO SA DE CV"),
@@ -169,7 +169,7 @@ def create_demo_movimientos(
             buffer.append(row)
             read += 1
             if len(buffer) == batch or read == count:
-                added += insert_counted(conn, lambda: conn.execute(statement, buffer).rowcount)
+                added += bulk_insert(conn, lambda: conn.execute(statement, buffer).rowcount)
                 buffer.clear()
                 if progress:
                     progress(read, count)

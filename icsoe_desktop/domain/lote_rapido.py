@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import namedtuple
+from dataclasses import fields
 from datetime import date
+from operator import itemgetter
 
 from icsoe_desktop.domain.contacto import curp_pattern, curp_tail_ok
 from icsoe_desktop.domain.identifiers import luhn_ok
@@ -27,7 +30,21 @@ from icsoe_desktop.domain.movimientos import (
     REINGRESO,
     TIPOS_SALARIO,
     TIPOS_TRABAJADOR,
+    Movimiento,
 )
+
+# A line's values by name, in Movimiento's field order (what the importer's insert takes): a
+# tuple, so the importer slices it as it comes.
+Valores = namedtuple("Valores", [f.name for f in fields(Movimiento)])  # type: ignore[misc]
+# The order LoteChecker packs them in (one tuple display: building the named tuple by keyword
+# took a fifth of the check), put in Valores' order by name should Movimiento's order change.
+_PACKED = ("registro_patronal", "nombre", "primer_apellido", "segundo_apellido", "nss", "sbc",
+           "fecha", "curp", "tipo_trabajador", "salario", "estado", "tipo", "tipo_salario",
+           "jornada", "umf", "causa_baja", "clave_trabajador", "guia")  # fmt: skip
+if sorted(_PACKED) != sorted(Valores._fields):
+    raise ImportError("lote_rapido: los campos de Movimiento cambiaron")  # caught by any test
+_IN_ORDER = None if Valores._fields == _PACKED else itemgetter(*map(_PACKED.index, Valores._fields))
+_new = tuple.__new__
 
 # A name already as normalize_name leaves it: capitals, Ñ, single inner spaces.
 _NAME = re.compile(r"[A-ZÑ](?:[A-ZÑ.'-]| (?! ))*")
@@ -139,9 +156,9 @@ class LoteChecker:
         self._dates: dict[str, date | None] = {}
         self._lines = _lines()
 
-    def __call__(self, line: str) -> tuple | None:
-        """The values of the validated Movimiento, in its field order, of a line whose every
-        field is valid as written (the registro among the known); None for anything else."""
+    def __call__(self, line: str) -> Valores | None:
+        """The values of the validated Movimiento of a line whose every field is valid as
+        written (the registro among the known); None for anything else."""
         tipo = line[131:133]
         pattern = self._lines.get(tipo)
         match = (
@@ -186,5 +203,6 @@ class LoteChecker:
         clave = raw_clave.rstrip()
         if fecha is None or fecha > self._today or guia is None or " " in clave:
             return None
-        return (registro, nss, primer, segundo, nombre, tipo, fecha, curp, sbc, None,
-                trabajador, salario, jornada, umf, causa, clave, guia, PENDIENTE)  # fmt: skip
+        packed = (registro, nombre, primer, segundo, nss, sbc, fecha, curp, trabajador, None,
+                  PENDIENTE, tipo, salario, jornada, umf, causa, clave, guia)  # _PACKED  # fmt: skip
+        return _new(Valores, packed if _IN_ORDER is None else _IN_ORDER(packed))

@@ -5,13 +5,18 @@ Pure Python: the importers, the lote writer and the grid share these rules and t
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass, replace
-from datetime import date
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from icsoe_desktop.domain.contacto import check_curp
+from icsoe_desktop.domain.dias_habiles import sumar_habiles
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import (
     check_nss,
@@ -74,37 +79,178 @@ _NAME_RE = re.compile(r"^[A-ZÑ][A-ZÑ .'-]*$")
 _CLAVE_RE = re.compile(r"^[A-Z0-9]{0,10}$")
 
 
+PLAZO_DIAS_HABILES = 5  # LSS art. 15 fr. I: the aviso within 5 días hábiles of the movement
+
+
+@functools.lru_cache(maxsize=4096)
+def vence(fecha: date) -> date:
+    """The legal deadline of a movement's aviso: the 5th business day after its fecha (the
+    official days of rest are data in dias_habiles). Never earlier for a later fecha, so a sort
+    or a range of deadlines is one of fechas."""
+    return sumar_habiles(fecha, PLAZO_DIAS_HABILES)
+
+
+def primera_fecha_en_plazo(hoy: date) -> date:
+    """The earliest fecha whose deadline is ``hoy`` or later: movements before it are overdue."""
+    fecha = hoy  # vence(hoy) > hoy
+    while vence(fecha - timedelta(days=1)) >= hoy:
+        fecha -= timedelta(days=1)
+    return fecha
+
+
+POR_VENCER, VENCIDOS = "por_vencer", "vencidos"
+
+
+def plazo(clave: str, hoy: date) -> dict[str, object]:
+    """The search terms of «Por vencer» and «Vencidos»: the pendientes whose deadline is still
+    ahead (or today) and those whose deadline has passed, as a range of fechas."""
+    primera = primera_fecha_en_plazo(hoy)
+    if clave == VENCIDOS:
+        return {"estado": PENDIENTE, "fecha_final": primera - timedelta(days=1)}
+    return {"estado": PENDIENTE, "fecha_inicial": primera}
+
+
+# Kinds of value: how the grid shows it and how Excel stores it (services/excel.py).
+TEXT, MONEY, DATE, NUMBER = "text", "money", "date", "number"
+_REQUIRED: Any = dataclasses.MISSING
+
+
 @dataclass(frozen=True)
-class Movimiento:
-    """One movement as IDSE sees it. Money is in centavos; ``None`` where the kind has no value."""
+class Campo:
+    """One column of movimientos. The grid, the export, the importer, the sort indexes, the
+    stored table (store/models/movimientos.py), ``Movimiento``, the correction form and the
+    conflict labels are all read from CAMPOS (docs/ARCHITECTURE.md «Recipe: add a movimientos
+    column»)."""
 
-    registro_patronal: str
-    nss: str
-    primer_apellido: str
-    segundo_apellido: str
-    nombre: str
-    tipo: str
-    fecha: date
-    curp: str = ""
-    sbc: int | None = None
-    salario: int | None = None
-    tipo_trabajador: str = ""
-    tipo_salario: str = ""
-    jornada: str = ""
-    umf: str = ""
-    causa_baja: str = ""
-    clave_trabajador: str = ""
-    guia: str = ""
-    estado: str = PENDIENTE
+    attr: str
+    header: str  # the grid's and the export's header; an imported file's column
+    kind: str = TEXT
+    # Stored as "text" (``size`` characters; None: unbounded), "int" or "date"; "": not stored.
+    sql: str = "text"
+    size: int | None = None
+    nullable: bool = False
+    default: Any = ""  # _REQUIRED: a Movimiento and a stored row must give it
+    catalog: dict[str, str] | None = None
+    width: float | None = None  # in the export, characters; None: from header and kind
+    domain: bool = True  # a field of Movimiento; False: IDSE's answer, the lote, a derived value
+    # The grid's sort: the equality prefix of the column's sort index (store/models), None: not
+    # sortable; ``sort_by``: the stored column the sort reads (a derived value: its source).
+    sort_prefix: tuple[str, ...] | None = ("tipo",)
+    sort_by: str = ""
+    conflict: str = ""  # its name in Conflictos; "": the header
+    aliases: tuple[str, ...] = ()  # other headers an imported file may give it
+    form: str = ""  # its widget in the correction form (ui/corregir_movimiento.ui); "": none
+    # A value computed from another column (``derived_from``) by ``derive``, never stored nor
+    # imported; ``derive`` must never decrease as its source grows (the sort reads the source).
+    derived_from: str = ""
+    derive: Callable[[Any], Any] | None = None
+    # Searches the column offers in the grid's «Estado aviso» list: key → label, and the terms
+    # (Filtro fields) each one sets for today.
+    filters: dict[str, str] | None = None
+    filter_terms: Callable[[str, date], dict[str, object]] | None = None
 
+    @property
+    def stored(self) -> bool:
+        return bool(self.sql)
+
+    @property
+    def sort_column(self) -> str:
+        return self.sort_by or self.derived_from or self.attr
+
+    @property
+    def conflict_label(self) -> str:
+        return self.conflict or self.header
+
+    def display(self, value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        if self.catalog is not None:
+            return self.catalog.get(value, value)
+        if self.kind == MONEY:
+            return pesos_text(value)
+        if self.kind == DATE:
+            return value.strftime("%d/%m/%Y")
+        return str(value)
+
+
+_IDSE = ("tipo", "estado")  # columns that follow the estado: their sort index leads with it too
+# The guide's columns first, in its order; then what a clerk needs to tell movements apart.
+CAMPOS: tuple[Campo, ...] = (
+    Campo("registro_patronal", "Registro Patronal", size=11, default=_REQUIRED,
+          conflict="Registro patronal"),
+    Campo("nombre", "Nombre", size=27, default=_REQUIRED, aliases=("Nombres",),
+          form="nombreEdit"),
+    Campo("primer_apellido", "Apellido Paterno", size=27, default=_REQUIRED,
+          conflict="Primer apellido", aliases=("Primer Apellido",), form="primerApellidoEdit"),
+    Campo("segundo_apellido", "Apellido Materno", size=27, conflict="Segundo apellido",
+          aliases=("Segundo Apellido",), form="segundoApellidoEdit"),
+    Campo("nss", "NSS", size=11, default=_REQUIRED, form="nssEdit"),
+    Campo("sbc", "SBC", MONEY, sql="int", nullable=True, default=None, form="sbcEdit"),
+    Campo("fecha", "Fecha", DATE, sql="date", default=_REQUIRED, form="fechaEdit"),
+    Campo("vence", "Vence", DATE, sql="", domain=False, derived_from="fecha", derive=vence,
+          conflict="Vence", filters={POR_VENCER: "Por vencer", VENCIDOS: "Vencidos"},
+          filter_terms=plazo),
+    Campo("curp", "CURP", size=18, form="curpEdit"),
+    Campo("tipo_trabajador", "Tipo", size=1, catalog=TIPOS_TRABAJADOR,
+          conflict="Tipo de trabajador", aliases=("Tipo de Trabajador",),
+          form="tipoTrabajadorCombo"),
+    Campo("salario", "Salario", MONEY, sql="int", nullable=True, default=None),
+    Campo("estado", "Estado", size=10, default=PENDIENTE, catalog=ESTADOS),
+    Campo("fecha_emision", "Fecha Emisión", DATE, sql="date", nullable=True, default=None,
+          domain=False, sort_prefix=_IDSE, conflict="Fecha de emisión"),
+    Campo("fecha_recibido", "Aviso Recibido", DATE, sql="date", nullable=True, default=None,
+          domain=False, sort_prefix=_IDSE, conflict="Fecha de recibido"),
+    Campo("fecha_aprobacion", "Aviso Aprobación", DATE, sql="date", nullable=True,
+          default=None, domain=False, sort_prefix=_IDSE, conflict="Fecha de aprobación"),
+    Campo("fecha_rechazo", "Aviso Rechazo", DATE, sql="date", nullable=True, default=None,
+          domain=False, sort_prefix=_IDSE, conflict="Fecha de rechazo"),
+    Campo("causa_rechazo", "Causa Rechazo", size=None, width=30.0, domain=False,
+          sort_prefix=_IDSE, conflict="Causa de rechazo"),
+    Campo("tipo", "Movimiento", size=2, default=_REQUIRED, catalog=TIPOS_MOVIMIENTO,
+          sort_prefix=(), conflict="Tipo", aliases=("Tipo Movimiento", "Tipo de Movimiento")),
+    Campo("tipo_salario", "Tipo Salario", size=1, catalog=TIPOS_SALARIO,
+          conflict="Tipo de salario", aliases=("Tipo de Salario",), form="tipoSalarioCombo"),
+    Campo("jornada", "Jornada", size=1, catalog=JORNADAS, form="jornadaCombo"),
+    Campo("umf", "UMF", size=3, form="umfEdit"),
+    Campo("causa_baja", "Causa Baja", size=1, catalog=CAUSAS_BAJA, conflict="Causa de baja",
+          form="causaBajaCombo"),
+    Campo("clave_trabajador", "Clave Trabajador", size=10, conflict="Clave trabajador",
+          form="claveEdit"),
+    Campo("guia", "Guía", size=5),
+    # The lote's número, from the lote it went in (a join): sorted by the lote's row instead.
+    Campo("lote", "Lote", NUMBER, sql="", domain=False, sort_prefix=_IDSE, sort_by="lote_id"),
+)  # fmt: skip
+CAMPO = {c.attr: c for c in CAMPOS}
+
+
+class _Movimiento:
     @property
     def key(self) -> tuple[str, str, str, date]:
         """What makes a movement unique: re-importing it adds nothing."""
-        return (self.registro_patronal, self.nss, self.tipo, self.fecha)
+        return (self.registro_patronal, self.nss, self.tipo, self.fecha)  # type: ignore[attr-defined]
 
     @property
     def nombre_completo(self) -> str:
-        return " ".join(p for p in (self.nombre, self.primer_apellido, self.segundo_apellido) if p)
+        parts = (self.nombre, self.primer_apellido, self.segundo_apellido)  # type: ignore[attr-defined]
+        return " ".join(p for p in parts if p)
+
+
+_PYTHON = {"text": str, "int": int, "date": date}
+# One movement as IDSE sees it, its fields the domain columns of CAMPOS (keywords only). Money
+# is in centavos; ``None`` where the kind has no value.
+Movimiento = dataclasses.make_dataclass(
+    "Movimiento",
+    [
+        (c.attr, _PYTHON[c.sql] | None if c.nullable else _PYTHON[c.sql], field(default=c.default))
+        for c in CAMPOS
+        if c.domain
+    ],
+    bases=(_Movimiento,),
+    frozen=True,
+    kw_only=True,
+)
+Movimiento.__module__ = __name__
+Movimiento.__doc__ = "One movement as IDSE sees it (CAMPOS' domain columns, by keyword)."
 
 
 def normalize_name(value: str) -> str:

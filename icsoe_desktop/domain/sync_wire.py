@@ -412,6 +412,15 @@ def row_hash(row_uuid: str, version: int) -> int:
     return hash_sum([f"{row_uuid}:{version}"])
 
 
+BUCKETS = 4096
+
+
+def bucket_of(row_uuid: str) -> int:
+    """The bucket of a row's checksum: its uuid's last three hex digits (random in version 4
+    and 7 uuids, so buckets fill evenly). PostgreSQL: ``('x' || right(uuid, 3))::bit(12)::int``."""
+    return int(row_uuid[-3:], 16)
+
+
 def hash_sum(keys: Iterable[str]) -> int:
     """The sum of ``row_hash`` over rows given as their "uuid:version" texts, in C loops (a
     Python call per row was most of a 100,000-row check)."""

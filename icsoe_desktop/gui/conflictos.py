@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.movimientos import pesos_text
+from icsoe_desktop.domain.movimientos import CAMPOS, pesos_text
+from icsoe_desktop.domain.movimientos import MONEY as MONEY_KIND
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
@@ -42,29 +43,12 @@ FIELD_TITLES = {
     "tipo": "Tipo",
     "no_certificado": "No. de certificado",
     "valido_hasta": "Vigente hasta",
-    "registro_patronal": "Registro patronal",
-    "nss": "NSS",
-    "curp": "CURP",
-    "fecha": "Fecha",
-    "sbc": "SBC",
-    "salario": "Salario",
-    "estado": "Estado",
-    "causa_rechazo": "Causa de rechazo",
-    "clave_trabajador": "Clave trabajador",
     "numero": "Lote",
     "archivo": "Archivo",
-    "tipo_trabajador": "Tipo de trabajador",
-    "tipo_salario": "Tipo de salario",
-    "jornada": "Jornada",
-    "umf": "UMF",
-    "guia": "Guía",
-    "causa_baja": "Causa de baja",
-    "fecha_emision": "Fecha de emisión",
-    "fecha_recibido": "Fecha de recibido",
-    "fecha_aprobacion": "Fecha de aprobación",
-    "fecha_rechazo": "Fecha de rechazo",
+    # The movimientos' columns as CAMPOS names them.
+    **{c.attr: c.conflict_label for c in CAMPOS if c.stored},
 }
-MONEY = {"sbc", "salario"}  # stored in centavos
+MONEY = {c.attr for c in CAMPOS if c.kind == MONEY_KIND}  # stored in centavos
 # Internal references (UUIDs of related rows) and bulky or technical fields.
 HIDDEN = {
     "created_at",

@@ -12,12 +12,11 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QLabel, QLineEdit, 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import (
     BAJA,
-    CAUSAS_BAJA,
-    JORNADAS,
+    CAMPOS,
+    MONEY,
     REINGRESO,
     TIPOS_MOVIMIENTO,
-    TIPOS_SALARIO,
-    TIPOS_TRABAJADOR,
+    Campo,
     parse_pesos,
     pesos_text,
 )
@@ -52,37 +51,19 @@ class CorregirMovimientoDialog(QDialog):
         self._usuario = usuario
         self._original = services.movimientos.movimiento(movimiento_id)
         form = load_form("corregir_movimiento.ui", self)
-        edit = lambda name: child(form, QLineEdit, name)  # noqa: E731
-        combo = lambda name: child(form, QComboBox, name)  # noqa: E731
         self.causa = child(form, QLabel, "causaLabel")
-        self.registro, self.tipo = edit("registroEdit"), edit("tipoEdit")
-        self.nss, self.curp = edit("nssEdit"), edit("curpEdit")
-        self.primer_apellido = edit("primerApellidoEdit")
-        self.segundo_apellido = edit("segundoApellidoEdit")
-        self.nombre, self.sbc = edit("nombreEdit"), edit("sbcEdit")
-        self.umf, self.clave = edit("umfEdit"), edit("claveEdit")
-        self.fecha = child(form, QDateEdit, "fechaEdit")
-        self.tipo_trabajador = combo("tipoTrabajadorCombo")
-        self.tipo_salario = combo("tipoSalarioCombo")
-        self.jornada = combo("jornadaCombo")
-        self.causa_baja = combo("causaBajaCombo")
+        self.registro = child(form, QLineEdit, "registroEdit")
+        self.tipo = child(form, QLineEdit, "tipoEdit")
+        # The fields a clerk corrects: the columns of CAMPOS with a widget in the form, by name
+        # (``self.nss``, ``self.fecha``...); a field error points at its widget.
+        self._campos = [c for c in CAMPOS if c.form]
+        self._fields: dict[str, QWidget] = {}
+        for campo in self._campos:
+            widget = child(form, QWidget, campo.form)
+            self._fields[campo.attr] = widget
+            setattr(self, campo.attr, widget)
         self.guardar = child(form, QPushButton, "guardarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
-        self._fields: dict[str, QWidget] = {
-            "nss": self.nss,
-            "curp": self.curp,
-            "primer_apellido": self.primer_apellido,
-            "segundo_apellido": self.segundo_apellido,
-            "nombre": self.nombre,
-            "fecha": self.fecha,
-            "sbc": self.sbc,
-            "tipo_trabajador": self.tipo_trabajador,
-            "tipo_salario": self.tipo_salario,
-            "jornada": self.jornada,
-            "umf": self.umf,
-            "causa_baja": self.causa_baja,
-            "clave_trabajador": self.clave,
-        }
         self._fill(causa_rechazo)
         self._guardado = self._valores()
         self.guardar.clicked.connect(self._on_guardar)
@@ -97,43 +78,34 @@ class CorregirMovimientoDialog(QDialog):
         self.causa.setText(f"Causa de rechazo de IDSE: {causa_rechazo or '(sin causa)'}")
         self.registro.setText(mov.registro_patronal)
         self.tipo.setText(f"{mov.tipo} {TIPOS_MOVIMIENTO[mov.tipo]}")
-        for widget, value in (
-            (self.nss, mov.nss),
-            (self.curp, mov.curp),
-            (self.primer_apellido, mov.primer_apellido),
-            (self.segundo_apellido, mov.segundo_apellido),
-            (self.nombre, mov.nombre),
-            (self.sbc, pesos_text(mov.sbc).replace(",", "")),
-            (self.umf, mov.umf),
-            (self.clave, mov.clave_trabajador),
-        ):
-            widget.setText(value)
-        self.fecha.setDate(QDate(mov.fecha.year, mov.fecha.month, mov.fecha.day))
-        for box, catalog, value in (
-            (self.tipo_trabajador, TIPOS_TRABAJADOR, mov.tipo_trabajador),
-            (self.tipo_salario, TIPOS_SALARIO, mov.tipo_salario),
-            (self.jornada, JORNADAS, mov.jornada),
-            (self.causa_baja, CAUSAS_BAJA, mov.causa_baja),
-        ):
-            box.addItem("", "")
-            for code, text in catalog.items():
-                box.addItem(f"{code} {text}", code)
-            box.setCurrentIndex(max(box.findData(value), 0))
+        for campo in self._campos:
+            widget, value = self._fields[campo.attr], getattr(mov, campo.attr)
+            if isinstance(widget, QComboBox):
+                widget.addItem("", "")
+                for code, text in (campo.catalog or {}).items():
+                    widget.addItem(f"{code} {text}", code)
+                widget.setCurrentIndex(max(widget.findData(value), 0))
+            elif isinstance(widget, QDateEdit):
+                widget.setDate(QDate(value.year, value.month, value.day))
+            elif isinstance(widget, QLineEdit):
+                widget.setText(pesos_text(value).replace(",", "") if campo.kind == MONEY else value)
         # Only what the movement's kind carries can be changed.
         baja = mov.tipo == BAJA
-        for widget in (self.sbc, self.tipo_salario, self.jornada):
-            widget.setEnabled(not baja)
-        self.tipo_trabajador.setEnabled(mov.tipo == REINGRESO)
-        self.umf.setEnabled(mov.tipo == REINGRESO)
-        self.causa_baja.setEnabled(baja)
+        for name in ("sbc", "tipo_salario", "jornada"):
+            self._fields[name].setEnabled(not baja)
+        self._fields["tipo_trabajador"].setEnabled(mov.tipo == REINGRESO)
+        self._fields["umf"].setEnabled(mov.tipo == REINGRESO)
+        self._fields["causa_baja"].setEnabled(baja)
 
     def _valores(self) -> tuple[object, ...]:
-        edits = (self.nss, self.curp, self.primer_apellido, self.segundo_apellido, self.nombre)
-        combos = (self.tipo_trabajador, self.tipo_salario, self.jornada, self.causa_baja)
-        return (
-            *(edit.text() for edit in (*edits, self.sbc, self.umf, self.clave)),
-            self.fecha.date(),
-            *(combo.currentIndex() for combo in combos),
+        """What the widgets hold, as shown (a comparison says whether anything changed)."""
+        return tuple(
+            widget.currentIndex()
+            if isinstance(widget, QComboBox)
+            else widget.date()
+            if isinstance(widget, QDateEdit)
+            else widget.text()
+            for widget in self._fields.values()
         )
 
     def cambios(self) -> bool:
@@ -144,24 +116,18 @@ class CorregirMovimientoDialog(QDialog):
         if puede_cerrar(self, self.cambios(), self._on_guardar):
             super().reject()
 
+    def _valor(self, campo: Campo) -> object:
+        widget = self._fields[campo.attr]
+        if isinstance(widget, QComboBox):
+            return widget.currentData()
+        if isinstance(widget, QDateEdit):
+            return widget.date().toPython()
+        text = widget.text()
+        return parse_pesos(text, campo.attr, campo.header) if campo.kind == MONEY else text
+
     def _on_guardar(self) -> bool:
         try:
-            corregido = replace(
-                self._original,
-                nss=self.nss.text(),
-                curp=self.curp.text(),
-                primer_apellido=self.primer_apellido.text(),
-                segundo_apellido=self.segundo_apellido.text(),
-                nombre=self.nombre.text(),
-                fecha=self.fecha.date().toPython(),
-                sbc=parse_pesos(self.sbc.text(), "sbc", "SBC"),
-                tipo_trabajador=self.tipo_trabajador.currentData(),
-                tipo_salario=self.tipo_salario.currentData(),
-                jornada=self.jornada.currentData(),
-                umf=self.umf.text(),
-                causa_baja=self.causa_baja.currentData(),
-                clave_trabajador=self.clave.text(),
-            )
+            corregido = replace(self._original, **{c.attr: self._valor(c) for c in self._campos})
             mov = self._services.movimientos.corregir(self._id, corregido, self._usuario)
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)

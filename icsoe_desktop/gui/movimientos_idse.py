@@ -8,7 +8,6 @@ Acceso a IDSE, the search parameters and the four tabs.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +39,7 @@ from icsoe_desktop.gui.kit.notificador import (
     Cambios,
     suscribir,
 )
-from icsoe_desktop.gui.kit.operaciones import ejecutar, ejecutar_con_barra
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.movimientos_model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.movimientos import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
@@ -116,6 +115,11 @@ class MovimientosIdse(QWidget):
         tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
         assert tabs_layout is not None
         tabs_layout.addWidget(self.tabs)
+        # «Preparando el orden por …» while a sort index is built in the background.
+        self.preparando = QLabel(self)
+        self.preparando.setObjectName("preparandoLabel")
+        self.preparando.hide()
+        tabs_layout.addWidget(self.preparando)
         self.importar.setVisible(not self.read_only)
         self._mostrar_vista(0)
 
@@ -126,9 +130,13 @@ class MovimientosIdse(QWidget):
         self.estado.addItem(TODOS, None)
         for code, text in ESTADOS.items():
             self.estado.addItem(text, code)
+        for column in COLUMNS:  # the searches a column offers: «Por vencer», «Vencidos» (Vence)
+            for key, text in (column.filters or {}).items():
+                self.estado.addItem(text, (column.attr, key))
         self.refresh_registros()
 
         self.model = MovimientosModel(services.movimientos)
+        self._preparando: set[str] = set()  # columns whose sort index is being built
         self.model.counted.connect(lambda total: self.total.setText(MSG_TOTAL.format(total=total)))
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
@@ -177,12 +185,15 @@ class MovimientosIdse(QWidget):
             return None if edit.date() == SIN_FECHA else edit.date().toPython()
 
         tab = self.tabs.currentIndex()
+        estado = self.estado.currentData()
+        condicion = tuple(estado) if isinstance(estado, (tuple, list)) else None
         return Filtro(
             registro_patronal=self.registro.currentData(),
             fecha_inicial=day(self.fecha_inicial),
             fecha_final=day(self.fecha_final),
-            estado=self.estado.currentData(),
+            estado=None if condicion else estado,
             tipo=TABS[tab][1] if tab < len(TABS) else None,
+            condicion=condicion,
         )
 
     def mostrar(self, filtro: Filtro, orden: Orden | None = None) -> None:
@@ -194,10 +205,10 @@ class MovimientosIdse(QWidget):
     def buscar(self) -> None:
         self.total.setText(MSG_CONTANDO)
         filtro = self.filtro()
-        if filtro.estado or filtro.registro_patronal:  # tested in the sort index's entries
-            self._prepare(self.model.orden, lambda: self._buscar(filtro))
-        else:
-            self._buscar(filtro)
+        # An estado (a condicion sets one): a seek in fecha's sort index.
+        if filtro.estado or filtro.condicion or filtro.registro_patronal:
+            self._prepare(self.model.orden)
+        self._buscar(filtro)
 
     def _buscar(self, filtro: Filtro) -> None:
         try:
@@ -290,28 +301,40 @@ class MovimientosIdse(QWidget):
             self.vistas.widget(page).setSizePolicy(policy, policy)
         self.vistas.updateGeometry()
 
-    def _prepare(self, orden: Orden, luego: Callable[[], None]) -> None:
-        """The order's sort index is built on its first use (seconds at a million rows), in the
-        background behind a progress dialog; then ``luego`` shows the rows."""
+    def _prepare(self, orden: Orden) -> None:
+        """The order's sort index is built on its first use, in the background (seconds at a
+        million rows): meanwhile its pages come from a pass over the table (the first one in
+        about a second) in the same order, and a line beside the tabs says why scrolling is
+        slower."""
         service = self._services.movimientos
-        if service.sort_ready(orden):
-            luego()
+        attr = COLUMNS[orden.column].attr
+        if attr in self._preparando or service.sort_ready(orden):
             return
+        self._preparando.add(attr)
+        self.preparando.setText(MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header))
+        self.preparando.show()
 
-        def build() -> None:
-            try:
-                service.prepare_sort(orden)
-            except Exception:  # still sorted without it, only slower
-                log.warning("No se pudo crear el índice del orden", exc_info=True)
+        def finished() -> None:
+            self._preparando.discard(attr)
+            if not self._preparando:
+                self.preparando.hide()
 
-        text = MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header)
-        ejecutar(self, text, build, lambda _: luego(), titulo=TITLE)
+        def built(_result: object) -> None:
+            finished()
+            self.model.sort_built(orden)
+
+        def failed(exc: BaseException) -> None:  # still sorted without it, only slower
+            finished()
+            log.warning("No se pudo crear el índice del orden", exc_info=exc)
+
+        en_segundo_plano(lambda: service.prepare_sort(orden), built, failed, dueno=self)
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
         orden = Orden(column, order == Qt.SortOrder.DescendingOrder)
         # The only sort on a header click: the view's own sorting (sortingEnabled) is off, or it
         # would sort once more, first, before the index is built.
-        self._prepare(orden, lambda: self.mostrar(self.model.filtro, orden))
+        self._prepare(orden)
+        self.mostrar(self.model.filtro, orden)
 
     # --- actions -------------------------------------------------------------------------------
 

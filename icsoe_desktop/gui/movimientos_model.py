@@ -126,10 +126,17 @@ class MovimientosModel(QAbstractTableModel):
     def bounds_ready(self) -> bool:
         return bool(self._bounds)
 
+    def sort_built(self, orden: Orden) -> None:
+        """``orden``'s sort index is there now: the keys of every page, if this is its grid
+        (until then they are not read: every key sorted apart, seconds beside the build)."""
+        if orden.column == self.orden.column and not self._bounds and self.total > 2 * PAGE_SIZE:
+            generation = self._generation
+            QTimer.singleShot(0, lambda: self._read_bounds(generation))
+
     def _read_bounds(self, generation: int) -> None:
         from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
-        if generation != self._generation:
+        if generation != self._generation or not self._service.keys_indexed(self.orden):
             return
         filtro, orden, total = self.filtro, self.orden, self.total
 

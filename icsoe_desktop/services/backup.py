@@ -220,20 +220,15 @@ def _prepare(candidate: Path) -> None:
     (the next sort builds them again)."""
     from icsoe_desktop.services.respaldo_esquema import sort_indexes
     from icsoe_desktop.store import bulk_indexes
+    from icsoe_desktop.store import movimientos as movs_sql
     from icsoe_desktop.store.db import make_engine
 
     engine = make_engine(candidate)
     try:
         with engine.begin() as conn:
             bulk_indexes.restore(conn)
-            for name, sql in conn.exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
-                "'movimientos'"
-            ):
-                built = sort_indexes().get(name)
-                if built is not None and " ".join(sql.split()) != built:
-                    log.info("Índice de orden %s de otra versión: se quita del respaldo", name)
-                    conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            for name in movs_sql.drop_indexes_unlike(conn, sort_indexes()):
+                log.info("Índice de orden %s de otra versión: se quita del respaldo", name)
     finally:
         engine.dispose()
     with sqlite3.connect(candidate) as conn:

@@ -9,27 +9,27 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import OperationalError
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.movimientos import (
-    CAUSAS_BAJA,
+    CAMPO,
+    CAMPOS,
+    DATE,
     ESTADOS,
-    JORNADAS,
+    MONEY,
+    NUMBER,
     PENDIENTE,
     RECHAZADO,
-    TIPOS_MOVIMIENTO,
-    TIPOS_SALARIO,
-    TIPOS_TRABAJADOR,
+    TEXT,
+    Campo,
     Movimiento,
-    pesos_text,
     validate,
 )
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.excel import DATE, MONEY, NUMBER, TEXT
 from icsoe_desktop.services.permisos import Permisos
+from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     BY_MONTH,
@@ -38,59 +38,21 @@ from icsoe_desktop.store.models import (
     MovimientoRow,
     MovimientoTotal,
     RegistroPatronal,
-    sort_index_ddl,
     sort_indexes,
 )
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Column:
-    header: str
-    attr: str
-    kind: str = TEXT
-    catalog: dict[str, str] | None = None
-
-    def display(self, value: Any) -> str:
-        if value is None or value == "":
-            return ""
-        if self.catalog is not None:
-            return self.catalog.get(value, value)
-        if self.kind == MONEY:
-            return pesos_text(value)
-        if self.kind == DATE:
-            return value.strftime("%d/%m/%Y")
-        return str(value)
-
-
-# The guide's columns first, in its order; then what a clerk needs to tell movements apart.
-COLUMNS: tuple[Column, ...] = (
-    Column("Registro Patronal", "registro_patronal"),
-    Column("Nombre", "nombre"),
-    Column("Apellido Paterno", "primer_apellido"),
-    Column("Apellido Materno", "segundo_apellido"),
-    Column("NSS", "nss"),
-    Column("SBC", "sbc", MONEY),
-    Column("Fecha", "fecha", DATE),
-    Column("CURP", "curp"),
-    Column("Tipo", "tipo_trabajador", catalog=TIPOS_TRABAJADOR),
-    Column("Salario", "salario", MONEY),
-    Column("Estado", "estado", catalog=ESTADOS),
-    Column("Fecha Emisión", "fecha_emision", DATE),
-    Column("Aviso Recibido", "fecha_recibido", DATE),
-    Column("Aviso Aprobación", "fecha_aprobacion", DATE),
-    Column("Aviso Rechazo", "fecha_rechazo", DATE),
-    Column("Causa Rechazo", "causa_rechazo"),
-    Column("Movimiento", "tipo", catalog=TIPOS_MOVIMIENTO),
-    Column("Tipo Salario", "tipo_salario", catalog=TIPOS_SALARIO),
-    Column("Jornada", "jornada", catalog=JORNADAS),
-    Column("UMF", "umf"),
-    Column("Causa Baja", "causa_baja", catalog=CAUSAS_BAJA),
-    Column("Clave Trabajador", "clave_trabajador"),
-    Column("Guía", "guia"),
-    Column("Lote", "lote", NUMBER),
-)
+# The grid's and the export's columns, in order: CAMPOS (domain/movimientos.py).
+Column = Campo
+KINDS = (
+    TEXT,
+    MONEY,
+    DATE,
+    NUMBER,
+)  # Campo.kind's values (the grid and the benches import them here)
+COLUMNS: tuple[Column, ...] = CAMPOS
 FECHA_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
 
 # Tabs of the window: (title, tipo or None for all).
@@ -104,6 +66,8 @@ class Filtro:
     fecha_final: date | None = None
     estado: str | None = None
     tipo: str | None = None
+    # A search a column offers (Campo.filters): (column, key), e.g. ("vence", "vencidos").
+    condicion: tuple[str, str] | None = None
 
     def check(self) -> None:
         if self.fecha_inicial and self.fecha_final and self.fecha_inicial > self.fecha_final:
@@ -112,6 +76,31 @@ class Filtro:
                 "La fecha inicial no puede ser posterior a la fecha final.",
                 "fecha_inicial",
             )
+
+
+def resolve(filtro: Filtro, today: date) -> Filtro | None:
+    """``filtro`` with its ``condicion`` turned into the terms it stands for today (a range of
+    fechas, an estado), narrowing the clerk's own; None when they leave no row to find."""
+    if filtro.condicion is None:
+        return filtro
+    attr, key = filtro.condicion
+    campo = CAMPO[attr]
+    assert campo.filter_terms is not None and campo.filters and key in campo.filters
+    terms = campo.filter_terms(key, today)
+    estado = terms.get("estado")
+    if estado and filtro.estado and filtro.estado != estado:
+        return None
+    desde = max((d for d in (filtro.fecha_inicial, terms.get("fecha_inicial")) if d), default=None)
+    hasta = min((d for d in (filtro.fecha_final, terms.get("fecha_final")) if d), default=None)
+    if desde and hasta and desde > hasta:
+        return None
+    return replace(
+        filtro,
+        estado=filtro.estado or estado,
+        fecha_inicial=desde,
+        fecha_final=hasta,
+        condicion=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -126,19 +115,38 @@ class Resumen:
     total: int
 
 
-def _column_expr(attr: str):
-    return Lote.numero if attr == "lote" else getattr(MovimientoRow, attr)
+def _column_expr(column: Column):
+    """What a grid row holds for ``column``: a derived one, its source (derived after reading)."""
+    if column.attr == "lote":
+        return Lote.numero
+    return getattr(MovimientoRow, column.derived_from or column.attr)
 
 
 def _sort_expr(column: int):
-    """What "sort by this column" orders by: the column itself, through its sort index
+    """What "sort by this column" orders by: Campo.sort_column, through its sort index
     (models/movimientos.py SORT_PREFIX), ties by id. Lote sorts by the lote's row (creation order,
-    one index walk): its número would need a join and a sort of every row."""
-    attr = COLUMNS[column].attr
-    return MovimientoRow.lote_id if attr == "lote" else getattr(MovimientoRow, attr)
+    one index walk): its número would need a join and a sort of every row. A derived column
+    sorts by its source, which orders it too (Campo.derive never decreases)."""
+    return getattr(MovimientoRow, COLUMNS[column].sort_column)
 
 
-_SELECTED = [_column_expr(c.attr).label(c.attr) for c in COLUMNS]
+_SELECTED = [_column_expr(c).label(c.attr) for c in COLUMNS]
+# (position in a grid row, function): the derived columns, computed from their source's value.
+_DERIVED = tuple((i + 1, c.derive) for i, c in enumerate(COLUMNS) if c.derive is not None)
+
+
+def _derived(rows) -> Iterator[tuple]:
+    if not _DERIVED:
+        yield from rows
+        return
+    for row in rows:
+        values = list(row)
+        for i, derive in _DERIVED:
+            if values[i] is not None:
+                values[i] = derive(values[i])
+        yield tuple(values)
+
+
 _SORT_VALUE = "orden_valor"
 
 
@@ -176,7 +184,9 @@ def _sort_column(orden: Orden) -> str:
     return _sort_expr(orden.column).key
 
 
-def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True):
+def _key_query(
+    filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True, fallback: bool = False
+):
     from icsoe_desktop.services.movimientos_paging import KeyQuery
 
     where, params, fixed = ["m.deleted = 0"], {}, {}
@@ -199,7 +209,16 @@ def _key_query(filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True)
     nullable = bool(MovimientoRow.__table__.c[column].nullable)
     months = _months(filtro) if column in BY_MONTH and indexed else ()
     return KeyQuery(
-        tuple(where), params, fixed, column, orden.descending, gather, nullable, indexed, months
+        tuple(where),
+        params,
+        fixed,
+        column,
+        orden.descending,
+        gather,
+        nullable,
+        indexed,
+        months,
+        fallback=fallback,
     )
 
 
@@ -218,24 +237,6 @@ def _summed(filtro: Filtro, table: Any) -> Select:
     return query
 
 
-def _fecha_ends(conn) -> tuple[date | None, date | None]:
-    """The first and last fecha of the live movements (two index seeks; two scans while a
-    desktop joining a company builds that index at the end of its pull: bulk_indexes.py)."""
-    ends = []
-    for direction in ("", " DESC"):
-        order = f"WHERE deleted = 0 ORDER BY fecha{direction} LIMIT 1"
-        try:
-            found = conn.exec_driver_sql(
-                f"SELECT fecha FROM movimientos INDEXED BY ix_mov_fecha {order}"
-            ).scalar()
-        except OperationalError as exc:
-            if "no such index" not in str(exc.orig):
-                raise
-            found = conn.exec_driver_sql(f"SELECT fecha FROM movimientos {order}").scalar()
-        ends.append(None if found is None else date.fromisoformat(found))
-    return ends[0], ends[1]
-
-
 def _spannable(query, filtro: Filtro) -> bool:
     """An IDSE date or the lote under a date range without month streams (too long, or open at
     one end): its walk is bounded by a span (_with_span)."""
@@ -252,7 +253,7 @@ def _with_span(conn, query, filtro: Filtro):
 
     if not _spannable(query, filtro):
         return query
-    oldest, newest = _fecha_ends(conn)  # the months to read
+    oldest, newest = movs_sql.fecha_ends(conn)  # the months to read
     if oldest is None or newest is None:
         return replace(query, span=(None, None))
     first = max(oldest, filtro.fecha_inicial or oldest)
@@ -278,28 +279,33 @@ def _months(filtro: Filtro) -> tuple[str, ...]:
     )
 
 
-# The grid row by id as plain SQL: a page is a hundred lookups by primary key, and SQLAlchemy's
-# statement building, IN expansion and result processing cost more than the lookups themselves.
-_ROW_COLUMNS = ", ".join("l.numero" if c.attr == "lote" else f"m.{c.attr}" for c in COLUMNS)
-_DATES = tuple(i + 1 for i, c in enumerate(COLUMNS) if c.kind == DATE)  # stored as ISO text
+def _gathered(filtro: Filtro, total: int, walked: int) -> bool:
+    """Whether to read the filter's rows through its own index and sort them (the gather plan)
+    rather than walk the sort index: for a few rows; or when ``walked`` keys (an offset, or
+    every key for the scroll bar) would be walked past under a registro patronal or a date
+    range, which the sort index does not hold: each of its entries would cost a row read, the
+    filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
+    instead of 48 s at a million)."""
+    from icsoe_desktop.services import movimientos_paging as paging
+
+    if total <= paging.GATHER_MAX:
+        return True
+    row_tested = filtro.registro_patronal or filtro.fecha_inicial or filtro.fecha_final
+    return bool(row_tested) and walked > paging.GATHER_MAX
+
+
+# The grid's row: each column's stored term (a derived column's source), read by id.
+_ROW_COLUMNS = ", ".join(
+    "l.numero" if c.attr == "lote" else f"m.{c.derived_from or c.attr}" for c in COLUMNS
+)
+_DATES = tuple(  # stored as ISO text
+    i + 1 for i, c in enumerate(COLUMNS) if CAMPO.get(c.derived_from, c).kind == DATE
+)
 
 
 def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
     """The grid rows of these (id, sort value) keys, in the keys' order."""
-    if not keys:
-        return []
-    sql = (
-        f"SELECT m.id, {_ROW_COLUMNS} FROM movimientos AS m LEFT JOIN lotes AS l "
-        f"ON l.id = m.lote_id WHERE m.id IN ({', '.join('?' * len(keys))})"
-    )
-    found = {}
-    for r in conn.connection.driver_connection.execute(sql, [k for k, _v in keys]):
-        row = list(r)
-        for i in _DATES:
-            if row[i] is not None:
-                row[i] = date.fromisoformat(row[i])
-        found[row[0]] = row
-    return [(*found[k], v) for k, v in keys if k in found]
+    return movs_sql.rows_by_id(conn, keys, _ROW_COLUMNS, _DATES, _DERIVED)
 
 
 class MovimientosService:
@@ -334,10 +340,14 @@ class MovimientosService:
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement."""
         filtro.check()
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return 0
+        filtro = resolved
         with self._store.engine.connect() as conn:
             if not (filtro.fecha_inicial or filtro.fecha_final):
                 return int(conn.execute(_summed(filtro, MovimientoTotal)).scalar_one())
-            oldest, newest = _fecha_ends(conn)
+            oldest, newest = movs_sql.fecha_ends(conn)
             if oldest is None or newest is None:
                 return 0
             start = max(filtro.fecha_inicial or oldest, oldest)
@@ -360,25 +370,39 @@ class MovimientosService:
 
     def sort_ready(self, orden: Orden) -> bool:
         """Whether ``orden``'s sort indexes exist (then a sorted page is an index seek)."""
-        for name in sort_indexes(_sort_column(orden)):
-            if name not in self._sort_indexes:  # only ever added: an index is never dropped
-                sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
-                with self._store.engine.connect() as conn:
-                    if conn.exec_driver_sql(sql, (name,)).first() is None:
-                        return False
-                self._sort_indexes.add(name)
-        return True
+        if set(sort_indexes(_sort_column(orden))) <= self._sort_indexes:
+            return True
+        with self._store.engine.connect() as conn:
+            return movs_sql.sort_ready(conn, _sort_column(orden), self._sort_indexes)
+
+    def keys_indexed(self, orden: Orden) -> bool:
+        """Whether ``orden``'s keys come out of an index in its order (its sort index, or for
+        fecha the schema's own): reading every key is then a walk, not a sort of them all."""
+        return self.sort_ready(orden) or self._fallback(orden)
+
+    def _fallback(self, orden: Orden) -> bool:
+        """Whether ``orden``'s column has an index of the schema in its order, and it is there
+        (paging.ALWAYS_INDEXED)."""
+        from icsoe_desktop.services.movimientos_paging import ALWAYS_INDEXED
+
+        found = ALWAYS_INDEXED.get(_sort_column(orden))
+        if found is None:
+            return False
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+        with self._store.engine.connect() as conn:
+            return conn.exec_driver_sql(sql, (found[0],)).first() is not None
+
+    def _query(self, filtro: Filtro, orden: Orden, gather: bool):
+        """The KeyQuery of a page or of every key: through the sort index if built."""
+        indexed = self.sort_ready(orden)
+        fallback = not indexed and not gather and self._fallback(orden)
+        return _key_query(filtro, orden, gather, indexed, fallback)
 
     def prepare_sort(self, orden: Orden) -> None:
-        """Build ``orden``'s sort index: a few seconds at a million movements, once per store
-        (README «Rendimiento»), so imports and sync pulls only pay for the sorts clerks use.
-        A save meanwhile waits for it (busy timeout); another window or process building the
-        same index at once is harmless (IF NOT EXISTS)."""
-        column = _sort_column(orden)
+        """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save
+        meanwhile waits for it (busy timeout)."""
         with self._store.engine.begin() as conn:
-            for ddl in sort_index_ddl(column):
-                conn.exec_driver_sql(ddl)
-        self._sort_indexes.update(sort_indexes(column))
+            self._sort_indexes.update(movs_sql.prepare_sort(conn, _sort_column(orden)))
 
     def pagina(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None
@@ -421,8 +445,11 @@ class MovimientosService:
         the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
         from icsoe_desktop.services import movimientos_paging as paging
 
-        gather = total <= paging.GATHER_MAX
-        query = _key_query(filtro, orden, gather, self.sort_ready(orden))
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return []
+        filtro = resolved
+        query = self._query(filtro, orden, _gathered(filtro, total, total))
         [(condition, order, _extra)] = paging.seeks(query, None)
         sql, params = paging.key_sql(query, condition, order, total)
         numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
@@ -444,7 +471,11 @@ class MovimientosService:
         filtro.check()
         if total is None:
             total = self.count(filtro)
-        query = _key_query(filtro, orden, total <= paging.GATHER_MAX, self.sort_ready(orden))
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return []
+        filtro = resolved
+        query = self._query(filtro, orden, _gathered(filtro, total, offset))
         keys: list[tuple[int, Any]] = []
         # (An offset counts across segments: one, unsplit, without a span.)
         spanned = not offset and _spannable(query, filtro)
@@ -465,12 +496,15 @@ class MovimientosService:
     def iter_rows(self, filtro: Filtro, orden: Orden, batch: int = 2_000) -> Iterator[tuple]:
         """Every row of the filter, streamed: constant memory whatever the count."""
         filtro.check()
+        resolved = resolve(filtro, self.today())
+        if resolved is None:
+            return
         with self._store.engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-                rows_query(filtro, orden)
+                rows_query(resolved, orden)
             )
             for partition in result.partitions(batch):
-                yield from partition
+                yield from _derived(partition)
 
     def resumen(self, progress: Progress | None = None) -> Resumen:
         """Counts per tab, as "Movimientos con IDSE" is brought up to date."""

@@ -28,8 +28,8 @@ def _sheet_columns() -> list[SheetColumn]:
     sheet = []
     for column in COLUMNS:
         kind = TEXT if column.catalog is not None else column.kind
-        if column.attr == "causa_rechazo":
-            width = 30.0
+        if column.width is not None:
+            width = column.width
         elif kind in (DATE, MONEY):
             width = 12.0
         else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +18,10 @@ from icsoe_desktop.domain.identifiers import is_ascii_digits
 from icsoe_desktop.domain.idse_lote import ENCODING, looks_like_lote, parse_line
 from icsoe_desktop.domain.lote_rapido import LoteChecker
 from icsoe_desktop.domain.movimientos import (
+    CAMPO,
+    CAMPOS,
+    DATE,
+    MONEY,
     Movimiento,
     estado_from_text,
     parse_pesos,
@@ -27,7 +31,7 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.movimientos import COLUMNS, MovimientosService, Progress
+from icsoe_desktop.services.movimientos import COLUMNS, Column, MovimientosService, Progress
 from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.tabular import (
     XLSX_MAGIC,
@@ -39,23 +43,22 @@ from icsoe_desktop.services.tabular import (
     open_table,
     unreadable_after,
 )
-from icsoe_desktop.store.conteo import insert_counted
+from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
 
 BATCH = 5_000
-_BY_HEADER = {header_key(c.header): c for c in COLUMNS}
-_ALIASES = {
-    "tipomovimiento": "tipo",
-    "tipodemovimiento": "tipo",
-    "primerapellido": "primer_apellido",
-    "segundoapellido": "segundo_apellido",
-    "nombres": "nombre",
-    "tipodetrabajador": "tipo_trabajador",
-    "tipodesalario": "tipo_salario",
+# A file's columns by header (the grid's, or an alias of CAMPOS). A derived column (Vence) is
+# recognised and not read: its value is computed again from its source (the fecha), by the
+# calendar this desktop has.
+_BY_HEADER = {
+    header_key(name): c.attr for c in COLUMNS for name in (c.header, *c.aliases) if not c.derive
 }
-_REQUIRED = ("registro_patronal", "nss", "primer_apellido", "nombre", "fecha", "tipo")
-_STATUS_DATES = ("fecha_emision", "fecha_recibido", "fecha_aprobacion", "fecha_rechazo")
+_IGNORED = {header_key(c.header) for c in COLUMNS if c.derive}
+_REQUIRED = tuple(c.attr for c in CAMPOS if c.domain and c.default is MISSING)
+# IDSE's answers an exported grid carries, stored as they come: its dates and its cause.
+_STATUS = tuple(c for c in CAMPOS if c.stored and not c.domain)
+_STATUS_DATES = tuple(c.attr for c in _STATUS if c.kind == DATE)
 
 
 @dataclass(frozen=True)
@@ -84,50 +87,62 @@ class ImportReport:
 
 
 def _attr_of(key: str) -> str | None:
-    if key in _ALIASES:
-        return _ALIASES[key]
-    column = _BY_HEADER.get(key)
-    return column.attr if column else None
+    return _BY_HEADER.get(key)
+
+
+def _nss(text: str) -> str:
+    return text.zfill(11) if is_ascii_digits(text) else text  # as Excel keeps a number
+
+
+# How a cell becomes a domain field's value, by its kind (text: as written, validate() checks
+# it), with the fields that read their own way.
+_READ_AS: dict[str, Callable[[Column, object], object]] = {
+    DATE: lambda c, v: cell_date(v, c.header, c.attr),
+    MONEY: lambda c, v: parse_pesos(v, c.attr, c.header),
+}
+_READ_FIELD: dict[str, Callable[[object], object]] = {
+    "nss": lambda v: _nss(cell_text(v)),
+    "tipo": lambda v: tipo_from_text(cell_text(v)),
+    "estado": lambda v: estado_from_text(cell_text(v)),
+}
+
+
+# The order fields are read in: the first refusal of a line is the one reported.
+_READ_ORDER = (
+    "fecha",
+    "tipo",
+    *(c.attr for c in CAMPOS if c.domain and c.attr not in ("fecha", "tipo")),
+)
 
 
 def _from_cells(cells: dict[str, object]) -> tuple[Movimiento, tuple]:
     values = {attr: cells[key] for key in cells if (attr := _attr_of(key))}
-    text = {name: cell_text(v) for name, v in values.items()}
-    fecha = cell_date(values.get("fecha"), "Fecha", "fecha")
-    if fecha is None:
-        raise ValidationError("campo_obligatorio", "Falta la fecha del movimiento.", "fecha")
-    mov = Movimiento(
-        registro_patronal=text.get("registro_patronal", ""),
-        nss=text.get("nss", "").zfill(11)
-        if is_ascii_digits(text.get("nss", ""))
-        else text.get("nss", ""),
-        primer_apellido=text.get("primer_apellido", ""),
-        segundo_apellido=text.get("segundo_apellido", ""),
-        nombre=text.get("nombre", ""),
-        tipo=tipo_from_text(text.get("tipo", "")),
-        fecha=fecha,
-        curp=text.get("curp", ""),
-        sbc=parse_pesos(values.get("sbc"), "sbc", "SBC"),
-        salario=parse_pesos(values.get("salario"), "salario", "Salario"),
-        tipo_trabajador=text.get("tipo_trabajador", ""),
-        tipo_salario=text.get("tipo_salario", ""),
-        jornada=text.get("jornada", ""),
-        umf=text.get("umf", ""),
-        causa_baja=text.get("causa_baja", ""),
-        clave_trabajador=text.get("clave_trabajador", ""),
-        guia=text.get("guia", ""),
-        estado=estado_from_text(text.get("estado", "")),
+    given = {}
+    for attr in _READ_ORDER:
+        c, value = CAMPO[attr], values.get(attr)
+        if attr in _READ_FIELD:
+            given[attr] = _READ_FIELD[attr](value)
+        elif c.kind in _READ_AS:
+            given[attr] = _READ_AS[c.kind](c, value)
+        else:
+            given[attr] = cell_text(value)
+        if attr == "fecha" and given[attr] is None:
+            raise ValidationError("campo_obligatorio", "Falta la fecha del movimiento.", "fecha")
+    status = tuple(
+        cell_date(values.get(c.attr), c.attr, c.attr)
+        if c.kind == DATE
+        else cell_text(values.get(c.attr))
+        for c in _STATUS
     )
-    dates = tuple(cell_date(values.get(name), name, name) for name in _STATUS_DATES)
-    return mov, (*dates, text.get("causa_rechazo", ""))
+    return Movimiento(**given), status
 
 
 _DOMAIN_FIELDS = tuple(f.name for f in fields(Movimiento))
-_STATUS_COLUMNS = (*_STATUS_DATES, "causa_rechazo")
+_STATUS_COLUMNS = tuple(c.attr for c in _STATUS)
 _SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "version", "deleted")
-_NO_STATUS = (None, None, None, None, "")
+_NO_STATUS = tuple(c.default for c in _STATUS)
 _FECHA = _DOMAIN_FIELDS.index("fecha")
-_KEY = tuple(_DOMAIN_FIELDS.index(n) for n in ("registro_patronal", "nss", "tipo", "fecha"))
+_KEY = tuple(_DOMAIN_FIELDS.index(n) for n in movs_sql.KEY)
 HEAD_BYTES = 64 * 1024
 
 
@@ -151,12 +166,8 @@ class _Writer:
         stamp = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)(utcnow())
         self._sync_tail = (stamp, stamp, 1, 0)
         columns = (*_DOMAIN_FIELDS, *_STATUS_COLUMNS, *_SYNC_COLUMNS)
-        self._sql = (
-            f"INSERT INTO movimientos ({', '.join(columns)}) VALUES "
-            f"({', '.join('?' * len(columns))}) ON CONFLICT DO NOTHING"
-        )
-        self._first_id = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM movimientos")
-        self._first_id = int(self._first_id.scalar())
+        self._sql = movs_sql.insert_sql(columns)
+        self._first_id = movs_sql.next_id(conn)
         self._line_of = array("L")
         self._rows: list[tuple] = []
         self._lines: list[int] = []
@@ -180,7 +191,7 @@ class _Writer:
         if not rows:
             return
         conn, sql = self._conn, self._sql
-        inserted = insert_counted(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
+        inserted = movs_sql.bulk_insert(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
         if inserted == len(rows):
             self._line_of.extend(lines)
         else:
@@ -188,14 +199,7 @@ class _Writer:
 
     def _sort_out(self, rows: list[tuple], lines: list[int]) -> None:
         next_id = self._first_id + len(self._line_of)
-        new = {
-            tuple(r[1:]): r[0]
-            for r in self._conn.exec_driver_sql(
-                "SELECT id, registro_patronal, nss, tipo, fecha FROM movimientos WHERE id >= ? "
-                "ORDER BY id",
-                (next_id,),
-            )
-        }
+        new = {key: row_id for row_id, key in movs_sql.new_ids(self._conn, next_id)}
         claimed: dict[tuple, int] = {}
         for row, line in zip(rows, lines, strict=True):
             key = tuple(row[i] for i in _KEY)
@@ -203,14 +207,7 @@ class _Writer:
                 claimed[key] = new[key]
                 self._line_of.append(line)
                 continue
-            found = (
-                claimed.get(key)
-                or self._conn.exec_driver_sql(
-                    "SELECT id FROM movimientos WHERE registro_patronal = ? AND nss = ? AND tipo = ? "
-                    "AND fecha = ?",
-                    key,
-                ).scalar()
-            )
+            found = claimed.get(key) or movs_sql.id_of(self._conn, key)
             if found < self._first_id:
                 self._report.existentes += 1
             else:
@@ -339,7 +336,7 @@ class MovimientosImporter:
 
     @staticmethod
     def _read_table(table, accept, size: int, progress: Progress | None) -> None:
-        attrs = {_attr_of(header_key(h)) for h in table.headers}
+        attrs = {_attr_of(header_key(h)) for h in table.headers if header_key(h) not in _IGNORED}
         missing = [
             next(c.header for c in COLUMNS if c.attr == attr)
             for attr in _REQUIRED

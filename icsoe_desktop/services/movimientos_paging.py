@@ -1,20 +1,20 @@
 """The grid's pages at a million movements: which rows come next, as index seeks.
 
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
-keys come from the column's sort index (models/movimientos.py sort_index_columns): ``deleted, tipo
-[, estado], column, id`` and then the filter's other columns (estado, registro patronal, fecha),
-built the first time the clerk sorts by the column (MovimientosService.prepare_sort; until then
-SQLite sorts each stream itself). The filter is tested on the index entries (a covering index):
-skipping the rows it leaves out reads no movement. A filter that fixes the prefix is one seek;
-otherwise one stream per prefix value (3 tipos, or 3 × 5 tipo-estado pairs) is read from its
-own seek, and SQLite merges the streams as they come out of their indexes (one compound SELECT
-in grid order), stopping at the page's last key. The IDSE dates and the lote follow the
-movement's fecha: under a date range of a few months their month index gives one stream per
-month too, each starting inside the range instead of walking every earlier date; under a longer
-range, or one open at an end, their walk is bounded by their lowest and highest value among the
-filter's rows (the span, read from the month index). A filter that leaves few rows (counted
-beforehand) reads them through its own index and sorts them instead: walking a sort index to
-find 200 of 400 matches would read most of the index.
+keys come from the column's sort index (models/movimientos.py sort_index_columns): ``deleted, tipo,
+estado, column`` and the row's id, built the first time the clerk sorts by the column
+(MovimientosService.prepare_sort, in the background; until then one top-N pass over the table,
+or for fecha the schema's tipo/fecha index). A filter that fixes the prefix (a tab, an estado) is
+one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its own seek,
+and SQLite merges the streams as they come out of their indexes (one compound SELECT in grid
+order), stopping at the page's last key. A registro patronal or a date range is tested on each
+movement's row (the index holds only the sort key, to keep every column's index small). The
+IDSE dates and the lote follow the movement's fecha: under a date range of a few months their
+month index gives one stream per month too, each starting inside the range instead of walking
+every earlier date; under a longer range, or one open at an end, their walk is bounded by their
+lowest and highest value among the filter's rows (the span, read from the month index). A filter
+that leaves few rows (counted beforehand) reads them through its own index and sorts them
+instead: walking a sort index to find 200 of 400 matches would read most of the index.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
@@ -34,6 +34,9 @@ from typing import Any
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
 from icsoe_desktop.store.models import MONTH, SORT_PREFIX, month_index, sort_index
 
+# A column whose order an index of the schema gives until its sort index is built: the default
+# order (fecha) reads (deleted, tipo, fecha), one stream per tipo, from the first window on.
+ALWAYS_INDEXED = {"fecha": ("ix_mov_tipo_fecha", ("tipo",))}
 # At most this many matching rows: read them through the filter's index and sort them.
 GATHER_MAX = 4_000
 _VALUES = {"tipo": tuple(TIPOS_MOVIMIENTO), "estado": tuple(ESTADOS)}
@@ -55,6 +58,10 @@ class KeyQuery:
     # (lowest, highest) value of the column among the filter's rows, NULLs aside ((None, None):
     # all NULL): read from the month index for a date range too long for month streams (span_sql).
     span: tuple[Any, Any] | None = None
+    # Unindexed, whether ALWAYS_INDEXED's index is there (a sync pull drops it until its end:
+    # store/bulk_indexes.py). Named, not left to the planner: beside sort indexes ANALYZE has
+    # not seen, it chose one that sorts every row of each stream (30 s at a million).
+    fallback: bool = False
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -160,15 +167,26 @@ def key_sql(
             f"ORDER BY {plus} LIMIT :limit OFFSET :offset"
         )
         return sql, params
-    prefix = [f"m.{p}" for p in SORT_PREFIX[query.column] if p not in query.fixed]
-    choices = [_VALUES[p[2:]] for p in prefix]
+    prefix_of = SORT_PREFIX[query.column]
     name = sort_index(query.column)
+    if not query.indexed and query.fallback and query.column in ALWAYS_INDEXED:
+        name, prefix_of = ALWAYS_INDEXED[query.column]
+    elif not query.indexed:
+        # Unindexed (while the column's sort index is built in the background): one pass over the
+        # table, SQLite keeping only the best offset + limit keys (a top-N sort). Per stream, each
+        # tipo/estado pair was read through another index, a row lookup per movement: seconds.
+        sql = (
+            f"SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m NOT INDEXED "
+            f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
+        )
+        return sql, params
+    prefix = [f"m.{p}" for p in prefix_of if p not in query.fixed]
+    choices = [_VALUES[p[2:]] for p in prefix]
     if query.months:
         prefix.append(MONTH.replace("fecha", "m.fecha"))  # as the index has it
         choices.append(query.months)
         name = month_index(query.column)
-    # INDEXED BY fails on a missing index; without it each stream is sorted (right, but slow).
-    index = f"INDEXED BY {name} " if query.indexed else ""
+    index = f"INDEXED BY {name} "
     arms = []
     for n, values in enumerate(product(*choices)):
         equal = " ".join(f"AND {p} = :s{n}_{i}" for i, p in enumerate(prefix))
@@ -177,20 +195,12 @@ def key_sql(
             f"SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "
             f"{index}WHERE {where} {equal}"
         )
-    if query.indexed:
-        # One compound SELECT in grid order, each stream bare: SQLite merges the streams as
-        # each comes out of the index and stops at offset + limit keys in all, so 15 streams
-        # cost about what one does. Cut by a LIMIT of its own in a subquery, each stream was
-        # read up to that limit and sorted again for the merge: 15 × 200 keys for 200.
-        merged = order.replace(f"m.{query.column}", "v").replace("m.id", "id")
-        return f"{' UNION ALL '.join(arms)} ORDER BY {merged} LIMIT :limit OFFSET :offset", params
-    # Unindexed, each stream is sorted anyway: its first offset + limit keys (a top-N sort) are
-    # all the merge can need.
-    parts = [f"SELECT * FROM ({arm} ORDER BY {order} LIMIT :limit + :offset)" for arm in arms]
-    union = " UNION ALL ".join(parts)
-    outer = order.replace("m.", "k.").replace(f"k.{query.column}", "k.v")
-    sql = f"SELECT k.id, k.v FROM ({union}) AS k ORDER BY {outer} LIMIT :limit OFFSET :offset"
-    return sql, params
+    # One compound SELECT in grid order, each stream bare: SQLite merges the streams as each
+    # comes out of the index and stops at offset + limit keys in all, so 15 streams cost about
+    # what one does. Cut by a LIMIT of its own in a subquery, each stream was read up to that
+    # limit and sorted again for the merge: 15 × 200 keys for 200.
+    merged = order.replace(f"m.{query.column}", "v").replace("m.id", "id")
+    return f"{' UNION ALL '.join(arms)} ORDER BY {merged} LIMIT :limit OFFSET :offset", params
 
 
 def seeks(

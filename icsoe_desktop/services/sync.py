@@ -37,6 +37,7 @@ from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_rows import (
     ApplyReport,
     apply_remote,
+    bucket_summary,
     decode_row,
     encoded_changes,
     parent_ids,
@@ -56,6 +57,7 @@ BATCH_ROWS = 2000
 BATCH_BYTES = 4 * 1024 * 1024
 PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
+REPAIR_BUCKETS = 500  # buckets of uuids asked for in one repair pull (its URL: a few KB)
 SIN_CONEXION = "Sin conexión"
 TABLE_TITLES = {
     "idse_users": "Usuario IDSE",
@@ -170,6 +172,27 @@ def _collect_young() -> None:
     """The cycles one page or batch left (its session, its transaction): the young
     generations only, a few milliseconds; the page's rows are gone by then."""
     gc.collect(1)
+
+
+def _retry_dropped():
+    """Requests sent once more, at once, when the connection broke before any answer came:
+    a kept-alive connection the server closed just as the request went out (it closes idle
+    ones after a while) fails that way, and said «Sin conexión» with the server fine. Every
+    request is safe to send again: reads, and pushes (a batch id the server answered already
+    gets its stored reply). Never after a timeout (the server may still be working on it) nor
+    when the server cannot be reached (that waits the timeout again)."""
+    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.util.retry import Retry
+
+    class RetryDropped(Retry):
+        def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+            if isinstance(error, ReadTimeoutError):
+                raise error
+            return super().increment(method, url, response, error, **kwargs)
+
+    return RetryDropped(
+        total=1, connect=0, read=1, status=0, other=0, allowed_methods=None, redirect=0
+    )
 
 
 def _check_url(url: str) -> str:
@@ -306,6 +329,9 @@ class SyncService:
         import requests
 
         http = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(max_retries=_retry_dropped())
+        http.mount("http://", adapter)
+        http.mount("https://", adapter)
         http.headers["Authorization"] = f"Bearer {token or self.token() or ''}"
         http.headers["User-Agent"] = "icsoe-desktop"
         http.verify = self.settings.verify_tls if verify is None else verify
@@ -587,10 +613,16 @@ class SyncService:
             )
 
     def _pull_page(
-        self, http, base: str, since: int, table: str | None = None
+        self,
+        http,
+        base: str,
+        since: int,
+        table: str | None = None,
+        buckets: list[int] | None = None,
     ) -> sync_wire.PullPage:
-        """The page after ``since``; of one ``table`` only (a repair), which must name its
-        cursor and reads no estimate of what remains."""
+        """The page after ``since``; of one ``table`` only (a repair; of its ``buckets`` of
+        uuids, when given), which must name its cursor and reads no estimate of what
+        remains."""
         params: dict[str, Any] = {
             "since": since,
             "limit": self.pull_rows,
@@ -598,6 +630,8 @@ class SyncService:
         }
         if table is not None:
             params["tabla"] = table
+        if buckets is not None:
+            params["cubetas"] = ",".join(map(str, buckets))
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
         return self._read(sync_wire.read_pull_page, answer, since if table is None else None)
 
@@ -668,7 +702,7 @@ class SyncService:
         if drifted:
             log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
             for table in drifted:
-                self._repull(http, base, table)
+                self._repair(http, base, table)
             tablas = self._call(http, "GET", f"{base}/v1/resumen").get("tablas") or {}
             drifted = self._drifted(tablas, self._summaries())
         if drifted:
@@ -690,12 +724,47 @@ class SyncService:
             if sync_wire.summary_differs(tablas.get(name) or {}, count, total)
         ]
 
-    def _repull(self, http, base: str, name: str) -> None:
-        """Every row of one table again, applied where the local copy is not the server's."""
-        since = 0
+    def _repair(self, http, base: str, name: str) -> None:
+        """A table that differs from the server: its buckets of uuids compared (the server
+        keeps each one's checksum), and only the rows of those that differ received again. A
+        server that keeps no buckets, or most of them differing: the whole table."""
+        theirs = self._call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
+        cubetas = theirs.get("cubetas")
+        differing: list[int] | None = None
+        if isinstance(cubetas, dict):
+            with self._store.session() as session:
+                mine = bucket_summary(session, by_name(name))
+            held = {int(b) for b in cubetas if b.isdigit()} | set(mine)
+            differing = [
+                b
+                for b in sorted(held)
+                if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
+            ]
+            if len(differing) > sync_wire.BUCKETS // 4:
+                differing = None
+        received = 0
+        if differing is None:
+            received = self._repull(http, base, name)
+        else:
+            for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
+                received += self._repull(
+                    http, base, name, differing[start : start + REPAIR_BUCKETS]
+                )
+        log.warning(
+            "Tabla %s: %s cubetas distintas del servidor, %d renglones recibidos de nuevo",
+            name,
+            "todas las" if differing is None else len(differing),
+            received,
+        )
+
+    def _repull(self, http, base: str, name: str, buckets: list[int] | None = None) -> int:
+        """Every row of one table again (of those ``buckets`` only, when given), applied where
+        the local copy is not the server's; how many rows came."""
+        since = received = 0
         while True:
-            page = self._pull_page(http, base, since, name)
+            page = self._pull_page(http, base, since, name, buckets)
             size, since = sync_wire.page_size(page), page["cursor"]
+            received += size
             if size:
                 with self._applying() as session:
                     apply_remote(
@@ -708,6 +777,7 @@ class SyncService:
             if size < self.pull_rows:
                 break
         self._apply_waiting()
+        return received
 
     # --- conflicts -----------------------------------------------------------------------------
 

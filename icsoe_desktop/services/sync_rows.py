@@ -1120,6 +1120,26 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
     return count, total
 
 
+def bucket_summary(session: Session, table: SyncedTable) -> dict[int, tuple[int, int]]:
+    """``table_summary`` per bucket of uuids (``sync_wire.bucket_of``): where a table that
+    differs from the server differs. (Only for a repair: it reads the whole table.)"""
+    model = table.model
+    rows = select(model.uuid + ":1" if table.append_only else _hash_key(model.uuid, model.version))
+    if table.sent_rows is not None:
+        rows = rows.where(table.sent_rows(model))
+    absent = _rowless_states(
+        table, False, _hash_key(SyncRowState.row_uuid, SyncRowState.version)
+    ).where(SyncRowState.version.is_not(None))
+    keys: dict[int, list[str]] = {}
+    connection = session.connection()
+    for query in (rows, absent):
+        cursor = _driver_cursor(connection, query)
+        while found := cursor.fetchmany(5000):
+            for (key,) in found:  # "uuid:version": the uuid's last three hex digits at 33
+                keys.setdefault(int(key[33:36], 16), []).append(key)
+    return {bucket: (len(held), sync_wire.hash_sum(held)) for bucket, held in keys.items()}
+
+
 def _state_count(connection: Any, table: SyncedTable) -> int:
     """How many sync states ``table`` has (read from the states' key alone)."""
     query = select(func.count()).where(SyncRowState.table_name == table.name)

@@ -19,6 +19,8 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.protocol import MAX_BATCH_ROWS, MAX_BODY_BYTES
 
+KEEP_ALIVE_S = 65  # longer than any pause between two requests of one sync
+
 
 def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop.domain import argparse_es
@@ -119,6 +121,10 @@ def _run(args: argparse.Namespace, engine) -> int:
             ssl_certfile=args.ssl_certfile,
             ssl_keyfile=args.ssl_keyfile,
             log_level="info",
+            # An idle kept-alive connection closed after this long (uvicorn's default, 5 s, is
+            # shorter than a desktop's pause between two requests of one sync, and a request
+            # sent as the server closes its connection fails).
+            timeout_keep_alive=KEEP_ALIVE_S,
         )
         return 0
     if args.token_command == "create":

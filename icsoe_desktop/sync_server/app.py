@@ -13,13 +13,28 @@ import gc
 import logging
 import os
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat, starmap
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, Text, bindparam, cast, exists, insert, select, text, update
+from sqlalchemy import (
+    Engine,
+    Text,
+    bindparam,
+    cast,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
@@ -33,16 +48,25 @@ from starlette.routing import Route
 from icsoe_desktop.domain import sync_wire, tokens
 from icsoe_desktop.domain.sync_registry import spec
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
-from icsoe_desktop.sync_server.db import prune_batches
-from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch, SyncedRow
+from icsoe_desktop.sync_server.db import POOL_TIMEOUT_S, prune_batches
+from icsoe_desktop.sync_server.models import (
+    BucketSum,
+    DesktopToken,
+    Empresa,
+    PushBatch,
+    SeqLease,
+    SyncedRow,
+)
 from icsoe_desktop.sync_server.protocol import (
     MAX_BATCH_ROWS,
     MAX_BODY_BYTES,
     ProtocolError,
     PushRequest,
     PushRow,
+    parse_buckets,
     parse_pull,
     parse_push_body,
+    parse_table,
     too_large,
 )
 
@@ -108,28 +132,28 @@ _EXISTING_PG = text(
     "FROM unnest(string_to_array(:tablas, ','), string_to_array(:uuids, ',')) "
     "AS wanted(tabla, uuid) "
     "CROSS JOIN LATERAL (SELECT * FROM rows WHERE rows.empresa_id = :empresa "
-    "AND rows.tabla = wanted.tabla AND rows.uuid = wanted.uuid AND rows.seq > :after "
-    "OFFSET 0) AS r"
+    "AND rows.tabla = wanted.tabla AND rows.uuid = wanted.uuid "
+    "OFFSET 0 FOR UPDATE) AS r"
 ).columns(*_LOOKED_UP)
 
 
-def _existing(
-    session: Session, caller: Caller, request: PushRequest, after_seq: int = -1
-) -> dict[tuple[str, str], Any]:
-    """The server's current version of the batch's rows (only those written after
-    ``after_seq``)."""
-    if not request.rows or _none_there(session, caller, request, after_seq):
+def _existing(session: Session, caller: Caller, request: PushRequest) -> dict[tuple[str, str], Any]:
+    """The server's current version of the batch's rows. On PostgreSQL each one locked until
+    the push commits, taken in the order of (table, uuid) (two pushes of shared rows wait for
+    each other instead of deadlocking): a push that changes a row another push is changing
+    waits for it and then sees its version (a conflict is never missed)."""
+    if not request.rows or _none_there(session, caller, request):
         return {}
     if session.get_bind().dialect.name == "postgresql":
+        wanted = sorted((r.table, r.uuid) for r in request.rows)
         rows = session.execute(
             _EXISTING_PG,
             {
                 # Two texts, not two arrays: the driver dumps an array of 2,000 element by
                 # element. (Table names and canonical UUIDs hold no comma.)
-                "tablas": ",".join([r.table for r in request.rows]),
-                "uuids": ",".join([r.uuid for r in request.rows]),
+                "tablas": ",".join([t for t, _u in wanted]),
+                "uuids": ",".join([u for _t, u in wanted]),
                 "empresa": caller.empresa_id,
-                "after": after_seq,
             },
         )
         return {(row.tabla, row.uuid): row for row in rows}
@@ -138,13 +162,11 @@ def _existing(
         SyncedRow.tabla.in_({r.table for r in request.rows}),
         SyncedRow.uuid.in_([r.uuid for r in request.rows]),
     )
-    if after_seq >= 0:  # (no "seq > -1": it could lead the planner to the company's seq index)
-        query = query.where(SyncedRow.seq > after_seq)
     return {(row.tabla, row.uuid): row for row in session.execute(query)}
 
 
-def _none_there(session: Session, caller: Caller, request: PushRequest, after_seq: int) -> bool:
-    """Whether the server holds none of the batch's rows (written after ``after_seq``): per
+def _none_there(session: Session, caller: Caller, request: PushRequest) -> bool:
+    """Whether the server holds none of the batch's rows: per
     table, one probe of the unique index for any uuid between the batch's lowest and highest
     (compared as bytes, as Python does: migration 0004). Rows made on a desktop after the
     ones it sent before (version 7 uuids grow with time: domain/row_ids.py) fall in a range
@@ -159,34 +181,89 @@ def _none_there(session: Session, caller: Caller, request: PushRequest, after_se
             SyncedRow.tabla == table,
             SyncedRow.uuid.between(lowest, highest),
         ]
-        if after_seq >= 0:  # (as in _existing: no "seq > -1")
-            where.append(SyncedRow.seq > after_seq)
         if session.scalar(select(exists().where(*where))):
             return False
     return True
 
 
-# The company's last sequence and the stored reply to a batch id, in one statement (built once:
-# building it cost a millisecond a push).
-_COUNTER_AND_REPLY = select(
-    Empresa.last_seq,
-    select(PushBatch.response)
-    .where(PushBatch.empresa_id == bindparam("empresa"), PushBatch.batch_id == bindparam("batch"))
-    .scalar_subquery(),
-).where(Empresa.id == bindparam("empresa"))
-_COUNTER_AND_REPLY_LOCKED = _COUNTER_AND_REPLY.with_for_update(of=Empresa)
+_STORED_REPLY = select(PushBatch.response).where(
+    PushBatch.empresa_id == bindparam("empresa"), PushBatch.batch_id == bindparam("batch")
+)
 
 
-def _counter_and_reply(
-    session: Session, caller: Caller, batch_id: str, lock: bool = False
-) -> tuple[int, dict[str, Any] | None]:
-    """The company's last sequence and the stored reply to ``batch_id`` (None: not answered
-    yet); with ``lock``, holding the company's row lock."""
-    query = _COUNTER_AND_REPLY_LOCKED if lock else _COUNTER_AND_REPLY
-    last_seq, reply = session.execute(
-        query, {"empresa": caller.empresa_id, "batch": batch_id}
-    ).one()
-    return last_seq, _reply(reply)
+def _prior_reply(session: Session, caller: Caller, batch_id: str) -> dict[str, Any] | None:
+    """The stored reply to ``batch_id`` (None: not answered yet)."""
+    stored = session.execute(
+        _STORED_REPLY, {"empresa": caller.empresa_id, "batch": batch_id}
+    ).scalar()
+    return _reply(stored)
+
+
+# Sequence numbers for a push, in a transaction of its own: the company's row is locked only
+# for this statement, and the lease says which numbers may still appear (pull's watermark).
+_LEASE = text(
+    "WITH taken AS (UPDATE empresas SET last_seq = last_seq + :n WHERE id = :empresa "
+    "RETURNING last_seq) "
+    "INSERT INTO seq_leases (empresa_id, first_seq, last_seq, owner) "
+    "SELECT :empresa, last_seq - :n + 1, last_seq, :owner FROM taken RETURNING first_seq"
+)
+# Leases of pushes that never committed (a crash, a rollback): they hold nothing back.
+_DEAD_LEASES = text(
+    "DELETE FROM seq_leases WHERE empresa_id = :empresa "
+    "AND coalesce(pg_xact_status(owner::text::xid8), 'aborted') = 'aborted'"
+)
+# The highest sequence below which every row is committed, or will never be: the company's
+# last sequence, or just below its oldest lease whose push may still commit. Read in the same
+# snapshot as the rows (one statement): a push's rows and the removal of its lease commit
+# together, and its lease committed before it wrote any row.
+WATERMARK_PG = (
+    "(SELECT least(e.last_seq, (SELECT min(l.first_seq) - 1 FROM seq_leases l "
+    "WHERE l.empresa_id = e.id "
+    "AND pg_xact_status(l.owner::text::xid8) IN ('in progress', 'committed'))) "
+    "FROM empresas e WHERE e.id = :empresa)"
+)
+_allocators: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _allocator(engine: Engine) -> Engine:
+    """A small pool of its own for the allocations: a push holds its connection while it
+    takes a second one here, and with one shared pool, pushes holding every connection
+    would wait forever for their second. An allocation holds its connection for a
+    statement, and waits for nothing but another allocation."""
+    found = _allocators.get(engine)
+    if found is None:
+        found = create_engine(
+            engine.url,
+            pool_size=2,
+            max_overflow=8,
+            pool_timeout=POOL_TIMEOUT_S,
+            pool_pre_ping=True,
+        )
+        _allocators[engine] = found
+        # Closed with the engine it serves.
+        event.listen(engine, "engine_disposed", lambda _engine: found.dispose())
+    return found
+
+
+def _allocate(engine: Engine, session: Session, caller: Caller, count: int) -> tuple[int, bool]:
+    """``count`` sequence numbers for this push: the first, and whether a lease was taken (to
+    be removed by the push's own commit)."""
+    if session.get_bind().dialect.name != "postgresql":
+        # SQLite: one writer at a time; the push's transaction holds the database already.
+        last = session.execute(
+            update(Empresa)
+            .where(Empresa.id == caller.empresa_id)
+            .values(last_seq=Empresa.last_seq + count)
+            .returning(Empresa.last_seq)
+        ).scalar_one()
+        return last - count + 1, False
+    owner = session.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one()
+    with _allocator(engine).begin() as conn:
+        conn.execute(_DEAD_LEASES, {"empresa": caller.empresa_id})
+        first = conn.execute(
+            _LEASE, {"n": count, "empresa": caller.empresa_id, "owner": owner}
+        ).scalar_one()
+    return first, True
 
 
 def _reply(stored: dict[str, Any] | str | None) -> dict[str, Any] | None:
@@ -223,8 +300,8 @@ def _insert_rows(
     session: Session, caller: Caller, request: PushRequest, new: Sequence[int], seqs: list[int]
 ) -> None:
     """The batch's rows ``new`` (indexes), with their sequences. On PostgreSQL by COPY, faster
-    than an executemany of INSERTs (it runs under the company's lock). (No other push of the
-    company can insert the same rows meanwhile: that lock is held.)"""
+    than an executemany of INSERTs. (Another push inserting one of them meanwhile makes one of
+    the two fail on the unique index, and run again: ``push``.)"""
     rows = request.rows
     connection = session.connection()
     if connection.dialect.name != "postgresql" or len(new) < _COPY_FROM:
@@ -270,32 +347,59 @@ def _insert_rows(
             write(row)
 
 
+# A push that met another one of its company (the same new row inserted by both, shared rows
+# locked in opposite orders, the same batch sent twice at once) is run again from the start:
+# it then finds the other's rows or reply.
+_RETRIED_STATES = {"23505", "40P01", "40001"}  # unique violation, deadlock, serialization
+PUSH_ATTEMPTS = 5
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    return getattr(getattr(exc, "orig", exc), "sqlstate", None)
+
+
 def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.PushAnswer:
+    for attempt in range(PUSH_ATTEMPTS):
+        try:
+            return _push_once(engine, caller, request)
+        except Exception as exc:
+            if _sqlstate(exc) not in _RETRIED_STATES or attempt == PUSH_ATTEMPTS - 1:
+                raise
+            log.info("Envío repetido tras chocar con otro de la empresa: %s", _sqlstate(exc))
+    raise AssertionError("unreachable")
+
+
+def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.PushAnswer:
     with Session(engine) as session, session.begin():
-        seen, prior = _counter_and_reply(session, caller, request.batch_id)
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if not postgres:  # SQLite: the database's write lock first, one push at a time
+            session.execute(
+                update(Empresa)
+                .where(Empresa.id == caller.empresa_id)
+                .values(last_seq=Empresa.last_seq)
+            )
+        prior = _prior_reply(session, caller, request.batch_id)
         if prior is not None:
             return prior
-        # Read the rows before taking the company's lock, and under it only what other pushes
-        # wrote meanwhile: the lock (one push of a company at a time) is held for less.
-        existing = _existing(session, caller, request)
-        # Lock the company's counter: pushes of one company run one at a time, sequence numbers
-        # commit in order, and a repeated batch id is answered from the stored reply.
-        last_seq, prior = _counter_and_reply(session, caller, request.batch_id, lock=True)
-        if prior is not None:
-            return prior
-        if last_seq != seen:
-            existing.update(_existing(session, caller, request, after_seq=seen))
         rows = request.rows
-        new: Sequence[int]
-        overwritten: list[sync_wire.Conflict | None]
-        if not existing:  # every row new (a first push): sequences in the rows' order
-            seqs = list(range(last_seq + 1, last_seq + 1 + len(rows)))
-            new, overwritten, last_seq = range(len(rows)), [None] * len(rows), last_seq + len(rows)
-            updates: list[dict[str, Any]] = []
-        else:
-            seqs, new, overwritten, updates, last_seq = _against(caller, rows, existing, last_seq)
+        existing = _existing(session, caller, request)
+        fresh, new, overwritten = _against(rows, existing)
+        seqs: list[int] = [0] * len(rows)
+        for i, item in enumerate(rows):
+            current = existing.get((item.table, item.uuid))
+            if current is not None:
+                seqs[i] = current.seq  # unchanged rows keep theirs
+        first, leased = _allocate(engine, session, caller, len(fresh)) if fresh else (0, False)
+        for offset, i in enumerate(fresh):
+            seqs[i] = first + offset
+        last_seq = first + len(fresh) - 1 if fresh else _last_seq(session, caller)
         if new:
             _insert_rows(session, caller, request, new, seqs)
+        updates = [
+            _update_of(caller, existing[(rows[i].table, rows[i].uuid)], rows[i], seqs[i])
+            for i in fresh
+            if (rows[i].table, rows[i].uuid) in existing
+        ]
         if updates:
             # Core (not ORM) executemany: an UPDATE per row keyed by its id.
             rows_table = SyncedRow.__table__
@@ -312,9 +416,14 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.Push
                 ),
                 updates,
             )
-        session.execute(
-            update(Empresa).where(Empresa.id == caller.empresa_id).values(last_seq=last_seq)
-        )
+        if postgres and fresh:
+            _add_sums(session, caller, [rows[i] for i in fresh], existing)
+        if leased:  # committed with the rows: a pull may pass these numbers from then on
+            session.execute(
+                delete(SeqLease).where(
+                    SeqLease.empresa_id == caller.empresa_id, SeqLease.first_seq == first
+                )
+            )
         tables, uuids, versions = list(zip(*rows, strict=True))[:3] if rows else ((), (), ())
         results = list(zip(tables, uuids, versions, seqs, overwritten, strict=True))
         session.add(
@@ -327,16 +436,32 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.Push
     return sync_wire.push_answer(list(starmap(sync_wire.push_result, results)), last_seq)
 
 
+def _last_seq(session: Session, caller: Caller) -> int:
+    found = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+    return found or 0
+
+
+def _update_of(caller: Caller, current: Any, item: PushRow, seq: int) -> dict[str, Any]:
+    return {
+        "row_id": current.id,
+        "seq": seq,
+        "version": item.version,
+        "updated_at": item.updated_at,
+        "deleted": item.deleted,
+        "data": item.data,
+        "token_id": caller.token_id,
+    }
+
+
 def _against(
-    caller: Caller, rows: list[PushRow], existing: dict[tuple[str, str], Any], last_seq: int
-) -> tuple[list[int], list[int], list[sync_wire.Conflict | None], list[dict[str, Any]], int]:
-    """The batch's rows against the server's versions of them: each row's sequence, the rows
-    to insert (indexes), each row's overwritten version (a conflict) or None, the updates, and
-    the company's new last sequence."""
-    seqs: list[int] = []
+    rows: list[PushRow], existing: dict[tuple[str, str], Any]
+) -> tuple[list[int], list[int], list[sync_wire.Conflict | None]]:
+    """The batch's rows against the server's versions of them: the rows that get a new
+    sequence (indexes, in the batch's order), those of them to insert, and each row's
+    overwritten version (a conflict) or None."""
+    fresh: list[int] = []
     new: list[int] = []
     overwritten: list[sync_wire.Conflict | None] = []
-    updates: list[dict[str, Any]] = []
     for i, item in enumerate(rows):
         current = existing.get((item.table, item.uuid))
         lost = None
@@ -348,29 +473,47 @@ def _against(
                 and current.data == item.data
             )
         ):
-            seq = current.seq  # already here (a retry under a new batch id): no change
+            pass  # already here (a retry under a new batch id): no change
         else:
-            last_seq += 1
-            seq = last_seq
+            fresh.append(i)
             if current is None:
                 new.append(i)
-            else:
-                if current.seq != item.base_seq:
-                    lost = sync_wire.conflict(current.seq, _envelope(current))
-                updates.append(
-                    {
-                        "row_id": current.id,
-                        "seq": seq,
-                        "version": item.version,
-                        "updated_at": item.updated_at,
-                        "deleted": item.deleted,
-                        "data": item.data,
-                        "token_id": caller.token_id,
-                    }
-                )
-        seqs.append(seq)
+            elif current.seq != item.base_seq:
+                lost = sync_wire.conflict(current.seq, _envelope(current))
         overwritten.append(lost)
-    return seqs, new, overwritten, updates, last_seq
+    return fresh, new, overwritten
+
+
+def _add_sums(
+    session: Session, caller: Caller, written: list[PushRow], existing: dict[tuple[str, str], Any]
+) -> None:
+    """The checksums' changes for the rows this push writes: per bucket and per table, one
+    row each (models.BucketSum)."""
+    changes: dict[tuple[str, int], list[int]] = {}
+    for item in written:
+        current = existing.get((item.table, item.uuid))
+        change = sync_wire.row_hash(item.uuid, item.version)
+        added = 1
+        if current is not None:
+            change -= sync_wire.row_hash(item.uuid, current.version)
+            added = 0
+        for key in ((item.table, sync_wire.bucket_of(item.uuid)), (item.table, -1)):
+            entry = changes.setdefault(key, [0, 0])
+            entry[0] += added
+            entry[1] += change
+    session.execute(
+        insert(BucketSum),
+        [
+            {
+                "empresa_id": caller.empresa_id,
+                "tabla": tabla,
+                "bucket": bucket,
+                "rows": added,
+                "total": total,
+            }
+            for (tabla, bucket), (added, total) in changes.items()
+        ],
+    )
 
 
 def pull(
@@ -380,8 +523,10 @@ def pull(
     limit: int,
     table: str | None = None,
     columnar: bool = False,
+    buckets: list[int] | None = None,
 ) -> sync_wire.PullPage:
-    """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire)."""
+    """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire); of one
+    ``table`` only, and of those only the ``buckets`` of uuids given (a repair)."""
     rows_table = SyncedRow.__table__
     with Session(engine) as session:
         query = (
@@ -401,10 +546,23 @@ def pull(
             .order_by(rows_table.c.seq)
             .limit(limit)
         )
+        postgres = session.get_bind().dialect.name == "postgresql"
+        settled = None
+        if postgres:
+            # One snapshot for the watermark and the page: never past a number whose push may
+            # still commit.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            settled = session.execute(
+                text(f"SELECT {WATERMARK_PG}"), {"empresa": caller.empresa_id}
+            ).scalar_one()
+            query = query.where(rows_table.c.seq <= settled)
         if table is not None:
             # (A table's rows, maybe a few among a million: the planner's choice.)
             query = query.where(rows_table.c.tabla == table)
-        elif session.get_bind().dialect.name == "postgresql":
+        if buckets is not None:  # a bucket: a uuid's last three hex digits (bucket_of)
+            ends = [f"{bucket:03x}" for bucket in buckets]
+            query = query.where(func.substr(rows_table.c.uuid, 34, 3).in_(ends))
+        elif postgres:
             # The page read in the order of ix_rows_empresa_seq, stopping at the limit. On a
             # table without statistics yet the planner instead fetched every row after the
             # cursor and sorted them on disk: a second a page, quadratic over a full pull.
@@ -413,6 +571,12 @@ def pull(
         # An estimate, not a count: rows re-sent since left gaps in the sequence.
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
     cursor = found[-1].seq if found else since
+    if settled is not None and len(found) < limit:
+        # Every row up to the watermark was in this page or an earlier one (same snapshot):
+        # the numbers between are gaps (a push that never committed, a row sent again since).
+        # Passing them lets a quiet desktop's cursor reach the server's, which the drift
+        # check waits for.
+        cursor = max(cursor, settled)
     remaining = max(0, (last_seq or 0) - cursor) if len(found) == limit else 0
     if columnar:
         # Each row's data parsed here, on the server's core, so the desktop parses lists.
@@ -430,34 +594,93 @@ def pull(
     return sync_wire.pull_page(out, cursor, remaining)
 
 
-# PostgreSQL sums row_hash (domain/sync_wire.py) itself: 60 bits of md5("uuid:version").
+# The company's last sequence and each table's checksum, in one statement (one snapshot: the
+# sums hold exactly the rows committed up to that sequence, or the desktop sees a newer cursor
+# and catches up first).
 _PG_SUMMARY = text(
-    "SELECT tabla, count(*), "
-    "sum(('x' || substr(md5(uuid || ':' || version::text), 1, 15))::bit(60)::bigint) "
-    "FROM rows WHERE empresa_id = :empresa GROUP BY tabla"
+    "SELECT e.last_seq, s.tabla, s.n, s.total FROM empresas e LEFT JOIN ("
+    "SELECT tabla, sum(rows) AS n, sum(total) AS total FROM bucket_sums "
+    "WHERE empresa_id = :empresa AND bucket = -1 GROUP BY tabla) s ON true "
+    "WHERE e.id = :empresa"
 )
+_PG_BUCKETS = text(
+    "SELECT bucket, sum(rows), sum(total) FROM bucket_sums "
+    "WHERE empresa_id = :empresa AND tabla = :tabla AND bucket >= 0 GROUP BY bucket"
+)
+# Each bucket's changes folded into one row (one statement: a reader sees the sums before or
+# after, both right); pushes committing meanwhile add rows it does not touch.
+_COMPACT = text(
+    "WITH gone AS (DELETE FROM bucket_sums WHERE empresa_id = :empresa "
+    "RETURNING tabla, bucket, rows, total) "
+    "INSERT INTO bucket_sums (empresa_id, tabla, bucket, rows, total) "
+    "SELECT :empresa, tabla, bucket, sum(rows), sum(total) FROM gone GROUP BY tabla, bucket"
+)
+COMPACT_EVERY = 100  # pushes of a company, per server process
+
+
+def compact_sums(engine: Engine, empresa_id: int) -> None:
+    """Fold a company's checksum changes (models.BucketSum): one compaction at a time."""
+    with engine.begin() as conn:
+        if conn.dialect.name != "postgresql":
+            return
+        if conn.execute(
+            text("SELECT pg_try_advisory_xact_lock(:key, :empresa)"),
+            {"key": COMPACT_LOCK, "empresa": empresa_id},
+        ).scalar_one():
+            conn.execute(_COMPACT, {"empresa": empresa_id})
+
+
+COMPACT_LOCK = 0x5C_A5
+
+
+def _sqlite_sums(session: Session, caller: Caller, table: str | None) -> dict[Any, list[int]]:
+    """Per table (or, for ``table``, per bucket): rows and checksum, summed here (SQLite has
+    no md5)."""
+    query = select(SyncedRow.tabla, SyncedRow.uuid, SyncedRow.version).where(
+        SyncedRow.empresa_id == caller.empresa_id
+    )
+    if table is not None:
+        query = query.where(SyncedRow.tabla == table)
+    sums: dict[Any, list[int]] = {}
+    for tabla, row_uuid, version in session.execute(query):
+        entry = sums.setdefault(tabla if table is None else sync_wire.bucket_of(row_uuid), [0, 0])
+        entry[0] += 1
+        entry[1] += sync_wire.row_hash(row_uuid, version)
+    return sums
 
 
 def resumen(engine: Engine, caller: Caller) -> sync_wire.Resumen:
-    """Per table: how many rows and their checksum (text: it outgrows a JSON-safe integer)."""
+    """Per table: how many rows and their checksum (text: it outgrows a JSON-safe integer),
+    with the sequence they hold everything up to."""
     with Session(engine) as session:
-        # Read first: rows pushed meanwhile make the sums newer than it, never older.
-        cursor = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
         if session.get_bind().dialect.name == "postgresql":
             found = session.execute(_PG_SUMMARY, {"empresa": caller.empresa_id}).all()
-        else:  # SQLite has no md5: summed here
-            sums: dict[str, list[int]] = {}
-            for tabla, row_uuid, version in session.execute(
-                select(SyncedRow.tabla, SyncedRow.uuid, SyncedRow.version).where(
-                    SyncedRow.empresa_id == caller.empresa_id
-                )
-            ):
-                entry = sums.setdefault(tabla, [0, 0])
-                entry[0] += 1
-                entry[1] += sync_wire.row_hash(row_uuid, version)
-            found = [(tabla, n, total) for tabla, (n, total) in sums.items()]
-    tablas = {t: sync_wire.table_summary(n, total) for t, n, total in found}
+            cursor = found[0][0] if found else 0
+            sums = {tabla: (n, total) for _c, tabla, n, total in found if tabla is not None}
+        else:  # one writer at a time: the two reads see the same rows
+            cursor = _last_seq(session, caller)
+            sums = dict(_sqlite_sums(session, caller, None))
+    tablas = {t: sync_wire.table_summary(int(n), int(total)) for t, (n, total) in sums.items()}
     return sync_wire.resumen(cursor or 0, tablas)
+
+
+def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:
+    """One table's rows and checksum per bucket of uuids (sync_wire.bucket_of), with the
+    sequence they hold everything up to: where a table that differs differs."""
+    with Session(engine) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            cursor = _last_seq(session, caller)
+            found = session.execute(
+                _PG_BUCKETS, {"empresa": caller.empresa_id, "tabla": table}
+            ).all()
+        else:
+            cursor = _last_seq(session, caller)
+            found = [(b, n, t) for b, (n, t) in _sqlite_sums(session, caller, table).items()]
+    return {
+        "cursor": cursor,
+        "cubetas": {str(b): sync_wire.table_summary(int(n), int(t)) for b, n, t in found if n},
+    }
 
 
 def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
@@ -505,6 +728,7 @@ def create_app(
         return _Json(await run_in_threadpool(estado, engine, caller))
 
     pruned: dict[int, float] = {}
+    pushes: dict[int, int] = {}
 
     def push_and_prune(caller: Caller, body: bytes) -> dict[str, Any]:
         # Parsed in a worker thread: 8 MiB of JSON would hold the event loop (every other
@@ -514,6 +738,9 @@ def create_app(
         if time.monotonic() - pruned.get(caller.empresa_id, -PRUNE_EVERY_S) >= PRUNE_EVERY_S:
             pruned[caller.empresa_id] = time.monotonic()
             prune_batches(engine, caller.empresa_id)  # after the push's commit: not locked
+        pushes[caller.empresa_id] = pushes.get(caller.empresa_id, 0) + 1
+        if pushes[caller.empresa_id] % COMPACT_EVERY == 0:
+            compact_sums(engine, caller.empresa_id)
         return answer
 
     async def push_endpoint(request: Request) -> JSONResponse:
@@ -524,10 +751,16 @@ def create_app(
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         since, limit, table, columnar = parse_pull(request.query_params)
-        return _Json(await run_in_threadpool(pull, engine, caller, since, limit, table, columnar))
+        buckets = parse_buckets(request.query_params, table)
+        return _Json(
+            await run_in_threadpool(pull, engine, caller, since, limit, table, columnar, buckets)
+        )
 
     async def resumen_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
+        table = parse_table(request.query_params)
+        if table is not None:
+            return _Json(await run_in_threadpool(buckets, engine, caller, table))
         return _Json(await run_in_threadpool(resumen, engine, caller))
 
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
 )
@@ -36,8 +37,9 @@ class Empresa(ServerBase):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rfc: Mapped[str] = mapped_column(String(13), unique=True)
-    # The company's last server sequence. Pushes lock this row, so sequence numbers are handed
-    # out and committed in order: a pull never sees seq N+1 before N.
+    # The company's last server sequence handed out. A push takes its numbers in a short
+    # transaction of its own (app._allocate) with a lease (SeqLease) that its own commit
+    # removes: pushes of a company run in parallel and a pull stops below any open lease.
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -89,3 +91,36 @@ class PushBatch(ServerBase):
     # a batch answered by an earlier server version holds the reply's object.
     response: Mapped[dict[str, Any] | str] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SeqLease(ServerBase):
+    """Sequence numbers handed to a push whose transaction may still be open: ``first_seq``
+    to ``last_seq``, for the transaction ``owner`` (its PostgreSQL xid). Committed before the
+    push writes its rows, deleted by the push's own commit: while one is there, a pull stops
+    below ``first_seq`` (rows with those numbers may still appear). One whose owner aborted
+    (a crash) holds nothing back and is deleted by the next allocation."""
+
+    __tablename__ = "seq_leases"
+
+    empresa_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    owner: Mapped[int] = mapped_column(BigInteger)
+
+
+class BucketSum(ServerBase):
+    """Changes of the checksums (domain/sync_wire.row_hash summed, and row counts) of a
+    company's table, per bucket of uuids (``bucket``: sync_wire.bucket_of; -1: the whole
+    table), written by each push in its own transaction: one row per bucket a push touched,
+    never an update, so parallel pushes do not wait for each other here. Summed on reading;
+    ``app.compact_sums`` folds them into one row per bucket now and then."""
+
+    __tablename__ = "bucket_sums"
+    __table_args__ = (Index("ix_bucket_sums", "empresa_id", "tabla", "bucket"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    empresa_id: Mapped[int] = mapped_column(Integer)
+    tabla: Mapped[str] = mapped_column(String(64))
+    bucket: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(Numeric(40, 0))

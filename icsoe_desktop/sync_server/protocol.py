@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from icsoe_desktop.domain.sync_registry import SYNCED, spec
+from icsoe_desktop.domain.sync_wire import BUCKETS
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_BATCH_ROWS = 2000
@@ -365,6 +366,32 @@ def parse_push_body(body: bytes, max_rows: int = MAX_BATCH_ROWS) -> PushRequest:
         return parse_push(parse_json(body), max_rows, scan_text)
 
 
+def parse_table(params: Any) -> str | None:
+    """The synced table a request names in ``tabla`` (None: it names none)."""
+    table = params.get("tabla")
+    if table is not None and (not isinstance(table, str) or spec(table) is None):
+        raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
+    return table
+
+
+def parse_buckets(params: Any, table: str | None) -> list[int] | None:
+    """The buckets of uuids (``cubetas``: numbers separated by commas) a repair pull asks for,
+    of one ``tabla``; None: every row."""
+    raw = params.get("cubetas")
+    if raw is None:
+        return None
+    found = raw.split(",") if isinstance(raw, str) and len(raw) <= 5 * 4096 else None
+    if table is None or not found or not all(_ASCII_DIGITS.fullmatch(b) for b in found):
+        raise invalid(
+            "cubetas: números separados por comas, con tabla.",
+            "cubetas: numbers separated by commas, with tabla.",
+        )
+    buckets = sorted({int(b) for b in found})
+    if buckets[-1] >= BUCKETS:
+        raise invalid(f"cubetas: menores que {BUCKETS}.", f"cubetas: below {BUCKETS}.")
+    return buckets
+
+
 def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
     """``since``, ``limit``, for a desktop repairing one table ``tabla``, and whether the rows
     go column by column (``formato=columnas``; ``renglones``, the default: a dict per row)."""
@@ -378,9 +405,7 @@ def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
             raise invalid(f"{name}: se esperaba un número.", f"{name}: expected a number.")
         return _int(int(raw), low, high, name)
 
-    table = params.get("tabla")
-    if table is not None and (not isinstance(table, str) or spec(table) is None):
-        raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
+    table = parse_table(params)
     formato = params.get("formato", "renglones")
     if formato not in ("renglones", "columnas"):
         raise invalid(

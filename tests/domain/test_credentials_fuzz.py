@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -67,6 +68,7 @@ def test_random_bytes(data):
     only_credential_errors(load_pfx, data, None)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(["cer", "cer_pem"]).flatmap(damaged))
 def test_damaged_certificates(data):
@@ -76,6 +78,7 @@ def test_damaged_certificates(data):
         assert isinstance(is_issued_by(result, cf.sat_ca().certificate_der), bool)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.sampled_from(["key", "key_pem", "key_dek", "key_plain"]).flatmap(damaged))
 def test_damaged_keys(data):
@@ -83,6 +86,7 @@ def test_damaged_keys(data):
     assert isinstance(result, Credential | CredentialError)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.sampled_from(["pfx", "pfx_3des", "pfx_plain"]).flatmap(damaged),
@@ -108,4 +112,6 @@ def test_a_dek_key_with_a_short_iv_is_a_damaged_key_not_a_crash():
     short = files()["key_dek"].replace(iv, iv[:16])
     error = only_credential_errors(load_sat_pair, files()["cer"], short, cf.PASSWORD)
     assert isinstance(error, CredentialError)
-    assert error.message == "El archivo de llave privada (.key) está dañado o no es una llave privada."
+    assert (
+        error.message == "El archivo de llave privada (.key) está dañado o no es una llave privada."
+    )

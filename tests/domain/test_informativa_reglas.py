@@ -356,6 +356,7 @@ def test_messages_say_what_is_wrong_and_where() -> None:
     assert problema.mensaje.endswith("no es válido: su dígito verificador no corresponde.")
 
 
+@pytest.mark.slow
 def test_revisar_checks_twelve_thousand_workers_well_under_half_a_second() -> None:
     inf = informativa_limpia(contratos=40, trabajadores=300, seed=3)
     assert inf.numero_trabajadores == 12_000

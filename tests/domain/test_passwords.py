@@ -103,6 +103,7 @@ def test_field_name_is_the_callers() -> None:
     assert info.value.field == "contrasenaNueva"
 
 
+@pytest.mark.slow
 def test_same_password_gives_different_salted_hashes_that_both_verify() -> None:
     first = hash_password(GOOD)
     second = hash_password(GOOD)

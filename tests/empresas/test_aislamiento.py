@@ -17,6 +17,7 @@ def ids(data_dir):
     return build(data_dir)
 
 
+@pytest.mark.slow
 def test_each_empresa_sees_only_its_registros_movimientos_and_audit(data_dir, ids) -> None:
     from icsoe_desktop.services.container import open_services
 
@@ -81,6 +82,8 @@ def _cli(data_dir, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
     data_dir, ids, tmp_path
 ) -> None:
@@ -98,6 +101,8 @@ def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
     assert unknown.returncode == 2 and "ZZZ090909ZZ9" in unknown.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(data_dir, ids) -> None:
     from icsoe_desktop.services.empresas import EMPRESAS_DIR
 
@@ -118,6 +123,7 @@ def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(data_
     )
 
 
+@pytest.mark.slow
 def test_a_damaged_empresa_store_is_named_and_the_open_empresa_stays(data_dir, ids) -> None:
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.empresas import EMPRESAS_DIR
@@ -140,6 +146,7 @@ def test_a_damaged_empresa_store_is_named_and_the_open_empresa_stays(data_dir, i
 # --- entries without an IDSE user (sólo consulta, ICSOE) -----------------------------------------
 
 
+@pytest.mark.slow
 def test_solo_consulta_opens_only_the_empresas_an_administrator_allowed(data_dir, ids) -> None:
     """Before: sólo consulta (no credentials) opened whichever empresa the login showed."""
     from icsoe_desktop.domain.errors import AuthenticationError
@@ -172,6 +179,8 @@ def test_solo_consulta_opens_only_the_empresas_an_administrator_allowed(data_dir
         services.close()
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_cli_allows_solo_consulta_and_lists_it(data_dir, ids) -> None:
     done = _cli(data_dir, "empresas", "solo-consulta", CLIENTES[1].rfc, "si")
     assert done.returncode == 0, done.stderr
@@ -185,6 +194,7 @@ def test_cli_allows_solo_consulta_and_lists_it(data_dir, ids) -> None:
     }
 
 
+@pytest.mark.slow
 def test_a_contratista_enters_the_empresa_of_its_efirmas_rfc_not_the_open_one(
     data_dir, ids, tmp_path
 ) -> None:
@@ -236,6 +246,7 @@ def test_a_contratista_enters_the_empresa_of_its_efirmas_rfc_not_the_open_one(
         services.close()
 
 
+@pytest.mark.slow
 def test_a_capturista_enters_only_the_empresas_where_its_curp_and_password_are_right(
     data_dir, ids, tmp_path, smtp_server
 ) -> None:
@@ -288,6 +299,7 @@ def test_a_capturista_enters_only_the_empresas_where_its_curp_and_password_are_r
         services.close()
 
 
+@pytest.mark.slow
 def test_a_capturista_of_one_empresa_waits_for_one_password_check_only(
     data_dir, ids, tmp_path, smtp_server, monkeypatch
 ) -> None:

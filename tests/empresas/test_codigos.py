@@ -77,6 +77,7 @@ def _refused(services, code: str, **kw) -> ValidationError:
     return info.value
 
 
+@pytest.mark.slow
 def test_the_lock_holds_across_empresas_and_blocks_only_whoever_typed(tres, clock) -> None:
     services, ids, codes = tres
     errors = [_refused(services, wrong) for wrong in slips(codes[CURP_ANA])]
@@ -99,6 +100,7 @@ def test_the_lock_holds_across_empresas_and_blocks_only_whoever_typed(tres, cloc
     assert _crear(services, codes[CURP_ANA]) == CURP_ANA
 
 
+@pytest.mark.slow
 def test_wrong_codes_and_the_lock_are_audited_in_the_catalog(tres) -> None:
     services, ids, codes = tres
     for wrong in slips(codes[CURP_ANA]):
@@ -127,6 +129,7 @@ def test_wrong_codes_and_the_lock_are_audited_in_the_catalog(tres) -> None:
     assert not any(tokens.normalize_code(w)[3:] in written for w in slips(codes[CURP_ANA]))
 
 
+@pytest.mark.slow
 def test_a_guesser_changing_the_first_symbols_locks_the_entry_point(tres, clock) -> None:
     services, _ids, codes = tres
     wrong = other_source(codes[CURP_ANA], code_guesses.MAX_WRONG_PER_ENTRY)
@@ -153,6 +156,7 @@ def _reset_code(services, smtp, usuario: str) -> str:
     return CODE_RE.search(smtp.to(usuario)[-1].get_content()).group()
 
 
+@pytest.mark.slow
 def test_idse_recovery_locks_the_typist_only(tres, smtp_server, clock) -> None:
     from tests.empresas.tres import ANA, BETO
 

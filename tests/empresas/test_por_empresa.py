@@ -16,6 +16,7 @@ def ids(data_dir):
     return build(data_dir)
 
 
+@pytest.mark.slow
 def test_mail_goes_out_by_the_empresas_server_or_the_shared_one(
     data_dir, ids, smtp_server, tmp_path
 ) -> None:
@@ -53,6 +54,7 @@ def test_mail_goes_out_by_the_empresas_server_or_the_shared_one(
     assert "bodegas@dos.mx" not in (data_dir / "settings.toml").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_sync_server_and_token_are_per_empresa(data_dir, ids) -> None:
     from icsoe_desktop.services.container import open_services
 
@@ -71,6 +73,7 @@ def test_sync_server_and_token_are_per_empresa(data_dir, ids) -> None:
         services.close()
 
 
+@pytest.mark.slow
 def test_respaldar_and_restaurar_touch_only_the_open_empresa(data_dir, ids, tmp_path) -> None:
     from icsoe_desktop.services.container import open_services
 
@@ -92,6 +95,7 @@ def test_respaldar_and_restaurar_touch_only_the_open_empresa(data_dir, ids, tmp_
         services.close()
 
 
+@pytest.mark.slow
 def test_mail_of_an_empresa_not_open_goes_out_by_its_own_server(
     data_dir, ids, smtp_server, smtp_server_2, tmp_path
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.config import Config
 
@@ -106,6 +107,7 @@ def _snapshot(path: Path) -> dict[str, list[tuple]]:
     return rows
 
 
+@pytest.mark.slow
 def test_the_one_company_store_becomes_the_first_empresa_with_nothing_lost(data_dir) -> None:
     from icsoe_desktop.services.container import open_services
 
@@ -152,6 +154,7 @@ def test_the_one_company_store_becomes_the_first_empresa_with_nothing_lost(data_
     assert actions[0] == "empresa_primera" and "inicio_sesion" in actions
 
 
+@pytest.mark.slow
 def test_the_upgrade_runs_once_and_a_second_start_changes_nothing(data_dir) -> None:
     from icsoe_desktop.services.container import open_services
 

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -303,6 +304,7 @@ def back_to_start(grids: list[Grid]) -> None:
         grid.view.viewport().repaint()
 
 
+@pytest.mark.slow
 def test_a_long_day_in_every_grid_keeps_none_alive(qtbot, services, data_dir, tmp_path):
     rfc = seed(services, data_dir, tmp_path)
     grids, _windows = open_grids(qtbot, services, rfc)  # the test holds its windows

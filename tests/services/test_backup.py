@@ -34,6 +34,8 @@ def asides(data_dir: Path) -> list[Path]:
     return sorted(data_dir.glob("*antes-de-restaurar*"))
 
 
+@pytest.mark.slow
+@pytest.mark.end2end
 def test_backup_restored_into_a_fresh_data_dir_signs_in(
     services, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -152,6 +154,7 @@ def test_bad_files_are_refused_and_nothing_is_replaced(
     assert services.accounts.authenticate(ANA, PASSWORD).usuario == ANA
 
 
+@pytest.mark.end2end
 def test_the_same_through_the_cli_exits_2_with_the_message(data_dir: Path, tmp_path: Path):
     bad = tmp_path / "ajeno.sqlite3"
     foreign_sqlite(bad)
@@ -222,6 +225,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_backup_while_another_process_writes_is_consistent(
     services, data_dir: Path, tmp_path: Path
 ) -> None:

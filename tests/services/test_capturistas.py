@@ -217,6 +217,7 @@ def test_same_person_for_two_contratistas(services, rfc, data_dir, tmp_path, smt
     assert [o.rfc for o in services.acceso_capturista.contratistas_de(CURP_ANA)] == [cf.RFC_FISICA]
 
 
+@pytest.mark.slow
 def test_sign_in_failures_lock_and_recovery(services, rfc, smtp_configured, clock):
     svc = services.capturistas
     svc.alta(rfc, form())
@@ -367,6 +368,7 @@ def test_export_writes_formula_like_names_as_text(services, rfc, tmp_path):
     assert all(c.data_type == "s" for c in row[:8])
 
 
+@pytest.mark.slow
 def test_bulk_alta_refuses_an_empty_or_too_long_file_and_saves_nothing(services, rfc, tmp_path):
     empty = _bulk_file(tmp_path / "vacio.xlsx", [("",) * 8, (None,) * 8])
     with pytest.raises(ValidationError) as error:

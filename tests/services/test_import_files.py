@@ -241,8 +241,10 @@ def _lote(count: int, first: int = 0) -> list[str]:
     lines = []
     for i in range(first, first + count):
         ten = f"{4100000000 + i:010d}"
-        mov = Movimiento(REGISTRO_A, ten + nss_check_digit(ten), "PEÑA", "", "JOSE", "08",
-                         date(2026, 1, 5), "GODE561231MDFRNL06", 40_000, None, "1", "0", "0")  # fmt: skip
+        mov = Movimiento(registro_patronal=REGISTRO_A, nss=ten + nss_check_digit(ten),
+                         primer_apellido="PEÑA", nombre="JOSE", tipo="08", fecha=date(2026, 1, 5),
+                         curp="GODE561231MDFRNL06", sbc=40_000, tipo_trabajador="1",
+                         tipo_salario="0", jornada="0")  # fmt: skip
         lines.append(format_line(mov))
     return lines
 
@@ -307,14 +309,18 @@ def test_a_workbook_written_by_libreoffice_is_read_whole(services, tmp_path):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothing(
-    services, tmp_path, kind
+    services, tmp_path, kind, monkeypatch
 ):
-    """12,000 rows span three insert batches (5,000 rows), read from the disk as they come: a bad
-    row at line 11,990 rolls back the batches already inserted and is named by its line (the
-    header is line 1); the same file without it is imported whole."""
+    """1,200 rows span three insert batches (500 rows here, the app's 5,000 lowered so that the
+    file stays small), read from the disk as they come: a bad row at line 1,190 rolls back the
+    batches already inserted and is named by its line (the header is line 1); the same file
+    without it is imported whole."""
+    from icsoe_desktop.services import movimientos_import
+
+    monkeypatch.setattr(movimientos_import, "BATCH", 500)
     add_registros(services)
-    rows = many_rows(12_000)
-    rows[11_988]["NSS"] = "1234"  # line 11,990
+    rows = many_rows(1_200)
+    rows[1_188]["NSS"] = "1234"  # line 1,190
 
     def write(name: str) -> Path:
         if kind == "csv":
@@ -324,15 +330,15 @@ def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothin
         return path
 
     report = services.importador.import_file(write("malo"), "t")
-    assert [r.linea for r in report.rechazadas] == [11_990]
+    assert [r.linea for r in report.rechazadas] == [1_190]
     assert "NSS" in report.rechazadas[0].motivo
-    assert report.leidas == 12_000 and report.importados == 0
+    assert report.leidas == 1_200 and report.importados == 0
     assert services.movimientos.count(Filtro()) == 0
 
-    rows[11_988] = many_rows(11_989)[-1]
+    rows[1_188] = many_rows(1_189)[-1]
     report = services.importador.import_file(write("bueno"), "t")
-    assert report.aplicado and (report.leidas, report.importados) == (12_000, 12_000)
-    assert services.movimientos.count(Filtro()) == 12_000
+    assert report.aplicado and (report.leidas, report.importados) == (1_200, 1_200)
+    assert services.movimientos.count(Filtro()) == 1_200
 
 
 def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, monkeypatch):

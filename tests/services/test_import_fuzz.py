@@ -43,18 +43,16 @@ def files() -> dict[str, bytes]:
     movs = [
         validate(
             Movimiento(
-                REGISTRO_A,
-                nss(20 + i),
-                "HERNANDEZ",
-                "",
-                "MARIA",
-                tipo,
-                date(2026, 10, 1 + i),
-                "GODE561231MDFRNL06",
-                30_000,
-                None,
-                "1",
-                "0",
+                registro_patronal=REGISTRO_A,
+                nss=nss(20 + i),
+                primer_apellido="HERNANDEZ",
+                nombre="MARIA",
+                tipo=tipo,
+                fecha=date(2026, 10, 1 + i),
+                curp="GODE561231MDFRNL06",
+                sbc=30_000,
+                tipo_trabajador="1",
+                tipo_salario="0",
                 causa_baja="1",
             ),
             date(2026, 11, 22),
@@ -132,6 +130,7 @@ def test_random_bytes_into_the_movimientos_importer(importer, data, suffix):
     importer(data, suffix)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.sampled_from(["lote", "csv"]).flatmap(lambda k: damaged(files()[k])))
 def test_damaged_lote_and_csv_files(importer, data):
@@ -149,6 +148,7 @@ def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
     importer(data, ".xlsx")
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     data=st.one_of(

@@ -200,6 +200,7 @@ def test_workers_typed_one_by_one_are_checked_at_once(services, quien):
     assert svc.contar(contrato, ana) == 1
 
 
+@pytest.mark.slow
 def test_the_worker_grid_pages_through_12000_assignments(services, quien):
     rfc, ana = quien
     uuid = services.informativas.crear(rfc, ana, PERIODO)

@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
@@ -47,6 +48,7 @@ def queue_mails(services, count: int) -> None:
             )
 
 
+@pytest.mark.slow
 def test_two_sender_processes_deliver_each_mail_exactly_once(
     services, smtp_configured, data_dir: Path, tmp_path: Path
 ) -> None:
@@ -129,6 +131,7 @@ def assert_no_code_at_rest(data_dir: Path, app_log: str, code: str | None = None
     assert not CODE_RE.search(app_log)
 
 
+@pytest.mark.slow
 def test_reset_code_is_nowhere_on_disk_before_or_after_sending(
     services, smtp_configured, data_dir: Path, tmp_path: Path, caplog
 ) -> None:

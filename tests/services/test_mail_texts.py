@@ -96,6 +96,7 @@ def test_the_list_names_every_mail_in_the_module() -> None:
     assert set(MAILS) == _defined_mails()
 
 
+@pytest.mark.slow
 def test_every_mail_is_composed_in_mail_texts_and_every_text_is_sent() -> None:
     used = set()
     for where, call in _enqueue_calls():

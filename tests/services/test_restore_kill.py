@@ -85,6 +85,7 @@ def registros(services) -> list[str]:
     return sorted(r.registro for r in services.registros.listar())
 
 
+@pytest.mark.end2end
 @pytest.mark.parametrize("step", PASOS)
 def test_a_restore_killed_at_each_step_leaves_one_whole_store_and_says_so(
     data_dir: Path, tmp_path: Path, step: str
@@ -178,6 +179,7 @@ def test_a_store_missing_beside_a_restores_files_is_never_created_empty(
     assert not store.exists()
 
 
+@pytest.mark.slow
 def test_a_store_another_program_keeps_open_is_not_replaced(data_dir: Path, tmp_path: Path) -> None:
     """Another process with the store open (a second window, a script): the restore stops
     before the swap, says why, and leaves nothing behind."""

@@ -148,6 +148,7 @@ def test_five_failures_lock_the_sign_in_for_five_minutes(actor, services, clock)
     assert actor.sign_in(actor.usuario, actor.password) is not None
 
 
+@pytest.mark.slow
 def test_a_right_password_ends_the_count(actor) -> None:
     fail(actor, 4)
     actor.sign_in(actor.usuario, actor.password)

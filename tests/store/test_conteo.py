@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
@@ -56,6 +57,7 @@ def _by_estado(per_day: dict) -> dict:
     return summed
 
 
+@pytest.mark.slow
 def test_counts_stay_exact_through_imports_edits_removals_and_sync(
     services, tmp_path: Path, clock
 ) -> None:

@@ -150,6 +150,7 @@ def test_upgrading_a_database_with_lotes_keeps_every_lote_and_its_movements(
         store.close()
 
 
+@pytest.mark.slow
 def test_upgrading_keeps_every_sync_state_and_what_waits_to_be_sent(tmp_path: Path) -> None:
     """0014 rebuilds sync_row_state (one b-tree per state): the changes waiting to be sent
     before the update still wait after it, and the rows seen stay seen."""

@@ -157,7 +157,7 @@ class ServerProcess:
             try:
                 requests.get(f"{self.url}/v1/estado", timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # (a loaded machine: slow)
                 if self.process.poll() is not None:
                     break
                 time.sleep(0.1)

@@ -11,6 +11,7 @@ import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 import requests
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, text, update
@@ -26,6 +27,7 @@ from tests.sync.conftest import EMPRESA
 from tests.sync.test_server import ODD_VALUES, call, push, row
 
 
+@pytest.mark.end2end
 def test_serve_with_several_workers(server_process, sync_database) -> None:
     _url, engine = sync_database
     token = db.create_token(engine, EMPRESA, "A").token
@@ -157,12 +159,14 @@ def test_old_answered_batches_are_forgotten_and_a_late_retry_changes_nothing(
         assert session.scalar(select(func.count()).select_from(SyncedRow)) == 1
 
 
+@pytest.mark.end2end
 def test_a_big_push_being_parsed_and_applied_does_not_hold_other_requests(
     server_process, sync_database
 ) -> None:
     """A body near the 8 MiB limit (2,000 rows of 360 fields each) pushed
     to the real `serve` process: /v1/estado keeps answering while the body is parsed and while
-    the push waits for the company's lock, and the push then lands whole."""
+    the push waits for its sequence numbers (the company's row held by another transaction),
+    and the push then lands whole."""
     _url, engine = sync_database
     token = db.create_token(engine, EMPRESA, "A").token
     server_process.start()
@@ -188,12 +192,12 @@ def test_a_big_push_being_parsed_and_applied_does_not_hold_other_requests(
                 conn.scalar(
                     text(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND query ILIKE '%FOR UPDATE%'"
+                        "AND query ILIKE '%UPDATE empresas%'"
                     )
                 )
             )
 
-    held = engine.connect()  # another push of the company holds its lock meanwhile
+    held = engine.connect()  # another transaction holds the company's row meanwhile
     try:
         held.begin()
         held.execute(text("SELECT last_seq FROM empresas FOR UPDATE"))
@@ -207,7 +211,7 @@ def test_a_big_push_being_parsed_and_applied_does_not_hold_other_requests(
         start = time.perf_counter()
         sender.start()
         while_parsed: list[float] = []
-        while not waiting_for_lock():  # sent, parsed, read: at the lock
+        while not waiting_for_lock():  # sent, parsed, read: at the allocation
             assert time.perf_counter() - start < 60 and sender.is_alive()
             while_parsed.append(estado())
         parse_window = time.perf_counter() - start

@@ -266,6 +266,7 @@ def test_a_token_of_another_company_reads_nothing(sync_server, desktops) -> None
     assert not audit_uuids(a) & audit_uuids(b)
 
 
+@pytest.mark.end2end
 def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicates(
     server_process, desktops
 ) -> None:
@@ -346,6 +347,55 @@ def test_movimientos_lotes_and_capturistas_travel_between_desktops(
     [lote] = b.lotes.lotes()
     assert lote.numero == 1
     assert [d.nss for d in b.lotes.detalle(lote.id)] == [p.nss for p in pendientes]
+
+
+def test_vence_travels_with_the_movements_between_desktops(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    """Desktop B shows, sorts and searches the deadlines of the avisos desktop A imported: each
+    is its fecha's, so the two desktops agree on what is overdue, and a corrected fecha moves
+    its deadline on both."""
+    from dataclasses import replace
+    from datetime import date, datetime
+
+    from icsoe_desktop.domain.movimientos import POR_VENCER, VENCIDOS, vence
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
+    from tests.services.movimientos_data import load_known
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    connect(b, sync_server.url, sync_server.token(nombre="B"))
+    load_known(a, tmp_path)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "vence")
+    fecha = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
+    order = Orden(column, descending=False)
+    rows_a = a.movimientos.pagina(Filtro(), order, 0, 100)
+    rows_b = b.movimientos.pagina(Filtro(), order, 0, 100)
+    assert [r[1 + column] for r in rows_b] == [r[1 + column] for r in rows_a]
+    assert [r[1 + column] for r in rows_b] == [vence(r[1 + fecha]) for r in rows_b]
+    clock.now = datetime(2026, 6, 22, 9)  # a Monday
+    vencidos = Filtro(condicion=("vence", VENCIDOS))
+    por_vencer = Filtro(condicion=("vence", POR_VENCER))
+    assert a.movimientos.count(vencidos) == b.movimientos.count(vencidos) == 2
+    assert b.movimientos.count(por_vencer) == 1
+
+    # A moves a rejected movement's fecha (a correction): B's deadline follows.
+    [karla] = [r for r in rows_a if r[1 + fecha] == date(2026, 6, 1)]
+    mov = a.movimientos.movimiento(karla[0])
+    a.movimientos.corregir(karla[0], replace(mov, fecha=date(2026, 6, 19)), CLI_ACTOR)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    moved = [r for r in b.movimientos.pagina(Filtro(), order, 0, 100) if r[1 + fecha].month == 6]
+    assert [(r[1 + fecha], r[1 + column]) for r in moved] == [
+        (date(2026, 6, 10), date(2026, 6, 17)),
+        (date(2026, 6, 19), date(2026, 6, 26)),
+        (date(2026, 6, 20), date(2026, 6, 26)),
+    ]
+    # KARLA's is pendiente again, due on Friday.
+    assert b.movimientos.count(por_vencer) == 2 and b.movimientos.count(vencidos) == 2
 
 
 def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movements(

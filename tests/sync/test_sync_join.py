@@ -90,6 +90,7 @@ def test_a_joining_desktop_builds_four_indexes_at_the_end_and_its_grid_answers_m
         assert grid(b, filtro) == grid(a, filtro)
 
 
+@pytest.mark.end2end
 def test_a_joining_pull_cut_off_builds_the_indexes_again(
     server_process, sync_database, desktops
 ) -> None:

@@ -25,8 +25,8 @@ from icsoe_desktop.store.models.informativa import (
 from icsoe_desktop.store.models.mail import OutboxMail
 from icsoe_desktop.store.models.movimientos import (
     BY_MONTH,
-    FILTER_COLUMNS,
     MONTH,
+    SORT_COLUMNS,
     SORT_PREFIX,
     Lote,
     LoteMovimiento,
@@ -47,9 +47,9 @@ __all__ = [
     "ACTIVA",
     "BAJA",
     "BY_MONTH",
-    "FILTER_COLUMNS",
     "MONTH",
     "REGISTRADA",
+    "SORT_COLUMNS",
     "SORT_PREFIX",
     "AccesoEmpresa",
     "AuditEntry",

@@ -2,53 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import MISSING
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from icsoe_desktop.domain.movimientos import CAMPOS
 from icsoe_desktop.store.models.base import Base, SyncedMixin
 
-# The grid's sortable columns and the equality prefix of their sort index (deleted, *prefix,
-# column, id, filter columns): "tipo = ? ORDER BY column, id" (a tab) is one index seek even
-# where the column follows the tipo (umf only in reingresos, causa de baja only in bajas), and
-# "Todos" merges the three tipos' streams. Columns that follow the estado (the IDSE dates, the
-# lote) also lead with it. Until fecha's is built, the default order reads ix_mov_tipo_fecha.
+# The grid's sortable columns (from CAMPOS). Each sort index is (deleted, tipo, estado, column)
+# (tipo's and estado's: the other one first) and, as every index of a rowid table, the row's id
+# after them: "tipo = ? [AND estado = ?] ORDER BY column, id" (a tab, an estado) is one index
+# seek, and "Todos" merges the tipo/estado pairs' streams. Only the sort key: the registro
+# patronal and fecha of a filter are tested on the movement's row (an index holding them was
+# 2-3 times the size, and all 23 columns' four times the store). Until fecha's is built, the
+# default order reads ix_mov_tipo_fecha.
+SORT_COLUMNS = tuple(c.sort_column for c in CAMPOS if c.sort_prefix is not None and not c.derive)
 SORT_PREFIX: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(
-        (
-            "registro_patronal",
-            "nombre",
-            "primer_apellido",
-            "segundo_apellido",
-            "nss",
-            "sbc",
-            "curp",
-            "tipo_trabajador",
-            "salario",
-            "estado",
-            "fecha",
-            "tipo_salario",
-            "jornada",
-            "umf",
-            "causa_baja",
-            "clave_trabajador",
-            "guia",
-        ),
-        ("tipo",),
-    ),
-    **dict.fromkeys(
-        (
-            "fecha_emision",
-            "fecha_recibido",
-            "fecha_aprobacion",
-            "fecha_rechazo",
-            "causa_rechazo",
-            "lote_id",
-        ),
-        ("tipo", "estado"),
-    ),
-    "tipo": (),
+    **dict.fromkeys((c for c in SORT_COLUMNS if c not in ("estado", "tipo")), ("tipo", "estado")),
+    "estado": ("tipo",),
+    "tipo": ("estado",),
 }
 
 
@@ -56,17 +31,10 @@ def sort_index(column: str) -> str:
     return f"ix_mov_orden_{column}"
 
 
-# The search panel's columns, at the end of every sort index (0012_p18grid_orden_cubre): a
-# filtered walk tests them on the index entry instead of reading each movement's row.
-FILTER_COLUMNS = ("estado", "registro_patronal", "fecha")
-
-
 def sort_index_columns(column: str) -> tuple[str, ...]:
-    # id right after the column: the grid's order (column, id) is the index's own order even
-    # with the filter's columns after it; otherwise SQLite sorts each run of equal values (all
-    # the NULL dates of the pendientes).
-    lead = ("deleted", *SORT_PREFIX[column], column, "id")
-    return (*lead, *(c for c in FILTER_COLUMNS if c not in lead))
+    # Nothing after the column: the row's id follows it in the index, so (column, id), the
+    # grid's order, is the index's own order.
+    return ("deleted", *SORT_PREFIX[column], column)
 
 
 # Columns that follow the movement's fecha (IDSE answers days after it; lotes are made in date
@@ -90,8 +58,7 @@ def sort_index_ddl(column: str) -> list[str]:
     columns = ", ".join(sort_index_columns(column))
     ddl = [f"CREATE INDEX IF NOT EXISTS {sort_index(column)} ON movimientos ({columns})"]
     if column in BY_MONTH:
-        lead = ("deleted", *SORT_PREFIX[column], MONTH, column, "id")
-        by_month = ", ".join((*lead, *(c for c in FILTER_COLUMNS if c not in SORT_PREFIX[column])))
+        by_month = ", ".join(("deleted", *SORT_PREFIX[column], MONTH, column))
         ddl.append(f"CREATE INDEX IF NOT EXISTS {month_index(column)} ON movimientos ({by_month})")
     return ddl
 
@@ -99,6 +66,18 @@ def sort_index_ddl(column: str) -> list[str]:
 def sort_indexes(column: str) -> list[str]:
     """The names of what sort_index_ddl builds."""
     return [sort_index(column), *([month_index(column)] if column in BY_MONTH else [])]
+
+
+def _stored_columns() -> dict[str, Any]:
+    types = {"int": lambda _c: Integer(), "date": lambda _c: Date()}
+    columns = {}
+    for c in CAMPOS:
+        if not c.stored:
+            continue
+        sql = types[c.sql](c) if c.sql in types else String(c.size) if c.size else Text()
+        default = {} if c.default is MISSING or c.nullable else {"default": c.default}
+        columns[c.attr] = mapped_column(sql, nullable=c.nullable, **default)
+    return columns
 
 
 class MovimientoRow(SyncedMixin, Base):
@@ -117,29 +96,8 @@ class MovimientoRow(SyncedMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    registro_patronal: Mapped[str] = mapped_column(String(11))
-    nss: Mapped[str] = mapped_column(String(11))
-    primer_apellido: Mapped[str] = mapped_column(String(27))
-    segundo_apellido: Mapped[str] = mapped_column(String(27), default="")
-    nombre: Mapped[str] = mapped_column(String(27))
-    curp: Mapped[str] = mapped_column(String(18), default="")
-    tipo: Mapped[str] = mapped_column(String(2))
-    fecha: Mapped[date] = mapped_column(Date)
-    sbc: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    salario: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    tipo_trabajador: Mapped[str] = mapped_column(String(1), default="")
-    tipo_salario: Mapped[str] = mapped_column(String(1), default="")
-    jornada: Mapped[str] = mapped_column(String(1), default="")
-    umf: Mapped[str] = mapped_column(String(3), default="")
-    causa_baja: Mapped[str] = mapped_column(String(1), default="")
-    clave_trabajador: Mapped[str] = mapped_column(String(10), default="")
-    guia: Mapped[str] = mapped_column(String(5), default="")
-    estado: Mapped[str] = mapped_column(String(10), default="pendiente")
-    fecha_emision: Mapped[date | None] = mapped_column(Date, nullable=True)
-    fecha_recibido: Mapped[date | None] = mapped_column(Date, nullable=True)
-    fecha_aprobacion: Mapped[date | None] = mapped_column(Date, nullable=True)
-    fecha_rechazo: Mapped[date | None] = mapped_column(Date, nullable=True)
-    causa_rechazo: Mapped[str] = mapped_column(Text, default="")
+    # One column per stored field of CAMPOS (migrations write them out as they were).
+    locals().update(_stored_columns())
     lote_id: Mapped[int | None] = mapped_column(
         ForeignKey("lotes.id", ondelete="SET NULL"), nullable=True
     )

@@ -1,0 +1,258 @@
+"""Many desktops of one company at once, each its own process, against the real server (``serve
+--workers W``) on a throwaway PostgreSQL, all on 127.0.0.1: every desktop edits, deletes and
+restores shared registros patronales, adds its own, now and then adds a few hundred at once (a
+bulk insert), and syncs between bursts, for ``--seconds``. Then quiet rounds, and the checks:
+nothing lost (every row a desktop made is on the server), nothing duplicated, every desktop equal
+to the server table by table.
+
+    python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 2] [--bulk 300]
+
+Prints push p50/p99/max (one HTTP push), sync p50/p99/max (one whole synchronize), the errors the
+desktops met, how many drift repairs their checks started (none is right: nothing diverged), the
+checks' results, and the load average at the start and the end (the machine may be shared).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+EMPRESA = "ABC010101AB1"
+SHARED = [f"Y54{n:08d}" for n in range(24)]
+
+
+def _loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+class _Repairs(logging.Handler):
+    """Counts the sync's drift repairs (its warning «Tablas distintas del servidor…»)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Tablas distintas del servidor"):
+            self.count += 1
+
+
+def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
+    """One desktop's process: edits and syncs until ``seconds`` pass; prints one JSON line."""
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.sync import SyncError
+    from icsoe_desktop.store.models import RegistroPatronal
+
+    repairs = _Repairs()
+    logging.getLogger("icsoe_desktop").addHandler(repairs)
+    rng = random.Random(index)
+    services = open_services(data_dir)
+    pushes: list[float] = []
+    call = services.sync._call
+
+    def timed_call(http, method: str, url: str, **kwargs):
+        start = time.perf_counter()
+        try:
+            return call(http, method, url, **kwargs)
+        finally:
+            if url.endswith("/v1/push"):
+                pushes.append(time.perf_counter() - start)
+
+    services.sync._call = timed_call  # measured, not changed
+    done = {"propios": [], "masivos": 0, "syncs": [], "errores": []}
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            for _ in range(rng.randint(1, 4)):
+                registro, roll = rng.choice(SHARED), rng.random()
+                if roll < 0.5:
+                    services.registros.save(registro, EMPRESA, f"E{index} {rng.random()}", "e")
+                elif roll < 0.7:
+                    with contextlib.suppress(ValidationError):  # already removed here
+                        services.registros.delete(registro, "e")
+                else:
+                    own = f"N{index:02d}{len(done['propios']):08d}"
+                    services.registros.save(own, EMPRESA, f"Propio {index}", "e")
+                    done["propios"].append(own)
+            if rng.random() < 0.08:  # a bulk insert: one transaction of many new rows
+                with services.store.session() as session:
+                    for n in range(bulk):
+                        session.add(
+                            RegistroPatronal(
+                                registro=f"M{index:02d}{done['masivos'] + n:08d}",
+                                rfc=EMPRESA,
+                                razon_social=f"Masivo {index}",
+                            )
+                        )
+                done["masivos"] += bulk
+            start = time.perf_counter()
+            try:
+                services.sync.synchronize()
+                done["syncs"].append(time.perf_counter() - start)
+            except SyncError as exc:
+                done["errores"].append(exc.code)
+            time.sleep(rng.uniform(0, 0.5))
+    finally:
+        services.close()
+    done["pushes"] = pushes
+    done["reparaciones"] = repairs.count
+    print(json.dumps(done))
+    return 0
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--desktops", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=180)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--bulk", type=int, default=300, help="renglones de un alta masiva")
+    parser.add_argument("--desktop", nargs=4, help=argparse.SUPPRESS)  # a desktop's process
+    args = parser.parse_args()
+    if args.desktop:
+        folder, index, seconds, bulk = args.desktop
+        return desktop(Path(folder), int(index), float(seconds), int(bulk))
+
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.store.sync_tables import SYNCED_TABLES
+    from icsoe_desktop.sync_server import db
+    from tests.conftest import free_port
+    from tests.sync import pg
+    from tests.sync.test_convergence import local_tables, server_tables
+
+    print(f"load average at start: {_loadavg()}")
+    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-desktops-"))
+    # The tokens in the test suite's keyring, in this run's folder (no system keyring needed);
+    # the desktops' processes inherit it.
+    os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_de_prueba.KeyringDePrueba"
+    os.environ["XDG_DATA_HOME"] = str(tmp / "xdg")
+    os.environ["PYTHONPATH"] = str(ROOT)
+    port, stop = pg.start_cluster()
+    server = None
+    try:
+        pg.admin(port, "CREATE DATABASE bench")
+        url = pg.url(port, "bench")
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        server = pg.ServerProcess(url, free_port(), tmp / "server.log")
+        server.options = ["--workers", str(args.workers)]
+        server.start()
+        folders = [tmp / f"escritorio_{i}" for i in range(args.desktops)]
+        for i, folder in enumerate(folders):
+            folder.mkdir()
+            services = open_services(folder)
+            token = db.create_token(engine, EMPRESA, f"E{i}").token
+            services.sync.configure(server.url, token, True, 0, CLI_ACTOR)
+            if i == 0:
+                for registro in SHARED:
+                    services.registros.save(registro, EMPRESA, "Inicial", "e0")
+            services.sync.synchronize()
+            services.close()
+
+        started = time.monotonic()
+        workers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--desktop",
+                    str(f),
+                    str(i),
+                    str(args.seconds),
+                    str(args.bulk),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for i, f in enumerate(folders)
+        ]
+        reports, failed = [], []
+        for worker in workers:
+            out, err = worker.communicate(timeout=args.seconds + 600)
+            if worker.returncode != 0:
+                failed.append(err[-2000:])
+            else:
+                reports.append(json.loads(out))
+        busy_load = _loadavg()
+        print(
+            f"busy phase: {time.monotonic() - started:.0f} s, load average at its end {busy_load}"
+        )
+        for text in failed:
+            print(f"DESKTOP FAILED:\n{text}")
+
+        desktops = [open_services(folder) for folder in folders]
+        try:
+            for _round in range(3):  # quiet rounds: everyone pushes, then everyone pulls
+                for services in desktops:
+                    services.sync.synchronize()
+            expected = server_tables(engine)
+            registros = expected["registros_patronales"]
+            on_server = [data["registro"] for _v, _d, data in registros.values()]
+            made = [own for r in reports for own in r["propios"]]
+            lost = len(set(made) - set(on_server))
+            bulk_made = sum(r["masivos"] for r in reports)
+            bulk_there = sum(1 for k in on_server if k.startswith("M"))
+            lost += max(0, bulk_made - bulk_there)
+            duplicated = len(on_server) - len(set(on_server))
+            differing = 0
+            for services in desktops:
+                local = local_tables(services)
+                differing += sum(local[t.name] != expected[t.name] for t in SYNCED_TABLES)
+        finally:
+            for services in desktops:
+                services.close()
+        pushes = [p for r in reports for p in r["pushes"]]
+        syncs = [s for r in reports for s in r["syncs"]]
+        errors: dict[str, int] = {}
+        for r in reports:
+            for code in r["errores"]:
+                errors[code] = errors.get(code, 0) + 1
+        print(
+            f"{args.desktops} desktops, {args.workers} workers, {args.seconds:.0f} s, "
+            f"bulk {args.bulk}: {len(pushes)} pushes, {len(syncs)} syncs"
+        )
+        print(
+            f"push  p50 {_pct(pushes, 0.5):.2f} s  p99 {_pct(pushes, 0.99):.2f} s  "
+            f"max {max(pushes, default=float('nan')):.2f} s"
+        )
+        print(
+            f"sync  p50 {_pct(syncs, 0.5):.2f} s  p99 {_pct(syncs, 0.99):.2f} s  "
+            f"max {max(syncs, default=float('nan')):.2f} s"
+        )
+        print(f"errors met by the desktops: {errors or 'none'}")
+        print(f"drift repairs started: {sum(r['reparaciones'] for r in reports)}")
+        print(
+            f"rows on the server: {len(on_server)} registros ({bulk_there} from bulk inserts); "
+            f"lost {lost}, duplicated {duplicated}, desktop tables differing {differing}, "
+            f"desktops failed {len(failed)}"
+        )
+        ok = not (lost or duplicated or differing or failed)
+        print("CONVERGED" if ok else "NOT CONVERGED")
+        return 0 if ok else 1
+    finally:
+        if server is not None:
+            server.stop()
+        stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""The movimientos table's own SQL, for the services that read and write it in bulk: the grid
+(``services/movimientos.py``), the importer, the sync's pull and the demo data.
+
+- ``bulk_insert``: new rows in one transaction with the grid's counts added per batch
+  (``store/conteo.py``), and ``insert_sql`` / ``new_ids`` / ``id_of`` for a writer that inserts
+  plain tuples and then sorts out the rows that clashed with the unique key;
+- ``sort_ready`` / ``prepare_sort``: a grid sort's indexes (``store/models/movimientos.py``);
+- ``drop_indexes_unlike``: sort indexes an earlier version built otherwise (a restored backup);
+- ``fecha_ends``: the first and last fecha, which the dated counts are bounded by;
+- ``rows_by_id``: the grid's rows of a page of keys.
+
+The paging's key queries are ``services/movimientos_paging.py``'s (its SQL reads the sort indexes
+declared here, in the models).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
+
+from icsoe_desktop.store.conteo import insert_counted
+from icsoe_desktop.store.models import sort_index_ddl, sort_indexes
+
+KEY = ("registro_patronal", "nss", "tipo", "fecha")  # uq_movimiento
+
+bulk_insert = insert_counted
+
+
+def insert_sql(columns: Sequence[str]) -> str:
+    """One row's INSERT, rows that clash with the unique key left out (``id_of`` finds them)."""
+    return (
+        f"INSERT INTO movimientos ({', '.join(columns)}) VALUES "
+        f"({', '.join('?' * len(columns))}) ON CONFLICT DO NOTHING"
+    )
+
+
+def next_id(conn: Connection) -> int:
+    """The id the next inserted row gets (ids are consecutive inside one transaction)."""
+    return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM movimientos").scalar())
+
+
+def new_ids(conn: Connection, first_id: int) -> Iterator[tuple[int, tuple]]:
+    """(id, key) of the rows from ``first_id`` on, in id order."""
+    sql = f"SELECT id, {', '.join(KEY)} FROM movimientos WHERE id >= ? ORDER BY id"
+    for row in conn.exec_driver_sql(sql, (first_id,)):
+        yield row[0], tuple(row[1:])
+
+
+def id_of(conn: Connection, key: Sequence[Any]) -> int | None:
+    """The row with this unique key (``KEY``'s values, as stored)."""
+    where = " AND ".join(f"{name} = ?" for name in KEY)
+    return conn.exec_driver_sql(f"SELECT id FROM movimientos WHERE {where}", tuple(key)).scalar()
+
+
+def sort_ready(conn: Connection, column: str, known: set[str]) -> bool:
+    """Whether the sort indexes of ``column`` exist; ``known`` (names seen before) is kept up
+    to date (an index is never dropped, so a name found once is not looked up again)."""
+    for name in sort_indexes(column):
+        if name not in known:
+            sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+            if conn.exec_driver_sql(sql, (name,)).first() is None:
+                return False
+            known.add(name)
+    return True
+
+
+def prepare_sort(conn: Connection, column: str) -> list[str]:
+    """Build the sort indexes of ``column`` (in ``conn``'s transaction); their names. A few
+    seconds at a million movements, once per store, so imports and sync pulls only pay for
+    the sorts clerks use. IF NOT EXISTS: two windows or processes building one at once both
+    succeed."""
+    for ddl in sort_index_ddl(column):
+        conn.exec_driver_sql(ddl)
+    return sort_indexes(column)
+
+
+def drop_indexes_unlike(conn: Connection, expected: dict[str, str]) -> list[str]:
+    """Drop the indexes of movimientos named in ``expected`` (name → its CREATE INDEX, spaces
+    collapsed) whose definition is another; their names."""
+    dropped = []
+    sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'movimientos'"
+    for name, created in conn.exec_driver_sql(sql).all():
+        built = expected.get(name)
+        if built is not None and " ".join(created.split()) != built:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            dropped.append(name)
+    return dropped
+
+
+def fecha_ends(conn: Connection) -> tuple[date | None, date | None]:
+    """The first and last fecha of the live movements (two index seeks; two scans while a
+    desktop joining a company builds that index at the end of its pull: bulk_indexes.py)."""
+    ends = []
+    for direction in ("", " DESC"):
+        order = f"WHERE deleted = 0 ORDER BY fecha{direction} LIMIT 1"
+        try:
+            found = conn.exec_driver_sql(
+                f"SELECT fecha FROM movimientos INDEXED BY ix_mov_fecha {order}"
+            ).scalar()
+        except OperationalError as exc:
+            if "no such index" not in str(exc.orig):
+                raise
+            found = conn.exec_driver_sql(f"SELECT fecha FROM movimientos {order}").scalar()
+        ends.append(None if found is None else date.fromisoformat(found))
+    return ends[0], ends[1]
+
+
+def rows_by_id(
+    conn: Connection,
+    keys: list[tuple[int, Any]],
+    selected: str,
+    dates: Sequence[int],
+    derived: Sequence[tuple[int, Callable[[Any], Any]]],
+) -> list[tuple]:
+    """The rows of these (id, sort value) keys, in the keys' order: id, the ``selected`` terms
+    (of ``movimientos AS m`` and its lote, ``lotes AS l``), the sort value. ``dates``: the
+    positions stored as ISO text; ``derived``: positions computed from the value read there.
+    Plain SQL: a page is a hundred lookups by primary key, and SQLAlchemy's statement building,
+    IN expansion and result processing cost more than the lookups themselves."""
+    if not keys:
+        return []
+    sql = (
+        f"SELECT m.id, {selected} FROM movimientos AS m LEFT JOIN lotes AS l "
+        f"ON l.id = m.lote_id WHERE m.id IN ({', '.join('?' * len(keys))})"
+    )
+    found = {}
+    for r in conn.connection.driver_connection.execute(sql, [k for k, _v in keys]):
+        row = list(r)
+        for i in dates:
+            if row[i] is not None:
+                row[i] = date.fromisoformat(row[i])
+        for i, derive in derived:
+            if row[i] is not None:
+                row[i] = derive(row[i])
+        found[row[0]] = row
+    return [(*found[k], v) for k, v in keys if k in found]
