@@ -115,7 +115,7 @@ def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
     writes were still being flushed during the later baselines.)"""
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync_rows import local_changes
+    from icsoe_desktop.services.sync_encode import local_changes
     from icsoe_desktop.sync_server import db
     from icsoe_desktop.sync_server.app import create_app
 

@@ -54,7 +54,7 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync_rows import local_changes
+    from icsoe_desktop.services.sync_encode import local_changes
     from icsoe_desktop.sync_server import db
     from icsoe_desktop.sync_server.models import Empresa, SyncedRow
 
@@ -108,9 +108,10 @@ def join(folder: Path, url: str, token: str, page: int) -> dict:
         capture_output=True,
         text=True,
         env=env,
-        check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"el escritorio que se une falló:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:

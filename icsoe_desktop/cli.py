@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from icsoe_desktop.console import password_from_stdin
+
 
 def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop.domain import argparse_es
@@ -264,26 +266,6 @@ def _read_cert_file(kind: str, path: str) -> bytes:
         raise _UnreadableFile(code, f"No se pudo leer el archivo {what}: {path}") from exc
 
 
-def _password_from_stdin() -> str | None:
-    """The whole of standard input less one trailing newline; None when it is empty."""
-    if sys.stdin is None:
-        return None
-    data = sys.stdin.buffer.read()
-    for newline in (b"\r\n", b"\n"):
-        if data.endswith(newline):
-            data = data[: -len(newline)]
-            break
-    if not data:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:  # a Windows console or script in the ANSI code page
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-
-
 def _print_json(payload: dict[str, object]) -> None:
     import json
 
@@ -305,7 +287,7 @@ def _emisor_confiable(args: argparse.Namespace, certificate_der: bytes) -> bool:
 def _cert_inspect(args: argparse.Namespace) -> int:
     from icsoe_desktop.domain import credentials
 
-    password = _password_from_stdin() if args.password_stdin else None
+    password = password_from_stdin() if args.password_stdin else None
     try:
         if args.pfx:
             info = credentials.load_pfx(_read_cert_file("pfx", args.pfx), password).info
@@ -345,7 +327,7 @@ def _cert_inspect(args: argparse.Namespace) -> int:
 
 def _two_passwords() -> tuple[str, str]:
     """Key password, then the new .pfx password (the same when only one line is given)."""
-    text = _password_from_stdin() or ""
+    text = password_from_stdin() or ""
     first, newline, second = text.partition("\n")
     first = first.removesuffix("\r")
     return first, (second.removesuffix("\r") if newline else first)

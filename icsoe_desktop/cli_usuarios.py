@@ -72,6 +72,6 @@ def _new_password() -> str | None:
             print("La contraseña y la confirmación no coinciden.", file=sys.stderr)
             return None
         return first or None
-    from icsoe_desktop.cli import _password_from_stdin
+    from icsoe_desktop.console import password_from_stdin
 
-    return _password_from_stdin()
+    return password_from_stdin()

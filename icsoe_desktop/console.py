@@ -3,7 +3,8 @@
 A Windows console shows any character, but redirected to a file or a pipe (``> informe.txt``, a
 script) Python writes the ANSI code page, cp1252 for es-MX, which lacks some characters the app
 prints: ``▸`` of «Configuración ▸ Correo saliente», ``→``, ``≤``. Each becomes its closest
-cp1252 look-alike instead of an error (a crash) or a bare «?».
+cp1252 look-alike instead of an error (a crash) or a bare «?». Read the other way, a password
+piped in from such a script arrives in that code page too (``password_from_stdin``).
 """
 
 from __future__ import annotations
@@ -66,3 +67,23 @@ def prepare_streams() -> None:
         errors = f"{ERRORS}-{encoding}"
         codecs.register_error(errors, _look_alike_in(encoding))
         reconfigure(errors=errors)
+
+
+def password_from_stdin() -> str | None:
+    """The whole of standard input less one trailing newline; None when it is empty."""
+    if sys.stdin is None:
+        return None
+    data = sys.stdin.buffer.read()
+    for newline in (b"\r\n", b"\n"):
+        if data.endswith(newline):
+            data = data[: -len(newline)]
+            break
+    if not data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:  # a Windows console or script in the ANSI code page
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")

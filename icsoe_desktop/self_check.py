@@ -220,7 +220,7 @@ def check_manual(manual_dir: Path) -> CheckResult:
     chapters show, is there and reads."""
     from PySide6.QtGui import QImageReader
 
-    from icsoe_desktop.gui.ayuda import CAPITULOS, INDICE, SI_ALGO_SALE_MAL
+    from icsoe_desktop.gui.capitulos import CAPITULOS, INDICE, SI_ALGO_SALE_MAL
     from icsoe_desktop.gui.manual import imagenes
 
     name = "Manual de usuario"

@@ -5,13 +5,14 @@ its Qt plugin."""
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.test_layers import _imports as imports_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "icsoe_desktop"
@@ -37,13 +38,8 @@ def _app_imports() -> set[str]:
     most of what they use only when they open: lazy imports count)."""
     names: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
-        if NOT_BUNDLED in path.parents:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-            if isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
+        if NOT_BUNDLED not in path.parents:
+            names |= imports_of(path)
     return names
 
 

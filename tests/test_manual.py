@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from icsoe_desktop.gui.ayuda import CAPITULOS, COMPONENTES, INDICE, SI_ALGO_SALE_MAL
+from icsoe_desktop.gui.capitulos import CAPITULOS, COMPONENTES, INDICE, SI_ALGO_SALE_MAL
 from icsoe_desktop.gui.manual import ancla, capitulos, imagenes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,7 @@ def test_every_window_and_page_of_the_gui_has_a_chapter():
     classes = gui_widget_classes()
     assert "idse_login.IdseLoginWindow" in classes  # the introspection sees the windows
     missing = sorted(set(classes) - set(CAPITULOS) - COMPONENTES)
-    assert missing == [], f"sin capítulo en gui/ayuda.py CAPITULOS: {missing}"
+    assert missing == [], f"sin capítulo en gui/capitulos.py CAPITULOS: {missing}"
     stale = sorted((set(CAPITULOS) | COMPONENTES) - set(classes))
     assert stale == [], f"CAPITULOS nombra clases que ya no existen: {stale}"
 

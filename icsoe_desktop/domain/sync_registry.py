@@ -28,6 +28,10 @@ class TableSpec:
     local_defaults: dict[str, Any] = field(default_factory=dict)
     # Append-only tables (audit log): rows are only ever inserted, on both sides.
     append_only: bool = False
+    # What a person reads of a row in «Conflictos de sincronización»: the table's title, and
+    # the column that names a row (none: its UUID).
+    titulo: str = ""
+    etiqueta: str = ""
 
 
 SYNCED: tuple[TableSpec, ...] = (
@@ -38,24 +42,30 @@ SYNCED: tuple[TableSpec, ...] = (
         "idse_users",
         frozenset({"password_hash", "administrador"}),
         {"password_hash": "", "administrador": False},
+        titulo="Usuario IDSE",
+        etiqueta="usuario",
     ),
-    TableSpec("registros_patronales"),
+    TableSpec("registros_patronales", titulo="Registro patronal", etiqueta="registro"),
     # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
     # assigned but without its key, and asks for the .key/.pfx again there.
     TableSpec(
         "certificados_imss",
         frozenset({"secreto_sellado", "keyring_ref"}),
         {"secreto_sellado": b"", "keyring_ref": ""},
+        titulo="Certificado IMSS",
+        etiqueta="no_certificado",
     ),
-    TableSpec("lotes"),
-    TableSpec("movimientos"),
-    TableSpec("lote_movimientos"),
+    TableSpec("lotes", titulo="Lote IDSE", etiqueta="archivo"),
+    TableSpec("movimientos", titulo="Movimiento afiliatorio", etiqueta="nss"),
+    TableSpec("lote_movimientos", titulo="Movimiento de un lote"),
     # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
     # desktop shows no acuse rather than one it cannot open.
     TableSpec(
         "icsoe_contratistas",
         frozenset({"acuse_archivo", "acuse_nombre"}),
         {"acuse_archivo": "", "acuse_nombre": ""},
+        titulo="Contratista",
+        etiqueta="rfc",
     ),
     # Never the password hash (nor when it was set): on another desktop the capturista uses
     # «¿Olvidaste tu contraseña?».
@@ -63,15 +73,17 @@ SYNCED: tuple[TableSpec, ...] = (
         "icsoe_capturistas",
         frozenset({"password_hash", "password_at"}),
         {"password_hash": None, "password_at": None},
+        titulo="Capturista",
+        etiqueta="curp",
     ),
-    TableSpec("icsoe_capturista_relaciones"),
+    TableSpec("icsoe_capturista_relaciones", titulo="Capturista de un contratista"),
     # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
     # their workers, parents first.
     TableSpec("icsoe_contratantes"),
     TableSpec("icsoe_informativas"),
     TableSpec("icsoe_contratos"),
     TableSpec("icsoe_contrato_trabajadores"),
-    TableSpec("audit_log", append_only=True),
+    TableSpec("audit_log", append_only=True, titulo="Bitácora"),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.
     TableSpec("sync_conflicts"),

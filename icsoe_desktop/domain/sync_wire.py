@@ -1,5 +1,5 @@
 """The sync wire format, written once for both ends: the desktop (``services/sync.py``,
-``services/sync_rows.py``) and the sync server (``sync_server/``). No ORM, no Qt, no HTTP: the
+``services/sync_*.py``) and the sync server (``sync_server/``). No ORM, no Qt, no HTTP: the
 shapes that travel (a push batch and its answer, a pull page, a conflict's version, the
 resumen), the functions that write them and the desktop's checks of what the server answered
 (the server's strict checks of a push, with their 4xx answers, are ``sync_server/protocol.py``),
@@ -29,6 +29,20 @@ from datetime import date, datetime
 from itertools import repeat
 from operator import itemgetter, methodcaller
 from typing import Any, NotRequired, TypedDict
+
+# The protocol this desktop speaks, sent with every request (``PROTOCOL_HEADER``), with its
+# schema (the store's Alembic head, ``SCHEMA_HEADER``): 1 is a desktop that sends neither
+# (pages of rows or of columns); 2 reads pages of columns only. The server answers with the
+# newest schema any desktop of the company sent (``SCHEMA_HEADER``).
+PROTOCOL = 2
+PROTOCOL_HEADER = "X-Icsoe-Protocolo"
+SCHEMA_HEADER = "X-Icsoe-Esquema"
+
+
+def newer_schema(theirs: str | None, mine: str) -> bool:
+    """Whether schema revision ``theirs`` ("NNNN_name", as Alembic's are named here) comes
+    after ``mine``: by the number in front."""
+    return theirs is not None and theirs[:4] > mine[:4]
 
 
 class WireError(ValueError):
@@ -228,6 +242,23 @@ def pulled_groups(
     return groups
 
 
+def groups_of_rows(rows: Iterable[PulledRow]) -> list[PulledGroup]:
+    """Whole rows (as a conflict or a row waiting for its parent keeps them) as PulledGroups:
+    one per table and set of data columns, each in the rows' order."""
+    members: dict[tuple[str, tuple[str, ...]], list[PulledRow]] = {}
+    for row in rows:
+        members.setdefault((row["table"], tuple(row["data"])), []).append(row)
+    return [
+        {
+            "table": table,
+            **{name: [row[name] for row in found] for name in ENVELOPE},  # type: ignore[misc]
+            "columns": list(columns),
+            "values": [[row["data"][name] for row in found] for name in columns],
+        }
+        for (table, columns), found in members.items()
+    ]
+
+
 def group_row(group: PulledGroup, i: int) -> PulledRow:
     """The ``i``-th row of a group, whole."""
     data = {name: values[i] for name, values in zip(group["columns"], group["values"], strict=True)}
@@ -279,19 +310,20 @@ _RESULT_KEYS = frozenset({"table", "uuid", "version", "seq"})
 
 
 def read_pull_page(answer: Mapping[str, Any], since: int | None = None) -> PullPage:
-    """``since``: the cursor asked from, kept when the page names none. A table's repair pull
-    passes None: its page must name the cursor, and it reads no ``remaining``. Each group
-    must have every list as long as its uuids and the envelope's types (a value out of place
-    would land in another row or column)."""
-    rows = answer.get("rows")
+    """A page of ``grupos`` (the desktop asks for ``formato=columnas``; a server that answers
+    a dict per row only does not speak this desktop's protocol). ``since``: the cursor asked
+    from, kept when the page names none. A table's repair pull passes None: its page must
+    name the cursor, and it reads no ``remaining``. Each group must have every list as long
+    as its uuids and the envelope's types (a value out of place would land in another row or
+    column)."""
     cursor = answer.get("cursor", since)
     remaining = answer.get("remaining") if since is not None else 0
-    grupos = answer.get("grupos", [])
-    if not isinstance(rows, list) or not isinstance(remaining, int) or not isinstance(cursor, int):
+    grupos = answer.get("grupos")
+    if not isinstance(remaining, int) or not isinstance(cursor, int):
         raise WireError("pull")
     if not isinstance(grupos, list) or not all(map(_fits_group, grupos)):
         raise WireError("pull")
-    return pull_page(rows, cursor, remaining, grupos)
+    return pull_page([], cursor, remaining, grupos)
 
 
 # Per envelope field of a PulledGroup: the type of its values (a bool is not an int here).
@@ -440,6 +472,9 @@ __all__ = [
     "DATETIME",
     "ENVELOPE",
     "INTEGER",
+    "PROTOCOL",
+    "PROTOCOL_HEADER",
+    "SCHEMA_HEADER",
     "TEXT",
     "Codec",
     "Conflict",
@@ -457,8 +492,10 @@ __all__ = [
     "encode_value",
     "group_row",
     "group_rows",
+    "groups_of_rows",
     "hash_sum",
     "loser",
+    "newer_schema",
     "page_size",
     "pull_page",
     "pulled_groups",

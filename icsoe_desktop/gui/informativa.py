@@ -38,7 +38,6 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.informativa_trabajadores import TrabajadoresPanel
-from icsoe_desktop.gui.informativas_inicio import dias_texto
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
@@ -223,7 +222,7 @@ class InformativaWindow(QMainWindow):
         self.periodo_label.setText(f"<b>{fila.periodo.texto}</b>")
         self.tipo_label.setText(f"<b>{tipo}</b>")
         self.estado_label.setText(f"<b>{fila.estado_texto}</b>")
-        restantes = dias_texto(fila)
+        restantes = fila.dias_texto
         color = "#b00020" if fila.vencida else "#13322b"
         self.fecha_limite_label.setText(
             f'<b>{fila.fecha_limite:%d/%m/%Y}</b> <span style="color:{color};">({restantes})</span>'

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QHeaderView, QPushButton, QTableView, QWidget
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
-    FIRMADA,
     LISTA_PARA_FIRMA,
     SIN_INFORMACION,
 )
@@ -54,18 +53,6 @@ MSG_SIN_INFORMACION = (
 )
 
 
-def dias_texto(fila: FilaInformativa) -> str:
-    """«Faltan 12 días», «Vence hoy», «Vencida hace 3 días»; nothing once signed."""
-    if fila.estado == FIRMADA:
-        return "—"
-    dias = fila.dias_restantes
-    if dias < 0:
-        return f"Vencida hace {plural(-dias, 'día')}"
-    if dias == 0:
-        return "Vence hoy"
-    return f"{'Falta' if dias == 1 else 'Faltan'} {plural(dias, 'día')}"
-
-
 def _cells(fila: FilaInformativa) -> tuple[str, ...]:
     con_informativa = fila.uuid is not None
     return (
@@ -75,7 +62,7 @@ def _cells(fila: FilaInformativa) -> tuple[str, ...]:
         str(fila.contratos) if con_informativa else "",
         f"{fila.trabajadores:,}" if con_informativa else "",
         f"{fila.fecha_limite:%d/%m/%Y}",
-        dias_texto(fila),
+        fila.dias_texto,
     )
 
 

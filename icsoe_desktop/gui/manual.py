@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.gui.ayuda import INDICE, Capitulo
+from icsoe_desktop.gui.capitulos import INDICE, Capitulo
 from icsoe_desktop.paths import asset_dir
 
 TITULO = "Manual de usuario — icsoe-desktop"

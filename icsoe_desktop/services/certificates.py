@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from icsoe_desktop.domain import sealing
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.emisores import TRUSTED_DIR as TRUSTED_DIR  # tests, callers
 from icsoe_desktop.services.emisores import EmisoresService
+from icsoe_desktop.services.files import read_credential_file as _read
 from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
@@ -104,33 +104,6 @@ class Assignment:
         """The files are a .cer and a .key (the file format; what the certificate is, an
         e.firma or the IMSS's, is read from the certificate itself)."""
         return self.certificado is not None and self.certificado.suffix.lower() != ".pfx"
-
-
-def _read(path: Path | None, what: str, field: str) -> bytes:
-    if path is None or not str(path).strip():
-        raise ValidationError("archivo_no_elegido", f"Elige el archivo de {what}.", field)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_SIZE:  # refuse before reading a huge file into memory
-            raise ValidationError(
-                "archivo_grande",
-                f"El archivo de {what} es demasiado grande: no es un certificado ni una llave.",
-                field,
-            )
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ValidationError(
-            "archivo_inexistente", f"No se encontró el archivo de {what}: {path}", field
-        ) from exc
-    except OSError as exc:
-        log.warning("No se pudo leer %s: %r", path, exc)
-        raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer el archivo de {what}: {path}", field
-        ) from exc
-
-
-# Shared with the ICSOE e.firma entry (services.contratistas): one reader for credential files.
-read_credential_file = _read
 
 
 def _naive_utc(value: datetime) -> datetime:

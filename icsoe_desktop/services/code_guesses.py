@@ -30,7 +30,6 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services import login_throttle
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.one_time_codes import MSG_CODIGO_INVALIDO
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import LoginThrottle
 
@@ -41,6 +40,7 @@ ENTRADAS = (IDSE_RECUPERACION, CAPTURISTA_ACTIVACION, CAPTURISTA_RECUPERACION)
 
 SOURCE_SYMBOLS = 3
 MAX_WRONG_PER_ENTRY = 25
+MSG_CODIGO_INVALIDO = "El código no es válido. Verifica el código que recibiste por correo."
 _TODAS = "*"  # the source part of an entry point's own count
 
 

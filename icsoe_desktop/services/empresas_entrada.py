@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain import passwords, tokens
@@ -40,8 +40,15 @@ from icsoe_desktop.store import plain
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
-    from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.contratistas import ContratistaSesion, FielValidada
+    from icsoe_desktop.domain.clock import Clock
+    from icsoe_desktop.services.code_guesses import CodeGuesses
+    from icsoe_desktop.services.contratistas import (
+        ContratistaSesion,
+        ContratistasService,
+        FielValidada,
+    )
+    from icsoe_desktop.services.empresas import EmpresasService
+    from icsoe_desktop.services.secrets import SecretsService
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +68,27 @@ class EntradaCapturista:
     sesion: CapturistaSesion
 
 
+class Instalacion(Protocol):
+    """What the entries use of the installation's services (services/container.py ``Services``,
+    which builds them): the empresas, the empresa open now and how to open another."""
+
+    clock: Clock
+    secrets: SecretsService
+    empresas: EmpresasService
+    codigos: CodeGuesses
+    empresa: EmpresaInfo
+
+    @property
+    def contratistas(self) -> ContratistasService: ...
+
+    @property
+    def acceso_capturista(self) -> AccesoCapturistaService: ...
+
+    def abrir_empresa(self, empresa_id: int) -> EmpresaInfo: ...
+
+
 class EntradaIcsoe:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Instalacion) -> None:
         self._services = services
 
     # --- contratista ---------------------------------------------------------------------------

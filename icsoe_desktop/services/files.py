@@ -1,11 +1,18 @@
-"""One way to write a file whole or not at all (exports, lotes, respaldos, acuses, settings)."""
+"""One way to write a file whole or not at all (exports, lotes, respaldos, acuses, settings), and
+one way to read a credential file (certificates, keys, .pfx, a CA's certificate)."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
+
+from icsoe_desktop.domain.credentials import MAX_FILE_SIZE
+from icsoe_desktop.domain.errors import ValidationError
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -35,3 +42,28 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """``path.write_bytes(data)``, whole or not at all."""
     with atomic_write(path) as temporary:
         temporary.write_bytes(data)
+
+
+def read_credential_file(path: Path | None, what: str, field: str) -> bytes:
+    """The bytes of ``what`` at ``path``; a Spanish ValidationError on ``field`` when there is no
+    file chosen, it is missing, too large to be a credential, or unreadable."""
+    if path is None or not str(path).strip():
+        raise ValidationError("archivo_no_elegido", f"Elige el archivo de {what}.", field)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_SIZE:  # refuse before reading a huge file into memory
+            raise ValidationError(
+                "archivo_grande",
+                f"El archivo de {what} es demasiado grande: no es un certificado ni una llave.",
+                field,
+            )
+        return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ValidationError(
+            "archivo_inexistente", f"No se encontró el archivo de {what}: {path}", field
+        ) from exc
+    except OSError as exc:
+        log.warning("No se pudo leer %s: %r", path, exc)
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer el archivo de {what}: {path}", field
+        ) from exc

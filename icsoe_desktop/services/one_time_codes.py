@@ -11,25 +11,21 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import tokens
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.code_guesses import MSG_CODIGO_INVALIDO, CodeGuesses
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import OneTimeToken
-
-if TYPE_CHECKING:
-    from icsoe_desktop.services.code_guesses import CodeGuesses
 
 # Where the sender writes the code (as typed, and as it goes in the icsoe:// link).
 CODE_MARK = "[[CODIGO]]"
 LINK_MARK = "[[CODIGO_LIGA]]"
 
 MSG_CAPTURA_CODIGO = "Captura el código que recibiste por correo."
-MSG_CODIGO_INVALIDO = "El código no es válido. Verifica el código que recibiste por correo."
 
 
 @dataclass(frozen=True)

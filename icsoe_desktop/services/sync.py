@@ -8,7 +8,6 @@ applies it. An unreachable server loses nothing: changes stay marked until a pus
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import uuid as uuid_module
@@ -21,7 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -34,19 +33,12 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
-from icsoe_desktop.services.sync_rows import (
-    ApplyReport,
-    apply_remote,
-    bucket_summary,
-    decode_row,
-    encoded_changes,
-    parent_ids,
-    pending_count,
-    record_push_results,
-    table_summary,
-)
-from icsoe_desktop.store import bulk_indexes
+from icsoe_desktop.services.sync_apply import ApplyReport, apply_remote, record_push_results
+from icsoe_desktop.services.sync_check import bucket_summary, table_summary
+from icsoe_desktop.services.sync_decode import decode_data
+from icsoe_desktop.services.sync_encode import encoded_changes, pending_count
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
+from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 
@@ -59,29 +51,10 @@ PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
 REPAIR_BUCKETS = 500  # buckets of uuids asked for in one repair pull (its URL: a few KB)
 SIN_CONEXION = "Sin conexión"
-TABLE_TITLES = {
-    "idse_users": "Usuario IDSE",
-    "registros_patronales": "Registro patronal",
-    "certificados_imss": "Certificado IMSS",
-    "lotes": "Lote IDSE",
-    "movimientos": "Movimiento afiliatorio",
-    "lote_movimientos": "Movimiento de un lote",
-    "icsoe_contratistas": "Contratista",
-    "icsoe_capturistas": "Capturista",
-    "icsoe_capturista_relaciones": "Capturista de un contratista",
-    "audit_log": "Bitácora",
-}
-# The field that names a row for a person, per table (falls back to the UUID).
-ROW_LABELS = {
-    "idse_users": "usuario",
-    "registros_patronales": "registro",
-    "certificados_imss": "no_certificado",
-    "lotes": "archivo",
-    "movimientos": "nss",
-    "icsoe_contratistas": "rfc",
-    "icsoe_capturistas": "curp",
-}
-
+ACTUALIZAR = (
+    "Otro equipo de esta empresa ya usa una versión más reciente de icsoe-desktop: actualiza "
+    "este equipo para ver y editar los datos nuevos (mientras tanto no se pierde ninguno)."
+)
 Progress = Callable[[int, int], None]
 Answer = TypeVar("Answer")
 
@@ -100,6 +73,7 @@ class SyncResult:
     recibidos: int
     conflictos: int
     at: datetime
+    actualizar: bool = False  # another desktop of the company has a newer version of the app
 
     @property
     def texto(self) -> str:
@@ -110,6 +84,8 @@ class SyncResult:
                 f" Hay {plural(self.conflictos, 'conflicto')}: revísalos en Configuración > Conflictos de "
                 "sincronización."
             )
+        if self.actualizar:
+            text += f" {ACTUALIZAR}"
         return text
 
 
@@ -151,29 +127,6 @@ class ConflictRow:
     otra: dict[str, Any]  # the version that lost: {"version", "updated_at", "deleted", "data"}
 
 
-@contextmanager
-def _without_gc_pauses() -> Iterator[None]:
-    """Python's automatic cyclic garbage collection off while a sync runs. Its pages are
-    thousands of dicts and tuples that live for one page and hold no cycles (reference
-    counting frees them), yet each automatic collection walked them all again: a fifth of a
-    100,000-row pull's time (bench/sync.py). What does make cycles (each page's session) is
-    collected after each page (``_collect_young``), so memory stays flat over a million rows.
-    Back on at the end, unless something else had turned it off."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _collect_young() -> None:
-    """The cycles one page or batch left (its session, its transaction): the young
-    generations only, a few milliseconds; the page's rows are gone by then."""
-    gc.collect(1)
-
-
 def _retry_dropped():
     """Requests sent once more, at once, when the connection broke before any answer came:
     a kept-alive connection the server closed just as the request went out (it closes idle
@@ -209,11 +162,12 @@ def _check_url(url: str) -> str:
 
 
 class SyncService:
+    # Sent with every request: the protocol this desktop speaks and its store's schema (the
+    # server keeps the company's newest and says so in each answer).
+    protocol = sync_wire.PROTOCOL
+    schema = HEAD_REVISION
     pull_rows = PULL_ROWS  # rows per pulled page
     bulk_pull_rows = BULK_PULL_ROWS  # a pull this big may build some indexes at its end
-    # Pages column by column (sync_wire.PulledGroup); a server from before them ignores the
-    # parameter and answers "renglones", a dict per row, which is read as well.
-    pull_format = "columnas"
 
     def __init__(
         self,
@@ -228,6 +182,7 @@ class SyncService:
         self._settings = settings
         self._secrets = secrets
         self._clock = clock
+        self._newest_schema: str | None = None  # the company's, as the server last said
 
     # --- settings ------------------------------------------------------------------------------
 
@@ -334,6 +289,8 @@ class SyncService:
         http.mount("https://", adapter)
         http.headers["Authorization"] = f"Bearer {token or self.token() or ''}"
         http.headers["User-Agent"] = "icsoe-desktop"
+        http.headers[sync_wire.PROTOCOL_HEADER] = str(self.protocol)
+        http.headers[sync_wire.SCHEMA_HEADER] = self.schema
         http.verify = self.settings.verify_tls if verify is None else verify
         return http, (url or self.settings.url).rstrip("/")
 
@@ -368,6 +325,9 @@ class SyncService:
             body = orjson.loads(response.content)  # several times faster than json on a page
         except ValueError:
             body = None
+        newest = response.headers.get(sync_wire.SCHEMA_HEADER)
+        if newest:
+            self._newest_schema = newest
         if response.status_code == 401:
             raise SyncError(
                 "token_invalido",
@@ -381,6 +341,11 @@ class SyncService:
                 f"(HTTP {response.status_code}). Se reintentará; no se pierde nada.",
                 offline=True,
             )
+        if response.status_code == 426 and isinstance(body, dict) and body.get("mensaje"):
+            # A server that does not speak this desktop's protocol: its own words (update
+            # the server, or this desktop).
+            log.warning("Sincronización rechazada: HTTP 426 %s", body)
+            raise SyncError("protocolo_no_soportado", str(body["mensaje"]))
         if response.status_code >= 400 or not isinstance(body, dict):
             reason = body.get("mensaje") if isinstance(body, dict) else ""
             log.warning("Sincronización rechazada: HTTP %s %s", response.status_code, body)
@@ -407,10 +372,11 @@ class SyncService:
         http, base = self._http(url, token, verify)
         with http:
             info = self._call(http, "GET", f"{base}/v1/estado")
-        return (
+        text = (
             f"Conexión correcta con el servidor de sincronización: empresa {info.get('empresa')}, "
             f"escritorio «{info.get('escritorio')}»."
         )
+        return f"{text} {ACTUALIZAR}" if self.newer_version_elsewhere() else text
 
     # --- synchronize ---------------------------------------------------------------------------
 
@@ -425,23 +391,35 @@ class SyncService:
         report = progress or (lambda _done, _total: None)
         http, base = self._http()
         try:
-            # (leaving the block waits for the movimientos indexes a big pull builds at its end
+            # (leaving the block waits for the indexes a big pull builds at its end
             # while the drift check reads: store/bulk_indexes.py)
-            with http, _without_gc_pauses(), ThreadPoolExecutor(1, "sync-indices") as builder:
+            with http, ThreadPoolExecutor(1, "sync-indices") as builder:
                 sent, conflicts = self._push(http, base, report)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
                 received, more_conflicts = self._pull(http, base, sent, report, builder)
+                verified = None
                 try:
-                    self._verify(http, base, report)
+                    verified = self._verify(http, base, report)
                 except SyncError as exc:  # sent and received: the check waits for next time
                     log.warning("Verificación con el servidor no terminada: %s", exc.message)
         except SyncError as exc:
             self._set_state(last_result="sin_conexion" if exc.offline else "error")
             raise
         now = self._clock()
-        self._set_state(last_result="ok", last_sync_at=now.isoformat())
-        return SyncResult(sent, received, conflicts + more_conflicts, now)
+        # Written once the indexes a big pull builds are done: their build holds the store's
+        # write lock meanwhile (a million rows' take longer than the busy timeout).
+        done = {} if verified is None else {"verified_at": verified}
+        self._set_state(last_result="ok", last_sync_at=now.isoformat(), **done)
+        return SyncResult(
+            sent, received, conflicts + more_conflicts, now, self.newer_version_elsewhere()
+        )
+
+    def newer_version_elsewhere(self) -> bool:
+        """Whether the server said another desktop of the company has a newer schema (a newer
+        version of the app): this one should be updated. What it pushes meanwhile loses
+        nothing (the server keeps the columns it does not know)."""
+        return sync_wire.newer_schema(self._newest_schema, self.schema)
 
     def _batches(self) -> Iterator[list[bytes]]:
         """The local changes as JSON text, in batches: each row is encoded once (its size is
@@ -491,7 +469,6 @@ class SyncService:
                 if answered is not None:
                     conflicts += self._pushed(answered[0], answered[2])
                     done += answered[1]
-                    _collect_young()
                     report(done, max(total, done))
             if in_flight is not None:
                 conflicts += self._pushed(in_flight[0], in_flight[2])
@@ -553,20 +530,12 @@ class SyncService:
                             with self._applying() as session:
                                 if not received:  # the first page: how much is coming
                                     suspended = self._suspend_indexes(session, size + remaining)
-                                done.add(
-                                    apply_remote(
-                                        session,
-                                        page["rows"],
-                                        self._clock(),
-                                        groups=page.get("grupos", []),
-                                    )
-                                )
+                                done.add(apply_remote(session, page["grupos"], self._clock()))
                                 session.merge(SyncState(key="cursor", value=str(next_cursor)))
                     except BaseException:
                         coming.cancel()
                         raise
                     received += size
-                    _collect_young()
                     report(sent + received, sent + received + remaining)  # an estimate
                     if last:
                         break
@@ -587,15 +556,20 @@ class SyncService:
         return done.applied, done.conflicts
 
     def _suspend_indexes(self, session: Session, coming: int) -> bool:
-        """For a pull that brings at least ``bulk_pull_rows`` rows and as many as this desktop
-        holds (a desktop joining a company), the movimientos indexes that are faster built at
-        the end than kept up to date are dropped, with the first page (store/bulk_indexes.py)."""
+        """For a pull that brings at least ``bulk_pull_rows`` rows and as many as a table
+        holds (a desktop joining a company), the table's indexes that are faster built at the
+        end than kept up to date are dropped, with the first page (its ``BulkHooks``)."""
         if coming < self.bulk_pull_rows:
             return False
-        held = session.connection().exec_driver_sql("SELECT count(*) FROM movimientos").scalar()
-        if coming < (held or 0):
-            return False
-        return bool(bulk_indexes.suspend(session.connection()))
+        connection = session.connection()
+        suspended = False
+        for table in SYNCED_TABLES:
+            if table.bulk is None or table.bulk.suspend_indexes is None:
+                continue
+            held = session.scalar(select(func.count()).select_from(table.model))
+            if coming >= (held or 0):
+                suspended = bool(table.bulk.suspend_indexes(connection)) or suspended
+        return suspended
 
     def _restore_indexes(self) -> None:
         """The dropped indexes built again. Failing here (a busy store) only leaves the grid's
@@ -604,13 +578,13 @@ class SyncService:
             # (SQLite's own sort, spilling to a temporary file: as fast as a large cache and
             # temp_store=MEMORY here, and it leaves a million rows' sort out of the memory)
             with self._store.session(immediate=True) as session:
-                bulk_indexes.restore(session.connection())
+                for table in SYNCED_TABLES:
+                    if table.bulk is not None and table.bulk.restore_indexes is not None:
+                        table.bulk.restore_indexes(session.connection())
             with self._store.session() as session:  # their WAL, before a user's save
                 checkpoint(session.connection())
         except SQLAlchemyError:
-            log.warning(
-                "Índices de movimientos sin reconstruir tras la sincronización", exc_info=True
-            )
+            log.warning("Índices sin reconstruir tras la sincronización", exc_info=True)
 
     def _pull_page(
         self,
@@ -626,13 +600,20 @@ class SyncService:
         params: dict[str, Any] = {
             "since": since,
             "limit": self.pull_rows,
-            "formato": self.pull_format,
+            "formato": "columnas",  # the only pages this desktop reads (sync_wire.PulledGroup)
         }
         if table is not None:
             params["tabla"] = table
         if buckets is not None:
             params["cubetas"] = ",".join(map(str, buckets))
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
+        if "grupos" not in answer and isinstance(answer.get("rows"), list):
+            raise SyncError(
+                "servidor_anterior",
+                "El servidor de sincronización es de una versión anterior a la de este equipo: "
+                "pide al administrador que lo actualice. Los cambios de este equipo esperan; no "
+                "se pierde nada.",
+            )
         return self._read(sync_wire.read_pull_page, answer, since if table is None else None)
 
     def _apply_waiting(self) -> ApplyReport:
@@ -654,7 +635,8 @@ class SyncService:
                     session.execute(
                         delete(SyncPending).where(SyncPending.seq.in_([w.seq for w in waiting]))
                     )
-                    done.add(apply_remote(session, rows, self._clock(), final=True))
+                    groups = sync_wire.groups_of_rows(rows)
+                    done.add(apply_remote(session, groups, self._clock(), final=True))
         return done
 
     @contextmanager
@@ -680,13 +662,15 @@ class SyncService:
 
     # --- drift check ----------------------------------------------------------------------
 
-    def _verify(self, http, base: str, report: Progress) -> None:
+    def _verify(self, http, base: str, report: Progress) -> str | None:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; re-pull a table that differs. «Verificado» (with the time) when they match.
         Skipped while changes wait to be sent (they are differences by design). This desktop's
-        sums are taken while the server takes its own (another thread waits for them)."""
+        sums are taken while the server takes its own (another thread waits for them).
+        Returns when they matched (ISO), "" when a table still differs, None when not checked:
+        the caller records it."""
         if self.pending_count():
-            return
+            return None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-resumen") as asker:
             for _attempt in range(3):  # others may push meanwhile: catch up first
                 coming = asker.submit(self._call, http, "GET", f"{base}/v1/resumen")
@@ -697,7 +681,7 @@ class SyncService:
                     break
                 self._pull(http, base, 0, report)
             else:
-                return  # a busy company: checked at the next sync
+                return None  # a busy company: checked at the next sync
         drifted = self._drifted(tablas, mine)
         if drifted:
             log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
@@ -707,9 +691,8 @@ class SyncService:
             drifted = self._drifted(tablas, self._summaries())
         if drifted:
             log.warning("Siguen distintas del servidor: %s", drifted)
-            self._set_state(verified_at="")
-        else:
-            self._set_state(verified_at=self._clock().isoformat())
+            return ""
+        return self._clock().isoformat()
 
     def _summaries(self) -> dict[str, tuple[int, int]]:
         """Per synced table: this desktop's (rows, checksum)."""
@@ -767,13 +750,7 @@ class SyncService:
             received += size
             if size:
                 with self._applying() as session:
-                    apply_remote(
-                        session,
-                        page["rows"],
-                        self._clock(),
-                        repair=True,
-                        groups=page.get("grupos", []),
-                    )
+                    apply_remote(session, page["grupos"], self._clock(), repair=True)
             if size < self.pull_rows:
                 break
         self._apply_waiting()
@@ -797,7 +774,7 @@ class SyncService:
     @staticmethod
     def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
         """The other version's data as column values (raises ValueError if it no longer fits)."""
-        return decode_row(table, otra["data"], parent_ids(session, table, [otra["data"]]))
+        return decode_data(session, table, otra["data"])
 
     @staticmethod
     def _holder(session, table, values: dict[str, Any]) -> Any:
@@ -840,12 +817,12 @@ class SyncService:
             data = otra["data"]
             otra["data"] = {n: data[n] for n in table.columns if n in data} | data
         actual = self._current(session, conflict)
-        label_key = ROW_LABELS.get(conflict.table_name, "")
+        label_key = table.spec.etiqueta if table is not None else ""
         label = (actual or otra)["data"].get(label_key) or conflict.row_uuid
         return ConflictRow(
             conflict.id,
             conflict.table_name,
-            TABLE_TITLES.get(conflict.table_name, conflict.table_name),
+            (table.spec.titulo if table is not None else "") or conflict.table_name,
             str(label),
             conflict.detected_at,
             conflict.kind,

@@ -14,12 +14,29 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Column, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Connection, LargeBinary, UniqueConstraint
 from sqlalchemy.types import Boolean, Date, DateTime, Integer
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.sync_registry import ENVELOPE, SYNCED, TableSpec
+from icsoe_desktop.store import bulk_indexes, conteo
 from icsoe_desktop.store.models import Base, CertificadoImss
+
+
+@dataclass(frozen=True)
+class BulkHooks:
+    """A table's own work around the rows a pull inserts, so that the generic sync names no
+    table. ``insert`` runs ``write`` (the page's INSERTs, in the open transaction; returns how
+    many rows it wrote) inside the table's bookkeeping; ``tally`` then gives the ``counted``
+    columns of the live rows written, as stored (None: not known, to be read back).
+    ``suspend_indexes`` drops, with the first page of a pull that brings at least as many rows
+    as the table holds (a desktop joining a company), the indexes faster built at its end, by
+    ``restore_indexes`` (both return the indexes' names)."""
+
+    insert: Callable[[Connection, Callable[[], int], Callable[[], Any]], int]
+    counted: tuple[str, ...] = ()
+    suspend_indexes: Callable[[Connection], list[str]] | None = None
+    restore_indexes: Callable[[Connection], list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,7 @@ class SyncedTable:
     on_remote_change: Callable[[Any, set[str]], None] | None = None
     # Which of the table's rows travel (model → SQL condition); None: all of them.
     sent_rows: Callable[[type], Any] | None = None
+    bulk: BulkHooks | None = None
 
     @property
     def name(self) -> str:
@@ -132,6 +150,16 @@ def _drop_local_certificate_secret(row: CertificadoImss, changed: set[str]) -> N
 # The desktop-only hooks, per table name.
 _HOOKS: dict[str, dict[str, Any]] = {
     "certificados_imss": {"on_remote_change": _drop_local_certificate_secret},
+    # Counted per page (store/conteo.py: its triggers would count row by row), and the
+    # indexes store/bulk_indexes.py names built once at the end of a joining desktop's pull.
+    "movimientos": {
+        "bulk": BulkHooks(
+            conteo.insert_counted,
+            ("registro_patronal", "tipo", "estado", "fecha"),
+            bulk_indexes.suspend,
+            bulk_indexes.restore,
+        )
+    },
     # «cambio» conflicts travel; «duplicado»/«invalido» ones each desktop finds on its own pull.
     "sync_conflicts": {"sent_rows": lambda model: model.kind == "cambio"},
 }
@@ -153,4 +181,4 @@ def by_model(model: type) -> SyncedTable | None:
     return _BY_MODEL.get(model)
 
 
-__all__ = ["SYNCED_TABLES", "SyncedTable", "by_model", "by_name", "codec_of"]
+__all__ = ["SYNCED_TABLES", "BulkHooks", "SyncedTable", "by_model", "by_name", "codec_of"]

@@ -31,6 +31,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -67,11 +68,12 @@ from icsoe_desktop.sync_server.protocol import (
     parse_pull,
     parse_push_body,
     parse_table,
+    parse_versions,
     too_large,
 )
 
 log = logging.getLogger(__name__)
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = sync_wire.PROTOCOL
 RETRY_AFTER_S = 5
 PRUNE_EVERY_S = 3600  # per company and process
 
@@ -82,6 +84,7 @@ class Caller:
     empresa_id: int
     empresa_rfc: str
     nombre: str
+    esquema: str | None = None  # the newest desktop schema the company has synced with
 
 
 def _unauthorized() -> ProtocolError:
@@ -93,19 +96,39 @@ def _unauthorized() -> ProtocolError:
     )
 
 
-def _authenticate(engine: Engine, header: str | None) -> Caller:
+def _authenticate(engine: Engine, header: str | None, esquema: str | None = None) -> Caller:
+    """The token's desktop and company. ``esquema``: the desktop's schema revision, kept as
+    the company's when it is the newest seen (a write only then)."""
     if not header or not header.startswith("Bearer ") or len(header) > 300:
         raise _unauthorized()
     token_hash = tokens.hash_bearer_token(header[len("Bearer ") :])
     with Session(engine) as session:
         found = session.execute(
-            select(DesktopToken.id, DesktopToken.empresa_id, Empresa.rfc, DesktopToken.nombre)
+            select(
+                DesktopToken.id,
+                DesktopToken.empresa_id,
+                Empresa.rfc,
+                DesktopToken.nombre,
+                Empresa.esquema,
+            )
             .join(Empresa, Empresa.id == DesktopToken.empresa_id)
             .where(DesktopToken.token_hash == token_hash, DesktopToken.revoked_at.is_(None))
         ).first()
     if found is None:
         raise _unauthorized()
-    return Caller(*found)
+    caller = Caller(*found)
+    if esquema is not None and sync_wire.newer_schema(esquema, caller.esquema or "0000"):
+        with engine.begin() as connection:
+            connection.execute(
+                update(Empresa)
+                .where(
+                    Empresa.id == caller.empresa_id,
+                    or_(Empresa.esquema.is_(None), Empresa.esquema < esquema),
+                )
+                .values(esquema=esquema)
+            )
+        caller = Caller(*found[:4], esquema)
+    return caller
 
 
 class _Json(JSONResponse):
@@ -448,7 +471,7 @@ def _update_of(caller: Caller, current: Any, item: PushRow, seq: int) -> dict[st
         "version": item.version,
         "updated_at": item.updated_at,
         "deleted": item.deleted,
-        "data": item.data,
+        "data": _merged(current.data, item.data),
         "token_id": caller.token_id,
     }
 
@@ -465,12 +488,13 @@ def _against(
     for i, item in enumerate(rows):
         current = existing.get((item.table, item.uuid))
         lost = None
+        data = item.data if current is None else _merged(current.data, item.data)
         if current is not None and (
             spec(item.table).append_only
             or (
                 current.version == item.version
                 and current.deleted == item.deleted
-                and current.data == item.data
+                and current.data == data
             )
         ):
             pass  # already here (a retry under a new batch id): no change
@@ -514,6 +538,16 @@ def _add_sums(
             for (tabla, bucket), (added, total) in changes.items()
         ],
     )
+
+
+def _merged(stored: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
+    """A pushed row's data over the stored version's: a column the pushing desktop did not
+    send (a desktop of an older version, which does not know it) keeps its stored value, so
+    no later desktop finds it gone. A desktop sends every column it knows, null included; a
+    tombstone of a hard-deleted row (no data at all) is kept as it came."""
+    if not sent or stored.keys() <= sent.keys():
+        return sent
+    return {**stored, **sent}
 
 
 def pull(
@@ -691,6 +725,7 @@ def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
         "empresa": caller.empresa_rfc,
         "escritorio": caller.nombre,
         "cursor": last_seq,
+        "esquema": caller.esquema,
     }
 
 
@@ -721,11 +756,19 @@ def create_app(
     engine: Engine, max_body: int = MAX_BODY_BYTES, max_rows: int = MAX_BATCH_ROWS
 ) -> Starlette:
     async def caller_of(request: Request) -> Caller:
-        return await run_in_threadpool(_authenticate, engine, request.headers.get("authorization"))
+        _protocolo, esquema = parse_versions(request.headers)
+        header = request.headers.get("authorization")
+        return await run_in_threadpool(_authenticate, engine, header, esquema)
+
+    def answer(caller: Caller, content: Any) -> JSONResponse:
+        """The answer, with the newest schema of the company's desktops (an older desktop
+        tells its user to update)."""
+        headers = {sync_wire.SCHEMA_HEADER: caller.esquema} if caller.esquema else None
+        return _Json(content, headers=headers)
 
     async def estado_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        return _Json(await run_in_threadpool(estado, engine, caller))
+        return answer(caller, await run_in_threadpool(estado, engine, caller))
 
     pruned: dict[int, float] = {}
     pushes: dict[int, int] = {}
@@ -746,22 +789,21 @@ def create_app(
     async def push_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         body = await _read_body(request, max_body)
-        return _Json(await run_in_threadpool(push_and_prune, caller, body))
+        return answer(caller, await run_in_threadpool(push_and_prune, caller, body))
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         since, limit, table, columnar = parse_pull(request.query_params)
         buckets = parse_buckets(request.query_params, table)
-        return _Json(
-            await run_in_threadpool(pull, engine, caller, since, limit, table, columnar, buckets)
-        )
+        page = await run_in_threadpool(pull, engine, caller, since, limit, table, columnar, buckets)
+        return answer(caller, page)
 
     async def resumen_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         table = parse_table(request.query_params)
         if table is not None:
-            return _Json(await run_in_threadpool(buckets, engine, caller, table))
-        return _Json(await run_in_threadpool(resumen, engine, caller))
+            return answer(caller, await run_in_threadpool(buckets, engine, caller, table))
+        return answer(caller, await run_in_threadpool(resumen, engine, caller))
 
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import orjson
-from sqlalchemy import Engine, create_engine, delete, select, text
+from sqlalchemy import Engine, create_engine, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import tokens
@@ -88,13 +88,16 @@ def create_token(engine: Engine, empresa_rfc: str, nombre: str) -> IssuedToken:
     nombre = " ".join(nombre.split())[:100] or "Escritorio"
     token = tokens.new_bearer_token()
     with Session(engine) as session, session.begin():
-        empresa = session.scalar(select(Empresa).where(Empresa.rfc == rfc))
-        if empresa is None:
-            empresa = Empresa(rfc=rfc, last_seq=0)
-            session.add(empresa)
-            session.flush()
+        # (its id only: a token is made on a database at any revision, tests of migrations too)
+        empresa_id = session.scalar(select(Empresa.id).where(Empresa.rfc == rfc))
+        if empresa_id is None:
+            empresa_id = session.execute(
+                insert(Empresa)
+                .values(rfc=rfc, last_seq=0, created_at=utcnow())
+                .returning(Empresa.id)
+            ).scalar_one()
         row = DesktopToken(
-            empresa_id=empresa.id, nombre=nombre, token_hash=tokens.hash_bearer_token(token)
+            empresa_id=empresa_id, nombre=nombre, token_hash=tokens.hash_bearer_token(token)
         )
         session.add(row)
         session.flush()

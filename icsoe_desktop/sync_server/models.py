@@ -41,6 +41,9 @@ class Empresa(ServerBase):
     # transaction of its own (app._allocate) with a lease (SeqLease) that its own commit
     # removes: pushes of a company run in parallel and a pull stops below any open lease.
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The newest desktop schema (the app's Alembic head, "NNNN_name") seen from the company's
+    # desktops: an older desktop is told to update.
+    esquema: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

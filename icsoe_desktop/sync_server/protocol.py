@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from icsoe_desktop.domain.sync_registry import SYNCED, spec
-from icsoe_desktop.domain.sync_wire import BUCKETS
+from icsoe_desktop.domain.sync_wire import BUCKETS, PROTOCOL, PROTOCOL_HEADER, SCHEMA_HEADER
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_BATCH_ROWS = 2000
@@ -36,6 +36,10 @@ _CANONICAL_UUID = re.compile(_CANONICAL)
 _CANONICAL_UUIDS = re.compile(rf"(?:{_CANONICAL},)*")  # a batch's, joined by (and ending in) ","
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _BAD_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+# The protocols this server speaks: 1, a desktop that names none; 2, one that sends its schema
+# and reads pages of columns only (domain/sync_wire.py).
+PROTOCOLS = range(1, PROTOCOL + 1)
+_SCHEMA = re.compile(r"[0-9]{4}_[a-z0-9_]{1,59}")
 
 
 class ProtocolError(Exception):
@@ -416,4 +420,48 @@ def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
         number("limit", 1000, 1, MAX_PULL_ROWS),
         table,
         formato == "columnas",
+    )
+
+
+def parse_versions(headers: Any) -> tuple[int, str | None]:
+    """The desktop's protocol (none named: 1) and schema revision (None: not named), from its
+    request's headers; a protocol this server does not speak is refused with a message the
+    desktop shows (426), never answered as if it were one it knows."""
+    raw = headers.get(PROTOCOL_HEADER)
+    protocolo = 1
+    if raw is not None:
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+            raise unsupported_protocol(raw)
+        protocolo = int(raw)
+        if protocolo not in PROTOCOLS:
+            raise unsupported_protocol(raw)
+    esquema = headers.get(SCHEMA_HEADER)
+    if esquema is not None and not _SCHEMA.fullmatch(esquema):
+        raise invalid(
+            f"{SCHEMA_HEADER}: se esperaba la revisión del esquema (por ejemplo 0016_nombre).",
+            f"{SCHEMA_HEADER}: expected a schema revision (e.g. 0016_name).",
+        )
+    return protocolo, esquema
+
+
+def unsupported_protocol(raw: str) -> ProtocolError:
+    newer = raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) > PROTOCOLS[-1]
+    if newer:
+        mensaje = (
+            "Este equipo tiene una versión de icsoe-desktop más reciente que la del servidor de "
+            f"sincronización (protocolo {raw}; el servidor admite hasta el {PROTOCOLS[-1]}). Pide "
+            "al administrador que actualice el servidor. Los cambios de este equipo esperan; no "
+            "se pierde nada."
+        )
+    else:
+        mensaje = (
+            "El servidor de sincronización ya no admite la versión de icsoe-desktop de este "
+            f"equipo (protocolo «{raw[:20]}»). Actualiza icsoe-desktop. Los cambios de este "
+            "equipo esperan; no se pierde nada."
+        )
+    return ProtocolError(
+        426,
+        "protocolo_no_soportado",
+        mensaje,
+        f"This server speaks sync protocols {PROTOCOLS[0]} to {PROTOCOLS[-1]}, not {raw[:20]!r}.",
     )

@@ -91,17 +91,32 @@ def test_what_the_server_writes_the_desktop_reads() -> None:
         "data": {"registro": "Y5412345106"},
     }
 
+    # The server's row-wise page (old desktops) still names the lost version of a row.
     row = sync_wire.pulled_row("registros_patronales", "u-1", 8, lost)
-    page = through_the_wire(sync_wire.pull_page([row], 8, 0))
+    assert sync_wire.loser(through_the_wire(row)) == {"seq": 8, **lost}
+    # This desktop reads pages column by column, as the server writes them.
+    grupo = {
+        "table": "registros_patronales",
+        "uuid": ["u-1"],
+        "seq": [8],
+        "version": [2],
+        "updated_at": ["2026-11-23T10:00:00"],
+        "deleted": [False],
+        "columns": ["registro"],
+        "values": [["Y5412345106"]],
+    }
+    page = through_the_wire(sync_wire.pull_page([], 8, 0, [grupo]))
     assert sync_wire.read_pull_page(page, 0) == {
-        "rows": [row],
+        "rows": [],
         "cursor": 8,
         "remaining": 0,
-        "grupos": [],
+        "grupos": [grupo],
     }
-    assert sync_wire.loser(page["rows"][0]) == {"seq": 8, **lost}
     # An empty last page may leave the cursor out: the one asked from stands.
-    assert sync_wire.read_pull_page({"rows": [], "remaining": 0}, 5)["cursor"] == 5
+    assert sync_wire.read_pull_page({"grupos": [], "remaining": 0}, 5)["cursor"] == 5
+    # A page of rows only comes from a server older than this desktop: refused.
+    with pytest.raises(sync_wire.WireError):
+        sync_wire.read_pull_page({"rows": [row], "cursor": 8, "remaining": 0}, 0)
 
     summary = sync_wire.table_summary(1, sync_wire.row_hash("u-1", 3))
     resumen = through_the_wire(sync_wire.resumen(8, {"registros_patronales": summary}))
@@ -137,16 +152,31 @@ def test_an_answer_of_the_wrong_shape_is_refused(read, answer) -> None:
 
 
 def test_a_pull_page_of_the_wrong_shape_is_refused() -> None:
+    grupo = {
+        "table": "registros_patronales",
+        "uuid": ["u-1", "u-2"],
+        "seq": [1, 2],
+        "version": [1, 1],
+        "updated_at": ["2026-11-23T10:00:00", "2026-11-23T10:00:00"],
+        "deleted": [False, False],
+        "columns": ["registro"],
+        "values": [["Y5412345106", "Y5412345107"]],
+    }
     for page, since in (
-        ({"rows": {}, "cursor": 1, "remaining": 0}, 0),
-        ({"rows": [], "cursor": 1}, 0),  # a sync reads «remaining» for its progress
-        ({"rows": [], "cursor": "1", "remaining": 0}, 0),
-        ({"rows": [], "remaining": 0}, None),  # a repair must be told the cursor
+        ({"grupos": {}, "cursor": 1, "remaining": 0}, 0),
+        ({"grupos": [], "cursor": 1}, 0),  # a sync reads «remaining» for its progress
+        ({"grupos": [], "cursor": "1", "remaining": 0}, 0),
+        ({"grupos": [], "remaining": 0}, None),  # a repair must be told the cursor
+        # A list shorter than the group's uuids would put a value in another row.
+        ({"grupos": [{**grupo, "seq": [1]}], "cursor": 2, "remaining": 0}, 0),
+        ({"grupos": [{**grupo, "values": [["Y5412345106"]]}], "cursor": 2, "remaining": 0}, 0),
+        ({"grupos": [{**grupo, "deleted": [0, 0]}], "cursor": 2, "remaining": 0}, 0),
     ):
         with pytest.raises(sync_wire.WireError):
             sync_wire.read_pull_page(page, since)
+    assert sync_wire.read_pull_page({"grupos": [grupo], "cursor": 2, "remaining": 0}, 0)
     # A repair reads no «remaining».
-    assert sync_wire.read_pull_page({"rows": [], "cursor": 3}, None)["cursor"] == 3
+    assert sync_wire.read_pull_page({"grupos": [], "cursor": 3}, None)["cursor"] == 3
 
 
 def _stored(table: str, row_uuid: str, seq: int, deleted: bool, data: dict[str, Any]) -> tuple:

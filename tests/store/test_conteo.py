@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy import update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos import Filtro
-from icsoe_desktop.services.sync_rows import apply_remote, local_changes
+from icsoe_desktop.services.sync_apply import apply_remote
+from icsoe_desktop.services.sync_encode import local_changes
 from icsoe_desktop.store.conteo import INSERT_TRIGGER
 from icsoe_desktop.store.models import MovimientoRow
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
@@ -95,7 +97,9 @@ def test_counts_stay_exact_through_imports_edits_removals_and_sync(
         for seq, row in enumerate(wire, start=1):
             row["seq"] = seq
         with other.store.session() as session:
-            assert apply_remote(session, wire, clock()).applied == len(wire)
+            assert apply_remote(session, sync_wire.groups_of_rows(wire), clock()).applied == len(
+                wire
+            )
         assert counts(other.store) == counts(services.store)
         assert_exact(other)
 
@@ -113,7 +117,7 @@ def test_counts_stay_exact_through_imports_edits_removals_and_sync(
         for seq, row in enumerate(changed, start=len(wire) + 1):
             row["seq"] = seq
         with other.store.session() as session:
-            apply_remote(session, changed, clock())
+            apply_remote(session, sync_wire.groups_of_rows(changed), clock())
         assert counts(other.store) == counts(services.store)
         assert_exact(other)
     finally:

@@ -127,3 +127,14 @@ def test_only_the_stores_sessions_track_changes(services, tmp_path: Path) -> Non
     services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Norte", "admin")
     assert services.sync.pending_count() == 2  # the registro's edit and its audit entry
     assert {n for n, _ in _dirty(services)} == {"registros_patronales", "audit_log"}
+
+
+def test_the_generic_sync_names_no_table() -> None:
+    """A table's own work is a hook on its spec (``BulkHooks``, ``on_remote_change``…), so a
+    column or a table added to the registry syncs without a change to the generic code."""
+    root = Path(__file__).resolve().parents[2] / "icsoe_desktop"
+    generic = [*sorted((root / "services").glob("sync*.py")), root / "sync_server" / "app.py"]
+    names = re.compile(rf"\b({'|'.join(t.name for t in SYNCED_TABLES)})\b")
+    for path in generic:
+        found = names.findall(path.read_text(encoding="utf-8"))
+        assert not found, f"{path.name} names {sorted(set(found))}"

@@ -120,16 +120,6 @@ def desktops(tmp_path: Path, clock) -> Iterator[tuple[object, object]]:
         services.close()
 
 
-@pytest.fixture(params=["columnas", "renglones"])
-def pull_format(request, monkeypatch) -> str:
-    """Both ways pages come: column by column, and a dict per row (what a server from before
-    columns answers, ignoring the desktop's ``formato``)."""
-    from icsoe_desktop.services.sync import SyncService
-
-    monkeypatch.setattr(SyncService, "pull_format", request.param)
-    return request.param
-
-
 def connect(services, server_url: str, token: str, interval: int = 0) -> None:
     services.sync.configure(server_url, token, True, interval, CLI_ACTOR)
 

@@ -195,7 +195,7 @@ def test_conflictos_window_settles_every_selected_duplicate_at_once(
 
 
 def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
-    qtbot, modals, sync_server, desktops, pull_format
+    qtbot, modals, sync_server, desktops
 ):
     from sqlalchemy import select
 

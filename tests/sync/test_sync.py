@@ -44,7 +44,7 @@ def audit_uuids(services) -> set[str]:
         return set(session.scalars(select(AuditEntry.uuid)).all())
 
 
-def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops, pull_format) -> None:
+def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> None:
     a, b = desktops
     connect(a, sync_server.url, sync_server.token(nombre="A"))
     connect(b, sync_server.url, sync_server.token(nombre="B"))
@@ -242,8 +242,8 @@ def test_unreachable_server_says_sin_conexion_and_loses_nothing(sync_server, des
     assert info.value.message.startswith("Sin conexión")
     assert a.sync.status().texto == f"Sin conexión · {pending} cambios por enviar"
     assert a.sync.pending_count() == pending
-    # The garbage collector, off while a sync runs (its pages hold no cycles), is back on: a
-    # failed sync must not leave the app collecting nothing for the rest of the day.
+    # The sync never turns the process's garbage collector off (the window's thread shares
+    # it): a failed sync leaves the app collecting as always.
     assert gc.isenabled()
 
     connect(a, sync_server.url, None)  # the server is back (the stored token is kept)
@@ -326,7 +326,7 @@ def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicat
 
 
 def test_movimientos_lotes_and_capturistas_travel_between_desktops(
-    sync_server, desktops, tmp_path, pull_format
+    sync_server, desktops, tmp_path
 ) -> None:
     from icsoe_desktop.services.movimientos import Filtro, Orden
     from tests.services.movimientos_data import REGISTRO_A, load_known
@@ -429,7 +429,7 @@ def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movement
 
 
 def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
-    sync_server, desktops, tmp_path, pull_format
+    sync_server, desktops, tmp_path
 ) -> None:
     from icsoe_desktop.services.movimientos import Filtro
     from tests.services.movimientos_data import KNOWN, known_rows
@@ -552,7 +552,7 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     import requests
 
     from icsoe_desktop.domain import sync_wire
-    from icsoe_desktop.services.sync_rows import encoded_changes
+    from icsoe_desktop.services.sync_encode import encoded_changes
     from icsoe_desktop.store.models import SyncState
 
     a, b = desktops
@@ -591,9 +591,7 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     assert b.sync.conflicts() == []
 
 
-def test_rows_of_a_table_sent_with_different_columns_all_arrive(
-    sync_server, desktops, pull_format
-) -> None:
+def test_rows_of_a_table_sent_with_different_columns_all_arrive(sync_server, desktops) -> None:
     """An older desktop leaves out a column this version has (a nullable one): a page then
     holds the table's rows in two sets of columns (two groups, by columns); each arrives,
     the one without the column with its default."""
@@ -604,7 +602,7 @@ def test_rows_of_a_table_sent_with_different_columns_all_arrive(
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.movimientos import Filtro
-    from icsoe_desktop.services.sync_rows import local_changes
+    from icsoe_desktop.services.sync_encode import local_changes
     from icsoe_desktop.store.models import MovimientoRow
 
     a, b = connected(sync_server, desktops)

@@ -54,9 +54,7 @@ def test_a_row_edited_between_two_pages_of_a_pull_ends_up_current(sync_server, d
     assert b.sync.pending_count() == 0
 
 
-def test_a_row_deleted_between_two_pages_of_a_pull_is_deleted(
-    sync_server, desktops, pull_format
-) -> None:
+def test_a_row_deleted_between_two_pages_of_a_pull_is_deleted(sync_server, desktops) -> None:
     a, b = three_registros(sync_server, desktops)
 
     def a_deletes_a_row_of_page_1() -> None:
@@ -123,9 +121,7 @@ def test_a_save_made_while_a_pull_is_applied_is_not_lost(sync_server, desktops) 
     )
 
 
-def test_rows_pulled_before_their_parent_arrive_with_it(
-    sync_server, desktops, tmp_path, pull_format
-) -> None:
+def test_rows_pulled_before_their_parent_arrive_with_it(sync_server, desktops, tmp_path) -> None:
     from icsoe_desktop.services.movimientos import Filtro, Orden
     from icsoe_desktop.store.models import Lote
     from tests.services.movimientos_data import REGISTRO_A, load_known

@@ -30,6 +30,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.informativa.base import InformativaBase, del_periodo, parte_de
 from icsoe_desktop.store.models import (
     Contratante,
@@ -66,6 +67,18 @@ class FilaInformativa:
     @property
     def vencida(self) -> bool:
         return self.estado != FIRMADA and self.dias_restantes < 0
+
+    @property
+    def dias_texto(self) -> str:
+        """«Faltan 12 días», «Vence hoy», «Vencida hace 3 días»; nothing once signed."""
+        if self.estado == FIRMADA:
+            return "—"
+        dias = self.dias_restantes
+        if dias < 0:
+            return f"Vencida hace {plural(-dias, 'día')}"
+        if dias == 0:
+            return "Vence hoy"
+        return f"{'Falta' if dias == 1 else 'Faltan'} {plural(dias, 'día')}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,98 @@
+"""The queries every sync step shares: which local rows are pending, the states without a local
+row, a page's lookups in one statement, and queries run by the driver itself. Generic over the
+synced tables (``store/sync_tables.py``): no table is named here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
+
+from icsoe_desktop.store.models import SyncRowState
+from icsoe_desktop.store.sync_tables import SyncedTable
+
+
+def raw(column: Any) -> Any:
+    """The column as SQLite keeps it: no result processing (dates stay ISO text)."""
+    return type_coerce(column, NullType())
+
+
+def pending_filter(table: SyncedTable) -> tuple[Any, Any]:
+    """(join to the state, condition) of the rows of ``table`` to send: dirty, or never seen
+    by sync (no state row at all: rows that existed before sync was added count as changes)."""
+    model = table.model
+    state = SyncRowState
+    join = and_(state.table_name == table.name, state.row_uuid == model.uuid)
+    pending = or_(state.row_uuid.is_(None), state.dirty.is_(True))
+    if table.sent_rows is not None:
+        pending = and_(pending, table.sent_rows(model))
+    return join, pending
+
+
+def rowless_states(table: SyncedTable, dirty: bool, *columns: Any) -> Any:
+    """``SELECT columns`` over the states of ``table`` with no local row behind them: dirty,
+    a hard-deleted row's tombstone to send; clean, a row the server has and this desktop does
+    not keep (a «duplicado», a tombstone of a row it never had)."""
+    model = table.model
+    return (
+        select(*columns)
+        .select_from(SyncRowState)
+        .outerjoin(model, model.uuid == SyncRowState.row_uuid)
+        .where(
+            SyncRowState.table_name == table.name,
+            SyncRowState.dirty.is_(dirty),
+            model.id.is_(None),
+        )
+    )
+
+
+def json_values(values: list[Any]) -> Any:
+    """The rows of ``json_each(:values)``: a whole page's values in one parameter (one JSON
+    text), where an IN list needs a statement per few hundred of them."""
+    text = orjson.dumps(values, default=_iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    return func.json_each(bindparam("values", text)).table_valued("value")
+
+
+def _iso(value: Any) -> str:
+    """A date or datetime in a lookup's JSON as SQLite keeps a Date (ISO text)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def lookup(session: Session, columns: tuple, where: Any, values: list[Any], *also: Any) -> list:
+    """``SELECT columns WHERE where IN values [AND also]`` in one statement; SQLite looks each
+    value up in ``where``'s index."""
+    if not values:
+        return []
+    wanted = select(json_values(list(values)).c.value).scalar_subquery()
+    # Core rows (the session's connection, its transaction): no ORM result handling.
+    query = select(*columns).where(where.in_(wanted), *also)
+    return session.connection().execute(query).all()
+
+
+def driver_rows(connection: Any, query: Any) -> list[tuple]:
+    return driver_cursor(connection, query).fetchall()
+
+
+def driver_cursor(connection: Any, query: Any) -> Any:
+    """``query`` run by the driver (rows as its plain tuples, read as they are iterated), in
+    ``connection``'s transaction. Its values are written into the SQL: the fixed ones of the
+    sync's own queries (table names, flags)."""
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    return connection.connection.driver_connection.execute(sql)
+
+
+__all__ = [
+    "driver_cursor",
+    "driver_rows",
+    "json_values",
+    "lookup",
+    "pending_filter",
+    "raw",
+    "rowless_states",
+]
