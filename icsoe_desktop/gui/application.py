@@ -442,13 +442,21 @@ class Application(QObject):
 
         en_segundo_plano(mail.send_pending, done, failed)
 
-    def shutdown(self) -> None:
+    def shutdown(self) -> bool:
+        """Stop what runs and close the store; False when background work outlived the wait
+        (the process then ends without running the interpreter's teardown under it)."""
         self.mail_timer.stop()
         if self.instance is not None:
             self.instance.close()
-        # Background jobs (the services' preload, a mail send) finish before the store closes and
-        # the interpreter ends under them; a long one is not waited for more than a few seconds.
-        QThreadPool.globalInstance().waitForDone(5_000)
+        # Background work (the services' preload, a mail send, an export) ends before the store
+        # closes and the interpreter ends under it: work behind a bar stops as with Cancelar,
+        # and none is waited for more than a few seconds.
+        from icsoe_desktop.gui.kit.operaciones import al_salir
+
+        terminado = al_salir(5_000)
+        if not terminado:
+            log.warning("Trabajo en segundo plano sin terminar al salir")
         services, self.services, self._built = self.services or self._built, None, None
-        if services is not None:  # late timers find nothing to do
+        if services is not None and terminado:  # late timers find nothing to do
             services.close()
+        return terminado
