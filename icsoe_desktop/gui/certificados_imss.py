@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.cambios import cerrar_guardando
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, Cambios, anunciar, suscribir
@@ -78,7 +78,7 @@ def _detalle(info: CertificateInfo, estado: str, emisor_verificado: bool) -> str
     )
 
 
-class CertificadosImssDialog(QDialog):
+class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self, services: Services, actor: str | None = None, parent: QWidget | None = None
     ) -> None:
@@ -205,15 +205,10 @@ class CertificadosImssDialog(QDialog):
         edits = (self.certificado, self.llave, self.usuario, self.contrasena)
         return any(edit.text() for edit in edits)
 
-    def reject(self) -> None:
-        """Cerrar, Esc or the window's close button: a certificate chosen and not saved is
-        asked about."""
-        cerrar_guardando(self, self.cambios(), self._guardar, super().reject)
-
     def _on_guardar(self) -> None:
-        self._guardar()
+        self.guardar_y_cerrar(None)
 
-    def _guardar(self, despues: Callable[[], None] | None = None) -> None:
+    def guardar_y_cerrar(self, despues: Callable[[], None] | None) -> None:
         """Save in the background; ``despues`` (closing the window) runs once it is saved."""
         from icsoe_desktop.services.certificates import Assignment
 

@@ -22,7 +22,7 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -37,7 +37,7 @@ SECURITY_CHOICES = (("STARTTLS", "starttls"), ("SSL/TLS", "ssl"), ("Ninguna", "n
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "ninguna": 25}
 
 
-class ConfiguracionCorreoDialog(QDialog):
+class ConfiguracionCorreoDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self, services: Services, actor: str | None = None, parent: QWidget | None = None
     ) -> None:
@@ -174,11 +174,8 @@ class ConfiguracionCorreoDialog(QDialog):
     def cambios(self) -> bool:
         return self._valores() != self._guardado
 
-    def reject(self) -> None:
-        """Cancelar, Esc or the window's close button: settings typed and not saved are asked
-        about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._on_guardar()
 
     def _on_guardar(self) -> bool:
         try:

@@ -22,7 +22,7 @@ from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.barra_sincronizacion import SyncRunner
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar, en_segundo_plano, inesperado
@@ -36,7 +36,7 @@ MSG_GUARDADA = "La configuración de la sincronización se guardó correctamente
 TOKEN_GUARDADO = "(guardado en el llavero del sistema)"
 
 
-class SincronizacionDialog(QDialog):
+class SincronizacionDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self,
         services: Services,
@@ -143,11 +143,8 @@ class SincronizacionDialog(QDialog):
     def cambios(self) -> bool:
         return self._valores() != self._guardado
 
-    def reject(self) -> None:
-        """Cerrar, Esc or the window's close button: settings typed and not saved are asked
-        about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._on_guardar()
 
     def _on_guardar(self) -> bool:
         if not self._save():
