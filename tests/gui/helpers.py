@@ -86,7 +86,13 @@ class ModalDriver:
             widget.reject()
 
     def stop(self) -> None:
+        """The timer stopped and what it saw let go: the dialogs it answered are freed with
+        their tests, not by the garbage collector in the middle of a later one."""
         self._timer.stop()
+        self._timer.timeout.disconnect(self._poll)
+        self.dialogs.clear()
+        self._handled.clear()
+        self._handlers.clear()
 
 
 def click(qtbot, widget: QWidget) -> None:
