@@ -401,14 +401,39 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
         (Filtro(fecha_inicial=date(2024, 3, 10), fecha_final=date(2025, 8, 20)), "ix_mov_fecha"),
         (Filtro(tipo="02"), "ix_mov_tipo_fecha"),
         (Filtro(estado="rechazado"), "ix_mov_estado_fecha"),
+        (
+            Filtro(registro_patronal="B1234567105", estado="pendiente"),
+            "ix_mov_registro_estado_fecha",
+        ),
+        (
+            Filtro(
+                registro_patronal="B1234567105",
+                tipo="08",
+                estado="aprobado",
+                fecha_inicial=date(2024, 6, 1),
+                fecha_final=date(2025, 12, 31),
+            ),
+            "ix_mov_registro_estado_fecha",
+        ),
     ],
-    ids=["registro", "registro+tab", "registro+desde", "todos", "fechas", "tab", "estado"],
+    ids=[
+        "registro",
+        "registro+tab",
+        "registro+desde",
+        "todos",
+        "fechas",
+        "tab",
+        "estado",
+        "registro+estado",
+        "registro+tab+estado+fechas",
+    ],
 )
 def test_the_middle_right_after_buscar_walks_an_index_in_fechas_order(grid, filtro, index):
     """The default order (fecha) under a search of a registro patronal, a tab, an estado or
     dates: its first page, a far page by offset (the middle of the scroll bar right after
     Buscar) and every key (the scroll bar's) walk the schema's index that holds the search's
-    terms and fecha, covering, one stream (one per tipo under a registro), never sorted. Read
+    terms and fecha, covering, one stream (one per tipo under a registro without a tab), never
+    sorted. Read
     through the registro's index and sorted, the middle of one registro of three took ~1 s at a
     million rows (every key of the registro sorted to skip half of them) instead of ~0.1 s;
     walking fecha's sort index tests the registro on each movement's row."""
