@@ -24,8 +24,8 @@ movement's fecha: under a date range of a few months their month index gives one
 month too, each starting inside the range instead of walking every earlier date; under a longer
 range, or one open at an end, their walk is bounded by their lowest and highest value among the
 filter's rows (the span, read from the month index). A filter that leaves few rows (counted
-beforehand) reads them through its own index and sorts them instead: walking a sort index to
-find 200 of 400 matches would read most of the index.
+beforehand) reads them through its own index (gather_index) and sorts them instead: walking a
+sort index to find 200 of 400 matches would read most of the index.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
