@@ -5,17 +5,20 @@ bulk insert), and syncs between bursts, for ``--seconds``. Then quiet rounds, an
 nothing lost (every row a desktop made is on the server), nothing duplicated, every desktop equal
 to the server table by table.
 
-    python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 2] [--bulk 300]
+    python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 1 2] [--bulk 300]
 
-Prints push p50/p99/max (one HTTP push), sync p50/p99/max (one whole synchronize), the errors the
-desktops met, how many drift repairs their checks started (none is right: nothing diverged), the
-checks' results, and the load average at the start and the end (the machine may be shared).
+Prints push p50/p99/max (one HTTP push), sync p50/p99/max (one whole synchronize), the CPU time
+a desktop's process spent per sync (all its threads), the errors the desktops met, how many drift
+repairs their checks started (none is right: nothing diverged), the checks' results, and the load
+average at the start and the end (the machine may be shared); with several ``--workers`` counts
+(default 1 and 2), one run each and a line per count to compare them.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import json
 import logging
 import os
@@ -72,7 +75,10 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
                 pushes.append(time.perf_counter() - start)
 
     services.sync._call = timed_call  # measured, not changed
-    done = {"propios": [], "masivos": 0, "syncs": [], "errores": []}
+    done = {"propios": [], "masivos": 0, "syncs": [], "cpu": [], "errores": []}
+    # BENCH_PROFILE=DIR: each desktop's syncs profiled (cProfile) into DIR/escritorio_N.prof.
+    profiled = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profiled else None
     deadline = time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:
@@ -98,15 +104,23 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
                             )
                         )
                 done["masivos"] += bulk
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             try:
                 services.sync.synchronize()
                 done["syncs"].append(time.perf_counter() - start)
+                done["cpu"].append(time.process_time() - start_cpu)  # every thread's
             except SyncError as exc:
                 done["errores"].append(exc.code)
+            finally:
+                if profiler is not None:
+                    profiler.disable()
             time.sleep(rng.uniform(0, 0.5))
     finally:
         services.close()
+        if profiler is not None:
+            profiler.dump_stats(Path(profiled) / f"escritorio_{index}.prof")
     done["pushes"] = pushes
     done["reparaciones"] = repairs.count
     print(json.dumps(done))
@@ -122,14 +136,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desktops", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=180)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="server worker processes; several: one run each, on a fresh server and database, "
+        "then compared",
+    )
     parser.add_argument("--bulk", type=int, default=300, help="renglones de un alta masiva")
     parser.add_argument("--desktop", nargs=4, help=argparse.SUPPRESS)  # a desktop's process
     args = parser.parse_args()
     if args.desktop:
         folder, index, seconds, bulk = args.desktop
         return desktop(Path(folder), int(index), float(seconds), int(bulk))
+    results = [_run(args, workers) for workers in args.workers]
+    if len(results) > 1:
+        print("\ncomparison (load average: 1, 5, 15 min at the end of the busy phase)")
+        for line in results:
+            print(line["summary"])
+    return 0 if all(r["ok"] for r in results) else 1
 
+
+def _run(args: argparse.Namespace, workers: int) -> dict:
+    """One run against a server with ``workers`` processes: its figures printed, and a
+    summary line with whether it converged."""
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
@@ -138,7 +169,7 @@ def main() -> int:
     from tests.sync import pg
     from tests.sync.test_convergence import local_tables, server_tables
 
-    print(f"load average at start: {_loadavg()}")
+    print(f"\n--- {workers} server worker(s); load average at start: {_loadavg()}")
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-desktops-"))
     # The tokens in the test suite's keyring, in this run's folder (no system keyring needed);
     # the desktops' processes inherit it.
@@ -153,7 +184,7 @@ def main() -> int:
         engine = db.make_engine(url)
         db.upgrade(engine)
         server = pg.ServerProcess(url, free_port(), tmp / "server.log")
-        server.options = ["--workers", str(args.workers)]
+        server.options = ["--workers", str(workers)]
         server.start()
         folders = [tmp / f"escritorio_{i}" for i in range(args.desktops)]
         for i, folder in enumerate(folders):
@@ -168,7 +199,7 @@ def main() -> int:
             services.close()
 
         started = time.monotonic()
-        workers = [
+        processes = [
             subprocess.Popen(
                 [
                     sys.executable,
@@ -186,7 +217,7 @@ def main() -> int:
             for i, f in enumerate(folders)
         ]
         reports, failed = [], []
-        for worker in workers:
+        for worker in processes:
             out, err = worker.communicate(timeout=args.seconds + 600)
             if worker.returncode != 0:
                 failed.append(err[-2000:])
@@ -226,8 +257,10 @@ def main() -> int:
         for r in reports:
             for code in r["errores"]:
                 errors[code] = errors.get(code, 0) + 1
+        cpu = [c for r in reports for c in r["cpu"]]
+        ok = not (lost or duplicated or differing or failed)
         print(
-            f"{args.desktops} desktops, {args.workers} workers, {args.seconds:.0f} s, "
+            f"{args.desktops} desktops, {workers} workers, {args.seconds:.0f} s, "
             f"bulk {args.bulk}: {len(pushes)} pushes, {len(syncs)} syncs"
         )
         print(
@@ -238,6 +271,10 @@ def main() -> int:
             f"sync  p50 {_pct(syncs, 0.5):.2f} s  p99 {_pct(syncs, 0.99):.2f} s  "
             f"max {max(syncs, default=float('nan')):.2f} s"
         )
+        print(
+            f"desktop CPU-s per sync  p50 {_pct(cpu, 0.5):.3f}  p99 {_pct(cpu, 0.99):.3f}  "
+            f"total {sum(cpu):.0f} s over the busy phase"
+        )
         print(f"errors met by the desktops: {errors or 'none'}")
         print(f"drift repairs started: {sum(r['reparaciones'] for r in reports)}")
         print(
@@ -245,9 +282,13 @@ def main() -> int:
             f"lost {lost}, duplicated {duplicated}, desktop tables differing {differing}, "
             f"desktops failed {len(failed)}"
         )
-        ok = not (lost or duplicated or differing or failed)
         print("CONVERGED" if ok else "NOT CONVERGED")
-        return 0 if ok else 1
+        summary = (
+            f"{workers} worker(s): push p99 {_pct(pushes, 0.99):.2f} s, sync p99 "
+            f"{_pct(syncs, 0.99):.2f} s, {len(syncs)} syncs, lost {lost}, duplicated "
+            f"{duplicated}, {'converged' if ok else 'NOT converged'}, load {busy_load}"
+        )
+        return {"ok": ok, "summary": summary}
     finally:
         if server is not None:
             server.stop()

@@ -36,7 +36,7 @@ from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_apply import ApplyReport, apply_remote, record_push_results
 from icsoe_desktop.services.sync_check import bucket_summary, table_summary
 from icsoe_desktop.services.sync_decode import decode_data
-from icsoe_desktop.services.sync_encode import encoded_changes, pending_count
+from icsoe_desktop.services.sync_encode import encoded_changes, has_pending, pending_count
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
@@ -442,9 +442,14 @@ class SyncService:
         server works on the one before (another thread waits for its answer), and a batch's
         answer is recorded once the next batch is on its way (the server is not kept waiting
         for this desktop's writes)."""
-        total = self.pending_count()
+        with self._store.session() as session:
+            # (counted only when something waits: the count reads every row the lookup
+            # stops at the first of)
+            total = pending_count(session) if has_pending(session) else 0
         done = conflicts = 0
         report(0, total)
+        if not total:
+            return 0, 0
         in_flight: tuple[Future, int, str] | None = None  # an answer to come, its rows, its id
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
             for rows in self._batches():
@@ -620,6 +625,9 @@ class SyncService:
         """The rows that came before their parent (kept in sync_pending, maybe by an earlier,
         interrupted pull), now that every page is here: parents' tables first."""
         done = ApplyReport()
+        with self._store.session() as session:
+            if session.scalar(select(SyncPending.seq).limit(1)) is None:
+                return done  # (the usual case: one read, not one per table)
         for table in SYNCED_TABLES:
             while True:
                 with self._applying() as session:
@@ -669,8 +677,9 @@ class SyncService:
         sums are taken while the server takes its own (another thread waits for them).
         Returns when they matched (ISO), "" when a table still differs, None when not checked:
         the caller records it."""
-        if self.pending_count():
-            return None
+        with self._store.session() as session:
+            if has_pending(session):
+                return None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-resumen") as asker:
             for _attempt in range(3):  # others may push meanwhile: catch up first
                 coming = asker.submit(self._call, http, "GET", f"{base}/v1/resumen")

@@ -4,6 +4,7 @@ synced tables (``store/sync_tables.py``): no table is named here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
@@ -75,19 +76,39 @@ def lookup(session: Session, columns: tuple, where: Any, values: list[Any], *als
     return session.connection().execute(query).all()
 
 
-def driver_rows(connection: Any, query: Any) -> list[tuple]:
-    return driver_cursor(connection, query).fetchall()
+def driver_rows(connection: Any, query: Any, params: tuple = ()) -> list[tuple]:
+    return driver_cursor(connection, query, params).fetchall()
 
 
-def driver_cursor(connection: Any, query: Any) -> Any:
+def driver_cursor(connection: Any, query: Any, params: tuple = ()) -> Any:
     """``query`` run by the driver (rows as its plain tuples, read as they are iterated), in
     ``connection``'s transaction. Its values are written into the SQL: the fixed ones of the
-    sync's own queries (table names, flags)."""
-    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
-    return connection.connection.driver_connection.execute(sql)
+    sync's own queries (table names, flags). ``query`` may be its SQL already (``cached``);
+    ``params`` fill the ``?`` it holds."""
+    sql = query if isinstance(query, str) else _literal_sql(connection, query)
+    return connection.connection.driver_connection.execute(sql, params)
+
+
+# The SQL of the sync's fixed queries, compiled once per process: building and compiling
+# them (a few per synced table) was most of the CPU of a sync that had little to do.
+_COMPILED: dict[Hashable, str] = {}
+
+
+def cached(connection: Any, key: Hashable, build: Callable[[], Any]) -> str:
+    """The SQL of the query ``build()`` makes (``key`` names it: what it asks, of which
+    table), built and compiled on first use only; run it with ``driver_cursor``."""
+    sql = _COMPILED.get(key)
+    if sql is None:
+        sql = _COMPILED[key] = _literal_sql(connection, build())
+    return sql
+
+
+def _literal_sql(connection: Any, query: Any) -> str:
+    return str(query.compile(connection, compile_kwargs={"literal_binds": True}))
 
 
 __all__ = [
+    "cached",
     "driver_cursor",
     "driver_rows",
     "json_values",
