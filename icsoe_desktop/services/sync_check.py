@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.services.sync_sql import driver_cursor, rowless_states
+from icsoe_desktop.services.sync_sql import cached, driver_cursor, driver_rows, rowless_states
 from icsoe_desktop.store.models import SyncRowState
 from icsoe_desktop.store.sync_tables import SyncedTable
 
@@ -34,9 +34,9 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
     """(rows, checksum) of what the server should hold of ``table`` as this desktop knows it:
     its rows (their version) and, for rows it does not keep, the version it last saw. Only
     meaningful with nothing pending to send."""
-    rows, absent = _summary_queries(table)
-    count = total = 0
     connection = session.connection()
+    rows, absent = _summary_sql(connection, table)
+    count = total = 0
     for query in (rows, absent):
         if query is absent and count == _state_count(connection, table):
             break  # with nothing pending each row has its state: these are all of them
@@ -52,9 +52,9 @@ def table_summary(session: Session, table: SyncedTable) -> tuple[int, int]:
 def bucket_summary(session: Session, table: SyncedTable) -> dict[int, tuple[int, int]]:
     """``table_summary`` per bucket of uuids (``sync_wire.bucket_of``): where a table that
     differs from the server differs. (Only for a repair: it reads the whole table.)"""
-    rows, absent = _summary_queries(table)
-    keys: dict[int, list[str]] = {}
     connection = session.connection()
+    rows, absent = _summary_sql(connection, table)
+    keys: dict[int, list[str]] = {}
     for query in (rows, absent):
         cursor = driver_cursor(connection, query)
         while found := cursor.fetchmany(5000):
@@ -63,10 +63,21 @@ def bucket_summary(session: Session, table: SyncedTable) -> dict[int, tuple[int,
     return {bucket: (len(held), sync_wire.hash_sum(held)) for bucket, held in keys.items()}
 
 
+def _summary_sql(connection: Any, table: SyncedTable) -> tuple[str, str]:
+    """``_summary_queries``' SQL, compiled once per process."""
+    rows = cached(connection, ("summary", table.name), lambda: _summary_queries(table)[0])
+    absent = cached(connection, ("absent", table.name), lambda: _summary_queries(table)[1])
+    return rows, absent
+
+
 def _state_count(connection: Any, table: SyncedTable) -> int:
     """How many sync states ``table`` has (read from the states' key alone)."""
-    query = select(func.count()).where(SyncRowState.table_name == table.name)
-    return connection.execute(query).scalar_one()
+    sql = cached(
+        connection,
+        ("states", table.name),
+        lambda: select(func.count()).where(SyncRowState.table_name == table.name),
+    )
+    return driver_rows(connection, sql)[0][0]
 
 
 def _hash_key(row_uuid: Any, version: Any) -> Any:

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -51,11 +51,17 @@ def rowless_states(table: SyncedTable, dirty: bool, *columns: Any) -> Any:
     )
 
 
-def json_values(values: list[Any]) -> Any:
+def json_values(values: list[Any], param: Any = None) -> Any:
     """The rows of ``json_each(:values)``: a whole page's values in one parameter (one JSON
-    text), where an IN list needs a statement per few hundred of them."""
-    text = orjson.dumps(values, default=_iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
-    return func.json_each(bindparam("values", text)).table_valued("value")
+    text), where an IN list needs a statement per few hundred of them. ``param``: the
+    parameter that will hold ``json_text(values)`` instead (the SQL then holds no values)."""
+    if param is None:
+        param = bindparam("values", json_text(values))
+    return func.json_each(param).table_valued("value")
+
+
+def json_text(values: list[Any]) -> str:
+    return orjson.dumps(values, default=_iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def _iso(value: Any) -> str:
@@ -65,15 +71,37 @@ def _iso(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def lookup(session: Session, columns: tuple, where: Any, values: list[Any], *also: Any) -> list:
+def lookup(
+    session: Session,
+    columns: tuple,
+    where: Any,
+    values: list[Any],
+    *also: Any,
+    key: Hashable | None = None,
+) -> list:
     """``SELECT columns WHERE where IN values [AND also]`` in one statement; SQLite looks each
-    value up in ``where``'s index."""
+    value up in ``where``'s index. With ``key`` (what the lookup is, of which table: its
+    columns and conditions must be the same each time), its SQL is compiled once per process
+    and the driver returns its values as SQLite keeps them (for integers and texts only)."""
     if not values:
         return []
+    if key is not None:
+        connection = session.connection()
+
+        def build() -> Any:
+            wanted = select(json_values([], _DRIVER_PARAM).c.value).scalar_subquery()
+            return select(*columns).where(where.in_(wanted), *also)
+
+        sql = cached(connection, ("lookup", key), build)
+        return driver_rows(connection, sql, (json_text(list(values)),))
     wanted = select(json_values(list(values)).c.value).scalar_subquery()
     # Core rows (the session's connection, its transaction): no ORM result handling.
     query = select(*columns).where(where.in_(wanted), *also)
     return session.connection().execute(query).all()
+
+
+# A parameter of the driver's in SQL compiled with its other values written in.
+_DRIVER_PARAM = literal_column("?")
 
 
 def driver_rows(connection: Any, query: Any, params: tuple = ()) -> list[tuple]:
@@ -111,6 +139,7 @@ __all__ = [
     "cached",
     "driver_cursor",
     "driver_rows",
+    "json_text",
     "json_values",
     "lookup",
     "pending_filter",
