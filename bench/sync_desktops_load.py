@@ -40,6 +40,48 @@ def _loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid → (parent, command line, CPU seconds it and its reaped children
+    used), from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        used = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+        found[int(entry.name)] = (int(fields[1]), command, used)
+    return found
+
+
+def _cpu_of(roots: list[int], processes: dict[int, tuple[int, str, float]]) -> float:
+    """CPU seconds of ``roots`` and all their descendants."""
+    total, todo, seen = 0.0, list(roots), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in processes:
+            continue
+        seen.add(pid)
+        total += processes[pid][2]
+        todo += [child for child, (parent, _c, _u) in processes.items() if parent == pid]
+    return total
+
+
+def _server_cpu(server_pid: int, pg_port: int) -> tuple[float, float]:
+    """CPU seconds so far of the sync server (its workers too) and of the PostgreSQL cluster."""
+    processes = _processes()
+    postmaster = [
+        pid
+        for pid, (_parent, command, _used) in processes.items()
+        if "postgres" in command and f"-p {pg_port}" in command
+    ]
+    return _cpu_of([server_pid], processes), _cpu_of(postmaster, processes)
+
+
 class _Repairs(logging.Handler):
     """Counts the sync's drift repairs (its warning «Tablas distintas del servidor…»)."""
 
@@ -75,7 +117,22 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
                 pushes.append(time.perf_counter() - start)
 
     services.sync._call = timed_call  # measured, not changed
-    done = {"propios": [], "masivos": 0, "syncs": [], "cpu": [], "errores": []}
+    steps: dict[str, list[float]] = {"push": [], "pull": [], "verify": []}
+
+    def timed_step(name: str, step):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                steps[name].append(time.perf_counter() - start)
+
+        return timed
+
+    # A whole sync's steps: its push, its pull, its drift check (with the pulls it catches up by).
+    for name in steps:
+        setattr(services.sync, f"_{name}", timed_step(name, getattr(services.sync, f"_{name}")))
+    done = {"propios": [], "masivos": 0, "syncs": [], "cpu": [], "errores": [], "pasos": steps}
     # Every desktop starts its timed phase together, once all have started (32 interpreters
     # importing at once would otherwise be measured as slow syncs of the first ones).
     print("listo", flush=True)
@@ -225,9 +282,11 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
         for worker in processes:  # all started: the timed phase begins for all at once
             worker.stdout.readline()
         started = time.monotonic()
+        server_cpu = _server_cpu(server.process.pid, port)
         for worker in processes:
-            worker.stdin.write("\n")
-            worker.stdin.flush()
+            with contextlib.suppress(BrokenPipeError):  # a desktop that failed: reported below
+                worker.stdin.write("\n")
+                worker.stdin.flush()
         reports, failed = [], []
         for worker in processes:
             out, err = worker.communicate(timeout=args.seconds + 600)
@@ -237,6 +296,8 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
                 reports.append(json.loads(out))
         busy_load = _loadavg()
         busy_s = time.monotonic() - started
+        after = _server_cpu(server.process.pid, port)
+        server_cpu = [b - a for a, b in zip(server_cpu, after, strict=True)]
         print(f"busy phase: {busy_s:.0f} s, load average at its end {busy_load}")
         for text in failed:
             print(f"DESKTOP FAILED:\n{text}")
@@ -282,10 +343,20 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
             f"sync  p50 {_pct(syncs, 0.5):.2f} s  p99 {_pct(syncs, 0.99):.2f} s  "
             f"max {max(syncs, default=float('nan')):.2f} s"
         )
+        for name in ("push", "pull", "verify"):
+            took = [t for r in reports for t in r["pasos"][name]]
+            print(
+                f"  its {name:<6} p50 {_pct(took, 0.5):.2f} s  p99 {_pct(took, 0.99):.2f} s  "
+                f"({len(took)})"
+            )
         print(
             f"desktop CPU-s per sync  p50 {_pct(cpu, 0.5):.3f}  p99 {_pct(cpu, 0.99):.3f}  "
             f"total {sum(cpu):.0f} s in syncs, {sum(r['cpu_fase'] for r in reports):.0f} s "
             f"in all the desktops' work over the busy phase ({busy_s:.0f} s)"
+        )
+        print(
+            f"server CPU over the busy phase: {server_cpu[0]:.0f} s sync server, "
+            f"{server_cpu[1]:.0f} s PostgreSQL (2 cores: {2 * busy_s:.0f} s in all)"
         )
         print(f"errors met by the desktops: {errors or 'none'}")
         print(f"drift repairs started: {sum(r['reparaciones'] for r in reports)}")
