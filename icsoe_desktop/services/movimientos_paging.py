@@ -1,8 +1,9 @@
 """The grid's pages at a million movements: which rows come next, as index seeks.
 
 A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
-keys come from the column's sort index (models/movimientos.py sort_index_columns): ``deleted, tipo,
-estado, column`` and the row's id, built the first time the clerk sorts by the column
+keys come from the column's sort index (models/movimientos.py sort_index_columns): the
+(tipo, estado) group's code, the column's key and the row's id, over the live movements, built
+the first time the clerk sorts by the column
 (MovimientosService.prepare_sort, in the background; until then one top-N pass over the table,
 or for fecha the schema's tipo/fecha index). A filter that fixes the prefix (a tab, an estado) is
 one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its own seek,
@@ -21,7 +22,8 @@ then the rows with a later value. Never "value >= v" with rows skipped: a value 
 300,000 rows (an estado) would be walked.
 
 Raw SQL (sqlite3 via the engine): SQLAlchemy's SQLite compiler has no INDEXED BY. Sort values
-come back as stored (dates as ISO text), which is what the next seek compares against.
+come back as stored (dates as ISO text), which is what the next seek compares against (as the
+index's key: models/movimientos.py keyed).
 """
 
 from __future__ import annotations
@@ -32,7 +34,19 @@ from itertools import product
 from typing import Any
 
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
-from icsoe_desktop.store.models import MONTH, SORT_PREFIX, month_index, sort_index
+from icsoe_desktop.store.models import (
+    MONTH,
+    SORT_PREFIX,
+    has_key,
+    key_value,
+    keyed,
+    month_index,
+    month_number,
+    prefix_code,
+    sort_index,
+    sort_key,
+    sort_prefix,
+)
 
 # A column whose order an index of the schema gives until its sort index is built: the default
 # order (fecha) reads (deleted, tipo, fecha), one stream per tipo, from the first window on.
@@ -167,11 +181,10 @@ def key_sql(
             f"ORDER BY {plus} LIMIT :limit OFFSET :offset"
         )
         return sql, params
-    prefix_of = SORT_PREFIX[query.column]
-    name = sort_index(query.column)
     if not query.indexed and query.fallback and query.column in ALWAYS_INDEXED:
         name, prefix_of = ALWAYS_INDEXED[query.column]
-    elif not query.indexed:
+        return _fallback_sql(query, where, order, name, prefix_of, params), params
+    if not query.indexed:
         # Unindexed (while the column's sort index is built in the background): one pass over the
         # table, SQLite keeping only the best offset + limit keys (a top-N sort). Per stream, each
         # tipo/estado pair was read through another index, a row lookup per movement: seconds.
@@ -180,27 +193,78 @@ def key_sql(
             f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset"
         )
         return sql, params
+    return _sort_index_sql(query, terms, condition, order, params), params
+
+
+def _sort_index_sql(
+    query: KeyQuery, terms: tuple[str, ...], condition: str, order: str, params: dict[str, Any]
+) -> str:
+    """The keys from the column's sort index (models/movimientos.py): one stream per
+    (tipo, estado) group the filter leaves open (and per month, with month streams), each a seek
+    on its group's code; the filter's tipo and estado are in that code, and every term on the
+    sort column is compared as the index's key (sort_key), so the index alone answers them. The
+    value comes back as stored (key_value), read from the index too."""
+    column = query.column
+    free = [p for p in SORT_PREFIX[column] if p not in query.fixed]
+    choices = [_VALUES[p] for p in free]
+    month = MONTH.replace("fecha", "m.fecha")  # as the index has it
+    if query.months:
+        choices.append(query.months)
+    name = month_index(column) if query.months else sort_index(column)
+    # The group's code holds the filter's tipo and estado: testing them on the row would read it.
+    coded = tuple(f"m.{p} = " for p in SORT_PREFIX[column])
+    kept = tuple(keyed(column, t) for t in terms if not t.startswith(coded))
+    where = " AND ".join((*kept, keyed(column, condition)))
+    key = sort_key(column, f"m.{column}")
+    group = sort_prefix(column, "m")
+    arms = []
+    for n, values in enumerate(product(*choices)):
+        chosen = dict(zip(free, values, strict=False))  # the month, if any, comes last
+        params[f"s{n}"] = prefix_code(column, {**query.fixed, **chosen})
+        equal = f"AND {group} = :s{n}"
+        if query.months:
+            params[f"s{n}_m"] = month_number(values[-1])
+            equal += f" AND {month} = :s{n}_m"
+        arms.append(
+            f"SELECT m.id AS id, {key_value(column, key)} AS v, {key} AS k "
+            f"FROM movimientos AS m INDEXED BY {name} WHERE {where} {equal}"
+        )
+    # One compound SELECT in grid order, each stream bare: SQLite merges the streams as each
+    # comes out of the index and stops at offset + limit keys in all, so 15 streams cost about
+    # what one does. Cut by a LIMIT of its own in a subquery, each stream was read up to that
+    # limit and sorted again for the merge: 15 × 200 keys for 200. Merged by the key (k), the
+    # index's own order: by the value shown (v, a date's text) each stream would be sorted.
+    if any(t.startswith(f"m.{column} = ") for t in terms):
+        # The filter fixes the value: by id alone. SQLite knows a column fixed by "=" orders
+        # nothing, not an expression (each stream would be sorted).
+        order = ", ".join(o for o in order.split(", ") if not o.startswith(f"m.{column}"))
+    merged = order.replace(f"m.{column}", "k").replace("m.id", "id")
+    union = " UNION ALL ".join(arms)
+    return f"SELECT id, v FROM ({union} ORDER BY {merged} LIMIT :limit OFFSET :offset)"
+
+
+def _fallback_sql(
+    query: KeyQuery,
+    where: str,
+    order: str,
+    name: str,
+    prefix_of: tuple[str, ...],
+    params: dict[str, Any],
+) -> str:
+    """The keys from an index of the schema that orders the column after (deleted, prefix):
+    one stream per value of the prefix the filter leaves open, merged."""
     prefix = [f"m.{p}" for p in prefix_of if p not in query.fixed]
     choices = [_VALUES[p[2:]] for p in prefix]
-    if query.months:
-        prefix.append(MONTH.replace("fecha", "m.fecha"))  # as the index has it
-        choices.append(query.months)
-        name = month_index(query.column)
-    index = f"INDEXED BY {name} "
     arms = []
     for n, values in enumerate(product(*choices)):
         equal = " ".join(f"AND {p} = :s{n}_{i}" for i, p in enumerate(prefix))
         params.update({f"s{n}_{i}": v for i, v in enumerate(values)})
         arms.append(
             f"SELECT m.id AS id, m.{query.column} AS v FROM movimientos AS m "
-            f"{index}WHERE {where} {equal}"
+            f"INDEXED BY {name} WHERE {where} {equal}"
         )
-    # One compound SELECT in grid order, each stream bare: SQLite merges the streams as each
-    # comes out of the index and stops at offset + limit keys in all, so 15 streams cost about
-    # what one does. Cut by a LIMIT of its own in a subquery, each stream was read up to that
-    # limit and sorted again for the merge: 15 × 200 keys for 200.
     merged = order.replace(f"m.{query.column}", "v").replace("m.id", "id")
-    return f"{' UNION ALL '.join(arms)} ORDER BY {merged} LIMIT :limit OFFSET :offset", params
+    return f"{' UNION ALL '.join(arms)} ORDER BY {merged} LIMIT :limit OFFSET :offset"
 
 
 def seeks(
@@ -234,45 +298,45 @@ def span_sql(query: KeyQuery, first_month: str, last_month: str) -> tuple[str, d
     estados (a rejection's to rechazado), and each seek reads an index page of its own the first
     time (two years, 15 pairs: 720 seeks, 18-22 ms of a first sort with the store out of the
     OS cache; 144 for the rejection date)."""
-    column = f"m.{query.column}"
-    prefix = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
-    params = dict(query.params, span_first=first_month, span_last=last_month)
-    # The filter's terms on the sort index's prefix (deleted, a fixed tipo or estado): a seek.
-    lead = ("m.deleted ", *(f"m.{p} = " for p in SORT_PREFIX[query.column]))
-    held = " AND ".join(t for t in query.where if t.startswith(lead))
-
-    def some(equal: str) -> str:  # the pair has a value of the column: one seek
-        return (
-            f"EXISTS (SELECT 1 FROM movimientos AS m INDEXED BY {sort_index(query.column)} "
-            f"WHERE {held}{equal} AND {column} IS NOT NULL)"
-        )
-
-    if prefix:
-        groups = list(product(*(_VALUES[p] for p in prefix)))
-        rows = ", ".join(
-            "(" + ", ".join(f":g{n}_{i}" for i in range(len(prefix))) + ")"
-            for n in range(len(groups))
-        )
-        params.update({f"g{n}_{i}": v for n, g in enumerate(groups) for i, v in enumerate(g)})
-        names = [f"column{i + 1}" for i in range(len(prefix))]
-        inner = "".join(f" AND m.{p} = v.{c}" for p, c in zip(prefix, names, strict=True))
-        kept = f"SELECT {', '.join(names)} FROM (VALUES {rows}) AS v WHERE {some(inner)}"
-        equal = "".join(f" AND m.{p} = g.{c}" for p, c in zip(prefix, names, strict=True))
-    else:
-        kept, equal = f"SELECT 1 WHERE {some('')}", ""
-    where = " AND ".join(query.where)
+    column = query.column
+    key = sort_key(column, f"m.{column}")
+    group = sort_prefix(column, "m")
+    free = [p for p in SORT_PREFIX[column] if p not in query.fixed]
+    codes = sorted(
+        {
+            prefix_code(column, {**query.fixed, **dict(zip(free, values, strict=True))})
+            for values in product(*(_VALUES[p] for p in free))
+        }
+    )
+    params = dict(
+        query.params, span_first=month_number(first_month), span_last=month_number(last_month)
+    )
+    params.update({f"g{n}": code for n, code in enumerate(codes)})
+    # The filter's tipo and estado are in the groups' codes; "deleted = 0" is the index's own.
+    coded = tuple(f"m.{p} = " for p in SORT_PREFIX[column])
+    terms = [keyed(column, t) for t in query.where if not t.startswith(coded)]
+    held = " AND ".join(t for t in terms if t.startswith("m.deleted "))
+    rows = ", ".join(f"(:g{n})" for n in range(len(codes)))
+    # The group has a value of the column at all: one seek in its sort index.
+    kept = (
+        f"SELECT column1 AS code FROM (VALUES {rows}) AS v WHERE EXISTS (SELECT 1 FROM "
+        f"movimientos AS m INDEXED BY {sort_index(column)} WHERE {held} "
+        f"AND {group} = v.column1 AND {has_key(column, key)})"
+    )
+    where = " AND ".join(terms)
     month = MONTH.replace("fecha", "m.fecha")
 
     def end(direction: str) -> str:
         return (
-            f"(SELECT {column} FROM movimientos AS m INDEXED BY {month_index(query.column)} "
-            f"WHERE {where}{equal} AND {month} = meses.mes AND {column} IS NOT NULL "
-            f"ORDER BY {column}{direction} LIMIT 1)"
+            f"(SELECT {key_value(column, key)} FROM movimientos AS m "
+            f"INDEXED BY {month_index(column)} WHERE {where} AND {group} = g.code "
+            f"AND {month} = meses.mes AND {has_key(column, key)} "
+            f"ORDER BY {key}{direction} LIMIT 1)"
         )
 
     sql = (
         "WITH RECURSIVE meses(mes) AS (SELECT :span_first UNION ALL "
-        "SELECT strftime('%Y-%m', mes || '-01', '+1 month') FROM meses WHERE mes < :span_last), "
+        "SELECT mes + 1 FROM meses WHERE mes < :span_last), "
         f"g AS MATERIALIZED ({kept}) "
         f"SELECT min(lo), max(hi) FROM (SELECT {end('')} AS lo, {end(' DESC')} AS hi "
         f"FROM g, meses)"

@@ -6,12 +6,14 @@ each column's sort index built (after its first sort) and without it (SQLite sor
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select, update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain.movimientos import CAMPO
 from icsoe_desktop.services import movimientos_paging
 from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
 from icsoe_desktop.store.models import Lote, MovimientoRow
@@ -247,6 +249,19 @@ def test_two_stores_building_the_same_index_at_once_and_a_save_meanwhile(grid, s
     assert grid.count(Filtro()) > before
 
 
+def reads_rows(conn, sql: str, params: dict) -> bool:
+    """Whether ``sql`` reads a movement's row (a column of the table, or a seek to it), from its
+    bytecode: an index on expressions that answers alone is not called COVERING by SQLite's
+    plan, its table cursor only seeked when a column is read (DeferredSeek)."""
+    root = conn.exec_driver_sql(
+        "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'movimientos'"
+    ).scalar()
+    program = conn.exec_driver_sql(f"EXPLAIN {sql}", params).all()
+    tables = {r[2] for r in program if r[1] in ("OpenRead", "ReopenIdx") and r[3] == root}
+    reads = ("Column", "SeekRowid", "NotExists", "NotFound", "Rowid")
+    return any(r[1] in reads and r[2] in tables for r in program)
+
+
 def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     """Every sort with every filter, from its first row and after a row, seeks its sort index,
     in grid order. A tab and an estado are part of the index's prefix: such a search reads the
@@ -256,7 +271,7 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     month index, one stream per month; a longer range walks the sort index between the lowest
     and highest value of the filter's rows."""
     from icsoe_desktop.services.movimientos import _key_query, _with_span
-    from icsoe_desktop.store.models import BY_MONTH
+    from icsoe_desktop.store.models import BY_MONTH, DATES, sort_key
 
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
     for column in range(len(COLUMNS)):
@@ -282,22 +297,23 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
                             any(f"INDEX {name} " in s for name in sorts) for s in searches
                         ), label
                         if not (filtro.registro_patronal or filtro.fecha_inicial):
-                            assert all("COVERING INDEX" in s for s in searches), label
+                            assert not reads_rows(conn, sql, params), label
                         assert not any("TEMP B-TREE" in s for s in plan), label
                         # One bound per side on the sort column: beside a looser one (the
                         # range's end beside "before this row"), SQLite may seek by that one.
+                        key = re.escape(sort_key(query.column, f"m.{query.column}"))
                         for arm in sql.split(" UNION ALL "):
                             where = arm.split(" WHERE ", 1)[1]
                             for side in "<>":
-                                bounds = re.findall(rf"m\.{query.column} {side}=? ", where)
+                                bounds = re.findall(rf"{key} {side}=? ", where)
                                 assert len(bounds) <= 1, (label, where)
                         if COLUMNS[column].attr in BY_MONTH | {"lote"} and query.months:
                             assert all("ix_mov_mes_" in s for s in searches), label
                         # (At the row's own value the seek is that value.)
                         walked = "IS NULL" not in condition and "= :after" not in condition
                         if query.span and walked:
-                            bounded = f"{query.column}>? AND {query.column}<?"
-                            assert all(bounded in s for s in searches), label
+                            key = "<expr>" if query.column in DATES else query.column
+                            assert all(f"{key}>? AND {key}<?" in s for s in searches), label
                             spans += 1
     assert spans > 0  # the open and the long date ranges
 
@@ -363,5 +379,57 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     seeks = [i for i, step in enumerate(plan) if "ix_mov_orden_fecha_rechazo" in step]
     months = [i for i, step in enumerate(plan) if "ix_mov_mes_fecha_rechazo" in step]
     assert seeks and kept < seeks[0] < min(months), plan
-    assert "fecha_rechazo>?" in plan[seeks[0]], plan
+    assert "<expr>>?" in plan[seeks[0]], plan  # the date's day number, not NULL
     assert any(step == "SCAN g" for step in plan[seeks[0] : min(months)]), plan
+
+
+def test_dates_far_apart_sort_and_page_as_their_text(grid, services, monkeypatch):
+    """A sort index keeps a date as its day number: dates before 1970, at its first day and
+    far ahead still sort as the grid shows them, from the index and without it, both ways."""
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)  # the sort index, not the few
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha_emision")
+    far = [date(1950, 1, 1), date(1969, 12, 31), date(1970, 1, 1), date(2099, 12, 31)]
+    with services.store.session() as session:
+        for n, day in enumerate(far):
+            session.execute(
+                update(MovimientoRow).where(MovimientoRow.id == 3 + n).values(fecha_emision=day)
+            )
+    for indexed in (False, True):
+        if indexed:
+            grid.prepare_sort(Orden(column))
+        assert grid.sort_ready(Orden(column)) == indexed
+        for descending in (False, True):
+            orden = Orden(column, descending)
+            expected = reference(grid, Filtro(), orden)
+            assert walk_forward(grid, Filtro(), orden, 13) == expected, (indexed, descending)
+            assert walk_backward(grid, Filtro(), orden, 11) == expected, (indexed, descending)
+            shown = [r[column + 1] for r in grid.pagina(Filtro(), orden, 0, 300)]
+            assert [d for d in shown if d in far] == sorted(far, reverse=descending)
+
+
+def test_sort_indexes_of_an_earlier_version_are_dropped_by_the_migration(tmp_path, monkeypatch):
+    """A store whose sort indexes hold the text of (deleted, tipo, estado, column): the
+    migration drops them, and the next sort builds the compact one and pages as ORDER BY."""
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.store.db import upgrade_file
+
+    data = tmp_path / "datos"
+    data.mkdir()
+    path = data / "icsoe.sqlite3"
+    upgrade_file(path, "0017_orden_estrecho")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE INDEX ix_mov_orden_nombre ON movimientos (deleted, tipo, estado, nombre)"
+        )
+    conn.close()
+    services = open_services(data, lambda: datetime(2026, 11, 22, 9))
+    try:
+        assert sort_indexes(services.store) == []
+        create_demo_movimientos(services.store, 90, TODAY)
+        grid, orden = services.movimientos, Orden(COLUMNS.index(CAMPO["nombre"]))
+        grid.prepare_sort(orden)
+        assert sort_indexes(services.store) == ["ix_mov_orden_nombre"]
+        assert walk_forward(grid, Filtro(), orden, 7) == reference(grid, Filtro(), orden)
+    finally:
+        services.close()
