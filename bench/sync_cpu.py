@@ -4,7 +4,10 @@ share. One desktop of a company with a few hundred registros (another desktop of
 edits some between syncs) measures the CPU time of its own process for:
 
 - an idle sync (nothing to send, nothing to receive, the drift check);
-- a sync with a few edits of its own (sent) and a few of the other desktop's (received).
+- a sync with a few edits of its own (sent) and a few of the other desktop's (received);
+
+each also with its SQL built and compiled again before every sync (the baseline, in the same
+run: the ratio is printed).
 
     python bench/sync_cpu.py [--syncs 20] [--rows 300] [--profile FILE]
 
@@ -99,8 +102,22 @@ def main() -> int:
                 other.registros.save(registro, EMPRESA, f"Del otro {n} {k}", "e")
             other.sync.synchronize()
 
+        from icsoe_desktop.services import sync_encode, sync_sql
+
+        def uncached(before):
+            """The baseline: the same sync with its SQL built and compiled again each time."""
+
+            def prepare(n: int) -> None:
+                before(n)
+                sync_sql._COMPILED.clear()
+                sync_encode._PLANS.clear()
+
+            return prepare
+
         measure("idle", lambda _n: None)
+        measure("idle, compiled each time", uncached(lambda _n: None))
         measure("3 sent + 3 received", edits)
+        measure("3+3, compiled each time", uncached(edits))
         if profiler:
             profiler.dump_stats(args.profile)
         print(f"{args.rows} registros, {args.syncs} syncs of each kind")
@@ -109,6 +126,12 @@ def main() -> int:
                 f"{kind:>20}: CPU-s per sync median {statistics.median(cpu):.4f} "
                 f"mean {statistics.fmean(cpu):.4f}; wall-s median {statistics.median(wall):.4f}"
             )
+        for kept, each in (
+            ("idle", "idle, compiled each time"),
+            ("3 sent + 3 received", "3+3, compiled each time"),
+        ):
+            ratio = statistics.median(figures[kept][0]) / statistics.median(figures[each][0])
+            print(f"{kept}: CPU per sync, compiled once / compiled each time = {ratio:.2f}")
         print(f"load average at the end: {_loadavg()}")
         return 0
     finally:
