@@ -83,7 +83,13 @@ def run_gui(
         _install_startup_probe(application, services_too=probe == "services")
     application.start()
     application.handle_arguments(links or [])
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        application.shutdown()
+        if not application.shutdown():
+            # Work still runs in a pool thread: ending the interpreter under it could crash
+            # the exit. Its store was left open; SQLite's journal keeps it consistent.
+            logging.shutdown()
+            os._exit(code)
+    return code
