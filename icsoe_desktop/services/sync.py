@@ -36,7 +36,7 @@ from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_apply import ApplyReport, apply_remote, record_push_results
 from icsoe_desktop.services.sync_check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync_decode import decode_data
-from icsoe_desktop.services.sync_encode import encoded_changes, pending_count
+from icsoe_desktop.services.sync_encode import encoded_changes, has_pending, pending_count
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
@@ -443,9 +443,14 @@ class SyncService:
         server works on the one before (another thread waits for its answer), and a batch's
         answer is recorded once the next batch is on its way (the server is not kept waiting
         for this desktop's writes)."""
-        total = self.pending_count()
+        with self._store.session() as session:
+            # (counted only when something waits: the count reads every row the lookup
+            # stops at the first of)
+            total = pending_count(session) if has_pending(session) else 0
         done = conflicts = 0
         report(0, total)
+        if not total:
+            return 0, 0
         in_flight: tuple[Future, int, str] | None = None  # an answer to come, its rows, its id
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
             for rows in self._batches():
@@ -617,6 +622,9 @@ class SyncService:
         """The rows that came before their parent (kept in sync_pending, maybe by an earlier,
         interrupted pull), now that every page is here: parents' tables first."""
         done = ApplyReport()
+        with self._store.session() as session:
+            if session.scalar(select(SyncPending.seq).limit(1)) is None:
+                return done  # (the usual case: one read, not one per table)
         for table in SYNCED_TABLES:
             while True:
                 with self._applying() as session:
@@ -704,7 +712,7 @@ class SyncService:
 
     def _local_view(self) -> LocalView:
         with self._store.session() as session:
-            return kept_view(session, pending_count)
+            return kept_view(session, has_pending)  # (whether, not how many)
 
     @staticmethod
     def _drifted(tablas: dict[str, Any], mine: dict[str, tuple[int, int]]) -> list[str]:
