@@ -23,10 +23,12 @@ _timer: QTimer | None = None
 
 
 def instalar() -> None:
-    """From the GUI thread, once a QApplication exists; later calls do nothing."""
+    """Once a QApplication exists, from its thread (elsewhere nothing is done: the timer must
+    live there); later calls only make sure the automatic collection stays off."""
     global _timer
     app = QCoreApplication.instance()
-    assert app is not None and QThread.currentThread() is app.thread(), "GUI thread only"
+    if app is None or QThread.currentThread() is not app.thread():
+        return
     gc.disable()
     if _timer is not None and _timer.parent() is app:
         return
@@ -34,10 +36,6 @@ def instalar() -> None:
     _timer.setInterval(INTERVALO_MS)
     _timer.timeout.connect(recoger)
     _timer.start()
-
-
-def instalado() -> bool:
-    return _timer is not None and not gc.isenabled()
 
 
 def recoger() -> int:
