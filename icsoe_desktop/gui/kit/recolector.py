@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QCoreApplication, QThread, QTimer
+from shiboken6 import isValid
 
 # Often enough that garbage made in a burst of work waits less than a second; rarely enough
 # that an idle window costs nothing measurable (a tick that finds little to do returns at once).
@@ -30,7 +31,7 @@ def instalar() -> None:
     if app is None or QThread.currentThread() is not app.thread():
         return
     gc.disable()
-    if _timer is not None and _timer.parent() is app:
+    if _timer is not None and isValid(_timer) and _timer.parent() is app:
         return
     _timer = QTimer(app)  # lives as long as the application
     _timer.setInterval(INTERVALO_MS)
