@@ -1,21 +1,31 @@
-"""The grid's pages at a million movements: which rows come next, as index seeks.
+"""The grid's pages at a million movements: which rows come next, as index seeks. The only
+module that writes the paging's SQL; the grid's service (``services/movimientos.py``) hands it a
+``Busqueda`` and a sort column and gets keys back:
 
-A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id. The
-keys come from the column's sort index (models/movimientos.py sort_index_columns): the
-(tipo, estado) group's code, the column's key and the row's id, over the live movements, built
-the first time the clerk sorts by the column
-(MovimientosService.prepare_sort, in the background; until then one top-N pass over the table,
-or for fecha the schema's tipo/fecha index). A filter that fixes the prefix (a tab, an estado) is
-one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its own seek,
-and SQLite merges the streams as they come out of their indexes (one compound SELECT in grid
-order), stopping at the page's last key. A registro patronal or a date range is tested on each
-movement's row (the index holds only the sort key, to keep every column's index small). The
-IDSE dates and the lote follow the movement's fecha: under a date range of a few months their
-month index gives one stream per month too, each starting inside the range instead of walking
-every earlier date; under a longer range, or one open at an end, their walk is bounded by their
-lowest and highest value among the filter's rows (the span, read from the month index). A filter
-that leaves few rows (counted beforehand) reads them through its own index and sorts them
-instead: walking a sort index to find 200 of 400 matches would read most of the index.
+- ``plan``: how a search's keys are read: which index, or gathered (``gathered``);
+  ``key_query`` builds one as told;
+- ``page_keys``: the keys (id, sort value) of a page, from its first row, an offset or after a
+  row; ``every_key``: every ``every``-th key, the scroll bar's page boundaries;
+- ``fallback_ready``: whether the schema's index the default order reads meanwhile is there.
+
+A page is found in two steps: the keys (id, sort value) of its rows, then those rows by id
+(``store/movimientos.py`` ``rows_by_id``). The keys come from the column's sort index
+(models/movimientos.py sort_index_columns): the (tipo, estado) group's code, the column's key
+and the row's id, over the live movements, built the first time the clerk sorts by the column
+(MovimientosService.prepare_sort, in the background; until then one top-N pass over the table, or for fecha the schema's tipo/fecha
+index). fecha's order is also the order of the schema's own indexes, which hold a registro
+patronal, a tab or an estado besides the fecha: a search by those reads one of them
+(FECHA_INDEXES), whatever sort indexes there are. A filter that fixes the prefix (a tab, an
+estado) is one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its
+own seek, and SQLite merges the streams as they come out of their indexes (one compound SELECT
+in grid order), stopping at the page's last key. A registro patronal or a date range is tested
+on each movement's row (the index holds only the sort key, to keep every column's index small). The IDSE dates and the lote follow the
+movement's fecha: under a date range of a few months their month index gives one stream per
+month too, each starting inside the range instead of walking every earlier date; under a longer
+range, or one open at an end, their walk is bounded by their lowest and highest value among the
+filter's rows (the span, read from the month index). A filter that leaves few rows (counted
+beforehand) reads them through its own index and sorts them instead: walking a sort index to
+find 200 of 400 matches would read most of the index.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
@@ -29,14 +39,19 @@ index's key: models/movimientos.py keyed).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from itertools import product
 from typing import Any
 
+from sqlalchemy import Connection
+
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
 from icsoe_desktop.store.models import (
+    BY_MONTH,
     MONTH,
     SORT_PREFIX,
+    MovimientoRow,
     has_key,
     key_value,
     keyed,
@@ -47,13 +62,42 @@ from icsoe_desktop.store.models import (
     sort_key,
     sort_prefix,
 )
+from icsoe_desktop.store.movimientos import fecha_ends
 
 # A column whose order an index of the schema gives until its sort index is built: the default
 # order (fecha) reads (deleted, tipo, fecha), one stream per tipo, from the first window on.
 ALWAYS_INDEXED = {"fecha": ("ix_mov_tipo_fecha", ("tipo",))}
+# fecha's order as the schema's own indexes hold it ((deleted, [registro,] tipo or estado, fecha)
+# and the row's id after), by the columns among registro, tipo and estado the filter fixes: each
+# of those a seek, a date range a seek inside each stream, nothing tested on the movement's row,
+# and one stream (three under a registro) instead of fecha's sort index's fifteen. A registro
+# patronal above all: the sort indexes do not hold it, so its far pages and the scroll bar's keys
+# were read through its index and every key sorted (333,000 at a million: ~1 s; 0.1 s walked).
+FECHA_INDEXES: dict[frozenset[str], tuple[str, tuple[str, ...]]] = {
+    frozenset(): ("ix_mov_fecha", ()),
+    frozenset({"tipo"}): ("ix_mov_tipo_fecha", ("tipo",)),
+    frozenset({"estado"}): ("ix_mov_estado_fecha", ("estado",)),
+    frozenset({"registro"}): ("ix_mov_registro_tipo_fecha", ("tipo",)),
+    frozenset({"registro", "tipo"}): ("ix_mov_registro_tipo_fecha", ("tipo",)),
+}
 # At most this many matching rows: read them through the filter's index and sort them.
 GATHER_MAX = 4_000
+# Beyond this, a span (with_span) instead: each month is 15 streams (tipo × estado) of one
+# statement, and SQLite takes ~0.1 ms per stream to prepare it: a page of 12 months took 16 ms
+# the first time against 9 ms with the span, 5-6 ms both from then on (1M rows).
+MONTHS_MAX = 3
 _VALUES = {"tipo": tuple(TIPOS_MOVIMIENTO), "estado": tuple(ESTADOS)}
+
+
+@dataclass(frozen=True)
+class Busqueda:
+    """A search as the paging reads it: the grid's filter, its dates resolved."""
+
+    registro: str | None = None
+    tipo: str | None = None
+    estado: str | None = None
+    desde: date | None = None
+    hasta: date | None = None
 
 
 @dataclass(frozen=True)
@@ -72,10 +116,200 @@ class KeyQuery:
     # (lowest, highest) value of the column among the filter's rows, NULLs aside ((None, None):
     # all NULL): read from the month index for a date range too long for month streams (span_sql).
     span: tuple[Any, Any] | None = None
-    # Unindexed, whether ALWAYS_INDEXED's index is there (a sync pull drops it until its end:
-    # store/bulk_indexes.py). Named, not left to the planner: beside sort indexes ANALYZE has
-    # not seen, it chose one that sorts every row of each stream (30 s at a million).
-    fallback: bool = False
+    # An index of the schema read instead of the sort index, and the prefix columns it is
+    # streamed by (FECHA_INDEXES; ALWAYS_INDEXED while the sort index is not built), if it is
+    # there (a sync pull drops them until its end: store/bulk_indexes.py). Named, not left to
+    # the planner: beside sort indexes ANALYZE has not seen, it chose one that sorts every row
+    # of each stream (30 s at a million).
+    schema: tuple[str, tuple[str, ...]] | None = None
+    busqueda: Busqueda = Busqueda()  # the search the terms above stand for (its dates: the span)
+
+
+def plan(
+    conn: Connection,
+    busqueda: Busqueda,
+    column: str,
+    descending: bool,
+    *,
+    total: int,
+    walked: int,
+    indexed: bool,
+) -> KeyQuery:
+    """How the grid reads the keys of ``busqueda`` (``total`` rows) sorted by ``column``, with
+    ``walked`` keys before the first wanted (an offset; ``total`` for every key) and the
+    column's sort index built or not (``indexed``)."""
+    schema = _schema_index(conn, busqueda, column, indexed)
+    gather = gathered(busqueda, column, total, walked, schema)
+    return key_query(busqueda, column, descending, gather=gather, indexed=indexed, schema=schema)
+
+
+def key_query(
+    busqueda: Busqueda,
+    column: str,
+    descending: bool,
+    *,
+    gather: bool,
+    indexed: bool = True,
+    schema: tuple[str, tuple[str, ...]] | None = None,
+) -> KeyQuery:
+    """How the keys of ``busqueda`` sorted by ``column`` are read: through the column's sort
+    index (``indexed``: it is built), an index of the schema in the column's order
+    (``schema``: see KeyQuery), or the filter's own index, the rows sorted (``gather``)."""
+    where, params, fixed = ["m.deleted = 0"], {}, {}
+    for name, value, condition in (
+        ("registro", busqueda.registro, "m.registro_patronal = :registro"),
+        ("tipo", busqueda.tipo, "m.tipo = :tipo"),
+        ("estado", busqueda.estado, "m.estado = :estado"),
+        ("desde", busqueda.desde, "m.fecha >= :desde"),
+        ("hasta", busqueda.hasta, "m.fecha <= :hasta"),
+    ):
+        if value:
+            where.append(condition)
+            # Dates are stored as ISO text (SQLAlchemy's SQLite Date).
+            params[name] = value.isoformat() if isinstance(value, date) else value
+    if busqueda.tipo:
+        fixed["tipo"] = busqueda.tipo
+    if busqueda.estado:
+        fixed["estado"] = busqueda.estado
+    nullable = bool(MovimientoRow.__table__.c[column].nullable)
+    months = _months(busqueda) if column in BY_MONTH and indexed else ()
+    return KeyQuery(
+        tuple(where),
+        params,
+        fixed,
+        column,
+        descending,
+        gather,
+        nullable,
+        indexed,
+        months,
+        schema=schema,
+        busqueda=busqueda,
+    )
+
+
+def _schema_index(
+    conn: Connection, busqueda: Busqueda, column: str, indexed: bool
+) -> tuple[str, tuple[str, ...]] | None:
+    """The index of the schema to read ``column``'s order from (see KeyQuery.schema), if any
+    and it is there."""
+    found = _fecha_index(busqueda) if column == "fecha" else None
+    if found is not None and _index_there(conn, found[0]):
+        return found
+    found = None if indexed else ALWAYS_INDEXED.get(column)
+    return found if found is not None and _index_there(conn, found[0]) else None
+
+
+def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]] | None:
+    """FECHA_INDEXES' index for what ``busqueda`` fixes, if one holds all of it."""
+    fixed = {"registro": busqueda.registro, "tipo": busqueda.tipo, "estado": busqueda.estado}
+    return FECHA_INDEXES.get(frozenset(k for k, v in fixed.items() if v))
+
+
+def _index_there(conn: Connection, name: str) -> bool:
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+    return conn.exec_driver_sql(sql, (name,)).first() is not None
+
+
+def gathered(
+    busqueda: Busqueda,
+    column: str,
+    total: int,
+    walked: int,
+    schema: tuple[str, tuple[str, ...]] | None = None,
+) -> bool:
+    """Whether to read the filter's rows through its own index and sort them (the gather plan)
+    rather than walk the sort index: for a few rows; or when ``walked`` keys (an offset, or
+    every key for the scroll bar) would be walked past under a registro patronal or a date
+    range, which the sort index does not hold: each of its entries would cost a row read, the
+    filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
+    instead of 48 s at a million). Never from an index of the schema in fecha's order
+    (FECHA_INDEXES): it holds the filter's every term, a walk reads only the filter's keys,
+    in order."""
+    if column == "fecha" and schema is not None and schema == _fecha_index(busqueda):
+        return False
+    if total <= GATHER_MAX:
+        return True
+    dated = (busqueda.desde or busqueda.hasta) and column != "fecha"  # fecha: a seek
+    return bool(busqueda.registro or dated) and walked > GATHER_MAX
+
+
+def _months(busqueda: Busqueda) -> tuple[str, ...]:
+    """The months ("2025-01") a closed date range touches, if few enough to read each apart."""
+    start, end = busqueda.desde, busqueda.hasta
+    if start is None or end is None:
+        return ()
+    count = (end.year - start.year) * 12 + end.month - start.month + 1
+    if count > MONTHS_MAX:
+        return ()
+    return tuple(
+        f"{start.year + (start.month - 1 + i) // 12:04d}-{(start.month - 1 + i) % 12 + 1:02d}"
+        for i in range(count)
+    )
+
+
+def spannable(query: KeyQuery) -> bool:
+    """An IDSE date or the lote under a date range without month streams (too long, or open at
+    one end): its walk is bounded by a span (with_span)."""
+    if query.column not in BY_MONTH or not query.indexed or query.gather or query.months:
+        return False
+    return bool(query.busqueda.desde or query.busqueda.hasta)
+
+
+def with_span(conn: Connection, query: KeyQuery) -> KeyQuery:
+    """The column's lowest and highest value among the filter's rows (see spannable), so that
+    its walk starts there and not at the column's first value, past the movements of every
+    other date (0.1 s for a year). Correct whatever the dates: only the walk's ends move."""
+    if not spannable(query):
+        return query
+    oldest, newest = fecha_ends(conn)  # the months to read
+    if oldest is None or newest is None:
+        return replace(query, span=(None, None))
+    first = max(oldest, query.busqueda.desde or oldest)
+    last = min(newest, query.busqueda.hasta or newest)
+    if first > last:
+        return replace(query, span=(None, None))
+    sql, params = span_sql(query, f"{first:%Y-%m}", f"{last:%Y-%m}")
+    low, high = conn.exec_driver_sql(sql, params).one()
+    return replace(query, span=(low, high))
+
+
+def page_keys(
+    conn: Connection, query: KeyQuery, after: tuple[Any, int] | None, limit: int, offset: int = 0
+) -> list[tuple[int, Any]]:
+    """The keys (id, sort value) of ``limit`` rows in grid order: from ``offset``, or those
+    after the row whose (sort value, id) is ``after``."""
+    keys: list[tuple[int, Any]] = []
+    # (An offset counts across segments: one, unsplit, without a span.)
+    spanned = not offset and spannable(query)
+    for condition, order, extra in seeks(query, after, split_nulls=spanned):
+        if of_values(condition):
+            if spanned and query.span is None:  # not for a page of NULLs alone
+                query = with_span(conn, query)
+            if query.span == (None, None):  # no row of the filter has a value
+                continue
+        sql, params = key_sql(query, condition, order, limit - len(keys), offset)
+        keys.extend(conn.exec_driver_sql(sql, {**params, **extra}).all())
+        if len(keys) == limit:
+            break
+    return keys
+
+
+def every_key(conn: Connection, query: KeyQuery, total: int, every: int) -> list[tuple[int, Any]]:
+    """The keys of rows every-1, 2·every-1, ... of the ``total`` in grid order: every key read
+    once, numbered and thinned out by SQLite."""
+    [(condition, order, _extra)] = seeks(query, None)
+    sql, params = key_sql(query, condition, order, total)
+    numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
+    thinned = f"SELECT id, v FROM ({numbered}) WHERE n % :every = 0 ORDER BY n"
+    return [tuple(r) for r in conn.exec_driver_sql(thinned, {**params, "every": every})]
+
+
+def fallback_ready(conn: Connection, column: str) -> bool:
+    """Whether ``column`` has an index of the schema in its order (ALWAYS_INDEXED), and it is
+    there (a sync pull drops it until its end: store/bulk_indexes.py)."""
+    found = ALWAYS_INDEXED.get(column)
+    return found is not None and _index_there(conn, found[0])
 
 
 def _no_nulls(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -181,9 +415,9 @@ def key_sql(
             f"ORDER BY {plus} LIMIT :limit OFFSET :offset"
         )
         return sql, params
-    if not query.indexed and query.fallback and query.column in ALWAYS_INDEXED:
-        name, prefix_of = ALWAYS_INDEXED[query.column]
-        return _fallback_sql(query, where, order, name, prefix_of, params), params
+    if query.schema is not None:
+        name, prefix_of = query.schema
+        return _schema_index_sql(query, where, order, name, prefix_of, params), params
     if not query.indexed:
         # Unindexed (while the column's sort index is built in the background): one pass over the
         # table, SQLite keeping only the best offset + limit keys (a top-N sort). Per stream, each
@@ -243,7 +477,7 @@ def _sort_index_sql(
     return f"SELECT id, v FROM ({union} ORDER BY {merged} LIMIT :limit OFFSET :offset)"
 
 
-def _fallback_sql(
+def _schema_index_sql(
     query: KeyQuery,
     where: str,
     order: str,
@@ -251,8 +485,8 @@ def _fallback_sql(
     prefix_of: tuple[str, ...],
     params: dict[str, Any],
 ) -> str:
-    """The keys from an index of the schema that orders the column after (deleted, prefix):
-    one stream per value of the prefix the filter leaves open, merged."""
+    """The keys from an index of the schema that orders the column after (deleted, [registro,]
+    prefix): one stream per value of the prefix the filter leaves open, merged."""
     prefix = [f"m.{p}" for p in prefix_of if p not in query.fixed]
     choices = [_VALUES[p[2:]] for p in prefix]
     arms = []

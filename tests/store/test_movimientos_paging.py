@@ -14,8 +14,8 @@ from sqlalchemy import func, select, update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.movimientos import CAMPO
-from icsoe_desktop.services import movimientos_paging
 from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
+from icsoe_desktop.store import movimientos_paging
 from icsoe_desktop.store.models import Lote, MovimientoRow
 from tests.conftest import built_once, copy_data
 
@@ -85,6 +85,16 @@ def services(request, data_dir, clock):
 @pytest.fixture
 def grid(services):
     return services.movimientos
+
+
+def _key_query(filtro, orden, gather: bool) -> movimientos_paging.KeyQuery:
+    """The keys of ``filtro`` in ``orden`` read through the column's sort index (``gather``:
+    the filter's own index), whatever the grid would choose."""
+    from icsoe_desktop.services.movimientos import _busqueda, _sort_column
+
+    return movimientos_paging.key_query(
+        _busqueda(filtro), _sort_column(orden), orden.descending, gather=gather
+    )
 
 
 def reference(service, filtro, orden) -> list[int]:
@@ -270,7 +280,6 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     stops at the page's last key. A few months' range on a column that follows fecha reads the
     month index, one stream per month; a longer range walks the sort index between the lowest
     and highest value of the filter's rows."""
-    from icsoe_desktop.services.movimientos import _key_query, _with_span
     from icsoe_desktop.store.models import BY_MONTH, DATES, sort_key
 
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
@@ -281,7 +290,7 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
         for filtro in FILTERS:
             for column in range(len(COLUMNS)):
                 orden = Orden(column, descending=column % 2 == 0)
-                query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+                query = movimientos_paging.with_span(conn, _key_query(filtro, orden, False))
                 row = grid.pagina(filtro, orden, 0, 5)[-1]
                 for after in (None, (row[-1], row[0])):
                     for condition, order, extra in movimientos_paging.seeks(query, after):
@@ -323,8 +332,6 @@ def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid):
     every sort, from its first row and after a row: the sort column's value after a row
     («estado = …», «registro = …») must not lead SQLite into that column's own index, which
     walks a whole estado or registro (a million rows: ~100 ms a page instead of a few)."""
-    from icsoe_desktop.services.movimientos import _key_query
-
     for column in range(len(COLUMNS)):
         grid.prepare_sort(Orden(column))
     with grid._store.engine.connect() as conn:
@@ -359,8 +366,6 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     search's rows) is exact, and the month index is read only for the (tipo, estado) pairs that
     have a rejection date at all (rechazado), found by one seek each in the sort index: not 24
     months × 15 pairs × 2 ends of index pages read on the first click (README «Rendimiento»)."""
-    from icsoe_desktop.services.movimientos import _key_query, _with_span
-
     column = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha_rechazo")
     orden = Orden(column, descending=True)
     grid.prepare_sort(orden)
@@ -369,7 +374,7 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     with grid._store.engine.connect() as conn:
         low, high = conn.execute(apply_filter(exact, filtro)).one()
         assert low is not None and low < high
-        query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+        query = movimientos_paging.with_span(conn, _key_query(filtro, orden, False))
         assert query.span == (low.isoformat(), high.isoformat())
         sql, params = movimientos_paging.span_sql(query, "2024-03", "2025-08")
         plan = [r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
@@ -381,6 +386,72 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     assert seeks and kept < seeks[0] < min(months), plan
     assert "<expr>>?" in plan[seeks[0]], plan  # the date's day number, not NULL
     assert any(step == "SCAN g" for step in plan[seeks[0] : min(months)]), plan
+
+
+@pytest.mark.parametrize(
+    ("filtro", "index"),
+    [
+        (Filtro(registro_patronal="B1234567105"), "ix_mov_registro_tipo_fecha"),
+        (Filtro(registro_patronal="B1234567105", tipo="07"), "ix_mov_registro_tipo_fecha"),
+        (
+            Filtro(registro_patronal="B1234567105", fecha_inicial=date(2025, 1, 1)),
+            "ix_mov_registro_tipo_fecha",
+        ),
+        (Filtro(), "ix_mov_fecha"),
+        (Filtro(fecha_inicial=date(2024, 3, 10), fecha_final=date(2025, 8, 20)), "ix_mov_fecha"),
+        (Filtro(tipo="02"), "ix_mov_tipo_fecha"),
+        (Filtro(estado="rechazado"), "ix_mov_estado_fecha"),
+    ],
+    ids=["registro", "registro+tab", "registro+desde", "todos", "fechas", "tab", "estado"],
+)
+def test_the_middle_right_after_buscar_walks_an_index_in_fechas_order(grid, filtro, index):
+    """The default order (fecha) under a search of a registro patronal, a tab, an estado or
+    dates: its first page, a far page by offset (the middle of the scroll bar right after
+    Buscar) and every key (the scroll bar's) walk the schema's index that holds the search's
+    terms and fecha, covering, one stream (one per tipo under a registro), never sorted. Read
+    through the registro's index and sorted, the middle of one registro of three took ~1 s at a
+    million rows (every key of the registro sorted to skip half of them) instead of ~0.1 s;
+    walking fecha's sort index tests the registro on each movement's row."""
+    for column in range(len(COLUMNS)):  # every sort index there, as after a day's sorting
+        grid.prepare_sort(Orden(column))
+    total = grid.count(filtro)
+    assert total > 2
+    with grid._store.engine.connect() as conn:
+        for descending in (True, False):
+            orden = Orden(descending=descending)
+            expected = reference(grid, filtro, orden)
+            row = grid.pagina(filtro, orden, 1, 1, total)[0]
+            # (after, offset, limit): the first page, the page after its second row, the middle
+            # by offset, every key.
+            reads = [
+                (None, 0, 50),
+                ((row[-1], row[0]), 0, 50),
+                (None, total // 2, 50),
+                (None, 0, total),
+            ]
+            for after, offset, limit in reads:
+                walked = total if limit == total else offset
+                query = grid._query(conn, filtro, orden, total, walked)
+                assert not query.gather and query.schema and query.schema[0] == index, query
+                for condition, order, extra in movimientos_paging.seeks(query, after):
+                    sql, params = movimientos_paging.key_sql(query, condition, order, limit, offset)
+                    plan = [
+                        r[3]
+                        for r in conn.exec_driver_sql(
+                            f"EXPLAIN QUERY PLAN {sql}", {**params, **extra}
+                        )
+                    ]
+                    label = (filtro, descending, after, offset, condition, plan)
+                    searches = [step for step in plan if step.startswith("SEARCH m")]
+                    assert searches and all(
+                        f"USING COVERING INDEX {index} " in s for s in searches
+                    ), label
+                    assert not any("TEMP B-TREE" in s for s in plan), label
+            # The middle page and the scroll bar's keys are the grid's rows in its order.
+            middle = grid.pagina(filtro, orden, total // 2, 7, total)
+            assert [r[0] for r in middle] == expected[total // 2 :][:7]
+            bounds = grid.boundaries(filtro, orden, 5, total)
+            assert [b[0] for b in bounds] == expected[4::5]
 
 
 def test_dates_far_apart_sort_and_page_as_their_text(grid, services, monkeypatch):
