@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from icsoe_desktop.gui.kit import recolector
+
 if TYPE_CHECKING:  # the dialogs are imported when used: not on the start-up path
     from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -118,6 +120,9 @@ def _lanzar(
 ) -> None:
     """``fn(progreso)`` in the pool; ``progreso(done, total)`` reaches ``al_avanzar`` queued;
     ``parar`` is what ``fn`` looks at to stop early (set when the app quits)."""
+    # Python code is about to run in a pool thread: from now on the cyclic garbage collector
+    # must not start there and free a window in it (recolector.py).
+    recolector.instalar()
     job = _Job(fn, parar or threading.Event())
     job.setAutoDelete(False)
 
