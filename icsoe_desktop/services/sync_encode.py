@@ -26,15 +26,14 @@ from icsoe_desktop.services.sync_sql import (
     raw,
     rowless_states,
 )
-from icsoe_desktop.store.models import SyncRowState
+from icsoe_desktop.store.models import SyncRowState, SyncUnsent
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
 
 
 def pending_count(session: Session) -> int:
-    """The rows to send: without a state, dirty, and tombstones of hard-deleted rows. Counted
-    apart: the stateless ones by the state index alone (``NOT EXISTS``, half the time of an
-    outer join that reads each state row for its flag), the dirty ones from their index. One
-    statement for every table, compiled once per process."""
+    """The rows to send: without a state (kept per table by triggers, ``store/pendientes.py``),
+    dirty, and tombstones of hard-deleted rows (both read from the partial index of dirty
+    states). One statement for every table, compiled once per process."""
     connection = session.connection()
     sql = cached(connection, "pending_count", _pending_count)
     (total,) = driver_rows(connection, sql)[0]
@@ -43,22 +42,34 @@ def pending_count(session: Session) -> int:
 
 def has_pending(session: Session) -> bool:
     """Whether any row waits to be sent: ``pending_count`` that stops at the first one found
-    (the drift check and an idle push need no more)."""
+    (the drift check and an idle push need no more); independent of the tables' size."""
     connection = session.connection()
     sql = cached(connection, "has_pending", _has_pending)
     return bool(driver_rows(connection, sql)[0][0])
 
 
-def _pending_parts(table: SyncedTable) -> tuple[Select, Select, Select]:
-    """The rows of ``table`` to send: stateless ones, dirty ones, tombstones to send."""
+def stateless_rows(table: SyncedTable) -> Select:
+    """The rows of ``table`` that travel and have no state, read from the rows themselves
+    (what ``sync_unsent`` keeps; the tests compare the two)."""
     model = table.model
     state, _pending = pending_filter(table)
     sent = () if table.sent_rows is None else (table.sent_rows(model),)
-    stateless = select(model.id).where(~exists().where(state), *sent)
+    return select(model.id).where(~exists().where(state), *sent)
+
+
+def _pending_parts(table: SyncedTable) -> tuple[Select, Select]:
+    """The rows of ``table`` to send that have a state: dirty ones, tombstones to send."""
+    model = table.model
+    state, _pending = pending_filter(table)
+    sent = () if table.sent_rows is None else (table.sent_rows(model),)
     dirty = (
         select(SyncRowState.row_uuid).join(model, state).where(SyncRowState.dirty.is_(True), *sent)
     )
-    return stateless, dirty, rowless_states(table, True, SyncRowState.row_uuid)
+    return dirty, rowless_states(table, True, SyncRowState.row_uuid)
+
+
+def _unsent() -> Select:
+    return select(func.coalesce(func.sum(SyncUnsent.rows), 0))
 
 
 def _pending_count() -> Select:
@@ -67,11 +78,13 @@ def _pending_count() -> Select:
         for table in SYNCED_TABLES
         for part in _pending_parts(table)
     ]
-    return select(reduce(operator.add, counts))
+    return select(reduce(operator.add, counts, _unsent().scalar_subquery()))
 
 
 def _has_pending() -> Select:
-    return select(or_(*(part.exists() for t in SYNCED_TABLES for part in _pending_parts(t))))
+    unsent = select(SyncUnsent.table_name).where(SyncUnsent.rows != 0).exists()
+    parts = (part.exists() for t in SYNCED_TABLES for part in _pending_parts(t))
+    return select(or_(unsent, *parts))
 
 
 def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:
@@ -297,4 +310,4 @@ def _now() -> str:
     return utcnow().isoformat()
 
 
-__all__ = ["encoded_changes", "has_pending", "local_changes", "pending_count"]
+__all__ = ["encoded_changes", "has_pending", "local_changes", "pending_count", "stateless_rows"]

@@ -9,8 +9,9 @@ the transaction can commit. Other connections never see the table without it (DD
 the transaction, and SQLite lets one writer at a time in); a rollback brings it back too.
 Updates and deletes keep their triggers. README «Rendimiento» has the figures.
 
-The sync sums' insert trigger (``store/sumas.py``) is dropped with it, for the same reason (a
-Python call and an upsert per row), and the batch's sums added from its rowid range.
+The sync sums' insert trigger (``store/sumas.py``) and the unsent rows' (``store/pendientes.py``)
+are dropped with it, for the same reason (a lookup and an upsert per row), and the batch's sums
+and count added from its rowid range.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import pendientes, sumas
 
 log = logging.getLogger(__name__)
 
 INSERT_TRIGGER = "movimientos_conteo_insert"
 SUMS_TRIGGER = sumas.insert_trigger("movimientos")
+UNSENT_TRIGGER = pendientes.insert_trigger("movimientos")
 
 # New rows get ids above the largest one (rowid = max + 1), so "id > before" is the batch.
 # NOT INDEXED: read by that rowid range. Otherwise SQLite walks an index of ``deleted`` (or the
@@ -65,8 +67,8 @@ def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | N
     fecha) of each row it wrote that is not deleted, as stored; None: read them back."""
     triggers = dict(
         conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
-            (INSERT_TRIGGER, SUMS_TRIGGER),
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?, ?)",
+            (INSERT_TRIGGER, SUMS_TRIGGER, UNSENT_TRIGGER),
         ).all()
     )
     trigger = triggers.get(INSERT_TRIGGER)
@@ -94,6 +96,8 @@ def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | N
                 _add_tallied(conn, Counter(live))
             if SUMS_TRIGGER in triggers:
                 sumas.add_inserted(conn.connection.driver_connection, "movimientos", before)
+            if UNSENT_TRIGGER in triggers:
+                pendientes.add_inserted(conn.connection.driver_connection, "movimientos", before)
             # IF NOT EXISTS: after a rollback the triggers are back already.
             for sql in triggers.values():
                 conn.exec_driver_sql(

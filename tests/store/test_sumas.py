@@ -1,7 +1,8 @@
 """The drift check's kept sums (store/sumas.py) stay equal to the rows hashed one by one, per
 table and per bucket of uuids, whoever writes: bulk inserts (demo data, an import, a sync
 pull), the ORM's edits, soft and hard removals, push answers recorded, states of rows this
-desktop does not keep (a «duplicado»), and a row arriving for such a state."""
+desktop does not keep (a «duplicado»), and a row arriving for such a state. The rows without
+a state kept per table (store/pendientes.py) are checked through the same writes."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from icsoe_desktop.services.sync_insert import upsert_states
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncConflict
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
+from tests.store.test_pendientes import assert_unsent_equal_scanned
 
 TODAY = date(2026, 11, 22)
 MOD = sync_wire.SUM_MODULUS
@@ -35,6 +37,7 @@ def assert_kept_equal_scanned(store) -> None:
             assert kept_buckets(session, table) == scanned, table.name
             whole = (sum(n for n, _t in scanned.values()), sum(t for _n, t in scanned.values()))
             assert view.sums.get(table.name, (0, 0)) == (whole[0], whole[1] % MOD), table.name
+    assert_unsent_equal_scanned(store)
 
 
 def _clean(store) -> None:

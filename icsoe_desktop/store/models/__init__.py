@@ -55,6 +55,7 @@ from icsoe_desktop.store.models.sync import (
     SyncRowState,
     SyncState,
     SyncSum,
+    SyncUnsent,
 )
 
 __all__ = [
@@ -94,6 +95,7 @@ __all__ = [
     "SyncRowState",
     "SyncState",
     "SyncSum",
+    "SyncUnsent",
     "SyncedMixin",
     "has_key",
     "key_value",

@@ -94,4 +94,15 @@ class SyncPending(Base):
     row: Mapped[str] = mapped_column(Text)  # the row as pulled (JSON)
 
 
-__all__ = ["SyncConflict", "SyncPending", "SyncRowState", "SyncState", "SyncSum"]
+class SyncUnsent(Base):
+    """Per synced table, its rows that travel and have no sync state yet (``store/pendientes.py``),
+    kept by triggers (migration 0021)."""
+
+    __tablename__ = "sync_unsent"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rows: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = ["SyncConflict", "SyncPending", "SyncRowState", "SyncState", "SyncSum", "SyncUnsent"]
