@@ -15,6 +15,11 @@ else:
     os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "pantalla_1366x768.json"
     )
+# New password hashes at scrypt's lowest accepted cost (domain/passwords.py): the suite creates
+# and signs in thousands of users, at ~0.14 s of CPU each at the app's cost. A stored hash carries
+# its cost, and tests/domain/test_passwords.py checks the app's own cost without this. The
+# processes the tests start inherit it.
+os.environ["ICSOE_SCRYPT_N"] = str(2**10)
 if sys.platform == "win32" and os.environ.get("WINDIR"):
     # Offscreen Qt on Windows reads font files from a folder (its own lib/fonts, which PySide6
     # does not ship); Windows keeps them in %WINDIR%\Fonts. (Wine's is empty: the Wine run
