@@ -142,6 +142,9 @@ def child_raw(lote: Path, directory: Path, count: int) -> dict:
                      m.tipo_salario, m.jornada, m.umf, m.causa_baja, m.clave_trabajador, m.guia,
                      "pendiente", "", str(uuid.uuid4()), stamp, stamp, 1, 0))  # fmt: skip
     db = sqlite3.connect(directory / "icsoe.sqlite3")
+    from icsoe_desktop.store import sumas
+
+    sumas.register(db)  # the schema's sync sums triggers call it, as on every connection of ours
     db.execute("PRAGMA cache_size=-32768")  # as large_page_cache gives our import
     sql = (f"INSERT INTO movimientos ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' * len(columns))})")  # fmt: skip

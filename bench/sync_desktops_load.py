@@ -5,17 +5,20 @@ bulk insert), and syncs between bursts, for ``--seconds``. Then quiet rounds, an
 nothing lost (every row a desktop made is on the server), nothing duplicated, every desktop equal
 to the server table by table.
 
-    python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 2] [--bulk 300]
+    python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 1 2] [--bulk 300]
 
-Prints push p50/p99/max (one HTTP push), sync p50/p99/max (one whole synchronize), the errors the
-desktops met, how many drift repairs their checks started (none is right: nothing diverged), the
-checks' results, and the load average at the start and the end (the machine may be shared).
+Prints push p50/p99/max (one HTTP push), sync p50/p99/max (one whole synchronize), the CPU time
+a desktop's process spent per sync (all its threads), the errors the desktops met, how many drift
+repairs their checks started (none is right: nothing diverged), the checks' results, and the load
+average at the start and the end (the machine may be shared); with several ``--workers`` counts
+(default 1 and 2), one run each and a line per count to compare them.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import json
 import logging
 import os
@@ -35,6 +38,48 @@ SHARED = [f"Y54{n:08d}" for n in range(24)]
 
 def _loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _processes() -> dict[int, tuple[int, str, float]]:
+    """Every process: pid → (parent, command line, CPU seconds it and its reaped children
+    used), from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended meanwhile
+        used = sum(int(f) for f in fields[11:15]) / tick  # utime stime cutime cstime
+        found[int(entry.name)] = (int(fields[1]), command, used)
+    return found
+
+
+def _cpu_of(roots: list[int], processes: dict[int, tuple[int, str, float]]) -> float:
+    """CPU seconds of ``roots`` and all their descendants."""
+    total, todo, seen = 0.0, list(roots), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen or pid not in processes:
+            continue
+        seen.add(pid)
+        total += processes[pid][2]
+        todo += [child for child, (parent, _c, _u) in processes.items() if parent == pid]
+    return total
+
+
+def _server_cpu(server_pid: int, pg_port: int) -> tuple[float, float]:
+    """CPU seconds so far of the sync server (its workers too) and of the PostgreSQL cluster."""
+    processes = _processes()
+    postmaster = [
+        pid
+        for pid, (_parent, command, _used) in processes.items()
+        if "postgres" in command and f"-p {pg_port}" in command
+    ]
+    return _cpu_of([server_pid], processes), _cpu_of(postmaster, processes)
 
 
 class _Repairs(logging.Handler):
@@ -72,7 +117,30 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
                 pushes.append(time.perf_counter() - start)
 
     services.sync._call = timed_call  # measured, not changed
-    done = {"propios": [], "masivos": 0, "syncs": [], "errores": []}
+    steps: dict[str, list[float]] = {"push": [], "pull": [], "verify": []}
+
+    def timed_step(name: str, step):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return step(*args, **kwargs)
+            finally:
+                steps[name].append(time.perf_counter() - start)
+
+        return timed
+
+    # A whole sync's steps: its push, its pull, its drift check (with the pulls it catches up by).
+    for name in steps:
+        setattr(services.sync, f"_{name}", timed_step(name, getattr(services.sync, f"_{name}")))
+    done = {"propios": [], "masivos": 0, "syncs": [], "cpu": [], "errores": [], "pasos": steps}
+    # Every desktop starts its timed phase together, once all have started (32 interpreters
+    # importing at once would otherwise be measured as slow syncs of the first ones).
+    print("listo", flush=True)
+    sys.stdin.readline()
+    started_cpu = time.process_time()
+    # BENCH_PROFILE=DIR: each desktop's syncs profiled (cProfile) into DIR/escritorio_N.prof.
+    profiled = os.environ.get("BENCH_PROFILE")
+    profiler = cProfile.Profile() if profiled else None
     deadline = time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:
@@ -98,16 +166,25 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
                             )
                         )
                 done["masivos"] += bulk
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
+            if profiler is not None:
+                profiler.enable()
             try:
                 services.sync.synchronize()
                 done["syncs"].append(time.perf_counter() - start)
+                done["cpu"].append(time.process_time() - start_cpu)  # every thread's
             except SyncError as exc:
                 done["errores"].append(exc.code)
+            finally:
+                if profiler is not None:
+                    profiler.disable()
             time.sleep(rng.uniform(0, 0.5))
     finally:
         services.close()
+        if profiler is not None:
+            profiler.dump_stats(Path(profiled) / f"escritorio_{index}.prof")
     done["pushes"] = pushes
+    done["cpu_fase"] = time.process_time() - started_cpu  # syncs, edits, the rest
     done["reparaciones"] = repairs.count
     print(json.dumps(done))
     return 0
@@ -122,14 +199,31 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--desktops", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=180)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1, 2],
+        help="server worker processes; several: one run each, on a fresh server and database, "
+        "then compared",
+    )
     parser.add_argument("--bulk", type=int, default=300, help="renglones de un alta masiva")
     parser.add_argument("--desktop", nargs=4, help=argparse.SUPPRESS)  # a desktop's process
     args = parser.parse_args()
     if args.desktop:
         folder, index, seconds, bulk = args.desktop
         return desktop(Path(folder), int(index), float(seconds), int(bulk))
+    results = [_run(args, workers) for workers in args.workers]
+    if len(results) > 1:
+        print("\ncomparison (load average: 1, 5, 15 min at the end of the busy phase)")
+        for line in results:
+            print(line["summary"])
+    return 0 if all(r["ok"] for r in results) else 1
 
+
+def _run(args: argparse.Namespace, workers: int) -> dict:
+    """One run against a server with ``workers`` processes: its figures printed, and a
+    summary line with whether it converged."""
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
@@ -138,7 +232,7 @@ def main() -> int:
     from tests.sync import pg
     from tests.sync.test_convergence import local_tables, server_tables
 
-    print(f"load average at start: {_loadavg()}")
+    print(f"\n--- {workers} server worker(s); load average at start: {_loadavg()}")
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-desktops-"))
     # The tokens in the test suite's keyring, in this run's folder (no system keyring needed);
     # the desktops' processes inherit it.
@@ -153,7 +247,7 @@ def main() -> int:
         engine = db.make_engine(url)
         db.upgrade(engine)
         server = pg.ServerProcess(url, free_port(), tmp / "server.log")
-        server.options = ["--workers", str(args.workers)]
+        server.options = ["--workers", str(workers)]
         server.start()
         folders = [tmp / f"escritorio_{i}" for i in range(args.desktops)]
         for i, folder in enumerate(folders):
@@ -167,8 +261,7 @@ def main() -> int:
             services.sync.synchronize()
             services.close()
 
-        started = time.monotonic()
-        workers = [
+        processes = [
             subprocess.Popen(
                 [
                     sys.executable,
@@ -179,23 +272,33 @@ def main() -> int:
                     str(args.seconds),
                     str(args.bulk),
                 ],
+                stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
             )
             for i, f in enumerate(folders)
         ]
+        for worker in processes:  # all started: the timed phase begins for all at once
+            worker.stdout.readline()
+        started = time.monotonic()
+        server_cpu = _server_cpu(server.process.pid, port)
+        for worker in processes:
+            with contextlib.suppress(BrokenPipeError):  # a desktop that failed: reported below
+                worker.stdin.write("\n")
+                worker.stdin.flush()
         reports, failed = [], []
-        for worker in workers:
+        for worker in processes:
             out, err = worker.communicate(timeout=args.seconds + 600)
             if worker.returncode != 0:
                 failed.append(err[-2000:])
             else:
                 reports.append(json.loads(out))
         busy_load = _loadavg()
-        print(
-            f"busy phase: {time.monotonic() - started:.0f} s, load average at its end {busy_load}"
-        )
+        busy_s = time.monotonic() - started
+        after = _server_cpu(server.process.pid, port)
+        server_cpu = [b - a for a, b in zip(server_cpu, after, strict=True)]
+        print(f"busy phase: {busy_s:.0f} s, load average at its end {busy_load}")
         for text in failed:
             print(f"DESKTOP FAILED:\n{text}")
 
@@ -226,8 +329,10 @@ def main() -> int:
         for r in reports:
             for code in r["errores"]:
                 errors[code] = errors.get(code, 0) + 1
+        cpu = [c for r in reports for c in r["cpu"]]
+        ok = not (lost or duplicated or differing or failed)
         print(
-            f"{args.desktops} desktops, {args.workers} workers, {args.seconds:.0f} s, "
+            f"{args.desktops} desktops, {workers} workers, {args.seconds:.0f} s, "
             f"bulk {args.bulk}: {len(pushes)} pushes, {len(syncs)} syncs"
         )
         print(
@@ -238,6 +343,21 @@ def main() -> int:
             f"sync  p50 {_pct(syncs, 0.5):.2f} s  p99 {_pct(syncs, 0.99):.2f} s  "
             f"max {max(syncs, default=float('nan')):.2f} s"
         )
+        for name in ("push", "pull", "verify"):
+            took = [t for r in reports for t in r["pasos"][name]]
+            print(
+                f"  its {name:<6} p50 {_pct(took, 0.5):.2f} s  p99 {_pct(took, 0.99):.2f} s  "
+                f"({len(took)})"
+            )
+        print(
+            f"desktop CPU-s per sync  p50 {_pct(cpu, 0.5):.3f}  p99 {_pct(cpu, 0.99):.3f}  "
+            f"total {sum(cpu):.0f} s in syncs, {sum(r['cpu_fase'] for r in reports):.0f} s "
+            f"in all the desktops' work over the busy phase ({busy_s:.0f} s)"
+        )
+        print(
+            f"server CPU over the busy phase: {server_cpu[0]:.0f} s sync server, "
+            f"{server_cpu[1]:.0f} s PostgreSQL (2 cores: {2 * busy_s:.0f} s in all)"
+        )
         print(f"errors met by the desktops: {errors or 'none'}")
         print(f"drift repairs started: {sum(r['reparaciones'] for r in reports)}")
         print(
@@ -245,9 +365,13 @@ def main() -> int:
             f"lost {lost}, duplicated {duplicated}, desktop tables differing {differing}, "
             f"desktops failed {len(failed)}"
         )
-        ok = not (lost or duplicated or differing or failed)
         print("CONVERGED" if ok else "NOT CONVERGED")
-        return 0 if ok else 1
+        summary = (
+            f"{workers} worker(s): push p99 {_pct(pushes, 0.99):.2f} s, sync p99 "
+            f"{_pct(syncs, 0.99):.2f} s, {len(syncs)} syncs, lost {lost}, duplicated "
+            f"{duplicated}, {'converged' if ok else 'NOT converged'}, load {busy_load}"
+        )
+        return {"ok": ok, "summary": summary}
     finally:
         if server is not None:
             server.stop()

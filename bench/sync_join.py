@@ -53,10 +53,11 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
     from sqlalchemy.orm import Session
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync_encode import local_changes
     from icsoe_desktop.sync_server import db
-    from icsoe_desktop.sync_server.models import Empresa, SyncedRow
+    from icsoe_desktop.sync_server.models import BucketSum, Empresa, SyncedRow
 
     token_id = db.create_token(engine, "ABC010101AB1", "Escritorio A").id
     (tmp / "a").mkdir()
@@ -66,6 +67,10 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
         empresa = server.scalar(select(Empresa.id).where(Empresa.rfc == "ABC010101AB1"))
     seq = 0
     chunk: list[dict] = []
+    # The checksums the server keeps per bucket of uuids and per table, as its pushes write
+    # them: without them the joining desktop's drift check finds every bucket differing and
+    # receives the whole table again.
+    sums: dict[int, list[int]] = {}
 
     def flush() -> None:
         with engine.begin() as conn:
@@ -90,10 +95,23 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
                     "token_id": token_id,
                 }
             )
+            change = sync_wire.row_hash(row["uuid"], row["version"])
+            for bucket in (sync_wire.bucket_of(row["uuid"]), -1):
+                entry = sums.setdefault(bucket, [0, 0])
+                entry[0] += 1
+                entry[1] += change
             if len(chunk) == 10_000:
                 flush()
     if chunk:
         flush()
+    with engine.begin() as conn:
+        conn.execute(
+            insert(BucketSum.__table__),
+            [
+                {"empresa_id": empresa, "tabla": "movimientos", "bucket": b, "rows": n, "total": t}
+                for b, (n, t) in sums.items()
+            ],
+        )
     with engine.begin() as conn:
         conn.execute(update(Empresa).where(Empresa.id == empresa).values(last_seq=seq))
     a.close()

@@ -62,12 +62,14 @@ def run_gui(
 
     from icsoe_desktop.gui import error_hook
     from icsoe_desktop.gui.application import Application
+    from icsoe_desktop.gui.kit import recolector
     from icsoe_desktop.gui.single_instance import may_be_running, send_to_running, server_name
     from icsoe_desktop.gui.style import STYLE_SHEET, apply_style
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("icsoe-desktop")
     app.setOrganizationName("icsoe-desktop")
+    recolector.instalar()  # windows are freed on this thread, never on a worker's (recolector.py)
     # One app per data dir: a start while it runs hands over its links and ends, no window shown.
     # The socket is looked at first (cheap); this app listens once its login answers (claim).
     name = server_name(data_dir)
@@ -83,7 +85,13 @@ def run_gui(
         _install_startup_probe(application, services_too=probe == "services")
     application.start()
     application.handle_arguments(links or [])
+    code = 1
     try:
-        return app.exec()
+        code = app.exec()
     finally:
-        application.shutdown()
+        if not application.shutdown():
+            # Work still runs in a pool thread: ending the interpreter under it could crash
+            # the exit. Its store was left open; SQLite's journal keeps it consistent.
+            logging.shutdown()
+            os._exit(code)
+    return code

@@ -162,6 +162,26 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return _isolate(monkeypatch, tmp_path)
 
 
+@pytest.fixture(autouse=True)
+def _recolector(request: pytest.FixtureRequest) -> None:
+    """Window tests run under the app's garbage collection (gui/kit/recolector.py: on the GUI
+    thread only, as app.py installs it); the others under Python's automatic one, as the CLI
+    and the server do: nothing spins the GUI loop there for the collector's timer to tick."""
+    import gc
+
+    if request.node.get_closest_marker("gui"):
+        request.getfixturevalue("qapp")
+        from icsoe_desktop.gui.kit import recolector
+
+        recolector.instalar()
+        return
+    if "PySide6.QtCore" in sys.modules:  # no window test's work left running in the pool
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(30_000)
+    gc.enable()
+
+
 def built_once(tmp_path_factory: pytest.TempPathFactory, build: Callable[[Path], None]) -> Path:
     """A data dir filled once by ``build(data_dir)`` (in an isolated environment of its own) for
     several tests to copy with ``copy_data``: a data set whose size is the point is paid once."""

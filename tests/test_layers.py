@@ -83,3 +83,26 @@ def test_only_the_cli_and_the_demo_itself_import_the_demo() -> None:
     }
     # The `demo` and `screenshots` commands.
     assert importers <= {"cli.py", "cli_movimientos.py"}
+
+
+def test_no_window_waits_in_a_nested_event_loop() -> None:
+    """Long work runs as a background operation with callbacks (gui/kit/operaciones.py): no
+    module of the GUI runs a QEventLoop of its own nor calls the old waiting helpers. (A modal
+    dialog's or message box's ``exec`` is the user answering, not work being waited for.)"""
+    found = []
+    for path in _modules("gui"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            name = (
+                node.id
+                if isinstance(node, ast.Name)
+                else node.attr
+                if isinstance(node, ast.Attribute)
+                else node.name
+                if isinstance(node, ast.alias)
+                else None
+            )
+            if name in {"QEventLoop", "run_with_progress", "run_with_progress_bar"}:
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {name}")
+    assert not (PACKAGE / "gui" / "worker.py").exists()
+    assert found == []

@@ -320,7 +320,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
         dialog = QProgressDialog("Actualizando Movimientos con IDSE…", "", 0, 100)
         dialog.setWindowTitle("Movimientos con IDSE")
         dialog.setCancelButton(None)
-        dialog.setMinimumSize(420, 110)  # as run_with_progress_bar shows it
+        dialog.setMinimumSize(420, 110)  # as ejecutar_con_barra shows it
         dialog.setValue(60)
         return dialog
 

@@ -99,6 +99,7 @@ LOCAL_ONLY: frozenset[str] = frozenset(
         "sync_row_state",
         "sync_state",
         "sync_pending",
+        "sync_sums",  # the drift check's sums, kept by triggers on each desktop
         "empresa",  # this desktop's Configuración inicial (skipped steps); RFC typed per desktop
         "empresas",  # the installation's catalog of empresas (catalogo.sqlite3 only)
         "empresa_accesos",  # which user may open which empresa (catalogo.sqlite3 only)

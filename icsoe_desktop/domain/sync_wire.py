@@ -357,8 +357,14 @@ def read_resumen(answer: Mapping[str, Any]) -> Resumen:
 
 
 def summary_differs(theirs: Mapping[str, Any], rows: int, total: int) -> bool:
-    """Whether the server's summary of a table (``{}``: it has none) is not this one."""
-    return (rows, str(total)) != (theirs.get("renglones", 0), theirs.get("suma", "0"))
+    """Whether the server's summary of a table (``{}``: it has none) is not this one. Sums
+    compare modulo ``SUM_MODULUS``: a desktop keeps its own so (store/sumas.py)."""
+    try:
+        their_total = int(theirs.get("suma", "0"))
+    except (TypeError, ValueError):
+        return True
+    mine = (rows, total % SUM_MODULUS)
+    return mine != (theirs.get("renglones", 0), their_total % SUM_MODULUS)
 
 
 # --- column values -------------------------------------------------------------------------------
@@ -445,6 +451,8 @@ def row_hash(row_uuid: str, version: int) -> int:
 
 
 BUCKETS = 4096
+# A desktop keeps its sums modulo this (below SQLite's 64-bit integers when one more is added).
+SUM_MODULUS = 1 << 60
 
 
 def bucket_of(row_uuid: str) -> int:
@@ -475,6 +483,7 @@ __all__ = [
     "PROTOCOL",
     "PROTOCOL_HEADER",
     "SCHEMA_HEADER",
+    "SUM_MODULUS",
     "TEXT",
     "Codec",
     "Conflict",

@@ -19,7 +19,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.idse_login import IdseLoginWindow
-from icsoe_desktop.gui.worker import run_in_background
+from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -102,7 +102,7 @@ class Application(QObject):
         self.login.adjustSize()  # the size its contents ask for, before it is centred
         centrar(self.login)  # the first window, in the middle of the screen
         self.login.show()
-        run_in_background(
+        en_segundo_plano(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )
 
@@ -129,7 +129,7 @@ class Application(QObject):
             log.warning("Canal de instancia única no preparado", exc_info=exc)
             self._claim()  # which imports it here
 
-        run_in_background(_prepare_single_instance, lambda _: self._claim(), failed)
+        en_segundo_plano(_prepare_single_instance, lambda _: self._claim(), failed)
 
     def _claim(self) -> None:
         from icsoe_desktop.gui.single_instance import claim
@@ -153,7 +153,7 @@ class Application(QObject):
             self._built = _open_services(self.data_dir, self.log_path)
             return self._built
 
-        run_in_background(build, self._on_services, self._on_failure)
+        en_segundo_plano(build, self._on_services, self._on_failure)
 
     def _with_services(self, action: Callable[[], None]) -> None:
         """Run ``action`` now, or once the services are built (the login answers before)."""
@@ -184,7 +184,7 @@ class Application(QObject):
             args, self._pending_args = self._pending_args, []
             QTimer.singleShot(0, lambda: self.handle_arguments(args))
         # The services the login does not need, built while the user types (container.py).
-        run_in_background(services.preload, lambda _: None, lambda exc: log.error("", exc_info=exc))
+        en_segundo_plano(services.preload, lambda _: None, lambda exc: log.error("", exc_info=exc))
 
     def _on_failure(self, exc: BaseException) -> None:
         self.login.set_unavailable()  # a sign-in already open must not answer either
@@ -302,11 +302,16 @@ class Application(QObject):
         self.login.show()
 
     def open_main(self, usuario: str | None, nombre: str = "") -> None:
+        assert self.services is not None
+        if usuario is None:  # the main window opens once the movements are up to date
+            self._actualizar_movimientos(lambda: self._abrir_main(None, nombre))
+            return
+        self._abrir_main(usuario, nombre)
+
+    def _abrir_main(self, usuario: str | None, nombre: str) -> None:
         from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
         assert self.services is not None
-        if usuario is None:
-            self._actualizar_movimientos()
         self.main = VentanaPrincipal(self.services, usuario, nombre)
         self.main.logout_requested.connect(self.logout)
         self.main.empresa_requested.connect(self.cambiar_empresa)
@@ -330,11 +335,12 @@ class Application(QObject):
             return
         self._ask_for_certificates()
 
-    def _actualizar_movimientos(self) -> None:
+    def _actualizar_movimientos(self, despues: Callable[[], None]) -> None:
         """Guide (modo sólo consulta): the progress of bringing "Movimientos con IDSE" up to
-        date — from the sync server when one is configured, then from the local store. Offline,
-        the local movements are shown."""
-        from icsoe_desktop.gui.worker import run_with_progress_bar
+        date — from the sync server when one is configured, then from the local store — in
+        the background, then ``despues()``. Offline, the local movements are shown."""
+        from icsoe_desktop.gui.kit.notificador import TODO
+        from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 
         services = self.services
         assert services is not None
@@ -347,18 +353,25 @@ class Application(QObject):
                     log.warning("Sólo consulta sin sincronizar: %s", exc.message)
             return services.movimientos.resumen(progress)
 
-        try:
-            resumen = run_with_progress_bar(
-                self.login,
-                "Actualizando Movimientos con IDSE…",
-                work,
-                cancellable=False,
-                title="Movimientos con IDSE",
-            )
-        except DomainError as exc:
+        def listo(resumen: object) -> None:
+            log.info("Movimientos con IDSE al día: %s", resumen)
+            despues()
+
+        def fallo(exc: DomainError) -> None:
             msgbox.warning(self.login, exc.message)
-            return
-        log.info("Movimientos con IDSE al día: %s", resumen)
+            despues()  # the local movements still show
+
+        ejecutar_con_barra(
+            self.login,
+            "Actualizando Movimientos con IDSE…",
+            work,
+            listo,
+            cancelable=False,
+            services=services,
+            cambia=TODO,  # a sync may have brought any kind
+            al_fallar=fallo,
+            titulo="Movimientos con IDSE",
+        )
 
     def _ask_for_certificates(self) -> None:
         """Guide: after a full login, a warning leads to Certificados IMSS while any registro
@@ -427,15 +440,23 @@ class Application(QObject):
             self._mail_running = False
             log.error("Error al enviar la cola de correo", exc_info=exc)
 
-        run_in_background(mail.send_pending, done, failed)
+        en_segundo_plano(mail.send_pending, done, failed)
 
-    def shutdown(self) -> None:
+    def shutdown(self) -> bool:
+        """Stop what runs and close the store; False when background work outlived the wait
+        (the process then ends without running the interpreter's teardown under it)."""
         self.mail_timer.stop()
         if self.instance is not None:
             self.instance.close()
-        # Background jobs (the services' preload, a mail send) finish before the store closes and
-        # the interpreter ends under them; a long one is not waited for more than a few seconds.
-        QThreadPool.globalInstance().waitForDone(5_000)
+        # Background work (the services' preload, a mail send, an export) ends before the store
+        # closes and the interpreter ends under it: work behind a bar stops as with Cancelar,
+        # and none is waited for more than a few seconds.
+        from icsoe_desktop.gui.kit.operaciones import al_salir
+
+        terminado = al_salir(5_000)
+        if not terminado:
+            log.warning("Trabajo en segundo plano sin terminar al salir")
         services, self.services, self._built = self.services or self._built, None, None
-        if services is not None:  # late timers find nothing to do
+        if services is not None and terminado:  # late timers find nothing to do
             services.close()
+        return terminado

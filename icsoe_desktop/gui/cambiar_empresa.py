@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ class CambiarEmpresaDialog(QDialog):
             self.accept()
 
 
-class NuevaEmpresaDialog(QDialog):
+class NuevaEmpresaDialog(PreguntaAlCerrar, QDialog):
     def __init__(self, services: Services, usuario: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("NuevaEmpresaDialog")
@@ -189,8 +189,5 @@ class NuevaEmpresaDialog(QDialog):
     def cambios(self) -> bool:
         return bool(self.rfc.text().strip() or self.razon_social.text().strip())
 
-    def reject(self) -> None:
-        """Cancelar, Esc or the window's close button: an RFC or razón social typed and not
-        saved is asked about (Sí creates the empresa)."""
-        if puede_cerrar(self, self.cambios(), self._crear):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._crear()

@@ -1,5 +1,9 @@
 """«¿Guardar los cambios?» when a form is closed (or cleared, or given another record) with edits
-not saved."""
+not saved.
+
+A dialog that saves takes ``PreguntaAlCerrar`` before ``QDialog`` in its bases and says what
+is not saved (``cambios``) and how it saves (``guardar_cambios``, or ``guardar_y_cerrar`` when
+the save runs in the background): Cancelar, Esc and the window's close button then ask."""
 
 from __future__ import annotations
 
@@ -41,3 +45,48 @@ def puede_cerrar(dialog: QWidget, cambios: bool, guardar: Callable[[], bool]) ->
     if respuesta == "si":
         return guardar() and dialog.isVisible()
     return respuesta == "no"
+
+
+def cerrar_guardando(
+    dialog: QWidget,
+    cambios: bool,
+    guardar: Callable[[Callable[[], None]], None],
+    cerrar: Callable[[], None],
+) -> None:
+    """As ``puede_cerrar``, for a form whose save runs in the background: nothing waits here.
+
+    Without edits, or answered No, ``cerrar()`` runs now. Sí calls ``guardar(cerrar)``, which
+    starts the save and calls ``cerrar`` once it succeeded (a refusal, said to the user, keeps
+    the form open). Cancelar (or Esc) goes back to the form."""
+    if not cambios:
+        cerrar()
+        return
+    respuesta = preguntar_guardar(dialog, dialog.windowTitle())
+    if respuesta == "si":
+        guardar(cerrar)
+    elif respuesta == "no":
+        cerrar()
+
+
+class PreguntaAlCerrar:
+    """For a ``QDialog`` (listed before it in the bases): its ``reject`` (Cancelar, Esc, the
+    window's close button) asks «¿Guardar los cambios?» while ``cambios()`` says so.
+
+    Sí saves with ``guardar_cambios()`` (False: refused and already explained, the form stays)
+    and closes, unless the save closed the dialog itself. A form whose save runs in the
+    background overrides ``guardar_y_cerrar(cerrar)``: it starts the save and calls ``cerrar``
+    once saved."""
+
+    def cambios(self) -> bool:
+        raise NotImplementedError
+
+    def guardar_cambios(self) -> bool:
+        raise NotImplementedError
+
+    def guardar_y_cerrar(self, cerrar: Callable[[], None]) -> None:
+        if self.guardar_cambios() and self.isVisible():  # type: ignore[attr-defined]
+            cerrar()
+
+    def reject(self) -> None:
+        dialog: QWidget = self  # type: ignore[assignment]
+        cerrar_guardando(dialog, self.cambios(), self.guardar_y_cerrar, super().reject)  # type: ignore[misc]

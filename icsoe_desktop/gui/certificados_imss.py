@@ -22,15 +22,17 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, Cambios, anunciar, suscribir
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker, bind_show_password
 from icsoe_desktop.gui.rows_model import RowsModel
-from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from icsoe_desktop.domain.credentials import CertificateInfo
     from icsoe_desktop.services.certificates import CertificateRow
     from icsoe_desktop.services.container import Services
@@ -76,7 +78,7 @@ def _detalle(info: CertificateInfo, estado: str, emisor_verificado: bool) -> str
     )
 
 
-class CertificadosImssDialog(QDialog):
+class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self, services: Services, actor: str | None = None, parent: QWidget | None = None
     ) -> None:
@@ -203,13 +205,11 @@ class CertificadosImssDialog(QDialog):
         edits = (self.certificado, self.llave, self.usuario, self.contrasena)
         return any(edit.text() for edit in edits)
 
-    def reject(self) -> None:
-        """Cerrar, Esc or the window's close button: a certificate chosen and not saved is
-        asked about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def _on_guardar(self) -> None:
+        self.guardar_y_cerrar(None)
 
-    def _on_guardar(self) -> bool:
+    def guardar_y_cerrar(self, despues: Callable[[], None] | None) -> None:
+        """Save in the background; ``despues`` (closing the window) runs once it is saved."""
         from icsoe_desktop.services.certificates import Assignment
 
         assignment = Assignment(
@@ -219,25 +219,28 @@ class CertificadosImssDialog(QDialog):
             usuario=self.usuario.text(),
             contrasena=self.contrasena.text(),
         )
-        try:
-            # Decrypting the key and checking the pair is slow work: off the GUI thread.
-            row = run_with_progress(
-                self,
-                "Validando el certificado y la llave privada…",
-                lambda: self._services.certificates.assign(assignment, self._actor),
-            )
-        except DomainError as exc:
-            msgbox.field_error(self, exc, self._fields, TITLE)
-            return False
-        finally:
-            self.contrasena.clear()  # never left on screen
-        msgbox.information(self, MSG_GUARDADO.format(registro=row.registro), TITLE)
-        for edit in (self.certificado, self.llave, self.usuario):
-            edit.clear()
-        self.detalle.clear()
-        self._set_fiel(None)
-        anunciar(self._services, {CERTIFICADOS})  # this list and the login's expiry panel
-        return True
+        self.contrasena.clear()  # never left on screen, whatever the outcome
+
+        def guardado(row: CertificateRow) -> None:
+            for edit in (self.certificado, self.llave, self.usuario):
+                edit.clear()
+            self.detalle.clear()
+            self._set_fiel(None)
+            msgbox.information(self, MSG_GUARDADO.format(registro=row.registro), TITLE)
+            if despues is not None:
+                despues()
+
+        # Decrypting the key and checking the pair is slow work: off the GUI thread.
+        ejecutar(
+            self,
+            "Validando el certificado y la llave privada…",
+            lambda: self._services.certificates.assign(assignment, self._actor),
+            guardado,
+            services=self._services,
+            cambia={CERTIFICADOS},  # this list and the login's expiry panel
+            al_fallar=lambda exc: msgbox.field_error(self, exc, self._fields, TITLE),
+            titulo=TITLE,
+        )
 
     def _on_eliminar(self) -> None:
         registro = self.registro.currentData()

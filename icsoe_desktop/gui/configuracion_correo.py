@@ -22,21 +22,22 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.worker import run_with_progress
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.mail import SendReport
 
 TITLE = "Configuración del correo saliente (SMTP)"
 SECURITY_CHOICES = (("STARTTLS", "starttls"), ("SSL/TLS", "ssl"), ("Ninguna", "ninguna"))
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "ninguna": 25}
 
 
-class ConfiguracionCorreoDialog(QDialog):
+class ConfiguracionCorreoDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self, services: Services, actor: str | None = None, parent: QWidget | None = None
     ) -> None:
@@ -157,16 +158,15 @@ class ConfiguracionCorreoDialog(QDialog):
             from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
 
             password = self._services.secrets.get(SMTP_SECRET_SCOPE, smtp_secret_key(settings))
-        try:
-            run_with_progress(
-                self,
-                "Probando la conexión con el servidor de correo…",
-                lambda: self._services.mail.test_connection(settings, password),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
-        msgbox.information(self, "La conexión con el servidor de correo fue exitosa.", TITLE)
+        ejecutar(
+            self,
+            "Probando la conexión con el servidor de correo…",
+            lambda: self._services.mail.test_connection(settings, password),
+            lambda _: msgbox.information(
+                self, "La conexión con el servidor de correo fue exitosa.", TITLE
+            ),
+            titulo=TITLE,
+        )
 
     def _valores(self) -> tuple[object, ...]:
         return (self.propio_radio.isChecked(), self._form_settings(), self.contrasena.text())
@@ -174,11 +174,8 @@ class ConfiguracionCorreoDialog(QDialog):
     def cambios(self) -> bool:
         return self._valores() != self._guardado
 
-    def reject(self) -> None:
-        """Cancelar, Esc or the window's close button: settings typed and not saved are asked
-        about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._on_guardar()
 
     def _on_guardar(self) -> bool:
         try:
@@ -198,11 +195,15 @@ class ConfiguracionCorreoDialog(QDialog):
         return True
 
     def _on_enviar_pendientes(self) -> None:
-        report = run_with_progress(
+        ejecutar(
             self,
             "Enviando los correos en espera…",
             lambda: self._services.mail.send_pending(force=True),
+            self._enviados,
+            titulo=TITLE,
         )
+
+    def _enviados(self, report: SendReport) -> None:
         self._refresh_queue()
         if report.failed:
             msgbox.warning(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.services.primer_uso import (
     CERTIFICADOS,
@@ -168,7 +168,7 @@ class _EmpresaPage(_StepPage):
         return super().isComplete() or typed
 
 
-class ConfiguracionInicialWizard(QWizard):
+class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
     """``open_*`` callables open the existing windows (Registros patronales, Correo saliente,
     Certificados IMSS, Sincronización) over this one; the owner supplies them."""
 
@@ -191,6 +191,9 @@ class ConfiguracionInicialWizard(QWizard):
         self.services = services
         self.actor = actor
         self._openers = openers
+        # Once closed, drop them: they are the window's methods, and the window holds this
+        # assistant, a cycle that would keep a closed main window alive until the collector ran.
+        self.finished.connect(self._soltar_openers)
         self._pasos = {p.clave: p for p in services.primer_uso.pasos()}
         self.setButtonText(QWizard.WizardButton.NextButton, "&Siguiente >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Atrás")
@@ -249,6 +252,9 @@ class ConfiguracionInicialWizard(QWizard):
 
     # --- actions -------------------------------------------------------------------------------
 
+    def _soltar_openers(self) -> None:
+        self._openers = {}
+
     def _open(self, clave: str) -> None:
         self._openers[clave](self)
         self.reload()
@@ -287,14 +293,15 @@ class ConfiguracionInicialWizard(QWizard):
             titulo=TITLE,
         )
 
-    def reject(self) -> None:
-        """Cancelar, Esc or the window's close button: the empresa's data typed and not saved
-        are asked about (the other steps save in their own windows)."""
+    def cambios(self) -> bool:
+        """The empresa's data typed and not saved (the other steps save in their own windows)."""
         empresa = self.pages.get(EMPRESA)
-        if not isinstance(empresa, _EmpresaPage) or puede_cerrar(
-            self, empresa.cambios(), empresa.save
-        ):
-            super().reject()
+        return isinstance(empresa, _EmpresaPage) and empresa.cambios()
+
+    def guardar_cambios(self) -> bool:
+        empresa = self.pages[EMPRESA]
+        assert isinstance(empresa, _EmpresaPage)
+        return empresa.save()
 
     def _on_skip(self, which: int) -> None:
         if which != self.SKIP.value:

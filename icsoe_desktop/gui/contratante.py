@@ -23,7 +23,7 @@ from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.cambios import preguntar_guardar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -35,7 +35,7 @@ MSG_INEXISTENTE = "El contratante ya no existe (pudo eliminarse en otro equipo).
 ELIGE_ENTIDAD = "Selecciona…"
 
 
-class ContratanteDialog(QDialog):
+class ContratanteDialog(PreguntaAlCerrar, QDialog):
     """``contratante_uuid``: the one edited (None: a new one); after Guardar, the one saved."""
 
     def __init__(
@@ -253,15 +253,8 @@ class ContratanteDialog(QDialog):
         self.accept()
         return True
 
-    def reject(self) -> None:
-        """Cancelar, Esc or the window's close button: edits not saved are asked about."""
-        if self.cambios():
-            respuesta = preguntar_guardar(self, self.windowTitle())
-            if respuesta == "si":
-                self._guardar()  # accepted when saved; a refusal leaves the form open
-            if respuesta != "no":
-                return
-        super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._guardar()
 
 
 def _align_columns(*grids: QGridLayout) -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.cambios import preguntar_guardar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.fecha_edit import FechaEdit
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 
@@ -78,7 +78,7 @@ class _TextoCorrido(QPlainTextEdit):
         return self.toPlainText()
 
 
-class ContratoDialog(QDialog):
+class ContratoDialog(PreguntaAlCerrar, QDialog):
     """``contrato_uuid``: the contract edited (None: a new one); after Guardar, the one saved.
     ``campo`` names the field to focus on opening (Revisar takes the clerk to a problem)."""
 
@@ -370,15 +370,8 @@ class ContratoDialog(QDialog):
         self.accept()
         return True
 
-    def reject(self) -> None:
-        """Cancelar, Esc or the window's close button: edits not saved are asked about."""
-        if self.cambios():
-            respuesta = preguntar_guardar(self, self.windowTitle())
-            if respuesta == "si":
-                self._guardar()  # accepted when saved; a refusal leaves the form open
-            if respuesta != "no":
-                return
-        super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._guardar()
 
 
 def _row(grid: QGridLayout, row: int, text: str, field: QWidget, content: object = None) -> QLabel:

@@ -23,9 +23,10 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import ICSOE, anunciar
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import RowsModel
-from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.informativa.captura import ContratoResumen
 
 if TYPE_CHECKING:
@@ -171,20 +172,31 @@ class CopiarContratoDialog(QDialog):
                     )
                 )
 
-        try:
-            run_with_progress(self, "Copiando los contratos…", copiar)
-        except DomainError as exc:
+        def copiado(_: None) -> None:
+            self.copiados = copiados
+            trabajadores = sum(c.trabajadores for c in elegidos)
+            msgbox.information(
+                self, mensaje_copiados(len(copiados), con_trabajadores, trabajadores), TITLE
+            )
+            self.accept()
+
+        def fallo(exc: DomainError) -> None:
             self.copiados = copiados
             hechos = (
                 f"\n\n{mensaje_copiados(len(copiados), con_trabajadores, 0)}" if copiados else ""
             )
             msgbox.warning(self, exc.message + hechos, TITLE)
             if copiados:
+                anunciar(self._services, {ICSOE})  # the ones copied before the refusal
                 self.accept()
-            return
-        self.copiados = copiados
-        trabajadores = sum(c.trabajadores for c in elegidos)
-        msgbox.information(
-            self, mensaje_copiados(len(copiados), con_trabajadores, trabajadores), TITLE
+
+        ejecutar(
+            self,
+            "Copiando los contratos…",
+            copiar,
+            copiado,
+            services=self._services,
+            cambia={ICSOE},
+            al_fallar=fallo,
+            titulo=TITLE,
         )
-        self.accept()

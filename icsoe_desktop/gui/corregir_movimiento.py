@@ -21,7 +21,7 @@ from icsoe_desktop.domain.movimientos import (
     pesos_text,
 )
 from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import LOTES, MOVIMIENTOS, anunciar
@@ -35,7 +35,7 @@ MSG_CORREGIDO = (
 )
 
 
-class CorregirMovimientoDialog(QDialog):
+class CorregirMovimientoDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self,
         services: Services,
@@ -111,10 +111,8 @@ class CorregirMovimientoDialog(QDialog):
     def cambios(self) -> bool:
         return self._valores() != self._guardado
 
-    def reject(self) -> None:
-        """Cancelar, Esc or the window's close button: a correction not saved is asked about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._on_guardar()
 
     def _valor(self, campo: Campo) -> object:
         widget = self._fields[campo.attr]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar, puede_cerrar
 from icsoe_desktop.gui.geometria import centrar
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ MSG_ADMINISTRADOR = "Es administrador: trabaja en todas las empresas."
 _ROLE = Qt.ItemDataRole.UserRole
 
 
-class EmpresasPorUsuarioDialog(QDialog):
+class EmpresasPorUsuarioDialog(PreguntaAlCerrar, QDialog):
     def __init__(self, services: Services, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("EmpresasPorUsuarioDialog")
@@ -147,8 +147,5 @@ class EmpresasPorUsuarioDialog(QDialog):
         self._fill()
         return True
 
-    def reject(self) -> None:
-        """Cerrar, Esc or the window's close button: empresas ticked and not saved are asked
-        about."""
-        if puede_cerrar(self, self.cambios(), self._guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._guardar()

@@ -22,10 +22,13 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
-from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from icsoe_desktop.domain.credentials import CertificateInfo
     from icsoe_desktop.services.container import Services
 
 TITLE = "Generar .pfx"
@@ -102,16 +105,18 @@ class GenerarPfxDialog(QDialog):
             )  # fmt: skip
             return
         # A wrong password is said before the clerk chooses where to save, not after.
-        if not self.comprobar():
-            return
+        self.comprobar(self._elegir_destino)
+
+    def _elegir_destino(self) -> None:
         suggested = str(Path(self.certificado.text()).with_suffix(".pfx"))
         path, _ = QFileDialog.getSaveFileName(self, TITLE, suggested, PFX_FILTER)
         if path:
             self.generar_en(path)
 
-    def comprobar(self) -> bool:
+    def comprobar(self, despues: Callable[[], None]) -> None:
         """The files, the key's password and the new password, checked off the GUI thread
-        (the key is decrypted); a refusal is said with the cursor in its field."""
+        (the key is decrypted), then ``despues()``; a refusal is said with the cursor in its
+        field."""
         certificados = self._services.certificates
         args = (
             self.certificado_picker.path(),
@@ -119,16 +124,17 @@ class GenerarPfxDialog(QDialog):
             self.contrasena_llave.text(),
             self.contrasena_pfx.text(),
         )
-        try:
-            run_with_progress(
-                self,
-                "Validando el certificado y la llave privada…",
-                lambda: certificados.comprobar_pfx(*args),
-            )
-        except DomainError as exc:
-            msgbox.field_error(self, exc, self._fields, TITLE)
-            return False
-        return True
+        ejecutar(
+            self,
+            "Validando el certificado y la llave privada…",
+            lambda: certificados.comprobar_pfx(*args),
+            lambda _: despues(),
+            al_fallar=self._rechazado,
+            titulo=TITLE,
+        )
+
+    def _rechazado(self, exc: DomainError) -> None:
+        msgbox.field_error(self, exc, self._fields, TITLE)
 
     def generar_en(self, path: str) -> None:
         """What choosing where to save does (tests call it to bypass the native file dialog)."""
@@ -141,13 +147,16 @@ class GenerarPfxDialog(QDialog):
             Path(path),
             self._actor,
         )
-        try:
-            info = run_with_progress(
-                self, "Generando el .pfx…", lambda: certificados.generar_pfx(*args)
-            )
-        except DomainError as exc:
-            msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+        ejecutar(
+            self,
+            "Generando el .pfx…",
+            lambda: certificados.generar_pfx(*args),
+            lambda info: self._generado(path, info),
+            al_fallar=self._rechazado,
+            titulo=TITLE,
+        )
+
+    def _generado(self, path: str, info: CertificateInfo) -> None:
         for edit in (self.contrasena_llave, self.contrasena_pfx, self.confirmacion):
             edit.clear()  # never left on screen
         text = MSG_GENERADO.format(archivo=path, rfc=info.rfc, no=info.no_certificado)

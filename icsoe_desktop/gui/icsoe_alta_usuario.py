@@ -13,7 +13,8 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
-from icsoe_desktop.gui.worker import run_with_progress
+from icsoe_desktop.gui.kit.notificador import ICSOE
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from icsoe_desktop.services.capturistas.formulario import ROLES, CapturistaForm
@@ -228,15 +229,17 @@ class IcsoeAltaUsuarioPage(QWidget):
     def cargar_excel(self, path: str) -> None:
         """What choosing the .xlsx does (tests call it to bypass the native file dialog)."""
         service = self._services.capturistas_excel
-        try:
-            report = run_with_progress(
-                self,
-                "Validando y guardando los capturistas del archivo…",
-                lambda: service.alta_masiva(self._rfc, Path(path)),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, "Alta masiva")
-            return
+        ejecutar(
+            self,
+            "Validando y guardando los capturistas del archivo…",
+            lambda: service.alta_masiva(self._rfc, Path(path)),
+            self._cargado,
+            services=self._services,
+            cambia=lambda report: {ICSOE} if report.guardados else (),
+            titulo="Alta masiva",
+        )
+
+    def _cargado(self, report: AltaMasiva) -> None:
         if report.rechazos:
             msgbox.warning(self, bulk_report_text(report), "Alta masiva")
             return

@@ -30,6 +30,7 @@ from icsoe_desktop.gui.capturistas_model import (
     action_available,
 )
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit.notificador import ICSOE, Cambios, suscribir
 from icsoe_desktop.services.capturistas.administracion import (
     MSG_ACTIVAR_PREGUNTA,
     MSG_BAJA,
@@ -119,6 +120,10 @@ class IcsoeConsultaPage(QWidget):
         self.model.modelReset.connect(self._update_buttons)
         self.model.dataChanged.connect(self._update_buttons)
         self.exportar.clicked.connect(self.export_requested)
+        self.reload()
+        suscribir(self, services, {ICSOE}, self._on_cambios)  # an import, a sync
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
         self.reload()
 
     def _fit_columns(self) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import puede_cerrar
@@ -30,7 +29,7 @@ from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
 from icsoe_desktop.gui.icsoe_datos_generales import IcsoeDatosGeneralesPage
 from icsoe_desktop.gui.informativas_inicio import InformativasInicio
-from icsoe_desktop.gui.worker import run_with_progress
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -195,21 +194,23 @@ class IcsoeContratistaWindow(QMainWindow):
         if path:
             self.exportar_a(path)
 
-    def exportar_a(self, path: str) -> Path | None:
-        """What the save dialog does with the chosen path (tests call it directly)."""
+    def exportar_a(self, path: str) -> None:
+        """What the save dialog does with the chosen path (tests call it directly): the file
+        is written in the background, then «Abrir» offers it."""
         target = Path(path)
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
         service = self._services.capturistas_excel
-        try:
-            count = run_with_progress(
-                self,
-                "Generando el archivo de Excel…",
-                lambda: service.exportar_excel(self.sesion.rfc, target),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, EXPORT_TITLE)
-            return None
+        rfc = self.sesion.rfc
+        ejecutar(
+            self,
+            "Generando el archivo de Excel…",
+            lambda: service.exportar_excel(rfc, target),
+            lambda count: self._exportado(target, count),
+            titulo=EXPORT_TITLE,
+        )
+
+    def _exportado(self, target: Path, count: int) -> None:
         box, (abrir, _aceptar) = msgbox.make_box(
             self,
             "Information",
@@ -224,7 +225,6 @@ class IcsoeContratistaWindow(QMainWindow):
             from PySide6.QtGui import QDesktopServices
 
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
-        return target
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # What was typed in Información del contratista or Alta de usuarios is asked about.

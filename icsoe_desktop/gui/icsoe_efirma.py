@@ -18,8 +18,8 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
-from icsoe_desktop.gui.worker import run_with_progress
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 
 if TYPE_CHECKING:
@@ -87,17 +87,21 @@ class IcsoeEfirmaDialog(QDialog):
     def _on_validar(self) -> None:
         rfc, password = self.rfc.text(), self.contrasena.text()
         cer, key = self.certificado_picker.path(), self.llave_picker.path()
-        try:
-            # Decrypting the key is slow work: off the GUI thread.
-            fiel = run_with_progress(
-                self,
-                "Validando la e.firma…",
-                lambda: self._services.contratistas.validar_fiel(rfc, cer, key, password),
-            )
-        except DomainError as exc:
-            self.resultado.setText(f'<span style="color:#b00020;">{exc.message}</span>')
-            msgbox.field_error(self, exc, self._fields, TITLE)
-            return
+        # Decrypting the key is slow work: off the GUI thread.
+        ejecutar(
+            self,
+            "Validando la e.firma…",
+            lambda: self._services.contratistas.validar_fiel(rfc, cer, key, password),
+            self._validada,
+            al_fallar=self._no_validada,
+            titulo=TITLE,
+        )
+
+    def _no_validada(self, exc: DomainError) -> None:
+        self.resultado.setText(f'<span style="color:#b00020;">{exc.message}</span>')
+        msgbox.field_error(self, exc, self._fields, TITLE)
+
+    def _validada(self, fiel: FielValidada) -> None:
         self.show_validada(fiel)
         msgbox.information(self, MSG_FIEL_EXITOSA, TITLE)
         self.ingresar.setDefault(True)

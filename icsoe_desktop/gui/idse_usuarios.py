@@ -18,7 +18,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.widgets import new_password_fields
@@ -32,7 +32,7 @@ TITLE = "Usuarios para conexión en línea con IDSE"
 MSG_GUARDADO = "El usuario {usuario} se guardó correctamente."
 
 
-class IdseUsuariosDialog(QDialog):
+class IdseUsuariosDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self, services: Services, actor: str | None = None, parent: QWidget | None = None
     ) -> None:
@@ -136,11 +136,8 @@ class IdseUsuariosDialog(QDialog):
         """A user being registered: something typed, or the aviso accepted."""
         return any(edit.text() for edit in self._campos()) or self.aviso.isChecked()
 
-    def reject(self) -> None:
-        """Cerrar, Esc or the window's close button: a registration typed and not saved is
-        asked about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._on_guardar()
 
     def _on_guardar(self) -> bool:
         from icsoe_desktop.services.accounts import Registration

@@ -38,10 +38,13 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.informativa_trabajadores import TrabajadoresPanel
+from icsoe_desktop.gui.kit.notificador import ICSOE
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
-from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.informativa.captura import ContratoResumen, FilaInformativa
 
@@ -174,7 +177,7 @@ class InformativaWindow(QMainWindow):
         self.problemas_group.setVisible(False)
         self.problemas.setSpacing(3)
         self.problemas.itemActivated.connect(self._on_problema)
-        self.revisar.clicked.connect(self.revisar_informativa)
+        self.revisar.clicked.connect(self._on_revisar)
         self.firmar.clicked.connect(self.firmar_informativa)
         self.exportar.clicked.connect(self._pedir_carpeta)
         self.acuse.clicked.connect(self._pedir_ruta_acuse)
@@ -362,26 +365,34 @@ class InformativaWindow(QMainWindow):
 
     # --- Revisar -------------------------------------------------------------------------------
 
-    def revisar_informativa(self) -> list[Problema] | None:
-        """Run the checks; list the problems (or say there are none). None if it failed."""
+    def _on_revisar(self) -> None:
+        self.revisar_informativa()
+
+    def revisar_informativa(self, despues: Callable[[list[Problema]], None] | None = None) -> None:
+        """Run the checks in the background; list the problems (or say there are none), then
+        ``despues(problemas)``. A refusal is said and nothing follows."""
         if not self.editable:
-            return None
-        firma = self._services.informativa_firma
-        try:
-            problemas = run_with_progress(
-                self,
-                "Revisando la informativa…",
-                lambda: firma.revisar(self.uuid, self.actor),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return None
-        self.mostrar_problemas(problemas)
-        self.recargar_encabezado()
-        self.changed.emit()
-        if not problemas:
-            msgbox.information(self, MSG_SIN_INCONSISTENCIAS, TITLE)
-        return problemas
+            return
+        firma, uuid, actor = self._services.informativa_firma, self.uuid, self.actor
+
+        def revisada(problemas: list[Problema]) -> None:
+            self.mostrar_problemas(problemas)
+            self.recargar_encabezado()
+            self.changed.emit()
+            if not problemas:
+                msgbox.information(self, MSG_SIN_INCONSISTENCIAS, TITLE)
+            if despues is not None:
+                despues(problemas)
+
+        ejecutar(
+            self,
+            "Revisando la informativa…",
+            lambda: firma.revisar(uuid, actor),
+            revisada,
+            services=self._services,
+            cambia={ICSOE},  # its estado: lista para firma or not
+            titulo=TITLE,
+        )
 
     def mostrar_problemas(self, problemas: list[Problema]) -> None:
         self.problemas.clear()
@@ -420,18 +431,24 @@ class InformativaWindow(QMainWindow):
 
     # --- Firmar, acuse, Exportar ---------------------------------------------------------------
 
-    def firmar_informativa(self) -> bool:
-        """Revisar first unless it is ready; then the e.firma dialog. True once signed."""
+    def firmar_informativa(self) -> None:
+        """Revisar first unless it is ready (in the background); then the e.firma dialog."""
         if not (self.puede_firmar and self.editable):
-            return False
+            return
         if self.fila.estado != LISTA_PARA_FIRMA:
-            problemas = self.revisar_informativa()
-            if problemas is None:
-                return False
-            if problemas:
-                cuantos = plural(len(problemas), "inconsistencia")
-                msgbox.warning(self, MSG_CORRIGE_ANTES.format(cuantos=cuantos), TITLE)
-                return False
+            self.revisar_informativa(self._revisada_para_firmar)
+            return
+        self._pedir_firma()
+
+    def _revisada_para_firmar(self, problemas: list[Problema]) -> None:
+        if problemas:
+            cuantos = plural(len(problemas), "inconsistencia")
+            msgbox.warning(self, MSG_CORRIGE_ANTES.format(cuantos=cuantos), TITLE)
+            return
+        self._pedir_firma()
+
+    def _pedir_firma(self) -> bool:
+        """The e.firma dialog; True once signed."""
         from icsoe_desktop.gui.informativa_firmar import FirmarInformativaDialog
 
         resumen = (
@@ -493,18 +510,19 @@ class InformativaWindow(QMainWindow):
         if carpeta:
             self.exportar_a(Path(carpeta))
 
-    def exportar_a(self, carpeta: Path) -> list[Path]:
-        """What the folder dialog does with the chosen folder (tests call it directly)."""
-        firma = self._services.informativa_firma
-        try:
-            archivos = run_with_progress(
-                self,
-                "Exportando la informativa…",
-                lambda: firma.exportar(self.uuid, self.actor, carpeta),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return []
+    def exportar_a(self, carpeta: Path) -> None:
+        """What the folder dialog does with the chosen folder (tests call it directly): the
+        files are written in the background, then listed."""
+        firma, uuid, actor = self._services.informativa_firma, self.uuid, self.actor
+        ejecutar(
+            self,
+            "Exportando la informativa…",
+            lambda: firma.exportar(uuid, actor, carpeta),
+            lambda archivos: self._exportada(carpeta, archivos),
+            titulo=TITLE,
+        )
+
+    def _exportada(self, carpeta: Path, archivos: list[Path]) -> None:
         texto = MSG_EXPORTADO.format(
             verbo=verb(len(archivos), "guardó", "guardaron"),
             cuantos=plural(len(archivos), "archivo"),
@@ -513,7 +531,6 @@ class InformativaWindow(QMainWindow):
         )
         if msgbox.question(self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
-        return archivos
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
-from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import ICSOE
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
-from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -76,15 +76,20 @@ class FirmarInformativaDialog(QDialog):
         cer, key = self.certificado_picker.path(), self.llave_picker.path()
         password = self.contrasena.text()
         firma = self._services.informativa_firma
-        try:
-            acuse = run_with_progress(
-                self,
-                "Firmando la informativa…",
-                lambda: firma.firmar(self._uuid, self._rfc, cer, key, password),
-            )
-        except DomainError as exc:
-            msgbox.field_error(self, exc, self._fields, TITLE, self.contrasena)
-            return
+        ejecutar(
+            self,
+            "Firmando la informativa…",
+            lambda: firma.firmar(self._uuid, self._rfc, cer, key, password),
+            self._firmada,
+            services=self._services,
+            cambia={ICSOE},
+            al_fallar=lambda exc: msgbox.field_error(
+                self, exc, self._fields, TITLE, self.contrasena
+            ),
+            titulo=TITLE,
+        )
+
+    def _firmada(self, acuse: bytes) -> None:
         self.contrasena.clear()
         self.acuse = acuse
         self.accept()

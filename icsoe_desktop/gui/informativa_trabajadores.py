@@ -24,11 +24,13 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child
+from icsoe_desktop.gui.kit.notificador import ICSOE
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.trabajadores_model import TrabajadoresModel
-from icsoe_desktop.gui.worker import run_with_progress_bar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.informativa.asignaciones import ResultadoImportacion
     from icsoe_desktop.services.informativa.captura import ContratoResumen
 
 TITLE = "Trabajadores del contrato"
@@ -194,24 +196,25 @@ class TrabajadoresPanel(QObject):
         if path:
             self.importar_de(Path(path))
 
-    def importar_de(self, path: Path) -> int:
-        """What the file dialog does with the chosen file (tests call it directly); returns
-        how many workers were added."""
+    def importar_de(self, path: Path) -> None:
+        """What the file dialog does with the chosen file (tests call it directly): the import
+        runs in the background, then the list shows the workers added or the problems."""
         if self.contrato is None or not self.editable:
-            return 0
+            return
         svc, actor, uuid = self._services.informativa_trabajadores, self._actor, self.contrato.uuid
+        ejecutar_con_barra(
+            self.tabla.window(),
+            f"Importando los trabajadores de «{path.name}»…",
+            lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso),
+            lambda resultado: self._importado(path, resultado),
+            cancelable=False,
+            services=self._services,
+            cambia=lambda resultado: () if resultado.problemas else {ICSOE},
+            titulo=TITLE,
+        )
+
+    def _importado(self, path: Path, resultado: ResultadoImportacion) -> None:
         parent = self.tabla.window()
-        try:
-            resultado = run_with_progress_bar(
-                parent,
-                f"Importando los trabajadores de «{path.name}»…",
-                lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso),
-                cancellable=False,
-                title=TITLE,
-            )
-        except DomainError as exc:
-            msgbox.warning(parent, exc.message, TITLE)
-            return 0
         if resultado.problemas:
             from icsoe_desktop.gui.informativa_problemas import ProblemasImportacionDialog
 
@@ -222,7 +225,7 @@ class TrabajadoresPanel(QObject):
                 mensaje, resultado.problemas, parent
             )
             self.dialogo_problemas.exec()
-            return 0
+            return
         self._recargar()
         msgbox.information(
             parent,
@@ -233,7 +236,6 @@ class TrabajadoresPanel(QObject):
             ),
             TITLE,
         )
-        return resultado.agregados
 
     # --- removing ------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit.notificador import ICSOE, Cambios, suscribir
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import Index
 
@@ -118,6 +119,10 @@ class InformativasInicio(QWidget):
         self.sin_informacion.clicked.connect(lambda: self.nueva_informativa(sin_informacion=True))
         self.abrir.clicked.connect(self.abrir_seleccionada)
         self.eliminar.clicked.connect(self.eliminar_seleccionada)
+        self.recargar()
+        suscribir(self, services, {ICSOE}, self._on_cambios)  # a signature, an import, a sync
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
         self.recargar()
 
     # --- the grid ------------------------------------------------------------------------------

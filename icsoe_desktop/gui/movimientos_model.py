@@ -134,7 +134,7 @@ class MovimientosModel(QAbstractTableModel):
             QTimer.singleShot(0, lambda: self._read_bounds(generation))
 
     def _read_bounds(self, generation: int) -> None:
-        from icsoe_desktop.gui.worker import run_in_background
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
         if generation != self._generation or not self._service.keys_indexed(self.orden):
             return
@@ -144,7 +144,7 @@ class MovimientosModel(QAbstractTableModel):
             if generation == self._generation:  # not for an earlier search
                 self._bounds = bounds
 
-        run_in_background(
+        en_segundo_plano(
             lambda: self._service.boundaries(filtro, orden, PAGE_SIZE, total),
             done,
             lambda exc: log.error("No se pudieron leer los límites de página", exc_info=exc),
@@ -194,7 +194,7 @@ class MovimientosModel(QAbstractTableModel):
 
     def _read_later(self, number: int) -> None:
         """Read a far page in the background; its rows are painted when it arrives."""
-        from icsoe_desktop.gui.worker import run_in_background
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
         if number in self._pending:
             return
@@ -219,7 +219,7 @@ class MovimientosModel(QAbstractTableModel):
             self._pending.discard(number)
             log.error("No se pudo leer una página de movimientos", exc_info=exc)
 
-        run_in_background(lambda: self._by_position(number, filtro, orden, total), done, failed)
+        en_segundo_plano(lambda: self._by_position(number, filtro, orden, total), done, failed)
 
     def row_values(self, row: int) -> tuple | None:
         """(id, value per COLUMNS..., sort value) of a row, None if it vanished meanwhile."""

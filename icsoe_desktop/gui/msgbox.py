@@ -87,5 +87,11 @@ def field_error(
     """Show a validation error and put the cursor in the field it names (``exc.field``)."""
     warning(parent, exc.message, title)
     widget = fields.get(exc.field or "", fallback)
-    if widget is not None:
+    if widget is not None and _vivo(widget):  # its window may have gone while the box showed
         widget.setFocus()
+
+
+def _vivo(widget: QWidget) -> bool:
+    from shiboken6 import isValid
+
+    return isValid(widget)

@@ -11,11 +11,12 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
-from icsoe_desktop.gui.worker import run_with_progress
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.mail import SendReport
 
 TITLE = "Recuperar Contraseña"
 MSG_SIN_CORREO = (
@@ -53,21 +54,28 @@ class RecuperarContrasenaDialog(QDialog):
             msgbox.warning(self, exc.message, TITLE)
             self.correo.setFocus()
             return
+        mail = self._services.mail
+        configured = self._services.settings.current.smtp.configured
+
+        def enviar() -> SendReport:
+            """Deliver now, off the GUI thread; if it fails the mail stays queued and is
+            retried."""
+            report = mail.send_pending()
+            if configured and not report.sent and not report.failed:
+                # Nothing was waiting (an e-mail that is no user's): the server is asked all the
+                # same, so a server that is down is told alike whether the e-mail is a user's
+                # or not.
+                problem = mail.server_problem()
+                if problem:
+                    report = replace(report, failed=1, last_error=problem)
+            return report
+
+        ejecutar(self, "Enviando el correo…", enviar, self._enviado, titulo=TITLE)
+
+    def _enviado(self, report: SendReport) -> None:
         from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO
 
-        # Deliver now, off the GUI thread; if it fails the mail stays queued and is retried.
-        report = run_with_progress(
-            self, "Enviando el correo…", lambda: self._services.mail.send_pending()
-        )
         configured = self._services.settings.current.smtp.configured
-        if configured and not report.sent and not report.failed:
-            # Nothing was waiting (an e-mail that is no user's): the server is asked all the
-            # same, so a server that is down is told alike whether the e-mail is a user's or not.
-            problem = run_with_progress(
-                self, "Enviando el correo…", self._services.mail.server_problem
-            )
-            if problem:
-                report = replace(report, failed=1, last_error=problem)
         # Nothing sent and nothing failed: an e-mail that is no user's. Answered as one that is.
         if configured and not report.failed:
             msgbox.information(self, MSG_CORREO_ENVIADO, TITLE)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QPushButton, QTab
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.gui import mnemonics, msgbox
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar, puede_cerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import REGISTROS, anunciar
@@ -46,7 +46,7 @@ class CompactUpperValidator(QValidator):
         )
 
 
-class RegistrosPatronalesDialog(QDialog):
+class RegistrosPatronalesDialog(PreguntaAlCerrar, QDialog):
     """Selecting a row of the grid loads it into the form to change its RFC or razón social;
     the registro itself is then fixed (Nuevo frees the form to capture another one)."""
 
@@ -219,11 +219,8 @@ class RegistrosPatronalesDialog(QDialog):
         self._cargar(row)
         return True
 
-    def reject(self) -> None:
-        """Cerrar, Esc or the window's close button: what was typed and not saved is asked
-        about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._on_guardar()
 
     def _on_eliminar(self) -> None:
         registro = self._editing

@@ -3,12 +3,12 @@ say what happened in Spanish. The checks and the copy are in services.backup."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.services.backup import BACKUP_SUFFIX, default_backup_name
 
@@ -20,25 +20,25 @@ TITLE_RESPALDAR = "Respaldar la base de datos"
 TITLE_RESTAURAR = "Restaurar un respaldo"
 
 
-def respaldar(parent: QWidget, services: Services, usuario: str | None) -> Path | None:
+def respaldar(parent: QWidget, services: Services, usuario: str | None) -> None:
     """Ask where, copy with a progress bar; the app keeps running meanwhile."""
-    from icsoe_desktop.gui.worker import run_with_progress_bar
+    from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 
     start = str(Path.home() / services.empresa.nombre_de_archivo(default_backup_name()))
     path, _ = QFileDialog.getSaveFileName(parent, TITLE_RESPALDAR, start, FILTER)
     if not path:
-        return None
-    try:
-        written = run_with_progress_bar(
-            parent,
-            "Respaldando la base de datos…",
-            lambda progress, _cancelled: services.backup.backup(Path(path), usuario, progress),
-            cancellable=False,
-            title=TITLE_RESPALDAR,
-        )
-    except DomainError as exc:
-        msgbox.warning(parent, exc.message, TITLE_RESPALDAR)
-        return None
+        return
+    ejecutar_con_barra(
+        parent,
+        "Respaldando la base de datos…",
+        lambda progress, _cancelled: services.backup.backup(Path(path), usuario, progress),
+        lambda written: _respaldado(parent, written),
+        cancelable=False,
+        titulo=TITLE_RESPALDAR,
+    )
+
+
+def _respaldado(parent: QWidget, written: Path) -> None:
     msgbox.information(
         parent,
         f"El respaldo se guardó en «{written}».\n\nGuárdalo en otro disco o equipo, en un lugar "
@@ -48,17 +48,20 @@ def respaldar(parent: QWidget, services: Services, usuario: str | None) -> Path 
         "de Windows de este equipo.",
         TITLE_RESPALDAR,
     )
-    return written
 
 
-def restaurar(parent: QWidget, services: Services, usuario: str | None) -> bool:
-    """Choose a backup, confirm, check and put it in place; True when the store was replaced
-    (then the caller signs out: the restored store has its own users)."""
-    from icsoe_desktop.gui.worker import run_with_progress
+def restaurar(
+    parent: QWidget, services: Services, usuario: str | None, restaurado: Callable[[], None]
+) -> None:
+    """Choose a backup, confirm, check and put it in place in the background; once the store
+    was replaced, ``restaurado()`` (the caller signs out: the restored store has its own
+    users)."""
+    from icsoe_desktop.gui.kit.notificador import TODO
+    from icsoe_desktop.gui.kit.operaciones import ejecutar
 
     path, _ = QFileDialog.getOpenFileName(parent, TITLE_RESTAURAR, str(Path.home()), FILTER)
     if not path:
-        return False
+        return
     if not msgbox.question(
         parent,
         f"Se reemplazará la base de datos actual por el respaldo «{Path(path).name}». La base de "
@@ -67,23 +70,26 @@ def restaurar(parent: QWidget, services: Services, usuario: str | None) -> bool:
         yes="Restaurar",
         title=TITLE_RESTAURAR,
     ):
-        return False
-    try:
-        aside = run_with_progress(
+        return
+
+    def hecho(aside: Path) -> None:
+        msgbox.information(
             parent,
-            "Revisando y restaurando el respaldo…",
-            lambda: services.backup.restore(Path(path), usuario),
+            f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó "
+            f"en «{aside}».\n\nInicia sesión de nuevo.",
+            TITLE_RESTAURAR,
         )
-    except DomainError as exc:
-        msgbox.warning(parent, exc.message, TITLE_RESTAURAR)
-        return False
-    msgbox.information(
+        restaurado()
+
+    ejecutar(
         parent,
-        f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó en "
-        f"«{aside}».\n\nInicia sesión de nuevo.",
-        TITLE_RESTAURAR,
+        "Revisando y restaurando el respaldo…",
+        lambda: services.backup.restore(Path(path), usuario),
+        hecho,
+        services=services,
+        cambia=TODO,  # every kind: the store is another one now
+        titulo=TITLE_RESTAURAR,
     )
-    return True
 
 
 def avisar(parent: QWidget | None, services: Services) -> None:

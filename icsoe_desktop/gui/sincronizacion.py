@@ -22,21 +22,21 @@ from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.barra_sincronizacion import SyncRunner
-from icsoe_desktop.gui.cambios import puede_cerrar
+from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.worker import run_with_progress
+from icsoe_desktop.gui.kit.operaciones import ejecutar, en_segundo_plano, inesperado
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.sync import SyncResult
+    from icsoe_desktop.services.sync import SyncResult, SyncStatus
 
 TITLE = "Sincronización"
 MSG_GUARDADA = "La configuración de la sincronización se guardó correctamente."
 TOKEN_GUARDADO = "(guardado en el llavero del sistema)"
 
 
-class SincronizacionDialog(QDialog):
+class SincronizacionDialog(PreguntaAlCerrar, QDialog):
     def __init__(
         self,
         services: Services,
@@ -90,7 +90,10 @@ class SincronizacionDialog(QDialog):
         return self.token.text().strip() or None
 
     def _show_status(self) -> None:
-        status = self._services.sync.status()
+        """Read off the GUI thread (the store may be busy with a sync); shown once read."""
+        en_segundo_plano(self._services.sync.status, self._mostrar_estado, inesperado, self)
+
+    def _mostrar_estado(self, status: SyncStatus) -> None:
         if not status.configured:
             self.estado.setText("La sincronización no está configurada.")
         else:
@@ -120,18 +123,14 @@ class SincronizacionDialog(QDialog):
     def _on_probar(self) -> None:
         url = self.url.text().strip()
         token = self._token() or self._services.sync.token()
-        try:
-            text = run_with_progress(
-                self,
-                "Probando la conexión con el servidor de sincronización…",
-                lambda: self._services.sync.test_connection(
-                    url, token, self.verificar_tls.isChecked()
-                ),
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
-        msgbox.information(self, text, TITLE)
+        verify = self.verificar_tls.isChecked()
+        ejecutar(
+            self,
+            "Probando la conexión con el servidor de sincronización…",
+            lambda: self._services.sync.test_connection(url, token, verify),
+            lambda text: msgbox.information(self, text, TITLE),
+            titulo=TITLE,
+        )
 
     def _valores(self) -> tuple[object, ...]:
         return (
@@ -144,11 +143,8 @@ class SincronizacionDialog(QDialog):
     def cambios(self) -> bool:
         return self._valores() != self._guardado
 
-    def reject(self) -> None:
-        """Cerrar, Esc or the window's close button: settings typed and not saved are asked
-        about."""
-        if puede_cerrar(self, self.cambios(), self._on_guardar):
-            super().reject()
+    def guardar_cambios(self) -> bool:
+        return self._on_guardar()
 
     def _on_guardar(self) -> bool:
         if not self._save():

@@ -29,9 +29,9 @@ from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import RowsModel
-from icsoe_desktop.gui.worker import run_in_background
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -154,7 +154,7 @@ class TrabajadoresEmpresaDialog(QDialog):
             return
         self.estado.setText(MSG_BUSCANDO)
         servicio = self._services.informativa_trabajadores
-        run_in_background(
+        en_segundo_plano(
             lambda: servicio.buscar_en_la_empresa(texto, LIMITE),
             lambda filas: self._mostrar(numero, texto, filas),
             lambda exc: self._fallo(numero, exc),

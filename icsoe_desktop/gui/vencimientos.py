@@ -23,6 +23,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, ICSOE, REGISTROS, Cambios, suscribir
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import Index
 from icsoe_desktop.services.informativa.vencimientos import Tablero, Vencimiento
@@ -131,8 +132,12 @@ class VencimientosDialog(QDialog):
         self.resize(1240, 520)  # fits a 1366×768 screen with its frame
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
+        suscribir(self, services, {CERTIFICADOS, REGISTROS, ICSOE}, self._on_cambios)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.tabla.setFocus()
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         try:

@@ -212,8 +212,8 @@ class VentanaPrincipal(QMainWindow):
     def _restaurar(self) -> None:
         from icsoe_desktop.gui.respaldo import restaurar
 
-        if restaurar(self, self._services, self.usuario):
-            self.logout_requested.emit()  # the restored store has its own users
+        # Once restored, sign out: the restored store has its own users.
+        restaurar(self, self._services, self.usuario, self.logout_requested.emit)
 
     # --- Configuración inicial ---------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.permisos import Permisos
-from icsoe_desktop.store import plain
+from icsoe_desktop.store import plain, sumas
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
 
@@ -376,6 +376,7 @@ class EmpresasService:
         Store(legacy).close()  # brings it to the head schema before its rows are copied
         now = plain.to_text(self._clock())  # as SQLAlchemy writes it
         conn = sqlite3.connect(self._store.path, isolation_level=None)
+        sumas.register(conn)  # the sync sums' triggers of the rows written here
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS anterior", (str(legacy),))
@@ -419,6 +420,7 @@ class EmpresasService:
     def usuarios_al_respaldo(self, empresa_id: int, backup: Path) -> None:
         """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
         conn = sqlite3.connect(backup, isolation_level=None)
+        sumas.register(conn)  # the sync sums' triggers of the rows written here
         try:
             conn.execute("ATTACH DATABASE ? AS catalogo", (str(self._store.path),))
             columns = _columns(conn, "idse_users", "main")
@@ -440,6 +442,7 @@ class EmpresasService:
         administrators (a file brings no role), and granted this empresa only; users the catalog
         has keep their rights and grants, whatever the file says of them. Audited."""
         conn = sqlite3.connect(self._store.path, isolation_level=None)
+        sumas.register(conn)  # the sync sums' triggers of the rows written here
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))

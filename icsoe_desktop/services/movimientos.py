@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
@@ -30,9 +30,9 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.store import movimientos as movs_sql
+from icsoe_desktop.store import movimientos_paging as paging
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
-    BY_MONTH,
     Lote,
     MovimientoConteo,
     MovimientoRow,
@@ -184,48 +184,14 @@ def _sort_column(orden: Orden) -> str:
     return _sort_expr(orden.column).key
 
 
-def _key_query(
-    filtro: Filtro, orden: Orden, gather: bool, indexed: bool = True, fallback: bool = False
-):
-    from icsoe_desktop.services.movimientos_paging import KeyQuery
-
-    where, params, fixed = ["m.deleted = 0"], {}, {}
-    for name, value, condition in (
-        ("registro", filtro.registro_patronal, "m.registro_patronal = :registro"),
-        ("tipo", filtro.tipo, "m.tipo = :tipo"),
-        ("estado", filtro.estado, "m.estado = :estado"),
-        ("desde", filtro.fecha_inicial, "m.fecha >= :desde"),
-        ("hasta", filtro.fecha_final, "m.fecha <= :hasta"),
-    ):
-        if value:
-            where.append(condition)
-            # Dates are stored as ISO text (SQLAlchemy's SQLite Date).
-            params[name] = value.isoformat() if isinstance(value, date) else value
-    if filtro.tipo:
-        fixed["tipo"] = filtro.tipo
-    if filtro.estado:
-        fixed["estado"] = filtro.estado
-    column = _sort_column(orden)
-    nullable = bool(MovimientoRow.__table__.c[column].nullable)
-    months = _months(filtro) if column in BY_MONTH and indexed else ()
-    return KeyQuery(
-        tuple(where),
-        params,
-        fixed,
-        column,
-        orden.descending,
-        gather,
-        nullable,
-        indexed,
-        months,
-        fallback=fallback,
+def _busqueda(filtro: Filtro) -> paging.Busqueda:
+    return paging.Busqueda(
+        filtro.registro_patronal,
+        filtro.tipo,
+        filtro.estado,
+        filtro.fecha_inicial,
+        filtro.fecha_final,
     )
-
-
-# Beyond this, a span (_with_span) instead: each month is 15 streams (tipo × estado) of one
-# statement, and SQLite takes ~0.1 ms per stream to prepare it: a page of 12 months took 16 ms
-# the first time against 9 ms with the span, 5-6 ms both from then on (1M rows).
-MONTHS_MAX = 3
 
 
 def _summed(filtro: Filtro, table: Any) -> Select:
@@ -235,63 +201,6 @@ def _summed(filtro: Filtro, table: Any) -> Select:
         # of each (a tab from a date: 0.6 ms instead of 1.5 ms reading all of the tab's days).
         query = query.where(table.estado.in_(ESTADOS))
     return query
-
-
-def _spannable(query, filtro: Filtro) -> bool:
-    """An IDSE date or the lote under a date range without month streams (too long, or open at
-    one end): its walk is bounded by a span (_with_span)."""
-    if query.column not in BY_MONTH or not query.indexed or query.gather or query.months:
-        return False
-    return bool(filtro.fecha_inicial or filtro.fecha_final)
-
-
-def _with_span(conn, query, filtro: Filtro):
-    """The column's lowest and highest value among the filter's rows (see _spannable), so that
-    its walk starts there and not at the column's first value, past the movements of every
-    other date (0.1 s for a year). Correct whatever the dates: only the walk's ends move."""
-    from icsoe_desktop.services import movimientos_paging as paging
-
-    if not _spannable(query, filtro):
-        return query
-    oldest, newest = movs_sql.fecha_ends(conn)  # the months to read
-    if oldest is None or newest is None:
-        return replace(query, span=(None, None))
-    first = max(oldest, filtro.fecha_inicial or oldest)
-    last = min(newest, filtro.fecha_final or newest)
-    if first > last:
-        return replace(query, span=(None, None))
-    sql, params = paging.span_sql(query, f"{first:%Y-%m}", f"{last:%Y-%m}")
-    low, high = conn.exec_driver_sql(sql, params).one()
-    return replace(query, span=(low, high))
-
-
-def _months(filtro: Filtro) -> tuple[str, ...]:
-    """The months ("2025-01") a closed date range touches, if few enough to read each apart."""
-    start, end = filtro.fecha_inicial, filtro.fecha_final
-    if start is None or end is None:
-        return ()
-    count = (end.year - start.year) * 12 + end.month - start.month + 1
-    if count > MONTHS_MAX:
-        return ()
-    return tuple(
-        f"{start.year + (start.month - 1 + i) // 12:04d}-{(start.month - 1 + i) % 12 + 1:02d}"
-        for i in range(count)
-    )
-
-
-def _gathered(filtro: Filtro, total: int, walked: int) -> bool:
-    """Whether to read the filter's rows through its own index and sort them (the gather plan)
-    rather than walk the sort index: for a few rows; or when ``walked`` keys (an offset, or
-    every key for the scroll bar) would be walked past under a registro patronal or a date
-    range, which the sort index does not hold: each of its entries would cost a row read, the
-    filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
-    instead of 48 s at a million)."""
-    from icsoe_desktop.services import movimientos_paging as paging
-
-    if total <= paging.GATHER_MAX:
-        return True
-    row_tested = filtro.registro_patronal or filtro.fecha_inicial or filtro.fecha_final
-    return bool(row_tested) and walked > paging.GATHER_MAX
 
 
 # The grid's row: each column's stored term (a derived column's source), read by id.
@@ -382,21 +291,30 @@ class MovimientosService:
 
     def _fallback(self, orden: Orden) -> bool:
         """Whether ``orden``'s column has an index of the schema in its order, and it is there
-        (paging.ALWAYS_INDEXED)."""
-        from icsoe_desktop.services.movimientos_paging import ALWAYS_INDEXED
-
-        found = ALWAYS_INDEXED.get(_sort_column(orden))
-        if found is None:
+        (store/movimientos_paging.py ALWAYS_INDEXED)."""
+        if _sort_column(orden) not in paging.ALWAYS_INDEXED:
             return False
-        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
         with self._store.engine.connect() as conn:
-            return conn.exec_driver_sql(sql, (found[0],)).first() is not None
+            return paging.fallback_ready(conn, _sort_column(orden))
 
-    def _query(self, filtro: Filtro, orden: Orden, gather: bool):
-        """The KeyQuery of a page or of every key: through the sort index if built."""
-        indexed = self.sort_ready(orden)
-        fallback = not indexed and not gather and self._fallback(orden)
-        return _key_query(filtro, orden, gather, indexed, fallback)
+    def _query(
+        self, conn: Connection, filtro: Filtro, orden: Orden, total: int, walked: int
+    ) -> paging.KeyQuery:
+        """How the keys of a page (``walked`` keys before its first) or of every key are read
+        (store/movimientos_paging.py ``plan``)."""
+        column = _sort_column(orden)
+        indexed = set(sort_indexes(column)) <= self._sort_indexes or movs_sql.sort_ready(
+            conn, column, self._sort_indexes
+        )
+        return paging.plan(
+            conn,
+            _busqueda(filtro),
+            column,
+            orden.descending,
+            total=total,
+            walked=walked,
+            indexed=indexed,
+        )
 
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save
@@ -443,19 +361,12 @@ class MovimientosService:
         """The keys (id, sort value) of rows every-1, 2·every-1, ...: the row before each page
         of ``every`` rows, so that any page is one keyset seek away (a jump to the middle of
         the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
-        from icsoe_desktop.services import movimientos_paging as paging
-
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
-        filtro = resolved
-        query = self._query(filtro, orden, _gathered(filtro, total, total))
-        [(condition, order, _extra)] = paging.seeks(query, None)
-        sql, params = paging.key_sql(query, condition, order, total)
-        numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
-        thinned = f"SELECT id, v FROM ({numbered}) WHERE n % :every = 0 ORDER BY n"
         with self._store.engine.connect() as conn:
-            return [tuple(r) for r in conn.exec_driver_sql(thinned, {**params, "every": every})]
+            query = self._query(conn, resolved, orden, total, total)
+            return paging.every_key(conn, query, total, every)
 
     def _page(
         self,
@@ -466,31 +377,15 @@ class MovimientosService:
         offset: int,
         total: int | None,
     ) -> list[tuple]:
-        from icsoe_desktop.services import movimientos_paging as paging
-
         filtro.check()
         if total is None:
             total = self.count(filtro)
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
-        filtro = resolved
-        query = self._query(filtro, orden, _gathered(filtro, total, offset))
-        keys: list[tuple[int, Any]] = []
-        # (An offset counts across segments: one, unsplit, without a span.)
-        spanned = not offset and _spannable(query, filtro)
         with self._store.engine.connect() as conn:
-            segments = paging.seeks(query, after and (after[-1], after[0]), split_nulls=spanned)
-            for condition, order, extra in segments:
-                if paging.of_values(condition):
-                    if spanned and query.span is None:  # not for a page of NULLs alone
-                        query = _with_span(conn, query, filtro)
-                    if query.span == (None, None):  # no row of the filter has a value
-                        continue
-                sql, params = paging.key_sql(query, condition, order, limit - len(keys), offset)
-                keys.extend(conn.exec_driver_sql(sql, {**params, **extra}).all())
-                if len(keys) == limit:
-                    break
+            query = self._query(conn, resolved, orden, total, offset)
+            keys = paging.page_keys(conn, query, after and (after[-1], after[0]), limit, offset)
             return _rows_by_id(conn, keys)
 
     def iter_rows(self, filtro: Filtro, orden: Orden, batch: int = 2_000) -> Iterator[tuple]:

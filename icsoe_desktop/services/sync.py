@@ -34,9 +34,9 @@ from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync_apply import ApplyReport, apply_remote, record_push_results
-from icsoe_desktop.services.sync_check import bucket_summary, table_summary
+from icsoe_desktop.services.sync_check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync_decode import decode_data
-from icsoe_desktop.services.sync_encode import encoded_changes, pending_count
+from icsoe_desktop.services.sync_encode import encoded_changes, has_pending, pending_count
 from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
@@ -49,7 +49,8 @@ BATCH_ROWS = 2000
 BATCH_BYTES = 4 * 1024 * 1024
 PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
-REPAIR_BUCKETS = 500  # buckets of uuids asked for in one repair pull (its URL: a few KB)
+REPAIR_BUCKETS = 500  # buckets of uuids asked for in one request of a repair (a URL of 2 KB)
+REPAIR_ROWS = 2000  # rows asked for by uuid in one request of a repair
 SIN_CONEXION = "Sin conexión"
 ACTUALIZAR = (
     "Otro equipo de esta empresa ya usa una versión más reciente de icsoe-desktop: actualiza "
@@ -442,9 +443,14 @@ class SyncService:
         server works on the one before (another thread waits for its answer), and a batch's
         answer is recorded once the next batch is on its way (the server is not kept waiting
         for this desktop's writes)."""
-        total = self.pending_count()
+        with self._store.session() as session:
+            # (counted only when something waits: the count reads every row the lookup
+            # stops at the first of)
+            total = pending_count(session) if has_pending(session) else 0
         done = conflicts = 0
         report(0, total)
+        if not total:
+            return 0, 0
         in_flight: tuple[Future, int, str] | None = None  # an answer to come, its rows, its id
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
             for rows in self._batches():
@@ -592,11 +598,9 @@ class SyncService:
         base: str,
         since: int,
         table: str | None = None,
-        buckets: list[int] | None = None,
     ) -> sync_wire.PullPage:
-        """The page after ``since``; of one ``table`` only (a repair; of its ``buckets`` of
-        uuids, when given), which must name its cursor and reads no estimate of what
-        remains."""
+        """The page after ``since``; of one ``table`` only (a repair from a server that keeps
+        no buckets), which must name its cursor and reads no estimate of what remains."""
         params: dict[str, Any] = {
             "since": since,
             "limit": self.pull_rows,
@@ -604,8 +608,6 @@ class SyncService:
         }
         if table is not None:
             params["tabla"] = table
-        if buckets is not None:
-            params["cubetas"] = ",".join(map(str, buckets))
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
         if "grupos" not in answer and isinstance(answer.get("rows"), list):
             raise SyncError(
@@ -620,6 +622,9 @@ class SyncService:
         """The rows that came before their parent (kept in sync_pending, maybe by an earlier,
         interrupted pull), now that every page is here: parents' tables first."""
         done = ApplyReport()
+        with self._store.session() as session:
+            if session.scalar(select(SyncPending.seq).limit(1)) is None:
+                return done  # (the usual case: one read, not one per table)
         for table in SYNCED_TABLES:
             while True:
                 with self._applying() as session:
@@ -664,88 +669,130 @@ class SyncService:
 
     def _verify(self, http, base: str, report: Progress) -> str | None:
         """Compare each synced table's row count and checksum (uuid + version) with the
-        server's; re-pull a table that differs. «Verificado» (with the time) when they match.
-        Skipped while changes wait to be sent (they are differences by design). This desktop's
-        sums are taken while the server takes its own (another thread waits for them).
-        Returns when they matched (ISO), "" when a table still differs, None when not checked:
-        the caller records it."""
-        if self.pending_count():
+        server's; repair a table that differs. «Verificado» (with the time) when they match.
+        Skipped while changes wait to be sent (they are differences by design). Both sides'
+        sums are kept as rows are written (store/sumas.py; the server's bucket_sums) and each
+        side reads its own with its cursor in one snapshot: compared only at the same cursor,
+        so a push or a save committing meanwhile is never taken for drift. Returns when they
+        matched (ISO), "" when a table still differs, None when not checked: the caller
+        records it."""
+        found = self._compare(http, base, report)
+        if found is None:
             return None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-resumen") as asker:
-            for _attempt in range(3):  # others may push meanwhile: catch up first
-                coming = asker.submit(self._call, http, "GET", f"{base}/v1/resumen")
-                mine = self._summaries()
-                summary = self._read(sync_wire.read_resumen, coming.result())
-                tablas, cursor = summary["tablas"], summary["cursor"]
-                if cursor <= int(self._state("cursor") or 0):
-                    break
-                self._pull(http, base, 0, report)
-            else:
-                return None  # a busy company: checked at the next sync
-        drifted = self._drifted(tablas, mine)
+        drifted = self._drifted(*found)
         if drifted:
-            log.warning("Tablas distintas del servidor, se vuelven a recibir: %s", drifted)
+            log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
             for table in drifted:
                 self._repair(http, base, table)
-            tablas = self._call(http, "GET", f"{base}/v1/resumen").get("tablas") or {}
-            drifted = self._drifted(tablas, self._summaries())
+            found = self._compare(http, base, report)
+            if found is None:
+                return None
+            drifted = self._drifted(*found)
         if drifted:
             log.warning("Siguen distintas del servidor: %s", drifted)
             return ""
         return self._clock().isoformat()
 
-    def _summaries(self) -> dict[str, tuple[int, int]]:
-        """Per synced table: this desktop's (rows, checksum)."""
+    def _compare(
+        self, http, base: str, report: Progress
+    ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
+        """(the server's summaries, this desktop's sums) at the same cursor; None when
+        changes wait to be sent or the company kept moving (checked at the next sync)."""
+        for _attempt in range(3):  # others may push meanwhile: catch up first
+            mine = self._local_view()
+            if mine.pending:
+                return None
+            summary = self._read(
+                sync_wire.read_resumen, self._call(http, "GET", f"{base}/v1/resumen")
+            )
+            if summary["cursor"] <= mine.cursor:
+                return summary["tablas"], mine.sums
+            self._pull(http, base, 0, report)
+        return None
+
+    def _local_view(self) -> LocalView:
         with self._store.session() as session:
-            return {table.name: table_summary(session, table) for table in SYNCED_TABLES}
+            return kept_view(session, has_pending)  # (whether, not how many)
 
     @staticmethod
     def _drifted(tablas: dict[str, Any], mine: dict[str, tuple[int, int]]) -> list[str]:
         return [
-            name
-            for name, (count, total) in mine.items()
-            if sync_wire.summary_differs(tablas.get(name) or {}, count, total)
+            table.name
+            for table in SYNCED_TABLES
+            if sync_wire.summary_differs(
+                tablas.get(table.name) or {}, *mine.get(table.name, (0, 0))
+            )
         ]
 
     def _repair(self, http, base: str, name: str) -> None:
-        """A table that differs from the server: its buckets of uuids compared (the server
-        keeps each one's checksum), and only the rows of those that differ received again. A
-        server that keeps no buckets, or most of them differing: the whole table."""
+        """A table that differs from the server, narrowed down in two steps: its buckets of
+        uuids (both sides keep each one's checksum), then, in the buckets that differ, each
+        row's version (the server lists them; this desktop reads its rows of those buckets):
+        only the rows that differ are received again. A server that keeps no buckets: the
+        whole table."""
         theirs = self._call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
         cubetas = theirs.get("cubetas")
-        differing: list[int] | None = None
-        if isinstance(cubetas, dict):
-            with self._store.session() as session:
-                mine = bucket_summary(session, by_name(name))
-            held = {int(b) for b in cubetas if b.isdigit()} | set(mine)
-            differing = [
-                b
-                for b in sorted(held)
-                if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
-            ]
-            if len(differing) > sync_wire.BUCKETS // 4:
-                differing = None
-        received = 0
-        if differing is None:
+        if not isinstance(cubetas, dict):
             received = self._repull(http, base, name)
-        else:
-            for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
-                received += self._repull(
-                    http, base, name, differing[start : start + REPAIR_BUCKETS]
+            log.warning("Tabla %s: %d renglones recibidos de nuevo", name, received)
+            return
+        table = by_name(name)
+        with self._store.session() as session:
+            mine = kept_buckets(session, table)
+        held = {int(b) for b in cubetas if b.isdigit()} | set(mine)
+        differing = [
+            b
+            for b in sorted(held)
+            if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
+        ]
+        received = 0
+        for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
+            chunk = differing[start : start + REPAIR_BUCKETS]
+            listed = self._call(
+                http,
+                "GET",
+                f"{base}/v1/versiones",
+                params={"tabla": name, "cubetas": ",".join(map(str, chunk))},
+            )
+            server = dict(zip(listed.get("uuid") or [], listed.get("version") or [], strict=False))
+            with self._store.session() as session:
+                local = row_versions(session, table, chunk)
+            wanted = [u for u, v in server.items() if local.get(u) != v]
+            for first in range(0, len(wanted), REPAIR_ROWS):
+                received += self._receive_rows(
+                    http, base, name, wanted[first : first + REPAIR_ROWS]
                 )
         log.warning(
-            "Tabla %s: %s cubetas distintas del servidor, %d renglones recibidos de nuevo",
+            "Tabla %s: %d cubetas distintas del servidor, %d renglones recibidos de nuevo",
             name,
-            "todas las" if differing is None else len(differing),
+            len(differing),
             received,
         )
 
-    def _repull(self, http, base: str, name: str, buckets: list[int] | None = None) -> int:
-        """Every row of one table again (of those ``buckets`` only, when given), applied where
-        the local copy is not the server's; how many rows came."""
+    def _receive_rows(self, http, base: str, name: str, uuids: list[str]) -> int:
+        """Some rows of one table received again by uuid and applied where the local copy is
+        not the server's; how many came."""
+        answer = self._call(
+            http,
+            "POST",
+            f"{base}/v1/renglones",
+            data=orjson.dumps({"tabla": name, "uuids": uuids}),
+            headers={"Content-Type": "application/json"},
+        )
+        page = self._read(sync_wire.read_pull_page, answer, None)
+        size = sync_wire.page_size(page)
+        if size:
+            with self._applying() as session:
+                apply_remote(session, page["grupos"], self._clock(), repair=True)
+            self._apply_waiting()
+        return size
+
+    def _repull(self, http, base: str, name: str) -> int:
+        """Every row of one table again, applied where the local copy is not the server's;
+        how many rows came."""
         since = received = 0
         while True:
-            page = self._pull_page(http, base, since, name, buckets)
+            page = self._pull_page(http, base, since, name)
             size, since = sync_wire.page_size(page), page["cursor"]
             received += size
             if size:

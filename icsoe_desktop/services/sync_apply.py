@@ -391,7 +391,12 @@ def _insert_new(
         written = insert_columns(session, table, [(keys, every)], skip_clashes=True)
         if written < len(uuids):
             # Every uuid of the page was new (the caller's lookup): those found now went in.
-            inserted = {found for (found,) in lookup(session, (model.uuid,), model.uuid, uuids)}
+            inserted = {
+                found
+                for (found,) in lookup(
+                    session, (model.uuid,), model.uuid, uuids, key=("uuids", table.name)
+                )
+            }
             for i, row_uuid in enumerate(uuids):
                 if row_uuid not in inserted and not rows.deleted[i]:
                     conflict(rows.row(i), "duplicado")
@@ -415,12 +420,16 @@ def _known(session: Session, table: SyncedTable, uuids: list[str]) -> Known:
             SyncRowState.row_uuid,
             uuids,
             SyncRowState.table_name == table.name,
+            key=("states", table.name),
         )
     }
     model = table.model
     version = literal(1) if table.append_only else model.version
     local = {
-        u: (i, v) for u, i, v in lookup(session, (model.uuid, model.id, version), model.uuid, uuids)
+        u: (i, v)
+        for u, i, v in lookup(
+            session, (model.uuid, model.id, version), model.uuid, uuids, key=("rows", table.name)
+        )
     }
     return states, local
 

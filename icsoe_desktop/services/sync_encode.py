@@ -5,17 +5,21 @@ byte for byte the same. Generic over the synced tables: no table is named here."
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, case, exists, func, literal, null, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, literal_column, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.services.sync_sql import (
+    cached,
     driver_cursor,
     driver_rows,
     pending_filter,
@@ -29,23 +33,45 @@ from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
 def pending_count(session: Session) -> int:
     """The rows to send: without a state, dirty, and tombstones of hard-deleted rows. Counted
     apart: the stateless ones by the state index alone (``NOT EXISTS``, half the time of an
-    outer join that reads each state row for its flag), the dirty ones from their index."""
-    total = 0
-    for table in SYNCED_TABLES:
-        model = table.model
-        state, _pending = pending_filter(table)
-        sent = () if table.sent_rows is None else (table.sent_rows(model),)
-        stateless = ~exists().where(state)
-        total += session.scalar(select(func.count()).select_from(model).where(stateless, *sent))
-        total += session.scalar(
-            select(func.count())
-            .select_from(SyncRowState)
-            .join(model, state)
-            .where(SyncRowState.dirty.is_(True), *sent)
-        )
-        # Tombstones of hard-deleted rows: a dirty state with no row behind it.
-        total += session.scalar(rowless_states(table, True, func.count()))
-    return total
+    outer join that reads each state row for its flag), the dirty ones from their index. One
+    statement for every table, compiled once per process."""
+    connection = session.connection()
+    sql = cached(connection, "pending_count", _pending_count)
+    (total,) = driver_rows(connection, sql)[0]
+    return total or 0
+
+
+def has_pending(session: Session) -> bool:
+    """Whether any row waits to be sent: ``pending_count`` that stops at the first one found
+    (the drift check and an idle push need no more)."""
+    connection = session.connection()
+    sql = cached(connection, "has_pending", _has_pending)
+    return bool(driver_rows(connection, sql)[0][0])
+
+
+def _pending_parts(table: SyncedTable) -> tuple[Select, Select, Select]:
+    """The rows of ``table`` to send: stateless ones, dirty ones, tombstones to send."""
+    model = table.model
+    state, _pending = pending_filter(table)
+    sent = () if table.sent_rows is None else (table.sent_rows(model),)
+    stateless = select(model.id).where(~exists().where(state), *sent)
+    dirty = (
+        select(SyncRowState.row_uuid).join(model, state).where(SyncRowState.dirty.is_(True), *sent)
+    )
+    return stateless, dirty, rowless_states(table, True, SyncRowState.row_uuid)
+
+
+def _pending_count() -> Select:
+    counts = [
+        select(func.count()).select_from(part.subquery()).scalar_subquery()
+        for table in SYNCED_TABLES
+        for part in _pending_parts(table)
+    ]
+    return select(reduce(operator.add, counts))
+
+
+def _has_pending() -> Select:
+    return select(or_(*(part.exists() for t in SYNCED_TABLES for part in _pending_parts(t))))
 
 
 def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:
@@ -78,40 +104,19 @@ def encoded_changes(session: Session, in_sql: bool = True) -> Iterator[bytes]:
     parent's UUID (joined)."""
     connection = session.connection()
     for table in SYNCED_TABLES:
-        model = table.model
-        columns = model.__table__.c
-        parents = {col: aliased(parent) for col, parent in table.foreign_keys.items()}
-        names = list(table.codecs)
-        # Append-only rows have no updated_at: their first date column stands for it.
-        stamp = next(columns[n] for n in ("updated_at", "created_at", "at") if n in columns)
-        envelope = (
-            raw(columns.uuid),
-            literal(1) if table.append_only else columns.version,
-            raw(stamp),
-            literal(False) if table.append_only else columns.deleted,
-            func.coalesce(SyncRowState.server_seq, 0),
-        )
-        sent = [parents[n].uuid if n in parents else raw(columns[n]) for n in names]
-
-        encode = _python_encoder(table, names, parents)
-        plain = _changes(table, parents, *envelope, *sent)  # the values, for Python to encode
-        if not in_sql or sync_wire.BYTES in table.codecs.values():  # SQLite's JSON has no bytes
-            for row in driver_cursor(connection, plain.order_by(model.id)):
-                yield encode(row)
+        plan = _plan(connection, table)
+        if not in_sql or plan.as_json is None:
+            for row in driver_cursor(connection, plan.plain):
+                yield plan.encode(row)
         else:
-            as_json = _sql_encoded(table, names, parents, envelope, sent)
-            query = _changes(table, parents, as_json, model.id).order_by(model.id)
-            for text, row_id in driver_cursor(connection, query):
+            for text, row_id in driver_cursor(connection, plan.as_json):
                 if text is None:
-                    (row,) = driver_rows(connection, plain.where(model.id == row_id))
-                    yield encode(row)
+                    (row,) = driver_rows(connection, plan.one, (row_id,))
+                    yield plan.encode(row)
                 else:
                     yield text.encode()
         # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
-        orphans = session.execute(
-            rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
-        ).all()
-        for row_uuid, base_seq in orphans:
+        for row_uuid, base_seq in driver_cursor(connection, plan.orphans):
             yield orjson.dumps(
                 sync_wire.push_row(
                     table.name,
@@ -123,6 +128,64 @@ def encoded_changes(session: Session, in_sql: bool = True) -> Iterator[bytes]:
                     {},
                 )
             )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a table's pending rows are read and encoded: SQL compiled once per process."""
+
+    plain: str  # the values of each row to send, for Python to encode (by id)
+    one: str  # the same, of one row (``?``: its id)
+    as_json: str | None  # each row's JSON written by SQLite, and its id (None: not possible)
+    orphans: str  # the tombstones to send: uuid, server sequence
+    encode: Callable[[tuple], bytes]  # a row of ``plain`` as its JSON
+
+
+_PLANS: dict[str, _Plan] = {}
+
+
+def _plan(connection: Any, table: SyncedTable) -> _Plan:
+    plan = _PLANS.get(table.name)
+    if plan is None:
+        plan = _PLANS[table.name] = _make_plan(connection, table)
+    return plan
+
+
+def _make_plan(connection: Any, table: SyncedTable) -> _Plan:
+    model = table.model
+    columns = model.__table__.c
+    parents = {col: aliased(parent) for col, parent in table.foreign_keys.items()}
+    names = list(table.codecs)
+    # Append-only rows have no updated_at: their first date column stands for it.
+    stamp = next(columns[n] for n in ("updated_at", "created_at", "at") if n in columns)
+    envelope = (
+        raw(columns.uuid),
+        literal(1) if table.append_only else columns.version,
+        raw(stamp),
+        literal(False) if table.append_only else columns.deleted,
+        func.coalesce(SyncRowState.server_seq, 0),
+    )
+    sent = [parents[n].uuid if n in parents else raw(columns[n]) for n in names]
+    plain = _changes(table, parents, *envelope, *sent)
+    as_json = None
+    if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
+        encoded = _sql_encoded(table, names, parents, envelope, sent)
+        query = _changes(table, parents, encoded, model.id).order_by(model.id)
+        as_json = cached(connection, ("encode_json", table.name), lambda: query)
+    orphans = rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
+    return _Plan(
+        plain=cached(connection, ("encode", table.name), lambda: plain.order_by(model.id)),
+        one=cached(
+            connection, ("encode_one", table.name), lambda: plain.where(model.id == _ROW_ID)
+        ),
+        as_json=as_json,
+        orphans=cached(connection, ("orphans", table.name), lambda: orphans),
+        encode=_python_encoder(table, names, parents),
+    )
+
+
+# The one row's id, a parameter of the driver's (the SQL is compiled with its values written).
+_ROW_ID = literal_column("?")
 
 
 def _changes(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any:
@@ -234,4 +297,4 @@ def _now() -> str:
     return utcnow().isoformat()
 
 
-__all__ = ["encoded_changes", "local_changes", "pending_count"]
+__all__ = ["encoded_changes", "has_pending", "local_changes", "pending_count"]

@@ -4,11 +4,12 @@ synced tables (``store/sync_tables.py``): no table is named here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -50,11 +51,17 @@ def rowless_states(table: SyncedTable, dirty: bool, *columns: Any) -> Any:
     )
 
 
-def json_values(values: list[Any]) -> Any:
+def json_values(values: list[Any], param: Any = None) -> Any:
     """The rows of ``json_each(:values)``: a whole page's values in one parameter (one JSON
-    text), where an IN list needs a statement per few hundred of them."""
-    text = orjson.dumps(values, default=_iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
-    return func.json_each(bindparam("values", text)).table_valued("value")
+    text), where an IN list needs a statement per few hundred of them. ``param``: the
+    parameter that will hold ``json_text(values)`` instead (the SQL then holds no values)."""
+    if param is None:
+        param = bindparam("values", json_text(values))
+    return func.json_each(param).table_valued("value")
+
+
+def json_text(values: list[Any]) -> str:
+    return orjson.dumps(values, default=_iso, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def _iso(value: Any) -> str:
@@ -64,32 +71,75 @@ def _iso(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def lookup(session: Session, columns: tuple, where: Any, values: list[Any], *also: Any) -> list:
+def lookup(
+    session: Session,
+    columns: tuple,
+    where: Any,
+    values: list[Any],
+    *also: Any,
+    key: Hashable | None = None,
+) -> list:
     """``SELECT columns WHERE where IN values [AND also]`` in one statement; SQLite looks each
-    value up in ``where``'s index."""
+    value up in ``where``'s index. With ``key`` (what the lookup is, of which table: its
+    columns and conditions must be the same each time), its SQL is compiled once per process
+    and the driver returns its values as SQLite keeps them (for integers and texts only)."""
     if not values:
         return []
+    if key is not None:
+        connection = session.connection()
+
+        def build() -> Any:
+            wanted = select(json_values([], _DRIVER_PARAM).c.value).scalar_subquery()
+            return select(*columns).where(where.in_(wanted), *also)
+
+        sql = cached(connection, ("lookup", key), build)
+        return driver_rows(connection, sql, (json_text(list(values)),))
     wanted = select(json_values(list(values)).c.value).scalar_subquery()
     # Core rows (the session's connection, its transaction): no ORM result handling.
     query = select(*columns).where(where.in_(wanted), *also)
     return session.connection().execute(query).all()
 
 
-def driver_rows(connection: Any, query: Any) -> list[tuple]:
-    return driver_cursor(connection, query).fetchall()
+# A parameter of the driver's in SQL compiled with its other values written in.
+_DRIVER_PARAM = literal_column("?")
 
 
-def driver_cursor(connection: Any, query: Any) -> Any:
+def driver_rows(connection: Any, query: Any, params: tuple = ()) -> list[tuple]:
+    return driver_cursor(connection, query, params).fetchall()
+
+
+def driver_cursor(connection: Any, query: Any, params: tuple = ()) -> Any:
     """``query`` run by the driver (rows as its plain tuples, read as they are iterated), in
     ``connection``'s transaction. Its values are written into the SQL: the fixed ones of the
-    sync's own queries (table names, flags)."""
-    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
-    return connection.connection.driver_connection.execute(sql)
+    sync's own queries (table names, flags). ``query`` may be its SQL already (``cached``);
+    ``params`` fill the ``?`` it holds."""
+    sql = query if isinstance(query, str) else _literal_sql(connection, query)
+    return connection.connection.driver_connection.execute(sql, params)
+
+
+# The SQL of the sync's fixed queries, compiled once per process: building and compiling
+# them (a few per synced table) was most of the CPU of a sync that had little to do.
+_COMPILED: dict[Hashable, str] = {}
+
+
+def cached(connection: Any, key: Hashable, build: Callable[[], Any]) -> str:
+    """The SQL of the query ``build()`` makes (``key`` names it: what it asks, of which
+    table), built and compiled on first use only; run it with ``driver_cursor``."""
+    sql = _COMPILED.get(key)
+    if sql is None:
+        sql = _COMPILED[key] = _literal_sql(connection, build())
+    return sql
+
+
+def _literal_sql(connection: Any, query: Any) -> str:
+    return str(query.compile(connection, compile_kwargs={"literal_binds": True}))
 
 
 __all__ = [
+    "cached",
     "driver_cursor",
     "driver_rows",
+    "json_text",
     "json_values",
     "lookup",
     "pending_filter",

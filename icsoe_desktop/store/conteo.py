@@ -8,6 +8,9 @@ trigger again before
 the transaction can commit. Other connections never see the table without it (DDL is part of
 the transaction, and SQLite lets one writer at a time in); a rollback brings it back too.
 Updates and deletes keep their triggers. README «Rendimiento» has the figures.
+
+The sync sums' insert trigger (``store/sumas.py``) is dropped with it, for the same reason (a
+Python call and an upsert per row), and the batch's sums added from its rowid range.
 """
 
 from __future__ import annotations
@@ -19,9 +22,12 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from icsoe_desktop.store import sumas
+
 log = logging.getLogger(__name__)
 
 INSERT_TRIGGER = "movimientos_conteo_insert"
+SUMS_TRIGGER = sumas.insert_trigger("movimientos")
 
 # New rows get ids above the largest one (rowid = max + 1), so "id > before" is the batch.
 # NOT INDEXED: read by that rowid range. Otherwise SQLite walks an index of ``deleted`` (or the
@@ -57,9 +63,13 @@ def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | N
     if ``insert`` fails midway, so a caller that commits anyway still has exact counts.
     ``tally``, called after a successful ``insert``: the (registro_patronal, tipo, estado,
     fecha) of each row it wrote that is not deleted, as stored; None: read them back."""
-    trigger = conn.exec_driver_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (INSERT_TRIGGER,)
-    ).scalar()
+    triggers = dict(
+        conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
+            (INSERT_TRIGGER, SUMS_TRIGGER),
+        ).all()
+    )
+    trigger = triggers.get(INSERT_TRIGGER)
     if trigger is None:  # a schema without counts (before 0010): nothing to keep
         return insert()
     if not conn.connection.dbapi_connection.in_transaction:
@@ -67,7 +77,8 @@ def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | N
         # BEGIN the DROP would commit on its own and outlive a rollback.
         conn.exec_driver_sql("BEGIN")
     before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar()
-    conn.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
+    for name in triggers:
+        conn.exec_driver_sql(f"DROP TRIGGER {name}")
     failed = True
     try:
         written = insert()
@@ -81,10 +92,13 @@ def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | N
                     conn.exec_driver_sql(add, (before,))
             else:
                 _add_tallied(conn, Counter(live))
-            # IF NOT EXISTS: after a rollback the trigger is back already.
-            conn.exec_driver_sql(
-                trigger.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
-            )
+            if SUMS_TRIGGER in triggers:
+                sumas.add_inserted(conn.connection.driver_connection, "movimientos", before)
+            # IF NOT EXISTS: after a rollback the triggers are back already.
+            for sql in triggers.values():
+                conn.exec_driver_sql(
+                    sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
+                )
         except DBAPIError:
             if not failed:
                 raise

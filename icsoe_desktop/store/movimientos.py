@@ -7,20 +7,24 @@
 - ``sort_ready`` / ``prepare_sort``: a grid sort's indexes (``store/models/movimientos.py``);
 - ``drop_indexes_unlike``: sort indexes an earlier version built otherwise (a restored backup);
 - ``fecha_ends``: the first and last fecha, which the dated counts are bounded by;
-- ``rows_by_id``: the grid's rows of a page of keys.
+- ``rows_by_id``: the grid's rows of a page of keys;
+- ``trabajadores_like``, ``curps_by_nss``, ``nombres_by_nss``: the workers the empresa's
+  movements know, for the informativa's capture.
 
-The paging's key queries are ``services/movimientos_paging.py``'s (its SQL reads the sort indexes
-declared here, in the models).
+The paging's key queries are ``store/movimientos_paging.py``'s (its SQL reads the sort indexes
+declared in the models).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.models import sort_index_ddl, sort_indexes
@@ -138,3 +142,54 @@ def rows_by_id(
                 row[i] = derive(row[i])
         found[row[0]] = row
     return [(*found[k], v) for k, v in keys if k in found]
+
+
+_NOMBRE = "(nombre || ' ' || primer_apellido || ' ' || segundo_apellido)"
+
+
+def trabajadores_like(
+    conn: Connection | Session, palabras: Sequence[str], limite: int
+) -> list[tuple[str, str | None, int, str]]:
+    """(nss, curp, sbc, nombre completo) of the workers whose NSS or CURP starts with the one
+    word, or whose name holds each of ``palabras``; each from its latest live movement."""
+    donde = " AND ".join(f"{_NOMBRE} LIKE '%' || :w{i} || '%'" for i in range(len(palabras)))
+    if len(palabras) == 1:
+        donde = f"(nss LIKE :w0 || '%' OR curp LIKE :w0 || '%' OR {donde})"
+    # Filtered first, then the latest movimiento of each worker: never a sort of them all.
+    sql = text(
+        f"""
+        SELECT nss, curp, sbc, nombre_completo FROM (
+            SELECT nss, curp, coalesce(sbc, 0) AS sbc,
+                   trim({_NOMBRE}) AS nombre_completo,
+                   row_number() OVER (PARTITION BY nss ORDER BY fecha DESC, id DESC) AS n
+            FROM movimientos WHERE deleted = 0 AND {donde}
+        )
+        WHERE n = 1 ORDER BY nombre_completo, nss LIMIT :n
+        """
+    )
+    params = {**{f"w{i}": w for i, w in enumerate(palabras)}, "n": limite}
+    return [(n, c, s, nm) for n, c, s, nm in conn.execute(sql, params)]
+
+
+def curps_by_nss(conn: Connection | Session, nss: Sequence[str]) -> dict[str, str]:
+    """NSS → CURP of the live movements of these NSS, the latest that has one."""
+    rows = conn.execute(
+        text(
+            "SELECT nss, curp FROM movimientos WHERE deleted = 0 AND curp != '' "
+            "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
+        ),
+        {"nss": json.dumps(sorted(set(nss)))},
+    )
+    return {nss: value for nss, value in rows}
+
+
+def nombres_by_nss(conn: Connection | Session, nss: Sequence[str]) -> dict[str, str]:
+    """NSS → full name of the live movements of these NSS, the latest's."""
+    rows = conn.execute(
+        text(
+            f"SELECT nss, trim({_NOMBRE}) FROM movimientos WHERE deleted = 0 "
+            "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
+        ),
+        {"nss": json.dumps(sorted(set(nss)))},
+    )
+    return {nss: value for nss, value in rows}

@@ -15,6 +15,7 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from icsoe_desktop.store import sumas
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 def configure(connection: sqlite3.Connection) -> None:
     for pragma in PRAGMAS:
         connection.execute(pragma)
+    sumas.register(connection)  # the sync sums' triggers call it on every write of a synced row
 
 
 def copy_template(path: Path) -> None:

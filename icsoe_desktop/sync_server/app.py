@@ -64,10 +64,12 @@ from icsoe_desktop.sync_server.protocol import (
     ProtocolError,
     PushRequest,
     PushRow,
+    invalid,
     parse_buckets,
     parse_pull,
     parse_push_body,
     parse_table,
+    parse_uuids,
     parse_versions,
     too_large,
 )
@@ -717,6 +719,56 @@ def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:
     }
 
 
+def versions(engine: Engine, caller: Caller, table: str, buckets: list[int]) -> dict[str, Any]:
+    """Each row's uuid and version in ``buckets`` of one table's uuids (a repair's finer
+    level: where a bucket that differs differs), with the sequence they hold everything up
+    to; column by column."""
+    rows_table = SyncedRow.__table__
+    ends = [f"{bucket:03x}" for bucket in buckets]
+    with Session(engine) as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        cursor = _last_seq(session, caller)
+        found = session.execute(
+            select(rows_table.c.uuid, rows_table.c.version).where(
+                rows_table.c.empresa_id == caller.empresa_id,
+                rows_table.c.tabla == table,
+                func.substr(rows_table.c.uuid, 34, 3).in_(ends),
+            )
+        ).all()
+    return {"cursor": cursor, "uuid": [u for u, _v in found], "version": [v for _u, v in found]}
+
+
+def rows_of(engine: Engine, caller: Caller, table: str, uuids: list[str]) -> sync_wire.PullPage:
+    """Some rows of one table, by uuid, as a page of ``grupos`` (a repair's last step: only
+    the rows that differ), in sequence order; its cursor is the company's last sequence."""
+    rows_table = SyncedRow.__table__
+    with Session(engine) as session:
+        cursor = _last_seq(session, caller)
+        found = session.execute(
+            select(
+                rows_table.c.tabla,
+                rows_table.c.uuid,
+                rows_table.c.seq,
+                rows_table.c.version,
+                rows_table.c.updated_at,
+                rows_table.c.deleted,
+                cast(rows_table.c.data, Text),
+            )
+            .where(
+                rows_table.c.empresa_id == caller.empresa_id,
+                rows_table.c.tabla == table,
+                rows_table.c.uuid.in_(uuids),
+            )
+            .order_by(rows_table.c.seq)
+        ).all()
+    loaded = (
+        (tabla, row_uuid, seq, number, at, deleted, orjson.loads(data))
+        for tabla, row_uuid, seq, number, at, deleted, data in found
+    )
+    return sync_wire.pull_page([], cursor, 0, sync_wire.pulled_groups(loaded))
+
+
 def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
     with Session(engine) as session:
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
@@ -805,6 +857,19 @@ def create_app(
             return answer(caller, await run_in_threadpool(buckets, engine, caller, table))
         return answer(caller, await run_in_threadpool(resumen, engine, caller))
 
+    async def versions_endpoint(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        table = parse_table(request.query_params)
+        buckets = parse_buckets(request.query_params, table)
+        if table is None or buckets is None:
+            raise invalid("tabla y cubetas son obligatorias.", "tabla and cubetas are required.")
+        return answer(caller, await run_in_threadpool(versions, engine, caller, table, buckets))
+
+    async def rows_endpoint(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        table, uuids = parse_uuids(await _read_body(request, max_body))
+        return answer(caller, await run_in_threadpool(rows_of, engine, caller, table, uuids))
+
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)
         if exc.status >= 500:
@@ -840,6 +905,8 @@ def create_app(
             Route("/v1/push", push_endpoint, methods=["POST"]),
             Route("/v1/pull", pull_endpoint, methods=["GET"]),
             Route("/v1/resumen", resumen_endpoint, methods=["GET"]),
+            Route("/v1/versiones", versions_endpoint, methods=["GET"]),
+            Route("/v1/renglones", rows_endpoint, methods=["POST"]),
         ],
         exception_handlers={
             ProtocolError: protocol_error,

@@ -396,6 +396,24 @@ def parse_buckets(params: Any, table: str | None) -> list[int] | None:
     return buckets
 
 
+MAX_UUIDS = 5000  # rows a repair asks for by uuid in one request
+
+
+def parse_uuids(body: bytes) -> tuple[str, list[str]]:
+    """A repair's request for some rows of one table by uuid: ``{"tabla", "uuids"}``."""
+    request = parse_json(body)
+    table = request.get("tabla") if isinstance(request, dict) else None
+    uuids = request.get("uuids") if isinstance(request, dict) else None
+    if not isinstance(table, str) or spec(table) is None:
+        raise invalid("tabla: tabla desconocida.", "tabla: unknown table.", "tabla_desconocida")
+    if not isinstance(uuids, list) or not 0 < len(uuids) <= MAX_UUIDS:
+        raise invalid(f"uuids: de 1 a {MAX_UUIDS} uuids.", f"uuids: from 1 to {MAX_UUIDS} uuids.")
+    found = [_uuid(u) for u in uuids]
+    if None in found:
+        raise invalid("uuids: uuid inválido.", "uuids: invalid uuid.")
+    return table, found  # type: ignore[return-value]
+
+
 def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
     """``since``, ``limit``, for a desktop repairing one table ``tabla``, and whether the rows
     go column by column (``formato=columnas``; ``renglones``, the default: a dict per row)."""

@@ -86,7 +86,13 @@ class ModalDriver:
             widget.reject()
 
     def stop(self) -> None:
+        """The timer stopped and what it saw let go: the dialogs it answered are freed with
+        their tests, not by the garbage collector in the middle of a later one."""
         self._timer.stop()
+        self._timer.timeout.disconnect(self._poll)
+        self.dialogs.clear()
+        self._handled.clear()
+        self._handlers.clear()
 
 
 def click(qtbot, widget: QWidget) -> None:
@@ -118,7 +124,8 @@ def type_text(qtbot, widget: QWidget, text: str) -> None:
 
 
 def wait_operations(qtbot, timeout: int = 30_000) -> None:
-    """Until every background operation reported (its callbacks ran, its boxes answered)."""
+    """Until every background operation reported (its callbacks ran, its boxes answered).
+    Not from inside a callback (a handler of a dialog one opened): it would wait on itself."""
     from icsoe_desktop.gui.kit.operaciones import en_curso
 
     qtbot.waitUntil(lambda: en_curso() == 0, timeout=timeout)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import MSG_REGISTRA_CERTIFICADOS, Application
+from icsoe_desktop.gui.cambios import MSG_GUARDAR_CAMBIOS
 from icsoe_desktop.gui.certificados_imss import (
     MSG_ELIMINADO,
     MSG_GUARDADO,
@@ -17,7 +18,7 @@ from icsoe_desktop.gui.certificados_imss import (
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.certificates import TRUSTED_DIR
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 
 REGISTRO = "Y5412345106"
 OTRO = "NO191919191"
@@ -80,6 +81,7 @@ def test_fiel_fills_the_usuario_enables_the_key_and_saves(qtbot, company, tmp_pa
     dialog.set_llave(str(key))
     type_text(qtbot, dialog.contrasena, cf.PASSWORD)
     click(qtbot, dialog.guardar)
+    wait_operations(qtbot)
     qtbot.waitUntil(lambda: len(modals.messages) == 1)
     assert modals.texts == [MSG_GUARDADO.format(registro=REGISTRO)]
     assert grid(dialog)[0][:3] == (REGISTRO, "FIEL", cf.RFC_MORAL)
@@ -97,6 +99,7 @@ def test_pfx_disables_the_key_and_saves_with_the_typed_usuario(qtbot, company, t
     type_text(qtbot, dialog.usuario, cf.IMSS_USUARIO)
     type_text(qtbot, dialog.contrasena, cf.IMSS_PASSWORD)
     click(qtbot, dialog.guardar)
+    wait_operations(qtbot)
     qtbot.waitUntil(lambda: len(modals.messages) == 1)
     assert grid(dialog)[0][:2] == (REGISTRO, "IMSS")
 
@@ -109,6 +112,7 @@ def test_certificate_of_another_employer_is_no_dado_de_alta(qtbot, company, tmp_
     dialog.set_llave(str(key))
     type_text(qtbot, dialog.contrasena, cf.PASSWORD)
     click(qtbot, dialog.guardar)
+    wait_operations(qtbot)
     qtbot.waitUntil(lambda: len(modals.messages) == 1)
     assert modals.texts[0].startswith("Certificado no dado de alta.")
     assert grid(dialog) == []
@@ -155,6 +159,45 @@ def test_leaving_with_unconfigured_registros_shows_the_alert(qtbot, company, mod
     qtbot.waitUntil(lambda: len(modals.messages) == 1)
     assert "no estarán disponibles" in modals.texts[0]
     assert OTRO in modals.texts[0] and REGISTRO in modals.texts[0]
+
+
+def test_closing_with_a_certificate_not_saved_saves_it_in_the_background_then_closes(
+    qtbot, company, tmp_path, modals
+):
+    cer, key = cf.fiel_moral().write(tmp_path)
+    dialog = make_dialog(qtbot, company)
+    dialog.registro.setCurrentIndex(dialog.registro.findData(REGISTRO))
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    modals.answer("Sí")  # «¿Guardar los cambios?»; then Aceptar on what follows
+    dialog.close()  # the window's close button
+    assert modals.texts == [MSG_GUARDAR_CAMBIOS]  # the close waited for no save
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert modals.texts[1] == MSG_GUARDADO.format(registro=REGISTRO)
+    assert "no estarán disponibles" in modals.texts[2] and REGISTRO not in modals.texts[2]
+    assert company.certificates.pending() == [OTRO]  # REGISTRO's certificate is stored
+
+
+def test_closing_with_a_save_that_fails_keeps_the_window_open_with_the_message(
+    qtbot, company, tmp_path, modals
+):
+    cer, key = cf.fiel_moral().write(tmp_path)
+    dialog = make_dialog(qtbot, company)
+    dialog.registro.setCurrentIndex(dialog.registro.findData(OTRO))  # another employer's RFC
+    dialog.set_certificado(str(cer))
+    dialog.set_llave(str(key))
+    type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    modals.answer("Sí")
+    dialog.close()
+    wait_operations(qtbot)
+    qtbot.waitUntil(lambda: len(modals.messages) == 2)
+    assert modals.texts[1].startswith("Certificado no dado de alta.")
+    qtbot.wait(50)
+    assert dialog.isVisible()
+    assert dialog.certificado.text() == str(cer)  # what was chosen stays to be corrected
+    assert sorted(company.certificates.pending()) == sorted([OTRO, REGISTRO])
 
 
 def test_full_login_warns_and_leads_to_certificados_and_login_shows_expiry(
@@ -224,10 +267,12 @@ def test_generar_pfx_from_the_chosen_efirma(qtbot, company, modals, tmp_path):
         type_text(qtbot, pfx_dialog.contrasena_llave, cf.PASSWORD)
         type_text(qtbot, pfx_dialog.contrasena_pfx, "corta")
         type_text(qtbot, pfx_dialog.confirmacion, "corta")
-        pfx_dialog.generar_en(str(tmp_path / "mal.pfx"))
+        pfx_dialog.generar_en(str(tmp_path / "mal.pfx"))  # in the background
+        wait_operations(qtbot)
         pfx_dialog.contrasena_llave.setText(cf.PASSWORD)
         pfx_dialog.contrasena_pfx.setText("Portal2026pfx")
         pfx_dialog.generar_en(str(tmp_path / "efirma.pfx"))
+        wait_operations(qtbot)
         pfx_dialog.reject()
 
     modals.handle(fill_and_generate)
@@ -273,6 +318,7 @@ def test_an_efirma_wrapped_by_generar_pfx_is_an_efirma_in_the_window_and_at_logi
         type_text(qtbot, dialog.usuario, cf.RFC_MORAL)
         type_text(qtbot, dialog.contrasena, cf.IMSS_PASSWORD)
         click(qtbot, dialog.guardar)
+        wait_operations(qtbot)
         qtbot.waitUntil(lambda: bool(modals.texts))
 
     guardar("falsa.pfx")
@@ -332,11 +378,13 @@ def test_generar_pfx_checks_the_password_before_asking_where_and_takes_the_one_t
         type_text(qtbot, pfx_dialog.contrasena_pfx, "Portal2026pfx")
         type_text(qtbot, pfx_dialog.confirmacion, "Portal2026pfx")
         click(qtbot, pfx_dialog.generar)
+        wait_operations(qtbot)  # the password is checked in the background
         seen["wrong"] = modals.texts[-1]
         seen["dialogs_after_wrong"] = len(modals.dialogs)
         pfx_dialog.contrasena_llave.setText(cf.PASSWORD)
         modals.handle(save_as)
         click(qtbot, pfx_dialog.generar)
+        wait_operations(qtbot)  # checked, asked where, then written, in the background
         pfx_dialog.reject()
 
     modals.handle(generar)

@@ -141,6 +141,7 @@ def test_configuracion_inicial_resumes_at_the_first_pending_step(
         type_text(qtbot, dialog.puerto, str(smtp_server.port))
         type_text(qtbot, dialog.remitente, "nominas@empresa.com")
         click(qtbot, dialog.probar)
+        wait_operations(qtbot)  # the test runs in the background, its answer in a box
         seen["probar"] = modals.texts[-1]
         click(qtbot, dialog.guardar)
 

@@ -23,7 +23,7 @@ from icsoe_desktop.services.empresas import (
 from icsoe_desktop.services.empresas_entrada import MSG_CONTRATISTA_SIN_EMPRESA
 from tests import credentials_factory as cf
 from tests.empresas.tres import ANA, CLIENTES, PASSWORD, build, capturista_en
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, trust_sat
 
 UNO, DOS, TRES = CLIENTES
@@ -161,6 +161,7 @@ def test_a_contratista_enters_the_empresa_of_its_efirmas_rfc(
             dialog.set_llave(str(key))
             type_text(qtbot, dialog.contrasena, cf.PASSWORD)
             click(qtbot, dialog.validar)
+            wait_operations(qtbot)  # checked in the background
             click(qtbot, dialog.ingresar)
             if dialog.isVisible():  # refused: back to the start window
                 dialog.reject()

@@ -30,7 +30,7 @@ from icsoe_desktop.services.capturistas.administracion import (
 from icsoe_desktop.services.capturistas.excel import EXPORT_HEADERS
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, NEW_PASSWORD, trust_sat, write_pdf
 
 
@@ -82,6 +82,7 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
         type_text(qtbot, dialog.contrasena, cf.PASSWORD)
         assert not dialog.ingresar.isEnabled()
         click(qtbot, dialog.validar)
+        wait_operations(qtbot)  # checked in the background
         assert MSG_FIEL_EXITOSA in dialog.resultado.text()
         assert "Emisor: AC DEL SERVICIO DE ADMINISTRACION TRIBUTARIA (verificado)" in (
             dialog.resultado.text()
@@ -176,7 +177,9 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
     name = services.capturistas_excel.export_file_name(cf.RFC_MORAL)
     assert re.fullmatch(r"Capturistas_\d+_\d{13}\.xlsx", name)
     modals.answer("Aceptar")
-    exported = window.exportar_a(str(tmp_path / name))
+    exported = tmp_path / name
+    window.exportar_a(str(exported))  # written in the background, then «Abrir» offers it
+    wait_operations(qtbot)
     assert modals.messages[-1].buttons == ("Abrir", "Aceptar")
     rows = list(load_workbook(exported).active.iter_rows(values_only=True))
     assert rows[0] == EXPORT_HEADERS

@@ -19,7 +19,7 @@ from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
 from icsoe_desktop.services.capturistas.common import CapturistaRow
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista, form, trust_sat
 
 
@@ -72,6 +72,7 @@ def test_efirma_refusals_are_explained(qtbot, services, data_dir, tmp_path, moda
     dialog.set_llave(str(key))
     type_text(qtbot, dialog.contrasena, cf.PASSWORD)
     click(qtbot, dialog.validar)
+    wait_operations(qtbot)  # checked in the background
     assert text in modals.texts[-1]
     assert not dialog.ingresar.isEnabled() and dialog.sesion is None
 
@@ -164,6 +165,7 @@ def test_inicio_sign_in_failure_and_bulk_report(qtbot, services, data_dir, tmp_p
     )
     workbook.save(tmp_path / "alta.xlsx")
     window.alta.cargar_excel(str(tmp_path / "alta.xlsx"))
+    wait_operations(qtbot)
     assert modals.texts[-1].startswith(
         "No se guardó ningún capturista: 1 fila tiene errores. Corrígela"
     )

@@ -26,7 +26,7 @@ from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import MovimientoRow
 from tests import credentials_factory as cf
 from tests import sepomex_datos as sd
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA, enter_contratista
 
 RFC_MAL_DIGITO = "CEN010101AA5"  # well formed; its check digit should be 1
@@ -408,6 +408,7 @@ def test_contracts_copied_from_another_period_with_their_workers(
     qtbot.keyClick(dialog.tabla, Qt.Key.Key_Space)  # the box of the current row
     assert [c.uuid for c in dialog.model.checked_rows()] == [origen]
     click(qtbot, dialog.copiar)
+    wait_operations(qtbot)  # copied in the background
 
     assert modals.texts[-1].startswith("Se copió 1 contrato con 2 trabajadores.")
     assert "fechas inicial y final de este periodo" in modals.texts[-1]
@@ -426,6 +427,7 @@ def test_contracts_copied_from_another_period_with_their_workers(
     solo_contrato.marcar([0, 1])
     click(qtbot, solo_contrato.con_trabajadores)
     click(qtbot, solo_contrato.copiar)
+    wait_operations(qtbot)
     assert modals.texts[-1].startswith("Se copiaron 2 contratos.")
     assert sorted(c.trabajadores for c in services.informativas.contratos(informativa, rfc)) == [
         0,

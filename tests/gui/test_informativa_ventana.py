@@ -21,7 +21,7 @@ from icsoe_desktop.gui.informativa_firmar import FirmarInformativaDialog
 from icsoe_desktop.gui.informativa_problemas import ProblemasImportacionDialog
 from icsoe_desktop.gui.trabajadores_model import PAGE_SIZE
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import NEW_PASSWORD
 from tests.informativa_datos import trabajadores_limpios
 from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
@@ -147,13 +147,15 @@ def test_importar_lists_the_rows_with_problems_and_adds_nothing(
         click(qtbot, dialog.cerrar)
 
     modals.handle(listed)
-    assert window.trabajadores.importar_de(path) == 0
+    window.trabajadores.importar_de(path)  # in the background: the problems listed after
+    wait_operations(qtbot)
     ((line,),) = seen
     assert line.startswith("renglón 4: ") and "11" in line
     assert window.trabajadores.model.rowCount() == 0
 
     path.write_text("\r\n".join(["NSS,CURP,SBC", *lines[1:3]]) + "\r\n", encoding="cp1252")
-    assert window.trabajadores.importar_de(path) == 2
+    window.trabajadores.importar_de(path)
+    wait_operations(qtbot)
     assert modals.texts[-1] == "Se agregaron 2 trabajadores de «trabajadores.csv» al contrato."
     assert [r[0] for r in grid(window)] == [rows[0].nss, rows[1].nss]
 
@@ -166,6 +168,7 @@ def test_revisar_lists_problems_leads_to_them_then_none(qtbot, services, quien, 
     window = open_window(qtbot, services, ana, rfc, uuid)
     window.seleccionar_contrato(otro)
     click(qtbot, window.revisar)
+    wait_operations(qtbot)  # the checks run in the background
     assert window.problemas_group.isVisible()
     items = [window.problemas.item(i).text() for i in range(window.problemas.count())]
     assert len(items) == 1
@@ -190,6 +193,7 @@ def test_revisar_lists_problems_leads_to_them_then_none(qtbot, services, quien, 
     type_text(qtbot, window.trabajadores.sbc, "500")
     qtbot.keyClick(window.trabajadores.sbc, Qt.Key.Key_Return)
     click(qtbot, window.revisar)
+    wait_operations(qtbot)
     assert modals.texts[-1] == MSG_SIN_INCONSISTENCIAS
     assert not window.problemas_group.isVisible()
     assert window.estado_label.text() == "<b>Lista para firma</b>"
@@ -216,7 +220,8 @@ def test_firmar_from_the_contratistas_window(qtbot, services, quien, modals, tmp
         dialog.set_certificado(str(cer))
         dialog.set_llave(str(key))
         type_text(qtbot, dialog.contrasena, "no-es-la-contraseña")
-        click(qtbot, dialog.firmar)
+        click(qtbot, dialog.firmar)  # signs in the background; the refusal comes in a box
+        qtbot.waitUntil(lambda: any("contraseña" in t.lower() for t in modals.texts))
         refused.append((dialog.isVisible(), dialog.acuse))
         dialog.contrasena.clear()
         type_text(qtbot, dialog.contrasena, cf.PASSWORD)
@@ -225,6 +230,7 @@ def test_firmar_from_the_contratistas_window(qtbot, services, quien, modals, tmp
     modals.handle(wrong_password)
     modals.answer("Aceptar", "Aceptar", "Ahora no")  # Revisar's «sin inconsistencias», …
     click(qtbot, window.firmar)
+    wait_operations(qtbot)  # Revisar, then the e.firma dialog, then the signature
     assert refused == [(True, None)]  # refused, the dialog still open
     assert "contraseña" in modals.texts[-2].lower()
     assert modals.texts[-1].startswith("La informativa quedó firmada.")
@@ -266,7 +272,9 @@ def test_exportar_writes_the_portals_files(qtbot, services, quien, modals, tmp_p
     carpeta = tmp_path / "portal"
     carpeta.mkdir()  # the folder dialog gives an existing folder
     modals.answer("Cerrar")
-    files = window.exportar_a(carpeta)
+    window.exportar_a(carpeta)  # written in the background, then listed in a box
+    wait_operations(qtbot)
+    files = sorted(carpeta.iterdir())
     assert len(files) == 2 and all(p.exists() for p in files)
     assert modals.texts[-1].startswith("Se guardaron 2 archivos en")
     assert {p.suffix for p in files} == {".csv", ".xlsx"}
@@ -340,6 +348,7 @@ def test_a_contract_problem_opens_the_contract_form_at_its_field(qtbot, services
     click(qtbot, window.editar_contrato)
     assert window.contratos_model.index(0, 3).data() == ""
     click(qtbot, window.revisar)
+    wait_operations(qtbot)
     first = window.problemas.item(0)
     assert "falta" in first.text() and "folio del REPSE" in first.text()
     focused = []

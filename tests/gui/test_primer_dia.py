@@ -11,7 +11,7 @@ from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.certificates import TRUSTED_DIR
 from tests import credentials_factory as cf
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 
 REGISTRO = "Y5412345106"
 GOOD = "Nom1na$Segura"
@@ -157,6 +157,7 @@ def test_last_attempt_and_bulk_report_read_in_real_singular_and_list_every_error
     )
     workbook.save(tmp_path / "alta.xlsx")
     window.alta.cargar_excel(str(tmp_path / "alta.xlsx"))
+    wait_operations(qtbot)  # read and checked in the background
     report = modals.texts[-1]
     assert report.startswith("No se guardó ningún capturista: 1 fila tiene errores. Corrígela")
     row = next(line for line in report.splitlines() if line.startswith("Fila 2:"))

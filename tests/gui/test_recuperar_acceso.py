@@ -19,7 +19,7 @@ from icsoe_desktop.gui.restablecer_por_administrador import (
     RestablecerPorAdministradorDialog,
 )
 from icsoe_desktop.services.accounts import Registration
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 
 OLD = "Nom1na$Segura"
 NEW = "Otra#Clave2026"
@@ -61,6 +61,7 @@ def test_forgotten_password_before_mail_is_set_waits_for_an_administrator_to_set
         type_text(qtbot, dialog.correo, BETO)
         modals.handle(lambda d: (opened.append(type(d)), d.reject()))
         click(qtbot, dialog.enviar)
+        wait_operations(qtbot)  # the request is saved in the background, then answered
         dialog.reject()
 
     modals.handle(recuperar)

@@ -14,6 +14,7 @@ import pytest
 from icsoe_desktop.services.backup import BackupError
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.empresas import CLI_ACTOR
+from icsoe_desktop.store import sumas
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.services.test_accounts import form as registro
 
@@ -29,8 +30,10 @@ def edit(path: Path, *statements: str) -> None:
 
 
 def copy_user(path: Path, source: str, **values: object) -> None:
-    """INSERT into the file's idse_users a copy of ``source``'s row with ``values`` changed."""
+    """INSERT into the file's idse_users a copy of ``source``'s row with ``values`` changed, as a
+    tool that knows the file's sync sums would (the triggers call ``sync_hash``)."""
     with sqlite3.connect(path) as conn:
+        sumas.register(conn)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(idse_users)") if r[1] != "id"]
         picked = ", ".join("?" if c in values else c for c in columns)
         conn.execute(

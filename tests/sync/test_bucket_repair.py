@@ -1,15 +1,20 @@
-"""A desktop whose copy drifted from the server (a row kept at an older version with nothing
-pending) finds it at its next sync and receives again only the rows of that row's bucket of
-uuids, not the whole table; afterwards it is verified."""
+"""A desktop whose copy drifted from the server (rows kept at an older version, or gone, with
+nothing pending) finds it at its next sync and receives again only the rows that differ, not
+their buckets of uuids nor the table; afterwards it is verified. A push committing while a
+desktop checks is never taken for drift."""
 
 from __future__ import annotations
 
 import logging
+from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 
+from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.store.models import RegistroPatronal
+from icsoe_desktop.services import sync as sync_module
+from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncRowState
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 from tests.sync.conftest import EMPRESA, connected
 
@@ -17,7 +22,7 @@ ADMIN = "e"
 ROWS = 150
 
 
-def test_a_drifted_row_is_found_and_only_its_bucket_is_pulled_again(
+def test_a_drifted_row_is_found_and_only_it_is_received_again(
     sync_server, desktops, caplog
 ) -> None:
     a, b = connected(sync_server, desktops)
@@ -50,8 +55,77 @@ def test_a_drifted_row_is_found_and_only_its_bucket_is_pulled_again(
     assert {r.registro: r.razon_social for r in b.registros.listar()}["Y5400000007"] == "Nuevo"
     repairs = [r.getMessage() for r in caplog.records if "recibidos de nuevo" in r.getMessage()]
     assert repairs == [
-        f"Tabla registros_patronales: 1 cubetas distintas del servidor, "
-        f"{len(same_bucket)} renglones recibidos de nuevo"
+        "Tabla registros_patronales: 1 cubetas distintas del servidor, "
+        "1 renglones recibidos de nuevo"
     ]
-    assert len(same_bucket) < ROWS // 10  # its bucket's rows, not the table's
+    assert same_bucket  # its bucket's other rows stayed where they were
     assert b.sync.status().verified_at is not None
+
+
+def test_rows_drifted_across_many_buckets_are_the_only_ones_received_again(
+    sync_server, desktops, caplog, monkeypatch
+) -> None:
+    """Movimientos spread over hundreds of buckets: each drifted one (an older version, or
+    its row gone from this desktop) is received again, and no other."""
+    monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)  # the test server takes 500 at most
+    monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)  # and 256 KiB
+    a, b = connected(sync_server, desktops)
+    create_demo_movimientos(a.store, 3000, date(2026, 11, 22))
+    a.sync.synchronize()
+    b.sync.synchronize()
+    with b.store.session() as session:
+        session.info[APPLYING_REMOTE] = True
+        rows = session.scalars(select(MovimientoRow).order_by(MovimientoRow.id)).all()
+        older = rows[::41]  # kept at an older version than the state and the server say
+        for row in older:
+            row.version = 7
+        gone = rows[5::97]  # removed without a trace (row and state)
+        for row in gone:
+            session.delete(row)
+            session.execute(delete(SyncRowState).where(SyncRowState.row_uuid == row.uuid))
+    diverged = len({r.uuid for r in (*older, *gone)})
+    with b.store.session() as session:
+        buckets = {sync_wire.bucket_of(r.uuid) for r in (*older, *gone)}
+    assert len(buckets) > 80
+
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
+        b.sync.synchronize()
+
+    repairs = [r.getMessage() for r in caplog.records if "recibidos de nuevo" in r.getMessage()]
+    assert repairs == [
+        f"Tabla movimientos: {len(buckets)} cubetas distintas del servidor, "
+        f"{diverged} renglones recibidos de nuevo"
+    ]
+    assert b.sync.status().verified_at is not None
+    assert b.movimientos.count(Filtro()) == a.movimientos.count(Filtro()) == 3000
+
+
+def test_a_push_committing_during_a_check_is_not_taken_for_drift(
+    sync_server, desktops, caplog
+) -> None:
+    """Another desktop's push lands between this desktop reading its sums and the server
+    answering its own: the check catches up and compares at the same cursor, repairing
+    nothing."""
+    a, b = connected(sync_server, desktops)
+    for n in range(20):
+        a.registros.save(f"Y55{n:08d}", EMPRESA, "Original", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    read_view = b.sync._local_view
+    pushed = []
+
+    def view_then_a_push():
+        view = read_view()
+        if not pushed:
+            a.registros.save("Y5500000003", EMPRESA, "Cambiado", ADMIN)
+            pushed.append(a.sync.synchronize().enviados)
+        return view
+
+    b.sync._local_view = view_then_a_push
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
+        b.sync.synchronize()
+
+    assert pushed and pushed[0] >= 1  # (the change and its audit entry)
+    assert not [r for r in caplog.records if "distintas" in r.getMessage()]
+    assert b.sync.status().verified_at is not None
+    assert {r.registro: r.razon_social for r in b.registros.listar()}["Y5500000003"] == "Cambiado"

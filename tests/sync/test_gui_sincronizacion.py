@@ -12,7 +12,7 @@ from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.sync import TOKEN_SCOPE
 from tests.conftest import free_port
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import click, type_text, wait_operations
 from tests.sync.conftest import EMPRESA, connect, import_rows, sharing_registros
 
 ADMIN = "admin@empresa.com"
@@ -26,6 +26,7 @@ def open_dialog(qtbot, services) -> SincronizacionDialog:
     dialog = SincronizacionDialog(services, ADMIN)
     qtbot.addWidget(dialog)
     dialog.show()
+    wait_operations(qtbot)  # its estado is read in the background
     return dialog
 
 
@@ -92,6 +93,7 @@ def test_sincronizar_ahora_shows_progress_and_the_result(qtbot, modals, sync_ser
     seen = press(qtbot, modals, dialog.sincronizar)
     assert seen.text.startswith("Sincronización terminada: ")
     assert "enviado" in seen.text and max(maxima) >= 2
+    wait_operations(qtbot)  # the estado read again
     assert dialog.estado.text().startswith("Estado: Sincronizado ")
     connect(b, sync_server.url, sync_server.token())
     b.sync.synchronize()
@@ -106,6 +108,7 @@ def test_sincronizar_without_server_says_sin_conexion(qtbot, modals, sync_server
     seen = press(qtbot, modals, dialog.sincronizar)
     assert seen.text.startswith("Sin conexión con el servidor de sincronización.")
     assert "no se pierde nada" in seen.text
+    wait_operations(qtbot)
     assert dialog.estado.text().startswith("Estado: Sin conexión · ")
     assert a.sync.pending_count() > 0
 
@@ -223,4 +226,5 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
     assert {r.registro: r.razon_social for r in b.registros.listar()} == {"Y5412345106": "Nuevo"}
     verified_at = b.sync.status().verified_at
     assert verified_at is not None
+    wait_operations(qtbot)
     assert dialog.estado.text().endswith(f" · Verificado {to_local_text(verified_at)[-5:]}")

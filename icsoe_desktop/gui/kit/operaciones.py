@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from icsoe_desktop.gui.kit import recolector
+
 if TYPE_CHECKING:  # the dialogs are imported when used: not on the start-up path
     from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -33,6 +35,7 @@ Cancelado = Callable[[], bool]
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object)
+    moved = Signal(int, int)
 
 
 class _Relay(QObject):
@@ -41,11 +44,20 @@ class _Relay(QObject):
     load, on the start-up path.)"""
 
     def __init__(
-        self, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+        self,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_moved: Progreso | None,
     ) -> None:
         super().__init__()
         self._on_done = on_done
         self._on_error = on_error
+        self._on_moved = on_moved
+
+    def soltar(self) -> None:
+        """Reported: the callbacks go (they hold the caller's window)."""
+        self._on_done = self._on_error = _nada
+        self._on_moved = None
 
     @Slot(object)
     def done(self, value: Any) -> None:
@@ -55,23 +67,36 @@ class _Relay(QObject):
     def failed(self, exc: BaseException) -> None:
         self._on_error(exc)
 
+    @Slot(int, int)
+    def moved(self, done: int, total: int) -> None:
+        if self._on_moved is not None:
+            self._on_moved(done, total)
+
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    def __init__(self, fn: Callable[[Progreso], Any], parar: threading.Event) -> None:
         super().__init__()
         self.fn = fn
+        self.parar = parar  # set when the app quits: work that can stop, stops (Cancelar)
         self.signals = _Signals()
+        self.salio = threading.Event()  # run() returned: its thread is done with ``signals``
 
     def run(self) -> None:
         try:
-            result = self.fn()
+            result = self.fn(self.signals.moved.emit)
         except BaseException as exc:  # handed to the GUI thread, which decides what to show
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
+        finally:
+            self.salio.set()
 
 
 _running: dict[_Job, _Relay] = {}  # keep jobs and relays alive until they report
+# Reported, kept until their pool thread left run() and their relay's slot returned: freeing
+# a job's signals while its thread still emits, or a relay inside its own slot, frees memory
+# Qt is still using (a crash, later and elsewhere).
+_reported: list[tuple[_Job, _Relay]] = []
 
 
 def en_segundo_plano(
@@ -82,20 +107,78 @@ def en_segundo_plano(
 ) -> None:
     """Run ``fn`` in the thread pool; its result or exception comes back to a callback, unless
     ``dueno`` (the widget the callback updates) was destroyed meanwhile (its window closed)."""
-    job = _Job(fn)
+    _lanzar(lambda _progreso: fn(), al_terminar, al_fallar, dueno)
+
+
+def _lanzar(
+    fn: Callable[[Progreso], T],
+    al_terminar: Callable[[T], None],
+    al_fallar: Callable[[BaseException], None],
+    dueno: QObject | None,
+    al_avanzar: Progreso | None = None,
+    parar: threading.Event | None = None,
+) -> None:
+    """``fn(progreso)`` in the pool; ``progreso(done, total)`` reaches ``al_avanzar`` queued;
+    ``parar`` is what ``fn`` looks at to stop early (set when the app quits)."""
+    # Python code is about to run in a pool thread: from now on the cyclic garbage collector
+    # must not start there and free a window in it (recolector.py).
+    recolector.instalar()
+    job = _Job(fn, parar or threading.Event())
     job.setAutoDelete(False)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _running.pop(job, None)
-        if dueno is not None and not _vivo(dueno):
-            return
-        callback(value)
+        try:
+            if dueno is None or _vivo(dueno):
+                callback(value)
+        finally:  # counted until its callback returned (a message box it shows was answered)
+            relay = _running.pop(job, None)
+            if relay is not None:
+                relay.soltar()
+                _reported.append((job, relay))
+                _soltar_luego()
 
-    relay = _Relay(lambda value: finish(al_terminar, value), lambda exc: finish(al_fallar, exc))
+    relay = _Relay(
+        lambda value: finish(al_terminar, value),
+        lambda exc: finish(al_fallar, exc),
+        al_avanzar,
+    )
     _running[job] = relay
     job.signals.done.connect(relay.done)
     job.signals.failed.connect(relay.failed)
+    if al_avanzar is not None:
+        job.signals.moved.connect(relay.moved)
     QThreadPool.globalInstance().start(job)
+
+
+def _nada(_value: object) -> None:
+    pass
+
+
+def _soltar_luego() -> None:
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, _soltar_reportados)
+
+
+def _soltar_reportados() -> None:
+    """Free the reported jobs whose thread left run(); the others on a later turn."""
+    quedan = [(job, relay) for job, relay in _reported if not job.salio.is_set()]
+    _reported[:] = quedan
+    if quedan:
+        _soltar_luego()
+
+
+def al_salir(espera_ms: int = 5_000) -> bool:
+    """The app quits: ask the running work that can stop to stop (a bar's Cancelar), wait for
+    the pool (at most ``espera_ms``) and free what reported. True when no work is left running:
+    then nothing of ours runs while the interpreter ends."""
+    for job in _running:
+        job.parar.set()
+    terminado = QThreadPool.globalInstance().waitForDone(espera_ms)
+    if terminado:  # their callbacks would find their windows closed: none runs
+        _running.clear()
+        _reported.clear()
+    return terminado
 
 
 def _vivo(obj: QObject) -> bool:
@@ -105,7 +188,7 @@ def _vivo(obj: QObject) -> bool:
 
 
 def en_curso() -> int:
-    """Background jobs not reported yet (tests wait for 0)."""
+    """Background jobs not reported yet, or whose callback still runs (tests wait for 0)."""
     return len(_running)
 
 
@@ -142,29 +225,42 @@ class Operacion(Generic[T]):
             self.dialogo.deleteLater()
         return self.parent is None or _vivo(self.parent)
 
+    def _avanzar(self, done: int, total: int) -> None:
+        if total > 0 and _vivo(self.dialogo):  # its window may have closed meanwhile
+            self.dialogo.setMaximum(total)
+            self.dialogo.setValue(min(done, total))
+
+    def _soltar(self) -> None:
+        """Forget the callbacks once reported: they may hold a window that is closed next."""
+        self._al_terminar = self._al_fallar = self._al_cancelar = None
+
     def _exito(self, value: T) -> None:
+        al_terminar = self._al_terminar
+        self._soltar()
         abierta = self._cerrar()
         if self._services is not None:  # the data changed, whether its window is open or not
             from icsoe_desktop.gui.kit.notificador import anunciar
 
             cambios = self._cambia(value) if callable(self._cambia) else self._cambia
             anunciar(self._services, cambios)  # the windows behind show it before any message
-        if abierta and self._al_terminar is not None:
-            self._al_terminar(value)
+        if abierta and al_terminar is not None:
+            al_terminar(value)
 
     def _fallo(self, exc: BaseException) -> None:
         from icsoe_desktop.domain.errors import DomainError
         from icsoe_desktop.services.excel import ExportCancelled
 
+        al_fallar, al_cancelar = self._al_fallar, self._al_cancelar
+        self._soltar()
         if not self._cerrar():
             log.error("Operación terminada con su ventana ya cerrada", exc_info=exc)
             return
-        if isinstance(exc, ExportCancelled) and self._al_cancelar is not None:
-            self._al_cancelar()  # Cancelar pressed: the work left nothing behind
+        if isinstance(exc, ExportCancelled) and al_cancelar is not None:
+            al_cancelar()  # Cancelar pressed: the work left nothing behind
         elif not isinstance(exc, DomainError):
             inesperado(exc)
-        elif self._al_fallar is not None:
-            self._al_fallar(exc)
+        elif al_fallar is not None:
+            al_fallar(exc)
         else:
             from icsoe_desktop.gui import msgbox
 
@@ -209,23 +305,6 @@ def ejecutar(
     return operacion
 
 
-class _ProgressRelay(QObject):
-    """Lives in the GUI thread: ``moved`` emitted by the worker reaches ``_on_moved`` queued."""
-
-    moved = Signal(int, int)
-
-    def __init__(self, dialog: QProgressDialog) -> None:
-        super().__init__(dialog)
-        self._dialog = dialog
-        self.moved.connect(self._on_moved)
-
-    @Slot(int, int)
-    def _on_moved(self, done: int, total: int) -> None:
-        if total > 0:
-            self._dialog.setMaximum(total)
-            self._dialog.setValue(min(done, total))
-
-
 def ejecutar_con_barra(
     parent: QWidget | None,
     texto: str,
@@ -240,8 +319,9 @@ def ejecutar_con_barra(
     titulo: str = "Espera un momento",
 ) -> Operacion[T]:
     """As ``ejecutar``, behind a progress bar shown at once (with Cancelar when
-    ``cancelable``: the work raises ``ExportCancelled``, and ``al_cancelar`` runs). ``trabajo(progreso, cancelado)`` runs in the worker thread:
-    ``progreso(done, total)`` moves the bar, ``cancelado()`` tells it Cancelar was pressed."""
+    ``cancelable``: the work raises ``ExportCancelled``, and ``al_cancelar`` runs).
+    ``trabajo(progreso, cancelado)`` runs in the worker thread: ``progreso(done, total)`` moves
+    the bar, ``cancelado()`` tells it Cancelar was pressed (or the app quits)."""
     dialog = _dialogo(parent, texto, titulo, "Cancelar" if cancelable else "")
     dialog.setMinimumSize(420, 110)
     dialog.setAutoClose(False)
@@ -249,11 +329,16 @@ def ejecutar_con_barra(
     dialog.setMinimumDuration(0)
     stop = threading.Event()
     dialog.canceled.connect(stop.set)
-    relay = _ProgressRelay(dialog)
     dialog.show()
-    moved = relay.moved.emit
     operacion = Operacion(
         parent, dialog, titulo, services, cambia, al_terminar, al_fallar, al_cancelar
     )
-    en_segundo_plano(lambda: trabajo(moved, stop.is_set), operacion._exito, operacion._fallo)
+    _lanzar(
+        lambda progreso: trabajo(progreso, stop.is_set),
+        operacion._exito,
+        operacion._fallo,
+        None,
+        operacion._avanzar,
+        stop,  # the app quitting stops it as Cancelar does
+    )
     return operacion

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.contacto import check_curp
@@ -17,6 +17,7 @@ from icsoe_desktop.domain.identifiers import check_nss
 from icsoe_desktop.domain.informativa.modelo import Periodo, Problema, Trabajador
 from icsoe_desktop.domain.informativa.trabajadores import parse_sbc, revisar_trabajadores
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
 
 Progreso = Callable[[int, int], None]
@@ -169,25 +170,9 @@ class TrabajadoresContratoService(InformativaBase):
         palabras = texto.upper().split()
         if not palabras:
             return []
-        completo = "(nombre || ' ' || primer_apellido || ' ' || segundo_apellido)"
-        donde = " AND ".join(f"{completo} LIKE '%' || :w{i} || '%'" for i in range(len(palabras)))
-        if len(palabras) == 1:
-            donde = f"(nss LIKE :w0 || '%' OR curp LIKE :w0 || '%' OR {donde})"
-        # Filtered first, then the latest movimiento of each worker: never a sort of them all.
-        sql = text(
-            f"""
-            SELECT nss, curp, sbc, nombre_completo FROM (
-                SELECT nss, curp, coalesce(sbc, 0) AS sbc,
-                       trim({completo}) AS nombre_completo,
-                       row_number() OVER (PARTITION BY nss ORDER BY fecha DESC, id DESC) AS n
-                FROM movimientos WHERE deleted = 0 AND {donde}
-            )
-            WHERE n = 1 ORDER BY nombre_completo, nss LIMIT :n
-            """
-        )
-        params = {**{f"w{i}": w for i, w in enumerate(palabras)}, "n": limite}
         with self._store.session() as session:
-            return [Trabajador(n, c or "", s, nm) for n, c, s, nm in session.execute(sql, params)]
+            found = movs_sql.trabajadores_like(session, palabras, limite)
+        return [Trabajador(n, c or "", s, nm) for n, c, s, nm in found]
 
     def agregar_de_la_empresa(
         self, contrato: str, actor: str | None, trabajadores: list[Trabajador]
@@ -266,38 +251,17 @@ def curps_de_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
     """NSS → CURP as the empresa's movimientos know them (the latest that has one)."""
     if not nss:
         return {}
-    rows = session.execute(
-        text(
-            "SELECT nss, curp FROM movimientos WHERE deleted = 0 AND curp != '' "
-            "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
-        ),
-        {"nss": _json_list(nss)},
-    )
-    return {nss: value for nss, value in rows}
+    return movs_sql.curps_by_nss(session, nss)
 
 
 def _nombres_en_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
     if not nss:
         return {}
-    rows = session.execute(
-        text(
-            "SELECT nss, trim(nombre || ' ' || primer_apellido || ' ' || segundo_apellido) "
-            "FROM movimientos WHERE deleted = 0 AND nss IN (SELECT value FROM json_each(:nss)) "
-            "ORDER BY fecha, id"
-        ),
-        {"nss": _json_list(nss)},
-    )
-    return {nss: value for nss, value in rows}
+    return movs_sql.nombres_by_nss(session, nss)
 
 
 def _nombre_en_la_empresa(session: Session, nss: str) -> str:
     return _nombres_en_la_empresa(session, [nss]).get(nss, "")[:100]
-
-
-def _json_list(values: list[str]) -> str:
-    import json
-
-    return json.dumps(sorted(set(values)))
 
 
 __all__ = [

@@ -25,6 +25,7 @@ from icsoe_desktop.store.models.informativa import (
 from icsoe_desktop.store.models.mail import OutboxMail
 from icsoe_desktop.store.models.movimientos import (
     BY_MONTH,
+    DATES,
     MONTH,
     SORT_COLUMNS,
     SORT_PREFIX,
@@ -33,20 +34,34 @@ from icsoe_desktop.store.models.movimientos import (
     MovimientoConteo,
     MovimientoRow,
     MovimientoTotal,
+    has_key,
+    key_value,
+    keyed,
     month_index,
+    month_number,
+    prefix_code,
     sort_index,
     sort_index_columns,
     sort_index_ddl,
     sort_indexes,
+    sort_key,
+    sort_prefix,
 )
 from icsoe_desktop.store.models.primer_uso import Empresa
 from icsoe_desktop.store.models.registros import CertificadoImss, RegistroPatronal
-from icsoe_desktop.store.models.sync import SyncConflict, SyncPending, SyncRowState, SyncState
+from icsoe_desktop.store.models.sync import (
+    SyncConflict,
+    SyncPending,
+    SyncRowState,
+    SyncState,
+    SyncSum,
+)
 
 __all__ = [
     "ACTIVA",
     "BAJA",
     "BY_MONTH",
+    "DATES",
     "MONTH",
     "REGISTRADA",
     "SORT_COLUMNS",
@@ -78,11 +93,19 @@ __all__ = [
     "SyncPending",
     "SyncRowState",
     "SyncState",
+    "SyncSum",
     "SyncedMixin",
+    "has_key",
+    "key_value",
+    "keyed",
     "month_index",
+    "month_number",
     "new_uuid",
+    "prefix_code",
     "sort_index",
     "sort_index_columns",
     "sort_index_ddl",
     "sort_indexes",
+    "sort_key",
+    "sort_prefix",
 ]

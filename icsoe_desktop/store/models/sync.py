@@ -34,6 +34,20 @@ class SyncRowState(Base):
     version: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
+class SyncSum(Base):
+    """The drift check's sums of one synced table's bucket of uuids (``store/sumas.py``): the
+    rows the server should hold and the sum of their hashes modulo 2**60, kept by triggers
+    (migration 0018)."""
+
+    __tablename__ = "sync_sums"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(3), primary_key=True)  # the uuid's last 3 digits
+    rows: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+
+
 class SyncConflict(Base):
     """A version that lost (by server order) to the one now in the row; kept for review.
 
@@ -80,4 +94,4 @@ class SyncPending(Base):
     row: Mapped[str] = mapped_column(Text)  # the row as pulled (JSON)
 
 
-__all__ = ["SyncConflict", "SyncPending", "SyncRowState", "SyncState"]
+__all__ = ["SyncConflict", "SyncPending", "SyncRowState", "SyncState", "SyncSum"]

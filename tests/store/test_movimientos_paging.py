@@ -6,14 +6,16 @@ each column's sort index built (after its first sort) and without it (SQLite sor
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select, update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.services import movimientos_paging
+from icsoe_desktop.domain.movimientos import CAMPO
 from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
+from icsoe_desktop.store import movimientos_paging
 from icsoe_desktop.store.models import Lote, MovimientoRow
 from tests.conftest import built_once, copy_data
 
@@ -83,6 +85,16 @@ def services(request, data_dir, clock):
 @pytest.fixture
 def grid(services):
     return services.movimientos
+
+
+def _key_query(filtro, orden, gather: bool) -> movimientos_paging.KeyQuery:
+    """The keys of ``filtro`` in ``orden`` read through the column's sort index (``gather``:
+    the filter's own index), whatever the grid would choose."""
+    from icsoe_desktop.services.movimientos import _busqueda, _sort_column
+
+    return movimientos_paging.key_query(
+        _busqueda(filtro), _sort_column(orden), orden.descending, gather=gather
+    )
 
 
 def reference(service, filtro, orden) -> list[int]:
@@ -247,6 +259,19 @@ def test_two_stores_building_the_same_index_at_once_and_a_save_meanwhile(grid, s
     assert grid.count(Filtro()) > before
 
 
+def reads_rows(conn, sql: str, params: dict) -> bool:
+    """Whether ``sql`` reads a movement's row (a column of the table, or a seek to it), from its
+    bytecode: an index on expressions that answers alone is not called COVERING by SQLite's
+    plan, its table cursor only seeked when a column is read (DeferredSeek)."""
+    root = conn.exec_driver_sql(
+        "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'movimientos'"
+    ).scalar()
+    program = conn.exec_driver_sql(f"EXPLAIN {sql}", params).all()
+    tables = {r[2] for r in program if r[1] in ("OpenRead", "ReopenIdx") and r[3] == root}
+    reads = ("Column", "SeekRowid", "NotExists", "NotFound", "Rowid")
+    return any(r[1] in reads and r[2] in tables for r in program)
+
+
 def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     """Every sort with every filter, from its first row and after a row, seeks its sort index,
     in grid order. A tab and an estado are part of the index's prefix: such a search reads the
@@ -255,8 +280,7 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     stops at the page's last key. A few months' range on a column that follows fecha reads the
     month index, one stream per month; a longer range walks the sort index between the lowest
     and highest value of the filter's rows."""
-    from icsoe_desktop.services.movimientos import _key_query, _with_span
-    from icsoe_desktop.store.models import BY_MONTH
+    from icsoe_desktop.store.models import BY_MONTH, DATES, sort_key
 
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
     for column in range(len(COLUMNS)):
@@ -266,7 +290,7 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
         for filtro in FILTERS:
             for column in range(len(COLUMNS)):
                 orden = Orden(column, descending=column % 2 == 0)
-                query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+                query = movimientos_paging.with_span(conn, _key_query(filtro, orden, False))
                 row = grid.pagina(filtro, orden, 0, 5)[-1]
                 for after in (None, (row[-1], row[0])):
                     for condition, order, extra in movimientos_paging.seeks(query, after):
@@ -282,47 +306,93 @@ def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
                             any(f"INDEX {name} " in s for name in sorts) for s in searches
                         ), label
                         if not (filtro.registro_patronal or filtro.fecha_inicial):
-                            assert all("COVERING INDEX" in s for s in searches), label
+                            assert not reads_rows(conn, sql, params), label
                         assert not any("TEMP B-TREE" in s for s in plan), label
                         # One bound per side on the sort column: beside a looser one (the
                         # range's end beside "before this row"), SQLite may seek by that one.
+                        key = re.escape(sort_key(query.column, f"m.{query.column}"))
                         for arm in sql.split(" UNION ALL "):
                             where = arm.split(" WHERE ", 1)[1]
                             for side in "<>":
-                                bounds = re.findall(rf"m\.{query.column} {side}=? ", where)
+                                bounds = re.findall(rf"{key} {side}=? ", where)
                                 assert len(bounds) <= 1, (label, where)
                         if COLUMNS[column].attr in BY_MONTH | {"lote"} and query.months:
                             assert all("ix_mov_mes_" in s for s in searches), label
                         # (At the row's own value the seek is that value.)
                         walked = "IS NULL" not in condition and "= :after" not in condition
                         if query.span and walked:
-                            bounded = f"{query.column}>? AND {query.column}<?"
-                            assert all(bounded in s for s in searches), label
+                            key = "<expr>" if query.column in DATES else query.column
+                            assert all(f"{key}>? AND {key}<?" in s for s in searches), label
                             spans += 1
     assert spans > 0  # the open and the long date ranges
 
 
-def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid):
-    """A search of one day (few rows: the gather plan) is read through the date index under
-    every sort, from its first row and after a row: the sort column's value after a row
-    («estado = …», «registro = …») must not lead SQLite into that column's own index, which
-    walks a whole estado or registro (a million rows: ~100 ms a page instead of a few)."""
-    from icsoe_desktop.services.movimientos import _key_query
+# The planner's statistics of a store of a million movements (ANALYZE), for the schema's
+# indexes: with them, and a covering index in reach, SQLite's own choice for a narrow search
+# walked that index's million entries.
+MILLION_STATS = {
+    "ix_mov_tipo_fecha": "1000000 1000000 333334 305",
+    "ix_mov_registro_tipo_fecha": "1000000 1000000 333334 111112 102",
+    "ix_mov_registro_estado_fecha": "1000000 1000000 333334 66667 22223 25",
+    "ix_mov_fecha": "1000000 1000000 914",
+    "ix_mov_estado_fecha": "1000000 1000000 200000 183",
+}
 
+
+def _as_at_a_million(services) -> None:
+    with services.store.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE movimientos")
+        for name, stat in MILLION_STATS.items():
+            conn.exec_driver_sql(
+                "UPDATE sqlite_stat1 SET stat = ? WHERE tbl = 'movimientos' AND idx = ?",
+                (stat, name),
+            )
+    services.store.engine.dispose()  # every connection reads the statistics anew
+
+
+@pytest.mark.parametrize(
+    ("terms", "index"),
+    [
+        ({}, "ix_mov_fecha"),
+        ({"registro_patronal": "B1234567105"}, "ix_mov_registro_tipo_fecha"),
+        ({"estado": "aprobado"}, "ix_mov_estado_fecha"),
+        ({"tipo": "08", "estado": "aprobado"}, "ix_mov_estado_fecha"),
+        (
+            {"registro_patronal": "B1234567105", "estado": "aprobado"},
+            "ix_mov_registro_estado_fecha",
+        ),
+    ],
+    ids=["día", "registro+día", "estado+día", "tab+estado+día", "registro+estado+día"],
+)
+def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid, services, terms, index):
+    """A search of one day (few rows: the gather plan) is read through the schema's index that
+    holds its terms and fecha under every sort, from its first row and after a row, a seek on
+    the day: the sort column's value after a row («estado = …», «registro = …») must not lead
+    SQLite into that column's own index, which walks a whole estado or registro, nor (with a
+    million rows' statistics) a covering index walked from end to end for a sort by tipo,
+    estado or registro (~0.1-0.2 s a page instead of a few ms)."""
     for column in range(len(COLUMNS)):
         grid.prepare_sort(Orden(column))
+    _as_at_a_million(services)
     with grid._store.engine.connect() as conn:
+        held = "".join(f" AND {column} = :{column}" for column in terms)  # the busiest day
         (dia,) = conn.exec_driver_sql(
-            "SELECT fecha FROM movimientos WHERE deleted = 0 GROUP BY fecha "
-            "ORDER BY count(*) DESC LIMIT 1"
+            f"SELECT fecha FROM movimientos WHERE deleted = 0{held} GROUP BY fecha "
+            "ORDER BY count(*) DESC LIMIT 1",
+            terms,
         ).one()
         dia = date.fromisoformat(dia)
-        filtro = Filtro(fecha_inicial=dia, fecha_final=dia)
-        assert 1 < grid.count(filtro) <= movimientos_paging.GATHER_MAX
+        filtro = Filtro(fecha_inicial=dia, fecha_final=dia, **terms)
+        total = grid.count(filtro)
+        assert 1 < total <= movimientos_paging.GATHER_MAX
         for column in range(len(COLUMNS)):
             for descending in (False, True):
                 orden = Orden(column, descending)
-                query = _key_query(filtro, orden, True)
+                query = grid._query(conn, filtro, orden, total, 0)
+                if query.schema:  # fecha's order is that index's (the test above)
+                    continue
+                assert query.gather, query
+                expected = reference(grid, filtro, orden)
                 row = grid.pagina(filtro, orden, 0, 1)[-1]
                 for after in (None, (row[-1], row[0])):
                     for condition, order, extra in movimientos_paging.seeks(query, after):
@@ -335,7 +405,11 @@ def test_a_narrow_search_reads_its_few_rows_through_the_filters_index(grid):
                         ]
                         searches = [step for step in plan if step.startswith("SEARCH m")]
                         label = (COLUMNS[column].attr, descending, condition, plan)
-                        assert searches and all("ix_mov_fecha " in s for s in searches), label
+                        assert searches and all(
+                            f" {index} (" in s and "fecha>? AND fecha<?" in s for s in searches
+                        ), label
+                # The rows as SQLite's ORDER BY gives them.
+                assert [r[0] for r in grid.pagina(filtro, orden, 0, total)] == expected
 
 
 def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid):
@@ -343,8 +417,6 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     search's rows) is exact, and the month index is read only for the (tipo, estado) pairs that
     have a rejection date at all (rechazado), found by one seek each in the sort index: not 24
     months × 15 pairs × 2 ends of index pages read on the first click (README «Rendimiento»)."""
-    from icsoe_desktop.services.movimientos import _key_query, _with_span
-
     column = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha_rechazo")
     orden = Orden(column, descending=True)
     grid.prepare_sort(orden)
@@ -353,7 +425,7 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     with grid._store.engine.connect() as conn:
         low, high = conn.execute(apply_filter(exact, filtro)).one()
         assert low is not None and low < high
-        query = _with_span(conn, _key_query(filtro, orden, False), filtro)
+        query = movimientos_paging.with_span(conn, _key_query(filtro, orden, False))
         assert query.span == (low.isoformat(), high.isoformat())
         sql, params = movimientos_paging.span_sql(query, "2024-03", "2025-08")
         plan = [r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params)]
@@ -363,5 +435,148 @@ def test_a_long_range_span_seeks_months_only_of_the_estados_with_that_date(grid)
     seeks = [i for i, step in enumerate(plan) if "ix_mov_orden_fecha_rechazo" in step]
     months = [i for i, step in enumerate(plan) if "ix_mov_mes_fecha_rechazo" in step]
     assert seeks and kept < seeks[0] < min(months), plan
-    assert "fecha_rechazo>?" in plan[seeks[0]], plan
+    assert "<expr>>?" in plan[seeks[0]], plan  # the date's day number, not NULL
     assert any(step == "SCAN g" for step in plan[seeks[0] : min(months)]), plan
+
+
+@pytest.mark.parametrize(
+    ("filtro", "index"),
+    [
+        (Filtro(registro_patronal="B1234567105"), "ix_mov_registro_tipo_fecha"),
+        (Filtro(registro_patronal="B1234567105", tipo="07"), "ix_mov_registro_tipo_fecha"),
+        (
+            Filtro(registro_patronal="B1234567105", fecha_inicial=date(2025, 1, 1)),
+            "ix_mov_registro_tipo_fecha",
+        ),
+        (Filtro(), "ix_mov_fecha"),
+        (Filtro(fecha_inicial=date(2024, 3, 10), fecha_final=date(2025, 8, 20)), "ix_mov_fecha"),
+        (Filtro(tipo="02"), "ix_mov_tipo_fecha"),
+        (Filtro(estado="rechazado"), "ix_mov_estado_fecha"),
+        (
+            Filtro(registro_patronal="B1234567105", estado="pendiente"),
+            "ix_mov_registro_estado_fecha",
+        ),
+        (
+            Filtro(
+                registro_patronal="B1234567105",
+                tipo="08",
+                estado="aprobado",
+                fecha_inicial=date(2024, 6, 1),
+                fecha_final=date(2025, 12, 31),
+            ),
+            "ix_mov_registro_estado_fecha",
+        ),
+    ],
+    ids=[
+        "registro",
+        "registro+tab",
+        "registro+desde",
+        "todos",
+        "fechas",
+        "tab",
+        "estado",
+        "registro+estado",
+        "registro+tab+estado+fechas",
+    ],
+)
+def test_the_middle_right_after_buscar_walks_an_index_in_fechas_order(grid, filtro, index):
+    """The default order (fecha) under a search of a registro patronal, a tab, an estado or
+    dates: its first page, a far page by offset (the middle of the scroll bar right after
+    Buscar) and every key (the scroll bar's) walk the schema's index that holds the search's
+    terms and fecha, covering, one stream (one per tipo under a registro without a tab), never
+    sorted. Read
+    through the registro's index and sorted, the middle of one registro of three took ~1 s at a
+    million rows (every key of the registro sorted to skip half of them) instead of ~0.1 s;
+    walking fecha's sort index tests the registro on each movement's row."""
+    for column in range(len(COLUMNS)):  # every sort index there, as after a day's sorting
+        grid.prepare_sort(Orden(column))
+    total = grid.count(filtro)
+    assert total > 2
+    with grid._store.engine.connect() as conn:
+        for descending in (True, False):
+            orden = Orden(descending=descending)
+            expected = reference(grid, filtro, orden)
+            row = grid.pagina(filtro, orden, 1, 1, total)[0]
+            # (after, offset, limit): the first page, the page after its second row, the middle
+            # by offset, every key.
+            reads = [
+                (None, 0, 50),
+                ((row[-1], row[0]), 0, 50),
+                (None, total // 2, 50),
+                (None, 0, total),
+            ]
+            for after, offset, limit in reads:
+                walked = total if limit == total else offset
+                query = grid._query(conn, filtro, orden, total, walked)
+                assert not query.gather and query.schema and query.schema[0] == index, query
+                for condition, order, extra in movimientos_paging.seeks(query, after):
+                    sql, params = movimientos_paging.key_sql(query, condition, order, limit, offset)
+                    plan = [
+                        r[3]
+                        for r in conn.exec_driver_sql(
+                            f"EXPLAIN QUERY PLAN {sql}", {**params, **extra}
+                        )
+                    ]
+                    label = (filtro, descending, after, offset, condition, plan)
+                    searches = [step for step in plan if step.startswith("SEARCH m")]
+                    assert searches and all(
+                        f"USING COVERING INDEX {index} " in s for s in searches
+                    ), label
+                    assert not any("TEMP B-TREE" in s for s in plan), label
+            # The middle page and the scroll bar's keys are the grid's rows in its order.
+            middle = grid.pagina(filtro, orden, total // 2, 7, total)
+            assert [r[0] for r in middle] == expected[total // 2 :][:7]
+            bounds = grid.boundaries(filtro, orden, 5, total)
+            assert [b[0] for b in bounds] == expected[4::5]
+
+
+def test_dates_far_apart_sort_and_page_as_their_text(grid, services, monkeypatch):
+    """A sort index keeps a date as its day number: dates before 1970, at its first day and
+    far ahead still sort as the grid shows them, from the index and without it, both ways."""
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)  # the sort index, not the few
+    column = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha_emision")
+    far = [date(1950, 1, 1), date(1969, 12, 31), date(1970, 1, 1), date(2099, 12, 31)]
+    with services.store.session() as session:
+        for n, day in enumerate(far):
+            session.execute(
+                update(MovimientoRow).where(MovimientoRow.id == 3 + n).values(fecha_emision=day)
+            )
+    for indexed in (False, True):
+        if indexed:
+            grid.prepare_sort(Orden(column))
+        assert grid.sort_ready(Orden(column)) == indexed
+        for descending in (False, True):
+            orden = Orden(column, descending)
+            expected = reference(grid, Filtro(), orden)
+            assert walk_forward(grid, Filtro(), orden, 13) == expected, (indexed, descending)
+            assert walk_backward(grid, Filtro(), orden, 11) == expected, (indexed, descending)
+            shown = [r[column + 1] for r in grid.pagina(Filtro(), orden, 0, 300)]
+            assert [d for d in shown if d in far] == sorted(far, reverse=descending)
+
+
+def test_sort_indexes_of_an_earlier_version_are_dropped_by_the_migration(tmp_path, monkeypatch):
+    """A store whose sort indexes hold the text of (deleted, tipo, estado, column): the
+    migration drops them, and the next sort builds the compact one and pages as ORDER BY."""
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.store.db import upgrade_file
+
+    data = tmp_path / "datos"
+    data.mkdir()
+    path = data / "icsoe.sqlite3"
+    upgrade_file(path, "0017_orden_estrecho")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE INDEX ix_mov_orden_nombre ON movimientos (deleted, tipo, estado, nombre)"
+        )
+    conn.close()
+    services = open_services(data, lambda: datetime(2026, 11, 22, 9))
+    try:
+        assert sort_indexes(services.store) == []
+        create_demo_movimientos(services.store, 90, TODAY)
+        grid, orden = services.movimientos, Orden(COLUMNS.index(CAMPO["nombre"]))
+        grid.prepare_sort(orden)
+        assert sort_indexes(services.store) == ["ix_mov_orden_nombre"]
+        assert walk_forward(grid, Filtro(), orden, 7) == reference(grid, Filtro(), orden)
+    finally:
+        services.close()

@@ -1,0 +1,146 @@
+"""The desktop's CPU per sync, against the real server (``serve``, its own process) on a
+throwaway PostgreSQL, all on 127.0.0.1: what 32 desktops syncing at once cost the machine they
+share. One desktop of a company with a few hundred registros (another desktop of the company
+edits some between syncs) measures the CPU time of its own process for:
+
+- an idle sync (nothing to send, nothing to receive, the drift check);
+- a sync with a few edits of its own (sent) and a few of the other desktop's (received);
+
+each also with its SQL built and compiled again before every sync (the baseline, in the same
+run: the ratio is printed).
+
+    python bench/sync_cpu.py [--syncs 20] [--rows 300] [--profile FILE]
+
+Prints CPU-s per sync (median and mean) and wall-s per sync for each kind, and the load
+average (the machine may be shared). ``--profile`` writes a cProfile of the measured syncs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+EMPRESA = "ABC010101AB1"
+
+
+def _loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--syncs", type=int, default=20, help="syncs measured of each kind")
+    parser.add_argument("--rows", type=int, default=300, help="registros of the company")
+    parser.add_argument("--profile", type=Path, help="cProfile output of the measured syncs")
+    args = parser.parse_args()
+
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.sync_server import db
+    from tests.conftest import free_port
+    from tests.sync import pg
+
+    print(f"load average at start: {_loadavg()}")
+    tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-cpu-"))
+    os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_de_prueba.KeyringDePrueba"
+    os.environ["XDG_DATA_HOME"] = str(tmp / "xdg")
+    port, stop = pg.start_cluster()
+    server = None
+    opened = []
+    try:
+        pg.admin(port, "CREATE DATABASE bench")
+        url = pg.url(port, "bench")
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        server = pg.ServerProcess(url, free_port(), tmp / "server.log")
+        server.start()
+        for i in range(2):
+            folder = tmp / f"escritorio_{i}"
+            folder.mkdir()
+            services = open_services(folder)
+            opened.append(services)
+            token = db.create_token(engine, EMPRESA, f"E{i}").token
+            services.sync.configure(server.url, token, True, 0, CLI_ACTOR)
+        me, other = opened
+        registros = [f"Y54{n:08d}" for n in range(args.rows)]
+        for registro in registros:
+            other.registros.save(registro, EMPRESA, "Inicial", "e")
+        other.sync.synchronize()
+        me.sync.synchronize()
+        me.sync.synchronize()
+
+        profiler = cProfile.Profile() if args.profile else None
+        figures: dict[str, tuple[list[float], list[float]]] = {}
+
+        def measure(kind: str, before) -> None:
+            cpu, wall = figures.setdefault(kind, ([], []))
+            for n in range(args.syncs):
+                before(n)
+                start_cpu, start_wall = time.process_time(), time.perf_counter()
+                if profiler:
+                    profiler.enable()
+                me.sync.synchronize()
+                if profiler:
+                    profiler.disable()
+                cpu.append(time.process_time() - start_cpu)
+                wall.append(time.perf_counter() - start_wall)
+
+        def edits(n: int) -> None:
+            for k in range(3):
+                registro = registros[(7 * n + k) % len(registros)]
+                me.registros.save(registro, EMPRESA, f"Mío {n} {k}", "e")
+                registro = registros[(11 * n + k + 1) % len(registros)]
+                other.registros.save(registro, EMPRESA, f"Del otro {n} {k}", "e")
+            other.sync.synchronize()
+
+        from icsoe_desktop.services import sync_encode, sync_sql
+
+        def uncached(before):
+            """The baseline: the same sync with its SQL built and compiled again each time."""
+
+            def prepare(n: int) -> None:
+                before(n)
+                sync_sql._COMPILED.clear()
+                sync_encode._PLANS.clear()
+
+            return prepare
+
+        measure("idle", lambda _n: None)
+        measure("idle, compiled each time", uncached(lambda _n: None))
+        measure("3 sent + 3 received", edits)
+        measure("3+3, compiled each time", uncached(edits))
+        if profiler:
+            profiler.dump_stats(args.profile)
+        print(f"{args.rows} registros, {args.syncs} syncs of each kind")
+        for kind, (cpu, wall) in figures.items():
+            print(
+                f"{kind:>20}: CPU-s per sync median {statistics.median(cpu):.4f} "
+                f"mean {statistics.fmean(cpu):.4f}; wall-s median {statistics.median(wall):.4f}"
+            )
+        for kept, each in (
+            ("idle", "idle, compiled each time"),
+            ("3 sent + 3 received", "3+3, compiled each time"),
+        ):
+            ratio = statistics.median(figures[kept][0]) / statistics.median(figures[each][0])
+            print(f"{kept}: CPU per sync, compiled once / compiled each time = {ratio:.2f}")
+        print(f"load average at the end: {_loadavg()}")
+        return 0
+    finally:
+        for services in opened:
+            services.close()
+        if server is not None:
+            server.stop()
+        stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

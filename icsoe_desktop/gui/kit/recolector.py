@@ -1,0 +1,53 @@
+"""Python's cyclic garbage collector, run on the GUI thread only.
+
+The collector starts in whichever thread allocates when a generation's threshold is crossed:
+with work in the thread pool (``operaciones``) or a sync's own threads, often one of those. A
+window left in a reference cycle (an attribute holding the window itself, a closure over it)
+is then destroyed there, and a QWidget destroyed outside the GUI thread edits Qt's widget
+lists, timers and screens while the GUI thread uses them: memory freed twice or read after
+being freed, and a crash later, somewhere unrelated. So the automatic collection is turned off
+and a timer on the GUI thread applies Python's own generational thresholds instead.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from PySide6.QtCore import QCoreApplication, QThread, QTimer
+from shiboken6 import isValid
+
+# Often enough that garbage made in a burst of work waits less than a second; rarely enough
+# that an idle window costs nothing measurable (a tick that finds little to do returns at once).
+INTERVALO_MS = 500
+
+_timer: QTimer | None = None
+
+
+def instalar() -> None:
+    """Once a QApplication exists, from its thread (elsewhere nothing is done: the timer must
+    live there); later calls only make sure the automatic collection stays off."""
+    global _timer
+    app = QCoreApplication.instance()
+    if app is None or QThread.currentThread() is not app.thread():
+        return
+    gc.disable()
+    if _timer is not None and isValid(_timer) and _timer.parent() is app:
+        return
+    _timer = QTimer(app)  # lives as long as the application
+    _timer.setInterval(INTERVALO_MS)
+    _timer.timeout.connect(recoger)
+    _timer.start()
+
+
+def recoger() -> int:
+    """What Python's automatic collection would do now, here: the youngest generation once
+    enough objects were allocated, an older one once enough younger collections ran. Returns
+    the number of objects found unreachable."""
+    umbral0, umbral1, umbral2 = gc.get_threshold()
+    cuenta0, cuenta1, cuenta2 = gc.get_count()
+    if cuenta0 <= umbral0:
+        return 0
+    generacion = 0
+    if cuenta1 > umbral1:
+        generacion = 2 if cuenta2 > umbral2 else 1
+    return gc.collect(generacion)

@@ -1,0 +1,107 @@
+"""The drift check's kept sums (store/sumas.py) stay equal to the rows hashed one by one, per
+table and per bucket of uuids, whoever writes: bulk inserts (demo data, an import, a sync
+pull), the ORM's edits, soft and hard removals, push answers recorded, states of rows this
+desktop does not keep (a «duplicado»), and a row arriving for such a state."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, update
+
+from icsoe_desktop.demo.movimientos import create_demo_movimientos
+from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.sync_apply import apply_remote, record_push_results
+from icsoe_desktop.services.sync_check import bucket_summary, kept_buckets, kept_view
+from icsoe_desktop.services.sync_encode import local_changes, pending_count
+from icsoe_desktop.services.sync_insert import upsert_states
+from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncConflict
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES
+from tests.services.movimientos_data import add_registros, known_rows, write_csv
+
+TODAY = date(2026, 11, 22)
+MOD = sync_wire.SUM_MODULUS
+
+
+def assert_kept_equal_scanned(store) -> None:
+    """Every synced table's kept sums, per bucket and whole, are its rows hashed now."""
+    with store.session() as session:
+        view = kept_view(session, pending_count)
+        for table in SYNCED_TABLES:
+            scanned = {b: (n, t % MOD) for b, (n, t) in bucket_summary(session, table).items()}
+            assert kept_buckets(session, table) == scanned, table.name
+            whole = (sum(n for n, _t in scanned.values()), sum(t for _n, t in scanned.values()))
+            assert view.sums.get(table.name, (0, 0)) == (whole[0], whole[1] % MOD), table.name
+
+
+def _clean(store) -> None:
+    """Every pending row recorded as the server's answer would (clean, its version)."""
+    with store.session() as session:
+        changes = list(local_changes(session))
+        results = [
+            sync_wire.push_result(r["table"], r["uuid"], r["version"], seq, None)
+            for seq, r in enumerate(changes, start=1)
+        ]
+        record_push_results(session, results, TODAY)
+
+
+@pytest.mark.slow
+def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock) -> None:
+    create_demo_movimientos(services.store, 300, TODAY, batch=70)  # several bulk batches
+    assert_kept_equal_scanned(services.store)
+    add_registros(services)
+    assert services.importador.import_file(write_csv(tmp_path / "a.csv", known_rows()), "t")
+    assert_kept_equal_scanned(services.store)
+    _clean(services.store)  # push answers: states clean with their versions
+    assert_kept_equal_scanned(services.store)
+    with services.store.session() as session:  # edits (versions bumped), removals
+        for row in session.query(MovimientoRow).filter(MovimientoRow.id % 4 == 0):
+            row.estado = "rechazado"
+        for row in session.query(MovimientoRow).filter(MovimientoRow.id % 9 == 0):
+            session.delete(row)  # hard: the clean state now counts, then the dirty one not
+        session.execute(update(MovimientoRow).where(MovimientoRow.id % 7 == 0).values(version=9))
+    assert_kept_equal_scanned(services.store)
+    _clean(services.store)  # the hard-deleted rows' tombstones answered: counted as states
+    assert_kept_equal_scanned(services.store)
+    with services.store.session() as session:
+        registro = session.query(RegistroPatronal).first()
+        rowless = registro.uuid
+        session.add(SyncConflict(table_name="x", row_uuid="u", kind="duplicado", loser="{}"))
+        session.add(SyncConflict(table_name="x", row_uuid="v", kind="cambio", loser="{}"))
+    with services.store.session() as session:
+        # A row whose state stays (a «duplicado» kept as a state only), then the row again.
+        connection = session.connection()
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        session.info["sync_applying_remote"] = True
+        session.execute(delete(RegistroPatronal).where(RegistroPatronal.uuid == rowless))
+        upsert_states(session, [("registros_patronales", rowless, 5, False, 4)])
+    assert_kept_equal_scanned(services.store)
+
+    # Another desktop pulls them all (bulk insert and states), then changes of them.
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with services.store.session() as session:
+            wire = [r for r in local_changes(session) if r["table"] != "sync_conflicts"]
+            with_state = list(local_changes(session))
+        for seq, row in enumerate(wire, start=1):
+            row["seq"] = seq
+        with other.store.session() as session:
+            apply_remote(session, sync_wire.groups_of_rows(wire), clock())
+        assert_kept_equal_scanned(other.store)
+        with services.store.session() as session:
+            session.execute(
+                update(MovimientoRow).where(MovimientoRow.id % 5 == 0).values(version=20)
+            )
+            changed = [r for r in local_changes(session) if r["table"] == "movimientos"]
+        for seq, row in enumerate(changed, start=len(wire) + 1):
+            row["seq"] = seq
+        with other.store.session() as session:
+            apply_remote(session, sync_wire.groups_of_rows(changed), clock())
+        assert_kept_equal_scanned(other.store)
+        assert with_state
+    finally:
+        other.close()
