@@ -85,8 +85,16 @@ def registros(services) -> list[str]:
     return sorted(r.registro for r in services.registros.listar())
 
 
+# One step before the store is replaced and one after stay in the quick loop (-m "not slow");
+# every step is a process started and killed, and the whole sweep runs with the full suite.
+QUICK_STEPS = ("candidato_listo", "reemplazada")
+
+
 @pytest.mark.end2end
-@pytest.mark.parametrize("step", PASOS)
+@pytest.mark.parametrize(
+    "step",
+    [s if s in QUICK_STEPS else pytest.param(s, marks=pytest.mark.slow) for s in PASOS],
+)
 def test_a_restore_killed_at_each_step_leaves_one_whole_store_and_says_so(
     data_dir: Path, tmp_path: Path, step: str
 ) -> None:
