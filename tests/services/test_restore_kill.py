@@ -16,6 +16,7 @@ import pytest
 
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.restauracion import PASOS, PAUSA_ENV
+from icsoe_desktop.store import sumas
 from tests.services.test_accounts import ANA, LUIS, PASSWORD
 from tests.services.test_accounts import form as registro
 
@@ -36,6 +37,7 @@ def prepare(data_dir: Path, tmp_path: Path) -> Path:
         services.close()
     # Luis leaves this installation after the backup: the restore brings him back.
     with sqlite3.connect(data_dir / "catalogo.sqlite3") as catalog:
+        sumas.register(catalog)  # the synced tables' triggers keep their sums with it
         catalog.execute(
             "DELETE FROM empresa_accesos WHERE usuario_id = "
             "(SELECT id FROM idse_users WHERE usuario = ?)",
