@@ -1,4 +1,4 @@
-"""A desktop joining a company (a pull bringing at least as many rows as it holds) builds four
+"""A desktop joining a company (a pull bringing at least as many rows as it holds) builds five
 of the grid's movimientos indexes once at the end instead of keeping them up to date row by
 row. Meanwhile the grid still answers; afterwards, after a failed pull and after a crash (the
 store's next open) the indexes are all there. Real server on PostgreSQL, real SQLite stores."""
@@ -59,7 +59,7 @@ def joining(sync_server, desktops):
     return a, b
 
 
-def test_a_joining_desktop_builds_four_indexes_at_the_end_and_its_grid_answers_meanwhile(
+def test_a_joining_desktop_builds_five_indexes_at_the_end_and_its_grid_answers_meanwhile(
     joining,
 ) -> None:
     a, b = joining

@@ -189,6 +189,15 @@ class MovimientoRow(SyncedMixin, Base):
         Index("ix_mov_tipo_fecha", "deleted", "tipo", "fecha"),
         Index("ix_mov_fecha", "deleted", "fecha"),
         Index("ix_mov_estado_fecha", "deleted", "estado", "fecha"),
+        # A registro patronal's estado (its «Pendientes») in fecha's order, per tipo.
+        Index(
+            "ix_mov_registro_estado_fecha",
+            "deleted",
+            "registro_patronal",
+            "estado",
+            "tipo",
+            "fecha",
+        ),
         Index("ix_mov_lote", "lote_id"),
     )
 
