@@ -15,6 +15,11 @@ else:
     os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(
         os.path.dirname(os.path.abspath(__file__)), "pantalla_1366x768.json"
     )
+# New password hashes at scrypt's lowest accepted cost (domain/passwords.py): the suite creates
+# and signs in thousands of users, at ~0.14 s of CPU each at the app's cost. A stored hash carries
+# its cost, and tests/domain/test_passwords.py checks the app's own cost without this. The
+# processes the tests start inherit it.
+os.environ["ICSOE_SCRYPT_N"] = str(2**10)
 if sys.platform == "win32" and os.environ.get("WINDIR"):
     # Offscreen Qt on Windows reads font files from a folder (its own lib/fonts, which PySide6
     # does not ship); Windows keeps them in %WINDIR%\Fonts. (Wine's is empty: the Wine run
@@ -23,6 +28,7 @@ if sys.platform == "win32" and os.environ.get("WINDIR"):
 
 import shutil
 import socket
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +41,37 @@ import pytest
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.roles import CLI_ACTOR
+
+# --- where the tests' files go ------------------------------------------------------------------
+# Every test writes real SQLite stores, backups and keyrings, and SQLite syncs each new store, each
+# checkpoint and each backup to disk: on a disk that wait is most of a test's time. Linux's
+# /dev/shm (memory) takes the same files without it, so the temp dirs go there when it has room
+# (the processes the tests start too, by TMPDIR); elsewhere, the system's temp dir.
+SHARED_MEMORY = Path("/dev/shm")
+ROOM_NEEDED = 4 * 2**30
+
+
+def _memory_temp_dir() -> Path | None:
+    if sys.platform != "linux" or os.environ.get("ICSOE_TEST_TMPDIR_ON_DISK"):
+        return None
+    try:
+        usage = shutil.disk_usage(SHARED_MEMORY)
+    except OSError:
+        return None
+    if usage.free < ROOM_NEEDED or not os.access(SHARED_MEMORY, os.W_OK | os.X_OK):
+        return None
+    return SHARED_MEMORY
+
+
+if (_memory := _memory_temp_dir()) is not None:
+    os.environ["TMPDIR"] = str(_memory)
+    tempfile.tempdir = str(_memory)
+
+# pytest rewrites the asserts of every test module it imports (~6 s of CPU for the suite, again in
+# each -n worker) and keeps the result in __pycache__ (ignored by git) unless writing bytecode is
+# off (PYTHONDONTWRITEBYTECODE): the suite keeps it, and the app's modules' bytecode with it.
+sys.dont_write_bytecode = False
+
 
 # --- which tests run where ---------------------------------------------------------------------
 # `gui`: the tests that need Qt widgets (tests/gui, or a qtbot/qapp fixture); `postgres`: the

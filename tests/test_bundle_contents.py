@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.test_layers import _imports as imports_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,6 +80,7 @@ print(json.dumps({"broken": broken, "blocked": sorted(set(blocked))}))
 """
 
 
+@pytest.mark.slow  # a process imports every module the app names (~3 s of CPU)
 def test_nothing_the_app_imports_is_left_out_of_the_bundle() -> None:
     excluded = _bundle_contents().EXCLUDED_MODULES
     named = _app_imports()

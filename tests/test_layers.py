@@ -87,7 +87,7 @@ def test_only_the_cli_and_the_demo_itself_import_the_demo() -> None:
 
 def test_no_window_waits_in_a_nested_event_loop() -> None:
     """Long work runs as a background operation with callbacks (gui/kit/operaciones.py): no
-    module of the GUI runs a QEventLoop of its own nor calls the old waiting helpers. (A modal
+    module of the GUI runs a QEventLoop of its own nor calls a function that waits for work. (A modal
     dialog's or message box's ``exec`` is the user answering, not work being waited for.)"""
     found = []
     for path in _modules("gui"):

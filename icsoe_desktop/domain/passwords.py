@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import itertools
+import os
 import secrets
 from dataclasses import dataclass
 
@@ -142,6 +143,21 @@ class ScryptParams:
 
 DEFAULT_PARAMS = ScryptParams()
 _PREFIX = "scrypt"
+# The test suite's knob: scrypt's cost for new hashes (a power of two from 2**10). Thousands of
+# users are created and signed in by the tests, and each hash at the default cost is ~0.14 s of
+# CPU; the app never sets it, and a stored hash carries its own cost, so verifying is unaffected.
+COST_ENV = "ICSOE_SCRYPT_N"
+
+
+def current_params() -> ScryptParams:
+    """``DEFAULT_PARAMS``, or its cost lowered by ``ICSOE_SCRYPT_N`` (ignored unless a power of
+    two from 2**10 up to the default)."""
+    raw = os.environ.get(COST_ENV)
+    if raw and raw.isdigit():
+        n = int(raw)
+        if 2**10 <= n <= DEFAULT_PARAMS.n and n & (n - 1) == 0:
+            return ScryptParams(n=n)
+    return DEFAULT_PARAMS
 
 
 def _b64(data: bytes) -> str:
@@ -155,8 +171,9 @@ def _derive(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> 
     )
 
 
-def hash_password(password: str, params: ScryptParams = DEFAULT_PARAMS) -> str:
+def hash_password(password: str, params: ScryptParams | None = None) -> str:
     """``scrypt$n$r$p$salt$hash`` with a random salt: the only form a password is kept in."""
+    params = params or current_params()
     salt = secrets.token_bytes(params.salt_bytes)
     digest = _derive(password, salt, params.n, params.r, params.p, params.key_bytes)
     return f"{_PREFIX}${params.n}${params.r}${params.p}${_b64(salt)}${_b64(digest)}"
@@ -177,17 +194,16 @@ def verify_password(password: str, encoded: str) -> bool:
 
 
 # A stored-hash stand-in for a usuario that does not exist (salt and digest are arbitrary).
-_DUMMY_HASH = (
-    f"{_PREFIX}${DEFAULT_PARAMS.n}${DEFAULT_PARAMS.r}${DEFAULT_PARAMS.p}$"
-    "c2luLXVzdWFyaW8tLS0tLQ==$bm8tZXhpc3RlOyBzb2xvIGdhc3RhIGVsIHRpZW1wbyE="
-)
+_DUMMY_SALT_AND_DIGEST = "c2luLXVzdWFyaW8tLS0tLQ==$bm8tZXhpc3RlOyBzb2xvIGdhc3RhIGVsIHRpZW1wbyE="
 
 
 def verify_password_or_dummy(password: str, encoded: str | None) -> bool:
     """``verify_password``; with no stored hash (unknown usuario, no password yet) it still
-    spends one scrypt and fails, so the time of a failed sign-in does not tell whether the
-    usuario exists."""
+    spends one scrypt at the cost new hashes get and fails, so the time of a failed sign-in does
+    not tell whether the usuario exists."""
     if encoded is None:
-        verify_password(password, _DUMMY_HASH)
+        params = current_params()
+        dummy = f"{_PREFIX}${params.n}${params.r}${params.p}${_DUMMY_SALT_AND_DIGEST}"
+        verify_password(password, dummy)
         return False
     return verify_password(password, encoded)

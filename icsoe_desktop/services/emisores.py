@@ -11,6 +11,7 @@ the modo de capacitación on (settings: ``[capacitacion] activo``; audited when 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -82,11 +83,19 @@ def _read_folder(folder: Path, *, incluido: bool) -> list[Emisor]:
         if path.suffix.lower() not in TRUSTED_SUFFIXES or not path.is_file():
             continue
         try:
-            found.append(read_emisor(path.read_bytes(), incluido=incluido, archivo=str(path)))
+            found.append(_emisor(path.read_bytes(), incluido, str(path)))
         except (OSError, DomainError) as exc:
             # A stray or damaged file must not hide the others.
             log.warning("Emisor confiable ilegible %s: %r", path, exc)
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _emisor(data: bytes, incluido: bool, archivo: str) -> Emisor:
+    """``read_emisor``, once per file content in the process: every store opened (each empresa,
+    each restore) reads the same shipped CAs, and parsing and checking the ~20 of them costs
+    more than opening the store. An unreadable file is not remembered (it raises each time)."""
+    return read_emisor(data, incluido=incluido, archivo=archivo)
 
 
 def _file_key(folders: list[Path]) -> tuple:

@@ -6,8 +6,11 @@ import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.passwords import (
+    COST_ENV,
+    DEFAULT_PARAMS,
     ScryptParams,
     check_password_policy,
+    current_params,
     hash_password,
     policy_violations,
     verify_password,
@@ -114,9 +117,26 @@ def test_same_password_gives_different_salted_hashes_that_both_verify() -> None:
     assert verify_password(GOOD, second)
 
 
-def test_default_hash_uses_strong_scrypt_parameters() -> None:
+def test_default_hash_uses_strong_scrypt_parameters(monkeypatch) -> None:
+    monkeypatch.delenv(COST_ENV)  # the suite's lower cost (tests/conftest.py) off: the app's
     _, n, r, p, _, _ = hash_password(GOOD).split("$")
     assert (int(n), int(r), int(p)) == (2**15, 8, 1)
+
+
+def test_the_suites_lower_cost_applies_to_new_hashes_only(monkeypatch) -> None:
+    monkeypatch.setenv(COST_ENV, "4096")
+    encoded = hash_password(GOOD)
+    assert encoded.split("$")[1:4] == ["4096", "8", "1"]
+    monkeypatch.delenv(COST_ENV)
+    assert verify_password(GOOD, encoded)  # a stored hash carries its own cost
+
+
+@pytest.mark.parametrize("knob", ["512", "3000", "65536", "2**10", "-1024", ""])
+def test_a_cost_knob_that_is_not_a_power_of_two_from_2_10_to_the_default_is_ignored(
+    monkeypatch, knob: str
+) -> None:
+    monkeypatch.setenv(COST_ENV, knob)
+    assert current_params() == DEFAULT_PARAMS
 
 
 @pytest.mark.parametrize("wrong", ["nomina#2026x", "Nomina#2026", "Nomina#2026x ", "", "otra"])

@@ -262,6 +262,7 @@ def _wait(predicate, seconds: float = 30) -> bool:
     return False
 
 
+@pytest.mark.slow  # two starts of the real app as processes
 @pytest.mark.end2end
 def test_second_start_hands_the_link_to_the_running_app_and_exits(tmp_path):
     data_dir = tmp_path / "datos"

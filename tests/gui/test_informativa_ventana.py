@@ -87,6 +87,7 @@ def test_workers_typed_a_wrong_one_refused_with_its_field(qtbot, services, quien
     assert len(grid(window)) == 1
 
 
+@pytest.mark.slow  # the size is the point: 12,000 workers stored first
 def test_12000_workers_scroll_to_the_end_at_once(qtbot, services, quien, modals):
     rfc, ana = quien
     uuid = services.informativas.crear(rfc, ana, PERIODO)

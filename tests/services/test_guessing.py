@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista, form, slips
 from tests.services.test_accounts import ANA, CODE_RE, NEW_PASSWORD, PASSWORD, fail_login
@@ -109,6 +110,7 @@ def _refused(call) -> None:
 
 
 def test_unknown_usuario_costs_the_same_scrypt_as_a_wrong_password(services, monkeypatch) -> None:
+    monkeypatch.delenv(passwords.COST_ENV)  # the app's own cost, not the suite's lower one
     services.accounts.register(registro())
     scrypt = ScryptCalls(monkeypatch)
     known = scrypt.during(
@@ -123,6 +125,7 @@ def test_unknown_usuario_costs_the_same_scrypt_as_a_wrong_password(services, mon
 def test_capturista_without_password_or_unknown_costs_one_scrypt(
     services, smtp_configured, data_dir, tmp_path, monkeypatch
 ) -> None:
+    monkeypatch.delenv(passwords.COST_ENV)  # the app's own cost, not the suite's lower one
     rfc = enter_contratista(services, data_dir, tmp_path)
     services.capturistas.alta(rfc, form())  # registrada: no password yet
     scrypt = ScryptCalls(monkeypatch)

@@ -311,16 +311,16 @@ def test_a_workbook_written_by_libreoffice_is_read_whole(services, tmp_path):
 def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothing(
     services, tmp_path, kind, monkeypatch
 ):
-    """1,200 rows span three insert batches (500 rows here, the app's 5,000 lowered so that the
-    file stays small), read from the disk as they come: a bad row at line 1,190 rolls back the
+    """250 rows span three insert batches (100 rows here, the app's 5,000 lowered so that the
+    file stays small), read from the disk as they come: a bad row at line 240 rolls back the
     batches already inserted and is named by its line (the header is line 1); the same file
     without it is imported whole."""
     from icsoe_desktop.services import movimientos_import
 
-    monkeypatch.setattr(movimientos_import, "BATCH", 500)
+    monkeypatch.setattr(movimientos_import, "BATCH", 100)
     add_registros(services)
-    rows = many_rows(1_200)
-    rows[1_188]["NSS"] = "1234"  # line 1,190
+    rows = many_rows(250)
+    rows[238]["NSS"] = "1234"  # line 240
 
     def write(name: str) -> Path:
         if kind == "csv":
@@ -330,15 +330,15 @@ def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothin
         return path
 
     report = services.importador.import_file(write("malo"), "t")
-    assert [r.linea for r in report.rechazadas] == [1_190]
+    assert [r.linea for r in report.rechazadas] == [240]
     assert "NSS" in report.rechazadas[0].motivo
-    assert report.leidas == 1_200 and report.importados == 0
+    assert report.leidas == 250 and report.importados == 0
     assert services.movimientos.count(Filtro()) == 0
 
-    rows[1_188] = many_rows(1_189)[-1]
+    rows[238] = many_rows(239)[-1]
     report = services.importador.import_file(write("bueno"), "t")
-    assert report.aplicado and (report.leidas, report.importados) == (1_200, 1_200)
-    assert services.movimientos.count(Filtro()) == 1_200
+    assert report.aplicado and (report.leidas, report.importados) == (250, 250)
+    assert services.movimientos.count(Filtro()) == 250
 
 
 def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, monkeypatch):
