@@ -22,6 +22,8 @@ from typing import Any
 import orjson
 from sqlalchemy import (
     Engine,
+    Row,
+    Select,
     Text,
     bindparam,
     cast,
@@ -552,6 +554,37 @@ def _merged(stored: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
     return {**stored, **sent}
 
 
+def _rows_query(caller: Caller) -> Select:
+    """The company's rows as the wire carries them, in sequence order. Core rows (no ORM
+    objects for a page of thousands); ``data`` as the JSON text the database keeps, sent as it
+    is (orjson.Fragment) in a row-wise page: not parsed into dicts to be written back out
+    (fetching a page took three times as long)."""
+    rows_table = SyncedRow.__table__
+    return (
+        select(
+            rows_table.c.tabla,
+            rows_table.c.uuid,
+            rows_table.c.seq,
+            rows_table.c.version,
+            rows_table.c.updated_at,
+            rows_table.c.deleted,
+            cast(rows_table.c.data, Text),
+        )
+        .where(rows_table.c.empresa_id == caller.empresa_id)
+        .order_by(rows_table.c.seq)
+    )
+
+
+def _groups(found: Sequence[Row[Any]]) -> list[sync_wire.PulledGroup]:
+    """``found`` (from ``_rows_query``) as column-wise ``grupos``: each row's data parsed here,
+    on the server's core, so the desktop parses lists."""
+    loaded = (
+        (tabla, row_uuid, seq, number, at, deleted, orjson.loads(data))
+        for tabla, row_uuid, seq, number, at, deleted, data in found
+    )
+    return sync_wire.pulled_groups(loaded)
+
+
 def pull(
     engine: Engine,
     caller: Caller,
@@ -565,23 +598,7 @@ def pull(
     ``table`` only, and of those only the ``buckets`` of uuids given (a repair)."""
     rows_table = SyncedRow.__table__
     with Session(engine) as session:
-        query = (
-            # Core rows (no ORM objects for a page of thousands); ``data`` as the JSON text
-            # the database keeps, sent as it is (orjson.Fragment): not parsed into dicts to be
-            # written back out (fetching a page took three times as long).
-            select(
-                rows_table.c.tabla,
-                rows_table.c.uuid,
-                rows_table.c.seq,
-                rows_table.c.version,
-                rows_table.c.updated_at,
-                rows_table.c.deleted,
-                cast(rows_table.c.data, Text),
-            )
-            .where(rows_table.c.empresa_id == caller.empresa_id, rows_table.c.seq > since)
-            .order_by(rows_table.c.seq)
-            .limit(limit)
-        )
+        query = _rows_query(caller).where(rows_table.c.seq > since).limit(limit)
         postgres = session.get_bind().dialect.name == "postgresql"
         settled = None
         if postgres:
@@ -615,12 +632,7 @@ def pull(
         cursor = max(cursor, settled)
     remaining = max(0, (last_seq or 0) - cursor) if len(found) == limit else 0
     if columnar:
-        # Each row's data parsed here, on the server's core, so the desktop parses lists.
-        loaded = (
-            (tabla, row_uuid, seq, number, at, deleted, orjson.loads(data))
-            for tabla, row_uuid, seq, number, at, deleted, data in found
-        )
-        return sync_wire.pull_page([], cursor, remaining, sync_wire.pulled_groups(loaded))
+        return sync_wire.pull_page([], cursor, remaining, _groups(found))
     out = [
         sync_wire.pulled_row(
             tabla, row_uuid, seq, sync_wire.version(number, at, deleted, orjson.Fragment(data))
@@ -746,27 +758,9 @@ def rows_of(engine: Engine, caller: Caller, table: str, uuids: list[str]) -> syn
     with Session(engine) as session:
         cursor = _last_seq(session, caller)
         found = session.execute(
-            select(
-                rows_table.c.tabla,
-                rows_table.c.uuid,
-                rows_table.c.seq,
-                rows_table.c.version,
-                rows_table.c.updated_at,
-                rows_table.c.deleted,
-                cast(rows_table.c.data, Text),
-            )
-            .where(
-                rows_table.c.empresa_id == caller.empresa_id,
-                rows_table.c.tabla == table,
-                rows_table.c.uuid.in_(uuids),
-            )
-            .order_by(rows_table.c.seq)
+            _rows_query(caller).where(rows_table.c.tabla == table, rows_table.c.uuid.in_(uuids))
         ).all()
-    loaded = (
-        (tabla, row_uuid, seq, number, at, deleted, orjson.loads(data))
-        for tabla, row_uuid, seq, number, at, deleted, data in found
-    )
-    return sync_wire.pull_page([], cursor, 0, sync_wire.pulled_groups(loaded))
+    return sync_wire.pull_page([], cursor, 0, _groups(found))
 
 
 def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
