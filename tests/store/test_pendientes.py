@@ -46,7 +46,8 @@ def assert_unsent_equal_scanned(store) -> None:
         assert has_pending(session) is (total > 0)
 
 
-def _answer_push(store) -> None:
+def answer_push(store) -> None:
+    """Every pending row recorded as the server's answer would (clean, its version)."""
     with store.session() as session:
         changes = list(local_changes(session))
         results = [
@@ -60,7 +61,7 @@ def test_nothing_pending_after_the_push_whatever_is_written_next(services) -> No
     store = services.store
     create_demo_movimientos(store, 120, TODAY, batch=50)  # bulk: counted per batch
     assert_unsent_equal_scanned(store)
-    _answer_push(store)
+    answer_push(store)
     assert_unsent_equal_scanned(store)
     with store.session() as session:
         assert not has_pending(session)
@@ -73,7 +74,7 @@ def test_nothing_pending_after_the_push_whatever_is_written_next(services) -> No
     assert_unsent_equal_scanned(store)
     with store.session() as session:
         assert pending_count(session) == 3
-    _answer_push(store)
+    answer_push(store)
     assert_unsent_equal_scanned(store)
     with store.session() as session:  # a conflict that travels, one that does not, then both
         session.add(SyncConflict(table_name="x", row_uuid="u", kind="duplicado", loser="{}"))
@@ -82,7 +83,7 @@ def test_nothing_pending_after_the_push_whatever_is_written_next(services) -> No
     with store.session() as session:
         session.execute(update(SyncConflict).values(kind="cambio"))
     assert_unsent_equal_scanned(store)
-    _answer_push(store)
+    answer_push(store)
     assert_unsent_equal_scanned(store)
     with store.session() as session:
         assert not has_pending(session)
@@ -105,7 +106,7 @@ def test_a_store_migrated_with_rows_counts_them(tmp_path: Path) -> None:
     store = Store(path)
     try:
         create_demo_movimientos(store, 40, TODAY, batch=40)
-        _answer_push(store)
+        answer_push(store)
     finally:
         store.close()
     _downgrade(path, "0020_registro_estado")

@@ -15,14 +15,14 @@ from sqlalchemy import delete, update
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.sync_apply import apply_remote, record_push_results
+from icsoe_desktop.services.sync_apply import apply_remote
 from icsoe_desktop.services.sync_check import bucket_summary, kept_buckets, kept_view
 from icsoe_desktop.services.sync_encode import local_changes, pending_count
 from icsoe_desktop.services.sync_insert import upsert_states
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncConflict
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
-from tests.store.test_pendientes import assert_unsent_equal_scanned
+from tests.store.test_pendientes import answer_push, assert_unsent_equal_scanned
 
 TODAY = date(2026, 11, 22)
 MOD = sync_wire.SUM_MODULUS
@@ -40,17 +40,6 @@ def assert_kept_equal_scanned(store) -> None:
     assert_unsent_equal_scanned(store)
 
 
-def _clean(store) -> None:
-    """Every pending row recorded as the server's answer would (clean, its version)."""
-    with store.session() as session:
-        changes = list(local_changes(session))
-        results = [
-            sync_wire.push_result(r["table"], r["uuid"], r["version"], seq, None)
-            for seq, r in enumerate(changes, start=1)
-        ]
-        record_push_results(session, results, TODAY)
-
-
 @pytest.mark.slow
 def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock) -> None:
     create_demo_movimientos(services.store, 300, TODAY, batch=70)  # several bulk batches
@@ -58,7 +47,7 @@ def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock
     add_registros(services)
     assert services.importador.import_file(write_csv(tmp_path / "a.csv", known_rows()), "t")
     assert_kept_equal_scanned(services.store)
-    _clean(services.store)  # push answers: states clean with their versions
+    answer_push(services.store)  # push answers: states clean with their versions
     assert_kept_equal_scanned(services.store)
     with services.store.session() as session:  # edits (versions bumped), removals
         for row in session.query(MovimientoRow).filter(MovimientoRow.id % 4 == 0):
@@ -67,7 +56,7 @@ def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock
             session.delete(row)  # hard: the clean state now counts, then the dirty one not
         session.execute(update(MovimientoRow).where(MovimientoRow.id % 7 == 0).values(version=9))
     assert_kept_equal_scanned(services.store)
-    _clean(services.store)  # the hard-deleted rows' tombstones answered: counted as states
+    answer_push(services.store)  # the hard-deleted rows' tombstones answered: counted as states
     assert_kept_equal_scanned(services.store)
     with services.store.session() as session:
         registro = session.query(RegistroPatronal).first()
