@@ -141,20 +141,139 @@ def _usable(args: Sequence[Any], kwargs: Mapping[str, Any]) -> bool:
     return argv[:3] == [sys.executable, "-m", "icsoe_desktop"] and set(kwargs) <= known
 
 
-def run(args: Sequence[Any], **kwargs: Any) -> subprocess.CompletedProcess:
-    """``subprocess.run(args, **kwargs)``, in a preloaded fork when ``args`` start the program."""
-    if not _usable(args, kwargs):
-        return subprocess.run(args, **kwargs)
+def _server_for(env: Mapping[str, str] | None) -> _Server | None:
+    """This test process's preloaded process, started if need be; None when ``env`` gives a
+    variable read at import another value than it started with."""
     global _server
     with _server_lock:
         if _server is None or _server.process.poll() is not None:
             _server = _Server()
         server = _server
-    env = kwargs.get("env")
     if _read_at_import(os.environ if env is None else env) != server.at_import:
-        return subprocess.run(args, **kwargs)
+        return None
     server.wait_ready()
+    return server
+
+
+def run(args: Sequence[Any], **kwargs: Any) -> subprocess.CompletedProcess:
+    """``subprocess.run(args, **kwargs)``, in a preloaded fork when ``args`` start the program."""
+    if not _usable(args, kwargs):
+        return subprocess.run(args, **kwargs)
+    server = _server_for(kwargs.get("env"))
+    if server is None:
+        return subprocess.run(args, **kwargs)
     return _run_in(server, [str(a) for a in args], **kwargs)
+
+
+def start(
+    args: Sequence[Any],
+    *,
+    stdout: int | None = None,
+    stderr: int | None = None,
+    text: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> Any:
+    """``subprocess.Popen(args, …)`` for ``python -m MODULE …`` (the program, or a test's helper
+    process that imports it), in a preloaded fork: ``stdout``/``stderr`` may be ``PIPE`` (real
+    pipes, read as they are written), stdin is empty; ``pid``, ``poll``, ``wait``, ``kill``
+    and ``communicate`` as Popen's. A module of its own that must import afresh is not for it."""
+    argv = [str(a) for a in args]
+    if os.environ.get(OFF_ENV) or not hasattr(os, "fork") or argv[:2] != [sys.executable, "-m"]:
+        return subprocess.Popen(args, stdout=stdout, stderr=stderr, text=text, env=env)
+    server = _server_for(env)
+    if server is None:
+        return subprocess.Popen(args, stdout=stdout, stderr=stderr, text=text, env=env)
+    return _Started(server, argv, stdout, stderr, text, env)
+
+
+class _Started:
+    """A preloaded command running: its exit code comes over the preloaded process's socket."""
+
+    def __init__(
+        self,
+        server: _Server,
+        argv: list[str],
+        stdout: int | None,
+        stderr: int | None,
+        text: bool,
+        env: Mapping[str, str] | None,
+    ) -> None:
+        self.args, self.returncode = argv, None
+        streams: list[Any] = []
+        child_fds = [os.open(os.devnull, os.O_RDONLY)]
+        for wanted, own in ((stdout, sys.__stdout__), (stderr, sys.__stderr__)):
+            if wanted == subprocess.PIPE:
+                read, write = os.pipe()
+                child_fds.append(write)
+                mode = "r" if text else "rb"
+                encoding = locale.getpreferredencoding(False) if text else None
+                streams.append(open(read, mode, encoding=encoding))  # noqa: SIM115
+            else:
+                child_fds.append(os.dup(own.fileno()))
+                streams.append(None)
+        self.stdout, self.stderr = streams
+        request = {
+            "module": argv[2],
+            "argv": argv[3:],
+            "env": dict(os.environ if env is None else env),
+            "cwd": os.getcwd(),
+        }
+        self._conn = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self._conn.connect(server.address)
+            socket.send_fds(self._conn, [json.dumps(request).encode()], child_fds)
+            self.pid = json.loads(self._conn.recv(_MESSAGE))["pid"]
+        finally:
+            for fd in child_fds:
+                os.close(fd)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self._conn.setblocking(False)
+            try:
+                self._done(self._conn.recv(_MESSAGE))
+            except BlockingIOError:
+                pass
+            finally:
+                if self.returncode is None:
+                    self._conn.setblocking(True)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            self._conn.settimeout(timeout)
+            try:
+                self._done(self._conn.recv(_MESSAGE))
+            except TimeoutError:
+                raise subprocess.TimeoutExpired(self.args, timeout) from None
+        assert self.returncode is not None
+        return self.returncode
+
+    def _done(self, message: bytes) -> None:
+        self.returncode = json.loads(message)["returncode"]
+        self._conn.close()
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+    def communicate(self, timeout: float | None = None) -> tuple[Any, Any]:
+        """Everything each pipe gives until the command ends, read at once (no pipe fills)."""
+        read: dict[int, Any] = {}
+        readers = [
+            threading.Thread(target=lambda i=i, s=s: read.__setitem__(i, s.read()), daemon=True)
+            for i, s in enumerate((self.stdout, self.stderr))
+            if s is not None
+        ]
+        for reader in readers:
+            reader.start()
+        self.wait(timeout)
+        for reader in readers:
+            reader.join()
+        for stream in (self.stdout, self.stderr):
+            if stream is not None:
+                stream.close()
+        return read.get(0), read.get(1)
 
 
 def _run_in(
@@ -185,6 +304,7 @@ def _run_in(
         outputs = files[1:] if capture_output else [None, None]
         fds = [files[0].fileno()] + [f.fileno() if f else sys.__stdout__.fileno() for f in outputs]
         request = {
+            "module": argv[2],
             "argv": argv[3:],
             "env": dict(os.environ if env is None else env),
             "cwd": os.fspath(cwd) if cwd is not None else os.getcwd(),
@@ -321,4 +441,4 @@ if __name__ == "__main__":
         import runpy
 
         _become(request)
-        runpy.run_module("icsoe_desktop", run_name="__main__", alter_sys=True)
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
