@@ -173,8 +173,8 @@ def start(
     text: bool = False,
     env: Mapping[str, str] | None = None,
 ) -> Any:
-    """``subprocess.Popen(args, …)`` for ``python -m MODULE …`` (the program, or a test's helper
-    process that imports it), in a preloaded fork: ``stdout``/``stderr`` may be ``PIPE`` (real
+    """``subprocess.Popen(args, …)`` for ``python -m MODULE …`` (the program, or a module of the tests
+    that imports it), in a preloaded fork: ``stdout``/``stderr`` may be ``PIPE`` (real
     pipes, read as they are written), stdin is empty; ``pid``, ``poll``, ``wait``, ``kill``
     and ``communicate`` as Popen's. A module of its own that must import afresh is not for it."""
     argv = [str(a) for a in args]
