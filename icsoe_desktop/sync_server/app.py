@@ -774,7 +774,12 @@ def rows_of(engine: Engine, caller: Caller, table: str, uuids: list[str]) -> syn
     return sync_wire.pull_page([], cursor, 0, _groups(found))
 
 
-def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
+def estado(
+    engine: Engine, caller: Caller, max_rows: int = MAX_BATCH_ROWS, max_body: int = MAX_BODY_BYTES
+) -> dict[str, Any]:
+    """Who the desktop is to this server, and the largest push it takes (rows and bytes): a
+    desktop sends batches that big (fewer round trips), one that reads no limit here sends
+    the size every server takes (sync_wire.OLD_SERVER_BATCH_ROWS)."""
     with Session(engine) as session:
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
     return {
@@ -783,6 +788,8 @@ def estado(engine: Engine, caller: Caller) -> dict[str, Any]:
         "escritorio": caller.nombre,
         "cursor": last_seq,
         "esquema": caller.esquema,
+        "max_renglones": max_rows,
+        "max_bytes": max_body,
     }
 
 
@@ -825,7 +832,8 @@ def create_app(
 
     async def estado_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        return answer(caller, await run_in_threadpool(estado, engine, caller))
+        found = await run_in_threadpool(estado, engine, caller, max_rows, max_body)
+        return answer(caller, found)
 
     pruned: dict[int, float] = {}
     pushes: dict[int, int] = {}

@@ -25,7 +25,7 @@ from icsoe_desktop.domain.sync_registry import SYNCED, spec
 from icsoe_desktop.domain.sync_wire import BUCKETS, PROTOCOL, PROTOCOL_HEADER, SCHEMA_HEADER
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
-MAX_BATCH_ROWS = 2000
+MAX_BATCH_ROWS = 5000  # announced in /v1/estado (a desktop sends batches this big)
 MAX_PULL_ROWS = 5000
 MAX_VERSION = 2**31 - 1
 MAX_SEQ = 2**62
