@@ -439,7 +439,7 @@ class SyncService:
             rows = min(BATCH_ROWS, announced)
         if type(body) is int and body > 0:
             # The body also holds the batch id and a comma between rows.
-            size = min(size, body - rows - 1024)
+            size = min(size, max(body - rows - 1024, body // 2))
         return rows, size
 
     def _batches(self, max_rows: int, max_bytes: int) -> Iterator[list[bytes]]:
