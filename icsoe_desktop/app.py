@@ -47,6 +47,30 @@ def _install_startup_probe(application, services_too: bool) -> None:
     QTimer.singleShot(0, first_window)
 
 
+class _EarlyErrors:
+    """sys.excepthook until the first window is on screen: logs, and the full hook (error_hook,
+    with its message box and Qt imports) then tells the user."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, kind, value, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        log.error("Error inesperado", exc_info=(kind, value, tb))
+        self.seen = True
+
+
+def _after_first_window(app, log_path: Path, early: _EarlyErrors) -> None:
+    from icsoe_desktop.gui import error_hook
+    from icsoe_desktop.gui.style import apply_style
+
+    apply_style(app, sheet=False)  # the sheet once the login answers (settled)
+    if sys.excepthook is early:  # not replaced meanwhile (a test, a debugger)
+        error_hook.install(log_path, earlier=early.seen)
+
+
 def run_gui(
     data_dir_arg: str | None = None,
     argv: list[str] | None = None,
@@ -57,27 +81,33 @@ def run_gui(
     log_path = data_dir / LOG_FILE
     start_buffering()  # the log file is opened by the background start-up (Application)
     log.info("Inicio de icsoe-desktop; datos en %s", data_dir)
+    # One app per data dir: a start while it runs hands over its links and ends, no window shown.
+    # The socket is looked at first, before Qt loads (cheap); this app listens once its login
+    # answers (claim).
+    from icsoe_desktop.gui.single_instance_probe import may_be_running, server_name
 
+    name = server_name(data_dir)
+    running = may_be_running(name)
+
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from icsoe_desktop.gui import error_hook
     from icsoe_desktop.gui.application import Application
     from icsoe_desktop.gui.kit import recolector
-    from icsoe_desktop.gui.single_instance import may_be_running, send_to_running, server_name
-    from icsoe_desktop.gui.style import STYLE_SHEET, apply_style
+    from icsoe_desktop.gui.style import STYLE_SHEET  # loaded with the login's module anyway
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("icsoe-desktop")
     app.setOrganizationName("icsoe-desktop")
+    if running:
+        from icsoe_desktop.gui.single_instance import send_to_running
+
+        if send_to_running(name, links or []):
+            log.info("icsoe-desktop ya está abierto con %s: se le pasaron los argumentos", data_dir)
+            return 0
     recolector.instalar()  # windows are freed on this thread, never on a worker's (recolector.py)
-    # One app per data dir: a start while it runs hands over its links and ends, no window shown.
-    # The socket is looked at first (cheap); this app listens once its login answers (claim).
-    name = server_name(data_dir)
-    if may_be_running(name) and send_to_running(name, links or []):
-        log.info("icsoe-desktop ya está abierto con %s: se le pasaron los argumentos", data_dir)
-        return 0
-    apply_style(app, sheet=False)  # the sheet once the login answers (settled)
-    error_hook.install(Path(log_path))
+    early = _EarlyErrors()
+    sys.excepthook = early
     application = Application(data_dir, log_path, instance_name=name)
     application.exit_requested.connect(app.exit)
     application.settled.connect(lambda: app.setStyleSheet(STYLE_SHEET))
@@ -85,6 +115,9 @@ def run_gui(
         _install_startup_probe(application, services_too=probe == "services")
     application.start()
     application.handle_arguments(links or [])
+    # With the window on screen: the rest of the look (icon, Spanish Qt texts) and the full
+    # error hook, on the loop's first turn.
+    QTimer.singleShot(0, lambda: _after_first_window(app, log_path, early))
     code = 1
     try:
         code = app.exec()

@@ -1,4 +1,8 @@
-"""Unexpected exceptions: logged with the traceback, shown once in Spanish; the app goes on."""
+"""Unexpected exceptions: logged with the traceback, shown once in Spanish; the app goes on.
+
+Installed once the first window is on screen (run_gui): until then a smaller hook in app.py
+logs what happens, and this one tells it when installed (``install(…, earlier=True)``).
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,10 @@ class ErrorHook:
             sys.__excepthook__(kind, value, tb)
             return
         log.error("Error inesperado", exc_info=(kind, value, tb))
+        self.tell()
+
+    def tell(self) -> None:
+        """The message box, over the active window (the error is already in the log)."""
         if self._showing or QApplication.instance() is None:
             return  # one dialog at a time; a burst of errors is in the log
         self._showing = True
@@ -47,7 +55,10 @@ class ErrorHook:
             self._showing = False
 
 
-def install(log_path: Path) -> ErrorHook:
+def install(log_path: Path, earlier: bool = False) -> ErrorHook:
+    """``earlier``: an error was logged before this hook existed; it is told now."""
     hook = ErrorHook(log_path)
     sys.excepthook = hook
+    if earlier:
+        hook.tell()
     return hook

@@ -31,6 +31,7 @@ from icsoe_desktop.gui.kit.widgets import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
 if TYPE_CHECKING:
+    from icsoe_desktop.gui.selector_empresa import EmpresaSelector
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn
 
@@ -71,22 +72,21 @@ class IdseLoginWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("IdseLoginWindow")
         self.setWindowTitle("Acceso a conexión en línea con IDSE")
+        self._empresa_selector: EmpresaSelector | None = None  # built with the services
         self._build()
-        # Alt-letters for every button, check box and field; named, in the window's order.
-        mnemonics.assign(
-            self,
-            [
-                self.empresa_selector.titulo,
-                self.solo_consulta,
-                self.usuario_label,
-                self.contrasena_label,
-                self.mostrar,
-                self.continuar,
-                self.registrate,
-                self.olvido,
-                self.icsoe,
-            ],
-        )
+        # Alt-letters for every button, check box and field; named, in the window's order (the
+        # empresa selector's title gets its own once it is built).
+        self._controles = [
+            self.solo_consulta,
+            self.usuario_label,
+            self.contrasena_label,
+            self.mostrar,
+            self.continuar,
+            self.registrate,
+            self.olvido,
+            self.icsoe,
+        ]
+        mnemonics.assign(self, self._controles)
 
         self.solo_consulta.toggled.connect(self._on_solo_consulta)
         bind_show_password(self.mostrar, self.contrasena)
@@ -129,10 +129,7 @@ class IdseLoginWindow(QWidget):
                 "tituloLabel",
             )
         )
-        from icsoe_desktop.gui.selector_empresa import EmpresaSelector
-
-        self.empresa_selector = EmpresaSelector()  # Varias empresas: shown once the store is open
-        layout.addWidget(self.empresa_selector)
+        # Index 1: the empresa selector's place (``empresa_selector``, once the store is open).
         # Shown only on an installation without users (``set_sign_in``).
         self.primer_paso = named(QLabel(MSG_PRIMER_PASO), "primerPasoLabel")
         self.primer_paso.setWordWrap(True)
@@ -222,6 +219,21 @@ class IdseLoginWindow(QWidget):
         self.vigencias.setWordWrap(True)
         self.vigencias.setVisible(False)
         layout.addWidget(self.vigencias)
+
+    @property
+    def empresa_selector(self) -> EmpresaSelector:
+        """Varias empresas: built on first use (the services', or sólo consulta checked before
+        them) under the title; shown once the store is open. Not with the first window: its
+        module and QComboBox cost it ~2 ms (bench/startup.py)."""
+        if self._empresa_selector is None:
+            from icsoe_desktop.gui.selector_empresa import EmpresaSelector
+
+            selector = self._empresa_selector = EmpresaSelector()
+            self.layout().insertWidget(1, selector)  # type: ignore[union-attr]
+            # Last in the focus chain, just before Ingresar en modo sólo consulta (the chain is a
+            # ring): the same order as if it had been built first.
+            mnemonics.assign(self, [selector.titulo, *self._controles])
+        return self._empresa_selector
 
     def _link_cursors(self) -> None:
         from PySide6.QtCore import Qt

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtWidgets import QAbstractButton, QLabel, QMenuBar, QStackedWidget, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+# QMenuBar and QStackedWidget are imported where a whole window is looked through, not with the
+# login (its list of controls needs neither): each class's first use costs ~1 ms (bench/startup.py).
 
 _LETTER = "mnemonic"  # the dynamic property holding a widget's letter, for ``set_text``
 
@@ -49,6 +52,8 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
         pending = [w for w in widgets if not w.isWindow() and _labelled(w)]
         _give(pending, _letters(pending))
         return
+    from PySide6.QtWidgets import QMenuBar
+
     used: set[str] = set()
     for bar in window.findChildren(QMenuBar):
         for action in bar.actions():
@@ -65,6 +70,8 @@ def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     if "&" in text.replace("&&", "") or not letter:
         widget.setText(text)
         return
+    from PySide6.QtWidgets import QMenuBar
+
     window = widget.window()
     others = [w for w in window.findChildren(QWidget) if w is not widget and _labelled(w)]
     used = _letters(others) | {
@@ -95,6 +102,8 @@ def _assign_scope(root: QWidget, outer: set[str]) -> None:
 def _split(root: QWidget) -> tuple[list[QWidget], list[QWidget]]:
     """The labelled controls under ``root`` in creation order, outside any page; and the pages
     of the stacked widgets found on the way (not looked into here)."""
+    from PySide6.QtWidgets import QStackedWidget
+
     own: list[QWidget] = []
     pages: list[QWidget] = []
     stack = [c for c in reversed(root.children()) if isinstance(c, QWidget)]

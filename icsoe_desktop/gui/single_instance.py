@@ -4,29 +4,27 @@ first one over a local socket (a named pipe on Windows) and exits.
 The socket is named after a hash of the data dir, so two data dirs run side by side. A socket
 left by a crashed process accepts no connection: it is removed and the new process listens.
 
-Start-up (bench/startup.py): before the first window only ``may_be_running`` looks whether the
-socket exists, without QtNetwork; the full hand-over runs only then. The app listens once its
-login answers, before it opens the store (gui/application.py, ``claim``): QtNetwork and json
-load off the first window's path (``prepare``, in the background).
+Start-up (bench/startup.py): before the first window only ``may_be_running``
+(``single_instance_probe``, imported before Qt) looks whether the socket exists; the full
+hand-over runs only then. The app listens once its login answers, before it opens the store
+(gui/application.py, ``claim``): QtNetwork and json load off the first window's path
+(``prepare``, in the background).
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+# Re-exported: the look before the first window lives apart, without Qt.
+from icsoe_desktop.gui.single_instance_probe import may_be_running, server_name
+
+__all__ = ["SingleInstance", "claim", "may_be_running", "prepare", "send_to_running", "server_name"]
+
 if TYPE_CHECKING:
     from PySide6.QtNetwork import QLocalSocket
-
-try:  # the one hash needed before the first window, without hashlib's OpenSSL (~3 ms)
-    from _sha256 import sha256
-except ImportError:  # an interpreter without the builtin module
-    from hashlib import sha256
 
 log = logging.getLogger(__name__)
 CONNECT_MS = 1_000
@@ -34,30 +32,6 @@ WRITE_MS = 2_000
 # A message is one JSON line of arguments (a link is under 100 bytes): a connection that sends
 # more without ending its line is dropped, so a local process cannot make the app hold it all.
 MAX_MESSAGE = 64 * 1024
-PIPE_PREFIX = "\\\\.\\pipe\\"  # where QLocalServer puts a name on Windows
-
-
-def server_name(data_dir: Path) -> str:
-    key = os.path.normcase(str(data_dir.resolve()))
-    return "icsoe-desktop-" + sha256(key.encode("utf-8")).hexdigest()[:24]
-
-
-def may_be_running(name: str) -> bool:
-    """False when no app listens on ``name`` for sure: its socket file (Unix: QLocalServer's,
-    in Qt's temp dir) or named pipe (Windows) does not exist. True may still be a socket left by
-    a crash: ``send_to_running`` then finds out."""
-    if sys.platform == "win32":
-        import _winapi
-
-        try:
-            _winapi.WaitNamedPipe(PIPE_PREFIX + name, 1)  # 1 ms: 0 would mean the pipe's default
-        except FileNotFoundError:
-            return False
-        except OSError:
-            return True  # busy, or an answer not foreseen: the full check decides
-        return True
-    # QDir::tempPath() on Unix, as QLocalServer places a name (QDir itself costs ~0.5 ms here).
-    return os.path.exists(os.path.join(os.path.normpath(os.environ.get("TMPDIR") or "/tmp"), name))
 
 
 def prepare() -> None:

@@ -3,11 +3,13 @@ buttons, the Spanish Qt translation."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.paths import resource_file
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject, QTranslator
+    from PySide6.QtWidgets import QApplication
 
 LINK_STYLE = """
 QPushButton[flat="true"] {
@@ -27,7 +29,14 @@ QLabel#obligatoriosLabel { color: #555555; }
 def apply_style(app: QApplication, sheet: bool = True) -> None:
     """``sheet=False`` (start-up): all but the app-wide style sheet, which makes every widget of
     the first window slower to show (~6 ms, bench/startup.py); the login's links carry
-    LINK_STYLE themselves, and run_gui sets the sheet once the login answers."""
+    LINK_STYLE themselves, and run_gui sets the sheet once the login answers.
+
+    The Qt types are imported here, not with the module (the login imports LINK_STYLE): QIcon
+    and QLocale bring large enums (~2 ms), and run_gui applies the rest after the first window.
+    """
+    from PySide6.QtCore import QLocale
+    from PySide6.QtGui import QIcon
+
     if sheet:
         app.setStyleSheet(STYLE_SHEET)
     icon_path = resource_file("icsoe.svg")
@@ -42,6 +51,8 @@ def apply_style(app: QApplication, sheet: bool = True) -> None:
 
 def spanish_qt_translator(parent: QObject) -> QTranslator | None:
     """Qt's own Spanish texts (``qtbase_es.qm``); None when the installation lacks them."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
     translator = QTranslator(parent)
     if translator.load(
         QLocale("es_MX"),

@@ -10,6 +10,8 @@ from contextlib import closing
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from icsoe_desktop.app import _EarlyErrors
+from icsoe_desktop.gui import error_hook
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.error_hook import ErrorHook
 from icsoe_desktop.gui.idse_login import MSG_ABRIENDO, MSG_SOLO_CONSULTA
@@ -168,6 +170,29 @@ def test_unexpected_errors_are_logged_and_shown_once_in_spanish(qtbot, tmp_path,
     assert "fallo interno" not in modals.texts[0]
     assert "ZeroDivisionError: fallo interno" in caplog.text
     assert QApplication.instance() is not None
+
+
+def test_an_error_before_the_full_hook_is_logged_then_told_once(
+    qtbot, tmp_path, modals, caplog, monkeypatch
+):
+    """run_gui's first hook (until the window is on screen) logs; the full one, installed
+    after, shows the message box for it once, and tells later errors as usual."""
+    log_path = tmp_path / "icsoe-desktop.log"
+    early = _EarlyErrors()
+    try:
+        raise ZeroDivisionError("fallo temprano")
+    except ZeroDivisionError as exc:
+        with caplog.at_level(logging.ERROR):
+            early(type(exc), exc, exc.__traceback__)
+    assert "ZeroDivisionError: fallo temprano" in caplog.text
+    assert modals.messages == []  # no box before the window
+    monkeypatch.setattr("sys.excepthook", early)
+    error_hook.install(log_path, earlier=early.seen)
+    assert len(modals.messages) == 1
+    assert modals.messages[0].title == "Error inesperado"
+    assert "fallo temprano" not in modals.texts[0]
+    error_hook.install(log_path, earlier=False)  # nothing earlier: no box
+    assert len(modals.messages) == 1
 
 
 def test_queued_mail_is_retried_by_the_app_once_smtp_works(

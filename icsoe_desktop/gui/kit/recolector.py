@@ -12,8 +12,9 @@ and a timer on the GUI thread applies Python's own generational thresholds inste
 from __future__ import annotations
 
 import gc
+import threading
 
-from PySide6.QtCore import QCoreApplication, QThread, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from shiboken6 import isValid
 
 # Often enough that garbage made in a burst of work waits less than a second; rarely enough
@@ -28,7 +29,9 @@ def instalar() -> None:
     live there); later calls only make sure the automatic collection stays off."""
     global _timer
     app = QCoreApplication.instance()
-    if app is None or QThread.currentThread() is not app.thread():
+    # The application's thread is the main one (run_gui, pytest-qt); asked without QThread,
+    # whose first use costs the first window ~0.5 ms.
+    if app is None or threading.current_thread() is not threading.main_thread():
         return
     gc.disable()
     if _timer is not None and isValid(_timer) and _timer.parent() is app:
