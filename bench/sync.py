@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.sync import pg
+import pg  # bench/pg.py
 
 
 def make_rows(services, table: str, count: int) -> None:
@@ -93,7 +93,7 @@ def plain_insert(database_url: str, table: str, rows: list[dict]) -> float:
     return elapsed
 
 
-class InProcessServer(pg.ThreadServer):
+class InProcessServer(pg.cluster.ThreadServer):
     def __init__(self, app) -> None:
         super().__init__(app, pg.free_port())
         self.start()
@@ -104,38 +104,27 @@ def start_server(database_url: str, in_process: bool, make_app, log: Path):
     """The server as deployed (`serve`, its own process), or on a thread of this one."""
     if in_process:
         return InProcessServer(make_app())
-    server = pg.ServerProcess(database_url, pg.free_port(), log)
-    server.start()
-    return server
+    return pg.start_server(database_url, log)
 
 
 def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
     """A fresh PostgreSQL cluster, server and pair of desktops: (baseline, push, pull) seconds
     and the rows sent and received. (A cluster per round: in a shared one the earlier rounds'
     writes were still being flushed during the later baselines.)"""
-    from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync_encode import local_changes
-    from icsoe_desktop.sync_server import db
     from icsoe_desktop.sync_server.app import create_app
 
-    port, stop = pg.start_cluster()
-    engine = server = None
+    url, engine, stop = pg.start_database()
+    server = None
     desktops = []
     try:
-        pg.admin(port, "CREATE DATABASE bench")
-        url = pg.url(port, "bench")
-        engine = db.make_engine(url)
-        db.upgrade(engine)
         server = start_server(
             url, args.server_in_process, lambda: create_app(engine), tmp / f"server{n}.log"
         )
         for name in ("a", "b"):
-            (tmp / f"{name}{n}").mkdir()
-            services = open_services(tmp / f"{name}{n}")
-            desktops.append(services)
-            token = db.create_token(engine, "ABC010101AB1", f"Escritorio {name}").token
-            services.sync.configure(server.url, token, True, 0, CLI_ACTOR)
+            desktops.append(
+                pg.connect_desktop(tmp / f"{name}{n}", server.url, engine, f"Escritorio {name}")
+            )
         a, b = desktops
         make_rows(a, args.table, args.rows)
         with a.store.session() as session:
@@ -160,8 +149,6 @@ def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
             services.close()
         if server is not None:
             server.stop()
-        if engine is not None:
-            engine.dispose()
         stop()
 
 
@@ -176,10 +163,7 @@ def main() -> int:
     from datetime import datetime
 
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-sync-"))
-    import os
-
-    os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
-    os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
+    pg.isolate(tmp)
     try:
         where = "a thread of this process" if args.server_in_process else "its own process"
         print(

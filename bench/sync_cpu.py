@@ -43,33 +43,21 @@ def main() -> int:
     parser.add_argument("--profile", type=Path, help="cProfile output of the measured syncs")
     args = parser.parse_args()
 
-    from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.sync_server import db
-    from tests.conftest import free_port
-    from tests.sync import pg
+    import pg  # bench/pg.py
 
     print(f"load average at start: {_loadavg()}")
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-cpu-"))
     os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_de_prueba.KeyringDePrueba"
     os.environ["XDG_DATA_HOME"] = str(tmp / "xdg")
-    port, stop = pg.start_cluster()
+    url, engine, stop = pg.start_database()
     server = None
     opened = []
     try:
-        pg.admin(port, "CREATE DATABASE bench")
-        url = pg.url(port, "bench")
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        server = pg.ServerProcess(url, free_port(), tmp / "server.log")
-        server.start()
+        server = pg.start_server(url, tmp / "server.log")
         for i in range(2):
-            folder = tmp / f"escritorio_{i}"
-            folder.mkdir()
-            services = open_services(folder)
-            opened.append(services)
-            token = db.create_token(engine, EMPRESA, f"E{i}").token
-            services.sync.configure(server.url, token, True, 0, CLI_ACTOR)
+            opened.append(
+                pg.connect_desktop(tmp / f"escritorio_{i}", server.url, engine, f"E{i}", EMPRESA)
+            )
         me, other = opened
         registros = [f"Y54{n:08d}" for n in range(args.rows)]
         for registro in registros:

@@ -224,12 +224,10 @@ def main() -> int:
 def _run(args: argparse.Namespace, workers: int) -> dict:
     """One run against a server with ``workers`` processes: its figures printed, and a
     summary line with whether it converged."""
-    from icsoe_desktop.domain.roles import CLI_ACTOR
+    import pg as bench_pg  # bench/pg.py
+
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
-    from icsoe_desktop.sync_server import db
-    from tests.conftest import free_port
-    from tests.sync import pg
     from tests.sync.test_convergence import local_tables, server_tables
 
     print(f"\n--- {workers} server worker(s); load average at start: {_loadavg()}")
@@ -239,22 +237,13 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
     os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_de_prueba.KeyringDePrueba"
     os.environ["XDG_DATA_HOME"] = str(tmp / "xdg")
     os.environ["PYTHONPATH"] = str(ROOT)
-    port, stop = pg.start_cluster()
+    url, engine, stop = bench_pg.start_database()
     server = None
     try:
-        pg.admin(port, "CREATE DATABASE bench")
-        url = pg.url(port, "bench")
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        server = pg.ServerProcess(url, free_port(), tmp / "server.log")
-        server.options = ["--workers", str(workers)]
-        server.start()
+        server = bench_pg.start_server(url, tmp / "server.log", workers)
         folders = [tmp / f"escritorio_{i}" for i in range(args.desktops)]
         for i, folder in enumerate(folders):
-            folder.mkdir()
-            services = open_services(folder)
-            token = db.create_token(engine, EMPRESA, f"E{i}").token
-            services.sync.configure(server.url, token, True, 0, CLI_ACTOR)
+            services = bench_pg.connect_desktop(folder, server.url, engine, f"E{i}", EMPRESA)
             if i == 0:
                 for registro in SHARED:
                     services.registros.save(registro, EMPRESA, "Inicial", "e0")
@@ -282,7 +271,7 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
         for worker in processes:  # all started: the timed phase begins for all at once
             worker.stdout.readline()
         started = time.monotonic()
-        server_cpu = _server_cpu(server.process.pid, port)
+        server_cpu = _server_cpu(server.process.pid, engine.url.port)
         for worker in processes:
             with contextlib.suppress(BrokenPipeError):  # a desktop that failed: reported below
                 worker.stdin.write("\n")
@@ -296,7 +285,7 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
                 reports.append(json.loads(out))
         busy_load = _loadavg()
         busy_s = time.monotonic() - started
-        after = _server_cpu(server.process.pid, port)
+        after = _server_cpu(server.process.pid, engine.url.port)
         server_cpu = [b - a for a, b in zip(server_cpu, after, strict=True)]
         print(f"busy phase: {busy_s:.0f} s, load average at its end {busy_load}")
         for text in failed:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.sync import pg
+import pg  # bench/pg.py
 
 # The server's baseline: the rows summed on every check.
 _FROM_ROWS = (
@@ -90,24 +90,13 @@ def main() -> int:
     from sqlalchemy import text
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.sync_server import db
     from icsoe_desktop.sync_server.app import Caller, pull, resumen
 
-    port, stop = pg.start_cluster()
-    engine = server = services = None
+    url, engine, stop = pg.start_database()
+    server = services = None
     try:
-        pg.admin(port, "CREATE DATABASE bench")
-        url = pg.url(port, "bench")
-        engine = db.make_engine(url)
-        db.upgrade(engine)
-        server = pg.ServerProcess(url, pg.free_port(), tmp / "server.log")
-        server.start()
-        (tmp / "a").mkdir()
-        services = open_services(tmp / "a")
-        token = db.create_token(engine, "ABC010101AB1", "Escritorio a").token
-        services.sync.configure(server.url, token, True, 0, CLI_ACTOR)
+        server = pg.start_server(url, tmp / "server.log")
+        services = pg.connect_desktop(tmp / "a", server.url, engine, "Escritorio a")
         start = time.perf_counter()
         create_demo_movimientos(services.store, args.rows, date(2026, 11, 22))
         sent = services.sync.synchronize().enviados

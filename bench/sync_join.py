@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.sync import pg
+import pg  # bench/pg.py
 
 JOIN = """
 import json, sys, time
@@ -144,16 +144,13 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-join-"))
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
-    port, stop = pg.start_cluster()
+    _url, engine, stop = pg.start_database()
     server = None
     try:
-        pg.admin(port, "CREATE DATABASE bench")
-        engine = db.make_engine(pg.url(port, "bench"))
-        db.upgrade(engine)
         start = time.perf_counter()
         fill_server(engine, tmp, args.rows)
         print(f"server filled with {args.rows} movimientos in {time.perf_counter() - start:.1f} s")
-        server = pg.ThreadServer(create_app(engine), pg.free_port())
+        server = pg.cluster.ThreadServer(create_app(engine), pg.free_port())
         server.start()
         url = f"http://127.0.0.1:{server.server.config.port}"
         token = db.create_token(engine, "ABC010101AB1", "Escritorio nuevo").token

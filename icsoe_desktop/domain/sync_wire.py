@@ -23,7 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat
@@ -236,7 +236,11 @@ def pulled_groups(
                 "updated_at": list(map(datetime.isoformat, stamps)),
                 "deleted": deleted,
                 "columns": list(columns),
-                "values": [list(map(itemgetter(name), datas)) for name in columns],
+                # The group's dicts share their keys in one order (its key): transposed by
+                # zip, in C, a tenth of the time of an itemgetter per column.
+                "values": list(map(list, zip(*map(dict.values, datas), strict=True)))
+                if columns
+                else [],
             }
         )
     return groups
@@ -464,8 +468,17 @@ def bucket_of(row_uuid: str) -> int:
 def hash_sum(keys: Iterable[str]) -> int:
     """The sum of ``row_hash`` over rows given as their "uuid:version" texts, in C loops (a
     Python call per row was most of a 100,000-row check)."""
+    return sum(_hashes(keys))
+
+
+def row_hashes(keys: Iterable[str]) -> list[int]:
+    """``row_hash`` of each row given as its "uuid:version" text, in C loops."""
+    return list(_hashes(keys))
+
+
+def _hashes(keys: Iterable[str]) -> Iterator[int]:
     digests = map(_HEXDIGEST, map(hashlib.md5, map(str.encode, keys)))
-    return sum(map(int, map(_FIRST_60_BITS, digests), repeat(16)))
+    return map(int, map(_FIRST_60_BITS, digests), repeat(16))
 
 
 _HEXDIGEST = methodcaller("hexdigest")
@@ -518,6 +531,7 @@ __all__ = [
     "read_resumen",
     "resumen",
     "row_hash",
+    "row_hashes",
     "summary_differs",
     "table_summary",
     "version",

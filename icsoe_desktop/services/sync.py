@@ -45,8 +45,12 @@ from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 log = logging.getLogger(__name__)
 
 TOKEN_SCOPE = "sincronizacion"
-BATCH_ROWS = 2000
+# A push batch, at most (each server announces its own limits in /v1/estado: the smaller
+# apply). Fewer, larger batches: fewer round trips and commits on both sides.
+BATCH_ROWS = 5000
 BATCH_BYTES = 4 * 1024 * 1024
+# What a server that announces no limits takes (every version does).
+OLD_SERVER_BATCH_ROWS = 2000
 PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
 REPAIR_BUCKETS = 500  # buckets of uuids asked for in one request of a repair (a URL of 2 KB)
@@ -422,7 +426,23 @@ class SyncService:
         nothing (the server keeps the columns it does not know)."""
         return sync_wire.newer_schema(self._newest_schema, self.schema)
 
-    def _batches(self) -> Iterator[list[bytes]]:
+    def _batch_limits(self, http, base: str, total: int) -> tuple[int, int]:
+        """The rows and bytes of a push batch: this desktop's limits, or the server's when it
+        announces smaller ones (``/v1/estado``; asked only when more than one batch of the size
+        every server takes waits). A server that announces none gets that size."""
+        rows, size = min(BATCH_ROWS, OLD_SERVER_BATCH_ROWS), BATCH_BYTES
+        if total <= rows:
+            return rows, size
+        info = self._call(http, "GET", f"{base}/v1/estado")
+        announced, body = info.get("max_renglones"), info.get("max_bytes")
+        if type(announced) is int and announced > 0:
+            rows = min(BATCH_ROWS, announced)
+        if type(body) is int and body > 0:
+            # The body also holds the batch id and a comma between rows.
+            size = min(size, max(body - rows - 1024, body // 2))
+        return rows, size
+
+    def _batches(self, max_rows: int, max_bytes: int) -> Iterator[list[bytes]]:
         """The local changes as JSON text, in batches: each row is encoded once (its size is
         the encoded text's). Read as they are sent (one snapshot of the store, one batch in
         memory at a time, not the whole outbox)."""
@@ -430,7 +450,7 @@ class SyncService:
         size = 0
         with self._store.session() as session:
             for encoded in encoded_changes(session):  # UTF-8 bytes (len: the size)
-                if batch and (len(batch) >= BATCH_ROWS or size + len(encoded) > BATCH_BYTES):
+                if batch and (len(batch) >= max_rows or size + len(encoded) > max_bytes):
                     yield batch
                     batch, size = [], 0
                 batch.append(encoded)
@@ -451,9 +471,10 @@ class SyncService:
         report(0, total)
         if not total:
             return 0, 0
+        max_rows, max_bytes = self._batch_limits(http, base, total)
         in_flight: tuple[Future, int, str] | None = None  # an answer to come, its rows, its id
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
-            for rows in self._batches():
+            for rows in self._batches(max_rows, max_bytes):
                 answered = in_flight
                 if answered is not None:
                     answered[0].result()  # (an error stops here: nothing more is sent)

@@ -268,10 +268,12 @@ def test_a_token_of_another_company_reads_nothing(sync_server, desktops) -> None
 
 @pytest.mark.end2end
 def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicates(
-    server_process, desktops
+    server_process, desktops, monkeypatch
 ) -> None:
+    from icsoe_desktop.services import sync as sync_module
     from icsoe_desktop.sync_server.db import create_token, make_engine
 
+    monkeypatch.setattr(sync_module, "BATCH_ROWS", 2000)  # 5,000 rows: three batches
     a, b = desktops
     engine = make_engine(server_process.database_url)
     try:
