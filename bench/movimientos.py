@@ -2,7 +2,9 @@
 
 1. A store of 1,000,000 movements (built once, kept in --cache). The middle of the scroll bar
    right after Buscar, the keys of that page read with the grid's plan / through the filter's
-   own index and sorted (the gather plan), per search (--only-middle: this alone). In the real
+   own index and sorted (the gather plan), per search (--only-middle: this alone); a far page
+   in fecha's order over merged streams (a registro patronal) from its day in the kept counts /
+   by OFFSET, and «registro + trimestre» by CURP (bench_far_pages). In the real
    window, for every search of the filter panel alone and combined (registro, dates, estado, tab): the count, then
    "Buscar" → first page painted, a sort by EVERY column in both directions (load + paint), Ctrl+Fin
    (the last page painted), a page up from there, a jump to the middle of the scroll bar and a page
@@ -27,6 +29,7 @@
 
     python bench/movimientos.py [--rows 1000000] [--export-rows 100000] [--cache DIR]
         [--skip-export] [--export-million] [--skip-index-build] [--insert] [--frio]
+        [--busqueda NAME ...]
 """
 
 from __future__ import annotations
