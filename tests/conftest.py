@@ -128,6 +128,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     item.add_marker(pytest.mark.skip(reason=f"Bajo Wine no: {reason}"))
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from tests import preloaded
+
+    preloaded.stop()  # its CPU then counts as this process's, as a command's process's did
+
+
 def _isolate(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
     """The environment of a test whose temp dir is ``folder``: its data dir and keyring there."""
     data_dir = folder / "data"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests import credentials_factory as cf
+from tests import preloaded
 
 REPO = Path(__file__).resolve().parents[1]
 CER, KEY = f"fiel/{cf.RFC_MORAL}.cer", f"fiel/{cf.RFC_MORAL}.key"  # under the folder fixture
@@ -48,7 +49,7 @@ def run_cli(
     """``python -m icsoe_desktop [--data-dir D] ARGS`` as a real process, of this tree (not an
     installed copy), the standard input given whole."""
     data = ["--data-dir", str(data_dir)] if data_dir is not None else []
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", *data, *map(str, args)],
         input=stdin,
         capture_output=True,

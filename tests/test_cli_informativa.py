@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv
+from tests import preloaded
 from tests.informativa_datos import trabajadores_limpios
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *map(str, args)],
         capture_output=True,
         text=True,

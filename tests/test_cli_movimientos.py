@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from tests import preloaded
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *map(str, args)],
         capture_output=True,
         text=True,

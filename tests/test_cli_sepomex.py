@@ -12,11 +12,12 @@ import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
+from tests import preloaded
 from tests import sepomex_datos as sd
 
 
 def run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,

@@ -13,13 +13,14 @@ import pytest
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.services.container import open_services
+from tests import preloaded
 
 OLD = "Nom1na$Segura"
 NEW = "Otra#Clave2026"
 
 
 def run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *args],
         input=stdin,
         capture_output=True,

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import preloaded
+
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, *args],
         capture_output=True,
         timeout=120,

@@ -10,11 +10,15 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.paths import DATABASE_FILE, LOG_FILE
+from tests import preloaded
 
 
 def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = dict(os.environ, QT_QPA_PLATFORM="offscreen", **env)
-    return subprocess.run(
+    # A command runs in a preloaded process (tests/preloaded.py); the app's start as a user
+    # starts it, in a fresh interpreter.
+    start = preloaded.run if args else subprocess.run
+    return start(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,

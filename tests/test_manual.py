@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import importlib
 import inspect
 import pkgutil
@@ -128,20 +129,25 @@ def _name(node: ast.expr) -> str | None:
     return node.attr if isinstance(node, ast.Attribute) else None
 
 
+@functools.cache
 def error_codes() -> dict[str, str]:
     """Every error code of domain/, services/ and store/ (see the module docstring), with where
-    it was found."""
+    it was found. (Read once for the tests that ask.)"""
     trees = [
         (path, ast.parse(path.read_text(encoding="utf-8")))
         for folder in ("domain", "services", "store")
         for path in sorted((PACKAGE / folder).rglob("*.py"))
     ]
+    # Every node of each file, walked once: the searches below go over them several times.
+    nodes = [list(ast.walk(tree)) for _, tree in trees]
+    functions = [node for found in nodes for node in found if isinstance(node, ast.FunctionDef)]
+    calls_in = {id(function): list(ast.walk(function)) for function in functions}
     errors = {"DomainError"}
     grown = True
     while grown:  # the subclasses of DomainError, across modules
         grown = False
-        for _, tree in trees:
-            for node in ast.walk(tree):
+        for found in nodes:
+            for node in found:
                 if (
                     isinstance(node, ast.ClassDef)
                     and node.name not in errors
@@ -153,24 +159,23 @@ def error_codes() -> dict[str, str]:
     grown = True
     while grown:  # functions that build an error with the code they are given
         grown = False
-        for _, tree in trees:
-            for function in ast.walk(tree):
-                if not isinstance(function, ast.FunctionDef) or function.name in makers:
-                    continue
-                params = {a.arg for a in function.args.args + function.args.kwonlyargs}
-                for call in ast.walk(function):
-                    if (
-                        isinstance(call, ast.Call)
-                        and _name(call.func) in makers
-                        and call.args
-                        and isinstance(call.args[0], ast.Name)
-                        and call.args[0].id in params
-                    ):
-                        makers.add(function.name)
-                        grown = True
-                        break
+        for function in functions:
+            if function.name in makers:
+                continue
+            params = {a.arg for a in function.args.args + function.args.kwonlyargs}
+            for call in calls_in[id(function)]:
+                if (
+                    isinstance(call, ast.Call)
+                    and _name(call.func) in makers
+                    and call.args
+                    and isinstance(call.args[0], ast.Name)
+                    and call.args[0].id in params
+                ):
+                    makers.add(function.name)
+                    grown = True
+                    break
     codes: dict[str, str] = {}
-    for path, tree in trees:
+    for (path, tree), found in zip(trees, nodes, strict=True):
         where = path.relative_to(PACKAGE).as_posix()
         tables = {
             node.targets[0].id: node.value
@@ -179,15 +184,16 @@ def error_codes() -> dict[str, str]:
             and isinstance(node.targets[0], ast.Name)
             and isinstance(node.value, ast.Dict)
         }
-        for node in ast.walk(tree):
+        for node in found:
             if isinstance(node, ast.Call) and _name(node.func) in makers and node.args:
                 first = node.args[0]
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     codes.setdefault(first.value, f"{where}:{node.lineno}")
             if isinstance(node, ast.FunctionDef) and any(
-                isinstance(call, ast.Call) and _name(call.func) in makers for call in ast.walk(node)
+                isinstance(call, ast.Call) and _name(call.func) in makers
+                for call in calls_in[id(node)]
             ):
-                for sub in ast.walk(node):  # a message table read by code: MESSAGES[code]
+                for sub in calls_in[id(node)]:  # a message table read by code: MESSAGES[code]
                     if isinstance(sub, ast.Subscript) and _name(sub.value) in tables:
                         for key in tables[_name(sub.value)].keys:  # type: ignore[index]
                             if isinstance(key, ast.Constant) and CODE.fullmatch(str(key.value)):

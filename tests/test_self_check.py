@@ -14,6 +14,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.paths import DATABASE_FILE, SETTINGS_FILE, asset_dir
 from icsoe_desktop.self_check import NO_KEYRING, check_forms, check_smtp
 from icsoe_desktop.store.migrations import HEAD_REVISION
+from tests import preloaded
 
 CHECKS = (
     "Carpeta de datos",
@@ -32,7 +33,7 @@ CHECKS = (
 def self_check(data_dir: Path, **env: str | None) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8", **env}
     environ = {name: value for name, value in environ.items() if value is not None}  # None: unset
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--self-check", "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -78,9 +79,26 @@ def _temp_store(connection: Connection, value: str) -> None:
         log.debug("temp_store=%s no aplicado", value, exc_info=True)
 
 
+# Every store's engine is made alike, so one dialect (and its cache of compiled SQL) serves them
+# all: SQLAlchemy keys compiled statements by the dialect object, and each new engine (a store
+# opened: the catalog, an empresa, a switch of empresa, a backup's check, a CLI command) would
+# compile every statement again. Pinned SQLAlchemy's attributes; without them, no sharing.
+_shared: tuple[object, object] | None = None
+_shared_lock = threading.Lock()
+
+
 def make_engine(path: Path) -> Engine:
+    global _shared
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _on_connect)
+    if not hasattr(engine, "_compiled_cache") or not hasattr(engine.pool, "_dialect"):
+        return engine
+    with _shared_lock:
+        if _shared is None:
+            _shared = (engine.dialect, engine._compiled_cache)
+        else:
+            engine.dialect, engine._compiled_cache = _shared  # type: ignore[assignment]
+            engine.pool._dialect = engine.dialect
     return engine
 
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from icsoe_desktop.services.movimientos import Filtro
+from tests import preloaded
 from tests.empresas.tres import ANA, BETO, CLIENTES, build
 
 
@@ -74,7 +75,7 @@ def test_only_an_administrator_grants_or_creates(data_dir, ids) -> None:
 
 
 def _cli(data_dir, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,

@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Dialogs left in reference cycles (only the cyclic collector frees them) closed on the GUI
@@ -64,6 +66,7 @@ SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # a process that opens windows as fast as it can while the pool works
 def test_windows_in_cycles_are_freed_on_the_gui_thread_while_operations_run(tmp_path):
     script = tmp_path / "dia_largo.py"
     script.write_text(SCRIPT, encoding="utf-8")

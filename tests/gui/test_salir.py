@@ -76,6 +76,7 @@ def test_quitting_during_work_behind_a_bar_stops_it_and_exits_cleanly(tmp_path):
     assert seconds < 30
 
 
+@pytest.mark.slow  # the app's few seconds of grace for work that cannot stop
 @pytest.mark.end2end
 def test_quitting_during_work_that_cannot_stop_exits_cleanly_after_a_short_wait(tmp_path):
     done, seconds = _salir_con(tmp_path, "sin_parar")

@@ -17,12 +17,13 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.backup import BackupError
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from tests import preloaded
 from tests.services.test_accounts import ANA, PASSWORD
 from tests.services.test_accounts import form as registro
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", *args],
         capture_output=True,
         text=True,

@@ -17,6 +17,7 @@ import pytest
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.restauracion import PASOS, PAUSA_ENV
 from icsoe_desktop.store import sumas
+from tests import preloaded
 from tests.services.test_accounts import ANA, LUIS, PASSWORD
 from tests.services.test_accounts import form as registro
 
@@ -51,7 +52,7 @@ def prepare(data_dir: Path, tmp_path: Path) -> Path:
 def kill_at(step: str, data_dir: Path, backup: Path) -> None:
     """Run the real restore in another process, wait until it reports ``step`` done, kill it."""
     env = dict(os.environ, **{PAUSA_ENV: step})
-    process = subprocess.Popen(
+    process = preloaded.start(
         [
             sys.executable,
             "-m",

@@ -269,3 +269,28 @@ def test_failed_unit_of_work_leaves_nothing_behind(services) -> None:
         session.flush()
         raise RuntimeError("falla a la mitad")
     assert services.audit.recent() == []
+
+
+def test_stores_open_at_once_share_compiled_sql_and_each_keeps_its_own_rows(tmp_path: Path) -> None:
+    """Every store's engine uses one dialect, so a statement compiled for one serves all (the
+    catalog, an empresa, the next empresa opened): each store still reads and writes its own
+    file, also after another one was closed."""
+    from sqlalchemy import select
+
+    first, second = Store(tmp_path / "a.sqlite3"), Store(tmp_path / "b.sqlite3")
+    assert first.engine.dialect is second.engine.dialect
+    for store, actor in ((first, "ana@nominas.com"), (second, "beto@nominas.com")):
+        with store.session() as session:
+            session.add(AuditEntry(actor=actor, action="prueba"))
+    first.close()
+    third = Store(tmp_path / "c.sqlite3")
+    actors = select(AuditEntry.actor).where(AuditEntry.action == "prueba")
+    with second.session() as session:
+        assert session.scalars(actors).all() == ["beto@nominas.com"]
+    with third.session() as session:
+        assert session.scalars(actors).all() == []
+    reopened = Store(tmp_path / "a.sqlite3")
+    with reopened.session() as session:
+        assert session.scalars(actors).all() == ["ana@nominas.com"]
+    for store in (second, third, reopened):
+        store.close()

@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 from icsoe_desktop.domain.sync_wire import encode_value
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES
+from tests import preloaded
 from tests.sync.conftest import EMPRESA, connect
 from tests.sync.desktop_worker import SHARED
 
@@ -76,7 +77,7 @@ def test_eight_desktop_processes_converge_with_the_server(sync_server, tmp_path:
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     workers = [
-        subprocess.Popen(
+        preloaded.start(
             [sys.executable, "-m", "tests.sync.desktop_worker", str(f), str(i), str(BUSY_SECONDS)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
