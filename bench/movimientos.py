@@ -2,7 +2,9 @@
 
 1. A store of 1,000,000 movements (built once, kept in --cache). The middle of the scroll bar
    right after Buscar, the keys of that page read with the grid's plan / through the filter's
-   own index and sorted (the gather plan), per search (--only-middle: this alone). In the real
+   own index and sorted (the gather plan), per search (--only-middle: this alone); a far page
+   in fecha's order over merged streams (a registro patronal) from its day in the kept counts /
+   by OFFSET, and «registro + trimestre» by CURP (bench_far_pages). In the real
    window, for every search of the filter panel alone and combined (registro, dates, estado, tab): the count, then
    "Buscar" → first page painted, a sort by EVERY column in both directions (load + paint), Ctrl+Fin
    (the last page painted), a page up from there, a jump to the middle of the scroll bar and a page
@@ -27,6 +29,7 @@
 
     python bench/movimientos.py [--rows 1000000] [--export-rows 100000] [--cache DIR]
         [--skip-export] [--export-million] [--skip-index-build] [--insert] [--frio]
+        [--busqueda NAME ...]
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TODAY = date(2026, 11, 22)
+ONLY: set[str] = set()  # --busqueda: the searches measured (empty: all)
 COLD = {"on": False, "dir": None, "services": None}  # --frio: drop the store before each figure
 
 
@@ -107,7 +111,7 @@ def _searches(registro: str) -> dict[str, object]:
     from icsoe_desktop.services.movimientos import Filtro
 
     trimestre = {"fecha_inicial": date(2025, 1, 1), "fecha_final": date(2025, 3, 31)}
-    return {
+    every = {
         "Todos": Filtro(),
         "registro": Filtro(registro_patronal=registro),
         "un trimestre": Filtro(**trimestre),
@@ -137,6 +141,7 @@ def _searches(registro: str) -> dict[str, object]:
             fecha_final=date(2025, 6, 15),
         ),
     }
+    return {k: v for k, v in every.items() if not ONLY or k in ONLY}
 
 
 def bench_grid(services) -> None:
@@ -144,7 +149,7 @@ def bench_grid(services) -> None:
 
     from icsoe_desktop.gui.movimientos_model import ID_ROLE, PAGE_SIZE
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.movimientos import COLUMNS, Orden
+    from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
 
     app = QApplication.instance() or QApplication([])
     main = VentanaPrincipal(services, None)
@@ -181,7 +186,7 @@ def bench_grid(services) -> None:
             if value > table_.get(kind, (-1.0, ""))[0]:
                 table_[kind] = (value, what)
 
-    total_all = services.movimientos.count(_searches(registro)["Todos"])
+    total_all = services.movimientos.count(Filtro())
     print(f"\nLa rejilla con {total_all:,} movimientos (ms; metas: acciones ≤ 30, conteo ≤ 5)")
     print(
         f"{'búsqueda':42} {'filas':>9} {'conteo':>7} {'Buscar':>7} {'peor orden':>28}"
@@ -311,6 +316,80 @@ def bench_middle(services) -> None:
     print(
         f"  razón mediana {statistics.median(ratios):.3f}, la mayor {max(ratios):.3f}", flush=True
     )
+
+
+def bench_far_pages(services) -> None:
+    """The two reads the grid's goals found slowest, each against the way it was read before,
+    both in this run (CPU ms of this thread, median): a far page in fecha's order (the middle
+    of the scroll bar right after Buscar) when its keys come from several streams merged (a
+    registro patronal without a tab: one per tipo), from its day found in the kept counts /
+    walked by OFFSET over the merged streams; and the first page of «registro + trimestre»
+    sorted by CURP, both ways (the sort index walked, the registro and the dates tested on each
+    movement's row)."""
+    from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
+    from icsoe_desktop.services.movimientos import COLUMNS, Orden, _busqueda, _sort_column
+    from icsoe_desktop.store import movimientos_paging as paging
+
+    grid = services.movimientos
+    searches = _searches(grid.registros()[0])
+    print("\nPáginas lejanas de varios flujos (orden por fecha): desde su día / OFFSET (CPU ms)")
+    for name in ("registro", "registro + pendientes", "registro + trimestre"):
+        if name not in searches:
+            continue
+        filtro = searches[name]
+        total = grid.count(filtro)
+        for orden in (Orden(), Orden(descending=False)):
+            offset = total // 2
+            with services.store.engine.connect() as conn:
+                query = grid._query(conn, filtro, orden, total, offset)
+                [(condition, order, _extra)] = paging.seeks(query, None)
+                sql, params = paging.key_sql(query, condition, order, PAGE_SIZE, offset)
+
+                def ours(conn=conn, query=query, offset=offset) -> list:
+                    return paging.page_keys(conn, query, None, PAGE_SIZE, offset)
+
+                def walked(conn=conn, sql=sql, params=params) -> list:
+                    return [tuple(r) for r in conn.exec_driver_sql(sql, params)]
+
+                assert [tuple(k) for k in ours()] == walked(), name
+                mine, base = timed(ours, 5), timed(walked, 5)
+            arrow = "↓" if orden.descending else "↑"
+            print(
+                f"  {name:24} fecha {arrow} {total:>9,} filas, mitad: {mine[1]:6.1f} /"
+                f" {base[1]:6.1f}  razón {mine[1] / base[1]:.3f}"
+                f"  {'OK ' if mine[1] <= 30 else 'NO '}(meta ≤ 30)",
+                flush=True,
+            )
+    filtro = searches.get("registro + trimestre")
+    if filtro is None:
+        return
+    curp = next(i for i, c in enumerate(COLUMNS) if c.attr == "curp")
+    total = grid.count(filtro)
+    print(f"\nregistro + trimestre ({total:,} filas) por CURP, primera página (CPU ms):")
+    for descending in (False, True):
+        orden = Orden(curp, descending)
+        if not grid.sort_ready(orden):
+            grid.prepare_sort(orden)
+        with services.store.engine.connect() as conn:
+            query = grid._query(conn, filtro, orden, total, 0)
+            walk = paging.key_query(
+                _busqueda(filtro), _sort_column(orden), descending, gather=False
+            )
+
+            def ours(conn=conn, query=query) -> list:
+                return paging.page_keys(conn, query, None, PAGE_SIZE)
+
+            def walked(conn=conn, walk=walk) -> list:
+                return paging.page_keys(conn, walk, None, PAGE_SIZE)
+
+            assert ours() == walked()
+            mine, base = timed(ours, 5), timed(walked, 5)
+        print(
+            f"  CURP {'↓' if descending else '↑'}: {mine[1]:6.1f} / índice de orden recorrido"
+            f" {base[1]:6.1f}  razón {mine[1] / base[1]:.3f}"
+            f"  {'OK ' if mine[1] <= 30 else 'NO '}(meta ≤ 30)",
+            flush=True,
+        )
 
 
 def bench_index_build(services) -> None:
@@ -652,7 +731,14 @@ def main() -> None:
     parser.add_argument(
         "--export-million", action="store_true", help="also the export's memory at --rows"
     )
+    parser.add_argument(
+        "--busqueda",
+        action="append",
+        help="of the grid's searches, only this one (repeatable; default: every one)",
+    )
     args = parser.parse_args()
+    if args.busqueda:
+        ONLY.update(args.busqueda)
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
     if not args.skip_grid:
@@ -666,6 +752,7 @@ def main() -> None:
             if not args.skip_index_build:
                 bench_index_build(grid)
             bench_middle(grid)
+            bench_far_pages(grid)
             if not args.only_middle:
                 bench_grid(grid)
         finally:

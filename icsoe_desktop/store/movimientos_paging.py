@@ -27,6 +27,10 @@ filter's rows (the span, read from the month index). A filter that leaves few ro
 beforehand) reads them through its own index (gather_index) and sorts them instead: walking a
 sort index to find 200 of 400 matches would read most of the index.
 
+A page at an offset in fecha's order, when the keys come from several streams merged, starts
+at its day: the day and the rows of it before the page are found from the kept counts per day
+(movimientos_conteo), then read as the rows after that day's first (_day_at).
+
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
 300,000 rows (an estado) would be walked.
@@ -309,6 +313,13 @@ def page_keys(
     """The keys (id, sort value) of ``limit`` rows in grid order: from ``offset``, or those
     after the row whose (sort value, id) is ``after``."""
     keys: list[tuple[int, Any]] = []
+    if offset and after is None and _by_day(query):
+        day = _day_at(conn, query, offset)
+        if day is None:  # past the last row
+            return keys
+        # From the day's first row in grid order: the rows of that day, offset by those
+        # before the page, then the next days'.
+        after, offset = (day[0], _BEFORE_EVERY_ID[query.descending]), day[1]
     # (An offset counts across segments: one, unsplit, without a span.)
     spanned = not offset and spannable(query)
     for condition, order, extra in seeks(query, after, split_nulls=spanned):
@@ -319,9 +330,70 @@ def page_keys(
                 continue
         sql, params = key_sql(query, condition, order, limit - len(keys), offset)
         keys.extend(conn.exec_driver_sql(sql, {**params, **extra}).all())
+        if after is not None:
+            offset = 0  # a day's offset (_day_at) counts in its first segment only
         if len(keys) == limit:
             break
     return keys
+
+
+# An id before every row in grid order (after every row going down): a day's rows are then
+# all "after" it.
+_BEFORE_EVERY_ID = {False: -(2**63), True: 2**63 - 1}
+
+
+def _streams(query: KeyQuery) -> int:
+    """How many streams a key query merges (one per value of the prefix left open)."""
+    if query.gather:
+        return 1
+    if query.schema is not None:
+        open_ = [p for p in query.schema[1] if p not in query.fixed]
+    elif query.indexed:
+        open_ = [p for p in SORT_PREFIX[query.column] if p not in query.fixed]
+    else:
+        return 1  # one pass over the table (NOT INDEXED)
+    count = len(query.months) or 1
+    for p in open_:
+        count *= len(_VALUES[p])
+    return count
+
+
+def _by_day(query: KeyQuery) -> bool:
+    """Whether a page at an offset in fecha's order is found from the kept counts per day
+    (_day_at) rather than by walking the keys before it: when they come from several streams
+    merged (a registro patronal without a tab: one per tipo). SQLite compares every key it
+    skips across the streams: half of a registro's 333,000 took 60 ms at a million, a single
+    stream's walk a third of that, the counts' 1,100 days 8 ms."""
+    return query.column == "fecha" and _streams(query) > 1
+
+
+def _day_at(conn: Connection, query: KeyQuery, offset: int) -> tuple[str, int] | None:
+    """The fecha of the row at ``offset`` in grid order and how many rows of that fecha come
+    before it, from movimientos_conteo (per registro patronal, tipo, estado and day, kept by
+    triggers: store/conteo.py); None past the last row."""
+    where, params = ["n > 0"], {}
+    busqueda = query.busqueda
+    for column, value, condition in (
+        ("registro", busqueda.registro, "registro_patronal = :registro"),
+        ("tipo", busqueda.tipo, "tipo = :tipo"),
+        ("estado", busqueda.estado, "estado = :estado"),
+        ("desde", busqueda.desde, "fecha >= :desde"),
+        ("hasta", busqueda.hasta, "fecha <= :hasta"),
+    ):
+        if value:
+            where.append(condition)
+            params[column] = value.isoformat() if isinstance(value, date) else value
+    direction = " DESC" if query.descending else ""
+    sql = (
+        f"SELECT fecha, sum(n) FROM movimientos_conteo WHERE {' AND '.join(where)} "
+        f"GROUP BY fecha ORDER BY fecha{direction}"
+    )
+    before = 0
+    for day, rows in conn.exec_driver_sql(sql, params):
+        if before + rows > offset:
+            return day, offset - before
+        before += rows
+    return None
 
 
 def every_key(conn: Connection, query: KeyQuery, total: int, every: int) -> list[tuple[int, Any]]:
