@@ -379,6 +379,8 @@ def _insert_new(
     keys = [*names, "uuid", *defaults]
     every = [*columns, uuids, *([value] * len(uuids) for value in defaults.values())]
     model = table.model
+    # Each one's state (built in C loops), written with the rows.
+    states = list(zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version))
     if defaults_left_out(model.__table__, keys):
         # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.
         items = list(map(rows.row, range(len(uuids))))
@@ -386,9 +388,9 @@ def _insert_new(
         if keep is not None:
             every = [list(map(column.__getitem__, keep)) for column in every]
         session.flush()  # the conflicts above, as the slow path does
-        written = insert_columns(session, table, [(keys, every)])
+        written = insert_columns(session, table, [(keys, every)], states=states)
     else:
-        written = insert_columns(session, table, [(keys, every)], skip_clashes=True)
+        written = insert_columns(session, table, [(keys, every)], True, states)
         if written < len(uuids):
             # Every uuid of the page was new (the caller's lookup): those found now went in.
             inserted = {
@@ -400,9 +402,6 @@ def _insert_new(
             for i, row_uuid in enumerate(uuids):
                 if row_uuid not in inserted and not rows.deleted[i]:
                     conflict(rows.row(i), "duplicado")
-    upsert_states(  # each one's _state, in C loops
-        session, list(zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version))
-    )
     return written
 
 

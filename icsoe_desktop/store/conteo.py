@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 INSERT_TRIGGER = "movimientos_conteo_insert"
 SUMS_TRIGGER = sumas.insert_trigger("movimientos")
 UNSENT_TRIGGER = pendientes.insert_trigger("movimientos")
+UNSENT_STATE_TRIGGER = pendientes.STATE_INSERT_TRIGGER
 
 # New rows get ids above the largest one (rowid = max + 1), so "id > before" is the batch.
 # NOT INDEXED: read by that rowid range. Otherwise SQLite walks an index of ``deleted`` (or the
@@ -59,16 +60,25 @@ _ADD_TALLIED = (
 Tally = Callable[[], Iterable[tuple[str, str, str, str]] | None]
 
 
-def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | None = None) -> int:
+def insert_counted(
+    conn: Connection,
+    insert: Callable[[], int],
+    tally: Tally | None = None,
+    states: Callable[[], None] | None = None,
+) -> int:
     """Run ``insert`` (new movimientos only, in ``conn``'s open transaction; returns how many
     rows it wrote) with the counts added per batch. The rows inserted so far are counted even
     if ``insert`` fails midway, so a caller that commits anyway still has exact counts.
     ``tally``, called after a successful ``insert``: the (registro_patronal, tipo, estado,
-    fecha) of each row it wrote that is not deleted, as stored; None: read them back."""
+    fecha) of each row it wrote that is not deleted, as stored; None: read them back.
+    ``states``, called after a successful ``insert`` once the batch's sums are added: writes
+    the sync states of the uuids of the rows ``insert`` was given (a pulled page's), with the
+    unsent count's state trigger dropped too; the batch is counted once states and rows are
+    in."""
     triggers = dict(
         conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?, ?)",
-            (INSERT_TRIGGER, SUMS_TRIGGER, UNSENT_TRIGGER),
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?, ?, ?)",
+            (INSERT_TRIGGER, SUMS_TRIGGER, UNSENT_TRIGGER, UNSENT_STATE_TRIGGER),
         ).all()
     )
     trigger = triggers.get(INSERT_TRIGGER)
@@ -79,6 +89,8 @@ def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | N
         # BEGIN the DROP would commit on its own and outlive a rollback.
         conn.exec_driver_sql("BEGIN")
     before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar()
+    if states is None:
+        triggers.pop(UNSENT_STATE_TRIGGER, None)
     for name in triggers:
         conn.exec_driver_sql(f"DROP TRIGGER {name}")
     failed = True
@@ -96,6 +108,10 @@ def insert_counted(conn: Connection, insert: Callable[[], int], tally: Tally | N
                 _add_tallied(conn, Counter(live))
             if SUMS_TRIGGER in triggers:
                 sumas.add_inserted(conn.connection.driver_connection, "movimientos", before)
+            if states is not None and not failed:
+                # After the sums: a new state of a row here adds nothing to them (its trigger
+                # stays), while add_inserted would take it out as a state without its row.
+                states()
             if UNSENT_TRIGGER in triggers:
                 pendientes.add_inserted(conn.connection.driver_connection, "movimientos", before)
             # IF NOT EXISTS: after a rollback the triggers are back already.

@@ -6,7 +6,8 @@ of dirty states, small when nothing waits.
 Kept by triggers (migration 0021): on each synced table (insert, delete, a change of uuid or
 of whether the row travels) and on ``sync_row_state`` (a state of a row here takes it out; a
 state removed puts it back). A bulk insert (``store/conteo.py``) drops its table's insert
-trigger and adds the batch's count in one pass: ``add_inserted``.
+trigger (and, for a pulled page that writes its rows' states with them, the state insert
+trigger) and adds the batch's count in one pass: ``add_inserted``.
 
 No SQLAlchemy here: the migration and the bulk path call it with a driver connection.
 """
@@ -90,6 +91,12 @@ def insert_trigger(table: str) -> str:
     return f"sync_unsent_{table}_insert"
 
 
+# A state inserted for a row that is here takes it out of the count (a lookup and an upsert per
+# state): a pulled page's bulk insert drops it with the table's while it writes its rows and
+# their states, then counts its batch once (``add_inserted``).
+STATE_INSERT_TRIGGER = "sync_unsent_state_insert"
+
+
 def count_table(connection: sqlite3.Connection, table: str, sent: str | None = None) -> int:
     """The rows of ``table`` that travel and have no state, counted from the rows."""
     where = f"AND {sent.format(row='m')}" if sent else ""
@@ -118,6 +125,7 @@ def add_inserted(connection: sqlite3.Connection, table: str, after_id: int) -> N
 
 
 __all__ = [
+    "STATE_INSERT_TRIGGER",
     "add",
     "add_inserted",
     "count_table",

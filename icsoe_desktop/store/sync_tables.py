@@ -28,12 +28,13 @@ class BulkHooks:
     """A table's own work around the rows a pull inserts, so that the generic sync names no
     table. ``insert`` runs ``write`` (the page's INSERTs, in the open transaction; returns how
     many rows it wrote) inside the table's bookkeeping; ``tally`` then gives the ``counted``
-    columns of the live rows written, as stored (None: not known, to be read back).
+    columns of the live rows written, as stored (None: not known, to be read back);
+    ``states`` writes those rows' sync states, inside the same bookkeeping.
     ``suspend_indexes`` drops, with the first page of a pull that brings at least as many rows
     as the table holds (a desktop joining a company), the indexes faster built at its end, by
     ``restore_indexes`` (both return the indexes' names)."""
 
-    insert: Callable[[Connection, Callable[[], int], Callable[[], Any]], int]
+    insert: Callable[[Connection, Callable[[], int], Callable[[], Any], Callable[[], None]], int]
     counted: tuple[str, ...] = ()
     suspend_indexes: Callable[[Connection], list[str]] | None = None
     restore_indexes: Callable[[Connection], list[str]] | None = None

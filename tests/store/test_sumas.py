@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
@@ -95,5 +95,36 @@ def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock
             apply_remote(session, sync_wire.groups_of_rows(changed), clock())
         assert_kept_equal_scanned(other.store)
         assert with_state
+    finally:
+        other.close()
+
+
+def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
+    services, tmp_path: Path, clock
+) -> None:
+    """A pulled page whose rows clash with local ones («duplicado»: left out, kept as states)
+    is written with its states in one bulk step: the kept sums and the unsent count still equal
+    the rows read one by one."""
+    create_demo_movimientos(services.store, 60, TODAY, batch=60)
+    with services.store.session() as session:
+        wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
+    for seq, row in enumerate(wire, start=1):
+        row["seq"] = seq
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        create_demo_movimientos(other.store, 20, TODAY, batch=20)  # the same natural keys
+        with other.store.session() as session:
+            apply_remote(session, sync_wire.groups_of_rows(wire), clock())
+        with other.store.session() as session:
+            left_out = session.scalar(
+                select(func.count())
+                .select_from(SyncConflict)
+                .where(SyncConflict.kind == "duplicado")
+            )
+            kept = session.scalar(select(func.count()).select_from(MovimientoRow))
+        assert left_out == 20
+        assert kept == 60  # 20 local + the 40 pulled that did not clash
+        assert_kept_equal_scanned(other.store)
     finally:
         other.close()
