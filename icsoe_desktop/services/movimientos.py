@@ -239,9 +239,12 @@ class MovimientosService:
             own = session.scalars(
                 select(RegistroPatronal.registro).where(RegistroPatronal.deleted.is_(False))
             ).all()
-            found = session.scalars(
-                select(MovimientoTotal.registro_patronal).where(MovimientoTotal.n > 0).distinct()
-            ).all()
+            found_in = (
+                select(MovimientoTotal.registro_patronal).where(MovimientoTotal.n > 0)
+                if movs_sql.counts_current(session.connection())
+                else apply_filter(select(MovimientoRow.registro_patronal), Filtro())
+            )
+            found = session.scalars(found_in.distinct()).all()
         return sorted(set(own) | set(found))
 
     def count(self, filtro: Filtro) -> int:
@@ -254,6 +257,9 @@ class MovimientosService:
             return 0
         filtro = resolved
         with self._store.engine.connect() as conn:
+            if not movs_sql.counts_current(conn):  # a big pull's pages, counted at its end
+                counted = apply_filter(select(func.count()).select_from(MovimientoRow), filtro)
+                return int(conn.execute(counted).scalar_one())
             if not (filtro.fecha_inicial or filtro.fecha_final):
                 return int(conn.execute(_summed(filtro, MovimientoTotal)).scalar_one())
             oldest, newest = movs_sql.fecha_ends(conn)

@@ -15,6 +15,7 @@ from sqlalchemy import Boolean, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.store import sumas
 from icsoe_desktop.store.sync_tables import SyncedTable
 
 Columns = tuple[list[str], list[list[Any]]]  # column names, and each column's values
@@ -111,6 +112,8 @@ def insert_columns(
     counted = bulk.counted if bulk is not None else ()
     table = synced.model.__table__
     tallies: list[Any] = []  # per group: its live rows' counted columns (None: not all given)
+    given = sum(len(columns[0]) for _names, columns in groups)
+    wrote: list[int] = []
 
     def write() -> int:
         written = 0
@@ -137,6 +140,7 @@ def insert_columns(
             # Some row left out: the counts read back what was written (store/conteo.py).
             if bulk is not None:
                 tallies.append(_tally(counted, keys, stored) if count == len(params) else None)
+        wrote.append(written)
         return written
 
     def tally() -> Any:
@@ -145,7 +149,13 @@ def insert_columns(
         return [row for rows in tallies for row in rows]
 
     def write_states() -> None:
-        if states:
+        if not states:
+            return
+        if wrote == [given] and len(states) == given:
+            # Each state's row is here: the sums' state trigger would add nothing.
+            with sumas.rows_here(conn.connection.driver_connection):
+                conn.exec_driver_sql(_UPSERT_STATES, states)
+        else:
             conn.exec_driver_sql(_UPSERT_STATES, states)
 
     if bulk is not None:  # e.g. counted per page, not per row

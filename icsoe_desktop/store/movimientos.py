@@ -26,12 +26,15 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.store import conteo
 from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.models import sort_index_ddl, sort_indexes
 
 KEY = ("registro_patronal", "nss", "tipo", "fecha")  # uq_movimiento
 
 bulk_insert = insert_counted
+# Whether the kept counts are current (not while a big pull's pages wait for their recount).
+counts_current = conteo.current
 
 
 def insert_sql(columns: Sequence[str]) -> str:

@@ -66,7 +66,7 @@ from icsoe_desktop.store.models import (
     sort_key,
     sort_prefix,
 )
-from icsoe_desktop.store.movimientos import fecha_ends
+from icsoe_desktop.store.movimientos import counts_current, fecha_ends
 
 # A column whose order an index of the schema gives until its sort index is built: the default
 # order (fecha) reads (deleted, tipo, fecha), one stream per tipo, from the first window on.
@@ -313,7 +313,7 @@ def page_keys(
     """The keys (id, sort value) of ``limit`` rows in grid order: from ``offset``, or those
     after the row whose (sort value, id) is ``after``."""
     keys: list[tuple[int, Any]] = []
-    if offset and after is None and _by_day(query):
+    if offset and after is None and _by_day(query) and counts_current(conn):
         day = _day_at(conn, query, offset)
         if day is None:  # past the last row
             return keys

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import repeat
 from operator import itemgetter, methodcaller
 
@@ -108,6 +109,9 @@ def table_triggers(table: str, append_only: bool, sent: str | None = None) -> li
     return triggers
 
 
+STATE_INSERT_TRIGGER = "sync_sums_state_insert"
+
+
 def state_triggers(tables: Iterable[str]) -> list[str]:
     """The triggers of ``sync_row_state``: a clean, versioned state counts while its table
     holds no row of its uuid. (One EXISTS over every synced table: SQLite tests the constant
@@ -133,7 +137,7 @@ def state_triggers(tables: Iterable[str]) -> list[str]:
         )
 
     return [
-        "CREATE TRIGGER sync_sums_state_insert AFTER INSERT ON sync_row_state "
+        f"CREATE TRIGGER {STATE_INSERT_TRIGGER} AFTER INSERT ON sync_row_state "
         f"WHEN {counted('new')} AND NOT {has_row('new')} BEGIN {change('new', 1)} END",
         "CREATE TRIGGER sync_sums_state_update AFTER UPDATE OF dirty, version ON sync_row_state "
         "WHEN (old.dirty IS NOT new.dirty OR old.version IS NOT new.version) "
@@ -146,6 +150,25 @@ def state_triggers(tables: Iterable[str]) -> list[str]:
 
 def insert_trigger(table: str) -> str:
     return f"sync_sums_{table}_insert"
+
+
+@contextmanager
+def rows_here(connection: sqlite3.Connection) -> Iterator[None]:
+    """For new states whose rows are all here (a pulled page's, every row written): the
+    state insert trigger would add nothing for any of them, yet it looks each uuid up in its
+    table; dropped meanwhile, in the caller's transaction (a rollback brings it back too)."""
+    found = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        (STATE_INSERT_TRIGGER,),
+    ).fetchone()
+    if found is None:
+        yield
+        return
+    connection.execute(f"DROP TRIGGER {STATE_INSERT_TRIGGER}")
+    try:
+        yield
+    finally:
+        connection.execute(found[0].replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
 
 
 # --- sums from the rows themselves ------------------------------------------------------------
@@ -207,12 +230,14 @@ def add_inserted(connection: sqlite3.Connection, table: str, after_id: int) -> N
 __all__ = [
     "HASH_FUNCTION",
     "MOD",
+    "STATE_INSERT_TRIGGER",
     "add",
     "add_inserted",
     "bucket_sums",
     "insert_trigger",
     "register",
     "row_hash",
+    "rows_here",
     "state_triggers",
     "table_triggers",
 ]

@@ -177,6 +177,30 @@ def test_the_default_order_pages_alike_while_a_sync_pull_has_dropped_its_index(g
         assert walk_backward(grid, filtro, orden, 37) == expected, filtro
 
 
+def test_while_a_pull_has_its_counts_waiting_the_grid_counts_and_pages_from_the_rows(
+    grid, services, monkeypatch
+):
+    """A sync pull joining a company counts its pages only at its end (store/conteo.py):
+    meanwhile the grid's counts and a far page under a registro patronal in
+    fecha's order (found from the counts per day otherwise) come from the rows themselves."""
+    from icsoe_desktop.store import bulk_indexes
+
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)  # the index, not the few rows
+    grid.prepare_sort(Orden())  # fecha's own index: a registro's tipos are merged streams
+    with services.store.engine.begin() as conn:
+        bulk_indexes.suspend(conn)
+    create_demo_movimientos(services.store, 400, TODAY)  # 160 more, not counted yet
+    for filtro in (Filtro(), Filtro(registro_patronal="B1234567105"), *FILTERS[:4]):
+        for descending in (True, False):
+            orden = Orden(descending=descending)
+            expected = reference(grid, filtro, orden)
+            total = grid.count(filtro)
+            assert total == len(expected), filtro
+            for offset in (1, total // 2, total - 2):
+                page = grid.pagina(filtro, orden, offset, 9, total)
+                assert [r[0] for r in page] == expected[offset:][:9], (filtro, offset)
+
+
 def test_counts_follow_inserts_updates_and_removals(grid, services):
     def exact(filtro):
         query = apply_filter(select(func.count()).select_from(MovimientoRow), filtro)

@@ -1,7 +1,7 @@
 """A desktop joining a company (a pull bringing at least as many rows as it holds) builds five
-of the grid's movimientos indexes once at the end instead of keeping them up to date row by
-row. Meanwhile the grid still answers; afterwards, after a failed pull and after a crash (the
-store's next open) the indexes are all there. Real server on PostgreSQL, real SQLite stores."""
+of the grid's movimientos indexes, and its counts, once at the end instead of keeping them up to
+date row by row. Meanwhile the grid still answers, its counts right; afterwards, after a failed
+pull and after a crash (the store's next open) the indexes are all there and the counts exact. Real server on PostgreSQL, real SQLite stores."""
 
 from __future__ import annotations
 
@@ -29,6 +29,22 @@ def movimientos_indexes(services) -> dict[str, str]:
                 "AND tbl_name = 'movimientos' AND sql IS NOT NULL"
             ).all()
         )
+
+
+def kept_counts_and_rows(store) -> tuple[set[tuple], set[tuple]]:
+    """The grid's kept counts (per day and per registro/tipo/estado), and the same counted
+    from the rows."""
+    queries = (
+        "SELECT registro_patronal, tipo, estado, fecha, n FROM movimientos_conteo WHERE n > 0",
+        "SELECT registro_patronal, tipo, estado, fecha, count(*) FROM movimientos "
+        "WHERE deleted = 0 GROUP BY registro_patronal, tipo, estado, fecha",
+        "SELECT registro_patronal, tipo, estado, n FROM movimientos_total WHERE n > 0",
+        "SELECT registro_patronal, tipo, estado, count(*) FROM movimientos "
+        "WHERE deleted = 0 GROUP BY registro_patronal, tipo, estado",
+    )
+    with store.engine.connect() as conn:
+        days, days_rows, totals, totals_rows = (set(conn.exec_driver_sql(q).all()) for q in queries)
+    return days | totals, days_rows | totals_rows
 
 
 def grid(services, filtro: Filtro) -> list[tuple]:
@@ -86,6 +102,8 @@ def test_a_joining_desktop_builds_five_indexes_at_the_end_and_its_grid_answers_m
     assert shown and {(row[TIPO], row[ESTADO]) for row in shown} == {("08", "pendiente")}
     assert movimientos_indexes(b) == before  # the same definitions, built again
     assert b.movimientos.count(Filtro()) == a.movimientos.count(Filtro()) == 60
+    kept, rows = kept_counts_and_rows(b.store)  # the pages' counts, added at the end
+    assert kept == rows and len(kept) > 2
     for filtro in (Filtro(), Filtro(tipo="02"), Filtro(estado="pendiente")):
         assert grid(b, filtro) == grid(a, filtro)
 
@@ -141,6 +159,9 @@ def test_indexes_dropped_by_a_pull_that_never_ended_are_built_when_the_store_ope
             if name in DEFERRED
         }
         assert sorted(bulk_indexes.suspend(conn)) == sorted(DEFERRED)
+    create_demo_movimientos(store, 50, TODAY)  # pages written meanwhile: counted at the end
+    kept, rows = kept_counts_and_rows(store)
+    assert kept != rows
     store.close()  # the process ends here (a crash in the middle of the pull)
 
     reopened = Store(path)
@@ -148,5 +169,7 @@ def test_indexes_dropped_by_a_pull_that_never_ended_are_built_when_the_store_ope
         with reopened.engine.connect() as conn:
             now = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master").all())
         assert {name: now.get(name) for name in DEFERRED} == definitions
+        kept, rows = kept_counts_and_rows(reopened)
+        assert kept == rows and sum(n for *_key, n in rows) == 2 * 50  # per day, and totals
     finally:
         reopened.close()
