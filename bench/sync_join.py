@@ -5,7 +5,8 @@ its store (baseline measured in the same run).
     python bench/sync_join.py [--rows 1000000] [--page 5000]
 
 The server's rows are written straight into a throwaway PostgreSQL (as desktop A would have
-pushed them: its demo movimientos in wire form), so the bench times the joining desktop only.
+pushed them: its demo movimientos in wire form), so the bench times the joining desktop only,
+served by ``serve`` in its own process, as deployed.
 Needs PostgreSQL from Debian (initdb/pg_ctl) and the ``[server]`` extra.
 """
 
@@ -32,16 +33,16 @@ from icsoe_desktop.services.container import open_services
 from peak import peak_rss_mb
 services = open_services(Path(sys.argv[1]))
 services.sync.pull_rows = int(sys.argv[4])
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 if sys.argv[2] != "-":
     services.sync.configure(sys.argv[2], sys.argv[3], True, 0, CLI_ACTOR)
     result = services.sync.synchronize()
     received = result.recibidos
 else:
     received = 0
-elapsed = time.perf_counter() - start
+elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
 services.close()
-print(json.dumps({"s": elapsed, "peak_mb": peak_rss_mb(), "received": received}))
+print(json.dumps({"s": elapsed, "cpu": cpu, "peak_mb": peak_rss_mb(), "received": received}))
 """
 
 
@@ -139,20 +140,18 @@ def main() -> int:
     args = parser.parse_args()
 
     from icsoe_desktop.sync_server import db
-    from icsoe_desktop.sync_server.app import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-join-"))
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))
-    _url, engine, stop = pg.start_database()
+    db_url, engine, stop = pg.start_database()
     server = None
     try:
         start = time.perf_counter()
         fill_server(engine, tmp, args.rows)
         print(f"server filled with {args.rows} movimientos in {time.perf_counter() - start:.1f} s")
-        server = pg.cluster.ThreadServer(create_app(engine), pg.free_port())
-        server.start()
-        url = f"http://127.0.0.1:{server.server.config.port}"
+        server = pg.start_server(db_url, tmp / "server.log")  # as deployed: its own process
+        url = server.url
         token = db.create_token(engine, "ABC010101AB1", "Escritorio nuevo").token
         baseline = join(tmp / "solo_abre", "-", "-", args.page)
         joined = join(tmp / "nuevo", url, token, args.page)
@@ -161,7 +160,8 @@ def main() -> int:
         print(f"open the store only:        peak RSS {baseline['peak_mb']:7.0f} MB")
         print(
             f"join (first sync):          peak RSS {joined['peak_mb']:7.0f} MB   "
-            f"time {joined['s']:7.1f} s   ({args.rows / joined['s']:.0f} rows/s)"
+            f"time {joined['s']:7.1f} s   ({args.rows / joined['s']:.0f} rows/s), "
+            f"CPU {joined['cpu']:.1f} s"
         )
         print(f"memory the pull adds:       {joined['peak_mb'] - baseline['peak_mb']:7.0f} MB")
         engine.dispose()
