@@ -36,7 +36,7 @@ DEFERRABLE = (
     "ix_mov_fecha",
 )
 assert conteo.COUNTED_BY in DEFERRABLE  # dropped, the counts wait for restore
-SORTER_THREADS = 2  # helpers for CREATE INDEX's sort (the machine's second core)
+SORTER_THREADS = 2  # threads for CREATE INDEX's sort (the machine's second core)
 
 _PRESENT = "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ({})".format(
     ", ".join(f"'{name}'" for name in DEFERRABLE)
