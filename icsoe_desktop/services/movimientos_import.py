@@ -43,6 +43,7 @@ from icsoe_desktop.services.tabular import (
     open_table,
     unreadable_after,
 )
+from icsoe_desktop.store import bulk_indexes
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
@@ -168,6 +169,7 @@ class _Writer:
         columns = (*_DOMAIN_FIELDS, *_STATUS_COLUMNS, *_SYNC_COLUMNS)
         self._sql = movs_sql.insert_sql(columns)
         self._first_id = movs_sql.next_id(conn)
+        self._suspended = False
         self._line_of = array("L")
         self._rows: list[tuple] = []
         self._lines: list[int] = []
@@ -191,6 +193,13 @@ class _Writer:
         if not rows:
             return
         conn, sql = self._conn, self._sql
+        if not self._suspended and self.inserted + len(rows) >= max(BATCH, self._first_id - 1):
+            # As many new rows as the store holds (ids so far): five of the grid's indexes,
+            # and the counts, are cheaper built once at the end (store/bulk_indexes.py), inside
+            # this same transaction: no one sees the table without them.
+            if not conn.connection.dbapi_connection.in_transaction:
+                conn.exec_driver_sql("BEGIN")  # pysqlite would let the DROP commit on its own
+            self._suspended = bool(bulk_indexes.suspend(conn))
         inserted = movs_sql.bulk_insert(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
         if inserted == len(rows):
             self._line_of.extend(lines)
@@ -213,6 +222,12 @@ class _Writer:
             else:
                 earlier = self._line_of[found - self._first_id]
                 self._report.refuse(line, f"Repite el movimiento de la línea {earlier}.")
+
+    def finish(self) -> None:
+        """The indexes and counts a big import left out, built (before it commits)."""
+        if self._suspended:
+            bulk_indexes.restore(self._conn)
+            self._suspended = False
 
     @property
     def inserted(self) -> int:
@@ -265,7 +280,8 @@ class MovimientosImporter:
                         "archivo_sin_movimientos", f"«{path.name}» no contiene movimientos."
                     )
                 if report.rechazadas:
-                    raise _Refused
+                    raise _Refused  # (rolled back: the indexes too)
+                writer.finish()
                 report.importados = writer.inserted
                 self._audit.record(
                     session,
