@@ -14,7 +14,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.store import bulk_indexes, plain
+from icsoe_desktop.store import bulk_indexes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.tracking import tracked
 
@@ -27,6 +27,7 @@ class StoreError(DomainError):
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     plain.configure(dbapi_connection)  # WAL, foreign keys, busy timeout: as the plain sqlite3
+    sumas.register(dbapi_connection)  # the sums' own hash, without plain's import on each call
 
 
 @contextmanager

@@ -15,7 +15,6 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from icsoe_desktop.store import sumas
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 
 log = logging.getLogger(__name__)
@@ -27,6 +26,7 @@ PRAGMAS = (
     "PRAGMA busy_timeout=10000",
     "PRAGMA synchronous=NORMAL",
 )
+SYNC_HASH = "sync_hash"  # the SQL function of the sync sums' triggers (store/sumas.py)
 # SQLAlchemy's DateTime on SQLite: text, always with microseconds (text order = time order).
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -34,7 +34,16 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 def configure(connection: sqlite3.Connection) -> None:
     for pragma in PRAGMAS:
         connection.execute(pragma)
-    sumas.register(connection)  # the sync sums' triggers call it on every write of a synced row
+    # The sync sums' triggers call it on every write of a synced row. Registered here by name
+    # only: sumas loads hashlib (OpenSSL) and the wire format, which the login does not need;
+    # the engine's connections (db.py) get sumas' own function.
+    connection.create_function(SYNC_HASH, 2, _sync_hash, deterministic=True)
+
+
+def _sync_hash(row_uuid: str, version: int) -> int:
+    from icsoe_desktop.store.sumas import row_hash
+
+    return row_hash(row_uuid, version)
 
 
 def copy_template(path: Path) -> None:

@@ -15,7 +15,7 @@ sums modulo 2**60.
 A bulk insert (``store/conteo.py``) drops the insert trigger of its table, as it drops the
 counts', and adds the batch's sums in one pass: ``add_rows``.
 
-No SQLAlchemy here: ``plain`` imports it before SQLAlchemy is loaded.
+No SQLAlchemy here: bulk writers on plain sqlite3 connections use it too.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from itertools import repeat
 from operator import itemgetter, methodcaller
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.store.plain import SYNC_HASH
 
 MOD = sync_wire.SUM_MODULUS
-HASH_FUNCTION = "sync_hash"
+HASH_FUNCTION = SYNC_HASH
 BUCKET = "substr({uuid}, -3)"  # sync_wire.bucket_of as text: the uuid's last three hex digits
 
 
