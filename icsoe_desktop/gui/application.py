@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.gui.single_instance import SingleInstance
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.idse_sign_in import IdseSignIn
+    from icsoe_desktop.services.idse_sign_in import IdseSignIn, Usuarios
 
 log = logging.getLogger(__name__)
 MAIL_RETRY_MS = 60_000
@@ -37,10 +37,12 @@ MSG_REGISTRA_CERTIFICADOS = (
 )
 
 
-def _open_sign_in(data_dir: Path) -> IdseSignIn | None:
+def _open_sign_in(data_dir: Path) -> tuple[IdseSignIn, Usuarios] | None:
+    """With what the login shows of its users: read here, off the GUI thread."""
     from icsoe_desktop.services.idse_sign_in import open_sign_in
 
-    return open_sign_in(data_dir)
+    sign_in = open_sign_in(data_dir)
+    return None if sign_in is None else (sign_in, sign_in.usuarios())
 
 
 def _open_services(data_dir: Path, log_path: Path | None) -> Services:
@@ -108,10 +110,10 @@ class Application(QObject):
 
     # --- start-up ------------------------------------------------------------------------------
 
-    def _on_sign_in(self, sign_in: IdseSignIn | None) -> None:
+    def _on_sign_in(self, opened: tuple[IdseSignIn, Usuarios] | None) -> None:
         """None: the store needs the full opening first (a migration, a damaged file)."""
-        if sign_in is not None and self.services is None:
-            self.login.set_sign_in(sign_in)
+        if opened is not None and self.services is None:
+            self.login.set_sign_in(*opened)
         self._open_services()
 
     def _on_sign_in_failure(self, exc: BaseException) -> None:

@@ -33,7 +33,7 @@ from icsoe_desktop.gui.style import LINK_STYLE
 if TYPE_CHECKING:
     from icsoe_desktop.gui.selector_empresa import EmpresaSelector
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn
+    from icsoe_desktop.services.idse_sign_in import IdseSignIn, SignedIn, Usuarios
 
 MSG_SOLO_CONSULTA = (
     "Ingresarás en modo sólo consulta: únicamente podrás consultar los movimientos de "
@@ -243,12 +243,13 @@ class IdseLoginWindow(QWidget):
 
     # --- state ---------------------------------------------------------------------------------
 
-    def set_sign_in(self, sign_in: IdseSignIn) -> None:
-        """Continuar can be answered from now on."""
+    def set_sign_in(self, sign_in: IdseSignIn, usuarios: Usuarios | None = None) -> None:
+        """Continuar can be answered from now on. ``usuarios``: read with the sign-in, off the
+        GUI thread (else read here)."""
         self._sign_in = sign_in
         self._set_ready(True)
         if not (self.usuario.text() or self.contrasena.text()):  # what was typed stays
-            self.refresh_default_usuario()
+            self.refresh_default_usuario(usuarios)
         if self._answer_when_ready:
             self._answer_when_ready = False
             self._on_continuar()
@@ -277,19 +278,21 @@ class IdseLoginWindow(QWidget):
         """A sign-in came before the services: say so until ``set_services``."""
         self._set_ready(False)
 
-    def refresh_default_usuario(self) -> None:
+    def refresh_default_usuario(self, usuarios: Usuarios | None = None) -> None:
         """Guide: one user → prefilled; more than one → empty for the user to type. No user
         at all: the first step, Regístrate aquí, is said and focused."""
         if self._sign_in is None:
             return
-        self.usuario.setText(self._sign_in.default_usuario())
+        usuarios = usuarios or self._sign_in.usuarios()
+        self.usuario.setText(usuarios.sugerido)
         (self.contrasena if self.usuario.text() else self.usuario).setFocus()
-        self._refresh_primer_paso()
+        self._show_primer_paso(usuarios.ninguno)
 
     def _refresh_primer_paso(self) -> None:
-        if self._sign_in is None:
-            return
-        nuevo = self._sign_in.sin_usuarios()
+        if self._sign_in is not None:
+            self._show_primer_paso(self._sign_in.usuarios().ninguno)
+
+    def _show_primer_paso(self, nuevo: bool) -> None:
         self.primer_paso.setVisible(nuevo)
         if nuevo and self.registrate.isEnabled():
             self.registrate.setFocus()

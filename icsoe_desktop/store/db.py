@@ -197,6 +197,23 @@ def restore_leftovers(path: Path) -> list[Path]:
     )
 
 
+# The sync's bookkeeping triggers (store/sumas.py, store/pendientes.py), by name.
+SYNC_TRIGGERS = (
+    "type = 'trigger' AND (name LIKE 'sync\\_sums\\_%' ESCAPE '\\' "
+    "OR name LIKE 'sync\\_unsent\\_%' ESCAPE '\\')"
+)
+
+
+def _drop_sync_triggers(conn: Connection) -> None:
+    """A store that is never synced (the catalog) keeps no sync sums nor unsent counts. Its
+    migrations, shared with the empresas' stores, create their triggers; each connection
+    parses them (~2 ms, four times the rest of the schema), and the login opens the catalog
+    a few times before it answers."""
+    names = conn.exec_driver_sql(f"SELECT name FROM sqlite_master WHERE {SYNC_TRIGGERS}")
+    for name in names.scalars().all():
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+
+
 def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker:
     """The store's sessions: those of a synced store mark what they change for the sync
     (store/tracking.py); a session made elsewhere in the process is not tracked."""
@@ -230,6 +247,8 @@ class Store:
             upgrade(self.engine)
             with self.engine.begin() as conn:
                 bulk_indexes.restore(conn)  # after a crash in the middle of a big sync pull
+                if not synced:
+                    _drop_sync_triggers(conn)
         except DatabaseError as exc:
             self.engine.dispose()
             log.exception("No se pudo abrir la base de datos %s", path)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import subprocess
+import sys
 from contextlib import closing
 
 import pytest
@@ -175,8 +178,8 @@ def test_unexpected_errors_are_logged_and_shown_once_in_spanish(qtbot, tmp_path,
 def test_an_error_before_the_full_hook_is_logged_then_told_once(
     qtbot, tmp_path, modals, caplog, monkeypatch
 ):
-    """run_gui's first hook (until the window is on screen) logs; the full one, installed
-    after, shows the message box for it once, and tells later errors as usual."""
+    """run_gui's first hook (until the login answers) logs; the full one, installed after,
+    shows the message box for it once, and tells later errors as usual."""
     log_path = tmp_path / "icsoe-desktop.log"
     early = _EarlyErrors()
     try:
@@ -269,3 +272,39 @@ def test_a_store_of_a_newer_version_never_lets_the_login_answer(
     assert exit_signal.args == [1]
     assert "versión más reciente" in modals.messages[0].text
     assert not application.login.continuar.isEnabled()
+
+
+# The real app (run_gui) in its own process: once its login answers, what run_gui leaves for
+# then (the full error hook, the icon, Qt's Spanish texts, the style sheet) is in place.
+_SETTLED = r"""
+import sys
+from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtWidgets import QApplication
+from icsoe_desktop.app import run_gui
+
+app = QApplication(sys.argv[:1])
+
+def look(tries=250):
+    if not app.styleSheet() and tries:  # 5 s at most
+        QTimer.singleShot(20, lambda: look(tries - 1))
+        return
+    print(sys.excepthook.__module__, app.windowIcon().isNull(), QLocale().name(),
+          app.translate("QPlatformTheme", "Cancel"))
+    app.exit(0)
+
+QTimer.singleShot(0, look)
+sys.exit(run_gui(sys.argv[1]))
+"""
+
+
+@pytest.mark.end2end
+def test_once_the_login_answers_the_app_has_its_error_hook_icon_and_spanish_texts(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", _SETTLED, str(tmp_path / "datos")],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["icsoe_desktop.gui.error_hook", "False", "es_MX", "Cancelar"]

@@ -162,3 +162,36 @@ def test_the_catalog_audit_is_written_but_never_marked_for_the_sync(services, cl
         ).fetchone() == (1,)
     # Written as the ORM writes times: read back through it, to the microsecond.
     assert [e.at for e in services.audit_instalacion.recent(2)] == [clock.now, clock.now]
+
+
+def _sync_triggers(path: Path) -> list[str]:
+    with closing(connect(path)) as connection:
+        rows = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync%'"
+        ).fetchall()
+    return [name for (name,) in rows]
+
+
+def test_the_catalog_keeps_no_sync_bookkeeping_and_still_registers_and_signs_in(
+    data_dir: Path, clock
+) -> None:
+    """The catalog's sync sums and unsent-count triggers (the migrations it shares with the
+    empresas' stores create them) are dropped when it opens: every connection the login makes
+    parses the smaller schema. Users are still registered and signed in, again after a reopen;
+    an empresa's store keeps its triggers."""
+    services = open_services(data_dir, clock)
+    _register(services)
+    catalogo, empresa = services.catalogo.path, services.store.path
+    services.close()
+    assert _sync_triggers(catalogo) == []
+    assert "sync_sums_idse_users_insert" in _sync_triggers(empresa)
+
+    services = open_services(data_dir, clock)
+    services.close()
+    assert _sync_triggers(catalogo) == []
+    sign_in = open_sign_in(data_dir)
+    assert sign_in is not None
+    assert sign_in.usuarios().sugerido == ANA
+    assert sign_in.authenticate(ANA, PASSWORD).nombre_completo == "Ana López Ruiz"
+    with closing(connect(catalogo)) as connection:
+        assert connection.execute("SELECT count(*) FROM sync_sums").fetchone() == (0,)
