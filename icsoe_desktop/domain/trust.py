@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from icsoe_desktop.domain.credentials import (
     FIELD_CERTIFICADO,
@@ -113,7 +114,6 @@ class TrustStore:
         # The store is rebuilt when the folders change, so answers can be kept: the lists and
         # the login panel ask about the same few certificates again and again.
         self._answers: dict[tuple[bytes, ...], list[Emisor]] = {}
-        self._parsed: dict[bytes, RawCertificate] = {}
 
     def __len__(self) -> int:
         return len(self.emisores)
@@ -153,18 +153,20 @@ class TrustStore:
                 return [issuer, *rest]
         return None
 
-    def _raw(self, der: bytes) -> RawCertificate:
-        if der not in self._parsed:
-            self._parsed[der] = raw_certificate(der)
-        return self._parsed[der]
-
     def _signed_by(self, der: bytes, issuer_der: bytes) -> bool:
         """``signed_by``, with each certificate parsed once."""
         try:
-            verify_signature(self._raw(issuer_der).spki, self._raw(der))
+            verify_signature(_parsed(issuer_der).spki, _parsed(der))
         except Exception:  # unreadable, other key type, bad signature: all "no"
             return False
         return True
+
+
+@lru_cache(maxsize=512)
+def _parsed(der: bytes) -> RawCertificate:
+    """Per process: every store of issuers (one per empresa opened, one more each time the
+    folders change) walks the same installed certificates."""
+    return raw_certificate(der)
 
 
 def _intermediate(der: bytes) -> Emisor | None:

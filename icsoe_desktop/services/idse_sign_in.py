@@ -166,7 +166,7 @@ def open_sign_in(data_dir: Path, clock: Clock = utcnow) -> IdseSignIn | None:
     legacy = data_dir / DATABASE_FILE
     if not path.exists() and legacy.exists():
         return None  # EmpresasService.asegurar_primera copies the users first
-    plain.copy_template(path)
+    plain.copy_template(path, synced=False)
     if plain.revision(path) != HEAD_REVISION:
         return None
     if legacy.exists() and not plain.has_rows(path, "empresas"):

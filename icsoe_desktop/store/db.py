@@ -208,7 +208,8 @@ def _drop_sync_triggers(conn: Connection) -> None:
     """A store that is never synced (the catalog) keeps no sync sums nor unsent counts. Its
     migrations, shared with the empresas' stores, create their triggers; each connection
     parses them (~2 ms, four times the rest of the schema), and the login opens the catalog
-    a few times before it answers."""
+    a few times before it answers. Its template comes without them (store/template.py): only
+    a migration that creates them again has them dropped here."""
     names = conn.exec_driver_sql(f"SELECT name FROM sqlite_master WHERE {SYNC_TRIGGERS}")
     for name in names.scalars().all():
         conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
@@ -241,7 +242,7 @@ class Store:
                 ". Abre esa empresa en icsoe-desktop para terminar o deshacer la restauración, o "
                 "pide ayuda a soporte; no se creó una base de datos vacía.",
             )
-        plain.copy_template(path)
+        plain.copy_template(path, synced)
         self.engine = make_engine(path)
         try:
             upgrade(self.engine)

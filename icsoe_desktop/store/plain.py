@@ -46,10 +46,15 @@ def _sync_hash(row_uuid: str, version: int) -> int:
     return row_hash(row_uuid, version)
 
 
-def copy_template(path: Path) -> None:
+# The migrated templates shipped with the app (store/template.py): an empresa's store, and the
+# catalog's (never synced: without the sync's bookkeeping triggers, store/db.py).
+TEMPLATES = {True: "template.sqlite3", False: "template-catalogo.sqlite3"}
+
+
+def copy_template(path: Path, synced: bool = True) -> None:
     """A new store starts as a copy of the migrated template shipped with the app (no Alembic,
     no migrations: store/template.py). Only for a file that does not exist yet."""
-    template = MIGRATIONS_DIR / "template.sqlite3"
+    template = MIGRATIONS_DIR / TEMPLATES[synced]
     if path.exists() or not template.is_file() or not path.parent.is_dir():
         return
     import shutil

@@ -12,17 +12,23 @@ import sqlite3
 from pathlib import Path
 
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+from icsoe_desktop.store.plain import TEMPLATES
 
-TEMPLATE = MIGRATIONS_DIR / "template.sqlite3"
+TEMPLATE = MIGRATIONS_DIR / TEMPLATES[True]
+CATALOG_TEMPLATE = MIGRATIONS_DIR / TEMPLATES[False]
 
 
-def build(path: Path) -> None:
-    """A new store at ``path`` migrated to head by Alembic, as one compact file (no WAL)."""
-    from icsoe_desktop.store.db import upgrade_file
+def build(path: Path, synced: bool = True) -> None:
+    """A new store at ``path`` migrated to head by Alembic, as one compact file (no WAL).
+    ``synced=False``: the catalog's, as the catalog's store leaves itself once open."""
+    from icsoe_desktop.store.db import Store, upgrade_file
 
     path.unlink(missing_ok=True)
     upgrade_file(path)
+    if not synced:
+        Store(path, synced=False).close()
     with sqlite3.connect(path, isolation_level=None) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("VACUUM")
     conn.close()
 
@@ -41,4 +47,5 @@ def schema(path: Path) -> dict[str, object]:
 
 if __name__ == "__main__":
     build(TEMPLATE)
-    print(f"Plantilla escrita: {TEMPLATE}")
+    build(CATALOG_TEMPLATE, synced=False)
+    print(f"Plantillas escritas: {TEMPLATE}, {CATALOG_TEMPLATE}")

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from icsoe_desktop.store import template
 from icsoe_desktop.store.db import Store, current_revision
 from icsoe_desktop.store.migrations import HEAD_REVISION
 
 
-def test_the_shipped_template_equals_a_freshly_migrated_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize("synced", [True, False], ids=["empresa", "catalogo"])
+def test_the_shipped_template_equals_a_freshly_migrated_store(tmp_path: Path, synced) -> None:
     fresh = tmp_path / "fresh.sqlite3"
-    template.build(fresh)
-    assert template.schema(template.TEMPLATE) == template.schema(fresh), (
+    template.build(fresh, synced)
+    shipped = template.TEMPLATE if synced else template.CATALOG_TEMPLATE
+    assert template.schema(shipped) == template.schema(fresh), (
         "The template is stale: run `python -m icsoe_desktop.store.template` and commit it."
     )
+
+
+def test_a_new_catalog_starts_from_its_template_without_the_sync_bookkeeping(
+    tmp_path: Path,
+) -> None:
+    """The catalog is never synced: its template has every table and trigger of an empresa's
+    store but the sync's sums and unsent counts (each connection would parse them)."""
+    path = tmp_path / "catalogo.sqlite3"
+    Store(path, synced=False).close()
+    catalogo = {o[1] for o in template.schema(path)["objects"]}
+    empresa = {o[1] for o in template.schema(template.TEMPLATE)["objects"]}
+    assert {
+        n for n in empresa - catalogo if not n.startswith(("sync_sums_", "sync_unsent_"))
+    } == set()
+    assert empresa - catalogo and catalogo <= empresa
+    assert template.schema(template.CATALOG_TEMPLATE)["objects"] == template.schema(path)["objects"]
 
 
 def test_a_new_store_starts_from_the_template_at_head(tmp_path: Path) -> None:
