@@ -59,16 +59,24 @@ _FUENTES_FIJAS = {"F3": "Courier"}
 
 def winansi(texto: str) -> bytes:
     """``texto`` in Windows-1252, controls as spaces; what it cannot hold becomes ``?``."""
+    if texto.isascii() and texto.isprintable():  # most text: nothing to clean or compose
+        return texto.encode("ascii")
     limpio = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in texto)
     return unicodedata.normalize("NFC", limpio).encode("cp1252", errors="replace")
 
 
+def _unidades(texto: str, fuente: str) -> int:
+    """Width of ``texto`` in ``fuente`` in 1/1000 em: an integer, so the width of words joined
+    by a space is the sum of theirs, exactly (no kerning in these fonts)."""
+    if fuente in _FUENTES_FIJAS:
+        return len(winansi(texto)) * _COURIER
+    tabla = _FUENTES[fuente][1]
+    return sum(tabla[b - 32] for b in winansi(texto) if b >= 32)
+
+
 def ancho(texto: str, fuente: str, tamano: float) -> float:
     """Width in points of ``texto`` set in ``fuente`` (F1, F2 or F3) at ``tamano``."""
-    if fuente in _FUENTES_FIJAS:
-        return len(winansi(texto)) * _COURIER * tamano / 1000
-    tabla = _FUENTES[fuente][1]
-    return sum(tabla[b - 32] for b in winansi(texto) if b >= 32) * tamano / 1000
+    return _unidades(texto, fuente) * tamano / 1000
 
 
 def _literal(datos: bytes) -> bytes:
@@ -95,10 +103,13 @@ def _partir(texto: str, fuente: str, tamano: float, primera: float, resto: float
     """Word-wrap ``texto``: the first line ``primera`` points wide, the others ``resto``; a word
     longer than a whole line is cut between characters."""
     lineas, linea, limite = [], "", primera
+    espacio, unidades = _unidades(" ", fuente), 0  # the line's width, kept as words are added
     for palabra in texto.split():
         junto = f"{linea} {palabra}" if linea else palabra
-        if ancho(junto, fuente, tamano) <= limite:
-            linea = junto
+        propias = _unidades(palabra, fuente)
+        juntas = unidades + espacio + propias if linea else propias
+        if juntas * tamano / 1000 <= limite:  # ancho(junto, …), without measuring it again
+            linea, unidades = junto, juntas
             continue
         if linea:
             lineas.append(linea)
@@ -106,7 +117,7 @@ def _partir(texto: str, fuente: str, tamano: float, primera: float, resto: float
         while (corte := _cabe(palabra, fuente, tamano, limite)) < len(palabra):
             lineas.append(palabra[:corte])
             palabra, limite = palabra[corte:], resto
-        linea = palabra
+        linea, unidades = palabra, _unidades(palabra, fuente)
     return [*lineas, linea]
 
 
