@@ -334,7 +334,8 @@ class MovimientosIdse(QWidget):
         # The only sort on a header click: the view's own sorting (sortingEnabled) is off, or it
         # would sort once more, first, before the index is built.
         self._prepare(orden)
-        self.mostrar(self.model.filtro, orden)
+        self.model.ordenar(orden)
+        self.tabla.scrollToTop()
 
     # --- actions -------------------------------------------------------------------------------
 

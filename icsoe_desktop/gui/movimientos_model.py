@@ -10,11 +10,17 @@ read one page each, not every row before them. A page by position far from both 
 the middle right after Buscar, before those keys are read) walks every key before it: it is read
 in the background, its rows blank for that moment, and the window stays free. A row's texts are
 formatted when it is first painted and kept with its page.
+
+A new order of the same search (a click on a header) reads its first page in the pool too: the
+window waits for it a moment (most sorts: a few milliseconds) and otherwise goes on showing the
+rows in their previous order until it arrives (a first sort before its index exists, a narrow
+search sorted by a column whose index walks many rows to find its first hundred).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -39,6 +45,8 @@ BOUNDS_DELAY_MS = 300
 # Beyond this many rows from both ends, a page read by position is read in the background (an
 # OFFSET walks every key before it: 0.1–0.8 s of the window's time at a million rows).
 FAR_ROWS = 2_000
+# How long a sort's first page is waited for before the window goes on without it.
+SORT_WAIT_S = 0.02
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 # data() compares plain ints: Qt passes the role as one.
@@ -69,13 +77,19 @@ class MovimientosModel(QAbstractTableModel):
         # The pages held before a refresh: shown while their new rows are read in the background
         # (a far page), so the rows on screen never go blank for a refresh.
         self._stale: dict[int, list[tuple]] = {}
+        # A sort whose first page is being read (ordenar): shown when it arrives, unless a
+        # search or another sort came first (each takes a new number).
+        self._sorting: Orden | None = None
+        self._sort_number = 0
 
     # --- queries -------------------------------------------------------------------------------
 
     def load(self, filtro: Filtro, orden: Orden | None = None) -> None:
         """Count the search and read its first page."""
         filtro.check()
-        orden = orden or self.orden
+        orden = orden or self._sorting or self.orden  # the order its header already shows
+        self._sorting = None
+        self._sort_number += 1
         total = self._service.count(filtro)
         first = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
         self.beginResetModel()
@@ -98,6 +112,9 @@ class MovimientosModel(QAbstractTableModel):
         it paints them; rows added or removed at the end, so the view keeps its scroll position
         and selection (a reset would lose both). Never a read of every row."""
         total = self._service.count(self.filtro)
+        if self._sorting is not None:  # a sort's page still on its way: its order from now on
+            self.orden, self._sorting = self._sorting, None
+            self._sort_number += 1
         self._generation += 1  # pages and bounds still being read are of the old data
         self._stale, self._pages = self._pages, {}
         self._texts.clear()
@@ -241,7 +258,61 @@ class MovimientosModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.load(self.filtro, Orden(column, order == Qt.SortOrder.DescendingOrder))
+        self.ordenar(Orden(column, order == Qt.SortOrder.DescendingOrder))
+
+    def ordenar(self, orden: Orden) -> None:
+        """The same search in ``orden``, from its first rows: the page is read in the pool and
+        waited for SORT_WAIT_S; a slower one is shown when it arrives (``sorting()`` until then)
+        while the rows on screen stay in their previous order and the window answers."""
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+
+        self._sort_number += 1
+        number, filtro, total = self._sort_number, self.filtro, self.total
+        self._sorting = orden
+        read = threading.Event()
+        pages: list[list[tuple]] = []
+
+        def first_page() -> list[tuple]:
+            try:
+                page = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
+                pages.append(page)
+                return page
+            finally:
+                read.set()
+
+        def failed(exc: BaseException) -> None:
+            if number == self._sort_number:
+                self._sorting = None
+                log.error("No se pudo ordenar la búsqueda de movimientos", exc_info=exc)
+
+        en_segundo_plano(
+            first_page, lambda page: self._sorted(number, orden, page), failed, dueno=self
+        )
+        if read.wait(SORT_WAIT_S) and pages:
+            self._sorted(number, orden, pages[0])
+
+    def sorting(self) -> bool:
+        """A sort's first page is still being read."""
+        return self._sorting is not None
+
+    def _sorted(self, number: int, orden: Orden, first: list[tuple]) -> None:
+        if number != self._sort_number or self._sorting is None:
+            return  # shown already, or a search or another sort came meanwhile
+        self._sorting = None
+        self.beginResetModel()
+        self.orden = orden
+        # A row removed between the count and the page (sync) must not leave an empty row.
+        if len(first) < min(self.total, PAGE_SIZE):
+            self.total = len(first)
+        self._pages = {0: first}
+        self._stale = {}
+        self._texts.clear()
+        self._bounds = []
+        self._pending = set()
+        self._generation += 1
+        self.endResetModel()
+        self.counted.emit(self.total)
+        self._bounds_later()
 
     # --- Qt model API --------------------------------------------------------------------------
 

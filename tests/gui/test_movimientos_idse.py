@@ -580,3 +580,62 @@ def test_vence_shows_each_deadline_sorts_and_finds_the_overdue(qtbot, services, 
     view.tabs.setCurrentIndex(2)  # Bajas: JUAN's is overdue, not due
     wait_operations(qtbot)
     assert grid(view, "nombre") == []
+
+
+def test_a_sort_whose_rows_take_long_leaves_the_window_free_and_shows_them_when_read(
+    qtbot, services
+):
+    """A header click whose first page is not read within a moment (here the pool is busy with
+    other work) leaves the window answering with the rows in their previous order; the rows in
+    the new order come when read, as SQLite's ORDER BY gives them. A Buscar or a refresh (an
+    import, a sync) meanwhile keeps the order the header shows."""
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+    from icsoe_desktop.services.movimientos import Filtro, Orden
+
+    create_demo_movimientos(services.store, 300, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)  # Todos
+    model, header = view.model, view.tabla.horizontalHeader()
+    nombre = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
+
+    def ids() -> list[int]:
+        return [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(PAGE_SIZE)]
+
+    def by(orden: Orden) -> list[int]:
+        return [row[0] for row in services.movimientos.iter_rows(Filtro(), orden)][:PAGE_SIZE]
+
+    def busy_pool() -> threading.Event:
+        """Every thread of the pool taken by other work until the event is set."""
+        gate = threading.Event()
+        for _ in range(QThreadPool.globalInstance().maxThreadCount()):
+            en_segundo_plano(lambda: gate.wait(30), lambda _: None, lambda _: None)
+        return gate
+
+    def click_header(column: int) -> None:
+        view.tabla.scrollTo(model.index(0, column))
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+    wait_operations(qtbot)
+    before = ids()
+    assert before == by(model.orden)
+    for then in ("leído", "buscar", "refresco"):
+        gate = busy_pool()
+        click_header(nombre)
+        asked = Orden(nombre, header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+        assert model.sorting() and ids() == before  # the window answered, rows as they were
+        if then == "buscar":
+            click(qtbot, view.buscar_button)
+        elif then == "refresco":
+            model.refrescar()
+        gate.set()
+        qtbot.waitUntil(lambda: not model.sorting())
+        wait_operations(qtbot)
+        assert model.orden == asked
+        before = ids()
+        assert before == by(asked), then
