@@ -46,7 +46,7 @@ BOUNDS_DELAY_MS = 300
 # OFFSET walks every key before it: 0.1–0.8 s of the window's time at a million rows).
 FAR_ROWS = 2_000
 # How long a sort's first page is waited for before the window goes on without it.
-SORT_WAIT_S = 0.02
+SORT_WAIT_S = 0.015
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 # data() compares plain ints: Qt passes the role as one.
