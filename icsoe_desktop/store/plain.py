@@ -26,7 +26,7 @@ PRAGMAS = (
     "PRAGMA busy_timeout=10000",
     "PRAGMA synchronous=NORMAL",
 )
-SYNC_HASH = "sync_hash"  # the SQL function of the sync sums' triggers (store/sumas.py)
+SYNC_HASH = "sync_hash"  # sumas.HASH_FUNCTION, named here: sumas is loaded on its first call
 # SQLAlchemy's DateTime on SQLite: text, always with microseconds (text order = time order).
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 

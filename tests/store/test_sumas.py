@@ -41,6 +41,21 @@ def assert_kept_equal_scanned(store) -> None:
 
 
 @pytest.mark.slow
+def test_a_plain_sqlite_connection_keeps_the_sums_without_loading_them_first(services) -> None:
+    """The connections the login and the mail queues open through ``store/plain.py`` do not load
+    this module; one that writes a synced row still keeps its sums (the function's name is the
+    one the triggers call)."""
+    from contextlib import closing
+
+    from icsoe_desktop.store import plain
+
+    create_demo_movimientos(services.store, 20, TODAY)
+    with closing(plain.connect(services.store.path)) as connection:
+        connection.execute("UPDATE movimientos SET version = version + 1 WHERE id % 2 = 0")
+        connection.execute("DELETE FROM movimientos WHERE id = 3")
+    assert_kept_equal_scanned(services.store)
+
+
 def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock) -> None:
     create_demo_movimientos(services.store, 300, TODAY, batch=70)  # several bulk batches
     assert_kept_equal_scanned(services.store)
