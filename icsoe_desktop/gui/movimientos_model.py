@@ -92,6 +92,10 @@ class MovimientosModel(QAbstractTableModel):
         self._sort_number += 1
         total = self._service.count(filtro)
         first = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
+        self._show_first(filtro, orden, total, first)
+
+    def _show_first(self, filtro: Filtro, orden: Orden, total: int, first: list[tuple]) -> None:
+        """The search ``filtro`` in ``orden`` from its first page, forgetting every other."""
         self.beginResetModel()
         self.filtro, self.orden = filtro, orden
         # A row removed between the count and the page (sync) must not leave an empty row.
@@ -299,20 +303,7 @@ class MovimientosModel(QAbstractTableModel):
         if number != self._sort_number or self._sorting is None:
             return  # shown already, or a search or another sort came meanwhile
         self._sorting = None
-        self.beginResetModel()
-        self.orden = orden
-        # A row removed between the count and the page (sync) must not leave an empty row.
-        if len(first) < min(self.total, PAGE_SIZE):
-            self.total = len(first)
-        self._pages = {0: first}
-        self._stale = {}
-        self._texts.clear()
-        self._bounds = []
-        self._pending = set()
-        self._generation += 1
-        self.endResetModel()
-        self.counted.emit(self.total)
-        self._bounds_later()
+        self._show_first(self.filtro, orden, self.total, first)
 
     # --- Qt model API --------------------------------------------------------------------------
 
