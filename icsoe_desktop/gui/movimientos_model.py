@@ -285,9 +285,9 @@ class MovimientosModel(QAbstractTableModel):
                 read.set()
 
         def failed(exc: BaseException) -> None:
-            if number == self._sort_number:
-                self._sorting = None
-                log.error("No se pudo ordenar la búsqueda de movimientos", exc_info=exc)
+            if number == self._sort_number:  # read here: an error again is told as any other
+                log.warning("No se pudo ordenar en segundo plano", exc_info=exc)
+                self.load(self.filtro, orden)
 
         en_segundo_plano(
             first_page, lambda page: self._sorted(number, orden, page), failed, dueno=self
