@@ -26,14 +26,19 @@ QLabel#obligatoriosLabel { color: #555555; }
 )
 
 
-def apply_style(app: QApplication) -> None:
-    """The app-wide look. run_gui applies it once the login answers, not before the first
-    window: the style sheet makes every widget slower to show (~6 ms, bench/startup.py; the
-    login's links carry LINK_STYLE themselves), QIcon and QLocale bring large enums (~2 ms)."""
+def apply_style(app: QApplication, sheet: bool = True) -> None:
+    """``sheet=False`` (start-up): all but the app-wide style sheet, which makes every widget of
+    the first window slower to show (~6 ms, bench/startup.py); the login's links carry
+    LINK_STYLE themselves, and run_gui sets the sheet once the login answers.
+
+    The Qt types are imported here, not with the module (the login imports LINK_STYLE): QIcon
+    and QLocale bring large enums (~2 ms), and run_gui applies the rest after the first window.
+    """
     from PySide6.QtCore import QLocale
     from PySide6.QtGui import QIcon
 
-    app.setStyleSheet(STYLE_SHEET)
+    if sheet:
+        app.setStyleSheet(STYLE_SHEET)
     icon_path = resource_file("icsoe.svg")
     if icon_path.exists():
         app.setWindowIcon(QIcon(str(icon_path)))

@@ -178,8 +178,8 @@ def test_unexpected_errors_are_logged_and_shown_once_in_spanish(qtbot, tmp_path,
 def test_an_error_before_the_full_hook_is_logged_then_told_once(
     qtbot, tmp_path, modals, caplog, monkeypatch
 ):
-    """run_gui's first hook (until the login answers) logs; the full one, installed after,
-    shows the message box for it once, and tells later errors as usual."""
+    """run_gui's first hook (until the window is on screen) logs; the full one, installed
+    after, shows the message box for it once, and tells later errors as usual."""
     log_path = tmp_path / "icsoe-desktop.log"
     early = _EarlyErrors()
     try:
@@ -275,7 +275,8 @@ def test_a_store_of_a_newer_version_never_lets_the_login_answer(
 
 
 # The real app (run_gui) in its own process: once its login answers, what run_gui leaves for
-# then (the full error hook, the icon, Qt's Spanish texts, the style sheet) is in place.
+# after the first window (the full error hook, the icon, Qt's Spanish texts, the style sheet)
+# is in place.
 _SETTLED = r"""
 import sys
 from PySide6.QtCore import QLocale, QTimer
