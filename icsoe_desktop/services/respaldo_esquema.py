@@ -22,6 +22,7 @@ from pathlib import Path
 from icsoe_desktop.store import bulk_indexes
 from icsoe_desktop.store.db import upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from icsoe_desktop.store.plain import TEMPLATES
 
 _KINDS = {"table": "la tabla", "view": "la vista", "trigger": "el disparador", "index": "el índice"}
 _PLURAL = {"table": "las tablas", "view": "las vistas", "trigger": "los disparadores"}
@@ -81,7 +82,7 @@ def reference(revision: str) -> Schema:
     with tempfile.TemporaryDirectory(prefix="icsoe-esquema-") as folder:
         path = Path(folder) / "referencia.sqlite3"
         if revision == HEAD_REVISION:
-            shutil.copyfile(MIGRATIONS_DIR / "template.sqlite3", path)
+            shutil.copyfile(MIGRATIONS_DIR / TEMPLATES[True], path)  # an empresa's store
             upgrade_file(path)  # a template behind head still reaches it
         else:
             upgrade_file(path, revision)
