@@ -272,9 +272,11 @@ class WindowsMachine:
         reader.start()
         try:
             code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as exc:
             process.kill()
             process.wait()
+            reader.join(timeout=5)
+            exc.output = b"".join(chunks)  # what it said before it hung: the failure shows it
             raise
         reader.join(timeout=5)  # what is left in the pipe; not its end (see above)
         return code, b"".join(chunks)
@@ -631,8 +633,18 @@ class Desktop:
         return path
 
 
-def log_text(log: Path) -> str:
-    return log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+def log_text(log: Path, since: int = 0) -> str:
+    """The log from byte ``since`` on: a prefix used before already holds the lines a step
+    waits for, and only what this run wrote counts."""
+    if not log.is_file():
+        return ""
+    with log.open("rb") as f:
+        f.seek(since)
+        return f.read().decode("utf-8", errors="replace")
+
+
+def log_size(log: Path) -> int:
+    return log.stat().st_size if log.is_file() else 0
 
 
 PROTOCOL_KEY = "Software\\Classes\\icsoe"
@@ -670,11 +682,15 @@ def link_handover(
     ``desktop`` (a prefix with the Windows Python) also as Windows lists its windows, and
     screenshots of both in dist/windows/."""
     log = data_dir / "icsoe-desktop.log"
+    since = log_size(log)
     app = machine.start([str(exe)])
     try:
         if desktop is not None:
             until(lambda: desktop.shows(LOGIN_TITLE), f"la ventana «{LOGIN_TITLE}»")
-        until(lambda: LISTENING_LOG_LINE in log_text(log), "la aplicación escucha otros inicios")
+        until(
+            lambda: LISTENING_LOG_LINE in log_text(log, since),
+            "la aplicación escucha otros inicios",
+        )
         if desktop is not None:
             time.sleep(1)  # painted, not only mapped
             say(f"Primera ventana: {desktop.screenshot('primera-ventana.png')}")
@@ -682,7 +698,7 @@ def link_handover(
         if code != 0:
             raise WineError(f"El segundo inicio con {LINK} terminó con código {code}: {output}")
         until(
-            lambda: log_text(log).count(LINK_LOG_LINE) == 1,
+            lambda: log_text(log, since).count(LINK_LOG_LINE) == 1,
             "la aplicación abierta recibe el enlace (Crear contraseña)",
         )
         if desktop is not None:
@@ -695,7 +711,7 @@ def link_handover(
         if code != 0:
             raise WineError(f"start {SHELL_LINK} terminó con código {code}: {output}")
         until(
-            lambda: log_text(log).count(LINK_LOG_LINE) == 2,
+            lambda: log_text(log, since).count(LINK_LOG_LINE) == 2,
             "la aplicación abierta recibe el enlace abierto por el shell",
         )
         if app.poll() is not None:
@@ -706,15 +722,24 @@ def link_handover(
         machine.stop_all()
 
 
-def startup_probe(machine: WindowsMachine, console_exe: Path) -> None:
+def startup_probe(machine: WindowsMachine, console_exe: Path, data_dir: Path) -> None:
     """The console executable up to its first window, usable (as .ci/run checks on Linux)."""
     started = time.monotonic()
-    probe = machine.check(
-        [str(console_exe)],
-        "Arranque hasta la primera ventana",
-        timeout=300,
-        env={"ICSOE_STARTUP_PROBE": "1"},
-    )
+    log = data_dir / "icsoe-desktop.log"
+    since = log_size(log)
+    try:
+        probe = machine.check(
+            [str(console_exe)],
+            "Arranque hasta la primera ventana",
+            timeout=300,
+            env={"ICSOE_STARTUP_PROBE": "1"},
+        )
+    except subprocess.TimeoutExpired as exc:
+        said = (exc.output or b"").decode("cp1252", errors="replace")
+        raise WineError(
+            f"El arranque no terminó en {exc.timeout:.0f} s. Su salida:\n{said[-3000:]}\n"
+            f"Su registro:\n{log_text(log, since)[-3000:]}"
+        ) from exc
     lines = [line for line in probe.splitlines() if line in ("first-window", "ready")]
     if lines != ["first-window", "ready"]:
         raise WineError(f"El arranque no llegó a la primera ventana usable:\n{probe}")
@@ -722,11 +747,11 @@ def startup_probe(machine: WindowsMachine, console_exe: Path) -> None:
 
 
 def first_window(machine: WindowsMachine, bundle: Path = BUNDLE) -> None:
-    startup_probe(machine, bundle / "icsoe-desktop-consola.exe")
     profile, _ = machine.profile()
+    data_dir = profile / "AppData" / "Local" / "icsoe-desktop"
+    startup_probe(machine, bundle / "icsoe-desktop-consola.exe", data_dir)
     exe = bundle / "icsoe-desktop.exe"
     register_protocol(machine, protocol_values(windows_path(exe)), ("HKCU", "HKLM"))
-    data_dir = profile / "AppData" / "Local" / "icsoe-desktop"
     link_handover(machine, exe, data_dir, Desktop(machine))
 
 

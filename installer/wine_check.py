@@ -277,7 +277,7 @@ def check_installed_app(m: Machine, scratch: Path) -> None:
     aside = m.data_dir.with_name(m.data_dir.name + ".aparte")
     m.data_dir.rename(aside)
     try:
-        startup_probe(windows, console)
+        startup_probe(windows, console, m.data_dir)
         # Wine, unlike Windows, does not merge HKCU's classes into HKEY_CLASSES_ROOT: the
         # installer's own keys, copied to HKLM in this throw-away prefix, for the shell to find.
         hkcu = m.hkcu()
