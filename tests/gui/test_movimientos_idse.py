@@ -449,17 +449,22 @@ def test_sorts_and_jumps_show_the_right_rows_in_order(qtbot, services):
     view.tabs.setCurrentIndex(3)  # Todos
     table, model, header = view.tabla, view.model, view.tabla.horizontalHeader()
 
-    def expected() -> list[tuple[str, ...]]:
+    def expected() -> list[tuple]:
+        """Every row's values in ORDER BY's order (the texts of those on screen: ``check``)."""
         return [
-            tuple(c.display(v) for c, v in zip(COLUMNS, row[1 : len(COLUMNS) + 1], strict=True))
+            row[1 : len(COLUMNS) + 1]
             for row in services.movimientos.iter_rows(model.filtro, model.orden)
         ]
 
-    def check(every: list[tuple[str, ...]], label: str) -> None:
+    def check(every: list[tuple], label: str) -> None:
         first, rows = shown(view)
-        assert rows and rows == every[first : first + len(rows)], (label, first)
+        texts = [
+            tuple(c.display(v) for c, v in zip(COLUMNS, row, strict=True))
+            for row in every[first : first + len(rows)]
+        ]
+        assert rows and rows == texts, (label, first)
 
-    def jumps(every: list[tuple[str, ...]], label: str) -> None:
+    def jumps(every: list[tuple], label: str) -> None:
         check(every, f"{label}, first rows")
         middle = model.index(len(every) // 2, 0)
         table.scrollTo(middle)  # before the pages' keys: by position, in the background

@@ -22,7 +22,7 @@ from tests.sync.conftest import EMPRESA, connect
 from tests.sync.desktop_worker import SHARED
 
 DESKTOPS = 8
-BUSY_SECONDS = 4  # eight processes on two cores: a few sync rounds each, all overlapping
+BUSY_SECONDS = 2  # eight processes on two cores: a sync round or more each, all overlapping
 
 
 def local_tables(services) -> dict[str, dict[str, Any]]:
