@@ -7,7 +7,6 @@ import logging
 import re
 import subprocess
 import sys
-import textwrap
 import time
 from collections import Counter
 from pathlib import Path
@@ -18,26 +17,10 @@ from sqlalchemy import update
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.mail import CLAIM_LEASE
 from icsoe_desktop.store.models import OutboxMail
+from tests import preloaded
 from tests.icsoe_helpers import CURP_ANA, enter_contratista, form
 from tests.services.test_accounts import ANA, CODE_RE, NEW_PASSWORD
 from tests.services.test_accounts import form as registro
-
-# A sender process: opens the data dir, waits for the go file (so both really overlap), sends.
-SENDER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    from icsoe_desktop.services.container import open_services
-    services = open_services(Path(sys.argv[1]))
-    go = Path(sys.argv[2])
-    Path(sys.argv[3]).touch()
-    while not go.exists():
-        time.sleep(0.005)
-    report = services.mail.send_pending(force=True)
-    services.close()
-    print(report.sent, report.failed)
-    """
-)
 
 
 def queue_mails(services, count: int) -> None:
@@ -54,9 +37,16 @@ def test_two_sender_processes_deliver_each_mail_exactly_once(
 ) -> None:
     queue_mails(services, 150)
     go = tmp_path / "go"
-    senders = [
-        subprocess.Popen(
-            [sys.executable, "-c", SENDER, str(data_dir), str(go), str(tmp_path / f"listo{n}")],
+    senders = [  # two processes (tests/services/mail_sender.py)
+        preloaded.start(
+            [
+                sys.executable,
+                "-m",
+                "tests.services.mail_sender",
+                data_dir,
+                go,
+                tmp_path / f"listo{n}",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
