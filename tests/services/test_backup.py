@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 
@@ -204,28 +203,8 @@ def test_backup_onto_the_store_itself_is_refused(services) -> None:
     )
 
 
-# Another process commits groups of 10 mails, one transaction each, as fast as it can.
-WRITER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-    from icsoe_desktop.services.container import open_services
-    services = open_services(Path(sys.argv[1]))
-    stop, writing = Path(sys.argv[2]), Path(sys.argv[3])
-    group = 0
-    while not stop.exists():
-        with services.store.session() as session:
-            for n in range(10):
-                services.mail.enqueue(session, "a@b.mx", f"grupo {group}", "x" * 500)
-        group += 1
-        if group == 1:
-            writing.touch()
-    services.close()
-    print(group)
-    """
-)
-
-
+# Another process commits groups of 10 mails, one transaction each, as fast as it can
+# (tests/services/backup_writer.py).
 @pytest.mark.slow
 def test_backup_while_another_process_writes_is_consistent(
     services, data_dir: Path, tmp_path: Path
@@ -234,8 +213,8 @@ def test_backup_while_another_process_writes_is_consistent(
         for n in range(4000):
             services.mail.enqueue(session, "a@b.mx", f"previo {n}", "y" * 2000)
     stop, writing = tmp_path / "stop", tmp_path / "writing"
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(data_dir), str(stop), str(writing)],
+    writer = preloaded.start(
+        [sys.executable, "-m", "tests.services.backup_writer", data_dir, stop, writing],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
