@@ -19,6 +19,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.idse_login import IdseLoginWindow
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
 if TYPE_CHECKING:
@@ -257,7 +258,7 @@ class Application(QObject):
             self.icsoe.open_crear_contrasena(codigo)  # type: ignore[attr-defined]
             return
         dialog = IcsoeCrearContrasenaDialog(self.services, codigo, window)
-        if dialog.exec():
+        if ejecutar_modal(dialog):
             self.send_mail_in_background()
 
     # --- windows -------------------------------------------------------------------------------
@@ -266,14 +267,14 @@ class Application(QObject):
         from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
 
         assert self.services is not None
-        IdseUsuariosDialog(self.services, None, self.login).exec()
+        ejecutar_modal(IdseUsuariosDialog(self.services, None, self.login))
         self.login.refresh_default_usuario()
 
     def open_recuperar(self) -> None:
         from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
 
         assert self.services is not None
-        RecuperarContrasenaDialog(self.services, self.login).exec()
+        ejecutar_modal(RecuperarContrasenaDialog(self.services, self.login))
         self.login.refresh_default_usuario()
 
     def open_icsoe(self) -> None:

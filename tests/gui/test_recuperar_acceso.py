@@ -4,9 +4,12 @@ user's password from Regístrate aquí — all through the real windows."""
 
 from __future__ import annotations
 
+import gc
 import re
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.gui.application import Application
@@ -37,6 +40,11 @@ def app(qtbot, services, data_dir):
     qtbot.waitUntil(lambda: application.services is not None, timeout=10_000)
     yield application
     application.shutdown()
+    # Collected in one pass, as the suite's collector would: a dialog left under the login and
+    # destroyed there corrupted Qt's memory, and the next window of the process crashed.
+    application.login.close()
+    application = None  # the fixture's own reference goes
+    gc.collect()
 
 
 def fill_smtp(qtbot, dialog: ConfiguracionCorreoDialog, smtp) -> None:
@@ -133,3 +141,7 @@ def test_wrong_administrator_password_is_refused_and_counts_towards_the_lock(qtb
     _reset_from_registrate(qtbot, app, modals, ANA, "Equivocada#1")
     assert "incorrectos" in modals.texts[0] and "Te quedan 4 intentos" in modals.texts[0]
     assert app.services.accounts.authenticate(BETO, OLD).usuario == BETO
+    # Closed, the dialog is gone with the dialogs it opened: none piles up under the login.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert app.login.findChildren(IdseUsuariosDialog) == []
+    assert app.login.findChildren(RestablecerPorAdministradorDialog) == []
