@@ -25,6 +25,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -132,7 +133,7 @@ class CambiarEmpresaDialog(QDialog):
 
     def _nueva(self) -> None:
         dialog = NuevaEmpresaDialog(self._services, self._usuario, self)
-        if dialog.exec() and dialog.creada is not None:
+        if ejecutar_modal(dialog) and dialog.creada is not None:
             self.elegida, self.nueva = dialog.creada, True
             self.accept()
 

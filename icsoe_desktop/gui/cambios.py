@@ -13,6 +13,7 @@ from typing import Literal
 from PySide6.QtWidgets import QWidget
 
 from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 MSG_GUARDAR_CAMBIOS = "¿Guardar los cambios?"
 Respuesta = Literal["si", "no", "cancelar"]
@@ -27,7 +28,7 @@ def preguntar_guardar(parent: QWidget | None, title: str) -> Respuesta:
         MSG_GUARDAR_CAMBIOS,
         [("Sí", "accept"), ("No", "reject"), ("Cancelar", "reject")],
     )
-    box.exec()
+    ejecutar_modal(box)
     clicked = box.clickedButton()
     return "si" if clicked is si else "no" if clicked is no else "cancelar"
 

@@ -25,6 +25,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, Cambios, anunciar, suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker, bind_show_password
@@ -267,7 +268,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
             dialog.contrasena_llave.setText(self.contrasena.text())
             if self.contrasena.text():
                 dialog.contrasena_pfx.setFocus()
-        dialog.exec()
+        ejecutar_modal(dialog)
 
     def done(self, result: int) -> None:
         # Guide: leaving with registros unconfigured warns that the online services won't work.

@@ -29,6 +29,7 @@ from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.fecha_edit import FechaEdit
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 
 if TYPE_CHECKING:
@@ -315,7 +316,7 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         from icsoe_desktop.gui.contratante import ContratanteDialog
 
         dialog = ContratanteDialog(self._services, self._actor, self._rfc, uuid, self)
-        if dialog.exec() and dialog.contratante_uuid:
+        if ejecutar_modal(dialog) and dialog.contratante_uuid:
             self._cargar_contratantes(dialog.contratante_uuid)
         else:
             self._cargar_contratantes()  # it may have been renamed elsewhere meanwhile

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.empresas import EmpresaInfo
@@ -78,6 +80,6 @@ def elegir(empresas: list[EmpresaInfo], parent: QWidget) -> EmpresaInfo | None:
     if len(empresas) == 1:
         return empresas[0]
     dialog = ElegirEmpresaDialog(empresas, parent)
-    if not dialog.exec() or dialog.elegida is None:
+    if not ejecutar_modal(dialog) or dialog.elegida is None:
         return None
     return empresas[dialog.elegida]

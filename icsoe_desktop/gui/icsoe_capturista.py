@@ -15,6 +15,7 @@ from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
 from icsoe_desktop.gui.informativas_inicio import InformativasInicio
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.capturistas.acceso import CapturistaSesion, ContratistaOpcion
@@ -58,7 +59,7 @@ class IcsoeCapturistaWindow(QMainWindow):
 
     def open_seleccionar(self) -> None:
         dialog = IcsoeSeleccionarContratistaDialog(self._services, self.sesion.curp, self)
-        if dialog.exec() and dialog.elegido is not None:
+        if ejecutar_modal(dialog) and dialog.elegido is not None:
             self.set_contratista(dialog.elegido)
 
     def set_contratista(self, contratista: ContratistaOpcion) -> None:

@@ -29,6 +29,7 @@ from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
 from icsoe_desktop.gui.icsoe_datos_generales import IcsoeDatosGeneralesPage
 from icsoe_desktop.gui.informativas_inicio import InformativasInicio
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 
 if TYPE_CHECKING:
@@ -219,7 +220,7 @@ class IcsoeContratistaWindow(QMainWindow):
             f"{plural(count, 'usuario capturista', 'usuarios capturistas')}.",
             [("Abrir", "accept"), ("Aceptar", "reject")],
         )
-        box.exec()
+        ejecutar_modal(box)
         if box.clickedButton() is abrir:
             from PySide6.QtCore import QUrl
             from PySide6.QtGui import QDesktopServices

@@ -16,6 +16,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.capacitacion import titulo
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.widgets import bind_show_password
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class IcsoeInicioWindow(QWidget):
         from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
 
         dialog = IcsoeEfirmaDialog(self._services, self)
-        if dialog.exec() and dialog.sesion is not None:
+        if ejecutar_modal(dialog) and dialog.sesion is not None:
             self.enter_contratista(dialog.sesion)
 
     def enter_contratista(self, sesion: ContratistaSesion) -> None:
@@ -88,7 +89,7 @@ class IcsoeInicioWindow(QWidget):
         from icsoe_desktop.gui.icsoe_terminos import IcsoeTerminosDialog
 
         if not sesion.terminos_aceptados:
-            if not IcsoeTerminosDialog(self).exec():
+            if not ejecutar_modal(IcsoeTerminosDialog(self)):
                 return
             sesion = self._services.contratistas.aceptar_terminos(sesion.rfc)
         if not sesion.datos_generales:
@@ -99,7 +100,7 @@ class IcsoeInicioWindow(QWidget):
                 MSG_DATOS_GENERALES,
                 [("Continuar", "accept")],
             )
-            box.exec()
+            ejecutar_modal(box)
         window = IcsoeContratistaWindow(self._services, sesion, self._mail_queued)
         self._open(window)
         self.contratista_window = window
@@ -138,7 +139,7 @@ class IcsoeInicioWindow(QWidget):
     def open_recuperar(self) -> None:
         from icsoe_desktop.gui.icsoe_recuperar import IcsoeRecuperarDialog
 
-        if IcsoeRecuperarDialog(self._services, self.usuario.text(), self).exec():
+        if ejecutar_modal(IcsoeRecuperarDialog(self._services, self.usuario.text(), self)):
             self._mail_queued()
             self.open_crear_contrasena(recuperacion=True)
 
@@ -146,7 +147,7 @@ class IcsoeInicioWindow(QWidget):
         from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
 
         dialog = IcsoeCrearContrasenaDialog(self._services, codigo, self, recuperacion=recuperacion)
-        if dialog.exec():
+        if ejecutar_modal(dialog):
             self._mail_queued()  # the «contraseña actualizada» notice
             self.usuario.setText(dialog.curp)
             self.contrasena.setFocus()

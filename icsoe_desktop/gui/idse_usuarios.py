@@ -21,6 +21,7 @@ from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
 from icsoe_desktop.gui.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.widgets import new_password_fields
 from icsoe_desktop.gui.rows_model import RowsModel
 
@@ -120,7 +121,7 @@ class IdseUsuariosDialog(PreguntaAlCerrar, QDialog):
     # --- actions -------------------------------------------------------------------------------
 
     def _on_aviso(self) -> None:
-        AvisoPrivacidadDialog(self).exec()
+        ejecutar_modal(AvisoPrivacidadDialog(self))
 
     def _campos(self) -> tuple[QLineEdit, ...]:
         return (
@@ -172,9 +173,9 @@ class IdseUsuariosDialog(PreguntaAlCerrar, QDialog):
         user = self.selected()
         if user is None:
             return
-        RestablecerPorAdministradorDialog(
-            self._services, user.usuario, self._actor or "", self
-        ).exec()
+        ejecutar_modal(
+            RestablecerPorAdministradorDialog(self._services, user.usuario, self._actor or "", self)
+        )
 
     def _on_toggle(self) -> None:
         user = self.selected()

@@ -38,6 +38,7 @@ from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
 from icsoe_desktop.gui.informativa_trabajadores import TrabajadoresPanel
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
@@ -314,7 +315,7 @@ class InformativaWindow(QMainWindow):
         from icsoe_desktop.gui.contrato import ContratoDialog
 
         dialog = ContratoDialog(self._services, self.actor, self.rfc, self.uuid, None, self)
-        if dialog.exec():
+        if ejecutar_modal(dialog):
             self.recargar_contratos(seleccionar=dialog.contrato_uuid)
             self._cambio()
 
@@ -327,7 +328,7 @@ class InformativaWindow(QMainWindow):
         dialog = ContratoDialog(
             self._services, self.actor, self.rfc, self.uuid, contrato.uuid, self, campo=campo
         )
-        if dialog.exec():
+        if ejecutar_modal(dialog):
             self.recargar_contratos(seleccionar=contrato.uuid)
             self._cambio()
 
@@ -337,7 +338,7 @@ class InformativaWindow(QMainWindow):
         from icsoe_desktop.gui.copiar_contrato import CopiarContratoDialog
 
         dialog = CopiarContratoDialog(self._services, self.actor, self.rfc, self.uuid, self)
-        if dialog.exec():
+        if ejecutar_modal(dialog):
             self.recargar_contratos()
             self._cambio()
 
@@ -458,8 +459,7 @@ class InformativaWindow(QMainWindow):
             f"{plural(self.fila.trabajadores, 'trabajador', 'trabajadores')}."
         )
         dialog = FirmarInformativaDialog(self._services, self.rfc, self.uuid, resumen, self)
-        self.dialogo_firma = dialog  # tests fill it
-        if not dialog.exec() or dialog.acuse is None:
+        if not ejecutar_modal(dialog) or dialog.acuse is None:
             return False
         self.mostrar_problemas([])
         self.recargar_encabezado()

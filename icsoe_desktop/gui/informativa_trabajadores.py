@@ -24,6 +24,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.trabajadores_model import TrabajadoresModel
@@ -184,7 +185,7 @@ class TrabajadoresPanel(QObject):
         dialog = TrabajadoresEmpresaDialog(
             self._services, self._actor, self.contrato.uuid, self.tabla.window()
         )
-        if dialog.exec():
+        if ejecutar_modal(dialog):
             self._recargar()
 
     def _pedir_archivo(self) -> None:
@@ -221,10 +222,7 @@ class TrabajadoresPanel(QObject):
             mensaje = MSG_IMPORT_PROBLEMAS.format(
                 archivo=path.name, cuantos=_problemas(len(resultado.problemas))
             )
-            self.dialogo_problemas = ProblemasImportacionDialog(
-                mensaje, resultado.problemas, parent
-            )
-            self.dialogo_problemas.exec()
+            ejecutar_modal(ProblemasImportacionDialog(mensaje, resultado.problemas, parent))
             return
         self._recargar()
         msgbox.information(

@@ -20,6 +20,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import ICSOE, Cambios, suscribir
 from icsoe_desktop.gui.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.rows_model import Index
@@ -185,7 +186,7 @@ class InformativasInicio(QWidget):
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return None
-        if not dialog.exec() or dialog.uuid is None:
+        if not ejecutar_modal(dialog) or dialog.uuid is None:
             return None
         self.recargar(seleccionar=dialog.uuid)
         self.changed.emit()

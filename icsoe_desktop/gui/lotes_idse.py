@@ -27,6 +27,7 @@ from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENT
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import (
     LOTES,
     MOVIMIENTOS,
@@ -301,13 +302,15 @@ class LotesPanel(QWidget):
         if not report.aplicado:
             from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
 
-            RechazosDialog(
-                f"No se aplicó el resultado de «{report.archivo}» al lote {lote.numero}: "
-                f"{len(report.rechazadas):,} líneas tienen errores. Corrige el archivo e "
-                "impórtalo de nuevo.",
-                report.rechazadas,
-                self,
-            ).exec()
+            ejecutar_modal(
+                RechazosDialog(
+                    f"No se aplicó el resultado de «{report.archivo}» al lote {lote.numero}: "
+                    f"{len(report.rechazadas):,} líneas tienen errores. Corrige el archivo e "
+                    "impórtalo de nuevo.",
+                    report.rechazadas,
+                    self,
+                )
+            )
             return
         anunciar(self._services, {MOVIMIENTOS, LOTES})
         self.refresh_lotes(lote.id)
@@ -329,5 +332,6 @@ class LotesPanel(QWidget):
         dialog = CorregirMovimientoDialog(
             self._services, detalle.movimiento_id, detalle.causa_rechazo, self._usuario, self
         )
-        if dialog.exec():  # the dialog announced the correction; the same lote stays chosen
+        # The dialog announces the correction itself; the same lote stays chosen.
+        if ejecutar_modal(dialog):
             self.refresh_lotes(lote.id if lote else None)

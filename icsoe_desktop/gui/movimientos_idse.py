@@ -32,6 +32,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import (
     LOTES,
     MOVIMIENTOS,
@@ -408,13 +409,15 @@ class MovimientosIdse(QWidget):
             if not report.aplicado:
                 from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
 
-                RechazosDialog(
-                    f"No se importó ningún movimiento de «{report.archivo}»: "
-                    f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
-                    "Corrige el archivo e impórtalo de nuevo.",
-                    report.rechazadas,
-                    self,
-                ).exec()
+                ejecutar_modal(
+                    RechazosDialog(
+                        f"No se importó ningún movimiento de «{report.archivo}»: "
+                        f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
+                        "Corrige el archivo e impórtalo de nuevo.",
+                        report.rechazadas,
+                        self,
+                    )
+                )
                 return
             msgbox.information(
                 self,

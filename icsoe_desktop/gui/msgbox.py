@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
@@ -43,7 +44,7 @@ def make_box(
 
 def _show(parent: QWidget | None, icon: str, text: str, title: str) -> None:
     box, _ = make_box(parent, icon, title, text, [("Aceptar", "accept")])
-    box.exec()
+    ejecutar_modal(box)
 
 
 def information(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
@@ -73,7 +74,7 @@ def question(
         parent, "Question", title, text, [(yes, "accept"), (no, "reject")]
     )
     box.setDefaultButton(yes_button if default_yes else no_button)
-    box.exec()
+    ejecutar_modal(box)
     return box.clickedButton() is yes_button
 
 

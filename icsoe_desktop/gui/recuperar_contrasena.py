@@ -11,6 +11,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui import mnemonics, msgbox
 from icsoe_desktop.gui.forms import child, load_form
 from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
 
@@ -95,5 +96,5 @@ class RecuperarContrasenaDialog(QDialog):
 
     def _open_reset(self) -> None:
         dialog = RestablecerContrasenaDialog(self._services, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if ejecutar_modal(dialog) == QDialog.DialogCode.Accepted:
             self.accept()

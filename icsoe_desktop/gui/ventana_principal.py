@@ -20,6 +20,7 @@ from icsoe_desktop import __version__
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui import msgbox
 from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -286,63 +287,72 @@ class VentanaPrincipal(QMainWindow):
 
         assert self.usuario is not None
         dialog = CambiarEmpresaDialog(self._services, self.usuario, self)
-        if dialog.exec() and dialog.elegida is not None:
+        if ejecutar_modal(dialog) and dialog.elegida is not None:
             self.empresa_requested.emit(dialog.elegida, dialog.nueva)
 
     def _open_empresas_usuario(self) -> None:
         from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
 
         assert self.usuario is not None
-        EmpresasPorUsuarioDialog(self._services, self.usuario, self).exec()
+        ejecutar_modal(EmpresasPorUsuarioDialog(self._services, self.usuario, self))
 
     def _open_usuarios(self) -> None:
         from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
 
-        IdseUsuariosDialog(self._services, self.usuario, self).exec()
+        ejecutar_modal(IdseUsuariosDialog(self._services, self.usuario, self))
 
     def _open_correo(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
 
-        ConfiguracionCorreoDialog(self._services, self.usuario, _parent(parent, self)).exec()
+        ejecutar_modal(
+            ConfiguracionCorreoDialog(self._services, self.usuario, _parent(parent, self))
+        )
         self.refresh_pendientes()
 
     def _open_registros(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
 
-        RegistrosPatronalesDialog(self._services, self.usuario, _parent(parent, self)).exec()
+        ejecutar_modal(
+            RegistrosPatronalesDialog(self._services, self.usuario, _parent(parent, self))
+        )
         self.refresh_pendientes()
 
     def open_certificados(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
 
-        CertificadosImssDialog(self._services, self.usuario, _parent(parent, self)).exec()
+        ejecutar_modal(CertificadosImssDialog(self._services, self.usuario, _parent(parent, self)))
         self.refresh_pendientes()
 
     def _open_emisores(self) -> None:
         from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
 
-        EmisoresConfiablesDialog(self._services, self.usuario, self).exec()
+        ejecutar_modal(EmisoresConfiablesDialog(self._services, self.usuario, self))
         self.refresh_titulo()  # the modo de capacitación may have changed there
 
     def _open_sincronizacion(self, parent: QWidget | None = None) -> None:
         from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
 
-        SincronizacionDialog(
-            self._services, self.usuario, _parent(parent, self), self.barra_sincronizacion.runner
-        ).exec()
+        ejecutar_modal(
+            SincronizacionDialog(
+                self._services,
+                self.usuario,
+                _parent(parent, self),
+                self.barra_sincronizacion.runner,
+            )
+        )
         self.refresh_pendientes()
         self.barra_sincronizacion.apply_settings()
 
     def _open_conflictos(self) -> None:
         from icsoe_desktop.gui.conflictos import ConflictosDialog
 
-        ConflictosDialog(self._services, self.usuario, self).exec()
+        ejecutar_modal(ConflictosDialog(self._services, self.usuario, self))
         self.barra_sincronizacion.refresh()
 
     def _open_vencimientos(self) -> None:
         from icsoe_desktop.gui.vencimientos import VencimientosDialog
 
-        VencimientosDialog(self._services, self.usuario, self).exec()
+        ejecutar_modal(VencimientosDialog(self._services, self.usuario, self))
 
     def _open_manual(self) -> None:
         from icsoe_desktop.gui.ayuda import abrir_desde

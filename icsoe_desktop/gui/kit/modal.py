@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
@@ -19,4 +21,7 @@ def ejecutar_modal(dialog: QDialog) -> int:
     try:
         return dialog.exec()
     finally:
-        dialog.deleteLater()
+        # Its window may have been destroyed while it showed (Salir, a change of empresa), and
+        # the dialog with it.
+        if shiboken6.isValid(dialog):
+            dialog.deleteLater()
