@@ -4,6 +4,7 @@ which, so a change that breaks it fails here instead of surprising the next read
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ def _modules(layer: str) -> list[Path]:
     return sorted((PACKAGE / layer).rglob("*.py"))
 
 
-def _imports(path: Path) -> set[str]:
+@functools.cache  # several tests read the same files
+def _imports(path: Path) -> frozenset[str]:
     """Every module ``path`` imports, wherever in the file (lazy imports count too)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
@@ -23,10 +25,10 @@ def _imports(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
-    return names
+    return frozenset(names)
 
 
-def _ours(names: set[str]) -> set[str]:
+def _ours(names: frozenset[str]) -> set[str]:
     """The layer each of our imports lands in (``icsoe_desktop.store.db`` → ``store``)."""
     return {n.split(".")[1] for n in names if n.startswith("icsoe_desktop.") and n.count(".")}
 

@@ -232,6 +232,40 @@ def test_resources_check_names_a_missing_file(qapp, tmp_path, missing):
     assert result.detail == f"falta {missing}"
 
 
+def test_manual_check_names_each_screenshot_that_is_cut_damaged_or_not_an_image(qapp, tmp_path):
+    from icsoe_desktop.self_check import check_manual
+
+    docs = tmp_path / "docs"
+    shutil.copytree(asset_dir("docs") / "manual", docs / "manual")
+    shutil.copytree(asset_dir("docs") / "screenshots", docs / "screenshots")
+    assert check_manual(docs / "manual").ok
+    shots = docs / "screenshots"
+    cut, flipped, text, gone = (
+        shots / name
+        for name in (
+            "11_ventana_principal.png",
+            "23_movimientos_todos.png",
+            "49_icsoe_consulta.png",
+            "64_cambiar_empresa.png",
+        )
+    )
+    data = cut.read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 3])  # a copy that stopped midway
+    data = bytearray(flipped.read_bytes())
+    data[len(data) // 2] ^= 0x10  # one bit of the picture changed on the disk
+    flipped.write_bytes(bytes(data))
+    text.write_text("no es una imagen", encoding="utf-8")
+    gone.unlink()
+
+    result = check_manual(docs / "manual")
+    assert not result.ok
+    named = {
+        part.split(" de ")[0].removeprefix("no se pudo dibujar ../screenshots/")
+        for part in result.detail.split("; ")
+    }
+    assert named == {p.name for p in (cut, flipped, text, gone)}, result.detail
+
+
 def test_emisores_check_counts_the_added_ones_and_fails_without_the_shipped(tmp_path, monkeypatch):
     from icsoe_desktop.self_check import check_emisores
     from tests import credentials_factory as cf
