@@ -1,0 +1,130 @@
+"""CPU time of the whole test suite, as the README runs it (``pytest -n 2``). Goal: ≤ 120 s.
+
+Counted: every process of the run (pytest, its workers, the programs and servers the tests
+start), from the kernel's accounting of the run's reaped children; and, on Linux, the whole
+machine's busy time over the run, which also holds what the tests leave to daemons that are
+not the run's children (the PostgreSQL cluster of the sync tests). The machine figure is only
+meaningful on a machine otherwise idle: the load average before each run is printed.
+
+With ``--vs REV`` the same suite of another revision (a temporary git worktree) runs
+alternately with this one, and the ratio of the medians is printed; each tree first collects
+the suite once (bytecode and rewritten asserts cached) so no run pays that alone.
+
+    python bench/suite_cpu.py [--repeat 3] [--vs REV]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_S = 120.0
+COMMAND = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _machine_busy() -> float | None:
+    """Busy CPU seconds of the whole machine since boot (user, nice, system, irq, softirq)."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    busy = sum(int(fields[i]) for i in (1, 2, 3, 6, 7))
+    return busy / os.sysconf("SC_CLK_TCK")
+
+
+def run_suite(tree: Path) -> dict[str, float | str]:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    machine, children, start = _machine_busy(), _children_cpu(), time.perf_counter()
+    done = subprocess.run(COMMAND, cwd=tree, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    tree_cpu = _children_cpu() - children
+    after = _machine_busy()
+    lines = done.stdout.strip().splitlines()
+    summary = lines[-1] if lines else ""
+    if done.returncode != 0:
+        sys.exit(f"La suite de {tree} falló ({done.returncode}): {summary}\n{done.stderr[-2000:]}")
+    return {
+        "tree": tree_cpu,
+        "machine": (after - machine) if after is not None and machine is not None else tree_cpu,
+        "wall": wall,
+        "load": load,
+        "tests": re.sub(r"=+", "", summary).strip(),
+    }
+
+
+def warm(tree: Path) -> None:
+    subprocess.run([*COMMAND[:3], "--collect-only", "-q"], cwd=tree, capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--vs", help="a git revision to compare with, run alternately")
+    args = parser.parse_args()
+
+    trees = {"actual": ROOT}
+    scratch = None
+    if args.vs:
+        scratch = Path(tempfile.mkdtemp(prefix="icsoe-suite-vs-"))
+        base = scratch / "base"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base), args.vs],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        trees = {f"base {args.vs}": base, "actual": ROOT}
+    try:
+        for tree in trees.values():
+            warm(tree)
+        results: dict[str, list[dict[str, float | str]]] = {name: [] for name in trees}
+        for n in range(args.repeat):
+            for name, tree in trees.items():
+                result = run_suite(tree)
+                results[name].append(result)
+                print(
+                    f"{n + 1} {name:<20} machine {result['machine']:6.1f} s  "
+                    f"processes {result['tree']:6.1f} s  wall {result['wall']:5.1f} s  "
+                    f"load before {result['load']:.2f}  {result['tests']}",
+                    flush=True,
+                )
+    finally:
+        if scratch is not None:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(scratch / "base")],
+                cwd=ROOT,
+                capture_output=True,
+            )
+    medians = {
+        name: {k: statistics.median(float(r[k]) for r in runs) for k in ("machine", "tree")}
+        for name, runs in results.items()
+    }
+    for name, m in medians.items():
+        print(
+            f"{name:<20} median: machine {m['machine']:.1f} s, processes {m['tree']:.1f} s "
+            f"(goal <= {GOAL_S:.0f} s)"
+        )
+    if args.vs:
+        base, ours = medians[f"base {args.vs}"], medians["actual"]
+        print(
+            f"ratio actual/base: machine {ours['machine'] / base['machine']:.2f}, "
+            f"processes {ours['tree'] / base['tree']:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
