@@ -86,22 +86,22 @@ def _batches(server: SyncServer) -> int:
 
 
 @pytest.mark.parametrize(
-    ("max_rows", "old", "batches"),
+    ("max_rows", "old", "movimientos", "batches"),
     [
-        (10_000, False, 2),  # the desktop's own limit: 5,000 rows a batch
-        (1_500, False, 5),  # the server's, smaller
-        (2_000, True, 4),  # an earlier server: the 2,000 rows every server takes
+        (10_000, False, 6_000, 2),  # the desktop's own limit: 5,000 rows a batch
+        (1_500, False, 3_000, 3),  # the server's, smaller
+        (2_000, True, 4_000, 3),  # an earlier server: the 2,000 rows every server takes
     ],
 )
 def test_push_batches_are_as_large_as_the_server_takes(
-    make_server, desktops, max_rows: int, old: bool, batches: int
+    make_server, desktops, max_rows: int, old: bool, movimientos: int, batches: int
 ) -> None:
     server = make_server(max_rows, old)
     a, b = connected(server, desktops)
-    create_demo_movimientos(a.store, 6_000, date(2026, 11, 22))
+    create_demo_movimientos(a.store, movimientos, date(2026, 11, 22))
     sent = a.sync.synchronize().enviados
-    assert sent > 6_000  # the movements and their registros patronales
+    assert sent > movimientos  # the movements and their registros patronales
     assert _batches(server) == batches
     b.sync.synchronize()
-    assert b.movimientos.count(Filtro()) == 6_000
+    assert b.movimientos.count(Filtro()) == movimientos
     assert a.sync.status().pending == 0
