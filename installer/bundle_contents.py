@@ -129,6 +129,11 @@ QT_PLUGINS: dict[str, set[str]] = {
     "wayland-shell-integration": set(),
 }
 
+# PyInstaller's runtime hooks that run before the app and that it does not need: pkgutil's
+# (added because stdnum imports pkgutil) imports it before the first window, only to make
+# pkgutil.iter_modules list the bundle's modules, which nothing here calls.
+SKIPPED_RUNTIME_HOOKS = {"pyi_rth_pkgutil"}
+
 # Windows: Qt's software OpenGL (~20 MB), for OpenGL windows on a machine without a driver; the
 # app draws widgets only (no QOpenGLWidget, no Qt Quick) and never loads it.
 UNUSED_LIBRARIES = {"opengl32sw.dll"}

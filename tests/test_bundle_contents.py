@@ -133,3 +133,20 @@ def test_the_platforms_the_bundles_run_on_are_kept() -> None:
         "PySide6/plugins/tls/qopensslbackend.dll",
     ):
         assert not contents.plugin_kept(dest), dest
+
+
+def test_the_runtime_hooks_left_out_serve_nothing_the_app_calls() -> None:
+    """pkgutil's hook makes ``pkgutil.iter_modules`` list the bundle's modules: no module of
+    the app imports pkgutil, and the stdnum checks it uses never list modules (only stdnum's
+    ``get_number_modules`` does)."""
+    assert {"pyi_rth_pkgutil"} == _bundle_contents().SKIPPED_RUNTIME_HOOKS
+    users = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if NOT_BUNDLED not in path.parents and "pkgutil" in imports_of(path)
+    )
+    assert users == []
+    stdnum_used = {"stdnum.mx.rfc", "stdnum.mx.curp", "stdnum.luhn", "stdnum.exceptions"}
+    for name in stdnum_used:
+        source = Path(importlib.util.find_spec(name).origin).read_text(encoding="utf-8")
+        assert "get_number_modules" not in source and "pkgutil" not in source, name
