@@ -8,6 +8,7 @@ Every rule here is for both bundles, Windows and Linux (a name absent on one is 
 from __future__ import annotations
 
 import posixpath
+import sys
 from collections.abc import Iterable
 from pathlib import PurePath
 
@@ -131,12 +132,34 @@ QT_PLUGINS: dict[str, set[str]] = {
 
 # PyInstaller's runtime hooks that run before the app and that it does not need: pkgutil's
 # (added because stdnum imports pkgutil) imports it before the first window, only to make
-# pkgutil.iter_modules list the bundle's modules, which nothing here calls.
-SKIPPED_RUNTIME_HOOKS = {"pyi_rth_pkgutil"}
+# pkgutil.iter_modules list the bundle's modules, which nothing here calls; inspect's imports
+# zipfile and lists base_library.zip, only to make inspect find the source file of a frame or a
+# code object, which nothing here asks for (nor could it show: the bundle ships no sources).
+SKIPPED_RUNTIME_HOOKS = {"pyi_rth_pkgutil", "pyi_rth_inspect"}
+
+# The Python packages the start imports before its first window: in PyInstaller's archive with
+# the standard library and the app's own package (one file, read at once).
+START_PACKAGES = {"PySide6", "shiboken6", "icsoe_desktop"}
 
 # Windows: Qt's software OpenGL (~20 MB), for OpenGL windows on a machine without a driver; the
 # app draws widgets only (no QOpenGLWidget, no Qt Quick) and never loads it.
 UNUSED_LIBRARIES = {"opengl32sw.dll"}
+
+
+def libraries_outside_archive(installed: Iterable[str]) -> dict[str, str]:
+    """PyInstaller's ``module_collection_mode`` for the libraries (SQLAlchemy, openpyxl,
+    requests…), given the top-level names of the installed packages: plain .pyc files beside the
+    archive, not in it. The bootloader reads the archive's index whole before the app runs
+    (~3 ms for 1,100 modules); the libraries are imported only once the window is up, each as
+    it is needed. Never a name of the standard library: its start-up modules must stay in
+    base_library.zip."""
+    return {
+        name: "pyc"
+        for name in installed
+        if name.isidentifier()
+        and name not in START_PACKAGES
+        and name not in sys.stdlib_module_names
+    }
 
 
 def plugin_kept(dest: str) -> bool:

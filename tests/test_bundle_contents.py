@@ -8,8 +8,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -138,15 +140,83 @@ def test_the_platforms_the_bundles_run_on_are_kept() -> None:
 def test_the_runtime_hooks_left_out_serve_nothing_the_app_calls() -> None:
     """pkgutil's hook makes ``pkgutil.iter_modules`` list the bundle's modules: no module of
     the app imports pkgutil, and the stdnum checks it uses never list modules (only stdnum's
-    ``get_number_modules`` does)."""
-    assert {"pyi_rth_pkgutil"} == _bundle_contents().SKIPPED_RUNTIME_HOOKS
-    users = sorted(
-        str(path.relative_to(PACKAGE))
-        for path in PACKAGE.rglob("*.py")
-        if NOT_BUNDLED not in path.parents and "pkgutil" in imports_of(path)
-    )
-    assert users == []
+    ``get_number_modules`` does). inspect's makes ``inspect.getsourcefile`` name a source file
+    for the bundle's frames and code objects: no module of the app asks inspect for a source,
+    and the bundle has none to read (every module goes in compiled, in the archive or as .pyc)."""
+    contents = _bundle_contents()
+    assert {"pyi_rth_pkgutil", "pyi_rth_inspect"} == contents.SKIPPED_RUNTIME_HOOKS
+    bundled = [p for p in PACKAGE.rglob("*.py") if NOT_BUNDLED not in p.parents]
+    assert [str(p.relative_to(PACKAGE)) for p in bundled if "pkgutil" in imports_of(p)] == []
     stdnum_used = {"stdnum.mx.rfc", "stdnum.mx.curp", "stdnum.luhn", "stdnum.exceptions"}
     for name in stdnum_used:
         source = Path(importlib.util.find_spec(name).origin).read_text(encoding="utf-8")
         assert "get_number_modules" not in source and "pkgutil" not in source, name
+    source_lookups = re.compile(
+        r"\b(getsourcefile|getsourcelines|getsource|findsource|getframeinfo|getouterframes|"
+        r"getinnerframes|getcomments|getabsfile)\b|\binspect\.(stack|trace)\("
+    )
+    assert [
+        str(p.relative_to(PACKAGE))
+        for p in bundled
+        if source_lookups.search(p.read_text(encoding="utf-8"))
+    ] == []
+    modes = contents.libraries_outside_archive(packages_distributions())
+    assert set(modes.values()) == {"pyc"}
+
+
+def test_the_libraries_are_read_beside_the_archive_and_the_start_from_it() -> None:
+    """The bootloader reads the archive's index whole before the app runs: the libraries,
+    imported once the window is up, go beside it as .pyc files; what the first window imports
+    (Qt's bindings, the app, the standard library: base_library.zip) stays in it."""
+    contents = _bundle_contents()
+    modes = contents.libraries_outside_archive(packages_distributions())
+    for library in ("sqlalchemy", "alembic", "openpyxl", "cryptography", "requests", "keyring"):
+        assert modes.get(library) == "pyc", library
+    assert modes.keys().isdisjoint({"PySide6", "shiboken6", "icsoe_desktop"})
+    # A distribution that installs a name of the standard library (a backport) must not take
+    # it out of base_library.zip, where the interpreter's start finds it.
+    assert contents.libraries_outside_archive(["sqlalchemy", "json", "encodings", "PySide6"]) == {
+        "sqlalchemy": "pyc"
+    }
+
+
+# The app's start as a user starts it, up to its first window: the packages it loaded by then
+# (not what this interpreter's site loaded before, which the bundle does not run).
+LOADED_AT_FIRST_WINDOW = """
+import builtins, sys
+before = set(sys.modules)
+from icsoe_desktop.__main__ import main
+shown = builtins.print
+
+def print(*args, **kwargs):
+    if args == ("first-window",):
+        loaded = {m.split(".")[0] for m in set(sys.modules) - before}
+        shown(" ".join(sorted(loaded)), file=sys.stderr)
+        sys.stderr.flush()
+    shown(*args, **kwargs)
+
+builtins.print = print
+sys.argv[1:] = ["--data-dir", sys.argv[1]]
+sys.exit(main())
+"""
+
+
+@pytest.mark.slow  # a fresh interpreter starts the app (~0.5 s)
+def test_no_library_beside_the_archive_is_read_before_the_first_window(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="1")
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_AT_FIRST_WINDOW, str(tmp_path / "datos")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "first-window" in done.stdout.split()
+    loaded = next(
+        set(line.split()) for line in done.stderr.splitlines() if "icsoe_desktop" in line.split()
+    )
+    assert "PySide6" in loaded
+    modes = _bundle_contents().libraries_outside_archive(packages_distributions())
+    assert sorted(loaded & modes.keys()) == []
