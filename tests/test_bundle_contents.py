@@ -160,23 +160,25 @@ def test_the_runtime_hooks_left_out_serve_nothing_the_app_calls() -> None:
         for p in bundled
         if source_lookups.search(p.read_text(encoding="utf-8"))
     ] == []
-    modes = contents.libraries_outside_archive(packages_distributions())
+    modes = contents.outside_archive(packages_distributions())
     assert set(modes.values()) == {"pyc"}
 
 
-def test_the_libraries_are_read_beside_the_archive_and_the_start_from_it() -> None:
-    """The bootloader reads the archive's index whole before the app runs: the libraries,
-    imported once the window is up, go beside it as .pyc files; what the first window imports
-    (Qt's bindings, the app, the standard library: base_library.zip) stays in it."""
+def test_the_app_and_its_libraries_go_beside_the_archive_and_the_standard_library_in_it() -> None:
+    """The bootloader reads the archive's index whole before the app runs: the app's package
+    (the first window imports about 25 of its modules) and the libraries (imported once the
+    window is up) go beside it as .pyc files; Qt's bindings and the standard library stay in it
+    (base_library.zip, which the interpreter starts from, apart)."""
     contents = _bundle_contents()
-    modes = contents.libraries_outside_archive(packages_distributions())
-    for library in ("sqlalchemy", "alembic", "openpyxl", "cryptography", "requests", "keyring"):
-        assert modes.get(library) == "pyc", library
-    assert modes.keys().isdisjoint({"PySide6", "shiboken6", "icsoe_desktop"})
+    modes = contents.outside_archive(packages_distributions())
+    for package in ("icsoe_desktop", "sqlalchemy", "alembic", "openpyxl", "cryptography"):
+        assert modes.get(package) == "pyc", package
+    assert modes.keys().isdisjoint({"PySide6", "shiboken6"})
     # A distribution that installs a name of the standard library (a backport) must not take
     # it out of base_library.zip, where the interpreter's start finds it.
-    assert contents.libraries_outside_archive(["sqlalchemy", "json", "encodings", "PySide6"]) == {
-        "sqlalchemy": "pyc"
+    assert contents.outside_archive(["requests", "json", "encodings", "PySide6"]) == {
+        "requests": "pyc",
+        "icsoe_desktop": "pyc",
     }
 
 
@@ -202,7 +204,9 @@ sys.exit(main())
 
 
 @pytest.mark.slow  # a fresh interpreter starts the app (~0.5 s)
-def test_no_library_beside_the_archive_is_read_before_the_first_window(tmp_path: Path) -> None:
+def test_no_library_is_read_before_the_first_window(tmp_path: Path) -> None:
+    """A library on the way to the first window would delay it (each is read from its own
+    .pyc files): the start leaves them to the background."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="1")
     done = subprocess.run(
         [sys.executable, "-c", LOADED_AT_FIRST_WINDOW, str(tmp_path / "datos")],
@@ -218,5 +222,6 @@ def test_no_library_beside_the_archive_is_read_before_the_first_window(tmp_path:
         set(line.split()) for line in done.stderr.splitlines() if "icsoe_desktop" in line.split()
     )
     assert "PySide6" in loaded
-    modes = _bundle_contents().libraries_outside_archive(packages_distributions())
-    assert sorted(loaded & modes.keys()) == []
+    contents = _bundle_contents()
+    libraries = contents.outside_archive(packages_distributions()).keys() - {contents.APP_PACKAGE}
+    assert sorted(loaded & libraries) == []
