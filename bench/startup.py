@@ -12,17 +12,24 @@ run REPEAT times, alternating, after a warm-up run that compiles bytecode; media
 ratios, steadier on a shared machine).
 
     python bench/startup.py [--repeat N] [--app dist/icsoe-desktop/icsoe-desktop]
+    python bench/startup.py --instructions [--app … --bare …]
 
 --app times that executable (the bundle PyInstaller builds) instead of ``python -m
 icsoe_desktop``; --bare the bare window's executable, built the same way, for instance
 ``pyinstaller --onedir -n bare bare.py`` with the script below in bare.py (then both start
 through PyInstaller's bootloader and archive, which a bundle pays and ``python`` does not).
+
+--instructions counts instead, under valgrind's callgrind (Debian: valgrind), the instructions the
+main thread runs until the first window, each program ending right there: the same on every run
+and under any load, so one run of each gives the ratio (a bundled bare window must be built from
+the script below as it is now, which ends there too).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,6 +40,7 @@ from pathlib import Path
 
 CPU_LINE = "first-window-cpu"  # printed by both programs (icsoe_desktop/app.py: the probe)
 BARE = """
+import os
 import sys
 import time
 from PySide6.QtCore import QTimer
@@ -44,6 +52,8 @@ window.show()
 def shown():
     print("first-window", flush=True)
     print(f"first-window-cpu {time.thread_time() * 1000:.1f}", file=sys.stderr, flush=True)
+    if os.environ.get("ICSOE_STARTUP_PROBE") == "first-window":
+        os._exit(0)  # as the app's probe: nothing after the first window in the count
     app.quit()
 QTimer.singleShot(0, shown)
 app.exec()
@@ -84,6 +94,51 @@ def timed_lines(cmd: list[str], env: dict[str, str], markers: tuple[str, ...]) -
     return seen
 
 
+def instructions(cmd: list[str], env: dict[str, str]) -> int:
+    """The instructions the main thread of ``cmd``'s program runs, counted by callgrind (the
+    program ends at its first window). Children are followed (PyInstaller's bootloader starts
+    the app as one); the program is the process whose main thread ran the most."""
+    with tempfile.TemporaryDirectory() as out:
+        done = subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--separate-threads=yes",
+                "--trace-children=yes",
+                f"--callgrind-out-file={out}/cg.%p",
+                *cmd,
+            ],
+            env=dict(env, ICSOE_STARTUP_PROBE="first-window"),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        )
+        if done.stdout.split() != ["first-window"]:  # built before it could end there
+            raise SystemExit(f"{cmd[0]} does not end at its first window: build it again")
+        counts = [0]
+        for main_thread in Path(out).glob("cg.*-01"):
+            for line in main_thread.read_text(encoding="utf-8").splitlines():
+                if line.startswith(("summary:", "totals:")):
+                    counts.append(int(line.split()[1]))
+                    break
+        return max(counts)
+
+
+def count_instructions(app_cmd: list[str], bare_cmd: list[str], env: dict[str, str]) -> None:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    timed_lines(app_cmd, env, ("first-window",))  # bytecode written, the data dir created
+    app, bare = instructions(app_cmd, env), instructions(bare_cmd, env)
+    print(
+        f"bare PySide6 QMainWindow, main thread to the first window: {bare / 1e6:8.1f} M instructions"
+    )
+    print(
+        f"icsoe-desktop, main thread to the first window:           {app / 1e6:8.1f} M instructions"
+        f"   ratio {app / bare:.3f} (goal <= 1.2)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -91,6 +146,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--app", type=Path, help="an executable to time (the built bundle)")
     parser.add_argument("--bare", type=Path, help="the bare window, bundled as the app is")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (callgrind), once each"
+    )
     args = parser.parse_args()
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ICSOE_STARTUP_PROBE="services")
@@ -103,6 +161,9 @@ def main() -> None:
         bare_cmd = [str(args.bare.resolve())] if args.bare else [sys.executable, "-c", BARE]
         app = [str(args.app.resolve())] if args.app else [sys.executable, "-m", "icsoe_desktop"]
         app_cmd = [*app, "--data-dir", str(data_dir)]
+        if args.instructions:
+            count_instructions(app_cmd, bare_cmd, env)
+            return
 
         timed_lines(app_cmd, env, markers)  # warm-up: bytecode, the file
         timed_lines(bare_cmd, env, ("first-window",))
