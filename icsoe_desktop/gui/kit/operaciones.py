@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
 from icsoe_desktop.gui.kit import recolector
 
@@ -73,13 +74,15 @@ class _Relay(QObject):
             self._on_moved(done, total)
 
 
-class _Job(QRunnable):
+class _Job:
+    """What a pool thread runs; created, kept and freed on the GUI thread (``_running``, then
+    ``_reported``), where its ``signals`` live."""
+
     def __init__(self, fn: Callable[[Progreso], Any], parar: threading.Event) -> None:
-        super().__init__()
         self.fn = fn
         self.parar = parar  # set when the app quits: work that can stop, stops (Cancelar)
         self.signals = _Signals()
-        self.salio = threading.Event()  # run() returned: its thread is done with ``signals``
+        self.salio = threading.Event()  # its pool thread holds it no more
 
     def run(self) -> None:
         try:
@@ -88,14 +91,30 @@ class _Job(QRunnable):
             self.signals.failed.emit(exc)
         else:
             self.signals.done.emit(result)
+
+
+def _en_el_pool(job: weakref.ref[_Job], salio: threading.Event) -> Callable[[], None]:
+    """The callable the pool runs and then drops, on its own thread: it holds the job only
+    weakly, so that dropping it never frees the job (nor its signals, a QObject of the GUI
+    thread) there. (A QRunnable handed to QThreadPool.start stays owned by Qt unless it
+    deletes itself on its thread: kept, every job and its result would pile up for good.)"""
+
+    def run() -> None:
+        trabajo = job()
+        try:
+            if trabajo is not None:
+                trabajo.run()
         finally:
-            self.salio.set()
+            del trabajo  # before salio: from then on the GUI thread may free the job
+            salio.set()
+
+    return run
 
 
 _running: dict[_Job, _Relay] = {}  # keep jobs and relays alive until they report
-# Reported, kept until their pool thread left run() and their relay's slot returned: freeing
-# a job's signals while its thread still emits, or a relay inside its own slot, frees memory
-# Qt is still using (a crash, later and elsewhere).
+# Reported, kept until their pool thread let go of the job and their relay's slot returned:
+# freeing a job's signals while its thread still emits, or a relay inside its own slot, frees
+# memory Qt is still using (a crash, later and elsewhere).
 _reported: list[tuple[_Job, _Relay]] = []
 
 
@@ -124,7 +143,6 @@ def _lanzar(
     # must not start there and free a window in it (recolector.py).
     recolector.instalar()
     job = _Job(fn, parar or threading.Event())
-    job.setAutoDelete(False)
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         try:
@@ -147,7 +165,7 @@ def _lanzar(
     job.signals.failed.connect(relay.failed)
     if al_avanzar is not None:
         job.signals.moved.connect(relay.moved)
-    QThreadPool.globalInstance().start(job)
+    QThreadPool.globalInstance().start(_en_el_pool(weakref.ref(job), job.salio))
 
 
 def _nada(_value: object) -> None:
