@@ -2,6 +2,7 @@
 
 Everything PyInstaller finds by analysis goes in, except what is named here: Python modules the
 app never imports, Qt plugins it never loads, and the shared libraries only those plugins need.
+Also where the Python modules go: in PyInstaller's archive or beside it (``outside_archive``).
 Every rule here is for both bundles, Windows and Linux (a name absent on one is a no-op there).
 """
 
