@@ -6,6 +6,12 @@ machine's busy time over the run, which also holds what the tests leave to daemo
 not the run's children (the PostgreSQL cluster of the sync tests). The machine figure is only
 meaningful on a machine otherwise idle: the load average before each run is printed.
 
+The machine's speed moves from day to day and within a day (the same suite has taken from
+~110 s to ~300 s of CPU on different days): before and after each run the CPU of a fixed
+reference workload (pure Python, SQLite, zlib; ``REFERENCE``) is measured too, and the suite's
+CPU is also printed as a multiple of it, a figure that compares across days where seconds do
+not. The suite runs as CI runs it: its bytecode cached (``PYTHONDONTWRITEBYTECODE`` unset).
+
 With ``--vs REV`` the same suite of another revision (a temporary git worktree) runs
 alternately with this one, and the ratio of the medians is printed; each tree first collects
 the suite once (bytecode and rewritten asserts cached) so no run pays that alone.
@@ -29,6 +35,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_S = 120.0
 COMMAND = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"]
+# As CI and the README run it: the bytecode and pytest's rewritten asserts are cached.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# The same work each time, in a fresh interpreter: ~1 s of CPU on a fast day.
+REFERENCE = """
+import random, sqlite3, zlib
+rng = random.Random(7)
+words = ["".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(12)) for _ in range(60_000)]
+counts = {}
+for w in words:
+    counts[w[:3]] = counts.get(w[:3], 0) + len(w)
+db = sqlite3.connect(":memory:")
+db.execute("CREATE TABLE t (k TEXT, v INTEGER)")
+db.executemany("INSERT INTO t VALUES (?, ?)", ((w, i) for i, w in enumerate(words * 4)))
+db.execute("CREATE INDEX t_k ON t (k)")
+assert db.execute("SELECT count(*) FROM t WHERE k > 'M'").fetchone()[0] > 0
+zlib.compress("".join(sorted(words)).encode() * 8, 9)
+"""
 
 
 def _children_cpu() -> float:
@@ -46,13 +69,25 @@ def _machine_busy() -> float | None:
     return busy / os.sysconf("SC_CLK_TCK")
 
 
+def reference_cpu() -> float:
+    """CPU seconds of ``REFERENCE`` now (the median of three runs)."""
+    times = []
+    for _ in range(3):
+        before = _children_cpu()
+        subprocess.run([sys.executable, "-c", REFERENCE], check=True, env=ENV)
+        times.append(_children_cpu() - before)
+    return statistics.median(times)
+
+
 def run_suite(tree: Path) -> dict[str, float | str]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    reference_before = reference_cpu()
     machine, children, start = _machine_busy(), _children_cpu(), time.perf_counter()
-    done = subprocess.run(COMMAND, cwd=tree, capture_output=True, text=True)
+    done = subprocess.run(COMMAND, cwd=tree, capture_output=True, text=True, env=ENV)
     wall = time.perf_counter() - start
     tree_cpu = _children_cpu() - children
     after = _machine_busy()
+    reference = (reference_before + reference_cpu()) / 2  # the speed moves within a run too
     lines = done.stdout.strip().splitlines()
     summary = lines[-1] if lines else ""
     if done.returncode != 0:
@@ -62,12 +97,14 @@ def run_suite(tree: Path) -> dict[str, float | str]:
         "machine": (after - machine) if after is not None and machine is not None else tree_cpu,
         "wall": wall,
         "load": load,
+        "reference": reference,
+        "units": tree_cpu / reference,
         "tests": re.sub(r"=+", "", summary).strip(),
     }
 
 
 def warm(tree: Path) -> None:
-    subprocess.run([*COMMAND[:3], "--collect-only", "-q"], cwd=tree, capture_output=True)
+    subprocess.run([*COMMAND[:3], "--collect-only", "-q"], cwd=tree, capture_output=True, env=ENV)
 
 
 def main() -> None:
@@ -99,6 +136,7 @@ def main() -> None:
                 print(
                     f"{n + 1} {name:<20} machine {result['machine']:6.1f} s  "
                     f"processes {result['tree']:6.1f} s  wall {result['wall']:5.1f} s  "
+                    f"reference {result['reference']:.2f} s (x{result['units']:.0f})  "
                     f"load before {result['load']:.2f}  {result['tests']}",
                     flush=True,
                 )
@@ -110,19 +148,24 @@ def main() -> None:
                 capture_output=True,
             )
     medians = {
-        name: {k: statistics.median(float(r[k]) for r in runs) for k in ("machine", "tree")}
+        name: {
+            k: statistics.median(float(r[k]) for r in runs)
+            for k in ("machine", "tree", "reference", "units")
+        }
         for name, runs in results.items()
     }
     for name, m in medians.items():
         print(
             f"{name:<20} median: machine {m['machine']:.1f} s, processes {m['tree']:.1f} s "
-            f"(goal <= {GOAL_S:.0f} s)"
+            f"(goal <= {GOAL_S:.0f} s); reference workload {m['reference']:.2f} s, "
+            f"processes = {m['units']:.0f} x reference"
         )
     if args.vs:
         base, ours = medians[f"base {args.vs}"], medians["actual"]
         print(
             f"ratio actual/base: machine {ours['machine'] / base['machine']:.2f}, "
-            f"processes {ours['tree'] / base['tree']:.2f}"
+            f"processes {ours['tree'] / base['tree']:.2f}, "
+            f"in reference units {ours['units'] / base['units']:.2f}"
         )
 
 

@@ -3,14 +3,19 @@ movimientos and audit; Ana administers, Beto works only in the second one."""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from sqlalchemy import insert
 
 from icsoe_desktop.demo.movimientos import DEMO_REGISTROS, demo_rows
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.store.models import MovimientoRow
+from tests.conftest import _isolate, copy_data
 
 PASSWORD = "Nom1na$Segura"
 ANA, BETO = "ana@despacho.mx", "beto@despacho.mx"
@@ -40,9 +45,30 @@ def seed_movimientos(services, registro: str, count: int) -> None:
         conn.execute(insert(MovimientoRow.__table__), rows)
 
 
+_built: tuple[Path, dict[str, int]] | None = None
+
+
 def build(data_dir: Path) -> dict[str, int]:
-    """The installation; returns each client's empresa id by RFC. The first empresa is the
-    data dir's own (set up as the first client by its Configuración inicial)."""
+    """The installation in ``data_dir`` (and its keyring in the test's); returns each client's
+    empresa id by RFC. Built once per test process through the app's services, then copied:
+    some forty tests start from it."""
+    global _built
+    if _built is None:
+        folder = Path(tempfile.mkdtemp(prefix="icsoe-tres-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            ids = _build(_isolate(monkeypatch, folder))
+        import keyring.core
+
+        keyring.core._keyring_backend = None  # the test's own keyring again
+        _built = folder, ids
+    copy_data(_built[0], data_dir)
+    return dict(_built[1])
+
+
+def _build(data_dir: Path) -> dict[str, int]:
+    """The first empresa is the data dir's own (set up as the first client by its
+    Configuración inicial)."""
     from icsoe_desktop.services.container import open_services
 
     services = open_services(data_dir)
