@@ -91,7 +91,11 @@ def run_suite(tree: Path) -> dict[str, float | str]:
     lines = done.stdout.strip().splitlines()
     summary = lines[-1] if lines else ""
     if done.returncode != 0:
-        sys.exit(f"La suite de {tree} falló ({done.returncode}): {summary}\n{done.stderr[-2000:]}")
+        failed = "\n".join(line for line in lines if line.startswith(("FAILED", "ERROR")))
+        sys.exit(
+            f"La suite de {tree} falló ({done.returncode}): {summary}\n{failed}\n"
+            f"{done.stderr[-2000:]}"
+        )
     return {
         "tree": tree_cpu,
         "machine": (after - machine) if after is not None and machine is not None else tree_cpu,
