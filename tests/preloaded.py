@@ -186,15 +186,16 @@ def run(args: Sequence[Any], **kwargs: Any) -> subprocess.CompletedProcess:
 def start(
     args: Sequence[Any],
     *,
-    stdout: int | None = None,
-    stderr: int | None = None,
+    stdout: Any = None,
+    stderr: Any = None,
     text: bool = False,
     env: Mapping[str, str] | None = None,
 ) -> Any:
     """``subprocess.Popen(args, …)`` for ``python -m MODULE …`` (the program, or a module of the tests
     that imports it), in a preloaded fork: ``stdout``/``stderr`` may be ``PIPE`` (real
-    pipes, read as they are written), stdin is empty; ``pid``, ``poll``, ``wait``, ``kill``
-    and ``communicate`` as Popen's. A module of its own that must import afresh is not for it."""
+    pipes, read as they are written) or an open file, and ``stderr`` ``STDOUT``; stdin is
+    empty; ``pid``, ``poll``, ``wait``, ``kill``, ``terminate`` and ``communicate`` as
+    Popen's. A module of its own that must import afresh is not for it."""
     argv = [str(a) for a in args]
     if os.environ.get(OFF_ENV) or not hasattr(os, "fork") or argv[:2] != [sys.executable, "-m"]:
         return subprocess.Popen(args, stdout=stdout, stderr=stderr, text=text, env=env)
@@ -226,8 +227,12 @@ class _Started:
                 mode = "r" if text else "rb"
                 encoding = locale.getpreferredencoding(False) if text else None
                 streams.append(open(read, mode, encoding=encoding))  # noqa: SIM115
+            elif wanted == subprocess.STDOUT:
+                child_fds.append(os.dup(child_fds[1]))
+                streams.append(None)
             else:
-                child_fds.append(os.dup(own.fileno()))
+                target = wanted if hasattr(wanted, "fileno") else own
+                child_fds.append(os.dup(target.fileno()))
                 streams.append(None)
         self.stdout, self.stderr = streams
         request = {
@@ -274,6 +279,10 @@ class _Started:
     def kill(self) -> None:
         if self.returncode is None:
             os.kill(self.pid, signal.SIGKILL)
+
+    def terminate(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGTERM)
 
     def communicate(self, timeout: float | None = None) -> tuple[Any, Any]:
         """Everything each pipe gives until the command ends, read at once (no pipe fills)."""

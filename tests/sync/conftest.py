@@ -100,7 +100,7 @@ def sync_server(sync_database) -> Iterator[SyncServer]:
 @pytest.fixture
 def server_process(sync_database, tmp_path: Path) -> Iterator[pg.ServerProcess]:
     database_url, _engine = sync_database
-    proc = pg.ServerProcess(database_url, free_port(), tmp_path / "server.log")
+    proc = pg.ServerProcess(database_url, free_port(), tmp_path / "server.log", preloaded=True)
     yield proc
     proc.kill()
 

@@ -12,8 +12,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import free_port
+from tests.preloaded import start as preloaded_start
 
 MISSING = (
     "PostgreSQL no está instalado: las pruebas de sincronización necesitan un PostgreSQL real "
@@ -122,9 +124,12 @@ class ThreadServer:
 class ServerProcess:
     """`python -m icsoe_desktop.sync_server serve` as a subprocess: the documented command."""
 
-    def __init__(self, database_url: str, port: int, log: Path) -> None:
+    def __init__(self, database_url: str, port: int, log: Path, preloaded: bool = False) -> None:
         self.database_url, self.port, self.log = database_url, port, log
-        self.process: subprocess.Popen | None = None
+        # ``preloaded``: a fork of the tests' preloaded process (tests/preloaded.py), which has
+        # the imports done: a real process all the same, its own pid, killed as any other.
+        self.preloaded = preloaded
+        self.process: Any = None
         self.options: list[str] = []  # more `serve` options, e.g. ["--workers", "2"]
 
     @property
@@ -136,7 +141,8 @@ class ServerProcess:
 
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
+            launch = preloaded_start if self.preloaded else subprocess.Popen
+            self.process = launch(
                 [
                     sys.executable,
                     "-m",
