@@ -1,12 +1,15 @@
-"""A clerk's long day in every grid of the app: 10,000 grid actions must not take a single
-reference away from None (nor from True or False).
+"""A clerk's long day in every grid of the app: 10,000 grid actions, in two stretches, must not
+take references away from None (nor from True or False) in each.
 
 A PySide6 that drops such references (6.12 on Python 3.11: one for each None a model's data()
 answers through QModelIndex.data(), on every header repaint, hover and resize and at each model
 reset; one to True for each signal emitted without arguments) makes the interpreter abort in the
 middle of the work once the count reaches zero («Fatal Python error: none_dealloc: deallocating
 None»), a few thousand grid actions into the day. Under such a PySide6 this test fails with the
-number of references lost (the pin and its reason: pyproject.toml).
+number of references lost in each stretch (PySide6 6.12.0: ~36,600 to None and ~100 to True
+in each; the pin and its reason: pyproject.toml). What the process holds for the suite's other
+tests may free a few references once, in one stretch, and is no loss: only a loss of more than
+``STRAY_REFERENCES`` in both stretches fails.
 
 Every item model of the app is driven, on real data of a real store, shown in its real window
 (offscreen):
@@ -59,6 +62,8 @@ ROLES = (*(Qt.ItemDataRole(r) for r in range(14)), Qt.ItemDataRole.UserRole)
 # References held while measuring, so that a PySide6 that loses them fails this test with its
 # count instead of aborting the run midway; after a loss they are kept till the interpreter exits.
 BALLAST = 1_000_000
+# References that something else the process holds may free once during a stretch of work.
+STRAY_REFERENCES = 10
 _kept_after_a_loss: list[list] = []
 
 
@@ -252,9 +257,10 @@ def visible_indexes(view: QAbstractItemView) -> list:
     return [model.index(r, c) for r in rows for c in columns]
 
 
-def drive(qtbot, grid: Grid) -> None:
-    """``grid.share`` actions of a clerk, in turn: header repaints, hovers over the header, one
-    role read of every visible cell, repaints, resizes, scrolls, searches and sorts."""
+def drive(qtbot, grid: Grid, steps: range | None = None) -> None:
+    """``grid.share`` actions of a clerk (or those of ``steps``), in turn: header repaints,
+    hovers over the header, one role read of every visible cell, repaints, resizes, scrolls,
+    searches and sorts."""
     view = grid.view
     header = view.horizontalHeader() if isinstance(view, QTableView) else None
     painted = grid.painted or view.viewport()
@@ -267,7 +273,7 @@ def drive(qtbot, grid: Grid) -> None:
     ]
     if grid.sortable:
         kinds.append("sort")
-    for step in range(grid.share):
+    for step in steps if steps is not None else range(grid.share):
         kind = kinds[step % len(kinds)]
         if kind == "header" and header is not None:
             header.viewport().repaint()
@@ -327,19 +333,30 @@ def test_a_long_day_in_every_grid_keeps_none_alive(qtbot, services, data_dir, tm
                     wait_operations(qtbot)
     back_to_start(grids)
     settle(qtbot)
-    before = refcounts()
-    for grid in grids:
-        drive(qtbot, grid)
-    back_to_start(grids)
-    settle(qtbot)
-    after = refcounts()
+    counts = [refcounts()]
+    for half in range(2):  # each grid's share in two stretches, counted after each
+        for grid in grids:
+            middle = grid.share // 2
+            drive(qtbot, grid, range(middle) if half == 0 else range(middle, grid.share))
+        back_to_start(grids)
+        settle(qtbot)
+        counts.append(refcounts())
 
-    lost = {repr(o): b - a for o, b, a in zip(SINGLETONS, before, after, strict=True) if a < b}
+    # A PySide6 that drops references loses them in each stretch of work, hundreds at least
+    # (one per None answered, per signal without arguments). What the process holds for other
+    # tests may free a few once, in one stretch (a thread of an earlier test that ends, an
+    # entry pushed out of a cache): not a loss.
+    losses = {
+        repr(o): (before - middle, middle - after)
+        for o, before, middle, after in zip(SINGLETONS, *counts, strict=True)
+    }
+    lost = {o: both for o, both in losses.items() if min(both) > STRAY_REFERENCES}
     if lost:
         _kept_after_a_loss.append(ballast)
     import PySide6
 
     assert not lost, (
         f"PySide6 {PySide6.__version__} quitó referencias en {ACTIONS:,} acciones sobre las "
-        f"tablas: {lost}. Con Python 3.11 la aplicación abortaría («none_dealloc»)."
+        f"tablas (en cada mitad): {lost}. Con Python 3.11 la aplicación abortaría "
+        "(«none_dealloc»)."
     )
