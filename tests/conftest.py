@@ -36,11 +36,14 @@ from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.roles import CLI_ACTOR
+
+T = TypeVar("T")
 
 # --- where the tests' files go ------------------------------------------------------------------
 # Every test writes real SQLite stores, backups and keyrings, and SQLite syncs each new store, each
@@ -192,13 +195,19 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, build: Callable[[Path],
     """A data dir filled once by ``build(data_dir)`` (in an isolated environment of its own) for
     several tests to copy with ``copy_data``: a data set whose size is the point is paid once."""
     folder = tmp_path_factory.mktemp("built_once")
+    build_isolated(folder, build)
+    return folder
+
+
+def build_isolated(folder: Path, build: Callable[[Path], T]) -> T:
+    """``build(data_dir)`` in an isolated environment of its own in ``folder`` (its data dir and
+    keyring there, for ``copy_data``), from inside a test: the test's own environment after."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        data_dir = _isolate(monkeypatch, folder)
-        build(data_dir)
+        result = build(_isolate(monkeypatch, folder))
     import keyring.core
 
     keyring.core._keyring_backend = None  # the test's own keyring again
-    return folder
+    return result
 
 
 def copy_data(built: Path, data_dir: Path) -> None:

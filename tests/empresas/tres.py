@@ -9,13 +9,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from sqlalchemy import insert
 
 from icsoe_desktop.demo.movimientos import DEMO_REGISTROS, demo_rows
 from icsoe_desktop.services.accounts import Registration
 from icsoe_desktop.store.models import MovimientoRow
-from tests.conftest import _isolate, copy_data
+from tests.conftest import build_isolated, copy_data
 
 PASSWORD = "Nom1na$Segura"
 ANA, BETO = "ana@despacho.mx", "beto@despacho.mx"
@@ -56,12 +55,7 @@ def build(data_dir: Path) -> dict[str, int]:
     if _built is None:
         folder = Path(tempfile.mkdtemp(prefix="icsoe-tres-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        with pytest.MonkeyPatch.context() as monkeypatch:
-            ids = _build(_isolate(monkeypatch, folder))
-        import keyring.core
-
-        keyring.core._keyring_backend = None  # the test's own keyring again
-        _built = folder, ids
+        _built = folder, build_isolated(folder, _build)
     copy_data(_built[0], data_dir)
     return dict(_built[1])
 

@@ -336,8 +336,8 @@ def test_a_long_day_in_every_grid_keeps_none_alive(qtbot, services, data_dir, tm
     counts = [refcounts()]
     for half in range(2):  # each grid's share in two stretches, counted after each
         for grid in grids:
-            middle = grid.share // 2
-            drive(qtbot, grid, range(middle) if half == 0 else range(middle, grid.share))
+            split = grid.share // 2
+            drive(qtbot, grid, range(split) if half == 0 else range(split, grid.share))
         back_to_start(grids)
         settle(qtbot)
         counts.append(refcounts())
