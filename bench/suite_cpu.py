@@ -16,23 +16,31 @@ With ``--vs REV`` the same suite of another revision (a temporary git worktree) 
 alternately with this one, and the ratio of the medians is printed; each tree first collects
 the suite once (bytecode and rewritten asserts cached) so no run pays that alone.
 
-    python bench/suite_cpu.py [--repeat 3] [--vs REV]
+With ``--by-test`` each run of this tree also measures every test (``suite_cpu_plugin.py``)
+and prints where the CPU went: the costliest tests, the tests by folder and by cost, and what
+was spent outside any test (workers' start and collection, the preloaded commands' server).
+
+    python bench/suite_cpu.py [--repeat 3] [--vs REV] [--by-test]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PLUGIN_FOLDER_ENV = "ICSOE_SUITE_CPU_DIR"  # suite_cpu_plugin.FOLDER_ENV
 GOAL_S = 120.0
 COMMAND = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"]
 # As CI and the README run it: the bytecode and pytest's rewritten asserts are cached.
@@ -79,11 +87,21 @@ def reference_cpu() -> float:
     return statistics.median(times)
 
 
-def run_suite(tree: Path) -> dict[str, float | str]:
+def run_suite(tree: Path, by_test: Path | None = None) -> dict[str, float | str]:
+    """One run of the suite of ``tree``; ``by_test``: a folder for each test's CPU."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    command, env = COMMAND, ENV
+    if by_test is not None:
+        command = [*COMMAND, "-p", "suite_cpu_plugin"]
+        paths = [str(ROOT / "bench"), ENV.get("PYTHONPATH", "")]
+        env = {
+            **ENV,
+            "PYTHONPATH": os.pathsep.join(filter(None, paths)),
+            PLUGIN_FOLDER_ENV: str(by_test),
+        }
     reference_before = reference_cpu()
     machine, children, start = _machine_busy(), _children_cpu(), time.perf_counter()
-    done = subprocess.run(COMMAND, cwd=tree, capture_output=True, text=True, env=ENV)
+    done = subprocess.run(command, cwd=tree, capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     tree_cpu = _children_cpu() - children
     after = _machine_busy()
@@ -107,6 +125,35 @@ def run_suite(tree: Path) -> dict[str, float | str]:
     }
 
 
+# Costs of a test, in seconds of CPU: the bins of the breakdown.
+BINS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+TOP = 25
+
+
+def print_by_test(folder: Path, total: float) -> None:
+    """Where a run's CPU went, from the rows ``suite_cpu_plugin`` wrote into ``folder``."""
+    rows = [row for part in folder.glob("*.json") for row in json.loads(part.read_text())]
+    costs = [(nodeid, own + children) for nodeid, own, children in rows]
+    in_tests = sum(cost for _nodeid, cost in costs)
+    print(
+        f"  {len(costs)} tests: {in_tests:.1f} s; outside any test {total - in_tests:.1f} s "
+        "(start, collection, the xdist controller, processes reaped later)"
+    )
+    print(f"  costliest {TOP}:")
+    for nodeid, cost in sorted(costs, key=lambda row: -row[1])[:TOP]:
+        print(f"    {cost:6.2f} s  {nodeid}")
+    folders: dict[str, list[float]] = defaultdict(list)
+    for nodeid, cost in costs:
+        folders[nodeid.split("::")[0].rsplit("/", 1)[0]].append(cost)
+    print("  by folder:")
+    for name, values in sorted(folders.items(), key=lambda item: -sum(item[1])):
+        print(f"    {sum(values):6.1f} s  {len(values):4d} tests  {name}")
+    print("  by cost of a test:")
+    for low, high in zip(BINS, (*BINS[1:], float("inf")), strict=True):
+        values = [cost for _nodeid, cost in costs if low <= cost < high]
+        print(f"    {low:4.2f}-{high:<4} s: {len(values):4d} tests  {sum(values):6.1f} s")
+
+
 def warm(tree: Path) -> None:
     subprocess.run([*COMMAND[:3], "--collect-only", "-q"], cwd=tree, capture_output=True, env=ENV)
 
@@ -115,6 +162,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--vs", help="a git revision to compare with, run alternately")
+    parser.add_argument(
+        "--by-test", action="store_true", help="where this tree's CPU went, test by test"
+    )
     args = parser.parse_args()
 
     trees = {"actual": ROOT}
@@ -135,7 +185,10 @@ def main() -> None:
         results: dict[str, list[dict[str, float | str]]] = {name: [] for name in trees}
         for n in range(args.repeat):
             for name, tree in trees.items():
-                result = run_suite(tree)
+                by_test = None
+                if args.by_test and tree == ROOT:
+                    by_test = Path(tempfile.mkdtemp(prefix="icsoe-suite-by-test-"))
+                result = run_suite(tree, by_test)
                 results[name].append(result)
                 print(
                     f"{n + 1} {name:<20} machine {result['machine']:6.1f} s  "
@@ -144,6 +197,9 @@ def main() -> None:
                     f"load before {result['load']:.2f}  {result['tests']}",
                     flush=True,
                 )
+                if by_test is not None:
+                    print_by_test(by_test, float(result["tree"]))
+                    shutil.rmtree(by_test, ignore_errors=True)
     finally:
         if scratch is not None:
             subprocess.run(
