@@ -14,7 +14,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.store import bulk_indexes, plain, sumas
+from icsoe_desktop.store import bulk_indexes, pendientes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.tracking import tracked
 
@@ -197,22 +197,15 @@ def restore_leftovers(path: Path) -> list[Path]:
     )
 
 
-# The sync's bookkeeping triggers (store/sumas.py, store/pendientes.py), by name.
-SYNC_TRIGGERS = (
-    "type = 'trigger' AND (name LIKE 'sync\\_sums\\_%' ESCAPE '\\' "
-    "OR name LIKE 'sync\\_unsent\\_%' ESCAPE '\\')"
-)
-
-
 def _drop_sync_triggers(conn: Connection) -> None:
     """A store that is never synced (the catalog) keeps no sync sums nor unsent counts. Its
-    migrations, shared with the empresas' stores, create their triggers; each connection
-    parses them (~2 ms, four times the rest of the schema), and the login opens the catalog
-    a few times before it answers. Its template comes without them (store/template.py): only
-    a migration that creates them again has them dropped here."""
-    names = conn.exec_driver_sql(f"SELECT name FROM sqlite_master WHERE {SYNC_TRIGGERS}")
-    for name in names.scalars().all():
-        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    migrations, shared with the empresas' stores, create their triggers and views; each
+    connection parses them (~1 ms, twice the rest of the schema), and the login opens the
+    catalog a few times before it answers. Its template comes without them
+    (store/template.py): only a migration that creates them again has them dropped here."""
+    driver = conn.connection.driver_connection
+    sumas.drop_bookkeeping(driver)
+    pendientes.drop_bookkeeping(driver)
 
 
 def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker:

@@ -51,6 +51,17 @@ def _sync_hash(row_uuid: str, version: int) -> int:
 TEMPLATES = {True: "template.sqlite3", False: "template-catalogo.sqlite3"}
 
 
+def drop_triggers_and_views(connection: sqlite3.Connection, prefix: str) -> None:
+    """Drops the triggers and views whose name starts with ``prefix`` (``_`` matches itself)."""
+    pattern = prefix.replace("_", "\\_") + "%"
+    for kind, name in connection.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') "
+        "AND name LIKE ? ESCAPE '\\' ORDER BY type = 'view'",
+        (pattern,),
+    ).fetchall():
+        connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+
+
 def copy_template(path: Path, synced: bool = True) -> None:
     """A new store starts as a copy of the migrated template shipped with the app (no Alembic,
     no migrations: store/template.py). Only for a file that does not exist yet."""

@@ -5,7 +5,7 @@ and for a row this desktop does not keep, the version its clean sync state last 
 «duplicado», a hard-deleted row's tombstone). An idle sync reads a few thousand sums instead of
 hashing a million rows.
 
-Kept by triggers (migration 0018): on each synced table (insert, change of version, delete) and
+Kept by triggers (``bookkeeping``, created by migrations 0018 and 0022): on each synced table (insert, change of version, delete) and
 on ``sync_row_state`` (a state without a row counts). They call ``sync_hash`` (md5, which SQLite
 lacks), registered on every connection of ours (``plain.configure``); a connection without it
 cannot write synced rows. The sums stay below 2**60 (an addition fits SQLite's 64-bit
@@ -28,6 +28,7 @@ from itertools import repeat
 from operator import itemgetter, methodcaller
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.store import plain
 
 MOD = sync_wire.SUM_MODULUS
 HASH_FUNCTION = "sync_hash"  # plain.SYNC_HASH registers it before this module loads
@@ -45,6 +46,15 @@ def register(connection: sqlite3.Connection) -> None:
 
 
 # --- the triggers ---------------------------------------------------------------------------
+# Every connection parses the whole schema when it opens: the triggers of the synced tables only
+# name each change (its table, uuid, version and sign) into two views, whose INSTEAD OF
+# triggers hold the statements once.
+
+CHANGE = "sync_sums_cambio"  # (table_name, row_uuid, version, sign): a row's hash in or out
+# (table_name, row_uuid, sign): the clean, versioned state of that uuid in or out (counted
+# while its row is not here: out when the row comes, in when it goes)
+ROWLESS = "sync_sums_sin_fila"
+ROWS = "sync_sums_filas"  # (table_name, uuid): every synced row, for the states' triggers
 
 _UPSERT = (
     "ON CONFLICT (table_name, bucket) DO UPDATE SET rows = rows + excluded.rows, "
@@ -52,59 +62,56 @@ _UPSERT = (
 )
 
 
-def _change(table: str, row_uuid: str, version: str, sign: int, where: str = "") -> str:
-    """The statement adding (``sign`` 1) or taking out (-1) one row's hash."""
-    part = f"{HASH_FUNCTION}({row_uuid}, {version})"
-    total = part if sign > 0 else f"{MOD} - {part}"
-    bucket = BUCKET.format(uuid=row_uuid)
-    return (
-        f"INSERT INTO sync_sums (table_name, bucket, rows, total) SELECT {table}, {bucket}, "
-        f"{sign}, {total} {where or 'WHERE true'} {_UPSERT};"
-    )
+def _views(tables: Iterable[str]) -> list[str]:
+    rows = " UNION ALL ".join(f"SELECT '{t}' AS table_name, uuid FROM {t}" for t in tables)
+    part = f"{HASH_FUNCTION}(new.row_uuid, new.version)"
+    bucket = BUCKET.format(uuid="new.row_uuid")
+    return [
+        f"CREATE VIEW {CHANGE} AS SELECT NULL AS table_name, NULL AS row_uuid, "
+        "NULL AS version, NULL AS sign WHERE 0",
+        f"CREATE TRIGGER {CHANGE}_insert INSTEAD OF INSERT ON {CHANGE} BEGIN "
+        f"INSERT INTO sync_sums (table_name, bucket, rows, total) VALUES (new.table_name, "
+        f"{bucket}, new.sign, CASE WHEN new.sign > 0 THEN {part} ELSE {MOD} - {part} END) "
+        f"{_UPSERT}; END",
+        f"CREATE VIEW {ROWLESS} AS SELECT NULL AS table_name, NULL AS row_uuid, NULL AS sign "
+        "WHERE 0",
+        f"CREATE TRIGGER {ROWLESS}_insert INSTEAD OF INSERT ON {ROWLESS} BEGIN "
+        f"INSERT INTO {CHANGE} SELECT s.table_name, s.row_uuid, s.version, new.sign "
+        "FROM sync_row_state AS s WHERE s.table_name = new.table_name "
+        "AND s.row_uuid = new.row_uuid AND s.dirty IS 0 AND s.version IS NOT NULL; END",
+        # SQLite pushes a lookup's terms into each part: the constant ``table_name = …`` first.
+        f"CREATE VIEW {ROWS} AS {rows}",
+    ]
 
 
-def _rowless(table: str, row_uuid: str, sign: int) -> str:
-    """Adds or takes out the clean, versioned state of ``row_uuid`` (counted while the row is
-    not here)."""
-    return _change(
-        f"'{table}'",
-        "s.row_uuid",
-        "s.version",
-        sign,
-        f"FROM sync_row_state AS s WHERE s.table_name = '{table}' AND s.row_uuid = {row_uuid} "
-        "AND s.dirty IS 0 AND s.version IS NOT NULL",
-    )
-
-
-def table_triggers(table: str, append_only: bool, sent: str | None = None) -> list[str]:
+def _table_triggers(table: str, append_only: bool, sent: str | None) -> list[str]:
     """The triggers of one synced table. ``sent``: the SQL condition, over ``{row}``, of the
     rows that travel (None: all); ``append_only``: rows never change (version 1)."""
 
-    def version(row: str) -> str:
-        return "1" if append_only else f"{row}.version"
+    def change(row: str, sign: int) -> str:
+        version = "1" if append_only else f"{row}.version"
+        values = f"'{table}', {row}.uuid, {version}, {sign}"
+        if sent:
+            return f"INSERT INTO {CHANGE} SELECT {values} WHERE {sent.format(row=row)};"
+        return f"INSERT INTO {CHANGE} VALUES ({values});"
 
-    def travels(row: str) -> str:
-        return f"WHERE {sent.format(row=row)}" if sent else ""
+    def rowless(row: str, sign: int) -> str:
+        return f"INSERT INTO {ROWLESS} VALUES ('{table}', {row}.uuid, {sign});"
 
-    name = f"'{table}'"
     triggers = [
         f"CREATE TRIGGER sync_sums_{table}_insert AFTER INSERT ON {table} BEGIN "
-        f"{_change(name, 'new.uuid', version('new'), 1, travels('new'))} "
-        f"{_rowless(table, 'new.uuid', -1)} END"
+        f"{change('new', 1)} {rowless('new', -1)} END"
     ]
     if not append_only:  # (an append-only table refuses changes and removals itself)
         triggers.append(
             f"CREATE TRIGGER sync_sums_{table}_delete AFTER DELETE ON {table} BEGIN "
-            f"{_change(name, 'old.uuid', version('old'), -1, travels('old'))} "
-            f"{_rowless(table, 'old.uuid', 1)} END"
+            f"{change('old', -1)} {rowless('old', 1)} END"
         )
         columns = "version" + (", kind" if sent and "kind" in sent else "")
         changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns.split(", "))
         triggers.append(
             f"CREATE TRIGGER sync_sums_{table}_update AFTER UPDATE OF {columns} ON {table} "
-            f"WHEN {changed} BEGIN "
-            f"{_change(name, 'old.uuid', version('old'), -1, travels('old'))} "
-            f"{_change(name, 'new.uuid', version('new'), 1, travels('new'))} END"
+            f"WHEN {changed} BEGIN {change('old', -1)} {change('new', 1)} END"
         )
     return triggers
 
@@ -112,40 +119,50 @@ def table_triggers(table: str, append_only: bool, sent: str | None = None) -> li
 STATE_INSERT_TRIGGER = "sync_sums_state_insert"
 
 
-def state_triggers(tables: Iterable[str]) -> list[str]:
+def _state_triggers() -> list[str]:
     """The triggers of ``sync_row_state``: a clean, versioned state counts while its table
-    holds no row of its uuid. (One EXISTS over every synced table: SQLite tests the constant
-    ``table_name = …`` of each part before looking its index up.)"""
+    holds no row of its uuid."""
 
-    def has_row(state: str) -> str:
-        parts = " UNION ALL ".join(
-            f"SELECT 1 FROM {t} WHERE {state}.table_name = '{t}' AND uuid = {state}.row_uuid"
-            for t in tables
+    def rowless(state: str) -> str:
+        return (
+            f"NOT EXISTS (SELECT 1 FROM {ROWS} WHERE table_name = {state}.table_name "
+            f"AND uuid = {state}.row_uuid)"
         )
-        return f"EXISTS ({parts})"
 
     def counted(state: str) -> str:
         return f"{state}.dirty IS 0 AND {state}.version IS NOT NULL"
 
     def change(state: str, sign: int) -> str:
-        return _change(
-            f"{state}.table_name",
-            f"{state}.row_uuid",
-            f"{state}.version",
-            sign,
-            f"WHERE {counted(state)}",
+        return (
+            f"INSERT INTO {CHANGE} SELECT {state}.table_name, {state}.row_uuid, "
+            f"{state}.version, {sign} WHERE {counted(state)};"
         )
 
     return [
         f"CREATE TRIGGER {STATE_INSERT_TRIGGER} AFTER INSERT ON sync_row_state "
-        f"WHEN {counted('new')} AND NOT {has_row('new')} BEGIN {change('new', 1)} END",
+        f"WHEN {counted('new')} AND {rowless('new')} BEGIN {change('new', 1)} END",
         "CREATE TRIGGER sync_sums_state_update AFTER UPDATE OF dirty, version ON sync_row_state "
         "WHEN (old.dirty IS NOT new.dirty OR old.version IS NOT new.version) "
-        f"AND ({counted('old')} OR {counted('new')}) AND NOT {has_row('new')} "
+        f"AND ({counted('old')} OR {counted('new')}) AND {rowless('new')} "
         f"BEGIN {change('old', -1)} {change('new', 1)} END",
         "CREATE TRIGGER sync_sums_state_delete AFTER DELETE ON sync_row_state "
-        f"WHEN {counted('old')} AND NOT {has_row('old')} BEGIN {change('old', -1)} END",
+        f"WHEN {counted('old')} AND {rowless('old')} BEGIN {change('old', -1)} END",
     ]
+
+
+def bookkeeping(tables: Iterable[tuple[str, bool, str | None]]) -> list[str]:
+    """Every view and trigger that keeps the sums, for the synced ``tables``: (name,
+    append-only, the SQL condition over ``{row}`` of the rows that travel or None)."""
+    tables = list(tables)
+    statements = _views(t for t, _append_only, _sent in tables)
+    for table, append_only, sent in tables:
+        statements += _table_triggers(table, append_only, sent)
+    return statements + _state_triggers()
+
+
+def drop_bookkeeping(connection: sqlite3.Connection) -> None:
+    """Drops what ``bookkeeping`` creates (its triggers and views, by their prefix)."""
+    plain.drop_triggers_and_views(connection, "sync_sums_")
 
 
 def insert_trigger(table: str) -> str:
@@ -233,11 +250,11 @@ __all__ = [
     "STATE_INSERT_TRIGGER",
     "add",
     "add_inserted",
+    "bookkeeping",
     "bucket_sums",
+    "drop_bookkeeping",
     "insert_trigger",
     "register",
     "row_hash",
     "rows_here",
-    "state_triggers",
-    "table_triggers",
 ]

@@ -19,6 +19,7 @@ from icsoe_desktop.services.sync_apply import apply_remote
 from icsoe_desktop.services.sync_check import bucket_summary, kept_buckets, kept_view
 from icsoe_desktop.services.sync_encode import local_changes, pending_count
 from icsoe_desktop.services.sync_insert import upsert_states
+from icsoe_desktop.store import sumas
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncConflict
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
@@ -143,3 +144,47 @@ def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
         assert_kept_equal_scanned(other.store)
     finally:
         other.close()
+
+
+def test_a_backup_with_the_earlier_triggers_restores_and_keeps_sums_and_count(
+    services, tmp_path: Path
+) -> None:
+    """A backup of the revision whose bookkeeping triggers were written out in full on each
+    table (0021), with rows written there under them, is accepted as the app wrote it, migrated
+    to the compact triggers, and its sums and unsent count stay the rows' as writing goes on."""
+    import sqlite3
+    from contextlib import closing
+
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.store.migrations import HEAD_REVISION
+    from tests.store.test_pendientes import _downgrade
+
+    create_demo_movimientos(services.store, 60, TODAY, batch=60)
+    answer_push(services.store)
+    backup = services.backup.backup(tmp_path / "anterior.icsoe-respaldo", actor=CLI_ACTOR)
+    _downgrade(backup, "0021_pendientes")
+    with closing(sqlite3.connect(backup)) as conn, conn:
+        views = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'view'")
+        assert views.fetchone() == (0,)
+        sumas.register(conn)  # the earlier triggers keep the sums and the count of these
+        conn.execute("UPDATE movimientos SET version = version + 1 WHERE id % 3 = 0")
+        conn.execute("DELETE FROM movimientos WHERE id % 5 = 0")
+        conn.execute(
+            "DELETE FROM sync_row_state WHERE row_uuid IN "
+            "(SELECT uuid FROM movimientos WHERE id % 11 = 0)"
+        )
+
+    services.backup.restore(backup, actor=CLI_ACTOR)
+    with closing(sqlite3.connect(services.store.path)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            HEAD_REVISION,
+        )
+    assert_kept_equal_scanned(services.store)
+    create_demo_movimientos(services.store, 90, TODAY, batch=30)  # new rows, bulk batches
+    with services.store.session() as session:
+        for row in session.query(MovimientoRow).filter(MovimientoRow.id % 4 == 0):
+            row.estado = "rechazado"
+        session.execute(delete(MovimientoRow).where(MovimientoRow.id % 7 == 0))
+    assert_kept_equal_scanned(services.store)
+    answer_push(services.store)
+    assert_kept_equal_scanned(services.store)

@@ -4,4 +4,4 @@ a test checks it equals the script directory's head."""
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-HEAD_REVISION = "0021_pendientes"
+HEAD_REVISION = "0022_contabilidad_compacta"

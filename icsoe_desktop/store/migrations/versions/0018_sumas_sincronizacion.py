@@ -10,6 +10,7 @@ Create Date: 2026-11-24
 from alembic import op
 
 from icsoe_desktop.store import sumas
+from icsoe_desktop.store.migrations import disparadores_0018_0021
 
 revision = "0018_sumas_sincronizacion"
 down_revision = "0017_orden_estrecho"
@@ -56,17 +57,10 @@ def upgrade() -> None:
         )
         sums = sumas.bucket_sums([*rows, *rowless])
         sumas.add(driver, table, sums)
-        for trigger in sumas.table_triggers(table, append_only, sent):
-            op.execute(trigger)
-    for trigger in sumas.state_triggers([t for t, _a, _s in TABLES]):
-        op.execute(trigger)
+    for statement in disparadores_0018_0021.sums(TABLES):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    names = op.get_bind().exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync\\_sums\\_%' "
-        "ESCAPE '\\'"
-    )
-    for name in list(names.scalars()):
-        op.execute(f"DROP TRIGGER {name}")
+    sumas.drop_bookkeeping(op.get_bind().connection.driver_connection)
     op.execute("DROP TABLE sync_sums")

@@ -10,6 +10,7 @@ Create Date: 2026-11-23
 from alembic import op
 
 from icsoe_desktop.store import pendientes
+from icsoe_desktop.store.migrations import disparadores_0018_0021
 
 revision = "0021_pendientes"
 down_revision = "0020_registro_estado"
@@ -45,17 +46,10 @@ def upgrade() -> None:
     driver = op.get_bind().connection.driver_connection
     for table, sent in TABLES:
         pendientes.add(driver, table, pendientes.count_table(driver, table, sent))
-        for trigger in pendientes.table_triggers(table, sent):
-            op.execute(trigger)
-    for trigger in pendientes.state_triggers(TABLES):
-        op.execute(trigger)
+    for statement in disparadores_0018_0021.unsent(TABLES):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    names = op.get_bind().exec_driver_sql(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE "
-        "'sync\\_unsent\\_%' ESCAPE '\\'"
-    )
-    for name in list(names.scalars()):
-        op.execute(f"DROP TRIGGER {name}")
+    pendientes.drop_bookkeeping(op.get_bind().connection.driver_connection)
     op.execute("DROP TABLE sync_unsent")
