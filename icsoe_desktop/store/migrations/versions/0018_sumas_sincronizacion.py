@@ -10,7 +10,9 @@ Create Date: 2026-11-24
 from alembic import op
 
 from icsoe_desktop.store import sumas
-from icsoe_desktop.store.migrations import disparadores_0018_0021
+
+# (the module's full name: the bundle ships what the migrations import by it)
+from icsoe_desktop.store.migrations.disparadores_0018_0021 import sums as earlier_sums
 
 revision = "0018_sumas_sincronizacion"
 down_revision = "0017_orden_estrecho"
@@ -57,7 +59,7 @@ def upgrade() -> None:
         )
         sums = sumas.bucket_sums([*rows, *rowless])
         sumas.add(driver, table, sums)
-    for statement in disparadores_0018_0021.sums(TABLES):
+    for statement in earlier_sums(TABLES):
         op.execute(statement)
 
 

@@ -10,7 +10,9 @@ Create Date: 2026-11-23
 from alembic import op
 
 from icsoe_desktop.store import pendientes
-from icsoe_desktop.store.migrations import disparadores_0018_0021
+
+# (the module's full name: the bundle ships what the migrations import by it)
+from icsoe_desktop.store.migrations.disparadores_0018_0021 import unsent as earlier_unsent
 
 revision = "0021_pendientes"
 down_revision = "0020_registro_estado"
@@ -46,7 +48,7 @@ def upgrade() -> None:
     driver = op.get_bind().connection.driver_connection
     for table, sent in TABLES:
         pendientes.add(driver, table, pendientes.count_table(driver, table, sent))
-    for statement in disparadores_0018_0021.unsent(TABLES):
+    for statement in earlier_unsent(TABLES):
         op.execute(statement)
 
 

@@ -11,7 +11,10 @@ Create Date: 2026-11-25
 from alembic import op
 
 from icsoe_desktop.store import pendientes, sumas
-from icsoe_desktop.store.migrations import disparadores_0018_0021
+
+# (the module's full name: the bundle ships what the migrations import by it)
+from icsoe_desktop.store.migrations.disparadores_0018_0021 import sums as earlier_sums
+from icsoe_desktop.store.migrations.disparadores_0018_0021 import unsent as earlier_unsent
 
 revision = "0022_contabilidad_compacta"
 down_revision = "0021_pendientes"
@@ -53,4 +56,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _replace(disparadores_0018_0021.sums(TABLES), disparadores_0018_0021.unsent(_UNSENT))
+    _replace(earlier_sums(TABLES), earlier_unsent(_UNSENT))
