@@ -227,22 +227,22 @@ def test_no_library_is_read_before_the_first_window(tmp_path: Path) -> None:
     assert sorted(loaded & libraries) == []
 
 
-def test_the_migrations_import_their_own_helpers_by_full_name() -> None:
+def test_the_migrations_import_their_own_modules_by_full_name() -> None:
     """build_installer.spec ships what the migration scripts import (data files its analysis
-    never reads) by the module each import names. A helper module of the migrations package,
-    which nothing else in the app imports, named as ``from …migrations import helper`` would be
+    never reads) by the module each import names. A module of the migrations package itself,
+    which nothing else in the app imports, named as ``from …migrations import module`` would be
     left out, and a store or a backup of an earlier revision could not be migrated in the
     installed app."""
     import ast
 
     migrations = PACKAGE / "store" / "migrations"
-    helpers = {p.stem for p in migrations.glob("*.py")} - {"__init__", "env"}
-    assert helpers  # (the earlier bookkeeping triggers)
+    own_modules = {p.stem for p in migrations.glob("*.py")} - {"__init__", "env"}
+    assert own_modules  # (the earlier bookkeeping triggers)
     named_as_attribute = []
     for path in [migrations / "env.py", *sorted((migrations / "versions").glob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module == "icsoe_desktop.store.migrations":
                 named_as_attribute += [
-                    f"{path.name}: {a.name}" for a in node.names if a.name in helpers
+                    f"{path.name}: {a.name}" for a in node.names if a.name in own_modules
                 ]
     assert named_as_attribute == []

@@ -5,9 +5,10 @@ of dirty states, small when nothing waits.
 
 Kept by triggers (``bookkeeping``, created by migrations 0021 and 0022): on each synced table
 (insert, delete, a change of uuid or of whether the row travels) and on ``sync_row_state`` (a
-state of a row here takes it out; a state removed puts it back). A bulk insert (``store/conteo.py``) drops its table's insert
-trigger (and, for a pulled page that writes its rows' states with them, the state insert
-trigger) and adds the batch's count in one pass: ``add_inserted``.
+state of a row here takes it out; a state removed puts it back). A bulk insert
+(``store/conteo.py``) drops its table's insert trigger (and, for a pulled page that writes its
+rows' states with them, the state insert trigger) and adds the batch's count in one pass:
+``add_inserted``.
 
 No SQLAlchemy here: the migration and the bulk path call it with a driver connection.
 """

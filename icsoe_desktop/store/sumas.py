@@ -5,12 +5,12 @@ and for a row this desktop does not keep, the version its clean sync state last 
 «duplicado», a hard-deleted row's tombstone). An idle sync reads a few thousand sums instead of
 hashing a million rows.
 
-Kept by triggers (``bookkeeping``, created by migrations 0018 and 0022): on each synced table (insert, change of version, delete) and
-on ``sync_row_state`` (a state without a row counts). They call ``sync_hash`` (md5, which SQLite
-lacks), registered on every connection of ours (``plain.configure``); a connection without it
-cannot write synced rows. The sums stay below 2**60 (an addition fits SQLite's 64-bit
-integers, which a plain sum of a bucket's hashes outgrows): compared with the server's exact
-sums modulo 2**60.
+Kept by triggers (``bookkeeping``, created by migrations 0018 and 0022): on each synced table
+(insert, change of version, delete) and on ``sync_row_state`` (a state without a row counts).
+They call ``sync_hash`` (md5, which SQLite lacks), registered on every connection of ours
+(``plain.configure``); a connection without it cannot write synced rows. The sums stay below
+2**60 (an addition fits SQLite's 64-bit integers, which a plain sum of a bucket's hashes
+outgrows): compared with the server's exact sums modulo 2**60.
 
 A bulk insert (``store/conteo.py``) drops the insert trigger of its table, as it drops the
 counts', and adds the batch's sums in one pass: ``add_rows``.
