@@ -1,7 +1,7 @@
 """The sync's bookkeeping triggers (``store/sumas.py``, ``store/pendientes.py``) in their compact
 form: each synced table's triggers name the change into a view whose INSTEAD OF trigger holds the
 statements once, and the states' triggers look rows up through one view per concern. They keep
-the same sums and counts; every connection parses a third of the text when it opens.
+the same sums and counts; every connection parses 27 KB of their SQL when it opens, not 72 KB.
 
 Revision ID: 0022_contabilidad_compacta
 Revises: 0021_pendientes
