@@ -121,8 +121,9 @@ def main() -> None:
                 kind: statistics.median(c[kind] for c in written[name]) * 1e6
                 for kind in written[name][0]
             }
+            opening = statistics.median(opened[name]) * 1e3
             print(
-                f"{name:<24} schema {size / 1024:5.1f} KB  open {statistics.median(opened[name]) * 1e3:5.2f} ms  "
+                f"{name:<24} schema {size / 1024:5.1f} KB  open {opening:5.2f} ms  "
                 + "  ".join(f"{kind} {us:5.1f} us/row" for kind, us in costs.items())
             )
         head, full = (statistics.median(opened[name]) for name in stores)

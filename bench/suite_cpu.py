@@ -39,8 +39,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from suite_cpu_plugin import FOLDER_ENV as PLUGIN_FOLDER_ENV  # bench/, this script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
-PLUGIN_FOLDER_ENV = "ICSOE_SUITE_CPU_DIR"  # suite_cpu_plugin.FOLDER_ENV
 GOAL_S = 120.0
 COMMAND = [sys.executable, "-m", "pytest", "-n", "2", "-q", "-p", "no:cacheprovider"]
 # As CI and the README run it: the bytecode and pytest's rewritten asserts are cached.

@@ -197,7 +197,7 @@ def restore_leftovers(path: Path) -> list[Path]:
     )
 
 
-def _drop_sync_triggers(conn: Connection) -> None:
+def _drop_sync_bookkeeping(conn: Connection) -> None:
     """A store that is never synced (the catalog) keeps no sync sums nor unsent counts. Its
     migrations, shared with the empresas' stores, create their triggers and views; each
     connection parses them (~1 ms, twice the rest of the schema), and the login opens the
@@ -242,7 +242,7 @@ class Store:
             with self.engine.begin() as conn:
                 bulk_indexes.restore(conn)  # after a crash in the middle of a big sync pull
                 if not synced:
-                    _drop_sync_triggers(conn)
+                    _drop_sync_bookkeeping(conn)
         except DatabaseError as exc:
             self.engine.dispose()
             log.exception("No se pudo abrir la base de datos %s", path)
