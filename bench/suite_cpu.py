@@ -17,8 +17,10 @@ alternately with this one, and the ratio of the medians is printed; each tree fi
 the suite once (bytecode and rewritten asserts cached) so no run pays that alone.
 
 With ``--by-test`` each run of this tree also measures every test (``suite_cpu_plugin.py``)
-and prints where the CPU went: the costliest tests, the tests by folder and by cost, and what
-was spent outside any test (workers' start and collection, the preloaded commands' server).
+and prints where the CPU went: the costliest tests, the tests by folder and by cost, the
+phases (fixtures' setup, the tests themselves, teardown) and the files whose fixtures cost
+most, and what was spent outside any test (workers' start and collection, the preloaded
+commands' server).
 
     python bench/suite_cpu.py [--repeat 3] [--vs REV] [--by-test]
 """
@@ -134,12 +136,26 @@ TOP = 25
 def print_by_test(folder: Path, total: float) -> None:
     """Where a run's CPU went, from the rows ``suite_cpu_plugin`` wrote into ``folder``."""
     rows = [row for part in folder.glob("*.json") for row in json.loads(part.read_text())]
-    costs = [(nodeid, own + children) for nodeid, own, children in rows]
+    costs = [(nodeid, own + children) for nodeid, own, children, *_phases in rows]
     in_tests = sum(cost for _nodeid, cost in costs)
     print(
         f"  {len(costs)} tests: {in_tests:.1f} s; outside any test {total - in_tests:.1f} s "
         "(start, collection, the xdist controller, processes reaped later)"
     )
+    setup, call, teardown = (sum(row[i] for row in rows) for i in (3, 4, 5))
+    print(
+        f"  phases: fixtures' setup {setup:.1f} s, the tests themselves {call:.1f} s, "
+        f"teardown {teardown:.1f} s, pytest's reporting {in_tests - setup - call - teardown:.1f} s"
+    )
+    setups: dict[str, list[float]] = defaultdict(list)
+    for nodeid, _own, _children, setup_s, _call, _teardown in rows:
+        setups[nodeid.split("::")[0]].append(setup_s)
+    print("  files whose fixtures' setup cost most:")
+    for name, values in sorted(setups.items(), key=lambda item: -sum(item[1]))[:10]:
+        print(
+            f"    {sum(values):6.2f} s  {len(values):4d} tests  "
+            f"{sum(values) / len(values) * 1000:5.1f} ms each  {name}"
+        )
     print(f"  costliest {TOP}:")
     for nodeid, cost in sorted(costs, key=lambda row: -row[1])[:TOP]:
         print(f"    {cost:6.2f} s  {nodeid}")
