@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from suite_cpu_plugin import FOLDER_ENV as PLUGIN_FOLDER_ENV  # bench/, this script's folder
@@ -133,6 +134,14 @@ BINS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 TOP = 25
 
 
+def _grouped(pairs: Iterable[tuple[str, float]]) -> list[tuple[str, list[float]]]:
+    """The values of ``(name, value)`` pairs by name, the largest total first."""
+    groups: dict[str, list[float]] = defaultdict(list)
+    for name, value in pairs:
+        groups[name].append(value)
+    return sorted(groups.items(), key=lambda item: -sum(item[1]))
+
+
 def print_by_test(folder: Path, total: float) -> None:
     """Where a run's CPU went, from the rows ``suite_cpu_plugin`` wrote into ``folder``."""
     rows = [row for part in folder.glob("*.json") for row in json.loads(part.read_text())]
@@ -147,11 +156,8 @@ def print_by_test(folder: Path, total: float) -> None:
         f"  phases: fixtures' setup {setup:.1f} s, the tests themselves {call:.1f} s, "
         f"teardown {teardown:.1f} s, pytest's reporting {in_tests - setup - call - teardown:.1f} s"
     )
-    setups: dict[str, list[float]] = defaultdict(list)
-    for nodeid, _own, _children, setup_s, _call, _teardown in rows:
-        setups[nodeid.split("::")[0]].append(setup_s)
     print("  files whose fixtures' setup cost most:")
-    for name, values in sorted(setups.items(), key=lambda item: -sum(item[1]))[:10]:
+    for name, values in _grouped((row[0].split("::")[0], row[3]) for row in rows)[:10]:
         print(
             f"    {sum(values):6.2f} s  {len(values):4d} tests  "
             f"{sum(values) / len(values) * 1000:5.1f} ms each  {name}"
@@ -159,11 +165,9 @@ def print_by_test(folder: Path, total: float) -> None:
     print(f"  costliest {TOP}:")
     for nodeid, cost in sorted(costs, key=lambda row: -row[1])[:TOP]:
         print(f"    {cost:6.2f} s  {nodeid}")
-    folders: dict[str, list[float]] = defaultdict(list)
-    for nodeid, cost in costs:
-        folders[nodeid.split("::")[0].rsplit("/", 1)[0]].append(cost)
     print("  by folder:")
-    for name, values in sorted(folders.items(), key=lambda item: -sum(item[1])):
+    folders = ((nodeid.split("::")[0].rsplit("/", 1)[0], cost) for nodeid, cost in costs)
+    for name, values in _grouped(folders):
         print(f"    {sum(values):6.1f} s  {len(values):4d} tests  {name}")
     print("  by cost of a test:")
     for low, high in zip(BINS, (*BINS[1:], float("inf")), strict=True):
