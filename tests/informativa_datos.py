@@ -8,8 +8,8 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from operator import mul
 
+from icsoe_desktop.domain.contacto import curp_check_digit
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.informativa.modelo import (
     CORRECCION,
@@ -29,17 +29,10 @@ from icsoe_desktop.domain.informativa.trabajadores import salarios_de
 PERIODO = Periodo(2026, 1)
 CONTRATISTA = Parte(rfc="SEM980701STA", nombre="Servicios Especializados del Mayab, S.A. de C.V.")
 
-_CURP_VALORES = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ")}
-_CURP_PESOS = tuple(range(18, 1, -1))
 # Four letters no forbidden-word list holds, and states of birth of the CURP catalogue.
 _INICIALES = ("GARC", "LOPE", "MART", "HERN", "PERE", "SANC", "RAMI", "TORR", "FLOR", "RIVE")
 _ENTIDADES = ("AS", "BC", "DF", "JC", "NL", "PL", "VZ", "YN", "MC", "GT", "QR", "SL")
 _CONSONANTES = "BCDFGHJKLMNPQRSTVWXYZ"
-
-
-def curp_digito(primeros_17: str) -> str:
-    total = sum(map(mul, map(_CURP_VALORES.__getitem__, primeros_17), _CURP_PESOS))
-    return str((10 - total % 10) % 10)
 
 
 def curp_valida(rng: random.Random, nacimiento: date | None = None) -> str:
@@ -54,7 +47,7 @@ def curp_valida(rng: random.Random, nacimiento: date | None = None) -> str:
         + "".join(rng.choice(_CONSONANTES) for _ in range(3))
         + siglo
     )
-    return cuerpo + curp_digito(cuerpo)
+    return cuerpo + curp_check_digit(cuerpo)
 
 
 def nss_valido(rng: random.Random) -> str:
@@ -166,7 +159,7 @@ def _curp_mal_digito(curp: str) -> str:
 
 def _curp_mes_13(curp: str) -> str:
     cuerpo = curp[:6] + "13" + curp[8:17]  # month 13, check digit kept consistent
-    return cuerpo + curp_digito(cuerpo)
+    return cuerpo + curp_check_digit(cuerpo)
 
 
 def casos_sembrados() -> list[Caso]:

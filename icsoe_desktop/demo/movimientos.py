@@ -9,6 +9,7 @@ from functools import cache
 
 from sqlalchemy import insert, select
 
+from icsoe_desktop.domain.contacto import curp_check_digit
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
 from icsoe_desktop.services.movimientos import Progress
@@ -81,12 +82,10 @@ def _palabra_valida(inicio: str) -> bool:
     from stdnum.mx import curp
 
     muestra = f"{inicio}000101HDFXXX0"
-    return curp.is_valid(muestra + curp.calc_check_digit(muestra + "0"))
+    return curp.is_valid(muestra + curp_check_digit(muestra))
 
 
 def _curp(rng: random.Random, first: str, second: str, name: str, born: date, sex: str) -> str:
-    from stdnum.mx import curp
-
     vowel = next((c for c in first[1:] if c in "AEIOU"), "X")
     consonant = lambda w: next((c for c in w[1:] if c not in "AEIOUÑ "), "X")  # noqa: E731
     base = (
@@ -96,7 +95,7 @@ def _curp(rng: random.Random, first: str, second: str, name: str, born: date, se
     ).replace("Ñ", "X")
     if not _palabra_valida(base[:4]):
         base = base[0] + "X" + base[2:]  # RENAPO's rule for a word on its list (CAGA → CXGA)
-    return base + curp.calc_check_digit(base + "0")
+    return base + curp_check_digit(base)
 
 
 def ensure_demo_registros(store: Store) -> list[str]:

@@ -67,16 +67,17 @@ def check_rfc(value: str, field: str = "rfc") -> str:
         ) from exc
 
 
-def nss_check_digit(first_ten: str) -> str:
-    """IMSS NSS check digit: Luhn over the first 10 digits (idse-lotes.md)."""
-    from stdnum import luhn
-
-    return luhn.calc_check_digit(first_ten)
-
-
 _DIGITS = re.compile(r"[0-9]+")
 _LUHN_ONE = {str(d): d for d in range(10)}
 _LUHN_TWO = {str(d): (2 * d) // 10 + (2 * d) % 10 for d in range(10)}
+
+
+def nss_check_digit(first_ten: str) -> str:
+    """IMSS NSS check digit: Luhn over the first 10 digits (idse-lotes.md). The check digit
+    takes the place of weight one, so the last of ``first_ten`` is doubled."""
+    total = sum(map(_LUHN_TWO.__getitem__, first_ten[::-2]))
+    total += sum(map(_LUHN_ONE.__getitem__, first_ten[-2::-2]))
+    return str(-total % 10)
 
 
 def luhn_ok(digits: str) -> bool:

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.mx import curp as stdnum_curp
 
-from icsoe_desktop.domain.contacto import curp_ok
+from icsoe_desktop.domain.contacto import curp_check_digit, curp_ok
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import nss_ok
+from icsoe_desktop.domain.identifiers import nss_check_digit, nss_ok
 from icsoe_desktop.domain.idse_lote import RECORD_LENGTH, format_line, parse_line
 from icsoe_desktop.domain.lote_rapido import LoteChecker
 from icsoe_desktop.domain.movimientos import Movimiento, validate
@@ -113,3 +113,16 @@ def test_curp_ok_is_stdnum_validate(value):
 def test_nss_ok_is_the_luhn_digit(value):
     expected = len(value) == 11 and value.isascii() and luhn.is_valid(value)
     assert nss_ok(value) == expected
+
+
+@CHECK
+@given(st.text("0123456789", min_size=10, max_size=10))
+def test_nss_check_digit_is_stdnums_luhn_digit(ten):
+    assert nss_check_digit(ten) == luhn.calc_check_digit(ten)
+    assert nss_ok(ten + nss_check_digit(ten))
+
+
+@CHECK
+@given(st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ&", min_size=17, max_size=17))
+def test_curp_check_digit_is_stdnums(first_17):
+    assert curp_check_digit(first_17) == stdnum_curp.calc_check_digit(first_17 + "0")

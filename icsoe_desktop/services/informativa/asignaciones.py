@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.contacto import check_curp
@@ -136,17 +136,21 @@ class TrabajadoresContratoService(InformativaBase):
             total = len(trabajadores)
             lote = 2000
             for inicio in range(0, total, lote):
-                session.add_all(
-                    ContratoTrabajador(
-                        contrato_id=row.id,
-                        nss=t.nss,
-                        curp=t.curp,
-                        sbc=t.sbc,
-                        nombre=(t.nombre or nombres.get(t.nss, ""))[:100],
-                    )
-                    for t in trabajadores[inicio : inicio + lote]
+                # One ORM bulk INSERT per batch (a quarter of the objects' flush): rows without
+                # a sync state yet are the sync's to send (store/pendientes.py), as an import's.
+                session.execute(
+                    insert(ContratoTrabajador),
+                    [
+                        {
+                            "contrato_id": row.id,
+                            "nss": t.nss,
+                            "curp": t.curp,
+                            "sbc": t.sbc,
+                            "nombre": (t.nombre or nombres.get(t.nss, ""))[:100],
+                        }
+                        for t in trabajadores[inicio : inicio + lote]
+                    ],
                 )
-                session.flush()
                 if progreso:
                     progreso(min(inicio + lote, total), total)
             self._audit.record(session, actor, accion, contrato, str(total))
