@@ -158,18 +158,9 @@ def baseline_exportar(db: Path, informativa_id: int, carpeta: Path) -> None:
     book.save(carpeta / "base.xlsx")
 
 
-def timed(fn, repeat: int) -> tuple[float, float]:
-    """(cold, warm median) in milliseconds."""
-    times = []
-    for _ in range(repeat + 1):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times[0], statistics.median(times[1:])
-
-
 def timed_fresh(prepare: Callable[[], Callable[[], object]], repeat: int) -> tuple[float, float]:
-    """As ``timed``, each call on what ``prepare`` made for it (not timed)."""
+    """(cold, warm median) in milliseconds of ``repeat + 1`` calls, each of a function
+    ``prepare`` made for it (the preparing not timed)."""
     times = []
     for _ in range(repeat + 1):
         fn = prepare()
@@ -177,6 +168,11 @@ def timed_fresh(prepare: Callable[[], Callable[[], object]], repeat: int) -> tup
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return times[0], statistics.median(times[1:])
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """(cold, warm median) in milliseconds of ``repeat + 1`` calls of ``fn``."""
+    return timed_fresh(lambda: fn, repeat)
 
 
 def main() -> None:
