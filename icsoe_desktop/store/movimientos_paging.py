@@ -14,8 +14,8 @@ A page is found in two steps: the keys (id, sort value) of its rows, then those 
 and the row's id, over the live movements, built the first time the clerk sorts by the column
 (MovimientosService.prepare_sort, in the background; until then one top-N pass over the table, or for fecha the schema's tipo/fecha
 index). fecha's order is also the order of the schema's own indexes, which hold a registro
-patronal, a tab or an estado besides the fecha: a search by those reads one of them
-(FECHA_INDEXES), whatever sort indexes there are. A filter that fixes the prefix (a tab, an
+patronal, a tab, an estado or an estado and a tab besides the fecha: a search by those reads
+one of them (FECHA_INDEXES), whatever sort indexes there are. A filter that fixes the prefix (a tab, an
 estado) is one seek; otherwise one stream per prefix value (3 tipos × 5 estados) is read from its
 own seek, and SQLite merges the streams as they come out of their indexes (one compound SELECT
 in grid order), stopping at the page's last key. A registro patronal or a date range is tested
@@ -71,17 +71,21 @@ from icsoe_desktop.store.movimientos import counts_current, fecha_ends
 # A column whose order an index of the schema gives until its sort index is built: the default
 # order (fecha) reads (deleted, tipo, fecha), one stream per tipo, from the first window on.
 ALWAYS_INDEXED = {"fecha": ("ix_mov_tipo_fecha", ("tipo",))}
-# fecha's order as the schema's own indexes hold it ((deleted, [registro,] tipo or estado, fecha),
-# (deleted, registro, estado, tipo, fecha), the row's id after), by the columns among registro,
-# tipo and estado the filter fixes: each of those a seek, a date range a seek inside each
-# stream, nothing tested on the movement's row, and one stream (three under a registro without
-# a tab) instead of fecha's sort index's fifteen. A registro
-# patronal above all: the sort indexes do not hold it, so its far pages and the scroll bar's keys
-# were read through its index and every key sorted (333,000 at a million: ~1 s; 0.1 s walked).
+# fecha's order as the schema's own indexes hold it ((deleted, [registro,] tipo, fecha),
+# (deleted, [registro,] estado, tipo, fecha), (deleted, fecha), the row's id after), by the
+# columns among registro, tipo and estado the filter fixes: each of those a seek, a date range a
+# seek inside each stream, nothing tested on the movement's row, and one stream (three, one per
+# tipo, under an estado or a registro without a tab) instead of fecha's sort index's fifteen.
+# Every combination has its index. A registro patronal above all: the sort indexes do not hold
+# it, so its far pages and the scroll bar's keys were read through its index and every key
+# sorted (333,000 at a million: ~1 s; 0.1 s walked). A tab and an estado: walking the tab's
+# index and testing the estado on each row, the middle of «Bajas rechazadas» read ~100,000 rows
+# (0.2 s of CPU at a million) for 16,000 matches.
 FECHA_INDEXES: dict[frozenset[str], tuple[str, tuple[str, ...]]] = {
     frozenset(): ("ix_mov_fecha", ()),
     frozenset({"tipo"}): ("ix_mov_tipo_fecha", ("tipo",)),
-    frozenset({"estado"}): ("ix_mov_estado_fecha", ("estado",)),
+    frozenset({"estado"}): ("ix_mov_estado_fecha", ("tipo",)),
+    frozenset({"estado", "tipo"}): ("ix_mov_estado_fecha", ("tipo",)),
     frozenset({"registro"}): ("ix_mov_registro_tipo_fecha", ("tipo",)),
     frozenset({"registro", "tipo"}): ("ix_mov_registro_tipo_fecha", ("tipo",)),
     frozenset({"registro", "estado"}): ("ix_mov_registro_estado_fecha", ("tipo",)),
@@ -223,20 +227,19 @@ def _schema_index(
     return found if found is not None and _index_there(conn, found[0]) else None
 
 
-def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]] | None:
-    """FECHA_INDEXES' index for what ``busqueda`` fixes, if one holds all of it."""
+def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
+    """FECHA_INDEXES' index for what ``busqueda`` fixes: it holds all of it, and fecha."""
     fixed = {"registro": busqueda.registro, "tipo": busqueda.tipo, "estado": busqueda.estado}
-    return FECHA_INDEXES.get(frozenset(k for k, v in fixed.items() if v))
+    return FECHA_INDEXES[frozenset(k for k, v in fixed.items() if v)]
 
 
 def gather_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
     """The index a gather reads the filter's rows through: the one of the schema that holds
-    what ``busqueda`` fixes and fecha (FECHA_INDEXES; a tab and an estado: the estado's). Left
-    to the planner, a search of one day sorted by a column such an index holds (tipo, estado,
-    registro patronal) was read by walking that covering index's million entries (0.1-0.2 s)
-    instead of seeking the day's few hundred rows."""
-    found = _fecha_index(busqueda)
-    return found if found is not None else ("ix_mov_estado_fecha", ())
+    what ``busqueda`` fixes and fecha (FECHA_INDEXES). Left to the planner, a search of one day
+    sorted by a column such an index holds (tipo, estado, registro patronal) was read by walking
+    that covering index's million entries (0.1-0.2 s) instead of seeking the day's few hundred
+    rows."""
+    return _fecha_index(busqueda)
 
 
 def _index_there(conn: Connection, name: str) -> bool:
@@ -361,9 +364,9 @@ def _streams(query: KeyQuery) -> int:
 def _by_day(query: KeyQuery) -> bool:
     """Whether a page at an offset in fecha's order is found from the kept counts per day
     (_day_at) rather than by walking the keys before it: when they come from several streams
-    merged (a registro patronal without a tab: one per tipo). SQLite compares every key it
-    skips across the streams: half of a registro's 333,000 took 60 ms at a million, a single
-    stream's walk a third of that, the counts' 1,100 days 8 ms."""
+    merged (an estado or a registro patronal without a tab: one per tipo). SQLite compares
+    every key it skips across the streams: half of a registro's 333,000 took 60 ms at a
+    million, a single stream's walk a third of that, the counts' 1,100 days 8 ms."""
     return query.column == "fecha" and _streams(query) > 1
 
 

@@ -4,4 +4,4 @@ a test checks it equals the script directory's head."""
 from pathlib import Path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent
-HEAD_REVISION = "0022_contabilidad_compacta"
+HEAD_REVISION = "0023_estado_tipo"

@@ -188,7 +188,8 @@ class MovimientoRow(SyncedMixin, Base):
         Index("ix_mov_registro_tipo_fecha", "deleted", "registro_patronal", "tipo", "fecha"),
         Index("ix_mov_tipo_fecha", "deleted", "tipo", "fecha"),
         Index("ix_mov_fecha", "deleted", "fecha"),
-        Index("ix_mov_estado_fecha", "deleted", "estado", "fecha"),
+        # An estado per tipo: an estado alone is one stream per tipo, a tab and an estado one.
+        Index("ix_mov_estado_fecha", "deleted", "estado", "tipo", "fecha"),
         # A registro patronal's estado (its «Pendientes») in fecha's order, per tipo.
         Index(
             "ix_mov_registro_estado_fecha",
