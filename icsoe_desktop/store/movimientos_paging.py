@@ -78,9 +78,9 @@ ALWAYS_INDEXED = {"fecha": ("ix_mov_tipo_fecha", ("tipo",))}
 # tipo, under an estado or a registro without a tab) instead of fecha's sort index's fifteen.
 # Every combination has its index. A registro patronal above all: the sort indexes do not hold
 # it, so its far pages and the scroll bar's keys were read through its index and every key
-# sorted (333,000 at a million: ~1 s; 0.1 s walked). A tab and an estado: walking the tab's
-# index and testing the estado on each row, the middle of «Bajas rechazadas» read ~100,000 rows
-# (0.2 s of CPU at a million) for 16,000 matches.
+# sorted (333,000 at a million: ~1 s; 0.1 s walked). A tab and an estado through the tab's index
+# would test the estado on each row: ~100,000 rows read for the middle of «Bajas rechazadas»'s
+# 16,000 (0.2 s of CPU at a million).
 FECHA_INDEXES: dict[frozenset[str], tuple[str, tuple[str, ...]]] = {
     frozenset(): ("ix_mov_fecha", ()),
     frozenset({"tipo"}): ("ix_mov_tipo_fecha", ("tipo",)),
