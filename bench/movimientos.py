@@ -277,17 +277,21 @@ def bench_middle(services) -> None:
     of the page at half the search's rows, read with the grid's plan / read through the filter's
     own index and sorted (the gather plan, which a far page under a registro patronal or dates
     took: every key of the search sorted to skip half of them). The same keys, asserted; both
-    in this run, with --frio each read with the store out of the OS cache."""
+    in this run, with --frio each read with the store out of the OS cache. The grid's plan as a
+    store has it until someone clicks the Fecha header (fecha's sort index not built: the usual
+    state) and, when that index is there, with it; the slower of the two is compared."""
     from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
     from icsoe_desktop.services.movimientos import Orden, _sort_column
     from icsoe_desktop.store import movimientos_paging as paging
 
     grid = services.movimientos
     orden = Orden()
-    column, indexed = _sort_column(orden), grid.sort_ready(orden)
+    column = _sort_column(orden)
+    states = (False, True) if grid.sort_ready(orden) else (False,)
     print(
-        "\nLa mitad de la barra justo tras Buscar (orden por fecha ↓): plan de la rejilla / las"
-        " claves del filtro leídas por su índice y ordenadas (ms de reloj, CPU)"
+        "\nLa mitad de la barra justo tras Buscar (orden por fecha ↓): plan de la rejilla sin el"
+        " índice de orden de fecha [con él] / las claves del filtro leídas por su índice y"
+        " ordenadas (ms de reloj, CPU)"
     )
     ratios = []
     for name, filtro in _searches(grid.registros()[0]).items():
@@ -302,7 +306,7 @@ def bench_middle(services) -> None:
             filtro.fecha_final,
         )
 
-        def read(gathered: bool, busqueda=busqueda, total=total) -> list:
+        def read(gathered: bool, indexed: bool = False, busqueda=busqueda, total=total) -> list:
             with services.store.engine.connect() as conn:
                 if gathered:
                     query = paging.key_query(busqueda, column, orden.descending, gather=True)
@@ -318,12 +322,17 @@ def bench_middle(services) -> None:
                     )
                 return paging.page_keys(conn, query, None, PAGE_SIZE, total // 2)
 
-        assert read(False) == read(True), name
-        ours, base = timed(lambda read=read: read(False), 5), timed(lambda read=read: read(True), 5)
-        ratios.append(ours[0] / base[0])
+        base = timed(lambda read=read: read(True), 5)
+        ours = []
+        for indexed in states:
+            assert read(False, indexed) == read(True), (name, indexed)
+            ours.append(timed(lambda read=read, indexed=indexed: read(False, indexed), 5))
+        worst = max(ours)
+        ratios.append(worst[0] / base[0])
+        with_index = f" [{ours[1][0]:6.1f}]" if len(ours) > 1 else ""
         print(
-            f"  {name:42} {total:>9,} {ours[0]:8.1f} ({ours[1]:6.1f}) / {base[0]:8.1f}"
-            f" ({base[1]:6.1f})  razón {ratios[-1]:.3f}",
+            f"  {name:42} {total:>9,} {ours[0][0]:8.1f} ({ours[0][1]:6.1f}){with_index} /"
+            f" {base[0]:8.1f} ({base[1]:6.1f})  razón {ratios[-1]:.3f}",
             flush=True,
         )
     print(
