@@ -72,18 +72,21 @@ _LUHN_ONE = {str(d): d for d in range(10)}
 _LUHN_TWO = {str(d): (2 * d) // 10 + (2 * d) % 10 for d in range(10)}
 
 
+def _luhn_total(digits: str) -> int:
+    """Luhn's sum of ``digits``, the last at weight one (every second one from it doubled)."""
+    return sum(map(_LUHN_ONE.__getitem__, digits[::-2])) + sum(
+        map(_LUHN_TWO.__getitem__, digits[-2::-2])
+    )
+
+
 def nss_check_digit(first_ten: str) -> str:
-    """IMSS NSS check digit: Luhn over the first 10 digits (idse-lotes.md). The check digit
-    takes the place of weight one, so the last of ``first_ten`` is doubled."""
-    total = sum(map(_LUHN_TWO.__getitem__, first_ten[::-2]))
-    total += sum(map(_LUHN_ONE.__getitem__, first_ten[-2::-2]))
-    return str(-total % 10)
+    """IMSS NSS check digit: Luhn over the first 10 digits (idse-lotes.md): the digit that
+    makes the eleven's sum a multiple of ten."""
+    return str(-_luhn_total(first_ten + "0") % 10)
 
 
 def luhn_ok(digits: str) -> bool:
-    total = sum(map(_LUHN_ONE.__getitem__, digits[::-2]))
-    total += sum(map(_LUHN_TWO.__getitem__, digits[-2::-2]))
-    return total % 10 == 0
+    return _luhn_total(digits) % 10 == 0
 
 
 def nss_ok(value: str) -> bool:
