@@ -24,7 +24,7 @@ movement's fecha: under a date range of a few months their month index gives one
 month too, each starting inside the range instead of walking every earlier date; under a longer
 range, or one open at an end, their walk is bounded by their lowest and highest value among the
 filter's rows (the span, read from the month index). A filter that leaves few rows (counted
-beforehand) reads them through its own index (gather_index) and sorts them instead: walking a
+beforehand) reads them through its own index (_fecha_index) and sorts them instead: walking a
 sort index to find 200 of 400 matches would read most of the index.
 
 A page at an offset in fecha's order, when the keys come from several streams merged, starts
@@ -133,7 +133,7 @@ class KeyQuery:
     # the planner: beside sort indexes ANALYZE has not seen, it chose one that sorts every row
     # of each stream (30 s at a million).
     schema: tuple[str, tuple[str, ...]] | None = None
-    # The gather plan's index, named for the same reason (gather_index), and its prefix columns
+    # The gather plan's index, named for the same reason (_fecha_index), and its prefix columns
     # the filter leaves open, each an IN list so that a date range is a seek under each value.
     through: tuple[str, tuple[str, ...]] | None = None
     busqueda: Busqueda = Busqueda()  # the search the terms above stand for (its dates: the span)
@@ -154,7 +154,7 @@ def plan(
     column's sort index built or not (``indexed``)."""
     schema = _schema_index(conn, busqueda, column, indexed)
     gather = gathered(busqueda, column, total, walked, schema)
-    through = gather_index(busqueda) if gather else None
+    through = _fecha_index(busqueda) if gather else None
     if through is not None and not _index_there(conn, through[0]):
         through = None
     return key_query(
@@ -228,18 +228,13 @@ def _schema_index(
 
 
 def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
-    """FECHA_INDEXES' index for what ``busqueda`` fixes: it holds all of it, and fecha."""
+    """FECHA_INDEXES' index for what ``busqueda`` fixes: it holds all of it, and fecha. fecha's
+    order walks it; a gather reads the filter's rows through it. Left to the planner, a search
+    of one day sorted by a column such an index holds (tipo, estado, registro patronal) was
+    read by walking that covering index's million entries (0.1-0.2 s) instead of seeking the
+    day's few hundred rows."""
     fixed = {"registro": busqueda.registro, "tipo": busqueda.tipo, "estado": busqueda.estado}
     return FECHA_INDEXES[frozenset(k for k, v in fixed.items() if v)]
-
-
-def gather_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
-    """The index a gather reads the filter's rows through: the one of the schema that holds
-    what ``busqueda`` fixes and fecha (FECHA_INDEXES). Left to the planner, a search of one day
-    sorted by a column such an index holds (tipo, estado, registro patronal) was read by walking
-    that covering index's million entries (0.1-0.2 s) instead of seeking the day's few hundred
-    rows."""
-    return _fecha_index(busqueda)
 
 
 def _index_there(conn: Connection, name: str) -> bool:
