@@ -205,11 +205,10 @@ class MovimientosIdse(QWidget):
 
     def buscar(self) -> None:
         self.total.setText(MSG_CONTANDO)
-        filtro = self.filtro()
-        # An estado (a condicion sets one): a seek in fecha's sort index.
-        if filtro.estado or filtro.condicion or filtro.registro_patronal:
-            self._prepare(self.model.orden)
-        self._buscar(filtro)
+        # No sort index to build for a search: in fecha's order (until a header is clicked)
+        # every search reads an index of the schema (store/movimientos_paging.py
+        # FECHA_INDEXES); another order's was built on its header's click.
+        self._buscar(self.filtro())
 
     def _buscar(self, filtro: Filtro) -> None:
         try:
