@@ -114,9 +114,13 @@ def run_suite(tree: Path, by_test: Path | None = None) -> dict[str, float | str]
     summary = lines[-1] if lines else ""
     if done.returncode != 0:
         failed = "\n".join(line for line in lines if line.startswith(("FAILED", "ERROR")))
+        # A worker's crash dump starts with its fatal error and its threads' stacks, far above
+        # the tail printed here: the whole output is kept.
+        log = Path(tempfile.mkstemp(prefix="icsoe-suite-", suffix=".log")[1])
+        log.write_text(f"{done.stdout}\n--- stderr ---\n{done.stderr}")
         sys.exit(
             f"La suite de {tree} falló ({done.returncode}): {summary}\n{failed}\n"
-            f"{done.stderr[-2000:]}"
+            f"{done.stderr[-2000:]}\nLa salida completa está en {log}"
         )
     return {
         "tree": tree_cpu,
