@@ -93,8 +93,8 @@ def main() -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from icsoe_desktop.gui.capturistas_model import PAGE_SIZE
-    from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
+    from icsoe_desktop.gui.icsoe.capturistas_model import PAGE_SIZE
+    from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
     from icsoe_desktop.services.container import open_services
 
     app = QApplication.instance() or QApplication([])

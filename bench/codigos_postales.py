@@ -57,7 +57,10 @@ def median_ms(fn, items: list[str]) -> float:
 
 
 def main() -> None:
-    from icsoe_desktop.services.codigos_postales import CATALOGO_FILE, CodigosPostalesService
+    from icsoe_desktop.services.catalogos.codigos_postales import (
+        CATALOGO_FILE,
+        CodigosPostalesService,
+    )
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=157_000)

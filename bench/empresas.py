@@ -82,9 +82,9 @@ def _rfc(i: int) -> str:
 def build(cache: Path, empresas: int, movimientos: int) -> tuple[Path, Path]:
     """(installation of ``empresas``, one-company data dir), both with the same store."""
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.services.accounts import Registration
+    from icsoe_desktop.services.acceso.accounts import Registration
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.empresas import CLI_ACTOR
+    from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
 
     sola, varias = cache / f"una-{movimientos}", cache / f"varias-{empresas}-{movimientos}"
     if (varias / "listo").exists():
@@ -130,9 +130,9 @@ def main() -> None:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication, QComboBox
 
-    from icsoe_desktop.gui.selector_empresa import EmpresaSelector
+    from icsoe_desktop.gui.empresas.selector import EmpresaSelector
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     app = QApplication.instance() or QApplication([])
     varias, sola = build(args.cache, args.empresas, args.movimientos)

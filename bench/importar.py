@@ -70,7 +70,7 @@ def write_lote(path: Path, count: int) -> None:
 
 def _grid(count: int):
     """(COLUMNS, values of each movement in COLUMNS order) as the grid shows them."""
-    from icsoe_desktop.services.movimientos import COLUMNS
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS
 
     attrs = [c.attr for c in COLUMNS]
     for mov in movements(count):
@@ -80,7 +80,7 @@ def _grid(count: int):
 def write_csv(path: Path, count: int) -> None:
     import csv
 
-    from icsoe_desktop.services.movimientos import COLUMNS
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS
 
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
@@ -91,8 +91,8 @@ def write_csv(path: Path, count: int) -> None:
 
 def write_xlsx(path: Path, count: int) -> None:
     """With the export's own sheet writer (real dates and numbers, catalogs as text)."""
-    from icsoe_desktop.services.excel import write_sheet
-    from icsoe_desktop.services.movimientos_export import _cells, _sheet_columns
+    from icsoe_desktop.services.archivos.excel import write_sheet
+    from icsoe_desktop.services.movimientos.exportar import _cells, _sheet_columns
 
     rows = _cells((None, *values) for values in _grid(count))  # the export skips the id
     write_sheet(path, "Movimientos", _sheet_columns(), rows, count)

@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
 from icsoe_desktop.domain.errors import AuthenticationError
-from icsoe_desktop.services import login_throttle
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso import login_throttle
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
 
 USUARIO = "ana.lopez@empresa.com"

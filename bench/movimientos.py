@@ -92,7 +92,7 @@ def timed(fn: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
 def open_store(directory: Path, rows: int):
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.movimientos import Filtro
+    from icsoe_desktop.services.movimientos.servicio import Filtro
 
     directory.mkdir(parents=True, exist_ok=True)
     services = open_services(directory)
@@ -108,7 +108,7 @@ def open_store(directory: Path, rows: int):
 
 
 def _searches(registro: str) -> dict[str, object]:
-    from icsoe_desktop.services.movimientos import Filtro
+    from icsoe_desktop.services.movimientos.servicio import Filtro
 
     trimestre = {"fecha_inicial": date(2025, 1, 1), "fecha_final": date(2025, 3, 31)}
     every = {
@@ -148,9 +148,9 @@ def bench_grid(services) -> None:
     from PySide6.QtCore import Qt, QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    from icsoe_desktop.gui.movimientos_model import ID_ROLE, PAGE_SIZE
+    from icsoe_desktop.gui.movimientos.model import ID_ROLE, PAGE_SIZE
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 
     app = QApplication.instance() or QApplication([])
     main = VentanaPrincipal(services, None)
@@ -280,8 +280,8 @@ def bench_middle(services) -> None:
     in this run, with --frio each read with the store out of the OS cache. The grid's plan as a
     store has it until someone clicks the Fecha header (fecha's sort index not built: the usual
     state) and, when that index is there, with it; the slower of the two is compared."""
-    from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
-    from icsoe_desktop.services.movimientos import Orden, _sort_column
+    from icsoe_desktop.gui.movimientos.model import PAGE_SIZE
+    from icsoe_desktop.services.movimientos.servicio import Orden, _sort_column
     from icsoe_desktop.store import movimientos_paging as paging
 
     grid = services.movimientos
@@ -348,8 +348,8 @@ def bench_far_pages(services) -> None:
     walked by OFFSET over the merged streams; and the first page of «registro + trimestre»
     sorted by CURP, both ways (the sort index walked, the registro and the dates tested on each
     movement's row)."""
-    from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
-    from icsoe_desktop.services.movimientos import COLUMNS, Orden, _busqueda, _sort_column
+    from icsoe_desktop.gui.movimientos.model import PAGE_SIZE
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Orden, _busqueda, _sort_column
     from icsoe_desktop.store import movimientos_paging as paging
 
     grid = services.movimientos
@@ -418,8 +418,8 @@ def bench_index_build(services) -> None:
     """Each sort index dropped and built again as a first sort builds it, with the first page of
     that sort read without it just before (what the grid shows while the index is built in the
     background); then the store's size without sort indexes and with all of them."""
-    from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
-    from icsoe_desktop.services.movimientos import (
+    from icsoe_desktop.gui.movimientos.model import PAGE_SIZE
+    from icsoe_desktop.services.movimientos.servicio import (
         COLUMNS,
         Filtro,
         MovimientosService,
@@ -644,8 +644,15 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
 
 
 def bench_export(services, rows: int, out: Path) -> None:
-    from icsoe_desktop.services.movimientos import COLUMNS, DATE, MONEY, NUMBER, Filtro, Orden
-    from icsoe_desktop.services.movimientos_export import export_xlsx
+    from icsoe_desktop.services.movimientos.exportar import export_xlsx
+    from icsoe_desktop.services.movimientos.servicio import (
+        COLUMNS,
+        DATE,
+        MONEY,
+        NUMBER,
+        Filtro,
+        Orden,
+    )
 
     filtro = Filtro()
     total = services.movimientos.count(filtro)
@@ -714,8 +721,8 @@ def export_memory(directory: Path, out: Path) -> None:
             "from peak import peak_rss_mb",
             "os.environ['PYTHON_KEYRING_BACKEND'] = 'keyring.backends.null.Keyring'",
             "from icsoe_desktop.services.container import open_services",
-            "from icsoe_desktop.services.movimientos import Filtro, Orden",
-            "from icsoe_desktop.services.movimientos_export import export_xlsx",
+            "from icsoe_desktop.services.movimientos.servicio import Filtro, Orden",
+            "from icsoe_desktop.services.movimientos.exportar import export_xlsx",
             f"s = open_services(Path({str(directory)!r}))",
             f"n = export_xlsx(s.movimientos, Filtro(), Orden(), Path({str(out)!r}))",
             "print(n, round(peak_rss_mb()))",

@@ -111,7 +111,7 @@ def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
     """A fresh PostgreSQL cluster, server and pair of desktops: (baseline, push, pull) seconds
     and the rows sent and received. (A cluster per round: in a shared one the earlier rounds'
     writes were still being flushed during the later baselines.)"""
-    from icsoe_desktop.services.sync_encode import local_changes
+    from icsoe_desktop.services.sync.encode import local_changes
     from icsoe_desktop.sync_server.app import create_app
 
     url, engine, stop = pg.start_database()
@@ -138,7 +138,7 @@ def one_round(n: int, args, tmp: Path) -> tuple[float, float, float, int, int]:
         pull_s = time.perf_counter() - start
         assert pulled.recibidos >= args.rows, pulled
         if args.table == "movimientos":
-            from icsoe_desktop.services.movimientos import Filtro
+            from icsoe_desktop.services.movimientos.servicio import Filtro
 
             arrived = b.movimientos.count(Filtro())
             assert arrived == args.rows, f"B tiene {arrived} movimientos, se esperaban {args.rows}"

@@ -31,7 +31,7 @@ def pages_of(folder: Path, rows: int) -> list[list[dict]]:
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync_encode import local_changes
+    from icsoe_desktop.services.sync.encode import local_changes
 
     services = open_services(folder)
     try:
@@ -53,7 +53,7 @@ def pages_of(folder: Path, rows: int) -> list[list[dict]]:
 
 def apply_all(folder: Path, pages: list[list[dict]], collect: bool) -> float:
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync_apply import apply_remote
+    from icsoe_desktop.services.sync.apply import apply_remote
 
     services = open_services(folder)
     enabled = gc.isenabled()

@@ -90,7 +90,8 @@ def main() -> int:
                 other.registros.save(registro, EMPRESA, f"Del otro {n} {k}", "e")
             other.sync.synchronize()
 
-        from icsoe_desktop.services import sync_encode, sync_sql
+        from icsoe_desktop.services.sync import encode as sync_encode
+        from icsoe_desktop.services.sync import sql as sync_sql
 
         def uncached(before):
             """The baseline: the same sync with its SQL built and compiled again each time."""

@@ -98,7 +98,7 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     """One desktop's process: edits and syncs until ``seconds`` pass; prints one JSON line."""
     from icsoe_desktop.domain.errors import ValidationError
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync import SyncError
+    from icsoe_desktop.services.sync.servicio import SyncError
     from icsoe_desktop.store.models import RegistroPatronal
 
     repairs = _Repairs()

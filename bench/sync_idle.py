@@ -50,8 +50,8 @@ def timed(call, repeat: int) -> tuple[float, float]:
 
 def rehashing(services):
     """The desktop's view with every table's rows hashed again (the baseline)."""
-    from icsoe_desktop.services.sync_check import LocalView, table_summary
-    from icsoe_desktop.services.sync_encode import pending_count
+    from icsoe_desktop.services.sync.check import LocalView, table_summary
+    from icsoe_desktop.services.sync.encode import pending_count
     from icsoe_desktop.store.models import SyncState
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 
@@ -107,8 +107,8 @@ def main() -> int:
         sync = services.sync
         assert sync.synchronize().enviados == 0 and sync.status().verified_at is not None
 
-        from icsoe_desktop.services.sync_check import kept_view as read_kept
-        from icsoe_desktop.services.sync_check import table_summary
+        from icsoe_desktop.services.sync.check import kept_view as read_kept
+        from icsoe_desktop.services.sync.check import table_summary
         from icsoe_desktop.store.sync_tables import SYNCED_TABLES
 
         def check_kept() -> None:
@@ -165,7 +165,7 @@ def main() -> int:
                 f"({','.join(map(str, chosen))})"
             )
         received = Received()
-        logging.getLogger("icsoe_desktop.services.sync").addHandler(received)
+        logging.getLogger("icsoe_desktop.services.sync.servicio").addHandler(received)
         listed = 0
         call = sync._call
 

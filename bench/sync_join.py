@@ -56,7 +56,7 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync_encode import local_changes
+    from icsoe_desktop.services.sync.encode import local_changes
     from icsoe_desktop.sync_server import db
     from icsoe_desktop.sync_server.models import BucketSum, Empresa, SyncedRow
 

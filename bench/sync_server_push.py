@@ -36,8 +36,8 @@ def bodies(rows: int, tmp: Path) -> list[bytes]:
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync import BATCH_ROWS
-    from icsoe_desktop.services.sync_encode import encoded_changes
+    from icsoe_desktop.services.sync.encode import encoded_changes
+    from icsoe_desktop.services.sync.servicio import BATCH_ROWS
 
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))

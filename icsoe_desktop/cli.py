@@ -170,7 +170,7 @@ def _service_command(args: argparse.Namespace) -> int:
         services = open_services(
             data_dir,
             empresa_rfc=args.empresa,
-            # correo sends every empresa's queue (services/mail_colas.py); the códigos
+            # correo sends every empresa's queue (services/correo/colas.py); the códigos
             # postales are the installation's
             exigir=args.command not in ("usuarios", "empresas", "correo", "sepomex"),
         )
@@ -278,7 +278,7 @@ def _emisor_confiable(args: argparse.Namespace, certificate_der: bytes) -> bool:
     """Against the shipped issuers and this desktop's (--data-dir), without opening the store."""
     from icsoe_desktop.domain.trust import TrustStore
     from icsoe_desktop.paths import resolve_data_dir
-    from icsoe_desktop.services.emisores import read_folders, trusted_folders
+    from icsoe_desktop.services.certificados.emisores import read_folders, trusted_folders
 
     folders = trusted_folders(resolve_data_dir(args.data_dir))
     return TrustStore(read_folders(folders)).verifies(certificate_der)

@@ -35,7 +35,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, services: Services) -> int:
     from icsoe_desktop.domain.errors import DomainError
-    from icsoe_desktop.services.empresas import CLI_ACTOR
+    from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
 
     empresas = services.empresas
     try:

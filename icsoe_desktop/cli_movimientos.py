@@ -85,8 +85,8 @@ def _run(args: argparse.Namespace, services: Services) -> int:
             f"{report.existentes:,} ya existían."
         )
         return 0
-    from icsoe_desktop.services.movimientos import Filtro, Orden
-    from icsoe_desktop.services.movimientos_export import export_xlsx
+    from icsoe_desktop.services.movimientos.exportar import export_xlsx
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     filtro = Filtro(args.registro, args.desde, args.hasta, args.estado, args.tipo)
     written = export_xlsx(services.movimientos, filtro, Orden(), Path(args.archivo), _progress)

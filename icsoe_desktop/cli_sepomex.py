@@ -1,7 +1,7 @@
 """CLI: ``sepomex cargar ARCHIVO|estado``: the installation's catalogue of códigos postales.
 
 IT downloads the official file from Correos de México (CPdescarga.txt, or the .zip) and loads
-it here; the app reads it offline (services/codigos_postales.py)."""
+it here; the app reads it offline (services/catalogos/codigos_postales.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from icsoe_desktop.services.codigos_postales import EstadoCatalogo
+    from icsoe_desktop.services.catalogos.codigos_postales import EstadoCatalogo
     from icsoe_desktop.services.container import Services
 
 ENTIDADES = 32

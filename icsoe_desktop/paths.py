@@ -14,7 +14,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR_ENV = "ICSOE_DATA_DIR"
 SETTINGS_FILE = "settings.toml"
 DATABASE_FILE = "icsoe.sqlite3"
-CATALOGO_FILE = "catalogo.sqlite3"  # the installation: empresas, IDSE users (services/empresas.py)
+CATALOGO_FILE = (
+    "catalogo.sqlite3"  # the installation: empresas, IDSE users (services/empresas/servicio.py)
+)
 LOG_FILE = "icsoe-desktop.log"
 
 

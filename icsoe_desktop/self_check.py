@@ -152,7 +152,7 @@ def check_forms(ui_dir: Path) -> CheckResult:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QWidget
 
-    from icsoe_desktop.gui.forms import FormError, load_ui
+    from icsoe_desktop.gui.kit.forms import FormError, load_ui
 
     name = "Formularios"
     files = sorted(ui_dir.glob("*.ui"))
@@ -287,7 +287,7 @@ def check_emisores(data_dir: Path | None) -> CheckResult:
     """How many certificate authorities are installed: without the shipped SAT ones, every
     real e.firma would be refused."""
     from icsoe_desktop.domain.trust import TrustStore
-    from icsoe_desktop.services.emisores import read_folders, trusted_folders
+    from icsoe_desktop.services.certificados.emisores import read_folders, trusted_folders
 
     name = "Emisores confiables"
     # Without a data dir only the shipped folder can be read.
@@ -479,7 +479,7 @@ def _show_in_dialog(lines: list[str], ok: bool) -> None:
 
     from PySide6.QtCore import Qt
 
-    from icsoe_desktop.gui.msgbox import make_box
+    from icsoe_desktop.gui.kit.msgbox import make_box
 
     verdict = "Todo está en orden." if ok else "Hay problemas: revisa las líneas con FALLA."
     box, _ = make_box(

@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 # Qt modules the app never imports, kept out even if a library asks for them: each would drag in
 # tens of MB of Qt libraries. (QtNetwork stays: one app per data dir talks over a QLocalServer,
-# gui/single_instance.py. QtUiTools stays: the forms of ui/, gui/forms.py.)
+# gui/single_instance.py. QtUiTools stays: the forms of ui/, gui/kit/forms.py.)
 UNUSED_QT_MODULES = [
     "Qt3DAnimation",
     "Qt3DCore",

@@ -9,7 +9,7 @@ from stdnum.mx import curp as stdnum_curp
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.capturistas.formulario import CapturistaForm
-from icsoe_desktop.services.certificates import TRUSTED_DIR
+from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from icsoe_desktop.services.contratistas import DatosGenerales
 from tests import credentials_factory as cf
 
@@ -104,7 +104,7 @@ SYMBOLS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # of the one-use codes (domain/toke
 
 def slips(code: str, count: int = 5) -> list[str]:
     """What a person types trying to copy ``code``: its first half right, the rest wrong (so
-    the wrong codes come from the same source as the real one: services/code_guesses.py)."""
+    the wrong codes come from the same source as the real one: services/acceso/code_guesses.py)."""
     from icsoe_desktop.domain import tokens
 
     real = tokens.normalize_code(code)

@@ -1,4 +1,4 @@
-"""Reads back the text our PDF writer draws (services/pdf.py): each line with its page, font,
+"""Reads back the text our PDF writer draws (services/informativa/pdf.py): each line with its page, font,
 size and position, so that tests check what a reader of the acuse sees without a PDF library."""
 
 from __future__ import annotations

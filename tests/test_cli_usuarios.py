@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.errors import AuthenticationError
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
 from tests import preloaded
 

@@ -45,7 +45,7 @@ def test_the_app_starts_on_a_new_data_dir_creates_the_store_and_logs(tmp_path):
 @pytest.mark.slow
 @pytest.mark.end2end
 def test_cli_lists_users_and_sends_queued_mail(tmp_path):
-    from icsoe_desktop.services.accounts import Registration
+    from icsoe_desktop.services.acceso.accounts import Registration
     from icsoe_desktop.services.container import open_services
 
     services = open_services(tmp_path)

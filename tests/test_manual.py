@@ -58,18 +58,19 @@ def gui_widget_classes() -> dict[str, type]:
     import icsoe_desktop.gui as gui
 
     found = {}
-    for module_info in pkgutil.iter_modules(gui.__path__):
-        module = importlib.import_module(f"icsoe_desktop.gui.{module_info.name}")
+    for module_info in pkgutil.walk_packages(gui.__path__, gui.__name__ + "."):
+        module = importlib.import_module(module_info.name)
+        relative = module_info.name.removeprefix(gui.__name__ + ".")
         for name, cls in inspect.getmembers(module, inspect.isclass):
             ours = cls.__module__ == module.__name__ and not name.startswith("_")
             if ours and issubclass(cls, QWidget):
-                found[f"{module_info.name}.{name}"] = cls
+                found[f"{relative}.{name}"] = cls
     return found
 
 
 def test_every_window_and_page_of_the_gui_has_a_chapter():
     classes = gui_widget_classes()
-    assert "idse_login.IdseLoginWindow" in classes  # the introspection sees the windows
+    assert "idse.login.IdseLoginWindow" in classes  # the introspection sees the windows
     missing = sorted(set(classes) - set(CAPITULOS) - COMPONENTES)
     assert missing == [], f"sin capítulo en gui/capitulos.py CAPITULOS: {missing}"
     stale = sorted((set(CAPITULOS) | COMPONENTES) - set(classes))

@@ -134,7 +134,7 @@ def demo_activation_code(store, correo: str) -> str:
     to ``correo``, as the sender would at send time (the real user reads it in the mail)."""
     from sqlalchemy import select
 
-    from icsoe_desktop.services import one_time_codes
+    from icsoe_desktop.services.acceso import one_time_codes
     from icsoe_desktop.store.models import OutboxMail
 
     with store.session() as session:

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 from icsoe_desktop.domain.contacto import curp_check_digit
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
-from icsoe_desktop.services.movimientos import Progress
+from icsoe_desktop.services.movimientos.servicio import Progress
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, new_uuid
 from icsoe_desktop.store.movimientos import bulk_insert

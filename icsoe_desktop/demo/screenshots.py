@@ -34,7 +34,7 @@ def _grab(widget, path: Path) -> Path:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-    from icsoe_desktop.gui.geometria import centrar
+    from icsoe_desktop.gui.kit.geometria import centrar
 
     if widget.isWindow() and not isinstance(widget, QDialog | QMessageBox):
         # A window as the app opens it: fitted to the screen (dialogs do it themselves).
@@ -69,17 +69,21 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
     from icsoe_desktop.config import SmtpSettings
-    from icsoe_desktop.gui import msgbox
     from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
-    from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+    from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
     from icsoe_desktop.gui.error_hook import unexpected_error_text
-    from icsoe_desktop.gui.idse_login import MSG_SOLO_CONSULTA, IdseLoginWindow
-    from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
-    from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
-    from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
+    from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA, IdseLoginWindow
+    from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
+    from icsoe_desktop.gui.idse.restablecer_contrasena import RestablecerContrasenaDialog
+    from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+    from icsoe_desktop.gui.kit import msgbox
     from icsoe_desktop.gui.style import apply_style
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, MSG_CREDENCIALES, Registration
+    from icsoe_desktop.services.acceso.accounts import (
+        MSG_CORREO_ENVIADO,
+        MSG_CREDENCIALES,
+        Registration,
+    )
     from icsoe_desktop.services.container import open_services
 
     app = QApplication.instance() or QApplication([])
@@ -139,7 +143,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         shot("06_usuarios_conexion_idse", usuarios)
 
         def restablecer_admin() -> object:
-            from icsoe_desktop.gui.restablecer_por_administrador import (
+            from icsoe_desktop.gui.idse.restablecer_por_administrador import (
                 RestablecerPorAdministradorDialog,
             )
 
@@ -198,7 +202,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         )
 
         def registros_patronales() -> object:
-            from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
+            from icsoe_desktop.gui.empresas.registros_patronales import RegistrosPatronalesDialog
 
             services.registros.save(
                 "Y5412345106", "ABC010101AB1", "Nóminas del Centro, S.A. de C.V.", CLI_ACTOR
@@ -224,7 +228,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
 
 def _wizard(services) -> object:
     """Configuración inicial at its first pending step; its buttons open nothing here."""
-    from icsoe_desktop.gui.configuracion_inicial import ORDER, ConfiguracionInicialWizard
+    from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
 
     wizard = ConfiguracionInicialWizard(
         services, "idse@nominas.com", {clave: lambda _parent: None for clave in ORDER}
@@ -236,9 +240,9 @@ def _wizard(services) -> object:
 def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     """Certificados IMSS in its main states, and the login's expiry panel."""
     from icsoe_desktop.demo.data import write_demo_fiel
-    from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
-    from icsoe_desktop.gui.idse_login import IdseLoginWindow
-    from icsoe_desktop.services.certificates import TRUSTED_DIR, Assignment
+    from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+    from icsoe_desktop.gui.idse.login import IdseLoginWindow
+    from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR, Assignment
 
     fiel = write_demo_fiel(data_dir / "demo")
     trusted = data_dir / TRUSTED_DIR
@@ -284,8 +288,8 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     )
     shot("20_acceso_idse_vigencias", lambda: IdseLoginWindow(services))
 
-    from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
-    from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+    from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
+    from icsoe_desktop.gui.certificados.generar_pfx import GenerarPfxDialog
 
     def emisores() -> object:
         dialog = EmisoresConfiablesDialog(services)
@@ -311,10 +315,10 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
     from PySide6.QtWidgets import QProgressDialog
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.gui.corregir_movimiento import CorregirMovimientoDialog
-    from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
+    from icsoe_desktop.gui.movimientos.corregir import CorregirMovimientoDialog
+    from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.movimientos_import import LineaRechazada
+    from icsoe_desktop.services.movimientos.importar import LineaRechazada
 
     def progreso() -> object:
         dialog = QProgressDialog("Actualizando Movimientos con IDSE…", "", 0, 100)
@@ -394,15 +398,15 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     """ICSOE (shots 40+): the contratista's entry, datos generales, alta, consulta and the
     capturista's entry, with the demo e.firma of _certificate_shots."""
     from icsoe_desktop.demo.data import DEMO_RFC, demo_activation_code, write_demo_fiel
-    from icsoe_desktop.gui import icsoe_alta_usuario as alta_module
-    from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
-    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-    from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
-    from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
-    from icsoe_desktop.gui.icsoe_inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
-    from icsoe_desktop.gui.icsoe_recuperar import IcsoeRecuperarDialog
-    from icsoe_desktop.gui.icsoe_seleccionar_contratista import IcsoeSeleccionarContratistaDialog
-    from icsoe_desktop.gui.icsoe_terminos import IcsoeTerminosDialog
+    from icsoe_desktop.gui.icsoe import alta_usuario as alta_module
+    from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+    from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
+    from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
+    from icsoe_desktop.gui.icsoe.inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
+    from icsoe_desktop.gui.icsoe.recuperar import IcsoeRecuperarDialog
+    from icsoe_desktop.gui.icsoe.seleccionar_contratista import IcsoeSeleccionarContratistaDialog
+    from icsoe_desktop.gui.icsoe.terminos import IcsoeTerminosDialog
     from icsoe_desktop.services.capturistas import administracion as cap
     from icsoe_desktop.services.capturistas.excel import AltaMasiva, Rechazo
     from icsoe_desktop.services.capturistas.formulario import CapturistaForm
@@ -513,7 +517,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     shot("49_icsoe_consulta", consulta)
 
     def baja_pregunta() -> object:
-        from icsoe_desktop.gui import msgbox
+        from icsoe_desktop.gui.kit import msgbox
 
         text = cap.MSG_BAJA_PREGUNTA.format(nombre="ALBERTO GARCÍA RUIZ")
         message, _ = msgbox.make_box(
@@ -588,13 +592,13 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
 
     from icsoe_desktop.demo.data import DEMO_RFC, demo_trabajadores
     from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
-    from icsoe_desktop.gui.contratante import ContratanteDialog
-    from icsoe_desktop.gui.contrato import ContratoDialog
-    from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
-    from icsoe_desktop.gui.informativa import InformativaWindow
-    from icsoe_desktop.gui.informativa_firmar import FirmarInformativaDialog
-    from icsoe_desktop.gui.informativa_nueva import NuevaInformativaDialog
-    from icsoe_desktop.gui.vencimientos import VencimientosDialog
+    from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+    from icsoe_desktop.gui.informativa.contratante import ContratanteDialog
+    from icsoe_desktop.gui.informativa.contrato import ContratoDialog
+    from icsoe_desktop.gui.informativa.firmar import FirmarInformativaDialog
+    from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
+    from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
     from icsoe_desktop.services.informativa.captura import ContratoDatos
 
     informativas = services.informativas
@@ -701,8 +705,8 @@ def _sync_shots(services, shot) -> None:
 
     from icsoe_desktop.demo.data import add_demo_conflict
     from icsoe_desktop.domain.errors import DomainError
-    from icsoe_desktop.gui.conflictos import ConflictosDialog
-    from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
+    from icsoe_desktop.gui.sync.configuracion import SincronizacionDialog
+    from icsoe_desktop.gui.sync.conflictos import ConflictosDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
     with socket.socket() as probe:  # a local port nobody listens on: the server is "down"
@@ -731,10 +735,10 @@ def _sync_shots(services, shot) -> None:
 def _empresas_shots(services, shot) -> None:
     """Varias empresas: a despacho with three client companies."""
     from icsoe_desktop.config import SmtpSettings
-    from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog, NuevaEmpresaDialog
-    from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
-    from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
-    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+    from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
+    from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog, NuevaEmpresaDialog
+    from icsoe_desktop.gui.empresas.por_usuario import EmpresasPorUsuarioDialog
+    from icsoe_desktop.gui.idse.login import IdseLoginWindow
 
     admin = "idse@nominas.com"
     services.nombrar_empresa()  # as the main window does after the Configuración inicial
@@ -755,9 +759,9 @@ def _empresas_shots(services, shot) -> None:
 def _ayuda_shots(services, data_dir: Path, shot, box) -> None:
     """Respaldo (a restore refused: the backup of another empresa) and the Manual de usuario."""
     from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.gui.empresas.respaldo import TITLE_RESTAURAR
     from icsoe_desktop.gui.manual import ManualWindow
-    from icsoe_desktop.gui.respaldo import TITLE_RESTAURAR
-    from icsoe_desktop.services.backup import BACKUP_SUFFIX
+    from icsoe_desktop.services.respaldo.backup import BACKUP_SUFFIX
 
     admin = "idse@nominas.com"
     abierta = services.empresa  # Comercializadora del Sur, after _empresas_shots

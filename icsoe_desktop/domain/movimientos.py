@@ -110,7 +110,7 @@ def plazo(clave: str, hoy: date) -> dict[str, object]:
     return {"estado": PENDIENTE, "fecha_inicial": primera}
 
 
-# Kinds of value: how the grid shows it and how Excel stores it (services/excel.py).
+# Kinds of value: how the grid shows it and how Excel stores it (services/archivos/excel.py).
 TEXT, MONEY, DATE, NUMBER = "text", "money", "date", "number"
 _REQUIRED: Any = dataclasses.MISSING
 

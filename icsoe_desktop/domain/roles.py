@@ -1,6 +1,6 @@
 """Who may do what: the role matrix (docs/ARCHITECTURE.md «Roles»).
 
-One table, read by the services that enforce it (services/permisos.py) and by the windows that
+One table, read by the services that enforce it (services/acceso/permisos.py) and by the windows that
 only mirror it (a menu greyed out for a role is never the check itself).
 """
 

@@ -1,4 +1,4 @@
-"""The sync wire format, written once for both ends: the desktop (``services/sync.py``,
+"""The sync wire format, written once for both ends: the desktop (``services/sync/servicio.py``,
 ``services/sync_*.py``) and the sync server (``sync_server/``). No ORM, no Qt, no HTTP: the
 shapes that travel (a push batch and its answer, a pull page, a conflict's version, the
 resumen), the functions that write them and the desktop's checks of what the server answered

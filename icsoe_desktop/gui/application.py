@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.idse_login import IdseLoginWindow
+from icsoe_desktop.gui.idse.login import IdseLoginWindow
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
     from icsoe_desktop.gui.single_instance import SingleInstance
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.acceso.idse_sign_in import IdseSignIn, Usuarios
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.idse_sign_in import IdseSignIn, Usuarios
 
 log = logging.getLogger(__name__)
 MAIL_RETRY_MS = 60_000
@@ -40,7 +40,7 @@ MSG_REGISTRA_CERTIFICADOS = (
 
 def _open_sign_in(data_dir: Path) -> tuple[IdseSignIn, Usuarios] | None:
     """With what the login shows of its users: read here, off the GUI thread."""
-    from icsoe_desktop.services.idse_sign_in import open_sign_in
+    from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
 
     sign_in = open_sign_in(data_dir)
     return None if sign_in is None else (sign_in, sign_in.usuarios())
@@ -168,7 +168,7 @@ class Application(QObject):
 
     def _on_services(self, services: Services) -> None:
         from icsoe_desktop.gui.ayuda import instalar
-        from icsoe_desktop.gui.respaldo import avisar
+        from icsoe_desktop.gui.empresas.respaldo import avisar
 
         # F1 in every window, the manual at its chapter; from here, not before the first window:
         # the start-up budget (bench/startup.py) has no room for it, and nobody asks for help
@@ -249,7 +249,7 @@ class Application(QObject):
     def _open_activation(self, window: QWidget, codigo: str) -> None:
         """In the ICSOE start window when no one is working elsewhere (after Crear contraseña the
         CURP is ready to sign in); otherwise over the window in use."""
-        from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
+        from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
 
         log.info("Crear contraseña abierto por un enlace de activación")
         if window is self.login:
@@ -264,14 +264,14 @@ class Application(QObject):
     # --- windows -------------------------------------------------------------------------------
 
     def open_registro(self) -> None:
-        from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+        from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
 
         assert self.services is not None
         ejecutar_modal(IdseUsuariosDialog(self.services, None, self.login))
         self.login.refresh_default_usuario()
 
     def open_recuperar(self) -> None:
-        from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
+        from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
 
         assert self.services is not None
         ejecutar_modal(RecuperarContrasenaDialog(self.services, self.login))
@@ -279,7 +279,7 @@ class Application(QObject):
 
     def open_icsoe(self) -> None:
         """ICSOE (contratistas, capturistas) lives apart from the IDSE session."""
-        from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+        from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
 
         assert self.services is not None
         self.icsoe = IcsoeInicioWindow(self.services, self.send_mail_in_background)
@@ -405,7 +405,7 @@ class Application(QObject):
         self.login.empresa_selector.refresh()
         self.open_main(usuario, nombre)
         if self.services.avisos:
-            from icsoe_desktop.gui.respaldo import avisar
+            from icsoe_desktop.gui.empresas.respaldo import avisar
 
             avisar(self.main, self.services)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.gui.geometria import centrar
+from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.paths import resource_file
 
 DOCUMENTS = (

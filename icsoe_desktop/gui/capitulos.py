@@ -23,99 +23,109 @@ CAPITULOS: dict[str, Capitulo] = {
     "manual.ManualWindow": Capitulo(INDICE),
     # Primer uso
     "ventana_principal.VentanaPrincipal": Capitulo("01_primer_uso.md", "La ventana principal"),
-    "configuracion_inicial.ConfiguracionInicialWizard": Capitulo(
+    "configuracion.inicial.ConfiguracionInicialWizard": Capitulo(
         "01_primer_uso.md", "Configuración inicial"
     ),
-    "registros_patronales.RegistrosPatronalesDialog": Capitulo(
+    "empresas.registros_patronales.RegistrosPatronalesDialog": Capitulo(
         "01_primer_uso.md", "Registros patronales"
     ),
-    "configuracion_correo.ConfiguracionCorreoDialog": Capitulo(
+    "configuracion.correo.ConfiguracionCorreoDialog": Capitulo(
         "01_primer_uso.md", "Correo saliente"
     ),
     # Acceso a IDSE
-    "idse_login.IdseLoginWindow": Capitulo("02_acceso_idse.md"),
-    "idse_usuarios.IdseUsuariosDialog": Capitulo("02_acceso_idse.md", "Regístrate aquí"),
+    "idse.login.IdseLoginWindow": Capitulo("02_acceso_idse.md"),
+    "idse.usuarios.IdseUsuariosDialog": Capitulo("02_acceso_idse.md", "Regístrate aquí"),
     "aviso_privacidad.AvisoPrivacidadDialog": Capitulo("02_acceso_idse.md", "Regístrate aquí"),
-    "recuperar_contrasena.RecuperarContrasenaDialog": Capitulo(
+    "idse.recuperar_contrasena.RecuperarContrasenaDialog": Capitulo(
         "02_acceso_idse.md", "¿Olvidó su contraseña?"
     ),
-    "restablecer_contrasena.RestablecerContrasenaDialog": Capitulo(
+    "idse.restablecer_contrasena.RestablecerContrasenaDialog": Capitulo(
         "02_acceso_idse.md", "¿Olvidó su contraseña?"
     ),
-    "restablecer_por_administrador.RestablecerPorAdministradorDialog": Capitulo(
+    "idse.restablecer_por_administrador.RestablecerPorAdministradorDialog": Capitulo(
         "02_acceso_idse.md", "Restablecer la contraseña de otro usuario"
     ),
     # Certificados IMSS
-    "certificados_imss.CertificadosImssDialog": Capitulo("03_certificados_imss.md"),
-    "generar_pfx.GenerarPfxDialog": Capitulo("03_certificados_imss.md", "Generar .pfx"),
-    "emisores_confiables.EmisoresConfiablesDialog": Capitulo(
+    "certificados.imss.CertificadosImssDialog": Capitulo("03_certificados_imss.md"),
+    "certificados.generar_pfx.GenerarPfxDialog": Capitulo(
+        "03_certificados_imss.md", "Generar .pfx"
+    ),
+    "certificados.emisores_confiables.EmisoresConfiablesDialog": Capitulo(
         "03_certificados_imss.md", "Emisores confiables"
     ),
     # Movimientos con IDSE
-    "movimientos_idse.MovimientosIdse": Capitulo("04_movimientos.md"),
-    "rechazos_importacion.RechazosDialog": Capitulo("04_movimientos.md", "Importar movimientos"),
-    "lotes_idse.LotesPanel": Capitulo("04_movimientos.md", "Lotes"),
-    "corregir_movimiento.CorregirMovimientoDialog": Capitulo(
+    "movimientos.ventana.MovimientosIdse": Capitulo("04_movimientos.md"),
+    "movimientos.rechazos.RechazosDialog": Capitulo("04_movimientos.md", "Importar movimientos"),
+    "movimientos.lotes.LotesPanel": Capitulo("04_movimientos.md", "Lotes"),
+    "movimientos.corregir.CorregirMovimientoDialog": Capitulo(
         "04_movimientos.md", "Corregir un movimiento rechazado"
     ),
     # ICSOE: el contratista
-    "icsoe_inicio.IcsoeInicioWindow": Capitulo("05_icsoe_contratista.md", "Ingresar a ICSOE"),
-    "icsoe_efirma.IcsoeEfirmaDialog": Capitulo("05_icsoe_contratista.md", "Ingresar con e.firma"),
-    "icsoe_terminos.IcsoeTerminosDialog": Capitulo(
+    "icsoe.inicio.IcsoeInicioWindow": Capitulo("05_icsoe_contratista.md", "Ingresar a ICSOE"),
+    "icsoe.efirma.IcsoeEfirmaDialog": Capitulo("05_icsoe_contratista.md", "Ingresar con e.firma"),
+    "icsoe.terminos.IcsoeTerminosDialog": Capitulo(
         "05_icsoe_contratista.md", "Términos y Condiciones"
     ),
-    "icsoe_datos_generales.IcsoeDatosGeneralesPage": Capitulo(
+    "icsoe.datos_generales.IcsoeDatosGeneralesPage": Capitulo(
         "05_icsoe_contratista.md", "Datos generales"
     ),
-    "icsoe_contratista.IcsoeContratistaWindow": Capitulo(
+    "icsoe.contratista.IcsoeContratistaWindow": Capitulo(
         "05_icsoe_contratista.md", "La ventana del contratista"
     ),
-    "icsoe_alta_usuario.IcsoeAltaUsuarioPage": Capitulo(
+    "icsoe.alta_usuario.IcsoeAltaUsuarioPage": Capitulo(
         "05_icsoe_contratista.md", "Alta de usuarios"
     ),
-    "icsoe_consulta.IcsoeConsultaPage": Capitulo("05_icsoe_contratista.md", "Consulta"),
+    "icsoe.consulta.IcsoeConsultaPage": Capitulo("05_icsoe_contratista.md", "Consulta"),
     # ICSOE: capturistas
-    "icsoe_crear_contrasena.IcsoeCrearContrasenaDialog": Capitulo(
+    "icsoe.crear_contrasena.IcsoeCrearContrasenaDialog": Capitulo(
         "06_icsoe_capturistas.md", "Crear contraseña"
     ),
-    "icsoe_recuperar.IcsoeRecuperarDialog": Capitulo(
+    "icsoe.recuperar.IcsoeRecuperarDialog": Capitulo(
         "06_icsoe_capturistas.md", "¿Olvidaste tu contraseña?"
     ),
-    "icsoe_seleccionar_contratista.IcsoeSeleccionarContratistaDialog": Capitulo(
+    "icsoe.seleccionar_contratista.IcsoeSeleccionarContratistaDialog": Capitulo(
         "06_icsoe_capturistas.md", "Seleccionar contratista"
     ),
-    "icsoe_capturista.IcsoeCapturistaWindow": Capitulo(
+    "icsoe.capturista.IcsoeCapturistaWindow": Capitulo(
         "06_icsoe_capturistas.md", "La pantalla del capturista"
     ),
     # ICSOE: la informativa cuatrimestral
-    "informativas_inicio.InformativasInicio": Capitulo("07_informativa.md", "Pantalla de inicio"),
-    "informativa_nueva.NuevaInformativaDialog": Capitulo("07_informativa.md", "Nueva informativa"),
-    "informativa.InformativaWindow": Capitulo("07_informativa.md", "La ventana de la informativa"),
-    "contrato.ContratoDialog": Capitulo("07_informativa.md", "Contratos"),
-    "contratante.ContratanteDialog": Capitulo("07_informativa.md", "Contratantes"),
-    "copiar_contrato.CopiarContratoDialog": Capitulo("07_informativa.md", "Copiar de otro periodo"),
-    "trabajadores_empresa.TrabajadoresEmpresaDialog": Capitulo(
+    "informativa.inicio.InformativasInicio": Capitulo("07_informativa.md", "Pantalla de inicio"),
+    "informativa.nueva.NuevaInformativaDialog": Capitulo("07_informativa.md", "Nueva informativa"),
+    "informativa.ventana.InformativaWindow": Capitulo(
+        "07_informativa.md", "La ventana de la informativa"
+    ),
+    "informativa.contrato.ContratoDialog": Capitulo("07_informativa.md", "Contratos"),
+    "informativa.contratante.ContratanteDialog": Capitulo("07_informativa.md", "Contratantes"),
+    "informativa.copiar_contrato.CopiarContratoDialog": Capitulo(
+        "07_informativa.md", "Copiar de otro periodo"
+    ),
+    "informativa.trabajadores_empresa.TrabajadoresEmpresaDialog": Capitulo(
         "07_informativa.md", "Trabajadores de cada contrato"
     ),
-    "informativa_problemas.ProblemasImportacionDialog": Capitulo(
+    "informativa.problemas.ProblemasImportacionDialog": Capitulo(
         "07_informativa.md", "Trabajadores de cada contrato"
     ),
-    "informativa_firmar.FirmarInformativaDialog": Capitulo("07_informativa.md", "Firmar"),
-    "vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
+    "informativa.firmar.FirmarInformativaDialog": Capitulo("07_informativa.md", "Firmar"),
+    "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
     # Varias empresas
-    "selector_empresa.EmpresaSelector": Capitulo("08_varias_empresas.md", "Elegir la empresa"),
-    "cambiar_empresa.CambiarEmpresaDialog": Capitulo("08_varias_empresas.md", "Cambiar de empresa"),
-    "cambiar_empresa.NuevaEmpresaDialog": Capitulo("08_varias_empresas.md", "Nueva empresa"),
-    "empresas_por_usuario.EmpresasPorUsuarioDialog": Capitulo(
+    "empresas.selector.EmpresaSelector": Capitulo("08_varias_empresas.md", "Elegir la empresa"),
+    "empresas.cambiar.CambiarEmpresaDialog": Capitulo(
+        "08_varias_empresas.md", "Cambiar de empresa"
+    ),
+    "empresas.cambiar.NuevaEmpresaDialog": Capitulo("08_varias_empresas.md", "Nueva empresa"),
+    "empresas.por_usuario.EmpresasPorUsuarioDialog": Capitulo(
         "08_varias_empresas.md", "Empresas por usuario"
     ),
-    "elegir_empresa.ElegirEmpresaDialog": Capitulo(
+    "icsoe.elegir_empresa.ElegirEmpresaDialog": Capitulo(
         "08_varias_empresas.md", "Entradas sin usuario de IDSE"
     ),
     # Sincronización
-    "sincronizacion.SincronizacionDialog": Capitulo("10_sincronizacion.md"),
-    "conflictos.ConflictosDialog": Capitulo("10_sincronizacion.md", "Conflictos de sincronización"),
+    "sync.configuracion.SincronizacionDialog": Capitulo("10_sincronizacion.md"),
+    "sync.conflictos.ConflictosDialog": Capitulo(
+        "10_sincronizacion.md", "Conflictos de sincronización"
+    ),
 }
 
 # Widgets of gui/ that are pieces of a window, never a window: F1 there is their window's.
-COMPONENTES = frozenset({"fecha_edit.FechaEdit"})
+COMPONENTES = frozenset({"kit.fecha_edit.FechaEdit"})

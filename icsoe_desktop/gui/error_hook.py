@@ -13,7 +13,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication
 
-from icsoe_desktop.gui import msgbox
+from icsoe_desktop.gui.kit import msgbox
 
 log = logging.getLogger("icsoe_desktop.errores")
 

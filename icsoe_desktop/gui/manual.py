@@ -277,7 +277,7 @@ def abrir_manual(
                 ManualWindow, options=Qt.FindChildOption.FindDirectChildrenOnly
             )
         if manual is None:
-            from icsoe_desktop.gui.geometria import centrar
+            from icsoe_desktop.gui.kit.geometria import centrar
 
             manual = ManualWindow(ventana)
             manual.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop import __version__
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.gui import msgbox
-from icsoe_desktop.gui.forms import child, load_form
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class VentanaPrincipal(QMainWindow):
         self.modo.setWordWrap(True)
 
         # The module's content: Movimientos con IDSE (with Lotes only after a full login).
-        from icsoe_desktop.gui.movimientos_idse import MovimientosIdse
+        from icsoe_desktop.gui.movimientos.ventana import MovimientosIdse
 
         self.movimientos = MovimientosIdse(services, usuario, self)
         contenido = form.findChild(QVBoxLayout, "contenidoLayout")
@@ -87,7 +87,7 @@ class VentanaPrincipal(QMainWindow):
         self.estado_empresa = QLabel(f"Empresa: {services.empresa.etiqueta}")
         self.estado_empresa.setObjectName("estadoEmpresaLabel")
         self.statusBar().addPermanentWidget(self.estado_empresa)
-        from icsoe_desktop.gui.barra_sincronizacion import BarraSincronizacion
+        from icsoe_desktop.gui.sync.barra import BarraSincronizacion
 
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
         self.barra_sincronizacion = BarraSincronizacion(services, self.statusBar())
@@ -206,12 +206,12 @@ class VentanaPrincipal(QMainWindow):
         ayuda.addAction(self.acerca_action)
 
     def _respaldar(self) -> None:
-        from icsoe_desktop.gui.respaldo import respaldar
+        from icsoe_desktop.gui.empresas.respaldo import respaldar
 
         respaldar(self, self._services, self.usuario)
 
     def _restaurar(self) -> None:
-        from icsoe_desktop.gui.respaldo import restaurar
+        from icsoe_desktop.gui.empresas.respaldo import restaurar
 
         # Once restored, sign out: the restored store has its own users.
         restaurar(self, self._services, self.usuario, self.logout_requested.emit)
@@ -245,8 +245,8 @@ class VentanaPrincipal(QMainWindow):
         self.pendientes.setVisible(bool(pasos))
 
     def open_configuracion_inicial(self) -> None:
-        from icsoe_desktop.gui.configuracion_inicial import ConfiguracionInicialWizard
-        from icsoe_desktop.services.primer_uso import (
+        from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
+        from icsoe_desktop.services.empresas.primer_uso import (
             CERTIFICADOS,
             CORREO,
             REGISTROS,
@@ -283,7 +283,7 @@ class VentanaPrincipal(QMainWindow):
         self.setWindowTitle(titulo(f"{self._titulo} — {empresa}", self._services))
 
     def _cambiar_empresa(self) -> None:
-        from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog
+        from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
 
         assert self.usuario is not None
         dialog = CambiarEmpresaDialog(self._services, self.usuario, self)
@@ -291,18 +291,18 @@ class VentanaPrincipal(QMainWindow):
             self.empresa_requested.emit(dialog.elegida, dialog.nueva)
 
     def _open_empresas_usuario(self) -> None:
-        from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
+        from icsoe_desktop.gui.empresas.por_usuario import EmpresasPorUsuarioDialog
 
         assert self.usuario is not None
         ejecutar_modal(EmpresasPorUsuarioDialog(self._services, self.usuario, self))
 
     def _open_usuarios(self) -> None:
-        from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+        from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
 
         ejecutar_modal(IdseUsuariosDialog(self._services, self.usuario, self))
 
     def _open_correo(self, parent: QWidget | None = None) -> None:
-        from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+        from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
 
         ejecutar_modal(
             ConfiguracionCorreoDialog(self._services, self.usuario, _parent(parent, self))
@@ -310,7 +310,7 @@ class VentanaPrincipal(QMainWindow):
         self.refresh_pendientes()
 
     def _open_registros(self, parent: QWidget | None = None) -> None:
-        from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
+        from icsoe_desktop.gui.empresas.registros_patronales import RegistrosPatronalesDialog
 
         ejecutar_modal(
             RegistrosPatronalesDialog(self._services, self.usuario, _parent(parent, self))
@@ -318,19 +318,19 @@ class VentanaPrincipal(QMainWindow):
         self.refresh_pendientes()
 
     def open_certificados(self, parent: QWidget | None = None) -> None:
-        from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
+        from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
 
         ejecutar_modal(CertificadosImssDialog(self._services, self.usuario, _parent(parent, self)))
         self.refresh_pendientes()
 
     def _open_emisores(self) -> None:
-        from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
+        from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
 
         ejecutar_modal(EmisoresConfiablesDialog(self._services, self.usuario, self))
         self.refresh_titulo()  # the modo de capacitación may have changed there
 
     def _open_sincronizacion(self, parent: QWidget | None = None) -> None:
-        from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
+        from icsoe_desktop.gui.sync.configuracion import SincronizacionDialog
 
         ejecutar_modal(
             SincronizacionDialog(
@@ -344,13 +344,13 @@ class VentanaPrincipal(QMainWindow):
         self.barra_sincronizacion.apply_settings()
 
     def _open_conflictos(self) -> None:
-        from icsoe_desktop.gui.conflictos import ConflictosDialog
+        from icsoe_desktop.gui.sync.conflictos import ConflictosDialog
 
         ejecutar_modal(ConflictosDialog(self._services, self.usuario, self))
         self.barra_sincronizacion.refresh()
 
     def _open_vencimientos(self) -> None:
-        from icsoe_desktop.gui.vencimientos import VencimientosDialog
+        from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
 
         ejecutar_modal(VencimientosDialog(self._services, self.usuario, self))
 

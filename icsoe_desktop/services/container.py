@@ -14,37 +14,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.services.accounts import AccountsService
+from icsoe_desktop.services.acceso.accounts import AccountsService
+from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
+from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.code_guesses import CodeGuesses
-from icsoe_desktop.services.empresas import CATALOGO_FILE, EmpresaInfo, EmpresasService
-from icsoe_desktop.services.mail import MailService
-from icsoe_desktop.services.mail_colas import ColaEmpresa, MailQueues
-from icsoe_desktop.services.permisos import Permisos
+from icsoe_desktop.services.correo.colas import ColaEmpresa, MailQueues
+from icsoe_desktop.services.correo.mail import MailService
+from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
-    from icsoe_desktop.services.backup import BackupService
     from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
     from icsoe_desktop.services.capturistas.administracion import CapturistasService
     from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
-    from icsoe_desktop.services.certificates import CertificatesService
-    from icsoe_desktop.services.codigos_postales import CodigosPostalesService
+    from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
+    from icsoe_desktop.services.certificados.servicio import CertificatesService
     from icsoe_desktop.services.contratistas import ContratistasService
-    from icsoe_desktop.services.empresas_entrada import EntradaIcsoe
+    from icsoe_desktop.services.empresas.entrada import EntradaIcsoe
+    from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
+    from icsoe_desktop.services.empresas.registros import RegistrosService
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
     from icsoe_desktop.services.informativa.vencimientos import VencimientosService
-    from icsoe_desktop.services.lotes import LotesService
-    from icsoe_desktop.services.movimientos import MovimientosService
-    from icsoe_desktop.services.movimientos_import import MovimientosImporter
+    from icsoe_desktop.services.movimientos.importar import MovimientosImporter
+    from icsoe_desktop.services.movimientos.lotes import LotesService
+    from icsoe_desktop.services.movimientos.servicio import MovimientosService
     from icsoe_desktop.services.preferencias import PreferenciasService
-    from icsoe_desktop.services.primer_uso import PrimerUsoService
-    from icsoe_desktop.services.registros import RegistrosService
-    from icsoe_desktop.services.sync import SyncService
+    from icsoe_desktop.services.respaldo.backup import BackupService
+    from icsoe_desktop.services.sync.servicio import SyncService
 
 _LAZY = (
     "registros",
@@ -69,7 +69,7 @@ _LAZY = (
 class Services:
     """``catalogo``: the installation (IDSE users, their sign-in and audit, the empresas);
     ``store``: the open empresa (``empresa``), whose data every other service works on.
-    ``abrir_empresa`` switches it without restarting (services/empresas.py). ``avisos``: what
+    ``abrir_empresa`` switches it without restarting (services/empresas/servicio.py). ``avisos``: what
     opening an empresa did that the user must hear of."""
 
     def __init__(
@@ -121,7 +121,7 @@ class Services:
             raise
 
     def _open(self, empresa: EmpresaInfo) -> None:
-        from icsoe_desktop.services import restauracion
+        from icsoe_desktop.services.respaldo import restauracion
         from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
         path = self.empresas.ruta(empresa)
@@ -132,7 +132,7 @@ class Services:
         self.carpeta = self.empresas.carpeta(empresa)
         self.audit = AuditService(self.store, self.clock)
         if interrumpida is not None:
-            from icsoe_desktop.services.empresas_respaldo import terminar_interrumpida
+            from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
 
             self.avisos.append(
                 terminar_interrumpida(interrumpida, store, self.audit, self.empresas, empresa.id)
@@ -159,7 +159,7 @@ class Services:
         self.empresa = self.empresas.nombrar(empresa, self.store)
 
     def _otras_colas(self, abierta: int) -> list[ColaEmpresa]:
-        """Every empresa but the open one, for the mail sender (services/mail_colas.py)."""
+        """Every empresa but the open one, for the mail sender (services/correo/colas.py)."""
         from functools import partial
 
         from icsoe_desktop.services.settings_empresa import smtp_de_carpeta
@@ -198,7 +198,7 @@ class Services:
     @cached_property
     def entrada(self) -> EntradaIcsoe:
         """ICSOE's entries without an IDSE user, which find their own empresa."""
-        from icsoe_desktop.services.empresas_entrada import EntradaIcsoe
+        from icsoe_desktop.services.empresas.entrada import EntradaIcsoe
 
         return EntradaIcsoe(self)
 
@@ -214,20 +214,20 @@ class Services:
     def codigos_postales(self) -> CodigosPostalesService:
         """SEPOMEX's catalogue: the installation's reference data, kept when the empresa
         changes (so not in _LAZY)."""
-        from icsoe_desktop.services.codigos_postales import CodigosPostalesService
+        from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 
         return CodigosPostalesService(self.data_dir, self.clock)
 
     @cached_property
     def registros(self) -> RegistrosService:
-        from icsoe_desktop.services.registros import RegistrosService
+        from icsoe_desktop.services.empresas.registros import RegistrosService
 
         return RegistrosService(self.store, self.audit, self.permisos)
 
     @cached_property
     def certificates(self) -> CertificatesService:
-        from icsoe_desktop.services.certificates import CertificatesService
-        from icsoe_desktop.services.emisores import trusted_folders
+        from icsoe_desktop.services.certificados.emisores import trusted_folders
+        from icsoe_desktop.services.certificados.servicio import CertificatesService
 
         # Trusted issuers: the ones shipped with the app, plus those the admin adds.
         return CertificatesService(
@@ -243,19 +243,19 @@ class Services:
 
     @cached_property
     def movimientos(self) -> MovimientosService:
-        from icsoe_desktop.services.movimientos import MovimientosService
+        from icsoe_desktop.services.movimientos.servicio import MovimientosService
 
         return MovimientosService(self.store, self.audit, self.clock, self.permisos)
 
     @cached_property
     def importador(self) -> MovimientosImporter:
-        from icsoe_desktop.services.movimientos_import import MovimientosImporter
+        from icsoe_desktop.services.movimientos.importar import MovimientosImporter
 
         return MovimientosImporter(self.store, self.audit, self.movimientos, self.permisos)
 
     @cached_property
     def lotes(self) -> LotesService:
-        from icsoe_desktop.services.lotes import LotesService
+        from icsoe_desktop.services.movimientos.lotes import LotesService
 
         return LotesService(self.store, self.audit, self.clock, self.permisos)
 
@@ -324,7 +324,7 @@ class Services:
 
     @cached_property
     def sync(self) -> SyncService:
-        from icsoe_desktop.services.sync import SyncService
+        from icsoe_desktop.services.sync.servicio import SyncService
 
         return SyncService(
             self.store, self.settings_empresa, self.secrets, self.permisos, self.clock
@@ -332,13 +332,13 @@ class Services:
 
     @cached_property
     def backup(self) -> BackupService:
-        from icsoe_desktop.services.empresas_respaldo import BackupEmpresa
+        from icsoe_desktop.services.empresas.respaldo import BackupEmpresa
 
         return BackupEmpresa(self.store, self.audit, self.empresas, self.empresa.id, self.permisos)
 
     @cached_property
     def primer_uso(self) -> PrimerUsoService:
-        from icsoe_desktop.services.primer_uso import PrimerUsoService
+        from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
 
         settings = self.settings_empresa
         return PrimerUsoService(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.correo.mail import MailService
 from icsoe_desktop.store.db import Store
 
 

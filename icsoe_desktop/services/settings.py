@@ -17,9 +17,9 @@ from icsoe_desktop.config import (
 from icsoe_desktop.domain.emails import is_valid_email
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
-from icsoe_desktop.services.permisos import Permisos
+from icsoe_desktop.services.correo.mail import SMTP_SECRET_SCOPE, smtp_secret_key
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 

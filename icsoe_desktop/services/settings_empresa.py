@@ -3,7 +3,7 @@ installation's (``<data dir>/settings.toml``), the shared default.
 
 Outgoing mail: the empresa's server when it has one, else the shared one. Sync server: the
 empresa's when it has one, else the shared URL — with this store's own token (the server tells
-companies apart by token, services/sync.py keys the token by store). The first empresa's folder
+companies apart by token, services/sync/servicio.py keys the token by store). The first empresa's folder
 is the data dir itself, so its settings are the shared ones, as before there were several."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 
 from icsoe_desktop.config import Settings, SmtpSettings, load_settings, save_settings
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.mail import SMTP_SECRET_SCOPE, smtp_secret_key
-from icsoe_desktop.services.permisos import Permisos
+from icsoe_desktop.services.correo.mail import SMTP_SECRET_SCOPE, smtp_secret_key
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store

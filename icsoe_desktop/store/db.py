@@ -178,7 +178,7 @@ def upgrade_file(path: Path, target: str = "head") -> None:
     conn.close()
 
 
-# What a restore (services/restauracion.py) leaves beside a store while it replaces it: the
+# What a restore (services/respaldo/restauracion.py) leaves beside a store while it replaces it: the
 # checked copy of the backup, the marker naming the steps, the replaced store kept aside.
 RESTORE_CANDIDATE = ".restaurando"
 RESTORE_MARKER = ".restauracion"

@@ -1,5 +1,5 @@
 """The movimientos table's own SQL, for the services that read and write it in bulk: the grid
-(``services/movimientos.py``), the importer, the sync's pull and the demo data.
+(``services/movimientos/servicio.py``), the importer, the sync's pull and the demo data.
 
 - ``bulk_insert``: new rows in one transaction with the grid's counts added per batch
   (``store/conteo.py``), and ``insert_sql`` / ``new_ids`` / ``id_of`` for a writer that inserts

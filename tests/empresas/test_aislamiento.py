@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests import preloaded
 from tests.empresas.tres import ANA, BETO, CLIENTES, build
 
@@ -105,7 +105,7 @@ def test_cli_needs_empresa_when_there_are_several_and_names_the_choices(
 @pytest.mark.slow
 @pytest.mark.end2end
 def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(data_dir, ids) -> None:
-    from icsoe_desktop.services.empresas import EMPRESAS_DIR
+    from icsoe_desktop.services.empresas.servicio import EMPRESAS_DIR
 
     done = _cli(data_dir, "--self-check")
     lines = [line for line in done.stdout.splitlines() if " Empresa " in line]
@@ -127,7 +127,7 @@ def test_self_check_has_one_line_per_empresa_store_and_names_a_damaged_one(data_
 @pytest.mark.slow
 def test_a_damaged_empresa_store_is_named_and_the_open_empresa_stays(data_dir, ids) -> None:
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.empresas import EMPRESAS_DIR
+    from icsoe_desktop.services.empresas.servicio import EMPRESAS_DIR
     from icsoe_desktop.store.db import StoreError
 
     damaged = data_dir / EMPRESAS_DIR / CLIENTES[2].rfc / "icsoe.sqlite3"

@@ -8,7 +8,7 @@ import pytest
 
 from icsoe_desktop.domain import tokens
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services import code_guesses
+from icsoe_desktop.services.acceso import code_guesses
 from tests.empresas.tres import CLIENTES, PASSWORD, activation_code, build
 from tests.icsoe_helpers import (
     CURP_ANA,

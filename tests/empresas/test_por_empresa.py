@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.empresas import EMPRESAS_DIR
+from icsoe_desktop.services.empresas.servicio import EMPRESAS_DIR
 from tests.empresas.tres import ANA, CLIENTES, build
 from tests.icsoe_helpers import enter_contratista, form
 

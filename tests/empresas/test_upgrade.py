@@ -12,7 +12,7 @@ from alembic.config import Config
 
 from icsoe_desktop.domain import passwords
 from icsoe_desktop.paths import DATABASE_FILE
-from icsoe_desktop.services.empresas import CATALOGO_FILE
+from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE
 from icsoe_desktop.store.db import make_engine
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 
@@ -188,7 +188,7 @@ def test_a_catalog_of_before_solo_consulta_keeps_it_for_its_first_empresa_only(d
     from alembic.config import Config
 
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.empresas import CLI_ACTOR
+    from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
     from icsoe_desktop.store.db import make_engine
     from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 

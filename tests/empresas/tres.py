@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from icsoe_desktop.demo.movimientos import DEMO_REGISTROS, demo_rows
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.store.models import MovimientoRow
 from tests.conftest import build_isolated, copy_data
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
-from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
 from icsoe_desktop.gui.single_instance import (
     SingleInstance,
     may_be_running,

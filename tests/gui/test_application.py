@@ -17,11 +17,11 @@ from icsoe_desktop.app import _EarlyErrors
 from icsoe_desktop.gui import error_hook
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.error_hook import ErrorHook
-from icsoe_desktop.gui.idse_login import MSG_ABRIENDO, MSG_SOLO_CONSULTA
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
-from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
-from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.services.idse_sign_in import open_sign_in
+from icsoe_desktop.gui.idse.login import MSG_ABRIENDO, MSG_SOLO_CONSULTA
+from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
 from icsoe_desktop.store.plain import connect
 from tests.gui.helpers import click, type_text
 

@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QListWidgetItem, QMessageBox
 
-from icsoe_desktop.gui.cambios import MSG_GUARDAR_CAMBIOS
-from icsoe_desktop.gui.empresas_por_usuario import MSG_GUARDADO, EmpresasPorUsuarioDialog
-from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
-from icsoe_desktop.services.movimientos import Filtro, Orden
-from icsoe_desktop.services.registros import RegistroRow
+from icsoe_desktop.gui.empresas.por_usuario import MSG_GUARDADO, EmpresasPorUsuarioDialog
+from icsoe_desktop.gui.empresas.registros_patronales import RegistrosPatronalesDialog
+from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
+from icsoe_desktop.services.empresas.registros import RegistroRow
+from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 from tests.empresas.tres import ANA, BETO, CLIENTES, build
 from tests.gui.helpers import click, type_text
 from tests.services.movimientos_data import load_known
@@ -216,14 +216,14 @@ def test_nuevo_and_another_row_ask_before_replacing_what_was_typed(qtbot, servic
 
 
 def _nueva_empresa(qtbot, services):
-    from icsoe_desktop.gui.cambiar_empresa import NuevaEmpresaDialog
+    from icsoe_desktop.gui.empresas.cambiar import NuevaEmpresaDialog
 
     dialog = NuevaEmpresaDialog(services, "admin@nominas.com")
     return dialog, dialog.razon_social, dialog.findChild(type(dialog.crear), "cancelarButton")
 
 
 def _corregir(qtbot, services):
-    from icsoe_desktop.gui.corregir_movimiento import CorregirMovimientoDialog
+    from icsoe_desktop.gui.movimientos.corregir import CorregirMovimientoDialog
 
     load_known(services, services.data_dir)
     [row] = services.movimientos.pagina(Filtro(estado="rechazado"), Orden(), 0, 1)
@@ -232,28 +232,28 @@ def _corregir(qtbot, services):
 
 
 def _correo(qtbot, services):
-    from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
+    from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
 
     dialog = ConfiguracionCorreoDialog(services, "admin@nominas.com")
     return dialog, dialog.servidor, dialog.cancelar
 
 
 def _sincronizacion(qtbot, services):
-    from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
+    from icsoe_desktop.gui.sync.configuracion import SincronizacionDialog
 
     dialog = SincronizacionDialog(services, "admin@nominas.com")
     return dialog, dialog.url, dialog.cerrar
 
 
 def _usuarios(qtbot, services):
-    from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+    from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
 
     dialog = IdseUsuariosDialog(services, None)
     return dialog, dialog.nombre, dialog.cerrar
 
 
 def _certificados(qtbot, services):
-    from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
+    from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
 
     dialog = CertificadosImssDialog(services, "admin@nominas.com")
     return dialog, dialog.usuario, dialog.cerrar
@@ -298,7 +298,7 @@ def test_every_form_that_saves_asks_before_closing_with_edits(
 def test_the_contratista_window_asks_about_a_capturista_or_datos_typed(
     qtbot, services, data_dir, tmp_path, modals
 ):
-    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
     from tests.icsoe_helpers import CURP_ANA, enter_contratista
 
     rfc = enter_contratista(services, data_dir, tmp_path)
@@ -336,7 +336,7 @@ def test_the_contratista_window_asks_about_a_capturista_or_datos_typed(
 
 
 def test_the_first_run_assistant_asks_about_the_empresa_typed(qtbot, services, modals):
-    from icsoe_desktop.gui.configuracion_inicial import ConfiguracionInicialWizard
+    from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
 
     def abrir() -> ConfiguracionInicialWizard:
         wizard = ConfiguracionInicialWizard(services, "ana@nominas.com", {})

@@ -8,13 +8,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox
 
 from icsoe_desktop.gui.capacitacion import SUFIJO
-from icsoe_desktop.gui.emisores_confiables import (
+from icsoe_desktop.gui.certificados.emisores_confiables import (
     MSG_CAPACITACION_ACTIVAR,
     EmisoresConfiablesDialog,
 )
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
-from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 from tests import credentials_factory as cf

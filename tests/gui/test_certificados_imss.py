@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QLineEdit
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import MSG_REGISTRA_CERTIFICADOS, Application
-from icsoe_desktop.gui.cambios import MSG_GUARDAR_CAMBIOS
-from icsoe_desktop.gui.certificados_imss import (
+from icsoe_desktop.gui.certificados.imss import (
     MSG_ELIMINADO,
     MSG_GUARDADO,
     CertificadosImssDialog,
 )
-from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.services.certificates import TRUSTED_DIR
+from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text, wait_operations
 
@@ -136,7 +136,7 @@ def test_bad_certificate_files_get_a_spanish_message(
 
 def test_eliminar_asks_then_removes(qtbot, company, tmp_path, modals):
     cer, key = cf.fiel_moral().write(tmp_path)
-    from icsoe_desktop.services.certificates import Assignment
+    from icsoe_desktop.services.certificados.servicio import Assignment
 
     company.certificates.assign(Assignment(REGISTRO, cer, key, cf.RFC_MORAL, cf.PASSWORD), "admin")
     dialog = make_dialog(qtbot, company)
@@ -229,12 +229,12 @@ def test_full_login_warns_and_leads_to_certificados_and_login_shows_expiry(
 def test_imss_pfx_of_an_uninstalled_issuer_is_saved_and_marked_here_and_at_login(
     qtbot, company, data_dir, tmp_path
 ):
-    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+    from icsoe_desktop.gui.idse.login import IdseLoginWindow
 
     (data_dir / TRUSTED_DIR / "ac_imss.cer").unlink()
     pfx = tmp_path / "imss.pfx"
     pfx.write_bytes(cf.pfx_modern(cf.imss_certificate()))
-    from icsoe_desktop.services.certificates import Assignment
+    from icsoe_desktop.services.certificados.servicio import Assignment
 
     company.certificates.assign(
         Assignment(REGISTRO, pfx, None, cf.IMSS_USUARIO, cf.IMSS_PASSWORD), "admin"
@@ -251,7 +251,7 @@ def test_generar_pfx_from_the_chosen_efirma(qtbot, company, modals, tmp_path):
     import subprocess
 
     from icsoe_desktop.domain.credentials import load_pfx
-    from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+    from icsoe_desktop.gui.certificados.generar_pfx import GenerarPfxDialog
     from icsoe_desktop.services.audit import AuditService
 
     cer, key = cf.fiel_moral().write(tmp_path / "fiel")
@@ -302,7 +302,7 @@ def test_an_efirma_wrapped_by_generar_pfx_is_an_efirma_in_the_window_and_at_logi
 ):
     """An e.firma not issued by an installed SAT CA is refused in a .pfx as in .cer/.key (it
     was kept as «IMSS» and shown vigente at the login); a SAT one is listed as FIEL."""
-    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+    from icsoe_desktop.gui.idse.login import IdseLoginWindow
 
     fake_ca = cf.self_signed_ca(cf.sat_ca().name_der, cf.rsa_key(12))
     for name, gen in (("falsa", cf.fiel_moral(issuer=fake_ca)), ("sat", cf.fiel_moral())):
@@ -353,7 +353,7 @@ def test_generar_pfx_checks_the_password_before_asking_where_and_takes_the_one_t
     from PySide6.QtWidgets import QFileDialog
 
     from icsoe_desktop.domain.credentials import load_pfx
-    from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
+    from icsoe_desktop.gui.certificados.generar_pfx import GenerarPfxDialog
 
     cer, key = cf.fiel_moral().write(tmp_path / "fiel")
     dialog = make_dialog(qtbot, company)

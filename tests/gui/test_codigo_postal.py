@@ -8,13 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from icsoe_desktop.gui.codigo_postal import (
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.datos_generales import MSG_GUARDADO
+from icsoe_desktop.gui.kit.codigo_postal import (
     MSG_NO_ENCONTRADO,
     MSG_SIN_CATALOGO,
     CodigoPostalVinculo,
 )
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.icsoe_datos_generales import MSG_GUARDADO
 from tests import credentials_factory as cf
 from tests import sepomex_datos as sd
 from tests.gui.helpers import click, type_text

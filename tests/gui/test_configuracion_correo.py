@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox
 
 from icsoe_desktop.config import SETTINGS_FILE, SmtpSettings
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.gui.configuracion_correo import TITLE, ConfiguracionCorreoDialog
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.gui.configuracion.correo import TITLE, ConfiguracionCorreoDialog
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests.gui.helpers import click
 
 USUARIO = "idse@nominas.com"

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QRadioButton, QWidget
 
 from icsoe_desktop.config import SmtpSettings
-from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
-from icsoe_desktop.services.empresas import EMPRESAS_DIR
+from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
+from icsoe_desktop.services.empresas.servicio import EMPRESAS_DIR
 from tests.empresas.tres import ANA, CLIENTES, build
 from tests.gui.helpers import click
 from tests.gui.test_configuracion_correo import (

@@ -9,10 +9,10 @@ from openpyxl import Workbook
 from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
-from icsoe_desktop.gui.configuracion_inicial import ConfiguracionInicialWizard
-from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.services.primer_uso import CERTIFICADOS, CORREO, EMPRESA, REGISTROS
+from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
+from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.empresas.primer_uso import CERTIFICADOS, CORREO, EMPRESA, REGISTROS
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text, wait_operations
 

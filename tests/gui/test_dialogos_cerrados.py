@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from icsoe_desktop.gui.conflictos import ConflictosDialog
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.sync.conflictos import ConflictosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
 ADMIN = "admin@nominas.com"

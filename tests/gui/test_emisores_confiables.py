@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.audit import AuditService
 from tests import credentials_factory as cf
 from tests.gui.helpers import click
@@ -144,7 +144,7 @@ def test_a_ca_with_the_subject_of_a_shipped_sat_ca_is_warned_about_and_audited(
 def test_a_user_who_is_not_administrator_cannot_add_or_remove_issuers(
     qtbot, services, modals, tmp_path
 ):
-    from icsoe_desktop.services.permisos import PermisoDenegado
+    from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 
     make_dialog(qtbot, services)  # the administrator exists
     services.accounts.register(

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.idse_login import MSG_ABRIENDO
-from icsoe_desktop.services.idse_sign_in import open_sign_in
+from icsoe_desktop.gui.idse.login import MSG_ABRIENDO
+from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.gui.helpers import click, type_text
 
@@ -142,7 +142,7 @@ def test_a_sign_in_typed_before_the_services_is_refused_an_empresa_not_granted(
 
 
 def test_nueva_empresa_opens_its_configuracion_inicial(qtbot, app, modals, tmp_path):
-    from icsoe_desktop.gui.configuracion_inicial import ConfiguracionInicialWizard
+    from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
 
     _choose(qtbot, app, CLIENTES[0])
     _sign_in(qtbot, app, ANA)
@@ -181,7 +181,7 @@ def test_nueva_empresa_opens_its_configuracion_inicial(qtbot, app, modals, tmp_p
 def test_an_administrator_grants_an_empresa_to_a_user_from_empresas_por_usuario(
     qtbot, app, modals, tmp_path
 ):
-    from icsoe_desktop.gui.empresas_por_usuario import MSG_GUARDADO, EmpresasPorUsuarioDialog
+    from icsoe_desktop.gui.empresas.por_usuario import MSG_GUARDADO, EmpresasPorUsuarioDialog
 
     _choose(qtbot, app, CLIENTES[0])
     _sign_in(qtbot, app, ANA)

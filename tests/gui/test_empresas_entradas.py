@@ -10,17 +10,17 @@ import pytest
 from PySide6.QtWidgets import QListWidget
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.elegir_empresa import ElegirEmpresaDialog
-from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
-from icsoe_desktop.gui.idse_login import MSG_SOLO_CONSULTA
-from icsoe_desktop.services.empresas import (
+from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.elegir_empresa import ElegirEmpresaDialog
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
+from icsoe_desktop.services.empresas.entrada import MSG_CONTRATISTA_SIN_EMPRESA
+from icsoe_desktop.services.empresas.servicio import (
     CLI_ACTOR,
     MSG_NINGUNA_SOLO_CONSULTA,
     NINGUNA_SOLO_CONSULTA,
 )
-from icsoe_desktop.services.empresas_entrada import MSG_CONTRATISTA_SIN_EMPRESA
 from tests import credentials_factory as cf
 from tests.empresas.tres import ANA, CLIENTES, PASSWORD, build, capturista_en
 from tests.gui.helpers import click, type_text, wait_operations

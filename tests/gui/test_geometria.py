@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox, QWidget
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.geometria import MARGENES_VENTANA
+from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA
 from tests import credentials_factory as cf
 from tests.empresas.tres import ANA, PASSWORD, build
 from tests.gui.helpers import click, type_text

@@ -9,9 +9,9 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QStyle
 
-from icsoe_desktop.gui.capturistas_model import ACTIONS, HEADERS
-from icsoe_desktop.gui.icsoe_consulta import FLEXIBLE, LINEAS
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.capturistas_model import ACTIONS, HEADERS
+from icsoe_desktop.gui.icsoe.consulta import FLEXIBLE, LINEAS
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA, enter_contratista, form
 

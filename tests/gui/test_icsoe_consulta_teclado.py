@@ -9,9 +9,9 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from icsoe_desktop.gui.capturistas_model import ACTIONS, ACTIVAR, ELIMINAR, ENVIAR, HEADERS
-from icsoe_desktop.gui.icsoe_consulta import SAMPLES
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.capturistas_model import ACTIONS, ACTIVAR, ELIMINAR, ENVIAR, HEADERS
+from icsoe_desktop.gui.icsoe.consulta import SAMPLES
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.services.capturistas.administracion import (
     MSG_BAJA,
     MSG_BAJA_PREGUNTA,

@@ -12,13 +12,13 @@ from pathlib import Path
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
-from icsoe_desktop.gui.capturistas_model import ACTIVAR, EDITAR, ELIMINAR, ENVIAR
-from icsoe_desktop.gui.icsoe_alta_usuario import IcsoeAltaUsuarioPage
-from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
-from icsoe_desktop.gui.icsoe_consulta import IcsoeConsultaPage
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.icsoe_datos_generales import MSG_GUARDADO as MSG_DATOS_GUARDADOS
-from icsoe_desktop.gui.icsoe_inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
+from icsoe_desktop.gui.icsoe.alta_usuario import IcsoeAltaUsuarioPage
+from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+from icsoe_desktop.gui.icsoe.capturistas_model import ACTIVAR, EDITAR, ELIMINAR, ENVIAR
+from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.datos_generales import MSG_GUARDADO as MSG_DATOS_GUARDADOS
+from icsoe_desktop.gui.icsoe.inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.administracion import (
     MSG_ACTUALIZADO,

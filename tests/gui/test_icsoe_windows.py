@@ -11,11 +11,11 @@ from openpyxl import Workbook
 from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.capturistas_model import PAGE_SIZE, CapturistasModel
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
-from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
-from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.icsoe.capturistas_model import PAGE_SIZE, CapturistasModel
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
+from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
 from icsoe_desktop.services.capturistas.common import CapturistaRow
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from tests import credentials_factory as cf
@@ -193,7 +193,7 @@ def test_idse_login_opens_icsoe_without_an_idse_session(qtbot, data_dir):
 
 
 def test_the_code_field_shows_the_code_as_the_mail_does(qtbot, services):
-    from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
+    from icsoe_desktop.gui.idse.restablecer_contrasena import RestablecerContrasenaDialog
 
     for dialog, field in (
         (IcsoeCrearContrasenaDialog(services), "codigo"),

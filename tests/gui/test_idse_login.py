@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
-from icsoe_desktop.gui.idse_login import MSG_ABRIENDO, MSG_SOLO_CONSULTA, IdseLoginWindow
-from icsoe_desktop.services.accounts import MSG_CREDENCIALES, Registration
+from icsoe_desktop.gui.idse.login import MSG_ABRIENDO, MSG_SOLO_CONSULTA, IdseLoginWindow
+from icsoe_desktop.services.acceso.accounts import MSG_CREDENCIALES, Registration
 from tests.gui.helpers import click
 
 GOOD = "Nom1na$Segura"

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.aviso_privacidad import AvisoPrivacidadDialog
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests.gui.helpers import click, type_text
 
 GOOD = "Nom1na$Segura"

@@ -17,11 +17,11 @@ from icsoe_desktop.demo.movimientos import demo_rows
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 from icsoe_desktop.domain.movimientos import REINGRESO
-from icsoe_desktop.gui.cambios import MSG_GUARDAR_CAMBIOS
-from icsoe_desktop.gui.contratante import ContratanteDialog
-from icsoe_desktop.gui.contrato import ContratoDialog
-from icsoe_desktop.gui.copiar_contrato import CopiarContratoDialog
-from icsoe_desktop.gui.trabajadores_empresa import TrabajadoresEmpresaDialog
+from icsoe_desktop.gui.informativa.contratante import ContratanteDialog
+from icsoe_desktop.gui.informativa.contrato import ContratoDialog
+from icsoe_desktop.gui.informativa.copiar_contrato import CopiarContratoDialog
+from icsoe_desktop.gui.informativa.trabajadores_empresa import TrabajadoresEmpresaDialog
+from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import MovimientoRow
 from tests import credentials_factory as cf

@@ -10,11 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from icsoe_desktop.domain.informativa.modelo import NORMAL, Periodo
-from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.informativa import InformativaWindow
-from icsoe_desktop.gui.informativa_nueva import NuevaInformativaDialog
-from icsoe_desktop.gui.informativas_inicio import DIAS, VENCIDA
+from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.informativa.inicio import DIAS, VENCIDA
+from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
+from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests import credentials_factory as cf
 from tests.gui.helpers import click
 from tests.icsoe_helpers import NEW_PASSWORD

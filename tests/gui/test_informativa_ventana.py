@@ -14,12 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from icsoe_desktop.domain.informativa.modelo import Problema
-from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.informativa import MSG_SIN_INCONSISTENCIAS, InformativaWindow
-from icsoe_desktop.gui.informativa_firmar import FirmarInformativaDialog
-from icsoe_desktop.gui.informativa_problemas import ProblemasImportacionDialog
-from icsoe_desktop.gui.trabajadores_model import PAGE_SIZE
+from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.informativa.firmar import FirmarInformativaDialog
+from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
+from icsoe_desktop.gui.informativa.trabajadores_model import PAGE_SIZE
+from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import NEW_PASSWORD
@@ -427,7 +427,7 @@ def test_de_la_empresa_adds_its_own_workers(qtbot, services, quien, modals, tmp_
 def test_every_control_of_the_window_and_its_dialogs_has_its_own_letter(qtbot, services, quien):
     from PySide6.QtWidgets import QAbstractButton, QLabel
 
-    from icsoe_desktop.gui.informativa_nueva import NuevaInformativaDialog
+    from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
 
     rfc, ana = quien
     uuid = services.informativas.crear(rfc, ana, PERIODO)

@@ -11,20 +11,21 @@ from PySide6.QtCore import QEvent, Qt, QUrl
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from icsoe_desktop import __version__
-from icsoe_desktop.gui import ayuda, msgbox
+from icsoe_desktop.gui import ayuda
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
-from icsoe_desktop.gui.conflictos import ConflictosDialog
-from icsoe_desktop.gui.emisores_confiables import EmisoresConfiablesDialog
-from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
-from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
-from icsoe_desktop.gui.idse_login import IdseLoginWindow
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
+from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+from icsoe_desktop.gui.empresas.registros_patronales import RegistrosPatronalesDialog
+from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.idse.login import IdseLoginWindow
+from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
+from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.manual import ManualWindow, abrir_manual
-from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
-from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
-from icsoe_desktop.gui.sincronizacion import SincronizacionDialog
-from icsoe_desktop.gui.vencimientos import VencimientosDialog
+from icsoe_desktop.gui.sync.configuracion import SincronizacionDialog
+from icsoe_desktop.gui.sync.conflictos import ConflictosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from tests.gui.helpers import click, type_text
 

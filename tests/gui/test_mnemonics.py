@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
-from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
-from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
-from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
-from icsoe_desktop.gui.icsoe_recuperar import IcsoeRecuperarDialog
-from icsoe_desktop.gui.idse_login import IdseLoginWindow
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
-from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
-from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
-from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+from icsoe_desktop.gui.empresas.registros_patronales import RegistrosPatronalesDialog
+from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
+from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.icsoe.recuperar import IcsoeRecuperarDialog
+from icsoe_desktop.gui.idse.login import IdseLoginWindow
+from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
+from icsoe_desktop.gui.idse.restablecer_contrasena import RestablecerContrasenaDialog
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+from icsoe_desktop.services.acceso.accounts import Registration
 
 WINDOWS = {
     "login": lambda s: IdseLoginWindow(s),
@@ -157,48 +157,47 @@ def sembrar(services, data_dir, tmp_path, smtp) -> Mundo:
 def _windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
     from icsoe_desktop.domain.informativa.modelo import Problema
-    from icsoe_desktop.gui import (
-        aviso_privacidad,
-        cambiar_empresa,
-        certificados_imss,
-        configuracion_correo,
-        configuracion_inicial,
-        conflictos,
+    from icsoe_desktop.gui import aviso_privacidad, manual, ventana_principal
+    from icsoe_desktop.gui.certificados import emisores_confiables, generar_pfx
+    from icsoe_desktop.gui.certificados import imss as certificados_imss
+    from icsoe_desktop.gui.configuracion import correo as configuracion_correo
+    from icsoe_desktop.gui.configuracion import inicial as configuracion_inicial
+    from icsoe_desktop.gui.empresas import cambiar as cambiar_empresa
+    from icsoe_desktop.gui.empresas import por_usuario as empresas_por_usuario
+    from icsoe_desktop.gui.empresas import registros_patronales
+    from icsoe_desktop.gui.icsoe import capturista as icsoe_capturista
+    from icsoe_desktop.gui.icsoe import contratista as icsoe_contratista
+    from icsoe_desktop.gui.icsoe import crear_contrasena as icsoe_crear_contrasena
+    from icsoe_desktop.gui.icsoe import efirma as icsoe_efirma
+    from icsoe_desktop.gui.icsoe import elegir_empresa
+    from icsoe_desktop.gui.icsoe import inicio as icsoe_inicio
+    from icsoe_desktop.gui.icsoe import recuperar as icsoe_recuperar
+    from icsoe_desktop.gui.icsoe import seleccionar_contratista as icsoe_seleccionar_contratista
+    from icsoe_desktop.gui.icsoe import terminos as icsoe_terminos
+    from icsoe_desktop.gui.idse import login as idse_login
+    from icsoe_desktop.gui.idse import (
+        recuperar_contrasena,
+        restablecer_contrasena,
+        restablecer_por_administrador,
+    )
+    from icsoe_desktop.gui.idse import usuarios as idse_usuarios
+    from icsoe_desktop.gui.informativa import (
         contratante,
         contrato,
         copiar_contrato,
-        corregir_movimiento,
-        elegir_empresa,
-        emisores_confiables,
-        empresas_por_usuario,
-        generar_pfx,
-        icsoe_capturista,
-        icsoe_contratista,
-        icsoe_crear_contrasena,
-        icsoe_efirma,
-        icsoe_inicio,
-        icsoe_recuperar,
-        icsoe_seleccionar_contratista,
-        icsoe_terminos,
-        idse_login,
-        idse_usuarios,
-        informativa,
-        informativa_firmar,
-        informativa_nueva,
-        informativa_problemas,
-        manual,
-        rechazos_importacion,
-        recuperar_contrasena,
-        registros_patronales,
-        restablecer_contrasena,
-        restablecer_por_administrador,
-        sincronizacion,
         trabajadores_empresa,
         vencimientos,
-        ventana_principal,
     )
+    from icsoe_desktop.gui.informativa import firmar as informativa_firmar
+    from icsoe_desktop.gui.informativa import nueva as informativa_nueva
+    from icsoe_desktop.gui.informativa import problemas as informativa_problemas
+    from icsoe_desktop.gui.informativa import ventana as informativa
+    from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
+    from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
+    from icsoe_desktop.gui.sync import configuracion as sincronizacion
+    from icsoe_desktop.gui.sync import conflictos
     from icsoe_desktop.services.capturistas.acceso import CapturistaSesion
-    from icsoe_desktop.services.movimientos_import import LineaRechazada
+    from icsoe_desktop.services.movimientos.importar import LineaRechazada
     from tests.icsoe_helpers import CURP_ANA
 
     def contratista(m: Mundo) -> QWidget:
@@ -220,105 +219,109 @@ def _windows() -> dict[str, Callable[[Mundo], QWidget]]:
         "aviso_privacidad.AvisoPrivacidadDialog": lambda m: (
             aviso_privacidad.AvisoPrivacidadDialog()
         ),
-        "cambiar_empresa.CambiarEmpresaDialog": lambda m: cambiar_empresa.CambiarEmpresaDialog(
+        "empresas.cambiar.CambiarEmpresaDialog": lambda m: cambiar_empresa.CambiarEmpresaDialog(
             m.services, ADMIN
         ),
-        "cambiar_empresa.NuevaEmpresaDialog": lambda m: cambiar_empresa.NuevaEmpresaDialog(
+        "empresas.cambiar.NuevaEmpresaDialog": lambda m: cambiar_empresa.NuevaEmpresaDialog(
             m.services, ADMIN
         ),
-        "certificados_imss.CertificadosImssDialog": lambda m: (
+        "certificados.imss.CertificadosImssDialog": lambda m: (
             certificados_imss.CertificadosImssDialog(m.services, ADMIN)
         ),
-        "configuracion_correo.ConfiguracionCorreoDialog": lambda m: (
+        "configuracion.correo.ConfiguracionCorreoDialog": lambda m: (
             configuracion_correo.ConfiguracionCorreoDialog(m.services, ADMIN)
         ),
-        "configuracion_inicial.ConfiguracionInicialWizard": lambda m: (
+        "configuracion.inicial.ConfiguracionInicialWizard": lambda m: (
             configuracion_inicial.ConfiguracionInicialWizard(
                 m.services, ADMIN, dict.fromkeys(configuracion_inicial.ORDER, lambda _p: None)
             )
         ),
-        "conflictos.ConflictosDialog": lambda m: conflictos.ConflictosDialog(m.services, ADMIN),
-        "contratante.ContratanteDialog": lambda m: contratante.ContratanteDialog(
+        "sync.conflictos.ConflictosDialog": lambda m: conflictos.ConflictosDialog(
+            m.services, ADMIN
+        ),
+        "informativa.contratante.ContratanteDialog": lambda m: contratante.ContratanteDialog(
             m.services, m.rfc, m.rfc
         ),
-        "contrato.ContratoDialog": lambda m: contrato.ContratoDialog(
+        "informativa.contrato.ContratoDialog": lambda m: contrato.ContratoDialog(
             m.services, m.rfc, m.rfc, m.informativa, m.contrato
         ),
-        "copiar_contrato.CopiarContratoDialog": lambda m: copiar_contrato.CopiarContratoDialog(
-            m.services, m.rfc, m.rfc, m.informativa
+        "informativa.copiar_contrato.CopiarContratoDialog": lambda m: (
+            copiar_contrato.CopiarContratoDialog(m.services, m.rfc, m.rfc, m.informativa)
         ),
-        "corregir_movimiento.CorregirMovimientoDialog": lambda m: (
+        "movimientos.corregir.CorregirMovimientoDialog": lambda m: (
             corregir_movimiento.CorregirMovimientoDialog(
                 m.services, m.movimiento, "NSS no vigente", ADMIN
             )
         ),
-        "elegir_empresa.ElegirEmpresaDialog": lambda m: elegir_empresa.ElegirEmpresaDialog(
+        "icsoe.elegir_empresa.ElegirEmpresaDialog": lambda m: elegir_empresa.ElegirEmpresaDialog(
             m.services.empresas.listar()
         ),
-        "emisores_confiables.EmisoresConfiablesDialog": lambda m: (
+        "certificados.emisores_confiables.EmisoresConfiablesDialog": lambda m: (
             emisores_confiables.EmisoresConfiablesDialog(m.services, ADMIN)
         ),
-        "empresas_por_usuario.EmpresasPorUsuarioDialog": lambda m: (
+        "empresas.por_usuario.EmpresasPorUsuarioDialog": lambda m: (
             empresas_por_usuario.EmpresasPorUsuarioDialog(m.services, ADMIN)
         ),
-        "generar_pfx.GenerarPfxDialog": lambda m: generar_pfx.GenerarPfxDialog(m.services, ADMIN),
-        "icsoe_capturista.IcsoeCapturistaWindow": capturista,
-        "icsoe_contratista.IcsoeContratistaWindow": contratista,
-        "icsoe_crear_contrasena.IcsoeCrearContrasenaDialog": lambda m: (
-            icsoe_crear_contrasena.IcsoeCrearContrasenaDialog(m.services)
-        ),
-        "icsoe_efirma.IcsoeEfirmaDialog": lambda m: icsoe_efirma.IcsoeEfirmaDialog(m.services),
-        "icsoe_inicio.IcsoeInicioWindow": lambda m: icsoe_inicio.IcsoeInicioWindow(m.services),
-        "icsoe_recuperar.IcsoeRecuperarDialog": lambda m: icsoe_recuperar.IcsoeRecuperarDialog(
-            m.services
-        ),
-        "icsoe_seleccionar_contratista.IcsoeSeleccionarContratistaDialog": lambda m: (
-            icsoe_seleccionar_contratista.IcsoeSeleccionarContratistaDialog(m.services, CURP_ANA)
-        ),
-        "icsoe_terminos.IcsoeTerminosDialog": lambda m: icsoe_terminos.IcsoeTerminosDialog(),
-        "idse_login.IdseLoginWindow": lambda m: idse_login.IdseLoginWindow(m.services),
-        "idse_usuarios.IdseUsuariosDialog": lambda m: idse_usuarios.IdseUsuariosDialog(
+        "certificados.generar_pfx.GenerarPfxDialog": lambda m: generar_pfx.GenerarPfxDialog(
             m.services, ADMIN
         ),
-        "informativa.InformativaWindow": lambda m: informativa.InformativaWindow(
+        "icsoe.capturista.IcsoeCapturistaWindow": capturista,
+        "icsoe.contratista.IcsoeContratistaWindow": contratista,
+        "icsoe.crear_contrasena.IcsoeCrearContrasenaDialog": lambda m: (
+            icsoe_crear_contrasena.IcsoeCrearContrasenaDialog(m.services)
+        ),
+        "icsoe.efirma.IcsoeEfirmaDialog": lambda m: icsoe_efirma.IcsoeEfirmaDialog(m.services),
+        "icsoe.inicio.IcsoeInicioWindow": lambda m: icsoe_inicio.IcsoeInicioWindow(m.services),
+        "icsoe.recuperar.IcsoeRecuperarDialog": lambda m: icsoe_recuperar.IcsoeRecuperarDialog(
+            m.services
+        ),
+        "icsoe.seleccionar_contratista.IcsoeSeleccionarContratistaDialog": lambda m: (
+            icsoe_seleccionar_contratista.IcsoeSeleccionarContratistaDialog(m.services, CURP_ANA)
+        ),
+        "icsoe.terminos.IcsoeTerminosDialog": lambda m: icsoe_terminos.IcsoeTerminosDialog(),
+        "idse.login.IdseLoginWindow": lambda m: idse_login.IdseLoginWindow(m.services),
+        "idse.usuarios.IdseUsuariosDialog": lambda m: idse_usuarios.IdseUsuariosDialog(
+            m.services, ADMIN
+        ),
+        "informativa.ventana.InformativaWindow": lambda m: informativa.InformativaWindow(
             m.services, m.rfc, m.rfc, m.informativa, True
         ),
-        "informativa_firmar.FirmarInformativaDialog": lambda m: (
+        "informativa.firmar.FirmarInformativaDialog": lambda m: (
             informativa_firmar.FirmarInformativaDialog(m.services, m.rfc, m.informativa, "")
         ),
-        "informativa_nueva.NuevaInformativaDialog": lambda m: (
+        "informativa.nueva.NuevaInformativaDialog": lambda m: (
             informativa_nueva.NuevaInformativaDialog(m.services, m.rfc, m.rfc)
         ),
-        "informativa_problemas.ProblemasImportacionDialog": lambda m: (
+        "informativa.problemas.ProblemasImportacionDialog": lambda m: (
             informativa_problemas.ProblemasImportacionDialog(
                 "", [Problema("x", "Falta el objeto del contrato.")]
             )
         ),
-        "rechazos_importacion.RechazosDialog": lambda m: rechazos_importacion.RechazosDialog(
+        "movimientos.rechazos.RechazosDialog": lambda m: rechazos_importacion.RechazosDialog(
             "", [LineaRechazada(2, "NSS inválido")]
         ),
-        "recuperar_contrasena.RecuperarContrasenaDialog": lambda m: (
+        "idse.recuperar_contrasena.RecuperarContrasenaDialog": lambda m: (
             recuperar_contrasena.RecuperarContrasenaDialog(m.services)
         ),
         "manual.ManualWindow": lambda m: manual.ManualWindow(),
-        "registros_patronales.RegistrosPatronalesDialog": lambda m: (
+        "empresas.registros_patronales.RegistrosPatronalesDialog": lambda m: (
             registros_patronales.RegistrosPatronalesDialog(m.services, ADMIN)
         ),
-        "restablecer_contrasena.RestablecerContrasenaDialog": lambda m: (
+        "idse.restablecer_contrasena.RestablecerContrasenaDialog": lambda m: (
             restablecer_contrasena.RestablecerContrasenaDialog(m.services)
         ),
-        "restablecer_por_administrador.RestablecerPorAdministradorDialog": lambda m: (
+        "idse.restablecer_por_administrador.RestablecerPorAdministradorDialog": lambda m: (
             restablecer_por_administrador.RestablecerPorAdministradorDialog(
                 m.services, ADMIN, ADMIN
             )
         ),
-        "sincronizacion.SincronizacionDialog": lambda m: sincronizacion.SincronizacionDialog(
+        "sync.configuracion.SincronizacionDialog": lambda m: sincronizacion.SincronizacionDialog(
             m.services, ADMIN
         ),
-        "trabajadores_empresa.TrabajadoresEmpresaDialog": lambda m: (
+        "informativa.trabajadores_empresa.TrabajadoresEmpresaDialog": lambda m: (
             trabajadores_empresa.TrabajadoresEmpresaDialog(m.services, m.rfc, m.contrato)
         ),
-        "vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
+        "informativa.vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
             m.services, ADMIN
         ),
         "ventana_principal.VentanaPrincipal": lambda m: ventana_principal.VentanaPrincipal(
@@ -329,18 +332,18 @@ def _windows() -> dict[str, Callable[[Mundo], QWidget]]:
 
 # Widgets that live inside a window above (walked with it), never on screen by themselves.
 PARTS = {
-    "configuracion_inicial._StepPage": "configuracion_inicial.ConfiguracionInicialWizard",
-    "configuracion_inicial._EmpresaPage": "configuracion_inicial.ConfiguracionInicialWizard",
-    "contrato._TextoCorrido": "contrato.ContratoDialog",
-    "fecha_edit.FechaEdit": "corregir_movimiento.CorregirMovimientoDialog",
-    "icsoe_alta_usuario.IcsoeAltaUsuarioPage": "icsoe_contratista.IcsoeContratistaWindow",
-    "icsoe_consulta.IcsoeConsultaPage": "icsoe_contratista.IcsoeContratistaWindow",
-    "icsoe_datos_generales.IcsoeDatosGeneralesPage": "icsoe_contratista.IcsoeContratistaWindow",
-    "informativas_inicio.InformativasInicio": "icsoe_capturista.IcsoeCapturistaWindow",
-    "lotes_idse.LotesPanel": "ventana_principal.VentanaPrincipal",
+    "configuracion.inicial._StepPage": "configuracion.inicial.ConfiguracionInicialWizard",
+    "configuracion.inicial._EmpresaPage": "configuracion.inicial.ConfiguracionInicialWizard",
+    "informativa.contrato._TextoCorrido": "informativa.contrato.ContratoDialog",
+    "kit.fecha_edit.FechaEdit": "movimientos.corregir.CorregirMovimientoDialog",
+    "icsoe.alta_usuario.IcsoeAltaUsuarioPage": "icsoe.contratista.IcsoeContratistaWindow",
+    "icsoe.consulta.IcsoeConsultaPage": "icsoe.contratista.IcsoeContratistaWindow",
+    "icsoe.datos_generales.IcsoeDatosGeneralesPage": "icsoe.contratista.IcsoeContratistaWindow",
+    "informativa.inicio.InformativasInicio": "icsoe.capturista.IcsoeCapturistaWindow",
+    "movimientos.lotes.LotesPanel": "ventana_principal.VentanaPrincipal",
     "manual._Pagina": "manual.ManualWindow",
-    "movimientos_idse.MovimientosIdse": "ventana_principal.VentanaPrincipal",
-    "selector_empresa.EmpresaSelector": "idse_login.IdseLoginWindow",
+    "movimientos.ventana.MovimientosIdse": "ventana_principal.VentanaPrincipal",
+    "empresas.selector.EmpresaSelector": "idse.login.IdseLoginWindow",
 }
 
 
@@ -348,7 +351,7 @@ def app_widget_classes() -> set[str]:
     import icsoe_desktop.gui as gui
 
     found: set[str] = set()
-    for info in pkgutil.iter_modules(gui.__path__, gui.__name__ + "."):
+    for info in pkgutil.walk_packages(gui.__path__, gui.__name__ + "."):
         module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if (
@@ -356,7 +359,7 @@ def app_widget_classes() -> set[str]:
                 and issubclass(value, QWidget)
                 and value.__module__ == module.__name__
             ):
-                found.add(f"{info.name.rsplit('.', 1)[1]}.{name}")
+                found.add(f"{info.name.removeprefix(gui.__name__ + '.')}.{name}")
     return found
 
 

@@ -9,11 +9,11 @@ from datetime import date
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QStyle
 
-from icsoe_desktop.gui.geometria import centrar
-from icsoe_desktop.gui.movimientos_idse import MSG_IMPORTADO, VISTA
-from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.movimientos.model import PAGE_SIZE
+from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO, VISTA
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.movimientos import COLUMNS
+from icsoe_desktop.services.movimientos.servicio import COLUMNS
 from tests.gui.helpers import wait_operations
 from tests.services.movimientos_data import add_registros, known_rows, write_csv
 

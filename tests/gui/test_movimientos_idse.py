@@ -12,12 +12,12 @@ from PySide6.QtCore import QDate, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.idse_login import MSG_SOLO_CONSULTA
-from icsoe_desktop.gui.movimientos_idse import IDSE_URL, MSG_IMPORTADO, MovimientosIdse
-from icsoe_desktop.gui.movimientos_model import PAGE_SIZE
-from icsoe_desktop.gui.rechazos_importacion import RechazosDialog
+from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
+from icsoe_desktop.gui.movimientos.model import PAGE_SIZE
+from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
+from icsoe_desktop.gui.movimientos.ventana import IDSE_URL, MSG_IMPORTADO, MovimientosIdse
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.movimientos import COLUMNS
+from icsoe_desktop.services.movimientos.servicio import COLUMNS
 from tests.gui.helpers import click, wait_operations
 from tests.services.movimientos_data import (
     REGISTRO_A,
@@ -114,7 +114,7 @@ def test_inverted_dates_are_explained(qtbot, services, modals):
 
 def test_the_grid_reads_only_the_pages_the_clerk_sees(qtbot, services):
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     create_demo_movimientos(services.store, 1_000, date(2026, 11, 22))
     view = window(qtbot, services, None)
@@ -136,8 +136,8 @@ def test_the_grid_reads_only_the_pages_the_clerk_sees(qtbot, services):
 
 def test_the_model_passes_qt_model_tester(qtbot, qtmodeltester, services):
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.gui.movimientos_model import MovimientosModel
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.gui.movimientos.model import MovimientosModel
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     create_demo_movimientos(services.store, 450, date(2026, 11, 22))
     model = MovimientosModel(services.movimientos)
@@ -347,7 +347,7 @@ def test_a_first_sort_shows_its_rows_at_once_and_builds_its_index_in_the_backgro
     from PySide6.QtWidgets import QProgressDialog
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.services.movimientos import Orden
+    from icsoe_desktop.services.movimientos.servicio import Orden
 
     create_demo_movimientos(services.store, 300, date(2026, 11, 22))
     view = window(qtbot, services, None)
@@ -401,8 +401,8 @@ def test_a_search_by_tab_and_estado_shows_its_rows_in_fecha_order_with_nothing_t
     por Fecha…»: every search reads an index of the schema in fecha's order, so none is built
     for it (a million rows: ~1 s of building and 12 MiB on disk for nothing)."""
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.gui.movimientos_model import ID_ROLE
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.gui.movimientos.model import ID_ROLE
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     create_demo_movimientos(services.store, 1_500, date(2026, 11, 22))
     view = window(qtbot, services, None)
@@ -542,8 +542,8 @@ def test_a_far_page_right_after_buscar_is_read_without_holding_the_window(
     bar far from both ends is read in the background: the window paints at once (those rows
     blank for a moment), then the rows arrive, the same as SQLite's ORDER BY puts there."""
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.gui import movimientos_model
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.gui.movimientos import model as movimientos_model
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     monkeypatch.setattr(movimientos_model, "FAR_ROWS", 300)  # far at 2,000 rows, not a million
     monkeypatch.setattr(movimientos_model, "BOUNDS_DELAY_MS", 60_000)  # the keys not yet read
@@ -634,7 +634,7 @@ def test_a_sort_whose_rows_take_long_leaves_the_window_free_and_shows_them_when_
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     create_demo_movimientos(services.store, 300, date(2026, 11, 22))
     view = window(qtbot, services, None)

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.gui.kit.operaciones import en_curso
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests.gui.helpers import wait_operations
 
 ACTIONS = 10_000
@@ -99,7 +99,7 @@ def app_model_classes() -> set[type]:
     import icsoe_desktop.gui as gui
 
     found: set[type] = set()
-    for info in pkgutil.iter_modules(gui.__path__, gui.__name__ + "."):
+    for info in pkgutil.walk_packages(gui.__path__, gui.__name__ + "."):
         module = importlib.import_module(info.name)
         for value in vars(module).values():
             if (
@@ -166,17 +166,17 @@ def seed(services, data_dir: Path, tmp_path: Path) -> str:
 
 
 def open_grids(qtbot, services, rfc: str) -> tuple[list[Grid], list[QWidget]]:
-    from icsoe_desktop.gui.cambiar_empresa import CambiarEmpresaDialog
-    from icsoe_desktop.gui.conflictos import ConflictosDialog
-    from icsoe_desktop.gui.empresas_por_usuario import EmpresasPorUsuarioDialog
-    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-    from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
-    from icsoe_desktop.gui.informativa import InformativaWindow
-    from icsoe_desktop.gui.informativas_inicio import InformativasInicio
-    from icsoe_desktop.gui.lotes_idse import LotesPanel
-    from icsoe_desktop.gui.registros_patronales import RegistrosPatronalesDialog
-    from icsoe_desktop.gui.selector_empresa import EmpresaSelector
-    from icsoe_desktop.gui.vencimientos import VencimientosDialog
+    from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
+    from icsoe_desktop.gui.empresas.por_usuario import EmpresasPorUsuarioDialog
+    from icsoe_desktop.gui.empresas.registros_patronales import RegistrosPatronalesDialog
+    from icsoe_desktop.gui.empresas.selector import EmpresaSelector
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+    from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+    from icsoe_desktop.gui.informativa.inicio import InformativasInicio
+    from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from icsoe_desktop.gui.movimientos.lotes import LotesPanel
+    from icsoe_desktop.gui.sync.conflictos import ConflictosDialog
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
     windows: list[QWidget] = []

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.configuracion_inicial import ORDER, ConfiguracionInicialWizard
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.services.empresas import SIN_CONFIGURAR
-from icsoe_desktop.services.primer_uso import CERTIFICADOS, CORREO, SINCRONIZACION
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.empresas.primer_uso import CERTIFICADOS, CORREO, SINCRONIZACION
+from icsoe_desktop.services.empresas.servicio import SIN_CONFIGURAR
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text
 

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
-from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.services.certificates import TRUSTED_DIR
+from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text, wait_operations
 
@@ -103,7 +103,7 @@ def test_enter_in_contratista_a_trabajar_chooses_instead_of_going_back(
     qtbot, data_dir, tmp_path, smtp_server, modals
 ):
     from icsoe_desktop.domain.activation_link import code_from_link
-    from icsoe_desktop.gui.icsoe_seleccionar_contratista import (
+    from icsoe_desktop.gui.icsoe.seleccionar_contratista import (
         MSG_CONFIRMAR,
         IcsoeSeleccionarContratistaDialog,
     )
@@ -135,7 +135,7 @@ def test_last_attempt_and_bulk_report_read_in_real_singular_and_list_every_error
 ):
     from openpyxl import Workbook
 
-    from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
     from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
     from tests.icsoe_helpers import CURP_BETO, enter_contratista
 
@@ -167,7 +167,7 @@ def test_last_attempt_and_bulk_report_read_in_real_singular_and_list_every_error
 
 @pytest.fixture
 def application_login(qtbot, services):
-    from icsoe_desktop.gui.idse_login import IdseLoginWindow
+    from icsoe_desktop.gui.idse.login import IdseLoginWindow
 
     services.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
     login = IdseLoginWindow(services)
@@ -203,7 +203,7 @@ def test_lotes_tab_shows_many_pending_rows_whole_causa_and_says_why_export_is_gr
     from PySide6.QtGui import QFontMetrics
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.gui.movimientos_idse import MSG_EXPORTAR_EN_LOTES
+    from icsoe_desktop.gui.movimientos.ventana import MSG_EXPORTAR_EN_LOTES
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
     create_demo_movimientos(services.store, 2_000, services.movimientos.today())

@@ -13,15 +13,15 @@ from PySide6.QtWidgets import QApplication
 
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.configuracion_correo import ConfiguracionCorreoDialog
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
-from icsoe_desktop.gui.recuperar_contrasena import MSG_SIN_CORREO, RecuperarContrasenaDialog
-from icsoe_desktop.gui.restablecer_contrasena import RestablecerContrasenaDialog
-from icsoe_desktop.gui.restablecer_por_administrador import (
+from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
+from icsoe_desktop.gui.idse.recuperar_contrasena import MSG_SIN_CORREO, RecuperarContrasenaDialog
+from icsoe_desktop.gui.idse.restablecer_contrasena import RestablecerContrasenaDialog
+from icsoe_desktop.gui.idse.restablecer_por_administrador import (
     MSG_RESTABLECIDA,
     RestablecerPorAdministradorDialog,
 )
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests.gui.helpers import click, type_text, wait_operations
 
 OLD = "Nom1na$Segura"

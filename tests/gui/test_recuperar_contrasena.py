@@ -14,9 +14,12 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.domain.passwords import RULE_MESSAGES
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.gui.recuperar_contrasena import RecuperarContrasenaDialog
-from icsoe_desktop.gui.restablecer_contrasena import MSG_ACTUALIZADA, RestablecerContrasenaDialog
-from icsoe_desktop.services.accounts import MSG_CORREO_ENVIADO, Registration
+from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
+from icsoe_desktop.gui.idse.restablecer_contrasena import (
+    MSG_ACTUALIZADA,
+    RestablecerContrasenaDialog,
+)
+from icsoe_desktop.services.acceso.accounts import MSG_CORREO_ENVIADO, Registration
 from tests.gui.helpers import click, type_text
 
 GOOD = "Nom1na$Segura"

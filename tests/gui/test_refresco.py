@@ -8,10 +8,10 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 
-from icsoe_desktop.gui.corregir_movimiento import CorregirMovimientoDialog
-from icsoe_desktop.gui.movimientos_model import ID_ROLE, PAGE_SIZE
+from icsoe_desktop.gui.movimientos.corregir import CorregirMovimientoDialog
+from icsoe_desktop.gui.movimientos.model import ID_ROLE, PAGE_SIZE
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.movimientos import COLUMNS
+from icsoe_desktop.services.movimientos.servicio import COLUMNS
 from tests.gui.helpers import click, wait_operations
 from tests.services.movimientos_data import (
     REGISTRO_A,

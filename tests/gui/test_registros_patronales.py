@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton, QTableView
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.gui.registros_patronales import TITLE, RegistrosPatronalesDialog
+from icsoe_desktop.gui.empresas.registros_patronales import TITLE, RegistrosPatronalesDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.registros import RegistroRow
+from icsoe_desktop.services.empresas.registros import RegistroRow
 from tests.gui.helpers import click, type_text
 from tests.services.test_registros import assign_certificate
 

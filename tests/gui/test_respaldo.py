@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QWizard
 
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.services.empresas import CLI_ACTOR
+from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
 from tests.gui.helpers import click, type_text
 from tests.gui.test_application import GOOD, seed
 
@@ -122,7 +122,7 @@ def test_respaldar_and_restaurar_are_offered_to_administrators_only(qtbot, data_
     """The menu mirrors the role matrix (the service refuses anyway: tests/services/test_roles.py):
     a backup holds every user's password hash and every NSS/CURP of the empresa."""
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-    from icsoe_desktop.services.accounts import Registration
+    from icsoe_desktop.services.acceso.accounts import Registration
 
     for usuario in ("admin@empresa.com", "ana@empresa.com"):  # the first one administers
         clave = "Nom1na$Segura"

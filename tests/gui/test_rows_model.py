@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from icsoe_desktop.gui.rows_model import RowsModel
+from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 
 def test_rows_model_is_a_valid_qt_model(qtmodeltester):

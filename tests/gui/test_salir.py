@@ -21,7 +21,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from icsoe_desktop.app import run_gui
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
-from icsoe_desktop.services.excel import ExportCancelled
+from icsoe_desktop.services.archivos.excel import ExportCancelled
 
 data_dir, kind = Path(sys.argv[1]), sys.argv[2]
 marker = data_dir.parent / "trabajo.txt"

@@ -7,14 +7,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from icsoe_desktop.gui.icsoe_capturista import IcsoeCapturistaWindow
-from icsoe_desktop.gui.icsoe_contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.icsoe_crear_contrasena import IcsoeCrearContrasenaDialog
-from icsoe_desktop.gui.icsoe_inicio import IcsoeInicioWindow
-from icsoe_desktop.gui.idse_login import MSG_SALIR, IdseLoginWindow
-from icsoe_desktop.gui.idse_usuarios import IdseUsuariosDialog
+from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.idse.login import MSG_SALIR, IdseLoginWindow
+from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
 from tests.gui.helpers import ENTER, type_text
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, NEW_PASSWORD, enter_contratista

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.movimientos import COLUMNS
+from icsoe_desktop.services.movimientos.servicio import COLUMNS
 from tests.gui.helpers import wait_operations
 
 

@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
-from icsoe_desktop.gui.vencimientos import ROJO, VencimientosDialog
+from icsoe_desktop.gui.informativa.vencimientos import ROJO, VencimientosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
 from tests.gui.helpers import click
 from tests.services.test_vencimientos import ANA, BETO, PASSWORD, RFC_OTRO, contratista

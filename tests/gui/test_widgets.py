@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QWidget
 
-from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
-from icsoe_desktop.gui.generar_pfx import GenerarPfxDialog
-from icsoe_desktop.gui.icsoe_efirma import IcsoeEfirmaDialog
+from icsoe_desktop.gui.certificados.generar_pfx import GenerarPfxDialog
+from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text
 

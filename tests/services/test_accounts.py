@@ -14,7 +14,7 @@ import pytest
 
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
 
 PASSWORD = "Nomina#2026x"

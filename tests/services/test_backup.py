@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.backup import BackupError
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from tests import preloaded
 from tests.services.test_accounts import ANA, PASSWORD

@@ -14,9 +14,9 @@ import pytest
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.certificates import TRUSTED_DIR, Assignment
-from icsoe_desktop.services.emisores import CAPACITACION_DIR, MSG_PISTA_PRUEBAS
-from icsoe_desktop.services.permisos import PermisoDenegado
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.certificados.emisores import CAPACITACION_DIR, MSG_PISTA_PRUEBAS
+from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR, Assignment
 from tests import credentials_factory as cf
 from tests.services.test_accounts import form as registro
 

@@ -11,7 +11,7 @@ import pytest
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.certificates import KEYRING_SCOPE, TRUSTED_DIR, Assignment
+from icsoe_desktop.services.certificados.servicio import KEYRING_SCOPE, TRUSTED_DIR, Assignment
 from icsoe_desktop.services.container import open_services
 from tests import credentials_factory as cf
 

@@ -12,8 +12,8 @@ import pytest
 
 from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError, ValidationError
-from icsoe_desktop.services.codigos_postales import CATALOGO_FILE, CodigosPostalesService
-from icsoe_desktop.services.sepomex_archivo import ENTIDAD_POR_CLAVE
+from icsoe_desktop.services.catalogos.codigos_postales import CATALOGO_FILE, CodigosPostalesService
+from icsoe_desktop.services.catalogos.sepomex_archivo import ENTIDAD_POR_CLAVE
 from tests import sepomex_datos as sd
 from tests.conftest import FakeClock
 

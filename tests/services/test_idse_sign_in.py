@@ -1,5 +1,5 @@
 """The IDSE sign-in as the login window uses it at start-up, before SQLAlchemy and the other
-services are loaded (services/idse_sign_in.py): the same store, lock and audit as the app."""
+services are loaded (services/acceso/idse_sign_in.py): the same store, lock and audit as the app."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from icsoe_desktop.config import load_settings
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.paths import CATALOGO_FILE
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.idse_sign_in import open_sign_in
 from icsoe_desktop.store.plain import connect
 
 PASSWORD = "Nomina#2026x"
@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.paths import CATALOGO_FILE
-from icsoe_desktop.services.idse_sign_in import open_sign_in
+from icsoe_desktop.services.acceso.idse_sign_in import open_sign_in
 
 sign_in = open_sign_in(Path(sys.argv[1]))
 print(repr(sign_in.default_usuario()))

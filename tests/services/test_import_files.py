@@ -14,9 +14,9 @@ import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import nss_check_digit
+from icsoe_desktop.services.archivos.xlsx_reader import MAX_SHARED_STRINGS_BYTES
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
-from icsoe_desktop.services.movimientos import Filtro
-from icsoe_desktop.services.xlsx_reader import MAX_SHARED_STRINGS_BYTES
+from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests.icsoe_helpers import enter_contratista
 from tests.services.movimientos_data import (
     HEADERS,
@@ -276,7 +276,7 @@ def test_a_lote_larger_than_a_batch_finds_repeats_and_known_movements(services, 
 def test_many_parts_that_together_declare_too_much_are_refused(services, tmp_path):
     """Each part within its own bound, all of them together a bomb of time: refused from the
     sizes they declare, before inflating any."""
-    from icsoe_desktop.services.xlsx_reader import MAX_OTHER_PART_BYTES, MAX_TOTAL_BYTES
+    from icsoe_desktop.services.archivos.xlsx_reader import MAX_OTHER_PART_BYTES, MAX_TOTAL_BYTES
 
     parts = MAX_TOTAL_BYTES // MAX_OTHER_PART_BYTES + 1
     out = io.BytesIO()
@@ -315,7 +315,7 @@ def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothin
     file stays small), read from the disk as they come: a bad row at line 240 rolls back the
     batches already inserted and is named by its line (the header is line 1); the same file
     without it is imported whole."""
-    from icsoe_desktop.services import movimientos_import
+    from icsoe_desktop.services.movimientos import importar as movimientos_import
 
     monkeypatch.setattr(movimientos_import, "BATCH", 100)
     add_registros(services)
@@ -344,7 +344,7 @@ def test_a_table_of_several_batches_with_one_bad_row_near_the_end_imports_nothin
 def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, monkeypatch):
     """Excel's limit (1,048,576 rows) lowered to 30 for the test: a 40-row sheet is refused with a
     message and nothing is imported (a longer sheet would keep growing openpyxl's memory)."""
-    from icsoe_desktop.services import xlsx_reader
+    from icsoe_desktop.services.archivos import xlsx_reader
 
     add_registros(services)
     monkeypatch.setattr(xlsx_reader, "MAX_ROWS", 30)

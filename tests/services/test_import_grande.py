@@ -5,8 +5,8 @@ them row by row. A big import refused for one bad line leaves the store as it wa
 
 from __future__ import annotations
 
-from icsoe_desktop.services import movimientos_import
-from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.services.movimientos import importar as movimientos_import
+from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests.services.movimientos_data import add_registros, write_csv
 from tests.services.test_import_files import many_rows
 from tests.store.test_sumas import assert_kept_equal_scanned

@@ -25,7 +25,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     Trabajador,
 )
 from icsoe_desktop.domain.informativa.sello import sellar
-from icsoe_desktop.services import pdf as pdf_writer
+from icsoe_desktop.services.informativa import pdf as pdf_writer
 from icsoe_desktop.services.informativa.acuse import (
     CAMBIO,
     DANADO,

@@ -21,8 +21,8 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
 )
 from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from icsoe_desktop.services.permisos import PermisoDenegado
 from icsoe_desktop.store.models import AuditEntry
 from tests.icsoe_helpers import CURP_BETO
 from tests.informativa_datos import nss_valido, trabajadores_limpios

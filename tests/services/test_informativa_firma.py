@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import CORRECCION, FIRMADA
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from icsoe_desktop.services.permisos import PermisoDenegado
 from tests import credentials_factory as cf
 from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
 

@@ -11,7 +11,7 @@ import pytest
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import carried, parse_line
 from icsoe_desktop.domain.movimientos import validate
-from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, load_known, nss
 
 TODAY = date(2026, 11, 22)

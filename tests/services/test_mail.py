@@ -17,7 +17,7 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.mail import backoff
+from icsoe_desktop.services.correo.mail import backoff
 from icsoe_desktop.store.models import OutboxMail
 
 # The AUTH server below is plain text on purpose (test-only, 127.0.0.1); aiosmtpd warns.

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import update
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.mail import CLAIM_LEASE
+from icsoe_desktop.services.correo.mail import CLAIM_LEASE
 from icsoe_desktop.store.models import OutboxMail
 from tests import preloaded
 from tests.icsoe_helpers import CURP_ANA, enter_contratista, form

@@ -1,4 +1,4 @@
-"""Every mail the application can send: written in ``services/mail_texts.py`` and nowhere else,
+"""Every mail the application can send: written in ``services/correo/textos.py`` and nowhere else,
 each a Spanish subject and body with every value filled in. (The exact wording is asserted where
 the mails are sent: test_accounts.py, test_capturistas.py and the GUI end-to-end tests.)"""
 
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 import icsoe_desktop
-from icsoe_desktop.services import mail_texts, one_time_codes
-from icsoe_desktop.services.mail_texts import MailText
+from icsoe_desktop.services.acceso import one_time_codes
+from icsoe_desktop.services.correo import textos as mail_texts
+from icsoe_desktop.services.correo.textos import MailText
 
 NOMBRE = "Ana María"
 CORREO = "ana.lopez@empresa.com"

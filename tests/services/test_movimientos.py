@@ -10,8 +10,8 @@ from openpyxl import Workbook, load_workbook
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
 from icsoe_desktop.domain.movimientos import Movimiento, validate
-from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
-from icsoe_desktop.services.movimientos_export import ExportCancelled, export_xlsx
+from icsoe_desktop.services.movimientos.exportar import ExportCancelled, export_xlsx
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from tests.services.movimientos_data import (
     HEADERS,
     REGISTRO_A,

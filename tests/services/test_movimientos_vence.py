@@ -8,8 +8,8 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 
 from icsoe_desktop.domain.movimientos import POR_VENCER, VENCIDOS, vence
-from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
-from icsoe_desktop.services.movimientos_export import export_xlsx
+from icsoe_desktop.services.movimientos.exportar import export_xlsx
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from tests.services.movimientos_data import (
     REGISTRO_A,
     add_registros,

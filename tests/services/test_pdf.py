@@ -10,7 +10,7 @@ import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from icsoe_desktop.services.pdf import ALTO, ANCHO, MARGEN, Documento, ancho, winansi
+from icsoe_desktop.services.informativa.pdf import ALTO, ANCHO, MARGEN, Documento, ancho, winansi
 from tests.pdf_texto import lineas, trozos
 
 UTIL = ANCHO - 2 * MARGEN

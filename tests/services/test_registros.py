@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.permisos import PermisoDenegado
-from icsoe_desktop.services.registros import RegistroRow
+from icsoe_desktop.services.empresas.registros import RegistroRow
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal
 
 ACTOR = "admin@nominas.com"

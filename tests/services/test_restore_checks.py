@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from icsoe_desktop.services.backup import BackupError
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.empresas import CLI_ACTOR
+from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
+from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.store import sumas
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.services.test_accounts import form as registro
@@ -205,7 +205,7 @@ def test_a_backup_with_the_grids_sort_indexes_and_a_pull_interrupted_restores(
 ) -> None:
     """What the app itself leaves in a store (a sort index built on demand, the movimientos
     indexes a sync pull drops until its end) is no reason to refuse it."""
-    from icsoe_desktop.services.movimientos import COLUMNS, Orden
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Orden
     from icsoe_desktop.store import bulk_indexes
 
     for column in ("curp", "fecha_emision"):  # the second with its index by month

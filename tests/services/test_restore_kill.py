@@ -1,7 +1,7 @@
 """A restore killed (SIGKILL) between any two steps of putting the backup in place: the next
 start finds either the old store or the restored one, whole, never an empty one, and says what
 it did. Real processes: the command line's `restaurar`, stopped at each step by the product's
-pause point (ICSOE_PAUSA_RESTAURAR, services/restauracion.py) and killed there."""
+pause point (ICSOE_PAUSA_RESTAURAR, services/respaldo/restauracion.py) and killed there."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.restauracion import PASOS, PAUSA_ENV
+from icsoe_desktop.services.respaldo.restauracion import PASOS, PAUSA_ENV
 from icsoe_desktop.store import sumas
 from tests import preloaded
 from tests.services.test_accounts import ANA, LUIS, PASSWORD
@@ -194,7 +194,7 @@ def test_a_store_missing_beside_a_restores_files_is_never_created_empty(
 def test_a_store_another_program_keeps_open_is_not_replaced(data_dir: Path, tmp_path: Path) -> None:
     """Another process with the store open (a second window, a script): the restore stops
     before the swap, says why, and leaves nothing behind."""
-    from icsoe_desktop.services.backup import BackupError
+    from icsoe_desktop.services.respaldo.backup import BackupError
 
     backup = prepare(data_dir, tmp_path)
     holder = subprocess.Popen(

@@ -14,7 +14,7 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import Movimiento
 from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_markdown
-from icsoe_desktop.services.permisos import PermisoDenegado
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from tests.services.test_accounts import PASSWORD
 from tests.services.test_accounts import form as registro
 

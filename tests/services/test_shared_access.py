@@ -1,4 +1,4 @@
-"""The pieces IDSE users and ICSOE capturistas share (services/sign_in.py, one_time_codes.redeem,
+"""The pieces IDSE users and ICSOE capturistas share (services/acceso/sign_in.py, one_time_codes.redeem,
 passwords.check_new_password) behave the same for both actors, each in its own guide's words:
 driven through the real AccountsService and AccesoCapturistaService on a real SQLite file, with
 the codes read from mails received by a real SMTP server."""

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.movimientos import Filtro, Orden
-from icsoe_desktop.services.sync_apply import apply_remote
-from icsoe_desktop.services.sync_encode import local_changes
+from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
+from icsoe_desktop.services.sync.apply import apply_remote
+from icsoe_desktop.services.sync.encode import local_changes
 from icsoe_desktop.store.models import MovimientoRow, SyncConflict, SyncRowState
 
 TODAY = date(2026, 11, 22)

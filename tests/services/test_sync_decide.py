@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from icsoe_desktop.services.sync_decide import Action, Incoming, State, decide
+from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
 
 INSERT, UPDATE, SKIP, STATE = Action.INSERT, Action.UPDATE, Action.SKIP, Action.STATE
 NEW = Incoming(seq=10, version=2, deleted=False, has_data=True)

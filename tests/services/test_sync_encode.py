@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.services.sync_encode import encoded_changes
+from icsoe_desktop.services.sync.encode import encoded_changes
 from icsoe_desktop.store.models import SyncConflict
 from tests.services.movimientos_data import REGISTRO_A, load_known
 

@@ -13,7 +13,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     LISTA_PARA_FIRMA,
     Periodo,
 )
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import trust_sat
 

@@ -14,9 +14,9 @@ from sqlalchemy import update
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.movimientos import Filtro
-from icsoe_desktop.services.sync_apply import apply_remote
-from icsoe_desktop.services.sync_encode import local_changes
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.sync.apply import apply_remote
+from icsoe_desktop.services.sync.encode import local_changes
 from icsoe_desktop.store.conteo import INSERT_TRIGGER
 from icsoe_desktop.store.models import MovimientoRow
 from tests.services.movimientos_data import add_registros, known_rows, write_csv

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.movimientos import CAMPO
-from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden, apply_filter
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden, apply_filter
 from icsoe_desktop.store import movimientos_paging
 from icsoe_desktop.store.models import Lote, MovimientoRow
 from tests.conftest import built_once, copy_data
@@ -90,7 +90,7 @@ def grid(services):
 def _key_query(filtro, orden, gather: bool) -> movimientos_paging.KeyQuery:
     """The keys of ``filtro`` in ``orden`` read through the column's sort index (``gather``:
     the filter's own index), whatever the grid would choose."""
-    from icsoe_desktop.services.movimientos import _busqueda, _sort_column
+    from icsoe_desktop.services.movimientos.servicio import _busqueda, _sort_column
 
     return movimientos_paging.key_query(
         _busqueda(filtro), _sort_column(orden), orden.descending, gather=gather

@@ -15,8 +15,8 @@ from sqlalchemy import func, select, update
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.services.sync_apply import record_push_results
-from icsoe_desktop.services.sync_encode import (
+from icsoe_desktop.services.sync.apply import record_push_results
+from icsoe_desktop.services.sync.encode import (
     has_pending,
     local_changes,
     pending_count,

@@ -156,7 +156,7 @@ def test_upgrading_keeps_every_sync_state_and_what_waits_to_be_sent(tmp_path: Pa
     before the update still wait after it, and the rows seen stay seen."""
     from alembic import command
 
-    from icsoe_desktop.services.sync_encode import pending_count
+    from icsoe_desktop.services.sync.encode import pending_count
     from icsoe_desktop.store.db import make_engine
 
     path = tmp_path / DATABASE_FILE

@@ -15,10 +15,10 @@ from sqlalchemy import delete, func, select, update
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.sync_apply import apply_remote
-from icsoe_desktop.services.sync_check import bucket_summary, kept_buckets, kept_view
-from icsoe_desktop.services.sync_encode import local_changes, pending_count
-from icsoe_desktop.services.sync_insert import upsert_states
+from icsoe_desktop.services.sync.apply import apply_remote
+from icsoe_desktop.services.sync.check import bucket_summary, kept_buckets, kept_view
+from icsoe_desktop.services.sync.encode import local_changes, pending_count
+from icsoe_desktop.services.sync.insert import upsert_states
 from icsoe_desktop.store import sumas
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncConflict
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.sync_registry import ENVELOPE, LOCAL_ONLY
-from icsoe_desktop.services.accounts import Registration
+from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.store.models import Base, RegistroPatronal, SyncRowState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 

@@ -21,7 +21,7 @@ EMPRESA = "ABC010101AB1"
 def main(argv: list[str]) -> int:
     from icsoe_desktop.domain.errors import ValidationError
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync import SyncError
+    from icsoe_desktop.services.sync.servicio import SyncError
 
     data_dir, index, seconds = Path(argv[0]), int(argv[1]), float(argv[2])
     rng = random.Random(index)

@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
     from sqlalchemy import select
 
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync import SyncService
+    from icsoe_desktop.services.sync.servicio import SyncService
     from icsoe_desktop.store.models import MovimientoRow
     from icsoe_desktop.store.sync_tables import by_name
 

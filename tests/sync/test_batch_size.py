@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.sync_server.app import create_app
 from tests.conftest import free_port
 from tests.sync import pg

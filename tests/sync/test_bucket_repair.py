@@ -12,8 +12,8 @@ from sqlalchemy import delete, select, text
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.services import sync as sync_module
-from icsoe_desktop.services.movimientos import Filtro
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.sync import servicio as sync_module
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncRowState
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 from tests.sync.conftest import EMPRESA, connected
@@ -49,7 +49,7 @@ def test_a_drifted_row_is_found_and_only_it_is_received_again(
             u for u in on_server if sync_wire.bucket_of(u) == sync_wire.bucket_of(drifted)
         ]
 
-    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync.servicio"):
         b.sync.synchronize()
 
     assert {r.registro: r.razon_social for r in b.registros.listar()}["Y5400000007"] == "Nuevo"
@@ -88,7 +88,7 @@ def test_rows_drifted_across_many_buckets_are_the_only_ones_received_again(
         buckets = {sync_wire.bucket_of(r.uuid) for r in (*older, *gone)}
     assert len(buckets) > 80
 
-    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync.servicio"):
         b.sync.synchronize()
 
     repairs = [r.getMessage() for r in caplog.records if "recibidos de nuevo" in r.getMessage()]
@@ -122,7 +122,7 @@ def test_a_push_committing_during_a_check_is_not_taken_for_drift(
         return view
 
     b.sync._local_view = view_then_a_push
-    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync.servicio"):
         b.sync.synchronize()
 
     assert pushed and pushed[0] >= 1  # (the change and its audit entry)

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from icsoe_desktop.services.sync import SyncError
+from icsoe_desktop.services.sync.servicio import SyncError
 from tests.conftest import free_port
 
 BODY = b'{"protocolo": 1, "empresa": "ABC010101AB1"}'

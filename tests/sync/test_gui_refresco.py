@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from icsoe_desktop.gui.certificados_imss import CertificadosImssDialog
-from icsoe_desktop.gui.conflictos import ConflictosDialog
+from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
+from icsoe_desktop.gui.sync.conflictos import ConflictosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.certificates import Assignment
+from icsoe_desktop.services.certificados.servicio import Assignment
 from tests import credentials_factory as cf
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC, known_rows, nss
 from tests.sync.conftest import import_rows, sharing_registros

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import keyring
 
-from icsoe_desktop.gui.conflictos import TITLE as CONFLICTOS
-from icsoe_desktop.gui.conflictos import ConflictosDialog
-from icsoe_desktop.gui.sincronizacion import MSG_GUARDADA, TITLE, SincronizacionDialog
+from icsoe_desktop.gui.sync.configuracion import MSG_GUARDADA, TITLE, SincronizacionDialog
+from icsoe_desktop.gui.sync.conflictos import TITLE as CONFLICTOS
+from icsoe_desktop.gui.sync.conflictos import ConflictosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
-from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.services.sync import TOKEN_SCOPE
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.sync.servicio import TOKEN_SCOPE
 from tests.conftest import free_port
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.sync.conftest import EMPRESA, connect, import_rows, sharing_registros

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from icsoe_desktop.domain.errors import AuthenticationError, DomainError
-from icsoe_desktop.services.accounts import Registration
-from icsoe_desktop.services.sync import SyncError
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.sync.servicio import SyncError
 from icsoe_desktop.store.models import AuditEntry, RegistroPatronal
 from tests import credentials_factory as cf
 from tests.conftest import free_port
@@ -135,7 +135,7 @@ def test_a_user_of_one_installation_never_travels_with_the_empresas_sync(
 def test_certificate_metadata_travels_without_its_key(
     sync_server, desktops, tmp_path, data_dir
 ) -> None:
-    from icsoe_desktop.services.certificates import TRUSTED_DIR, Assignment
+    from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR, Assignment
 
     a, b = desktops
     connect(a, sync_server.url, sync_server.token())
@@ -270,7 +270,7 @@ def test_a_token_of_another_company_reads_nothing(sync_server, desktops) -> None
 def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicates(
     server_process, desktops, monkeypatch
 ) -> None:
-    from icsoe_desktop.services import sync as sync_module
+    from icsoe_desktop.services.sync import servicio as sync_module
     from icsoe_desktop.sync_server.db import create_token, make_engine
 
     monkeypatch.setattr(sync_module, "BATCH_ROWS", 2000)  # 5,000 rows: three batches
@@ -330,7 +330,7 @@ def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicat
 def test_movimientos_lotes_and_capturistas_travel_between_desktops(
     sync_server, desktops, tmp_path
 ) -> None:
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
     from tests.services.movimientos_data import REGISTRO_A, load_known
 
     a, b = desktops
@@ -362,7 +362,7 @@ def test_vence_travels_with_the_movements_between_desktops(
 
     from icsoe_desktop.domain.movimientos import POR_VENCER, VENCIDOS, vence
     from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
     from tests.services.movimientos_data import load_known
 
     a, b = desktops
@@ -433,7 +433,7 @@ def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movement
 def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
     sync_server, desktops, tmp_path
 ) -> None:
-    from icsoe_desktop.services.movimientos import Filtro
+    from icsoe_desktop.services.movimientos.servicio import Filtro
     from tests.services.movimientos_data import KNOWN, known_rows
 
     a, b = sharing_registros(sync_server, desktops)
@@ -509,7 +509,7 @@ def _large_pull(desktops, tmp_path) -> None:
     from datetime import date
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.services.movimientos import Filtro
+    from icsoe_desktop.services.movimientos.servicio import Filtro
     from tests.services.movimientos_data import KNOWN, known_rows, nss
 
     a, b = desktops
@@ -554,7 +554,7 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     import requests
 
     from icsoe_desktop.domain import sync_wire
-    from icsoe_desktop.services.sync_encode import encoded_changes
+    from icsoe_desktop.services.sync.encode import encoded_changes
     from icsoe_desktop.store.models import SyncState
 
     a, b = desktops
@@ -603,8 +603,8 @@ def test_rows_of_a_table_sent_with_different_columns_all_arrive(sync_server, des
     import requests
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.services.movimientos import Filtro
-    from icsoe_desktop.services.sync_encode import local_changes
+    from icsoe_desktop.services.movimientos.servicio import Filtro
+    from icsoe_desktop.services.sync.encode import local_changes
     from icsoe_desktop.store.models import MovimientoRow
 
     a, b = connected(sync_server, desktops)

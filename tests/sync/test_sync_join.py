@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.services.movimientos import COLUMNS, Filtro, Orden
-from icsoe_desktop.services.sync import SyncError
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
+from icsoe_desktop.services.sync.servicio import SyncError
 from icsoe_desktop.store import bulk_indexes
 from icsoe_desktop.store.db import Store
 from tests.sync.conftest import EMPRESA, connect, connected

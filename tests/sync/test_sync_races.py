@@ -122,7 +122,7 @@ def test_a_save_made_while_a_pull_is_applied_is_not_lost(sync_server, desktops) 
 
 
 def test_rows_pulled_before_their_parent_arrive_with_it(sync_server, desktops, tmp_path) -> None:
-    from icsoe_desktop.services.movimientos import Filtro, Orden
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
     from icsoe_desktop.store.models import Lote
     from tests.services.movimientos_data import REGISTRO_A, load_known
 

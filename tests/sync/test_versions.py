@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.sync import ACTUALIZAR, SyncError
+from icsoe_desktop.services.sync.servicio import ACTUALIZAR, SyncError
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import MovimientoRow
 from tests.sync.conftest import connect

@@ -266,7 +266,7 @@ class Operacion(Generic[T]):
 
     def _fallo(self, exc: BaseException) -> None:
         from icsoe_desktop.domain.errors import DomainError
-        from icsoe_desktop.services.excel import ExportCancelled
+        from icsoe_desktop.services.archivos.excel import ExportCancelled
 
         al_fallar, al_cancelar = self._al_fallar, self._al_cancelar
         self._soltar()
@@ -280,7 +280,7 @@ class Operacion(Generic[T]):
         elif al_fallar is not None:
             al_fallar(exc)
         else:
-            from icsoe_desktop.gui import msgbox
+            from icsoe_desktop.gui.kit import msgbox
 
             msgbox.warning(self.parent, exc.message, self.titulo)
 

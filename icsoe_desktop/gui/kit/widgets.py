@@ -34,7 +34,7 @@ def new_password_fields(
     ``politicaLabel``: the forms of Regístrate aquí, Restablecer contraseña and Crear
     contraseña. The service checks the password (domain/passwords.py)."""
     from icsoe_desktop.domain.passwords import POLICY_TEXT
-    from icsoe_desktop.gui.forms import child
+    from icsoe_desktop.gui.kit.forms import child
 
     child(form, QLabel, "politicaLabel").setText(policy_intro + POLICY_TEXT)
     contrasena = child(form, QLineEdit, "contrasenaEdit")

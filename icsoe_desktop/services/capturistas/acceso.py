@@ -13,13 +13,8 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain import passwords
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
-from icsoe_desktop.services import (
-    code_guesses,
-    login_throttle,
-    mail_texts,
-    one_time_codes,
-    sign_in,
-)
+from icsoe_desktop.services.acceso import code_guesses, login_throttle, one_time_codes, sign_in
+from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.common import (
     ACTIVATION_PURPOSE,
@@ -27,8 +22,8 @@ from icsoe_desktop.services.capturistas.common import (
     THROTTLE_PREFIX,
     find_person,
 )
-from icsoe_desktop.services.code_guesses import CodeGuesses
-from icsoe_desktop.services.mail import MailService
+from icsoe_desktop.services.correo import textos as mail_texts
+from icsoe_desktop.services.correo.mail import MailService
 from icsoe_desktop.services.notifying import NotifyingService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.contacto import CurpInfo, check_curp
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services import mail_texts, one_time_codes
+from icsoe_desktop.services.acceso import one_time_codes
 from icsoe_desktop.services.capturistas.common import (
     ACTIVATION_PURPOSE,
     MSG_CURP_DUPLICADA,
@@ -22,6 +22,7 @@ from icsoe_desktop.services.capturistas.common import (
     row_of,
 )
 from icsoe_desktop.services.capturistas.formulario import CapturistaForm, CheckedForm, check_form
+from icsoe_desktop.services.correo import textos as mail_texts
 from icsoe_desktop.services.notifying import NotifyingService
 from icsoe_desktop.store.models import (
     ACTIVA,

@@ -91,7 +91,7 @@ class CapturistasExcelService:
         """Write every capturista of the contratista; return how many. Dates are Excel dates
         in local time; names are written as text, never as formulas. No secret (hash, code)
         is exported."""
-        from icsoe_desktop.services.excel import DATETIME, SheetColumn, write_sheet
+        from icsoe_desktop.services.archivos.excel import DATETIME, SheetColumn, write_sheet
 
         dates = {"Fecha alta", "Fecha baja", "Fecha actualización"}
         columns = [
@@ -199,8 +199,8 @@ def _local(value: datetime | None) -> datetime | None:
 def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(row number, the 8 cells as text) of each data row of the first sheet, read as needed;
     the header row must match and blank rows are skipped."""
-    from icsoe_desktop.services.tabular import XLSX_MAGIC, read_head
-    from icsoe_desktop.services.xlsx_reader import sheet_rows
+    from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
+    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
 
     if not read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC):
         raise ValidationError(

@@ -22,7 +22,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import cadena_original, campo, leer_cadena
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
-from icsoe_desktop.services.pdf import Documento
+from icsoe_desktop.services.informativa.pdf import Documento
 
 TITULO = (
     "Acuse de presentación de la informativa de contratos de servicios u obras especializados "
@@ -31,7 +31,7 @@ TITULO = (
 FORMATO, VERSION = "ICSOE-ACUSE", 1
 ADJUNTO = "acuse-icsoe.json"
 _MAX_ACUSE = 64_000_000  # 3,000 workers per contract make a few MB at most
-# How our writer opens the attachment's stream (services/pdf.py): found again byte for byte.
+# How our writer opens the attachment's stream (services/informativa/pdf.py): found again byte for byte.
 _MARCA = re.compile(
     rb"/Type /EmbeddedFile /Subtype /application#2Fjson /Length (\d{1,9}) >>\nstream\n"
 )

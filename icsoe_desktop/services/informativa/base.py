@@ -23,8 +23,8 @@ from icsoe_desktop.domain.informativa.modelo import (
     Trabajador,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado, Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.permisos import PermisoDenegado, Permisos
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
     ACTIVA,

@@ -21,10 +21,10 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa
 from icsoe_desktop.services.informativa.base import InformativaBase
-from icsoe_desktop.services.permisos import Permisos
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, InformativaRow
 

@@ -29,8 +29,7 @@ from icsoe_desktop.domain.informativa.trabajadores import (
     revisar_trabajadores,
     sbc_texto,
 )
-from icsoe_desktop.services.files import write_bytes_atomic
-from icsoe_desktop.services.tabular import (
+from icsoe_desktop.services.archivos.tabular import (
     XLSX_MAGIC,
     _csv_error,
     cell_text,
@@ -38,6 +37,7 @@ from icsoe_desktop.services.tabular import (
     decode_text,
     header_key,
 )
+from icsoe_desktop.services.files import write_bytes_atomic
 
 # A contract's list is a few thousand rows (~45 bytes each): a bigger file is not one.
 MAX_BYTES = 32 * 2**20
@@ -138,7 +138,7 @@ def _csv_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
-    from icsoe_desktop.services.xlsx_reader import sheet_rows
+    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
 
     for number, values in sheet_rows(data, name):
         cells = [cell_text(v) for v in values]

@@ -3,7 +3,7 @@ contratista of its store with the periods whose informativa is still to be signe
 period already due (and any earlier one left in capture) and the one in course, each with its
 fecha límite and the days left.
 
-The empresas are looked through as ``empresas_entrada.py`` does: each store file read with
+The empresas are looked through as ``services/empresas/entrada.py`` does: each store file read with
 plain sqlite3 (two small queries), without opening it as the app's empresa, so the board does
 not switch the open empresa nor build services on the other stores.
 """
@@ -28,7 +28,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
-from icsoe_desktop.services.empresas import EmpresaInfo, EmpresasService
+from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
 from icsoe_desktop.store import plain
 
 log = logging.getLogger(__name__)

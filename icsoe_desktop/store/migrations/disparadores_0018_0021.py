@@ -2,7 +2,7 @@
 them, written out in full on each table; migration 0022 replaces them with the compact form of
 ``store/sumas.py`` and ``store/pendientes.py``. Kept as they were: a store or a backup at those
 revisions holds exactly this text, and a restore compares a file's schema with it
-(``services/respaldo_esquema.py``)."""
+(``services/respaldo/esquema.py``)."""
 
 from __future__ import annotations
 

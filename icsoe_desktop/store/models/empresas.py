@@ -1,4 +1,4 @@
-"""The installation's catalog of empresas and who may work in each (services/empresas.py).
+"""The installation's catalog of empresas and who may work in each (services/empresas/servicio.py).
 Filled only in the catalog store; every empresa's own store has these tables empty."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Varias empresas: el catálogo de empresas de la instalación y a cuáles entra cada usuario.
 
-Only the installation's catalog store (``catalogo.sqlite3``, services/empresas.py) fills these
+Only the installation's catalog store (``catalogo.sqlite3``, services/empresas/servicio.py) fills these
 tables; an empresa's store has them empty. One schema for every file keeps one migration chain
 and one template (docs/ARCHITECTURE.md «Varias empresas»).
 

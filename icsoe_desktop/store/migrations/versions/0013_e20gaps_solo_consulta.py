@@ -1,6 +1,6 @@
 """Varias empresas: whether an empresa may be opened in modo sólo consulta (no credentials).
 
-An administrator decides it per empresa (services/empresas.py). The upgrade keeps what the app
+An administrator decides it per empresa (services/empresas/servicio.py). The upgrade keeps what the app
 did before for the installation's first empresa (the data dir's own ``icsoe.sqlite3``); any
 other empresa stays closed to sólo consulta until an administrator allows it.
 

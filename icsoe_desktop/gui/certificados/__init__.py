@@ -1,0 +1,1 @@
+"""Certificados IMSS, Generar .pfx and Emisores confiables."""

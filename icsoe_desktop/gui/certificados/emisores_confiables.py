@@ -1,0 +1,227 @@
+"""Configuración > Emisores confiables…: the certificate authorities whose certificates are
+verified on this desktop (the SAT's, shipped) and those IT adds (the IMSS CA, a test CA)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.domain.trust import Emisor
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Emisores confiables"
+INTRO = (
+    "Un certificado se acepta como emitido por una autoridad de esta lista cuando su firma se "
+    "verifica con la llave pública de la autoridad (no por su nombre). Las del SAT vienen "
+    "incluidas; agrega la del IMSS u otra que te entregue el área de sistemas."
+)
+CA_FILTER = "Certificado de la autoridad (*.cer *.crt *.pem *.der)"
+HEADERS = ("Emisor", "Origen", "Vigente desde", "Vigente hasta", "Huella SHA-256")
+MSG_CONFIRMAR = (
+    "¿Deseas agregar esta autoridad certificadora a los emisores confiables de este equipo?\n\n"
+    "Sujeto: {sujeto}\nVigencia: del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}\n"
+    "Huella SHA-256: {huella}\n\n"
+    "Compara la huella con la que publica la autoridad antes de continuar."
+)
+MSG_SUPLANTA = (
+    "ATENCIÓN: este certificado tiene el mismo sujeto que «{nombre}», una autoridad "
+    "certificadora del SAT incluida con la aplicación, pero no es ese certificado. Una autoridad "
+    "así puede hacer pasar certificados falsos como emitidos por el SAT. Agrégalo sólo si sabes "
+    "de dónde viene.\n\n"
+)
+MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables."
+MSG_QUITAR = "¿Deseas quitar el emisor {nombre} de los emisores confiables de este equipo?"
+MSG_QUITADO = "El emisor {nombre} se quitó de los emisores confiables."
+CAPACITACION_TEXT = (
+    "Modo de ca&pacitación: aceptar las e.firmas de prueba del SAT (emisor «AC UAT»)"
+)
+MSG_CAPACITACION_ACTIVAR = (
+    "Con el modo de capacitación activo, icsoe-desktop acepta en este equipo las e.firmas de "
+    "prueba que publica el SAT (emisor «AC UAT») en Certificados IMSS, en el ingreso de "
+    "contratistas a ICSOE y al firmar informativas. Úsalo sólo para capacitar: las ventanas lo "
+    "indicarán en su título («MODO DE CAPACITACIÓN»).\n\n¿Deseas activarlo?"
+)
+MSG_CAPACITACION_ACTIVADO = (
+    "El modo de capacitación está activo. Los certificados de las autoridades de prueba del SAT "
+    "se buscan en «{carpeta}»."
+)
+MSG_CAPACITACION_DESACTIVADO = (
+    "El modo de capacitación está desactivado: sólo se aceptan las e.firmas de las autoridades "
+    "del SAT y las agregadas aquí."
+)
+
+
+def _origen(emisor: Emisor) -> str:
+    if emisor.capacitacion:
+        return "Capacitación"
+    return "Incluido" if emisor.incluido else "Agregado"
+
+
+def _cells(emisor: Emisor) -> tuple[object, ...]:
+    return (
+        emisor.nombre,
+        _origen(emisor),
+        f"{emisor.valido_desde:%d/%m/%Y}",
+        f"{emisor.valido_hasta:%d/%m/%Y}",
+        emisor.huella,
+    )
+
+
+class EmisoresConfiablesDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("EmisoresConfiablesDialog")
+        self.setWindowTitle(TITLE)
+        self._services = services
+        self._emisores = services.certificates.emisores
+        self._actor = actor
+        # Mirrors the role matrix; the service refuses (audited) whatever the buttons say.
+        self._administra = services.permisos.puede(actor, Accion.EMISORES_CONFIABLES)
+        intro = QLabel(INTRO)
+        intro.setWordWrap(True)
+        self.tabla = QTableView()
+        self.tabla.setObjectName("emisoresTable")
+        self.model: RowsModel[Emisor] = RowsModel(HEADERS, _cells)
+        self.tabla.setModel(self.model)
+        self.tabla.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.tabla.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.tabla.verticalHeader().setVisible(False)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.agregar = QPushButton("&Agregar…")
+        self.agregar.setObjectName("agregarButton")
+        self.quitar = QPushButton("&Quitar")
+        self.quitar.setObjectName("quitarButton")
+        self.cerrar = QPushButton("&Cerrar")
+        self.cerrar.setObjectName("cerrarButton")
+        # Only an administrator turns it on or off (the role matrix; the service refuses too).
+        self.capacitacion = QCheckBox(CAPACITACION_TEXT)
+        self.capacitacion.setObjectName("capacitacionCheck")
+        self.capacitacion.setChecked(services.settings.current.capacitacion.activo)
+        self.capacitacion.setEnabled(services.permisos.puede(actor, Accion.MODO_CAPACITACION))
+        self.capacitacion.toggled.connect(self._on_capacitacion)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.agregar)
+        buttons.addWidget(self.quitar)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cerrar)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.tabla, 1)
+        layout.addWidget(self.capacitacion)
+        layout.addLayout(buttons)
+        self.agregar.clicked.connect(self._choose)
+        self.quitar.clicked.connect(self._on_quitar)
+        self.cerrar.clicked.connect(self.reject)
+        self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.resize(900, 460)
+        centrar(self, parent)  # fits the screen, centred on its window
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(self._emisores.listar())
+        self._update_buttons()
+
+    def selected(self) -> Emisor | None:
+        rows = self.tabla.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        emisor = self.selected()
+        # The shipped ones stay: removing the SAT's would refuse every real e.firma.
+        self.quitar.setEnabled(self._administra and emisor is not None and not emisor.incluido)
+        self.agregar.setEnabled(self._administra)
+
+    def _choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Certificado de la autoridad", "", CA_FILTER)
+        if path:
+            self.agregar_archivo(path)
+
+    def agregar_archivo(self, path: str) -> None:
+        """What choosing a file does (tests call it to bypass the native file dialog)."""
+        try:
+            emisor = self._emisores.leer(Path(path))
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            return
+        text = MSG_CONFIRMAR.format(
+            sujeto=emisor.sujeto or emisor.nombre,
+            desde=emisor.valido_desde,
+            hasta=emisor.valido_hasta,
+            huella=emisor.huella,
+        )
+        suplantado = self._emisores.suplanta(emisor)
+        if suplantado is not None:
+            text = MSG_SUPLANTA.format(nombre=suplantado.nombre) + text
+        if not msgbox.question(self, text, yes="Agregar", title=TITLE):
+            return
+        try:
+            added = self._emisores.agregar(Path(path), self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            return
+        msgbox.information(self, MSG_AGREGADO.format(nombre=added.nombre), TITLE)
+        self.refresh()
+
+    def _on_capacitacion(self, activo: bool) -> None:
+        if activo and not msgbox.question(
+            self, MSG_CAPACITACION_ACTIVAR, yes="Activar", title=TITLE
+        ):
+            self._set_checked(False)
+            return
+        try:
+            self._services.settings.save_capacitacion(activo, self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            self._set_checked(not activo)
+            return
+        if activo:
+            carpeta = self._emisores.capacitacion_dirs[-1]
+            msgbox.information(self, MSG_CAPACITACION_ACTIVADO.format(carpeta=carpeta), TITLE)
+        else:
+            msgbox.information(self, MSG_CAPACITACION_DESACTIVADO, TITLE)
+        self.refresh()
+
+    def _set_checked(self, checked: bool) -> None:
+        self.capacitacion.blockSignals(True)
+        self.capacitacion.setChecked(checked)
+        self.capacitacion.blockSignals(False)
+
+    def _on_quitar(self) -> None:
+        emisor = self.selected()
+        if emisor is None or emisor.incluido:
+            return
+        if not msgbox.question(
+            self, MSG_QUITAR.format(nombre=emisor.nombre), "Quitar", title=TITLE
+        ):
+            return
+        try:
+            self._emisores.quitar(emisor.sha256, self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            return
+        msgbox.information(self, MSG_QUITADO.format(nombre=emisor.nombre), TITLE)
+        self.refresh()

@@ -1,0 +1,1 @@
+"""Configuración: the first-run assistant and the outgoing mail."""

@@ -1,0 +1,323 @@
+"""Configuración inicial: the first-run assistant of a new company (and the same steps later,
+from Configuración › Configuración inicial). One page per step: the empresa's RFC and razón
+social, its registros patronales (one by one or from Excel), outgoing mail (with Probar
+conexión), the certificate of each registro and the sync server. A step can be skipped and is
+resumed later; the assistant starts at the first step still pending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.services.empresas.primer_uso import (
+    CERTIFICADOS,
+    CORREO,
+    EMPRESA,
+    REGISTROS,
+    SINCRONIZACION,
+    TITULOS,
+)
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Configuración inicial"
+ORDER = (EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SINCRONIZACION)
+EXPLICA = {
+    EMPRESA: "Captura el RFC y la razón social de la empresa que usará icsoe-desktop.",
+    REGISTROS: (
+        "Agrega los registros patronales de la empresa, uno por uno o desde un libro de Excel "
+        "(.xlsx) o CSV con las columnas «Registro patronal», «RFC» y «Razón social»."
+    ),
+    CORREO: (
+        "Configura el servidor de correo saliente (SMTP) y usa «Probar conexión». Sin correo no "
+        "llegan los códigos para recuperar contraseñas ni los de los capturistas."
+    ),
+    CERTIFICADOS: (
+        "Registra el certificado IMSS (.pfx) o la e.firma (.cer y .key) de cada registro "
+        "patronal para poder enviar movimientos a IDSE."
+    ),
+    SINCRONIZACION: (
+        "Si la empresa usa un servidor de sincronización para compartir los datos entre varios "
+        "equipos, configúralo aquí. Si no, omite este paso."
+    ),
+}
+XLSX_FILTER = "Libro de Excel o CSV (*.xlsx *.csv)"
+
+
+class _StepPage(QWizardPage):
+    """A step: its explanation, its state («hecho» or what is missing) and its actions.
+    Siguiente is offered once the step is done; «Omitir este paso» moves on without it."""
+
+    def __init__(self, wizard: ConfiguracionInicialWizard, clave: str) -> None:
+        super().__init__(wizard)
+        self.clave = clave
+        self._wizard = wizard
+        self.setObjectName(f"{clave}Page")
+        self.setTitle(TITULOS[clave])
+        self.setSubTitle(f"Paso {ORDER.index(clave) + 1} de {len(ORDER)}")
+        self.layout_ = QVBoxLayout(self)
+        explica = QLabel(EXPLICA[clave], self)
+        explica.setWordWrap(True)
+        self.layout_.addWidget(explica)
+        self.estado = QLabel(self)
+        self.estado.setObjectName("estadoLabel")
+        self.estado.setWordWrap(True)
+
+    def add_button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        return button
+
+    def finish_layout(self) -> None:
+        self.layout_.addWidget(self.estado)
+        self.layout_.addStretch(1)
+
+    def initializePage(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        paso = self._wizard.paso(self.clave)
+        mark = "✔ Listo: " if paso.hecho else ("Opcional: " if paso.opcional else "Pendiente: ")
+        color = "#1e7b34" if paso.hecho else ("#555555" if paso.opcional else "#a15c00")
+        self.estado.setText(
+            f'<span style="color:{color}; font-weight:600;">{mark}</span>{paso.detalle}'
+        )
+        self.completeChanged.emit()
+        self._wizard.update_skip_button()
+
+    def isComplete(self) -> bool:
+        paso = self._wizard.paso(self.clave)
+        # A skipped step lets the user go on; an optional one (the sync server) never holds
+        # Siguiente or Terminar back.
+        return paso.hecho or paso.omitido or paso.opcional
+
+
+class _EmpresaPage(_StepPage):
+    def __init__(self, wizard: ConfiguracionInicialWizard) -> None:
+        super().__init__(wizard, EMPRESA)
+        form = QFormLayout()
+        self.rfc = QLineEdit(self)
+        self.rfc.setObjectName("rfcEdit")
+        self.rfc.setMaxLength(13)
+        self.rfc.setPlaceholderText("ABC010101AB1")
+        self.razon_social = QLineEdit(self)
+        self.razon_social.setObjectName("razonSocialEdit")
+        self.razon_social.setMaxLength(250)
+        form.addRow(_buddy("&RFC:", self.rfc), self.rfc)
+        form.addRow(_buddy("Razón so&cial:", self.razon_social), self.razon_social)
+        self.layout_.addLayout(form)
+        self.guardar = self.add_button(
+            "&Guardar datos de la empresa", "guardarEmpresaButton", self.save
+        )
+        self.finish_layout()
+        datos = wizard.services.primer_uso.empresa()
+        self.rfc.setText(datos.rfc)
+        self.razon_social.setText(datos.razon_social)
+        for edit in (self.rfc, self.razon_social):
+            edit.textChanged.connect(self.completeChanged)  # Enter = Siguiente, which saves
+
+    def save(self) -> bool:
+        fields = {"rfc": self.rfc, "razonSocial": self.razon_social}
+        try:
+            self._wizard.services.primer_uso.guardar_empresa(
+                self.rfc.text(), self.razon_social.text(), self._wizard.actor
+            )
+        except DomainError as exc:
+            msgbox.field_error(self, exc, fields, TITLE)
+            return False
+        self._wizard.empresa_guardada.emit()  # the main window's title names it at once
+        self.refresh()
+        return True
+
+    def cambios(self) -> bool:
+        """An RFC or razón social typed (changed after saving, or never saved)."""
+        datos = self._wizard.services.primer_uso.empresa()
+        typed = (self.rfc.text().strip().upper(), " ".join(self.razon_social.text().split()))
+        return typed not in ((datos.rfc, datos.razon_social), ("", ""))
+
+    def validatePage(self) -> bool:
+        # Siguiente also keeps what was typed.
+        return not self.cambios() or self.save()
+
+    def isComplete(self) -> bool:
+        typed = bool(self.rfc.text().strip() and self.razon_social.text().strip())
+        return super().isComplete() or typed
+
+
+class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
+    """``open_*`` callables open the existing windows (Registros patronales, Correo saliente,
+    Certificados IMSS, Sincronización) over this one; the owner supplies them."""
+
+    SKIP = QWizard.WizardButton.CustomButton1
+    empresa_guardada = Signal()  # the empresa's RFC and razón social were saved
+
+    def __init__(
+        self,
+        services: Services,
+        actor: str | None,
+        openers: dict[str, Callable[[QWidget], None]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConfiguracionInicialWizard")
+        self.setWindowTitle(TITLE)
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
+        self.setOption(QWizard.WizardOption.HaveCustomButton1)
+        self.services = services
+        self.actor = actor
+        self._openers = openers
+        # Once closed, drop them: they are the window's methods, and the window holds this
+        # assistant, a cycle that would keep a closed main window alive until the collector ran.
+        self.finished.connect(self._soltar_openers)
+        self._pasos = {p.clave: p for p in services.primer_uso.pasos()}
+        self.setButtonText(QWizard.WizardButton.NextButton, "&Siguiente >")
+        self.setButtonText(QWizard.WizardButton.BackButton, "< &Atrás")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Terminar")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Cerrar")
+        self.setButtonText(self.SKIP, "&Omitir este paso")
+        self.button(self.SKIP).setObjectName("omitirButton")
+        self.customButtonClicked.connect(self._on_skip)
+
+        self.pages: dict[str, _StepPage] = {}
+        self.empresa_page = _EmpresaPage(self)
+        self._add(self.empresa_page)
+        page = _StepPage(self, REGISTROS)
+        page.add_button(
+            "Agregar o &editar registros patronales…",
+            "registrosButton",
+            lambda: self._open(REGISTROS),
+        )
+        page.add_button("&Importar registros de Excel…", "importarButton", self._choose_import)
+        page.finish_layout()
+        self._add(page)
+        for clave, text, name in (
+            (CORREO, "Configurar el &correo saliente…", "correoButton"),
+            (CERTIFICADOS, "Abrir Certificados &IMSS…", "certificadosButton"),
+            (SINCRONIZACION, "Abrir Sincroni&zación…", "sincronizacionButton"),
+        ):
+            page = _StepPage(self, clave)
+            page.add_button(text, name, lambda _=False, c=clave: self._open(c))
+            page.finish_layout()
+            self._add(page)
+        first_pending = next((c for c in ORDER if not self._pasos[c].hecho), EMPRESA)
+        self.setStartId(ORDER.index(first_pending))
+        self.currentIdChanged.connect(lambda _id: self.update_skip_button())
+        self.resize(640, 440)
+        centrar(self, parent)  # fits the screen, centred on its window
+
+    def _add(self, page: _StepPage) -> None:
+        self.setPage(ORDER.index(page.clave), page)
+        self.pages[page.clave] = page
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def paso(self, clave: str):
+        return self._pasos[clave]
+
+    def reload(self) -> None:
+        self._pasos = {p.clave: p for p in self.services.primer_uso.pasos()}
+        page = self.currentPage()
+        if isinstance(page, _StepPage):
+            page.refresh()
+
+    def update_skip_button(self) -> None:
+        page = self.currentPage()
+        button = self.button(self.SKIP)
+        button.setVisible(isinstance(page, _StepPage) and not self._pasos[page.clave].hecho)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _soltar_openers(self) -> None:
+        self._openers = {}
+
+    def _open(self, clave: str) -> None:
+        self._openers[clave](self)
+        self.reload()
+
+    def _choose_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Importar registros patronales", "", XLSX_FILTER
+        )
+        if path:
+            self.importar_registros(path)
+
+    def importar_registros(self, path: str) -> None:
+        """What choosing the file does (tests call it to bypass the native file dialog): the
+        import runs in the background; the grid and Certificados IMSS hear of the registros."""
+        from pathlib import Path
+
+        from icsoe_desktop.domain.texts import plural
+        from icsoe_desktop.gui.kit.notificador import REGISTROS
+        from icsoe_desktop.gui.kit.operaciones import ejecutar
+
+        def imported(count: int) -> None:
+            msgbox.information(
+                self,
+                f"Se guardaron {plural(count, 'registro patronal', 'registros patronales')}.",
+                TITLE,
+            )
+            self.reload()
+
+        ejecutar(
+            self,
+            "Importando los registros patronales…",
+            lambda: self.services.registros.importar(Path(path), self.actor),
+            imported,
+            services=self.services,
+            cambia={REGISTROS},
+            titulo=TITLE,
+        )
+
+    def cambios(self) -> bool:
+        """The empresa's data typed and not saved (the other steps save in their own windows)."""
+        empresa = self.pages.get(EMPRESA)
+        return isinstance(empresa, _EmpresaPage) and empresa.cambios()
+
+    def guardar_cambios(self) -> bool:
+        empresa = self.pages[EMPRESA]
+        assert isinstance(empresa, _EmpresaPage)
+        return empresa.save()
+
+    def _on_skip(self, which: int) -> None:
+        if which != self.SKIP.value:
+            return
+        page = self.currentPage()
+        if not isinstance(page, _StepPage):
+            return
+        self.services.primer_uso.omitir(page.clave)
+        self.reload()  # the page is now complete: Siguiente / Terminar are offered
+        if self.currentId() == len(ORDER) - 1:
+            self.accept()
+        else:
+            self.next()
+
+
+def _buddy(text: str, widget: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label

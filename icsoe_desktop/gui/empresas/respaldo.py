@@ -1,0 +1,101 @@
+"""Archivo › Respaldar… and Restaurar…: choose the file, run the work behind a progress dialog,
+say what happened in Spanish. The checks and the copy are in services/respaldo/backup.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.services.respaldo.backup import BACKUP_SUFFIX, default_backup_name
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+FILTER = f"Respaldo de icsoe-desktop (*{BACKUP_SUFFIX});;Todos los archivos (*)"
+TITLE_RESPALDAR = "Respaldar la base de datos"
+TITLE_RESTAURAR = "Restaurar un respaldo"
+
+
+def respaldar(parent: QWidget, services: Services, usuario: str | None) -> None:
+    """Ask where, copy with a progress bar; the app keeps running meanwhile."""
+    from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+
+    start = str(Path.home() / services.empresa.nombre_de_archivo(default_backup_name()))
+    path, _ = QFileDialog.getSaveFileName(parent, TITLE_RESPALDAR, start, FILTER)
+    if not path:
+        return
+    ejecutar_con_barra(
+        parent,
+        "Respaldando la base de datos…",
+        lambda progress, _cancelled: services.backup.backup(Path(path), usuario, progress),
+        lambda written: _respaldado(parent, written),
+        cancelable=False,
+        titulo=TITLE_RESPALDAR,
+    )
+
+
+def _respaldado(parent: QWidget, written: Path) -> None:
+    msgbox.information(
+        parent,
+        f"El respaldo se guardó en «{written}».\n\nGuárdalo en otro disco o equipo, en un lugar "
+        "seguro: contiene los datos de los trabajadores (NSS, CURP, salarios) y las huellas de "
+        "las contraseñas de los usuarios que pueden abrir la empresa. No contiene las llaves de "
+        "los certificados ni la contraseña del correo: ésas quedan en el almacén de credenciales "
+        "de Windows de este equipo.",
+        TITLE_RESPALDAR,
+    )
+
+
+def restaurar(
+    parent: QWidget, services: Services, usuario: str | None, restaurado: Callable[[], None]
+) -> None:
+    """Choose a backup, confirm, check and put it in place in the background; once the store
+    was replaced, ``restaurado()`` (the caller signs out: the restored store has its own
+    users)."""
+    from icsoe_desktop.gui.kit.notificador import TODO
+    from icsoe_desktop.gui.kit.operaciones import ejecutar
+
+    path, _ = QFileDialog.getOpenFileName(parent, TITLE_RESTAURAR, str(Path.home()), FILTER)
+    if not path:
+        return
+    if not msgbox.question(
+        parent,
+        f"Se reemplazará la base de datos actual por el respaldo «{Path(path).name}». La base de "
+        "datos actual se conserva a un lado, en la carpeta de datos. Después tendrás que iniciar "
+        "sesión de nuevo. ¿Deseas continuar?",
+        yes="Restaurar",
+        title=TITLE_RESTAURAR,
+    ):
+        return
+
+    def hecho(aside: Path) -> None:
+        msgbox.information(
+            parent,
+            f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó "
+            f"en «{aside}».\n\nInicia sesión de nuevo.",
+            TITLE_RESTAURAR,
+        )
+        restaurado()
+
+    ejecutar(
+        parent,
+        "Revisando y restaurando el respaldo…",
+        lambda: services.backup.restore(Path(path), usuario),
+        hecho,
+        services=services,
+        cambia=TODO,  # every kind: the store is another one now
+        titulo=TITLE_RESTAURAR,
+    )
+
+
+def avisar(parent: QWidget | None, services: Services) -> None:
+    """Tell, once, what opening the empresa did: a restore interrupted earlier (the app closed,
+    the machine went off) was finished or undone (services/respaldo/restauracion.py)."""
+    avisos = list(services.avisos)
+    services.avisos.clear()
+    for aviso in avisos:
+        msgbox.information(parent, aviso, TITLE_RESTAURAR)

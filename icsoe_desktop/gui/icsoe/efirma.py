@@ -1,0 +1,138 @@
+"""Ingresar con e.firma (guía Ingreso del contratista, pasos 3-5): RFC, .cer, .key, contraseña,
+Validar → «La validación de la FIEL fue exitosa» → Ingresar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
+from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.contratistas import ContratistaSesion, FielValidada
+
+TITLE = "Ingresar con e.firma"
+
+
+class IcsoeEfirmaDialog(QDialog):
+    """Accepted once the contratista entered; ``sesion`` says who."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("IcsoeEfirmaDialog")
+        self._services = services
+        self._fiel: FielValidada | None = None
+        self.sesion: ContratistaSesion | None = None
+        form = load_form("icsoe_efirma.ui", self)
+        self.rfc = child(form, QLineEdit, "rfcEdit")
+        self.certificado = child(form, QLineEdit, "certificadoEdit")
+        self.certificado_button = child(form, QPushButton, "certificadoButton")
+        self.llave = child(form, QLineEdit, "llaveEdit")
+        self.llave_button = child(form, QPushButton, "llaveButton")
+        self.contrasena = child(form, QLineEdit, "contrasenaEdit")
+        self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
+        self.resultado = child(form, QLabel, "resultadoLabel")
+        self.regresar = child(form, QPushButton, "regresarButton")
+        self.validar = child(form, QPushButton, "validarButton")
+        self.ingresar = child(form, QPushButton, "ingresarButton")
+        self._fields = {
+            "rfc": self.rfc,
+            "certificado": self.certificado_button,
+            "llave": self.llave_button,
+            "contrasena": self.contrasena,
+        }
+        bind_show_password(self.mostrar, self.contrasena)
+        self.certificado_picker, self.llave_picker = efirma_pickers(
+            self.certificado, self.certificado_button, self.llave, self.llave_button
+        )
+        self.validar.clicked.connect(self._on_validar)
+        self.ingresar.clicked.connect(self._on_ingresar)
+        self.regresar.clicked.connect(self.reject)
+        # Any change after a successful Validar asks for a new one.
+        for edit in (self.rfc, self.certificado, self.llave, self.contrasena):
+            edit.textChanged.connect(self._invalidate)
+        self.validar.setDefault(True)
+        self._invalidate()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
+        self.resize(640, 360)
+        centrar(self, parent)  # fits the screen, centred on its window
+
+    def set_certificado(self, path: str) -> None:
+        """What choosing the .cer does (tests call it to bypass the native file dialog)."""
+        self.certificado.setText(path)
+
+    def set_llave(self, path: str) -> None:
+        self.llave.setText(path)
+
+    def _invalidate(self) -> None:
+        self._fiel = None
+        self.ingresar.setEnabled(False)
+        self.resultado.clear()
+
+    def _on_validar(self) -> None:
+        rfc, password = self.rfc.text(), self.contrasena.text()
+        cer, key = self.certificado_picker.path(), self.llave_picker.path()
+        # Decrypting the key is slow work: off the GUI thread.
+        ejecutar(
+            self,
+            "Validando la e.firma…",
+            lambda: self._services.contratistas.validar_fiel(rfc, cer, key, password),
+            self._validada,
+            al_fallar=self._no_validada,
+            titulo=TITLE,
+        )
+
+    def _no_validada(self, exc: DomainError) -> None:
+        self.resultado.setText(f'<span style="color:#b00020;">{exc.message}</span>')
+        msgbox.field_error(self, exc, self._fields, TITLE)
+
+    def _validada(self, fiel: FielValidada) -> None:
+        self.show_validada(fiel)
+        msgbox.information(self, MSG_FIEL_EXITOSA, TITLE)
+        self.ingresar.setDefault(True)
+        self.ingresar.setFocus()
+
+    def show_validada(self, fiel: FielValidada) -> None:
+        """The state after a successful Validar: the result shown and Ingresar enabled."""
+        self._fiel = fiel
+        self.resultado.setText(
+            f'<span style="color:#1e7b34; font-weight:600;">{MSG_FIEL_EXITOSA}</span><br>'
+            f"{fiel.nombre} · RFC {fiel.rfc} · No. de certificado {fiel.no_certificado} · "
+            f"vigente hasta el {fiel.valido_hasta:%d/%m/%Y} · Emisor: {fiel.emisor} (verificado)"
+        )
+        self.ingresar.setEnabled(True)
+
+    def _on_ingresar(self) -> None:
+        if self._fiel is None:
+            return
+        from icsoe_desktop.gui.icsoe.elegir_empresa import abrir_con_espera, elegir
+
+        fiel, entrada = self._fiel, self._services.entrada
+        try:
+            # The empresa of the e.firma's RFC, never the one chosen in the login.
+            empresa = elegir(entrada.empresas_de_contratista(fiel.rfc), self)
+            if empresa is None:
+                return
+            self.sesion = abrir_con_espera(
+                self._services, empresa, lambda: entrada.ingresar_contratista(fiel, empresa)
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        self.contrasena.clear()
+        self.accept()

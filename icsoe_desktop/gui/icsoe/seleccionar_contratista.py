@@ -1,0 +1,97 @@
+"""Contratista a trabajar (guía Ingreso del capturista, pasos 8-10): the contratistas for which
+the capturista is Activa; Siguiente → a confirmation naming it → Continuar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QTableView, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.capturistas.acceso import ContratistaOpcion
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Seleccionar Contratista"
+HEADERS = ("Seleccionar", "RFC Contratista", "Nombre, denominación o razón social")
+MSG_ELIGE = "Selecciona el contratista con el que vas a trabajar."
+MSG_SIN_CONTRATISTAS = "No tienes una relación activa con ningún contratista."
+MSG_CONFIRMAR = (
+    "Elegiste trabajar con el contratista {nombre} (RFC {rfc}). ¿Estás seguro de que deseas "
+    "continuar?"
+)
+
+
+class IcsoeSeleccionarContratistaDialog(QDialog):
+    """Accepted with ``elegido`` set."""
+
+    def __init__(self, services: Services, curp: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("IcsoeSeleccionarContratistaDialog")
+        self._services = services
+        self._curp = curp
+        self.elegido: ContratistaOpcion | None = None
+        form = load_form("icsoe_seleccionar_contratista.ui", self)
+        self.tabla = child(form, QTableView, "contratistasTable")
+        self.regresar = child(form, QPushButton, "regresarButton")
+        self.siguiente = child(form, QPushButton, "siguienteButton")
+        self.siguiente.setDefault(True)  # Enter chooses; Regresar only by its own key or click
+        self.model: RowsModel[ContratistaOpcion] = RowsModel(HEADERS, self._cells)
+        self.tabla.setModel(self.model)
+        self.tabla.verticalHeader().setVisible(False)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.model.set_rows(services.acceso_capturista.contratistas_de(curp))
+        self.tabla.selectionModel().selectionChanged.connect(self._on_selection)
+        self.regresar.clicked.connect(self.reject)
+        self.siguiente.clicked.connect(self._on_siguiente)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
+        self.resize(620, 320)
+        centrar(self, parent)  # fits the screen, centred on its window
+
+    def _selected(self) -> ContratistaOpcion | None:
+        rows = self.tabla.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()] if rows else None
+
+    def _cells(self, option: ContratistaOpcion) -> tuple[str, str, str]:
+        mark = "◉" if option == self._selected() else "○"  # the guide's radio column
+        return (mark, option.rfc, option.nombre)
+
+    def _on_selection(self) -> None:
+        last = self.model.rowCount() - 1
+        if last >= 0:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(last, 0))
+
+    def select_rfc(self, rfc: str) -> None:
+        for position, option in enumerate(self.model.rows):
+            if option.rfc == rfc:
+                self.tabla.selectRow(position)
+
+    def _on_siguiente(self) -> None:
+        if not self.model.rows:
+            msgbox.warning(self, MSG_SIN_CONTRATISTAS, TITLE)
+            return
+        chosen = self._selected()
+        if chosen is None:
+            msgbox.warning(self, MSG_ELIGE, TITLE)
+            return
+        if not msgbox.question(
+            self,
+            MSG_CONFIRMAR.format(nombre=chosen.nombre, rfc=chosen.rfc),
+            title=TITLE,
+            default_yes=True,  # guide step 10: «si estás seguro deberás presionar Continuar»
+        ):
+            return
+        try:
+            self.elegido = self._services.acceso_capturista.seleccionar(self._curp, chosen.rfc)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            self.model.set_rows(self._services.acceso_capturista.contratistas_de(self._curp))
+            return
+        self.accept()

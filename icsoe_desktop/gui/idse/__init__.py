@@ -1,0 +1,1 @@
+"""Acceso a conexión en línea con IDSE: the login, Regístrate aquí and password recovery."""

@@ -1,0 +1,411 @@
+"""Acceso a conexión en línea con IDSE: the first window.
+
+Unlike the other windows it is built in code, not loaded from ui/: QUiLoader's first load
+initialises the whole ``Qt`` enum namespace (~25 ms), which the start-up budget (first window
+within 1.3× a bare Qt window, bench/startup.py) cannot afford. It also avoids touching ``Qt``
+itself until the window is on screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.widgets import bind_show_password
+from icsoe_desktop.gui.style import LINK_STYLE
+
+if TYPE_CHECKING:
+    from icsoe_desktop.gui.empresas.selector import EmpresaSelector
+    from icsoe_desktop.services.acceso.idse_sign_in import IdseSignIn, SignedIn, Usuarios
+    from icsoe_desktop.services.container import Services
+
+MSG_SOLO_CONSULTA = (
+    "Ingresarás en modo sólo consulta: únicamente podrás consultar los movimientos de "
+    "Altas/Reingresos, Modificaciones de Salario y Bajas.\n\n"
+    "Los servicios de conexión en línea se mostrarán disponibles cuando ingreses con un usuario "
+    "y contraseña válidos."
+)
+MSG_ABRIENDO = "Abriendo la base de datos…"
+MSG_SALIR = "¿Deseas salir de Conexión en línea con IDSE?"
+# A new installation: nobody can sign in yet, and the first user registered administers it
+# (the Configuración inicial then opens by itself after that user's first sign-in).
+MSG_PRIMER_PASO = (
+    "<b>Primer paso:</b> todavía no hay usuarios en este equipo. Da clic en "
+    "<b>«Regístrate aquí»</b> (abajo) para crear el tuyo: el primer usuario registrado es el "
+    "administrador. Después ingresa con él y la Configuración inicial te guiará."
+)
+
+
+class IdseLoginWindow(QWidget):
+    """Emits ``signed_in(usuario, nombre)`` or ``consulta_requested()``; the app opens the rest.
+
+    It may be shown before the store is open (fast start): until ``set_sign_in`` it says so and
+    keeps Continuar disabled; the links until ``set_services``. The sign-in comes first (plain
+    sqlite3, no ORM), the services a moment later: a right password typed in between waits
+    for them, which check the empresa's grant before ``signed_in``; sólo consulta waits in
+    application.py.
+    """
+
+    signed_in = Signal(str, str)
+    consulta_requested = Signal()
+    register_requested = Signal()
+    recover_requested = Signal()
+    icsoe_requested = Signal()
+
+    def __init__(self, services: Services | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("IdseLoginWindow")
+        self.setWindowTitle("Acceso a conexión en línea con IDSE")
+        self._empresa_selector: EmpresaSelector | None = None  # built with the services
+        self._build()
+        # Alt-letters for every button, check box and field; named, in the window's order (the
+        # empresa selector's title gets its own once it is built).
+        self._controles = [
+            self.solo_consulta,
+            self.usuario_label,
+            self.contrasena_label,
+            self.mostrar,
+            self.continuar,
+            self.registrate,
+            self.olvido,
+            self.icsoe,
+        ]
+        mnemonics.assign(self, self._controles)
+
+        self.solo_consulta.toggled.connect(self._on_solo_consulta)
+        bind_show_password(self.mostrar, self.contrasena)
+        self.continuar.clicked.connect(self._on_continuar)
+        self.usuario.returnPressed.connect(self.contrasena.setFocus)
+        self.contrasena.returnPressed.connect(self._on_continuar)
+        self.registrate.clicked.connect(self.register_requested)
+        self.olvido.clicked.connect(self.recover_requested)
+        self.icsoe.clicked.connect(self.icsoe_requested)
+
+        self._services: Services | None = None
+        self._sign_in: IdseSignIn | None = None
+        self._answer_when_ready = False  # Enter pressed in Contraseña before the store was open
+        self._admitting: SignedIn | None = None  # right password, grant not checked yet
+        self._set_ready(False)
+        self._set_links(False)
+        if services is not None:
+            self.set_services(services)
+
+    def _build(self) -> None:
+        def named(widget, name: str):
+            widget.setObjectName(name)
+            return widget
+
+        def link(text: str, name: str) -> QPushButton:
+            button = named(QPushButton(text), name)
+            button.setFlat(True)  # styled as a link, still a keyboard button
+            button.setStyleSheet(LINK_STYLE)  # before the app's sheet is set (gui/style.py)
+            return button
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(
+            named(
+                QLabel(
+                    '<div align="center" style="font-size:15pt; font-weight:600; color:#13322b;">'
+                    "Ingreso a conexión en línea con IDSE</div>"
+                ),
+                "tituloLabel",
+            )
+        )
+        # Index 1: the empresa selector's place (``empresa_selector``, once the store is open).
+        # Shown only on an installation without users (``set_sign_in``).
+        self.primer_paso = named(QLabel(MSG_PRIMER_PASO), "primerPasoLabel")
+        self.primer_paso.setWordWrap(True)
+        self.primer_paso.setStyleSheet(
+            "#primerPasoLabel { background: #fff4e0; border: 1px solid #e0b060; "
+            "border-radius: 4px; padding: 6px; }"
+        )
+        self.primer_paso.setVisible(False)
+        layout.addWidget(self.primer_paso)
+        self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
+        layout.addWidget(self.solo_consulta)
+
+        self.datos_group = named(QGroupBox("Datos de conexión en línea con IDSE"), "datosGroup")
+        grid = QGridLayout(self.datos_group)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(8)
+        self.usuario = named(QLineEdit(), "usuarioEdit")
+        self.usuario.setMaxLength(254)
+        self.usuario.setMinimumWidth(280)
+        self.usuario.setPlaceholderText("nombre@empresa.com")
+        self.contrasena = named(QLineEdit(), "contrasenaEdit")
+        self.contrasena.setMaxLength(128)
+        self.contrasena.setEchoMode(QLineEdit.EchoMode.Password)
+        self.mostrar = named(QCheckBox("Mostrar contraseña"), "mostrarContrasenaCheck")
+        # «Usuario:» and, under it, smaller, «(Correo electrónico)»: two plain labels, each
+        # measured whole (one rich-text label of two sizes was clipped on Windows).
+        self.usuario_label = usuario_label = named(QLabel("Usuario:"), "usuarioLabel")
+        usuario_label.setBuddy(self.usuario)
+        self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
+        nota_font = self.correo_nota.font()
+        nota_font.setPointSizeF(nota_font.pointSizeF() * 0.9)
+        self.correo_nota.setFont(nota_font)
+        nota_palette = self.correo_nota.palette()  # a palette, not a style sheet: it greys out
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            nota_palette.setColor(group, QPalette.ColorRole.WindowText, QColor("#555555"))
+        self.correo_nota.setPalette(nota_palette)
+        usuario_etiquetas = QVBoxLayout()
+        usuario_etiquetas.setSpacing(0)
+        usuario_etiquetas.addWidget(usuario_label)
+        usuario_etiquetas.addWidget(self.correo_nota)
+        self.contrasena_label = contrasena_label = named(QLabel("Contraseña:"), "contrasenaLabel")
+        contrasena_label.setBuddy(self.contrasena)
+        grid.addLayout(usuario_etiquetas, 0, 0)
+        grid.addWidget(self.usuario, 0, 1)
+        grid.addWidget(contrasena_label, 1, 0)
+        grid.addWidget(self.contrasena, 1, 1)
+        grid.addWidget(self.mostrar, 2, 1)
+        layout.addWidget(self.datos_group)
+
+        row = QHBoxLayout()
+        self.estado = named(QLabel(""), "estadoLabel")
+        self.estado.setWordWrap(True)
+        self.continuar = named(QPushButton("Continuar"), "continuarButton")
+        self.continuar.setDefault(True)
+        self.continuar.setMinimumSize(120, 30)
+        row.addWidget(self.estado, 1)
+        row.addWidget(self.continuar)
+        layout.addLayout(row)
+
+        separador = named(QFrame(), "separador")
+        separador.setFrameShape(QFrame.Shape.HLine)
+        separador.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(separador)
+
+        self.registrate = link("Regístrate aquí", "registrateButton")
+        self.olvido = link("¿Olvidó su contraseña?", "olvidoButton")
+        registro = QHBoxLayout()
+        registro.addWidget(
+            named(QLabel("¿No tienes cuenta de Conexión en línea con IDSE?"), "sinCuentaLabel")
+        )
+        registro.addWidget(self.registrate)
+        registro.addStretch(1)
+        layout.addLayout(registro)
+        olvido = QHBoxLayout()
+        olvido.addWidget(self.olvido)
+        olvido.addStretch(1)
+        layout.addLayout(olvido)
+        # ICSOE: contratistas and capturistas are not IDSE users; no IDSE login needed.
+        self.icsoe = link("Ingresar a ICSOE (contratistas y capturistas)", "icsoeButton")
+        icsoe = QHBoxLayout()
+        icsoe.addWidget(self.icsoe)
+        icsoe.addStretch(1)
+        layout.addLayout(icsoe)
+
+        # Expiry panel: each registro patronal's certificate, filled once the store is open.
+        self.vigencias = named(QLabel(""), "vigenciasLabel")
+        self.vigencias.setWordWrap(True)
+        self.vigencias.setVisible(False)
+        layout.addWidget(self.vigencias)
+
+    @property
+    def empresa_selector(self) -> EmpresaSelector:
+        """Varias empresas: built on first use (the services', or sólo consulta checked before
+        them) under the title; shown once the store is open. Not with the first window: its
+        module and QComboBox cost it ~2 ms (bench/startup.py)."""
+        if self._empresa_selector is None:
+            from icsoe_desktop.gui.empresas.selector import EmpresaSelector
+
+            selector = self._empresa_selector = EmpresaSelector()
+            self.layout().insertWidget(1, selector)  # type: ignore[union-attr]
+            # Last in the focus chain, just before Ingresar en modo sólo consulta (the chain is a
+            # ring): the same order as if it had been built first.
+            mnemonics.assign(self, [selector.titulo, *self._controles])
+        return self._empresa_selector
+
+    def _link_cursors(self) -> None:
+        from PySide6.QtCore import Qt
+
+        for button in (self.registrate, self.olvido, self.icsoe):
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def set_sign_in(self, sign_in: IdseSignIn, usuarios: Usuarios | None = None) -> None:
+        """Continuar can be answered from now on. ``usuarios``: read with the sign-in, off the
+        GUI thread (else read here)."""
+        self._sign_in = sign_in
+        self._set_ready(True)
+        if not (self.usuario.text() or self.contrasena.text()):  # what was typed stays
+            self.refresh_default_usuario(usuarios)
+        if self._answer_when_ready:
+            self._answer_when_ready = False
+            self._on_continuar()
+
+    def set_services(self, services: Services) -> None:
+        self._services = services
+        if self._sign_in is None:
+            self.set_sign_in(services.accounts.sign_in)
+        else:
+            self._set_ready(True)  # after wait_for_services
+        self._set_links(True)
+        self._refresh_primer_paso()  # Regístrate aquí can take the focus now
+        self._link_cursors()  # ``Qt`` loads here (~40 ms), not on the way to a usable login
+        self.refresh_vigencias()
+        self.empresa_selector.set_services(services, self.refresh_vigencias)
+        if self._admitting is not None:  # signed in while the services were being built
+            user, self._admitting = self._admitting, None
+            QTimer.singleShot(0, lambda: self._admit(user))  # once the app has them too
+
+    def set_unavailable(self) -> None:
+        """The services could not be built (the app says why and ends): nothing answers."""
+        self._set_ready(False)
+        self.estado.setText("")
+
+    def wait_for_services(self) -> None:
+        """A sign-in came before the services: say so until ``set_services``."""
+        self._set_ready(False)
+
+    def refresh_default_usuario(self, usuarios: Usuarios | None = None) -> None:
+        """Guide: one user → prefilled; more than one → empty for the user to type. No user
+        at all: the first step, Regístrate aquí, is said and focused."""
+        if self._sign_in is None:
+            return
+        usuarios = usuarios or self._sign_in.usuarios()
+        self.usuario.setText(usuarios.sugerido)
+        (self.contrasena if self.usuario.text() else self.usuario).setFocus()
+        self._show_primer_paso(usuarios.ninguno)
+
+    def _refresh_primer_paso(self) -> None:
+        if self._sign_in is not None:
+            self._show_primer_paso(self._sign_in.usuarios().ninguno)
+
+    def _show_primer_paso(self, nuevo: bool) -> None:
+        self.primer_paso.setVisible(nuevo)
+        if nuevo and self.registrate.isEnabled():
+            self.registrate.setFocus()
+
+    def refresh_vigencias(self) -> None:
+        """Vigente / por vencer (≤ 30 días) / vencido / sin certificado, per registro patronal."""
+        services = self._services
+        if services is None:
+            return
+        self._reservar_vigencias(bool(services.empresas.listar_solo_consulta()))
+        if not services.empresas.obtener(services.empresa.id).solo_consulta:
+            # Shown before any credential: only for an empresa an administrator allowed to be
+            # seen without them (sólo consulta), never for another client's.
+            self.vigencias.setVisible(False)
+            self.vigencias.clear()
+            return
+        rows = services.certificates.rows()
+        lines = []
+        for row in rows:
+            hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
+            color = {"vigente": "#1e7b34", "por_vencer": "#a15c00"}.get(row.estado, "#b00020")
+            lines.append(
+                f'{row.registro}: <span style="color:{color}; font-weight:600;">'
+                f"{row.estado_texto}</span>{hasta}"
+            )
+        self.vigencias.setText("<b>Certificados IMSS</b><br>" + "<br>".join(lines))
+        self.vigencias.setVisible(bool(rows))
+
+    def _reservar_vigencias(self, reservar: bool) -> None:
+        """While some empresa may be opened in sólo consulta, the panel keeps its place (its
+        title and two registros) shown or not: toggling sólo consulta, which may open such an
+        empresa, leaves the login's size as it was."""
+        from PySide6.QtCore import Qt  # after the first paint (start-up budget)
+
+        self.vigencias.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        policy = self.vigencias.sizePolicy()
+        policy.setRetainSizeWhenHidden(reservar)
+        self.vigencias.setSizePolicy(policy)
+        lineas = self.vigencias.fontMetrics().lineSpacing() * 3 if reservar else 0
+        self.vigencias.setMinimumHeight(lineas)
+
+    def _set_ready(self, ready: bool) -> None:
+        self.continuar.setEnabled(ready)
+        self.estado.setText("" if ready else MSG_ABRIENDO)
+
+    def _set_links(self, enabled: bool) -> None:
+        for widget in (self.registrate, self.olvido, self.icsoe):
+            widget.setEnabled(enabled)
+
+    def _on_solo_consulta(self, checked: bool) -> None:
+        # Sólo consulta asks for no credentials: only the empresas an administrator allowed.
+        self.datos_group.setEnabled(not checked)
+        self.empresa_selector.set_solo_consulta(checked)
+        self.refresh_vigencias()
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _on_continuar(self) -> None:
+        if self._sign_in is None:
+            self._answer_when_ready = True  # Enter in Contraseña (Continuar is disabled yet)
+            return
+        if not self.continuar.isEnabled():
+            return  # waiting for the services after a sign-in: Enter again does nothing
+        if self.solo_consulta.isChecked():
+            if self._services is not None:  # else the app checks once it has them
+                try:
+                    self._services.empresas.comprobar_solo_consulta(self._services.empresa.id)
+                except DomainError as exc:
+                    msgbox.warning(self, exc.message)
+                    return
+            msgbox.information(self, MSG_SOLO_CONSULTA)
+            self.consulta_requested.emit()
+            return
+        try:
+            user = self._sign_in.authenticate(self.usuario.text(), self.contrasena.text())
+        except DomainError as exc:
+            self._refused(exc)
+            return
+        self.contrasena.clear()
+        self._admit(user)
+
+    def _admit(self, user: SignedIn) -> None:
+        """Varias empresas: the user enters the empresa shown only if granted it (refusals
+        audited). The grant is read through the services: a right password typed before they
+        are built waits for them (``set_services``)."""
+        if self._services is None:
+            self._admitting = user
+            self.wait_for_services()
+            return
+        try:
+            self._services.empresas.comprobar_acceso(user.usuario, self._services.empresa.id)
+        except DomainError as exc:
+            self._refused(exc)
+            return
+        self.signed_in.emit(user.usuario, user.nombre_completo)
+
+    def keyPressEvent(self, event) -> None:
+        """Escape leaves the app, as closing this first window does: asked first, so that a
+        stray Escape does not close what a clerk is about to sign in to (Enter: Salir)."""
+        from PySide6.QtCore import Qt
+
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+            return
+        focused = self.focusWidget()
+        if msgbox.question(self, MSG_SALIR, yes="Salir", no="Cancelar", default_yes=True):
+            self.contrasena.clear()
+            self.close()
+        elif focused is not None:
+            self.activateWindow()
+            focused.setFocus()
+
+    def _refused(self, exc: DomainError) -> None:
+        msgbox.warning(self, exc.message)
+        self.contrasena.clear()
+        (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()

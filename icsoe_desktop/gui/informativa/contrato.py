@@ -1,0 +1,399 @@
+"""A contract of the informativa: its contratante, objeto, the REPSE folio with the service or
+work it authorised, its dates and (optionally) the workers the capture sheet declares.
+
+Saved as typed: what is missing or inconsistent is for Revisar to say, so a half-captured
+contract is never lost; only what cannot be stored (a date that is not one) is refused here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.informativa.modelo import FIRMADA
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
+from icsoe_desktop.gui.kit.fecha_edit import FechaEdit
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.services.informativa.captura import ContratoDatos
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Contrato"
+TITLE_NUEVO = "Nuevo contrato"
+ELIGE_CONTRATANTE = "Elige el contratante…"
+GUIA_REPSE = (
+    "Captura el número de folio seguido de la descripción del servicio u obra especializado "
+    "que fue autorizado en el REPSE."
+)
+NOTA_FECHAS = "Puedes dejar las fechas vacías mientras capturas: Revisar te recordará completarlas."
+NOTA_DECLARADOS = "Opcional: lo que declara la hoja de captura. Vacío: los de la lista."
+MSG_FIRMADA = "firmada: sólo consulta"
+MSG_DECLARADOS = "Trabajadores declarados: escribe sólo cifras (por ejemplo, 25) o déjalo vacío."
+
+
+class _TextoCorrido(QPlainTextEdit):
+    """Multi-line text whose line breaks mean nothing (the service joins the lines): Enter
+    goes to the dialog, which saves, and Tab moves to the next field."""
+
+    def __init__(self, name: str, max_length: int) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setTabChangesFocus(True)
+        self._max = max_length
+        self.textChanged.connect(self._limitar)
+        lines = 3
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 14)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.ignore()  # the dialog's default button (Guardar) takes it
+            return
+        super().keyPressEvent(event)
+
+    def _limitar(self) -> None:
+        text = self.toPlainText()
+        if len(text) > self._max:
+            self.setPlainText(text[: self._max])
+            cursor = self.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End)
+            self.setTextCursor(cursor)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+
+class ContratoDialog(PreguntaAlCerrar, QDialog):
+    """``contrato_uuid``: the contract edited (None: a new one); after Guardar, the one saved.
+    ``campo`` names the field to focus on opening (Revisar takes the clerk to a problem)."""
+
+    def __init__(
+        self,
+        services: Services,
+        actor: str | None,
+        contratista_rfc: str,
+        informativa_uuid: str,
+        contrato_uuid: str | None = None,
+        parent: QWidget | None = None,
+        campo: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ContratoDialog")
+        self._services, self._actor, self._rfc = services, actor, contratista_rfc
+        self._informativa = informativa_uuid
+        self.contrato_uuid = contrato_uuid
+        self.setWindowTitle(TITLE if contrato_uuid else TITLE_NUEVO)
+        self.solo_lectura = False
+        self._build()
+        self._fields: dict[str, QWidget] = {
+            "contratante": self.contratante,
+            "objeto": self.objeto,
+            "folio_repse": self.folio_repse,
+            "descripcion_servicio": self.descripcion,
+            "fecha_inicial": self.fecha_inicial,
+            "fecha_final": self.fecha_final,
+            "trabajadores_declarados": self.declarados,
+            # The service names a field too long by its label.
+            "Objeto del contrato": self.objeto,
+            "Folio REPSE": self.folio_repse,
+            "Descripción del servicio": self.descripcion,
+        }
+        self._periodo()
+        self._cargar_contratantes()
+        if contrato_uuid is not None:
+            self._load(contrato_uuid)
+        self._guardado = self._valores()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
+        self.enfocar(campo)
+
+    # --- the form ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.periodo = QLabel()
+        self.periodo.setObjectName("periodoLabel")
+        layout.addWidget(self.periodo)
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+
+        self.contratante = QComboBox()
+        self.contratante.setObjectName("contratanteCombo")
+        self.contratante.setMinimumContentsLength(40)
+        self.contratante.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.nuevo_contratante = QPushButton("Nuevo contratante…")
+        self.nuevo_contratante.setObjectName("nuevoContratanteButton")
+        self.nuevo_contratante.setAutoDefault(False)
+        self.editar_contratante = QPushButton("Editar contratante…")
+        self.editar_contratante.setObjectName("editarContratanteButton")
+        self.editar_contratante.setAutoDefault(False)
+        fila = QHBoxLayout()
+        fila.addWidget(self.contratante, 1)
+        fila.addWidget(self.nuevo_contratante)
+        fila.addWidget(self.editar_contratante)
+        _row(grid, 0, "Contratante*:", self.contratante, fila)
+
+        self.objeto = _TextoCorrido("objetoEdit", 1000)
+        _row(grid, 1, "Objeto del contrato:", self.objeto)
+
+        self.folio_repse = QLineEdit()
+        self.folio_repse.setObjectName("folioRepseEdit")
+        self.folio_repse.setMaxLength(40)
+        self.folio_repse.setMaximumWidth(220)
+        _row(grid, 2, "Folio REPSE:", self.folio_repse)
+
+        self.descripcion = _TextoCorrido("descripcionServicioEdit", 1000)
+        etiqueta = _row(
+            grid,
+            3,
+            "Descripción del servicio u obra especializado autorizado en el REPSE:",
+            self.descripcion,
+        )
+        etiqueta.setWordWrap(True)
+        guia = _nota(GUIA_REPSE)
+        guia.setObjectName("guiaRepseLabel")
+        grid.addWidget(guia, 4, 1)
+
+        self.fecha_inicial = FechaEdit()
+        self.fecha_inicial.setObjectName("fechaInicialEdit")
+        self.fecha_final = FechaEdit()
+        self.fecha_final.setObjectName("fechaFinalEdit")
+        fechas = QHBoxLayout()
+        fechas.addWidget(self.fecha_inicial)
+        final = QLabel("Fecha final:")
+        final.setBuddy(self.fecha_final.edit)
+        fechas.addSpacing(16)
+        fechas.addWidget(final)
+        fechas.addWidget(self.fecha_final)
+        fechas.addStretch(1)
+        inicial = _row(grid, 5, "Fecha inicial:", self.fecha_inicial, fechas)
+        inicial.setBuddy(self.fecha_inicial.edit)
+        grid.addWidget(_nota(NOTA_FECHAS), 6, 1)
+
+        self.declarados = QLineEdit()
+        self.declarados.setObjectName("trabajadoresDeclaradosEdit")
+        self.declarados.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\d{0,7}"), self.declarados)
+        )
+        self.declarados.setMaximumWidth(90)
+        declarados = QHBoxLayout()
+        declarados.addWidget(self.declarados)
+        declarados.addWidget(_nota(NOTA_DECLARADOS), 1)
+        _row(grid, 7, "Trabajadores declarados:", self.declarados, declarados)
+
+        obligatorios = QLabel("* Campo obligatorio")
+        obligatorios.setObjectName("obligatoriosLabel")
+        layout.addWidget(obligatorios)
+        layout.addStretch(1)
+        buttons = QDialogButtonBox()
+        self.guardar = QPushButton("Guardar")
+        self.guardar.setObjectName("guardarButton")
+        self.guardar.setDefault(True)
+        self.cancelar = QPushButton("Cancelar")
+        self.cancelar.setObjectName("cancelarButton")
+        self.cancelar.setAutoDefault(False)
+        buttons.addButton(self.guardar, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.cancelar, QDialogButtonBox.ButtonRole.RejectRole)
+        layout.addWidget(buttons)
+
+        self.guardar.clicked.connect(self._guardar)
+        self.cancelar.clicked.connect(self.reject)
+        self.nuevo_contratante.clicked.connect(self._nuevo_contratante)
+        self.editar_contratante.clicked.connect(self._editar_contratante)
+        self.contratante.currentIndexChanged.connect(lambda _i: self._refresh_editar())
+        self.setMinimumWidth(880)
+
+    def _periodo(self) -> None:
+        try:
+            fila = self._services.informativas.fila(self._informativa, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        texto = f"<b>Informativa {fila.tipo_texto}</b> del periodo <b>{fila.periodo.texto}</b>"
+        if fila.estado == FIRMADA:
+            texto += f" — {MSG_FIRMADA}"
+            self._solo_lectura()
+        self.periodo.setText(texto)
+
+    def _solo_lectura(self) -> None:
+        """A signed informativa is shown, never changed (a complementaria corrects it)."""
+        self.solo_lectura = True
+        for edit in (self.objeto, self.descripcion):
+            edit.setReadOnly(True)
+        for line in (
+            self.folio_repse,
+            self.fecha_inicial.edit,
+            self.fecha_final.edit,
+            self.declarados,
+        ):
+            line.setReadOnly(True)
+        for widget in (
+            self.contratante,
+            self.nuevo_contratante,
+            self.editar_contratante,
+            self.fecha_inicial.calendario_button,
+            self.fecha_final.calendario_button,
+            self.guardar,
+        ):
+            widget.setEnabled(False)
+        self.cancelar.setText("Cerrar")
+
+    def _cargar_contratantes(self, elegir: str | None = None) -> None:
+        """The contratista's contratantes, «RFC — nombre»; ``elegir``: the one to select."""
+        elegido = elegir if elegir is not None else self._contratante_uuid()
+        self.contratante.blockSignals(True)
+        self.contratante.clear()
+        self.contratante.addItem(ELIGE_CONTRATANTE, "")
+        try:
+            filas = self._services.informativas.contratantes(self._rfc, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            filas = []
+        for fila in filas:
+            self.contratante.addItem(f"{fila.parte.rfc} — {fila.parte.nombre}", fila.uuid)
+        self.contratante.setCurrentIndex(max(0, self.contratante.findData(elegido or "")))
+        self.contratante.blockSignals(False)
+        self._refresh_editar()
+
+    def _contratante_uuid(self) -> str:
+        return str(self.contratante.currentData() or "")
+
+    def _refresh_editar(self) -> None:
+        self.editar_contratante.setEnabled(bool(self._contratante_uuid()) and not self.solo_lectura)
+
+    def _load(self, uuid: str) -> None:
+        try:
+            datos = self._services.informativas.contrato(uuid, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        self.contratante.setCurrentIndex(max(0, self.contratante.findData(datos.contratante)))
+        self.objeto.setPlainText(datos.objeto)
+        self.folio_repse.setText(datos.folio_repse)
+        self.descripcion.setPlainText(datos.descripcion_servicio)
+        self.fecha_inicial.set_fecha(datos.fecha_inicial)
+        self.fecha_final.set_fecha(datos.fecha_final)
+        declarados = datos.trabajadores_declarados
+        self.declarados.setText("" if declarados is None else str(declarados))
+
+    def enfocar(self, campo: str | None) -> None:
+        """Put the cursor in the field named ``campo`` (a Problema's), else the first one."""
+        widget = self._fields.get(campo or "") or (
+            self.objeto if self._contratante_uuid() else self.contratante
+        )
+        widget.setFocus()
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+
+    # --- contratantes --------------------------------------------------------------------------
+
+    def _nuevo_contratante(self) -> None:
+        self._abrir_contratante(None)
+
+    def _editar_contratante(self) -> None:
+        if uuid := self._contratante_uuid():
+            self._abrir_contratante(uuid)
+
+    def _abrir_contratante(self, uuid: str | None) -> None:
+        from icsoe_desktop.gui.informativa.contratante import ContratanteDialog
+
+        dialog = ContratanteDialog(self._services, self._actor, self._rfc, uuid, self)
+        if ejecutar_modal(dialog) and dialog.contratante_uuid:
+            self._cargar_contratantes(dialog.contratante_uuid)
+        else:
+            self._cargar_contratantes()  # it may have been renamed elsewhere meanwhile
+        self.contratante.setFocus()
+
+    # --- Guardar, closing ----------------------------------------------------------------------
+
+    def _valores(self) -> tuple[str, ...]:
+        return (
+            self._contratante_uuid(),
+            self.objeto.text(),
+            self.folio_repse.text(),
+            self.descripcion.text(),
+            self.fecha_inicial.text().strip(),
+            self.fecha_final.text().strip(),
+            self.declarados.text(),
+        )
+
+    def cambios(self) -> bool:
+        return not self.solo_lectura and self._valores() != self._guardado
+
+    def datos(self) -> ContratoDatos:
+        """What the form holds; a date that is not one is refused (ValidationError)."""
+        declarados = self.declarados.text().strip()
+        if declarados and not declarados.isdigit():
+            raise ValidationError(
+                "trabajadores_declarados", MSG_DECLARADOS, "trabajadores_declarados"
+            )
+        return ContratoDatos(
+            contratante=self._contratante_uuid(),
+            objeto=self.objeto.text(),
+            folio_repse=self.folio_repse.text(),
+            descripcion_servicio=self.descripcion.text(),
+            fecha_inicial=self.fecha_inicial.fecha("fecha inicial", "fecha_inicial"),
+            fecha_final=self.fecha_final.fecha("fecha final", "fecha_final"),
+            trabajadores_declarados=int(declarados) if declarados else None,
+        )
+
+    def _guardar(self) -> bool:
+        try:
+            uuid = self._services.informativas.guardar_contrato(
+                self._informativa, self._actor, self.datos(), self.contrato_uuid
+            )
+        except ValidationError as exc:
+            msgbox.field_error(self, exc, self._fields, self.windowTitle())
+            return False
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, self.windowTitle())
+            return False
+        self.contrato_uuid = uuid
+        self._guardado = self._valores()
+        self.accept()
+        return True
+
+    def guardar_cambios(self) -> bool:
+        return self._guardar()
+
+
+def _row(grid: QGridLayout, row: int, text: str, field: QWidget, content: object = None) -> QLabel:
+    """A label (the field's buddy: its Alt-letter focuses it) and the field, or ``content``
+    (a layout holding the field with what goes beside it)."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    # Beside a multi-line field the label stays at its first line.
+    alto = isinstance(field, QPlainTextEdit)
+    vertical = Qt.AlignmentFlag.AlignTop if alto else Qt.AlignmentFlag.AlignVCenter
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | vertical)
+    grid.addWidget(label, row, 0, vertical)
+    if content is None:
+        grid.addWidget(field, row, 1)
+    else:
+        grid.addLayout(content, row, 1)  # type: ignore[arg-type]
+    return label
+
+
+def _nota(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555555;")
+    return label

@@ -1,0 +1,277 @@
+"""The pantalla de inicio of the informativas (guía Ingreso del capturista, paso 11): the
+contratista's informativas by cuatrimestre with their deadlines, and the ways to start, open or
+discard one. The capturista's window and the contratista's show this same widget; only the
+contratista may sign (``puede_firmar``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import QHeaderView, QPushButton, QTableView, QWidget
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa.modelo import (
+    EN_CAPTURA,
+    LISTA_PARA_FIRMA,
+    SIN_INFORMACION,
+)
+from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.notificador import ICSOE, Cambios, suscribir
+from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
+from icsoe_desktop.gui.kit.rows_model import Index
+
+if TYPE_CHECKING:
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.informativa.captura import FilaInformativa
+
+TITLE = "Informativas"
+HEADERS = (
+    "Periodo",
+    "Tipo",
+    "Estado",
+    "Contratos",
+    "Trabajadores",
+    "Fecha límite",
+    "Días restantes",
+)
+CONTRATOS, TRABAJADORES, DIAS = 3, 4, 6
+VENCIDA = QColor("#b00020")
+ELIMINABLES = (EN_CAPTURA, LISTA_PARA_FIRMA)
+OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+MSG_ELIMINAR = (
+    "Se eliminará la informativa {tipo} del periodo {periodo}, con {contratos} y {trabajadores}. "
+    "¿Deseas continuar?"
+)
+MSG_ELIMINADA = "Se eliminó la informativa {tipo} del periodo {periodo}."
+MSG_SIN_INFORMACION = (
+    "Se registró la informativa Sin información del periodo {periodo}: queda lista para firma."
+)
+
+
+def _cells(fila: FilaInformativa) -> tuple[str, ...]:
+    con_informativa = fila.uuid is not None
+    return (
+        fila.periodo.texto,
+        fila.tipo_texto,
+        fila.estado_texto,
+        str(fila.contratos) if con_informativa else "",
+        f"{fila.trabajadores:,}" if con_informativa else "",
+        f"{fila.fecha_limite:%d/%m/%Y}",
+        fila.dias_texto,
+    )
+
+
+class InformativasModel(RowsDerechaModel["FilaInformativa"]):
+    """The rows of the pantalla de inicio; a past-due period not signed reads in red."""
+
+    def __init__(self) -> None:
+        super().__init__(HEADERS, _cells, derecha={CONTRATOS, TRABAJADORES})
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == DIAS:
+            return QBrush(VENCIDA) if self.rows[index.row()].vencida else None
+        return super().data(index, role)
+
+
+class InformativasInicio(QWidget):
+    """``actor``: the capturista's CURP or the contratista's RFC. Its buttons carry their own
+    letters (the form's), free in both windows: the capturista's (Seleccionar, Cerrar sesión)
+    and the contratista's menus (Administración, Informativas, Sesión)."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        actor: str,
+        contratista_rfc: str,
+        puede_firmar: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("InformativasInicio")
+        self._services = services
+        self.actor = actor
+        self.rfc = contratista_rfc
+        self.puede_firmar = puede_firmar
+        self.ventanas: dict[str, InformativaWindow] = {}
+        form = load_form("informativas_inicio.ui", self)
+        self.tabla = child(form, QTableView, "informativasTable")
+        self.nueva = child(form, QPushButton, "nuevaButton")
+        self.sin_informacion = child(form, QPushButton, "sinInformacionButton")
+        self.abrir = child(form, QPushButton, "abrirButton")
+        self.eliminar = child(form, QPushButton, "eliminarButton")
+        self.model = InformativasModel()
+        self.tabla.setModel(self.model)
+        self.tabla.verticalHeader().setVisible(False)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.tabla.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.tabla.doubleClicked.connect(lambda _index: self.abrir_seleccionada())
+        self.tabla.installEventFilter(self)
+        self.nueva.clicked.connect(lambda: self.nueva_informativa())
+        self.sin_informacion.clicked.connect(lambda: self.nueva_informativa(sin_informacion=True))
+        self.abrir.clicked.connect(self.abrir_seleccionada)
+        self.eliminar.clicked.connect(self.eliminar_seleccionada)
+        self.recargar()
+        suscribir(self, services, {ICSOE}, self._on_cambios)  # a signature, an import, a sync
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.recargar()
+
+    # --- the grid ------------------------------------------------------------------------------
+
+    def recargar(self, seleccionar: str | None = None) -> None:
+        """Read the tablero again, keeping the selected informativa (or ``seleccionar``)."""
+        actual = self.seleccionada()
+        elegida = seleccionar or (actual.uuid if actual else None)
+        elegido_periodo = actual.periodo if actual and not seleccionar else None
+        try:
+            filas = self._services.informativas.tablero(self.rfc, self.actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            filas = []
+        self.model.set_rows(filas)
+        fila_elegida = 0
+        for position, fila in enumerate(filas):
+            if (elegida and fila.uuid == elegida) or (
+                not elegida and elegido_periodo is not None and fila.periodo == elegido_periodo
+            ):
+                fila_elegida = position
+                break
+        if filas:
+            self.tabla.setCurrentIndex(self.model.index(fila_elegida, 0))
+        self._update_buttons()
+
+    def seleccionada(self) -> FilaInformativa | None:
+        index = self.tabla.currentIndex()
+        return self.model.rows[index.row()] if index.isValid() else None
+
+    def seleccionar(self, uuid: str) -> None:
+        for position, fila in enumerate(self.model.rows):
+            if fila.uuid == uuid:
+                self.tabla.setCurrentIndex(self.model.index(position, 0))
+
+    def _update_buttons(self, *_args: object) -> None:
+        fila = self.seleccionada()
+        self.abrir.setEnabled(fila is not None)
+        self.eliminar.setEnabled(fila is not None and fila.estado in ELIMINABLES)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        pressed = watched is self.tabla and event.type() == QEvent.Type.KeyPress
+        if pressed and isinstance(event, QKeyEvent) and event.key() in OPEN_KEYS:
+            self.abrir_seleccionada()
+            return True
+        if pressed and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Delete:
+            self.eliminar_seleccionada()
+            return True
+        return super().eventFilter(watched, event)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def nueva_informativa(self, sin_informacion: bool = False, periodo=None) -> str | None:
+        from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
+
+        try:
+            dialog = NuevaInformativaDialog(
+                self._services, self.actor, self.rfc, self, periodo, sin_informacion
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return None
+        if not ejecutar_modal(dialog) or dialog.uuid is None:
+            return None
+        self.recargar(seleccionar=dialog.uuid)
+        self.changed.emit()
+        if dialog.tipo == SIN_INFORMACION:
+            texto = MSG_SIN_INFORMACION.format(periodo=dialog.periodo_elegido().texto)
+            msgbox.information(self, texto, TITLE)
+        if dialog.tipo != SIN_INFORMACION or self.puede_firmar:  # the contratista signs it now
+            self.abrir_informativa(dialog.uuid)
+        return dialog.uuid
+
+    def abrir_seleccionada(self) -> None:
+        fila = self.seleccionada()
+        if fila is None:
+            return
+        if fila.uuid is None:  # a period still without one: start it
+            self.nueva_informativa(periodo=fila.periodo)
+        else:
+            self.abrir_informativa(fila.uuid)
+
+    def abrir_informativa(self, uuid: str) -> InformativaWindow | None:
+        from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+
+        ventana = self.ventanas.get(uuid)
+        if ventana is None:
+            try:
+                ventana = InformativaWindow(
+                    self._services, self.actor, self.rfc, uuid, self.puede_firmar, self.window()
+                )
+            except DomainError as exc:
+                msgbox.warning(self, exc.message, TITLE)
+                self.recargar()
+                return None
+            self.ventanas[uuid] = ventana
+            ventana.changed.connect(self._on_ventana_changed)
+            ventana.closed.connect(lambda u=uuid: self._on_ventana_closed(u))
+        ventana.show()
+        ventana.raise_()
+        ventana.activateWindow()
+        return ventana
+
+    def _on_ventana_changed(self) -> None:
+        self.recargar()
+        self.changed.emit()
+
+    def _on_ventana_closed(self, uuid: str) -> None:
+        self.ventanas.pop(uuid, None)
+        self.recargar()
+        self.tabla.setFocus()
+
+    def eliminar_seleccionada(self) -> None:
+        fila = self.seleccionada()
+        if fila is None or fila.uuid is None or fila.estado not in ELIMINABLES:
+            return
+        datos = {
+            "tipo": fila.tipo_texto,
+            "periodo": fila.periodo.texto,
+            "contratos": plural(fila.contratos, "contrato"),
+            "trabajadores": plural(fila.trabajadores, "trabajador", "trabajadores"),
+        }
+        if not msgbox.question(
+            self, MSG_ELIMINAR.format(**datos), yes="Eliminar", title="Eliminar informativa"
+        ):
+            return
+        ventana = self.ventanas.pop(fila.uuid, None)
+        if ventana is not None:
+            ventana.close()
+        try:
+            self._services.informativas.eliminar(fila.uuid, self.actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+        else:
+            msgbox.information(self, MSG_ELIMINADA.format(**datos), TITLE)
+        self.recargar()
+        self.changed.emit()
+
+    def cerrar_ventanas(self) -> None:
+        """Close every informativa this screen opened (the session ends, the contratista
+        changes)."""
+        for ventana in list(self.ventanas.values()):
+            ventana.close()
+        self.ventanas.clear()
+
+    def index_of_periodo(self, texto: str) -> QModelIndex:
+        """The row of a period by its text (tests and keyboard users find rows by period)."""
+        for position, fila in enumerate(self.model.rows):
+            if fila.periodo.texto == texto:
+                return self.model.index(position, 0)
+        return QModelIndex()

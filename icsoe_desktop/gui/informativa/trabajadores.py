@@ -1,0 +1,281 @@
+"""The workers of the contract chosen in the informativa window: the virtual grid, the add row
+(NSS, CURP, SBC; Enter adds), *De la empresa…*, *Importar…* and *Quitar* (Supr)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.gui.informativa.trabajadores_model import TrabajadoresModel
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.forms import child
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.notificador import ICSOE
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.informativa.asignaciones import ResultadoImportacion
+    from icsoe_desktop.services.informativa.captura import ContratoResumen
+
+TITLE = "Trabajadores del contrato"
+IMPORT_FILTER = "Trabajadores (*.csv *.txt *.xlsx);;Todos los archivos (*)"
+MSG_SIN_CONTRATO = "Primero elige un contrato (o crea uno con «Nuevo contrato…»)."
+MSG_QUITAR = "Se {verbo} {cuantos} del contrato. ¿Deseas continuar?"
+MSG_IMPORTADOS = "Se {verbo} {cuantos} de «{archivo}» al contrato."
+MSG_IMPORT_PROBLEMAS = (
+    "No se agregó ningún trabajador de «{archivo}»: {cuantos}. Corrige el archivo e impórtalo "
+    "de nuevo."
+)
+ROW_HEIGHT = 22
+
+
+def _trabajadores(n: int) -> str:
+    """«1 trabajador», «12,000 trabajadores» (thousands as the grids show them)."""
+    return f"{n:,} {'trabajador' if n == 1 else 'trabajadores'}"
+
+
+def _problemas(n: int) -> str:
+    return plural(n, "renglón tiene un problema", "renglones tienen problemas")
+
+
+class TrabajadoresPanel(QObject):
+    """``changed`` after workers were added or removed (the contract's count and the
+    informativa's estado may have changed)."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services, actor: str, form: QWidget) -> None:
+        super().__init__(form)
+        self._services = services
+        self._actor = actor
+        self.contrato: ContratoResumen | None = None
+        self.group = child(form, QGroupBox, "trabajadoresGroup")
+        self.tabla = child(form, QTableView, "trabajadoresTable")
+        self.nss = child(form, QLineEdit, "nssEdit")
+        self.curp = child(form, QLineEdit, "curpEdit")
+        self.sbc = child(form, QLineEdit, "sbcEdit")
+        self.agregar = child(form, QPushButton, "agregarButton")
+        self.empresa = child(form, QPushButton, "empresaButton")
+        self.importar = child(form, QPushButton, "importarButton")
+        self.quitar = child(form, QPushButton, "quitarButton")
+        self.total = child(form, QLabel, "totalTrabajadoresLabel")
+        self.model = TrabajadoresModel()
+        self.tabla.setModel(self.model)
+        # Fixed row heights and widths: the view never measures rows it does not show.
+        vertical = self.tabla.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(ROW_HEIGHT)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        metrics = self.tabla.fontMetrics()
+        for column, sample in enumerate(("00000000000", "GARB850101HJCRZT07", "$ 99,999.99")):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
+        header.setStretchLastSection(True)
+        self.tabla.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.curp.textEdited.connect(lambda text: _upper(self.curp, text))
+        for edit in (self.nss, self.curp, self.sbc):
+            edit.returnPressed.connect(self.agregar_tecleado)
+        self.agregar.clicked.connect(self.agregar_tecleado)
+        self.empresa.clicked.connect(self.de_la_empresa)
+        self.importar.clicked.connect(self._pedir_archivo)
+        self.quitar.clicked.connect(self.quitar_seleccionados)
+        self.tabla.installEventFilter(self)
+        self.model.modelReset.connect(self._update)
+        self.tabla.selectionModel().selectionChanged.connect(self._update)
+        self.editable = True
+        self.mostrar(None)
+
+    # --- the contract shown --------------------------------------------------------------------
+
+    def mostrar(self, contrato: ContratoResumen | None) -> None:
+        """Show ``contrato``'s workers (a new one from its first row)."""
+        self.contrato = contrato
+        if contrato is None:
+            self.model.set_source(None, None)
+            self.group.setTitle(TITLE)
+        else:
+            svc, actor, uuid = self._services.informativa_trabajadores, self._actor, contrato.uuid
+            self.model.set_source(
+                lambda: svc.contar(uuid, actor),
+                lambda offset, limite: svc.pagina(uuid, actor, offset, limite),
+            )
+            self.group.setTitle(f"{TITLE}: {contrato.contratante_nombre}")
+        self.tabla.scrollToTop()
+
+    def set_editable(self, editable: bool) -> None:
+        self.editable = editable
+        self._update()
+
+    def _update(self, *_args: object) -> None:
+        hay_contrato = self.contrato is not None
+        puede = self.editable and hay_contrato
+        for widget in (self.nss, self.curp, self.sbc, self.agregar, self.empresa, self.importar):
+            widget.setEnabled(puede)
+        seleccion = self.tabla.selectionModel().hasSelection()
+        self.quitar.setEnabled(puede and seleccion)
+        self.total.setText(_trabajadores(self.model.total) if hay_contrato else "")
+
+    def _recargar(self, mostrar_ultimo: bool = False) -> None:
+        self.model.reload()
+        if mostrar_ultimo and self.model.total:
+            # Rows are listed in the order they were added: the new one is the last.
+            index = self.model.index(self.model.total - 1, 0)
+            self.tabla.scrollTo(index)
+            selection = self.tabla.selectionModel()
+            selection.select(
+                index,
+                selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows,
+            )
+        self.changed.emit()
+
+    def seleccionar_renglon(self, renglon: int) -> None:
+        """Select the worker at ``renglon`` (1 = the first of the contract) and focus the grid."""
+        if not 1 <= renglon <= self.model.total:
+            return
+        index = self.model.index(renglon - 1, 0)
+        self.tabla.setCurrentIndex(index)
+        self.tabla.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.tabla.setFocus()
+
+    # --- adding --------------------------------------------------------------------------------
+
+    def agregar_tecleado(self) -> None:
+        if self.contrato is None:
+            msgbox.warning(self.tabla, MSG_SIN_CONTRATO, TITLE)
+            return
+        if not self.editable:
+            return
+        try:
+            self._services.informativa_trabajadores.agregar(
+                self.contrato.uuid, self._actor, self.nss.text(), self.curp.text(), self.sbc.text()
+            )
+        except DomainError as exc:
+            # Nothing typed is lost: the field at fault takes the cursor.
+            fields = {"nss": self.nss, "curp": self.curp, "sbc": self.sbc}
+            msgbox.field_error(self.tabla, exc, fields, TITLE, self.nss)
+            return
+        for edit in (self.nss, self.curp, self.sbc):
+            edit.clear()
+        self.nss.setFocus()
+        self._recargar(mostrar_ultimo=True)
+
+    def de_la_empresa(self) -> None:
+        if self.contrato is None or not self.editable:
+            return
+        from icsoe_desktop.gui.informativa.trabajadores_empresa import TrabajadoresEmpresaDialog
+
+        dialog = TrabajadoresEmpresaDialog(
+            self._services, self._actor, self.contrato.uuid, self.tabla.window()
+        )
+        if ejecutar_modal(dialog):
+            self._recargar()
+
+    def _pedir_archivo(self) -> None:
+        if self.contrato is None or not self.editable:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self.tabla.window(), "Importar trabajadores", str(Path.home()), IMPORT_FILTER
+        )
+        if path:
+            self.importar_de(Path(path))
+
+    def importar_de(self, path: Path) -> None:
+        """What the file dialog does with the chosen file (tests call it directly): the import
+        runs in the background, then the list shows the workers added or the problems."""
+        if self.contrato is None or not self.editable:
+            return
+        svc, actor, uuid = self._services.informativa_trabajadores, self._actor, self.contrato.uuid
+        ejecutar_con_barra(
+            self.tabla.window(),
+            f"Importando los trabajadores de «{path.name}»…",
+            lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso),
+            lambda resultado: self._importado(path, resultado),
+            cancelable=False,
+            services=self._services,
+            cambia=lambda resultado: () if resultado.problemas else {ICSOE},
+            titulo=TITLE,
+        )
+
+    def _importado(self, path: Path, resultado: ResultadoImportacion) -> None:
+        parent = self.tabla.window()
+        if resultado.problemas:
+            from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
+
+            mensaje = MSG_IMPORT_PROBLEMAS.format(
+                archivo=path.name, cuantos=_problemas(len(resultado.problemas))
+            )
+            ejecutar_modal(ProblemasImportacionDialog(mensaje, resultado.problemas, parent))
+            return
+        self._recargar()
+        msgbox.information(
+            parent,
+            MSG_IMPORTADOS.format(
+                verbo=verb(resultado.agregados, "agregó", "agregaron"),
+                cuantos=_trabajadores(resultado.agregados),
+                archivo=path.name,
+            ),
+            TITLE,
+        )
+
+    # --- removing ------------------------------------------------------------------------------
+
+    def quitar_seleccionados(self) -> None:
+        if self.contrato is None or not self.editable:
+            return
+        ids = self.model.ids(self.tabla.selectionModel().selection())
+        if not ids:
+            return
+        parent = self.tabla.window()
+        if not msgbox.question(
+            parent,
+            MSG_QUITAR.format(
+                verbo=verb(len(ids), "quitará", "quitarán"), cuantos=_trabajadores(len(ids))
+            ),
+            yes="Quitar",
+            title=TITLE,
+        ):
+            return
+        try:
+            self._services.informativa_trabajadores.quitar(self.contrato.uuid, self._actor, ids)
+        except DomainError as exc:
+            msgbox.warning(parent, exc.message, TITLE)
+        self.tabla.clearSelection()
+        self._recargar()
+        self.tabla.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.tabla
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Delete
+        ):
+            self.quitar_seleccionados()
+            return True
+        return super().eventFilter(watched, event)
+
+
+def _upper(edit: QLineEdit, text: str) -> None:
+    """A CURP is typed in capitals whatever the keyboard's state; the cursor stays put."""
+    if text != text.upper():
+        position = edit.cursorPosition()
+        edit.setText(text.upper())
+        edit.setCursorPosition(position)

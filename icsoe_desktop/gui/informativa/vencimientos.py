@@ -1,0 +1,171 @@
+"""ICSOE › Vencimientos: every contratista's informativas still to sign, in every empresa the
+user may open, with their deadlines: past due first, in red."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, ICSOE, REGISTROS, Cambios, suscribir
+from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
+from icsoe_desktop.gui.kit.rows_model import Index
+from icsoe_desktop.services.informativa.vencimientos import Tablero, Vencimiento
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Vencimientos de informativas ICSOE"
+CABECERAS = (
+    "Empresa",
+    "Contratista RFC",
+    "Contratista",
+    "Periodo",
+    "Estado",
+    "Fecha límite",
+    "Días restantes",
+)
+DIAS = 6  # the column of the days left
+ROJO = QColor("#b00020")
+MSG_NADA = (
+    "No hay informativas pendientes: cada contratista de tus empresas tiene firmados sus "
+    "periodos vencidos y el periodo en curso."
+)
+MSG_SIN_CONTRATISTAS = "Ninguna de tus empresas tiene contratistas ICSOE registrados."
+MSG_SIN_LEER = "No se pudo leer la base de datos de: {empresas}."
+
+
+def dias_texto(dias: int) -> str:
+    if dias < 0:
+        return f"Vencida hace {plural(-dias, 'día')}"
+    if dias == 0:
+        return "Vence hoy"
+    return str(dias)
+
+
+def _celdas(f: Vencimiento) -> tuple[str, ...]:
+    return (
+        f.empresa.nombre,
+        f.contratista_rfc,
+        f.contratista_nombre,
+        f.periodo.texto,
+        f.estado_texto,
+        f.fecha_limite.strftime("%d/%m/%Y"),
+        dias_texto(f.dias_restantes),
+    )
+
+
+class VencimientosModel(RowsDerechaModel[Vencimiento]):
+    """Past-due rows in red; the days left aligned right like any number."""
+
+    def __init__(self) -> None:
+        super().__init__(CABECERAS, _celdas, derecha={DIAS})
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(ROJO) if self.rows[index.row()].vencida else None
+        if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:
+            fila = self.rows[index.row()]
+            return f"{fila.empresa.etiqueta}: {fila.contratista_nombre} ({fila.contratista_rfc})"
+        return super().data(index, role)
+
+
+class VencimientosDialog(QDialog):
+    """``usuario``: who signed in (None: sólo consulta), whose empresas are looked through."""
+
+    def __init__(
+        self, services: Services, usuario: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("VencimientosDialog")
+        self.setWindowTitle(TITLE)
+        self._services, self._usuario = services, usuario
+        layout = QVBoxLayout(self)
+        self.resumen = QLabel()
+        self.resumen.setObjectName("resumenLabel")
+        self.resumen.setWordWrap(True)
+        layout.addWidget(self.resumen)
+        self.model = VencimientosModel()
+        self.tabla = QTableView()
+        self.tabla.setObjectName("vencimientosTable")
+        self.tabla.setModel(self.model)
+        self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tabla.verticalHeader().hide()
+        self.tabla.setWordWrap(False)
+        self.tabla.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.tabla, 1)
+        self.aviso = QLabel()
+        self.aviso.setObjectName("avisoLabel")
+        self.aviso.setWordWrap(True)
+        self.aviso.setStyleSheet(f"color: {ROJO.name()};")
+        layout.addWidget(self.aviso)
+        buttons = QDialogButtonBox()
+        self.actualizar = QPushButton("Actualizar")
+        self.actualizar.setObjectName("actualizarButton")
+        self.actualizar.setAutoDefault(False)
+        self.cerrar = QPushButton("Cerrar")
+        self.cerrar.setObjectName("cerrarButton")
+        self.cerrar.setDefault(True)
+        buttons.addButton(self.actualizar, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.cerrar, QDialogButtonBox.ButtonRole.RejectRole)
+        layout.addWidget(buttons)
+        self.actualizar.clicked.connect(self.refresh)
+        self.cerrar.clicked.connect(self.reject)
+        self.resize(1240, 520)  # fits a 1366×768 screen with its frame
+        centrar(self, parent)  # fits the screen, centred on its window
+        self.refresh()
+        suscribir(self, services, {CERTIFICADOS, REGISTROS, ICSOE}, self._on_cambios)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
+        self.tabla.setFocus()
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            tablero = self._services.vencimientos.tablero(self._usuario)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        self.tablero: Tablero = tablero
+        self.model.set_rows(tablero.filas)
+        for column in range(len(CABECERAS)):
+            if column != 2:
+                self.tabla.resizeColumnToContents(column)
+        header = self.tabla.horizontalHeader()
+        header.resizeSection(0, min(header.sectionSize(0), 260))
+        self.resumen.setText(_resumen(tablero))
+        nombres = ", ".join(e.etiqueta for e in tablero.sin_leer)
+        self.aviso.setText(MSG_SIN_LEER.format(empresas=nombres) if tablero.sin_leer else "")
+        self.aviso.setVisible(bool(tablero.sin_leer))
+
+
+def _resumen(tablero: Tablero) -> str:
+    if not tablero.filas:
+        return MSG_NADA if tablero.contratistas else MSG_SIN_CONTRATISTAS
+    pendientes = plural(len(tablero.filas), "periodo pendiente", "periodos pendientes")
+    vencidos = tablero.vencidas
+    if not vencidos:
+        return f"{pendientes} de firma; ninguno vencido."
+    return (
+        f"{pendientes} de firma; <span style='color:{ROJO.name()}'><b>"
+        f"{plural(vencidos, 'vencido')}</b></span> (en rojo): preséntalos cuanto antes."
+    )

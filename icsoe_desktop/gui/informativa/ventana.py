@@ -1,0 +1,537 @@
+"""One informativa: its header (contratista, periodo, tipo, estado, fecha límite), its contracts
+and, below them, the chosen contract's workers; *Revisar* lists the inconsistencies the IMSS
+flags (each one leads to its contract, field or worker), *Firmar…* (the contratista only) signs
+it with the e.firma, *Exportar…* writes the worker files and the capture sheet. A signed
+informativa opens read-only and offers its acuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa.modelo import (
+    COMPLEMENTARIAS,
+    FIRMADA,
+    LISTA_PARA_FIRMA,
+    SIN_INFORMACION,
+    Problema,
+)
+from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.notificador import ICSOE
+from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.informativa.captura import ContratoResumen, FilaInformativa
+
+TITLE = "Informativa"
+CONTRATO_HEADERS = (
+    "Contratante RFC",
+    "Contratante",
+    "Objeto",
+    "Folio REPSE",
+    "Fecha inicial",
+    "Fecha final",
+    "Trabajadores",
+)
+OBJETO, TRABAJADORES = 2, 6
+# Revisar's fields that live in the contract form: a problem there opens it at that field.
+CAMPOS_CONTRATO = frozenset(
+    {
+        "contratante",
+        "objeto",
+        "folio_repse",
+        "descripcion_servicio",
+        "fecha_inicial",
+        "fecha_final",
+        "trabajadores_declarados",
+    }
+)
+PROBLEMA_ROLE = Qt.ItemDataRole.UserRole
+EDIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+MSG_SIN_INCONSISTENCIAS = "Sin inconsistencias: la informativa está lista para firma."
+MSG_PROBLEMAS = (
+    "{cuantos}. Elige una (doble clic o Intro) para ir al contrato, al campo o al trabajador."
+)
+MSG_CORRIGE_ANTES = "Corrige las inconsistencias antes de firmar: {cuantos}."
+MSG_FIRMADA = "La informativa quedó firmada. ¿Deseas guardar el acuse de presentación?"
+MSG_SOLO_LECTURA = "Firmada: sólo consulta"
+MSG_VER_CONTRATO = "La informativa está firmada: el contrato se muestra sin cambios."
+MSG_ELIMINAR_CONTRATO = (
+    "Se eliminará el contrato con {contratante}{trabajadores}. ¿Deseas continuar?"
+)
+MSG_EXPORTADO = "Se {verbo} {cuantos} en «{carpeta}»:\n{archivos}"
+MSG_ACUSE_GUARDADO = "Se guardó el acuse en «{archivo}»."
+MSG_SIN_CONTRATOS = "Una informativa «Sin información» no lleva contratos."
+
+
+def _fecha(value) -> str:
+    return f"{value:%d/%m/%Y}" if value else ""
+
+
+def _contrato_cells(c: ContratoResumen) -> tuple[str, ...]:
+    return (
+        c.contratante_rfc,
+        c.contratante_nombre,
+        c.objeto,
+        c.folio_repse,
+        _fecha(c.fecha_inicial),
+        _fecha(c.fecha_final),
+        f"{c.trabajadores:,}",
+    )
+
+
+class InformativaWindow(QMainWindow):
+    """``actor``: the capturista's CURP or the contratista's RFC; ``puede_firmar``: the
+    contratista's own window."""
+
+    changed = Signal()  # the estado or the counts the pantalla de inicio shows
+    closed = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        actor: str,
+        contratista_rfc: str,
+        informativa_uuid: str,
+        puede_firmar: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("InformativaWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._services = services
+        self.actor = actor
+        self.rfc = contratista_rfc
+        self.uuid = informativa_uuid
+        self.puede_firmar = puede_firmar
+        informativa = services.informativas.informativa(informativa_uuid, actor)
+        self._contratista = f"{informativa.contratista.nombre} (RFC {informativa.contratista.rfc})"
+        self._complementa = informativa.complementa
+        self.fila: FilaInformativa = services.informativas.fila(informativa_uuid, actor)
+        central = QWidget(self)
+        form = load_form("informativa.ui", central)
+        self.setCentralWidget(central)
+        self.contratista_label = child(form, QLabel, "contratistaLabel")
+        self.periodo_label = child(form, QLabel, "periodoLabel")
+        self.tipo_label = child(form, QLabel, "tipoLabel")
+        self.estado_label = child(form, QLabel, "estadoLabel")
+        self.fecha_limite_label = child(form, QLabel, "fechaLimiteLabel")
+        self.solo_lectura = child(form, QLabel, "soloLecturaLabel")
+        self.revisar = child(form, QPushButton, "revisarButton")
+        self.firmar = child(form, QPushButton, "firmarButton")
+        self.exportar = child(form, QPushButton, "exportarButton")
+        self.acuse = child(form, QPushButton, "acuseButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")
+        self.contratos = child(form, QTableView, "contratosTable")
+        self.nuevo_contrato = child(form, QPushButton, "nuevoContratoButton")
+        self.editar_contrato = child(form, QPushButton, "editarContratoButton")
+        self.copiar_contrato = child(form, QPushButton, "copiarContratoButton")
+        self.eliminar_contrato = child(form, QPushButton, "eliminarContratoButton")
+        self.problemas_group = child(form, QGroupBox, "problemasGroup")
+        self.problemas_label = child(form, QLabel, "problemasLabel")
+        self.problemas = child(form, QListWidget, "problemasList")
+        self.principal = child(form, QSplitter, "principalSplitter")
+        self.captura = child(form, QSplitter, "capturaSplitter")
+        self.trabajadores = TrabajadoresPanel(services, actor, form)
+        self.trabajadores.changed.connect(self._on_trabajadores_changed)
+
+        self.contratos_model: RowsDerechaModel[ContratoResumen] = RowsDerechaModel(
+            CONTRATO_HEADERS, _contrato_cells, derecha={TRABAJADORES}
+        )
+        self.contratos.setModel(self.contratos_model)
+        self.contratos.verticalHeader().setVisible(False)
+        self.contratos.setWordWrap(False)  # a long objeto is cut with «…», rows stay one line
+        header = self.contratos.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(OBJETO, QHeaderView.ResizeMode.Stretch)
+        self.contratos.selectionModel().currentRowChanged.connect(self._on_contrato)
+        self.contratos.doubleClicked.connect(lambda _index: self.editar())
+        self.contratos.installEventFilter(self)
+
+        self.firmar.setVisible(puede_firmar)
+        self.problemas_group.setVisible(False)
+        self.problemas.setSpacing(3)
+        self.problemas.itemActivated.connect(self._on_problema)
+        self.revisar.clicked.connect(self._on_revisar)
+        self.firmar.clicked.connect(self.firmar_informativa)
+        self.exportar.clicked.connect(self._pedir_carpeta)
+        self.acuse.clicked.connect(self._pedir_ruta_acuse)
+        self.cerrar.clicked.connect(self.close)
+        self.nuevo_contrato.clicked.connect(self.nuevo)
+        self.editar_contrato.clicked.connect(lambda: self.editar())
+        self.copiar_contrato.clicked.connect(self.copiar)
+        self.eliminar_contrato.clicked.connect(self.eliminar)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+
+        self.recargar_contratos()
+        self._mostrar_fila()
+        mnemonics.assign(self)
+        self.principal.setStretchFactor(0, 3)
+        self.principal.setStretchFactor(1, 1)
+        self.captura.setSizes([260, 340])
+        self.resize(1300, 700)
+        centrar(self, parent)
+        self.contratos.setFocus()
+
+    # --- header and state ----------------------------------------------------------------------
+
+    @property
+    def editable(self) -> bool:
+        return self.fila.estado != FIRMADA
+
+    def recargar_encabezado(self) -> None:
+        try:
+            self.fila = self._services.informativas.fila(self.uuid, self.actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        self._mostrar_fila()
+
+    def _mostrar_fila(self) -> None:
+        fila = self.fila
+        tipo = fila.tipo_texto
+        if fila.tipo in COMPLEMENTARIAS and self._complementa:
+            tipo += " (corrige una informativa firmada)"
+        self.setWindowTitle(f"Informativa {fila.periodo.texto} · {fila.tipo_texto}")
+        self.contratista_label.setText(f"<b>{self._contratista}</b>")
+        self.periodo_label.setText(f"<b>{fila.periodo.texto}</b>")
+        self.tipo_label.setText(f"<b>{tipo}</b>")
+        self.estado_label.setText(f"<b>{fila.estado_texto}</b>")
+        restantes = fila.dias_texto
+        color = "#b00020" if fila.vencida else "#13322b"
+        self.fecha_limite_label.setText(
+            f'<b>{fila.fecha_limite:%d/%m/%Y}</b> <span style="color:{color};">({restantes})</span>'
+            if fila.estado != FIRMADA
+            else f"<b>{fila.fecha_limite:%d/%m/%Y}</b>"
+        )
+        self._aplicar_estado()
+
+    def _aplicar_estado(self) -> None:
+        """A signed informativa is only consulted; Sin información has no contracts."""
+        editable = self.editable
+        con_contratos = editable and self.fila.tipo != SIN_INFORMACION
+        hay = self.contrato_actual() is not None
+        self.nuevo_contrato.setEnabled(con_contratos)
+        self.copiar_contrato.setEnabled(con_contratos)
+        # A signed informativa's contract still opens, read-only, to be consulted.
+        self.editar_contrato.setEnabled(hay)
+        self.editar_contrato.setToolTip("" if editable else MSG_VER_CONTRATO)
+        self.eliminar_contrato.setEnabled(con_contratos and hay)
+        self.revisar.setEnabled(editable)
+        self.firmar.setEnabled(editable)
+        self.acuse.setVisible(not editable)
+        self.solo_lectura.setText(MSG_SOLO_LECTURA if not editable else "")
+        self.trabajadores.set_editable(con_contratos)
+
+    def _cambio(self) -> None:
+        """After any change: the estado goes back to En captura, the inicio's counts move."""
+        self.recargar_encabezado()
+        self.changed.emit()
+
+    # --- contracts -----------------------------------------------------------------------------
+
+    def contrato_actual(self) -> ContratoResumen | None:
+        index = self.contratos.currentIndex()
+        return self.contratos_model.rows[index.row()] if index.isValid() else None
+
+    def recargar_contratos(self, seleccionar: str | None = None) -> None:
+        actual = self.contrato_actual()
+        elegido = seleccionar or (actual.uuid if actual else None)
+        try:
+            contratos = self._services.informativas.contratos(self.uuid, self.actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            contratos = []
+        mismo = actual is not None and actual.uuid == elegido
+        self.contratos.selectionModel().blockSignals(True)  # one worker reload at most
+        self.contratos_model.set_rows(contratos)
+        position = next((i for i, c in enumerate(contratos) if c.uuid == elegido), 0)
+        if contratos:
+            self.contratos.setCurrentIndex(self.contratos_model.index(position, 0))
+        self.contratos.selectionModel().blockSignals(False)
+        self.contratos.resizeColumnsToContents()
+        nuevo = self.contrato_actual()
+        if mismo and nuevo is not None:
+            self.trabajadores.contrato = nuevo  # same contract: its grid and scroll stay
+        else:
+            self.trabajadores.mostrar(nuevo)
+        self._aplicar_estado()
+
+    def seleccionar_contrato(self, uuid: str) -> bool:
+        for position, contrato in enumerate(self.contratos_model.rows):
+            if contrato.uuid == uuid:
+                self.contratos.setCurrentIndex(self.contratos_model.index(position, 0))
+                return True
+        return False
+
+    def _on_contrato(self, *_args: object) -> None:
+        self.trabajadores.mostrar(self.contrato_actual())
+        self._aplicar_estado()
+
+    def _on_trabajadores_changed(self) -> None:
+        self.recargar_contratos()  # its Trabajadores count
+        self._cambio()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.contratos and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in EDIT_KEYS:
+                self.editar()
+                return True
+            if event.key() == Qt.Key.Key_Delete:
+                self.eliminar()
+                return True
+        return super().eventFilter(watched, event)
+
+    def nuevo(self) -> None:
+        if not self.nuevo_contrato.isEnabled():
+            return
+        from icsoe_desktop.gui.informativa.contrato import ContratoDialog
+
+        dialog = ContratoDialog(self._services, self.actor, self.rfc, self.uuid, None, self)
+        if ejecutar_modal(dialog):
+            self.recargar_contratos(seleccionar=dialog.contrato_uuid)
+            self._cambio()
+
+    def editar(self, campo: str | None = None) -> None:
+        contrato = self.contrato_actual()
+        if contrato is None or not self.editar_contrato.isEnabled():
+            return
+        from icsoe_desktop.gui.informativa.contrato import ContratoDialog
+
+        dialog = ContratoDialog(
+            self._services, self.actor, self.rfc, self.uuid, contrato.uuid, self, campo=campo
+        )
+        if ejecutar_modal(dialog):
+            self.recargar_contratos(seleccionar=contrato.uuid)
+            self._cambio()
+
+    def copiar(self) -> None:
+        if not self.copiar_contrato.isEnabled():
+            return
+        from icsoe_desktop.gui.informativa.copiar_contrato import CopiarContratoDialog
+
+        dialog = CopiarContratoDialog(self._services, self.actor, self.rfc, self.uuid, self)
+        if ejecutar_modal(dialog):
+            self.recargar_contratos()
+            self._cambio()
+
+    def eliminar(self) -> None:
+        contrato = self.contrato_actual()
+        if contrato is None or not self.eliminar_contrato.isEnabled():
+            return
+        texto = MSG_ELIMINAR_CONTRATO.format(
+            contratante=contrato.contratante_nombre,
+            trabajadores=(
+                " junto con "
+                + plural(contrato.trabajadores, "trabajador asignado", "trabajadores asignados")
+                if contrato.trabajadores
+                else ""
+            ),
+        )
+        if not msgbox.question(self, texto, yes="Eliminar", title="Eliminar contrato"):
+            return
+        try:
+            self._services.informativas.eliminar_contrato(contrato.uuid, self.actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+        self.recargar_contratos()
+        self._cambio()
+
+    # --- Revisar -------------------------------------------------------------------------------
+
+    def _on_revisar(self) -> None:
+        self.revisar_informativa()
+
+    def revisar_informativa(self, despues: Callable[[list[Problema]], None] | None = None) -> None:
+        """Run the checks in the background; list the problems (or say there are none), then
+        ``despues(problemas)``. A refusal is said and nothing follows."""
+        if not self.editable:
+            return
+        firma, uuid, actor = self._services.informativa_firma, self.uuid, self.actor
+
+        def revisada(problemas: list[Problema]) -> None:
+            self.mostrar_problemas(problemas)
+            self.recargar_encabezado()
+            self.changed.emit()
+            if not problemas:
+                msgbox.information(self, MSG_SIN_INCONSISTENCIAS, TITLE)
+            if despues is not None:
+                despues(problemas)
+
+        ejecutar(
+            self,
+            "Revisando la informativa…",
+            lambda: firma.revisar(uuid, actor),
+            revisada,
+            services=self._services,
+            cambia={ICSOE},  # its estado: lista para firma or not
+            titulo=TITLE,
+        )
+
+    def mostrar_problemas(self, problemas: list[Problema]) -> None:
+        self.problemas.clear()
+        for problema in problemas:
+            item = QListWidgetItem(problema.mensaje)
+            item.setData(PROBLEMA_ROLE, problema)
+            item.setToolTip(problema.mensaje)
+            self.problemas.addItem(item)
+        self.problemas_group.setVisible(bool(problemas))
+        if problemas:
+            cuantos = plural(len(problemas), "inconsistencia")
+            self.problemas_label.setText(MSG_PROBLEMAS.format(cuantos=cuantos))
+            self.principal.setSizes([self.width() * 7 // 10, self.width() * 3 // 10])
+            self.problemas.setCurrentRow(0)
+            self.problemas.setFocus()
+
+    def _on_problema(self, item: QListWidgetItem) -> None:
+        self.ir_al_problema(item.data(PROBLEMA_ROLE))
+
+    def ir_al_problema(self, problema: Problema) -> None:
+        """Its contract selected, then its worker's row, its field in the contract form, or
+        the place to fix it."""
+        if problema.contrato and not self.seleccionar_contrato(problema.contrato):
+            self.recargar_contratos()
+            self.seleccionar_contrato(problema.contrato)
+        if problema.contrato and problema.renglon is not None:
+            self.trabajadores.seleccionar_renglon(problema.renglon)
+        elif problema.contrato and problema.campo in CAMPOS_CONTRATO:
+            self.editar(campo=problema.campo)
+        elif problema.campo == "trabajadores" and self.trabajadores.nss.isEnabled():
+            self.trabajadores.nss.setFocus()
+        elif problema.campo == "contratos" and self.nuevo_contrato.isEnabled():
+            self.nuevo_contrato.setFocus()
+        else:
+            self.contratos.setFocus()
+
+    # --- Firmar, acuse, Exportar ---------------------------------------------------------------
+
+    def firmar_informativa(self) -> None:
+        """Revisar first unless it is ready (in the background); then the e.firma dialog."""
+        if not (self.puede_firmar and self.editable):
+            return
+        if self.fila.estado != LISTA_PARA_FIRMA:
+            self.revisar_informativa(self._revisada_para_firmar)
+            return
+        self._pedir_firma()
+
+    def _revisada_para_firmar(self, problemas: list[Problema]) -> None:
+        if problemas:
+            cuantos = plural(len(problemas), "inconsistencia")
+            msgbox.warning(self, MSG_CORRIGE_ANTES.format(cuantos=cuantos), TITLE)
+            return
+        self._pedir_firma()
+
+    def _pedir_firma(self) -> bool:
+        """The e.firma dialog; True once signed."""
+        from icsoe_desktop.gui.informativa.firmar import FirmarInformativaDialog
+
+        resumen = (
+            f"Vas a firmar la informativa <b>{self.fila.tipo_texto}</b> del periodo "
+            f"<b>{self.fila.periodo.texto}</b> del contratista {self._contratista}, con "
+            f"{plural(self.fila.contratos, 'contrato')} y "
+            f"{plural(self.fila.trabajadores, 'trabajador', 'trabajadores')}."
+        )
+        dialog = FirmarInformativaDialog(self._services, self.rfc, self.uuid, resumen, self)
+        if not ejecutar_modal(dialog) or dialog.acuse is None:
+            return False
+        self.mostrar_problemas([])
+        self.recargar_encabezado()
+        self.changed.emit()
+        if msgbox.question(self, MSG_FIRMADA, yes="Guardar acuse…", no="Ahora no", title=TITLE):
+            self._pedir_ruta_acuse(dialog.acuse)
+        return True
+
+    def nombre_acuse(self) -> str:
+        return f"Acuse_ICSOE_{self.rfc}_{self.fila.periodo.clave}.pdf"
+
+    def _pedir_ruta_acuse(self, acuse: bytes | None = None) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Guardar acuse",
+            str(Path.home() / self.nombre_acuse()),
+            "Documento PDF (*.pdf)",
+        )
+        if path:
+            self.guardar_acuse_en(Path(path), acuse)
+
+    def guardar_acuse_en(self, path: Path, acuse: bytes | None = None) -> Path | None:
+        """What the save dialog does with the chosen path (tests call it directly)."""
+        from icsoe_desktop.services.files import write_bytes_atomic
+
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            data = (
+                acuse
+                if acuse is not None
+                else self._services.informativa_firma.acuse(self.uuid, self.actor)
+            )
+            write_bytes_atomic(path, data)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return None
+        except OSError as exc:
+            msgbox.warning(
+                self, f"No se pudo guardar el acuse en «{path}»: {exc.strerror or exc}.", TITLE
+            )
+            return None
+        msgbox.information(self, MSG_ACUSE_GUARDADO.format(archivo=path), TITLE)
+        return path
+
+    def _pedir_carpeta(self) -> None:
+        carpeta = QFileDialog.getExistingDirectory(self, "Exportar a la carpeta", str(Path.home()))
+        if carpeta:
+            self.exportar_a(Path(carpeta))
+
+    def exportar_a(self, carpeta: Path) -> None:
+        """What the folder dialog does with the chosen folder (tests call it directly): the
+        files are written in the background, then listed."""
+        firma, uuid, actor = self._services.informativa_firma, self.uuid, self.actor
+        ejecutar(
+            self,
+            "Exportando la informativa…",
+            lambda: firma.exportar(uuid, actor, carpeta),
+            lambda archivos: self._exportada(carpeta, archivos),
+            titulo=TITLE,
+        )
+
+    def _exportada(self, carpeta: Path, archivos: list[Path]) -> None:
+        texto = MSG_EXPORTADO.format(
+            verbo=verb(len(archivos), "guardó", "guardaron"),
+            cuantos=plural(len(archivos), "archivo"),
+            carpeta=carpeta,
+            archivos="\n".join(p.name for p in archivos),
+        )
+        if msgbox.question(self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        event.accept()

@@ -1,0 +1,337 @@
+"""The Lotes tab (full login only): choose pending movements of one registro patronal, generate
+the IDSE batch file, follow each lote's movements and states, import IDSE's result, and correct
+a rejected movement to resend it in a new lote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
+from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.notificador import (
+    LOTES,
+    MOVIMIENTOS,
+    REGISTROS,
+    Cambios,
+    anunciar,
+    suscribir,
+)
+from icsoe_desktop.gui.kit.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.movimientos.lotes import LoteDetalle, LoteResumen, Pendiente
+
+TITLE = "Lotes"
+MSG_SIN_SELECCION = "Selecciona al menos un movimiento pendiente para generar el lote."
+MSG_GENERADO = (
+    "Se generó el lote {numero} con {total:,} movimientos en «{archivo}». Los movimientos quedaron "
+    "como enviados. Carga el archivo en IDSE y después importa aquí su resultado."
+)
+MSG_CONFIRMAR_LOTE = (
+    "Se generará el lote con {movimientos} del registro patronal {registro} y "
+    "{se_marcaran} como enviados. ¿Continuar?"
+)
+MSG_ELIGE_LOTE = "Selecciona un lote en la lista de lotes generados."
+MSG_ELIGE_RECHAZADO = "Selecciona en el detalle del lote un movimiento rechazado."
+MSG_RESULTADO = "Resultado del lote {numero}: {cuentas}."
+
+
+def _cuentas(report) -> str:
+    """«1 aprobado, 2 rechazados y 3 recibidos»: the counts that are not zero."""
+    partes = [
+        plural(n, palabra)
+        for n, palabra in (
+            (report.aprobados, "aprobado"),
+            (report.rechazados, "rechazado"),
+            (report.recibidos, "recibido"),
+        )
+        if n
+    ] or ["ningún movimiento"]
+    return partes[0] if len(partes) == 1 else ", ".join(partes[:-1]) + " y " + partes[-1]
+
+
+def _fecha(value) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _resultados(lote: LoteResumen) -> str:
+    return ", ".join(f"{ESTADOS[k]}: {v}" for k, v in sorted(lote.por_resultado.items()))
+
+
+class LotesPanel(QWidget):
+    """Its lists are read again when movements or lotes change (here or elsewhere: a sync, an
+    import, a correction), or when it next shows if it was hidden then."""
+
+    def __init__(
+        self,
+        services: Services,
+        usuario: str,
+        parent: QWidget | None = None,
+        cargar: bool = True,
+    ) -> None:
+        """``cargar`` False: the lists are read when the panel first shows (a hidden tab's)."""
+        super().__init__(parent)
+        self.setObjectName("LotesPanel")
+        self._services = services
+        self._usuario = usuario
+        form = load_form("lotes_idse.ui", self)
+        self.registro = child(form, QComboBox, "lotesRegistroCombo")
+        self.todos = child(form, QCheckBox, "seleccionarTodosCheck")
+        self.generar = child(form, QPushButton, "generarButton")
+        self.pendientes_tabla = child(form, QTableView, "pendientesTable")
+        self.pendientes_label = child(form, QLabel, "pendientesLabel")
+        self.lotes_tabla = child(form, QTableView, "lotesTable")
+        self.detalle_tabla = child(form, QTableView, "detalleTable")
+        self.importar_resultado = child(form, QPushButton, "importarResultadoButton")
+        self.corregir = child(form, QPushButton, "corregirButton")
+
+        self.pendientes: RowsModel[Pendiente] = RowsModel(
+            ("NSS", "Nombre", "Movimiento", "Fecha"),
+            lambda p: (p.nss, p.nombre, TIPOS_MOVIMIENTO[p.tipo], _fecha(p.fecha)),
+            checkable=True,
+        )
+        self.lotes: RowsModel[LoteResumen] = RowsModel(
+            ("Lote", "Registro patronal", "Generado", "Movimientos", "Resultados"),
+            lambda lote: (
+                lote.numero,
+                lote.registro_patronal,
+                lote.generado_at.strftime("%d/%m/%Y %H:%M"),
+                lote.movimientos,
+                _resultados(lote),
+            ),
+        )
+        self.detalle: RowsModel[LoteDetalle] = RowsModel(
+            ("NSS", "Nombre", "Movimiento", "Fecha", "Resultado", "Causa de rechazo", "Estado"),
+            lambda d: (
+                d.nss,
+                d.nombre,
+                TIPOS_MOVIMIENTO[d.tipo],
+                _fecha(d.fecha),
+                ESTADOS[d.resultado],
+                d.causa_rechazo,
+                ESTADOS[d.estado_actual],
+            ),
+        )
+        for table, model in (
+            (self.pendientes_tabla, self.pendientes),
+            (self.lotes_tabla, self.lotes),
+            (self.detalle_tabla, self.detalle),
+        ):
+            table.setModel(model)
+            table.verticalHeader().setVisible(False)
+            # Compact rows: a screen holds more pending movements (the style's default is tall).
+            row_height = table.fontMetrics().height() + 8
+            table.verticalHeader().setDefaultSectionSize(row_height)
+            table.setMinimumHeight(row_height * 3)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Lotes above their detail, not beside it: side by side their 12 columns do not fit the
+        # window and «Causa de rechazo», what a clerk reads there, was cut. Last columns stretch.
+        splitter = child(form, QSplitter, "lotesSplitter")
+        splitter.setOrientation(Qt.Orientation.Vertical)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.lotes_tabla.horizontalHeader().setStretchLastSection(True)
+        self.detalle_tabla.horizontalHeader().setSectionResizeMode(
+            5, QHeaderView.ResizeMode.Stretch
+        )
+        # The pending movements (often hundreds) get most of the height, in a splitter the
+        # clerk can move; sizes are proportions, not the tables' size hints.
+        generar, lotes = (
+            child(form, QGroupBox, "generarGroup"),
+            child(form, QGroupBox, "lotesGroup"),
+        )
+        self.grupos = QSplitter(Qt.Orientation.Vertical, form)
+        self.grupos.setObjectName("lotesGruposSplitter")
+        self.grupos.setChildrenCollapsible(False)
+        form.layout().addWidget(self.grupos)
+        self.grupos.addWidget(generar)
+        self.grupos.addWidget(lotes)
+        self.grupos.setSizes([600, 400])
+        self.registro.currentIndexChanged.connect(self.refresh_pendientes)
+        self.todos.toggled.connect(self.pendientes.set_all_checked)
+        self.pendientes.dataChanged.connect(self._update_pendientes_label)
+        self.pendientes.modelReset.connect(self._update_pendientes_label)
+        self.generar.clicked.connect(self._ask_generar)
+        self.lotes_tabla.selectionModel().selectionChanged.connect(self._show_detalle)
+        self.importar_resultado.clicked.connect(self._ask_resultado)
+        self.corregir.clicked.connect(self.corregir_seleccionado)
+        self.suscripcion = suscribir(
+            self, services, {MOVIMIENTOS, LOTES, REGISTROS}, self._on_cambios
+        )
+        if cargar:
+            self.refresh()
+        else:
+            self.suscripcion.pendiente_de({LOTES})
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.refresh()
+
+    # --- lists ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.registro.currentText()
+        self.registro.blockSignals(True)
+        self.registro.clear()
+        self.registro.addItems(self._services.movimientos.registros())
+        self.registro.setCurrentIndex(max(self.registro.findText(current), 0))
+        self.registro.blockSignals(False)
+        self.refresh_pendientes()
+        self.refresh_lotes()
+
+    def refresh_pendientes(self) -> None:
+        registro = self.registro.currentText()
+        rows = self._services.lotes.pendientes(registro) if registro else []
+        self.todos.blockSignals(True)
+        self.todos.setChecked(False)
+        self.todos.blockSignals(False)
+        self.pendientes.set_rows(rows)
+
+    def _update_pendientes_label(self) -> None:
+        self.pendientes_label.setText(
+            f"Pendientes: {len(self.pendientes.rows):,}. "
+            f"Seleccionados: {len(self.pendientes.checked_rows()):,}."
+        )
+
+    def refresh_lotes(self, select_id: int | None = None) -> None:
+        self.lotes.set_rows(self._services.lotes.lotes())
+        self.detalle.set_rows([])
+        for row, lote in enumerate(self.lotes.rows):
+            if lote.id == select_id:
+                self.lotes_tabla.selectRow(row)
+
+    def selected_lote(self) -> LoteResumen | None:
+        rows = self.lotes_tabla.selectionModel().selectedRows()
+        return self.lotes.rows[rows[0].row()] if rows else None
+
+    def _show_detalle(self) -> None:
+        lote = self.selected_lote()
+        self.detalle.set_rows(self._services.lotes.detalle(lote.id) if lote else [])
+
+    # --- generate ------------------------------------------------------------------------------
+
+    def _ask_generar(self) -> None:
+        if not self.pendientes.checked_rows():
+            msgbox.warning(self, MSG_SIN_SELECCION, TITLE)
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Carpeta donde se guarda el lote", str(Path.home())
+        )
+        if folder:
+            self.generar_en(Path(folder))
+
+    def generar_en(self, folder: Path) -> LoteResumen | None:
+        chosen = self.pendientes.checked_rows()
+        if not chosen:
+            msgbox.warning(self, MSG_SIN_SELECCION, TITLE)
+            return None
+        # The movements leave the pending list for good (enviados): asked first; Enter cancels.
+        pregunta = MSG_CONFIRMAR_LOTE.format(
+            movimientos=f"{len(chosen):,} {'movimiento' if len(chosen) == 1 else 'movimientos'}",
+            registro=self.registro.currentText(),
+            se_marcaran=verb(len(chosen), "se marcará", "se marcarán"),
+        )
+        if not msgbox.question(self, pregunta, title=TITLE):
+            return None
+        try:
+            lote = self._services.lotes.generar(
+                self.registro.currentText(), [p.id for p in chosen], folder, self._usuario
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return None
+        anunciar(self._services, {MOVIMIENTOS, LOTES})  # enviados now: every window reads it
+        self.refresh_lotes(lote.id)
+        if msgbox.question(
+            self,
+            MSG_GENERADO.format(
+                numero=lote.numero, total=lote.movimientos, archivo=Path(lote.archivo).name
+            ),
+            yes="Abrir carpeta",
+            no="Cerrar",
+            title=TITLE,
+        ):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return lote
+
+    # --- IDSE's answer -------------------------------------------------------------------------
+
+    def _ask_resultado(self) -> None:
+        if self.selected_lote() is None:
+            msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Resultado IDSE del lote",
+            str(Path.home()),
+            "Resultado (*.csv *.xlsx);;Todos los archivos (*)",
+        )
+        if path:
+            self.importar_resultado_de(Path(path))
+
+    def importar_resultado_de(self, path: Path) -> None:
+        lote = self.selected_lote()
+        if lote is None:
+            msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
+            return
+        try:
+            report = self._services.lotes.importar_resultado(lote.id, path, self._usuario)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        if not report.aplicado:
+            from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
+
+            ejecutar_modal(
+                RechazosDialog(
+                    f"No se aplicó el resultado de «{report.archivo}» al lote {lote.numero}: "
+                    f"{len(report.rechazadas):,} líneas tienen errores. Corrige el archivo e "
+                    "impórtalo de nuevo.",
+                    report.rechazadas,
+                    self,
+                )
+            )
+            return
+        anunciar(self._services, {MOVIMIENTOS, LOTES})
+        self.refresh_lotes(lote.id)
+        msgbox.information(
+            self,
+            MSG_RESULTADO.format(numero=lote.numero, cuentas=_cuentas(report)),
+            TITLE,
+        )
+
+    def corregir_seleccionado(self) -> None:
+        rows = self.detalle_tabla.selectionModel().selectedRows()
+        detalle = self.detalle.rows[rows[0].row()] if rows else None
+        if detalle is None or detalle.estado_actual != RECHAZADO:
+            msgbox.warning(self, MSG_ELIGE_RECHAZADO, TITLE)
+            return
+        from icsoe_desktop.gui.movimientos.corregir import CorregirMovimientoDialog
+
+        lote = self.selected_lote()
+        dialog = CorregirMovimientoDialog(
+            self._services, detalle.movimiento_id, detalle.causa_rechazo, self._usuario, self
+        )
+        # The dialog announces the correction itself; the same lote stays chosen.
+        if ejecutar_modal(dialog):
+            self.refresh_lotes(lote.id if lote else None)

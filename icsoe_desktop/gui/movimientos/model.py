@@ -1,0 +1,353 @@
+"""The "Movimientos con IDSE" grid: a virtual model over the service's filtered, sorted pages.
+
+The model has as many rows as the search finds (counted from the counts the store keeps, a few
+milliseconds), but holds only the pages the view has painted lately. A page is read when a row
+of it is first painted: next to a page it holds, by keyset (the rows after or before a known
+one); elsewhere from the key before it, which a background read gives for every page after a
+search; until then, the last page as the first of the reverse order, others by position. So
+the first page, the next one at row 900,000, Ctrl+Fin or a jump to the middle of the scroll bar
+read one page each, not every row before them. A page by position far from both ends (a jump to
+the middle right after Buscar, before those keys are read) walks every key before it: it is read
+in the background, its rows blank for that moment, and the window stays free. A row's texts are
+formatted when it is first painted and kept with its page.
+
+A new order of the same search (a click on a header) reads its first page in the pool too: the
+window waits for it a moment (most sorts: a few milliseconds) and otherwise goes on showing the
+rows in their previous order until it arrives (a first sort before its index exists, a narrow
+search sorted by a column whose index walks many rows to find its first hundred).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, MONEY, NUMBER, Filtro, Orden
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.movimientos.servicio import MovimientosService
+
+log = logging.getLogger(__name__)
+Index = QModelIndex | QPersistentModelIndex
+PAGE_SIZE = 100  # a few screenfuls; each row of a page is one lookup by id (10-25 µs at 1M rows)
+MAX_PAGES = 100  # 10,000 rows in memory at most, whatever the clerk scrolls through
+BOUNDS_DELAY_MS = 300
+# Beyond this many rows from both ends, a page read by position is read in the background (an
+# OFFSET walks every key before it: 0.1–0.8 s of the window's time at a million rows).
+FAR_ROWS = 2_000
+# How long a sort's first page is waited for before the window goes on without it.
+SORT_WAIT_S = 0.015
+ID_ROLE = Qt.ItemDataRole.UserRole
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+# data() compares plain ints: Qt passes the role as one.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole.value
+_ID_ROLE = ID_ROLE.value
+_ALIGNMENT = tuple(int(_RIGHT.value) if c.kind in (MONEY, NUMBER) else None for c in COLUMNS)
+
+
+class MovimientosModel(QAbstractTableModel):
+    """``counted(total)`` follows each ``load``."""
+
+    counted = Signal(int)
+
+    def __init__(self, movimientos: MovimientosService) -> None:
+        super().__init__()
+        self._service = movimientos
+        self.filtro = Filtro()
+        self.orden = Orden()
+        self.total = 0
+        self._pages: dict[int, list[tuple]] = {}
+        self._texts: dict[int, tuple[str, ...]] = {}  # row -> its cells' texts, as painted
+        # (id, sort value) of the last row of each page, read in the background after a search:
+        # with it, any page is one keyset seek away; without it, a far page is read by position.
+        self._bounds: list[tuple] = []
+        self._generation = 0
+        self._pending: set[int] = set()  # pages being read in the background
+        # The pages held before a refresh: shown while their new rows are read in the background
+        # (a far page), so the rows on screen never go blank for a refresh.
+        self._stale: dict[int, list[tuple]] = {}
+        # A sort whose first page is being read (ordenar): shown when it arrives, unless a
+        # search or another sort came first (each takes a new number).
+        self._sorting: Orden | None = None
+        self._sort_number = 0
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def load(self, filtro: Filtro, orden: Orden | None = None) -> None:
+        """Count the search and read its first page."""
+        filtro.check()
+        orden = orden or self._sorting or self.orden  # the order its header already shows
+        self._sorting = None
+        self._sort_number += 1
+        total = self._service.count(filtro)
+        first = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
+        self._show_first(filtro, orden, total, first)
+
+    def _show_first(self, filtro: Filtro, orden: Orden, total: int, first: list[tuple]) -> None:
+        """The search ``filtro`` in ``orden`` from its first page, forgetting every other."""
+        self.beginResetModel()
+        self.filtro, self.orden = filtro, orden
+        # A row removed between the count and the page (sync) must not leave an empty row.
+        self.total = total if len(first) == min(total, PAGE_SIZE) else len(first)
+        self._pages = {0: first}
+        self._stale = {}
+        self._texts.clear()
+        self._bounds = []
+        self._pending = set()
+        self._generation += 1
+        self.endResetModel()
+        self.counted.emit(self.total)
+        self._bounds_later()
+
+    def refrescar(self) -> None:
+        """The same search and order again after the data changed (a sync, an import, a lote):
+        counted again from the kept counts, and only the pages the view paints read again, when
+        it paints them; rows added or removed at the end, so the view keeps its scroll position
+        and selection (a reset would lose both). Never a read of every row."""
+        total = self._service.count(self.filtro)
+        if self._sorting is not None:  # a sort's page still on its way: its order from now on
+            self.orden, self._sorting = self._sorting, None
+            self._sort_number += 1
+        self._generation += 1  # pages and bounds still being read are of the old data
+        self._stale, self._pages = self._pages, {}
+        self._texts.clear()
+        self._bounds = []
+        self._pending = set()
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        elif total < self.total:
+            self.beginRemoveRows(QModelIndex(), total, self.total - 1)
+            self.total = total
+            self.endRemoveRows()
+        if total:  # the view asks again only for the cells it paints
+            self.dataChanged.emit(self.index(0, 0), self.index(total - 1, len(COLUMNS) - 1))
+        self.counted.emit(self.total)
+        self._bounds_later()
+
+    def _bounds_later(self) -> None:
+        if self.total > 2 * PAGE_SIZE:
+            # A moment later, and only if no other search or sort came meanwhile: clicking
+            # through sorts must not queue a read of every key for each.
+            generation = self._generation
+            QTimer.singleShot(BOUNDS_DELAY_MS, lambda: self._read_bounds(generation))
+
+    def bounds_ready(self) -> bool:
+        return bool(self._bounds)
+
+    def sort_built(self, orden: Orden) -> None:
+        """``orden``'s sort index is there now: the keys of every page, if this is its grid
+        (until then they are not read: every key sorted apart, seconds beside the build)."""
+        if orden.column == self.orden.column and not self._bounds and self.total > 2 * PAGE_SIZE:
+            generation = self._generation
+            QTimer.singleShot(0, lambda: self._read_bounds(generation))
+
+    def _read_bounds(self, generation: int) -> None:
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+
+        if generation != self._generation or not self._service.keys_indexed(self.orden):
+            return
+        filtro, orden, total = self.filtro, self.orden, self.total
+
+        def done(bounds: list[tuple]) -> None:
+            if generation == self._generation:  # not for an earlier search
+                self._bounds = bounds
+
+        en_segundo_plano(
+            lambda: self._service.boundaries(filtro, orden, PAGE_SIZE, total),
+            done,
+            lambda exc: log.error("No se pudieron leer los límites de página", exc_info=exc),
+        )
+
+    def _page(self, number: int) -> list[tuple] | None:
+        """The page, or None while it is read in the background."""
+        page = self._pages.get(number)
+        if page is None:
+            page = self._read(number)
+            if page is not None:
+                self._keep(number, page)
+        return page
+
+    def _keep(self, number: int, page: list[tuple]) -> None:
+        self._pages[number] = page
+        self._stale.pop(number, None)
+        while len(self._pages) > MAX_PAGES:  # forget the page farthest from this one
+            far = max(self._pages, key=lambda n: abs(n - number))
+            del self._pages[far]
+            for row in range(far * PAGE_SIZE, (far + 1) * PAGE_SIZE):
+                self._texts.pop(row, None)
+
+    def _read(self, number: int) -> list[tuple] | None:
+        service, filtro, orden, total = self._service, self.filtro, self.orden, self.total
+        size = min(PAGE_SIZE, total - number * PAGE_SIZE)
+        before, after = self._pages.get(number - 1), self._pages.get(number + 1)
+        if before and len(before) == PAGE_SIZE:
+            return service.pagina_desde(filtro, orden, before[-1], size, total=total)
+        if after:
+            return service.pagina_desde(filtro, orden, after[0], size, True, total)
+        if 0 < number <= len(self._bounds):
+            return service.pagina_desde(filtro, orden, self._bounds[number - 1], size, total=total)
+        if min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS:
+            return self._by_position(number, filtro, orden, total)
+        self._read_later(number)
+        return None
+
+    def _by_position(self, number: int, filtro: Filtro, orden: Orden, total: int) -> list[tuple]:
+        service = self._service
+        size = min(PAGE_SIZE, total - number * PAGE_SIZE)
+        from_end = total - number * PAGE_SIZE - size
+        if from_end < number * PAGE_SIZE:  # nearer the end: the reverse order's rows
+            reverse = Orden(orden.column, not orden.descending)
+            return service.pagina(filtro, reverse, from_end, size, total)[::-1]
+        return service.pagina(filtro, orden, number * PAGE_SIZE, size, total)
+
+    def _read_later(self, number: int) -> None:
+        """Read a far page in the background; its rows are painted when it arrives."""
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+
+        if number in self._pending:
+            return
+        self._pending.add(number)
+        generation, filtro, orden, total = self._generation, self.filtro, self.orden, self.total
+
+        def done(page: list[tuple]) -> None:
+            if generation != self._generation:  # another search or sort came meanwhile
+                return
+            self._pending.discard(number)
+            if number in self._pages:
+                return
+            self._keep(number, page)
+            first = number * PAGE_SIZE
+            for row in range(first, first + PAGE_SIZE):  # texts of the stale rows shown
+                self._texts.pop(row, None)
+            self.dataChanged.emit(
+                self.index(first, 0), self.index(first + len(page) - 1, len(COLUMNS) - 1)
+            )
+
+        def failed(exc: BaseException) -> None:
+            self._pending.discard(number)
+            log.error("No se pudo leer una página de movimientos", exc_info=exc)
+
+        en_segundo_plano(lambda: self._by_position(number, filtro, orden, total), done, failed)
+
+    def row_values(self, row: int) -> tuple | None:
+        """(id, value per COLUMNS..., sort value) of a row, None if it vanished meanwhile."""
+        page = self._page(row // PAGE_SIZE)
+        if page is None:  # read in the background: what it held before a refresh meanwhile
+            page = self._stale.get(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        return page[offset] if page is not None and offset < len(page) else None
+
+    def fila_de(self, movimiento_id: int, cerca: int) -> int | None:
+        """The row of a movement among the pages held around row ``cerca`` (its page read if
+        it can be read at once), None if it is not there."""
+        self.row_values(cerca)
+        number = cerca // PAGE_SIZE
+        for near in (number, number - 1, number + 1):
+            for offset, values in enumerate(self._pages.get(near) or ()):
+                if values[0] == movimiento_id:
+                    return near * PAGE_SIZE + offset
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.ordenar(Orden(column, order == Qt.SortOrder.DescendingOrder))
+
+    def ordenar(self, orden: Orden) -> None:
+        """The same search in ``orden``, from its first rows: the page is read in the pool and
+        waited for SORT_WAIT_S; a slower one is shown when it arrives (``sorting()`` until then)
+        while the rows on screen stay in their previous order and the window answers."""
+        from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+
+        self._sort_number += 1
+        number, filtro, total = self._sort_number, self.filtro, self.total
+        self._sorting = orden
+        read = threading.Event()
+        pages: list[list[tuple]] = []
+
+        def first_page() -> list[tuple]:
+            try:
+                page = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
+                pages.append(page)
+                return page
+            finally:
+                read.set()
+
+        def failed(exc: BaseException) -> None:
+            if number == self._sort_number:  # read here: an error again is told as any other
+                log.warning("No se pudo ordenar en segundo plano", exc_info=exc)
+                self.load(self.filtro, orden)
+
+        en_segundo_plano(
+            first_page, lambda page: self._sorted(number, orden, page), failed, dueno=self
+        )
+        if read.wait(SORT_WAIT_S) and pages:
+            self._sorted(number, orden, pages[0])
+
+    def sorting(self) -> bool:
+        """A sort's first page is still being read."""
+        return self._sorting is not None
+
+    def _sorted(self, number: int, orden: Orden, first: list[tuple]) -> None:
+        if number != self._sort_number or self._sorting is None:
+            return  # shown already, or a search or another sort came meanwhile
+        self._sorting = None
+        self._show_first(self.filtro, orden, self.total, first)
+
+    # --- Qt model API --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else self.total
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = _DISPLAY) -> object:
+        # Asked for ~7 roles of every painted cell on every paint: the common answers come
+        # first and cheap, and a row's texts are formatted once, not per cell and paint.
+        if role == _DISPLAY:
+            texts = self._texts.get(index.row())
+            if texts is None:
+                texts = self._format(index)
+                if texts is None:
+                    return None
+            return texts[index.column()]
+        if role == _ALIGNMENT_ROLE:
+            return _ALIGNMENT[index.column()] if index.isValid() else None
+        if role == _ID_ROLE and index.isValid():
+            row = self.row_values(index.row())
+            return None if row is None else row[0]
+        return None
+
+    def _format(self, index: Index) -> tuple[str, ...] | None:
+        if not index.isValid():
+            return None
+        row = self.row_values(index.row())
+        if row is None:
+            return None
+        values = row[1 : len(COLUMNS) + 1]
+        texts = tuple(column.display(value) for column, value in zip(COLUMNS, values, strict=True))
+        self._texts[index.row()] = texts
+        return texts
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section].header
+        return None
+
+    def loaded(self) -> int:
+        """Rows held in memory now."""
+        return sum(len(page) for page in self._pages.values())

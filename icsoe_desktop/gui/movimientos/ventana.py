@@ -1,0 +1,436 @@
+"""Movimientos con IDSE: parámetros de búsqueda, the tabs Reingresos / Mod Salarios / Bajas /
+Todos (and Lotes with a full login), the grid, Exportar Excel and Acceso a IDSE.
+
+In modo sólo consulta (``usuario`` None) only what the guide lists is offered: Exportar Excel,
+Acceso a IDSE, the search parameters and the four tabs.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QHideEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTabBar,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.movimientos import ESTADOS
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.notificador import (
+    LOTES,
+    MOVIMIENTOS,
+    REGISTROS,
+    Cambios,
+    suscribir,
+)
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
+from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+
+TITLE = "Movimientos con IDSE"
+IDSE_URL = "https://idse.imss.gob.mx/imss/"
+TODOS = "Todos"
+LOTES_TAB = "Lotes"
+SIN_FECHA = QDate(2000, 1, 1)  # the minimum of the date fields, shown as "(sin fecha)"
+log = logging.getLogger(__name__)
+MSG_PREPARANDO_ORDEN = "Preparando el orden por {columna}…"
+MSG_TOTAL = "Movimientos encontrados: {total:,}"
+MSG_CONTANDO = "Movimientos encontrados: contando…"
+MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
+MSG_EXPORT_CANCELADA = "Se canceló la exportación; no se guardó ningún archivo."
+MSG_SIN_NAVEGADOR = "No se pudo abrir el navegador. Visita {url} para entrar a IDSE."
+MSG_IMPORTADO = "Se importaron {nuevos:,} movimientos nuevos ({existentes:,} ya existían)."
+MSG_EXPORTAR = "Exporta a Excel® los movimientos de la búsqueda actual."
+MSG_EXPORTAR_EN_LOTES = (
+    "Exportar Excel® exporta la búsqueda de Reingresos, Mod Salarios, Bajas o Todos; en Lotes no "
+    "hay búsqueda. Para IDSE usa «Generar lote…»."
+)
+MSG_NADA_QUE_EXPORTAR = "No hay movimientos en la búsqueda actual para exportar."
+
+
+# The columns' widths are measured on the rows on screen after each search, never on the whole
+# search (a million rows): a screenful, within the first page the search reads anyway.
+FILAS_MEDIDAS = 20
+ANCHO_MAXIMO = 240  # px: a long name or causa de rechazo does not push NSS, CURP and Fecha away
+VISTA = "movimientos"  # the widths each user gives the columns, kept under this name
+GUARDAR_ANCHOS_MS = 500  # once the user stops dragging a column's edge
+
+
+class MovimientosIdse(QWidget):
+    def __init__(
+        self, services: Services, usuario: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("MovimientosIdse")
+        self._services = services
+        self._usuario = usuario
+        self.read_only = usuario is None
+        form = load_form("movimientos_idse.ui", self)
+        self.exportar = child(form, QPushButton, "exportarButton")
+        self.exportar.setToolTip(MSG_EXPORTAR)
+        self.acceso_idse = child(form, QPushButton, "accesoIdseButton")
+        self.importar = child(form, QPushButton, "importarButton")
+        self.registro = child(form, QComboBox, "registroCombo")
+        self.fecha_inicial = child(form, QDateEdit, "fechaInicialEdit")
+        self.fecha_final = child(form, QDateEdit, "fechaFinalEdit")
+        self.estado = child(form, QComboBox, "estadoCombo")
+        self.buscar_button = child(form, QPushButton, "buscarButton")
+        self.tabla = child(form, QTableView, "movimientosTable")
+        self.total = child(form, QLabel, "totalLabel")
+        self.vistas = child(form, QStackedWidget, "vistasStack")
+
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("movimientosTabs")
+        self.tabs.setExpanding(False)
+        for title, _tipo in TABS:
+            self.tabs.addTab(title)
+        self.lotes = None
+        if not self.read_only:
+            from icsoe_desktop.gui.movimientos.lotes import LotesPanel
+
+            self.tabs.addTab(LOTES_TAB)
+            # Its lists (every pending movement) are read when its tab is shown, not with the
+            # window: a sign-in or a switch of empresa does not wait for them.
+            self.lotes = LotesPanel(services, str(usuario), self, cargar=False)
+            child(form, QWidget, "lotesPage").layout().addWidget(self.lotes)
+        tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
+        assert tabs_layout is not None
+        tabs_layout.addWidget(self.tabs)
+        # «Preparando el orden por …» while a sort index is built in the background.
+        self.preparando = QLabel(self)
+        self.preparando.setObjectName("preparandoLabel")
+        self.preparando.hide()
+        tabs_layout.addWidget(self.preparando)
+        self.importar.setVisible(not self.read_only)
+        self._mostrar_vista(0)
+
+        for edit in (self.fecha_inicial, self.fecha_final):
+            edit.setMinimumDate(SIN_FECHA)
+            edit.setSpecialValueText("(sin fecha)")
+            edit.setDate(SIN_FECHA)
+        self.estado.addItem(TODOS, None)
+        for code, text in ESTADOS.items():
+            self.estado.addItem(text, code)
+        for column in COLUMNS:  # the searches a column offers: «Por vencer», «Vencidos» (Vence)
+            for key, text in (column.filters or {}).items():
+                self.estado.addItem(text, (column.attr, key))
+        self.refresh_registros()
+
+        self.model = MovimientosModel(services.movimientos)
+        self._preparando: set[str] = set()  # columns whose sort index is being built
+        self.model.counted.connect(lambda total: self.total.setText(MSG_TOTAL.format(total=total)))
+        self.tabla.setModel(self.model)
+        header = self.tabla.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(FECHA_COLUMN, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort)
+        self.tabla.verticalHeader().setVisible(False)
+        # The widths this user gave columns by hand (by column name): kept, never refitted.
+        self._anchos_usuario: dict[str, int] = (
+            services.preferencias.anchos(usuario, VISTA) if usuario else {}
+        )
+        self._ajustando = False  # the widths being set here, not by the user
+        self._guardar_timer = QTimer(self)
+        self._guardar_timer.setSingleShot(True)
+        self._guardar_timer.setInterval(GUARDAR_ANCHOS_MS)
+        self._guardar_timer.timeout.connect(self._guardar_anchos)
+        header.sectionResized.connect(self._on_ancho_cambiado)
+
+        self.buscar_button.clicked.connect(self.buscar)
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.exportar.clicked.connect(self._ask_export)
+        self.acceso_idse.clicked.connect(self.open_idse)
+        self.importar.clicked.connect(self._ask_import)
+        # Data changed elsewhere (a sync, an import, a lote, a correction): the same search
+        # read again, where the clerk is. Heard while the grid is hidden: when it shows.
+        self.suscripcion = suscribir(
+            self.tabla, services, {MOVIMIENTOS, REGISTROS}, self._on_cambios
+        )
+        self.buscar()
+
+    # --- search --------------------------------------------------------------------------------
+
+    def refresh_registros(self) -> None:
+        current = self.registro.currentData()
+        self.registro.clear()
+        self.registro.addItem(TODOS, None)
+        for registro in self._services.movimientos.registros():
+            self.registro.addItem(registro, registro)
+        index = self.registro.findData(current)
+        self.registro.setCurrentIndex(max(index, 0))
+
+    def filtro(self) -> Filtro:
+        def day(edit: QDateEdit):
+            return None if edit.date() == SIN_FECHA else edit.date().toPython()
+
+        tab = self.tabs.currentIndex()
+        estado = self.estado.currentData()
+        condicion = tuple(estado) if isinstance(estado, (tuple, list)) else None
+        return Filtro(
+            registro_patronal=self.registro.currentData(),
+            fecha_inicial=day(self.fecha_inicial),
+            fecha_final=day(self.fecha_final),
+            estado=None if condicion else estado,
+            tipo=TABS[tab][1] if tab < len(TABS) else None,
+            condicion=condicion,
+        )
+
+    def mostrar(self, filtro: Filtro, orden: Orden | None = None) -> None:
+        """Show a search (or a new order of it) from its first rows. The view would otherwise
+        keep its scroll position: row 40,000 of the new search, read by position."""
+        self.model.load(filtro, orden)
+        self.tabla.scrollToTop()
+
+    def buscar(self) -> None:
+        self.total.setText(MSG_CONTANDO)
+        # No sort index to build for a search: in fecha's order (until a header is clicked)
+        # every search reads an index of the schema (store/movimientos_paging.py
+        # FECHA_INDEXES); another order's was built on its header's click.
+        self._buscar(self.filtro())
+
+    def _buscar(self, filtro: Filtro) -> None:
+        try:
+            self.mostrar(filtro)
+        except DomainError as exc:
+            msgbox.field_error(
+                self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
+            )
+            return
+        self.suscripcion.olvidar()  # read now: a change heard while hidden is shown
+        self.ajustar_columnas()  # to the rows found (a sort keeps the widths: the same rows)
+
+    def _on_cambios(self, cambios: Cambios) -> None:
+        self.refresh_registros()
+        if MOVIMIENTOS not in cambios:
+            return
+        current = self.tabla.currentIndex()
+        row = current.row() if current.isValid() else None
+        chosen = current.data(ID_ROLE) if row is not None else None
+        vacia = self.model.rowCount() == 0
+        self.model.refrescar()
+        if vacia:  # columns sized on an empty grid (the first import): fitted to the rows now
+            self.ajustar_columnas()
+        if chosen is not None and row is not None and row < self.model.rowCount():
+            # The same movement stays chosen if the change moved it a few rows.
+            found = self.model.fila_de(chosen, row)
+            if found is not None and found != row:
+                self.tabla.selectRow(found)
+
+    def _on_tab(self, index: int) -> None:
+        lotes = index >= len(TABS)
+        if not lotes:
+            self.suscripcion.olvidar()  # searched again below: no refresh of the old search
+        self._mostrar_vista(1 if lotes else 0)
+        self.exportar.setEnabled(not lotes)
+        # A greyed button says why; Lotes has no search, so its parameters give way to its lists.
+        self.exportar.setToolTip(MSG_EXPORTAR_EN_LOTES if lotes else MSG_EXPORTAR)
+        child(self, QWidget, "parametrosGroup").setVisible(not lotes)
+        if not lotes:  # Lotes reads its lists when it shows, if anything changed
+            self.buscar()
+
+    # --- column widths -------------------------------------------------------------------------
+
+    def ajustar_columnas(self) -> None:
+        """Each column as wide as its header and the rows on screen ask (the search's first
+        rows, already read), up to ANCHO_MAXIMO; a column the user sized keeps its width."""
+        header = self.tabla.horizontalHeader()
+        filas = self.tabla.viewport().height() // self.tabla.verticalHeader().defaultSectionSize()
+        header.setResizeContentsPrecision(max(FILAS_MEDIDAS, filas))  # rows measured
+        self._ajustando = True
+        try:
+            for column, spec in enumerate(COLUMNS):
+                ancho = self._anchos_usuario.get(spec.attr)
+                if ancho is None:
+                    contenido = min(self.tabla.sizeHintForColumn(column), ANCHO_MAXIMO)
+                    ancho = max(contenido, header.sectionSizeHint(column))
+                header.resizeSection(column, ancho)
+        finally:
+            self._ajustando = False
+
+    def _on_ancho_cambiado(self, column: int, _antes: int, ancho: int) -> None:
+        if self._ajustando or ancho <= 0:  # a hidden column reports 0
+            return
+        self._anchos_usuario[COLUMNS[column].attr] = ancho
+        if self._usuario is not None:
+            self._guardar_timer.start()  # restarted while the edge is dragged
+
+    def _guardar_anchos(self) -> None:
+        if self._usuario is None:
+            return
+        try:
+            self._services.preferencias.guardar_anchos(
+                self._usuario, VISTA, dict(self._anchos_usuario)
+            )
+        except (DomainError, OSError) as exc:  # the widths stay for this session anyway
+            log.warning("No se guardaron los anchos de las columnas: %s", exc)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        if self._guardar_timer.isActive():  # the window closes right after a drag
+            self._guardar_timer.stop()
+            self._guardar_anchos()
+        super().hideEvent(event)
+
+    def _mostrar_vista(self, index: int) -> None:
+        """The grid or Lotes. A stack is as tall as its tallest page, hidden ones included: the
+        window would be held taller than a 1366×768 screen by the page not shown."""
+        self.vistas.setCurrentIndex(index)
+        for page in range(self.vistas.count()):
+            policy = QSizePolicy.Policy.Preferred if page == index else QSizePolicy.Policy.Ignored
+            self.vistas.widget(page).setSizePolicy(policy, policy)
+        self.vistas.updateGeometry()
+
+    def _prepare(self, orden: Orden) -> None:
+        """The order's sort index is built on its first use, in the background (seconds at a
+        million rows): meanwhile its pages come from a pass over the table (the first one in
+        about a second) in the same order, and a line beside the tabs says why scrolling is
+        slower."""
+        service = self._services.movimientos
+        attr = COLUMNS[orden.column].attr
+        if attr in self._preparando or service.sort_ready(orden):
+            return
+        self._preparando.add(attr)
+        self.preparando.setText(MSG_PREPARANDO_ORDEN.format(columna=COLUMNS[orden.column].header))
+        self.preparando.show()
+
+        def finished() -> None:
+            self._preparando.discard(attr)
+            if not self._preparando:
+                self.preparando.hide()
+
+        def built(_result: object) -> None:
+            finished()
+            self.model.sort_built(orden)
+
+        def failed(exc: BaseException) -> None:  # still sorted without it, only slower
+            finished()
+            log.warning("No se pudo crear el índice del orden", exc_info=exc)
+
+        en_segundo_plano(lambda: service.prepare_sort(orden), built, failed, dueno=self)
+
+    def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        orden = Orden(column, order == Qt.SortOrder.DescendingOrder)
+        # The only sort on a header click: the view's own sorting (sortingEnabled) is off, or it
+        # would sort once more, first, before the index is built.
+        self._prepare(orden)
+        self.model.ordenar(orden)
+        self.tabla.scrollToTop()
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def open_idse(self) -> None:
+        if not QDesktopServices.openUrl(QUrl(IDSE_URL)):
+            msgbox.warning(self, MSG_SIN_NAVEGADOR.format(url=IDSE_URL), TITLE)
+
+    def _ask_export(self) -> None:
+        from icsoe_desktop.services.movimientos.exportar import default_name
+
+        name = self._services.empresa.nombre_de_archivo(
+            default_name(self._services.movimientos.now())
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Exportar Excel", str(Path.home() / name), "Libro de Excel (*.xlsx)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Export what the current search and tab show, in the background; the clerk hears how
+        many rows were written (or that nothing was) when it ends."""
+        from icsoe_desktop.services.movimientos.exportar import export_xlsx
+
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        if self.model.rowCount() == 0:
+            msgbox.information(self, MSG_NADA_QUE_EXPORTAR, TITLE)
+            return
+        filtro, orden = self.model.filtro, self.model.orden
+        service = self._services.movimientos
+
+        def exported(written: int) -> None:
+            if msgbox.question(
+                self,
+                MSG_EXPORTADO.format(total=written, archivo=path.name),
+                yes="Abrir archivo",
+                no="Cerrar",
+                title=TITLE,
+            ):
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+        ejecutar_con_barra(
+            self,
+            "Exportando los movimientos de la búsqueda a Excel…",
+            lambda progress, cancelled: export_xlsx(
+                service, filtro, orden, path, progress, cancelled
+            ),
+            exported,
+            al_cancelar=lambda: msgbox.information(self, MSG_EXPORT_CANCELADA, TITLE),
+            titulo=TITLE,
+        )
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Importar movimientos",
+            str(Path.home()),
+            "Movimientos (*.txt *.xlsx *.csv);;Todos los archivos (*)",
+        )
+        if path:
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> None:
+        """Import in the background; every open window hears of the new movements."""
+        importer = self._services.importador
+        actor = str(self._usuario)
+
+        def imported(report) -> None:
+            if not report.aplicado:
+                from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
+
+                ejecutar_modal(
+                    RechazosDialog(
+                        f"No se importó ningún movimiento de «{report.archivo}»: "
+                        f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
+                        "Corrige el archivo e impórtalo de nuevo.",
+                        report.rechazadas,
+                        self,
+                    )
+                )
+                return
+            msgbox.information(
+                self,
+                MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes),
+                TITLE,
+            )
+
+        ejecutar_con_barra(
+            self,
+            f"Importando «{path.name}»…",
+            lambda progress, _cancelled: importer.import_file(path, actor, progress),
+            imported,
+            cancelable=False,
+            services=self._services,
+            cambia=lambda report: {MOVIMIENTOS, LOTES} if report.aplicado else (),
+            titulo=TITLE,
+        )

@@ -1,0 +1,1 @@
+"""Sincronización: its settings, the status bar and the conflicts window."""

@@ -1,0 +1,164 @@
+"""Configuración > Conflictos de sincronización: the versions that lost by server order, side
+by side with the current one; the user keeps either."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from icsoe_desktop.domain.clock import to_local_text
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.movimientos import CAMPOS, pesos_text
+from icsoe_desktop.domain.movimientos import MONEY as MONEY_KIND
+from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, Cambios, anunciar, suscribir
+from icsoe_desktop.gui.kit.rows_model import RowsModel
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.sync.servicio import ConflictRow
+
+TITLE = "Conflictos de sincronización"
+KINDS = {"cambio": "Cambiado en dos equipos", "duplicado": "Dado de alta en dos equipos"}
+# Field names as the windows call them; others are shown as they are.
+FIELD_TITLES = {
+    "usuario": "Usuario",
+    "nombre": "Nombre",
+    "primer_apellido": "Primer apellido",
+    "segundo_apellido": "Segundo apellido",
+    "habilitado": "Habilitado",
+    "registro": "Registro patronal",
+    "rfc": "RFC",
+    "razon_social": "Razón social",
+    "tipo": "Tipo",
+    "no_certificado": "No. de certificado",
+    "valido_hasta": "Vigente hasta",
+    "numero": "Lote",
+    "archivo": "Archivo",
+    # The movimientos' columns as CAMPOS names them.
+    **{c.attr: c.conflict_label for c in CAMPOS if c.stored},
+}
+MONEY = {c.attr for c in CAMPOS if c.kind == MONEY_KIND}  # stored in centavos
+# Internal references (UUIDs of related rows) and bulky or technical fields.
+HIDDEN = {
+    "created_at",
+    "aviso_aceptado_at",
+    "certificado_der",
+    "registro_patronal_id",
+    "emisor",
+    "lote_id",
+    "movimiento_id",
+}
+
+
+def version_text(version: dict[str, Any] | None) -> str:
+    if version is None:
+        return "(el renglón ya no existe en este equipo)"
+    lines = []
+    if version.get("deleted"):
+        lines.append("ELIMINADO")
+    for key, value in version.get("data", {}).items():
+        if key in HIDDEN:
+            continue
+        if isinstance(value, bool):
+            value = "Sí" if value else "No"
+        elif key in MONEY and isinstance(value, int):
+            value = pesos_text(value)
+        elif value is None:
+            value = ""
+        lines.append(f"{FIELD_TITLES.get(key, key)}: {value}")
+    return "\n".join(lines)
+
+
+class ConflictosDialog(QDialog):
+    def __init__(
+        self, services: Services, actor: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConflictosDialog")
+        self._services = services
+        self._actor = actor
+        form = load_form("conflictos.ui", self)
+        self.tabla = child(form, QTableView, "tablaView")
+        self.actual = child(form, QPlainTextEdit, "actualText")
+        self.otra = child(form, QPlainTextEdit, "otraText")
+        self.conservar_actual = child(form, QPushButton, "conservarActualButton")
+        self.conservar_otra = child(form, QPushButton, "conservarOtraButton")
+        self.cerrar = child(form, QPushButton, "cerrarButton")
+        self.cerrar.setDefault(True)  # choosing a version is never a stray Enter
+        self.model: RowsModel[ConflictRow] = RowsModel(
+            ("Dato", "Cuál", "Conflicto", "Detectado"),
+            lambda c: (
+                c.titulo,
+                c.renglon,
+                KINDS.get(c.kind, c.kind),
+                to_local_text(c.detected_at),
+            ),
+        )
+        self.tabla.setModel(self.model)
+        header = self.tabla.horizontalHeader()
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.tabla.verticalHeader().setVisible(False)
+        self.tabla.selectionModel().selectionChanged.connect(self._on_selection)
+        self.conservar_actual.clicked.connect(lambda: self._keep("actual"))
+        self.conservar_otra.clicked.connect(lambda: self._keep("otra"))
+        self.cerrar.clicked.connect(self.reject)
+        self.resize(760, 520)
+        centrar(self, parent)  # fits the screen, centred on its window
+        # A sync while the window is open may bring conflicts: listed without a click.
+        suscribir(self, services, {CONFLICTOS}, self._on_cambios)
+        self.refresh()
+
+    def _on_cambios(self, _cambios: Cambios) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        chosen = {c.id for c in self.selected_all()}
+        self.model.set_rows(self._services.sync.conflicts())
+        rows = [r for r, c in enumerate(self.model.rows) if c.id in chosen] or [0]
+        if self.model.rows:  # the conflicts chosen stay chosen (else the first)
+            self.tabla.selectRow(rows[0])
+        self._on_selection()
+
+    def selected(self) -> ConflictRow | None:
+        """The conflict shown in the two panes: the first of the selection."""
+        chosen = self.selected_all()
+        return chosen[0] if chosen else None
+
+    def selected_all(self) -> list[ConflictRow]:
+        """Every selected conflict (Ctrl/Shift+clic, Ctrl+A): the same file imported on two
+        desktops leaves one «duplicado» per movement, settled together."""
+        rows = sorted(index.row() for index in self.tabla.selectionModel().selectedRows())
+        return [self.model.rows[row] for row in rows]
+
+    def _on_selection(self, *_args: object) -> None:
+        conflict = self.selected()
+        self.actual.setPlainText(version_text(conflict.actual) if conflict else "")
+        self.otra.setPlainText(version_text(conflict.otra) if conflict else "")
+        for button in (self.conservar_actual, self.conservar_otra):
+            button.setEnabled(conflict is not None)
+
+    def _keep(self, which: str) -> None:
+        for conflict in self.selected_all():
+            try:
+                self._services.sync.resolve(conflict.id, which, self._actor)
+            except DomainError as exc:
+                msgbox.warning(self, f"{conflict.titulo} {conflict.renglon}: {exc.message}", TITLE)
+                break
+        # The version kept may be any synced row's: every window reads its data again.
+        anunciar(self._services, TODO)
+        self.refresh()
+        if not self.model.rows:
+            msgbox.information(self, "No quedan conflictos por revisar.", TITLE)

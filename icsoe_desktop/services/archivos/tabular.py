@@ -1,0 +1,249 @@
+"""Read a table a clerk brings (CSV from any spreadsheet, or .xlsx) as rows of header → value,
+with the line number the clerk sees, and a Spanish error for each kind of bad file."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from icsoe_desktop.domain.errors import ValidationError
+
+MAX_TABLE_BYTES = 200 * 1024 * 1024
+XLSX_MAGIC = b"PK\x03\x04"
+_CHUNK = 2**20
+
+
+def header_key(text: str) -> str:
+    """ "Apellido Paterno", "apellido_paterno" and "APELLIDO PATERNO " compare equal."""
+    text = unicodedata.normalize("NFKD", str(text or "")).casefold()
+    return "".join(c for c in text if c.isalnum())
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: Iterator[tuple[int, dict[str, object]]]  # (line number, header_key → value)
+    kind: str  # "xlsx" | "csv"
+
+
+def check_file(path: Path) -> int:
+    """The size of a file that exists and is not empty."""
+    if not path.exists():
+        raise ValidationError("archivo_inexistente", f"No se encontró el archivo «{path}».")
+    if path.is_dir():
+        raise ValidationError("archivo_carpeta", f"«{path.name}» es una carpeta, no un archivo.")
+    size = path.stat().st_size
+    if size == 0:
+        raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
+    return size
+
+
+def _check_table_size(path: Path) -> int:
+    size = check_file(path)
+    if size > MAX_TABLE_BYTES:
+        raise ValidationError(
+            "archivo_grande", f"El archivo «{path.name}» excede {MAX_TABLE_BYTES // 2**20} MB."
+        )
+    return size
+
+
+def _unreadable(path: Path, exc: OSError) -> ValidationError:
+    return ValidationError(
+        "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+    )
+
+
+def unreadable_after(name: str, line: int, exc: OSError) -> ValidationError:
+    """A file that stopped being readable half-way (the USB stick pulled out, say)."""
+    return ValidationError(
+        "archivo_ilegible",
+        f"No se pudo leer «{name}» después de la línea {line}: {exc.strerror or exc}. "
+        "No se importó nada.",
+    )
+
+
+def read_head(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of a table the caller then streams (its kind), after the size checks."""
+    _check_table_size(path)
+    try:
+        with path.open("rb") as f:
+            return f.read(size)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) or, as Excel on Windows saves CSV, cp1252."""
+    _refuse_binary(data, name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    if b"\x00" in head[:4096]:
+        raise ValidationError(
+            "archivo_binario",
+            f"«{name}» no es un archivo de texto (CSV) ni un libro de Excel (.xlsx).",
+        )
+
+
+def _text_encoding(path: Path) -> str:
+    """decode_text's choice for a whole file, made by one pass in 1 MB chunks: the file is never
+    held in memory (a line of cp1252 near the end still makes the whole file cp1252)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def open_table(path: Path, data: bytes | None = None) -> Table:
+    """The table in ``data``, or streamed from ``path`` (memory does not grow with the file)."""
+    if data is None:
+        _check_table_size(path)
+        try:
+            with path.open("rb") as f:
+                head = f.read(4096)
+            if head.startswith(XLSX_MAGIC):
+                return _xlsx_table(path, path)
+            if path.suffix.lower() not in (".xlsx", ".xlsm"):
+                _refuse_binary(head, path.name)
+                return _csv_table(path, _open_text(path, _text_encoding(path)))
+        except OSError as exc:
+            raise _unreadable(path, exc) from exc
+    elif data.startswith(XLSX_MAGIC):
+        return _xlsx_table(path, data)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise ValidationError(
+            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
+        )
+    return _csv_table(path, io.StringIO(decode_text(data, path.name), newline=None))
+
+
+def _open_text(path: Path, encoding: str) -> TextIO:
+    # newline=None: a bare \r ends a line (old Mac files) instead of breaking the csv module.
+    return path.open(encoding=encoding, errors="replace", newline=None)
+
+
+def _csv_table(path: Path, source: TextIO) -> Table:
+    """Rows read from ``source`` as they are needed; the rows' iterator closes it."""
+    try:
+        sample = source.read(8192)
+        source.seek(0)
+        if source.read(1) != "\ufeff":  # skip a BOM seek(0) did not skip again
+            source.seek(0)
+    except OSError as exc:
+        source.close()
+        raise _unreadable(path, exc) from exc
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(source, delimiter=delimiter)
+
+    def read(values_of: Iterator[list[str]]) -> list[str]:
+        try:
+            return next(values_of)
+        except csv.Error as exc:
+            raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
+        except OSError as exc:
+            raise unreadable_after(path.name, reader.line_num, exc) from exc
+
+    def rows() -> Iterator:
+        # Started at once (the headers are its first item): closing or dropping it closes the
+        # file even if no row is ever asked for.
+        with source:
+            try:
+                headers = read(reader)
+            except StopIteration:
+                raise ValidationError(
+                    "archivo_vacio", f"El archivo «{path.name}» está vacío."
+                ) from None
+            yield headers
+            keys = [header_key(h) for h in headers]
+            while True:
+                try:
+                    values = read(reader)
+                except StopIteration:
+                    return
+                if not any(v.strip() for v in values):
+                    continue
+                yield reader.line_num, dict(zip(keys, values, strict=False))
+
+    lines = rows()
+    headers = next(lines)
+    return Table([h.strip() for h in headers], lines, "csv")
+
+
+def _csv_error(name: str, line: int, exc: csv.Error) -> ValidationError:
+    if "field limit" in str(exc):
+        why = f"un campo excede {csv.field_size_limit():,} caracteres (¿falta cerrar comillas?)"
+    else:
+        why = "tiene comillas o saltos de línea mal formados"
+    return ValidationError(
+        "csv_invalido",
+        f"«{name}» no se pudo leer cerca de la línea {line}: {why}. No se importó nada.",
+    )
+
+
+def _xlsx_table(path: Path, data: bytes | Path) -> Table:
+    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
+
+    rows_iter = sheet_rows(data, path.name)
+    try:
+        headers = ["" if h is None else str(h).strip() for h in next(rows_iter)[1]]
+    except StopIteration:
+        raise ValidationError("archivo_vacio", f"La hoja de «{path.name}» está vacía.") from None
+    keys = [header_key(h) for h in headers]
+
+    def rows() -> Iterator[tuple[int, dict[str, object]]]:
+        with closing(rows_iter):
+            for number, values in rows_iter:
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                yield number, dict(zip(keys, values, strict=False))
+
+    return Table(headers, rows(), "xlsx")
+
+
+def cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 12345678901 read back as 12345678901.0
+    return str(value).strip()
+
+
+def cell_date(value: object, label: str, field: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    # strptime reads «２０２６» as 2026: only ASCII dates are tried.
+    patterns = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d%m%Y", "%Y-%m-%d %H:%M:%S")
+    for pattern in patterns if text.isascii() else ():
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        "fecha_invalida", f"{label}: «{text}» no es una fecha válida (usa DD/MM/AAAA).", field
+    )

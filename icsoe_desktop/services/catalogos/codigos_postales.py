@@ -1,0 +1,376 @@
+"""Códigos postales: SEPOMEX's catalogue, offline. A código postal gives its entidad, municipio,
+ciudad and colonias.
+
+The catalogue is reference data of the installation, not an empresa's: one SQLite file in the
+data dir (``sepomex.sqlite3``), read with the standard library (no Alembic, no sync, no backup:
+it is rebuilt from the official file at will). IT loads the file Correos de México publishes
+(``sepomex cargar CPdescarga.txt``, services/catalogos/sepomex_archivo.py reads it); a load builds a new
+file beside the catalogue and swaps it in with one ``os.replace``, so a failed or interrupted
+load leaves the old catalogue as it was.
+
+A catalogue may also ship with the app: ``resources/sepomex/CPdescarga.txt`` (or ``.zip``) is
+loaded on first use when there is no catalogue or the shipped data is newer than the loaded.
+The repository ships no such file: SEPOMEX's data cannot be obtained where the app is built,
+and its notice forbids passing it on to third parties; IT puts it there for its own installer.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import tempfile
+import threading
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services.catalogos.sepomex_archivo import ArchivoSepomex, fecha_de, leer
+
+log = logging.getLogger(__name__)
+
+CATALOGO_FILE = "sepomex.sqlite3"
+INCLUIDO_DIR = "sepomex"  # resources/sepomex/: the catalogue shipped with the app, if any
+INCLUIDOS = ("CPdescarga.txt", "CPdescarga.zip")
+_VERSION = 1  # PRAGMA user_version of a catalogue this code wrote
+
+Progress = Callable[[int, int], None]
+
+# Clustered by (cp, orden): a CP's colonias are one B-tree descent, already in Spanish order.
+_ESQUEMA = """
+CREATE TABLE asentamientos (
+    cp TEXT NOT NULL,
+    orden INTEGER NOT NULL,
+    colonia TEXT NOT NULL,
+    tipo_asentamiento TEXT NOT NULL,
+    municipio TEXT NOT NULL,
+    entidad TEXT NOT NULL,
+    ciudad TEXT NOT NULL,
+    PRIMARY KEY (cp, orden)
+) WITHOUT ROWID;
+CREATE TABLE catalogo (clave TEXT PRIMARY KEY, valor TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+# Latin letters with a diacritic → their base letter; «ñ» → «n~», after every «n…» and before
+# «o». One str.translate (C speed: 150,000 names per load) instead of decomposing each name.
+_SIN_ACENTOS = {
+    codigo: unicodedata.normalize("NFD", chr(codigo))[0]
+    for codigo in range(0xC0, 0x250)
+    if len(unicodedata.normalize("NFD", chr(codigo))) > 1
+}
+_SIN_ACENTOS[ord("ñ")] = "n~"
+
+
+def orden_espanol(texto: str) -> str:
+    """Sort key of Spanish dictionaries, blind to case and accents: «Álamos» with «alamos»,
+    «ñ» after «n» (and before «o»)."""
+    return unicodedata.normalize("NFC", texto).casefold().translate(_SIN_ACENTOS)
+
+
+@dataclass(frozen=True)
+class ResultadoCP:
+    cp: str
+    entidad: str  # as ENTIDADES_FEDERATIVAS (domain/contacto.py) spells it
+    municipio: str
+    ciudad: str  # "" where SEPOMEX names none (rural asentamientos)
+    colonias: tuple[str, ...]  # Spanish order, no repeats
+
+    def colonia(self, texto: str) -> str | None:
+        """The catalogue's spelling of a colonia typed without its accents or case."""
+        clave = orden_espanol(" ".join(texto.split()))
+        return next((c for c in self.colonias if orden_espanol(c) == clave), None)
+
+
+@dataclass(frozen=True)
+class EstadoCatalogo:
+    cargado: bool
+    asentamientos: int = 0
+    codigos_postales: int = 0
+    entidades: int = 0  # a complete catalogue covers the 32
+    cargado_el: datetime | None = None  # naive UTC
+    origen: str = ""  # the file it was loaded from
+    incluido: bool = False  # the file shipped with the app
+    aviso: str = ""  # why the catalogue cannot be read, or the shipped one was refused
+
+
+class CodigosPostalesService:
+    """``incluidos``: the folder of the catalogue shipped with the app (the app's
+    ``resources/sepomex``; tests give their own)."""
+
+    def __init__(
+        self, data_dir: Path, clock: Clock = utcnow, incluidos: Path | None = None
+    ) -> None:
+        self.path = data_dir / CATALOGO_FILE
+        self._clock = clock
+        self._incluidos = incluidos
+        self._lock = threading.Lock()
+        self._revisado = False
+        self._aviso = ""
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def buscar(self, cp: str) -> ResultadoCP | None:
+        """The CP's entidad, municipio, ciudad and colonias; None when the CP is not in the
+        catalogue or there is no catalogue."""
+        cp = (cp or "").strip()
+        if len(cp) != 5 or not cp.isascii() or not cp.isdigit():
+            return None
+        self.preparar()
+        try:
+            with _Lectura(self.path) as con:
+                if con is None:
+                    return None
+                filas = con.execute(
+                    "SELECT colonia, municipio, entidad, ciudad FROM asentamientos "
+                    "WHERE cp = ? ORDER BY orden",
+                    (cp,),
+                ).fetchall()
+        except sqlite3.Error as exc:
+            log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
+            return None
+        if not filas:
+            return None
+        colonias: list[str] = []
+        vistas: set[str] = set()
+        for colonia, *_resto in filas:
+            clave = orden_espanol(colonia)
+            if colonia and clave not in vistas:  # rows are sorted: repeats are adjacent
+                vistas.add(clave)
+                colonias.append(colonia)
+        municipio = Counter(f[1] for f in filas).most_common(1)[0][0]
+        ciudades = Counter(f[3] for f in filas if f[3]).most_common(1)
+        return ResultadoCP(
+            cp, filas[0][2], municipio, ciudades[0][0] if ciudades else "", tuple(colonias)
+        )
+
+    def estado(self) -> EstadoCatalogo:
+        self.preparar()
+        try:
+            with _Lectura(self.path) as con:
+                if con is None:
+                    return EstadoCatalogo(False, aviso=self._aviso)
+                meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
+        except sqlite3.Error as exc:
+            log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
+            return EstadoCatalogo(
+                False,
+                aviso=self._aviso
+                or f"El catálogo de códigos postales ({self.path}) está dañado: cárgalo de nuevo.",
+            )
+        return EstadoCatalogo(
+            True,
+            asentamientos=int(meta.get("asentamientos", 0)),
+            codigos_postales=int(meta.get("codigos_postales", 0)),
+            entidades=int(meta.get("entidades", 0)),
+            cargado_el=_fecha(meta.get("cargado_el")),
+            origen=meta.get("origen", ""),
+            incluido=meta.get("incluido") == "1",
+            aviso=self._aviso,
+        )
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def cargar(self, path: Path, progreso: Progress | None = None) -> int:
+        """Replace the catalogue with the official file at ``path`` (CPdescarga.txt or the .zip
+        holding it). Returns the asentamientos loaded; a ValidationError (the old catalogue
+        kept) when the file is not the whole official one."""
+        return self._escribir(leer(Path(path)), progreso, incluido=False)
+
+    def preparar(self) -> None:
+        """Load the catalogue shipped with the app when it is newer than the one loaded (or
+        there is none). Once per service; the app calls it in the background after the login."""
+        if self._revisado:
+            return
+        with self._lock:
+            if self._revisado:
+                return
+            try:
+                self._cargar_incluido()
+            finally:
+                self._revisado = True
+
+    def _archivo_incluido(self) -> Path | None:
+        carpeta = self._incluidos
+        if carpeta is None:
+            from icsoe_desktop.paths import asset_dir
+
+            try:
+                carpeta = asset_dir("resources") / INCLUIDO_DIR
+            except FileNotFoundError:
+                return None
+        archivos = [carpeta / nombre for nombre in INCLUIDOS if (carpeta / nombre).is_file()]
+        if not archivos:
+            return None
+        return max(archivos, key=lambda p: fecha_de(p) or datetime.min)
+
+    def _cargar_incluido(self) -> None:
+        archivo = self._archivo_incluido()
+        if archivo is None:
+            return
+        fecha = fecha_de(archivo)
+        actual = self._fecha_datos()
+        # Whole seconds: the date is stored so (a file's time has fractions).
+        if actual is not None and fecha is not None and fecha.replace(microsecond=0) <= actual:
+            return
+        try:
+            cargadas = self._escribir(leer(archivo), None, incluido=True)
+        except DomainError as exc:
+            log.error("Catálogo de códigos postales incluido %s rechazado: %s", archivo, exc)
+            self._aviso = (
+                f"No se pudo cargar el catálogo de códigos postales incluido con la aplicación "
+                f"({archivo.name}): {exc.message}"
+            )
+            return
+        log.info("Catálogo de códigos postales incluido cargado: %s (%d)", archivo, cargadas)
+
+    def _fecha_datos(self) -> datetime | None:
+        """The date of the data loaded; None without a readable catalogue."""
+        try:
+            with _Lectura(self.path) as con:
+                if con is None:
+                    return None
+                fila = con.execute(
+                    "SELECT valor FROM catalogo WHERE clave = 'fecha_datos'"
+                ).fetchone()
+        except sqlite3.Error:
+            return None
+        return _fecha(fila[0]) if fila else None
+
+    def _escribir(self, archivo: ArchivoSepomex, progreso: Progress | None, incluido: bool) -> int:
+        # Every line is read and checked before anything is written.
+        por_cp: dict[str, list] = {}
+        for asentamiento in archivo.asentamientos():
+            por_cp.setdefault(asentamiento.cp, []).append(asentamiento)
+        total = sum(map(len, por_cp.values()))
+        entidades = {a.entidad for lista in por_cp.values() for a in lista[:1]}
+        meta = {
+            "asentamientos": str(total),
+            "codigos_postales": str(len(por_cp)),
+            "entidades": str(len(entidades)),
+            "cargado_el": self._clock().isoformat(timespec="seconds"),
+            "origen": archivo.nombre,
+            "fecha_datos": archivo.fecha.isoformat(timespec="seconds"),
+            "incluido": "1" if incluido else "0",
+        }
+        carpeta = self.path.parent
+        try:
+            carpeta.mkdir(parents=True, exist_ok=True)
+            descriptor, nombre = tempfile.mkstemp(
+                prefix=f"{CATALOGO_FILE}.", suffix=".cargando", dir=carpeta
+            )
+            os.close(descriptor)
+        except OSError as exc:
+            raise _no_guardado(carpeta, exc) from exc
+        nuevo = Path(nombre)
+        try:
+            _construir(nuevo, por_cp, meta, total, progreso)
+            _reemplazar(nuevo, self.path)
+        except (sqlite3.Error, OSError) as exc:
+            raise _no_guardado(carpeta, exc) from exc
+        finally:
+            nuevo.unlink(missing_ok=True)
+        return total
+
+
+class _Lectura:
+    """A read-only connection for one query, or None without a catalogue. Never kept open: on
+    Windows an open file cannot be replaced, and a load may come from another process."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._con: sqlite3.Connection | None = None
+
+    def __enter__(self) -> sqlite3.Connection | None:
+        if not self._path.is_file():
+            return None
+        self._con = sqlite3.connect(f"{self._path.as_uri()}?mode=ro", uri=True)
+        return self._con
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._con is not None:
+            self._con.close()
+
+
+def _construir(
+    path: Path,
+    por_cp: dict[str, list],
+    meta: dict[str, str],
+    total: int,
+    progreso: Progress | None,
+) -> None:
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        # A new file nobody reads yet: no journal, no syncing until it is whole (fsync below).
+        con.execute("PRAGMA journal_mode=OFF")
+        con.execute("PRAGMA synchronous=OFF")
+        con.executescript(_ESQUEMA)
+        con.execute("BEGIN")
+        hechas = 0
+        lote: list[tuple] = []
+        for cp in sorted(por_cp):
+            ordenadas = sorted(por_cp[cp], key=lambda a: (orden_espanol(a.colonia), a.colonia))
+            lote.extend(
+                (cp, i, a.colonia, a.tipo_asentamiento, a.municipio, a.entidad, a.ciudad)
+                for i, a in enumerate(ordenadas)
+            )
+            if len(lote) >= 20_000:
+                con.executemany("INSERT INTO asentamientos VALUES (?, ?, ?, ?, ?, ?, ?)", lote)
+                hechas += len(lote)
+                lote.clear()
+                if progreso:
+                    progreso(hechas, total)
+        con.executemany("INSERT INTO asentamientos VALUES (?, ?, ?, ?, ?, ?, ?)", lote)
+        con.executemany("INSERT INTO catalogo VALUES (?, ?)", meta.items())
+        con.execute("COMMIT")
+        con.execute(f"PRAGMA user_version = {_VERSION}")
+    finally:
+        con.close()
+    with path.open("rb+") as file:
+        os.fsync(file.fileno())  # whole on disk before it takes the catalogue's name
+    if progreso:
+        progreso(total, total)
+
+
+def _reemplazar(nuevo: Path, destino: Path) -> None:
+    # On Windows a reader of the old file (another window's one-query connection) blocks the
+    # replace for an instant: a few tries before giving up.
+    for intento in range(20):
+        try:
+            os.replace(nuevo, destino)
+            return
+        except PermissionError:
+            if intento == 19:
+                raise
+            time.sleep(0.05)
+
+
+def _no_guardado(carpeta: Path, exc: BaseException) -> DomainError:
+    razon = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return DomainError(
+        "sepomex_no_guardado",
+        f"No se pudo guardar el catálogo de códigos postales en {carpeta}: {razon}. "
+        "El catálogo anterior no cambió.",
+    )
+
+
+def _fecha(texto: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(texto) if texto else None
+    except ValueError:
+        return None
+
+
+__all__ = [
+    "CATALOGO_FILE",
+    "CodigosPostalesService",
+    "EstadoCatalogo",
+    "ResultadoCP",
+    "orden_espanol",
+]

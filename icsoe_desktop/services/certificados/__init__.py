@@ -1,0 +1,1 @@
+"""Certificados IMSS per registro patronal (.pfx or e.firma) and the emisores confiables they must chain to."""

@@ -1,0 +1,1 @@
+"""Varias empresas: the catalogue of empresas and who may work in each, the entries that find an empresa by what they prove, an empresa's backup with its users, its registros patronales and its first-use steps."""

@@ -1,0 +1,180 @@
+"""Configuración inicial: what a new company still has to set up, step by step.
+
+A step is done when the data it asks for is there (an empresa, a registro patronal, outgoing
+mail, a certificate for every registro, a sync server); the user may skip a step and come back
+to it later. Skipped steps stay pending in the main window. The sync server is optional: a
+company without one has nothing pending there, and the assistant may end without it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.empresas.registros import check_razon_social
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import Empresa
+
+EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SINCRONIZACION = (
+    "empresa",
+    "registros",
+    "correo",
+    "certificados",
+    "sincronizacion",
+)
+TITULOS = {
+    EMPRESA: "Datos de la empresa",
+    REGISTROS: "Registros patronales",
+    CORREO: "Correo saliente",
+    CERTIFICADOS: "Certificados IMSS",
+    SINCRONIZACION: "Servidor de sincronización (opcional)",
+}
+OPCIONALES = frozenset({SINCRONIZACION})
+
+
+@dataclass(frozen=True)
+class DatosEmpresa:
+    rfc: str
+    razon_social: str
+
+
+@dataclass(frozen=True)
+class Paso:
+    clave: str
+    hecho: bool
+    omitido: bool
+    detalle: str  # what is there, or what is missing
+
+    @property
+    def titulo(self) -> str:
+        return TITULOS[self.clave]
+
+    @property
+    def opcional(self) -> bool:
+        return self.clave in OPCIONALES
+
+    @property
+    def pendiente(self) -> bool:
+        """Shown as pending in the main window: a required step not done (skipped or not)."""
+        return not self.hecho and not self.opcional
+
+
+class PrimerUsoService:
+    """``estado_*`` callables read the other services (registros, mail, certificates, sync)
+    so this one holds no copy of their data."""
+
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        registros: Callable[[], int],
+        correo: Callable[[], str],
+        certificados_pendientes: Callable[[], list[str]],
+        servidor: Callable[[], str],
+        permisos: Permisos,
+    ) -> None:
+        self._permisos = permisos
+        self._store = store
+        self._audit = audit
+        self._registros = registros
+        self._correo = correo
+        self._certificados_pendientes = certificados_pendientes
+        self._servidor = servidor
+
+    # --- empresa -------------------------------------------------------------------------------
+
+    def empresa(self) -> DatosEmpresa:
+        with self._store.session() as session:
+            row = session.scalar(select(Empresa))
+            return DatosEmpresa(row.rfc, row.razon_social) if row else DatosEmpresa("", "")
+
+    def guardar_empresa(self, rfc: str, razon_social: str, actor: str | None) -> DatosEmpresa:
+        self._permisos.exigir(actor, Accion.DATOS_EMPRESA, rfc)
+        rfc = check_rfc(rfc)
+        razon = check_razon_social(razon_social, "Captura la razón social de la empresa.")
+        with self._store.session() as session:
+            row = self._row(session)
+            row.rfc, row.razon_social = rfc, razon
+            self._audit.record(session, actor, "empresa_datos", rfc)
+        return DatosEmpresa(rfc, razon)
+
+    # --- steps ---------------------------------------------------------------------------------
+
+    def pasos(self) -> list[Paso]:
+        with self._store.session() as session:
+            row = session.scalar(select(Empresa))
+            omitidos = set(filter(None, (row.pasos_omitidos if row else "").split(",")))
+            empresa = DatosEmpresa(row.rfc, row.razon_social) if row else DatosEmpresa("", "")
+        registros = self._registros()
+        sin_certificado = self._certificados_pendientes()
+        correo = self._correo()
+        servidor = self._servidor()
+        estados = {
+            EMPRESA: (
+                bool(empresa.rfc),
+                f"{empresa.razon_social} (RFC {empresa.rfc})"
+                if empresa.rfc
+                else "Captura el RFC y la razón social.",
+            ),
+            REGISTROS: (
+                registros > 0,
+                plural(registros, "registro patronal", "registros patronales")
+                if registros
+                else "Agrega al menos un registro patronal.",
+            ),
+            CORREO: (
+                bool(correo),
+                f"Sale por {correo}."
+                if correo
+                else "Sin él no llegan los códigos para recuperar contraseñas.",
+            ),
+            CERTIFICADOS: (
+                registros > 0 and not sin_certificado,
+                "Todos los registros tienen certificado."
+                if registros and not sin_certificado
+                else (
+                    "Sin certificado: " + ", ".join(sin_certificado)
+                    if sin_certificado
+                    else "Primero agrega los registros patronales."
+                ),
+            ),
+            SINCRONIZACION: (
+                bool(servidor),
+                f"Servidor: {servidor}" if servidor else "Sólo si la empresa usa un servidor.",
+            ),
+        }
+        return [
+            Paso(clave, hecho, clave in omitidos, detalle)
+            for clave, (hecho, detalle) in estados.items()
+        ]
+
+    def pendientes(self) -> list[Paso]:
+        return [p for p in self.pasos() if p.pendiente]
+
+    def debe_abrirse(self) -> bool:
+        """Open the assistant by itself after sign-in: a required step is left that was not
+        skipped."""
+        return any(p.pendiente and not p.omitido for p in self.pasos())
+
+    def omitir(self, clave: str, omitido: bool = True) -> None:
+        if clave not in TITULOS:
+            raise ValueError(clave)
+        with self._store.session() as session:
+            row = self._row(session)
+            pasos = set(filter(None, row.pasos_omitidos.split(",")))
+            pasos = pasos | {clave} if omitido else pasos - {clave}
+            row.pasos_omitidos = ",".join(sorted(pasos))
+
+    @staticmethod
+    def _row(session) -> Empresa:
+        row = session.scalar(select(Empresa))
+        if row is None:
+            row = Empresa(rfc="", razon_social="", pasos_omitidos="")
+            session.add(row)
+        return row

@@ -1,0 +1,536 @@
+"""Varias empresas en una instalación: the catalog (RFC, razón social, store file), who may
+open which empresa, and the upgrade that makes a one-company data dir its first empresa.
+
+The catalog lives in ``catalogo.sqlite3`` together with the installation's IDSE users (their
+sign-in, one-use codes and audit); each empresa's business data lives in a store file of its
+own (``icsoe.sqlite3`` for the first one, ``empresas/<RFC>.sqlite3`` for the others), so one
+client's data is backed up, restored, moved or deleted alone. docs/ARCHITECTURE.md says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.emails import normalize_email
+from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
+from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.roles import CLI_ACTOR as CLI_ACTOR
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.row_ids import new_uuid
+from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
+from icsoe_desktop.paths import DATABASE_FILE
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.store import plain, sumas
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
+
+log = logging.getLogger(__name__)
+
+EMPRESAS_DIR = "empresas"
+SIN_CONFIGURAR = "Empresa sin configurar"
+# What moves from a one-company store into the catalog on upgrade: the users and their sign-in
+# state. The old store keeps its copy (nothing is deleted); the catalog's is the one used.
+_TABLAS_DE_USUARIOS = ("idse_users", "login_throttle")
+_RESET_PURPOSE = "recuperar_contrasena_idse"  # accounts.RESET_PURPOSE (no import: no cycle)
+
+MSG_SIN_ACCESO = (
+    "El usuario {usuario} no tiene acceso a la empresa {empresa}. Un administrador de "
+    "icsoe-desktop puede concedérselo en Configuración › Empresas por usuario."
+)
+MSG_SIN_SOLO_CONSULTA = (
+    "La empresa {empresa} no puede abrirse en modo sólo consulta. Un administrador de "
+    "icsoe-desktop puede permitirlo en Archivo › Cambiar de empresa."
+)
+MSG_NINGUNA_SOLO_CONSULTA = (
+    "Ninguna empresa de esta instalación puede abrirse en modo sólo consulta. Un administrador "
+    "de icsoe-desktop debe permitirlo en Archivo › Cambiar de empresa (casilla «Permitir abrir "
+    "la empresa elegida en modo sólo consulta»)."
+)
+NINGUNA_SOLO_CONSULTA = "Ninguna empresa admite el modo sólo consulta."
+
+
+@dataclass(frozen=True)
+class EmpresaInfo:
+    id: int
+    rfc: str
+    razon_social: str
+    archivo: str  # relative to the data dir
+    solo_consulta: bool = False  # may be opened in modo sólo consulta (an administrator's call)
+
+    @property
+    def nombre(self) -> str:
+        return self.razon_social or SIN_CONFIGURAR
+
+    def nombre_de_archivo(self, nombre: str) -> str:
+        """A file name the app suggests (export, backup), led by the empresa's RFC so files of
+        several clients in one folder are told apart."""
+        return f"{self.rfc}_{nombre}" if self.rfc else nombre
+
+    @property
+    def etiqueta(self) -> str:
+        """How a window names it: «Razón social (RFC)»."""
+        return f"{self.nombre} ({self.rfc})" if self.rfc else self.nombre
+
+
+def _info(row: EmpresaCatalogo) -> EmpresaInfo:
+    return EmpresaInfo(row.id, row.rfc, row.razon_social, row.archivo, bool(row.solo_consulta))
+
+
+class EmpresasService:
+    def __init__(
+        self,
+        catalogo: Store,
+        audit: AuditService,
+        data_dir: Path,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._store = catalogo
+        self._audit = audit
+        self._permisos = permisos
+        self._data_dir = data_dir
+        self._clock = clock
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def listar(self, usuario: str | None = None) -> list[EmpresaInfo]:
+        """Every empresa (``usuario`` None: the machine's own list, e.g. the CLI operator), or
+        those ``usuario`` may open: an administrator every one, anybody else those granted."""
+        with self._store.session() as session:
+            query = select(EmpresaCatalogo).order_by(
+                EmpresaCatalogo.razon_social, EmpresaCatalogo.id
+            )
+            if usuario is not None:
+                user = _user(session, usuario)
+                if user is None:
+                    return []
+                # With a single empresa every user works in it, as before there were several;
+                # creating the second one turns that into grants (crear).
+                if (
+                    not user.administrador
+                    and session.scalar(select(func.count()).select_from(EmpresaCatalogo)) > 1
+                ):
+                    query = query.join(
+                        AccesoEmpresa, AccesoEmpresa.empresa_id == EmpresaCatalogo.id
+                    ).where(AccesoEmpresa.usuario_id == user.id)
+            return [_info(row) for row in session.scalars(query)]
+
+    def listar_solo_consulta(self) -> list[EmpresaInfo]:
+        """The empresas an administrator allowed to be opened in modo sólo consulta, which asks
+        for no credentials: the login's selector offers only these in that mode."""
+        return [e for e in self.listar() if e.solo_consulta]
+
+    def comprobar_solo_consulta(self, empresa_id: int) -> None:
+        """Refuse (audited) sólo consulta on an empresa an administrator did not allow."""
+        empresa = self.obtener(empresa_id)
+        if empresa.solo_consulta:
+            return
+        with self._store.session() as session:
+            self._audit.record(
+                session, None, "solo_consulta_rechazada", empresa.rfc or str(empresa.id)
+            )
+        raise AuthenticationError(
+            "solo_consulta_no_permitida",
+            MSG_SIN_SOLO_CONSULTA.format(empresa=empresa.etiqueta)
+            if self.listar_solo_consulta()
+            else MSG_NINGUNA_SOLO_CONSULTA,
+        )
+
+    def permitir_solo_consulta(self, empresa_id: int, permitir: bool, actor: str) -> None:
+        """An administrator (or the CLI operator) allows or forbids sólo consulta; audited when
+        it changes."""
+        self._permisos.exigir(actor, Accion.PERMITIR_SOLO_CONSULTA, str(empresa_id))
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is None:
+                raise ValidationError("empresa_inexistente", "La empresa ya no existe.", "empresa")
+            if bool(row.solo_consulta) == permitir:
+                return
+            row.solo_consulta = permitir
+            action = "solo_consulta_permitida" if permitir else "solo_consulta_retirada"
+            self._audit.record(session, actor, action, row.rfc or str(row.id))
+
+    def obtener(self, empresa_id: int) -> EmpresaInfo:
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is None:
+                raise ValidationError("empresa_inexistente", "La empresa ya no existe.", "empresa")
+            return _info(row)
+
+    def recordada(self) -> EmpresaInfo | None:
+        """The empresa opened last (what the login shows first)."""
+        with self._store.session() as session:
+            row = session.scalar(
+                select(EmpresaCatalogo).order_by(
+                    EmpresaCatalogo.abierta_at.desc().nulls_last(), EmpresaCatalogo.id
+                )
+            )
+            return None if row is None else _info(row)
+
+    def elegir(self, rfc: str | None) -> EmpresaInfo:
+        """For the CLI: the empresa of ``--empresa RFC``; without it, the only one there is, or an
+        error naming the choices."""
+        empresas = self.listar()
+        if rfc:
+            wanted = rfc.strip().upper()
+            for empresa in empresas:
+                if empresa.rfc == wanted:
+                    return empresa
+            raise ValidationError(
+                "empresa_inexistente",
+                f"No hay una empresa con RFC {wanted}. " + _opciones(empresas),
+                "empresa",
+            )
+        if len(empresas) == 1:
+            return empresas[0]
+        raise ValidationError(
+            "empresa_requerida",
+            "Hay varias empresas en esta instalación: indica cuál con --empresa RFC. "
+            + _opciones(empresas),
+            "empresa",
+        )
+
+    def ruta(self, empresa: EmpresaInfo) -> Path:
+        return self._data_dir / empresa.archivo
+
+    def carpeta(self, empresa: EmpresaInfo) -> Path:
+        """The empresa's folder: its store, its ``settings.toml``, its ICSOE acuses (the first
+        empresa's is the data dir itself)."""
+        return self.ruta(empresa).parent
+
+    def puede_abrir(self, usuario: str, empresa_id: int) -> bool:
+        return any(e.id == empresa_id for e in self.listar(usuario))
+
+    def comprobar_acceso(self, usuario: str, empresa_id: int) -> None:
+        """Refuse (audited) a user who was not granted the empresa."""
+        if self.puede_abrir(usuario, empresa_id):
+            return
+        empresa = self.obtener(empresa_id)
+        with self._store.session() as session:
+            self._audit.record(
+                session, usuario, "empresa_acceso_rechazado", empresa.rfc or str(empresa.id)
+            )
+        raise AuthenticationError(
+            "empresa_sin_acceso",
+            MSG_SIN_ACCESO.format(usuario=normalize_email(usuario), empresa=empresa.etiqueta),
+        )
+
+    def accesos(self, usuario: str) -> set[int]:
+        """The empresas granted to ``usuario`` (grants only, whether or not an administrator)."""
+        with self._store.session() as session:
+            user = _user(session, usuario)
+            if user is None:
+                return set()
+            return set(
+                session.scalars(
+                    select(AccesoEmpresa.empresa_id).where(AccesoEmpresa.usuario_id == user.id)
+                )
+            )
+
+    # --- changes -------------------------------------------------------------------------------
+
+    def nombrar(self, empresa: EmpresaInfo, store: Store) -> EmpresaInfo:
+        """The catalog takes the RFC and razón social the empresa's store holds (its
+        Configuración inicial, a restored backup); a clash with another empresa's RFC is logged
+        and the catalog keeps its name."""
+        with store.session() as session:
+            row = session.execute(text("SELECT rfc, razon_social FROM empresa")).first()
+        if row is None or not row[0]:
+            return empresa
+        try:
+            self.actualizar_datos(empresa.id, row[0], row[1])
+        except ValidationError as exc:
+            log.warning("Empresa %s: %s", empresa.id, exc.message)
+        return self.obtener(empresa.id)
+
+    def marcar_abierta(self, empresa_id: int) -> None:
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is not None:
+                row.abierta_at = self._clock()
+
+    def actualizar_datos(self, empresa_id: int, rfc: str, razon_social: str) -> None:
+        """The RFC and razón social typed in the empresa's Configuración inicial name it here."""
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is None or (row.rfc, row.razon_social) == (rfc, razon_social):
+                return
+            taken = session.scalar(
+                select(EmpresaCatalogo.id).where(
+                    EmpresaCatalogo.rfc == rfc, EmpresaCatalogo.id != empresa_id
+                )
+            )
+            if rfc and taken is not None:
+                raise ValidationError(
+                    "empresa_duplicada",
+                    f"Ya hay otra empresa con RFC {rfc} en esta instalación.",
+                    "rfc",
+                )
+            row.rfc, row.razon_social = rfc, razon_social
+
+    def crear(self, rfc: str, razon_social: str, actor: str) -> EmpresaInfo:
+        """A new empresa: its store file from the migrated template, its RFC and razón social
+        written there for the Configuración inicial, and access for whoever created it."""
+        from icsoe_desktop.services.empresas.registros import check_razon_social
+
+        self._permisos.exigir(actor, Accion.CREAR_EMPRESAS, rfc)
+        rfc = check_rfc(rfc)
+        razon = check_razon_social(razon_social, "Captura la razón social de la empresa.")
+        with self._store.session() as session:
+            if session.scalar(select(EmpresaCatalogo.id).where(EmpresaCatalogo.rfc == rfc)):
+                raise ValidationError(
+                    "empresa_duplicada", f"La empresa con RFC {rfc} ya existe.", "rfc"
+                )
+        archivo = f"{EMPRESAS_DIR}/{rfc}/{DATABASE_FILE}"  # its folder: store, settings, acuses
+        path = self._data_dir / archivo
+        if path.exists():  # left by an empresa removed from the catalog: never overwritten
+            raise ValidationError(
+                "archivo_existente",
+                f"Ya existe el archivo «{path}». Muévelo a otra carpeta o bórralo antes de crear "
+                "la empresa.",
+                "rfc",
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _escribir_datos(path, rfc, razon)
+        with self._store.session() as session:
+            if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
+                _conceder_a_todos(session, session.scalar(select(EmpresaCatalogo.id)), actor)
+            # Not open to sólo consulta (no credentials) until an administrator allows it.
+            row = EmpresaCatalogo(rfc=rfc, razon_social=razon, archivo=archivo, solo_consulta=False)
+            session.add(row)
+            session.flush()
+            user = _user(session, actor)
+            if user is not None:
+                session.add(
+                    AccesoEmpresa(usuario_id=user.id, empresa_id=row.id, concedido_por=actor)
+                )
+            self._audit.record(session, actor, "empresa_alta", rfc, razon)
+            return _info(row)
+
+    def conceder(self, usuario: str, empresa_id: int, actor: str) -> None:
+        self._cambiar_acceso(usuario, empresa_id, actor, conceder=True)
+
+    def retirar(self, usuario: str, empresa_id: int, actor: str) -> None:
+        self._cambiar_acceso(usuario, empresa_id, actor, conceder=False)
+
+    def _cambiar_acceso(self, usuario: str, empresa_id: int, actor: str, conceder: bool) -> None:
+        """An administrator grants or removes an empresa for a user; audited when it changes."""
+        usuario = normalize_email(usuario)
+        self._permisos.exigir(actor, Accion.CONCEDER_EMPRESAS, f"{usuario} → {empresa_id}")
+        with self._store.session() as session:
+            user = _user(session, usuario)
+            if user is None:
+                raise ValidationError(
+                    "usuario_inexistente", f"El usuario {usuario} no existe.", "usuario"
+                )
+            empresa = session.get(EmpresaCatalogo, empresa_id)
+            if empresa is None:
+                raise ValidationError("empresa_inexistente", "La empresa ya no existe.", "empresa")
+            key = (user.id, empresa_id)
+            existing = session.get(AccesoEmpresa, key)
+            if conceder and existing is None:
+                session.add(
+                    AccesoEmpresa(usuario_id=user.id, empresa_id=empresa_id, concedido_por=actor)
+                )
+                self._audit.record(session, actor, "empresa_concedida", usuario, empresa.rfc)
+            elif not conceder and existing is not None:
+                session.execute(
+                    delete(AccesoEmpresa).where(
+                        AccesoEmpresa.usuario_id == user.id, AccesoEmpresa.empresa_id == empresa_id
+                    )
+                )
+                self._audit.record(session, actor, "empresa_retirada", usuario, empresa.rfc)
+
+    # --- the upgrade: a one-company data dir becomes the first empresa ---------------------------
+
+    def asegurar_primera(self) -> None:
+        """With an empty catalog: ``icsoe.sqlite3`` (as it is, or new) is registered as the first
+        empresa, named by its Configuración inicial; its users are copied into the catalog with
+        their passwords, administrators and locks, and every one of them is granted it. Runs in
+        one transaction of the catalog: an interrupted upgrade simply runs again."""
+        with self._store.session() as session:
+            if session.scalar(select(EmpresaCatalogo.id)) is not None:
+                return
+        legacy = self._data_dir / DATABASE_FILE
+        if not legacy.exists():  # a new data dir: nothing to copy; its store opens next
+            try:
+                with self._store.session() as session:
+                    now = self._clock()
+                    session.add(  # one company, as before: sólo consulta works (the guide's)
+                        EmpresaCatalogo(
+                            archivo=DATABASE_FILE, creada_at=now, abierta_at=now, solo_consulta=True
+                        )
+                    )
+            except IntegrityError:  # another process registered it meanwhile
+                log.info("La primera empresa ya estaba registrada")
+            return
+        Store(legacy).close()  # brings it to the head schema before its rows are copied
+        now = plain.to_text(self._clock())  # as SQLAlchemy writes it
+        conn = sqlite3.connect(self._store.path, isolation_level=None)
+        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("ATTACH DATABASE ? AS anterior", (str(legacy),))
+            conn.execute("BEGIN IMMEDIATE")
+            if conn.execute("SELECT count(*) FROM empresas").fetchone()[0]:
+                conn.execute("ROLLBACK")  # another process did it meanwhile
+                return
+            for table in _TABLAS_DE_USUARIOS:
+                _copiar(conn, table, "")
+            _copiar(conn, "one_time_tokens", f"WHERE purpose = '{_RESET_PURPOSE}'")
+            datos = conn.execute("SELECT rfc, razon_social FROM anterior.empresa").fetchone()
+            rfc, razon = datos if datos else ("", "")
+            conn.execute(
+                "INSERT INTO empresas (rfc, razon_social, archivo, creada_at, abierta_at, "
+                "solo_consulta) VALUES (?, ?, ?, ?, ?, 1)",
+                (rfc, razon, DATABASE_FILE, now, now),
+            )
+            conn.execute(
+                "INSERT INTO empresa_accesos (usuario_id, empresa_id, concedido_at, concedido_por) "
+                "SELECT id, last_insert_rowid(), ?, 'actualización' FROM idse_users "
+                "WHERE deleted = 0",
+                (now,),
+            )
+            users = conn.execute("SELECT count(*) FROM idse_users").fetchone()[0]
+            conn.execute(
+                "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
+                "VALUES (?, ?, 'sin sesión', 'empresa_primera', ?, ?)",
+                (new_uuid(), now, rfc or DATABASE_FILE, f"usuarios copiados: {users}"),
+            )
+            conn.execute("COMMIT")
+            log.info("Catálogo de empresas creado: %s es la primera empresa", legacy)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()
+
+    # --- Respaldar / Restaurar: who may work in the empresa travels with it ------------------
+
+    def usuarios_al_respaldo(self, empresa_id: int, backup: Path) -> None:
+        """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
+        conn = sqlite3.connect(backup, isolation_level=None)
+        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        try:
+            conn.execute("ATTACH DATABASE ? AS catalogo", (str(self._store.path),))
+            columns = _columns(conn, "idse_users", "main")
+            conn.execute("BEGIN")
+            conn.execute("DELETE FROM main.idse_users")
+            conn.execute(
+                f"INSERT INTO main.idse_users ({columns}) SELECT {columns} "
+                "FROM catalogo.idse_users WHERE deleted = 0 AND (administrador = 1 "
+                "OR (SELECT count(*) FROM catalogo.empresas) = 1 OR id IN (SELECT usuario_id "
+                "FROM catalogo.empresa_accesos WHERE empresa_id = ?))",
+                (empresa_id,),
+            )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def usuarios_del_respaldo(self, empresa_id: int, store_path: Path, actor: str | None) -> None:
+        """Users of a restored store the catalog lacks are added with their password, never as
+        administrators (a file brings no role), and granted this empresa only; users the catalog
+        has keep their rights and grants, whatever the file says of them. Audited."""
+        conn = sqlite3.connect(self._store.path, isolation_level=None)
+        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        try:
+            conn.execute("PRAGMA busy_timeout=10000")
+            conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))
+            names = _columns(conn, "idse_users", "restaurada", without=("id", "administrador"))
+            conn.execute("BEGIN IMMEDIATE")
+            nuevos = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT usuario FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT "
+                    "IN (SELECT usuario FROM main.idse_users)"
+                )
+            ]
+            added = conn.execute(
+                f"INSERT OR IGNORE INTO main.idse_users ({names}, administrador) SELECT {names}, 0"
+                " FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT IN "
+                "(SELECT usuario FROM main.idse_users)"
+            ).rowcount
+            if added > 0:
+                now = plain.to_text(self._clock())
+                conn.executemany(
+                    "INSERT OR IGNORE INTO empresa_accesos (usuario_id, empresa_id, concedido_at,"
+                    " concedido_por) SELECT id, ?, ?, 'respaldo' FROM main.idse_users WHERE "
+                    "usuario = ?",
+                    [(empresa_id, now, usuario) for usuario in nuevos],
+                )
+                conn.execute(
+                    "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
+                    "VALUES (?, ?, ?, 'usuarios_restaurados', ?, ?)",
+                    (new_uuid(), now, actor or "sin sesión", str(empresa_id), str(added)),
+                )
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+
+def _columns(
+    conn: sqlite3.Connection, table: str, schema: str, without: tuple[str, ...] = ()
+) -> str:
+    names = [
+        r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")') if r[1] not in without
+    ]
+    return ", ".join(f'"{c}"' for c in names)
+
+
+def _conceder_a_todos(session: Session, empresa_id: int, actor: str) -> None:
+    """Every user keeps the empresa they worked in while it was the only one."""
+    granted = select(AccesoEmpresa.usuario_id).where(AccesoEmpresa.empresa_id == empresa_id)
+    for user_id in session.scalars(
+        select(IdseUser.id).where(IdseUser.deleted.is_(False), IdseUser.id.not_in(granted))
+    ):
+        session.add(AccesoEmpresa(usuario_id=user_id, empresa_id=empresa_id, concedido_por=actor))
+
+
+def _copiar(conn: sqlite3.Connection, table: str, where: str) -> None:
+    """Rows of ``anterior.table`` into the catalog's, by column name (same schema revision)."""
+    columns = [row[1] for row in conn.execute(f'PRAGMA anterior.table_info("{table}")')]
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.execute(
+        f'INSERT INTO main."{table}" ({names}) SELECT {names} FROM anterior."{table}" {where}'
+    )
+
+
+def _escribir_datos(path: Path, rfc: str, razon: str) -> None:
+    """The new store, with its empresa's RFC and razón social (Configuración inicial's step 1)."""
+    store = Store(path)
+    try:
+        with store.session() as session:
+            session.execute(
+                text(
+                    "INSERT INTO empresa (rfc, razon_social, pasos_omitidos, updated_at) "
+                    "VALUES (:rfc, :razon, '', :at)"
+                ),
+                {"rfc": rfc, "razon": razon, "at": utcnow()},
+            )
+    finally:
+        store.close()
+
+
+def _user(session: Session, usuario: str) -> IdseUser | None:
+    return session.scalar(
+        select(IdseUser).where(
+            IdseUser.usuario == normalize_email(usuario), IdseUser.deleted.is_(False)
+        )
+    )
+
+
+def _opciones(empresas: list[EmpresaInfo]) -> str:
+    if not empresas:
+        return "No hay empresas registradas."
+    texto = "Empresas: " + "; ".join(f"{e.rfc or '(sin RFC)'} — {e.nombre}" for e in empresas)
+    return texto if texto.endswith(".") else texto + "."  # «S.A. de C.V.» ends with one

@@ -1,0 +1,92 @@
+"""Exportar Excel: every row of the current filter and tab (not one page), streamed to an .xlsx
+at flat memory with real dates and numbers (services/archivos/excel.py: the one writer of every export)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.archivos.excel import (
+    DATE,
+    MONEY,
+    TEXT,
+    ExportCancelled,
+    SheetColumn,
+    write_sheet,
+)
+from icsoe_desktop.services.movimientos.servicio import (
+    COLUMNS,
+    Filtro,
+    MovimientosService,
+    Orden,
+    Progress,
+)
+
+SHEET_NAME = "Movimientos con IDSE"
+MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header row
+
+__all__ = ["ExportCancelled", "default_name", "export_xlsx"]
+
+
+def _sheet_columns() -> list[SheetColumn]:
+    sheet = []
+    for column in COLUMNS:
+        kind = TEXT if column.catalog is not None else column.kind
+        if column.width is not None:
+            width = column.width
+        elif kind in (DATE, MONEY):
+            width = 12.0
+        else:
+            width = float(max(10, len(column.header) + 2))
+        sheet.append(SheetColumn(column.header, kind, width))
+    return sheet
+
+
+def _cells(rows: Iterator[tuple]) -> Iterator[list[object]]:
+    """The grid's stored values as Excel cells: catalog codes as their text, centavos as
+    pesos; the id is not shown. Converters are chosen once per column, not per cell."""
+    convert: list[Callable[[object], object] | None] = []
+    for column in COLUMNS:
+        if column.catalog is not None:
+            catalog = column.catalog
+            convert.append(lambda v, catalog=catalog: catalog.get(v, v) if v else None)
+        elif column.kind == MONEY:
+            convert.append(lambda v: None if v is None else v / 100)
+        else:
+            convert.append(None)
+    plan = [(i + 1, fn) for i, fn in enumerate(convert)]
+    for row in rows:
+        yield [row[i] if fn is None else fn(row[i]) for i, fn in plan]
+
+
+def export_xlsx(
+    movimientos: MovimientosService,
+    filtro: Filtro,
+    orden: Orden,
+    path: Path,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> int:
+    """Write the rows to ``path``; return how many. Raises ExportCancelled if cancelled."""
+    total = movimientos.count(filtro)
+    if total > MAX_ROWS:
+        raise ValidationError(
+            "excel_limite",
+            f"La búsqueda tiene {total:,} movimientos y una hoja de Excel admite {MAX_ROWS:,}. "
+            "Acota las fechas o el registro patronal.",
+        )
+    return write_sheet(
+        Path(path),
+        SHEET_NAME,
+        _sheet_columns(),
+        _cells(movimientos.iter_rows(filtro, orden)),
+        total,
+        progress,
+        cancelled,
+    )
+
+
+def default_name(now: datetime) -> str:
+    return f"Movimientos_IDSE_{now:%Y%m%d_%H%M%S}.xlsx"

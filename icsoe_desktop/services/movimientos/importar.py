@@ -1,0 +1,394 @@
+"""Getting movements in: an IDSE batch file (168-character lines), an .xlsx or a CSV with the
+grid's columns. Every line is validated; if any is refused nothing is imported, and the report
+names each refused line and why. Movements already in the store are not added again."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Connection, DateTime, select
+
+from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.identifiers import is_ascii_digits
+from icsoe_desktop.domain.idse_lote import ENCODING, looks_like_lote, parse_line
+from icsoe_desktop.domain.lote_rapido import LoteChecker
+from icsoe_desktop.domain.movimientos import (
+    CAMPO,
+    CAMPOS,
+    DATE,
+    MONEY,
+    Movimiento,
+    estado_from_text,
+    parse_pesos,
+    tipo_from_text,
+    validate,
+)
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.row_ids import new_uuid
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.archivos.tabular import (
+    XLSX_MAGIC,
+    cell_date,
+    cell_text,
+    check_file,
+    decode_text,
+    header_key,
+    open_table,
+    unreadable_after,
+)
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.movimientos.servicio import (
+    COLUMNS,
+    Column,
+    MovimientosService,
+    Progress,
+)
+from icsoe_desktop.store import bulk_indexes
+from icsoe_desktop.store import movimientos as movs_sql
+from icsoe_desktop.store.db import Store, large_page_cache
+from icsoe_desktop.store.models import RegistroPatronal
+
+BATCH = 5_000
+# A file's columns by header (the grid's, or an alias of CAMPOS). A derived column (Vence) is
+# recognised and not read: its value is computed again from its source (the fecha), by the
+# calendar this desktop has.
+_BY_HEADER = {
+    header_key(name): c.attr for c in COLUMNS for name in (c.header, *c.aliases) if not c.derive
+}
+_IGNORED = {header_key(c.header) for c in COLUMNS if c.derive}
+_REQUIRED = tuple(c.attr for c in CAMPOS if c.domain and c.default is MISSING)
+# IDSE's answers an exported grid carries, stored as they come: its dates and its cause.
+_STATUS = tuple(c for c in CAMPOS if c.stored and not c.domain)
+_STATUS_DATES = tuple(c.attr for c in _STATUS if c.kind == DATE)
+
+
+@dataclass(frozen=True)
+class LineaRechazada:
+    linea: int
+    motivo: str
+
+
+@dataclass
+class ImportReport:
+    archivo: str
+    formato: str
+    leidas: int = 0
+    importados: int = 0
+    existentes: int = 0
+    rechazadas: list[LineaRechazada] = field(default_factory=list)
+    _messages: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def aplicado(self) -> bool:
+        return not self.rechazadas
+
+    def refuse(self, line: int, why: str) -> None:
+        # A file of a million bad lines repeats a few messages: keep one copy of each.
+        self.rechazadas.append(LineaRechazada(line, self._messages.setdefault(why, why)))
+
+
+def _attr_of(key: str) -> str | None:
+    return _BY_HEADER.get(key)
+
+
+def _nss(text: str) -> str:
+    return text.zfill(11) if is_ascii_digits(text) else text  # as Excel keeps a number
+
+
+# How a cell becomes a domain field's value, by its kind (text: as written, validate() checks
+# it), with the fields that read their own way.
+_READ_AS: dict[str, Callable[[Column, object], object]] = {
+    DATE: lambda c, v: cell_date(v, c.header, c.attr),
+    MONEY: lambda c, v: parse_pesos(v, c.attr, c.header),
+}
+_READ_FIELD: dict[str, Callable[[object], object]] = {
+    "nss": lambda v: _nss(cell_text(v)),
+    "tipo": lambda v: tipo_from_text(cell_text(v)),
+    "estado": lambda v: estado_from_text(cell_text(v)),
+}
+
+
+# The order fields are read in: the first refusal of a line is the one reported.
+_READ_ORDER = (
+    "fecha",
+    "tipo",
+    *(c.attr for c in CAMPOS if c.domain and c.attr not in ("fecha", "tipo")),
+)
+
+
+def _from_cells(cells: dict[str, object]) -> tuple[Movimiento, tuple]:
+    values = {attr: cells[key] for key in cells if (attr := _attr_of(key))}
+    given = {}
+    for attr in _READ_ORDER:
+        c, value = CAMPO[attr], values.get(attr)
+        if attr in _READ_FIELD:
+            given[attr] = _READ_FIELD[attr](value)
+        elif c.kind in _READ_AS:
+            given[attr] = _READ_AS[c.kind](c, value)
+        else:
+            given[attr] = cell_text(value)
+        if attr == "fecha" and given[attr] is None:
+            raise ValidationError("campo_obligatorio", "Falta la fecha del movimiento.", "fecha")
+    status = tuple(
+        cell_date(values.get(c.attr), c.attr, c.attr)
+        if c.kind == DATE
+        else cell_text(values.get(c.attr))
+        for c in _STATUS
+    )
+    return Movimiento(**given), status
+
+
+_DOMAIN_FIELDS = tuple(f.name for f in fields(Movimiento))
+_STATUS_COLUMNS = tuple(c.attr for c in _STATUS)
+_SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "version", "deleted")
+_NO_STATUS = tuple(c.default for c in _STATUS)
+_FECHA = _DOMAIN_FIELDS.index("fecha")
+_KEY = tuple(_DOMAIN_FIELDS.index(n) for n in movs_sql.KEY)
+HEAD_BYTES = 64 * 1024
+
+
+class _Refused(Exception):
+    """Some line was refused: leave the transaction, rolling every inserted row back."""
+
+
+class _Writer:
+    """Inserts checked rows in batches (one executemany each) inside the caller's transaction.
+
+    A movement already in the store is skipped; a line repeating an earlier line of the same file
+    is refused naming it. Both are found by the unique key only when a batch inserts fewer rows
+    than it has (ON CONFLICT DO NOTHING), so a clean import pays no lookups. The line of each
+    inserted row is kept in an array indexed by id - first id (rows get consecutive ids inside
+    the transaction): 4 bytes a row, not a dict of keys."""
+
+    def __init__(self, conn: Connection, report: ImportReport) -> None:
+        self._conn = conn
+        self._report = report
+        # As SQLAlchemy stores a DateTime on this dialect (the ORM reads these rows back).
+        stamp = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)(utcnow())
+        self._sync_tail = (stamp, stamp, 1, 0)
+        columns = (*_DOMAIN_FIELDS, *_STATUS_COLUMNS, *_SYNC_COLUMNS)
+        self._sql = movs_sql.insert_sql(columns)
+        self._first_id = movs_sql.next_id(conn)
+        self._suspended = False
+        self._line_of = array("L")
+        self._rows: list[tuple] = []
+        self._lines: list[int] = []
+
+    def add(self, line: int, values: Sequence[object], status: Sequence[object]) -> None:
+        """``values``: a validated movement's fields in Movimiento order; ``status``: the
+        status dates and cause of an exported grid."""
+        if status is not _NO_STATUS:
+            status = [d.isoformat() if isinstance(d, date) else d for d in status]
+        self._rows.append(
+            (*values[:_FECHA], values[_FECHA].isoformat(), *values[_FECHA + 1 :], *status,
+             new_uuid(), *self._sync_tail)
+        )  # fmt: skip
+        self._lines.append(line)
+        if len(self._rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        rows, lines = self._rows, self._lines
+        self._rows, self._lines = [], []
+        if not rows:
+            return
+        conn, sql = self._conn, self._sql
+        if not self._suspended and self.inserted + len(rows) >= max(BATCH, self._first_id - 1):
+            # As many new rows as the store holds (ids so far): five of the grid's indexes,
+            # and the counts, are cheaper built once at the end (store/bulk_indexes.py), inside
+            # this same transaction: no one sees the table without them.
+            if not conn.connection.dbapi_connection.in_transaction:
+                conn.exec_driver_sql("BEGIN")  # pysqlite would let the DROP commit on its own
+            self._suspended = bool(bulk_indexes.suspend(conn))
+        inserted = movs_sql.bulk_insert(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
+        if inserted == len(rows):
+            self._line_of.extend(lines)
+        else:
+            self._sort_out(rows, lines)
+
+    def _sort_out(self, rows: list[tuple], lines: list[int]) -> None:
+        next_id = self._first_id + len(self._line_of)
+        new = {key: row_id for row_id, key in movs_sql.new_ids(self._conn, next_id)}
+        claimed: dict[tuple, int] = {}
+        for row, line in zip(rows, lines, strict=True):
+            key = tuple(row[i] for i in _KEY)
+            if key in new and key not in claimed:
+                claimed[key] = new[key]
+                self._line_of.append(line)
+                continue
+            found = claimed.get(key) or movs_sql.id_of(self._conn, key)
+            if found < self._first_id:
+                self._report.existentes += 1
+            else:
+                earlier = self._line_of[found - self._first_id]
+                self._report.refuse(line, f"Repite el movimiento de la línea {earlier}.")
+
+    def finish(self) -> None:
+        """The indexes and counts a big import left out, built (before it commits)."""
+        if self._suspended:
+            bulk_indexes.restore(self._conn)
+            self._suspended = False
+
+    @property
+    def inserted(self) -> int:
+        return len(self._line_of)
+
+
+def _lote_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """The file's lines, read as they come (memory does not grow with the file). Universal
+    newlines: \r\n, \n and a bare \r all end a line, as str.splitlines() did."""
+    number = 0
+    try:
+        with path.open(encoding=ENCODING, errors="replace", newline=None) as lines:
+            for number, line in enumerate(lines, start=1):
+                line = line.rstrip("\n")
+                if line.strip():
+                    yield number, line
+    except OSError as exc:
+        raise unreadable_after(path.name, number, exc) from exc
+
+
+class MovimientosImporter:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        movimientos: MovimientosService,
+        permisos: Permisos,
+    ) -> None:
+        self._permisos = permisos
+        self._store = store
+        self._audit = audit
+        self._movimientos = movimientos
+
+    def import_file(self, path: Path, actor: str, progress: Progress | None = None) -> ImportReport:
+        """All or nothing, in one transaction: rows are inserted as lines are read (memory stays
+        flat), and rolled back if any line is refused."""
+        self._permisos.exigir(actor, Accion.IMPORTAR_MOVIMIENTOS, Path(path).name)
+        size = check_file(path)
+        head = _head(path)
+        report = ImportReport(path.name, "")
+        try:
+            with self._store.session() as session:
+                conn = session.connection()
+                with large_page_cache(conn):
+                    writer = _Writer(conn, report)
+                    self._read(path, size, head, report, writer, progress)
+                    writer.flush()
+                if report.leidas == 0:
+                    raise ValidationError(
+                        "archivo_sin_movimientos", f"«{path.name}» no contiene movimientos."
+                    )
+                if report.rechazadas:
+                    raise _Refused  # (rolled back: the indexes too)
+                writer.finish()
+                report.importados = writer.inserted
+                self._audit.record(
+                    session,
+                    actor,
+                    "movimientos_importados",
+                    report.archivo,
+                    f"{report.formato}: {report.importados} nuevos, {report.existentes} ya existían",
+                )
+        except _Refused:
+            report.rechazadas.sort(key=lambda r: r.linea)
+            report.existentes = 0
+            return report
+        if progress:
+            progress(size, size)
+        return report
+
+    def _read(
+        self,
+        path: Path,
+        size: int,
+        head: bytes,
+        report: ImportReport,
+        writer: _Writer,
+        progress: Progress | None,
+    ) -> None:
+        today = self._movimientos.today()
+        known = self._known_registros()
+
+        def accept(number: int, build: Callable[[], tuple[Movimiento, tuple]]) -> None:
+            report.leidas += 1
+            try:
+                mov, status = build()
+                mov = validate(mov, today)
+                if mov.registro_patronal not in known:
+                    raise ValidationError(
+                        "registro_desconocido",
+                        f"El registro patronal {mov.registro_patronal} no está dado de alta en "
+                        "Configuración → Registros patronales.",
+                    )
+            except ValidationError as exc:
+                report.refuse(number, exc.message)
+            else:
+                writer.add(number, [getattr(mov, name) for name in _DOMAIN_FIELDS], status)
+
+        if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
+            report.formato = "Excel"
+            self._read_table(open_table(path), accept, size, progress)
+            return
+        text = decode_text(head, path.name)
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        if not looks_like_lote(first):
+            report.formato = "CSV"
+            self._read_table(open_table(path), accept, size, progress)
+            return
+        report.formato = "Lote IDSE"
+        done = 0
+        fast_line = LoteChecker(today, known)
+        for number, line in _lote_lines(path):
+            fast = fast_line(line)
+            if fast is not None:
+                report.leidas += 1
+                writer.add(number, fast, _NO_STATUS)
+            else:
+                accept(number, lambda line=line: (parse_line(line), _NO_STATUS))
+            done += len(line) + 2
+            if progress and report.leidas % 10_000 == 0:
+                progress(min(done, size), size)
+
+    @staticmethod
+    def _read_table(table, accept, size: int, progress: Progress | None) -> None:
+        attrs = {_attr_of(header_key(h)) for h in table.headers if header_key(h) not in _IGNORED}
+        missing = [
+            next(c.header for c in COLUMNS if c.attr == attr)
+            for attr in _REQUIRED
+            if attr not in attrs
+        ]
+        if missing:
+            raise ValidationError(
+                "columnas_faltantes",
+                "Al archivo le faltan las columnas: " + ", ".join(missing) + ". La primera fila "
+                "debe tener los encabezados de la cuadrícula (Registro Patronal, NSS, Apellido "
+                "Paterno, Nombre, Fecha, Movimiento…).",
+            )
+        for count, (number, cells) in enumerate(table.rows, start=1):
+            accept(number, lambda cells=cells: _from_cells(cells))
+            if progress and count % 1_000 == 0:
+                progress(min(count * 100, size), size)  # rows seen; the size is an estimate
+
+    def _known_registros(self) -> set[str]:
+        with self._store.session() as session:
+            return set(
+                session.scalars(
+                    select(RegistroPatronal.registro).where(RegistroPatronal.deleted.is_(False))
+                )
+            )
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(HEAD_BYTES)
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+        ) from exc

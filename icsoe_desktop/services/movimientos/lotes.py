@@ -1,0 +1,348 @@
+"""Lotes (full login only): pending movements of one registro patronal go into an IDSE batch
+file and become enviado; IDSE's result per movement (a CSV/xlsx of NSS + resultado + causa de
+rechazo) makes them aprobado or rechazado."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from icsoe_desktop.domain.clock import Clock
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.idse_lote import write_lines
+from icsoe_desktop.domain.movimientos import (
+    APROBADO,
+    ENVIADO,
+    ESTADOS,
+    PENDIENTE,
+    RECHAZADO,
+    RECIBIDO,
+    TIPOS_MOVIMIENTO,
+    estado_from_text,
+    tipo_from_text,
+    validate,
+)
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key, open_table
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.files import write_bytes_atomic
+from icsoe_desktop.services.movimientos.importar import LineaRechazada
+from icsoe_desktop.services.movimientos.servicio import to_domain
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
+
+MAX_LOTE = 10_000
+
+
+@dataclass(frozen=True)
+class Pendiente:
+    id: int
+    nss: str
+    nombre: str
+    tipo: str
+    fecha: date
+
+
+@dataclass(frozen=True)
+class LoteResumen:
+    # The lote's number is what people read; ``id`` is what the app looks it up by: two
+    # desktops that generate lotes without a connection can give two lotes the same number.
+    id: int
+    numero: int
+    registro_patronal: str
+    generado_at: datetime
+    archivo: str
+    movimientos: int
+    por_resultado: dict[str, int]
+
+
+@dataclass(frozen=True)
+class LoteDetalle:
+    movimiento_id: int
+    nss: str
+    nombre: str
+    tipo: str
+    fecha: date
+    resultado: str
+    causa_rechazo: str
+    estado_actual: str
+
+
+@dataclass
+class ResultadoReport:
+    archivo: str
+    aprobados: int = 0
+    rechazados: int = 0
+    recibidos: int = 0
+    rechazadas: list[LineaRechazada] = field(default_factory=list)
+
+    @property
+    def aplicado(self) -> bool:
+        return not self.rechazadas
+
+
+def _nombre(row: MovimientoRow) -> str:
+    return " ".join(p for p in (row.nombre, row.primer_apellido, row.segundo_apellido) if p)
+
+
+class LotesService:
+    def __init__(self, store: Store, audit: AuditService, clock: Clock, permisos: Permisos) -> None:
+        self._permisos = permisos
+        self._store = store
+        self._audit = audit
+        self._clock = clock
+
+    def pendientes(self, registro_patronal: str) -> list[Pendiente]:
+        with self._store.session() as session:
+            rows = session.scalars(
+                select(MovimientoRow)
+                .where(
+                    MovimientoRow.registro_patronal == registro_patronal,
+                    MovimientoRow.estado == PENDIENTE,
+                    MovimientoRow.deleted.is_(False),
+                )
+                .order_by(MovimientoRow.fecha, MovimientoRow.id)
+            ).all()
+            return [Pendiente(r.id, r.nss, _nombre(r), r.tipo, r.fecha) for r in rows]
+
+    def generar(
+        self, registro_patronal: str, ids: list[int], directory: Path, actor: str
+    ) -> LoteResumen:
+        """Write the batch file of the chosen pending movements and mark them enviado."""
+        if not ids:
+            raise ValidationError(
+                "lote_vacio", "Selecciona al menos un movimiento pendiente para generar el lote."
+            )
+        if len(ids) > MAX_LOTE:
+            raise ValidationError(
+                "lote_grande", f"Un lote admite hasta {MAX_LOTE:,} movimientos; selecciona menos."
+            )
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise ValidationError("carpeta_inexistente", f"No existe la carpeta «{directory}».")
+        now = self._clock()
+        with self._store.session() as session:
+            rows = session.scalars(
+                select(MovimientoRow)
+                .where(MovimientoRow.id.in_(ids))
+                .order_by(MovimientoRow.fecha, MovimientoRow.id)
+            ).all()
+            if len(rows) != len(set(ids)) or any(
+                r.estado != PENDIENTE or r.deleted or r.registro_patronal != registro_patronal
+                for r in rows
+            ):
+                raise ValidationError(
+                    "lote_no_pendientes",
+                    "Algunos movimientos seleccionados ya no están pendientes o son de otro "
+                    "registro patronal. Actualiza la lista e intenta de nuevo.",
+                )
+            movimientos = []
+            for row in rows:
+                try:
+                    movimientos.append(validate(to_domain(row), now.date()))
+                except ValidationError as exc:
+                    raise ValidationError(
+                        "lote_movimiento_invalido",
+                        f"El movimiento del NSS {row.nss} ({row.fecha:%d/%m/%Y}) no cumple el "
+                        f"formato IDSE: {exc.message} Corrígelo antes de generar el lote.",
+                    ) from exc
+            content = write_lines(movimientos)
+            numero = (session.scalar(select(func.max(Lote.numero))) or 0) + 1
+            path = directory / f"Lote_{numero:06d}_{registro_patronal}.txt"
+            lote = Lote(
+                numero=numero,
+                registro_patronal=registro_patronal,
+                generado_at=now,
+                archivo=str(path),
+                generado_por=actor,
+            )
+            session.add(lote)
+            session.flush()
+            for row in rows:
+                row.estado = ENVIADO
+                row.lote_id = lote.id
+                row.fecha_emision = now.date()
+                session.add(LoteMovimiento(lote_id=lote.id, movimiento_id=row.id))
+            self._audit.record(
+                session, actor, "lote_generado", f"Lote {numero}", f"{len(rows)} movimientos"
+            )
+            _write_file(path, content)
+            try:
+                session.flush()
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+        return LoteResumen(
+            lote.id, numero, registro_patronal, now, str(path), len(rows), {ENVIADO: len(rows)}
+        )
+
+    def lotes(self) -> list[LoteResumen]:
+        with self._store.session() as session:
+            counts: dict[int, dict[str, int]] = {}
+            for lote_id, resultado, n in session.execute(
+                select(LoteMovimiento.lote_id, LoteMovimiento.resultado, func.count()).group_by(
+                    LoteMovimiento.lote_id, LoteMovimiento.resultado
+                )
+            ):
+                counts.setdefault(lote_id, {})[resultado] = n
+            lotes = session.scalars(
+                select(Lote)
+                .where(Lote.deleted.is_(False))
+                .order_by(Lote.numero.desc(), Lote.generado_at.desc(), Lote.id.desc())
+            ).all()
+            return [
+                LoteResumen(
+                    lote.id,
+                    lote.numero,
+                    lote.registro_patronal,
+                    lote.generado_at,
+                    lote.archivo,
+                    sum(counts.get(lote.id, {}).values()),
+                    counts.get(lote.id, {}),
+                )
+                for lote in lotes
+            ]
+
+    def detalle(self, lote_id: int) -> list[LoteDetalle]:
+        with self._store.session() as session:
+            lote = self._lote(session, lote_id)
+            pairs = session.execute(
+                select(LoteMovimiento, MovimientoRow)
+                .join(MovimientoRow, MovimientoRow.id == LoteMovimiento.movimiento_id)
+                .where(LoteMovimiento.lote_id == lote.id)
+                .order_by(MovimientoRow.fecha, MovimientoRow.id)
+            ).all()
+            return [
+                LoteDetalle(
+                    m.id,
+                    m.nss,
+                    _nombre(m),
+                    m.tipo,
+                    m.fecha,
+                    lm.resultado,
+                    lm.causa_rechazo,
+                    m.estado,
+                )
+                for lm, m in pairs
+            ]
+
+    @staticmethod
+    def _lote(session, lote_id: int) -> Lote:
+        lote = session.get(Lote, lote_id)
+        if lote is None or lote.deleted:
+            raise ValidationError(
+                "lote_inexistente", "El lote ya no existe. Actualiza la lista de lotes."
+            )
+        return lote
+
+    def importar_resultado(self, lote_id: int, path: Path, actor: str) -> ResultadoReport:
+        """Apply IDSE's answer per movement; if any line is refused nothing changes."""
+        self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
+        table = open_table(Path(path))
+        keys = {header_key(h) for h in table.headers}
+        if "nss" not in keys or "resultado" not in keys:
+            raise ValidationError(
+                "columnas_faltantes",
+                "El archivo de resultado debe tener al menos las columnas NSS y Resultado (y "
+                "Causa de rechazo para los rechazados).",
+            )
+        report = ResultadoReport(Path(path).name)
+        today = self._clock().date()
+        with self._store.session() as session:
+            lote = self._lote(session, lote_id)
+            numero = lote.numero
+            entries = session.execute(
+                select(LoteMovimiento, MovimientoRow)
+                .join(MovimientoRow, MovimientoRow.id == LoteMovimiento.movimiento_id)
+                .where(LoteMovimiento.lote_id == lote.id)
+            ).all()
+            by_nss: dict[str, list[tuple[LoteMovimiento, MovimientoRow]]] = {}
+            for lm, m in entries:
+                by_nss.setdefault(m.nss, []).append((lm, m))
+            changes = []
+            for number, cells in table.rows:
+                try:
+                    changes.append(self._result_line(cells, by_nss, numero, today))
+                except ValidationError as exc:
+                    report.rechazadas.append(LineaRechazada(number, exc.message))
+            if not changes and not report.rechazadas:
+                raise ValidationError(
+                    "archivo_sin_resultados", f"«{report.archivo}» no contiene resultados."
+                )
+            if report.rechazadas:
+                return report
+            for lm, m, resultado, causa, fecha in changes:
+                lm.resultado = resultado
+                lm.causa_rechazo = causa
+                if m.lote_id != lote.id:
+                    continue  # corrected and resent since: its current state is the new lote's
+                m.estado = resultado
+                m.fecha_recibido = m.fecha_recibido or fecha
+                if resultado == APROBADO:
+                    m.fecha_aprobacion = fecha
+                    report.aprobados += 1
+                elif resultado == RECHAZADO:
+                    m.fecha_rechazo = fecha
+                    m.causa_rechazo = causa
+                    report.rechazados += 1
+                else:
+                    report.recibidos += 1
+            self._audit.record(
+                session,
+                actor,
+                "lote_resultado",
+                f"Lote {numero}",
+                f"{report.aprobados} aprobados, {report.rechazados} rechazados",
+            )
+        return report
+
+    @staticmethod
+    def _result_line(cells: dict[str, object], by_nss, numero: int, today: date):
+        nss = cell_text(cells.get("nss")).zfill(11)
+        candidates = by_nss.get(nss)
+        if not candidates:
+            raise ValidationError("nss_fuera_de_lote", f"El NSS {nss} no está en el lote {numero}.")
+        tipo_text = cell_text(cells.get("movimiento") or cells.get("tipo"))
+        if tipo_text:
+            tipo = tipo_from_text(tipo_text)
+            candidates = [(lm, m) for lm, m in candidates if m.tipo == tipo]
+            if not candidates:
+                raise ValidationError(
+                    "nss_fuera_de_lote",
+                    f"El lote {numero} no tiene un movimiento de {TIPOS_MOVIMIENTO[tipo]} para "
+                    f"el NSS {nss}.",
+                )
+        if len(candidates) > 1:
+            raise ValidationError(
+                "nss_ambiguo",
+                f"El NSS {nss} tiene varios movimientos en el lote {numero}: agrega la columna "
+                "Movimiento (08, 07 o 02).",
+            )
+        resultado_text = cell_text(cells.get("resultado"))
+        if not resultado_text:
+            raise ValidationError("campo_obligatorio", f"Falta el resultado del NSS {nss}.")
+        resultado = estado_from_text(resultado_text)
+        if resultado not in (APROBADO, RECHAZADO, RECIBIDO):
+            raise ValidationError(
+                "resultado_invalido",
+                f"Resultado «{ESTADOS[resultado]}» no válido: usa Aprobado, Rechazado o Recibido.",
+            )
+        causa = cell_text(cells.get("causaderechazo") or cells.get("causarechazo"))
+        if resultado == RECHAZADO and not causa:
+            raise ValidationError("causa_obligatoria", f"Falta la causa de rechazo del NSS {nss}.")
+        fecha = cell_date(cells.get("fecha"), "Fecha", "fecha") or today
+        lm, m = candidates[0]
+        return lm, m, resultado, causa if resultado == RECHAZADO else "", fecha
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    try:
+        write_bytes_atomic(path, content)
+    except OSError as exc:
+        raise ValidationError(
+            "lote_no_guardado", f"No se pudo guardar el lote «{path.name}»: {exc.strerror or exc}."
+        ) from exc

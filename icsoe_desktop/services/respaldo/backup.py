@@ -1,0 +1,320 @@
+"""Respaldar / Restaurar: a consistent copy of the store taken while the app runs (SQLite's online
+backup API), and a checked restore that keeps the replaced store aside. The file to restore must
+be this app's store, with exactly its schema (services/respaldo/esquema.py), of this empresa;
+services/respaldo/restauracion.py puts it in place so that a crash never leaves no store.
+
+A backup holds the database only: the data keys of the certificates and the SMTP and sync
+passwords stay in the OS keyring, so a copied backup opens no secret on another machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.files import atomic_write
+from icsoe_desktop.services.respaldo import restauracion
+from icsoe_desktop.store.db import Store, upgrade_file
+from icsoe_desktop.store.migrations import HEAD_REVISION
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+PAGES_PER_STEP = 256  # 1 MiB with 4 KiB pages: the progress bar moves, writers are not held up
+MAX_RESTARTS = 3  # a busy writer restarts a stepped copy; after this, one step (one snapshot)
+BACKUP_SUFFIX = ".icsoe-respaldo"
+
+
+class BackupError(DomainError):
+    """A backup that cannot be written, or a file that cannot be restored."""
+
+
+class _Restarted(Exception):
+    pass
+
+
+def _now_stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def default_backup_name() -> str:
+    return f"icsoe-respaldo-{_now_stamp()}{BACKUP_SUFFIX}"
+
+
+def _copy(source: sqlite3.Connection, target: sqlite3.Connection, progress: Progress) -> None:
+    """Pages in steps (the bar moves); when other connections keep writing and each write
+    restarts the copy, fall back to one step: one read snapshot, consistent under WAL."""
+    restarts = 0
+    last_remaining: list[int] = []
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        nonlocal restarts
+        if last_remaining and remaining > last_remaining[-1]:
+            restarts += 1
+            if restarts > MAX_RESTARTS:
+                raise _Restarted
+        last_remaining.append(remaining)
+        progress(total - remaining, total)
+
+    try:
+        source.backup(target, pages=PAGES_PER_STEP, progress=step)
+    except _Restarted:
+        log.info("Respaldo reiniciado %s veces por escrituras; se copia en un paso", restarts)
+        source.backup(target, pages=-1)
+        pages = target.execute("PRAGMA page_count").fetchone()[0]
+        progress(pages, pages)
+
+
+class BackupService:
+    def __init__(self, store: Store, audit: AuditService) -> None:
+        self._store = store
+        self._audit = audit
+
+    # --- Respaldar -----------------------------------------------------------------------------
+
+    def backup(
+        self, destination: Path, actor: str | None, progress: Progress | None = None
+    ) -> Path:
+        """Write a consistent copy of the store to ``destination`` (whole or not at all)."""
+        destination = Path(destination)
+        if destination.resolve() == self._store.path.resolve():
+            raise BackupError(
+                "respaldo_sobre_base",
+                "Elige otro archivo para el respaldo: ése es la base de datos en uso.",
+            )
+        if not destination.parent.is_dir():
+            raise BackupError(
+                "respaldo_sin_carpeta", f"No existe la carpeta «{destination.parent}»."
+            )
+        try:
+            with atomic_write(destination) as partial:
+                source = sqlite3.connect(self._store.path)
+                try:
+                    target = sqlite3.connect(partial)
+                    try:
+                        _copy(source, target, progress or (lambda _done, _total: None))
+                        # One self-contained file: no -wal beside it when it is opened later.
+                        target.execute("PRAGMA journal_mode=DELETE")
+                    finally:
+                        target.close()
+                finally:
+                    source.close()
+        except (sqlite3.Error, OSError) as exc:
+            log.exception("No se pudo escribir el respaldo %s", destination)
+            raise BackupError(
+                "respaldo_fallido",
+                f"No se pudo escribir el respaldo en «{destination}». Revisa que haya espacio y "
+                "permiso de escritura en esa carpeta.",
+            ) from exc
+        with self._store.session() as session:
+            self._audit.record(session, actor, "respaldo_creado", destination.name)
+        return destination
+
+    # --- Restaurar -----------------------------------------------------------------------------
+
+    def restore(self, source: Path, actor: str | None) -> Path:
+        """Check ``source`` (a SQLite file, intact, of this app at a known schema revision with
+        exactly its schema, of this empresa), migrate it when older, then put it in place of
+        the store in one atomic step and reopen it (services/respaldo/restauracion.py). Returns where the
+        replaced store was kept. Nothing is replaced when the file is refused (audited)."""
+        source = Path(source)
+        try:
+            return self._restore(source, actor)
+        except BackupError as exc:
+            with self._store.session() as session:
+                self._audit.record(session, actor, "restauracion_rechazada", source.name, exc.code)
+            raise
+
+    def _restore(self, source: Path, actor: str | None) -> Path:
+        if not source.is_file():
+            raise BackupError("respaldo_no_encontrado", f"No se encontró el archivo «{source}».")
+        db_path = self._store.path
+        candidate = restauracion.candidate_of(db_path)
+        try:
+            _copy_file(source, candidate)
+            _check_candidate(candidate, source)
+            upgrade_file(candidate)  # an older schema is brought up to date here
+            _prepare(candidate)
+            _check_schema(candidate, HEAD_REVISION, source)
+            self._check_empresa(_empresa_of(candidate), source)
+            restauracion.pausa("candidato_listo")
+            try:
+                aside = restauracion.replace_store(
+                    db_path, candidate, source.name, actor, self._store.engine.dispose
+                )
+            except restauracion.SwapError as exc:
+                self._store.reopen()
+                raise BackupError(
+                    "restauracion_fallida",
+                    "No se pudo reemplazar la base de datos (¿otra ventana o programa la tiene "
+                    "abierta?). Cierra las demás ventanas de icsoe-desktop e intenta de nuevo; la "
+                    "base de datos actual no cambió.",
+                ) from exc
+        finally:
+            restauracion.remove_candidate(db_path)
+        self._store.reopen()
+        self._restored(actor)
+        with self._store.session() as session:
+            self._audit.record(session, actor, "respaldo_restaurado", source.name, aside.name)
+        restauracion.pausa("terminada")
+        restauracion.finish(db_path)
+        return aside
+
+    def _restored(self, actor: str | None) -> None:
+        """What else the restored store brings (BackupEmpresa: the users who may open it)."""
+
+    def open_empresa(self) -> DatosEmpresa:
+        """The open empresa's RFC and razón social: its store's Configuración inicial."""
+        return _empresa_of(self._store.path)
+
+    def _check_empresa(self, found: DatosEmpresa, source: Path) -> None:
+        """Refuse another empresa's backup. One never configured (no RFC) is accepted only
+        by an empresa that has none either; an empresa not configured yet takes any."""
+        own = self.open_empresa()
+        if not own.rfc or found.rfc == own.rfc:
+            return
+        if not found.rfc:
+            raise BackupError(
+                "respaldo_sin_empresa",
+                f"El respaldo «{source.name}» es de una empresa sin configurar (sin RFC), no de "
+                f"{_label(own)}. No se restauró nada.",
+            )
+        raise BackupError(
+            "respaldo_de_otra_empresa",
+            f"El respaldo «{source.name}» es de la empresa RFC {_label(found)}, no de "
+            f"{_label(own)}. No se restauró nada.",
+        )
+
+
+@dataclass(frozen=True)
+class DatosEmpresa:
+    rfc: str
+    razon_social: str
+
+
+def _label(empresa: DatosEmpresa) -> str:
+    return f"{empresa.rfc} ({empresa.razon_social})" if empresa.razon_social else empresa.rfc
+
+
+def _empresa_of(path: Path) -> DatosEmpresa:
+    """The ``empresa`` row (Configuración inicial) of a store at head: empty when never set."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT rfc, razon_social FROM empresa ORDER BY id LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return (
+        DatosEmpresa((row[0] or "").strip().upper(), row[1] or "") if row else DatosEmpresa("", "")
+    )
+
+
+def _prepare(candidate: Path) -> None:
+    """What the app rebuilds or drops itself: the movimientos indexes a sync pull left out (as
+    Store does at opening), and the grid's sort indexes an earlier version built otherwise
+    (the next sort builds them again)."""
+    from icsoe_desktop.services.respaldo.esquema import sort_indexes
+    from icsoe_desktop.store import bulk_indexes
+    from icsoe_desktop.store import movimientos as movs_sql
+    from icsoe_desktop.store.db import make_engine
+
+    engine = make_engine(candidate)
+    try:
+        with engine.begin() as conn:
+            bulk_indexes.restore(conn)
+            for name in movs_sql.drop_indexes_unlike(conn, sort_indexes()):
+                log.info("Índice de orden %s de otra versión: se quita del respaldo", name)
+    finally:
+        engine.dispose()
+    with sqlite3.connect(candidate) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # one file again
+    conn.close()
+
+
+def _check_schema(candidate: Path, revision: str, source: Path) -> None:
+    """Refuse a file whose schema is not the app's at ``revision`` (respaldo_esquema.py)."""
+    from icsoe_desktop.services.respaldo import esquema as respaldo_esquema
+
+    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    try:
+        found = respaldo_esquema.read_schema(conn)
+    finally:
+        conn.close()
+    differences = respaldo_esquema.compare(
+        found, respaldo_esquema.reference(revision), any_sort_index=revision != HEAD_REVISION
+    )
+    if differences:
+        log.error("Respaldo %s con otro esquema: %s", source, differences)
+        raise BackupError(*respaldo_esquema.explain(differences, source.name))
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    import shutil
+
+    try:
+        shutil.copyfile(source, target)
+    except OSError as exc:
+        raise BackupError(
+            "respaldo_ilegible", f"No se pudo leer el archivo «{source}»: {exc.strerror}."
+        ) from exc
+
+
+def _not_ours(source: Path) -> BackupError:
+    return BackupError(
+        "respaldo_ajeno",
+        f"El archivo «{source.name}» no es un respaldo de icsoe-desktop. No se restauró nada.",
+    )
+
+
+def _check_candidate(candidate: Path, source: Path) -> None:
+    """Refuse a file that is not SQLite, is damaged, or is not an icsoe-desktop store."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from icsoe_desktop.store.db import known_revision
+    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+    try:
+        conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema=OFF")  # its views and triggers run nothing here
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+            if problems != ["ok"]:
+                log.error("Respaldo %s dañado: %s", source, problems)
+                raise BackupError(
+                    "respaldo_danado",
+                    f"El respaldo «{source.name}» está dañado (falló la revisión de integridad). "
+                    "No se restauró nada.",
+                )
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" not in tables or "outbox" not in tables:
+                raise _not_ours(source)
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = None if row is None else row[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        log.warning("El archivo %s no se pudo leer como SQLite: %r", source, exc)
+        raise BackupError(
+            "respaldo_danado",
+            f"El archivo «{source.name}» no es una base de datos de icsoe-desktop o está dañado. "
+            "No se restauró nada.",
+        ) from exc
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if revision is None or not known_revision(ScriptDirectory.from_config(config), revision):
+        raise BackupError(
+            "respaldo_version_desconocida",
+            f"El respaldo «{source.name}» es de una versión más reciente de icsoe-desktop o de "
+            "otro programa: actualiza la aplicación para restaurarlo. No se restauró nada.",
+        )
+    # Before it is migrated: what the migrations would run on must be the app's own.
+    _check_schema(candidate, revision, source)
+
+
+__all__ = ["BackupError", "BackupService", "DatosEmpresa", "default_backup_name"]

@@ -1,0 +1,507 @@
+"""Apply: a pulled page, one group at a time (``sync_wire.PulledGroup``: one table's rows with
+one set of columns, each field a list), parents' tables first. Per group: what this desktop has
+of its rows is looked up in one statement per table, ``sync_decide.decide`` says what each row
+does (skipped for a group of rows none of which is here: each is an INSERT), the rows to write
+are decoded column by column (``sync_decode``), new rows go to the INSERT as columns
+(``sync_insert``), changed ones through the ORM one by one, and rows that do not fit are kept
+as conflicts (or wait for their parent). Also: recording a push's answer. Generic over the
+synced tables: a table's own work is its ``BulkHooks``."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
+
+import orjson
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
+from icsoe_desktop.services.sync.decode import Decoded, NoParent, decode, parents_of
+from icsoe_desktop.services.sync.insert import (
+    Columns,
+    defaults_left_out,
+    insert_columns,
+    upsert_states,
+)
+from icsoe_desktop.services.sync.sql import json_values, lookup
+from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
+from icsoe_desktop.store.tracking import APPLYING_REMOTE
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ApplyReport:
+    received: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    waiting: int = 0  # kept in sync_pending until their parent row arrives
+
+    def add(self, other: ApplyReport) -> None:
+        self.received += other.received
+        self.applied += other.applied
+        self.conflicts += other.conflicts
+        self.waiting += other.waiting
+
+
+def apply_remote(
+    session: Session,
+    groups: Iterable[sync_wire.PulledGroup],
+    now: datetime,
+    final: bool = False,
+    repair: bool = False,
+) -> ApplyReport:
+    """Apply one page of pulled rows (one transaction, the caller commits), parents' tables
+    before children's. Everything is looked up for this page's rows only: memory and time per
+    page do not grow with the store.
+
+    A row changed here and not yet sent is left alone: the next push wins by server order and
+    gets the overwritten version back as a conflict. A row that collides with a different local
+    row on a unique value (the same registro patronal created offline on two desktops) is kept
+    as a conflict instead of being inserted (a deleted one only as its state). A row whose
+    parent has not arrived (the parent changed later, so it comes in a later page) waits in
+    ``sync_pending``; with ``final`` (the pull has every page) a row still without its parent
+    is kept as an «invalido» conflict. With ``repair`` (the drift check found the table
+    differs from the server), a row already seen is applied again when the local copy's
+    version is not the server's (``sync_decide``)."""
+    groups = list(groups)
+    report = ApplyReport(received=sum(len(group["uuid"]) for group in groups))
+    session.info[APPLYING_REMOTE] = True
+    try:
+        for table, group in _in_order(groups):
+            _apply_group(session, table, group, now, report, final, repair)
+    finally:
+        session.info.pop(APPLYING_REMOTE, None)
+    return report
+
+
+def _in_order(
+    groups: list[sync_wire.PulledGroup],
+) -> Iterable[tuple[SyncedTable, sync_wire.PulledGroup]]:
+    """Each known table's groups in the registry's order. A server's page has one group per
+    table and set of columns, in sequence order, each row once: kept as it is. Otherwise (rows
+    waiting for their parent, maybe pulled again since) the table's rows are regrouped, one
+    version per row, the newest, in sequence order."""
+    per_table: dict[str, list[sync_wire.PulledGroup]] = {}
+    for group in groups:
+        per_table.setdefault(group["table"], []).append(group)
+    for table in SYNCED_TABLES:
+        found = per_table.get(table.name)
+        if not found:
+            continue
+        if len(found) == 1 and _ordered_once(found[0]["uuid"], found[0]["seq"]):
+            yield table, found[0]
+            continue
+        latest: dict[str, sync_wire.PulledRow] = {}
+        for group in found:
+            for row in sync_wire.group_rows(group):
+                if row["uuid"] not in latest or row["seq"] > latest[row["uuid"]]["seq"]:
+                    latest[row["uuid"]] = row
+        rows = sorted(latest.values(), key=itemgetter("seq"))
+        yield from ((table, group) for group in sync_wire.groups_of_rows(rows))
+
+
+def _ordered_once(uuids: list[str], seqs: list[int]) -> bool:
+    return seqs == sorted(seqs) and len(set(uuids)) == len(uuids)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Some rows of a group (``at``: their indexes in it; None: all), without their data,
+    field by field, and ``row(j)``: the j-th whole (a conflict keeps it)."""
+
+    group: sync_wire.PulledGroup
+    at: list[int] | None = None
+
+    def _field(self, name: str) -> list[Any]:
+        values = self.group[name]  # type: ignore[literal-required]
+        return values if self.at is None else list(map(values.__getitem__, self.at))
+
+    @property
+    def uuid(self) -> list[str]:
+        return self._field("uuid")
+
+    @property
+    def seq(self) -> list[int]:
+        return self._field("seq")
+
+    @property
+    def version(self) -> list[int]:
+        return self._field("version")
+
+    @property
+    def updated_at(self) -> list[str]:
+        return self._field("updated_at")
+
+    @property
+    def deleted(self) -> list[bool]:
+        return self._field("deleted")
+
+    def row(self, j: int) -> sync_wire.PulledRow:
+        return sync_wire.group_row(self.group, j if self.at is None else self.at[j])
+
+
+def _actions(
+    table: SyncedTable, group: sync_wire.PulledGroup, known: Known, repair: bool
+) -> list[Action] | None:
+    """Per row of the group, ``decide``'s action; None: every row an INSERT (none of them is
+    here and each has data, which ``decide`` always answers so: no call per row)."""
+    states, local = known
+    if not states and not local and group["columns"]:
+        return None
+    has_data = bool(group["columns"])
+    return [
+        decide(
+            states.get(row_uuid),
+            local[row_uuid][1] if row_uuid in local else None,
+            Incoming(seq, version, deleted, has_data),
+            repair,
+            table.append_only,
+        )
+        for row_uuid, seq, version, deleted in zip(
+            group["uuid"], group["seq"], group["version"], group["deleted"], strict=True
+        )
+    ]
+
+
+def _apply_group(
+    session: Session,
+    table: SyncedTable,
+    group: sync_wire.PulledGroup,
+    now: datetime,
+    report: ApplyReport,
+    final: bool,
+    repair: bool,
+) -> None:
+    known = _known(session, table, group["uuid"])
+    actions = _actions(table, group, known, repair)
+    states, local = known
+    new_states: list[tuple] = []
+    if actions is None:
+        writing = _Rows(group)
+    else:
+        for i, action in enumerate(actions):
+            if action is Action.STATE:
+                state = states.get(group["uuid"][i])
+                seq = max(group["seq"][i], state.seq if state else 0)
+                new_states.append((table.name, group["uuid"][i], seq, False, group["version"][i]))
+        at = [i for i, action in enumerate(actions) if action in (Action.INSERT, Action.UPDATE)]
+        writing = _Rows(group, at)
+    count = len(group["uuid"]) if writing.at is None else len(writing.at)
+    if count:
+        given = dict(zip(group["columns"], group["values"], strict=True))
+        if writing.at is not None:
+            given = {
+                name: list(map(values.__getitem__, writing.at)) for name, values in given.items()
+            }
+        decoded = decode(table, given, count, parents_of(session, table, given))
+        conflict = _conflicts(session, table, now, report)
+        fit = _set_aside(session, table, writing, decoded, final, report, conflict, new_states)
+        uuids = writing.uuid
+        updates = [j for j in fit if uuids[j] in local]
+        if updates:
+            _update(session, table, writing, decoded, updates, local, new_states)
+            report.applied += len(updates)
+        inserts = fit if not updates else [j for j in fit if uuids[j] not in local]
+        if inserts:
+            rows = writing if len(inserts) == count else _Rows(group, _positions(writing, inserts))
+            page = decoded.names, _taken_rows(decoded.columns, inserts, count)
+            report.applied += _insert_new(session, table, rows, page, conflict)
+    upsert_states(session, new_states)
+
+
+def _positions(rows: _Rows, chosen: list[int]) -> list[int]:
+    """The group's indexes of ``rows``' ``chosen`` ones."""
+    return chosen if rows.at is None else list(map(rows.at.__getitem__, chosen))
+
+
+def _taken_rows(columns: list[list[Any]], chosen: list[int], count: int) -> list[list[Any]]:
+    if len(chosen) == count:
+        return columns
+    return [list(map(column.__getitem__, chosen)) for column in columns]
+
+
+def _set_aside(
+    session: Session,
+    table: SyncedTable,
+    rows: _Rows,
+    decoded: Decoded,
+    final: bool,
+    report: ApplyReport,
+    conflict: Callable[[dict[str, Any], str], None],
+    new_states: list[tuple],
+) -> list[int]:
+    """The rows that do not fit kept aside: waiting for their parent (until the pull's end),
+    or as an «invalido» conflict. Returns the others' positions."""
+    if not decoded.unfit:
+        return list(range(len(rows.at) if rows.at is not None else len(rows.group["uuid"])))
+    fit: list[int] = []
+    uuids, seqs, versions = rows.uuid, rows.seq, rows.version
+    for j in range(len(uuids)):
+        why = decoded.unfit.get(j)
+        if why is None:
+            fit.append(j)
+        elif isinstance(why, NoParent) and not final:
+            row = rows.row(j)
+            session.merge(SyncPending(seq=seqs[j], table_name=table.name, row=json.dumps(row)))
+            report.waiting += 1
+        else:
+            log.warning("Renglón recibido inservible %s/%s: %s", table.name, uuids[j], why)
+            conflict(rows.row(j), "invalido")
+            new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
+    return fit
+
+
+def _update(
+    session: Session,
+    table: SyncedTable,
+    rows: _Rows,
+    decoded: Decoded,
+    chosen: list[int],
+    local: dict[str, tuple[int, int]],
+    new_states: list[tuple],
+) -> None:
+    """Rows this desktop holds, changed elsewhere: through the ORM one by one (a page brings
+    few of them), with the table's ``on_remote_change``."""
+    uuids, seqs, versions = rows.uuid, rows.seq, rows.version
+    stamps, deleted = rows.updated_at, rows.deleted
+    for j in chosen:
+        values = decoded.row(j)
+        if not table.append_only:
+            values.update(
+                version=versions[j],
+                updated_at=datetime.fromisoformat(stamps[j]),
+                deleted=deleted[j],
+            )
+        obj = session.get(table.model, local[uuids[j]][0])
+        changed = {k for k, v in values.items() if getattr(obj, k) != v}
+        for key, value in values.items():
+            setattr(obj, key, value)
+        if table.on_remote_change is not None and changed:
+            table.on_remote_change(obj, changed)
+        new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
+    session.flush()  # before the page's INSERT, as the ORM's autoflush did
+
+
+def _natural_lookup(model: type, key: tuple[str, ...], wanted: list[list[Any]]) -> Any:
+    """``SELECT key`` of the local rows holding one of ``wanted`` (lists of values in the key's
+    order): one statement per page, json_each joined to the key's unique index (a row-value IN
+    would scan the table: 0.2 s a lookup at 200,000 rows)."""
+    columns = [getattr(model, name) for name in key]
+    keys = json_values(wanted)
+    match = and_(*(c == func.json_extract(keys.c.value, f"$[{j}]") for j, c in enumerate(columns)))
+    return select(*columns).select_from(keys).join(model, match)
+
+
+def _taken(
+    session: Session, table: SyncedTable, wanted: dict[tuple[str, ...], set[tuple]]
+) -> dict[tuple[str, ...], set[tuple]]:
+    """Per natural key: which of the ``wanted`` values (per key, tuples in its order) some
+    local row already holds."""
+    model = table.model
+    taken: dict[tuple[str, ...], set[tuple]] = {}
+    for key in table.natural_keys:
+        columns = tuple(getattr(model, name) for name in key)
+        values = list(wanted.get(key, ()))
+        if not values:
+            found = []
+        elif len(key) == 1:
+            found = lookup(session, columns, columns[0], [w[0] for w in values])
+        else:  # (dates go as SQLite keeps them, ISO text: _json_values)
+            found = session.connection().execute(_natural_lookup(model, key, values)).all()
+        taken[key] = {tuple(r) for r in found}
+    return taken
+
+
+def _unclashed(
+    session: Session,
+    table: SyncedTable,
+    items: list[dict[str, Any]],
+    values: dict[str, list[Any]],
+    conflict: Callable[[dict[str, Any], str], None],
+) -> list[int] | None:
+    """Which of a page's new rows (``values``: their decoded columns) to insert: the others
+    hold a natural-key value (registro, movimiento…) of a local row or of an earlier row of
+    the page: kept as «duplicado» conflicts, or, deleted, only as their state (the table's
+    unique index would refuse them; there is nothing of them to show). None: every row."""
+    count = len(items)
+    keyed = {
+        key: list(zip(*(values.get(name, repeat(None, count)) for name in key), strict=True))
+        for key in table.natural_keys
+    }
+    if not keyed:
+        return None
+    wanted = {key: set(found) for key, found in keyed.items()}
+    taken = _taken(session, table, wanted)
+    if not any(taken.values()) and all(len(v) == count for v in wanted.values()):
+        return None  # no value held already, none twice in the page
+    keep = []
+    for i, item in enumerate(items):
+        if any(v[i] in taken[key] for key, v in keyed.items()):
+            if not item["deleted"]:
+                conflict(item, "duplicado")
+            continue
+        for key, v in keyed.items():
+            taken[key].add(v[i])
+        keep.append(i)
+    return keep
+
+
+def _insert_new(
+    session: Session,
+    table: SyncedTable,
+    rows: _Rows,
+    page: Columns,
+    conflict: Callable[[dict[str, Any], str], None],
+) -> int:
+    """A page's new rows that all decoded, kept as columns from the wire to the INSERT (no
+    dict per row: a desktop joining a company pulls every row this way), with their states. A
+    row holding a natural-key value (registro, movimiento…) of a local row or of an earlier
+    row of the page is left out by the INSERT itself: only when some row was are the page's
+    rows looked up, to keep each one left out as a «duplicado» conflict (a deleted one only
+    as its state). Returns how many were inserted."""
+    names, columns = list(page[0]), list(page[1])
+    if not table.append_only:
+        names += ["version", "updated_at", "deleted"]
+        columns += [rows.version, list(map(datetime.fromisoformat, rows.updated_at)), rows.deleted]
+    uuids = rows.uuid
+    # A new row's local-only columns (its never-sent ones: never among the decoded ones).
+    defaults = table.local_defaults
+    keys = [*names, "uuid", *defaults]
+    every = [*columns, uuids, *([value] * len(uuids) for value in defaults.values())]
+    model = table.model
+    # Each one's state (built in C loops), written with the rows.
+    states = list(zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version))
+    if defaults_left_out(model.__table__, keys):
+        # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.
+        items = list(map(rows.row, range(len(uuids))))
+        keep = _unclashed(session, table, items, dict(zip(names, columns, strict=True)), conflict)
+        if keep is not None:
+            every = [list(map(column.__getitem__, keep)) for column in every]
+        session.flush()  # the conflicts above, as the slow path does
+        written = insert_columns(session, table, [(keys, every)], states=states)
+    else:
+        written = insert_columns(session, table, [(keys, every)], True, states)
+        if written < len(uuids):
+            # Every uuid of the page was new (the caller's lookup): those found now went in.
+            inserted = {
+                found
+                for (found,) in lookup(
+                    session, (model.uuid,), model.uuid, uuids, key=("uuids", table.name)
+                )
+            }
+            for i, row_uuid in enumerate(uuids):
+                if row_uuid not in inserted and not rows.deleted[i]:
+                    conflict(rows.row(i), "duplicado")
+    return written
+
+
+Known = tuple[dict[str, State], dict[str, tuple[int, int]]]
+
+
+def _known(session: Session, table: SyncedTable, uuids: list[str]) -> Known:
+    """What this desktop has of these rows of ``table``: per uuid its sync state (server
+    sequence, dirty), and its local row (id, version)."""
+    states = {
+        row_uuid: State(server_seq, bool(dirty))
+        for row_uuid, server_seq, dirty in lookup(
+            session,
+            (SyncRowState.row_uuid, SyncRowState.server_seq, SyncRowState.dirty),
+            SyncRowState.row_uuid,
+            uuids,
+            SyncRowState.table_name == table.name,
+            key=("states", table.name),
+        )
+    }
+    model = table.model
+    version = literal(1) if table.append_only else model.version
+    local = {
+        u: (i, v)
+        for u, i, v in lookup(
+            session, (model.uuid, model.id, version), model.uuid, uuids, key=("rows", table.name)
+        )
+    }
+    return states, local
+
+
+def _conflicts(
+    session: Session, table: SyncedTable, now: datetime, report: ApplyReport
+) -> Callable[[dict[str, Any], str], None]:
+    """What keeps a pulled row of ``table`` as a conflict of a kind («duplicado»…)."""
+
+    def conflict(item: dict[str, Any], kind: str) -> None:
+        report.conflicts += 1
+        loser = sync_wire.loser(item)
+        session.add(
+            SyncConflict(
+                table_name=table.name,
+                row_uuid=item["uuid"],
+                kind=kind,
+                detected_at=now,
+                loser=json.dumps(loser, ensure_ascii=False),
+            )
+        )
+
+    return conflict
+
+
+_RECORD_RESULTS = (
+    "INSERT INTO sync_row_state (table_name, row_uuid, server_seq, dirty, version) "
+    "SELECT :table_name, r.u, r.s, coalesce({version} != r.v, 0), r.v FROM "
+    "(SELECT value ->> 0 AS u, value ->> 1 AS s, value ->> 2 AS v FROM json_each(:results)) "
+    "AS r LEFT JOIN {table} AS m ON m.uuid = r.u WHERE true "
+    "ON CONFLICT (table_name, row_uuid) DO UPDATE SET server_seq = excluded.server_seq, "
+    "dirty = excluded.dirty, version = excluded.version"
+)
+
+
+_RESULT_FIELDS = itemgetter("table", "uuid", "seq", "version")
+
+
+def record_push_results(
+    session: Session, results: list[sync_wire.PushResult], now: datetime
+) -> int:
+    """After the server answered a batch: remember each row's server sequence, clear what was
+    sent unless it changed again meanwhile, and keep every overwritten version as a conflict.
+    Returns the number of conflicts. Set-based: the answer goes to SQLite as its JSON, one
+    statement per table (no Python step per row)."""
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer.quote
+    per_table: dict[str, list[tuple[str, int, int]]] = {}
+    for name, row_uuid, seq, version in map(_RESULT_FIELDS, results):
+        per_table.setdefault(name, []).append((row_uuid, seq, version))
+    for name, answered in per_table.items():
+        table = by_name(name)
+        if table is None:
+            continue
+        version = "1" if table.append_only else "m.version"
+        conn.exec_driver_sql(
+            _RECORD_RESULTS.format(version=version, table=quote(name)),
+            {"table_name": name, "results": orjson.dumps(answered).decode()},
+        )
+    conflicts = 0
+    for result in results:
+        # Two desktops settled one conflict at once: the last word stands, not a new one.
+        overwritten = result.get("overwritten")
+        table = by_name(result["table"]) if overwritten else None
+        if table is not None and table.model is not SyncConflict:
+            conflicts += 1
+            session.add(
+                SyncConflict(
+                    table_name=result["table"],
+                    row_uuid=result["uuid"],
+                    kind="cambio",
+                    detected_at=now,
+                    loser=json.dumps(overwritten, ensure_ascii=False),
+                )
+            )
+    return conflicts

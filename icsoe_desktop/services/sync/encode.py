@@ -1,0 +1,313 @@
+"""Encode: this desktop's pending changes as wire rows (``domain/sync_wire.py``), the JSON of
+each written by SQLite itself (``json_object``) and, for the rows SQLite cannot write the same
+way (bytes, a timestamp not stored as SQLAlchemy stores it), by Python from SQLite's own values,
+byte for byte the same. Generic over the synced tables: no table is named here."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import reduce
+from typing import Any
+
+import orjson
+from sqlalchemy import Select, and_, case, exists, func, literal, literal_column, null, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.clock import utcnow
+from icsoe_desktop.services.sync.sql import (
+    cached,
+    driver_cursor,
+    driver_rows,
+    pending_filter,
+    raw,
+    rowless_states,
+)
+from icsoe_desktop.store.models import SyncRowState, SyncUnsent
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
+
+
+def pending_count(session: Session) -> int:
+    """The rows to send: without a state (kept per table by triggers, ``store/pendientes.py``),
+    dirty, and tombstones of hard-deleted rows (both read from the partial index of dirty
+    states). One statement for every table, compiled once per process."""
+    connection = session.connection()
+    sql = cached(connection, "pending_count", _pending_count)
+    (total,) = driver_rows(connection, sql)[0]
+    return total or 0
+
+
+def has_pending(session: Session) -> bool:
+    """Whether any row waits to be sent: ``pending_count`` that stops at the first one found
+    (the drift check and an idle push need no more); independent of the tables' size."""
+    connection = session.connection()
+    sql = cached(connection, "has_pending", _has_pending)
+    return bool(driver_rows(connection, sql)[0][0])
+
+
+def stateless_rows(table: SyncedTable) -> Select:
+    """The rows of ``table`` that travel and have no state, read from the rows themselves
+    (what ``sync_unsent`` keeps; the tests compare the two)."""
+    model = table.model
+    state, _pending = pending_filter(table)
+    sent = () if table.sent_rows is None else (table.sent_rows(model),)
+    return select(model.id).where(~exists().where(state), *sent)
+
+
+def _pending_parts(table: SyncedTable) -> tuple[Select, Select]:
+    """The rows of ``table`` to send that have a state: dirty ones, tombstones to send."""
+    model = table.model
+    state, _pending = pending_filter(table)
+    sent = () if table.sent_rows is None else (table.sent_rows(model),)
+    dirty = (
+        select(SyncRowState.row_uuid).join(model, state).where(SyncRowState.dirty.is_(True), *sent)
+    )
+    return dirty, rowless_states(table, True, SyncRowState.row_uuid)
+
+
+def _unsent() -> Select:
+    return select(func.coalesce(func.sum(SyncUnsent.rows), 0))
+
+
+def _pending_count() -> Select:
+    counts = [
+        select(func.count()).select_from(part.subquery()).scalar_subquery()
+        for table in SYNCED_TABLES
+        for part in _pending_parts(table)
+    ]
+    return select(reduce(operator.add, counts, _unsent().scalar_subquery()))
+
+
+def _has_pending() -> Select:
+    unsent = select(SyncUnsent.table_name).where(SyncUnsent.rows != 0).exists()
+    parts = (part.exists() for t in SYNCED_TABLES for part in _pending_parts(t))
+    return select(or_(unsent, *parts))
+
+
+def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:
+    """Every pending local change as a wire row, parents before children."""
+    return map(orjson.loads, encoded_changes(session))
+
+
+def _wire_datetime(text: str) -> str:
+    """A DateTime as SQLAlchemy keeps it on SQLite ("2026-11-22 10:00:00.000000") as it
+    travels (``datetime.isoformat``: "2026-11-22T10:00:00")."""
+    return datetime.fromisoformat(text).isoformat()
+
+
+# Per codec, how the stored value becomes the wire's; None: the same. A Date is kept as its
+# ISO text already.
+_FROM_STORED = {
+    sync_wire.DATETIME: _wire_datetime,
+    sync_wire.BOOLEAN: bool,
+    sync_wire.BYTES: sync_wire.BYTES.encode,
+}
+
+
+def encoded_changes(session: Session, in_sql: bool = True) -> Iterator[bytes]:
+    """``local_changes`` as the JSON bytes of each wire row (what a push batch is made of).
+    SQLite writes each row's JSON itself (``json_object``: a fourth of the time of reading
+    the values into Python and dumping them there, the push's own cost on this side); a row
+    SQLite cannot write the same way (bytes, a date not stored as SQLAlchemy stores it) is
+    encoded in Python from SQLite's own values by position. ``in_sql`` False: every row in
+    Python (the reference the SQL must match byte for byte). A foreign key travels as its
+    parent's UUID (joined)."""
+    connection = session.connection()
+    for table in SYNCED_TABLES:
+        plan = _plan(connection, table)
+        if not in_sql or plan.as_json is None:
+            for row in driver_cursor(connection, plan.plain):
+                yield plan.encode(row)
+        else:
+            for text, row_id in driver_cursor(connection, plan.as_json):
+                if text is None:
+                    (row,) = driver_rows(connection, plan.one, (row_id,))
+                    yield plan.encode(row)
+                else:
+                    yield text.encode()
+        # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
+        for row_uuid, base_seq in driver_cursor(connection, plan.orphans):
+            yield orjson.dumps(
+                sync_wire.push_row(
+                    table.name,
+                    row_uuid,
+                    2**31 - 1,  # beats any live version of the row
+                    utcnow(),
+                    True,
+                    base_seq,
+                    {},
+                )
+            )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a table's pending rows are read and encoded: SQL compiled once per process."""
+
+    plain: str  # the values of each row to send, for Python to encode (by id)
+    one: str  # the same, of one row (``?``: its id)
+    as_json: str | None  # each row's JSON written by SQLite, and its id (None: not possible)
+    orphans: str  # the tombstones to send: uuid, server sequence
+    encode: Callable[[tuple], bytes]  # a row of ``plain`` as its JSON
+
+
+_PLANS: dict[str, _Plan] = {}
+
+
+def _plan(connection: Any, table: SyncedTable) -> _Plan:
+    plan = _PLANS.get(table.name)
+    if plan is None:
+        plan = _PLANS[table.name] = _make_plan(connection, table)
+    return plan
+
+
+def _make_plan(connection: Any, table: SyncedTable) -> _Plan:
+    model = table.model
+    columns = model.__table__.c
+    parents = {col: aliased(parent) for col, parent in table.foreign_keys.items()}
+    names = list(table.codecs)
+    # Append-only rows have no updated_at: their first date column stands for it.
+    stamp = next(columns[n] for n in ("updated_at", "created_at", "at") if n in columns)
+    envelope = (
+        raw(columns.uuid),
+        literal(1) if table.append_only else columns.version,
+        raw(stamp),
+        literal(False) if table.append_only else columns.deleted,
+        func.coalesce(SyncRowState.server_seq, 0),
+    )
+    sent = [parents[n].uuid if n in parents else raw(columns[n]) for n in names]
+    plain = _changes(table, parents, *envelope, *sent)
+    as_json = None
+    if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
+        encoded = _sql_encoded(table, names, parents, envelope, sent)
+        query = _changes(table, parents, encoded, model.id).order_by(model.id)
+        as_json = cached(connection, ("encode_json", table.name), lambda: query)
+    orphans = rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
+    return _Plan(
+        plain=cached(connection, ("encode", table.name), lambda: plain.order_by(model.id)),
+        one=cached(
+            connection, ("encode_one", table.name), lambda: plain.where(model.id == _ROW_ID)
+        ),
+        as_json=as_json,
+        orphans=cached(connection, ("orphans", table.name), lambda: orphans),
+        encode=_python_encoder(table, names, parents),
+    )
+
+
+# The one row's id, a parameter of the driver's (the SQL is compiled with its values written).
+_ROW_ID = literal_column("?")
+
+
+def _changes(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any:
+    """``SELECT selected`` over ``table``'s rows to send, joined to their sync state and to
+    the parents (aliased) of their foreign keys."""
+    join, pending = pending_filter(table)
+    columns = table.model.__table__.c
+    query = select(*selected).outerjoin(SyncRowState, join)
+    for col, parent in parents.items():
+        query = query.outerjoin(parent, parent.id == columns[col])
+    return query.where(pending)
+
+
+def _python_encoder(
+    table: SyncedTable, names: list[str], parents: dict[str, Any]
+) -> Callable[[tuple], bytes]:
+    """A wire row's JSON from SQLite's values (envelope, then the sent columns)."""
+    fix = [(i, _FROM_STORED.get(codec)) for i, codec in enumerate(table.codecs.values())]
+    fix = [(i, convert) for i, convert in fix if convert is not None and names[i] not in parents]
+    name = table.name
+
+    def encode(row: tuple) -> bytes:
+        values = list(row[5:])
+        for i, convert in fix:
+            value = values[i]
+            if value is not None:
+                values[i] = convert(value)
+        row_uuid, number, updated_at, deleted, base_seq = row[:5]
+        return orjson.dumps(
+            {
+                "table": name,
+                "uuid": row_uuid,
+                "version": number,
+                "updated_at": _wire_datetime(updated_at) if updated_at else _now(),
+                "deleted": bool(deleted),
+                "base_seq": base_seq,
+                "data": dict(zip(names, values, strict=True)),
+            }
+        )
+
+    return encode
+
+
+# A DateTime as SQLAlchemy stores it on SQLite, the only form _sql_iso rewrites.
+_STORED_DATETIME = (
+    "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+    ".[0-9][0-9][0-9][0-9][0-9][0-9]"
+)
+
+
+def _sql_iso(text: Any) -> Any:
+    """``_wire_datetime`` in SQL, for a text in ``_STORED_DATETIME``'s form: "T" between day
+    and time, and no fraction when it is zero (as ``datetime.isoformat``)."""
+    day_t = func.substr(text, 1, 10).op("||")("T")
+    return case(
+        (func.substr(text, 20) == ".000000", day_t.op("||")(func.substr(text, 12, 8))),
+        else_=day_t.op("||")(func.substr(text, 12)),
+    )
+
+
+def _sql_bool(value: Any) -> Any:
+    return case(
+        (value.is_(None), null()), (value != 0, func.json("true")), else_=func.json("false")
+    )
+
+
+def _sql_encoded(
+    table: SyncedTable, names: list[str], parents: dict[str, Any], envelope: tuple, sent: list
+) -> Any:
+    """The wire row's JSON written by SQLite (the same bytes as ``_python_encoder``'s), or
+    NULL for a row with a date not in ``_STORED_DATETIME``'s form (then Python encodes it)."""
+    row_uuid, number, stamp, deleted, base_seq = envelope
+    data = []
+    dates = [stamp]
+    for name, value in zip(names, sent, strict=True):
+        codec = table.codecs[name]
+        if name in parents:
+            pass  # the parent's UUID, as it is
+        elif codec is sync_wire.DATETIME:
+            dates.append(value)
+            value = _sql_iso(value)
+        elif codec is sync_wire.BOOLEAN:
+            value = _sql_bool(value)
+        data += [literal(name), value]
+    encoded = func.json_object(
+        literal("table"),
+        literal(table.name),
+        literal("uuid"),
+        row_uuid,
+        literal("version"),
+        number,
+        literal("updated_at"),
+        _sql_iso(stamp),
+        literal("deleted"),
+        _sql_bool(deleted),
+        literal("base_seq"),
+        base_seq,
+        literal("data"),
+        func.json_object(*data),
+    )
+    fits = and_(
+        stamp.is_not(None),
+        *(or_(d.is_(None), d.op("GLOB")(_STORED_DATETIME)) for d in dates),
+    )
+    return case((fits, encoded), else_=null())
+
+
+def _now() -> str:
+    return utcnow().isoformat()
+
+
+__all__ = ["encoded_changes", "has_pending", "local_changes", "pending_count", "stateless_rows"]

@@ -1,0 +1,936 @@
+"""Optional sync with the company's sync server (``icsoe_desktop/sync_server``) over HTTP(S).
+
+``synchronize`` pushes the local changes in batches (each with an id the server remembers, so a
+batch sent twice changes nothing), then pulls what other desktops sent since the cursor and
+applies it. An unreachable server loses nothing: changes stay marked until a push is answered.
+``requests`` is imported on first use (start-up time).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid as uuid_module
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import orjson
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.config import SyncSettings
+from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.services.sync.apply import ApplyReport, apply_remote, record_push_results
+from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
+from icsoe_desktop.services.sync.decode import decode_data
+from icsoe_desktop.services.sync.encode import encoded_changes, has_pending, pending_count
+from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
+from icsoe_desktop.store.migrations import HEAD_REVISION
+from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
+
+log = logging.getLogger(__name__)
+
+TOKEN_SCOPE = "sincronizacion"
+# A push batch, at most (each server announces its own limits in /v1/estado: the smaller
+# apply). Fewer, larger batches: fewer round trips and commits on both sides.
+BATCH_ROWS = 5000
+BATCH_BYTES = 4 * 1024 * 1024
+# What a server that announces no limits takes (every version does).
+OLD_SERVER_BATCH_ROWS = 2000
+PULL_ROWS = 5000
+BULK_PULL_ROWS = 20_000
+REPAIR_BUCKETS = 500  # buckets of uuids asked for in one request of a repair (a URL of 2 KB)
+REPAIR_ROWS = 2000  # rows asked for by uuid in one request of a repair
+SIN_CONEXION = "Sin conexión"
+ACTUALIZAR = (
+    "Otro equipo de esta empresa ya usa una versión más reciente de icsoe-desktop: actualiza "
+    "este equipo para ver y editar los datos nuevos (mientras tanto no se pierde ninguno)."
+)
+Progress = Callable[[int, int], None]
+Answer = TypeVar("Answer")
+
+
+class SyncError(DomainError):
+    """Sync could not finish; ``offline`` when the server could not be reached at all."""
+
+    def __init__(self, code: str, message: str, offline: bool = False) -> None:
+        super().__init__(code, message)
+        self.offline = offline
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    enviados: int
+    recibidos: int
+    conflictos: int
+    at: datetime
+    actualizar: bool = False  # another desktop of the company has a newer version of the app
+
+    @property
+    def texto(self) -> str:
+        enviados = plural(self.enviados, "cambio enviado", "cambios enviados")
+        text = f"Sincronización terminada: {enviados}, {plural(self.recibidos, 'recibido')}."
+        if self.conflictos:
+            text += (
+                f" Hay {plural(self.conflictos, 'conflicto')}: revísalos en Configuración > Conflictos de "
+                "sincronización."
+            )
+        if self.actualizar:
+            text += f" {ACTUALIZAR}"
+        return text
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    configured: bool
+    pending: int
+    offline: bool
+    last_sync_at: datetime | None
+    conflicts: int
+    verified_at: datetime | None = None  # the tables last matched the server's checksums
+
+    @property
+    def texto(self) -> str:
+        """The status bar: «Sincronizado hh:mm», «Sin conexión», «N cambios por enviar»."""
+        if not self.configured:
+            return ""
+        parts = []
+        if self.offline:
+            parts.append(SIN_CONEXION)
+        if self.pending:
+            parts.append(plural(self.pending, "cambio por enviar", "cambios por enviar"))
+        if not parts and self.last_sync_at is not None:
+            parts.append(f"Sincronizado {to_local_text(self.last_sync_at)[-5:]}")
+        if self.conflicts:
+            parts.append(plural(self.conflicts, "conflicto"))
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: int
+    tabla: str  # table name
+    titulo: str  # what the user reads: "Registro patronal"
+    renglon: str  # which row: the registro, the usuario…
+    detected_at: datetime
+    kind: str
+    actual: dict[str, Any] | None  # the version now in the row (None: it no longer exists)
+    otra: dict[str, Any]  # the version that lost: {"version", "updated_at", "deleted", "data"}
+
+
+def _retry_dropped():
+    """Requests sent once more, at once, when the connection broke before any answer came:
+    a kept-alive connection the server closed just as the request went out (it closes idle
+    ones after a while) fails that way, and said «Sin conexión» with the server fine. Every
+    request is safe to send again: reads, and pushes (a batch id the server answered already
+    gets its stored reply). Never after a timeout (the server may still be working on it) nor
+    when the server cannot be reached (that waits the timeout again)."""
+    from urllib3.exceptions import ReadTimeoutError
+    from urllib3.util.retry import Retry
+
+    class RetryDropped(Retry):
+        def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+            if isinstance(error, ReadTimeoutError):
+                raise error
+            return super().increment(method, url, response, error, **kwargs)
+
+    return RetryDropped(
+        total=1, connect=0, read=1, status=0, other=0, allowed_methods=None, redirect=0
+    )
+
+
+def _check_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError(
+            "url_invalida",
+            "La dirección del servidor debe empezar con https:// (o http:// en la red local), "
+            "por ejemplo https://sync.empresa.com:8765",
+            "url",
+        )
+    return url
+
+
+class SyncService:
+    # Sent with every request: the protocol this desktop speaks and its store's schema (the
+    # server keeps the company's newest and says so in each answer).
+    protocol = sync_wire.PROTOCOL
+    schema = HEAD_REVISION
+    pull_rows = PULL_ROWS  # rows per pulled page
+    bulk_pull_rows = BULK_PULL_ROWS  # a pull this big may build some indexes at its end
+
+    def __init__(
+        self,
+        store: Store,
+        settings: SettingsService,
+        secrets: SecretsService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+    ) -> None:
+        self._permisos = permisos
+        self._store = store
+        self._settings = settings
+        self._secrets = secrets
+        self._clock = clock
+        self._newest_schema: str | None = None  # the company's, as the server last said
+
+    # --- settings ------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> SyncSettings:
+        return self._settings.current.sync
+
+    def _desktop_id(self) -> str:
+        """This store's id, the keyring key of its token (two stores never share a token)."""
+        value = self._state("desktop_id")
+        if not value:
+            value = uuid_module.uuid4().hex
+            self._set_state(desktop_id=value)
+        return value
+
+    def token(self) -> str | None:
+        return self._secrets.get(TOKEN_SCOPE, self._desktop_id())
+
+    def is_configured(self) -> bool:
+        return self.settings.configured and bool(self.token())
+
+    def configure(
+        self,
+        url: str,
+        token: str | None,
+        verify_tls: bool,
+        interval_min: int,
+        actor: str | None,
+    ) -> None:
+        """Validate and save. ``token`` None keeps the stored one. An empty URL turns sync off."""
+        self._permisos.exigir(actor, Accion.SINCRONIZACION, url)
+        url = _check_url(url) if url.strip() else ""
+        if not 0 <= interval_min <= 24 * 60:
+            raise ValidationError(
+                "intervalo_invalido", "El intervalo debe estar entre 0 y 1440 minutos.", "intervalo"
+            )
+        if token is not None:
+            token = token.strip()
+            if token and (len(token) > 200 or any(c.isspace() for c in token)):
+                raise ValidationError(
+                    "token_invalido", "El token no debe tener espacios (cópialo completo).", "token"
+                )
+            if token:
+                self._secrets.set(TOKEN_SCOPE, self._desktop_id(), token)  # Spanish if no keyring
+            else:
+                self._secrets.delete(TOKEN_SCOPE, self._desktop_id())
+        if url and not self.token():
+            raise ValidationError(
+                "token_faltante",
+                "Captura el token que te dio el administrador del servidor.",
+                "token",
+            )
+        self._settings.save_sync(
+            SyncSettings(url=url, verify_tls=verify_tls, interval_min=interval_min), actor
+        )
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def _state(self, key: str) -> str:
+        with self._store.session() as session:
+            row = session.get(SyncState, key)
+            return row.value if row else ""
+
+    def _set_state(self, **values: str) -> None:
+        with self._store.session() as session:
+            for key, value in values.items():
+                session.merge(SyncState(key=key, value=value))
+
+    def status(self) -> SyncStatus:
+        if not self.is_configured():
+            # Nothing is shown of it: counting what waits reads every movement (a sign-in's or a
+            # switch of empresa's slowest read, README «Rendimiento»).
+            return SyncStatus(False, 0, False, None, 0)
+        with self._store.session() as session:
+            pending = pending_count(session)
+            conflicts = len(
+                session.scalars(
+                    select(SyncConflict.id).where(SyncConflict.resolved_at.is_(None))
+                ).all()
+            )
+        last = self._state("last_sync_at")
+        verified = self._state("verified_at")
+        return SyncStatus(
+            configured=self.is_configured(),
+            pending=pending,
+            offline=self._state("last_result") == "sin_conexion",
+            last_sync_at=datetime.fromisoformat(last) if last else None,
+            conflicts=conflicts,
+            verified_at=datetime.fromisoformat(verified) if verified else None,
+        )
+
+    def pending_count(self) -> int:
+        with self._store.session() as session:
+            return pending_count(session)
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def _http(self, url: str | None = None, token: str | None = None, verify: bool | None = None):
+        import requests
+
+        http = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(max_retries=_retry_dropped())
+        http.mount("http://", adapter)
+        http.mount("https://", adapter)
+        http.headers["Authorization"] = f"Bearer {token or self.token() or ''}"
+        http.headers["User-Agent"] = "icsoe-desktop"
+        http.headers[sync_wire.PROTOCOL_HEADER] = str(self.protocol)
+        http.headers[sync_wire.SCHEMA_HEADER] = self.schema
+        http.verify = self.settings.verify_tls if verify is None else verify
+        return http, (url or self.settings.url).rstrip("/")
+
+    def _call(self, http, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        import requests
+
+        try:
+            response = http.request(method, url, timeout=self.settings.timeout_s, **kwargs)
+        except requests.exceptions.SSLError as exc:
+            log.warning("TLS con el servidor de sincronización: %s", exc)
+            raise SyncError(
+                "certificado_tls",
+                "No se pudo verificar el certificado TLS del servidor de sincronización. Revisa "
+                "la dirección o pide al administrador un certificado válido.",
+            ) from exc
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,  # the answer was cut mid-way
+        ) as exc:
+            log.info("Servidor de sincronización inalcanzable: %s", exc)
+            raise SyncError(
+                "sin_conexion",
+                f"{SIN_CONEXION} con el servidor de sincronización. Los cambios de este equipo "
+                "esperan y se enviarán en la siguiente sincronización; no se pierde nada.",
+                offline=True,
+            ) from exc
+        except requests.RequestException as exc:
+            log.warning("Solicitud de sincronización fallida: %s", exc)
+            raise SyncError("url_invalida", "La dirección del servidor no es válida.") from exc
+        try:
+            body = orjson.loads(response.content)  # several times faster than json on a page
+        except ValueError:
+            body = None
+        newest = response.headers.get(sync_wire.SCHEMA_HEADER)
+        if newest:
+            self._newest_schema = newest
+        if response.status_code == 401:
+            raise SyncError(
+                "token_invalido",
+                "El servidor rechazó el token de sincronización: pide uno nuevo al administrador.",
+            )
+        if response.status_code >= 500:
+            log.warning("Servidor de sincronización: HTTP %s", response.status_code)
+            raise SyncError(
+                "servidor_no_disponible",
+                f"{SIN_CONEXION}: el servidor de sincronización no está disponible ahora "
+                f"(HTTP {response.status_code}). Se reintentará; no se pierde nada.",
+                offline=True,
+            )
+        if response.status_code == 426 and isinstance(body, dict) and body.get("mensaje"):
+            # A server that does not speak this desktop's protocol: its own words (update
+            # the server, or this desktop).
+            log.warning("Sincronización rechazada: HTTP 426 %s", body)
+            raise SyncError("protocolo_no_soportado", str(body["mensaje"]))
+        if response.status_code >= 400 or not isinstance(body, dict):
+            reason = body.get("mensaje") if isinstance(body, dict) else ""
+            log.warning("Sincronización rechazada: HTTP %s %s", response.status_code, body)
+            raise SyncError(
+                "solicitud_rechazada",
+                f"El servidor de sincronización rechazó la solicitud (HTTP "
+                f"{response.status_code}). {reason or ''}".strip(),
+            )
+        return body
+
+    @staticmethod
+    def _read(read: Callable[..., Answer], answer: dict[str, Any], *args: Any) -> Answer:
+        """The server's answer checked for the protocol's shape (domain/sync_wire.py)."""
+        try:
+            return read(answer, *args)
+        except sync_wire.WireError as exc:
+            raise SyncError("respuesta_invalida", "El servidor respondió algo inesperado.") from exc
+
+    def test_connection(
+        self, url: str | None = None, token: str | None = None, verify: bool | None = None
+    ) -> str:
+        """Ask the server who we are; the Spanish answer for «Probar conexión»."""
+        url = _check_url(url) if url is not None else self.settings.url
+        http, base = self._http(url, token, verify)
+        with http:
+            info = self._call(http, "GET", f"{base}/v1/estado")
+        text = (
+            f"Conexión correcta con el servidor de sincronización: empresa {info.get('empresa')}, "
+            f"escritorio «{info.get('escritorio')}»."
+        )
+        return f"{text} {ACTUALIZAR}" if self.newer_version_elsewhere() else text
+
+    # --- synchronize ---------------------------------------------------------------------------
+
+    def synchronize(self, progress: Progress | None = None) -> SyncResult:
+        """Push local changes, pull remote ones, record conflicts. Raises SyncError (Spanish)."""
+        if not self.is_configured():
+            raise SyncError(
+                "sin_configurar",
+                "La sincronización no está configurada: captura el servidor y el token en "
+                "Configuración > Sincronización.",
+            )
+        report = progress or (lambda _done, _total: None)
+        http, base = self._http()
+        try:
+            # (leaving the block waits for the indexes a big pull builds at its end
+            # while the drift check reads: store/bulk_indexes.py)
+            with http, ThreadPoolExecutor(1, "sync-indices") as builder:
+                sent, conflicts = self._push(http, base, report)
+                if conflicts:  # the new conflicts go now: the other side hears of them sooner
+                    sent += self._push(http, base, report)[0]
+                received, more_conflicts = self._pull(http, base, sent, report, builder)
+                verified = None
+                try:
+                    verified = self._verify(http, base, report)
+                except SyncError as exc:  # sent and received: the check waits for next time
+                    log.warning("Verificación con el servidor no terminada: %s", exc.message)
+        except SyncError as exc:
+            self._set_state(last_result="sin_conexion" if exc.offline else "error")
+            raise
+        now = self._clock()
+        # Written once the indexes a big pull builds are done: their build holds the store's
+        # write lock meanwhile (a million rows' take longer than the busy timeout).
+        done = {} if verified is None else {"verified_at": verified}
+        self._set_state(last_result="ok", last_sync_at=now.isoformat(), **done)
+        return SyncResult(
+            sent, received, conflicts + more_conflicts, now, self.newer_version_elsewhere()
+        )
+
+    def newer_version_elsewhere(self) -> bool:
+        """Whether the server said another desktop of the company has a newer schema (a newer
+        version of the app): this one should be updated. What it pushes meanwhile loses
+        nothing (the server keeps the columns it does not know)."""
+        return sync_wire.newer_schema(self._newest_schema, self.schema)
+
+    def _batch_limits(self, http, base: str, total: int) -> tuple[int, int]:
+        """The rows and bytes of a push batch: this desktop's limits, or the server's when it
+        announces smaller ones (``/v1/estado``; asked only when more than one batch of the size
+        every server takes waits). A server that announces none gets that size."""
+        rows, size = min(BATCH_ROWS, OLD_SERVER_BATCH_ROWS), BATCH_BYTES
+        if total <= rows:
+            return rows, size
+        info = self._call(http, "GET", f"{base}/v1/estado")
+        announced, body = info.get("max_renglones"), info.get("max_bytes")
+        if type(announced) is int and announced > 0:
+            rows = min(BATCH_ROWS, announced)
+        if type(body) is int and body > 0:
+            # The body also holds the batch id and a comma between rows.
+            size = min(size, max(body - rows - 1024, body // 2))
+        return rows, size
+
+    def _batches(self, max_rows: int, max_bytes: int) -> Iterator[list[bytes]]:
+        """The local changes as JSON text, in batches: each row is encoded once (its size is
+        the encoded text's). Read as they are sent (one snapshot of the store, one batch in
+        memory at a time, not the whole outbox)."""
+        batch: list[bytes] = []
+        size = 0
+        with self._store.session() as session:
+            for encoded in encoded_changes(session):  # UTF-8 bytes (len: the size)
+                if batch and (len(batch) >= max_rows or size + len(encoded) > max_bytes):
+                    yield batch
+                    batch, size = [], 0
+                batch.append(encoded)
+                size += len(encoded)
+        if batch:
+            yield batch
+
+    def _push(self, http, base: str, report: Progress) -> tuple[int, int]:
+        """Send the batches one after another; the next batch is read and encoded while the
+        server works on the one before (another thread waits for its answer), and a batch's
+        answer is recorded once the next batch is on its way (the server is not kept waiting
+        for this desktop's writes)."""
+        with self._store.session() as session:
+            # (counted only when something waits: the count reads every row the lookup
+            # stops at the first of)
+            total = pending_count(session) if has_pending(session) else 0
+        done = conflicts = 0
+        report(0, total)
+        if not total:
+            return 0, 0
+        max_rows, max_bytes = self._batch_limits(http, base, total)
+        in_flight: tuple[Future, int, str] | None = None  # an answer to come, its rows, its id
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+            for rows in self._batches(max_rows, max_bytes):
+                answered = in_flight
+                if answered is not None:
+                    answered[0].result()  # (an error stops here: nothing more is sent)
+                # The id is stored before sending: after a lost answer the retry reuses it and
+                # the server replies from its record instead of applying the batch again. (A
+                # batch sent after an answered one is always new.)
+                stored = self._state("pending_batch") if answered is None else ""
+                batch_id = stored or uuid_module.uuid4().hex
+                self._set_state(pending_batch=batch_id)
+                answer = sender.submit(
+                    self._call,
+                    http,
+                    "POST",
+                    f"{base}/v1/push",
+                    data=sync_wire.push_body(batch_id, rows),
+                    headers={"Content-Type": "application/json"},
+                )
+                in_flight = (answer, len(rows), batch_id)
+                if answered is not None:
+                    conflicts += self._pushed(answered[0], answered[2])
+                    done += answered[1]
+                    report(done, max(total, done))
+            if in_flight is not None:
+                conflicts += self._pushed(in_flight[0], in_flight[2])
+                done += in_flight[1]
+        report(done, done)
+        return done, conflicts
+
+    def _pushed(self, answer: Future, batch_id: str) -> int:
+        """A batch's answer recorded (its conflicts kept); the number of conflicts. Its rows
+        that were not recorded (a crash before this) stay changed and are sent again: the
+        server finds them as they are and answers without a new version."""
+        pushed = self._read(sync_wire.read_push_answer, answer.result())
+        results, cursor = pushed["results"], pushed["cursor"]
+        with self._applying() as session:
+            conflicts = record_push_results(session, results, self._clock())
+            pending = session.get(SyncState, "pending_batch")
+            if pending is not None and pending.value == batch_id:  # not the next one's
+                pending.value = ""
+            self._skip_own_rows(session, results, cursor)
+        return conflicts
+
+    @staticmethod
+    def _skip_own_rows(session, results: list[sync_wire.PushResult], cursor: int) -> None:
+        """Move the pull cursor past this batch when every sequence between the cursor and the
+        server's new one went to this batch: nobody else wrote in between, so pulling that range
+        would only bring back our own rows (100,000 of them after a big import)."""
+        state = session.get(SyncState, "cursor")
+        since = int(state.value) if state and state.value else 0
+        fresh = sorted(r.get("seq") for r in results if isinstance(r.get("seq"), int))
+        fresh = [seq for seq in fresh if seq > since]
+        if cursor > since and fresh == list(range(since + 1, cursor + 1)):
+            session.merge(SyncState(key="cursor", value=str(cursor)))
+
+    def _pull(
+        self, http, base: str, sent: int, report: Progress, builder: Executor | None = None
+    ) -> tuple[int, int]:
+        """Fetch and apply page by page: each page commits with the cursor after it, so memory
+        stays two pages whatever the company's size, a crash re-pulls one page at most, and the
+        user's saves wait for one page's write at most (never the whole pull). The next page is
+        fetched (another thread) while this one is applied: the server's work and the transfer
+        overlap SQLite's. Indexes a big pull dropped are built again at its end: by
+        ``builder`` when given (the caller goes on meanwhile), here after a failure."""
+        cursor = int(self._state("cursor") or 0)
+        received = 0
+        done = ApplyReport()
+        suspended = False
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+                coming = fetcher.submit(self._pull_page, http, base, cursor)
+                while True:
+                    page = coming.result()
+                    size = sync_wire.page_size(page)
+                    remaining, next_cursor = page["remaining"], page["cursor"]
+                    last = size < self.pull_rows
+                    if not last:
+                        coming = fetcher.submit(self._pull_page, http, base, next_cursor)
+                    try:
+                        if size:
+                            with self._applying() as session:
+                                if not received:  # the first page: how much is coming
+                                    suspended = self._suspend_indexes(session, size + remaining)
+                                done.add(apply_remote(session, page["grupos"], self._clock()))
+                                session.merge(SyncState(key="cursor", value=str(next_cursor)))
+                    except BaseException:
+                        coming.cancel()
+                        raise
+                    received += size
+                    report(sent + received, sent + received + remaining)  # an estimate
+                    if last:
+                        break
+            done.add(self._apply_waiting())
+        except BaseException:
+            if suspended:
+                self._restore_indexes()
+            raise
+        if suspended:
+            if builder is None:
+                self._restore_indexes()
+            else:
+                builder.submit(self._restore_indexes)
+        if received:
+            with self._store.session() as session:  # the pages' WAL, before a user's save
+                checkpoint(session.connection())
+        report(sent + received, sent + received)
+        return done.applied, done.conflicts
+
+    def _suspend_indexes(self, session: Session, coming: int) -> bool:
+        """For a pull that brings at least ``bulk_pull_rows`` rows and as many as a table
+        holds (a desktop joining a company), the table's indexes that are faster built at the
+        end than kept up to date are dropped, with the first page (its ``BulkHooks``)."""
+        if coming < self.bulk_pull_rows:
+            return False
+        connection = session.connection()
+        suspended = False
+        for table in SYNCED_TABLES:
+            if table.bulk is None or table.bulk.suspend_indexes is None:
+                continue
+            held = session.scalar(select(func.count()).select_from(table.model))
+            if coming >= (held or 0):
+                suspended = bool(table.bulk.suspend_indexes(connection)) or suspended
+        return suspended
+
+    def _restore_indexes(self) -> None:
+        """The dropped indexes built again. Failing here (a busy store) only leaves the grid's
+        searches slower until the store is opened again, which builds them."""
+        try:
+            # (SQLite's own sort, spilling to a temporary file: as fast as a large cache and
+            # temp_store=MEMORY here, and it leaves a million rows' sort out of the memory)
+            with self._store.session(immediate=True) as session:
+                for table in SYNCED_TABLES:
+                    if table.bulk is not None and table.bulk.restore_indexes is not None:
+                        table.bulk.restore_indexes(session.connection())
+            with self._store.session() as session:  # their WAL, before a user's save
+                checkpoint(session.connection())
+        except SQLAlchemyError:
+            log.warning("Índices sin reconstruir tras la sincronización", exc_info=True)
+
+    def _pull_page(
+        self,
+        http,
+        base: str,
+        since: int,
+        table: str | None = None,
+    ) -> sync_wire.PullPage:
+        """The page after ``since``; of one ``table`` only (a repair from a server that keeps
+        no buckets), which must name its cursor and reads no estimate of what remains."""
+        params: dict[str, Any] = {
+            "since": since,
+            "limit": self.pull_rows,
+            "formato": "columnas",  # the only pages this desktop reads (sync_wire.PulledGroup)
+        }
+        if table is not None:
+            params["tabla"] = table
+        answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
+        if "grupos" not in answer and isinstance(answer.get("rows"), list):
+            raise SyncError(
+                "servidor_anterior",
+                "El servidor de sincronización es de una versión anterior a la de este equipo: "
+                "pide al administrador que lo actualice. Los cambios de este equipo esperan; no "
+                "se pierde nada.",
+            )
+        return self._read(sync_wire.read_pull_page, answer, since if table is None else None)
+
+    def _apply_waiting(self) -> ApplyReport:
+        """The rows that came before their parent (kept in sync_pending, maybe by an earlier,
+        interrupted pull), now that every page is here: parents' tables first."""
+        done = ApplyReport()
+        with self._store.session() as session:
+            if session.scalar(select(SyncPending.seq).limit(1)) is None:
+                return done  # (the usual case: one read, not one per table)
+        for table in SYNCED_TABLES:
+            while True:
+                with self._applying() as session:
+                    waiting = session.scalars(
+                        select(SyncPending)
+                        .where(SyncPending.table_name == table.name)
+                        .order_by(SyncPending.seq)
+                        .limit(self.pull_rows)
+                    ).all()
+                    if not waiting:
+                        break
+                    rows = [json.loads(w.row) for w in waiting]
+                    session.execute(
+                        delete(SyncPending).where(SyncPending.seq.in_([w.seq for w in waiting]))
+                    )
+                    groups = sync_wire.groups_of_rows(rows)
+                    done.add(apply_remote(session, groups, self._clock(), final=True))
+        return done
+
+    @contextmanager
+    def _applying(self) -> Iterator[Session]:
+        """A write transaction for pulled rows, holding SQLite's write lock from its first read
+        (see Store.session); a store kept busy past the busy timeout is a retry, not a crash."""
+        try:
+            with self._store.session(immediate=True) as session:
+                connection = session.connection()
+                with large_page_cache(connection), rare_checkpoints(connection):
+                    yield session
+                    # Committed here, with the bigger cache and without a checkpoint (the
+                    # session's own commit after it finds nothing left to do).
+                    session.flush()
+                    connection.exec_driver_sql("COMMIT")
+        except OperationalError as exc:
+            log.warning("Base de datos ocupada durante la sincronización: %s", exc)
+            raise SyncError(
+                "base_ocupada",
+                "La base de datos de este equipo estuvo ocupada (por ejemplo, una importación "
+                "grande): la sincronización se reintentará; no se pierde nada.",
+            ) from exc
+
+    # --- drift check ----------------------------------------------------------------------
+
+    def _verify(self, http, base: str, report: Progress) -> str | None:
+        """Compare each synced table's row count and checksum (uuid + version) with the
+        server's; repair a table that differs. «Verificado» (with the time) when they match.
+        Skipped while changes wait to be sent (they are differences by design). Both sides'
+        sums are kept as rows are written (store/sumas.py; the server's bucket_sums) and each
+        side reads its own with its cursor in one snapshot: compared only at the same cursor,
+        so a push or a save committing meanwhile is never taken for drift. Returns when they
+        matched (ISO), "" when a table still differs, None when not checked: the caller
+        records it."""
+        found = self._compare(http, base, report)
+        if found is None:
+            return None
+        drifted = self._drifted(*found)
+        if drifted:
+            log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
+            for table in drifted:
+                self._repair(http, base, table)
+            found = self._compare(http, base, report)
+            if found is None:
+                return None
+            drifted = self._drifted(*found)
+        if drifted:
+            log.warning("Siguen distintas del servidor: %s", drifted)
+            return ""
+        return self._clock().isoformat()
+
+    def _compare(
+        self, http, base: str, report: Progress
+    ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
+        """(the server's summaries, this desktop's sums) at the same cursor; None when
+        changes wait to be sent or the company kept moving (checked at the next sync)."""
+        for _attempt in range(3):  # others may push meanwhile: catch up first
+            mine = self._local_view()
+            if mine.pending:
+                return None
+            summary = self._read(
+                sync_wire.read_resumen, self._call(http, "GET", f"{base}/v1/resumen")
+            )
+            if summary["cursor"] <= mine.cursor:
+                return summary["tablas"], mine.sums
+            self._pull(http, base, 0, report)
+        return None
+
+    def _local_view(self) -> LocalView:
+        with self._store.session() as session:
+            return kept_view(session, has_pending)  # (whether, not how many)
+
+    @staticmethod
+    def _drifted(tablas: dict[str, Any], mine: dict[str, tuple[int, int]]) -> list[str]:
+        return [
+            table.name
+            for table in SYNCED_TABLES
+            if sync_wire.summary_differs(
+                tablas.get(table.name) or {}, *mine.get(table.name, (0, 0))
+            )
+        ]
+
+    def _repair(self, http, base: str, name: str) -> None:
+        """A table that differs from the server, narrowed down in two steps: its buckets of
+        uuids (both sides keep each one's checksum), then, in the buckets that differ, each
+        row's version (the server lists them; this desktop reads its rows of those buckets):
+        only the rows that differ are received again. A server that keeps no buckets: the
+        whole table."""
+        theirs = self._call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
+        cubetas = theirs.get("cubetas")
+        if not isinstance(cubetas, dict):
+            received = self._repull(http, base, name)
+            log.warning("Tabla %s: %d renglones recibidos de nuevo", name, received)
+            return
+        table = by_name(name)
+        with self._store.session() as session:
+            mine = kept_buckets(session, table)
+        held = {int(b) for b in cubetas if b.isdigit()} | set(mine)
+        differing = [
+            b
+            for b in sorted(held)
+            if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
+        ]
+        received = 0
+        for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
+            chunk = differing[start : start + REPAIR_BUCKETS]
+            listed = self._call(
+                http,
+                "GET",
+                f"{base}/v1/versiones",
+                params={"tabla": name, "cubetas": ",".join(map(str, chunk))},
+            )
+            server = dict(zip(listed.get("uuid") or [], listed.get("version") or [], strict=False))
+            with self._store.session() as session:
+                local = row_versions(session, table, chunk)
+            wanted = [u for u, v in server.items() if local.get(u) != v]
+            for first in range(0, len(wanted), REPAIR_ROWS):
+                received += self._receive_rows(
+                    http, base, name, wanted[first : first + REPAIR_ROWS]
+                )
+        log.warning(
+            "Tabla %s: %d cubetas distintas del servidor, %d renglones recibidos de nuevo",
+            name,
+            len(differing),
+            received,
+        )
+
+    def _receive_rows(self, http, base: str, name: str, uuids: list[str]) -> int:
+        """Some rows of one table received again by uuid and applied where the local copy is
+        not the server's; how many came."""
+        answer = self._call(
+            http,
+            "POST",
+            f"{base}/v1/renglones",
+            data=orjson.dumps({"tabla": name, "uuids": uuids}),
+            headers={"Content-Type": "application/json"},
+        )
+        page = self._read(sync_wire.read_pull_page, answer, None)
+        size = sync_wire.page_size(page)
+        if size:
+            with self._applying() as session:
+                apply_remote(session, page["grupos"], self._clock(), repair=True)
+            self._apply_waiting()
+        return size
+
+    def _repull(self, http, base: str, name: str) -> int:
+        """Every row of one table again, applied where the local copy is not the server's;
+        how many rows came."""
+        since = received = 0
+        while True:
+            page = self._pull_page(http, base, since, name)
+            size, since = sync_wire.page_size(page), page["cursor"]
+            received += size
+            if size:
+                with self._applying() as session:
+                    apply_remote(session, page["grupos"], self._clock(), repair=True)
+            if size < self.pull_rows:
+                break
+        self._apply_waiting()
+        return received
+
+    # --- conflicts -----------------------------------------------------------------------------
+
+    def conflicts(self) -> list[ConflictRow]:
+        """Unresolved conflicts, newest first."""
+        out: list[ConflictRow] = []
+        with self._store.session() as session:
+            found = session.scalars(
+                select(SyncConflict)
+                .where(SyncConflict.resolved_at.is_(None))
+                .order_by(SyncConflict.id.desc())
+            ).all()
+            for conflict in found:
+                out.append(self._conflict_row(session, conflict))
+        return out
+
+    @staticmethod
+    def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
+        """The other version's data as column values (raises ValueError if it no longer fits)."""
+        return decode_data(session, table, otra["data"])
+
+    @staticmethod
+    def _holder(session, table, values: dict[str, Any]) -> Any:
+        """The local row holding the same registro, usuario, movimiento… as ``values``: what
+        a "duplicado" conflict collided with."""
+        for key in table.natural_keys:
+            model = table.model
+            obj = session.scalar(
+                select(model).where(*(getattr(model, name) == values.get(name) for name in key))
+            )
+            if obj is not None:
+                return obj
+        return None
+
+    def _current(self, session, conflict: SyncConflict) -> dict[str, Any] | None:
+        table = by_name(conflict.table_name)
+        if table is None:
+            return None
+        obj = session.scalar(select(table.model).where(table.model.uuid == conflict.row_uuid))
+        if obj is None and conflict.kind == "duplicado":
+            try:
+                obj = self._holder(
+                    session, table, self._decoded(session, table, json.loads(conflict.loser))
+                )
+            except ValueError:
+                obj = None
+        if obj is None:
+            return None
+        return {
+            "version": getattr(obj, "version", 1),
+            "deleted": bool(getattr(obj, "deleted", False)),
+            "data": {n: sync_wire.encode_value(getattr(obj, n)) for n in table.columns},
+        }
+
+    def _conflict_row(self, session, conflict: SyncConflict) -> ConflictRow:
+        otra = json.loads(conflict.loser)
+        table = by_name(conflict.table_name)
+        if table is not None and isinstance(otra.get("data"), dict):
+            # The server's JSON does not keep key order: show both versions in column order.
+            data = otra["data"]
+            otra["data"] = {n: data[n] for n in table.columns if n in data} | data
+        actual = self._current(session, conflict)
+        label_key = table.spec.etiqueta if table is not None else ""
+        label = (actual or otra)["data"].get(label_key) or conflict.row_uuid
+        return ConflictRow(
+            conflict.id,
+            conflict.table_name,
+            (table.spec.titulo if table is not None else "") or conflict.table_name,
+            str(label),
+            conflict.detected_at,
+            conflict.kind,
+            actual,
+            otra,
+        )
+
+    def resolve(self, conflict_id: int, keep: str, actor: str | None) -> None:
+        """``keep`` "actual" keeps the row as it is; "otra" writes the losing version over it as
+        a new local change (sent at the next sync, over every desktop's copy)."""
+        self._permisos.exigir(actor, Accion.CONFLICTOS, str(conflict_id))
+        if keep not in ("actual", "otra"):
+            raise ValueError(keep)
+        with self._store.session() as session:
+            conflict = session.get(SyncConflict, conflict_id)
+            if conflict is None or conflict.resolved_at is not None:
+                raise ValidationError("conflicto_resuelto", "Este conflicto ya fue resuelto.")
+            table = by_name(conflict.table_name)
+            if keep == "otra" and table is not None and not table.append_only:
+                self._restore(session, table, conflict)
+            conflict.resolved_at = self._clock()
+            conflict.resolution = keep
+
+    def _restore(self, session, table, conflict: SyncConflict) -> None:
+        otra = json.loads(conflict.loser)
+        try:
+            values = self._decoded(session, table, otra)
+        except ValueError as exc:
+            raise ValidationError(
+                "conflicto_inservible",
+                "La otra versión ya no puede aplicarse (le falta un dato relacionado).",
+            ) from exc
+        values["deleted"] = bool(otra.get("deleted"))
+        obj = session.scalar(select(table.model).where(table.model.uuid == conflict.row_uuid))
+        if conflict.kind == "duplicado" and obj is None:
+            # The other desktop's row could not be inserted (same registro, usuario…): its data
+            # goes over the local row holding that value.
+            obj = self._holder(session, table, values)
+        if obj is None:
+            obj = table.model(uuid=conflict.row_uuid, **table.local_defaults)
+            session.add(obj)
+        for key, value in values.items():
+            setattr(obj, key, value)
