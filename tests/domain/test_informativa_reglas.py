@@ -6,7 +6,6 @@ Every weekday asserted here was checked against the calendar (``date.weekday()``
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import replace
 from datetime import date
 
@@ -357,14 +356,9 @@ def test_messages_say_what_is_wrong_and_where() -> None:
 
 
 @pytest.mark.slow
-def test_revisar_checks_twelve_thousand_workers_well_under_half_a_second() -> None:
+def test_revisar_finds_nothing_in_twelve_thousand_clean_workers() -> None:
+    # Its speed at this size is bench/informativa.py's.
     inf = informativa_limpia(contratos=40, trabajadores=300, seed=3)
     assert inf.numero_trabajadores == 12_000
     conocidas = {t.nss: t.curp for c in inf.contratos for t in c.trabajadores}
-    mejor = float("inf")
-    for _ in range(3):
-        inicio = time.perf_counter()
-        problemas = revisar(inf, conocidas)
-        mejor = min(mejor, time.perf_counter() - inicio)
-    assert problemas == []
-    assert mejor < 0.5
+    assert revisar(inf, conocidas) == []

@@ -7,7 +7,6 @@ Exportar; and a keyboard-only walk from the pantalla de inicio to Revisar."""
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -96,26 +95,21 @@ def test_12000_workers_scroll_to_the_end_at_once(qtbot, services, quien, modals)
     result = services.informativa_trabajadores.agregar_varios(contrato, ana, list(rows))
     assert result.agregados == 12_000
 
-    started = time.perf_counter()
     window = open_window(qtbot, services, ana, rfc, uuid)
     window.resize(1366, 740)
     QApplication.processEvents()
-    opened = time.perf_counter() - started
     table = window.trabajadores.tabla
     model = window.trabajadores.model
     assert model.rowCount() == 12_000 and window.trabajadores.total.text() == "12,000 trabajadores"
     assert model.loaded() <= PAGE_SIZE  # only what was painted was read
 
     table.setFocus()
-    started = time.perf_counter()
     qtbot.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
     table.viewport().repaint()
-    to_end = time.perf_counter() - started
     assert table.currentIndex().row() == 11_999
     assert model.index(11_999, 0).data() == rows[-1].nss
     assert model.index(11_999, 1).data() == rows[-1].curp
     assert model.loaded() <= 2 * PAGE_SIZE  # the first page and the last, not all between
-    assert opened < 2.0 and to_end < 0.5, (opened, to_end)
 
     # Supr removes the selected rows (after asking), here the last three: Shift+Up twice.
     for _ in range(2):

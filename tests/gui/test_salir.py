@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +39,7 @@ def con_barra(progreso, cancelado):
 def sin_parar():
     marker.write_text("empezó")
     time.sleep(60)
+    marker.write_text("terminó")  # only if the app waited for it
 
 def empezar():
     if kind == "barra":
@@ -53,34 +53,31 @@ sys.exit(run_gui(str(data_dir)))
 """
 
 
-def _salir_con(tmp_path: Path, kind: str) -> tuple[subprocess.CompletedProcess, float]:
+def _salir_con(tmp_path: Path, kind: str) -> subprocess.CompletedProcess:
     data_dir = tmp_path / "datos"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONFAULTHANDLER="1")
-    start = time.monotonic()
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", _SCRIPT, str(data_dir), kind],
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a hang, not a measure: the markers tell what was waited for
     )
-    return done, time.monotonic() - start
 
 
 @pytest.mark.end2end
 def test_quitting_during_work_behind_a_bar_stops_it_and_exits_cleanly(tmp_path):
-    done, seconds = _salir_con(tmp_path, "barra")
+    done = _salir_con(tmp_path, "barra")
     assert done.returncode == 0, done.stderr
     assert "Fatal Python error" not in done.stderr
     assert (tmp_path / "trabajo.txt").read_text() == "cancelado"  # stopped, not waited for
-    assert seconds < 30
 
 
 @pytest.mark.slow  # the app's few seconds of grace for work that cannot stop
 @pytest.mark.end2end
 def test_quitting_during_work_that_cannot_stop_exits_cleanly_after_a_short_wait(tmp_path):
-    done, seconds = _salir_con(tmp_path, "sin_parar")
+    done = _salir_con(tmp_path, "sin_parar")
     assert done.returncode == 0, done.stderr
     assert "Fatal Python error" not in done.stderr
+    # The minute of work was not waited for: it never wrote «terminó».
     assert (tmp_path / "trabajo.txt").read_text() == "empezó"
-    assert seconds < 40  # the minute of work was not waited for
