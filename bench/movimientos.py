@@ -19,7 +19,7 @@
 4. (--insert) Inserting 100,000 movements into a store of 100,000, as imports and sync pulls do
    (Core executemany in batches of 5,000, 32 MiB page cache, counts added per batch:
    store/conteo.py): a fresh store at head (no sort index: they are built on first sort) / the
-   same store downgraded to 0006_lote_numero (main at 07fdb4a, no counts), paired runs.
+   same store downgraded to 0006_lote_numero (no counts), paired runs.
 
 5. (--frio) The same with the store out of the OS cache, as after a reboot: before each figure
    the store's files are dropped from the page cache (posix_fadvise DONTNEED, after an fsync)
@@ -573,7 +573,7 @@ def bench_first_window(directory: Path, repeat: int = 5) -> None:
 
 
 def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
-    """Insert ``rows`` into a store of ``rows``: head (no sort index) against 0006 (07fdb4a)."""
+    """Insert ``rows`` into a store of ``rows``: head (no sort index) against 0006."""
     import shutil
 
     from alembic import command
@@ -636,7 +636,7 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
         )
     med = {k: [statistics.median(x[i] for x in v) for i in (0, 1)] for k, v in times.items()}
     (c0, w0), (c1, w1) = med["0006"], med["head"]
-    print(f"  0006_lote_numero (main 07fdb4a): {c0:.2f} s CPU, {w0:.2f} s de reloj (medianas)")
+    print(f"  0006_lote_numero: {c0:.2f} s CPU, {w0:.2f} s de reloj (medianas)")
     print(
         f"  cabeza (conteos, sin índices de orden): {c1:.2f} s CPU, {w1:.2f} s de reloj"
         f"  razón CPU {c1 / c0:.3f}, reloj {w1 / w0:.3f}"

@@ -1,4 +1,4 @@
-"""Modo de capacitación in the windows (issue «the clerk's walk, second round», point 7): an
+"""Modo de capacitación in the windows: an
 administrator turns it on in Emisores confiables; the main window and the ICSOE windows say so
 in their title; ICSOE's e.firma screen says why the SAT's test e.firma is refused, and takes it
 with the mode on."""

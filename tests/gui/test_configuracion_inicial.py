@@ -1,4 +1,4 @@
-"""The first-run assistant (issue «the clerk's first day», point 1): a new company signs in and is
+"""The first-run assistant: a new company signs in and is
 led through empresa, registros patronales (from Excel), mail, certificates and sync; skipped
 steps stay pending in the main window and are resumed from «Configuración inicial»."""
 

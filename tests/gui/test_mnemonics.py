@@ -1,9 +1,8 @@
-"""Alt-letter mnemonics and Cerrar buttons (issue «the clerk's first day», point 8): every
+"""Alt-letter mnemonics and Cerrar buttons: every
 button, check box and labelled field of the login, Regístrate, Recuperar, Certificados,
 Registros patronales and the ICSOE windows has its own letter, and the letters work.
 
-And every window of the app, found by introspection (issue «the clerk's walk, second round»,
-point 4): no two controls on screen at once share a letter, and Enter never presses a button
+And every window of the app, found by introspection: no two controls on screen at once share a letter, and Enter never presses a button
 that cancels in a window with something to type."""
 
 from __future__ import annotations

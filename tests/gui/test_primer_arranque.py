@@ -1,4 +1,4 @@
-"""The very first start (issue «the clerk's walk, second round», point 5): a new installation's
+"""The very first start: a new installation's
 login says that the first step is Regístrate aquí; the Configuración inicial's optional step
 (the sync server) neither holds Terminar back nor shows as pending; the main window's title
 names the empresa as soon as its RFC is saved."""

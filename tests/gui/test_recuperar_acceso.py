@@ -1,4 +1,4 @@
-"""Recovering access before mail is set up (issue «the clerk's first day», point 2): outgoing mail
+"""Recovering access before mail is set up: outgoing mail
 from the login window and from Recuperar Contraseña, and an administrator resetting another
 user's password from Regístrate aquí — all through the real windows."""
 

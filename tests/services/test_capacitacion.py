@@ -1,4 +1,4 @@
-"""Modo de capacitación (issue «the clerk's walk, second round», point 7): the SAT's test
+"""Modo de capacitación: the SAT's test
 authorities (its published test e.firma's «AC UAT») are trusted only while an administrator has
 the mode on; turning it on or off is audited and kept in the installation's settings.
 
