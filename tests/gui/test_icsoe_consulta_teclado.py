@@ -1,5 +1,6 @@
-"""Consulta de capturistas by keyboard and at the window's default size: Enter/Space on an action cell, the buttons' Alt-letters and the context menu act
-on the selected row; no header, action link or fixed value is cut."""
+"""Consulta de capturistas by keyboard and at the window's default size: Enter/Space on an action
+cell, the buttons' Alt-letters and the context menu act on the selected row; no header, action
+link or fixed value is cut."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Enter, Escape and the first focus, as a clerk working by keyboard meets them. The letters of every window: test_mnemonics.py; the
-Consulta grid: test_icsoe_consulta_teclado.py."""
+"""Enter, Escape and the first focus, as a clerk working by keyboard meets them. The letters of
+every window: test_mnemonics.py; the Consulta grid: test_icsoe_consulta_teclado.py."""
 
 from __future__ import annotations
 
