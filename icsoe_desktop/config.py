@@ -184,6 +184,6 @@ def save_settings(settings: Settings) -> None:
     if settings.capacitacion.activo:  # written only while on: an empresa's file never has it
         data["capacitacion"] = asdict(settings.capacitacion)
     text = tomli_w.dumps(data)
-    from icsoe_desktop.services.files import write_bytes_atomic
+    from icsoe_desktop.files import write_bytes_atomic
 
     write_bytes_atomic(settings.settings_path, text.encode("utf-8"))

@@ -29,8 +29,16 @@ def _imports(path: Path) -> frozenset[str]:
 
 
 def _ours(names: frozenset[str]) -> set[str]:
-    """The layer each of our imports lands in (``icsoe_desktop.store.db`` → ``store``)."""
+    """The layer each of our imports lands in (``icsoe_desktop.store.db`` → ``store``; a
+    top-level module is its own: ``icsoe_desktop.paths`` → ``paths``)."""
     return {n.split(".")[1] for n in names if n.startswith("icsoe_desktop.") and n.count(".")}
+
+
+# The top level: what everything may use (the base), and the entry points that put it together.
+BASE = {"paths", "config", "logging_setup", "console", "files"}
+ENTRADAS = {"__main__", "app", "self_check", "cli", "cli_empresas", "cli_informativa"}
+ENTRADAS |= {"cli_movimientos", "cli_sepomex", "cli_usuarios"}
+LAYERS = {"domain", "store", "services", "gui", "sync_server", "demo"}
 
 
 def _broken(layer: str, allowed_ours: set[str], forbidden_libs: set[str]) -> list[str]:
@@ -44,7 +52,6 @@ def _broken(layer: str, allowed_ours: set[str], forbidden_libs: set[str]) -> lis
     return found
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("layer", "allowed_ours", "forbidden_libs"),
     [
@@ -53,7 +60,7 @@ def _broken(layer: str, allowed_ours: set[str], forbidden_libs: set[str]) -> lis
         ("sync_server", {"sync_server", "domain"}, {"PySide6", "keyring"}),
         (
             "services",
-            {"services", "store", "domain", "config", "paths", "logging_setup"},
+            {"services", "store", "domain", *BASE},
             {"PySide6"},
         ),
     ],
@@ -62,11 +69,10 @@ def test_each_layer_imports_only_what_it_may(layer, allowed_ours, forbidden_libs
     assert _broken(layer, allowed_ours, forbidden_libs) == []
 
 
-@pytest.mark.slow
 def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
     found = _broken(
         "gui",
-        {"gui", "services", "domain", "config", "paths", "logging_setup", "self_check"},
+        {"gui", "services", "domain", "self_check", *BASE},
         {"sqlalchemy", "alembic", "sqlite3"},
     )
     for path in _modules("gui"):
@@ -76,7 +82,35 @@ def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
     assert found == []
 
 
-@pytest.mark.slow
+def test_every_module_is_in_a_layer_or_named_at_the_top() -> None:
+    """A new top-level module or package must be placed: in the base, or an entry point."""
+    top = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
+    folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert top == BASE | ENTRADAS
+    assert folders == LAYERS
+
+
+def test_the_base_imports_only_the_domain_and_itself() -> None:
+    """paths, config, logging, console and files are what every layer may use: they import
+    none of the layers above them (no service, store or window)."""
+    found = [
+        f"{name}.py imports {layer}"
+        for name in sorted(BASE)
+        for layer in sorted(_ours(_imports(PACKAGE / f"{name}.py")) - {"domain", *BASE})
+    ]
+    assert found == []
+
+
+def test_the_command_lines_never_reach_the_store_or_the_windows() -> None:
+    """cli*.py call services; the GUI starts through app.py (the `gui` command)."""
+    found = [
+        f"{path.name} imports {layer}"
+        for path in sorted(PACKAGE.glob("cli*.py"))
+        for layer in sorted(_ours(_imports(path)) & {"store", "gui"})
+    ]
+    assert found == []
+
+
 def test_only_the_cli_and_the_demo_itself_import_the_demo() -> None:
     importers = {
         str(path.relative_to(PACKAGE))

@@ -22,9 +22,9 @@ from icsoe_desktop.domain.contacto import (
 from icsoe_desktop.domain.emails import CORREO_OBLIGATORIO, check_email
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.files import read_credential_file, write_bytes_atomic
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificados.servicio import CertificatesService
-from icsoe_desktop.services.files import read_credential_file, write_bytes_atomic
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, new_uuid
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.files import atomic_write
+from icsoe_desktop.files import atomic_write
 
 log = logging.getLogger(__name__)
 ARCHIVO = "preferencias.json"

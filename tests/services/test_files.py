@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from icsoe_desktop.services.files import atomic_write, write_bytes_atomic
+from icsoe_desktop.files import atomic_write, write_bytes_atomic
 
 
 class _Stop(Exception):

@@ -483,7 +483,7 @@ class InformativaWindow(QMainWindow):
 
     def guardar_acuse_en(self, path: Path, acuse: bytes | None = None) -> Path | None:
         """What the save dialog does with the chosen path (tests call it directly)."""
-        from icsoe_desktop.services.files import write_bytes_atomic
+        from icsoe_desktop.files import write_bytes_atomic
 
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")

@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.files import atomic_write
+from icsoe_desktop.files import atomic_write
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]

@@ -175,7 +175,7 @@ class EmisoresService:
 
     def leer(self, path: Path) -> Emisor:
         """Read a CA file to show it before adding (subject, validity, fingerprint)."""
-        from icsoe_desktop.services.files import read_credential_file
+        from icsoe_desktop.files import read_credential_file
 
         data = read_credential_file(path, "certificado de la autoridad certificadora", "archivo")
         return read_emisor(data, incluido=False, archivo=str(path))

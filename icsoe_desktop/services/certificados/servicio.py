@@ -21,14 +21,14 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.files import read_credential_file as _read
+from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificados.emisores import (
     TRUSTED_DIR as TRUSTED_DIR,  # tests, callers
 )
 from icsoe_desktop.services.certificados.emisores import EmisoresService
-from icsoe_desktop.services.files import read_credential_file as _read
-from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid

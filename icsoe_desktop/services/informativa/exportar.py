@@ -10,8 +10,8 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Contrato, Informativa
+from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.archivos.excel import DATE, NUMBER, TEXT, SheetColumn, write_sheet
-from icsoe_desktop.services.files import atomic_write
 
 Progreso = Callable[[int, int], None]
 

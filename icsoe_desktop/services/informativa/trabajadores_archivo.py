@@ -29,6 +29,7 @@ from icsoe_desktop.domain.informativa.trabajadores import (
     revisar_trabajadores,
     sbc_texto,
 )
+from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.archivos.tabular import (
     XLSX_MAGIC,
     _csv_error,
@@ -37,7 +38,6 @@ from icsoe_desktop.services.archivos.tabular import (
     decode_text,
     header_key,
 )
-from icsoe_desktop.services.files import write_bytes_atomic
 
 # A contract's list is a few thousand rows (~45 bytes each): a bigger file is not one.
 MAX_BYTES = 32 * 2**20

@@ -26,10 +26,10 @@ from icsoe_desktop.domain.movimientos import (
     validate,
 )
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key, open_table
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.files import write_bytes_atomic
 from icsoe_desktop.services.movimientos.importar import LineaRechazada
 from icsoe_desktop.services.movimientos.servicio import to_domain
 from icsoe_desktop.store.db import Store

@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.files import atomic_write
 from icsoe_desktop.services.respaldo import restauracion
 from icsoe_desktop.store.db import Store, upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from icsoe_desktop.services.files import write_bytes_atomic
+from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.store.db import RESTORE_ASIDE, RESTORE_CANDIDATE, RESTORE_MARKER
 
 log = logging.getLogger(__name__)
