@@ -54,3 +54,13 @@ def test_the_readme_leads_to_the_manual_the_it_guide_the_architecture_and_the_fi
         "docs/rendimiento.md",
     ):
         assert f"]({document}" in text, document
+
+
+@pytest.mark.parametrize("document", [README, ROOT / "docs" / "administracion.md"])
+def test_measured_figures_live_only_in_rendimiento(document):
+    """A figure copied into a second document drifts from the measured one: the README and the
+    IT guide link to docs/rendimiento.md instead (limits and settings are not figures)."""
+    text = document.read_text(encoding="utf-8")
+    measured = re.findall(r"\bp(?:50|99)\b|\d(?:[\d.,]*) ?ms\b|\d(?:[\d.,]*) veces\b", text)
+    assert measured == []
+    assert "rendimiento.md" in text
