@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import namedtuple
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from datetime import date
 from operator import itemgetter
 
@@ -36,14 +36,18 @@ from icsoe_desktop.domain.movimientos import (
 # A line's values by name, in Movimiento's field order (what the importer's insert takes): a
 # tuple, so the importer slices it as it comes.
 Valores = namedtuple("Valores", [f.name for f in fields(Movimiento)])  # type: ignore[misc]
-# The order LoteChecker packs them in (one tuple display: building the named tuple by keyword
-# took a fifth of the check), put in Valores' order by name should Movimiento's order change.
+# The order LoteChecker packs what a lote line carries (one tuple display: building the named
+# tuple by keyword took a fifth of the check); a field of Movimiento the lote does not carry
+# takes its default, and all are put in Valores' order by name.
 _PACKED = ("registro_patronal", "nombre", "primer_apellido", "segundo_apellido", "nss", "sbc",
            "fecha", "curp", "tipo_trabajador", "salario", "estado", "tipo", "tipo_salario",
            "jornada", "umf", "causa_baja", "clave_trabajador", "guia")  # fmt: skip
-if sorted(_PACKED) != sorted(Valores._fields):
-    raise ImportError("lote_rapido: los campos de Movimiento cambiaron")  # caught by any test
-_IN_ORDER = None if Valores._fields == _PACKED else itemgetter(*map(_PACKED.index, Valores._fields))
+_EXTRA = [f for f in fields(Movimiento) if f.name not in _PACKED]
+if any(f.default is MISSING for f in _EXTRA):  # at import: any test finds it
+    raise ImportError("lote_rapido: un campo obligatorio de Movimiento no viene en el lote")
+_DEFAULTS = tuple(f.default for f in _EXTRA)
+_ALL = _PACKED + tuple(f.name for f in _EXTRA)
+_IN_ORDER = None if Valores._fields == _ALL else itemgetter(*map(_ALL.index, Valores._fields))
 _new = tuple.__new__
 
 # A name already as normalize_name leaves it: capitals, Ñ, single inner spaces.
@@ -204,5 +208,5 @@ class LoteChecker:
         if fecha is None or fecha > self._today or guia is None or " " in clave:
             return None
         packed = (registro, nombre, primer, segundo, nss, sbc, fecha, curp, trabajador, None,
-                  PENDIENTE, tipo, salario, jornada, umf, causa, clave, guia)  # _PACKED  # fmt: skip
+                  PENDIENTE, tipo, salario, jornada, umf, causa, clave, guia, *_DEFAULTS)  # _ALL  # fmt: skip
         return _new(Valores, packed if _IN_ORDER is None else _IN_ORDER(packed))
