@@ -4,7 +4,10 @@ stops verifying once the informativa in the store changes; after signing nothing
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
@@ -180,6 +183,9 @@ def test_after_signing_edits_of_the_contratante_and_datos_generales_change_only_
     )
 
     assert _exportados(services, uuid, ana, tmp_path / "despues") == antes
+    # The capture sheet opens, and says it was made when the informativa was signed.
+    (hoja,) = (tmp_path / "despues").glob("*.xlsx")
+    assert load_workbook(hoja).properties.created == datetime(2026, 11, 22, 9, 0)
     # The same informativa (the other declarations of its period are the period's, now).
     assert replace(services.informativas.informativa(uuid, ana), otras=()) == firmada
     assert firma.verificar(acuse, cer.read_bytes()).ok

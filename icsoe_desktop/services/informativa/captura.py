@@ -171,11 +171,18 @@ class InformativasService(InformativaBase):
                 or (rol is Rol.CAPTURISTA and self._activa(session, r.id, actor or ""))
             ]
 
-    def buscar(self, rfc: str, actor: str | None, periodo: Periodo) -> str | None:
-        """The period's latest informativa (a complementaria after the one it corrects)."""
+    def buscar(
+        self, rfc: str, actor: str | None, periodo: Periodo, tipo: str | None = None
+    ) -> str | None:
+        """The period's latest informativa (a complementaria after the one it corrects), or
+        its latest of ``tipo``."""
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor)
-            rows = del_periodo(session, contratista.id, periodo.clave)
+            rows = [
+                r
+                for r in del_periodo(session, contratista.id, periodo.clave)
+                if tipo is None or r.tipo == tipo
+            ]
             return rows[-1].uuid if rows else None
 
     # --- a new informativa ---------------------------------------------------------------------

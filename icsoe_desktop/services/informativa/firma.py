@@ -188,8 +188,9 @@ class FirmaInformativaService(InformativaBase):
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
             snapshot = self._snapshot(session, row, contratista)
+            creada = self._firmada(row).firmada if row.estado == FIRMADA else None
             self._audit.record(session, actor, "icsoe_informativa_exportada", contratista.rfc)
-        return exportar(snapshot, Path(carpeta), progreso)
+        return exportar(snapshot, Path(carpeta), progreso, creada)
 
 
 __all__ = ["FirmaInformativaService"]
