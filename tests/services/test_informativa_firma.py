@@ -124,6 +124,7 @@ def test_a_backup_keeps_the_signed_informativa_and_its_acuse(services, lista, tm
 
     rfc, ana, uuid, _contrato, cer, key = lista
     acuse = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    firmada = services.informativas.informativa(uuid, ana)
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
     services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
     services.backup.restore(respaldo, actor=CLI_ACTOR)
@@ -132,6 +133,12 @@ def test_a_backup_keeps_the_signed_informativa_and_its_acuse(services, lista, tm
     assert (fila.uuid, fila.estado) == (uuid, FIRMADA)
     assert services.informativa_firma.acuse(uuid, ana) == acuse
     assert services.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+    # With the informativa frozen when it was signed, not one read back from its cadena.
+    with services.store.engine.connect() as conn:
+        assert conn.execute(text("SELECT congelada IS NOT NULL FROM icsoe_informativas")).all() == [
+            (1,)
+        ]
+    assert services.informativas.informativa(uuid, ana) == firmada
 
 
 def _exportados(services, uuid: str, actor: str, carpeta) -> dict[str, bytes]:
@@ -210,35 +217,61 @@ def test_after_signing_edits_of_the_contratante_and_datos_generales_change_only_
     assert avisos == []
 
 
-def test_a_row_signed_without_its_frozen_copy_is_read_from_its_cadena(services, lista, tmp_path):
-    """An informativa signed by an earlier version keeps only its cadena original: it exports
-    and verifies from it, whatever the live rows say now."""
+def test_a_store_signed_before_the_frozen_copy_upgrades_and_reads_its_cadena(
+    services, lista, data_dir, clock, tmp_path
+):
+    """An informativa signed by a version without the frozen copy (the store taken back to
+    that schema) keeps only its cadena original: after the upgrade it exports and verifies
+    from it, whatever the live rows say now."""
     from dataclasses import replace
 
+    from alembic import command
+    from alembic.config import Config
+
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.store.db import make_engine
+    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
     from tests.informativa_servicios import CLIENTE
 
     rfc, ana, uuid, contrato, cer, key = lista
-    firma = services.informativa_firma
-    acuse = firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    acuse = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
     antes = _exportados(services, uuid, ana, tmp_path / "antes")
-    with services.store.engine.begin() as conn:
-        conn.execute(text("UPDATE icsoe_informativas SET congelada = NULL"))
-    contratante = services.informativas.contrato(contrato, ana).contratante
-    services.informativas.guardar_contratante(
-        rfc, ana, replace(CLIENTE, correo="nuevo@cliente.mx"), uuid=contratante
-    )
-    assert firma.verificar(acuse, cer.read_bytes()).ok
-    despues = _exportados(services, uuid, ana, tmp_path / "despues")
-    csv = next(n for n in antes if n.endswith(".csv"))
-    # The workers as signed (the cadena lists them by NSS, not in the order captured).
-    assert sorted(despues[csv].splitlines()) == sorted(antes[csv].splitlines())
-    informativa = services.informativas.informativa(uuid, ana)
-    assert informativa.contratos[0].contratante.correo == CLIENTE.correo
+    path = services.store.path
+    services.close()
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0023_estado_tipo")
+        columnas = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(icsoe_informativas)")]
+        assert "congelada" not in columnas and "cadena" in columnas
+    engine.dispose()
 
-    # A cadena that cannot be read back: a clear message, and the acuse no longer matches.
-    with services.store.engine.begin() as conn:
-        conn.execute(text("UPDATE icsoe_informativas SET cadena = 'no es una cadena'"))
-    with pytest.raises(ValidationError) as error:
-        firma.exportar(uuid, ana, tmp_path)
-    assert error.value.code == "informativa_firmada_ilegible"
-    assert "La informativa cambió después de firmarse." in firma.verificar(acuse).motivo
+    services = open_services(data_dir, clock)  # brought to head again
+    try:
+        firma = services.informativa_firma
+        with services.store.engine.connect() as conn:
+            assert conn.execute(text("SELECT congelada FROM icsoe_informativas")).all() == [(None,)]
+        contratante = services.informativas.contrato(contrato, ana).contratante
+        services.informativas.guardar_contratante(
+            rfc, ana, replace(CLIENTE, correo="nuevo@cliente.mx"), uuid=contratante
+        )
+        assert firma.acuse(uuid, ana) == acuse
+        assert firma.verificar(acuse, cer.read_bytes()).ok
+        despues = _exportados(services, uuid, ana, tmp_path / "despues")
+        csv = next(n for n in antes if n.endswith(".csv"))
+        # The workers as signed (the cadena lists them by NSS, not in the order captured).
+        assert sorted(despues[csv].splitlines()) == sorted(antes[csv].splitlines())
+        informativa = services.informativas.informativa(uuid, ana)
+        assert informativa.contratos[0].contratante.correo == CLIENTE.correo
+
+        # A cadena that cannot be read back: a clear message, and the acuse no longer matches.
+        with services.store.engine.begin() as conn:
+            conn.execute(text("UPDATE icsoe_informativas SET cadena = 'no es una cadena'"))
+        with pytest.raises(ValidationError) as error:
+            firma.exportar(uuid, ana, tmp_path)
+        assert error.value.code == "informativa_firmada_ilegible"
+        assert "La informativa cambió después de firmarse." in firma.verificar(acuse).motivo
+    finally:
+        services.close()
