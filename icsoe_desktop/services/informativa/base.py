@@ -282,11 +282,16 @@ def firmadas(session: Session, *, contratista_id: int, contratante_id: int | Non
     return session.scalar(query) or 0
 
 
-def aviso_firmadas(sujeto: str, verbo: str, cuantas: int) -> str:
+class Nota(str):
+    """An aviso that only informs (nothing to check or correct): a window shows it as
+    information, not as a warning."""
+
+
+def aviso_firmadas(sujeto: str, verbo: str, cuantas: int) -> Nota:
     """«Este contratante también está en 2 informativas firmadas, que no cambian…»: an edit
     saved reaches only the informativas not yet signed."""
     en = plural(cuantas, "informativa firmada", "informativas firmadas")
-    return (
+    return Nota(
         f"{sujeto} también {verbo} en {en}, que no {verb(cuantas, 'cambia', 'cambian')}: "
         "el cambio sólo se aplica a las informativas que aún no se firman."
     )
