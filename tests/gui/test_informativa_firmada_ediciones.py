@@ -8,10 +8,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from icsoe_desktop.gui.icsoe.datos_generales import MSG_GUARDADO, IcsoeDatosGeneralesPage
 from icsoe_desktop.gui.informativa.contratante import ContratanteDialog
+from icsoe_desktop.gui.informativa.contrato import ContratoDialog
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text
 from tests.icsoe_helpers import enter_contratista
-from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+from tests.informativa_servicios import CLIENTE, PERIODO, contrato_con_trabajadores
 
 NOTA = "también {} en 1 informativa firmada, que no cambia: el cambio sólo se aplica a las "
 NOTA += "informativas que aún no se firman."
@@ -35,6 +36,8 @@ def test_editing_a_contratante_of_a_signed_informativa_says_it_does_not_change(
     dialog = ContratanteDialog(services, rfc, rfc, contratante)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.nombre.clear()
+    type_text(qtbot, dialog.nombre, "Cliente Renombrado, S.A.")
     dialog.calle.clear()
     type_text(qtbot, dialog.calle, "Insurgentes Sur")
     click(qtbot, dialog.guardar)
@@ -46,6 +49,14 @@ def test_editing_a_contratante_of_a_signed_informativa_says_it_does_not_change(
     (fila,) = services.informativas.contratantes(rfc, rfc)
     assert fila.parte.domicilio.calle == "Insurgentes Sur"
     assert services.informativas.informativa(uuid, rfc) == firmada
+
+    # The signed contract, opened again, names its contratante as signed.
+    (contrato,) = firmada.contratos
+    abierto = ContratoDialog(services, rfc, rfc, uuid, contrato.uuid)
+    qtbot.addWidget(abierto)
+    abierto.show()
+    assert abierto.solo_lectura
+    assert abierto.contratante.currentText() == f"{CLIENTE.rfc} — {CLIENTE.nombre}"
 
 
 def test_saving_datos_generales_used_by_a_signed_informativa_says_it_does_not_change(
