@@ -275,3 +275,27 @@ def test_a_store_signed_before_the_frozen_copy_upgrades_and_reads_its_cadena(
         assert "La informativa cambió después de firmarse." in firma.verificar(acuse).motivo
     finally:
         services.close()
+
+
+def test_the_lists_of_informativas_never_read_the_signed_copies(services, lista):
+    """The pantalla de inicio and the command line's listar read many rows: the acuse and the
+    frozen informativa (megabytes for a big one) are read only when asked for."""
+    from sqlalchemy import event
+
+    rfc, ana, uuid, _contrato, cer, key = lista
+    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    leidas: list[str] = []
+
+    def anotar(_conn, _cursor, statement, *_args) -> None:
+        leidas.append(statement)
+
+    event.listen(services.store.engine, "before_cursor_execute", anotar)
+    try:
+        (fila,) = [f for f in services.informativas.tablero(rfc, ana) if f.uuid]
+        services.informativas.fila(uuid, ana)
+        assert fila.estado == FIRMADA
+        assert leidas and not any("congelada" in s or "acuse_pdf" in s for s in leidas)
+        services.informativa_firma.acuse(uuid, ana)
+        assert any("acuse_pdf" in s for s in leidas)
+    finally:
+        event.remove(services.store.engine, "before_cursor_execute", anotar)
