@@ -282,7 +282,8 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
     except OSError as exc:
         print(
             f"La informativa quedó firmada, pero no se pudo escribir el acuse en «{destino}»: "
-            f"{exc.strerror or exc}. Guárdalo desde la ventana de la informativa (Acuse).",
+            f"{exc.strerror or exc}. Guárdalo desde la ventana de la informativa "
+            "(«Guardar acuse…»).",
             file=sys.stderr,
         )
         return 2
