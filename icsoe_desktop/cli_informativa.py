@@ -1,5 +1,5 @@
 """CLI: ``informativa validar-trabajadores ARCHIVO``, ``vencimientos``, ``listar``,
-``exportar`` and ``verificar ACUSE``.
+``exportar``, ``firmar`` and ``verificar ACUSE``.
 
 The first two read no empresa's store: they run without opening the services (``main`` asks
 ``necesita_servicios`` first), so they work on a machine where the app was never set up.
@@ -16,6 +16,14 @@ if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it l
     from icsoe_desktop.services.container import Services
 
 PRIMER_ANIO, ULTIMO_ANIO = 1970, 9998
+# --tipo's words: the stored tipos (domain/informativa/modelo.py TIPOS) as typed on a command line.
+TIPOS_CLI = {
+    "normal": "normal",
+    "sin-informacion": "sin_informacion",
+    "correccion": "correccion",
+    "sin-efectos": "sin_efectos",
+    "actualizacion": "actualizacion",
+}
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -56,6 +64,35 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     exportar.add_argument("carpeta", metavar="CARPETA")
     exportar.add_argument("--contratista", metavar="RFC", required=True)
     exportar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    firmar = actions.add_parser(
+        "firmar",
+        help="firma con la e.firma del contratista su informativa del periodo (la contraseña de "
+        "la llave privada se lee de la entrada estándar) y escribe el acuse; sale con 2 si no se "
+        "puede firmar",
+        description="Firma la informativa del contratista de la e.firma, con las mismas reglas "
+        "que la ventana: la e.firma vigente del contratista (no un CSD), emitida por una "
+        "autoridad confiable, y la informativa sin inconsistencias al revisarla. La contraseña "
+        "de la llave privada se lee de la entrada estándar (nunca como argumento).",
+    )
+    firmar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    firmar.add_argument(
+        "--tipo",
+        choices=list(TIPOS_CLI),
+        metavar="TIPO",
+        help=f"{', '.join(TIPOS_CLI)} (por omisión, la última informativa del periodo)",
+    )
+    firmar.add_argument(
+        "--cer", required=True, metavar="ARCHIVO", help="el certificado (.cer) de la e.firma"
+    )
+    firmar.add_argument(
+        "--key", required=True, metavar="ARCHIVO", help="la llave privada (.key) de la e.firma"
+    )
+    firmar.add_argument(
+        "--acuse",
+        metavar="ARCHIVO",
+        help="dónde se escribe el acuse (PDF); por omisión, Acuse_ICSOE_RFC_AAAA-N.pdf en la "
+        "carpeta actual. No se reemplaza un archivo que ya existe",
+    )
     verificar = actions.add_parser(
         "verificar",
         help="verifica el sello de un acuse de la informativa (PDF) y, si la informativa está "
@@ -91,7 +128,7 @@ def _anio(text: str) -> int:
 
 def necesita_servicios(args: argparse.Namespace) -> bool:
     """Whether the command reads the empresa's store."""
-    return args.inf_command in ("listar", "exportar", "verificar")
+    return args.inf_command in ("listar", "exportar", "firmar", "verificar")
 
 
 def run(args: argparse.Namespace, services: Services | None = None) -> int:
@@ -103,9 +140,12 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
         if args.inf_command == "validar-trabajadores":
             return _validar(args)
         assert services is not None
-        return {"listar": _listar, "exportar": _exportar, "verificar": _verificar}[
-            args.inf_command
-        ](args, services)
+        return {
+            "listar": _listar,
+            "exportar": _exportar,
+            "firmar": _firmar,
+            "verificar": _verificar,
+        }[args.inf_command](args, services)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
@@ -190,6 +230,76 @@ def _exportar(args: argparse.Namespace, services: Services) -> int:
     for path in services.informativa_firma.exportar(uuid, CLI_ACTOR, Path(args.carpeta)):
         print(path)
     return 0
+
+
+def _firmar(args: argparse.Namespace, services: Services) -> int:
+    """The contratista of the e.firma signs: the same service, and rules, as the window."""
+    from pathlib import Path
+
+    from icsoe_desktop.domain.credentials import load_certificate
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.domain.informativa.modelo import TIPOS
+    from icsoe_desktop.files import read_credential_file, write_bytes_atomic
+
+    cer, key = Path(args.cer), Path(args.key)
+    rfc = load_certificate(read_credential_file(cer, "certificado (.cer)", "certificado")).rfc
+    if not rfc:
+        raise ValidationError(
+            "no_es_efirma", "El certificado no es una e.firma (FIEL) emitida por el SAT."
+        )
+    tipo = TIPOS_CLI[args.tipo] if args.tipo else None
+    uuid = services.informativas.buscar(rfc, rfc, args.periodo, tipo)
+    if uuid is None:
+        cual = f"informativa {TIPOS[tipo]}" if tipo else "informativa"
+        print(
+            f"El contratista {rfc} no tiene {cual} del periodo {args.periodo.texto}.",
+            file=sys.stderr,
+        )
+        return 2
+    destino = (
+        Path(args.acuse)
+        if args.acuse
+        else Path.cwd() / f"Acuse_ICSOE_{rfc}_{args.periodo.clave}.pdf"
+    )
+    # Checked before signing: a signature cannot be undone, and its acuse must land somewhere.
+    if destino.exists():
+        print(f"Ya existe «{destino}»: indica otro archivo con --acuse.", file=sys.stderr)
+        return 2
+    if not destino.parent.is_dir():
+        print(f"No existe la carpeta «{destino.parent}» para el acuse.", file=sys.stderr)
+        return 2
+    firma = services.informativa_firma
+    try:
+        acuse = firma.firmar(uuid, rfc, cer, key, _contrasena())
+    except ValidationError as exc:
+        print(exc.message, file=sys.stderr)
+        if exc.code == "informativa_con_problemas":
+            for problema in firma.revisar(uuid, rfc):
+                print(f"- {problema.mensaje}", file=sys.stderr)
+        return 2
+    try:
+        write_bytes_atomic(destino, acuse)
+    except OSError as exc:
+        print(
+            f"La informativa quedó firmada, pero no se pudo escribir el acuse en «{destino}»: "
+            f"{exc.strerror or exc}. Guárdalo desde la ventana de la informativa "
+            "(«Guardar acuse…»).",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"Informativa firmada. Acuse: {destino}")
+    return 0
+
+
+def _contrasena() -> str:
+    """The private key's password: typed without echo at a terminal, else standard input."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("Contraseña de la llave privada: ")
+    from icsoe_desktop.console import password_from_stdin
+
+    return password_from_stdin() or ""
 
 
 def _verificar(args: argparse.Namespace, services: Services) -> int:

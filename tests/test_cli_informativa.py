@@ -17,7 +17,9 @@ from tests.informativa_datos import trabajadores_limpios
 REPO = Path(__file__).resolve().parents[1]
 
 
-def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+def cli(
+    data_dir: Path, *args: str | Path, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return preloaded.run(
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *map(str, args)],
         capture_output=True,
@@ -26,6 +28,8 @@ def cli(data_dir: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
         timeout=120,
         env=dict(os.environ, PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8"),
         check=False,
+        input=input,
+        cwd=cwd,
     )
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 Clock = Callable[[], datetime]
+
+# Central Mexico time, the one the ICSOE's deadlines run on (Lineamientos 5.3): UTC−6 all year
+# since the Ley de los Husos Horarios (DOF 28/10/2022) ended daylight saving time in that zone.
+HORA_DEL_CENTRO = timezone(timedelta(hours=-6), "Tiempo del Centro de México")
 
 
 def utcnow() -> datetime:
@@ -17,3 +21,8 @@ def to_local_text(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M")
+
+
+def hora_del_centro(utc: datetime) -> datetime:
+    """A naive UTC time (the app's clock) as an aware time in Central Mexico."""
+    return utc.replace(tzinfo=UTC).astimezone(HORA_DEL_CENTRO)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +25,7 @@ from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.files import read_credential_file, write_bytes_atomic
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificados.servicio import CertificatesService
+from icsoe_desktop.services.informativa.base import aviso_firmadas, domicilio_de, firmadas
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, new_uuid
 
@@ -58,6 +59,9 @@ class ContratistaSesion:
     persona: str
     terminos_aceptados: bool
     datos_generales: bool
+    # After Guardar in Datos generales: what to tell besides «guardados» (signed informativas
+    # that keep the data they were signed with), or "".
+    aviso: str = ""
 
     @property
     def es_moral(self) -> bool:
@@ -83,6 +87,11 @@ class DatosGenerales:
 class Acuse:
     nombre: str  # the file name the user chose
     path: Path  # where the app keeps it
+
+
+def _datos_de(row: Contratista) -> tuple[object, ...]:
+    """What an informativa says of its contratista, as the row holds it."""
+    return (row.correo, row.celular, row.telefono_fijo, domicilio_de(row))
 
 
 def _sesion(row: Contratista) -> ContratistaSesion:
@@ -298,6 +307,7 @@ class ContratistasService:
                     "Adjunta el Acuse de registro en padrón de la STPS (archivo PDF).",
                     "acuse",
                 )
+            antes = _datos_de(row)
             row.correo, row.celular, row.telefono_fijo = correo, celular, fijo
             row.domicilio_igual_fiscal = (
                 datos.domicilio_igual_fiscal if row.persona == "moral" else None
@@ -317,7 +327,10 @@ class ContratistasService:
                 "icsoe_datos_generales_alta" if first else "icsoe_datos_generales_cambio",
                 rfc,
             )
-            return _sesion(row)
+            aviso = ""
+            if antes != _datos_de(row) and (cuantas := firmadas(session, contratista_id=row.id)):
+                aviso = aviso_firmadas("Los datos generales", "están", cuantas)
+            return replace(_sesion(row), aviso=aviso)
 
     # --- acuse STPS ----------------------------------------------------------------------------
 

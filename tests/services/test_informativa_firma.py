@@ -4,7 +4,10 @@ stops verifying once the informativa in the store changes; after signing nothing
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
@@ -83,14 +86,37 @@ def test_a_signed_informativa_has_an_acuse_that_verifies_and_nothing_changes(
     # The remedy is a complementaria of the signed one.
     services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
 
-    # Anyone changing the stored informativa behind the app's back breaks the acuse.
+    # The live rows are no longer what the signed informativa says: a worker's SBC changed
+    # behind the app's back changes nothing signed.
     with services.store.engine.begin() as conn:
         conn.execute(
             text("UPDATE icsoe_contrato_trabajadores SET sbc = sbc + 1 WHERE id = :i"), {"i": t.id}
         )
+    assert firma.verificar(acuse, cer.read_bytes()).ok
+    # Anyone changing the signed informativa kept in the store breaks the acuse.
+    _alterar_congelada(
+        services, uuid, lambda inf: inf["contratos"][0]["trabajadores"][0].update(sbc=1)
+    )
     cambiada = firma.verificar(acuse, cer.read_bytes())
     assert not cambiada.ok
     assert "La informativa cambió después de firmarse." in cambiada.motivo
+
+
+def _alterar_congelada(services, uuid: str, cambio) -> None:
+    """What another program could do to the frozen informativa of a signed row."""
+    import json
+    import zlib
+
+    with services.store.engine.begin() as conn:
+        datos = conn.execute(
+            text("SELECT congelada FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
+        ).scalar_one()
+        leido = json.loads(zlib.decompress(datos))
+        cambio(leido["informativa"])
+        conn.execute(
+            text("UPDATE icsoe_informativas SET congelada = :d WHERE uuid = :u"),
+            {"d": zlib.compress(json.dumps(leido).encode()), "u": uuid},
+        )
 
 
 def test_a_backup_keeps_the_signed_informativa_and_its_acuse(services, lista, tmp_path):
@@ -98,6 +124,7 @@ def test_a_backup_keeps_the_signed_informativa_and_its_acuse(services, lista, tm
 
     rfc, ana, uuid, _contrato, cer, key = lista
     acuse = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    firmada = services.informativas.informativa(uuid, ana)
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
     services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
     services.backup.restore(respaldo, actor=CLI_ACTOR)
@@ -106,3 +133,169 @@ def test_a_backup_keeps_the_signed_informativa_and_its_acuse(services, lista, tm
     assert (fila.uuid, fila.estado) == (uuid, FIRMADA)
     assert services.informativa_firma.acuse(uuid, ana) == acuse
     assert services.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+    # With the informativa frozen when it was signed, not one read back from its cadena.
+    with services.store.engine.connect() as conn:
+        assert conn.execute(text("SELECT congelada IS NOT NULL FROM icsoe_informativas")).all() == [
+            (1,)
+        ]
+    assert services.informativas.informativa(uuid, ana) == firmada
+
+
+def _exportados(services, uuid: str, actor: str, carpeta) -> dict[str, bytes]:
+    carpeta.mkdir()
+    return {
+        p.name: p.read_bytes() for p in services.informativa_firma.exportar(uuid, actor, carpeta)
+    }
+
+
+def test_after_signing_edits_of_the_contratante_and_datos_generales_change_only_capture(
+    services, lista, tmp_path
+):
+    """The contratante is shared with an informativa still in capture; both it and the
+    contratista's Teléfono fijo change after signing: the signed informativa exports the same
+    bytes and its acuse stays valid; the one in capture takes the new data; both edits say so."""
+    from dataclasses import replace
+
+    from icsoe_desktop.services.contratistas import DatosGenerales
+    from tests.informativa_servicios import CLIENTE
+
+    rfc, ana, uuid, contrato, cer, key = lista
+    firma = services.informativa_firma
+    acuse = firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    antes = _exportados(services, uuid, ana, tmp_path / "antes")
+    firmada = services.informativas.informativa(uuid, ana)
+    abierta = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
+    contrato_con_trabajadores(services, rfc, ana, abierta, trabajadores=2)
+    contratante = services.informativas.contrato(contrato, ana).contratante
+
+    nuevo = replace(
+        CLIENTE,
+        nombre="Cliente Uno Renombrado, S.A. de C.V.",
+        domicilio=replace(CLIENTE.domicilio, calle="Insurgentes Sur"),
+    )
+    _, avisos = services.informativas.guardar_contratante(rfc, ana, nuevo, uuid=contratante)
+    assert avisos == [
+        "Este contratante también está en 1 informativa firmada, que no cambia: el cambio sólo "
+        "se aplica a las informativas que aún no se firman."
+    ]
+    sesion = services.contratistas.guardar_datos_generales(
+        rfc,
+        DatosGenerales(
+            "contacto@empresa.com.mx", "5512345678", "5599887766", domicilio_igual_fiscal=True
+        ),
+    )
+    assert sesion.aviso == (
+        "Los datos generales también están en 1 informativa firmada, que no cambia: el cambio "
+        "sólo se aplica a las informativas que aún no se firman."
+    )
+
+    assert _exportados(services, uuid, ana, tmp_path / "despues") == antes
+    # The capture sheet opens, and says it was made when the informativa was signed.
+    (hoja,) = (tmp_path / "despues").glob("*.xlsx")
+    assert load_workbook(hoja).properties.created == datetime(2026, 11, 22, 9, 0)
+    # The same informativa (the other declarations of its period are the period's, now).
+    assert replace(services.informativas.informativa(uuid, ana), otras=()) == firmada
+    assert firma.verificar(acuse, cer.read_bytes()).ok
+    # What is still in capture says the new data.
+    en_captura = services.informativas.informativa(abierta, ana)
+    assert en_captura.contratos[0].contratante.domicilio.calle == "Insurgentes Sur"
+    assert services.informativas.contratos(abierta, ana)[0].contratante_nombre == nuevo.nombre
+    assert en_captura.contratista.telefono_fijo == "5599887766"
+    assert firmada.contratista.telefono_fijo == ""
+    # The list of contracts of the signed informativa names the contratante as signed.
+    (resumen,) = services.informativas.contratos(uuid, ana)
+    assert resumen.contratante_nombre == CLIENTE.nombre
+
+    # Saving again with nothing changed, or a contratante in no signed informativa: no notice.
+    _, avisos = services.informativas.guardar_contratante(rfc, ana, nuevo, uuid=contratante)
+    assert avisos == []
+    otro = replace(CLIENTE, rfc="OTR010101AB2", nombre="Otro Cliente, S.A.")
+    nuevo_uuid, _ = services.informativas.guardar_contratante(rfc, ana, otro)
+    _, avisos = services.informativas.guardar_contratante(
+        rfc, ana, replace(otro, correo="otro@cliente.mx"), uuid=nuevo_uuid
+    )
+    assert avisos == []
+
+
+def test_a_store_signed_before_the_frozen_copy_upgrades_and_reads_its_cadena(
+    services, lista, data_dir, clock, tmp_path
+):
+    """An informativa signed by a version without the frozen copy (the store taken back to
+    that schema) keeps only its cadena original: after the upgrade it exports and verifies
+    from it, whatever the live rows say now."""
+    from dataclasses import replace
+
+    from alembic import command
+    from alembic.config import Config
+
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.store.db import make_engine
+    from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+    from tests.informativa_servicios import CLIENTE
+
+    rfc, ana, uuid, contrato, cer, key = lista
+    acuse = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    antes = _exportados(services, uuid, ana, tmp_path / "antes")
+    path = services.store.path
+    services.close()
+    engine = make_engine(path)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0023_estado_tipo")
+        columnas = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(icsoe_informativas)")]
+        assert "congelada" not in columnas and "cadena" in columnas
+    engine.dispose()
+
+    services = open_services(data_dir, clock)  # brought to head again
+    try:
+        firma = services.informativa_firma
+        with services.store.engine.connect() as conn:
+            assert conn.execute(text("SELECT congelada FROM icsoe_informativas")).all() == [(None,)]
+        contratante = services.informativas.contrato(contrato, ana).contratante
+        services.informativas.guardar_contratante(
+            rfc, ana, replace(CLIENTE, correo="nuevo@cliente.mx"), uuid=contratante
+        )
+        assert firma.acuse(uuid, ana) == acuse
+        assert firma.verificar(acuse, cer.read_bytes()).ok
+        despues = _exportados(services, uuid, ana, tmp_path / "despues")
+        csv = next(n for n in antes if n.endswith(".csv"))
+        # The workers as signed (the cadena lists them by NSS, not in the order captured).
+        assert sorted(despues[csv].splitlines()) == sorted(antes[csv].splitlines())
+        informativa = services.informativas.informativa(uuid, ana)
+        assert informativa.contratos[0].contratante.correo == CLIENTE.correo
+
+        # A cadena that cannot be read back: a clear message, and the acuse no longer matches.
+        with services.store.engine.begin() as conn:
+            conn.execute(text("UPDATE icsoe_informativas SET cadena = 'no es una cadena'"))
+        with pytest.raises(ValidationError) as error:
+            firma.exportar(uuid, ana, tmp_path)
+        assert error.value.code == "informativa_firmada_ilegible"
+        assert "La informativa cambió después de firmarse." in firma.verificar(acuse).motivo
+    finally:
+        services.close()
+
+
+def test_the_lists_of_informativas_never_read_the_signed_copies(services, lista):
+    """The pantalla de inicio and the command line's listar read many rows: the acuse and the
+    frozen informativa (megabytes for a big one) are read only when asked for."""
+    from sqlalchemy import event
+
+    rfc, ana, uuid, _contrato, cer, key = lista
+    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    leidas: list[str] = []
+
+    def anotar(_conn, _cursor, statement, *_args) -> None:
+        leidas.append(statement)
+
+    event.listen(services.store.engine, "before_cursor_execute", anotar)
+    try:
+        (fila,) = [f for f in services.informativas.tablero(rfc, ana) if f.uuid]
+        services.informativas.fila(uuid, ana)
+        assert fila.estado == FIRMADA
+        assert leidas and not any("congelada" in s or "acuse_pdf" in s for s in leidas)
+        services.informativa_firma.acuse(uuid, ana)
+        assert any("acuse_pdf" in s for s in leidas)
+    finally:
+        event.remove(services.store.engine, "before_cursor_execute", anotar)

@@ -1,13 +1,17 @@
 """The informativa travels between two desktops of one company through the real server: the
 contratantes, the informativa, its contracts and its workers arrive whole, and an edit on the
-other desktop comes back."""
+other desktop comes back; a signed one travels with what was frozen when it was signed."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import text
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from tests.icsoe_helpers import enter_contratista
-from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+from tests.informativa_servicios import CLIENTE, PERIODO, contrato_con_trabajadores
 from tests.sync.conftest import connected
 
 
@@ -53,11 +57,41 @@ def test_a_signed_informativa_and_its_acuse_travel_and_verify_on_the_other_deskt
     a, b = connected(sync_server, desktops)
     rfc = enter_contratista(a, a.data_dir, tmp_path)
     uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
-    contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=5)
+    contrato = contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=5)
     cer = tmp_path / "fiel" / f"{rfc}.cer"
     acuse = a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    firmada = a.informativas.informativa(uuid, CLI_ACTOR)
+    exportado = _exportados(a, uuid, tmp_path / "a")
     a.sync.synchronize()
     b.sync.synchronize()
     assert b.informativas.fila(uuid, CLI_ACTOR).estado == FIRMADA
     assert b.informativa_firma.acuse(uuid, CLI_ACTOR) == acuse
     assert b.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+    # The informativa frozen at signing travels with its row.
+    assert _congelada(b, uuid) == _congelada(a, uuid) is not None
+
+    # B renames the contratante after signing: on both desktops the signed informativa says,
+    # exports and verifies as signed.
+    contratante = b.informativas.contrato(contrato, CLI_ACTOR).contratante
+    b.informativas.guardar_contratante(
+        rfc, CLI_ACTOR, replace(CLIENTE, nombre="Cliente Renombrado, S.A."), uuid=contratante
+    )
+    b.sync.synchronize()
+    a.sync.synchronize()
+    for desktop in (a, b):
+        assert desktop.informativas.informativa(uuid, CLI_ACTOR) == firmada
+        assert desktop.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+    assert _exportados(b, uuid, tmp_path / "b") == exportado
+
+
+def _exportados(desktop, uuid: str, carpeta) -> dict[str, bytes]:
+    carpeta.mkdir()
+    archivos = desktop.informativa_firma.exportar(uuid, CLI_ACTOR, carpeta)
+    return {p.name: p.read_bytes() for p in archivos}
+
+
+def _congelada(desktop, uuid: str) -> bytes | None:
+    with desktop.store.engine.connect() as conn:
+        return conn.execute(
+            text("SELECT congelada FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
+        ).scalar_one()

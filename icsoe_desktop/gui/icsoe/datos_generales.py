@@ -249,7 +249,8 @@ class IcsoeDatosGeneralesPage(QWidget):
             msgbox.field_error(self, exc, self._fields, TITLE)
             return False
         self._sesion = sesion
-        msgbox.information(self, MSG_GUARDADO, TITLE)
+        # Signed informativas keep the data they were signed with: said with «guardados».
+        msgbox.information(self, "\n\n".join(filter(None, (MSG_GUARDADO, sesion.aviso))), TITLE)
         self._load()
         self.saved.emit(sesion)
         return True

@@ -24,6 +24,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
+from icsoe_desktop.services.informativa.base import Nota
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -249,7 +250,10 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         self.contratante_uuid, self.avisos = uuid, avisos
         self._guardado = self._valores()
         if avisos:  # saved all the same: told after, never blocking
-            msgbox.warning(self, "\n\n".join(avisos), TITLE)
+            aviso = (
+                msgbox.information if all(isinstance(a, Nota) for a in avisos) else msgbox.warning
+            )
+            aviso(self, "\n\n".join(avisos), TITLE)
         self.accept()
         return True
 

@@ -293,6 +293,20 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.fecha_final.set_fecha(datos.fecha_final)
         declarados = datos.trabajadores_declarados
         self.declarados.setText("" if declarados is None else str(declarados))
+        if self.solo_lectura:
+            self._contratante_firmado(uuid)
+
+    def _contratante_firmado(self, uuid: str) -> None:
+        """A signed contract names its contratante as it was signed, not as edited since."""
+        try:
+            resumenes = self._services.informativas.contratos(self._informativa, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        for r in resumenes:
+            if r.uuid == uuid:
+                texto = f"{r.contratante_rfc} — {r.contratante_nombre}"
+                self.contratante.setItemText(self.contratante.currentIndex(), texto)
 
     def enfocar(self, campo: str | None) -> None:
         """Put the cursor in the field named ``campo`` (a Problema's), else the first one."""

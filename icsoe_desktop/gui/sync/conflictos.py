@@ -54,6 +54,8 @@ HIDDEN = {
     "created_at",
     "aviso_aceptado_at",
     "certificado_der",
+    "acuse_pdf",
+    "congelada",  # a signed informativa's frozen copy (compressed)
     "registro_patronal_id",
     "emisor",
     "lote_id",

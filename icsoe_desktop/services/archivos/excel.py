@@ -10,8 +10,11 @@ export leaves no half file behind.
 from __future__ import annotations
 
 import logging
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
@@ -46,10 +49,13 @@ def write_sheet(
     total: int,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    created: datetime | None = None,
 ) -> int:
     """Write ``rows`` (one value per column: str, int/float, date/datetime or None) under a
     bold header row with filters and frozen panes; return how many rows. Raises
-    ExportCancelled if ``cancelled()`` turns true, ValidationError if the file cannot be saved."""
+    ExportCancelled if ``cancelled()`` turns true, ValidationError if the file cannot be saved.
+    ``created`` (aware): the file's creation time instead of now, so the same rows written
+    again give the same bytes."""
     import rustpy_xlsxwriter as rx
 
     path = Path(path)
@@ -98,6 +104,8 @@ def write_sheet(
                 header_format=header,
                 autofilter=True,
             )
+            if created is not None:
+                _set_created(temporary, created)
     except OSError as exc:  # a locked file (open in Excel), no permission, disk full
         log.warning("No se pudo guardar %s", path, exc_info=True)
         raise ValidationError(
@@ -108,3 +116,21 @@ def write_sheet(
     if progress:
         progress(written, total)
     return written
+
+
+_CORE = "docProps/core.xml"
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _set_created(path: Path, created: datetime) -> None:
+    """The workbook's creation and modification times set to ``created``. The writer takes
+    them from the clock, with no option to give them (every other byte it writes, the zip
+    entries' dates included, is fixed); the workbook is rewritten entry by entry, as it was."""
+    stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in entries:
+            if info.filename == _CORE:
+                data = _CORE_TIMES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            target.writestr(info, data)

@@ -4,12 +4,19 @@ informativa that may still change, and reading one whole as plain values (domain
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.firmada import (
+    ILEGIBLE,
+    InformativaFirmada,
+    de_cadena,
+    descongelar,
+)
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
     FIRMADA,
@@ -23,6 +30,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     Trabajador,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado, Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
@@ -159,7 +167,36 @@ class InformativaBase:
     def _snapshot(
         self, session: Session, row: InformativaRow, contratista: Contratista
     ) -> Informativa:
-        """The informativa whole: its contracts, each with its contratante and its workers."""
+        """What the informativa says. Once signed, what was frozen at *Firmar* (a contratante or
+        the contratista edited later changes nothing in it), with the other declarations of its
+        period as they are now (for Revisar); before, its live rows."""
+        if row.estado == FIRMADA:
+            return replace(self._firmada(row).informativa, otras=self._otras(session, row))
+        return self._en_captura(session, row, contratista)
+
+    @staticmethod
+    def _firmada(row: InformativaRow) -> InformativaFirmada:
+        """A signed informativa as it was signed. A row signed before the frozen copy was kept
+        is read back from its cadena original (the text its e.firma sealed)."""
+        if row.congelada:
+            return descongelar(row.congelada)
+        if row.firmada_at is None or not row.cadena:
+            raise ValidationError("informativa_firmada_ilegible", ILEGIBLE)
+        return de_cadena(row.cadena, hora_del_centro(row.firmada_at))
+
+    @staticmethod
+    def _otras(session: Session, row: InformativaRow) -> tuple[OtraDeclaracion, ...]:
+        return tuple(
+            OtraDeclaracion(o.uuid, o.tipo, o.estado)
+            for o in _del_periodo(session, row.contratista_id, row.periodo)
+            if o.id != row.id
+        )
+
+    def _en_captura(
+        self, session: Session, row: InformativaRow, contratista: Contratista
+    ) -> Informativa:
+        """The informativa whole from its live rows: its contracts, each with its contratante
+        and its workers, and the contratista's datos generales as they are now."""
         contratos = session.scalars(
             select(ContratoRow)
             .where(ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False))
@@ -210,11 +247,7 @@ class InformativaBase:
                 for c in contratos
             ),
             complementa=row.complementa or None,
-            otras=tuple(
-                OtraDeclaracion(o.uuid, o.tipo, o.estado)
-                for o in _del_periodo(session, row.contratista_id, row.periodo)
-                if o.id != row.id
-            ),
+            otras=self._otras(session, row),
         )
 
 
@@ -232,6 +265,36 @@ def _del_periodo(session: Session, contratista_id: int, periodo: str) -> Iterabl
 
 def del_periodo(session: Session, contratista_id: int, periodo: str) -> list[InformativaRow]:
     return list(_del_periodo(session, contratista_id, periodo))
+
+
+def firmadas(session: Session, *, contratista_id: int, contratante_id: int | None = None) -> int:
+    """How many signed informativas of the contratista there are (those that hold the
+    contratante ``contratante_id``, when given): what an edit of their data leaves as it was."""
+    query = select(func.count(distinct(InformativaRow.id))).where(
+        InformativaRow.contratista_id == contratista_id,
+        InformativaRow.estado == FIRMADA,
+        InformativaRow.deleted.is_(False),
+    )
+    if contratante_id is not None:
+        query = query.join(ContratoRow, ContratoRow.informativa_id == InformativaRow.id).where(
+            ContratoRow.contratante_id == contratante_id, ContratoRow.deleted.is_(False)
+        )
+    return session.scalar(query) or 0
+
+
+class Nota(str):
+    """An aviso that only informs (nothing to check or correct): a window shows it as
+    information, not as a warning."""
+
+
+def aviso_firmadas(sujeto: str, verbo: str, cuantas: int) -> Nota:
+    """«Este contratante también está en 2 informativas firmadas, que no cambian…»: an edit
+    saved reaches only the informativas not yet signed."""
+    en = plural(cuantas, "informativa firmada", "informativas firmadas")
+    return Nota(
+        f"{sujeto} también {verbo} en {en}, que no {verb(cuantas, 'cambia', 'cambian')}: "
+        "el cambio sólo se aplica a las informativas que aún no se firman."
+    )
 
 
 def parte_de(row: Contratante) -> Parte:

@@ -31,7 +31,13 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.domain.roles import Accion, Rol
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.services.informativa.base import InformativaBase, del_periodo, parte_de
+from icsoe_desktop.services.informativa.base import (
+    InformativaBase,
+    aviso_firmadas,
+    del_periodo,
+    firmadas,
+    parte_de,
+)
 from icsoe_desktop.store.models import (
     Contratante,
     Contratista,
@@ -165,11 +171,18 @@ class InformativasService(InformativaBase):
                 or (rol is Rol.CAPTURISTA and self._activa(session, r.id, actor or ""))
             ]
 
-    def buscar(self, rfc: str, actor: str | None, periodo: Periodo) -> str | None:
-        """The period's latest informativa (a complementaria after the one it corrects)."""
+    def buscar(
+        self, rfc: str, actor: str | None, periodo: Periodo, tipo: str | None = None
+    ) -> str | None:
+        """The period's latest informativa (a complementaria after the one it corrects), or
+        its latest of ``tipo``."""
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor)
-            rows = del_periodo(session, contratista.id, periodo.clave)
+            rows = [
+                r
+                for r in del_periodo(session, contratista.id, periodo.clave)
+                if tipo is None or r.tipo == tipo
+            ]
             return rows[-1].uuid if rows else None
 
     # --- a new informativa ---------------------------------------------------------------------
@@ -290,8 +303,10 @@ class InformativasService(InformativaBase):
     def guardar_contratante(
         self, rfc: str, actor: str | None, parte: Parte, uuid: str | None = None
     ) -> tuple[str, list[str]]:
-        """Save a contratante (new, or ``uuid``); returns its uuid and warnings (an RFC whose
-        check digit does not match is saved: the SAT has issued such RFCs)."""
+        """Save a contratante (new, or ``uuid``); returns its uuid and what to tell after
+        saving: an RFC whose check digit does not match (saved all the same: the SAT has issued
+        such RFCs), and, when a contratante already in signed informativas changed, that those
+        keep the data they were signed with (``aviso_firmadas``)."""
         parte, avisos = check_contratante(parte)
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor)
@@ -316,8 +331,13 @@ class InformativasService(InformativaBase):
                         f"Ya existe el contratante con RFC {parte.rfc}: {mismo_rfc.nombre}.",
                         "rfc",
                     )
+            antes = parte_de(row) if row.id is not None else None
             _poner_parte(row, parte)
             session.flush()
+            if antes is not None and antes != parte_de(row):
+                cuantas = firmadas(session, contratista_id=contratista.id, contratante_id=row.id)
+                if cuantas:
+                    avisos = [*avisos, aviso_firmadas("Este contratante", "está", cuantas)]
             self._audit.record(session, actor, "icsoe_contratante_guardado", rfc, parte.rfc)
             return row.uuid, avisos
 
@@ -326,7 +346,17 @@ class InformativasService(InformativaBase):
     def contratos(self, informativa: str, actor: str | None) -> list[ContratoResumen]:
         with self._store.session() as session:
             row, _ = self._informativa(session, informativa, actor)
-            return _resumenes(session, ContratoRow.informativa_id == row.id)
+            resumenes = _resumenes(session, ContratoRow.informativa_id == row.id)
+            if row.estado != FIRMADA:
+                return resumenes
+            # Signed: each contratante as it was signed, not as it may have been edited since.
+            firmados = {c.uuid: c.contratante for c in self._firmada(row).informativa.contratos}
+        return [
+            replace(r, contratante_rfc=p.rfc, contratante_nombre=p.nombre)
+            if (p := firmados.get(r.uuid))
+            else r
+            for r in resumenes
+        ]
 
     def contrato(self, uuid: str, actor: str | None) -> ContratoDatos:
         with self._store.session() as session:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -41,8 +42,15 @@ CAPTURA_COLUMNAS = (
 )
 
 
-def exportar(inf: Informativa, carpeta: Path, progreso: Progreso | None = None) -> list[Path]:
-    """Write the worker CSVs and the capture sheet into ``carpeta``; return their paths."""
+def exportar(
+    inf: Informativa,
+    carpeta: Path,
+    progreso: Progreso | None = None,
+    creada: datetime | None = None,
+) -> list[Path]:
+    """Write the worker CSVs and the capture sheet into ``carpeta``; return their paths.
+    ``creada``: the capture sheet's creation time (a signed informativa's signing time: its
+    files come out the same, byte for byte, every time)."""
     from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv, partir
 
     if not carpeta.is_dir():
@@ -75,6 +83,7 @@ def exportar(inf: Informativa, carpeta: Path, progreso: Progreso | None = None) 
         CAPTURA_COLUMNAS,
         [_renglon(inf, c, archivos[c.uuid]) for c in inf.contratos],
         len(inf.contratos),
+        created=creada,
     )
     escritos.append(hoja)
     return escritos

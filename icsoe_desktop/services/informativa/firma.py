@@ -1,6 +1,7 @@
 """Before and after signing: *Revisar* (the IMSS's seven published inconsistencies and the
 worker checks), *Firmar* with the contratista's e.firma (the cadena original sealed, the acuse
-kept in the store), the acuse and its later verification, and the exports for the portal."""
+and the informativa frozen as signed kept in the store), the acuse and its later verification,
+and the exports for the portal. Once signed, everything here reads the frozen informativa."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.firmada import congelar
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
     FIRMADA,
@@ -26,7 +28,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, InformativaRow
+from icsoe_desktop.store.models import InformativaRow
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.contratistas import ContratistasService
@@ -96,7 +98,7 @@ class FirmaInformativaService(InformativaBase):
             rfc = contratista.rfc  # the actor itself (checked by _informativa)
             if row.estado == FIRMADA:
                 raise ValidationError("informativa_firmada", "La informativa ya está firmada.")
-            antes = self._snapshot(session, row, contratista)
+            antes = self._en_captura(session, row, contratista)
             problemas = revisar(antes, self._curps(session, antes))
         if problemas:
             raise ValidationError(
@@ -105,9 +107,12 @@ class FirmaInformativaService(InformativaBase):
                 "corrígelas y fírmala después.",
             )
         credencial = self._contratistas.credencial_fiel(rfc, cer, key, contrasena)
+        # The signing time, to the second: naive UTC for the row, and in Central Mexico time
+        # (with its offset) in what is frozen.
+        ahora = self._clock().replace(microsecond=0)
+        firmada = hora_del_centro(ahora)
         cadena = cadena_original(antes)
         sello = sellar(cadena, credencial.private_key)
-        ahora = self._clock()
         info = credencial.info
         acuse = escribir_acuse(antes, cadena, sello, info.certificado_der, ahora)
         with self._store.session() as session:
@@ -115,7 +120,7 @@ class FirmaInformativaService(InformativaBase):
             # Someone may have captured meanwhile (another window, a sync): sign what was read.
             if (
                 row.estado == FIRMADA
-                or cadena_original(self._snapshot(session, row, contratista)) != cadena
+                or cadena_original(self._en_captura(session, row, contratista)) != cadena
             ):
                 raise ValidationError(
                     "informativa_cambio",
@@ -127,6 +132,9 @@ class FirmaInformativaService(InformativaBase):
             row.cadena, row.sello = cadena, sello
             row.certificado_der = info.certificado_der
             row.acuse_pdf = acuse
+            # From now on the informativa is this copy: its exports, acuse and verification
+            # never read the contratante's or the contratista's live rows again.
+            row.congelada = congelar(antes, firmada)
             self._audit.record(
                 session, rfc, "icsoe_informativa_firmada", row.periodo, info.no_certificado
             )
@@ -146,7 +154,7 @@ class FirmaInformativaService(InformativaBase):
     def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:
         """An acuse checked: its sello over its cadena with its certificate (and, given, the
         signer's .cer file, DER or PEM); when its informativa is in this store, the cadena of
-        what the store holds now must be the one signed."""
+        the informativa frozen when it was signed must be the one in the acuse."""
         from icsoe_desktop.domain.credentials.files import certificate_file_der
         from icsoe_desktop.domain.informativa.cadena import cadena_original
         from icsoe_desktop.services.informativa.acuse import leer_acuse, verificar_acuse
@@ -160,10 +168,11 @@ class FirmaInformativaService(InformativaBase):
                     InformativaRow.sello == leido.sello, InformativaRow.deleted.is_(False)
                 )
             )
-            if row is not None:
-                contratista = session.get(Contratista, row.contratista_id)
-                assert contratista is not None
-                cadena_actual = cadena_original(self._snapshot(session, row, contratista))
+            if row is not None and row.estado == FIRMADA:
+                try:
+                    cadena_actual = cadena_original(self._firmada(row).informativa)
+                except ValidationError:
+                    cadena_actual = ""  # what was signed can no longer be read: not the same
         return verificar_acuse(pdf, certificado_der, cadena_actual)
 
     # --- exports -------------------------------------------------------------------------------
@@ -172,14 +181,16 @@ class FirmaInformativaService(InformativaBase):
         self, informativa: str, actor: str | None, carpeta: Path, progreso: Progreso | None = None
     ) -> list[Path]:
         """The portal's files: one worker CSV per contract (split at 3,000 rows / 15 MB) and
-        the capture sheet (.xlsx) with every field in the portal's order."""
+        the capture sheet (.xlsx) with every field in the portal's order. A signed informativa
+        writes what was signed, whatever changed in its contratantes or contratista since."""
         from icsoe_desktop.services.informativa.exportar import exportar
 
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
             snapshot = self._snapshot(session, row, contratista)
+            creada = self._firmada(row).firmada if row.estado == FIRMADA else None
             self._audit.record(session, actor, "icsoe_informativa_exportada", contratista.rfc)
-        return exportar(snapshot, Path(carpeta), progreso)
+        return exportar(snapshot, Path(carpeta), progreso, creada)
 
 
 __all__ = ["FirmaInformativaService"]

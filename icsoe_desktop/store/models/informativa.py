@@ -1,8 +1,10 @@
 """The ICSOE informativa cuatrimestral: the contratista's contratantes (reused across contracts
 and periods), its informativas per period, their contracts and the workers on each contract.
 
-A signed informativa keeps its cadena original, sello, the signer's public certificate and the
-acuse PDF in its own row: the acuses archive travels with the store (backup, sync).
+A signed informativa keeps its cadena original, sello, the signer's public certificate, the
+acuse PDF and the informativa frozen as signed in its own row: the acuses archive travels with
+the store (backup, sync). Those columns are big: loaded only when read (deferred), never by the
+lists of informativas.
 """
 
 from __future__ import annotations
@@ -68,10 +70,13 @@ class InformativaRow(SyncedMixin, Base):
     capturada_por: Mapped[str] = mapped_column(String(18), default="")  # CURP or RFC
     firmada_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     no_certificado: Mapped[str] = mapped_column(String(40), default="")
-    cadena: Mapped[str] = mapped_column(Text, default="")
+    cadena: Mapped[str] = mapped_column(Text, default="", deferred=True)
     sello: Mapped[str] = mapped_column(Text, default="")
-    certificado_der: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
-    acuse_pdf: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    certificado_der: Mapped[bytes] = mapped_column(LargeBinary, default=b"", deferred=True)
+    acuse_pdf: Mapped[bytes] = mapped_column(LargeBinary, default=b"", deferred=True)
+    # Everything the informativa says, frozen at Firmar (domain/informativa/firmada.py); None
+    # before signing, and in a row signed before the app kept it (read from ``cadena`` then).
+    congelada: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
 
 
 class ContratoRow(SyncedMixin, Base):

@@ -1,0 +1,151 @@
+"""A signed informativa as it was signed: everything it says, frozen at *Firmar* and kept whole
+in its row, so that its exports, its acuse and its verification never read the live rows again
+(a contratante or the contratista's datos generales may change later; the signed informativa
+does not).
+
+Kept as zlib-compressed JSON (``congelar``), read back by ``descongelar``:
+
+- ``formato`` ``ICSOE-INF-FIRMADA``, ``version`` 1;
+- ``firmada``: the signing time, ISO 8601 with its UTC offset (Central Mexico time);
+- ``informativa``: the ``Informativa`` of ``modelo`` field by field (dates ISO, SBC in
+  centavos, the workers' names as captured), without its estado (always Firmada) nor the other
+  declarations of its period (they belong to the period, not to what was signed).
+
+A row signed before the frozen copy existed has only its cadena original: ``de_cadena`` reads the
+informativa back from it (normalised values, contracts by uuid, workers by NSS, no names).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.cadena import leer_cadena
+from icsoe_desktop.domain.informativa.modelo import (
+    FIRMADA,
+    Contrato,
+    Domicilio,
+    Informativa,
+    Parte,
+    Periodo,
+    Trabajador,
+)
+
+FORMATO, VERSION = "ICSOE-INF-FIRMADA", 1
+_MAX_JSON = 256_000_000  # ~50 contracts of 3,000 workers are a few MB: far below
+ILEGIBLE = (
+    "No se puede leer la informativa firmada guardada: sus datos están dañados. Restaura un "
+    "respaldo o sincroniza para recuperarla."
+)
+
+
+@dataclass(frozen=True)
+class InformativaFirmada:
+    informativa: Informativa
+    firmada: datetime  # aware: with its UTC offset
+
+
+def congelar(inf: Informativa, firmada: datetime) -> bytes:
+    """The frozen copy of ``inf`` signed at ``firmada`` (aware)."""
+    if firmada.tzinfo is None:
+        raise ValueError("firmada sin zona horaria")
+    informativa = replace(inf, estado=FIRMADA, otras=())
+    sin_renglon = tuple(
+        replace(c, trabajadores=tuple(replace(t, renglon=None) for t in c.trabajadores))
+        for c in informativa.contratos
+    )
+    datos = {
+        "formato": FORMATO,
+        "version": VERSION,
+        "firmada": firmada.isoformat(),
+        "informativa": replace(informativa, contratos=sin_renglon),
+    }
+    return zlib.compress(orjson.dumps(datos), 9)
+
+
+def descongelar(datos: bytes) -> InformativaFirmada:
+    """What ``congelar`` wrote; ValidationError (``ILEGIBLE``) for anything else."""
+    try:
+        texto = zlib.decompressobj().decompress(datos, _MAX_JSON)
+        leido = orjson.loads(texto)
+        if (leido["formato"], leido["version"]) != (FORMATO, VERSION):
+            raise ValueError("formato")
+        firmada = datetime.fromisoformat(_tipo(str, leido["firmada"]))
+        if firmada.tzinfo is None:
+            raise ValueError("firmada sin zona horaria")
+        return InformativaFirmada(_informativa(leido["informativa"]), firmada)
+    except (zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
+
+
+def de_cadena(cadena: str, firmada: datetime) -> InformativaFirmada:
+    """A row signed before its frozen copy was kept: the informativa its cadena holds."""
+    try:
+        return InformativaFirmada(leer_cadena(cadena, FIRMADA), firmada)
+    except ValidationError as exc:
+        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
+
+
+# --- reading back, every value checked for its type --------------------------------------------
+
+
+def _tipo(tipo: type, valor: Any) -> Any:
+    if not isinstance(valor, tipo) or isinstance(valor, bool):
+        raise TypeError(f"{valor!r} no es {tipo.__name__}")
+    return valor
+
+
+def _textos(cls: type, d: dict[str, Any], **otros: Any) -> Any:
+    """``cls`` from ``d``: every field not in ``otros`` is text."""
+    valores = {
+        f.name: otros[f.name] if f.name in otros else _tipo(str, d[f.name]) for f in fields(cls)
+    }
+    return cls(**valores)
+
+
+def _fecha(valor: Any) -> date | None:
+    return None if valor is None else date.fromisoformat(_tipo(str, valor))
+
+
+def _entero(valor: Any) -> int | None:
+    return None if valor is None else _tipo(int, valor)
+
+
+def _parte(d: dict[str, Any]) -> Parte:
+    return _textos(Parte, d, domicilio=_textos(Domicilio, d["domicilio"]))
+
+
+def _trabajador(d: dict[str, Any]) -> Trabajador:
+    return _textos(Trabajador, d, sbc=_tipo(int, d["sbc"]), renglon=None)
+
+
+def _contrato(d: dict[str, Any]) -> Contrato:
+    return _textos(
+        Contrato,
+        d,
+        contratante=_parte(d["contratante"]),
+        fecha_inicial=_fecha(d["fecha_inicial"]),
+        fecha_final=_fecha(d["fecha_final"]),
+        trabajadores=tuple(map(_trabajador, _tipo(list, d["trabajadores"]))),
+        trabajadores_declarados=_entero(d["trabajadores_declarados"]),
+    )
+
+
+def _informativa(d: dict[str, Any]) -> Informativa:
+    periodo = d["periodo"]
+    complementa = d["complementa"]
+    return _textos(
+        Informativa,
+        d,
+        contratista=_parte(d["contratista"]),
+        periodo=Periodo(_tipo(int, periodo["anio"]), _tipo(int, periodo["numero"])),
+        estado=FIRMADA,
+        contratos=tuple(map(_contrato, _tipo(list, d["contratos"]))),
+        complementa=None if complementa is None else _tipo(str, complementa),
+        otras=(),
+    )

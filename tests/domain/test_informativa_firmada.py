@@ -1,0 +1,90 @@
+"""The informativa frozen at signing: read back exactly as it was written (names, dates, the
+signing time with its offset), and anything else stored there refused with one clear message."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from icsoe_desktop.domain.clock import hora_del_centro
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.cadena import cadena_original
+from icsoe_desktop.domain.informativa.firmada import ILEGIBLE, congelar, de_cadena, descongelar
+from icsoe_desktop.domain.informativa.modelo import FIRMADA, OtraDeclaracion
+from tests.informativa_datos import informativa_limpia
+
+FIRMADA_EN = hora_del_centro(datetime(2026, 9, 10, 18, 30, 5))  # 12:30:05 in Central Mexico
+
+
+def _con_nombres():
+    inf = informativa_limpia(contratos=3, trabajadores=40)
+    contratos = tuple(
+        replace(c, trabajadores=tuple(_nombrado(i, t) for i, t in enumerate(c.trabajadores)))
+        for c in inf.contratos
+    )
+    return replace(inf, contratos=contratos, otras=(OtraDeclaracion("otra", "normal", FIRMADA),))
+
+
+def _nombrado(i, trabajador):
+    return replace(trabajador, nombre=f"Peña Łukasz ễ {i}")
+
+
+def test_what_is_frozen_reads_back_as_signed():
+    inf = _con_nombres()
+    leida = descongelar(congelar(inf, FIRMADA_EN))
+    assert leida.firmada == FIRMADA_EN and leida.firmada.isoformat().endswith("12:30:05-06:00")
+    sin_renglones = tuple(
+        replace(c, trabajadores=tuple(replace(t, renglon=None) for t in c.trabajadores))
+        for c in inf.contratos
+    )
+    # The estado is Firmada; the other declarations of the period are not part of what was
+    # signed; every other value, the workers' names and order included, is the same.
+    assert leida.informativa == replace(inf, estado=FIRMADA, otras=(), contratos=sin_renglones)
+    assert cadena_original(leida.informativa) == cadena_original(inf)
+
+
+def test_a_signing_time_without_its_offset_is_not_frozen():
+    with pytest.raises(ValueError):
+        congelar(_con_nombres(), datetime(2026, 9, 10, 18, 30))
+
+
+def _reescrito(cambio) -> bytes:
+    leido = json.loads(zlib.decompress(congelar(_con_nombres(), FIRMADA_EN)))
+    cambio(leido)
+    return zlib.compress(json.dumps(leido).encode())
+
+
+@pytest.mark.parametrize(
+    "datos",
+    [
+        b"",
+        b"no es zlib",
+        zlib.compress(b"no es JSON"),
+        zlib.compress(b"[]"),
+        _reescrito(lambda d: d.update(version=2)),
+        _reescrito(lambda d: d.update(firmada="2026-09-10T12:30:05")),  # without its offset
+        _reescrito(lambda d: d["informativa"]["contratos"][0]["trabajadores"][0].update(sbc="1")),
+        _reescrito(lambda d: d["informativa"]["contratista"].update(rfc=None)),
+        _reescrito(lambda d: d["informativa"]["contratos"][0].update(fecha_inicial="31/02/2026")),
+        _reescrito(lambda d: d["informativa"]["periodo"].update(numero=4)),
+        _reescrito(lambda d: d["informativa"].pop("contratos")),
+    ],
+)
+def test_anything_else_is_refused_with_one_message(datos):
+    with pytest.raises(ValidationError) as error:
+        descongelar(datos)
+    assert (error.value.code, error.value.message) == ("informativa_firmada_ilegible", ILEGIBLE)
+
+
+def test_a_row_signed_before_the_frozen_copy_reads_its_cadena():
+    inf = _con_nombres()
+    leida = de_cadena(cadena_original(inf), FIRMADA_EN)
+    assert cadena_original(leida.informativa) == cadena_original(inf)
+    assert leida.firmada == FIRMADA_EN
+    with pytest.raises(ValidationError) as error:
+        de_cadena("||otra cosa||", FIRMADA_EN)
+    assert error.value.code == "informativa_firmada_ilegible"
