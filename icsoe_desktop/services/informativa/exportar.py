@@ -14,6 +14,7 @@ from icsoe_desktop.services.archivos.excel import DATE, NUMBER, TEXT, SheetColum
 from icsoe_desktop.services.files import atomic_write
 
 Progreso = Callable[[int, int], None]
+PREFIJO_CAPACITACION = "CAPACITACION_"  # ASCII: a file name travels through any system
 
 CAPTURA_COLUMNAS = (
     SheetColumn("RFC del contratista", TEXT, 16),
@@ -41,15 +42,30 @@ CAPTURA_COLUMNAS = (
 )
 
 
-def exportar(inf: Informativa, carpeta: Path, progreso: Progreso | None = None) -> list[Path]:
-    """Write the worker CSVs and the capture sheet into ``carpeta``; return their paths."""
+def exportar(
+    inf: Informativa,
+    carpeta: Path,
+    progreso: Progreso | None = None,
+    capacitacion: bool | None = None,
+) -> list[Path]:
+    """Write the worker CSVs and the capture sheet into ``carpeta``; return their paths.
+
+    In training (``capacitacion``; None: the practice contratista's informativa) every file
+    name starts with ``CAPACITACION_`` and the capture sheet is named «CAPACITACIÓN — SIN
+    VALIDEZ»; the CSVs' content stays exactly the portal's template, which has no room for a
+    note."""
+    from icsoe_desktop.services.capacitacion import MARCA, es_de_practica
     from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv, partir
 
     if not carpeta.is_dir():
         raise ValidationError(
             "carpeta_inexistente", f"No existe la carpeta «{carpeta}» para guardar los archivos."
         )
+    if capacitacion is None:
+        capacitacion = es_de_practica(inf.contratista.rfc)
     base = f"ICSOE_{inf.contratista.rfc}_{inf.periodo.clave}"
+    if capacitacion:
+        base = f"{PREFIJO_CAPACITACION}{base}"
     escritos: list[Path] = []
     archivos: dict[str, list[str]] = {}
     total = max(1, inf.numero_trabajadores)
@@ -71,7 +87,7 @@ def exportar(inf: Informativa, carpeta: Path, progreso: Progreso | None = None) 
     hoja = carpeta / f"{base}_captura.xlsx"
     write_sheet(
         hoja,
-        "Informativa",
+        MARCA if capacitacion else "Informativa",
         CAPTURA_COLUMNAS,
         [_renglon(inf, c, archivos[c.uuid]) for c in inf.contratos],
         len(inf.contratos),
@@ -113,4 +129,4 @@ def _seguro(texto: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "_", texto)
 
 
-__all__ = ["CAPTURA_COLUMNAS", "exportar"]
+__all__ = ["CAPTURA_COLUMNAS", "PREFIJO_CAPACITACION", "exportar"]
