@@ -141,12 +141,12 @@ def preparar(services: Services, carpeta: Path, actor: str | None) -> Practica:
     vouch for it; the practice empresa, if there, keeps its data and only gets what is missing.
     """
     services.permisos.exigir(actor, Accion.PREPARAR_CAPACITACION, str(carpeta))
-    contrasena = _contrasena()
-    ahora = services.clock().replace(tzinfo=UTC, microsecond=0)  # the app's clock
-    autoridad_der, cer_der, key_der, no_certificado, hasta = _emitir(contrasena, ahora)
     cer, key = carpeta / CER_ARCHIVO, carpeta / KEY_ARCHIVO
     try:
         carpeta.mkdir(parents=True, exist_ok=True)
+        contrasena = _contrasena()
+        ahora = services.clock().replace(tzinfo=UTC, microsecond=0)  # the app's clock
+        autoridad_der, cer_der, key_der, no_certificado, hasta = _emitir(contrasena, ahora)
         write_bytes_atomic(cer, cer_der)
         write_bytes_atomic(key, key_der)
     except OSError as exc:

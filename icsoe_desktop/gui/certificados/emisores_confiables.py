@@ -53,13 +53,15 @@ MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables."
 MSG_QUITAR = "¿Deseas quitar el emisor {nombre} de los emisores confiables de este equipo?"
 MSG_QUITADO = "El emisor {nombre} se quitó de los emisores confiables."
 CAPACITACION_TEXT = (
-    "Modo de ca&pacitación: aceptar las e.firmas de prueba del SAT (emisor «AC UAT»)"
+    "Modo de ca&pacitación: aceptar las e.firmas de práctica y las de prueba del SAT (emisor "
+    "«AC UAT»)"
 )
 MSG_CAPACITACION_ACTIVAR = (
     "Con el modo de capacitación activo, icsoe-desktop acepta en este equipo las e.firmas de "
-    "prueba que publica el SAT (emisor «AC UAT») en Certificados IMSS, en el ingreso de "
-    "contratistas a ICSOE y al firmar informativas. Úsalo sólo para capacitar: las ventanas lo "
-    "indicarán en su título («MODO DE CAPACITACIÓN»).\n\n¿Deseas activarlo?"
+    "práctica (Preparar práctica…) y las de prueba que publica el SAT (emisor «AC UAT») en "
+    "Certificados IMSS, en el ingreso de contratistas a ICSOE y al firmar informativas. Úsalo "
+    "sólo para capacitar: las ventanas lo indicarán en su título («CAPACITACIÓN — SIN "
+    "VALIDEZ»).\n\n¿Deseas activarlo?"
 )
 MSG_CAPACITACION_ACTIVADO = (
     "El modo de capacitación está activo. Los certificados de las autoridades de prueba del SAT "
