@@ -377,8 +377,8 @@ def _codigo_de_activacion(services: Services, correo: str) -> str:
             .limit(1)
         )
         codigo = None if token_id is None else one_time_codes.draw_code(session, token_id)
-    if codigo is None:  # the alta queues it in the same unit of work: cannot be missing
-        raise ValidationError("codigo_inexistente", f"No hay código de activación para {correo}.")
+    if codigo is None:  # the alta queues it in the same unit of work: a bug if missing
+        raise RuntimeError(f"Sin código de activación para {correo}")
     return codigo
 
 
@@ -412,10 +412,8 @@ def _informativa(services: Services) -> str:
         resultado = services.informativa_trabajadores.agregar_varios(
             contrato, RFC_PRACTICA, _trabajadores(periodo.anio)
         )
-        if resultado.problemas:  # made valid above: a failure here is a bug, told plainly
-            raise ValidationError(
-                "practica_invalida", f"Trabajadores de práctica rechazados: {resultado.problemas}"
-            )
+        if resultado.problemas:  # made valid above: a failure here is a bug
+            raise RuntimeError(f"Trabajadores de práctica rechazados: {resultado.problemas}")
         existente = uuid
     fila = informativas.fila(existente, RFC_PRACTICA)
     return f"{fila.tipo_texto} de {periodo.texto} ({fila.estado_texto})"
