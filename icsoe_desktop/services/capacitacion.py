@@ -102,7 +102,7 @@ class Practica:
     empresa_nueva: bool  # created now (False: it was there and keeps what trainees did)
     capturistas: tuple[str, ...]  # their CURPs (their usuario)
     capturistas_nuevos: bool
-    informativa: str  # «Normal de enero a abril de 2026 (En captura)», or what is there
+    informativa: str  # «Normal de mayo–agosto 2026 (En captura)», or what is there now
     modo_activo: bool
 
     def resumen(self) -> list[str]:
@@ -164,7 +164,7 @@ def preparar(services: Services, carpeta: Path, actor: str | None) -> Practica:
 
     practica = open_services(services.data_dir, services.clock, empresa_rfc=RFC_PRACTICA)
     try:
-        _contratista(practica, cer_der, no_certificado, hasta)
+        _contratista(practica, no_certificado, hasta)
         curps, nuevos = _capturistas(practica, contrasena)
         informativa = _informativa(practica)
         etiqueta = practica.empresa.etiqueta
@@ -308,7 +308,7 @@ def _instalar_autoridad(services: Services, der: bytes) -> Path:
 # --- the practice empresa ----------------------------------------------------------------------
 
 
-def _contratista(services: Services, cer_der: bytes, no_certificado: str, hasta: datetime) -> None:
+def _contratista(services: Services, no_certificado: str, hasta: datetime) -> None:
     """Entered with the practice e.firma (its certificate number, as after Validar), términos
     accepted, the practice STPS acuse and its datos generales: what the guide's first steps
     leave. What the contratista already has stays."""
