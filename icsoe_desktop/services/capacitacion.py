@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from icsoe_desktop.config import Settings
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -360,16 +361,18 @@ def _capturistas(services: Services, contrasena: str) -> tuple[tuple[str, ...], 
             ),
         )
         services.acceso_capturista.crear_contrasena(
-            _codigo_de_activacion(services, correo), contrasena, contrasena
+            codigo_en_espera(services.store, correo), contrasena, contrasena
         )
     return curps, True
 
 
-def _codigo_de_activacion(services: Services, correo: str) -> str:
+def codigo_en_espera(store: Store, correo: str) -> str:
+    """The code of the last code-carrying mail queued to ``correo``, drawn as the sender would
+    at send time (for mail that is never delivered: the practice's, the screenshots')."""
     from icsoe_desktop.services.acceso import one_time_codes
     from icsoe_desktop.store.models import OutboxMail
 
-    with services.store.session() as session:
+    with store.session() as session:
         token_id = session.scalar(
             select(OutboxMail.token_id)
             .where(OutboxMail.to_addr == correo, OutboxMail.token_id.is_not(None))
@@ -378,7 +381,7 @@ def _codigo_de_activacion(services: Services, correo: str) -> str:
         )
         codigo = None if token_id is None else one_time_codes.draw_code(session, token_id)
     if codigo is None:  # the alta queues it in the same unit of work: a bug if missing
-        raise RuntimeError(f"Sin código de activación para {correo}")
+        raise LookupError(f"no hay un código en espera para {correo}")
     return codigo
 
 
@@ -461,6 +464,7 @@ __all__ = [
     "RFC_PRACTICA",
     "Practica",
     "capacitacion_activa",
+    "codigo_en_espera",
     "es_de_practica",
     "preparar",
 ]
