@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     restaurar.add_argument("archivo", metavar="ARCHIVO")
     _add_cert_parser(commands)
     _add_emisores_parser(commands)
+    from icsoe_desktop import cli_capacitacion
+
+    cli_capacitacion.add_parser(commands)
     from icsoe_desktop import cli_movimientos
 
     cli_movimientos.add_parsers(commands)
@@ -171,8 +174,10 @@ def _service_command(args: argparse.Namespace) -> int:
             data_dir,
             empresa_rfc=args.empresa,
             # correo sends every empresa's queue (services/correo/colas.py); the códigos
-            # postales are the installation's
-            exigir=args.command not in ("usuarios", "empresas", "correo", "sepomex"),
+            # postales, the emisores confiables and the modo de capacitación are the
+            # installation's; capacitacion prepares its own empresa
+            exigir=args.command
+            not in ("usuarios", "empresas", "correo", "sepomex", "emisores", "capacitacion"),
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -182,6 +187,10 @@ def _service_command(args: argparse.Namespace) -> int:
     try:
         if args.command == "emisores":
             return _emisores(args, services)
+        if args.command == "capacitacion":
+            from icsoe_desktop import cli_capacitacion
+
+            return cli_capacitacion.run(args, services)
         if args.command in ("demo", "movimientos"):
             from icsoe_desktop import cli_movimientos
 

@@ -130,24 +130,10 @@ def add_demo_conflict(store, registro: str, razon_social_perdedora: str) -> None
 
 
 def demo_activation_code(store, correo: str) -> str:
-    """The screenshots have no mail server: draw the code of the last code-carrying mail queued
-    to ``correo``, as the sender would at send time (the real user reads it in the mail)."""
-    from sqlalchemy import select
+    """The screenshots have no mail server: the code the real user reads in the mail."""
+    from icsoe_desktop.services.capacitacion import codigo_en_espera
 
-    from icsoe_desktop.services.acceso import one_time_codes
-    from icsoe_desktop.store.models import OutboxMail
-
-    with store.session() as session:
-        token_id = session.scalar(
-            select(OutboxMail.token_id)
-            .where(OutboxMail.to_addr == correo, OutboxMail.token_id.is_not(None))
-            .order_by(OutboxMail.id.desc())
-            .limit(1)
-        )
-        code = None if token_id is None else one_time_codes.draw_code(session, token_id)
-    if code is None:
-        raise LookupError(f"no hay un código en espera para {correo}")
-    return code
+    return codigo_en_espera(store, correo)
 
 
 def demo_trabajadores(count: int, anio: int, seed: int = 2026) -> list:

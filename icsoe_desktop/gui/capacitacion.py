@@ -1,20 +1,39 @@
-"""The modo de capacitación in the title bar: a window of an installation that trusts the
-SAT's test e.firma says so, so nobody takes its work for real (settings: ``[capacitacion]``)."""
+"""Training on the screen: while the modo de capacitación is on, or in the practice empresa,
+the title bars end in «— CAPACITACIÓN — SIN VALIDEZ» and the ICSOE windows show a band that
+says so, so nobody takes practice work for real (services/capacitacion.py decides)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QLabel, QWidget
+
+from icsoe_desktop.services.capacitacion import MARCA, capacitacion_activa
+
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
-SUFIJO = " — MODO DE CAPACITACIÓN"
+SUFIJO = f" — {MARCA}"
+BANDA_ESTILO = "background:#b00020; color:white; font-weight:bold; padding:4px;"
 
 
-def activo(services: Services) -> bool:
-    return services.settings.current.capacitacion.activo
+def activo(services: Services, rfc: str | None = None) -> bool:
+    """``rfc``: the contratista the window is about (the open empresa's otherwise)."""
+    return capacitacion_activa(services.settings.current, rfc or services.empresa.rfc)
 
 
-def titulo(base: str, services: Services) -> str:
-    """``base``, marked while the modo de capacitación is on."""
-    return base + SUFIJO if activo(services) else base
+def titulo(base: str, services: Services, rfc: str | None = None) -> str:
+    """``base``, marked while training."""
+    return base + SUFIJO if activo(services, rfc) else base
+
+
+def poner_banda(host: QWidget, services: Services, rfc: str | None = None) -> QLabel | None:
+    """The band on top of ``host``'s content (a form placed by ``load_form``) while training."""
+    if not activo(services, rfc):
+        return None
+    banda = QLabel(f"{MARCA}: práctica; nada de lo que se haga aquí se presenta al IMSS.")
+    banda.setObjectName("capacitacionBanda")
+    banda.setStyleSheet(BANDA_ESTILO)
+    banda.setWordWrap(True)
+    host.layout().insertWidget(0, banda)
+    return banda

@@ -276,7 +276,7 @@ class VentanaPrincipal(QMainWindow):
         self.estado_empresa.setText(f"Empresa: {empresa.etiqueta}")
 
     def refresh_titulo(self) -> None:
-        """The open empresa, and «— MODO DE CAPACITACIÓN» while it is on."""
+        """The open empresa, and «— CAPACITACIÓN — SIN VALIDEZ» while training."""
         from icsoe_desktop.gui.capacitacion import titulo
 
         empresa = self._services.empresa.etiqueta

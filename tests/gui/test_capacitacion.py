@@ -5,8 +5,10 @@ with the mode on."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox
+import pytest
+from PySide6.QtWidgets import QCheckBox, QFileDialog
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.capacitacion import SUFIJO
 from icsoe_desktop.gui.certificados.emisores_confiables import (
     MSG_CAPACITACION_ACTIVAR,
@@ -15,7 +17,10 @@ from icsoe_desktop.gui.certificados.emisores_confiables import (
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
 from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.capacitacion import RFC_PRACTICA, preparar
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text
@@ -96,3 +101,76 @@ def test_icsoe_efirma_says_why_the_test_efirma_is_refused_and_takes_it_in_traini
     click(qtbot, dialog.validar)
     qtbot.waitUntil(lambda: modals.texts[-1] == MSG_FIEL_EXITOSA)
     assert dialog.ingresar.isEnabled() and "AC UAT" in dialog.resultado.text()
+
+
+def test_an_administrator_prepares_the_practice_from_emisores_confiables_with_the_mode_on(
+    qtbot, services, tmp_path, modals, monkeypatch
+):
+    services.accounts.register(registro(usuario=ADMIN))
+    sala = tmp_path / "sala"
+    # The native folder picker is Qt's, not ours: it answers with the trainer's folder.
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_args: str(sala))
+    dialog = shown(qtbot, EmisoresConfiablesDialog(services, ADMIN))
+    assert not dialog.preparar.isEnabled()  # the mode is off
+    modals.answer("Activar", "Aceptar")
+    click(qtbot, dialog.capacitacion)
+    assert dialog.preparar.isEnabled()
+    dialog.grab().save(str(tmp_path / "emisores_confiables.png"))
+
+    modals.answer("Aceptar")
+    click(qtbot, dialog.preparar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
+    texto = modals.texts[-1]
+    assert texto.startswith("La práctica de capacitación está lista.")
+    password = texto.splitlines()[-1]
+    assert texto.splitlines()[-2] == "Contraseña de la e.firma de práctica:"
+    fiel = services.contratistas.validar_fiel(
+        RFC_PRACTICA, sala / "capacitacion.cer", sala / "capacitacion.key", password
+    )
+    assert fiel.emisor == "AC DE CAPACITACIÓN ICSOE-DESKTOP (SIN VALIDEZ)"
+    listed = {e.nombre: e for e in services.certificates.emisores.listar()}
+    assert listed[fiel.emisor].capacitacion  # shown as «Capacitación», never removable
+
+
+def test_a_user_who_is_no_administrator_cannot_prepare_it_and_the_service_refuses(
+    qtbot, services, tmp_path
+):
+    services.accounts.register(registro(usuario=ADMIN))
+    services.accounts.register(registro(usuario=ANA))
+    services.settings.save_capacitacion(True, ADMIN)
+    dialog = shown(qtbot, EmisoresConfiablesDialog(services, ANA))
+    assert not dialog.preparar.isEnabled()
+    with pytest.raises(PermisoDenegado) as refused:
+        preparar(services, tmp_path / "sala", ANA)
+    assert "preparar la práctica de capacitación" in refused.value.message
+    assert not (tmp_path / "sala").exists()
+    (rechazo,) = [r for r in services.audit_instalacion.recent() if r.action == "permiso_denegado"]
+    assert (rechazo.actor, rechazo.target) == (ANA, "PREPARAR_CAPACITACION")
+
+
+def test_the_practice_contratista_and_informativa_windows_say_capacitacion_sin_validez(
+    qtbot, services, tmp_path
+):
+    """Even with the mode off: the practice empresa is training by itself."""
+    preparar(services, tmp_path / "sala", CLI_ACTOR)
+    (practica,) = [e for e in services.empresas.listar() if e.rfc == RFC_PRACTICA]
+    services.abrir_empresa(practica.id)
+    assert not services.settings.current.capacitacion.activo
+    sesion = services.contratistas.sesion(RFC_PRACTICA)
+    contratista = shown(qtbot, IcsoeContratistaWindow(services, sesion))
+    assert contratista.windowTitle().endswith(SUFIJO)
+    assert contratista.banda_capacitacion.isVisible()
+    assert contratista.banda_capacitacion.text().startswith("CAPACITACIÓN — SIN VALIDEZ")
+    contratista.grab().save(str(tmp_path / "contratista_practica.png"))
+    (fila,) = [f for f in services.informativas.tablero(RFC_PRACTICA, RFC_PRACTICA) if f.uuid]
+    ventana = shown(qtbot, InformativaWindow(services, RFC_PRACTICA, RFC_PRACTICA, fila.uuid, True))
+    assert ventana.windowTitle().endswith(SUFIJO) and ventana.banda_capacitacion.isVisible()
+    assert ventana.contratos_model.rowCount() == 1
+    ventana.grab().save(str(tmp_path / "informativa_practica.png"))
+
+
+def test_a_real_contratista_out_of_training_has_no_mark(qtbot, services, data_dir, tmp_path):
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = shown(qtbot, IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
+    assert not window.windowTitle().endswith(SUFIJO)
+    assert window.banda_capacitacion is None

@@ -95,3 +95,26 @@ def test_the_exports_re_import_to_the_same_rows(services, quien, tmp_path):
     )
     assert rows[0][header.index("Número de trabajadores")] == 3_100
     assert rows[0][header.index("Periodo")] == Periodo(2026, 2).texto
+
+
+def test_a_training_export_says_so_in_its_names_and_sheet_and_keeps_the_portal_csv(
+    services, quien, tmp_path
+):
+    """With the modo de capacitación on, a real contratista's export made in training."""
+    from icsoe_desktop.services.capacitacion import MARCA
+    from icsoe_desktop.services.informativa.exportar import exportar
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=4)
+    snapshot = services.informativas.informativa(uuid, ana)
+    real, practica = tmp_path / "real", tmp_path / "practica"
+    real.mkdir()
+    practica.mkdir()
+    normales = exportar(snapshot, real)
+    marcados = exportar(snapshot, practica, capacitacion=True)
+    assert [f.name for f in marcados] == [f"CAPACITACION_{f.name}" for f in normales]
+    assert marcados[0].read_bytes() == normales[0].read_bytes()  # the portal's template
+    assert leer_trabajadores(marcados[0]).problemas == ()
+    assert load_workbook(marcados[-1], read_only=True).sheetnames == [MARCA]
+    assert load_workbook(normales[-1], read_only=True).sheetnames == ["Informativa"]

@@ -14,6 +14,7 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import Movimiento
 from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_markdown
+from icsoe_desktop.services import capacitacion
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from tests.services.test_accounts import PASSWORD
 from tests.services.test_accounts import form as registro
@@ -51,6 +52,8 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
     """One real call per protected action, with harmless arguments."""
     empresa = services.empresa.id
     missing = tmp_path / "no-existe.csv"
+    archivo = tmp_path / "archivo.txt"
+    archivo.write_text("no es una carpeta", encoding="utf-8")
     return {
         Accion.HABILITAR_USUARIOS: lambda a: services.accounts.set_enabled(ANA, True, a),
         Accion.ADMINISTRADORES: lambda a: services.accounts.set_administrador(ANA, False, a),
@@ -70,6 +73,8 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
             empresa, True, a
         ),
         Accion.MODO_CAPACITACION: lambda a: services.settings.save_capacitacion(False, a),
+        # A file where the folder goes: refused for its argument before anything is made.
+        Accion.PREPARAR_CAPACITACION: lambda a: capacitacion.preparar(services, archivo, a),
         Accion.REGISTROS_PATRONALES: lambda a: services.registros.delete("Y5412345106", a),
         Accion.CERTIFICADOS: lambda a: services.certificates.remove("Y5412345106", a),
         Accion.IMPORTAR_MOVIMIENTOS: lambda a: services.importador.import_file(missing, a),

@@ -53,17 +53,23 @@ MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables."
 MSG_QUITAR = "¿Deseas quitar el emisor {nombre} de los emisores confiables de este equipo?"
 MSG_QUITADO = "El emisor {nombre} se quitó de los emisores confiables."
 CAPACITACION_TEXT = (
-    "Modo de ca&pacitación: aceptar las e.firmas de prueba del SAT (emisor «AC UAT»)"
+    "Modo de ca&pacitación: aceptar las e.firmas de práctica y las de prueba del SAT (emisor "
+    "«AC UAT»)"
 )
 MSG_CAPACITACION_ACTIVAR = (
     "Con el modo de capacitación activo, icsoe-desktop acepta en este equipo las e.firmas de "
-    "prueba que publica el SAT (emisor «AC UAT») en Certificados IMSS, en el ingreso de "
-    "contratistas a ICSOE y al firmar informativas. Úsalo sólo para capacitar: las ventanas lo "
-    "indicarán en su título («MODO DE CAPACITACIÓN»).\n\n¿Deseas activarlo?"
+    "práctica (Preparar práctica…) y las de prueba que publica el SAT (emisor «AC UAT») en "
+    "Certificados IMSS, en el ingreso de contratistas a ICSOE y al firmar informativas. Úsalo "
+    "sólo para capacitar: las ventanas lo indicarán en su título («CAPACITACIÓN — SIN "
+    "VALIDEZ»).\n\n¿Deseas activarlo?"
 )
 MSG_CAPACITACION_ACTIVADO = (
     "El modo de capacitación está activo. Los certificados de las autoridades de prueba del SAT "
     "se buscan en «{carpeta}»."
+)
+MSG_PRACTICA_PREPARADA = (
+    "La práctica de capacitación está lista. Entrega a los participantes la carpeta con la "
+    "e.firma de práctica y su contraseña.\n\n{resumen}"
 )
 MSG_CAPACITACION_DESACTIVADO = (
     "El modo de capacitación está desactivado: sólo se aceptan las e.firmas de las autoridades "
@@ -123,6 +129,18 @@ class EmisoresConfiablesDialog(QDialog):
         self.capacitacion.setChecked(services.settings.current.capacitacion.activo)
         self.capacitacion.setEnabled(services.permisos.puede(actor, Accion.MODO_CAPACITACION))
         self.capacitacion.toggled.connect(self._on_capacitacion)
+        # The practice e.firma and empresa: an administrator, with the mode on (the service
+        # checks the role too, and audits a refusal).
+        self.preparar = QPushButton("Pr&eparar práctica…")
+        self.preparar.setObjectName("prepararPracticaButton")
+        self.preparar.setToolTip(
+            "Escribe una e.firma de práctica (capacitacion.cer y capacitacion.key) en la carpeta "
+            "que elijas y prepara la empresa de práctica."
+        )
+        self.preparar.clicked.connect(self._elegir_carpeta)
+        capacitacion = QHBoxLayout()
+        capacitacion.addWidget(self.capacitacion, 1)
+        capacitacion.addWidget(self.preparar)
         buttons = QHBoxLayout()
         buttons.addWidget(self.agregar)
         buttons.addWidget(self.quitar)
@@ -131,7 +149,7 @@ class EmisoresConfiablesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.tabla, 1)
-        layout.addWidget(self.capacitacion)
+        layout.addLayout(capacitacion)
         layout.addLayout(buttons)
         self.agregar.clicked.connect(self._choose)
         self.quitar.clicked.connect(self._on_quitar)
@@ -154,6 +172,10 @@ class EmisoresConfiablesDialog(QDialog):
         # The shipped ones stay: removing the SAT's would refuse every real e.firma.
         self.quitar.setEnabled(self._administra and emisor is not None and not emisor.incluido)
         self.agregar.setEnabled(self._administra)
+        self.preparar.setEnabled(
+            self._services.permisos.puede(self._actor, Accion.PREPARAR_CAPACITACION)
+            and self._services.settings.current.capacitacion.activo
+        )
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Certificado de la autoridad", "", CA_FILTER)
@@ -203,6 +225,30 @@ class EmisoresConfiablesDialog(QDialog):
             msgbox.information(self, MSG_CAPACITACION_ACTIVADO.format(carpeta=carpeta), TITLE)
         else:
             msgbox.information(self, MSG_CAPACITACION_DESACTIVADO, TITLE)
+        self.refresh()
+
+    def _elegir_carpeta(self) -> None:
+        carpeta = QFileDialog.getExistingDirectory(self, "Carpeta para la e.firma de práctica")
+        if carpeta:
+            self.preparar_en(carpeta)
+
+    def preparar_en(self, carpeta: str) -> None:
+        """What choosing the folder does (tests call it to bypass the native dialog)."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        from icsoe_desktop.services.capacitacion import preparar
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # a second or two: keys
+        try:
+            practica = preparar(self._services, Path(carpeta), self._actor)
+        except DomainError as exc:
+            QApplication.restoreOverrideCursor()
+            msgbox.error(self, exc.message, TITLE)
+            return
+        QApplication.restoreOverrideCursor()
+        resumen = "\n".join(practica.resumen())
+        msgbox.information(self, MSG_PRACTICA_PREPARADA.format(resumen=resumen), TITLE)
         self.refresh()
 
     def _set_checked(self, checked: bool) -> None:

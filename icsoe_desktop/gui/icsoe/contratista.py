@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.gui.capacitacion import titulo
+from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.icsoe.alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
 from icsoe_desktop.gui.icsoe.datos_generales import IcsoeDatosGeneralesPage
@@ -57,7 +57,8 @@ class IcsoeContratistaWindow(QMainWindow):
         central = QWidget(self)
         form = load_form("icsoe_contratista.ui", central)
         self.setCentralWidget(central)
-        self.setWindowTitle(titulo(form.windowTitle(), services))  # capacitación
+        self.setWindowTitle(titulo(form.windowTitle(), services, sesion.rfc))  # capacitación
+        self.banda_capacitacion = poner_banda(central, services, sesion.rfc)
         child(form, QLabel, "rfcLabel").setText(f"<b>{sesion.rfc}</b>")
         child(form, QLabel, "nombreLabel").setText(f"<b>{sesion.nombre}</b>")
         self.paginas = child(form, QStackedWidget, "paginasStack")

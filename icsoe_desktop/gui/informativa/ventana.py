@@ -34,6 +34,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     Problema,
 )
 from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
@@ -137,6 +138,7 @@ class InformativaWindow(QMainWindow):
         central = QWidget(self)
         form = load_form("informativa.ui", central)
         self.setCentralWidget(central)
+        self.banda_capacitacion = poner_banda(central, services, contratista_rfc)
         self.contratista_label = child(form, QLabel, "contratistaLabel")
         self.periodo_label = child(form, QLabel, "periodoLabel")
         self.tipo_label = child(form, QLabel, "tipoLabel")
@@ -218,7 +220,11 @@ class InformativaWindow(QMainWindow):
         tipo = fila.tipo_texto
         if fila.tipo in COMPLEMENTARIAS and self._complementa:
             tipo += " (corrige una informativa firmada)"
-        self.setWindowTitle(f"Informativa {fila.periodo.texto} · {fila.tipo_texto}")
+        self.setWindowTitle(
+            titulo(
+                f"Informativa {fila.periodo.texto} · {fila.tipo_texto}", self._services, self.rfc
+            )
+        )
         self.contratista_label.setText(f"<b>{self._contratista}</b>")
         self.periodo_label.setText(f"<b>{fila.periodo.texto}</b>")
         self.tipo_label.setText(f"<b>{tipo}</b>")

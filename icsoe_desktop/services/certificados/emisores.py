@@ -4,7 +4,8 @@ The shipped ones live in ``resources/emisores_confiables`` (read-only, in the in
 added ones are plain files in ``<data dir>/emisores_confiables``, so IT can also drop a .cer
 there by hand. Adding and removing through the app is audited.
 
-The SAT's test authorities (the «AC UAT» of its published test e.firma) live apart, in a
+The SAT's test authorities (the «AC UAT» of its published test e.firma) and the practice
+authorities ``capacitacion preparar`` makes (services/capacitacion.py) live apart, in a
 ``capacitacion`` folder under either of those, and are trusted only while an administrator has
 the modo de capacitación on (settings: ``[capacitacion] activo``; audited when it changes).
 """
@@ -34,9 +35,9 @@ TRUSTED_DIR = "emisores_confiables"
 CAPACITACION_DIR = "capacitacion"  # inside a TRUSTED_DIR: the SAT's test authorities
 TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
 MSG_PISTA_PRUEBAS = (
-    "Si es una e.firma de pruebas del SAT (emisor «AC UAT»), un administrador puede activar el "
-    "modo de capacitación en Configuración › Emisores confiables…; si es de otra autoridad, el "
-    "área de sistemas puede agregar su emisor ahí mismo."
+    "Si es una e.firma de práctica o de pruebas del SAT (emisor «AC UAT»), un administrador "
+    "puede activar el modo de capacitación en Configuración › Emisores confiables…; si es de "
+    "otra autoridad, el área de sistemas puede agregar su emisor ahí mismo."
 )
 MSG_PISTA_SIN_UAT = (
     "El modo de capacitación está activo, pero el certificado de ese emisor no está instalado en "

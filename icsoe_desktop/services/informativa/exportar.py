@@ -15,6 +15,7 @@ from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.archivos.excel import DATE, NUMBER, TEXT, SheetColumn, write_sheet
 
 Progreso = Callable[[int, int], None]
+PREFIJO_CAPACITACION = "CAPACITACION_"  # ASCII: a file name travels through any system
 
 CAPTURA_COLUMNAS = (
     SheetColumn("RFC del contratista", TEXT, 16),
@@ -47,17 +48,28 @@ def exportar(
     carpeta: Path,
     progreso: Progreso | None = None,
     creada: datetime | None = None,
+    capacitacion: bool | None = None,
 ) -> list[Path]:
     """Write the worker CSVs and the capture sheet into ``carpeta``; return their paths.
     ``creada``: the capture sheet's creation time (a signed informativa's signing time: its
-    files come out the same, byte for byte, every time)."""
+    files come out the same, byte for byte, every time).
+
+    In training (``capacitacion``; None: the practice contratista's informativa) every file
+    name starts with ``CAPACITACION_`` and the capture sheet is named «CAPACITACIÓN — SIN
+    VALIDEZ»; the CSVs' content stays exactly the portal's template, which has no room for a
+    note."""
+    from icsoe_desktop.services.capacitacion import MARCA, es_de_practica
     from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv, partir
 
     if not carpeta.is_dir():
         raise ValidationError(
             "carpeta_inexistente", f"No existe la carpeta «{carpeta}» para guardar los archivos."
         )
+    if capacitacion is None:
+        capacitacion = es_de_practica(inf.contratista.rfc)
     base = f"ICSOE_{inf.contratista.rfc}_{inf.periodo.clave}"
+    if capacitacion:
+        base = f"{PREFIJO_CAPACITACION}{base}"
     escritos: list[Path] = []
     archivos: dict[str, list[str]] = {}
     total = max(1, inf.numero_trabajadores)
@@ -79,7 +91,7 @@ def exportar(
     hoja = carpeta / f"{base}_captura.xlsx"
     write_sheet(
         hoja,
-        "Informativa",
+        MARCA if capacitacion else "Informativa",
         CAPTURA_COLUMNAS,
         [_renglon(inf, c, archivos[c.uuid]) for c in inf.contratos],
         len(inf.contratos),
@@ -122,4 +134,4 @@ def _seguro(texto: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "_", texto)
 
 
-__all__ = ["CAPTURA_COLUMNAS", "exportar"]
+__all__ = ["CAPTURA_COLUMNAS", "PREFIJO_CAPACITACION", "exportar"]
