@@ -27,6 +27,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
+from icsoe_desktop.services.acceso.permisos import Empresa as PermisosEmpresa
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store import plain, sumas
@@ -208,7 +209,29 @@ class EmpresasService:
         return self.ruta(empresa).parent
 
     def puede_abrir(self, usuario: str, empresa_id: int) -> bool:
-        return any(e.id == empresa_id for e in self.listar(usuario))
+        """``listar``'s rule for one empresa, in three indexed look-ups: the services of an
+        empresa ask it at every protected action (``permisos_de``)."""
+        with self._store.session() as session:
+            if session.get(EmpresaCatalogo, empresa_id) is None:
+                return False
+            if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
+                return True
+            user = _user(session, usuario)
+            if user is None:
+                return False
+            return user.administrador or (
+                session.get(AccesoEmpresa, (user.id, empresa_id)) is not None
+            )
+
+    def permisos_de(self, empresa: EmpresaInfo) -> Permisos:
+        """The role matrix for the services working in ``empresa``'s store: an IDSE user needs
+        its grant too, read at every call (a grant withdrawn bites at the next action)."""
+        return self._permisos.en_empresa(
+            PermisosEmpresa(
+                lambda: self.obtener(empresa.id).etiqueta,
+                lambda usuario: self.puede_abrir(usuario, empresa.id),
+            )
+        )
 
     def comprobar_acceso(self, usuario: str, empresa_id: int) -> None:
         """Refuse (audited) a user who was not granted the empresa."""
