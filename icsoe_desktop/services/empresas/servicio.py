@@ -9,13 +9,13 @@ client's data is backed up, restored, moved or deleted alone. docs/ARCHITECTURE.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -31,7 +31,7 @@ from icsoe_desktop.services.acceso.permisos import Empresa as PermisosEmpresa
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store import plain, sumas
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.db import Store, StoreError
 from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
 
 log = logging.getLogger(__name__)
@@ -324,6 +324,16 @@ class EmpresasService:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         _escribir_datos(path, rfc, razon)
+        try:
+            return self._registrar(rfc, razon, archivo, actor)
+        except BaseException:  # not in the catalog: its new file goes too, or it blocks a retry
+            for leftover in path.parent.glob(f"{path.name}*"):
+                leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
+            raise
+
+    def _registrar(self, rfc: str, razon: str, archivo: str, actor: str) -> EmpresaInfo:
         with self._store.session() as session:
             if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
                 _conceder_a_todos(session, session.scalar(select(EmpresaCatalogo.id)), actor)
@@ -393,7 +403,9 @@ class EmpresasService:
                             archivo=DATABASE_FILE, creada_at=now, abierta_at=now, solo_consulta=True
                         )
                     )
-            except IntegrityError:  # another process registered it meanwhile
+            except StoreError as exc:  # another process registered it meanwhile
+                if exc.code != "cambio_rechazado":
+                    raise
                 log.info("La primera empresa ya estaba registrada")
             return
         Store(legacy).close()  # brings it to the head schema before its rows are copied
