@@ -8,12 +8,14 @@ they took 60 % of the import time before the login could be answered (bench/star
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.sync.servicio import SyncService
+
+log = logging.getLogger(__name__)
 
 _LAZY = (
     "registros",
@@ -192,6 +196,7 @@ class Services:
         one are dropped and built again on first use. Whoever calls checked the user's grant."""
         empresa = self.empresas.obtener(empresa_id)
         with self._switching:
+            self._registrar_cabeza()
             previous = self.store
             lazy = {n: self.__dict__.pop(n) for n in _LAZY if n in self.__dict__}
             try:
@@ -376,9 +381,18 @@ class Services:
         # código postal (seconds, once); outside the lock: it touches no empresa.
         self.codigos_postales.preparar()
 
+    def _registrar_cabeza(self) -> None:
+        """The open store's last audit link into the catalog, as the store is left."""
+        self.empresas.registrar_cabeza(self.empresa.id, self.audit.cabeza())
+
     def close(self) -> None:
-        self.store.close()
-        self.catalogo.close()
+        try:
+            self._registrar_cabeza()
+        except DomainError as exc:  # a store that cannot be read now: the catalog keeps the last
+            log.warning("No se registró la bitácora de %s: %s", self.empresa.etiqueta, exc)
+        finally:
+            self.store.close()
+            self.catalogo.close()
 
 
 def open_services(

@@ -28,6 +28,7 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
 )
 SYNC_HASH = "sync_hash"  # sumas.HASH_FUNCTION, named here: sumas is loaded on its first call
+AUDIT_LINK = "bitacora_eslabon"  # bitacora.ESLABON, named here for the same reason
 
 
 class StoreError(DomainError):
@@ -83,16 +84,30 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 def configure(connection: sqlite3.Connection) -> None:
     for pragma in PRAGMAS:
         connection.execute(pragma)
+    register_functions(connection)
+
+
+def register_functions(connection: sqlite3.Connection) -> None:
+    """The functions the store's triggers call; a connection without them cannot write the
+    rows those triggers watch."""
     # The sync sums' triggers call it on every write of a synced row. Registered here by name
     # only: sumas loads hashlib (OpenSSL) and the wire format, which the login does not need;
     # the engine's connections (db.py) get sumas' own function.
     connection.create_function(SYNC_HASH, 2, _sync_hash, deterministic=True)
+    # The audit log's chain (domain/bitacora.py): its trigger links each entry inserted.
+    connection.create_function(AUDIT_LINK, 7, _audit_link, deterministic=True)
 
 
 def _sync_hash(row_uuid: str, version: int) -> int:
     from icsoe_desktop.store.sumas import row_hash
 
     return row_hash(row_uuid, version)
+
+
+def _audit_link(*fields: str | None) -> str:
+    from icsoe_desktop.domain.bitacora import eslabon
+
+    return eslabon(*fields)
 
 
 # The migrated templates shipped with the app (store/template.py): an empresa's store, and the

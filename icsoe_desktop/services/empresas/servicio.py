@@ -29,7 +29,7 @@ from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
 from icsoe_desktop.services.acceso.permisos import Empresa as PermisosEmpresa
 from icsoe_desktop.services.acceso.permisos import Permisos
-from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.audit import AuditService, Cabeza
 from icsoe_desktop.store import plain, sumas
 from icsoe_desktop.store.db import Store, StoreError
 from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
@@ -281,6 +281,24 @@ class EmpresasService:
             if row is not None:
                 row.abierta_at = self._clock()
 
+    def cabeza_bitacora(self, empresa_id: int) -> Cabeza | None:
+        """The last link of the empresa's audit chain this installation saw."""
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is None or row.bitacora_id is None or not row.bitacora_hash:
+                return None
+            return Cabeza(row.bitacora_id, row.bitacora_hash)
+
+    def registrar_cabeza(self, empresa_id: int, cabeza: Cabeza | None) -> None:
+        """Kept when the empresa's store is closed and after a restore: a store that does not
+        hold it later is an older copy, or its log was cut or rewritten."""
+        if cabeza is None:
+            return
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is not None:
+                row.bitacora_id, row.bitacora_hash = cabeza.id, cabeza.hash
+
     def actualizar_datos(self, empresa_id: int, rfc: str, razon_social: str) -> None:
         """The RFC and razón social typed in the empresa's Configuración inicial name it here."""
         with self._store.session() as session:
@@ -411,7 +429,8 @@ class EmpresasService:
         Store(legacy).close()  # brings it to the head schema before its rows are copied
         now = plain.to_text(self._clock())  # as SQLAlchemy writes it
         conn = sqlite3.connect(self._store.path, isolation_level=None)
-        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        plain.register_functions(conn)  # the triggers of the rows written here
+        sumas.register(conn)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS anterior", (str(legacy),))
@@ -455,7 +474,8 @@ class EmpresasService:
     def usuarios_al_respaldo(self, empresa_id: int, backup: Path) -> None:
         """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
         conn = sqlite3.connect(backup, isolation_level=None)
-        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        plain.register_functions(conn)  # the triggers of the rows written here
+        sumas.register(conn)
         try:
             conn.execute("ATTACH DATABASE ? AS catalogo", (str(self._store.path),))
             columns = _columns(conn, "idse_users", "main")
@@ -477,7 +497,8 @@ class EmpresasService:
         administrators (a file brings no role), and granted this empresa only; users the catalog
         has keep their rights and grants, whatever the file says of them. Audited."""
         conn = sqlite3.connect(self._store.path, isolation_level=None)
-        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        plain.register_functions(conn)  # the triggers of the rows written here
+        sumas.register(conn)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))
