@@ -382,14 +382,16 @@ class Services:
         self.codigos_postales.preparar()
 
     def _registrar_cabeza(self) -> None:
-        """The open store's last audit link into the catalog, as the store is left."""
-        self.empresas.registrar_cabeza(self.empresa.id, self.audit.cabeza())
+        """The open store's last audit link into the catalog, as the store is left (a store
+        that cannot be read now is left all the same: the catalog keeps the link it had)."""
+        try:
+            self.empresas.registrar_cabeza(self.empresa.id, self.audit.cabeza())
+        except DomainError as exc:
+            log.warning("No se registró la bitácora de %s: %s", self.empresa.etiqueta, exc)
 
     def close(self) -> None:
         try:
             self._registrar_cabeza()
-        except DomainError as exc:  # a store that cannot be read now: the catalog keeps the last
-            log.warning("No se registró la bitácora de %s: %s", self.empresa.etiqueta, exc)
         finally:
             self.store.close()
             self.catalogo.close()
