@@ -264,16 +264,16 @@ def test_forgotten_password_answers_alike_whether_the_curp_is_registered(
     assert _recovery_mails(smtp_configured) == ["ana@capturas.mx"]
     audit = [(r.actor, r.action, r.target, r.detail) for r in services.audit.recent()[:4]]
     assert audit == [
-        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_CARLA, "curp_desconocida"),
-        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_CARLA, "curp_desconocida"),
-        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_BETO, "sin_contrasena"),
+        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_CARLA, "CURP no registrada"),
+        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_CARLA, "CURP no registrada"),
+        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_BETO, "sin contraseña"),
         (CURP_ANA, "icsoe_recuperacion_solicitada", CURP_ANA, ""),
     ]
     svc.baja(rfc, next(r.id for r in svc.pagina(rfc) if r.curp == CURP_ANA))
     assert acceso.solicitar_recuperacion(CURP_ANA) is None  # every relation in baja
     deliver(services)
     assert _recovery_mails(smtp_configured) == ["ana@capturas.mx"]
-    assert services.audit.recent()[0].detail == "sin_contratistas"
+    assert services.audit.recent()[0].detail == "relaciones en baja"
     with pytest.raises(ValidationError) as empty:
         acceso.solicitar_recuperacion("  ")
     assert empty.value.message == "Captura tu usuario (CURP)."

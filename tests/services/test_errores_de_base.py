@@ -20,8 +20,10 @@ from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.contratistas import DatosGenerales
 from tests.icsoe_helpers import CURP_BETO, enter_contratista
 from tests.icsoe_helpers import form as capturista
+from tests.informativa_servicios import PERIODO
 from tests.services.movimientos_data import (
     REGISTRO_A,
     REGISTRO_B,
@@ -137,6 +139,13 @@ def _escrituras(services, tmp_path: Path, rfc: str) -> list[Escritura]:
         )),
         Escritura("alta de capturista", lambda: services.capturistas.alta(
             rfc, capturista(CURP_BETO, "Beto", "García", "Ruiz", correo="beto@capturas.mx")
+        )),
+        Escritura("datos generales", lambda: services.contratistas.guardar_datos_generales(
+            rfc, DatosGenerales("otro@empresa.com.mx", "5587654321", "", domicilio_igual_fiscal=True)
+        )),
+        Escritura("informativa nueva", lambda: services.informativas.crear(rfc, rfc, PERIODO)),
+        Escritura("retirar empresa", lambda: services.empresas.retirar(
+            ANA, services.empresa.id, ADMIN
         )),
     ]  # fmt: skip
 

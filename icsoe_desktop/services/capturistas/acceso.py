@@ -235,11 +235,11 @@ class AccesoCapturistaService(NotifyingService):
             )
             if person is None or not correos:
                 motivo = (
-                    "curp_desconocida"
+                    "CURP no registrada"
                     if person is None
-                    else "sin_contrasena"
+                    else "sin contraseña"
                     if person.password_hash is None
-                    else "sin_contratistas"
+                    else "relaciones en baja"
                 )
                 self._audit.record(
                     session, None, "icsoe_recuperacion_sin_envio", usuario[:18], motivo
