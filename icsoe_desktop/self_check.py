@@ -25,6 +25,7 @@ from icsoe_desktop import APP_NAME, __version__
 if TYPE_CHECKING:
     from PySide6.QtGui import QImageReader
 
+    from icsoe_desktop.services.audit import Cabeza
     from icsoe_desktop.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,30 @@ def check_empresas(services: Services) -> list[CheckResult]:
             store.close()
         named = f"{empresa.razon_social}: " if empresa.rfc else ""
         results.append(CheckResult(True, name, f"{named}{path} ({revision})"))
+        results.append(
+            _guarded(
+                f"Bitácora de {name.lower()}",
+                lambda e=empresa, p=path, n=name: _bitacora(
+                    f"Bitácora de {n.lower()}", p, services.empresas.cabeza_bitacora(e.id)
+                ),
+            )
+        )
+    results.append(
+        _guarded(
+            "Bitácora del catálogo",
+            lambda: _bitacora("Bitácora del catálogo", services.catalogo.path, None),
+        )
+    )
     return results
+
+
+def _bitacora(name: str, path: Path, registrada: Cabeza | None) -> CheckResult:
+    """«bitácora íntegra», or where the audit chain breaks (services/audit.py); an empresa's
+    must also hold the last link the catalog saw of it."""
+    from icsoe_desktop.services.audit import verificar_bitacora
+
+    integridad = verificar_bitacora(path, registrada)
+    return CheckResult(integridad.integra, name, integridad.texto())
 
 
 def check_forms(ui_dir: Path) -> CheckResult:

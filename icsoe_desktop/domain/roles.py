@@ -43,6 +43,7 @@ class Accion(StrEnum):
     CERTIFICADOS = "asignar o eliminar certificados IMSS"
     IMPORTAR_MOVIMIENTOS = "importar movimientos"
     CORREGIR_MOVIMIENTOS = "corregir movimientos"
+    GENERAR_LOTES = "generar lotes IDSE"
     RESULTADO_LOTES = "importar el resultado de un lote"
     CONFLICTOS = "resolver conflictos de sincronización"
     DATOS_EMPRESA = "guardar los datos de la empresa"
@@ -76,6 +77,8 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     Accion.CERTIFICADOS: _IDSE,
     Accion.IMPORTAR_MOVIMIENTOS: _IDSE,
     Accion.CORREGIR_MOVIMIENTOS: _IDSE,
+    # A lote marks its movimientos enviado and names who generated it.
+    Accion.GENERAR_LOTES: _IDSE,
     Accion.RESULTADO_LOTES: _IDSE,
     Accion.CONFLICTOS: _IDSE,
     Accion.DATOS_EMPRESA: _IDSE,

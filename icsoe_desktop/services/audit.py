@@ -1,16 +1,26 @@
-"""The append-only audit log of admin actions."""
+"""The append-only audit log of admin actions, and the check of its chain.
+
+Each entry is linked to the one before it (domain/bitacora.py; the store's trigger writes the
+link in ``audit_cadena``). ``verificar_bitacora`` walks a store's entries and names the first
+one where the chain breaks: an entry edited, one removed, one added by hand. The installation's
+catalog keeps each empresa's last link seen (``Cabeza``), so a store that does not reach it (an
+older copy, a cut log) or holds another entry there (a rewritten chain) is recognised too.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.bitacora import eslabon
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import AuditEntry
+from icsoe_desktop.store.models import AuditEntry, AuditEslabon
 
 SYSTEM_ACTOR = "sin sesión"
 
@@ -52,3 +62,116 @@ class AuditService:
                 select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
             ).all()
             return [AuditRecord(r.at, r.actor, r.action, r.target, r.detail) for r in rows]
+
+    def cabeza(self) -> Cabeza | None:
+        """The chain's last link in this store (None: no entry yet)."""
+        with self._store.session() as session:
+            row = session.execute(
+                select(AuditEslabon.audit_id, AuditEslabon.hash)
+                .order_by(AuditEslabon.audit_id.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else Cabeza(row[0], row[1])
+
+
+@dataclass(frozen=True)
+class Cabeza:
+    """The last link of a store's chain: which entry, and its hash."""
+
+    id: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Integridad:
+    entradas: int
+    cabeza: Cabeza | None
+    problema: str = ""  # where the chain breaks, in Spanish; "" when it is whole
+    # The store ends before the last link the catalog saw (an older copy, or a cut log).
+    anterior: bool = False
+
+    @property
+    def integra(self) -> bool:
+        return not self.problema
+
+    def texto(self) -> str:
+        """For the self-check's line: «bitácora íntegra» or where it breaks."""
+        if self.integra:
+            return f"bitácora íntegra ({self.entradas} entradas)"
+        return self.problema
+
+
+def _entrada(row: tuple) -> str:
+    at = str(row[2] or "")[:16]
+    return f"la entrada {row[0]} ({at}, {row[4]})"
+
+
+def verificar_bitacora(path: Path, registrada: Cabeza | None = None) -> Integridad:
+    """Walk the chain of the store at ``path`` (read only); ``registrada``: the last link the
+    catalog saw of it, which the store must hold as it was."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return _verificar(conn, registrada)
+    finally:
+        conn.close()
+
+
+def _verificar(conn: sqlite3.Connection, registrada: Cabeza | None) -> Integridad:
+    # A link without its entry: the entry was removed (its link left behind).
+    huerfano = conn.execute(
+        "SELECT min(audit_id) FROM audit_cadena WHERE audit_id NOT IN (SELECT id FROM audit_log)"
+    ).fetchone()[0]
+    if huerfano is not None:
+        return Integridad(0, None, f"la bitácora se rompe: falta la entrada {huerfano} (se borró)")
+    rows = conn.execute(
+        "SELECT a.id, a.uuid, a.at, a.actor, a.action, a.target, a.detail, c.hash "
+        "FROM audit_log AS a LEFT JOIN audit_cadena AS c ON c.audit_id = a.id ORDER BY a.id"
+    )
+    previo: str | None = None
+    entradas = 0
+    ultima: Cabeza | None = None
+    for row in rows:
+        entradas += 1
+        if row[7] is None:
+            return Integridad(
+                entradas,
+                ultima,
+                f"la bitácora se rompe en {_entrada(row)}: no está encadenada (se agregó por "
+                "fuera de la aplicación)",
+            )
+        if row[7] != eslabon(previo, *row[1:7]):
+            return Integridad(
+                entradas,
+                ultima,
+                f"la bitácora se rompe en {_entrada(row)}: se modificó, o se borró una entrada "
+                "antes de ella",
+            )
+        if registrada is not None and row[0] == registrada.id and row[7] != registrada.hash:
+            return Integridad(
+                entradas,
+                ultima,
+                f"la bitácora se rompe en {_entrada(row)}: no es la que registró el catálogo de "
+                "esta instalación (la bitácora se reescribió)",
+            )
+        previo = row[7]
+        ultima = Cabeza(row[0], row[7])
+    if registrada is not None and (ultima is None or ultima.id < registrada.id):
+        hasta = f"la entrada {ultima.id}" if ultima else "ninguna entrada"
+        return Integridad(
+            entradas,
+            ultima,
+            f"la bitácora llega hasta {hasta} y el catálogo de esta instalación registró hasta "
+            f"la {registrada.id}: es una copia anterior o se le quitaron entradas",
+            anterior=True,
+        )
+    return Integridad(entradas, ultima)
+
+
+__all__ = [
+    "SYSTEM_ACTOR",
+    "AuditRecord",
+    "AuditService",
+    "Cabeza",
+    "Integridad",
+    "verificar_bitacora",
+]

@@ -8,12 +8,14 @@ they took 60 % of the import time before the login could be answered (bench/star
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.sync.servicio import SyncService
+
+log = logging.getLogger(__name__)
 
 _LAZY = (
     "registros",
@@ -131,6 +135,9 @@ class Services:
         self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
         self.audit = AuditService(self.store, self.clock)
+        # What the services of this store enforce: the role matrix and the user's grant of
+        # this empresa, read at every protected action.
+        self.permisos_empresa = self.empresas.permisos_de(empresa)
         if interrumpida is not None:
             from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
 
@@ -142,7 +149,12 @@ class Services:
             self.settings
             if self.carpeta == self.data_dir
             else SettingsEmpresa(
-                self.carpeta, self.settings, self.store, self.audit, self.secrets, self.permisos
+                self.carpeta,
+                self.settings,
+                self.store,
+                self.audit,
+                self.secrets,
+                self.permisos_empresa,
             )
         )
         settings = self.settings_empresa
@@ -184,6 +196,7 @@ class Services:
         one are dropped and built again on first use. Whoever calls checked the user's grant."""
         empresa = self.empresas.obtener(empresa_id)
         with self._switching:
+            self._registrar_cabeza()
             previous = self.store
             lazy = {n: self.__dict__.pop(n) for n in _LAZY if n in self.__dict__}
             try:
@@ -222,7 +235,7 @@ class Services:
     def registros(self) -> RegistrosService:
         from icsoe_desktop.services.empresas.registros import RegistrosService
 
-        return RegistrosService(self.store, self.audit, self.permisos)
+        return RegistrosService(self.store, self.audit, self.permisos_empresa)
 
     @cached_property
     def certificates(self) -> CertificatesService:
@@ -235,7 +248,7 @@ class Services:
             self.audit,
             self.secrets,
             trusted_folders(self.data_dir),
-            self.permisos,
+            self.permisos_empresa,
             self.clock,
             # Modo de capacitación: the installation's setting, as it is at each check.
             capacitacion=lambda: self.settings.current.capacitacion.activo,
@@ -245,19 +258,19 @@ class Services:
     def movimientos(self) -> MovimientosService:
         from icsoe_desktop.services.movimientos.servicio import MovimientosService
 
-        return MovimientosService(self.store, self.audit, self.clock, self.permisos)
+        return MovimientosService(self.store, self.audit, self.clock, self.permisos_empresa)
 
     @cached_property
     def importador(self) -> MovimientosImporter:
         from icsoe_desktop.services.movimientos.importar import MovimientosImporter
 
-        return MovimientosImporter(self.store, self.audit, self.movimientos, self.permisos)
+        return MovimientosImporter(self.store, self.audit, self.movimientos, self.permisos_empresa)
 
     @cached_property
     def lotes(self) -> LotesService:
         from icsoe_desktop.services.movimientos.lotes import LotesService
 
-        return LotesService(self.store, self.audit, self.clock, self.permisos)
+        return LotesService(self.store, self.audit, self.clock, self.permisos_empresa)
 
     @cached_property
     def contratistas(self) -> ContratistasService:
@@ -294,7 +307,7 @@ class Services:
         """The informativa cuatrimestral: periods, new ones, contratantes and contracts."""
         from icsoe_desktop.services.informativa.captura import InformativasService
 
-        service = InformativasService(self.store, self.audit, self.permisos, self.clock)
+        service = InformativasService(self.store, self.audit, self.permisos_empresa, self.clock)
         service.max_complementarias = self.settings.current.informativa.max_complementarias
         return service
 
@@ -303,7 +316,9 @@ class Services:
         """The workers of each contract: added, picked from the empresa, imported."""
         from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
 
-        return TrabajadoresContratoService(self.store, self.audit, self.permisos, self.clock)
+        return TrabajadoresContratoService(
+            self.store, self.audit, self.permisos_empresa, self.clock
+        )
 
     @cached_property
     def informativa_firma(self) -> FirmaInformativaService:
@@ -311,7 +326,11 @@ class Services:
         from icsoe_desktop.services.informativa.firma import FirmaInformativaService
 
         return FirmaInformativaService(
-            self.store, self.audit, self.permisos, self.clock, contratistas=self.contratistas
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            contratistas=self.contratistas,
         )
 
     @cached_property
@@ -327,14 +346,16 @@ class Services:
         from icsoe_desktop.services.sync.servicio import SyncService
 
         return SyncService(
-            self.store, self.settings_empresa, self.secrets, self.permisos, self.clock
+            self.store, self.settings_empresa, self.secrets, self.permisos_empresa, self.clock
         )
 
     @cached_property
     def backup(self) -> BackupService:
         from icsoe_desktop.services.empresas.respaldo import BackupEmpresa
 
-        return BackupEmpresa(self.store, self.audit, self.empresas, self.empresa.id, self.permisos)
+        return BackupEmpresa(
+            self.store, self.audit, self.empresas, self.empresa.id, self.permisos_empresa
+        )
 
     @cached_property
     def primer_uso(self) -> PrimerUsoService:
@@ -348,7 +369,7 @@ class Services:
             correo=lambda: settings.current.smtp.host if settings.current.smtp.configured else "",
             certificados_pendientes=lambda: self.certificates.pending(),
             servidor=lambda: settings.current.sync.url if self.sync.is_configured() else "",
-            permisos=self.permisos,
+            permisos=self.permisos_empresa,
         )
 
     def preload(self) -> None:
@@ -360,9 +381,20 @@ class Services:
         # código postal (seconds, once); outside the lock: it touches no empresa.
         self.codigos_postales.preparar()
 
+    def _registrar_cabeza(self) -> None:
+        """The open store's last audit link into the catalog, as the store is left (a store
+        that cannot be read now is left all the same: the catalog keeps the link it had)."""
+        try:
+            self.empresas.registrar_cabeza(self.empresa.id, self.audit.cabeza())
+        except DomainError as exc:
+            log.warning("No se registró la bitácora de %s: %s", self.empresa.etiqueta, exc)
+
     def close(self) -> None:
-        self.store.close()
-        self.catalogo.close()
+        try:
+            self._registrar_cabeza()
+        finally:
+            self.store.close()
+            self.catalogo.close()
 
 
 def open_services(

@@ -13,16 +13,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.store import bulk_indexes, pendientes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
+from icsoe_desktop.store.plain import StoreError as StoreError
 from icsoe_desktop.store.tracking import tracked
 
 log = logging.getLogger(__name__)
-
-
-class StoreError(DomainError):
-    """The database file cannot be used (damaged, newer app, read-only, disk full)."""
 
 
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -255,7 +251,9 @@ class Store:
 
     @contextmanager
     def session(self, immediate: bool = False) -> Iterator[Session]:
-        """``immediate``: take SQLite's write lock before the first read (BEGIN IMMEDIATE), for
+        """A unit of work SQLite refuses (a constraint, a lock held past the busy timeout, a full
+        disk) is rolled back and raised as a Spanish ``StoreError`` (``plain.rechazo_de_la_base``).
+        ``immediate``: take SQLite's write lock before the first read (BEGIN IMMEDIATE), for
         work that reads rows and then writes what it decided from them (the sync's apply and
         push-result steps). pysqlite otherwise begins only at the first write, so another
         connection could change those rows in between; with the lock, the user's saves wait
@@ -266,6 +264,9 @@ class Store:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            raise plain.rechazo_de_la_base(exc.orig, self.path) from exc
         except BaseException:
             session.rollback()
             raise

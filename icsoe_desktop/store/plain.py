@@ -15,6 +15,7 @@ from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,55 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
 )
 SYNC_HASH = "sync_hash"  # sumas.HASH_FUNCTION, named here: sumas is loaded on its first call
+AUDIT_LINK = "bitacora_eslabon"  # bitacora.ESLABON, named here for the same reason
+
+
+class StoreError(DomainError):
+    """The database file cannot be used (damaged, newer app, read-only, disk full), or refused
+    a unit of work."""
+
+
+MSG_OCUPADA = (
+    "La base de datos está ocupada por otra ventana o programa y no se guardó nada. Espera un "
+    "momento e intenta de nuevo."
+)
+MSG_DISCO_LLENO = (
+    "No se guardó nada: el disco donde está la base de datos «{nombre}» está lleno. Libera "
+    "espacio e intenta de nuevo."
+)
+MSG_SOLO_LECTURA = (
+    "No se guardó nada: la base de datos «{nombre}» no admite cambios (archivo o carpeta de "
+    "sólo lectura). Revisa los permisos de la carpeta de datos."
+)
+MSG_RECHAZADO = (
+    "La base de datos rechazó el cambio porque dejaría datos incompletos, repetidos o sin la "
+    "referencia que necesitan; no se guardó nada. Actualiza la ventana e intenta de nuevo; si "
+    "se repite, pide ayuda a soporte (el detalle quedó en el registro de la aplicación)."
+)
+MSG_FALLA = (
+    "No se pudo leer o guardar en la base de datos «{nombre}»; no se guardó nada. Intenta de "
+    "nuevo; si se repite, pide ayuda a soporte (el detalle quedó en el registro de la "
+    "aplicación)."
+)
+
+
+def rechazo_de_la_base(exc: BaseException | None, path: Path) -> StoreError:
+    """What SQLite refused in a unit of work (``exc``: sqlite3's error), said in Spanish: a raw
+    driver error never reaches a window or the command line (the original goes to the log)."""
+    log.warning("La base de datos %s rechazó una operación", path, exc_info=exc)
+    text_ = str(exc).lower()
+    nombre = path.name
+    if isinstance(exc, sqlite3.IntegrityError):
+        return StoreError("cambio_rechazado", MSG_RECHAZADO)
+    if "locked" in text_ or "busy" in text_:
+        return StoreError("base_datos_ocupada", MSG_OCUPADA)
+    if "full" in text_:
+        return StoreError("disco_lleno", MSG_DISCO_LLENO.format(nombre=nombre))
+    if "readonly" in text_ or "read-only" in text_:
+        return StoreError("base_datos_solo_lectura", MSG_SOLO_LECTURA.format(nombre=nombre))
+    return StoreError("base_datos_falla", MSG_FALLA.format(nombre=nombre))
+
+
 # SQLAlchemy's DateTime on SQLite: text, always with microseconds (text order = time order).
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -34,16 +84,30 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 def configure(connection: sqlite3.Connection) -> None:
     for pragma in PRAGMAS:
         connection.execute(pragma)
+    register_functions(connection)
+
+
+def register_functions(connection: sqlite3.Connection) -> None:
+    """The functions the store's triggers call; a connection without them cannot write the
+    rows those triggers watch."""
     # The sync sums' triggers call it on every write of a synced row. Registered here by name
     # only: sumas loads hashlib (OpenSSL) and the wire format, which the login does not need;
     # the engine's connections (db.py) get sumas' own function.
     connection.create_function(SYNC_HASH, 2, _sync_hash, deterministic=True)
+    # The audit log's chain (domain/bitacora.py): its trigger links each entry inserted.
+    connection.create_function(AUDIT_LINK, 7, _audit_link, deterministic=True)
 
 
 def _sync_hash(row_uuid: str, version: int) -> int:
     from icsoe_desktop.store.sumas import row_hash
 
     return row_hash(row_uuid, version)
+
+
+def _audit_link(*fields: str | None) -> str:
+    from icsoe_desktop.domain.bitacora import eslabon
+
+    return eslabon(*fields)
 
 
 # The migrated templates shipped with the app (store/template.py): an empresa's store, and the
@@ -109,15 +173,18 @@ def has_rows(path: Path, table: str) -> bool:
 @contextmanager
 def write_transaction(path: Path) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE: what is read inside cannot change before the writes that follow it;
-    committed whole or rolled back whole."""
-    with closing(connect(path)) as connection:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
+    committed whole or rolled back whole; what SQLite refuses is a Spanish ``StoreError``."""
+    try:
+        with closing(connect(path)) as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+    except sqlite3.Error as exc:
+        raise rechazo_de_la_base(exc, path) from exc
 
 
 def to_text(value: datetime | None) -> str | None:

@@ -210,3 +210,24 @@ def test_the_code_field_shows_the_code_as_the_mail_does(qtbot, services):
         type_text(qtbot, edit, "zygby shstg")
         qtbot.keyClick(edit, Qt.Key.Key_Tab)  # leaving the field
         assert edit.text() == "ZYGBY-SHSTG"
+
+
+def test_olvidaste_tu_contrasena_answers_alike_for_a_curp_not_registered(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured
+):
+    from icsoe_desktop.gui.icsoe.recuperar import IcsoeRecuperarDialog
+    from icsoe_desktop.services.capturistas.acceso import MSG_RECUPERACION_ENVIADA
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    services.capturistas.alta(rfc, form())  # Ana, registered (no password yet)
+    answers = []
+    for curp in (CURP_ANA, CURP_BETO):  # Beto is nobody's capturista
+        dialog = IcsoeRecuperarDialog(services)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        type_text(qtbot, dialog.usuario, curp)
+        click(qtbot, dialog.enviar)
+        answers.append(modals.texts[-1])
+        assert dialog.result() == dialog.DialogCode.Accepted
+    assert answers == [MSG_RECUPERACION_ENVIADA, MSG_RECUPERACION_ENVIADA]
+    assert "no está registrada" not in answers[0]

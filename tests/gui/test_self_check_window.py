@@ -28,8 +28,8 @@ def test_without_a_console_the_results_are_shown_in_a_message_box(modals, data_d
     assert text.startswith("Todo está en orden.\n\nicsoe-desktop ")
     assert f"\nOK    Carpeta de datos: {data_dir} (se puede escribir)\n" in text
     # One line per check, Emisores confiables and the Manual de usuario included, and one per
-    # empresa store (one here).
-    assert text.count("\nOK    ") == 11
+    # empresa store (one here), with its audit chain's, and the catalog's chain.
+    assert text.count("\nOK    ") == 13
     assert "\nOK    Manual de usuario" in text
     assert box.buttons == ("Aceptar",)
 

@@ -223,9 +223,6 @@ def test_sign_in_failures_lock_and_recovery(services, rfc, smtp_configured, cloc
     svc.alta(rfc, form())
     deliver(services)
     (code,) = codes_for(smtp_configured, "ana@capturas.mx")
-    with pytest.raises(ValidationError) as error:
-        services.acceso_capturista.solicitar_recuperacion(CURP_ANA)
-    assert error.value.code == "sin_contrasena"
     services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
     for _attempt in range(5):
         with pytest.raises(AuthenticationError) as auth:
@@ -242,9 +239,44 @@ def test_sign_in_failures_lock_and_recovery(services, rfc, smtp_configured, cloc
     reset = re.search(r"Tu código es: (\S+)", body).group(1)
     services.acceso_capturista.crear_contrasena(reset, "Otra$Clave9", "Otra$Clave9")
     assert services.acceso_capturista.iniciar_sesion(CURP_ANA, "Otra$Clave9").curp == CURP_ANA
-    with pytest.raises(ValidationError) as error:
-        services.acceso_capturista.solicitar_recuperacion(CURP_CARLA)
-    assert error.value.code == "usuario_inexistente"
+
+
+def _recovery_mails(smtp) -> list[str]:
+    return [m["To"] for m in smtp.messages if "Recuperación de contraseña" in m["Subject"]]
+
+
+def test_forgotten_password_answers_alike_whether_the_curp_is_registered(
+    services, rfc, smtp_configured
+):
+    """Known with a password, known without one yet, in baja everywhere, unknown: the same
+    silence from the service (the window then says MSG_RECUPERACION_ENVIADA); a code is mailed
+    for the first only, and the audit tells the cases apart."""
+    svc = services.capturistas
+    svc.alta(rfc, form())
+    svc.alta(rfc, form(CURP_BETO, "Beto", "García", "Ruiz", correo="beto@capturas.mx"))
+    deliver(services)
+    (code,) = codes_for(smtp_configured, "ana@capturas.mx")
+    services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
+    acceso = services.acceso_capturista
+    for curp in (CURP_ANA, CURP_BETO, CURP_CARLA, CURP_CARLA.lower()):
+        assert acceso.solicitar_recuperacion(curp) is None
+    deliver(services)
+    assert _recovery_mails(smtp_configured) == ["ana@capturas.mx"]
+    audit = [(r.actor, r.action, r.target, r.detail) for r in services.audit.recent()[:4]]
+    assert audit == [
+        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_CARLA, "CURP no registrada"),
+        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_CARLA, "CURP no registrada"),
+        ("sin sesión", "icsoe_recuperacion_sin_envio", CURP_BETO, "sin contraseña"),
+        (CURP_ANA, "icsoe_recuperacion_solicitada", CURP_ANA, ""),
+    ]
+    svc.baja(rfc, next(r.id for r in svc.pagina(rfc) if r.curp == CURP_ANA))
+    assert acceso.solicitar_recuperacion(CURP_ANA) is None  # every relation in baja
+    deliver(services)
+    assert _recovery_mails(smtp_configured) == ["ana@capturas.mx"]
+    assert services.audit.recent()[0].detail == "relaciones en baja"
+    with pytest.raises(ValidationError) as empty:
+        acceso.solicitar_recuperacion("  ")
+    assert empty.value.message == "Captura tu usuario (CURP)."
 
 
 def test_paging_is_keyset_and_complete(services, rfc):

@@ -115,3 +115,26 @@ def test_only_rejected_movements_are_corrected(services, lote):
     mov = services.movimientos.movimiento(detalle.movimiento_id)
     with pytest.raises(ValidationError, match="Sólo se corrigen movimientos rechazados"):
         services.movimientos.corregir(detalle.movimiento_id, mov, "a")
+
+
+def test_solo_consulta_cannot_generate_a_lote_through_the_service(services, lote, tmp_path):
+    from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+
+    pendientes = services.lotes.pendientes(REGISTRO_B)
+    out = tmp_path / "consulta"
+    out.mkdir()
+    with pytest.raises(PermisoDenegado) as refused:
+        services.lotes.generar(REGISTRO_B, [p.id for p in pendientes], out, None)
+    assert refused.value.message == (
+        "En modo sólo consulta no se puede generar lotes IDSE. Cierra la sesión e ingresa con "
+        "un usuario y contraseña."
+    )
+    assert list(out.iterdir()) == []
+    assert services.lotes.pendientes(REGISTRO_B) == pendientes
+    assert [lo.numero for lo in services.lotes.lotes()] == [lote.numero]
+    denied = services.audit_instalacion.recent()[0]
+    assert (denied.actor, denied.action, denied.target) == (
+        "sólo consulta",
+        "permiso_denegado",
+        "GENERAR_LOTES",
+    )

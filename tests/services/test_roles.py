@@ -5,6 +5,7 @@ its role (it may still fail for its arguments, as a real call with those argumen
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,6 +82,9 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.CORREGIR_MOVIMIENTOS: lambda a: services.movimientos.corregir(
             987654, _movimiento(), a
         ),
+        Accion.GENERAR_LOTES: lambda a: services.lotes.generar(
+            "Y5412345106", [987654], tmp_path, a
+        ),
         Accion.RESULTADO_LOTES: lambda a: services.lotes.importar_resultado(987654, missing, a),
         Accion.CONFLICTOS: lambda a: services.sync.resolve(987654, "actual", a),
         Accion.DATOS_EMPRESA: lambda a: services.primer_uso.guardar_empresa("", "", a),
@@ -135,6 +139,83 @@ def test_every_cell_of_the_matrix_is_enforced_by_the_service(
         assert len(refusals) == before + 1, (rol, accion)
         assert refusals[0][:2] == (actor or "sólo consulta", accion.name)
         assert refusals[0][2].startswith(f"rol: {rol}")
+
+
+OTRA = ("BBB020202BB2", "Bodegas Dos SA de CV")
+
+
+@pytest.fixture
+def en_otra_empresa(staffed):
+    """A second empresa, opened: Ana keeps the first one only (creating the second turned
+    «everybody» into grants), the administrator who created it holds both."""
+    otra = staffed.empresas.crear(*OTRA, ADMIN)
+    staffed.abrir_empresa(otra.id)
+    assert staffed.empresas.accesos(ANA) == {
+        e.id for e in staffed.empresas.listar() if e.id != otra.id
+    }
+    return staffed
+
+
+def _refused_for_the_grant(services, call, accion: Accion) -> None:
+    """Ana's call is refused in Spanish and audited: by the grant where her role may, by the
+    role elsewhere."""
+    before = len(_refusals(services))
+    with pytest.raises(PermisoDenegado) as refused:
+        call(ANA)
+    assert str(accion) in refused.value.message
+    refusals = _refusals(services)
+    assert len(refusals) == before + 1 and refusals[0][:2] == (ANA, accion.name)
+    if Rol.USUARIO_IDSE in PERMISOS[accion]:
+        assert refused.value.code == "empresa_sin_acceso"
+        assert refused.value.message.startswith(
+            f"No se puede {accion}: el usuario {ANA} no tiene acceso a la empresa "
+            f"{OTRA[1]} ({OTRA[0]}), y su sesión en ella terminó."
+        )
+        assert refusals[0][2].endswith(f"sin acceso a la empresa {OTRA[1]} ({OTRA[0]})")
+
+
+@pytest.mark.parametrize("accion", list(Accion), ids=lambda a: a.name)
+def test_every_action_is_refused_in_an_empresa_not_granted(
+    en_otra_empresa, tmp_path: Path, accion: Accion
+) -> None:
+    calls = _calls(en_otra_empresa, tmp_path)
+    _refused_for_the_grant(en_otra_empresa, calls[accion], accion)
+    for actor in (ADMIN, CLI_ACTOR):  # the administrator and the machine's operator work there
+        if accion in (Accion.CAPTURAR_INFORMATIVA, Accion.FIRMAR_INFORMATIVA):
+            continue  # ICSOE's: no IDSE role's (the matrix above)
+        before = len(_refusals(en_otra_empresa))
+        with contextlib.suppress(DomainError):
+            calls[accion](actor)
+        assert len(_refusals(en_otra_empresa)) == before, (actor, accion)
+
+
+@pytest.mark.parametrize("accion", list(Accion), ids=lambda a: a.name)
+def test_a_grant_withdrawn_mid_session_ends_it_at_the_next_action(
+    en_otra_empresa, tmp_path: Path, accion: Accion
+) -> None:
+    services = en_otra_empresa
+    services.empresas.conceder(ANA, services.empresa.id, ADMIN)
+    call = _calls(services, tmp_path)[accion]
+    before = len(_refusals(services))
+    try:
+        call(ANA)
+    except PermisoDenegado:
+        assert Rol.USUARIO_IDSE not in PERMISOS[accion]
+    except DomainError:
+        pass  # refused for its arguments, not for her grant
+    assert len(_refusals(services)) == before + (Rol.USUARIO_IDSE not in PERMISOS[accion])
+    services.empresas.retirar(ANA, services.empresa.id, ADMIN)  # the services stay open
+    _refused_for_the_grant(services, call, accion)
+
+
+def test_a_grant_restored_lets_the_user_work_again(en_otra_empresa) -> None:
+    services = en_otra_empresa
+    with pytest.raises(PermisoDenegado):
+        services.registros.delete("Y5412345106", ANA)
+    services.empresas.conceder(ANA, services.empresa.id, ADMIN)
+    with pytest.raises(DomainError) as not_found:
+        services.registros.delete("Y5412345106", ANA)
+    assert not isinstance(not_found.value, PermisoDenegado)
 
 
 def test_refusals_are_worded_for_the_role(staffed, tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from icsoe_desktop.config import DATABASE_FILE
 from icsoe_desktop.services.container import open_services
@@ -210,8 +209,10 @@ def test_audit_log_refuses_update_and_delete_even_outside_the_app(services) -> N
 
 def test_audit_log_refuses_changes_through_the_store(services) -> None:
     _record(services.store, "usuario_idse_alta", "ana@empresa.com")
-    with pytest.raises(IntegrityError), services.store.session() as session:
+    with pytest.raises(StoreError) as refused, services.store.session() as session:
         session.execute(text("DELETE FROM audit_log"))
+    assert refused.value.code == "cambio_rechazado"
+    assert refused.value.message.startswith("La base de datos rechazó el cambio")
     assert [r.action for r in services.audit.recent()] == ["usuario_idse_alta"]
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 
 from icsoe_desktop.domain.errors import AuthenticationError, DomainError
 from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.sync.servicio import SyncError
 from icsoe_desktop.store.models import AuditEntry, RegistroPatronal
 from tests import credentials_factory as cf
@@ -74,6 +75,9 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> N
     assert [u.usuario for u in a.accounts.listar()] == ["ana@empresa.com"]
     assert [u.usuario for u in b.accounts.listar()] == ["beto@empresa.com"]
     assert audit_uuids(a) == audit_uuids(b)
+    # Each desktop chains the same entries in the order it got them: both chains whole, apart.
+    chains = [verificar_bitacora(d.store.path) for d in (a, b)]
+    assert all(c.integra for c in chains) and chains[0].cabeza != chains[1].cabeza
     assert a.sync.pending_count() == b.sync.pending_count() == 0
     assert a.sync.status().texto.startswith("Sincronizado ")
 

@@ -15,10 +15,6 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 TITLE = "Recuperar contraseña"
-MSG_ENVIADO = (
-    "Se envió a tu correo electrónico un código para crear tu contraseña nueva. El código es "
-    "válido durante 24 horas y sólo puede usarse una vez."
-)
 
 
 class IcsoeRecuperarDialog(QDialog):
@@ -46,5 +42,8 @@ class IcsoeRecuperarDialog(QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, {"usuario": self.usuario}, TITLE)
             return
-        msgbox.information(self, MSG_ENVIADO, TITLE)
+        # The same answer whether or not the CURP is registered.
+        from icsoe_desktop.services.capturistas.acceso import MSG_RECUPERACION_ENVIADA
+
+        msgbox.information(self, MSG_RECUPERACION_ENVIADA, TITLE)
         self.accept()

@@ -8,9 +8,16 @@ line names itself; the ICSOE services name the contratista by its RFC and the ca
 CURP; anyone else is an IDSE user, an administrator only when its catalog row says so and it is
 enabled. Sign-in proved the identity before any window had an actor to pass; a user disabled
 since then may do nothing protected.
+
+The services of an empresa's store get the matrix bound to that empresa (``en_empresa``): an
+IDSE user must also hold its grant (services/empresas/servicio.py), asked at every call, so a
+grant withdrawn while the user works there ends that session at its next protected action.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -35,6 +42,23 @@ MSG_DESCONOCIDO = (
     "ingresa de nuevo."
 )
 MSG_OTRO_ROL = "Una sesión de {rol} no puede {accion}."
+MSG_SIN_EMPRESA = (
+    "No se puede {accion}: el usuario {usuario} no tiene acceso a la empresa {empresa}, y su "
+    "sesión en ella terminó. Cierra la sesión e ingresa en una empresa que tengas concedida; un "
+    "administrador de icsoe-desktop puede concedértela en Configuración › Empresas por usuario."
+)
+# The roles whose work in an empresa needs its grant (administrators hold every empresa; the
+# ICSOE roles enter by their own credentials in that store; the command line is the machine's).
+_CON_CONCESION = frozenset({Rol.ADMINISTRADOR, Rol.USUARIO_IDSE})
+
+
+@dataclass(frozen=True)
+class Empresa:
+    """The empresa a bound matrix works in: how a refusal names it (as the catalog names it
+    then), and whether a user may open it now (the catalog's grants, read at each call)."""
+
+    etiqueta: Callable[[], str]
+    puede_abrir: Callable[[str], bool]
 
 
 class PermisoDenegado(AuthenticationError):
@@ -42,9 +66,16 @@ class PermisoDenegado(AuthenticationError):
 
 
 class Permisos:
-    def __init__(self, catalogo: Store, audit: AuditService) -> None:
+    def __init__(
+        self, catalogo: Store, audit: AuditService, empresa: Empresa | None = None
+    ) -> None:
         self._catalogo = catalogo
         self._audit = audit
+        self._empresa = empresa
+
+    def en_empresa(self, empresa: Empresa) -> Permisos:
+        """The same matrix for the services of one empresa's store: grants count too."""
+        return Permisos(self._catalogo, self._audit, empresa)
 
     def rol(self, actor: str | None) -> Rol | None:
         """None: a user disabled since it signed in."""
@@ -71,13 +102,32 @@ class Permisos:
     def puede(self, actor: str | None, accion: Accion) -> bool:
         """For windows that mirror the matrix (a greyed-out menu); the service still checks."""
         rol = self.rol(actor)
-        return rol is not None and permite(rol, accion)
+        return rol is not None and permite(rol, accion) and self._concedida(actor, rol)
 
     def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> Rol:
         """The actor's role when it may; else audit the refusal and raise it in Spanish."""
         rol = self.rol(actor)
         if rol is not None and permite(rol, accion):
-            return rol
+            if self._concedida(actor, rol):
+                return rol
+            assert actor and self._empresa is not None
+            empresa = self._empresa.etiqueta()
+            self._rechazar(actor, rol, accion, f"sin acceso a la empresa {empresa}")
+            raise PermisoDenegado(
+                "empresa_sin_acceso",
+                MSG_SIN_EMPRESA.format(
+                    accion=accion, usuario=normalize_email(actor), empresa=empresa
+                ),
+            )
+        self._rechazar(actor, rol, accion, objetivo)
+        raise PermisoDenegado(*_rechazo(rol, accion))
+
+    def _concedida(self, actor: str | None, rol: Rol) -> bool:
+        if self._empresa is None or rol not in _CON_CONCESION:
+            return True
+        return bool(actor) and self._empresa.puede_abrir(actor)
+
+    def _rechazar(self, actor: str | None, rol: Rol | None, accion: Accion, objetivo: str) -> None:
         with self._catalogo.session() as session:
             self._audit.record(
                 session,
@@ -86,7 +136,6 @@ class Permisos:
                 accion.name,
                 f"rol: {rol or 'usuario deshabilitado'}" + (f"; {objetivo}" if objetivo else ""),
             )
-        raise PermisoDenegado(*_rechazo(rol, accion))
 
 
 def _icsoe(actor: str) -> Rol | None:
@@ -109,4 +158,4 @@ def _rechazo(rol: Rol | None, accion: Accion) -> tuple[str, str]:
     return "permiso_denegado", MSG_OTRO_ROL.format(rol=rol, accion=accion)
 
 
-__all__ = ["PermisoDenegado", "Permisos"]
+__all__ = ["Empresa", "PermisoDenegado", "Permisos"]

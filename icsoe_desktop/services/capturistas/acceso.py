@@ -38,6 +38,13 @@ from icsoe_desktop.store.models import (
 
 MSG_CONTRASENA_ACTUALIZADA = "Contraseña actualizada"
 MSG_CREDENCIALES = "El usuario o la contraseña son incorrectos. Verifica la información."
+# ¿Olvidaste tu contraseña?'s one answer, whether or not the CURP is a capturista's.
+MSG_RECUPERACION_ENVIADA = (
+    "Si la CURP es la de un usuario capturista con contraseña y una relación activa con un "
+    "contratista, se envió a su correo electrónico un código para crear la contraseña nueva. "
+    "El código es válido durante 24 horas y sólo puede usarse una vez. Si aún no has creado tu "
+    "contraseña, usa el código de activación que recibiste por correo en «Crear contraseña»."
+)
 SIGN_IN = sign_in.SignInTexts(
     vacias="Captura el usuario (tu CURP) y la contraseña.",
     credenciales=MSG_CREDENCIALES,
@@ -202,43 +209,42 @@ class AccesoCapturistaService(NotifyingService):
             return chosen
 
     def solicitar_recuperacion(self, curp: str) -> None:
-        """¿Olvidaste tu contraseña?: a one-use code (24 h) to the capturista's mail."""
+        """¿Olvidaste tu contraseña?: a one-use code (24 h) to the capturista's mail. A CURP that
+        is no capturista's, one without a password yet or with every relation in baja is
+        answered alike (no error, ``MSG_RECUPERACION_ENVIADA``; audited, nothing mailed): the
+        answer never tells which CURPs are registered."""
         usuario = "".join((curp or "").split()).upper()
         if not usuario:
             raise ValidationError("campo_obligatorio", "Captura tu usuario (CURP).", "usuario")
         now = self._clock()
         with self._store.session() as session:
             person = find_person(session, usuario)
-            if person is None:
-                raise ValidationError(
-                    "usuario_inexistente",
-                    "La CURP no está registrada como usuario capturista.",
-                    "usuario",
-                )
-            if person.password_hash is None:
-                raise ValidationError(
-                    "sin_contrasena",
-                    "Aún no has creado tu contraseña: usa el código de activación que recibiste "
-                    "por correo en «Crear contraseña», o pide al contratista que te lo reenvíe.",
-                    "usuario",
-                )
-            correos = sorted(
-                set(
-                    session.scalars(
-                        select(CapturistaRelacion.correo).where(
-                            CapturistaRelacion.capturista_id == person.id,
-                            CapturistaRelacion.estatus != BAJA,
+            correos = (
+                []
+                if person is None or person.password_hash is None
+                else sorted(
+                    set(
+                        session.scalars(
+                            select(CapturistaRelacion.correo).where(
+                                CapturistaRelacion.capturista_id == person.id,
+                                CapturistaRelacion.estatus != BAJA,
+                            )
                         )
                     )
                 )
             )
-            if not correos:
-                raise ValidationError(
-                    "sin_contratistas",
-                    "Tu relación con los contratistas está en baja: no puedes recuperar la "
-                    "contraseña. Comunícate con el contratista.",
-                    "usuario",
+            if person is None or not correos:
+                motivo = (
+                    "CURP no registrada"
+                    if person is None
+                    else "sin contraseña"
+                    if person.password_hash is None
+                    else "relaciones en baja"
                 )
+                self._audit.record(
+                    session, None, "icsoe_recuperacion_sin_envio", usuario[:18], motivo
+                )
+                return
             # One code per mailbox (each works), all replacing the earlier ones.
             one_time_codes.revoke_codes(session, RESET_PURPOSE, [person.uuid])
             for correo in correos:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
-from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.audit import AuditService, Cabeza
 from icsoe_desktop.services.empresas.servicio import EmpresasService
 from icsoe_desktop.services.respaldo import restauracion
 from icsoe_desktop.services.respaldo.backup import (
@@ -48,10 +48,6 @@ class BackupEmpresa(BackupService):
         self._empresas.usuarios_al_respaldo(self._empresa_id, written)
         return written
 
-    def restore(self, source: Path, actor: str | None) -> Path:
-        self._permisos.exigir(actor, Accion.RESTAURAR, Path(source).name)
-        return super().restore(source, actor)
-
     def open_empresa(self) -> DatosEmpresa:
         empresa = self._empresas.obtener(self._empresa_id)
         if empresa.rfc:
@@ -80,6 +76,16 @@ class BackupEmpresa(BackupService):
         self._empresas.usuarios_del_respaldo(self._empresa_id, self._store.path, actor)
         self._empresas.nombrar(self._empresas.obtener(self._empresa_id), self._store)
 
+    def _cabeza_registrada(self) -> Cabeza | None:
+        return self._empresas.cabeza_bitacora(self._empresa_id)
+
+    def restore(self, source: Path, actor: str | None) -> Path:
+        self._permisos.exigir(actor, Accion.RESTAURAR, Path(source).name)
+        aside = super().restore(source, actor)
+        # The restored chain is this empresa's from now on.
+        self._empresas.registrar_cabeza(self._empresa_id, self._audit.cabeza())
+        return aside
+
 
 def terminar_interrumpida(
     interrumpida: restauracion.Interrumpida,
@@ -100,6 +106,8 @@ def terminar_interrumpida(
         action, detail = "restauracion_revertida", "interrumpida antes del reemplazo"
     with store.session() as session:
         audit.record(session, interrumpida.actor, action, interrumpida.respaldo, detail)
+    if interrumpida.completada:  # the restored chain is this empresa's from now on
+        empresas.registrar_cabeza(empresa_id, audit.cabeza())
     restauracion.finish(store.path)
     log.warning(interrumpida.texto)
     return interrumpida.texto

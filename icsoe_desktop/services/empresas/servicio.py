@@ -9,13 +9,13 @@ client's data is backed up, restored, moved or deleted alone. docs/ARCHITECTURE.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -27,10 +27,11 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
+from icsoe_desktop.services.acceso.permisos import Empresa as PermisosEmpresa
 from icsoe_desktop.services.acceso.permisos import Permisos
-from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.audit import AuditService, Cabeza
 from icsoe_desktop.store import plain, sumas
-from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.db import Store, StoreError
 from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,29 @@ class EmpresasService:
         return self.ruta(empresa).parent
 
     def puede_abrir(self, usuario: str, empresa_id: int) -> bool:
-        return any(e.id == empresa_id for e in self.listar(usuario))
+        """``listar``'s rule for one empresa, in three indexed look-ups: the services of an
+        empresa ask it at every protected action (``permisos_de``)."""
+        with self._store.session() as session:
+            if session.get(EmpresaCatalogo, empresa_id) is None:
+                return False
+            if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
+                return True
+            user = _user(session, usuario)
+            if user is None:
+                return False
+            return user.administrador or (
+                session.get(AccesoEmpresa, (user.id, empresa_id)) is not None
+            )
+
+    def permisos_de(self, empresa: EmpresaInfo) -> Permisos:
+        """The role matrix for the services working in ``empresa``'s store: an IDSE user needs
+        its grant too, read at every call (a grant withdrawn bites at the next action)."""
+        return self._permisos.en_empresa(
+            PermisosEmpresa(
+                lambda: self.obtener(empresa.id).etiqueta,
+                lambda usuario: self.puede_abrir(usuario, empresa.id),
+            )
+        )
 
     def comprobar_acceso(self, usuario: str, empresa_id: int) -> None:
         """Refuse (audited) a user who was not granted the empresa."""
@@ -258,6 +281,24 @@ class EmpresasService:
             if row is not None:
                 row.abierta_at = self._clock()
 
+    def cabeza_bitacora(self, empresa_id: int) -> Cabeza | None:
+        """The last link of the empresa's audit chain this installation saw."""
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is None or row.bitacora_id is None or not row.bitacora_hash:
+                return None
+            return Cabeza(row.bitacora_id, row.bitacora_hash)
+
+    def registrar_cabeza(self, empresa_id: int, cabeza: Cabeza | None) -> None:
+        """Kept when the empresa's store is closed and after a restore: a store that does not
+        hold it later is an older copy, or its log was cut or rewritten."""
+        if cabeza is None:
+            return
+        with self._store.session() as session:
+            row = session.get(EmpresaCatalogo, empresa_id)
+            if row is not None:
+                row.bitacora_id, row.bitacora_hash = cabeza.id, cabeza.hash
+
     def actualizar_datos(self, empresa_id: int, rfc: str, razon_social: str) -> None:
         """The RFC and razón social typed in the empresa's Configuración inicial name it here."""
         with self._store.session() as session:
@@ -301,6 +342,16 @@ class EmpresasService:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         _escribir_datos(path, rfc, razon)
+        try:
+            return self._registrar(rfc, razon, archivo, actor)
+        except BaseException:  # not in the catalog: its new file goes too, or it blocks a retry
+            for leftover in path.parent.glob(f"{path.name}*"):
+                leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
+            raise
+
+    def _registrar(self, rfc: str, razon: str, archivo: str, actor: str) -> EmpresaInfo:
         with self._store.session() as session:
             if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
                 _conceder_a_todos(session, session.scalar(select(EmpresaCatalogo.id)), actor)
@@ -370,13 +421,16 @@ class EmpresasService:
                             archivo=DATABASE_FILE, creada_at=now, abierta_at=now, solo_consulta=True
                         )
                     )
-            except IntegrityError:  # another process registered it meanwhile
+            except StoreError as exc:  # another process registered it meanwhile
+                if exc.code != "cambio_rechazado":
+                    raise
                 log.info("La primera empresa ya estaba registrada")
             return
         Store(legacy).close()  # brings it to the head schema before its rows are copied
         now = plain.to_text(self._clock())  # as SQLAlchemy writes it
         conn = sqlite3.connect(self._store.path, isolation_level=None)
-        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        plain.register_functions(conn)  # the triggers of the rows written here
+        sumas.register(conn)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS anterior", (str(legacy),))
@@ -420,7 +474,8 @@ class EmpresasService:
     def usuarios_al_respaldo(self, empresa_id: int, backup: Path) -> None:
         """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
         conn = sqlite3.connect(backup, isolation_level=None)
-        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        plain.register_functions(conn)  # the triggers of the rows written here
+        sumas.register(conn)
         try:
             conn.execute("ATTACH DATABASE ? AS catalogo", (str(self._store.path),))
             columns = _columns(conn, "idse_users", "main")
@@ -442,7 +497,8 @@ class EmpresasService:
         administrators (a file brings no role), and granted this empresa only; users the catalog
         has keep their rights and grants, whatever the file says of them. Audited."""
         conn = sqlite3.connect(self._store.path, isolation_level=None)
-        sumas.register(conn)  # the sync sums' triggers of the rows written here
+        plain.register_functions(conn)  # the triggers of the rows written here
+        sumas.register(conn)
         try:
             conn.execute("PRAGMA busy_timeout=10000")
             conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))

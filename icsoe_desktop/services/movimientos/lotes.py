@@ -113,6 +113,7 @@ class LotesService:
         self, registro_patronal: str, ids: list[int], directory: Path, actor: str
     ) -> LoteResumen:
         """Write the batch file of the chosen pending movements and mark them enviado."""
+        self._permisos.exigir(actor, Accion.GENERAR_LOTES, registro_patronal)
         if not ids:
             raise ValidationError(
                 "lote_vacio", "Selecciona al menos un movimiento pendiente para generar el lote."

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.files import atomic_write
-from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.audit import AuditService, Cabeza, verificar_bitacora
 from icsoe_desktop.services.respaldo import restauracion
 from icsoe_desktop.store.db import Store, upgrade_file
 from icsoe_desktop.store.migrations import HEAD_REVISION
@@ -142,6 +142,7 @@ class BackupService:
             upgrade_file(candidate)  # an older schema is brought up to date here
             _prepare(candidate)
             _check_schema(candidate, HEAD_REVISION, source)
+            anterior = self._check_bitacora(candidate, source)
             self._check_empresa(_empresa_of(candidate), source)
             restauracion.pausa("candidato_listo")
             try:
@@ -161,13 +162,40 @@ class BackupService:
         self._store.reopen()
         self._restored(actor)
         with self._store.session() as session:
-            self._audit.record(session, actor, "respaldo_restaurado", source.name, aside.name)
+            self._audit.record(
+                session, actor, "respaldo_restaurado", source.name, aside.name + anterior
+            )
         restauracion.pausa("terminada")
         restauracion.finish(db_path)
         return aside
 
     def _restored(self, actor: str | None) -> None:
         """What else the restored store brings (BackupEmpresa: the users who may open it)."""
+
+    def _cabeza_registrada(self) -> Cabeza | None:
+        """The last audit link the installation saw of this store (BackupEmpresa: the
+        catalog's)."""
+        return None
+
+    def _check_bitacora(self, candidate: Path, source: Path) -> str:
+        """Refuse a backup whose audit chain breaks (an entry edited, removed or added by
+        hand), naming where. One that does not reach the last link the installation saw is an
+        older backup (or another desktop's copy, chained in its own order): restored, and said
+        in the audit entry (the returned text)."""
+        integridad = verificar_bitacora(candidate)
+        if not integridad.integra:
+            log.error("Respaldo %s con la bitácora alterada: %s", source, integridad.problema)
+            raise BackupError(
+                "respaldo_bitacora_alterada",
+                f"El respaldo «{source.name}» no tiene la bitácora íntegra: "
+                f"{integridad.problema}. No se restauró nada.",
+            )
+        registrada = self._cabeza_registrada()
+        frente = verificar_bitacora(candidate, registrada)
+        if frente.integra:
+            return ""
+        log.warning("Respaldo %s: %s", source, frente.problema)
+        return f"; {frente.problema}"
 
     def open_empresa(self) -> DatosEmpresa:
         """The open empresa's RFC and razón social: its store's Configuración inicial."""

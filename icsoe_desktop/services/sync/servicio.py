@@ -37,7 +37,13 @@ from icsoe_desktop.services.sync.apply import ApplyReport, apply_remote, record_
 from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync.decode import decode_data
 from icsoe_desktop.services.sync.encode import encoded_changes, has_pending, pending_count
-from icsoe_desktop.store.db import Store, checkpoint, large_page_cache, rare_checkpoints
+from icsoe_desktop.store.db import (
+    Store,
+    StoreError,
+    checkpoint,
+    large_page_cache,
+    rare_checkpoints,
+)
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
@@ -610,7 +616,7 @@ class SyncService:
                         table.bulk.restore_indexes(session.connection())
             with self._store.session() as session:  # their WAL, before a user's save
                 checkpoint(session.connection())
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreError):
             log.warning("Índices sin reconstruir tras la sincronización", exc_info=True)
 
     def _pull_page(
@@ -678,7 +684,9 @@ class SyncService:
                     # session's own commit after it finds nothing left to do).
                     session.flush()
                     connection.exec_driver_sql("COMMIT")
-        except OperationalError as exc:
+        except (OperationalError, StoreError) as exc:
+            if isinstance(exc, StoreError) and exc.code != "base_datos_ocupada":
+                raise
             log.warning("Base de datos ocupada durante la sincronización: %s", exc)
             raise SyncError(
                 "base_ocupada",

@@ -5,7 +5,7 @@ package registers every table on ``Base.metadata``, which the migrations and the
 """
 
 from icsoe_desktop.store.models.accounts import IdseUser, LoginThrottle, OneTimeToken
-from icsoe_desktop.store.models.audit import AuditEntry
+from icsoe_desktop.store.models.audit import AuditEntry, AuditEslabon
 from icsoe_desktop.store.models.base import Base, SyncedMixin, new_uuid
 from icsoe_desktop.store.models.empresas import AccesoEmpresa, EmpresaCatalogo
 from icsoe_desktop.store.models.icsoe import (
@@ -69,6 +69,7 @@ __all__ = [
     "SORT_PREFIX",
     "AccesoEmpresa",
     "AuditEntry",
+    "AuditEslabon",
     "Base",
     "Capturista",
     "CapturistaRelacion",

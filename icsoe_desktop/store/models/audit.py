@@ -25,4 +25,15 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
 
 
-__all__ = ["AuditEntry"]
+class AuditEslabon(Base):
+    """The chain's link of an audit entry (domain/bitacora.py): written by the store's trigger
+    as the entry is inserted, insert-only like it. Never synced: each store chains its entries
+    in the order it received them (its own and those pulled from the sync server)."""
+
+    __tablename__ = "audit_cadena"
+
+    audit_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+__all__ = ["AuditEntry", "AuditEslabon"]
