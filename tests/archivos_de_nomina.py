@@ -135,7 +135,9 @@ def csv_movimientos_catalogo_del_manual(path: Path, rows: list[dict[str, str]]) 
     writer = csv.DictWriter(out, HEADERS, lineterminator="\r\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow(dict(r, Movimiento=f"{r['Movimiento']} {TIPOS_MOVIMIENTO[r['Movimiento']]}"))
+        writer.writerow(
+            dict(r, Movimiento=f"{r['Movimiento']} {TIPOS_MOVIMIENTO[r['Movimiento']]}")
+        )
     path.write_bytes(out.getvalue().encode("utf-8-sig"))
     return path
 

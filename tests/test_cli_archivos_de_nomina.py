@@ -34,9 +34,9 @@ def test_the_notes_name_the_columns_not_used_and_the_rows_left_out(tmp_path: Pat
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
         "No se usan las columnas: No., Nombre, Departamento.",
-        "Fila 1: se dejó fuera (título, encima del encabezado).",
-        "Fila 2: se dejó fuera (título, encima del encabezado).",
-        "Fila 8: se dejó fuera (fila de totales «TOTAL»).",
+        "Renglón 1: se dejó fuera (título, encima del encabezado).",
+        "Renglón 2: se dejó fuera (título, encima del encabezado).",
+        "Renglón 8: se dejó fuera (fila de totales «TOTAL»).",
     ]
 
 

@@ -185,12 +185,13 @@ class Lectura:
             if campo is None and not col.startswith("Columna ") and not self.esquema.reconoce(col)
         ]
 
-    def notas(self) -> list[str]:
+    def notas(self, fila: str = "Fila") -> list[str]:
+        """``fila``: what the importer's report calls a row («Fila», «Renglón»)."""
         notas = []
         if self.no_usadas:
             notas.append("No se usan las columnas: " + ", ".join(self.no_usadas) + ".")
-        for fila, motivo in self.omitidas:
-            notas.append(f"Fila {fila}: se dejó fuera ({motivo}).")
+        for numero, motivo in self.omitidas:
+            notas.append(f"{fila} {numero}: se dejó fuera ({motivo}).")
         return notas
 
     def exigir_columnas(self) -> None:
@@ -242,10 +243,6 @@ def dinero(value: object, etiqueta: str = "El importe", campo: str | None = None
     while (shorter := _MONEDA.sub("", bare).strip()) != bare:
         bare = shorter
     bare = bare.replace("\u00a0", "").replace(" ", "")
-    if _PUNTO.fullmatch(bare):
-        return bare
-    if _MILES.fullmatch(bare):
-        return bare.replace(",", "")
     if _COMA_DECIMAL.fullmatch(bare) or _PUNTO_DE_MILES.fullmatch(bare):
         raise ValidationError(
             "importe_ambiguo",
@@ -253,6 +250,10 @@ def dinero(value: object, etiqueta: str = "El importe", campo: str | None = None
             "si quieres, coma de miles, como se usa en México (1,234.56 o 1234.56).",
             campo,
         )
+    if _PUNTO.fullmatch(bare):
+        return bare
+    if _MILES.fullmatch(bare):
+        return bare.replace(",", "")
     return text
 
 

@@ -165,7 +165,7 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
         leida.fila_encabezado != SIN_ENCABEZADO,
         tuple(workers),
         tuple(problems),
-        tuple(leida.notas()),
+        tuple(leida.notas("Renglón")),
     )
 
 
