@@ -114,7 +114,10 @@ def test_what_an_assistant_shows_the_first_rows_the_header_the_mapping_and_the_r
     }
     assert leida.no_usadas == ["Clave", "Nombre", "Depto"] and leida.faltantes == []
     rows = list(leida.filas())
-    assert [(n, c["nss"], c["sbc"]) for n, c in rows] == [(4, NSS_A, "$1,234.56"), (5, NSS_B, "400")]
+    assert [(n, c["nss"], c["sbc"]) for n, c in rows] == [
+        (4, NSS_A, "$1,234.56"),
+        (5, NSS_B, "400"),
+    ]
     assert rows[0][1][CELDAS] == 6
     assert leida.omitidas == [
         (1, "título, encima del encabezado"),
@@ -154,7 +157,7 @@ def test_read_again_with_the_clerks_mapping_and_header_row(tmp_path):
 
 def test_the_shape_is_the_same_for_next_months_file_and_not_for_another(tmp_path):
     este = lectura.leer(_csv(tmp_path, "mayo.csv", REPORTE), ESQUEMA)
-    siguiente = REPORTE[2:4] + [f"9,EVA,{NSS_B},{CURP_B},500,Ventas"]
+    siguiente = [*REPORTE[2:4], f"9,EVA,{NSS_B},{CURP_B},500,Ventas"]
     otro = ["NSS,CURP,SBC", f"{NSS_A},{CURP_A},400"]
     assert lectura.leer(_csv(tmp_path, "junio.csv", siguiente), ESQUEMA).forma == este.forma
     assert lectura.leer(_csv(tmp_path, "otro.csv", otro), ESQUEMA).forma != este.forma
