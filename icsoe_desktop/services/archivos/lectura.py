@@ -265,6 +265,8 @@ def ceros(largo: int) -> Callable[[object], object]:
         if value is None:
             return None
         text = cell_text(value)
+        if len(text) == largo and text.isdigit() and text.isascii():
+            return text  # as it should be: most of a file
         bare = "".join(c for c in text if c not in "-. \u00a0")
         # Excel drops at most the two zeros a code may start with («00…», «0…»).
         if bare.isascii() and bare.isdigit() and largo - 2 <= len(bare) <= largo:
@@ -298,7 +300,17 @@ def catalogo(valores: Mapping[str, str]) -> Callable[[object], object]:
                 return padded
         return None
 
+    seen: dict[object, object] = {}  # a column repeats a few values: each is read once
+
     def normalizar(value: object) -> object:
+        if value in seen:
+            return seen[value]
+        read = _read(value)
+        if len(seen) < 4096 and isinstance(value, str | int | float | None):
+            seen[value] = read
+        return read
+
+    def _read(value: object) -> object:
         if value is None:
             return None
         text = cell_text(value)
