@@ -120,8 +120,8 @@ class ImportReport:
         self.rechazadas.append(LineaRechazada(line, self._messages.setdefault(why, why)))
 
 
-# How a cell becomes a domain field's value, by its kind (text: as written, validate() checks
-# it), with the fields that read their own way.
+# How a cell becomes a domain field's value, by its kind (text: as written, or as the intake
+# normalised it; validate_all() checks it).
 _READ_AS: dict[str, Callable[[Column, object], object]] = {
     DATE: lambda c, v: cell_date(v, c.header, c.attr),
     MONEY: lambda c, v: parse_pesos(dinero(v, c.header, c.attr), c.attr, c.header),
