@@ -71,12 +71,15 @@ def _run(args: argparse.Namespace, services: Services) -> int:
         return 0
     if args.mov_command == "importar":
         report = services.importador.import_file(Path(args.archivo), CLI_ACTOR)
+        for nota in report.notas:
+            print(nota, file=sys.stderr)
         if not report.aplicado:
             for line in report.rechazadas:
-                print(f"Línea {line.linea}: {line.motivo}", file=sys.stderr)
+                print(f"{report.unidad} {line.linea}: {line.motivo}", file=sys.stderr)
+            unidades = "líneas" if report.unidad == "Línea" else "filas"
             print(
-                f"No se importó nada: {len(report.rechazadas)} de {report.leidas} líneas tienen "
-                "errores.",
+                f"No se importó nada: {report.lineas_rechazadas} de {report.leidas} {unidades} "
+                "tienen errores.",
                 file=sys.stderr,
             )
             return 2

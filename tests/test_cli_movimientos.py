@@ -62,9 +62,9 @@ def test_a_bad_file_exits_2_with_each_line_named(tmp_path):
     )
     result = cli(data, "movimientos", "importar", bad)
     assert result.returncode == 2
-    assert "Línea 3: El NSS 12345678904 no es válido" in result.stderr
-    assert "Línea 4: La fecha 01/02/2099 es posterior a hoy" in result.stderr
-    assert "No se importó nada: 2 de 3 líneas" in result.stderr
+    assert "Fila 3: El NSS 12345678904 no es válido" in result.stderr
+    assert "Fila 4: La fecha 01/02/2099 es posterior a hoy" in result.stderr
+    assert "No se importó nada: 2 de 3 filas" in result.stderr
     assert "Traceback" not in result.stderr
     missing = cli(data, "movimientos", "importar", tmp_path / "no-existe.csv")
     assert missing.returncode == 2 and "No se encontró el archivo" in missing.stderr

@@ -185,7 +185,7 @@ def test_a_bad_import_lists_each_refused_line(qtbot, services, tmp_path, modals)
     def read(dialog) -> None:
         assert isinstance(dialog, RechazosDialog)
         seen.append([(r.linea, r.motivo) for r in dialog.model.rows])
-        assert "Línea 4\t" in dialog.as_text()
+        assert "Fila 4\t" in dialog.as_text()
         click(qtbot, dialog.cerrar)
 
     modals.handle(read)

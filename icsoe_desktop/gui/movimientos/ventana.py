@@ -408,19 +408,33 @@ class MovimientosIdse(QWidget):
             if not report.aplicado:
                 from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 
+                unidades = "líneas" if report.unidad == "Línea" else "filas"
                 ejecutar_modal(
                     RechazosDialog(
-                        f"No se importó ningún movimiento de «{report.archivo}»: "
-                        f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
-                        "Corrige el archivo e impórtalo de nuevo.",
+                        "\n".join(
+                            [
+                                f"No se importó ningún movimiento de «{report.archivo}»: "
+                                f"{report.lineas_rechazadas:,} de {report.leidas:,} {unidades} "
+                                "tienen errores. Corrige el archivo e impórtalo de nuevo.",
+                                *report.notas,
+                            ]
+                        ),
                         report.rechazadas,
                         self,
+                        unidad=report.unidad,
                     )
                 )
                 return
             msgbox.information(
                 self,
-                MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes),
+                "\n".join(
+                    [
+                        MSG_IMPORTADO.format(
+                            nuevos=report.importados, existentes=report.existentes
+                        ),
+                        *report.notas,
+                    ]
+                ),
                 TITLE,
             )
 

@@ -28,7 +28,9 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.acceso.permisos import Permisos
-from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key, open_table
+from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
+from icsoe_desktop.services.archivos.tabular import cell_date, cell_text
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos.importar import LineaRechazada
 from icsoe_desktop.services.movimientos.servicio import to_domain
@@ -36,6 +38,22 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
 
 MAX_LOTE = 10_000
+# IDSE's answer per movement, read by the intake of every table (titles above, totals below,
+# columns by any usual name); the keys are what ``_result_line`` reads.
+ESQUEMA_RESULTADO = Esquema(
+    (
+        Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
+        Campo("resultado", "Resultado", ("Estado", "Estatus", "Resultado IDSE"), requerido=True),
+        Campo(
+            "movimiento",
+            "Movimiento",
+            ("Tipo", *ALIAS["tipo"]),
+            normalizar=lectura.catalogo(TIPOS_MOVIMIENTO),
+        ),
+        Campo("causaderechazo", "Causa de rechazo", ("Causa Rechazo", "Causa", "Motivo")),
+        Campo("fecha", "Fecha", ()),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -243,9 +261,8 @@ class LotesService:
     def importar_resultado(self, lote_id: int, path: Path, actor: str) -> ResultadoReport:
         """Apply IDSE's answer per movement; if any line is refused nothing changes."""
         self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
-        table = open_table(Path(path))
-        keys = {header_key(h) for h in table.headers}
-        if "nss" not in keys or "resultado" not in keys:
+        leida = lectura.leer(Path(path), ESQUEMA_RESULTADO)
+        if leida.faltantes:
             raise ValidationError(
                 "columnas_faltantes",
                 "El archivo de resultado debe tener al menos las columnas NSS y Resultado (y "
@@ -265,7 +282,7 @@ class LotesService:
             for lm, m in entries:
                 by_nss.setdefault(m.nss, []).append((lm, m))
             changes = []
-            for number, cells in table.rows:
+            for number, cells in leida.filas():
                 try:
                     changes.append(self._result_line(cells, by_nss, numero, today))
                 except ValidationError as exc:
