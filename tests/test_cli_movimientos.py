@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,64 @@ def test_a_bad_file_exits_2_with_each_line_named(tmp_path):
     assert "Traceback" not in result.stderr
     missing = cli(data, "movimientos", "importar", tmp_path / "no-existe.csv")
     assert missing.returncode == 2 and "No se encontró el archivo" in missing.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_the_result_of_a_lote_with_two_modificaciones_of_one_nss_is_applied(tmp_path):
+    from openpyxl import Workbook
+
+    from icsoe_desktop.services.container import open_services
+    from tests.services.movimientos_data import REGISTRO_A, lote_con_dos_modificaciones, nss
+
+    data = tmp_path / "datos"
+    data.mkdir()
+    services = open_services(data)
+    lote_con_dos_modificaciones(services, tmp_path)
+    services.close()
+    listed = cli(data, "movimientos", "lotes")
+    assert listed.returncode == 0, listed.stderr
+    numero, registro, _generado, movimientos, resultados = listed.stdout.strip().split("\t")
+    assert (numero, registro, movimientos, resultados) == ("1", REGISTRO_A, "4", "Enviado: 4")
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NSS", "Movimiento", "Fecha", "Resultado", "Causa de rechazo", "Aviso Rechazo"])
+    sheet.append([nss(7), "07", "01/06/2026", "Aprobado", None, None])
+    sheet.append([nss(7), "07", "01/09/2026", "Rechazado", "Salario fuera de rango", "19/11/2026"])
+    sheet.append([nss(2), "08", "15/05/2026", "Aprobado", None, None])
+    sheet.append([nss(4), "02", "10/06/2026", "Aprobado", None, None])
+    partial = tmp_path / "parcial.xlsx"
+    book.save(tmp_path / "resultado.xlsx")
+    sheet.delete_rows(3)
+    sheet["C2"] = None  # the June line without its Fecha: it could be either 07
+    book.save(partial)
+
+    refused = cli(data, "movimientos", "resultado", "1", partial)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        f"Línea 2: El NSS {nss(7)} tiene 2 movimientos en el lote 1 (07 del 01/06/2026 y 07 "
+        "del 01/09/2026): agrega la columna Fecha (la del movimiento).",
+        "No se aplicó el resultado de «parcial.xlsx» al lote 1: 1 línea tiene errores.",
+    ]
+    applied = cli(data, "movimientos", "resultado", "1", tmp_path / "resultado.xlsx")
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stdout.strip() == (
+        "Resultado del lote 1: 3 aprobados, 1 rechazado, 0 recibidos."
+    )
+    listed = cli(data, "movimientos", "lotes")
+    assert listed.stdout.strip().split("\t")[-1] == "Aprobado: 3, Rechazado: 1"
+    rechazados = tmp_path / "rechazados.xlsx"
+    assert cli(data, "movimientos", "exportar", rechazados, "--estado", "rechazado").returncode == 0
+    workbook = load_workbook(rechazados, read_only=True)
+    header, *rows = workbook.worksheets[0].iter_rows(values_only=True)
+    workbook.close()
+    (row,) = [r for r in (dict(zip(header, r, strict=True)) for r in rows) if r["NSS"] == nss(7)]
+    assert (row["Fecha"].date(), row["Aviso Rechazo"].date()) == (
+        datetime(2026, 9, 1).date(),
+        datetime(2026, 11, 19).date(),
+    )
+    assert row["Causa Rechazo"] == "Salario fuera de rango"
+    missing = cli(data, "movimientos", "resultado", "7", tmp_path / "resultado.xlsx")
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "No hay un lote 7. Consulta los lotes con «movimientos lotes»."

@@ -315,7 +315,13 @@ class _Resultado:
 
 
 def _descripcion(m: MovimientoRow) -> str:
-    return f"{m.tipo} {TIPOS_MOVIMIENTO[m.tipo]} del {m.fecha:%d/%m/%Y}"
+    return f"{m.tipo} del {m.fecha:%d/%m/%Y}"
+
+
+def _lista(pares) -> str:
+    """«07 del 01/06/2026 y 07 del 01/09/2026»"""
+    textos = [_descripcion(m) for _lm, m in pares]
+    return ", ".join(textos[:-1]) + " y " + textos[-1] if len(textos) > 1 else textos[0]
 
 
 def _result_line(cells: dict[str, object], by_nss, numero: int, today: date) -> _Resultado:
@@ -345,8 +351,7 @@ def _result_line(cells: dict[str, object], by_nss, numero: int, today: date) -> 
         raise ValidationError(
             "nss_fuera_de_lote",
             f"El lote {numero} no tiene un movimiento {asked} para el NSS {nss} (tiene: "
-            + ", ".join(_descripcion(m) for _lm, m in candidates)
-            + ").",
+            f"{_lista(candidates)}).",
         )
     if len(named) > 1:
         missing = []
@@ -356,11 +361,10 @@ def _result_line(cells: dict[str, object], by_nss, numero: int, today: date) -> 
             missing.append("Fecha (la del movimiento)")
         raise ValidationError(
             "nss_ambiguo",
-            f"El NSS {nss} tiene {len(named)} movimientos en el lote {numero} ("
-            + ", ".join(_descripcion(m) for _lm, m in named)
-            + "): agrega la columna "
+            f"El NSS {nss} tiene {len(named)} movimientos en el lote {numero} ({_lista(named)}): "
+            "agrega la columna "
             + " y la columna ".join(missing or ["Movimiento (08, 07 o 02)", "Fecha"])
-            + " para decir a cuál corresponde cada resultado.",
+            + ".",
         )
     resultado_text = cell_text(cells.get("resultado"))
     if not resultado_text:
