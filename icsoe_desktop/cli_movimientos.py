@@ -100,6 +100,8 @@ def _run(args: argparse.Namespace, services: Services) -> int:
             f"{report.formato}: {report.importados:,} movimientos nuevos, "
             f"{report.existentes:,} ya existían."
         )
+        for nota in report.notas:
+            print(f"Nota: {nota}")
         return 0
     if args.mov_command == "lotes":
         return _lotes(services)

@@ -130,3 +130,36 @@ def test_the_result_of_a_lote_with_two_modificaciones_of_one_nss_is_applied(tmp_
     missing = cli(data, "movimientos", "resultado", "7", tmp_path / "resultado.xlsx")
     assert missing.returncode == 2
     assert missing.stderr.strip() == "No hay un lote 7. Consulta los lotes con «movimientos lotes»."
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_a_lote_saved_in_utf8_is_read_with_a_note_and_a_mixed_one_names_the_cause(tmp_path):
+    from icsoe_desktop.services.container import open_services
+    from tests.services.movimientos_data import add_registros
+    from tests.services.test_lote_codificacion import ANSI, text_of
+
+    data = tmp_path / "datos"
+    data.mkdir()
+    services = open_services(data)
+    add_registros(services)
+    services.close()
+    utf8 = tmp_path / "Lote_utf8.txt"
+    utf8.write_bytes(b"\xef\xbb\xbf" + text_of("PEÑA", "IBAÑEZ").encode("utf-8"))
+    read = cli(data, "movimientos", "importar", utf8)
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.splitlines() == [
+        "Lote IDSE: 2 movimientos nuevos, 0 ya existían.",
+        "Nota: El archivo está guardado en UTF-8; " + ANSI + " Se leyó como UTF-8, así que la "
+        "«Ñ» y los acentos quedaron bien.",
+    ]
+    first, second = text_of("MUÑOZ", "NUÑEZ").split("\r\n")[:2]
+    mixed = tmp_path / "Lote_mezclado.txt"
+    mixed.write_bytes(first.encode("cp1252") + b"\r\n" + second.encode("utf-8") + b"\r\n")
+    refused = cli(data, "movimientos", "importar", mixed)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        "Línea 2: La línea tiene 169 caracteres porque está guardada en UTF-8, donde «Ñ» ocupa "
+        "2; " + ANSI,
+        "No se importó nada: 1 de 2 líneas tienen errores.",
+    ]

@@ -282,6 +282,25 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
     assert grid(view, "estado") == ["Pendiente"]
 
 
+def test_a_lote_saved_in_utf8_is_imported_and_the_note_says_so(qtbot, services, tmp_path, modals):
+    from tests.services.test_lote_codificacion import ANSI, text_of
+
+    add_registros(services)
+    path = tmp_path / "Lote_utf8.txt"
+    path.write_bytes(text_of("PEÑA", "IBAÑEZ", "CRUZ").encode("utf-8"))
+    modals.answer("Aceptar")
+    view = window(qtbot, services, ADMIN)
+    view.import_from(path)
+    wait_operations(qtbot)
+    assert modals.texts[-1] == (
+        MSG_IMPORTADO.format(nuevos=3, existentes=0)
+        + "\n\nEl archivo está guardado en UTF-8; "
+        + ANSI
+        + " Se leyó como UTF-8, así que la «Ñ» y los acentos quedaron bien."
+    )
+    assert sorted(grid(view, "primer_apellido")) == ["CRUZ", "IBAÑEZ", "PEÑA"]
+
+
 def test_a_result_names_each_of_two_modificaciones_of_one_nss(qtbot, services, tmp_path, modals):
     from openpyxl import Workbook
 

@@ -418,11 +418,8 @@ class MovimientosIdse(QWidget):
                     )
                 )
                 return
-            msgbox.information(
-                self,
-                MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes),
-                TITLE,
-            )
+            texto = MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes)
+            msgbox.information(self, "\n\n".join([texto, *report.notas]), TITLE)
 
         ejecutar_con_barra(
             self,
