@@ -28,8 +28,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "importar", help="importa un lote IDSE (168 caracteres), un .xlsx o un CSV"
     )
     importar.add_argument("archivo")
-    exportar = actions.add_parser("exportar", help="exporta a Excel los movimientos del filtro")
-    exportar.add_argument("archivo", help="libro .xlsx a escribir")
+    exportar = actions.add_parser(
+        "exportar", help="exporta los movimientos del filtro a Excel (.xlsx) o CSV (.csv)"
+    )
+    exportar.add_argument(
+        "archivo", help="archivo a escribir: .xlsx (libro de Excel) o .csv (UTF-8 con BOM)"
+    )
     exportar.add_argument("--registro", help="registro patronal")
     exportar.add_argument("--tipo", choices=["08", "07", "02"], help="tipo de movimiento")
     exportar.add_argument(
@@ -107,11 +111,11 @@ def _run(args: argparse.Namespace, services: Services) -> int:
         return _lotes(services)
     if args.mov_command == "resultado":
         return _resultado(args, services)
-    from icsoe_desktop.services.movimientos.exportar import export_xlsx
+    from icsoe_desktop.services.movimientos.exportar import export_table
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     filtro = Filtro(args.registro, args.desde, args.hasta, args.estado, args.tipo)
-    written = export_xlsx(services.movimientos, filtro, Orden(), Path(args.archivo), _progress)
+    written = export_table(services.movimientos, filtro, Orden(), Path(args.archivo), _progress)
     print(f"\nExportados {written:,} movimientos a {args.archivo}.")
     return 0
 

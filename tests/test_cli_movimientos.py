@@ -163,3 +163,37 @@ def test_a_lote_saved_in_utf8_is_read_with_a_note_and_a_mixed_one_names_the_caus
         "2; " + ANSI,
         "No se importó nada: 1 de 2 líneas tienen errores.",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_exportar_writes_the_format_its_name_says(tmp_path):
+    import codecs
+    import csv
+    import io
+    import zipfile
+
+    data = tmp_path / "datos"
+    assert cli(data, "demo", "movimientos", "--count", "300").returncode == 0
+    texto = tmp_path / "bajas.csv"
+    exported = cli(data, "movimientos", "exportar", texto, "--tipo", "02")
+    assert exported.returncode == 0, exported.stderr
+    raw = texto.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8) and not zipfile.is_zipfile(texto)
+    header, *rows = csv.reader(io.StringIO(raw.decode("utf-8")[1:]))
+    assert header[:3] == ["Registro Patronal", "Nombre", "Apellido Paterno"]
+    assert rows and {r[header.index("Movimiento")] for r in rows} == {"Baja"}
+    assert f"Exportados {len(rows):,} movimientos a {texto}." in exported.stdout
+    again = cli(data, "movimientos", "importar", texto)
+    assert again.returncode == 0, again.stderr
+    assert f"CSV: 0 movimientos nuevos, {len(rows):,} ya existían" in again.stdout
+    libro = tmp_path / "bajas.xlsx"
+    assert cli(data, "movimientos", "exportar", libro, "--tipo", "02").returncode == 0
+    assert zipfile.is_zipfile(libro)
+    otro = cli(data, "movimientos", "exportar", tmp_path / "bajas.ods")
+    assert otro.returncode == 2 and "Traceback" not in otro.stderr
+    assert otro.stderr.strip() == (
+        "No se puede exportar a «bajas.ods»: el nombre debe terminar en .xlsx (libro de Excel) "
+        "o .csv (texto separado por comas, UTF-8)."
+    )
+    assert not (tmp_path / "bajas.ods").exists()

@@ -158,10 +158,26 @@ def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):
     choose(view.registro, REGISTRO_A)
     click(qtbot, view.buscar_button)
     wait_operations(qtbot)
-    modals.answer("Cerrar")
-    view.export_to(tmp_path / "movimientos")
+    modals.answer("Aceptar")
+    view.export_to(tmp_path / "movimientos.pdf")
+    assert modals.texts == [
+        "No se puede exportar a «movimientos.pdf»: el nombre debe terminar en .xlsx (libro de "
+        "Excel) o .csv (texto separado por comas, UTF-8)."
+    ]
+    assert list(tmp_path.glob("movimientos*")) == []
+    modals.answer("Cerrar", "Cerrar")
+    view.export_to(tmp_path / "movimientos.csv")
     wait_operations(qtbot)
-    assert modals.texts == ["Se exportaron 4 movimientos a «movimientos.xlsx»."]
+    with (tmp_path / "movimientos.csv").open(encoding="utf-8-sig", newline="") as f:
+        texto = list(csv.reader(f))
+    view.export_to(tmp_path / "movimientos.xlsx")
+    wait_operations(qtbot)
+    assert modals.texts[1:] == [
+        "Se exportaron 4 movimientos a «movimientos.csv».",
+        "Se exportaron 4 movimientos a «movimientos.xlsx».",
+    ]
+    assert texto[0] == [c.header for c in COLUMNS]
+    assert [r[[c.attr for c in COLUMNS].index("nss")] for r in texto[1:]] == grid(view, "nss")
     rows = list(load_workbook(tmp_path / "movimientos.xlsx").worksheets[0].values)
     assert rows[0] == tuple(c.header for c in COLUMNS)
     model = view.model
