@@ -17,6 +17,7 @@ from itertools import chain
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.archivos.excel import (
     DATE,
     DATETIME,
@@ -27,7 +28,6 @@ from icsoe_desktop.services.archivos.excel import (
     SheetColumn,
     write_sheet,
 )
-from icsoe_desktop.services.files import atomic_write
 
 log = logging.getLogger(__name__)
 
