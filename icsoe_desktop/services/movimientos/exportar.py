@@ -16,7 +16,7 @@ from icsoe_desktop.services.archivos.excel import (
     ExportCancelled,
     SheetColumn,
 )
-from icsoe_desktop.services.archivos.salida import formato, write_table
+from icsoe_desktop.services.archivos.salida import XLSX, formato, write_table
 from icsoe_desktop.services.movimientos.servicio import (
     COLUMNS,
     Filtro,
@@ -72,9 +72,9 @@ def export_table(
 ) -> int:
     """Write the rows to ``path`` (.xlsx or .csv); return how many. Raises ExportCancelled if
     cancelled."""
-    formato(path)  # a name that is neither is refused before the rows are counted
+    kind = formato(path)  # a name that is neither is refused before the rows are counted
     total = movimientos.count(filtro)
-    if total > MAX_ROWS and Path(path).suffix.lower() == ".xlsx":
+    if total > MAX_ROWS and kind == XLSX:
         raise ValidationError(
             "excel_limite",
             f"La búsqueda tiene {total:,} movimientos y una hoja de Excel admite {MAX_ROWS:,}. "
