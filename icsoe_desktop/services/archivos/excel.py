@@ -92,7 +92,7 @@ def write_sheet(
                     progress(written, total)
 
     try:
-        # The writer picks CSV or xlsx by the name's ending: the temporary name keeps ".xlsx".
+        # The writer always writes an .xlsx (salida.py picks the format by the clerk's name).
         with atomic_write(path, keep_suffix=True) as temporary:
             rx.write_worksheet(
                 records(),

@@ -89,11 +89,14 @@ class CapturistasExcelService:
             contratista = find_contratista(session, contratista_rfc)
             return f"Capturistas_{contratista.id}_{_epoch_ms(self._clock())}.xlsx"
 
-    def exportar_excel(self, contratista_rfc: str, path, progress: Progress | None = None) -> int:
-        """Write every capturista of the contratista; return how many. Dates are Excel dates
-        in local time; names are written as text, never as formulas. No secret (hash, code)
-        is exported."""
-        from icsoe_desktop.services.archivos.excel import DATETIME, SheetColumn, write_sheet
+    def exportar_tabla(self, contratista_rfc: str, path, progress: Progress | None = None) -> int:
+        """Write every capturista of the contratista to an .xlsx or a CSV, as ``path``'s name
+        says; return how many. Dates in local time; names are written as text, never as
+        formulas. No secret (hash, code) is exported."""
+        from icsoe_desktop.services.archivos.excel import DATETIME, SheetColumn
+        from icsoe_desktop.services.archivos.salida import formato, write_table
+
+        formato(Path(path))  # a name that is neither is refused before anything is read
 
         dates = {"Fecha alta", "Fecha baja", "Fecha actualización"}
         columns = [
@@ -120,7 +123,7 @@ class CapturistasExcelService:
                     )
                 after = page[-1].id
 
-        written = write_sheet(
+        written = write_table(
             Path(path),
             "Capturistas",
             columns,

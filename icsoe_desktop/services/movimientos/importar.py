@@ -4,6 +4,7 @@ names each refused line and why. Movements already in the store are not added ag
 
 from __future__ import annotations
 
+import codecs
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import MISSING, dataclass, field, fields
@@ -14,7 +15,12 @@ from sqlalchemy import Connection, DateTime, select
 
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.idse_lote import ENCODING, looks_like_lote, parse_line
+from icsoe_desktop.domain.idse_lote import (
+    ENCODING,
+    GUARDAR_EN_ANSI,
+    looks_like_lote,
+    parse_line,
+)
 from icsoe_desktop.domain.lote_rapido import LoteChecker
 from icsoe_desktop.domain.movimientos import (
     CAMPO,
@@ -99,7 +105,9 @@ class ImportReport:
     importados: int = 0
     existentes: int = 0
     rechazadas: list[LineaRechazada] = field(default_factory=list)  # every problem, by line
-    notas: list[str] = field(default_factory=list)  # columns not used, summary rows left out
+    # What was read differently than asked: columns not used, summary rows left out, the
+    # encoding a lote was saved in.
+    notas: list[str] = field(default_factory=list)
     _messages: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -268,14 +276,74 @@ class _Writer:
         return len(self._line_of)
 
 
-def _lote_lines(path: Path) -> Iterator[tuple[int, str]]:
+_CHUNK = 2**20
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_BOM_AS_ANSI = codecs.BOM_UTF8.decode(ENCODING)  # «ï»¿»
+_NOTA_BOM = (
+    "El archivo empieza con la marca BOM de UTF-8, que un lote IDSE no lleva ("
+    + GUARDAR_EN_ANSI.removesuffix(".")
+    + "); se leyó sin ella."
+)
+_NOTA_UTF8 = (
+    "El archivo está guardado en UTF-8; " + GUARDAR_EN_ANSI + " Se leyó como UTF-8, así que "
+    "la «Ñ» y los acentos quedaron bien."
+)
+_NOTA_UTF16 = (
+    "El archivo está guardado en Unicode (UTF-16); " + GUARDAR_EN_ANSI + " Se leyó como Unicode."
+)
+
+
+def _head_encoding(head: bytes) -> str:
+    """The encoding the first bytes say, to find whether the file is a lote at all."""
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head)  # not final: the head may end inside a character
+    except UnicodeDecodeError:
+        return ENCODING
+    return "utf-8-sig"
+
+
+def _lote_encoding(path: Path, head: bytes) -> tuple[str, str]:
+    """How to read a lote file, and the note to give when it is not plain ANSI. A lote is ANSI
+    (Windows-1252); one saved with a BOM, in UTF-8 (the whole file valid UTF-8, which ANSI text
+    with a «Ñ» or an accent never is) or in UTF-16 with its BOM says so unambiguously, and is
+    read as saved. One pass over the bytes in 1 MB chunks; ASCII chunks are not decoded."""
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16", _NOTA_UTF16
+    bom = head.startswith(codecs.BOM_UTF8)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    non_ascii = False
+    try:
+        with path.open("rb") as f:
+            f.seek(len(codecs.BOM_UTF8) if bom else 0)
+            while chunk := f.read(_CHUNK):
+                if non_ascii or not chunk.isascii():
+                    non_ascii = True
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        non_ascii = False  # ANSI text
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+        ) from exc
+    if non_ascii:
+        return "utf-8-sig", _NOTA_UTF8
+    return ENCODING, _NOTA_BOM if bom else ""  # a BOM is dropped as the lines are read
+
+
+def _lote_lines(path: Path, encoding: str = ENCODING) -> Iterator[tuple[int, str]]:
     """The file's lines, read as they come (memory does not grow with the file). Universal
     newlines: \r\n, \n and a bare \r all end a line, as str.splitlines() did."""
     number = 0
     try:
-        with path.open(encoding=ENCODING, errors="replace", newline=None) as lines:
+        with path.open(encoding=encoding, errors="replace", newline=None) as lines:
             for number, line in enumerate(lines, start=1):
                 line = line.rstrip("\n")
+                if number == 1:
+                    line = line.removeprefix(_BOM_AS_ANSI)
                 if line.strip():
                     yield number, line
     except OSError as exc:
@@ -375,16 +443,20 @@ class MovimientosImporter:
             report.formato = "Excel"
             self._read_table(path, report, accept, today, size, progress)
             return
-        text = decode_text(head, path.name)
+        text = head.decode(_head_encoding(head), errors="replace")
         first = next((line for line in text.splitlines() if line.strip()), "")
-        if not looks_like_lote(first):
+        if not looks_like_lote(first.removeprefix(_BOM_AS_ANSI)):
+            decode_text(head, path.name)  # a binary file is refused by name
             report.formato = "CSV"
             self._read_table(path, report, accept, today, size, progress)
             return
         report.formato = "Lote IDSE"
+        encoding, nota = _lote_encoding(path, head)
+        if nota:
+            report.notas.append(nota)
         done = 0
         fast_line = LoteChecker(today, known)
-        for number, line in _lote_lines(path):
+        for number, line in _lote_lines(path, encoding):
             fast = fast_line(line)
             if fast is not None:
                 report.leidas += 1
