@@ -91,9 +91,9 @@ def _run(args: argparse.Namespace, services: Services) -> int:
         return 0
     if args.mov_command == "importar":
         report = services.importador.import_file(Path(args.archivo), CLI_ACTOR)
-        for nota in report.notas:
-            print(nota, file=sys.stderr)
         if not report.aplicado:
+            for nota in report.notas:  # what was left out, before the rows that failed
+                print(nota, file=sys.stderr)
             for line in report.rechazadas:
                 print(f"{report.unidad} {line.linea}: {line.motivo}", file=sys.stderr)
             unidades = "líneas" if report.unidad == "Línea" else "filas"

@@ -64,8 +64,11 @@ def test_movimientos_files_with_titles_totals_and_the_manuals_catalogue(tmp_path
     book = nomina.xlsx_movimientos_titulo_y_total(tmp_path / "mayo.xlsx", rows)
     result = cli(data, "movimientos", "importar", book)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "Excel: 6 movimientos nuevos, 0 ya existían.\n"
-    assert "Fila 10: se dejó fuera (fila de totales «Total»)." in result.stderr
+    assert result.stdout.splitlines() == [
+        "Excel: 6 movimientos nuevos, 0 ya existían.",
+        "Nota: Fila 1: se dejó fuera (título, encima del encabezado).",
+        "Nota: Fila 10: se dejó fuera (fila de totales «Total»).",
+    ]
     # The same movements, «08 Reingreso» in the Movimiento column: all six recognised.
     manual = nomina.csv_movimientos_catalogo_del_manual(tmp_path / "manual.csv", rows)
     result = cli(data, "movimientos", "importar", manual)

@@ -4,18 +4,10 @@ in whole through Importar movimientos (titles, the header on row 4, «N.S.S.», 
 
 from __future__ import annotations
 
-import pytest
-
 from icsoe_desktop.demo.hoja_ejemplo import escribir_hoja_movimientos
-from icsoe_desktop.domain.errors import ValidationError
 from tests.services.movimientos_data import add_registros
 
 
-@pytest.mark.xfail(
-    raises=ValidationError,
-    strict=True,
-    reason="títulos, alias de encabezados y totales: los lee el módulo de entrada común",
-)
 def test_the_manuals_example_sheet_is_imported_whole(services, tmp_path):
     add_registros(services)
     path = escribir_hoja_movimientos(tmp_path / "movimientos_noviembre.xlsx")
