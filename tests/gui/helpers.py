@@ -12,6 +12,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 # An answer for ``ModalDriver.answer``: press Enter in the box (its default button answers).
 ENTER = "<Enter>"
+# An answer pressing a button's Alt-letter in the box: ``alt("N")``.
+ALT = "<Alt+"
+
+
+def alt(letter: str) -> str:
+    return f"{ALT}{letter.upper()}>"
 
 
 @dataclass(frozen=True)
@@ -65,17 +71,21 @@ class ModalDriver:
                     widget.windowTitle(),
                     widget.text(),
                     widget.icon(),
-                    tuple(b.text() for b in buttons),
+                    tuple(sin_letra(b.text()) for b in buttons),
                 )
             )
             wanted = self._answers.popleft() if self._answers else buttons[0].text()
-            if wanted == ENTER:
+            if wanted == ENTER or wanted.startswith(ALT):
                 from PySide6.QtCore import Qt
                 from PySide6.QtTest import QTest
 
-                QTest.keyClick(widget, Qt.Key.Key_Return)
+                if wanted == ENTER:
+                    QTest.keyClick(widget, Qt.Key.Key_Return)
+                else:
+                    key = getattr(Qt.Key, f"Key_{wanted.removeprefix(ALT).rstrip('>')}")
+                    QTest.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
                 return
-            matching = [b for b in buttons if b.text() == wanted]
+            matching = [b for b in buttons if sin_letra(b.text()) == sin_letra(wanted)]
             assert matching, f"no button {wanted!r} in box {widget.text()!r}"
             matching[0].click()
             return
@@ -93,6 +103,11 @@ class ModalDriver:
         self.dialogs.clear()
         self._handled.clear()
         self._handlers.clear()
+
+
+def sin_letra(text: str) -> str:
+    """A button's text as read, without the «&» of its Alt-letter («&Sí» → «Sí»)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 def click(qtbot, widget: QWidget) -> None:

@@ -6,7 +6,10 @@ Unique means unique among what is on screen at once: the pages of a stacked widg
 page of the contratista's window, a step of an assistant) are shown one at a time, so each page
 gets its letters apart, never one of the widgets around it. Assigning them all together ran out
 of letters in the contratista's window, whose Alta page was left without any (Alt+V did not
-validate the CURP)."""
+validate the CURP).
+
+A button's own shortcut (Nuevo's Ctrl+N, Guardar's Ctrl+S) stays: Qt gives a button one shortcut,
+and setting a text with a letter would replace it, so the letter then gets one of its own."""
 
 from __future__ import annotations
 
@@ -68,7 +71,7 @@ def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     it, else one no other control of the window uses."""
     letter = widget.property(_LETTER) or _taken(widget.text())
     if "&" in text.replace("&&", "") or not letter:
-        widget.setText(text)
+        _set(widget, text)
         return
     from PySide6.QtWidgets import QMenuBar
 
@@ -83,9 +86,9 @@ def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     used.discard(letter)
     index = _choose(_visible_prefix(text), used, prefer=letter)
     if index is None:
-        widget.setText(text)
+        _set(widget, text)
         return
-    widget.setText(text[:index] + "&" + text[index:])
+    _set(widget, text[:index] + "&" + text[index:])
     widget.setProperty(_LETTER, text[index].lower())
 
 
@@ -136,8 +139,33 @@ def _give(widgets: Iterable[QWidget], used: set[str]) -> None:
         if index is None:
             continue
         used.add(text[index].lower())
-        widget.setText(text[:index] + "&" + text[index:])  # type: ignore[attr-defined]
+        _set(widget, text[:index] + "&" + text[index:])
         widget.setProperty(_LETTER, text[index].lower())
+
+
+def _set(widget: QWidget, text: str) -> None:
+    """``widget.setText(text)``, a button keeping the shortcut it was given (its letter, if
+    any, then answered by a shortcut of its own, replaced with the text)."""
+    if not isinstance(widget, QAbstractButton):
+        widget.setText(text)  # type: ignore[attr-defined]
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    own = widget.shortcut()
+    if own.isEmpty() or own == QKeySequence.mnemonic(widget.text()):
+        own = None  # only the letter of its old text: the new text brings its own
+    for old in widget.findChildren(QShortcut, _LETTER, Qt.FindChildOption.FindDirectChildrenOnly):
+        old.setParent(None)
+        old.deleteLater()
+    widget.setText(text)
+    if own is None:
+        return
+    widget.setShortcut(own)
+    key = QKeySequence.mnemonic(text)
+    if not key.isEmpty():
+        alt = QShortcut(key, widget, widget.animateClick)
+        alt.setObjectName(_LETTER)
 
 
 def _visible_prefix(text: str) -> str:
