@@ -186,3 +186,33 @@ def test_no_window_repeats_a_letter_nor_cancels_on_enter(
             problems[name] = found
         window.hide()
     assert not problems, "\n".join(f"{n}: {p}" for n, found in problems.items() for p in found)
+
+
+def test_actualizar_usuario_answers_its_letter_and_telefono_takes_no_letter(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured
+):
+    """Modificar usuario: the button's new text gets a letter no menu has (Alt+S opened
+    «Sesión»), and its letter presses it from Teléfono, which takes digits only."""
+    from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO
+    from tests.icsoe_helpers import CURP_BETO, form
+
+    mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
+    # Beto, registered and not active yet: his data may still be edited.
+    services.capturistas.alta(mundo.rfc, form(CURP_BETO, "Beto", "García", "Ruiz"))
+    window = show(qtbot, windows()["icsoe.contratista.IcsoeContratistaWindow"](mundo))
+    page = window.alta
+    window.paginas.setCurrentWidget(page)
+    [beto] = [row for row in window.consulta.model.rows if row.curp == CURP_BETO]
+    page.edit(beto)
+    assert plain(page.guardar.text()) == "actualizar usuario"
+    key = letter(page.guardar.text())
+    menus = {letter(action.text()) for action in window.menuBar().actions()}
+    assert key is not None and key not in menus
+    telefono = page.telefono.text()
+    page.telefono.setFocus()
+    qtbot.keyClicks(page.telefono, "abc")
+    assert page.telefono.text() == telefono
+    press_alt(qtbot, window, getattr(Qt.Key, f"Key_{key.upper()}"))
+    qtbot.waitUntil(lambda: MSG_ACTUALIZADO in modals.texts)
+    beto = services.capturistas.fila(mundo.rfc, beto.id)
+    assert beto.telefono == telefono == "5512345678"  # saved as it was: no «u» typed into it

@@ -70,26 +70,46 @@ def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     «Actualizar usuario» as the form's mode changes): the same letter when the new text has
     it, else one no other control of the window uses."""
     letter = widget.property(_LETTER) or _taken(widget.text())
-    if "&" in text.replace("&&", "") or not letter:
+    if (given := _taken(text)) or not letter:
         _set(widget, text)
+        widget.setProperty(_LETTER, given)
         return
     from PySide6.QtWidgets import QMenuBar
 
     window = widget.window()
-    others = [w for w in window.findChildren(QWidget) if w is not widget and _labelled(w)]
+    pages = _pages(widget)
+    others = [
+        w
+        for w in window.findChildren(QWidget)
+        if w is not widget and _labelled(w) and _pages(w) <= pages  # on screen with it
+    ]
+    # The menu bar's letters too: Alt+S would open «Sesión», never press the button.
     used = _letters(others) | {
-        letter
+        taken
         for bar in window.findChildren(QMenuBar)
         for action in bar.actions()
-        if (letter := _taken(action.text()))
+        if (taken := _taken(action.text()))
     }
-    used.discard(letter)
     index = _choose(_visible_prefix(text), used, prefer=letter)
     if index is None:
         _set(widget, text)
         return
     _set(widget, text[:index] + "&" + text[index:])
     widget.setProperty(_LETTER, text[index].lower())
+
+
+def _pages(widget: QWidget) -> set[int]:
+    """The stacked pages ``widget`` is in (by address): a control in another page is never on
+    screen with it."""
+    from PySide6.QtWidgets import QStackedWidget
+    from shiboken6 import getCppPointer
+
+    found: set[int] = set()
+    while (parent := widget.parentWidget()) is not None and not widget.isWindow():
+        if isinstance(parent, QStackedWidget):
+            found.add(getCppPointer(widget)[0])
+        widget = parent
+    return found
 
 
 def _assign_scope(root: QWidget, outer: set[str]) -> None:
