@@ -264,8 +264,12 @@ def test_the_first_start_login_shows_its_fields_whole_and_stays_centred(qtbot, d
         qtbot.waitUntil(login.empresa_selector.isVisible)
         assert login.height() > alto
         _en_medio(login, area)
-        for campo in (login.usuario, login.contrasena, login.mostrar):
-            assert campo.height() >= campo.minimumSizeHint().height() >= 19, campo.objectName()
+        campos = (login.usuario, login.contrasena, login.mostrar)
+        assert all(campo.minimumSizeHint().height() >= 19 for campo in campos)
+        # Laid out on the event loop's next turns: then each field is whole.
+        qtbot.waitUntil(
+            lambda: all(campo.height() >= campo.minimumSizeHint().height() for campo in campos)
+        )
         assert login.usuario_label.geometry().bottom() < login.correo_nota.geometry().top()
     finally:
         application.shutdown()

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QMenuBar,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -150,12 +152,58 @@ def _problems(window: QWidget, state: str) -> list[str]:
         for taken, texts in letters.items()
         if len(texts) > 1
     ]
+    found += [f"{state}: «{text}» sin letra" for text in _sin_letra(window)]
+    for bar in window.findChildren(QMenuBar):
+        for action in bar.actions():
+            if action.menu() is not None:
+                found += [f"{state}: {p}" for p in _menu_problems(action.menu(), action.text())]
     if _something_to_type(window):
         found += [
             f"{state}: Enter oprime «{button.text()}»"
             for button in window.findChildren(QPushButton)
             if button.isVisible() and button.isDefault() and plain(button.text()) in CANCELA
         ]
+    return found
+
+
+def _sin_letra(window: QWidget) -> list[str]:
+    """The controls on screen a clerk cannot reach by an Alt-letter. A radio button whose
+    group has one with a letter is reached through it (the arrows choose)."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        labelled = (isinstance(widget, QAbstractButton) and widget.text()) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        )
+        if not (labelled and widget.isVisible()) or letter(widget.text()):
+            continue
+        if isinstance(widget, QRadioButton) and any(
+            letter(other.text())
+            for other in widget.parentWidget().findChildren(QRadioButton)
+            if other.isVisible()
+        ):
+            continue
+        found.append(widget.text())
+    return found
+
+
+def _menu_problems(menu: QMenu, path: str) -> list[str]:
+    """In an open menu each item answers its letter alone: one each, none repeated."""
+    found: list[str] = []
+    seen: dict[str, list[str]] = {}
+    for action in menu.actions():
+        if action.isSeparator() or not action.text():
+            continue
+        if taken := letter(action.text()):
+            seen.setdefault(taken, []).append(action.text())
+        else:
+            found.append(f"{plain(path)} › «{action.text()}» sin letra")
+        if action.menu() is not None:
+            found += _menu_problems(action.menu(), action.text())
+    found += [
+        f"{plain(path)}: {taken.upper()} en {' y '.join(texts)}"
+        for taken, texts in seen.items()
+        if len(texts) > 1
+    ]
     return found
 
 
@@ -172,7 +220,7 @@ def _something_to_type(window: QWidget) -> bool:
     return False
 
 
-def test_no_window_repeats_a_letter_nor_cancels_on_enter(
+def test_no_window_repeats_or_lacks_a_letter_nor_cancels_on_enter(
     qtbot, services, data_dir, tmp_path, modals, smtp_configured
 ):
     mundo = sembrar(services, data_dir, tmp_path, smtp_configured)

@@ -14,8 +14,13 @@ and setting a text with a letter would replace it, so the letter then gets one o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
 
 # QMenuBar and QStackedWidget are imported where a whole window is looked through, not with the
 # login (its list of controls needs neither): each class's first use costs ~1 ms (bench/startup.py).
@@ -62,7 +67,19 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
         for action in bar.actions():
             if letter := _taken(action.text()):
                 used.add(letter)
+            if (menu := action.menu()) is not None:
+                _give_menu(menu)
     _assign_scope(window, used)
+
+
+def _give_menu(menu: QMenu) -> None:
+    """An open menu's items answer their letter alone: unique within the menu (and each
+    submenu apart)."""
+    actions = [a for a in menu.actions() if not a.isSeparator() and a.text()]
+    _give(actions, _letters(actions))
+    for action in actions:
+        if (submenu := action.menu()) is not None:
+            _give_menu(submenu)
 
 
 def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
@@ -145,25 +162,71 @@ def _all_labelled(root: QWidget) -> list[QWidget]:
     return [w for w in root.findChildren(QWidget) if not w.isWindow() and _labelled(w)]
 
 
-def _letters(widgets: Iterable[QWidget]) -> set[str]:
+def _letters(widgets: Iterable[QWidget | QAction]) -> set[str]:
     return {letter for w in widgets if (letter := _taken(w.text()))}  # type: ignore[attr-defined]
 
 
-def _give(widgets: Iterable[QWidget], used: set[str]) -> None:
+def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
+    """A letter for each of ``widgets`` without one, none of ``used`` (which grows)."""
+    pending: list[QWidget] = []
     for widget in widgets:
-        text = widget.text()  # type: ignore[attr-defined]
-        if letter := _taken(text):
+        if letter := _taken(widget.text()):  # type: ignore[attr-defined]
             widget.setProperty(_LETTER, letter)
-            continue
-        index = _choose(_visible_prefix(text), used)
+        else:
+            pending.append(widget)
+    texts = [_visible_prefix(w.text()) for w in pending]  # type: ignore[attr-defined]
+    movable = [isinstance(w, QLabel) for w in pending]
+    for widget, text, index in zip(pending, texts, _emparejar(texts, used, movable), strict=True):
         if index is None:
             continue
         used.add(text[index].lower())
-        _set(widget, text[:index] + "&" + text[index:])
+        full = widget.text()  # type: ignore[attr-defined]
+        _set(widget, full[:index] + "&" + full[index:])
         widget.setProperty(_LETTER, text[index].lower())
 
 
-def _set(widget: QWidget, text: str) -> None:
+def _emparejar(texts: Sequence[str], used: set[str], movable: Sequence[bool]) -> list[int | None]:
+    """The index of each text's letter: in order, each takes its first free choice (a word's
+    first letter, then any); a text left without one takes a letter from an earlier label
+    (``movable``) that can do with another of its own (augmenting paths), so that a busy
+    form's last buttons (Guardar) do not go without because its labels came first. A button
+    gives its letter away only when no label can (the letter a clerk learns is a button's)."""
+    choices = [_choices(text, used) for text in texts]
+    owner: dict[str, int] = {}
+
+    def take(number: int, seen: set[str], any_moves: bool) -> bool:
+        for letter in choices[number]:
+            if letter not in owner:  # a free letter first: nobody moves without need
+                owner[letter] = number
+                return True
+        for letter in choices[number]:
+            if letter in seen:
+                continue
+            seen.add(letter)
+            holder = owner[letter]
+            if (any_moves or movable[holder]) and take(holder, seen, any_moves):
+                owner[letter] = number
+                return True
+        return False
+
+    for number in range(len(texts)):
+        # Labels give way first; a button only when no label can.
+        take(number, set(), False) or take(number, set(), True)
+    found: list[int | None] = [None] * len(texts)
+    for letter, number in owner.items():
+        found[number] = choices[number][letter]
+    return found
+
+
+def _choices(text: str, used: set[str]) -> dict[str, int]:
+    """Each letter ``text`` may take (not ``used``), in order of preference, at its index."""
+    found: dict[str, int] = {}
+    while (index := _choose(text, used | set(found))) is not None:
+        found[text[index].lower()] = index
+    return found
+
+
+def _set(widget: QWidget | QAction, text: str) -> None:
     """``widget.setText(text)``, a button keeping the shortcut it was given (its letter, if
     any, then answered by a shortcut of its own, replaced with the text)."""
     if not isinstance(widget, QAbstractButton):
