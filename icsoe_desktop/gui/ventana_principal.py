@@ -318,10 +318,14 @@ class VentanaPrincipal(QMainWindow):
         )
         self.refresh_pendientes()
 
-    def open_certificados(self, parent: QWidget | None = None) -> None:
+    def open_certificados(
+        self, parent: QWidget | None = None, *, avisar_al_cerrar: bool = True
+    ) -> None:
         from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
 
-        ejecutar_modal(CertificadosImssDialog(self._services, self.usuario, _parent(parent, self)))
+        dialog = CertificadosImssDialog(self._services, self.usuario, _parent(parent, self))
+        dialog.avisar_al_cerrar = avisar_al_cerrar
+        ejecutar_modal(dialog)
         self.refresh_pendientes()
 
     def _open_emisores(self) -> None:

@@ -35,6 +35,7 @@ class ModalDriver:
         self._answers: deque[str] = deque()
         self._handlers: deque[Callable[[QWidget], None]] = deque()
         self._handled: list[QWidget] = []
+        self._tick = False
         self._timer = QTimer()
         self._timer.setInterval(15)
         self._timer.timeout.connect(self._poll)
@@ -43,6 +44,10 @@ class ModalDriver:
     def answer(self, *buttons: str) -> None:
         """Texts of the buttons to click on the next message boxes (default: the first one)."""
         self._answers.extend(buttons)
+
+    def tick(self) -> None:
+        """The next message box with a check box («No volver a preguntar…»): tick it first."""
+        self._tick = True
 
     def handle(self, fn: Callable[[QWidget], None]) -> None:
         """What to do with the next modal dialog that is not a message box (default: reject)."""
@@ -74,6 +79,9 @@ class ModalDriver:
                     tuple(sin_letra(b.text()) for b in buttons),
                 )
             )
+            if self._tick and (casilla := widget.checkBox()) is not None:
+                self._tick = False
+                click_box(casilla)
             wanted = self._answers.popleft() if self._answers else buttons[0].text()
             if wanted == ENTER or wanted.startswith(ALT):
                 from PySide6.QtCore import Qt
@@ -103,6 +111,14 @@ class ModalDriver:
         self.dialogs.clear()
         self._handled.clear()
         self._handlers.clear()
+
+
+def click_box(check: QWidget) -> None:
+    """A real click on a check box's box."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
 
 
 def sin_letra(text: str) -> str:
