@@ -19,8 +19,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from icsoe_desktop.gui import ayuda
 from icsoe_desktop.gui.manual import ManualWindow
-from tests.gui.test_disposicion import colocar
-from tests.gui.ventanas import Mundo, sembrar, states, windows
+from tests.gui.ventanas import Mundo, colocar, sembrar, states, windows
 
 MANUAL = Path(__file__).resolve().parents[2] / "docs" / "manual"
 # A key as the manual and the tooltips write it: with Ctrl/Alt/Mayús, a function key, or a

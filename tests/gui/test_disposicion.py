@@ -14,28 +14,14 @@ from collections.abc import Iterator
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QLabel,
     QLayout,
-    QMessageBox,
     QSizePolicy,
     QWidget,
 )
 
 from icsoe_desktop.gui.idse.login import IdseLoginWindow
-from icsoe_desktop.gui.kit.geometria import centrar
-from tests.gui.ventanas import sembrar, states, windows
-
-
-def colocar(window: QWidget) -> None:
-    """On screen as the app puts it: a main window sized to its contents and centred (dialogs
-    place themselves)."""
-    if window.isWindow() and not isinstance(window, QDialog | QMessageBox):
-        if not window.testAttribute(Qt.WidgetAttribute.WA_Resized):
-            window.adjustSize()
-        centrar(window)
-    window.show()
-    QApplication.processEvents()
+from tests.gui.ventanas import colocar, sembrar, states, windows
 
 
 def _en_layout(layout: QLayout, widget: QWidget) -> bool:
@@ -132,17 +118,3 @@ def test_no_window_squashes_or_overlaps_a_control(
         problems += _revisar(window, name)
         window.hide()
     assert not problems, "\n".join(problems)
-
-
-def test_first_start_login_shows_its_fields_whole(qtbot, services):
-    """The first window anyone sees: the hint does not squash Usuario and Contraseña."""
-    login = IdseLoginWindow(services)
-    qtbot.addWidget(login)
-    colocar(login)
-    assert login.primer_paso.isVisible()
-    for field in (login.usuario, login.contrasena):
-        assert field.height() >= field.minimumSizeHint().height() >= 20
-    usuario = login.usuario_label.geometry()
-    nota = login.correo_nota.geometry()
-    assert usuario.bottom() < nota.top(), "«(Correo electrónico)» tapa «Usuario:»"
-    assert login.mostrar.height() >= login.mostrar.sizeHint().height()

@@ -10,8 +10,19 @@ import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QStackedWidget, QTabBar, QTabWidget, QWidget, QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QStackedWidget,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+    QWizard,
+)
 
+from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.services.acceso.accounts import Registration
 
 ADMIN = "admin@nominas.com"
@@ -289,3 +300,14 @@ def states(window: QWidget) -> Iterator[str]:
             else:
                 stack.setCurrentIndex(index)
             yield f"{stack.objectName() or 'páginas'}[{stack.currentWidget().objectName()}]"
+
+
+def colocar(window: QWidget) -> None:
+    """On screen as the app puts it: a main window sized to its contents and centred (dialogs
+    place themselves)."""
+    if window.isWindow() and not isinstance(window, QDialog | QMessageBox):
+        if not window.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            window.adjustSize()
+        centrar(window)
+    window.show()
+    QApplication.processEvents()

@@ -168,7 +168,7 @@ def _letters(widgets: Iterable[QWidget | QAction]) -> set[str]:
 
 def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
     """A letter for each of ``widgets`` without one, none of ``used`` (which grows)."""
-    pending: list[QWidget] = []
+    pending: list[QWidget | QAction] = []
     for widget in widgets:
         if letter := _taken(widget.text()):  # type: ignore[attr-defined]
             widget.setProperty(_LETTER, letter)
