@@ -107,6 +107,8 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         )
 
     try:
+        # A new installation: nobody registered yet, the «Primer paso» hint on the login.
+        shot("00_primer_arranque", lambda: IdseLoginWindow(services))
         register("idse@nominas.com", "Claudia", "Hernández", "Ruiz")
         shot("01_acceso_idse_un_usuario", lambda: IdseLoginWindow(services))
         register("idse1@nominas.com", "Óscar", "Peña", "")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
@@ -52,6 +53,7 @@ class RechazosDialog(QDialog):
         self.copiar.clicked.connect(self.copy_to_clipboard)
         self.cerrar.clicked.connect(self.accept)
         self.cerrar.setDefault(True)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(680, 420)
         centrar(self, parent)  # fits the screen, centred on its window
 
