@@ -108,3 +108,20 @@ def test_a_name_typed_without_ending_takes_the_chosen_filter(tmp_path):
     assert con_terminacion(tmp_path / "junio", texto) == tmp_path / "junio.csv"
     assert con_terminacion(tmp_path / "junio", excel) == tmp_path / "junio.xlsx"
     assert con_terminacion(tmp_path / "junio.csv", excel) == tmp_path / "junio.csv"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("ocupado.xlsx", "excel_no_guardado"), ("ocupado.csv", "csv_no_guardado")]
+)
+def test_a_file_that_cannot_be_written_is_told_in_spanish_and_nothing_is_left(tmp_path, name, code):
+    from icsoe_desktop.services.archivos.excel import TEXT, SheetColumn
+    from icsoe_desktop.services.archivos.salida import write_table
+
+    folder = tmp_path / "exportes"
+    target = folder / name
+    target.mkdir(parents=True)  # something that is not a file stands where the export goes
+    with pytest.raises(ValidationError) as refused:
+        write_table(target, "Hoja", [SheetColumn("NSS", TEXT, 12)], [["12345678901"]], 1)
+    assert refused.value.code == code
+    assert refused.value.message.startswith(f"No se pudo guardar «{name}»: ")
+    assert sorted(p.name for p in folder.iterdir()) == [name]  # no temporary file left

@@ -10,7 +10,6 @@ lote, the informativa's worker CSVs) have their own writers, in ANSI (Windows-12
 from __future__ import annotations
 
 import csv
-import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from itertools import chain
@@ -26,10 +25,9 @@ from icsoe_desktop.services.archivos.excel import (
     ExportCancelled,
     Progress,
     SheetColumn,
+    no_guardado,
     write_sheet,
 )
-
-log = logging.getLogger(__name__)
 
 XLSX, CSV = ".xlsx", ".csv"
 # The save dialogs' choices; the first is the one a name without ending gets.
@@ -129,12 +127,7 @@ def _write_csv(
                     records(), str(temporary), bom=True, sanitize_formulas=True, columns=headers
                 )
     except OSError as exc:  # a locked file (open in Excel), no permission, disk full
-        log.warning("No se pudo guardar %s", path, exc_info=True)
-        raise ValidationError(
-            "csv_no_guardado",
-            f"No se pudo guardar «{path.name}»: {exc.strerror or exc}. Si el archivo está "
-            "abierto en Excel, ciérralo e intenta de nuevo.",
-        ) from exc
+        raise no_guardado(path, exc, "csv_no_guardado") from exc
     if progress:
         progress(written, total)
     return written
