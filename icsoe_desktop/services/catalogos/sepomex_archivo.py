@@ -5,8 +5,7 @@ is a copyright notice, the second the column names, then one asentamiento per li
 also hands it zipped (``CPdescarga.zip``). The file is streamed a line at a time, never whole.
 Every way the file can be wrong (empty, foreign, binary, an Excel or XML download, truncated,
 other columns, a device or a file far bigger than the catalogue, text in another encoding) is
-a ``ValidationError`` in Spanish:
-IT downloads it by hand and must be told what to fetch again.
+a ``ValidationError`` in Spanish: IT downloads it by hand and must be told what to fetch again.
 """
 
 from __future__ import annotations
