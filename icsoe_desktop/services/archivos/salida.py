@@ -127,7 +127,7 @@ def _write_csv(
                     records(), str(temporary), bom=True, sanitize_formulas=True, columns=headers
                 )
     except OSError as exc:  # a locked file (open in Excel), no permission, disk full
-        raise no_guardado(path, exc, "csv_no_guardado") from exc
+        raise no_guardado("csv_no_guardado", path, exc) from exc
     if progress:
         progress(written, total)
     return written
