@@ -90,3 +90,20 @@ def test_the_board_says_the_deadline_ends_at_2359_central_time() -> None:
     assert dias_texto(0) == "Vence hoy a las 23:59, hora del centro"
     assert dias_texto(-1) == "Vencida hace 1 día"
     assert dias_texto(3) == "3"
+
+
+def test_nueva_informativa_says_what_a_correccion_and_an_actualizacion_are(qtbot, services, quien):
+    from icsoe_desktop.domain.informativa.modelo import ACTUALIZACION, CORRECCION, NORMAL
+    from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
+
+    rfc, ana = quien
+    dialog = NuevaInformativaDialog(services, ana, rfc)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    notas = {}
+    for tipo in (CORRECCION, ACTUALIZACION, NORMAL):
+        dialog.tipo_combo.setCurrentIndex(dialog.tipo_combo.findData(tipo))
+        notas[tipo] = dialog.nota.text()
+    assert "se crea con una copia de todos sus contratos y trabajadores" in notas[CORRECCION]
+    assert "sólo en mayo, septiembre o enero, por el cuatrimestre anterior" in notas[ACTUALIZACION]
+    assert notas[NORMAL] == ""

@@ -11,8 +11,8 @@ from datetime import date, time
 from icsoe_desktop.domain.informativa.modelo import (
     ACTUALIZACION,
     CORRECCION,
+    MESES,
     NORMAL,
-    SIN_EFECTOS,
     Periodo,
 )
 
@@ -30,7 +30,6 @@ class Lineamientos:
     # months, and only for the period just before the one in course. Whether the portal has
     # enabled Sin efectos and Actualización is unverified: both stay offered.
     meses_actualizacion: frozenset[int] = frozenset({5, 9, 1})
-    complementarias_en_cualquier_momento: frozenset[str] = frozenset({CORRECCION, SIN_EFECTOS})
     # Lineamientos 5.3: the last day runs until 23:59 Central Mexico time.
     hora_limite: time = time(23, 59)
 
@@ -44,6 +43,13 @@ def actualizacion_permitida(
     """A Complementaria de Actualización of ``periodo`` may be filed on ``hoy`` (Central Mexico
     date): a month of ``meses_actualizacion``, for the period just before the one in course."""
     return hoy.month in reglas.meses_actualizacion and Periodo.de_fecha(hoy).anterior() == periodo
+
+
+def meses_actualizacion_texto(reglas: Lineamientos = LINEAMIENTOS) -> str:
+    """«mayo, septiembre o enero»: in the order of the year's filings."""
+    orden = sorted(reglas.meses_actualizacion, key=lambda m: (m - 5) % 12)
+    meses = [MESES[m - 1] for m in orden]
+    return " o ".join([", ".join(meses[:-1]), meses[-1]]) if len(meses) > 1 else "".join(meses)
 
 
 def cuenta_para_el_limite(tipo: str, reglas: Lineamientos = LINEAMIENTOS) -> bool:
@@ -60,5 +66,6 @@ __all__ = [
     "Lineamientos",
     "actualizacion_permitida",
     "cuenta_para_el_limite",
+    "meses_actualizacion_texto",
     "vence_texto",
 ]

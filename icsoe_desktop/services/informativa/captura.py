@@ -17,9 +17,9 @@ from icsoe_desktop.domain.emails import check_email
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.informativa.lineamientos import (
-    LINEAMIENTOS,
     actualizacion_permitida,
     cuenta_para_el_limite,
+    meses_actualizacion_texto,
     vence_texto,
 )
 from icsoe_desktop.domain.informativa.modelo import (
@@ -30,7 +30,6 @@ from icsoe_desktop.domain.informativa.modelo import (
     ESTADOS,
     FIRMADA,
     LISTA_PARA_FIRMA,
-    MESES,
     NORMAL,
     SIN_INFORMACION,
     TIPOS,
@@ -277,13 +276,10 @@ class InformativasService(InformativaBase):
                 "complementa",
             )
         if tipo == ACTUALIZACION and not actualizacion_permitida(periodo, hoy):
-            # In the order of the year of filings: mayo, septiembre, enero.
-            orden = sorted(LINEAMIENTOS.meses_actualizacion, key=lambda m: (m - 5) % 12)
-            meses = [MESES[m - 1] for m in orden]
             raise ValidationError(
                 "actualizacion_fuera_de_plazo",
                 "Una complementaria de Actualización se presenta sólo en "
-                f"{', '.join(meses[:-1])} o {meses[-1]}, por el cuatrimestre anterior: hoy no "
+                f"{meses_actualizacion_texto()}, por el cuatrimestre anterior: hoy no "
                 f"se puede presentar una de {periodo.texto}.",
                 "tipo",
             )
