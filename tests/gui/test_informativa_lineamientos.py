@@ -11,9 +11,13 @@ from icsoe_desktop.gui.informativa.contratante import EXTRANJERO, ContratanteDia
 from icsoe_desktop.gui.informativa.vencimientos import dias_texto
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests.gui.helpers import click, type_text, wait_operations
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.informativa_servicios import (
+    PERIODO,
+    capturista_activa,
+    contrato_con_trabajadores,
+    movimientos_con_sbc,
+)
 from tests.services.movimientos_data import CURPS, nss
-from tests.services.test_informativa_lineamientos import _movimientos
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def test_a_typed_nss_proposes_its_sbc_and_revisar_warns_where_one_differs(
     qtbot, services, quien, modals, tmp_path
 ):
     rfc, ana = quien
-    _movimientos(services, tmp_path)  # nss(7): 500.00 in mayo–agosto, 550.00 in September
+    movimientos_con_sbc(services, tmp_path)  # nss(7): 500.00 in mayo–agosto, 550.00 in September
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=1)
     window = InformativaWindow(services, ana, rfc, uuid, False)

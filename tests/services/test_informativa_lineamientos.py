@@ -25,8 +25,13 @@ from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.services.informativa.exportar import exportar
 from tests import credentials_factory as cf
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
-from tests.services.movimientos_data import CURPS, add_registros, known_rows, nss, write_csv
+from tests.informativa_servicios import (
+    PERIODO,
+    capturista_activa,
+    contrato_con_trabajadores,
+    movimientos_con_sbc,
+)
+from tests.services.movimientos_data import CURPS, nss
 
 EXTRANJERO = Parte(rfc="XEXX010101000", nombre="Overseas Services LLC")
 
@@ -165,24 +170,11 @@ def test_contracts_with_a_foreign_firm_without_establishment_are_left_out(
     assert len(inf.informativa(uuid, ana).contratos) == 2
 
 
-def _movimientos(services, tmp_path):
-    """nss(7)'s SBC: 500.00 from 01/06/2026 and 550.00 from 01/09/2026 (after mayo–agosto)."""
-    add_registros(services)
-    rows = known_rows()
-    for fecha, sbc in (("01/06/2026", "500.00"), ("01/09/2026", "550.00")):
-        rows.append(
-            {**rows[2], "NSS": nss(7), "Nombre": "MARIA", "Fecha": fecha, "SBC": sbc}
-            | {"Salario": sbc, "Estado": "Aprobado", "Clave Trabajador": "E7"}
-        )
-    report = services.importador.import_file(write_csv(tmp_path / "movs.csv", rows), "t")
-    assert report.aplicado, report.rechazadas
-
-
 def test_the_sbc_proposed_is_the_last_registered_in_the_period(
     services, data_dir, tmp_path, smtp_configured
 ):
     rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
-    _movimientos(services, tmp_path)
+    movimientos_con_sbc(services, tmp_path)
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
     svc = services.informativa_trabajadores
@@ -200,7 +192,7 @@ def test_revisar_warns_without_blocking_where_an_sbc_differs(
     services, data_dir, tmp_path, smtp_configured
 ):
     rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
-    _movimientos(services, tmp_path)
+    movimientos_con_sbc(services, tmp_path)
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=2)
     svc = services.informativa_trabajadores
