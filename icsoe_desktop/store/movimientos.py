@@ -186,6 +186,19 @@ def curps_by_nss(conn: Connection | Session, nss: Sequence[str]) -> dict[str, st
     return {nss: value for nss, value in rows}
 
 
+def sbcs_by_nss(conn: Connection | Session, nss: Sequence[str], hasta: date) -> dict[str, int]:
+    """NSS → SBC (centavos) of the live movements of these NSS dated up to ``hasta``: the
+    latest that has one, the SBC registered with the IMSS on that day."""
+    rows = conn.execute(
+        text(
+            "SELECT nss, sbc FROM movimientos WHERE deleted = 0 AND sbc > 0 AND fecha <= :hasta "
+            "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
+        ),
+        {"nss": json.dumps(sorted(set(nss))), "hasta": hasta.isoformat()},
+    )
+    return {nss: value for nss, value in rows}
+
+
 def nombres_by_nss(conn: Connection | Session, nss: Sequence[str]) -> dict[str, str]:
     """NSS → full name of the live movements of these NSS, the latest's."""
     rows = conn.execute(

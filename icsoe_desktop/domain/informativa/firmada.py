@@ -148,4 +148,5 @@ def _informativa(d: dict[str, Any]) -> Informativa:
         contratos=tuple(map(_contrato, _tipo(list, d["contratos"]))),
         complementa=None if complementa is None else _tipo(str, complementa),
         otras=(),
+        extranjeros=0,
     )

@@ -43,6 +43,7 @@ MSG_IMPORT_PROBLEMAS = (
     "No se agregó ningún trabajador de «{archivo}»: {cuantos}. Corrige el archivo e impórtalo "
     "de nuevo."
 )
+MSG_SBC_PROPUESTO = "El último SBC registrado en los movimientos de la empresa en el periodo."
 ROW_HEIGHT = 22
 
 
@@ -91,6 +92,8 @@ class TrabajadoresPanel(QObject):
         header.setStretchLastSection(True)
         self.tabla.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.curp.textEdited.connect(lambda text: _upper(self.curp, text))
+        self.nss.textEdited.connect(self._proponer_sbc)
+        self._sbc_propuesto = ""  # what _proponer_sbc wrote (replaced when the NSS changes)
         for edit in (self.nss, self.curp, self.sbc):
             edit.returnPressed.connect(self.agregar_tecleado)
         self.agregar.clicked.connect(self.agregar_tecleado)
@@ -174,8 +177,26 @@ class TrabajadoresPanel(QObject):
             return
         for edit in (self.nss, self.curp, self.sbc):
             edit.clear()
+        self._sbc_propuesto = ""
         self.nss.setFocus()
         self._recargar(mostrar_ultimo=True)
+
+    def _proponer_sbc(self, nss: str) -> None:
+        """A complete NSS proposes, in an empty SBC field, the last SBC the empresa's
+        movimientos registered for it in the period (the one the IMSS checks against)."""
+        if self.contrato is None or self.sbc.text() not in ("", self._sbc_propuesto):
+            return  # the clerk typed an SBC: it stays
+        sbc = None
+        if len(nss.strip()) == 11:
+            try:
+                sbc = self._services.informativa_trabajadores.sbc_registrado(
+                    self.contrato.uuid, self._actor, nss
+                )
+            except DomainError:
+                sbc = None  # nothing to propose; Agregar says what is wrong
+        self._sbc_propuesto = "" if sbc is None else f"{sbc // 100}.{sbc % 100:02d}"
+        self.sbc.setText(self._sbc_propuesto)
+        self.sbc.setToolTip(MSG_SBC_PROPUESTO if sbc is not None else "")
 
     def de_la_empresa(self) -> None:
         if self.contrato is None or not self.editable:

@@ -175,6 +175,17 @@ class TrabajadoresContratoService(InformativaBase):
         )
         return replace(resultado, notas=list(leido.notas))
 
+    def sbc_registrado(self, contrato: str, actor: str | None, nss: str) -> int | None:
+        """The last SBC (centavos) the empresa's movimientos registered for ``nss`` up to the
+        end of the contract's period: what a worker typed in is proposed with. None: unknown
+        (or not an NSS)."""
+        nss = "".join(nss.split())
+        if len(nss) != 11 or not nss.isdigit():
+            return None
+        with self._store.session() as session:
+            _, informativa = self._contrato(session, contrato, actor)
+            return sbcs_registrados(session, [nss], Periodo.de_clave(informativa.periodo)).get(nss)
+
     def buscar_en_la_empresa(self, texto: str, limite: int = 200) -> list[Trabajador]:
         """The empresa's own workers whose NSS or CURP starts with ``texto``, or whose name
         holds each of its words; each with its CURP, name and SBC of its latest movimiento."""
@@ -203,7 +214,16 @@ class TrabajadoresContratoService(InformativaBase):
         ]
         if faltan:
             return ResultadoImportacion(0, faltan)
-        sin_renglon = [replace(t, renglon=None) for t in trabajadores]
+        # Each with the SBC registered in the contract's period, not the one of its latest
+        # movimiento (which may be later than the period).
+        with self._store.session() as session:
+            _, informativa = self._contrato(session, contrato, actor)
+            registrados = sbcs_registrados(
+                session, [t.nss for t in trabajadores], Periodo.de_clave(informativa.periodo)
+            )
+        sin_renglon = [
+            replace(t, renglon=None, sbc=registrados.get(t.nss, t.sbc)) for t in trabajadores
+        ]
         return self.agregar_varios(
             contrato, actor, sin_renglon, accion="icsoe_trabajadores_de_la_empresa"
         )
@@ -265,6 +285,14 @@ def curps_de_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
     return movs_sql.curps_by_nss(session, nss)
 
 
+def sbcs_registrados(session: Session, nss: list[str], periodo: Periodo) -> dict[str, int]:
+    """NSS → the last SBC registered in the empresa's movimientos up to the end of ``periodo``
+    (the SBC the informativa declares for each worker)."""
+    if not nss:
+        return {}
+    return movs_sql.sbcs_by_nss(session, nss, periodo.fin)
+
+
 def _nombres_en_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
     if not nss:
         return {}
@@ -280,4 +308,5 @@ __all__ = [
     "TrabajadorFila",
     "TrabajadoresContratoService",
     "curps_de_la_empresa",
+    "sbcs_registrados",
 ]
