@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0025_bitacora_encadenada"
+HEAD = "0026_contratante_extranjero"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -144,6 +144,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "correo",
             "created_at",
             "entidad",
+            "extranjero_sin_ep",
             "municipio",
             "nombre",
             "numero_exterior",
