@@ -6,6 +6,13 @@ It always works on a throw-away data dir: the user's real data is never touched.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from icsoe_desktop.services.container import Services
+
 import os
 import tempfile
 from collections.abc import Callable
@@ -86,7 +93,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     )
     from icsoe_desktop.services.container import open_services
 
-    app = QApplication.instance() or QApplication([])
+    app = cast(QApplication, QApplication.instance()) or QApplication([])
     apply_style(app)
     services = open_services(data_dir)
     written: list[Path] = []
@@ -228,7 +235,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     return written
 
 
-def _wizard(services) -> object:
+def _wizard(services: Services) -> ConfiguracionInicialWizard:
     """Configuración inicial at its first pending step; its buttons open nothing here."""
     from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
 
@@ -367,6 +374,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
         main = VentanaPrincipal(services, "idse@nominas.com")
         main.movimientos.tabs.setCurrentIndex(4)
         panel = main.movimientos.lotes
+        assert panel is not None  # built with the window
         panel.registro.setCurrentIndex(panel.registro.findText(registro))
         panel.pendientes.setData(  # one row chosen, as a clerk would
             panel.pendientes.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
@@ -669,7 +677,9 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     shot("70_informativas_inicio", inicio)
     shot("71_nueva_informativa", lambda: NuevaInformativaDialog(services, curp, DEMO_RFC))
 
-    def ventana(actor: str = curp, uuid: str = en_captura, firma: bool = False) -> object:
+    def ventana(
+        actor: str = curp, uuid: str = en_captura, firma: bool = False
+    ) -> InformativaWindow:
         return InformativaWindow(services, actor, DEMO_RFC, uuid, firma)
 
     shot("72_informativa_contratos", ventana)

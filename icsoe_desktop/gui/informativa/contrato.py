@@ -33,6 +33,8 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
     from icsoe_desktop.services.container import Services
 
 TITLE = "Contrato"
@@ -368,7 +370,9 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         return self._guardar()
 
 
-def _row(grid: QGridLayout, row: int, text: str, field: QWidget, content: object = None) -> QLabel:
+def _row(
+    grid: QGridLayout, row: int, text: str, field: QWidget, content: QLayout | None = None
+) -> QLabel:
     """A label (the field's buddy: its Alt-letter focuses it) and the field, or ``content``
     (a layout holding the field with what goes beside it)."""
     label = QLabel(text)
@@ -381,7 +385,7 @@ def _row(grid: QGridLayout, row: int, text: str, field: QWidget, content: object
     if content is None:
         grid.addWidget(field, row, 1)
     else:
-        grid.addLayout(content, row, 1)  # type: ignore[arg-type]
+        grid.addLayout(content, row, 1)
     return label
 
 

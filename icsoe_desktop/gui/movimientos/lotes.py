@@ -5,7 +5,7 @@ a rejected movement to resend it in a new lote."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -39,6 +39,8 @@ from icsoe_desktop.gui.kit.notificador import (
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.movimientos.lotes import LoteDetalle, LoteResumen, Pendiente
 
@@ -164,7 +166,7 @@ class LotesPanel(QWidget):
         self.grupos = QSplitter(Qt.Orientation.Vertical, form)
         self.grupos.setObjectName("lotesGruposSplitter")
         self.grupos.setChildrenCollapsible(False)
-        form.layout().addWidget(self.grupos)
+        cast("QLayout", form.layout()).addWidget(self.grupos)  # the .ui gives it one
         self.grupos.addWidget(generar)
         self.grupos.addWidget(lotes)
         self.grupos.setSizes([600, 400])

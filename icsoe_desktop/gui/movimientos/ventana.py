@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QHideEvent
@@ -46,6 +46,8 @@ from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminaci
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
     from icsoe_desktop.services.container import Services
 
 TITLE = "Movimientos con IDSE"
@@ -113,7 +115,7 @@ class MovimientosIdse(QWidget):
             # Its lists (every pending movement) are read when its tab is shown, not with the
             # window: a sign-in or a switch of empresa does not wait for them.
             self.lotes = LotesPanel(services, str(usuario), self, cargar=False)
-            child(form, QWidget, "lotesPage").layout().addWidget(self.lotes)
+            cast("QLayout", child(form, QWidget, "lotesPage").layout()).addWidget(self.lotes)
         tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
         assert tabs_layout is not None
         tabs_layout.addWidget(self.tabs)
@@ -299,7 +301,8 @@ class MovimientosIdse(QWidget):
         self.vistas.setCurrentIndex(index)
         for page in range(self.vistas.count()):
             policy = QSizePolicy.Policy.Preferred if page == index else QSizePolicy.Policy.Ignored
-            self.vistas.widget(page).setSizePolicy(policy, policy)
+            if (vista := self.vistas.widget(page)) is not None:
+                vista.setSizePolicy(policy, policy)
         self.vistas.updateGeometry()
 
     def _prepare(self, orden: Orden) -> None:

@@ -105,6 +105,7 @@ def _write_csv(
 
     def records() -> Iterator[dict[str, str]]:
         nonlocal written
+        assert first is not None  # written only when there is a first row
         for written, values in enumerate(chain((first,), iterator), start=1):
             yield {
                 h: "" if v is None else text(v)

@@ -45,12 +45,12 @@ class TrabajadoresContratoService(InformativaBase):
     def contar(self, contrato: str, actor: str | None) -> int:
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
-            return session.scalar(
+            return session.execute(
                 select(func.count()).where(
                     ContratoTrabajador.contrato_id == row.id,
                     ContratoTrabajador.deleted.is_(False),
                 )
-            )
+            ).scalar_one()
 
     def pagina(
         self, contrato: str, actor: str | None, offset: int, limite: int

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import InformativaSettings
@@ -364,9 +364,10 @@ class InformativasService(InformativaBase):
                 if row.id is None:
                     session.add(row)
             else:
-                row = session.scalar(select(Contratante).where(Contratante.uuid == uuid))
-                if row is None or row.contratista_id != contratista.id:
+                found = session.scalar(select(Contratante).where(Contratante.uuid == uuid))
+                if found is None or found.contratista_id != contratista.id:
                     raise ValidationError("contratante_inexistente", "El contratante ya no existe.")
+                row = found
                 if mismo_rfc is not None and mismo_rfc.id != row.id:
                     raise ValidationError(
                         "contratante_duplicado",
@@ -482,7 +483,7 @@ class InformativasService(InformativaBase):
         with self._store.session() as session:
             fuente, _ = self._contrato(session, origen, actor)
             datos = ContratoDatos(
-                session.get(Contratante, fuente.contratante_id).uuid,  # type: ignore[union-attr]
+                session.get(Contratante, fuente.contratante_id).uuid,  # type: ignore[union-attr]  # kept: the contrato names it
                 fuente.objeto,
                 fuente.folio_repse,
                 fuente.descripcion_servicio,
@@ -665,7 +666,7 @@ def _cuentas(session: Session, informativas: list[int]) -> dict[int, tuple[int, 
     return {i: (c, t) for i, c, t in rows}
 
 
-def _resumenes(session: Session, condicion) -> list[ContratoResumen]:
+def _resumenes(session: Session, condicion: ColumnElement[bool]) -> list[ContratoResumen]:
     cuenta = (
         select(func.count(ContratoTrabajador.id))
         .where(
