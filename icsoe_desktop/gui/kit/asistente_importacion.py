@@ -239,10 +239,10 @@ def guia_de_importacion(
     return final.guia
 
 
-def boton_revisar(junto_a: QPushButton, al_pulsar) -> QPushButton:
+def boton_revisar(junto_a: QPushButton, al_pulsar, texto: str = REVISAR) -> QPushButton:
     """«Revisar columnas…» beside an import's button: the same file picker, then the assistant
     whatever the intake thinks of the file."""
-    boton = QPushButton(REVISAR, junto_a.parentWidget())
+    boton = QPushButton(texto, junto_a.parentWidget())
     boton.setObjectName(f"{junto_a.objectName() or 'importar'}Revisar")
     boton.setToolTip("Elige el archivo y revisa cómo se leerán sus columnas antes de importarlo")
     boton.clicked.connect(al_pulsar)
