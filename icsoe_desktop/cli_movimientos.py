@@ -162,11 +162,11 @@ def _resultado(args: argparse.Namespace, services: Services) -> int:
     report = services.lotes.importar_resultado(lotes[0].id, Path(args.archivo), CLI_ACTOR)
     if not report.aplicado:
         for line in report.rechazadas:
-            print(f"Línea {line.linea}: {line.motivo}", file=sys.stderr)
+            print(f"Fila {line.linea}: {line.motivo}", file=sys.stderr)
         n = len(report.rechazadas)
         print(
             f"No se aplicó el resultado de «{report.archivo}» al lote {args.lote}: "
-            f"{plural(n, 'línea')} {verb(n, 'tiene', 'tienen')} errores.",
+            f"{plural(n, 'fila')} {verb(n, 'tiene', 'tienen')} errores.",
             file=sys.stderr,
         )
         return 2

@@ -105,9 +105,9 @@ def test_the_result_of_a_lote_with_two_modificaciones_of_one_nss_is_applied(tmp_
     refused = cli(data, "movimientos", "resultado", "1", partial)
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [
-        f"Línea 2: El NSS {nss(7)} tiene 2 movimientos en el lote 1 (07 del 01/06/2026 y 07 "
+        f"Fila 2: El NSS {nss(7)} tiene 2 movimientos en el lote 1 (07 del 01/06/2026 y 07 "
         "del 01/09/2026): agrega la columna Fecha (la del movimiento).",
-        "No se aplicó el resultado de «parcial.xlsx» al lote 1: 1 línea tiene errores.",
+        "No se aplicó el resultado de «parcial.xlsx» al lote 1: 1 fila tiene errores.",
     ]
     applied = cli(data, "movimientos", "resultado", "1", tmp_path / "resultado.xlsx")
     assert applied.returncode == 0, applied.stderr

@@ -344,9 +344,9 @@ def test_a_result_names_each_of_two_modificaciones_of_one_nss(qtbot, services, t
     modals.handle(read)
     lotes.importar_resultado_de(bad)
     assert seen == [
-        "No se aplicó el resultado de «resultado_sin_fecha.xlsx» al lote 1: 1 línea tiene "
+        "No se aplicó el resultado de «resultado_sin_fecha.xlsx» al lote 1: 1 fila tiene "
         "errores. Corrige el archivo e impórtalo de nuevo.",
-        f"Línea 2\tEl NSS {nss(7)} tiene 2 movimientos en el lote 1 (07 del 01/06/2026 y 07 "
+        f"Fila 2\tEl NSS {nss(7)} tiene 2 movimientos en el lote 1 (07 del 01/06/2026 y 07 "
         "del 01/09/2026): agrega la columna Fecha (la del movimiento).",
     ]
     assert {d.resultado for d in lotes.detalle.rows} == {"enviado"}

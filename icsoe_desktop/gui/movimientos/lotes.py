@@ -324,7 +324,7 @@ class LotesPanel(QWidget):
             ejecutar_modal(
                 RechazosDialog(
                     f"No se aplicó el resultado de «{report.archivo}» al lote {lote.numero}: "
-                    f"{plural(n, 'línea')} {verb(n, 'tiene', 'tienen')} errores. Corrige el "
+                    f"{plural(n, 'fila')} {verb(n, 'tiene', 'tienen')} errores. Corrige el "
                     "archivo e impórtalo de nuevo.",
                     report.rechazadas,
                     self,
