@@ -180,6 +180,9 @@ class Lectura:
     columnas: tuple[str, ...]  # each column's name (its header, or «Columna C»)
     mapeo: dict[str, str | None]  # column → field key (None: not used)
     omitidas: list[tuple[int, str]] = field(default_factory=list)
+    # Read by position on a guess: no header found, and titles above or columns the fields
+    # do not fill (a header no field's name matches is one of those titles).
+    por_posicion_supuesta: bool = False
     _filas: Iterator[tuple[int, dict[str, object]]] | None = field(default=None, repr=False)
 
     @property
@@ -197,8 +200,9 @@ class Lectura:
 
     @property
     def incierta(self) -> bool:
-        """The intake could not read it by itself: a required field has no column."""
-        return bool(self.faltantes)
+        """The intake could not read it by itself: a required field has no column, or the
+        columns were taken by position on a guess."""
+        return bool(self.faltantes) or self.por_posicion_supuesta
 
     @property
     def guia(self) -> Guia:
@@ -557,6 +561,7 @@ def _lectura(
         )
         after = first
         omitidas.extend((n, "título, encima de los datos") for n, _ in muestra[:first])
+        supuesta = guia is None and (first > 0 or width != len(esquema.campos))
     else:
         index = next((i for i, (n, _) in enumerate(muestra) if n == fila_encabezado), None)
         if index is None:
@@ -569,6 +574,7 @@ def _lectura(
         auto = {col: esquema.campo_de(col) for col in columnas}
         after = index + 1
         omitidas.extend((n, "título, encima del encabezado") for n, _ in muestra[:index])
+        supuesta = False
     if guia is not None:  # by position: the columns' names are known only now
         claves = {c.clave for c in esquema.campos}
         auto = {
@@ -593,6 +599,7 @@ def _lectura(
         columnas,
         final,
         omitidas,
+        supuesta,
     )
     rest = chain(muestra_cruda[after:], raw)
     lectura._filas = _filas(lectura, rest, raw)
