@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.kit.asistente_importacion import (
     NO_SE_USA,
@@ -16,6 +18,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO
 from tests.gui.helpers import click, wait_operations
 from tests.services.movimientos_data import HEADERS, add_registros, known_rows
 
@@ -44,6 +47,11 @@ def window(qtbot, services):
     view = main.movimientos
     view.main = main
     return view
+
+
+def click_row(qtbot, table, row: int) -> None:
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def asistentes(modals) -> list[AsistenteImportacionDialog]:
@@ -142,11 +150,48 @@ def test_revisar_columnas_opens_it_for_a_file_it_reads_and_a_click_picks_the_hea
     qtbot.addWidget(dialog)
     dialog.show()
     # The title row clicked as the header: its one cell becomes the one column.
-    dialog.filas.cellClicked.emit(0, 0)
+    click_row(qtbot, dialog.filas, 0)
     assert dialog.encabezado.value() == 1
     assert list(dialog.combos) == ["Reporte de movimientos 1"]
-    dialog.filas.cellClicked.emit(1, 0)
+    click_row(qtbot, dialog.filas, 1)
     assert dialog.encabezado.value() == 2 and "Num. afiliación" in dialog.combos
 
     view = window(qtbot, services)
     assert view.revisar_columnas.text().replace("&", "") == REVISAR
+
+
+def test_the_informativa_workers_under_unknown_headers_go_in_through_the_assistant(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured
+):
+    import random
+
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from tests.informativa_datos import trabajadores_limpios
+    from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    window = InformativaWindow(services, ana, rfc, uuid, False)
+    qtbot.addWidget(window)
+    window.show()
+    rows = trabajadores_limpios(3, random.Random(5), PERIODO.anio)
+    lines = ["Plantilla de personal", "Clave IMSS,Nombre,Clave única,Sueldo"]
+    lines += [f"{t.nss},TRABAJADOR,{t.curp},{t.sbc / 100:.2f}" for t in rows]
+    path = tmp_path / "personal.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
+
+    def corregir(dialog) -> None:
+        assert dialog.encabezado.value() == SIN_ENCABEZADO  # it found no header: by position
+        click_row(qtbot, dialog.filas, 1)  # the clerk clicks the header row
+        assert dialog.encabezado.value() == 2
+        for columna, campo in {"Clave IMSS": "nss", "Clave única": "curp", "Sueldo": "sbc"}.items():
+            dialog.combos[columna].setCurrentIndex(dialog.combos[columna].findData(campo))
+        assert dialog.combos["Nombre"].currentText() == NO_SE_USA
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(corregir)
+    window.trabajadores.importar_de(path)
+    wait_operations(qtbot)
+    assert window.trabajadores.model.rowCount() == 3
+    assert len(asistentes(modals)) == 1
