@@ -44,12 +44,13 @@ SIN_ENCABEZADO_TEXTO = "Sin encabezado"
 REVISAR = "Revisar columnas…"
 MSG_INCIERTA = (
     "No se encontraron en «{archivo}» las columnas: {faltan}. Elige la fila de encabezados y, "
-    "para cada columna, el dato que contiene; se recordará para los archivos con las mismas "
-    "columnas."
+    "para cada columna, el dato que contiene (los marcados con * son obligatorios); se "
+    "recordará para los archivos con las mismas columnas."
 )
 MSG_REVISAR = (
     "Así se leerá «{archivo}». Corrige la fila de encabezados o el dato de cada columna si hace "
-    "falta; se recordará para los archivos con las mismas columnas."
+    "falta (los marcados con * son obligatorios); se recordará para los archivos con las mismas "
+    "columnas."
 )
 MSG_FALTAN = "Falta elegir la columna de: {faltan}."
 MSG_NO_RECORDADA = "Las columnas no se recordarán: {motivo}"
