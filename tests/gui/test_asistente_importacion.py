@@ -195,3 +195,51 @@ def test_the_informativa_workers_under_unknown_headers_go_in_through_the_assista
     wait_operations(qtbot)
     assert window.trabajadores.model.rowCount() == 3
     assert len(asistentes(modals)) == 1
+
+
+def test_the_alta_masiva_with_its_own_headers_goes_in_and_is_remembered(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    from openpyxl import Workbook
+
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+    from tests.icsoe_helpers import CURP_BETO, enter_contratista
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    headers = ["Clave CURP", "Nombre(s)", "Apellido 1", "Apellido 2", "Rol", "Móvil"]
+    headers += ["Correo", "Confirmar correo"]
+
+    def libro(name: str, curp: str, correo: str) -> str:
+        workbook = Workbook()
+        workbook.active.append(headers)
+        workbook.active.append(
+            [curp, "Beto", "García", "López", "Capturista", "5512345678", correo, correo]
+        )
+        workbook.save(tmp_path / name)
+        return str(tmp_path / name)
+
+    def corregir(dialog) -> None:
+        assert "CURP" in dialog.faltan.text() and "Primer apellido" in dialog.faltan.text()
+        elegir = {
+            "Clave CURP": "curp",
+            "Apellido 1": "primer",
+            "Apellido 2": "segundo",
+            "Móvil": "telefono",
+        }
+        for columna, campo in elegir.items():
+            dialog.combos[columna].setCurrentIndex(dialog.combos[columna].findData(campo))
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(corregir)
+    window.alta.cargar_excel(libro("alta.xlsx", CURP_BETO, "b@c.mx"))
+    wait_operations(qtbot)
+    assert services.capturistas.total(rfc) == 1, (modals.texts, modals.dialogs)
+    assert len(asistentes(modals)) == 1
+    # The next workbook of the same shape: straight in (here refused for its repeated CURP,
+    # which only a read by the remembered columns can tell).
+    window.alta.cargar_excel(libro("alta2.xlsx", CURP_BETO, "b@c.mx"))
+    wait_operations(qtbot)
+    assert len(asistentes(modals)) == 1
+    assert CURP_BETO in modals.texts[-1]

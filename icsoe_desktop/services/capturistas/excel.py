@@ -268,4 +268,5 @@ def _bulk_rows(
                 raise ValidationError(
                     "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
                 )
-            yield number, tuple(cells[key] or "" for key in _BULK_KEYS)
+            # An optional column the file lacks (no Segundo apellido) reads as empty.
+            yield number, tuple(cells.get(key) or "" for key in _BULK_KEYS)
