@@ -243,3 +243,11 @@ def test_the_alta_masiva_with_its_own_headers_goes_in_and_is_remembered(
     wait_operations(qtbot)
     assert len(asistentes(modals)) == 1
     assert CURP_BETO in modals.texts[-1]
+
+
+def test_solo_consulta_offers_no_revisar_columnas(qtbot, services):
+    main = VentanaPrincipal(services, None)
+    qtbot.addWidget(main)
+    main.show()
+    assert not main.movimientos.importar.isVisible()
+    assert not main.movimientos.revisar_columnas.isVisible()

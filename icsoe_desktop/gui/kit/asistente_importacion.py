@@ -247,6 +247,7 @@ def boton_revisar(junto_a: QPushButton, al_pulsar, texto: str = REVISAR) -> QPus
     boton.setObjectName(f"{junto_a.objectName() or 'importar'}Revisar")
     boton.setToolTip("Elige el archivo y revisa cómo se leerán sus columnas antes de importarlo")
     boton.clicked.connect(al_pulsar)
+    boton.setHidden(junto_a.isHidden())  # no import (sólo consulta): no review either
     layout = _layout_con(junto_a.parentWidget().layout(), junto_a)
     if layout is not None:
         layout.insertWidget(layout.indexOf(junto_a) + 1, boton)
