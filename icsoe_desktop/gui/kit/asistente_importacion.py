@@ -10,6 +10,8 @@ clerk asked for it («Revisar columnas…»)."""
 
 from __future__ import annotations
 
+from collections import deque
+from contextlib import closing, suppress
 from itertools import islice
 from pathlib import Path
 
@@ -161,8 +163,11 @@ class AsistenteImportacionDialog(QDialog):
                 combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
                 combo.blockSignals(False)
         self.omitidas.clear()
-        revisadas = list(islice(leida.filas(), _FILAS_REVISADAS))
-        del revisadas  # read only so the rows left out below the data are known
+        # Read through (and dropped) so the rows left out below the data are known too; a
+        # damaged row further down is the import's to report, with its message.
+        filas = leida.filas()
+        with closing(filas), suppress(DomainError):
+            deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
         self.omitidas.addItems([f"Fila {n}: {motivo}" for n, motivo in leida.omitidas])
         faltan = leida.faltantes
         self.faltan.setText(

@@ -27,7 +27,12 @@ The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
 - ``leer(path, esquema, mapeo=None, fila_encabezado=None) -> Lectura``. ``mapeo`` (column as
   named in ``Lectura.columnas`` → field key or None) and ``fila_encabezado`` (the sheet's row
   number; ``SIN_ENCABEZADO`` for columns by position) override what was guessed: reading again
-  with the clerk's corrections is calling ``leer`` again with them.
+  with the clerk's corrections is calling ``leer`` again with them. ``guia=Guia(row, fields by
+  position)`` does the same with the assistant's answer (``Lectura.guia``), the form each
+  importer's service takes and services/archivos/mapeos.py remembers.
+- ``Lectura.incierta``: the intake could not read it by itself (a required field without a
+  column, columns by position on a guess): the assistant opens. ``Lectura.formas()``: the shape
+  each of the first rows would have as the header, to find a remembered one under other titles.
 - ``Lectura.filas_crudas``: the first rows as they are in the file (sheet row, cells as text);
   ``fila_encabezado``; ``columnas`` and ``mapeo`` (every column and the field it feeds, None: not
   used); ``faltantes`` (required fields no column feeds); ``no_usadas``; ``forma``: a stable key of
