@@ -106,3 +106,17 @@ def test_a_lote_file_or_a_file_that_is_no_table_opens_no_assistant(tmp_path):
     assert mapeos.leer(Importacion.MOVIMIENTOS, lote) is None
     assert mapeos.leer(Importacion.CAPTURISTAS, _trabajadores(tmp_path / "c.csv")) is None
     assert mapeos.leer(Importacion.MOVIMIENTOS, tmp_path / "no-existe.csv") is None
+
+
+def test_two_rows_that_could_be_the_header_make_the_file_uncertain(tmp_path):
+    path = tmp_path / "dos.csv"
+    path.write_text(
+        "NSS,CURP,SBC\n12000000377,BOXW310820HNERXN09,651.84\n"
+        "NSS,CURP,SBC\n12000000740,HEGT761003HDFRNN07,522.88\n",
+        encoding="utf-8",
+    )
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert leida.fila_encabezado == 1 and leida.incierta
+    una = tmp_path / "una.csv"
+    una.write_text("NSS,CURP,SBC\n12000000377,BOXW310820HNERXN09,651.84\n", encoding="utf-8")
+    assert not mapeos.leer(Importacion.TRABAJADORES_CONTRATO, una).incierta

@@ -185,8 +185,9 @@ class Lectura:
     columnas: tuple[str, ...]  # each column's name (its header, or «Columna C»)
     mapeo: dict[str, str | None]  # column → field key (None: not used)
     omitidas: list[tuple[int, str]] = field(default_factory=list)
-    # Read by position on a guess: no header found, and titles above or columns the fields
-    # do not fill (a header no field's name matches is one of those titles).
+    # Read on a guess: by position (no header found, and titles above or columns the fields do
+    # not fill: a header no field's name matches is one of those titles), or under one of two
+    # rows that name as many fields.
     por_posicion_supuesta: bool = False
     _filas: Iterator[tuple[int, dict[str, object]]] | None = field(default=None, repr=False)
 
@@ -205,8 +206,8 @@ class Lectura:
 
     @property
     def incierta(self) -> bool:
-        """The intake could not read it by itself: a required field has no column, or the
-        columns were taken by position on a guess."""
+        """The intake could not read it by itself: a required field has no column, the columns
+        were taken by position on a guess, or two rows could be the header."""
         return bool(self.faltantes) or self.por_posicion_supuesta
 
     @property
@@ -490,15 +491,17 @@ def _nombres_de_columnas(cells: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> int:
+def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> tuple[int, bool]:
     """The sheet row among ``muestra`` naming most fields (the first of equals), or
-    SIN_ENCABEZADO."""
-    best, best_count = SIN_ENCABEZADO, 0
+    SIN_ENCABEZADO; and whether another row names as many (which is the header is a guess)."""
+    best, best_count, empate = SIN_ENCABEZADO, 0, False
     for number, cells in muestra:
         count = len({campo for c in cells if c and (campo := esquema.campo_de(c))})
         if count > best_count:
-            best, best_count = number, count
-    return best
+            best, best_count, empate = number, count, False
+        elif count and count == best_count:
+            empate = True
+    return best, empate
 
 
 def leer(
@@ -547,8 +550,9 @@ def _lectura(
 ) -> Lectura:
     muestra_cruda = list(islice(raw, FILAS_MUESTRA))
     muestra = [(n, [cell_text(v) for v in values]) for n, values in muestra_cruda]
+    empate = False
     if fila_encabezado is None:
-        fila_encabezado = _encabezado(esquema, muestra)
+        fila_encabezado, empate = _encabezado(esquema, muestra)
     omitidas: list[tuple[int, str]] = []
     if fila_encabezado == SIN_ENCABEZADO:
         width = max((len(cells) for _, cells in muestra), default=0)
@@ -579,7 +583,7 @@ def _lectura(
         auto = {col: esquema.campo_de(col) for col in columnas}
         after = index + 1
         omitidas.extend((n, "título, encima del encabezado") for n, _ in muestra[:index])
-        supuesta = False
+        supuesta = empate
     if guia is not None:  # by position: the columns' names are known only now
         claves = {c.clave for c in esquema.campos}
         auto = {
