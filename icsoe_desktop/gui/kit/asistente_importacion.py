@@ -139,14 +139,13 @@ class AsistenteImportacionDialog(QDialog):
         numeros = {n for n, _ in self.lectura.filas_crudas}
         if fila != SIN_ENCABEZADO and fila not in numeros:
             return  # a blank row between the ones shown: wait for the next value
-        campos = tuple(_auto(self._importacion, fila, self.lectura))
-        self._releer(Guia(fila, campos))
+        leida = mapeos.leer(self._importacion, self._path, fila_encabezado=fila)
+        if leida is not None:
+            self._mostrar(leida)
 
     def _cambiar_campo(self) -> None:
         campos = tuple(self.combos[col].currentData() for col in self.lectura.columnas)
-        self._releer(Guia(self.lectura.fila_encabezado, campos))
-
-    def _releer(self, guia: Guia) -> None:
+        guia = Guia(self.lectura.fila_encabezado, campos)
         leida = mapeos.leer(self._importacion, self._path, guia)
         if leida is not None:
             self._mostrar(leida)
@@ -194,17 +193,6 @@ class AsistenteImportacionDialog(QDialog):
             self.combos[col] = combo
         if not self.isHidden():
             mnemonics.assign(self)
-
-
-def _auto(importacion: Importacion, fila: int, leida: Lectura) -> list[str | None]:
-    """The fields the intake maps by name when ``fila`` is the header (by position without)."""
-    esquema = importacion.esquema
-    if fila == SIN_ENCABEZADO:
-        if not esquema.sin_encabezado:
-            return []
-        return [c.clave for c in esquema.campos]
-    cells = next(cells for n, cells in leida.filas_crudas if n == fila)
-    return [esquema.campo_de(text) if text else None for text in cells]
 
 
 class Cancelada(Exception):

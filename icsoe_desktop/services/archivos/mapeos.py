@@ -76,14 +76,20 @@ class Importacion(StrEnum):
         return True
 
 
-def leer(importacion: Importacion, path: Path, guia: Guia | None = None) -> Lectura | None:
-    """``path`` as the intake reads it for ``importacion`` (or with ``guia``), to show it in
-    the assistant; None when it is not a table to read by columns or cannot be read (the import
-    itself then says what is wrong with it)."""
+def leer(
+    importacion: Importacion,
+    path: Path,
+    guia: Guia | None = None,
+    fila_encabezado: int | None = None,
+) -> Lectura | None:
+    """``path`` as the intake reads it for ``importacion`` (with ``guia``, or under the header
+    row ``fila_encabezado`` mapped by name), to show it in the assistant; None when it is not a
+    table to read by columns or cannot be read (the import itself then says what is wrong)."""
     try:
         if not importacion.lee_por_columnas(path):
             return None
-        return lectura.leer(path, importacion.esquema, guia=guia)
+        esquema = importacion.esquema
+        return lectura.leer(path, esquema, fila_encabezado=fila_encabezado, guia=guia)
     except ValidationError:
         return None
 
