@@ -400,6 +400,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
         "32_hoja_movimientos_con_titulo",
         lambda: hoja_widget(escribir_hoja_movimientos(data_dir / "movimientos_noviembre.xlsx")),
     )
+    shot("33_asistente_importacion", lambda: _asistente(data_dir))
     rejected = next(d for d in services.lotes.detalle(lote_id) if d.resultado == "rechazado")
     shot(
         "26_corregir_movimiento",
@@ -407,6 +408,33 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
             services, rejected.movimiento_id, rejected.causa_rechazo, "idse@nominas.com"
         ),
     )
+
+
+def _asistente(data_dir: Path) -> object:
+    """The import assistant on another nómina system's file: a title above, three columns it
+    cannot name (NSS, SBC and CURP under other headers) and a TOTAL row below."""
+    import csv
+
+    from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDialog
+    from icsoe_desktop.services.archivos import mapeos
+
+    path = data_dir / "movimientos_nomina.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Reporte de movimientos afiliatorios — noviembre 2026"])
+        encabezado = "Registro Patronal,Nombre,Apellido Paterno,Apellido Materno,Num. afiliación,"
+        encabezado += "Sueldo diario integrado,Fecha,Clave única,Movimiento"
+        writer.writerow(encabezado.split(","))
+        for fila in (
+            "Y5412345106,CLAUDIA,LOPEZ,RUIZ,12000000377,651.84,01/11/2026,LORC800101MDFPZL09,"
+            "08 Reingreso",
+            "Y5412345106,OSCAR,PEREZ,,12000000740,522.88,15/11/2026,PEXO790505HDFRSS02,"
+            "07 Modificación de salario",
+        ):
+            writer.writerow(fila.split(","))
+        writer.writerow(["TOTAL", "", "", "", "", "1,174.72", "", "", ""])
+    importacion = mapeos.Importacion.MOVIMIENTOS
+    return AsistenteImportacionDialog(importacion, path, mapeos.leer(importacion, path))
 
 
 def _icsoe_shots(services, data_dir: Path, shot, box) -> None:

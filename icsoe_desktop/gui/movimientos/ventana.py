@@ -31,6 +31,11 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.asistente_importacion import (
+    Cancelada,
+    boton_revisar,
+    guia_de_importacion,
+)
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import (
@@ -42,6 +47,7 @@ from icsoe_desktop.gui.kit.notificador import (
 )
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
+from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
@@ -166,6 +172,7 @@ class MovimientosIdse(QWidget):
         self.exportar.clicked.connect(self._ask_export)
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
+        self.revisar_columnas = boton_revisar(self.importar, lambda: self._ask_import(revisar=True))
         # Data changed elsewhere (a sync, an import, a lote, a correction): the same search
         # read again, where the clerk is. Heard while the grid is hidden: when it shows.
         self.suscripcion = suscribir(
@@ -397,7 +404,7 @@ class MovimientosIdse(QWidget):
             titulo=TITLE,
         )
 
-    def _ask_import(self) -> None:
+    def _ask_import(self, revisar: bool = False) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Importar movimientos",
@@ -405,12 +412,19 @@ class MovimientosIdse(QWidget):
             "Movimientos (*.txt *.xlsx *.csv);;Todos los archivos (*)",
         )
         if path:
-            self.import_from(Path(path))
+            self.import_from(Path(path), revisar)
 
-    def import_from(self, path: Path) -> None:
-        """Import in the background; every open window hears of the new movements."""
+    def import_from(self, path: Path, revisar: bool = False) -> None:
+        """Import in the background; every open window hears of the new movements. A table
+        the intake cannot read by itself (or ``revisar``) goes through the import assistant."""
         importer = self._services.importador
         actor = str(self._usuario)
+        try:
+            guia = guia_de_importacion(
+                self, self._services, actor, Importacion.MOVIMIENTOS, path, revisar
+            )
+        except Cancelada:
+            return
 
         def imported(report) -> None:
             if not report.aplicado:
@@ -439,7 +453,7 @@ class MovimientosIdse(QWidget):
         ejecutar_con_barra(
             self,
             f"Importando «{path.name}»…",
-            lambda progress, _cancelled: importer.import_file(path, actor, progress),
+            lambda progress, _cancelled: importer.import_file(path, actor, progress, guia),
             imported,
             cancelable=False,
             services=self._services,

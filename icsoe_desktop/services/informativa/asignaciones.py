@@ -16,6 +16,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss
 from icsoe_desktop.domain.informativa.modelo import Periodo, Problema, Trabajador
 from icsoe_desktop.domain.informativa.trabajadores import parse_sbc, revisar_trabajadores
+from icsoe_desktop.services.archivos.lectura import Guia
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
@@ -162,14 +163,19 @@ class TrabajadoresContratoService(InformativaBase):
             return ResultadoImportacion(total, [])
 
     def importar(
-        self, contrato: str, actor: str | None, path: Path, progreso: Progreso | None = None
+        self,
+        contrato: str,
+        actor: str | None,
+        path: Path,
+        progreso: Progreso | None = None,
+        guia: Guia | None = None,
     ) -> ResultadoImportacion:
         """The IMSS worker file (CSV with or without header, UTF-8 or Windows-1252, comma or
         semicolon; or .xlsx, titles above and totals below): every problem at once, each with
-        its row in the file."""
+        its row in the file. ``guia``: its header row and columns as the clerk said them."""
         from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 
-        leido = leer_trabajadores(path)
+        leido = leer_trabajadores(path, guia)
         resultado = self.agregar_varios(
             contrato, actor, list(leido.trabajadores), progreso, previos=leido.problemas
         )

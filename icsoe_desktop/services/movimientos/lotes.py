@@ -267,10 +267,13 @@ class LotesService:
             )
         return lote
 
-    def importar_resultado(self, lote_id: int, path: Path, actor: str) -> ResultadoReport:
-        """Apply IDSE's answer per movement; if any line is refused nothing changes."""
+    def importar_resultado(
+        self, lote_id: int, path: Path, actor: str, guia: lectura.Guia | None = None
+    ) -> ResultadoReport:
+        """Apply IDSE's answer per movement; if any line is refused nothing changes.
+        ``guia``: the file's header row and columns as the clerk said them."""
         self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
-        leida = lectura.leer(Path(path), ESQUEMA_RESULTADO)
+        leida = lectura.leer(Path(path), ESQUEMA_RESULTADO, guia=guia)
         if leida.faltantes:
             raise ValidationError(
                 "columnas_faltantes",
