@@ -434,7 +434,9 @@ def _asistente(data_dir: Path) -> object:
             writer.writerow(fila.split(","))
         writer.writerow(["TOTAL", "", "", "", "", "1,174.72", "", "", ""])
     importacion = mapeos.Importacion.MOVIMIENTOS
-    return AsistenteImportacionDialog(importacion, path, mapeos.leer(importacion, path))
+    leida = mapeos.leer(importacion, path)
+    assert leida is not None  # a CSV of movimientos is read by columns
+    return AsistenteImportacionDialog(importacion, path, leida)
 
 
 def _icsoe_shots(services, data_dir: Path, shot, box) -> None:

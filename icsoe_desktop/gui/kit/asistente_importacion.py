@@ -241,7 +241,8 @@ def boton_revisar(junto_a: QPushButton, al_pulsar, texto: str = REVISAR) -> QPus
     boton.setToolTip("Elige el archivo y revisa cómo se leerán sus columnas antes de importarlo")
     boton.clicked.connect(al_pulsar)
     boton.setHidden(junto_a.isHidden())  # no import (sólo consulta): no review either
-    layout = _layout_con(junto_a.parentWidget().layout(), junto_a)
+    padre = junto_a.parentWidget()
+    layout = _layout_con(padre.layout() if padre is not None else None, junto_a)
     if layout is not None:
         layout.insertWidget(layout.indexOf(junto_a) + 1, boton)
     return boton
@@ -253,7 +254,8 @@ def _layout_con(layout: QLayout | None, widget: QWidget) -> QBoxLayout | None:
     if isinstance(layout, QBoxLayout) and layout.indexOf(widget) >= 0:
         return layout
     for i in range(layout.count()):
-        found = _layout_con(layout.itemAt(i).layout(), widget)
+        item = layout.itemAt(i)
+        found = _layout_con(item.layout() if item is not None else None, widget)
         if found is not None:
             return found
     return None

@@ -56,7 +56,7 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -254,7 +254,7 @@ class Lectura:
             f"{donde}; el archivo necesita una fila de encabezados con {esperadas}.",
         )
 
-    def filas(self) -> Iterator[tuple[int, dict[str, object]]]:
+    def filas(self) -> Generator[tuple[int, dict[str, object]], None, None]:
         if self._filas is None:
             raise RuntimeError("las filas de una lectura se leen una sola vez")
         filas, self._filas = self._filas, None

@@ -13,6 +13,7 @@ import json
 import logging
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
@@ -136,7 +137,7 @@ class MapeosService:
             self._audit.record(session, actor, "importacion_columnas", leida.archivo, usadas)
         return True
 
-    def _leer(self) -> dict:
+    def _leer(self) -> dict[str, Any]:
         try:
             texto = self._path.read_text(encoding="utf-8")
         except FileNotFoundError:
