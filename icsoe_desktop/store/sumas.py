@@ -84,9 +84,12 @@ def _views(tables: Iterable[str]) -> list[str]:
     ]
 
 
-def _table_triggers(table: str, append_only: bool, sent: str | None) -> list[str]:
+def _table_triggers(
+    table: str, append_only: bool, sent: str | None, content: tuple[str, ...]
+) -> list[str]:
     """The triggers of one synced table. ``sent``: the SQL condition, over ``{row}``, of the
-    rows that travel (None: all); ``append_only``: rows never change (version 1)."""
+    rows that travel (None: all); ``append_only``: rows never change (version 1); ``content``:
+    the columns whose change without a new version means the row is no longer the server's."""
 
     def change(row: str, sign: int) -> str:
         version = "1" if append_only else f"{row}.version"
@@ -103,9 +106,13 @@ def _table_triggers(table: str, append_only: bool, sent: str | None) -> list[str
         f"{change('new', 1)} {rowless('new', -1)} END"
     ]
     if not append_only:  # (an append-only table refuses changes and removals itself)
+        # The app removes a row only with its state dirty (a tombstone to send): a row gone
+        # with its state clean went without the app, and its state stops counting for it
+        # (version NULL: counted in, then out, by the states' triggers).
         triggers.append(
             f"CREATE TRIGGER sync_sums_{table}_delete AFTER DELETE ON {table} BEGIN "
-            f"{change('old', -1)} {rowless('old', 1)} END"
+            f"{change('old', -1)} {rowless('old', 1)} UPDATE sync_row_state SET version = NULL "
+            f"WHERE table_name = '{table}' AND row_uuid = old.uuid AND dirty IS 0; END"
         )
         columns = "version" + (", kind" if sent and "kind" in sent else "")
         changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns.split(", "))
@@ -113,6 +120,19 @@ def _table_triggers(table: str, append_only: bool, sent: str | None) -> list[str
             f"CREATE TRIGGER sync_sums_{table}_update AFTER UPDATE OF {columns} ON {table} "
             f"WHEN {changed} BEGIN {change('old', -1)} {change('new', 1)} END"
         )
+        if content:
+            # The app writes a row's content with a new version (a save, a pulled row): content
+            # changed under the same one was changed without the app. Version 0, which no
+            # server row has: the drift check finds it and receives the server's again.
+            olds = ", ".join(f"old.{c}" for c in content)
+            news = ", ".join(f"new.{c}" for c in content)
+            where = f" AND {sent.format(row='new')}" if sent else ""
+            triggers.append(
+                f"CREATE TRIGGER sync_sums_{table}_contenido AFTER UPDATE ON {table} "
+                f"WHEN old.version IS new.version AND new.version IS NOT 0{where} "
+                f"AND ({olds}) IS NOT ({news}) "
+                f"BEGIN UPDATE {table} SET version = 0 WHERE id = new.id; END"
+            )
     return triggers
 
 
@@ -150,13 +170,17 @@ def _state_triggers() -> list[str]:
     ]
 
 
-def bookkeeping(tables: Iterable[tuple[str, bool, str | None]]) -> list[str]:
+SyncedTableSums = tuple[str, bool, str | None, tuple[str, ...]]
+
+
+def bookkeeping(tables: Iterable[SyncedTableSums]) -> list[str]:
     """Every view and trigger that keeps the sums, for the synced ``tables``: (name,
-    append-only, the SQL condition over ``{row}`` of the rows that travel or None)."""
+    append-only, the SQL condition over ``{row}`` of the rows that travel or None, the
+    columns of its content)."""
     tables = list(tables)
-    statements = _views(t for t, _append_only, _sent in tables)
-    for table, append_only, sent in tables:
-        statements += _table_triggers(table, append_only, sent)
+    statements = _views(t for t, _append_only, _sent, _content in tables)
+    for table, append_only, sent, content in tables:
+        statements += _table_triggers(table, append_only, sent, content)
     return statements + _state_triggers()
 
 

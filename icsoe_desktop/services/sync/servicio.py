@@ -100,6 +100,61 @@ class SyncResult:
         return text
 
 
+@dataclass
+class RepairFindings:
+    """What a repair found, row by row, against the server's listing: rows missing from this
+    desktop's file, rows changed without the app (version 0: ``store/sumas.py``), rows at
+    another version, and rows this desktop counts that the server does not hold."""
+
+    missing: int = 0
+    changed: int = 0
+    other_version: int = 0
+    extra: int = 0
+
+    def count(self, server: dict[str, int], local: dict[str, int], wanted: list[str]) -> None:
+        for row_uuid in wanted:
+            mine = local.get(row_uuid)
+            if mine is None:
+                self.missing += 1
+            elif mine == 0:
+                self.changed += 1
+            else:
+                self.other_version += 1
+        self.extra += sum(1 for row_uuid in local if row_uuid not in server)
+
+    def texto(self, titulo: str) -> str:
+        """«Movimiento afiliatorio: 2 renglones faltaban en este equipo, …», or "" when the
+        listing found nothing row by row."""
+        parts = [
+            plural(n, one, many)
+            for n, one, many in (
+                (
+                    self.missing,
+                    "renglón faltaba en este equipo",
+                    "renglones faltaban en este equipo",
+                ),
+                (
+                    self.changed,
+                    "renglón cambiado fuera de la aplicación",
+                    "renglones cambiados fuera de la aplicación",
+                ),
+                (self.other_version, "renglón en otra versión", "renglones en otra versión"),
+            )
+            if n
+        ]
+        if not parts and not self.extra:
+            return ""
+        text = f"{titulo}: " + ", ".join(parts)
+        if parts:
+            text += "; recibidos de nuevo del servidor"
+        if self.extra:
+            extra = plural(
+                self.extra, "renglón que el servidor no tiene", "renglones que el servidor no tiene"
+            )
+            text += ("; " if parts else "") + extra
+        return text + "."
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     configured: bool
@@ -108,6 +163,7 @@ class SyncStatus:
     last_sync_at: datetime | None
     conflicts: int
     verified_at: datetime | None = None  # the tables last matched the server's checksums
+    reparacion: str = ""  # what the last repair found and received again (Spanish), if any
 
     @property
     def texto(self) -> str:
@@ -283,6 +339,7 @@ class SyncService:
             last_sync_at=datetime.fromisoformat(last) if last else None,
             conflicts=conflicts,
             verified_at=datetime.fromisoformat(verified) if verified else None,
+            reparacion=self._state("last_repair"),
         )
 
     def pending_count(self) -> int:
@@ -775,6 +832,7 @@ class SyncService:
             if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
         ]
         received = 0
+        found = RepairFindings()
         for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
             chunk = differing[start : start + REPAIR_BUCKETS]
             listed = self._call(
@@ -787,6 +845,7 @@ class SyncService:
             with self._store.session() as session:
                 local = row_versions(session, table, chunk)
             wanted = [u for u, v in server.items() if local.get(u) != v]
+            found.count(server, local, wanted)
             for first in range(0, len(wanted), REPAIR_ROWS):
                 received += self._receive_rows(
                     http, base, name, wanted[first : first + REPAIR_ROWS]
@@ -797,6 +856,10 @@ class SyncService:
             len(differing),
             received,
         )
+        told = found.texto(table.spec.titulo or name)
+        if told:
+            log.warning("%s", told)
+            self._set_state(last_repair=told, last_repair_at=self._clock().isoformat())
 
     def _receive_rows(self, http, base: str, name: str, uuids: list[str]) -> int:
         """Some rows of one table received again by uuid and applied where the local copy is
