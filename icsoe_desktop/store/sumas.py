@@ -1,12 +1,19 @@
 """The drift check's sums, kept as rows are written: per synced table and bucket of uuids
 (``sync_sums``), the row count and the sum, modulo 2**60, of ``sync_wire.row_hash`` over what
-the server should hold of the table as this desktop knows it: each sent row's uuid and version,
-and for a row this desktop does not keep, the version its clean sync state last saw (a
-«duplicado», a hard-deleted row's tombstone). An idle sync reads a few thousand sums instead of
-hashing a million rows.
+this desktop's file keeps of the table: each sent row's uuid and version, and for a row this
+desktop knowingly does not keep, the version its clean sync state last saw (a «duplicado», a
+hard-deleted row's tombstone). An idle sync reads a few thousand sums instead of hashing a
+million rows.
 
-Kept by triggers (``bookkeeping``, created by migrations 0018 and 0022): on each synced table
-(insert, change of version, delete) and on ``sync_row_state`` (a state without a row counts).
+What the file keeps, not what the desktop last saw: a row removed with its state clean (the
+app removes a row only with its state dirty, a tombstone to send) went without the app, and its
+state's version is set to NULL (the row stops counting; the repair inserts it again); a row
+whose content changes under the same version (the app writes content with a new version) is
+set to version 0, which no server row has. Both are differences the next sync finds.
+
+Kept by triggers (``bookkeeping``, created by migrations 0018, 0022 and 0026): on each synced
+table (insert, change of version or content, delete) and on ``sync_row_state`` (a state
+without a row counts).
 They call ``sync_hash`` (md5, which SQLite lacks), registered on every connection of ours
 (``plain.configure``); a connection without it cannot write synced rows. The sums stay below
 2**60 (an addition fits SQLite's 64-bit integers, which a plain sum of a bucket's hashes
