@@ -75,13 +75,16 @@ def narrow(
     """From the ``differing`` buckets (node → the server's row count), down to the nodes worth
     listing: ``children(nodes)`` gives the server's sums of their children (node →
     {"renglones", "suma"}), ``pairs(nodes)`` its (uuid → version) under them. ``local``: this
-    desktop's (uuid → version) under the differing buckets."""
+    desktop's (uuid → version) under the differing buckets, each hashed once and grouped by
+    node level by level."""
     found = Narrowed({})
+    hashes = sync_wire.row_hashes(f"{u}:{v}" for u, v in local.items())
+    groups: dict[str, list[tuple[str, int]]] = {}
+    for row_uuid, value in zip(local, hashes, strict=True):
+        groups.setdefault(row_uuid[-3:], []).append((row_uuid, value))
     frontier = dict(differing)
     while frontier:
-        local = under(local, frontier)  # (fewer rows at each level)
-        mine = _counts(local, frontier)
-        small = [n for n, theirs in frontier.items() if _leaf(n, theirs, mine.get(n, 0))]
+        small = [n for n, theirs in frontier.items() if _leaf(n, theirs, len(groups.get(n, ())))]
         if small:
             pairs_listed = pairs(small)
             found.listed += small
@@ -93,30 +96,26 @@ def narrow(
             break
         theirs = children(split)
         found.sums += len(theirs)
-        ours = children_sums(local.items(), split)
+        below: dict[str, list[tuple[str, int]]] = {}
+        for node in split:
+            start = -len(node) - 1
+            for row in groups.get(node, ()):
+                below.setdefault(row[0][start:], []).append(row)
         frontier = {}
         for node in split:
             for digit in HEX:
                 child = digit + node
+                held = below.get(child, ())
+                ours = (len(held), sum(value for _u, value in held) % sync_wire.SUM_MODULUS)
                 summary = theirs.get(child) or {}
-                if sync_wire.summary_differs(summary, *ours.get(child, (0, 0))):
+                if sync_wire.summary_differs(summary, *ours):
                     frontier[child] = int(summary.get("renglones", 0))
+        groups = {child: below[child] for child in frontier if child in below}
     return found
 
 
 def _leaf(node: str, theirs: int, mine: int) -> bool:
     return len(node) >= MAX_DEPTH or max(theirs, mine) <= LEAF
-
-
-def _counts(local: Mapping[str, int], nodes: Mapping[str, int]) -> dict[str, int]:
-    lengths = {len(node) for node in nodes}
-    counts: dict[str, int] = {}
-    for row_uuid in local:
-        for length in lengths:
-            end = row_uuid[-length:]
-            if end in nodes:
-                counts[end] = counts.get(end, 0) + 1
-    return counts
 
 
 __all__ = [
