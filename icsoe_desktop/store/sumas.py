@@ -8,8 +8,8 @@ million rows.
 What the file keeps, not what the desktop last saw: a row removed with its state clean (the
 app removes a row only with its state dirty, a tombstone to send) went without the app, and its
 state's version is set to NULL (the row stops counting; the repair inserts it again); a row
-whose content changes under the same version (the app writes content with a new version) is
-set to version 0, which no server row has. Both are differences the next sync finds.
+whose content changes under the same version with its state clean (the app writes content with
+a new version, or with the state dirty: a save to send) is set to version 0, which no server row has. Both are differences the next sync finds.
 
 Kept by triggers (``bookkeeping``, created by migrations 0018, 0022 and 0026): on each synced
 table (insert, change of version or content, delete) and on ``sync_row_state`` (a state
@@ -128,16 +128,19 @@ def _table_triggers(
             f"WHEN {changed} BEGIN {change('old', -1)} {change('new', 1)} END"
         )
         if content:
-            # The app writes a row's content with a new version (a save, a pulled row): content
-            # changed under the same one was changed without the app. Version 0, which no
-            # server row has: the drift check finds it and receives the server's again.
+            # The app writes a row's content with a new version (a pulled row) or with its
+            # state dirty (a save, sent at the next push, even one that raced a pulled row to
+            # the same version number): content changed under the same version with the state
+            # clean was changed without the app. Version 0, which no server row has: the drift
+            # check finds it and receives the server's again.
             olds = ", ".join(f"old.{c}" for c in content)
             news = ", ".join(f"new.{c}" for c in content)
             where = f" AND {sent.format(row='new')}" if sent else ""
             triggers.append(
                 f"CREATE TRIGGER sync_sums_{table}_contenido AFTER UPDATE ON {table} "
                 f"WHEN old.version IS new.version AND new.version IS NOT 0{where} "
-                f"AND ({olds}) IS NOT ({news}) "
+                f"AND ({olds}) IS NOT ({news}) AND NOT EXISTS (SELECT 1 FROM sync_row_state "
+                f"WHERE table_name = '{table}' AND row_uuid = new.uuid AND dirty IS 1) "
                 f"BEGIN UPDATE {table} SET version = 0 WHERE id = new.id; END"
             )
     return triggers
