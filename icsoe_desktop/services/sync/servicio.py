@@ -823,11 +823,11 @@ class SyncService:
         ]
 
     def _repair(self, http, base: str, name: str) -> None:
-        """A table that differs from the server, narrowed down in two steps: its buckets of
-        uuids (both sides keep each one's checksum), then, in the buckets that differ, each
-        row's version (the server lists them; this desktop reads its rows of those buckets):
-        only the rows that differ are received again. A server that keeps no buckets: the
-        whole table."""
+        """A table that differs from the server, narrowed down: its buckets of uuids (both
+        sides keep each one's checksum), then down the uuids' tree below the buckets that
+        differ (``_narrowed``), to each row's version in the nodes that still differ: only the
+        rows that differ are received again, and what was found is told (the log, the status).
+        A server that keeps no buckets: the whole table."""
         theirs = self._call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
         cubetas = theirs.get("cubetas")
         if not isinstance(cubetas, dict):
