@@ -8,8 +8,9 @@ million rows.
 What the file keeps, not what the desktop last saw: a row removed with its state clean (the
 app removes a row only with its state dirty, a tombstone to send) went without the app, and its
 state's version is set to NULL (the row stops counting; the repair inserts it again); a row
-whose content changes under the same version with its state clean (the app writes content with
-a new version, or with the state dirty: a save to send) is set to version 0, which no server row has. Both are differences the next sync finds.
+whose content changes under the same version with its state clean (the app writes content
+with a new version, or with the state dirty: a save to send) is set to version 0, which no
+server row has. Both are differences the next sync finds.
 
 Kept by triggers (``bookkeeping``, created by migrations 0018, 0022 and 0026): on each synced
 table (insert, change of version or content, delete) and on ``sync_row_state`` (a state
