@@ -1,12 +1,20 @@
 """The drift check's sums, kept as rows are written: per synced table and bucket of uuids
 (``sync_sums``), the row count and the sum, modulo 2**60, of ``sync_wire.row_hash`` over what
-the server should hold of the table as this desktop knows it: each sent row's uuid and version,
-and for a row this desktop does not keep, the version its clean sync state last saw (a
-«duplicado», a hard-deleted row's tombstone). An idle sync reads a few thousand sums instead of
-hashing a million rows.
+this desktop's file keeps of the table: each sent row's uuid and version, and for a row this
+desktop knowingly does not keep, the version its clean sync state last saw (a «duplicado», a
+hard-deleted row's tombstone). An idle sync reads a few thousand sums instead of hashing a
+million rows.
 
-Kept by triggers (``bookkeeping``, created by migrations 0018 and 0022): on each synced table
-(insert, change of version, delete) and on ``sync_row_state`` (a state without a row counts).
+What the file keeps, not what the desktop last saw: a row removed with its state clean (the
+app removes a row only with its state dirty, a tombstone to send) went without the app, and its
+state's version is set to NULL (the row stops counting; the repair inserts it again); a row
+whose content changes under the same version with its state clean (the app writes content
+with a new version, or with the state dirty: a save to send) is set to version 0, which no
+server row has. Both are differences the next sync finds.
+
+Kept by triggers (``bookkeeping``, created by migrations 0018, 0022 and 0026): on each synced
+table (insert, change of version or content, delete) and on ``sync_row_state`` (a state
+without a row counts).
 They call ``sync_hash`` (md5, which SQLite lacks), registered on every connection of ours
 (``plain.configure``); a connection without it cannot write synced rows. The sums stay below
 2**60 (an addition fits SQLite's 64-bit integers, which a plain sum of a bucket's hashes
@@ -84,9 +92,12 @@ def _views(tables: Iterable[str]) -> list[str]:
     ]
 
 
-def _table_triggers(table: str, append_only: bool, sent: str | None) -> list[str]:
+def _table_triggers(
+    table: str, append_only: bool, sent: str | None, content: tuple[str, ...]
+) -> list[str]:
     """The triggers of one synced table. ``sent``: the SQL condition, over ``{row}``, of the
-    rows that travel (None: all); ``append_only``: rows never change (version 1)."""
+    rows that travel (None: all); ``append_only``: rows never change (version 1); ``content``:
+    the columns whose change without a new version means the row is no longer the server's."""
 
     def change(row: str, sign: int) -> str:
         version = "1" if append_only else f"{row}.version"
@@ -103,9 +114,13 @@ def _table_triggers(table: str, append_only: bool, sent: str | None) -> list[str
         f"{change('new', 1)} {rowless('new', -1)} END"
     ]
     if not append_only:  # (an append-only table refuses changes and removals itself)
+        # The app removes a row only with its state dirty (a tombstone to send): a row gone
+        # with its state clean went without the app, and its state stops counting for it
+        # (version NULL: counted in, then out, by the states' triggers).
         triggers.append(
             f"CREATE TRIGGER sync_sums_{table}_delete AFTER DELETE ON {table} BEGIN "
-            f"{change('old', -1)} {rowless('old', 1)} END"
+            f"{change('old', -1)} {rowless('old', 1)} UPDATE sync_row_state SET version = NULL "
+            f"WHERE table_name = '{table}' AND row_uuid = old.uuid AND dirty IS 0; END"
         )
         columns = "version" + (", kind" if sent and "kind" in sent else "")
         changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in columns.split(", "))
@@ -113,6 +128,22 @@ def _table_triggers(table: str, append_only: bool, sent: str | None) -> list[str
             f"CREATE TRIGGER sync_sums_{table}_update AFTER UPDATE OF {columns} ON {table} "
             f"WHEN {changed} BEGIN {change('old', -1)} {change('new', 1)} END"
         )
+        if content:
+            # The app writes a row's content with a new version (a pulled row) or with its
+            # state dirty (a save, sent at the next push, even one that raced a pulled row to
+            # the same version number): content changed under the same version with the state
+            # clean was changed without the app. Version 0, which no server row has: the drift
+            # check finds it and receives the server's again.
+            olds = ", ".join(f"old.{c}" for c in content)
+            news = ", ".join(f"new.{c}" for c in content)
+            where = f" AND {sent.format(row='new')}" if sent else ""
+            triggers.append(
+                f"CREATE TRIGGER sync_sums_{table}_contenido AFTER UPDATE ON {table} "
+                f"WHEN old.version IS new.version AND new.version IS NOT 0{where} "
+                f"AND ({olds}) IS NOT ({news}) AND NOT EXISTS (SELECT 1 FROM sync_row_state "
+                f"WHERE table_name = '{table}' AND row_uuid = new.uuid AND dirty IS 1) "
+                f"BEGIN UPDATE {table} SET version = 0 WHERE id = new.id; END"
+            )
     return triggers
 
 
@@ -150,13 +181,17 @@ def _state_triggers() -> list[str]:
     ]
 
 
-def bookkeeping(tables: Iterable[tuple[str, bool, str | None]]) -> list[str]:
+SyncedTableSums = tuple[str, bool, str | None, tuple[str, ...]]
+
+
+def bookkeeping(tables: Iterable[SyncedTableSums]) -> list[str]:
     """Every view and trigger that keeps the sums, for the synced ``tables``: (name,
-    append-only, the SQL condition over ``{row}`` of the rows that travel or None)."""
+    append-only, the SQL condition over ``{row}`` of the rows that travel or None, the
+    columns of its content)."""
     tables = list(tables)
-    statements = _views(t for t, _append_only, _sent in tables)
-    for table, append_only, sent in tables:
-        statements += _table_triggers(table, append_only, sent)
+    statements = _views(t for t, _append_only, _sent, _content in tables)
+    for table, append_only, sent, content in tables:
+        statements += _table_triggers(table, append_only, sent, content)
     return statements + _state_triggers()
 
 

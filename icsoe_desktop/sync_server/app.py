@@ -49,7 +49,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from icsoe_desktop.domain import sync_wire, tokens
+from icsoe_desktop.domain import sync_tree, sync_wire, tokens
 from icsoe_desktop.domain.sync_registry import spec
 from icsoe_desktop.sync_server import (
     DATABASE_URL_ENV,
@@ -74,6 +74,7 @@ from icsoe_desktop.sync_server.protocol import (
     PushRow,
     invalid,
     parse_buckets,
+    parse_nodes,
     parse_pull,
     parse_push_body,
     parse_table,
@@ -748,24 +749,49 @@ def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:
     }
 
 
-def versions(engine: Engine, caller: Caller, table: str, buckets: list[int]) -> dict[str, Any]:
-    """Each row's uuid and version in ``buckets`` of one table's uuids (a repair's finer
-    level: where a bucket that differs differs), with the sequence they hold everything up
-    to; column by column."""
+def _under(caller: Caller, table: str, nodes: list[str]) -> Select:
+    """(uuid, version) of ``table``'s rows whose uuid ends in one of ``nodes``: one IN list
+    per length of node (a bucket: the uuid's last three hex digits, ``sync_wire.bucket_of``)."""
     rows_table = SyncedRow.__table__
-    ends = [f"{bucket:03x}" for bucket in buckets]
+    by_length: dict[int, list[str]] = {}
+    for node in nodes:
+        by_length.setdefault(len(node), []).append(node)
+    ends = [
+        func.substr(rows_table.c.uuid, 37 - length, length).in_(chosen)
+        for length, chosen in sorted(by_length.items())
+    ]
+    return select(rows_table.c.uuid, rows_table.c.version).where(
+        rows_table.c.empresa_id == caller.empresa_id, rows_table.c.tabla == table, or_(*ends)
+    )
+
+
+def _read_under(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> tuple[int, list]:
     with Session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         cursor = _last_seq(session, caller)
-        found = session.execute(
-            select(rows_table.c.uuid, rows_table.c.version).where(
-                rows_table.c.empresa_id == caller.empresa_id,
-                rows_table.c.tabla == table,
-                func.substr(rows_table.c.uuid, 34, 3).in_(ends),
-            )
-        ).all()
+        found = session.execute(_under(caller, table, nodes)).all()
+    return cursor, found
+
+
+def versions(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> dict[str, Any]:
+    """Each row's uuid and version under ``nodes`` of one table's uuids (buckets, or finer
+    nodes: ``domain/sync_tree.py``; a repair's last level), with the sequence they hold
+    everything up to; column by column."""
+    cursor, found = _read_under(engine, caller, table, nodes)
     return {"cursor": cursor, "uuid": [u for u, _v in found], "version": [v for _u, v in found]}
+
+
+def children(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> dict[str, Any]:
+    """The rows and checksum of each child (one more hex digit) of ``nodes`` of one table's
+    uuids, summed from its rows on the fly (a repair's finer levels, ``domain/sync_tree.py``),
+    with the sequence they hold everything up to."""
+    cursor, found = _read_under(engine, caller, table, nodes)
+    sums = sync_tree.children_sums(found, nodes)
+    return {
+        "cursor": cursor,
+        "sufijos": {node: sync_wire.table_summary(n, total) for node, (n, total) in sums.items()},
+    }
 
 
 def rows_of(engine: Engine, caller: Caller, table: str, uuids: list[str]) -> sync_wire.PullPage:
@@ -875,6 +901,9 @@ def create_app(
     async def resumen_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         table = parse_table(request.query_params)
+        nodes = parse_nodes(request.query_params, table)
+        if table is not None and nodes is not None:
+            return answer(caller, await run_in_threadpool(children, engine, caller, table, nodes))
         if table is not None:
             return answer(caller, await run_in_threadpool(buckets, engine, caller, table))
         return answer(caller, await run_in_threadpool(resumen, engine, caller))
@@ -883,9 +912,15 @@ def create_app(
         caller = await caller_of(request)
         table = parse_table(request.query_params)
         buckets = parse_buckets(request.query_params, table)
-        if table is None or buckets is None:
-            raise invalid("tabla y cubetas son obligatorias.", "tabla and cubetas are required.")
-        return answer(caller, await run_in_threadpool(versions, engine, caller, table, buckets))
+        nodes = parse_nodes(request.query_params, table)
+        if buckets is not None:
+            nodes = [f"{bucket:03x}" for bucket in buckets] + (nodes or [])
+        if table is None or not nodes:
+            raise invalid(
+                "tabla y cubetas o sufijos son obligatorias.",
+                "tabla and cubetas or sufijos are required.",
+            )
+        return answer(caller, await run_in_threadpool(versions, engine, caller, table, nodes))
 
     async def rows_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)

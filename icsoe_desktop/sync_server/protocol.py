@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from icsoe_desktop.domain import sync_tree
 from icsoe_desktop.domain.sync_registry import SYNCED, spec
 from icsoe_desktop.domain.sync_wire import BUCKETS, PROTOCOL, PROTOCOL_HEADER, SCHEMA_HEADER
 
@@ -407,6 +408,26 @@ def parse_buckets(params: Any, table: str | None) -> list[int] | None:
     if buckets[-1] >= BUCKETS:
         raise invalid(f"cubetas: menores que {BUCKETS}.", f"cubetas: below {BUCKETS}.")
     return buckets
+
+
+MAX_NODES = 1000  # nodes of the uuids' tree a repair asks about in one request
+
+
+def parse_nodes(params: Any, table: str | None) -> list[str] | None:
+    """The nodes of the uuids' tree (``sufijos``: a uuid's last 3 to 12 hex digits, separated
+    by commas, ``domain/sync_tree.py``) a repair asks about, of one ``tabla``; None: none
+    asked."""
+    raw = params.get("sufijos")
+    if raw is None:
+        return None
+    found = raw.split(",") if isinstance(raw, str) and len(raw) <= 13 * MAX_NODES else None
+    if table is None or not found or not all(map(sync_tree.is_node, found)):
+        raise invalid(
+            "sufijos: finales de uuid (3 a 12 dígitos hexadecimales en minúsculas) separados "
+            "por comas, con tabla.",
+            "sufijos: uuid ends (3 to 12 lowercase hex digits) separated by commas, with tabla.",
+        )
+    return sorted(set(found))
 
 
 MAX_UUIDS = 5000  # rows a repair asks for by uuid in one request

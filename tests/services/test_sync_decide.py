@@ -43,9 +43,17 @@ TABLE = [
     # when the local version is not the server's …
     (State(10, False), 1, NEW, True, False, UPDATE),
     (State(10, False), 2, NEW, True, False, SKIP),
-    # … its state kept when there is no local row …
+    # … its state kept when there is no local row it knows of (a «duplicado», a tombstone) …
     (State(10, False), None, NEW, True, False, STATE),
     (State(12, False), None, NEW, True, False, STATE),
+    # … and its row inserted again when the row went from the file without the app (a lost
+    # state), a row removed there included, and a version 0 (changed without the app) updated …
+    (State(10, False, True), None, NEW, True, False, INSERT),
+    (State(10, False, True), None, DELETED, True, False, INSERT),
+    (State(10, False), 0, NEW, True, False, UPDATE),
+    # … not outside a repair, nor over a tombstone that brings no data …
+    (State(10, False, True), None, NEW, False, False, SKIP),
+    (State(10, False, True), None, TOMBSTONE, True, False, STATE),
     # … but never over a change made here and not sent.
     (State(10, True), 1, NEW, True, False, SKIP),
     (State(5, True), 1, NEW, True, False, SKIP),

@@ -188,3 +188,62 @@ def test_a_backup_with_the_earlier_triggers_restores_and_keeps_sums_and_count(
     assert_kept_equal_scanned(services.store)
     answer_push(services.store)
     assert_kept_equal_scanned(services.store)
+
+
+def test_what_is_changed_without_the_app_leaves_the_sums_of_what_the_file_keeps(
+    services,
+) -> None:
+    """A row removed with its state clean (not by the app, which marks a tombstone to send)
+    stops counting, its state with it; content changed under the same version counts as
+    version 0. The kept sums stay the rows hashed now, and so differ from the server's."""
+    from contextlib import closing
+
+    from icsoe_desktop.store import plain
+    from icsoe_desktop.store.models import SyncRowState
+
+    create_demo_movimientos(services.store, 30, TODAY)
+    answer_push(services.store)
+    with services.store.session() as session:
+        before = kept_view(session, pending_count).sums["movimientos"]
+    with closing(plain.connect(services.store.path)) as connection, connection:
+        connection.execute("DELETE FROM movimientos WHERE id IN (2, 3)")
+        connection.execute("UPDATE movimientos SET nombre = 'OTRO' WHERE id = 5")
+        connection.execute("UPDATE movimientos SET nombre = 'OTRO', version = 9 WHERE id = 6")
+    assert_kept_equal_scanned(services.store)
+    with services.store.session() as session:
+        versions = dict(session.execute(select(MovimientoRow.id, MovimientoRow.version)).all())
+        lost = session.scalars(
+            select(func.count())
+            .select_from(SyncRowState)
+            .where(SyncRowState.table_name == "movimientos", SyncRowState.version.is_(None))
+        ).one()
+        after = kept_view(session, pending_count).sums["movimientos"]
+    assert (versions[5], versions[6], 2 in versions) == (0, 9, False)
+    assert lost == 2
+    assert after[0] == before[0] - 2
+
+
+def test_a_change_to_any_sent_column_without_the_app_is_noticed(services) -> None:
+    """The content triggers list each synced table's columns as a migration froze them: a
+    column synced since must be there too, or a change to it outside the app goes unseen."""
+    import sqlite3
+
+    from icsoe_desktop.store.sync_tables import SYNCED_TABLES
+
+    conn = sqlite3.connect(services.store.path)
+    try:
+        sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    finally:
+        conn.close()
+    missing = {}
+    for table in SYNCED_TABLES:
+        trigger = sql.get(f"sync_sums_{table.name}_contenido")
+        if trigger is None:
+            continue  # append-only: its rows never change
+        content = set(table.columns) - {"uuid", "version", "updated_at"}
+        lost = sorted(
+            c for c in content if f"old.{c}," not in trigger and f"old.{c})" not in trigger
+        )
+        if lost:
+            missing[table.name] = lost
+    assert missing == {}

@@ -8,14 +8,16 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, select, text
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
-from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain import sync_tree, sync_wire
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.sync import servicio as sync_module
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncRowState
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
+from icsoe_desktop.sync_server import app as server_app
 from tests.sync.conftest import EMPRESA, connected
 
 ADMIN = "e"
@@ -56,17 +58,25 @@ def test_a_drifted_row_is_found_and_only_it_is_received_again(
     repairs = [r.getMessage() for r in caplog.records if "recibidos de nuevo" in r.getMessage()]
     assert repairs == [
         "Tabla registros_patronales: 1 cubetas distintas del servidor, "
-        "1 renglones recibidos de nuevo"
+        "1 renglones recibidos de nuevo",
+        "Registro patronal: 1 renglón en otra versión; recibidos de nuevo del servidor.",
     ]
     assert same_bucket  # its bucket's other rows stayed where they were
     assert b.sync.status().verified_at is not None
 
 
+@pytest.mark.parametrize("servidor", ["arbol", "arbol_hasta_un_renglon", "sin_arbol"])
 def test_rows_drifted_across_many_buckets_are_the_only_ones_received_again(
-    sync_server, desktops, caplog, monkeypatch
+    sync_server, desktops, caplog, monkeypatch, servidor
 ) -> None:
     """Movimientos spread over hundreds of buckets: each drifted one (an older version, or
-    its row gone from this desktop) is received again, and no other."""
+    its row gone from this desktop) is received again, and no other; whether the server
+    splits the buckets down the uuids' tree (down to single rows when every node is split),
+    or, an older server, lists every row of them."""
+    if servidor != "arbol":  # (every bucket here holds a few rows: each is split, or tried)
+        monkeypatch.setattr(sync_tree, "LEAF", 0)
+    if servidor == "sin_arbol":  # it ignores «sufijos», as a server before the tree did
+        monkeypatch.setattr(server_app, "parse_nodes", lambda _params, _table: None)
     monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)  # the test server takes 500 at most
     monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)  # and 256 KiB
     a, b = connected(sync_server, desktops)
@@ -94,7 +104,9 @@ def test_rows_drifted_across_many_buckets_are_the_only_ones_received_again(
     repairs = [r.getMessage() for r in caplog.records if "recibidos de nuevo" in r.getMessage()]
     assert repairs == [
         f"Tabla movimientos: {len(buckets)} cubetas distintas del servidor, "
-        f"{diverged} renglones recibidos de nuevo"
+        f"{diverged} renglones recibidos de nuevo",
+        f"Movimiento afiliatorio: {len(gone)} renglones faltaban en este equipo, "
+        f"{diverged - len(gone)} renglones en otra versión; recibidos de nuevo del servidor.",
     ]
     assert b.sync.status().verified_at is not None
     assert b.movimientos.count(Filtro()) == a.movimientos.count(Filtro()) == 3000

@@ -227,4 +227,9 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
     verified_at = b.sync.status().verified_at
     assert verified_at is not None
     wait_operations(qtbot)
-    assert dialog.estado.text().endswith(f" · Verificado {to_local_text(verified_at)[-5:]}")
+    estado, reparacion = dialog.estado.text().split("\n")
+    assert estado.endswith(f" · Verificado {to_local_text(verified_at)[-5:]}")
+    assert reparacion == (  # what the check found and received again
+        "Última reparación: Registro patronal: 1 renglón en otra versión; recibidos de nuevo "
+        "del servidor."
+    )

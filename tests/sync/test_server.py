@@ -11,7 +11,7 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain import sync_tree, sync_wire
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.sync_server.__main__ import main as server_main
 from icsoe_desktop.sync_server.models import SyncedRow
@@ -398,3 +398,44 @@ def test_a_mistyped_server_command_is_answered_in_spanish(capsys) -> None:
         assert exit_.value.code == 2
         err = capsys.readouterr().err
         assert err.startswith("uso: python -m icsoe_desktop.sync_server") and reason in err, err
+
+
+def test_the_uuids_tree_is_summed_and_listed_below_a_bucket_and_bad_nodes_are_refused(
+    sync_server,
+) -> None:
+    """A repair's finer levels: the 16 children of a node summed from the rows as the desktop
+    sums its own, the rows under a node listed; a node that is not a uuid's end, refused in
+    Spanish."""
+    token = sync_server.token()
+    rows = [row(f"Y54{n:08d}") for n in range(40)]
+    assert push(sync_server, token, rows).status_code == 200
+    node = rows[0]["uuid"][-3:]
+    under = {r["uuid"]: 1 for r in rows if r["uuid"].endswith(node)}
+
+    summed = call(
+        sync_server,
+        token,
+        "GET",
+        "/v1/resumen",
+        params={"tabla": "registros_patronales", "sufijos": node},
+    ).json()["sufijos"]
+    listed = call(
+        sync_server,
+        token,
+        "GET",
+        "/v1/versiones",
+        params={"tabla": "registros_patronales", "sufijos": rows[0]["uuid"][-5:]},
+    ).json()
+    refused = call(
+        sync_server,
+        token,
+        "GET",
+        "/v1/resumen",
+        params={"tabla": "registros_patronales", "sufijos": "XYZ"},
+    )
+
+    expected = sync_tree.children_sums(under.items(), [node])
+    assert {c: (s["renglones"], int(s["suma"])) for c, s in summed.items()} == expected
+    assert listed["uuid"] == [rows[0]["uuid"]] and listed["version"] == [1]
+    assert refused.status_code == 422
+    assert refused.json()["mensaje"].startswith("sufijos: finales de uuid")

@@ -101,6 +101,8 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
             text = f"Estado: {status.texto or 'sin cambios por enviar'}"
             if status.verified_at is not None:  # the tables matched the server's checksums
                 text += f" · Verificado {to_local_text(status.verified_at)[-5:]}"
+            if status.reparacion:  # what the drift check last found and received again
+                text += f"\nÚltima reparación: {status.reparacion}"
             self.estado.setText(text)
 
     def _save(self) -> bool:

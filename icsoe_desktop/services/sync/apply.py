@@ -410,12 +410,17 @@ Known = tuple[dict[str, State], dict[str, tuple[int, int]]]
 
 def _known(session: Session, table: SyncedTable, uuids: list[str]) -> Known:
     """What this desktop has of these rows of ``table``: per uuid its sync state (server
-    sequence, dirty), and its local row (id, version)."""
+    sequence, dirty, whether its row was lost: no version), and its local row (id, version)."""
     states = {
-        row_uuid: State(server_seq, bool(dirty))
-        for row_uuid, server_seq, dirty in lookup(
+        row_uuid: State(server_seq, bool(dirty), version is None)
+        for row_uuid, server_seq, dirty, version in lookup(
             session,
-            (SyncRowState.row_uuid, SyncRowState.server_seq, SyncRowState.dirty),
+            (
+                SyncRowState.row_uuid,
+                SyncRowState.server_seq,
+                SyncRowState.dirty,
+                SyncRowState.version,
+            ),
             SyncRowState.row_uuid,
             uuids,
             SyncRowState.table_name == table.name,

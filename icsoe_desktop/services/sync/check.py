@@ -3,9 +3,10 @@ sum of ``sync_wire.row_hash`` over uuid and version), which the server keeps for
 
 ``kept_view`` reads the sums the store keeps as rows are written (``store/sumas.py``: a few
 thousand rows, whatever the tables hold) with the cursor and whether anything waits to be sent,
-in one snapshot; ``kept_buckets`` one table's per bucket, for a repair. ``table_summary`` and
-``bucket_summary`` hash the rows themselves (what the kept sums must equal; the bench's
-baseline). Generic over the synced tables."""
+in one snapshot; ``kept_buckets`` one table's per bucket, and ``row_versions`` its rows'
+versions under some buckets, for a repair (``domain/sync_tree.py`` narrows them further).
+``table_summary`` and ``bucket_summary`` hash the rows themselves (what the kept sums must
+equal; the bench's baseline). Generic over the synced tables."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ The rules: the server's order wins, but a row changed here and not yet sent is l
 silently); a row already applied, or this desktop's own push coming back, is skipped; a row
 this desktop has no place for (a tombstone of a row it never had, a copy of an append-only
 row it holds) only records the server's sequence. A repair (the drift check found the table
-differs) applies a row again when the local version is not the server's.
+differs) applies a row again when the local version is not the server's, and inserts again a
+row that went from this desktop's file without the app.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ class Action(Enum):
 
 
 class State(NamedTuple):
-    """The row's sync state here: the server sequence it was last synced at, and whether it
-    changed here since (dirty: to be sent)."""
+    """The row's sync state here: the server sequence it was last synced at, whether it
+    changed here since (dirty: to be sent), and whether its row went without the app (lost:
+    removed from the file with the state clean, ``store/sumas.py``)."""
 
     seq: int
     dirty: bool
+    lost: bool = False
 
 
 class Incoming(NamedTuple):
@@ -55,7 +58,7 @@ def decide(
         # Seen already (our own push coming back, or applied before).
         if not repair or state.dirty:
             return Action.SKIP
-        if local_version is None:
+        if local_version is None and not state.lost:
             return Action.STATE  # a «duplicado» or a tombstone: only its version is kept
         if local_version == incoming.version:
             return Action.SKIP

@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SyncSettings
-from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain import sync_tree, sync_wire
 from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.roles import Accion
@@ -61,6 +61,13 @@ PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
 REPAIR_BUCKETS = 500  # buckets of uuids asked for in one request of a repair (a URL of 2 KB)
 REPAIR_ROWS = 2000  # rows asked for by uuid in one request of a repair
+REPAIR_NODES = 400  # nodes of the uuids' tree asked about in one request (URLs of 5 KB)
+
+
+class _NoTree(Exception):
+    """The server does not sum the uuids' tree below its buckets (an older one)."""
+
+
 SIN_CONEXION = "Sin conexión"
 ACTUALIZAR = (
     "Otro equipo de esta empresa ya usa una versión más reciente de icsoe-desktop: actualiza "
@@ -100,6 +107,66 @@ class SyncResult:
         return text
 
 
+@dataclass
+class RepairFindings:
+    """What a repair found, row by row, against the server's listing: rows missing from this
+    desktop's file, rows changed without the app (version 0: ``store/sumas.py``), rows at
+    another version, and rows this desktop counts that the server does not hold."""
+
+    missing: int = 0
+    changed: int = 0
+    other_version: int = 0
+    extra: int = 0
+
+    def count(self, server: dict[str, int], local: dict[str, int], listed: list[str]) -> None:
+        """``server``: its (uuid → version) under the ``listed`` nodes of the uuids' tree;
+        ``local``: this desktop's, under them or more."""
+        for row_uuid, version in server.items():
+            mine = local.get(row_uuid)
+            if mine == version:
+                continue
+            if mine is None:
+                self.missing += 1
+            elif mine == 0:
+                self.changed += 1
+            else:
+                self.other_version += 1
+        here = sync_tree.under(local, listed)
+        self.extra += sum(1 for row_uuid in here if row_uuid not in server)
+
+    def texto(self, titulo: str) -> str:
+        """«Movimiento afiliatorio: 2 renglones faltaban en este equipo, …», or "" when the
+        listing found nothing row by row."""
+        parts = [
+            plural(n, one, many)
+            for n, one, many in (
+                (
+                    self.missing,
+                    "renglón faltaba en este equipo",
+                    "renglones faltaban en este equipo",
+                ),
+                (
+                    self.changed,
+                    "renglón cambiado fuera de la aplicación",
+                    "renglones cambiados fuera de la aplicación",
+                ),
+                (self.other_version, "renglón en otra versión", "renglones en otra versión"),
+            )
+            if n
+        ]
+        if not parts and not self.extra:
+            return ""
+        text = f"{titulo}: " + ", ".join(parts)
+        if parts:
+            text += "; recibidos de nuevo del servidor"
+        if self.extra:
+            extra = plural(
+                self.extra, "renglón que el servidor no tiene", "renglones que el servidor no tiene"
+            )
+            text += ("; " if parts else "") + extra
+        return text + "."
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     configured: bool
@@ -108,6 +175,7 @@ class SyncStatus:
     last_sync_at: datetime | None
     conflicts: int
     verified_at: datetime | None = None  # the tables last matched the server's checksums
+    reparacion: str = ""  # what the last repair found and received again (Spanish), if any
 
     @property
     def texto(self) -> str:
@@ -283,6 +351,7 @@ class SyncService:
             last_sync_at=datetime.fromisoformat(last) if last else None,
             conflicts=conflicts,
             verified_at=datetime.fromisoformat(verified) if verified else None,
+            reparacion=self._state("last_repair"),
         )
 
     def pending_count(self) -> int:
@@ -754,11 +823,11 @@ class SyncService:
         ]
 
     def _repair(self, http, base: str, name: str) -> None:
-        """A table that differs from the server, narrowed down in two steps: its buckets of
-        uuids (both sides keep each one's checksum), then, in the buckets that differ, each
-        row's version (the server lists them; this desktop reads its rows of those buckets):
-        only the rows that differ are received again. A server that keeps no buckets: the
-        whole table."""
+        """A table that differs from the server, narrowed down: its buckets of uuids (both
+        sides keep each one's checksum), then down the uuids' tree below the buckets that
+        differ (``_narrowed``), to each row's version in the nodes that still differ: only the
+        rows that differ are received again, and what was found is told (the log, the status).
+        A server that keeps no buckets: the whole table."""
         theirs = self._call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
         cubetas = theirs.get("cubetas")
         if not isinstance(cubetas, dict):
@@ -774,7 +843,85 @@ class SyncService:
             for b in sorted(held)
             if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
         ]
+        with self._store.session() as session:
+            local = row_versions(session, table, differing)
+        narrowed = self._narrowed(http, base, name, differing, cubetas, local)
+        found = RepairFindings()
+        found.count(narrowed.server, local, narrowed.listed)
+        wanted = [u for u, v in narrowed.server.items() if local.get(u) != v]
         received = 0
+        for first in range(0, len(wanted), REPAIR_ROWS):
+            received += self._receive_rows(http, base, name, wanted[first : first + REPAIR_ROWS])
+        log.info(
+            "Tabla %s: %d sumas y %d renglones listados por el servidor",
+            name,
+            narrowed.sums,
+            narrowed.pairs,
+        )
+        log.warning(
+            "Tabla %s: %d cubetas distintas del servidor, %d renglones recibidos de nuevo",
+            name,
+            len(differing),
+            received,
+        )
+        told = found.texto(table.spec.titulo or name)
+        if told:
+            log.warning("%s", told)
+            self._set_state(last_repair=told, last_repair_at=self._clock().isoformat())
+
+    def _narrowed(
+        self,
+        http,
+        base: str,
+        name: str,
+        differing: list[int],
+        cubetas: dict[str, Any],
+        local: dict[str, int],
+    ) -> sync_tree.Narrowed:
+        """The server's versions of the rows where the differing buckets differ: split down
+        the uuids' tree (``domain/sync_tree.py``), or, from a server without it, every row of
+        those buckets."""
+
+        def ask(path: str, nodes: list[str]) -> list[dict[str, Any]]:
+            # Buckets as «cubetas», which every server with buckets reads; finer nodes as
+            # «sufijos», asked of a server only once it summed their parents.
+            answers = []
+            for i in range(0, len(nodes), REPAIR_NODES):
+                chunk = nodes[i : i + REPAIR_NODES]
+                buckets = [str(int(n, 16)) for n in chunk if len(n) == 3]
+                finer = [n for n in chunk if len(n) > 3]
+                params = {"tabla": name}
+                if path.endswith("versiones") and buckets:
+                    params["cubetas"] = ",".join(buckets)
+                    chunk = finer
+                if chunk:
+                    params["sufijos"] = ",".join(chunk)
+                answers.append(self._call(http, "GET", f"{base}{path}", params=params))
+            return answers
+
+        def children(nodes: list[str]) -> dict[str, Any]:
+            found: dict[str, Any] = {}
+            for answer in ask("/v1/resumen", nodes):
+                if not isinstance(answer.get("sufijos"), dict):
+                    raise _NoTree
+                found.update(answer["sufijos"])
+            return found
+
+        def pairs(nodes: list[str]) -> dict[str, int]:
+            found: dict[str, int] = {}
+            for listed in ask("/v1/versiones", nodes):
+                uuids, numbers = listed.get("uuid") or [], listed.get("version") or []
+                found.update(zip(uuids, numbers, strict=False))
+            return found
+
+        nodes = {
+            f"{b:03x}": int((cubetas.get(str(b)) or {}).get("renglones", 0)) for b in differing
+        }
+        try:
+            return sync_tree.narrow(nodes, local, children, pairs)
+        except _NoTree:
+            pass
+        everything = sync_tree.Narrowed({}, listed=list(nodes))
         for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
             chunk = differing[start : start + REPAIR_BUCKETS]
             listed = self._call(
@@ -783,20 +930,10 @@ class SyncService:
                 f"{base}/v1/versiones",
                 params={"tabla": name, "cubetas": ",".join(map(str, chunk))},
             )
-            server = dict(zip(listed.get("uuid") or [], listed.get("version") or [], strict=False))
-            with self._store.session() as session:
-                local = row_versions(session, table, chunk)
-            wanted = [u for u, v in server.items() if local.get(u) != v]
-            for first in range(0, len(wanted), REPAIR_ROWS):
-                received += self._receive_rows(
-                    http, base, name, wanted[first : first + REPAIR_ROWS]
-                )
-        log.warning(
-            "Tabla %s: %d cubetas distintas del servidor, %d renglones recibidos de nuevo",
-            name,
-            len(differing),
-            received,
-        )
+            uuids, numbers = listed.get("uuid") or [], listed.get("version") or []
+            everything.server.update(zip(uuids, numbers, strict=False))
+        everything.pairs = len(everything.server)
+        return everything
 
     def _receive_rows(self, http, base: str, name: str, uuids: list[str]) -> int:
         """Some rows of one table received again by uuid and applied where the local copy is

@@ -15,6 +15,7 @@ from icsoe_desktop.store import pendientes, plain, sumas
 # (the module's full name: the bundle ships what the migrations import by it)
 from icsoe_desktop.store.migrations.disparadores_0018_0021 import sums as earlier_sums
 from icsoe_desktop.store.migrations.disparadores_0018_0021 import unsent as earlier_unsent
+from icsoe_desktop.store.migrations.disparadores_0022 import sums as compact_sums
 
 revision = "0022_contabilidad_compacta"
 down_revision = "0021_pendientes"
@@ -52,7 +53,7 @@ def _replace(sums: list[str], unsent: list[str]) -> None:
 
 
 def upgrade() -> None:
-    _replace(sumas.bookkeeping(TABLES), pendientes.bookkeeping(_UNSENT))
+    _replace(compact_sums(TABLES), pendientes.bookkeeping(_UNSENT))
 
 
 def downgrade() -> None:
