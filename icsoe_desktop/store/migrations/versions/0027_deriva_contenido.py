@@ -10,7 +10,7 @@ Create Date: 2026-11-25
 
 from alembic import op
 
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import plain, sumas
 from icsoe_desktop.store.migrations.disparadores_0022 import sums as earlier_sums
 
 revision = "0027_deriva_contenido"
@@ -288,7 +288,7 @@ TABLES: tuple[sumas.SyncedTableSums, ...] = (
 
 
 def _replace(statements: list[str]) -> None:
-    sumas.drop_bookkeeping(op.get_bind().connection.driver_connection)
+    sumas.drop_bookkeeping(plain.driver(op.get_bind()))
     for statement in statements:
         op.execute(statement)
 
