@@ -203,10 +203,10 @@ def _calamine_rows(source: BinaryIO, name: str) -> Iterator[tuple[int, tuple]]:
     first_row, first_column = start
     if first_row + sheet.height > MAX_ROWS:
         raise _too_many_rows(name)
-    for number in range(1, first_row + 1):  # openpyxl gives the empty rows above, too
-        yield number, ()
+    # calamine's rows start at the sheet's first row (the empty ones above, too, as openpyxl
+    # gives them), its cells at the first column written: the columns before it are put back.
     before = (None,) * first_column
-    for number, cells in enumerate(sheet.iter_rows(), start=first_row + 1):
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
         values = [_value(v) for v in cells]
         while values and values[-1] is None:  # a row ends at its last value, as in openpyxl
             values.pop()
