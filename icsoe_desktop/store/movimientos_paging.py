@@ -43,12 +43,14 @@ index's key: models/movimientos.py keyed).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import product
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
 from icsoe_desktop.store.models import (
@@ -394,14 +396,42 @@ def _day_at(conn: Connection, query: KeyQuery, offset: int) -> tuple[str, int] |
     return None
 
 
-def every_key(conn: Connection, query: KeyQuery, total: int, every: int) -> list[tuple[int, Any]]:
+# SQLite asks whether to go on every this many steps of its machine (~1 ms of work): often
+# enough to stop at once, seldom enough that the question costs nothing measurable.
+PASOS_ENTRE_PREGUNTAS = 100_000
+
+
+class Interrumpida(Exception):
+    """A read told to stop (``seguir`` said no) before it ended."""
+
+
+def every_key(
+    conn: Connection,
+    query: KeyQuery,
+    total: int,
+    every: int,
+    seguir: Callable[[], bool] | None = None,
+) -> list[tuple[int, Any]]:
     """The keys of rows every-1, 2·every-1, ... of the ``total`` in grid order: every key read
-    once, numbered and thinned out by SQLite."""
+    once, numbered and thinned out by SQLite. ``seguir()`` is asked as SQLite goes: once it
+    says no, the read stops (``Interrumpida``); a million keys take seconds on a busy machine."""
     [(condition, order, _extra)] = seeks(query, None)
     sql, params = key_sql(query, condition, order, total)
     numbered = f"SELECT id, v, row_number() OVER () AS n FROM ({sql})"
     thinned = f"SELECT id, v FROM ({numbered}) WHERE n % :every = 0 ORDER BY n"
-    return [tuple(r) for r in conn.exec_driver_sql(thinned, {**params, "every": every})]
+    if seguir is None:
+        return [tuple(r) for r in conn.exec_driver_sql(thinned, {**params, "every": every})]
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.set_progress_handler(lambda: not seguir(), PASOS_ENTRE_PREGUNTAS)
+    try:
+        return [tuple(r) for r in conn.exec_driver_sql(thinned, {**params, "every": every})]
+    except DBAPIError as exc:
+        if seguir():
+            raise
+        raise Interrumpida from exc
+    finally:
+        raw.set_progress_handler(None, PASOS_ENTRE_PREGUNTAS)
 
 
 def fallback_ready(conn: Connection, column: str) -> bool:

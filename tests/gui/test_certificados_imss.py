@@ -425,3 +425,55 @@ def test_generar_pfx_checks_the_password_before_asking_where_and_takes_the_one_t
     assert seen["asked_where"]
     assert modals.texts[-1].startswith(f"Se generó el archivo {target}")
     assert load_pfx(target.read_bytes(), "Portal2026pfx").info.rfc == cf.RFC_MORAL
+
+
+def test_the_window_opened_again_and_again_leaves_nothing_of_it_behind(qtbot, company, tmp_path):
+    """Opened from the main window and closed, many times a day: each closed window goes whole
+    (its list's model, its file pickers), none kept alive by the window it was opened from."""
+    import gc
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from icsoe_desktop.gui.kit.rows_model import RowsModel
+    from icsoe_desktop.gui.kit.widgets import FilePicker
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.certificados.servicio import Assignment
+
+    pfx = tmp_path / "imss.pfx"
+    pfx.write_bytes(cf.pfx_modern(cf.imss_certificate()))
+    company.certificates.assign(
+        Assignment(REGISTRO, pfx, None, cf.IMSS_USUARIO, cf.IMSS_PASSWORD), "admin"
+    )
+    main = VentanaPrincipal(company, "admin@nominas.com")
+    qtbot.addWidget(main)
+    main.show()
+    kinds = (CertificadosImssDialog, RowsModel, FilePicker)
+
+    def vivos() -> dict[str, int]:
+        qtbot.wait(5)  # the closed windows' deleteLater
+        gc.collect()
+        objects = gc.get_objects()
+        return {kind.__name__: sum(1 for o in objects if isinstance(o, kind)) for kind in kinds}
+
+    def cerrar() -> None:
+        window = QApplication.activeModalWidget()
+        if isinstance(window, CertificadosImssDialog):
+            assert grid(window)[0][0] == REGISTRO  # it showed its list
+            window.reject()
+
+    def abrir_y_cerrar() -> None:
+        timer = QTimer()
+        timer.setInterval(5)
+        timer.timeout.connect(cerrar)
+        timer.start()
+        main.open_certificados(avisar_al_cerrar=False)
+        timer.stop()
+
+    abrir_y_cerrar()
+    before = vivos()
+    assert before["CertificadosImssDialog"] == 0
+    for _ in range(30):
+        abrir_y_cerrar()
+    assert vivos() == before
+    assert main.findChildren(CertificadosImssDialog) == []

@@ -747,10 +747,16 @@ def test_a_sort_whose_rows_take_long_leaves_the_window_free_and_shows_them_when_
         return [row[0] for row in services.movimientos.iter_rows(Filtro(), orden)][:PAGE_SIZE]
 
     def busy_pool() -> threading.Event:
-        """Every thread of the pool taken by other work until the event is set."""
-        gate = threading.Event()
-        for _ in range(QThreadPool.globalInstance().maxThreadCount()):
-            en_segundo_plano(lambda: gate.wait(30), lambda _: None, lambda _: None)
+        """Every thread of the pool taken by other work until the event is set (running: work
+        still queued would wait behind the sort's page)."""
+        gate, started = threading.Event(), threading.Semaphore(0)
+        threads = QThreadPool.globalInstance().maxThreadCount()
+        for _ in range(threads):
+            en_segundo_plano(
+                lambda: (started.release(), gate.wait(30)), lambda _: None, lambda _: None
+            )
+        for _ in range(threads):
+            assert started.acquire(timeout=10)
         return gate
 
     def click_header(column: int) -> None:
@@ -776,3 +782,80 @@ def test_a_sort_whose_rows_take_long_leaves_the_window_free_and_shows_them_when_
         assert model.orden == asked
         before = ids()
         assert before == by(asked), then
+
+
+def test_a_header_click_stops_the_previous_orders_key_read_and_its_rows_come_first(
+    qtbot, services, monkeypatch
+):
+    """After a search the keys of every page are read in the background: at a million rows on a
+    busy machine, seconds. A header click meanwhile does not wait for that read of the previous
+    order: it stops it, and its first page goes ahead of the work still waiting for a thread
+    (here the order's index build), with every other thread of the pool taken."""
+    import threading
+    import time
+
+    from PySide6.QtCore import QThreadPool
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+    from icsoe_desktop.services.movimientos.servicio import (
+        Filtro,
+        Interrumpida,
+        MovimientosService,
+        Orden,
+    )
+
+    create_demo_movimientos(services.store, 4_000, date(2026, 11, 22))
+    leyendo, soltar = threading.Event(), threading.Event()
+    lecturas: list[str] = []
+    leer = MovimientosService.boundaries
+
+    def lenta(self, filtro, orden, every, total, seguir=None):
+        """The real key reader, slowed where SQLite asks whether to go on: it stays there (up
+        to 30 s) as long as the grid wants its keys."""
+        sigue = seguir or (lambda: True)
+
+        def seguir_lento() -> bool:
+            leyendo.set()
+            hasta = time.monotonic() + 30
+            while sigue() and not soltar.is_set() and time.monotonic() < hasta:
+                time.sleep(0.01)
+            return sigue()
+
+        try:
+            keys = leer(self, filtro, orden, every, total, seguir_lento)
+        except Interrumpida:
+            lecturas.append("interrumpida")
+            raise
+        lecturas.append("completa")
+        return keys
+
+    monkeypatch.setattr(MovimientosService, "boundaries", lenta)
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)  # Todos
+    model, header = view.model, view.tabla.horizontalHeader()
+    qtbot.waitUntil(leyendo.is_set, timeout=10_000)  # the keys of the fecha order being read
+    antes = len(lecturas)  # the first tab's, read before
+    gate, started = threading.Event(), threading.Semaphore(0)
+    try:
+        others = QThreadPool.globalInstance().maxThreadCount() - 1
+        for _ in range(others):  # building an index, say
+            en_segundo_plano(
+                lambda: (started.release(), gate.wait(30)), lambda _: None, lambda _: None
+            )
+        for _ in range(others):
+            assert started.acquire(timeout=10)
+        nss = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
+        header.setSortIndicator(nss, Qt.SortOrder.AscendingOrder)
+        qtbot.waitUntil(lambda: not model.sorting(), timeout=10_000)
+        shown = [model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(PAGE_SIZE)]
+        expected = services.movimientos.pagina(Filtro(), Orden(nss, False), 0, PAGE_SIZE)
+        assert shown == [row[0] for row in expected]
+        assert lecturas[antes:] == ["interrumpida"]  # the previous order's: stopped
+    finally:
+        soltar.set()
+        gate.set()
+        wait_operations(qtbot)
+    # The new order's keys are read once its index is there: any page is one seek away.
+    qtbot.waitUntil(model.bounds_ready, timeout=10_000)
+    assert lecturas[-1] == "completa"

@@ -353,3 +353,54 @@ def test_a_sheet_longer_than_excel_allows_is_refused_whole(services, tmp_path, m
     assert error.value.code == "xlsx_demasiadas_filas" and "30 filas" in error.value.message
     assert services.movimientos.count(Filtro()) == 0
     assert import_bytes(services, tmp_path, movimientos_xlsx(many_rows(29))).importados == 29
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_a_short_sheet_and_a_long_one_are_read_to_the_same_values(monkeypatch, writer):
+    """A sheet up to CALAMINE_MAX_SHEET_BYTES is read by calamine, a longer one by openpyxl:
+    the same workbook gives the same rows either way (text kept as text with its zeros, whole
+    numbers as int, dates as Excel stores them, a formula as its saved value, empty cells and
+    rows where they are, a table that starts at C3)."""
+    from icsoe_desktop.services.archivos import xlsx_reader
+
+    rows = [
+        ["NSS", "SBC", "Fecha", "Dias", "Total"],
+        ["00123456789", 278.99, datetime(2026, 1, 31), 7, None],
+        [None, 1234567.5, datetime(2025, 12, 1, 8, 30), -3, "TOTAL"],
+    ]
+    if writer == "xlsxwriter":
+        import xlsxwriter
+
+        buffer = io.BytesIO()
+        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = book.add_worksheet()
+        dates = book.add_format({"num_format": "dd/mm/yyyy"})
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if isinstance(value, datetime):
+                    sheet.write_datetime(r + 2, c + 2, value, dates)
+                elif value is not None:
+                    sheet.write(r + 2, c + 2, value)
+        sheet.write_formula(4, 6, "=D4+D5", None, 1513.49)
+        book.close()
+        data = buffer.getvalue()
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                book.active.cell(r + 3, c + 3, value)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+
+    def read() -> list[tuple[int, tuple]]:
+        return [(n, tuple(v)) for n, v in xlsx_reader.sheet_rows(data, "libro.xlsx")]
+
+    short = read()
+    monkeypatch.setattr(xlsx_reader, "CALAMINE_MAX_SHEET_BYTES", 0)
+    long = read()
+    assert short == long
+    assert short[2] == (3, (None, None, "NSS", "SBC", "Fecha", "Dias", "Total"))
+    assert short[3][1][2:6] == ("00123456789", 278.99, datetime(2026, 1, 31), 7)

@@ -30,6 +30,9 @@ if TYPE_CHECKING:  # the dialogs are imported when used: not on the start-up pat
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Progreso = Callable[[int, int], None]
+# The pool has as many threads as cores (two, on many an office machine): what a clerk waits
+# for (a sort's first page) goes ahead of queued work that only fills in behind it.
+PRIORIDAD_ESPERADA = 10
 Cancelado = Callable[[], bool]
 
 
@@ -123,10 +126,14 @@ def en_segundo_plano(
     al_terminar: Callable[[T], None],
     al_fallar: Callable[[BaseException], None],
     dueno: QObject | None = None,
+    *,
+    prioridad: int = 0,
 ) -> None:
     """Run ``fn`` in the thread pool; its result or exception comes back to a callback, unless
-    ``dueno`` (the widget the callback updates) was destroyed meanwhile (its window closed)."""
-    _lanzar(lambda _progreso: fn(), al_terminar, al_fallar, dueno)
+    ``dueno`` (the widget the callback updates) was destroyed meanwhile (its window closed).
+    Work waiting for a thread starts by ``prioridad``, highest first (PRIORIDAD_ESPERADA: what
+    a clerk waits for, before what fills in behind)."""
+    _lanzar(lambda _progreso: fn(), al_terminar, al_fallar, dueno, prioridad=prioridad)
 
 
 def _lanzar(
@@ -136,6 +143,7 @@ def _lanzar(
     dueno: QObject | None,
     al_avanzar: Progreso | None = None,
     parar: threading.Event | None = None,
+    prioridad: int = 0,
 ) -> None:
     """``fn(progreso)`` in the pool; ``progreso(done, total)`` reaches ``al_avanzar`` queued;
     ``parar`` is what ``fn`` looks at to stop early (set when the app quits)."""
@@ -165,7 +173,7 @@ def _lanzar(
     job.signals.failed.connect(relay.failed)
     if al_avanzar is not None:
         job.signals.moved.connect(relay.moved)
-    QThreadPool.globalInstance().start(_en_el_pool(weakref.ref(job), job.salio))
+    QThreadPool.globalInstance().start(_en_el_pool(weakref.ref(job), job.salio), prioridad)
 
 
 def _nada(_value: object) -> None:

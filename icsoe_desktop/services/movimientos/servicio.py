@@ -40,6 +40,7 @@ from icsoe_desktop.store.models import (
     RegistroPatronal,
     sort_indexes,
 )
+from icsoe_desktop.store.movimientos_paging import Interrumpida as Interrumpida  # the grid's
 
 Progress = Callable[[int, int], None]
 
@@ -367,17 +368,23 @@ class MovimientosService:
         return self._page(filtro, reverse, None, limit, 0, total)[::-1]
 
     def boundaries(
-        self, filtro: Filtro, orden: Orden, every: int, total: int
+        self,
+        filtro: Filtro,
+        orden: Orden,
+        every: int,
+        total: int,
+        seguir: Callable[[], bool] | None = None,
     ) -> list[tuple[int, Any]]:
         """The keys (id, sort value) of rows every-1, 2·every-1, ...: the row before each page
         of ``every`` rows, so that any page is one keyset seek away (a jump to the middle of
-        the scroll bar). Reads every key once, numbered and thinned out by SQLite."""
+        the scroll bar). Reads every key once, numbered and thinned out by SQLite; stops with
+        ``Interrumpida`` once ``seguir()`` says no (the grid moved on to another order)."""
         resolved = resolve(filtro, self.today())
         if resolved is None:
             return []
         with self._store.engine.connect() as conn:
             query = self._query(conn, resolved, orden, total, total)
-            return paging.every_key(conn, query, total, every)
+            return paging.every_key(conn, query, total, every, seguir)
 
     def _page(
         self,
