@@ -33,6 +33,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     SIN_INFORMACION,
     Problema,
 )
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
@@ -42,6 +43,7 @@ from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 
 if TYPE_CHECKING:
@@ -250,7 +252,13 @@ class InformativaWindow(QMainWindow):
         self.editar_contrato.setToolTip("" if editable else MSG_VER_CONTRATO)
         self.eliminar_contrato.setEnabled(con_contratos and hay)
         self.revisar.setEnabled(editable)
-        self.firmar.setEnabled(editable)
+        reflejar(
+            self.firmar,
+            self._services.permisos,
+            self.actor,
+            Accion.FIRMAR_INFORMATIVA,
+            ademas=editable,
+        )
         self.acuse.setVisible(not editable)
         self.solo_lectura.setText(MSG_SOLO_LECTURA if not editable else "")
         self.trabajadores.set_editable(con_contratos)

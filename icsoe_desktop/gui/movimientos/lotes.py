@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
@@ -36,6 +37,7 @@ from icsoe_desktop.gui.kit.notificador import (
     anunciar,
     suscribir,
 )
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -176,6 +178,12 @@ class LotesPanel(QWidget):
         self.lotes_tabla.selectionModel().selectionChanged.connect(self._show_detalle)
         self.importar_resultado.clicked.connect(self._ask_resultado)
         self.corregir.clicked.connect(self.corregir_seleccionado)
+        for button, accion in (
+            (self.generar, Accion.GENERAR_LOTES),
+            (self.importar_resultado, Accion.RESULTADO_LOTES),
+            (self.corregir, Accion.CORREGIR_MOVIMIENTOS),
+        ):
+            reflejar(button, services.permisos, usuario, accion)
         self.suscripcion = suscribir(
             self, services, {MOVIMIENTOS, LOTES, REGISTROS}, self._on_cambios
         )
