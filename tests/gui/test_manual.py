@@ -52,7 +52,11 @@ WINDOWS: dict[str, tuple[Callable[..., QWidget], str, str | None]] = {
         "Emisores confiables",
     ),
     "icsoe": (lambda s: IcsoeInicioWindow(s), "05_icsoe_contratista.md", "Ingresar a ICSOE"),
-    "efirma": (lambda s: IcsoeEfirmaDialog(s), "05_icsoe_contratista.md", "Ingresar con e.firma"),
+    "efirma": (
+        lambda s: IcsoeEfirmaDialog(s),
+        "05_icsoe_contratista.md",
+        "Ingresa con firma electrónica",
+    ),
     "vencimientos": (
         lambda s: VencimientosDialog(s, ADMIN),
         "07_informativa.md",

@@ -176,6 +176,8 @@ def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):
         "Se exportaron 4 movimientos a «movimientos.csv».",
         "Se exportaron 4 movimientos a «movimientos.xlsx».",
     ]
+    # News with a next step (Abrir archivo): the information icon, not a question mark.
+    assert {m.icon for m in modals.messages[1:]} == {QMessageBox.Icon.Information}
     assert texto[0] == [c.header for c in COLUMNS]
     assert [r[[c.attr for c in COLUMNS].index("nss")] for r in texto[1:]] == grid(view, "nss")
     rows = list(load_workbook(tmp_path / "movimientos.xlsx").worksheets[0].values)

@@ -1,4 +1,4 @@
-"""Ingresar con e.firma (guía Ingreso del contratista, pasos 3-5): RFC, .cer, .key, contraseña,
+"""Ingresa con firma electrónica (guía Ingreso del contratista, pasos 3-5): RFC, .cer, .key, contraseña,
 Validar → «La validación de la FIEL fue exitosa» → Ingresar."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.contratistas import ContratistaSesion, FielValidada
 
-TITLE = "Ingresar con e.firma"
+TITLE = "Ingresa con firma electrónica"
 
 
 class IcsoeEfirmaDialog(QDialog):

@@ -478,7 +478,9 @@ class InformativaWindow(QMainWindow):
         self.mostrar_problemas([])
         self.recargar_encabezado()
         self.changed.emit()
-        if msgbox.question(self, MSG_FIRMADA, yes="Guardar acuse…", no="Ahora no", title=TITLE):
+        if msgbox.question(
+            self, MSG_FIRMADA, yes="Guardar acuse…", no="Ahora no", title=TITLE, informa=True
+        ):
             self._pedir_ruta_acuse(dialog.acuse)
         return True
 
@@ -543,7 +545,9 @@ class InformativaWindow(QMainWindow):
             carpeta=carpeta,
             archivos="\n".join(p.name for p in archivos),
         )
-        if msgbox.question(self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE):
+        if msgbox.question(
+            self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE, informa=True
+        ):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
 
     def closeEvent(self, event: QCloseEvent) -> None:

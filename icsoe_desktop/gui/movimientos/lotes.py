@@ -278,6 +278,7 @@ class LotesPanel(QWidget):
             yes="Abrir carpeta",
             no="Cerrar",
             title=TITLE,
+            informa=True,
         ):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
         return lote

@@ -383,6 +383,7 @@ class MovimientosIdse(QWidget):
                 yes="Abrir archivo",
                 no="Cerrar",
                 title=TITLE,
+                informa=True,
             ):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
