@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
