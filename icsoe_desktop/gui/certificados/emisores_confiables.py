@@ -37,7 +37,17 @@ INTRO = (
     "incluidas; agrega la del IMSS u otra que te entregue el área de sistemas."
 )
 CA_FILTER = "Certificado de la autoridad (*.cer *.crt *.pem *.der)"
-HEADERS = ("Emisor", "Origen", "Vigente desde", "Vigente hasta", "Huella SHA-256")
+# Six SAT authorities share one name: the file (AC0…AC6), the serial and the validity tell them
+# apart.
+HEADERS = (
+    "Emisor",
+    "Origen",
+    "Archivo",
+    "Número de serie",
+    "Vigente desde",
+    "Vigente hasta",
+    "Huella SHA-256",
+)
 MSG_CONFIRMAR = (
     "¿Deseas agregar esta autoridad certificadora a los emisores confiables de este equipo?\n\n"
     "Sujeto: {sujeto}\nVigencia: del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}\n"
@@ -88,6 +98,8 @@ def _cells(emisor: Emisor) -> tuple[object, ...]:
     return (
         emisor.nombre,
         _origen(emisor),
+        Path(emisor.archivo).stem,
+        emisor.serie,
         f"{emisor.valido_desde:%d/%m/%Y}",
         f"{emisor.valido_hasta:%d/%m/%Y}",
         emisor.huella,
