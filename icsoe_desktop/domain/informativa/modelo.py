@@ -182,3 +182,4 @@ class Problema:
     contrato: str | None = None
     campo: str | None = None
     renglon: int | None = None
+    aviso: bool = False  # worth a look, but it does not keep the informativa from being signed

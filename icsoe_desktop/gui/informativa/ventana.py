@@ -81,6 +81,11 @@ MSG_SIN_INCONSISTENCIAS = "Sin inconsistencias: la informativa está lista para 
 MSG_PROBLEMAS = (
     "{cuantos}. Elige una (doble clic o Intro) para ir al contrato, al campo o al trabajador."
 )
+MSG_SOLO_AVISOS = (
+    "Sin inconsistencias: la informativa está lista para firma. {cuantos} que no {impide} "
+    "firmar: elige uno para revisarlo."
+)
+AVISO = "Aviso: "
 MSG_CORRIGE_ANTES = "Corrige las inconsistencias antes de firmar: {cuantos}."
 MSG_FIRMADA = "La informativa quedó firmada. ¿Deseas guardar el acuse de presentación?"
 MSG_SOLO_LECTURA = "Firmada: sólo consulta"
@@ -394,7 +399,7 @@ class InformativaWindow(QMainWindow):
             self.mostrar_problemas(problemas)
             self.recargar_encabezado()
             self.changed.emit()
-            if not problemas:
+            if not _inconsistencias(problemas):
                 msgbox.information(self, MSG_SIN_INCONSISTENCIAS, TITLE)
             if despues is not None:
                 despues(problemas)
@@ -412,14 +417,22 @@ class InformativaWindow(QMainWindow):
     def mostrar_problemas(self, problemas: list[Problema]) -> None:
         self.problemas.clear()
         for problema in problemas:
-            item = QListWidgetItem(problema.mensaje)
+            texto = (AVISO if problema.aviso else "") + problema.mensaje
+            item = QListWidgetItem(texto)
             item.setData(PROBLEMA_ROLE, problema)
-            item.setToolTip(problema.mensaje)
+            item.setToolTip(texto)
             self.problemas.addItem(item)
         self.problemas_group.setVisible(bool(problemas))
         if problemas:
-            cuantos = plural(len(problemas), "inconsistencia")
-            self.problemas_label.setText(MSG_PROBLEMAS.format(cuantos=cuantos))
+            bloquean = _inconsistencias(problemas)
+            avisos = len(problemas) - len(bloquean)
+            self.problemas_label.setText(
+                MSG_PROBLEMAS.format(cuantos=plural(len(bloquean), "inconsistencia"))
+                if bloquean
+                else MSG_SOLO_AVISOS.format(
+                    cuantos=plural(avisos, "aviso"), impide=verb(avisos, "impide", "impiden")
+                )
+            )
             self.principal.setSizes([self.width() * 7 // 10, self.width() * 3 // 10])
             self.problemas.setCurrentRow(0)
             self.problemas.setFocus()
@@ -456,8 +469,8 @@ class InformativaWindow(QMainWindow):
         self._pedir_firma()
 
     def _revisada_para_firmar(self, problemas: list[Problema]) -> None:
-        if problemas:
-            cuantos = plural(len(problemas), "inconsistencia")
+        if bloquean := _inconsistencias(problemas):
+            cuantos = plural(len(bloquean), "inconsistencia")
             msgbox.warning(self, MSG_CORRIGE_ANTES.format(cuantos=cuantos), TITLE)
             return
         self._pedir_firma()
@@ -553,3 +566,8 @@ class InformativaWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()
         event.accept()
+
+
+def _inconsistencias(problemas: list[Problema]) -> list[Problema]:
+    """What keeps the informativa from being signed (the avisos do not)."""
+    return [p for p in problemas if not p.aviso]

@@ -53,9 +53,10 @@ class FirmaInformativaService(InformativaBase):
     # --- Revisar -------------------------------------------------------------------------------
 
     def revisar(self, informativa: str, actor: str | None) -> list[Problema]:
-        """Every inconsistency; none moves the informativa to «Lista para firma» (and a
+        """Every inconsistency, then the avisos (``Problema.aviso``: listed, they block nothing);
+        no inconsistency moves the informativa to «Lista para firma» (and a
         problem found later moves it back to «En captura»)."""
-        from icsoe_desktop.domain.informativa.revision import revisar
+        from icsoe_desktop.domain.informativa.revision import avisos, revisar
 
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
@@ -66,7 +67,7 @@ class FirmaInformativaService(InformativaBase):
             self._audit.record(
                 session, actor, "icsoe_informativa_revisada", contratista.rfc, str(len(problemas))
             )
-            return problemas
+            return problemas + avisos(snapshot)  # the avisos (last) block nothing
 
     @staticmethod
     def _curps(session, snapshot: Informativa) -> dict[str, str]:
