@@ -471,3 +471,25 @@ def test_revisar_lists_a_wrong_rfc_check_digit_as_a_warning_that_does_not_block(
     assert "no impide firmar" in item
     assert window.problemas_label.text().startswith("Sin inconsistencias")
     assert window.estado_label.text() == "<b>Lista para firma</b>"
+
+
+def test_closing_with_a_half_typed_worker_asks_to_save_it(qtbot, services, quien, modals):
+    from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=1)
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    type_text(qtbot, window.trabajadores.nss, "1200")
+    modals.answer("Cancelar")
+    window.close()
+    assert modals.texts == [MSG_GUARDAR_CAMBIOS]
+    assert window.isVisible() and window.trabajadores.nss.text() == "1200"  # nothing lost
+    # Sí: it is added if it can be; this one cannot, so it is said and the window stays.
+    modals.answer("Sí", "Aceptar")
+    window.close()
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
+    assert window.isVisible()
+    modals.answer("No")
+    window.close()
+    assert not window.isVisible()

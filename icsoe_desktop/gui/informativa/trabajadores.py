@@ -157,12 +157,17 @@ class TrabajadoresPanel(QObject):
 
     # --- adding --------------------------------------------------------------------------------
 
-    def agregar_tecleado(self) -> None:
+    def tecleado(self) -> bool:
+        """A worker typed in Agregar and not added yet."""
+        return self.editable and any(e.text().strip() for e in (self.nss, self.curp, self.sbc))
+
+    def agregar_tecleado(self) -> bool:
+        """True once the typed worker was added."""
         if self.contrato is None:
             msgbox.warning(self.tabla, MSG_SIN_CONTRATO, TITLE)
-            return
+            return False
         if not self.editable:
-            return
+            return False
         try:
             self._services.informativa_trabajadores.agregar(
                 self.contrato.uuid, self._actor, self.nss.text(), self.curp.text(), self.sbc.text()
@@ -171,11 +176,12 @@ class TrabajadoresPanel(QObject):
             # Nothing typed is lost: the field at fault takes the cursor.
             fields = {"nss": self.nss, "curp": self.curp, "sbc": self.sbc}
             msgbox.field_error(self.tabla, exc, fields, TITLE, self.nss)
-            return
+            return False
         for edit in (self.nss, self.curp, self.sbc):
             edit.clear()
         self.nss.setFocus()
         self._recargar(mostrar_ultimo=True)
+        return True
 
     def de_la_empresa(self) -> None:
         if self.contrato is None or not self.editable:

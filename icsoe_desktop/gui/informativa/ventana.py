@@ -38,6 +38,7 @@ from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -564,6 +565,12 @@ class InformativaWindow(QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A worker half typed in Agregar: «¿Guardar los cambios?» (Sí adds it, if it can).
+        if self.trabajadores.tecleado() and not puede_cerrar(
+            self, True, self.trabajadores.agregar_tecleado
+        ):
+            event.ignore()
+            return
         self.closed.emit()
         event.accept()
 
