@@ -47,6 +47,9 @@ class IcsoeEfirmaDialog(QDialog):
         self.contrasena = child(form, QLineEdit, "contrasenaEdit")
         self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
         self.resultado = child(form, QLabel, "resultadoLabel")
+        # Room for a two-line message from the start: when one appears nothing moves, and a
+        # click aimed at a field still lands on it.
+        self.resultado.setMinimumHeight(2 * self.resultado.fontMetrics().lineSpacing() + 4)
         self.regresar = child(form, QPushButton, "regresarButton")
         self.validar = child(form, QPushButton, "validarButton")
         self.ingresar = child(form, QPushButton, "ingresarButton")
