@@ -43,9 +43,9 @@ HEADERS = (
     "Emisor",
     "Origen",
     "Archivo",
-    "Número de serie",
     "Vigente desde",
     "Vigente hasta",
+    "Número de serie",
     "Huella SHA-256",
 )
 MSG_CONFIRMAR = (
@@ -99,9 +99,9 @@ def _cells(emisor: Emisor) -> tuple[object, ...]:
         emisor.nombre,
         _origen(emisor),
         Path(emisor.archivo).stem,
-        emisor.serie,
         f"{emisor.valido_desde:%d/%m/%Y}",
         f"{emisor.valido_hasta:%d/%m/%Y}",
+        emisor.serie,
         emisor.huella,
     )
 
@@ -166,7 +166,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.quitar.clicked.connect(self._on_quitar)
         self.cerrar.clicked.connect(self.reject)
         self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.resize(900, 460)
+        self.resize(1180, 460)  # the columns that tell the authorities apart in view
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 

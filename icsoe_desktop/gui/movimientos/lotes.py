@@ -151,8 +151,9 @@ class LotesPanel(QWidget):
         # window and «Causa de rechazo», what a clerk reads there, was cut. Last columns stretch.
         splitter = child(form, QSplitter, "lotesSplitter")
         splitter.setOrientation(Qt.Orientation.Vertical)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        # The detail of the chosen lote gets the larger share: at 1366×768 it shows its rows.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
         self.lotes_tabla.horizontalHeader().setStretchLastSection(True)
         self.detalle_tabla.horizontalHeader().setSectionResizeMode(
             5, QHeaderView.ResizeMode.Stretch
@@ -169,7 +170,7 @@ class LotesPanel(QWidget):
         form.layout().addWidget(self.grupos)
         self.grupos.addWidget(generar)
         self.grupos.addWidget(lotes)
-        self.grupos.setSizes([600, 400])
+        self.grupos.setSizes([500, 500])
         self.registro.currentIndexChanged.connect(self.refresh_pendientes)
         self.todos.toggled.connect(self.pendientes.set_all_checked)
         self.pendientes.dataChanged.connect(self._update_pendientes_label)
