@@ -75,8 +75,8 @@ class CodigoPostalVinculo(QObject):
     def consultar(self, llenar: bool = True) -> ResultadoCP | None:
         """Look the CP up and offer its colonias; ``llenar=False`` (a domicilio loaded from the
         store) keeps the entidad, municipio and colonia as they are."""
-        cp = self.codigo_postal.text().strip()
-        if len(cp) != 5 or not cp.isascii() or not cp.isdigit():
+        cp = _cp_completo(self.codigo_postal.text())
+        if not cp:
             # Incomplete: nothing to say yet, and the fields stay until the CP is whole.
             self.resultado = None
             self._ofrecer(())
