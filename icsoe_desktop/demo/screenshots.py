@@ -478,7 +478,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
     shot("41_icsoe_efirma_validada", efirma)
     shot(
         "42_icsoe_validacion_fiel_exitosa",
-        box(MSG_FIEL_EXITOSA, "Information", "Ingresar con e.firma"),
+        box(MSG_FIEL_EXITOSA, "Information", "Ingresa con firma electrónica"),
     )
     shot("43_icsoe_terminos", lambda: IcsoeTerminosDialog())
 

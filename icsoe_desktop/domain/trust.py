@@ -47,6 +47,8 @@ class Emisor:
     ca: bool | None = None  # basicConstraints cA (None: a v1 certificate without it)
     # One of the SAT's test authorities (AC UAT), trusted only in the modo de capacitación.
     capacitacion: bool = False
+    # The SAT's «No. de certificado»: what tells apart its authorities of the same name.
+    serie: str = ""
 
     @property
     def ancla(self) -> bool:
@@ -97,6 +99,7 @@ def read_emisor(data: bytes, *, incluido: bool, archivo: str = "") -> Emisor:
         valido_hasta=info.valido_hasta,
         incluido=incluido,
         archivo=archivo,
+        serie=info.no_certificado,
         raiz=raw.subject_der == raw.issuer.raw() and signed_by(der, der),
         ca=raw.ca,
     )

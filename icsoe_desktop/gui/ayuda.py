@@ -13,6 +13,9 @@ A key the focused widget does not take travels up to its window, where the filte
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -31,14 +34,38 @@ def _clave(cls: type) -> str | None:
     )
 
 
+# A window's dynamic property: the chapter of what it is doing now (``en_capitulo``), which wins
+# over its class's while set.
+_CAPITULO = "icsoeCapitulo"
+
+
+@contextmanager
+def en_capitulo(window: QWidget, capitulo: Capitulo) -> Iterator[None]:
+    """While a flow of ``window`` runs (its file dialogs, its questions), F1 there opens
+    ``capitulo``: Archivo › Respaldar… is told in the backups chapter, not the window's."""
+    anterior = window.property(_CAPITULO)
+    window.setProperty(_CAPITULO, "#".join(filter(None, capitulo)))
+    try:
+        yield
+    finally:
+        window.setProperty(_CAPITULO, anterior)
+
+
 def capitulo_de(widget: QWidget | None) -> Capitulo:
     """The chapter of ``widget``: its own class's, else the nearest container's up to its window.
 
     A warning or an error box leads to «Si algo sale mal»; another box (a question) is its
-    window's."""
+    window's; a window inside a flow (``en_capitulo``) answers that flow's chapter."""
     from PySide6.QtWidgets import QMessageBox
 
     while widget is not None:
+        marcado = widget.property(_CAPITULO)
+        if marcado and not (
+            isinstance(widget, QMessageBox)
+            and widget.icon() in (QMessageBox.Icon.Warning, QMessageBox.Icon.Critical)
+        ):
+            archivo, _, seccion = str(marcado).partition("#")
+            return Capitulo(archivo, seccion or None)
         if isinstance(widget, QMessageBox):
             if widget.icon() in (QMessageBox.Icon.Warning, QMessageBox.Icon.Critical):
                 return Capitulo(SI_ALGO_SALE_MAL)
@@ -71,6 +98,9 @@ class AyudaF1(QObject):
     def _al_enfocar(self, _old: QWidget | None, new: QWidget | None) -> None:
         if new is not None:
             self._vigilar(new.window())
+            # And the focused widget itself: a few take every key and never pass F1 up
+            # (the file name box of Qt's file dialog).
+            self._vigilar(new)
 
     def _vigilar(self, window: QWidget) -> None:
         if not window.property(_INSTALADA):
@@ -85,7 +115,8 @@ class AyudaF1(QObject):
         if event.key() != Qt.Key.Key_F1:  # type: ignore[attr-defined]  # a QKeyEvent (KeyPress)
             return False
         focused = QApplication.focusWidget()
-        origen = focused if focused is not None and focused.window() is watched else watched
+        ventana = watched.window()
+        origen = focused if focused is not None and focused.window() is ventana else watched
         abrir_desde(origen)
         return True
 

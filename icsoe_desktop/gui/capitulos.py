@@ -65,7 +65,9 @@ CAPITULOS: dict[str, Capitulo] = {
     ),
     # ICSOE: el contratista
     "icsoe.inicio.IcsoeInicioWindow": Capitulo("05_icsoe_contratista.md", "Ingresar a ICSOE"),
-    "icsoe.efirma.IcsoeEfirmaDialog": Capitulo("05_icsoe_contratista.md", "Ingresar con e.firma"),
+    "icsoe.efirma.IcsoeEfirmaDialog": Capitulo(
+        "05_icsoe_contratista.md", "Ingresa con firma electrónica"
+    ),
     "icsoe.terminos.IcsoeTerminosDialog": Capitulo(
         "05_icsoe_contratista.md", "Términos y Condiciones"
     ),

@@ -146,6 +146,8 @@ class ManualWindow(QWidget):
         self.sin_coincidencias.setObjectName("sinCoincidenciasLabel")
         # Ctrl+F, as in any reader: the search field takes the focus.
         QShortcut(QKeySequence.StandardKey.Find, self, self._enfocar_busqueda)
+        # Esc closes it, as it closes every dialog the clerk opened it from.
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Cancel), self, self.close)
         busqueda = QHBoxLayout()
         busqueda.addWidget(buscar_label)
         busqueda.addWidget(self.buscar, 1)

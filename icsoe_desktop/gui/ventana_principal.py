@@ -21,6 +21,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.permisos import reflejar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -173,16 +174,22 @@ class VentanaPrincipal(QMainWindow):
             "Empresas p&or usuario…", "empresasUsuarioAction", self._open_empresas_usuario
         )
         configuracion.addAction(self.empresas_usuario_action)
-        # The menus mirror the role matrix (domain/roles.py); the services enforce it.
-        puede = self._services.permisos.puede
+        # The menus mirror the role matrix (domain/roles.py): what the user may not do is grey,
+        # its tooltip says who may; the services enforce it.
         for action, accion in (
             (self.respaldar_action, Accion.RESPALDAR),
             (self.restaurar_action, Accion.RESTAURAR),
             (self.correo_action, Accion.CORREO_SALIENTE),
+            (self.registros_action, Accion.REGISTROS_PATRONALES),
+            (self.certificados_action, Accion.CERTIFICADOS),
             (self.emisores_action, Accion.EMISORES_CONFIABLES),
+            (self.sincronizacion_action, Accion.SINCRONIZACION),
+            (self.conflictos_action, Accion.CONFLICTOS),
             (self.empresas_usuario_action, Accion.CONCEDER_EMPRESAS),
         ):
-            action.setEnabled(puede(self.usuario, accion))
+            reflejar(action, self._services.permisos, self.usuario, accion)
+        for menu in (archivo, configuracion):
+            menu.setToolTipsVisible(True)
 
         # ICSOE: the informativas' deadlines of every contratista, across the user's empresas.
         icsoe = bar.addMenu("&ICSOE")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
@@ -22,9 +23,17 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SERVICE_PREFIX = "icsoe-desktop"
 
+# The store this system provides, as a refusal names it (Linux from source: a desktop session's
+# Secret Service keyring, e.g. the gnome-keyring and dbus-x11 packages on Debian).
+if sys.platform == "win32":
+    ALMACEN = "Administrador de credenciales de Windows"
+elif sys.platform == "darwin":
+    ALMACEN = "Llavero de macOS"
+else:
+    ALMACEN = "un llavero Secret Service, como GNOME Keyring o KWallet, en la sesión"
 NO_KEYRING_MESSAGE = (
-    "No hay un almacén seguro de contraseñas del sistema (Administrador de credenciales de "
-    "Windows) disponible en este equipo; por seguridad, la contraseña no se guardó."
+    f"No hay un almacén seguro de contraseñas del sistema ({ALMACEN}) disponible en este "
+    "equipo; por seguridad, la contraseña no se guardó."
 )
 
 _OS_BACKENDS = "keyring.backends."

@@ -105,14 +105,18 @@ def test_a_single_colonia_is_filled_and_a_typed_one_keeps_its_place(
     assert page.entidad.currentText() == "Ciudad de México"
     assert page.codigo_postal_aviso.text() == "Cuauhtémoc, Ciudad de México (1 colonia)."
 
-    # Another CP: the colonia this field filled gives way; one the clerk typed stays.
+    # Another CP: the colonia this field filled gives way, and so does one the clerk typed
+    # under the previous CP (it is that CP's); retyping the same CP keeps it.
     page.codigo_postal.clear()
     type_text(qtbot, page.codigo_postal, "58000")
     assert page.colonia.text() == "" and page.entidad.currentText() == "Michoacán"
     type_text(qtbot, page.colonia, "Ventura Puente")  # newer than the catalogue
     page.codigo_postal.clear()
-    type_text(qtbot, page.codigo_postal, "25000")
+    type_text(qtbot, page.codigo_postal, "58000")
     assert page.colonia.text() == "Ventura Puente"
+    page.codigo_postal.clear()
+    type_text(qtbot, page.codigo_postal, "25000")
+    assert page.colonia.text() == ""
     # Typed before the CP without accent or capitals (ñ is a letter): the catalogue's spelling.
     page.colonia.clear()
     type_text(qtbot, page.colonia, "ñandues")

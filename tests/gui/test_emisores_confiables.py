@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.audit import AuditService
@@ -164,3 +166,26 @@ def test_a_user_who_is_not_administrator_cannot_add_or_remove_issuers(
     else:
         raise AssertionError("a non-administrator added a trusted CA")
     assert len(services.certificates.emisores.listar()) == 13
+
+
+def test_authorities_of_one_name_are_told_apart_by_file_serial_and_validity(qtbot, services):
+    dialog = make_dialog(qtbot, services)
+    model = dialog.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    mismo = [
+        tuple(model.index(r, c).data() for c in range(model.columnCount()))
+        for r, e in enumerate(model.rows)
+        if e.nombre == "A.C. del Servicio de Administración Tributaria"
+    ]
+    assert len(mismo) == 6
+    archivo, serie = headers.index("Archivo"), headers.index("Número de serie")
+    assert sorted(fila[archivo] for fila in mismo) == [
+        "AC0_SAT",
+        "AC1_SAT",
+        "AC2_SAT",
+        "AC3_SAT",
+        "AC4_SAT",
+        "AC6_SAT",
+    ]
+    assert len({fila[serie] for fila in mismo}) == 6
+    assert all(fila[serie].isdigit() for fila in mismo)

@@ -74,7 +74,7 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
     qtbot.addWidget(inicio)
     inicio.show()
 
-    # --- Ingresar con e.firma → Validar → Ingresar → Términos → Datos generales ---------------
+    # --- Ingresa con firma electrónica → Validar → Ingresar → Términos → Datos generales ---------------
     def efirma(dialog) -> None:
         type_text(qtbot, dialog.rfc, cf.RFC_MORAL)
         dialog.set_certificado(str(cer))

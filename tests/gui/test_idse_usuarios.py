@@ -179,7 +179,21 @@ def test_a_user_who_is_not_administrator_sees_the_roles_and_cannot_disable(qtbot
     ]
     dialog.tabla.selectRow(0)
     assert not dialog.deshabilitar.isEnabled()
-    assert dialog.restablecer.isEnabled()  # asks for an administrator's password itself
+    # Another user's password is an administrator's to set: grey, and the tooltip says so.
+    assert not dialog.restablecer.isEnabled()
+    assert dialog.restablecer.toolTip() == (
+        "Sólo un administrador de icsoe-desktop puede restablecer la contraseña de otro usuario."
+    )
+
+
+def test_from_registrate_aqui_restablecer_is_offered_to_the_administrator_who_signs_there(
+    qtbot, services, modals
+):
+    services.accounts.register(Registration("N", "R", "", "admin@nominas.com", GOOD, GOOD, True))
+    dialog = IdseUsuariosDialog(services, None)  # nobody signed in: the login's Regístrate aquí
+    qtbot.addWidget(dialog)
+    dialog.tabla.selectRow(0)
+    assert dialog.restablecer.isEnabled()  # the dialog asks the administrator's password
 
 
 def test_aviso_link_opens_the_documents_from_resources(qtbot, services, modals):

@@ -573,3 +573,22 @@ def test_every_control_has_its_own_letter(qtbot, services, rfc, informativa, nam
     letters = [_letter(w.text()) for w in controls]
     assert None not in letters, [w.text() for w in controls if _letter(w.text()) is None]
     assert len(set(letters)) == len(letters), sorted(letters)
+
+
+def test_contratante_cp_box_stays_beside_its_label_and_phones_refuse_letters(
+    qtbot, services, rfc, modals
+):
+    dialog = shown(qtbot, ContratanteDialog(services, rfc, rfc))
+    dialog.resize(1340, dialog.height())  # as wide as a 1366×768 screen lets it be
+    qtbot.wait(10)
+    etiqueta = dialog.codigo_postal.parentWidget().findChildren(type(dialog.codigo_postal_aviso))
+    [cp] = [lbl for lbl in etiqueta if lbl.buddy() is dialog.codigo_postal]
+    caja = dialog.codigo_postal.geometry()
+    # Empty (no aviso): the box right after its label, where a click on it lands.
+    assert not dialog.codigo_postal_aviso.isVisible()
+    assert 0 <= caja.left() - cp.geometry().right() < 40
+    qtbot.mouseClick(dialog.codigo_postal, Qt.MouseButton.LeftButton)
+    assert dialog.codigo_postal.hasFocus()
+    for telefono in (dialog.telefono_fijo, dialog.telefono_movil):
+        type_text(qtbot, telefono, "55 12a34b")
+        assert telefono.text() == "55 1234"

@@ -218,3 +218,17 @@ def test_its_letters_work_in_the_contratista_window(
     qtbot.waitUntil(window.isActiveWindow)
     press_alt(qtbot, window, inicio.abrir)  # the period in course, still without one: Nueva
     qtbot.waitUntil(lambda: seen == ["Sin información", "Nueva informativa"])
+
+
+def test_nueva_preselects_the_period_chosen_in_the_list(qtbot, capturista, modals):
+    inicio = capturista.informativas
+    inicio.tabla.setCurrentIndex(inicio.model.index(1, 0))  # mayo–agosto 2026
+    elegido = []
+
+    def nueva(dialog: NuevaInformativaDialog) -> None:
+        elegido.append(dialog.periodo_elegido())
+        dialog.reject()
+
+    modals.handle(nueva)
+    click(qtbot, inicio.nueva)
+    assert elegido == [ANTERIOR]

@@ -62,7 +62,7 @@ def test_a_typed_nss_proposes_its_sbc_and_revisar_warns_where_one_differs(
     (item,) = [window.problemas.item(i).text() for i in range(window.problemas.count())]
     assert item.startswith("Aviso: Contrato con Cliente Uno, S.A. de C.V.")
     assert "es $600.00 y el último registrado en los movimientos del periodo es $500.00" in item
-    assert window.problemas_label.text().startswith("1 aviso.")
+    assert window.problemas_label.text().startswith("Sin inconsistencias")
     assert window.estado_label.text() == "<b>Lista para firma</b>"
     window.grab().save(str(tmp_path / "informativa_aviso_sbc.png"))
 

@@ -18,7 +18,11 @@ from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.informativa.firmar import FirmarInformativaDialog
 from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
 from icsoe_desktop.gui.informativa.trabajadores_model import PAGE_SIZE
-from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
+from icsoe_desktop.gui.informativa.ventana import (
+    MSG_LISTA_CON_AVISOS,
+    MSG_SIN_INCONSISTENCIAS,
+    InformativaWindow,
+)
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import NEW_PASSWORD
@@ -442,3 +446,54 @@ def test_every_control_of_the_window_and_its_dialogs_has_its_own_letter(qtbot, s
         letters = [w.text().replace("&&", "").partition("&")[2][:1].lower() for w in controls]
         assert "" not in letters, [w.text() for w in controls]
         assert len(set(letters)) == len(letters), sorted(letters)
+
+
+def test_revisar_lists_a_wrong_rfc_check_digit_as_a_warning_that_does_not_block(
+    qtbot, services, quien, modals
+):
+    from dataclasses import replace
+
+    from tests.informativa_servicios import CLIENTE
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=2)
+    [contratante] = services.informativas.contratantes(rfc, ana)
+    _uuid, avisos = services.informativas.guardar_contratante(
+        rfc, ana, replace(CLIENTE, rfc="CEN010101AA2"), contratante.uuid
+    )
+    assert avisos  # said once at save
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    click(qtbot, window.revisar)
+    wait_operations(qtbot)
+    # Listed every time Revisar runs, as an aviso: the informativa is ready for signing.
+    assert modals.texts[-1] == MSG_LISTA_CON_AVISOS.format(cuantos="1 aviso")
+    assert window.problemas_group.isVisible()
+    [item] = [window.problemas.item(i).text() for i in range(window.problemas.count())]
+    assert item.startswith("Aviso: Contrato con Cliente Uno, S.A. de C.V.")
+    assert "dígito verificador del RFC del contratante (CEN010101AA2)" in item
+    assert "no impide firmar" in item
+    assert window.problemas_label.text().startswith("Sin inconsistencias")
+    assert window.estado_label.text() == "<b>Lista para firma</b>"
+
+
+def test_closing_with_a_half_typed_worker_asks_to_save_it(qtbot, services, quien, modals):
+    from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=1)
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    type_text(qtbot, window.trabajadores.nss, "1200")
+    modals.answer("Cancelar")
+    window.close()
+    assert modals.texts == [MSG_GUARDAR_CAMBIOS]
+    assert window.isVisible() and window.trabajadores.nss.text() == "1200"  # nothing lost
+    # Sí: it is added if it can be; this one cannot, so it is said and the window stays.
+    modals.answer("Sí", "Aceptar")
+    window.close()
+    qtbot.waitUntil(lambda: len(modals.texts) == 3)
+    assert window.isVisible()
+    modals.answer("No")
+    window.close()
+    assert not window.isVisible()

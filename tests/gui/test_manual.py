@@ -52,7 +52,11 @@ WINDOWS: dict[str, tuple[Callable[..., QWidget], str, str | None]] = {
         "Emisores confiables",
     ),
     "icsoe": (lambda s: IcsoeInicioWindow(s), "05_icsoe_contratista.md", "Ingresar a ICSOE"),
-    "efirma": (lambda s: IcsoeEfirmaDialog(s), "05_icsoe_contratista.md", "Ingresar con e.firma"),
+    "efirma": (
+        lambda s: IcsoeEfirmaDialog(s),
+        "05_icsoe_contratista.md",
+        "Ingresa con firma electrónica",
+    ),
     "vencimientos": (
         lambda s: VencimientosDialog(s, ADMIN),
         "07_informativa.md",
@@ -272,3 +276,67 @@ def test_every_chapter_fits_the_page_without_sideways_scrolling(qtbot):
         qtbot.mouseClick(manual.lista.viewport(), Qt.MouseButton.LeftButton, pos=click_item)
         assert manual.capitulo == item.data(Qt.ItemDataRole.UserRole)
         assert manual.texto.horizontalScrollBar().maximum() == 0, manual.capitulo
+
+
+def test_f1_in_respaldar_and_restaurar_opens_the_backups_chapter(qtbot, services, modals, tmp_path):
+    """Their file dialogs and their question are about backups, not the main window."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from icsoe_desktop.gui.empresas.respaldo import RESTAURAR, respaldar, restaurar
+
+    main = shown(qtbot, VentanaPrincipal(services, ADMIN))
+    seen: list[tuple[str, str | None]] = []
+
+    def f1_then(answer: Callable[[QWidget], None]) -> Callable[[QWidget], None]:
+        def handler(dialog: QWidget) -> None:
+            try:
+                dialog.activateWindow()
+                qtbot.waitUntil(dialog.isActiveWindow)
+                nombre = dialog.findChild(QLineEdit, "fileNameEdit")
+                nombre.setFocus()
+                press_f1(qtbot, nombre)
+                manual = manual_of(dialog)
+                seen.append((manual.capitulo, manual.seccion))
+                manual.close()
+            except Exception as exc:
+                seen.append((repr(exc), None))
+            answer(dialog)
+
+        return handler
+
+    modals.handle(f1_then(lambda dialog: dialog.reject()))
+    respaldar(main, services, ADMIN)
+    archivo = tmp_path / "lunes.icsoe-respaldo"
+    archivo.write_bytes(b"x")
+
+    def elegir(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog), dialog
+        name = dialog.findChild(QLineEdit, "fileNameEdit")
+        name.setText(str(archivo))
+        dialog.accept()
+
+    modals.handle(f1_then(elegir))
+    modals.answer("Cancelar")
+    restaurar(main, services, ADMIN, lambda: None)
+    assert seen == [("09_respaldo.md", "Respaldar"), ("09_respaldo.md", "Restaurar")]
+    assert modals.messages[-1].title == "Restaurar un respaldo"
+    # Its question (answered above): a box of that flow is about backups too, a warning about
+    # what went wrong.
+    question, _ = msgbox.make_box(main, "Question", "Restaurar", "¿…?", [("Sí", "accept")])
+    warning, _ = msgbox.make_box(main, "Warning", "Restaurar", "…", [("Aceptar", "accept")])
+    with ayuda.en_capitulo(main, RESTAURAR):
+        assert ayuda.capitulo_de(question) == RESTAURAR
+        assert ayuda.capitulo_de(warning).archivo == "11_si_algo_sale_mal.md"
+    # Outside those, the main window is its own chapter again.
+    press_f1(qtbot, main)
+    assert manual_of(main).capitulo == "01_primer_uso.md"
+
+
+def test_escape_closes_the_manual(qtbot, services):
+    window = shown(qtbot, RegistrosPatronalesDialog(services, ADMIN))
+    press_f1(qtbot, QApplication.focusWidget() or window)
+    manual = manual_of(window)
+    qtbot.waitUntil(manual.isActiveWindow)
+    qtbot.keyClick(manual.buscar, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not manual.isVisible())
+    assert window.isVisible()  # the window it was opened from stays

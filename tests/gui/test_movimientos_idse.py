@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.idse.login import MSG_SOLO_CONSULTA
@@ -176,6 +177,8 @@ def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):
         "Se exportaron 4 movimientos a «movimientos.csv».",
         "Se exportaron 4 movimientos a «movimientos.xlsx».",
     ]
+    # News with a next step (Abrir archivo): the information icon, not a question mark.
+    assert {m.icon for m in modals.messages[1:]} == {QMessageBox.Icon.Information}
     assert texto[0] == [c.header for c in COLUMNS]
     assert [r[[c.attr for c in COLUMNS].index("nss")] for r in texto[1:]] == grid(view, "nss")
     rows = list(load_workbook(tmp_path / "movimientos.xlsx").worksheets[0].values)

@@ -72,10 +72,11 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, tmp_path
         ["Bodegas Dos SA de CV", RFC_OTRO, "SERVICIOS DOS SA DE CV", "mayo–agosto 2026",
          "Sin presentar", "17/09/2026", "Vencida hace 66 días"],
         ["Abarrotes Uno SA de CV", cf.RFC_MORAL, "EMPRESA DEMO SA DE CV",
-         "septiembre–diciembre 2026", "Sin presentar", "18/01/2027", "57"],
+         "septiembre–diciembre 2026", "Sin presentar", "18/01/2027", "Faltan 57 días"],
         ["Bodegas Dos SA de CV", RFC_OTRO, "SERVICIOS DOS SA DE CV",
-         "septiembre–diciembre 2026", "Sin presentar", "18/01/2027", "57"],
+         "septiembre–diciembre 2026", "Sin presentar", "18/01/2027", "Faltan 57 días"],
     ]  # fmt: skip
+    # The days left read as in the informativas list («Faltan 57 días»), not a bare number.
     rojos = [isinstance(b, QBrush) and b.color() == ROJO for b in seen["rojo"]]
     assert rojos == [True, True, False, False]
     assert seen["resumen"].startswith("4 periodos pendientes de firma")

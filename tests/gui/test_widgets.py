@@ -1,5 +1,5 @@
 """The «Elegir…» buttons of the .cer/.key fields (gui/kit/widgets.py FilePicker), clicked for real in
-Certificados IMSS, Ingresar con e.firma and Generar .pfx: the real (non-native, offscreen) file
+Certificados IMSS, Ingresa con firma electrónica and Generar .pfx: the real (non-native, offscreen) file
 dialog opens over its window with the window's caption and filters; the file typed and opened
 there lands in the field, and Cancelar leaves the field as it was."""
 
@@ -132,7 +132,7 @@ def test_generar_pfx_elegir_fills_the_fields_and_cancel_keeps_them(
     window = shown(qtbot, GenerarPfxDialog(services, "admin@nominas.com"))
 
     opened = choose(qtbot, modals, window.certificado_button, cer)
-    # The e.firma's files named as in Ingresar con e.firma and Firmar (one pair of pickers).
+    # The e.firma's files named as in Ingresa con firma electrónica and Firmar (one pair of pickers).
     assert (opened.caption, opened.filters) == (
         "Certificado (.cer)",
         ["Certificado de la e.firma (*.cer)"],

@@ -175,7 +175,26 @@ def test_delivered_message_has_sender_recipient_subject_and_utf8_body(
     assert message.get_content_charset() == "utf-8"
     # SMTP carries CRLF line ends; a mail client shows the same lines.
     assert message.get_content().replace("\r\n", "\n").rstrip("\n") == body
-    assert message["Date"] and message["Message-ID"]
+    assert message["Message-ID"]
+
+
+def test_the_date_header_is_central_mexico_time_whatever_the_machine_zone(
+    services, smtp_configured, clock, monkeypatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")  # a machine left on UTC, as servers often are
+    time.tzset()
+    try:
+        queue(services)
+        services.mail.send_pending()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    [message] = smtp_configured.to(DESTINO)
+    fecha = message["Date"].datetime
+    assert fecha.utcoffset() == timedelta(hours=-6)
+    assert fecha.replace(tzinfo=None) == clock.now - timedelta(hours=6)
 
 
 def test_test_connection_reports_a_closed_port_in_spanish(services) -> None:

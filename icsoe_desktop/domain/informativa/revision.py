@@ -245,3 +245,37 @@ def avisos_sbc(inf: Informativa, registrados: Mapping[str, int]) -> list[Problem
 
 def _pesos(centavos: int) -> str:
     return f"${centavos // 100:,}.{centavos % 100:02d}"
+
+
+# --- Avisos: listed by Revisar, they do not block signing -------------------------------------
+
+RFC_DIGITO = "rfc_digito_verificador"
+AVISOS: dict[str, str] = {RFC_DIGITO: "Dígito verificador del RFC del contratante"}
+
+
+def avisos(inf: Informativa) -> list[Problema]:
+    """What Revisar lists as a warning only: a contratante's RFC whose check digit does not
+    match (the SAT has issued some such RFCs, so it is the clerk's to confirm, not to refuse)."""
+    from stdnum.exceptions import InvalidChecksum
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import rfc as stdnum_rfc
+
+    encontrados: list[Problema] = []
+    for c in inf.contratos:
+        rfc = _rfc(c.contratante.rfc)
+        try:
+            stdnum_rfc.validate(rfc, validate_check_digits=True)
+        except InvalidChecksum:
+            encontrados.append(
+                Problema(
+                    RFC_DIGITO,
+                    f"{nombre_contrato(c)}: el dígito verificador del RFC del contratante "
+                    f"({rfc}) no corresponde; revísalo con el contratante (no impide firmar).",
+                    contrato=c.uuid,
+                    campo="contratante",
+                    aviso=True,
+                )
+            )
+        except StdnumError:
+            pass  # its structure was checked when it was saved; only the digit is judged here
+    return encontrados

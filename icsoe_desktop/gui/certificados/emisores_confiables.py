@@ -23,6 +23,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -36,7 +37,17 @@ INTRO = (
     "incluidas; agrega la del IMSS u otra que te entregue el área de sistemas."
 )
 CA_FILTER = "Certificado de la autoridad (*.cer *.crt *.pem *.der)"
-HEADERS = ("Emisor", "Origen", "Vigente desde", "Vigente hasta", "Huella SHA-256")
+# Six SAT authorities share one name: the file (AC0…AC6), the serial and the validity tell them
+# apart.
+HEADERS = (
+    "Emisor",
+    "Origen",
+    "Archivo",
+    "Vigente desde",
+    "Vigente hasta",
+    "Número de serie",
+    "Huella SHA-256",
+)
 MSG_CONFIRMAR = (
     "¿Deseas agregar esta autoridad certificadora a los emisores confiables de este equipo?\n\n"
     "Sujeto: {sujeto}\nVigencia: del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}\n"
@@ -87,8 +98,10 @@ def _cells(emisor: Emisor) -> tuple[object, ...]:
     return (
         emisor.nombre,
         _origen(emisor),
+        Path(emisor.archivo).stem,
         f"{emisor.valido_desde:%d/%m/%Y}",
         f"{emisor.valido_hasta:%d/%m/%Y}",
+        emisor.serie,
         emisor.huella,
     )
 
@@ -103,8 +116,6 @@ class EmisoresConfiablesDialog(QDialog):
         self._services = services
         self._emisores = services.certificates.emisores
         self._actor = actor
-        # Mirrors the role matrix; the service refuses (audited) whatever the buttons say.
-        self._administra = services.permisos.puede(actor, Accion.EMISORES_CONFIABLES)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         self.tabla = QTableView()
@@ -127,7 +138,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.capacitacion = QCheckBox(CAPACITACION_TEXT)
         self.capacitacion.setObjectName("capacitacionCheck")
         self.capacitacion.setChecked(services.settings.current.capacitacion.activo)
-        self.capacitacion.setEnabled(services.permisos.puede(actor, Accion.MODO_CAPACITACION))
+        reflejar(self.capacitacion, services.permisos, actor, Accion.MODO_CAPACITACION)
         self.capacitacion.toggled.connect(self._on_capacitacion)
         # The practice e.firma and empresa: an administrator, with the mode on (the service
         # checks the role too, and audits a refusal).
@@ -155,7 +166,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.quitar.clicked.connect(self._on_quitar)
         self.cerrar.clicked.connect(self.reject)
         self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.resize(900, 460)
+        self.resize(1180, 460)  # the columns that tell the authorities apart in view
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 
@@ -170,11 +181,21 @@ class EmisoresConfiablesDialog(QDialog):
     def _update_buttons(self) -> None:
         emisor = self.selected()
         # The shipped ones stay: removing the SAT's would refuse every real e.firma.
-        self.quitar.setEnabled(self._administra and emisor is not None and not emisor.incluido)
-        self.agregar.setEnabled(self._administra)
-        self.preparar.setEnabled(
-            self._services.permisos.puede(self._actor, Accion.PREPARAR_CAPACITACION)
-            and self._services.settings.current.capacitacion.activo
+        permisos, actor = self._services.permisos, self._actor
+        reflejar(
+            self.quitar,
+            permisos,
+            actor,
+            Accion.EMISORES_CONFIABLES,
+            ademas=emisor is not None and not emisor.incluido,
+        )
+        reflejar(self.agregar, permisos, actor, Accion.EMISORES_CONFIABLES)
+        reflejar(
+            self.preparar,
+            permisos,
+            actor,
+            Accion.PREPARAR_CAPACITACION,
+            ademas=self._services.settings.current.capacitacion.activo,
         )
 
     def _choose(self) -> None:

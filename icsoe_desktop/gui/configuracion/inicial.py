@@ -24,9 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.services.empresas.primer_uso import (
     CERTIFICADOS,
     CORREO,
@@ -133,6 +135,7 @@ class _EmpresaPage(_StepPage):
         self.guardar = self.add_button(
             "&Guardar datos de la empresa", "guardarEmpresaButton", self.save
         )
+        reflejar(self.guardar, wizard.services.permisos, wizard.actor, Accion.DATOS_EMPRESA)
         self.finish_layout()
         datos = wizard.services.primer_uso.empresa()
         self.rfc.setText(datos.rfc)
@@ -212,16 +215,25 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
             "registrosButton",
             lambda: self._open(REGISTROS),
         )
-        page.add_button("&Importar registros de Excel…", "importarButton", self._choose_import)
+        importar = page.add_button(
+            "&Importar registros de Excel…", "importarButton", self._choose_import
+        )
+        reflejar(importar, services.permisos, actor, Accion.REGISTROS_PATRONALES)
         page.finish_layout()
         self._add(page)
-        for clave, text, name in (
-            (CORREO, "Configurar el &correo saliente…", "correoButton"),
-            (CERTIFICADOS, "Abrir Certificados &IMSS…", "certificadosButton"),
-            (SINCRONIZACION, "Abrir Sincroni&zación…", "sincronizacionButton"),
+        for clave, text, name, accion in (
+            (CORREO, "Configurar el &correo saliente…", "correoButton", Accion.CORREO_SALIENTE),
+            (CERTIFICADOS, "Abrir Certificados &IMSS…", "certificadosButton", Accion.CERTIFICADOS),
+            (
+                SINCRONIZACION,
+                "Abrir Sincroni&zación…",
+                "sincronizacionButton",
+                Accion.SINCRONIZACION,
+            ),
         ):
             page = _StepPage(self, clave)
-            page.add_button(text, name, self._opener(clave))
+            button = page.add_button(text, name, self._opener(clave))
+            reflejar(button, services.permisos, actor, accion)
             page.finish_layout()
             self._add(page)
         first_pending = next((c for c in ORDER if not self._pasos[c].hecho), EMPRESA)

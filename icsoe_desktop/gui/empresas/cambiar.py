@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.permisos import reflejar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -81,9 +83,9 @@ class CambiarEmpresaDialog(QDialog):
         self.lista.itemDoubleClicked.connect(lambda _item: self._abrir())
         self.lista.currentItemChanged.connect(lambda _item, _previous: self._show_solo_consulta())
         self.solo_consulta.clicked.connect(self._cambiar_solo_consulta)
-        admins = {u.usuario for u in services.accounts.listar() if u.administrador}
-        self._admin = usuario in admins
-        self.nueva_button.setEnabled(self._admin)
+        reflejar(self.nueva_button, services.permisos, usuario, Accion.CREAR_EMPRESAS)
+        # The check box is an administrator's tool: the others never see it.
+        self._admin = services.permisos.puede(usuario, Accion.PERMITIR_SOLO_CONSULTA)
         self.solo_consulta.setVisible(self._admin)
         self._fill()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
@@ -106,7 +108,13 @@ class CambiarEmpresaDialog(QDialog):
 
     def _show_solo_consulta(self) -> None:
         item = self.lista.currentItem()
-        self.solo_consulta.setEnabled(self._admin and item is not None)
+        reflejar(
+            self.solo_consulta,
+            self._services.permisos,
+            self._usuario,
+            Accion.PERMITIR_SOLO_CONSULTA,
+            ademas=item is not None,
+        )
         self.solo_consulta.setChecked(item is not None and int(item.data(256)) in self._permitidas)
 
     def _cambiar_solo_consulta(self, permitir: bool) -> None:

@@ -9,12 +9,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from icsoe_desktop.gui.ayuda import en_capitulo
+from icsoe_desktop.gui.capitulos import Capitulo
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.services.respaldo.backup import BACKUP_SUFFIX, default_backup_name
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
+# F1 in their file dialogs and questions: the backups chapter. Qt's own file dialog, since a
+# native one never hands the key to the application.
+RESPALDAR = Capitulo("09_respaldo.md", "Respaldar")
+RESTAURAR = Capitulo("09_respaldo.md", "Restaurar")
+_QT = QFileDialog.Option.DontUseNativeDialog
 FILTER = f"Respaldo de icsoe-desktop (*{BACKUP_SUFFIX});;Todos los archivos (*)"
 TITLE_RESPALDAR = "Respaldar la base de datos"
 TITLE_RESTAURAR = "Restaurar un respaldo"
@@ -25,7 +32,8 @@ def respaldar(parent: QWidget, services: Services, usuario: str | None) -> None:
     from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 
     start = str(Path.home() / services.empresa.nombre_de_archivo(default_backup_name()))
-    path, _ = QFileDialog.getSaveFileName(parent, TITLE_RESPALDAR, start, FILTER)
+    with en_capitulo(parent.window(), RESPALDAR):
+        path, _ = QFileDialog.getSaveFileName(parent, TITLE_RESPALDAR, start, FILTER, options=_QT)
     if not path:
         return
     ejecutar_con_barra(
@@ -39,15 +47,16 @@ def respaldar(parent: QWidget, services: Services, usuario: str | None) -> None:
 
 
 def _respaldado(parent: QWidget, written: Path) -> None:
-    msgbox.information(
-        parent,
-        f"El respaldo se guardó en «{written}».\n\nGuárdalo en otro disco o equipo, en un lugar "
-        "seguro: contiene los datos de los trabajadores (NSS, CURP, salarios) y las huellas de "
-        "las contraseñas de los usuarios que pueden abrir la empresa. No contiene las llaves de "
-        "los certificados ni la contraseña del correo: ésas quedan en el almacén de credenciales "
-        "de Windows de este equipo.",
-        TITLE_RESPALDAR,
-    )
+    with en_capitulo(parent.window(), RESPALDAR):
+        msgbox.information(
+            parent,
+            f"El respaldo se guardó en «{written}».\n\nGuárdalo en otro disco o equipo, en un lugar "
+            "seguro: contiene los datos de los trabajadores (NSS, CURP, salarios) y las huellas de "
+            "las contraseñas de los usuarios que pueden abrir la empresa. No contiene las llaves de "
+            "los certificados ni la contraseña del correo: ésas quedan en el almacén de credenciales "
+            "de Windows de este equipo.",
+            TITLE_RESPALDAR,
+        )
 
 
 def restaurar(
@@ -59,26 +68,28 @@ def restaurar(
     from icsoe_desktop.gui.kit.notificador import TODO
     from icsoe_desktop.gui.kit.operaciones import ejecutar
 
-    path, _ = QFileDialog.getOpenFileName(parent, TITLE_RESTAURAR, str(Path.home()), FILTER)
-    if not path:
-        return
-    if not msgbox.question(
-        parent,
-        f"Se reemplazará la base de datos actual por el respaldo «{Path(path).name}». La base de "
-        "datos actual se conserva a un lado, en la carpeta de datos. Después tendrás que iniciar "
-        "sesión de nuevo. ¿Deseas continuar?",
-        yes="Restaurar",
-        title=TITLE_RESTAURAR,
-    ):
-        return
+    with en_capitulo(parent.window(), RESTAURAR):
+        path, _ = QFileDialog.getOpenFileName(
+            parent, TITLE_RESTAURAR, str(Path.home()), FILTER, options=_QT
+        )
+        if not path or not msgbox.question(
+            parent,
+            f"Se reemplazará la base de datos actual por el respaldo «{Path(path).name}». La base "
+            "de datos actual se conserva a un lado, en la carpeta de datos. Después tendrás que "
+            "iniciar sesión de nuevo. ¿Deseas continuar?",
+            yes="Restaurar",
+            title=TITLE_RESTAURAR,
+        ):
+            return
 
     def hecho(aside: Path) -> None:
-        msgbox.information(
-            parent,
-            f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó "
-            f"en «{aside}».\n\nInicia sesión de nuevo.",
-            TITLE_RESTAURAR,
-        )
+        with en_capitulo(parent.window(), RESTAURAR):
+            msgbox.information(
+                parent,
+                f"Se restauró el respaldo «{Path(path).name}». La base de datos anterior quedó "
+                f"en «{aside}».\n\nInicia sesión de nuevo.",
+                TITLE_RESTAURAR,
+            )
         restaurado()
 
     ejecutar(

@@ -1,5 +1,5 @@
 """The contratista's ICSOE window: Perfil del usuario, the Administración menu (Información
-del contratista, Alta de usuarios, Consulta, Exportar excel) and Informativas (the pantalla de
+del contratista, Alta de usuarios, Consulta, Exportar Excel) and Informativas (the pantalla de
 inicio of its informativas, where it also signs them). Both are available only after the datos
 generales are saved (guía Ingreso del contratista, paso 16)."""
 
@@ -96,7 +96,7 @@ class IcsoeContratistaWindow(QMainWindow):
         )
         self.alta_action = self._action("Alta de usuarios", "altaUsuariosAction", self.show_alta)
         self.consulta_action = self._action("Consulta", "consultaAction", self.show_consulta)
-        self.exportar_action = self._action("Exportar excel", "exportarAction", self.exportar_excel)
+        self.exportar_action = self._action("Exportar Excel", "exportarAction", self.exportar_excel)
         for action in (
             self.informacion_action,
             self.alta_action,
@@ -188,7 +188,7 @@ class IcsoeContratistaWindow(QMainWindow):
         self.alta.edit(row)
         self.paginas.setCurrentWidget(self.alta)
 
-    # --- Exportar excel ------------------------------------------------------------------------
+    # --- Exportar Excel ------------------------------------------------------------------------
 
     def exportar_excel(self) -> None:
         if not self.exportar_action.isEnabled():

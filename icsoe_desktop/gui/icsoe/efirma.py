@@ -1,4 +1,4 @@
-"""Ingresar con e.firma (guía Ingreso del contratista, pasos 3-5): RFC, .cer, .key, contraseña,
+"""Ingresa con firma electrónica (guía Ingreso del contratista, pasos 3-5): RFC, .cer, .key, contraseña,
 Validar → «La validación de la FIEL fue exitosa» → Ingresar."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.contratistas import ContratistaSesion, FielValidada
 
-TITLE = "Ingresar con e.firma"
+TITLE = "Ingresa con firma electrónica"
 
 
 class IcsoeEfirmaDialog(QDialog):
@@ -47,6 +47,9 @@ class IcsoeEfirmaDialog(QDialog):
         self.contrasena = child(form, QLineEdit, "contrasenaEdit")
         self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
         self.resultado = child(form, QLabel, "resultadoLabel")
+        # Room for a two-line message from the start: when one appears nothing moves, and a
+        # click aimed at a field still lands on it.
+        self.resultado.setMinimumHeight(2 * self.resultado.fontMetrics().lineSpacing() + 4)
         self.regresar = child(form, QPushButton, "regresarButton")
         self.validar = child(form, QPushButton, "validarButton")
         self.ingresar = child(form, QPushButton, "ingresarButton")

@@ -22,6 +22,7 @@ from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.widgets import new_password_fields
 
@@ -74,7 +75,6 @@ class IdseUsuariosDialog(PreguntaAlCerrar, QDialog):
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         # Mirrors the role matrix; AccountsService refuses (audited) whatever the button says.
-        self._administra = services.permisos.puede(actor, Accion.HABILITAR_USUARIOS)
         self.tabla.verticalHeader().setVisible(False)
         self.tabla.selectionModel().selectionChanged.connect(self._update_toggle)
 
@@ -107,13 +107,14 @@ class IdseUsuariosDialog(PreguntaAlCerrar, QDialog):
 
     def _update_toggle(self) -> None:
         user = self.selected()
-        self.deshabilitar.setEnabled(user is not None and self._administra)
-        self.deshabilitar.setToolTip(
-            ""
-            if self._administra
-            else "Sólo un administrador puede habilitar o deshabilitar usuarios."
-        )
-        self.restablecer.setEnabled(user is not None)
+        permisos, actor = self._services.permisos, self._actor
+        reflejar(self.deshabilitar, permisos, actor, Accion.HABILITAR_USUARIOS, ademas=bool(user))
+        if actor is None:  # from Regístrate aquí: the dialog has an administrator sign again
+            self.restablecer.setEnabled(user is not None)
+        else:
+            reflejar(
+                self.restablecer, permisos, actor, Accion.CONTRASENA_DE_OTRO, ademas=bool(user)
+            )
         self.deshabilitar.setText(
             "&Habilitar" if user is not None and not user.habilitado else "&Deshabilitar"
         )

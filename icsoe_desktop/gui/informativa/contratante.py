@@ -25,6 +25,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
+from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.informativa.base import Nota
 
 if TYPE_CHECKING:
@@ -134,6 +135,8 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         fila_cp = QHBoxLayout()
         fila_cp.addWidget(self.codigo_postal)
         fila_cp.addWidget(self.codigo_postal_aviso, 1)  # what the catalogue found, beside it
+        # With no aviso the box stays beside its label: the empty space goes to the right.
+        fila_cp.addStretch(0)
         grid.addWidget(etiqueta, 0, 0)
         grid.addLayout(fila_cp, 0, 1, 1, 3)
         _row(grid, 1, "Colonia:", self.colonia, span=3)
@@ -151,6 +154,8 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         self.correo = _edit("correoEdit", 254, "contacto@empresa.com")
         self.telefono_fijo = _edit("telefonoFijoEdit", 20, "10 dígitos")
         self.telefono_movil = _edit("telefonoMovilEdit", 20, "10 dígitos")
+        for telefono in (self.telefono_fijo, self.telefono_movil):
+            telefono_field(telefono)  # digits and the usual separators; letters never go in
         _row(grid, 0, "Correo electrónico:", self.correo, span=3)
         _row(grid, 1, "Teléfono fijo:", self.telefono_fijo)
         _row(grid, 1, "Teléfono móvil:", self.telefono_movil, column=2)

@@ -40,9 +40,11 @@ if TYPE_CHECKING:
 TITLE = "Contrato"
 TITLE_NUEVO = "Nuevo contrato"
 ELIGE_CONTRATANTE = "Elige el contratante…"
+# The portal's one field «folio seguido de la descripción» is two boxes here (the folio has
+# its own): the export joins them.
 GUIA_REPSE = (
-    "Captura el número de folio seguido de la descripción del servicio u obra especializado "
-    "que fue autorizado en el REPSE."
+    "Sólo la descripción del servicio u obra especializado que fue autorizado en el REPSE; el "
+    "folio va en su propio campo (la exportación los une como los pide el portal)."
 )
 NOTA_FECHAS = (
     "La fecha final es opcional: captúrala sólo si se conoce. La inicial puede quedar vacía "

@@ -179,6 +179,8 @@ class InformativasInicio(QWidget):
     def nueva_informativa(self, sin_informacion: bool = False, periodo=None) -> str | None:
         from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
 
+        if periodo is None and (fila := self.seleccionada()) is not None:
+            periodo = fila.periodo  # the period chosen in the list is the one meant
         try:
             dialog = NuevaInformativaDialog(
                 self._services, self.actor, self.rfc, self, periodo, sin_informacion

@@ -177,12 +177,17 @@ class TrabajadoresPanel(QObject):
 
     # --- adding --------------------------------------------------------------------------------
 
-    def agregar_tecleado(self) -> None:
+    def tecleado(self) -> bool:
+        """A worker typed in Agregar and not added yet."""
+        return self.editable and any(e.text().strip() for e in (self.nss, self.curp, self.sbc))
+
+    def agregar_tecleado(self) -> bool:
+        """True once the typed worker was added."""
         if self.contrato is None:
             msgbox.warning(self.tabla, MSG_SIN_CONTRATO, TITLE)
-            return
+            return False
         if not self.editable:
-            return
+            return False
         try:
             self._services.informativa_trabajadores.agregar(
                 self.contrato.uuid, self._actor, self.nss.text(), self.curp.text(), self.sbc.text()
@@ -191,12 +196,13 @@ class TrabajadoresPanel(QObject):
             # Nothing typed is lost: the field at fault takes the cursor.
             fields = {"nss": self.nss, "curp": self.curp, "sbc": self.sbc}
             msgbox.field_error(self.tabla, exc, fields, TITLE, self.nss)
-            return
+            return False
         for edit in (self.nss, self.curp, self.sbc):
             edit.clear()
         self._sbc_propuesto = ""
         self.nss.setFocus()
         self._recargar(mostrar_ultimo=True)
+        return True
 
     def _proponer_sbc(self, nss: str) -> None:
         """A complete NSS proposes, in an empty SBC field, the last SBC the empresa's

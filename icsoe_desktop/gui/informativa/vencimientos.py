@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.domain.informativa.lineamientos import vence_texto
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, ICSOE, REGISTROS, Cambios, suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
+from icsoe_desktop.services.informativa.captura import texto_dias
 from icsoe_desktop.services.informativa.vencimientos import Tablero, Vencimiento
 
 if TYPE_CHECKING:
@@ -52,14 +52,6 @@ MSG_SIN_CONTRATISTAS = "Ninguna de tus empresas tiene contratistas ICSOE registr
 MSG_SIN_LEER = "No se pudo leer la base de datos de: {empresas}."
 
 
-def dias_texto(dias: int) -> str:
-    if dias < 0:
-        return f"Vencida hace {plural(-dias, 'día')}"
-    if dias == 0:
-        return f"Vence hoy {vence_texto()}"
-    return str(dias)
-
-
 def _celdas(f: Vencimiento) -> tuple[str, ...]:
     return (
         f.empresa.nombre,
@@ -68,7 +60,7 @@ def _celdas(f: Vencimiento) -> tuple[str, ...]:
         f.periodo.texto,
         f.estado_texto,
         f.fecha_limite.strftime("%d/%m/%Y"),
-        dias_texto(f.dias_restantes),
+        texto_dias(f.dias_restantes),  # as the informativas list says it
     )
 
 

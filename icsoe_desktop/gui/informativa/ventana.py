@@ -33,15 +33,18 @@ from icsoe_desktop.domain.informativa.modelo import (
     SIN_INFORMACION,
     Problema,
 )
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 
 if TYPE_CHECKING:
@@ -75,12 +78,17 @@ CAMPOS_CONTRATO = frozenset(
 PROBLEMA_ROLE = Qt.ItemDataRole.UserRole
 EDIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MSG_SIN_INCONSISTENCIAS = "Sin inconsistencias: la informativa está lista para firma."
-MSG_SOLO_AVISOS = (
+MSG_LISTA_CON_AVISOS = (
     "Sin inconsistencias: la informativa está lista para firma. Revisa los avisos: {cuantos}."
 )
 MSG_PROBLEMAS = (
     "{cuantos}. Elige una (doble clic o Intro) para ir al contrato, al campo o al trabajador."
 )
+MSG_SOLO_AVISOS = (
+    "Sin inconsistencias: la informativa está lista para firma. {cuantos} que no {impide} "
+    "firmar: elige uno para revisarlo."
+)
+AVISO = "Aviso: "
 MSG_CORRIGE_ANTES = "Corrige las inconsistencias antes de firmar: {cuantos}."
 MSG_FIRMADA = "La informativa quedó firmada. ¿Deseas guardar el acuse de presentación?"
 MSG_SOLO_LECTURA = "Firmada: sólo consulta"
@@ -252,7 +260,13 @@ class InformativaWindow(QMainWindow):
         self.editar_contrato.setToolTip("" if editable else MSG_VER_CONTRATO)
         self.eliminar_contrato.setEnabled(con_contratos and hay)
         self.revisar.setEnabled(editable)
-        self.firmar.setEnabled(editable)
+        reflejar(
+            self.firmar,
+            self._services.permisos,
+            self.actor,
+            Accion.FIRMAR_INFORMATIVA,
+            ademas=editable,
+        )
         self.acuse.setVisible(not editable)
         self.solo_lectura.setText(MSG_SOLO_LECTURA if not editable else "")
         self.trabajadores.set_editable(con_contratos)
@@ -388,11 +402,10 @@ class InformativaWindow(QMainWindow):
             self.mostrar_problemas(problemas)
             self.recargar_encabezado()
             self.changed.emit()
-            avisos = sum(1 for p in problemas if p.aviso)
-            if avisos == len(problemas):
+            if not _inconsistencias(problemas):
                 texto = (
-                    MSG_SOLO_AVISOS.format(cuantos=plural(avisos, "aviso"))
-                    if avisos
+                    MSG_LISTA_CON_AVISOS.format(cuantos=plural(len(problemas), "aviso"))
+                    if problemas
                     else MSG_SIN_INCONSISTENCIAS
                 )
                 msgbox.information(self, texto, TITLE)
@@ -412,23 +425,25 @@ class InformativaWindow(QMainWindow):
     def mostrar_problemas(self, problemas: list[Problema]) -> None:
         self.problemas.clear()
         for problema in problemas:
-            texto = f"Aviso: {problema.mensaje}" if problema.aviso else problema.mensaje
+            texto = (AVISO if problema.aviso else "") + problema.mensaje
             item = QListWidgetItem(texto)
             item.setData(PROBLEMA_ROLE, problema)
-            item.setToolTip(problema.mensaje)
+            item.setToolTip(texto)
             self.problemas.addItem(item)
         self.problemas_group.setVisible(bool(problemas))
         if problemas:
-            avisos = sum(1 for p in problemas if p.aviso)
-            partes = (
-                [plural(len(problemas) - avisos, "inconsistencia")]
-                if avisos < len(problemas)
-                else []
+            bloquean = _inconsistencias(problemas)
+            avisos = len(problemas) - len(bloquean)
+            cuantos = plural(len(bloquean), "inconsistencia") + (
+                f" y {plural(avisos, 'aviso')}" if avisos else ""
             )
-            if avisos:
-                partes.append(plural(avisos, "aviso"))
-            cuantos = " y ".join(partes)
-            self.problemas_label.setText(MSG_PROBLEMAS.format(cuantos=cuantos))
+            self.problemas_label.setText(
+                MSG_PROBLEMAS.format(cuantos=cuantos)
+                if bloquean
+                else MSG_SOLO_AVISOS.format(
+                    cuantos=plural(avisos, "aviso"), impide=verb(avisos, "impide", "impiden")
+                )
+            )
             self.principal.setSizes([self.width() * 7 // 10, self.width() * 3 // 10])
             self.problemas.setCurrentRow(0)
             self.problemas.setFocus()
@@ -465,7 +480,7 @@ class InformativaWindow(QMainWindow):
         self._pedir_firma()
 
     def _revisada_para_firmar(self, problemas: list[Problema]) -> None:
-        if bloquean := [p for p in problemas if not p.aviso]:
+        if bloquean := _inconsistencias(problemas):
             cuantos = plural(len(bloquean), "inconsistencia")
             msgbox.warning(self, MSG_CORRIGE_ANTES.format(cuantos=cuantos), TITLE)
             return
@@ -487,7 +502,9 @@ class InformativaWindow(QMainWindow):
         self.mostrar_problemas([])
         self.recargar_encabezado()
         self.changed.emit()
-        if msgbox.question(self, MSG_FIRMADA, yes="Guardar acuse…", no="Ahora no", title=TITLE):
+        if msgbox.question(
+            self, MSG_FIRMADA, yes="Guardar acuse…", no="Ahora no", title=TITLE, informa=True
+        ):
             self._pedir_ruta_acuse(dialog.acuse)
         return True
 
@@ -552,9 +569,22 @@ class InformativaWindow(QMainWindow):
             carpeta=carpeta,
             archivos="\n".join(p.name for p in archivos),
         )
-        if msgbox.question(self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE):
+        if msgbox.question(
+            self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE, informa=True
+        ):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # A worker half typed in Agregar: «¿Guardar los cambios?» (Sí adds it, if it can).
+        if self.trabajadores.tecleado() and not puede_cerrar(
+            self, True, self.trabajadores.agregar_tecleado
+        ):
+            event.ignore()
+            return
         self.closed.emit()
         event.accept()
+
+
+def _inconsistencias(problemas: list[Problema]) -> list[Problema]:
+    """What keeps the informativa from being signed (the avisos do not)."""
+    return [p for p in problemas if not p.aviso]

@@ -56,6 +56,8 @@ class CodigoPostalVinculo(QObject):
         # never what the clerk typed.
         self._escrito: dict[QWidget, str] = {}
         self._completer: QCompleter | None = None
+        # The CP the colonia was written under: a CP changed since makes it the previous CP's.
+        self._cp_colonia = _cp_completo(codigo_postal.text()) if _valor(colonia).strip() else ""
         if isinstance(colonia, QLineEdit):
             self._completer = QCompleter(QStringListModel(self), colonia)
             self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -73,8 +75,8 @@ class CodigoPostalVinculo(QObject):
     def consultar(self, llenar: bool = True) -> ResultadoCP | None:
         """Look the CP up and offer its colonias; ``llenar=False`` (a domicilio loaded from the
         store) keeps the entidad, municipio and colonia as they are."""
-        cp = self.codigo_postal.text().strip()
-        if len(cp) != 5 or not cp.isascii() or not cp.isdigit():
+        cp = _cp_completo(self.codigo_postal.text())
+        if not cp:
             # Incomplete: nothing to say yet, and the fields stay until the CP is whole.
             self.resultado = None
             self._ofrecer(())
@@ -104,7 +106,8 @@ class CodigoPostalVinculo(QObject):
     def _on_editado(self, _texto: str) -> None:
         self.consultar(llenar=True)
 
-    def _on_colonia(self, _texto: str) -> None:
+    def _on_colonia(self, texto: str) -> None:
+        self._cp_colonia = _cp_completo(self.codigo_postal.text()) if texto.strip() else ""
         self._decir_encontrado()
 
     def _decir(self, texto: str) -> None:
@@ -135,17 +138,20 @@ class CodigoPostalVinculo(QObject):
 
     def _colonia_para(self, resultado: ResultadoCP | None) -> None:
         """A colonia taken from the previous CP's list (or filled) gives way to the new CP's;
-        one the clerk typed stays, in the catalogue's spelling when the new CP has it."""
+        one the clerk typed under this CP (or before any) stays, in the catalogue's spelling when
+        the new CP has it; one typed under another CP goes with it."""
         actual = _valor(self.colonia).strip()
         anterior = self._anterior
         del_catalogo = bool(actual) and (
             actual == self._escrito.get(self.colonia)
             or (anterior is not None and anterior.colonia(actual) is not None)
         )
+        # Typed under another whole CP: the previous CP's colonia, whoever wrote it.
+        de_otro_cp = self._cp_colonia not in ("", _cp_completo(self.codigo_postal.text()))
         escrita = resultado.colonia(actual) if resultado and actual else None
         if escrita is not None:
             self._escribir(self.colonia, escrita)
-        elif not actual or del_catalogo:
+        elif not actual or del_catalogo or de_otro_cp:
             unica = resultado.colonias[0] if resultado and len(resultado.colonias) == 1 else ""
             self._escribir(self.colonia, unica)
 
@@ -177,6 +183,12 @@ class CodigoPostalVinculo(QObject):
     def _escribir(self, widget: QComboBox | QLineEdit, valor: str) -> None:
         _poner_texto(widget, valor)
         self._escrito[widget] = valor
+
+
+def _cp_completo(texto: str) -> str:
+    """The CP when it is whole (five digits), else ""."""
+    cp = texto.strip()
+    return cp if len(cp) == 5 and cp.isascii() and cp.isdigit() else ""
 
 
 def _valor(widget: QWidget) -> str:

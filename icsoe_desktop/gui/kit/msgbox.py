@@ -68,11 +68,15 @@ def question(
     title: str = APP_TITLE,
     *,
     default_yes: bool = False,
+    informa: bool = False,
 ) -> bool:
     """``default_yes``: Enter answers ``yes``, for a confirmation that loses nothing (the
-    guide's «¿Estás seguro?» before going on); otherwise Enter answers the safe ``no``."""
+    guide's «¿Estás seguro?» before going on); otherwise Enter answers the safe ``no``.
+    ``informa``: news that offers a next step («Se guardó…» with *Abrir carpeta*): the
+    information icon, not a question mark."""
+    icono = "Information" if informa else "Question"
     box, (yes_button, no_button) = make_box(
-        parent, "Question", title, text, [(yes, "accept"), (no, "reject")]
+        parent, icono, title, text, [(yes, "accept"), (no, "reject")]
     )
     box.setDefaultButton(yes_button if default_yes else no_button)
     ejecutar_modal(box)

@@ -77,7 +77,7 @@ def bind_code_field(edit: QLineEdit) -> None:
 
 class FilePicker(QObject):
     """A read-only path field and its «Elegir…» button (the .cer, .key and .pfx of Certificados
-    IMSS, Ingresar con e.firma and Generar .pfx): the button opens the file dialog with this
+    IMSS, Ingresa con firma electrónica and Generar .pfx): the button opens the file dialog with this
     field's filter and hands the chosen path to ``on_chosen`` (which the window's tests also call
     directly, bypassing the native dialog); by default the path just goes into the field."""
 
@@ -119,7 +119,7 @@ def efirma_pickers(
     llave: QLineEdit,
     llave_button: QPushButton,
 ) -> tuple[FilePicker, FilePicker]:
-    """The e.firma's .cer and .key pickers (Ingresar con e.firma, Firmar la informativa,
+    """The e.firma's .cer and .key pickers (Ingresa con firma electrónica, Firmar la informativa,
     Generar .pfx)."""
     return (
         FilePicker(certificado, certificado_button, "Certificado (.cer)", EFIRMA_CER_FILTER),

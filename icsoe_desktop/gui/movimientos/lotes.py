@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import (
@@ -41,6 +42,7 @@ from icsoe_desktop.gui.kit.notificador import (
     anunciar,
     suscribir,
 )
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
 
@@ -157,8 +159,9 @@ class LotesPanel(QWidget):
         # window and «Causa de rechazo», what a clerk reads there, was cut. Last columns stretch.
         splitter = child(form, QSplitter, "lotesSplitter")
         splitter.setOrientation(Qt.Orientation.Vertical)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        # The detail of the chosen lote gets the larger share: at 1366×768 it shows its rows.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
         self.lotes_tabla.horizontalHeader().setStretchLastSection(True)
         self.detalle_tabla.horizontalHeader().setSectionResizeMode(
             5, QHeaderView.ResizeMode.Stretch
@@ -175,7 +178,7 @@ class LotesPanel(QWidget):
         cast("QLayout", form.layout()).addWidget(self.grupos)  # the .ui gives it one
         self.grupos.addWidget(generar)
         self.grupos.addWidget(lotes)
-        self.grupos.setSizes([600, 400])
+        self.grupos.setSizes([500, 500])
         self.registro.currentIndexChanged.connect(self.refresh_pendientes)
         self.todos.toggled.connect(self.pendientes.set_all_checked)
         self.pendientes.dataChanged.connect(self._update_pendientes_label)
@@ -190,6 +193,12 @@ class LotesPanel(QWidget):
             "Revisar columnas del resultado…",
         )
         self.corregir.clicked.connect(self.corregir_seleccionado)
+        for button, accion in (
+            (self.generar, Accion.GENERAR_LOTES),
+            (self.importar_resultado, Accion.RESULTADO_LOTES),
+            (self.corregir, Accion.CORREGIR_MOVIMIENTOS),
+        ):
+            reflejar(button, services.permisos, usuario, accion)
         self.suscripcion = suscribir(
             self, services, {MOVIMIENTOS, LOTES, REGISTROS}, self._on_cambios
         )
@@ -284,6 +293,7 @@ class LotesPanel(QWidget):
             yes="Abrir carpeta",
             no="Cerrar",
             title=TITLE,
+            informa=True,
         ):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
         return lote

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import (
     Cancelada,
@@ -46,6 +47,7 @@ from icsoe_desktop.gui.kit.notificador import (
     suscribir,
 )
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
+from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
@@ -131,6 +133,7 @@ class MovimientosIdse(QWidget):
         self.preparando.hide()
         tabs_layout.addWidget(self.preparando)
         self.importar.setVisible(not self.read_only)
+        reflejar(self.importar, services.permisos, usuario, Accion.IMPORTAR_MOVIMIENTOS)
         self._mostrar_vista(0)
 
         for edit in (self.fecha_inicial, self.fecha_final):
@@ -390,6 +393,7 @@ class MovimientosIdse(QWidget):
                 yes="Abrir archivo",
                 no="Cerrar",
                 title=TITLE,
+                informa=True,
             ):
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

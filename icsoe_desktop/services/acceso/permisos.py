@@ -104,6 +104,18 @@ class Permisos:
         rol = self.rol(actor)
         return rol is not None and permite(rol, accion) and self._concedida(actor, rol)
 
+    def motivo(self, actor: str | None, accion: Accion) -> str:
+        """Why ``actor`` may not do ``accion``, as its refusal would say it (nothing audited:
+        the tooltip of a greyed-out control); "" when it may."""
+        if self.puede(actor, accion):
+            return ""
+        rol = self.rol(actor)
+        if rol is not None and permite(rol, accion) and actor and self._empresa is not None:
+            return MSG_SIN_EMPRESA.format(
+                accion=accion, usuario=normalize_email(actor), empresa=self._empresa.etiqueta()
+            )
+        return _rechazo(rol, accion)[1]
+
     def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> Rol:
         """The actor's role when it may; else audit the refusal and raise it in Spanish."""
         rol = self.rol(actor)

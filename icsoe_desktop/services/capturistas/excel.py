@@ -1,4 +1,4 @@
-"""The capturistas in Excel files: the export of the Consulta (Exportar excel) and the alta
+"""The capturistas in Excel files: the export of the Consulta (Exportar Excel) and the alta
 masiva, a bulk alta from an .xlsx laid out as the alta form."""
 
 from __future__ import annotations

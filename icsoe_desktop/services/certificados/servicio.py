@@ -30,7 +30,7 @@ from icsoe_desktop.services.certificados.emisores import (
     TRUSTED_DIR as TRUSTED_DIR,  # tests, callers
 )
 from icsoe_desktop.services.certificados.emisores import EmisoresService
-from icsoe_desktop.services.secrets import SecretsService
+from icsoe_desktop.services.secrets import ALMACEN, SecretsService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal, new_uuid
 from icsoe_desktop.store.queries import active_registro, certificate_of
@@ -55,8 +55,8 @@ SIN_LLAVE_LOCAL = "Sin llave en este equipo"
 # that), and said so wherever its state shows.
 EMISOR_NO_VERIFICADO = "Emisor no verificado en este equipo"
 MSG_SIN_LLAVERO = (
-    "No hay un almacén seguro de contraseñas del sistema (Administrador de credenciales de "
-    "Windows) disponible en este equipo; por seguridad, el certificado no se guardó: su llave "
+    f"No hay un almacén seguro de contraseñas del sistema ({ALMACEN}) disponible en este "
+    "equipo; por seguridad, el certificado no se guardó: su llave "
     "privada y la contraseña del certificado sólo se guardan protegidas por ese almacén."
 )
 

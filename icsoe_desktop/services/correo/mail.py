@@ -21,14 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import Any, Protocol, cast
 
 from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SmtpSettings
-from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.acceso import one_time_codes
 from icsoe_desktop.services.secrets import SecretsService
@@ -173,7 +173,8 @@ class MailService:
         message["From"] = settings.remitente
         message["To"] = mail.to_addr
         message["Subject"] = mail.subject
-        message["Date"] = formatdate(localtime=True)
+        # The installation's time (Central Mexico), whatever zone the machine is set to.
+        message["Date"] = format_datetime(hora_del_centro(self._clock()))
         message["Message-ID"] = make_msgid(idstring=mail.uuid)
         message.set_content(body)
         return message

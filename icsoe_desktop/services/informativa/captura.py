@@ -87,14 +87,17 @@ class FilaInformativa:
     def dias_texto(self) -> str:
         """«Faltan 12 días», «Vence hoy a las 23:59, hora del centro», «Vencida hace 3 días»;
         nothing once signed."""
-        if self.estado == FIRMADA:
-            return "—"
-        dias = self.dias_restantes
-        if dias < 0:
-            return f"Vencida hace {plural(-dias, 'día')}"
-        if dias == 0:
-            return f"Vence hoy {vence_texto()}"
-        return f"{'Falta' if dias == 1 else 'Faltan'} {plural(dias, 'día')}"
+        return "—" if self.estado == FIRMADA else texto_dias(self.dias_restantes)
+
+
+def texto_dias(dias: int) -> str:
+    """The days left to a deadline as every list says them: «Faltan 12 días», «Vence hoy a las
+    23:59, hora del centro», «Vencida hace 3 días»."""
+    if dias < 0:
+        return f"Vencida hace {plural(-dias, 'día')}"
+    if dias == 0:
+        return f"Vence hoy {vence_texto()}"
+    return f"{'Falta' if dias == 1 else 'Faltan'} {plural(dias, 'día')}"
 
 
 @dataclass(frozen=True)

@@ -53,24 +53,25 @@ class FirmaInformativaService(InformativaBase):
     # --- Revisar -------------------------------------------------------------------------------
 
     def revisar(self, informativa: str, actor: str | None) -> list[Problema]:
-        """Every inconsistency, then the warnings (``Problema.aviso``: a worker's SBC that
-        differs from the one its movimientos registered in the period). No inconsistency moves
+        """Every inconsistency, then the warnings (``Problema.aviso``: listed, they block
+        nothing): a contratante's RFC whose check digit does not match, a worker's SBC that
+        differs from the one its movimientos registered in the period. No inconsistency moves
         the informativa to «Lista para firma» (and one found later moves it back to «En
         captura»); warnings do not count."""
-        from icsoe_desktop.domain.informativa.revision import avisos_sbc, revisar
+        from icsoe_desktop.domain.informativa.revision import avisos, avisos_sbc, revisar
 
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
             snapshot = self._snapshot(session, row, contratista)
             problemas = revisar(snapshot, self._curps(session, snapshot))
             nss = [t.nss for c in snapshot.contratos for t in c.trabajadores]
-            avisos = avisos_sbc(snapshot, sbcs_registrados(session, nss, snapshot.periodo))
+            sbc = avisos_sbc(snapshot, sbcs_registrados(session, nss, snapshot.periodo))
             if row.estado != FIRMADA:
                 row.estado = EN_CAPTURA if problemas else LISTA_PARA_FIRMA
             self._audit.record(
                 session, actor, "icsoe_informativa_revisada", contratista.rfc, str(len(problemas))
             )
-            return problemas + avisos
+            return problemas + avisos(snapshot) + sbc  # the warnings (last) block nothing
 
     @staticmethod
     def _curps(session, snapshot: Informativa) -> dict[str, str]:

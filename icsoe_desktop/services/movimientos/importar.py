@@ -434,7 +434,7 @@ class MovimientosImporter:
                     ValidationError(
                         "registro_desconocido",
                         f"El registro patronal {mov.registro_patronal} no está dado de alta en "
-                        "Configuración → Registros patronales.",
+                        "Configuración › Registros patronales.",
                     )
                 )
             if errors:

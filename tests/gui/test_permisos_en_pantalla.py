@@ -1,0 +1,100 @@
+"""What a user may not do is grey, with a tooltip saying who may: the role matrix
+(domain/roles.py) walked against the windows. For each role a clerk can have on screen, every menu
+item and button that does a protected action is enabled exactly when the matrix lets that role do
+it; and every action of the matrix has its control somewhere."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
+
+from icsoe_desktop.domain.roles import Accion, Rol, permite
+from icsoe_desktop.gui.kit.permisos import PROPIEDAD
+from icsoe_desktop.services.acceso.accounts import Registration
+from tests.gui.ventanas import ADMIN, PASSWORD, sembrar
+from tests.icsoe_helpers import CURP_ANA
+
+USUARIO = "usuario@nominas.com"
+# Run only from the command line: no window offers them.
+SOLO_LINEA_DE_COMANDOS = {Accion.ADMINISTRADORES, Accion.CAPTURAR_INFORMATIVA}
+
+
+def _ventanas(mundo, actor: str | None) -> list[QWidget]:
+    from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
+    from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
+    from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
+    from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+
+    services = mundo.services
+    principal = VentanaPrincipal(services, actor)
+    usuarios = IdseUsuariosDialog(services, actor)
+    usuarios.tabla.selectRow(0)  # a user chosen: only the role decides now
+    ventanas: list[QWidget] = [principal, usuarios, EmisoresConfiablesDialog(services, actor)]
+    if actor is not None:  # sólo consulta reaches neither
+        ventanas.append(CambiarEmpresaDialog(services, actor))
+        openers = dict.fromkeys(ORDER, lambda _p: None)
+        ventanas.append(ConfiguracionInicialWizard(services, actor, openers))
+    return ventanas
+
+
+def _protegidos(window: QWidget) -> list[tuple[Accion, QObject]]:
+    return [
+        (Accion[str(control.property(PROPIEDAD))], control)
+        for control in window.findChildren(QObject)
+        if control.property(PROPIEDAD)
+    ]
+
+
+@pytest.fixture
+def mundo(services, data_dir, tmp_path, smtp_configured):
+    mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
+    services.accounts.register(
+        Registration("Luis", "Paz", "", USUARIO, PASSWORD, PASSWORD, True), ADMIN
+    )
+    # Capacitación on: «Preparar práctica…» then depends on the role alone.
+    services.settings.save_capacitacion(True, ADMIN)
+    return mundo
+
+
+def test_every_protected_control_is_enabled_iff_the_role_may(qtbot, mundo) -> None:
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+
+    vistas: set[Accion] = set()
+    casos = [(Rol.ADMINISTRADOR, ADMIN), (Rol.USUARIO_IDSE, USUARIO), (Rol.SOLO_CONSULTA, None)]
+    for rol, actor in casos:
+        for window in _ventanas(mundo, actor):
+            qtbot.addWidget(window)
+            for accion, control in _protegidos(window):
+                if control.objectName() == "quitarButton":
+                    continue  # also needs an emisor the user added (test_emisores_confiables)
+                vistas.add(accion)
+                permitido = permite(rol, accion)
+                where = f"{rol}: {window.objectName()} › {control.objectName()} ({accion.name})"
+                assert control.isEnabled() == permitido, where
+                tooltip = control.toolTip()
+                if not permitido:
+                    assert "puede" in tooltip and str(accion) in tooltip, where
+    # The informativa: its contratista signs it, its capturista captures it but may not sign.
+    for rol, actor in ((Rol.CONTRATISTA, mundo.rfc), (Rol.CAPTURISTA, CURP_ANA)):
+        window = InformativaWindow(mundo.services, actor, mundo.rfc, mundo.informativa, True)
+        qtbot.addWidget(window)
+        firmar = window.firmar
+        assert firmar.isEnabled() == permite(rol, Accion.FIRMAR_INFORMATIVA), rol
+        vistas.add(Accion.FIRMAR_INFORMATIVA)
+    assert set(Accion) - SOLO_LINEA_DE_COMANDOS <= vistas
+
+
+def test_a_non_administrator_sees_sincronizacion_grey_with_who_may(qtbot, mundo) -> None:
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+
+    window = VentanaPrincipal(mundo.services, USUARIO)
+    qtbot.addWidget(window)
+    assert not window.sincronizacion_action.isEnabled()
+    assert window.sincronizacion_action.toolTip() == (
+        "Sólo un administrador de icsoe-desktop puede configurar el servidor de sincronización."
+    )
+    # What the matrix lets every IDSE user do stays offered to this one.
+    assert window.registros_action.isEnabled()
+    assert window.conflictos_action.isEnabled()
