@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from icsoe_desktop.gui.informativa.contratante import EXTRANJERO, ContratanteDialog
-from icsoe_desktop.gui.informativa.vencimientos import dias_texto
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from icsoe_desktop.services.informativa.captura import texto_dias
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.informativa_servicios import (
     PERIODO,
@@ -91,9 +91,9 @@ def test_a_contratante_marked_as_foreign_without_establishment(qtbot, services, 
 
 
 def test_the_board_says_the_deadline_ends_at_2359_central_time() -> None:
-    assert dias_texto(0) == "Vence hoy a las 23:59, hora del centro"
-    assert dias_texto(-1) == "Vencida hace 1 día"
-    assert dias_texto(3) == "3"
+    assert texto_dias(0) == "Vence hoy a las 23:59, hora del centro"
+    assert texto_dias(-1) == "Vencida hace 1 día"
+    assert texto_dias(3) == "Faltan 3 días"
 
 
 def test_nueva_informativa_says_what_a_correccion_and_an_actualizacion_are(qtbot, services, quien):
