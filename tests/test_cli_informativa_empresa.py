@@ -63,13 +63,20 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     services.close()
 
     ok = cli(data_dir, "informativa", "verificar", acuse, "--cer", cer)
-    assert (ok.returncode, ok.stdout.strip()) == (
-        0,
-        "El acuse es válido: el sello corresponde a la informativa firmada.",
+    assert ok.returncode == 0, ok.stdout
+    linea = ok.stdout.strip()
+    assert linea.startswith(
+        "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV;"
     )
+    assert "informativa Normal del periodo mayo–agosto 2026 (2026-2)" in linea
+    assert f"folio {uuid}; certificado 00001000000712345678; firmada el " in linea
+    assert linea.endswith("(UTC-06:00).")
     otra, _ = cf.fiel_fisica().write(tmp_path / "otra")
     wrong = cli(data_dir, "informativa", "verificar", acuse, "--cer", otra)
-    assert wrong.returncode == 2 and "no fue firmado con este certificado" in wrong.stdout
+    assert (wrong.returncode, wrong.stdout.strip()) == (
+        2,
+        "La constancia no fue firmada con este certificado.",
+    )
     tampered = tmp_path / "alterado.pdf"
     data = bytearray(acuse.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -77,4 +84,4 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     bad = cli(data_dir, "informativa", "verificar", tampered)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     not_pdf = cli(data_dir, "informativa", "verificar", cer)
-    assert not_pdf.returncode == 2 and "Traceback" not in not_pdf.stderr and not_pdf.stderr
+    assert (not_pdf.returncode, not_pdf.stdout.strip()) == (2, "El archivo no es un PDF.")

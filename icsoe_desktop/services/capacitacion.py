@@ -35,7 +35,7 @@ from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo, T
 from icsoe_desktop.domain.informativa.trabajadores import salarios_de
 from icsoe_desktop.domain.passwords import policy_violations
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.services.files import write_bytes_atomic
+from icsoe_desktop.files import write_bytes_atomic
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
