@@ -14,7 +14,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
-from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils import embed
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -56,7 +56,8 @@ def con_sbc(cadena: str, antes: str, despues: str) -> str:
 
 def con_fecha(cadena: str, fecha: str) -> str:
     """The cadena with another signing date and time."""
-    return re.sub(r"\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d\|", f"|{fecha}|", cadena, 1)
+    patron = r"\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d\|"
+    return re.sub(patron, f"|{fecha}|", cadena, count=1)
 
 
 def pagina_redibujada(texto: str) -> bytes:
