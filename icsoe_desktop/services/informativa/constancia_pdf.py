@@ -44,7 +44,7 @@ _SANS, _NEGRITA, _MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 _FILA_TAM, _FILA_ALTO, _COLUMNAS = 6.2, 7.4, 3
 _FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
 _FILAS_PAGINA = _FILAS_COLUMNA * _COLUMNAS
-_ENCABEZADO_FILA = f"{'No.':>6} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
+_ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
 
 _fuentes_listas = False
 _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set for one canvas
@@ -100,8 +100,13 @@ class _Hoja:
         if self.numero:
             self.c.showPage()
         self.numero += 1
-        if self.capacitacion:
+        if self.capacitacion:  # across the page, and as a line a text reader finds
             self.c.doForm("marca")
+            self.c.saveState()
+            self.c.setFillColorRGB(0.75, 0.1, 0.1)
+            self.c.setFont(_NEGRITA, 9)
+            self.c.drawCentredString(ANCHO / 2, ALTO - 26, MARCA)
+            self.c.restoreState()
         self.c.setFont(_SANS, 7)
         self.c.drawRightString(
             ANCHO - MARGEN, 24, f"{self.pie} · Página {self.numero} de {self.total}"
@@ -178,7 +183,7 @@ def _documento(salida: io.BytesIO, sellada: Sellada) -> Canvas:
         c.setFillColorRGB(0.95, 0.68, 0.68)  # light, drawn first: under the text
         c.translate(ANCHO / 2, ALTO / 2)
         c.rotate(45)
-        c.setFont(_NEGRITA, 40)
+        c.setFont(_NEGRITA, 34)
         c.drawCentredString(0, -14, MARCA)
         c.restoreState()
         c.endForm()
@@ -290,5 +295,5 @@ def _anexo(hoja: _Hoja, inf, indice: int, desde: int) -> None:
         texto.textLine(_ENCABEZADO_FILA)
         base = desde + columna * _FILAS_COLUMNA + 1
         for j, t in enumerate(bloque):
-            texto.textLine(f"{base + j:>6} {t.nss:<11} {t.curp:<18} {sbc_texto(t.sbc):>9}")
+            texto.textLine(f"{base + j:>5} {t.nss:<11} {t.curp:<18} {sbc_texto(t.sbc):>9}")
         c.drawText(texto)
