@@ -49,6 +49,7 @@ def test_listar_and_exportar_an_informativa(services, data_dir, tmp_path):
 @pytest.mark.slow
 @pytest.mark.end2end
 def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
+    from icsoe_desktop.services.informativa import constancia as c
     from tests import credentials_factory as cf
     from tests.informativa_servicios import capturista_activa
 
@@ -71,6 +72,23 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     assert "informativa Normal del periodo mayo–agosto 2026 (2026-2)" in linea
     assert f"folio {uuid}; certificado 00001000000712345678; firmada el " in linea
     assert linea.endswith("(UTC-06:00).")
+    # In a fresh installation that trusts the same SAT authorities: the same answer; a byte
+    # appended after the signature is a later change (exit 1), what was signed still stands.
+    from tests.icsoe_helpers import trust_sat
+
+    fresca = tmp_path / "fresca"
+    fresca.mkdir()
+    trust_sat(fresca)
+    assert cli(fresca, "informativa", "verificar", acuse).stdout.strip() == linea
+    despues = tmp_path / "despues.pdf"
+    despues.write_bytes(acuse.read_bytes() + b"\n")
+    tarde = cli(fresca, "informativa", "verificar", despues)
+    assert tarde.returncode == 1
+    assert tarde.stdout.splitlines() == [linea, c.CAMBIOS_POSTERIORES]
+    sin_confianza = tmp_path / "sin_confianza"
+    sin_confianza.mkdir()
+    nadie = cli(sin_confianza, "informativa", "verificar", acuse)
+    assert (nadie.returncode, nadie.stdout.strip()) == (2, c.NO_CONFIABLE)
     otra, _ = cf.fiel_fisica().write(tmp_path / "otra")
     wrong = cli(data_dir, "informativa", "verificar", acuse, "--cer", otra)
     assert (wrong.returncode, wrong.stdout.strip()) == (
