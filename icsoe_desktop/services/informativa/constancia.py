@@ -24,6 +24,7 @@ import base64
 import binascii
 import io
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from icsoe_desktop.domain.informativa.cadena import (
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.trust import TrustStore
+
+log = logging.getLogger(__name__)
 
 FORMATO, VERSION = "ICSOE-CONSTANCIA", 2
 ADJUNTO = "constancia-icsoe.json"
@@ -338,9 +341,12 @@ def verificar_constancia(
         motivos.append(OTRO_RFC.format(firmante=info.rfc or "desconocido", rfc=inf.contratista.rfc))
     if firma.momento is None or firma.momento != fecha:
         motivos.append(FECHA_DISTINTA)
-    if not _paginas_selladas(
-        firma, dibujar(leida.sellada, leida.cadena, leida.sello, info.no_certificado, info.nombre)
-    ):
+    try:
+        dibujo = dibujar(leida.sellada, leida.cadena, leida.sello, info.no_certificado, info.nombre)
+    except Exception:  # sealed data the writer cannot draw: no page of ours shows them
+        log.warning("No se pudieron dibujar los datos sellados", exc_info=True)
+        dibujo = b""
+    if not _paginas_selladas(firma, dibujo):
         motivos.append(PAGINAS_DISTINTAS)
     if certificado_der is not None:
         try:
