@@ -644,7 +644,7 @@ def bench_insert(directory: Path, rows: int = 100_000, pairs: int = 5) -> None:
 
 
 def bench_export(services, rows: int, out: Path) -> None:
-    from icsoe_desktop.services.movimientos.exportar import export_xlsx
+    from icsoe_desktop.services.movimientos.exportar import export_table
     from icsoe_desktop.services.movimientos.servicio import (
         COLUMNS,
         DATE,
@@ -686,7 +686,7 @@ def bench_export(services, rows: int, out: Path) -> None:
         book.close()
 
     def ours() -> None:
-        export_xlsx(services.movimientos, filtro, Orden(), out / "nuestro.xlsx")
+        export_table(services.movimientos, filtro, Orden(), out / "nuestro.xlsx")
 
     print(f"\nExportar Excel de {total:,} movimientos × {len(COLUMNS)} columnas (CPU s)")
     results: dict[str, list[float]] = {}
@@ -722,9 +722,9 @@ def export_memory(directory: Path, out: Path) -> None:
             "os.environ['PYTHON_KEYRING_BACKEND'] = 'keyring.backends.null.Keyring'",
             "from icsoe_desktop.services.container import open_services",
             "from icsoe_desktop.services.movimientos.servicio import Filtro, Orden",
-            "from icsoe_desktop.services.movimientos.exportar import export_xlsx",
+            "from icsoe_desktop.services.movimientos.exportar import export_table",
             f"s = open_services(Path({str(directory)!r}))",
-            f"n = export_xlsx(s.movimientos, Filtro(), Orden(), Path({str(out)!r}))",
+            f"n = export_table(s.movimientos, Filtro(), Orden(), Path({str(out)!r}))",
             "print(n, round(peak_rss_mb()))",
         ]
     )

@@ -176,6 +176,8 @@ def _validar(args: argparse.Namespace) -> int:
     texto_validos = f"{validos:,} " + (
         "trabajador válido" if validos == 1 else "trabajadores válidos"
     )
+    for nota in validacion.archivo.notas:
+        print(nota, file=sys.stderr)
     if not validacion.problemas:
         print(f"{texto_validos}.")
         return 0

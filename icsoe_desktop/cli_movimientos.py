@@ -1,4 +1,5 @@
-"""CLI: ``demo movimientos --count N``, ``movimientos importar`` and ``movimientos exportar``."""
+"""CLI: ``demo movimientos --count N``, ``movimientos importar``, ``movimientos exportar``,
+``movimientos lotes`` and ``movimientos resultado``."""
 
 from __future__ import annotations
 
@@ -27,8 +28,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "importar", help="importa un lote IDSE (168 caracteres), un .xlsx o un CSV"
     )
     importar.add_argument("archivo")
-    exportar = actions.add_parser("exportar", help="exporta a Excel los movimientos del filtro")
-    exportar.add_argument("archivo", help="libro .xlsx a escribir")
+    exportar = actions.add_parser(
+        "exportar", help="exporta los movimientos del filtro a Excel (.xlsx) o CSV (.csv)"
+    )
+    exportar.add_argument(
+        "archivo", help="archivo a escribir: .xlsx (libro de Excel) o .csv (UTF-8 con BOM)"
+    )
     exportar.add_argument("--registro", help="registro patronal")
     exportar.add_argument("--tipo", choices=["08", "07", "02"], help="tipo de movimiento")
     exportar.add_argument(
@@ -36,6 +41,21 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     )
     exportar.add_argument("--desde", type=_date, help="fecha inicial DD/MM/AAAA")
     exportar.add_argument("--hasta", type=_date, help="fecha final DD/MM/AAAA")
+    actions.add_parser(
+        "lotes",
+        help="los lotes generados: número, registro patronal, fecha, movimientos y resultados, "
+        "separados por tabuladores",
+    )
+    resultado = actions.add_parser(
+        "resultado",
+        help="aplica el resultado de IDSE (CSV o .xlsx: NSS, Movimiento, Fecha, Resultado, "
+        "Causa de rechazo) a un lote",
+    )
+    resultado.add_argument("lote", type=int, metavar="LOTE", help="número del lote")
+    resultado.add_argument("archivo")
+    resultado.add_argument(
+        "--registro", help="registro patronal del lote (si dos lotes tienen el mismo número)"
+    )
 
 
 def _date(text: str) -> date:
@@ -72,11 +92,14 @@ def _run(args: argparse.Namespace, services: Services) -> int:
     if args.mov_command == "importar":
         report = services.importador.import_file(Path(args.archivo), CLI_ACTOR)
         if not report.aplicado:
+            for nota in report.notas:  # what was left out, before the rows that failed
+                print(nota, file=sys.stderr)
             for line in report.rechazadas:
-                print(f"Línea {line.linea}: {line.motivo}", file=sys.stderr)
+                print(f"{report.unidad} {line.linea}: {line.motivo}", file=sys.stderr)
+            unidades = "líneas" if report.unidad == "Línea" else "filas"
             print(
-                f"No se importó nada: {len(report.rechazadas)} de {report.leidas} líneas tienen "
-                "errores.",
+                f"No se importó nada: {report.lineas_rechazadas} de {report.leidas} {unidades} "
+                "tienen errores.",
                 file=sys.stderr,
             )
             return 2
@@ -84,13 +107,75 @@ def _run(args: argparse.Namespace, services: Services) -> int:
             f"{report.formato}: {report.importados:,} movimientos nuevos, "
             f"{report.existentes:,} ya existían."
         )
+        for nota in report.notas:
+            print(f"Nota: {nota}")
         return 0
-    from icsoe_desktop.services.movimientos.exportar import export_xlsx
+    if args.mov_command == "lotes":
+        return _lotes(services)
+    if args.mov_command == "resultado":
+        return _resultado(args, services)
+    from icsoe_desktop.services.movimientos.exportar import export_table
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     filtro = Filtro(args.registro, args.desde, args.hasta, args.estado, args.tipo)
-    written = export_xlsx(services.movimientos, filtro, Orden(), Path(args.archivo), _progress)
+    written = export_table(services.movimientos, filtro, Orden(), Path(args.archivo), _progress)
     print(f"\nExportados {written:,} movimientos a {args.archivo}.")
+    return 0
+
+
+def _lotes(services: Services) -> int:
+    from icsoe_desktop.domain.movimientos import ESTADOS
+
+    for lote in services.lotes.lotes():
+        resultados = ", ".join(f"{ESTADOS[k]}: {v}" for k, v in sorted(lote.por_resultado.items()))
+        print(
+            f"{lote.numero}\t{lote.registro_patronal}\t{lote.generado_at:%d/%m/%Y %H:%M}\t"
+            f"{lote.movimientos}\t{resultados}"
+        )
+    return 0
+
+
+def _resultado(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.texts import plural, verb
+
+    lotes = [
+        lote
+        for lote in services.lotes.lotes()
+        if lote.numero == args.lote and args.registro in (None, lote.registro_patronal)
+    ]
+    if not lotes:
+        de = f" del registro patronal {args.registro}" if args.registro else ""
+        print(
+            f"No hay un lote {args.lote}{de}. Consulta los lotes con «movimientos lotes».",
+            file=sys.stderr,
+        )
+        return 2
+    if len(lotes) > 1:
+        print(
+            f"Hay {len(lotes)} lotes con el número {args.lote}: indica el registro patronal "
+            "con --registro.",
+            file=sys.stderr,
+        )
+        return 2
+    report = services.lotes.importar_resultado(lotes[0].id, Path(args.archivo), CLI_ACTOR)
+    if not report.aplicado:
+        for line in report.rechazadas:
+            print(f"Fila {line.linea}: {line.motivo}", file=sys.stderr)
+        n = len(report.rechazadas)
+        print(
+            f"No se aplicó el resultado de «{report.archivo}» al lote {args.lote}: "
+            f"{plural(n, 'fila')} {verb(n, 'tiene', 'tienen')} errores.",
+            file=sys.stderr,
+        )
+        return 2
+    cuentas = (
+        plural(report.aprobados, "aprobado"),
+        plural(report.rechazados, "rechazado"),
+        plural(report.recibidos, "recibido"),
+    )
+    print(f"Resultado del lote {args.lote}: {', '.join(cuentas)}.")
     return 0
 
 

@@ -36,8 +36,7 @@ def _ours(names: frozenset[str]) -> set[str]:
 
 # The top level: what everything may use (the base), and the entry points that put it together.
 BASE = {"paths", "config", "logging_setup", "console", "files"}
-ENTRADAS = {"__main__", "app", "self_check", "cli", "cli_empresas", "cli_informativa"}
-ENTRADAS |= {"cli_movimientos", "cli_sepomex", "cli_usuarios"}
+ENTRADAS = {"__main__", "app", "self_check"} | {p.stem for p in PACKAGE.glob("cli*.py")}
 LAYERS = {"domain", "store", "services", "gui", "sync_server", "demo"}
 
 

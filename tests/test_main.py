@@ -93,6 +93,7 @@ def test_screenshots_command_renders_every_window(tmp_path):
         "24_movimientos_lotes.png",
         "25_lineas_rechazadas.png",
         "26_corregir_movimiento.png",
+        "32_hoja_movimientos_con_titulo.png",
         "60_sincronizacion.png",
         "61_conflictos_sincronizacion.png",
         "62_ventana_principal_sin_conexion.png",

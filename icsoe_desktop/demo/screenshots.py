@@ -107,6 +107,8 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
         )
 
     try:
+        # A new installation: nobody registered yet, the «Primer paso» hint on the login.
+        shot("00_primer_arranque", lambda: IdseLoginWindow(services))
         register("idse@nominas.com", "Claudia", "Hernández", "Ruiz")
         shot("01_acceso_idse_un_usuario", lambda: IdseLoginWindow(services))
         register("idse1@nominas.com", "Óscar", "Peña", "")
@@ -314,6 +316,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QProgressDialog
 
+    from icsoe_desktop.demo.hoja_ejemplo import escribir_hoja_movimientos, hoja_widget
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.gui.movimientos.corregir import CorregirMovimientoDialog
     from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
@@ -384,6 +387,10 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
                 LineaRechazada(57, "Falta la causa de baja."),
             ],
         ),
+    )
+    shot(
+        "32_hoja_movimientos_con_titulo",
+        lambda: hoja_widget(escribir_hoja_movimientos(data_dir / "movimientos_noviembre.xlsx")),
     )
     rejected = next(d for d in services.lotes.detalle(lote_id) if d.resultado == "rechazado")
     shot(

@@ -131,13 +131,32 @@ def write_lines(movimientos: Iterable[Movimiento]) -> bytes:
     return text.encode(ENCODING)
 
 
+GUARDAR_EN_ANSI = (
+    "el formato IDSE usa ANSI (Windows-1252): guarda el archivo con esa codificación (en el "
+    "Bloc de notas: Guardar como… → Codificación: ANSI)."
+)
+
+
+def _longitud(line: str) -> str:
+    """Why a line has the wrong length: the count, and the encoding where that is the cause
+    (a line saved in UTF-8 read as ANSI: each «Ñ» or accent is two characters)."""
+    try:
+        as_utf8 = line.encode(ENCODING).decode("utf-8")
+    except UnicodeError:
+        as_utf8 = line
+    if as_utf8 != line and len(as_utf8) == RECORD_LENGTH:
+        char = next(c for c in as_utf8 if not c.isascii())
+        return (
+            f"La línea tiene {len(line)} caracteres porque está guardada en UTF-8, donde «{char}» "
+            f"ocupa {len(char.encode('utf-8'))}; " + GUARDAR_EN_ANSI
+        )
+    return f"La línea tiene {len(line)} caracteres; el formato IDSE usa {RECORD_LENGTH}."
+
+
 def parse_line(line: str) -> Movimiento:
     """One record back into a movement (not yet validated: see movimientos.validate)."""
     if len(line) != RECORD_LENGTH:
-        raise ValidationError(
-            "lote_longitud",
-            f"La línea tiene {len(line)} caracteres; el formato IDSE usa {RECORD_LENGTH}.",
-        )
+        raise ValidationError("lote_longitud", _longitud(line))
     if line[-1] != FORMAT_ID:
         raise ValidationError(
             "lote_identificador",

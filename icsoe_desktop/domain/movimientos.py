@@ -358,34 +358,58 @@ def _name(value: str, field: str, label: str, required: bool) -> str:
 def validate(mov: Movimiento, today: date) -> Movimiento:
     """Check every field for the movement's kind; return it normalised or raise the first error.
     ``today`` bounds the date: IDSE takes no movement dated in the future."""
-    registro = check_registro_patronal(mov.registro_patronal, "registro_patronal")
-    nss = check_nss(mov.nss)
-    tipo = mov.tipo if mov.tipo in TIPOS_MOVIMIENTO else tipo_from_text(mov.tipo)
-    primer = _name(mov.primer_apellido, "primer_apellido", "El apellido paterno", True)
-    segundo = _name(mov.segundo_apellido, "segundo_apellido", "El apellido materno", False)
-    nombre = _name(mov.nombre, "nombre", "El nombre", True)
-    if mov.fecha > today:
-        raise ValidationError(
-            "fecha_futura",
-            f"La fecha {mov.fecha:%d/%m/%Y} es posterior a hoy: IDSE no recibe movimientos "
-            "con fecha futura.",
-            "fecha",
+    checked, errors = validate_all(mov, today)
+    if errors:
+        raise errors[0]
+    assert checked is not None
+    return checked
+
+
+def validate_all(mov: Movimiento, today: date) -> tuple[Movimiento | None, list[ValidationError]]:
+    """Every field's error at once (in the order of the form), or the movement normalised."""
+    errors: list[ValidationError] = []
+
+    def check(rule: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return rule(*args)
+        except ValidationError as exc:
+            errors.append(exc)
+            return ""
+
+    registro = check(check_registro_patronal, mov.registro_patronal, "registro_patronal")
+    nss = check(check_nss, mov.nss)
+    tipo = mov.tipo if mov.tipo in TIPOS_MOVIMIENTO else check(tipo_from_text, mov.tipo)
+    primer = check(_name, mov.primer_apellido, "primer_apellido", "El apellido paterno", True)
+    segundo = check(_name, mov.segundo_apellido, "segundo_apellido", "El apellido materno", False)
+    nombre = check(_name, mov.nombre, "nombre", "El nombre", True)
+    if mov.fecha is not None and mov.fecha > today:
+        errors.append(
+            ValidationError(
+                "fecha_futura",
+                f"La fecha {mov.fecha:%d/%m/%Y} es posterior a hoy: IDSE no recibe movimientos "
+                "con fecha futura.",
+                "fecha",
+            )
         )
-    curp = check_curp(mov.curp).curp if (mov.curp or tipo != BAJA) else ""
-    estado = mov.estado if mov.estado in ESTADOS else estado_from_text(mov.estado)
+    curp = check(lambda c: check_curp(c).curp, mov.curp) if (mov.curp or tipo != BAJA) else ""
+    estado = mov.estado if mov.estado in ESTADOS else check(estado_from_text, mov.estado)
     clave = mov.clave_trabajador.strip().upper()
     if not _CLAVE_RE.match(clave):
-        raise ValidationError(
-            "clave_trabajador",
-            "La clave del trabajador admite hasta 10 letras o números.",
-            "clave_trabajador",
+        errors.append(
+            ValidationError(
+                "clave_trabajador",
+                "La clave del trabajador admite hasta 10 letras o números.",
+                "clave_trabajador",
+            )
         )
     guia = mov.guia.strip()
     if guia and not (is_ascii_digits(guia) and len(guia) <= 5):
-        raise ValidationError("guia", "La guía debe tener hasta 5 dígitos.", "guia")
+        errors.append(ValidationError("guia", "La guía debe tener hasta 5 dígitos.", "guia"))
     umf = mov.umf.strip()
     if umf and not (is_ascii_digits(umf) and len(umf) <= 3):
-        raise ValidationError("umf", "La UMF debe tener hasta 3 dígitos.", "umf")
+        errors.append(ValidationError("umf", "La UMF debe tener hasta 3 dígitos.", "umf"))
+    if not tipo:
+        return None, errors  # the kind decides what else a movement needs
 
     values = replace(
         mov,
@@ -402,7 +426,9 @@ def validate(mov: Movimiento, today: date) -> Movimiento:
         umf=umf.zfill(3) if umf else "",
     )
     if tipo == BAJA:
-        causa = _catalog(mov.causa_baja, CAUSAS_BAJA, "causa_baja", "La causa de baja", True)
+        causa = check(_catalog, mov.causa_baja, CAUSAS_BAJA, "causa_baja", "La causa de baja", True)
+        if errors:
+            return None, errors
         return replace(
             values,
             sbc=None,
@@ -411,27 +437,38 @@ def validate(mov: Movimiento, today: date) -> Movimiento:
             jornada="",
             umf="",
             causa_baja=causa,
-        )
+        ), errors
 
     if mov.sbc is None or mov.sbc <= 0:
-        raise ValidationError(
-            "campo_obligatorio", "Falta el salario base de cotización (SBC).", "sbc"
+        errors.append(
+            ValidationError(
+                "campo_obligatorio", "Falta el salario base de cotización (SBC).", "sbc"
+            )
         )
-    if mov.sbc > MAX_SBC_CENTAVOS:
-        raise ValidationError(
-            "sbc_maximo", "El SBC no puede exceder 9,999.99 (seis dígitos del formato IDSE).", "sbc"
+    elif mov.sbc > MAX_SBC_CENTAVOS:
+        errors.append(
+            ValidationError(
+                "sbc_maximo",
+                "El SBC no puede exceder 9,999.99 (seis dígitos del formato IDSE).",
+                "sbc",
+            )
         )
-    tipo_salario = _catalog(
-        mov.tipo_salario, TIPOS_SALARIO, "tipo_salario", "El tipo de salario", True
+    tipo_salario = check(
+        _catalog, mov.tipo_salario, TIPOS_SALARIO, "tipo_salario", "El tipo de salario", True
     )
-    jornada = _catalog(mov.jornada, JORNADAS, "jornada", "La jornada o semana reducida", False)
-    tipo_trabajador = _catalog(
+    jornada = check(
+        _catalog, mov.jornada, JORNADAS, "jornada", "La jornada o semana reducida", False
+    )
+    tipo_trabajador = check(
+        _catalog,
         mov.tipo_trabajador,
         TIPOS_TRABAJADOR,
         "tipo_trabajador",
         "El tipo de trabajador",
         tipo == REINGRESO,
     )
+    if errors:
+        return None, errors
     return replace(
         values,
         tipo_salario=tipo_salario,
@@ -439,4 +476,4 @@ def validate(mov: Movimiento, today: date) -> Movimiento:
         tipo_trabajador=tipo_trabajador,
         umf=values.umf if tipo == REINGRESO else "",
         causa_baja="",
-    )
+    ), errors

@@ -34,8 +34,10 @@ log = logging.getLogger(__name__)
 MAIL_RETRY_MS = 60_000
 MSG_REGISTRA_CERTIFICADOS = (
     "Registra el certificado IMSS (.pfx) o la e.firma (.cer y .key) de cada uno de los registros "
-    "patronales de tu empresa para poder enviar movimientos a IDSE."
+    "patronales de tu empresa para poder enviar movimientos a IDSE.\n\n"
+    "¿Abrir Certificados IMSS ahora?"
 )
+MSG_NO_VOLVER_A_PREGUNTAR = "No volver a preguntar para esta empresa"
 
 
 def _open_sign_in(data_dir: Path) -> tuple[IdseSignIn, Usuarios] | None:
@@ -380,10 +382,24 @@ class Application(QObject):
         """Guide: after a full login, a warning leads to Certificados IMSS while any registro
         patronal lacks a valid certificate."""
         assert self.services is not None and self.main is not None
-        if not self.services.certificates.pending():
+        services, usuario = self.services, self.main.usuario
+        if usuario is None or not services.certificates.pending():
             return
-        msgbox.warning(self.main, MSG_REGISTRA_CERTIFICADOS)
-        self.main.open_certificados()
+        empresa = services.empresa.id
+        if not services.preferencias.avisar_certificados(usuario, empresa):
+            return  # an empresa that uses only ICSOE: the user said so once
+        abrir, callar = msgbox.question_with_check(
+            self.main,
+            MSG_REGISTRA_CERTIFICADOS,
+            MSG_NO_VOLVER_A_PREGUNTAR,
+            yes="&Abrir Certificados IMSS",
+            no="Ahora &no",
+            title="Certificados IMSS",
+        )
+        if callar:
+            services.preferencias.callar_certificados(usuario, empresa)
+        if abrir:
+            self.main.open_certificados(avisar_al_cerrar=False)  # asked once is enough
 
     def cambiar_empresa(self, empresa_id: int, _nueva: bool = False) -> None:
         """Archivo › Cambiar de empresa, without restarting: the main window closes, the other

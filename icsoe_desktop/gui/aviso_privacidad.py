@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.paths import resource_file
 
@@ -43,5 +44,6 @@ class AvisoPrivacidadDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(620, 520)
         centrar(self, parent)  # fits the screen, centred on its window

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop import __version__
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
@@ -92,6 +92,7 @@ class VentanaPrincipal(QMainWindow):
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
         self.barra_sincronizacion = BarraSincronizacion(services, self.statusBar())
         self._build_menus()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
@@ -148,7 +149,7 @@ class VentanaPrincipal(QMainWindow):
             "Sincroni&zación…", "sincronizacionAction", self._open_sincronizacion
         )
         self.conflictos_action = self._action(
-            "Conflictos de sincroni&zación…", "conflictosAction", self._open_conflictos
+            "Con&flictos de sincronización…", "conflictosAction", self._open_conflictos
         )
         self.inicial_action = self._action(
             "Configuración i&nicial…", "configuracionInicialAction", self.open_configuracion_inicial
@@ -324,10 +325,14 @@ class VentanaPrincipal(QMainWindow):
         )
         self.refresh_pendientes()
 
-    def open_certificados(self, parent: QWidget | None = None) -> None:
+    def open_certificados(
+        self, parent: QWidget | None = None, *, avisar_al_cerrar: bool = True
+    ) -> None:
         from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
 
-        ejecutar_modal(CertificadosImssDialog(self._services, self.usuario, _parent(parent, self)))
+        dialog = CertificadosImssDialog(self._services, self.usuario, _parent(parent, self))
+        dialog.avisar_al_cerrar = avisar_al_cerrar
+        ejecutar_modal(dialog)
         self.refresh_pendientes()
 
     def _open_emisores(self) -> None:

@@ -1,5 +1,6 @@
-"""How each IDSE user left the windows (the widths they gave the grid's columns), kept for them
-on this installation: ``preferencias.json`` in the data dir, beside ``settings.toml``.
+"""How each IDSE user left the windows (the widths they gave the grid's columns, the empresas
+whose missing certificates they asked not to be told of again), kept for them on this
+installation: ``preferencias.json`` in the data dir, beside ``settings.toml``.
 
 Nothing here is business data: it is never synced nor backed up, and a file that cannot be read
 (damaged, edited by hand) only brings the windows' own widths back, with a note in the log.
@@ -19,6 +20,10 @@ log = logging.getLogger(__name__)
 ARCHIVO = "preferencias.json"
 ANCHO_MINIMO, ANCHO_MAXIMO = 8, 4000  # px: what a column of a window can be
 MSG_ANCHO = "El ancho de la columna «{columna}» debe ser un número entre {minimo} y {maximo}."
+
+
+# The empresas (by id) whose missing certificates a user asked not to be told of again.
+SIN_AVISO_CERTIFICADOS = "sin_aviso_certificados"
 
 
 class PreferenciasService:
@@ -47,10 +52,35 @@ class PreferenciasService:
                     "ancho",
                 )
         todo = self._leer()
+        self._de(todo, usuario)[vista] = dict(sorted(anchos.items()))
+        self._escribir(todo)
+
+    def avisar_certificados(self, usuario: str, empresa_id: int) -> bool:
+        """Whether ``usuario`` still wants to be told, at sign-in, of this empresa's registros
+        patronales without a certificate (an empresa that uses only ICSOE never sends to IDSE)."""
+        usuario_prefs = self._leer().get(_clave(usuario))
+        callados = (
+            usuario_prefs.get(SIN_AVISO_CERTIFICADOS) if isinstance(usuario_prefs, dict) else []
+        )
+        return not (isinstance(callados, list) and empresa_id in callados)
+
+    def callar_certificados(self, usuario: str, empresa_id: int) -> None:
+        """«No volver a preguntar para esta empresa»."""
+        todo = self._leer()
+        usuario_prefs = self._de(todo, usuario)
+        callados = usuario_prefs.get(SIN_AVISO_CERTIFICADOS)
+        callados = callados if isinstance(callados, list) else []
+        usuario_prefs[SIN_AVISO_CERTIFICADOS] = sorted({*callados, empresa_id})
+        self._escribir(todo)
+
+    @staticmethod
+    def _de(todo: dict, usuario: str) -> dict:
         usuario_prefs = todo.get(_clave(usuario))
         if not isinstance(usuario_prefs, dict):
             usuario_prefs = todo[_clave(usuario)] = {}
-        usuario_prefs[vista] = dict(sorted(anchos.items()))
+        return usuario_prefs
+
+    def _escribir(self, todo: dict) -> None:
         texto = json.dumps(todo, ensure_ascii=False, indent=1, sort_keys=True)
         with atomic_write(self._path) as temporary:
             temporary.write_text(texto, encoding="utf-8")

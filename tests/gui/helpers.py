@@ -12,6 +12,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 
 # An answer for ``ModalDriver.answer``: press Enter in the box (its default button answers).
 ENTER = "<Enter>"
+# An answer pressing a button's Alt-letter in the box: ``alt("N")``.
+ALT = "<Alt+"
+
+
+def alt(letter: str) -> str:
+    return f"{ALT}{letter.upper()}>"
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class ModalDriver:
         self._answers: deque[str] = deque()
         self._handlers: deque[Callable[[QWidget], None]] = deque()
         self._handled: list[QWidget] = []
+        self._tick = False
         self._timer = QTimer()
         self._timer.setInterval(15)
         self._timer.timeout.connect(self._poll)
@@ -37,6 +44,10 @@ class ModalDriver:
     def answer(self, *buttons: str) -> None:
         """Texts of the buttons to click on the next message boxes (default: the first one)."""
         self._answers.extend(buttons)
+
+    def tick(self) -> None:
+        """The next message box with a check box («No volver a preguntar…»): tick it first."""
+        self._tick = True
 
     def handle(self, fn: Callable[[QWidget], None]) -> None:
         """What to do with the next modal dialog that is not a message box (default: reject)."""
@@ -65,17 +76,24 @@ class ModalDriver:
                     widget.windowTitle(),
                     widget.text(),
                     widget.icon(),
-                    tuple(b.text() for b in buttons),
+                    tuple(sin_letra(b.text()) for b in buttons),
                 )
             )
+            if self._tick and (casilla := widget.checkBox()) is not None:
+                self._tick = False
+                click_box(casilla)
             wanted = self._answers.popleft() if self._answers else buttons[0].text()
-            if wanted == ENTER:
+            if wanted == ENTER or wanted.startswith(ALT):
                 from PySide6.QtCore import Qt
                 from PySide6.QtTest import QTest
 
-                QTest.keyClick(widget, Qt.Key.Key_Return)
+                if wanted == ENTER:
+                    QTest.keyClick(widget, Qt.Key.Key_Return)
+                else:
+                    key = getattr(Qt.Key, f"Key_{wanted.removeprefix(ALT).rstrip('>')}")
+                    QTest.keyClick(widget, key, Qt.KeyboardModifier.AltModifier)
                 return
-            matching = [b for b in buttons if b.text() == wanted]
+            matching = [b for b in buttons if sin_letra(b.text()) == sin_letra(wanted)]
             assert matching, f"no button {wanted!r} in box {widget.text()!r}"
             matching[0].click()
             return
@@ -93,6 +111,19 @@ class ModalDriver:
         self.dialogs.clear()
         self._handled.clear()
         self._handlers.clear()
+
+
+def click_box(check: QWidget) -> None:
+    """A real click on a check box's box."""
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
+
+
+def sin_letra(text: str) -> str:
+    """A button's text as read, without the «&» of its Alt-letter («&Sí» → «Sí»)."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
 def click(qtbot, widget: QWidget) -> None:

@@ -16,7 +16,7 @@ from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
 from icsoe_desktop.services.empresas.registros import RegistroRow
 from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 from tests.empresas.tres import ANA, BETO, CLIENTES, build
-from tests.gui.helpers import click, type_text
+from tests.gui.helpers import alt, click, type_text
 from tests.services.movimientos_data import load_known
 
 PREGUNTA = ("Sí", "No", "Cancelar")
@@ -60,6 +60,30 @@ def _item(dialog: EmpresasPorUsuarioDialog, cliente) -> QListWidgetItem:
 
 def _de_beto(services) -> list[str]:
     return sorted(e.rfc for e in services.empresas.listar(BETO))
+
+
+def test_the_question_answers_by_its_letters(qtbot, tres, modals):
+    """Alt+N: No, the form closes unsaved; Alt+C: Cancelar, back to it; Alt+S: Sí, saved."""
+    dialog = _empresas(qtbot, tres)
+    _item(dialog, CLIENTES[2]).setCheckState(Qt.CheckState.Checked)
+    modals.answer(alt("C"))
+    click(qtbot, dialog.cerrar)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    qtbot.wait(50)
+    assert dialog.isVisible()
+    modals.answer(alt("S"))
+    click(qtbot, dialog.cerrar)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _de_beto(tres) == sorted([CLIENTES[1].rfc, CLIENTES[2].rfc])
+
+    dialog = _empresas(qtbot, tres)
+    _item(dialog, CLIENTES[1]).setCheckState(Qt.CheckState.Unchecked)
+    modals.answer(alt("N"))
+    click(qtbot, dialog.cerrar)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _de_beto(tres) == sorted([CLIENTES[1].rfc, CLIENTES[2].rfc])  # nothing saved
+    preguntas = [m.buttons for m in modals.messages if m.text == MSG_GUARDAR_CAMBIOS]
+    assert preguntas == [PREGUNTA] * 3
 
 
 def test_empresas_ticked_are_asked_about_when_closing(qtbot, tres, modals):

@@ -220,10 +220,40 @@ def test_full_login_warns_and_leads_to_certificados_and_login_shows_expiry(
     type_text(qtbot, app.login.contrasena, "Nom1na$Segura")
     click(qtbot, app.login.continuar)
     qtbot.waitUntil(lambda: opened == ["Certificados IMSS"], timeout=10_000)
-    assert modals.texts[0] == MSG_REGISTRA_CERTIFICADOS
-    qtbot.waitUntil(lambda: len(modals.messages) == 2)  # the leaving alert
+    assert modals.texts == [MSG_REGISTRA_CERTIFICADOS]
+    assert modals.messages[0].buttons == ("Abrir Certificados IMSS", "Ahora no")
+    qtbot.wait(100)
+    assert len(modals.messages) == 1  # asked once: no second warning on closing it
     qtbot.addWidget(app.main)
     app.shutdown()
+
+
+def test_an_empresa_may_be_left_without_the_certificates_question(qtbot, company, data_dir, modals):
+    """An empresa that uses only ICSOE: «No volver a preguntar para esta empresa» ticked, the
+    next sign-ins ask nothing, and Certificados IMSS closes without its warning."""
+    company.accounts.register(
+        Registration("Ana", "Ruiz", "", "ana@nominas.com", "Nom1na$Segura", "Nom1na$Segura", True)
+    )
+    for vez in range(2):
+        app = Application(data_dir)
+        qtbot.addWidget(app.login)
+        app.start()
+        qtbot.waitUntil(lambda app=app: app.services is not None, timeout=10_000)
+        if vez == 0:
+            modals.tick()
+            modals.answer("Ahora no")
+        type_text(qtbot, app.login.contrasena, "Nom1na$Segura")
+        click(qtbot, app.login.continuar)
+        qtbot.waitUntil(lambda app=app: app.main is not None and app.main.isVisible())
+        qtbot.addWidget(app.main)
+        qtbot.wait(200)
+        assert modals.texts == [MSG_REGISTRA_CERTIFICADOS]  # the first time only
+        if vez == 1:
+            modals.handle(lambda dialog: dialog.reject())
+            app.main.open_certificados()
+            qtbot.wait(100)
+            assert modals.texts == [MSG_REGISTRA_CERTIFICADOS]  # closed without a warning
+        app.shutdown()
 
 
 def test_imss_pfx_of_an_uninstalled_issuer_is_saved_and_marked_here_and_at_login(

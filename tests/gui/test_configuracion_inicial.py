@@ -162,3 +162,18 @@ def test_configuracion_inicial_resumes_at_the_first_pending_step(
     assert "Listo" in seen["estado"] and smtp_server.host in seen["estado"]
     assert seen["next"]
     assert main.pendientes_label.text().endswith("Certificados IMSS.")
+
+
+def test_guardar_datos_de_la_empresa_turns_the_step_listo(qtbot, services, modals):
+    services.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
+    wizard = ConfiguracionInicialWizard(services, "ana@nominas.com", {})
+    qtbot.addWidget(wizard)
+    wizard.show()
+    page = wizard.currentPage()
+    assert page.clave == EMPRESA and "Pendiente" in page.estado.text()
+    type_text(qtbot, page.rfc, cf.RFC_MORAL)
+    type_text(qtbot, page.razon_social, "Empresa Demo, S.A. de C.V.")
+    click(qtbot, page.guardar)
+    assert wizard.currentPage() is page
+    assert "Listo" in page.estado.text() and "Pendiente" not in page.estado.text()
+    assert not wizard.button(wizard.SKIP).isVisible()  # nothing left to skip here

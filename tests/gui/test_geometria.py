@@ -82,8 +82,9 @@ def test_the_idse_windows_and_every_dialog_of_the_menus_fit_and_open_centred(qtb
     login = app.login
     area = _area(login)
     _cabe(_ver(login, None), area)
-    # In the middle of the screen (it grows downwards when the empresa selector appears).
-    assert abs(_ver(login, None).previsto.toRectF().center().x() - area.toRectF().center().x()) <= 1
+    # In the middle of the screen, still once the empresa selector has appeared.
+    qtbot.waitUntil(login.empresa_selector.combo.isVisible)
+    _en_medio(login, area)
     vistos: list[Visto] = []
 
     def medir(dialog: QWidget) -> None:
@@ -235,6 +236,41 @@ def test_the_icsoe_windows_fit_and_open_centred(qtbot, data_dir, capturista, mod
         _centrada(vista, area)
         informativa.close()
         ventana.close()
+    finally:
+        application.shutdown()
+
+
+def _en_medio(window: QWidget, area: QRect) -> None:
+    centro = _ver(window, None).previsto.toRectF().center()
+    esperado = area.toRectF().center()
+    assert abs(centro.x() - esperado.x()) <= 1 and abs(centro.y() - esperado.y()) <= 1, (
+        f"«{window.windowTitle()}» {window.frameGeometry()} no está en medio de {area}"
+    )
+
+
+def test_the_first_start_login_shows_its_fields_whole_and_stays_centred(qtbot, data_dir):
+    """A new installation: the login shows before the database is open, then the empresa and
+    the «Primer paso» hint appear; it grows about its centre and squashes none of its fields."""
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    login = application.login
+    area = _area(login)
+    _en_medio(login, area)
+    alto = login.height()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+    try:
+        qtbot.waitUntil(lambda: login.primer_paso.isVisible())
+        qtbot.waitUntil(login.empresa_selector.isVisible)
+        assert login.height() > alto
+        _en_medio(login, area)
+        campos = (login.usuario, login.contrasena, login.mostrar)
+        assert all(campo.minimumSizeHint().height() >= 19 for campo in campos)
+        # Laid out on the event loop's next turns: then each field is whole.
+        qtbot.waitUntil(
+            lambda: all(campo.height() >= campo.minimumSizeHint().height() for campo in campos)
+        )
+        assert login.usuario_label.geometry().bottom() < login.correo_nota.geometry().top()
     finally:
         application.shutdown()
 

@@ -187,6 +187,20 @@ def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_confi
         (CURP_ANA, "ANA", "LÓPEZ", "MARTÍNEZ", "Capturista", "Registrada"),
         (CURP_BETO, "ALBERTO", "GARCÍA", "RUIZ", "Capturista", "Registrada"),
     ]
+    modals.answer("Aceptar", "Aceptar")
+    window.exportar_a(str(tmp_path / "capturistas.csv"))
+    wait_operations(qtbot)
+    window.exportar_a(str(tmp_path / "capturistas.txt"))
+    assert modals.texts[-2:] == [
+        "Se generó el archivo capturistas.csv con 2 usuarios capturistas.",
+        "No se puede exportar a «capturistas.txt»: el nombre debe terminar en .xlsx (libro de "
+        "Excel) o .csv (texto separado por comas, UTF-8).",
+    ]
+    texto = (tmp_path / "capturistas.csv").read_bytes()
+    assert texto.startswith(b"\xef\xbb\xbf") and texto.decode("utf-8-sig").splitlines()[
+        1
+    ].startswith(f"{CURP_ANA},ANA,LÓPEZ,MARTÍNEZ,Capturista,Registrada,")
+    assert not (tmp_path / "capturistas.txt").exists()
     window.close()
     assert inicio.isVisible()
 

@@ -7,11 +7,6 @@ that cancels in a window with something to type."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,15 +15,14 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QMenuBar,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
+    QRadioButton,
     QTabBar,
-    QTabWidget,
     QTextEdit,
     QWidget,
-    QWizard,
 )
 
 from icsoe_desktop.gui.certificados.imss import CertificadosImssDialog
@@ -42,6 +36,7 @@ from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialo
 from icsoe_desktop.gui.idse.restablecer_contrasena import RestablecerContrasenaDialog
 from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
 from icsoe_desktop.services.acceso.accounts import Registration
+from tests.gui.ventanas import PARTS, app_widget_classes, plain, sembrar, states, windows
 
 WINDOWS = {
     "login": lambda s: IdseLoginWindow(s),
@@ -123,285 +118,14 @@ def test_cerrar_closes_certificados_and_registrate_by_its_letter(qtbot, services
 # between them, Alt+letter no longer presses anything), and the button Enter presses must not be
 # one that cancels or leaves. A class found in the package and missing here fails the walk.
 
-ADMIN = "admin@nominas.com"
-PASSWORD = "Nom1na$Segura"
 # What Enter must never press in a window: it would throw away what the clerk was doing.
 CANCELA = {"cancelar", "cerrar", "regresar", "salir", "no", "atrás", "< atrás", "omitir este paso"}
 
 
-@dataclass
-class Mundo:
-    """What the windows need, made through the real services."""
-
-    services: object
-    rfc: str
-    informativa: str
-    contrato: str
-    movimiento: int
-
-
-def sembrar(services, data_dir, tmp_path, smtp) -> Mundo:
-    from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
-
-    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
-    create_demo_movimientos(services.store, 12, services.movimientos.today())
-    rfc, _curp = capturista_activa(services, data_dir, tmp_path, smtp)
-    informativa = services.informativas.crear(rfc, rfc, PERIODO)
-    contrato = contrato_con_trabajadores(services, rfc, rfc, informativa)
-    pendientes = [p for r in services.movimientos.registros() for p in services.lotes.pendientes(r)]
-    return Mundo(services, rfc, informativa, contrato, pendientes[0].id)
-
-
-def _windows() -> dict[str, Callable[[Mundo], QWidget]]:
-    """Each window class (``module.Class``) and how a clerk gets it on screen."""
-    from icsoe_desktop.domain.informativa.modelo import Problema
-    from icsoe_desktop.gui import aviso_privacidad, manual, ventana_principal
-    from icsoe_desktop.gui.certificados import emisores_confiables, generar_pfx
-    from icsoe_desktop.gui.certificados import imss as certificados_imss
-    from icsoe_desktop.gui.configuracion import correo as configuracion_correo
-    from icsoe_desktop.gui.configuracion import inicial as configuracion_inicial
-    from icsoe_desktop.gui.empresas import cambiar as cambiar_empresa
-    from icsoe_desktop.gui.empresas import por_usuario as empresas_por_usuario
-    from icsoe_desktop.gui.empresas import registros_patronales
-    from icsoe_desktop.gui.icsoe import capturista as icsoe_capturista
-    from icsoe_desktop.gui.icsoe import contratista as icsoe_contratista
-    from icsoe_desktop.gui.icsoe import crear_contrasena as icsoe_crear_contrasena
-    from icsoe_desktop.gui.icsoe import efirma as icsoe_efirma
-    from icsoe_desktop.gui.icsoe import elegir_empresa
-    from icsoe_desktop.gui.icsoe import inicio as icsoe_inicio
-    from icsoe_desktop.gui.icsoe import recuperar as icsoe_recuperar
-    from icsoe_desktop.gui.icsoe import seleccionar_contratista as icsoe_seleccionar_contratista
-    from icsoe_desktop.gui.icsoe import terminos as icsoe_terminos
-    from icsoe_desktop.gui.idse import login as idse_login
-    from icsoe_desktop.gui.idse import (
-        recuperar_contrasena,
-        restablecer_contrasena,
-        restablecer_por_administrador,
-    )
-    from icsoe_desktop.gui.idse import usuarios as idse_usuarios
-    from icsoe_desktop.gui.informativa import (
-        contratante,
-        contrato,
-        copiar_contrato,
-        trabajadores_empresa,
-        vencimientos,
-    )
-    from icsoe_desktop.gui.informativa import firmar as informativa_firmar
-    from icsoe_desktop.gui.informativa import nueva as informativa_nueva
-    from icsoe_desktop.gui.informativa import problemas as informativa_problemas
-    from icsoe_desktop.gui.informativa import ventana as informativa
-    from icsoe_desktop.gui.informativa import verificar as verificar_constancia
-    from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
-    from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
-    from icsoe_desktop.gui.sync import configuracion as sincronizacion
-    from icsoe_desktop.gui.sync import conflictos
-    from icsoe_desktop.services.capturistas.acceso import CapturistaSesion
-    from icsoe_desktop.services.movimientos.importar import LineaRechazada
-    from tests.icsoe_helpers import CURP_ANA
-
-    def contratista(m: Mundo) -> QWidget:
-        window = icsoe_contratista.IcsoeContratistaWindow(
-            m.services, m.services.contratistas.sesion(m.rfc)
-        )
-        window.show_consulta()  # the pages built on first use, walked with the others
-        window.show_informativas()
-        return window
-
-    def capturista(m: Mundo) -> QWidget:
-        window = icsoe_capturista.IcsoeCapturistaWindow(
-            m.services, CapturistaSesion(CURP_ANA, "ANA LÓPEZ MARTÍNEZ")
-        )
-        window.set_contratista(m.services.acceso_capturista.contratistas_de(CURP_ANA)[0])
-        return window
-
-    return {
-        "aviso_privacidad.AvisoPrivacidadDialog": lambda m: (
-            aviso_privacidad.AvisoPrivacidadDialog()
-        ),
-        "empresas.cambiar.CambiarEmpresaDialog": lambda m: cambiar_empresa.CambiarEmpresaDialog(
-            m.services, ADMIN
-        ),
-        "empresas.cambiar.NuevaEmpresaDialog": lambda m: cambiar_empresa.NuevaEmpresaDialog(
-            m.services, ADMIN
-        ),
-        "certificados.imss.CertificadosImssDialog": lambda m: (
-            certificados_imss.CertificadosImssDialog(m.services, ADMIN)
-        ),
-        "configuracion.correo.ConfiguracionCorreoDialog": lambda m: (
-            configuracion_correo.ConfiguracionCorreoDialog(m.services, ADMIN)
-        ),
-        "configuracion.inicial.ConfiguracionInicialWizard": lambda m: (
-            configuracion_inicial.ConfiguracionInicialWizard(
-                m.services, ADMIN, dict.fromkeys(configuracion_inicial.ORDER, lambda _p: None)
-            )
-        ),
-        "sync.conflictos.ConflictosDialog": lambda m: conflictos.ConflictosDialog(
-            m.services, ADMIN
-        ),
-        "informativa.contratante.ContratanteDialog": lambda m: contratante.ContratanteDialog(
-            m.services, m.rfc, m.rfc
-        ),
-        "informativa.contrato.ContratoDialog": lambda m: contrato.ContratoDialog(
-            m.services, m.rfc, m.rfc, m.informativa, m.contrato
-        ),
-        "informativa.copiar_contrato.CopiarContratoDialog": lambda m: (
-            copiar_contrato.CopiarContratoDialog(m.services, m.rfc, m.rfc, m.informativa)
-        ),
-        "movimientos.corregir.CorregirMovimientoDialog": lambda m: (
-            corregir_movimiento.CorregirMovimientoDialog(
-                m.services, m.movimiento, "NSS no vigente", ADMIN
-            )
-        ),
-        "icsoe.elegir_empresa.ElegirEmpresaDialog": lambda m: elegir_empresa.ElegirEmpresaDialog(
-            m.services.empresas.listar()
-        ),
-        "certificados.emisores_confiables.EmisoresConfiablesDialog": lambda m: (
-            emisores_confiables.EmisoresConfiablesDialog(m.services, ADMIN)
-        ),
-        "empresas.por_usuario.EmpresasPorUsuarioDialog": lambda m: (
-            empresas_por_usuario.EmpresasPorUsuarioDialog(m.services, ADMIN)
-        ),
-        "certificados.generar_pfx.GenerarPfxDialog": lambda m: generar_pfx.GenerarPfxDialog(
-            m.services, ADMIN
-        ),
-        "icsoe.capturista.IcsoeCapturistaWindow": capturista,
-        "icsoe.contratista.IcsoeContratistaWindow": contratista,
-        "icsoe.crear_contrasena.IcsoeCrearContrasenaDialog": lambda m: (
-            icsoe_crear_contrasena.IcsoeCrearContrasenaDialog(m.services)
-        ),
-        "icsoe.efirma.IcsoeEfirmaDialog": lambda m: icsoe_efirma.IcsoeEfirmaDialog(m.services),
-        "icsoe.inicio.IcsoeInicioWindow": lambda m: icsoe_inicio.IcsoeInicioWindow(m.services),
-        "icsoe.recuperar.IcsoeRecuperarDialog": lambda m: icsoe_recuperar.IcsoeRecuperarDialog(
-            m.services
-        ),
-        "icsoe.seleccionar_contratista.IcsoeSeleccionarContratistaDialog": lambda m: (
-            icsoe_seleccionar_contratista.IcsoeSeleccionarContratistaDialog(m.services, CURP_ANA)
-        ),
-        "icsoe.terminos.IcsoeTerminosDialog": lambda m: icsoe_terminos.IcsoeTerminosDialog(),
-        "idse.login.IdseLoginWindow": lambda m: idse_login.IdseLoginWindow(m.services),
-        "idse.usuarios.IdseUsuariosDialog": lambda m: idse_usuarios.IdseUsuariosDialog(
-            m.services, ADMIN
-        ),
-        "informativa.ventana.InformativaWindow": lambda m: informativa.InformativaWindow(
-            m.services, m.rfc, m.rfc, m.informativa, True
-        ),
-        "informativa.firmar.FirmarInformativaDialog": lambda m: (
-            informativa_firmar.FirmarInformativaDialog(m.services, m.rfc, m.informativa, "")
-        ),
-        "informativa.nueva.NuevaInformativaDialog": lambda m: (
-            informativa_nueva.NuevaInformativaDialog(m.services, m.rfc, m.rfc)
-        ),
-        "informativa.problemas.ProblemasImportacionDialog": lambda m: (
-            informativa_problemas.ProblemasImportacionDialog(
-                "", [Problema("x", "Falta el objeto del contrato.")]
-            )
-        ),
-        "movimientos.rechazos.RechazosDialog": lambda m: rechazos_importacion.RechazosDialog(
-            "", [LineaRechazada(2, "NSS inválido")]
-        ),
-        "idse.recuperar_contrasena.RecuperarContrasenaDialog": lambda m: (
-            recuperar_contrasena.RecuperarContrasenaDialog(m.services)
-        ),
-        "manual.ManualWindow": lambda m: manual.ManualWindow(),
-        "empresas.registros_patronales.RegistrosPatronalesDialog": lambda m: (
-            registros_patronales.RegistrosPatronalesDialog(m.services, ADMIN)
-        ),
-        "idse.restablecer_contrasena.RestablecerContrasenaDialog": lambda m: (
-            restablecer_contrasena.RestablecerContrasenaDialog(m.services)
-        ),
-        "idse.restablecer_por_administrador.RestablecerPorAdministradorDialog": lambda m: (
-            restablecer_por_administrador.RestablecerPorAdministradorDialog(
-                m.services, ADMIN, ADMIN
-            )
-        ),
-        "sync.configuracion.SincronizacionDialog": lambda m: sincronizacion.SincronizacionDialog(
-            m.services, ADMIN
-        ),
-        "informativa.trabajadores_empresa.TrabajadoresEmpresaDialog": lambda m: (
-            trabajadores_empresa.TrabajadoresEmpresaDialog(m.services, m.rfc, m.contrato)
-        ),
-        "informativa.vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
-            m.services, ADMIN
-        ),
-        "informativa.verificar.VerificarConstanciaDialog": lambda m: (
-            verificar_constancia.VerificarConstanciaDialog(m.services)
-        ),
-        "ventana_principal.VentanaPrincipal": lambda m: ventana_principal.VentanaPrincipal(
-            m.services, ADMIN, "Ana Ruiz"
-        ),
-    }
-
-
-# Widgets that live inside a window above (walked with it), never on screen by themselves.
-PARTS = {
-    "configuracion.inicial._StepPage": "configuracion.inicial.ConfiguracionInicialWizard",
-    "configuracion.inicial._EmpresaPage": "configuracion.inicial.ConfiguracionInicialWizard",
-    "informativa.contrato._TextoCorrido": "informativa.contrato.ContratoDialog",
-    "kit.fecha_edit.FechaEdit": "movimientos.corregir.CorregirMovimientoDialog",
-    "icsoe.alta_usuario.IcsoeAltaUsuarioPage": "icsoe.contratista.IcsoeContratistaWindow",
-    "icsoe.consulta.IcsoeConsultaPage": "icsoe.contratista.IcsoeContratistaWindow",
-    "icsoe.datos_generales.IcsoeDatosGeneralesPage": "icsoe.contratista.IcsoeContratistaWindow",
-    "informativa.inicio.InformativasInicio": "icsoe.capturista.IcsoeCapturistaWindow",
-    "movimientos.lotes.LotesPanel": "ventana_principal.VentanaPrincipal",
-    "manual._Pagina": "manual.ManualWindow",
-    "movimientos.ventana.MovimientosIdse": "ventana_principal.VentanaPrincipal",
-    "empresas.selector.EmpresaSelector": "idse.login.IdseLoginWindow",
-}
-
-
-def app_widget_classes() -> set[str]:
-    import icsoe_desktop.gui as gui
-
-    found: set[str] = set()
-    for info in pkgutil.walk_packages(gui.__path__, gui.__name__ + "."):
-        module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if (
-                isinstance(value, type)
-                and issubclass(value, QWidget)
-                and value.__module__ == module.__name__
-            ):
-                found.add(f"{info.name.removeprefix(gui.__name__ + '.')}.{name}")
-    return found
-
-
 def test_every_window_class_is_walked():
-    windows = set(_windows())
-    assert set(PARTS.values()) <= windows
-    assert app_widget_classes() == windows | set(PARTS)
-
-
-def _plain(text: str) -> str:
-    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip(" .…").lower()
-
-
-def _states(window: QWidget) -> Iterator[str]:
-    """Each page a clerk can bring up, made current in turn."""
-    yield "al abrir"
-    if isinstance(window, QWizard):
-        # Reached with Siguiente, every step but the first shows «< Atrás» too.
-        window.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, False)
-        for page_id in window.pageIds():
-            window.setStartId(page_id)
-            window.restart()
-            yield f"paso {window.currentPage().objectName()}"
-        return
-    for bar in window.findChildren(QTabBar):
-        if bar.isVisible() and not isinstance(bar.parentWidget(), QTabWidget):
-            for index in range(bar.count()):
-                bar.setCurrentIndex(index)
-                yield f"pestaña «{_plain(bar.tabText(index))}»"
-    for stack in window.findChildren(QStackedWidget):
-        if not stack.isVisible():
-            continue
-        owner = stack.parentWidget()
-        for index in range(stack.count()):
-            if isinstance(owner, QTabWidget):
-                owner.setCurrentIndex(index)
-            else:
-                stack.setCurrentIndex(index)
-            yield f"{stack.objectName() or 'páginas'}[{stack.currentWidget().objectName()}]"
+    walked = set(windows())
+    assert set(PARTS.values()) <= walked
+    assert app_widget_classes() == walked | set(PARTS)
 
 
 def _problems(window: QWidget, state: str) -> list[str]:
@@ -427,12 +151,58 @@ def _problems(window: QWidget, state: str) -> list[str]:
         for taken, texts in letters.items()
         if len(texts) > 1
     ]
+    found += [f"{state}: «{text}» sin letra" for text in _sin_letra(window)]
+    for bar in window.findChildren(QMenuBar):
+        for action in bar.actions():
+            if action.menu() is not None:
+                found += [f"{state}: {p}" for p in _menu_problems(action.menu(), action.text())]
     if _something_to_type(window):
         found += [
             f"{state}: Enter oprime «{button.text()}»"
             for button in window.findChildren(QPushButton)
-            if button.isVisible() and button.isDefault() and _plain(button.text()) in CANCELA
+            if button.isVisible() and button.isDefault() and plain(button.text()) in CANCELA
         ]
+    return found
+
+
+def _sin_letra(window: QWidget) -> list[str]:
+    """The controls on screen a clerk cannot reach by an Alt-letter. A radio button whose
+    group has one with a letter is reached through it (the arrows choose)."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        labelled = (isinstance(widget, QAbstractButton) and widget.text()) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        )
+        if not (labelled and widget.isVisible()) or letter(widget.text()):
+            continue
+        if isinstance(widget, QRadioButton) and any(
+            letter(other.text())
+            for other in widget.parentWidget().findChildren(QRadioButton)
+            if other.isVisible()
+        ):
+            continue
+        found.append(widget.text())
+    return found
+
+
+def _menu_problems(menu: QMenu, path: str) -> list[str]:
+    """In an open menu each item answers its letter alone: one each, none repeated."""
+    found: list[str] = []
+    seen: dict[str, list[str]] = {}
+    for action in menu.actions():
+        if action.isSeparator() or not action.text():
+            continue
+        if taken := letter(action.text()):
+            seen.setdefault(taken, []).append(action.text())
+        else:
+            found.append(f"{plain(path)} › «{action.text()}» sin letra")
+        if action.menu() is not None:
+            found += _menu_problems(action.menu(), action.text())
+    found += [
+        f"{plain(path)}: {taken.upper()} en {' y '.join(texts)}"
+        for taken, texts in seen.items()
+        if len(texts) > 1
+    ]
     return found
 
 
@@ -449,17 +219,47 @@ def _something_to_type(window: QWidget) -> bool:
     return False
 
 
-def test_no_window_repeats_a_letter_nor_cancels_on_enter(
+def test_no_window_repeats_or_lacks_a_letter_nor_cancels_on_enter(
     qtbot, services, data_dir, tmp_path, modals, smtp_configured
 ):
     mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
     problems: dict[str, list[str]] = {}
-    for name, build in _windows().items():
+    for name, build in windows().items():
         window = build(mundo)
         qtbot.addWidget(window)
         window.show()
-        found = [p for state in _states(window) for p in _problems(window, state)]
+        found = [p for state in states(window) for p in _problems(window, state)]
         if found:
             problems[name] = found
         window.hide()
     assert not problems, "\n".join(f"{n}: {p}" for n, found in problems.items() for p in found)
+
+
+def test_actualizar_usuario_answers_its_letter_and_telefono_takes_no_letter(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured
+):
+    """Modificar usuario: the button's new text gets a letter no menu has (Alt+S opened
+    «Sesión»), and its letter presses it from Teléfono, which takes digits only."""
+    from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO
+    from tests.icsoe_helpers import CURP_BETO, form
+
+    mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
+    # Beto, registered and not active yet: his data may still be edited.
+    services.capturistas.alta(mundo.rfc, form(CURP_BETO, "Beto", "García", "Ruiz"))
+    window = show(qtbot, windows()["icsoe.contratista.IcsoeContratistaWindow"](mundo))
+    page = window.alta
+    window.paginas.setCurrentWidget(page)
+    [beto] = [row for row in window.consulta.model.rows if row.curp == CURP_BETO]
+    page.edit(beto)
+    assert plain(page.guardar.text()) == "actualizar usuario"
+    key = letter(page.guardar.text())
+    menus = {letter(action.text()) for action in window.menuBar().actions()}
+    assert key is not None and key not in menus
+    telefono = page.telefono.text()
+    page.telefono.setFocus()
+    qtbot.keyClicks(page.telefono, "abc")
+    assert page.telefono.text() == telefono
+    press_alt(qtbot, window, getattr(Qt.Key, f"Key_{key.upper()}"))
+    qtbot.waitUntil(lambda: MSG_ACTUALIZADO in modals.texts)
+    beto = services.capturistas.fila(mundo.rfc, beto.id)
+    assert beto.telefono == telefono == "5512345678"  # saved as it was: no «u» typed into it

@@ -25,6 +25,7 @@ from tests.services.movimientos_data import (
     add_registros,
     known_rows,
     load_known,
+    lote_con_dos_modificaciones,
     nss,
     write_csv,
 )
@@ -157,10 +158,26 @@ def test_export_writes_what_the_grid_shows(qtbot, services, tmp_path, modals):
     choose(view.registro, REGISTRO_A)
     click(qtbot, view.buscar_button)
     wait_operations(qtbot)
-    modals.answer("Cerrar")
-    view.export_to(tmp_path / "movimientos")
+    modals.answer("Aceptar")
+    view.export_to(tmp_path / "movimientos.pdf")
+    assert modals.texts == [
+        "No se puede exportar a «movimientos.pdf»: el nombre debe terminar en .xlsx (libro de "
+        "Excel) o .csv (texto separado por comas, UTF-8)."
+    ]
+    assert list(tmp_path.glob("movimientos*")) == []
+    modals.answer("Cerrar", "Cerrar")
+    view.export_to(tmp_path / "movimientos.csv")
     wait_operations(qtbot)
-    assert modals.texts == ["Se exportaron 4 movimientos a «movimientos.xlsx»."]
+    with (tmp_path / "movimientos.csv").open(encoding="utf-8-sig", newline="") as f:
+        texto = list(csv.reader(f))
+    view.export_to(tmp_path / "movimientos.xlsx")
+    wait_operations(qtbot)
+    assert modals.texts[1:] == [
+        "Se exportaron 4 movimientos a «movimientos.csv».",
+        "Se exportaron 4 movimientos a «movimientos.xlsx».",
+    ]
+    assert texto[0] == [c.header for c in COLUMNS]
+    assert [r[[c.attr for c in COLUMNS].index("nss")] for r in texto[1:]] == grid(view, "nss")
     rows = list(load_workbook(tmp_path / "movimientos.xlsx").worksheets[0].values)
     assert rows[0] == tuple(c.header for c in COLUMNS)
     model = view.model
@@ -185,7 +202,7 @@ def test_a_bad_import_lists_each_refused_line(qtbot, services, tmp_path, modals)
     def read(dialog) -> None:
         assert isinstance(dialog, RechazosDialog)
         seen.append([(r.linea, r.motivo) for r in dialog.model.rows])
-        assert "Línea 4\t" in dialog.as_text()
+        assert "Fila 4\t" in dialog.as_text()
         click(qtbot, dialog.cerrar)
 
     modals.handle(read)
@@ -279,6 +296,87 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
     # The grid follows: the corrected baja is pendiente again.
     view.tabs.setCurrentIndex(2)
     assert grid(view, "estado") == ["Pendiente"]
+
+
+def test_a_lote_saved_in_utf8_is_imported_and_the_note_says_so(qtbot, services, tmp_path, modals):
+    from tests.services.test_lote_codificacion import ANSI, text_of
+
+    add_registros(services)
+    path = tmp_path / "Lote_utf8.txt"
+    path.write_bytes(text_of("PEÑA", "IBAÑEZ", "CRUZ").encode("utf-8"))
+    modals.answer("Aceptar")
+    view = window(qtbot, services, ADMIN)
+    view.import_from(path)
+    wait_operations(qtbot)
+    assert modals.texts[-1] == (
+        MSG_IMPORTADO.format(nuevos=3, existentes=0)
+        + "\n\nEl archivo está guardado en UTF-8; "
+        + ANSI
+        + " Se leyó como UTF-8, así que la «Ñ» y los acentos quedaron bien."
+    )
+    assert sorted(grid(view, "primer_apellido")) == ["CRUZ", "IBAÑEZ", "PEÑA"]
+
+
+def test_a_result_names_each_of_two_modificaciones_of_one_nss(qtbot, services, tmp_path, modals):
+    from openpyxl import Workbook
+
+    lote_con_dos_modificaciones(services, tmp_path)
+    view = window(qtbot, services, ADMIN)
+    view.tabs.setCurrentIndex(4)
+    lotes = view.lotes
+    lotes.lotes_tabla.selectRow(0)
+    assert lotes.selected_lote().numero == 1
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NSS", "Movimiento", "Fecha", "Resultado", "Causa de rechazo", "Aviso Rechazo"])
+    sheet.append([nss(7), "07", None, "Aprobado", None, None])
+    sheet.append([nss(2), "08", "15/05/2026", "Aprobado", None, None])
+    bad = tmp_path / "resultado_sin_fecha.xlsx"
+    book.save(bad)
+    seen: list[str] = []
+
+    def read(dialog) -> None:
+        assert isinstance(dialog, RechazosDialog)
+        dialog.grab().save(str(tmp_path / "rechazos_resultado.png"))
+        seen.extend([dialog.mensaje.text(), dialog.as_text()])
+        click(qtbot, dialog.cerrar)
+
+    modals.handle(read)
+    lotes.importar_resultado_de(bad)
+    assert seen == [
+        "No se aplicó el resultado de «resultado_sin_fecha.xlsx» al lote 1: 1 fila tiene "
+        "errores. Corrige el archivo e impórtalo de nuevo.",
+        f"Fila 2\tEl NSS {nss(7)} tiene 2 movimientos en el lote 1 (07 del 01/06/2026 y 07 "
+        "del 01/09/2026): agrega la columna Fecha (la del movimiento).",
+    ]
+    assert {d.resultado for d in lotes.detalle.rows} == {"enviado"}
+
+    sheet["C2"] = "01/09/2026"
+    sheet["D2"], sheet["E2"], sheet["F2"] = "Rechazado", "Salario fuera de rango", "19/11/2026"
+    sheet.append([nss(7), "07", "01/06/2026", "Aprobado", None, None])
+    sheet.append([nss(4), "02", "10/06/2026", "Recibido", None, None])
+    good = tmp_path / "resultado.xlsx"
+    book.save(good)
+    modals.answer("Aceptar")
+    lotes.importar_resultado_de(good)
+    assert modals.texts[-1] == "Resultado del lote 1: 2 aprobados, 1 rechazado y 1 recibido."
+    assert [(d.nss, d.fecha, d.estado_actual, d.causa_rechazo) for d in lotes.detalle.rows] == [
+        (nss(2), date(2026, 5, 15), "aprobado", ""),
+        (nss(7), date(2026, 6, 1), "aprobado", ""),
+        (nss(4), date(2026, 6, 10), "recibido", ""),
+        (nss(7), date(2026, 9, 1), "rechazado", "Salario fuera de rango"),
+    ]
+    view.window().grab().save(str(tmp_path / "lotes_resultado.png"))
+    # The grid shows the movement's Fecha and IDSE's Aviso Rechazo, each in its own column.
+    view.tabs.setCurrentIndex(1)
+    view.estado.setCurrentIndex(view.estado.findText("Rechazado"))
+    click(qtbot, view.buscar_button)
+    qtbot.waitUntil(lambda: nss(7) in grid(view, "nss"))
+    row = grid(view, "nss").index(nss(7))
+    assert (grid(view, "fecha")[row], grid(view, "fecha_rechazo")[row]) == (
+        "01/09/2026",
+        "19/11/2026",
+    )
 
 
 def test_consulta_from_the_login_brings_the_movements_up_to_date(qtbot, data_dir, modals):

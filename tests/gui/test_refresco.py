@@ -101,3 +101,45 @@ def test_a_correction_shows_in_the_grid_and_lotes_without_a_click(
     lotes = view.lotes
     lotes.registro.setCurrentIndex(lotes.registro.findText(REGISTRO_A))
     assert (nss(3), date(2026, 6, 12)) in [(p.nss, p.fecha) for p in lotes.pendientes.rows]
+
+
+def test_a_capturista_who_activates_shows_active_in_the_open_consulta(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured
+):
+    """The contratista's Consulta, open, shows Beto «Registrada» with Enviar email; Beto
+    creates his password in ICSOE: the same Consulta says «Activa», no Enviar email, at once."""
+    import re
+
+    from icsoe_desktop.gui.icsoe.capturistas_model import ENVIAR
+    from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
+    from tests.gui.ventanas import sembrar, windows
+    from tests.icsoe_helpers import CURP_BETO, NEW_PASSWORD, form
+
+    mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
+    services.capturistas.alta(mundo.rfc, form(CURP_BETO, "Beto", "García", "Ruiz", correo="b@c.mx"))
+    assert services.mail.send_pending(force=True).failed == 0
+    window = windows()["icsoe.contratista.IcsoeContratistaWindow"](mundo)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_consulta()
+    model = window.consulta.model
+
+    def beto() -> list[str]:
+        row = next(r for r in range(model.rowCount()) if model.index(r, 2).data() == CURP_BETO)
+        return [model.index(row, c).data() for c in range(model.columnCount())]
+
+    assert "Registrada" in beto() and beto()[ENVIAR] == "Enviar email"
+    (code,) = [
+        m.group(1)
+        for message in smtp_configured.to("b@c.mx")
+        if (m := re.search(r"código de activación es: (\S+)", message.get_content()))
+    ]
+    dialog = IcsoeCrearContrasenaDialog(services)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.codigo.setText(code)
+    dialog.contrasena.setText(NEW_PASSWORD)
+    dialog.confirmacion.setText(NEW_PASSWORD)
+    click(qtbot, dialog.guardar)
+    qtbot.waitUntil(lambda: "Activa" in beto())
+    assert "Registrada" not in beto() and beto()[ENVIAR] != "Enviar email"

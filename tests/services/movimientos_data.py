@@ -78,3 +78,29 @@ def add_registros(services) -> None:
 def load_known(services, tmp_path: Path):
     add_registros(services)
     return services.importador.import_file(write_csv(tmp_path / "conocidos.csv", known_rows()), "t")
+
+
+def lote_con_dos_modificaciones(services, tmp_path: Path):
+    """Lote 1 of registro A: the known pending reingreso and baja, and two modificaciones de
+    salario of one worker (nss(7), on 01/06/2026 and 01/09/2026)."""
+    add_registros(services)
+    rows = known_rows()
+    for fecha, sbc in (("01/06/2026", "500.00"), ("01/09/2026", "550.00")):
+        rows.append(
+            {
+                **rows[2],
+                "NSS": nss(7),
+                "Nombre": "MARIO",
+                "Fecha": fecha,
+                "SBC": sbc,
+                "Salario": sbc,
+                "Estado": "Pendiente",
+                "Clave Trabajador": "E7",
+            }
+        )
+    report = services.importador.import_file(write_csv(tmp_path / "conocidos.csv", rows), "t")
+    assert report.aplicado, report.rechazadas
+    pendientes = services.lotes.pendientes(REGISTRO_A)
+    out = tmp_path / "lotes"
+    out.mkdir(exist_ok=True)
+    return services.lotes.generar(REGISTRO_A, [p.id for p in pendientes], out, "admin@x.com")

@@ -298,7 +298,7 @@ def test_export_excel(services, rfc, tmp_path, clock):
     name = services.capturistas_excel.export_file_name(rfc)
     assert re.fullmatch(r"Capturistas_\d+_\d{13}\.xlsx", name)
     path = tmp_path / name
-    assert services.capturistas_excel.exportar_excel(rfc, path) == 2
+    assert services.capturistas_excel.exportar_tabla(rfc, path) == 2
     sheet = load_workbook(path).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == EXPORT_HEADERS
@@ -316,6 +316,25 @@ def test_export_excel(services, rfc, tmp_path, clock):
     assert rows[2][5] == "Baja" and isinstance(rows[2][9], datetime)
     text = " ".join(str(v) for row in rows for v in row)
     assert "scrypt" not in text and "@" not in text  # no secrets, no contact data
+
+
+def test_export_csv_and_a_refused_ending(services, rfc, tmp_path):
+    import codecs
+    import csv
+    import io
+
+    services.capturistas.alta(rfc, form())
+    path = tmp_path / "capturistas.csv"
+    assert services.capturistas_excel.exportar_tabla(rfc, path) == 1
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    header, row = csv.reader(io.StringIO(data.decode("utf-8-sig")))
+    assert tuple(header) == EXPORT_HEADERS
+    assert row[:6] == [CURP_ANA, "ANA", "LÓPEZ", "MARTÍNEZ", "Capturista", "Registrada"]
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", row[8]) and row[9] == ""
+    with pytest.raises(ValidationError, match=r"«capturistas\.pdf»: el nombre debe terminar"):
+        services.capturistas_excel.exportar_tabla(rfc, tmp_path / "capturistas.pdf")
+    assert not (tmp_path / "capturistas.pdf").exists()
 
 
 def _bulk_file(path, rows):
@@ -390,7 +409,7 @@ def test_export_writes_formula_like_names_as_text(services, rfc, tmp_path):
     dde = "=cmd|' /C calc'!A0"
     svc.alta(rfc, form(nombre=hyperlink, primer=dde, segundo="@SUM(1+1)"))
     path = tmp_path / "capturistas.xlsx"
-    assert services.capturistas_excel.exportar_excel(rfc, path) == 1
+    assert services.capturistas_excel.exportar_tabla(rfc, path) == 1
     row = load_workbook(path).active[2]
     assert [(c.data_type, c.value) for c in row[1:4]] == [
         ("s", hyperlink.upper()),

@@ -1,8 +1,11 @@
-"""Fuzzing the importers: whatever the file, only a ValidationError (or a report) comes out.
+"""Fuzzing the importers: whatever the file, only a ValidationError (or a report) comes out, and
+the store holds all of the file or none of it.
 
-The movimientos importer (IDSE lote, CSV, .xlsx) and the capturistas alta masiva get random bytes
-and valid files damaged as disks, mail and other programs damage them: bytes flipped, dropped,
-inserted, truncated, and inside a workbook its XML parts damaged and zipped again.
+The movimientos importer (IDSE lote, CSV, .xlsx), the informativa's worker file and the
+capturistas alta masiva get random bytes and valid files (as a grid exports them, and as nómina
+systems write them: titles above the header, a total row below, money as «$1,234.56») damaged as
+disks, mail and other programs damage them: bytes flipped, dropped, inserted, truncated, and
+inside a workbook its XML parts damaged and zipped again.
 """
 
 from __future__ import annotations
@@ -10,17 +13,23 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import tempfile
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
 from icsoe_desktop.domain.movimientos import Movimiento, validate
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
+from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+from icsoe_desktop.store.models import MovimientoRow
+from tests.archivos_de_nomina import csv_titulo_y_total, trabajadores, xlsx_titulos_y_total
 from tests.fuzzing import damaged_bytes, fuzz_settings
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista
 from tests.services.movimientos_data import (
@@ -40,6 +49,11 @@ NASTY = [b"\r", b"\n", b'"', b",", b";", b"\x00", "²".encode(), "١".encode(), 
 
 @functools.cache
 def files() -> dict[str, bytes]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return _files(tmp)
+
+
+def _files(tmp: str) -> dict[str, bytes]:
     movs = [
         validate(
             Movimiento(
@@ -67,6 +81,15 @@ def files() -> dict[str, bytes]:
     writer = csv.writer(csv_buffer)
     writer.writerow(HEADERS)
     writer.writerows([[r[h] for h in HEADERS] for r in rows])
+    # As a nómina system writes them: a title, a blank row, a total, money with «$» and commas.
+    money = ("SBC", "Salario")
+    titled = [["Movimientos afiliatorios del mes"], [], HEADERS]
+    titled += [[f"${float(r[h]):,.2f}" if h in money and r[h] else r[h] for h in HEADERS]
+               for r in rows]  # fmt: skip
+    titled.append(["Total", *["$2,684.82" if h == "SBC" else "" for h in HEADERS[1:]]])
+    titled_csv = io.StringIO()
+    csv.writer(titled_csv).writerows(titled)
+    workers = trabajadores(3)
     bulk = [BULK_HEADERS, (CURP_BETO, "Beto", "García", "Ruiz", "Capturista", 5512345678,
                            "b@c.mx", "b@c.mx"),
             (CURP_ANA, "Ana", "López", "M", "Capturista", "5512345678", "a@c.mx", "a@c.mx")]  # fmt: skip
@@ -75,6 +98,11 @@ def files() -> dict[str, bytes]:
         "csv": csv_buffer.getvalue().encode("utf-8-sig"),
         "xlsx": xlsxwriter_bytes([HEADERS, *grid]),
         "bulk": xlsxwriter_bytes(bulk),
+        "csv_titulos": titled_csv.getvalue().encode("cp1252"),
+        "xlsx_titulos": xlsxwriter_bytes(titled),
+        "bulk_titulos": xlsxwriter_bytes([["Alta masiva de capturistas"], [], *bulk, ["Total"]]),
+        "trabajadores_csv": csv_titulo_y_total(Path(tmp) / "t.csv", workers).read_bytes(),
+        "trabajadores_xlsx": xlsx_titulos_y_total(Path(tmp) / "t.xlsx", workers).read_bytes(),
     }
 
 
@@ -111,6 +139,11 @@ def rfc(services, data_dir, tmp_path, smtp_configured):
     return enter_contratista(services, data_dir, tmp_path)
 
 
+def _movimientos(services) -> int:
+    with services.store.session() as session:
+        return session.scalar(select(func.count()).select_from(MovimientoRow))
+
+
 @pytest.fixture
 def importer(services, tmp_path):
     add_registros(services)
@@ -119,7 +152,16 @@ def importer(services, tmp_path):
     def run(data: bytes, suffix: str):
         path = tmp_path / f"f{next(counter)}{suffix}"
         path.write_bytes(data)
-        return only_validation_errors(services.importador.import_file, path, "t")
+        before = _movimientos(services)
+        result = only_validation_errors(services.importador.import_file, path, "t")
+        # All or nothing: a refused file leaves the store as it was; an applied one adds each
+        # line it read that was not there yet.
+        if isinstance(result, ValidationError) or not result.aplicado:
+            assert _movimientos(services) == before
+        else:
+            assert result.importados + result.existentes == result.leidas
+            assert _movimientos(services) == before + result.importados
+        return result
 
     return run
 
@@ -132,20 +174,53 @@ def test_random_bytes_into_the_movimientos_importer(importer, data, suffix):
 
 @pytest.mark.slow
 @FUZZ
-@given(data=st.sampled_from(["lote", "csv"]).flatmap(lambda k: damaged(files()[k])))
+@given(data=st.sampled_from(["lote", "csv", "csv_titulos"]).flatmap(lambda k: damaged(files()[k])))
 def test_damaged_lote_and_csv_files(importer, data):
     importer(data, ".txt")
 
 
 @FUZZ
 @given(
-    data=st.one_of(
-        st.builds(lambda: files()["xlsx"]).flatmap(damaged),
-        st.builds(lambda: files()["xlsx"]).flatmap(damaged_workbook),
+    data=st.sampled_from(["xlsx", "xlsx_titulos"]).flatmap(
+        lambda k: st.one_of(damaged(files()[k]), damaged_workbook(files()[k]))
     )
 )
 def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
     importer(data, ".xlsx")
+
+
+def test_the_seeds_go_in_whole(importer, services, rfc, tmp_path):
+    """The undamaged seeds are what they claim: every row of each is read."""
+    for name, suffix in (("csv", ".csv"), ("csv_titulos", ".csv"), ("xlsx_titulos", ".xlsx")):
+        report = importer(files()[name], suffix)
+        assert report.aplicado and report.leidas == 6, report.rechazadas
+    for name, suffix in (("trabajadores_csv", ".csv"), ("trabajadores_xlsx", ".xlsx")):
+        leido = leer_trabajadores_de(files()[name], suffix)
+        assert (len(leido.trabajadores), leido.problemas) == (3, ())
+    path = tmp_path / "alta.xlsx"
+    path.write_bytes(files()["bulk_titulos"])
+    assert services.capturistas_excel.alta_masiva(rfc, path).guardados == 2
+
+
+def leer_trabajadores_de(data: bytes, suffix: str):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"trabajadores{suffix}"
+        path.write_bytes(data)
+        return only_validation_errors(leer_trabajadores, path)
+
+
+@FUZZ
+@given(
+    data=st.one_of(
+        st.binary(max_size=1500),
+        st.builds(lambda: files()["trabajadores_csv"]).flatmap(damaged),
+        st.builds(lambda: files()["trabajadores_xlsx"]).flatmap(damaged),
+        st.builds(lambda: files()["trabajadores_xlsx"]).flatmap(damaged_workbook),
+    ),
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+)
+def test_damaged_worker_files(data, suffix):
+    leer_trabajadores_de(data, suffix)
 
 
 @pytest.mark.slow
@@ -153,11 +228,16 @@ def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
 @given(
     data=st.one_of(
         st.binary(max_size=1500),
-        st.builds(lambda: files()["bulk"]).flatmap(damaged),
-        st.builds(lambda: files()["bulk"]).flatmap(damaged_workbook),
+        st.sampled_from(["bulk", "bulk_titulos"]).flatmap(
+            lambda k: st.one_of(damaged(files()[k]), damaged_workbook(files()[k]))
+        ),
     )
 )
 def test_damaged_workbooks_into_the_bulk_alta(services, rfc, tmp_path, data):
     path = tmp_path / "alta.xlsx"
     path.write_bytes(data)
-    only_validation_errors(services.capturistas_excel.alta_masiva, rfc, path)
+    before = services.capturistas.total(rfc)
+    result = only_validation_errors(services.capturistas_excel.alta_masiva, rfc, path)
+    saved = 0 if isinstance(result, ValidationError) else result.guardados
+    assert saved == 0 or not result.rechazos  # all or nothing
+    assert services.capturistas.total(rfc) == before + saved

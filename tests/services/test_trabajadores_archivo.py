@@ -112,7 +112,7 @@ def test_an_sbc_that_is_not_an_amount_is_a_problem_of_its_row(tmp_path: Path) ->
     assert _claves(archivo.trabajadores) == _claves([b])
     [problema] = archivo.problemas
     assert (problema.codigo, problema.campo, problema.renglon) == ("sbc", "sbc", 2)
-    assert "lleva coma: usa punto decimal" in problema.mensaje
+    assert "se puede leer de dos maneras" in problema.mensaje
 
 
 def test_xlsx_with_header_numbers_as_excel_keeps_them(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
@@ -94,6 +94,7 @@ class GenerarPfxDialog(QDialog):
         )
         self.generar.clicked.connect(self._on_generar)
         self.cerrar.clicked.connect(self.reject)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(640, 0)
         centrar(self, parent)  # fits the screen, centred on its window
 

@@ -87,6 +87,7 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         self.setObjectName("CertificadosImssDialog")
         self._services = services
         self._actor = actor
+        self.avisar_al_cerrar = True  # False: opened by the sign-in's question, asked once
         form = load_form("certificados_imss.ui", self)
         self.guardar = child(form, QPushButton, "guardarButton")
         self.guardar.setDefault(True)  # Enter saves, as the guide puts Guardar forward
@@ -271,9 +272,16 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         ejecutar_modal(dialog)
 
     def done(self, result: int) -> None:
-        # Guide: leaving with registros unconfigured warns that the online services won't work.
+        # Guide: leaving with registros unconfigured warns that the online services won't work;
+        # not when the sign-in just asked, nor for an empresa its user said not to be asked about.
         pending = self._services.certificates.pending()
-        if pending:
+        avisar = self.avisar_al_cerrar and (
+            self._actor is None
+            or self._services.preferencias.avisar_certificados(
+                self._actor, self._services.empresa.id
+            )
+        )
+        if pending and avisar:
             texto = MSG_SIN_CONFIGURAR if len(pending) > 1 else MSG_SIN_CONFIGURAR_UNO
             msgbox.warning(self, texto.format(lista=", ".join(pending)), TITLE)
         super().done(result)

@@ -127,7 +127,7 @@ class _EmpresaPage(_StepPage):
         self.razon_social = QLineEdit(self)
         self.razon_social.setObjectName("razonSocialEdit")
         self.razon_social.setMaxLength(250)
-        form.addRow(_buddy("&RFC:", self.rfc), self.rfc)
+        form.addRow(_buddy("R&FC:", self.rfc), self.rfc)
         form.addRow(_buddy("Razón so&cial:", self.razon_social), self.razon_social)
         self.layout_.addLayout(form)
         self.guardar = self.add_button(
@@ -150,7 +150,7 @@ class _EmpresaPage(_StepPage):
             msgbox.field_error(self, exc, fields, TITLE)
             return False
         self._wizard.empresa_guardada.emit()  # the main window's title names it at once
-        self.refresh()
+        self._wizard.reload()  # the steps read again: this one says «Listo» now
         return True
 
     def cambios(self) -> bool:
@@ -198,7 +198,7 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, "&Siguiente >")
         self.setButtonText(QWizard.WizardButton.BackButton, "< &Atrás")
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Terminar")
-        self.setButtonText(QWizard.WizardButton.CancelButton, "Cerrar")
+        self.setButtonText(QWizard.WizardButton.CancelButton, "Ce&rrar")
         self.setButtonText(self.SKIP, "&Omitir este paso")
         self.button(self.SKIP).setObjectName("omitirButton")
         self.customButtonClicked.connect(self._on_skip)

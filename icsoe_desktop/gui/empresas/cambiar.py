@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -86,6 +86,7 @@ class CambiarEmpresaDialog(QDialog):
         self.nueva_button.setEnabled(self._admin)
         self.solo_consulta.setVisible(self._admin)
         self._fill()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.adjustSize()  # sized by its contents, then centred
         centrar(self, parent)  # fits the screen, centred on its window
 
@@ -171,6 +172,7 @@ class NuevaEmpresaDialog(PreguntaAlCerrar, QDialog):
         layout.addWidget(buttons)
         self.crear.clicked.connect(self._crear)
         cancelar.clicked.connect(self.reject)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.adjustSize()  # sized by its contents, then centred
         centrar(self, parent)  # fits the screen, centred on its window
 

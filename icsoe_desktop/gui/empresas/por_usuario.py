@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar, puede_cerrar
 from icsoe_desktop.gui.kit.geometria import centrar
 
@@ -75,6 +75,7 @@ class EmpresasPorUsuarioDialog(PreguntaAlCerrar, QDialog):
         self.guardar.clicked.connect(self._guardar)
         cerrar.clicked.connect(self.reject)
         self._fill()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.adjustSize()  # sized by its contents, then centred
         centrar(self, parent)  # fits the screen, centred on its window
 

@@ -15,6 +15,7 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from icsoe_desktop.services.capturistas.formulario import ROLES, CapturistaForm
@@ -68,6 +69,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.segundo_apellido = child(form, QLineEdit, "segundoApellidoEdit")
         self.rol = child(form, QComboBox, "rolCombo")
         self.telefono = child(form, QLineEdit, "telefonoEdit")
+        telefono_field(self.telefono)
         self.correo = child(form, QLineEdit, "correoEdit")
         self.confirmar_correo = child(form, QLineEdit, "confirmarCorreoEdit")
         self.alta_masiva = child(form, QPushButton, "altaMasivaButton")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.icsoe.alta_usuario import IcsoeAltaUsuarioPage
@@ -31,6 +32,7 @@ from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -203,24 +205,28 @@ class IcsoeContratistaWindow(QMainWindow):
         if not self.exportar_action.isEnabled():
             return
         name = self._services.capturistas_excel.export_file_name(self.sesion.rfc)
-        path, _ = QFileDialog.getSaveFileName(
-            self, EXPORT_TITLE, str(Path.home() / name), "Libro de Excel (*.xlsx)"
+        path, filtro = QFileDialog.getSaveFileName(
+            self, EXPORT_TITLE, str(Path.home() / name), FILTRO_DIALOGO
         )
         if path:
-            self.exportar_a(path)
+            self.exportar_a(str(con_terminacion(Path(path), filtro)))
 
     def exportar_a(self, path: str) -> None:
         """What the save dialog does with the chosen path (tests call it directly): the file
-        is written in the background, then «Abrir» offers it."""
+        (.xlsx or CSV, as its name says) is written in the background, then «Abrir» offers
+        it."""
         target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
+        try:
+            formato(target)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, EXPORT_TITLE)
+            return
         service = self._services.capturistas_excel
         rfc = self.sesion.rfc
         ejecutar(
             self,
             "Generando el archivo de Excel…",
-            lambda: service.exportar_excel(rfc, target),
+            lambda: service.exportar_tabla(rfc, target),
             lambda count: self._exportado(target, count),
             titulo=EXPORT_TITLE,
         )

@@ -23,6 +23,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.codigo_postal import CodigoPostalVinculo
 from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.contratistas import DatosGenerales
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class IcsoeDatosGeneralesPage(QWidget):
         self.correo = child(form, QLineEdit, "correoEdit")
         self.celular = child(form, QLineEdit, "celularEdit")
         self.telefono_fijo = child(form, QLineEdit, "telefonoFijoEdit")
+        for telefono in (self.celular, self.telefono_fijo):
+            telefono_field(telefono)
         self.domicilio_group = child(form, QGroupBox, "domicilioGroup")
         self.si = child(form, QRadioButton, "siRadio")
         self.no = child(form, QRadioButton, "noRadio")

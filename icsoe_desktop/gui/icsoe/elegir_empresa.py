@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class ElegirEmpresaDialog(QDialog):
         self.ingresar.clicked.connect(self._ingresar)
         cancelar.clicked.connect(self.reject)
         self.lista.itemDoubleClicked.connect(lambda _item: self._ingresar())
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
 
     def _ingresar(self) -> None:
         if self.lista.currentRow() < 0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -219,6 +219,36 @@ class IdseLoginWindow(QWidget):
         self.vigencias.setWordWrap(True)
         self.vigencias.setVisible(False)
         layout.addWidget(self.vigencias)
+
+    # --- size: as tall as its contents at its width -----------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:  # something shown, hidden or added
+            self._encajar()
+        return handled
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._encajar()  # narrower, the wrapped texts need more lines
+
+    def _encajar(self) -> None:
+        """The layout's own minimum ignores wrapped text (the Primer paso hint, a long razón
+        social): the window would squash its fields to make room for it. Its height is the
+        one its contents need at its width; when that changes on screen (the empresa selector
+        or the hint appears), it grows or shrinks about its centre, so it stays centred."""
+        alto = self.heightForWidth(self.width())
+        if alto <= 0 or alto == self.minimumHeight() == self.maximumHeight():
+            return
+        antes = self.geometry()
+        self.setFixedHeight(alto)
+        if self.isVisible() and antes.height() != alto:
+            from icsoe_desktop.gui.kit.geometria import area_disponible
+
+            area = area_disponible(self)
+            top = antes.top() - (alto - antes.height()) // 2
+            top = max(area.top(), min(top, area.bottom() + 1 - alto))
+            self.move(self.x(), top - (antes.top() - self.y()))  # move() is the frame's
 
     @property
     def empresa_selector(self) -> EmpresaSelector:

@@ -222,15 +222,21 @@ class TrabajadoresPanel(QObject):
             mensaje = MSG_IMPORT_PROBLEMAS.format(
                 archivo=path.name, cuantos=_problemas(len(resultado.problemas))
             )
+            mensaje = "\n".join([mensaje, *resultado.notas])
             ejecutar_modal(ProblemasImportacionDialog(mensaje, resultado.problemas, parent))
             return
         self._recargar()
         msgbox.information(
             parent,
-            MSG_IMPORTADOS.format(
-                verbo=verb(resultado.agregados, "agregó", "agregaron"),
-                cuantos=_trabajadores(resultado.agregados),
-                archivo=path.name,
+            "\n".join(
+                [
+                    MSG_IMPORTADOS.format(
+                        verbo=verb(resultado.agregados, "agregó", "agregaron"),
+                        cuantos=_trabajadores(resultado.agregados),
+                        archivo=path.name,
+                    ),
+                    *resultado.notas,
+                ]
             ),
             TITLE,
         )

@@ -26,7 +26,7 @@ def preguntar_guardar(parent: QWidget | None, title: str) -> Respuesta:
         "Question",
         title,
         MSG_GUARDAR_CAMBIOS,
-        [("Sí", "accept"), ("No", "reject"), ("Cancelar", "reject")],
+        [("&Sí", "accept"), ("&No", "reject"), ("&Cancelar", "reject")],  # Alt+S, N, C
     )
     ejecutar_modal(box)
     clicked = box.clickedButton()

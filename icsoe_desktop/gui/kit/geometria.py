@@ -62,9 +62,11 @@ def centrar(window: QWidget, parent: QWidget | None = None) -> None:
     width = min(window.width(), area.width() - frame.left() - frame.right())
     height = min(window.height(), area.height() - frame.top() - frame.bottom())
     least, hint = window.minimumSize(), window.minimumSizeHint()  # as Qt chooses between them
-    window.resize(
-        max(width, least.width() or hint.width()), max(height, least.height() or hint.height())
-    )
+    width = max(width, least.width() or hint.width())
+    # A wrapped text needs more lines than the layout's minimum counts: without them the
+    # window would squash its fields to make room for it.
+    wrapped = window.heightForWidth(width) if layout is not None else -1
+    window.resize(width, max(height, least.height() or hint.height(), wrapped))
     outer = QRect(0, 0, window.width(), window.height()).marginsAdded(frame)
     outer.moveCenter(anchor.frameGeometry().center() if anchor is not None else area.center())
     outer.moveLeft(max(area.left(), min(outer.left(), area.right() - outer.width() + 1)))

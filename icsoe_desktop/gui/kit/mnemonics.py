@@ -6,13 +6,21 @@ Unique means unique among what is on screen at once: the pages of a stacked widg
 page of the contratista's window, a step of an assistant) are shown one at a time, so each page
 gets its letters apart, never one of the widgets around it. Assigning them all together ran out
 of letters in the contratista's window, whose Alta page was left without any (Alt+V did not
-validate the CURP)."""
+validate the CURP).
+
+A button's own shortcut (Nuevo's Ctrl+N, Guardar's Ctrl+S) stays: Qt gives a button one shortcut,
+and setting a text with a letter would replace it, so the letter then gets one of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
 
 # QMenuBar and QStackedWidget are imported where a whole window is looked through, not with the
 # login (its list of controls needs neither): each class's first use costs ~1 ms (bench/startup.py).
@@ -59,7 +67,19 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
         for action in bar.actions():
             if letter := _taken(action.text()):
                 used.add(letter)
+            if (menu := action.menu()) is not None:
+                _give_menu(menu)
     _assign_scope(window, used)
+
+
+def _give_menu(menu: QMenu) -> None:
+    """An open menu's items answer their letter alone: unique within the menu (and each
+    submenu apart)."""
+    actions = [a for a in menu.actions() if not a.isSeparator() and a.text()]
+    _give(actions, _letters(actions))
+    for action in actions:
+        if (submenu := action.menu()) is not None:
+            _give_menu(submenu)
 
 
 def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
@@ -67,26 +87,46 @@ def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     «Actualizar usuario» as the form's mode changes): the same letter when the new text has
     it, else one no other control of the window uses."""
     letter = widget.property(_LETTER) or _taken(widget.text())
-    if "&" in text.replace("&&", "") or not letter:
-        widget.setText(text)
+    if (given := _taken(text)) or not letter:
+        _set(widget, text)
+        widget.setProperty(_LETTER, given)
         return
     from PySide6.QtWidgets import QMenuBar
 
     window = widget.window()
-    others = [w for w in window.findChildren(QWidget) if w is not widget and _labelled(w)]
+    pages = _pages(widget)
+    others = [
+        w
+        for w in window.findChildren(QWidget)
+        if w is not widget and _labelled(w) and _pages(w) <= pages  # on screen with it
+    ]
+    # The menu bar's letters too: Alt+S would open «Sesión», never press the button.
     used = _letters(others) | {
-        letter
+        taken
         for bar in window.findChildren(QMenuBar)
         for action in bar.actions()
-        if (letter := _taken(action.text()))
+        if (taken := _taken(action.text()))
     }
-    used.discard(letter)
     index = _choose(_visible_prefix(text), used, prefer=letter)
     if index is None:
-        widget.setText(text)
+        _set(widget, text)
         return
-    widget.setText(text[:index] + "&" + text[index:])
+    _set(widget, text[:index] + "&" + text[index:])
     widget.setProperty(_LETTER, text[index].lower())
+
+
+def _pages(widget: QWidget) -> set[int]:
+    """The stacked pages ``widget`` is in (by address): a control in another page is never on
+    screen with it."""
+    from PySide6.QtWidgets import QStackedWidget
+    from shiboken6 import getCppPointer
+
+    found: set[int] = set()
+    while (parent := widget.parentWidget()) is not None and not widget.isWindow():
+        if isinstance(parent, QStackedWidget):
+            found.add(getCppPointer(widget)[0])
+        widget = parent
+    return found
 
 
 def _assign_scope(root: QWidget, outer: set[str]) -> None:
@@ -122,22 +162,93 @@ def _all_labelled(root: QWidget) -> list[QWidget]:
     return [w for w in root.findChildren(QWidget) if not w.isWindow() and _labelled(w)]
 
 
-def _letters(widgets: Iterable[QWidget]) -> set[str]:
+def _letters(widgets: Iterable[QWidget | QAction]) -> set[str]:
     return {letter for w in widgets if (letter := _taken(w.text()))}  # type: ignore[attr-defined]
 
 
-def _give(widgets: Iterable[QWidget], used: set[str]) -> None:
+def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
+    """A letter for each of ``widgets`` without one, none of ``used`` (which grows)."""
+    pending: list[QWidget | QAction] = []
     for widget in widgets:
-        text = widget.text()  # type: ignore[attr-defined]
-        if letter := _taken(text):
+        if letter := _taken(widget.text()):  # type: ignore[attr-defined]
             widget.setProperty(_LETTER, letter)
-            continue
-        index = _choose(_visible_prefix(text), used)
+        else:
+            pending.append(widget)
+    texts = [_visible_prefix(w.text()) for w in pending]  # type: ignore[attr-defined]
+    movable = [isinstance(w, QLabel) for w in pending]
+    for widget, text, index in zip(pending, texts, _emparejar(texts, used, movable), strict=True):
         if index is None:
             continue
         used.add(text[index].lower())
-        widget.setText(text[:index] + "&" + text[index:])  # type: ignore[attr-defined]
+        full = widget.text()  # type: ignore[attr-defined]
+        _set(widget, full[:index] + "&" + full[index:])
         widget.setProperty(_LETTER, text[index].lower())
+
+
+def _emparejar(texts: Sequence[str], used: set[str], movable: Sequence[bool]) -> list[int | None]:
+    """The index of each text's letter: in order, each takes its first free choice (a word's
+    first letter, then any); a text left without one takes a letter from an earlier label
+    (``movable``) that can do with another of its own (augmenting paths), so that a busy
+    form's last buttons (Guardar) do not go without because its labels came first. A button
+    gives its letter away only when no label can (the letter a clerk learns is a button's)."""
+    choices = [_choices(text, used) for text in texts]
+    owner: dict[str, int] = {}
+
+    def take(number: int, seen: set[str], any_moves: bool) -> bool:
+        for letter in choices[number]:
+            if letter not in owner:  # a free letter first: nobody moves without need
+                owner[letter] = number
+                return True
+        for letter in choices[number]:
+            if letter in seen:
+                continue
+            seen.add(letter)
+            holder = owner[letter]
+            if (any_moves or movable[holder]) and take(holder, seen, any_moves):
+                owner[letter] = number
+                return True
+        return False
+
+    for number in range(len(texts)):
+        # Labels give way first; a button only when no label can.
+        take(number, set(), False) or take(number, set(), True)
+    found: list[int | None] = [None] * len(texts)
+    for letter, number in owner.items():
+        found[number] = choices[number][letter]
+    return found
+
+
+def _choices(text: str, used: set[str]) -> dict[str, int]:
+    """Each letter ``text`` may take (not ``used``), in order of preference, at its index."""
+    found: dict[str, int] = {}
+    while (index := _choose(text, used | set(found))) is not None:
+        found[text[index].lower()] = index
+    return found
+
+
+def _set(widget: QWidget | QAction, text: str) -> None:
+    """``widget.setText(text)``, a button keeping the shortcut it was given (its letter, if
+    any, then answered by a shortcut of its own, replaced with the text)."""
+    if not isinstance(widget, QAbstractButton):
+        widget.setText(text)  # type: ignore[attr-defined]
+        return
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence, QShortcut
+
+    own = widget.shortcut()
+    if own.isEmpty() or own == QKeySequence.mnemonic(widget.text()):
+        own = None  # only the letter of its old text: the new text brings its own
+    for old in widget.findChildren(QShortcut, _LETTER, Qt.FindChildOption.FindDirectChildrenOnly):
+        old.setParent(None)
+        old.deleteLater()
+    widget.setText(text)
+    if own is None:
+        return
+    widget.setShortcut(own)
+    key = QKeySequence.mnemonic(text)
+    if not key.isEmpty():
+        alt = QShortcut(key, widget, widget.animateClick)
+        alt.setObjectName(_LETTER)
 
 
 def _visible_prefix(text: str) -> str:

@@ -78,6 +78,28 @@ def question(
     return box.clickedButton() is yes_button
 
 
+def question_with_check(
+    parent: QWidget | None,
+    text: str,
+    check: str,
+    yes: str,
+    no: str,
+    title: str = APP_TITLE,
+) -> tuple[bool, bool]:
+    """A question with a check box under it («No volver a preguntar para esta empresa»):
+    (answered ``yes``, box ticked). Enter answers ``yes``."""
+    from PySide6.QtWidgets import QCheckBox
+
+    box, (yes_button, _no) = make_box(
+        parent, "Question", title, text, [(yes, "accept"), (no, "reject")]
+    )
+    casilla = QCheckBox(check)
+    casilla.setObjectName("casillaCheck")
+    box.setCheckBox(casilla)
+    ejecutar_modal(box)
+    return box.clickedButton() is yes_button, casilla.isChecked()
+
+
 def field_error(
     parent: QWidget | None,
     exc: DomainError,

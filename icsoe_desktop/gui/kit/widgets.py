@@ -44,6 +44,16 @@ def new_password_fields(
     return contrasena, confirmacion, mostrar
 
 
+def telefono_field(edit: QLineEdit) -> None:
+    """A phone number's field takes what a number is written with (digits, spaces, dashes,
+    parentheses, a leading +): a letter typed there, or an Alt-letter that reached it, is not
+    taken. The service still checks the ten digits (domain/contacto.py)."""
+    from PySide6.QtCore import QRegularExpression
+    from PySide6.QtGui import QRegularExpressionValidator
+
+    edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"\+?[0-9 ()./-]*"), edit))
+
+
 def bind_code_field(edit: QLineEdit) -> None:
     """A one-use code's field: shown as the mail shows it («ABCDE-FGHIJ»), whether typed
     without the dash, in small letters or pasted with the whole link."""

@@ -20,7 +20,7 @@ from icsoe_desktop.domain.movimientos import (
     parse_pesos,
     pesos_text,
 )
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -70,6 +70,7 @@ class CorregirMovimientoDialog(PreguntaAlCerrar, QDialog):
         self.cancelar.clicked.connect(self.reject)
         self.guardar.setDefault(True)
         self.cancelar.setAutoDefault(False)  # Enter saves
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(480, 560)
         centrar(self, parent)  # fits the screen, centred on its window
 

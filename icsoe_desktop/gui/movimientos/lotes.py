@@ -302,11 +302,12 @@ class LotesPanel(QWidget):
         if not report.aplicado:
             from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 
+            n = len(report.rechazadas)
             ejecutar_modal(
                 RechazosDialog(
                     f"No se aplicó el resultado de «{report.archivo}» al lote {lote.numero}: "
-                    f"{len(report.rechazadas):,} líneas tienen errores. Corrige el archivo e "
-                    "impórtalo de nuevo.",
+                    f"{plural(n, 'fila')} {verb(n, 'tiene', 'tienen')} errores. Corrige el "
+                    "archivo e impórtalo de nuevo.",
                     report.rechazadas,
                     self,
                 )

@@ -42,6 +42,7 @@ from icsoe_desktop.gui.kit.notificador import (
 )
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
+from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
 if TYPE_CHECKING:
@@ -349,19 +350,23 @@ class MovimientosIdse(QWidget):
         name = self._services.empresa.nombre_de_archivo(
             default_name(self._services.movimientos.now())
         )
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Exportar Excel", str(Path.home() / name), "Libro de Excel (*.xlsx)"
+        path, filtro = QFileDialog.getSaveFileName(
+            self, "Exportar Excel", str(Path.home() / name), FILTRO_DIALOGO
         )
         if path:
-            self.export_to(Path(path))
+            self.export_to(con_terminacion(Path(path), filtro))
 
     def export_to(self, path: Path) -> None:
-        """Export what the current search and tab show, in the background; the clerk hears how
-        many rows were written (or that nothing was) when it ends."""
-        from icsoe_desktop.services.movimientos.exportar import export_xlsx
+        """Export what the current search and tab show, in the background, as an .xlsx or a
+        CSV as the name says; the clerk hears how many rows were written (or that nothing was)
+        when it ends."""
+        from icsoe_desktop.services.movimientos.exportar import export_table
 
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        try:
+            formato(path)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
         if self.model.rowCount() == 0:
             msgbox.information(self, MSG_NADA_QUE_EXPORTAR, TITLE)
             return
@@ -380,8 +385,8 @@ class MovimientosIdse(QWidget):
 
         ejecutar_con_barra(
             self,
-            "Exportando los movimientos de la búsqueda a Excel…",
-            lambda progress, cancelled: export_xlsx(
+            f"Exportando los movimientos de la búsqueda a «{path.name}»…",
+            lambda progress, cancelled: export_table(
                 service, filtro, orden, path, progress, cancelled
             ),
             exported,
@@ -408,21 +413,25 @@ class MovimientosIdse(QWidget):
             if not report.aplicado:
                 from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 
+                unidades = "líneas" if report.unidad == "Línea" else "filas"
                 ejecutar_modal(
                     RechazosDialog(
-                        f"No se importó ningún movimiento de «{report.archivo}»: "
-                        f"{len(report.rechazadas):,} de {report.leidas:,} líneas tienen errores. "
-                        "Corrige el archivo e impórtalo de nuevo.",
+                        "\n".join(
+                            [
+                                f"No se importó ningún movimiento de «{report.archivo}»: "
+                                f"{report.lineas_rechazadas:,} de {report.leidas:,} {unidades} "
+                                "tienen errores. Corrige el archivo e impórtalo de nuevo.",
+                                *report.notas,
+                            ]
+                        ),
                         report.rechazadas,
                         self,
+                        unidad=report.unidad,
                     )
                 )
                 return
-            msgbox.information(
-                self,
-                MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes),
-                TITLE,
-            )
+            texto = MSG_IMPORTADO.format(nuevos=report.importados, existentes=report.existentes)
+            msgbox.information(self, "\n\n".join([texto, *report.notas]), TITLE)
 
         ejecutar_con_barra(
             self,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -82,6 +82,7 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         for button in (self.cerrar, self.probar, self.sincronizar):
             button.setAutoDefault(False)
         self._guardado = self._valores()
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(620, 380)
         centrar(self, parent)  # fits the screen, centred on its window
 

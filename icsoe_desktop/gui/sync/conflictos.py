@@ -18,7 +18,7 @@ from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import CAMPOS, pesos_text
 from icsoe_desktop.domain.movimientos import MONEY as MONEY_KIND
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, Cambios, anunciar, suscribir
@@ -117,6 +117,7 @@ class ConflictosDialog(QDialog):
         self.conservar_actual.clicked.connect(lambda: self._keep("actual"))
         self.conservar_otra.clicked.connect(lambda: self._keep("otra"))
         self.cerrar.clicked.connect(self.reject)
+        mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 520)
         centrar(self, parent)  # fits the screen, centred on its window
         # A sync while the window is open may bring conflicts: listed without a click.

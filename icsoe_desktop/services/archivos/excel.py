@@ -92,7 +92,7 @@ def write_sheet(
                     progress(written, total)
 
     try:
-        # The writer picks CSV or xlsx by the name's ending: the temporary name keeps ".xlsx".
+        # The writer always writes an .xlsx (salida.py picks the format by the clerk's name).
         with atomic_write(path, keep_suffix=True) as temporary:
             rx.write_worksheet(
                 records(),
@@ -107,15 +107,20 @@ def write_sheet(
             if created is not None:
                 _set_created(temporary, created)
     except OSError as exc:  # a locked file (open in Excel), no permission, disk full
-        log.warning("No se pudo guardar %s", path, exc_info=True)
-        raise ValidationError(
-            "excel_no_guardado",
-            f"No se pudo guardar «{path.name}»: {exc.strerror or exc}. Si el archivo está "
-            "abierto en Excel, ciérralo e intenta de nuevo.",
-        ) from exc
+        raise no_guardado(path, exc, "excel_no_guardado") from exc
     if progress:
         progress(written, total)
     return written
+
+
+def no_guardado(path: Path, exc: OSError, code: str) -> ValidationError:
+    """The Spanish error of a table that could not be written (logged with its cause)."""
+    log.warning("No se pudo guardar %s", path, exc_info=exc)
+    return ValidationError(
+        code,
+        f"No se pudo guardar «{path.name}»: {exc.strerror or exc}. Si el archivo está "
+        "abierto en Excel, ciérralo e intenta de nuevo.",
+    )
 
 
 _CORE = "docProps/core.xml"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.administracion import CapturistasService
 from icsoe_desktop.services.capturistas.common import (
@@ -87,11 +89,14 @@ class CapturistasExcelService:
             contratista = find_contratista(session, contratista_rfc)
             return f"Capturistas_{contratista.id}_{_epoch_ms(self._clock())}.xlsx"
 
-    def exportar_excel(self, contratista_rfc: str, path, progress: Progress | None = None) -> int:
-        """Write every capturista of the contratista; return how many. Dates are Excel dates
-        in local time; names are written as text, never as formulas. No secret (hash, code)
-        is exported."""
-        from icsoe_desktop.services.archivos.excel import DATETIME, SheetColumn, write_sheet
+    def exportar_tabla(self, contratista_rfc: str, path, progress: Progress | None = None) -> int:
+        """Write every capturista of the contratista to an .xlsx or a CSV, as ``path``'s name
+        says; return how many. Dates in local time; names are written as text, never as
+        formulas. No secret (hash, code) is exported."""
+        from icsoe_desktop.services.archivos.excel import DATETIME, SheetColumn
+        from icsoe_desktop.services.archivos.salida import formato, write_table
+
+        formato(Path(path))  # a name that is neither is refused before anything is read
 
         dates = {"Fecha alta", "Fecha baja", "Fecha actualización"}
         columns = [
@@ -118,7 +123,7 @@ class CapturistasExcelService:
                     )
                 after = page[-1].id
 
-        written = write_sheet(
+        written = write_table(
             Path(path),
             "Capturistas",
             columns,
@@ -196,40 +201,6 @@ def _local(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None, microsecond=0)
 
 
-def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(row number, the 8 cells as text) of each data row of the first sheet, read as needed;
-    the header row must match and blank rows are skipped."""
-    from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
-    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
-
-    if not read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC):
-        raise ValidationError(
-            "excel_invalido", "El archivo no es un libro de Excel (.xlsx) válido."
-        )
-    rows = sheet_rows(path, path.name)
-    with closing(rows):
-        header = next(rows, (1, ()))[1]
-        names = tuple(str(v).strip() if v is not None else "" for v in header[:8])
-        if tuple(n.lower() for n in names) != tuple(h.lower() for h in BULK_HEADERS):
-            raise ValidationError(
-                "excel_encabezados",
-                "La primera fila del archivo debe tener los encabezados: "
-                + ", ".join(BULK_HEADERS)
-                + ".",
-            )
-        count = 0
-        for number, values in rows:
-            cells = tuple((values or ())[:8]) + (None,) * (8 - len((values or ())[:8]))
-            if all(v is None or str(v).strip() == "" for v in cells):
-                continue
-            count += 1
-            if count > MAX_BULK_ROWS:
-                raise ValidationError(
-                    "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
-                )
-            yield number, tuple(_cell_text(v) for v in cells)
-
-
 def _cell_text(value: object) -> str:
     """Excel turns a phone number into a number (5512345678.0): back to its digits."""
     if value is None:
@@ -237,3 +208,58 @@ def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# The alta masiva's columns by name, in any order, under titles (services/archivos/lectura.py).
+_BULK_KEYS = ("curp", "nombre", "primer", "segundo", "rol", "telefono", "correo", "confirmar")
+_BULK_ALIAS = {
+    "curp": ALIAS["curp"],
+    "nombre": ("Nombre", *ALIAS["nombre"]),
+    "primer": ("Primer Apellido", "Apellido Paterno", "Paterno"),
+    "segundo": ("Segundo Apellido", "Apellido Materno", "Materno"),
+    "rol": ("Rol",),
+    "telefono": ("Teléfono celular", "Celular", "Tel."),
+    "correo": ("Correo", "Email", "E-mail"),
+    "confirmar": ("Confirmar correo", "Confirmación de correo electrónico"),
+}
+BULK_ESQUEMA = Esquema(
+    tuple(
+        Campo(
+            key,
+            header,
+            _BULK_ALIAS[key],
+            requerido=key not in ("segundo", "telefono"),
+            normalizar=_cell_text,
+        )
+        for key, header in zip(_BULK_KEYS, BULK_HEADERS, strict=True)
+    )
+)
+
+
+def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(sheet row, the 8 cells as text in BULK_HEADERS' order) of each data row of the first
+    sheet, read as needed; titles above the header and total rows below are left out."""
+    from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
+
+    if not read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC):
+        raise ValidationError(
+            "excel_invalido", "El archivo no es un libro de Excel (.xlsx) válido."
+        )
+    leida = lectura.leer(path, BULK_ESQUEMA)
+    rows = leida.filas()
+    with closing(rows):
+        if leida.faltantes:
+            raise ValidationError(
+                "excel_encabezados",
+                "Al archivo le faltan las columnas: "
+                + ", ".join(c.titulo for c in leida.faltantes)
+                + ". Una fila debe tener los encabezados: "
+                + ", ".join(BULK_HEADERS)
+                + ".",
+            )
+        for count, (number, cells) in enumerate(rows, start=1):
+            if count > MAX_BULK_ROWS:
+                raise ValidationError(
+                    "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
+                )
+            yield number, tuple(cells[key] or "" for key in _BULK_KEYS)

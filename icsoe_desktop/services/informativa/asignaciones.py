@@ -5,7 +5,7 @@ read back by pages for a virtual grid (12,000 per contratista stay instant)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import func, insert, select
@@ -38,6 +38,7 @@ class ResultadoImportacion:
 
     agregados: int
     problemas: list[Problema]
+    notas: list[str] = field(default_factory=list)  # columns not used, rows left out
 
 
 class TrabajadoresContratoService(InformativaBase):
@@ -123,12 +124,16 @@ class TrabajadoresContratoService(InformativaBase):
         trabajadores: list[Trabajador],
         progreso: Progreso | None = None,
         accion: str = "icsoe_trabajadores_importados",
+        previos: Iterable[Problema] = (),
     ) -> ResultadoImportacion:
         """All or nothing: every row checked with the ones already in the contract (its line
-        number when it came from a file); any problem and nothing is added."""
+        number when it came from a file); any problem, or any of ``previos`` (the rows of the
+        file that could not be read), and nothing is added: all of them come back at once."""
         with self._store.session() as session:
             row, informativa = self._contrato(session, contrato, actor, editable=True)
             problemas = self._problemas(session, row, informativa, trabajadores)
+            if previos := list(previos):
+                problemas = sorted([*previos, *problemas], key=lambda p: p.renglon or 0)
             if problemas:
                 session.rollback()
                 return ResultadoImportacion(0, problemas)
@@ -160,13 +165,15 @@ class TrabajadoresContratoService(InformativaBase):
         self, contrato: str, actor: str | None, path: Path, progreso: Progreso | None = None
     ) -> ResultadoImportacion:
         """The IMSS worker file (CSV with or without header, UTF-8 or Windows-1252, comma or
-        semicolon; or .xlsx): each problem with its line in the file."""
+        semicolon; or .xlsx, titles above and totals below): every problem at once, each with
+        its row in the file."""
         from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 
         leido = leer_trabajadores(path)
-        if leido.problemas:
-            return ResultadoImportacion(0, list(leido.problemas))
-        return self.agregar_varios(contrato, actor, list(leido.trabajadores), progreso)
+        resultado = self.agregar_varios(
+            contrato, actor, list(leido.trabajadores), progreso, previos=leido.problemas
+        )
+        return replace(resultado, notas=list(leido.notas))
 
     def buscar_en_la_empresa(self, texto: str, limite: int = 200) -> list[Trabajador]:
         """The empresa's own workers whose NSS or CURP starts with ``texto``, or whose name

@@ -1,8 +1,10 @@
 """The worker file of a contract (carga masiva del ICSOE): columns NSS, CURP and SBC.
 
 Read: a CSV (UTF-8 with or without BOM, or Windows-1252; comma, semicolon or tab; with or
-without a header row) or an .xlsx. A row that cannot become a worker (wrong number of columns,
-an SBC that is not an amount) is a problem of its renglón, the line the clerk sees in the file;
+without a header row) or an .xlsx, through the intake of every table (services/archivos/
+lectura.py: titles above the header, columns by any usual name, total rows left out, «$1,234.56»).
+A row that cannot become a worker (wrong number of columns, an SBC that is not an amount) is a
+problem of its renglón, the row the clerk sees in the file;
 a file that is not a worker list at all (empty, binary, a PDF, a damaged workbook, too big)
 raises a ``ValidationError`` with a Spanish message.
 
@@ -12,11 +14,8 @@ split into the portal's limits of 3,000 rows and 15 MB per file.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,14 +29,18 @@ from icsoe_desktop.domain.informativa.trabajadores import (
     sbc_texto,
 )
 from icsoe_desktop.files import write_bytes_atomic
-from icsoe_desktop.services.archivos.tabular import (
-    XLSX_MAGIC,
-    _csv_error,
-    cell_text,
-    check_file,
-    decode_text,
-    header_key,
+from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.lectura import (
+    ALIAS,
+    CELDAS,
+    SIN_ENCABEZADO,
+    Campo,
+    Esquema,
+    Lectura,
+    ceros,
+    dinero,
 )
+from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, cell_text, check_file, decode_text
 
 # A contract's list is a few thousand rows (~45 bytes each): a bigger file is not one.
 MAX_BYTES = 32 * 2**20
@@ -49,21 +52,16 @@ COLUMNAS = ("NSS", "CURP", "SBC")
 ENCABEZADO = ",".join(COLUMNAS) + "\r\n"
 COLUMNAS_CODIGO = "columnas"  # the problem code of a row with the wrong number of columns
 
-# Header spellings a spreadsheet may carry (compared by header_key: no case, accents, spaces).
-_NOMBRES = {
-    "nss": "nss",
-    "numerodeseguridadsocial": "nss",
-    "numeroseguridadsocial": "nss",
-    "nodeseguridadsocial": "nss",
-    "noseguridadsocial": "nss",
-    "seguridadsocial": "nss",
-    "curp": "curp",
-    "sbc": "sbc",
-    "salariobasedecotizacion": "sbc",
-    "salariobase": "sbc",
-    "sdi": "sbc",
-    "salariodiariointegrado": "sbc",
-}
+# The columns, by any name people give them (services/archivos/lectura.py), or by position in a
+# file without a header.
+ESQUEMA = Esquema(
+    (
+        Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
+        Campo("curp", "CURP", ALIAS["curp"], requerido=True),
+        Campo("sbc", "SBC", ALIAS["sbc"], requerido=True, importe=True),
+    ),
+    sin_encabezado=True,
+)
 _PDF = b"%PDF"
 _OLE2 = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), Word .doc
 
@@ -77,6 +75,7 @@ class ArchivoTrabajadores:
     encabezado: bool
     trabajadores: tuple[Trabajador, ...]
     problemas: tuple[Problema, ...]
+    notas: tuple[str, ...] = ()  # columns not used, title and total rows left out
 
 
 @dataclass(frozen=True)
@@ -114,115 +113,60 @@ def _refuse_foreign(data: bytes, name: str) -> None:
         raise _foreign(name, "no es un archivo de texto")
 
 
-def _csv_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
-    text = decode_text(data, name)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    if first.count(";") > first.count(","):
-        delimiter = ";"
-    elif "\t" in first and "," not in first:
-        delimiter = "\t"
-    else:
-        delimiter = ","
-    # newline=None: \r\n, \n and a bare \r all end a line, and the line numbers agree.
-    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise _csv_error(name, max(reader.line_num, 1), exc) from exc
-        cells = [cell.strip() for cell in row]
-        if any(cells):
-            yield reader.line_num, cells
-
-
-def _xlsx_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
-    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
-
-    for number, values in sheet_rows(data, name):
-        cells = [cell_text(v) for v in values]
-        if any(cells):
-            yield number, cells
-
-
-def _header(cells: list[str], name: str) -> dict[str, int] | None:
-    """Column → index when ``cells`` is a header row; None when it is a worker."""
-    found: dict[str, int] = {}
-    for index, cell in enumerate(cells):
-        column = _NOMBRES.get(header_key(cell))
-        if column:
-            found.setdefault(column, index)
-    if not found:
-        if not any(c.isdigit() for cell in cells for c in cell):
-            raise ValidationError(
-                "columnas_faltantes",
-                f"«{name}» no parece una lista de trabajadores: su primera fila no tiene los "
-                "encabezados NSS, CURP y SBC ni los datos de un trabajador.",
-            )
-        return None
-    missing = [c for c in COLUMNAS if c.lower() not in found]
-    if missing:
-        raise ValidationError(
-            "columnas_faltantes",
-            f"A «{name}» le faltan las columnas: {', '.join(missing)}. La primera fila debe "
-            "tener los encabezados NSS, CURP y SBC (o ningún encabezado, con las columnas en "
-            "ese orden).",
-        )
-    return found
-
-
-def _nss(text: str) -> str:
-    nss = "".join(text.split()).replace("-", "")
-    # Excel drops the leading zero of an NSS kept as a number.
-    return nss.zfill(11) if len(nss) == 10 and nss.isascii() and nss.isdigit() else nss
-
-
-def _read(rows: Iterator[tuple[int, list[str]]], name: str, formato: str) -> ArchivoTrabajadores:
-    first = next(rows, None)
-    if first is None:
-        raise ValidationError("archivo_sin_trabajadores", f"«{name}» no tiene trabajadores.")
-    columns = _header(first[1], name)
-    names = list(COLUMNAS)
-    if columns is None:
-        rows = chain([first], rows)
-        nss_at, curp_at, sbc_at = 0, 1, 2
+def _read(leida: Lectura) -> ArchivoTrabajadores:
+    name = leida.archivo
+    leida.exigir_columnas()
+    at = {campo: i for i, campo in enumerate(leida.mapeo.values()) if campo}
+    if leida.fila_encabezado == SIN_ENCABEZADO:
+        names = list(COLUMNAS)
         fewest = most = len(COLUMNAS)
     else:
-        nss_at, curp_at, sbc_at = columns["nss"], columns["curp"], columns["sbc"]
         # Columns after the three the file needs may be left empty (or out) on a row.
-        names = first[1]
-        while names and not names[-1]:
-            names.pop()
-        fewest, most = max(nss_at, curp_at, sbc_at) + 1, len(names)
+        names = list(leida.columnas)
+        fewest, most = max(at.values()) + 1, len(names)
     workers: list[Trabajador] = []
     problems: list[Problema] = []
-    for renglon, cells in rows:
-        while len(cells) > fewest and not cells[-1]:
-            cells.pop()
-        if not fewest <= len(cells) <= most:
+    for renglon, cells in leida.filas():
+        count = cells[CELDAS]
+        if not fewest <= count <= most:
             expected = f"{most}" if fewest == most else f"de {fewest} a {most}"
             problems.append(
                 Problema(
                     COLUMNAS_CODIGO,
-                    f"Tiene {len(cells)} {'columna' if len(cells) == 1 else 'columnas'} y se "
+                    f"Tiene {count} {'columna' if count == 1 else 'columnas'} y se "
                     f"esperaban {expected} ({', '.join(names)}).",
                     renglon=renglon,
                 )
             )
             continue
         try:
-            sbc = parse_sbc(cells[sbc_at])
+            sbc = parse_sbc(dinero(cells["sbc"], "El SBC", SBC), SBC)
         except ValidationError as exc:
             problems.append(Problema(SBC, exc.message, campo=SBC, renglon=renglon))
             continue
-        curp = "".join(cells[curp_at].split()).upper()
-        workers.append(Trabajador(_nss(cells[nss_at]), curp, sbc, renglon=renglon))
+        nss = "".join(cell_text(cells["nss"]).split())
+        curp = "".join(cell_text(cells["curp"]).split()).upper()
+        workers.append(Trabajador(nss, curp, sbc, renglon=renglon))
     if not workers and not problems:
-        raise ValidationError(
-            "archivo_sin_trabajadores", f"«{name}» sólo tiene el encabezado: no tiene trabajadores."
-        )
-    return ArchivoTrabajadores(name, formato, columns is not None, tuple(workers), tuple(problems))
+        if leida.fila_encabezado:
+            why = "sólo tiene el encabezado: no tiene trabajadores"
+        elif leida.omitidas:
+            raise ValidationError(
+                "columnas_faltantes",
+                f"«{name}» no parece una lista de trabajadores: sus primeras filas no tienen los "
+                "encabezados NSS, CURP y SBC ni los datos de un trabajador.",
+            )
+        else:
+            why = "no tiene trabajadores"
+        raise ValidationError("archivo_sin_trabajadores", f"«{name}» {why}.")
+    return ArchivoTrabajadores(
+        name,
+        leida.formato,
+        leida.fila_encabezado != SIN_ENCABEZADO,
+        tuple(workers),
+        tuple(problems),
+        tuple(leida.notas("Renglón")),
+    )
 
 
 def leer_trabajadores(path: Path | str) -> ArchivoTrabajadores:
@@ -241,14 +185,9 @@ def leer_trabajadores(path: Path | str) -> ArchivoTrabajadores:
         raise ValidationError(
             "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
         ) from exc
-    if data.startswith(XLSX_MAGIC):
-        return _read(_xlsx_rows(data, path.name), path.name, "Excel")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raise ValidationError(
-            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
-        )
-    _refuse_foreign(data, path.name)
-    return _read(_csv_rows(data, path.name), path.name, "CSV")
+    if not data.startswith(XLSX_MAGIC) and path.suffix.lower() not in (".xlsx", ".xlsm"):
+        _refuse_foreign(data, path.name)
+    return _read(lectura.leer(path, ESQUEMA, data=data))
 
 
 def validar_trabajadores(

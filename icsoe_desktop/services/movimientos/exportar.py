@@ -1,5 +1,6 @@
-"""Exportar Excel: every row of the current filter and tab (not one page), streamed to an .xlsx
-at flat memory with real dates and numbers (services/archivos/excel.py: the one writer of every export)."""
+"""Exportar Excel: every row of the current filter and tab (not one page), streamed at flat
+memory to an .xlsx with real dates and numbers, or to a CSV, as the file's name says
+(services/archivos/salida.py: the one writer of every export)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from icsoe_desktop.services.archivos.excel import (
     TEXT,
     ExportCancelled,
     SheetColumn,
-    write_sheet,
 )
+from icsoe_desktop.services.archivos.salida import XLSX, formato, write_table
 from icsoe_desktop.services.movimientos.servicio import (
     COLUMNS,
     Filtro,
@@ -27,7 +28,7 @@ from icsoe_desktop.services.movimientos.servicio import (
 SHEET_NAME = "Movimientos con IDSE"
 MAX_ROWS = 1_048_575  # Excel's sheet limit, minus the header row
 
-__all__ = ["ExportCancelled", "default_name", "export_xlsx"]
+__all__ = ["ExportCancelled", "default_name", "export_table"]
 
 
 def _sheet_columns() -> list[SheetColumn]:
@@ -61,7 +62,7 @@ def _cells(rows: Iterator[tuple]) -> Iterator[list[object]]:
         yield [row[i] if fn is None else fn(row[i]) for i, fn in plan]
 
 
-def export_xlsx(
+def export_table(
     movimientos: MovimientosService,
     filtro: Filtro,
     orden: Orden,
@@ -69,15 +70,17 @@ def export_xlsx(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Write the rows to ``path``; return how many. Raises ExportCancelled if cancelled."""
+    """Write the rows to ``path`` (.xlsx or .csv); return how many. Raises ExportCancelled if
+    cancelled."""
+    kind = formato(path)  # a name that is neither is refused before the rows are counted
     total = movimientos.count(filtro)
-    if total > MAX_ROWS:
+    if total > MAX_ROWS and kind == XLSX:
         raise ValidationError(
             "excel_limite",
             f"La búsqueda tiene {total:,} movimientos y una hoja de Excel admite {MAX_ROWS:,}. "
             "Acota las fechas o el registro patronal.",
         )
-    return write_sheet(
+    return write_table(
         Path(path),
         SHEET_NAME,
         _sheet_columns(),

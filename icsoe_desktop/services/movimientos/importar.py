@@ -4,6 +4,7 @@ names each refused line and why. Movements already in the store are not added ag
 
 from __future__ import annotations
 
+import codecs
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import MISSING, dataclass, field, fields
@@ -14,8 +15,12 @@ from sqlalchemy import Connection, DateTime, select
 
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import is_ascii_digits
-from icsoe_desktop.domain.idse_lote import ENCODING, looks_like_lote, parse_line
+from icsoe_desktop.domain.idse_lote import (
+    ENCODING,
+    GUARDAR_EN_ANSI,
+    looks_like_lote,
+    parse_line,
+)
 from icsoe_desktop.domain.lote_rapido import LoteChecker
 from icsoe_desktop.domain.movimientos import (
     CAMPO,
@@ -23,22 +28,20 @@ from icsoe_desktop.domain.movimientos import (
     DATE,
     MONEY,
     Movimiento,
-    estado_from_text,
     parse_pesos,
-    tipo_from_text,
-    validate,
+    validate_all,
 )
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros, dinero
 from icsoe_desktop.services.archivos.tabular import (
     XLSX_MAGIC,
     cell_date,
     cell_text,
     check_file,
     decode_text,
-    header_key,
-    open_table,
     unreadable_after,
 )
 from icsoe_desktop.services.audit import AuditService
@@ -54,14 +57,35 @@ from icsoe_desktop.store.db import Store, large_page_cache
 from icsoe_desktop.store.models import RegistroPatronal
 
 BATCH = 5_000
-# A file's columns by header (the grid's, or an alias of CAMPOS). A derived column (Vence) is
-# recognised and not read: its value is computed again from its source (the fecha), by the
-# calendar this desktop has.
-_BY_HEADER = {
-    header_key(name): c.attr for c in COLUMNS for name in (c.header, *c.aliases) if not c.derive
-}
-_IGNORED = {header_key(c.header) for c in COLUMNS if c.derive}
 _REQUIRED = tuple(c.attr for c in CAMPOS if c.domain and c.default is MISSING)
+
+
+def _normalizar(c: Column) -> Callable[[object], object] | None:
+    if c.attr in ("nss", "registro_patronal"):
+        return ceros(11)  # as Excel keeps a number
+    if c.catalog is not None and c.attr != "estado":
+        return lectura.catalogo(c.catalog)
+    return None
+
+
+# A file's columns by header (the grid's, an alias of CAMPOS, or a spelling people use). A
+# derived column (Vence) is recognised and not read: its value is computed again from its source
+# (the fecha), by the calendar this desktop has.
+ESQUEMA = Esquema(
+    tuple(
+        Campo(
+            c.attr,
+            c.header,
+            (*c.aliases, *ALIAS.get(c.attr, ())),
+            requerido=c.attr in _REQUIRED,
+            importe=c.kind == MONEY,
+            normalizar=_normalizar(c),
+        )
+        for c in COLUMNS
+        if not c.derive
+    ),
+    reconocidas=tuple(c.header for c in COLUMNS if c.derive),
+)
 # IDSE's answers an exported grid carries, stored as they come: its dates and its cause.
 _STATUS = tuple(c for c in CAMPOS if c.stored and not c.domain)
 _STATUS_DATES = tuple(c.attr for c in _STATUS if c.kind == DATE)
@@ -69,7 +93,7 @@ _STATUS_DATES = tuple(c.attr for c in _STATUS if c.kind == DATE)
 
 @dataclass(frozen=True)
 class LineaRechazada:
-    linea: int
+    linea: int  # the file's line, or the sheet's row (as Excel or the CSV opened in it shows)
     motivo: str
 
 
@@ -80,40 +104,39 @@ class ImportReport:
     leidas: int = 0
     importados: int = 0
     existentes: int = 0
-    rechazadas: list[LineaRechazada] = field(default_factory=list)
+    rechazadas: list[LineaRechazada] = field(default_factory=list)  # every problem, by line
+    # What was read differently than asked: columns not used, summary rows left out, the
+    # encoding a lote was saved in.
+    notas: list[str] = field(default_factory=list)
     _messages: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def aplicado(self) -> bool:
         return not self.rechazadas
 
+    @property
+    def lineas_rechazadas(self) -> int:
+        return len({r.linea for r in self.rechazadas})
+
+    @property
+    def unidad(self) -> str:
+        """What the clerk calls a line of this file: a sheet's «Fila», a lote's «Línea»."""
+        return "Línea" if self.formato == "Lote IDSE" else "Fila"
+
     def refuse(self, line: int, why: str) -> None:
         # A file of a million bad lines repeats a few messages: keep one copy of each.
         self.rechazadas.append(LineaRechazada(line, self._messages.setdefault(why, why)))
 
 
-def _attr_of(key: str) -> str | None:
-    return _BY_HEADER.get(key)
-
-
-def _nss(text: str) -> str:
-    return text.zfill(11) if is_ascii_digits(text) else text  # as Excel keeps a number
-
-
-# How a cell becomes a domain field's value, by its kind (text: as written, validate() checks
-# it), with the fields that read their own way.
+# How a cell becomes a domain field's value, by its kind (text: as written, or as the intake
+# normalised it; validate_all() checks it).
 _READ_AS: dict[str, Callable[[Column, object], object]] = {
     DATE: lambda c, v: cell_date(v, c.header, c.attr),
-    MONEY: lambda c, v: parse_pesos(v, c.attr, c.header),
-}
-_READ_FIELD: dict[str, Callable[[object], object]] = {
-    "nss": lambda v: _nss(cell_text(v)),
-    "tipo": lambda v: tipo_from_text(cell_text(v)),
-    "estado": lambda v: estado_from_text(cell_text(v)),
+    MONEY: lambda c, v: parse_pesos(dinero(v, c.header, c.attr), c.attr, c.header),
 }
 
 
-# The order fields are read in: the first refusal of a line is the one reported.
+# The order of a line's problems: the date and the kind first, then the form's order.
 _READ_ORDER = (
     "fecha",
     "tipo",
@@ -121,26 +144,40 @@ _READ_ORDER = (
 )
 
 
-def _from_cells(cells: dict[str, object]) -> tuple[Movimiento, tuple]:
-    values = {attr: cells[key] for key in cells if (attr := _attr_of(key))}
-    given = {}
+def _from_cells(
+    values: dict[str, object], today: date
+) -> tuple[Movimiento | None, tuple, list[ValidationError]]:
+    """The movement of a row (field → cell), checked, with every problem it has."""
+    given: dict[str, object] = {}
+    errors: list[ValidationError] = []
     for attr in _READ_ORDER:
         c, value = CAMPO[attr], values.get(attr)
-        if attr in _READ_FIELD:
-            given[attr] = _READ_FIELD[attr](value)
-        elif c.kind in _READ_AS:
-            given[attr] = _READ_AS[c.kind](c, value)
-        else:
-            given[attr] = cell_text(value)
+        try:
+            given[attr] = _READ_AS[c.kind](c, value) if c.kind in _READ_AS else cell_text(value)
+        except ValidationError as exc:
+            errors.append(exc)
+            given[attr] = None if c.kind in _READ_AS else ""
+            continue
         if attr == "fecha" and given[attr] is None:
-            raise ValidationError("campo_obligatorio", "Falta la fecha del movimiento.", "fecha")
-    status = tuple(
-        cell_date(values.get(c.attr), c.attr, c.attr)
-        if c.kind == DATE
-        else cell_text(values.get(c.attr))
-        for c in _STATUS
-    )
-    return Movimiento(**given), status
+            errors.append(
+                ValidationError("campo_obligatorio", "Falta la fecha del movimiento.", "fecha")
+            )
+    status: list[object] = []
+    for c in _STATUS:
+        try:
+            status.append(
+                cell_date(values.get(c.attr), c.attr, c.attr)
+                if c.kind == DATE
+                else cell_text(values.get(c.attr))
+            )
+        except ValidationError as exc:
+            errors.append(exc)
+            status.append(None)
+    unread = {e.field for e in errors}
+    mov, checks = validate_all(Movimiento(**given), today)
+    # A field that could not be read is named once (not again as missing).
+    errors.extend(e for e in checks if e.field not in unread)
+    return (None if errors else mov), tuple(status), errors
 
 
 _DOMAIN_FIELDS = tuple(f.name for f in fields(Movimiento))
@@ -239,14 +276,74 @@ class _Writer:
         return len(self._line_of)
 
 
-def _lote_lines(path: Path) -> Iterator[tuple[int, str]]:
+_CHUNK = 2**20
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_BOM_AS_ANSI = codecs.BOM_UTF8.decode(ENCODING)  # «ï»¿»
+_NOTA_BOM = (
+    "El archivo empieza con la marca BOM de UTF-8, que un lote IDSE no lleva ("
+    + GUARDAR_EN_ANSI.removesuffix(".")
+    + "); se leyó sin ella."
+)
+_NOTA_UTF8 = (
+    "El archivo está guardado en UTF-8; " + GUARDAR_EN_ANSI + " Se leyó como UTF-8, así que "
+    "la «Ñ» y los acentos quedaron bien."
+)
+_NOTA_UTF16 = (
+    "El archivo está guardado en Unicode (UTF-16); " + GUARDAR_EN_ANSI + " Se leyó como Unicode."
+)
+
+
+def _head_encoding(head: bytes) -> str:
+    """The encoding the first bytes say, to find whether the file is a lote at all."""
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head)  # not final: the head may end inside a character
+    except UnicodeDecodeError:
+        return ENCODING
+    return "utf-8-sig"
+
+
+def _lote_encoding(path: Path, head: bytes) -> tuple[str, str]:
+    """How to read a lote file, and the note to give when it is not plain ANSI. A lote is ANSI
+    (Windows-1252); one saved with a BOM, in UTF-8 (the whole file valid UTF-8, which ANSI text
+    with a «Ñ» or an accent never is) or in UTF-16 with its BOM says so unambiguously, and is
+    read as saved. One pass over the bytes in 1 MB chunks; ASCII chunks are not decoded."""
+    if head.startswith(_UTF16_BOMS):
+        return "utf-16", _NOTA_UTF16
+    bom = head.startswith(codecs.BOM_UTF8)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    non_ascii = False
+    try:
+        with path.open("rb") as f:
+            f.seek(len(codecs.BOM_UTF8) if bom else 0)
+            while chunk := f.read(_CHUNK):
+                if non_ascii or not chunk.isascii():
+                    non_ascii = True
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        non_ascii = False  # ANSI text
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
+        ) from exc
+    if non_ascii:
+        return "utf-8-sig", _NOTA_UTF8
+    return ENCODING, _NOTA_BOM if bom else ""  # a BOM is dropped as the lines are read
+
+
+def _lote_lines(path: Path, encoding: str = ENCODING) -> Iterator[tuple[int, str]]:
     """The file's lines, read as they come (memory does not grow with the file). Universal
     newlines: \r\n, \n and a bare \r all end a line, as str.splitlines() did."""
     number = 0
     try:
-        with path.open(encoding=ENCODING, errors="replace", newline=None) as lines:
+        with path.open(encoding=encoding, errors="replace", newline=None) as lines:
             for number, line in enumerate(lines, start=1):
                 line = line.rstrip("\n")
+                if number == 1:
+                    line = line.removeprefix(_BOM_AS_ANSI)
                 if line.strip():
                     yield number, line
     except OSError as exc:
@@ -315,65 +412,73 @@ class MovimientosImporter:
         today = self._movimientos.today()
         known = self._known_registros()
 
-        def accept(number: int, build: Callable[[], tuple[Movimiento, tuple]]) -> None:
+        def accept(
+            number: int,
+            build: Callable[[], tuple[Movimiento | None, tuple, list[ValidationError]]],
+        ) -> None:
             report.leidas += 1
             try:
-                mov, status = build()
-                mov = validate(mov, today)
-                if mov.registro_patronal not in known:
-                    raise ValidationError(
+                mov, status, errors = build()
+            except ValidationError as exc:
+                mov, status, errors = None, (), [exc]
+            if mov is not None and mov.registro_patronal not in known:
+                errors.append(
+                    ValidationError(
                         "registro_desconocido",
                         f"El registro patronal {mov.registro_patronal} no está dado de alta en "
                         "Configuración → Registros patronales.",
                     )
-            except ValidationError as exc:
-                report.refuse(number, exc.message)
+                )
+            if errors:
+                for error in errors:
+                    report.refuse(number, error.message)
             else:
                 writer.add(number, [getattr(mov, name) for name in _DOMAIN_FIELDS], status)
 
+        def from_line(line: str) -> tuple[Movimiento | None, tuple, list[ValidationError]]:
+            mov, errors = validate_all(parse_line(line), today)
+            return mov, _NO_STATUS, errors
+
         if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
             report.formato = "Excel"
-            self._read_table(open_table(path), accept, size, progress)
+            self._read_table(path, report, accept, today, size, progress)
             return
-        text = decode_text(head, path.name)
+        text = head.decode(_head_encoding(head), errors="replace")
         first = next((line for line in text.splitlines() if line.strip()), "")
-        if not looks_like_lote(first):
+        if not looks_like_lote(first.removeprefix(_BOM_AS_ANSI)):
+            decode_text(head, path.name)  # a binary file is refused by name
             report.formato = "CSV"
-            self._read_table(open_table(path), accept, size, progress)
+            self._read_table(path, report, accept, today, size, progress)
             return
         report.formato = "Lote IDSE"
+        encoding, nota = _lote_encoding(path, head)
+        if nota:
+            report.notas.append(nota)
         done = 0
         fast_line = LoteChecker(today, known)
-        for number, line in _lote_lines(path):
+        for number, line in _lote_lines(path, encoding):
             fast = fast_line(line)
             if fast is not None:
                 report.leidas += 1
                 writer.add(number, fast, _NO_STATUS)
             else:
-                accept(number, lambda line=line: (parse_line(line), _NO_STATUS))
+                accept(number, lambda line=line: from_line(line))
             done += len(line) + 2
             if progress and report.leidas % 10_000 == 0:
                 progress(min(done, size), size)
 
     @staticmethod
-    def _read_table(table, accept, size: int, progress: Progress | None) -> None:
-        attrs = {_attr_of(header_key(h)) for h in table.headers if header_key(h) not in _IGNORED}
-        missing = [
-            next(c.header for c in COLUMNS if c.attr == attr)
-            for attr in _REQUIRED
-            if attr not in attrs
-        ]
-        if missing:
-            raise ValidationError(
-                "columnas_faltantes",
-                "Al archivo le faltan las columnas: " + ", ".join(missing) + ". La primera fila "
-                "debe tener los encabezados de la cuadrícula (Registro Patronal, NSS, Apellido "
-                "Paterno, Nombre, Fecha, Movimiento…).",
-            )
-        for count, (number, cells) in enumerate(table.rows, start=1):
-            accept(number, lambda cells=cells: _from_cells(cells))
+    def _read_table(
+        path: Path, report: ImportReport, accept, today: date, size: int, progress
+    ) -> None:
+        """A CSV or .xlsx with the grid's columns (any order, titles above, totals below)."""
+        leida = lectura.leer(path, ESQUEMA)
+        leida.exigir_columnas()
+        for count, (number, cells) in enumerate(leida.filas(), start=1):
+            accept(number, lambda cells=cells: _from_cells(cells, today))
             if progress and count % 1_000 == 0:
                 progress(min(count * 100, size), size)  # rows seen; the size is an estimate
+        report.notas.extend(leida.notas())
 
     def _known_registros(self) -> set[str]:
         with self._store.session() as session:

@@ -15,6 +15,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
 from icsoe_desktop.domain.movimientos import (
     APROBADO,
+    CAMPO,
     ENVIADO,
     ESTADOS,
     PENDIENTE,
@@ -28,7 +29,9 @@ from icsoe_desktop.domain.movimientos import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.acceso.permisos import Permisos
-from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key, open_table
+from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
+from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos.importar import LineaRechazada
 from icsoe_desktop.services.movimientos.servicio import to_domain
@@ -36,6 +39,29 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
 
 MAX_LOTE = 10_000
+_AVISOS = ("fecha_recibido", "fecha_aprobacion", "fecha_rechazo")
+_AVISO_DE = {APROBADO: "fecha_aprobacion", RECHAZADO: "fecha_rechazo"}
+# IDSE's answer per movement, read by the intake of every table (titles above, totals below,
+# columns by any usual name); the keys are what ``_result_line`` reads.
+ESQUEMA_RESULTADO = Esquema(
+    (
+        Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
+        Campo("resultado", "Resultado", ("Estado", "Estatus", "Resultado IDSE"), requerido=True),
+        Campo(
+            "movimiento",
+            "Movimiento",
+            ("Tipo", *ALIAS["tipo"]),
+            normalizar=lectura.catalogo(TIPOS_MOVIMIENTO),
+        ),
+        Campo("causaderechazo", "Causa de rechazo", ("Causa Rechazo", "Causa", "Motivo")),
+        Campo("fecha", "Fecha", ()),
+        # IDSE's own dates, under the grid's headers: each goes to the field it names.
+        *(
+            Campo(header_key(CAMPO[attr].header), CAMPO[attr].header, (CAMPO[attr].conflict,))
+            for attr in _AVISOS
+        ),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -243,9 +269,8 @@ class LotesService:
     def importar_resultado(self, lote_id: int, path: Path, actor: str) -> ResultadoReport:
         """Apply IDSE's answer per movement; if any line is refused nothing changes."""
         self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
-        table = open_table(Path(path))
-        keys = {header_key(h) for h in table.headers}
-        if "nss" not in keys or "resultado" not in keys:
+        leida = lectura.leer(Path(path), ESQUEMA_RESULTADO)
+        if leida.faltantes:
             raise ValidationError(
                 "columnas_faltantes",
                 "El archivo de resultado debe tener al menos las columnas NSS y Resultado (y "
@@ -264,10 +289,19 @@ class LotesService:
             by_nss: dict[str, list[tuple[LoteMovimiento, MovimientoRow]]] = {}
             for lm, m in entries:
                 by_nss.setdefault(m.nss, []).append((lm, m))
-            changes = []
-            for number, cells in table.rows:
+            changes: list[_Resultado] = []
+            line_of: dict[int, int] = {}  # movement id → the file's line that named it
+            for number, cells in leida.filas():
                 try:
-                    changes.append(self._result_line(cells, by_nss, numero, today))
+                    change = _result_line(cells, by_nss, numero, today)
+                    earlier = line_of.setdefault(change.movimiento.id, number)
+                    if earlier != number:
+                        raise ValidationError(
+                            "resultado_repetido",
+                            f"Repite el movimiento de la línea {earlier} "
+                            f"({_descripcion(change.movimiento)}).",
+                        )
+                    changes.append(change)
                 except ValidationError as exc:
                     report.rechazadas.append(LineaRechazada(number, exc.message))
             if not changes and not report.rechazadas:
@@ -276,22 +310,8 @@ class LotesService:
                 )
             if report.rechazadas:
                 return report
-            for lm, m, resultado, causa, fecha in changes:
-                lm.resultado = resultado
-                lm.causa_rechazo = causa
-                if m.lote_id != lote.id:
-                    continue  # corrected and resent since: its current state is the new lote's
-                m.estado = resultado
-                m.fecha_recibido = m.fecha_recibido or fecha
-                if resultado == APROBADO:
-                    m.fecha_aprobacion = fecha
-                    report.aprobados += 1
-                elif resultado == RECHAZADO:
-                    m.fecha_rechazo = fecha
-                    m.causa_rechazo = causa
-                    report.rechazados += 1
-                else:
-                    report.recibidos += 1
+            for change in changes:
+                _aplicar(change, lote.id, report)
             self._audit.record(
                 session,
                 actor,
@@ -301,43 +321,120 @@ class LotesService:
             )
         return report
 
-    @staticmethod
-    def _result_line(cells: dict[str, object], by_nss, numero: int, today: date):
-        nss = cell_text(cells.get("nss")).zfill(11)
-        candidates = by_nss.get(nss)
-        if not candidates:
-            raise ValidationError("nss_fuera_de_lote", f"El NSS {nss} no está en el lote {numero}.")
-        tipo_text = cell_text(cells.get("movimiento") or cells.get("tipo"))
-        if tipo_text:
-            tipo = tipo_from_text(tipo_text)
-            candidates = [(lm, m) for lm, m in candidates if m.tipo == tipo]
-            if not candidates:
-                raise ValidationError(
-                    "nss_fuera_de_lote",
-                    f"El lote {numero} no tiene un movimiento de {TIPOS_MOVIMIENTO[tipo]} para "
-                    f"el NSS {nss}.",
-                )
-        if len(candidates) > 1:
-            raise ValidationError(
-                "nss_ambiguo",
-                f"El NSS {nss} tiene varios movimientos en el lote {numero}: agrega la columna "
-                "Movimiento (08, 07 o 02).",
+
+# The result file's columns, by the grid's headers: «Fecha» and «Movimiento» name the movement
+# (with the NSS), the «Aviso …» dates are IDSE's (when it received, approved or rejected it).
+_KEY = {attr: header_key(CAMPO[attr].header) for attr in ("fecha", *_AVISOS)}
+_TIPO_KEYS = (*(header_key(h) for h in (CAMPO["tipo"].header, *CAMPO["tipo"].aliases)), "tipo")
+
+
+@dataclass(frozen=True)
+class _Resultado:
+    entrada: LoteMovimiento
+    movimiento: MovimientoRow
+    resultado: str
+    causa: str
+    avisos: dict[str, date]  # fecha_recibido / fecha_aprobacion / fecha_rechazo → date
+
+
+def _descripcion(m: MovimientoRow) -> str:
+    return f"{m.tipo} del {m.fecha:%d/%m/%Y}"
+
+
+def _lista(pares) -> str:
+    """«07 del 01/06/2026 y 07 del 01/09/2026»"""
+    textos = [_descripcion(m) for _lm, m in pares]
+    return ", ".join(textos[:-1]) + " y " + textos[-1] if len(textos) > 1 else textos[0]
+
+
+def _result_line(cells: dict[str, object], by_nss, numero: int, today: date) -> _Resultado:
+    """Which movement of the lote the line names (NSS, and Movimiento and Fecha where the NSS
+    has several) and IDSE's answer for it."""
+    nss = cell_text(cells.get("nss")).zfill(11)
+    candidates = by_nss.get(nss)
+    if not candidates:
+        raise ValidationError("nss_fuera_de_lote", f"El NSS {nss} no está en el lote {numero}.")
+    tipo_text = next((t for k in _TIPO_KEYS if (t := cell_text(cells.get(k)))), "")
+    tipo = tipo_from_text(tipo_text) if tipo_text else None
+    fecha = cell_date(cells.get(_KEY["fecha"]), CAMPO["fecha"].header, "fecha")
+    named = [
+        (lm, m)
+        for lm, m in candidates
+        if (tipo is None or m.tipo == tipo) and (fecha is None or m.fecha == fecha)
+    ]
+    if not named:
+        asked = " ".join(
+            part
+            for part in (
+                f"de {TIPOS_MOVIMIENTO[tipo]}" if tipo else "",
+                f"con fecha {fecha:%d/%m/%Y}" if fecha else "",
             )
-        resultado_text = cell_text(cells.get("resultado"))
-        if not resultado_text:
-            raise ValidationError("campo_obligatorio", f"Falta el resultado del NSS {nss}.")
-        resultado = estado_from_text(resultado_text)
-        if resultado not in (APROBADO, RECHAZADO, RECIBIDO):
-            raise ValidationError(
-                "resultado_invalido",
-                f"Resultado «{ESTADOS[resultado]}» no válido: usa Aprobado, Rechazado o Recibido.",
-            )
-        causa = cell_text(cells.get("causaderechazo") or cells.get("causarechazo"))
-        if resultado == RECHAZADO and not causa:
-            raise ValidationError("causa_obligatoria", f"Falta la causa de rechazo del NSS {nss}.")
-        fecha = cell_date(cells.get("fecha"), "Fecha", "fecha") or today
-        lm, m = candidates[0]
-        return lm, m, resultado, causa if resultado == RECHAZADO else "", fecha
+            if part
+        )
+        raise ValidationError(
+            "nss_fuera_de_lote",
+            f"El lote {numero} no tiene un movimiento {asked} para el NSS {nss} (tiene: "
+            f"{_lista(candidates)}).",
+        )
+    if len(named) > 1:
+        missing = []
+        if tipo is None and len({m.tipo for _lm, m in named}) > 1:
+            missing.append("Movimiento (08, 07 o 02)")
+        if fecha is None and len({m.fecha for _lm, m in named}) > 1:
+            missing.append("Fecha (la del movimiento)")
+        raise ValidationError(
+            "nss_ambiguo",
+            f"El NSS {nss} tiene {len(named)} movimientos en el lote {numero} ({_lista(named)}): "
+            "agrega la columna "
+            + " y la columna ".join(missing or ["Movimiento (08, 07 o 02)", "Fecha"])
+            + ".",
+        )
+    resultado_text = cell_text(cells.get("resultado"))
+    if not resultado_text:
+        raise ValidationError("campo_obligatorio", f"Falta el resultado del NSS {nss}.")
+    resultado = estado_from_text(resultado_text)
+    if resultado not in (APROBADO, RECHAZADO, RECIBIDO):
+        raise ValidationError(
+            "resultado_invalido",
+            f"Resultado «{ESTADOS[resultado]}» no válido: usa Aprobado, Rechazado o Recibido.",
+        )
+    causa = cell_text(cells.get("causaderechazo") or cells.get("causarechazo"))
+    if resultado == RECHAZADO and not causa:
+        raise ValidationError("causa_obligatoria", f"Falta la causa de rechazo del NSS {nss}.")
+    avisos = {
+        attr: value
+        for attr in _AVISOS
+        if (value := cell_date(cells.get(_KEY[attr]), CAMPO[attr].header, attr)) is not None
+    }
+    # The answer's own date, where the file does not give it: the day it is applied.
+    avisos.setdefault(_AVISO_DE.get(resultado, "fecha_recibido"), today)
+    lm, m = named[0]
+    return _Resultado(lm, m, resultado, causa if resultado == RECHAZADO else "", avisos)
+
+
+def _aplicar(change: _Resultado, lote_id: int, report: ResultadoReport) -> None:
+    lm, m, resultado = change.entrada, change.movimiento, change.resultado
+    lm.resultado = resultado
+    lm.causa_rechazo = change.causa
+    if m.lote_id != lote_id:
+        return  # corrected and resent since: its current state is the new lote's
+    m.estado = resultado
+    avisos = change.avisos
+    # Received no later than it was answered: the answer's date where the file gives none.
+    m.fecha_recibido = (
+        avisos.get("fecha_recibido")
+        or m.fecha_recibido
+        or avisos.get(_AVISO_DE.get(resultado, "fecha_recibido"))
+    )
+    if resultado == APROBADO:
+        m.fecha_aprobacion = avisos["fecha_aprobacion"]
+        report.aprobados += 1
+    elif resultado == RECHAZADO:
+        m.fecha_rechazo = avisos["fecha_rechazo"]
+        m.causa_rechazo = change.causa
+        report.rechazados += 1
+    else:
+        report.recibidos += 1
 
 
 def _write_file(path: Path, content: bytes) -> None:

@@ -1,0 +1,599 @@
+"""One intake for every table a clerk brings (a CSV from any program, or an .xlsx): the file as
+Excel or a nómina system writes it, read into rows of field → value with the row number of the
+sheet.
+
+What it accepts, so that no importer has to:
+
+- **Title rows and blank rows above the header.** The header is the row, among the first
+  ``FILAS_MUESTRA``, that names the most of the importer's fields; what is above it is left out.
+  An importer that allows it (``Esquema.sin_encabezado``) also takes a file without a header, its
+  columns in the order of ``Esquema.campos``.
+- **Columns by name, in any order, with the names people use.** A header is compared by
+  ``header_key`` (no case, accents, dots or spaces: «N.S.S.» is «NSS», «Salario Base de
+  Cotización» is «salariobasedecotizacion») against each field's title and aliases
+  (``ALIAS`` holds the common ones). Columns no field takes are named in a note
+  («No se usan las columnas: Nombre, Departamento»).
+- **Total and summary rows** (a first cell «TOTAL», «Total general», «Suma…», «Subtotal», or a
+  row with only a number where the worker's data go) are left out, each with its reason.
+- **Values as written:** ``dinero`` reads «$1,234.56», «$ 1,234.56», «1,234.56», «1234.5» and
+  refuses an ambiguous «1.234,56» with a message; ``ceros`` restores the leading zeros Excel drops
+  (NSS and registros patronales: 11, códigos postales: 5); ``catalogo`` reads «08», «8»,
+  «Reingreso» and «08 Reingreso» as the code «08». A field's ``normalizar`` is applied as rows are
+  read (it never raises); ``dinero`` raises, so each importer calls it and makes a problem of the
+  row.
+
+The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
+
+- ``leer(path, esquema, mapeo=None, fila_encabezado=None) -> Lectura``. ``mapeo`` (column as
+  named in ``Lectura.columnas`` → field key or None) and ``fila_encabezado`` (the sheet's row
+  number; ``SIN_ENCABEZADO`` for columns by position) override what was guessed: reading again
+  with the clerk's corrections is calling ``leer`` again with them.
+- ``Lectura.filas_crudas``: the first rows as they are in the file (sheet row, cells as text);
+  ``fila_encabezado``; ``columnas`` and ``mapeo`` (every column and the field it feeds, None: not
+  used); ``faltantes`` (required fields no column feeds); ``no_usadas``; ``forma``: a stable key of
+  the normalised header, to remember a corrected mapping per empresa for files of the same shape.
+- ``Lectura.filas()``: an iterator of ``(sheet row, {field key: value})``, read as needed (memory
+  does not grow with the file); the key ``CELDAS`` holds how many cells the row has (a CSV line
+  with a comma too many or too few). ``Lectura.omitidas``: ``[(sheet row, reason)]``; the rows above
+  the header are there at once, the summary rows as ``filas()`` passes them (complete once it is
+  exhausted). ``Lectura.notas()``: the notes a report shows (columns not used, rows left out).
+- ``Lectura.exigir_columnas()`` raises the Spanish ``ValidationError`` an importer shows when a
+  required field has no column.
+
+Every bad file raises a ``ValidationError`` with a Spanish message (tabular.py's and
+xlsx_reader.py's checks: size, binary, damaged workbook, CSV quoting).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import chain, islice
+from pathlib import Path
+from typing import TextIO
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.archivos.tabular import (
+    XLSX_MAGIC,
+    _csv_error,
+    _open_text,
+    _refuse_binary,
+    _text_encoding,
+    _unreadable,
+    cell_text,
+    header_key,
+    read_head,
+    unreadable_after,
+)
+
+FILAS_MUESTRA = 30  # rows read ahead to find the header (and shown as they are)
+SIN_ENCABEZADO = 0  # ``fila_encabezado`` of a file read by position
+CELDAS = "#celdas"  # in each row read: how many cells it has, up to its last written one
+_FILAS_CRUDAS = 15  # rows kept as text for the assistant's view
+
+# Header spellings people use for fields several importers read (compared by header_key).
+ALIAS: dict[str, tuple[str, ...]] = {
+    "nss": (
+        "Número de Seguridad Social",
+        "Numero Seguridad Social",
+        "No. de Seguridad Social",
+        "No. Seguridad Social",
+        "Núm. Seguridad Social",
+        "Seguridad Social",
+        "No. IMSS",
+        "Número IMSS",
+        "Afiliación",
+        "Número de afiliación",
+        "NSS del trabajador",
+    ),
+    "curp": ("Clave Única de Registro de Población", "CURP del trabajador"),
+    "sbc": (
+        "Salario Base de Cotización",
+        "Salario Base",
+        "SBC diario",
+        "SDI",
+        "Salario Diario Integrado",
+        "Salario Integrado",
+    ),
+    "registro_patronal": ("Registro", "Reg. Patronal", "Registro Patronal IMSS", "Reg. Pat."),
+    "fecha": ("Fecha de Movimiento", "Fecha Movimiento", "Fecha del Movimiento"),
+    "tipo": ("Tipo Movimiento", "Tipo de Movimiento", "Mov.", "Tipo Mov."),
+    "nombre": ("Nombres", "Nombre(s)"),
+    "primer_apellido": ("Primer Apellido", "Apellido 1", "Paterno"),
+    "segundo_apellido": ("Segundo Apellido", "Apellido 2", "Materno"),
+    "codigo_postal": ("C.P.", "Código Postal", "CP"),
+}
+
+
+@dataclass(frozen=True)
+class Campo:
+    """A field an importer reads: its key, its title (the header it writes) and aliases."""
+
+    clave: str
+    titulo: str
+    alias: tuple[str, ...] = ()
+    requerido: bool = False
+    # An amount: a row with a number here and nothing where the required fields go is a sum.
+    importe: bool = False
+    normalizar: Callable[[object], object] | None = None  # never raises
+
+    @property
+    def nombres(self) -> tuple[str, ...]:
+        return (self.titulo, *self.alias)
+
+
+@dataclass(frozen=True)
+class Esquema:
+    """What an importer expects: its fields, headers it knows and does not read (a derived
+    column), and whether a file may come without a header (columns in ``campos``' order)."""
+
+    campos: tuple[Campo, ...]
+    reconocidas: tuple[str, ...] = ()
+    sin_encabezado: bool = False
+
+    def __post_init__(self) -> None:
+        by_key: dict[str, str] = {}
+        for c in self.campos:
+            for name in c.nombres:
+                by_key.setdefault(header_key(name), c.clave)
+        object.__setattr__(self, "_by_key", by_key)
+        object.__setattr__(self, "_ignored", {header_key(h) for h in self.reconocidas})
+
+    def campo_de(self, encabezado: str) -> str | None:
+        return self._by_key.get(header_key(encabezado))  # type: ignore[attr-defined]
+
+    def reconoce(self, encabezado: str) -> bool:
+        key = header_key(encabezado)
+        return key in self._by_key or key in self._ignored  # type: ignore[attr-defined]
+
+
+@dataclass
+class Lectura:
+    archivo: str
+    formato: str  # "CSV" | "Excel"
+    esquema: Esquema
+    filas_crudas: tuple[tuple[int, tuple[str, ...]], ...]
+    fila_encabezado: int  # the sheet's row; SIN_ENCABEZADO: columns by position
+    columnas: tuple[str, ...]  # each column's name (its header, or «Columna C»)
+    mapeo: dict[str, str | None]  # column → field key (None: not used)
+    omitidas: list[tuple[int, str]] = field(default_factory=list)
+    _filas: Iterator[tuple[int, dict[str, object]]] | None = field(default=None, repr=False)
+
+    @property
+    def forma(self) -> str:
+        """The normalised header: equal for next month's file of the same system."""
+        keys = "|".join(header_key(c) for c in self.columnas) if self.fila_encabezado else ""
+        return hashlib.sha256(f"{self.fila_encabezado > 0}:{keys}".encode()).hexdigest()[:16]
+
+    @property
+    def faltantes(self) -> list[Campo]:
+        usados = set(self.mapeo.values())
+        return [c for c in self.esquema.campos if c.requerido and c.clave not in usados]
+
+    @property
+    def no_usadas(self) -> list[str]:
+        return [
+            col
+            for col, campo in self.mapeo.items()
+            if campo is None and not col.startswith("Columna ") and not self.esquema.reconoce(col)
+        ]
+
+    def notas(self, fila: str = "Fila") -> list[str]:
+        """``fila``: what the importer's report calls a row («Fila», «Renglón»)."""
+        notas = []
+        if self.no_usadas:
+            notas.append("No se usan las columnas: " + ", ".join(self.no_usadas) + ".")
+        for numero, motivo in self.omitidas:
+            notas.append(f"{fila} {numero}: se dejó fuera ({motivo}).")
+        return notas
+
+    def exigir_columnas(self) -> None:
+        faltan = self.faltantes
+        if not faltan:
+            return
+        donde = (
+            f"el encabezado (fila {self.fila_encabezado})"
+            if self.fila_encabezado
+            else "las primeras filas"
+        )
+        titulos = ", ".join(c.titulo for c in faltan)
+        esperadas = ", ".join(c.titulo for c in self.esquema.campos if c.requerido)
+        raise ValidationError(
+            "columnas_faltantes",
+            f"A «{self.archivo}» le faltan las columnas: {titulos}. No se encontraron en "
+            f"{donde}; el archivo necesita una fila de encabezados con {esperadas}.",
+        )
+
+    def filas(self) -> Iterator[tuple[int, dict[str, object]]]:
+        if self._filas is None:
+            raise RuntimeError("las filas de una lectura se leen una sola vez")
+        filas, self._filas = self._filas, None
+        return filas
+
+
+# --- values as written --------------------------------------------------------------------------
+
+_DIGITOS = re.compile(r"[0-9]+")
+_MILES = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_PUNTO = re.compile(r"-?[0-9]+(?:\.[0-9]+)?|-?\.[0-9]+")
+_COMA_DECIMAL = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})*,[0-9]{1,2}|-?[0-9]+,[0-9]{1,2}")
+_PUNTO_DE_MILES = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3}){2,}|-?[0-9]{1,3}\.[0-9]{3}")
+_MONEDA = re.compile(r"^\$|^MXN|MXN$|M\.?N\.?$", re.IGNORECASE)
+
+
+def dinero(value: object, etiqueta: str = "El importe", campo: str | None = None) -> str:
+    """An amount as written in Mexico, as plain text («$1,234.56» → «1234.56») for the domain's
+    parser; a text that is no amount comes back as it is (the domain's message names it). An
+    amount whose separators read two ways («1.234,56», «1.234») is refused."""
+    if value is None or isinstance(value, bool):
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+    text = str(value).strip()
+    bare = text
+    while (shorter := _MONEDA.sub("", bare).strip()) != bare:
+        bare = shorter
+    bare = bare.replace("\u00a0", "").replace(" ", "")
+    if _COMA_DECIMAL.fullmatch(bare) or _PUNTO_DE_MILES.fullmatch(bare):
+        raise ValidationError(
+            "importe_ambiguo",
+            f"{etiqueta} «{text}» se puede leer de dos maneras: escríbelo con punto decimal y, "
+            "si quieres, coma de miles, como se usa en México (1,234.56 o 1234.56).",
+            campo,
+        )
+    if _PUNTO.fullmatch(bare):
+        return bare
+    if _MILES.fullmatch(bare):
+        return bare.replace(",", "")
+    return text
+
+
+def ceros(largo: int) -> Callable[[object], object]:
+    """The digits Excel kept as a number, with the leading zeros it dropped (and without the
+    dashes, dots and spaces people type in an NSS); anything else as it is."""
+
+    def normalizar(value: object) -> object:
+        if value is None:
+            return None
+        text = cell_text(value)
+        if len(text) == largo and text.isdigit() and text.isascii():
+            return text  # as it should be: most of a file
+        bare = "".join(c for c in text if c not in "-. \u00a0")
+        # Excel drops at most the two zeros a code may start with («00…», «0…»).
+        if bare.isascii() and bare.isdigit() and largo - 2 <= len(bare) <= largo:
+            return bare.zfill(largo)
+        return text
+
+    return normalizar
+
+
+def catalogo(valores: Mapping[str, str]) -> Callable[[object], object]:
+    """A catalogue's value as written: the code («08», «8»), its name («Reingreso») or both
+    («08 Reingreso», «08 - Reingreso») become the code; anything else stays as written (the
+    domain refuses it naming the catalogue)."""
+    by_name = {header_key(v): k for k, v in valores.items()}
+    # The first word alone («Modificación») when no other value starts with it.
+    firsts: dict[str, list[str]] = {}
+    for k, v in valores.items():
+        if v.split():
+            firsts.setdefault(header_key(v.split()[0]), []).append(k)
+    for word, codes in firsts.items():
+        if len(codes) == 1:
+            by_name.setdefault(word, codes[0])
+    width = max((len(k) for k in valores), default=0)
+
+    def code(text: str) -> str | None:
+        if text in valores:
+            return text
+        if text.isascii() and text.isdigit() and len(text) < width:
+            padded = text.zfill(width)
+            if padded in valores:
+                return padded
+        return None
+
+    seen: dict[object, object] = {}  # a column repeats a few values: each is read once
+
+    def normalizar(value: object) -> object:
+        if value in seen:
+            return seen[value]
+        read = _read(value)
+        if len(seen) < 4096 and isinstance(value, str | int | float | None):
+            seen[value] = read
+        return read
+
+    def _read(value: object) -> object:
+        if value is None:
+            return None
+        text = cell_text(value)
+        found = code(text.upper()) or by_name.get(header_key(text))
+        if found:
+            return found
+        head, _, rest = text.partition(" ")
+        head = head.rstrip("-.:")
+        rest = rest.strip().lstrip("-.:").strip()
+        found = code(head.upper())
+        if found and (not rest or header_key(rest) in (header_key(valores[found]),)):
+            return found
+        if found and by_name.get(header_key(rest)) == found:
+            return found
+        return text
+
+    return normalizar
+
+
+# --- rows of the file ---------------------------------------------------------------------------
+
+
+def _vacia(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_TOTAL = re.compile(r"(total(es)?|subtotal(es)?|sumas?|gran ?total)\b", re.IGNORECASE)
+
+
+def _sin_acentos(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _es_numero(value: object) -> bool:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return True
+    if isinstance(value, str) and value.strip():
+        try:
+            float(dinero(value))
+        except (ValueError, ValidationError):
+            return False
+        return True
+    return False
+
+
+def _csv_rows(path: Path, data: bytes | None) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-blank rows (line number, cells), read as needed."""
+    if data is not None:
+        _refuse_binary(data[:4096], path.name)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        source: TextIO = io.StringIO(text, newline=None)
+    else:
+        try:
+            source = _open_text(path, _text_encoding(path))
+        except OSError as exc:
+            raise _unreadable(path, exc) from exc
+    with source:
+        try:
+            sample = source.read(16384)
+            source.seek(0)
+            if source.read(1) != "\ufeff":  # a BOM seek(0) did not skip again
+                source.seek(0)
+        except OSError as exc:
+            raise _unreadable(path, exc) from exc
+        reader = csv.reader(source, delimiter=_delimiter(sample))
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
+            except OSError as exc:
+                raise unreadable_after(path.name, reader.line_num, exc) from exc
+            if any(v.strip() for v in values):
+                yield reader.line_num, values
+
+
+def _delimiter(sample: str) -> str:
+    """The separator that splits most of the first lines into the same number of cells (a
+    title line above has none, a «$1,234.56» between quotes does not count)."""
+    lines = [line for line in sample.splitlines()[:FILAS_MUESTRA] if line.strip()]
+    if len(sample) == 16384 and len(lines) > 1:
+        lines.pop()  # cut in the middle
+    best, score = ",", (0, 0)
+    for delimiter in ",;\t|":
+        counts: dict[int, int] = {}
+        try:
+            for row in csv.reader(lines, delimiter=delimiter):
+                if len(row) > 1:
+                    counts[len(row)] = counts.get(len(row), 0) + 1
+        except csv.Error:
+            continue
+        if counts:
+            width, lines_with_it = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+            if (lines_with_it, width) > score:
+                best, score = delimiter, (lines_with_it, width)
+    return best
+
+
+def _xlsx_rows(path: Path, data: bytes | None) -> Iterator[tuple[int, tuple]]:
+    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
+
+    rows = sheet_rows(data if data is not None else path, path.name)
+    with closing(rows):
+        for number, values in rows:
+            if not all(_vacia(v) for v in values):
+                yield number, values
+
+
+def _letra(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _nombres_de_columnas(cells: list[str]) -> tuple[str, ...]:
+    while cells and not cells[-1]:
+        cells = cells[:-1]
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, text in enumerate(cells):
+        name = text or f"Columna {_letra(i)}"
+        if name in seen:
+            name = f"{text} ({_letra(i)})"
+        seen.add(name)
+        names.append(name)
+    return tuple(names)
+
+
+def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> int:
+    """The sheet row among ``muestra`` naming most fields (the first of equals), or
+    SIN_ENCABEZADO."""
+    best, best_count = SIN_ENCABEZADO, 0
+    for number, cells in muestra:
+        count = len({campo for c in cells if c and (campo := esquema.campo_de(c))})
+        if count > best_count:
+            best, best_count = number, count
+    return best
+
+
+def leer(
+    path: Path | str,
+    esquema: Esquema,
+    mapeo: Mapping[str, str | None] | None = None,
+    fila_encabezado: int | None = None,
+    data: bytes | None = None,
+) -> Lectura:
+    """The file at ``path`` (or its bytes in ``data``) read for ``esquema``; see the module's
+    docstring. Raises ValidationError for a file that is no table."""
+    path = Path(path)
+    if data is None:
+        head = read_head(path)
+    elif not data:
+        raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
+    else:
+        head = data[:4096]
+    if head.startswith(XLSX_MAGIC):
+        formato, raw = "Excel", _xlsx_rows(path, data)
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise ValidationError(
+            "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
+        )
+    else:
+        formato, raw = "CSV", _csv_rows(path, data)
+    try:
+        return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado)
+    except BaseException:
+        raw.close()
+        raise
+
+
+def _lectura(
+    nombre: str,
+    formato: str,
+    esquema: Esquema,
+    raw: Iterator[tuple[int, object]],
+    mapeo: Mapping[str, str | None] | None,
+    fila_encabezado: int | None,
+) -> Lectura:
+    muestra_cruda = list(islice(raw, FILAS_MUESTRA))
+    muestra = [(n, [cell_text(v) for v in values]) for n, values in muestra_cruda]
+    if fila_encabezado is None:
+        fila_encabezado = _encabezado(esquema, muestra)
+    omitidas: list[tuple[int, str]] = []
+    if fila_encabezado == SIN_ENCABEZADO:
+        width = max((len(cells) for _, cells in muestra), default=0)
+        if esquema.sin_encabezado:
+            width = max(width, len(esquema.campos))
+        columnas = tuple(f"Columna {_letra(i)}" for i in range(width))
+        auto = {
+            col: (c.clave if esquema.sin_encabezado and i < len(esquema.campos) else None)
+            for i, (col, c) in enumerate(zip(columnas, (*esquema.campos,) * width, strict=False))
+        }
+        # Title rows above data without a header: the rows before the first with a number.
+        first = next(
+            (i for i, (_, cells) in enumerate(muestra) if any(_DIGITOS.search(c) for c in cells)),
+            len(muestra),
+        )
+        after = first
+        omitidas.extend((n, "título, encima de los datos") for n, _ in muestra[:first])
+    else:
+        index = next((i for i, (n, _) in enumerate(muestra) if n == fila_encabezado), None)
+        if index is None:
+            raise ValidationError(
+                "encabezado_fuera",
+                f"La fila {fila_encabezado} de «{nombre}» está vacía o fuera de las primeras "
+                f"{FILAS_MUESTRA} filas: elige otra fila de encabezados.",
+            )
+        columnas = _nombres_de_columnas(muestra[index][1])
+        auto = {col: esquema.campo_de(col) for col in columnas}
+        after = index + 1
+        omitidas.extend((n, "título, encima del encabezado") for n, _ in muestra[:index])
+    if mapeo is not None:
+        auto.update({col: campo for col, campo in mapeo.items() if col in auto})
+    # One column per field: the first that names it (a second «NSS» is not read).
+    usados: set[str] = set()
+    final: dict[str, str | None] = {}
+    for col, campo in auto.items():
+        final[col] = campo if campo and campo not in usados else None
+        if campo:
+            usados.add(campo)
+    lectura = Lectura(
+        nombre,
+        formato,
+        esquema,
+        tuple((n, tuple(cells)) for n, cells in muestra[:_FILAS_CRUDAS]),
+        fila_encabezado,
+        columnas,
+        final,
+        omitidas,
+    )
+    rest = chain(muestra_cruda[after:], raw)
+    lectura._filas = _filas(lectura, rest, raw)
+    return lectura
+
+
+def _filas(
+    lectura: Lectura, rows: Iterator[tuple[int, object]], raw: Iterator
+) -> Iterator[tuple[int, dict[str, object]]]:
+    esquema = lectura.esquema
+    index = {col: i for i, col in enumerate(lectura.columnas)}
+    campos = {c.clave: c for c in esquema.campos}
+    pares = [(campo, index[col]) for col, campo in lectura.mapeo.items() if campo]
+    normalizar = [(campo, f) for campo, _ in pares if (f := campos[campo].normalizar) is not None]
+    # Where a worker's data go: a row empty there and holding a number is a sum.
+    datos = [i for campo, i in pares if campos[campo].requerido and not campos[campo].importe]
+    omitidas = lectura.omitidas
+    with closing(raw):
+        for number, values in rows:
+            values = tuple(values)  # type: ignore[arg-type]
+            motivo = _resumen(values, datos)
+            if motivo:
+                omitidas.append((number, motivo))
+                continue
+            n = len(values)
+            while n and _vacia(values[n - 1]):
+                n -= 1
+            cells = {campo: values[i] if i < n else None for campo, i in pares}
+            cells[CELDAS] = n
+            for campo, f in normalizar:
+                cells[campo] = f(cells[campo])
+            yield number, cells
+
+
+def _resumen(values: tuple, datos: list[int]) -> str | None:
+    """Why a row is a total or summary row (None: it is data)."""
+    first = next((v for v in values if not _vacia(v)), None)
+    if isinstance(first, str) and _TOTAL.match(_sin_acentos(first.strip())):
+        return f"fila de totales «{first.strip()[:40]}»"
+    n = len(values)
+    if (
+        datos
+        and all(i >= n or _vacia(values[i]) for i in datos)
+        and any(_es_numero(v) for v in values)
+        and all(_vacia(v) or _es_numero(v) for v in values)
+    ):
+        return "fila con sólo una suma"
+    return None

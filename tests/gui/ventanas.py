@@ -1,0 +1,317 @@
+"""Every window and dialog class of ``icsoe_desktop.gui``, opened on real data as a clerk gets
+it on screen, and walked through its states (stacked pages, tab bars, the assistant's steps):
+the one list the window-wide tests share (letters, layout, shortcuts). A class found in the
+package and missing here fails ``test_every_window_class_is_walked``."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMessageBox,
+    QStackedWidget,
+    QTabBar,
+    QTabWidget,
+    QWidget,
+    QWizard,
+)
+
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.services.acceso.accounts import Registration
+
+ADMIN = "admin@nominas.com"
+PASSWORD = "Nom1na$Segura"
+
+
+@dataclass
+class Mundo:
+    """What the windows need, made through the real services."""
+
+    services: object
+    rfc: str
+    informativa: str
+    contrato: str
+    movimiento: int
+
+
+def sembrar(services, data_dir, tmp_path, smtp) -> Mundo:
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    create_demo_movimientos(services.store, 12, services.movimientos.today())
+    # A second client: the login shows its empresa selector, Archivo › Cambiar de empresa a list.
+    services.empresas.crear("BBB020202BB2", "Bodegas Dos SA de CV", ADMIN)
+    rfc, _curp = capturista_activa(services, data_dir, tmp_path, smtp)
+    informativa = services.informativas.crear(rfc, rfc, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, rfc, informativa)
+    pendientes = [p for r in services.movimientos.registros() for p in services.lotes.pendientes(r)]
+    return Mundo(services, rfc, informativa, contrato, pendientes[0].id)
+
+
+def windows() -> dict[str, Callable[[Mundo], QWidget]]:
+    """Each window class (``module.Class``) and how a clerk gets it on screen."""
+    from icsoe_desktop.domain.informativa.modelo import Problema
+    from icsoe_desktop.gui import aviso_privacidad, manual, ventana_principal
+    from icsoe_desktop.gui.certificados import emisores_confiables, generar_pfx
+    from icsoe_desktop.gui.certificados import imss as certificados_imss
+    from icsoe_desktop.gui.configuracion import correo as configuracion_correo
+    from icsoe_desktop.gui.configuracion import inicial as configuracion_inicial
+    from icsoe_desktop.gui.empresas import cambiar as cambiar_empresa
+    from icsoe_desktop.gui.empresas import por_usuario as empresas_por_usuario
+    from icsoe_desktop.gui.empresas import registros_patronales
+    from icsoe_desktop.gui.icsoe import capturista as icsoe_capturista
+    from icsoe_desktop.gui.icsoe import contratista as icsoe_contratista
+    from icsoe_desktop.gui.icsoe import crear_contrasena as icsoe_crear_contrasena
+    from icsoe_desktop.gui.icsoe import efirma as icsoe_efirma
+    from icsoe_desktop.gui.icsoe import elegir_empresa
+    from icsoe_desktop.gui.icsoe import inicio as icsoe_inicio
+    from icsoe_desktop.gui.icsoe import recuperar as icsoe_recuperar
+    from icsoe_desktop.gui.icsoe import seleccionar_contratista as icsoe_seleccionar_contratista
+    from icsoe_desktop.gui.icsoe import terminos as icsoe_terminos
+    from icsoe_desktop.gui.idse import login as idse_login
+    from icsoe_desktop.gui.idse import (
+        recuperar_contrasena,
+        restablecer_contrasena,
+        restablecer_por_administrador,
+    )
+    from icsoe_desktop.gui.idse import usuarios as idse_usuarios
+    from icsoe_desktop.gui.informativa import (
+        contratante,
+        contrato,
+        copiar_contrato,
+        trabajadores_empresa,
+        vencimientos,
+    )
+    from icsoe_desktop.gui.informativa import firmar as informativa_firmar
+    from icsoe_desktop.gui.informativa import verificar as verificar_constancia
+    from icsoe_desktop.gui.informativa import nueva as informativa_nueva
+    from icsoe_desktop.gui.informativa import problemas as informativa_problemas
+    from icsoe_desktop.gui.informativa import ventana as informativa
+    from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
+    from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
+    from icsoe_desktop.gui.sync import configuracion as sincronizacion
+    from icsoe_desktop.gui.sync import conflictos
+    from icsoe_desktop.services.capturistas.acceso import CapturistaSesion
+    from icsoe_desktop.services.movimientos.importar import LineaRechazada
+    from tests.icsoe_helpers import CURP_ANA
+
+    def contratista(m: Mundo) -> QWidget:
+        window = icsoe_contratista.IcsoeContratistaWindow(
+            m.services, m.services.contratistas.sesion(m.rfc)
+        )
+        window.show_consulta()  # the pages built on first use, walked with the others
+        window.show_informativas()
+        return window
+
+    def capturista(m: Mundo) -> QWidget:
+        window = icsoe_capturista.IcsoeCapturistaWindow(
+            m.services, CapturistaSesion(CURP_ANA, "ANA LÓPEZ MARTÍNEZ")
+        )
+        window.set_contratista(m.services.acceso_capturista.contratistas_de(CURP_ANA)[0])
+        return window
+
+    return {
+        "aviso_privacidad.AvisoPrivacidadDialog": lambda m: (
+            aviso_privacidad.AvisoPrivacidadDialog()
+        ),
+        "empresas.cambiar.CambiarEmpresaDialog": lambda m: cambiar_empresa.CambiarEmpresaDialog(
+            m.services, ADMIN
+        ),
+        "empresas.cambiar.NuevaEmpresaDialog": lambda m: cambiar_empresa.NuevaEmpresaDialog(
+            m.services, ADMIN
+        ),
+        "certificados.imss.CertificadosImssDialog": lambda m: (
+            certificados_imss.CertificadosImssDialog(m.services, ADMIN)
+        ),
+        "configuracion.correo.ConfiguracionCorreoDialog": lambda m: (
+            configuracion_correo.ConfiguracionCorreoDialog(m.services, ADMIN)
+        ),
+        "configuracion.inicial.ConfiguracionInicialWizard": lambda m: (
+            configuracion_inicial.ConfiguracionInicialWizard(
+                m.services, ADMIN, dict.fromkeys(configuracion_inicial.ORDER, lambda _p: None)
+            )
+        ),
+        "sync.conflictos.ConflictosDialog": lambda m: conflictos.ConflictosDialog(
+            m.services, ADMIN
+        ),
+        "informativa.contratante.ContratanteDialog": lambda m: contratante.ContratanteDialog(
+            m.services, m.rfc, m.rfc
+        ),
+        "informativa.contrato.ContratoDialog": lambda m: contrato.ContratoDialog(
+            m.services, m.rfc, m.rfc, m.informativa, m.contrato
+        ),
+        "informativa.copiar_contrato.CopiarContratoDialog": lambda m: (
+            copiar_contrato.CopiarContratoDialog(m.services, m.rfc, m.rfc, m.informativa)
+        ),
+        "movimientos.corregir.CorregirMovimientoDialog": lambda m: (
+            corregir_movimiento.CorregirMovimientoDialog(
+                m.services, m.movimiento, "NSS no vigente", ADMIN
+            )
+        ),
+        "icsoe.elegir_empresa.ElegirEmpresaDialog": lambda m: elegir_empresa.ElegirEmpresaDialog(
+            m.services.empresas.listar()
+        ),
+        "certificados.emisores_confiables.EmisoresConfiablesDialog": lambda m: (
+            emisores_confiables.EmisoresConfiablesDialog(m.services, ADMIN)
+        ),
+        "empresas.por_usuario.EmpresasPorUsuarioDialog": lambda m: (
+            empresas_por_usuario.EmpresasPorUsuarioDialog(m.services, ADMIN)
+        ),
+        "certificados.generar_pfx.GenerarPfxDialog": lambda m: generar_pfx.GenerarPfxDialog(
+            m.services, ADMIN
+        ),
+        "icsoe.capturista.IcsoeCapturistaWindow": capturista,
+        "icsoe.contratista.IcsoeContratistaWindow": contratista,
+        "icsoe.crear_contrasena.IcsoeCrearContrasenaDialog": lambda m: (
+            icsoe_crear_contrasena.IcsoeCrearContrasenaDialog(m.services)
+        ),
+        "icsoe.efirma.IcsoeEfirmaDialog": lambda m: icsoe_efirma.IcsoeEfirmaDialog(m.services),
+        "icsoe.inicio.IcsoeInicioWindow": lambda m: icsoe_inicio.IcsoeInicioWindow(m.services),
+        "icsoe.recuperar.IcsoeRecuperarDialog": lambda m: icsoe_recuperar.IcsoeRecuperarDialog(
+            m.services
+        ),
+        "icsoe.seleccionar_contratista.IcsoeSeleccionarContratistaDialog": lambda m: (
+            icsoe_seleccionar_contratista.IcsoeSeleccionarContratistaDialog(m.services, CURP_ANA)
+        ),
+        "icsoe.terminos.IcsoeTerminosDialog": lambda m: icsoe_terminos.IcsoeTerminosDialog(),
+        "idse.login.IdseLoginWindow": lambda m: idse_login.IdseLoginWindow(m.services),
+        "idse.usuarios.IdseUsuariosDialog": lambda m: idse_usuarios.IdseUsuariosDialog(
+            m.services, ADMIN
+        ),
+        "informativa.ventana.InformativaWindow": lambda m: informativa.InformativaWindow(
+            m.services, m.rfc, m.rfc, m.informativa, True
+        ),
+        "informativa.firmar.FirmarInformativaDialog": lambda m: (
+            informativa_firmar.FirmarInformativaDialog(m.services, m.rfc, m.informativa, "")
+        ),
+        "informativa.nueva.NuevaInformativaDialog": lambda m: (
+            informativa_nueva.NuevaInformativaDialog(m.services, m.rfc, m.rfc)
+        ),
+        "informativa.problemas.ProblemasImportacionDialog": lambda m: (
+            informativa_problemas.ProblemasImportacionDialog(
+                "", [Problema("x", "Falta el objeto del contrato.")]
+            )
+        ),
+        "movimientos.rechazos.RechazosDialog": lambda m: rechazos_importacion.RechazosDialog(
+            "", [LineaRechazada(2, "NSS inválido")]
+        ),
+        "idse.recuperar_contrasena.RecuperarContrasenaDialog": lambda m: (
+            recuperar_contrasena.RecuperarContrasenaDialog(m.services)
+        ),
+        "manual.ManualWindow": lambda m: manual.ManualWindow(),
+        "empresas.registros_patronales.RegistrosPatronalesDialog": lambda m: (
+            registros_patronales.RegistrosPatronalesDialog(m.services, ADMIN)
+        ),
+        "idse.restablecer_contrasena.RestablecerContrasenaDialog": lambda m: (
+            restablecer_contrasena.RestablecerContrasenaDialog(m.services)
+        ),
+        "idse.restablecer_por_administrador.RestablecerPorAdministradorDialog": lambda m: (
+            restablecer_por_administrador.RestablecerPorAdministradorDialog(
+                m.services, ADMIN, ADMIN
+            )
+        ),
+        "sync.configuracion.SincronizacionDialog": lambda m: sincronizacion.SincronizacionDialog(
+            m.services, ADMIN
+        ),
+        "informativa.trabajadores_empresa.TrabajadoresEmpresaDialog": lambda m: (
+            trabajadores_empresa.TrabajadoresEmpresaDialog(m.services, m.rfc, m.contrato)
+        ),
+        "informativa.vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
+            m.services, ADMIN
+        ),
+        "informativa.verificar.VerificarConstanciaDialog": lambda m: (
+            verificar_constancia.VerificarConstanciaDialog(m.services)
+        ),
+        "ventana_principal.VentanaPrincipal": lambda m: ventana_principal.VentanaPrincipal(
+            m.services, ADMIN, "Ana Ruiz"
+        ),
+    }
+
+
+# Widgets that live inside a window above (walked with it), never on screen by themselves.
+PARTS = {
+    "configuracion.inicial._StepPage": "configuracion.inicial.ConfiguracionInicialWizard",
+    "configuracion.inicial._EmpresaPage": "configuracion.inicial.ConfiguracionInicialWizard",
+    "informativa.contrato._TextoCorrido": "informativa.contrato.ContratoDialog",
+    "kit.fecha_edit.FechaEdit": "movimientos.corregir.CorregirMovimientoDialog",
+    "icsoe.alta_usuario.IcsoeAltaUsuarioPage": "icsoe.contratista.IcsoeContratistaWindow",
+    "icsoe.consulta.IcsoeConsultaPage": "icsoe.contratista.IcsoeContratistaWindow",
+    "icsoe.datos_generales.IcsoeDatosGeneralesPage": "icsoe.contratista.IcsoeContratistaWindow",
+    "informativa.inicio.InformativasInicio": "icsoe.capturista.IcsoeCapturistaWindow",
+    "movimientos.lotes.LotesPanel": "ventana_principal.VentanaPrincipal",
+    "manual._Pagina": "manual.ManualWindow",
+    "movimientos.ventana.MovimientosIdse": "ventana_principal.VentanaPrincipal",
+    "empresas.selector.EmpresaSelector": "idse.login.IdseLoginWindow",
+}
+
+
+def app_widget_classes() -> set[str]:
+    import icsoe_desktop.gui as gui
+
+    found: set[str] = set()
+    for info in pkgutil.walk_packages(gui.__path__, gui.__name__ + "."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, QWidget)
+                and value.__module__ == module.__name__
+            ):
+                found.add(f"{info.name.removeprefix(gui.__name__ + '.')}.{name}")
+    return found
+
+
+def plain(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip(" .…").lower()
+
+
+def states(window: QWidget) -> Iterator[str]:
+    """Each page a clerk can bring up, made current in turn."""
+    yield "al abrir"
+    from icsoe_desktop.gui.idse.login import IdseLoginWindow
+
+    if isinstance(window, IdseLoginWindow):
+        window.solo_consulta.setChecked(True)  # no credentials, only the empresas allowed
+        yield "sólo consulta"
+        window.solo_consulta.setChecked(False)
+    if isinstance(window, QWizard):
+        # Reached with Siguiente, every step but the first shows «< Atrás» too.
+        window.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, False)
+        for page_id in window.pageIds():
+            window.setStartId(page_id)
+            window.restart()
+            yield f"paso {window.currentPage().objectName()}"
+        return
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisible() and not isinstance(bar.parentWidget(), QTabWidget):
+            for index in range(bar.count()):
+                bar.setCurrentIndex(index)
+                yield f"pestaña «{plain(bar.tabText(index))}»"
+    for stack in window.findChildren(QStackedWidget):
+        if not stack.isVisible():
+            continue
+        owner = stack.parentWidget()
+        for index in range(stack.count()):
+            if isinstance(owner, QTabWidget):
+                owner.setCurrentIndex(index)
+            else:
+                stack.setCurrentIndex(index)
+            yield f"{stack.objectName() or 'páginas'}[{stack.currentWidget().objectName()}]"
+
+
+def colocar(window: QWidget) -> None:
+    """On screen as the app puts it: a main window sized to its contents and centred (dialogs
+    place themselves)."""
+    if window.isWindow() and not isinstance(window, QDialog | QMessageBox):
+        if not window.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            window.adjustSize()
+        centrar(window)
+    window.show()
+    QApplication.processEvents()

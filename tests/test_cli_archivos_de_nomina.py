@@ -1,0 +1,87 @@
+"""Files as nómina systems and Excel write them, read whole by the command line:
+`informativa validar-trabajadores` and `movimientos importar` as real processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import archivos_de_nomina as nomina
+from tests.test_cli_informativa import cli
+
+TRABAJADORES = [
+    (nomina.xlsx_titulos_y_total, "titulos.xlsx"),
+    (nomina.csv_cp1252_pesos_otro_orden, "pesos.csv"),
+    (nomina.csv_titulo_y_total, "total.csv"),
+    (nomina.csv_guiones_y_minusculas, "guiones.csv"),
+]
+
+
+@pytest.mark.end2end
+@pytest.mark.parametrize(("build", "name"), TRABAJADORES)
+def test_each_worker_file_is_read_whole(tmp_path: Path, build, name: str) -> None:
+    path = build(tmp_path / name, nomina.trabajadores(3))
+    result = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path,
+                 "--periodo", "2026-1")  # fmt: skip
+    assert (result.returncode, result.stdout) == (0, "3 trabajadores válidos.\n"), result.stderr
+
+
+@pytest.mark.end2end
+def test_the_notes_name_the_columns_not_used_and_the_rows_left_out(tmp_path: Path) -> None:
+    path = nomina.xlsx_titulos_y_total(tmp_path / "titulos.xlsx", nomina.trabajadores(3))
+    result = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path)
+    assert result.returncode == 0
+    assert result.stderr.splitlines() == [
+        "No se usan las columnas: No., Nombre, Departamento.",
+        "Renglón 1: se dejó fuera (título, encima del encabezado).",
+        "Renglón 2: se dejó fuera (título, encima del encabezado).",
+        "Renglón 8: se dejó fuera (fila de totales «TOTAL»).",
+    ]
+
+
+@pytest.mark.end2end
+def test_three_problems_in_three_rows_at_once_with_the_sheets_rows(tmp_path: Path) -> None:
+    filas = nomina.trabajadores(4)
+    path = nomina.csv_tres_problemas(tmp_path / "tres.csv", filas)
+    result = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path,
+                 "--periodo", "2026-1")  # fmt: skip
+    assert result.returncode == 2
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["renglón 4", "renglón 5", "renglón 6"]
+    assert "dígito verificador" in lines[0]
+    assert "«1.234,56» se puede leer de dos maneras" in lines[1]
+    assert f"La CURP {filas[0].curp} se repite en los renglones 3 y 6." in lines[2]
+    assert "3 problemas en «tres.csv»; 1 trabajador válido." in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_movimientos_files_with_titles_totals_and_the_manuals_catalogue(tmp_path: Path) -> None:
+    data = tmp_path / "datos"
+    assert cli(data, "demo", "movimientos", "--count", "10").returncode == 0
+    rows = nomina.movimientos_rows()
+    book = nomina.xlsx_movimientos_titulo_y_total(tmp_path / "mayo.xlsx", rows)
+    result = cli(data, "movimientos", "importar", book)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Excel: 6 movimientos nuevos, 0 ya existían.",
+        "Nota: Fila 1: se dejó fuera (título, encima del encabezado).",
+        "Nota: Fila 10: se dejó fuera (fila de totales «Total»).",
+    ]
+    # The same movements, «08 Reingreso» in the Movimiento column: all six recognised.
+    manual = nomina.csv_movimientos_catalogo_del_manual(tmp_path / "manual.csv", rows)
+    result = cli(data, "movimientos", "importar", manual)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "CSV: 0 movimientos nuevos, 6 ya existían.\n"
+
+    bad = nomina.xlsx_movimientos_tres_problemas(tmp_path / "malo.xlsx", rows)
+    result = cli(data, "movimientos", "importar", bad)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == "Fila 1: se dejó fuera (título, encima del encabezado)."
+    problems = [line for line in lines[1:] if line.startswith("Fila ")]
+    assert [p.split(":")[0] for p in problems] == ["Fila 4", "Fila 5", "Fila 5", "Fila 7"]
+    assert "El NSS" in problems[0] and "posterior a hoy" in problems[1]
+    assert "tipo de salario" in problems[2] and "Tipo de movimiento «Alta patronal»" in problems[3]
+    assert "No se importó nada: 3 de 6 filas tienen errores." in result.stderr
