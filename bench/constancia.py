@@ -14,18 +14,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from icsoe_desktop.domain.credentials import load_sat_pair  # noqa: E402
-from icsoe_desktop.domain.informativa.cadena import cadena_original  # noqa: E402
-from icsoe_desktop.domain.informativa.modelo import Trabajador  # noqa: E402
-from icsoe_desktop.domain.informativa.sello import sellar  # noqa: E402
-from icsoe_desktop.domain.trust import TrustStore, read_emisor  # noqa: E402
-from icsoe_desktop.services.informativa.constancia import (  # noqa: E402
+from icsoe_desktop.domain.credentials import load_sat_pair
+from icsoe_desktop.domain.informativa.cadena import cadena_original
+from icsoe_desktop.domain.informativa.modelo import Trabajador
+from icsoe_desktop.domain.informativa.sello import sellar
+from icsoe_desktop.domain.trust import TrustStore, read_emisor
+from icsoe_desktop.services.informativa.constancia import (
     escribir_constancia,
     verificar_constancia,
 )
-from tests import credentials_factory as cf  # noqa: E402
-from tests.icsoe_helpers import CURP_ANA  # noqa: E402
-from tests.informativa_acuse_datos import informativa  # noqa: E402
+from tests import credentials_factory as cf
+from tests.icsoe_helpers import CURP_ANA
+from tests.informativa_acuse_datos import informativa
 
 
 def main() -> None:

@@ -90,10 +90,10 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         vencimientos,
     )
     from icsoe_desktop.gui.informativa import firmar as informativa_firmar
-    from icsoe_desktop.gui.informativa import verificar as verificar_constancia
     from icsoe_desktop.gui.informativa import nueva as informativa_nueva
     from icsoe_desktop.gui.informativa import problemas as informativa_problemas
     from icsoe_desktop.gui.informativa import ventana as informativa
+    from icsoe_desktop.gui.informativa import verificar as verificar_constancia
     from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
     from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
     from icsoe_desktop.gui.sync import configuracion as sincronizacion
