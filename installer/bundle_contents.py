@@ -80,6 +80,9 @@ PDF_EXCLUDED = [
     "fontTools",
     "oscrypto",
     "PIL",
+    # reportlab's charts and flowing layout: the constancia is drawn on the canvas alone.
+    "reportlab.graphics",
+    "reportlab.platypus",
 ]
 
 EXCLUDED_MODULES = [
@@ -113,7 +116,8 @@ EXCLUDED_MODULES = [
     # pyHanko's and reportlab's optional parts the constancia de firma never reaches: the
     # time-stamp client's aiohttp (and its async stack: signing and verifying here never go to
     # the network), lxml (XMP metadata), fontTools (OpenType layout for visible signatures),
-    # oscrypto (pyHanko uses cryptography), Pillow (images; reportlab imports it at start).
+    # oscrypto (pyHanko uses cryptography), Pillow (images; reportlab imports it at start),
+    # reportlab's charts and platypus.
     # services/pades/preparar.py puts stand-ins for aiohttp and Pillow when they are absent.
     *PDF_EXCLUDED,
     # Test-only dependencies.
