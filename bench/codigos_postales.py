@@ -1,6 +1,7 @@
 """SEPOMEX's catalogue at full size: loading a CPdescarga.txt of 157,000 asentamientos (made-up
 names, the official format and size) and looking a CP up, against a raw sqlite3 query of the
-same rows (same run, same file).
+same rows (same run, same file). Each load runs in a child process that reports its peak
+resident memory: the real-sized file, and a zip of the same lines repeated 13 times.
 
     python bench/codigos_postales.py [--rows N]
 """
@@ -11,6 +12,7 @@ import argparse
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +49,49 @@ def write_file(path: Path, rows: int) -> list[str]:
     return cps
 
 
+PEAK_LIMIT_MB = 150  # the real catalogue (~150,000 rows) loads within this
+
+
+def load_in_child(data_dir: Path, archivo: Path) -> tuple[int, float, float]:
+    """Asentamientos loaded, seconds and peak RSS (MB) of a load in a fresh process."""
+    code = (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, 'bench')\n"
+        "from peak import peak_rss_mb\n"
+        "from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService\n"
+        "s = CodigosPostalesService(Path(sys.argv[1]), incluidos=Path(sys.argv[1]) / 'no')\n"
+        "t = time.perf_counter(); n = s.cargar(Path(sys.argv[2]), parcial=True)\n"
+        "print(n, time.perf_counter() - t, peak_rss_mb())\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir), str(archivo)],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
+    if out.returncode:
+        return 0, 0.0, 0.0  # refused (the message is on stderr)
+    words = out.stdout.split()
+    return int(words[0]), float(words[1]), float(words[2])
+
+
+def repeated_zip(txt: Path, times: int) -> Path:
+    """The file's lines ``times`` times over, zipped."""
+    import zipfile
+
+    lines = txt.read_bytes().split(b"\r\n")
+    body = b"\r\n".join(lines[2:-1]) + b"\r\n"
+    path = txt.with_name(f"repetido{times}.zip")
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archivo,
+        archivo.open("CPdescarga.txt", "w") as member,
+    ):
+        member.write(b"\r\n".join(lines[:2]) + b"\r\n")
+        for _ in range(times):
+            member.write(body)
+    return path
+
+
 def median_ms(fn, items: list[str]) -> float:
     times = []
     for item in items:
@@ -69,11 +114,26 @@ def main() -> None:
         root = Path(folder)
         cps = write_file(root / "CPdescarga.txt", args.rows)
         service = CodigosPostalesService(root / "datos", incluidos=root / "ninguno")
-        start = time.perf_counter()
-        loaded = service.cargar(root / "CPdescarga.txt")
+        loaded, seconds, peak = load_in_child(root / "datos", root / "CPdescarga.txt")
+        size_mb = (root / "CPdescarga.txt").stat().st_size / 2**20
         print(
-            f"load of {loaded} asentamientos ({len(cps)} CPs): {time.perf_counter() - start:.2f} s"
+            f"load of {loaded} asentamientos ({len(cps)} CPs, {size_mb:.1f} MB): {seconds:.2f} s, "
+            f"peak RSS {peak:.0f} MB (limit {PEAK_LIMIT_MB} MB: "
+            f"{'within' if peak <= PEAK_LIMIT_MB else 'OVER'})"
         )
+        for times in (3, 13):
+            zipped = repeated_zip(root / "CPdescarga.txt", times)
+            again, seconds, peak_zip = load_in_child(root / f"repetido{times}", zipped)
+            said = (
+                f"{again} asentamientos in {seconds:.2f} s, peak RSS {peak_zip:.0f} MB "
+                f"(ratio to the plain load {peak_zip / peak:.2f})"
+                if again
+                else "refused (bigger than the catalogue can be)"
+            )
+            print(
+                f"zip of the same lines {times} times "
+                f"({zipped.stat().st_size / 2**20:.1f} MB zipped): {said}"
+            )
         sample = random.Random(2).sample(cps, min(2000, len(cps)))
         path = root / "datos" / CATALOGO_FILE
 

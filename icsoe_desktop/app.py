@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from icsoe_desktop.logging_setup import start_buffering
 from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
@@ -103,7 +104,10 @@ def run_gui(
     from icsoe_desktop.gui.kit import recolector
     from icsoe_desktop.gui.style import STYLE_SHEET  # loaded with the login's module anyway
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    # An instance here is the tests' QApplication.
+    app = cast(QApplication, QApplication.instance()) or QApplication(
+        argv if argv is not None else sys.argv[:1]
+    )
     app.setApplicationName("icsoe-desktop")
     app.setOrganizationName("icsoe-desktop")
     if running:

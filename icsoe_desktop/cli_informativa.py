@@ -282,7 +282,8 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
         print(exc.message, file=sys.stderr)
         if exc.code == "informativa_con_problemas":
             for problema in firma.revisar(uuid, rfc):
-                print(f"- {problema.mensaje}", file=sys.stderr)
+                aviso = "Aviso: " if problema.aviso else ""
+                print(f"- {aviso}{problema.mensaje}", file=sys.stderr)
         return 2
     try:
         write_bytes_atomic(destino, constancia)

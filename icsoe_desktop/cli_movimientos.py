@@ -90,7 +90,11 @@ def _run(args: argparse.Namespace, services: Services) -> int:
         print(f"\nMovimientos de demostración agregados: {added:,}.")
         return 0
     if args.mov_command == "importar":
-        report = services.importador.import_file(Path(args.archivo), CLI_ACTOR)
+        from icsoe_desktop.services.archivos.mapeos import Importacion
+
+        # Unattended: a file of a shape the clerk once mapped in the assistant reads as then.
+        guia = services.mapeos.recordada_para(Importacion.MOVIMIENTOS, Path(args.archivo))
+        report = services.importador.import_file(Path(args.archivo), CLI_ACTOR, guia=guia)
         if not report.aplicado:
             for nota in report.notas:  # what was left out, before the rows that failed
                 print(nota, file=sys.stderr)
@@ -159,7 +163,10 @@ def _resultado(args: argparse.Namespace, services: Services) -> int:
             file=sys.stderr,
         )
         return 2
-    report = services.lotes.importar_resultado(lotes[0].id, Path(args.archivo), CLI_ACTOR)
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+
+    guia = services.mapeos.recordada_para(Importacion.RESULTADO_LOTE, Path(args.archivo))
+    report = services.lotes.importar_resultado(lotes[0].id, Path(args.archivo), CLI_ACTOR, guia)
     if not report.aplicado:
         for line in report.rechazadas:
             print(f"Fila {line.linea}: {line.motivo}", file=sys.stderr)

@@ -26,6 +26,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="carga el catálogo oficial (CPdescarga.txt o CPdescarga.zip) en lugar del actual",
     )
     cargar.add_argument("archivo", metavar="ARCHIVO")
+    cargar.add_argument(
+        "--parcial",
+        action="store_true",
+        help="acepta un archivo con menos colonias o entidades que el catálogo cargado",
+    )
     actions.add_parser("estado", help="muestra si hay catálogo, de cuándo y de qué archivo")
 
 
@@ -37,7 +42,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
     catalogo = services.codigos_postales
     try:
         if args.sepomex_command == "cargar":
-            cargadas = catalogo.cargar(Path(args.archivo))
+            cargadas = catalogo.cargar(Path(args.archivo), parcial=args.parcial)
             print(f"Catálogo de códigos postales cargado: {cargadas:,} asentamientos.")
         estado = catalogo.estado()
     except DomainError as exc:
@@ -64,6 +69,8 @@ def describir(estado: EstadoCatalogo) -> list[str]:
         f"Cargado el: {to_local_text(estado.cargado_el)}",
         f"Archivo: {estado.origen} ({origen})",
     ]
+    if estado.repetidos:
+        lineas.append(f"Renglones repetidos omitidos: {estado.repetidos:,}")
     if estado.entidades < ENTIDADES:
         lineas.append(
             f"Aviso: el catálogo cubre {estado.entidades} de {ENTIDADES} entidades; el archivo "

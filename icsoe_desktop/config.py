@@ -50,7 +50,7 @@ class SyncSettings:
 class InformativaSettings:
     """The ICSOE informativa's limits that no public source states for sure."""
 
-    max_complementarias: int = 4  # per period
+    max_complementarias: int = 4  # per period, Corrección and Sin efectos (not Actualización)
 
 
 @dataclass(frozen=True)

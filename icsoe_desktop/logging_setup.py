@@ -37,7 +37,7 @@ def _replace_handlers(new: logging.Handler) -> list[logging.LogRecord]:
             if isinstance(handler, StartupBuffer):
                 pending.extend(handler.records)
             handler.close()
-    new._icsoe = True  # type: ignore[attr-defined]
+    new._icsoe = True  # type: ignore[attr-defined]  # our mark: _ours() finds it
     root.addHandler(new)
     return pending
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from icsoe_desktop.services.audit import Cabeza
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.empresas.servicio import EmpresaInfo
 
 log = logging.getLogger(__name__)
 
@@ -145,14 +146,11 @@ def check_empresas(services: Services) -> list[CheckResult]:
             store.close()
         named = f"{empresa.razon_social}: " if empresa.rfc else ""
         results.append(CheckResult(True, name, f"{named}{path} ({revision})"))
-        results.append(
-            _guarded(
-                f"Bitácora de {name.lower()}",
-                lambda e=empresa, p=path, n=name: _bitacora(
-                    f"Bitácora de {n.lower()}", p, services.empresas.cabeza_bitacora(e.id)
-                ),
-            )
-        )
+
+        def bitacora(e: EmpresaInfo = empresa, p: Path = path, n: str = name) -> CheckResult:
+            return _bitacora(f"Bitácora de {n.lower()}", p, services.empresas.cabeza_bitacora(e.id))
+
+        results.append(_guarded(f"Bitácora de {name.lower()}", bitacora))
     results.append(
         _guarded(
             "Bitácora del catálogo",
@@ -185,10 +183,12 @@ def check_forms(ui_dir: Path) -> CheckResult:
     failures: list[str] = []
     for path in files:
         warnings: list[str] = []
+
         # Qt reports unknown widgets or bad properties as warnings, not errors: catch them too.
-        previous = qInstallMessageHandler(
-            lambda _kind, _context, text, sink=warnings: sink.append(text)
-        )
+        def collect(_kind: object, _context: object, text: str, sink: list[str] = warnings) -> None:
+            sink.append(text)
+
+        previous = qInstallMessageHandler(collect)
         try:
             load_ui(path, QWidget())
         except FormError as exc:

@@ -274,14 +274,13 @@ def casos_sembrados() -> list[Caso]:
             ),
         ),
         Caso(
-            "declara más trabajadores de los listados",
-            "conteo",
-            _en_contrato(base, lambda c: replace(c, trabajadores_declarados=5)),
-        ),
-        Caso(
-            "declara cero con trabajadores listados",
-            "conteo",
-            _en_contrato(base, lambda c: replace(c, trabajadores_declarados=0), 1),
+            "una Corrección sin descripción del servicio",
+            "sin_descripcion",
+            replace(
+                _en_contrato(base, lambda c: replace(c, descripcion_servicio="")),
+                tipo=CORRECCION,
+                complementa="informativa-0",
+            ),
         ),
         Caso(
             "NSS con otro dígito verificador",

@@ -59,3 +59,18 @@ def contrato_con_trabajadores(
         result = services.informativa_trabajadores.agregar_varios(contrato, actor, list(rows))
         assert result.problemas == []
     return contrato
+
+
+def movimientos_con_sbc(services, tmp_path) -> None:
+    """nss(7)'s SBC: 500.00 from 01/06/2026 and 550.00 from 01/09/2026 (after mayo–agosto)."""
+    from tests.services.movimientos_data import add_registros, known_rows, nss, write_csv
+
+    add_registros(services)
+    rows = known_rows()
+    for fecha, sbc in (("01/06/2026", "500.00"), ("01/09/2026", "550.00")):
+        rows.append(
+            {**rows[2], "NSS": nss(7), "Nombre": "MARIA", "Fecha": fecha, "SBC": sbc}
+            | {"Salario": sbc, "Estado": "Aprobado", "Clave Trabajador": "E7"}
+        )
+    report = services.importador.import_file(write_csv(tmp_path / "movs.csv", rows), "t")
+    assert report.aplicado, report.rechazadas

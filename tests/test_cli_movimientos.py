@@ -197,3 +197,35 @@ def test_exportar_writes_the_format_its_name_says(tmp_path):
         "o .csv (texto separado por comas, UTF-8)."
     )
     assert not (tmp_path / "bajas.ods").exists()
+
+
+def test_importar_reads_a_file_as_the_clerk_mapped_its_shape(tmp_path, data_dir, clock):
+    """Unattended: a file whose columns the intake cannot name is refused until a clerk maps
+    that shape once in the assistant; then the command line imports it as mapped."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.archivos.lectura import Guia
+    from icsoe_desktop.services.container import open_services
+    from tests.gui.test_asistente_importacion import ELEGIR, archivo_propio
+    from tests.services.movimientos_data import add_registros
+
+    path = archivo_propio(tmp_path / "octubre.csv", titulos=1)
+    services = open_services(data_dir, clock)
+    try:
+        add_registros(services)
+    finally:
+        services.close()
+    refused = cli(data_dir, "movimientos", "importar", path)
+    assert refused.returncode != 0 and "NSS" in refused.stderr
+
+    services = open_services(data_dir, clock)
+    try:
+        leida = mapeos.leer(mapeos.Importacion.MOVIMIENTOS, path)
+        campos = tuple(ELEGIR.get(c, f) for c, f in leida.mapeo.items())
+        corregida = mapeos.leer(mapeos.Importacion.MOVIMIENTOS, path, Guia(2, campos))
+        assert services.mapeos.recordar(CLI_ACTOR, mapeos.Importacion.MOVIMIENTOS, corregida)
+    finally:
+        services.close()
+    imported = cli(data_dir, "movimientos", "importar", archivo_propio(tmp_path / "nov.csv", 2))
+    assert imported.returncode == 0, imported.stderr
+    assert "CSV: 6 movimientos nuevos" in imported.stdout

@@ -67,3 +67,57 @@ def test_cargar_and_estado_for_the_installation(tmp_path):
         assert services.codigos_postales.buscar("58000").entidad == "Michoacán"
     finally:
         services.close()
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_cargar_refuses_a_half_file_a_device_and_cp850_and_drops_repeats(tmp_path):
+    data_dir = tmp_path / "datos"
+    data_dir.mkdir()
+    assert run(["sepomex", "cargar", str(sd.escribir(tmp_path / "CPdescarga.txt"))], data_dir)
+
+    # A file cut at a line end: half the colonias, three entidades fewer.
+    mitad = sd.escribir(tmp_path / "mitad" / "CPdescarga.txt", sd.ASENTAMIENTOS[:8])
+    rechazado = run(["sepomex", "cargar", str(mitad)], data_dir)
+    assert rechazado.returncode == 2
+    assert rechazado.stderr.startswith(
+        "El archivo CPdescarga.txt tiene 8 colonias de 2 entidades y el catálogo cargado 15 de "
+        "5: cargarlo quitaría 7 colonias (46 %) y las entidades Estado de México, Michoacán, "
+        "Veracruz."
+    )
+
+    cero = tmp_path / "cero" / "CPdescarga.txt"
+    cero.parent.mkdir()
+    cero.symlink_to("/dev/zero")
+    dispositivo = run(["sepomex", "cargar", str(cero)], data_dir)
+    assert dispositivo.returncode == 2
+    assert dispositivo.stderr.startswith(f"{cero} no es un archivo común (es un dispositivo")
+
+    dos = tmp_path / "dos" / "CPdescarga.txt"
+    dos.parent.mkdir()
+    fila = ("06600", "Cuauhtémoc", "Colonia", "Cuauhtémoc", "Ciudad de México", "", "09")
+    dos.write_bytes(sd.texto([fila, *sd.ASENTAMIENTOS]).encode("cp850"))
+    codificacion = run(["sepomex", "cargar", str(dos)], data_dir)
+    assert codificacion.returncode == 2
+    assert codificacion.stderr.startswith(
+        "El archivo CPdescarga.txt no está en la codificación del catálogo oficial "
+        "(Windows-1252 o UTF-8): la línea 3 tiene «Cuauht‚moc»"
+    )
+    for fallido in (rechazado, dispositivo, codificacion):
+        assert "Traceback" not in fallido.stderr
+
+    estado = run(["sepomex", "estado"], data_dir)
+    assert "Asentamientos (colonias): 15" in estado.stdout
+    assert "Archivo: CPdescarga.txt (cargado en este equipo)" in estado.stdout
+
+    repetido = sd.texto(sd.ASENTAMIENTOS * 13).encode("latin-1")
+    zipped = sd.escribir_zip(tmp_path / "CPdescarga.zip", {"CPdescarga.txt": repetido})
+    cargado = run(["sepomex", "cargar", str(zipped)], data_dir)
+    assert cargado.returncode == 0, cargado.stderr
+    assert cargado.stdout.splitlines()[0] == (
+        "Catálogo de códigos postales cargado: 15 asentamientos."
+    )
+    assert "Renglones repetidos omitidos: 180" in cargado.stdout
+
+    assert run(["sepomex", "cargar", "--parcial", str(mitad)], data_dir).returncode == 0
+    assert "Asentamientos (colonias): 8" in run(["sepomex", "estado"], data_dir).stdout

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 DEMO_RFC = "ABC010101AB1"
 DEMO_RFC_REPRESENTANTE = "HEGT7610034S2"
@@ -151,7 +152,8 @@ def demo_trabajadores(count: int, anio: int, seed: int = 2026) -> list:
     salarios = salarios_de(anio)
     nombres = ("ANA", "LUIS", "MARIA", "JOSE", "ROSA", "JUAN", "LAURA", "PEDRO")
     apellidos = ("GARCIA", "LOPEZ", "MARTINEZ", "HERNANDEZ", "PEREZ", "SANCHEZ", "RAMIREZ")
-    filas, vistos = [], set()
+    filas: list[Any] = []
+    vistos: set[str] = set()
     while len(filas) < count:
         nss10 = f"{rng.randrange(1, 100):02d}{rng.randrange(10**8):08d}"
         nss = nss10 + nss_check_digit(nss10)

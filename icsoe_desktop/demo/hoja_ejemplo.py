@@ -55,7 +55,7 @@ def escribir_hoja_movimientos(path: Path, registro: str = "Y5412345106") -> Path
     from openpyxl.styles import Font, PatternFill
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one sheet
     sheet.title = "Movimientos"
     sheet["A1"] = TITULO
     sheet["A1"].font = Font(bold=True, size=14)
@@ -145,9 +145,10 @@ def hoja_widget(path: Path):
                 item.setBackground(QColor("#" + cell.fill.fgColor.rgb[-6:]))
             if isinstance(cell.value, int | float):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(cell.row - 1, cell.column - 1, item)
+            table.setItem(cell.row - 1, cell.column - 1, item)  # type: ignore[operator]  # read: has a row
         if len([c for c in row if c.value is not None]) == 1 and row[0].value is not None:
-            table.setSpan(row[0].row - 1, 0, 1, columns)  # a title runs over the empty cells
+            # A title runs over the empty cells.
+            table.setSpan(row[0].row - 1, 0, 1, columns)
     book.close()
     table.resizeColumnsToContents()
     for c in range(columns):

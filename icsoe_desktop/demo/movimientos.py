@@ -6,8 +6,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from icsoe_desktop.domain.contacto import curp_check_digit
 from icsoe_desktop.domain.identifiers import nss_check_digit
@@ -170,7 +171,7 @@ def create_demo_movimientos(
     """Insert ``count`` demo movements (and the demo registros patronales) in batches; return
     how many were new (running it again adds nothing)."""
     ensure_demo_registros(store)
-    table = MovimientoRow.__table__
+    table = cast(Table, MovimientoRow.__table__)
     buffer: list[dict] = []
     read = added = 0
     statement = insert(table).prefix_with("OR IGNORE")

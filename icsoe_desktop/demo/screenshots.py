@@ -6,6 +6,13 @@ It always works on a throw-away data dir: the user's real data is never touched.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from icsoe_desktop.services.container import Services
+
 import os
 import tempfile
 from collections.abc import Callable
@@ -86,7 +93,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     )
     from icsoe_desktop.services.container import open_services
 
-    app = QApplication.instance() or QApplication([])
+    app = cast(QApplication, QApplication.instance()) or QApplication([])
     apply_style(app)
     services = open_services(data_dir)
     written: list[Path] = []
@@ -228,7 +235,7 @@ def _render(out: Path, data_dir: Path) -> list[Path]:
     return written
 
 
-def _wizard(services) -> object:
+def _wizard(services: Services) -> ConfiguracionInicialWizard:
     """Configuración inicial at its first pending step; its buttons open nothing here."""
     from icsoe_desktop.gui.configuracion.inicial import ORDER, ConfiguracionInicialWizard
 
@@ -367,6 +374,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
         main = VentanaPrincipal(services, "idse@nominas.com")
         main.movimientos.tabs.setCurrentIndex(4)
         panel = main.movimientos.lotes
+        assert panel is not None  # built with the window
         panel.registro.setCurrentIndex(panel.registro.findText(registro))
         panel.pendientes.setData(  # one row chosen, as a clerk would
             panel.pendientes.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
@@ -392,6 +400,7 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
         "32_hoja_movimientos_con_titulo",
         lambda: hoja_widget(escribir_hoja_movimientos(data_dir / "movimientos_noviembre.xlsx")),
     )
+    shot("33_asistente_importacion", lambda: _asistente(data_dir))
     rejected = next(d for d in services.lotes.detalle(lote_id) if d.resultado == "rechazado")
     shot(
         "26_corregir_movimiento",
@@ -399,6 +408,33 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
             services, rejected.movimiento_id, rejected.causa_rechazo, "idse@nominas.com"
         ),
     )
+
+
+def _asistente(data_dir: Path) -> object:
+    """The import assistant on another nómina system's file: a title above, three columns it
+    cannot name (NSS, SBC and CURP under other headers) and a TOTAL row below."""
+    import csv
+
+    from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDialog
+    from icsoe_desktop.services.archivos import mapeos
+
+    path = data_dir / "movimientos_nomina.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(["Reporte de movimientos afiliatorios — noviembre 2026"])
+        encabezado = "Registro Patronal,Nombre,Apellido Paterno,Apellido Materno,Num. afiliación,"
+        encabezado += "Sueldo diario integrado,Fecha,Clave única,Movimiento"
+        writer.writerow(encabezado.split(","))
+        for fila in (
+            "Y5412345106,CLAUDIA,LOPEZ,RUIZ,12000000377,651.84,01/11/2026,LORC800101MDFPZL09,"
+            "08 Reingreso",
+            "Y5412345106,OSCAR,PEREZ,,12000000740,522.88,15/11/2026,PEXO790505HDFRSS02,"
+            "07 Modificación de salario",
+        ):
+            writer.writerow(fila.split(","))
+        writer.writerow(["TOTAL", "", "", "", "", "1,174.72", "", "", ""])
+    importacion = mapeos.Importacion.MOVIMIENTOS
+    return AsistenteImportacionDialog(importacion, path, mapeos.leer(importacion, path))
 
 
 def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
@@ -669,7 +705,9 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     shot("70_informativas_inicio", inicio)
     shot("71_nueva_informativa", lambda: NuevaInformativaDialog(services, curp, DEMO_RFC))
 
-    def ventana(actor: str = curp, uuid: str = en_captura, firma: bool = False) -> object:
+    def ventana(
+        actor: str = curp, uuid: str = en_captura, firma: bool = False
+    ) -> InformativaWindow:
         return InformativaWindow(services, actor, DEMO_RFC, uuid, firma)
 
     shot("72_informativa_contratos", ventana)

@@ -54,5 +54,5 @@ def _spanish_plural(singular: str, plural: str, count: int) -> str:
 
 def install() -> None:
     """From now on argparse writes in Spanish (it reads these two names at each message)."""
-    argparse._ = _spanish  # type: ignore[attr-defined]
-    argparse.ngettext = _spanish_plural  # type: ignore[attr-defined]
+    argparse._ = _spanish  # type: ignore[attr-defined]  # argparse's gettext, undeclared
+    argparse.ngettext = _spanish_plural  # type: ignore[attr-defined]  # as above

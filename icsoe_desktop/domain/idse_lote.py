@@ -12,7 +12,7 @@ from datetime import datetime
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import is_ascii_digits
-from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO, Movimiento
+from icsoe_desktop.domain.movimientos import BAJA, CAMPO, MODIFICACION, REINGRESO, Movimiento
 
 RECORD_LENGTH = 168
 FORMAT_ID = "9"
@@ -97,7 +97,7 @@ def carried(mov: Movimiento) -> Movimiento:
         for f in fields(Movimiento)
         if f.name not in names and f.name not in ("tipo", "fecha", "estado", "salario")
     }
-    return replace(mov, salario=None, estado=Movimiento.estado, **defaults)
+    return replace(mov, salario=None, estado=CAMPO["estado"].default, **defaults)
 
 
 def format_line(mov: Movimiento) -> str:
@@ -192,7 +192,7 @@ def parse_line(line: str) -> Movimiento:
             values["sbc"] = int(raw)
         else:
             values[name] = raw.strip()
-    return Movimiento(tipo=tipo, fecha=values.pop("fecha"), **values)  # type: ignore[arg-type]
+    return Movimiento(tipo=tipo, fecha=values.pop("fecha"), **values)
 
 
 def looks_like_lote(first_line: str) -> bool:

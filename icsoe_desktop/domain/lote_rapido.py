@@ -13,9 +13,11 @@ from __future__ import annotations
 import functools
 import re
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import MISSING, fields
 from datetime import date
 from operator import itemgetter
+from typing import Any, TypeVar
 
 from icsoe_desktop.domain.contacto import curp_pattern, curp_tail_ok
 from icsoe_desktop.domain.identifiers import luhn_ok
@@ -35,7 +37,7 @@ from icsoe_desktop.domain.movimientos import (
 
 # A line's values by name, in Movimiento's field order (what the importer's insert takes): a
 # tuple, so the importer slices it as it comes.
-Valores = namedtuple("Valores", [f.name for f in fields(Movimiento)])  # type: ignore[misc]
+Valores = namedtuple("Valores", [f.name for f in fields(Movimiento)])  # type: ignore[misc]  # names from CAMPOS
 # The order LoteChecker packs what a lote line carries (one tuple display: building the named
 # tuple by keyword took a fifth of the check); a field of Movimiento the lote does not carry
 # takes its default, and all are put in Valores' order by name.
@@ -56,10 +58,12 @@ _DIGITS = re.compile(r"[0-9]+")
 _CACHE_LIMIT = 50_000  # names, dates, guías repeat: each raw field checked once
 
 
-_UNSEEN = object()
+# Any: what a cache's get() gives back is then its value's type (no cast in the hot loop).
+_UNSEEN: Any = object()
+_T = TypeVar("_T")
 
 
-def _cached(cache: dict[str, str | None], raw: str, check) -> str | None:
+def _cached(cache: dict[str, _T | None], raw: str, check: Callable[[str], _T | None]) -> _T | None:
     if raw in cache:
         return cache[raw]
     value = check(raw)
@@ -77,7 +81,7 @@ def _name_optional(raw: str) -> str | None:
     return "" if not raw.strip() else _name_required(raw)
 
 
-def _number(width: int):
+def _number(width: int) -> Callable[[str], str | None]:
     def check(raw: str) -> str | None:
         text = raw.strip()
         if not text:
@@ -186,7 +190,9 @@ class LoteChecker:
             return None
         if tipo == BAJA:
             raw_fecha, raw_guia, raw_clave, causa = groups[5:]
-            curp, sbc, trabajador, salario, jornada, umf = "", None, "", "", "", ""
+            curp, trabajador, salario, jornada = "", "", "", ""
+            sbc: int | None = None
+            umf: str | None = ""
         else:
             if tipo == REINGRESO:
                 raw_sbc, trabajador, salario, jornada, raw_fecha, raw_umf = groups[5:11]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.dias_habiles import sumar_habiles
@@ -101,7 +101,15 @@ def primera_fecha_en_plazo(hoy: date) -> date:
 POR_VENCER, VENCIDOS = "por_vencer", "vencidos"
 
 
-def plazo(clave: str, hoy: date) -> dict[str, object]:
+class Terminos(TypedDict, total=False):
+    """Search terms a filter of the grid sets (fields of the grid's Filtro)."""
+
+    estado: str
+    fecha_inicial: date
+    fecha_final: date
+
+
+def plazo(clave: str, hoy: date) -> Terminos:
     """The search terms of «Por vencer» and «Vencidos»: the pendientes whose deadline is still
     ahead (or today) and those whose deadline has passed, as a range of fechas."""
     primera = primera_fecha_en_plazo(hoy)
@@ -147,7 +155,7 @@ class Campo:
     # Searches the column offers in the grid's «Estado aviso» list: key → label, and the terms
     # (Filtro fields) each one sets for today.
     filters: dict[str, str] | None = None
-    filter_terms: Callable[[str, date], dict[str, object]] | None = None
+    filter_terms: Callable[[str, date], Terminos] | None = None
 
     @property
     def stored(self) -> bool:
@@ -165,11 +173,13 @@ class Campo:
         if value is None or value == "":
             return ""
         if self.catalog is not None:
-            return self.catalog.get(value, value)
+            texto: str = self.catalog.get(value, value)
+            return texto
         if self.kind == MONEY:
             return pesos_text(value)
         if self.kind == DATE:
-            return value.strftime("%d/%m/%Y")
+            fecha: date = value
+            return fecha.strftime("%d/%m/%Y")
         return str(value)
 
 
@@ -224,33 +234,58 @@ CAMPO = {c.attr: c for c in CAMPOS}
 
 
 class _Movimiento:
+    # Read by the properties below; the fields themselves come from CAMPOS (make_dataclass).
+    registro_patronal: str
+    nss: str
+    tipo: str
+    fecha: date
+    nombre: str
+    primer_apellido: str
+    segundo_apellido: str
+
     @property
     def key(self) -> tuple[str, str, str, date]:
         """What makes a movement unique: re-importing it adds nothing."""
-        return (self.registro_patronal, self.nss, self.tipo, self.fecha)  # type: ignore[attr-defined]
+        return (self.registro_patronal, self.nss, self.tipo, self.fecha)
 
     @property
     def nombre_completo(self) -> str:
-        parts = (self.nombre, self.primer_apellido, self.segundo_apellido)  # type: ignore[attr-defined]
+        parts = (self.nombre, self.primer_apellido, self.segundo_apellido)
         return " ".join(p for p in parts if p)
 
 
-_PYTHON = {"text": str, "int": int, "date": date}
-# One movement as IDSE sees it, its fields the domain columns of CAMPOS (keywords only). Money
-# is in centavos; ``None`` where the kind has no value.
-Movimiento = dataclasses.make_dataclass(
-    "Movimiento",
-    [
-        (c.attr, _PYTHON[c.sql] | None if c.nullable else _PYTHON[c.sql], field(default=c.default))
-        for c in CAMPOS
-        if c.domain
-    ],
-    bases=(_Movimiento,),
-    frozen=True,
-    kw_only=True,
-)
-Movimiento.__module__ = __name__
-Movimiento.__doc__ = "One movement as IDSE sees it (CAMPOS' domain columns, by keyword)."
+if TYPE_CHECKING:
+
+    class Movimiento(_Movimiento):
+        """What the type checker knows of the class made below: the fields named above, any
+        other CAMPOS field by keyword (built at run time, so a new column needs no line here)."""
+
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+        def __init__(self, **fields: Any) -> None: ...
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    _PYTHON = {"text": str, "int": int, "date": date}
+    # One movement as IDSE sees it, its fields the domain columns of CAMPOS (keywords only).
+    # Money is in centavos; ``None`` where the kind has no value.
+    Movimiento = dataclasses.make_dataclass(
+        "Movimiento",
+        [
+            (
+                c.attr,
+                _PYTHON[c.sql] | None if c.nullable else _PYTHON[c.sql],
+                field(default=c.default),
+            )
+            for c in CAMPOS
+            if c.domain
+        ],
+        bases=(_Movimiento,),
+        frozen=True,
+        kw_only=True,
+    )
+    Movimiento.__module__ = __name__
+    Movimiento.__doc__ = "One movement as IDSE sees it (CAMPOS' domain columns, by keyword)."
 
 
 def normalize_name(value: str) -> str:

@@ -149,12 +149,18 @@ def version(number: int, updated_at: datetime, deleted: bool, data: dict[str, An
 
 
 def conflict(seq: int, lost: Version) -> Conflict:
-    return {"seq": seq, **lost}
+    return {
+        "seq": seq,
+        "version": lost["version"],
+        "updated_at": lost["updated_at"],
+        "deleted": lost["deleted"],
+        "data": lost["data"],
+    }
 
 
 def loser(row: PulledRow) -> Conflict:
     """A pulled row kept as a conflict (a «duplicado», an «invalido»): its version and seq."""
-    return {k: row[k] for k in ("seq", "version", "updated_at", "deleted", "data")}
+    return conflict(row["seq"], row)
 
 
 def pulled_row(table: str, row_uuid: str, seq: int, current: Version) -> PulledRow:
@@ -221,7 +227,7 @@ def pulled_groups(
 ) -> list[PulledGroup]:
     """(table, uuid, seq, version, updated_at, deleted, data) rows, in sequence order, as
     PulledGroups: one per table and set of data columns, each in the rows' order."""
-    members: dict[tuple[str, tuple[str, ...]], list[tuple]] = {}
+    members: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
     for row in rows:
         members.setdefault((row[0], tuple(row[6])), []).append(row)
     groups: list[PulledGroup] = []
@@ -255,7 +261,11 @@ def groups_of_rows(rows: Iterable[PulledRow]) -> list[PulledGroup]:
     return [
         {
             "table": table,
-            **{name: [row[name] for row in found] for name in ENVELOPE},  # type: ignore[misc]
+            "uuid": [row["uuid"] for row in found],
+            "seq": [row["seq"] for row in found],
+            "version": [row["version"] for row in found],
+            "updated_at": [row["updated_at"] for row in found],
+            "deleted": [row["deleted"] for row in found],
             "columns": list(columns),
             "values": [[row["data"][name] for row in found] for name in columns],
         }
@@ -338,7 +348,7 @@ def _fits_group(group: Any) -> bool:
     if not isinstance(group, dict) or not isinstance(group.get("table"), str):
         return False
     columns, values = group.get("columns"), group.get("values")
-    lists = [group.get(name) for name in ENVELOPE]
+    lists: list[Any] = [group.get(name) for name in ENVELOPE]
     if not isinstance(columns, list) or not isinstance(values, list):
         return False
     if not all(isinstance(column, list) for column in (*lists, *values)):

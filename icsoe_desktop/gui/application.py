@@ -25,6 +25,7 @@ from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
     from icsoe_desktop.gui.single_instance import SingleInstance
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
     from icsoe_desktop.services.acceso.idse_sign_in import IdseSignIn, Usuarios
@@ -87,7 +88,7 @@ class Application(QObject):
         self.services: Services | None = None
         self.login = IdseLoginWindow()
         self.main: VentanaPrincipal | None = None
-        self.icsoe: QWidget | None = None
+        self.icsoe: IcsoeInicioWindow | None = None
         self.mail_timer = QTimer(self)
         self.mail_timer.setInterval(MAIL_RETRY_MS)
         self.mail_timer.timeout.connect(self.send_mail_in_background)
@@ -257,8 +258,9 @@ class Application(QObject):
         if window is self.login:
             self.open_icsoe()
         if self.icsoe is not None and self.icsoe.isVisible():
-            self.icsoe.open_crear_contrasena(codigo)  # type: ignore[attr-defined]
+            self.icsoe.open_crear_contrasena(codigo)
             return
+        assert self.services is not None  # handle_arguments() waits for them
         dialog = IcsoeCrearContrasenaDialog(self.services, codigo, window)
         if ejecutar_modal(dialog):
             self.send_mail_in_background()

@@ -82,7 +82,7 @@ class AyudaF1(QObject):
             return False
         from PySide6.QtCore import Qt
 
-        if event.key() != Qt.Key.Key_F1:  # type: ignore[attr-defined]
+        if event.key() != Qt.Key.Key_F1:  # type: ignore[attr-defined]  # a QKeyEvent (KeyPress)
             return False
         focused = QApplication.focusWidget()
         origen = focused if focused is not None and focused.window() is watched else watched
@@ -97,7 +97,7 @@ def instalar(app: QApplication | None = None) -> AyudaF1:
     """F1 for every window of ``app`` (once: a second call returns the same filter)."""
     from shiboken6 import isValid
 
-    app = app or QApplication.instance()  # type: ignore[assignment]
+    app = app or QApplication.instance()  # type: ignore[assignment]  # checked below
     assert isinstance(app, QApplication)
     if _instalado and isValid(_instalado[0]) and _instalado[0].parent() is app:
         return _instalado[0]

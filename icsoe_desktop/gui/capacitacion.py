@@ -4,13 +4,15 @@ says so, so nobody takes practice work for real (services/capacitacion.py decide
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import QLabel, QWidget
 
 from icsoe_desktop.services.capacitacion import MARCA, capacitacion_activa
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QBoxLayout
+
     from icsoe_desktop.services.container import Services
 
 SUFIJO = f" — {MARCA}"
@@ -35,5 +37,5 @@ def poner_banda(host: QWidget, services: Services, rfc: str | None = None) -> QL
     banda.setObjectName("capacitacionBanda")
     banda.setStyleSheet(BANDA_ESTILO)
     banda.setWordWrap(True)
-    host.layout().insertWidget(0, banda)
+    cast("QBoxLayout", host.layout()).insertWidget(0, banda)  # the window's own, a box
     return banda

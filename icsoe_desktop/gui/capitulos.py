@@ -56,6 +56,9 @@ CAPITULOS: dict[str, Capitulo] = {
     # Movimientos con IDSE
     "movimientos.ventana.MovimientosIdse": Capitulo("04_movimientos.md"),
     "movimientos.rechazos.RechazosDialog": Capitulo("04_movimientos.md", "Importar movimientos"),
+    "kit.asistente_importacion.AsistenteImportacionDialog": Capitulo(
+        "04_movimientos.md", "El asistente de importación"
+    ),
     "movimientos.lotes.LotesPanel": Capitulo("04_movimientos.md", "Lotes"),
     "movimientos.corregir.CorregirMovimientoDialog": Capitulo(
         "04_movimientos.md", "Corregir un movimiento rechazado"

@@ -81,7 +81,7 @@ class _Pagina(QTextBrowser):
     """The chapter's page: a screenshot wider than the page is scaled down to its width when it
     is loaded (Markdown gives an image no size)."""
 
-    def loadResource(self, kind: int, url: QUrl) -> object:
+    def loadResource(self, kind: int, url: QUrl | str) -> object:
         recurso = super().loadResource(kind, url)
         if kind != QTextDocument.ResourceType.ImageResource.value or recurso is None:
             return recurso
@@ -268,6 +268,7 @@ def abrir_manual(
     window that already has its manual open reuses it."""
     from PySide6.QtCore import Qt
 
+    manual: ManualWindow | None
     if isinstance(ventana, ManualWindow):
         manual = ventana
     else:

@@ -55,7 +55,9 @@ def send_to_running(name: str, args: list[str]) -> bool:
     socket.flush()
     delivered = socket.waitForBytesWritten(WRITE_MS) or socket.bytesToWrite() == 0
     # Wait for the running app's «ok» so the arguments are not lost if this process ends first.
-    acknowledged = socket.waitForReadyRead(WRITE_MS) and socket.readAll().data().startswith(b"ok")
+    acknowledged = socket.waitForReadyRead(WRITE_MS) and bytes(socket.readAll().data()).startswith(
+        b"ok"
+    )
     socket.disconnectFromServer()
     return delivered and acknowledged
 
@@ -108,7 +110,7 @@ class SingleInstance(QObject):
                 socket.deleteLater()
         for socket in [s for s in self._clients if s.canReadLine()]:
             self._clients.remove(socket)
-            line = socket.readLine(MAX_MESSAGE + 1).data()
+            line = bytes(socket.readLine(MAX_MESSAGE + 1).data())
             socket.write(b"ok\n")
             socket.flush()
             socket.disconnectFromServer()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 try:  # the one hash needed before the first window, without hashlib's OpenSSL (~3 ms)
-    from _sha256 import sha256
+    from _sha256 import sha256  # type: ignore[import-not-found]  # CPython builtin, no stubs
 except ImportError:  # an interpreter without the builtin module
     from hashlib import sha256
 

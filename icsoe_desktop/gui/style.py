@@ -49,7 +49,7 @@ def apply_style(app: QApplication, sheet: bool = True) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico))
 
 
-def spanish_qt_translator(parent: QObject) -> QTranslator | None:
+def spanish_qt_translator(parent: QObject | None) -> QTranslator | None:
     """Qt's own Spanish texts (``qtbase_es.qm``); None when the installation lacks them."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -101,7 +102,7 @@ class Integridad:
         return self.problema
 
 
-def _entrada(row: tuple) -> str:
+def _entrada(row: tuple[Any, ...]) -> str:
     at = str(row[2] or "")[:16]
     return f"la entrada {row[0]} ({at}, {row[4]})"
 

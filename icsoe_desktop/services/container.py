@@ -28,6 +28,7 @@ from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:
+    from icsoe_desktop.services.archivos.mapeos import MapeosService
     from icsoe_desktop.services.capturistas.acceso import AccesoCapturistaService
     from icsoe_desktop.services.capturistas.administracion import CapturistasService
     from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
@@ -51,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _LAZY = (
+    "mapeos",
     "registros",
     "certificates",
     "movimientos",
@@ -230,6 +232,13 @@ class Services:
         from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 
         return CodigosPostalesService(self.data_dir, self.clock)
+
+    @cached_property
+    def mapeos(self) -> MapeosService:
+        """How the clerk said this empresa's files read (the import assistant)."""
+        from icsoe_desktop.services.archivos.mapeos import MapeosService
+
+        return MapeosService(self.carpeta, self.store, self.audit, self.permisos_empresa)
 
     @cached_property
     def registros(self) -> RegistrosService:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import (
@@ -385,12 +386,12 @@ class ContratistasService:
     # --- internals -----------------------------------------------------------------------------
 
     @staticmethod
-    def _find(session, rfc: str) -> Contratista | None:
+    def _find(session: Session, rfc: str) -> Contratista | None:
         return session.scalar(
             select(Contratista).where(Contratista.rfc == rfc, Contratista.deleted.is_(False))
         )
 
-    def _get(self, session, rfc: str) -> Contratista:
+    def _get(self, session: Session, rfc: str) -> Contratista:
         row = self._find(session, rfc)
         if row is None:
             raise ValidationError(

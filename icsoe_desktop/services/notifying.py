@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.correo.mail import MailService
+from icsoe_desktop.services.correo.mail import Outbox
 from icsoe_desktop.store.db import Store
 
 
 class NotifyingService:
     def __init__(
-        self, store: Store, audit: AuditService, mail: MailService, clock: Clock = utcnow
+        self, store: Store, audit: AuditService, mail: Outbox, clock: Clock = utcnow
     ) -> None:
         self._store = store
         self._audit = audit

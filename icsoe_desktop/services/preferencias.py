@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.files import atomic_write
@@ -74,18 +75,18 @@ class PreferenciasService:
         self._escribir(todo)
 
     @staticmethod
-    def _de(todo: dict, usuario: str) -> dict:
+    def _de(todo: dict[str, Any], usuario: str) -> dict[str, Any]:
         usuario_prefs = todo.get(_clave(usuario))
         if not isinstance(usuario_prefs, dict):
             usuario_prefs = todo[_clave(usuario)] = {}
         return usuario_prefs
 
-    def _escribir(self, todo: dict) -> None:
+    def _escribir(self, todo: dict[str, Any]) -> None:
         texto = json.dumps(todo, ensure_ascii=False, indent=1, sort_keys=True)
         with atomic_write(self._path) as temporary:
             temporary.write_text(texto, encoding="utf-8")
 
-    def _leer(self) -> dict:
+    def _leer(self) -> dict[str, Any]:
         try:
             texto = self._path.read_text(encoding="utf-8")
         except FileNotFoundError:

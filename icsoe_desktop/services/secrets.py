@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 SERVICE_PREFIX = "icsoe-desktop"
@@ -54,7 +58,7 @@ def _once(message: str, name: str) -> None:
         log.warning(message, name)
 
 
-def choose_backend():
+def choose_backend() -> KeyringBackend | None:
     """The keyring backend the app may keep secrets in, or None."""
     import keyring
     from keyring.backend import by_priority, get_all_keyring
@@ -73,7 +77,7 @@ def choose_backend():
 class SecretsService:
     """Thin wrapper over ``keyring``, imported lazily (it is slow to load)."""
 
-    def _backend(self):
+    def _backend(self) -> KeyringBackend | None:
         """The backend to use, or None (then nothing is saved or read)."""
         try:
             from keyring.backends.fail import Keyring as FailKeyring

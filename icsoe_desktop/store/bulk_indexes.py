@@ -20,8 +20,9 @@ when none is missing)."""
 from __future__ import annotations
 
 import logging
+from typing import cast
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 
 from icsoe_desktop.store import conteo
 from icsoe_desktop.store.models import MovimientoRow
@@ -61,7 +62,7 @@ def restore(conn: Connection) -> list[str]:
     threads = conn.exec_driver_sql("PRAGMA threads").scalar()
     conn.exec_driver_sql(f"PRAGMA threads={SORTER_THREADS}")
     try:
-        for index in MovimientoRow.__table__.indexes:
+        for index in cast(Table, MovimientoRow.__table__).indexes:
             if index.name in missing:
                 index.create(conn, checkfirst=False)  # missing, read above in this
                 # transaction; a check would reflect the month indexes, which SQLAlchemy

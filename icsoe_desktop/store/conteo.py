@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-from icsoe_desktop.store import pendientes, sumas
+from icsoe_desktop.store import pendientes, plain, sumas
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def insert_counted(
     unsent count's state trigger dropped too; the batch is counted once states and rows are
     in. While ``COUNTED_BY`` is dropped (a big pull's first pages) nothing is counted: its
     ``recount`` will."""
-    found = dict(
+    found: dict[str, str] = dict(
         conn.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE name IN (?, ?, ?, ?, ?)",
             (INSERT_TRIGGER, SUMS_TRIGGER, UNSENT_TRIGGER, UNSENT_STATE_TRIGGER, COUNTED_BY),
@@ -94,11 +94,11 @@ def insert_counted(
     trigger = triggers.get(INSERT_TRIGGER)
     if trigger is None:  # a schema without counts (before 0010): nothing to keep
         return insert()
-    if not conn.connection.dbapi_connection.in_transaction:
+    if not plain.driver(conn).in_transaction:
         # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE: without this
         # BEGIN the DROP would commit on its own and outlive a rollback.
         conn.exec_driver_sql("BEGIN")
-    before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar()
+    before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar_one()
     if states is None:
         triggers.pop(UNSENT_STATE_TRIGGER, None)
     for name in triggers:
@@ -119,13 +119,13 @@ def insert_counted(
             else:
                 _add_tallied(conn, Counter(live))
             if SUMS_TRIGGER in triggers:
-                sumas.add_inserted(conn.connection.driver_connection, "movimientos", before)
+                sumas.add_inserted(plain.driver(conn), "movimientos", before)
             if states is not None and not failed:
                 # After the sums: a new state of a row here adds nothing to them (its trigger
                 # stays), while add_inserted would take it out as a state without its row.
                 states()
             if UNSENT_TRIGGER in triggers:
-                pendientes.add_inserted(conn.connection.driver_connection, "movimientos", before)
+                pendientes.add_inserted(plain.driver(conn), "movimientos", before)
             # IF NOT EXISTS: after a rollback the triggers are back already.
             for sql in triggers.values():
                 conn.exec_driver_sql(

@@ -32,12 +32,12 @@ def large_page_cache(connection: Connection, mib: int = 32) -> Iterator[None]:
     indexes no longer fit in SQLite's default 2 MiB and each insert goes back to the file: a
     third slower. Only for the write: kept on every pooled connection, the grid's searches on a
     million rows would hold ~100 MB more."""
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
     connection.exec_driver_sql(f"PRAGMA cache_size=-{mib * 1024}")
     # The counts triggers (movimientos_conteo) give each insert a statement journal; kept in
     # memory it costs ~0.9 s per 100,000 rows instead of ~2.9 s (bench/movimientos.py --insert).
     # It is one row's pages, dropped after each statement.
-    temp_store = connection.exec_driver_sql("PRAGMA temp_store").scalar()
+    temp_store = connection.exec_driver_sql("PRAGMA temp_store").scalar_one()
     _temp_store(connection, "MEMORY")
     try:
         yield
@@ -54,7 +54,7 @@ def rare_checkpoints(connection: Connection, pages: int = 16384) -> Iterator[Non
     the same index pages copied again at each page): about a quarter of a 100,000-row pull's
     commit time. The caller checkpoints once at the end (``checkpoint``) so no user's save
     pays for the backlog."""
-    previous = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    previous = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
     connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(pages)}")
     try:
         yield
@@ -94,7 +94,7 @@ def make_engine(path: Path) -> Engine:
         if _shared is None:
             _shared = (engine.dialect, engine._compiled_cache)
         else:
-            engine.dialect, engine._compiled_cache = _shared  # type: ignore[assignment]
+            engine.dialect, engine._compiled_cache = _shared  # type: ignore[assignment]  # private, shared
             engine.pool._dialect = engine.dialect
     return engine
 
@@ -199,7 +199,7 @@ def _drop_sync_bookkeeping(conn: Connection) -> None:
     connection parses them (~1 ms, twice the rest of the schema), and the login opens the
     catalog a few times before it answers. Its template comes without them
     (store/template.py): only a migration that creates them again has them dropped here."""
-    driver = conn.connection.driver_connection
+    driver = plain.driver(conn)
     sumas.drop_bookkeeping(driver)
     pendientes.drop_bookkeeping(driver)
 

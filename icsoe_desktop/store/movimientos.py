@@ -26,7 +26,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.store import conteo
+from icsoe_desktop.store import conteo, plain
 from icsoe_desktop.store.conteo import insert_counted
 from icsoe_desktop.store.models import sort_index_ddl, sort_indexes
 
@@ -47,7 +47,9 @@ def insert_sql(columns: Sequence[str]) -> str:
 
 def next_id(conn: Connection) -> int:
     """The id the next inserted row gets (ids are consecutive inside one transaction)."""
-    return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM movimientos").scalar())
+    return int(
+        conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM movimientos").scalar_one()
+    )
 
 
 def new_ids(conn: Connection, first_id: int) -> Iterator[tuple[int, tuple]]:
@@ -135,7 +137,7 @@ def rows_by_id(
         f"ON l.id = m.lote_id WHERE m.id IN ({', '.join('?' * len(keys))})"
     )
     found = {}
-    for r in conn.connection.driver_connection.execute(sql, [k for k, _v in keys]):
+    for r in plain.driver(conn).execute(sql, [k for k, _v in keys]):
         row = list(r)
         for i in dates:
             if row[i] is not None:
@@ -182,6 +184,19 @@ def curps_by_nss(conn: Connection | Session, nss: Sequence[str]) -> dict[str, st
             "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
         ),
         {"nss": json.dumps(sorted(set(nss)))},
+    )
+    return {nss: value for nss, value in rows}
+
+
+def sbcs_by_nss(conn: Connection | Session, nss: Sequence[str], hasta: date) -> dict[str, int]:
+    """NSS → SBC (centavos) of the live movements of these NSS dated up to ``hasta``: the
+    latest that has one, the SBC registered with the IMSS on that day."""
+    rows = conn.execute(
+        text(
+            "SELECT nss, sbc FROM movimientos WHERE deleted = 0 AND sbc > 0 AND fecha <= :hasta "
+            "AND nss IN (SELECT value FROM json_each(:nss)) ORDER BY fecha, id"
+        ),
+        {"nss": json.dumps(sorted(set(nss))), "hasta": hasta.isoformat()},
     )
     return {nss: value for nss, value in rows}
 

@@ -14,9 +14,13 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.store.migrations import MIGRATIONS_DIR
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
@@ -211,3 +215,10 @@ def add_audit(
         "INSERT INTO audit_log (uuid, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
         (new_uuid(), to_text(at), actor, action, target, detail),
     )
+
+
+def driver(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under an engine's ``conn`` (the bookkeeping's SQL runs on it)."""
+    raw = conn.connection.driver_connection
+    assert raw is not None  # a connection in use always has its driver's
+    return raw

@@ -12,15 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Column, Connection, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Connection, LargeBinary, Table, UniqueConstraint
 from sqlalchemy.types import Boolean, Date, DateTime, Integer
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.sync_registry import ENVELOPE, SYNCED, TableSpec
 from icsoe_desktop.store import bulk_indexes, conteo
 from icsoe_desktop.store.models import Base, CertificadoImss
+
+
+def _table(model: type[Any]) -> Table:
+    """A model's Table (SQLAlchemy types ``__table__`` as any FromClause)."""
+    return cast(Table, model.__table__)
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ class SyncedTable:
     @cached_property
     def columns(self) -> dict[str, Column]:
         """Columns sent in ``data`` (name → Column)."""
-        table = self.model.__table__
+        table = _table(self.model)
         return {
             c.name: c
             for c in table.columns
@@ -115,8 +120,8 @@ class SyncedTable:
     def natural_keys(self) -> tuple[tuple[str, ...], ...]:
         """Unique sent columns and unique sets of them (besides uuid): two desktops may create
         the same value offline (a registro patronal, or the same movimiento imported twice)."""
-        keys = [(name,) for name, c in self.columns.items() if c.unique]
-        for constraint in self.model.__table__.constraints:
+        keys: list[tuple[str, ...]] = [(name,) for name, c in self.columns.items() if c.unique]
+        for constraint in _table(self.model).constraints:
             if isinstance(constraint, UniqueConstraint):
                 names = tuple(c.name for c in constraint.columns)
                 if len(names) > 1 and all(n in self.columns for n in names):
@@ -164,7 +169,7 @@ _HOOKS: dict[str, dict[str, Any]] = {
     # «cambio» conflicts travel; «duplicado»/«invalido» ones each desktop finds on its own pull.
     "sync_conflicts": {"sent_rows": lambda model: model.kind == "cambio"},
 }
-_MODELS = {mapper.local_table.name: mapper.class_ for mapper in Base.registry.mappers}
+_MODELS = {_table(mapper.class_).name: mapper.class_ for mapper in Base.registry.mappers}
 
 SYNCED_TABLES: tuple[SyncedTable, ...] = tuple(
     SyncedTable(spec, _MODELS[spec.name], **_HOOKS.get(spec.name, {})) for spec in SYNCED

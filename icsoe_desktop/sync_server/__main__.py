@@ -4,6 +4,7 @@
         --listen 127.0.0.1:8765
     python -m icsoe_desktop.sync_server token create --database-url URL --empresa RFC \\
         --nombre "Escritorio nómina 1"
+    python -m icsoe_desktop.sync_server esquema show|reset --database-url URL --empresa RFC
 
 The database URL may also come from ``ICSOE_SYNC_DATABASE_URL``.
 """
@@ -14,10 +15,14 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
 from icsoe_desktop.sync_server.protocol import MAX_BATCH_ROWS, MAX_BODY_BYTES
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 KEEP_ALIVE_S = 65  # longer than any pause between two requests of one sync
 
@@ -64,6 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="revoca un token por su número")
     database(revoke)
     revoke.add_argument("id", type=int)
+
+    esquema = commands.add_parser(
+        "esquema", help="esquema de las empresas (el más reciente que anunció un escritorio)"
+    )
+    acciones = esquema.add_subparsers(dest="esquema_command", metavar="acción", required=True)
+    show = acciones.add_parser("show", help="muestra el esquema de cada empresa (o de una)")
+    database(show)
+    show.add_argument("--empresa", help="RFC de la empresa")
+    reset = acciones.add_parser(
+        "reset", help="olvida el esquema de una empresa: el próximo escritorio lo fija de nuevo"
+    )
+    database(reset)
+    reset.add_argument("--empresa", required=True, help="RFC de la empresa")
     return parser
 
 
@@ -91,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
 
 
-def _run(args: argparse.Namespace, engine) -> int:
+def _run(args: argparse.Namespace, engine: Engine) -> int:
     from icsoe_desktop.sync_server import db
 
     if args.command == "serve":
@@ -127,6 +145,8 @@ def _run(args: argparse.Namespace, engine) -> int:
             timeout_keep_alive=KEEP_ALIVE_S,
         )
         return 0
+    if args.command == "esquema":
+        return _esquema(args, engine)
     if args.token_command == "create":
         try:
             issued = db.create_token(engine, args.empresa, args.nombre)
@@ -146,6 +166,29 @@ def _run(args: argparse.Namespace, engine) -> int:
         print(f"No existe el token {args.id}.", file=sys.stderr)
         return 2
     print(f"Token {args.id} revocado.")
+    return 0
+
+
+def _esquema(args: argparse.Namespace, engine: Engine) -> int:
+    from icsoe_desktop.sync_server import esquemas
+
+    if args.esquema_command == "show":
+        empresas = esquemas.listar(engine, args.empresa)
+        if args.empresa and not empresas:
+            print(f"No existe la empresa {args.empresa}.", file=sys.stderr)
+            return 2
+        print(f"Esquema del servidor: {esquemas.HEAD}")
+        for empresa in empresas:
+            print(f"{empresa.rfc}\t{empresa.esquema or '-'}\t{empresa.situacion}")
+        return 0
+    antes = esquemas.restablecer(engine, args.empresa)
+    if antes is None:
+        print(f"No existe la empresa {args.empresa}.", file=sys.stderr)
+        return 2
+    print(
+        f"Esquema de {antes.rfc} restablecido (era {antes.esquema or 'ninguno'}): el próximo "
+        "escritorio que sincronice lo fija de nuevo."
+    )
     return 0
 
 

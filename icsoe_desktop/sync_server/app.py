@@ -51,7 +51,13 @@ from starlette.routing import Route
 
 from icsoe_desktop.domain import sync_wire, tokens
 from icsoe_desktop.domain.sync_registry import spec
-from icsoe_desktop.sync_server import DATABASE_URL_ENV, MAX_BODY_ENV, MAX_ROWS_ENV, POOL_SIZE_ENV
+from icsoe_desktop.sync_server import (
+    DATABASE_URL_ENV,
+    MAX_BODY_ENV,
+    MAX_ROWS_ENV,
+    POOL_SIZE_ENV,
+    esquemas,
+)
 from icsoe_desktop.sync_server.db import POOL_TIMEOUT_S, prune_batches
 from icsoe_desktop.sync_server.models import (
     DesktopToken,
@@ -820,7 +826,8 @@ def create_app(
     engine: Engine, max_body: int = MAX_BODY_BYTES, max_rows: int = MAX_BATCH_ROWS
 ) -> Starlette:
     async def caller_of(request: Request) -> Caller:
-        _protocolo, esquema = parse_versions(request.headers)
+        protocolo, esquema = parse_versions(request.headers)
+        esquemas.revisar(esquema, protocolo)
         header = request.headers.get("authorization")
         return await run_in_threadpool(_authenticate, engine, header, esquema)
 
@@ -838,10 +845,11 @@ def create_app(
     pruned: dict[int, float] = {}
     pushes: dict[int, int] = {}
 
-    def push_and_prune(caller: Caller, body: bytes) -> dict[str, Any]:
+    def push_and_prune(caller: Caller, body: bytes, esquema: str | None) -> dict[str, Any]:
         # Parsed in a worker thread: 8 MiB of JSON would hold the event loop (every other
         # request) for the parse's whole time.
         parsed = parse_push_body(body, max_rows)
+        esquemas.revisar_renglones(parsed.rows, esquema)
         answer = push(engine, caller, parsed)
         if time.monotonic() - pruned.get(caller.empresa_id, -PRUNE_EVERY_S) >= PRUNE_EVERY_S:
             pruned[caller.empresa_id] = time.monotonic()
@@ -854,7 +862,8 @@ def create_app(
     async def push_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
         body = await _read_body(request, max_body)
-        return answer(caller, await run_in_threadpool(push_and_prune, caller, body))
+        esquema = request.headers.get(sync_wire.SCHEMA_HEADER)  # checked by caller_of
+        return answer(caller, await run_in_threadpool(push_and_prune, caller, body, esquema))
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from sqlalchemy import insert
 
 from icsoe_desktop.demo.movimientos import demo_rows
@@ -202,8 +202,8 @@ def test_contrato_saved_with_enter_and_reopened_with_its_values(
     type_text(qtbot, dialog.folio_repse, "AR12345/2022")
     type_text(qtbot, dialog.descripcion, "Servicios de limpieza especializada")
     type_text(qtbot, dialog.fecha_inicial.edit, "15/09/2026")
-    type_text(qtbot, dialog.declarados, "12x")  # only digits get in
-    assert dialog.declarados.text() == "12"
+    # No worker count is typed: the informativa's count is the worker list's.
+    assert dialog.findChild(QLineEdit, "trabajadoresDeclaradosEdit") is None
     qtbot.keyClick(dialog.descripcion, Qt.Key.Key_Return)  # Enter saves, even from the text
 
     assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted
@@ -216,7 +216,6 @@ def test_contrato_saved_with_enter_and_reopened_with_its_values(
         "Servicios de limpieza especializada",
         date(2026, 9, 15),
         None,  # the fecha final left empty while capturing
-        12,
     )
 
     reopened = shown(qtbot, ContratoDialog(services, rfc, rfc, informativa, uuid))
@@ -226,7 +225,6 @@ def test_contrato_saved_with_enter_and_reopened_with_its_values(
     assert reopened.folio_repse.text() == "AR12345/2022"
     assert reopened.descripcion.text() == "Servicios de limpieza especializada"
     assert reopened.fecha_inicial.text() == "15/09/2026" and reopened.fecha_final.text() == ""
-    assert reopened.declarados.text() == "12"
     assert not reopened.cambios()
 
 
@@ -236,11 +234,7 @@ def test_contrato_with_every_date_empty_is_saved(qtbot, services, rfc, informati
     dialog.contratante.setCurrentIndex(dialog.contratante.findData(uuid_contratante))
     click(qtbot, dialog.guardar)
     datos = services.informativas.contrato(dialog.contrato_uuid, rfc)
-    assert (datos.fecha_inicial, datos.fecha_final, datos.trabajadores_declarados) == (
-        None,
-        None,
-        None,
-    )
+    assert (datos.fecha_inicial, datos.fecha_final) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -285,7 +279,6 @@ def test_a_contract_without_contratante_is_refused_there(qtbot, services, rfc, i
         ("fecha_inicial", "fecha_inicial.edit"),
         ("fecha_final", "fecha_final.edit"),
         ("contratante", "contratante"),
-        ("trabajadores_declarados", "declarados"),
     ],
 )
 def test_campo_focuses_the_field_a_problem_names(qtbot, services, rfc, informativa, campo, widget):

@@ -9,6 +9,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -38,6 +39,7 @@ class Mundo:
     informativa: str
     contrato: str
     movimiento: int
+    archivo: Path  # a movimientos file under another system's headers (the import assistant)
 
 
 def sembrar(services, data_dir, tmp_path, smtp) -> Mundo:
@@ -52,7 +54,10 @@ def sembrar(services, data_dir, tmp_path, smtp) -> Mundo:
     informativa = services.informativas.crear(rfc, rfc, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, rfc, informativa)
     pendientes = [p for r in services.movimientos.registros() for p in services.lotes.pendientes(r)]
-    return Mundo(services, rfc, informativa, contrato, pendientes[0].id)
+    from tests.gui.test_asistente_importacion import archivo_propio
+
+    archivo = archivo_propio(tmp_path / "movimientos_de_otro_sistema.csv", titulos=1)
+    return Mundo(services, rfc, informativa, contrato, pendientes[0].id, archivo)
 
 
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
@@ -94,10 +99,12 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.informativa import problemas as informativa_problemas
     from icsoe_desktop.gui.informativa import ventana as informativa
     from icsoe_desktop.gui.informativa import verificar as verificar_constancia
+    from icsoe_desktop.gui.kit import asistente_importacion
     from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
     from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
     from icsoe_desktop.gui.sync import configuracion as sincronizacion
     from icsoe_desktop.gui.sync import conflictos
+    from icsoe_desktop.services.archivos import mapeos
     from icsoe_desktop.services.capturistas.acceso import CapturistaSesion
     from icsoe_desktop.services.movimientos.importar import LineaRechazada
     from tests.icsoe_helpers import CURP_ANA
@@ -197,6 +204,13 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         "informativa.problemas.ProblemasImportacionDialog": lambda m: (
             informativa_problemas.ProblemasImportacionDialog(
                 "", [Problema("x", "Falta el objeto del contrato.")]
+            )
+        ),
+        "kit.asistente_importacion.AsistenteImportacionDialog": lambda m: (
+            asistente_importacion.AsistenteImportacionDialog(
+                mapeos.Importacion.MOVIMIENTOS,
+                m.archivo,
+                mapeos.leer(mapeos.Importacion.MOVIMIENTOS, m.archivo),
             )
         ),
         "movimientos.rechazos.RechazosDialog": lambda m: rechazos_importacion.RechazosDialog(

@@ -437,3 +437,16 @@ def test_bulk_alta_refuses_an_empty_or_too_long_file_and_saves_nothing(services,
         "El archivo admite hasta 5000 capturistas.",
     )
     assert services.capturistas.total(rfc) == 0
+
+
+def test_a_workbook_without_the_optional_columns_names_them_per_row(services, rfc, tmp_path):
+    """No «Segundo apellido» nor «Teléfono» column: each row says what it lacks (no crash)."""
+    workbook = Workbook()
+    keep = [h for i, h in enumerate(BULK_HEADERS) if i not in (3, 5)]
+    workbook.active.append(keep)
+    workbook.active.append([CURP_BETO, "Beto", "García", "Capturista", "b@c.mx", "b@c.mx"])
+    workbook.save(tmp_path / "corto.xlsx")
+    report = services.capturistas_excel.alta_masiva(rfc, tmp_path / "corto.xlsx")
+    assert report.guardados == 0
+    assert [r.fila for r in report.rechazos] == [2]
+    assert "Segundo apellido" in report.rechazos[0].motivo

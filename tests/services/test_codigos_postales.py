@@ -104,7 +104,7 @@ def test_blank_lines_and_lines_of_bare_separators_are_skipped(catalogo, tmp_path
 
 def test_a_new_load_replaces_the_whole_catalogue(catalogo, tmp_path):
     catalogo.cargar(sd.escribir(tmp_path / "a.txt"))
-    catalogo.cargar(sd.escribir(tmp_path / "b.txt", sd.ASENTAMIENTOS[:1]))
+    catalogo.cargar(sd.escribir(tmp_path / "b.txt", sd.ASENTAMIENTOS[:1]), parcial=True)
     assert catalogo.buscar("25000") is None
     assert catalogo.buscar("06600").colonias == ("Juárez",)
     assert catalogo.estado().codigos_postales == 1
@@ -293,7 +293,7 @@ def test_a_newer_shipped_catalogue_replaces_an_older_one_but_not_a_newer_load(
     descargado = sd.escribir(tmp_path / "it" / "CPdescarga.txt", sd.ASENTAMIENTOS[:2])
     futuro = descargado.stat().st_mtime + 86400
     os.utime(descargado, (futuro, futuro))
-    catalogo.cargar(descargado)
+    catalogo.cargar(descargado, parcial=True)
     siguiente = CodigosPostalesService(data_dir, clock, incluidos=carpeta)
     assert siguiente.buscar("25000").colonias == ("Zona Centro",)
     assert not siguiente.estado().incluido
@@ -329,3 +329,130 @@ def test_the_container_builds_it_on_the_installations_data_dir(services, data_di
     assert services.codigos_postales.buscar("06600").municipio == "Cuauhtémoc"
     services.preload()  # with nothing shipped in resources/sepomex, the loaded one stays
     assert services.codigos_postales.estado().origen == "CPdescarga.txt"
+
+
+# --- a file that would lose data, repeat itself, never end or read in another encoding ------
+
+
+def test_a_file_cut_short_is_refused_unless_it_is_declared_partial(catalogo, tmp_path):
+    catalogo.cargar(sd.escribir(tmp_path / "completo.txt"))
+    mitad = sd.escribir(tmp_path / "mitad" / "CPdescarga.txt", sd.ASENTAMIENTOS[:8])
+    with pytest.raises(ValidationError) as raised:
+        catalogo.cargar(mitad)
+    assert raised.value.code == "sepomex_menor"
+    assert raised.value.message.startswith(
+        "El archivo CPdescarga.txt tiene 8 colonias de 2 entidades y el catálogo cargado 15 de "
+        "5: cargarlo quitaría 7 colonias (46 %) y las entidades Estado de México, Michoacán, "
+        "Veracruz."
+    )
+    assert "«sepomex cargar --parcial»" in raised.value.message
+    assert catalogo.buscar("58000").colonias == ("Centro", "Chapultepec Norte")
+    assert catalogo.estado().origen == "completo.txt"
+
+    assert catalogo.cargar(mitad, parcial=True) == 8
+    assert catalogo.buscar("58000") is None
+
+
+def test_losing_one_entidad_is_refused_even_with_as_many_colonias(catalogo, tmp_path):
+    catalogo.cargar(sd.escribir(tmp_path / "completo.txt"))
+    sin_toluca = [a for a in sd.ASENTAMIENTOS if a[6] != "15"]
+    otras = [
+        ("25001", f"Colonia {i}", "Colonia", "Saltillo", "Coahuila", "", "05") for i in range(3)
+    ]
+    with pytest.raises(ValidationError) as raised:
+        catalogo.cargar(sd.escribir(tmp_path / "n" / "CPdescarga.txt", sin_toluca + otras))
+    assert raised.value.code == "sepomex_menor"
+    assert "quitaría la entidad Estado de México." in raised.value.message
+
+
+def test_a_few_colonias_fewer_is_a_normal_update(data_dir, tmp_path, clock):
+    catalogo = CodigosPostalesService(data_dir, clock, incluidos=tmp_path / "ninguno")
+    muchas = [
+        (f"{25000 + i // 10:05d}", f"Colonia {i}", "Colonia", "Saltillo", "Coahuila", "", "05")
+        for i in range(100)
+    ]
+    catalogo.cargar(sd.escribir(tmp_path / "a.txt", muchas))
+    assert catalogo.cargar(sd.escribir(tmp_path / "b.txt", muchas[:97])) == 97
+    with pytest.raises(ValidationError):
+        catalogo.cargar(sd.escribir(tmp_path / "c.txt", muchas[:93]))
+
+
+def test_exact_repeats_are_loaded_once_and_counted(catalogo, tmp_path):
+    repetido = sd.texto(sd.ASENTAMIENTOS * 13).encode("latin-1")
+    zipped = sd.escribir_zip(tmp_path / "CPdescarga.zip", {"CPdescarga.txt": repetido})
+    assert catalogo.cargar(zipped) == len(sd.ASENTAMIENTOS)
+    assert catalogo.buscar("25000").colonias == SALTILLO
+    estado = catalogo.estado()
+    assert (estado.asentamientos, estado.repetidos) == (15, 15 * 12)
+
+
+def test_a_device_is_refused_before_it_is_read(catalogo, tmp_path):
+    enlace = tmp_path / "CPdescarga.txt"
+    enlace.symlink_to("/dev/zero")
+    with pytest.raises(ValidationError) as raised:
+        catalogo.cargar(enlace)
+    assert raised.value.code == "sepomex_no_es_archivo"
+    assert "no es un archivo común" in raised.value.message
+    assert not catalogo.estado().cargado
+
+
+def test_a_zip_member_far_bigger_than_the_catalogue_is_refused(catalogo, tmp_path, monkeypatch):
+    from icsoe_desktop.services.catalogos import sepomex_archivo
+
+    monkeypatch.setattr(sepomex_archivo, "MAX_BYTES", 4096)
+    repetido = sd.texto(sd.ASENTAMIENTOS * 40).encode("latin-1")
+    zipped = sd.escribir_zip(tmp_path / "CPdescarga.zip", {"CPdescarga.txt": repetido})
+    assert zipped.stat().st_size < 4096 < len(repetido)
+    with pytest.raises(ValidationError) as raised:
+        catalogo.cargar(zipped)
+    assert raised.value.code == "sepomex_grande"
+    assert "CPdescarga.txt dentro de CPdescarga.zip mide más de" in raised.value.message
+
+
+def test_a_line_without_end_is_refused(catalogo, tmp_path):
+    path = tmp_path / "CPdescarga.txt"
+    path.write_bytes(sd.texto().encode("latin-1") + b"06600|" + b"x" * 100_000)
+    with pytest.raises(ValidationError) as raised:
+        catalogo.cargar(path)
+    assert "su línea 18 mide más de 4,096 caracteres" in raised.value.message
+
+
+CP850 = [
+    ("cp850", sd.texto().encode("cp850"), "línea 3 tiene «Ju\\xa0rez» (el carácter U+00A0)"),
+    (
+        "cp850_mayusculas",
+        sd.texto([("06600", "JUÁREZ", "Colonia", "CUAUHTÉMOC", "CDMX", "", "09")]).encode("cp850"),
+        "línea 3 tiene el byte 0x90, que no es de Windows-1252",
+    ),
+    (
+        "utf8_leido_como_latin1",
+        sd.texto().encode("utf-8").decode("latin-1").encode("utf-8"),
+        "línea 3 tiene «JuÃ¡rez» (el carácter U+00A1)",
+    ),
+    (
+        "mezcla",
+        sd.texto()[:400].encode("latin-1") + sd.texto()[400:].encode("utf-8"),
+        "mezcla codificaciones: la línea 1 está en Windows-1252 y la línea 3 en UTF-8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("datos", "said"), [c[1:] for c in CP850], ids=[c[0] for c in CP850])
+def test_text_of_another_encoding_is_refused_not_stored_garbled(catalogo, tmp_path, datos, said):
+    path = tmp_path / "CPdescarga.txt"
+    path.write_bytes(datos)
+    with pytest.raises(ValidationError) as raised:
+        catalogo.cargar(path)
+    assert raised.value.code == "sepomex_codificacion"
+    assert said in raised.value.message
+    assert not catalogo.estado().cargado
+
+
+def test_windows_1252_punctuation_outside_latin1_is_refused_too(catalogo, tmp_path):
+    # «…» and curly quotes exist in Windows-1252 but never in SEPOMEX's names: a file with
+    # them is not the official one (cp850's «é» reads as one of them).
+    fila = ("06600", "Juárez “Centro”", "Colonia", "Cuauhtémoc", "CDMX", "", "09")
+    path = sd.escribir(tmp_path / "CPdescarga.txt", [fila], encoding="cp1252")
+    with pytest.raises(ValidationError) as raised:
+        catalogo.cargar(path)
+    assert "«Juárez “Centro”» (el carácter U+201C)" in raised.value.message

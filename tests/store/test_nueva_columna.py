@@ -39,7 +39,7 @@ def downgrade() -> None:
 '''
 
 # What reads CAMPOS or the schema: the domain, the fast lote path, the store and its upgrades,
-# the grid, the importers and exports.
+# the grid, the importers and exports, the sync server's column list.
 PRUEBAS = [
     "tests/domain/test_movimientos.py",
     "tests/domain/test_lote_rapido.py",
@@ -50,11 +50,13 @@ PRUEBAS = [
     "tests/services/test_movimientos.py",
     "tests/services/test_import_files.py",
     "tests/services/test_lotes.py",
+    "tests/test_sync_server_esquemas.py",
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.end2end
+@pytest.mark.timeout(900)  # a test run of its own, in another process
 def test_a_stored_column_is_a_line_in_campos_and_a_migration(tmp_path: Path) -> None:
     from icsoe_desktop.store.migrations import HEAD_REVISION
 
@@ -80,10 +82,19 @@ def test_a_stored_column_is_a_line_in_campos_and_a_migration(tmp_path: Path) -> 
     )
 
     env = dict(os.environ, PYTHONPATH=str(copia), QT_QPA_PLATFORM="offscreen")
-    # The generated file (as after any migration).
+    # The generated files (as after any migration): the template and the server's column list.
     subprocess.run(
         [sys.executable, "-m", "icsoe_desktop.store.template"], cwd=copia, env=env, check=True
     )
+    columnas = subprocess.run(
+        [sys.executable, "-m", "tests.test_sync_server_esquemas"],
+        cwd=copia,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (copia / "icsoe_desktop" / "sync_server" / "columnas.py").write_text(columnas, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *PRUEBAS],
         cwd=copia,

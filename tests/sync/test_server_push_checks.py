@@ -151,7 +151,7 @@ def test_unusual_valid_rows_in_a_big_batch_are_accepted_as_ever(full_server) -> 
     rows[2]["updated_at"] = "2026-11-23T04:00:00-06:00"  # stored in UTC
     rows[3]["data"] = dict(ODD_VALUES)  # a float among them
     rows[4]["data"]["razon_social"] = "x" * protocol.MAX_TEXT  # the longest text allowed
-    rows[5]["data"] = {"a": "y" * 600_000, "b": "z" * 600_000}  # long together, not each
+    rows[5]["data"] = {"razon_social": "y" * 600_000, "rfc": "z" * 600_000}  # long together
     rows[6]["data"]["sbc"] = 2**63 - 1
     rows[7]["data"]["sbc"] = -(2**63) + 1
     del rows[8]["base_seq"]  # 0 when missing

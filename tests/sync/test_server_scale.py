@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.sync_server import db
+from icsoe_desktop.sync_server import db, esquemas
 from icsoe_desktop.sync_server.app import create_app
 from icsoe_desktop.sync_server.models import PushBatch, SyncedRow
 from tests.conftest import free_port
@@ -163,15 +163,16 @@ def test_old_answered_batches_are_forgotten_and_a_late_retry_changes_nothing(
 def test_a_big_push_being_parsed_and_applied_does_not_hold_other_requests(
     server_process, sync_database
 ) -> None:
-    """A body near the 8 MiB limit (2,000 rows of 360 fields each) pushed
+    """A body near the 8 MiB limit (5,000 rows of 20 fields each) pushed
     to the real `serve` process: /v1/estado keeps answering while the body is parsed and while
     the push waits for its sequence numbers (the company's row held by another transaction),
     and the push then lands whole."""
     _url, engine = sync_database
     token = db.create_token(engine, EMPRESA, "A").token
     server_process.start()
-    fields = {f"c{n}": n for n in range(360)}
-    rows = [row(f"Y54{n:08d}") for n in range(2000)]
+    # As many fields as the server takes that it does not know (an older or newer app's).
+    fields = {f"c{n}": f"{n:02d}" * 38 for n in range(esquemas.MAX_EXTRA_COLUMNAS)}
+    rows = [row(f"Y54{n:08d}") for n in range(5000)]
     for item in rows:
         # An escaped emoji (a surrogate pair) makes the server check every text and key too.
         item["data"] = {**item["data"], "razon_social": "Nóminas \U0001f600", **fields}
@@ -227,4 +228,4 @@ def test_a_big_push_being_parsed_and_applied_does_not_hold_other_requests(
     assert len(while_parsed) >= 3, (while_parsed, parse_window)
     assert len(while_applied) == 5
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(SyncedRow)) == 2000
+        assert session.scalar(select(func.count()).select_from(SyncedRow)) == 5000

@@ -51,7 +51,8 @@ def pem_blocks(data: bytes) -> list[Pem]:
 
 
 def _pem_block(label: bytes, body: bytes, block: bytes) -> Pem:
-    headers, lines = {}, []
+    headers: dict[str, str] = {}
+    lines: list[bytes] = []
     for line in body.splitlines():
         key, colon, value = line.partition(b":")
         if colon and not lines:  # RFC 1421 headers (Proc-Type, DEK-Info) precede the base64

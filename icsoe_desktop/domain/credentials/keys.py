@@ -50,11 +50,12 @@ class Credential:
         """Unencrypted PKCS#8 DER: for the OS keyring only, never for a file."""
         from cryptography.hazmat.primitives import serialization
 
-        return self.private_key.private_bytes(
+        der: bytes = self.private_key.private_bytes(
             serialization.Encoding.DER,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
+        return der
 
 
 # --- password-based encryption (of a .key, and inside a .pfx) ------------------------------------
@@ -329,10 +330,11 @@ def _signs_for_certificate(spki: bytes, private_key: Any) -> bool:
         return True  # only RSA keys skip the check when loaded
     message = b"icsoe-desktop: prueba de la llave privada"
     signature = private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+    public_key = load_der_public_key(spki)
+    if not isinstance(public_key, rsa.RSAPublicKey):
+        return False  # same_public_key() has already refused it
     try:
-        load_der_public_key(spki).verify(  # type: ignore[union-attr]
-            signature, message, padding.PKCS1v15(), hashes.SHA256()
-        )
+        public_key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
     except InvalidSignature:
         return False
     return True

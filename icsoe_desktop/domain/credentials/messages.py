@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from icsoe_desktop.domain.errors import DomainError
 
@@ -48,18 +48,20 @@ def credential_error(
     return CredentialError(code, message or MESSAGES[code], field_name)
 
 
-def guarded_loader(
-    code: str, field_name: str
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def guarded_loader(code: str, field_name: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Last line of defence of a loader: no exception but CredentialError leaves it.
 
     Every failure we know of is mapped where it happens; this catches what a damaged file might
     still provoke in a library, keeping the cause chained for the log.
     """
 
-    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(function)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
+        def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _R:
             try:
                 return function(*args, **kwargs)
             except (CredentialError, KeyboardInterrupt, SystemExit, GeneratorExit):

@@ -129,7 +129,7 @@ def _pkcs12_mac_key(hash_name: str, password: bytes, salt: bytes, iterations: in
         size = block * -(-len(data) // block)
         return (data * (size // len(data) + 1))[:size] if data else b""
 
-    digest = new(bytes([3]) * block + fill(salt) + fill(password)).digest()
+    digest: bytes = new(bytes([3]) * block + fill(salt) + fill(password)).digest()
     for _ in range(iterations - 1):
         digest = new(digest).digest()
     return digest
@@ -194,7 +194,7 @@ def _open_pkcs12(der: bytes, password: str) -> tuple[Any, Any, list[Any]]:
     return pkcs12.load_key_and_certificates(der, password.encode("utf-8", "surrogatepass"))
 
 
-def _unlock_pfx(der: bytes, layout: _PfxLayout, password: str | None) -> tuple[Any, Any, list]:
+def _unlock_pfx(der: bytes, layout: _PfxLayout, password: str | None) -> tuple[Any, Any, list[Any]]:
     """Open the .pfx with the right candidate password, or explain why it cannot be opened."""
     from cryptography.exceptions import UnsupportedAlgorithm
 

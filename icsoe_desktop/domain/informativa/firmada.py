@@ -20,7 +20,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -94,13 +94,20 @@ def de_cadena(cadena: str, firmada: datetime) -> InformativaFirmada:
 # --- reading back, every value checked for its type --------------------------------------------
 
 
-def _tipo(tipo: type, valor: Any) -> Any:
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_T = TypeVar("_T")
+_D = TypeVar("_D", bound="DataclassInstance")
+
+
+def _tipo(tipo: type[_T], valor: Any) -> _T:
     if not isinstance(valor, tipo) or isinstance(valor, bool):
         raise TypeError(f"{valor!r} no es {tipo.__name__}")
     return valor
 
 
-def _textos(cls: type, d: dict[str, Any], **otros: Any) -> Any:
+def _textos(cls: type[_D], d: dict[str, Any], **otros: Any) -> _D:
     """``cls`` from ``d``: every field not in ``otros`` is text."""
     valores = {
         f.name: otros[f.name] if f.name in otros else _tipo(str, d[f.name]) for f in fields(cls)
@@ -148,4 +155,5 @@ def _informativa(d: dict[str, Any]) -> Informativa:
         contratos=tuple(map(_contrato, _tipo(list, d["contratos"]))),
         complementa=None if complementa is None else _tipo(str, complementa),
         otras=(),
+        extranjeros=0,
     )

@@ -141,7 +141,8 @@ class Contrato:
     fecha_inicial: date | None
     fecha_final: date | None
     trabajadores: tuple[Trabajador, ...] = ()
-    # What the capture sheet declares; None = the list's own count (nothing typed apart).
+    # Read from informativas signed when the app still took a typed worker count (their cadena
+    # holds it); never typed now: the informativa's worker count is its list's.
     trabajadores_declarados: int | None = None
 
 
@@ -165,6 +166,9 @@ class Informativa:
     # A complementaria: the uuid of the signed informativa it corrects.
     complementa: str | None = None
     otras: tuple[OtraDeclaracion, ...] = ()
+    # Contracts left out: their contratante is a foreign firm without a permanent establishment
+    # in Mexico, which the informativa does not report (Lineamientos; icsoe-informativa.md).
+    extranjeros: int = 0
 
     @property
     def numero_trabajadores(self) -> int:
@@ -182,3 +186,4 @@ class Problema:
     contrato: str | None = None
     campo: str | None = None
     renglon: int | None = None
+    aviso: bool = False  # True: worth a look, does not keep the informativa from being signed

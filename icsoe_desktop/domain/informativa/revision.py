@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
+from icsoe_desktop.domain.informativa.lineamientos import LINEAMIENTOS, Lineamientos
 from icsoe_desktop.domain.informativa.modelo import (
     ESTADOS,
     NORMAL,
@@ -27,7 +28,9 @@ FECHAS = "fechas"
 SIN_TRABAJADORES = "sin_trabajadores"
 SIN_CONTRATOS = "sin_contratos"
 VARIAS_DECLARACIONES = "varias_declaraciones"
-CONTEO = "conteo"
+# 7, «the number of contracts declared differs from the contracts in the informativa», cannot
+# happen here: no contract count is typed apart, the informativa declares its list of contracts.
+SBC_DISTINTO = "sbc_distinto"  # a warning, not one of the seven
 
 # Every code Revisar can answer, with a short title for a list or the manual.
 CODIGOS: dict[str, str] = {
@@ -37,7 +40,7 @@ CODIGOS: dict[str, str] = {
     SIN_TRABAJADORES: "Contrato sin trabajadores",
     SIN_CONTRATOS: "Informativa sin contratos (o «Sin información» con contratos)",
     VARIAS_DECLARACIONES: "Varias declaraciones del mismo periodo",
-    CONTEO: "El número de trabajadores no coincide",
+    SBC_DISTINTO: "SBC distinto del registrado en los movimientos",
     "nss": "NSS no válido",
     "curp": "CURP no válida",
     "sbc": "SBC no válido o fuera del rango legal",
@@ -76,7 +79,17 @@ def _fecha(d: date) -> str:
 def _declaracion(inf: Informativa) -> list[Problema]:
     problemas = []
     periodo = inf.periodo.texto
-    if inf.tipo == SIN_INFORMACION and inf.contratos:
+    if inf.tipo == NORMAL and not inf.contratos and inf.extranjeros:
+        problemas.append(
+            Problema(
+                SIN_CONTRATOS,
+                f"La informativa Normal de {periodo} sólo tiene contratos con empresas "
+                "extranjeras sin establecimiento permanente en México, que no se declaran: "
+                "presenta una informativa «Sin información».",
+                campo="tipo",
+            )
+        )
+    elif inf.tipo == SIN_INFORMACION and inf.contratos:
         problemas.append(
             Problema(
                 SIN_CONTRATOS,
@@ -113,7 +126,36 @@ def _declaracion(inf: Informativa) -> list[Problema]:
     return problemas
 
 
-def _contrato(inf: Informativa, c: Contrato, curps_conocidas: Mapping[str, str]) -> list[Problema]:
+def _descripcion(c: Contrato, nombre: str) -> list[Problema]:
+    def problema(campo: str, que: str) -> Problema:
+        return Problema(SIN_DESCRIPCION, f"{nombre}: {que}", contrato=c.uuid, campo=campo)
+
+    folio, descripcion = c.folio_repse.strip(), c.descripcion_servicio.strip()
+    if not folio:
+        return [
+            problema(
+                "folio_repse",
+                "faltan el folio del REPSE y la descripción del servicio u obra especializado "
+                "autorizado con ese folio."
+                if not descripcion
+                else "falta el folio del REPSE: se captura el folio seguido de la descripción "
+                "del servicio u obra especializado que autorizó el REPSE.",
+            )
+        ]
+    if not descripcion:
+        return [
+            problema(
+                "descripcion_servicio",
+                "falta la descripción del servicio u obra especializado autorizado en el REPSE "
+                f"con el folio {folio}.",
+            )
+        ]
+    return []
+
+
+def _contrato(
+    inf: Informativa, c: Contrato, curps_conocidas: Mapping[str, str], reglas: Lineamientos
+) -> list[Problema]:
     problemas: list[Problema] = []
     nombre = nombre_contrato(c)
 
@@ -128,24 +170,8 @@ def _contrato(inf: Informativa, c: Contrato, curps_conocidas: Mapping[str, str])
             f"el RFC del contratante ({rfc}) es el del propio contratista. El contratante es "
             "quien recibe los servicios u obras, no quien los presta.",
         )
-    folio, descripcion = c.folio_repse.strip(), c.descripcion_servicio.strip()
-    if not folio:
-        add(
-            SIN_DESCRIPCION,
-            "folio_repse",
-            "faltan el folio del REPSE y la descripción del servicio u obra especializado "
-            "autorizado con ese folio."
-            if not descripcion
-            else "falta el folio del REPSE: se captura el folio seguido de la descripción del "
-            "servicio u obra especializado que autorizó el REPSE.",
-        )
-    elif not descripcion:
-        add(
-            SIN_DESCRIPCION,
-            "descripcion_servicio",
-            f"falta la descripción del servicio u obra especializado autorizado en el REPSE "
-            f"con el folio {folio}.",
-        )
+    if inf.tipo in reglas.tipos_con_descripcion:
+        problemas += _descripcion(c, nombre)
     inicio, fin = c.fecha_inicial, c.fecha_final
     periodo = inf.periodo
     if inicio is None:
@@ -170,14 +196,6 @@ def _contrato(inf: Informativa, c: Contrato, curps_conocidas: Mapping[str, str])
             "trabajadores",
             "no tiene trabajadores. Agrega a los trabajadores que prestan el servicio u obra.",
         )
-    declarados = c.trabajadores_declarados
-    if declarados is not None and declarados != listados:
-        add(
-            CONTEO,
-            "trabajadores_declarados",
-            f"declara {_cuantos(declarados, 'trabajador', 'trabajadores')} y su lista tiene "
-            f"{listados:,}.",
-        )
     for p in revisar_trabajadores(c.trabajadores, periodo.anio, curps_conocidas):
         problemas.append(
             replace(p, mensaje=f"{nombre}, renglón {p.renglon}: {p.mensaje}", contrato=c.uuid)
@@ -185,11 +203,45 @@ def _contrato(inf: Informativa, c: Contrato, curps_conocidas: Mapping[str, str])
     return problemas
 
 
-def revisar(inf: Informativa, curps_conocidas: Mapping[str, str] = SIN_CURPS) -> list[Problema]:
+def revisar(
+    inf: Informativa,
+    curps_conocidas: Mapping[str, str] = SIN_CURPS,
+    reglas: Lineamientos = LINEAMIENTOS,
+) -> list[Problema]:
     """Every inconsistency of ``inf``: first those of the informativa, then each contract's in
     its order (its own fields, then its worker rows). Empty: ready to sign.
     ``curps_conocidas``: NSS → CURP of the workers the empresa already knows."""
     problemas = _declaracion(inf)
     for contrato in inf.contratos:
-        problemas += _contrato(inf, contrato, curps_conocidas)
+        problemas += _contrato(inf, contrato, curps_conocidas, reglas)
     return problemas
+
+
+def avisos_sbc(inf: Informativa, registrados: Mapping[str, int]) -> list[Problema]:
+    """Warnings, not inconsistencies: each worker whose SBC differs from the last one the
+    empresa's movimientos registered for its NSS in the period (``registrados``: NSS →
+    centavos), the most common reason the IMSS rejects a worker."""
+    avisos = []
+    for c in inf.contratos:
+        for renglon, t in enumerate(c.trabajadores, start=1):
+            registrado = registrados.get(t.nss)
+            if registrado is None or registrado == t.sbc:
+                continue
+            avisos.append(
+                Problema(
+                    SBC_DISTINTO,
+                    f"{nombre_contrato(c)}, renglón {renglon}: el SBC de {t.nombre or t.nss} "
+                    f"(NSS {t.nss}) es {_pesos(t.sbc)} y el último registrado en los "
+                    f"movimientos del periodo es {_pesos(registrado)}. Un SBC distinto del "
+                    "registrado ante el IMSS es la causa más común de rechazo.",
+                    contrato=c.uuid,
+                    campo="sbc",
+                    renglon=renglon,
+                    aviso=True,
+                )
+            )
+    return avisos
+
+
+def _pesos(centavos: int) -> str:
+    return f"${centavos // 100:,}.{centavos % 100:02d}"

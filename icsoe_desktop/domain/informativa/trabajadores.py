@@ -64,7 +64,7 @@ SALARIOS: Mapping[int, Salarios] = MappingProxyType(
 def salarios_de(anio: int | None) -> Salarios:
     """The amounts of ``anio``; a year after the table (or None) takes the latest, one before
     it the earliest."""
-    if anio in SALARIOS:
+    if anio is not None and anio in SALARIOS:
         return SALARIOS[anio]
     if anio is not None and anio < min(SALARIOS):
         return SALARIOS[min(SALARIOS)]

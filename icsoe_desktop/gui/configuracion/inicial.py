@@ -6,7 +6,7 @@ resumed later; the assistant starts at the first step still pending."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -82,7 +82,7 @@ class _StepPage(QWizardPage):
         self.estado.setObjectName("estadoLabel")
         self.estado.setWordWrap(True)
 
-    def add_button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
+    def add_button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.clicked.connect(slot)
@@ -179,7 +179,7 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         self,
         services: Services,
         actor: str | None,
-        openers: dict[str, Callable[[QWidget], None]],
+        openers: Mapping[str, Callable[[QWidget], None]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -221,7 +221,7 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
             (SINCRONIZACION, "Abrir Sincroni&zación…", "sincronizacionButton"),
         ):
             page = _StepPage(self, clave)
-            page.add_button(text, name, lambda _=False, c=clave: self._open(c))
+            page.add_button(text, name, self._opener(clave))
             page.finish_layout()
             self._add(page)
         first_pending = next((c for c in ORDER if not self._pasos[c].hecho), EMPRESA)
@@ -254,6 +254,12 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
 
     def _soltar_openers(self) -> None:
         self._openers = {}
+
+    def _opener(self, clave: str) -> Callable[[], None]:
+        def abrir(_checked: bool = False) -> None:  # clicked(bool) may pass its checked
+            self._open(clave)
+
+        return abrir
 
     def _open(self, clave: str) -> None:
         self._openers[clave](self)

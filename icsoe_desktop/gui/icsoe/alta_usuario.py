@@ -12,10 +12,16 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushBu
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.asistente_importacion import (
+    Cancelada,
+    boton_revisar,
+    guia_de_importacion,
+)
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import telefono_field
+from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from icsoe_desktop.services.capturistas.formulario import ROLES, CapturistaForm
@@ -98,6 +104,9 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.limpiar.clicked.connect(self.clear)
         self.regresar.clicked.connect(self.back_requested)
         self.alta_masiva.clicked.connect(self._choose_excel)
+        self.revisar_columnas = boton_revisar(
+            self.alta_masiva, lambda: self._choose_excel(revisar=True)
+        )
         self.clear()
 
     # --- modes ---------------------------------------------------------------------------------
@@ -221,20 +230,28 @@ class IcsoeAltaUsuarioPage(QWidget):
 
     # --- bulk alta -----------------------------------------------------------------------------
 
-    def _choose_excel(self) -> None:
+    def _choose_excel(self, revisar: bool = False) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Alta masiva de capturistas (" + ", ".join(BULK_HEADERS) + ")", "", XLSX_FILTER
         )
         if path:
-            self.cargar_excel(path)
+            self.cargar_excel(path, revisar)
 
-    def cargar_excel(self, path: str) -> None:
-        """What choosing the .xlsx does (tests call it to bypass the native file dialog)."""
+    def cargar_excel(self, path: str, revisar: bool = False) -> None:
+        """What choosing the .xlsx does (tests call it to bypass the native file dialog). A
+        workbook the intake cannot read by itself (or ``revisar``) goes through the import
+        assistant."""
         service = self._services.capturistas_excel
+        try:
+            guia = guia_de_importacion(
+                self, self._services, self._rfc, Importacion.CAPTURISTAS, Path(path), revisar
+            )
+        except Cancelada:
+            return
         ejecutar(
             self,
             "Validando y guardando los capturistas del archivo…",
-            lambda: service.alta_masiva(self._rfc, Path(path)),
+            lambda: service.alta_masiva(self._rfc, Path(path), guia=guia),
             self._cargado,
             services=self._services,
             cambia=lambda report: {ICSOE} if report.guardados else (),

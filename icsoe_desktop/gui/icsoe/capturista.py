@@ -4,7 +4,7 @@ its pantalla de inicio: the informativas by period."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent
@@ -18,6 +18,8 @@ from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
     from icsoe_desktop.services.capturistas.acceso import CapturistaSesion, ContratistaOpcion
     from icsoe_desktop.services.container import Services
 
@@ -81,7 +83,7 @@ class IcsoeCapturistaWindow(QMainWindow):
         self.informativas = InformativasInicio(
             self._services, self.sesion.curp, rfc, puede_firmar=False, parent=self
         )
-        self._informativas_host.layout().addWidget(self.informativas)
+        cast("QLayout", self._informativas_host.layout()).addWidget(self.informativas)
         self.informativas.show()  # a child added to a shown window is not shown by itself
         mnemonics.assign(self)  # the new buttons get letters not taken by the window's
         self.informativas.tabla.setFocus()

@@ -52,7 +52,7 @@ def _link_style() -> tuple[QBrush, QFont]:
         font = QFont()
         font.setUnderline(True)
         _style["brush"], _style["font"] = QBrush(QColor("#0b5ed7")), font
-    return _style["brush"], _style["font"]  # type: ignore[return-value]
+    return _style["brush"], _style["font"]  # type: ignore[return-value]  # as stored above
 
 
 def _date(value: datetime | None) -> str:

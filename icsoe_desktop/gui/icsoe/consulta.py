@@ -3,7 +3,7 @@ email, Activar and Eliminar cells, and Exportar Excel."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent
@@ -40,6 +40,8 @@ from icsoe_desktop.services.capturistas.administracion import (
 )
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QBoxLayout
+
     from icsoe_desktop.services.capturistas.common import CapturistaRow
     from icsoe_desktop.services.container import Services
 
@@ -114,7 +116,7 @@ class IcsoeConsultaPage(QWidget):
             row.addWidget(button)
             self.buttons[column] = button
         row.addStretch(1)
-        layout = form.layout()
+        layout = cast("QBoxLayout", form.layout())  # the form's: a box
         layout.insertLayout(layout.indexOf(self.tabla) + 1, row)
         self.tabla.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
@@ -167,7 +169,7 @@ class IcsoeConsultaPage(QWidget):
         contratistas on one line, and at least on two (what ``repartir`` shares the width by)."""
         metrics = QFontMetrics(self.tabla.font())
         self._anchos = {column: self.needed_width(column) for column in range(len(HEADERS))}
-        self._en_dos: dict[int, int] = {}
+        self._en_dos = {}
         for column in FLEXIBLE:
             textos = self._textos(column)
             una = [metrics.horizontalAdvance(t) + CELL_PADDING for t in textos]

@@ -178,7 +178,9 @@ class IcsoeContratistaWindow(QMainWindow):
             mnemonics.assign(self)  # its buttons get letters not taken by the window's
         else:
             self.informativas.recargar()
-        self.paginas.setCurrentWidget(self.informativas.parentWidget())
+        pagina = self.informativas.parentWidget()
+        assert pagina is not None  # the page it was put in above
+        self.paginas.setCurrentWidget(pagina)
         self.informativas.tabla.setFocus()
 
     def _on_datos_guardados(self, sesion: ContratistaSesion) -> None:

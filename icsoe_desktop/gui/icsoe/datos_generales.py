@@ -61,7 +61,9 @@ class IcsoeDatosGeneralesPage(QWidget):
         # The colonia: an editable list of the CP's colonias (SEPOMEX's catalogue); ``colonia``
         # is its text field, read and typed as before.
         self.colonia_lista = child(form, QComboBox, "coloniaEdit")
-        self.colonia = self.colonia_lista.lineEdit()
+        colonia = self.colonia_lista.lineEdit()
+        assert colonia is not None  # the .ui makes the list editable
+        self.colonia = colonia
         self.colonia.setMaxLength(150)
         self.codigo_postal_aviso = child(form, QLabel, "codigoPostalAvisoLabel")
         self.ubicar = child(form, QPushButton, "ubicarButton")

@@ -155,7 +155,7 @@ class IcsoeInicioWindow(QWidget):
     # --- windows -------------------------------------------------------------------------------
 
     def _open(self, window: QWidget) -> None:
-        window.closed.connect(self._back)  # type: ignore[attr-defined]
+        window.closed.connect(self._back)  # type: ignore[attr-defined]  # each ICSOE window has it
         centrar(window, self)
         window.show()
         self.hide()

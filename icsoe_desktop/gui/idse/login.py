@@ -259,7 +259,7 @@ class IdseLoginWindow(QWidget):
             from icsoe_desktop.gui.empresas.selector import EmpresaSelector
 
             selector = self._empresa_selector = EmpresaSelector()
-            self.layout().insertWidget(1, selector)  # type: ignore[union-attr]
+            self.layout().insertWidget(1, selector)  # type: ignore[union-attr]  # a QVBoxLayout
             # Last in the focus chain, just before Ingresar en modo sólo consulta (the chain is a
             # ring): the same order as if it had been built first.
             mnemonics.assign(self, [selector.titulo, *self._controles])

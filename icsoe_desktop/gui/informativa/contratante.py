@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -34,6 +35,11 @@ TITLE_NUEVO = "Nuevo contratante"
 MSG_OBLIGATORIOS = "* Campos obligatorios"
 MSG_INEXISTENTE = "El contratante ya no existe (pudo eliminarse en otro equipo)."
 ELIGE_ENTIDAD = "Selecciona…"
+EXTRANJERO = "Extranjero sin establecimiento permanente en México"
+NOTA_EXTRANJERO = (
+    "Sus contratos no se declaran en la informativa; si en el periodo sólo hubo contratos con "
+    "extranjeros sin establecimiento permanente, se presenta «Sin información»."
+)
 
 
 class ContratanteDialog(PreguntaAlCerrar, QDialog):
@@ -93,6 +99,10 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
             label.setBuddy(field)
             grid.addWidget(label, 0, column)
             grid.addWidget(field, 1, column)
+        self.extranjero = QCheckBox(EXTRANJERO)
+        self.extranjero.setObjectName("extranjeroCheck")
+        self.extranjero.setToolTip(NOTA_EXTRANJERO)
+        grid.addWidget(self.extranjero, 2, 0, 1, 2)
         grid.setColumnStretch(1, 1)
         layout.addWidget(datos)
 
@@ -209,6 +219,7 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         self.correo.setText(parte.correo)
         self.telefono_fijo.setText(parte.telefono_fijo)
         self.telefono_movil.setText(parte.telefono_movil)
+        self.extranjero.setChecked(fila.extranjero)
 
     def parte(self) -> Parte:
         return Parte(
@@ -228,8 +239,8 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
             telefono_movil=self.telefono_movil.text(),
         )
 
-    def _valores(self) -> Parte:
-        return self.parte()
+    def _valores(self) -> tuple[Parte, bool]:
+        return self.parte(), self.extranjero.isChecked()
 
     def cambios(self) -> bool:
         return self._valores() != self._guardado
@@ -239,7 +250,11 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
     def _guardar(self) -> bool:
         try:
             uuid, avisos = self._services.informativas.guardar_contratante(
-                self._rfc, self._actor, self.parte(), self.contratante_uuid
+                self._rfc,
+                self._actor,
+                self.parte(),
+                self.contratante_uuid,
+                extranjero=self.extranjero.isChecked(),
             )
         except ValidationError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE, fallback=self.rfc)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -33,6 +33,8 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
     from icsoe_desktop.services.container import Services
 
 TITLE = "Contrato"
@@ -42,10 +44,11 @@ GUIA_REPSE = (
     "Captura el número de folio seguido de la descripción del servicio u obra especializado "
     "que fue autorizado en el REPSE."
 )
-NOTA_FECHAS = "Puedes dejar las fechas vacías mientras capturas: Revisar te recordará completarlas."
-NOTA_DECLARADOS = "Opcional: lo que declara la hoja de captura. Vacío: los de la lista."
+NOTA_FECHAS = (
+    "La fecha final es opcional: captúrala sólo si se conoce. La inicial puede quedar vacía "
+    "mientras capturas: Revisar te recordará completarla."
+)
 MSG_FIRMADA = "firmada: sólo consulta"
-MSG_DECLARADOS = "Trabajadores declarados: escribe sólo cifras (por ejemplo, 25) o déjalo vacío."
 
 
 class _TextoCorrido(QPlainTextEdit):
@@ -108,7 +111,6 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
             "descripcion_servicio": self.descripcion,
             "fecha_inicial": self.fecha_inicial,
             "fecha_final": self.fecha_final,
-            "trabajadores_declarados": self.declarados,
             # The service names a field too long by its label.
             "Objeto del contrato": self.objeto,
             "Folio REPSE": self.folio_repse,
@@ -188,17 +190,6 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         inicial.setBuddy(self.fecha_inicial.edit)
         grid.addWidget(_nota(NOTA_FECHAS), 6, 1)
 
-        self.declarados = QLineEdit()
-        self.declarados.setObjectName("trabajadoresDeclaradosEdit")
-        self.declarados.setValidator(
-            QRegularExpressionValidator(QRegularExpression(r"\d{0,7}"), self.declarados)
-        )
-        self.declarados.setMaximumWidth(90)
-        declarados = QHBoxLayout()
-        declarados.addWidget(self.declarados)
-        declarados.addWidget(_nota(NOTA_DECLARADOS), 1)
-        _row(grid, 7, "Trabajadores declarados:", self.declarados, declarados)
-
         obligatorios = QLabel("* Campo obligatorio")
         obligatorios.setObjectName("obligatoriosLabel")
         layout.addWidget(obligatorios)
@@ -242,7 +233,6 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
             self.folio_repse,
             self.fecha_inicial.edit,
             self.fecha_final.edit,
-            self.declarados,
         ):
             line.setReadOnly(True)
         for widget in (
@@ -291,8 +281,6 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.descripcion.setPlainText(datos.descripcion_servicio)
         self.fecha_inicial.set_fecha(datos.fecha_inicial)
         self.fecha_final.set_fecha(datos.fecha_final)
-        declarados = datos.trabajadores_declarados
-        self.declarados.setText("" if declarados is None else str(declarados))
         if self.solo_lectura:
             self._contratante_firmado(uuid)
 
@@ -346,7 +334,6 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
             self.descripcion.text(),
             self.fecha_inicial.text().strip(),
             self.fecha_final.text().strip(),
-            self.declarados.text(),
         )
 
     def cambios(self) -> bool:
@@ -354,11 +341,6 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
 
     def datos(self) -> ContratoDatos:
         """What the form holds; a date that is not one is refused (ValidationError)."""
-        declarados = self.declarados.text().strip()
-        if declarados and not declarados.isdigit():
-            raise ValidationError(
-                "trabajadores_declarados", MSG_DECLARADOS, "trabajadores_declarados"
-            )
         return ContratoDatos(
             contratante=self._contratante_uuid(),
             objeto=self.objeto.text(),
@@ -366,7 +348,6 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
             descripcion_servicio=self.descripcion.text(),
             fecha_inicial=self.fecha_inicial.fecha("fecha inicial", "fecha_inicial"),
             fecha_final=self.fecha_final.fecha("fecha final", "fecha_final"),
-            trabajadores_declarados=int(declarados) if declarados else None,
         )
 
     def _guardar(self) -> bool:
@@ -389,7 +370,9 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         return self._guardar()
 
 
-def _row(grid: QGridLayout, row: int, text: str, field: QWidget, content: object = None) -> QLabel:
+def _row(
+    grid: QGridLayout, row: int, text: str, field: QWidget, content: QLayout | None = None
+) -> QLabel:
     """A label (the field's buddy: its Alt-letter focuses it) and the field, or ``content``
     (a layout holding the field with what goes beside it)."""
     label = QLabel(text)
@@ -402,7 +385,7 @@ def _row(grid: QGridLayout, row: int, text: str, field: QWidget, content: object
     if content is None:
         grid.addWidget(field, row, 1)
     else:
-        grid.addLayout(content, row, 1)  # type: ignore[arg-type]
+        grid.addLayout(content, row, 1)
     return label
 
 

@@ -9,8 +9,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa.lineamientos import meses_actualizacion_texto
 from icsoe_desktop.domain.informativa.modelo import (
+    ACTUALIZACION,
     COMPLEMENTARIAS,
+    CORRECCION,
     FIRMADA,
     NORMAL,
     SIN_INFORMACION,
@@ -33,6 +36,19 @@ MSG_NOTA_SIN_INFORMACION = (
     "Se presenta cuando en el periodo no se celebró ningún contrato de servicios u obras "
     "especializados. Queda lista para que el contratista la firme."
 )
+MSG_NOTA_CORRECCION = (
+    "Sustituye a la informativa que corrige y repite todos sus datos: se crea con una copia de "
+    "todos sus contratos y trabajadores, para corregir sólo lo que cambió."
+)
+MSG_NOTA_ACTUALIZACION = (
+    f"Se presenta sólo en {meses_actualizacion_texto()}, por el cuatrimestre anterior, y no "
+    "cuenta en el máximo de complementarias del periodo."
+)
+NOTAS = {
+    SIN_INFORMACION: MSG_NOTA_SIN_INFORMACION,
+    CORRECCION: MSG_NOTA_CORRECCION,
+    ACTUALIZACION: MSG_NOTA_ACTUALIZACION,
+}
 MSG_CONFIRMAR_SIN_INFORMACION = (
     "Se presentará la informativa del periodo {periodo} sin contratos (Sin información): "
     "declara que en el cuatrimestre no se celebró ningún contrato. ¿Deseas continuar?"
@@ -138,7 +154,7 @@ class NuevaInformativaDialog(QDialog):
         self.complementa.setEnabled(complementaria and self.complementa.currentData() is not None)
         for widget in (self.complementa, self.complementa_label):
             widget.setVisible(complementaria)
-        self.nota.setText(MSG_NOTA_SIN_INFORMACION if tipo == SIN_INFORMACION else "")
+        self.nota.setText(NOTAS.get(tipo, ""))
 
     def _on_crear(self) -> None:
         periodo, tipo = self.periodo_elegido(), self.tipo_elegido()

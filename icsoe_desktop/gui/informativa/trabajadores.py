@@ -24,10 +24,16 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.informativa.trabajadores_model import TrabajadoresModel
 from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.asistente_importacion import (
+    Cancelada,
+    boton_revisar,
+    guia_de_importacion,
+)
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+from icsoe_desktop.services.archivos.mapeos import Importacion
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -43,6 +49,7 @@ MSG_IMPORT_PROBLEMAS = (
     "No se agregó ningún trabajador de «{archivo}»: {cuantos}. Corrige el archivo e impórtalo "
     "de nuevo."
 )
+MSG_SBC_PROPUESTO = "El último SBC registrado en los movimientos de la empresa en el periodo."
 ROW_HEIGHT = 22
 
 
@@ -91,11 +98,16 @@ class TrabajadoresPanel(QObject):
         header.setStretchLastSection(True)
         self.tabla.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.curp.textEdited.connect(lambda text: _upper(self.curp, text))
+        self.nss.textEdited.connect(self._proponer_sbc)
+        self._sbc_propuesto = ""  # what _proponer_sbc wrote (replaced when the NSS changes)
         for edit in (self.nss, self.curp, self.sbc):
             edit.returnPressed.connect(self.agregar_tecleado)
         self.agregar.clicked.connect(self.agregar_tecleado)
         self.empresa.clicked.connect(self.de_la_empresa)
         self.importar.clicked.connect(self._pedir_archivo)
+        self.revisar_columnas = boton_revisar(
+            self.importar, lambda: self._pedir_archivo(revisar=True)
+        )
         self.quitar.clicked.connect(self.quitar_seleccionados)
         self.tabla.installEventFilter(self)
         self.model.modelReset.connect(self._update)
@@ -127,7 +139,15 @@ class TrabajadoresPanel(QObject):
     def _update(self, *_args: object) -> None:
         hay_contrato = self.contrato is not None
         puede = self.editable and hay_contrato
-        for widget in (self.nss, self.curp, self.sbc, self.agregar, self.empresa, self.importar):
+        for widget in (
+            self.nss,
+            self.curp,
+            self.sbc,
+            self.agregar,
+            self.empresa,
+            self.importar,
+            self.revisar_columnas,
+        ):
             widget.setEnabled(puede)
         seleccion = self.tabla.selectionModel().hasSelection()
         self.quitar.setEnabled(puede and seleccion)
@@ -174,8 +194,26 @@ class TrabajadoresPanel(QObject):
             return
         for edit in (self.nss, self.curp, self.sbc):
             edit.clear()
+        self._sbc_propuesto = ""
         self.nss.setFocus()
         self._recargar(mostrar_ultimo=True)
+
+    def _proponer_sbc(self, nss: str) -> None:
+        """A complete NSS proposes, in an empty SBC field, the last SBC the empresa's
+        movimientos registered for it in the period (the one the IMSS checks against)."""
+        if self.contrato is None or self.sbc.text() not in ("", self._sbc_propuesto):
+            return  # the clerk typed an SBC: it stays
+        sbc = None
+        if len(nss.strip()) == 11:
+            try:
+                sbc = self._services.informativa_trabajadores.sbc_registrado(
+                    self.contrato.uuid, self._actor, nss
+                )
+            except DomainError:
+                sbc = None  # nothing to propose; Agregar says what is wrong
+        self._sbc_propuesto = "" if sbc is None else f"{sbc // 100}.{sbc % 100:02d}"
+        self.sbc.setText(self._sbc_propuesto)
+        self.sbc.setToolTip(MSG_SBC_PROPUESTO if sbc is not None else "")
 
     def de_la_empresa(self) -> None:
         if self.contrato is None or not self.editable:
@@ -188,25 +226,37 @@ class TrabajadoresPanel(QObject):
         if ejecutar_modal(dialog):
             self._recargar()
 
-    def _pedir_archivo(self) -> None:
+    def _pedir_archivo(self, revisar: bool = False) -> None:
         if self.contrato is None or not self.editable:
             return
         path, _ = QFileDialog.getOpenFileName(
             self.tabla.window(), "Importar trabajadores", str(Path.home()), IMPORT_FILTER
         )
         if path:
-            self.importar_de(Path(path))
+            self.importar_de(Path(path), revisar)
 
-    def importar_de(self, path: Path) -> None:
+    def importar_de(self, path: Path, revisar: bool = False) -> None:
         """What the file dialog does with the chosen file (tests call it directly): the import
-        runs in the background, then the list shows the workers added or the problems."""
+        runs in the background, then the list shows the workers added or the problems. A file
+        the intake cannot read by itself (or ``revisar``) goes through the import assistant."""
         if self.contrato is None or not self.editable:
             return
         svc, actor, uuid = self._services.informativa_trabajadores, self._actor, self.contrato.uuid
+        try:
+            guia = guia_de_importacion(
+                self.tabla.window(),
+                self._services,
+                actor,
+                Importacion.TRABAJADORES_CONTRATO,
+                path,
+                revisar,
+            )
+        except Cancelada:
+            return
         ejecutar_con_barra(
             self.tabla.window(),
             f"Importando los trabajadores de «{path.name}»…",
-            lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso),
+            lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso, guia),
             lambda resultado: self._importado(path, resultado),
             cancelable=False,
             services=self._services,

@@ -84,7 +84,7 @@ class TrabajadoresModel(QAbstractTableModel):
         if self._pagina is None:
             return []
         found: list[int] = []
-        rows = sorted({(r.top(), r.bottom()) for r in selection})
+        rows = sorted({(r.top(), r.bottom()) for r in selection})  # type: ignore[attr-defined]  # iterates its ranges
         for top, bottom in rows:
             found.extend(f.id for f in self._pagina(top, bottom - top + 1))
         return list(dict.fromkeys(found))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa.lineamientos import vence_texto
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -55,7 +56,7 @@ def dias_texto(dias: int) -> str:
     if dias < 0:
         return f"Vencida hace {plural(-dias, 'día')}"
     if dias == 0:
-        return "Vence hoy"
+        return f"Vence hoy {vence_texto()}"
     return str(dias)
 
 

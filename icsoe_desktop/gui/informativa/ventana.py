@@ -70,12 +70,14 @@ CAMPOS_CONTRATO = frozenset(
         "descripcion_servicio",
         "fecha_inicial",
         "fecha_final",
-        "trabajadores_declarados",
     }
 )
 PROBLEMA_ROLE = Qt.ItemDataRole.UserRole
 EDIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MSG_SIN_INCONSISTENCIAS = "Sin inconsistencias: la informativa está lista para firma."
+MSG_SOLO_AVISOS = (
+    "Sin inconsistencias: la informativa está lista para firma. Revisa los avisos: {cuantos}."
+)
 MSG_PROBLEMAS = (
     "{cuantos}. Elige una (doble clic o Intro) para ir al contrato, al campo o al trabajador."
 )
@@ -389,8 +391,14 @@ class InformativaWindow(QMainWindow):
             self.mostrar_problemas(problemas)
             self.recargar_encabezado()
             self.changed.emit()
-            if not problemas:
-                msgbox.information(self, MSG_SIN_INCONSISTENCIAS, TITLE)
+            avisos = sum(1 for p in problemas if p.aviso)
+            if avisos == len(problemas):
+                texto = (
+                    MSG_SOLO_AVISOS.format(cuantos=plural(avisos, "aviso"))
+                    if avisos
+                    else MSG_SIN_INCONSISTENCIAS
+                )
+                msgbox.information(self, texto, TITLE)
             if despues is not None:
                 despues(problemas)
 
@@ -407,13 +415,22 @@ class InformativaWindow(QMainWindow):
     def mostrar_problemas(self, problemas: list[Problema]) -> None:
         self.problemas.clear()
         for problema in problemas:
-            item = QListWidgetItem(problema.mensaje)
+            texto = f"Aviso: {problema.mensaje}" if problema.aviso else problema.mensaje
+            item = QListWidgetItem(texto)
             item.setData(PROBLEMA_ROLE, problema)
             item.setToolTip(problema.mensaje)
             self.problemas.addItem(item)
         self.problemas_group.setVisible(bool(problemas))
         if problemas:
-            cuantos = plural(len(problemas), "inconsistencia")
+            avisos = sum(1 for p in problemas if p.aviso)
+            partes = (
+                [plural(len(problemas) - avisos, "inconsistencia")]
+                if avisos < len(problemas)
+                else []
+            )
+            if avisos:
+                partes.append(plural(avisos, "aviso"))
+            cuantos = " y ".join(partes)
             self.problemas_label.setText(MSG_PROBLEMAS.format(cuantos=cuantos))
             self.principal.setSizes([self.width() * 7 // 10, self.width() * 3 // 10])
             self.problemas.setCurrentRow(0)
@@ -451,8 +468,8 @@ class InformativaWindow(QMainWindow):
         self._pedir_firma()
 
     def _revisada_para_firmar(self, problemas: list[Problema]) -> None:
-        if problemas:
-            cuantos = plural(len(problemas), "inconsistencia")
+        if bloquean := [p for p in problemas if not p.aviso]:
+            cuantos = plural(len(bloquean), "inconsistencia")
             msgbox.warning(self, MSG_CORRIGE_ANTES.format(cuantos=cuantos), TITLE)
             return
         self._pedir_firma()

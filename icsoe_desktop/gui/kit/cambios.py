@@ -85,9 +85,9 @@ class PreguntaAlCerrar:
         raise NotImplementedError
 
     def guardar_y_cerrar(self, cerrar: Callable[[], None]) -> None:
-        if self.guardar_cambios() and self.isVisible():  # type: ignore[attr-defined]
+        if self.guardar_cambios() and self.isVisible():  # type: ignore[attr-defined]  # a QDialog
             cerrar()
 
     def reject(self) -> None:
-        dialog: QWidget = self  # type: ignore[assignment]
-        cerrar_guardando(dialog, self.cambios(), self.guardar_y_cerrar, super().reject)  # type: ignore[misc]
+        dialog: QWidget = self  # type: ignore[assignment]  # mixed into a QDialog
+        cerrar_guardando(dialog, self.cambios(), self.guardar_y_cerrar, super().reject)  # type: ignore[misc]  # QDialog.reject

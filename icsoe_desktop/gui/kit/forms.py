@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from icsoe_desktop.paths import ui_file
 
-W = TypeVar("W", bound=QWidget)
+W = TypeVar("W", bound=QObject)  # a widget, or a layout of the form
 
 
 class FormError(RuntimeError):

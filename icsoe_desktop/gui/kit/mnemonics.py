@@ -14,7 +14,7 @@ and setting a text with a letter would replace it, so the letter then gets one o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
@@ -68,7 +68,7 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
             if letter := _taken(action.text()):
                 used.add(letter)
             if (menu := action.menu()) is not None:
-                _give_menu(menu)
+                _give_menu(cast("QMenu", menu))  # QAction.menu()'s stub says QObject
     _assign_scope(window, used)
 
 
@@ -79,7 +79,7 @@ def _give_menu(menu: QMenu) -> None:
     _give(actions, _letters(actions))
     for action in actions:
         if (submenu := action.menu()) is not None:
-            _give_menu(submenu)
+            _give_menu(cast("QMenu", submenu))
 
 
 def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
@@ -150,7 +150,7 @@ def _split(root: QWidget) -> tuple[list[QWidget], list[QWidget]]:
     while stack:
         widget = stack.pop()
         if isinstance(widget, QStackedWidget):
-            pages.extend(widget.widget(i) for i in range(widget.count()))
+            pages.extend(p for i in range(widget.count()) if (p := widget.widget(i)) is not None)
             continue
         if _labelled(widget) and not widget.isWindow():  # a popup's own controls count
             own.append(widget)
@@ -162,25 +162,30 @@ def _all_labelled(root: QWidget) -> list[QWidget]:
     return [w for w in root.findChildren(QWidget) if not w.isWindow() and _labelled(w)]
 
 
+def _text(widget: QWidget | QAction) -> str:
+    text: str = widget.text()  # type: ignore[union-attr]  # labelled widgets and actions only
+    return text
+
+
 def _letters(widgets: Iterable[QWidget | QAction]) -> set[str]:
-    return {letter for w in widgets if (letter := _taken(w.text()))}  # type: ignore[attr-defined]
+    return {letter for w in widgets if (letter := _taken(_text(w)))}
 
 
 def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
     """A letter for each of ``widgets`` without one, none of ``used`` (which grows)."""
     pending: list[QWidget | QAction] = []
     for widget in widgets:
-        if letter := _taken(widget.text()):  # type: ignore[attr-defined]
+        if letter := _taken(_text(widget)):
             widget.setProperty(_LETTER, letter)
         else:
             pending.append(widget)
-    texts = [_visible_prefix(w.text()) for w in pending]  # type: ignore[attr-defined]
+    texts = [_visible_prefix(_text(w)) for w in pending]
     movable = [isinstance(w, QLabel) for w in pending]
     for widget, text, index in zip(pending, texts, _emparejar(texts, used, movable), strict=True):
         if index is None:
             continue
         used.add(text[index].lower())
-        full = widget.text()  # type: ignore[attr-defined]
+        full = _text(widget)
         _set(widget, full[:index] + "&" + full[index:])
         widget.setProperty(_LETTER, text[index].lower())
 
@@ -230,14 +235,15 @@ def _set(widget: QWidget | QAction, text: str) -> None:
     """``widget.setText(text)``, a button keeping the shortcut it was given (its letter, if
     any, then answered by a shortcut of its own, replaced with the text)."""
     if not isinstance(widget, QAbstractButton):
-        widget.setText(text)  # type: ignore[attr-defined]
+        widget.setText(text)  # type: ignore[union-attr]  # as _text()
         return
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QKeySequence, QShortcut
 
-    own = widget.shortcut()
-    if own.isEmpty() or own == QKeySequence.mnemonic(widget.text()):
-        own = None  # only the letter of its old text: the new text brings its own
+    shortcut = widget.shortcut()
+    # Only the letter of its old text: the new text brings its own.
+    letter_only = shortcut.isEmpty() or shortcut == QKeySequence.mnemonic(widget.text())
+    own = None if letter_only else shortcut
     for old in widget.findChildren(QShortcut, _LETTER, Qt.FindChildOption.FindDirectChildrenOnly):
         old.setParent(None)
         old.deleteLater()

@@ -6,13 +6,14 @@ class (and the Qt enums it pulls in) costs more than the first window can spare.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+    from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 APP_TITLE = "Conexión en línea con IDSE"
 _ICONS = ("Information", "Warning", "Critical", "Question")
@@ -20,7 +21,7 @@ _ICONS = ("Information", "Warning", "Critical", "Question")
 
 def make_box(
     parent: QWidget | None, icon: str, title: str, text: str, buttons: list[tuple[str, str]]
-) -> tuple[QMessageBox, list[QAbstractButton]]:
+) -> tuple[QMessageBox, list[QPushButton]]:
     """``icon`` is one of Information/Warning/Critical/Question; ``buttons`` are (text, role)
     with role "accept" or "reject"."""
     from PySide6.QtWidgets import QMessageBox
@@ -103,7 +104,7 @@ def question_with_check(
 def field_error(
     parent: QWidget | None,
     exc: DomainError,
-    fields: dict[str, QWidget],
+    fields: Mapping[str, QWidget],
     title: str = APP_TITLE,
     fallback: QWidget | None = None,
 ) -> None:

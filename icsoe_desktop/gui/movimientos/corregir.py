@@ -4,7 +4,7 @@ sent in a new lote (the earlier lote keeps its rejection)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QLabel, QLineEdit, QPushButton, QWidget
@@ -105,7 +105,7 @@ class CorregirMovimientoDialog(PreguntaAlCerrar, QDialog):
             if isinstance(widget, QComboBox)
             else widget.date()
             if isinstance(widget, QDateEdit)
-            else widget.text()
+            else cast(QLineEdit, widget).text()  # the form's other fields: line edits
             for widget in self._fields.values()
         )
 
@@ -121,7 +121,7 @@ class CorregirMovimientoDialog(PreguntaAlCerrar, QDialog):
             return widget.currentData()
         if isinstance(widget, QDateEdit):
             return widget.date().toPython()
-        text = widget.text()
+        text = cast(QLineEdit, widget).text()
         return parse_pesos(text, campo.attr, campo.header) if campo.kind == MONEY else text
 
     def _on_guardar(self) -> bool:

@@ -5,7 +5,7 @@ a rejected movement to resend it in a new lote."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -26,6 +26,11 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.asistente_importacion import (
+    Cancelada,
+    boton_revisar,
+    guia_de_importacion,
+)
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import (
@@ -37,8 +42,11 @@ from icsoe_desktop.gui.kit.notificador import (
     suscribir,
 )
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.services.archivos.mapeos import Importacion
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.movimientos.lotes import LoteDetalle, LoteResumen, Pendiente
 
@@ -164,7 +172,7 @@ class LotesPanel(QWidget):
         self.grupos = QSplitter(Qt.Orientation.Vertical, form)
         self.grupos.setObjectName("lotesGruposSplitter")
         self.grupos.setChildrenCollapsible(False)
-        form.layout().addWidget(self.grupos)
+        cast("QLayout", form.layout()).addWidget(self.grupos)  # the .ui gives it one
         self.grupos.addWidget(generar)
         self.grupos.addWidget(lotes)
         self.grupos.setSizes([600, 400])
@@ -175,6 +183,12 @@ class LotesPanel(QWidget):
         self.generar.clicked.connect(self._ask_generar)
         self.lotes_tabla.selectionModel().selectionChanged.connect(self._show_detalle)
         self.importar_resultado.clicked.connect(self._ask_resultado)
+        # Beside the grid's own «Revisar columnas…»: named apart, with a letter of its own.
+        self.revisar_columnas = boton_revisar(
+            self.importar_resultado,
+            lambda: self._ask_resultado(revisar=True),
+            "Revisar columnas del resultado…",
+        )
         self.corregir.clicked.connect(self.corregir_seleccionado)
         self.suscripcion = suscribir(
             self, services, {MOVIMIENTOS, LOTES, REGISTROS}, self._on_cambios
@@ -276,7 +290,7 @@ class LotesPanel(QWidget):
 
     # --- IDSE's answer -------------------------------------------------------------------------
 
-    def _ask_resultado(self) -> None:
+    def _ask_resultado(self, revisar: bool = False) -> None:
         if self.selected_lote() is None:
             msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
             return
@@ -287,15 +301,21 @@ class LotesPanel(QWidget):
             "Resultado (*.csv *.xlsx);;Todos los archivos (*)",
         )
         if path:
-            self.importar_resultado_de(Path(path))
+            self.importar_resultado_de(Path(path), revisar)
 
-    def importar_resultado_de(self, path: Path) -> None:
+    def importar_resultado_de(self, path: Path, revisar: bool = False) -> None:
         lote = self.selected_lote()
         if lote is None:
             msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
             return
         try:
-            report = self._services.lotes.importar_resultado(lote.id, path, self._usuario)
+            guia = guia_de_importacion(
+                self, self._services, self._usuario, Importacion.RESULTADO_LOTE, path, revisar
+            )
+        except Cancelada:
+            return
+        try:
+            report = self._services.lotes.importar_resultado(lote.id, path, self._usuario, guia)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return

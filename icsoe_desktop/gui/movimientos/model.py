@@ -32,7 +32,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from icsoe_desktop.services.movimientos.servicio import COLUMNS, MONEY, NUMBER, Filtro, Orden
+from icsoe_desktop.domain.movimientos import MONEY, NUMBER
+from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.movimientos.servicio import MovimientosService

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QDate, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QHideEvent
@@ -31,6 +31,11 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit.asistente_importacion import (
+    Cancelada,
+    boton_revisar,
+    guia_de_importacion,
+)
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import (
@@ -42,10 +47,13 @@ from icsoe_desktop.gui.kit.notificador import (
 )
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
+from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, FECHA_COLUMN, TABS, Filtro, Orden
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QLayout
+
     from icsoe_desktop.services.container import Services
 
 TITLE = "Movimientos con IDSE"
@@ -113,7 +121,7 @@ class MovimientosIdse(QWidget):
             # Its lists (every pending movement) are read when its tab is shown, not with the
             # window: a sign-in or a switch of empresa does not wait for them.
             self.lotes = LotesPanel(services, str(usuario), self, cargar=False)
-            child(form, QWidget, "lotesPage").layout().addWidget(self.lotes)
+            cast("QLayout", child(form, QWidget, "lotesPage").layout()).addWidget(self.lotes)
         tabs_layout = form.findChild(QHBoxLayout, "tabsLayout")
         assert tabs_layout is not None
         tabs_layout.addWidget(self.tabs)
@@ -164,6 +172,7 @@ class MovimientosIdse(QWidget):
         self.exportar.clicked.connect(self._ask_export)
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
+        self.revisar_columnas = boton_revisar(self.importar, lambda: self._ask_import(revisar=True))
         # Data changed elsewhere (a sync, an import, a lote, a correction): the same search
         # read again, where the clerk is. Heard while the grid is hidden: when it shows.
         self.suscripcion = suscribir(
@@ -299,7 +308,8 @@ class MovimientosIdse(QWidget):
         self.vistas.setCurrentIndex(index)
         for page in range(self.vistas.count()):
             policy = QSizePolicy.Policy.Preferred if page == index else QSizePolicy.Policy.Ignored
-            self.vistas.widget(page).setSizePolicy(policy, policy)
+            if (vista := self.vistas.widget(page)) is not None:
+                vista.setSizePolicy(policy, policy)
         self.vistas.updateGeometry()
 
     def _prepare(self, orden: Orden) -> None:
@@ -394,7 +404,7 @@ class MovimientosIdse(QWidget):
             titulo=TITLE,
         )
 
-    def _ask_import(self) -> None:
+    def _ask_import(self, revisar: bool = False) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
             "Importar movimientos",
@@ -402,12 +412,19 @@ class MovimientosIdse(QWidget):
             "Movimientos (*.txt *.xlsx *.csv);;Todos los archivos (*)",
         )
         if path:
-            self.import_from(Path(path))
+            self.import_from(Path(path), revisar)
 
-    def import_from(self, path: Path) -> None:
-        """Import in the background; every open window hears of the new movements."""
+    def import_from(self, path: Path, revisar: bool = False) -> None:
+        """Import in the background; every open window hears of the new movements. A table
+        the intake cannot read by itself (or ``revisar``) goes through the import assistant."""
         importer = self._services.importador
         actor = str(self._usuario)
+        try:
+            guia = guia_de_importacion(
+                self, self._services, actor, Importacion.MOVIMIENTOS, path, revisar
+            )
+        except Cancelada:
+            return
 
         def imported(report) -> None:
             if not report.aplicado:
@@ -436,7 +453,7 @@ class MovimientosIdse(QWidget):
         ejecutar_con_barra(
             self,
             f"Importando «{path.name}»…",
-            lambda progress, _cancelled: importer.import_file(path, actor, progress),
+            lambda progress, _cancelled: importer.import_file(path, actor, progress, guia),
             imported,
             cancelable=False,
             services=self._services,

@@ -20,7 +20,7 @@ from icsoe_desktop.services.acceso.idse_sign_in import IdseSignIn, SignedIn, ful
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.correo import textos as mail_texts
-from icsoe_desktop.services.correo.mail import MailService
+from icsoe_desktop.services.correo.mail import Outbox
 from icsoe_desktop.services.notifying import NotifyingService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import IdseUser
@@ -108,7 +108,7 @@ class AccountsService(NotifyingService):
         self,
         store: Store,
         audit: AuditService,
-        mail: MailService,
+        mail: Outbox,
         permisos: Permisos,
         clock: Clock = utcnow,
         *,

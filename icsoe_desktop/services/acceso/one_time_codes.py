@@ -135,7 +135,7 @@ def redeem(
     guesses.clear(entrada, code)
 
 
-def _token_query(code_hash: str, purposes: list[str]) -> Select[tuple[OneTimeToken]]:
+def _token_query(code_hash: str, purposes: list[str]) -> Select[OneTimeToken]:
     return select(OneTimeToken).where(
         OneTimeToken.code_hash == code_hash, OneTimeToken.purpose.in_(purposes)
     )

@@ -125,7 +125,9 @@ class Permisos:
     def _concedida(self, actor: str | None, rol: Rol) -> bool:
         if self._empresa is None or rol not in _CON_CONCESION:
             return True
-        return bool(actor) and self._empresa.puede_abrir(actor)
+        if not actor:
+            return False
+        return self._empresa.puede_abrir(actor)
 
     def _rechazar(self, actor: str | None, rol: Rol | None, accion: Accion, objetivo: str) -> None:
         with self._catalogo.session() as session:

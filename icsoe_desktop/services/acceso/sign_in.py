@@ -54,7 +54,7 @@ class SignInTexts:
 class Throttle:
     """A ``login_throttle`` row as plain values (no row: ``Throttle()``)."""
 
-    failures: int | None = 0
+    failures: int = 0  # the column is NOT NULL
     locked_until: datetime | None = None
     last_failure_at: datetime | None = None
 

@@ -107,13 +107,13 @@ def write_sheet(
             if created is not None:
                 _set_created(temporary, created)
     except OSError as exc:  # a locked file (open in Excel), no permission, disk full
-        raise no_guardado(path, exc, "excel_no_guardado") from exc
+        raise no_guardado("excel_no_guardado", path, exc) from exc
     if progress:
         progress(written, total)
     return written
 
 
-def no_guardado(path: Path, exc: OSError, code: str) -> ValidationError:
+def no_guardado(code: str, path: Path, exc: OSError) -> ValidationError:
     """The Spanish error of a table that could not be written (logged with its cause)."""
     log.warning("No se pudo guardar %s", path, exc_info=exc)
     return ValidationError(

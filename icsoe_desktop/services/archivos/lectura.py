@@ -27,7 +27,12 @@ The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
 - ``leer(path, esquema, mapeo=None, fila_encabezado=None) -> Lectura``. ``mapeo`` (column as
   named in ``Lectura.columnas`` → field key or None) and ``fila_encabezado`` (the sheet's row
   number; ``SIN_ENCABEZADO`` for columns by position) override what was guessed: reading again
-  with the clerk's corrections is calling ``leer`` again with them.
+  with the clerk's corrections is calling ``leer`` again with them. ``guia=Guia(row, fields by
+  position)`` does the same with the assistant's answer (``Lectura.guia``), the form each
+  importer's service takes and services/archivos/mapeos.py remembers.
+- ``Lectura.incierta``: the intake could not read it by itself (a required field without a
+  column, columns by position on a guess): the assistant opens. ``Lectura.formas()``: the shape
+  each of the first rows would have as the header, to find a remembered one under other titles.
 - ``Lectura.filas_crudas``: the first rows as they are in the file (sheet row, cells as text);
   ``fila_encabezado``; ``columnas`` and ``mapeo`` (every column and the field it feeds, None: not
   used); ``faltantes`` (required fields no column feeds); ``no_usadas``; ``forma``: a stable key of
@@ -55,7 +60,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import TextIO
 
@@ -76,7 +81,8 @@ from icsoe_desktop.services.archivos.tabular import (
 FILAS_MUESTRA = 30  # rows read ahead to find the header (and shown as they are)
 SIN_ENCABEZADO = 0  # ``fila_encabezado`` of a file read by position
 CELDAS = "#celdas"  # in each row read: how many cells it has, up to its last written one
-_FILAS_CRUDAS = 15  # rows kept as text for the assistant's view
+# Rows kept as text for the assistant's view: all the sample, so any row may be the header.
+_FILAS_CRUDAS = FILAS_MUESTRA
 
 # Header spellings people use for fields several importers read (compared by header_key).
 ALIAS: dict[str, tuple[str, ...]] = {
@@ -154,6 +160,21 @@ class Esquema:
         return key in self._by_key or key in self._ignored  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class Guia:
+    """How the clerk said a file reads: the header's sheet row and, column by column in the
+    file's order, the field each feeds (None: «No se usa»). By position, so a remembered guide
+    fits next month's file of the same shape whatever the case or accents of its headers."""
+
+    fila_encabezado: int
+    campos: tuple[str | None, ...]
+
+
+def _forma(columnas: tuple[str, ...], con_encabezado: bool) -> str:
+    keys = "|".join(header_key(c) for c in columnas) if con_encabezado else ""
+    return hashlib.sha256(f"{con_encabezado}:{keys}".encode()).hexdigest()[:16]
+
+
 @dataclass
 class Lectura:
     archivo: str
@@ -164,13 +185,35 @@ class Lectura:
     columnas: tuple[str, ...]  # each column's name (its header, or «Columna C»)
     mapeo: dict[str, str | None]  # column → field key (None: not used)
     omitidas: list[tuple[int, str]] = field(default_factory=list)
+    # Read on a guess: by position (no header found, and titles above or columns the fields do
+    # not fill: a header no field's name matches is one of those titles), or under one of two
+    # rows that name as many fields.
+    por_posicion_supuesta: bool = False
     _filas: Iterator[tuple[int, dict[str, object]]] | None = field(default=None, repr=False)
 
     @property
     def forma(self) -> str:
         """The normalised header: equal for next month's file of the same system."""
-        keys = "|".join(header_key(c) for c in self.columnas) if self.fila_encabezado else ""
-        return hashlib.sha256(f"{self.fila_encabezado > 0}:{keys}".encode()).hexdigest()[:16]
+        return _forma(self.columnas, self.fila_encabezado > 0)
+
+    def formas(self) -> dict[str, int]:
+        """The shape each of the first rows would have as the header → its sheet row (the
+        first of equals): where a remembered shape is in next month's file, titles or not."""
+        found: dict[str, int] = {}
+        for numero, cells in self.filas_crudas:
+            found.setdefault(_forma(_nombres_de_columnas(list(cells)), True), numero)
+        return found
+
+    @property
+    def incierta(self) -> bool:
+        """The intake could not read it by itself: a required field has no column, the columns
+        were taken by position on a guess, or two rows could be the header."""
+        return bool(self.faltantes) or self.por_posicion_supuesta
+
+    @property
+    def guia(self) -> Guia:
+        """This reading as a guide (to remember it, or to read the file again with it)."""
+        return Guia(self.fila_encabezado, tuple(self.mapeo[c] for c in self.columnas))
 
     @property
     def faltantes(self) -> list[Campo]:
@@ -425,7 +468,7 @@ def _xlsx_rows(path: Path, data: bytes | None) -> Iterator[tuple[int, tuple]]:
                 yield number, values
 
 
-def _letra(index: int) -> str:
+def letra_columna(index: int) -> str:
     letters = ""
     index += 1
     while index:
@@ -440,23 +483,25 @@ def _nombres_de_columnas(cells: list[str]) -> tuple[str, ...]:
     names: list[str] = []
     seen: set[str] = set()
     for i, text in enumerate(cells):
-        name = text or f"Columna {_letra(i)}"
+        name = text or f"Columna {letra_columna(i)}"
         if name in seen:
-            name = f"{text} ({_letra(i)})"
+            name = f"{text} ({letra_columna(i)})"
         seen.add(name)
         names.append(name)
     return tuple(names)
 
 
-def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> int:
+def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> tuple[int, bool]:
     """The sheet row among ``muestra`` naming most fields (the first of equals), or
-    SIN_ENCABEZADO."""
-    best, best_count = SIN_ENCABEZADO, 0
+    SIN_ENCABEZADO; and whether another row names as many (which is the header is a guess)."""
+    best, best_count, empate = SIN_ENCABEZADO, 0, False
     for number, cells in muestra:
         count = len({campo for c in cells if c and (campo := esquema.campo_de(c))})
         if count > best_count:
-            best, best_count = number, count
-    return best
+            best, best_count, empate = number, count, False
+        elif count and count == best_count:
+            empate = True
+    return best, empate
 
 
 def leer(
@@ -465,10 +510,14 @@ def leer(
     mapeo: Mapping[str, str | None] | None = None,
     fila_encabezado: int | None = None,
     data: bytes | None = None,
+    guia: Guia | None = None,
 ) -> Lectura:
     """The file at ``path`` (or its bytes in ``data``) read for ``esquema``; see the module's
-    docstring. Raises ValidationError for a file that is no table."""
+    docstring. ``guia``: the header row and the columns as the clerk said (or as remembered).
+    Raises ValidationError for a file that is no table."""
     path = Path(path)
+    if guia is not None:
+        fila_encabezado = guia.fila_encabezado
     if data is None:
         head = read_head(path)
     elif not data:
@@ -484,7 +533,7 @@ def leer(
     else:
         formato, raw = "CSV", _csv_rows(path, data)
     try:
-        return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado)
+        return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia)
     except BaseException:
         raw.close()
         raise
@@ -497,17 +546,19 @@ def _lectura(
     raw: Iterator[tuple[int, object]],
     mapeo: Mapping[str, str | None] | None,
     fila_encabezado: int | None,
+    guia: Guia | None = None,
 ) -> Lectura:
     muestra_cruda = list(islice(raw, FILAS_MUESTRA))
     muestra = [(n, [cell_text(v) for v in values]) for n, values in muestra_cruda]
+    empate = False
     if fila_encabezado is None:
-        fila_encabezado = _encabezado(esquema, muestra)
+        fila_encabezado, empate = _encabezado(esquema, muestra)
     omitidas: list[tuple[int, str]] = []
     if fila_encabezado == SIN_ENCABEZADO:
         width = max((len(cells) for _, cells in muestra), default=0)
         if esquema.sin_encabezado:
             width = max(width, len(esquema.campos))
-        columnas = tuple(f"Columna {_letra(i)}" for i in range(width))
+        columnas = tuple(f"Columna {letra_columna(i)}" for i in range(width))
         auto = {
             col: (c.clave if esquema.sin_encabezado and i < len(esquema.campos) else None)
             for i, (col, c) in enumerate(zip(columnas, (*esquema.campos,) * width, strict=False))
@@ -519,6 +570,7 @@ def _lectura(
         )
         after = first
         omitidas.extend((n, "título, encima de los datos") for n, _ in muestra[:first])
+        supuesta = guia is None and (first > 0 or width != len(esquema.campos))
     else:
         index = next((i for i, (n, _) in enumerate(muestra) if n == fila_encabezado), None)
         if index is None:
@@ -531,7 +583,14 @@ def _lectura(
         auto = {col: esquema.campo_de(col) for col in columnas}
         after = index + 1
         omitidas.extend((n, "título, encima del encabezado") for n, _ in muestra[:index])
-    if mapeo is not None:
+        supuesta = empate
+    if guia is not None:  # by position: the columns' names are known only now
+        claves = {c.clave for c in esquema.campos}
+        auto = {
+            col: (campo if campo in claves else None)
+            for col, campo in zip(columnas, chain(guia.campos, repeat(None)), strict=False)
+        }
+    elif mapeo is not None:
         auto.update({col: campo for col, campo in mapeo.items() if col in auto})
     # One column per field: the first that names it (a second «NSS» is not read).
     usados: set[str] = set()
@@ -549,6 +608,7 @@ def _lectura(
         columnas,
         final,
         omitidas,
+        supuesta,
     )
     rest = chain(muestra_cruda[after:], raw)
     lectura._filas = _filas(lectura, rest, raw)

@@ -105,6 +105,7 @@ def _write_csv(
 
     def records() -> Iterator[dict[str, str]]:
         nonlocal written
+        assert first is not None  # written only when there is a first row
         for written, values in enumerate(chain((first,), iterator), start=1):
             yield {
                 h: "" if v is None else text(v)
@@ -127,7 +128,7 @@ def _write_csv(
                     records(), str(temporary), bom=True, sanitize_formulas=True, columns=headers
                 )
     except OSError as exc:  # a locked file (open in Excel), no permission, disk full
-        raise no_guardado(path, exc, "csv_no_guardado") from exc
+        raise no_guardado("csv_no_guardado", path, exc) from exc
     if progress:
         progress(written, total)
     return written

@@ -12,7 +12,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
 
@@ -131,6 +131,7 @@ def open_table(path: Path, data: bytes | None = None) -> Table:
         raise ValidationError(
             "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
         )
+    assert data is not None  # a file read from ``path`` that is not Excel returned above
     return _csv_table(path, io.StringIO(decode_text(data, path.name), newline=None))
 
 
@@ -164,7 +165,7 @@ def _csv_table(path: Path, source: TextIO) -> Table:
         except OSError as exc:
             raise unreadable_after(path.name, reader.line_num, exc) from exc
 
-    def rows() -> Iterator:
+    def rows() -> Iterator[Any]:  # the headers, then (line, row) pairs
         # Started at once (the headers are its first item): closing or dropping it closes the
         # file even if no row is ever asked for.
         with source:

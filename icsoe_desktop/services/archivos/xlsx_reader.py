@@ -13,9 +13,9 @@ import io
 import logging
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from icsoe_desktop.domain.errors import ValidationError
 
@@ -116,7 +116,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: 
     return counted
 
 
-def sheet_rows(data: bytes | Path, name: str) -> Iterator[tuple[int, tuple]]:
+def sheet_rows(data: bytes | Path, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
     """(row number, values) of every row of the first sheet, whatever its <dimension> says.
 
     A generator: the file is checked at the first ``next()``. Any failure of openpyxl (broken
@@ -132,7 +132,7 @@ def sheet_rows(data: bytes | Path, name: str) -> Iterator[tuple[int, tuple]]:
         yield from _rows(source, name)
 
 
-def _rows(source: BinaryIO, name: str) -> Iterator[tuple[int, tuple]]:
+def _rows(source: BinaryIO, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
     from openpyxl import load_workbook
 
     check_zip(source, name)

@@ -23,7 +23,7 @@ from icsoe_desktop.services.capturistas.common import (
     find_person,
 )
 from icsoe_desktop.services.correo import textos as mail_texts
-from icsoe_desktop.services.correo.mail import MailService
+from icsoe_desktop.services.correo.mail import Outbox
 from icsoe_desktop.services.notifying import NotifyingService
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -97,7 +97,7 @@ class AccesoCapturistaService(NotifyingService):
         self,
         store: Store,
         audit: AuditService,
-        mail: MailService,
+        mail: Outbox,
         clock: Clock = utcnow,
         *,
         codigos: CodeGuesses | None = None,

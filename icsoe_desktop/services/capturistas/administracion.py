@@ -122,7 +122,11 @@ class CapturistasService(NotifyingService):
         return row_of(rel, person, contratista.nombre)
 
     def _notice_mail(
-        self, session: Session, contratista: Contratista, person: Capturista, rel
+        self,
+        session: Session,
+        contratista: Contratista,
+        person: Capturista,
+        rel: CapturistaRelacion,
     ) -> None:
         """Guide Ingreso del capturista, paso 1: the contratista registered you."""
         self._mail.enqueue(
@@ -133,7 +137,13 @@ class CapturistasService(NotifyingService):
             ),
         )
 
-    def _invite(self, session: Session, contratista: Contratista, person: Capturista, rel) -> None:
+    def _invite(
+        self,
+        session: Session,
+        contratista: Contratista,
+        person: Capturista,
+        rel: CapturistaRelacion,
+    ) -> None:
         """Paso 2: the mail to create the password, with a one-use code valid 24 hours; a new
         one revokes the earlier ones of this relation. A person who already has a password (it
         captures for another contratista) is told to sign in instead."""

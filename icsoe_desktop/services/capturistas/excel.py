@@ -138,7 +138,11 @@ class CapturistasExcelService:
         return written
 
     def alta_masiva(
-        self, contratista_rfc: str, path, progress: Progress | None = None
+        self,
+        contratista_rfc: str,
+        path,
+        progress: Progress | None = None,
+        guia: lectura.Guia | None = None,
     ) -> AltaMasiva:
         """Every row of the .xlsx (columns BULK_HEADERS) is checked; if any is refused, none is
         saved and the report says which and why; otherwise all are saved in one transaction.
@@ -148,7 +152,7 @@ class CapturistasExcelService:
         refused: list[Rechazo] = []
         seen: dict[str, int] = {}
         read = 0
-        for number, values in _bulk_rows(Path(path)):
+        for number, values in _bulk_rows(Path(path), guia):
             read += 1
             form = CapturistaForm(*values)
             errors = form_errors(form)
@@ -236,7 +240,9 @@ BULK_ESQUEMA = Esquema(
 )
 
 
-def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
+def _bulk_rows(
+    path: Path, guia: lectura.Guia | None = None
+) -> Iterator[tuple[int, tuple[str, ...]]]:
     """(sheet row, the 8 cells as text in BULK_HEADERS' order) of each data row of the first
     sheet, read as needed; titles above the header and total rows below are left out."""
     from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
@@ -245,7 +251,7 @@ def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
         raise ValidationError(
             "excel_invalido", "El archivo no es un libro de Excel (.xlsx) válido."
         )
-    leida = lectura.leer(path, BULK_ESQUEMA)
+    leida = lectura.leer(path, BULK_ESQUEMA, guia=guia)
     rows = leida.filas()
     with closing(rows):
         if leida.faltantes:
@@ -262,4 +268,5 @@ def _bulk_rows(path: Path) -> Iterator[tuple[int, tuple[str, ...]]]:
                 raise ValidationError(
                     "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
                 )
-            yield number, tuple(cells[key] or "" for key in _BULK_KEYS)
+            # An optional column the file lacks (no Segundo apellido) reads as empty.
+            yield number, tuple(cells.get(key) or "" for key in _BULK_KEYS)

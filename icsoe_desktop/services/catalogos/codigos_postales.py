@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.domain.clock import Clock, utcnow
-from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.services.catalogos.sepomex_archivo import ArchivoSepomex, fecha_de, leer
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ CATALOGO_FILE = "sepomex.sqlite3"
 INCLUIDO_DIR = "sepomex"  # resources/sepomex/: the catalogue shipped with the app, if any
 INCLUIDOS = ("CPdescarga.txt", "CPdescarga.zip")
 _VERSION = 1  # PRAGMA user_version of a catalogue this code wrote
+# SEPOMEX's monthly updates add and drop a few hundred colonias of ~150,000; a file with more
+# than this share fewer than the catalogue loaded is taken for one cut short.
+MERMA_MAXIMA = 0.03
 
 Progress = Callable[[int, int], None]
 
@@ -96,6 +99,7 @@ class EstadoCatalogo:
     entidades: int = 0  # a complete catalogue covers the 32
     cargado_el: datetime | None = None  # naive UTC
     origen: str = ""  # the file it was loaded from
+    repetidos: int = 0  # rows of the file left out as exact repeats of another
     incluido: bool = False  # the file shipped with the app
     aviso: str = ""  # why the catalogue cannot be read, or the shipped one was refused
 
@@ -171,17 +175,19 @@ class CodigosPostalesService:
             entidades=int(meta.get("entidades", 0)),
             cargado_el=_fecha(meta.get("cargado_el")),
             origen=meta.get("origen", ""),
+            repetidos=int(meta.get("repetidos", 0)),
             incluido=meta.get("incluido") == "1",
             aviso=self._aviso,
         )
 
     # --- loading -------------------------------------------------------------------------------
 
-    def cargar(self, path: Path, progreso: Progress | None = None) -> int:
+    def cargar(self, path: Path, progreso: Progress | None = None, parcial: bool = False) -> int:
         """Replace the catalogue with the official file at ``path`` (CPdescarga.txt or the .zip
         holding it). Returns the asentamientos loaded; a ValidationError (the old catalogue
-        kept) when the file is not the whole official one."""
-        return self._escribir(leer(Path(path)), progreso, incluido=False)
+        kept) when the file is not the whole official one, or, unless ``parcial``, when it has
+        fewer entidades or clearly fewer colonias than the catalogue loaded (a file cut short)."""
+        return self._escribir(leer(Path(path)), progreso, incluido=False, parcial=parcial)
 
     def preparar(self) -> None:
         """Load the catalogue shipped with the app when it is newer than the one loaded (or
@@ -220,7 +226,7 @@ class CodigosPostalesService:
         if actual is not None and fecha is not None and fecha.replace(microsecond=0) <= actual:
             return
         try:
-            cargadas = self._escribir(leer(archivo), None, incluido=True)
+            cargadas = self._escribir(leer(archivo), None, incluido=True, parcial=False)
         except DomainError as exc:
             log.error("Catálogo de códigos postales incluido %s rechazado: %s", archivo, exc)
             self._aviso = (
@@ -243,22 +249,11 @@ class CodigosPostalesService:
             return None
         return _fecha(fila[0]) if fila else None
 
-    def _escribir(self, archivo: ArchivoSepomex, progreso: Progress | None, incluido: bool) -> int:
-        # Every line is read and checked before anything is written.
-        por_cp: dict[str, list] = {}
-        for asentamiento in archivo.asentamientos():
-            por_cp.setdefault(asentamiento.cp, []).append(asentamiento)
-        total = sum(map(len, por_cp.values()))
-        entidades = {a.entidad for lista in por_cp.values() for a in lista[:1]}
-        meta = {
-            "asentamientos": str(total),
-            "codigos_postales": str(len(por_cp)),
-            "entidades": str(len(entidades)),
-            "cargado_el": self._clock().isoformat(timespec="seconds"),
-            "origen": archivo.nombre,
-            "fecha_datos": archivo.fecha.isoformat(timespec="seconds"),
-            "incluido": "1" if incluido else "0",
-        }
+    def _escribir(
+        self, archivo: ArchivoSepomex, progreso: Progress | None, incluido: bool, parcial: bool
+    ) -> int:
+        # Built beside the catalogue from the file streamed line by line; every line is read
+        # and checked before the new file takes the catalogue's name.
         carpeta = self.path.parent
         try:
             carpeta.mkdir(parents=True, exist_ok=True)
@@ -270,13 +265,60 @@ class CodigosPostalesService:
             raise _no_guardado(carpeta, exc) from exc
         nuevo = Path(nombre)
         try:
-            _construir(nuevo, por_cp, meta, total, progreso)
+            meta = {
+                "cargado_el": self._clock().isoformat(timespec="seconds"),
+                "origen": archivo.nombre,
+                "fecha_datos": archivo.fecha.isoformat(timespec="seconds"),
+                "incluido": "1" if incluido else "0",
+            }
+            cuenta = _construir(nuevo, archivo, meta)
+            if not parcial:
+                self._no_menor(archivo.nombre, cuenta)
+            if progreso:
+                progreso(cuenta.asentamientos, cuenta.asentamientos)
             _reemplazar(nuevo, self.path)
         except (sqlite3.Error, OSError) as exc:
             raise _no_guardado(carpeta, exc) from exc
         finally:
             nuevo.unlink(missing_ok=True)
-        return total
+        return cuenta.asentamientos
+
+    def _no_menor(self, nombre: str, cuenta: _Cuenta) -> None:
+        """Refuse a file with fewer entidades, or more than MERMA_MAXIMA fewer colonias, than
+        the catalogue loaded: cut short, it would silently replace the whole one."""
+        try:
+            with _Lectura(self.path) as con:
+                if con is None:
+                    return
+                meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
+                actuales = {e for (e,) in con.execute("SELECT DISTINCT entidad FROM asentamientos")}
+        except sqlite3.Error:
+            return  # a damaged catalogue: anything replaces it
+        antes = int(meta.get("asentamientos", 0))
+        faltan = sorted(actuales - cuenta.entidades, key=orden_espanol)
+        menos = antes - cuenta.asentamientos
+        if not faltan and menos <= antes * MERMA_MAXIMA:
+            return
+        perderia = [f"{menos:,} colonias ({menos * 100 // max(antes, 1)} %)"] if menos > 0 else []
+        if faltan:
+            perderia.append(
+                f"la{'s' if len(faltan) > 1 else ''} entidad{'es' if len(faltan) > 1 else ''} "
+                + ", ".join(faltan)
+            )
+        raise ValidationError(
+            "sepomex_menor",
+            f"El archivo {nombre} tiene {cuenta.asentamientos:,} colonias de "
+            f"{len(cuenta.entidades)} entidades y el catálogo cargado {antes:,} de "
+            f"{len(actuales)}: cargarlo quitaría {' y '.join(perderia)}. Puede estar cortado: "
+            "descárgalo de nuevo. Si de verdad quieres sólo esa parte, cárgalo con "
+            "«sepomex cargar --parcial». El catálogo anterior no cambió.",
+        )
+
+
+@dataclass(frozen=True)
+class _Cuenta:
+    asentamientos: int
+    entidades: frozenset[str]
 
 
 class _Lectura:
@@ -298,44 +340,56 @@ class _Lectura:
             self._con.close()
 
 
-def _construir(
-    path: Path,
-    por_cp: dict[str, list],
-    meta: dict[str, str],
-    total: int,
-    progreso: Progress | None,
-) -> None:
+def _construir(path: Path, archivo: ArchivoSepomex, meta: dict[str, str]) -> _Cuenta:
+    """The catalogue's file at ``path``. The lines go to a staging table on disk (SQLite's
+    temporary file, a 2 MB page cache) that drops repeated rows; the catalogue is then written
+    from it in (cp, Spanish order): the memory stays flat however big the file."""
     con = sqlite3.connect(path, isolation_level=None)
     try:
         # A new file nobody reads yet: no journal, no syncing until it is whole (fsync below).
         con.execute("PRAGMA journal_mode=OFF")
         con.execute("PRAGMA synchronous=OFF")
+        con.execute("PRAGMA temp_store=FILE")
         con.executescript(_ESQUEMA)
+        con.execute(
+            "CREATE TEMP TABLE leidas (cp TEXT, clave TEXT, colonia TEXT, tipo TEXT, "
+            "municipio TEXT, entidad TEXT, ciudad TEXT, "
+            "UNIQUE (cp, colonia, tipo, municipio, entidad, ciudad))"
+        )
         con.execute("BEGIN")
-        hechas = 0
-        lote: list[tuple] = []
-        for cp in sorted(por_cp):
-            ordenadas = sorted(por_cp[cp], key=lambda a: (orden_espanol(a.colonia), a.colonia))
-            lote.extend(
-                (cp, i, a.colonia, a.tipo_asentamiento, a.municipio, a.entidad, a.ciudad)
-                for i, a in enumerate(ordenadas)
-            )
+        leidas = 0
+        lote: list[tuple[str, ...]] = []
+        for a in archivo.asentamientos():
+            lote.append((a.cp, orden_espanol(a.colonia), *a[1:]))
             if len(lote) >= 20_000:
-                con.executemany("INSERT INTO asentamientos VALUES (?, ?, ?, ?, ?, ?, ?)", lote)
-                hechas += len(lote)
+                con.executemany("INSERT OR IGNORE INTO leidas VALUES (?, ?, ?, ?, ?, ?, ?)", lote)
+                leidas += len(lote)
                 lote.clear()
-                if progreso:
-                    progreso(hechas, total)
-        con.executemany("INSERT INTO asentamientos VALUES (?, ?, ?, ?, ?, ?, ?)", lote)
+        con.executemany("INSERT OR IGNORE INTO leidas VALUES (?, ?, ?, ?, ?, ?, ?)", lote)
+        leidas += len(lote)
+        con.execute(
+            "INSERT INTO asentamientos SELECT cp, "
+            "ROW_NUMBER() OVER (PARTITION BY cp ORDER BY clave, colonia, rowid) - 1, "
+            "colonia, tipo, municipio, entidad, ciudad FROM leidas ORDER BY 1, 2"
+        )
+        total, cps = con.execute("SELECT COUNT(*), COUNT(DISTINCT cp) FROM leidas").fetchone()
+        entidades = frozenset(e for (e,) in con.execute("SELECT DISTINCT entidad FROM leidas"))
+        meta = dict(
+            meta,
+            asentamientos=str(total),
+            codigos_postales=str(cps),
+            entidades=str(len(entidades)),
+            repetidos=str(leidas - total),
+        )
         con.executemany("INSERT INTO catalogo VALUES (?, ?)", meta.items())
+        con.execute("DROP TABLE leidas")
         con.execute("COMMIT")
         con.execute(f"PRAGMA user_version = {_VERSION}")
     finally:
         con.close()
     with path.open("rb+") as file:
         os.fsync(file.fileno())  # whole on disk before it takes the catalogue's name
-    if progreso:
-        progreso(total, total)
+    return _Cuenta(total, entidades)
 
 
 def _reemplazar(nuevo: Path, destino: Path) -> None:

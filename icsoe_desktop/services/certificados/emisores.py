@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.roles import Accion
@@ -99,7 +99,7 @@ def _emisor(data: bytes, incluido: bool, archivo: str) -> Emisor:
     return read_emisor(data, incluido=incluido, archivo=archivo)
 
 
-def _file_key(folders: list[Path]) -> tuple:
+def _file_key(folders: list[Path]) -> tuple[Any, ...]:
     """What changes when a file is added, removed or replaced in any folder."""
     key = []
     for folder in folders:
@@ -129,7 +129,7 @@ class EmisoresService:
         self.folders = folders
         self._store = store
         self._audit = audit
-        self._cache: tuple[tuple, TrustStore] | None = None
+        self._cache: tuple[tuple[Any, ...], TrustStore] | None = None
         # Whether the modo de capacitación is on (the installation's settings, read each time:
         # an administrator turns it on or off while the app runs).
         self.capacitacion = capacitacion

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sealing
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -194,7 +195,6 @@ class CertificatesService:
 
     def assign(self, assignment: Assignment, actor: str | None) -> CertificateRow:
         self._permisos.exigir(actor, Accion.CERTIFICADOS, assignment.registro)
-        from icsoe_desktop.domain import credentials
 
         registro_id = normalize_registro(assignment.registro)
         if not registro_id:
@@ -220,7 +220,7 @@ class CertificatesService:
                 )
             rfc_patron = registro.rfc
 
-        credential = self._load(assignment, credentials)
+        credential = self._load(assignment)
         info = credential.info
         estado = info.estado(self._now())
         if estado == "vencido":
@@ -306,9 +306,11 @@ class CertificatesService:
             raise
         return next(r for r in self.rows() if r.registro == registro_id)
 
-    def _load(self, assignment: Assignment, credentials) -> Credential:
+    def _load(self, assignment: Assignment) -> Credential:
         """The credential of the chosen files. What it is (FIEL, CSD, IMSS) is the
         certificate's, not the file's: an e.firma wrapped in a .pfx is an e.firma."""
+        from icsoe_desktop.domain import credentials
+
         if assignment.es_fiel:
             cer = _read(assignment.certificado, "certificado (.cer)", "certificado")
             key = _read(assignment.llave, "llave privada (.key)", "llave")
@@ -453,7 +455,7 @@ class CertificatesService:
     # --- internals -----------------------------------------------------------------------------
 
     @staticmethod
-    def _registro(session, registro_id: str) -> RegistroPatronal:
+    def _registro(session: Session, registro_id: str) -> RegistroPatronal:
         registro = active_registro(session, registro_id)
         if registro is None:
             raise ValidationError(

@@ -97,7 +97,7 @@ def _unsent(path: Path, due_by: datetime | None) -> int:
     if not path.is_file():
         return 0
     query = "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
-    params: tuple = ()
+    params: tuple[str | None, ...] = ()
     if due_by is not None:
         query += " AND next_attempt_at <= ?"
         params = (plain.to_text(due_by),)

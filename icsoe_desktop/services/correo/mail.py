@@ -19,11 +19,12 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any, Protocol, cast
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SmtpSettings
@@ -81,6 +82,20 @@ def _describe(exc: Exception) -> str:
             "No se pudo conectar con el servidor de correo. Revisa el servidor, el puerto y la red."
         )
     return "El servidor de correo no aceptó el mensaje."
+
+
+class Outbox(Protocol):
+    """Where a service leaves its mail: an empresa's queue (MailService) or all of them
+    (correo/colas.py's MailQueues, which puts it in the open empresa's)."""
+
+    def enqueue(
+        self,
+        session: Session,
+        to_addr: str,
+        subject: str,
+        body: str,
+        token: OneTimeToken | None = None,
+    ) -> OutboxMail: ...
 
 
 class MailService:
@@ -257,11 +272,13 @@ class MailService:
         lock is held from the start (no stale read to upgrade under SQLite's WAL)."""
         now = self._clock()
         with self._store.session() as session:
-            taken = session.execute(
+            # An UPDATE's result is a CursorResult (its rowcount), which execute() does not say.
+            claimed = session.execute(
                 update(OutboxMail)
                 .where(OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None), self._claimable(now))
                 .values(claimed_by=self._sender, claimed_until=now + CLAIM_LEASE)
-            ).rowcount
+            )
+            taken = cast("CursorResult[Any]", claimed).rowcount
             if taken != 1:
                 return None
             mail = session.get(OutboxMail, mail_id)
@@ -273,7 +290,7 @@ class MailService:
                 return mail.body
             return one_time_codes.render(mail.body, code)
 
-    def _claimable(self, now):
+    def _claimable(self, now: datetime) -> ColumnElement[bool]:
         """Rows no other live sender holds."""
         return or_(
             OutboxMail.claimed_by.is_(None),

@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from icsoe_desktop.config import SmtpSettings
 from icsoe_desktop.domain import passwords, tokens
@@ -237,10 +237,12 @@ class EntradaIcsoe:
         finally:
             store.close()
 
-    def _buscar(self, sql: str, params: tuple) -> list[EmpresaInfo]:
+    def _buscar(self, sql: str, params: tuple[Any, ...]) -> list[EmpresaInfo]:
         return [empresa for empresa, _row in self._buscar_filas(sql, params)]
 
-    def _buscar_filas(self, sql: str, params: tuple) -> list[tuple[EmpresaInfo, tuple]]:
+    def _buscar_filas(
+        self, sql: str, params: tuple[Any, ...]
+    ) -> list[tuple[EmpresaInfo, tuple[Any, ...]]]:
         """The empresas whose store answers ``sql`` with a row (its first row). A store that
         cannot be read is logged and skipped: it is named by --self-check."""
         found = []

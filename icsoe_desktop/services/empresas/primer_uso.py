@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.roles import Accion
@@ -172,7 +173,7 @@ class PrimerUsoService:
             row.pasos_omitidos = ",".join(sorted(pasos))
 
     @staticmethod
-    def _row(session) -> Empresa:
+    def _row(session: Session) -> Empresa:
         row = session.scalar(select(Empresa))
         if row is None:
             row = Empresa(rfc="", razon_social="", pasos_omitidos="")

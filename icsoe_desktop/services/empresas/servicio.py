@@ -118,7 +118,10 @@ class EmpresasService:
                 # creating the second one turns that into grants (crear).
                 if (
                     not user.administrador
-                    and session.scalar(select(func.count()).select_from(EmpresaCatalogo)) > 1
+                    and session.execute(
+                        select(func.count()).select_from(EmpresaCatalogo)
+                    ).scalar_one()
+                    > 1
                 ):
                     query = query.join(
                         AccesoEmpresa, AccesoEmpresa.empresa_id == EmpresaCatalogo.id
@@ -353,8 +356,9 @@ class EmpresasService:
 
     def _registrar(self, rfc: str, razon: str, archivo: str, actor: str) -> EmpresaInfo:
         with self._store.session() as session:
-            if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
-                _conceder_a_todos(session, session.scalar(select(EmpresaCatalogo.id)), actor)
+            if session.execute(select(func.count()).select_from(EmpresaCatalogo)).scalar_one() == 1:
+                unica = session.execute(select(EmpresaCatalogo.id)).scalar_one()
+                _conceder_a_todos(session, unica, actor)
             # Not open to sólo consulta (no credentials) until an administrator allows it.
             row = EmpresaCatalogo(rfc=rfc, razon_social=razon, archivo=archivo, solo_consulta=False)
             session.add(row)
@@ -427,7 +431,7 @@ class EmpresasService:
                 log.info("La primera empresa ya estaba registrada")
             return
         Store(legacy).close()  # brings it to the head schema before its rows are copied
-        now = plain.to_text(self._clock())  # as SQLAlchemy writes it
+        now_text = plain.to_text(self._clock())  # as SQLAlchemy writes it
         conn = sqlite3.connect(self._store.path, isolation_level=None)
         plain.register_functions(conn)  # the triggers of the rows written here
         sumas.register(conn)
@@ -446,19 +450,19 @@ class EmpresasService:
             conn.execute(
                 "INSERT INTO empresas (rfc, razon_social, archivo, creada_at, abierta_at, "
                 "solo_consulta) VALUES (?, ?, ?, ?, ?, 1)",
-                (rfc, razon, DATABASE_FILE, now, now),
+                (rfc, razon, DATABASE_FILE, now_text, now_text),
             )
             conn.execute(
                 "INSERT INTO empresa_accesos (usuario_id, empresa_id, concedido_at, concedido_por) "
                 "SELECT id, last_insert_rowid(), ?, 'actualización' FROM idse_users "
                 "WHERE deleted = 0",
-                (now,),
+                (now_text,),
             )
             users = conn.execute("SELECT count(*) FROM idse_users").fetchone()[0]
             conn.execute(
                 "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
                 "VALUES (?, ?, 'sin sesión', 'empresa_primera', ?, ?)",
-                (new_uuid(), now, rfc or DATABASE_FILE, f"usuarios copiados: {users}"),
+                (new_uuid(), now_text, rfc or DATABASE_FILE, f"usuarios copiados: {users}"),
             )
             conn.execute("COMMIT")
             log.info("Catálogo de empresas creado: %s es la primera empresa", legacy)

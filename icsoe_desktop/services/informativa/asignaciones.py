@@ -16,6 +16,7 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss
 from icsoe_desktop.domain.informativa.modelo import Periodo, Problema, Trabajador
 from icsoe_desktop.domain.informativa.trabajadores import parse_sbc, revisar_trabajadores
+from icsoe_desktop.services.archivos.lectura import Guia
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
@@ -45,12 +46,12 @@ class TrabajadoresContratoService(InformativaBase):
     def contar(self, contrato: str, actor: str | None) -> int:
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
-            return session.scalar(
+            return session.execute(
                 select(func.count()).where(
                     ContratoTrabajador.contrato_id == row.id,
                     ContratoTrabajador.deleted.is_(False),
                 )
-            )
+            ).scalar_one()
 
     def pagina(
         self, contrato: str, actor: str | None, offset: int, limite: int
@@ -162,18 +163,34 @@ class TrabajadoresContratoService(InformativaBase):
             return ResultadoImportacion(total, [])
 
     def importar(
-        self, contrato: str, actor: str | None, path: Path, progreso: Progreso | None = None
+        self,
+        contrato: str,
+        actor: str | None,
+        path: Path,
+        progreso: Progreso | None = None,
+        guia: Guia | None = None,
     ) -> ResultadoImportacion:
         """The IMSS worker file (CSV with or without header, UTF-8 or Windows-1252, comma or
         semicolon; or .xlsx, titles above and totals below): every problem at once, each with
-        its row in the file."""
+        its row in the file. ``guia``: its header row and columns as the clerk said them."""
         from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 
-        leido = leer_trabajadores(path)
+        leido = leer_trabajadores(path, guia)
         resultado = self.agregar_varios(
             contrato, actor, list(leido.trabajadores), progreso, previos=leido.problemas
         )
         return replace(resultado, notas=list(leido.notas))
+
+    def sbc_registrado(self, contrato: str, actor: str | None, nss: str) -> int | None:
+        """The last SBC (centavos) the empresa's movimientos registered for ``nss`` up to the
+        end of the contract's period: what a worker typed in is proposed with. None: unknown
+        (or not an NSS)."""
+        nss = "".join(nss.split())
+        if len(nss) != 11 or not nss.isdigit():
+            return None
+        with self._store.session() as session:
+            _, informativa = self._contrato(session, contrato, actor)
+            return sbcs_registrados(session, [nss], Periodo.de_clave(informativa.periodo)).get(nss)
 
     def buscar_en_la_empresa(self, texto: str, limite: int = 200) -> list[Trabajador]:
         """The empresa's own workers whose NSS or CURP starts with ``texto``, or whose name
@@ -203,7 +220,16 @@ class TrabajadoresContratoService(InformativaBase):
         ]
         if faltan:
             return ResultadoImportacion(0, faltan)
-        sin_renglon = [replace(t, renglon=None) for t in trabajadores]
+        # Each with the SBC registered in the contract's period, not the one of its latest
+        # movimiento (which may be later than the period).
+        with self._store.session() as session:
+            _, informativa = self._contrato(session, contrato, actor)
+            registrados = sbcs_registrados(
+                session, [t.nss for t in trabajadores], Periodo.de_clave(informativa.periodo)
+            )
+        sin_renglon = [
+            replace(t, renglon=None, sbc=registrados.get(t.nss, t.sbc)) for t in trabajadores
+        ]
         return self.agregar_varios(
             contrato, actor, sin_renglon, accion="icsoe_trabajadores_de_la_empresa"
         )
@@ -265,6 +291,14 @@ def curps_de_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
     return movs_sql.curps_by_nss(session, nss)
 
 
+def sbcs_registrados(session: Session, nss: list[str], periodo: Periodo) -> dict[str, int]:
+    """NSS → the last SBC registered in the empresa's movimientos up to the end of ``periodo``
+    (the SBC the informativa declares for each worker)."""
+    if not nss:
+        return {}
+    return movs_sql.sbcs_by_nss(session, nss, periodo.fin)
+
+
 def _nombres_en_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
     if not nss:
         return {}
@@ -280,4 +314,5 @@ __all__ = [
     "TrabajadorFila",
     "TrabajadoresContratoService",
     "curps_de_la_empresa",
+    "sbcs_registrados",
 ]

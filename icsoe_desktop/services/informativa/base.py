@@ -196,19 +196,21 @@ class InformativaBase:
         self, session: Session, row: InformativaRow, contratista: Contratista
     ) -> Informativa:
         """The informativa whole from its live rows: its contracts, each with its contratante
-        and its workers, and the contratista's datos generales as they are now."""
-        contratos = session.scalars(
+        and its workers, and the contratista's datos generales as they are now. The contracts
+        with a foreign contratante without a permanent establishment are left out (only
+        counted): the informativa does not report them."""
+        todos = session.scalars(
             select(ContratoRow)
             .where(ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False))
             .order_by(ContratoRow.id)
         ).all()
+        contratantes = session.scalars(
+            select(Contratante).where(Contratante.id.in_({c.contratante_id for c in todos}))
+        ).all()
+        partes = {c.id: parte_de(c) for c in contratantes}
+        extranjeros = {c.id for c in contratantes if c.extranjero_sin_ep}
+        contratos = [c for c in todos if c.contratante_id not in extranjeros]
         ids = [c.id for c in contratos]
-        partes = {
-            c.id: parte_de(c)
-            for c in session.scalars(
-                select(Contratante).where(Contratante.id.in_({c.contratante_id for c in contratos}))
-            )
-        }
         trabajadores: dict[int, list[Trabajador]] = {i: [] for i in ids}
         if ids:
             for contrato_id, nss, curp, sbc, nombre in session.execute(
@@ -242,12 +244,12 @@ class InformativaBase:
                     fecha_inicial=c.fecha_inicial,
                     fecha_final=c.fecha_final,
                     trabajadores=tuple(trabajadores[c.id]),
-                    trabajadores_declarados=c.trabajadores_declarados,
                 )
                 for c in contratos
             ),
             complementa=row.complementa or None,
             otras=self._otras(session, row),
+            extranjeros=len(todos) - len(contratos),
         )
 
 

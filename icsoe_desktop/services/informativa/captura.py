@@ -7,16 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import InformativaSettings
+from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.contacto import check_codigo_postal, check_telefono, required_text
 from icsoe_desktop.domain.emails import check_email
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.informativa.lineamientos import (
+    actualizacion_permitida,
+    cuenta_para_el_limite,
+    meses_actualizacion_texto,
+    vence_texto,
+)
 from icsoe_desktop.domain.informativa.modelo import (
+    ACTUALIZACION,
     COMPLEMENTARIAS,
+    CORRECCION,
     EN_CAPTURA,
     ESTADOS,
     FIRMADA,
@@ -76,14 +85,15 @@ class FilaInformativa:
 
     @property
     def dias_texto(self) -> str:
-        """«Faltan 12 días», «Vence hoy», «Vencida hace 3 días»; nothing once signed."""
+        """«Faltan 12 días», «Vence hoy a las 23:59, hora del centro», «Vencida hace 3 días»;
+        nothing once signed."""
         if self.estado == FIRMADA:
             return "—"
         dias = self.dias_restantes
         if dias < 0:
             return f"Vencida hace {plural(-dias, 'día')}"
         if dias == 0:
-            return "Vence hoy"
+            return f"Vence hoy {vence_texto()}"
         return f"{'Falta' if dias == 1 else 'Faltan'} {plural(dias, 'día')}"
 
 
@@ -91,6 +101,7 @@ class FilaInformativa:
 class ContratanteFila:
     uuid: str
     parte: Parte
+    extranjero: bool = False  # sin establecimiento permanente: its contracts are not reported
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,6 @@ class ContratoDatos:
     descripcion_servicio: str = ""
     fecha_inicial: date | None = None
     fecha_final: date | None = None
-    trabajadores_declarados: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,8 +141,9 @@ class InformativasService(InformativaBase):
         self, rfc: str, actor: str | None, hoy: date | None = None
     ) -> list[FilaInformativa]:
         """Every informativa of the contratista, newest period first, and the periods that
-        still have none: the last one due and the one in course."""
-        hoy = hoy or self._clock().date()
+        still have none: the last one due and the one in course (days counted in Central
+        Mexico time, the deadlines')."""
+        hoy = hoy or self._hoy()
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor)
             rows = session.scalars(
@@ -197,7 +208,8 @@ class InformativasService(InformativaBase):
     ) -> str:
         if tipo not in TIPOS:
             raise ValidationError("tipo_invalido", "Elige el tipo de informativa.", "tipo")
-        if periodo.inicio > self._clock().date():
+        hoy = self._hoy()
+        if periodo.inicio > hoy:
             raise ValidationError(
                 "periodo_futuro",
                 f"El periodo {periodo.texto} aún no comienza: no se puede presentar su "
@@ -208,7 +220,7 @@ class InformativasService(InformativaBase):
             contratista = self._contratista(session, rfc, actor)
             existentes = del_periodo(session, contratista.id, periodo.clave)
             if tipo in COMPLEMENTARIAS:
-                complementa = self._complementada(existentes, periodo, complementa)
+                complementa = self._complementada(existentes, periodo, complementa, tipo, hoy)
             else:
                 complementa = ""
                 for otra in existentes:
@@ -232,6 +244,8 @@ class InformativasService(InformativaBase):
             )
             session.add(row)
             session.flush()
+            if tipo == CORRECCION:
+                _copiar_contratos(session, existentes, complementa, row)
             self._audit.record(
                 session, actor, "icsoe_informativa_alta", rfc, f"{periodo.clave} {TIPOS[tipo]}"
             )
@@ -243,8 +257,15 @@ class InformativasService(InformativaBase):
         return self.crear(rfc, actor, periodo, SIN_INFORMACION)
 
     def _complementada(
-        self, existentes: list[InformativaRow], periodo: Periodo, complementa: str | None
+        self,
+        existentes: list[InformativaRow],
+        periodo: Periodo,
+        complementa: str | None,
+        tipo: str,
+        hoy: date,
     ) -> str:
+        """The signed informativa a complementaria of ``tipo`` corrects, when the Lineamientos
+        allow one on ``hoy`` (domain/informativa/lineamientos.py)."""
         firmadas = {r.uuid for r in existentes if r.estado == FIRMADA}
         if not complementa or complementa not in firmadas:
             raise ValidationError(
@@ -254,15 +275,30 @@ class InformativasService(InformativaBase):
                 + ("" if firmadas else " Este periodo aún no tiene una informativa firmada."),
                 "complementa",
             )
-        cuantas = sum(1 for r in existentes if r.tipo in COMPLEMENTARIAS)
-        if cuantas >= self.max_complementarias:
+        if tipo == ACTUALIZACION and not actualizacion_permitida(periodo, hoy):
+            raise ValidationError(
+                "actualizacion_fuera_de_plazo",
+                "Una complementaria de Actualización se presenta sólo en "
+                f"{meses_actualizacion_texto()}, por el cuatrimestre anterior: hoy no "
+                f"se puede presentar una de {periodo.texto}.",
+                "tipo",
+            )
+        cuantas = sum(
+            1 for r in existentes if r.tipo in COMPLEMENTARIAS and cuenta_para_el_limite(r.tipo)
+        )
+        if cuenta_para_el_limite(tipo) and cuantas >= self.max_complementarias:
             raise ValidationError(
                 "demasiadas_complementarias",
-                f"El periodo {periodo.texto} ya tiene {cuantas} complementarias: el máximo es "
-                f"{self.max_complementarias}.",
+                f"El periodo {periodo.texto} ya tiene {cuantas} complementarias de Corrección o "
+                f"Sin efectos: el máximo es {self.max_complementarias} (las de Actualización no "
+                "cuentan).",
                 "tipo",
             )
         return complementa
+
+    def _hoy(self) -> date:
+        """Today in Central Mexico, the time the ICSOE's deadlines run on."""
+        return hora_del_centro(self._clock()).date()
 
     def eliminar(self, uuid: str, actor: str | None) -> None:
         """Discard an informativa not yet signed, with its contracts and workers."""
@@ -286,7 +322,7 @@ class InformativasService(InformativaBase):
         with self._store.session() as session:
             row, _ = self._informativa(session, uuid, actor)
             cuentas = _cuentas(session, [row.id]).get(row.id, (0, 0))
-        return _fila(Periodo.de_clave(row.periodo), self._clock().date(), row, *cuentas)
+        return _fila(Periodo.de_clave(row.periodo), self._hoy(), row, *cuentas)
 
     # --- contratantes --------------------------------------------------------------------------
 
@@ -298,15 +334,21 @@ class InformativasService(InformativaBase):
                 .where(Contratante.contratista_id == contratista.id, Contratante.deleted.is_(False))
                 .order_by(Contratante.nombre)
             )
-            return [ContratanteFila(r.uuid, parte_de(r)) for r in rows]
+            return [ContratanteFila(r.uuid, parte_de(r), r.extranjero_sin_ep) for r in rows]
 
     def guardar_contratante(
-        self, rfc: str, actor: str | None, parte: Parte, uuid: str | None = None
+        self,
+        rfc: str,
+        actor: str | None,
+        parte: Parte,
+        uuid: str | None = None,
+        extranjero: bool = False,
     ) -> tuple[str, list[str]]:
         """Save a contratante (new, or ``uuid``); returns its uuid and what to tell after
         saving: an RFC whose check digit does not match (saved all the same: the SAT has issued
         such RFCs), and, when a contratante already in signed informativas changed, that those
-        keep the data they were signed with (``aviso_firmadas``)."""
+        keep the data they were signed with (``aviso_firmadas``). ``extranjero``: a foreign firm
+        without a permanent establishment in Mexico, whose contracts are not reported."""
         parte, avisos = check_contratante(parte)
         with self._store.session() as session:
             contratista = self._contratista(session, rfc, actor)
@@ -322,9 +364,10 @@ class InformativasService(InformativaBase):
                 if row.id is None:
                     session.add(row)
             else:
-                row = session.scalar(select(Contratante).where(Contratante.uuid == uuid))
-                if row is None or row.contratista_id != contratista.id:
+                found = session.scalar(select(Contratante).where(Contratante.uuid == uuid))
+                if found is None or found.contratista_id != contratista.id:
                     raise ValidationError("contratante_inexistente", "El contratante ya no existe.")
+                row = found
                 if mismo_rfc is not None and mismo_rfc.id != row.id:
                     raise ValidationError(
                         "contratante_duplicado",
@@ -333,6 +376,7 @@ class InformativasService(InformativaBase):
                     )
             antes = parte_de(row) if row.id is not None else None
             _poner_parte(row, parte)
+            row.extranjero_sin_ep = extranjero
             session.flush()
             if antes is not None and antes != parte_de(row):
                 cuantas = firmadas(session, contratista_id=contratista.id, contratante_id=row.id)
@@ -370,7 +414,6 @@ class InformativasService(InformativaBase):
                 contrato.descripcion_servicio,
                 contrato.fecha_inicial,
                 contrato.fecha_final,
-                contrato.trabajadores_declarados,
             )
 
     def guardar_contrato(
@@ -407,7 +450,6 @@ class InformativasService(InformativaBase):
             contrato.descripcion_servicio = datos.descripcion_servicio
             contrato.fecha_inicial = datos.fecha_inicial
             contrato.fecha_final = datos.fecha_final
-            contrato.trabajadores_declarados = datos.trabajadores_declarados
             session.flush()
             self._audit.record(
                 session, actor, "icsoe_contrato_guardado", contratista.rfc, contratante.rfc
@@ -441,7 +483,7 @@ class InformativasService(InformativaBase):
         with self._store.session() as session:
             fuente, _ = self._contrato(session, origen, actor)
             datos = ContratoDatos(
-                session.get(Contratante, fuente.contratante_id).uuid,  # type: ignore[union-attr]
+                session.get(Contratante, fuente.contratante_id).uuid,  # type: ignore[union-attr]  # kept: the contrato names it
                 fuente.objeto,
                 fuente.folio_repse,
                 fuente.descripcion_servicio,
@@ -543,17 +585,54 @@ def _limpiar(datos: ContratoDatos) -> ContratoDatos:
             )
         return value
 
-    declarados = datos.trabajadores_declarados
-    if declarados is not None and declarados < 0:
-        raise ValidationError(
-            "trabajadores_declarados", "El número de trabajadores no puede ser negativo."
-        )
     return replace(
         datos,
         objeto=texto(datos.objeto, "Objeto del contrato", 1000),
         folio_repse=texto(datos.folio_repse, "Folio REPSE", 40),
         descripcion_servicio=texto(datos.descripcion_servicio, "Descripción del servicio", 1000),
     )
+
+
+def _copiar_contratos(
+    session: Session, existentes: list[InformativaRow], origen: str, destino: InformativaRow
+) -> None:
+    """A Corrección is substitutive: it starts as a copy of every contract and worker of the
+    informativa it replaces, for the clerk to correct."""
+    fuente = next(r for r in existentes if r.uuid == origen)
+    for c in session.scalars(
+        select(ContratoRow)
+        .where(ContratoRow.informativa_id == fuente.id, ContratoRow.deleted.is_(False))
+        .order_by(ContratoRow.id)
+    ).all():
+        copia = ContratoRow(
+            informativa_id=destino.id,
+            contratante_id=c.contratante_id,
+            objeto=c.objeto,
+            folio_repse=c.folio_repse,
+            descripcion_servicio=c.descripcion_servicio,
+            fecha_inicial=c.fecha_inicial,
+            fecha_final=c.fecha_final,
+        )
+        session.add(copia)
+        session.flush()
+        trabajadores = session.execute(
+            select(
+                ContratoTrabajador.nss,
+                ContratoTrabajador.curp,
+                ContratoTrabajador.sbc,
+                ContratoTrabajador.nombre,
+            )
+            .where(ContratoTrabajador.contrato_id == c.id, ContratoTrabajador.deleted.is_(False))
+            .order_by(ContratoTrabajador.id)
+        ).all()
+        if trabajadores:
+            session.execute(
+                insert(ContratoTrabajador),
+                [
+                    {"contrato_id": copia.id, "nss": n, "curp": cu, "sbc": sbc, "nombre": nm}
+                    for n, cu, sbc, nm in trabajadores
+                ],
+            )
 
 
 def _borrar_contrato(session: Session, contrato: ContratoRow) -> None:
@@ -587,7 +666,7 @@ def _cuentas(session: Session, informativas: list[int]) -> dict[int, tuple[int, 
     return {i: (c, t) for i, c, t in rows}
 
 
-def _resumenes(session: Session, condicion) -> list[ContratoResumen]:
+def _resumenes(session: Session, condicion: ColumnElement[bool]) -> list[ContratoResumen]:
     cuenta = (
         select(func.count(ContratoTrabajador.id))
         .where(

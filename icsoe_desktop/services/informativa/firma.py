@@ -26,7 +26,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa
+from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import InformativaRow
@@ -64,20 +64,24 @@ class FirmaInformativaService(InformativaBase):
     # --- Revisar -------------------------------------------------------------------------------
 
     def revisar(self, informativa: str, actor: str | None) -> list[Problema]:
-        """Every inconsistency; none moves the informativa to «Lista para firma» (and a
-        problem found later moves it back to «En captura»)."""
-        from icsoe_desktop.domain.informativa.revision import revisar
+        """Every inconsistency, then the warnings (``Problema.aviso``: a worker's SBC that
+        differs from the one its movimientos registered in the period). No inconsistency moves
+        the informativa to «Lista para firma» (and one found later moves it back to «En
+        captura»); warnings do not count."""
+        from icsoe_desktop.domain.informativa.revision import avisos_sbc, revisar
 
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
             snapshot = self._snapshot(session, row, contratista)
             problemas = revisar(snapshot, self._curps(session, snapshot))
+            nss = [t.nss for c in snapshot.contratos for t in c.trabajadores]
+            avisos = avisos_sbc(snapshot, sbcs_registrados(session, nss, snapshot.periodo))
             if row.estado != FIRMADA:
                 row.estado = EN_CAPTURA if problemas else LISTA_PARA_FIRMA
             self._audit.record(
                 session, actor, "icsoe_informativa_revisada", contratista.rfc, str(len(problemas))
             )
-            return problemas
+            return problemas + avisos
 
     @staticmethod
     def _curps(session, snapshot: Informativa) -> dict[str, str]:

@@ -36,6 +36,7 @@ from icsoe_desktop.services.archivos.lectura import (
     SIN_ENCABEZADO,
     Campo,
     Esquema,
+    Guia,
     Lectura,
     ceros,
     dinero,
@@ -169,8 +170,9 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
     )
 
 
-def leer_trabajadores(path: Path | str) -> ArchivoTrabajadores:
-    """The workers of a CSV or .xlsx file, and the problems of the rows that are not workers."""
+def leer_trabajadores(path: Path | str, guia: Guia | None = None) -> ArchivoTrabajadores:
+    """The workers of a CSV or .xlsx file, and the problems of the rows that are not workers;
+    ``guia``: its header row and columns as the clerk said them."""
     path = Path(path)
     size = check_file(path)
     if size > MAX_BYTES:
@@ -187,17 +189,18 @@ def leer_trabajadores(path: Path | str) -> ArchivoTrabajadores:
         ) from exc
     if not data.startswith(XLSX_MAGIC) and path.suffix.lower() not in (".xlsx", ".xlsm"):
         _refuse_foreign(data, path.name)
-    return _read(lectura.leer(path, ESQUEMA, data=data))
+    return _read(lectura.leer(path, ESQUEMA, data=data, guia=guia))
 
 
 def validar_trabajadores(
     path: Path | str,
     periodo: Periodo | None = None,
     curps_conocidas: Mapping[str, str] = SIN_CURPS,
+    guia: Guia | None = None,
 ) -> Validacion:
     """Read the file and check every worker (NSS, CURP, SBC within the legal range of the
     period's year, repetitions, an NSS known with another CURP); problems by renglón."""
-    archivo = leer_trabajadores(path)
+    archivo = leer_trabajadores(path, guia)
     anio = periodo.anio if periodo else None
     problemas = [
         *archivo.problemas,

@@ -1,7 +1,8 @@
 """The deadline board (ICSOE › Vencimientos): for every empresa the user may open, every
 contratista of its store with the periods whose informativa is still to be signed: the last
 period already due (and any earlier one left in capture) and the one in course, each with its
-fecha límite and the days left.
+fecha límite and the days left, counted in Central Mexico time (a deadline ends at 23:59
+there, 05:59 UTC of the next day).
 
 The empresas are looked through as ``services/empresas/entrada.py`` does: each store file read with
 plain sqlite3 (two small queries), without opening it as the app's empresa, so the board does
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.informativa.modelo import (
     COMPLEMENTARIAS,
     EN_CAPTURA,
@@ -94,7 +95,9 @@ class VencimientosService:
         return self._empresas.listar(usuario)
 
     def tablero(self, usuario: str | None, hoy: date | None = None) -> Tablero:
-        hoy = hoy or self._clock().date()
+        """``hoy``: today in Central Mexico (the deadlines run until 23:59 there); by default
+        the clock's."""
+        hoy = hoy or hora_del_centro(self._clock()).date()
         filas: list[Vencimiento] = []
         sin_leer: list[EmpresaInfo] = []
         contados = 0

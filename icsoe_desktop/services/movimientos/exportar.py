@@ -4,9 +4,10 @@ memory to an .xlsx with real dates and numbers, or to a CSV, as the file's name 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos.excel import (
@@ -45,16 +46,23 @@ def _sheet_columns() -> list[SheetColumn]:
     return sheet
 
 
-def _cells(rows: Iterator[tuple]) -> Iterator[list[object]]:
+def _catalog_text(catalog: dict[str, str]) -> Callable[[Any], object]:
+    return lambda v: catalog.get(v, v) if v else None
+
+
+def _pesos(centavos: int | None) -> float | None:
+    return None if centavos is None else centavos / 100
+
+
+def _cells(rows: Iterable[Sequence[Any]]) -> Iterator[list[object]]:
     """The grid's stored values as Excel cells: catalog codes as their text, centavos as
     pesos; the id is not shown. Converters are chosen once per column, not per cell."""
-    convert: list[Callable[[object], object] | None] = []
+    convert: list[Callable[[Any], object] | None] = []
     for column in COLUMNS:
         if column.catalog is not None:
-            catalog = column.catalog
-            convert.append(lambda v, catalog=catalog: catalog.get(v, v) if v else None)
+            convert.append(_catalog_text(column.catalog))
         elif column.kind == MONEY:
-            convert.append(lambda v: None if v is None else v / 100)
+            convert.append(_pesos)
         else:
             convert.append(None)
     plan = [(i + 1, fn) for i, fn in enumerate(convert)]

@@ -363,9 +363,16 @@ class MovimientosImporter:
         self._audit = audit
         self._movimientos = movimientos
 
-    def import_file(self, path: Path, actor: str, progress: Progress | None = None) -> ImportReport:
+    def import_file(
+        self,
+        path: Path,
+        actor: str,
+        progress: Progress | None = None,
+        guia: lectura.Guia | None = None,
+    ) -> ImportReport:
         """All or nothing, in one transaction: rows are inserted as lines are read (memory stays
-        flat), and rolled back if any line is refused."""
+        flat), and rolled back if any line is refused. ``guia``: a table's header row and
+        columns as the clerk said them (services/archivos/mapeos.py)."""
         self._permisos.exigir(actor, Accion.IMPORTAR_MOVIMIENTOS, Path(path).name)
         size = check_file(path)
         head = _head(path)
@@ -375,7 +382,7 @@ class MovimientosImporter:
                 conn = session.connection()
                 with large_page_cache(conn):
                     writer = _Writer(conn, report)
-                    self._read(path, size, head, report, writer, progress)
+                    self._read(path, size, head, report, writer, progress, guia)
                     writer.flush()
                 if report.leidas == 0:
                     raise ValidationError(
@@ -408,6 +415,7 @@ class MovimientosImporter:
         report: ImportReport,
         writer: _Writer,
         progress: Progress | None,
+        guia: lectura.Guia | None = None,
     ) -> None:
         today = self._movimientos.today()
         known = self._known_registros()
@@ -441,14 +449,12 @@ class MovimientosImporter:
 
         if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
             report.formato = "Excel"
-            self._read_table(path, report, accept, today, size, progress)
+            self._read_table(path, report, accept, today, size, progress, guia)
             return
-        text = head.decode(_head_encoding(head), errors="replace")
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        if not looks_like_lote(first.removeprefix(_BOM_AS_ANSI)):
+        if not _es_lote(head):
             decode_text(head, path.name)  # a binary file is refused by name
             report.formato = "CSV"
-            self._read_table(path, report, accept, today, size, progress)
+            self._read_table(path, report, accept, today, size, progress, guia)
             return
         report.formato = "Lote IDSE"
         encoding, nota = _lote_encoding(path, head)
@@ -469,10 +475,10 @@ class MovimientosImporter:
 
     @staticmethod
     def _read_table(
-        path: Path, report: ImportReport, accept, today: date, size: int, progress
+        path: Path, report: ImportReport, accept, today: date, size: int, progress, guia
     ) -> None:
         """A CSV or .xlsx with the grid's columns (any order, titles above, totals below)."""
-        leida = lectura.leer(path, ESQUEMA)
+        leida = lectura.leer(path, ESQUEMA, guia=guia)
         leida.exigir_columnas()
         for count, (number, cells) in enumerate(leida.filas(), start=1):
             accept(number, lambda cells=cells: _from_cells(cells, today))
@@ -487,6 +493,21 @@ class MovimientosImporter:
                     select(RegistroPatronal.registro).where(RegistroPatronal.deleted.is_(False))
                 )
             )
+
+
+def _es_lote(head: bytes) -> bool:
+    text = head.decode(_head_encoding(head), errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return looks_like_lote(first.removeprefix(_BOM_AS_ANSI))
+
+
+def es_tabla(path: Path) -> bool:
+    """Whether the import reads ``path`` as a table by its columns (a CSV or an .xlsx), not as
+    a lote IDSE of fixed-width lines."""
+    head = _head(path)
+    if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
+        return True
+    return not _es_lote(head)
 
 
 def _head(path: Path) -> bytes:

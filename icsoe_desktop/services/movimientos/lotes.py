@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
@@ -258,7 +259,7 @@ class LotesService:
             ]
 
     @staticmethod
-    def _lote(session, lote_id: int) -> Lote:
+    def _lote(session: Session, lote_id: int) -> Lote:
         lote = session.get(Lote, lote_id)
         if lote is None or lote.deleted:
             raise ValidationError(
@@ -266,10 +267,13 @@ class LotesService:
             )
         return lote
 
-    def importar_resultado(self, lote_id: int, path: Path, actor: str) -> ResultadoReport:
-        """Apply IDSE's answer per movement; if any line is refused nothing changes."""
+    def importar_resultado(
+        self, lote_id: int, path: Path, actor: str, guia: lectura.Guia | None = None
+    ) -> ResultadoReport:
+        """Apply IDSE's answer per movement; if any line is refused nothing changes.
+        ``guia``: the file's header row and columns as the clerk said them."""
         self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
-        leida = lectura.leer(Path(path), ESQUEMA_RESULTADO)
+        leida = lectura.leer(Path(path), ESQUEMA_RESULTADO, guia=guia)
         if leida.faltantes:
             raise ValidationError(
                 "columnas_faltantes",
@@ -286,7 +290,7 @@ class LotesService:
                 .join(MovimientoRow, MovimientoRow.id == LoteMovimiento.movimiento_id)
                 .where(LoteMovimiento.lote_id == lote.id)
             ).all()
-            by_nss: dict[str, list[tuple[LoteMovimiento, MovimientoRow]]] = {}
+            by_nss: dict[str, list[_Par]] = {}
             for lm, m in entries:
                 by_nss.setdefault(m.nss, []).append((lm, m))
             changes: list[_Resultado] = []
@@ -341,13 +345,18 @@ def _descripcion(m: MovimientoRow) -> str:
     return f"{m.tipo} del {m.fecha:%d/%m/%Y}"
 
 
-def _lista(pares) -> str:
+_Par = tuple[LoteMovimiento, MovimientoRow]
+
+
+def _lista(pares: list[_Par]) -> str:
     """«07 del 01/06/2026 y 07 del 01/09/2026»"""
     textos = [_descripcion(m) for _lm, m in pares]
     return ", ".join(textos[:-1]) + " y " + textos[-1] if len(textos) > 1 else textos[0]
 
 
-def _result_line(cells: dict[str, object], by_nss, numero: int, today: date) -> _Resultado:
+def _result_line(
+    cells: dict[str, object], by_nss: dict[str, list[_Par]], numero: int, today: date
+) -> _Resultado:
     """Which movement of the lote the line names (NSS, and Movimiento and Fecha where the NSS
     has several) and IDSE's answer for it."""
     nss = cell_text(cells.get("nss")).zfill(11)

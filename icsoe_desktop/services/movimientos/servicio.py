@@ -3,7 +3,7 @@ correction of a rejected movement. Import, export and lotes have modules of thei
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -115,14 +115,18 @@ class Resumen:
     total: int
 
 
-def _column_expr(column: Column):
+# A grid query: its columns are CAMPOS', chosen at run time.
+_Query = Select[*tuple[Any, ...]]
+
+
+def _column_expr(column: Column) -> Any:
     """What a grid row holds for ``column``: a derived one, its source (derived after reading)."""
     if column.attr == "lote":
         return Lote.numero
     return getattr(MovimientoRow, column.derived_from or column.attr)
 
 
-def _sort_expr(column: int):
+def _sort_expr(column: int) -> Any:
     """What "sort by this column" orders by: Campo.sort_column, through its sort index
     (models/movimientos.py SORT_PREFIX), ties by id. Lote sorts by the lote's row (creation order,
     one index walk): its número would need a join and a sort of every row. A derived column
@@ -135,7 +139,7 @@ _SELECTED = [_column_expr(c).label(c.attr) for c in COLUMNS]
 _DERIVED = tuple((i + 1, c.derive) for i, c in enumerate(COLUMNS) if c.derive is not None)
 
 
-def _derived(rows) -> Iterator[tuple]:
+def _derived(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     if not _DERIVED:
         yield from rows
         return
@@ -150,7 +154,7 @@ def _derived(rows) -> Iterator[tuple]:
 _SORT_VALUE = "orden_valor"
 
 
-def apply_filter(query: Select, filtro: Filtro, table: Any = MovimientoRow) -> Select:
+def apply_filter(query: _Query, filtro: Filtro, table: Any = MovimientoRow) -> _Query:
     if table is MovimientoRow:
         query = query.where(MovimientoRow.deleted.is_(False))
     if filtro.registro_patronal:
@@ -166,13 +170,13 @@ def apply_filter(query: Select, filtro: Filtro, table: Any = MovimientoRow) -> S
     return query
 
 
-def _base_query(filtro: Filtro, orden: Orden) -> Select:
+def _base_query(filtro: Filtro, orden: Orden) -> _Query:
     query = select(MovimientoRow.id, *_SELECTED, _sort_expr(orden.column).label(_SORT_VALUE))
     query = query.select_from(MovimientoRow).outerjoin(Lote, Lote.id == MovimientoRow.lote_id)
     return apply_filter(query, filtro)
 
 
-def rows_query(filtro: Filtro, orden: Orden) -> Select:
+def rows_query(filtro: Filtro, orden: Orden) -> _Query:
     """The grid's rows (id first, then COLUMNS, then the sort value), filtered and sorted; ties
     broken by id so pages never repeat or skip a row."""
     expr, tie = _sort_expr(orden.column), MovimientoRow.id
@@ -181,7 +185,8 @@ def rows_query(filtro: Filtro, orden: Orden) -> Select:
 
 
 def _sort_column(orden: Orden) -> str:
-    return _sort_expr(orden.column).key
+    key: str = _sort_expr(orden.column).key
+    return key
 
 
 def _busqueda(filtro: Filtro) -> paging.Busqueda:
@@ -194,7 +199,7 @@ def _busqueda(filtro: Filtro) -> paging.Busqueda:
     )
 
 
-def _summed(filtro: Filtro, table: Any) -> Select:
+def _summed(filtro: Filtro, table: Any) -> _Query:
     query = apply_filter(select(func.coalesce(func.sum(table.n), 0)), filtro, table)
     if table is MovimientoConteo and filtro.tipo and not filtro.estado:
         # Every estado named, so that the key (registro, tipo, estado, fecha) seeks the dates
@@ -212,7 +217,7 @@ _DATES = tuple(  # stored as ISO text
 )
 
 
-def _rows_by_id(conn, keys: list[tuple[int, Any]]) -> list[tuple]:
+def _rows_by_id(conn: Connection, keys: list[tuple[int, Any]]) -> list[tuple[Any, ...]]:
     """The grid rows of these (id, sort value) keys, in the keys' order."""
     return movs_sql.rows_by_id(conn, keys, _ROW_COLUMNS, _DATES, _DERIVED)
 
@@ -330,7 +335,7 @@ class MovimientosService:
 
     def pagina(
         self, filtro: Filtro, orden: Orden, offset: int, limit: int, total: int | None = None
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         """Rows ``offset``..``offset+limit`` of the grid: (id, value per COLUMNS..., sort value
         as stored). An offset walks every key before it: next to a known row, ``page_after``.
         ``total`` (this filter's count, if known) saves counting again."""
@@ -340,11 +345,11 @@ class MovimientosService:
         self,
         filtro: Filtro,
         orden: Orden,
-        row: tuple,
+        row: tuple[Any, ...],
         limit: int,
         backwards: bool = False,
         total: int | None = None,
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         """The ``limit`` rows that follow ``row`` (a row of this filter and order) in the grid,
         or precede it with ``backwards`` (still in grid order): keyset paging, as fast at row
         900,000 as at row 200."""
@@ -355,7 +360,7 @@ class MovimientosService:
 
     def last_page(
         self, filtro: Filtro, orden: Orden, limit: int, total: int | None = None
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         """The last ``limit`` rows of the grid, in grid order: the first ones of the reverse
         order (jumping to the end reads one page, not the whole grid)."""
         reverse = Orden(orden.column, not orden.descending)
@@ -378,11 +383,11 @@ class MovimientosService:
         self,
         filtro: Filtro,
         orden: Orden,
-        after: tuple | None,
+        after: tuple[Any, ...] | None,
         limit: int,
         offset: int,
         total: int | None,
-    ) -> list[tuple]:
+    ) -> list[tuple[Any, ...]]:
         filtro.check()
         if total is None:
             total = self.count(filtro)
@@ -394,7 +399,9 @@ class MovimientosService:
             keys = paging.page_keys(conn, query, after and (after[-1], after[0]), limit, offset)
             return _rows_by_id(conn, keys)
 
-    def iter_rows(self, filtro: Filtro, orden: Orden, batch: int = 2_000) -> Iterator[tuple]:
+    def iter_rows(
+        self, filtro: Filtro, orden: Orden, batch: int = 2_000
+    ) -> Iterator[Sequence[Any]]:
         """Every row of the filter, streamed: constant memory whatever the count."""
         filtro.check()
         resolved = resolve(filtro, self.today())

@@ -259,9 +259,9 @@ def _prepare(candidate: Path) -> None:
                 log.info("Índice de orden %s de otra versión: se quita del respaldo", name)
     finally:
         engine.dispose()
-    with sqlite3.connect(candidate) as conn:
-        conn.execute("PRAGMA journal_mode=DELETE")  # one file again
-    conn.close()
+    with sqlite3.connect(candidate) as raw:
+        raw.execute("PRAGMA journal_mode=DELETE")  # one file again
+    raw.close()
 
 
 def _check_schema(candidate: Path, revision: str, source: Path) -> None:

@@ -10,6 +10,8 @@ if connection is None:  # `alembic` CLI use by a maintainer: -x url=sqlite:///fi
     from sqlalchemy import create_engine
 
     url = context.get_x_argument(as_dictionary=True).get("url")
+    if url is None:
+        raise SystemExit("Falta -x url=sqlite:///archivo")
     connection = create_engine(url).connect()
 
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,6 +51,8 @@ class Contratante(SyncedMixin, Base):
     codigo_postal: Mapped[str] = mapped_column(String(5), default="")
     municipio: Mapped[str] = mapped_column(String(150), default="")
     entidad: Mapped[str] = mapped_column(String(60), default="")
+    # A foreign firm without a permanent establishment in Mexico: its contracts are left out.
+    extranjero_sin_ep: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class InformativaRow(SyncedMixin, Base):
@@ -97,6 +101,7 @@ class ContratoRow(SyncedMixin, Base):
     descripcion_servicio: Mapped[str] = mapped_column(String(1000), default="")
     fecha_inicial: Mapped[date | None] = mapped_column(Date, nullable=True)
     fecha_final: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Unused: the informativa has no typed worker count; kept for the rows signed with one.
     trabajadores_declarados: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import MISSING
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
-from icsoe_desktop.domain.movimientos import CAMPOS, ESTADOS, TIPOS_MOVIMIENTO
+from icsoe_desktop.domain.movimientos import CAMPOS, ESTADOS, TIPOS_MOVIMIENTO, Campo
 from icsoe_desktop.store.models.base import Base, SyncedMixin
 
 # The grid's sortable columns (from CAMPOS). Each sort index is (group, key) over the live
@@ -166,7 +168,10 @@ def sort_indexes(column: str) -> list[str]:
 
 
 def _stored_columns() -> dict[str, Any]:
-    types = {"int": lambda _c: Integer(), "date": lambda _c: Date()}
+    types: dict[str, Callable[[Campo], TypeEngine[Any]]] = {
+        "int": lambda _c: Integer(),
+        "date": lambda _c: Date(),
+    }
     columns = {}
     for c in CAMPOS:
         if not c.stored:
@@ -205,6 +210,24 @@ class MovimientoRow(SyncedMixin, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # One column per stored field of CAMPOS (migrations write them out as they were).
     locals().update(_stored_columns())
+    if TYPE_CHECKING:
+        # What the type checker knows of them: the columns the code names. A new column needs a
+        # line here only when code names it.
+        registro_patronal: Mapped[str]
+        nombre: Mapped[str]
+        primer_apellido: Mapped[str]
+        segundo_apellido: Mapped[str]
+        nss: Mapped[str]
+        sbc: Mapped[int | None]
+        fecha: Mapped[date]
+        curp: Mapped[str]
+        estado: Mapped[str]
+        tipo: Mapped[str]
+        fecha_emision: Mapped[date | None]
+        fecha_recibido: Mapped[date | None]
+        fecha_aprobacion: Mapped[date | None]
+        fecha_rechazo: Mapped[date | None]
+        causa_rechazo: Mapped[str]
     lote_id: Mapped[int | None] = mapped_column(
         ForeignKey("lotes.id", ondelete="SET NULL"), nullable=True
     )

@@ -9,7 +9,7 @@ Create Date: 2026-11-24
 
 from alembic import op
 
-from icsoe_desktop.store import sumas
+from icsoe_desktop.store import plain, sumas
 
 # (the module's full name: the bundle ships what the migrations import by it)
 from icsoe_desktop.store.migrations.disparadores_0018_0021 import sums as earlier_sums
@@ -47,7 +47,7 @@ def upgrade() -> None:
         "WITHOUT ROWID"
     )
     bind = op.get_bind()
-    driver = bind.connection.driver_connection
+    driver = plain.driver(bind)
     for table, append_only, sent in TABLES:
         version = "1" if append_only else "m.version"
         where = f"WHERE {sent.format(row='m')}" if sent else ""
@@ -64,5 +64,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    sumas.drop_bookkeeping(op.get_bind().connection.driver_connection)
+    sumas.drop_bookkeeping(plain.driver(op.get_bind()))
     op.execute("DROP TABLE sync_sums")

@@ -9,7 +9,7 @@ Create Date: 2026-11-23
 
 from alembic import op
 
-from icsoe_desktop.store import pendientes
+from icsoe_desktop.store import pendientes, plain
 
 # (the module's full name: the bundle ships what the migrations import by it)
 from icsoe_desktop.store.migrations.disparadores_0018_0021 import unsent as earlier_unsent
@@ -45,7 +45,7 @@ def upgrade() -> None:
         "CREATE TABLE sync_unsent (table_name VARCHAR(64) NOT NULL PRIMARY KEY, "
         "rows INTEGER NOT NULL) WITHOUT ROWID"
     )
-    driver = op.get_bind().connection.driver_connection
+    driver = plain.driver(op.get_bind())
     for table, sent in TABLES:
         pendientes.add(driver, table, pendientes.count_table(driver, table, sent))
     for statement in earlier_unsent(TABLES):
@@ -53,5 +53,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pendientes.drop_bookkeeping(op.get_bind().connection.driver_connection)
+    pendientes.drop_bookkeeping(plain.driver(op.get_bind()))
     op.execute("DROP TABLE sync_unsent")

@@ -10,7 +10,7 @@ Create Date: 2026-11-25
 
 from alembic import op
 
-from icsoe_desktop.store import pendientes, sumas
+from icsoe_desktop.store import pendientes, plain, sumas
 
 # (the module's full name: the bundle ships what the migrations import by it)
 from icsoe_desktop.store.migrations.disparadores_0018_0021 import sums as earlier_sums
@@ -44,7 +44,7 @@ _UNSENT = [(table, sent) for table, _append_only, sent in TABLES]
 
 
 def _replace(sums: list[str], unsent: list[str]) -> None:
-    driver = op.get_bind().connection.driver_connection
+    driver = plain.driver(op.get_bind())
     sumas.drop_bookkeeping(driver)
     pendientes.drop_bookkeeping(driver)
     for statement in sums + unsent:

@@ -1,0 +1,259 @@
+"""The import assistant: a table file as it is (its first rows), the header row the intake chose
+(changeable with the spin box or a click on a row), each column's field in a drop-down («No se
+usa» for the ones not read), and the rows it will leave out and why. The clerk corrects and
+accepts; the columns are then remembered for this empresa's files of the same shape, so next
+month's file goes straight in (services/archivos/mapeos.py).
+
+``guia_de_importacion`` is what every import calls before it reads a table: it opens the window
+only for a file the intake cannot read by itself (a required column not found), or when the
+clerk asked for it («Revisar columnas…»)."""
+
+from __future__ import annotations
+
+from collections import deque
+from contextlib import closing, suppress
+from itertools import islice
+from pathlib import Path
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QListWidget,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.modal import ejecutar_modal
+from icsoe_desktop.services.archivos import mapeos
+from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Guia, Lectura, letra_columna
+from icsoe_desktop.services.archivos.mapeos import Importacion
+
+NO_SE_USA = "No se usa"
+SIN_ENCABEZADO_TEXTO = "Sin encabezado"
+REVISAR = "Revisar columnas…"
+MSG_INCIERTA = (
+    "No se encontraron en «{archivo}» las columnas: {faltan}. Elige la fila de encabezados y, "
+    "para cada columna, el dato que contiene (los marcados con * son obligatorios); se "
+    "recordará para los archivos con las mismas columnas."
+)
+MSG_REVISAR = (
+    "Así se leerá «{archivo}». Corrige la fila de encabezados o el dato de cada columna si hace "
+    "falta (los marcados con * son obligatorios); se recordará para los archivos con las mismas "
+    "columnas."
+)
+MSG_FALTAN = "Falta elegir la columna de: {faltan}."
+MSG_NO_RECORDADA = "Las columnas no se recordarán: {motivo}"
+# Rows read to list the ones left out (a total at the bottom): a file shown here is a month's.
+_FILAS_REVISADAS = 20_000
+
+
+class AsistenteImportacionDialog(QDialog):
+    def __init__(
+        self,
+        importacion: Importacion,
+        path: Path,
+        leida: Lectura,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("AsistenteImportacionDialog")
+        self._importacion, self._path = importacion, Path(path)
+        self.lectura = leida
+        form = load_form("asistente_importacion.ui", self)
+        self.setWindowTitle(f"Asistente de importación — {self._path.name}")
+        self.mensaje = child(form, QLabel, "mensajeLabel")
+        self.encabezado = child(form, QSpinBox, "encabezadoSpin")
+        self.filas = child(form, QTableWidget, "filasTable")
+        self.columnas_form = child(form, QFormLayout, "columnasForm")
+        self.omitidas = child(form, QListWidget, "omitidasList")
+        self.faltan = child(form, QLabel, "faltanLabel")
+        self.aceptar = child(form, QPushButton, "aceptarButton")
+        self.cancelar = child(form, QPushButton, "cancelarButton")
+        self.combos: dict[str, QComboBox] = {}
+        self.faltan.setStyleSheet("color: #b00020;")
+        plantilla = MSG_INCIERTA if leida.incierta else MSG_REVISAR
+        faltan = ", ".join(c.titulo for c in leida.faltantes)
+        self.mensaje.setText(plantilla.format(archivo=self._path.name, faltan=faltan))
+        self._llenar_filas(leida)
+        self.encabezado.setSpecialValueText(SIN_ENCABEZADO_TEXTO)
+        ultima = max((n for n, _ in leida.filas_crudas), default=0)
+        self.encabezado.setRange(SIN_ENCABEZADO, ultima)
+        self.encabezado.setValue(leida.fila_encabezado)
+        self.encabezado.valueChanged.connect(self._cambiar_encabezado)
+        self.filas.cellClicked.connect(self._fila_elegida)
+        self.aceptar.clicked.connect(self.accept)
+        self.cancelar.clicked.connect(self.reject)
+        self.aceptar.setDefault(True)
+        self._mostrar(leida)
+        mnemonics.assign(self)  # Alt-letters for the buttons, the spin box and each column
+        self.resize(900, 620)
+        centrar(self, parent)
+
+    # --- the file as it is ------------------------------------------------------------------
+
+    def _llenar_filas(self, leida: Lectura) -> None:
+        crudas = leida.filas_crudas
+        ancho = max((len(cells) for _, cells in crudas), default=0)
+        self.filas.setRowCount(len(crudas))
+        self.filas.setColumnCount(ancho)
+        self.filas.setHorizontalHeaderLabels([letra_columna(i) for i in range(ancho)])
+        self.filas.setVerticalHeaderLabels([str(n) for n, _ in crudas])
+        for r, (_, cells) in enumerate(crudas):
+            for c, text in enumerate(cells):
+                self.filas.setItem(r, c, QTableWidgetItem(text))
+        header = self.filas.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.filas.resizeColumnsToContents()
+        for c in range(ancho):
+            self.filas.setColumnWidth(c, min(self.filas.columnWidth(c), 220))
+
+    def _marcar_encabezado(self, fila: int) -> None:
+        for r, (numero, _) in enumerate(self.lectura.filas_crudas):
+            for c in range(self.filas.columnCount()):
+                item = self.filas.item(r, c)
+                if item is not None:
+                    font = QFont(item.font())
+                    font.setBold(numero == fila)
+                    item.setFont(font)
+
+    def _fila_elegida(self, row: int, _column: int) -> None:
+        self.encabezado.setValue(self.lectura.filas_crudas[row][0])
+
+    # --- the clerk's corrections ------------------------------------------------------------
+
+    def _cambiar_encabezado(self, fila: int) -> None:
+        """Another header row: its columns mapped again by name, as the intake would."""
+        numeros = {n for n, _ in self.lectura.filas_crudas}
+        if fila != SIN_ENCABEZADO and fila not in numeros:
+            return  # a blank row between the ones shown: wait for the next value
+        leida = mapeos.leer(self._importacion, self._path, fila_encabezado=fila)
+        if leida is not None:
+            self._mostrar(leida)
+
+    def _cambiar_campo(self) -> None:
+        campos = tuple(self.combos[col].currentData() for col in self.lectura.columnas)
+        guia = Guia(self.lectura.fila_encabezado, campos)
+        leida = mapeos.leer(self._importacion, self._path, guia)
+        if leida is not None:
+            self._mostrar(leida)
+
+    def _mostrar(self, leida: Lectura) -> None:
+        columnas_cambian = leida.columnas != self.lectura.columnas or not self.combos
+        self.lectura = leida
+        self._marcar_encabezado(leida.fila_encabezado)
+        if columnas_cambian:
+            self._llenar_columnas(leida)
+        else:
+            for col, combo in self.combos.items():
+                combo.blockSignals(True)
+                combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
+                combo.blockSignals(False)
+        self.omitidas.clear()
+        # Read through (and dropped) so the rows left out below the data are known too; a
+        # damaged row further down is the import's to report, with its message.
+        filas = leida.filas()
+        with closing(filas), suppress(DomainError):
+            deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
+        self.omitidas.addItems([f"Fila {n}: {motivo}" for n, motivo in leida.omitidas])
+        faltan = leida.faltantes
+        self.faltan.setText(
+            MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan)) if faltan else ""
+        )
+        self.aceptar.setEnabled(not faltan)
+
+    def _llenar_columnas(self, leida: Lectura) -> None:
+        while self.columnas_form.rowCount():
+            self.columnas_form.removeRow(0)
+        self.combos = {}
+        campos = leida.esquema.campos
+        for col in leida.columnas:
+            combo = QComboBox()
+            combo.setObjectName(f"columna_{len(self.combos)}")
+            combo.addItem(NO_SE_USA, None)
+            for campo in campos:
+                combo.addItem(campo.titulo + (" *" if campo.requerido else ""), campo.clave)
+            combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
+            combo.currentIndexChanged.connect(self._cambiar_campo)
+            label = QLabel(f"{col}:")
+            label.setBuddy(combo)
+            self.columnas_form.addRow(label, combo)
+            self.combos[col] = combo
+        if not self.isHidden():
+            mnemonics.assign(self)
+
+
+class Cancelada(Exception):
+    """The clerk closed the assistant: nothing is imported."""
+
+
+def guia_de_importacion(
+    parent: QWidget,
+    services,
+    actor: str,
+    importacion: Importacion,
+    path: Path,
+    revisar: bool = False,
+) -> Guia | None:
+    """How the import should read ``path``: a remembered guide (no window), the clerk's (the
+    assistant, remembered on Aceptar), or None (the intake reads it by itself, or it is no
+    table: the import says what is wrong). Raises Cancelada on Cancelar."""
+    leida = mapeos.leer(importacion, path)
+    if leida is None:
+        return None
+    recordada = services.mapeos.recordada(importacion, leida)
+    if not revisar:
+        if recordada is not None:
+            return recordada
+        if not leida.incierta:
+            return None
+    elif recordada is not None:
+        leida = mapeos.leer(importacion, path, recordada) or leida
+    dialog = AsistenteImportacionDialog(importacion, path, leida, parent)
+    if ejecutar_modal(dialog) != QDialog.DialogCode.Accepted:
+        raise Cancelada
+    final = dialog.lectura
+    try:
+        services.mapeos.recordar(actor, importacion, final)
+    except (DomainError, OSError) as exc:  # the import goes on; only the memory is lost
+        motivo = exc.message if isinstance(exc, DomainError) else str(exc)
+        msgbox.warning(parent, MSG_NO_RECORDADA.format(motivo=motivo))
+    return final.guia
+
+
+def boton_revisar(junto_a: QPushButton, al_pulsar, texto: str = REVISAR) -> QPushButton:
+    """«Revisar columnas…» beside an import's button: the same file picker, then the assistant
+    whatever the intake thinks of the file."""
+    boton = QPushButton(texto, junto_a.parentWidget())
+    boton.setObjectName(f"{junto_a.objectName() or 'importar'}Revisar")
+    boton.setToolTip("Elige el archivo y revisa cómo se leerán sus columnas antes de importarlo")
+    boton.clicked.connect(al_pulsar)
+    boton.setHidden(junto_a.isHidden())  # no import (sólo consulta): no review either
+    layout = _layout_con(junto_a.parentWidget().layout(), junto_a)
+    if layout is not None:
+        layout.insertWidget(layout.indexOf(junto_a) + 1, boton)
+    return boton
+
+
+def _layout_con(layout: QLayout | None, widget: QWidget) -> QBoxLayout | None:
+    if layout is None:
+        return None
+    if isinstance(layout, QBoxLayout) and layout.indexOf(widget) >= 0:
+        return layout
+    for i in range(layout.count()):
+        found = _layout_con(layout.itemAt(i).layout(), widget)
+        if found is not None:
+            return found
+    return None

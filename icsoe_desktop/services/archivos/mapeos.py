@@ -1,0 +1,152 @@
+"""The columns a clerk told the import assistant, remembered per empresa for files of the same
+shape (same header), so next month's file goes straight in: ``importaciones.json`` in the
+empresa's folder, beside its ``settings.toml``.
+
+A guide is kept by the importer and the shape of the header (``Lectura.forma``); a file read
+without a header has no shape, so its guide is not kept. A file that cannot be read (damaged,
+edited by hand) only means the assistant asks again (noted in the log).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from enum import StrEnum
+from pathlib import Path
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Esquema, Guia, Lectura
+from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.store.db import Store
+
+log = logging.getLogger(__name__)
+ARCHIVO = "importaciones.json"
+
+
+class Importacion(StrEnum):
+    """Each tabular import, and the action whose role may remember how its files read."""
+
+    MOVIMIENTOS = "movimientos"
+    RESULTADO_LOTE = "resultado_lote"
+    TRABAJADORES_CONTRATO = "trabajadores_contrato"
+    CAPTURISTAS = "capturistas"
+
+    @property
+    def accion(self) -> Accion:
+        return {
+            Importacion.MOVIMIENTOS: Accion.IMPORTAR_MOVIMIENTOS,
+            Importacion.RESULTADO_LOTE: Accion.RESULTADO_LOTES,
+            # The informativa's workers and the contratista's capturistas: the ICSOE side.
+            Importacion.TRABAJADORES_CONTRATO: Accion.CAPTURAR_INFORMATIVA,
+            Importacion.CAPTURISTAS: Accion.CAPTURAR_INFORMATIVA,
+        }[self]
+
+    @property
+    def esquema(self) -> Esquema:
+        if self is Importacion.MOVIMIENTOS:
+            from icsoe_desktop.services.movimientos.importar import ESQUEMA
+
+            return ESQUEMA
+        if self is Importacion.RESULTADO_LOTE:
+            from icsoe_desktop.services.movimientos.lotes import ESQUEMA_RESULTADO
+
+            return ESQUEMA_RESULTADO
+        if self is Importacion.TRABAJADORES_CONTRATO:
+            from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA
+
+            return ESQUEMA
+        from icsoe_desktop.services.capturistas.excel import BULK_ESQUEMA
+
+        return BULK_ESQUEMA
+
+    def lee_por_columnas(self, path: Path) -> bool:
+        """Whether this import reads ``path`` by its columns (not a lote IDSE's fixed lines,
+        not something the alta masiva refuses as no workbook)."""
+        if self is Importacion.MOVIMIENTOS:
+            from icsoe_desktop.services.movimientos.importar import es_tabla
+
+            return es_tabla(path)
+        if self is Importacion.CAPTURISTAS:
+            return read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC)
+        return True
+
+
+def leer(
+    importacion: Importacion,
+    path: Path,
+    guia: Guia | None = None,
+    fila_encabezado: int | None = None,
+) -> Lectura | None:
+    """``path`` as the intake reads it for ``importacion`` (with ``guia``, or under the header
+    row ``fila_encabezado`` mapped by name), to show it in the assistant; None when it is not a
+    table to read by columns or cannot be read (the import itself then says what is wrong)."""
+    try:
+        if not importacion.lee_por_columnas(path):
+            return None
+        esquema = importacion.esquema
+        return lectura.leer(path, esquema, fila_encabezado=fila_encabezado, guia=guia)
+    except ValidationError:
+        return None
+
+
+class MapeosService:
+    def __init__(self, carpeta: Path, store: Store, audit: AuditService, permisos: Permisos):
+        self._path = carpeta / ARCHIVO
+        self._store, self._audit, self._permisos = store, audit, permisos
+
+    def recordada(self, importacion: Importacion, leida: Lectura) -> Guia | None:
+        """The guide remembered for a file shaped as ``leida``'s (its header on whichever of
+        the first rows it is now), or None."""
+        guardadas = self._leer().get(importacion.value)
+        if not isinstance(guardadas, dict):
+            return None
+        for forma, fila in leida.formas().items():
+            campos = guardadas.get(forma)
+            if isinstance(campos, list) and all(isinstance(c, str | None) for c in campos):
+                return Guia(fila, tuple(campos))
+        return None
+
+    def recordada_para(self, importacion: Importacion, path: Path) -> Guia | None:
+        """The guide remembered for the shape of the file at ``path`` (the command line's:
+        it imports unattended as the clerk once said), or None."""
+        leida = leer(importacion, path)
+        return self.recordada(importacion, leida) if leida is not None else None
+
+    def recordar(self, actor: str | None, importacion: Importacion, leida: Lectura) -> bool:
+        """Keep ``leida``'s columns for the files of its shape (audited); False when it has no
+        header to know the files by."""
+        self._permisos.exigir(actor, importacion.accion, leida.archivo)
+        if leida.fila_encabezado == SIN_ENCABEZADO:
+            return False
+        todo = self._leer()
+        de_la_importacion = todo.get(importacion.value)
+        if not isinstance(de_la_importacion, dict):
+            de_la_importacion = todo[importacion.value] = {}
+        de_la_importacion[leida.forma] = list(leida.guia.campos)
+        texto = json.dumps(todo, ensure_ascii=False, indent=1, sort_keys=True)
+        with atomic_write(self._path) as temporary:
+            temporary.write_text(texto, encoding="utf-8")
+        usadas = ", ".join(f"{c} → {f}" for c, f in leida.mapeo.items() if f)
+        with self._store.session() as session:
+            self._audit.record(session, actor, "importacion_columnas", leida.archivo, usadas)
+        return True
+
+    def _leer(self) -> dict:
+        try:
+            texto = self._path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("No se pudo leer %s: %s; el asistente volverá a preguntar", self._path, exc)
+            return {}
+        try:
+            todo = json.loads(texto)
+        except json.JSONDecodeError as exc:
+            log.warning("%s está dañado (%s); el asistente volverá a preguntar", self._path, exc)
+            return {}
+        return todo if isinstance(todo, dict) else {}

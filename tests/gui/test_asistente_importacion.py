@@ -1,0 +1,253 @@
+"""The import assistant as a clerk meets it: a file whose columns the intake cannot name opens
+it, the clerk picks each column's field in the drop-downs and accepts, the file goes in; the
+same-shaped file next month goes straight in; another empresa is asked again; Cancelar imports
+nothing; the header row is chosen by clicking it; «Revisar columnas…» opens it on request."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.gui.kit.asistente_importacion import (
+    NO_SE_USA,
+    REVISAR,
+    AsistenteImportacionDialog,
+)
+from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO
+from tests.gui.helpers import click, wait_operations
+from tests.services.movimientos_data import HEADERS, add_registros, known_rows
+
+ADMIN = "admin@nominas.com"
+# How another nómina system names three of the grid's columns (no alias of the intake).
+PROPIOS = {"NSS": "Num. afiliación", "SBC": "Sueldo diario integrado", "CURP": "Clave única"}
+ELEGIR = {"Num. afiliación": "nss", "Sueldo diario integrado": "sbc", "Clave única": "curp"}
+
+
+def archivo_propio(path: Path, titulos: int = 0) -> Path:
+    """The known movements under the other system's headers, ``titulos`` title rows above."""
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        for i in range(titulos):
+            writer.writerow([f"Reporte de movimientos {i + 1}"])
+        writer.writerow([PROPIOS.get(h, h) for h in HEADERS])
+        for row in known_rows():
+            writer.writerow([row.get(h, "") for h in HEADERS])
+    return path
+
+
+def window(qtbot, services):
+    main = VentanaPrincipal(services, ADMIN)
+    qtbot.addWidget(main)
+    main.show()
+    view = main.movimientos
+    view.main = main
+    return view
+
+
+def click_row(qtbot, table, row: int) -> None:
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def asistentes(modals) -> list[AsistenteImportacionDialog]:
+    return [d for d in modals.dialogs if isinstance(d, AsistenteImportacionDialog)]
+
+
+def test_the_clerk_maps_the_columns_once_and_next_month_needs_no_clicks(
+    qtbot, services, tmp_path, modals
+):
+    add_registros(services)
+    vistos: list[dict] = []
+
+    def corregir(dialog) -> None:
+        assert isinstance(dialog, AsistenteImportacionDialog)
+        # What it could not name, said, and Aceptar held until every required field has a column.
+        assert "Num. afiliación" not in dialog.mensaje.text()
+        assert "NSS" in dialog.mensaje.text() and "NSS" in dialog.faltan.text()
+        assert not dialog.aceptar.isEnabled()
+        assert dialog.combos["Num. afiliación"].currentText() == NO_SE_USA
+        assert dialog.combos["Nombre"].currentData() == "nombre"  # what it could name, named
+        assert dialog.encabezado.value() == 2  # under the title row
+        omitidas = [dialog.omitidas.item(i).text() for i in range(dialog.omitidas.count())]
+        vistos.append({"omitidas": omitidas})
+        for columna, campo in ELEGIR.items():
+            combo = dialog.combos[columna]
+            combo.setCurrentIndex(combo.findData(campo))
+        assert dialog.aceptar.isEnabled() and dialog.faltan.text() == ""
+        dialog.grab().save(str(tmp_path / "asistente.png"))
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(corregir)
+    view = window(qtbot, services)
+    view.import_from(archivo_propio(tmp_path / "octubre.csv", titulos=1))
+    wait_operations(qtbot)
+    assert len(asistentes(modals)) == 1 and vistos
+    assert "Fila 1: título, encima del encabezado" in vistos[0]["omitidas"]
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert view.model.total == 3  # the Reingresos tab
+
+    # Next month: the same columns (two title rows this time) go straight in, no window.
+    view.import_from(archivo_propio(tmp_path / "noviembre.csv", titulos=2))
+    wait_operations(qtbot)
+    assert len(asistentes(modals)) == 1
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=0, existentes=6))
+
+
+def test_cancelar_imports_nothing_and_another_empresa_is_asked_again(
+    qtbot, services, tmp_path, modals
+):
+    add_registros(services)
+
+    def aceptar(dialog) -> None:
+        for columna, campo in ELEGIR.items():
+            dialog.combos[columna].setCurrentIndex(dialog.combos[columna].findData(campo))
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(lambda dialog: click(qtbot, dialog.cancelar))
+    view = window(qtbot, services)
+    view.import_from(archivo_propio(tmp_path / "octubre.csv"))
+    wait_operations(qtbot)
+    assert len(asistentes(modals)) == 1
+    view.buscar()
+    assert view.model.total == 0
+    assert not modals.texts  # no import ran: no report
+    assert services.mapeos.recordada_para(_importacion(), tmp_path / "octubre.csv") is None
+
+    modals.handle(aceptar)
+    view.import_from(archivo_propio(tmp_path / "octubre.csv"))
+    wait_operations(qtbot)
+    assert len(asistentes(modals)) == 2
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+
+    otra = services.empresas.crear("BBB020202BB2", "Bodegas Dos SA de CV", CLI_ACTOR)
+    services.abrir_empresa(otra.id)
+    assert services.mapeos.recordada_para(_importacion(), tmp_path / "octubre.csv") is None
+    modals.handle(lambda dialog: click(qtbot, dialog.cancelar))
+    view.import_from(archivo_propio(tmp_path / "octubre.csv"))
+    wait_operations(qtbot)
+    assert len(asistentes(modals)) == 3  # asked again in the other empresa
+
+
+def _importacion():
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+
+    return Importacion.MOVIMIENTOS
+
+
+def test_revisar_columnas_opens_it_for_a_file_it_reads_and_a_click_picks_the_header(
+    qtbot, services, tmp_path, modals
+):
+    from icsoe_desktop.services.archivos.mapeos import Importacion, leer
+
+    path = archivo_propio(tmp_path / "octubre.csv", titulos=1)
+    leida = leer(Importacion.MOVIMIENTOS, path)
+    dialog = AsistenteImportacionDialog(Importacion.MOVIMIENTOS, path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # The title row clicked as the header: its one cell becomes the one column.
+    click_row(qtbot, dialog.filas, 0)
+    assert dialog.encabezado.value() == 1
+    assert list(dialog.combos) == ["Reporte de movimientos 1"]
+    click_row(qtbot, dialog.filas, 1)
+    assert dialog.encabezado.value() == 2 and "Num. afiliación" in dialog.combos
+
+    view = window(qtbot, services)
+    assert view.revisar_columnas.text().replace("&", "") == REVISAR
+
+
+def test_the_informativa_workers_under_unknown_headers_go_in_through_the_assistant(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured
+):
+    import random
+
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from tests.informativa_datos import trabajadores_limpios
+    from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    window = InformativaWindow(services, ana, rfc, uuid, False)
+    qtbot.addWidget(window)
+    window.show()
+    rows = trabajadores_limpios(3, random.Random(5), PERIODO.anio)
+    lines = ["Plantilla de personal", "Clave IMSS,Nombre,Clave única,Sueldo"]
+    lines += [f"{t.nss},TRABAJADOR,{t.curp},{t.sbc / 100:.2f}" for t in rows]
+    path = tmp_path / "personal.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
+
+    def corregir(dialog) -> None:
+        assert dialog.encabezado.value() == SIN_ENCABEZADO  # it found no header: by position
+        click_row(qtbot, dialog.filas, 1)  # the clerk clicks the header row
+        assert dialog.encabezado.value() == 2
+        for columna, campo in {"Clave IMSS": "nss", "Clave única": "curp", "Sueldo": "sbc"}.items():
+            dialog.combos[columna].setCurrentIndex(dialog.combos[columna].findData(campo))
+        assert dialog.combos["Nombre"].currentText() == NO_SE_USA
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(corregir)
+    window.trabajadores.importar_de(path)
+    wait_operations(qtbot)
+    assert window.trabajadores.model.rowCount() == 3
+    assert len(asistentes(modals)) == 1
+
+
+def test_the_alta_masiva_with_its_own_headers_goes_in_and_is_remembered(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    from openpyxl import Workbook
+
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+    from tests.icsoe_helpers import CURP_BETO, enter_contratista
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    headers = ["Clave CURP", "Nombre(s)", "Apellido 1", "Apellido 2", "Rol", "Móvil"]
+    headers += ["Correo", "Confirmar correo"]
+
+    def libro(name: str, curp: str, correo: str) -> str:
+        workbook = Workbook()
+        workbook.active.append(headers)
+        workbook.active.append(
+            [curp, "Beto", "García", "López", "Capturista", "5512345678", correo, correo]
+        )
+        workbook.save(tmp_path / name)
+        return str(tmp_path / name)
+
+    def corregir(dialog) -> None:
+        assert "CURP" in dialog.faltan.text() and "Primer apellido" in dialog.faltan.text()
+        elegir = {
+            "Clave CURP": "curp",
+            "Apellido 1": "primer",
+            "Apellido 2": "segundo",
+            "Móvil": "telefono",
+        }
+        for columna, campo in elegir.items():
+            dialog.combos[columna].setCurrentIndex(dialog.combos[columna].findData(campo))
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(corregir)
+    window.alta.cargar_excel(libro("alta.xlsx", CURP_BETO, "b@c.mx"))
+    wait_operations(qtbot)
+    assert services.capturistas.total(rfc) == 1, (modals.texts, modals.dialogs)
+    assert len(asistentes(modals)) == 1
+    # The next workbook of the same shape: straight in (here refused for its repeated CURP,
+    # which only a read by the remembered columns can tell).
+    window.alta.cargar_excel(libro("alta2.xlsx", CURP_BETO, "b@c.mx"))
+    wait_operations(qtbot)
+    assert len(asistentes(modals)) == 1
+    assert CURP_BETO in modals.texts[-1]
+
+
+def test_solo_consulta_offers_no_revisar_columnas(qtbot, services):
+    main = VentanaPrincipal(services, None)
+    qtbot.addWidget(main)
+    main.show()
+    assert not main.movimientos.importar.isVisible()
+    assert not main.movimientos.revisar_columnas.isVisible()

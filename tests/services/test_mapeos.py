@@ -1,0 +1,122 @@
+"""The columns a clerk gave a file's shape in the import assistant: kept per empresa and per
+import, found again under other title rows, refused (and audited) to a role that may not import,
+and a damaged memory only means being asked again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.archivos import mapeos
+from icsoe_desktop.services.archivos.lectura import Guia
+from icsoe_desktop.services.archivos.mapeos import ARCHIVO, Importacion
+from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+
+CAPTURISTA = "BOXW310820HNERXN09"
+
+
+def _trabajadores(path: Path, titulos: int = 0) -> Path:
+    lines = [f"Reporte {i}" for i in range(titulos)]
+    lines.append("Clave IMSS,Clave única,Nombre,Sueldo")
+    lines.append("12000000377,BOXW310820HNERXN09,ANA,651.84")
+    lines.append("12000000740,HEGT761003HDFRNN07,BETO,522.88")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _corregida(path: Path):
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert leida is not None and leida.incierta  # the intake names none of the three
+    return mapeos.leer(
+        Importacion.TRABAJADORES_CONTRATO,
+        path,
+        Guia(1, ("nss", "curp", None, "sbc")),  # the clerk: row 1 is the header
+    )
+
+
+def test_a_remembered_shape_is_found_under_other_titles_and_reads_the_file(services, tmp_path):
+    corregida = _corregida(_trabajadores(tmp_path / "octubre.csv"))
+    assert not corregida.incierta and corregida.no_usadas == ["Nombre"]
+    assert services.mapeos.recordar(CAPTURISTA, Importacion.TRABAJADORES_CONTRATO, corregida)
+
+    noviembre = _trabajadores(tmp_path / "noviembre.csv", titulos=2)
+    guia = services.mapeos.recordada_para(Importacion.TRABAJADORES_CONTRATO, noviembre)
+    assert guia == Guia(3, ("nss", "curp", None, "sbc"))  # its header two rows lower
+    archivo = leer_trabajadores(noviembre, guia)
+    assert [(t.nss, t.renglon) for t in archivo.trabajadores] == [
+        ("12000000377", 4),
+        ("12000000740", 5),
+    ]
+    # Another import, or a file of another shape, is not read with it.
+    assert services.mapeos.recordada_para(Importacion.MOVIMIENTOS, noviembre) is None
+    otro = tmp_path / "otro.csv"
+    otro.write_text("Clave IMSS,Clave única,Sueldo\n1,2,3\n", encoding="utf-8")
+    assert services.mapeos.recordada_para(Importacion.TRABAJADORES_CONTRATO, otro) is None
+    entry = next(e for e in services.audit.recent() if e.action == "importacion_columnas")
+    assert entry.target == "octubre.csv" and "Clave IMSS → nss" in entry.detail
+
+
+def test_a_role_that_may_not_import_is_refused_and_audited(services, tmp_path):
+    corregida = _corregida(_trabajadores(tmp_path / "octubre.csv"))
+    with pytest.raises(PermisoDenegado):
+        services.mapeos.recordar(None, Importacion.TRABAJADORES_CONTRATO, corregida)
+    refusals = [e for e in services.audit_instalacion.recent() if e.action == "permiso_denegado"]
+    assert refusals and not (services.carpeta / ARCHIVO).exists()
+
+
+def test_a_file_without_header_is_not_remembered(services, tmp_path):
+    path = tmp_path / "sin.csv"
+    path.write_text("12000000377,BOXW310820HNERXN09,651.84\n", encoding="utf-8")
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert not leida.incierta  # by position, as the IMSS template allows
+    assert not services.mapeos.recordar(CLI_ACTOR, Importacion.TRABAJADORES_CONTRATO, leida)
+    assert not (services.carpeta / ARCHIVO).exists()
+
+
+def test_a_damaged_memory_means_being_asked_again(services, tmp_path):
+    path = _trabajadores(tmp_path / "octubre.csv")
+    services.mapeos.recordar(CLI_ACTOR, Importacion.TRABAJADORES_CONTRATO, _corregida(path))
+    (services.carpeta / ARCHIVO).write_text("{ no es json", encoding="utf-8")
+    assert services.mapeos.recordada_para(Importacion.TRABAJADORES_CONTRATO, path) is None
+    # And remembering again writes it whole.
+    services.mapeos.recordar(CLI_ACTOR, Importacion.TRABAJADORES_CONTRATO, _corregida(path))
+    assert services.mapeos.recordada_para(Importacion.TRABAJADORES_CONTRATO, path) is not None
+
+
+def test_a_lote_file_or_a_file_that_is_no_table_opens_no_assistant(tmp_path):
+    from datetime import date
+
+    from icsoe_desktop.domain.idse_lote import format_line
+    from icsoe_desktop.domain.movimientos import Movimiento
+
+    mov = Movimiento(
+        registro_patronal="Y5412345106",
+        nss="12345678903",
+        primer_apellido="GOMEZ",
+        segundo_apellido="",
+        nombre="ANA",
+        fecha=date(2026, 1, 5),
+        tipo="08",
+    )
+    lote = tmp_path / "lote.txt"
+    lote.write_text(format_line(mov) + "\r\n", encoding="cp1252")
+    assert mapeos.leer(Importacion.MOVIMIENTOS, lote) is None
+    assert mapeos.leer(Importacion.CAPTURISTAS, _trabajadores(tmp_path / "c.csv")) is None
+    assert mapeos.leer(Importacion.MOVIMIENTOS, tmp_path / "no-existe.csv") is None
+
+
+def test_two_rows_that_could_be_the_header_make_the_file_uncertain(tmp_path):
+    path = tmp_path / "dos.csv"
+    path.write_text(
+        "NSS,CURP,SBC\n12000000377,BOXW310820HNERXN09,651.84\n"
+        "NSS,CURP,SBC\n12000000740,HEGT761003HDFRNN07,522.88\n",
+        encoding="utf-8",
+    )
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert leida.fila_encabezado == 1 and leida.incierta
+    una = tmp_path / "una.csv"
+    una.write_text("NSS,CURP,SBC\n12000000377,BOXW310820HNERXN09,651.84\n", encoding="utf-8")
+    assert not mapeos.leer(Importacion.TRABAJADORES_CONTRATO, una).incierta
