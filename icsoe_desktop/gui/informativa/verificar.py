@@ -57,10 +57,17 @@ class VerificarConstanciaDialog(QDialog):
         self._services = services
         instrucciones = QLabel(INSTRUCCIONES)
         instrucciones.setWordWrap(True)
-        self.constancia = QLineEdit(objectName="constanciaEdit", readOnly=True)
-        self.constancia_button = QPushButton("Elegir…", objectName="constanciaButton")
-        self.certificado = QLineEdit(objectName="certificadoEdit", readOnly=True)
-        self.certificado_button = QPushButton("Elegir…", objectName="certificadoButton")
+        self.constancia = QLineEdit(readOnly=True)
+        self.constancia_button = QPushButton("Elegir…")
+        self.certificado = QLineEdit(readOnly=True)
+        self.certificado_button = QPushButton("Elegir…")
+        for widget, nombre in (
+            (self.constancia, "constanciaEdit"),
+            (self.constancia_button, "constanciaButton"),
+            (self.certificado, "certificadoEdit"),
+            (self.certificado_button, "certificadoButton"),
+        ):
+            widget.setObjectName(nombre)
         self.constancia_picker = FilePicker(
             self.constancia, self.constancia_button, "Constancia de firma (PDF)", PDF_FILTER
         )
@@ -76,7 +83,8 @@ class VerificarConstanciaDialog(QDialog):
             fila.addWidget(edit, 1)
             fila.addWidget(button)
             campos.addRow(etiqueta, fila)
-        self.resultado = QLabel(objectName="resultadoLabel", wordWrap=True)
+        self.resultado = QLabel(wordWrap=True)
+        self.resultado.setObjectName("resultadoLabel")
         self.resultado.setMinimumHeight(90)
         self.resultado.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         botones = QDialogButtonBox()

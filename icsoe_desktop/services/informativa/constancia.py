@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from icsoe_desktop.domain.credentials import CertificateInfo, load_certificate
 from icsoe_desktop.domain.errors import DomainError, ValidationError
@@ -41,6 +42,11 @@ from icsoe_desktop.domain.informativa.cadena import (
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.trust import TrustStore
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    from icsoe_desktop.services.pades.validar import FirmaPdf
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +182,7 @@ def escribir_constancia(
     certificado_der: bytes,
     emisores: list[bytes],
     fecha_firma: datetime,
-    clave_privada: object,
+    clave_privada: RSAPrivateKey,
     capacitacion: bool = False,
 ) -> bytes:
     """The signed constancia. Refused when the cadena, the sello and the certificate disagree."""
@@ -218,7 +224,7 @@ def escribir_constancia(
     )
     return firmar_pdf(
         paginas, clave_privada, info.certificado_der, emisores, fecha_firma, adjunto, RAZON
-    )  # type: ignore[arg-type]
+    )
 
 
 # --- reading and verifying ---------------------------------------------------------------------
@@ -235,7 +241,7 @@ def _adjunto(revision: bytes) -> bytes | None:
         return None
     for i in range(0, len(nombres) - 1, 2):
         if str(nombres[i]) == ADJUNTO:
-            return nombres[i + 1].get_object()["/EF"]["/F"].get_object().data
+            return bytes(nombres[i + 1].get_object()["/EF"]["/F"].get_object().data)
     return None
 
 
@@ -366,7 +372,7 @@ def verificar_constancia(
     return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores)
 
 
-def _paginas_selladas(firma, dibujo: bytes) -> bool:
+def _paginas_selladas(firma: FirmaPdf, dibujo: bytes) -> bool:
     """The signed revision is the pages the sealed data draw plus one update (the signature's)
     that redefines none of their objects but the catalog and /Info."""
     if firma.revisiones != 2 or firma.base != dibujo:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import os
 import threading
-from datetime import datetime
+from datetime import date, datetime
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
@@ -26,7 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 # isort: on
 from icsoe_desktop.domain.informativa.cadena import Sellada, sbc_texto
-from icsoe_desktop.domain.informativa.modelo import TIPOS
+from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 
 # Flate alone: reportlab would wrap each stream in ASCII85 too (a quarter bigger, slower).
 rl_config.useA85 = 0
@@ -162,7 +162,7 @@ def _partir(c: Canvas, texto: str, fuente: str, tam: float) -> list[str]:
     return [*lineas, linea]
 
 
-def _fecha(dia) -> str:
+def _fecha(dia: date | None) -> str:
     return f"{dia:%d/%m/%Y}" if dia else "—"
 
 
@@ -266,7 +266,7 @@ def _portada(
     hoja.bloque(sello)
 
 
-def _anexo(hoja: _Hoja, inf, indice: int, desde: int) -> None:
+def _anexo(hoja: _Hoja, inf: Informativa, indice: int, desde: int) -> None:
     k = inf.contratos[indice]
     filas = k.trabajadores[desde : desde + _FILAS_PAGINA]
     hoja.pagina()

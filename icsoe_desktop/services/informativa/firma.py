@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
@@ -84,7 +85,7 @@ class FirmaInformativaService(InformativaBase):
             return problemas + avisos
 
     @staticmethod
-    def _curps(session, snapshot: Informativa) -> dict[str, str]:
+    def _curps(session: Session, snapshot: Informativa) -> dict[str, str]:
         return curps_de_la_empresa(
             session, [t.nss for c in snapshot.contratos for t in c.trabajadores]
         )

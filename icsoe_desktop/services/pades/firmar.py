@@ -42,7 +42,8 @@ class _Clave(signers.Signer):
         self._clave = clave
         super().__init__(
             signing_cert=asn1_x509.Certificate.load(certificado),
-            cert_registry=SimpleCertificateStore.from_certs(
+            # pyHanko's registry is untyped.
+            cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
                 [asn1_x509.Certificate.load(c) for c in cadena]
             ),
             embed_roots=True,  # the whole chain in the CMS: any reader can build the path
@@ -109,7 +110,8 @@ async def _firmar(
     info = await sesion.perform_presign_validation(escritor)
     reservado = await sesion.estimate_signature_container_size(info, tight=False)
     tbs = sesion.prepare_tbs_document(validation_info=info, bytes_reserved=reservado)
-    resumen, salida = tbs.digest_tbs_document(output=io.BytesIO())
+    salida = io.BytesIO()
+    resumen, _ = tbs.digest_tbs_document(output=salida)
     posterior = await tbs.perform_signature(
         document_digest=resumen.document_digest,
         pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=momento),

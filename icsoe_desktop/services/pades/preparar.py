@@ -19,7 +19,7 @@ import types
 from asn1crypto import core, x509
 
 
-class _IdentificadorUnico(core.Choice):
+class _IdentificadorUnico(core.Choice):  # type: ignore[misc]  # asn1crypto is untyped
     """x500UniqueIdentifier as the SAT writes it (a string), or the standard's BIT STRING."""
 
     _alternatives = [  # noqa: RUF012  (asn1crypto reads a class list)

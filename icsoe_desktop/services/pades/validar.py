@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.generic import Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -110,12 +111,13 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
     return leida, firma
 
 
-def _solo_anotaciones(lector: PdfFileReader, ref, revision: int) -> bool:
+def _solo_anotaciones(lector: PdfFileReader, ref: Reference, revision: int) -> bool:
     """Whether the signing update changed object ``ref`` only by listing annotations that are
     new objects: the signature's invisible widget, which pyHanko hangs on the first page."""
     try:
-        antes = lector.get_object(ref, revision=revision - 1)
-        ahora = lector.get_object(ref, revision=revision)
+        # pyHanko's reader is untyped here.
+        antes = lector.get_object(ref, revision=revision - 1)  # type: ignore[no-untyped-call]
+        ahora = lector.get_object(ref, revision=revision)  # type: ignore[no-untyped-call]
     except Exception:  # not in the earlier revision: a new object
         return False
     if not (hasattr(antes, "items") and hasattr(ahora, "raw_get")) or "/Annots" in antes:
