@@ -40,12 +40,11 @@ class _Clave(signers.Signer):
 
     def __init__(self, clave: rsa.RSAPrivateKey, certificado: bytes, cadena: list[bytes]):
         self._clave = clave
+        emisores = [asn1_x509.Certificate.load(c) for c in cadena]
+        registro = SimpleCertificateStore.from_certs(emisores)  # type: ignore[no-untyped-call]  # pyHanko
         super().__init__(
             signing_cert=asn1_x509.Certificate.load(certificado),
-            # pyHanko's registry is untyped.
-            cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
-                [asn1_x509.Certificate.load(c) for c in cadena]
-            ),
+            cert_registry=registro,
             embed_roots=True,  # the whole chain in the CMS: any reader can build the path
         )
 

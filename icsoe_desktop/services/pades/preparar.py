@@ -43,7 +43,7 @@ class _NoIncluido:
 
 def _sustituto(nombre: str) -> types.ModuleType:
     modulo = types.ModuleType(nombre)
-    modulo.__getattr__ = lambda _atributo: _NoIncluido  # type: ignore[method-assign]
+    modulo.__getattr__ = lambda _atributo: _NoIncluido  # type: ignore[method-assign]  # a stand-in
     return modulo
 
 

@@ -115,9 +115,9 @@ def _solo_anotaciones(lector: PdfFileReader, ref: Reference, revision: int) -> b
     """Whether the signing update changed object ``ref`` only by listing annotations that are
     new objects: the signature's invisible widget, which pyHanko hangs on the first page."""
     try:
-        # pyHanko's reader is untyped here.
-        antes = lector.get_object(ref, revision=revision - 1)  # type: ignore[no-untyped-call]
-        ahora = lector.get_object(ref, revision=revision)  # type: ignore[no-untyped-call]
+        leer = lector.get_object
+        antes = leer(ref, revision=revision - 1)  # type: ignore[no-untyped-call]  # pyHanko
+        ahora = leer(ref, revision=revision)  # type: ignore[no-untyped-call]  # pyHanko
     except Exception:  # not in the earlier revision: a new object
         return False
     if not (hasattr(antes, "items") and hasattr(ahora, "raw_get")) or "/Annots" in antes:
@@ -150,7 +150,7 @@ def validar(
     )
     try:
         estado = validate_pdf_signature(
-            firma,  # type: ignore[arg-type]
+            firma,  # type: ignore[arg-type]  # leer_firma's handle: an EmbeddedPdfSignature
             signer_validation_context=contexto,
             skip_diff=True,  # later revisions are reported as such, not judged
         )
