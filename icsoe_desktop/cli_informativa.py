@@ -67,8 +67,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     firmar = actions.add_parser(
         "firmar",
         help="firma con la e.firma del contratista su informativa del periodo (la contraseña de "
-        "la llave privada se lee de la entrada estándar) y escribe el acuse; sale con 2 si no se "
-        "puede firmar",
+        "la llave privada se lee de la entrada estándar) y escribe su constancia de firma (PDF "
+        "firmado); sale con 2 si no se puede firmar",
         description="Firma la informativa del contratista de la e.firma, con las mismas reglas "
         "que la ventana: la e.firma vigente del contratista (no un CSD), emitida por una "
         "autoridad confiable, y la informativa sin inconsistencias al revisarla. La contraseña "
@@ -88,17 +88,21 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--key", required=True, metavar="ARCHIVO", help="la llave privada (.key) de la e.firma"
     )
     firmar.add_argument(
+        "--constancia",
         "--acuse",
+        dest="constancia",
         metavar="ARCHIVO",
-        help="dónde se escribe el acuse (PDF); por omisión, Acuse_ICSOE_RFC_AAAA-N.pdf en la "
-        "carpeta actual. No se reemplaza un archivo que ya existe",
+        help="dónde se escribe la constancia de firma (PDF); por omisión, "
+        "Constancia_firma_ICSOE_RFC_AAAA-N.pdf en la carpeta actual. No se reemplaza un "
+        "archivo que ya existe",
     )
     verificar = actions.add_parser(
         "verificar",
-        help="verifica el sello de un acuse de la informativa (PDF) y, si la informativa está "
-        "en esta empresa, que no haya cambiado después de firmarse; sale con 2 si no es válido",
+        help="verifica una constancia de firma de la informativa (PDF): quién la firmó, qué y "
+        "cuándo; sale con 0 si es válida, 1 si es válida pero tiene cambios posteriores a la "
+        "firma y 2 si no es válida",
     )
-    verificar.add_argument("acuse", metavar="ACUSE")
+    verificar.add_argument("constancia", metavar="CONSTANCIA")
     verificar.add_argument(
         "--cer", metavar="ARCHIVO", help="el certificado (.cer) de la e.firma de quien firmó"
     )
@@ -259,20 +263,21 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
         )
         return 2
     destino = (
-        Path(args.acuse)
-        if args.acuse
-        else Path.cwd() / f"Acuse_ICSOE_{rfc}_{args.periodo.clave}.pdf"
+        Path(args.constancia)
+        if args.constancia
+        else Path.cwd() / services.informativa_firma.nombre_constancia(rfc, args.periodo.clave)
     )
-    # Checked before signing: a signature cannot be undone, and its acuse must land somewhere.
+    # Checked before signing: a signature cannot be undone, and its constancia must land
+    # somewhere.
     if destino.exists():
-        print(f"Ya existe «{destino}»: indica otro archivo con --acuse.", file=sys.stderr)
+        print(f"Ya existe «{destino}»: indica otro archivo con --constancia.", file=sys.stderr)
         return 2
     if not destino.parent.is_dir():
-        print(f"No existe la carpeta «{destino.parent}» para el acuse.", file=sys.stderr)
+        print(f"No existe la carpeta «{destino.parent}» para la constancia.", file=sys.stderr)
         return 2
     firma = services.informativa_firma
     try:
-        acuse = firma.firmar(uuid, rfc, cer, key, _contrasena())
+        constancia = firma.firmar(uuid, rfc, cer, key, _contrasena())
     except ValidationError as exc:
         print(exc.message, file=sys.stderr)
         if exc.code == "informativa_con_problemas":
@@ -281,16 +286,16 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
                 print(f"- {aviso}{problema.mensaje}", file=sys.stderr)
         return 2
     try:
-        write_bytes_atomic(destino, acuse)
+        write_bytes_atomic(destino, constancia)
     except OSError as exc:
         print(
-            f"La informativa quedó firmada, pero no se pudo escribir el acuse en «{destino}»: "
-            f"{exc.strerror or exc}. Guárdalo desde la ventana de la informativa "
-            "(«Guardar acuse…»).",
+            f"La informativa quedó firmada, pero no se pudo escribir la constancia de firma en "
+            f"«{destino}»: {exc.strerror or exc}. Guárdala desde la ventana de la informativa "
+            "(«Guardar constancia de firma…»).",
             file=sys.stderr,
         )
         return 2
-    print(f"Informativa firmada. Acuse: {destino}")
+    print(f"Informativa firmada. Constancia de firma: {destino}")
     return 0
 
 
@@ -309,6 +314,7 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
     from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.services.informativa.constancia import CAMBIOS_POSTERIORES
 
     def leer(path: str, que: str) -> bytes:
         try:
@@ -318,11 +324,14 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
                 "archivo_ilegible", f"No se pudo leer {que} «{path}»: {exc.strerror}."
             ) from exc
 
-    pdf = leer(args.acuse, "el acuse")
+    pdf = leer(args.constancia, "la constancia")
     cer = leer(args.cer, "el certificado") if args.cer else None
     resultado = services.informativa_firma.verificar(pdf, cer)
     if resultado.ok:
-        print("El acuse es válido: el sello corresponde a la informativa firmada.")
+        print(resultado.resumen())
+        if resultado.cambios_posteriores:
+            print(CAMBIOS_POSTERIORES)
+            return 1
         return 0
     for motivo in resultado.motivo:
         print(motivo)

@@ -68,6 +68,23 @@ UNUSED_QT_MODULES = [
     ").split(",
 ]
 
+PDF_EXCLUDED = [
+    "aiohttp",
+    "aiohappyeyeballs",
+    "aiosignal",
+    "frozenlist",
+    "multidict",
+    "propcache",
+    "yarl",
+    "lxml",
+    "fontTools",
+    "oscrypto",
+    "PIL",
+    # reportlab's charts and flowing layout: the constancia is drawn on the canvas alone.
+    "reportlab.graphics",
+    "reportlab.platypus",
+]
+
 EXCLUDED_MODULES = [
     *(f"PySide6.{module}" for module in UNUSED_QT_MODULES),
     # Python's own parts no code of the app reaches (help() texts, GUI toolkits, packaging).
@@ -96,6 +113,13 @@ EXCLUDED_MODULES = [
     "numpy",
     # Mako (Alembic's template engine, used only to write new migrations) offers Pygments.
     "pygments",
+    # pyHanko's and reportlab's optional parts the constancia de firma never reaches: the
+    # time-stamp client's aiohttp (and its async stack: signing and verifying here never go to
+    # the network), lxml (XMP metadata), fontTools (OpenType layout for visible signatures),
+    # oscrypto (pyHanko uses cryptography), Pillow (images; reportlab imports it at start),
+    # reportlab's charts and platypus.
+    # services/pades/preparar.py puts stand-ins for aiohttp and Pillow when they are absent.
+    *PDF_EXCLUDED,
     # Test-only dependencies.
     "pytest",
     "hypothesis",

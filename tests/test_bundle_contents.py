@@ -246,3 +246,56 @@ def test_the_migrations_import_their_own_modules_by_full_name() -> None:
                     f"{path.name}: {a.name}" for a in node.names if a.name in own_modules
                 ]
     assert named_as_attribute == []
+
+
+# Signs a constancia de firma and verifies it with what the bundle leaves out unimportable.
+FIRMAR_SIN = """
+import importlib.abc, json, sys
+excluded = json.loads(sys.argv[1])
+
+class LeftOut(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if any(name == e or name.startswith(e + ".") for e in excluded):
+            raise ModuleNotFoundError(f"{name} is not in the bundle", name=name)
+        return None
+
+sys.meta_path.insert(0, LeftOut())
+from datetime import datetime, timedelta, timezone
+from icsoe_desktop.domain.credentials import load_sat_pair
+from icsoe_desktop.domain.informativa.cadena import cadena_original
+from icsoe_desktop.domain.informativa.sello import sellar
+from icsoe_desktop.domain.trust import TrustStore, read_emisor
+from icsoe_desktop.services.informativa.constancia import escribir_constancia, verificar_constancia
+from tests import credentials_factory as cf
+from tests.informativa_acuse_datos import informativa
+
+fiel = cf.fiel_moral()
+llave = load_sat_pair(fiel.cer, fiel.key(), cf.PASSWORD).private_key
+firma = datetime.now(timezone(timedelta(hours=-6))).replace(microsecond=0)
+cadena = cadena_original(informativa(), firma)
+raiz = cf.sat_ca().certificate_der
+pdf = escribir_constancia(informativa(), cadena, sellar(cadena, llave), fiel.cer, [raiz], firma, llave)
+resultado = verificar_constancia(pdf, TrustStore([read_emisor(raiz, incluido=False, archivo="")]))
+cargados = sorted({m.split(".")[0] for m in sys.modules} & set(excluded))
+print(json.dumps({"ok": resultado.ok, "motivo": resultado.motivo, "cargados": cargados}))
+"""
+
+
+@pytest.mark.slow
+def test_the_constancia_is_signed_and_verified_without_what_the_bundle_leaves_out() -> None:
+    """pyHanko and reportlab import aiohttp and Pillow at start: the bundle leaves them out and
+    services/pades/preparar.py stands in for them."""
+    excluded = _bundle_contents().PDF_EXCLUDED
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", FIRMAR_SIN, json.dumps(excluded)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=True,
+    )
+    result = json.loads(done.stdout.splitlines()[-1])
+    # Only the stand-ins are loaded under those names.
+    assert result == {"ok": True, "motivo": [], "cargados": ["PIL", "aiohttp"]}

@@ -49,6 +49,7 @@ def test_listar_and_exportar_an_informativa(services, data_dir, tmp_path):
 @pytest.mark.slow
 @pytest.mark.end2end
 def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
+    from icsoe_desktop.services.informativa import constancia as c
     from tests import credentials_factory as cf
     from tests.informativa_servicios import capturista_activa
 
@@ -63,13 +64,37 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     services.close()
 
     ok = cli(data_dir, "informativa", "verificar", acuse, "--cer", cer)
-    assert (ok.returncode, ok.stdout.strip()) == (
-        0,
-        "El acuse es válido: el sello corresponde a la informativa firmada.",
+    assert ok.returncode == 0, ok.stdout
+    linea = ok.stdout.strip()
+    assert linea.startswith(
+        "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV;"
     )
+    assert "informativa Normal del periodo mayo–agosto 2026 (2026-2)" in linea
+    assert f"folio {uuid}; certificado 00001000000712345678; firmada el " in linea
+    assert linea.endswith("(UTC-06:00).")
+    # In a fresh installation that trusts the same SAT authorities: the same answer; a byte
+    # appended after the signature is a later change (exit 1), what was signed still stands.
+    from tests.icsoe_helpers import trust_sat
+
+    fresca = tmp_path / "fresca"
+    fresca.mkdir()
+    trust_sat(fresca)
+    assert cli(fresca, "informativa", "verificar", acuse).stdout.strip() == linea
+    despues = tmp_path / "despues.pdf"
+    despues.write_bytes(acuse.read_bytes() + b"\n")
+    tarde = cli(fresca, "informativa", "verificar", despues)
+    assert tarde.returncode == 1
+    assert tarde.stdout.splitlines() == [linea, c.CAMBIOS_POSTERIORES]
+    sin_confianza = tmp_path / "sin_confianza"
+    sin_confianza.mkdir()
+    nadie = cli(sin_confianza, "informativa", "verificar", acuse)
+    assert (nadie.returncode, nadie.stdout.strip()) == (2, c.NO_CONFIABLE)
     otra, _ = cf.fiel_fisica().write(tmp_path / "otra")
     wrong = cli(data_dir, "informativa", "verificar", acuse, "--cer", otra)
-    assert wrong.returncode == 2 and "no fue firmado con este certificado" in wrong.stdout
+    assert (wrong.returncode, wrong.stdout.strip()) == (
+        2,
+        "La constancia no fue firmada con este certificado.",
+    )
     tampered = tmp_path / "alterado.pdf"
     data = bytearray(acuse.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -77,4 +102,4 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     bad = cli(data_dir, "informativa", "verificar", tampered)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     not_pdf = cli(data_dir, "informativa", "verificar", cer)
-    assert not_pdf.returncode == 2 and "Traceback" not in not_pdf.stderr and not_pdf.stderr
+    assert (not_pdf.returncode, not_pdf.stdout.strip()) == (2, "El archivo no es un PDF.")

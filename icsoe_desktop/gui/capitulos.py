@@ -113,6 +113,9 @@ CAPITULOS: dict[str, Capitulo] = {
     ),
     "informativa.firmar.FirmarInformativaDialog": Capitulo("07_informativa.md", "Firmar"),
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
+    "informativa.verificar.VerificarConstanciaDialog": Capitulo(
+        "07_informativa.md", "Verificar una constancia de firma"
+    ),
     # Varias empresas
     "empresas.selector.EmpresaSelector": Capitulo("08_varias_empresas.md", "Elegir la empresa"),
     "empresas.cambiar.CambiarEmpresaDialog": Capitulo(

@@ -198,6 +198,13 @@ class VentanaPrincipal(QMainWindow):
             "&Vencimientos…", "vencimientosAction", self._open_vencimientos
         )
         icsoe.addAction(self.vencimientos_action)
+        # For anyone who received a constancia de firma: a contratista's client, an auditor.
+        self.verificar_constancia_action = self._action(
+            "Verificar una &constancia de firma…",
+            "verificarConstanciaAction",
+            self._open_verificar_constancia,
+        )
+        icsoe.addAction(self.verificar_constancia_action)
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
@@ -365,6 +372,11 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
 
         ejecutar_modal(VencimientosDialog(self._services, self.usuario, self))
+
+    def _open_verificar_constancia(self) -> None:
+        from icsoe_desktop.gui.informativa.verificar import VerificarConstanciaDialog
+
+        ejecutar_modal(VerificarConstanciaDialog(self._services, self))
 
     def _open_manual(self) -> None:
         from icsoe_desktop.gui.ayuda import abrir_desde

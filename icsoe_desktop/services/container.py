@@ -340,7 +340,14 @@ class Services:
             self.permisos_empresa,
             self.clock,
             contratistas=self.contratistas,
+            emisores=self.certificates.emisores,
+            capacitacion=self._capacitacion_activa,
         )
+
+    def _capacitacion_activa(self, rfc: str | None) -> bool:
+        from icsoe_desktop.services.capacitacion import capacitacion_activa
+
+        return capacitacion_activa(self.settings.current, rfc)
 
     @cached_property
     def vencimientos(self) -> VencimientosService:

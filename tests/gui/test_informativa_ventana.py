@@ -248,6 +248,10 @@ def test_firmar_from_the_contratistas_window(qtbot, services, quien, modals, tmp
     ):
         assert not control.isEnabled(), control.objectName()
     assert window.acuse.isVisible() and window.exportar.isEnabled()
+    # What the contratista signed is its constancia de firma, not the portal's acuse.
+    assert window.acuse.text().replace("&", "") == "Guardar constancia de firma…"
+    assert "acuse de presentación lo emite ese portal" in modals.texts[-1]
+    assert window.nombre_acuse() == f"Constancia_firma_ICSOE_{rfc}_{window.fila.periodo.clave}.pdf"
     viewed = []
     modals.handle(lambda dialog: (viewed.append(dialog.solo_lectura), dialog.reject()))
     qtbot.keyClick(window.contratos, Qt.Key.Key_Return)  # the contract, to be consulted

@@ -98,6 +98,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.informativa import nueva as informativa_nueva
     from icsoe_desktop.gui.informativa import problemas as informativa_problemas
     from icsoe_desktop.gui.informativa import ventana as informativa
+    from icsoe_desktop.gui.informativa import verificar as verificar_constancia
     from icsoe_desktop.gui.kit import asistente_importacion
     from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
     from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
@@ -238,6 +239,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "informativa.vencimientos.VencimientosDialog": lambda m: vencimientos.VencimientosDialog(
             m.services, ADMIN
+        ),
+        "informativa.verificar.VerificarConstanciaDialog": lambda m: (
+            verificar_constancia.VerificarConstanciaDialog(m.services)
         ),
         "ventana_principal.VentanaPrincipal": lambda m: ventana_principal.VentanaPrincipal(
             m.services, ADMIN, "Ana Ruiz"

@@ -70,7 +70,7 @@ def test_a_signed_informativa_has_an_acuse_that_verifies_and_nothing_changes(
 
     otra_cer, _ = cf.fiel_fisica().write(tmp_path / "otra")
     ajena = firma.verificar(acuse, otra_cer.read_bytes())
-    assert not ajena.ok and "no fue firmado con este certificado" in " ".join(ajena.motivo)
+    assert not ajena.ok and ajena.motivo == ("La constancia no fue firmada con este certificado.",)
 
     # Signed: nothing may be added, changed or removed, by anyone.
     (t,) = services.informativa_trabajadores.pagina(contrato, ana, 0, 1)
@@ -99,7 +99,10 @@ def test_a_signed_informativa_has_an_acuse_that_verifies_and_nothing_changes(
     )
     cambiada = firma.verificar(acuse, cer.read_bytes())
     assert not cambiada.ok
-    assert "La informativa cambió después de firmarse." in cambiada.motivo
+    assert (
+        "La informativa guardada cambió después de firmarse: ya no es la firmada."
+        in cambiada.motivo
+    )
 
 
 def _alterar_congelada(services, uuid: str, cambio) -> None:
@@ -266,13 +269,15 @@ def test_a_store_signed_before_the_frozen_copy_upgrades_and_reads_its_cadena(
         informativa = services.informativas.informativa(uuid, ana)
         assert informativa.contratos[0].contratante.correo == CLIENTE.correo
 
-        # A cadena that cannot be read back: a clear message, and the acuse no longer matches.
+        # A cadena that cannot be read back: a clear message, and the constancia is no longer
+        # the stored informativa's.
         with services.store.engine.begin() as conn:
             conn.execute(text("UPDATE icsoe_informativas SET cadena = 'no es una cadena'"))
         with pytest.raises(ValidationError) as error:
             firma.exportar(uuid, ana, tmp_path)
         assert error.value.code == "informativa_firmada_ilegible"
-        assert "La informativa cambió después de firmarse." in firma.verificar(acuse).motivo
+        (motivo,) = firma.verificar(acuse).motivo
+        assert motivo.startswith("No es la constancia de esta informativa: la informativa ")
     finally:
         services.close()
 

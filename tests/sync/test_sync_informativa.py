@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from tests.icsoe_helpers import enter_contratista
+from tests.icsoe_helpers import enter_contratista, trust_sat
 from tests.informativa_servicios import CLIENTE, PERIODO, contrato_con_trabajadores
 from tests.sync.conftest import connected
 
@@ -66,6 +66,9 @@ def test_a_signed_informativa_and_its_acuse_travel_and_verify_on_the_other_deskt
     b.sync.synchronize()
     assert b.informativas.fila(uuid, CLI_ACTOR).estado == FIRMADA
     assert b.informativa_firma.acuse(uuid, CLI_ACTOR) == acuse
+    # Verifying trusts this desktop's authorities: B proves nothing before it trusts the SAT's.
+    assert not b.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+    trust_sat(b.data_dir)
     assert b.informativa_firma.verificar(acuse, cer.read_bytes()).ok
     # The informativa frozen at signing travels with its row.
     assert _congelada(b, uuid) == _congelada(a, uuid) is not None

@@ -4,10 +4,13 @@ Like the SAT's cadenas, it is ``||`` + fields joined by ``|`` + ``||``. The same
 always gives the same cadena, whatever order its contracts and workers were read in, so a
 cadena recomputed later from the store can be compared with the one that was signed.
 
-Fields, in this order (version 1):
+Fields, in this order (version 2, what *Firmar* seals; version 1, without the two signing
+fields of 2., is the content alone, and the cadena of informativas signed before):
 
-1. ``ICSOE-INF``, ``1``: what the text is and the version of this layout;
-2. the informativa: uuid, periodo clave (``2026-1``), tipo, uuid it complementa ("" if none);
+1. ``ICSOE-INF``, ``2``: what the text is and the version of this layout;
+2. the informativa: uuid, periodo clave (``2026-1``), tipo, uuid it complementa ("" if none),
+   the signing date and time (ISO 8601 to the second, with its UTC offset:
+   ``2026-05-14T10:32:05-06:00``) and ``CAPACITACION`` when it was signed in training ("" if not);
 3. the contratista (a *parte*, 12 fields): RFC, nombre, calle, número exterior, número
    interior, colonia, código postal, municipio, entidad, correo, teléfono fijo, teléfono móvil;
 4. the number of contracts and the total number of workers;
@@ -25,7 +28,8 @@ changes it. The workers' names are left out too: the portal shows them from the 
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import (
@@ -39,7 +43,9 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 
 ETIQUETA = "ICSOE-INF"
-VERSION = "1"
+VERSION = "2"
+VERSION_CONTENIDO = "1"  # the content alone: no signing time
+CAPACITACION = "CAPACITACION"
 SEPARADOR = "|"
 SUSTITUTO = "¦"  # what a "|" typed inside a value becomes
 _CAMPOS_PARTE = 12
@@ -90,11 +96,24 @@ def _contrato(contrato: Contrato) -> list[str]:
     return campos + [valor for fila in trabajadores for valor in fila]
 
 
-def cadena_original(inf: Informativa) -> str:
-    """The canonical text of ``inf`` that the e.firma seals (layout in the module docstring)."""
+def _momento(firmada: datetime) -> str:
+    if firmada.tzinfo is None:
+        raise ValueError("firmada sin zona horaria")
+    return firmada.replace(microsecond=0).isoformat()
+
+
+def cadena_original(
+    inf: Informativa, firmada: datetime | None = None, capacitacion: bool = False
+) -> str:
+    """The canonical text of ``inf`` that the e.firma seals (layout in the module docstring):
+    signed at ``firmada`` (aware), version 2; without it, version 1 (the content alone)."""
     contratos = sorted(_contrato(c) for c in inf.contratos)  # by uuid; ties by the whole text
-    campos = [ETIQUETA, VERSION, campo(inf.uuid), inf.periodo.clave, campo(inf.tipo)]
-    campos += [campo(inf.complementa), *_parte(inf.contratista)]
+    version = VERSION_CONTENIDO if firmada is None else VERSION
+    campos = [ETIQUETA, version, campo(inf.uuid), inf.periodo.clave, campo(inf.tipo)]
+    campos += [campo(inf.complementa)]
+    if firmada is not None:
+        campos += [_momento(firmada), CAPACITACION if capacitacion else ""]
+    campos += _parte(inf.contratista)
     campos += [str(len(contratos)), str(inf.numero_trabajadores)]
     campos += [valor for contrato in contratos for valor in contrato]
     return "||" + SEPARADOR.join(campos) + "||"
@@ -147,16 +166,38 @@ class _Lector:
         return self._i == len(self._campos)
 
 
+@dataclass(frozen=True)
+class Sellada:
+    """What a cadena holds: the informativa and, from version 2, when and how it was signed."""
+
+    informativa: Informativa
+    firmada: datetime | None  # aware; None in a version 1 cadena
+    capacitacion: bool
+
+
 def leer_cadena(cadena: str, estado: str = FIRMADA) -> Informativa:
     """The informativa a cadena of ``cadena_original`` holds (values normalised, workers without
-    names); ``cadena_original`` of the result is ``cadena`` again. ValidationError otherwise."""
+    names). ValidationError for anything else."""
+    return leer_sellada(cadena, estado).informativa
+
+
+def leer_sellada(cadena: str, estado: str = FIRMADA) -> Sellada:
+    """Everything a cadena holds; ``cadena_original`` of it is ``cadena`` again."""
     if not (isinstance(cadena, str) and cadena.startswith("||") and cadena.endswith("||")):
         raise _invalida()
     lector = _Lector(cadena[2:-2].split(SEPARADOR))
+    firmada, capacitacion = None, False
     try:
-        if (lector.texto(), lector.texto()) != (ETIQUETA, VERSION):
+        etiqueta, version = lector.texto(), lector.texto()
+        if etiqueta != ETIQUETA or version not in (VERSION, VERSION_CONTENIDO):
             raise _invalida()
         uuid, periodo, tipo, complementa = (lector.texto() for _ in range(4))
+        if version == VERSION:
+            firmada = datetime.fromisoformat(lector.texto())
+            marca = lector.texto()
+            if firmada.tzinfo is None or marca not in ("", CAPACITACION):
+                raise _invalida()
+            capacitacion = marca == CAPACITACION
         contratista = lector.parte()
         numero_contratos, total = lector.numero(), lector.numero()
         contratos = tuple(_leer_contrato(lector) for _ in range(numero_contratos))
@@ -173,9 +214,10 @@ def leer_cadena(cadena: str, estado: str = FIRMADA) -> Informativa:
         raise _invalida() from exc
     if not lector.al_final() or inf.numero_trabajadores != total:
         raise _invalida()
-    if cadena_original(inf) != cadena:  # not canonical: out of order, or not normalised
+    # Not canonical (out of order, not normalised, a date spelt otherwise): not a cadena.
+    if cadena_original(inf, firmada, capacitacion) != cadena:
         raise _invalida()
-    return inf
+    return Sellada(inf, firmada, capacitacion)
 
 
 def _leer_contrato(lector: _Lector) -> Contrato:

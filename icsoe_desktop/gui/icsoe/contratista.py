@@ -110,6 +110,13 @@ class IcsoeContratistaWindow(QMainWindow):
             "Informativas por periodo", "informativasAction", self.show_informativas
         )
         informativas.addAction(self.informativas_action)
+        informativas.addAction(
+            self._action(
+                "Verificar una constancia de firma…",
+                "verificarConstanciaAction",
+                self.verificar_constancia,
+            )
+        )
         sesion = self.menuBar().addMenu("&Sesión")
         sesion.setObjectName("sesionMenu")
         self.salir_action = self._action("Cerrar sesión", "cerrarSesionAction", self.close)
@@ -148,6 +155,12 @@ class IcsoeContratistaWindow(QMainWindow):
         else:
             self.consulta.reload()
         self.paginas.setCurrentWidget(self.consulta)
+
+    def verificar_constancia(self) -> None:
+        from icsoe_desktop.gui.informativa.verificar import VerificarConstanciaDialog
+        from icsoe_desktop.gui.kit.modal import ejecutar_modal
+
+        ejecutar_modal(VerificarConstanciaDialog(self._services, self))
 
     def show_informativas(self) -> None:
         """The pantalla de inicio for its own RFC; the contratista signs (``puede_firmar``)."""

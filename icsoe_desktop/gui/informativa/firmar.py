@@ -1,6 +1,6 @@
 """Firmar la informativa: the contratista's e.firma (.cer, .key and its password), the same
 pickers as Ingresar con e.firma; the signature runs off the GUI thread (decrypting the key is
-slow) and hands back the acuse."""
+slow) and hands back the constancia de firma."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ TITLE = "Firmar la informativa"
 
 
 class FirmarInformativaDialog(QDialog):
-    """Accepted once signed; ``acuse`` holds the acuse PDF."""
+    """Accepted once signed; ``acuse`` holds the constancia de firma (PDF)."""
 
     def __init__(
         self,

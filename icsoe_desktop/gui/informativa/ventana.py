@@ -2,7 +2,7 @@
 and, below them, the chosen contract's workers; *Revisar* lists the inconsistencies the IMSS
 flags (each one leads to its contract, field or worker), *Firmar…* (the contratista only) signs
 it with the e.firma, *Exportar…* writes the worker files and the capture sheet. A signed
-informativa opens read-only and offers its acuse."""
+informativa opens read-only and offers its constancia de firma."""
 
 from __future__ import annotations
 
@@ -90,14 +90,17 @@ MSG_SOLO_AVISOS = (
 )
 AVISO = "Aviso: "
 MSG_CORRIGE_ANTES = "Corrige las inconsistencias antes de firmar: {cuantos}."
-MSG_FIRMADA = "La informativa quedó firmada. ¿Deseas guardar el acuse de presentación?"
+MSG_FIRMADA = (
+    "La informativa quedó firmada. ¿Deseas guardar su constancia de firma? Preséntala después "
+    "en el portal del IMSS: el acuse de presentación lo emite ese portal."
+)
 MSG_SOLO_LECTURA = "Firmada: sólo consulta"
 MSG_VER_CONTRATO = "La informativa está firmada: el contrato se muestra sin cambios."
 MSG_ELIMINAR_CONTRATO = (
     "Se eliminará el contrato con {contratante}{trabajadores}. ¿Deseas continuar?"
 )
 MSG_EXPORTADO = "Se {verbo} {cuantos} en «{carpeta}»:\n{archivos}"
-MSG_ACUSE_GUARDADO = "Se guardó el acuse en «{archivo}»."
+MSG_ACUSE_GUARDADO = "Se guardó la constancia de firma en «{archivo}»."
 MSG_SIN_CONTRATOS = "Una informativa «Sin información» no lleva contratos."
 
 
@@ -503,18 +506,18 @@ class InformativaWindow(QMainWindow):
         self.recargar_encabezado()
         self.changed.emit()
         if msgbox.question(
-            self, MSG_FIRMADA, yes="Guardar acuse…", no="Ahora no", title=TITLE, informa=True
+            self, MSG_FIRMADA, yes="Guardar constancia…", no="Ahora no", title=TITLE, informa=True
         ):
             self._pedir_ruta_acuse(dialog.acuse)
         return True
 
     def nombre_acuse(self) -> str:
-        return f"Acuse_ICSOE_{self.rfc}_{self.fila.periodo.clave}.pdf"
+        return self._services.informativa_firma.nombre_constancia(self.rfc, self.fila.periodo.clave)
 
     def _pedir_ruta_acuse(self, acuse: bytes | None = None) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self,
-            "Guardar acuse",
+            "Guardar constancia de firma",
             str(Path.home() / self.nombre_acuse()),
             "Documento PDF (*.pdf)",
         )
@@ -539,7 +542,9 @@ class InformativaWindow(QMainWindow):
             return None
         except OSError as exc:
             msgbox.warning(
-                self, f"No se pudo guardar el acuse en «{path}»: {exc.strerror or exc}.", TITLE
+                self,
+                f"No se pudo guardar la constancia de firma en «{path}»: {exc.strerror or exc}.",
+                TITLE,
             )
             return None
         msgbox.information(self, MSG_ACUSE_GUARDADO.format(archivo=path), TITLE)

@@ -79,7 +79,7 @@ def exportar(
         nombres = archivos.setdefault(contrato.uuid, [])
         for parte, trabajadores in enumerate(partes, start=1):
             sufijo = f"_parte{parte}" if len(partes) > 1 else ""
-            nombre = f"{base}_contrato{numero:02d}_{_seguro(contrato.contratante.rfc)}{sufijo}.csv"
+            nombre = f"{base}_contrato{numero:02d}_{seguro(contrato.contratante.rfc)}{sufijo}.csv"
             destino = carpeta / nombre
             with atomic_write(destino) as temporal:
                 escribir_csv(trabajadores, temporal)
@@ -129,7 +129,7 @@ def _renglon(inf: Informativa, c: Contrato, archivos: list[str]) -> list[object]
     ]
 
 
-def _seguro(texto: str) -> str:
+def seguro(texto: str) -> str:
     """A file-name-safe piece (an RFC may hold «&» or «Ñ»)."""
     return re.sub(r"[^A-Za-z0-9]", "_", texto)
 

@@ -1,7 +1,8 @@
 """Before and after signing: *Revisar* (the IMSS's seven published inconsistencies and the
-worker checks), *Firmar* with the contratista's e.firma (the cadena original sealed, the acuse
-and the informativa frozen as signed kept in the store), the acuse and its later verification,
-and the exports for the portal. Once signed, everything here reads the frozen informativa."""
+worker checks), *Firmar* with the contratista's e.firma (the cadena original, with the signing
+time, sealed; the constancia de firma signed as a PDF; the informativa frozen as signed, all
+kept in the store), the constancia and its later verification, and the exports for the portal.
+Once signed, everything here reads the frozen informativa."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
@@ -31,8 +33,13 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import InformativaRow
 
 if TYPE_CHECKING:
+    from icsoe_desktop.services.certificados.emisores import EmisoresService
     from icsoe_desktop.services.contratistas import ContratistasService
-    from icsoe_desktop.services.informativa.acuse import Verificacion
+    from icsoe_desktop.services.informativa.constancia import (
+        ConstanciaLeida,
+        Guardada,
+        Verificacion,
+    )
 
 Progreso = Callable[[int, int], None]
 
@@ -46,9 +53,14 @@ class FirmaInformativaService(InformativaBase):
         clock: Clock = utcnow,
         *,
         contratistas: ContratistasService,
+        emisores: EmisoresService,
+        capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._contratistas = contratistas
+        self._emisores = emisores
+        # Whether what is done now is training (services/capacitacion.capacitacion_activa).
+        self._capacitacion = capacitacion
 
     # --- Revisar -------------------------------------------------------------------------------
 
@@ -74,7 +86,7 @@ class FirmaInformativaService(InformativaBase):
             return problemas + avisos(snapshot) + sbc  # the warnings (last) block nothing
 
     @staticmethod
-    def _curps(session, snapshot: Informativa) -> dict[str, str]:
+    def _curps(session: Session, snapshot: Informativa) -> dict[str, str]:
         return curps_de_la_empresa(
             session, [t.nss for c in snapshot.contratos for t in c.trabajadores]
         )
@@ -95,7 +107,7 @@ class FirmaInformativaService(InformativaBase):
         from icsoe_desktop.domain.informativa.cadena import cadena_original
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
-        from icsoe_desktop.services.informativa.acuse import escribir_acuse
+        from icsoe_desktop.services.informativa.constancia import escribir_constancia
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
@@ -112,20 +124,27 @@ class FirmaInformativaService(InformativaBase):
                 "corrígelas y fírmala después.",
             )
         credencial = self._contratistas.credencial_fiel(rfc, cer, key, contrasena)
-        # The signing time, to the second: naive UTC for the row, and in Central Mexico time
-        # (with its offset) in what is frozen.
+        # The signing time, to the second, taken before the cadena, which seals it: naive UTC
+        # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
-        cadena = cadena_original(antes)
+        capacitacion = self._capacitacion(rfc)
+        cadena = cadena_original(antes, firmada, capacitacion)
         sello = sellar(cadena, credencial.private_key)
         info = credencial.info
-        acuse = escribir_acuse(antes, cadena, sello, info.certificado_der, ahora)
+        # The issuers up to the trusted root go inside the signature: any reader builds the path.
+        emisores = [e.der for e in self._emisores.trust_store().chain(info.certificado_der)]
+        acuse = escribir_constancia(
+            antes, cadena, sello, info.certificado_der, emisores, firmada,
+            credencial.private_key, capacitacion,
+        )  # fmt: skip
+        contenido = cadena_original(antes)
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, rfc)
             # Someone may have captured meanwhile (another window, a sync): sign what was read.
             if (
                 row.estado == FIRMADA
-                or cadena_original(self._en_captura(session, row, contratista)) != cadena
+                or cadena_original(self._en_captura(session, row, contratista)) != contenido
             ):
                 raise ValidationError(
                     "informativa_cambio",
@@ -145,40 +164,77 @@ class FirmaInformativaService(InformativaBase):
             )
         return acuse
 
-    # --- the acuse -----------------------------------------------------------------------------
+    def nombre_constancia(self, rfc: str, periodo: str) -> str:
+        """The constancia's file name (ASCII: it travels through any system)."""
+        from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION, seguro
+
+        prefijo = PREFIJO_CAPACITACION if self._capacitacion(rfc) else ""
+        return f"{prefijo}Constancia_firma_ICSOE_{seguro(rfc)}_{periodo}.pdf"
+
+    # --- the constancia ---------------------------------------------------------------------------
 
     def acuse(self, informativa: str, actor: str | None) -> bytes:
         with self._store.session() as session:
             row, _ = self._informativa(session, informativa, actor)
             if row.estado != FIRMADA or not row.acuse_pdf:
                 raise ValidationError(
-                    "sin_acuse", "La informativa aún no está firmada: no tiene acuse."
+                    "sin_acuse",
+                    "La informativa aún no está firmada: no tiene constancia de firma.",
                 )
             return row.acuse_pdf
 
     def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:
-        """An acuse checked: its sello over its cadena with its certificate (and, given, the
-        signer's .cer file, DER or PEM); when its informativa is in this store, the cadena of
-        the informativa frozen when it was signed must be the one in the acuse."""
+        """A constancia de firma checked (services/informativa/constancia.py) against this
+        installation's trusted authorities; given, the signer's .cer file (DER or PEM). When
+        this store holds the informativa of its identifier (RFC, periodo, tipo, folio), it must
+        be the one signed with that very sello."""
         from icsoe_desktop.domain.credentials.files import certificate_file_der
-        from icsoe_desktop.domain.informativa.cadena import cadena_original
-        from icsoe_desktop.services.informativa.acuse import leer_acuse, verificar_acuse
+        from icsoe_desktop.services.informativa.constancia import verificar_constancia
 
         certificado_der = None if cer is None else certificate_file_der(cer)
-        leido = leer_acuse(pdf)
-        cadena_actual = None
+        return verificar_constancia(
+            pdf,
+            self._emisores.trust_store(),
+            # Training: the installation's mode (a practice constancia names its own RFC).
+            self._capacitacion(None),
+            certificado_der,
+            self._guardada,
+        )
+
+    def _guardada(self, leida: ConstanciaLeida) -> Guardada | None:
+        """The informativa of the constancia's identifier in this store, as it was signed."""
+        from icsoe_desktop.domain.informativa.cadena import cadena_original
+        from icsoe_desktop.services.informativa.constancia import Guardada
+        from icsoe_desktop.store.models import Contratista
+
+        inf = leida.informativa
         with self._store.session() as session:
             row = session.scalar(
-                select(InformativaRow).where(
-                    InformativaRow.sello == leido.sello, InformativaRow.deleted.is_(False)
+                select(InformativaRow)
+                .join(Contratista, Contratista.id == InformativaRow.contratista_id)
+                .where(
+                    InformativaRow.uuid == inf.uuid,
+                    InformativaRow.deleted.is_(False),
+                    Contratista.rfc == inf.contratista.rfc,
+                    InformativaRow.periodo == inf.periodo.clave,
+                    InformativaRow.tipo == inf.tipo,
                 )
             )
-            if row is not None and row.estado == FIRMADA:
-                try:
-                    cadena_actual = cadena_original(self._firmada(row).informativa)
-                except ValidationError:
-                    cadena_actual = ""  # what was signed can no longer be read: not the same
-        return verificar_acuse(pdf, certificado_der, cadena_actual)
+            if row is None:
+                # The folio alone: the same informativa under another RFC, periodo or tipo.
+                otra = session.scalar(
+                    select(InformativaRow.id).where(
+                        InformativaRow.uuid == inf.uuid, InformativaRow.deleted.is_(False)
+                    )
+                )
+                return None if otra is None else Guardada("", "", None)
+            if row.estado != FIRMADA:
+                return Guardada(None, None, None)
+            try:
+                contenido = cadena_original(self._firmada(row).informativa)
+            except ValidationError:
+                contenido = ""  # what was signed can no longer be read: not the same
+            return Guardada(row.cadena, row.sello, contenido)
 
     # --- exports -------------------------------------------------------------------------------
 
@@ -195,7 +251,8 @@ class FirmaInformativaService(InformativaBase):
             snapshot = self._snapshot(session, row, contratista)
             creada = self._firmada(row).firmada if row.estado == FIRMADA else None
             self._audit.record(session, actor, "icsoe_informativa_exportada", contratista.rfc)
-        return exportar(snapshot, Path(carpeta), progreso, creada)
+        capacitacion = self._capacitacion(snapshot.contratista.rfc)
+        return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
 
 
 __all__ = ["FirmaInformativaService"]

@@ -1,0 +1,398 @@
+"""The constancia de firma de la informativa: the contratista's signed approval of the
+informativa it will file on the IMSS portal (the portal's acuse de presentación is another
+document), as a PDF with a PAdES signature of its e.firma, and its verification.
+
+What it holds, all inside the signed revision: the pages (drawn from the sealed data alone,
+constancia_pdf.py) and the attachment ``constancia-icsoe.json`` with the cadena original
+(which carries the signing date, time and zone, and whether it was training), its sello and the
+certificate. Verifying proves who signed, what and when:
+
+- the PDF signature is intact (pyHanko), made by a certificate that chains to this
+  installation's trusted SAT authorities, an e.firma (not a CSD) valid at the signing time, of
+  the contratista's RFC, with the signing time the cadena seals;
+- the sello is the one of the cadena with that same certificate;
+- the pages are exactly the ones the sealed data draw (a page whose visible text disagrees
+  with the sealed data is refused);
+- bytes after the signed revision are later changes: reported, and what was signed still
+  stands;
+- a constancia made in training is never valid outside it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from icsoe_desktop.domain.credentials import CertificateInfo, load_certificate
+from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.informativa.cadena import (
+    Sellada,
+    cadena_original,
+    campo,
+    leer_sellada,
+)
+from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
+from icsoe_desktop.domain.informativa.sello import verificar_sello
+from icsoe_desktop.domain.trust import TrustStore
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    from icsoe_desktop.services.pades.validar import FirmaPdf
+
+log = logging.getLogger(__name__)
+
+FORMATO, VERSION = "ICSOE-CONSTANCIA", 2
+ADJUNTO = "constancia-icsoe.json"
+RAZON = "Constancia de firma de la informativa ICSOE"
+_MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~30 MB
+
+# Every refusal its own words (the manual's «Si algo sale mal» lists them).
+VACIO = "El archivo de la constancia está vacío."
+NO_PDF = "El archivo no es un PDF."
+DEMASIADO_GRANDE = "El archivo es demasiado grande para ser una constancia de firma."
+ILEGIBLE = "El PDF está incompleto o dañado: no se puede leer su firma. Cópialo de nuevo."
+SIN_FIRMA = "El PDF no tiene firma electrónica: no es una constancia de firma de la informativa."
+VARIAS_FIRMAS = "El PDF tiene más de una firma electrónica: no es una constancia de firma."
+NO_ES_CONSTANCIA = (
+    "El PDF está firmado, pero no es una constancia de firma de la informativa ICSOE."
+)
+DANADO = "La constancia está dañada: sus datos firmados no se pueden leer."
+VERSION_NUEVA = "La constancia es de una versión más reciente de la aplicación: actualízala."
+FIRMA_ROTA = (
+    "La firma electrónica no corresponde al contenido del PDF: la constancia fue alterada "
+    "después de firmarse."
+)
+OTRO_CERTIFICADO_SELLO = "El sello y la firma del PDF no son del mismo certificado."
+SELLO_INVALIDO = "El sello digital no corresponde a la cadena original: la constancia fue alterada."
+AUTOFIRMADO = (
+    "El certificado de la firma es autofirmado: no lo emitió el SAT, cualquiera puede hacer uno "
+    "con ese nombre."
+)
+NO_CONFIABLE = (
+    "El certificado de la firma no fue emitido por una autoridad certificadora del SAT "
+    "confiable en este equipo."
+)
+NO_EFIRMA = "El certificado de la firma no es una e.firma (FIEL): {tipo}."
+NO_VIGENTE = (
+    "El certificado de la firma no estaba vigente en la fecha de firma ({fecha}): vigente del "
+    "{desde:%d/%m/%Y} al {hasta:%d/%m/%Y}."
+)
+OTRO_RFC = "La e.firma es del RFC {firmante}, no de la contratista {rfc}."
+FECHA_DISTINTA = (
+    "La fecha de la firma del PDF no es la fecha de firma sellada en la cadena original."
+)
+PAGINAS_DISTINTAS = "Lo que muestran las páginas no corresponde a los datos firmados."
+PRACTICA = (
+    "La constancia se firmó en el modo de capacitación con una e.firma de práctica: no tiene "
+    "validez."
+)
+OTRO_CERTIFICADO = "La constancia no fue firmada con este certificado."
+NO_ES_ESTA = (
+    "No es la constancia de esta informativa: la informativa {identificador} guardada en esta "
+    "empresa se firmó con otro sello."
+)
+NO_FIRMADA = (
+    "La informativa {identificador} de esta empresa no está firmada: la constancia no es suya."
+)
+CAMBIO = "La informativa guardada cambió después de firmarse: ya no es la firmada."
+CAMBIOS_POSTERIORES = (
+    "Hay cambios posteriores a la firma: el PDF tiene datos agregados después de firmarse. Lo "
+    "firmado está íntegro y es lo que se describe; lo agregado no forma parte de la firma."
+)
+
+
+@dataclass(frozen=True)
+class ConstanciaLeida:
+    """What a constancia's signed revision carries."""
+
+    cadena: str = field(repr=False)
+    sello: str = field(repr=False)
+    certificado_der: bytes = field(repr=False)
+    info: CertificateInfo = field(repr=False)
+    sellada: Sellada = field(repr=False)
+
+    @property
+    def informativa(self) -> Informativa:
+        return self.sellada.informativa
+
+    @property
+    def fecha_firma(self) -> datetime:
+        assert self.sellada.firmada is not None
+        return self.sellada.firmada
+
+    @property
+    def identificador(self) -> str:
+        """RFC, periodo, tipo and folio: how the informativa is named anywhere."""
+        inf = self.informativa
+        return (
+            f"{inf.contratista.rfc} {inf.periodo.clave} {TIPOS.get(inf.tipo, inf.tipo)} {inf.uuid}"
+        )
+
+
+@dataclass(frozen=True)
+class Guardada:
+    """The informativa of the same identifier in this store, as signed (None: not signed)."""
+
+    cadena: str | None
+    sello: str | None
+    contenido: str | None  # cadena_original (content alone) of what the store keeps as signed
+
+
+@dataclass(frozen=True)
+class Verificacion:
+    """``ok``, or the reasons (Spanish, for the user) why the constancia proves nothing."""
+
+    ok: bool
+    motivo: tuple[str, ...] = ()
+    constancia: ConstanciaLeida | None = None  # None when the file is no constancia
+    cambios_posteriores: bool = False
+
+    def resumen(self) -> str:
+        """The «válida» line: whose, what and when."""
+        c = self.constancia
+        assert c is not None
+        inf = c.informativa
+        from icsoe_desktop.services.informativa.constancia_pdf import MARCA, fecha_hora
+
+        texto = (
+            f"La constancia de firma es válida: {inf.contratista.rfc}, {inf.contratista.nombre}; "
+            f"informativa {TIPOS.get(inf.tipo, inf.tipo)} del periodo {inf.periodo.texto} "
+            f"({inf.periodo.clave}), folio {inf.uuid}; certificado {c.info.no_certificado}; "
+            f"firmada el {fecha_hora(c.fecha_firma)}."
+        )
+        return f"{MARCA}. {texto}" if c.sellada.capacitacion else texto
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def escribir_constancia(
+    inf: Informativa,
+    cadena: str,
+    sello: str,
+    certificado_der: bytes,
+    emisores: list[bytes],
+    fecha_firma: datetime,
+    clave_privada: RSAPrivateKey,
+    capacitacion: bool = False,
+) -> bytes:
+    """The signed constancia. Refused when the cadena, the sello and the certificate disagree."""
+    from icsoe_desktop.services.informativa.constancia_pdf import dibujar
+    from icsoe_desktop.services.pades.firmar import Adjunto, firmar_pdf
+
+    if fecha_firma.tzinfo is None:
+        raise ValueError("fecha_firma sin zona horaria")
+    if cadena_original(inf, fecha_firma, capacitacion) != cadena:
+        raise ValidationError(
+            "constancia_cadena_distinta", "La cadena original no corresponde a la informativa."
+        )
+    info = load_certificate(certificado_der)
+    if not verificar_sello(cadena, sello, info.certificado_der):
+        raise ValidationError(
+            "constancia_sello_invalido",
+            "El sello no corresponde a la cadena original con este certificado.",
+        )
+    if info.rfc != campo(inf.contratista.rfc):
+        raise ValidationError(
+            "constancia_otro_rfc",
+            f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista "
+            f"{campo(inf.contratista.rfc)}.",
+        )
+    sellada = leer_sellada(cadena)
+    paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
+    datos = {
+        "formato": FORMATO,
+        "version": VERSION,
+        "cadena": cadena,
+        "sello": sello,
+        "certificado": base64.b64encode(info.certificado_der).decode("ascii"),
+    }
+    adjunto = Adjunto(
+        ADJUNTO,
+        json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
+        "application/json",
+        "Datos firmados: cadena original, sello digital y certificado",
+    )
+    return firmar_pdf(
+        paginas, clave_privada, info.certificado_der, emisores, fecha_firma, adjunto, RAZON
+    )
+
+
+# --- reading and verifying ---------------------------------------------------------------------
+
+
+def _adjunto(revision: bytes) -> bytes | None:
+    """``ADJUNTO`` as the signed revision holds it (a flat /EmbeddedFiles name tree)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    lector = PdfFileReader(io.BytesIO(revision), strict=False)
+    try:
+        nombres = lector.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except (KeyError, TypeError):
+        return None
+    for i in range(0, len(nombres) - 1, 2):
+        if str(nombres[i]) == ADJUNTO:
+            return bytes(nombres[i + 1].get_object()["/EF"]["/F"].get_object().data)
+    return None
+
+
+def _leida(datos: bytes) -> ConstanciaLeida:
+    try:
+        leido = json.loads(datos.decode("ascii"))
+        if leido["formato"] != FORMATO:
+            raise ValueError("formato")
+        version = leido["version"]
+        if type(version) is int and version > VERSION:
+            raise ValidationError("constancia_version", VERSION_NUEVA)
+        if version != VERSION:
+            raise ValueError("version")
+        cadena, sello = str(leido["cadena"]), str(leido["sello"])
+        certificado = base64.b64decode(str(leido["certificado"]), validate=True)
+        sellada = leer_sellada(cadena)
+        if sellada.firmada is None:
+            raise ValueError("sin fecha")
+        info = load_certificate(certificado)
+    except ValidationError as exc:
+        if exc.code == "constancia_version":
+            raise
+        raise ValidationError("constancia_danada", DANADO) from exc
+    except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
+        raise ValidationError("constancia_danada", DANADO) from exc
+    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada)
+
+
+def _previo(pdf: bytes) -> str | None:
+    if not isinstance(pdf, bytes | bytearray) or not pdf.strip():
+        return VACIO
+    if len(pdf) > _MAX_CONSTANCIA:
+        return DEMASIADO_GRANDE
+    if pdf.lstrip()[:5] != b"%PDF-":
+        return NO_PDF
+    return None
+
+
+_XREF = re.compile(rb"\nxref\n0 (\d+)\n")
+
+
+def verificar_constancia(
+    pdf: bytes,
+    confianza: TrustStore,
+    en_capacitacion: bool = False,
+    certificado_der: bytes | None = None,
+    guardada: Callable[[ConstanciaLeida], Guardada | None] | None = None,
+) -> Verificacion:
+    """Whether ``pdf`` proves who signed what and when (see the module). ``confianza``: this
+    installation's trusted authorities; ``guardada``: the stored informativa of the same
+    identifier, when this store has one. Never raises for a bad file."""
+    from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
+    from icsoe_desktop.services.pades.validar import FirmaIlegible, leer_firma, validar
+
+    if motivo := _previo(pdf):
+        return Verificacion(False, (motivo,))
+    try:
+        firma, handle = leer_firma(bytes(pdf))
+    except FirmaIlegible as exc:
+        return Verificacion(
+            False,
+            ({"sin_firma": SIN_FIRMA, "varias_firmas": VARIAS_FIRMAS}.get(exc.codigo, ILEGIBLE),),
+        )
+    try:
+        datos = _adjunto(firma.revision_firmada)
+    except Exception:  # a signed revision pyHanko cannot walk
+        datos = None
+    if datos is None:
+        return Verificacion(False, (NO_ES_CONSTANCIA,))
+    try:
+        leida = _leida(datos)
+    except ValidationError as exc:
+        return Verificacion(False, (exc.message,))
+    ruta = confianza.chain(firma.certificado, list(firma.otros))
+    anclas = [ruta[-1].der] if ruta else []
+    intermedios = [e.der for e in ruta[:-1]] + list(firma.otros)
+    veredicto = validar(handle, anclas, intermedios, firma.momento)
+    if not veredicto.intacta:
+        return Verificacion(False, (FIRMA_ROTA,), leida, firma.cambios_posteriores)
+    motivos: list[str] = []
+    info, inf = leida.info, leida.informativa
+    if leida.sellada.capacitacion and not en_capacitacion:
+        motivos.append(PRACTICA)
+    if leida.certificado_der != firma.certificado:
+        motivos.append(OTRO_CERTIFICADO_SELLO)
+    elif not verificar_sello(leida.cadena, leida.sello, leida.certificado_der):
+        motivos.append(SELLO_INVALIDO)
+    if info.emisor_der == _sujeto(firma.certificado):
+        motivos.append(AUTOFIRMADO)
+    elif not veredicto.confiable:
+        motivos.append(NO_CONFIABLE)
+    if info.tipo != "FIEL":
+        tipo = "es un Certificado de Sello Digital (CSD)" if info.tipo == "CSD" else info.tipo
+        motivos.append(NO_EFIRMA.format(tipo=tipo))
+    fecha = leida.fecha_firma
+    if not _as_utc(info.valido_desde) <= fecha <= _as_utc(info.valido_hasta):
+        motivos.append(
+            NO_VIGENTE.format(
+                fecha=fecha_hora(fecha), desde=info.valido_desde, hasta=info.valido_hasta
+            )
+        )
+    if info.rfc != inf.contratista.rfc:
+        motivos.append(OTRO_RFC.format(firmante=info.rfc or "desconocido", rfc=inf.contratista.rfc))
+    if firma.momento is None or firma.momento != fecha:
+        motivos.append(FECHA_DISTINTA)
+    try:
+        dibujo = dibujar(leida.sellada, leida.cadena, leida.sello, info.no_certificado, info.nombre)
+    except Exception:  # sealed data the writer cannot draw: no page of ours shows them
+        log.warning("No se pudieron dibujar los datos sellados", exc_info=True)
+        dibujo = b""
+    if not _paginas_selladas(firma, dibujo):
+        motivos.append(PAGINAS_DISTINTAS)
+    if certificado_der is not None:
+        try:
+            propio = load_certificate(certificado_der).certificado_der
+        except DomainError as error:
+            motivos.append(error.message)
+        else:
+            if propio != leida.certificado_der:
+                motivos.append(OTRO_CERTIFICADO)
+    if guardada is not None and (guardado := guardada(leida)) is not None:
+        if guardado.cadena is None:
+            motivos.append(NO_FIRMADA.format(identificador=leida.identificador))
+        elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
+            motivos.append(NO_ES_ESTA.format(identificador=leida.identificador))
+        elif guardado.contenido != cadena_original(inf):
+            motivos.append(CAMBIO)
+    return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores)
+
+
+def _paginas_selladas(firma: FirmaPdf, dibujo: bytes) -> bool:
+    """The signed revision is the pages the sealed data draw plus one update (the signature's)
+    that redefines none of their objects but the catalog and /Info."""
+    if firma.revisiones != 2 or firma.base != dibujo:
+        return False
+    marca = _XREF.search(dibujo)
+    if marca is None:
+        return False
+    propios = int(marca.group(1))
+    permitidos = {firma.raiz, firma.info}
+    return all(n >= propios or n in permitidos for n in firma.objetos_cambiados)
+
+
+def _sujeto(der: bytes) -> bytes:
+    from icsoe_desktop.domain.credentials.certificates import raw_certificate
+
+    try:
+        return raw_certificate(der).subject_der
+    except Exception:  # read once already by load_certificate: never expected
+        return b""
+
+
+def _as_utc(momento: datetime) -> datetime:
+    return momento.replace(tzinfo=UTC) if momento.tzinfo is None else momento

@@ -1,0 +1,299 @@
+"""The pages of the constancia de firma, drawn with reportlab from the sealed data alone (the
+cadena original, the signer's certificate): the same data always give the same bytes, so that
+verifying can draw them again and compare them with what was signed.
+
+Letter pages. The first ones say what was signed (contratista, informativa, date and time of
+signing, contracts, certificate, cadena original and sello); then an annex per contract lists
+its workers (NSS, CURP, SBC, as the cadena holds them) in three columns. DejaVu Sans and Sans
+Mono (resources/fuentes, Bitstream Vera licence) are embedded as subsets: every accent and
+name people have is drawn as written. In training every page carries the mark
+«CAPACITACIÓN — SIN VALIDEZ» across it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from datetime import date, datetime
+
+# isort: off
+import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+# isort: on
+from icsoe_desktop.domain.informativa.cadena import Sellada, sbc_texto
+from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
+
+# Flate alone: reportlab would wrap each stream in ASCII85 too (a quarter bigger, slower).
+rl_config.useA85 = 0
+
+TITULO = "Constancia de firma de la informativa"
+TITULO_LARGO = (
+    "Constancia de firma de la informativa de contratos de servicios u obras especializados (ICSOE)"
+)
+MARCA = "CAPACITACIÓN — SIN VALIDEZ"
+ANCHO, ALTO = 612.0, 792.0  # Letter
+MARGEN = 42.0
+_UTIL = ANCHO - 2 * MARGEN
+_SANS, _NEGRITA, _MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
+# The annex: three columns of 46 monospaced characters a row.
+_FILA_TAM, _FILA_ALTO, _COLUMNAS = 6.2, 7.4, 3
+_FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
+_FILAS_PAGINA = _FILAS_COLUMNA * _COLUMNAS
+_ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
+
+_fuentes_listas = False
+_cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set for one canvas
+
+
+def _fuentes() -> None:
+    global _fuentes_listas
+    if _fuentes_listas:
+        return
+    from icsoe_desktop.paths import asset_dir
+
+    carpeta = asset_dir("resources") / "fuentes"
+    for nombre in (_SANS, _NEGRITA, _MONO):
+        pdfmetrics.registerFont(TTFont(nombre, str(carpeta / f"{nombre}.ttf")))
+    _fuentes_listas = True
+
+
+def fecha_hora(momento: datetime) -> str:
+    """«14/05/2026 10:32:05 (UTC-06:00)»: the time as signed, with its offset."""
+    desfase = momento.strftime("%z")
+    return f"{momento:%d/%m/%Y %H:%M:%S} (UTC{desfase[:3]}:{desfase[3:]})"
+
+
+def _canvas(salida: io.BytesIO, firmada: datetime) -> Canvas:
+    """An invariant canvas (no random /ID, no clock) dated at the signing time."""
+    previo = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(firmada.timestamp()))
+    try:
+        return Canvas(
+            salida,
+            pagesize=(ANCHO, ALTO),
+            pageCompression=1,
+            invariant=1,
+            initialFontName=_SANS,
+            initialFontSize=9,
+            lang="es-MX",
+        )
+    finally:
+        if previo is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previo
+
+
+class _Hoja:
+    """Text laid out top to bottom over pages, a new one whenever the current is full."""
+
+    def __init__(self, canvas: Canvas, pie: str, capacitacion: bool, paginas: int) -> None:
+        self.c, self.pie, self.capacitacion, self.total = canvas, pie, capacitacion, paginas
+        self.numero, self.y = 0, 0.0
+
+    def pagina(self) -> None:
+        if self.numero:
+            self.c.showPage()
+        self.numero += 1
+        if self.capacitacion:  # across the page, and as a line a text reader finds
+            self.c.doForm("marca")
+            self.c.saveState()
+            self.c.setFillColorRGB(0.75, 0.1, 0.1)
+            self.c.setFont(_NEGRITA, 9)
+            self.c.drawCentredString(ANCHO / 2, ALTO - 26, MARCA)
+            self.c.restoreState()
+        self.c.setFont(_SANS, 7)
+        self.c.drawRightString(
+            ANCHO - MARGEN, 24, f"{self.pie} · Página {self.numero} de {self.total}"
+        )
+        self.y = ALTO - MARGEN
+
+    def renglon(self, alto: float) -> float:
+        if not self.numero or self.y - alto < MARGEN:
+            self.pagina()
+        self.y -= alto
+        return self.y
+
+    def parrafo(self, texto: str, fuente: str = _SANS, tam: float = 9.5) -> None:
+        for linea in _partir(self.c, texto, fuente, tam):
+            y = self.renglon(tam * 1.3)
+            self.c.setFont(fuente, tam)
+            self.c.drawString(MARGEN, y, linea)
+
+    def encabezado(self, texto: str) -> None:
+        if self.numero and self.y - 60 < MARGEN:
+            self.pagina()
+        self.y -= 8
+        self.parrafo(texto, _NEGRITA, 11)
+        self.y -= 2
+
+    def campo(self, etiqueta: str, valor: str) -> None:
+        self.parrafo(f"{etiqueta}: {valor or '—'}")
+
+    def bloque(self, texto: str, tam: float = 7.0) -> None:
+        """Monospaced, cut every so many characters: read in order it gives ``texto`` back."""
+        por_linea = int(_UTIL // pdfmetrics.stringWidth("0", _MONO, tam))
+        for inicio in range(0, max(len(texto), 1), por_linea):
+            y = self.renglon(tam * 1.25)
+            self.c.setFont(_MONO, tam)
+            self.c.drawString(MARGEN, y, texto[inicio : inicio + por_linea])
+
+
+def _partir(c: Canvas, texto: str, fuente: str, tam: float) -> list[str]:
+    """Word-wrap to the page's width; a word longer than a line is cut between characters."""
+    lineas, linea = [], ""
+    for palabra in texto.split():
+        junto = f"{linea} {palabra}" if linea else palabra
+        if c.stringWidth(junto, fuente, tam) <= _UTIL:
+            linea = junto
+            continue
+        if linea:
+            lineas.append(linea)
+        while c.stringWidth(palabra, fuente, tam) > _UTIL:
+            corte = max(1, int(len(palabra) * _UTIL / c.stringWidth(palabra, fuente, tam)))
+            lineas.append(palabra[:corte])
+            palabra = palabra[corte:]
+        linea = palabra
+    return [*lineas, linea]
+
+
+def _fecha(dia: date | None) -> str:
+    return f"{dia:%d/%m/%Y}" if dia else "—"
+
+
+def _documento(salida: io.BytesIO, sellada: Sellada) -> Canvas:
+    inf, firmada = sellada.informativa, sellada.firmada
+    assert firmada is not None
+    with _cerrojo:
+        _fuentes()
+        c = _canvas(salida, firmada)
+    c.setTitle(TITULO_LARGO)
+    c.setAuthor(inf.contratista.nombre)
+    c.setSubject(f"{inf.contratista.rfc}, {inf.periodo.texto}")
+    c.setCreator("icsoe-desktop")
+    c.setProducer("icsoe-desktop")
+    if sellada.capacitacion:  # one shared drawing, placed on every page
+        c.beginForm("marca")
+        c.saveState()
+        c.setFillColorRGB(0.95, 0.68, 0.68)  # light, drawn first: under the text
+        c.translate(ANCHO / 2, ALTO / 2)
+        c.rotate(45)
+        c.setFont(_NEGRITA, 34)
+        c.drawCentredString(0, -14, MARCA)
+        c.restoreState()
+        c.endForm()
+    return c
+
+
+def dibujar(sellada: Sellada, cadena: str, sello: str, no_certificado: str, titular: str) -> bytes:
+    """The constancia's pages (unsigned) from its sealed data."""
+    if sellada.firmada is None:
+        raise ValueError("cadena sin fecha de firma")
+    inf = sellada.informativa
+    anexo = [
+        (i, desde)
+        for i, contrato in enumerate(inf.contratos)
+        for desde in range(0, len(contrato.trabajadores), _FILAS_PAGINA)
+    ]
+    pie = f"{TITULO} ICSOE · {inf.contratista.rfc} · {inf.periodo.clave}"
+    # The first pages are laid out once to count them: every footer says «de N».
+    cuenta = _Hoja(_documento(io.BytesIO(), sellada), pie, sellada.capacitacion, 0)
+    _portada(cuenta, sellada, cadena, sello, no_certificado, titular)
+    salida = io.BytesIO()
+    c = _documento(salida, sellada)
+    hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
+    _portada(hoja, sellada, cadena, sello, no_certificado, titular)
+    for indice, desde in anexo:
+        _anexo(hoja, inf, indice, desde)
+    c.showPage()
+    c.save()
+    return salida.getvalue()
+
+
+def _portada(
+    hoja: _Hoja, sellada: Sellada, cadena: str, sello: str, no_certificado: str, titular: str
+) -> None:
+    inf, firmada = sellada.informativa, sellada.firmada
+    assert firmada is not None
+    hoja.parrafo(TITULO_LARGO, _NEGRITA, 13)
+    hoja.y -= 6
+    if sellada.capacitacion:
+        hoja.parrafo(
+            f"{MARCA}: firmada en el modo de capacitación con una e.firma de práctica.",
+            _NEGRITA,
+            10,
+        )
+    hoja.parrafo(
+        "La contratista aprobó y firmó con su e.firma la informativa que se describe, antes de "
+        "presentarla en el portal del IMSS (el acuse de presentación lo emite ese portal). La "
+        "firma electrónica de este PDF y el sello digital de su cadena original pueden "
+        "verificarse en cualquier momento; los datos firmados van adjuntos "
+        "(constancia-icsoe.json)."
+    )
+    hoja.encabezado("Contratista")
+    hoja.campo("RFC", inf.contratista.rfc)
+    hoja.campo("Nombre, denominación o razón social", inf.contratista.nombre)
+    hoja.encabezado("Informativa")
+    hoja.campo("Periodo", f"{inf.periodo.texto} ({inf.periodo.clave})")
+    hoja.campo("Tipo", TIPOS.get(inf.tipo, inf.tipo))
+    if inf.complementa:
+        hoja.campo("Complementa a la informativa", inf.complementa)
+    hoja.campo("Identificador", inf.uuid)
+    hoja.campo("Fecha y hora de firma", fecha_hora(firmada))
+    hoja.campo("Total de trabajadores", f"{inf.numero_trabajadores:,}")
+    hoja.encabezado(f"Contratos ({len(inf.contratos)})")
+    if not inf.contratos:
+        hoja.parrafo("Sin contratos celebrados en el periodo.")
+    for numero, k in enumerate(inf.contratos, start=1):
+        hoja.parrafo(f"Contrato {numero} de {len(inf.contratos)}", _NEGRITA, 9.5)
+        hoja.campo("Contratante", f"{k.contratante.rfc} — {k.contratante.nombre}")
+        hoja.campo("Objeto del contrato", k.objeto)
+        hoja.campo("Folio REPSE", k.folio_repse)
+        hoja.campo("Servicio u obra autorizado", k.descripcion_servicio)
+        hoja.campo("Vigencia", f"{_fecha(k.fecha_inicial)} a {_fecha(k.fecha_final)}")
+        hoja.campo("Número de trabajadores", f"{len(k.trabajadores):,} (en el anexo)")
+    hoja.encabezado("Firma electrónica")
+    hoja.campo("Número de certificado", no_certificado)
+    hoja.campo("Titular del certificado", titular)
+    hoja.parrafo("Cadena original", _NEGRITA, 9.5)
+    hoja.bloque(cadena if len(cadena) <= 6000 else cadena[:6000] + " … (completa en el adjunto)")
+    hoja.parrafo("Sello digital", _NEGRITA, 9.5)
+    hoja.bloque(sello)
+
+
+def _anexo(hoja: _Hoja, inf: Informativa, indice: int, desde: int) -> None:
+    k = inf.contratos[indice]
+    filas = k.trabajadores[desde : desde + _FILAS_PAGINA]
+    hoja.pagina()
+    c = hoja.c
+    c.setFont(_NEGRITA, 8.5)
+    c.drawString(
+        MARGEN,
+        ALTO - MARGEN - 8,
+        f"Anexo · Contrato {indice + 1} de {len(inf.contratos)}: {k.contratante.rfc} — "
+        f"{k.contratante.nombre}"[:150],
+    )
+    c.setFont(_SANS, 7)
+    c.drawString(
+        MARGEN,
+        ALTO - MARGEN - 20,
+        f"Folio REPSE {k.folio_repse} · trabajadores {desde + 1:,} a "
+        f"{desde + len(filas):,} de {len(k.trabajadores):,}",
+    )
+    y0 = ALTO - MARGEN - 40
+    for columna in range(_COLUMNAS):
+        bloque = filas[columna * _FILAS_COLUMNA : (columna + 1) * _FILAS_COLUMNA]
+        if not bloque:
+            break
+        texto = c.beginText(MARGEN + columna * _UTIL / _COLUMNAS, y0)
+        texto.setFont(_MONO, _FILA_TAM, _FILA_ALTO)
+        texto.textLine(_ENCABEZADO_FILA)
+        base = desde + columna * _FILAS_COLUMNA + 1
+        for j, t in enumerate(bloque):
+            texto.textLine(f"{base + j:>5} {t.nss:<11} {t.curp:<18} {sbc_texto(t.sbc):>9}")
+        c.drawText(texto)

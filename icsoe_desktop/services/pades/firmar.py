@@ -1,0 +1,119 @@
+"""A PAdES B-B signature (ETSI.CAdES.detached) over a whole PDF, made with pyHanko: the
+signer's certificate and its chain in the CMS, an invisible signature field, the signing time
+fixed by the caller (the app's clock at *Firmar*; PAdES keeps it in the signature dictionary's
+/M, which the signature covers), and files attached in the same signed revision.
+
+The private key stays the ``cryptography`` object the e.firma's .key was opened into
+(``_Clave``): no unencrypted copy of it is ever written or serialised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+CAMPO = "FirmaContratista"
+_HASHES = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}
+
+
+@dataclass(frozen=True)
+class Adjunto:
+    nombre: str
+    datos: bytes
+    tipo: str  # MIME
+    descripcion: str
+
+
+class _Clave(signers.Signer):
+    """pyHanko's Signer over an RSA key held by ``cryptography`` (PKCS#1 v1.5)."""
+
+    def __init__(self, clave: rsa.RSAPrivateKey, certificado: bytes, cadena: list[bytes]):
+        self._clave = clave
+        emisores = [asn1_x509.Certificate.load(c) for c in cadena]
+        registro = SimpleCertificateStore.from_certs(emisores)  # type: ignore[no-untyped-call]  # pyHanko
+        super().__init__(
+            signing_cert=asn1_x509.Certificate.load(certificado),
+            cert_registry=registro,
+            embed_roots=True,  # the whole chain in the CMS: any reader can build the path
+        )
+
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
+        if dry_run:  # pyHanko only sizes the signature
+            return bytes(self._clave.key_size // 8)
+        return self._clave.sign(data, padding.PKCS1v15(), _HASHES[digest_algorithm.lower()])
+
+
+def firmar_pdf(
+    pdf: bytes,
+    clave: rsa.RSAPrivateKey,
+    certificado: bytes,
+    cadena: list[bytes],
+    momento: datetime,
+    adjunto: Adjunto,
+    razon: str,
+) -> bytes:
+    """``pdf`` with one incremental update: ``adjunto`` embedded, the signature field and the
+    signature. ``momento`` must carry its UTC offset; ``cadena`` the issuers (DER)."""
+    if momento.tzinfo is None:
+        raise ValueError("momento sin zona horaria")
+    escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    datos = embed.EmbeddedFileObject.from_file_data(
+        escritor,
+        adjunto.datos,
+        compress=True,
+        mime_type=adjunto.tipo,
+        params=embed.EmbeddedFileParams(
+            embed_size=True, creation_date=momento, modification_date=momento
+        ),
+    )
+    embed.embed_file(
+        escritor,
+        embed.FileSpec(
+            file_spec_string=adjunto.nombre,
+            file_name=adjunto.nombre,
+            embedded_data=datos,
+            description=adjunto.descripcion,
+            af_relationship=generic.pdf_name("/Data"),
+        ),
+    )
+    meta = signers.PdfSignatureMetadata(
+        field_name=CAMPO,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=razon,
+        location="México",
+    )
+    firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena))
+    return asyncio.run(_firmar(firmante, escritor, momento))
+
+
+async def _firmar(
+    firmante: signers.PdfSigner, escritor: IncrementalPdfFileWriter, momento: datetime
+) -> bytes:
+    """``PdfSigner.async_sign_pdf`` step by step, only to give it the signing time."""
+    sesion = firmante.init_signing_session(escritor)
+    sesion.system_time = momento  # the signature dictionary's /M
+    info = await sesion.perform_presign_validation(escritor)
+    reservado = await sesion.estimate_signature_container_size(info, tight=False)
+    tbs = sesion.prepare_tbs_document(validation_info=info, bytes_reserved=reservado)
+    salida = io.BytesIO()
+    resumen, _ = tbs.digest_tbs_document(output=salida)
+    posterior = await tbs.perform_signature(
+        document_digest=resumen.document_digest,
+        pdf_cms_signed_attrs=PdfCMSSignedAttributes(signing_time=momento),
+    )
+    await posterior.post_signature_processing(salida)
+    return salida.getvalue()

@@ -1,0 +1,88 @@
+"""ICSOE › Verificar una constancia de firma… in the main window: a client chooses the PDF
+(and, optionally, the contratista's .cer) and reads whose it is, what and when it was signed;
+a constancia changed after signing is refused with its reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.informativa import constancia as c
+from tests import credentials_factory as cf
+from tests.gui.helpers import click
+from tests.icsoe_helpers import enter_contratista
+from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+from tests.services.test_vencimientos import ANA, PASSWORD
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def constancia(services, data_dir, tmp_path) -> tuple[Path, Path, str]:
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ANA)
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    uuid = services.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(services, rfc, CLI_ACTOR, uuid, trabajadores=3)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    pdf = tmp_path / "Constancia_firma.pdf"
+    pdf.write_bytes(
+        services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    )
+    return pdf, cer, uuid
+
+
+def _verificar(qtbot, services, modals, tmp_path, pdf: Path, cer: Path | None) -> dict:
+    window = VentanaPrincipal(services, ANA)
+    qtbot.addWidget(window)
+    window.show()
+    icsoe = next(a.menu() for a in window.menuBar().actions() if a.text() == "&ICSOE")
+    assert window.verificar_constancia_action in icsoe.actions()
+    visto: dict = {}
+
+    def usar(dialog) -> None:
+        visto["titulo"] = dialog.windowTitle()
+        dialog.set_constancia(str(pdf))
+        if cer is not None:
+            dialog.set_certificado(str(cer))
+        click(qtbot, dialog.verificar)
+        qtbot.waitUntil(lambda: bool(dialog.resultado.text()), timeout=30_000)
+        visto["resultado"] = dialog.resultado.text()
+        dialog.grab().save(str(tmp_path / "verificar_constancia.png"))
+        click(qtbot, dialog.cerrar)
+
+    modals.handle(usar)
+    window.verificar_constancia_action.trigger()
+    return visto
+
+
+def test_a_client_verifies_a_constancia_from_the_icsoe_menu(
+    qtbot, services, modals, constancia, tmp_path
+):
+    pdf, cer, uuid = constancia
+    visto = _verificar(qtbot, services, modals, tmp_path, pdf, cer)
+    assert visto["titulo"] == "Verificar una constancia de firma"
+    assert visto["resultado"] == (
+        "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV; informativa "
+        f"Normal del periodo mayo–agosto 2026 (2026-2), folio {uuid}; certificado "
+        "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00)."
+    )
+    assert (tmp_path / "verificar_constancia.png").stat().st_size > 0
+
+
+def test_a_changed_constancia_is_refused_with_its_reasons(
+    qtbot, services, modals, constancia, tmp_path
+):
+    pdf, _cer, _uuid = constancia
+    datos = bytearray(pdf.read_bytes())
+    datos[len(datos) // 3] ^= 0x01
+    alterada = tmp_path / "alterada.pdf"
+    alterada.write_bytes(bytes(datos))
+    visto = _verificar(qtbot, services, modals, tmp_path, alterada, None)
+    assert visto["resultado"].startswith("La constancia de firma no es válida:\n")
+    motivo = visto["resultado"].split("\n", 1)[1]
+    assert motivo in (c.FIRMA_ROTA, c.ILEGIBLE, c.NO_ES_CONSTANCIA, c.DANADO)

@@ -1,0 +1,148 @@
+"""The constancia's pages and signature without a store: drawn the same from the same sealed
+data, every name as written, every worker in the annex, the training mark on every page, and
+the SAT's certificates read by pyHanko's ASN.1 layer."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.credentials import load_sat_pair
+from icsoe_desktop.domain.informativa.cadena import (
+    CAPACITACION,
+    cadena_original,
+    leer_cadena,
+    leer_sellada,
+)
+from icsoe_desktop.domain.informativa.modelo import Contrato, Trabajador
+from icsoe_desktop.domain.informativa.sello import sellar
+from icsoe_desktop.domain.trust import TrustStore, read_emisor
+from icsoe_desktop.services.informativa import constancia as c
+from icsoe_desktop.services.informativa.constancia_pdf import MARCA, dibujar
+from tests import credentials_factory as cf
+from tests.icsoe_helpers import CURP_ANA
+from tests.informativa_acuse_datos import CONTRATISTA, informativa
+
+CDMX = timezone(timedelta(hours=-6))
+# Within the factory's e.firma validity (issued 30 days before the run).
+FIRMA = datetime.now(CDMX).replace(microsecond=0) - timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def fiel() -> cf.Generated:
+    return cf.fiel_moral()
+
+
+@pytest.fixture(scope="module")
+def confianza() -> TrustStore:
+    return TrustStore([read_emisor(cf.sat_ca().certificate_der, incluido=False, archivo="")])
+
+
+def _firmar(inf, fiel: cf.Generated, capacitacion: bool = False) -> bytes:
+    llave = load_sat_pair(fiel.cer, fiel.key(), cf.PASSWORD).private_key
+    cadena = cadena_original(inf, FIRMA, capacitacion)
+    return c.escribir_constancia(
+        inf, cadena, sellar(cadena, llave), fiel.cer, [cf.sat_ca().certificate_der], FIRMA,
+        llave, capacitacion,
+    )  # fmt: skip
+
+
+def _paginas(pdf: bytes, tmp_path: Path) -> list[str]:
+    archivo = tmp_path / "c.pdf"
+    archivo.write_bytes(pdf)
+    texto = subprocess.run(
+        ["pdftotext", "-layout", str(archivo), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    return texto.split("\f")[:-1]
+
+
+def test_the_cadena_seals_the_signing_time_with_its_zone_and_training() -> None:
+    inf = informativa()
+    cadena = cadena_original(inf, FIRMA, capacitacion=True)
+    assert f"|{FIRMA.isoformat()}|{CAPACITACION}|" in cadena
+    sellada = leer_sellada(cadena)
+    assert sellada.firmada == FIRMA and sellada.firmada.utcoffset() == timedelta(hours=-6)
+    assert sellada.capacitacion and leer_cadena(cadena) == leer_sellada(cadena).informativa
+    assert not leer_sellada(cadena_original(inf, FIRMA)).capacitacion
+    with pytest.raises(ValueError):
+        cadena_original(inf, FIRMA.replace(tzinfo=None))
+    # A date spelt otherwise (without its zone) is no cadena.
+    sin_zona = cadena.replace(FIRMA.isoformat(), FIRMA.replace(tzinfo=None).isoformat())
+    with pytest.raises(Exception, match="formato"):
+        leer_sellada(sin_zona)
+
+
+def test_the_same_sealed_data_draw_the_same_bytes(fiel) -> None:
+    cadena = cadena_original(informativa(), FIRMA)
+    sellada = leer_sellada(cadena)
+    primera = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
+    assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == primera
+    otra = leer_sellada(cadena_original(informativa(), FIRMA + timedelta(seconds=1)))
+    assert dibujar(otra, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") != primera
+
+
+def test_names_are_drawn_as_written_and_every_worker_is_in_the_annex(
+    fiel, confianza, tmp_path
+) -> None:
+    base = informativa()
+    nombre = "Ωmega Łódź Nguyễn Ñandú, S.A. de C.V."
+    contratista = dataclasses.replace(CONTRATISTA, nombre=nombre)
+    muchos = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i) for i in range(700)
+    )
+    grande = dataclasses.replace(base.contratos[0], trabajadores=muchos)
+    inf = dataclasses.replace(base, contratista=contratista, contratos=(grande,))
+    assert isinstance(grande, Contrato)
+    pdf = _firmar(inf, fiel)
+    assert c.verificar_constancia(pdf, confianza).ok
+    paginas = _paginas(pdf, tmp_path)
+    assert nombre in paginas[0].replace("\n", " ")
+    anexo = "".join(paginas[1:])
+    assert len(paginas) >= 3 and "Anexo · Contrato 1 de 1" in anexo
+    for t in muchos:
+        assert f"{t.nss} {t.curp}" in anexo
+    assert "10000000699" in anexo and "506.99" in anexo  # the last one, its SBC
+    assert all(f"Página {n} de {len(paginas)}" in p for n, p in enumerate(paginas, start=1))
+
+
+def test_a_training_constancia_says_so_on_every_page_and_is_valid_only_in_training(
+    fiel, confianza, tmp_path
+) -> None:
+    base = informativa()
+    muchos = tuple(Trabajador(f"{20_000_000_000 + i:011d}", CURP_ANA, 40_000) for i in range(400))
+    inf = dataclasses.replace(
+        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=muchos),)
+    )
+    pdf = _firmar(inf, fiel, capacitacion=True)
+    paginas = _paginas(pdf, tmp_path)
+    assert len(paginas) >= 2
+    for pagina in paginas:
+        assert MARCA in pagina
+    fuera = c.verificar_constancia(pdf, confianza, en_capacitacion=False)
+    assert not fuera.ok and fuera.motivo == (c.PRACTICA,)
+    dentro = c.verificar_constancia(pdf, confianza, en_capacitacion=True)
+    assert dentro.ok and dentro.resumen().startswith(f"{MARCA}. La constancia de firma es válida")
+    # The same informativa signed for real has no mark.
+    assert all(MARCA not in p for p in _paginas(_firmar(inf, fiel), tmp_path))
+
+
+def test_pyhanko_reads_the_sats_unique_identifier_only_with_the_patch(fiel) -> None:
+    """asn1crypto 1.5.1 wants x500UniqueIdentifier as a BIT STRING; the SAT writes a
+    PrintableString («RFC / RFC-rep»). services/pades/preparar.py patches it."""
+    import asn1crypto.x509 as asn1_x509
+
+    import icsoe_desktop.services.pades  # noqa: F401
+
+    sujeto = asn1_x509.Certificate.load(fiel.cer).subject.native
+    assert sujeto["unique_identifier"] == f"{cf.RFC_MORAL} / {cf.RFC_FISICA}"
+    parche = asn1_x509.NameTypeAndValue._oid_specs["unique_identifier"]
+    try:
+        asn1_x509.NameTypeAndValue._oid_specs["unique_identifier"] = asn1_x509.OctetBitString
+        with pytest.raises(Exception, match="tag"):
+            _ = asn1_x509.Certificate.load(fiel.cer).subject.native
+    finally:
+        asn1_x509.NameTypeAndValue._oid_specs["unique_identifier"] = parche
