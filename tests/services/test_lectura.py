@@ -79,7 +79,7 @@ def test_a_catalogue_by_its_name_without_accents_or_its_first_word_when_unique()
 
 def _csv(tmp_path: Path, name: str, lines: list[str]) -> Path:
     path = tmp_path / name
-    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))  # the same bytes anywhere
     return path
 
 
