@@ -18,11 +18,16 @@ from tests.sync.conftest import EMPRESA, connect, import_rows, sharing_registros
 ADMIN = "admin@empresa.com"
 
 
-def open_dialog(qtbot, services) -> SincronizacionDialog:
-    """As the administrator (the first user registered here) opens it."""
+def _administrador(services) -> None:
+    """The administrator, the first user registered here: what the windows ask of the matrix."""
     if ADMIN not in {u.usuario for u in services.accounts.listar()}:
         clave = "Nom1na$Segura"
         services.accounts.register(Registration("Admin", "Ruiz", "", ADMIN, clave, clave, True))
+
+
+def open_dialog(qtbot, services) -> SincronizacionDialog:
+    """As the administrator opens it."""
+    _administrador(services)
     dialog = SincronizacionDialog(services, ADMIN)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -145,6 +150,7 @@ def test_main_window_status_bar_and_automatic_sync(qtbot, sync_server, desktops)
     a, b = desktops
     connect(a, sync_server.url, sync_server.token(), interval=5)
     a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
+    _administrador(a)
     window = VentanaPrincipal(a, ADMIN, "Admin")
     qtbot.addWidget(window)
     window.show()
