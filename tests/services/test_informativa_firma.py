@@ -5,6 +5,7 @@ stops verifying once the informativa in the store changes; after signing nothing
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -304,3 +305,62 @@ def test_the_lists_of_informativas_never_read_the_signed_copies(services, lista)
         assert any("acuse_pdf" in s for s in leidas)
     finally:
         event.remove(services.store.engine, "before_cursor_execute", anotar)
+
+
+def test_a_backup_whose_signed_informativa_was_edited_is_refused(services, lista, tmp_path):
+    """Restore checks what a signed informativa says, not only the schema: its sello over its
+    cadena, and its frozen copy giving that cadena. The genuine backup goes back in."""
+    import shutil
+    import sqlite3
+    from dataclasses import replace
+
+    from icsoe_desktop.domain.informativa.firmada import congelar, descongelar
+    from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
+    from icsoe_desktop.services.respaldo.backup import BackupError
+    from icsoe_desktop.store import plain
+
+    rfc, _ana, uuid, _contrato, cer, key = lista
+    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    genuino = services.backup.backup(tmp_path / "genuino.icsoe-respaldo", actor=CLI_ACTOR)
+    services.backup.restore(genuino, actor=CLI_ACTOR)
+
+    def editado(nombre: str, editar) -> Path:
+        copia = tmp_path / f"{nombre}.icsoe-respaldo"
+        shutil.copyfile(genuino, copia)
+        conn = sqlite3.connect(copia)
+        plain.register_functions(conn)  # what the synced tables' triggers call, as the app's
+        editar(conn)
+        conn.commit()
+        conn.close()
+        return copia
+
+    def sbc_cambiado(conn) -> None:  # a worker's SBC in the frozen copy, the cadena untouched
+        (datos,) = conn.execute("SELECT congelada FROM icsoe_informativas").fetchone()
+        firmada = descongelar(datos)
+        inf = firmada.informativa
+        primero = inf.contratos[0]
+        trabajador = replace(primero.trabajadores[0], sbc=primero.trabajadores[0].sbc + 100)
+        contrato = replace(primero, trabajadores=(trabajador, *primero.trabajadores[1:]))
+        otra = replace(inf, contratos=(contrato, *inf.contratos[1:]))
+        conn.execute(
+            "UPDATE icsoe_informativas SET congelada = ?", (congelar(otra, firmada.firmada),)
+        )
+
+    casos = {
+        "sello": (
+            lambda conn: conn.execute(
+                "UPDATE icsoe_informativas SET cadena = replace(cadena, '|', '||')"
+            ),
+            "su sello no corresponde a su cadena original",
+        ),
+        "datos": (sbc_cambiado, "sus datos ya no son los que se firmaron"),
+    }
+    for nombre, (editar, motivo) in casos.items():
+        with pytest.raises(BackupError) as refused:
+            services.backup.restore(editado(nombre, editar), actor=CLI_ACTOR)
+        assert refused.value.code == "respaldo_firmada_alterada"
+        assert refused.value.message == (
+            f"El respaldo «{nombre}.icsoe-respaldo» tiene alterada la informativa firmada del "
+            f"periodo {PERIODO.clave} de {rfc}: {motivo}. No se restauró nada."
+        )
+    assert services.informativas.fila(uuid, rfc).estado == FIRMADA

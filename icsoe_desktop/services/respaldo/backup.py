@@ -143,6 +143,7 @@ class BackupService:
             _prepare(candidate)
             _check_schema(candidate, HEAD_REVISION, source)
             anterior = self._check_bitacora(candidate, source)
+            _check_firmadas(candidate, source)
             self._check_empresa(_empresa_of(candidate), source)
             restauracion.pausa("candidato_listo")
             try:
@@ -218,6 +219,53 @@ class BackupService:
             f"El respaldo «{source.name}» es de la empresa RFC {_label(found)}, no de "
             f"{_label(own)}. No se restauró nada.",
         )
+
+
+def _check_firmadas(candidate: Path, source: Path) -> None:
+    """Refuse a backup whose signed informativas no longer say what was signed: each one's
+    sello must be its cadena's by its certificate, and its frozen copy must give that very
+    cadena (a row signed before the copy was kept has its sello checked only)."""
+    from icsoe_desktop.domain.informativa.cadena import cadena_original
+    from icsoe_desktop.domain.informativa.firmada import descongelar
+    from icsoe_desktop.domain.informativa.modelo import FIRMADA
+    from icsoe_desktop.domain.informativa.sello import verificar_sello
+
+    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    try:
+        firmadas = conn.execute(
+            "SELECT c.rfc, i.periodo, i.cadena, i.sello, i.certificado_der, i.congelada "
+            "FROM icsoe_informativas i JOIN icsoe_contratistas c ON c.id = i.contratista_id "
+            "WHERE i.estado = ? AND i.deleted = 0",
+            (FIRMADA,),
+        )
+        for rfc, periodo, cadena, sello, certificado, congelada in firmadas:
+            problema = ""
+            if not (
+                cadena and sello and certificado and verificar_sello(cadena, sello, certificado)
+            ):
+                problema = "su sello no corresponde a su cadena original"
+            elif congelada is not None:
+                try:
+                    firmada = descongelar(congelada)
+                    iguales = cadena in {
+                        cadena_original(firmada.informativa, firmada.firmada, capacitacion)
+                        for capacitacion in (False, True)
+                    }
+                except DomainError:
+                    iguales = False
+                if not iguales:
+                    problema = "sus datos ya no son los que se firmaron"
+            if problema:
+                log.error(
+                    "Respaldo %s: la informativa %s de %s, %s", source, periodo, rfc, problema
+                )
+                raise BackupError(
+                    "respaldo_firmada_alterada",
+                    f"El respaldo «{source.name}» tiene alterada la informativa firmada del "
+                    f"periodo {periodo} de {rfc}: {problema}. No se restauró nada.",
+                )
+    finally:
+        conn.close()
 
 
 @dataclass(frozen=True)
