@@ -4,6 +4,7 @@ one way to read a credential file (certificates, keys, .pfx, a CA's certificate)
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -67,3 +68,22 @@ def read_credential_file(path: Path | None, what: str, field: str) -> bytes:
         raise ValidationError(
             "archivo_ilegible", f"No se pudo leer el archivo de {what}: {path}", field
         ) from exc
+
+
+def read_json_object(path: Path, instead: str) -> dict[str, object]:
+    """A small JSON file of the app's own (preferences, remembered mappings) as a dict: empty
+    when it is missing, unreadable or damaged, which is logged with what happens ``instead``
+    (the file is only a convenience: losing it must never stop a window)."""
+    try:
+        texto = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        log.warning("No se pudo leer %s: %s; %s", path, exc, instead)
+        return {}
+    try:
+        todo = json.loads(texto)
+    except json.JSONDecodeError as exc:
+        log.warning("%s está dañado (%s); %s", path, exc, instead)
+        return {}
+    return todo if isinstance(todo, dict) else {}

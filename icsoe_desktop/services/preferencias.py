@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.files import atomic_write
+from icsoe_desktop.files import atomic_write, read_json_object
 
 log = logging.getLogger(__name__)
 ARCHIVO = "preferencias.json"
@@ -87,21 +87,7 @@ class PreferenciasService:
             temporary.write_text(texto, encoding="utf-8")
 
     def _leer(self) -> dict[str, Any]:
-        try:
-            texto = self._path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning(
-                "No se pudo leer %s: %s; se usan los anchos de cada ventana", self._path, exc
-            )
-            return {}
-        try:
-            todo = json.loads(texto)
-        except json.JSONDecodeError as exc:
-            log.warning("%s está dañado (%s); se usan los anchos de cada ventana", self._path, exc)
-            return {}
-        return todo if isinstance(todo, dict) else {}
+        return read_json_object(self._path, "se usan los anchos de cada ventana")
 
 
 def _clave(usuario: str) -> str:

@@ -10,14 +10,13 @@ edited by hand) only means the assistant asks again (noted in the log).
 from __future__ import annotations
 
 import json
-import logging
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.files import atomic_write
+from icsoe_desktop.files import atomic_write, read_json_object
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Esquema, Guia, Lectura
@@ -25,7 +24,6 @@ from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 
-log = logging.getLogger(__name__)
 ARCHIVO = "importaciones.json"
 
 
@@ -138,16 +136,4 @@ class MapeosService:
         return True
 
     def _leer(self) -> dict[str, Any]:
-        try:
-            texto = self._path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return {}
-        except (OSError, UnicodeDecodeError) as exc:
-            log.warning("No se pudo leer %s: %s; el asistente volverá a preguntar", self._path, exc)
-            return {}
-        try:
-            todo = json.loads(texto)
-        except json.JSONDecodeError as exc:
-            log.warning("%s está dañado (%s); el asistente volverá a preguntar", self._path, exc)
-            return {}
-        return todo if isinstance(todo, dict) else {}
+        return read_json_object(self._path, "el asistente volverá a preguntar")
