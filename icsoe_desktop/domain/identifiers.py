@@ -67,6 +67,23 @@ def check_rfc(value: str, field: str = "rfc") -> str:
         ) from exc
 
 
+def rfc_digito_no_corresponde(value: str) -> bool:
+    """True when an RFC of valid structure has a check digit that does not match: the SAT has
+    issued some such RFCs, so it is a warning for the clerk to confirm, never a refusal. An RFC
+    whose structure fails is not judged here (check_rfc refuses it)."""
+    from stdnum.exceptions import InvalidChecksum
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.mx import rfc
+
+    try:
+        rfc.validate(value, validate_check_digits=True)
+    except InvalidChecksum:
+        return True
+    except StdnumError:
+        return False
+    return False
+
+
 _DIGITS = re.compile(r"[0-9]+")
 _LUHN_ONE = {str(d): d for d in range(10)}
 _LUHN_TWO = {str(d): (2 * d) // 10 + (2 * d) % 10 for d in range(10)}

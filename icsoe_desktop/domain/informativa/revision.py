@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
+from icsoe_desktop.domain.identifiers import rfc_digito_no_corresponde
 from icsoe_desktop.domain.informativa.lineamientos import LINEAMIENTOS, Lineamientos
 from icsoe_desktop.domain.informativa.modelo import (
     ESTADOS,
@@ -256,16 +257,10 @@ AVISOS: dict[str, str] = {RFC_DIGITO: "Dígito verificador del RFC del contratan
 def avisos(inf: Informativa) -> list[Problema]:
     """What Revisar lists as a warning only: a contratante's RFC whose check digit does not
     match (the SAT has issued some such RFCs, so it is the clerk's to confirm, not to refuse)."""
-    from stdnum.exceptions import InvalidChecksum
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.mx import rfc as stdnum_rfc
-
     encontrados: list[Problema] = []
     for c in inf.contratos:
         rfc = _rfc(c.contratante.rfc)
-        try:
-            stdnum_rfc.validate(rfc, validate_check_digits=True)
-        except InvalidChecksum:
+        if rfc_digito_no_corresponde(rfc):
             encontrados.append(
                 Problema(
                     RFC_DIGITO,
@@ -276,6 +271,4 @@ def avisos(inf: Informativa) -> list[Problema]:
                     aviso=True,
                 )
             )
-        except StdnumError:
-            pass  # its structure was checked when it was saved; only the digit is judged here
     return encontrados

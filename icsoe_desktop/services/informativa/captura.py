@@ -15,7 +15,7 @@ from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.contacto import check_codigo_postal, check_telefono, required_text
 from icsoe_desktop.domain.emails import check_email
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.identifiers import check_rfc, rfc_digito_no_corresponde
 from icsoe_desktop.domain.informativa.lineamientos import (
     actualizacion_permitida,
     cuenta_para_el_limite,
@@ -491,23 +491,7 @@ class InformativasService(InformativaBase):
                 fuente.folio_repse,
                 fuente.descripcion_servicio,
             )
-            trabajadores = (
-                session.execute(
-                    select(
-                        ContratoTrabajador.nss,
-                        ContratoTrabajador.curp,
-                        ContratoTrabajador.sbc,
-                        ContratoTrabajador.nombre,
-                    )
-                    .where(
-                        ContratoTrabajador.contrato_id == fuente.id,
-                        ContratoTrabajador.deleted.is_(False),
-                    )
-                    .order_by(ContratoTrabajador.id)
-                ).all()
-                if con_trabajadores
-                else []
-            )
+            trabajadores = _trabajadores_de(session, fuente.id) if con_trabajadores else []
         nuevo = self.guardar_contrato(destino, actor, datos)
         if trabajadores:
             with self._store.session() as session:
@@ -521,23 +505,15 @@ class InformativasService(InformativaBase):
 
 def check_contratante(parte: Parte) -> tuple[Parte, list[str]]:
     """The contratante's fields checked; an RFC whose check digit fails is only a warning."""
-    from stdnum.exceptions import InvalidChecksum
-    from stdnum.exceptions import ValidationError as StdnumError
-    from stdnum.mx import rfc as stdnum_rfc
-
     if not parte.rfc.strip():
         raise ValidationError("campo_obligatorio", "Captura el RFC del contratante.", "rfc")
     rfc = check_rfc(parte.rfc)
     avisos = []
-    try:
-        stdnum_rfc.validate(rfc, validate_check_digits=True)
-    except InvalidChecksum:
+    if rfc_digito_no_corresponde(rfc):
         avisos.append(
             f"El dígito verificador del RFC {rfc} no corresponde: revísalo con el contratante "
             "(se guardó de todos modos)."
         )
-    except StdnumError:
-        pass  # check_rfc accepted its structure; only the check digit is judged here
     nombre = required_text(parte.nombre, "Nombre, denominación o razón social", "nombre", 254)
     correo = (
         check_email(parte.correo, "correo", "El correo electrónico no es válido.")
@@ -618,16 +594,7 @@ def _copiar_contratos(
         )
         session.add(copia)
         session.flush()
-        trabajadores = session.execute(
-            select(
-                ContratoTrabajador.nss,
-                ContratoTrabajador.curp,
-                ContratoTrabajador.sbc,
-                ContratoTrabajador.nombre,
-            )
-            .where(ContratoTrabajador.contrato_id == c.id, ContratoTrabajador.deleted.is_(False))
-            .order_by(ContratoTrabajador.id)
-        ).all()
+        trabajadores = _trabajadores_de(session, c.id)
         if trabajadores:
             session.execute(
                 insert(ContratoTrabajador),
@@ -636,6 +603,26 @@ def _copiar_contratos(
                     for n, cu, sbc, nm in trabajadores
                 ],
             )
+
+
+def _trabajadores_de(session: Session, contrato_id: int) -> list[tuple[str, str, int, str]]:
+    """A contract's live workers as a copy takes them: (nss, curp, sbc, nombre), in order."""
+    return [
+        (r.nss, r.curp, r.sbc, r.nombre)
+        for r in session.execute(
+            select(
+                ContratoTrabajador.nss,
+                ContratoTrabajador.curp,
+                ContratoTrabajador.sbc,
+                ContratoTrabajador.nombre,
+            )
+            .where(
+                ContratoTrabajador.contrato_id == contrato_id,
+                ContratoTrabajador.deleted.is_(False),
+            )
+            .order_by(ContratoTrabajador.id)
+        )
+    ]
 
 
 def _borrar_contrato(session: Session, contrato: ContratoRow) -> None:
