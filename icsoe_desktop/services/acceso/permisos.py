@@ -107,13 +107,14 @@ class Permisos:
     def motivo(self, actor: str | None, accion: Accion) -> str:
         """Why ``actor`` may not do ``accion``, as its refusal would say it (nothing audited:
         the tooltip of a greyed-out control); "" when it may."""
-        if self.puede(actor, accion):
-            return ""
-        rol = self.rol(actor)
-        if rol is not None and permite(rol, accion) and actor and self._empresa is not None:
-            return MSG_SIN_EMPRESA.format(
-                accion=accion, usuario=normalize_email(actor), empresa=self._empresa.etiqueta()
-            )
+        rol = self.rol(actor)  # one catalog read: every greyed-out control asks this
+        if rol is not None and permite(rol, accion):
+            if self._concedida(actor, rol):
+                return ""
+            if actor and self._empresa is not None:
+                return MSG_SIN_EMPRESA.format(
+                    accion=accion, usuario=normalize_email(actor), empresa=self._empresa.etiqueta()
+                )
         return _rechazo(rol, accion)[1]
 
     def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> Rol:
