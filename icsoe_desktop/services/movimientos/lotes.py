@@ -42,8 +42,11 @@ from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
 MAX_LOTE = 10_000
 _AVISOS = ("fecha_recibido", "fecha_aprobacion", "fecha_rechazo")
 _AVISO_DE = {APROBADO: "fecha_aprobacion", RECHAZADO: "fecha_rechazo"}
+# IDSE's own dates, by the grid's headers (when it received, approved or rejected the aviso).
+_KEY = {attr: header_key(CAMPO[attr].header) for attr in _AVISOS}
 # IDSE's answer per movement, read by the intake of every table (titles above, totals below,
-# columns by any usual name); the keys are what ``_result_line`` reads.
+# columns by any usual name): each column comes under its key here, which ``_result_line``
+# reads. «Fecha» and «Movimiento» name the movement (with the NSS).
 ESQUEMA_RESULTADO = Esquema(
     (
         Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
@@ -57,10 +60,7 @@ ESQUEMA_RESULTADO = Esquema(
         Campo("causaderechazo", "Causa de rechazo", ("Causa Rechazo", "Causa", "Motivo")),
         Campo("fecha", "Fecha", ()),
         # IDSE's own dates, under the grid's headers: each goes to the field it names.
-        *(
-            Campo(header_key(CAMPO[attr].header), CAMPO[attr].header, (CAMPO[attr].conflict,))
-            for attr in _AVISOS
-        ),
+        *(Campo(_KEY[attr], CAMPO[attr].header, (CAMPO[attr].conflict,)) for attr in _AVISOS),
     )
 )
 
@@ -326,12 +326,6 @@ class LotesService:
         return report
 
 
-# The result file's columns, by the grid's headers: «Fecha» and «Movimiento» name the movement
-# (with the NSS), the «Aviso …» dates are IDSE's (when it received, approved or rejected it).
-_KEY = {attr: header_key(CAMPO[attr].header) for attr in ("fecha", *_AVISOS)}
-_TIPO_KEYS = (*(header_key(h) for h in (CAMPO["tipo"].header, *CAMPO["tipo"].aliases)), "tipo")
-
-
 @dataclass(frozen=True)
 class _Resultado:
     entrada: LoteMovimiento
@@ -363,9 +357,9 @@ def _result_line(
     candidates = by_nss.get(nss)
     if not candidates:
         raise ValidationError("nss_fuera_de_lote", f"El NSS {nss} no está en el lote {numero}.")
-    tipo_text = next((t for k in _TIPO_KEYS if (t := cell_text(cells.get(k)))), "")
+    tipo_text = cell_text(cells.get("movimiento"))
     tipo = tipo_from_text(tipo_text) if tipo_text else None
-    fecha = cell_date(cells.get(_KEY["fecha"]), CAMPO["fecha"].header, "fecha")
+    fecha = cell_date(cells.get("fecha"), CAMPO["fecha"].header, "fecha")
     named = [
         (lm, m)
         for lm, m in candidates
@@ -407,7 +401,7 @@ def _result_line(
             "resultado_invalido",
             f"Resultado «{ESTADOS[resultado]}» no válido: usa Aprobado, Rechazado o Recibido.",
         )
-    causa = cell_text(cells.get("causaderechazo") or cells.get("causarechazo"))
+    causa = cell_text(cells.get("causaderechazo"))
     if resultado == RECHAZADO and not causa:
         raise ValidationError("causa_obligatoria", f"Falta la causa de rechazo del NSS {nss}.")
     avisos = {
