@@ -57,10 +57,10 @@ def run(args: argparse.Namespace, services: Services) -> int:
         else:
             empresa = empresas.elegir(args.rfc)
             if args.empresas_command == "conceder":
-                empresas.conceder(args.usuario, empresa.id, CLI_ACTOR)
+                services.accesos.conceder(args.usuario, empresa.id, CLI_ACTOR)
                 print(f"{args.usuario} puede trabajar en {empresa.etiqueta}.")
             else:
-                empresas.retirar(args.usuario, empresa.id, CLI_ACTOR)
+                services.accesos.retirar(args.usuario, empresa.id, CLI_ACTOR)
                 print(f"{args.usuario} ya no puede trabajar en {empresa.etiqueta}.")
     except DomainError as exc:
         print(exc.message, file=sys.stderr)

@@ -414,7 +414,7 @@ class Application(QObject):
         QThreadPool.globalInstance().waitForDone(5_000)
         try:
             if usuario is not None:
-                self.services.empresas.comprobar_acceso(usuario, empresa_id)
+                self.services.accesos.comprobar_acceso(usuario, empresa_id)
             self.services.abrir_empresa(empresa_id)
         except DomainError as exc:
             msgbox.warning(self.login, exc.message, "Cambiar de empresa")

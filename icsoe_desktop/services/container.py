@@ -1,9 +1,12 @@
 """Builds every service for one data dir: the single entry point of GUI, CLI and tests.
 
-What the login needs (store, settings, mail, accounts) is built at once; the other services at
-first use, with their modules (cryptography's x509, openpyxl, the sync client...): together
-they took 60 % of the import time before the login could be answered (bench/startup.py).
-``preload()`` builds them ahead, in the background, once the login is usable.
+``open_services`` is the start-up, in order, in one place: the catalog opened (and migrated),
+the upgrade of a one-company data dir, the empresa chosen and opened (an interrupted restore
+finished or undone, its store migrated). Services are built on first use and their
+constructors only hold references; the business services' modules (cryptography's x509,
+openpyxl, the sync client...) took 60 % of the import time before the login could be answered
+(bench/startup.py), so ``preload()`` builds them ahead, in the background, once the login is
+usable.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.correo.colas import ColaEmpresa, MailQueues
 from icsoe_desktop.services.correo.mail import MailService
+from icsoe_desktop.services.empresas.accesos import AccesosService
+from icsoe_desktop.services.empresas.primera import asegurar_primera
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
@@ -52,6 +57,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _LAZY = (
+    "settings_empresa",
+    "mail_empresa",
+    "mail",
     "mapeos",
     "registros",
     "certificates",
@@ -78,57 +86,71 @@ class Services:
     ``abrir_empresa`` switches it without restarting (services/empresas/servicio.py). ``avisos``: what
     opening an empresa did that the user must hear of."""
 
-    def __init__(
-        self, data_dir: Path, clock: Clock, empresa_rfc: str | None = None, exigir: bool = False
-    ) -> None:
-        self.data_dir, self.clock = data_dir, clock
+    def __init__(self, data_dir: Path, clock: Clock, catalogo: Store) -> None:
+        """Wires the installation's services on the opened ``catalogo``; they hold references
+        only. ``open_services`` runs the start-up around it."""
+        self.data_dir, self.clock, self.catalogo = data_dir, clock, catalogo
         # What the opening did that the user must be told (an interrupted restore finished or
         # undone): the GUI shows them once and empties the list; the CLI prints them.
         self.avisos: list[str] = []
         # preload() builds services in the background while the login may switch empresa: one
         # at a time, so none is cached built on the store being closed.
         self._switching = threading.RLock()
-        self.catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
-        self.audit_instalacion = AuditService(self.catalogo, clock)
-        # The role matrix, enforced by every service below (refusals audited in the catalog).
-        self.permisos = Permisos(self.catalogo, self.audit_instalacion)
-        self.empresas = EmpresasService(
-            self.catalogo, self.audit_instalacion, data_dir, self.permisos, clock
+
+    # The installation's services, built on first use (their constructors hold references).
+
+    @cached_property
+    def audit_instalacion(self) -> AuditService:
+        return AuditService(self.catalogo, self.clock)
+
+    @cached_property
+    def permisos(self) -> Permisos:
+        """The role matrix, enforced by every service (refusals audited in the catalog)."""
+        return Permisos(self.catalogo, self.audit_instalacion)
+
+    @cached_property
+    def empresas(self) -> EmpresasService:
+        return EmpresasService(
+            self.catalogo, self.audit_instalacion, self.data_dir, self.permisos, self.clock
         )
-        self.empresas.asegurar_primera()  # upgrade: the one-company store becomes the first
-        self.secrets = SecretsService()
-        self.settings = SettingsService(
-            data_dir, self.catalogo, self.audit_instalacion, self.secrets, self.permisos
+
+    @cached_property
+    def accesos(self) -> AccesosService:
+        return AccesosService(self.catalogo, self.audit_instalacion, self.permisos, self.empresas)
+
+    @cached_property
+    def secrets(self) -> SecretsService:
+        return SecretsService()
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        return SettingsService(
+            self.data_dir, self.catalogo, self.audit_instalacion, self.secrets, self.permisos
         )
+
+    @cached_property
+    def mail_instalacion(self) -> MailService:
         settings = self.settings
-        self.mail_instalacion = MailService(
-            self.catalogo, lambda: settings.current.smtp, self.secrets, clock
-        )
-        # Wrong one-use codes of every entry point, counted for the whole installation.
-        self.codigos = CodeGuesses(self.catalogo, self.audit_instalacion, clock)
-        self.accounts = AccountsService(
+        return MailService(self.catalogo, lambda: settings.current.smtp, self.secrets, self.clock)
+
+    @cached_property
+    def codigos(self) -> CodeGuesses:
+        """Wrong one-use codes of every entry point, counted for the whole installation."""
+        return CodeGuesses(self.catalogo, self.audit_instalacion, self.clock)
+
+    @cached_property
+    def accounts(self) -> AccountsService:
+        return AccountsService(
             self.catalogo,
             self.audit_instalacion,
             self.mail_instalacion,
             self.permisos,
-            clock,
+            self.clock,
             codigos=self.codigos,
         )
-        try:  # the CLI names the empresa (exigir); the GUI opens the one opened last
-            empresa = (
-                self.empresas.elegir(empresa_rfc)
-                if empresa_rfc or exigir
-                else self.empresas.recordada()
-            )
-            assert empresa is not None  # asegurar_primera leaves at least one
-            self._open(empresa)
-        except BaseException:
-            self.catalogo.close()
-            raise
 
     def _open(self, empresa: EmpresaInfo) -> None:
         from icsoe_desktop.services.respaldo import restauracion
-        from icsoe_desktop.services.settings_empresa import SettingsEmpresa
 
         path = self.empresas.ruta(empresa)
         # A restore interrupted here is undone, or found done, before the store opens.
@@ -139,38 +161,42 @@ class Services:
         self.audit = AuditService(self.store, self.clock)
         # What the services of this store enforce: the role matrix and the user's grant of
         # this empresa, read at every protected action.
-        self.permisos_empresa = self.empresas.permisos_de(empresa)
+        self.permisos_empresa = self.accesos.permisos_de(empresa)
         if interrumpida is not None:
             from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
 
             self.avisos.append(
                 terminar_interrumpida(interrumpida, store, self.audit, self.empresas, empresa.id)
             )
-        # Its own mail and sync server, or the installation's (services/settings_empresa.py).
-        self.settings_empresa: SettingsService = (
-            self.settings
-            if self.carpeta == self.data_dir
-            else SettingsEmpresa(
-                self.carpeta,
-                self.settings,
-                self.store,
-                self.audit,
-                self.secrets,
-                self.permisos_empresa,
-            )
+        self.empresa = self.empresas.nombrar(empresa, self.store)
+
+    @cached_property
+    def settings_empresa(self) -> SettingsService:
+        """Its own mail and sync server, or the installation's (services/settings_empresa.py)."""
+        from icsoe_desktop.services.settings_empresa import SettingsEmpresa
+
+        if self.carpeta == self.data_dir:
+            return self.settings
+        return SettingsEmpresa(
+            self.carpeta, self.settings, self.store, self.audit, self.secrets, self.permisos_empresa
         )
+
+    @cached_property
+    def mail_empresa(self) -> MailService:
         settings = self.settings_empresa
-        self.mail_empresa = MailService(
-            self.store, lambda: settings.current.smtp, self.secrets, self.clock
-        )
-        self.mail = MailQueues(
+        return MailService(self.store, lambda: settings.current.smtp, self.secrets, self.clock)
+
+    @cached_property
+    def mail(self) -> MailQueues:
+        """The catalog's, the open empresa's and every other empresa's mail, sent as one."""
+        abierta = self.empresa.id
+        return MailQueues(
             self.mail_instalacion,
             self.mail_empresa,
-            otras=lambda: self._otras_colas(empresa.id),
+            otras=lambda: self._otras_colas(abierta),
             secrets=self.secrets,
             clock=self.clock,
         )
-        self.empresa = self.empresas.nombrar(empresa, self.store)
 
     def _otras_colas(self, abierta: int) -> list[ColaEmpresa]:
         """Every empresa but the open one, for the mail sender (services/correo/colas.py)."""
@@ -416,10 +442,23 @@ class Services:
 def open_services(
     data_dir: Path, clock: Clock = utcnow, empresa_rfc: str | None = None, exigir: bool = False
 ) -> Services:
-    """Open (creating or migrating) the stores in ``data_dir`` and wire the services: the
-    empresa ``empresa_rfc``, or the one opened last; ``exigir``: without ``empresa_rfc``, only
-    when there is a single empresa (else a ValidationError naming the choices)."""
-    return Services(data_dir, clock, empresa_rfc, exigir)
+    """The start-up, in order: open the catalog (created or migrated), make a one-company data
+    dir its first empresa, wire the services, choose the empresa (``empresa_rfc``, or the one
+    opened last; ``exigir``: without ``empresa_rfc``, only when there is a single empresa, else
+    a ValidationError naming the choices) and open it: an interrupted restore finished or
+    undone, its store migrated, named in the catalog."""
+    catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
+    try:
+        asegurar_primera(catalogo, data_dir, clock)
+        services = Services(data_dir, clock, catalogo)
+        empresas = services.empresas
+        empresa = empresas.elegir(empresa_rfc) if empresa_rfc or exigir else empresas.recordada()
+        assert empresa is not None  # asegurar_primera leaves at least one
+        services._open(empresa)
+    except BaseException:
+        catalogo.close()
+        raise
+    return services
 
 
 __all__ = ["Services", "open_services"]

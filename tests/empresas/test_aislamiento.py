@@ -50,7 +50,7 @@ def test_a_user_lists_only_the_empresas_granted_and_cannot_open_another(data_dir
         assert [e.rfc for e in services.empresas.listar(BETO)] == [CLIENTES[1].rfc]
         assert len(services.empresas.listar(ANA)) == 3  # the administrator
         with pytest.raises(AuthenticationError) as refused:
-            services.empresas.comprobar_acceso(BETO, ids[CLIENTES[2].rfc])
+            services.accesos.comprobar_acceso(BETO, ids[CLIENTES[2].rfc])
         assert CLIENTES[2].razon_social in refused.value.message
         actions = [(r.action, r.target) for r in services.audit_instalacion.recent()]
         assert ("empresa_acceso_rechazado", CLIENTES[2].rfc) in actions
@@ -66,7 +66,7 @@ def test_only_an_administrator_grants_or_creates(data_dir, ids) -> None:
     services = open_services(data_dir)
     try:
         with pytest.raises(AuthenticationError):
-            services.empresas.conceder(BETO, ids[CLIENTES[2].rfc], BETO)
+            services.accesos.conceder(BETO, ids[CLIENTES[2].rfc], BETO)
         with pytest.raises(AuthenticationError):
             services.empresas.crear("DDD040404DD4", "Distribuidora Cuatro", BETO)
         assert [e.rfc for e in services.empresas.listar(BETO)] == [CLIENTES[1].rfc]

@@ -135,7 +135,7 @@ def test_the_one_company_store_becomes_the_first_empresa_with_nothing_lost(data_
         # The user signs in against the catalog with the password of before, and may open it.
         signed = services.accounts.authenticate("claudia@despacho.mx", PASSWORD)
         assert signed.usuario == "claudia@despacho.mx"
-        assert services.empresas.puede_abrir(signed.usuario, empresas[0].id)
+        assert services.accesos.puede_abrir(signed.usuario, empresas[0].id)
         assert [u.usuario for u in services.accounts.listar() if u.administrador] == [
             "claudia@despacho.mx"
         ]

@@ -78,8 +78,8 @@ def _build(data_dir: Path) -> dict[str, int]:
             services.abrir_empresa(ids[cliente.rfc])
             services.registros.save(cliente.registro, cliente.rfc, cliente.razon_social, ANA)
             seed_movimientos(services, cliente.registro, cliente.movimientos)
-        services.empresas.retirar(BETO, ids[CLIENTES[0].rfc], ANA)
-        services.empresas.conceder(BETO, ids[CLIENTES[1].rfc], ANA)
+        services.accesos.retirar(BETO, ids[CLIENTES[0].rfc], ANA)
+        services.accesos.conceder(BETO, ids[CLIENTES[1].rfc], ANA)
         services.abrir_empresa(ids[CLIENTES[0].rfc])
     finally:
         services.close()

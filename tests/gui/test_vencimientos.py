@@ -21,8 +21,8 @@ def dos_empresas(services, tmp_path) -> None:
     services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ANA)
     primera = services.nombrar_empresa().id
     segunda = services.empresas.crear("BOD020202BB3", "Bodegas Dos SA de CV", ANA).id
-    services.empresas.retirar(BETO, primera, ANA)
-    services.empresas.conceder(BETO, segunda, ANA)
+    services.accesos.retirar(BETO, primera, ANA)
+    services.accesos.conceder(BETO, segunda, ANA)
     contratista(services, tmp_path, cf.RFC_MORAL, "EMPRESA DEMO SA DE CV")
     services.informativas.crear(cf.RFC_MORAL, cf.RFC_MORAL, Periodo(2026, 2))
     services.abrir_empresa(segunda)

@@ -144,7 +144,7 @@ def _escrituras(services, tmp_path: Path, rfc: str) -> list[Escritura]:
             rfc, DatosGenerales("otro@empresa.com.mx", "5587654321", "", domicilio_igual_fiscal=True)
         )),
         Escritura("informativa nueva", lambda: services.informativas.crear(rfc, rfc, PERIODO)),
-        Escritura("retirar empresa", lambda: services.empresas.retirar(
+        Escritura("retirar empresa", lambda: services.accesos.retirar(
             ANA, services.empresa.id, ADMIN
         )),
     ]  # fmt: skip

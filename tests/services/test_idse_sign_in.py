@@ -109,7 +109,7 @@ def test_a_catalog_that_needs_the_full_opening_is_left_to_it(data_dir: Path, clo
 
 def test_a_one_company_data_dir_waits_for_the_upgrade(data_dir: Path, clock) -> None:
     """Before «varias empresas» the users lived in icsoe.sqlite3: the full opening copies them into the
-    catalog first (EmpresasService.asegurar_primera), then they sign in as before."""
+    catalog first (services/empresas/primera.py), then they sign in as before."""
     services = open_services(data_dir, clock)
     _register(services)
     catalogo = services.catalogo.path

@@ -264,7 +264,7 @@ def test_users_a_backup_brings_are_never_administrators_and_get_only_this_empres
     assert services.accounts.authenticate(MALLORY, PASSWORD).usuario == MALLORY
     assert [e.rfc for e in services.empresas.listar(MALLORY)] == [UNO.rfc]
     assert not users[BETO].administrador
-    assert services.empresas.accesos(BETO) == {ids[DOS.rfc]}  # not granted Uno by the file
+    assert services.accesos.accesos(BETO) == {ids[DOS.rfc]}  # not granted Uno by the file
     added = [r for r in services.audit_instalacion.recent() if r.action == "usuarios_restaurados"]
     assert [(r.actor, r.detail) for r in added] == [(ANA, "1")]
 

@@ -69,7 +69,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.RESPALDAR: lambda a: services.backup.backup(tmp_path / f"r{id(a)}.bak", a),
         Accion.RESTAURAR: lambda a: services.backup.restore(missing, a),
         Accion.CREAR_EMPRESAS: lambda a: services.empresas.crear("", "", a),
-        Accion.CONCEDER_EMPRESAS: lambda a: services.empresas.conceder(ANA, empresa, a),
+        Accion.CONCEDER_EMPRESAS: lambda a: services.accesos.conceder(ANA, empresa, a),
         Accion.PERMITIR_SOLO_CONSULTA: lambda a: services.empresas.permitir_solo_consulta(
             empresa, True, a
         ),
@@ -150,7 +150,7 @@ def en_otra_empresa(staffed):
     «everybody» into grants), the administrator who created it holds both."""
     otra = staffed.empresas.crear(*OTRA, ADMIN)
     staffed.abrir_empresa(otra.id)
-    assert staffed.empresas.accesos(ANA) == {
+    assert staffed.accesos.accesos(ANA) == {
         e.id for e in staffed.empresas.listar() if e.id != otra.id
     }
     return staffed
@@ -194,7 +194,7 @@ def test_a_grant_withdrawn_mid_session_ends_it_at_the_next_action(
     en_otra_empresa, tmp_path: Path, accion: Accion
 ) -> None:
     services = en_otra_empresa
-    services.empresas.conceder(ANA, services.empresa.id, ADMIN)
+    services.accesos.conceder(ANA, services.empresa.id, ADMIN)
     call = _calls(services, tmp_path)[accion]
     before = len(_refusals(services))
     try:
@@ -204,7 +204,7 @@ def test_a_grant_withdrawn_mid_session_ends_it_at_the_next_action(
     except DomainError:
         pass  # refused for its arguments, not for her grant
     assert len(_refusals(services)) == before + (Rol.USUARIO_IDSE not in PERMISOS[accion])
-    services.empresas.retirar(ANA, services.empresa.id, ADMIN)  # the services stay open
+    services.accesos.retirar(ANA, services.empresa.id, ADMIN)  # the services stay open
     _refused_for_the_grant(services, call, accion)
 
 
@@ -212,7 +212,7 @@ def test_a_grant_restored_lets_the_user_work_again(en_otra_empresa) -> None:
     services = en_otra_empresa
     with pytest.raises(PermisoDenegado):
         services.registros.delete("Y5412345106", ANA)
-    services.empresas.conceder(ANA, services.empresa.id, ADMIN)
+    services.accesos.conceder(ANA, services.empresa.id, ADMIN)
     with pytest.raises(DomainError) as not_found:
         services.registros.delete("Y5412345106", ANA)
     assert not isinstance(not_found.value, PermisoDenegado)

@@ -47,8 +47,8 @@ def despacho(services, tmp_path):
     services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ANA)
     primera = services.nombrar_empresa().id
     segunda = services.empresas.crear("BOD020202BB3", "Bodegas Dos SA de CV", ANA).id
-    services.empresas.retirar(BETO, primera, ANA)
-    services.empresas.conceder(BETO, segunda, ANA)
+    services.accesos.retirar(BETO, primera, ANA)
+    services.accesos.conceder(BETO, segunda, ANA)
 
     rfc = cf.RFC_MORAL
     fiel = contratista(services, tmp_path, rfc, "EMPRESA DEMO SA DE CV")

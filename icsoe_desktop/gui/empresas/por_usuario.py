@@ -96,7 +96,7 @@ class EmpresasPorUsuarioDialog(PreguntaAlCerrar, QDialog):
 
     def _fill(self) -> None:
         usuario = self._mostrado = self._selected()
-        granted = self._services.empresas.accesos(usuario) if usuario else set()
+        granted = self._services.accesos.accesos(usuario) if usuario else set()
         admin = usuario in self._admins
         self.nota.setText(MSG_ADMINISTRADOR if admin else "Marca las empresas en que trabaja:")
         self.lista.clear()
@@ -130,16 +130,16 @@ class EmpresasPorUsuarioDialog(PreguntaAlCerrar, QDialog):
 
     def _guardar(self) -> bool:
         usuario = self._mostrado
-        granted = self._services.empresas.accesos(usuario)
+        granted = self._services.accesos.accesos(usuario)
         try:
             for row in range(self.lista.count()):
                 item = self.lista.item(row)
                 empresa_id = int(item.data(_ROLE))
                 checked = item.checkState() == Qt.CheckState.Checked
                 if checked and empresa_id not in granted:
-                    self._services.empresas.conceder(usuario, empresa_id, self._actor)
+                    self._services.accesos.conceder(usuario, empresa_id, self._actor)
                 elif not checked and empresa_id in granted:
-                    self._services.empresas.retirar(usuario, empresa_id, self._actor)
+                    self._services.accesos.retirar(usuario, empresa_id, self._actor)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             self._fill()

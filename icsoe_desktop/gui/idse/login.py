@@ -413,7 +413,7 @@ class IdseLoginWindow(QWidget):
             self.wait_for_services()
             return
         try:
-            self._services.empresas.comprobar_acceso(user.usuario, self._services.empresa.id)
+            self._services.accesos.comprobar_acceso(user.usuario, self._services.empresa.id)
         except DomainError as exc:
             self._refused(exc)
             return

@@ -7,7 +7,7 @@ and the other services (~0.45 s of imports) load in the background (bench/startu
 ``AccountsService.authenticate`` is this same code: there is one IDSE sign-in. The lock, count,
 messages and audit actions are decided by ``sign_in.decide``, shared with the capturistas; here
 only the reads and writes. The empresa's grant is checked once the services are built
-(``EmpresasService.comprobar_acceso``, gui/idse/login.py).
+(``AccesosService.comprobar_acceso``, gui/idse/login.py).
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def open_sign_in(data_dir: Path, clock: Clock = utcnow) -> IdseSignIn | None:
     path = data_dir / CATALOGO_FILE
     legacy = data_dir / DATABASE_FILE
     if not path.exists() and legacy.exists():
-        return None  # EmpresasService.asegurar_primera copies the users first
+        return None  # services/empresas/primera.py copies the users first
     plain.copy_template(path, synced=False)
     if plain.revision(path) != HEAD_REVISION:
         return None

@@ -73,10 +73,16 @@ class Instalacion(Protocol):
     which builds them): the empresas, the empresa open now and how to open another."""
 
     clock: Clock
-    secrets: SecretsService
-    empresas: EmpresasService
-    codigos: CodeGuesses
     empresa: EmpresaInfo
+
+    @property
+    def secrets(self) -> SecretsService: ...
+
+    @property
+    def empresas(self) -> EmpresasService: ...
+
+    @property
+    def codigos(self) -> CodeGuesses: ...
 
     @property
     def contratistas(self) -> ContratistasService: ...

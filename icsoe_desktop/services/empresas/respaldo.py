@@ -14,6 +14,10 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService, Cabeza
 from icsoe_desktop.services.empresas.servicio import EmpresasService
+from icsoe_desktop.services.empresas.usuarios_respaldo import (
+    usuarios_al_respaldo,
+    usuarios_del_respaldo,
+)
 from icsoe_desktop.services.respaldo import restauracion
 from icsoe_desktop.services.respaldo.backup import (
     BackupError,
@@ -45,7 +49,7 @@ class BackupEmpresa(BackupService):
         # A backup carries every user's password hash and every NSS/CURP of the empresa.
         self._permisos.exigir(actor, Accion.RESPALDAR, Path(destination).name)
         written = super().backup(destination, actor, progress)
-        self._empresas.usuarios_al_respaldo(self._empresa_id, written)
+        usuarios_al_respaldo(self._empresas.catalogo_path, self._empresa_id, written)
         return written
 
     def open_empresa(self) -> DatosEmpresa:
@@ -73,7 +77,13 @@ class BackupEmpresa(BackupService):
             )
 
     def _restored(self, actor: str | None) -> None:
-        self._empresas.usuarios_del_respaldo(self._empresa_id, self._store.path, actor)
+        usuarios_del_respaldo(
+            self._empresas.catalogo_path,
+            self._empresa_id,
+            self._store.path,
+            actor,
+            self._empresas.clock,
+        )
         self._empresas.nombrar(self._empresas.obtener(self._empresa_id), self._store)
 
     def _cabeza_registrada(self) -> Cabeza | None:
@@ -98,7 +108,9 @@ def terminar_interrumpida(
     restored store's users and audit when it is in place, or the audit of the undoing; then the
     restore's marker goes. Returns what to tell the user."""
     if interrumpida.completada:
-        empresas.usuarios_del_respaldo(empresa_id, store.path, interrumpida.actor)
+        usuarios_del_respaldo(
+            empresas.catalogo_path, empresa_id, store.path, interrumpida.actor, empresas.clock
+        )
         action = "respaldo_restaurado"
         aside = interrumpida.aparte.name if interrumpida.aparte else ""
         detail = f"{aside}; terminada al abrir la empresa"

@@ -1,5 +1,6 @@
-"""Varias empresas en una instalación: the catalog (RFC, razón social, store file), who may
-open which empresa, and the upgrade that makes a one-company data dir its first empresa.
+"""Varias empresas en una instalación: the catalogue of empresas (RFC, razón social, store
+file, sólo consulta, the audit head seen). Who may open which is ``accesos.py``; the upgrade of
+a one-company data dir, ``primera.py``; the users a backup carries, ``usuarios_respaldo.py``.
 
 The catalog lives in ``catalogo.sqlite3`` together with the installation's IDSE users (their
 sign-in, one-use codes and audit); each empresa's business data lives in a store file of its
@@ -11,11 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -24,24 +24,17 @@ from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.roles import CLI_ACTOR as CLI_ACTOR
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
 from icsoe_desktop.paths import DATABASE_FILE
-from icsoe_desktop.services.acceso.permisos import Empresa as PermisosEmpresa
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService, Cabeza
-from icsoe_desktop.store import plain, sumas
-from icsoe_desktop.store.db import Store, StoreError
+from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import AccesoEmpresa, EmpresaCatalogo, IdseUser
 
 log = logging.getLogger(__name__)
 
 EMPRESAS_DIR = "empresas"
 SIN_CONFIGURAR = "Empresa sin configurar"
-# What moves from a one-company store into the catalog on upgrade: the users and their sign-in
-# state. The old store keeps its copy (nothing is deleted); the catalog's is the one used.
-_TABLAS_DE_USUARIOS = ("idse_users", "login_throttle")
-_RESET_PURPOSE = "recuperar_contrasena_idse"  # accounts.RESET_PURPOSE (no import: no cycle)
 
 MSG_SIN_ACCESO = (
     "El usuario {usuario} no tiene acceso a la empresa {empresa}. Un administrador de "
@@ -96,6 +89,8 @@ class EmpresasService:
         clock: Clock = utcnow,
     ) -> None:
         self._store = catalogo
+        # What the users carried in backups (usuarios_respaldo.py) write with.
+        self.catalogo_path, self.clock = catalogo.path, clock
         self._audit = audit
         self._permisos = permisos
         self._data_dir = data_dir
@@ -111,7 +106,7 @@ class EmpresasService:
                 EmpresaCatalogo.razon_social, EmpresaCatalogo.id
             )
             if usuario is not None:
-                user = _user(session, usuario)
+                user = usuario_del_catalogo(session, usuario)
                 if user is None:
                     return []
                 # With a single empresa every user works in it, as before there were several;
@@ -210,57 +205,6 @@ class EmpresasService:
         """The empresa's folder: its store, its ``settings.toml``, its ICSOE acuses (the first
         empresa's is the data dir itself)."""
         return self.ruta(empresa).parent
-
-    def puede_abrir(self, usuario: str, empresa_id: int) -> bool:
-        """``listar``'s rule for one empresa, in three indexed look-ups: the services of an
-        empresa ask it at every protected action (``permisos_de``)."""
-        with self._store.session() as session:
-            if session.get(EmpresaCatalogo, empresa_id) is None:
-                return False
-            if session.scalar(select(func.count()).select_from(EmpresaCatalogo)) == 1:
-                return True
-            user = _user(session, usuario)
-            if user is None:
-                return False
-            return user.administrador or (
-                session.get(AccesoEmpresa, (user.id, empresa_id)) is not None
-            )
-
-    def permisos_de(self, empresa: EmpresaInfo) -> Permisos:
-        """The role matrix for the services working in ``empresa``'s store: an IDSE user needs
-        its grant too, read at every call (a grant withdrawn bites at the next action)."""
-        return self._permisos.en_empresa(
-            PermisosEmpresa(
-                lambda: self.obtener(empresa.id).etiqueta,
-                lambda usuario: self.puede_abrir(usuario, empresa.id),
-            )
-        )
-
-    def comprobar_acceso(self, usuario: str, empresa_id: int) -> None:
-        """Refuse (audited) a user who was not granted the empresa."""
-        if self.puede_abrir(usuario, empresa_id):
-            return
-        empresa = self.obtener(empresa_id)
-        with self._store.session() as session:
-            self._audit.record(
-                session, usuario, "empresa_acceso_rechazado", empresa.rfc or str(empresa.id)
-            )
-        raise AuthenticationError(
-            "empresa_sin_acceso",
-            MSG_SIN_ACCESO.format(usuario=normalize_email(usuario), empresa=empresa.etiqueta),
-        )
-
-    def accesos(self, usuario: str) -> set[int]:
-        """The empresas granted to ``usuario`` (grants only, whether or not an administrator)."""
-        with self._store.session() as session:
-            user = _user(session, usuario)
-            if user is None:
-                return set()
-            return set(
-                session.scalars(
-                    select(AccesoEmpresa.empresa_id).where(AccesoEmpresa.usuario_id == user.id)
-                )
-            )
 
     # --- changes -------------------------------------------------------------------------------
 
@@ -363,188 +307,13 @@ class EmpresasService:
             row = EmpresaCatalogo(rfc=rfc, razon_social=razon, archivo=archivo, solo_consulta=False)
             session.add(row)
             session.flush()
-            user = _user(session, actor)
+            user = usuario_del_catalogo(session, actor)
             if user is not None:
                 session.add(
                     AccesoEmpresa(usuario_id=user.id, empresa_id=row.id, concedido_por=actor)
                 )
             self._audit.record(session, actor, "empresa_alta", rfc, razon)
             return _info(row)
-
-    def conceder(self, usuario: str, empresa_id: int, actor: str) -> None:
-        self._cambiar_acceso(usuario, empresa_id, actor, conceder=True)
-
-    def retirar(self, usuario: str, empresa_id: int, actor: str) -> None:
-        self._cambiar_acceso(usuario, empresa_id, actor, conceder=False)
-
-    def _cambiar_acceso(self, usuario: str, empresa_id: int, actor: str, conceder: bool) -> None:
-        """An administrator grants or removes an empresa for a user; audited when it changes."""
-        usuario = normalize_email(usuario)
-        self._permisos.exigir(actor, Accion.CONCEDER_EMPRESAS, f"{usuario} → {empresa_id}")
-        with self._store.session() as session:
-            user = _user(session, usuario)
-            if user is None:
-                raise ValidationError(
-                    "usuario_inexistente", f"El usuario {usuario} no existe.", "usuario"
-                )
-            empresa = session.get(EmpresaCatalogo, empresa_id)
-            if empresa is None:
-                raise ValidationError("empresa_inexistente", "La empresa ya no existe.", "empresa")
-            key = (user.id, empresa_id)
-            existing = session.get(AccesoEmpresa, key)
-            if conceder and existing is None:
-                session.add(
-                    AccesoEmpresa(usuario_id=user.id, empresa_id=empresa_id, concedido_por=actor)
-                )
-                self._audit.record(session, actor, "empresa_concedida", usuario, empresa.rfc)
-            elif not conceder and existing is not None:
-                session.execute(
-                    delete(AccesoEmpresa).where(
-                        AccesoEmpresa.usuario_id == user.id, AccesoEmpresa.empresa_id == empresa_id
-                    )
-                )
-                self._audit.record(session, actor, "empresa_retirada", usuario, empresa.rfc)
-
-    # --- the upgrade: a one-company data dir becomes the first empresa ---------------------------
-
-    def asegurar_primera(self) -> None:
-        """With an empty catalog: ``icsoe.sqlite3`` (as it is, or new) is registered as the first
-        empresa, named by its Configuración inicial; its users are copied into the catalog with
-        their passwords, administrators and locks, and every one of them is granted it. Runs in
-        one transaction of the catalog: an interrupted upgrade simply runs again."""
-        with self._store.session() as session:
-            if session.scalar(select(EmpresaCatalogo.id)) is not None:
-                return
-        legacy = self._data_dir / DATABASE_FILE
-        if not legacy.exists():  # a new data dir: nothing to copy; its store opens next
-            try:
-                with self._store.session() as session:
-                    now = self._clock()
-                    session.add(  # one company, as before: sólo consulta works (the guide's)
-                        EmpresaCatalogo(
-                            archivo=DATABASE_FILE, creada_at=now, abierta_at=now, solo_consulta=True
-                        )
-                    )
-            except StoreError as exc:  # another process registered it meanwhile
-                if exc.code != "cambio_rechazado":
-                    raise
-                log.info("La primera empresa ya estaba registrada")
-            return
-        Store(legacy).close()  # brings it to the head schema before its rows are copied
-        now_text = plain.to_text(self._clock())  # as SQLAlchemy writes it
-        conn = sqlite3.connect(self._store.path, isolation_level=None)
-        plain.register_functions(conn)  # the triggers of the rows written here
-        sumas.register(conn)
-        try:
-            conn.execute("PRAGMA busy_timeout=10000")
-            conn.execute("ATTACH DATABASE ? AS anterior", (str(legacy),))
-            conn.execute("BEGIN IMMEDIATE")
-            if conn.execute("SELECT count(*) FROM empresas").fetchone()[0]:
-                conn.execute("ROLLBACK")  # another process did it meanwhile
-                return
-            for table in _TABLAS_DE_USUARIOS:
-                _copiar(conn, table, "")
-            _copiar(conn, "one_time_tokens", f"WHERE purpose = '{_RESET_PURPOSE}'")
-            datos = conn.execute("SELECT rfc, razon_social FROM anterior.empresa").fetchone()
-            rfc, razon = datos if datos else ("", "")
-            conn.execute(
-                "INSERT INTO empresas (rfc, razon_social, archivo, creada_at, abierta_at, "
-                "solo_consulta) VALUES (?, ?, ?, ?, ?, 1)",
-                (rfc, razon, DATABASE_FILE, now_text, now_text),
-            )
-            conn.execute(
-                "INSERT INTO empresa_accesos (usuario_id, empresa_id, concedido_at, concedido_por) "
-                "SELECT id, last_insert_rowid(), ?, 'actualización' FROM idse_users "
-                "WHERE deleted = 0",
-                (now_text,),
-            )
-            users = conn.execute("SELECT count(*) FROM idse_users").fetchone()[0]
-            conn.execute(
-                "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
-                "VALUES (?, ?, 'sin sesión', 'empresa_primera', ?, ?)",
-                (new_uuid(), now_text, rfc or DATABASE_FILE, f"usuarios copiados: {users}"),
-            )
-            conn.execute("COMMIT")
-            log.info("Catálogo de empresas creado: %s es la primera empresa", legacy)
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
-
-    # --- Respaldar / Restaurar: who may work in the empresa travels with it ------------------
-
-    def usuarios_al_respaldo(self, empresa_id: int, backup: Path) -> None:
-        """The backup's ``idse_users`` become the catalog's users who may open the empresa."""
-        conn = sqlite3.connect(backup, isolation_level=None)
-        plain.register_functions(conn)  # the triggers of the rows written here
-        sumas.register(conn)
-        try:
-            conn.execute("ATTACH DATABASE ? AS catalogo", (str(self._store.path),))
-            columns = _columns(conn, "idse_users", "main")
-            conn.execute("BEGIN")
-            conn.execute("DELETE FROM main.idse_users")
-            conn.execute(
-                f"INSERT INTO main.idse_users ({columns}) SELECT {columns} "
-                "FROM catalogo.idse_users WHERE deleted = 0 AND (administrador = 1 "
-                "OR (SELECT count(*) FROM catalogo.empresas) = 1 OR id IN (SELECT usuario_id "
-                "FROM catalogo.empresa_accesos WHERE empresa_id = ?))",
-                (empresa_id,),
-            )
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-
-    def usuarios_del_respaldo(self, empresa_id: int, store_path: Path, actor: str | None) -> None:
-        """Users of a restored store the catalog lacks are added with their password, never as
-        administrators (a file brings no role), and granted this empresa only; users the catalog
-        has keep their rights and grants, whatever the file says of them. Audited."""
-        conn = sqlite3.connect(self._store.path, isolation_level=None)
-        plain.register_functions(conn)  # the triggers of the rows written here
-        sumas.register(conn)
-        try:
-            conn.execute("PRAGMA busy_timeout=10000")
-            conn.execute("ATTACH DATABASE ? AS restaurada", (str(store_path),))
-            names = _columns(conn, "idse_users", "restaurada", without=("id", "administrador"))
-            conn.execute("BEGIN IMMEDIATE")
-            nuevos = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT usuario FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT "
-                    "IN (SELECT usuario FROM main.idse_users)"
-                )
-            ]
-            added = conn.execute(
-                f"INSERT OR IGNORE INTO main.idse_users ({names}, administrador) SELECT {names}, 0"
-                " FROM restaurada.idse_users WHERE deleted = 0 AND usuario NOT IN "
-                "(SELECT usuario FROM main.idse_users)"
-            ).rowcount
-            if added > 0:
-                now = plain.to_text(self._clock())
-                conn.executemany(
-                    "INSERT OR IGNORE INTO empresa_accesos (usuario_id, empresa_id, concedido_at,"
-                    " concedido_por) SELECT id, ?, ?, 'respaldo' FROM main.idse_users WHERE "
-                    "usuario = ?",
-                    [(empresa_id, now, usuario) for usuario in nuevos],
-                )
-                conn.execute(
-                    "INSERT INTO audit_log (uuid, at, actor, action, target, detail) "
-                    "VALUES (?, ?, ?, 'usuarios_restaurados', ?, ?)",
-                    (new_uuid(), now, actor or "sin sesión", str(empresa_id), str(added)),
-                )
-            conn.execute("COMMIT")
-        finally:
-            conn.close()
-
-
-def _columns(
-    conn: sqlite3.Connection, table: str, schema: str, without: tuple[str, ...] = ()
-) -> str:
-    names = [
-        r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")') if r[1] not in without
-    ]
-    return ", ".join(f'"{c}"' for c in names)
 
 
 def _conceder_a_todos(session: Session, empresa_id: int, actor: str) -> None:
@@ -554,15 +323,6 @@ def _conceder_a_todos(session: Session, empresa_id: int, actor: str) -> None:
         select(IdseUser.id).where(IdseUser.deleted.is_(False), IdseUser.id.not_in(granted))
     ):
         session.add(AccesoEmpresa(usuario_id=user_id, empresa_id=empresa_id, concedido_por=actor))
-
-
-def _copiar(conn: sqlite3.Connection, table: str, where: str) -> None:
-    """Rows of ``anterior.table`` into the catalog's, by column name (same schema revision)."""
-    columns = [row[1] for row in conn.execute(f'PRAGMA anterior.table_info("{table}")')]
-    names = ", ".join(f'"{c}"' for c in columns)
-    conn.execute(
-        f'INSERT INTO main."{table}" ({names}) SELECT {names} FROM anterior."{table}" {where}'
-    )
 
 
 def _escribir_datos(path: Path, rfc: str, razon: str) -> None:
@@ -581,7 +341,7 @@ def _escribir_datos(path: Path, rfc: str, razon: str) -> None:
         store.close()
 
 
-def _user(session: Session, usuario: str) -> IdseUser | None:
+def usuario_del_catalogo(session: Session, usuario: str) -> IdseUser | None:
     return session.scalar(
         select(IdseUser).where(
             IdseUser.usuario == normalize_email(usuario), IdseUser.deleted.is_(False)
