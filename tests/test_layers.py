@@ -141,3 +141,27 @@ def test_no_window_waits_in_a_nested_event_loop() -> None:
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {name}")
     assert not (PACKAGE / "gui" / "worker.py").exists()
     assert found == []
+
+
+def test_only_the_services_say_what_an_operation_changed() -> None:
+    """Operations announce their own changes (domain/cambios.py); a window only listens. No module
+    of the GUI announces, nor passes what a call changes, but the notifier that relays the
+    services' announcements to the windows."""
+    found = []
+    for path in _modules("gui"):
+        if path == PACKAGE / "gui" / "kit" / "notificador.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and (
+                node.attr == "anunciar"
+                or (
+                    node.attr == "emit"
+                    and isinstance(node.value, ast.Attribute)
+                    and node.value.attr == "cambiaron"
+                )
+            ):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.attr}")
+            elif isinstance(node, ast.keyword) and node.arg == "cambia":
+                found.append(f"{path.relative_to(PACKAGE)}:{node.value.lineno}: cambia=")
+    assert found == []

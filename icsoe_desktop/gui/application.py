@@ -346,7 +346,6 @@ class Application(QObject):
         """Guide (modo sólo consulta): the progress of bringing "Movimientos con IDSE" up to
         date — from the sync server when one is configured, then from the local store — in
         the background, then ``despues()``. Offline, the local movements are shown."""
-        from icsoe_desktop.gui.kit.notificador import TODO
         from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 
         services = self.services
@@ -374,8 +373,6 @@ class Application(QObject):
             work,
             listo,
             cancelable=False,
-            services=services,
-            cambia=TODO,  # a sync may have brought any kind
             al_fallar=fallo,
             titulo="Movimientos con IDSE",
         )

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.acceso.accounts import AccountsService
@@ -96,6 +97,9 @@ class Services:
         # preload() builds services in the background while the login may switch empresa: one
         # at a time, so none is cached built on the store being closed.
         self._switching = threading.RLock()
+        # What the operations on the open empresa's store changed, whichever store is open
+        # (domain/cambios.py): the GUI's notifier listens here once.
+        self.cambios = Avisador()
 
     # The installation's services, built on first use (their constructors hold references).
 
@@ -156,6 +160,7 @@ class Services:
         # A restore interrupted here is undone, or found done, before the store opens.
         interrumpida = restauracion.revisar(path)
         store = Store(path)  # a damaged file raises: nothing changed yet
+        store.cambios.escuchar(self.cambios.anunciar)
         self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
         self.audit = AuditService(self.store, self.clock)

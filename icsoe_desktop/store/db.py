@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.store import bulk_indexes, pendientes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import StoreError as StoreError
@@ -214,11 +215,13 @@ def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker:
 class Store:
     """One SQLite file; ``session()`` gives a unit of work that commits or rolls back whole.
     ``synced``: an empresa's store, whose changes the sync sends; the catalog is never synced,
-    so nothing in it is marked."""
+    so nothing in it is marked. ``cambios``: the services announce there what their operations
+    changed in this store (domain/cambios.py)."""
 
     def __init__(self, path: Path, synced: bool = True) -> None:
         self.path = path
         self.synced = synced
+        self.cambios = Avisador()
         if not path.exists() and (leftovers := restore_leftovers(path)):
             # A restore was interrupted here: its data is in those files, and an empty store in
             # its place would hide it. Opening the empresa (services.container) finishes or

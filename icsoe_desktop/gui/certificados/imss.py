@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.cambios import CERTIFICADOS, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, REGISTROS, Cambios, anunciar, suscribir
+from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.widgets import EFIRMA_KEY_FILTER, FilePicker, bind_show_password
@@ -238,8 +239,6 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
             "Validando el certificado y la llave privada…",
             lambda: self._services.certificates.assign(assignment, self._actor),
             guardado,
-            services=self._services,
-            cambia={CERTIFICADOS},  # this list and the login's expiry panel
             al_fallar=lambda exc: msgbox.field_error(self, exc, self._fields, TITLE),
             titulo=TITLE,
         )
@@ -255,7 +254,6 @@ class CertificadosImssDialog(PreguntaAlCerrar, QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return
-        anunciar(self._services, {CERTIFICADOS})
         msgbox.information(self, MSG_ELIMINADO, TITLE)
 
     def _on_generar_pfx(self) -> None:

@@ -290,7 +290,6 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         from pathlib import Path
 
         from icsoe_desktop.domain.texts import plural
-        from icsoe_desktop.gui.kit.notificador import REGISTROS
         from icsoe_desktop.gui.kit.operaciones import ejecutar
 
         def imported(count: int) -> None:
@@ -306,8 +305,6 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
             "Importando los registros patronales…",
             lambda: self.services.registros.importar(Path(path), self.actor),
             imported,
-            services=self.services,
-            cambia={REGISTROS},
             titulo=TITLE,
         )
 

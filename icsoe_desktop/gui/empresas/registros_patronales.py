@@ -16,7 +16,6 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar, puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import REGISTROS, anunciar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -213,7 +212,6 @@ class RegistrosPatronalesDialog(PreguntaAlCerrar, QDialog):
         except DomainError as exc:
             msgbox.field_error(self, exc, self._fields, TITLE)
             return False
-        anunciar(self._services, {REGISTROS})  # the grid's and Certificados IMSS' lists
         msgbox.information(self, MSG_GUARDADO.format(registro=row.registro), TITLE)
         self.refresh(select=row.registro)  # the form shows what was stored (normalized)
         self._cargar(row)
@@ -236,7 +234,6 @@ class RegistrosPatronalesDialog(PreguntaAlCerrar, QDialog):
             if self.selected() is None:  # removed meanwhile (another desktop): nothing to keep
                 self._limpiar()
             return
-        anunciar(self._services, {REGISTROS})
         msgbox.information(self, MSG_ELIMINADO.format(registro=registro), TITLE)
         self.refresh()
         self._limpiar()

@@ -65,7 +65,6 @@ def restaurar(
     """Choose a backup, confirm, check and put it in place in the background; once the store
     was replaced, ``restaurado()`` (the caller signs out: the restored store has its own
     users)."""
-    from icsoe_desktop.gui.kit.notificador import TODO
     from icsoe_desktop.gui.kit.operaciones import ejecutar
 
     with en_capitulo(parent.window(), RESTAURAR):
@@ -97,8 +96,6 @@ def restaurar(
         "Revisando y restaurando el respaldo…",
         lambda: services.backup.restore(Path(path), usuario),
         hecho,
-        services=services,
-        cambia=TODO,  # every kind: the store is another one now
         titulo=TITLE_RESTAURAR,
     )
 

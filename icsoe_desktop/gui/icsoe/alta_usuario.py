@@ -18,7 +18,6 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     guia_de_importacion,
 )
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.archivos.mapeos import Importacion
@@ -253,8 +252,6 @@ class IcsoeAltaUsuarioPage(QWidget):
             "Validando y guardando los capturistas del archivo…",
             lambda: service.alta_masiva(self._rfc, Path(path), guia=guia),
             self._cargado,
-            services=self._services,
-            cambia=lambda report: {ICSOE} if report.guardados else (),
             titulo="Alta masiva",
         )
 

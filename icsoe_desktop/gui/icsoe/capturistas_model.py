@@ -81,6 +81,10 @@ class CapturistasModel(QAbstractTableModel):
         self.rows, self._position, self._exhausted = [], {}, False
         self.endResetModel()  # the view asks for the first page itself (canFetchMore)
 
+    def posicion(self, relacion_id: int) -> int | None:
+        """Where a row is among those read so far."""
+        return self._position.get(relacion_id)
+
     def replace(self, row: CapturistaRow) -> None:
         """A row changed by an action: redraw it in place (no reload of 10,000 rows)."""
         position = self._position.get(row.id)

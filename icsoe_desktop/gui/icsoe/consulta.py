@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.cambios import ICSOE, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.icsoe.capturistas_model import (
     ACTIONS,
@@ -30,7 +31,7 @@ from icsoe_desktop.gui.icsoe.capturistas_model import (
 )
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.notificador import ICSOE, Cambios, suscribir
+from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.services.capturistas.administracion import (
     MSG_ACTIVAR_PREGUNTA,
     MSG_BAJA,
@@ -200,8 +201,23 @@ class IcsoeConsultaPage(QWidget):
             header.resizeSection(column, base[column] + extra)
 
     def reload(self) -> None:
+        """Read the list again (an action here, an import, a sync), keeping the clerk on the row
+        and column it was."""
+        current = self.tabla.currentIndex()
+        rows = self.model.rows
+        keep = rows[current.row()].id if 0 <= current.row() < len(rows) else None
+        shown = len(rows)
         self.model.reload()
         self.model.fetchMore()  # the first page now; the view asks for the rest on scrolling
+        while (
+            keep is not None
+            and self.model.posicion(keep) is None
+            and len(self.model.rows) < shown
+            and self.model.canFetchMore()
+        ):
+            self.model.fetchMore()
+        if keep is not None and (position := self.model.posicion(keep)) is not None:
+            self.tabla.setCurrentIndex(self.model.index(position, current.column()))
         count = self._services.capturistas.total(self._rfc)
         self.total.setText(f"Usuarios capturistas registrados: {count}")
         self.medir()

@@ -12,7 +12,6 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import ICSOE, anunciar
 from icsoe_desktop.gui.kit.widgets import bind_code_field, new_password_fields
 from icsoe_desktop.services.acceso import code_guesses
 from icsoe_desktop.services.capturistas.acceso import MSG_CONTRASENA_ACTUALIZADA
@@ -81,6 +80,5 @@ class IcsoeCrearContrasenaDialog(QDialog):
                 self.contrasena.clear()
                 self.confirmacion.clear()
         # The contratista's Consulta, open meanwhile, shows the capturista active at once.
-        anunciar(self._services, {ICSOE})
         msgbox.information(self, MSG_CONTRASENA_ACTUALIZADA, TITLE)
         self.accept()

@@ -23,7 +23,6 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import ICSOE, anunciar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import RowsModel
@@ -187,7 +186,6 @@ class CopiarContratoDialog(QDialog):
             )
             msgbox.warning(self, exc.message + hechos, TITLE)
             if copiados:
-                anunciar(self._services, {ICSOE})  # the ones copied before the refusal
                 self.accept()
 
         ejecutar(
@@ -195,8 +193,6 @@ class CopiarContratoDialog(QDialog):
             "Copiando los contratos…",
             copiar,
             copiado,
-            services=self._services,
-            cambia={ICSOE},
             al_fallar=fallo,
             titulo=TITLE,
         )

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import bind_show_password, efirma_pickers
 
@@ -81,8 +80,6 @@ class FirmarInformativaDialog(QDialog):
             "Firmando la informativa…",
             lambda: firma.firmar(self._uuid, self._rfc, cer, key, password),
             self._firmada,
-            services=self._services,
-            cambia={ICSOE},
             al_fallar=lambda exc: msgbox.field_error(
                 self, exc, self._fields, TITLE, self.contrasena
             ),

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTableView, QWidget
 
+from icsoe_desktop.domain.cambios import ICSOE, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
@@ -21,7 +22,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.notificador import ICSOE, Cambios, suscribir
+from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
 

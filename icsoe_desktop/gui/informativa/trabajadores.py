@@ -31,7 +31,6 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.services.archivos.mapeos import Importacion
 
@@ -265,8 +264,6 @@ class TrabajadoresPanel(QObject):
             lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso, guia),
             lambda resultado: self._importado(path, resultado),
             cancelable=False,
-            services=self._services,
-            cambia=lambda resultado: () if resultado.problemas else {ICSOE},
             titulo=TITLE,
         )
 

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.cambios import CERTIFICADOS, ICSOE, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import CERTIFICADOS, ICSOE, REGISTROS, Cambios, suscribir
+from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import Index
 from icsoe_desktop.services.informativa.captura import texto_dias

@@ -42,7 +42,6 @@ from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.notificador import ICSOE
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
@@ -420,8 +419,6 @@ class InformativaWindow(QMainWindow):
             "Revisando la informativa…",
             lambda: firma.revisar(uuid, actor),
             revisada,
-            services=self._services,
-            cambia={ICSOE},  # its estado: lista para firma or not
             titulo=TITLE,
         )
 

@@ -1,9 +1,11 @@
-"""What changed, announced once to every open window.
+"""What changed, heard by every open window.
 
-An operation that writes data (an import, a lote, a correction, a sync that brought rows, a
-certificate saved) announces the kinds of data it changed, ``anunciar({MOVIMIENTOS, LOTES})``;
-each window subscribes to the kinds it shows (``suscribir``) and reads them again itself. The
-operation does not know which windows are open, and a window never polls.
+The services announce what each operation changed (domain/cambios.py: ``@anuncia(ICSOE)`` or
+``store.cambios.anunciar(...)``, once its unit of work committed); the open empresa's store
+passes them to ``Services.cambios``, which this module's notifier hears and re-emits as a Qt
+signal, on the GUI thread (queued there when the operation ran in the pool). Each window
+subscribes to the kinds it shows (``suscribir``) and reads them again itself: no window
+declares what another must refresh, and a window never polls.
 
 There is one notifier per ``Services`` (per open installation): windows built on other services
 (another test, a closed installation) never hear of this one's changes. A window that is hidden
@@ -19,33 +21,23 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 
+from icsoe_desktop.domain.cambios import Cambios
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
     from icsoe_desktop.services.container import Services
 
-# The kinds of data a window may show. Names, not tables: a kind may span several tables.
-MOVIMIENTOS = "movimientos"
-LOTES = "lotes"
-REGISTROS = "registros_patronales"
-CERTIFICADOS = "certificados_imss"
-CONFLICTOS = "conflictos"
-ICSOE = "icsoe"  # contratistas, capturistas, informativas
-# What a sync that brought rows, a conflict settled or a restore may have changed.
-TODO = frozenset({MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE})
-
-Cambios = frozenset[str]
-
 
 class Notificador(QObject):
-    """``cambiaron(kinds)``: emitted on the GUI thread after an operation changed data."""
+    """``cambiaron(kinds)``: what the services announced. Emitted in the thread of the
+    operation; the subscriptions live on the GUI thread, so Qt runs them there (at once when
+    the operation ran on it, queued otherwise: before the operation's own result arrives)."""
 
     cambiaron = Signal(object)
 
-    def anunciar(self, cambios: Iterable[str]) -> None:
-        kinds = frozenset(cambios)
-        if kinds:
-            self.cambiaron.emit(kinds)
+    def anunciar(self, cambios: Cambios) -> None:
+        self.cambiaron.emit(cambios)
 
 
 _por_services: weakref.WeakKeyDictionary[Services, Notificador] = weakref.WeakKeyDictionary()
@@ -56,11 +48,8 @@ def notificador(services: Services) -> Notificador:
     found = _por_services.get(services)
     if found is None:
         found = _por_services[services] = Notificador()
+        services.cambios.escuchar(found.anunciar)
     return found
-
-
-def anunciar(services: Services, cambios: Iterable[str]) -> None:
-    notificador(services).anunciar(cambios)
 
 
 class _Suscripcion(QObject):

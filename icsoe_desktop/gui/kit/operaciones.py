@@ -14,7 +14,7 @@ import logging
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
@@ -25,7 +25,6 @@ if TYPE_CHECKING:  # the dialogs are imported when used: not on the start-up pat
     from PySide6.QtWidgets import QProgressDialog, QWidget
 
     from icsoe_desktop.domain.errors import DomainError
-    from icsoe_desktop.services.container import Services
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -231,14 +230,11 @@ class Operacion(Generic[T]):
         parent: QWidget | None,
         dialogo: QProgressDialog,
         titulo: str,
-        services: Services | None,
-        cambia: Iterable[str] | Callable[[T], Iterable[str]],
         al_terminar: Callable[[T], None] | None,
         al_fallar: Callable[[DomainError], None] | None,
         al_cancelar: Callable[[], None] | None = None,
     ) -> None:
         self.parent, self.dialogo, self.titulo = parent, dialogo, titulo
-        self._services, self._cambia = services, cambia
         self._al_terminar, self._al_fallar = al_terminar, al_fallar
         self._al_cancelar = al_cancelar
         self.terminada = False
@@ -264,11 +260,6 @@ class Operacion(Generic[T]):
         al_terminar = self._al_terminar
         self._soltar()
         abierta = self._cerrar()
-        if self._services is not None:  # the data changed, whether its window is open or not
-            from icsoe_desktop.gui.kit.notificador import anunciar
-
-            cambios = self._cambia(value) if callable(self._cambia) else self._cambia
-            anunciar(self._services, cambios)  # the windows behind show it before any message
         if abierta and al_terminar is not None:
             al_terminar(value)
 
@@ -312,21 +303,19 @@ def ejecutar(
     trabajo: Callable[[], T],
     al_terminar: Callable[[T], None] | None = None,
     *,
-    services: Services | None = None,
-    cambia: Iterable[str] | Callable[[T], Iterable[str]] = (),
     al_fallar: Callable[[DomainError], None] | None = None,
     titulo: str = "Espera un momento",
 ) -> Operacion[T]:
     """Run ``trabajo`` behind a busy dialog (shown after 300 ms: short work shows none).
 
-    On success the kinds in ``cambia`` (or ``cambia(result)``) are announced on ``services``'
-    notifier, then ``al_terminar(result)`` runs. A ``DomainError`` goes to ``al_fallar`` (by
+    On success ``al_terminar(result)`` runs (what the work changed, its service announced:
+    gui/kit/notificador.py). A ``DomainError`` goes to ``al_fallar`` (by
     default a warning with its Spanish message, titled ``titulo``); any other error to the
     app's error hook."""
     dialog = _dialogo(parent, texto, titulo, "")
     dialog.setMinimumDuration(300)
     dialog.setValue(0)  # starts the 300 ms wait: the one the constructor started is Qt's 4 s
-    operacion = Operacion(parent, dialog, titulo, services, cambia, al_terminar, al_fallar)
+    operacion = Operacion(parent, dialog, titulo, al_terminar, al_fallar)
     en_segundo_plano(trabajo, operacion._exito, operacion._fallo)
     return operacion
 
@@ -338,8 +327,6 @@ def ejecutar_con_barra(
     al_terminar: Callable[[T], None] | None = None,
     *,
     cancelable: bool = True,
-    services: Services | None = None,
-    cambia: Iterable[str] | Callable[[T], Iterable[str]] = (),
     al_fallar: Callable[[DomainError], None] | None = None,
     al_cancelar: Callable[[], None] | None = None,
     titulo: str = "Espera un momento",
@@ -356,9 +343,7 @@ def ejecutar_con_barra(
     stop = threading.Event()
     dialog.canceled.connect(stop.set)
     dialog.show()
-    operacion = Operacion(
-        parent, dialog, titulo, services, cambia, al_terminar, al_fallar, al_cancelar
-    )
+    operacion = Operacion(parent, dialog, titulo, al_terminar, al_fallar, al_cancelar)
     _lanzar(
         lambda progreso: trabajo(progreso, stop.is_set),
         operacion._exito,

@@ -24,7 +24,6 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import LOTES, MOVIMIENTOS, anunciar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -132,7 +131,6 @@ class CorregirMovimientoDialog(PreguntaAlCerrar, QDialog):
             msgbox.field_error(self, exc, self._fields, TITLE)
             return False
         # Pendiente again, out of its lote's rejected: the grid and Lotes read it at once.
-        anunciar(self._services, {MOVIMIENTOS, LOTES})
         msgbox.information(self, MSG_CORREGIDO.format(nss=mov.nss), TITLE)
         self.accept()
         return True

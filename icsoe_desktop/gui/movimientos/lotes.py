@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
 from icsoe_desktop.domain.roles import Accion
@@ -34,14 +35,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.notificador import (
-    LOTES,
-    MOVIMIENTOS,
-    REGISTROS,
-    Cambios,
-    anunciar,
-    suscribir,
-)
+from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
@@ -283,7 +277,6 @@ class LotesPanel(QWidget):
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return None
-        anunciar(self._services, {MOVIMIENTOS, LOTES})  # enviados now: every window reads it
         self.refresh_lotes(lote.id)
         if msgbox.question(
             self,
@@ -343,7 +336,6 @@ class LotesPanel(QWidget):
                 )
             )
             return
-        anunciar(self._services, {MOVIMIENTOS, LOTES})
         self.refresh_lotes(lote.id)
         msgbox.information(
             self,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.cambios import MOVIMIENTOS, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.domain.roles import Accion
@@ -39,13 +40,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.notificador import (
-    LOTES,
-    MOVIMIENTOS,
-    REGISTROS,
-    Cambios,
-    suscribir,
-)
+from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
@@ -460,7 +455,5 @@ class MovimientosIdse(QWidget):
             lambda progress, _cancelled: importer.import_file(path, actor, progress, guia),
             imported,
             cancelable=False,
-            services=self._services,
-            cambia=lambda report: {MOVIMIENTOS, LOTES} if report.aplicado else (),
             titulo=TITLE,
         )

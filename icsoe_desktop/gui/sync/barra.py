@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar
 
-from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, anunciar, notificador
+from icsoe_desktop.gui.kit.notificador import notificador
 from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
 if TYPE_CHECKING:
@@ -53,12 +53,6 @@ class SyncRunner(QObject):
 
             if not isinstance(outcome, DomainError):
                 log.error("Error inesperado al sincronizar", exc_info=outcome)
-        else:
-            # Rows received may be of any synced table; new conflicts only add to the list.
-            anunciar(
-                self._services,
-                TODO if outcome.recibidos else {CONFLICTOS} if outcome.conflictos else (),
-            )
         self.finished.emit(outcome)
 
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from icsoe_desktop.domain.cambios import CONFLICTOS, Cambios
 from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import CAMPOS, pesos_text
@@ -21,7 +22,7 @@ from icsoe_desktop.domain.movimientos import MONEY as MONEY_KIND
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.notificador import CONFLICTOS, TODO, Cambios, anunciar, suscribir
+from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 if TYPE_CHECKING:
@@ -161,7 +162,6 @@ class ConflictosDialog(QDialog):
                 msgbox.warning(self, f"{conflict.titulo} {conflict.renglon}: {exc.message}", TITLE)
                 break
         # The version kept may be any synced row's: every window reads its data again.
-        anunciar(self._services, TODO)
         self.refresh()
         if not self.model.rows:
             msgbox.information(self, "No quedan conflictos por revisar.", TITLE)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import passwords
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.services.acceso import code_guesses, login_throttle, one_time_codes, sign_in
@@ -106,6 +107,7 @@ class AccesoCapturistaService(NotifyingService):
         # Wrong codes are counted in the installation's catalog (the container passes it).
         self._codigos = codigos or CodeGuesses(store, audit, clock)
 
+    @anuncia(ICSOE)
     def crear_contrasena(
         self,
         code: str,

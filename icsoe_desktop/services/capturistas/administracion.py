@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.contacto import CurpInfo, check_curp
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.acceso import one_time_codes
@@ -73,6 +74,7 @@ class CapturistasService(NotifyingService):
                 person.password_hash is not None,
             )
 
+    @anuncia(ICSOE)
     def alta(self, contratista_rfc: str, form: CapturistaForm) -> CapturistaRow:
         checked = check_form(form)
         with self._store.session() as session:
@@ -239,6 +241,7 @@ class CapturistasService(NotifyingService):
 
     # --- editar, enviar email, baja, activar ----------------------------------------------------
 
+    @anuncia(ICSOE)
     def actualizar(
         self, contratista_rfc: str, relacion_id: int, form: CapturistaForm
     ) -> CapturistaRow:
@@ -268,6 +271,7 @@ class CapturistasService(NotifyingService):
             )
             return row_of(rel, person, contratista.nombre)
 
+    @anuncia(ICSOE)
     def enviar_email(self, contratista_rfc: str, relacion_id: int) -> CapturistaRow:
         with self._store.session() as session:
             contratista, rel, person = self._relation(session, contratista_rfc, relacion_id)
@@ -281,6 +285,7 @@ class CapturistasService(NotifyingService):
             self._audit.record(session, contratista.rfc, "icsoe_capturista_reenvio", person.curp)
             return row_of(rel, person, contratista.nombre)
 
+    @anuncia(ICSOE)
     def baja(self, contratista_rfc: str, relacion_id: int) -> CapturistaRow:
         with self._store.session() as session:
             contratista, rel, person = self._relation(session, contratista_rfc, relacion_id)
@@ -295,6 +300,7 @@ class CapturistasService(NotifyingService):
             self._audit.record(session, contratista.rfc, "icsoe_capturista_baja", person.curp)
             return row_of(rel, person, contratista.nombre)
 
+    @anuncia(ICSOE)
     def reactivar(self, contratista_rfc: str, relacion_id: int) -> CapturistaRow:
         with self._store.session() as session:
             contratista, rel, person = self._relation(session, contratista_rfc, relacion_id)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from icsoe_desktop.domain.cambios import ICSOE
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos import lectura
@@ -191,7 +192,9 @@ class CapturistasExcelService:
                 path.name,
                 str(len(checked)),
             )
-            return AltaMasiva(len(checked), ())
+            resultado = AltaMasiva(len(checked), ())
+        self._store.cambios.anunciar({ICSOE})
+        return resultado
 
 
 def _epoch_ms(moment: datetime) -> int:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sealing
+from icsoe_desktop.domain.cambios import CERTIFICADOS
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import normalize_registro
@@ -304,6 +305,7 @@ class CertificatesService:
         except BaseException:
             self._secrets.delete(KEYRING_SCOPE, ref)  # no orphan secret
             raise
+        self._store.cambios.anunciar({CERTIFICADOS})  # its list and the login's expiry panel
         return next(r for r in self.rows() if r.registro == registro_id)
 
     def _load(self, assignment: Assignment) -> Credential:
@@ -413,6 +415,7 @@ class CertificatesService:
             )
         if ref:
             self._secrets.delete(KEYRING_SCOPE, ref)
+        self._store.cambios.anunciar({CERTIFICADOS})
 
     def credential(self, registro: str) -> tuple[Credential, str, str]:
         """The stored credential, ready to sign: (credential, usuario, contraseña)."""

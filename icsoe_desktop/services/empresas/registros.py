@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from icsoe_desktop.domain.cambios import REGISTROS
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal, check_rfc, normalize_registro
 from icsoe_desktop.domain.roles import Accion
@@ -97,6 +98,7 @@ class RegistrosService:
                 self._audit.record(
                     session, actor, "registro_patronal_cambio", row.registro, row.rfc
                 )
+        self._store.cambios.anunciar({REGISTROS})
         return row
 
     def importar(self, path: Path, actor: str | None) -> int:
@@ -170,3 +172,4 @@ class RegistrosService:
                 )
             existing.deleted = True  # kept for sync: other desktops learn of the removal
             self._audit.record(session, actor, "registro_patronal_baja", registro)
+        self._store.cambios.anunciar({REGISTROS})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from icsoe_desktop.domain.cambios import TODO, anuncia
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService, Cabeza
@@ -89,6 +90,7 @@ class BackupEmpresa(BackupService):
     def _cabeza_registrada(self) -> Cabeza | None:
         return self._empresas.cabeza_bitacora(self._empresa_id)
 
+    @anuncia(*TODO)  # every kind: the store holds another file now
     def restore(self, source: Path, actor: str | None) -> Path:
         self._permisos.exigir(actor, Accion.RESTAURAR, Path(source).name)
         aside = super().restore(source, actor)

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.cambios import ICSOE
 from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss
@@ -98,7 +99,9 @@ class TrabajadoresContratoService(InformativaBase):
             session.add(fila)
             session.flush()
             self._audit.record(session, actor, "icsoe_trabajador_agregado", contrato, nss)
-            return TrabajadorFila(fila.id, nss, curp, centavos, fila.nombre)
+            agregado = TrabajadorFila(fila.id, nss, curp, centavos, fila.nombre)
+        self._store.cambios.anunciar({ICSOE})
+        return agregado
 
     def quitar(self, contrato: str, actor: str | None, ids: Iterable[int]) -> int:
         ids = list(ids)
@@ -116,7 +119,8 @@ class TrabajadoresContratoService(InformativaBase):
             self._audit.record(
                 session, actor, "icsoe_trabajadores_quitados", contrato, str(len(filas))
             )
-            return len(filas)
+        self._store.cambios.anunciar({ICSOE})
+        return len(filas)
 
     def agregar_varios(
         self,
@@ -160,7 +164,8 @@ class TrabajadoresContratoService(InformativaBase):
                 if progreso:
                     progreso(min(inicio + lote, total), total)
             self._audit.record(session, actor, accion, contrato, str(total))
-            return ResultadoImportacion(total, [])
+        self._store.cambios.anunciar({ICSOE})
+        return ResultadoImportacion(total, [])
 
     def importar(
         self,

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import InformativaSettings
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.contacto import check_codigo_postal, check_telefono, required_text
 from icsoe_desktop.domain.emails import check_email
@@ -201,6 +202,7 @@ class InformativasService(InformativaBase):
 
     # --- a new informativa ---------------------------------------------------------------------
 
+    @anuncia(ICSOE)
     def crear(
         self,
         rfc: str,
@@ -254,6 +256,7 @@ class InformativasService(InformativaBase):
             )
             return row.uuid
 
+    @anuncia(ICSOE)
     def sin_informacion(self, rfc: str, actor: str | None, periodo: Periodo) -> str:
         """A period without any contract started: filed as such in one step (lista para
         firma, nothing to capture)."""
@@ -303,6 +306,7 @@ class InformativasService(InformativaBase):
         """Today in Central Mexico, the time the ICSOE's deadlines run on."""
         return hora_del_centro(self._clock()).date()
 
+    @anuncia(ICSOE)
     def eliminar(self, uuid: str, actor: str | None) -> None:
         """Discard an informativa not yet signed, with its contracts and workers."""
         with self._store.session() as session:
@@ -339,6 +343,7 @@ class InformativasService(InformativaBase):
             )
             return [ContratanteFila(r.uuid, parte_de(r), r.extranjero_sin_ep) for r in rows]
 
+    @anuncia(ICSOE)
     def guardar_contratante(
         self,
         rfc: str,
@@ -419,6 +424,7 @@ class InformativasService(InformativaBase):
                 contrato.fecha_final,
             )
 
+    @anuncia(ICSOE)
     def guardar_contrato(
         self, informativa: str, actor: str | None, datos: ContratoDatos, uuid: str | None = None
     ) -> str:
@@ -459,6 +465,7 @@ class InformativasService(InformativaBase):
             )
             return contrato.uuid
 
+    @anuncia(ICSOE)
     def eliminar_contrato(self, uuid: str, actor: str | None) -> None:
         with self._store.session() as session:
             contrato, _ = self._contrato(session, uuid, actor, editable=True)
@@ -478,6 +485,7 @@ class InformativasService(InformativaBase):
             )
             return _resumenes(session, ContratoRow.informativa_id.in_(ids))
 
+    @anuncia(ICSOE)
     def copiar_contrato(
         self, origen: str, destino: str, actor: str | None, con_trabajadores: bool = True
     ) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.firmada import congelar
@@ -64,6 +65,7 @@ class FirmaInformativaService(InformativaBase):
 
     # --- Revisar -------------------------------------------------------------------------------
 
+    @anuncia(ICSOE)
     def revisar(self, informativa: str, actor: str | None) -> list[Problema]:
         """Every inconsistency, then the warnings (``Problema.aviso``: listed, they block
         nothing): a contratante's RFC whose check digit does not match, a worker's SBC that
@@ -93,6 +95,7 @@ class FirmaInformativaService(InformativaBase):
 
     # --- Firmar --------------------------------------------------------------------------------
 
+    @anuncia(ICSOE)
     def firmar(
         self,
         informativa: str,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, DateTime, select
 
+from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import (
@@ -403,6 +404,7 @@ class MovimientosImporter:
             report.rechazadas.sort(key=lambda r: r.linea)
             report.existentes = 0
             return report
+        self._store.cambios.anunciar({MOVIMIENTOS, LOTES})  # new pendientes for Lotes too
         if progress:
             progress(size, size)
         return report

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, anuncia
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
@@ -136,6 +137,7 @@ class LotesService:
             ).all()
             return [Pendiente(r.id, r.nss, _nombre(r), r.tipo, r.fecha) for r in rows]
 
+    @anuncia(MOVIMIENTOS, LOTES)  # its movements are enviados now
     def generar(
         self, registro_patronal: str, ids: list[int], directory: Path, actor: str
     ) -> LoteResumen:
@@ -323,6 +325,7 @@ class LotesService:
                 f"Lote {numero}",
                 f"{report.aprobados} aprobados, {report.rechazados} rechazados",
             )
+        self._store.cambios.anunciar({MOVIMIENTOS, LOTES})
         return report
 
 

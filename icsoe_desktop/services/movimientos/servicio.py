@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
+from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, anuncia
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.movimientos import (
@@ -438,6 +439,7 @@ class MovimientosService:
                 raise ValidationError("movimiento_inexistente", "El movimiento ya no existe.")
             return to_domain(row)
 
+    @anuncia(MOVIMIENTOS, LOTES)  # pendiente again, out of its lote's rejected
     def corregir(self, movimiento_id: int, corregido: Movimiento, actor: str) -> Movimiento:
         """Correct a rejected movement: it becomes pendiente again, ready for a new lote (its
         rejection stays recorded in the lote it was sent in)."""

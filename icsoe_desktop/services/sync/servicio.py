@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import SyncSettings
 from icsoe_desktop.domain import sync_tree, sync_wire
+from icsoe_desktop.domain.cambios import CONFLICTOS, TODO, anuncia
 from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.roles import Accion
@@ -491,9 +492,14 @@ class SyncService:
         # write lock meanwhile (a million rows' take longer than the busy timeout).
         done = {} if verified is None else {"verified_at": verified}
         self._set_state(last_result="ok", last_sync_at=now.isoformat(), **done)
-        return SyncResult(
+        resultado = SyncResult(
             sent, received, conflicts + more_conflicts, now, self.newer_version_elsewhere()
         )
+        # Rows received may be of any synced table; new conflicts only add to their list.
+        self._store.cambios.anunciar(
+            TODO if resultado.recibidos else {CONFLICTOS} if resultado.conflictos else ()
+        )
+        return resultado
 
     def newer_version_elsewhere(self) -> bool:
         """Whether the server said another desktop of the company has a newer schema (a newer
@@ -1043,6 +1049,7 @@ class SyncService:
             otra,
         )
 
+    @anuncia(TODO)  # the version kept may be any synced row's
     def resolve(self, conflict_id: int, keep: str, actor: str | None) -> None:
         """``keep`` "actual" keeps the row as it is; "otra" writes the losing version over it as
         a new local change (sent at the next sync, over every desktop's copy)."""
