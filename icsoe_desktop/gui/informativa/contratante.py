@@ -3,7 +3,7 @@ contact, as the informativa asks for both parties. Reused across contracts and p
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -120,7 +120,9 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         self.colonia.setObjectName("coloniaCombo")
         self.colonia.setEditable(True)
         self.colonia.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.colonia.lineEdit().setMaxLength(150)
+        colonia = self.colonia.lineEdit()
+        assert colonia is not None  # an editable combo box has its line
+        colonia.setMaxLength(150)
         self.municipio = _edit("municipioEdit", 150)
         self.entidad = QComboBox()
         self.entidad.setObjectName("entidadCombo")
@@ -162,7 +164,7 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout.addWidget(contacto)
-        _align_columns(domicilio.layout(), contacto.layout())
+        _align_columns(cast(QGridLayout, domicilio.layout()), cast(QGridLayout, contacto.layout()))
 
         obligatorios = QLabel(MSG_OBLIGATORIOS)
         obligatorios.setObjectName("obligatoriosLabel")
@@ -286,11 +288,11 @@ def _align_columns(*grids: QGridLayout) -> None:
     for column in (0, 2):
         width = max(
             (
-                item.widget().sizeHint().width()
+                label.sizeHint().width()
                 for grid in grids
                 for row in range(grid.rowCount())
                 if (item := grid.itemAtPosition(row, column)) is not None
-                and isinstance(item.widget(), QLabel)
+                and isinstance(label := item.widget(), QLabel)
             ),
             default=0,
         )

@@ -90,7 +90,9 @@ class CapturistasExcelService:
             contratista = find_contratista(session, contratista_rfc)
             return f"Capturistas_{contratista.id}_{_epoch_ms(self._clock())}.xlsx"
 
-    def exportar_tabla(self, contratista_rfc: str, path, progress: Progress | None = None) -> int:
+    def exportar_tabla(
+        self, contratista_rfc: str, path: Path, progress: Progress | None = None
+    ) -> int:
         """Write every capturista of the contratista to an .xlsx or a CSV, as ``path``'s name
         says; return how many. Dates in local time; names are written as text, never as
         formulas. No secret (hash, code) is exported."""
@@ -105,7 +107,7 @@ class CapturistasExcelService:
             for h in EXPORT_HEADERS
         ]
 
-        def rows():
+        def rows() -> Iterator[tuple[object, ...]]:
             after = 0
             while page := self._capturistas.pagina(contratista_rfc, after, 1000):
                 for row in page:
@@ -141,7 +143,7 @@ class CapturistasExcelService:
     def alta_masiva(
         self,
         contratista_rfc: str,
-        path,
+        path: Path,
         progress: Progress | None = None,
         guia: lectura.Guia | None = None,
     ) -> AltaMasiva:
@@ -272,4 +274,4 @@ def _bulk_rows(
                     "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
                 )
             # An optional column the file lacks (no Segundo apellido) reads as empty.
-            yield number, tuple(cells.get(key) or "" for key in _BULK_KEYS)
+            yield number, tuple(str(cells.get(key) or "") for key in _BULK_KEYS)

@@ -129,6 +129,7 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
     problems: list[Problema] = []
     for renglon, cells in leida.filas():
         count = cells[CELDAS]
+        assert isinstance(count, int)  # the intake counts a row's cells
         if not fewest <= count <= most:
             expected = f"{most}" if fewest == most else f"de {fewest} a {most}"
             problems.append(
