@@ -88,6 +88,30 @@ def test_the_same_sealed_data_draw_the_same_bytes(fiel) -> None:
     assert dibujar(otra, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") != primera
 
 
+def test_the_annex_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
+    """Printable ASCII (the annex's rows) skips reportlab's per-character split; the PDF is the
+    same bytes as with reportlab's own split, names with accents and other scripts included."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from icsoe_desktop.services.informativa import constancia_pdf
+
+    base = informativa()
+    contratista = dataclasses.replace(CONTRATISTA, nombre="Łódź Nguyễn Ñandú | S.A. de C.V.")
+    muchos = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i) for i in range(300)
+    )
+    inf = dataclasses.replace(
+        base,
+        contratista=contratista,
+        contratos=(dataclasses.replace(base.contratos[0], trabajadores=muchos),),
+    )
+    cadena = cadena_original(inf, FIRMA)
+    sellada = leer_sellada(cadena)
+    atajo = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
+    monkeypatch.setattr(constancia_pdf._Fuente, "splitString", TTFont.splitString)
+    assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo
+
+
 def test_names_are_drawn_as_written_and_every_worker_is_in_the_annex(
     fiel, confianza, tmp_path
 ) -> None:

@@ -27,6 +27,7 @@ changes it. The workers' names are left out too: the portal shows them from the 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -52,11 +53,17 @@ _CAMPOS_PARTE = 12
 _CAMPOS_CONTRATO = 1 + _CAMPOS_PARTE + 7
 _CAMPOS_TRABAJADOR = 3
 _CONTROLES = frozenset({"Cc", "Cf", "Cs"})  # controls, invisible formatting, lone surrogates
+# SBCs as sbc_texto writes them, one per line: pesos, a point and two digits of centavos.
+_SBCS = re.compile(r"(?:-?[0-9]+\.[0-9]{2}\n)*-?[0-9]+\.[0-9]{2}")
 
 
 def campo(valor: str | None) -> str:
     """One value as the cadena holds it: NFC, no controls, whitespace collapsed, no ``|``."""
-    texto = unicodedata.normalize("NFC", valor or "")
+    if valor is None:
+        return ""
+    if valor.isascii() and valor.isprintable():  # NSS, CURP, most names: already NFC, no control
+        return " ".join(valor.split()).replace(SEPARADOR, SUSTITUTO)
+    texto = unicodedata.normalize("NFC", valor)
     texto = "".join(" " if unicodedata.category(c) in _CONTROLES else c for c in texto)
     return " ".join(texto.split()).replace(SEPARADOR, SUSTITUTO)
 
@@ -150,13 +157,18 @@ class _Lector:
         texto = self.texto()
         return date.fromisoformat(texto) if texto else None  # ValueError: caught by the caller
 
-    def sbc(self) -> int:
-        texto = self.texto()
-        pesos, punto, centavos = texto.removeprefix("-").partition(".")
-        if not (punto and (pesos + centavos).isascii() and len(centavos) == 2):
+    def trabajadores(self, cuantos: int) -> tuple[Trabajador, ...]:
+        """``cuantos`` workers (NSS, CURP, SBC each), read as one slice: a contract may list
+        tens of thousands."""
+        fin = self._i + 3 * cuantos
+        if fin > len(self._campos):
             raise _invalida()
-        valor = int(pesos) * 100 + int(centavos)  # ValueError: caught by the caller
-        return -valor if texto.startswith("-") else valor
+        campos, self._i = self._campos[self._i : fin], fin
+        sbcs = campos[2::3]
+        if sbcs and not _SBCS.fullmatch("\n".join(sbcs)):
+            raise _invalida()
+        centavos = map(int, "\n".join(sbcs).replace(".", "").split("\n")) if sbcs else ()
+        return tuple(map(Trabajador, campos[0::3], campos[1::3], centavos))
 
     def parte(self) -> Parte:
         rfc, nombre, *dom, correo, fijo, movil = (self.texto() for _ in range(_CAMPOS_PARTE))
@@ -225,9 +237,7 @@ def _leer_contrato(lector: _Lector) -> Contrato:
     objeto, folio, descripcion = lector.texto(), lector.texto(), lector.texto()
     inicial, final = lector.fecha(), lector.fecha()
     listados, declarados = lector.numero(), lector.numero()
-    trabajadores = tuple(
-        Trabajador(lector.texto(), lector.texto(), lector.sbc()) for _ in range(listados)
-    )
+    trabajadores = lector.trabajadores(listados)
     return Contrato(
         uuid, contratante, objeto, folio, descripcion, inicial, final, trabajadores, declarados
     )

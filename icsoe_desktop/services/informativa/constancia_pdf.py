@@ -50,6 +50,28 @@ _fuentes_listas = False
 _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set for one canvas
 
 
+class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
+    """DejaVu with reportlab's own text splitting, short-cut for printable ASCII (the annex's
+    NSS, CURP and SBC: hundreds of thousands of lines): reportlab maps those characters to
+    themselves in the first subset (``asciiReadable``), so their codes are their bytes. The
+    result is the one reportlab's character loop gives (tests compare the PDFs)."""
+
+    def splitString(
+        self, text: str, doc: object, encoding: str = "utf-8"
+    ) -> list[tuple[int, bytes]]:
+        state = self.state.get(doc)
+        if state is not None and text and text.isascii():
+            propios = getattr(state, "_ascii_propios", None)
+            if propios is None:
+                propios = state._ascii_propios = frozenset(
+                    chr(n) for n in range(32, 127) if state.assignments.get(n) == n
+                )
+            if propios.issuperset(text):
+                return [(0, text.encode("ascii"))]
+        resultado: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
+        return resultado
+
+
 def _fuentes() -> None:
     global _fuentes_listas
     if _fuentes_listas:
@@ -58,7 +80,7 @@ def _fuentes() -> None:
 
     carpeta = asset_dir("resources") / "fuentes"
     for nombre in (_SANS, _NEGRITA, _MONO):
-        pdfmetrics.registerFont(TTFont(nombre, str(carpeta / f"{nombre}.ttf")))
+        pdfmetrics.registerFont(_Fuente(nombre, str(carpeta / f"{nombre}.ttf")))
     _fuentes_listas = True
 
 
