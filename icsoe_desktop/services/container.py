@@ -342,6 +342,7 @@ class Services:
             contratistas=self.contratistas,
             emisores=self.certificates.emisores,
             capacitacion=self._capacitacion_activa,
+            sello_tiempo=lambda: self.settings.current.sello_tiempo.url,
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:

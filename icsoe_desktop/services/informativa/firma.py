@@ -6,6 +6,7 @@ Once signed, everything here reads the frozen informativa."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +43,14 @@ if TYPE_CHECKING:
     )
 
 Progreso = Callable[[int, int], None]
+log = logging.getLogger(__name__)
+
+MSG_SELLO_FALLIDO = (
+    "La informativa no se firmó: el servidor de sellos de tiempo ({url}) no respondió con un "
+    "sello válido. Revisa la conexión a internet e intenta de nuevo; si se repite, el "
+    "administrador puede revisar o quitar el servidor en Configuración › Emisores confiables "
+    "(el detalle quedó en el registro de la aplicación)."
+)
 
 
 class FirmaInformativaService(InformativaBase):
@@ -55,12 +64,15 @@ class FirmaInformativaService(InformativaBase):
         contratistas: ContratistasService,
         emisores: EmisoresService,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
+        sello_tiempo: Callable[[], str] = lambda: "",
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._contratistas = contratistas
         self._emisores = emisores
         # Whether what is done now is training (services/capacitacion.capacitacion_activa).
         self._capacitacion = capacitacion
+        # The installation's time-stamp server, as it is at each signing ("" none).
+        self._sello_tiempo = sello_tiempo
 
     # --- Revisar -------------------------------------------------------------------------------
 
@@ -108,6 +120,7 @@ class FirmaInformativaService(InformativaBase):
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import escribir_constancia
+        from icsoe_desktop.services.pades.firmar import SelloDeTiempoFallido
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
@@ -134,10 +147,18 @@ class FirmaInformativaService(InformativaBase):
         info = credencial.info
         # The issuers up to the trusted root go inside the signature: any reader builds the path.
         emisores = [e.der for e in self._emisores.trust_store().chain(info.certificado_der)]
-        acuse = escribir_constancia(
-            antes, cadena, sello, info.certificado_der, emisores, firmada,
-            credencial.private_key, capacitacion,
-        )  # fmt: skip
+        servidor = self._sello_tiempo()
+        try:
+            acuse = escribir_constancia(
+                antes, cadena, sello, info.certificado_der, emisores, firmada,
+                credencial.private_key, capacitacion, servidor,
+            )  # fmt: skip
+        except SelloDeTiempoFallido as exc:
+            # Nothing was kept: the informativa stays as it was, to be signed again.
+            log.warning("Sin sello de tiempo, la informativa no se firmó: %s", exc)
+            raise ValidationError(
+                "sello_tiempo_fallido", MSG_SELLO_FALLIDO.format(url=servidor)
+            ) from None
         contenido = cadena_original(antes)
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, rfc)
