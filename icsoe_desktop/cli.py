@@ -189,9 +189,11 @@ def _service_command(args: argparse.Namespace) -> int:
             empresa_rfc=args.empresa,
             # correo sends every empresa's queue (services/correo/colas.py); the códigos
             # postales, the emisores confiables and the modo de capacitación are the
-            # installation's; capacitacion prepares its own empresa
+            # installation's; capacitacion prepares its own empresa; informativa verificar
+            # finds the informativa in whichever empresa holds it
             exigir=args.command
-            not in ("usuarios", "empresas", "correo", "sepomex", "emisores", "capacitacion"),
+            not in ("usuarios", "empresas", "correo", "sepomex", "emisores", "capacitacion")
+            and not (args.command == "informativa" and args.inf_command == "verificar"),
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)

@@ -102,13 +102,13 @@ PRACTICA = (
 )
 OTRO_CERTIFICADO = "La constancia no fue firmada con este certificado."
 NO_ES_ESTA = (
-    "No es la constancia de esta informativa: la informativa {identificador} guardada en esta "
-    "empresa se firmó con otro sello."
+    "No es la constancia de esta informativa: la informativa {identificador} guardada en "
+    "{donde} se firmó con otro sello."
 )
-NO_FIRMADA = (
-    "La informativa {identificador} de esta empresa no está firmada: la constancia no es suya."
-)
-CAMBIO = "La informativa guardada cambió después de firmarse: ya no es la firmada."
+NO_FIRMADA = "La informativa {identificador} de {donde} no está firmada: la constancia no es suya."
+CAMBIO = "La informativa guardada en {donde} cambió después de firmarse: ya no es la firmada."
+# Where the stored informativa is: the open empresa, or another of the installation.
+ESTA_EMPRESA, OTRA_EMPRESA = "esta empresa", "la empresa {empresa}"
 SELLO_AJENO = (
     "El sello de tiempo no corresponde a esta firma: se tomó de otro documento o de otra firma."
 )
@@ -168,6 +168,11 @@ class Guardada:
     cadena: str | None
     sello: str | None
     contenido: str | None  # cadena_original (content alone) of what the store keeps as signed
+    empresa: str | None = None  # another empresa of the installation holds it (its label)
+
+    @property
+    def donde(self) -> str:
+        return ESTA_EMPRESA if self.empresa is None else OTRA_EMPRESA.format(empresa=self.empresa)
 
 
 @dataclass(frozen=True)
@@ -446,12 +451,13 @@ def verificar_constancia(
             if propio != leida.certificado_der:
                 motivos.append(OTRO_CERTIFICADO)
     if guardada is not None and (guardado := guardada(leida)) is not None:
+        donde = guardado.donde
         if guardado.cadena is None:
-            motivos.append(NO_FIRMADA.format(identificador=leida.identificador))
+            motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
-            motivos.append(NO_ES_ESTA.format(identificador=leida.identificador))
+            motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
         elif guardado.contenido != cadena_original(inf):
-            motivos.append(CAMBIO)
+            motivos.append(CAMBIO.format(donde=donde))
     return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores, sello_tiempo)
 
 
