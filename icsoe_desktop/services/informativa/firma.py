@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -281,7 +281,7 @@ _COLUMNAS = (
 )
 
 
-def _filas_de(path: Path, uuid: str) -> list[tuple]:
+def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
     """``_COLUMNAS`` of the informativas ``uuid`` in another empresa's store, read with plain
     sqlite3 (as the deadline board does): that empresa is not opened as the app's."""
     from icsoe_desktop.store import plain
@@ -298,7 +298,9 @@ def _filas_de(path: Path, uuid: str) -> list[tuple]:
     return [(*f[:4], plain.from_text(f[4]), *f[5:]) for f in filas]
 
 
-def _comparar(leida: ConstanciaLeida, filas: list[tuple], empresa: str | None) -> Guardada | None:
+def _comparar(
+    leida: ConstanciaLeida, filas: list[tuple[Any, ...]], empresa: str | None
+) -> Guardada | None:
     """The stored informativa of the constancia's identifier (RFC, periodo, tipo, folio) among
     ``filas`` (those of its folio in one store), as signed; None: the store has not its folio."""
     from icsoe_desktop.domain.informativa.cadena import cadena_original

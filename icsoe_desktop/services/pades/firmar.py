@@ -120,7 +120,11 @@ def firmar_pdf(
         reason=razon,
         location="México",
     )
-    tsa = _ServidorDeSellos(sello_tiempo, timeout=espera_s) if sello_tiempo else None
+    tsa = (
+        _ServidorDeSellos(sello_tiempo, timeout=espera_s)  # type: ignore[no-untyped-call]  # pyHanko
+        if sello_tiempo
+        else None
+    )
     firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena), timestamper=tsa)
     firmado = asyncio.run(_firmar(firmante, escritor, momento))
     if tsa is not None:

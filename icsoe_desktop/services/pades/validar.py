@@ -131,7 +131,7 @@ def _sello_tiempo(signer_info: object) -> SelloLeido | None:
     from pyhanko.sign.general import extract_certificate_info
     from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 
-    for datos in extract_tst_data_iter(signer_info, signed=False):  # type: ignore[arg-type]
+    for datos in extract_tst_data_iter(signer_info, signed=False):
         certificados = extract_certificate_info(datos)
         propio = certificados.signer_cert
         nombre = propio.subject.native
