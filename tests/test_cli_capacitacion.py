@@ -122,9 +122,11 @@ def _en_cada_pagina(pdf: Path, texto: str) -> None:
 
     if shutil.which("pdftotext") is None:
         return  # the signature and verificar still prove it is practice
-    paginas = subprocess.run(
-        ["pdftotext", "-layout", pdf, "-"], capture_output=True, check=True
-    ).stdout.decode("utf-8").split("\f")
+    paginas = (
+        subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, check=True)
+        .stdout.decode("utf-8")
+        .split("\f")
+    )
     paginas = [p for p in paginas if p.strip()]
     assert paginas and all(texto in p for p in paginas)
 

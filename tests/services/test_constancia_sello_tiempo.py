@@ -221,3 +221,61 @@ def test_a_time_stamp_not_over_the_signature_or_before_it_is_refused(services, p
         falsa.firmar(paginas, propia, cadena, datos, sellador=tsa.sellador)
     )
     assert not {c.SELLO_AJENO, c.SELLO_ROTO}.intersection(bien.motivo)
+
+
+# Signs a B-T constancia and verifies it with what the bundle leaves out unimportable (aiohttp
+# among them: the time-stamp goes by pyHanko's ``requests`` client).
+FIRMAR_BT_SIN = """
+import importlib.abc, json, sys
+excluded, url = json.loads(sys.argv[1]), sys.argv[2]
+
+class LeftOut(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if any(name == e or name.startswith(e + ".") for e in excluded):
+            raise ModuleNotFoundError(f"{name} is not in the bundle", name=name)
+        return None
+
+sys.meta_path.insert(0, LeftOut())
+from datetime import datetime, timedelta, timezone
+from icsoe_desktop.domain.credentials import load_sat_pair
+from icsoe_desktop.domain.informativa.cadena import cadena_original
+from icsoe_desktop.domain.informativa.sello import sellar
+from icsoe_desktop.domain.trust import TrustStore, read_emisor
+from icsoe_desktop.services.informativa.constancia import escribir_constancia, verificar_constancia
+from tests import credentials_factory as cf
+from tests.informativa_acuse_datos import informativa
+
+fiel = cf.fiel_moral()
+llave = load_sat_pair(fiel.cer, fiel.key(), cf.PASSWORD).private_key
+firma = datetime.now(timezone(timedelta(hours=-6))).replace(microsecond=0)
+cadena = cadena_original(informativa(), firma)
+raiz = cf.sat_ca().certificate_der
+pdf = escribir_constancia(
+    informativa(), cadena, sellar(cadena, llave), fiel.cer, [raiz], firma, llave, False, url
+)
+resultado = verificar_constancia(pdf, TrustStore([read_emisor(raiz, incluido=False, archivo="")]))
+print(json.dumps({"ok": resultado.ok, "tsa": resultado.sello_tiempo.tsa}))
+"""
+
+
+def test_a_b_t_constancia_is_signed_without_what_the_bundle_leaves_out():
+    import json
+    import os
+    import sys
+
+    from tests.test_bundle_contents import ROOT, _bundle_contents
+
+    excluded = _bundle_contents().PDF_EXCLUDED
+    assert "aiohttp" in excluded
+    with servidor_tsa(momento=None) as tsa:
+        hecho = subprocess.run(
+            [sys.executable, "-c", FIRMAR_BT_SIN, json.dumps(excluded), tsa.url],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            cwd=ROOT,
+            timeout=300,
+            check=True,
+        )
+        assert tsa.pedidos >= 1
+    assert json.loads(hecho.stdout.splitlines()[-1]) == {"ok": True, "tsa": NOMBRE_TSA}
