@@ -70,7 +70,6 @@ class SelloTiempoSettings:
     alone (B-B). The installation's, set by an administrator."""
 
     url: str = ""
-    timeout_s: float = 20.0
 
     @property
     def configured(self) -> bool:

@@ -279,3 +279,25 @@ def test_a_b_t_constancia_is_signed_without_what_the_bundle_leaves_out():
         )
         assert tsa.pedidos >= 1
     assert json.loads(hecho.stdout.splitlines()[-1]) == {"ok": True, "tsa": NOMBRE_TSA}
+
+
+def test_the_time_stamp_server_is_the_installations_whichever_empresa_sets_it(services, data_dir):
+    from icsoe_desktop.config import load_settings
+    from icsoe_desktop.paths import SETTINGS_FILE
+
+    segunda = services.empresas.crear("BOD020202BB3", "Bodegas Dos SA de CV", CLI_ACTOR)
+    services.abrir_empresa(segunda.id)
+    url = "https://sellos.ejemplo.com/tsa"
+    assert services.settings_empresa.save_sello_tiempo(url, CLI_ACTOR)
+    assert not services.settings_empresa.save_sello_tiempo(f" {url} ", CLI_ACTOR)  # the same
+    assert load_settings(data_dir).sello_tiempo.url == url
+    carpeta = services.empresas.carpeta(services.empresa)
+    assert carpeta != data_dir and "sello_tiempo" not in (
+        (carpeta / SETTINGS_FILE).read_text(encoding="utf-8")
+        if (carpeta / SETTINGS_FILE).exists()
+        else ""
+    )
+    assert services.settings_empresa.current.sello_tiempo.url == url
+    # A hand-edited wrong value is no server (the signature is then B-B, never a guess).
+    (data_dir / SETTINGS_FILE).write_text("[sello_tiempo]\nurl = 5\n", encoding="utf-8")
+    assert not load_settings(data_dir).sello_tiempo.configured
