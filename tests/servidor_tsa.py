@@ -6,6 +6,7 @@ a broken server would."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,7 +100,8 @@ def hacer_tsa() -> Tsa:
 
 class Servidor:
     """``url``; ``falla``: None answers well, "http" answers 500, "basura" answers bytes that
-    are no time-stamp with the right content type; ``pedidos``: requests answered."""
+    are no time-stamp with the right content type, "ajeno" a well-made token over other data;
+    ``pedidos``: requests answered."""
 
     def __init__(self, tsa: Tsa, momento: datetime | None) -> None:
         self.tsa = tsa
@@ -123,6 +125,9 @@ class Servidor:
                     respuesta = b"esto no es un sello de tiempo"
                 else:
                     pedido = tsp.TimeStampReq.load(cuerpo)
+                    if servidor.falla == "ajeno":  # a token, but over something else
+                        imprint = pedido["message_imprint"]
+                        imprint["hashed_message"] = hashlib.sha256(b"otra cosa").digest()
                     respuesta = asyncio.run(
                         servidor.sellador.async_request_tsa_response(pedido)
                     ).dump()

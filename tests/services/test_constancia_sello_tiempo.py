@@ -159,7 +159,7 @@ def test_pdfsig_and_pyhanko_see_the_time_stamp(services, por_firmar, tsa, tmp_pa
     assert sello.signing_cert.subject.native["common_name"] == NOMBRE_TSA
 
 
-@pytest.mark.parametrize("falla", ["caido", "http", "basura"])
+@pytest.mark.parametrize("falla", ["caido", "http", "basura", "ajeno"])
 def test_a_failing_tsa_refuses_the_signing_and_leaves_the_informativa_unsigned(
     services, por_firmar, tsa, falla, caplog
 ):
@@ -174,6 +174,8 @@ def test_a_failing_tsa_refuses_the_signing_and_leaves_the_informativa_unsigned(
         _firmar(services, por_firmar)
     assert error.value.message == MSG_SELLO_FALLIDO.format(url=url)
     assert "Sin sello de tiempo, la informativa no se firmó" in caplog.text
+    if falla == "ajeno":  # granted, but checked after signing: not over this signature
+        assert "el sello recibido no corresponde a la firma" in caplog.text
     # No half state: not signed, no constancia, and it signs once the TSA answers.
     assert services.informativas.tablero(rfc, CLI_ACTOR)[0].estado != FIRMADA
     with pytest.raises(ValidationError, match="aún no está firmada"):
