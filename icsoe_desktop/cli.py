@@ -121,6 +121,20 @@ def _add_emisores_parser(commands: argparse._SubParsersAction) -> None:
         help="modo de capacitación: acepta las e.firmas de prueba del SAT (emisor «AC UAT»)",
     )
     capacitacion.add_argument("estado", choices=("activar", "desactivar", "estado"))
+    sello = actions.add_parser(
+        "sello-tiempo",
+        help="servidor de sellos de tiempo (TSA, RFC 3161) de las constancias de firma: sin "
+        "argumentos muestra el actual",
+        description="Con un servidor de sellos de tiempo, cada constancia de firma lleva la hora "
+        "sellada por ese servidor (PAdES B-T); si no responde, la informativa no se firma.",
+    )
+    sello_accion = sello.add_mutually_exclusive_group()
+    sello_accion.add_argument(
+        "url", nargs="?", metavar="URL", help="su dirección, p. ej. http://sellos.ejemplo.com/tsa"
+    )
+    sello_accion.add_argument(
+        "--quitar", action="store_true", help="las constancias se firman sin sello de tiempo"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -175,9 +189,11 @@ def _service_command(args: argparse.Namespace) -> int:
             empresa_rfc=args.empresa,
             # correo sends every empresa's queue (services/correo/colas.py); the códigos
             # postales, the emisores confiables and the modo de capacitación are the
-            # installation's; capacitacion prepares its own empresa
+            # installation's; capacitacion prepares its own empresa; informativa verificar
+            # finds the informativa in whichever empresa holds it
             exigir=args.command
-            not in ("usuarios", "empresas", "correo", "sepomex", "emisores", "capacitacion"),
+            not in ("usuarios", "empresas", "correo", "sepomex", "emisores", "capacitacion")
+            and not (args.command == "informativa" and args.inf_command == "verificar"),
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -389,6 +405,16 @@ def _emisores(args: argparse.Namespace, services) -> int:
             print(
                 f"Modo de capacitación: {'activo' if activo else 'desactivado'}. Autoridades de "
                 f"prueba en: {emisores.capacitacion_dirs[-1]}"
+            )
+        elif args.emisores_command == "sello-tiempo":
+            if args.url is not None or args.quitar:
+                services.settings.save_sello_tiempo("" if args.quitar else args.url, CLI_ACTOR)
+            url = services.settings.current.sello_tiempo.url
+            print(
+                f"Servidor de sellos de tiempo: {url}."
+                if url
+                else "Sin servidor de sellos de tiempo: las constancias se firman sin sello "
+                "de tiempo."
             )
         else:
             for emisor in emisores.listar():

@@ -314,7 +314,6 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
     from icsoe_desktop.domain.errors import ValidationError
-    from icsoe_desktop.services.informativa.constancia import CAMBIOS_POSTERIORES
 
     def leer(path: str, que: str) -> bytes:
         try:
@@ -328,11 +327,9 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     cer = leer(args.cer, "el certificado") if args.cer else None
     resultado = services.informativa_firma.verificar(pdf, cer)
     if resultado.ok:
-        print(resultado.resumen())
-        if resultado.cambios_posteriores:
-            print(CAMBIOS_POSTERIORES)
-            return 1
-        return 0
+        for linea in resultado.lineas():
+            print(linea)
+        return 1 if resultado.cambios_posteriores else 0
     for motivo in resultado.motivo:
         print(motivo)
     return 2

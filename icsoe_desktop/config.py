@@ -1,4 +1,5 @@
-"""Settings: the data dir, the SMTP server and the optional sync server, from a TOML file in the data dir plus env vars.
+"""Settings: the data dir, the SMTP server, the optional sync and time-stamp servers, from a
+TOML file in the data dir plus env vars.
 
 Secrets never live here: the SMTP password goes to the OS keyring (services.secrets).
 """
@@ -63,12 +64,26 @@ class CapacitacionSettings:
 
 
 @dataclass(frozen=True)
+class SelloTiempoSettings:
+    """The time-stamp server (TSA, RFC 3161) that seals the time of every constancia de firma
+    signed on this installation (PAdES B-T); none: the signature carries the signer's clock
+    alone (B-B). The installation's, set by an administrator."""
+
+    url: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
     informativa: InformativaSettings = field(default_factory=InformativaSettings)
     capacitacion: CapacitacionSettings = field(default_factory=CapacitacionSettings)
+    sello_tiempo: SelloTiempoSettings = field(default_factory=SelloTiempoSettings)
 
     @property
     def database_path(self) -> Path:
@@ -145,6 +160,7 @@ def load_settings(data_dir: Path) -> Settings:
         sync=_load_sync(raw.get("sync")),
         informativa=_load_informativa(raw.get("informativa")),
         capacitacion=_load_capacitacion(raw.get("capacitacion")),
+        sello_tiempo=_load_sello_tiempo(raw.get("sello_tiempo")),
     )
 
 
@@ -152,6 +168,13 @@ def _load_capacitacion(section: object) -> CapacitacionSettings:
     section = section if isinstance(section, dict) else {}
     # Only a true boolean turns it on: a hand-edited "sí" or 1 leaves the production trust.
     return CapacitacionSettings(activo=section.get("activo") is True)
+
+
+def _load_sello_tiempo(section: object) -> SelloTiempoSettings:
+    section = section if isinstance(section, dict) else {}
+    url = section.get("url", "")
+    # A hand-edited wrong type: none, and the signature says so (B-B) rather than guess.
+    return SelloTiempoSettings(url=url.strip() if isinstance(url, str) else "")
 
 
 def _load_informativa(section: object) -> InformativaSettings:
@@ -183,6 +206,8 @@ def save_settings(settings: Settings) -> None:
     data = {"smtp": smtp, "sync": sync, "informativa": asdict(settings.informativa)}
     if settings.capacitacion.activo:  # written only while on: an empresa's file never has it
         data["capacitacion"] = asdict(settings.capacitacion)
+    if settings.sello_tiempo.configured:  # likewise: the installation's file alone
+        data["sello_tiempo"] = {"url": settings.sello_tiempo.url}
     text = tomli_w.dumps(data)
     from icsoe_desktop.files import write_bytes_atomic
 

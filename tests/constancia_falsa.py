@@ -72,10 +72,14 @@ def pagina_redibujada(texto: str) -> bytes:
 
 
 def firmar(
-    pdf: bytes, generado: cf.Generated, cadena_certs: list[bytes], adjunto: dict | None
+    pdf: bytes,
+    generado: cf.Generated,
+    cadena_certs: list[bytes],
+    adjunto: dict | None,
+    sellador: object | None = None,
 ) -> bytes:
     """``pdf`` signed (PAdES) by ``generado`` with pyHanko's SimpleSigner, ``adjunto`` (the
-    JSON) embedded in the same revision."""
+    JSON) embedded in the same revision; ``sellador``: a pyHanko TimeStamper (B-T)."""
     escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
     if adjunto is not None:
         contenido = json.dumps(adjunto, sort_keys=True, indent=1).encode("ascii")
@@ -102,7 +106,7 @@ def firmar(
     )
     meta = signers.PdfSignatureMetadata(field_name="Firma", subfilter=fields.SigSeedSubFilter.PADES)
     salida = io.BytesIO()
-    signers.PdfSigner(meta, firmante).sign_pdf(escritor, output=salida)
+    signers.PdfSigner(meta, firmante, timestamper=sellador).sign_pdf(escritor, output=salida)
     return salida.getvalue()
 
 

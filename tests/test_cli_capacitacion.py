@@ -23,6 +23,7 @@ from icsoe_desktop.services.capacitacion import (
 from icsoe_desktop.services.certificados.emisores import CAPACITACION_DIR
 from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.informativa.constancia import PRACTICA
 from tests.test_cli_cert import CONSOLE, run_cli
 
 PASSWORD_LABEL = "Contraseña de la e.firma de práctica:"
@@ -82,6 +83,9 @@ def test_a_training_room_walks_from_preparar_to_a_signed_practice_informativa(tm
         acuse = services.informativa_firma.firmar(fila.uuid, RFC_PRACTICA, cer, key, password)
         assert acuse.startswith(b"%PDF")
         assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
+        constancia = tmp_path / "constancia_practica.pdf"
+        constancia.write_bytes(acuse)
+        _en_cada_pagina(constancia, MARCA)
 
         exportados = tmp_path / "exportados"
         exportados.mkdir()
@@ -100,8 +104,31 @@ def test_a_training_room_walks_from_preparar_to_a_signed_practice_informativa(tm
     finally:
         services.close()
 
+    # Verified in training, it says it is practice; outside training it is refused.
+    dentro = run_cli("informativa", "verificar", constancia, data_dir=datos)
+    assert dentro.returncode == 0
+    assert dentro.stdout.decode(CONSOLE).startswith(f"{MARCA}. La constancia de firma es válida")
     modo(datos, "desactivar")
     assert practice_efirma_refused(datos, cer, key, password).code == "efirma_emisor"
+    fuera = run_cli("informativa", "verificar", constancia, data_dir=datos)
+    assert fuera.returncode == 2
+    assert PRACTICA in fuera.stdout.decode(CONSOLE).splitlines()
+
+
+def _en_cada_pagina(pdf: Path, texto: str) -> None:
+    """Every page of ``pdf`` shows ``texto`` (pdftotext, when poppler-utils is there)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        return  # the signature and verificar still prove it is practice
+    paginas = (
+        subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, check=True)
+        .stdout.decode("utf-8")
+        .split("\f")
+    )
+    paginas = [p for p in paginas if p.strip()]
+    assert paginas and all(texto in p for p in paginas)
 
 
 def test_preparar_twice_writes_a_new_efirma_and_keeps_the_practice_empresa(tmp_path):

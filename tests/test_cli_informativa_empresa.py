@@ -103,3 +103,69 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     not_pdf = cli(data_dir, "informativa", "verificar", cer)
     assert (not_pdf.returncode, not_pdf.stdout.strip()) == (2, "El archivo no es un PDF.")
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
+    services, data_dir, tmp_path, clock
+):
+    """Two empresas: verificar needs no --empresa, and compares the constancia with the
+    informativa of its identifier in the empresa that holds it, not in the one opened last."""
+    from datetime import timedelta
+
+    from icsoe_desktop.services.informativa import constancia as c
+    from tests import constancia_falsa as falsa
+    from tests import credentials_factory as cf
+
+    services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", CLI_ACTOR)
+    services.nombrar_empresa()
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    uuid = services.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(services, rfc, CLI_ACTOR, uuid, trabajadores=2)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    constancia = services.informativa_firma.firmar(
+        uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD
+    )
+    genuina = tmp_path / "genuina.pdf"
+    genuina.write_bytes(constancia)
+    # Another e.firma of the same trusted SAT sealing this informativa's identifier.
+    otra = cf.fiel_fisica()
+    cadena = falsa.datos(constancia)["cadena"]
+    ajena = tmp_path / "ajena.pdf"
+    ajena.write_bytes(
+        falsa.firmar(
+            falsa.paginas(constancia),
+            otra,
+            [cf.sat_ca().certificate_der],
+            falsa.json_de(cadena, falsa.sello(cadena, otra.private_key), otra.cer),
+        )
+    )
+    segunda = services.empresas.crear("BOD020202BB3", "Bodegas Dos SA de CV", CLI_ACTOR)
+    clock.now += timedelta(minutes=1)
+    services.abrir_empresa(segunda.id)  # the one a command without --empresa would open
+    services.close()
+
+    listar = cli(data_dir, "informativa", "listar")
+    assert listar.returncode == 2  # a command on one empresa's data still names it
+
+    ok = cli(data_dir, "informativa", "verificar", genuina)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert ok.stdout.startswith(f"La constancia de firma es válida: {rfc}")
+    mala = cli(data_dir, "informativa", "verificar", ajena)
+    assert mala.returncode == 2, mala.stderr
+    assert (
+        c.NO_ES_ESTA.format(
+            identificador=f"{rfc} 2026-2 Normal {uuid}",
+            donde="la empresa Abarrotes Uno SA de CV (ABA010101AA1)",
+        )
+        in mala.stdout.splitlines()
+    )
+    # Named, the empresa that does not hold it says nothing about it; the one that does, does.
+    en_segunda = cli(data_dir, "--empresa", "BOD020202BB3", "informativa", "verificar", ajena)
+    assert en_segunda.stdout.splitlines() == mala.stdout.splitlines()
+    en_primera = cli(data_dir, "--empresa", "ABA010101AA1", "informativa", "verificar", ajena)
+    assert (
+        c.NO_ES_ESTA.format(identificador=f"{rfc} 2026-2 Normal {uuid}", donde=c.ESTA_EMPRESA)
+        in en_primera.stdout.splitlines()
+    )

@@ -38,6 +38,7 @@ class Accion(StrEnum):
     CONCEDER_EMPRESAS = "conceder o retirar empresas"
     PERMITIR_SOLO_CONSULTA = "cambiar el modo sólo consulta"
     MODO_CAPACITACION = "activar o desactivar el modo de capacitación"
+    SELLO_DE_TIEMPO = "configurar el servidor de sellos de tiempo"
     PREPARAR_CAPACITACION = "preparar la práctica de capacitación"
     REGISTROS_PATRONALES = "dar de alta, modificar o eliminar registros patronales"
     CERTIFICADOS = "asignar o eliminar certificados IMSS"
@@ -71,6 +72,8 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The SAT's test authorities trusted on this installation: an e.firma de pruebas is then
     # accepted everywhere, so only who administers the installation decides it.
     Accion.MODO_CAPACITACION: _ADMIN,
+    # Every constancia signed here asks that server for its time: the installation's choice.
+    Accion.SELLO_DE_TIEMPO: _ADMIN,
     # A practice authority in this desktop's trust and a practice empresa in the catalog.
     Accion.PREPARAR_CAPACITACION: _ADMIN,
     Accion.REGISTROS_PATRONALES: _IDSE,

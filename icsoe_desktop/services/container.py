@@ -373,7 +373,17 @@ class Services:
             contratistas=self.contratistas,
             emisores=self.certificates.emisores,
             capacitacion=self._capacitacion_activa,
+            sello_tiempo=lambda: self.settings.current.sello_tiempo.url,
+            otras_empresas=self._otras_empresas,
         )
+
+    def _otras_empresas(self) -> list[tuple[str, Path]]:
+        """(label, store file) of every empresa of the installation but the open one."""
+        return [
+            (empresa.etiqueta, self.empresas.ruta(empresa))
+            for empresa in self.empresas.listar()
+            if empresa.id != self.empresa.id
+        ]
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
         from icsoe_desktop.services.capacitacion import capacitacion_activa

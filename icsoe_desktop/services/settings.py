@@ -8,6 +8,7 @@ from pathlib import Path
 from icsoe_desktop.config import (
     SMTP_SECURITY,
     CapacitacionSettings,
+    SelloTiempoSettings,
     Settings,
     SmtpSettings,
     SyncSettings,
@@ -45,6 +46,36 @@ def validate_smtp(smtp: SmtpSettings) -> SmtpSettings:
             "remitente_invalido", "El remitente debe ser un correo electrónico válido.", "remitente"
         )
     return replace(smtp, host=host, usuario=smtp.usuario.strip(), remitente=smtp.remitente.strip())
+
+
+def validate_sello_tiempo(url: str) -> str:
+    """The time-stamp server's address as typed: empty (none), or http(s)://host[:port]/path."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    if not url:
+        return ""
+    if any(c.isspace() for c in url):
+        raise ValidationError(
+            "sello_tiempo_invalido", "La dirección del servidor no debe tener espacios.", "url"
+        )
+    try:
+        partes = urlsplit(url)
+        valida = (
+            partes.scheme.lower() in ("http", "https")
+            and bool(partes.hostname)
+            and partes.port != 0
+        )
+    except ValueError:  # a port that is no number
+        valida = False
+    if not valida:
+        raise ValidationError(
+            "sello_tiempo_invalido",
+            "Escribe la dirección completa del servidor de sellos de tiempo, por ejemplo "
+            "http://sellos.ejemplo.com/tsa.",
+            "url",
+        )
+    return url
 
 
 class SettingsService:
@@ -113,6 +144,20 @@ class SettingsService:
                 "modo_capacitacion_activado" if activo else "modo_capacitacion_desactivado",
                 "emisores de prueba del SAT",
             )
+        return True
+
+    def save_sello_tiempo(self, url: str, actor: str | None) -> bool:
+        """Set (or, with "", remove) the installation's time-stamp server (an administrator or
+        the command line); audited when it changes. Returns whether it changed."""
+        self._permisos.exigir(actor, Accion.SELLO_DE_TIEMPO, url.strip() or "ninguno")
+        url = validate_sello_tiempo(url)
+        if self.current.sello_tiempo.url == url:
+            return False
+        new = replace(self._to_save(), sello_tiempo=SelloTiempoSettings(url=url))
+        save_settings(new)
+        self.current = new
+        with self._store.session() as session:
+            self._audit.record(session, actor, "configuracion_sello_tiempo", url or "ninguno")
         return True
 
     def save_sync(self, sync: SyncSettings, actor: str | None) -> None:

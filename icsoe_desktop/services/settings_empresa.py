@@ -42,6 +42,7 @@ class SettingsEmpresa(SettingsService):
             smtp=own.smtp if own.smtp.configured else shared.smtp,
             sync=own.sync if own.sync.configured else shared.sync,
             capacitacion=shared.capacitacion,  # the installation's trust, never an empresa's
+            sello_tiempo=shared.sello_tiempo,  # the installation's too
         )
 
     @current.setter
@@ -53,6 +54,9 @@ class SettingsEmpresa(SettingsService):
 
     def save_capacitacion(self, activo: bool, actor: str | None) -> bool:
         return self._shared.save_capacitacion(activo, actor)  # the installation's setting
+
+    def save_sello_tiempo(self, url: str, actor: str | None) -> bool:
+        return self._shared.save_sello_tiempo(url, actor)  # the installation's setting
 
     @property
     def smtp_propio(self) -> SmtpSettings:

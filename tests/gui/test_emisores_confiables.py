@@ -189,3 +189,52 @@ def test_authorities_of_one_name_are_told_apart_by_file_serial_and_validity(qtbo
     ]
     assert len({fila[serie] for fila in mismo}) == 6
     assert all(fila[serie].isdigit() for fila in mismo)
+
+
+def test_the_administrator_sets_and_removes_the_time_stamp_server(
+    qtbot, services, modals, data_dir, tmp_path
+):
+    from icsoe_desktop.config import load_settings
+    from icsoe_desktop.gui.certificados import emisores_confiables as ventana
+    from tests.gui.helpers import type_text
+
+    dialog = make_dialog(qtbot, services)
+    assert dialog.sello_tiempo.text() == "" and dialog.guardar_sello.isEnabled()
+    type_text(qtbot, dialog.sello_tiempo, "sellos.ejemplo.com/tsa")
+    click(qtbot, dialog.guardar_sello)
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert modals.texts[0] == (
+        "Escribe la dirección completa del servidor de sellos de tiempo, por ejemplo "
+        "http://sellos.ejemplo.com/tsa."
+    )
+    assert not services.settings.current.sello_tiempo.configured
+
+    dialog.sello_tiempo.clear()
+    type_text(qtbot, dialog.sello_tiempo, "  https://sellos.ejemplo.com:8443/tsa ")
+    click(qtbot, dialog.guardar_sello)
+    qtbot.waitUntil(lambda: len(modals.messages) == 2)
+    url = "https://sellos.ejemplo.com:8443/tsa"
+    assert modals.texts[1] == ventana.MSG_SELLO_TIEMPO.format(url=url)
+    dialog.grab().save(str(tmp_path / "emisores_sello_tiempo.png"))
+    # The installation's file keeps it; the empresa's services read it from there.
+    assert load_settings(data_dir).sello_tiempo.url == url
+    assert services.settings_empresa.current.sello_tiempo.url == url
+    entry = next(
+        e for e in services.audit_instalacion.recent() if e.action == "configuracion_sello_tiempo"
+    )
+    assert (entry.actor, entry.target) == ("sistemas@nominas.com", url)
+
+    dialog.sello_tiempo.clear()
+    click(qtbot, dialog.guardar_sello)
+    qtbot.waitUntil(lambda: len(modals.messages) == 3)
+    assert modals.texts[2] == ventana.MSG_SIN_SELLO_TIEMPO
+    assert load_settings(data_dir).sello_tiempo.url == ""
+
+    # Anyone else sees it, greyed out, and the service refuses them (audited).
+    services.accounts.register(
+        Registration("Ana", "Ruiz", "", "ana@nominas.com", PASSWORD, PASSWORD, True)
+    )
+    otra = EmisoresConfiablesDialog(services, "ana@nominas.com")
+    qtbot.addWidget(otra)
+    assert not otra.sello_tiempo.isEnabled() and not otra.guardar_sello.isEnabled()
+    assert "Sólo un administrador" in otra.guardar_sello.toolTip()

@@ -267,6 +267,32 @@ def test_firmar_from_the_contratistas_window(qtbot, services, quien, modals, tmp
     assert not again.trabajadores.nss.isEnabled() and again.acuse.isVisible()
 
 
+def test_firmar_refused_while_the_time_stamp_server_fails(qtbot, services, quien, modals, tmp_path):
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.informativa.firma import MSG_SELLO_FALLIDO
+    from tests.servidor_tsa import servidor_tsa
+
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=2)
+    cer, key = cf.fiel_moral().write(tmp_path / "firma")
+    with servidor_tsa() as tsa:
+        services.settings.save_sello_tiempo(tsa.url, CLI_ACTOR)
+        tsa.falla = "basura"
+        dialog = FirmarInformativaDialog(services, rfc, uuid, "resumen")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.set_certificado(str(cer))
+        dialog.set_llave(str(key))
+        type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+        click(qtbot, dialog.firmar)
+        qtbot.waitUntil(lambda: bool(modals.texts), timeout=30_000)
+        wait_operations(qtbot)
+    assert modals.texts == [MSG_SELLO_FALLIDO.format(url=tsa.url)]
+    assert dialog.isVisible() and dialog.acuse is None  # nothing signed: it can be tried again
+    assert services.informativas.fila(uuid, rfc).estado != "firmada"
+
+
 def test_exportar_writes_the_portals_files(qtbot, services, quien, modals, tmp_path):
     rfc, ana = quien
     uuid = services.informativas.crear(rfc, ana, PERIODO)

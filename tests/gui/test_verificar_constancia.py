@@ -86,3 +86,27 @@ def test_a_changed_constancia_is_refused_with_its_reasons(
     assert visto["resultado"].startswith("La constancia de firma no es válida:\n")
     motivo = visto["resultado"].split("\n", 1)[1]
     assert motivo in (c.FIRMA_ROTA, c.ILEGIBLE, c.NO_ES_CONSTANCIA, c.DANADO)
+
+
+def test_the_time_stamp_of_a_b_t_constancia_is_shown_with_its_time_and_tsa(
+    qtbot, services, modals, data_dir, tmp_path
+):
+    from tests.servidor_tsa import NOMBRE_TSA, servidor_tsa
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    uuid = services.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(services, rfc, CLI_ACTOR, uuid, trabajadores=2)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    with servidor_tsa() as tsa:
+        services.settings.save_sello_tiempo(tsa.url, CLI_ACTOR)
+        pdf = tmp_path / "Constancia_firma.pdf"
+        pdf.write_bytes(
+            services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+        )
+    visto = _verificar(qtbot, services, modals, tmp_path, pdf, None)
+    valida, sello = visto["resultado"].split("\n")
+    assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
+    assert sello == c.SELLO_NO_CONFIABLE.format(
+        fecha="22/11/2026 03:00:05 (UTC-06:00)", tsa=NOMBRE_TSA
+    )

@@ -177,7 +177,9 @@ def test_forgeries_built_outside_the_app_are_refused_each_with_its_reason(servic
     cadena = genuina["cadena"]
     paginas = falsa.paginas(constancia)
     ambas = (nueva, services)
-    no_es_esta = c.NO_ES_ESTA.format(identificador=f"EDE0101018A2 2026-2 Normal {uuid}")
+    no_es_esta = c.NO_ES_ESTA.format(
+        identificador=f"EDE0101018A2 2026-2 Normal {uuid}", donde=c.ESTA_EMPRESA
+    )
 
     # An e.firma for the contratista's RFC from a CA that copies the SAT's name.
     impostora = falsa.ac_impostora()

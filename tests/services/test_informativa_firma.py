@@ -101,7 +101,7 @@ def test_a_signed_informativa_has_an_acuse_that_verifies_and_nothing_changes(
     cambiada = firma.verificar(acuse, cer.read_bytes())
     assert not cambiada.ok
     assert (
-        "La informativa guardada cambió después de firmarse: ya no es la firmada."
+        "La informativa guardada en esta empresa cambió después de firmarse: ya no es la firmada."
         in cambiada.motivo
     )
 

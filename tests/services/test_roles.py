@@ -74,6 +74,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
             empresa, True, a
         ),
         Accion.MODO_CAPACITACION: lambda a: services.settings.save_capacitacion(False, a),
+        Accion.SELLO_DE_TIEMPO: lambda a: services.settings.save_sello_tiempo("", a),
         # A file where the folder goes: refused for its argument before anything is made.
         Accion.PREPARAR_CAPACITACION: lambda a: capacitacion.preparar(services, archivo, a),
         Accion.REGISTROS_PATRONALES: lambda a: services.registros.delete("Y5412345106", a),

@@ -1,5 +1,7 @@
 """Configuración > Emisores confiables…: the certificate authorities whose certificates are
-verified on this desktop (the SAT's, shipped) and those IT adds (the IMSS CA, a test CA)."""
+verified on this desktop (the SAT's, shipped) and those IT adds (the IMSS CA, a test CA, the
+CA of a time-stamp server); the modo de capacitación; the time-stamp server that seals the time
+of every constancia de firma signed here."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -87,6 +90,18 @@ MSG_CAPACITACION_DESACTIVADO = (
     "del SAT y las agregadas aquí."
 )
 
+SELLO_TIEMPO_TEXT = "Servidor de &sellos de tiempo (TSA):"
+SELLO_TIEMPO_AYUDA = (
+    "Con un servidor de sellos de tiempo (RFC 3161), cada constancia de firma lleva la hora "
+    "sellada por ese servidor; si no responde al firmar, la informativa no se firma. Vacío: "
+    "sin sello de tiempo."
+)
+MSG_SELLO_TIEMPO = (
+    "Las constancias de firma llevarán el sello de tiempo de {url}. Para que quien las verifique "
+    "en este equipo lo tenga por confiable, agrega aquí la autoridad certificadora del servidor."
+)
+MSG_SIN_SELLO_TIEMPO = "Las constancias de firma se firmarán sin sello de tiempo."
+
 
 def _origen(emisor: Emisor) -> str:
     if emisor.capacitacion:
@@ -152,6 +167,22 @@ class EmisoresConfiablesDialog(QDialog):
         capacitacion = QHBoxLayout()
         capacitacion.addWidget(self.capacitacion, 1)
         capacitacion.addWidget(self.preparar)
+        # The installation's time-stamp server: an administrator's (the service checks too).
+        self.sello_tiempo = QLineEdit(services.settings.current.sello_tiempo.url)
+        self.sello_tiempo.setObjectName("selloTiempoEdit")
+        self.sello_tiempo.setPlaceholderText("http://sellos.ejemplo.com/tsa")
+        self.sello_tiempo.setToolTip(SELLO_TIEMPO_AYUDA)
+        self.guardar_sello = QPushButton("&Guardar servidor")
+        self.guardar_sello.setObjectName("guardarSelloTiempoButton")
+        self.guardar_sello.clicked.connect(self._on_sello_tiempo)
+        for control in (self.sello_tiempo, self.guardar_sello):
+            reflejar(control, services.permisos, actor, Accion.SELLO_DE_TIEMPO)
+        etiqueta = QLabel(SELLO_TIEMPO_TEXT)
+        etiqueta.setBuddy(self.sello_tiempo)
+        sello_tiempo = QHBoxLayout()
+        sello_tiempo.addWidget(etiqueta)
+        sello_tiempo.addWidget(self.sello_tiempo, 1)
+        sello_tiempo.addWidget(self.guardar_sello)
         buttons = QHBoxLayout()
         buttons.addWidget(self.agregar)
         buttons.addWidget(self.quitar)
@@ -161,6 +192,7 @@ class EmisoresConfiablesDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.tabla, 1)
         layout.addLayout(capacitacion)
+        layout.addLayout(sello_tiempo)
         layout.addLayout(buttons)
         self.agregar.clicked.connect(self._choose)
         self.quitar.clicked.connect(self._on_quitar)
@@ -247,6 +279,17 @@ class EmisoresConfiablesDialog(QDialog):
         else:
             msgbox.information(self, MSG_CAPACITACION_DESACTIVADO, TITLE)
         self.refresh()
+
+    def _on_sello_tiempo(self) -> None:
+        try:
+            self._services.settings.save_sello_tiempo(self.sello_tiempo.text(), self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            return
+        url = self._services.settings.current.sello_tiempo.url
+        self.sello_tiempo.setText(url)
+        texto = MSG_SELLO_TIEMPO.format(url=url) if url else MSG_SIN_SELLO_TIEMPO
+        msgbox.information(self, texto, TITLE)
 
     def _elegir_carpeta(self) -> None:
         carpeta = QFileDialog.getExistingDirectory(self, "Carpeta para la e.firma de práctica")

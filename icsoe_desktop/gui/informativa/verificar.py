@@ -128,12 +128,8 @@ class VerificarConstanciaDialog(QDialog):
         ejecutar(self, "Verificando la constancia…", trabajo, self._mostrar, titulo=TITLE)
 
     def _mostrar(self, resultado: Verificacion) -> None:
-        from icsoe_desktop.services.informativa.constancia import CAMBIOS_POSTERIORES
-
         if resultado.ok:
-            lineas = [resultado.resumen()]
-            if resultado.cambios_posteriores:
-                lineas.append(CAMBIOS_POSTERIORES)
+            lineas = resultado.lineas()
             color = "#8a5a00" if resultado.cambios_posteriores else "#1b5e20"
         else:
             lineas = ["La constancia de firma no es válida:", *resultado.motivo]

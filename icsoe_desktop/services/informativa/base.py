@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
@@ -176,13 +177,7 @@ class InformativaBase:
 
     @staticmethod
     def _firmada(row: InformativaRow) -> InformativaFirmada:
-        """A signed informativa as it was signed. A row signed before the frozen copy was kept
-        is read back from its cadena original (the text its e.firma sealed)."""
-        if row.congelada:
-            return descongelar(row.congelada)
-        if row.firmada_at is None or not row.cadena:
-            raise ValidationError("informativa_firmada_ilegible", ILEGIBLE)
-        return de_cadena(row.cadena, hora_del_centro(row.firmada_at))
+        return firmada_de(row.congelada, row.firmada_at, row.cadena)
 
     @staticmethod
     def _otras(session: Session, row: InformativaRow) -> tuple[OtraDeclaracion, ...]:
@@ -321,3 +316,15 @@ def domicilio_de(row: Contratista | Contratante) -> Domicilio:
         row.municipio,
         row.entidad,
     )
+
+
+def firmada_de(
+    congelada: bytes | None, firmada_at: datetime | None, cadena: str | None
+) -> InformativaFirmada:
+    """A signed informativa as it was signed, from its row's columns. A row signed before the
+    frozen copy was kept is read back from its cadena original (the text its e.firma sealed)."""
+    if congelada:
+        return descongelar(congelada)
+    if firmada_at is None or not cadena:
+        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE)
+    return de_cadena(cadena, hora_del_centro(firmada_at))

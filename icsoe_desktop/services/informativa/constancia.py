@@ -13,6 +13,10 @@ certificate. Verifying proves who signed, what and when:
 - the sello is the one of the cadena with that same certificate;
 - the pages are exactly the ones the sealed data draw (a page whose visible text disagrees
   with the sealed data is refused);
+- a signature time-stamp (PAdES B-T, when the installation that signed has a time-stamp
+  server) is reported with its time and TSA, and must be over this signature, intact, and not
+  before the sealed signing time; whether its TSA is trusted here is said, not required (the
+  signature proves who and what without it);
 - bytes after the signed revision are later changes: reported, and what was signed still
   stands;
 - a constancia made in training is never valid outside it.
@@ -28,9 +32,10 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.credentials import CertificateInfo, load_certificate
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
@@ -97,13 +102,31 @@ PRACTICA = (
 )
 OTRO_CERTIFICADO = "La constancia no fue firmada con este certificado."
 NO_ES_ESTA = (
-    "No es la constancia de esta informativa: la informativa {identificador} guardada en esta "
-    "empresa se firmó con otro sello."
+    "No es la constancia de esta informativa: la informativa {identificador} guardada en "
+    "{donde} se firmó con otro sello."
 )
-NO_FIRMADA = (
-    "La informativa {identificador} de esta empresa no está firmada: la constancia no es suya."
+NO_FIRMADA = "La informativa {identificador} de {donde} no está firmada: la constancia no es suya."
+CAMBIO = "La informativa guardada en {donde} cambió después de firmarse: ya no es la firmada."
+# Where the stored informativa is: the open empresa, or another of the installation.
+ESTA_EMPRESA, OTRA_EMPRESA = "esta empresa", "la empresa {empresa}"
+SELLO_AJENO = (
+    "El sello de tiempo no corresponde a esta firma: se tomó de otro documento o de otra firma."
 )
-CAMBIO = "La informativa guardada cambió después de firmarse: ya no es la firmada."
+SELLO_ROTO = "El sello de tiempo está alterado: su firma no corresponde a su contenido."
+SELLO_ANTERIOR = (
+    "El sello de tiempo ({sello}) es anterior a la fecha de firma sellada ({fecha}): la fecha de "
+    "firma no es verdadera."
+)
+SELLO_CONFIABLE = (
+    "Sello de tiempo: {fecha}, de {tsa}, autoridad de sellado de tiempo confiable en este "
+    "equipo: la constancia ya estaba firmada a esa hora."
+)
+SELLO_NO_CONFIABLE = (
+    "Sello de tiempo: {fecha}, de {tsa}; esa autoridad de sellado de tiempo no es confiable en "
+    "este equipo (se agrega en Emisores confiables), así que no prueba la hora."
+)
+# A TSA's clock and the signer's may differ by this much before the token is «anterior».
+_HOLGURA_SELLO = timedelta(minutes=5)
 CAMBIOS_POSTERIORES = (
     "Hay cambios posteriores a la firma: el PDF tiene datos agregados después de firmarse. Lo "
     "firmado está íntegro y es lo que se describe; lo agregado no forma parte de la firma."
@@ -145,6 +168,20 @@ class Guardada:
     cadena: str | None
     sello: str | None
     contenido: str | None  # cadena_original (content alone) of what the store keeps as signed
+    empresa: str | None = None  # another empresa of the installation holds it (its label)
+
+    @property
+    def donde(self) -> str:
+        return ESTA_EMPRESA if self.empresa is None else OTRA_EMPRESA.format(empresa=self.empresa)
+
+
+@dataclass(frozen=True)
+class SelloTiempo:
+    """A constancia's signature time-stamp, as checked."""
+
+    momento: datetime  # in Central Mexico time
+    tsa: str
+    confiable: bool  # its TSA chains to this installation's trusted authorities
 
 
 @dataclass(frozen=True)
@@ -155,6 +192,20 @@ class Verificacion:
     motivo: tuple[str, ...] = ()
     constancia: ConstanciaLeida | None = None  # None when the file is no constancia
     cambios_posteriores: bool = False
+    sello_tiempo: SelloTiempo | None = None
+
+    def lineas(self) -> list[str]:
+        """What a valid constancia's verification says: the «válida» line, its time-stamp,
+        and its later changes, if any."""
+        from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
+
+        lineas = [self.resumen()]
+        if (sello := self.sello_tiempo) is not None:
+            texto = SELLO_CONFIABLE if sello.confiable else SELLO_NO_CONFIABLE
+            lineas.append(texto.format(fecha=fecha_hora(sello.momento), tsa=sello.tsa))
+        if self.cambios_posteriores:
+            lineas.append(CAMBIOS_POSTERIORES)
+        return lineas
 
     def resumen(self) -> str:
         """The «válida» line: whose, what and when."""
@@ -184,8 +235,11 @@ def escribir_constancia(
     fecha_firma: datetime,
     clave_privada: RSAPrivateKey,
     capacitacion: bool = False,
+    sello_tiempo: str = "",
 ) -> bytes:
-    """The signed constancia. Refused when the cadena, the sello and the certificate disagree."""
+    """The signed constancia. Refused when the cadena, the sello and the certificate disagree.
+    ``sello_tiempo``: the time-stamp server's URL; its failure raises
+    ``pades.firmar.SelloDeTiempoFallido``."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar
     from icsoe_desktop.services.pades.firmar import Adjunto, firmar_pdf
 
@@ -223,7 +277,14 @@ def escribir_constancia(
         "Datos firmados: cadena original, sello digital y certificado",
     )
     return firmar_pdf(
-        paginas, clave_privada, info.certificado_der, emisores, fecha_firma, adjunto, RAZON
+        paginas,
+        clave_privada,
+        info.certificado_der,
+        emisores,
+        fecha_firma,
+        adjunto,
+        RAZON,
+        sello_tiempo=sello_tiempo,
     )
 
 
@@ -318,10 +379,37 @@ def verificar_constancia(
     ruta = confianza.chain(firma.certificado, list(firma.otros))
     anclas = [ruta[-1].der] if ruta else []
     intermedios = [e.der for e in ruta[:-1]] + list(firma.otros)
-    veredicto = validar(handle, anclas, intermedios, firma.momento)
+    leido = firma.sello_tiempo
+    contexto_sello = None
+    if leido is not None:  # its TSA checked against the same trusted authorities
+        ruta_tsa = confianza.chain(leido.certificado, list(leido.otros))
+        contexto_sello = (
+            [ruta_tsa[-1].der] if ruta_tsa else [],
+            [e.der for e in ruta_tsa[:-1]] + list(leido.otros),
+            leido.momento,
+        )
+    veredicto = validar(handle, anclas, intermedios, firma.momento, contexto_sello)
     if not veredicto.intacta:
         return Verificacion(False, (FIRMA_ROTA,), leida, firma.cambios_posteriores)
     motivos: list[str] = []
+    sello_tiempo = None
+    if leido is not None and veredicto.sello is not None:
+        if not veredicto.sello.sobre_la_firma:
+            motivos.append(SELLO_AJENO)
+        elif not veredicto.sello.integro:
+            motivos.append(SELLO_ROTO)
+        else:
+            sello_tiempo = SelloTiempo(
+                hora_del_centro(leido.momento.astimezone(UTC).replace(tzinfo=None)),
+                leido.tsa,
+                veredicto.sello.confiable,
+            )
+            if sello_tiempo.momento < leida.fecha_firma - _HOLGURA_SELLO:
+                motivos.append(
+                    SELLO_ANTERIOR.format(
+                        sello=fecha_hora(sello_tiempo.momento), fecha=fecha_hora(leida.fecha_firma)
+                    )
+                )
     info, inf = leida.info, leida.informativa
     if leida.sellada.capacitacion and not en_capacitacion:
         motivos.append(PRACTICA)
@@ -363,13 +451,14 @@ def verificar_constancia(
             if propio != leida.certificado_der:
                 motivos.append(OTRO_CERTIFICADO)
     if guardada is not None and (guardado := guardada(leida)) is not None:
+        donde = guardado.donde
         if guardado.cadena is None:
-            motivos.append(NO_FIRMADA.format(identificador=leida.identificador))
+            motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
-            motivos.append(NO_ES_ESTA.format(identificador=leida.identificador))
+            motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
         elif guardado.contenido != cadena_original(inf):
-            motivos.append(CAMBIO)
-    return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores)
+            motivos.append(CAMBIO.format(donde=donde))
+    return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores, sello_tiempo)
 
 
 def _paginas_selladas(firma: FirmaPdf, dibujo: bytes) -> bool:

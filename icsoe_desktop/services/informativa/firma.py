@@ -6,9 +6,12 @@ Once signed, everything here reads the frozen informativa."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -29,9 +32,9 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
-from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.services.informativa.base import InformativaBase, firmada_de
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import InformativaRow
+from icsoe_desktop.store.models import Contratista, InformativaRow
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.certificados.emisores import EmisoresService
@@ -43,6 +46,14 @@ if TYPE_CHECKING:
     )
 
 Progreso = Callable[[int, int], None]
+log = logging.getLogger(__name__)
+
+MSG_SELLO_FALLIDO = (
+    "La informativa no se firmó: el servidor de sellos de tiempo ({url}) no respondió con un "
+    "sello válido. Revisa la conexión a internet e intenta de nuevo; si se repite, el "
+    "administrador puede revisar o quitar el servidor en Configuración › Emisores confiables "
+    "(el detalle quedó en el registro de la aplicación)."
+)
 
 
 class FirmaInformativaService(InformativaBase):
@@ -56,12 +67,19 @@ class FirmaInformativaService(InformativaBase):
         contratistas: ContratistasService,
         emisores: EmisoresService,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
+        sello_tiempo: Callable[[], str] = lambda: "",
+        otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._contratistas = contratistas
         self._emisores = emisores
         # Whether what is done now is training (services/capacitacion.capacitacion_activa).
         self._capacitacion = capacitacion
+        # The installation's time-stamp server, as it is at each signing ("" none).
+        self._sello_tiempo = sello_tiempo
+        # (label, store file) of the installation's other empresas: where else ``verificar``
+        # looks for the informativa of a constancia.
+        self._otras_empresas = otras_empresas
 
     # --- Revisar -------------------------------------------------------------------------------
 
@@ -111,6 +129,7 @@ class FirmaInformativaService(InformativaBase):
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import escribir_constancia
+        from icsoe_desktop.services.pades.firmar import SelloDeTiempoFallido
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
@@ -137,10 +156,18 @@ class FirmaInformativaService(InformativaBase):
         info = credencial.info
         # The issuers up to the trusted root go inside the signature: any reader builds the path.
         emisores = [e.der for e in self._emisores.trust_store().chain(info.certificado_der)]
-        acuse = escribir_constancia(
-            antes, cadena, sello, info.certificado_der, emisores, firmada,
-            credencial.private_key, capacitacion,
-        )  # fmt: skip
+        servidor = self._sello_tiempo()
+        try:
+            acuse = escribir_constancia(
+                antes, cadena, sello, info.certificado_der, emisores, firmada,
+                credencial.private_key, capacitacion, servidor,
+            )  # fmt: skip
+        except SelloDeTiempoFallido as exc:
+            # Nothing was kept: the informativa stays as it was, to be signed again.
+            log.warning("Sin sello de tiempo, la informativa no se firmó: %s", exc)
+            raise ValidationError(
+                "sello_tiempo_fallido", MSG_SELLO_FALLIDO.format(url=servidor)
+            ) from None
         contenido = cadena_original(antes)
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, rfc)
@@ -205,39 +232,25 @@ class FirmaInformativaService(InformativaBase):
         )
 
     def _guardada(self, leida: ConstanciaLeida) -> Guardada | None:
-        """The informativa of the constancia's identifier in this store, as it was signed."""
-        from icsoe_desktop.domain.informativa.cadena import cadena_original
-        from icsoe_desktop.services.informativa.constancia import Guardada
-        from icsoe_desktop.store.models import Contratista
-
+        """The informativa of the constancia's identifier as it was signed: in this store, or
+        else in whichever other empresa of the installation holds it."""
         inf = leida.informativa
         with self._store.session() as session:
-            row = session.scalar(
-                select(InformativaRow)
+            filas = session.execute(
+                select(*_COLUMNAS)
                 .join(Contratista, Contratista.id == InformativaRow.contratista_id)
-                .where(
-                    InformativaRow.uuid == inf.uuid,
-                    InformativaRow.deleted.is_(False),
-                    Contratista.rfc == inf.contratista.rfc,
-                    InformativaRow.periodo == inf.periodo.clave,
-                    InformativaRow.tipo == inf.tipo,
-                )
-            )
-            if row is None:
-                # The folio alone: the same informativa under another RFC, periodo or tipo.
-                otra = session.scalar(
-                    select(InformativaRow.id).where(
-                        InformativaRow.uuid == inf.uuid, InformativaRow.deleted.is_(False)
-                    )
-                )
-                return None if otra is None else Guardada("", "", None)
-            if row.estado != FIRMADA:
-                return Guardada(None, None, None)
+                .where(InformativaRow.uuid == inf.uuid, InformativaRow.deleted.is_(False))
+            ).all()
+        encontrada = _comparar(leida, [tuple(f) for f in filas], None)
+        for etiqueta, path in self._otras_empresas() if encontrada is None else ():
             try:
-                contenido = cadena_original(self._firmada(row).informativa)
-            except ValidationError:
-                contenido = ""  # what was signed can no longer be read: not the same
-            return Guardada(row.cadena, row.sello, contenido)
+                encontrada = _comparar(leida, _filas_de(path, inf.uuid), etiqueta)
+            except (sqlite3.Error, ValueError):  # damaged, locked: it cannot say, others may
+                log.warning("No se pudo buscar la informativa en %s", path, exc_info=True)
+                continue
+            if encontrada is not None:
+                break
+        return encontrada
 
     # --- exports -------------------------------------------------------------------------------
 
@@ -256,6 +269,60 @@ class FirmaInformativaService(InformativaBase):
             self._audit.record(session, actor, "icsoe_informativa_exportada", contratista.rfc)
         capacitacion = self._capacitacion(snapshot.contratista.rfc)
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
+
+
+# What ``verificar`` compares of a stored informativa, in this order.
+_COLUMNAS = (
+    InformativaRow.estado,
+    InformativaRow.cadena,
+    InformativaRow.sello,
+    InformativaRow.congelada,
+    InformativaRow.firmada_at,
+    Contratista.rfc,
+    InformativaRow.periodo,
+    InformativaRow.tipo,
+)
+
+
+def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
+    """``_COLUMNAS`` of the informativas ``uuid`` in another empresa's store, read with plain
+    sqlite3 (as the deadline board does): that empresa is not opened as the app's."""
+    from icsoe_desktop.store import plain
+
+    if not path.is_file():
+        return []  # an empresa never opened has no store, hence no informativa
+    with closing(plain.connect(path)) as conn:
+        filas = conn.execute(
+            "SELECT i.estado, i.cadena, i.sello, i.congelada, i.firmada_at, c.rfc, i.periodo, "
+            "i.tipo FROM icsoe_informativas i JOIN icsoe_contratistas c "
+            "ON c.id = i.contratista_id WHERE i.uuid = ? AND i.deleted = 0",
+            (uuid,),
+        ).fetchall()
+    return [(*f[:4], plain.from_text(f[4]), *f[5:]) for f in filas]
+
+
+def _comparar(
+    leida: ConstanciaLeida, filas: list[tuple[Any, ...]], empresa: str | None
+) -> Guardada | None:
+    """The stored informativa of the constancia's identifier (RFC, periodo, tipo, folio) among
+    ``filas`` (those of its folio in one store), as signed; None: the store has not its folio."""
+    from icsoe_desktop.domain.informativa.cadena import cadena_original
+    from icsoe_desktop.services.informativa.constancia import Guardada
+
+    inf = leida.informativa
+    identificador = (inf.contratista.rfc, inf.periodo.clave, inf.tipo)
+    fila = next((f for f in filas if tuple(f[5:]) == identificador), None)
+    if fila is None:
+        # The folio alone: the same informativa under another RFC, periodo or tipo.
+        return Guardada("", "", None, empresa) if filas else None
+    estado, cadena, sello, congelada, firmada_at = fila[:5]
+    if estado != FIRMADA:
+        return Guardada(None, None, None, empresa)
+    try:
+        contenido = cadena_original(firmada_de(congelada, firmada_at, cadena).informativa)
+    except ValidationError:
+        contenido = ""  # what was signed can no longer be read: not the same
+    return Guardada(cadena, sello, contenido, empresa)
 
 
 __all__ = ["FirmaInformativaService"]

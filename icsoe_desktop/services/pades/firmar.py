@@ -1,7 +1,12 @@
-"""A PAdES B-B signature (ETSI.CAdES.detached) over a whole PDF, made with pyHanko: the
+"""A PAdES B-B (or B-T) signature (ETSI.CAdES.detached) over a whole PDF, made with pyHanko: the
 signer's certificate and its chain in the CMS, an invisible signature field, the signing time
 fixed by the caller (the app's clock at *Firmar*; PAdES keeps it in the signature dictionary's
 /M, which the signature covers), and files attached in the same signed revision.
+
+With a time-stamp server (``sello_tiempo``: its URL), the signature is PAdES B-T: pyHanko asks
+that TSA (RFC 3161 over HTTP, with ``requests``) for a token over the signature value and keeps it
+in the signature's unsigned attributes. Any failure of the TSA raises ``SelloDeTiempoFallido``
+and nothing is returned: a constancia is never written half sealed.
 
 The private key stays the ``cryptography`` object the e.firma's .key was opened into
 (``_Clave``): no unencrypted copy of it is ever written or serialised.
@@ -21,6 +26,7 @@ from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 CAMPO = "FirmaContratista"
@@ -33,6 +39,21 @@ class Adjunto:
     datos: bytes
     tipo: str  # MIME
     descripcion: str
+
+
+class SelloDeTiempoFallido(Exception):
+    """The time-stamp server did not give a token over the signature (the detail, for the
+    log: unreachable, an HTTP error, an answer that is no RFC 3161 time-stamp...)."""
+
+
+class _ServidorDeSellos(RequestsHTTPTimeStamper):
+    """pyHanko's HTTP time-stamp client, its failures of any kind as one."""
+
+    async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> object:
+        try:
+            return await super().async_timestamp(message_digest, md_algorithm)
+        except Exception as exc:  # requests, HTTP, ASN.1, a refusal: all the same to the user
+            raise SelloDeTiempoFallido(f"{self.url}: {exc!r}") from exc
 
 
 class _Clave(signers.Signer):
@@ -64,9 +85,12 @@ def firmar_pdf(
     momento: datetime,
     adjunto: Adjunto,
     razon: str,
+    sello_tiempo: str = "",
+    espera_s: float = 20.0,
 ) -> bytes:
     """``pdf`` with one incremental update: ``adjunto`` embedded, the signature field and the
-    signature. ``momento`` must carry its UTC offset; ``cadena`` the issuers (DER)."""
+    signature. ``momento`` must carry its UTC offset; ``cadena`` the issuers (DER);
+    ``sello_tiempo``: the TSA's URL ("" none), waited for ``espera_s`` at most."""
     if momento.tzinfo is None:
         raise ValueError("momento sin zona horaria")
     escritor = IncrementalPdfFileWriter(io.BytesIO(pdf))
@@ -96,8 +120,30 @@ def firmar_pdf(
         reason=razon,
         location="México",
     )
-    firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena))
-    return asyncio.run(_firmar(firmante, escritor, momento))
+    tsa = (
+        _ServidorDeSellos(sello_tiempo, timeout=espera_s)  # type: ignore[no-untyped-call]  # pyHanko
+        if sello_tiempo
+        else None
+    )
+    firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena), timestamper=tsa)
+    firmado = asyncio.run(_firmar(firmante, escritor, momento))
+    if tsa is not None:
+        _comprobar_sello(firmado, sello_tiempo)
+    return firmado
+
+
+def _comprobar_sello(pdf: bytes, url: str) -> None:
+    """The token the TSA gave is there, over this signature, signed by the TSA (whether the
+    TSA is trusted is for whoever verifies)."""
+    from icsoe_desktop.services.pades.validar import leer_firma, validar
+
+    try:
+        firma, handle = leer_firma(pdf)
+        sello = validar(handle, [], [], firma.momento).sello
+    except Exception as exc:
+        raise SelloDeTiempoFallido(f"{url}: {exc!r}") from exc
+    if sello is None or not sello.integro:
+        raise SelloDeTiempoFallido(f"{url}: el sello recibido no corresponde a la firma")
 
 
 async def _firmar(

@@ -5,9 +5,10 @@ this package and by the constancia's writer).
   X.520; the SAT writes it as a PrintableString («RFC / RFC-rep») in every e.firma, CSD and CA.
   Unpatched, reading such a subject raises «tag should have been 3, but 19 was found», so pyHanko
   could neither sign with nor validate a SAT certificate (an open asn1crypto bug).
-- The bundle leaves out aiohttp (pyHanko's time-stamp client imports it, but signing and
-  verifying here never go to the network) and Pillow (reportlab imports it for images; the
-  constancia has none): stand-ins that refuse any use take their place when they are absent.
+- The bundle leaves out aiohttp (pyHanko's aiohttp time-stamp client imports it; the app asks a
+  time-stamp server with pyHanko's ``requests`` client and fetches nothing else) and Pillow
+  (reportlab imports it for images; the constancia has none): stand-ins that refuse any use
+  take their place when they are absent.
 """
 
 from __future__ import annotations

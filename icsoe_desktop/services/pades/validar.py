@@ -3,7 +3,10 @@ ranges and the signature over it), the certificate path to the trust anchors the
 (never to the certificates the PDF carries) at the signing time the signature claims, and what
 the signed revision holds, read from its own bytes (what follows it is a later change).
 
-No revocation is checked: a B-B signature carries none and the app fetches nothing.
+No revocation is checked: a B-B signature carries none and the app fetches nothing. A
+signature time-stamp (PAdES B-T, RFC 3161) is read apart (``SelloLeido``) and checked with the
+signature: that its token is over this very signature value, signed by its TSA, and whether the
+TSA chains to the anchors the caller gives for it.
 """
 
 from __future__ import annotations
@@ -44,6 +47,16 @@ class FirmaIlegible(Exception):
 
 
 @dataclass(frozen=True)
+class SelloLeido:
+    """A signature time-stamp token as read (nothing checked yet)."""
+
+    momento: datetime  # the TSA's genTime
+    certificado: bytes = field(repr=False)  # the TSA's, DER
+    otros: tuple[bytes, ...] = field(repr=False)  # the other certificates in the token
+    tsa: str  # the TSA's name, for people
+
+
+@dataclass(frozen=True)
 class FirmaPdf:
     """The one signature of a PDF, as read (nothing checked yet)."""
 
@@ -57,6 +70,7 @@ class FirmaPdf:
     objetos_cambiados: frozenset[int]  # object numbers the signing update redefines
     raiz: int  # the catalog's object number
     info: int | None  # the /Info dictionary's
+    sello_tiempo: SelloLeido | None = None  # the signature time-stamp (B-T), when there is one
 
 
 def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
@@ -104,11 +118,30 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
             objetos_cambiados=cambiados,
             raiz=lector.root_ref.idnum,
             info=getattr(info, "idnum", None),
+            sello_tiempo=_sello_tiempo(firma.signer_info),
         )
     except Exception as exc:
         log.info("Firma ilegible: %r", exc)
         raise FirmaIlegible("ilegible") from exc
     return leida, firma
+
+
+def _sello_tiempo(signer_info: object) -> SelloLeido | None:
+    """The first signature time-stamp token among the unsigned attributes, if any."""
+    from pyhanko.sign.general import extract_certificate_info
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+    for datos in extract_tst_data_iter(signer_info, signed=False):
+        certificados = extract_certificate_info(datos)
+        propio = certificados.signer_cert
+        nombre = propio.subject.native
+        return SelloLeido(
+            momento=datos["encap_content_info"]["content"].parsed["gen_time"].native,
+            certificado=propio.dump(),
+            otros=tuple(c.dump() for c in certificados.other_certs),
+            tsa=str(nombre.get("common_name") or propio.subject.human_friendly),
+        )
+    return None
 
 
 def _solo_anotaciones(lector: PdfFileReader, ref: Reference, revision: int) -> bool:
@@ -131,27 +164,69 @@ def _solo_anotaciones(lector: PdfFileReader, ref: Reference, revision: int) -> b
 
 
 @dataclass(frozen=True)
+class SelloValidado:
+    sobre_la_firma: bool  # the token's imprint is the digest of this signature value
+    integro: bool  # and the TSA's own signature over the token holds
+    confiable: bool  # the TSA's certificate chains to an anchor given for it
+
+
+@dataclass(frozen=True)
 class Validacion:
     intacta: bool  # the signed bytes are the ones signed, and the signature is the signer's
     confiable: bool  # the signer's certificate chains to an anchor at the signing time
     revision_integra: bool  # intact and covering its whole revision
+    sello: SelloValidado | None = None  # the signature time-stamp's, when there is one
 
 
-def validar(
-    firma: object, anclas: list[bytes], intermedios: list[bytes], momento: datetime | None
-) -> Validacion:
-    """pyHanko's verdict on ``firma`` (from ``leer_firma``) trusting only ``anclas``."""
-    contexto = ValidationContext(
+def _sobre_la_firma(firma: object) -> bool:
+    """Whether the (first) time-stamp token's imprint is the digest of the signature value."""
+    from pyhanko.sign.validation.generic_cms import (
+        extract_tst_data_iter,
+        message_imprint_checker,
+    )
+
+    info = firma.signer_info  # type: ignore[attr-defined]  # an EmbeddedPdfSignature
+    for datos in extract_tst_data_iter(info, signed=False):
+        imprint = datos["encap_content_info"]["content"].parsed["message_imprint"]
+        algoritmo = imprint["hash_algorithm"]["algorithm"].native
+        try:
+            return bool(
+                message_imprint_checker(info)(algoritmo) == imprint["hashed_message"].native
+            )
+        except Exception:  # a digest this build does not know: not proven to be over it
+            return False
+    return False
+
+
+def _contexto(
+    anclas: list[bytes], intermedios: list[bytes], momento: datetime | None
+) -> ValidationContext:
+    return ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(a) for a in anclas],
         other_certs=[asn1_x509.Certificate.load(i) for i in intermedios],
-        moment=momento,  # B-B has no time-stamp: the certificates at the claimed time
+        moment=momento,
         allow_fetching=False,
         revinfo_policy=_SIN_REVOCACION,
     )
+
+
+def validar(
+    firma: object,
+    anclas: list[bytes],
+    intermedios: list[bytes],
+    momento: datetime | None,
+    sello: tuple[list[bytes], list[bytes], datetime] | None = None,
+) -> Validacion:
+    """pyHanko's verdict on ``firma`` (from ``leer_firma``) trusting only ``anclas``; ``sello``:
+    the anchors, other certificates and time to check its time-stamp's TSA with."""
+    # The signer's certificates at the claimed time (the sealed one, checked by the caller).
+    contexto = _contexto(anclas, intermedios, momento)
+    contexto_sello = None if sello is None else _contexto(*sello)
     try:
         estado = validate_pdf_signature(
             firma,  # type: ignore[arg-type]  # leer_firma's handle: an EmbeddedPdfSignature
             signer_validation_context=contexto,
+            ts_validation_context=contexto_sello or _contexto([], [], None),
             skip_diff=True,  # later revisions are reported as such, not judged
         )
     except Exception as exc:  # a CMS pyHanko cannot evaluate: not a valid signature
@@ -161,4 +236,11 @@ def validar(
     cobertura = estado.coverage is not None and (
         estado.coverage >= SignatureCoverageLevel.ENTIRE_REVISION
     )
-    return Validacion(intacta, bool(intacta and estado.trusted), intacta and cobertura)
+    tst = estado.timestamp_validity
+    validado = None
+    if tst is not None:
+        # pyHanko folds the imprint check into ``intact``: told apart here, a token taken from
+        # another signature is not the same refusal as a token altered.
+        sobre = _sobre_la_firma(firma)
+        validado = SelloValidado(sobre, sobre and bool(tst.intact and tst.valid), bool(tst.trusted))
+    return Validacion(intacta, bool(intacta and estado.trusted), intacta and cobertura, validado)
