@@ -474,10 +474,23 @@ class SyncService:
             # (leaving the block waits for the indexes a big pull builds at its end
             # while the drift check reads: store/bulk_indexes.py)
             with http, ThreadPoolExecutor(1, "sync-indices") as builder:
+                received = more_conflicts = 0
+                if not int(self._state("cursor") or 0):
+                    # A new desktop, or one installed again with the company's token, first
+                    # receives what the company holds: what it made again (the same file
+                    # imported) is adopted, not sent as a copy of every row.
+                    with self._store.session() as session:
+                        waiting = has_pending(session)
+                    # (the indexes a big pull builds at its end hold the write lock: built
+                    # meanwhile only when no push's answer waits to be written)
+                    received, more_conflicts = self._pull(
+                        http, base, 0, report, None if waiting else builder
+                    )
                 sent, conflicts = self._push(http, base, report)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
-                received, more_conflicts = self._pull(http, base, sent, report, builder)
+                got, found = self._pull(http, base, sent, report, builder)
+                received, more_conflicts = received + got, more_conflicts + found
                 verified = None
                 try:
                     verified = self._verify(http, base, report)

@@ -1,0 +1,79 @@
+"""A desktop installed again with the company's token that imports the same file again: its
+rows identical to the server's are adopted (no conflict, nothing sent twice); only the rows
+that really differ are conflicts. Through the real server on PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.store.models import MovimientoRow
+from tests.services.movimientos_data import add_registros, known_rows, nss
+from tests.sync.conftest import connect, import_rows
+
+N = 60
+
+
+def same_file() -> list[dict[str, str]]:
+    """The CONTPAQi file both installations import: N movements."""
+    base = known_rows()
+    return [{**base[i % len(base)], "NSS": nss(100 + i)} for i in range(N)]
+
+
+def server_rows(sync_server, tabla: str) -> int:
+    from icsoe_desktop.sync_server.models import SyncedRow
+
+    with sync_server.engine.connect() as conn:
+        return conn.execute(
+            select(func.count()).select_from(SyncedRow).where(SyncedRow.tabla == tabla)
+        ).scalar_one()
+
+
+def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_differences(
+    sync_server, desktops, tmp_path
+) -> None:
+    a, b = desktops
+    token = sync_server.token(nombre="Nómina")
+    connect(a, sync_server.url, token)
+    add_registros(a)
+    import_rows(a, same_file(), tmp_path / "a.csv")
+    a.sync.synchronize()
+    assert server_rows(sync_server, "movimientos") == N
+
+    # B: the same equipo installed again, with the same token; the clerk captures the
+    # registros again and imports the same file, with one salary typed differently since and
+    # one movement more.
+    connect(b, sync_server.url, token)
+    add_registros(b)
+    again = same_file()
+    again[7] = {**again[7], "SBC": "999.99", "Salario": "999.99"}
+    again.append({**again[0], "NSS": nss(900)})
+    import_rows(b, again, tmp_path / "b.csv")
+
+    result = b.sync.synchronize()
+
+    conflicts = b.sync.conflicts()
+    assert result.conflictos == len(conflicts) == 1
+    (conflict,) = conflicts
+    assert (conflict.kind, conflict.renglon) == ("duplicado", again[7]["NSS"])
+    assert conflict.actual["data"]["sbc"] == 99999  # this equipo's, in centavos
+    # Only the differing movement and the new one were sent; the 59 identical ones took the
+    # server's identity.
+    assert server_rows(sync_server, "movimientos") == N + 2
+    assert server_rows(sync_server, "registros_patronales") == 2
+    assert b.movimientos.count(Filtro()) == N + 1
+    with b.store.session() as session:
+        local = set(session.scalars(select(MovimientoRow.uuid)))
+    with a.store.session() as session:
+        on_a = set(session.scalars(select(MovimientoRow.uuid)))
+    assert len(on_a & local) == N - 1
+    assert b.sync.pending_count() == 0
+    # The drift check finds B's file and the server alike: nothing repaired.
+    status = b.sync.status()
+    assert status.verified_at is not None and status.reparacion == ""
+    assert b.sync.synchronize().conflictos == 0
+
+    # A hears only of the movement that really differs.
+    assert a.sync.synchronize().conflictos == 1
+    assert [c.renglon for c in a.sync.conflicts()] == [again[7]["NSS"]]
+    assert a.movimientos.count(Filtro()) == N + 1
