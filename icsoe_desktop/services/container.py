@@ -156,6 +156,7 @@ class Services:
         # A restore interrupted here is undone, or found done, before the store opens.
         interrumpida = restauracion.revisar(path)
         store = Store(path)  # a damaged file raises: nothing changed yet
+        store.clock = self.clock  # what stamps each change
         self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
         self.audit = AuditService(self.store, self.clock)
