@@ -1071,7 +1071,9 @@ class SyncService:
                 raise ValidationError("conflicto_resuelto", "Este conflicto ya fue resuelto.")
             self._settle(session, conflict, keep)
 
-    def _settle(self, session, conflict: SyncConflict, keep: str, kept: list | None = None) -> None:
+    def _settle(
+        self, session, conflict: SyncConflict, keep: str, kept: list[deshacer.Antes] | None = None
+    ) -> None:
         """One conflict settled; ``kept``: where each row it changes goes as it was."""
         table = by_name(conflict.table_name)
         if kept is not None:
@@ -1129,7 +1131,9 @@ class SyncService:
         self._deshacer = None
         return done.conflictos
 
-    def _restore(self, session, table, conflict: SyncConflict, kept: list | None = None) -> None:
+    def _restore(
+        self, session, table, conflict: SyncConflict, kept: list[deshacer.Antes] | None = None
+    ) -> None:
         otra = json.loads(conflict.loser)
         try:
             values = self._decoded(session, table, otra)
