@@ -29,27 +29,10 @@ def server_rows(sync_server, tabla: str) -> int:
         ).scalar_one()
 
 
-def reinstalled(sync_server, desktops, tmp_path, differing: list[int]):
-    """A syncs the file; B, installed again with A's token, captures the registros again and
-    imports the same file with the salaries of the movements ``differing`` typed otherwise."""
-    a, b = desktops
-    token = sync_server.token(nombre="Nómina")
-    connect(a, sync_server.url, token)
-    add_registros(a)
-    import_rows(a, same_file(), tmp_path / "a.csv")
-    a.sync.synchronize()
-    connect(b, sync_server.url, token)
-    add_registros(b)
-    again = same_file()
-    for i in differing:
-        again[i] = {**again[i], "SBC": "999.99", "Salario": "999.99"}
-    import_rows(b, again, tmp_path / "b.csv")
-    return a, b, again
-
-
-def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_differences(
-    sync_server, desktops, tmp_path
-) -> None:
+def reinstalled(sync_server, desktops, tmp_path, differing: list[int], more: int = 0):
+    """A syncs the file; B, the same equipo installed again with the same token, captures the
+    registros again and imports the same file with the salaries of the movements
+    ``differing`` typed otherwise and ``more`` movements added."""
     a, b = desktops
     token = sync_server.token(nombre="Nómina")
     connect(a, sync_server.url, token)
@@ -57,16 +40,20 @@ def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_dif
     import_rows(a, same_file(), tmp_path / "a.csv")
     a.sync.synchronize()
     assert server_rows(sync_server, "movimientos") == N
-
-    # B: the same equipo installed again, with the same token; the clerk captures the
-    # registros again and imports the same file, with one salary typed differently since and
-    # one movement more.
     connect(b, sync_server.url, token)
     add_registros(b)
     again = same_file()
-    again[7] = {**again[7], "SBC": "999.99", "Salario": "999.99"}
-    again.append({**again[0], "NSS": nss(900)})
+    for i in differing:
+        again[i] = {**again[i], "SBC": "999.99", "Salario": "999.99"}
+    again += [{**again[0], "NSS": nss(900 + i)} for i in range(more)]
     import_rows(b, again, tmp_path / "b.csv")
+    return a, b, again
+
+
+def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_differences(
+    sync_server, desktops, tmp_path
+) -> None:
+    a, b, again = reinstalled(sync_server, desktops, tmp_path, [7], more=1)
 
     result = b.sync.synchronize()
 
