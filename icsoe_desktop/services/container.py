@@ -161,6 +161,7 @@ class Services:
         interrumpida = restauracion.revisar(path)
         store = Store(path)  # a damaged file raises: nothing changed yet
         store.cambios.escuchar(self.cambios.anunciar)
+        store.clock = self.clock  # what stamps each change
         self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
         self.audit = AuditService(self.store, self.clock)

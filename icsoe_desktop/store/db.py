@@ -14,10 +14,11 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from icsoe_desktop.domain.cambios import Avisador
+from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.store import bulk_indexes, pendientes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import StoreError as StoreError
-from icsoe_desktop.store.tracking import tracked
+from icsoe_desktop.store.tracking import CLOCK, tracked
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,8 @@ class Store:
         self.path = path
         self.synced = synced
         self.cambios = Avisador()
+        # What stamps a change (store/tracking.py): the services' clock, set when they open it.
+        self.clock: Clock = utcnow
         if not path.exists() and (leftovers := restore_leftovers(path)):
             # A restore was interrupted here: its data is in those files, and an empty store in
             # its place would hide it. Opening the empresa (services.container) finishes or
@@ -262,6 +265,7 @@ class Store:
         connection could change those rows in between; with the lock, the user's saves wait
         (busy timeout) and run after, on what was written."""
         session = self._sessions()
+        session.info[CLOCK] = self.clock
         try:
             if immediate:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")

@@ -302,3 +302,22 @@ def test_sign_in_still_works_for_a_user_refused_an_action(staffed) -> None:
 def test_architecture_document_shows_the_matrix_of_the_code() -> None:
     doc = Path(__file__).parents[2] / "docs" / "ARCHITECTURE.md"
     assert tabla_markdown() in doc.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("metodo", ["resolve_all", "undo"])
+def test_resolver_todos_and_deshacer_are_conflictos_actions(staffed, metodo: str) -> None:
+    """«Resolver todos así» and its «Deshacer» hold to the conflicts' cell of the matrix."""
+    llamar = {
+        "resolve_all": lambda a: staffed.sync.resolve_all("otra", a),
+        "undo": lambda a: staffed.sync.undo(a),
+    }[metodo]
+    for rol, actor in ACTORS.items():
+        before = len(_refusals(staffed))
+        if rol in PERMISOS[Accion.CONFLICTOS]:
+            with contextlib.suppress(DomainError):  # nothing to undo: refused for that only
+                llamar(actor)
+            assert len(_refusals(staffed)) == before, rol
+            continue
+        with pytest.raises(PermisoDenegado):
+            llamar(actor)
+        assert _refusals(staffed)[0][:2] == (actor or "sólo consulta", "CONFLICTOS")

@@ -303,3 +303,29 @@ def test_stores_open_at_once_share_compiled_sql_and_each_keeps_its_own_rows(tmp_
         assert session.scalars(actors).all() == ["ana@nominas.com"]
     for store in (second, third, reopened):
         store.close()
+
+
+def test_a_change_is_stamped_by_the_desktop_clock_and_never_before_the_one_it_replaced(
+    services, clock
+) -> None:
+    """The stamp that travels with each change: the services' clock; a clock set back stamps
+    just after the row's previous change instead of before it."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from icsoe_desktop.store.models import RegistroPatronal
+
+    def stamp() -> datetime:
+        with services.store.session() as session:
+            return session.scalar(select(RegistroPatronal.updated_at))
+
+    services.registros.save("Y5412345106", "EDE0101018A2", "Primera", "admin")
+    assert stamp() == clock.now
+    first = stamp()
+    clock.advance(days=-2)
+    services.registros.save("Y5412345106", "EDE0101018A2", "Segunda", "admin")
+    assert stamp() == first + timedelta(microseconds=1)
+    clock.advance(days=3)
+    services.registros.save("Y5412345106", "EDE0101018A2", "Tercera", "admin")
+    assert stamp() == clock.now

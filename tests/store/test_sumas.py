@@ -118,9 +118,10 @@ def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock
 def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
     services, tmp_path: Path, clock
 ) -> None:
-    """A pulled page whose rows clash with local ones («duplicado»: left out, kept as states)
-    is written with its states in one bulk step: the kept sums and the unsent count still equal
-    the rows read one by one."""
+    """A pulled page whose rows clash with local ones never sent is written with its states in
+    one bulk step: those of the same content are adopted (the local row takes the pulled
+    uuid), the others left out («duplicado», kept as states); the kept sums and the unsent
+    count still equal the rows read one by one."""
     create_demo_movimientos(services.store, 60, TODAY, batch=60)
     with services.store.session() as session:
         wire = [r for r in local_changes(session) if r["table"] == "movimientos"]
@@ -130,6 +131,11 @@ def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
     other = open_services(tmp_path / "otro", clock)
     try:
         create_demo_movimientos(other.store, 20, TODAY, batch=20)  # the same natural keys
+        with other.store.session() as session:  # 5 of them captured otherwise
+            session.execute(
+                update(MovimientoRow).where(MovimientoRow.id <= 5).values(nombre="OTRO")
+            )
+        waiting = other.sync.pending_count()
         with other.store.session() as session:
             apply_remote(session, sync_wire.groups_of_rows(wire), clock())
         with other.store.session() as session:
@@ -139,8 +145,11 @@ def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
                 .where(SyncConflict.kind == "duplicado")
             )
             kept = session.scalar(select(func.count()).select_from(MovimientoRow))
-        assert left_out == 20
+            held = set(session.scalars(select(MovimientoRow.uuid)))
+        assert left_out == 5
         assert kept == 60  # 20 local + the 40 pulled that did not clash
+        assert len(held & {row["uuid"] for row in wire}) == 55  # 15 adopted + 40 inserted
+        assert other.sync.pending_count() == waiting - 15  # the adopted ones are the server's
         assert_kept_equal_scanned(other.store)
     finally:
         other.close()

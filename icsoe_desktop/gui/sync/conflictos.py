@@ -1,5 +1,7 @@
 """Configuración > Conflictos de sincronización: the versions that lost by server order, side
-by side with the current one; the user keeps either."""
+by side with the current one; the user keeps either, for the selected conflicts or, by one
+rule, for all of them («Resolver todos así», confirmed with their count; «Deshacer» puts them
+back until the next sync)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import CAMPOS, pesos_text
 from icsoe_desktop.domain.movimientos import MONEY as MONEY_KIND
+from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -30,6 +33,11 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.sync.servicio import ConflictRow
 
 TITLE = "Conflictos de sincronización"
+# Which version each rule keeps, as the confirmation says it (the panes' own words).
+RULES = {
+    "actual": "la versión actual (la que quedó en este equipo)",
+    "otra": "la otra versión (la que no quedó)",
+}
 KINDS = {"cambio": "Cambiado en dos equipos", "duplicado": "Dado de alta en dos equipos"}
 # Field names as the windows call them; others are shown as they are.
 FIELD_TITLES = {
@@ -97,6 +105,9 @@ class ConflictosDialog(QDialog):
         self.otra = child(form, QPlainTextEdit, "otraText")
         self.conservar_actual = child(form, QPushButton, "conservarActualButton")
         self.conservar_otra = child(form, QPushButton, "conservarOtraButton")
+        self.todos_actual = child(form, QPushButton, "todosActualButton")
+        self.todos_otra = child(form, QPushButton, "todosOtraButton")
+        self.deshacer = child(form, QPushButton, "deshacerButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.cerrar.setDefault(True)  # choosing a version is never a stray Enter
         self.model: RowsModel[ConflictRow] = RowsModel(
@@ -117,6 +128,9 @@ class ConflictosDialog(QDialog):
         self.tabla.selectionModel().selectionChanged.connect(self._on_selection)
         self.conservar_actual.clicked.connect(lambda: self._keep("actual"))
         self.conservar_otra.clicked.connect(lambda: self._keep("otra"))
+        self.todos_actual.clicked.connect(lambda: self._keep_all("actual"))
+        self.todos_otra.clicked.connect(lambda: self._keep_all("otra"))
+        self.deshacer.clicked.connect(self._undo)
         self.cerrar.clicked.connect(self.reject)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(760, 520)
@@ -153,6 +167,16 @@ class ConflictosDialog(QDialog):
         self.otra.setPlainText(version_text(conflict.otra) if conflict else "")
         for button in (self.conservar_actual, self.conservar_otra):
             button.setEnabled(conflict is not None)
+        count = len(self.model.rows)
+        for button, text in (
+            (self.todos_actual, "Conservar la actual en todos"),
+            (self.todos_otra, "Conservar la otra en todos"),
+        ):
+            mnemonics.set_text(button, f"{text} ({count:,})" if count else text)
+            button.setEnabled(count > 0)
+        undo = self._services.sync.can_undo()
+        self.deshacer.setEnabled(undo > 0)
+        mnemonics.set_text(self.deshacer, f"Deshacer ({undo:,})" if undo else "Deshacer")
 
     def _keep(self, which: str) -> None:
         for conflict in self.selected_all():
@@ -165,3 +189,42 @@ class ConflictosDialog(QDialog):
         self.refresh()
         if not self.model.rows:
             msgbox.information(self, "No quedan conflictos por revisar.", TITLE)
+
+    def _keep_all(self, which: str) -> None:
+        count = len(self.model.rows)
+        if not count:
+            return
+        text = (
+            f"¿Conservar {RULES[which]} en "
+            f"{'el conflicto' if count == 1 else f'los {count:,} conflictos'}?"
+            "\n\nPuedes deshacerlo con «Deshacer» hasta la siguiente sincronización."
+        )
+        if not msgbox.question(self, text, "Resolver todos", "Cancelar", TITLE):
+            return
+        try:
+            done = self._services.sync.resolve_all(which, self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return
+        self.refresh()
+        msgbox.information(
+            self,
+            f"Se {verb(done, 'resolvió', 'resolvieron')} {plural(done, 'conflicto')}. "
+            "«Deshacer» los devuelve hasta la siguiente sincronización.",
+            TITLE,
+        )
+
+    def _undo(self) -> None:
+        try:
+            done = self._services.sync.undo(self._actor)
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            self.refresh()
+            return
+        self.refresh()
+        msgbox.information(
+            self,
+            f"Se deshizo: {plural(done, 'conflicto vuelve', 'conflictos vuelven')} "
+            "a estar por revisar.",
+            TITLE,
+        )

@@ -23,6 +23,7 @@ from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.services.sync.adopt import adopted
 from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
 from icsoe_desktop.services.sync.decode import Decoded, NoParent, decode, parents_of
 from icsoe_desktop.services.sync.insert import (
@@ -323,17 +324,11 @@ def _taken(
 
 
 def _unclashed(
-    session: Session,
-    table: SyncedTable,
-    items: list[dict[str, Any]],
-    values: dict[str, list[Any]],
-    conflict: Callable[[dict[str, Any], str], None],
+    session: Session, table: SyncedTable, count: int, values: dict[str, list[Any]]
 ) -> list[int] | None:
-    """Which of a page's new rows (``values``: their decoded columns) to insert: the others
-    hold a natural-key value (registro, movimiento…) of a local row or of an earlier row of
-    the page: kept as «duplicado» conflicts, or, deleted, only as their state (the table's
-    unique index would refuse them; there is nothing of them to show). None: every row."""
-    count = len(items)
+    """Which of a page's ``count`` new rows (``values``: their decoded columns) to insert: the
+    others hold a natural-key value (registro, movimiento…) of a local row or of an earlier
+    row of the page (the table's unique index would refuse them). None: every row."""
     keyed = {
         key: list(zip(*(values.get(name, repeat(None, count)) for name in key), strict=True))
         for key in table.natural_keys
@@ -345,10 +340,8 @@ def _unclashed(
     if not any(taken.values()) and all(len(v) == count for v in wanted.values()):
         return None  # no value held already, none twice in the page
     keep = []
-    for i, item in enumerate(items):
+    for i in range(count):
         if any(v[i] in taken[key] for key, v in keyed.items()):
-            if not item["deleted"]:
-                conflict(item, "duplicado")
             continue
         for key, v in keyed.items():
             taken[key].add(v[i])
@@ -367,8 +360,9 @@ def _insert_new(
     dict per row: a desktop joining a company pulls every row this way), with their states. A
     row holding a natural-key value (registro, movimiento…) of a local row or of an earlier
     row of the page is left out by the INSERT itself: only when some row was are the page's
-    rows looked up, to keep each one left out as a «duplicado» conflict (a deleted one only
-    as its state). Returns how many were inserted."""
+    rows looked up; each one left out is adopted by a local row of the same content never
+    sent (``adopt.py``) or kept as a «duplicado» conflict (a deleted one only as its state).
+    Returns how many were inserted."""
     names, columns = list(page[0]), list(page[1])
     if not table.append_only:
         names += ["version", "updated_at", "deleted"]
@@ -381,13 +375,15 @@ def _insert_new(
     model = table.model
     # Each one's state (built in C loops), written with the rows.
     states = list(zip(repeat(table.name), uuids, rows.seq, repeat(False), rows.version))
+    left_out: list[int] = []
     if defaults_left_out(model.__table__, keys):
         # SQLAlchemy fills in some default: its INSERT cannot skip, so clashes are found first.
-        items = list(map(rows.row, range(len(uuids))))
-        keep = _unclashed(session, table, items, dict(zip(names, columns, strict=True)), conflict)
+        keep = _unclashed(session, table, len(uuids), dict(zip(names, columns, strict=True)))
         if keep is not None:
             every = [list(map(column.__getitem__, keep)) for column in every]
-        session.flush()  # the conflicts above, as the slow path does
+            kept = set(keep)
+            left_out = [i for i in range(len(uuids)) if i not in kept]
+        session.flush()  # the page's ORM writes before the statement's
         written = insert_columns(session, table, [(keys, every)], states=states)
     else:
         written = insert_columns(session, table, [(keys, every)], True, states)
@@ -399,9 +395,16 @@ def _insert_new(
                     session, (model.uuid,), model.uuid, uuids, key=("uuids", table.name)
                 )
             }
-            for i, row_uuid in enumerate(uuids):
-                if row_uuid not in inserted and not rows.deleted[i]:
-                    conflict(rows.row(i), "duplicado")
+            left_out = [i for i, row_uuid in enumerate(uuids) if row_uuid not in inserted]
+    # A row left out that is not deleted: the same content made here and never sent is
+    # adopted (adopt.py); any other is kept as a «duplicado» conflict. A deleted one only as
+    # its state (there is nothing of it to show).
+    live = [i for i in left_out if not rows.deleted[i]]
+    envelopes = (uuids, rows.seq, rows.version, rows.updated_at)
+    same = adopted(session, table, page, live, envelopes)
+    for i in live:
+        if i not in same:
+            conflict(rows.row(i), "duplicado")
     return written
 
 

@@ -34,6 +34,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
+from icsoe_desktop.services.sync import deshacer
 from icsoe_desktop.services.sync.apply import ApplyReport, apply_remote, record_push_results
 from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync.decode import decode_data
@@ -263,6 +264,7 @@ class SyncService:
         self._secrets = secrets
         self._clock = clock
         self._newest_schema: str | None = None  # the company's, as the server last said
+        self._deshacer: deshacer.Deshacer | None = None  # the last «Resolver todos así»
 
     # --- settings ------------------------------------------------------------------------------
 
@@ -470,15 +472,29 @@ class SyncService:
                 "Configuración > Sincronización.",
             )
         report = progress or (lambda _done, _total: None)
+        self._deshacer = None  # what a sync sends and receives is never undone
         http, base = self._http()
         try:
             # (leaving the block waits for the indexes a big pull builds at its end
             # while the drift check reads: store/bulk_indexes.py)
             with http, ThreadPoolExecutor(1, "sync-indices") as builder:
+                received = more_conflicts = 0
+                if not int(self._state("cursor") or 0):
+                    # A new desktop, or one installed again with the company's token, first
+                    # receives what the company holds: what it made again (the same file
+                    # imported) is adopted, not sent as a copy of every row.
+                    with self._store.session() as session:
+                        waiting = has_pending(session)
+                    # (the indexes a big pull builds at its end hold the write lock: built
+                    # meanwhile only when no push's answer waits to be written)
+                    received, more_conflicts = self._pull(
+                        http, base, 0, report, None if waiting else builder
+                    )
                 sent, conflicts = self._push(http, base, report)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
-                received, more_conflicts = self._pull(http, base, sent, report, builder)
+                got, found = self._pull(http, base, sent, report, builder)
+                received, more_conflicts = received + got, more_conflicts + found
                 verified = None
                 try:
                     verified = self._verify(http, base, report)
@@ -1060,13 +1076,73 @@ class SyncService:
             conflict = session.get(SyncConflict, conflict_id)
             if conflict is None or conflict.resolved_at is not None:
                 raise ValidationError("conflicto_resuelto", "Este conflicto ya fue resuelto.")
-            table = by_name(conflict.table_name)
-            if keep == "otra" and table is not None and not table.append_only:
-                self._restore(session, table, conflict)
-            conflict.resolved_at = self._clock()
-            conflict.resolution = keep
+            self._settle(session, conflict, keep)
 
-    def _restore(self, session, table, conflict: SyncConflict) -> None:
+    def _settle(
+        self, session, conflict: SyncConflict, keep: str, kept: list[deshacer.Antes] | None = None
+    ) -> None:
+        """One conflict settled; ``kept``: where each row it changes goes as it was."""
+        table = by_name(conflict.table_name)
+        if kept is not None:
+            kept.append(deshacer.tomar(session, SyncConflict.__tablename__, conflict.uuid))
+        if keep == "otra" and table is not None and not table.append_only:
+            self._restore(session, table, conflict, kept)
+        conflict.resolved_at = self._clock()
+        conflict.resolution = keep
+
+    @anuncia(TODO)  # the versions kept may be any synced rows'
+    def resolve_all(self, keep: str, actor: str | None) -> int:
+        """Every conflict settled by one rule (``keep`` as ``resolve``), in one transaction;
+        how many. Until the next sync, ``undo`` puts every row it changed back as it was."""
+        self._permisos.exigir(actor, Accion.CONFLICTOS, f"todos: {keep}")
+        if keep not in ("actual", "otra"):
+            raise ValueError(keep)
+        kept: list[deshacer.Antes] = []
+        with self._store.session() as session:
+            found = session.scalars(
+                select(SyncConflict)
+                .where(SyncConflict.resolved_at.is_(None))
+                .order_by(SyncConflict.id)
+            ).all()
+            for conflict in found:
+                self._settle(session, conflict, keep, kept)
+            session.flush()
+            after = tuple(deshacer.version(session, k.table, k.row_uuid) for k in kept)
+        self._deshacer = deshacer.Deshacer(len(found), tuple(kept), after) if found else None
+        return len(found)
+
+    def can_undo(self) -> int:
+        """How many conflicts the last «Resolver todos así» settled, while it can be undone
+        (until the next sync); 0: nothing to undo."""
+        return self._deshacer.conflictos if self._deshacer is not None else 0
+
+    @anuncia(TODO)  # the versions kept may be any synced rows'
+    def undo(self, actor: str | None) -> int:
+        """The last «Resolver todos así» undone: its rows as they were, its conflicts open
+        again; how many. Refused when a sync came since or one of its rows changed again."""
+        self._permisos.exigir(actor, Accion.CONFLICTOS, "deshacer")
+        done = self._deshacer
+        if done is None:
+            raise ValidationError(
+                "nada_que_deshacer",
+                "Ya no se puede deshacer: hubo una sincronización después de resolverlos.",
+            )
+        with self._store.session() as session:
+            now = [deshacer.version(session, k.table, k.row_uuid) for k in done.antes]
+            if now != list(done.despues):
+                self._deshacer = None
+                raise ValidationError(
+                    "cambiado_despues",
+                    "Ya no se puede deshacer: algunos de esos datos cambiaron después.",
+                )
+            for antes in reversed(done.antes):
+                deshacer.devolver(session, antes)
+        self._deshacer = None
+        return done.conflictos
+
+    def _restore(
+        self, session, table, conflict: SyncConflict, kept: list[deshacer.Antes] | None = None
+    ) -> None:
         otra = json.loads(conflict.loser)
         try:
             values = self._decoded(session, table, otra)
@@ -1081,6 +1157,10 @@ class SyncService:
             # The other desktop's row could not be inserted (same registro, usuario…): its data
             # goes over the local row holding that value.
             obj = self._holder(session, table, values)
+        if kept is not None:
+            kept.append(
+                deshacer.tomar(session, table.name, conflict.row_uuid if obj is None else obj.uuid)
+            )
         if obj is None:
             obj = table.model(uuid=conflict.row_uuid, **table.local_defaults)
             session.add(obj)
