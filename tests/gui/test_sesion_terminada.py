@@ -20,6 +20,7 @@ from icsoe_desktop.gui.empresas.fin_de_sesion import (
     TITLE,
 )
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests.empresas.tres import ANA, BETO, CLIENTES, PASSWORD, build
 from tests.gui.helpers import click, type_text
 
@@ -180,3 +181,24 @@ def test_a_user_disabled_meanwhile_is_taken_back_to_the_login(qtbot, app, admin,
         f"rol: usuario deshabilitado; {DOS.registro}",
     )
     assert [r.registro for r in app.services.registros.listar()] == [DOS.registro]
+
+
+def test_a_refusal_in_background_work_ends_the_session_the_same_way(
+    qtbot, app, admin, ids, modals, tmp_path
+):
+    """Importar movimientos runs its service off the window's thread, behind a progress bar:
+    the refusal there ends the session as well, with one message and no window left."""
+    from tests.gui.helpers import wait_operations
+    from tests.services.movimientos_data import known_rows, write_csv
+
+    main = _beto_en_dos(qtbot, app, modals)
+    archivo = write_csv(tmp_path / "movimientos.csv", known_rows())
+    admin.empresas.retirar(BETO, ids[DOS.rfc], ANA)
+    main.movimientos.import_from(archivo)  # the file Importar movimientos… asks for
+    qtbot.waitUntil(lambda: app.login.isVisible() and bool(modals.messages), timeout=30_000)
+    wait_operations(qtbot)
+
+    assert modals.texts == [MSG_SIN_ACCESO.format(empresa=_etiqueta(DOS)) + "\n\n" + MSG_NINGUNA]
+    assert app.main is None and _cerrada(main)
+    assert _rechazos(admin)[0][:2] == (BETO, "IMPORTAR_MOVIMIENTOS")
+    assert app.services.movimientos.count(Filtro()) == DOS.movimientos  # nothing imported
