@@ -468,7 +468,7 @@ class Application(QObject):
             return
         usuario, nombre, empresa = main.usuario, main.nombre, services.empresa
         log.info("Sesión de %s terminada en %s: %s", usuario, empresa.etiqueta, code)
-        fin_de_sesion.cerrar_ventanas(self.login, main)
+        fin_de_sesion.cerrar_ventanas(main)
         self.logout()
         sesion.terminada()
         otras = (

@@ -33,12 +33,13 @@ def mensaje(code: str, usuario: str, empresa: str, otras: bool) -> str:
     return MSG_SIN_ACCESO.format(empresa=empresa) + "\n\n" + (MSG_OTRA if otras else MSG_NINGUNA)
 
 
-def cerrar_ventanas(conservar: QWidget, principal: QWidget) -> None:
-    """Every window on screen but ``conservar`` (the login) closes without asking: its dialogs
-    rejected (their edits cannot be saved without access), the others closed. ``principal``
-    (the main window, whose closing means Salir) is only marked: the application hides it."""
+def cerrar_ventanas(principal: QWidget) -> None:
+    """The windows of the session close without asking: every one opened from ``principal``
+    (the main window), at any depth, its dialogs rejected (their edits cannot be saved without
+    access), the others closed. ``principal`` itself, whose closing means Salir, is only
+    marked: the application hides it."""
     for window in QApplication.topLevelWidgets():
-        if window is conservar or not window.isVisible():
+        if not window.isVisible() or not _abierta_desde(window, principal):
             continue
         sesion.cerrar(window)
         if isinstance(window, QDialog):
@@ -46,3 +47,12 @@ def cerrar_ventanas(conservar: QWidget, principal: QWidget) -> None:
             QDialog.done(window, QDialog.DialogCode.Rejected)
         elif window is not principal:
             window.close()
+
+
+def _abierta_desde(window: QWidget, principal: QWidget) -> bool:
+    widget: QWidget | None = window
+    while widget is not None:
+        if widget is principal:
+            return True
+        widget = widget.parentWidget()
+    return False
