@@ -109,6 +109,11 @@ class Terminos(TypedDict, total=False):
     fecha_final: date
 
 
+def vencido(estado: str, fecha_vence: date | None, hoy: date) -> bool:
+    """A row «Vencidos» finds (``plazo``): a pending aviso whose deadline has passed."""
+    return estado == PENDIENTE and fecha_vence is not None and fecha_vence < hoy
+
+
 def plazo(clave: str, hoy: date) -> Terminos:
     """The search terms of «Por vencer» and «Vencidos»: the pendientes whose deadline is still
     ahead (or today) and those whose deadline has passed, as a range of fechas."""

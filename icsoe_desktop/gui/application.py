@@ -76,6 +76,8 @@ class Application(QObject):
 
     exit_requested = Signal(int)
     settled = Signal()
+    # A refusal that ended the signed-in user's session (its code): queued to the GUI thread.
+    sesion_terminada = Signal(str)
 
     def __init__(
         self, data_dir: Path, log_path: Path | None = None, instance_name: str | None = None
@@ -178,6 +180,11 @@ class Application(QObject):
         # in the instant before the login answers.
         instalar()
         self.services = services
+        from PySide6.QtCore import Qt  # not on the start-up path (its first window)
+
+        # Queued: the refusal reaches the window that asked first, whichever thread it ran in.
+        self.sesion_terminada.connect(self._terminar_sesion, Qt.ConnectionType.QueuedConnection)
+        services.permisos.al_terminar_sesion(self._sesion_rechazada)
         self.login.set_services(services)
         if services.avisos:  # an interrupted restore, finished or undone at this opening
             QTimer.singleShot(0, lambda: avisar(self.login, services))
@@ -407,6 +414,11 @@ class Application(QObject):
         assert self.services is not None and self.main is not None
         usuario, nombre = self.main.usuario, self.main.nombre
         self._close_main()
+        self._entrar(usuario, nombre, empresa_id)
+
+    def _entrar(self, usuario: str | None, nombre: str, empresa_id: int) -> None:
+        """The main window on ``empresa_id`` for ``usuario``, once its grant is checked."""
+        assert self.services is not None
         # Background work (a sync, the preload) ends before its store closes under it.
         QThreadPool.globalInstance().waitForDone(5_000)
         try:
@@ -423,6 +435,64 @@ class Application(QObject):
             from icsoe_desktop.gui.empresas.respaldo import avisar
 
             avisar(self.main, self.services)
+
+    # --- a session ended by the services ---------------------------------------------------------
+
+    def _sesion_rechazada(self, actor: str, rechazo: DomainError) -> None:
+        """Any thread: the services refused ``actor`` an action for a grant withdrawn or a user
+        disabled. When it is the signed-in user, that session ends (its windows' own boxes are
+        held meanwhile: gui/kit/sesion.py)."""
+        from icsoe_desktop.domain.emails import normalize_email
+        from icsoe_desktop.gui.kit import sesion
+
+        main = self.main
+        if main is None or main.usuario is None:
+            return
+        if normalize_email(actor) != normalize_email(main.usuario):
+            return
+        if sesion.terminar():
+            self.sesion_terminada.emit(rechazo.code)
+
+    def _terminar_sesion(self, code: str) -> None:
+        """One message; every window of the session closed; then another empresa the user still
+        has (Cambiar de empresa over the login), or the login when none is left."""
+        from icsoe_desktop.gui.empresas import fin_de_sesion
+        from icsoe_desktop.gui.kit import sesion
+
+        main, services = self.main, self.services
+        if main is None or services is None or main.usuario is None:
+            sesion.terminada()
+            return
+        usuario, nombre, empresa = main.usuario, main.nombre, services.empresa
+        log.info("Sesión de %s terminada en %s: %s", usuario, empresa.etiqueta, code)
+        fin_de_sesion.cerrar_ventanas(main)
+        self.logout()
+        sesion.terminada()
+        otras = (
+            []
+            if code == "usuario_no_habilitado"
+            else [e for e in services.empresas.listar(usuario) if e.id != empresa.id]
+        )
+        texto = fin_de_sesion.mensaje(code, usuario, empresa.etiqueta, bool(otras))
+        msgbox.warning(self.login, texto, fin_de_sesion.TITLE)
+        if otras:
+            self._elegir_otra(usuario, nombre)
+
+    def _elegir_otra(self, usuario: str, nombre: str) -> None:
+        """Cambiar de empresa over the login, without a nested loop: the code of the closed
+        windows still returns under this call, on the store that is open."""
+        from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
+
+        assert self.services is not None
+        dialog = CambiarEmpresaDialog(self.services, usuario, self.login)
+
+        def elegida() -> None:
+            if dialog.elegida is not None:
+                self._entrar(usuario, nombre, dialog.elegida)
+
+        dialog.accepted.connect(elegida)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def _close_main(self) -> None:
         if self.main is not None:

@@ -46,6 +46,7 @@ def apply_style(app: QApplication, sheet: bool = True) -> None:
     translator = spanish_qt_translator(app)
     if translator is not None:
         app.installTranslator(translator)
+    app.installTranslator(teclas_de_windows(app))  # asked before the one above
     QLocale.setDefault(QLocale(QLocale.Language.Spanish, QLocale.Country.Mexico))
 
 
@@ -62,3 +63,38 @@ def spanish_qt_translator(parent: QObject | None) -> QTranslator | None:
     ):
         return translator
     return None
+
+
+# The keys as Windows writes them in Spanish (its menus, Microsoft's style guide, the manual and
+# the tooltips): Qt's Spanish translation writes «Control+Q», «Mayúsculas», «Av Pág».
+TECLAS_DE_WINDOWS = {
+    "Ctrl": "Ctrl",
+    "Shift": "Mayús",
+    "PgUp": "RePág",
+    "PgDown": "AvPág",
+    "Del": "Supr",
+    "Ins": "Insert",
+    "Esc": "Esc",
+    "Return": "Enter",  # as the manual writes it, and the key on Mexican keyboards
+    "Enter": "Enter",
+    "Backspace": "Retroceso",
+    "Tab": "Tab",
+}
+
+
+def teclas_de_windows(parent: QObject | None) -> QTranslator:
+    """A translator of the key names alone (the ``QShortcut`` context, which a menu uses to
+    write an action's shortcut); anything else falls through to the next translator."""
+    from PySide6.QtCore import QTranslator
+
+    class TeclasDeWindows(QTranslator):
+        def translate(
+            self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+        ) -> str | None:
+            # None: not translated here (an empty text would be taken as the translation).
+            return TECLAS_DE_WINDOWS.get(source) if context == "QShortcut" else None
+
+        def isEmpty(self) -> bool:
+            return False
+
+    return TeclasDeWindows(parent)

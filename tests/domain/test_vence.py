@@ -10,12 +10,15 @@ import pytest
 
 from icsoe_desktop.domain.dias_habiles import es_habil
 from icsoe_desktop.domain.movimientos import (
+    APROBADO,
+    ENVIADO,
     PENDIENTE,
     POR_VENCER,
     VENCIDOS,
     plazo,
     primera_fecha_en_plazo,
     vence,
+    vencido,
 )
 
 
@@ -57,3 +60,15 @@ def test_por_vencer_and_vencidos_split_the_fechas_where_the_deadline_passes():
         assert plazo(POR_VENCER, hoy) == {"estado": PENDIENTE, "fecha_inicial": first}
     # A Monday: the movements of the Monday before are due today, the Sunday's were due Friday.
     assert primera_fecha_en_plazo(date(2026, 6, 22)) == date(2026, 6, 15)
+
+
+def test_the_rows_painted_past_due_are_those_vencidos_finds():
+    """The grid's red (a row at a time) and the «Vencidos» search (a range of fechas) agree."""
+    for hoy in (date(2026, 6, 22), date(2026, 11, 17), date(2026, 1, 2)):
+        terms = plazo(VENCIDOS, hoy)
+        for n in range(-10, 60):
+            fecha = hoy - timedelta(days=n)
+            encontrado = fecha <= terms["fecha_final"]
+            assert vencido(PENDIENTE, vence(fecha), hoy) == encontrado, (hoy, fecha)
+            assert not vencido(ENVIADO, vence(fecha), hoy)  # sent: no longer a deadline
+            assert not vencido(APROBADO, vence(fecha), hoy)

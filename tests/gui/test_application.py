@@ -276,10 +276,11 @@ def test_a_store_of_a_newer_version_never_lets_the_login_answer(
 
 # The real app (run_gui) in its own process: once its login answers, what run_gui leaves for
 # after the first window (the full error hook, the icon, Qt's Spanish texts, the style sheet)
-# is in place.
+# is in place, and a menu writes the keys as Windows does (Salir's Ctrl+Q, not «Control+Q»).
 _SETTLED = r"""
 import sys
 from PySide6.QtCore import QLocale, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 from icsoe_desktop.app import run_gui
 
@@ -290,7 +291,9 @@ def look(tries=250):
         QTimer.singleShot(20, lambda: look(tries - 1))
         return
     print(sys.excepthook.__module__, app.windowIcon().isNull(), QLocale().name(),
-          app.translate("QPlatformTheme", "Cancel"))
+          app.translate("QPlatformTheme", "Cancel"),
+          *(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
+            for k in ("Ctrl+Q", "Shift+PgDown", "Ctrl+Home", "Del")))
     app.exit(0)
 
 QTimer.singleShot(0, look)
@@ -308,4 +311,10 @@ def test_once_the_login_answers_the_app_has_its_error_hook_icon_and_spanish_text
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["icsoe_desktop.gui.error_hook", "False", "es_MX", "Cancelar"]
+    assert done.stdout.split() == [
+        "icsoe_desktop.gui.error_hook",
+        "False",
+        "es_MX",
+        "Cancelar",
+        *("Ctrl+Q", "Mayús+AvPág", "Ctrl+Inicio", "Supr"),
+    ]

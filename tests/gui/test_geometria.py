@@ -278,6 +278,33 @@ def test_the_first_start_login_shows_its_fields_whole_and_stays_centred(qtbot, d
 LARGA = "Servicios Integrales de Nómina y Administración de Personal del Bajío, S.A. de C.V."
 
 
+def test_the_login_stays_centred_when_the_empresa_selector_widens_it(
+    qtbot, data_dir, ids_tres, tmp_path
+):
+    """Several empresas (one with a long razón social): the login shows before the database is
+    open, then the selector appears and makes it wider and taller. It grows about the middle of
+    the screen, fits it, and squashes or overlaps nothing."""
+    from tests.gui.test_disposicion import defectos
+
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    login = application.login
+    area = _area(login)
+    _en_medio(login, area)
+    antes = login.size()
+    qtbot.waitUntil(lambda: application.services is not None, timeout=30_000)
+    try:
+        qtbot.waitUntil(lambda: login.empresa_selector.combo.isVisible())
+        qtbot.waitUntil(lambda: login.width() > antes.width() and login.height() > antes.height())
+        _en_medio(login, area)
+        _cabe(_ver(login, None), area)
+        assert defectos(login, "con el selector de empresa") == []
+        login.grab().save(str(tmp_path / "login_con_selector.png"))
+    finally:
+        application.shutdown()
+
+
 def test_the_login_keeps_its_size_and_shows_every_label_and_rfc_whole(qtbot, data_dir, ids_tres):
     """Three empresas, the second allowed in sólo consulta, one with a long razón social:
     toggling sólo consulta (which opens the allowed empresa) leaves the login's size alone,

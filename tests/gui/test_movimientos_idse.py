@@ -57,6 +57,22 @@ def choose(combo, text: str) -> None:
     combo.setCurrentIndex(combo.findText(text))
 
 
+def en_rojo(view: MovimientosIdse) -> list[str]:
+    """The names of the rows whose every cell reads in the past-due red."""
+    from icsoe_desktop.gui.movimientos.model import VENCIDO
+
+    def rojo(index) -> bool:
+        brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        return brush is not None and brush.color() == VENCIDO.color()
+
+    model, nombre = view.model, next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
+    filas = [
+        [rojo(model.index(r, c)) for c in range(len(COLUMNS))] for r in range(model.rowCount())
+    ]
+    assert all(len(set(fila)) == 1 for fila in filas)  # the whole row or none of it
+    return [model.index(r, nombre).data() for r, fila in enumerate(filas) if fila[0]]
+
+
 def test_consulta_offers_only_what_the_guide_lists(qtbot, services):
     view = window(qtbot, services, None)
     assert tab_titles(view) == ["Reingresos", "Mod Salarios", "Bajas", "Todos"]
@@ -691,6 +707,10 @@ def test_vence_shows_each_deadline_sorts_and_finds_the_overdue(qtbot, services, 
         "01/06/2026": "08/06/2026", "15/05/2026": "22/05/2026", "01/05/2026": "08/05/2026",
     }  # fmt: skip
     assert grid(view, "vence") == [deadlines[f] for f in fechas]
+    # The overdue pendientes stand out in every search: not the aviso already sent whose
+    # deadline passed too, nor the one still due.
+    assert sorted(en_rojo(view)) == ["JUAN", "OSCAR"]
+    assert len(set(grid(view, "estado"))) > 1 and len(fechas) > 2
 
     table, header = view.tabla, view.tabla.horizontalHeader()
     column = next(i for i, c in enumerate(COLUMNS) if c.attr == "vence")
@@ -713,13 +733,19 @@ def test_vence_shows_each_deadline_sorts_and_finds_the_overdue(qtbot, services, 
     assert sorted(grid(view, "nombre")) == ["JUAN", "OSCAR"]
     assert view.total.text() == "Movimientos encontrados: 2"
     assert set(grid(view, "estado")) == {"Pendiente"}
+    assert sorted(en_rojo(view)) == ["JUAN", "OSCAR"]
     choose(view.estado, "Por vencer")
     click(qtbot, view.buscar_button)
     wait_operations(qtbot)
     assert grid(view, "nombre") == ["ANA"] and grid(view, "vence") == ["26/06/2026"]
+    assert en_rojo(view) == []
     view.tabs.setCurrentIndex(2)  # Bajas: JUAN's is overdue, not due
     wait_operations(qtbot)
     assert grid(view, "nombre") == []
+    choose(view.estado, "Pendiente")
+    click(qtbot, view.buscar_button)
+    wait_operations(qtbot)
+    assert en_rojo(view) == ["JUAN"]
 
 
 def test_a_sort_whose_rows_take_long_leaves_the_window_free_and_shows_them_when_read(

@@ -209,6 +209,26 @@ def test_a_grant_withdrawn_mid_session_ends_it_at_the_next_action(
     _refused_for_the_grant(services, call, accion)
 
 
+def test_the_refusals_that_end_a_session_are_heard_by_who_runs_it(
+    en_otra_empresa, tmp_path: Path
+) -> None:
+    """The GUI closes the session's windows on hearing them (tests/gui/test_sesion_terminada.py);
+    a refusal for the role alone leaves the session as it is."""
+    services = en_otra_empresa
+    oidos: list[tuple[str, str]] = []
+    services.permisos.al_terminar_sesion(lambda actor, exc: oidos.append((actor, exc.code)))
+    calls = _calls(services, tmp_path)
+    for accion, actor in (
+        (Accion.REGISTROS_PATRONALES, ANA),  # not granted this empresa
+        (Accion.HABILITAR_USUARIOS, ANA),  # not an administrator: the session goes on
+        (Accion.RESPALDAR, BETO),  # disabled
+        (Accion.REGISTROS_PATRONALES, None),  # sólo consulta
+    ):
+        with pytest.raises(PermisoDenegado):
+            calls[accion](actor)
+    assert oidos == [(ANA, "empresa_sin_acceso"), (BETO, "usuario_no_habilitado")]
+
+
 def test_a_grant_restored_lets_the_user_work_again(en_otra_empresa) -> None:
     services = en_otra_empresa
     with pytest.raises(PermisoDenegado):

@@ -104,6 +104,8 @@ class CambiarEmpresaDialog(QDialog):
                 self._permitidas.add(empresa.id)
             if empresa.id == abierta:
                 self.lista.setCurrentItem(item)
+        if self.lista.currentItem() is None and self.lista.count():
+            self.lista.setCurrentRow(0)  # the open one is not listed (its grant withdrawn)
         self._show_solo_consulta()
 
     def _show_solo_consulta(self) -> None:

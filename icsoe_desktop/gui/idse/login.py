@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -230,25 +230,40 @@ class IdseLoginWindow(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._encajar()  # narrower, the wrapped texts need more lines
+        # Resized by its contents (the layout, _encajar), not by the user dragging a border:
+        # about the centre it had.
+        antes = None
+        if not event.spontaneous() and event.oldSize().isValid():
+            antes = QRect(self.geometry().topLeft(), event.oldSize())
+        self._encajar(antes)  # narrower, the wrapped texts need more lines
 
-    def _encajar(self) -> None:
+    def _encajar(self, antes: QRect | None = None) -> None:
         """The layout's own minimum ignores wrapped text (the Primer paso hint, a long razón
         social): the window would squash its fields to make room for it. Its height is the
-        one its contents need at its width; when that changes on screen (the empresa selector
-        or the hint appears), it grows or shrinks about its centre, so it stays centred."""
+        one its contents need at its width. ``antes``: its geometry before its contents resized
+        it on screen (the empresa selector, wider, or the hint appeared): it grows or shrinks
+        about the centre it had then, inside the screen."""
         alto = self.heightForWidth(self.width())
-        if alto <= 0 or alto == self.minimumHeight() == self.maximumHeight():
-            return
-        antes = self.geometry()
-        self.setFixedHeight(alto)
-        if self.isVisible() and antes.height() != alto:
-            from icsoe_desktop.gui.kit.geometria import area_disponible
+        if alto > 0 and not alto == self.minimumHeight() == self.maximumHeight():
+            self.setFixedHeight(alto)  # resized: re-entered through resizeEvent
+        if antes is not None and self.isVisible() and self.size() != antes.size():
+            from icsoe_desktop.gui.kit.geometria import area_disponible, margenes
 
-            area = area_disponible(self)
-            top = antes.top() - (alto - antes.height()) // 2
-            top = max(area.top(), min(top, area.bottom() + 1 - alto))
-            self.move(self.x(), top - (antes.top() - self.y()))  # move() is the frame's
+            area, marco = area_disponible(self), margenes(self)
+            centro = antes.center()
+            left = centro.x() - (self.width() - 1) // 2
+            top = centro.y() - (self.height() - 1) // 2
+            left = max(
+                area.left() + marco.left(),
+                min(left, area.right() - marco.right() - self.width() + 1),
+            )
+            top = max(
+                area.top() + marco.top(),
+                min(top, area.bottom() - marco.bottom() - self.height() + 1),
+            )
+            self.move(
+                left - (self.geometry().left() - self.x()), top - (self.geometry().top() - self.y())
+            )  # move() is the frame's
 
     @property
     def empresa_selector(self) -> EmpresaSelector:

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 
 
 def ejecutar_modal(dialog: QDialog) -> int:
-    """``dialog.exec()``; the dialog is deleted on the loop's next turn."""
+    """``dialog.exec()``; the dialog is deleted on the loop's next turn. Not shown while the
+    session of its window ends (``sesion``): rejected at once."""
+    from icsoe_desktop.gui.kit import sesion
+
+    if sesion.callar(dialog):
+        dialog.deleteLater()
+        return 0
     try:
         return dialog.exec()
     finally:

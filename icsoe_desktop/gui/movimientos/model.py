@@ -9,7 +9,8 @@ the first page, the next one at row 900,000, Ctrl+Fin or a jump to the middle of
 read one page each, not every row before them. A page by position far from both ends (a jump to
 the middle right after Buscar, before those keys are read) walks every key before it: it is read
 in the background, its rows blank for that moment, and the window stays free. A row's texts are
-formatted when it is first painted and kept with its page.
+formatted when it is first painted and kept with its page, with its colour: a pending aviso
+past its deadline (what «Vencidos» finds) reads in red whatever the search.
 
 A new order of the same search (a click on a header) reads its first page in the pool too: the
 window waits for it a moment (most sorts: a few milliseconds) and otherwise goes on showing the
@@ -33,8 +34,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QBrush, QColor
 
-from icsoe_desktop.domain.movimientos import MONEY, NUMBER
+from icsoe_desktop.domain.movimientos import MONEY, NUMBER, vencido
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Interrumpida, Orden
 
 if TYPE_CHECKING:
@@ -56,7 +58,12 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole.value
 _ID_ROLE = ID_ROLE.value
+_FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole.value
 _ALIGNMENT = tuple(int(_RIGHT.value) if c.kind in (MONEY, NUMBER) else None for c in COLUMNS)
+_ESTADO, _VENCE = (
+    next(i for i, c in enumerate(COLUMNS) if c.attr == a) for a in ("estado", "vence")
+)
+VENCIDO = QBrush(QColor("#b00020"))  # the red of every past-due list (Vencimientos, Informativas)
 
 
 class MovimientosModel(QAbstractTableModel):
@@ -71,7 +78,9 @@ class MovimientosModel(QAbstractTableModel):
         self.orden = Orden()
         self.total = 0
         self._pages: dict[int, list[tuple]] = {}
-        self._texts: dict[int, tuple[str, ...]] = {}  # row -> its cells' texts, as painted
+        # row -> its cells' texts, as painted, then its colour (VENCIDO or None)
+        self._texts: dict[int, tuple] = {}
+        self._hoy = movimientos.today()  # what is past due: as of the search's reading
         # (id, sort value) of the last row of each page, read in the background after a search:
         # with it, any page is one keyset seek away; without it, a far page is read by position.
         self._bounds: list[tuple] = []
@@ -113,6 +122,7 @@ class MovimientosModel(QAbstractTableModel):
         self._pages = {0: first}
         self._stale = {}
         self._texts.clear()
+        self._hoy = self._service.today()
         self._bounds = []
         self._pending = set()
         self._generation += 1
@@ -134,6 +144,7 @@ class MovimientosModel(QAbstractTableModel):
         self._parar_lecturas()
         self._stale, self._pages = self._pages, {}
         self._texts.clear()
+        self._hoy = self._service.today()
         self._bounds = []
         self._pending = set()
         if total > self.total:
@@ -353,9 +364,12 @@ class MovimientosModel(QAbstractTableModel):
         if role == _ID_ROLE and index.isValid():
             row = self.row_values(index.row())
             return None if row is None else row[0]
+        if role == _FOREGROUND_ROLE:  # asked before the texts on a row's first paint
+            texts = self._texts.get(index.row()) or self._format(index)
+            return None if texts is None else texts[-1]
         return None
 
-    def _format(self, index: Index) -> tuple[str, ...] | None:
+    def _format(self, index: Index) -> tuple | None:
         if not index.isValid():
             return None
         row = self.row_values(index.row())
@@ -363,8 +377,9 @@ class MovimientosModel(QAbstractTableModel):
             return None
         values = row[1 : len(COLUMNS) + 1]
         texts = tuple(column.display(value) for column, value in zip(COLUMNS, values, strict=True))
-        self._texts[index.row()] = texts
-        return texts
+        color = VENCIDO if vencido(values[_ESTADO], values[_VENCE], self._hoy) else None
+        self._texts[index.row()] = formatted = (*texts, color)
+        return formatted
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -12,6 +12,7 @@ since then may do nothing protected.
 The services of an empresa's store get the matrix bound to that empresa (``en_empresa``): an
 IDSE user must also hold its grant (services/empresas/servicio.py), asked at every call, so a
 grant withdrawn while the user works there ends that session at its next protected action.
+Whoever runs that session hears of it (``al_terminar_sesion``): the GUI closes its windows.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ MSG_SIN_EMPRESA = (
 # The roles whose work in an empresa needs its grant (administrators hold every empresa; the
 # ICSOE roles enter by their own credentials in that store; the command line is the machine's).
 _CON_CONCESION = frozenset({Rol.ADMINISTRADOR, Rol.USUARIO_IDSE})
+# The refusals after which the actor's session in the empresa cannot go on: its grant withdrawn,
+# or the user disabled, since it signed in.
+TERMINAN_SESION = frozenset({"empresa_sin_acceso", "usuario_no_habilitado"})
+FinDeSesion = Callable[[str, "PermisoDenegado"], None]
 
 
 @dataclass(frozen=True)
@@ -67,15 +72,26 @@ class PermisoDenegado(AuthenticationError):
 
 class Permisos:
     def __init__(
-        self, catalogo: Store, audit: AuditService, empresa: Empresa | None = None
+        self,
+        catalogo: Store,
+        audit: AuditService,
+        empresa: Empresa | None = None,
+        oyentes: list[FinDeSesion] | None = None,
     ) -> None:
         self._catalogo = catalogo
         self._audit = audit
         self._empresa = empresa
+        self._oyentes = [] if oyentes is None else oyentes  # shared with the bound copies
 
     def en_empresa(self, empresa: Empresa) -> Permisos:
         """The same matrix for the services of one empresa's store: grants count too."""
-        return Permisos(self._catalogo, self._audit, empresa)
+        return Permisos(self._catalogo, self._audit, empresa, self._oyentes)
+
+    def al_terminar_sesion(self, oyente: FinDeSesion) -> None:
+        """``oyente(actor, refusal)`` after each refusal that ends the actor's session (its
+        grant withdrawn, the user disabled), from whatever thread made the call, before the
+        refusal is raised to the caller."""
+        self._oyentes.append(oyente)
 
     def rol(self, actor: str | None) -> Rol | None:
         """None: a user disabled since it signed in."""
@@ -126,14 +142,23 @@ class Permisos:
             assert actor and self._empresa is not None
             empresa = self._empresa.etiqueta()
             self._rechazar(actor, rol, accion, f"sin acceso a la empresa {empresa}")
-            raise PermisoDenegado(
-                "empresa_sin_acceso",
-                MSG_SIN_EMPRESA.format(
-                    accion=accion, usuario=normalize_email(actor), empresa=empresa
+            raise self._avisar(
+                actor,
+                PermisoDenegado(
+                    "empresa_sin_acceso",
+                    MSG_SIN_EMPRESA.format(
+                        accion=accion, usuario=normalize_email(actor), empresa=empresa
+                    ),
                 ),
             )
         self._rechazar(actor, rol, accion, objetivo)
-        raise PermisoDenegado(*_rechazo(rol, accion))
+        raise self._avisar(actor, PermisoDenegado(*_rechazo(rol, accion)))
+
+    def _avisar(self, actor: str | None, rechazo: PermisoDenegado) -> PermisoDenegado:
+        if actor and rechazo.code in TERMINAN_SESION:
+            for oyente in list(self._oyentes):
+                oyente(actor, rechazo)
+        return rechazo
 
     def _concedida(self, actor: str | None, rol: Rol) -> bool:
         if self._empresa is None or rol not in _CON_CONCESION:
@@ -173,4 +198,4 @@ def _rechazo(rol: Rol | None, accion: Accion) -> tuple[str, str]:
     return "permiso_denegado", MSG_OTRO_ROL.format(rol=rol, accion=accion)
 
 
-__all__ = ["Empresa", "PermisoDenegado", "Permisos"]
+__all__ = ["TERMINAN_SESION", "Empresa", "FinDeSesion", "PermisoDenegado", "Permisos"]
