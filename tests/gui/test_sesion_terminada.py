@@ -100,9 +100,9 @@ def _guardar_registro(qtbot, abiertos: list):
 def test_a_grant_withdrawn_ends_the_session_and_offers_the_other_empresas(
     qtbot, app, admin, ids, modals, tmp_path
 ):
-    admin.empresas.conceder(BETO, ids[TRES.rfc], ANA)
+    admin.accesos.conceder(BETO, ids[TRES.rfc], ANA)
     main = _beto_en_dos(qtbot, app, modals)
-    admin.empresas.retirar(BETO, ids[DOS.rfc], ANA)
+    admin.accesos.retirar(BETO, ids[DOS.rfc], ANA)
     abiertos: list = []
     elegir: list = []
 
@@ -143,7 +143,7 @@ def test_a_grant_withdrawn_with_no_other_empresa_returns_to_the_login(
     qtbot, app, admin, ids, modals
 ):
     main = _beto_en_dos(qtbot, app, modals)
-    admin.empresas.retirar(BETO, ids[DOS.rfc], ANA)
+    admin.accesos.retirar(BETO, ids[DOS.rfc], ANA)
     abiertos: list = []
     modals.handle(_guardar_registro(qtbot, abiertos))
     main.registros_action.trigger()
@@ -156,7 +156,7 @@ def test_a_grant_withdrawn_with_no_other_empresa_returns_to_the_login(
 
 
 def test_a_user_disabled_meanwhile_is_taken_back_to_the_login(qtbot, app, admin, ids, modals):
-    admin.empresas.conceder(BETO, ids[TRES.rfc], ANA)  # another empresa is no way out
+    admin.accesos.conceder(BETO, ids[TRES.rfc], ANA)  # another empresa is no way out
     main = _beto_en_dos(qtbot, app, modals)
     admin.accounts.set_enabled(BETO, False, ANA)
     abiertos: list = []
@@ -193,7 +193,7 @@ def test_a_refusal_in_background_work_ends_the_session_the_same_way(
 
     main = _beto_en_dos(qtbot, app, modals)
     archivo = write_csv(tmp_path / "movimientos.csv", known_rows())
-    admin.empresas.retirar(BETO, ids[DOS.rfc], ANA)
+    admin.accesos.retirar(BETO, ids[DOS.rfc], ANA)
     main.movimientos.import_from(archivo)  # the file Importar movimientos… asks for
     qtbot.waitUntil(lambda: app.login.isVisible() and bool(modals.messages), timeout=30_000)
     wait_operations(qtbot)
