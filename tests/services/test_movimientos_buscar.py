@@ -8,44 +8,11 @@ import pytest
 
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import movimientos_paging
-from tests.services.movimientos_data import (
-    REGISTRO_A,
-    add_registros,
-    known_rows,
-    nss,
-    write_csv,
-)
+from tests.services.movimientos_data import REGISTRO_A, load_nunez, nss
 
 NSS_COL = next(i for i, c in enumerate(COLUMNS) if c.attr == "nss")
 FECHA = next(i for i, c in enumerate(COLUMNS) if c.attr == "fecha")
 APELLIDO = next(i for i, c in enumerate(COLUMNS) if c.attr == "primer_apellido")
-
-
-def _load(services, tmp_path) -> None:
-    """The known rows and three movements of José Núñez Peña, typed with accents."""
-    add_registros(services)
-    rows = known_rows()
-    for i, fecha in enumerate(("02/03/2026", "04/05/2026", "08/06/2026")):
-        rows.append(
-            {
-                **rows[0],
-                "Nombre": "José",
-                "Apellido Paterno": "Núñez",
-                "Apellido Materno": "Peña",
-                "NSS": nss(40),
-                "CURP": "NUPJ800101HDFXXS06",
-                "Fecha": fecha,
-                "Movimiento": ("08", "07", "02")[i],
-                "Tipo": "Permanente" if i == 0 else "",
-                "UMF": "12" if i == 0 else "",
-                "Tipo Salario": "" if i == 2 else "Fijo",
-                "Jornada": "" if i == 2 else "0",
-                "Causa Baja": "2" if i == 2 else "",
-                "Estado": "Pendiente",
-            }
-        )
-    report = services.importador.import_file(write_csv(tmp_path / "m.csv", rows), "t")
-    assert report.aplicado, report.rechazadas
 
 
 def _found(services, buscar: str, column: int = APELLIDO, **terms) -> list[tuple[str, str]]:
@@ -66,7 +33,7 @@ def plan(request, monkeypatch) -> str:
 
 
 def test_a_name_is_found_without_accents_or_case(services, tmp_path, plan):
-    _load(services, tmp_path)
+    load_nunez(services, tmp_path)
     nunez = [("NUÑEZ", nss(40))] * 3
     assert _found(services, "nunez") == nunez
     assert _found(services, "NÚÑEZ pe") == nunez  # apellido paterno, materno
@@ -78,7 +45,7 @@ def test_a_name_is_found_without_accents_or_case(services, tmp_path, plan):
 
 
 def test_an_nss_and_a_curp_are_found_by_their_beginning(services, tmp_path, plan):
-    _load(services, tmp_path)
+    load_nunez(services, tmp_path)
     assert _found(services, nss(40)) == [("NUÑEZ", nss(40))] * 3
     assert nss(6).startswith("1200000") and not nss(40).startswith("1200000")
     assert _found(services, "1200000", NSS_COL) == [
@@ -92,7 +59,7 @@ def test_an_nss_and_a_curp_are_found_by_their_beginning(services, tmp_path, plan
 
 
 def test_the_find_narrows_the_search_panel_and_pages_in_every_order(services, tmp_path, plan):
-    _load(services, tmp_path)
+    load_nunez(services, tmp_path)
     assert _found(services, "nunez", tipo="02") == [("NUÑEZ", nss(40))]
     assert _found(services, "nunez", registro_patronal=REGISTRO_A, estado="aprobado") == []
     movimientos = services.movimientos
@@ -112,7 +79,7 @@ def test_the_find_narrows_the_search_panel_and_pages_in_every_order(services, tm
 
 
 def test_a_deleted_movement_is_not_found(services, tmp_path):
-    _load(services, tmp_path)
+    load_nunez(services, tmp_path)
     with services.store.engine.begin() as conn:
         conn.exec_driver_sql(
             "UPDATE movimientos SET deleted = 1 WHERE nss = ? AND tipo = '02'", (nss(40),)

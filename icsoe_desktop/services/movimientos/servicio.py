@@ -173,11 +173,20 @@ def apply_filter(query: _Query, filtro: Filtro, table: Any = MovimientoRow) -> _
         query = query.where(table.fecha <= filtro.fecha_final)
     if filtro.estado:
         query = query.where(table.estado == filtro.estado)
-    found = termino(filtro.buscar)
+    found = encontrados(filtro.buscar)
     if found is not None and table is MovimientoRow:  # the kept counts know nothing of it
-        ids = text(movimientos_buscar.ids_sql(found)).bindparams(**movimientos_buscar.params(found))
-        query = query.where(MovimientoRow.id.in_(ids.columns(sql_column("id", Integer))))
+        query = query.where(found)
     return query
+
+
+def encontrados(buscar: str) -> Any:
+    """The movements the find box's ``buscar`` finds, as a condition on MovimientoRow (their
+    ids, from its indexes: store/movimientos_buscar.py); None when it is empty."""
+    found = termino(buscar)
+    if found is None:
+        return None
+    ids = text(movimientos_buscar.ids_sql(found)).bindparams(**movimientos_buscar.params(found))
+    return MovimientoRow.id.in_(ids.columns(sql_column("id", Integer)))
 
 
 def _base_query(filtro: Filtro, orden: Orden) -> _Query:
