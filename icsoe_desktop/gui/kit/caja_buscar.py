@@ -4,7 +4,7 @@ they pause; Ctrl+F goes to it, Escape empties it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
@@ -51,6 +51,18 @@ class CajaBuscar(QLineEdit):
         if self.text() != self._buscado:
             self._buscado = self.text()
             self.buscar.emit(self._buscado)
+
+    def event(self, event: QEvent) -> bool:
+        # Escape empties a box with text before the window's own Escape (closing it) sees it.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.text()
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():

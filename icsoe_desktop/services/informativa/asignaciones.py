@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, siguiente, termino
 from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss
@@ -42,22 +43,57 @@ class ResultadoImportacion:
     notas: list[str] = field(default_factory=list)  # columns not used, rows left out
 
 
+# Spanish letters SQLite's upper() leaves as they are (it folds ASCII only): to their capital
+# without accent, so that a name compares as domain/buscar.py normalizar gives it.
+_SIN_ACENTO = tuple(zip("áéíóúüñÁÉÍÓÚÜÑ", "AEIOUUNAEIOUUN", strict=True))
+
+
+def _normalizado(term: ColumnElement[str]) -> ColumnElement[str]:
+    for letra, base in _SIN_ACENTO:
+        term = func.replace(term, letra, base)
+    return func.upper(term)
+
+
+def _encontrados(buscar: str) -> ColumnElement[bool] | None:
+    """The contract's workers the find box's ``buscar`` finds: the beginning of their NSS, of
+    their CURP, or of their name or any of its words (tested on each of the contract's rows,
+    a few thousand)."""
+    found = termino(buscar)
+    if found is None:
+        return None
+    lo, hi = found.texto, siguiente(found.texto)
+    c = ContratoTrabajador
+    if NSS in found.campos:
+        return (c.nss >= lo) & (c.nss < hi)
+    if CURP in found.campos:
+        return (func.upper(c.curp) >= lo) & (func.upper(c.curp) < hi)
+    assert NOMBRE in found.campos
+    nombre = _normalizado(c.nombre)
+    # LIKE folds ASCII case; the wildcards of a name (letters, spaces, .'-) need no escape.
+    return or_(nombre.like(f"{lo}%"), nombre.like(f"% {lo}%"))
+
+
 class TrabajadoresContratoService(InformativaBase):
-    def contar(self, contrato: str, actor: str | None) -> int:
+    def contar(self, contrato: str, actor: str | None, buscar: str = "") -> int:
+        """The contract's workers; ``buscar``: those the find box finds."""
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
-            return session.execute(
-                select(func.count()).where(
-                    ContratoTrabajador.contrato_id == row.id,
-                    ContratoTrabajador.deleted.is_(False),
-                )
-            ).scalar_one()
+            query = select(func.count()).where(
+                ContratoTrabajador.contrato_id == row.id,
+                ContratoTrabajador.deleted.is_(False),
+            )
+            found = _encontrados(buscar)
+            if found is not None:
+                query = query.where(found)
+            return session.execute(query).scalar_one()
 
     def pagina(
-        self, contrato: str, actor: str | None, offset: int, limite: int
+        self, contrato: str, actor: str | None, offset: int, limite: int, buscar: str = ""
     ) -> list[TrabajadorFila]:
         """Rows ``offset``… of the contract in the order they were added (the index on
-        (contrato_id, id) serves it without sorting)."""
+        (contrato_id, id) serves it without sorting); ``buscar``: of those the find box
+        finds."""
+        found = _encontrados(buscar)
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             rows = session.execute(
@@ -71,6 +107,7 @@ class TrabajadoresContratoService(InformativaBase):
                 .where(
                     ContratoTrabajador.contrato_id == row.id,
                     ContratoTrabajador.deleted.is_(False),
+                    *(() if found is None else (found,)),
                 )
                 .order_by(ContratoTrabajador.id)
                 .offset(max(0, offset))
