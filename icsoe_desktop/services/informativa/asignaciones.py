@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, siguiente, termino
 from icsoe_desktop.domain.contacto import check_curp
@@ -48,10 +48,11 @@ class ResultadoImportacion:
 _SIN_ACENTO = tuple(zip("áéíóúüñÁÉÍÓÚÜÑ", "AEIOUUNAEIOUUN", strict=True))
 
 
-def _normalizado(term: ColumnElement[str]) -> ColumnElement[str]:
+def _normalizado(column: ColumnElement[str] | InstrumentedAttribute[str]) -> ColumnElement[str]:
+    term: ColumnElement[str] = func.upper(column)
     for letra, base in _SIN_ACENTO:
         term = func.replace(term, letra, base)
-    return func.upper(term)
+    return term
 
 
 def _encontrados(buscar: str) -> ColumnElement[bool] | None:
