@@ -45,25 +45,3 @@ def termino(texto: str) -> Termino | None:
 def siguiente(prefijo: str) -> str:
     """The first text after every text that begins with ``prefijo`` (a prefix as a range)."""
     return prefijo[:-1] + chr(ord(prefijo[-1]) + 1)
-
-
-def nombres(primer_apellido: str, segundo_apellido: str, nombre: str) -> tuple[str, str]:
-    """A worker's full name in IDSE's order and nombre first, as the find box compares them."""
-    apellidos = " ".join(p for p in (primer_apellido, segundo_apellido) if p)
-    return normalizar(f"{apellidos} {nombre}"), normalizar(f"{nombre} {apellidos}")
-
-
-def coincide(
-    t: Termino, nss: str, curp: str, primer_apellido: str, segundo_apellido: str, nombre: str
-) -> bool:
-    """Whether a worker is found by ``t``: for lists held in memory; the movimientos grid asks
-    its indexes the same (store/movimientos_buscar.py)."""
-    if NSS in t.campos and nss.startswith(t.texto):
-        return True
-    if CURP in t.campos and normalizar(curp).startswith(t.texto):
-        return True
-    if NOMBRE in t.campos:
-        return any(
-            n.startswith(t.texto) for n in nombres(primer_apellido, segundo_apellido, nombre)
-        )
-    return False

@@ -86,3 +86,19 @@ def test_a_deleted_movement_is_not_found(services, tmp_path):
         )
     assert services.movimientos.count(Filtro(buscar="nunez")) == 2
     assert len(_found(services, "nunez")) == 2
+
+
+def test_while_a_big_pull_has_dropped_the_indexes_a_find_is_slower_never_wrong(
+    services, tmp_path, plan
+):
+    from icsoe_desktop.store import bulk_indexes
+
+    load_nunez(services, tmp_path)
+    with services.store.engine.begin() as conn:
+        dropped = bulk_indexes.suspend(conn)  # as a pull's first page leaves them until its end
+    assert "ix_mov_buscar_nombre" in dropped
+    assert _found(services, "nunez") == [("NUÑEZ", nss(40))] * 3
+    assert _found(services, "juan cruz") == [("CRUZ", nss(4))]
+    with services.store.engine.begin() as conn:
+        assert "ix_mov_buscar_nombre_pila" in bulk_indexes.restore(conn)
+    assert _found(services, "juan cruz") == [("CRUZ", nss(4))]
