@@ -31,6 +31,12 @@ A page at an offset in fecha's order, when the keys come from several streams me
 at its day: the day and the rows of it before the page are found from the kept counts per day
 (movimientos_conteo), then read as the rows after that day's first (_day_at).
 
+A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted from its own
+indexes beforehand. A few matches (at most GATHER_MAX: one worker's movements) are gathered by
+id from those indexes and sorted; more (an apellido shared by a twentieth of the store) are
+found by walking the order's index as for any other search, the find tested on each row: a
+page is then a few thousand rows away, where sorting every match took 80 ms.
+
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
 300,000 rows (an estado) would be walked.
@@ -52,7 +58,9 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
+from icsoe_desktop.domain.buscar import Termino
 from icsoe_desktop.domain.movimientos import ESTADOS, TIPOS_MOVIMIENTO
+from icsoe_desktop.store import movimientos_buscar
 from icsoe_desktop.store.models import (
     BY_MONTH,
     MONTH,
@@ -111,6 +119,7 @@ class Busqueda:
     estado: str | None = None
     desde: date | None = None
     hasta: date | None = None
+    buscar: Termino | None = None  # the find box's text
 
 
 @dataclass(frozen=True)
@@ -156,7 +165,8 @@ def plan(
     column's sort index built or not (``indexed``)."""
     schema = _schema_index(conn, busqueda, column, indexed)
     gather = gathered(busqueda, column, total, walked, schema)
-    through = _fecha_index(busqueda) if gather else None
+    # A find's few rows come from its own indexes (key_query), not from the filter's.
+    through = _fecha_index(busqueda) if gather and busqueda.buscar is None else None
     if through is not None and not _index_there(conn, through[0]):
         through = None
     return key_query(
@@ -195,6 +205,14 @@ def key_query(
             where.append(condition)
             # Dates are stored as ISO text (SQLAlchemy's SQLite Date).
             params[name] = value.isoformat() if isinstance(value, date) else value
+    if busqueda.buscar is not None:
+        # Gathered: the ids from the find's indexes; walked: tested on each row.
+        found = busqueda.buscar
+        if gather:
+            where.append(f"m.id IN ({movimientos_buscar.ids_sql(found)})")
+        else:
+            where.append(movimientos_buscar.row_test(found))
+        params.update(movimientos_buscar.params(found))
     if busqueda.tipo:
         fixed["tipo"] = busqueda.tipo
     if busqueda.estado:
@@ -259,6 +277,8 @@ def gathered(
     instead of 48 s at a million). Never from an index of the schema in fecha's order
     (FECHA_INDEXES): it holds the filter's every term, a walk reads only the filter's keys,
     in order."""
+    if busqueda.buscar is not None:
+        return total <= GATHER_MAX  # its few matches; many are met soon on any walk
     if column == "fecha" and schema is not None and schema == _fecha_index(busqueda):
         return False
     if total <= GATHER_MAX:
@@ -364,7 +384,8 @@ def _by_day(query: KeyQuery) -> bool:
     merged (an estado or a registro patronal without a tab: one per tipo). SQLite compares
     every key it skips across the streams: half of a registro's 333,000 took 60 ms at a
     million, a single stream's walk a third of that, the counts' 1,100 days 8 ms."""
-    return query.column == "fecha" and _streams(query) > 1
+    # The counts per day know nothing of a find.
+    return query.column == "fecha" and _streams(query) > 1 and query.busqueda.buscar is None
 
 
 def _day_at(conn: Connection, query: KeyQuery, offset: int) -> tuple[str, int] | None:

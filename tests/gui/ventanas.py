@@ -255,6 +255,7 @@ PARTS = {
     "configuracion.inicial._EmpresaPage": "configuracion.inicial.ConfiguracionInicialWizard",
     "informativa.contrato._TextoCorrido": "informativa.contrato.ContratoDialog",
     "kit.fecha_edit.FechaEdit": "movimientos.corregir.CorregirMovimientoDialog",
+    "kit.caja_buscar.CajaBuscar": "ventana_principal.VentanaPrincipal",
     "icsoe.alta_usuario.IcsoeAltaUsuarioPage": "icsoe.contratista.IcsoeContratistaWindow",
     "icsoe.consulta.IcsoeConsultaPage": "icsoe.contratista.IcsoeContratistaWindow",
     "icsoe.datos_generales.IcsoeDatosGeneralesPage": "icsoe.contratista.IcsoeContratistaWindow",

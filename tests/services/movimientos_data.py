@@ -80,6 +80,34 @@ def load_known(services, tmp_path: Path):
     return services.importador.import_file(write_csv(tmp_path / "conocidos.csv", known_rows()), "t")
 
 
+def load_nunez(services, tmp_path: Path) -> None:
+    """The known rows and three pending movements of José Núñez Peña (registro A, nss(40)),
+    typed with accents."""
+    add_registros(services)
+    rows = known_rows()
+    for i, fecha in enumerate(("02/03/2026", "04/05/2026", "08/06/2026")):
+        rows.append(
+            {
+                **rows[0],
+                "Nombre": "José",
+                "Apellido Paterno": "Núñez",
+                "Apellido Materno": "Peña",
+                "NSS": nss(40),
+                "CURP": "NUPJ800101HDFXXS06",
+                "Fecha": fecha,
+                "Movimiento": ("08", "07", "02")[i],
+                "Tipo": "Permanente" if i == 0 else "",
+                "UMF": "12" if i == 0 else "",
+                "Tipo Salario": "" if i == 2 else "Fijo",
+                "Jornada": "" if i == 2 else "0",
+                "Causa Baja": "2" if i == 2 else "",
+                "Estado": "Pendiente",
+            }
+        )
+    report = services.importador.import_file(write_csv(tmp_path / "m.csv", rows), "t")
+    assert report.aplicado, report.rechazadas
+
+
 def lote_con_dos_modificaciones(services, tmp_path: Path):
     """Lote 1 of registro A: the known pending reingreso and baja, and two modificaciones de
     salario of one worker (nss(7), on 01/06/2026 and 01/09/2026)."""

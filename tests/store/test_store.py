@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -88,7 +89,10 @@ def test_head_revision_is_the_newest_migration_and_each_file_is_named_by_its_rev
 
 
 def test_migrated_schema_matches_the_models(services) -> None:
-    with services.store.engine.connect() as conn:
+    # SQLAlchemy reflects no index on an expression (the find box's names): both sides skip them.
+    with warnings.catch_warnings(), services.store.engine.connect() as conn:
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
+        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
 

@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -29,6 +31,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     boton_revisar,
     guia_de_importacion,
 )
+from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
@@ -41,6 +44,7 @@ if TYPE_CHECKING:
 
 TITLE = "Trabajadores del contrato"
 IMPORT_FILTER = "Trabajadores (*.csv *.txt *.xlsx);;Todos los archivos (*)"
+MSG_ENCONTRADOS = "Trabajadores encontrados: {total:,}"
 MSG_SIN_CONTRATO = "Primero elige un contrato (o crea uno con «Nuevo contrato…»)."
 MSG_QUITAR = "Se {verbo} {cuantos} del contrato. ¿Deseas continuar?"
 MSG_IMPORTADOS = "Se {verbo} {cuantos} de «{archivo}» al contrato."
@@ -84,6 +88,15 @@ class TrabajadoresPanel(QObject):
         self.total = child(form, QLabel, "totalTrabajadoresLabel")
         self.model = TrabajadoresModel()
         self.tabla.setModel(self.model)
+        # One worker of the contract: the list shows those the find box finds.
+        self.buscar = CajaBuscar(self.group)
+        layout = self.group.layout()
+        assert isinstance(layout, QVBoxLayout)
+        fila = QHBoxLayout()
+        fila.addWidget(self.buscar, 1)
+        fila.addStretch(2)
+        layout.insertLayout(layout.indexOf(self.tabla), fila)
+        self.buscar.buscar.connect(lambda _texto: self._buscar())
         # Fixed row heights and widths: the view never measures rows it does not show.
         vertical = self.tabla.verticalHeader()
         vertical.setVisible(False)
@@ -125,8 +138,8 @@ class TrabajadoresPanel(QObject):
         else:
             svc, actor, uuid = self._services.informativa_trabajadores, self._actor, contrato.uuid
             self.model.set_source(
-                lambda: svc.contar(uuid, actor),
-                lambda offset, limite: svc.pagina(uuid, actor, offset, limite),
+                lambda: svc.contar(uuid, actor, self.buscar.text()),
+                lambda offset, limite: svc.pagina(uuid, actor, offset, limite, self.buscar.text()),
             )
             self.group.setTitle(f"{TITLE}: {contrato.contratante_nombre}")
         self.tabla.scrollToTop()
@@ -150,7 +163,15 @@ class TrabajadoresPanel(QObject):
             widget.setEnabled(puede)
         seleccion = self.tabla.selectionModel().hasSelection()
         self.quitar.setEnabled(puede and seleccion)
-        self.total.setText(_trabajadores(self.model.total) if hay_contrato else "")
+        total = self.model.total
+        if self.buscar.text().strip():
+            self.total.setText(MSG_ENCONTRADOS.format(total=total) if hay_contrato else "")
+        else:
+            self.total.setText(_trabajadores(total) if hay_contrato else "")
+
+    def _buscar(self) -> None:
+        self.model.reload()
+        self.tabla.scrollToTop()
 
     def _recargar(self, mostrar_ultimo: bool = False) -> None:
         self.model.reload()
@@ -167,6 +188,9 @@ class TrabajadoresPanel(QObject):
 
     def seleccionar_renglon(self, renglon: int) -> None:
         """Select the worker at ``renglon`` (1 = the first of the contract) and focus the grid."""
+        if self.buscar.text():  # numbered in the whole contract: every worker shown
+            self.buscar.clear()
+            self.buscar.buscar_ya()
         if not 1 <= renglon <= self.model.total:
             return
         index = self.model.index(renglon - 1, 0)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -33,6 +34,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     boton_revisar,
     guia_de_importacion,
 )
+from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
@@ -109,6 +111,11 @@ class LotesPanel(QWidget):
         self.detalle_tabla = child(form, QTableView, "detalleTable")
         self.importar_resultado = child(form, QPushButton, "importarResultadoButton")
         self.corregir = child(form, QPushButton, "corregirButton")
+        # One worker's movements, pending and in the chosen lote.
+        self.buscar = CajaBuscar(self)
+        acciones = form.findChild(QHBoxLayout, "generarAccionesLayout")
+        assert acciones is not None
+        acciones.insertWidget(acciones.indexOf(self.todos) + 1, self.buscar)
 
         self.pendientes: RowsModel[Pendiente] = RowsModel(
             ("NSS", "Nombre", "Movimiento", "Fecha"),
@@ -174,6 +181,7 @@ class LotesPanel(QWidget):
         self.grupos.addWidget(lotes)
         self.grupos.setSizes([500, 500])
         self.registro.currentIndexChanged.connect(self.refresh_pendientes)
+        self.buscar.buscar.connect(self._on_buscar)
         self.todos.toggled.connect(self.pendientes.set_all_checked)
         self.pendientes.dataChanged.connect(self._update_pendientes_label)
         self.pendientes.modelReset.connect(self._update_pendientes_label)
@@ -216,9 +224,14 @@ class LotesPanel(QWidget):
         self.refresh_pendientes()
         self.refresh_lotes()
 
+    def _on_buscar(self, _texto: str) -> None:
+        self.refresh_pendientes()
+        self._show_detalle()
+
     def refresh_pendientes(self) -> None:
         registro = self.registro.currentText()
-        rows = self._services.lotes.pendientes(registro) if registro else []
+        buscar = self.buscar.text()
+        rows = self._services.lotes.pendientes(registro, buscar) if registro else []
         self.todos.blockSignals(True)
         self.todos.setChecked(False)
         self.todos.blockSignals(False)
@@ -243,7 +256,8 @@ class LotesPanel(QWidget):
 
     def _show_detalle(self) -> None:
         lote = self.selected_lote()
-        self.detalle.set_rows(self._services.lotes.detalle(lote.id) if lote else [])
+        found = self._services.lotes.detalle(lote.id, self.buscar.text()) if lote else []
+        self.detalle.set_rows(found)
 
     # --- generate ------------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     boton_revisar,
     guia_de_importacion,
 )
+from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
@@ -142,6 +143,12 @@ class MovimientosIdse(QWidget):
             for key, text in (column.filters or {}).items():
                 self.estado.addItem(text, (column.attr, key))
         self.refresh_registros()
+        # The find box: one worker's movements within the search, as the clerk types.
+        self.buscar_edit = CajaBuscar(self, child(form, QWidget, "parametrosGroup"))
+        parametros = form.findChild(QHBoxLayout, "parametrosLayout")
+        assert parametros is not None
+        parametros.insertWidget(parametros.indexOf(self.buscar_button), self.buscar_edit)
+        self.buscar_edit.buscar.connect(lambda _texto: self.buscar())
 
         self.model = MovimientosModel(services.movimientos)
         self._preparando: set[str] = set()  # columns whose sort index is being built
@@ -203,6 +210,7 @@ class MovimientosIdse(QWidget):
             estado=None if condicion else estado,
             tipo=TABS[tab][1] if tab < len(TABS) else None,
             condicion=condicion,
+            buscar=self.buscar_edit.text(),
         )
 
     def mostrar(self, filtro: Filtro, orden: Orden | None = None) -> None:

@@ -237,7 +237,7 @@ class _Writer:
             return
         conn, sql = self._conn, self._sql
         if not self._suspended and self.inserted + len(rows) >= max(BATCH, self._first_id - 1):
-            # As many new rows as the store holds (ids so far): five of the grid's indexes,
+            # As many new rows as the store holds (ids so far): the grid's deferrable indexes,
             # and the counts, are cheaper built once at the end (store/bulk_indexes.py), inside
             # this same transaction: no one sees the table without them.
             if not conn.connection.dbapi_connection.in_transaction:

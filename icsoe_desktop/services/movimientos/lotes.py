@@ -36,7 +36,7 @@ from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
 from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.movimientos.importar import LineaRechazada
-from icsoe_desktop.services.movimientos.servicio import to_domain
+from icsoe_desktop.services.movimientos.servicio import encontrados, to_domain
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Lote, LoteMovimiento, MovimientoRow
 
@@ -124,17 +124,19 @@ class LotesService:
         self._audit = audit
         self._clock = clock
 
-    def pendientes(self, registro_patronal: str) -> list[Pendiente]:
+    def pendientes(self, registro_patronal: str, buscar: str = "") -> list[Pendiente]:
+        """The pending movements of a registro patronal; ``buscar``: those the find box finds
+        (the beginning of an NSS, a CURP or a name)."""
+        query = select(MovimientoRow).where(
+            MovimientoRow.registro_patronal == registro_patronal,
+            MovimientoRow.estado == PENDIENTE,
+            MovimientoRow.deleted.is_(False),
+        )
+        found = encontrados(buscar)
+        if found is not None:
+            query = query.where(found)
         with self._store.session() as session:
-            rows = session.scalars(
-                select(MovimientoRow)
-                .where(
-                    MovimientoRow.registro_patronal == registro_patronal,
-                    MovimientoRow.estado == PENDIENTE,
-                    MovimientoRow.deleted.is_(False),
-                )
-                .order_by(MovimientoRow.fecha, MovimientoRow.id)
-            ).all()
+            rows = session.scalars(query.order_by(MovimientoRow.fecha, MovimientoRow.id)).all()
             return [Pendiente(r.id, r.nss, _nombre(r), r.tipo, r.fecha) for r in rows]
 
     @anuncia(MOVIMIENTOS, LOTES)  # its movements are enviados now
@@ -237,15 +239,19 @@ class LotesService:
                 for lote in lotes
             ]
 
-    def detalle(self, lote_id: int) -> list[LoteDetalle]:
+    def detalle(self, lote_id: int, buscar: str = "") -> list[LoteDetalle]:
+        """The movements of a lote; ``buscar``: those the find box finds."""
+        found = encontrados(buscar)
         with self._store.session() as session:
             lote = self._lote(session, lote_id)
-            pairs = session.execute(
+            query = (
                 select(LoteMovimiento, MovimientoRow)
                 .join(MovimientoRow, MovimientoRow.id == LoteMovimiento.movimiento_id)
                 .where(LoteMovimiento.lote_id == lote.id)
-                .order_by(MovimientoRow.fecha, MovimientoRow.id)
-            ).all()
+            )
+            if found is not None:
+                query = query.where(found)
+            pairs = session.execute(query.order_by(MovimientoRow.fecha, MovimientoRow.id)).all()
             return [
                 LoteDetalle(
                     m.id,

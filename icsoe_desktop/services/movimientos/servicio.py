@@ -8,8 +8,10 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Integer, Select, func, select, text
+from sqlalchemy import column as sql_column
 
+from icsoe_desktop.domain.buscar import termino
 from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, anuncia
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
@@ -31,6 +33,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store import movimientos as movs_sql
+from icsoe_desktop.store import movimientos_buscar
 from icsoe_desktop.store import movimientos_paging as paging
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import (
@@ -70,6 +73,8 @@ class Filtro:
     tipo: str | None = None
     # A search a column offers (Campo.filters): (column, key), e.g. ("vence", "vencidos").
     condicion: tuple[str, str] | None = None
+    # The find box: the beginning of an NSS, a CURP or a name (domain/buscar.py).
+    buscar: str = ""
 
     def check(self) -> None:
         if self.fecha_inicial and self.fecha_final and self.fecha_inicial > self.fecha_final:
@@ -169,7 +174,20 @@ def apply_filter(query: _Query, filtro: Filtro, table: Any = MovimientoRow) -> _
         query = query.where(table.fecha <= filtro.fecha_final)
     if filtro.estado:
         query = query.where(table.estado == filtro.estado)
+    found = encontrados(filtro.buscar)
+    if found is not None and table is MovimientoRow:  # the kept counts know nothing of it
+        query = query.where(found)
     return query
+
+
+def encontrados(buscar: str) -> Any:
+    """The movements the find box's ``buscar`` finds, as a condition on MovimientoRow (their
+    ids, from its indexes: store/movimientos_buscar.py); None when it is empty."""
+    found = termino(buscar)
+    if found is None:
+        return None
+    ids = text(movimientos_buscar.ids_sql(found)).bindparams(**movimientos_buscar.params(found))
+    return MovimientoRow.id.in_(ids.columns(sql_column("id", Integer)))
 
 
 def _base_query(filtro: Filtro, orden: Orden) -> _Query:
@@ -198,6 +216,7 @@ def _busqueda(filtro: Filtro) -> paging.Busqueda:
         filtro.estado,
         filtro.fecha_inicial,
         filtro.fecha_final,
+        termino(filtro.buscar),
     )
 
 
@@ -264,6 +283,12 @@ class MovimientosService:
             return 0
         filtro = resolved
         with self._store.engine.connect() as conn:
+            found = termino(filtro.buscar)
+            if found is not None:
+                if replace(filtro, buscar="") == Filtro():
+                    return movimientos_buscar.count(conn, found)  # its indexes alone
+                counted = apply_filter(select(func.count()).select_from(MovimientoRow), filtro)
+                return int(conn.execute(counted).scalar_one())
             if not movs_sql.counts_current(conn):  # a big pull's pages, counted at its end
                 counted = apply_filter(select(func.count()).select_from(MovimientoRow), filtro)
                 return int(conn.execute(counted).scalar_one())

@@ -8,12 +8,23 @@ from dataclasses import MISSING
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
 from icsoe_desktop.domain.movimientos import CAMPOS, ESTADOS, TIPOS_MOVIMIENTO, Campo
 from icsoe_desktop.store.models.base import Base, SyncedMixin
+from icsoe_desktop.store.movimientos_buscar import INDEXES as BUSCAR_INDEXES
 
 # The grid's sortable columns (from CAMPOS). Each sort index is (group, key) over the live
 # movements (WHERE deleted = 0) and, as every index of a rowid table, the row's id after them:
@@ -205,6 +216,13 @@ class MovimientoRow(SyncedMixin, Base):
             "fecha",
         ),
         Index("ix_mov_lote", "lote_id"),
+        # The find box: a range of NSS, CURP or name (store/movimientos_buscar.py).
+        *(
+            Index(
+                name, term if term.isidentifier() else text(term), sqlite_where=text("deleted = 0")
+            )
+            for name, term in BUSCAR_INDEXES
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

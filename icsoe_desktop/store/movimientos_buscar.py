@@ -1,0 +1,117 @@
+"""The find box of the movimientos grid (domain/buscar.py) as SQL: a worker's movements by the
+beginning of their NSS, CURP or name, each a range of one partial index over the live
+movements (models/movimientos.py BUSCAR_INDEXES).
+
+The names are compared through two expressions of the stored columns, never stored
+themselves: IDSE's order (apellido paterno, materno, nombre) and the nombre first, each with Ñ
+read as N (the names are stored as IDSE writes them, capitals without accents but Ñ). An
+expression index is matched by the same expression only: the queries name these very texts.
+
+Two ways to read a search's rows (movimientos_paging.py decides by its count):
+- ``ids_sql``: the ids of its matches, from the indexes alone (a few rows: the gather plan);
+- ``row_test``: a condition tested on each movement as the grid's order is walked (many rows,
+  an apellido shared by a twentieth of the store: a page is found after a few thousand).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection
+
+from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, Termino, siguiente
+
+
+def _n(column: str) -> str:
+    return f"replace({column}, 'Ñ', 'N')"
+
+
+def _apellidos(alias: str) -> str:
+    return f"trim({alias}primer_apellido || ' ' || {alias}segundo_apellido)"
+
+
+def nombre_idse(alias: str = "") -> str:
+    """The full name in IDSE's order, as its index holds it (``alias``: "m." in a query)."""
+    return _n(f"{_apellidos(alias)} || ' ' || {alias}nombre")
+
+
+def nombre_pila(alias: str = "") -> str:
+    """The full name, nombre first, as its index holds it."""
+    return _n(f"{alias}nombre || ' ' || {_apellidos(alias)}")
+
+
+# Each field a clerk may type the beginning of: the terms its indexes are read by.
+def _terms(alias: str) -> dict[str, tuple[str, ...]]:
+    return {
+        NSS: (f"{alias}nss",),
+        CURP: (f"{alias}curp",),
+        NOMBRE: (nombre_idse(alias), nombre_pila(alias)),
+    }
+
+
+# The indexes (name, term), partial over the live movements (models/movimientos.py). ~100 MiB
+# at a million movements, a fifth of the store without sort indexes (bench/buscar.py).
+INDEXES: tuple[tuple[str, str], ...] = (
+    ("ix_mov_buscar_nss", "nss"),
+    ("ix_mov_buscar_curp", "curp"),
+    ("ix_mov_buscar_nombre", nombre_idse()),
+    ("ix_mov_buscar_nombre_pila", nombre_pila()),
+)
+_INDEX_OF = {term: name for name, term in INDEXES}
+
+
+def params(t: Termino) -> dict[str, Any]:
+    return {"b_lo": t.texto, "b_hi": siguiente(t.texto)}
+
+
+def _ranges(t: Termino, alias: str) -> list[str]:
+    terms = _terms(alias)
+    return [f"{e} >= :b_lo AND {e} < :b_hi" for c in t.campos for e in terms[c]]
+
+
+def ids_sql(t: Termino) -> str:
+    """The ids of the live movements ``t`` finds, each range read from its index alone (one
+    id twice when two of its fields match: UNION)."""
+    arms = [f"SELECT id FROM movimientos WHERE deleted = 0 AND {r}" for r in _ranges(t, "")]
+    return arms[0] if len(arms) == 1 else " UNION ".join(arms)
+
+
+def row_test(t: Termino) -> str:
+    """``t`` as a condition on the row ``m``."""
+    return "(" + " OR ".join(f"({r})" for r in _ranges(t, "m.")) + ")"
+
+
+_THERE = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ({})".format(
+    ", ".join(f"'{name}'" for name, _term in INDEXES)
+)
+
+
+def _all_there(conn: Connection) -> bool:
+    return bool(conn.exec_driver_sql(_THERE).scalar_one() == len(INDEXES))
+
+
+def count(conn: Connection, t: Termino) -> int:
+    """How many live movements ``t`` finds, from its indexes alone but for a name's rows found
+    by both of its orders (read once: a few, and only from the shorter range)."""
+    # A big import or sync pull drops them until its end (store/bulk_indexes.py): the
+    # planner's choice meanwhile, slower and as right.
+    there = _all_there(conn)
+    counts = []
+    for term in _terms("")[t.campos[0]]:
+        indexed = f"INDEXED BY {_INDEX_OF[term]}" if there else ""
+        sql = (
+            f"SELECT count(*) FROM movimientos {indexed} "
+            f"WHERE deleted = 0 AND {term} >= :b_lo AND {term} < :b_hi"
+        )
+        counts.append((conn.exec_driver_sql(sql, params(t)).scalar_one(), term))
+    if len(counts) == 1:
+        return int(counts[0][0])
+    # A name in both orders ("JUAN JUAN …"): counted once, read from the shorter range.
+    (fewer, term), (more, other) = sorted(counts)
+    indexed = f"INDEXED BY {_INDEX_OF[term]}" if there else ""
+    both = (
+        f"SELECT count(*) FROM movimientos {indexed} WHERE deleted = 0 "
+        f"AND {term} >= :b_lo AND {term} < :b_hi AND {other} >= :b_lo AND {other} < :b_hi"
+    )
+    twice = conn.exec_driver_sql(both, params(t)).scalar_one() if fewer else 0
+    return int(fewer + more - twice)
