@@ -12,8 +12,8 @@ EBCDIC DBCS).
 
 ICU's own ``icupkg`` (Debian's icu-devtools) rewrites the data package; the C compiler makes it a
 library with the same name, soname and symbol (``icudtNN_dat``) Qt's ICU links against. The
-self-check's «Datos de ICU» proves the cut data still collates Spanish, names a time zone in
-Spanish and decodes Windows-1252.
+self-check's «Datos de ICU (Qt)» proves the cut data still collates Spanish, names a time zone
+in Spanish and knows the Windows-1252 code page.
 """
 
 from __future__ import annotations
