@@ -478,6 +478,10 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
         record(_guarded("Manual de usuario", lambda: check_manual(asset_dir("docs") / "manual")))
         record(_guarded("Emisores confiables", lambda: check_emisores(data_dir)))
         record(_guarded("Traducción de Qt", check_translation))
+        from icsoe_desktop.self_check_funciones import checks
+
+        for name, check in checks():
+            record(_guarded(name, check))
         record(_guarded("Llavero", check_keyring))
         if data_dir is None:
             record(_skipped("Correo (SMTP)"))

@@ -13,6 +13,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import PurePath
 
+# The most disk either one-folder bundle may take (installer/bundle_size.py, as du counts it).
+MAX_BUNDLE_BYTES = 160_000_000
+
 # Qt modules the app never imports, kept out even if a library asks for them: each would drag in
 # tens of MB of Qt libraries. (QtNetwork stays: one app per data dir talks over a QLocalServer,
 # gui/single_instance.py. QtUiTools stays: the forms of ui/, gui/kit/forms.py.)
@@ -101,6 +104,9 @@ EXCLUDED_MODULES = [
     "pkg_resources",
     "_distutils_hack",
     "pip",
+    # Line editing for an interactive prompt the app never shows (with libreadline, libtinfo).
+    "readline",
+    "rlcompleter",
     # Only ProcessPoolExecutor imports it, which the app never uses; in the bundle its runtime
     # hook would import it (~40 ms) before the first window.
     "multiprocessing",

@@ -36,7 +36,9 @@ def _ours(names: frozenset[str]) -> set[str]:
 
 # The top level: what everything may use (the base), and the entry points that put it together.
 BASE = {"paths", "config", "logging_setup", "console", "files"}
-ENTRADAS = {"__main__", "app", "self_check"} | {p.stem for p in PACKAGE.glob("cli*.py")}
+ENTRADAS = {"__main__", "app", "self_check", "self_check_funciones"} | {
+    p.stem for p in PACKAGE.glob("cli*.py")
+}
 LAYERS = {"domain", "store", "services", "gui", "sync_server", "demo"}
 
 

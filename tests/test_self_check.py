@@ -25,6 +25,10 @@ CHECKS = (
     "Manual de usuario",
     "Emisores confiables",
     "Traducción de Qt",
+    "Ventana",
+    *(["Datos de ICU (Qt)"] if sys.platform.startswith("linux") else []),
+    "Libros de Excel",
+    "Constancia de firma (PDF)",
     "Llavero",
     "Correo (SMTP)",
 )
@@ -279,3 +283,46 @@ def test_emisores_check_counts_the_added_ones_and_fails_without_the_shipped(tmp_
     monkeypatch.setattr(paths, "asset_dir", lambda name: tmp_path / "sin_recursos")
     result = check_emisores(tmp_path)
     assert not result.ok and "faltan los del SAT" in result.detail
+
+
+# The library a check runs through, made unimportable as a bundle that left it out would be.
+SIN_BIBLIOTECA = """
+import importlib.abc, sys
+falta = sys.argv[1]
+
+class LeftOut(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == falta or name.startswith(falta + "."):
+            raise ModuleNotFoundError(f"{name} is not in the bundle", name=name)
+        return None
+
+sys.meta_path.insert(0, LeftOut())
+from PySide6.QtWidgets import QApplication
+from icsoe_desktop.self_check import _guarded
+from icsoe_desktop.self_check_funciones import checks
+
+app = QApplication([])
+for name, check in checks():
+    print(_guarded(name, check).line())
+"""
+
+
+@pytest.mark.slow  # two processes, each signs a constancia (~2 s of CPU each)
+@pytest.mark.parametrize(
+    ("biblioteca", "falla"),
+    [("python_calamine", "Libros de Excel"), ("pyhanko", "Constancia de firma (PDF)")],
+)
+def test_a_bundle_without_a_library_a_feature_needs_fails_that_check(biblioteca, falla):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run(
+        [sys.executable, "-c", SIN_BIBLIOTECA, biblioteca],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        env=env,
+        check=True,
+    )
+    fallas = [line for line in done.stdout.splitlines() if line.startswith("FALLA")]
+    assert [line.split(":")[0] for line in fallas] == [f"FALLA {falla}"]
+    assert biblioteca in fallas[0]

@@ -147,7 +147,7 @@ def preparar(services: Services, carpeta: Path, actor: str | None) -> Practica:
         carpeta.mkdir(parents=True, exist_ok=True)
         contrasena = _contrasena()
         ahora = services.clock().replace(tzinfo=UTC, microsecond=0)  # the app's clock
-        autoridad_der, cer_der, key_der, no_certificado, hasta = _emitir(contrasena, ahora)
+        autoridad_der, cer_der, key_der, no_certificado, hasta = emitir(contrasena, ahora)
         write_bytes_atomic(cer, cer_der)
         write_bytes_atomic(key, key_der)
     except OSError as exc:
@@ -207,7 +207,7 @@ def _nueva_llave() -> RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _emitir(contrasena: str, ahora: datetime) -> tuple[bytes, bytes, bytes, str, datetime]:
+def emitir(contrasena: str, ahora: datetime) -> tuple[bytes, bytes, bytes, str, datetime]:
     """A new practice authority and the e.firma it issues, as the SAT shapes a FIEL: the RFC in
     x500UniqueIdentifier (PrintableString), the certificate number's digits as the serial's
     octets, clientAuth + emailProtection, the key as encrypted PKCS#8 DER. Returns the
@@ -413,7 +413,7 @@ def _informativa(services: Services) -> str:
             ),
         )
         resultado = services.informativa_trabajadores.agregar_varios(
-            contrato, RFC_PRACTICA, _trabajadores(periodo.anio)
+            contrato, RFC_PRACTICA, trabajadores_de_practica(periodo.anio)
         )
         if resultado.problemas:  # made valid above: a failure here is a bug
             raise RuntimeError(f"Trabajadores de práctica rechazados: {resultado.problemas}")
@@ -429,7 +429,7 @@ _INICIALES = ("GARC", "LOPE", "MART", "HERN", "PERE", "SANC", "RAMI", "TORR")
 _ENTIDADES = ("AS", "DF", "JC", "NL", "PL", "VZ", "YN", "GT")
 
 
-def _trabajadores(anio: int) -> list[Trabajador]:
+def trabajadores_de_practica(anio: int) -> list[Trabajador]:
     """Made-up workers: NSS and CURP with their check digits, an SBC within the year's range.
     Seeded: the same workers every time."""
     rng = random.Random(anio)
@@ -465,6 +465,8 @@ __all__ = [
     "Practica",
     "capacitacion_activa",
     "codigo_en_espera",
+    "emitir",
     "es_de_practica",
     "preparar",
+    "trabajadores_de_practica",
 ]

@@ -9,6 +9,7 @@ import sys
 from PySide6.QtWidgets import QMessageBox
 
 from icsoe_desktop import self_check
+from icsoe_desktop.self_check_funciones import checks
 
 
 def plain(text: str) -> str:
@@ -27,10 +28,12 @@ def test_without_a_console_the_results_are_shown_in_a_message_box(modals, data_d
     text = plain(box.text)
     assert text.startswith("Todo está en orden.\n\nicsoe-desktop ")
     assert f"\nOK    Carpeta de datos: {data_dir} (se puede escribir)\n" in text
-    # One line per check, Emisores confiables and the Manual de usuario included, and one per
-    # empresa store (one here), with its audit chain's, and the catalog's chain.
-    assert text.count("\nOK    ") == 13
-    assert "\nOK    Manual de usuario" in text
+    # One line per check, Emisores confiables and the Manual de usuario included, one per
+    # empresa store (one here), with its audit chain's, the catalog's chain, and the runs of a
+    # window, Qt's ICU data (Linux), an Excel book and a constancia de firma.
+    assert text.count("\nOK    ") == 13 + len(checks())
+    for name in ("Manual de usuario", "Ventana", "Libros de Excel", "Constancia de firma (PDF)"):
+        assert f"\nOK    {name}: " in text
     assert box.buttons == ("Aceptar",)
 
 
