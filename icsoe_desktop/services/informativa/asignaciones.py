@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.contacto import check_curp
@@ -31,6 +31,8 @@ class TrabajadorFila:
     curp: str
     sbc: int  # centavos
     nombre: str = ""
+    rechazo: str = ""  # the IMSS portal's reason (empty: not rejected)
+    corregido: bool = False  # rejected, and corrected since
 
 
 @dataclass(frozen=True)
@@ -43,21 +45,20 @@ class ResultadoImportacion:
 
 
 class TrabajadoresContratoService(InformativaBase):
-    def contar(self, contrato: str, actor: str | None) -> int:
+    def contar(self, contrato: str, actor: str | None, rechazados: bool = False) -> int:
+        """The contract's workers (``rechazados``: only those the portal rejected)."""
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             return session.execute(
-                select(func.count()).where(
-                    ContratoTrabajador.contrato_id == row.id,
-                    ContratoTrabajador.deleted.is_(False),
-                )
+                select(func.count()).where(*_de_la_lista(row.id, rechazados))
             ).scalar_one()
 
     def pagina(
-        self, contrato: str, actor: str | None, offset: int, limite: int
+        self, contrato: str, actor: str | None, offset: int, limite: int, rechazados: bool = False
     ) -> list[TrabajadorFila]:
         """Rows ``offset``… of the contract in the order they were added (the index on
-        (contrato_id, id) serves it without sorting)."""
+        (contrato_id, id) serves it without sorting); ``rechazados``: only those the portal
+        rejected."""
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             rows = session.execute(
@@ -67,11 +68,10 @@ class TrabajadoresContratoService(InformativaBase):
                     ContratoTrabajador.curp,
                     ContratoTrabajador.sbc,
                     ContratoTrabajador.nombre,
+                    ContratoTrabajador.rechazo_portal,
+                    ContratoTrabajador.rechazo_corregido,
                 )
-                .where(
-                    ContratoTrabajador.contrato_id == row.id,
-                    ContratoTrabajador.deleted.is_(False),
-                )
+                .where(*_de_la_lista(row.id, rechazados))
                 .order_by(ContratoTrabajador.id)
                 .offset(max(0, offset))
                 .limit(max(0, limite))
@@ -99,6 +99,36 @@ class TrabajadoresContratoService(InformativaBase):
             session.flush()
             self._audit.record(session, actor, "icsoe_trabajador_agregado", contrato, nss)
             return TrabajadorFila(fila.id, nss, curp, centavos, fila.nombre)
+
+    def corregir(
+        self, contrato: str, actor: str | None, id: int, nss: str, curp: str, sbc: str
+    ) -> TrabajadorFila:
+        """A worker's NSS, CURP and SBC corrected, checked as when it was added (against the
+        contract's other workers); a worker the portal rejected is then marked corregido."""
+        nss = check_nss(nss)
+        curp = check_curp(curp).curp
+        centavos = parse_sbc(sbc)
+        with self._store.session() as session:
+            row, informativa = self._contrato(session, contrato, actor, editable=True)
+            fila = session.get(ContratoTrabajador, id)
+            if fila is None or fila.contrato_id != row.id or fila.deleted:
+                raise ValidationError(
+                    "trabajador_inexistente",
+                    "El trabajador ya no está en el contrato (pudo quitarse en otro equipo).",
+                )
+            nombre = fila.nombre if fila.nss == nss else _nombre_en_la_empresa(session, nss)
+            nuevo = Trabajador(nss, curp, centavos, nombre=nombre)
+            problemas = self._problemas(session, row, informativa, [nuevo], excepto=fila.id)
+            if problemas:
+                p = problemas[0]
+                raise ValidationError(p.codigo, p.mensaje, p.campo)
+            fila.nss, fila.curp, fila.sbc, fila.nombre = nss, curp, centavos, nombre
+            if fila.rechazo_portal:
+                fila.rechazo_corregido = True
+            self._audit.record(session, actor, "icsoe_trabajador_corregido", contrato, nss)
+            return TrabajadorFila(
+                fila.id, nss, curp, centavos, nombre, fila.rechazo_portal, fila.rechazo_corregido
+            )
 
     def quitar(self, contrato: str, actor: str | None, ids: Iterable[int]) -> int:
         ids = list(ids)
@@ -242,9 +272,10 @@ class TrabajadoresContratoService(InformativaBase):
         contrato: ContratoRow,
         informativa: InformativaRow,
         nuevos: list[Trabajador],
+        excepto: int | None = None,
     ) -> list[Problema]:
         """The new rows' problems (each at its line), and a new row whose NSS or CURP the
-        contract already has."""
+        contract already has (but for the row ``excepto``, the one being corrected)."""
         nuevos = [
             t if t.renglon is not None else replace(t, renglon=i)
             for i, t in enumerate(nuevos, start=1)
@@ -258,6 +289,7 @@ class TrabajadoresContratoService(InformativaBase):
             select(ContratoTrabajador.nss, ContratoTrabajador.curp).where(
                 ContratoTrabajador.contrato_id == contrato.id,
                 ContratoTrabajador.deleted.is_(False),
+                ContratoTrabajador.id != (excepto or 0),
             )
         ):
             ya_nss.add(n)
@@ -282,6 +314,14 @@ class TrabajadoresContratoService(InformativaBase):
                     )
                 )
         return sorted(problemas, key=lambda p: p.renglon or 0)
+
+
+def _de_la_lista(contrato_id: int, rechazados: bool) -> list[ColumnElement[bool]]:
+    """The live workers of a contract, or only those the portal rejected."""
+    where = [ContratoTrabajador.contrato_id == contrato_id, ContratoTrabajador.deleted.is_(False)]
+    if rechazados:
+        where.append(ContratoTrabajador.rechazo_portal != "")
+    return where
 
 
 def curps_de_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:
