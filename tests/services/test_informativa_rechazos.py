@@ -14,7 +14,6 @@ from openpyxl import Workbook
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import CORRECCION
-from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from tests import credentials_factory as cf
 from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
@@ -59,7 +58,7 @@ def _trabajadores(services, contrato, actor, rechazados=False):
 def test_the_portals_file_marks_each_worker_with_its_reason_and_nothing_signed_changes(
     services, firmada, tmp_path
 ):
-    rfc, ana, uuid, (uno, dos), constancia, cer = firmada
+    _rfc, ana, uuid, (uno, dos), constancia, cer = firmada
     a = _trabajadores(services, uno, ana)[1]
     b = _trabajadores(services, dos, ana)[0]
     antes = services.informativas.informativa(uuid, ana)
@@ -215,7 +214,7 @@ def test_only_who_may_import_the_portals_file_does(services, firmada, tmp_path):
 
 @pytest.mark.end2end
 def test_the_command_line_prints_the_marks_or_every_problem(services, firmada, data_dir, tmp_path):
-    rfc, ana, uuid, (uno, dos), _c, _cer = firmada
+    rfc, ana, _uuid, (uno, dos), _c, _cer = firmada
     a = _trabajadores(services, uno, ana)[0]
     b = _trabajadores(services, dos, ana)[2]
     services.close()
@@ -247,4 +246,3 @@ def test_the_command_line_prints_the_marks_or_every_problem(services, firmada, d
         f"contrato 1\tCNT010101A14\t{a.nss}\t{a.curp}\t{MOTIVO_NSS}",
         f"contrato 2\tCNT010101A14\t{b.nss}\t{b.curp}\t{MOTIVO_REPETIDO}",
     ]
-    assert CLI_ACTOR  # the command line acts as the machine's operator
