@@ -28,16 +28,20 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import ESTADOS, FIRMADA, Problema, Trabajador
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, Guia, ceros
 from icsoe_desktop.services.archivos.tabular import cell_text, check_file, header_key, read_head
+from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.base import InformativaBase
-from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import Contratista, ContratoRow, ContratoTrabajador, InformativaRow
 
 # The estados in which an informativa takes the portal's file: the portal rejects workers once
 # the return is captured there, which comes after the contratista approved (signed) it here.
@@ -150,9 +154,16 @@ def _estados_texto() -> str:
 
 
 class RechazosPortalService(InformativaBase):
-    def __init__(self, *args, capacitacion: Callable[[str | None], bool] | None = None, **kw):
-        super().__init__(*args, **kw)
-        self._capacitacion = capacitacion
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        capacitacion: Callable[[str | None], bool] | None = None,
+    ) -> None:
+        super().__init__(store, audit, permisos, clock)
+        self._capacitacion = capacitacion  # training: file names say so
 
     # --- the portal's file ---------------------------------------------------------------------
 
@@ -237,7 +248,7 @@ class RechazosPortalService(InformativaBase):
         return row, contratos, trabajadores
 
     def _contratos(
-        self, session: Session, row: InformativaRow, contratista
+        self, session: Session, row: InformativaRow, contratista: Contratista
     ) -> tuple[list[_Contrato], list[_Trabajador]]:
         snapshot = self._snapshot(session, row, contratista)
         por_uuid = {
