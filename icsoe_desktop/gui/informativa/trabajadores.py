@@ -1,5 +1,7 @@
 """The workers of the contract chosen in the informativa window: the virtual grid, the add row
-(NSS, CURP, SBC; Enter adds), *De la empresa…*, *Importar…* and *Quitar* (Supr)."""
+(NSS, CURP, SBC; Enter adds), *De la empresa…*, *Importar…*, *Corregir…* and *Quitar* (Supr);
+the IMSS portal's rejections in their own column, and «Rechazados por el portal» to list only
+those."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHeaderView,
@@ -82,6 +85,8 @@ class TrabajadoresPanel(QObject):
         self.empresa = child(form, QPushButton, "empresaButton")
         self.importar = child(form, QPushButton, "importarButton")
         self.quitar = child(form, QPushButton, "quitarButton")
+        self.corregir = child(form, QPushButton, "corregirButton")
+        self.rechazados = child(form, QCheckBox, "rechazadosCheck")
         self.total = child(form, QLabel, "totalTrabajadoresLabel")
         self.model = TrabajadoresModel()
         self.tabla.setModel(self.model)
@@ -93,7 +98,8 @@ class TrabajadoresPanel(QObject):
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.tabla.fontMetrics()
-        for column, sample in enumerate(("00000000000", "GARB850101HJCRZT07", "$ 99,999.99")):
+        samples = ("00000000000", "GARB850101HJCRZT07", "$ 99,999.99", "X" * 24)
+        for column, sample in enumerate(samples):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setStretchLastSection(True)
         self.tabla.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -109,6 +115,9 @@ class TrabajadoresPanel(QObject):
             self.importar, lambda: self._pedir_archivo(revisar=True)
         )
         self.quitar.clicked.connect(self.quitar_seleccionados)
+        self.corregir.clicked.connect(self.corregir_seleccionado)
+        self.tabla.doubleClicked.connect(lambda _index: self.corregir_seleccionado())
+        self.rechazados.toggled.connect(lambda _on: self.mostrar(self.contrato))
         self.tabla.installEventFilter(self)
         self.model.modelReset.connect(self._update)
         self.tabla.selectionModel().selectionChanged.connect(self._update)
@@ -125,9 +134,10 @@ class TrabajadoresPanel(QObject):
             self.group.setTitle(TITLE)
         else:
             svc, actor, uuid = self._services.informativa_trabajadores, self._actor, contrato.uuid
+            solo = self.rechazados.isChecked()
             self.model.set_source(
-                lambda: svc.contar(uuid, actor),
-                lambda offset, limite: svc.pagina(uuid, actor, offset, limite),
+                lambda: svc.contar(uuid, actor, solo),
+                lambda offset, limite: svc.pagina(uuid, actor, offset, limite, solo),
             )
             self.group.setTitle(f"{TITLE}: {contrato.contratante_nombre}")
         self.tabla.scrollToTop()
@@ -151,7 +161,12 @@ class TrabajadoresPanel(QObject):
             widget.setEnabled(puede)
         seleccion = self.tabla.selectionModel().hasSelection()
         self.quitar.setEnabled(puede and seleccion)
-        self.total.setText(_trabajadores(self.model.total) if hay_contrato else "")
+        self.corregir.setEnabled(puede and len(self.tabla.selectionModel().selectedRows()) == 1)
+        total = _trabajadores(self.model.total) if hay_contrato else ""
+        if hay_contrato and self.rechazados.isChecked():
+            total += " rechazado" if self.model.total == 1 else " rechazados"
+            total += " por el portal"
+        self.total.setText(total)
 
     def _recargar(self, mostrar_ultimo: bool = False) -> None:
         self.model.reload()
@@ -296,6 +311,25 @@ class TrabajadoresPanel(QObject):
             ),
             TITLE,
         )
+
+    # --- correcting ----------------------------------------------------------------------------
+
+    def corregir_seleccionado(self) -> None:
+        """*Corregir…* the selected worker (a rejected one is then marked corregido)."""
+        if self.contrato is None or not self.editable:
+            return
+        filas = self.tabla.selectionModel().selectedRows()
+        fila = self.model.fila(filas[0].row()) if len(filas) == 1 else None
+        if fila is None:
+            return
+        from icsoe_desktop.gui.informativa.corregir_trabajador import CorregirTrabajadorDialog
+
+        dialog = CorregirTrabajadorDialog(
+            self._services, self._actor, self.contrato.uuid, fila, self.tabla.window()
+        )
+        if ejecutar_modal(dialog):
+            self._recargar()
+            self.tabla.setFocus()
 
     # --- removing ------------------------------------------------------------------------------
 

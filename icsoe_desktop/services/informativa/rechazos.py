@@ -143,7 +143,7 @@ class _Trabajador:
     curp: str
 
 
-def acepta_rechazos(estado: str) -> bool:
+def acepta_rechazos(estado: str | None) -> bool:
     """Whether an informativa in ``estado`` takes the portal's file of rejected workers."""
     return estado in ESTADOS_CON_RECHAZOS
 
