@@ -116,7 +116,10 @@ def test_three_bad_rows_are_listed_with_their_sheet_rows(
             f"fila 7: El trabajador con NSS {t[2].nss} no tiene el motivo del rechazo.",
         ]
     ]
-    assert [f[RECHAZO] for f in grid(window)] == [""] * 5  # all or nothing
+    # All or nothing: no worker marked, so neither the column nor the filter shows.
+    assert services.informativa_trabajadores.contar(contrato, ana, rechazados=True) == 0
+    assert window.trabajadores.tabla.isColumnHidden(RECHAZO)
+    assert not window.rechazos.exportar.isVisible()
 
 
 def test_other_column_names_go_through_the_assistant_once(

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import msgbox
@@ -25,8 +26,6 @@ from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.informativa.rechazos import acepta_rechazos
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.informativa.rechazos import ResultadoRechazos
 
@@ -45,27 +44,27 @@ MSG_EXPORTADOS = "Se {verbo} {cuantos} con los trabajadores rechazados en «{car
 
 
 class RechazosPortal(QObject):
-    """The two buttons of ``form`` for the informativa ``uuid``; ``marcados`` runs after a
-    file marked workers (the window shows them)."""
+    """The two buttons of ``form`` for the informativa ``uuid``; ``marcados`` after a file
+    marked workers (the window shows them)."""
 
-    def __init__(
-        self,
-        services: Services,
-        actor: str,
-        uuid: str,
-        form: QWidget,
-        marcados: Callable[[], None],
-    ) -> None:
+    marcados = Signal()
+
+    def __init__(self, services: Services, actor: str, uuid: str, form: QWidget) -> None:
         super().__init__(form)
         self._services, self._actor, self._uuid = services, actor, uuid
-        self._marcados = marcados
         self.importar = child(form, QPushButton, "importarRechazosButton")
         self.exportar = child(form, QPushButton, "exportarRechazadosButton")
         self.importar.clicked.connect(self._pedir_archivo)
         self.exportar.clicked.connect(self._pedir_carpeta)
 
-    def aplicar_estado(self, estado: str | None) -> None:
-        """The portal's file is taken in the estados it comes back in, by who may import it."""
+    def aplicar_estado(self, estado: str | None) -> bool:
+        """The portal's file is taken in the estados it comes back in, by who may import it;
+        *Exportar rechazados…* shows once there are rejected workers. True: there are."""
+        try:
+            hay = self._services.informativa_rechazos.cuantos(self._uuid, self._actor) > 0
+        except DomainError:
+            hay = False  # the window says what is wrong when it reads the informativa
+        self.exportar.setVisible(hay)
         acepta = acepta_rechazos(estado)
         self.importar.setVisible(acepta)
         reflejar(
@@ -75,6 +74,7 @@ class RechazosPortal(QObject):
             Accion.RECHAZOS_PORTAL,
             ademas=acepta,
         )
+        return hay
 
     # --- importing -----------------------------------------------------------------------------
 
@@ -119,7 +119,7 @@ class RechazosPortal(QObject):
             mensaje = "\n".join([mensaje, *resultado.notas])
             ejecutar_modal(ProblemasImportacionDialog(mensaje, resultado.problemas, parent, "Fila"))
             return
-        self._marcados()
+        self.marcados.emit()
         cuantos = len(resultado.marcas)
         texto = MSG_MARCADOS.format(
             verbo=verb(cuantos, "marcó", "marcaron"),

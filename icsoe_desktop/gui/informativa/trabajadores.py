@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.gui.informativa.trabajadores_model import TrabajadoresModel
+from icsoe_desktop.gui.informativa.trabajadores_model import RECHAZO_COLUMN, TrabajadoresModel
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import (
     Cancelada,
@@ -141,6 +141,13 @@ class TrabajadoresPanel(QObject):
             )
             self.group.setTitle(f"{TITLE}: {contrato.contratante_nombre}")
         self.tabla.scrollToTop()
+
+    def con_rechazos(self, hay: bool) -> None:
+        """The portal's rejections (their column and filter) only where there are some."""
+        self.tabla.setColumnHidden(RECHAZO_COLUMN, not hay)
+        self.rechazados.setVisible(hay)
+        if not hay and self.rechazados.isChecked():
+            self.rechazados.setChecked(False)
 
     def set_editable(self, editable: bool) -> None:
         self.editable = editable

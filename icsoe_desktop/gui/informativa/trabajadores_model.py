@@ -20,6 +20,7 @@ from icsoe_desktop.services.informativa.asignaciones import TrabajadorFila
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("NSS", "CURP", "SBC", "Nombre", "Rechazo del portal")
 SBC_COLUMN = 2
+RECHAZO_COLUMN = 4
 PAGE_SIZE = 200  # a few screenfuls
 MAX_PAGES = 20  # 4,000 rows in memory at most, however far the clerk scrolls
 ID_ROLE = Qt.ItemDataRole.UserRole

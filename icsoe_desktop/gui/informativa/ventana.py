@@ -177,9 +177,8 @@ class InformativaWindow(QMainWindow):
         self.captura = child(form, QSplitter, "capturaSplitter")
         self.trabajadores = TrabajadoresPanel(services, actor, form)
         self.trabajadores.changed.connect(self._on_trabajadores_changed)
-        self.rechazos = RechazosPortal(
-            services, actor, informativa_uuid, form, self._rechazos_marcados
-        )
+        self.rechazos = RechazosPortal(services, actor, informativa_uuid, form)
+        self.rechazos.marcados.connect(self._rechazos_marcados)
 
         self.contratos_model: RowsDerechaModel[ContratoResumen] = RowsDerechaModel(
             CONTRATO_HEADERS, _contrato_cells, derecha={TRABAJADORES}
@@ -278,7 +277,7 @@ class InformativaWindow(QMainWindow):
         self.acuse.setVisible(not editable)
         self.solo_lectura.setText(MSG_SOLO_LECTURA if not editable else "")
         self.trabajadores.set_editable(con_contratos)
-        self.rechazos.aplicar_estado(self.fila.estado)
+        self.trabajadores.con_rechazos(self.rechazos.aplicar_estado(self.fila.estado))
 
     def _cambio(self) -> None:
         """After any change: the estado goes back to En captura, the inicio's counts move."""
@@ -329,6 +328,7 @@ class InformativaWindow(QMainWindow):
         """The portal's rejections marked: the contract's list shows them."""
         self.trabajadores.rechazados.setChecked(False)
         self.trabajadores.model.reload()
+        self._aplicar_estado()
 
     def _on_trabajadores_changed(self) -> None:
         self.recargar_contratos()  # its Trabajadores count

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -282,6 +282,25 @@ class RechazosPortalService(InformativaBase):
             )
         ]
         return contratos, trabajadores
+
+    def cuantos(self, informativa: str, actor: str | None) -> int:
+        """How many workers of the informativa the portal rejected (corrected or not)."""
+        with self._store.session() as session:
+            row, _ = self._informativa(session, informativa, actor)
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ContratoTrabajador)
+                    .join(ContratoRow, ContratoRow.id == ContratoTrabajador.contrato_id)
+                    .where(
+                        ContratoRow.informativa_id == row.id,
+                        ContratoRow.deleted.is_(False),
+                        ContratoTrabajador.deleted.is_(False),
+                        ContratoTrabajador.rechazo_portal != "",
+                    )
+                )
+                or 0
+            )
 
     # --- the rejected workers, corrected, for the portal ---------------------------------------
 
