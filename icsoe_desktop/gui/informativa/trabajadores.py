@@ -168,7 +168,7 @@ class TrabajadoresPanel(QObject):
             widget.setEnabled(puede)
         seleccion = self.tabla.selectionModel().hasSelection()
         self.quitar.setEnabled(puede and seleccion)
-        self.corregir.setEnabled(puede and len(self.tabla.selectionModel().selectedRows()) == 1)
+        self.corregir.setEnabled(puede and self._una_fila() is not None)
         total = _trabajadores(self.model.total) if hay_contrato else ""
         if hay_contrato and self.rechazados.isChecked():
             total += " rechazado" if self.model.total == 1 else " rechazados"
@@ -321,12 +321,21 @@ class TrabajadoresPanel(QObject):
 
     # --- correcting ----------------------------------------------------------------------------
 
+    def _una_fila(self) -> int | None:
+        """The one row selected (None: none or several), read from the selection's ranges:
+        Ctrl+A over 12,000 rows is one range, not 12,000 indexes."""
+        selection = self.tabla.selectionModel().selection()
+        if selection.count() != 1:
+            return None
+        only = selection.at(0)
+        return only.top() if only.top() == only.bottom() else None
+
     def corregir_seleccionado(self) -> None:
         """*Corregir…* the selected worker (a rejected one is then marked corregido)."""
         if self.contrato is None or not self.editable:
             return
-        filas = self.tabla.selectionModel().selectedRows()
-        fila = self.model.fila(filas[0].row()) if len(filas) == 1 else None
+        row = self._una_fila()
+        fila = self.model.fila(row) if row is not None else None
         if fila is None:
             return
         from icsoe_desktop.gui.informativa.corregir_trabajador import CorregirTrabajadorDialog

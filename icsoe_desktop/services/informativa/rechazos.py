@@ -214,7 +214,7 @@ class RechazosPortalService(InformativaBase):
         hechas: list[Marca] = []
         with self._store.session() as session:
             filas = session.scalars(
-                select(ContratoTrabajador).where(ContratoTrabajador.id.in_(marcas))
+                select(ContratoTrabajador).where(ContratoTrabajador.id.in_(list(marcas)))
             ).all()
             for fila in filas:
                 motivo = "; ".join(marcas[fila.id])[:LARGO_MOTIVO]
