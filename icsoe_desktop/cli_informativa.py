@@ -1,5 +1,5 @@
 """CLI: ``informativa validar-trabajadores ARCHIVO``, ``vencimientos``, ``listar``,
-``exportar``, ``firmar`` and ``verificar ACUSE``.
+``exportar``, ``firmar``, ``verificar ACUSE`` and ``rechazos ARCHIVO``.
 
 The first two read no empresa's store: they run without opening the services (``main`` asks
 ``necesita_servicios`` first), so they work on a machine where the app was never set up.
@@ -96,6 +96,21 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "Constancia_firma_ICSOE_RFC_AAAA-N.pdf en la carpeta actual. No se reemplaza un "
         "archivo que ya existe",
     )
+    rechazos = actions.add_parser(
+        "rechazos",
+        help="importa el archivo de trabajadores rechazados que devolvió el portal del IMSS "
+        "(Excel o CSV) y marca a cada uno con su motivo en su contrato de la informativa; "
+        "imprime las marcas, o todos los problemas del archivo y sale con 2 sin marcar nada",
+    )
+    rechazos.add_argument("archivo", metavar="ARCHIVO")
+    rechazos.add_argument("--contratista", metavar="RFC", required=True)
+    rechazos.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    rechazos.add_argument(
+        "--tipo",
+        choices=list(TIPOS_CLI),
+        metavar="TIPO",
+        help=f"{', '.join(TIPOS_CLI)} (por omisión, la última informativa del periodo)",
+    )
     verificar = actions.add_parser(
         "verificar",
         help="verifica una constancia de firma de la informativa (PDF): quién la firmó, qué y "
@@ -132,7 +147,7 @@ def _anio(text: str) -> int:
 
 def necesita_servicios(args: argparse.Namespace) -> bool:
     """Whether the command reads the empresa's store."""
-    return args.inf_command in ("listar", "exportar", "firmar", "verificar")
+    return args.inf_command in ("listar", "exportar", "firmar", "verificar", "rechazos")
 
 
 def run(args: argparse.Namespace, services: Services | None = None) -> int:
@@ -149,6 +164,7 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
             "exportar": _exportar,
             "firmar": _firmar,
             "verificar": _verificar,
+            "rechazos": _rechazos,
         }[args.inf_command](args, services)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -235,6 +251,44 @@ def _exportar(args: argparse.Namespace, services: Services) -> int:
         return 2
     for path in services.informativa_firma.exportar(uuid, CLI_ACTOR, Path(args.carpeta)):
         print(path)
+    return 0
+
+
+def _rechazos(args: argparse.Namespace, services: Services) -> int:
+    """The portal's rejection file, read as the window reads it (a remembered mapping of the
+    assistant included): the marks, one a line, or every problem with its sheet row."""
+    from pathlib import Path
+
+    from icsoe_desktop.domain.informativa.modelo import TIPOS
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+
+    tipo = TIPOS_CLI[args.tipo] if args.tipo else None
+    uuid = services.informativas.buscar(args.contratista, CLI_ACTOR, args.periodo, tipo)
+    if uuid is None:
+        cual = f"informativa {TIPOS[tipo]}" if tipo else "informativa"
+        print(
+            f"El contratista {args.contratista} no tiene {cual} del periodo {args.periodo.texto}.",
+            file=sys.stderr,
+        )
+        return 2
+    path = Path(args.archivo)
+    guia = services.mapeos.recordada_para(Importacion.RECHAZOS_PORTAL, path)
+    resultado = services.informativa_rechazos.importar(uuid, CLI_ACTOR, path, guia)
+    for nota in resultado.notas:
+        print(nota, file=sys.stderr)
+    if resultado.problemas:
+        for problema in resultado.problemas:
+            print(f"fila {problema.renglon}: {problema.mensaje}")
+        cuantos = len(resultado.problemas)
+        print(
+            f"{cuantos:,} {'problema' if cuantos == 1 else 'problemas'} en «{path.name}»: no se "
+            "marcó ningún trabajador.",
+            file=sys.stderr,
+        )
+        return 2
+    for m in resultado.marcas:
+        print(f"contrato {m.contrato}\t{m.contratante}\t{m.nss}\t{m.curp}\t{m.motivo}")
     return 0
 
 

@@ -632,7 +632,8 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
 
 def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     """La informativa cuatrimestral (70–79): the capturista's pantalla de inicio, a new one,
-    the contracts and their workers, Revisar, Firmar by the contratista, Vencimientos."""
+    the contracts and their workers, Revisar, Firmar by the contratista, Vencimientos, the
+    workers the IMSS portal rejected."""
     from datetime import date, timedelta
 
     from icsoe_desktop.demo.data import DEMO_RFC, demo_trabajadores
@@ -691,7 +692,7 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
             contratos.append(contrato)
         return uuid, contratos
 
-    firmada, _ = capturar(firmada_periodo, 10)
+    firmada, firmados = capturar(firmada_periodo, 10)
     services.informativa_firma.revisar(firmada, curp)
     services.informativa_firma.firmar(
         firmada, DEMO_RFC, fiel_files.cer, fiel_files.key, fiel_files.password
@@ -743,6 +744,37 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
     )
     services.nombrar_empresa()  # the board names each empresa, as after the Configuración inicial
     shot("78_vencimientos", lambda: VencimientosDialog(services, "idse@nominas.com"))
+    _rechazos_shot(services, shot, curp, firmada, firmados[0], ventana)
+
+
+def _rechazos_shot(services, shot, curp: str, firmada: str, contrato: str, ventana) -> None:
+    """The portal's file of rejected workers imported into the signed informativa, and the
+    contract's list showing only those."""
+    import tempfile
+
+    from icsoe_desktop.services.archivos.excel import TEXT, SheetColumn, write_sheet
+
+    trabajadores = services.informativa_trabajadores.pagina(contrato, curp, 0, 10)
+    motivos = (
+        "El NSS no existe en los registros del IMSS",
+        "La CURP ya está registrada en el contrato",
+        "El SBC no coincide con el registrado en el IMSS",
+    )
+    filas = [
+        ("1", t.nss, t.curp, motivo) for t, motivo in zip(trabajadores[2::3], motivos, strict=False)
+    ]
+    columnas = [SheetColumn(h, TEXT, 20) for h in ("Contrato", "NSS", "CURP", "Motivo")]
+    with tempfile.TemporaryDirectory(prefix="icsoe-rechazos-") as carpeta:
+        path = Path(carpeta) / "rechazos.xlsx"
+        write_sheet(path, "Rechazos", columnas, filas, len(filas))
+        services.informativa_rechazos.importar(firmada, curp, path)
+
+    def rechazados() -> object:
+        window = ventana(curp, firmada)
+        window.trabajadores.rechazados.setChecked(True)
+        return window
+
+    shot("77b_rechazos_portal", rechazados)
 
 
 def _sync_shots(services, shot) -> None:

@@ -50,6 +50,7 @@ class Accion(StrEnum):
     DATOS_EMPRESA = "guardar los datos de la empresa"
     CAPTURAR_INFORMATIVA = "capturar la informativa ICSOE"
     FIRMAR_INFORMATIVA = "firmar la informativa ICSOE"
+    RECHAZOS_PORTAL = "importar los rechazos del portal del IMSS"
 
 
 _A, _U, _L = Rol.ADMINISTRADOR, Rol.USUARIO_IDSE, Rol.LINEA_DE_COMANDOS
@@ -90,6 +91,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     Accion.CAPTURAR_INFORMATIVA: frozenset({Rol.CONTRATISTA, Rol.CAPTURISTA, _L}),
     # Signed with the contratista's own e.firma, by the contratista alone.
     Accion.FIRMAR_INFORMATIVA: frozenset({Rol.CONTRATISTA}),
+    # The portal's file of rejected workers: whoever captures on the portal receives it (the
+    # marks change no signed data, only show what to correct).
+    Accion.RECHAZOS_PORTAL: frozenset({Rol.CONTRATISTA, Rol.CAPTURISTA, _L}),
 }
 
 

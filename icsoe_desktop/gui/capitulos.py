@@ -111,6 +111,9 @@ CAPITULOS: dict[str, Capitulo] = {
     "informativa.problemas.ProblemasImportacionDialog": Capitulo(
         "07_informativa.md", "Trabajadores de cada contrato"
     ),
+    "informativa.corregir_trabajador.CorregirTrabajadorDialog": Capitulo(
+        "07_informativa.md", "Rechazos del portal"
+    ),
     "informativa.firmar.FirmarInformativaDialog": Capitulo("07_informativa.md", "Firmar"),
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.verificar.VerificarConstanciaDialog": Capitulo(

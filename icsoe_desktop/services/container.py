@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
+    from icsoe_desktop.services.informativa.rechazos import RechazosPortalService
     from icsoe_desktop.services.informativa.vencimientos import VencimientosService
     from icsoe_desktop.services.movimientos.importar import MovimientosImporter
     from icsoe_desktop.services.movimientos.lotes import LotesService
@@ -74,6 +75,7 @@ _LAZY = (
     "informativas",
     "informativa_trabajadores",
     "informativa_firma",
+    "informativa_rechazos",
     "vencimientos",
     "sync",
     "backup",
@@ -385,6 +387,19 @@ class Services:
             for empresa in self.empresas.listar()
             if empresa.id != self.empresa.id
         ]
+
+    @cached_property
+    def informativa_rechazos(self) -> RechazosPortalService:
+        """The IMSS portal's file of rejected workers: marks, and their export once corrected."""
+        from icsoe_desktop.services.informativa.rechazos import RechazosPortalService
+
+        return RechazosPortalService(
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            capacitacion=self._capacitacion_activa,
+        )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
         from icsoe_desktop.services.capacitacion import capacitacion_activa

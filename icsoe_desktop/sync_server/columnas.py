@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0028_buscar_trabajador"
+HEAD = "0029_rechazo_portal"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -192,6 +192,8 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "curp",
             "nombre",
             "nss",
+            "rechazo_corregido",
+            "rechazo_portal",
             "sbc",
         }
     ),

@@ -36,6 +36,7 @@ class ModalDriver:
         self._handlers: deque[Callable[[QWidget], None]] = deque()
         self._handled: list[QWidget] = []
         self._tick = False
+        self.error: BaseException | None = None  # raised by a dialog's handler
         self._timer = QTimer()
         self._timer.setInterval(15)
         self._timer.timeout.connect(self._poll)
@@ -99,7 +100,12 @@ class ModalDriver:
             return
         self.dialogs.append(widget)
         if self._handlers:
-            self._handlers.popleft()(widget)
+            try:
+                self._handlers.popleft()(widget)
+            except BaseException as exc:  # the test fails with it, instead of waiting forever
+                self.error = self.error or exc
+                if isinstance(widget, QDialog) and widget.isVisible():
+                    widget.reject()
         elif isinstance(widget, QDialog):
             widget.reject()
 
@@ -111,6 +117,9 @@ class ModalDriver:
         self.dialogs.clear()
         self._handled.clear()
         self._handlers.clear()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def click_box(check: QWidget) -> None:

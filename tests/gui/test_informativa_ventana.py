@@ -44,11 +44,10 @@ def open_window(qtbot, services, actor: str, rfc: str, uuid: str, firma: bool = 
 
 
 def grid(window: InformativaWindow) -> list[tuple[str, ...]]:
-    model = window.trabajadores.model
-    return [
-        tuple(model.index(r, c).data() for c in range(model.columnCount()))
-        for r in range(model.rowCount())
-    ]
+    """The workers' grid as shown (its hidden columns left out)."""
+    model, tabla = window.trabajadores.model, window.trabajadores.tabla
+    columnas = [c for c in range(model.columnCount()) if not tabla.isColumnHidden(c)]
+    return [tuple(model.index(r, c).data() for c in columnas) for r in range(model.rowCount())]
 
 
 def test_workers_typed_a_wrong_one_refused_with_its_field(qtbot, services, quien, modals):

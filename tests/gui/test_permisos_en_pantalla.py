@@ -60,6 +60,7 @@ def mundo(services, data_dir, tmp_path, smtp_configured):
 
 def test_every_protected_control_is_enabled_iff_the_role_may(qtbot, mundo) -> None:
     from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from icsoe_desktop.services.informativa.rechazos import acepta_rechazos
 
     vistas: set[Accion] = set()
     casos = [(Rol.ADMINISTRADOR, ADMIN), (Rol.USUARIO_IDSE, USUARIO), (Rol.SOLO_CONSULTA, None)]
@@ -83,6 +84,11 @@ def test_every_protected_control_is_enabled_iff_the_role_may(qtbot, mundo) -> No
         firmar = window.firmar
         assert firmar.isEnabled() == permite(rol, Accion.FIRMAR_INFORMATIVA), rol
         vistas.add(Accion.FIRMAR_INFORMATIVA)
+        # The portal's rejections: both may import them, once the informativa takes them.
+        importar = window.rechazos.importar
+        acepta = acepta_rechazos(window.fila.estado)
+        assert importar.isEnabled() == (permite(rol, Accion.RECHAZOS_PORTAL) and acepta), rol
+        vistas.add(Accion.RECHAZOS_PORTAL)
     assert set(Accion) - SOLO_LINEA_DE_COMANDOS <= vistas
 
 

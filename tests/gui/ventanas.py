@@ -60,6 +60,14 @@ def sembrar(services, data_dir, tmp_path, smtp) -> Mundo:
     return Mundo(services, rfc, informativa, contrato, pendientes[0].id, archivo)
 
 
+def _rechazado(m: Mundo):
+    """The contract's first worker as the IMSS portal rejected it."""
+    from dataclasses import replace
+
+    fila = m.services.informativa_trabajadores.pagina(m.contrato, m.rfc, 0, 1)[0]
+    return replace(fila, rechazo="El NSS no existe en los registros del IMSS")
+
+
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
     from icsoe_desktop.domain.informativa.modelo import Problema
@@ -94,6 +102,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         trabajadores_empresa,
         vencimientos,
     )
+    from icsoe_desktop.gui.informativa import corregir_trabajador as informativa_corregir
     from icsoe_desktop.gui.informativa import firmar as informativa_firmar
     from icsoe_desktop.gui.informativa import nueva as informativa_nueva
     from icsoe_desktop.gui.informativa import problemas as informativa_problemas
@@ -194,6 +203,11 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "informativa.ventana.InformativaWindow": lambda m: informativa.InformativaWindow(
             m.services, m.rfc, m.rfc, m.informativa, True
+        ),
+        "informativa.corregir_trabajador.CorregirTrabajadorDialog": lambda m: (
+            informativa_corregir.CorregirTrabajadorDialog(
+                m.services, m.rfc, m.contrato, _rechazado(m)
+            )
         ),
         "informativa.firmar.FirmarInformativaDialog": lambda m: (
             informativa_firmar.FirmarInformativaDialog(m.services, m.rfc, m.informativa, "")

@@ -93,6 +93,9 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.FIRMAR_INFORMATIVA: lambda a: services.informativa_firma.firmar(
             "no-existe", a, None, None, ""
         ),
+        Accion.RECHAZOS_PORTAL: lambda a: services.informativa_rechazos.importar(
+            "no-existe", a, missing
+        ),
     }
 
 
@@ -182,7 +185,11 @@ def test_every_action_is_refused_in_an_empresa_not_granted(
     calls = _calls(en_otra_empresa, tmp_path)
     _refused_for_the_grant(en_otra_empresa, calls[accion], accion)
     for actor in (ADMIN, CLI_ACTOR):  # the administrator and the machine's operator work there
-        if accion in (Accion.CAPTURAR_INFORMATIVA, Accion.FIRMAR_INFORMATIVA):
+        if accion in (
+            Accion.CAPTURAR_INFORMATIVA,
+            Accion.FIRMAR_INFORMATIVA,
+            Accion.RECHAZOS_PORTAL,
+        ):
             continue  # ICSOE's: no IDSE role's (the matrix above)
         before = len(_refusals(en_otra_empresa))
         with contextlib.suppress(DomainError):

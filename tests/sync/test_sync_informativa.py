@@ -98,3 +98,28 @@ def _congelada(desktop, uuid: str) -> bytes | None:
         return conn.execute(
             text("SELECT congelada FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
         ).scalar_one()
+
+
+def test_the_portals_rejections_travel_and_the_signed_informativa_still_verifies(
+    sync_server, desktops, tmp_path
+) -> None:
+    from tests import credentials_factory as cf
+    from tests.services.test_informativa_rechazos import MOTIVO_NSS, portal_xlsx
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato = contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=4)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    acuse = a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    t = b.informativa_trabajadores.pagina(contrato, CLI_ACTOR, 0, 4)[2]
+    archivo = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, t.nss, t.curp, 1, MOTIVO_NSS)])
+    assert b.informativa_rechazos.importar(uuid, CLI_ACTOR, archivo).problemas == []
+    b.sync.synchronize()
+    a.sync.synchronize()
+    (marcado,) = a.informativa_trabajadores.pagina(contrato, CLI_ACTOR, 0, 4, rechazados=True)
+    assert (marcado.nss, marcado.rechazo, marcado.corregido) == (t.nss, MOTIVO_NSS, False)
+    trust_sat(a.data_dir)
+    assert a.informativa_firma.verificar(acuse, cer.read_bytes()).ok

@@ -30,9 +30,16 @@ def renglon_texto(problema: Problema) -> str:
 
 class ProblemasImportacionDialog(QDialog):
     def __init__(
-        self, mensaje: str, problemas: Sequence[Problema], parent: QWidget | None = None
+        self,
+        mensaje: str,
+        problemas: Sequence[Problema],
+        parent: QWidget | None = None,
+        unidad: str = "Renglón",
     ) -> None:
+        """``unidad``: what the file calls a row («Renglón» of a worker list, «Fila» of a
+        sheet)."""
         super().__init__(parent)
+        self._unidad = unidad
         self.setObjectName("ProblemasImportacionDialog")
         form = load_form("rechazos_importacion.ui", self)
         self.setWindowTitle(TITLE)
@@ -42,7 +49,7 @@ class ProblemasImportacionDialog(QDialog):
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.mensaje.setText(mensaje)
         self.model: RowsModel[Problema] = RowsModel(
-            ("Renglón", "Motivo"), lambda p: (renglon_texto(p), p.mensaje)
+            (unidad, "Motivo"), lambda p: (renglon_texto(p), p.mensaje)
         )
         self.model.set_rows(problemas)
         self.tabla.setModel(self.model)
@@ -62,7 +69,9 @@ class ProblemasImportacionDialog(QDialog):
     def lineas(self) -> list[str]:
         """«renglón 3: motivo» per problem; one without a row is its motivo alone."""
         return [
-            f"renglón {p.renglon}: {p.mensaje}" if p.renglon is not None else p.mensaje
+            f"{self._unidad.lower()} {p.renglon}: {p.mensaje}"
+            if p.renglon is not None
+            else p.mensaje
             for p in self.model.rows
         ]
 

@@ -1,5 +1,7 @@
 """The workers of the contract chosen in the informativa window: the virtual grid, the add row
-(NSS, CURP, SBC; Enter adds), *De la empresa…*, *Importar…* and *Quitar* (Supr)."""
+(NSS, CURP, SBC; Enter adds), *De la empresa…*, *Importar…*, *Corregir…* and *Quitar* (Supr);
+the IMSS portal's rejections in their own column, and «Rechazados por el portal» to list only
+those."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.gui.informativa.trabajadores_model import TrabajadoresModel
+from icsoe_desktop.gui.informativa.trabajadores_model import RECHAZO_COLUMN, TrabajadoresModel
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import (
     Cancelada,
@@ -85,6 +88,8 @@ class TrabajadoresPanel(QObject):
         self.empresa = child(form, QPushButton, "empresaButton")
         self.importar = child(form, QPushButton, "importarButton")
         self.quitar = child(form, QPushButton, "quitarButton")
+        self.corregir = child(form, QPushButton, "corregirButton")
+        self.rechazados = child(form, QCheckBox, "rechazadosCheck")
         self.total = child(form, QLabel, "totalTrabajadoresLabel")
         self.model = TrabajadoresModel()
         self.tabla.setModel(self.model)
@@ -105,7 +110,8 @@ class TrabajadoresPanel(QObject):
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.tabla.fontMetrics()
-        for column, sample in enumerate(("00000000000", "GARB850101HJCRZT07", "$ 99,999.99")):
+        samples = ("00000000000", "GARB850101HJCRZT07", "$ 99,999.99", "X" * 24)
+        for column, sample in enumerate(samples):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setStretchLastSection(True)
         self.tabla.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -121,6 +127,9 @@ class TrabajadoresPanel(QObject):
             self.importar, lambda: self._pedir_archivo(revisar=True)
         )
         self.quitar.clicked.connect(self.quitar_seleccionados)
+        self.corregir.clicked.connect(self.corregir_seleccionado)
+        self.tabla.doubleClicked.connect(lambda _index: self.corregir_seleccionado())
+        self.rechazados.toggled.connect(lambda _on: self.mostrar(self.contrato))
         self.tabla.installEventFilter(self)
         self.model.modelReset.connect(self._update)
         self.tabla.selectionModel().selectionChanged.connect(self._update)
@@ -137,12 +146,22 @@ class TrabajadoresPanel(QObject):
             self.group.setTitle(TITLE)
         else:
             svc, actor, uuid = self._services.informativa_trabajadores, self._actor, contrato.uuid
+            solo = self.rechazados.isChecked()
             self.model.set_source(
-                lambda: svc.contar(uuid, actor, self.buscar.text()),
-                lambda offset, limite: svc.pagina(uuid, actor, offset, limite, self.buscar.text()),
+                lambda: svc.contar(uuid, actor, self.buscar.text(), solo),
+                lambda offset, limite: svc.pagina(
+                    uuid, actor, offset, limite, self.buscar.text(), solo
+                ),
             )
             self.group.setTitle(f"{TITLE}: {contrato.contratante_nombre}")
         self.tabla.scrollToTop()
+
+    def con_rechazos(self, hay: bool) -> None:
+        """The portal's rejections (their column and filter) only where there are some."""
+        self.tabla.setColumnHidden(RECHAZO_COLUMN, not hay)
+        self.rechazados.setVisible(hay)
+        if not hay and self.rechazados.isChecked():
+            self.rechazados.setChecked(False)
 
     def set_editable(self, editable: bool) -> None:
         self.editable = editable
@@ -163,11 +182,20 @@ class TrabajadoresPanel(QObject):
             widget.setEnabled(puede)
         seleccion = self.tabla.selectionModel().hasSelection()
         self.quitar.setEnabled(puede and seleccion)
+        self.corregir.setEnabled(puede and self._una_fila() is not None)
+        if not hay_contrato:
+            self.total.setText("")
+            return
         total = self.model.total
+        rechazados = self.rechazados.isChecked()
         if self.buscar.text().strip():
-            self.total.setText(MSG_ENCONTRADOS.format(total=total) if hay_contrato else "")
+            texto = MSG_ENCONTRADOS.format(total=total)
+            texto += " entre los rechazados por el portal" if rechazados else ""
         else:
-            self.total.setText(_trabajadores(total) if hay_contrato else "")
+            texto = _trabajadores(total)
+            if rechazados:
+                texto += " rechazado por el portal" if total == 1 else " rechazados por el portal"
+        self.total.setText(texto)
 
     def _buscar(self) -> None:
         self.model.reload()
@@ -317,6 +345,34 @@ class TrabajadoresPanel(QObject):
             ),
             TITLE,
         )
+
+    # --- correcting ----------------------------------------------------------------------------
+
+    def _una_fila(self) -> int | None:
+        """The one row selected (None: none or several), read from the selection's ranges:
+        Ctrl+A over 12,000 rows is one range, not 12,000 indexes."""
+        selection = self.tabla.selectionModel().selection()
+        if selection.count() != 1:
+            return None
+        only = selection.at(0)
+        return only.top() if only.top() == only.bottom() else None
+
+    def corregir_seleccionado(self) -> None:
+        """*Corregir…* the selected worker (a rejected one is then marked corregido)."""
+        if self.contrato is None or not self.editable:
+            return
+        row = self._una_fila()
+        fila = self.model.fila(row) if row is not None else None
+        if fila is None:
+            return
+        from icsoe_desktop.gui.informativa.corregir_trabajador import CorregirTrabajadorDialog
+
+        dialog = CorregirTrabajadorDialog(
+            self._services, self._actor, self.contrato.uuid, fila, self.tabla.window()
+        )
+        if ejecutar_modal(dialog):
+            self._recargar()
+            self.tabla.setFocus()
 
     # --- removing ------------------------------------------------------------------------------
 

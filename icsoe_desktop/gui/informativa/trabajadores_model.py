@@ -13,18 +13,22 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor
 
 from icsoe_desktop.services.informativa.asignaciones import TrabajadorFila
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("NSS", "CURP", "SBC", "Nombre")
+HEADERS = ("NSS", "CURP", "SBC", "Nombre", "Rechazo del portal")
 SBC_COLUMN = 2
+RECHAZO_COLUMN = 4
 PAGE_SIZE = 200  # a few screenfuls
 MAX_PAGES = 20  # 4,000 rows in memory at most, however far the clerk scrolls
 ID_ROLE = Qt.ItemDataRole.UserRole
 _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _ID = ID_ROLE.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+ROJO = QColor("#b00020")  # a rejection still to correct
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 Contar = Callable[[], int]
@@ -36,8 +40,15 @@ def sbc_en_pesos(centavos: int) -> str:
     return f"$ {centavos // 100:,}.{centavos % 100:02d}"
 
 
-def _textos(fila: TrabajadorFila) -> tuple[str, str, str, str]:
-    return (fila.nss, fila.curp, sbc_en_pesos(fila.sbc), fila.nombre)
+def rechazo_texto(fila: TrabajadorFila) -> str:
+    """The portal's reason, or that it was corrected since; empty: not rejected."""
+    if not fila.rechazo:
+        return ""
+    return f"Corregido: {fila.rechazo}" if fila.corregido else fila.rechazo
+
+
+def _textos(fila: TrabajadorFila) -> tuple[str, ...]:
+    return (fila.nss, fila.curp, sbc_en_pesos(fila.sbc), fila.nombre, rechazo_texto(fila))
 
 
 class TrabajadoresModel(QAbstractTableModel):
@@ -49,7 +60,7 @@ class TrabajadoresModel(QAbstractTableModel):
         self._contar: Contar | None = None
         self._pagina: Pagina | None = None
         self.total = 0
-        self._pages: dict[int, list[tuple[int, tuple[str, ...]]]] = {}
+        self._pages: dict[int, list[tuple[TrabajadorFila, tuple[str, ...]]]] = {}
 
     def set_source(self, contar: Contar | None, pagina: Pagina | None) -> None:
         self._contar, self._pagina = contar, pagina
@@ -62,17 +73,22 @@ class TrabajadoresModel(QAbstractTableModel):
         self._pages = {}
         self.endResetModel()
 
-    def _page(self, number: int) -> list[tuple[int, tuple[str, ...]]]:
+    def _page(self, number: int) -> list[tuple[TrabajadorFila, tuple[str, ...]]]:
         page = self._pages.get(number)
         if page is None:
             assert self._pagina is not None  # rows exist only with a source
-            page = [(f.id, _textos(f)) for f in self._pagina(number * PAGE_SIZE, PAGE_SIZE)]
+            page = [(f, _textos(f)) for f in self._pagina(number * PAGE_SIZE, PAGE_SIZE)]
             self._pages[number] = page
             while len(self._pages) > MAX_PAGES:  # forget the page farthest from this one
                 del self._pages[max(self._pages, key=lambda n: abs(n - number))]
         return page
 
-    def _row(self, row: int) -> tuple[int, tuple[str, ...]] | None:
+    def fila(self, row: int) -> TrabajadorFila | None:
+        """The worker shown at ``row``."""
+        found = self._row(row)
+        return None if found is None else found[0]
+
+    def _row(self, row: int) -> tuple[TrabajadorFila, tuple[str, ...]] | None:
         page = self._page(row // PAGE_SIZE)
         offset = row % PAGE_SIZE
         # A row removed elsewhere between the count and the page leaves the end short.
@@ -111,7 +127,11 @@ class TrabajadoresModel(QAbstractTableModel):
             return _RIGHT if index.column() == SBC_COLUMN else None
         if role == _ID:
             row = self._row(index.row())
-            return None if row is None else row[0]
+            return None if row is None else row[0].id
+        if role == _FOREGROUND:
+            row = self._row(index.row())
+            pendiente = row is not None and row[0].rechazo and not row[0].corregido
+            return ROJO if pendiente else None
         return None
 
     def headerData(

@@ -2,7 +2,8 @@
 and, below them, the chosen contract's workers; *Revisar* lists the inconsistencies the IMSS
 flags (each one leads to its contract, field or worker), *Firmar…* (the contratista only) signs
 it with the e.firma, *Exportar…* writes the worker files and the capture sheet. A signed
-informativa opens read-only and offers its constancia de firma."""
+informativa opens read-only and offers its constancia de firma, and takes the IMSS portal's
+file of rejected workers (gui/informativa/rechazos.py)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
+from icsoe_desktop.gui.informativa.rechazos import RechazosPortal
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
@@ -174,6 +176,8 @@ class InformativaWindow(QMainWindow):
         self.captura = child(form, QSplitter, "capturaSplitter")
         self.trabajadores = TrabajadoresPanel(services, actor, form)
         self.trabajadores.changed.connect(self._on_trabajadores_changed)
+        self.rechazos = RechazosPortal(services, actor, informativa_uuid, form)
+        self.rechazos.marcados.connect(self._rechazos_marcados)
 
         self.contratos_model: RowsDerechaModel[ContratoResumen] = RowsDerechaModel(
             CONTRATO_HEADERS, _contrato_cells, derecha={TRABAJADORES}
@@ -272,6 +276,7 @@ class InformativaWindow(QMainWindow):
         self.acuse.setVisible(not editable)
         self.solo_lectura.setText(MSG_SOLO_LECTURA if not editable else "")
         self.trabajadores.set_editable(con_contratos)
+        self.trabajadores.con_rechazos(self.rechazos.aplicar_estado(self.fila.estado))
 
     def _cambio(self) -> None:
         """After any change: the estado goes back to En captura, the inicio's counts move."""
@@ -316,6 +321,12 @@ class InformativaWindow(QMainWindow):
 
     def _on_contrato(self, *_args: object) -> None:
         self.trabajadores.mostrar(self.contrato_actual())
+        self._aplicar_estado()
+
+    def _rechazos_marcados(self) -> None:
+        """The portal's rejections marked: the contract's list shows them."""
+        self.trabajadores.rechazados.setChecked(False)
+        self.trabajadores.model.reload()
         self._aplicar_estado()
 
     def _on_trabajadores_changed(self) -> None:

@@ -34,6 +34,7 @@ class Importacion(StrEnum):
     RESULTADO_LOTE = "resultado_lote"
     TRABAJADORES_CONTRATO = "trabajadores_contrato"
     CAPTURISTAS = "capturistas"
+    RECHAZOS_PORTAL = "rechazos_portal"
 
     @property
     def accion(self) -> Accion:
@@ -43,6 +44,7 @@ class Importacion(StrEnum):
             # The informativa's workers and the contratista's capturistas: the ICSOE side.
             Importacion.TRABAJADORES_CONTRATO: Accion.CAPTURAR_INFORMATIVA,
             Importacion.CAPTURISTAS: Accion.CAPTURAR_INFORMATIVA,
+            Importacion.RECHAZOS_PORTAL: Accion.RECHAZOS_PORTAL,
         }[self]
 
     @property
@@ -59,6 +61,10 @@ class Importacion(StrEnum):
             from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA
 
             return ESQUEMA
+        if self is Importacion.RECHAZOS_PORTAL:
+            from icsoe_desktop.services.informativa.rechazos import ESQUEMA as RECHAZOS
+
+            return RECHAZOS
         from icsoe_desktop.services.capturistas.excel import BULK_ESQUEMA
 
         return BULK_ESQUEMA

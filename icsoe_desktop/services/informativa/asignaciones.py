@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, siguiente, termino
-from icsoe_desktop.domain.cambios import ICSOE
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss
@@ -33,6 +33,8 @@ class TrabajadorFila:
     curp: str
     sbc: int  # centavos
     nombre: str = ""
+    rechazo: str = ""  # the IMSS portal's reason (empty: not rejected)
+    corregido: bool = False  # rejected, and corrected since
 
 
 @dataclass(frozen=True)
@@ -91,26 +93,29 @@ def _encontrados(buscar: str) -> ColumnElement[bool] | None:
 
 
 class TrabajadoresContratoService(InformativaBase):
-    def contar(self, contrato: str, actor: str | None, buscar: str = "") -> int:
-        """The contract's workers; ``buscar``: those the find box finds."""
+    def contar(
+        self, contrato: str, actor: str | None, buscar: str = "", rechazados: bool = False
+    ) -> int:
+        """The contract's workers; ``buscar``: those the find box finds; ``rechazados``: only
+        those the portal rejected."""
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
-            query = select(func.count()).where(
-                ContratoTrabajador.contrato_id == row.id,
-                ContratoTrabajador.deleted.is_(False),
-            )
-            found = _encontrados(buscar)
-            if found is not None:
-                query = query.where(found)
-            return session.execute(query).scalar_one()
+            return session.execute(
+                select(func.count()).where(*_de_la_lista(row.id, buscar, rechazados))
+            ).scalar_one()
 
     def pagina(
-        self, contrato: str, actor: str | None, offset: int, limite: int, buscar: str = ""
+        self,
+        contrato: str,
+        actor: str | None,
+        offset: int,
+        limite: int,
+        buscar: str = "",
+        rechazados: bool = False,
     ) -> list[TrabajadorFila]:
         """Rows ``offset``… of the contract in the order they were added (the index on
         (contrato_id, id) serves it without sorting); ``buscar``: of those the find box
-        finds."""
-        found = _encontrados(buscar)
+        finds; ``rechazados``: only those the portal rejected."""
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             rows = session.execute(
@@ -120,12 +125,10 @@ class TrabajadoresContratoService(InformativaBase):
                     ContratoTrabajador.curp,
                     ContratoTrabajador.sbc,
                     ContratoTrabajador.nombre,
+                    ContratoTrabajador.rechazo_portal,
+                    ContratoTrabajador.rechazo_corregido,
                 )
-                .where(
-                    ContratoTrabajador.contrato_id == row.id,
-                    ContratoTrabajador.deleted.is_(False),
-                    *(() if found is None else (found,)),
-                )
+                .where(*_de_la_lista(row.id, buscar, rechazados))
                 .order_by(ContratoTrabajador.id)
                 .offset(max(0, offset))
                 .limit(max(0, limite))
@@ -155,6 +158,37 @@ class TrabajadoresContratoService(InformativaBase):
             agregado = TrabajadorFila(fila.id, nss, curp, centavos, fila.nombre)
         self._store.cambios.anunciar({ICSOE})
         return agregado
+
+    @anuncia(ICSOE)
+    def corregir(
+        self, contrato: str, actor: str | None, id: int, nss: str, curp: str, sbc: str
+    ) -> TrabajadorFila:
+        """A worker's NSS, CURP and SBC corrected, checked as when it was added (against the
+        contract's other workers); a worker the portal rejected is then marked corregido."""
+        nss = check_nss(nss)
+        curp = check_curp(curp).curp
+        centavos = parse_sbc(sbc)
+        with self._store.session() as session:
+            row, informativa = self._contrato(session, contrato, actor, editable=True)
+            fila = session.get(ContratoTrabajador, id)
+            if fila is None or fila.contrato_id != row.id or fila.deleted:
+                raise ValidationError(
+                    "trabajador_inexistente",
+                    "El trabajador ya no está en el contrato (pudo quitarse en otro equipo).",
+                )
+            nombre = fila.nombre if fila.nss == nss else _nombre_en_la_empresa(session, nss)
+            nuevo = Trabajador(nss, curp, centavos, nombre=nombre)
+            problemas = self._problemas(session, row, informativa, [nuevo], excepto=fila.id)
+            if problemas:
+                p = problemas[0]
+                raise ValidationError(p.codigo, p.mensaje, p.campo)
+            fila.nss, fila.curp, fila.sbc, fila.nombre = nss, curp, centavos, nombre
+            if fila.rechazo_portal:
+                fila.rechazo_corregido = True
+            self._audit.record(session, actor, "icsoe_trabajador_corregido", contrato, nss)
+            return TrabajadorFila(
+                fila.id, nss, curp, centavos, nombre, fila.rechazo_portal, fila.rechazo_corregido
+            )
 
     def quitar(self, contrato: str, actor: str | None, ids: Iterable[int]) -> int:
         ids = list(ids)
@@ -300,9 +334,10 @@ class TrabajadoresContratoService(InformativaBase):
         contrato: ContratoRow,
         informativa: InformativaRow,
         nuevos: list[Trabajador],
+        excepto: int | None = None,
     ) -> list[Problema]:
         """The new rows' problems (each at its line), and a new row whose NSS or CURP the
-        contract already has."""
+        contract already has (but for the row ``excepto``, the one being corrected)."""
         nuevos = [
             t if t.renglon is not None else replace(t, renglon=i)
             for i, t in enumerate(nuevos, start=1)
@@ -316,6 +351,7 @@ class TrabajadoresContratoService(InformativaBase):
             select(ContratoTrabajador.nss, ContratoTrabajador.curp).where(
                 ContratoTrabajador.contrato_id == contrato.id,
                 ContratoTrabajador.deleted.is_(False),
+                ContratoTrabajador.id != (excepto or 0),
             )
         ):
             ya_nss.add(n)
@@ -340,6 +376,17 @@ class TrabajadoresContratoService(InformativaBase):
                     )
                 )
         return sorted(problemas, key=lambda p: p.renglon or 0)
+
+
+def _de_la_lista(contrato_id: int, buscar: str, rechazados: bool) -> list[ColumnElement[bool]]:
+    """The live workers of a contract: those the find box finds, or only those the portal
+    rejected."""
+    where = [ContratoTrabajador.contrato_id == contrato_id, ContratoTrabajador.deleted.is_(False)]
+    if (found := _encontrados(buscar)) is not None:
+        where.append(found)
+    if rechazados:
+        where.append(ContratoTrabajador.rechazo_portal != "")
+    return where
 
 
 def curps_de_la_empresa(session: Session, nss: list[str]) -> dict[str, str]:

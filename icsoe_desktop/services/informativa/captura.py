@@ -506,7 +506,7 @@ class InformativasService(InformativaBase):
                 contrato, _ = self._contrato(session, nuevo, actor, editable=True)
                 session.add_all(
                     ContratoTrabajador(contrato_id=contrato.id, nss=n, curp=c, sbc=s, nombre=nm)
-                    for n, c, s, nm in trabajadores
+                    for n, c, s, nm, *_rechazo in trabajadores  # another period's
                 )
         return nuevo
 
@@ -607,22 +607,36 @@ def _copiar_contratos(
             session.execute(
                 insert(ContratoTrabajador),
                 [
-                    {"contrato_id": copia.id, "nss": n, "curp": cu, "sbc": sbc, "nombre": nm}
-                    for n, cu, sbc, nm in trabajadores
+                    {
+                        "contrato_id": copia.id,
+                        "nss": n,
+                        "curp": cu,
+                        "sbc": sbc,
+                        "nombre": nm,
+                        # The portal's rejections go along, to be corrected here.
+                        "rechazo_portal": rechazo,
+                        "rechazo_corregido": corregido,
+                    }
+                    for n, cu, sbc, nm, rechazo, corregido in trabajadores
                 ],
             )
 
 
-def _trabajadores_de(session: Session, contrato_id: int) -> list[tuple[str, str, int, str]]:
-    """A contract's live workers as a copy takes them: (nss, curp, sbc, nombre), in order."""
+def _trabajadores_de(
+    session: Session, contrato_id: int
+) -> list[tuple[str, str, int, str, str, bool]]:
+    """A contract's live workers as a copy takes them: (nss, curp, sbc, nombre, rechazo del
+    portal, corregido), in order."""
     return [
-        (r.nss, r.curp, r.sbc, r.nombre)
+        (r.nss, r.curp, r.sbc, r.nombre, r.rechazo_portal, r.rechazo_corregido)
         for r in session.execute(
             select(
                 ContratoTrabajador.nss,
                 ContratoTrabajador.curp,
                 ContratoTrabajador.sbc,
                 ContratoTrabajador.nombre,
+                ContratoTrabajador.rechazo_portal,
+                ContratoTrabajador.rechazo_corregido,
             )
             .where(
                 ContratoTrabajador.contrato_id == contrato_id,

@@ -117,6 +117,11 @@ class ContratoTrabajador(SyncedMixin, Base):
     curp: Mapped[str] = mapped_column(String(18))
     sbc: Mapped[int] = mapped_column(Integer)
     nombre: Mapped[str] = mapped_column(String(100), default="")
+    # The IMSS portal rejected this worker (its reason; empty: not rejected), and whether the
+    # clerk corrected it since. Marks on a signed informativa's rows: what was signed is frozen
+    # in its own row (InformativaRow.congelada), not read from these.
+    rechazo_portal: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    rechazo_corregido: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 __all__ = ["Contratante", "ContratoRow", "ContratoTrabajador", "InformativaRow"]

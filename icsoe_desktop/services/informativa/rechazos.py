@@ -1,0 +1,461 @@
+"""The IMSS portal's file of rejected workers (an Excel: an NSS unknown to the IMSS, an NSS or
+CURP already registered in the contract, a bad structure): each rejected worker is found on its
+contract of the informativa and marked with the portal's reason, so the clerk corrects those
+workers and sends the portal only them again.
+
+The file is read through the one intake (services/archivos/lectura.py) and, in the window, the
+import assistant: the header under any titles, the columns by the names people give them
+(``ESQUEMA``), every problem at once with the sheet's row, all or nothing. A row names its worker
+by NSS (or CURP) and, when the same worker is on several contracts, its contract: the contract's
+number in the informativa (as the capture sheet and the worker files number them), the name of
+the worker file exported for it, its folio REPSE or the contratante's RFC.
+
+The marks live on the workers' rows (``rechazo_portal``, ``rechazo_corregido``), never in what
+was signed: a signed informativa's content is frozen in its own row, so marking changes neither
+it nor its constancia. A signed informativa cannot change: its rejected workers are corrected in
+a complementaria de Corrección, which copies every worker with its mark; correcting a worker
+there marks it corregido, and *Exportar rechazados…* writes the portal's worker file with only
+the rejected workers, once every one of them is corrected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.cambios import ICSOE
+from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import ESTADOS, FIRMADA, Problema, Trabajador
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.files import atomic_write
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.archivos import lectura
+from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, Guia, ceros
+from icsoe_desktop.services.archivos.tabular import cell_text, check_file, header_key, read_head
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.models import Contratista, ContratoRow, ContratoTrabajador, InformativaRow
+
+# The estados in which an informativa takes the portal's file: the portal rejects workers once
+# the return is captured there, which comes after the contratista approved (signed) it here.
+ESTADOS_CON_RECHAZOS = frozenset({FIRMADA})
+MAX_BYTES = 32 * 2**20  # the portal's file lists a few thousand rows at most
+LARGO_MOTIVO = 500  # the column's width
+
+ESQUEMA = Esquema(
+    (
+        Campo(
+            "contrato",
+            "Contrato",
+            (
+                "Número de contrato",
+                "No. de contrato",
+                "Núm. de contrato",
+                "Folio del contrato",
+                "Folio de contrato",
+                "Folio contrato",
+                "Archivo",
+                "Nombre del archivo",
+            ),
+        ),
+        Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
+        Campo("curp", "CURP", ALIAS["curp"]),
+        Campo(
+            "motivo",
+            "Motivo del rechazo",
+            (
+                "Motivo",
+                "Motivo de rechazo",
+                "Causa",
+                "Causa del rechazo",
+                "Causa de rechazo",
+                "Error",
+                "Errores",
+                "Descripción del error",
+                "Descripción",
+                "Detalle",
+                "Detalle del error",
+                "Observaciones",
+                "Observación",
+                "Mensaje",
+                "Rechazo",
+            ),
+            requerido=True,
+        ),
+        Campo(
+            "contratante",
+            "RFC del contratante",
+            ("RFC contratante", "RFC del beneficiario", "RFC beneficiario", "Contratante"),
+        ),
+    ),
+    # Columns the portal's file repeats and the marks do not need.
+    reconocidas=("SBC", *ALIAS["sbc"], "Nombre", "Nombre del trabajador", "Renglón", "Fila"),
+)
+_ARCHIVO_EXPORTADO = re.compile(r"contrato\s*0*([0-9]+)", re.IGNORECASE)
+
+Progreso = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Marca:
+    """A worker marked: its contract's number in the informativa and contratante's RFC."""
+
+    contrato: int
+    contratante: str
+    nss: str
+    curp: str
+    motivo: str
+
+
+@dataclass(frozen=True)
+class ResultadoRechazos:
+    """``problemas`` non-empty: nothing was marked (the file is corrected and imported again)."""
+
+    marcas: list[Marca]
+    problemas: list[Problema]
+    notas: list[str] = field(default_factory=list)  # columns not used, rows left out
+
+
+@dataclass(frozen=True)
+class _Contrato:
+    numero: int
+    id: int
+    rfc: str
+    folio_repse: str
+
+    @property
+    def texto(self) -> str:
+        return f"el contrato {self.numero} ({self.rfc})"
+
+
+@dataclass(frozen=True)
+class _Trabajador:
+    id: int
+    contrato: _Contrato
+    nss: str
+    curp: str
+
+
+def acepta_rechazos(estado: str | None) -> bool:
+    """Whether an informativa in ``estado`` takes the portal's file of rejected workers."""
+    return estado in ESTADOS_CON_RECHAZOS
+
+
+def _estados_texto() -> str:
+    nombres = [f"«{ESTADOS[e]}»" for e in sorted(ESTADOS_CON_RECHAZOS)]
+    return " o ".join(nombres)
+
+
+class RechazosPortalService(InformativaBase):
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        capacitacion: Callable[[str | None], bool] | None = None,
+    ) -> None:
+        super().__init__(store, audit, permisos, clock)
+        self._capacitacion = capacitacion  # training: file names say so
+
+    # --- the portal's file ---------------------------------------------------------------------
+
+    def importar(
+        self,
+        informativa: str,
+        actor: str | None,
+        path: Path | str,
+        guia: Guia | None = None,
+    ) -> ResultadoRechazos:
+        """Mark each worker of the portal's file with its reason; every row that names no
+        worker of the informativa is a problem of its sheet row, and any problem marks none."""
+        self._permisos.exigir(actor, Accion.RECHAZOS_PORTAL, informativa)
+        path = Path(path)
+        with self._store.session() as session:
+            row, contratos, trabajadores = self._del_portal(session, informativa, actor)
+        leida = _leer(path, guia)
+        marcas: dict[int, list[str]] = {}
+        problemas: list[Problema] = []
+        for renglon, cells in leida.filas():
+            problema, trabajador = _buscar(cells, contratos, trabajadores)
+            if problema is not None:
+                problemas.append(Problema("rechazo_sin_trabajador", problema, renglon=renglon))
+                continue
+            assert trabajador is not None
+            motivo = " ".join(cell_text(cells["motivo"]).split())
+            if not motivo:
+                problemas.append(
+                    Problema(
+                        "rechazo_sin_motivo",
+                        f"El trabajador con NSS {trabajador.nss} no tiene el motivo del rechazo.",
+                        campo="motivo",
+                        renglon=renglon,
+                    )
+                )
+                continue
+            motivos = marcas.setdefault(trabajador.id, [])
+            if motivo not in motivos:
+                motivos.append(motivo)
+        notas = leida.notas()
+        if problemas:
+            return ResultadoRechazos([], problemas, notas)
+        if not marcas:
+            raise ValidationError(
+                "rechazos_vacio", f"«{path.name}» no tiene renglones de trabajadores rechazados."
+            )
+        por_id = {t.id: t for t in trabajadores}
+        hechas: list[Marca] = []
+        with self._store.session() as session:
+            filas = session.scalars(
+                select(ContratoTrabajador).where(ContratoTrabajador.id.in_(list(marcas)))
+            ).all()
+            for fila in filas:
+                motivo = "; ".join(marcas[fila.id])[:LARGO_MOTIVO]
+                fila.rechazo_portal, fila.rechazo_corregido = motivo, False
+                t = por_id[fila.id]
+                hechas.append(Marca(t.contrato.numero, t.contrato.rfc, t.nss, t.curp, motivo))
+            self._audit.record(
+                session,
+                actor,
+                "icsoe_rechazos_portal",
+                row.uuid,
+                f"{path.name}: {plural(len(hechas), 'trabajador', 'trabajadores')}",
+            )
+        hechas.sort(key=lambda m: (m.contrato, m.nss))
+        self._store.cambios.anunciar({ICSOE})
+        return ResultadoRechazos(hechas, [], notas)
+
+    def _del_portal(
+        self, session: Session, informativa: str, actor: str | None
+    ) -> tuple[InformativaRow, list[_Contrato], list[_Trabajador]]:
+        """The informativa (in an estado that takes the file), its contracts numbered as its
+        files number them and their workers."""
+        row, contratista = self._informativa(session, informativa, actor)
+        self._contratista(session, contratista.rfc, actor, Accion.RECHAZOS_PORTAL)
+        if not acepta_rechazos(row.estado):
+            raise ValidationError(
+                "rechazos_estado",
+                "Los rechazos del portal se importan en la informativa que se presentó en el "
+                f"portal del IMSS, en estado {_estados_texto()}; esta está «{ESTADOS[row.estado]}».",
+            )
+        contratos, trabajadores = self._contratos(session, row, contratista)
+        return row, contratos, trabajadores
+
+    def _contratos(
+        self, session: Session, row: InformativaRow, contratista: Contratista
+    ) -> tuple[list[_Contrato], list[_Trabajador]]:
+        snapshot = self._snapshot(session, row, contratista)
+        por_uuid = {
+            c.uuid: c
+            for c in session.scalars(
+                select(ContratoRow).where(
+                    ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False)
+                )
+            )
+        }
+        contratos = [
+            _Contrato(numero, por_uuid[c.uuid].id, c.contratante.rfc, c.folio_repse)
+            for numero, c in enumerate(snapshot.contratos, start=1)
+            if c.uuid in por_uuid
+        ]
+        por_id = {c.id: c for c in contratos}
+        trabajadores = [
+            _Trabajador(i, por_id[contrato_id], nss, curp)
+            for i, contrato_id, nss, curp in session.execute(
+                select(
+                    ContratoTrabajador.id,
+                    ContratoTrabajador.contrato_id,
+                    ContratoTrabajador.nss,
+                    ContratoTrabajador.curp,
+                )
+                .where(
+                    ContratoTrabajador.contrato_id.in_(por_id),
+                    ContratoTrabajador.deleted.is_(False),
+                )
+                .order_by(ContratoTrabajador.id)
+            )
+        ]
+        return contratos, trabajadores
+
+    def cuantos(self, informativa: str, actor: str | None) -> int:
+        """How many workers of the informativa the portal rejected (corrected or not)."""
+        with self._store.session() as session:
+            row, _ = self._informativa(session, informativa, actor)
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ContratoTrabajador)
+                    .join(ContratoRow, ContratoRow.id == ContratoTrabajador.contrato_id)
+                    .where(
+                        ContratoRow.informativa_id == row.id,
+                        ContratoRow.deleted.is_(False),
+                        ContratoTrabajador.deleted.is_(False),
+                        ContratoTrabajador.rechazo_portal != "",
+                    )
+                )
+                or 0
+            )
+
+    # --- the rejected workers, corrected, for the portal ---------------------------------------
+
+    def exportar(self, informativa: str, actor: str | None, carpeta: Path) -> list[Path]:
+        """The portal's worker file (NSS, CURP, SBC) of each contract with rejected workers,
+        holding only those, as they are now; refused while any is still to be corrected."""
+        from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION, seguro
+        from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv, partir
+
+        carpeta = Path(carpeta)
+        if not carpeta.is_dir():
+            raise ValidationError(
+                "carpeta_inexistente",
+                f"No existe la carpeta «{carpeta}» para guardar los archivos.",
+            )
+        with self._store.session() as session:
+            row, contratista = self._informativa(session, informativa, actor)
+            contratos, _ = self._contratos(session, row, contratista)
+            por_id = {c.id: c for c in contratos}
+            filas = session.execute(
+                select(
+                    ContratoTrabajador.contrato_id,
+                    ContratoTrabajador.nss,
+                    ContratoTrabajador.curp,
+                    ContratoTrabajador.sbc,
+                    ContratoTrabajador.rechazo_corregido,
+                )
+                .where(
+                    ContratoTrabajador.contrato_id.in_(por_id),
+                    ContratoTrabajador.deleted.is_(False),
+                    ContratoTrabajador.rechazo_portal != "",
+                )
+                .order_by(ContratoTrabajador.contrato_id, ContratoTrabajador.id)
+            ).all()
+            if not filas:
+                raise ValidationError(
+                    "sin_rechazados",
+                    "La informativa no tiene trabajadores rechazados por el portal.",
+                )
+            pendientes = sum(1 for f in filas if not f.rechazo_corregido)
+            if pendientes:
+                donde = (
+                    " en una complementaria de Corrección"
+                    if row.estado == FIRMADA
+                    else " (con «Corregir…»)"
+                )
+                raise ValidationError(
+                    "rechazados_sin_corregir",
+                    f"{plural(pendientes, 'trabajador rechazado', 'trabajadores rechazados')} "
+                    f"por el portal {verb(pendientes, 'sigue', 'siguen')} sin corregir: "
+                    f"corrígelos{donde} antes de exportarlos.",
+                )
+            self._audit.record(
+                session, actor, "icsoe_rechazados_exportados", row.uuid, str(len(filas))
+            )
+            periodo = row.periodo
+        base = f"ICSOE_{contratista.rfc}_{periodo}"
+        if self._capacitacion is not None and self._capacitacion(contratista.rfc):
+            base = PREFIJO_CAPACITACION + base
+        por_contrato: dict[int, list[Trabajador]] = {}
+        for f in filas:
+            por_contrato.setdefault(f.contrato_id, []).append(Trabajador(f.nss, f.curp, f.sbc))
+        escritos: list[Path] = []
+        for contrato_id, lista in por_contrato.items():
+            c = por_id[contrato_id]
+            partes = partir(lista)
+            for parte, trabajadores in enumerate(partes, start=1):
+                sufijo = f"_parte{parte}" if len(partes) > 1 else ""
+                nombre = f"{base}_contrato{c.numero:02d}_{seguro(c.rfc)}_rechazados{sufijo}.csv"
+                destino = carpeta / nombre
+                with atomic_write(destino) as temporal:
+                    escribir_csv(trabajadores, temporal)
+                escritos.append(destino)
+        return escritos
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _leer(path: Path, guia: Guia | None) -> lectura.Lectura:
+    size = check_file(path)
+    if size > MAX_BYTES:
+        raise ValidationError(
+            "archivo_grande",
+            f"«{path.name}» ocupa {size / 2**20:,.1f} MB: el archivo de rechazos del portal "
+            f"ocupa mucho menos (el máximo es {MAX_BYTES // 2**20} MB). Revisa que sea el "
+            "archivo correcto.",
+        )
+    if read_head(path, 4) == b"%PDF":
+        raise ValidationError(
+            "archivo_ajeno",
+            f"«{path.name}» es un PDF, no el archivo de rechazos del portal (Excel con NSS, "
+            "CURP y el motivo del rechazo).",
+        )
+    leida = lectura.leer(path, ESQUEMA, guia=guia)
+    leida.exigir_columnas()
+    return leida
+
+
+def _buscar(
+    cells: dict[str, object], contratos: list[_Contrato], trabajadores: list[_Trabajador]
+) -> tuple[str | None, _Trabajador | None]:
+    """The worker a row of the portal's file names (None and why not)."""
+    nss = "".join(cell_text(cells["nss"]).split())
+    curp = "".join(cell_text(cells.get("curp")).split()).upper()
+    if not nss and not curp:
+        return "El renglón no tiene NSS ni CURP.", None
+    quien = f"con NSS {nss}" if nss else f"con CURP {curp}"
+    en: list[_Contrato] | None = None
+    for clave in ("contrato", "contratante"):
+        texto = cell_text(cells.get(clave)).strip()
+        if texto:
+            en = _contratos_de(texto, contratos if en is None else en)
+            if not en:
+                return f"El contrato «{texto}» no está en esta informativa.", None
+    candidatos = [t for t in trabajadores if en is None or t.contrato in en]
+    hallados = [t for t in candidatos if nss and t.nss == nss] or [
+        t for t in candidatos if curp and t.curp == curp
+    ]
+    donde = en[0].texto if en and len(en) == 1 else "esta informativa"
+    if not hallados:
+        return f"El trabajador {quien} no está en {donde}.", None
+    if len(hallados) > 1:
+        return (
+            f"El trabajador {quien} está en {len(hallados)} contratos de la informativa: "
+            f"indica en la columna «Contrato» cuál (su número, de 1 a {len(contratos)}, o el "
+            "RFC del contratante).",
+            None,
+        )
+    return None, hallados[0]
+
+
+def _contratos_de(texto: str, contratos: list[_Contrato]) -> list[_Contrato]:
+    """The contracts ``texto`` names: a number, an exported worker file's name, a folio REPSE
+    or a contratante's RFC."""
+    limpio = texto.strip()
+    if limpio.isdigit():
+        return [c for c in contratos if c.numero == int(limpio)]
+    if m := _ARCHIVO_EXPORTADO.search(limpio):
+        return [c for c in contratos if c.numero == int(m.group(1))]
+    clave = header_key(limpio)
+    return [
+        c
+        for c in contratos
+        if clave == header_key(c.rfc) or (c.folio_repse and clave == header_key(c.folio_repse))
+    ]
+
+
+__all__ = [
+    "ESQUEMA",
+    "ESTADOS_CON_RECHAZOS",
+    "Marca",
+    "RechazosPortalService",
+    "ResultadoRechazos",
+    "acepta_rechazos",
+]

@@ -1,0 +1,248 @@
+"""The IMSS portal's file of rejected workers through the real services: an Excel as the portal
+returns it (a title above the header, a row per rejected worker with its reason) marks each
+worker on its contract of the signed informativa, without touching what was signed; a row that
+names no worker of it is a problem of its sheet row, all at once, and nothing is marked; a
+Corrección carries the marks, correcting a worker marks it corregido, and only the rejected
+workers are exported again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import CORRECCION
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from tests import credentials_factory as cf
+from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.test_cli_informativa import cli
+
+ENCABEZADO = ("Contrato", "NSS", "CURP", "SBC", "Motivo de rechazo")
+MOTIVO_NSS = "El NSS no existe en los registros del IMSS"
+MOTIVO_REPETIDO = "La CURP ya está registrada en el contrato"
+
+
+def portal_xlsx(path: Path, filas: list[tuple]) -> Path:
+    """The portal's file: a title row, a blank row, the header, one row per rejected worker."""
+    libro = Workbook()
+    hoja = libro.active
+    hoja.append(("Trabajadores rechazados en la carga masiva",))
+    hoja.append(())
+    hoja.append(ENCABEZADO)
+    for fila in filas:
+        hoja.append(fila)
+    libro.save(path)
+    return path
+
+
+@pytest.fixture
+def firmada(services, data_dir, tmp_path, smtp_configured):
+    """A signed informativa with two contracts: (rfc, ana, uuid, [contrato 1, contrato 2],
+    its constancia, the .cer)."""
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    uno = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=4)
+    dos = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3, seed=11)
+    cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
+    constancia = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    return rfc, ana, uuid, [uno, dos], constancia, cer
+
+
+def _trabajadores(services, contrato, actor, rechazados=False):
+    svc = services.informativa_trabajadores
+    return svc.pagina(contrato, actor, 0, 100, rechazados=rechazados)
+
+
+def test_the_portals_file_marks_each_worker_with_its_reason_and_nothing_signed_changes(
+    services, firmada, tmp_path
+):
+    _rfc, ana, uuid, (uno, dos), constancia, cer = firmada
+    a = _trabajadores(services, uno, ana)[1]
+    b = _trabajadores(services, dos, ana)[0]
+    antes = services.informativas.informativa(uuid, ana)
+    archivo = portal_xlsx(
+        tmp_path / "rechazos.xlsx",
+        [
+            (1, a.nss, a.curp, a.sbc / 100, MOTIVO_NSS),
+            # The contract by its contratante's RFC here… but the worker is on contract 2 only:
+            # the NSS alone finds it (a number that Excel keeps as a number).
+            (None, int(b.nss), b.curp, b.sbc / 100, MOTIVO_REPETIDO),
+        ],
+    )
+    resultado = services.informativa_rechazos.importar(uuid, ana, archivo)
+    assert resultado.problemas == []
+    assert [(m.contrato, m.nss, m.motivo) for m in resultado.marcas] == [
+        (1, a.nss, MOTIVO_NSS),
+        (2, b.nss, MOTIVO_REPETIDO),
+    ]
+    # The contract's list shows the mark and reason; the filter lists only the rejected.
+    (marcado,) = _trabajadores(services, uno, ana, rechazados=True)
+    assert (marcado.nss, marcado.rechazo, marcado.corregido) == (a.nss, MOTIVO_NSS, False)
+    assert services.informativa_trabajadores.contar(uno, ana, rechazados=True) == 1
+    assert services.informativa_trabajadores.contar(uno, ana) == 4
+    # What was signed is as it was, and its constancia still verifies.
+    assert services.informativas.informativa(uuid, ana) == antes
+    assert services.informativa_firma.verificar(constancia, cer.read_bytes()).ok
+    acciones = [r.action for r in services.audit.recent()]
+    assert "icsoe_rechazos_portal" in acciones
+
+
+def test_three_rows_naming_no_worker_are_listed_at_once_and_nothing_is_marked(
+    services, firmada, tmp_path
+):
+    _rfc, ana, uuid, (uno, _dos), _c, _cer = firmada
+    a = _trabajadores(services, uno, ana)[0]
+    archivo = portal_xlsx(
+        tmp_path / "rechazos.xlsx",
+        [
+            (1, a.nss, a.curp, 500, MOTIVO_NSS),  # sheet row 4: good
+            (1, "12345678903", "", 500, MOTIVO_NSS),  # 5: no such worker
+            (9, a.nss, a.curp, 500, MOTIVO_NSS),  # 6: no contract 9
+            (1, a.nss, a.curp, 500, ""),  # 7: no reason
+        ],
+    )
+    resultado = services.informativa_rechazos.importar(uuid, ana, archivo)
+    assert resultado.marcas == []
+    assert [(p.renglon, p.mensaje) for p in resultado.problemas] == [
+        (5, "El trabajador con NSS 12345678903 no está en el contrato 1 (CNT010101A14)."),
+        (6, "El contrato «9» no está en esta informativa."),
+        (7, f"El trabajador con NSS {a.nss} no tiene el motivo del rechazo."),
+    ]
+    assert services.informativa_trabajadores.contar(uno, ana, rechazados=True) == 0
+
+
+def test_a_file_with_only_the_nss_and_the_reason_under_other_names_is_read(
+    services, firmada, tmp_path
+):
+    _rfc, ana, uuid, (uno, _dos), _c, _cer = firmada
+    a = _trabajadores(services, uno, ana)[0]
+    otra = tmp_path / "sin_contrato.xlsx"
+    libro = Workbook()
+    libro.active.append(("No. Seguridad Social", "Descripción del error"))
+    libro.active.append((a.nss, MOTIVO_NSS))
+    libro.save(otra)
+    resultado = services.informativa_rechazos.importar(uuid, ana, otra)
+    assert resultado.problemas == []
+    assert [(m.contrato, m.nss) for m in resultado.marcas] == [(1, a.nss)]
+
+
+def test_only_an_informativa_filed_on_the_portal_takes_the_file(services, firmada, tmp_path):
+    rfc, ana, _uuid, _contratos, _c, _cer = firmada
+    correccion = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=firmada[2])
+    archivo = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, "12345678903", "", 1, "x")])
+    with pytest.raises(ValidationError) as error:
+        services.informativa_rechazos.importar(correccion, ana, archivo)
+    assert error.value.code == "rechazos_estado"
+    assert "«Firmada»" in error.value.message and "«En captura»" in error.value.message
+
+
+def test_a_file_without_the_needed_columns_says_which(services, firmada, tmp_path):
+    _rfc, ana, uuid, _contratos, _c, _cer = firmada
+    archivo = tmp_path / "otra_cosa.xlsx"
+    libro = Workbook()
+    libro.active.append(("Nombre", "Puesto"))
+    libro.active.append(("Ana", "Limpieza"))
+    libro.save(archivo)
+    with pytest.raises(ValidationError) as error:
+        services.informativa_rechazos.importar(uuid, ana, archivo)
+    assert error.value.code == "columnas_faltantes"
+    assert "NSS" in error.value.message and "Motivo del rechazo" in error.value.message
+
+
+def test_a_correccion_carries_the_marks_corrects_them_and_exports_only_them(
+    services, firmada, tmp_path
+):
+    rfc, ana, uuid, (uno, _dos), _c, _cer = firmada
+    a, b = _trabajadores(services, uno, ana)[:2]
+    archivo = portal_xlsx(
+        tmp_path / "rechazos.xlsx",
+        [(1, a.nss, a.curp, 1, MOTIVO_NSS), (1, b.nss, b.curp, 1, "SBC distinto al del IMSS")],
+    )
+    assert services.informativa_rechazos.importar(uuid, ana, archivo).problemas == []
+    salida = tmp_path / "salida"
+    salida.mkdir()
+    # The signed informativa cannot be corrected: its rejected are corrected in a Corrección.
+    with pytest.raises(ValidationError) as error:
+        services.informativa_rechazos.exportar(uuid, ana, salida)
+    assert "en una complementaria de Corrección" in error.value.message
+
+    correccion = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
+    copia = services.informativas.contratos(correccion, ana)[0].uuid
+    marcados = _trabajadores(services, copia, ana, rechazados=True)
+    assert [(t.nss, t.rechazo, t.corregido) for t in marcados] == [
+        (a.nss, MOTIVO_NSS, False),
+        (b.nss, "SBC distinto al del IMSS", False),
+    ]
+    svc = services.informativa_trabajadores
+    corregido = svc.corregir(copia, ana, marcados[1].id, b.nss, b.curp, "612.34")
+    assert (corregido.sbc, corregido.corregido) == (61234, True)
+    with pytest.raises(ValidationError) as error:
+        services.informativa_rechazos.exportar(correccion, ana, salida)
+    assert error.value.message.startswith("1 trabajador rechazado por el portal sigue sin corregir")
+    # A correction that repeats another worker of the contract is refused, the mark stays.
+    otro = _trabajadores(services, copia, ana)[3]
+    with pytest.raises(ValidationError) as error:
+        svc.corregir(copia, ana, marcados[0].id, otro.nss, a.curp, "500")
+    assert error.value.code == "nss_repetido"
+    svc.corregir(copia, ana, marcados[0].id, a.nss, a.curp, "500.00")
+
+    (csv,) = services.informativa_rechazos.exportar(correccion, ana, salida)
+    assert csv.name == f"ICSOE_{rfc}_{PERIODO.clave}_contrato01_CNT010101A14_rechazados.csv"
+    assert csv.read_bytes().decode("cp1252").splitlines() == [
+        "NSS,CURP,SBC",
+        f"{a.nss},{a.curp},500.00",
+        f"{b.nss},{b.curp},612.34",
+    ]
+    # The signed informativa keeps its marks as the portal gave them.
+    assert [t.corregido for t in _trabajadores(services, uno, ana, rechazados=True)] == [
+        False,
+        False,
+    ]
+
+
+def test_only_who_may_import_the_portals_file_does(services, firmada, tmp_path):
+    _rfc, _ana, uuid, _contratos, _c, _cer = firmada
+    archivo = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, "12345678903", "", 1, "x")])
+    with pytest.raises(PermisoDenegado) as refused:
+        services.informativa_rechazos.importar(uuid, None, archivo)  # sólo consulta
+    assert "importar los rechazos del portal del IMSS" in refused.value.message
+    (entrada,) = [r for r in services.audit_instalacion.recent() if r.action == "permiso_denegado"]
+    assert entrada.target == "RECHAZOS_PORTAL"
+
+
+@pytest.mark.end2end
+def test_the_command_line_prints_the_marks_or_every_problem(services, firmada, data_dir, tmp_path):
+    rfc, ana, _uuid, (uno, dos), _c, _cer = firmada
+    a = _trabajadores(services, uno, ana)[0]
+    b = _trabajadores(services, dos, ana)[2]
+    services.close()
+    malo = portal_xlsx(
+        tmp_path / "malo.xlsx",
+        [
+            (1, "12345678903", "", 1, MOTIVO_NSS),
+            (3, a.nss, a.curp, 1, MOTIVO_NSS),
+            (2, a.nss, a.curp, 1, MOTIVO_NSS),
+        ],
+    )
+    hecho = cli(data_dir, "informativa", "rechazos", "--contratista", rfc,
+                "--periodo", PERIODO.clave, malo)  # fmt: skip
+    assert hecho.returncode == 2, hecho.stderr
+    assert hecho.stdout.splitlines() == [
+        "fila 4: El trabajador con NSS 12345678903 no está en el contrato 1 (CNT010101A14).",
+        "fila 5: El contrato «3» no está en esta informativa.",
+        f"fila 6: El trabajador con NSS {a.nss} no está en el contrato 2 (CNT010101A14).",
+    ]
+    assert "3 problemas en «malo.xlsx»: no se marcó ningún trabajador." in hecho.stderr
+    bueno = portal_xlsx(
+        tmp_path / "bueno.xlsx",
+        [(1, a.nss, a.curp, 1, MOTIVO_NSS), ("CNT010101A14", b.nss, b.curp, 1, MOTIVO_REPETIDO)],
+    )
+    hecho = cli(data_dir, "informativa", "rechazos", "--contratista", rfc,
+                "--periodo", PERIODO.clave, "--tipo", "normal", bueno)  # fmt: skip
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.splitlines() == [
+        f"contrato 1\tCNT010101A14\t{a.nss}\t{a.curp}\t{MOTIVO_NSS}",
+        f"contrato 2\tCNT010101A14\t{b.nss}\t{b.curp}\t{MOTIVO_REPETIDO}",
+    ]
