@@ -49,6 +49,8 @@ class Accion(StrEnum):
     DATOS_EMPRESA = "guardar los datos de la empresa"
     CAPTURAR_INFORMATIVA = "capturar la informativa ICSOE"
     FIRMAR_INFORMATIVA = "firmar la informativa ICSOE"
+    REGISTRAR_PRESENTACION = "registrar la presentación de la informativa ICSOE"
+    ARCHIVO_CLIENTE = "exportar el archivo de la informativa ICSOE para el cliente"
 
 
 _A, _U, _L = Rol.ADMINISTRADOR, Rol.USUARIO_IDSE, Rol.LINEA_DE_COMANDOS
@@ -87,6 +89,11 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     Accion.CAPTURAR_INFORMATIVA: frozenset({Rol.CONTRATISTA, Rol.CAPTURISTA, _L}),
     # Signed with the contratista's own e.firma, by the contratista alone.
     Accion.FIRMAR_INFORMATIVA: frozenset({Rol.CONTRATISTA}),
+    # The IMSS acuse de presentación, filed on the portal with the company's e.firma: the
+    # contratista or who administers its empresa registers it; the same ones hand the acuses,
+    # the constancia and the workers' list to a client.
+    Accion.REGISTRAR_PRESENTACION: frozenset({Rol.CONTRATISTA, _A, _L}),
+    Accion.ARCHIVO_CLIENTE: frozenset({Rol.CONTRATISTA, _A, _L}),
 }
 
 

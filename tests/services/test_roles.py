@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,12 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.CAPTURAR_INFORMATIVA: lambda a: services.informativas.tablero("EDE0101018A2", a),
         Accion.FIRMAR_INFORMATIVA: lambda a: services.informativa_firma.firmar(
             "no-existe", a, None, None, ""
+        ),
+        Accion.REGISTRAR_PRESENTACION: lambda a: services.informativa_presentacion.registrar(
+            "no-existe", a, b"", "a.pdf", "N1", datetime(2026, 1, 1), {}
+        ),
+        Accion.ARCHIVO_CLIENTE: lambda a: services.informativa_presentacion.archivo(
+            "no-existe", a, "XAXX010101000", tmp_path
         ),
     }
 
