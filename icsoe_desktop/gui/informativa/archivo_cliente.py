@@ -49,7 +49,7 @@ class ArchivoClienteDialog(QDialog):
     def __init__(
         self,
         services: Services,
-        actor: str,
+        actor: str | None,
         informativa: str | None = None,
         parent: QWidget | None = None,
     ) -> None:

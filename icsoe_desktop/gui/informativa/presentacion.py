@@ -72,7 +72,7 @@ class RegistrarPresentacionDialog(QDialog):
     def __init__(
         self,
         services: Services,
-        actor: str,
+        actor: str | None,
         informativa: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -117,11 +117,9 @@ class RegistrarPresentacionDialog(QDialog):
         fila_archivo = QHBoxLayout()
         fila_archivo.addWidget(self.archivo, 1)
         fila_archivo.addWidget(self.elegir)
-        form.addRow("&Acuse de presentación:", fila_archivo)
-        self.leido = QLabel("")
-        self.leido.setObjectName("leidoLabel")
-        self.leido.setWordWrap(True)
-        form.addRow("", self.leido)
+        acuse_label = QLabel("&Acuse de presentación:")
+        acuse_label.setBuddy(self.elegir)
+        form.addRow(acuse_label, fila_archivo)
         self.folio = QLineEdit()
         self.folio.setObjectName("folioEdit")
         self.folio.setMaxLength(20)
@@ -133,6 +131,13 @@ class RegistrarPresentacionDialog(QDialog):
         self.fecha.setCalendarPopup(True)
         self.fecha.setDateTime(_qt(hora_del_centro(services.clock())))
         form.addRow("Fecha y &hora (hora del centro):", self.fecha)
+
+        # What was read from the acuse, or that nothing was: under the fields it filled.
+        self.leido = QLabel("")
+        self.leido.setObjectName("leidoLabel")
+        self.leido.setWordWrap(True)
+        self.leido.setStyleSheet("color: #13322b;")
+        layout.addWidget(self.leido)
 
         self.tabla = QTableWidget(0, len(CABECERAS))
         self.tabla.setObjectName("contratosTable")
