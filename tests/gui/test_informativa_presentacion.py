@@ -36,7 +36,7 @@ def firmada(services, data_dir, tmp_path, smtp_configured):
 def test_registrar_presentacion_from_the_contratistas_window(
     qtbot, services, firmada, modals, tmp_path
 ):
-    rfc, ana, uuid, contrato = firmada
+    rfc, _ana, uuid, _contrato = firmada
     acuse = tmp_path / "acuse.pdf"
     acuse.write_bytes(acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),)))
     no_pdf = tmp_path / "acuse.xlsx"
@@ -97,8 +97,8 @@ def test_registrar_presentacion_from_the_contratistas_window(
 
 
 def test_a_capturista_sees_the_button_greyed_out(qtbot, services, firmada):
-    _rfc, ana, uuid, _contrato = firmada
-    window = InformativaWindow(services, ana, _rfc, uuid, False)
+    rfc, ana, uuid, _contrato = firmada
+    window = InformativaWindow(services, ana, rfc, uuid, False)
     qtbot.addWidget(window)
     window.show()
     assert window.presentacion.isVisible() and not window.presentacion.isEnabled()
