@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.domain.informativa.modelo import Periodo
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.informativa.captura import FilaInformativa
 
 PRIMER_ANIO, ULTIMO_ANIO = 1970, 9998
 # --tipo's words: the stored tipos (domain/informativa/modelo.py TIPOS) as typed on a command line.
@@ -223,14 +224,14 @@ def _vencimientos(args: argparse.Namespace, services: Services | None) -> int:
     if args.hasta < args.desde:
         print(f"--hasta ({args.hasta}) es anterior a --desde ({args.desde}).", file=sys.stderr)
         return 2
-    filas = {}
+    filas: dict[Periodo, FilaInformativa] = {}
     if services is not None:
         orden = list(ESTADOS)
         for f in services.informativas.tablero(args.contratista, CLI_ACTOR):
-            if f.uuid is None or f.tipo in COMPLEMENTARIAS or f.estado is None:
+            if f.estado is None or f.tipo in COMPLEMENTARIAS:
                 continue
             otra = filas.get(f.periodo)
-            if otra is None or orden.index(f.estado) > orden.index(otra.estado):
+            if otra is None or orden.index(f.estado) > orden.index(otra.estado or ""):
                 filas[f.periodo] = f
     for periodo in periodos_entre(args.desde, args.hasta):
         campos = [periodo.clave, fecha_limite(periodo).isoformat()]

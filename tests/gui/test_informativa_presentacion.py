@@ -123,3 +123,43 @@ def test_a_typed_folio_of_the_wrong_form_is_said_and_focused(
     assert "no corresponde a una informativa Normal" in modals.texts[1]
     assert dialog.folio.hasFocus() or dialog.focusWidget() is dialog.folio
     assert services.informativas.fila(uuid, rfc).estado == "firmada"
+
+
+def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, services, firmada):
+    from datetime import datetime
+
+    from PySide6.QtCore import Qt
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.gui.informativa.inicio import DIAS, ESTADO, VENCIDA, InformativasModel
+
+    rfc, _ana, uuid, _contrato = firmada
+    model = InformativasModel()
+
+    def fila() -> int:
+        model.set_rows(services.informativas.tablero(rfc, rfc))
+        return next(i for i, f in enumerate(model.rows) if f.uuid == uuid)
+
+    n = fila()
+    estado = model.index(n, ESTADO)
+    assert estado.data() == "Firmada, sin presentar"
+    assert estado.data(Qt.ItemDataRole.FontRole).bold()
+    assert estado.data(Qt.ItemDataRole.ForegroundRole).color() == VENCIDA  # past 17/09/2026
+    assert model.index(n, DIAS).data() == "Vencida hace 66 días"
+    services.informativa_presentacion.registrar(
+        uuid,
+        rfc,
+        acuse_imss_pdf(),
+        "acuse.pdf",
+        "N262253432",
+        datetime(2026, 9, 15, 13, 45, tzinfo=HORA_DEL_CENTRO),
+        {},
+    )
+    n = fila()
+    assert [model.index(n, c).data() for c in (ESTADO, DIAS, 7)] == [
+        "Presentada",
+        "—",
+        "N262253432",
+    ]
+    assert model.index(n, ESTADO).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(n, ESTADO).data(Qt.ItemDataRole.FontRole) is None

@@ -236,7 +236,7 @@ class RegistrarPresentacionDialog(QDialog):
         for fila, contrato in enumerate(self._contratos):
             folio = propuesta.folios_contratos.get(contrato.uuid)
             if folio:
-                self.tabla.item(fila, FOLIO_COL).setText(folio)
+                self.tabla.setItem(fila, FOLIO_COL, QTableWidgetItem(folio))
         if propuesta.folios_contratos:
             leido.append(
                 plural(len(propuesta.folios_contratos), "folio de contrato", "folios de contratos")
@@ -250,10 +250,11 @@ class RegistrarPresentacionDialog(QDialog):
         return True
 
     def folios_contratos(self) -> dict[str, str]:
-        return {
-            c.uuid: self.tabla.item(fila, FOLIO_COL).text()
-            for fila, c in enumerate(self._contratos)
-        }
+        folios = {}
+        for fila, contrato in enumerate(self._contratos):
+            item = self.tabla.item(fila, FOLIO_COL)
+            folios[contrato.uuid] = item.text() if item is not None else ""
+        return folios
 
     def fecha_elegida(self) -> datetime:
         """The date and time typed, in Central Mexico time whatever this computer's zone."""
