@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from tests import credentials_factory as cf
-from tests.acuse_imss import acuse_imss_pdf
 from tests.informativa_servicios import (
     CLIENTE,
     PERIODO,

@@ -9,11 +9,11 @@ import zipfile
 
 import pytest
 
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
 from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests import credentials_factory as cf
-from tests.acuse_imss import acuse_imss_pdf
 from tests.gui.helpers import click, type_text
 from tests.informativa_servicios import (
     CLIENTE,

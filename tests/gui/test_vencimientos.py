@@ -79,7 +79,7 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, tmp_path
     # The days left read as in the informativas list («Faltan 57 días»), not a bare number.
     rojos = [isinstance(b, QBrush) and b.color() == ROJO for b in seen["rojo"]]
     assert rojos == [True, True, False, False]
-    assert seen["resumen"].startswith("4 periodos pendientes de firma")
+    assert seen["resumen"].startswith("4 periodos pendientes de presentar")
     assert "2 vencidos" in seen["resumen"]
 
 

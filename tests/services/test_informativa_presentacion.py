@@ -13,6 +13,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
@@ -20,7 +21,6 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from tests import credentials_factory as cf
-from tests.acuse_imss import acuse_imss_pdf
 from tests.informativa_servicios import (
     CLIENTE,
     PERIODO,

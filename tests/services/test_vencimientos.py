@@ -111,8 +111,8 @@ def test_solo_consulta_sees_the_empresas_open_to_that_mode(services, despacho):
 def test_only_filing_a_period_takes_it_off_the_board(services, despacho):
     from datetime import datetime
 
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
     from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
-    from tests.acuse_imss import acuse_imss_pdf
 
     rfc = cf.RFC_MORAL
     (mayo,) = [f for f in services.informativas.tablero(rfc, rfc) if f.periodo == Periodo(2026, 2)]

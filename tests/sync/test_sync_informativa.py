@@ -106,10 +106,10 @@ def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
     import hashlib
     from datetime import datetime
 
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
     from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
     from icsoe_desktop.domain.informativa.modelo import PRESENTADA
     from tests import credentials_factory as cf
-    from tests.acuse_imss import acuse_imss_pdf
 
     a, b = connected(sync_server, desktops)
     rfc = enter_contratista(a, a.data_dir, tmp_path)

@@ -166,8 +166,8 @@ def _resumen(tablero: Tablero) -> str:
     pendientes = plural(len(tablero.filas), "periodo pendiente", "periodos pendientes")
     vencidos = tablero.vencidas
     if not vencidos:
-        return f"{pendientes} de firma; ninguno vencido."
+        return f"{pendientes} de presentar; ninguno vencido."
     return (
-        f"{pendientes} de firma; <span style='color:{ROJO.name()}'><b>"
+        f"{pendientes} de presentar; <span style='color:{ROJO.name()}'><b>"
         f"{plural(vencidos, 'vencido')}</b></span> (en rojo): preséntalos cuanto antes."
     )

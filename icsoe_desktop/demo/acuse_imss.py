@@ -1,5 +1,6 @@
-"""An IMSS acuse de presentación as the portal gives it, written with reportlab: the final folio,
-the date and time of filing (Central Mexico time) and each contract with its IMSS folio."""
+"""An example IMSS acuse de presentación, laid out as the portal's (written with reportlab): the
+final folio, the date and time of filing (Central Mexico time) and each contract with its IMSS
+folio. The screenshots register it; the tests read it back."""
 
 from __future__ import annotations
 
