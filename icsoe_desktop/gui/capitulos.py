@@ -112,6 +112,12 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Trabajadores de cada contrato"
     ),
     "informativa.firmar.FirmarInformativaDialog": Capitulo("07_informativa.md", "Firmar"),
+    "informativa.presentacion.RegistrarPresentacionDialog": Capitulo(
+        "07_informativa.md", "Registrar presentación"
+    ),
+    "informativa.archivo_cliente.ArchivoClienteDialog": Capitulo(
+        "07_informativa.md", "Exportar para el cliente"
+    ),
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.verificar.VerificarConstanciaDialog": Capitulo(
         "07_informativa.md", "Verificar una constancia de firma"
