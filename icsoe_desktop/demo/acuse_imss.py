@@ -12,17 +12,13 @@ def acuse_imss_pdf(
     fecha: str = "15/09/2026 13:45:10",
     contratos: tuple[tuple[str, str, str], ...] = (),
     contratista: str = "",
-    cifrado: bool = False,
 ) -> bytes:
-    """``contratos``: (RFC del contratante, nombre, folio IMSS); ``cifrado``: protected with
-    a password, as a file a user may bring by mistake."""
+    """``contratos``: (RFC del contratante, nombre, folio IMSS)."""
     from reportlab.lib.pagesizes import letter
-    from reportlab.lib.pdfencrypt import StandardEncryption
     from reportlab.pdfgen import canvas
 
     salida = io.BytesIO()
-    encrypt = StandardEncryption("secreta", canPrint=0) if cifrado else None
-    c = canvas.Canvas(salida, pagesize=letter, encrypt=encrypt, invariant=1)
+    c = canvas.Canvas(salida, pagesize=letter, invariant=1)
     y = 740
     for linea in (
         "INSTITUTO MEXICANO DEL SEGURO SOCIAL",

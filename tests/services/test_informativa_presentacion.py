@@ -42,6 +42,17 @@ def firmada(services, data_dir, tmp_path, smtp_configured):
     return rfc, ana, uuid, contrato
 
 
+def _cifrado() -> bytes:
+    """The acuse protected with a password, as a file a user may bring by mistake."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(acuse_imss_pdf())))
+    writer.encrypt("secreta", algorithm="AES-256")
+    salida = BytesIO()
+    writer.write(salida)
+    return salida.getvalue()
+
+
 def _acuse() -> bytes:
     return acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
 
@@ -122,7 +133,7 @@ def test_wrong_input_is_refused_in_spanish(services, firmada, folio, fecha, foli
     [
         (b"", "acuse_vacio", "está vacío"),
         (b"PK\x03\x04 un zip", "acuse_no_pdf", "no es un PDF"),
-        (acuse_imss_pdf(cifrado=True), "acuse_cifrado", "protegido con contraseña"),
+        (_cifrado(), "acuse_cifrado", "protegido con contraseña"),
         (b"%PDF-1.7\n%\xe2\xe3 nada mas", "acuse_danado", "dañado"),
     ],
 )
