@@ -135,6 +135,7 @@ def test_wrong_input_is_refused_in_spanish(services, firmada, folio, fecha, foli
         (b"PK\x03\x04 un zip", "acuse_no_pdf", "no es un PDF"),
         (_cifrado(), "acuse_cifrado", "protegido con contraseña"),
         (b"%PDF-1.7\n%\xe2\xe3 nada mas", "acuse_danado", "dañado"),
+        (b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024), "acuse_grande", "pesa más de 2 MB"),
     ],
 )
 def test_a_file_that_is_not_a_readable_acuse_is_refused(services, firmada, datos, codigo, texto):

@@ -34,20 +34,21 @@ from icsoe_desktop.domain.informativa.presentacion import (
     proponer,
     validar,
 )
-from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.roles import Accion, Rol
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.models import Contratista, InformativaRow
 
 log = logging.getLogger(__name__)
 
-# The acuse the portal gives is a page or two; a bigger file is not one.
-MAX_ACUSE_BYTES = 10 * 1024 * 1024
+# The acuse the portal gives is a page or two; a bigger file is not one (and the row travels
+# whole in one sync request, whose body the server caps).
+MAX_ACUSE_BYTES = 2 * 1024 * 1024
 MSG_VACIO = "El archivo «{nombre}» está vacío: descarga de nuevo el acuse del portal del IMSS."
 MSG_NO_PDF = (
     "El archivo «{nombre}» no es un PDF: elige el acuse de presentación que descargaste del "
     "portal del IMSS."
 )
-MSG_GRANDE = "El archivo «{nombre}» pesa más de 10 MB: no es un acuse de presentación del IMSS."
+MSG_GRANDE = "El archivo «{nombre}» pesa más de 2 MB: no es un acuse de presentación del IMSS."
 MSG_CIFRADO = (
     "El PDF «{nombre}» está protegido con contraseña: descarga el acuse del portal del IMSS "
     "sin protegerlo."
@@ -164,8 +165,6 @@ class PresentacionService(InformativaBase):
             ]
 
     def _es_contratista(self, actor: str | None) -> bool:
-        from icsoe_desktop.domain.roles import Rol
-
         return self._permisos.rol(actor) is Rol.CONTRATISTA
 
     def contratos(self, informativa: str, actor: str | None) -> list[ContratoPresentado]:
@@ -317,11 +316,6 @@ class PresentacionService(InformativaBase):
                 f"{row.periodo} {contratante}",
             )  # fmt: skip
         return escribir(archivo, Path(salida))
-
-    def nombre_acuse(self, rfc: str, periodo: str) -> str:
-        from icsoe_desktop.services.informativa.exportar import seguro
-
-        return f"Acuse_presentacion_ICSOE_{seguro(rfc)}_{periodo}.pdf"
 
 
 def _folios(texto: str) -> dict[str, str]:
