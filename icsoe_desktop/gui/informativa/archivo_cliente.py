@@ -88,7 +88,7 @@ class ArchivoClienteDialog(QDialog):
         form.addRow("&Contratante:", self.contratante)
         self.como_zip = QRadioButton("Un archivo .&zip")
         self.como_zip.setObjectName("zipRadio")
-        self.como_carpeta = QRadioButton("Archivos en una &carpeta")
+        self.como_carpeta = QRadioButton("&Archivos en una carpeta")
         self.como_carpeta.setObjectName("carpetaRadio")
         self.como_zip.setChecked(True)
         formato = QHBoxLayout()
