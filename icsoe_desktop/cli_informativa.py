@@ -1,19 +1,22 @@
 """CLI: ``informativa validar-trabajadores ARCHIVO``, ``vencimientos``, ``listar``,
-``exportar``, ``firmar``, ``verificar ACUSE`` and ``rechazos ARCHIVO``.
+``exportar``, ``firmar``, ``verificar ACUSE``, ``rechazos ARCHIVO``, ``presentar`` and ``archivo``.
 
-The first two read no empresa's store: they run without opening the services (``main`` asks
-``necesita_servicios`` first), so they work on a machine where the app was never set up.
+The first two read no empresa's store (``vencimientos`` only with ``--contratista``): they run
+without opening the services (``main`` asks ``necesita_servicios`` first), so they work on a
+machine where the app was never set up.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.domain.informativa.modelo import Periodo
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.informativa.captura import FilaInformativa
 
 PRIMER_ANIO, ULTIMO_ANIO = 1970, 9998
 # --tipo's words: the stored tipos (domain/informativa/modelo.py TIPOS) as typed on a command line.
@@ -50,10 +53,17 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     vencimientos.add_argument("--desde", type=_anio, required=True, metavar="AAAA")
     vencimientos.add_argument("--hasta", type=_anio, required=True, metavar="AAAA")
+    vencimientos.add_argument(
+        "--contratista",
+        metavar="RFC",
+        help="agrega el estado de la informativa de cada periodo de este contratista y el folio "
+        "de su acuse de presentación del IMSS (lee la base de datos de la empresa)",
+    )
     listar = actions.add_parser(
         "listar",
         help="las informativas de la empresa: contratista, periodo, tipo, estado, contratos, "
-        "trabajadores, fecha límite e identificador, separados por tabuladores",
+        "trabajadores, fecha límite, identificador y folio del acuse de presentación del IMSS, "
+        "separados por tabuladores",
     )
     listar.add_argument("--contratista", metavar="RFC", help="sólo las de este contratista")
     exportar = actions.add_parser(
@@ -122,6 +132,51 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--cer", metavar="ARCHIVO", help="el certificado (.cer) de la e.firma de quien firmó"
     )
 
+    presentar = actions.add_parser(
+        "presentar",
+        help="registra la presentación de la informativa firmada en el portal del IMSS: su "
+        "acuse de presentación (PDF), del que se leen el folio, la fecha y hora y los folios "
+        "IMSS de los contratos; sale con 2 si no se puede registrar",
+    )
+    presentar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    presentar.add_argument(
+        "--contratista", metavar="RFC", help="por omisión, el único contratista de la empresa"
+    )
+    presentar.add_argument(
+        "--tipo",
+        choices=list(TIPOS_CLI),
+        metavar="TIPO",
+        help=f"{', '.join(TIPOS_CLI)} (por omisión, la última informativa del periodo)",
+    )
+    presentar.add_argument(
+        "--acuse", required=True, metavar="ARCHIVO", help="el acuse de presentación del IMSS (PDF)"
+    )
+    presentar.add_argument(
+        "--folio", metavar="FOLIO", help="el folio del acuse, si no se lee del PDF (N…, SI…)"
+    )
+    presentar.add_argument(
+        "--fecha",
+        metavar="FECHA",
+        help="la fecha y hora de presentación, hora del centro, si no se lee del PDF: "
+        "DD/MM/AAAA HH:MM o AAAA-MM-DD HH:MM",
+    )
+    archivo = actions.add_parser(
+        "archivo",
+        help="escribe para un contratante (el cliente) el acuse de presentación del IMSS, la "
+        "constancia de firma y un Excel de sus contratos y trabajadores, en una carpeta o un .zip",
+    )
+    archivo.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
+    archivo.add_argument(
+        "--contratista", metavar="RFC", help="por omisión, el único contratista de la empresa"
+    )
+    archivo.add_argument("--contratante", required=True, metavar="RFC")
+    archivo.add_argument(
+        "--salida",
+        required=True,
+        metavar="CARPETA|ARCHIVO.zip",
+        help="una carpeta que existe, o un archivo .zip",
+    )
+
 
 def _periodo(text: str) -> Periodo:
     from icsoe_desktop.domain.informativa.modelo import Periodo
@@ -147,7 +202,17 @@ def _anio(text: str) -> int:
 
 def necesita_servicios(args: argparse.Namespace) -> bool:
     """Whether the command reads the empresa's store."""
-    return args.inf_command in ("listar", "exportar", "firmar", "verificar", "rechazos")
+    if args.inf_command == "vencimientos":
+        return bool(args.contratista)
+    return args.inf_command in (
+        "listar",
+        "exportar",
+        "firmar",
+        "verificar",
+        "rechazos",
+        "presentar",
+        "archivo",
+    )
 
 
 def run(args: argparse.Namespace, services: Services | None = None) -> int:
@@ -155,7 +220,7 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
 
     try:
         if args.inf_command == "vencimientos":
-            return _vencimientos(args)
+            return _vencimientos(args, services)
         if args.inf_command == "validar-trabajadores":
             return _validar(args)
         assert services is not None
@@ -165,20 +230,39 @@ def run(args: argparse.Namespace, services: Services | None = None) -> int:
             "firmar": _firmar,
             "verificar": _verificar,
             "rechazos": _rechazos,
+            "presentar": _presentar,
+            "archivo": _archivo,
         }[args.inf_command](args, services)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2
 
 
-def _vencimientos(args: argparse.Namespace) -> int:
+def _vencimientos(args: argparse.Namespace, services: Services | None) -> int:
+    """Each period's deadline; with ``--contratista``, its informativa's estado and folio (the
+    period's most advanced Normal or Sin información; «Sin presentar» without one)."""
+    from icsoe_desktop.domain.informativa.modelo import COMPLEMENTARIAS, ESTADOS
     from icsoe_desktop.domain.informativa.periodos import fecha_limite, periodos_entre
+    from icsoe_desktop.domain.roles import CLI_ACTOR
 
     if args.hasta < args.desde:
         print(f"--hasta ({args.hasta}) es anterior a --desde ({args.desde}).", file=sys.stderr)
         return 2
+    filas: dict[Periodo, FilaInformativa] = {}
+    if services is not None:
+        orden = list(ESTADOS)
+        for f in services.informativas.tablero(args.contratista, CLI_ACTOR):
+            if f.estado is None or f.tipo in COMPLEMENTARIAS:
+                continue
+            otra = filas.get(f.periodo)
+            if otra is None or orden.index(f.estado) > orden.index(otra.estado or ""):
+                filas[f.periodo] = f
     for periodo in periodos_entre(args.desde, args.hasta):
-        print(f"{periodo.clave}\t{fecha_limite(periodo).isoformat()}")
+        campos = [periodo.clave, fecha_limite(periodo).isoformat()]
+        if services is not None:
+            fila = filas.get(periodo)
+            campos += [fila.estado_texto, fila.folio_imss] if fila else ["Sin presentar", ""]
+        print("\t".join(campos))
     return 0
 
 
@@ -230,6 +314,7 @@ def _listar(args: argparse.Namespace, services: Services) -> int:
                         str(f.trabajadores),
                         f.fecha_limite.isoformat(),
                         f.uuid or "",
+                        f.folio_imss,
                     )
                 )
             )
@@ -387,3 +472,120 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     for motivo in resultado.motivo:
         print(motivo)
     return 2
+
+
+def _contratista_de(args: argparse.Namespace, services: Services) -> str | None:
+    """``--contratista``, or the empresa's only contratista (None, said, when there are more)."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    if args.contratista:
+        return str(args.contratista).strip().upper()
+    rfcs = [rfc for rfc, _ in services.informativas.contratistas(CLI_ACTOR)]
+    if len(rfcs) == 1:
+        return rfcs[0]
+    print(
+        "Indica el contratista con --contratista RFC"
+        + (f" (la empresa tiene {len(rfcs)})." if rfcs else ": la empresa no tiene ninguno."),
+        file=sys.stderr,
+    )
+    return None
+
+
+def _leer_fecha(texto: str) -> datetime:
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.domain.errors import ValidationError
+
+    for formato in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
+        try:
+            return datetime.strptime(texto.strip(), formato).replace(tzinfo=HORA_DEL_CENTRO)
+        except ValueError:
+            continue
+    raise ValidationError(
+        "fecha_invalida",
+        f"La fecha «{texto}» no es válida: usa DD/MM/AAAA HH:MM o AAAA-MM-DD HH:MM (hora del "
+        "centro).",
+    )
+
+
+def _presentar(args: argparse.Namespace, services: Services) -> int:
+    """The same registro as the window: what the PDF says, or what --folio / --fecha give."""
+    from pathlib import Path
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.domain.informativa.modelo import TIPOS
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    rfc = _contratista_de(args, services)
+    if rfc is None:
+        return 2
+    tipo = TIPOS_CLI[args.tipo] if args.tipo else None
+    uuid = services.informativas.buscar(rfc, CLI_ACTOR, args.periodo, tipo)
+    if uuid is None:
+        cual = f"informativa {TIPOS[tipo]}" if tipo else "informativa"
+        print(
+            f"El contratista {rfc} no tiene {cual} del periodo {args.periodo.texto}.",
+            file=sys.stderr,
+        )
+        return 2
+    ruta = Path(args.acuse)
+    try:
+        pdf = ruta.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            "archivo_ilegible", f"No se pudo leer el acuse «{ruta}»: {exc.strerror or exc}."
+        ) from exc
+    servicio = services.informativa_presentacion
+    propuesta = servicio.proponer(uuid, CLI_ACTOR, pdf, ruta.name)
+    folio = args.folio or propuesta.folio
+    fecha = _leer_fecha(args.fecha) if args.fecha else propuesta.presentada
+    faltan = [que for que, valor in (("--folio", folio), ("--fecha", fecha)) if not valor]
+    if faltan:
+        print(
+            f"No se reconoció en «{ruta.name}» {' ni '.join(f[2:] for f in faltan)}: "
+            f"indícalo con {' y '.join(faltan)}.",
+            file=sys.stderr,
+        )
+        return 2
+    assert folio is not None and fecha is not None
+    hecha = servicio.registrar(
+        uuid, CLI_ACTOR, pdf, ruta.name, folio, fecha, propuesta.folios_contratos
+    )
+    print(
+        f"Informativa presentada. Folio {hecha.folio}, "
+        f"{hecha.presentada.astimezone(HORA_DEL_CENTRO):%d/%m/%Y %H:%M} (hora del centro)."
+    )
+    for contrato in servicio.contratos(uuid, CLI_ACTOR):
+        print(f"{contrato.contratante_rfc}\t{contrato.folio_imss or '(sin folio)'}")
+    return 0
+
+
+def _archivo(args: argparse.Namespace, services: Services) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.informativa.modelo import PRESENTADA
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    rfc = _contratista_de(args, services)
+    if rfc is None:
+        return 2
+    presentadas = [
+        f.uuid
+        for f in services.informativas.tablero(rfc, CLI_ACTOR)
+        if f.periodo == args.periodo and f.estado == PRESENTADA and f.uuid
+    ]
+    if not presentadas:
+        print(
+            f"El contratista {rfc} no tiene informativa presentada del periodo "
+            f"{args.periodo.texto}: registra antes su acuse de presentación "
+            "(informativa presentar).",
+            file=sys.stderr,
+        )
+        return 2
+    # Within a period the tablero keeps the order of capture: the latest filed return.
+    escritos = services.informativa_presentacion.archivo(
+        presentadas[-1], CLI_ACTOR, args.contratante, Path(args.salida)
+    )
+    for path in escritos:
+        print(path)
+    return 0

@@ -97,6 +97,10 @@ def test_screenshots_command_renders_every_window(tmp_path):
         "60_sincronizacion.png",
         "61_conflictos_sincronizacion.png",
         "62_ventana_principal_sin_conexion.png",
+        "77a_registrar_presentacion.png",
+        "77b_informativa_presentada.png",
+        "77c_exportar_para_el_cliente.png",
+        "78_vencimientos.png",
     ):
         assert expected in names
     from PySide6.QtGui import QImage

@@ -743,8 +743,10 @@ def _informativa_shots(services, shot, fiel_files, capturista) -> None:
         lambda: ventana(DEMO_RFC, firmada, True),
     )
     services.nombrar_empresa()  # the board names each empresa, as after the Configuración inicial
+    # Signed but not filed yet: «Firmada, sin presentar», past its deadline.
     shot("78_vencimientos", lambda: VencimientosDialog(services, "idse@nominas.com"))
     _rechazos_shot(services, shot, curp, firmada, firmados[0], ventana)
+    _presentacion_shots(services, shot, firmada, firmada_periodo, clientes)
 
 
 def _rechazos_shot(services, shot, curp: str, firmada: str, contrato: str, ventana) -> None:
@@ -774,7 +776,53 @@ def _rechazos_shot(services, shot, curp: str, firmada: str, contrato: str, venta
         window.trabajadores.rechazados.setChecked(True)
         return window
 
-    shot("77b_rechazos_portal", rechazados)
+    shot("77d_rechazos_portal", rechazados)
+
+
+def _presentacion_shots(services, shot, firmada: str, periodo, clientes) -> None:
+    """After filing on the IMSS portal (77a–77c): its acuse registered, the informativa
+    «Presentada», the archive for a client."""
+    from datetime import datetime, timedelta
+
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+    from icsoe_desktop.demo.data import DEMO_RFC
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.domain.informativa.periodos import fecha_limite
+    from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
+    from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+
+    # Filed two days before its deadline, at noon hora del centro.
+    dia = fecha_limite(periodo) - timedelta(days=2)
+    fecha = datetime(dia.year, dia.month, dia.day, 12, 31, 7, tzinfo=HORA_DEL_CENTRO)
+    folio = f"N{periodo.anio % 100}2253432"
+    contratos = tuple(
+        (c.rfc, c.nombre, f"A{periodo.anio % 100}P36623{80 + n}") for n, c in enumerate(clientes)
+    )
+    acuse = acuse_imss_pdf(folio, f"{fecha:%d/%m/%Y %H:%M:%S}", contratos, "EMPRESA DEMO SA DE CV")
+    nombre = f"Acuse_{folio}.pdf"
+    with tempfile.TemporaryDirectory(prefix="icsoe-acuse-") as tmp:
+        archivo = Path(tmp) / nombre
+        archivo.write_bytes(acuse)
+
+        def registrar() -> object:
+            dialog = RegistrarPresentacionDialog(services, DEMO_RFC, firmada)
+            dialog.elegir_acuse(archivo)
+            _show_path(dialog.archivo, nombre)
+            return dialog
+
+        shot("77a_registrar_presentacion", registrar)
+    # What the window reads from the acuse, confirmed as it is.
+    servicio = services.informativa_presentacion
+    leido = servicio.proponer(firmada, DEMO_RFC, acuse, nombre)
+    servicio.registrar(
+        firmada, DEMO_RFC, acuse, nombre, folio, fecha, leido.folios_contratos
+    )  # fmt: skip
+    shot(
+        "77b_informativa_presentada",
+        lambda: InformativaWindow(services, DEMO_RFC, DEMO_RFC, firmada, True),
+    )
+    shot("77c_exportar_para_el_cliente", lambda: ArchivoClienteDialog(services, DEMO_RFC, firmada))
 
 
 def _sync_shots(services, shot) -> None:

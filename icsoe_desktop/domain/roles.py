@@ -51,6 +51,8 @@ class Accion(StrEnum):
     CAPTURAR_INFORMATIVA = "capturar la informativa ICSOE"
     FIRMAR_INFORMATIVA = "firmar la informativa ICSOE"
     RECHAZOS_PORTAL = "importar los rechazos del portal del IMSS"
+    REGISTRAR_PRESENTACION = "registrar la presentación de la informativa ICSOE"
+    ARCHIVO_CLIENTE = "exportar el archivo de la informativa ICSOE para el cliente"
 
 
 _A, _U, _L = Rol.ADMINISTRADOR, Rol.USUARIO_IDSE, Rol.LINEA_DE_COMANDOS
@@ -94,6 +96,11 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The portal's file of rejected workers: whoever captures on the portal receives it (the
     # marks change no signed data, only show what to correct).
     Accion.RECHAZOS_PORTAL: frozenset({Rol.CONTRATISTA, Rol.CAPTURISTA, _L}),
+    # The IMSS acuse de presentación, filed on the portal with the company's e.firma: the
+    # contratista or who administers its empresa registers it; the same ones hand the acuses,
+    # the constancia and the workers' list to a client.
+    Accion.REGISTRAR_PRESENTACION: frozenset({Rol.CONTRATISTA, _A, _L}),
+    Accion.ARCHIVO_CLIENTE: frozenset({Rol.CONTRATISTA, _A, _L}),
 }
 
 

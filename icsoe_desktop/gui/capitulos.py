@@ -115,6 +115,12 @@ CAPITULOS: dict[str, Capitulo] = {
         "07_informativa.md", "Rechazos del portal"
     ),
     "informativa.firmar.FirmarInformativaDialog": Capitulo("07_informativa.md", "Firmar"),
+    "informativa.presentacion.RegistrarPresentacionDialog": Capitulo(
+        "07_informativa.md", "Registrar presentación"
+    ),
+    "informativa.archivo_cliente.ArchivoClienteDialog": Capitulo(
+        "07_informativa.md", "Exportar para el cliente"
+    ),
     "informativa.vencimientos.VencimientosDialog": Capitulo("07_informativa.md", "Vencimientos"),
     "informativa.verificar.VerificarConstanciaDialog": Capitulo(
         "07_informativa.md", "Verificar una constancia de firma"

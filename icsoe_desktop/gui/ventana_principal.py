@@ -205,6 +205,29 @@ class VentanaPrincipal(QMainWindow):
             self._open_verificar_constancia,
         )
         icsoe.addAction(self.verificar_constancia_action)
+        # After filing on the IMSS portal: its acuse registered; the archive for a client.
+        self.presentacion_action = self._action(
+            "Registrar &presentación…", "presentacionAction", self._open_presentacion
+        )
+        self.archivo_cliente_action = self._action(
+            "&Exportar para el cliente…", "archivoClienteAction", self._open_archivo_cliente
+        )
+        icsoe.addSeparator()
+        icsoe.addAction(self.presentacion_action)
+        icsoe.addAction(self.archivo_cliente_action)
+        reflejar(
+            self.presentacion_action,
+            self._services.permisos,
+            self.usuario,
+            Accion.REGISTRAR_PRESENTACION,
+        )
+        reflejar(
+            self.archivo_cliente_action,
+            self._services.permisos,
+            self.usuario,
+            Accion.ARCHIVO_CLIENTE,
+        )
+        icsoe.setToolTipsVisible(True)
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
@@ -377,6 +400,16 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.informativa.verificar import VerificarConstanciaDialog
 
         ejecutar_modal(VerificarConstanciaDialog(self._services, self))
+
+    def _open_presentacion(self) -> None:
+        from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+
+        ejecutar_modal(RegistrarPresentacionDialog(self._services, self.usuario, None, self))
+
+    def _open_archivo_cliente(self) -> None:
+        from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
+
+        ejecutar_modal(ArchivoClienteDialog(self._services, self.usuario, None, self))
 
     def _open_manual(self) -> None:
         from icsoe_desktop.gui.ayuda import abrir_desde

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
+    from icsoe_desktop.services.informativa.presentacion import PresentacionService
     from icsoe_desktop.services.informativa.rechazos import RechazosPortalService
     from icsoe_desktop.services.informativa.vencimientos import VencimientosService
     from icsoe_desktop.services.movimientos.importar import MovimientosImporter
@@ -76,6 +77,7 @@ _LAZY = (
     "informativa_trabajadores",
     "informativa_firma",
     "informativa_rechazos",
+    "informativa_presentacion",
     "vencimientos",
     "sync",
     "backup",
@@ -400,6 +402,13 @@ class Services:
             self.clock,
             capacitacion=self._capacitacion_activa,
         )
+
+    @cached_property
+    def informativa_presentacion(self) -> PresentacionService:
+        """The IMSS acuse de presentación registered; the archive for a client."""
+        from icsoe_desktop.services.informativa.presentacion import PresentacionService
+
+        return PresentacionService(self.store, self.audit, self.permisos_empresa, self.clock)
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
         from icsoe_desktop.services.capacitacion import capacitacion_activa

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0029_rechazo_portal"
+HEAD = "0030_informativa_presentada"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -156,6 +156,8 @@ COLUMNAS: dict[str, frozenset[str]] = {
     ),
     "icsoe_informativas": frozenset(
         {
+            "acuse_imss_pdf",
+            "acuse_imss_sha256",
             "acuse_pdf",
             "cadena",
             "capturada_por",
@@ -166,8 +168,11 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "created_at",
             "estado",
             "firmada_at",
+            "folio_imss",
+            "folios_imss",
             "no_certificado",
             "periodo",
+            "presentada_at",
             "sello",
             "tipo",
         }

@@ -57,9 +57,9 @@ def test_periods_with_deadlines_and_the_past_due_one_in_red(capturista):
     rows = [texts(inicio, r) for r in range(inicio.model.rowCount())]
     assert rows == [
         ["septiembre–diciembre 2026", "—", "Sin presentar", "", "", "18/01/2027",
-         "Faltan 57 días"],
+         "Faltan 57 días", ""],
         ["mayo–agosto 2026", "—", "Sin presentar", "", "", "17/09/2026",
-         "Vencida hace 66 días"],
+         "Vencida hace 66 días", ""],
     ]  # fmt: skip
     red = inicio.model.index(1, DIAS).data(Qt.ItemDataRole.ForegroundRole)
     assert red is not None and red.color() == VENCIDA

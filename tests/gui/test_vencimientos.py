@@ -1,5 +1,6 @@
-"""ICSOE › Vencimientos in the main window: the informativas still to sign of the contratistas
-of two empresas, past due in red, and only the empresas the user may open."""
+"""ICSOE › Vencimientos in the main window: the informativas still to file of the contratistas
+of two empresas, past due in red, a signed one in bold until its IMSS acuse is registered (ICSOE
+› Registrar presentación…), and only the empresas the user may open."""
 
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, tmp_path
     # The days left read as in the informativas list («Faltan 57 días»), not a bare number.
     rojos = [isinstance(b, QBrush) and b.color() == ROJO for b in seen["rojo"]]
     assert rojos == [True, True, False, False]
-    assert seen["resumen"].startswith("4 periodos pendientes de firma")
+    assert seen["resumen"].startswith("4 periodos pendientes de presentar")
     assert "2 vencidos" in seen["resumen"]
 
 
@@ -93,3 +94,53 @@ def test_an_installation_without_contratistas_says_so(qtbot, services, modals):
     seen = open_board(qtbot, services, modals, None)
     assert seen["grid"] == []
     assert seen["resumen"] == "Ninguna de tus empresas tiene contratistas ICSOE registrados."
+
+
+def test_a_signed_period_stays_in_bold_until_the_administrator_registers_its_acuse(
+    qtbot, services, tmp_path, modals
+):
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+    from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+    from tests.services.test_vencimientos import sin_informacion_firmada
+
+    dos_empresas(services, tmp_path)
+    carpeta = tmp_path / cf.RFC_MORAL  # where contratista() wrote its e.firma
+    fiel = (next(carpeta.glob("*.cer")), next(carpeta.glob("*.key")))
+    sin_informacion_firmada(services, cf.RFC_MORAL, fiel, Periodo(2026, 1))
+    window = VentanaPrincipal(services, ANA)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.presentacion_action.isEnabled() and window.archivo_cliente_action.isEnabled()
+
+    board = VencimientosDialog(services, ANA)
+    qtbot.addWidget(board)
+    (fila,) = [r for r in range(board.model.rowCount()) if board.model.rows[r].periodo.numero == 1]
+    assert board.model.index(fila, 4).data() == "Firmada, sin presentar"
+    assert board.model.index(fila, 4).data(Qt.ItemDataRole.FontRole).bold()
+
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(acuse_imss_pdf("SI262202734", "15/05/2026 09:10"))
+    seen: dict = {}
+
+    def registrar(dialog: RegistrarPresentacionDialog) -> None:
+        seen["lista"] = [dialog.informativa.itemText(i) for i in range(dialog.informativa.count())]
+        assert dialog.elegir_acuse(acuse)
+        click(qtbot, dialog.registrar)
+
+    modals.handle(registrar)
+    modals.answer("Registrar", "Aceptar")
+    window.presentacion_action.trigger()
+    assert seen["lista"] == [
+        "EMPRESA DEMO SA DE CV (RFC EDE0101018A2) · enero–abril 2026 · Sin información"
+    ]
+    assert modals.texts[-1] == "La informativa quedó presentada con el folio SI262202734."
+    board.actualizar.click()
+    assert all(r.periodo.numero != 1 for r in board.model.rows)
+
+
+def test_an_idse_user_sees_the_presentation_actions_greyed_out(qtbot, services, tmp_path):
+    dos_empresas(services, tmp_path)
+    window = VentanaPrincipal(services, BETO)
+    qtbot.addWidget(window)
+    assert not window.presentacion_action.isEnabled()
+    assert "registrar la presentación" in window.presentacion_action.toolTip()

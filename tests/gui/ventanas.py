@@ -96,9 +96,11 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     )
     from icsoe_desktop.gui.idse import usuarios as idse_usuarios
     from icsoe_desktop.gui.informativa import (
+        archivo_cliente,
         contratante,
         contrato,
         copiar_contrato,
+        presentacion,
         trabajadores_empresa,
         vencimientos,
     )
@@ -211,6 +213,13 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
         ),
         "informativa.firmar.FirmarInformativaDialog": lambda m: (
             informativa_firmar.FirmarInformativaDialog(m.services, m.rfc, m.informativa, "")
+        ),
+        # From the main window's ICSOE menu: the informativas to choose from.
+        "informativa.presentacion.RegistrarPresentacionDialog": lambda m: (
+            presentacion.RegistrarPresentacionDialog(m.services, ADMIN)
+        ),
+        "informativa.archivo_cliente.ArchivoClienteDialog": lambda m: (
+            archivo_cliente.ArchivoClienteDialog(m.services, ADMIN)
         ),
         "informativa.nueva.NuevaInformativaDialog": lambda m: (
             informativa_nueva.NuevaInformativaDialog(m.services, m.rfc, m.rfc)

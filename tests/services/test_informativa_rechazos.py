@@ -135,7 +135,8 @@ def test_only_an_informativa_filed_on_the_portal_takes_the_file(services, firmad
     with pytest.raises(ValidationError) as error:
         services.informativa_rechazos.importar(correccion, ana, archivo)
     assert error.value.code == "rechazos_estado"
-    assert "«Firmada»" in error.value.message and "«En captura»" in error.value.message
+    assert "«Firmada, sin presentar» o «Presentada»" in error.value.message
+    assert "«En captura»" in error.value.message
 
 
 def test_a_file_without_the_needed_columns_says_which(services, firmada, tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,12 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         ),
         Accion.RECHAZOS_PORTAL: lambda a: services.informativa_rechazos.importar(
             "no-existe", a, missing
+        ),
+        Accion.REGISTRAR_PRESENTACION: lambda a: services.informativa_presentacion.registrar(
+            "no-existe", a, b"", "a.pdf", "N1", datetime(2026, 1, 1), {}
+        ),
+        Accion.ARCHIVO_CLIENTE: lambda a: services.informativa_presentacion.archivo(
+            "no-existe", a, "XAXX010101000", tmp_path
         ),
     }
 

@@ -1,5 +1,6 @@
-"""ICSOE › Vencimientos: the periods still to sign of every contratista, across the empresas
-the user may open, with their deadlines (past due first)."""
+"""ICSOE › Vencimientos: the periods still to file of every contratista (a signed one until its
+IMSS acuse is registered), across the empresas the user may open, with their deadlines (past due
+first)."""
 
 from __future__ import annotations
 
@@ -77,6 +78,8 @@ def test_every_empresa_of_the_administrator_past_due_first(services, despacho):
     assert filas(tablero) == [
         # septiembre–diciembre 2025: due 19/01/2026 (the 17th was a Saturday)
         ("ABA010101AA1", cf.RFC_MORAL, "2025-3", "En captura", (date(2026, 1, 19) - HOY).days),
+        # enero–abril 2026, signed in the app but never filed on the portal: still pending
+        ("ABA010101AA1", cf.RFC_MORAL, "2026-1", "Firmada, sin presentar", -188),
         # mayo–agosto 2026: due 17/09/2026
         ("ABA010101AA1", cf.RFC_MORAL, "2026-2", "En captura", -66),
         ("BOD020202BB3", RFC_OTRO, "2026-2", "Sin presentar", -66),
@@ -88,7 +91,8 @@ def test_every_empresa_of_the_administrator_past_due_first(services, despacho):
     assert primera.vencida and primera.informativa == despacho["olvidada"]
     assert primera.contratista_nombre == "EMPRESA DEMO SA DE CV"
     assert primera.fecha_limite == date(2026, 1, 19)
-    assert tablero.vencidas == 3 and tablero.sin_leer == []
+    assert tablero.filas[1].vencida
+    assert tablero.vencidas == 4 and tablero.sin_leer == []
     # The board reads the other stores apart: the open empresa stays the one it was.
     assert services.empresa.id == despacho["primera"]
 
@@ -104,17 +108,35 @@ def test_solo_consulta_sees_the_empresas_open_to_that_mode(services, despacho):
     assert {f.empresa.rfc for f in services.vencimientos.tablero(None).filas} == {"ABA010101AA1"}
 
 
-def test_signing_a_period_takes_it_off_the_board(services, despacho):
+def test_only_filing_a_period_takes_it_off_the_board(services, despacho):
+    from datetime import datetime
+
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+
     rfc = cf.RFC_MORAL
     (mayo,) = [f for f in services.informativas.tablero(rfc, rfc) if f.periodo == Periodo(2026, 2)]
     services.informativas.eliminar(mayo.uuid, rfc)  # no contract started then after all
-    sin_informacion_firmada(services, rfc, despacho["fiel"], Periodo(2026, 2))
-    periodos = {
-        f.periodo.clave
-        for f in services.vencimientos.tablero(ANA).filas
-        if f.contratista_rfc == rfc
-    }
-    assert periodos == {"2025-3", "2026-3"}
+    sin_info = sin_informacion_firmada(services, rfc, despacho["fiel"], Periodo(2026, 2))
+
+    def periodos() -> dict[str, str]:
+        return {
+            f.periodo.clave: f.estado_texto
+            for f in services.vencimientos.tablero(ANA).filas
+            if f.contratista_rfc == rfc
+        }
+
+    assert periodos()["2026-2"] == "Firmada, sin presentar"
+    services.informativa_presentacion.registrar(
+        sin_info,
+        rfc,
+        acuse_imss_pdf("SI262202734", "16/09/2026 10:05"),
+        "acuse.pdf",
+        "SI262202734",
+        datetime(2026, 9, 16, 10, 5, tzinfo=HORA_DEL_CENTRO),
+        {},
+    )
+    assert set(periodos()) == {"2025-3", "2026-1", "2026-3"}
 
 
 def test_the_most_advanced_declaracion_speaks_for_its_period(services, despacho):
@@ -134,7 +156,7 @@ def test_a_store_that_cannot_be_read_is_named_not_hidden(services, despacho):
     services.empresas.ruta(tercera).write_bytes(b"esto no es una base de datos" * 200)
     tablero = services.vencimientos.tablero(ANA)
     assert [e.rfc for e in tablero.sin_leer] == ["CON030303CC3"]
-    assert len(tablero.filas) == 5  # the others still shown
+    assert len(tablero.filas) == 6  # the others still shown
 
 
 def test_an_empresa_without_contratistas_adds_nothing(services):

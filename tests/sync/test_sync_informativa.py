@@ -123,3 +123,39 @@ def test_the_portals_rejections_travel_and_the_signed_informativa_still_verifies
     assert (marcado.nss, marcado.rechazo, marcado.corregido) == (t.nss, MOTIVO_NSS, False)
     trust_sat(a.data_dir)
     assert a.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+
+
+def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
+    sync_server, desktops, tmp_path
+) -> None:
+    import hashlib
+    from datetime import datetime
+
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.domain.informativa.modelo import PRESENTADA
+    from tests import credentials_factory as cf
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato = contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=2)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    # B registers the IMSS acuse; A receives the filing whole.
+    pdf = acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+    fecha = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
+    b.informativa_presentacion.registrar(
+        uuid, CLI_ACTOR, pdf, "acuse.pdf", "N262253432", fecha, {contrato: "A26P3662382"}
+    )
+    b.sync.synchronize()
+    a.sync.synchronize()
+    fila = a.informativas.fila(uuid, CLI_ACTOR)
+    assert (fila.estado, fila.folio_imss) == (PRESENTADA, "N262253432")
+    assert a.informativa_presentacion.acuse_imss(uuid, CLI_ACTOR) == pdf
+    registro = a.informativa_presentacion.registro(uuid, CLI_ACTOR)
+    assert (registro.presentada, registro.sha256) == (fecha, hashlib.sha256(pdf).hexdigest())
+    assert [c.folio_imss for c in registro.contratos] == ["A26P3662382"]
+    assert {f.uuid for f in a.informativa_presentacion.por_presentar(CLI_ACTOR)} == set()

@@ -26,15 +26,20 @@ TIPOS: dict[str, str] = {
 }
 COMPLEMENTARIAS = frozenset({CORRECCION, SIN_EFECTOS, ACTUALIZACION})
 
-# Estados: captured by the capturista, checked by Revisar, signed by the contratista.
+# Estados: captured by the capturista, checked by Revisar, signed (approved) by the contratista
+# in the app, filed on the IMSS portal (its acuse de presentación registered).
 EN_CAPTURA = "en_captura"
 LISTA_PARA_FIRMA = "lista_para_firma"
 FIRMADA = "firmada"
+PRESENTADA = "presentada"
 ESTADOS: dict[str, str] = {
     EN_CAPTURA: "En captura",
     LISTA_PARA_FIRMA: "Lista para firma",
-    FIRMADA: "Firmada",
+    FIRMADA: "Firmada, sin presentar",
+    PRESENTADA: "Presentada",
 }
+# Signed, filed or not: read-only, read from its frozen copy.
+FIRMADAS = frozenset({FIRMADA, PRESENTADA})
 
 MESES = (
     "enero", "febrero", "marzo", "abril", "mayo", "junio",

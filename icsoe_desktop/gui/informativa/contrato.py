@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
-from icsoe_desktop.domain.informativa.modelo import FIRMADA
+from icsoe_desktop.domain.informativa.modelo import FIRMADAS
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.fecha_edit import FechaEdit
@@ -221,7 +221,7 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
             msgbox.warning(self, exc.message, TITLE)
             return
         texto = f"<b>Informativa {fila.tipo_texto}</b> del periodo <b>{fila.periodo.texto}</b>"
-        if fila.estado == FIRMADA:
+        if fila.estado in FIRMADAS:
             texto += f" — {MSG_FIRMADA}"
             self._solo_lectura()
         self.periodo.setText(texto)

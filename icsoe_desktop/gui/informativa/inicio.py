@@ -8,13 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTableView, QWidget
 
 from icsoe_desktop.domain.cambios import ICSOE, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
+    FIRMADA,
     LISTA_PARA_FIRMA,
     SIN_INFORMACION,
 )
@@ -40,8 +41,9 @@ HEADERS = (
     "Trabajadores",
     "Fecha límite",
     "Días restantes",
+    "Folio IMSS",
 )
-CONTRATOS, TRABAJADORES, DIAS = 3, 4, 6
+ESTADO, CONTRATOS, TRABAJADORES, DIAS = 2, 3, 4, 6
 VENCIDA = QColor("#b00020")
 ELIMINABLES = (EN_CAPTURA, LISTA_PARA_FIRMA)
 OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -65,18 +67,27 @@ def _cells(fila: FilaInformativa) -> tuple[str, ...]:
         f"{fila.trabajadores:,}" if con_informativa else "",
         f"{fila.fecha_limite:%d/%m/%Y}",
         fila.dias_texto,
+        fila.folio_imss,
     )
 
 
 class InformativasModel(RowsDerechaModel["FilaInformativa"]):
-    """The rows of the pantalla de inicio; a past-due period not signed reads in red."""
+    """The rows of the pantalla de inicio; a past-due period not filed reads in red, and a
+    signed one not filed yet («Firmada, sin presentar») in bold."""
 
     def __init__(self) -> None:
         super().__init__(HEADERS, _cells, derecha={CONTRATOS, TRABAJADORES})
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == DIAS:
-            return QBrush(VENCIDA) if self.rows[index.row()].vencida else None
+        if not index.isValid():
+            return super().data(index, role)
+        fila = self.rows[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() in (ESTADO, DIAS):
+            return QBrush(VENCIDA) if fila.vencida else None
+        if role == Qt.ItemDataRole.FontRole and index.column() == ESTADO and fila.estado == FIRMADA:
+            fuente = QFont()
+            fuente.setBold(True)
+            return fuente
         return super().data(index, role)
 
 

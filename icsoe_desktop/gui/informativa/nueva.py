@@ -14,7 +14,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     ACTUALIZACION,
     COMPLEMENTARIAS,
     CORRECCION,
-    FIRMADA,
+    FIRMADAS,
     NORMAL,
     SIN_INFORMACION,
     TIPOS,
@@ -146,7 +146,7 @@ class NuevaInformativaDialog(QDialog):
         if complementaria:
             periodo = self.periodo_elegido()
             for fila in self._tablero:
-                if fila.periodo == periodo and fila.estado == FIRMADA and fila.uuid:
+                if fila.periodo == periodo and fila.estado in FIRMADAS and fila.uuid:
                     cuando = f" el {fila.firmada_at:%d/%m/%Y}" if fila.firmada_at else ""
                     self.complementa.addItem(f"{fila.tipo_texto}, firmada{cuando}", fila.uuid)
             if self.complementa.count() == 0:

@@ -1,12 +1,13 @@
-"""ICSOE › Vencimientos: every contratista's informativas still to sign, in every empresa the
-user may open, with their deadlines: past due first, in red."""
+"""ICSOE › Vencimientos: every contratista's informativas still to file (a signed one until its
+IMSS acuse is registered: «Firmada, sin presentar», in bold), in every empresa the user may
+open, with their deadlines: past due first, in red."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.cambios import CERTIFICADOS, ICSOE, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -46,7 +48,7 @@ CABECERAS = (
 DIAS = 6  # the column of the days left
 ROJO = QColor("#b00020")
 MSG_NADA = (
-    "No hay informativas pendientes: cada contratista de tus empresas tiene firmados sus "
+    "No hay informativas pendientes: cada contratista de tus empresas tiene presentados sus "
     "periodos vencidos y el periodo en curso."
 )
 MSG_SIN_CONTRATISTAS = "Ninguna de tus empresas tiene contratistas ICSOE registrados."
@@ -66,7 +68,8 @@ def _celdas(f: Vencimiento) -> tuple[str, ...]:
 
 
 class VencimientosModel(RowsDerechaModel[Vencimiento]):
-    """Past-due rows in red; the days left aligned right like any number."""
+    """Past-due rows in red; a signed period not filed yet in bold; the days left aligned
+    right like any number."""
 
     def __init__(self) -> None:
         super().__init__(CABECERAS, _celdas, derecha={DIAS})
@@ -74,6 +77,12 @@ class VencimientosModel(RowsDerechaModel[Vencimiento]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(ROJO) if self.rows[index.row()].vencida else None
+        if index.isValid() and role == Qt.ItemDataRole.FontRole:
+            if self.rows[index.row()].estado != FIRMADA:
+                return None
+            fuente = QFont()
+            fuente.setBold(True)
+            return fuente
         if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:
             fila = self.rows[index.row()]
             return f"{fila.empresa.etiqueta}: {fila.contratista_nombre} ({fila.contratista_rfc})"
@@ -158,8 +167,8 @@ def _resumen(tablero: Tablero) -> str:
     pendientes = plural(len(tablero.filas), "periodo pendiente", "periodos pendientes")
     vencidos = tablero.vencidas
     if not vencidos:
-        return f"{pendientes} de firma; ninguno vencido."
+        return f"{pendientes} de presentar; ninguno vencido."
     return (
-        f"{pendientes} de firma; <span style='color:{ROJO.name()}'><b>"
+        f"{pendientes} de presentar; <span style='color:{ROJO.name()}'><b>"
         f"{plural(vencidos, 'vencido')}</b></span> (en rojo): preséntalos cuanto antes."
     )

@@ -2,8 +2,9 @@
 and, below them, the chosen contract's workers; *Revisar* lists the inconsistencies the IMSS
 flags (each one leads to its contract, field or worker), *Firmar…* (the contratista only) signs
 it with the e.firma, *Exportar…* writes the worker files and the capture sheet. A signed
-informativa opens read-only and offers its constancia de firma, and takes the IMSS portal's
-file of rejected workers (gui/informativa/rechazos.py)."""
+informativa opens read-only and offers its constancia de firma, *Registrar presentación…* (the
+IMSS acuse once filed on the portal) and the IMSS portal's file of rejected workers
+(gui/informativa/rechazos.py); a filed one, *Exportar para el cliente…*."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import (
     COMPLEMENTARIAS,
     FIRMADA,
+    FIRMADAS,
     LISTA_PARA_FIRMA,
+    PRESENTADA,
     SIN_INFORMACION,
     Problema,
 )
@@ -96,6 +99,7 @@ MSG_FIRMADA = (
     "en el portal del IMSS: el acuse de presentación lo emite ese portal."
 )
 MSG_SOLO_LECTURA = "Firmada: sólo consulta"
+MSG_PRESENTADA = "Presentada (folio {folio}): sólo consulta"
 MSG_VER_CONTRATO = "La informativa está firmada: el contrato se muestra sin cambios."
 MSG_ELIMINAR_CONTRATO = (
     "Se eliminará el contrato con {contratante}{trabajadores}. ¿Deseas continuar?"
@@ -163,6 +167,8 @@ class InformativaWindow(QMainWindow):
         self.firmar = child(form, QPushButton, "firmarButton")
         self.exportar = child(form, QPushButton, "exportarButton")
         self.acuse = child(form, QPushButton, "acuseButton")
+        self.presentacion = child(form, QPushButton, "presentacionButton")
+        self.cliente = child(form, QPushButton, "clienteButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.contratos = child(form, QTableView, "contratosTable")
         self.nuevo_contrato = child(form, QPushButton, "nuevoContratoButton")
@@ -200,6 +206,8 @@ class InformativaWindow(QMainWindow):
         self.firmar.clicked.connect(self.firmar_informativa)
         self.exportar.clicked.connect(self._pedir_carpeta)
         self.acuse.clicked.connect(self._pedir_ruta_acuse)
+        self.presentacion.clicked.connect(self.registrar_presentacion)
+        self.cliente.clicked.connect(self.exportar_para_el_cliente)
         self.cerrar.clicked.connect(self.close)
         self.nuevo_contrato.clicked.connect(self.nuevo)
         self.editar_contrato.clicked.connect(lambda: self.editar())
@@ -221,7 +229,7 @@ class InformativaWindow(QMainWindow):
 
     @property
     def editable(self) -> bool:
-        return self.fila.estado != FIRMADA
+        return self.fila.estado not in FIRMADAS
 
     def recargar_encabezado(self) -> None:
         try:
@@ -249,7 +257,7 @@ class InformativaWindow(QMainWindow):
         color = "#b00020" if fila.vencida else "#13322b"
         self.fecha_limite_label.setText(
             f'<b>{fila.fecha_limite:%d/%m/%Y}</b> <span style="color:{color};">({restantes})</span>'
-            if fila.estado != FIRMADA
+            if fila.estado != PRESENTADA
             else f"<b>{fila.fecha_limite:%d/%m/%Y}</b>"
         )
         self._aplicar_estado()
@@ -274,9 +282,23 @@ class InformativaWindow(QMainWindow):
             ademas=editable,
         )
         self.acuse.setVisible(not editable)
-        self.solo_lectura.setText(MSG_SOLO_LECTURA if not editable else "")
+        # Signed: filed on the portal, then its acuse registered here; filed: for the client.
+        firmada, presentada = self.fila.estado == FIRMADA, self.fila.estado == PRESENTADA
+        self.presentacion.setVisible(firmada)
+        self.cliente.setVisible(presentada)
+        permisos = self._services.permisos
+        reflejar(self.presentacion, permisos, self.actor, Accion.REGISTRAR_PRESENTACION)
+        reflejar(self.cliente, permisos, self.actor, Accion.ARCHIVO_CLIENTE)
+        self.solo_lectura.setText(
+            MSG_PRESENTADA.format(folio=self.fila.folio_imss)
+            if presentada
+            else MSG_SOLO_LECTURA
+            if firmada
+            else ""
+        )
         self.trabajadores.set_editable(con_contratos)
         self.trabajadores.con_rechazos(self.rechazos.aplicar_estado(self.fila.estado))
+        mnemonics.assign(self)  # the buttons this estado shows take their letters
 
     def _cambio(self) -> None:
         """After any change: the estado goes back to En captura, the inicio's counts move."""
@@ -518,6 +540,26 @@ class InformativaWindow(QMainWindow):
         ):
             self._pedir_ruta_acuse(dialog.acuse)
         return True
+
+    def registrar_presentacion(self) -> bool:
+        """*Registrar presentación…*: True once the IMSS acuse is registered."""
+        if not (self.presentacion.isVisible() and self.presentacion.isEnabled()):
+            return False
+        from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+
+        dialog = RegistrarPresentacionDialog(self._services, self.actor, self.uuid, self)
+        if not ejecutar_modal(dialog):
+            return False
+        self.recargar_encabezado()
+        self.changed.emit()
+        return True
+
+    def exportar_para_el_cliente(self) -> None:
+        if not (self.cliente.isVisible() and self.cliente.isEnabled()):
+            return
+        from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
+
+        ejecutar_modal(ArchivoClienteDialog(self._services, self.actor, self.uuid, self))
 
     def nombre_acuse(self) -> str:
         return self._services.informativa_firma.nombre_constancia(self.rfc, self.fila.periodo.clave)

@@ -177,7 +177,9 @@ def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
     for widget in widgets:
         if letter := _taken(_text(widget)):
             widget.setProperty(_LETTER, letter)
-        else:
+        elif not (isinstance(widget, QWidget) and widget.isHidden()):
+            # A control its window hides for now takes no letter from the shown ones: the
+            # window assigns again when it shows it (letters given stay).
             pending.append(widget)
     texts = [_visible_prefix(_text(w)) for w in pending]
     movable = [isinstance(w, QLabel) for w in pending]

@@ -65,6 +65,7 @@ HIDDEN = {
     "certificado_der",
     "acuse_pdf",
     "congelada",  # a signed informativa's frozen copy (compressed)
+    "acuse_imss_pdf",  # the IMSS acuse de presentación
     "registro_patronal_id",
     "emisor",
     "lote_id",

@@ -20,7 +20,7 @@ from icsoe_desktop.domain.informativa.firmada import (
 )
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
-    FIRMADA,
+    FIRMADAS,
     LISTA_PARA_FIRMA,
     Contrato,
     Domicilio,
@@ -118,7 +118,12 @@ class InformativaBase:
     # --- informativas --------------------------------------------------------------------------
 
     def _informativa(
-        self, session: Session, uuid: str, actor: str | None, editable: bool = False
+        self,
+        session: Session,
+        uuid: str,
+        actor: str | None,
+        editable: bool = False,
+        accion: Accion = Accion.CAPTURAR_INFORMATIVA,
     ) -> tuple[InformativaRow, Contratista]:
         row = session.scalar(
             select(InformativaRow).where(
@@ -129,9 +134,9 @@ class InformativaBase:
             raise ValidationError("informativa_inexistente", MSG_NO_EXISTE)
         contratista = session.get(Contratista, row.contratista_id)
         assert contratista is not None  # a foreign key
-        self._contratista(session, contratista.rfc, actor)
+        self._contratista(session, contratista.rfc, actor, accion)
         if editable:
-            if row.estado == FIRMADA:
+            if row.estado in FIRMADAS:
                 raise ValidationError("informativa_firmada", MSG_FIRMADA)
             if row.estado == LISTA_PARA_FIRMA:
                 row.estado = EN_CAPTURA  # what was checked has changed: Revisar again
@@ -171,8 +176,10 @@ class InformativaBase:
         """What the informativa says. Once signed, what was frozen at *Firmar* (a contratante or
         the contratista edited later changes nothing in it), with the other declarations of its
         period as they are now (for Revisar); before, its live rows."""
-        if row.estado == FIRMADA:
-            return replace(self._firmada(row).informativa, otras=self._otras(session, row))
+        if row.estado in FIRMADAS:
+            return replace(
+                self._firmada(row).informativa, estado=row.estado, otras=self._otras(session, row)
+            )
         return self._en_captura(session, row, contratista)
 
     @staticmethod
@@ -269,7 +276,7 @@ def firmadas(session: Session, *, contratista_id: int, contratante_id: int | Non
     contratante ``contratante_id``, when given): what an edit of their data leaves as it was."""
     query = select(func.count(distinct(InformativaRow.id))).where(
         InformativaRow.contratista_id == contratista_id,
-        InformativaRow.estado == FIRMADA,
+        InformativaRow.estado.in_(FIRMADAS),
         InformativaRow.deleted.is_(False),
     )
     if contratante_id is not None:

@@ -29,9 +29,10 @@ from icsoe_desktop.domain.informativa.modelo import (
     CORRECCION,
     EN_CAPTURA,
     ESTADOS,
-    FIRMADA,
+    FIRMADAS,
     LISTA_PARA_FIRMA,
     NORMAL,
+    PRESENTADA,
     SIN_INFORMACION,
     TIPOS,
     Informativa,
@@ -71,6 +72,7 @@ class FilaInformativa:
     dias_restantes: int  # negative once past due
     complementa: str | None = None
     firmada_at: datetime | None = None
+    folio_imss: str = ""  # the IMSS acuse de presentación's folio, once filed
 
     @property
     def tipo_texto(self) -> str:
@@ -82,13 +84,13 @@ class FilaInformativa:
 
     @property
     def vencida(self) -> bool:
-        return self.estado != FIRMADA and self.dias_restantes < 0
+        return self.estado != PRESENTADA and self.dias_restantes < 0
 
     @property
     def dias_texto(self) -> str:
         """«Faltan 12 días», «Vence hoy a las 23:59, hora del centro», «Vencida hace 3 días»;
-        nothing once signed."""
-        return "—" if self.estado == FIRMADA else texto_dias(self.dias_restantes)
+        nothing once filed."""
+        return "—" if self.estado == PRESENTADA else texto_dias(self.dias_restantes)
 
 
 def texto_dias(dias: int) -> str:
@@ -272,7 +274,7 @@ class InformativasService(InformativaBase):
     ) -> str:
         """The signed informativa a complementaria of ``tipo`` corrects, when the Lineamientos
         allow one on ``hoy`` (domain/informativa/lineamientos.py)."""
-        firmadas = {r.uuid for r in existentes if r.estado == FIRMADA}
+        firmadas = {r.uuid for r in existentes if r.estado in FIRMADAS}
         if not complementa or complementa not in firmadas:
             raise ValidationError(
                 "complementaria_sin_original",
@@ -399,7 +401,7 @@ class InformativasService(InformativaBase):
         with self._store.session() as session:
             row, _ = self._informativa(session, informativa, actor)
             resumenes = _resumenes(session, ContratoRow.informativa_id == row.id)
-            if row.estado != FIRMADA:
+            if row.estado not in FIRMADAS:
                 return resumenes
             # Signed: each contratante as it was signed, not as it may have been edited since.
             firmados = {c.uuid: c.contratante for c in self._firmada(row).informativa.contratos}
@@ -730,6 +732,7 @@ def _fila(
         dias_restantes=(limite - hoy).days,
         complementa=(row.complementa or None) if row else None,
         firmada_at=row.firmada_at if row else None,
+        folio_imss=row.folio_imss if row else "",
     )
 
 

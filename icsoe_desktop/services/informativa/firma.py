@@ -23,6 +23,7 @@ from icsoe_desktop.domain.informativa.firmada import congelar
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
     FIRMADA,
+    FIRMADAS,
     LISTA_PARA_FIRMA,
     Informativa,
     Problema,
@@ -98,7 +99,7 @@ class FirmaInformativaService(InformativaBase):
             problemas = revisar(snapshot, self._curps(session, snapshot))
             nss = [t.nss for c in snapshot.contratos for t in c.trabajadores]
             sbc = avisos_sbc(snapshot, sbcs_registrados(session, nss, snapshot.periodo))
-            if row.estado != FIRMADA:
+            if row.estado not in FIRMADAS:
                 row.estado = EN_CAPTURA if problemas else LISTA_PARA_FIRMA
             self._audit.record(
                 session, actor, "icsoe_informativa_revisada", contratista.rfc, str(len(problemas))
@@ -135,7 +136,7 @@ class FirmaInformativaService(InformativaBase):
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
             rfc = contratista.rfc  # the actor itself (checked by _informativa)
-            if row.estado == FIRMADA:
+            if row.estado in FIRMADAS:
                 raise ValidationError("informativa_firmada", "La informativa ya está firmada.")
             antes = self._en_captura(session, row, contratista)
             problemas = revisar(antes, self._curps(session, antes))
@@ -173,7 +174,7 @@ class FirmaInformativaService(InformativaBase):
             row, contratista = self._informativa(session, informativa, rfc)
             # Someone may have captured meanwhile (another window, a sync): sign what was read.
             if (
-                row.estado == FIRMADA
+                row.estado in FIRMADAS
                 or cadena_original(self._en_captura(session, row, contratista)) != contenido
             ):
                 raise ValidationError(
@@ -206,7 +207,7 @@ class FirmaInformativaService(InformativaBase):
     def acuse(self, informativa: str, actor: str | None) -> bytes:
         with self._store.session() as session:
             row, _ = self._informativa(session, informativa, actor)
-            if row.estado != FIRMADA or not row.acuse_pdf:
+            if row.estado not in FIRMADAS or not row.acuse_pdf:
                 raise ValidationError(
                     "sin_acuse",
                     "La informativa aún no está firmada: no tiene constancia de firma.",
@@ -265,7 +266,7 @@ class FirmaInformativaService(InformativaBase):
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, actor)
             snapshot = self._snapshot(session, row, contratista)
-            creada = self._firmada(row).firmada if row.estado == FIRMADA else None
+            creada = self._firmada(row).firmada if row.estado in FIRMADAS else None
             self._audit.record(session, actor, "icsoe_informativa_exportada", contratista.rfc)
         capacitacion = self._capacitacion(snapshot.contratista.rfc)
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
@@ -316,7 +317,7 @@ def _comparar(
         # The folio alone: the same informativa under another RFC, periodo or tipo.
         return Guardada("", "", None, empresa) if filas else None
     estado, cadena, sello, congelada, firmada_at = fila[:5]
-    if estado != FIRMADA:
+    if estado not in FIRMADAS:
         return Guardada(None, None, None, empresa)
     try:
         contenido = cadena_original(firmada_de(congelada, firmada_at, cadena).informativa)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.cambios import ICSOE
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.modelo import ESTADOS, FIRMADA, Problema, Trabajador
+from icsoe_desktop.domain.informativa.modelo import ESTADOS, FIRMADAS, Problema, Trabajador
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.files import atomic_write
@@ -46,7 +46,7 @@ from icsoe_desktop.store.models import Contratista, ContratoRow, ContratoTrabaja
 
 # The estados in which an informativa takes the portal's file: the portal rejects workers once
 # the return is captured there, which comes after the contratista approved (signed) it here.
-ESTADOS_CON_RECHAZOS = frozenset({FIRMADA})
+ESTADOS_CON_RECHAZOS = FIRMADAS  # the portal answers after filing: firmada here or presentada
 MAX_BYTES = 32 * 2**20  # the portal's file lists a few thousand rows at most
 LARGO_MOTIVO = 500  # the column's width
 
@@ -346,7 +346,7 @@ class RechazosPortalService(InformativaBase):
             if pendientes:
                 donde = (
                     " en una complementaria de Corrección"
-                    if row.estado == FIRMADA
+                    if row.estado in FIRMADAS
                     else " (con «Corregir…»)"
                 )
                 raise ValidationError(

@@ -1,5 +1,6 @@
 """The deadline board (ICSOE › Vencimientos): for every empresa the user may open, every
-contratista of its store with the periods whose informativa is still to be signed: the last
+contratista of its store with the periods whose informativa is still to be filed (a signed
+one counts as done only once its IMSS acuse is registered: «Firmada, sin presentar»): the last
 period already due (and any earlier one left in capture) and the one in course, each with its
 fecha límite and the days left, counted in Central Mexico time (a deadline ends at 23:59
 there, 05:59 UTC of the next day).
@@ -26,6 +27,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     ESTADOS,
     FIRMADA,
     LISTA_PARA_FIRMA,
+    PRESENTADA,
     Periodo,
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
@@ -36,12 +38,12 @@ log = logging.getLogger(__name__)
 
 SIN_PRESENTAR = "Sin presentar"
 # Of the period's declaraciones (Normal, Sin información) the most advanced one speaks for it.
-_AVANCE = {EN_CAPTURA: 1, LISTA_PARA_FIRMA: 2, FIRMADA: 3}
+_AVANCE = {EN_CAPTURA: 1, LISTA_PARA_FIRMA: 2, FIRMADA: 3, PRESENTADA: 4}
 
 
 @dataclass(frozen=True)
 class Vencimiento:
-    """A period of a contratista whose informativa is not signed yet."""
+    """A period of a contratista whose informativa is not filed yet (signed or not)."""
 
     empresa: EmpresaInfo
     contratista_rfc: str
@@ -131,8 +133,8 @@ class VencimientosService:
         declaraciones: Iterable[_Declaracion],
         hoy: date,
     ) -> list[Vencimiento]:
-        """The periods due or in course that are not signed, and any earlier one that has a
-        declaración left unsigned (begun and forgotten: the most overdue of all)."""
+        """The periods due or in course that are not filed, and any earlier one that has a
+        declaración left unfiled (begun, or signed, and forgotten: the most overdue of all)."""
         actual = Periodo.de_fecha(hoy)
         por_periodo: dict[Periodo, _Declaracion] = {}
         for d in declaraciones:
@@ -143,7 +145,7 @@ class VencimientosService:
         filas = []
         for periodo in sorted(periodos):
             declaracion = por_periodo.get(periodo)
-            if declaracion is not None and declaracion.estado == FIRMADA:
+            if declaracion is not None and declaracion.estado == PRESENTADA:
                 continue
             limite = fecha_limite(periodo)
             filas.append(

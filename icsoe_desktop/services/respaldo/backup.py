@@ -227,7 +227,7 @@ def _check_firmadas(candidate: Path, source: Path) -> None:
     cadena (a row signed before the copy was kept has its sello checked only)."""
     from icsoe_desktop.domain.informativa.cadena import cadena_original
     from icsoe_desktop.domain.informativa.firmada import descongelar
-    from icsoe_desktop.domain.informativa.modelo import FIRMADA
+    from icsoe_desktop.domain.informativa.modelo import FIRMADAS
     from icsoe_desktop.domain.informativa.sello import verificar_sello
 
     conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
@@ -235,8 +235,8 @@ def _check_firmadas(candidate: Path, source: Path) -> None:
         firmadas = conn.execute(
             "SELECT c.rfc, i.periodo, i.cadena, i.sello, i.certificado_der, i.congelada "
             "FROM icsoe_informativas i JOIN icsoe_contratistas c ON c.id = i.contratista_id "
-            "WHERE i.estado = ? AND i.deleted = 0",
-            (FIRMADA,),
+            "WHERE i.estado IN (?, ?) AND i.deleted = 0",
+            tuple(sorted(FIRMADAS)),
         )
         for rfc, periodo, cadena, sello, certificado, congelada in firmadas:
             problema = ""

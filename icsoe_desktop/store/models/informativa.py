@@ -2,7 +2,8 @@
 and periods), its informativas per period, their contracts and the workers on each contract.
 
 A signed informativa keeps its cadena original, sello, the signer's public certificate, the
-acuse PDF and the informativa frozen as signed in its own row: the acuses archive travels with
+constancia PDF and the informativa frozen as signed in its own row, and once filed the IMSS
+acuse de presentación (PDF, folio, date): the acuses archive travels with
 the store (backup, sync). Those columns are big: loaded only when read (deferred), never by the
 lists of informativas.
 """
@@ -81,6 +82,14 @@ class InformativaRow(SyncedMixin, Base):
     # Everything the informativa says, frozen at Firmar (domain/informativa/firmada.py); None
     # before signing, and in a row signed before the app kept it (read from ``cadena`` then).
     congelada: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    # Filed on the IMSS portal: the acuse de presentación's folio (N…, SI…), its date and time
+    # (naive UTC), each contract's IMSS folio (JSON: contract uuid → A26P…), the acuse PDF as
+    # downloaded from the portal and its SHA-256.
+    folio_imss: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    presentada_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    folios_imss: Mapped[str] = mapped_column(Text, default="", server_default="")
+    acuse_imss_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    acuse_imss_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class ContratoRow(SyncedMixin, Base):

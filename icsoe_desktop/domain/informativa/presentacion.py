@@ -1,0 +1,204 @@
+"""The filing on the IMSS portal, as the acuse de presentación states it: the final folio (``N…``
+Normal, ``SI…`` Sin información), the date and time of filing (Central Mexico time) and the IMSS
+folio of each contract (``A26P…``). Signing in the app approves what is filed; only the
+portal's acuse proves it was (reference: icsoe-informativa.md, «Signing is not filing»).
+
+``proponer`` reads what it recognises in the acuse's text; the clerk confirms or types it, and
+``validar`` checks what is registered. The folio prefixes are data: the complementarias' are
+not published, so any folio of the right form is taken for them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import MESES, NORMAL, SIN_INFORMACION, TIPOS, Periodo
+
+# The final folio's prefix per tipo (examples: N262253432, SI262202734).
+PREFIJOS: dict[str, str] = {NORMAL: "N", SIN_INFORMACION: "SI"}
+FOLIO = re.compile(r"[A-Z]{1,3}\d{6,12}")
+FOLIO_CONTRATO = re.compile(r"A\d{2}P\d{5,12}")
+# A folio in free text: not glued to other letters or digits.
+_FOLIO_EN_TEXTO = re.compile(r"(?<![A-Z0-9])(SI|N)(\d{6,12})(?![A-Z0-9])")
+_CONTRATO_EN_TEXTO = re.compile(r"(?<![A-Z0-9])(A\d{2}P\d{5,12})(?![A-Z0-9])")
+_RFC_EN_TEXTO = re.compile(r"(?<![A-Z0-9Ñ&])([A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3})(?![A-Z0-9])")
+_FECHA_NUMERICA = re.compile(
+    r"(\d{1,2})/(\d{1,2})/(\d{4})\D{0,20}?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*(a\.?\s*m\.?|p\.?\s*m\.?))?",
+    re.IGNORECASE,
+)
+_FECHA_EN_LETRA = re.compile(
+    r"(\d{1,2})\s+de\s+([a-záéíóú]+)\s+(?:de|del)\s+(\d{4})\D{0,20}?(\d{1,2}):(\d{2})(?::(\d{2}))?",
+    re.IGNORECASE,
+)
+
+MSG_FOLIO_VACIO = "Escribe el folio del acuse de presentación del IMSS."
+MSG_FOLIO_FORMA = (
+    "El folio «{folio}» no es un folio de presentación del IMSS: son letras seguidas de "
+    "dígitos, por ejemplo N262253432 (Normal) o SI262202734 (Sin información)."
+)
+MSG_FOLIO_TIPO = (
+    "El folio «{folio}» no corresponde a una informativa {tipo}: su folio empieza con «{prefijo}»."
+)
+MSG_FOLIO_CONTRATO = (
+    "El folio IMSS «{folio}» del contrato con {contratante} no es válido: es «A», el año en "
+    "dos dígitos, «P» y dígitos, por ejemplo A26P3662382."
+)
+MSG_FOLIO_REPETIDO = "El folio IMSS «{folio}» se escribió en más de un contrato."
+MSG_FECHA_FUTURA = (
+    "La fecha de presentación ({fecha}) es posterior a este momento: escribe la que dice el "
+    "acuse del IMSS (hora del centro)."
+)
+MSG_FECHA_ANTERIOR = (
+    "La fecha de presentación ({fecha}) es anterior al periodo {periodo}: escribe la que dice "
+    "el acuse del IMSS."
+)
+
+
+@dataclass(frozen=True)
+class Presentacion:
+    """A filing as registered: ``presentada`` aware, in Central Mexico time;
+    ``folios_contratos``: contract uuid → its IMSS folio."""
+
+    folio: str
+    presentada: datetime
+    folios_contratos: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Propuesta:
+    """What the acuse's text gave (None or absent: not recognised, to be typed)."""
+
+    folio: str | None = None
+    presentada: datetime | None = None
+    folios_contratos: dict[str, str] = field(default_factory=dict)
+
+
+def normalizar_folio(texto: str) -> str:
+    return "".join(texto.split()).upper()
+
+
+def proponer(texto: str, contratos: list[tuple[str, str]]) -> Propuesta:
+    """The folio, date and contract folios found in the acuse's ``texto``. ``contratos``:
+    (uuid, contratante RFC) in the informativa's order. A contract folio goes to the contract
+    whose contratante's RFC is on its line (several with that RFC: in order); the folios left,
+    when exactly as many as the contracts left, in order."""
+    mayusculas = texto.upper()
+    folio = _FOLIO_EN_TEXTO.search(mayusculas)
+    encontrados: list[tuple[str | None, str]] = []
+    for linea in mayusculas.splitlines():
+        rfcs = _RFC_EN_TEXTO.findall(linea)
+        for folio_contrato in _CONTRATO_EN_TEXTO.findall(linea):
+            encontrados.append((rfcs[0] if len(rfcs) == 1 else None, folio_contrato))
+    folios: dict[str, str] = {}
+    sueltos: list[str] = []
+    for rfc, folio_contrato in dict.fromkeys(encontrados):
+        uuid = next((u for u, r in contratos if r == rfc and u not in folios), None)
+        if uuid is None:
+            sueltos.append(folio_contrato)
+        else:
+            folios[uuid] = folio_contrato
+    faltan = [u for u, _ in contratos if u not in folios]
+    if sueltos and len(sueltos) == len(faltan):
+        folios.update(zip(faltan, sueltos, strict=True))
+    return Propuesta(
+        folio=folio.group(0) if folio else None,
+        presentada=_fecha(texto),
+        folios_contratos=folios,
+    )
+
+
+def _fecha(texto: str) -> datetime | None:
+    """The first date with a time in the text, read as Central Mexico time."""
+    for patron, mes_de in ((_FECHA_NUMERICA, int), (_FECHA_EN_LETRA, _mes)):
+        for m in patron.finditer(texto):
+            try:
+                hora = int(m.group(4))
+                ampm = m.group(7) if patron is _FECHA_NUMERICA else None
+                if ampm:
+                    pm = ampm.lower().startswith("p")
+                    hora = hora % 12 + (12 if pm else 0)
+                return datetime.combine(
+                    date(int(m.group(3)), mes_de(m.group(2)), int(m.group(1))),
+                    time(hora, int(m.group(5)), int(m.group(6) or 0)),
+                    HORA_DEL_CENTRO,
+                )
+            except ValueError:
+                continue  # 31/02, 25:00: not a date, look further
+    return None
+
+
+def _mes(nombre: str) -> int:
+    try:
+        return MESES.index(nombre.lower()) + 1
+    except ValueError:
+        raise ValueError(nombre) from None
+
+
+def validar(
+    folio: str,
+    tipo: str,
+    presentada: datetime,
+    periodo: Periodo,
+    ahora: datetime,
+    folios_contratos: dict[str, str],
+    contratantes: dict[str, str],
+) -> Presentacion:
+    """What the clerk confirmed, checked: the folio's form and, for Normal and Sin
+    información, its prefix; the date not in the future (``ahora``, aware) nor before the
+    period; each contract folio's form, none repeated. ``contratantes``: contract uuid → the
+    name to cite in a message."""
+    folio = normalizar_folio(folio)
+    if not folio:
+        raise ValidationError("folio_vacio", MSG_FOLIO_VACIO, "folio")
+    if not FOLIO.fullmatch(folio):
+        raise ValidationError("folio_invalido", MSG_FOLIO_FORMA.format(folio=folio), "folio")
+    prefijo = PREFIJOS.get(tipo)
+    if prefijo is not None and folio.rstrip("0123456789") != prefijo:
+        raise ValidationError(
+            "folio_de_otro_tipo",
+            MSG_FOLIO_TIPO.format(folio=folio, tipo=TIPOS[tipo], prefijo=prefijo),
+            "folio",
+        )
+    texto = f"{presentada.astimezone(HORA_DEL_CENTRO):%d/%m/%Y %H:%M}"
+    if presentada > ahora:
+        raise ValidationError("fecha_futura", MSG_FECHA_FUTURA.format(fecha=texto), "fecha")
+    if presentada.astimezone(HORA_DEL_CENTRO).date() < periodo.inicio:
+        raise ValidationError(
+            "fecha_anterior",
+            MSG_FECHA_ANTERIOR.format(fecha=texto, periodo=periodo.texto),
+            "fecha",
+        )
+    limpios: dict[str, str] = {}
+    for uuid, folio_contrato in folios_contratos.items():
+        folio_contrato = normalizar_folio(folio_contrato)
+        if not folio_contrato:
+            continue  # not typed: the acuse may not list it
+        if not FOLIO_CONTRATO.fullmatch(folio_contrato):
+            raise ValidationError(
+                "folio_contrato_invalido",
+                MSG_FOLIO_CONTRATO.format(
+                    folio=folio_contrato, contratante=contratantes.get(uuid, "el contratante")
+                ),
+                "folios",
+            )
+        if folio_contrato in limpios.values():
+            raise ValidationError(
+                "folio_contrato_repetido", MSG_FOLIO_REPETIDO.format(folio=folio_contrato), "folios"
+            )
+        limpios[uuid] = folio_contrato
+    return Presentacion(folio, presentada.astimezone(HORA_DEL_CENTRO), limpios)
+
+
+__all__ = [
+    "FOLIO",
+    "FOLIO_CONTRATO",
+    "PREFIJOS",
+    "Presentacion",
+    "Propuesta",
+    "normalizar_folio",
+    "proponer",
+    "validar",
+]

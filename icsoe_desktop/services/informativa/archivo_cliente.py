@@ -1,0 +1,126 @@
+"""The archive a contratante (the contratista's client) asks for every cuatrimestre: the IMSS
+acuse de presentación, the constancia de firma (the contratista's signed approval) and an Excel
+of its contracts with their workers, into a folder or one .zip."""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import Contrato, Informativa
+from icsoe_desktop.files import atomic_write, write_bytes_atomic
+from icsoe_desktop.services.archivos.excel import DATE, MONEY, TEXT, SheetColumn, write_sheet
+from icsoe_desktop.services.informativa.exportar import seguro
+
+COLUMNAS = (
+    SheetColumn("RFC del contratista", TEXT, 16),
+    SheetColumn("Periodo", TEXT, 24),
+    SheetColumn("Folio de presentación", TEXT, 16),
+    SheetColumn("RFC del contratante", TEXT, 16),
+    SheetColumn("Contratante", TEXT, 36),
+    SheetColumn("Folio IMSS del contrato", TEXT, 16),
+    SheetColumn("Objeto del contrato", TEXT, 36),
+    SheetColumn("Folio REPSE y descripción del servicio u obra", TEXT, 40),
+    SheetColumn("Fecha inicial", DATE, 12),
+    SheetColumn("Fecha final", DATE, 12),
+    SheetColumn("NSS", TEXT, 13),
+    SheetColumn("CURP", TEXT, 20),
+    SheetColumn("Nombre", TEXT, 30),
+    SheetColumn("SBC", MONEY, 12),
+)
+
+
+@dataclass(frozen=True)
+class Archivo:
+    """What goes to the client: the informativa as signed, its contracts with ``contratante``,
+    the IMSS acuse and folios, the constancia."""
+
+    informativa: Informativa
+    contratante: str  # RFC
+    folio: str
+    folios_contratos: dict[str, str]
+    acuse_imss: bytes
+    constancia: bytes
+    presentada: datetime  # aware: the workbook's creation time (the same bytes every time)
+
+    @property
+    def contratos(self) -> list[Contrato]:
+        return [c for c in self.informativa.contratos if c.contratante.rfc == self.contratante]
+
+    @property
+    def base(self) -> str:
+        inf = self.informativa
+        return f"ICSOE_{seguro(inf.contratista.rfc)}_{inf.periodo.clave}_{seguro(self.contratante)}"
+
+
+def nombres(archivo: Archivo) -> tuple[str, str, str]:
+    """The acuse's, the constancia's and the Excel's file names."""
+    base = archivo.base
+    return (
+        f"{base}_acuse_presentacion.pdf",
+        f"{base}_constancia_firma.pdf",
+        f"{base}_contratos_trabajadores.xlsx",
+    )
+
+
+def escribir(archivo: Archivo, salida: Path) -> list[Path]:
+    """Into the folder ``salida`` (it must exist), or the .zip ``salida``: the written paths
+    (the .zip alone, for a .zip). A file of the same name is replaced."""
+    acuse, constancia, excel = nombres(archivo)
+    if salida.suffix.lower() == ".zip":
+        if not salida.parent.is_dir():
+            raise ValidationError(
+                "carpeta_inexistente", f"No existe la carpeta «{salida.parent}» para el archivo."
+            )
+        with tempfile.TemporaryDirectory() as temporal:
+            hoja = Path(temporal) / excel
+            _hoja(archivo, hoja)
+            with (
+                atomic_write(salida) as destino,
+                zipfile.ZipFile(destino, "w", zipfile.ZIP_DEFLATED) as zf,
+            ):
+                zf.writestr(acuse, archivo.acuse_imss)
+                zf.writestr(constancia, archivo.constancia)
+                zf.write(hoja, excel)
+        return [salida]
+    if not salida.is_dir():
+        raise ValidationError(
+            "carpeta_inexistente", f"No existe la carpeta «{salida}» para guardar los archivos."
+        )
+    write_bytes_atomic(salida / acuse, archivo.acuse_imss)
+    write_bytes_atomic(salida / constancia, archivo.constancia)
+    _hoja(archivo, salida / excel)
+    return [salida / acuse, salida / constancia, salida / excel]
+
+
+def _hoja(archivo: Archivo, path: Path) -> None:
+    inf = archivo.informativa
+    renglones: list[list[object]] = []
+    for c in archivo.contratos:
+        contrato: list[object] = [
+            inf.contratista.rfc,
+            inf.periodo.texto,
+            archivo.folio,
+            c.contratante.rfc,
+            c.contratante.nombre,
+            archivo.folios_contratos.get(c.uuid, ""),
+            c.objeto,
+            " ".join(x for x in (c.folio_repse, c.descripcion_servicio) if x),
+            c.fecha_inicial,
+            c.fecha_final,
+        ]
+        for t in c.trabajadores or ():
+            renglones.append([*contrato, t.nss, t.curp, t.nombre, t.sbc / 100])
+        if not c.trabajadores:
+            renglones.append([*contrato, "", "", "", None])
+    write_sheet(
+        path, "Contratos y trabajadores", COLUMNAS, renglones, len(renglones),
+        created=archivo.presentada,
+    )  # fmt: skip
+
+
+__all__ = ["COLUMNAS", "Archivo", "escribir", "nombres"]

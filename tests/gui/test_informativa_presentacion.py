@@ -1,0 +1,165 @@
+"""*Registrar presentación…* and *Exportar para el cliente…* through the real windows: the IMSS
+acuse chosen fills the folio, the date and the contract's folio; a wrong file is refused with
+its message; confirmed, the informativa shows «Presentada» read-only and its archive for the
+client is written; from the ICSOE menu of the main window the administrator finds them too."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
+from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from tests import credentials_factory as cf
+from tests.gui.helpers import click, type_text
+from tests.informativa_servicios import (
+    CLIENTE,
+    PERIODO,
+    capturista_activa,
+    contrato_con_trabajadores,
+)
+
+
+@pytest.fixture
+def firmada(services, data_dir, tmp_path, smtp_configured):
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3)
+    cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
+    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    return rfc, ana, uuid, contrato
+
+
+def test_registrar_presentacion_from_the_contratistas_window(
+    qtbot, services, firmada, modals, tmp_path
+):
+    rfc, _ana, uuid, _contrato = firmada
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),)))
+    no_pdf = tmp_path / "acuse.xlsx"
+    no_pdf.write_bytes(b"PK\x03\x04 una hoja")
+    window = InformativaWindow(services, rfc, rfc, uuid, True)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.solo_lectura.text() == "Firmada: sólo consulta"
+    assert window.presentacion.isVisible() and window.presentacion.isEnabled()
+    assert not window.cliente.isVisible()
+    seen: dict[str, object] = {}
+
+    def en_el_dialogo(dialog: RegistrarPresentacionDialog) -> None:
+        assert not dialog.elegir_acuse(no_pdf)  # refused, said, nothing filled
+        assert dialog.folio.text() == "" and dialog.archivo.text() == ""
+        assert dialog.elegir_acuse(acuse)
+        seen["folio"] = dialog.folio.text()
+        seen["fecha"] = dialog.fecha.dateTime().toString("dd/MM/yyyy HH:mm:ss")
+        seen["contrato"] = dialog.tabla.item(0, 2).text()
+        seen["leido"] = dialog.leido.text()
+        click(qtbot, dialog.registrar)
+
+    modals.handle(en_el_dialogo)
+    modals.answer("Aceptar", "Registrar", "Aceptar")
+    click(qtbot, window.presentacion)
+    qtbot.waitUntil(lambda: window.solo_lectura.text().startswith("Presentada"))
+    assert "no es un PDF" in modals.texts[0]
+    assert seen == {
+        "folio": "N262253432",
+        "fecha": "15/09/2026 13:45:10",
+        "contrato": "A26P3662382",
+        "leido": "Del acuse se leyeron: el folio N262253432, la fecha y hora y 1 folio de "
+        "contrato. Confírmalos o corrígelos.",
+    }
+    assert "folio <b>N262253432</b>" in modals.texts[1] and "15/09/2026 13:45:10" in modals.texts[1]
+    assert modals.texts[2] == "La informativa quedó presentada con el folio N262253432."
+    assert window.estado_label.text() == "<b>Presentada</b>"
+    assert window.solo_lectura.text() == "Presentada (folio N262253432): sólo consulta"
+    assert not window.presentacion.isVisible() and window.cliente.isVisible()
+    registro = services.informativa_presentacion.registro(uuid, rfc)
+    assert registro.contratos[0].folio_imss == "A26P3662382"
+
+    destino = tmp_path / "cliente"
+
+    def exportar(dialog: ArchivoClienteDialog) -> None:
+        assert dialog.contratante.currentData() == CLIENTE.rfc
+        dialog.exportar_a(destino)
+        qtbot.waitUntil(lambda: (tmp_path / "cliente.zip").exists())
+        dialog.reject()
+
+    modals.handle(exportar)
+    modals.answer("Cerrar")
+    click(qtbot, window.cliente)
+    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    assert modals.texts[3] == f"Se guardaron 3 archivos en «{tmp_path / 'cliente.zip'}»."
+    with zipfile.ZipFile(tmp_path / "cliente.zip") as zf:
+        assert len(zf.namelist()) == 3
+
+
+def test_a_capturista_sees_the_button_greyed_out(qtbot, services, firmada):
+    rfc, ana, uuid, _contrato = firmada
+    window = InformativaWindow(services, ana, rfc, uuid, False)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.presentacion.isVisible() and not window.presentacion.isEnabled()
+    assert "registrar la presentación" in window.presentacion.toolTip()
+
+
+def test_a_typed_folio_of_the_wrong_form_is_said_and_focused(
+    qtbot, services, firmada, modals, tmp_path
+):
+    rfc, _ana, uuid, _contrato = firmada
+    acuse = tmp_path / "escaneado.pdf"
+    acuse.write_bytes(acuse_imss_pdf(folio="", fecha=""))  # nothing recognisable
+    dialog = RegistrarPresentacionDialog(services, rfc, uuid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.elegir_acuse(acuse)
+    assert dialog.leido.text().startswith("No se reconocieron datos en el acuse")
+    type_text(qtbot, dialog.folio, "SI262202734")
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, dialog.registrar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 2)
+    assert "no corresponde a una informativa Normal" in modals.texts[1]
+    assert dialog.folio.hasFocus() or dialog.focusWidget() is dialog.folio
+    assert services.informativas.fila(uuid, rfc).estado == "firmada"
+
+
+def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, services, firmada):
+    from datetime import datetime
+
+    from PySide6.QtCore import Qt
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.gui.informativa.inicio import DIAS, ESTADO, VENCIDA, InformativasModel
+
+    rfc, _ana, uuid, _contrato = firmada
+    model = InformativasModel()
+
+    def fila() -> int:
+        model.set_rows(services.informativas.tablero(rfc, rfc))
+        return next(i for i, f in enumerate(model.rows) if f.uuid == uuid)
+
+    n = fila()
+    estado = model.index(n, ESTADO)
+    assert estado.data() == "Firmada, sin presentar"
+    assert estado.data(Qt.ItemDataRole.FontRole).bold()
+    assert estado.data(Qt.ItemDataRole.ForegroundRole).color() == VENCIDA  # past 17/09/2026
+    assert model.index(n, DIAS).data() == "Vencida hace 66 días"
+    services.informativa_presentacion.registrar(
+        uuid,
+        rfc,
+        acuse_imss_pdf(),
+        "acuse.pdf",
+        "N262253432",
+        datetime(2026, 9, 15, 13, 45, tzinfo=HORA_DEL_CENTRO),
+        {},
+    )
+    n = fila()
+    assert [model.index(n, c).data() for c in (ESTADO, DIAS, 7)] == [
+        "Presentada",
+        "—",
+        "N262253432",
+    ]
+    assert model.index(n, ESTADO).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(n, ESTADO).data(Qt.ItemDataRole.FontRole) is None

@@ -1,0 +1,255 @@
+"""*Registrar presentación* through the real services: the IMSS acuse (a PDF made as the portal
+writes it) read for its folio, date and contract folios; what the clerk confirms checked; the
+informativa then «Presentada», read-only, kept through a backup; and the archive for the
+client read back."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from datetime import datetime, timedelta
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.informativa.captura import ContratoDatos
+from tests import credentials_factory as cf
+from tests.informativa_servicios import (
+    CLIENTE,
+    PERIODO,
+    capturista_activa,
+    contrato_con_trabajadores,
+)
+
+FECHA = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
+
+
+@pytest.fixture
+def firmada(services, data_dir, tmp_path, smtp_configured):
+    """A signed informativa with one contract of six workers: (rfc, ana, uuid, contrato)."""
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=6)
+    cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
+    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    return rfc, ana, uuid, contrato
+
+
+def _cifrado() -> bytes:
+    """The acuse protected with a password, as a file a user may bring by mistake."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(acuse_imss_pdf())))
+    writer.encrypt("secreta", algorithm="AES-256")
+    salida = BytesIO()
+    writer.write(salida)
+    return salida.getvalue()
+
+
+def _acuse() -> bytes:
+    return acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+
+
+def test_the_acuse_fills_folio_date_and_contract_folio(services, firmada):
+    rfc, _ana, uuid, contrato = firmada
+    propuesta = services.informativa_presentacion.proponer(uuid, rfc, _acuse(), "acuse.pdf")
+    assert propuesta.folio == "N262253432"
+    assert propuesta.presentada == FECHA
+    assert propuesta.folios_contratos == {contrato: "A26P3662382"}
+
+
+def test_registering_the_acuse_makes_it_presentada_and_read_only(services, firmada):
+    rfc, ana, uuid, contrato = firmada
+    servicio = services.informativa_presentacion
+    pdf = _acuse()
+    # Signed but not filed: the inicio says so, and past its deadline it is overdue.
+    fila = services.informativas.fila(uuid, ana)
+    assert (fila.estado_texto, fila.vencida, fila.folio_imss) == (
+        "Firmada, sin presentar",
+        True,
+        "",
+    )
+    servicio.registrar(uuid, rfc, pdf, "acuse.pdf", "n262253432", FECHA, {contrato: "A26P3662382"})
+    fila = services.informativas.fila(uuid, ana)
+    assert (fila.estado, fila.estado_texto, fila.folio_imss) == (
+        PRESENTADA,
+        "Presentada",
+        "N262253432",
+    )
+    assert (fila.vencida, fila.dias_texto) == (False, "—")
+    registro = servicio.registro(uuid, rfc)
+    assert registro.presentada == FECHA
+    assert registro.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert [c.folio_imss for c in registro.contratos] == ["A26P3662382"]
+    assert servicio.acuse_imss(uuid, rfc) == pdf
+    # Read-only as a signed one; filed once.
+    datos = services.informativas.contrato(contrato, ana)
+    with pytest.raises(ValidationError) as error:
+        services.informativas.guardar_contrato(
+            uuid, ana, ContratoDatos(datos.contratante, "otro objeto"), uuid=contrato
+        )
+    assert error.value.code == "informativa_firmada"
+    with pytest.raises(ValidationError) as error:
+        servicio.registrar(uuid, rfc, pdf, "acuse.pdf", "N262253432", FECHA, {})
+    assert error.value.message == "La informativa ya está presentada con el folio N262253432."
+    # Its constancia de firma is still there, and a complementaria may correct it.
+    assert services.informativa_firma.acuse(uuid, rfc).startswith(b"%PDF")
+    assert services.informativas.crear(rfc, ana, PERIODO, "correccion", complementa=uuid)
+
+
+@pytest.mark.parametrize(
+    ("folio", "fecha", "folios", "codigo", "texto"),
+    [
+        ("", FECHA, {}, "folio_vacio", "Escribe el folio"),
+        ("N26-2253432", FECHA, {}, "folio_invalido", "no es un folio de presentación"),
+        ("SI262202734", FECHA, {}, "folio_de_otro_tipo", "no corresponde a una informativa Normal"),
+        ("N262253432", datetime(2026, 11, 23, 9, 0, tzinfo=HORA_DEL_CENTRO), {}, "fecha_futura",
+         "posterior a este momento"),
+        ("N262253432", datetime(2026, 4, 30, 9, 0, tzinfo=HORA_DEL_CENTRO), {}, "fecha_anterior",
+         "anterior al periodo"),
+        ("N262253432", FECHA, {"c": "B26X1"}, "folio_contrato_invalido", "A26P3662382"),
+    ],
+)  # fmt: skip
+def test_wrong_input_is_refused_in_spanish(services, firmada, folio, fecha, folios, codigo, texto):
+    rfc, _ana, uuid, contrato = firmada
+    folios = {contrato: folios["c"]} if folios else {}
+    with pytest.raises(ValidationError) as error:
+        services.informativa_presentacion.registrar(
+            uuid, rfc, _acuse(), "acuse.pdf", folio, fecha, folios
+        )
+    assert (error.value.code, texto in error.value.message) == (codigo, True)
+    assert services.informativas.fila(uuid, rfc).estado == FIRMADA
+
+
+@pytest.mark.parametrize(
+    ("datos", "codigo", "texto"),
+    [
+        (b"", "acuse_vacio", "está vacío"),
+        (b"PK\x03\x04 un zip", "acuse_no_pdf", "no es un PDF"),
+        (_cifrado(), "acuse_cifrado", "protegido con contraseña"),
+        (b"%PDF-1.7\n%\xe2\xe3 nada mas", "acuse_danado", "dañado"),
+        (b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024), "acuse_grande", "pesa más de 2 MB"),
+    ],
+)
+def test_a_file_that_is_not_a_readable_acuse_is_refused(services, firmada, datos, codigo, texto):
+    rfc, _ana, uuid, _contrato = firmada
+    with pytest.raises(ValidationError) as error:
+        services.informativa_presentacion.proponer(uuid, rfc, datos, "acuse.pdf")
+    assert error.value.code == codigo
+    assert texto in error.value.message and "«acuse.pdf»" in error.value.message
+
+
+def test_only_a_signed_informativa_is_filed(services, data_dir, tmp_path, smtp_configured):
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    with pytest.raises(ValidationError) as error:
+        services.informativa_presentacion.registrar(
+            uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {}
+        )
+    assert error.value.code == "informativa_sin_firmar"
+
+
+def test_a_capturista_may_not_register_it_and_the_refusal_is_audited(services, firmada):
+    _rfc, ana, uuid, _contrato = firmada
+    with pytest.raises(PermisoDenegado):
+        services.informativa_presentacion.registrar(
+            uuid, ana, _acuse(), "acuse.pdf", "N262253432", FECHA, {}
+        )
+    assert services.informativas.fila(uuid, ana).estado == FIRMADA
+    rechazos = [
+        (r.actor, r.detail)
+        for r in services.audit_instalacion.recent()
+        if r.action == "permiso_denegado"
+    ]
+    assert rechazos and rechazos[0][0] == ana
+
+
+def test_a_backup_keeps_the_presentacion(services, firmada, tmp_path):
+    rfc, _ana, uuid, contrato = firmada
+    pdf = _acuse()
+    servicio = services.informativa_presentacion
+    servicio.registrar(uuid, rfc, pdf, "acuse.pdf", "N262253432", FECHA, {contrato: "A26P3662382"})
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=CLI_ACTOR)
+    services.informativas.crear(rfc, rfc, PERIODO, "correccion", complementa=uuid)
+    services.backup.restore(respaldo, actor=CLI_ACTOR)
+    assert servicio.acuse_imss(uuid, rfc) == pdf
+    registro = servicio.registro(uuid, rfc)
+    assert (registro.folio, registro.presentada, registro.contratos[0].folio_imss) == (
+        "N262253432",
+        FECHA,
+        "A26P3662382",
+    )
+
+
+def test_the_archive_for_the_client_holds_both_pdfs_and_its_contracts(services, firmada, tmp_path):
+    rfc, ana, uuid, contrato = firmada
+    servicio = services.informativa_presentacion
+    with pytest.raises(ValidationError) as error:
+        servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "a.zip")
+    assert error.value.code == "informativa_sin_presentar"
+    pdf = _acuse()
+    servicio.registrar(uuid, rfc, pdf, "acuse.pdf", "N262253432", FECHA, {contrato: "A26P3662382"})
+    constancia = services.informativa_firma.acuse(uuid, rfc)
+    trabajadores = services.informativa_trabajadores.pagina(contrato, ana, 0, 100)
+
+    (zip_path,) = servicio.archivo(uuid, rfc, CLIENTE.rfc.lower(), tmp_path / "cliente.zip")
+    base = f"ICSOE_{rfc}_2026-2_{CLIENTE.rfc}"
+    with zipfile.ZipFile(zip_path) as zf:
+        assert sorted(zf.namelist()) == [
+            f"{base}_acuse_presentacion.pdf",
+            f"{base}_constancia_firma.pdf",
+            f"{base}_contratos_trabajadores.xlsx",
+        ]
+        assert _sha(zf.read(f"{base}_acuse_presentacion.pdf")) == _sha(pdf)
+        assert _sha(zf.read(f"{base}_constancia_firma.pdf")) == _sha(constancia)
+        hoja = load_workbook(BytesIO(zf.read(f"{base}_contratos_trabajadores.xlsx"))).active
+    filas = list(hoja.iter_rows(values_only=True))
+    assert filas[0][:6] == (
+        "RFC del contratista",
+        "Periodo",
+        "Folio de presentación",
+        "RFC del contratante",
+        "Contratante",
+        "Folio IMSS del contrato",
+    )
+    assert len(filas) == 1 + 6
+    assert {f[10] for f in filas[1:]} == {t.nss for t in trabajadores}
+    assert {(f[2], f[3], f[5]) for f in filas[1:]} == {("N262253432", CLIENTE.rfc, "A26P3662382")}
+    assert sorted(f[13] for f in filas[1:]) == sorted(t.sbc / 100 for t in trabajadores)
+
+    carpeta = tmp_path / "carpeta"
+    carpeta.mkdir()
+    escritos = servicio.archivo(uuid, rfc, CLIENTE.rfc, carpeta)
+    assert sorted(p.name for p in escritos) == sorted(p.name for p in carpeta.iterdir())
+    assert _sha((carpeta / f"{base}_acuse_presentacion.pdf").read_bytes()) == _sha(pdf)
+    with pytest.raises(ValidationError) as error:
+        servicio.archivo(uuid, rfc, "XAXX010101000", carpeta)
+    assert "no tiene contratos con el contratante XAXX010101000" in error.value.message
+    with pytest.raises(ValidationError) as error:
+        servicio.archivo(uuid, rfc, CLIENTE.rfc, tmp_path / "no" / "existe.zip")
+    assert error.value.code == "carpeta_inexistente"
+    with pytest.raises(PermisoDenegado):
+        servicio.archivo(uuid, ana, CLIENTE.rfc, carpeta)
+
+
+def _sha(datos: bytes) -> str:
+    return hashlib.sha256(datos).hexdigest()
+
+
+def test_dates_in_the_acuse_past_midnight_utc_stay_central_time(services, firmada):
+    """A filing at 22:30 hora del centro is 04:30 UTC of the next day: shown as filed."""
+    rfc, _ana, uuid, _contrato = firmada
+    tarde = FECHA.replace(hour=22, minute=30, second=0)
+    services.informativa_presentacion.registrar(
+        uuid, rfc, _acuse(), "a.pdf", "N262253432", tarde.replace(tzinfo=None), {}
+    )
+    registro = services.informativa_presentacion.registro(uuid, rfc)
+    assert registro.presentada == tarde
+    assert registro.presentada.astimezone(HORA_DEL_CENTRO) - tarde == timedelta(0)

@@ -1,0 +1,97 @@
+"""`informativa presentar`, `listar`, `vencimientos --contratista` and `archivo` as real
+processes: the IMSS acuse registered from its PDF, the estado and folio listed, the archive
+for the client written and read back; wrong input exits 2 with its Spanish message."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+
+import pytest
+
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+from tests import credentials_factory as cf
+from tests.informativa_servicios import (
+    CLIENTE,
+    PERIODO,
+    capturista_activa,
+    contrato_con_trabajadores,
+)
+from tests.test_cli_informativa import cli
+
+
+@pytest.mark.slow
+@pytest.mark.end2end
+def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configured):
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=2)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    constancia = services.informativa_firma.acuse(uuid, rfc)
+    services.close()
+
+    def listar() -> list[str]:
+        listed = cli(data_dir, "informativa", "listar")
+        assert listed.returncode == 0, listed.stderr
+        (fila,) = [line.split("\t") for line in listed.stdout.splitlines() if uuid in line]
+        return [fila[3], fila[8]]
+
+    assert listar() == ["Firmada, sin presentar", ""]
+    venc = cli(data_dir, "informativa", "vencimientos", "--desde", "2026", "--hasta", "2026",
+               "--contratista", rfc)  # fmt: skip
+    assert venc.returncode == 0, venc.stderr
+    assert venc.stdout.splitlines()[1] == "2026-2\t2026-09-17\tFirmada, sin presentar\t"
+
+    no_pdf = tmp_path / "acuse.txt"
+    no_pdf.write_text("esto no es un pdf")
+    mal = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", no_pdf)
+    assert (mal.returncode, "Traceback" in mal.stderr) == (2, False)
+    assert "no es un PDF" in mal.stderr
+    escaneado = tmp_path / "escaneado.pdf"
+    escaneado.write_bytes(acuse_imss_pdf(folio="", fecha=""))
+    sin_datos = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2",
+                    "--acuse", escaneado)  # fmt: skip
+    assert sin_datos.returncode == 2
+    assert "indícalo con --folio y --fecha" in sin_datos.stderr
+    otro_tipo = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse",
+                    escaneado, "--folio", "SI262202734", "--fecha", "15/09/2026 13:45")  # fmt: skip
+    assert otro_tipo.returncode == 2
+    assert "no corresponde a una informativa Normal" in otro_tipo.stderr
+    assert listar() == ["Firmada, sin presentar", ""]
+
+    pdf = acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+    acuse = tmp_path / "acuse.pdf"
+    acuse.write_bytes(pdf)
+    hecho = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", acuse)
+    assert hecho.returncode == 0, hecho.stderr
+    assert hecho.stdout.splitlines() == [
+        "Informativa presentada. Folio N262253432, 15/09/2026 13:45 (hora del centro).",
+        f"{CLIENTE.rfc}\tA26P3662382",
+    ]
+    assert listar() == ["Presentada", "N262253432"]
+    venc = cli(data_dir, "informativa", "vencimientos", "--desde", "2026", "--hasta", "2026",
+               "--contratista", rfc)  # fmt: skip
+    assert venc.stdout.splitlines()[1] == "2026-2\t2026-09-17\tPresentada\tN262253432"
+
+    salida = tmp_path / "para_el_cliente.zip"
+    archivo = cli(data_dir, "informativa", "archivo", "--periodo", "2026-2",
+                  "--contratante", CLIENTE.rfc, "--salida", salida)  # fmt: skip
+    assert archivo.returncode == 0, archivo.stderr
+    assert archivo.stdout.strip() == str(salida)
+    with zipfile.ZipFile(salida) as zf:
+        contenido = {
+            final: zf.read(n)
+            for n in zf.namelist()
+            for final in ("acuse_presentacion.pdf", "constancia_firma.pdf", "trabajadores.xlsx")
+            if n.endswith(final)
+        }
+    assert (
+        hashlib.sha256(contenido["acuse_presentacion.pdf"]).digest() == hashlib.sha256(pdf).digest()
+    )
+    assert contenido["constancia_firma.pdf"] == constancia
+    assert contenido["trabajadores.xlsx"].startswith(b"PK")
+    ninguno = cli(data_dir, "informativa", "archivo", "--periodo", "2026-1",
+                  "--contratante", CLIENTE.rfc, "--salida", salida)  # fmt: skip
+    assert ninguno.returncode == 2
+    assert "no tiene informativa presentada del periodo enero–abril 2026" in ninguno.stderr
