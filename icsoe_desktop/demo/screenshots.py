@@ -62,8 +62,9 @@ def render_all(directory: str | os.PathLike[str]) -> list[Path]:
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="icsoe-screenshots-") as tmp:
-        if "QT_QPA_PLATFORM" not in os.environ:
-            # The windows as on the most common office laptop: 1366×768 less the taskbar.
+        if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+            # The windows as on the most common office laptop: 1366×768 less the taskbar (plain
+            # «offscreen», as tests and CI set it, would draw them on Qt's own 800×600 screen).
             pantalla = Path(tmp) / "pantalla.json"
             pantalla.write_text(PANTALLA_1366X768, encoding="utf-8")
             os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={pantalla}"
