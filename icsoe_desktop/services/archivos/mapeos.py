@@ -34,6 +34,7 @@ class Importacion(StrEnum):
     RESULTADO_LOTE = "resultado_lote"
     TRABAJADORES_CONTRATO = "trabajadores_contrato"
     CAPTURISTAS = "capturistas"
+    REGISTROS_PATRONALES = "registros_patronales"
 
     @property
     def accion(self) -> Accion:
@@ -43,6 +44,7 @@ class Importacion(StrEnum):
             # The informativa's workers and the contratista's capturistas: the ICSOE side.
             Importacion.TRABAJADORES_CONTRATO: Accion.CAPTURAR_INFORMATIVA,
             Importacion.CAPTURISTAS: Accion.CAPTURAR_INFORMATIVA,
+            Importacion.REGISTROS_PATRONALES: Accion.REGISTROS_PATRONALES,
         }[self]
 
     @property
@@ -59,6 +61,10 @@ class Importacion(StrEnum):
             from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA
 
             return ESQUEMA
+        if self is Importacion.REGISTROS_PATRONALES:
+            from icsoe_desktop.services.empresas.registros import esquema_importacion
+
+            return esquema_importacion()
         from icsoe_desktop.services.capturistas.excel import BULK_ESQUEMA
 
         return BULK_ESQUEMA
