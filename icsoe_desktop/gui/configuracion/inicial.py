@@ -222,7 +222,9 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         reflejar(importar, services.permisos, actor, Accion.REGISTROS_PATRONALES)
         from icsoe_desktop.gui.kit.asistente_importacion import boton_revisar
 
-        revisar = boton_revisar(importar, lambda: self._choose_import(revisar=True))
+        revisar = boton_revisar(
+            importar, lambda: self._choose_import(revisar=True), "Re&visar columnas…"
+        )
         reflejar(revisar, services.permisos, actor, Accion.REGISTROS_PATRONALES)
         page.finish_layout()
         self._add(page)
