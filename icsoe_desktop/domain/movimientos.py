@@ -23,6 +23,7 @@ from icsoe_desktop.domain.identifiers import (
     check_registro_patronal,
     is_ascii_digits,
 )
+from icsoe_desktop.domain.importes import dinero
 
 REINGRESO = "08"
 MODIFICACION = "07"
@@ -302,10 +303,11 @@ def normalize_name(value: str) -> str:
 
 
 def parse_pesos(value: object, field: str, label: str) -> int | None:
-    """ "1,234.50", "$ 750", 750.0 → centavos; empty → None."""
+    """ "1,234.50", "$ 750", 750.0 → centavos (as domain/importes.py reads pesos); empty →
+    None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).replace("$", "").replace(",", "").strip()
+    text = dinero(value, label, field)
     try:
         if not text.isascii():  # Decimal() reads «١٢» and «１２» as digits
             raise InvalidOperation

@@ -166,18 +166,31 @@ def test_periods_between_two_years_in_order() -> None:
 @pytest.mark.parametrize(
     ("texto", "centavos"),
     [("350.50", 35050), ("350.5", 35050), ("350", 35000), ("350.", 35000), (" $350.50 ", 35050),
-     ("2932.75", 293275), ("0.99", 99)],
+     ("2932.75", 293275), ("0.99", 99), ("$1,234.56", 123456), ("1,234.56", 123456),
+     ("$ 1,234.5", 123450), ("1,234", 123400), (1234.5, 123450)],
 )  # fmt: skip
-def test_sbc_text_with_a_point_and_up_to_two_decimals(texto: str, centavos: int) -> None:
+def test_sbc_as_mexico_writes_pesos(texto: object, centavos: int) -> None:
     assert parse_sbc(texto) == centavos
+
+
+@pytest.mark.parametrize("texto", ["1.234,56", "350,50", "1.234", "350.505"])
+def test_sbc_whose_separators_read_two_ways_is_refused_as_a_file_refuses_it(texto: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        parse_sbc(texto)
+    assert (caught.value.code, caught.value.field) == ("importe_ambiguo", "sbc")
+    assert caught.value.message == (
+        f"El SBC «{texto}» se puede leer de dos maneras: escríbelo con punto decimal y, si "
+        "quieres, coma de miles, como se usa en México (1,234.56 o 1234.56)."
+    )
 
 
 @pytest.mark.parametrize(
     ("texto", "mensaje"),
     [
-        ("350,50", "lleva coma: usa punto decimal"),
-        ("1,234.50", "lleva coma"),
-        ("350.505", "tiene más de dos decimales"),
+        ("12,3456", "lleva una coma fuera de lugar: usa punto decimal y, si quieres, coma de"),
+        ("1,23,456.50", "lleva una coma fuera de lugar"),
+        ("2932.755", "tiene más de dos decimales"),
+        ("$2,932.755", "«$2,932.755» tiene más de dos decimales"),
         ("abc", "no es un importe"),
         ("-350", "no es un importe"),
         ("1e3", "no es un importe"),

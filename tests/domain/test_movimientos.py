@@ -98,8 +98,13 @@ def test_pesos_are_read_as_centavos():
     assert parse_pesos("1,234.50", "sbc", "SBC") == 123_450
     assert parse_pesos(750, "sbc", "SBC") == 75_000
     assert parse_pesos("", "sbc", "SBC") is None
+    assert parse_pesos("$1,234.56", "sbc", "SBC") == 123_456
     with pytest.raises(ValidationError, match="dos decimales"):
-        parse_pesos("12.345", "sbc", "SBC")
+        parse_pesos("12.3456", "sbc", "SBC")
+    with pytest.raises(ValidationError, match="se puede leer de dos maneras"):
+        parse_pesos("1.234,56", "sbc", "SBC")
+    with pytest.raises(ValidationError, match="no es un importe"):
+        parse_pesos("1,2,3", "sbc", "SBC")
     with pytest.raises(ValidationError, match="no es un importe"):
         parse_pesos("doce", "sbc", "SBC")
 

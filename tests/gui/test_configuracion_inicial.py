@@ -4,14 +4,19 @@ steps stay pending in the main window and are resumed from «Configuración inic
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.configuracion.correo import ConfiguracionCorreoDialog
 from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
+from icsoe_desktop.gui.kit.asistente_importacion import REVISAR, AsistenteImportacionDialog
 from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO
 from icsoe_desktop.services.empresas.primer_uso import CERTIFICADOS, CORREO, EMPRESA, REGISTROS
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text, wait_operations
@@ -177,3 +182,61 @@ def test_guardar_datos_de_la_empresa_turns_the_step_listo(qtbot, services, modal
     assert wizard.currentPage() is page
     assert "Listo" in page.estado.text() and "Pendiente" not in page.estado.text()
     assert not wizard.button(wizard.SKIP).isVisible()  # nothing left to skip here
+
+
+def registros_de_otro_sistema(path: Path, registro: str) -> str:
+    """Registros under a title and under headers no alias names (as another system writes)."""
+    path.write_text(
+        "Catálogo de registros patronales\n"
+        "Clave IMSS,Identificador fiscal,Empresa,Delegación\n"
+        f"{registro},{cf.RFC_MORAL},Empresa Demo S.A. de C.V.,Sur\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_registros_from_another_system_mapped_once_then_read_straight_in(
+    qtbot, services, tmp_path, modals
+):
+    services.accounts.register(Registration("Ana", "Ruiz", "", "ana@nominas.com", GOOD, GOOD, True))
+    wizard = ConfiguracionInicialWizard(services, "ana@nominas.com", {})
+    qtbot.addWidget(wizard)
+    wizard.show()
+    importar = wizard.findChild(QPushButton, "importarButton")
+    revisar = wizard.findChild(QPushButton, "importarButtonRevisar")
+    assert revisar.text().replace("&", "") == REVISAR
+    assert not revisar.isHidden() and revisar.isEnabled()
+    assert revisar.parentWidget() is importar.parentWidget()
+    vistos: list[tuple[int, list[str]]] = []
+
+    def mapear(dialog) -> None:
+        assert isinstance(dialog, AsistenteImportacionDialog)
+        antes = dialog.encabezado.value()  # no row names a field: read by position
+        dialog.encabezado.setValue(2)  # the clerk points at the header, under the title
+        omitidas = [dialog.omitidas.item(i).text() for i in range(dialog.omitidas.count())]
+        vistos.append((antes, omitidas))
+        for columna, campo in (
+            ("Clave IMSS", "registro_patronal"),
+            ("Identificador fiscal", "rfc"),
+            ("Empresa", "razon_social"),
+        ):
+            combo = dialog.combos[columna]
+            combo.setCurrentIndex(combo.findData(campo))
+        dialog.grab().save(str(tmp_path / "asistente_registros.png"))
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(mapear)
+    wizard.importar_registros(registros_de_otro_sistema(tmp_path / "octubre.csv", "Y5412345106"))
+    wait_operations(qtbot)
+    assert vistos[0][0] == SIN_ENCABEZADO
+    assert "Fila 1: título, encima del encabezado" in vistos[0][1]
+    assert modals.texts[-1] == (
+        "Se guardó 1 registro patronal.\n\nNo se usan las columnas: Delegación.\n\n"
+        "Fila 1: se dejó fuera (título, encima del encabezado)."
+    )
+    # Next month's file of the same shape: no assistant, straight in.
+    wizard.importar_registros(registros_de_otro_sistema(tmp_path / "nov.csv", "Y5412345107"))
+    wait_operations(qtbot)
+    assert len([d for d in modals.dialogs if isinstance(d, AsistenteImportacionDialog)]) == 1
+    assert modals.texts[-1].startswith("Se guardó 1 registro patronal.")
+    assert [r.registro for r in services.registros.listar()] == ["Y5412345106", "Y5412345107"]

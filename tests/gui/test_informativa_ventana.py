@@ -89,6 +89,35 @@ def test_workers_typed_a_wrong_one_refused_with_its_field(qtbot, services, quien
     assert len(grid(window)) == 1
 
 
+def test_sbc_typed_as_mexico_writes_pesos_and_an_ambiguous_one_refused(
+    qtbot, services, quien, modals
+):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    panel = window.trabajadores
+    first, second, third = trabajadores_limpios(3, random.Random(8), PERIODO.anio)
+
+    for worker, typed in ((first, "$1,234.56"), (second, "1,234.5")):
+        type_text(qtbot, panel.nss, worker.nss)
+        type_text(qtbot, panel.curp, worker.curp)
+        type_text(qtbot, panel.sbc, typed)
+        qtbot.keyClick(panel.sbc, Qt.Key.Key_Return)
+    assert [row[2] for row in grid(window)] == ["$ 1,234.56", "$ 1,234.50"]
+
+    type_text(qtbot, panel.nss, third.nss)
+    type_text(qtbot, panel.curp, third.curp)
+    type_text(qtbot, panel.sbc, "1.234,56")
+    click(qtbot, panel.agregar)
+    assert modals.texts[-1] == (
+        "El SBC «1.234,56» se puede leer de dos maneras: escríbelo con punto decimal y, si "
+        "quieres, coma de miles, como se usa en México (1,234.56 o 1234.56)."
+    )
+    assert window.focusWidget() is panel.sbc and panel.sbc.text() == "1.234,56"
+    assert len(grid(window)) == 2
+
+
 @pytest.mark.slow  # the size is the point: 12,000 workers stored first
 def test_12000_workers_scroll_to_the_end_at_once(qtbot, services, quien, modals):
     rfc, ana = quien

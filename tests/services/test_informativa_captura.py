@@ -191,7 +191,7 @@ def test_workers_typed_one_by_one_are_checked_at_once(services, quien):
         (nss_valido(random.Random(97)), t.curp, "400", "curp"),  # the CURP is already there
         (t.nss, t.curp, "400", "nss"),  # the same worker twice
         (nss_valido(random.Random(96)), "", "400", "curp"),
-        (nss_valido(random.Random(95)), t.curp, "1,200.00", "sbc"),
+        (nss_valido(random.Random(95)), t.curp, "1.200,50", "sbc"),  # reads two ways
         (nss_valido(random.Random(94)), t.curp, "10.00", "sbc"),  # under the minimum wage
     ]:
         with pytest.raises(ValidationError) as error:

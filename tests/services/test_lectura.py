@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.domain.movimientos import TIPOS_MOVIMIENTO, TIPOS_TRABAJADOR
 from icsoe_desktop.services.archivos import lectura
-from icsoe_desktop.services.archivos.lectura import CELDAS, SIN_ENCABEZADO, ceros, dinero
+from icsoe_desktop.services.archivos.lectura import CELDAS, SIN_ENCABEZADO, ceros
 from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA
 
 

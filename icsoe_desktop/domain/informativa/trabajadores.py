@@ -16,6 +16,7 @@ from types import MappingProxyType
 from icsoe_desktop.domain.contacto import check_curp, curp_ok
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss, nss_ok
+from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.domain.informativa.modelo import Problema, Trabajador
 
 # Stable problem codes of a worker row.
@@ -82,14 +83,16 @@ def sbc_texto(centavos: int) -> str:
     return f"{centavos // 100}.{centavos % 100:02d}"
 
 
-# Pesos with a point and up to two decimals, an optional «$»; at most 9 digits of pesos.
-_SBC_RE = re.compile(r"\$?\s*([0-9]{1,9})(?:\.([0-9]{0,2}))?")
-_MUCHOS_DECIMALES = re.compile(r"\$?\s*[0-9]+\.[0-9]{3,}")
+# Pesos with a point and up to two decimals (as dinero leaves them); at most 9 digits of pesos.
+_SBC_RE = re.compile(r"([0-9]{1,9})(?:\.([0-9]{0,2}))?")
+_MUCHOS_DECIMALES = re.compile(r"[0-9]+\.[0-9]{3,}")
 
 
-def parse_sbc(texto: str, campo: str = "sbc") -> int:
-    """The SBC as typed in the template («350.50», «350.5», «350», «$350.50») in centavos."""
-    limpio = texto.strip()
+def parse_sbc(texto: object, campo: str = "sbc") -> int:
+    """The SBC in centavos, typed or from a file as Mexico writes pesos («350.50», «350.5»,
+    «$1,234.56», «1,234.56», 1234.5); one whose separators read two ways («1.234,56») is
+    refused (domain/importes.py)."""
+    limpio = dinero(texto, "El SBC", campo).strip()
     if not limpio:
         raise ValidationError(
             "campo_obligatorio", "Falta el SBC (salario base de cotización).", campo
@@ -97,12 +100,16 @@ def parse_sbc(texto: str, campo: str = "sbc") -> int:
     if limpio.isascii() and (m := _SBC_RE.fullmatch(limpio)):
         return int(m[1]) * 100 + int((m[2] or "").ljust(2, "0"))
     if "," in limpio:
-        why = "lleva coma: usa punto decimal y ningún separador de miles (por ejemplo, 1234.50)"
+        why = (
+            "lleva una coma fuera de lugar: usa punto decimal y, si quieres, coma de miles "
+            "(por ejemplo, 1,234.50)"
+        )
     elif limpio.isascii() and _MUCHOS_DECIMALES.fullmatch(limpio):
         why = "tiene más de dos decimales"
     else:
         why = "no es un importe: captura pesos con punto decimal (por ejemplo, 350.50)"
-    raise ValidationError("sbc_formato", f"El SBC «{limpio}» {why}.", campo)
+    escrito = str(texto).strip()  # as the clerk wrote it, not as read
+    raise ValidationError("sbc_formato", f"El SBC «{escrito}» {why}.", campo)
 
 
 def _motivo(check: Callable[[str], object], valor: str) -> str | None:

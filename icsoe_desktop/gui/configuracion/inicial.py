@@ -40,6 +40,7 @@ from icsoe_desktop.services.empresas.primer_uso import (
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
+    from icsoe_desktop.services.empresas.registros import RegistrosImportados
 
 TITLE = "Configuración inicial"
 ORDER = (EMPRESA, REGISTROS, CORREO, CERTIFICADOS, SINCRONIZACION)
@@ -219,6 +220,12 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
             "&Importar registros de Excel…", "importarButton", self._choose_import
         )
         reflejar(importar, services.permisos, actor, Accion.REGISTROS_PATRONALES)
+        from icsoe_desktop.gui.kit.asistente_importacion import boton_revisar
+
+        revisar = boton_revisar(
+            importar, lambda: self._choose_import(revisar=True), "Re&visar columnas…"
+        )
+        reflejar(revisar, services.permisos, actor, Accion.REGISTROS_PATRONALES)
         page.finish_layout()
         self._add(page)
         for clave, text, name, accion in (
@@ -277,33 +284,46 @@ class ConfiguracionInicialWizard(PreguntaAlCerrar, QWizard):
         self._openers[clave](self)
         self.reload()
 
-    def _choose_import(self) -> None:
+    def _choose_import(self, revisar: bool = False) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self, "Importar registros patronales", "", XLSX_FILTER
         )
         if path:
-            self.importar_registros(path)
+            self.importar_registros(path, revisar)
 
-    def importar_registros(self, path: str) -> None:
-        """What choosing the file does (tests call it to bypass the native file dialog): the
-        import runs in the background; the grid and Certificados IMSS hear of the registros."""
+    def importar_registros(self, path: str, revisar: bool = False) -> None:
+        """What choosing the file does (tests call it to bypass the native file dialog): a file
+        the intake cannot read by itself (or ``revisar``) goes through the import assistant;
+        the import runs in the background; the grid and Certificados IMSS hear of the
+        registros."""
         from pathlib import Path
 
-        from icsoe_desktop.domain.texts import plural
+        from icsoe_desktop.domain.texts import plural, verb
+        from icsoe_desktop.gui.kit.asistente_importacion import Cancelada, guia_de_importacion
         from icsoe_desktop.gui.kit.operaciones import ejecutar
+        from icsoe_desktop.services.archivos.mapeos import Importacion
 
-        def imported(count: int) -> None:
-            msgbox.information(
-                self,
-                f"Se guardaron {plural(count, 'registro patronal', 'registros patronales')}.",
-                TITLE,
+        try:
+            guia = guia_de_importacion(
+                self, self.services, self.actor, Importacion.REGISTROS_PATRONALES, Path(path),
+                revisar,
+            )  # fmt: skip
+        except Cancelada:
+            return
+
+        def imported(result: RegistrosImportados) -> None:
+            count = result.guardados
+            texto = (
+                f"{verb(count, 'Se guardó', 'Se guardaron')} "
+                f"{plural(count, 'registro patronal', 'registros patronales')}."
             )
+            msgbox.information(self, "\n\n".join((texto, *result.notas)), TITLE)
             self.reload()
 
         ejecutar(
             self,
             "Importando los registros patronales…",
-            lambda: self.services.registros.importar(Path(path), self.actor),
+            lambda: self.services.registros.importar(Path(path), self.actor, guia),
             imported,
             titulo=TITLE,
         )

@@ -202,7 +202,7 @@ class Cancelada(Exception):
 def guia_de_importacion(
     parent: QWidget,
     services,
-    actor: str,
+    actor: str | None,
     importacion: Importacion,
     path: Path,
     revisar: bool = False,

@@ -15,12 +15,13 @@ What it accepts, so that no importer has to:
   («No se usan las columnas: Nombre, Departamento»).
 - **Total and summary rows** (a first cell «TOTAL», «Total general», «Suma…», «Subtotal», or a
   row with only a number where the worker's data go) are left out, each with its reason.
-- **Values as written:** ``dinero`` reads «$1,234.56», «$ 1,234.56», «1,234.56», «1234.5» and
-  refuses an ambiguous «1.234,56» with a message; ``ceros`` restores the leading zeros Excel drops
-  (NSS and registros patronales: 11, códigos postales: 5); ``catalogo`` reads «08», «8»,
-  «Reingreso» and «08 Reingreso» as the code «08». A field's ``normalizar`` is applied as rows are
-  read (it never raises); ``dinero`` raises, so each importer calls it and makes a problem of the
-  row.
+- **Values as written:** pesos are read by the domain's ``dinero`` (domain/importes.py, one
+  reading for files and forms: «$1,234.56», «1,234.56», «1234.5»; an ambiguous «1.234,56» refused
+  with a message), through each field's parser, so each importer makes a problem of the row;
+  ``ceros`` restores the leading zeros Excel drops (NSS and registros patronales: 11, códigos
+  postales: 5); ``catalogo`` reads «08», «8», «Reingreso» and «08 Reingreso» as the code «08». A
+  field's ``normalizar`` is applied as rows are read (it never raises), once per distinct value
+  of a column.
 
 The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
 
@@ -56,15 +57,17 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.services.archivos.tabular import (
     XLSX_MAGIC,
     _csv_error,
@@ -264,40 +267,6 @@ class Lectura:
 # --- values as written --------------------------------------------------------------------------
 
 _DIGITOS = re.compile(r"[0-9]+")
-_MILES = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
-_PUNTO = re.compile(r"-?[0-9]+(?:\.[0-9]+)?|-?\.[0-9]+")
-_COMA_DECIMAL = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3})*,[0-9]{1,2}|-?[0-9]+,[0-9]{1,2}")
-_PUNTO_DE_MILES = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{3}){2,}|-?[0-9]{1,3}\.[0-9]{3}")
-_MONEDA = re.compile(r"^\$|^MXN|MXN$|M\.?N\.?$", re.IGNORECASE)
-
-
-def dinero(value: object, etiqueta: str = "El importe", campo: str | None = None) -> str:
-    """An amount as written in Mexico, as plain text («$1,234.56» → «1234.56») for the domain's
-    parser; a text that is no amount comes back as it is (the domain's message names it). An
-    amount whose separators read two ways («1.234,56», «1.234») is refused."""
-    if value is None or isinstance(value, bool):
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float | Decimal):
-        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
-    text = str(value).strip()
-    bare = text
-    while (shorter := _MONEDA.sub("", bare).strip()) != bare:
-        bare = shorter
-    bare = bare.replace("\u00a0", "").replace(" ", "")
-    if _COMA_DECIMAL.fullmatch(bare) or _PUNTO_DE_MILES.fullmatch(bare):
-        raise ValidationError(
-            "importe_ambiguo",
-            f"{etiqueta} «{text}» se puede leer de dos maneras: escríbelo con punto decimal y, "
-            "si quieres, coma de miles, como se usa en México (1,234.56 o 1234.56).",
-            campo,
-        )
-    if _PUNTO.fullmatch(bare):
-        return bare
-    if _MILES.fullmatch(bare):
-        return bare.replace(",", "")
-    return text
 
 
 def ceros(largo: int) -> Callable[[object], object]:
@@ -307,9 +276,10 @@ def ceros(largo: int) -> Callable[[object], object]:
     def normalizar(value: object) -> object:
         if value is None:
             return None
-        text = cell_text(value)
+        text = value if isinstance(value, str) else cell_text(value)
         if len(text) == largo and text.isdigit() and text.isascii():
             return text  # as it should be: most of a file
+        text = text.strip()
         bare = "".join(c for c in text if c not in "-. \u00a0")
         # Excel drops at most the two zeros a code may start with («00…», «0…»).
         if bare.isascii() and bare.isdigit() and largo - 2 <= len(bare) <= largo:
@@ -343,17 +313,7 @@ def catalogo(valores: Mapping[str, str]) -> Callable[[object], object]:
                 return padded
         return None
 
-    seen: dict[object, object] = {}  # a column repeats a few values: each is read once
-
     def normalizar(value: object) -> object:
-        if value in seen:
-            return seen[value]
-        read = _read(value)
-        if len(seen) < 4096 and isinstance(value, str | int | float | None):
-            seen[value] = read
-        return read
-
-    def _read(value: object) -> object:
         if value is None:
             return None
         text = cell_text(value)
@@ -464,7 +424,8 @@ def _xlsx_rows(path: Path, data: bytes | None) -> Iterator[tuple[int, tuple]]:
     rows = sheet_rows(data if data is not None else path, path.name)
     with closing(rows):
         for number, values in rows:
-            if not all(_vacia(v) for v in values):
+            # A row ends at its last value: only one ending in blank text needs a closer look.
+            if values and (not _vacia(values[-1]) or not all(_vacia(v) for v in values)):
                 yield number, values
 
 
@@ -616,44 +577,87 @@ def _lectura(
 
 
 def _filas(
-    lectura: Lectura, rows: Iterator[tuple[int, object]], raw: Iterator
+    lectura: Lectura, rows: Iterator[tuple[int, Sequence[object]]], raw: Iterator
 ) -> Iterator[tuple[int, dict[str, object]]]:
     esquema = lectura.esquema
     index = {col: i for i, col in enumerate(lectura.columnas)}
     campos = {c.clave: c for c in esquema.campos}
     pares = [(campo, index[col]) for col, campo in lectura.mapeo.items() if campo]
-    normalizar = [(campo, f) for campo, _ in pares if (f := campos[campo].normalizar) is not None]
+    claves = (*(campo for campo, _ in pares), CELDAS)
+    posiciones = [i for _, i in pares]
+    ancho = max(posiciones, default=-1) + 1
+    # A row's cells the fields read, in ``claves``' order; a row shorter than the widest read
+    # column is padded with None first.
+    tomar: Callable[[Sequence[object]], Sequence[object]]
+    if len(posiciones) > 1:
+        tomar = itemgetter(*posiciones)
+    else:
+        tomar = (lambda v: (v[posiciones[0]],)) if posiciones else (lambda v: ())
+    # Each column's normaliser, with the values it already read (a column repeats a few values:
+    # the registro, a catalogue's codes); ``_MEMORIA`` values at most, then it just reads.
+    normalizar = [
+        (j, f, {}) for j, (campo, _) in enumerate(pares) if (f := campos[campo].normalizar)
+    ]
     # Where a worker's data go: a row empty there and holding a number is a sum.
     datos = [i for campo, i in pares if campos[campo].requerido and not campos[campo].importe]
     omitidas = lectura.omitidas
+    faltan = (None,) * ancho
     with closing(raw):
         for number, values in rows:
-            values = tuple(values)  # type: ignore[arg-type]
             motivo = _resumen(values, datos)
             if motivo:
                 omitidas.append((number, motivo))
                 continue
             n = len(values)
-            while n and _vacia(values[n - 1]):
-                n -= 1
-            cells = {campo: values[i] if i < n else None for campo, i in pares}
-            cells[CELDAS] = n
-            for campo, f in normalizar:
-                cells[campo] = f(cells[campo])
-            yield number, cells
+            while n:  # up to the last written cell
+                last = values[n - 1]
+                if last is None or (isinstance(last, str) and not last.strip()):
+                    n -= 1
+                else:
+                    break
+            if n < len(values):
+                values = values[:n]
+            if n < ancho:
+                values = (*values, *faltan[n:])
+            cells = [*tomar(values), n]
+            for j, f, leidos in normalizar:
+                value = cells[j]
+                kind = value.__class__
+                if kind is str or kind is int:  # exact types: True is no 1 here
+                    try:
+                        cells[j] = leidos[value]
+                        continue
+                    except KeyError:
+                        cells[j] = read = f(value)
+                        if len(leidos) < _MEMORIA:
+                            leidos[value] = read
+                else:
+                    cells[j] = f(value)
+            yield number, dict(zip(claves, cells, strict=True))
 
 
-def _resumen(values: tuple, datos: list[int]) -> str | None:
-    """Why a row is a total or summary row (None: it is data)."""
-    first = next((v for v in values if not _vacia(v)), None)
-    if isinstance(first, str) and _TOTAL.match(_sin_acentos(first.strip())):
-        return f"fila de totales «{first.strip()[:40]}»"
+_MEMORIA = 4096
+
+
+def _resumen(values: Sequence[object], datos: list[int]) -> str | None:
+    """Why a row is a total or summary row (None: it is data). Most rows are data, and say so
+    in their first cells: those are looked at first."""
+    for first in values:
+        if first is not None and not (isinstance(first, str) and not first.strip()):
+            break
+    else:
+        return None
+    if isinstance(first, str):
+        text = first.strip()
+        if _TOTAL.match(text if text.isascii() else _sin_acentos(text)):
+            return f"fila de totales «{text[:40]}»"
     n = len(values)
-    if (
-        datos
-        and all(i >= n or _vacia(values[i]) for i in datos)
-        and any(_es_numero(v) for v in values)
-        and all(_vacia(v) or _es_numero(v) for v in values)
-    ):
+    if not datos:
+        return None
+    for i in datos:
+        value = values[i] if i < n else None
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return None
+    if any(_es_numero(v) for v in values) and all(_vacia(v) or _es_numero(v) for v in values):
         return "fila con sólo una suma"
     return None

@@ -35,6 +35,7 @@ class Importacion(StrEnum):
     TRABAJADORES_CONTRATO = "trabajadores_contrato"
     CAPTURISTAS = "capturistas"
     RECHAZOS_PORTAL = "rechazos_portal"
+    REGISTROS_PATRONALES = "registros_patronales"
 
     @property
     def accion(self) -> Accion:
@@ -45,6 +46,7 @@ class Importacion(StrEnum):
             Importacion.TRABAJADORES_CONTRATO: Accion.CAPTURAR_INFORMATIVA,
             Importacion.CAPTURISTAS: Accion.CAPTURAR_INFORMATIVA,
             Importacion.RECHAZOS_PORTAL: Accion.RECHAZOS_PORTAL,
+            Importacion.REGISTROS_PATRONALES: Accion.REGISTROS_PATRONALES,
         }[self]
 
     @property
@@ -65,6 +67,10 @@ class Importacion(StrEnum):
             from icsoe_desktop.services.informativa.rechazos import ESQUEMA as RECHAZOS
 
             return RECHAZOS
+        if self is Importacion.REGISTROS_PATRONALES:
+            from icsoe_desktop.services.empresas.registros import esquema_importacion
+
+            return esquema_importacion()
         from icsoe_desktop.services.capturistas.excel import BULK_ESQUEMA
 
         return BULK_ESQUEMA

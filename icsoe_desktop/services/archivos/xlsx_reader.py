@@ -210,7 +210,8 @@ def _calamine_rows(
     # gives them), its cells at the first column written: the columns before it are put back.
     before = (None,) * first_column
     for number, cells in enumerate(sheet.iter_rows(), start=1):
-        values = [_value(v) for v in cells]
+        # Text, most of a sheet, is taken as it is here; the other kinds go through _value.
+        values = [(v or None) if v.__class__ is str else _value(v) for v in cells]
         while values and values[-1] is None:  # a row ends at its last value, as in openpyxl
             values.pop()
         yield number, (*before, *values) if values else ()

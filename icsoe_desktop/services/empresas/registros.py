@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -18,10 +21,42 @@ from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import RegistroPatronal
 from icsoe_desktop.store.queries import active_registro, certificate_of
 
+if TYPE_CHECKING:
+    from icsoe_desktop.services.archivos.lectura import Esquema, Guia
+
 MAX_RAZON_SOCIAL = 250
-# Columns of the bulk file (.xlsx or CSV), matched ignoring case, accents and spaces.
+# Columns of the bulk file (.xlsx or CSV) as the intake finds them (services/archivos/lectura.py:
+# by name or alias, ignoring case, accents, dots and spaces, on whichever of the first rows).
 IMPORT_HEADERS = ("Registro patronal", "RFC", "Razón social")
+_CLAVES = ("registro_patronal", "rfc", "razon_social")
+_ALIAS_RFC = ("RFC del patrón", "RFC patrón")
+_ALIAS_RAZON = (
+    "Razón social del patrón",
+    "Nombre o razón social",
+    "Denominación o razón social",
+    "Nombre del patrón",
+    "Patrón",
+)
 MAX_SHOWN_ERRORS = 15
+
+
+@functools.cache  # built on first use: the intake is not loaded at start-up
+def esquema_importacion() -> Esquema:
+    from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
+
+    alias = (ALIAS["registro_patronal"], _ALIAS_RFC, _ALIAS_RAZON)
+    return Esquema(
+        tuple(
+            Campo(
+                clave,
+                titulo,
+                nombres,
+                requerido=True,
+                normalizar=ceros(11) if clave == "registro_patronal" else None,
+            )
+            for clave, titulo, nombres in zip(_CLAVES, IMPORT_HEADERS, alias, strict=True)
+        )
+    )
 
 
 def check_razon_social(value: str, empty_message: str) -> str:
@@ -36,6 +71,20 @@ def check_razon_social(value: str, empty_message: str) -> str:
             "razonSocial",
         )
     return razon
+
+
+def _check_razon(value: str) -> str:
+    return check_razon_social(value, "Captura la razón social del patrón.")
+
+
+# A registro's fields, each checked on its own (an import names every problem of a row).
+_CHECKS: tuple[Callable[[str], str], ...] = (check_registro_patronal, check_rfc, _check_razon)
+
+
+@dataclass(frozen=True)
+class RegistrosImportados:
+    guardados: int
+    notas: tuple[str, ...]  # what was read differently than asked (columns, rows left out)
 
 
 @dataclass(frozen=True)
@@ -62,10 +111,9 @@ class RegistrosService:
 
     @staticmethod
     def _validate(registro: str, rfc: str, razon_social: str) -> RegistroRow:
-        registro = check_registro_patronal(registro)
-        rfc = check_rfc(rfc)
-        razon = check_razon_social(razon_social, "Captura la razón social del patrón.")
-        return RegistroRow(registro, rfc, razon)
+        return RegistroRow(
+            *(check(v) for check, v in zip(_CHECKS, (registro, rfc, razon_social), strict=True))
+        )
 
     def save(self, registro: str, rfc: str, razon_social: str, actor: str | None) -> RegistroRow:
         """Add a registro patronal, or update the RFC/razón social of an existing one."""
@@ -101,35 +149,34 @@ class RegistrosService:
         self._store.cambios.anunciar({REGISTROS})
         return row
 
-    def importar(self, path: Path, actor: str | None) -> int:
-        """Add (or update) every registro of a .xlsx/CSV with IMPORT_HEADERS; all or nothing:
-        if any row is wrong, none is saved and the error lists every bad row and why."""
+    def importar(
+        self, path: Path, actor: str | None, guia: Guia | None = None
+    ) -> RegistrosImportados:
+        """Add (or update) every registro of a .xlsx/CSV read by the intake (titles above the
+        header, columns by name or as ``guia`` says, totals below left out); all or nothing:
+        if any row is wrong, none is saved and the error lists every problem of every bad row,
+        by the sheet's row."""
         self._permisos.exigir(actor, Accion.REGISTROS_PATRONALES, Path(path).name)
-        from icsoe_desktop.services.archivos.tabular import header_key, open_table
+        from icsoe_desktop.services.archivos import lectura
+        from icsoe_desktop.services.archivos.tabular import cell_text
 
-        table = open_table(path)
-        keys = [header_key(h) for h in IMPORT_HEADERS]
-        missing = [
-            h
-            for h, k in zip(IMPORT_HEADERS, keys, strict=True)
-            if k not in {header_key(x) for x in table.headers}
-        ]
-        if missing:
-            raise ValidationError(
-                "columnas_faltantes",
-                f"Al archivo le faltan las columnas: {', '.join(missing)}. La primera fila debe "
-                f"decir: {', '.join(IMPORT_HEADERS)}.",
-            )
+        leida = lectura.leer(path, esquema_importacion(), guia=guia)
         rows: list[RegistroRow] = []
         errors: list[str] = []
         seen: dict[str, int] = {}
-        for line, values in table.rows:
-            cells = [str(values.get(k) or "").strip() for k in keys]
-            try:
-                row = self._validate(*cells)
-            except ValidationError as exc:
-                errors.append(f"Fila {line}: {exc.message}")
+        leida.exigir_columnas()
+        for line, cells in leida.filas():
+            checked: list[str] = []
+            problems: list[str] = []  # every one of the row, not only the first
+            for check, key in zip(_CHECKS, _CLAVES, strict=True):
+                try:
+                    checked.append(check(cell_text(cells.get(key))))
+                except ValidationError as exc:
+                    problems.append(exc.message)
+            if problems:
+                errors.append(f"Fila {line}: {' '.join(problems)}")
                 continue
+            row = RegistroRow(*checked)
             if row.registro in seen:
                 errors.append(
                     f"Fila {line}: el registro {row.registro} se repite (fila {seen[row.registro]})."
@@ -149,11 +196,11 @@ class RegistrosService:
         if not rows:
             raise ValidationError(
                 "archivo_vacio",
-                "El archivo no tiene registros patronales debajo de los encabezados.",
+                f"«{leida.archivo}» no tiene registros patronales debajo de los encabezados.",
             )
         for row in rows:  # each save checks a registro with a certificate keeps its RFC
             self.save(row.registro, row.rfc, row.razon_social, actor)
-        return len(rows)
+        return RegistrosImportados(len(rows), tuple(leida.notas()))
 
     def delete(self, registro: str, actor: str | None) -> None:
         self._permisos.exigir(actor, Accion.REGISTROS_PATRONALES, registro)

@@ -39,7 +39,6 @@ from icsoe_desktop.services.archivos.lectura import (
     Guia,
     Lectura,
     ceros,
-    dinero,
 )
 from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, cell_text, check_file, decode_text
 
@@ -142,7 +141,7 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
             )
             continue
         try:
-            sbc = parse_sbc(dinero(cells["sbc"], "El SBC", SBC), SBC)
+            sbc = parse_sbc(cells["sbc"], SBC)
         except ValidationError as exc:
             problems.append(Problema(SBC, exc.message, campo=SBC, renglon=renglon))
             continue

@@ -36,7 +36,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.row_ids import new_uuid
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
-from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros, dinero
+from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
 from icsoe_desktop.services.archivos.tabular import (
     XLSX_MAGIC,
     cell_date,
@@ -133,7 +133,7 @@ class ImportReport:
 # normalised it; validate_all() checks it).
 _READ_AS: dict[str, Callable[[Column, object], object]] = {
     DATE: lambda c, v: cell_date(v, c.header, c.attr),
-    MONEY: lambda c, v: parse_pesos(dinero(v, c.header, c.attr), c.attr, c.header),
+    MONEY: lambda c, v: parse_pesos(v, c.attr, c.header),
 }
 
 
