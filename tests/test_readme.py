@@ -64,3 +64,14 @@ def test_measured_figures_live_only_in_rendimiento(document):
     measured = re.findall(r"\bp(?:50|99)\b|\d(?:[\d.,]*) ?ms\b|\d(?:[\d.,]*) veces\b", text)
     assert measured == []
     assert "rendimiento.md" in text
+
+
+def test_the_design_document_stays_a_map():
+    """ARCHITECTURE.md holds the map, the rules and the recipes; an area's detail goes to its
+    document in docs/diseno/, which the map lists."""
+    arquitectura = ROOT / "docs" / "ARCHITECTURE.md"
+    assert len(arquitectura.read_text(encoding="utf-8").splitlines()) <= 500
+    listados = set(
+        re.findall(r"\]\(diseno/([a-z_]+\.md)\)", arquitectura.read_text(encoding="utf-8"))
+    )
+    assert listados == {p.name for p in (ROOT / "docs" / "diseno").glob("*.md")}

@@ -1,5 +1,5 @@
 """What the type checker is told to overlook is said and explained: a ``type: ignore`` names the
-error it silences and gives its reason (docs/ARCHITECTURE.md «Running and testing»; mypy
+error it silences and gives its reason (docs/diseno/pruebas.md «Running and testing»; mypy
 itself, run by .ci/run, refuses one without an error code)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The count of wrong one-use codes, kept in one place for the whole installation (the
-catalog), per entry point and per source (docs/ARCHITECTURE.md «Secrets»).
+catalog), per entry point and per source (docs/diseno/secretos.md).
 
 - The entry point is the form where the code is typed: IDSE recovery (Restablecer contraseña),
   the capturista's activation (the icsoe:// link, Crear contraseña) and the capturista's

@@ -1,5 +1,5 @@
 """Entries without an IDSE user find their empresa by what they prove, never by the login's
-selector (docs/ARCHITECTURE.md «Varias empresas», «Entradas sin usuario IDSE»):
+selector (docs/diseno/empresas.md «Varias empresas»):
 
 - the ICSOE contratista, by its e.firma's RFC: the empresa whose store already registers it, else
   the empresa of that RFC (else, with a single empresa, that one, as before there were several);

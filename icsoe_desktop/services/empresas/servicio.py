@@ -5,7 +5,7 @@ a one-company data dir, ``primera.py``; the users a backup carries, ``usuarios_r
 The catalog lives in ``catalogo.sqlite3`` together with the installation's IDSE users (their
 sign-in, one-use codes and audit); each empresa's business data lives in a store file of its
 own (``icsoe.sqlite3`` for the first one, ``empresas/<RFC>.sqlite3`` for the others), so one
-client's data is backed up, restored, moved or deleted alone. docs/ARCHITECTURE.md says why.
+client's data is backed up, restored, moved or deleted alone. docs/diseno/empresas.md says why.
 """
 
 from __future__ import annotations

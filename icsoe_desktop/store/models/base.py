@@ -1,5 +1,5 @@
 """The declarative base every table of the local store registers on, and the columns every
-synced row carries (ARCHITECTURE.md «Sync tracking»)."""
+synced row carries (docs/diseno/sincronizacion.md)."""
 
 from __future__ import annotations
 

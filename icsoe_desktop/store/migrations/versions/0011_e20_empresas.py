@@ -2,7 +2,7 @@
 
 Only the installation's catalog store (``catalogo.sqlite3``, services/empresas/servicio.py) fills these
 tables; an empresa's store has them empty. One schema for every file keeps one migration chain
-and one template (docs/ARCHITECTURE.md «Varias empresas»).
+and one template (docs/diseno/empresas.md).
 
 Revision ID: 0011_e20_empresas
 Revises: 0010_perf_grid
