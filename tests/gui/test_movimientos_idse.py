@@ -889,25 +889,3 @@ def test_a_header_click_stops_the_previous_orders_key_read_and_its_rows_come_fir
     qtbot.waitUntil(model.bounds_ready, timeout=10_000)
     assert lecturas[-1] == "completa"
 
-
-def test_at_1366x768_the_pending_list_and_the_chosen_lotes_detail_each_show_three_rows(
-    qtbot, services, tmp_path, modals
-):
-    """The main window on a laptop's screen (less the taskbar): the Lotes tab splits its height
-    so that neither the pending movements nor the detail of the chosen lote shrink to two
-    rows."""
-    load_known(services, tmp_path)
-    view = window(qtbot, services, ADMIN)
-    view.main.resize(1366, 728)
-    view.tabs.setCurrentIndex(4)
-    lotes = view.lotes
-    choose(lotes.registro, REGISTRO_A)
-    click(qtbot, lotes.todos)
-    out = tmp_path / "lotes"
-    out.mkdir()
-    modals.answer("Continuar", "Cerrar")
-    lotes.generar_en(out)
-    qtbot.waitUntil(lambda: len(lotes.detalle.rows) == 2)
-    for tabla in (lotes.pendientes_tabla, lotes.detalle_tabla):
-        fila = tabla.verticalHeader().defaultSectionSize()
-        assert tabla.viewport().height() >= 3 * fila, tabla.objectName()

@@ -162,7 +162,7 @@ class LotesPanel(QWidget):
         splitter.setOrientation(Qt.Orientation.Vertical)
         # The detail of the chosen lote gets the larger share: at 1366×768 it shows its rows.
         splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(1, 2)
         self.lotes_tabla.horizontalHeader().setStretchLastSection(True)
         self.detalle_tabla.horizontalHeader().setSectionResizeMode(
             5, QHeaderView.ResizeMode.Stretch
@@ -179,8 +179,7 @@ class LotesPanel(QWidget):
         cast("QLayout", form.layout()).addWidget(self.grupos)  # the .ui gives it one
         self.grupos.addWidget(generar)
         self.grupos.addWidget(lotes)
-        # At 1366×768 the pending list shows 4 rows and the chosen lote's detail 5.
-        self.grupos.setSizes([450, 550])
+        self.grupos.setSizes([500, 500])
         self.registro.currentIndexChanged.connect(self.refresh_pendientes)
         self.buscar.buscar.connect(self._on_buscar)
         self.todos.toggled.connect(self.pendientes.set_all_checked)
