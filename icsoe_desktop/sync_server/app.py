@@ -119,7 +119,7 @@ def create_app(
     pruned: dict[int, float] = {}
     pushes: dict[int, int] = {}
 
-    def push_and_prune(caller: Caller, body: bytes, esquema: str | None) -> dict[str, Any]:
+    def push_and_prune(caller: Caller, body: bytes, esquema: str | None) -> sync_wire.PushAnswer:
         # Parsed in a worker thread: 8 MiB of JSON would hold the event loop (every other
         # request) for the parse's whole time.
         parsed = parse_push_body(body, max_rows)

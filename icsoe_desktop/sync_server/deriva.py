@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, Select, func, or_, select, text
+from sqlalchemy import Engine, Row, Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_tree, sync_wire
 from icsoe_desktop.sync_server import secuencias
 from icsoe_desktop.sync_server.auth import Caller
-from icsoe_desktop.sync_server.models import SyncedRow
+from icsoe_desktop.sync_server.models import ROWS_TABLE, SyncedRow
 from icsoe_desktop.sync_server.pull import pulled_groups, rows_query
 
 # The company's last sequence and each table's checksum, in one statement (one snapshot: the
@@ -86,6 +87,7 @@ def resumen(engine: Engine, caller: Caller) -> sync_wire.Resumen:
 def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:
     """One table's rows and checksum per bucket of uuids (sync_wire.bucket_of), with the
     sequence they hold everything up to: where a table that differs differs."""
+    found: Sequence[Sequence[Any]]
     with Session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -105,7 +107,7 @@ def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:
 def _under(caller: Caller, table: str, nodes: list[str]) -> Select:
     """(uuid, version) of ``table``'s rows whose uuid ends in one of ``nodes``: one IN list
     per length of node (a bucket: the uuid's last three hex digits, ``sync_wire.bucket_of``)."""
-    rows_table = SyncedRow.__table__
+    rows_table = ROWS_TABLE
     by_length: dict[int, list[str]] = {}
     for node in nodes:
         by_length.setdefault(len(node), []).append(node)
@@ -118,7 +120,9 @@ def _under(caller: Caller, table: str, nodes: list[str]) -> Select:
     )
 
 
-def _read_under(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> tuple[int, list]:
+def _read_under(
+    engine: Engine, caller: Caller, table: str, nodes: list[str]
+) -> tuple[int, Sequence[Row[str, int]]]:
     with Session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -150,7 +154,7 @@ def children(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> di
 def rows_of(engine: Engine, caller: Caller, table: str, uuids: list[str]) -> sync_wire.PullPage:
     """Some rows of one table, by uuid, as a page of ``grupos`` (a repair's last step: only
     the rows that differ), in sequence order; its cursor is the company's last sequence."""
-    rows_table = SyncedRow.__table__
+    rows_table = ROWS_TABLE
     with Session(engine) as session:
         cursor = secuencias.last_seq(session, caller)
         found = session.execute(

@@ -1,20 +1,32 @@
-"""A push's writes by binary COPY on PostgreSQL: its new rows and its checksums' changes."""
+"""A push's writes: its new rows and its checksums' changes (by binary COPY on PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
 import orjson
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.sync_server.auth import Caller
-from icsoe_desktop.sync_server.models import SyncedRow
+from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
+
+
+@contextmanager
+def _copy(connection: Connection, statement: str, types: list[str]) -> Iterator[Any]:
+    """A binary COPY (psycopg's) on the push's own connection, in its transaction."""
+    driver = connection.connection.driver_connection
+    assert driver is not None  # checked out by the push's session until it commits
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.set_types(types)
+        yield copy
+
 
 _COPY_FROM = 100  # rows; fewer go in one executemany (COPY's start and end cost a round trip)
 # Binary: a third of the text format's time on this side, and less on PostgreSQL's. ``data``
@@ -50,7 +62,7 @@ def insert_rows(
             }
             for i in new
         ]
-        connection.execute(insert(SyncedRow.__table__), values)
+        connection.execute(insert(ROWS_TABLE), values)
         return
     data_json = request.data_json
     if len(new) < len(rows):
@@ -58,11 +70,7 @@ def insert_rows(
         data_json = data_json and [data_json[i] for i in new]
     data_json = data_json or [orjson.dumps(r.data).decode() for r in rows]
     tables, uuids, versions, dates, deleted, _base_seqs, _datas = zip(*rows, strict=True)
-    with (
-        connection.connection.driver_connection.cursor() as cursor,
-        cursor.copy(_COPY_ROWS) as copy,
-    ):
-        copy.set_types(_COPY_TYPES)
+    with _copy(connection, _COPY_ROWS, _COPY_TYPES) as copy:
         write = copy.write_row
         for row in zip(
             repeat(caller.empresa_id),
@@ -112,10 +120,6 @@ def add_sums(
             else:
                 entry[0] += count
                 entry[1] += change
-    with (
-        session.connection().connection.driver_connection.cursor() as cursor,
-        cursor.copy(_COPY_SUMS) as copy,
-    ):
-        copy.set_types(_COPY_SUMS_TYPES)
+    with _copy(session.connection(), _COPY_SUMS, _COPY_SUMS_TYPES) as copy:
         for (tabla, bucket), (count, total) in changes.items():
             copy.write_row((caller.empresa_id, tabla, bucket, count, Decimal(total)))

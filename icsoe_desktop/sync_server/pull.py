@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
 
 import orjson
 from sqlalchemy import Engine, Row, Select, Text, cast, func, select, text
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.sync_server.auth import Caller
-from icsoe_desktop.sync_server.models import Empresa, SyncedRow
+from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa
 from icsoe_desktop.sync_server.secuencias import WATERMARK_PG
 
 
@@ -20,7 +20,7 @@ def rows_query(caller: Caller) -> Select:
     objects for a page of thousands); ``data`` as the JSON text the database keeps, sent as it
     is (orjson.Fragment) in a row-wise page: not parsed into dicts to be written back out
     (fetching a page took three times as long)."""
-    rows_table = SyncedRow.__table__
+    rows_table = ROWS_TABLE
     return (
         select(
             rows_table.c.tabla,
@@ -36,7 +36,9 @@ def rows_query(caller: Caller) -> Select:
     )
 
 
-def pulled_groups(found: Sequence[Row[Any]]) -> list[sync_wire.PulledGroup]:
+def pulled_groups(
+    found: Sequence[Row[str, str, int, int, datetime, bool, str]],
+) -> list[sync_wire.PulledGroup]:
     """``found`` (from ``rows_query``) as column-wise ``grupos``: each row's data parsed here,
     on the server's core, so the desktop parses lists."""
     loaded = (
@@ -57,7 +59,7 @@ def pull(
 ) -> sync_wire.PullPage:
     """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire); of one
     ``table`` only, and of those only the ``buckets`` of uuids given (a repair)."""
-    rows_table = SyncedRow.__table__
+    rows_table = ROWS_TABLE
     with Session(engine) as session:
         query = rows_query(caller).where(rows_table.c.seq > since).limit(limit)
         postgres = session.get_bind().dialect.name == "postgresql"
@@ -96,7 +98,16 @@ def pull(
         return sync_wire.pull_page([], cursor, remaining, pulled_groups(found))
     out = [
         sync_wire.pulled_row(
-            tabla, row_uuid, seq, sync_wire.version(number, at, deleted, orjson.Fragment(data))
+            tabla,
+            row_uuid,
+            seq,
+            sync_wire.version(
+                # The stored JSON text, sent as it is (not parsed to be written back out).
+                number,
+                at,
+                deleted,
+                orjson.Fragment(data),  # type: ignore[arg-type]
+            ),
         )
         for tabla, row_uuid, seq, number, at, deleted, data in found
     ]

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import logging
 from itertools import starmap
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.domain.sync_registry import spec
 from icsoe_desktop.sync_server import secuencias
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.escritura import add_sums, insert_rows
-from icsoe_desktop.sync_server.models import Empresa, PushBatch, SeqLease, SyncedRow
-from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
+from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa, PushBatch, SeqLease, SyncedRow
+from icsoe_desktop.sync_server.protocol import PushRequest, PushRow, synced_spec
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ def _envelope(row: SyncedRow | Any) -> sync_wire.Version:
 # batch's 2,000 UUIDs (what it chose for ``uuid = ANY(array)`` on a table without statistics
 # yet, a second per batch once the statement was prepared and its array no longer hashed).
 _LOOKED_UP = [
-    SyncedRow.__table__.c[name]
+    ROWS_TABLE.c[name]
     for name in ("id", "tabla", "uuid", "seq", "version", "updated_at", "deleted", "data")
 ]
 _EXISTING_PG = text(
@@ -103,7 +102,7 @@ _STORED_REPLY = select(PushBatch.response).where(
 )
 
 
-def _prior_reply(session: Session, caller: Caller, batch_id: str) -> dict[str, Any] | None:
+def _prior_reply(session: Session, caller: Caller, batch_id: str) -> sync_wire.PushAnswer | None:
     """The stored reply to ``batch_id`` (None: not answered yet)."""
     stored = session.execute(
         _STORED_REPLY, {"empresa": caller.empresa_id, "batch": batch_id}
@@ -111,15 +110,12 @@ def _prior_reply(session: Session, caller: Caller, batch_id: str) -> dict[str, A
     return _reply(stored)
 
 
-def _reply(stored: dict[str, Any] | str | None) -> dict[str, Any] | None:
+def _reply(stored: dict[str, Any] | str | None) -> sync_wire.PushAnswer | None:
     if not isinstance(stored, str):
-        return stored  # None, or a reply stored whole by an earlier version of the server
+        # None, or a reply stored whole by an earlier version of the server
+        return cast("sync_wire.PushAnswer | None", stored)
     compact = orjson.loads(stored)
-    keys = ("table", "uuid", "version", "seq", "overwritten")
-    return {
-        "results": [dict(zip(keys, r, strict=True)) for r in compact["r"]],
-        "cursor": compact["c"],
-    }
+    return sync_wire.push_answer(list(starmap(sync_wire.push_result, compact["r"])), compact["c"])
 
 
 def _stored_reply(results: list[tuple[Any, ...]], cursor: int) -> str:
@@ -187,7 +183,7 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
         ]
         if updates:
             # Core (not ORM) executemany: an UPDATE per row keyed by its id.
-            rows_table = SyncedRow.__table__
+            rows_table = ROWS_TABLE
             session.connection().execute(
                 update(rows_table)
                 .where(rows_table.c.id == bindparam("row_id"))
@@ -247,7 +243,7 @@ def _against(
         lost = None
         data = item.data if current is None else _merged(current.data, item.data)
         if current is not None and (
-            spec(item.table).append_only
+            synced_spec(item.table).append_only
             or (
                 current.version == item.version
                 and current.deleted == item.deleted
