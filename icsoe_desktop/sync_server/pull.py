@@ -102,11 +102,10 @@ def pull(
             row_uuid,
             seq,
             sync_wire.version(
-                # The stored JSON text, sent as it is (not parsed to be written back out).
                 number,
                 at,
                 deleted,
-                orjson.Fragment(data),  # type: ignore[arg-type]
+                orjson.Fragment(data),  # type: ignore[arg-type]  # the stored JSON, as it is
             ),
         )
         for tabla, row_uuid, seq, number, at, deleted, data in found
