@@ -90,7 +90,9 @@ def main() -> int:
     from sqlalchemy import text
 
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
-    from icsoe_desktop.sync_server.app import Caller, pull, resumen
+    from icsoe_desktop.sync_server.auth import Caller
+    from icsoe_desktop.sync_server.deriva import resumen
+    from icsoe_desktop.sync_server.pull import pull
 
     url, engine, stop = pg.start_database()
     server = services = None

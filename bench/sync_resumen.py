@@ -54,7 +54,8 @@ def main() -> int:
     from sqlalchemy import text
 
     from icsoe_desktop.sync_server import db
-    from icsoe_desktop.sync_server.app import Caller, resumen
+    from icsoe_desktop.sync_server.auth import Caller
+    from icsoe_desktop.sync_server.deriva import resumen
     from tests.sync import pg
 
     port, stop = pg.start_cluster()

@@ -72,13 +72,14 @@ def one_round(url: str, payloads: list[bytes]) -> tuple[float, float, float, flo
     from sqlalchemy import text
 
     from icsoe_desktop.sync_server import db
-    from icsoe_desktop.sync_server.app import _authenticate, push
+    from icsoe_desktop.sync_server.auth import authenticate
     from icsoe_desktop.sync_server.protocol import parse_push_body
+    from icsoe_desktop.sync_server.push import push
 
     engine = db.make_engine(url, pool_size=1)
     db.upgrade(engine)
     token = db.create_token(engine, "ABC010101AB1", "Escritorio bench").token
-    caller = _authenticate(engine, f"Bearer {token}")
+    caller = authenticate(engine, f"Bearer {token}")
     with engine.connect() as conn:  # the pool's one connection: every push runs on it
         backend = conn.scalar(text("SELECT pg_backend_pid()"))
     import orjson

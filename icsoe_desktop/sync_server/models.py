@@ -38,7 +38,7 @@ class Empresa(ServerBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     rfc: Mapped[str] = mapped_column(String(13), unique=True)
     # The company's last server sequence handed out. A push takes its numbers in a short
-    # transaction of its own (app._allocate) with a lease (SeqLease) that its own commit
+    # transaction of its own (secuencias.allocate) with a lease (SeqLease) that its own commit
     # removes: pushes of a company run in parallel and a pull stops below any open lease.
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     # The newest desktop schema (the app's Alembic head, "NNNN_name") seen from the company's
@@ -84,13 +84,17 @@ class SyncedRow(ServerBase):
     token_id: Mapped[int] = mapped_column(Integer)
 
 
+# The rows' table for Core statements (``SyncedRow.__table__`` is typed as any FromClause).
+ROWS_TABLE = ServerBase.metadata.tables[SyncedRow.__tablename__]
+
+
 class PushBatch(ServerBase):
     __tablename__ = "batches"
     __table_args__ = (Index("ix_batches_empresa_created", "empresa_id", "created_at"),)
 
     empresa_id: Mapped[int] = mapped_column(ForeignKey("empresas.id"), primary_key=True)
     batch_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # The reply, compact: a JSON text of arrays held as one JSONB string (app._stored_reply);
+    # The reply, compact: a JSON text of arrays held as one JSONB string (push._stored_reply);
     # a batch answered by an earlier server version holds the reply's object.
     response: Mapped[dict[str, Any] | str] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -116,7 +120,7 @@ class BucketSum(ServerBase):
     company's table, per bucket of uuids (``bucket``: sync_wire.bucket_of; -1: the whole
     table), written by each push in its own transaction: one row per bucket a push touched,
     never an update, so parallel pushes do not wait for each other here. Summed on reading;
-    ``app.compact_sums`` folds them into one row per bucket now and then."""
+    ``deriva.compact_sums`` folds them into one row per bucket now and then."""
 
     __tablename__ = "bucket_sums"
     __table_args__ = (Index("ix_bucket_sums", "empresa_id", "tabla", "bucket"),)

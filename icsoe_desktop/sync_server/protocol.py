@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from icsoe_desktop.domain import sync_tree
-from icsoe_desktop.domain.sync_registry import SYNCED, spec
+from icsoe_desktop.domain.sync_registry import SYNCED, TableSpec, spec
 from icsoe_desktop.domain.sync_wire import BUCKETS, PROTOCOL, PROTOCOL_HEADER, SCHEMA_HEADER
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -173,12 +173,19 @@ def _uuid(raw: Any) -> str | None:
         return None
 
 
+def synced_spec(table: str) -> TableSpec:
+    """The spec of ``table``, a name the request's checks found synced (``parse_table``)."""
+    found = spec(table)
+    assert found is not None, table
+    return found
+
+
 def _data(
     value: Any, table: str, where: str, scan_text: bool = True, exact: bool = True
 ) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid(f"{where}.data debe ser un objeto.", f"{where}.data must be an object.")
-    secret = spec(table).never_sent
+    secret = synced_spec(table).never_sent
     for key, item in value.items():
         # (JSON object keys are always strings)
         if not isinstance(key, str) or not 0 < len(key) <= 64 or (scan_text and not _text_ok(key)):
@@ -257,7 +264,7 @@ _PLAIN_VALUES = frozenset({str, int, bool, type(None)})
 
 def _plain_keys(table: str, keys: tuple[str, ...]) -> bool:
     """Whether a row of ``table`` with these keys passes ``_data``'s checks of its keys."""
-    never_sent = spec(table).never_sent
+    never_sent = synced_spec(table).never_sent
     return all(
         isinstance(key, str) and 0 < len(key) <= 64 and _text_ok(key) and key not in never_sent
         for key in keys
@@ -445,7 +452,7 @@ def parse_uuids(body: bytes) -> tuple[str, list[str]]:
     found = [_uuid(u) for u in uuids]
     if None in found:
         raise invalid("uuids: uuid inválido.", "uuids: invalid uuid.")
-    return table, found  # type: ignore[return-value]
+    return table, found  # type: ignore[return-value]  # no None left: refused above
 
 
 def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:

@@ -152,7 +152,7 @@ def _sums_from_rows(sync_server) -> dict[str, tuple[int, str]]:
 
 
 def test_checksums_kept_by_pushes_equal_the_rows_held(sync_server) -> None:
-    from icsoe_desktop.sync_server.app import compact_sums
+    from icsoe_desktop.sync_server.deriva import compact_sums
 
     a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
     pushed = push(sync_server, a, [row(f"Y54{n:08d}") for n in range(300)]).json()["results"]

@@ -9,7 +9,7 @@ connection = config.attributes.get("connection")
 if connection is None:  # `alembic` CLI use by a maintainer: -x url=postgresql+psycopg://...
     from sqlalchemy import create_engine
 
-    url = context.get_x_argument(as_dictionary=True).get("url")
+    url = context.get_x_argument(as_dictionary=True)["url"]
     connection = create_engine(url).connect()
 
 context.configure(

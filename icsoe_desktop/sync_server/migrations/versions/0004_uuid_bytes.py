@@ -3,7 +3,7 @@
 A canonical UUID is ASCII (lowercase hex and dashes, ``protocol.py`` refuses anything else),
 so the database's language rules (en_US…) only made each comparison slower; with bytes the
 unique index orders uuids as Python does, and a push of new rows can ask for the range between
-its lowest and highest uuid at once (``app._existing``). The index is built again. (SQLite
+its lowest and highest uuid at once (``push._existing``). The index is built again. (SQLite
 compares bytes already: nothing to change.)
 
 Revision ID: 0004_uuid_bytes

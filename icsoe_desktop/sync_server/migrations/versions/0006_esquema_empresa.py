@@ -1,6 +1,6 @@
 """``empresas.esquema``: the newest desktop schema (the app's Alembic head) any desktop of the
 company has synced with. Desktops of an older version are told to update (their pushes lose
-nothing meanwhile: the server keeps the columns they do not know, ``app._merged``).
+nothing meanwhile: the server keeps the columns they do not know, ``push._merged``).
 
 Revision ID: 0006_esquema_empresa
 Revises: 0005_pushes_en_paralelo

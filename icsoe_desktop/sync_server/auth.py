@@ -1,0 +1,65 @@
+"""Who a request comes from: its bearer token's desktop and company (``Authorization: Bearer``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain import sync_wire, tokens
+from icsoe_desktop.sync_server.models import DesktopToken, Empresa
+from icsoe_desktop.sync_server.protocol import ProtocolError
+
+
+@dataclass(frozen=True)
+class Caller:
+    token_id: int
+    empresa_id: int
+    empresa_rfc: str
+    nombre: str
+    esquema: str | None = None  # the newest desktop schema the company has synced with
+
+
+def _unauthorized() -> ProtocolError:
+    return ProtocolError(
+        401,
+        "token_invalido",
+        "El token de sincronización no es válido o fue revocado.",
+        "The sync token is not valid or was revoked.",
+    )
+
+
+def authenticate(engine: Engine, header: str | None, esquema: str | None = None) -> Caller:
+    """The token's desktop and company. ``esquema``: the desktop's schema revision, kept as
+    the company's when it is the newest seen (a write only then)."""
+    if not header or not header.startswith("Bearer ") or len(header) > 300:
+        raise _unauthorized()
+    token_hash = tokens.hash_bearer_token(header[len("Bearer ") :])
+    with Session(engine) as session:
+        found = session.execute(
+            select(
+                DesktopToken.id,
+                DesktopToken.empresa_id,
+                Empresa.rfc,
+                DesktopToken.nombre,
+                Empresa.esquema,
+            )
+            .join(Empresa, Empresa.id == DesktopToken.empresa_id)
+            .where(DesktopToken.token_hash == token_hash, DesktopToken.revoked_at.is_(None))
+        ).first()
+    if found is None:
+        raise _unauthorized()
+    caller = Caller(*found)
+    if esquema is not None and sync_wire.newer_schema(esquema, caller.esquema or "0000"):
+        with engine.begin() as connection:
+            connection.execute(
+                update(Empresa)
+                .where(
+                    Empresa.id == caller.empresa_id,
+                    or_(Empresa.esquema.is_(None), Empresa.esquema < esquema),
+                )
+                .values(esquema=esquema)
+            )
+        caller = Caller(*found[:4], esquema)
+    return caller
