@@ -888,4 +888,3 @@ def test_a_header_click_stops_the_previous_orders_key_read_and_its_rows_come_fir
     # The new order's keys are read once its index is there: any page is one seek away.
     qtbot.waitUntil(model.bounds_ready, timeout=10_000)
     assert lecturas[-1] == "completa"
-
