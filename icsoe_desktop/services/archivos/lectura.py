@@ -146,6 +146,10 @@ class Esquema:
     campos: tuple[Campo, ...]
     reconocidas: tuple[str, ...] = ()
     sin_encabezado: bool = False
+    # Derived from the above in __post_init__: header key → field key, and the headers known
+    # and not read.
+    _by_key: dict[str, str] = field(init=False, repr=False, compare=False)
+    _ignored: set[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_key: dict[str, str] = {}
@@ -156,11 +160,11 @@ class Esquema:
         object.__setattr__(self, "_ignored", {header_key(h) for h in self.reconocidas})
 
     def campo_de(self, encabezado: str) -> str | None:
-        return self._by_key.get(header_key(encabezado))  # type: ignore[attr-defined]
+        return self._by_key.get(header_key(encabezado))
 
     def reconoce(self, encabezado: str) -> bool:
         key = header_key(encabezado)
-        return key in self._by_key or key in self._ignored  # type: ignore[attr-defined]
+        return key in self._by_key or key in self._ignored
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,9 @@ class Lectura:
     # not fill: a header no field's name matches is one of those titles), or under one of two
     # rows that name as many fields.
     por_posicion_supuesta: bool = False
-    _filas: Iterator[tuple[int, dict[str, object]]] | None = field(default=None, repr=False)
+    _filas: Generator[tuple[int, dict[str, object]], None, None] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def forma(self) -> str:
@@ -336,6 +342,10 @@ def catalogo(valores: Mapping[str, str]) -> Callable[[object], object]:
 # --- rows of the file ---------------------------------------------------------------------------
 
 
+# A file's rows as read: (sheet row or line number, cells); closed when a reading stops early.
+_Filas = Generator[tuple[int, Sequence[object]], None, None]
+
+
 def _vacia(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -360,7 +370,7 @@ def _es_numero(value: object) -> bool:
     return False
 
 
-def _csv_rows(path: Path, data: bytes | None) -> Iterator[tuple[int, list[str]]]:
+def _csv_rows(path: Path, data: bytes | None) -> _Filas:
     """The file's non-blank rows (line number, cells), read as needed."""
     if data is not None:
         _refuse_binary(data[:4096], path.name)
@@ -418,7 +428,7 @@ def _delimiter(sample: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path, data: bytes | None) -> Iterator[tuple[int, tuple]]:
+def _xlsx_rows(path: Path, data: bytes | None) -> _Filas:
     from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
 
     rows = sheet_rows(data if data is not None else path, path.name)
@@ -485,6 +495,7 @@ def leer(
         raise ValidationError("archivo_vacio", f"El archivo «{path.name}» está vacío.")
     else:
         head = data[:4096]
+    raw: _Filas
     if head.startswith(XLSX_MAGIC):
         formato, raw = "Excel", _xlsx_rows(path, data)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -504,7 +515,7 @@ def _lectura(
     nombre: str,
     formato: str,
     esquema: Esquema,
-    raw: Iterator[tuple[int, object]],
+    raw: _Filas,
     mapeo: Mapping[str, str | None] | None,
     fila_encabezado: int | None,
     guia: Guia | None = None,
@@ -577,8 +588,8 @@ def _lectura(
 
 
 def _filas(
-    lectura: Lectura, rows: Iterator[tuple[int, Sequence[object]]], raw: Iterator
-) -> Iterator[tuple[int, dict[str, object]]]:
+    lectura: Lectura, rows: Iterator[tuple[int, Sequence[object]]], raw: _Filas
+) -> Generator[tuple[int, dict[str, object]], None, None]:
     esquema = lectura.esquema
     index = {col: i for i, col in enumerate(lectura.columnas)}
     campos = {c.clave: c for c in esquema.campos}
@@ -595,7 +606,7 @@ def _filas(
         tomar = (lambda v: (v[posiciones[0]],)) if posiciones else (lambda v: ())
     # Each column's normaliser, with the values it already read (a column repeats a few values:
     # the registro, a catalogue's codes); ``_MEMORIA`` values at most, then it just reads.
-    normalizar = [
+    normalizar: list[tuple[int, Callable[[object], object], dict[object, object]]] = [
         (j, f, {}) for j, (campo, _) in enumerate(pares) if (f := campos[campo].normalizar)
     ]
     # Where a worker's data go: a row empty there and holding a number is a sum.

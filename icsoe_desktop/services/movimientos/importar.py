@@ -9,7 +9,9 @@ from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import Connection, DateTime, select
 
@@ -145,9 +147,14 @@ _READ_ORDER = (
 )
 
 
-def _from_cells(
-    values: dict[str, object], today: date
-) -> tuple[Movimiento | None, tuple, list[ValidationError]]:
+# A line read: its movement (None: refused), the status columns of an exported grid, and its
+# problems.
+_Leida = tuple[Movimiento | None, tuple[object, ...], list[ValidationError]]
+# Takes a line (its number, and how to read it) into the report or the writer.
+_Aceptar = Callable[[int, Callable[[], _Leida]], None]
+
+
+def _from_cells(values: dict[str, object], today: date) -> _Leida:
     """The movement of a row (field → cell), checked, with every problem it has."""
     given: dict[str, object] = {}
     errors: list[ValidationError] = []
@@ -207,14 +214,15 @@ class _Writer:
         self._conn = conn
         self._report = report
         # As SQLAlchemy stores a DateTime on this dialect (the ORM reads these rows back).
-        stamp = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)(utcnow())
+        to_db = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        stamp = utcnow() if to_db is None else to_db(utcnow())
         self._sync_tail = (stamp, stamp, 1, 0)
         columns = (*_DOMAIN_FIELDS, *_STATUS_COLUMNS, *_SYNC_COLUMNS)
         self._sql = movs_sql.insert_sql(columns)
         self._first_id = movs_sql.next_id(conn)
         self._suspended = False
         self._line_of = array("L")
-        self._rows: list[tuple] = []
+        self._rows: list[tuple[object, ...]] = []
         self._lines: list[int] = []
 
     def add(self, line: int, values: Sequence[object], status: Sequence[object]) -> None:
@@ -223,8 +231,8 @@ class _Writer:
         if status is not _NO_STATUS:
             status = [d.isoformat() if isinstance(d, date) else d for d in status]
         self._rows.append(
-            (*values[:_FECHA], values[_FECHA].isoformat(), *values[_FECHA + 1 :], *status,
-             new_uuid(), *self._sync_tail)
+            (*values[:_FECHA], cast(date, values[_FECHA]).isoformat(), *values[_FECHA + 1 :],
+             *status, new_uuid(), *self._sync_tail)
         )  # fmt: skip
         self._lines.append(line)
         if len(self._rows) >= BATCH:
@@ -240,7 +248,8 @@ class _Writer:
             # As many new rows as the store holds (ids so far): the grid's deferrable indexes,
             # and the counts, are cheaper built once at the end (store/bulk_indexes.py), inside
             # this same transaction: no one sees the table without them.
-            if not conn.connection.dbapi_connection.in_transaction:
+            dbapi = conn.connection.dbapi_connection
+            if dbapi is None or not dbapi.in_transaction:
                 conn.exec_driver_sql("BEGIN")  # pysqlite would let the DROP commit on its own
             self._suspended = bool(bulk_indexes.suspend(conn))
         inserted = movs_sql.bulk_insert(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
@@ -249,10 +258,10 @@ class _Writer:
         else:
             self._sort_out(rows, lines)
 
-    def _sort_out(self, rows: list[tuple], lines: list[int]) -> None:
+    def _sort_out(self, rows: list[tuple[object, ...]], lines: list[int]) -> None:
         next_id = self._first_id + len(self._line_of)
         new = {key: row_id for row_id, key in movs_sql.new_ids(self._conn, next_id)}
-        claimed: dict[tuple, int] = {}
+        claimed: dict[tuple[object, ...], int] = {}
         for row, line in zip(rows, lines, strict=True):
             key = tuple(row[i] for i in _KEY)
             if key in new and key not in claimed:
@@ -260,6 +269,7 @@ class _Writer:
                 self._line_of.append(line)
                 continue
             found = claimed.get(key) or movs_sql.id_of(self._conn, key)
+            assert found is not None  # the key refused the row: a row holds it
             if found < self._first_id:
                 self._report.existentes += 1
             else:
@@ -422,10 +432,7 @@ class MovimientosImporter:
         today = self._movimientos.today()
         known = self._known_registros()
 
-        def accept(
-            number: int,
-            build: Callable[[], tuple[Movimiento | None, tuple, list[ValidationError]]],
-        ) -> None:
+        def accept(number: int, build: Callable[[], _Leida]) -> None:
             report.leidas += 1
             try:
                 mov, status, errors = build()
@@ -445,7 +452,7 @@ class MovimientosImporter:
             else:
                 writer.add(number, [getattr(mov, name) for name in _DOMAIN_FIELDS], status)
 
-        def from_line(line: str) -> tuple[Movimiento | None, tuple, list[ValidationError]]:
+        def from_line(line: str) -> _Leida:
             mov, errors = validate_all(parse_line(line), today)
             return mov, _NO_STATUS, errors
 
@@ -470,20 +477,26 @@ class MovimientosImporter:
                 report.leidas += 1
                 writer.add(number, fast, _NO_STATUS)
             else:
-                accept(number, lambda line=line: from_line(line))
+                accept(number, partial(from_line, line))
             done += len(line) + 2
             if progress and report.leidas % 10_000 == 0:
                 progress(min(done, size), size)
 
     @staticmethod
     def _read_table(
-        path: Path, report: ImportReport, accept, today: date, size: int, progress, guia
+        path: Path,
+        report: ImportReport,
+        accept: _Aceptar,
+        today: date,
+        size: int,
+        progress: Progress | None,
+        guia: lectura.Guia | None,
     ) -> None:
         """A CSV or .xlsx with the grid's columns (any order, titles above, totals below)."""
         leida = lectura.leer(path, ESQUEMA, guia=guia)
         leida.exigir_columnas()
         for count, (number, cells) in enumerate(leida.filas(), start=1):
-            accept(number, lambda cells=cells: _from_cells(cells, today))
+            accept(number, partial(_from_cells, cells, today))
             if progress and count % 1_000 == 0:
                 progress(min(count * 100, size), size)  # rows seen; the size is an estimate
         report.notas.extend(leida.notas())
