@@ -15,10 +15,14 @@ from sqlalchemy import Boolean, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.services.sync.sql import driver
 from icsoe_desktop.store import sumas
 from icsoe_desktop.store.sync_tables import SyncedTable
 
 Columns = tuple[list[str], list[list[Any]]]  # column names, and each column's values
+
+# A row's sync state as written: (table_name, row_uuid, server_seq, dirty, version).
+StateRow = tuple[str, str, int, bool, int]
 
 
 Convert = Callable[[list[Any]], list[Any]]
@@ -93,7 +97,7 @@ def insert_columns(
     synced: SyncedTable,
     groups: list[Columns],
     skip_clashes: bool = False,
-    states: list[tuple[str, str, int, bool, int]] | None = None,
+    states: list[StateRow] | None = None,
 ) -> int:
     """New rows, a statement per group of columns: the driver's executemany on tuples
     converted by each column's own bind processor, a column at a time (the same stored text).
@@ -153,7 +157,7 @@ def insert_columns(
             return
         if wrote == [given] and len(states) == given:
             # Each state's row is here: the sums' state trigger would add nothing.
-            with sumas.rows_here(conn.connection.driver_connection):
+            with sumas.rows_here(driver(conn)):
                 conn.exec_driver_sql(_UPSERT_STATES, states)
         else:
             conn.exec_driver_sql(_UPSERT_STATES, states)
@@ -167,7 +171,7 @@ def insert_columns(
 
 def _tally(
     counted: tuple[str, ...], keys: tuple[str, ...], stored: list[list[Any]]
-) -> list[tuple] | None:
+) -> list[tuple[Any, ...]] | None:
     """The counted columns of the rows that are not deleted (store/conteo.py), as stored."""
     if not all(name in keys for name in (*counted, "deleted")):
         return None
@@ -182,8 +186,7 @@ _UPSERT_STATES = (
 )
 
 
-def upsert_states(session: Session, states: list[tuple[str, str, int, bool, int]]) -> None:
-    """``states``: (table_name, row_uuid, server_seq, dirty, version) tuples."""
+def upsert_states(session: Session, states: list[StateRow]) -> None:
     if states:
         # The driver's executemany on plain tuples (every column given, none to convert):
         # SQLAlchemy's per-row parameter handling took more time than SQLite's upsert.
@@ -197,4 +200,4 @@ def upsert_states(session: Session, states: list[tuple[str, str, int, bool, int]
 # element again). ``WHERE true``: SQLite's parser needs it before an upsert's ON CONFLICT.
 
 
-__all__ = ["Columns", "defaults_left_out", "insert_columns", "upsert_states"]
+__all__ = ["Columns", "StateRow", "defaults_left_out", "insert_columns", "upsert_states"]
