@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from sqlalchemy import (
     ColumnClause,
+    Connection,
     Select,
     and_,
     case,
@@ -169,14 +170,14 @@ class _Plan:
 _PLANS: dict[str, _Plan] = {}
 
 
-def _plan(connection: Any, table: SyncedTable) -> _Plan:
+def _plan(connection: Connection, table: SyncedTable) -> _Plan:
     plan = _PLANS.get(table.name)
     if plan is None:
         plan = _PLANS[table.name] = _make_plan(connection, table)
     return plan
 
 
-def _make_plan(connection: Any, table: SyncedTable) -> _Plan:
+def _make_plan(connection: Connection, table: SyncedTable) -> _Plan:
     model = table.model
     columns = model.__table__.c
     parents = {col: aliased(parent) for col, parent in table.foreign_keys.items()}

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from itertools import compress
 from typing import Any
 
-from sqlalchemy import Boolean, insert
+from sqlalchemy import Boolean, Connection, Dialect, Table, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from icsoe_desktop.services.sync.sql import driver
 from icsoe_desktop.store import sumas
@@ -28,7 +29,9 @@ StateRow = tuple[str, str, int, bool, int]
 Convert = Callable[[list[Any]], list[Any]]
 
 
-def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, list[Any]] | None:
+def _insert_plan(
+    conn: Connection, table: Table, keys: tuple[str, ...]
+) -> tuple[str, list[Convert | None]] | None:
     """The driver's INSERT for rows giving ``keys``, and per column what turns its values into
     the storage SQLAlchemy would give them (dates as ISO text…; None: kept as they are); None
     when a column left out has a Python-side default (SQLAlchemy's insert fills it in)."""
@@ -44,13 +47,13 @@ def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, lis
     return sql, [_converter(columns[k].type.dialect_impl(dialect), dialect) for k in keys]
 
 
-def defaults_left_out(table: Any, keys: Collection[str]) -> bool:
+def defaults_left_out(table: Table, keys: Collection[str]) -> bool:
     """Whether a column not in ``keys`` has a Python-side default (SQLAlchemy's INSERT fills
     it in; the driver's would not)."""
     return any(c.default is not None and c.name not in keys for c in table.columns)
 
 
-def _converter(impl: Any, dialect: Any) -> Convert | None:
+def _converter(impl: TypeEngine[Any], dialect: Dialect) -> Convert | None:
     """A whole column through the column type's bind processor. SQLite's DATE and DATETIME in
     their default storage (ISO text) get the same text from the C ``isoformat``, mapped over
     the column (SQLAlchemy's formats each value with a dict and ``%``: a tenth of a pulled
