@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from sqlalchemy import Column, Connection, LargeBinary, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped
 from sqlalchemy.types import Boolean, Date, DateTime, Integer
 
 from icsoe_desktop.domain import sync_wire
@@ -26,6 +27,19 @@ from icsoe_desktop.store.models import Base, CertificadoImss
 def _table(model: type[Any]) -> Table:
     """A model's Table (SQLAlchemy types ``__table__`` as any FromClause)."""
     return cast(Table, model.__table__)
+
+
+class SyncedModel(Protocol):
+    """What the generic sync reads of every synced model: its local id and the columns of
+    ``SyncedMixin`` it matches and versions rows by. Declared as the class's descriptors
+    (``ClassVar``): on the class a SQL column, on a row its value."""
+
+    __table__: ClassVar[Table]
+    id: ClassVar[Mapped[int]]
+    uuid: ClassVar[Mapped[str]]
+    version: ClassVar[Mapped[int]]
+
+    def __init__(self, **values: Any) -> None: ...  # the declarative constructor
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ class BulkHooks:
 @dataclass(frozen=True)
 class SyncedTable:
     spec: TableSpec
-    model: type[Base]
+    model: type[SyncedModel]
     # Called when a pulled row changes a local one: (row, changed column names). Used to drop
     # local secrets that no longer match the row (another certificate was assigned elsewhere).
     on_remote_change: Callable[[Any, set[str]], None] | None = None
@@ -105,9 +119,9 @@ class SyncedTable:
         ]
 
     @cached_property
-    def foreign_keys(self) -> dict[str, type[Base]]:
+    def foreign_keys(self) -> dict[str, type[SyncedModel]]:
         """Sent columns that reference another synced table: column name → parent model."""
-        found: dict[str, type[Base]] = {}
+        found: dict[str, type[SyncedModel]] = {}
         for name, column in self.columns.items():
             for fk in column.foreign_keys:
                 parent = by_name(fk.column.table.name)

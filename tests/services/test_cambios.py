@@ -82,3 +82,22 @@ def test_the_listener_hears_the_empresa_opened_after_a_switch(services, oido):
     services.abrir_empresa(otra.id)
     services.registros.save("Y5412345106", "XAXX010101AB9", "Otra Empresa", CLI_ACTOR)
     assert oido == [frozenset({REGISTROS})]
+
+
+def test_settling_sync_conflicts_announces_every_kind_of_data(services, oido):
+    """The version kept may be any synced row's: each kind is announced (a window listening
+    for its own kind refreshes), and undoing «Resolver todos así» too."""
+    from icsoe_desktop.domain.cambios import CONFLICTOS, TODO
+    from icsoe_desktop.store.models import SyncConflict
+
+    with services.store.session() as session:
+        conflicts = [
+            SyncConflict(table_name="x", row_uuid=u, kind="duplicado", loser="{}") for u in "uvw"
+        ]
+        session.add_all(conflicts)
+        session.flush()
+        first = conflicts[0].id
+    services.sync.resolve(first, "actual", ADMIN)
+    assert services.sync.resolve_all("actual", ADMIN) == 2
+    services.sync.undo(ADMIN)
+    assert oido == [TODO] * 3 and all(CONFLICTOS in kinds for kinds in oido)

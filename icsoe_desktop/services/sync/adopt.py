@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.services.sync.sql import json_values, lookup
+from icsoe_desktop.services.sync.sql import STATES, json_values, lookup
 from icsoe_desktop.store.models import SyncRowState
 from icsoe_desktop.store.sync_tables import SyncedTable
 
@@ -113,7 +113,7 @@ def _take_identity(
 ) -> None:
     uuids, seqs, versions, stamps = envelopes
     model = table.model.__table__
-    states = SyncRowState.__table__
+    states = STATES
     conn = session.connection()
     drop_state = delete(states).where(
         states.c.table_name == table.name, states.c.row_uuid == bindparam("u")

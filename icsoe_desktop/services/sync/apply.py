@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, Literal
 
 import orjson
-from sqlalchemy import and_, func, literal, select
+from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
@@ -28,13 +28,14 @@ from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
 from icsoe_desktop.services.sync.decode import Decoded, NoParent, decode, parents_of
 from icsoe_desktop.services.sync.insert import (
     Columns,
+    StateRow,
     defaults_left_out,
     insert_columns,
     upsert_states,
 )
-from icsoe_desktop.services.sync.sql import json_values, lookup
+from icsoe_desktop.services.sync.sql import Rows, json_values, lookup
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
-from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedModel, SyncedTable, by_name
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,10 @@ def _ordered_once(uuids: list[str], seqs: list[int]) -> bool:
     return seqs == sorted(seqs) and len(set(uuids)) == len(uuids)
 
 
+# A group's fields of the rows' envelopes, one list each.
+_Envelope = Literal["uuid", "seq", "version", "updated_at", "deleted"]
+
+
 @dataclass(frozen=True)
 class _Rows:
     """Some rows of a group (``at``: their indexes in it; None: all), without their data,
@@ -123,8 +128,8 @@ class _Rows:
     group: sync_wire.PulledGroup
     at: list[int] | None = None
 
-    def _field(self, name: str) -> list[Any]:
-        values = self.group[name]  # type: ignore[literal-required]
+    def _field(self, name: _Envelope) -> list[Any]:
+        values: list[Any] = self.group[name]
         return values if self.at is None else list(map(values.__getitem__, self.at))
 
     @property
@@ -186,7 +191,7 @@ def _apply_group(
     known = _known(session, table, group["uuid"])
     actions = _actions(table, group, known, repair)
     states, local = known
-    new_states: list[tuple] = []
+    new_states: list[StateRow] = []
     if actions is None:
         writing = _Rows(group)
     else:
@@ -238,8 +243,8 @@ def _set_aside(
     decoded: Decoded,
     final: bool,
     report: ApplyReport,
-    conflict: Callable[[dict[str, Any], str], None],
-    new_states: list[tuple],
+    conflict: Callable[[sync_wire.PulledRow, str], None],
+    new_states: list[StateRow],
 ) -> list[int]:
     """The rows that do not fit kept aside: waiting for their parent (until the pull's end),
     or as an «invalido» conflict. Returns the others' positions."""
@@ -269,7 +274,7 @@ def _update(
     decoded: Decoded,
     chosen: list[int],
     local: dict[str, tuple[int, int]],
-    new_states: list[tuple],
+    new_states: list[StateRow],
 ) -> None:
     """Rows this desktop holds, changed elsewhere: through the ORM one by one (a page brings
     few of them), with the table's ``on_remote_change``."""
@@ -293,7 +298,9 @@ def _update(
     session.flush()  # before the page's INSERT, as the ORM's autoflush did
 
 
-def _natural_lookup(model: type, key: tuple[str, ...], wanted: list[list[Any]]) -> Any:
+def _natural_lookup(
+    model: type[SyncedModel], key: tuple[str, ...], wanted: list[tuple[Any, ...]]
+) -> Select[Any]:
     """``SELECT key`` of the local rows holding one of ``wanted`` (lists of values in the key's
     order): one statement per page, json_each joined to the key's unique index (a row-value IN
     would scan the table: 0.2 s a lookup at 200,000 rows)."""
@@ -304,15 +311,16 @@ def _natural_lookup(model: type, key: tuple[str, ...], wanted: list[list[Any]]) 
 
 
 def _taken(
-    session: Session, table: SyncedTable, wanted: dict[tuple[str, ...], set[tuple]]
-) -> dict[tuple[str, ...], set[tuple]]:
+    session: Session, table: SyncedTable, wanted: dict[tuple[str, ...], set[tuple[Any, ...]]]
+) -> dict[tuple[str, ...], set[tuple[Any, ...]]]:
     """Per natural key: which of the ``wanted`` values (per key, tuples in its order) some
     local row already holds."""
     model = table.model
-    taken: dict[tuple[str, ...], set[tuple]] = {}
+    taken: dict[tuple[str, ...], set[tuple[Any, ...]]] = {}
     for key in table.natural_keys:
         columns = tuple(getattr(model, name) for name in key)
         values = list(wanted.get(key, ()))
+        found: Rows
         if not values:
             found = []
         elif len(key) == 1:
@@ -354,7 +362,7 @@ def _insert_new(
     table: SyncedTable,
     rows: _Rows,
     page: Columns,
-    conflict: Callable[[dict[str, Any], str], None],
+    conflict: Callable[[sync_wire.PulledRow, str], None],
 ) -> int:
     """A page's new rows that all decoded, kept as columns from the wire to the INSERT (no
     dict per row: a desktop joining a company pulls every row this way), with their states. A
@@ -443,10 +451,10 @@ def _known(session: Session, table: SyncedTable, uuids: list[str]) -> Known:
 
 def _conflicts(
     session: Session, table: SyncedTable, now: datetime, report: ApplyReport
-) -> Callable[[dict[str, Any], str], None]:
+) -> Callable[[sync_wire.PulledRow, str], None]:
     """What keeps a pulled row of ``table`` as a conflict of a kind («duplicado»…)."""
 
-    def conflict(item: dict[str, Any], kind: str) -> None:
+    def conflict(item: sync_wire.PulledRow, kind: str) -> None:
         report.conflicts += 1
         loser = sync_wire.loser(item)
         session.add(
@@ -501,7 +509,7 @@ def record_push_results(
         # Two desktops settled one conflict at once: the last word stands, not a new one.
         overwritten = result.get("overwritten")
         table = by_name(result["table"]) if overwritten else None
-        if table is not None and table.model is not SyncConflict:
+        if table is not None and table.name != SyncConflict.__tablename__:
             conflicts += 1
             session.add(
                 SyncConflict(

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, func, select, type_coerce
+from sqlalchemy import Connection, Select, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import String
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.services.sync.sql import driver_cursor, rowless_states
+from icsoe_desktop.services.sync.sql import driver, driver_cursor, rowless_states
 from icsoe_desktop.store.models import SyncRowState, SyncState
 from icsoe_desktop.store.sync_tables import SyncedTable
 
@@ -41,7 +41,7 @@ def kept_view(session: Session, pending: Any) -> LocalView:
     in one read transaction: a save or a pulled page committing meanwhile is either in all
     three or in none (it could otherwise look like drift)."""
     connection = session.connection()
-    if not connection.connection.dbapi_connection.in_transaction:
+    if not driver(connection).in_transaction:
         connection.exec_driver_sql("BEGIN")  # pysqlite would read each SELECT on its own
     waiting = bool(pending(session))
     cursor = session.scalar(select(SyncState.value).where(SyncState.key == "cursor"))
@@ -65,7 +65,7 @@ def kept_buckets(session: Session, table: SyncedTable) -> dict[int, tuple[int, i
     return {int(bucket, 16): (rows, total) for bucket, rows, total in found}
 
 
-def _summary_queries(table: SyncedTable) -> tuple[Select, Select]:
+def _summary_queries(table: SyncedTable) -> tuple[Select[str], Select[Any]]:
     """The "uuid:version" keys the server should hold of ``table``: its rows (sent ones only),
     and the versions last seen of rows this desktop does not keep."""
     model = table.model
@@ -128,10 +128,11 @@ def row_versions(session: Session, table: SyncedTable, buckets: list[int]) -> di
     return found
 
 
-def _state_count(connection: Any, table: SyncedTable) -> int:
+def _state_count(connection: Connection, table: SyncedTable) -> int:
     """How many sync states ``table`` has (read from the states' key alone)."""
     query = select(func.count()).where(SyncRowState.table_name == table.name)
-    return connection.execute(query).scalar_one()
+    count: int = connection.execute(query).scalar_one()
+    return count
 
 
 def _hash_key(row_uuid: Any, version: Any) -> Any:

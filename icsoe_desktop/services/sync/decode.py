@@ -5,9 +5,10 @@ through it as a group of one. Generic over the synced tables."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
@@ -45,7 +46,8 @@ def parents_of(
     parents: dict[str, dict[str, int]] = {}
     for col, parent in table.foreign_keys.items():
         wanted = list({str(value) for value in given.get(col, ()) if value is not None})
-        parents[col] = dict(lookup(session, (parent.uuid, parent.id), parent.uuid, wanted))
+        found = lookup(session, (parent.uuid, parent.id), parent.uuid, wanted)
+        parents[col] = {row_uuid: row_id for row_uuid, row_id in found}
     return parents
 
 
@@ -88,7 +90,9 @@ def decode(
 def _parents_of_column(
     name: str, raws: list[Any], parents: dict[str, int], unfit: dict[int, Unfit]
 ) -> list[Any]:
-    values = list(map(parents.get, map(_text_or_none, raws)))
+    # A missing value (None) is no uuid: ``get`` answers None for it, as for an unknown one.
+    parent_of = cast(Callable[[str | None], int | None], parents.get)
+    values = list(map(parent_of, map(_text_or_none, raws)))
     if values.count(None) != raws.count(None):
         for i, (raw, value) in enumerate(zip(raws, values, strict=True)):
             if raw is not None and value is None:

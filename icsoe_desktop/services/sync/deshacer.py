@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.store.models import SyncRowState
+from icsoe_desktop.services.sync.sql import STATES
 from icsoe_desktop.store.sync_tables import by_name
 
 
@@ -35,7 +35,7 @@ class Deshacer:
     despues: tuple[int | None, ...]
 
 
-def _table(name: str) -> Any:
+def _table(name: str) -> Table:
     table = by_name(name)
     if table is None:
         raise ValueError(name)
@@ -48,7 +48,7 @@ def tomar(session: Session, table_name: str, row_uuid: str) -> Antes:
     model = _table(table_name)
     conn = session.connection()
     row = conn.execute(select(model).where(model.c.uuid == row_uuid)).mappings().first()
-    states = SyncRowState.__table__
+    states = STATES
     state = (
         conn.execute(
             select(states).where(states.c.table_name == table_name, states.c.row_uuid == row_uuid)
@@ -74,7 +74,7 @@ def devolver(session: Session, antes: Antes) -> None:
     else:
         values = {k: v for k, v in antes.row.items() if k != "id"}
         conn.execute(update(model).where(model.c.id == antes.row["id"]).values(**values))
-    states = SyncRowState.__table__
+    states = STATES
     conn.execute(
         delete(states).where(
             states.c.table_name == antes.table, states.c.row_uuid == antes.row_uuid

@@ -13,7 +13,20 @@ from functools import reduce
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, case, exists, func, literal, literal_column, null, or_, select
+from sqlalchemy import (
+    ColumnClause,
+    Connection,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from icsoe_desktop.domain import sync_wire
@@ -48,7 +61,7 @@ def has_pending(session: Session) -> bool:
     return bool(driver_rows(connection, sql)[0][0])
 
 
-def stateless_rows(table: SyncedTable) -> Select:
+def stateless_rows(table: SyncedTable) -> Select[int]:
     """The rows of ``table`` that travel and have no state, read from the rows themselves
     (what ``sync_unsent`` keeps; the tests compare the two)."""
     model = table.model
@@ -57,7 +70,7 @@ def stateless_rows(table: SyncedTable) -> Select:
     return select(model.id).where(~exists().where(state), *sent)
 
 
-def _pending_parts(table: SyncedTable) -> tuple[Select, Select]:
+def _pending_parts(table: SyncedTable) -> tuple[Select[str], Select[Any]]:
     """The rows of ``table`` to send that have a state: dirty ones, tombstones to send."""
     model = table.model
     state, _pending = pending_filter(table)
@@ -68,11 +81,11 @@ def _pending_parts(table: SyncedTable) -> tuple[Select, Select]:
     return dirty, rowless_states(table, True, SyncRowState.row_uuid)
 
 
-def _unsent() -> Select:
+def _unsent() -> Select[Any]:
     return select(func.coalesce(func.sum(SyncUnsent.rows), 0))
 
 
-def _pending_count() -> Select:
+def _pending_count() -> Select[Any]:
     counts = [
         select(func.count()).select_from(part.subquery()).scalar_subquery()
         for table in SYNCED_TABLES
@@ -81,7 +94,7 @@ def _pending_count() -> Select:
     return select(reduce(operator.add, counts, _unsent().scalar_subquery()))
 
 
-def _has_pending() -> Select:
+def _has_pending() -> Select[bool]:
     unsent = select(SyncUnsent.table_name).where(SyncUnsent.rows != 0).exists()
     parts = (part.exists() for t in SYNCED_TABLES for part in _pending_parts(t))
     return select(or_(unsent, *parts))
@@ -100,7 +113,7 @@ def _wire_datetime(text: str) -> str:
 
 # Per codec, how the stored value becomes the wire's; None: the same. A Date is kept as its
 # ISO text already.
-_FROM_STORED = {
+_FROM_STORED: dict[sync_wire.Codec, Callable[[Any], Any]] = {
     sync_wire.DATETIME: _wire_datetime,
     sync_wire.BOOLEAN: bool,
     sync_wire.BYTES: sync_wire.BYTES.encode,
@@ -151,20 +164,20 @@ class _Plan:
     one: str  # the same, of one row (``?``: its id)
     as_json: str | None  # each row's JSON written by SQLite, and its id (None: not possible)
     orphans: str  # the tombstones to send: uuid, server sequence
-    encode: Callable[[tuple], bytes]  # a row of ``plain`` as its JSON
+    encode: Callable[[tuple[Any, ...]], bytes]  # a row of ``plain`` as its JSON
 
 
 _PLANS: dict[str, _Plan] = {}
 
 
-def _plan(connection: Any, table: SyncedTable) -> _Plan:
+def _plan(connection: Connection, table: SyncedTable) -> _Plan:
     plan = _PLANS.get(table.name)
     if plan is None:
         plan = _PLANS[table.name] = _make_plan(connection, table)
     return plan
 
 
-def _make_plan(connection: Any, table: SyncedTable) -> _Plan:
+def _make_plan(connection: Connection, table: SyncedTable) -> _Plan:
     model = table.model
     columns = model.__table__.c
     parents = {col: aliased(parent) for col, parent in table.foreign_keys.items()}
@@ -198,7 +211,7 @@ def _make_plan(connection: Any, table: SyncedTable) -> _Plan:
 
 
 # The one row's id, a parameter of the driver's (the SQL is compiled with its values written).
-_ROW_ID = literal_column("?")
+_ROW_ID: ColumnClause[Any] = literal_column("?")
 
 
 def _changes(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any:
@@ -214,13 +227,13 @@ def _changes(table: SyncedTable, parents: dict[str, Any], *selected: Any) -> Any
 
 def _python_encoder(
     table: SyncedTable, names: list[str], parents: dict[str, Any]
-) -> Callable[[tuple], bytes]:
+) -> Callable[[tuple[Any, ...]], bytes]:
     """A wire row's JSON from SQLite's values (envelope, then the sent columns)."""
-    fix = [(i, _FROM_STORED.get(codec)) for i, codec in enumerate(table.codecs.values())]
-    fix = [(i, convert) for i, convert in fix if convert is not None and names[i] not in parents]
+    found = [(i, _FROM_STORED.get(codec)) for i, codec in enumerate(table.codecs.values())]
+    fix = [(i, convert) for i, convert in found if convert is not None and names[i] not in parents]
     name = table.name
 
-    def encode(row: tuple) -> bytes:
+    def encode(row: tuple[Any, ...]) -> bytes:
         values = list(row[5:])
         for i, convert in fix:
             value = values[i]
@@ -266,7 +279,11 @@ def _sql_bool(value: Any) -> Any:
 
 
 def _sql_encoded(
-    table: SyncedTable, names: list[str], parents: dict[str, Any], envelope: tuple, sent: list
+    table: SyncedTable,
+    names: list[str],
+    parents: dict[str, Any],
+    envelope: tuple[Any, ...],
+    sent: list[Any],
 ) -> Any:
     """The wire row's JSON written by SQLite (the same bytes as ``_python_encoder``'s), or
     NULL for a row with a date not in ``_STORED_DATETIME``'s form (then Python encodes it)."""

@@ -11,20 +11,27 @@ from datetime import date, datetime
 from itertools import compress
 from typing import Any
 
-from sqlalchemy import Boolean, insert
+from sqlalchemy import Boolean, Connection, Dialect, Table, insert
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
+from icsoe_desktop.services.sync.sql import driver
 from icsoe_desktop.store import sumas
 from icsoe_desktop.store.sync_tables import SyncedTable
 
 Columns = tuple[list[str], list[list[Any]]]  # column names, and each column's values
 
+# A row's sync state as written: (table_name, row_uuid, server_seq, dirty, version).
+StateRow = tuple[str, str, int, bool, int]
+
 
 Convert = Callable[[list[Any]], list[Any]]
 
 
-def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, list[Any]] | None:
+def _insert_plan(
+    conn: Connection, table: Table, keys: tuple[str, ...]
+) -> tuple[str, list[Convert | None]] | None:
     """The driver's INSERT for rows giving ``keys``, and per column what turns its values into
     the storage SQLAlchemy would give them (dates as ISO text…; None: kept as they are); None
     when a column left out has a Python-side default (SQLAlchemy's insert fills it in)."""
@@ -40,13 +47,13 @@ def _insert_plan(conn: Any, table: Any, keys: tuple[str, ...]) -> tuple[str, lis
     return sql, [_converter(columns[k].type.dialect_impl(dialect), dialect) for k in keys]
 
 
-def defaults_left_out(table: Any, keys: Collection[str]) -> bool:
+def defaults_left_out(table: Table, keys: Collection[str]) -> bool:
     """Whether a column not in ``keys`` has a Python-side default (SQLAlchemy's INSERT fills
     it in; the driver's would not)."""
     return any(c.default is not None and c.name not in keys for c in table.columns)
 
 
-def _converter(impl: Any, dialect: Any) -> Convert | None:
+def _converter(impl: TypeEngine[Any], dialect: Dialect) -> Convert | None:
     """A whole column through the column type's bind processor. SQLite's DATE and DATETIME in
     their default storage (ISO text) get the same text from the C ``isoformat``, mapped over
     the column (SQLAlchemy's formats each value with a dict and ``%``: a tenth of a pulled
@@ -93,7 +100,7 @@ def insert_columns(
     synced: SyncedTable,
     groups: list[Columns],
     skip_clashes: bool = False,
-    states: list[tuple[str, str, int, bool, int]] | None = None,
+    states: list[StateRow] | None = None,
 ) -> int:
     """New rows, a statement per group of columns: the driver's executemany on tuples
     converted by each column's own bind processor, a column at a time (the same stored text).
@@ -153,7 +160,7 @@ def insert_columns(
             return
         if wrote == [given] and len(states) == given:
             # Each state's row is here: the sums' state trigger would add nothing.
-            with sumas.rows_here(conn.connection.driver_connection):
+            with sumas.rows_here(driver(conn)):
                 conn.exec_driver_sql(_UPSERT_STATES, states)
         else:
             conn.exec_driver_sql(_UPSERT_STATES, states)
@@ -167,7 +174,7 @@ def insert_columns(
 
 def _tally(
     counted: tuple[str, ...], keys: tuple[str, ...], stored: list[list[Any]]
-) -> list[tuple] | None:
+) -> list[tuple[Any, ...]] | None:
     """The counted columns of the rows that are not deleted (store/conteo.py), as stored."""
     if not all(name in keys for name in (*counted, "deleted")):
         return None
@@ -182,8 +189,7 @@ _UPSERT_STATES = (
 )
 
 
-def upsert_states(session: Session, states: list[tuple[str, str, int, bool, int]]) -> None:
-    """``states``: (table_name, row_uuid, server_seq, dirty, version) tuples."""
+def upsert_states(session: Session, states: list[StateRow]) -> None:
     if states:
         # The driver's executemany on plain tuples (every column given, none to convert):
         # SQLAlchemy's per-row parameter handling took more time than SQLite's upsert.
@@ -197,4 +203,4 @@ def upsert_states(session: Session, states: list[tuple[str, str, int, bool, int]
 # element again). ``WHERE true``: SQLite's parser needs it before an upsert's ON CONFLICT.
 
 
-__all__ = ["Columns", "defaults_left_out", "insert_columns", "upsert_states"]
+__all__ = ["Columns", "StateRow", "defaults_left_out", "insert_columns", "upsert_states"]

@@ -16,7 +16,8 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 import orjson
@@ -48,7 +49,13 @@ from icsoe_desktop.store.db import (
 )
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
-from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedModel, SyncedTable, by_name
+
+if TYPE_CHECKING:  # imported on first use (start-up time)
+    import requests
+    from urllib3 import BaseHTTPResponse
+    from urllib3.connectionpool import ConnectionPool
+    from urllib3.util.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +215,7 @@ class ConflictRow:
     otra: dict[str, Any]  # the version that lost: {"version", "updated_at", "deleted", "data"}
 
 
-def _retry_dropped():
+def _retry_dropped() -> Retry:
     """Requests sent once more, at once, when the connection broke before any answer came:
     a kept-alive connection the server closed just as the request went out (it closes idle
     ones after a while) fails that way, and said «Sin conexión» with the server fine. Every
@@ -219,10 +226,18 @@ def _retry_dropped():
     from urllib3.util.retry import Retry
 
     class RetryDropped(Retry):
-        def increment(self, method=None, url=None, response=None, error=None, **kwargs):
+        def increment(
+            self,
+            method: str | None = None,
+            url: str | None = None,
+            response: BaseHTTPResponse | None = None,
+            error: Exception | None = None,
+            _pool: ConnectionPool | None = None,
+            _stacktrace: TracebackType | None = None,
+        ) -> Self:
             if isinstance(error, ReadTimeoutError):
                 raise error
-            return super().increment(method, url, response, error, **kwargs)
+            return super().increment(method, url, response, error, _pool, _stacktrace)
 
     return RetryDropped(
         total=1, connect=0, read=1, status=0, other=0, allowed_methods=None, redirect=0
@@ -363,7 +378,9 @@ class SyncService:
 
     # --- HTTP ----------------------------------------------------------------------------------
 
-    def _http(self, url: str | None = None, token: str | None = None, verify: bool | None = None):
+    def _http(
+        self, url: str | None = None, token: str | None = None, verify: bool | None = None
+    ) -> tuple[requests.Session, str]:
         import requests
 
         http = requests.Session()
@@ -377,7 +394,7 @@ class SyncService:
         http.verify = self.settings.verify_tls if verify is None else verify
         return http, (url or self.settings.url).rstrip("/")
 
-    def _call(self, http, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+    def _call(self, http: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
         import requests
 
         try:
@@ -523,7 +540,7 @@ class SyncService:
         nothing (the server keeps the columns it does not know)."""
         return sync_wire.newer_schema(self._newest_schema, self.schema)
 
-    def _batch_limits(self, http, base: str, total: int) -> tuple[int, int]:
+    def _batch_limits(self, http: requests.Session, base: str, total: int) -> tuple[int, int]:
         """The rows and bytes of a push batch: this desktop's limits, or the server's when it
         announces smaller ones (``/v1/estado``; asked only when more than one batch of the size
         every server takes waits). A server that announces none gets that size."""
@@ -555,7 +572,7 @@ class SyncService:
         if batch:
             yield batch
 
-    def _push(self, http, base: str, report: Progress) -> tuple[int, int]:
+    def _push(self, http: requests.Session, base: str, report: Progress) -> tuple[int, int]:
         """Send the batches one after another; the next batch is read and encoded while the
         server works on the one before (another thread waits for its answer), and a batch's
         answer is recorded once the next batch is on its way (the server is not kept waiting
@@ -569,7 +586,9 @@ class SyncService:
         if not total:
             return 0, 0
         max_rows, max_bytes = self._batch_limits(http, base, total)
-        in_flight: tuple[Future, int, str] | None = None  # an answer to come, its rows, its id
+        in_flight: tuple[Future[dict[str, Any]], int, str] | None = (
+            None  # an answer to come, its rows, its id
+        )
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
             for rows in self._batches(max_rows, max_bytes):
                 answered = in_flight
@@ -600,7 +619,7 @@ class SyncService:
         report(done, done)
         return done, conflicts
 
-    def _pushed(self, answer: Future, batch_id: str) -> int:
+    def _pushed(self, answer: Future[dict[str, Any]], batch_id: str) -> int:
         """A batch's answer recorded (its conflicts kept); the number of conflicts. Its rows
         that were not recorded (a crash before this) stay changed and are sent again: the
         server finds them as they are and answers without a new version."""
@@ -615,7 +634,7 @@ class SyncService:
         return conflicts
 
     @staticmethod
-    def _skip_own_rows(session, results: list[sync_wire.PushResult], cursor: int) -> None:
+    def _skip_own_rows(session: Session, results: list[sync_wire.PushResult], cursor: int) -> None:
         """Move the pull cursor past this batch when every sequence between the cursor and the
         server's new one went to this batch: nobody else wrote in between, so pulling that range
         would only bring back our own rows (100,000 of them after a big import)."""
@@ -627,7 +646,12 @@ class SyncService:
             session.merge(SyncState(key="cursor", value=str(cursor)))
 
     def _pull(
-        self, http, base: str, sent: int, report: Progress, builder: Executor | None = None
+        self,
+        http: requests.Session,
+        base: str,
+        sent: int,
+        report: Progress,
+        builder: Executor | None = None,
     ) -> tuple[int, int]:
         """Fetch and apply page by page: each page commits with the cursor after it, so memory
         stays two pages whatever the company's size, a crash re-pulls one page at most, and the
@@ -712,7 +736,7 @@ class SyncService:
 
     def _pull_page(
         self,
-        http,
+        http: requests.Session,
         base: str,
         since: int,
         table: str | None = None,
@@ -787,7 +811,7 @@ class SyncService:
 
     # --- drift check ----------------------------------------------------------------------
 
-    def _verify(self, http, base: str, report: Progress) -> str | None:
+    def _verify(self, http: requests.Session, base: str, report: Progress) -> str | None:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; repair a table that differs. «Verificado» (with the time) when they match.
         Skipped while changes wait to be sent (they are differences by design). Both sides'
@@ -814,7 +838,7 @@ class SyncService:
         return self._clock().isoformat()
 
     def _compare(
-        self, http, base: str, report: Progress
+        self, http: requests.Session, base: str, report: Progress
     ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
         """(the server's summaries, this desktop's sums) at the same cursor; None when
         changes wait to be sent or the company kept moving (checked at the next sync)."""
@@ -844,7 +868,7 @@ class SyncService:
             )
         ]
 
-    def _repair(self, http, base: str, name: str) -> None:
+    def _repair(self, http: requests.Session, base: str, name: str) -> None:
         """A table that differs from the server, narrowed down: its buckets of uuids (both
         sides keep each one's checksum), then down the uuids' tree below the buckets that
         differ (``_narrowed``), to each row's version in the nodes that still differ: only the
@@ -857,6 +881,8 @@ class SyncService:
             log.warning("Tabla %s: %d renglones recibidos de nuevo", name, received)
             return
         table = by_name(name)
+        if table is None:  # (names come from SYNCED_TABLES)
+            raise ValueError(name)
         with self._store.session() as session:
             mine = kept_buckets(session, table)
         held = {int(b) for b in cubetas if b.isdigit()} | set(mine)
@@ -893,7 +919,7 @@ class SyncService:
 
     def _narrowed(
         self,
-        http,
+        http: requests.Session,
         base: str,
         name: str,
         differing: list[int],
@@ -957,7 +983,7 @@ class SyncService:
         everything.pairs = len(everything.server)
         return everything
 
-    def _receive_rows(self, http, base: str, name: str, uuids: list[str]) -> int:
+    def _receive_rows(self, http: requests.Session, base: str, name: str, uuids: list[str]) -> int:
         """Some rows of one table received again by uuid and applied where the local copy is
         not the server's; how many came."""
         answer = self._call(
@@ -975,7 +1001,7 @@ class SyncService:
             self._apply_waiting()
         return size
 
-    def _repull(self, http, base: str, name: str) -> int:
+    def _repull(self, http: requests.Session, base: str, name: str) -> int:
         """Every row of one table again, applied where the local copy is not the server's;
         how many rows came."""
         since = received = 0
@@ -1007,12 +1033,12 @@ class SyncService:
         return out
 
     @staticmethod
-    def _decoded(session, table, otra: dict[str, Any]) -> dict[str, Any]:
+    def _decoded(session: Session, table: SyncedTable, otra: dict[str, Any]) -> dict[str, Any]:
         """The other version's data as column values (raises ValueError if it no longer fits)."""
         return decode_data(session, table, otra["data"])
 
     @staticmethod
-    def _holder(session, table, values: dict[str, Any]) -> Any:
+    def _holder(session: Session, table: SyncedTable, values: dict[str, Any]) -> SyncedModel | None:
         """The local row holding the same registro, usuario, movimiento… as ``values``: what
         a "duplicado" conflict collided with."""
         for key in table.natural_keys:
@@ -1024,7 +1050,7 @@ class SyncService:
                 return obj
         return None
 
-    def _current(self, session, conflict: SyncConflict) -> dict[str, Any] | None:
+    def _current(self, session: Session, conflict: SyncConflict) -> dict[str, Any] | None:
         table = by_name(conflict.table_name)
         if table is None:
             return None
@@ -1044,7 +1070,7 @@ class SyncService:
             "data": {n: sync_wire.encode_value(getattr(obj, n)) for n in table.columns},
         }
 
-    def _conflict_row(self, session, conflict: SyncConflict) -> ConflictRow:
+    def _conflict_row(self, session: Session, conflict: SyncConflict) -> ConflictRow:
         otra = json.loads(conflict.loser)
         table = by_name(conflict.table_name)
         if table is not None and isinstance(otra.get("data"), dict):
@@ -1065,7 +1091,7 @@ class SyncService:
             otra,
         )
 
-    @anuncia(TODO)  # the version kept may be any synced row's
+    @anuncia(*TODO)  # the version kept may be any synced row's
     def resolve(self, conflict_id: int, keep: str, actor: str | None) -> None:
         """``keep`` "actual" keeps the row as it is; "otra" writes the losing version over it as
         a new local change (sent at the next sync, over every desktop's copy)."""
@@ -1079,7 +1105,11 @@ class SyncService:
             self._settle(session, conflict, keep)
 
     def _settle(
-        self, session, conflict: SyncConflict, keep: str, kept: list[deshacer.Antes] | None = None
+        self,
+        session: Session,
+        conflict: SyncConflict,
+        keep: str,
+        kept: list[deshacer.Antes] | None = None,
     ) -> None:
         """One conflict settled; ``kept``: where each row it changes goes as it was."""
         table = by_name(conflict.table_name)
@@ -1090,7 +1120,7 @@ class SyncService:
         conflict.resolved_at = self._clock()
         conflict.resolution = keep
 
-    @anuncia(TODO)  # the versions kept may be any synced rows'
+    @anuncia(*TODO)  # the versions kept may be any synced rows'
     def resolve_all(self, keep: str, actor: str | None) -> int:
         """Every conflict settled by one rule (``keep`` as ``resolve``), in one transaction;
         how many. Until the next sync, ``undo`` puts every row it changed back as it was."""
@@ -1116,7 +1146,7 @@ class SyncService:
         (until the next sync); 0: nothing to undo."""
         return self._deshacer.conflictos if self._deshacer is not None else 0
 
-    @anuncia(TODO)  # the versions kept may be any synced rows'
+    @anuncia(*TODO)  # the versions kept may be any synced rows'
     def undo(self, actor: str | None) -> int:
         """The last «Resolver todos así» undone: its rows as they were, its conflicts open
         again; how many. Refused when a sync came since or one of its rows changed again."""
@@ -1141,7 +1171,11 @@ class SyncService:
         return done.conflictos
 
     def _restore(
-        self, session, table, conflict: SyncConflict, kept: list[deshacer.Antes] | None = None
+        self,
+        session: Session,
+        table: SyncedTable,
+        conflict: SyncConflict,
+        kept: list[deshacer.Antes] | None = None,
     ) -> None:
         otra = json.loads(conflict.loser)
         try:

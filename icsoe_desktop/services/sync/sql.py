@@ -4,17 +4,35 @@ synced tables (``store/sync_tables.py``): no table is named here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import sqlite3
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import and_, bindparam, func, literal_column, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnClause,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from icsoe_desktop.store.models import SyncRowState
 from icsoe_desktop.store.sync_tables import SyncedTable
+
+# The sync states' table (SQLAlchemy types a model's ``__table__`` as any FromClause).
+STATES = cast(Table, SyncRowState.__table__)
+
+# Rows as a lookup returns them: SQLAlchemy's rows, or the driver's plain tuples.
+Rows = Sequence[Sequence[Any]]
 
 
 def raw(column: Any) -> Any:
@@ -73,12 +91,12 @@ def _iso(value: Any) -> str:
 
 def lookup(
     session: Session,
-    columns: tuple,
+    columns: tuple[Any, ...],
     where: Any,
     values: list[Any],
     *also: Any,
     key: Hashable | None = None,
-) -> list:
+) -> Rows:
     """``SELECT columns WHERE where IN values [AND also]`` in one statement; SQLite looks each
     value up in ``where``'s index. With ``key`` (what the lookup is, of which table: its
     columns and conditions must be the same each time), its SQL is compiled once per process
@@ -101,20 +119,31 @@ def lookup(
 
 
 # A parameter of the driver's in SQL compiled with its other values written in.
-_DRIVER_PARAM = literal_column("?")
+_DRIVER_PARAM: ColumnClause[Any] = literal_column("?")
 
 
-def driver_rows(connection: Any, query: Any, params: tuple = ()) -> list[tuple]:
-    return driver_cursor(connection, query, params).fetchall()
+def driver_rows(
+    connection: Connection, query: Any, params: tuple[Any, ...] = ()
+) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = driver_cursor(connection, query, params).fetchall()
+    return rows
 
 
-def driver_cursor(connection: Any, query: Any, params: tuple = ()) -> Any:
+def driver_cursor(
+    connection: Connection, query: Any, params: tuple[Any, ...] = ()
+) -> sqlite3.Cursor:
     """``query`` run by the driver (rows as its plain tuples, read as they are iterated), in
     ``connection``'s transaction. Its values are written into the SQL: the fixed ones of the
     sync's own queries (table names, flags). ``query`` may be its SQL already (``cached``);
     ``params`` fill the ``?`` it holds."""
     sql = query if isinstance(query, str) else _literal_sql(connection, query)
-    return connection.connection.driver_connection.execute(sql, params)
+    return driver(connection).execute(sql, params)
+
+
+def driver(connection: Connection) -> sqlite3.Connection:
+    """The driver's own connection under ``connection``."""
+    # The store is SQLite, and a connection in use has its driver's (typed as Any | None).
+    return cast(sqlite3.Connection, connection.connection.driver_connection)
 
 
 # The SQL of the sync's fixed queries, compiled once per process: building and compiling
@@ -122,7 +151,7 @@ def driver_cursor(connection: Any, query: Any, params: tuple = ()) -> Any:
 _COMPILED: dict[Hashable, str] = {}
 
 
-def cached(connection: Any, key: Hashable, build: Callable[[], Any]) -> str:
+def cached(connection: Connection, key: Hashable, build: Callable[[], Any]) -> str:
     """The SQL of the query ``build()`` makes (``key`` names it: what it asks, of which
     table), built and compiled on first use only; run it with ``driver_cursor``."""
     sql = _COMPILED.get(key)
@@ -131,12 +160,15 @@ def cached(connection: Any, key: Hashable, build: Callable[[], Any]) -> str:
     return sql
 
 
-def _literal_sql(connection: Any, query: Any) -> str:
+def _literal_sql(connection: Connection, query: Any) -> str:
     return str(query.compile(connection, compile_kwargs={"literal_binds": True}))
 
 
 __all__ = [
+    "STATES",
+    "Rows",
     "cached",
+    "driver",
     "driver_cursor",
     "driver_rows",
     "json_text",
