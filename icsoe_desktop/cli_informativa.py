@@ -85,12 +85,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "de la llave privada se lee de la entrada estándar (nunca como argumento).",
     )
     firmar.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
-    firmar.add_argument(
-        "--tipo",
-        choices=list(TIPOS_CLI),
-        metavar="TIPO",
-        help=f"{', '.join(TIPOS_CLI)} (por omisión, la última informativa del periodo)",
-    )
+    _argumento_tipo(firmar)
     firmar.add_argument(
         "--cer", required=True, metavar="ARCHIVO", help="el certificado (.cer) de la e.firma"
     )
@@ -115,12 +110,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     rechazos.add_argument("archivo", metavar="ARCHIVO")
     rechazos.add_argument("--contratista", metavar="RFC", required=True)
     rechazos.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
-    rechazos.add_argument(
-        "--tipo",
-        choices=list(TIPOS_CLI),
-        metavar="TIPO",
-        help=f"{', '.join(TIPOS_CLI)} (por omisión, la última informativa del periodo)",
-    )
+    _argumento_tipo(rechazos)
     verificar = actions.add_parser(
         "verificar",
         help="verifica una constancia de firma de la informativa (PDF): quién la firmó, qué y "
@@ -142,12 +132,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     presentar.add_argument(
         "--contratista", metavar="RFC", help="por omisión, el único contratista de la empresa"
     )
-    presentar.add_argument(
-        "--tipo",
-        choices=list(TIPOS_CLI),
-        metavar="TIPO",
-        help=f"{', '.join(TIPOS_CLI)} (por omisión, la última informativa del periodo)",
-    )
+    _argumento_tipo(presentar)
     presentar.add_argument(
         "--acuse", required=True, metavar="ARCHIVO", help="el acuse de presentación del IMSS (PDF)"
     )
@@ -175,6 +160,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         required=True,
         metavar="CARPETA|ARCHIVO.zip",
         help="una carpeta que existe, o un archivo .zip",
+    )
+
+
+def _argumento_tipo(parser: argparse.ArgumentParser) -> None:
+    """``--tipo``, as every command on one informativa of a periodo takes it."""
+    parser.add_argument(
+        "--tipo",
+        choices=list(TIPOS_CLI),
+        metavar="TIPO",
+        help=f"{', '.join(TIPOS_CLI)} (por omisión, la última informativa del periodo)",
     )
 
 

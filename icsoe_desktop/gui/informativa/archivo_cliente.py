@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -66,22 +67,15 @@ class ArchivoClienteDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
-        self.informativa = QComboBox()
-        self.informativa.setObjectName("informativaCombo")
-        if informativa is None:
-            try:
-                presentadas = servicio.presentadas(actor)
-            except DomainError as exc:
-                msgbox.warning(parent, exc.message, TITLE)
-                presentadas = []
-            for p in presentadas:
-                self.informativa.addItem(p.texto, p.uuid)
-        else:
-            fila = services.informativas.fila(informativa, actor)
-            self.informativa.addItem(
-                f"{fila.periodo.texto} · {fila.tipo_texto} · folio {fila.folio_imss}", informativa
-            )
-            self.informativa.setEnabled(False)
+        self.informativa = combo_de_informativas(
+            parent,
+            services,
+            actor,
+            informativa,
+            lambda: servicio.presentadas(actor),
+            lambda fila: f"{fila.periodo.texto} · {fila.tipo_texto} · folio {fila.folio_imss}",
+            TITLE,
+        )
         form.addRow("&Informativa:", self.informativa)
         self.contratante = QComboBox()
         self.contratante.setObjectName("contratanteCombo")

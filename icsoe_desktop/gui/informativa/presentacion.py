@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateTimeEdit,
     QDialog,
     QFileDialog,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, hora_del_centro
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 
@@ -91,20 +91,15 @@ class RegistrarPresentacionDialog(QDialog):
         layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
-        self.informativa = QComboBox()
-        self.informativa.setObjectName("informativaCombo")
-        if informativa is None:
-            try:
-                pendientes = servicio.por_presentar(actor)
-            except DomainError as exc:
-                msgbox.warning(parent, exc.message, TITLE)
-                pendientes = []
-            for p in pendientes:
-                self.informativa.addItem(p.texto, p.uuid)
-        else:
-            fila = services.informativas.fila(informativa, actor)
-            self.informativa.addItem(f"{fila.periodo.texto} · {fila.tipo_texto}", informativa)
-            self.informativa.setEnabled(False)
+        self.informativa = combo_de_informativas(
+            parent,
+            services,
+            actor,
+            informativa,
+            lambda: servicio.por_presentar(actor),
+            lambda fila: f"{fila.periodo.texto} · {fila.tipo_texto}",
+            TITLE,
+        )
         form.addRow("&Informativa:", self.informativa)
 
         self.archivo = QLineEdit()
