@@ -10,8 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -178,10 +176,7 @@ class ArchivoClienteDialog(QDialog):
             donde=destino,
         )
         carpeta = destino.parent if destino.suffix.lower() == ".zip" else destino
-        if msgbox.question(
-            self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE, informa=True
-        ):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
+        msgbox.ofrecer_carpeta(self, texto, carpeta, TITLE)
 
 
 __all__ = ["ArchivoClienteDialog"]

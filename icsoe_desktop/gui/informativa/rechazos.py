@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
@@ -151,12 +150,4 @@ class RechazosPortal(QObject):
             carpeta=carpeta,
             archivos="\n".join(p.name for p in archivos),
         )
-        if msgbox.question(
-            self.exportar.window(),
-            texto,
-            yes="Abrir carpeta",
-            no="Cerrar",
-            title=TITLE,
-            informa=True,
-        ):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
+        msgbox.ofrecer_carpeta(self.exportar.window(), texto, carpeta, TITLE)

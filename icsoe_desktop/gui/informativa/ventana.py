@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -624,10 +624,7 @@ class InformativaWindow(QMainWindow):
             carpeta=carpeta,
             archivos="\n".join(p.name for p in archivos),
         )
-        if msgbox.question(
-            self, texto, yes="Abrir carpeta", no="Cerrar", title=TITLE, informa=True
-        ):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
+        msgbox.ofrecer_carpeta(self, texto, carpeta, TITLE)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A worker half typed in Agregar: «¿Guardar los cambios?» (Sí adds it, if it can).

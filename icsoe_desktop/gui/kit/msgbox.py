@@ -13,7 +13,9 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+    from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 APP_TITLE = "Conexión en línea con IDSE"
 _ICONS = ("Information", "Warning", "Critical", "Question")
@@ -81,6 +83,16 @@ def question(
     box.setDefaultButton(yes_button if default_yes else no_button)
     ejecutar_modal(box)
     return box.clickedButton() is yes_button
+
+
+def ofrecer_carpeta(parent: QWidget | None, text: str, carpeta: Path, title: str) -> None:
+    """«Se guardó…» with *Abrir carpeta* (which opens ``carpeta`` in the file manager) and
+    *Cerrar*."""
+    if question(parent, text, yes="Abrir carpeta", no="Cerrar", title=title, informa=True):
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(carpeta)))
 
 
 def question_with_check(

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -292,17 +291,14 @@ class LotesPanel(QWidget):
             msgbox.warning(self, exc.message, TITLE)
             return None
         self.refresh_lotes(lote.id)
-        if msgbox.question(
+        msgbox.ofrecer_carpeta(
             self,
             MSG_GENERADO.format(
                 numero=lote.numero, total=lote.movimientos, archivo=Path(lote.archivo).name
             ),
-            yes="Abrir carpeta",
-            no="Cerrar",
-            title=TITLE,
-            informa=True,
-        ):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+            folder,
+            TITLE,
+        )
         return lote
 
     # --- IDSE's answer -------------------------------------------------------------------------
