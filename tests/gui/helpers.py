@@ -70,6 +70,11 @@ class ModalDriver:
         QTimer.singleShot(0, lambda: self._dispatch(widget))
 
     def _dispatch(self, widget: QWidget) -> None:
+        from shiboken6 import isValid
+
+        # Polled a turn ago: a window that closed meanwhile (on a loaded machine) is left be.
+        if not isValid(widget) or not widget.isVisible():
+            return
         if isinstance(widget, QMessageBox):
             buttons = widget.buttons()
             self.messages.append(
@@ -107,7 +112,11 @@ class ModalDriver:
                 if isinstance(widget, QDialog) and widget.isVisible():
                     widget.reject()
         elif isinstance(widget, QDialog):
-            widget.reject()
+            try:
+                widget.reject()
+            except RuntimeError:  # its controls were being deleted as it closed by itself
+                if isValid(widget) and widget.isVisible():
+                    raise
 
     def stop(self) -> None:
         """The timer stopped and what it saw let go: the dialogs it answered are freed with
