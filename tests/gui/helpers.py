@@ -28,6 +28,9 @@ class Seen:
     buttons: tuple[str, ...]
 
 
+_ATENDIDA = "pruebaVentanaAtendida"
+
+
 class ModalDriver:
     def __init__(self) -> None:
         self.messages: list[Seen] = []
@@ -62,8 +65,12 @@ class ModalDriver:
         widget = QApplication.activeModalWidget()
         if widget is None or isinstance(widget, QProgressDialog) or not widget.isVisible():
             return
-        if any(widget is done for done in self._handled):
+        # Marked on the Qt object, not by the Python wrapper's identity: a dialog freed after
+        # its answer may leave its wrapper to the next one Qt builds at the same address, which
+        # would then never be answered.
+        if widget.property(_ATENDIDA):
             return
+        widget.setProperty(_ATENDIDA, True)
         self._handled.append(widget)
         # Dispatch from a fresh timer: a handler may open nested modal loops (click Guardar →
         # message box), and Qt never re-enters this polling timer's own slot while it runs.
