@@ -163,6 +163,22 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
+def _del_periodo(services: Services, args: argparse.Namespace, rfc: str, actor: str) -> str | None:
+    """The contratista's informativa of ``--periodo`` (and ``--tipo``, else its last); None,
+    said on stderr, when it has none."""
+    from icsoe_desktop.domain.informativa.modelo import TIPOS
+
+    tipo = TIPOS_CLI[args.tipo] if args.tipo else None
+    uuid = services.informativas.buscar(rfc, actor, args.periodo, tipo)
+    if uuid is None:
+        cual = f"informativa {TIPOS[tipo]}" if tipo else "informativa"
+        print(
+            f"El contratista {rfc} no tiene {cual} del periodo {args.periodo.texto}.",
+            file=sys.stderr,
+        )
+    return uuid
+
+
 def _argumento_tipo(parser: argparse.ArgumentParser) -> None:
     """``--tipo``, as every command on one informativa of a periodo takes it."""
     parser.add_argument(
@@ -339,18 +355,11 @@ def _rechazos(args: argparse.Namespace, services: Services) -> int:
     assistant included): the marks, one a line, or every problem with its sheet row."""
     from pathlib import Path
 
-    from icsoe_desktop.domain.informativa.modelo import TIPOS
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.archivos.mapeos import Importacion
 
-    tipo = TIPOS_CLI[args.tipo] if args.tipo else None
-    uuid = services.informativas.buscar(args.contratista, CLI_ACTOR, args.periodo, tipo)
+    uuid = _del_periodo(services, args, args.contratista, CLI_ACTOR)
     if uuid is None:
-        cual = f"informativa {TIPOS[tipo]}" if tipo else "informativa"
-        print(
-            f"El contratista {args.contratista} no tiene {cual} del periodo {args.periodo.texto}.",
-            file=sys.stderr,
-        )
         return 2
     path = Path(args.archivo)
     guia = services.mapeos.recordada_para(Importacion.RECHAZOS_PORTAL, path)
@@ -378,7 +387,6 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
 
     from icsoe_desktop.domain.credentials import load_certificate
     from icsoe_desktop.domain.errors import ValidationError
-    from icsoe_desktop.domain.informativa.modelo import TIPOS
     from icsoe_desktop.files import read_credential_file, write_bytes_atomic
 
     cer, key = Path(args.cer), Path(args.key)
@@ -387,14 +395,8 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
         raise ValidationError(
             "no_es_efirma", "El certificado no es una e.firma (FIEL) emitida por el SAT."
         )
-    tipo = TIPOS_CLI[args.tipo] if args.tipo else None
-    uuid = services.informativas.buscar(rfc, rfc, args.periodo, tipo)
+    uuid = _del_periodo(services, args, rfc, rfc)
     if uuid is None:
-        cual = f"informativa {TIPOS[tipo]}" if tipo else "informativa"
-        print(
-            f"El contratista {rfc} no tiene {cual} del periodo {args.periodo.texto}.",
-            file=sys.stderr,
-        )
         return 2
     destino = (
         Path(args.constancia)
@@ -508,20 +510,13 @@ def _presentar(args: argparse.Namespace, services: Services) -> int:
 
     from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
     from icsoe_desktop.domain.errors import ValidationError
-    from icsoe_desktop.domain.informativa.modelo import TIPOS
     from icsoe_desktop.domain.roles import CLI_ACTOR
 
     rfc = _contratista_de(args, services)
     if rfc is None:
         return 2
-    tipo = TIPOS_CLI[args.tipo] if args.tipo else None
-    uuid = services.informativas.buscar(rfc, CLI_ACTOR, args.periodo, tipo)
+    uuid = _del_periodo(services, args, rfc, CLI_ACTOR)
     if uuid is None:
-        cual = f"informativa {TIPOS[tipo]}" if tipo else "informativa"
-        print(
-            f"El contratista {rfc} no tiene {cual} del periodo {args.periodo.texto}.",
-            file=sys.stderr,
-        )
         return 2
     ruta = Path(args.acuse)
     try:
