@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -270,13 +271,20 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
 ):
     """En captura, signed (the capture row and the contract buttons hidden, not greyed: their
     letters go to the portal's rejections and the acuse), with the portal's rejections, and a
-    Corrección en captura: every control on screen has its own letter, and the letter works."""
+    Corrección en captura: every control on screen has its own letter, and the letter works;
+    nothing is squashed or on top of another."""
     from PySide6.QtWidgets import QFileDialog
 
     from icsoe_desktop.domain.informativa.modelo import CORRECCION
     from icsoe_desktop.gui.informativa.ventana import InformativaWindow
     from tests import credentials_factory as cf
     from tests.gui.helpers import wait_operations
+    from tests.gui.test_disposicion import defectos
+
+    def revisar(window: QWidget, estado: str) -> list[str]:
+        QApplication.processEvents()  # laid out again for the estado's texts
+        return _problems(window, estado) + defectos(window, estado)
+
     from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
     from tests.services.test_informativa_rechazos import MOTIVO_NSS, portal_xlsx
 
@@ -284,7 +292,7 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3)
     window = show(qtbot, InformativaWindow(services, rfc, rfc, uuid, True))
-    assert _problems(window, "en captura") == []
+    assert revisar(window, "en captura") == []
     assert window.trabajadores.nss.isVisible() and window.firmar.isVisible()
 
     fiel = tmp_path / "fiel"
@@ -295,7 +303,7 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     capturan = (window.trabajadores.nss, window.trabajadores.agregar, window.nuevo_contrato)
     assert not any(control.isVisible() for control in capturan)
     assert not window.firmar.isVisible() and not window.revisar.isVisible()
-    assert _problems(window, "firmada") == []
+    assert revisar(window, "firmada") == []
 
     t = services.informativa_trabajadores.pagina(contrato, ana, 0, 3)
     portal = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, t[1].nss, t[1].curp, 500, MOTIVO_NSS)])
@@ -306,7 +314,7 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     press_alt(qtbot, window, getattr(Qt.Key, f"Key_{importar.upper()}"))
     wait_operations(qtbot)
     qtbot.waitUntil(window.trabajadores.rechazados.isVisible)
-    assert _problems(window, "con rechazos del portal") == []
+    assert revisar(window, "con rechazos del portal") == []
     solo = letter(window.trabajadores.rechazados.text())
     assert solo is not None
     window.activateWindow()  # back from the message that said how many were marked
@@ -319,7 +327,7 @@ def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     correccion = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
     window = show(qtbot, InformativaWindow(services, rfc, rfc, correccion, True))
     assert window.trabajadores.corregir.isVisible() and window.rechazos.exportar.isVisible()
-    assert _problems(window, "corrección en captura") == []
+    assert revisar(window, "corrección en captura") == []
 
 
 def test_a_control_shown_again_gets_another_letter_if_its_own_was_given_meanwhile(qtbot):
