@@ -168,7 +168,7 @@ class LotesPanel(QWidget):
         )
         # The pending movements (often hundreds) above, the lotes and the chosen one's detail
         # below, in splitters the clerk can move; the spare height goes to the pending list
-        # and to the detail, the lotes list keeps its three rows.
+        # and to the detail, the lotes list keeps its least height.
         generar, lotes = (
             child(form, QGroupBox, "generarGroup"),
             child(form, QGroupBox, "lotesGroup"),
@@ -274,7 +274,7 @@ class LotesPanel(QWidget):
         self.lotes.set_rows(self._services.lotes.lotes())
         self.detalle.set_rows([])
         rows = [row for row, lote in enumerate(self.lotes.rows) if lote.id == select_id]
-        if rows or self.lotes.rows:
+        if self.lotes.rows:
             self.lotes_tabla.selectRow(rows[0] if rows else 0)
 
     def selected_lote(self) -> LoteResumen | None:
