@@ -376,11 +376,13 @@ def _movimientos_shots(services, data_dir: Path, shot) -> None:
         main.movimientos.tabs.setCurrentIndex(4)
         panel = main.movimientos.lotes
         assert panel is not None  # built with the window
+        panel.refresh()  # now, not when it shows: the newest lote chosen, its detail shown
+        panel.suscripcion.olvidar()
         panel.registro.setCurrentIndex(panel.registro.findText(registro))
         panel.pendientes.setData(  # one row chosen, as a clerk would
             panel.pendientes.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
         )
-        panel.lotes_tabla.selectRow(0)
+        panel.detalle_tabla.selectRow(2)  # the rejected one, to correct
         return main
 
     shot("24_movimientos_lotes", lotes)

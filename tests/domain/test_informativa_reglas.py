@@ -370,6 +370,17 @@ def test_messages_say_what_is_wrong_and_where() -> None:
     assert problema.mensaje.endswith("no es válido: su dígito verificador no corresponde.")
 
 
+def test_a_missing_folio_says_only_the_folio_goes_in_its_own_field() -> None:
+    """The folio and the description are two boxes: Revisar never asks for «the folio followed
+    by the description», which had clerks type the folio twice."""
+    limpia = informativa_limpia(1, 1)
+    sin_folio = replace(limpia.contratos[0], folio_repse="")
+    [problema] = revisar(replace(limpia, contratos=(sin_folio,)))
+    assert problema.campo == "folio_repse"
+    assert "va sólo el folio, en su campo «Folio REPSE»" in problema.mensaje
+    assert "seguido de" not in problema.mensaje
+
+
 @pytest.mark.slow
 def test_revisar_finds_nothing_in_twelve_thousand_clean_workers() -> None:
     # Its speed at this size is bench/informativa.py's.

@@ -71,10 +71,15 @@ def test_efirma_refusals_are_explained(qtbot, services, data_dir, tmp_path, moda
     dialog.set_certificado(str(cer))
     dialog.set_llave(str(key))
     type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+    campos = (dialog.rfc, dialog.certificado, dialog.llave, dialog.contrasena, dialog.validar)
+    antes = [campo.mapTo(dialog, campo.rect().topLeft()) for campo in campos]
     click(qtbot, dialog.validar)
     wait_operations(qtbot)  # checked in the background
     assert text in modals.texts[-1]
     assert not dialog.ingresar.isEnabled() and dialog.sesion is None
+    # The reason stays under the fields, in room kept for it: none of them moved.
+    assert text in dialog.resultado.text()
+    assert [campo.mapTo(dialog, campo.rect().topLeft()) for campo in campos] == antes
 
 
 def test_terminos_cancelar_does_not_enter(qtbot, services, data_dir, tmp_path, modals):

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -263,3 +264,93 @@ def test_actualizar_usuario_answers_its_letter_and_telefono_takes_no_letter(
     qtbot.waitUntil(lambda: MSG_ACTUALIZADO in modals.texts)
     beto = services.capturistas.fila(mundo.rfc, beto.id)
     assert beto.telefono == telefono == "5512345678"  # saved as it was: no «u» typed into it
+
+
+def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured, monkeypatch
+):
+    """En captura, signed (the capture row and the contract buttons hidden, not greyed: their
+    letters go to the portal's rejections and the acuse), with the portal's rejections, and a
+    Corrección en captura: every control on screen has its own letter, and the letter works;
+    nothing is squashed or on top of another."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from icsoe_desktop.domain.informativa.modelo import CORRECCION
+    from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+    from tests import credentials_factory as cf
+    from tests.gui.helpers import wait_operations
+    from tests.gui.test_disposicion import defectos
+
+    def revisar(window: QWidget, estado: str) -> list[str]:
+        QApplication.processEvents()  # laid out again for the estado's texts
+        return _problems(window, estado) + defectos(window, estado)
+
+    from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+    from tests.services.test_informativa_rechazos import MOTIVO_NSS, portal_xlsx
+
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3)
+    window = show(qtbot, InformativaWindow(services, rfc, rfc, uuid, True))
+    assert revisar(window, "en captura") == []
+    assert window.trabajadores.nss.isVisible() and window.firmar.isVisible()
+
+    fiel = tmp_path / "fiel"
+    services.informativa_firma.firmar(
+        uuid, rfc, fiel / f"{rfc}.cer", fiel / f"{rfc}.key", cf.PASSWORD
+    )
+    window.recargar_encabezado()  # as after «Firmar…»
+    capturan = (window.trabajadores.nss, window.trabajadores.agregar, window.nuevo_contrato)
+    assert not any(control.isVisible() for control in capturan)
+    assert not window.firmar.isVisible() and not window.revisar.isVisible()
+    assert revisar(window, "firmada") == []
+
+    t = services.informativa_trabajadores.pagina(contrato, ana, 0, 3)
+    portal = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, t[1].nss, t[1].curp, 500, MOTIVO_NSS)])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(portal), ""))
+    importar = letter(window.rechazos.importar.text())
+    assert importar is not None
+    modals.answer("Aceptar")
+    press_alt(qtbot, window, getattr(Qt.Key, f"Key_{importar.upper()}"))
+    wait_operations(qtbot)
+    qtbot.waitUntil(window.trabajadores.rechazados.isVisible)
+    assert revisar(window, "con rechazos del portal") == []
+    solo = letter(window.trabajadores.rechazados.text())
+    assert solo is not None
+    window.activateWindow()  # back from the message that said how many were marked
+    qtbot.waitUntil(window.isActiveWindow)
+    press_alt(qtbot, window, getattr(Qt.Key, f"Key_{solo.upper()}"))
+    qtbot.waitUntil(window.trabajadores.rechazados.isChecked)
+    qtbot.waitUntil(lambda: window.trabajadores.total.text().endswith("rechazado por el portal"))
+    window.close()
+
+    correccion = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
+    window = show(qtbot, InformativaWindow(services, rfc, rfc, correccion, True))
+    assert window.trabajadores.corregir.isVisible() and window.rechazos.exportar.isVisible()
+    assert revisar(window, "corrección en captura") == []
+
+
+def test_a_control_shown_again_gets_another_letter_if_its_own_was_given_meanwhile(qtbot):
+    from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+    from icsoe_desktop.gui.kit import mnemonics
+
+    dialog = QDialog()
+    layout = QVBoxLayout(dialog)
+    revisar, rechazos = QPushButton("Revisar", dialog), QPushButton("Rechazos", dialog)
+    layout.addWidget(revisar)
+    layout.addWidget(rechazos)
+    show(qtbot, dialog)
+    rechazos.hide()
+    mnemonics.assign(dialog)
+    assert letter(revisar.text()) == "r"
+    revisar.hide()  # the estado changes: the other control, shown, takes the free letter
+    rechazos.show()
+    mnemonics.assign(dialog)
+    assert letter(rechazos.text()) == "r"
+    revisar.show()  # both on screen: one letter each, none shared
+    mnemonics.assign(dialog)
+    taken = [letter(revisar.text()), letter(rechazos.text())]
+    assert None not in taken and taken[0] != taken[1]
+    with qtbot.waitSignal(revisar.clicked, timeout=2_000):
+        press_alt(qtbot, dialog, getattr(Qt.Key, f"Key_{taken[0].upper()}"))

@@ -56,6 +56,10 @@ def open_board(qtbot, services, modals, usuario: str) -> dict:
             for r in range(dialog.model.rowCount())
         ]
         seen["title"] = dialog.windowTitle()
+        seen["alineacion"] = {
+            dialog.model.index(r, 6).data(Qt.ItemDataRole.TextAlignmentRole)
+            for r in range(dialog.model.rowCount())
+        }
         click(qtbot, dialog.cerrar)
 
     modals.handle(look)
@@ -77,7 +81,9 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, tmp_path
         ["Bodegas Dos SA de CV", RFC_OTRO, "SERVICIOS DOS SA DE CV",
          "septiembre–diciembre 2026", "Sin presentar", "18/01/2027", "Faltan 57 días"],
     ]  # fmt: skip
-    # The days left read as in the informativas list («Faltan 57 días»), not a bare number.
+    # The days left read as in the informativas list («Faltan 57 días»), not a bare number,
+    # and sit as there: words, at the left.
+    assert seen["alineacion"] == {None}
     rojos = [isinstance(b, QBrush) and b.color() == ROJO for b in seen["rojo"]]
     assert rojos == [True, True, False, False]
     assert seen["resumen"].startswith("4 periodos pendientes de presentar")

@@ -139,8 +139,9 @@ def _descripcion(c: Contrato, nombre: str) -> list[Problema]:
                 "faltan el folio del REPSE y la descripción del servicio u obra especializado "
                 "autorizado con ese folio."
                 if not descripcion
-                else "falta el folio del REPSE: se captura el folio seguido de la descripción "
-                "del servicio u obra especializado que autorizó el REPSE.",
+                else "falta el folio del REPSE que autorizó el servicio u obra especializado: "
+                "va sólo el folio, en su campo «Folio REPSE» (la descripción ya está en el "
+                "suyo).",
             )
         ]
     if not descripcion:

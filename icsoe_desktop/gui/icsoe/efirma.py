@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QLabel,
     QLineEdit,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -47,9 +49,14 @@ class IcsoeEfirmaDialog(QDialog):
         self.contrasena = child(form, QLineEdit, "contrasenaEdit")
         self.mostrar = child(form, QCheckBox, "mostrarContrasenaCheck")
         self.resultado = child(form, QLabel, "resultadoLabel")
-        # Room for a two-line message from the start: when one appears nothing moves, and a
-        # click aimed at a field still lands on it.
-        self.resultado.setMinimumHeight(2 * self.resultado.fontMetrics().lineSpacing() + 4)
+        # Room for a three-line message from the start (the longest, at the dialog's width),
+        # and the spare height below it: when one appears nothing above moves, and a click
+        # aimed at a field still lands on it.
+        self.resultado.setMinimumHeight(3 * self.resultado.fontMetrics().lineSpacing() + 4)
+        self.resultado.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        principal = form.layout()
+        assert isinstance(principal, QVBoxLayout)
+        principal.insertStretch(principal.indexOf(self.resultado) + 1, 1)
         self.regresar = child(form, QPushButton, "regresarButton")
         self.validar = child(form, QPushButton, "validarButton")
         self.ingresar = child(form, QPushButton, "ingresarButton")

@@ -1,6 +1,6 @@
 """Firmar la informativa: the contratista's e.firma (.cer, .key and its password), the same
-pickers as Ingresar con e.firma; the signature runs off the GUI thread (decrypting the key is
-slow) and hands back the constancia de firma."""
+pickers as «Ingresa con firma electrónica»; the signature runs off the GUI thread (decrypting
+the key is slow) and hands back the constancia de firma."""
 
 from __future__ import annotations
 

@@ -133,6 +133,18 @@ class TrabajadoresPanel(QObject):
         self.tabla.installEventFilter(self)
         self.model.modelReset.connect(self._update)
         self.tabla.selectionModel().selectionChanged.connect(self._update)
+        self._fila_captura = (
+            *(child(form, QLabel, name) for name in ("nssLabel", "curpLabel", "sbcLabel")),
+            self.nss,
+            self.curp,
+            self.sbc,
+            self.agregar,
+            self.empresa,
+            self.importar,
+            self.revisar_columnas,
+            self.corregir,
+            self.quitar,
+        )
         self.editable = True
         self.mostrar(None)
 
@@ -163,8 +175,12 @@ class TrabajadoresPanel(QObject):
         if not hay and self.rechazados.isChecked():
             self.rechazados.setChecked(False)
 
-    def set_editable(self, editable: bool) -> None:
+    def set_editable(self, editable: bool, captura: bool = True) -> None:
+        """``captura`` False (a signed informativa): the row that adds, imports, corrects and
+        removes workers is hidden, not greyed."""
         self.editable = editable
+        for widget in self._fila_captura:
+            widget.setVisible(captura)
         self._update()
 
     def _update(self, *_args: object) -> None:

@@ -45,7 +45,6 @@ CABECERAS = (
     "Fecha límite",
     "Días restantes",
 )
-DIAS = 6  # the column of the days left
 ROJO = QColor("#b00020")
 MSG_NADA = (
     "No hay informativas pendientes: cada contratista de tus empresas tiene presentados sus "
@@ -68,11 +67,11 @@ def _celdas(f: Vencimiento) -> tuple[str, ...]:
 
 
 class VencimientosModel(RowsDerechaModel[Vencimiento]):
-    """Past-due rows in red; a signed period not filed yet in bold; the days left aligned
-    right like any number."""
+    """Past-due rows in red; a signed period not filed yet in bold. The days left are words
+    («Faltan 54 días»), aligned as the informativas list aligns them: left."""
 
     def __init__(self) -> None:
-        super().__init__(CABECERAS, _celdas, derecha={DIAS})
+        super().__init__(CABECERAS, _celdas, derecha=())
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:

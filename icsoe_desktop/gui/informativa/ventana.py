@@ -198,7 +198,6 @@ class InformativaWindow(QMainWindow):
         self.contratos.doubleClicked.connect(lambda _index: self.editar())
         self.contratos.installEventFilter(self)
 
-        self.firmar.setVisible(puede_firmar)
         self.problemas_group.setVisible(False)
         self.problemas.setSpacing(3)
         self.problemas.itemActivated.connect(self._on_problema)
@@ -281,6 +280,12 @@ class InformativaWindow(QMainWindow):
             Accion.FIRMAR_INFORMATIVA,
             ademas=editable,
         )
+        # Signed, it is only consulted: what captures is hidden, not greyed, and leaves its
+        # Alt-letters to what this estado offers (the portal's rejections, the acuse…).
+        for control in (self.nuevo_contrato, self.copiar_contrato, self.eliminar_contrato):
+            control.setVisible(editable)
+        self.revisar.setVisible(editable)
+        self.firmar.setVisible(self.puede_firmar and editable)
         self.acuse.setVisible(not editable)
         # Signed: filed on the portal, then its acuse registered here; filed: for the client.
         firmada, presentada = self.fila.estado == FIRMADA, self.fila.estado == PRESENTADA
@@ -296,7 +301,7 @@ class InformativaWindow(QMainWindow):
             if firmada
             else ""
         )
-        self.trabajadores.set_editable(con_contratos)
+        self.trabajadores.set_editable(con_contratos, captura=editable)
         self.trabajadores.con_rechazos(self.rechazos.aplicar_estado(self.fila.estado))
         mnemonics.assign(self)  # the buttons this estado shows take their letters
 

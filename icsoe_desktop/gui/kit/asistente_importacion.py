@@ -245,6 +245,7 @@ def boton_revisar(junto_a: QPushButton, al_pulsar, texto: str = REVISAR) -> QPus
     layout = _layout_con(padre.layout() if padre is not None else None, junto_a)
     if layout is not None:
         layout.insertWidget(layout.indexOf(junto_a) + 1, boton)
+    QWidget.setTabOrder(junto_a, boton)  # Tab goes to it from its import, not last
     return boton
 
 

@@ -167,17 +167,32 @@ def _text(widget: QWidget | QAction) -> str:
     return text
 
 
+def _hidden(widget: QWidget | QAction) -> bool:
+    return isinstance(widget, QWidget) and widget.isHidden()
+
+
 def _letters(widgets: Iterable[QWidget | QAction]) -> set[str]:
-    return {letter for w in widgets if (letter := _taken(_text(w)))}
+    """The letters of those shown: a control its window hides (a signed informativa's capture
+    row) answers no key, and its letter is free for the controls shown instead."""
+    return {letter for w in widgets if not _hidden(w) and (letter := _taken(_text(w)))}
 
 
 def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
     """A letter for each of ``widgets`` without one, none of ``used`` (which grows)."""
     pending: list[QWidget | QAction] = []
+    shown: set[str] = set()
     for widget in widgets:
-        if letter := _taken(_text(widget)):
+        letter = _taken(_text(widget))
+        if letter and not _hidden(widget) and letter in shown and widget.property(_LETTER):
+            # Shown again, its letter given meanwhile to a control shown with it: another.
+            _set(widget, _sin_letra(_text(widget)))
+            widget.setProperty(_LETTER, None)
+            letter = None
+        if letter:
             widget.setProperty(_LETTER, letter)
-        elif not (isinstance(widget, QWidget) and widget.isHidden()):
+            if not _hidden(widget):
+                shown.add(letter)
+        elif not _hidden(widget):
             # A control its window hides for now takes no letter from the shown ones: the
             # window assigns again when it shows it (letters given stay).
             pending.append(widget)
@@ -257,6 +272,11 @@ def _set(widget: QWidget | QAction, text: str) -> None:
     if not key.isEmpty():
         alt = QShortcut(key, widget, widget.animateClick)
         alt.setObjectName(_LETTER)
+
+
+def _sin_letra(text: str) -> str:
+    """``text`` without its «&» (a doubled one, a literal ampersand, stays)."""
+    return text.replace("&&", "\0").replace("&", "", 1).replace("\0", "&&")
 
 
 def _visible_prefix(text: str) -> str:

@@ -4,6 +4,7 @@ a rejected movement to resend it in a new lote."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -149,36 +150,43 @@ class LotesPanel(QWidget):
             (self.detalle_tabla, self.detalle),
         ):
             table.setModel(model)
+            table.setTabKeyNavigation(False)  # the arrows move in a list, Tab to what follows
             table.verticalHeader().setVisible(False)
             # Compact rows: a screen holds more pending movements (the style's default is tall).
             row_height = table.fontMetrics().height() + 8
             table.verticalHeader().setDefaultSectionSize(row_height)
             table.setMinimumHeight(row_height * 3)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.lotes_tabla.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         # Lotes above their detail, not beside it: side by side their 12 columns do not fit the
-        # window and «Causa de rechazo», what a clerk reads there, was cut. Last columns stretch.
-        splitter = child(form, QSplitter, "lotesSplitter")
-        splitter.setOrientation(Qt.Orientation.Vertical)
-        # The detail of the chosen lote gets the larger share: at 1366×768 it shows its rows.
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
+        # window and «Causa de rechazo», what a clerk reads there, was cut. The lote's actions
+        # stand in a column beside the list, and the count of pending movements beside
+        # «Generar lote…»: rows that would cost the tables their height at 1366×768.
         self.lotes_tabla.horizontalHeader().setStretchLastSection(True)
         self.detalle_tabla.horizontalHeader().setSectionResizeMode(
             5, QHeaderView.ResizeMode.Stretch
         )
-        # The pending movements (often hundreds) get most of the height, in a splitter the
-        # clerk can move; sizes are proportions, not the tables' size hints.
+        # The pending movements (often hundreds) above, the lotes and the chosen one's detail
+        # below, in splitters the clerk can move; the spare height goes to the pending list
+        # and to the detail, the lotes list keeps its least height.
         generar, lotes = (
             child(form, QGroupBox, "generarGroup"),
             child(form, QGroupBox, "lotesGroup"),
         )
+        fila = form.findChild(QHBoxLayout, "lotesFilaLayout")
+        assert fila is not None
+        fila.setStretch(0, 1)  # the list is as wide as its actions leave
+        splitter = child(form, QSplitter, "lotesSplitter")
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([0, 1000])  # the list at its least, the detail the rest
         self.grupos = QSplitter(Qt.Orientation.Vertical, form)
         self.grupos.setObjectName("lotesGruposSplitter")
         self.grupos.setChildrenCollapsible(False)
         cast("QLayout", form.layout()).addWidget(self.grupos)  # the .ui gives it one
         self.grupos.addWidget(generar)
         self.grupos.addWidget(lotes)
-        self.grupos.setSizes([500, 500])
+        self.grupos.setSizes([450, 550])
         self.registro.currentIndexChanged.connect(self.refresh_pendientes)
         self.buscar.buscar.connect(self._on_buscar)
         self.todos.toggled.connect(self.pendientes.set_all_checked)
@@ -194,6 +202,22 @@ class LotesPanel(QWidget):
             "Revisar columnas del resultado…",
         )
         self.corregir.clicked.connect(self.corregir_seleccionado)
+        # Tab goes as the eye reads: the pending list and its actions, the lotes and theirs, the
+        # detail (the find box and «Revisar columnas…» are added after the .ui's order).
+        orden = (
+            self.registro,
+            self.todos,
+            self.buscar,
+            self.generar,
+            self.pendientes_tabla,
+            self.lotes_tabla,
+            self.importar_resultado,
+            self.revisar_columnas,
+            self.corregir,
+            self.detalle_tabla,
+        )
+        for antes, despues in pairwise(orden):
+            QWidget.setTabOrder(antes, despues)
         for button, accion in (
             (self.generar, Accion.GENERAR_LOTES),
             (self.importar_resultado, Accion.RESULTADO_LOTES),
@@ -243,11 +267,15 @@ class LotesPanel(QWidget):
         )
 
     def refresh_lotes(self, select_id: int | None = None) -> None:
+        """``select_id``'s lote chosen, else the one chosen before, else the newest: its detail
+        shows, and a clerk arriving by Tab finds a lote chosen (the arrows choose another)."""
+        if select_id is None and (chosen := self.selected_lote()) is not None:
+            select_id = chosen.id
         self.lotes.set_rows(self._services.lotes.lotes())
         self.detalle.set_rows([])
-        for row, lote in enumerate(self.lotes.rows):
-            if lote.id == select_id:
-                self.lotes_tabla.selectRow(row)
+        rows = [row for row, lote in enumerate(self.lotes.rows) if lote.id == select_id]
+        if self.lotes.rows:
+            self.lotes_tabla.selectRow(rows[0] if rows else 0)
 
     def selected_lote(self) -> LoteResumen | None:
         rows = self.lotes_tabla.selectionModel().selectedRows()
