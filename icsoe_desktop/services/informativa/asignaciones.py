@@ -22,7 +22,7 @@ from icsoe_desktop.services.archivos.lectura import Guia
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
-from icsoe_desktop.store.trabajadores_orden import ORDENES, clave
+from icsoe_desktop.store.trabajadores_orden import ORDENES, claves
 
 Progreso = Callable[[int, int], None]
 
@@ -123,7 +123,7 @@ class TrabajadoresContratoService(InformativaBase):
         rejected."""
         if orden is not None and orden not in ORDENES:
             raise ValueError(f"orden desconocido: {orden}")
-        claves = [ContratoTrabajador.id] if orden is None else [clave(orden), ContratoTrabajador.id]
+        por = [ContratoTrabajador.id] if orden is None else [*claves(orden), ContratoTrabajador.id]
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             rows = session.execute(
@@ -137,7 +137,7 @@ class TrabajadoresContratoService(InformativaBase):
                     ContratoTrabajador.rechazo_corregido,
                 )
                 .where(*_de_la_lista(row.id, buscar, rechazados))
-                .order_by(*(c.desc() if descendente else c for c in claves))
+                .order_by(*(c.desc() if descendente else c for c in por))
                 .offset(max(0, offset))
                 .limit(max(0, limite))
             )

@@ -131,8 +131,13 @@ class ContratoTrabajador(SyncedMixin, Base):
         # The list's orders (store/trabajadores_orden.py); "deleted" in each: a page and a
         # count read the index alone.
         *(
-            Index(name, "contrato_id", "deleted", term if term.isidentifier() else text(term))
-            for name, term in ORDEN_INDEXES.values()
+            Index(
+                name,
+                "contrato_id",
+                "deleted",
+                *(term if term.isidentifier() else text(term) for term in terms),
+            )
+            for name, terms in ORDEN_INDEXES.values()
         ),
     )
 

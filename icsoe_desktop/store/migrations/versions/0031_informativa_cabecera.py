@@ -8,7 +8,7 @@ A plain ADD COLUMN, sent: the content triggers are written again with it (store/
 rows signed before it have none: they are read from the whole frozen copy.
 
 The worker list of a contract sorts by each column it shows: an index per column,
-(contrato_id, deleted, the column), a name without case or accents
+(contrato_id, deleted, the column), a name without case or accents, then as stored
 (store/trabajadores_orden.py). Indexes only: nothing stored, nothing synced.
 
 Revision ID: 0031_informativa_cabecera
@@ -49,7 +49,7 @@ INDEXES = (
     ("ix_contrato_trabajadores_nss", "nss"),
     ("ix_contrato_trabajadores_curp", "curp"),
     ("ix_contrato_trabajadores_sbc", "sbc"),
-    ("ix_contrato_trabajadores_nombre", f"upper({_NOMBRE})"),
+    ("ix_contrato_trabajadores_nombre", f"upper({_NOMBRE}), nombre"),
     ("ix_contrato_trabajadores_rechazo", "rechazo_portal"),
 )
 
