@@ -215,8 +215,9 @@ class InformativaBase:
         self, session: Session, row: InformativaRow, contratista: Contratista
     ) -> Informativa:
         """What the informativa says without its workers (its contracts with none) nor the other
-        declarations of its period: its header, its contract list. Signed, from the frozen copy kept apart for this (a few KB; a row
-        signed before it had one reads the whole copy); before, its live rows."""
+        declarations of its period: its header, its contract list. Signed, from the frozen copy
+        kept apart for this (a few KB; a row signed before it had one reads the whole copy);
+        before, its live rows."""
         if row.estado not in FIRMADAS:
             return self._en_captura(session, row, contratista, trabajadores=False)
         if row.congelada_cabecera:
@@ -242,8 +243,9 @@ class InformativaBase:
     ) -> Informativa:
         """The informativa whole from its live rows: its contracts, each with its contratante
         and its workers, and the contratista's datos generales as they are now (without
-        ``trabajadores``: neither the workers nor the other declarations of its period). The contracts with a foreign contratante without a permanent
-        establishment are left out (only counted): the informativa does not report them."""
+        ``trabajadores``: neither the workers nor the other declarations of its period). The
+        contracts with a foreign contratante without a permanent establishment are left out
+        (only counted): the informativa does not report them."""
         todos = session.scalars(
             select(ContratoRow)
             .where(ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False))

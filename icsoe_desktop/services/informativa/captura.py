@@ -714,7 +714,7 @@ def _resumenes(session: Session, condicion: ColumnElement[bool]) -> list[Contrat
             )
         )
     }
-    rows.sort(key=lambda r: informativas[r[0].informativa_id][1], reverse=True)  # stable
+    por_periodo = sorted(rows, key=lambda r: informativas[r[0].informativa_id][1], reverse=True)
     return [
         ContratoResumen(
             c.uuid,
@@ -728,7 +728,7 @@ def _resumenes(session: Session, condicion: ColumnElement[bool]) -> list[Contrat
             c.fecha_final,
             n,
         )
-        for c, rfc, nombre, n in rows
+        for c, rfc, nombre, n in por_periodo
     ]
 
 
