@@ -28,7 +28,7 @@ def _nombre() -> str:
 
 
 NSS, CURP, SBC, NOMBRE, RECHAZO = "nss", "curp", "sbc", "nombre", "rechazo"
-# Each order: (index name, the terms it orders by).
+# Each order: (index name, the terms it orders by), in the order of the list's columns.
 INDEXES: dict[str, tuple[str, tuple[str, ...]]] = {
     NSS: ("ix_contrato_trabajadores_nss", ("nss",)),
     CURP: ("ix_contrato_trabajadores_curp", ("curp",)),

@@ -1,7 +1,7 @@
 """The workers of one contract as a virtual grid: as many rows as the contract has, but only the
 pages the view has painted lately are read (``pagina``) and kept, so 12,000 workers open and
 scroll as fast as 12. A header click sorts by its column (the store reads each order from an
-index: store/trabajadores_orden.py); none, the order they were added in."""
+index); none, the order they were added in."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from icsoe_desktop.services.informativa.asignaciones import TrabajadorFila
-from icsoe_desktop.store.trabajadores_orden import CURP, NOMBRE, NSS, RECHAZO, SBC
+from icsoe_desktop.services.informativa.asignaciones import ORDENES, TrabajadorFila
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("NSS", "CURP", "SBC", "Nombre", "Rechazo del portal")
-ORDENES = (NSS, CURP, SBC, NOMBRE, RECHAZO)  # each column's order in the store
+# The store's orders are the columns', in the same order: NSS, CURP, SBC, nombre, rechazo.
+assert len(ORDENES) == len(HEADERS)
 SBC_COLUMN = 2
 RECHAZO_COLUMN = 4
 PAGE_SIZE = 200  # a few screenfuls

@@ -423,6 +423,7 @@ def _nombre_en_la_empresa(session: Session, nss: str) -> str:
 
 
 __all__ = [
+    "ORDENES",
     "ResultadoImportacion",
     "TrabajadorFila",
     "TrabajadoresContratoService",
