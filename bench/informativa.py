@@ -212,7 +212,10 @@ def main() -> None:
         base_out.mkdir()
 
         def revisar() -> None:
-            assert firma.revisar(uuid, CLI_ACTOR) == []
+            # The contratantes' made-up RFCs draw a warning each (their check digit): no
+            # inconsistency.
+            bloquean = [p for p in firma.revisar(uuid, CLI_ACTOR) if not p.aviso]
+            assert bloquean == [], bloquean[:2]
 
         trabajadores = list(
             trabajadores_limpios(

@@ -4,7 +4,7 @@ Generated from store/sync_tables.py; tests/test_sync_server_esquemas.py checks i
 and prints it anew after a migration (``python -m tests.test_sync_server_esquemas``).
 """
 
-HEAD = "0030_informativa_presentada"
+HEAD = "0031_informativa_cabecera"
 
 COLUMNAS: dict[str, frozenset[str]] = {
     "idse_users": frozenset(
@@ -164,6 +164,7 @@ COLUMNAS: dict[str, frozenset[str]] = {
             "certificado_der",
             "complementa",
             "congelada",
+            "congelada_cabecera",
             "contratista_id",
             "created_at",
             "estado",

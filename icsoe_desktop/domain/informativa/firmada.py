@@ -11,6 +11,9 @@ Kept as zlib-compressed JSON (``congelar``), read back by ``descongelar``:
   centavos, the workers' names as captured), without its estado (always Firmada) nor the other
   declarations of its period (they belong to the period, not to what was signed).
 
+Frozen apart too, the same without the workers (``sin_trabajadores``): a list or a header
+reads a few KB instead of the whole copy.
+
 A row signed before the frozen copy existed has only its cadena original: ``de_cadena`` reads the
 informativa back from it (normalised values, contracts by uuid, workers by NSS, no names).
 """
@@ -66,6 +69,12 @@ def congelar(inf: Informativa, firmada: datetime) -> bytes:
         "informativa": replace(informativa, contratos=sin_renglon),
     }
     return zlib.compress(orjson.dumps(datos), 9)
+
+
+def sin_trabajadores(inf: Informativa) -> Informativa:
+    """``inf`` with its contracts and none of their workers: what the informativa's header, its
+    contract list and the presentación read, frozen apart at *Firmar* (``congelar`` of it)."""
+    return replace(inf, contratos=tuple(replace(c, trabajadores=()) for c in inf.contratos))
 
 
 def descongelar(datos: bytes) -> InformativaFirmada:

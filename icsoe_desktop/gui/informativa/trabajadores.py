@@ -1,5 +1,6 @@
-"""The workers of the contract chosen in the informativa window: the virtual grid, the add row
-(NSS, CURP, SBC; Enter adds), *De la empresa…*, *Importar…*, *Corregir…* and *Quitar* (Supr);
+"""The workers of the contract chosen in the informativa window: the virtual grid (a header
+click sorts it by that column; the find box keeps the order), the add row (NSS, CURP, SBC;
+Enter adds), *De la empresa…*, *Importar…*, *Corregir…* and *Quitar* (Supr);
 the IMSS portal's rejections in their own column, and «Rechazados por el portal» to list only
 those."""
 
@@ -114,6 +115,10 @@ class TrabajadoresPanel(QObject):
         for column, sample in enumerate(samples):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         header.setStretchLastSection(True)
+        # A header click sorts (the store reads each order from an index); at first none: the
+        # workers in the order they were added, which Revisar's row numbers count.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.tabla.setSortingEnabled(True)
         self.tabla.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.curp.textEdited.connect(lambda text: _upper(self.curp, text))
         self.nss.textEdited.connect(self._proponer_sbc)
@@ -161,8 +166,8 @@ class TrabajadoresPanel(QObject):
             solo = self.rechazados.isChecked()
             self.model.set_source(
                 lambda: svc.contar(uuid, actor, self.buscar.text(), solo),
-                lambda offset, limite: svc.pagina(
-                    uuid, actor, offset, limite, self.buscar.text(), solo
+                lambda offset, limite, orden, descendente: svc.pagina(
+                    uuid, actor, offset, limite, self.buscar.text(), solo, orden, descendente
                 ),
             )
             self.group.setTitle(f"{TITLE}: {contrato.contratante_nombre}")
@@ -217,10 +222,16 @@ class TrabajadoresPanel(QObject):
         self.model.reload()
         self.tabla.scrollToTop()
 
+    def como_se_agregaron(self) -> None:
+        """The list in the order the workers were added (no column sorted)."""
+        self.tabla.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
     def _recargar(self, mostrar_ultimo: bool = False) -> None:
+        if mostrar_ultimo:
+            self.como_se_agregaron()
         self.model.reload()
         if mostrar_ultimo and self.model.total:
-            # Rows are listed in the order they were added: the new one is the last.
+            # In the order they were added, the new one is the last.
             index = self.model.index(self.model.total - 1, 0)
             self.tabla.scrollTo(index)
             selection = self.tabla.selectionModel()
@@ -232,7 +243,9 @@ class TrabajadoresPanel(QObject):
 
     def seleccionar_renglon(self, renglon: int) -> None:
         """Select the worker at ``renglon`` (1 = the first of the contract) and focus the grid."""
-        if self.buscar.text():  # numbered in the whole contract: every worker shown
+        # Numbered in the whole contract as added: every worker shown, in that order.
+        self.como_se_agregaron()
+        if self.buscar.text():
             self.buscar.clear()
             self.buscar.buscar_ya()
         if not 1 <= renglon <= self.model.total:

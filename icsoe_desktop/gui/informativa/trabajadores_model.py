@@ -1,6 +1,7 @@
 """The workers of one contract as a virtual grid: as many rows as the contract has, but only the
 pages the view has painted lately are read (``pagina``) and kept, so 12,000 workers open and
-scroll as fast as 12."""
+scroll as fast as 12. A header click sorts by its column (the store reads each order from an
+index); none, the order they were added in."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from icsoe_desktop.services.informativa.asignaciones import TrabajadorFila
+from icsoe_desktop.services.informativa.asignaciones import ORDENES, TrabajadorFila
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("NSS", "CURP", "SBC", "Nombre", "Rechazo del portal")
+# The store's orders are the columns', in the same order: NSS, CURP, SBC, nombre, rechazo.
+assert len(ORDENES) == len(HEADERS)
 SBC_COLUMN = 2
 RECHAZO_COLUMN = 4
 PAGE_SIZE = 200  # a few screenfuls
@@ -32,7 +35,8 @@ ROJO = QColor("#b00020")  # a rejection still to correct
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 Contar = Callable[[], int]
-Pagina = Callable[[int, int], list[TrabajadorFila]]
+# (offset, limite, orden or None: as added, descendente) → the rows
+Pagina = Callable[[int, int, str | None, bool], list[TrabajadorFila]]
 
 
 def sbc_en_pesos(centavos: int) -> str:
@@ -61,6 +65,8 @@ class TrabajadoresModel(QAbstractTableModel):
         self._pagina: Pagina | None = None
         self.total = 0
         self._pages: dict[int, list[tuple[TrabajadorFila, tuple[str, ...]]]] = {}
+        self.orden: str | None = None  # None: in the order they were added
+        self.descendente = False
 
     def set_source(self, contar: Contar | None, pagina: Pagina | None) -> None:
         self._contar, self._pagina = contar, pagina
@@ -77,7 +83,8 @@ class TrabajadoresModel(QAbstractTableModel):
         page = self._pages.get(number)
         if page is None:
             assert self._pagina is not None  # rows exist only with a source
-            page = [(f, _textos(f)) for f in self._pagina(number * PAGE_SIZE, PAGE_SIZE)]
+            filas = self._pagina(number * PAGE_SIZE, PAGE_SIZE, self.orden, self.descendente)
+            page = [(f, _textos(f)) for f in filas]
             self._pages[number] = page
             while len(self._pages) > MAX_PAGES:  # forget the page farthest from this one
                 del self._pages[max(self._pages, key=lambda n: abs(n - number))]
@@ -102,7 +109,8 @@ class TrabajadoresModel(QAbstractTableModel):
         found: list[int] = []
         rows = sorted({(r.top(), r.bottom()) for r in selection})  # type: ignore[attr-defined]  # iterates its ranges
         for top, bottom in rows:
-            found.extend(f.id for f in self._pagina(top, bottom - top + 1))
+            filas = self._pagina(top, bottom - top + 1, self.orden, self.descendente)
+            found.extend(f.id for f in filas)
         return list(dict.fromkeys(found))
 
     def loaded(self) -> int:
@@ -110,6 +118,14 @@ class TrabajadoresModel(QAbstractTableModel):
         return sum(len(page) for page in self._pages.values())
 
     # --- Qt model API --------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: the rows by ``column`` (-1: as added), from the first page."""
+        orden = ORDENES[column] if 0 <= column < len(ORDENES) else None
+        descendente = orden is not None and order == Qt.SortOrder.DescendingOrder
+        if (orden, descendente) != (self.orden, self.descendente):
+            self.orden, self.descendente = orden, descendente
+            self.reload()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else self.total

@@ -149,7 +149,7 @@ class InformativaWindow(QMainWindow):
         self.rfc = contratista_rfc
         self.uuid = informativa_uuid
         self.puede_firmar = puede_firmar
-        informativa = services.informativas.informativa(informativa_uuid, actor)
+        informativa = services.informativas.cabecera(informativa_uuid, actor)
         self._contratista = f"{informativa.contratista.nombre} (RFC {informativa.contratista.rfc})"
         self._complementa = informativa.complementa
         self.fila: FilaInformativa = services.informativas.fila(informativa_uuid, actor)

@@ -65,6 +65,7 @@ HIDDEN = {
     "certificado_der",
     "acuse_pdf",
     "congelada",  # a signed informativa's frozen copy (compressed)
+    "congelada_cabecera",  # the same without its workers
     "acuse_imss_pdf",  # the IMSS acuse de presentación
     "registro_patronal_id",
     "emisor",

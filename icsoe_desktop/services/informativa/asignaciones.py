@@ -22,6 +22,7 @@ from icsoe_desktop.services.archivos.lectura import Guia
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
+from icsoe_desktop.store.trabajadores_orden import ORDENES, claves
 
 Progreso = Callable[[int, int], None]
 
@@ -112,10 +113,17 @@ class TrabajadoresContratoService(InformativaBase):
         limite: int,
         buscar: str = "",
         rechazados: bool = False,
+        orden: str | None = None,
+        descendente: bool = False,
     ) -> list[TrabajadorFila]:
         """Rows ``offset``… of the contract in the order they were added (the index on
-        (contrato_id, id) serves it without sorting); ``buscar``: of those the find box
-        finds; ``rechazados``: only those the portal rejected."""
+        (contrato_id, id) serves it without sorting), or by ``orden`` (one of ORDENES; the
+        order added among equals), ``descendente`` or not: each order an index walked;
+        ``buscar``: of those the find box finds; ``rechazados``: only those the portal
+        rejected."""
+        if orden is not None and orden not in ORDENES:
+            raise ValueError(f"orden desconocido: {orden}")
+        por = [ContratoTrabajador.id] if orden is None else [*claves(orden), ContratoTrabajador.id]
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             rows = session.execute(
@@ -129,7 +137,7 @@ class TrabajadoresContratoService(InformativaBase):
                     ContratoTrabajador.rechazo_corregido,
                 )
                 .where(*_de_la_lista(row.id, buscar, rechazados))
-                .order_by(ContratoTrabajador.id)
+                .order_by(*(c.desc() if descendente else c for c in por))
                 .offset(max(0, offset))
                 .limit(max(0, limite))
             )
@@ -385,7 +393,7 @@ def _de_la_lista(contrato_id: int, buscar: str, rechazados: bool) -> list[Column
     if (found := _encontrados(buscar)) is not None:
         where.append(found)
     if rechazados:
-        where.append(ContratoTrabajador.rechazo_portal != "")
+        where.append(ContratoTrabajador.rechazo_portal > "")  # a range of its index
     return where
 
 
@@ -415,6 +423,7 @@ def _nombre_en_la_empresa(session: Session, nss: str) -> str:
 
 
 __all__ = [
+    "ORDENES",
     "ResultadoImportacion",
     "TrabajadorFila",
     "TrabajadoresContratoService",

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
@@ -17,6 +17,7 @@ from icsoe_desktop.domain.informativa.firmada import (
     InformativaFirmada,
     de_cadena,
     descongelar,
+    sin_trabajadores,
 )
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
@@ -47,6 +48,14 @@ from icsoe_desktop.store.models import (
 )
 
 AUDIT_RECHAZO = "icsoe_informativa_rechazada"
+# An informativa's columns before its big ones (models/informativa.py).
+_CABEZA = (
+    InformativaRow.contratista_id,
+    InformativaRow.periodo,
+    InformativaRow.tipo,
+    InformativaRow.estado,
+    InformativaRow.complementa,
+)
 MSG_FIRMADA = (
     "La informativa ya está firmada: no se puede agregar ni cambiar nada. Para corregirla, "
     "presenta una complementaria."
@@ -132,6 +141,17 @@ class InformativaBase:
         )
         if row is None:
             raise ValidationError("informativa_inexistente", MSG_NO_EXISTE)
+        return row, self._acceso(session, row, actor, editable, accion)
+
+    def _acceso(
+        self,
+        session: Session,
+        row: InformativaRow,
+        actor: str | None,
+        editable: bool = False,
+        accion: Accion = Accion.CAPTURAR_INFORMATIVA,
+    ) -> Contratista:
+        """``row``'s contratista, once ``actor`` may work on it (and change it: ``editable``)."""
         contratista = session.get(Contratista, row.contratista_id)
         assert contratista is not None  # a foreign key
         self._contratista(session, contratista.rfc, actor, accion)
@@ -140,7 +160,7 @@ class InformativaBase:
                 raise ValidationError("informativa_firmada", MSG_FIRMADA)
             if row.estado == LISTA_PARA_FIRMA:
                 row.estado = EN_CAPTURA  # what was checked has changed: Revisar again
-        return row, contratista
+        return contratista
 
     def _contrato(
         self, session: Session, uuid: str, actor: str | None, editable: bool = False
@@ -152,9 +172,14 @@ class InformativaBase:
             raise ValidationError(
                 "contrato_inexistente", "El contrato ya no existe (pudo eliminarse en otro equipo)."
             )
-        informativa = session.get(InformativaRow, contrato.informativa_id)
-        assert informativa is not None
-        self._informativa(session, informativa.uuid, actor, editable)
+        # The informativa's leading columns only: its big ones (cadena, PDFs, frozen copy) come
+        # before the rest in its row, and SQLite walks them to reach any column after them (a
+        # contract's every page of workers would, at tens of MB).
+        informativa = session.get(
+            InformativaRow, contrato.informativa_id, options=[load_only(*_CABEZA)]
+        )
+        assert informativa is not None  # a foreign key; deleted, its contracts are too
+        self._acceso(session, informativa, actor, editable)
         return contrato, informativa
 
     # --- plain values --------------------------------------------------------------------------
@@ -186,6 +211,21 @@ class InformativaBase:
     def _firmada(row: InformativaRow) -> InformativaFirmada:
         return firmada_de(row.congelada, row.firmada_at, row.cadena)
 
+    def _cabecera(
+        self, session: Session, row: InformativaRow, contratista: Contratista
+    ) -> Informativa:
+        """What the informativa says without its workers (its contracts with none) nor the other
+        declarations of its period: its header, its contract list. Signed, from the frozen copy
+        kept apart for this (a few KB; a row signed before it had one reads the whole copy);
+        before, its live rows."""
+        if row.estado not in FIRMADAS:
+            return self._en_captura(session, row, contratista, trabajadores=False)
+        if row.congelada_cabecera:
+            informativa = descongelar(row.congelada_cabecera).informativa
+        else:
+            informativa = sin_trabajadores(self._firmada(row).informativa)
+        return replace(informativa, estado=row.estado)
+
     @staticmethod
     def _otras(session: Session, row: InformativaRow) -> tuple[OtraDeclaracion, ...]:
         return tuple(
@@ -195,12 +235,17 @@ class InformativaBase:
         )
 
     def _en_captura(
-        self, session: Session, row: InformativaRow, contratista: Contratista
+        self,
+        session: Session,
+        row: InformativaRow,
+        contratista: Contratista,
+        trabajadores: bool = True,
     ) -> Informativa:
         """The informativa whole from its live rows: its contracts, each with its contratante
-        and its workers, and the contratista's datos generales as they are now. The contracts
-        with a foreign contratante without a permanent establishment are left out (only
-        counted): the informativa does not report them."""
+        and its workers, and the contratista's datos generales as they are now (without
+        ``trabajadores``: neither the workers nor the other declarations of its period). The
+        contracts with a foreign contratante without a permanent establishment are left out
+        (only counted): the informativa does not report them."""
         todos = session.scalars(
             select(ContratoRow)
             .where(ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False))
@@ -213,8 +258,8 @@ class InformativaBase:
         extranjeros = {c.id for c in contratantes if c.extranjero_sin_ep}
         contratos = [c for c in todos if c.contratante_id not in extranjeros]
         ids = [c.id for c in contratos]
-        trabajadores: dict[int, list[Trabajador]] = {i: [] for i in ids}
-        if ids:
+        asignados: dict[int, list[Trabajador]] = {i: [] for i in ids}
+        if ids and trabajadores:
             for contrato_id, nss, curp, sbc, nombre in session.execute(
                 select(
                     ContratoTrabajador.contrato_id,
@@ -229,7 +274,7 @@ class InformativaBase:
                 )
                 .order_by(ContratoTrabajador.contrato_id, ContratoTrabajador.id)
             ):
-                trabajadores[contrato_id].append(Trabajador(nss, curp, sbc, nombre))
+                asignados[contrato_id].append(Trabajador(nss, curp, sbc, nombre))
         return Informativa(
             uuid=row.uuid,
             contratista=self._parte_contratista(contratista),
@@ -245,12 +290,12 @@ class InformativaBase:
                     descripcion_servicio=c.descripcion_servicio,
                     fecha_inicial=c.fecha_inicial,
                     fecha_final=c.fecha_final,
-                    trabajadores=tuple(trabajadores[c.id]),
+                    trabajadores=tuple(asignados[c.id]),
                 )
                 for c in contratos
             ),
             complementa=row.complementa or None,
-            otras=self._otras(session, row),
+            otras=self._otras(session, row) if trabajadores else (),
             extranjeros=len(todos) - len(contratos),
         )
 

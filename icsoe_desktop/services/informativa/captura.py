@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, insert, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.config import InformativaSettings
@@ -327,6 +327,13 @@ class InformativasService(InformativaBase):
             row, contratista = self._informativa(session, uuid, actor)
             return self._snapshot(session, row, contratista)
 
+    def cabecera(self, uuid: str, actor: str | None) -> Informativa:
+        """The informativa without its workers (its contracts with none): a window's header,
+        read in a few KB at any size."""
+        with self._store.session() as session:
+            row, contratista = self._informativa(session, uuid, actor)
+            return self._cabecera(session, row, contratista)
+
     def fila(self, uuid: str, actor: str | None) -> FilaInformativa:
         with self._store.session() as session:
             row, _ = self._informativa(session, uuid, actor)
@@ -399,12 +406,13 @@ class InformativasService(InformativaBase):
 
     def contratos(self, informativa: str, actor: str | None) -> list[ContratoResumen]:
         with self._store.session() as session:
-            row, _ = self._informativa(session, informativa, actor)
+            row, contratista = self._informativa(session, informativa, actor)
             resumenes = _resumenes(session, ContratoRow.informativa_id == row.id)
             if row.estado not in FIRMADAS:
                 return resumenes
             # Signed: each contratante as it was signed, not as it may have been edited since.
-            firmados = {c.uuid: c.contratante for c in self._firmada(row).informativa.contratos}
+            cabecera = self._cabecera(session, row, contratista)
+            firmados = {c.uuid: c.contratante for c in cabecera.contratos}
         return [
             replace(r, contratante_rfc=p.rfc, contratante_nombre=p.nombre)
             if (p := firmados.get(r.uuid))
@@ -660,47 +668,58 @@ def _borrar_contrato(session: Session, contrato: ContratoRow) -> None:
 
 
 def _cuentas(session: Session, informativas: list[int]) -> dict[int, tuple[int, int]]:
-    """Per informativa: its contracts and its workers."""
+    """Per informativa: its contracts and its workers (each contract's counted from an index
+    alone: no row of 600,000 workers is read, nothing is sorted)."""
     if not informativas:
         return {}
     rows = session.execute(
         select(
             ContratoRow.informativa_id,
-            func.count(func.distinct(ContratoRow.id)),
-            func.count(ContratoTrabajador.id),
-        )
-        .outerjoin(
-            ContratoTrabajador,
-            (ContratoTrabajador.contrato_id == ContratoRow.id)
-            & ContratoTrabajador.deleted.is_(False),
+            func.count(ContratoRow.id),
+            func.sum(_trabajadores_del_contrato()),
         )
         .where(ContratoRow.informativa_id.in_(informativas), ContratoRow.deleted.is_(False))
         .group_by(ContratoRow.informativa_id)
     )
-    return {i: (c, t) for i, c, t in rows}
+    return {i: (c, t or 0) for i, c, t in rows}
 
 
-def _resumenes(session: Session, condicion: ColumnElement[bool]) -> list[ContratoResumen]:
-    cuenta = (
-        select(func.count(ContratoTrabajador.id))
+def _trabajadores_del_contrato() -> ScalarSelect[int]:
+    """The live workers of the contract of the enclosing query's row."""
+    return (
+        select(func.count())
         .where(
             ContratoTrabajador.contrato_id == ContratoRow.id,
             ContratoTrabajador.deleted.is_(False),
         )
         .scalar_subquery()
     )
+
+
+def _resumenes(session: Session, condicion: ColumnElement[bool]) -> list[ContratoResumen]:
+    cuenta = _trabajadores_del_contrato()
     rows = session.execute(
-        select(ContratoRow, Contratante.rfc, Contratante.nombre, InformativaRow, cuenta)
+        select(ContratoRow, Contratante.rfc, Contratante.nombre, cuenta)
         .join(Contratante, Contratante.id == ContratoRow.contratante_id)
-        .join(InformativaRow, InformativaRow.id == ContratoRow.informativa_id)
         .where(condicion, ContratoRow.deleted.is_(False))
-        .order_by(InformativaRow.periodo.desc(), ContratoRow.id)
-    )
+        .order_by(ContratoRow.id)
+    ).all()
+    # Each informativa's uuid and periodo read once, not joined to each contract: its row holds
+    # its cadena, PDFs and frozen copy before its uuid, tens of MB that SQLite walks to reach it.
+    informativas = {
+        i: (uuid, periodo)
+        for i, uuid, periodo in session.execute(
+            select(InformativaRow.id, InformativaRow.uuid, InformativaRow.periodo).where(
+                InformativaRow.id.in_({c.informativa_id for c, *_ in rows})
+            )
+        )
+    }
+    por_periodo = sorted(rows, key=lambda r: informativas[r[0].informativa_id][1], reverse=True)
     return [
         ContratoResumen(
             c.uuid,
-            inf.uuid,
-            Periodo.de_clave(inf.periodo),
+            informativas[c.informativa_id][0],
+            Periodo.de_clave(informativas[c.informativa_id][1]),
             rfc,
             nombre,
             c.objeto,
@@ -709,7 +728,7 @@ def _resumenes(session: Session, condicion: ColumnElement[bool]) -> list[Contrat
             c.fecha_final,
             n,
         )
-        for c, rfc, nombre, inf, n in rows
+        for c, rfc, nombre, n in por_periodo
     ]
 
 

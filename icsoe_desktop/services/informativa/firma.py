@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.firmada import congelar
+from icsoe_desktop.domain.informativa.firmada import congelar, sin_trabajadores
 from icsoe_desktop.domain.informativa.modelo import (
     EN_CAPTURA,
     FIRMADA,
@@ -190,6 +190,7 @@ class FirmaInformativaService(InformativaBase):
             # From now on the informativa is this copy: its exports, acuse and verification
             # never read the contratante's or the contratista's live rows again.
             row.congelada = congelar(antes, firmada)
+            row.congelada_cabecera = congelar(sin_trabajadores(antes), firmada)
             self._audit.record(
                 session, rfc, "icsoe_informativa_firmada", row.periodo, info.no_certificado
             )

@@ -174,7 +174,7 @@ class PresentacionService(InformativaBase):
             row, contratista = self._informativa(
                 session, informativa, actor, accion=Accion.REGISTRAR_PRESENTACION
             )
-            inf = self._snapshot(session, row, contratista)
+            inf = self._cabecera(session, row, contratista)
             folios = _folios(row.folios_imss)
         return _contratos(inf, folios)
 
@@ -213,7 +213,7 @@ class PresentacionService(InformativaBase):
                 )
             if row.estado != FIRMADA:
                 raise ValidationError("informativa_sin_firmar", MSG_SIN_FIRMAR)
-            inf = self._snapshot(session, row, contratista)
+            inf = self._cabecera(session, row, contratista)
             nombres = {c.uuid: c.contratante.nombre for c in inf.contratos}
             hecha = validar(
                 folio,
@@ -247,7 +247,7 @@ class PresentacionService(InformativaBase):
             )
             if row.estado != PRESENTADA or row.presentada_at is None:
                 return None
-            inf = self._snapshot(session, row, contratista)
+            inf = self._cabecera(session, row, contratista)
             return Registro(
                 row.folio_imss,
                 hora_del_centro(row.presentada_at),
@@ -273,7 +273,7 @@ class PresentacionService(InformativaBase):
             row, contratista = self._informativa(
                 session, informativa, actor, accion=Accion.ARCHIVO_CLIENTE
             )
-            inf = self._snapshot(session, row, contratista)
+            inf = self._cabecera(session, row, contratista)
         return list(dict.fromkeys((c.contratante.rfc, c.contratante.nombre) for c in inf.contratos))
 
     def archivo(

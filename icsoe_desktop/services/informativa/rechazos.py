@@ -298,7 +298,7 @@ class RechazosPortalService(InformativaBase):
                         ContratoRow.informativa_id == row.id,
                         ContratoRow.deleted.is_(False),
                         ContratoTrabajador.deleted.is_(False),
-                        ContratoTrabajador.rechazo_portal != "",
+                        ContratoTrabajador.rechazo_portal > "",  # a range of its index
                     )
                 )
                 or 0

@@ -24,10 +24,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from icsoe_desktop.store.models.base import Base, SyncedMixin
+from icsoe_desktop.store.trabajadores_orden import INDEXES as ORDEN_INDEXES
 
 
 class Contratante(SyncedMixin, Base):
@@ -82,6 +84,12 @@ class InformativaRow(SyncedMixin, Base):
     # Everything the informativa says, frozen at Firmar (domain/informativa/firmada.py); None
     # before signing, and in a row signed before the app kept it (read from ``cadena`` then).
     congelada: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    # The same copy without the workers (the contratista and each contract with its contratante):
+    # what the window, the contract list and the presentación read. None in a row signed
+    # before it was kept (read from ``congelada`` then).
+    congelada_cabecera: Mapped[bytes | None] = mapped_column(
+        LargeBinary, nullable=True, deferred=True
+    )
     # Filed on the IMSS portal: the acuse de presentación's folio (N…, SI…), its date and time
     # (naive UTC), each contract's IMSS folio (JSON: contract uuid → A26P…), the acuse PDF as
     # downloaded from the portal and its SHA-256.
@@ -118,7 +126,20 @@ class ContratoTrabajador(SyncedMixin, Base):
     """A worker assigned to a contract: NSS, CURP and SBC (centavos), as the portal asks."""
 
     __tablename__ = "icsoe_contrato_trabajadores"
-    __table_args__ = (Index("ix_contrato_trabajadores_contrato", "contrato_id", "id"),)
+    __table_args__ = (
+        Index("ix_contrato_trabajadores_contrato", "contrato_id", "id"),
+        # The list's orders (store/trabajadores_orden.py); "deleted" in each: a page and a
+        # count read the index alone.
+        *(
+            Index(
+                name,
+                "contrato_id",
+                "deleted",
+                *(term if term.isidentifier() else text(term) for term in terms),
+            )
+            for name, terms in ORDEN_INDEXES.values()
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contrato_id: Mapped[int] = mapped_column(ForeignKey("icsoe_contratos.id", ondelete="CASCADE"))
