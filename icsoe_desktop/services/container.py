@@ -267,7 +267,7 @@ class Services:
         changes (so not in _LAZY)."""
         from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 
-        return CodigosPostalesService(self.data_dir, self.clock)
+        return CodigosPostalesService(self.data_dir, self.clock, permisos=self.permisos)
 
     @cached_property
     def mapeos(self) -> MapeosService:
@@ -428,7 +428,12 @@ class Services:
         from icsoe_desktop.services.sync.servicio import SyncService
 
         return SyncService(
-            self.store, self.settings_empresa, self.secrets, self.permisos_empresa, self.clock
+            self.store,
+            self.settings_empresa,
+            self.secrets,
+            self.permisos_empresa,
+            self.clock,
+            codigos_postales=self.codigos_postales,
         )
 
     @cached_property

@@ -12,6 +12,7 @@ import pytest
 
 from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.catalogos.codigos_postales import CATALOGO_FILE, CodigosPostalesService
 from icsoe_desktop.services.catalogos.sepomex_archivo import ENTIDAD_POR_CLAVE
 from tests import sepomex_datos as sd
@@ -324,7 +325,7 @@ def test_a_shipped_zip_loads_too_and_a_damaged_one_is_reported_not_raised(
 def test_the_container_builds_it_on_the_installations_data_dir(services, data_dir, tmp_path):
     catalogo = services.codigos_postales
     assert catalogo is services.codigos_postales
-    catalogo.cargar(sd.escribir(tmp_path / "CPdescarga.txt"))
+    catalogo.cargar(sd.escribir(tmp_path / "CPdescarga.txt"), actor=CLI_ACTOR)
     assert (data_dir / CATALOGO_FILE).is_file()
     assert services.codigos_postales.buscar("06600").municipio == "Cuauhtémoc"
     services.preload()  # with nothing shipped in resources/sepomex, the loaded one stays
