@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,6 +92,8 @@ class CatalogoCompartido:
                 return self._recibir(http, base, servidor)
         except DomainError as exc:  # SyncError too: the sync itself is done
             log.warning("Catálogo de códigos postales no sincronizado: %s", exc.message)
+        except (OSError, sqlite3.Error):  # the catalogue's folder: this desktop's to mend
+            log.exception("Catálogo de códigos postales no sincronizado")
         return ""
 
     @staticmethod

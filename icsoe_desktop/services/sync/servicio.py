@@ -557,7 +557,7 @@ class SyncService:
         # write lock meanwhile (a million rows' take longer than the busy timeout).
         done = {} if verified is None else {"verified_at": verified}
         if catalogo:
-            done["last_catalogo"] = f"{catalogo} ({to_local_text(self._clock())})"
+            done["last_catalogo"] = f"{catalogo.rstrip('.')}, el {to_local_text(now)}."
         self._set_state(last_result="ok", last_sync_at=now.isoformat(), **done)
         resultado = SyncResult(
             sent,
