@@ -265,9 +265,17 @@ class Services:
     def codigos_postales(self) -> CodigosPostalesService:
         """SEPOMEX's catalogue: the installation's reference data, kept when the empresa
         changes (so not in _LAZY)."""
-        from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
+        from icsoe_desktop.paths import asset_dir
+        from icsoe_desktop.services.catalogos.codigos_postales import (
+            INCLUIDO_DIR,
+            CodigosPostalesService,
+        )
 
-        return CodigosPostalesService(self.data_dir, self.clock, permisos=self.permisos)
+        try:
+            incluidos: Path | None = asset_dir("resources") / INCLUIDO_DIR
+        except FileNotFoundError:
+            incluidos = None
+        return CodigosPostalesService(self.data_dir, self.clock, incluidos, self.permisos)
 
     @cached_property
     def mapeos(self) -> MapeosService:

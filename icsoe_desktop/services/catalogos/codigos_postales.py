@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
@@ -39,8 +39,13 @@ from icsoe_desktop.services.catalogos import sepomex_paquete
 from icsoe_desktop.services.catalogos.sepomex_archivo import ArchivoSepomex, fecha_de, leer
 from icsoe_desktop.services.catalogos.sepomex_paquete import Version
 
-if TYPE_CHECKING:
-    from icsoe_desktop.services.acceso.permisos import Permisos
+
+class _Permisos(Protocol):
+    """The role matrix (services/acceso/permisos.py), named here by what is asked of it: the
+    sync server uses this module without the desktop's services."""
+
+    def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> object: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -125,15 +130,16 @@ class VersionLocal:
 
 class CodigosPostalesService:
     """``incluidos``: the folder of the catalogue shipped with the app (the app's
-    ``resources/sepomex``; tests give their own). ``permisos``: the role matrix ``cargar``
-    asks (None: a catalogue of the sync server's, loaded by its own command line)."""
+    ``resources/sepomex``; tests give their own; None: nothing shipped). ``permisos``: the role
+    matrix ``cargar`` asks (None: a catalogue of the sync server's, loaded by its own command
+    line)."""
 
     def __init__(
         self,
         data_dir: Path,
         clock: Clock = utcnow,
         incluidos: Path | None = None,
-        permisos: Permisos | None = None,
+        permisos: _Permisos | None = None,
     ) -> None:
         self.path = data_dir / CATALOGO_FILE
         self._clock = clock
@@ -297,12 +303,7 @@ class CodigosPostalesService:
     def _archivo_incluido(self) -> Path | None:
         carpeta = self._incluidos
         if carpeta is None:
-            from icsoe_desktop.paths import asset_dir
-
-            try:
-                carpeta = asset_dir("resources") / INCLUIDO_DIR
-            except FileNotFoundError:
-                return None
+            return None
         archivos = [carpeta / nombre for nombre in INCLUIDOS if (carpeta / nombre).is_file()]
         if not archivos:
             return None
