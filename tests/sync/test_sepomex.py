@@ -223,3 +223,31 @@ def test_sincronizar_ahora_says_what_came_and_the_contratantes_cp_fills_from_it(
     assert contratante.entidad.currentText() == "Coahuila"
     assert contratante.municipio.text() == "Saltillo"
     assert contratante.colonia.count() == 6
+
+
+def test_a_single_office_server_on_sqlite_keeps_and_hands_it_too(tmp_path: Path) -> None:
+    from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
+    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server.auth import authenticate
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'oficina.sqlite3'}")
+    try:
+        db.upgrade(engine)
+        token = db.create_token(engine, EMPRESA, "Oficina").token
+        publicado, rfcs = sepomex.cargar(
+            engine, sd.escribir(tmp_path / "CPdescarga.txt"), None, False
+        )
+        assert rfcs == [EMPRESA] and publicado.publicado and publicado.codigos_postales == 6
+        caller = authenticate(engine, f"Bearer {token}")
+        assert sepomex.encabezado(caller) == publicado.version.encabezado()
+        found = sepomex.trozos(engine, caller)
+        assert found is not None
+        version, size, pieces = found
+        zipped = tmp_path / "recibido.zip"
+        zipped.write_bytes(b"".join(pieces))
+        assert zipped.stat().st_size == size
+        desktop = CodigosPostalesService(tmp_path / "escritorio")
+        assert desktop.recibir(zipped, version) == 6
+        assert desktop.buscar("91000").ciudad == "Xalapa-Enríquez"
+    finally:
+        engine.dispose()

@@ -261,7 +261,7 @@ class CodigosPostalesService:
         what was built is the catalogue the server named. Returns its códigos postales."""
         leido = leer(archivo)
         self._escribir(
-            replace(leido, nombre=f"{leido.nombre} (del servidor de sincronización)"),
+            replace(leido, nombre=sepomex_paquete.MIEMBRO),
             None,
             incluido=False,
             parcial=True,
