@@ -54,6 +54,7 @@ class CatalogoCompartido:
         self._codigos = codigos_postales
         self._sync = sync
         self._servidor: str | None = None  # the header of the server's last answer
+        self._acordado: str | None = None  # ACORDADO as last read or written
 
     def oido(self, valor: str | None) -> None:
         """What an answer of the server said of its catalogue (None: a server before it)."""
@@ -81,9 +82,11 @@ class CatalogoCompartido:
                 enviado = self._enviar(http, base, local, acordado)
                 if enviado:
                     return enviado
-                # (its answer named the one it kept)
+                # The server kept a later load, which its answer named: the company's.
                 servidor = Version.de_encabezado(self._servidor) or servidor
                 self._servidor = None
+                if servidor is not None:
+                    return self._recibir(http, base, servidor)
             if servidor is not None and (
                 local is None
                 or local.version.huella == acordado
@@ -100,18 +103,21 @@ class CatalogoCompartido:
     def _sube(local: VersionLocal | None, servidor: Version | None, acordado: str) -> bool:
         """Whether this installation's catalogue goes up: loaded here, never held by the
         server, and loaded after the server's (or the server still holds the one this
-        installation last had in common with it)."""
-        if local is None or not local.cargado_aqui or local.version.huella == acordado:
+        installation last had in common with it); or the server has none."""
+        if local is None or not local.cargado_aqui:
             return False
-        return (
-            servidor is None
-            or servidor.huella == acordado
-            or local.version.mas_reciente_que(servidor)
+        if servidor is None:
+            return True
+        return local.version.huella != acordado and (
+            servidor.huella == acordado or local.version.mas_reciente_que(servidor)
         )
 
     def _acordar(self, huella: str) -> None:
+        if self._acordado == huella:
+            return  # an idle sync: not even a read of the store
         if self._sync._state(ACORDADO) != huella:
             self._sync._set_state(**{ACORDADO: huella})
+        self._acordado = huella
 
     def _enviar(self, http: requests.Session, base: str, local: VersionLocal, acordado: str) -> str:
         """This installation's load up to the server; "" when the server kept a later one."""
