@@ -79,13 +79,18 @@ class _Json(JSONResponse):
         return orjson.dumps(content)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refusing more than ``limit`` bytes before reading them all into memory."""
+def _declared(request: Request, limit: int) -> None:
+    """Refuse a body that says it is larger than ``limit`` (or says nothing readable)."""
     declared = request.headers.get("content-length")
     if declared is not None and not (declared.isascii() and declared.isdigit()):
         raise too_large(limit)
     if declared is not None and int(declared) > limit:
         raise too_large(limit)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refusing more than ``limit`` bytes before reading them all into memory."""
+    _declared(request, limit)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
@@ -96,11 +101,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 async def _save_body(request: Request, path: Path, limit: int) -> None:
     """The body written to ``path`` as it arrives, refusing more than ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (
-        not (declared.isascii() and declared.isdigit()) or int(declared) > limit
-    ):
-        raise too_large(limit)
+    _declared(request, limit)
     written = 0
     with path.open("wb") as file:
         async for chunk in request.stream():

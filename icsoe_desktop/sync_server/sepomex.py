@@ -74,6 +74,7 @@ def leer(archivo: Path, carpeta: Path) -> Leido:
     catalogo.cargar(archivo, parcial=True)
     destino = carpeta / "catalogo.zip"
     local = catalogo.exportar(destino)
+    assert local is not None  # loaded just above
     estado = catalogo.estado()
     con = sqlite3.connect(f"{catalogo.path.as_uri()}?mode=ro", uri=True)
     try:

@@ -245,13 +245,13 @@ class CodigosPostalesService:
             Version(huella, fecha), cargado_aqui, int(meta.get("codigos_postales", 0))
         )
 
-    def exportar(self, destino: Path) -> VersionLocal:
-        """The catalogue as it travels to the company's server (a zip of CPdescarga.txt)."""
+    def exportar(self, destino: Path) -> VersionLocal | None:
+        """The catalogue as it travels to the company's server (a zip of CPdescarga.txt);
+        None, and nothing written, without a catalogue."""
         version = self.version()
-        if version is None:
-            raise ValidationError("sepomex_sin_catalogo", "No hay catálogo de códigos postales.")
         with _Lectura(self.path) as con:
-            assert con is not None
+            if version is None or con is None:
+                return None
             sepomex_paquete.exportar(con, destino)
         return version
 

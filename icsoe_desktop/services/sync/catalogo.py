@@ -17,8 +17,9 @@ more. When they differ, at the end of a sync:
   is the catalogue the server named.
 
 ``sepomex_acordado`` (the empresa store's sync state) keeps the huella this installation and
-this empresa's server last had in common. A failure here never fails the sync: it is logged
-and tried again at the next one.
+this empresa's server last had in common; the sync writes it with its other states once its
+requests are done (the indexes a big pull builds hold the store's write lock until then). A
+failure here never fails the sync: it is logged and tried again at the next one.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class CatalogoCompartido:
         self._sync = sync
         self._servidor: str | None = None  # the header of the server's last answer
         self._acordado: str | None = None  # ACORDADO as last read or written
+        self._por_escribir: str | None = None  # ACORDADO to write once the sync is done
 
     def oido(self, valor: str | None) -> None:
         """What an answer of the server said of its catalogue (None: a server before it)."""
@@ -116,14 +118,26 @@ class CatalogoCompartido:
         if self._acordado == huella:
             return  # an idle sync: not even a read of the store
         if self._sync._state(ACORDADO) != huella:
-            self._sync._set_state(**{ACORDADO: huella})
+            self._por_escribir = huella
+        else:
+            self._acordado = huella
+
+    def por_escribir(self) -> dict[str, str]:
+        """The sync state to write at the end of the sync (and then taken as written)."""
+        huella, self._por_escribir = self._por_escribir, None
+        if huella is None:
+            return {}
         self._acordado = huella
+        return {ACORDADO: huella}
 
     def _enviar(self, http: requests.Session, base: str, local: VersionLocal, acordado: str) -> str:
         """This installation's load up to the server; "" when the server kept a later one."""
         with tempfile.TemporaryDirectory(prefix="sepomex-", dir=self._codigos.path.parent) as d:
             archivo = Path(d) / "CPdescarga.zip"
-            local = self._codigos.exportar(archivo)
+            exportado = self._codigos.exportar(archivo)
+            if exportado is None:  # removed meanwhile
+                return ""
+            local = exportado
             headers = {sync_wire.SEPOMEX_FECHA_HEADER: local.version.fecha.isoformat()}
             if acordado:
                 headers[sync_wire.SEPOMEX_BASE_HEADER] = acordado

@@ -558,6 +558,8 @@ class SyncService:
         done = {} if verified is None else {"verified_at": verified}
         if catalogo:
             done["last_catalogo"] = f"{catalogo.rstrip('.')}, el {to_local_text(now)}."
+        if self._catalogo is not None:
+            done.update(self._catalogo.por_escribir())
         self._set_state(last_result="ok", last_sync_at=now.isoformat(), **done)
         resultado = SyncResult(
             sent,
