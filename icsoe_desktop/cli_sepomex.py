@@ -1,7 +1,8 @@
 """CLI: ``sepomex cargar ARCHIVO|estado``: the installation's catalogue of códigos postales.
 
 IT downloads the official file from Correos de México (CPdescarga.txt, or the .zip) and loads
-it here; the app reads it offline (services/catalogos/codigos_postales.py)."""
+it here; the app reads it offline (services/catalogos/codigos_postales.py), and the sync sends
+it to the company's server, from which every other desktop of the company receives it."""
 
 from __future__ import annotations
 
@@ -38,11 +39,12 @@ def run(args: argparse.Namespace, services: Services) -> int:
     from pathlib import Path
 
     from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.domain.roles import CLI_ACTOR
 
     catalogo = services.codigos_postales
     try:
         if args.sepomex_command == "cargar":
-            cargadas = catalogo.cargar(Path(args.archivo), parcial=args.parcial)
+            cargadas = catalogo.cargar(Path(args.archivo), parcial=args.parcial, actor=CLI_ACTOR)
             print(f"Catálogo de códigos postales cargado: {cargadas:,} asentamientos.")
         estado = catalogo.estado()
     except DomainError as exc:
@@ -61,7 +63,13 @@ def describir(estado: EstadoCatalogo) -> list[str]:
 
     if not estado.cargado:
         return ["Sin catálogo de códigos postales: cárgalo con «sepomex cargar CPdescarga.txt»."]
-    origen = "incluido con la aplicación" if estado.incluido else "cargado en este equipo"
+    origen = (
+        "incluido con la aplicación"
+        if estado.incluido
+        else "recibido del servidor de sincronización"
+        if estado.recibido
+        else "cargado en este equipo"
+    )
     lineas = [
         f"Códigos postales: {estado.codigos_postales:,}",
         f"Asentamientos (colonias): {estado.asentamientos:,}",

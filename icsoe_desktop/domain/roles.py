@@ -40,6 +40,7 @@ class Accion(StrEnum):
     MODO_CAPACITACION = "activar o desactivar el modo de capacitación"
     SELLO_DE_TIEMPO = "configurar el servidor de sellos de tiempo"
     PREPARAR_CAPACITACION = "preparar la práctica de capacitación"
+    CODIGOS_POSTALES = "cargar el catálogo de códigos postales"
     REGISTROS_PATRONALES = "dar de alta, modificar o eliminar registros patronales"
     CERTIFICADOS = "asignar o eliminar certificados IMSS"
     IMPORTAR_MOVIMIENTOS = "importar movimientos"
@@ -79,6 +80,9 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     Accion.SELLO_DE_TIEMPO: _ADMIN,
     # A practice authority in this desktop's trust and a practice empresa in the catalog.
     Accion.PREPARAR_CAPACITACION: _ADMIN,
+    # The installation's catalogue, which its sync sends to the company's server for every
+    # desktop of the company to receive.
+    Accion.CODIGOS_POSTALES: _ADMIN,
     Accion.REGISTROS_PATRONALES: _IDSE,
     Accion.CERTIFICADOS: _IDSE,
     Accion.IMPORTAR_MOVIMIENTOS: _IDSE,

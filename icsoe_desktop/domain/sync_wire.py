@@ -37,6 +37,13 @@ from typing import Any, NotRequired, TypedDict
 PROTOCOL = 2
 PROTOCOL_HEADER = "X-Icsoe-Protocolo"
 SCHEMA_HEADER = "X-Icsoe-Esquema"
+# The company's catalogue of códigos postales on the server, named in every answer («FECHA
+# HUELLA», or «ninguno»: services/catalogos/sepomex_paquete.py), so that an idle sync learns
+# of a new one without asking; and when a desktop sends one, when IT loaded it (``FECHA``) and
+# the huella it last had in common with the server (``BASE``: a load made after it replaces it).
+SEPOMEX_HEADER = "X-Icsoe-Sepomex"
+SEPOMEX_FECHA_HEADER = "X-Icsoe-Sepomex-Fecha"
+SEPOMEX_BASE_HEADER = "X-Icsoe-Sepomex-Base"
 
 
 def newer_schema(theirs: str | None, mine: str) -> bool:
@@ -506,6 +513,9 @@ __all__ = [
     "PROTOCOL",
     "PROTOCOL_HEADER",
     "SCHEMA_HEADER",
+    "SEPOMEX_BASE_HEADER",
+    "SEPOMEX_FECHA_HEADER",
+    "SEPOMEX_HEADER",
     "SUM_MODULUS",
     "TEXT",
     "Codec",

@@ -265,9 +265,17 @@ class Services:
     def codigos_postales(self) -> CodigosPostalesService:
         """SEPOMEX's catalogue: the installation's reference data, kept when the empresa
         changes (so not in _LAZY)."""
-        from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
+        from icsoe_desktop.paths import asset_dir
+        from icsoe_desktop.services.catalogos.codigos_postales import (
+            INCLUIDO_DIR,
+            CodigosPostalesService,
+        )
 
-        return CodigosPostalesService(self.data_dir, self.clock)
+        try:
+            incluidos: Path | None = asset_dir("resources") / INCLUIDO_DIR
+        except FileNotFoundError:
+            incluidos = None
+        return CodigosPostalesService(self.data_dir, self.clock, incluidos, self.permisos)
 
     @cached_property
     def mapeos(self) -> MapeosService:
@@ -428,7 +436,12 @@ class Services:
         from icsoe_desktop.services.sync.servicio import SyncService
 
         return SyncService(
-            self.store, self.settings_empresa, self.secrets, self.permisos_empresa, self.clock
+            self.store,
+            self.settings_empresa,
+            self.secrets,
+            self.permisos_empresa,
+            self.clock,
+            codigos_postales=self.codigos_postales,
         )
 
     @cached_property

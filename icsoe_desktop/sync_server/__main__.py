@@ -5,6 +5,8 @@
     python -m icsoe_desktop.sync_server token create --database-url URL --empresa RFC \\
         --nombre "Escritorio nómina 1"
     python -m icsoe_desktop.sync_server esquema show|reset --database-url URL --empresa RFC
+    python -m icsoe_desktop.sync_server sepomex cargar CPdescarga.zip [--empresa RFC …]
+    python -m icsoe_desktop.sync_server sepomex estado
 
 The database URL may also come from ``ICSOE_SYNC_DATABASE_URL``.
 """
@@ -82,6 +84,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     database(reset)
     reset.add_argument("--empresa", required=True, help="RFC de la empresa")
+    sepomex = commands.add_parser(
+        "sepomex",
+        help="catálogo de códigos postales de SEPOMEX que reciben los escritorios de cada empresa",
+    )
+    acciones_cp = sepomex.add_subparsers(dest="sepomex_command", metavar="acción", required=True)
+    cargar = acciones_cp.add_parser(
+        "cargar", help="carga el catálogo oficial (CPdescarga.txt o .zip) para las empresas"
+    )
+    database(cargar)
+    cargar.add_argument("archivo", metavar="ARCHIVO")
+    cargar.add_argument(
+        "--empresa",
+        action="append",
+        metavar="RFC",
+        help="sólo para esta empresa (se puede repetir); sin ella, para todas las del servidor",
+    )
+    cargar.add_argument(
+        "--parcial",
+        action="store_true",
+        help="acepta un archivo con menos colonias o entidades que el catálogo que tenían",
+    )
+    estado_cp = acciones_cp.add_parser("estado", help="qué catálogo tiene cada empresa")
+    database(estado_cp)
+    estado_cp.add_argument("--empresa", action="append", metavar="RFC", help="RFC de la empresa")
     return parser
 
 
@@ -147,6 +173,8 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
         return 0
     if args.command == "esquema":
         return _esquema(args, engine)
+    if args.command == "sepomex":
+        return _sepomex(args, engine)
     if args.token_command == "create":
         try:
             issued = db.create_token(engine, args.empresa, args.nombre)
@@ -189,6 +217,37 @@ def _esquema(args: argparse.Namespace, engine: Engine) -> int:
         f"Esquema de {antes.rfc} restablecido (era {antes.esquema or 'ninguno'}): el próximo "
         "escritorio que sincronice lo fija de nuevo."
     )
+    return 0
+
+
+def _sepomex(args: argparse.Namespace, engine: Engine) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain.clock import to_local_text
+    from icsoe_desktop.sync_server import sepomex
+
+    try:
+        if args.sepomex_command == "cargar":
+            publicado, rfcs = sepomex.cargar(engine, Path(args.archivo), args.empresa, args.parcial)
+            print(
+                f"Catálogo de códigos postales cargado en el servidor: "
+                f"{publicado.codigos_postales:,} códigos postales, para {', '.join(rfcs)}. Cada "
+                "escritorio de esas empresas lo recibe en su siguiente sincronización."
+            )
+            return 0
+        estados = sepomex.estados(engine, args.empresa)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    for estado in estados:
+        if estado.version is None:
+            print(f"{estado.rfc}\tsin catálogo de códigos postales")
+            continue
+        print(
+            f"{estado.rfc}\t{estado.codigos_postales:,} códigos postales\t"
+            f"cargado el {to_local_text(estado.version.fecha)} en {estado.de}\t"
+            f"{estado.origen}\t{estado.version.huella[:12]}"
+        )
     return 0
 
 

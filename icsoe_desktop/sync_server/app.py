@@ -2,7 +2,8 @@
 
 Every request carries ``Authorization: Bearer <token>``; the token decides the company, and a
 company only ever reads and writes its own rows (``auth``). What each endpoint does lives in its
-module: ``push``, ``pull``, ``deriva`` (the drift check), ``estado``.
+module: ``push``, ``pull``, ``deriva`` (the drift check), ``estado``, ``sepomex`` (the
+company's catalogue of códigos postales, named in every answer's ``X-Icsoe-Sepomex``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import tempfile
 import time
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -21,16 +25,18 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.sync_server import (
     DATABASE_URL_ENV,
     MAX_BODY_ENV,
     MAX_ROWS_ENV,
     POOL_SIZE_ENV,
     esquemas,
+    sepomex,
 )
 from icsoe_desktop.sync_server.auth import Caller, authenticate
 from icsoe_desktop.sync_server.db import prune_batches
@@ -73,19 +79,36 @@ class _Json(JSONResponse):
         return orjson.dumps(content)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refusing more than ``limit`` bytes before reading them all into memory."""
+def _declared(request: Request, limit: int) -> None:
+    """Refuse a body that says it is larger than ``limit`` (or says nothing readable)."""
     declared = request.headers.get("content-length")
     if declared is not None and not (declared.isascii() and declared.isdigit()):
         raise too_large(limit)
     if declared is not None and int(declared) > limit:
         raise too_large(limit)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refusing more than ``limit`` bytes before reading them all into memory."""
+    _declared(request, limit)
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
             raise too_large(limit)
     return bytes(body)
+
+
+async def _save_body(request: Request, path: Path, limit: int) -> None:
+    """The body written to ``path`` as it arrives, refusing more than ``limit`` bytes."""
+    _declared(request, limit)
+    written = 0
+    with path.open("wb") as file:
+        async for chunk in request.stream():
+            written += len(chunk)
+            if written > limit:
+                raise too_large(limit)
+            file.write(chunk)
 
 
 def _retry_later(code: str, mensaje: str, message: str) -> JSONResponse:
@@ -105,11 +128,16 @@ def create_app(
         header = request.headers.get("authorization")
         return await run_in_threadpool(authenticate, engine, header, esquema)
 
+    def headers_for(caller: Caller) -> dict[str, str]:
+        """The newest schema of the company's desktops (an older desktop tells its user to
+        update) and its catalogue of códigos postales (a desktop with another one asks)."""
+        headers = {sync_wire.SEPOMEX_HEADER: sepomex.encabezado(caller)}
+        if caller.esquema:
+            headers[sync_wire.SCHEMA_HEADER] = caller.esquema
+        return headers
+
     def answer(caller: Caller, content: Any) -> JSONResponse:
-        """The answer, with the newest schema of the company's desktops (an older desktop
-        tells its user to update)."""
-        headers = {sync_wire.SCHEMA_HEADER: caller.esquema} if caller.esquema else None
-        return _Json(content, headers=headers)
+        return _Json(content, headers=headers_for(caller))
 
     async def estado_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
@@ -175,6 +203,60 @@ def create_app(
         table, uuids = parse_uuids(await _read_body(request, max_body))
         return answer(caller, await run_in_threadpool(rows_of, engine, caller, table, uuids))
 
+    async def sepomex_get(request: Request) -> StreamingResponse | JSONResponse:
+        caller = await caller_of(request)
+        found = await run_in_threadpool(sepomex.trozos, engine, caller)
+        if found is None:
+            raise ProtocolError(
+                404,
+                "sin_catalogo",
+                "El servidor no tiene catálogo de códigos postales de esta empresa.",
+                "The server holds no catalogue of postal codes for this company.",
+            )
+        version, size, pieces = found
+        headers = headers_for(caller)
+        headers[sync_wire.SEPOMEX_HEADER] = version.encabezado()
+        headers["Content-Length"] = str(size)
+        return StreamingResponse(pieces, media_type="application/zip", headers=headers)
+
+    async def sepomex_put(request: Request) -> JSONResponse:
+        caller = await caller_of(request)
+        try:
+            fecha = datetime.fromisoformat(
+                request.headers.get(sync_wire.SEPOMEX_FECHA_HEADER, "")
+            ).replace(tzinfo=None)
+        except ValueError:
+            raise invalid(
+                f"Falta la fecha de carga del catálogo ({sync_wire.SEPOMEX_FECHA_HEADER}).",
+                f"The catalogue's load date is missing ({sync_wire.SEPOMEX_FECHA_HEADER}).",
+            ) from None
+        with tempfile.TemporaryDirectory(prefix="icsoe-sepomex-") as folder:
+            received = Path(folder) / "CPdescarga.zip"
+            await _save_body(request, received, sepomex.MAX_BYTES)
+            try:
+                done = await run_in_threadpool(
+                    sepomex.recibir_de_escritorio,
+                    engine,
+                    caller,
+                    received,
+                    fecha,
+                    request.headers.get(sync_wire.SEPOMEX_BASE_HEADER),
+                )
+            except DomainError as exc:
+                raise invalid(exc.message, "The catalogue was refused.", exc.code) from exc
+        headers = headers_for(caller)
+        headers[sync_wire.SEPOMEX_HEADER] = (
+            done.version.encabezado() if done.publicado else sepomex.encabezado(caller)
+        )
+        return _Json(
+            {
+                "publicado": done.publicado,
+                "codigos_postales": done.codigos_postales,
+                "huella": done.version.huella,
+            },
+            headers=headers,
+        )
+
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)
         if exc.status >= 500:
@@ -212,6 +294,8 @@ def create_app(
             Route("/v1/resumen", resumen_endpoint, methods=["GET"]),
             Route("/v1/versiones", versions_endpoint, methods=["GET"]),
             Route("/v1/renglones", rows_endpoint, methods=["POST"]),
+            Route("/v1/sepomex", sepomex_get, methods=["GET"]),
+            Route("/v1/sepomex", sepomex_put, methods=["PUT"]),
         ],
         exception_handlers={
             ProtocolError: protocol_error,

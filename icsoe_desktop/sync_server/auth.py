@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
@@ -19,6 +20,9 @@ class Caller:
     empresa_rfc: str
     nombre: str
     esquema: str | None = None  # the newest desktop schema the company has synced with
+    # The company's catalogue of códigos postales (sync_server/sepomex.py), if any.
+    sepomex_huella: str | None = None
+    sepomex_fecha: datetime | None = None
 
 
 def _unauthorized() -> ProtocolError:
@@ -44,6 +48,8 @@ def authenticate(engine: Engine, header: str | None, esquema: str | None = None)
                 Empresa.rfc,
                 DesktopToken.nombre,
                 Empresa.esquema,
+                Empresa.sepomex_huella,
+                Empresa.sepomex_fecha,
             )
             .join(Empresa, Empresa.id == DesktopToken.empresa_id)
             .where(DesktopToken.token_hash == token_hash, DesktopToken.revoked_at.is_(None))
@@ -61,5 +67,5 @@ def authenticate(engine: Engine, header: str | None, esquema: str | None = None)
                 )
                 .values(esquema=esquema)
             )
-        caller = Caller(*found[:4], esquema)
+        caller = replace(caller, esquema=esquema)
     return caller

@@ -14,8 +14,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -45,6 +47,12 @@ class Empresa(ServerBase):
     # desktops: an older desktop is told to update.
     esquema: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The company's catalogue of códigos postales (``CatalogoCP``): its huella, when IT loaded
+    # it, and from where (a desktop's name, or «servidor»). Read with the token, at no cost:
+    # every answer names it and an idle sync asks nothing more.
+    sepomex_huella: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    sepomex_fecha: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    sepomex_de: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class DesktopToken(ServerBase):
@@ -131,3 +139,22 @@ class BucketSum(ServerBase):
     bucket: Mapped[int] = mapped_column(Integer)
     rows: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[int] = mapped_column(Numeric(40, 0))
+
+
+class CatalogoCP(ServerBase):
+    """A catalogue of códigos postales as it travels (the zip of
+    services/catalogos/sepomex_paquete.py), once per huella however many companies hold it;
+    kept while a company names it."""
+
+    __tablename__ = "catalogos_cp"
+
+    huella: Mapped[str] = mapped_column(String(64), primary_key=True)
+    datos: Mapped[bytes] = mapped_column(LargeBinary)
+    bytes: Mapped[int] = mapped_column(Integer)
+    asentamientos: Mapped[int] = mapped_column(Integer)
+    codigos_postales: Mapped[int] = mapped_column(Integer)
+    # Its entidades, one a line: the next load of the server's command line is compared with
+    # them (a file cut short is refused, as on a desktop).
+    entidades: Mapped[str] = mapped_column(Text)
+    origen: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.icsoe.datos_generales import MSG_GUARDADO
 from icsoe_desktop.gui.kit.codigo_postal import (
@@ -41,7 +42,7 @@ def _pagina(qtbot, services, data_dir, tmp_path):
 
 @pytest.fixture
 def con_catalogo(services, tmp_path):
-    services.codigos_postales.cargar(sd.escribir(tmp_path / "CPdescarga.txt"))
+    services.codigos_postales.cargar(sd.escribir(tmp_path / "CPdescarga.txt"), actor=CLI_ACTOR)
     return services
 
 

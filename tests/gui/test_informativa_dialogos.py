@@ -17,6 +17,7 @@ from icsoe_desktop.demo.movimientos import demo_rows
 from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 from icsoe_desktop.domain.movimientos import REINGRESO
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.informativa.contratante import ContratanteDialog
 from icsoe_desktop.gui.informativa.contrato import ContratoDialog
 from icsoe_desktop.gui.informativa.copiar_contrato import CopiarContratoDialog
@@ -97,7 +98,7 @@ def test_contratante_saved_with_a_warning_for_its_check_digit(qtbot, services, r
 
 
 def test_a_cp_of_the_catalogue_fills_the_domicilio(qtbot, services, rfc, tmp_path, modals):
-    services.codigos_postales.cargar(sd.escribir(tmp_path / "CPdescarga.txt"))
+    services.codigos_postales.cargar(sd.escribir(tmp_path / "CPdescarga.txt"), actor=CLI_ACTOR)
     dialog = shown(qtbot, ContratanteDialog(services, rfc, rfc, None))
     type_text(qtbot, dialog.rfc, RFC_BUENO)
     type_text(qtbot, dialog.nombre, "Comercializadora del Norte SA de CV")

@@ -17,7 +17,11 @@ from tests.icsoe_helpers import CURP_ANA
 
 USUARIO = "usuario@nominas.com"
 # Run only from the command line: no window offers them.
-SOLO_LINEA_DE_COMANDOS = {Accion.ADMINISTRADORES, Accion.CAPTURAR_INFORMATIVA}
+SOLO_LINEA_DE_COMANDOS = {
+    Accion.ADMINISTRADORES,
+    Accion.CAPTURAR_INFORMATIVA,
+    Accion.CODIGOS_POSTALES,
+}
 
 
 def _ventanas(mundo, actor: str | None) -> list[QWidget]:

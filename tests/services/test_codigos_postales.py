@@ -12,6 +12,7 @@ import pytest
 
 from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.catalogos.codigos_postales import CATALOGO_FILE, CodigosPostalesService
 from icsoe_desktop.services.catalogos.sepomex_archivo import ENTIDAD_POR_CLAVE
 from tests import sepomex_datos as sd
@@ -324,7 +325,7 @@ def test_a_shipped_zip_loads_too_and_a_damaged_one_is_reported_not_raised(
 def test_the_container_builds_it_on_the_installations_data_dir(services, data_dir, tmp_path):
     catalogo = services.codigos_postales
     assert catalogo is services.codigos_postales
-    catalogo.cargar(sd.escribir(tmp_path / "CPdescarga.txt"))
+    catalogo.cargar(sd.escribir(tmp_path / "CPdescarga.txt"), actor=CLI_ACTOR)
     assert (data_dir / CATALOGO_FILE).is_file()
     assert services.codigos_postales.buscar("06600").municipio == "Cuauhtémoc"
     services.preload()  # with nothing shipped in resources/sepomex, the loaded one stays
@@ -456,3 +457,33 @@ def test_windows_1252_punctuation_outside_latin1_is_refused_too(catalogo, tmp_pa
     with pytest.raises(ValidationError) as raised:
         catalogo.cargar(path)
     assert "«Juárez “Centro”» (el carácter U+201C)" in raised.value.message
+
+
+# --- the catalogue as it travels through the company's sync server -----------------------------
+
+
+def test_exported_and_received_it_is_the_same_catalogue(catalogo, tmp_path, clock):
+    from icsoe_desktop.services.catalogos.sepomex_paquete import Version
+
+    catalogo.cargar(sd.escribir_zip(tmp_path / "CPdescarga.zip"))
+    enviado = catalogo.exportar(tmp_path / "viaja.zip")
+    assert enviado.cargado_aqui and enviado.codigos_postales == 6
+
+    otro = CodigosPostalesService(tmp_path / "otro", clock, incluidos=tmp_path / "ninguno")
+    otro.cargar(sd.escribir(tmp_path / "viejo.txt", sd.ASENTAMIENTOS[:1]))
+    ajena = Version("0" * 64, enviado.version.fecha)
+    with pytest.raises(ValidationError) as refused:
+        otro.recibir(tmp_path / "viaja.zip", ajena)  # not the catalogue the server named
+    assert refused.value.code == "sepomex_huella"
+    assert otro.estado().asentamientos == 1  # the old one stays
+
+    assert otro.recibir(tmp_path / "viaja.zip", enviado.version) == 6
+    recibido = otro.version()
+    assert recibido.version == enviado.version and not recibido.cargado_aqui
+    assert otro.buscar("25000") == catalogo.buscar("25000")
+    assert otro.estado().recibido and otro.estado().cargado_el == enviado.version.fecha
+    from icsoe_desktop.cli_sepomex import describir
+
+    assert "Archivo: CPdescarga.txt (recibido del servidor de sincronización)" in describir(
+        otro.estado()
+    )

@@ -78,6 +78,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.SELLO_DE_TIEMPO: lambda a: services.settings.save_sello_tiempo("", a),
         # A file where the folder goes: refused for its argument before anything is made.
         Accion.PREPARAR_CAPACITACION: lambda a: capacitacion.preparar(services, archivo, a),
+        Accion.CODIGOS_POSTALES: lambda a: services.codigos_postales.cargar(missing, actor=a),
         Accion.REGISTROS_PATRONALES: lambda a: services.registros.delete("Y5412345106", a),
         Accion.CERTIFICADOS: lambda a: services.certificates.remove("Y5412345106", a),
         Accion.IMPORTAR_MOVIMIENTOS: lambda a: services.importador.import_file(missing, a),

@@ -6,7 +6,9 @@ data dir (``sepomex.sqlite3``), read with the standard library (no Alembic, no s
 it is rebuilt from the official file at will). IT loads the file Correos de México publishes
 (``sepomex cargar CPdescarga.txt``, services/catalogos/sepomex_archivo.py reads it); a load builds a new
 file beside the catalogue and swaps it in with one ``os.replace``, so a failed or interrupted
-load leaves the old catalogue as it was.
+load leaves the old catalogue as it was. Loading is an administrator's (or the command
+line's) action: the installation's sync sends what is loaded here to the company's server, and
+receives the company's from it (``exportar``, ``recibir``: services/catalogos/sepomex_paquete.py).
 
 A catalogue may also ship with the app: ``resources/sepomex/CPdescarga.txt`` (or ``.zip``) is
 loaded on first use when there is no catalogue or the shipped data is newer than the loaded.
@@ -25,13 +27,25 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.services.catalogos import sepomex_paquete
 from icsoe_desktop.services.catalogos.sepomex_archivo import ArchivoSepomex, fecha_de, leer
+from icsoe_desktop.services.catalogos.sepomex_paquete import Version
+
+
+class _Permisos(Protocol):
+    """The role matrix (services/acceso/permisos.py), named here by what is asked of it: the
+    sync server uses this module without the desktop's services."""
+
+    def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> object: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -101,19 +115,37 @@ class EstadoCatalogo:
     origen: str = ""  # the file it was loaded from
     repetidos: int = 0  # rows of the file left out as exact repeats of another
     incluido: bool = False  # the file shipped with the app
+    recibido: bool = False  # received from the company's sync server
     aviso: str = ""  # why the catalogue cannot be read, or the shipped one was refused
+
+
+@dataclass(frozen=True)
+class VersionLocal:
+    """This installation's catalogue as its sync compares it with the server's."""
+
+    version: Version
+    cargado_aqui: bool  # loaded with ``cargar`` here (not shipped, not received): sent up
+    codigos_postales: int
 
 
 class CodigosPostalesService:
     """``incluidos``: the folder of the catalogue shipped with the app (the app's
-    ``resources/sepomex``; tests give their own)."""
+    ``resources/sepomex``; tests give their own; None: nothing shipped). ``permisos``: the role
+    matrix ``cargar`` asks (None: a catalogue of the sync server's, loaded by its own command
+    line)."""
 
     def __init__(
-        self, data_dir: Path, clock: Clock = utcnow, incluidos: Path | None = None
+        self,
+        data_dir: Path,
+        clock: Clock = utcnow,
+        incluidos: Path | None = None,
+        permisos: _Permisos | None = None,
     ) -> None:
         self.path = data_dir / CATALOGO_FILE
         self._clock = clock
         self._incluidos = incluidos
+        self._permisos = permisos
+        self._version: tuple[tuple[int, int, int], VersionLocal | None] | None = None
         self._lock = threading.Lock()
         self._revisado = False
         self._aviso = ""
@@ -177,16 +209,82 @@ class CodigosPostalesService:
             origen=meta.get("origen", ""),
             repetidos=int(meta.get("repetidos", 0)),
             incluido=meta.get("incluido") == "1",
+            recibido=meta.get("recibido") == "1",
             aviso=self._aviso,
         )
 
+    def version(self) -> VersionLocal | None:
+        """The catalogue's huella and load date (None without a readable one): one read of
+        its few facts, none while the file is unchanged (every sync asks)."""
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        firma = (info.st_mtime_ns, info.st_size, info.st_ino)
+        if self._version is not None and self._version[0] == firma:
+            return self._version[1]
+        leida = self._leer_version()
+        self._version = (firma, leida)
+        return leida
+
+    def _leer_version(self) -> VersionLocal | None:
+        try:
+            with _Lectura(self.path) as con:
+                if con is None:
+                    return None
+                meta = dict(con.execute("SELECT clave, valor FROM catalogo").fetchall())
+                huella = meta.get("huella") or sepomex_paquete.huella(con)
+        except sqlite3.Error as exc:
+            log.warning("Catálogo de códigos postales ilegible %s: %r", self.path, exc)
+            return None
+        fecha = _fecha(meta.get("cargado_el"))
+        if fecha is None:
+            return None
+        cargado_aqui = meta.get("incluido") != "1" and meta.get("recibido") != "1"
+        return VersionLocal(
+            Version(huella, fecha), cargado_aqui, int(meta.get("codigos_postales", 0))
+        )
+
+    def exportar(self, destino: Path) -> VersionLocal | None:
+        """The catalogue as it travels to the company's server (a zip of CPdescarga.txt);
+        None, and nothing written, without a catalogue."""
+        version = self.version()
+        with _Lectura(self.path) as con:
+            if version is None or con is None:
+                return None
+            sepomex_paquete.exportar(con, destino)
+        return version
+
+    def recibir(self, archivo: Path, version: Version) -> int:
+        """Replace the catalogue with the company's, received from its server as ``archivo``
+        (the zip ``exportar`` writes): read and checked as any file is, and taken only when
+        what was built is the catalogue the server named. Returns its códigos postales."""
+        leido = leer(archivo)
+        self._escribir(
+            replace(leido, nombre=sepomex_paquete.MIEMBRO),
+            None,
+            incluido=False,
+            parcial=True,
+            recibido=version,
+        )
+        return self.estado().codigos_postales
+
     # --- loading -------------------------------------------------------------------------------
 
-    def cargar(self, path: Path, progreso: Progress | None = None, parcial: bool = False) -> int:
+    def cargar(
+        self,
+        path: Path,
+        progreso: Progress | None = None,
+        parcial: bool = False,
+        actor: str | None = None,
+    ) -> int:
         """Replace the catalogue with the official file at ``path`` (CPdescarga.txt or the .zip
         holding it). Returns the asentamientos loaded; a ValidationError (the old catalogue
         kept) when the file is not the whole official one, or, unless ``parcial``, when it has
-        fewer entidades or clearly fewer colonias than the catalogue loaded (a file cut short)."""
+        fewer entidades or clearly fewer colonias than the catalogue loaded (a file cut short).
+        Only an administrator's: the next sync sends it to the company's server."""
+        if self._permisos is not None:
+            self._permisos.exigir(actor, Accion.CODIGOS_POSTALES, Path(path).name)
         return self._escribir(leer(Path(path)), progreso, incluido=False, parcial=parcial)
 
     def preparar(self) -> None:
@@ -205,12 +303,7 @@ class CodigosPostalesService:
     def _archivo_incluido(self) -> Path | None:
         carpeta = self._incluidos
         if carpeta is None:
-            from icsoe_desktop.paths import asset_dir
-
-            try:
-                carpeta = asset_dir("resources") / INCLUIDO_DIR
-            except FileNotFoundError:
-                return None
+            return None
         archivos = [carpeta / nombre for nombre in INCLUIDOS if (carpeta / nombre).is_file()]
         if not archivos:
             return None
@@ -250,7 +343,12 @@ class CodigosPostalesService:
         return _fecha(fila[0]) if fila else None
 
     def _escribir(
-        self, archivo: ArchivoSepomex, progreso: Progress | None, incluido: bool, parcial: bool
+        self,
+        archivo: ArchivoSepomex,
+        progreso: Progress | None,
+        incluido: bool,
+        parcial: bool,
+        recibido: Version | None = None,
     ) -> int:
         # Built beside the catalogue from the file streamed line by line; every line is read
         # and checked before the new file takes the catalogue's name.
@@ -265,13 +363,25 @@ class CodigosPostalesService:
             raise _no_guardado(carpeta, exc) from exc
         nuevo = Path(nombre)
         try:
+            # A received catalogue keeps when IT loaded it: the date that orders two of them.
+            cargado_el = recibido.fecha if recibido else self._clock().replace(microsecond=0)
             meta = {
-                "cargado_el": self._clock().isoformat(timespec="seconds"),
+                "cargado_el": cargado_el.isoformat(timespec="seconds"),
                 "origen": archivo.nombre,
-                "fecha_datos": archivo.fecha.isoformat(timespec="seconds"),
+                "fecha_datos": (recibido.fecha if recibido else archivo.fecha).isoformat(
+                    timespec="seconds"
+                ),
                 "incluido": "1" if incluido else "0",
+                "recibido": "1" if recibido else "0",
             }
             cuenta = _construir(nuevo, archivo, meta)
+            if recibido is not None and cuenta.huella != recibido.huella:
+                raise ValidationError(
+                    "sepomex_huella",
+                    "El catálogo de códigos postales recibido del servidor no es el que el "
+                    "servidor anunció (llegó incompleto o alterado); se pedirá de nuevo en la "
+                    "siguiente sincronización. El catálogo anterior no cambió.",
+                )
             if not parcial:
                 self._no_menor(archivo.nombre, cuenta)
             if progreso:
@@ -294,24 +404,13 @@ class CodigosPostalesService:
                 actuales = {e for (e,) in con.execute("SELECT DISTINCT entidad FROM asentamientos")}
         except sqlite3.Error:
             return  # a damaged catalogue: anything replaces it
-        antes = int(meta.get("asentamientos", 0))
-        faltan = sorted(actuales - cuenta.entidades, key=orden_espanol)
-        menos = antes - cuenta.asentamientos
-        if not faltan and menos <= antes * MERMA_MAXIMA:
-            return
-        perderia = [f"{menos:,} colonias ({menos * 100 // max(antes, 1)} %)"] if menos > 0 else []
-        if faltan:
-            perderia.append(
-                f"la{'s' if len(faltan) > 1 else ''} entidad{'es' if len(faltan) > 1 else ''} "
-                + ", ".join(faltan)
-            )
-        raise ValidationError(
-            "sepomex_menor",
-            f"El archivo {nombre} tiene {cuenta.asentamientos:,} colonias de "
-            f"{len(cuenta.entidades)} entidades y el catálogo cargado {antes:,} de "
-            f"{len(actuales)}: cargarlo quitaría {' y '.join(perderia)}. Puede estar cortado: "
-            "descárgalo de nuevo. Si de verdad quieres sólo esa parte, cárgalo con "
-            "«sepomex cargar --parcial». El catálogo anterior no cambió.",
+        sepomex_paquete.revisar_merma(
+            nombre,
+            int(meta.get("asentamientos", 0)),
+            actuales,
+            cuenta.asentamientos,
+            cuenta.entidades,
+            MERMA_MAXIMA,
         )
 
 
@@ -319,6 +418,7 @@ class CodigosPostalesService:
 class _Cuenta:
     asentamientos: int
     entidades: frozenset[str]
+    huella: str
 
 
 class _Lectura:
@@ -374,12 +474,14 @@ def _construir(path: Path, archivo: ArchivoSepomex, meta: dict[str, str]) -> _Cu
         )
         total, cps = con.execute("SELECT COUNT(*), COUNT(DISTINCT cp) FROM leidas").fetchone()
         entidades = frozenset(e for (e,) in con.execute("SELECT DISTINCT entidad FROM leidas"))
+        huella = sepomex_paquete.huella(con)
         meta = dict(
             meta,
             asentamientos=str(total),
             codigos_postales=str(cps),
             entidades=str(len(entidades)),
             repetidos=str(leidas - total),
+            huella=huella,
         )
         con.executemany("INSERT INTO catalogo VALUES (?, ?)", meta.items())
         con.execute("DROP TABLE leidas")
@@ -389,7 +491,7 @@ def _construir(path: Path, archivo: ArchivoSepomex, meta: dict[str, str]) -> _Cu
         con.close()
     with path.open("rb+") as file:
         os.fsync(file.fileno())  # whole on disk before it takes the catalogue's name
-    return _Cuenta(total, entidades)
+    return _Cuenta(total, entidades, huella)
 
 
 def _reemplazar(nuevo: Path, destino: Path) -> None:
@@ -426,5 +528,6 @@ __all__ = [
     "CodigosPostalesService",
     "EstadoCatalogo",
     "ResultadoCP",
+    "VersionLocal",
     "orden_espanol",
 ]

@@ -37,6 +37,7 @@ from icsoe_desktop.services.secrets import SecretsService
 from icsoe_desktop.services.settings import SettingsService
 from icsoe_desktop.services.sync import deshacer
 from icsoe_desktop.services.sync.apply import ApplyReport, apply_remote, record_push_results
+from icsoe_desktop.services.sync.catalogo import CatalogoCompartido
 from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync.decode import decode_data
 from icsoe_desktop.services.sync.encode import encoded_changes, has_pending, pending_count
@@ -56,6 +57,8 @@ if TYPE_CHECKING:  # imported on first use (start-up time)
     from urllib3 import BaseHTTPResponse
     from urllib3.connectionpool import ConnectionPool
     from urllib3.util.retry import Retry
+
+    from icsoe_desktop.services.catalogos.codigos_postales import CodigosPostalesService
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +104,7 @@ class SyncResult:
     conflictos: int
     at: datetime
     actualizar: bool = False  # another desktop of the company has a newer version of the app
+    catalogo: str = ""  # the catalogue of códigos postales received or sent (Spanish), if any
 
     @property
     def texto(self) -> str:
@@ -113,6 +117,8 @@ class SyncResult:
             )
         if self.actualizar:
             text += f" {ACTUALIZAR}"
+        if self.catalogo:
+            text += f" {self.catalogo}"
         return text
 
 
@@ -185,6 +191,7 @@ class SyncStatus:
     conflicts: int
     verified_at: datetime | None = None  # the tables last matched the server's checksums
     reparacion: str = ""  # what the last repair found and received again (Spanish), if any
+    catalogo: str = ""  # the catalogue of códigos postales last received or sent, and when
 
     @property
     def texto(self) -> str:
@@ -272,8 +279,10 @@ class SyncService:
         secrets: SecretsService,
         permisos: Permisos,
         clock: Clock = utcnow,
+        codigos_postales: CodigosPostalesService | None = None,
     ) -> None:
         self._permisos = permisos
+        self._catalogo = CatalogoCompartido(codigos_postales, self) if codigos_postales else None
         self._store = store
         self._settings = settings
         self._secrets = secrets
@@ -370,6 +379,7 @@ class SyncService:
             conflicts=conflicts,
             verified_at=datetime.fromisoformat(verified) if verified else None,
             reparacion=self._state("last_repair"),
+            catalogo=self._state("last_catalogo"),
         )
 
     def pending_count(self) -> int:
@@ -395,6 +405,25 @@ class SyncService:
         return http, (url or self.settings.url).rstrip("/")
 
     def _call(self, http: requests.Session, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        response = self._send(http, method, url, **kwargs)
+        try:
+            body = orjson.loads(response.content)  # several times faster than json on a page
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            log.warning("Sincronización rechazada: HTTP %s %s", response.status_code, body)
+            raise SyncError(
+                "solicitud_rechazada",
+                f"El servidor de sincronización rechazó la solicitud (HTTP "
+                f"{response.status_code}).",
+            )
+        return body
+
+    def _send(
+        self, http: requests.Session, method: str, url: str, **kwargs: Any
+    ) -> requests.Response:
+        """The server's answer when it is not a refusal (a ``stream`` one not read yet); a
+        SyncError in Spanish for every way it can fail."""
         import requests
 
         try:
@@ -421,13 +450,17 @@ class SyncService:
         except requests.RequestException as exc:
             log.warning("Solicitud de sincronización fallida: %s", exc)
             raise SyncError("url_invalida", "La dirección del servidor no es válida.") from exc
-        try:
-            body = orjson.loads(response.content)  # several times faster than json on a page
-        except ValueError:
-            body = None
         newest = response.headers.get(sync_wire.SCHEMA_HEADER)
         if newest:
             self._newest_schema = newest
+        if self._catalogo is not None:
+            self._catalogo.oido(response.headers.get(sync_wire.SEPOMEX_HEADER))
+        if response.status_code < 400:
+            return response
+        try:
+            body = orjson.loads(response.content)
+        except ValueError:
+            body = None
         if response.status_code == 401:
             raise SyncError(
                 "token_invalido",
@@ -446,15 +479,13 @@ class SyncService:
             # the server, or this desktop).
             log.warning("Sincronización rechazada: HTTP 426 %s", body)
             raise SyncError("protocolo_no_soportado", str(body["mensaje"]))
-        if response.status_code >= 400 or not isinstance(body, dict):
-            reason = body.get("mensaje") if isinstance(body, dict) else ""
-            log.warning("Sincronización rechazada: HTTP %s %s", response.status_code, body)
-            raise SyncError(
-                "solicitud_rechazada",
-                f"El servidor de sincronización rechazó la solicitud (HTTP "
-                f"{response.status_code}). {reason or ''}".strip(),
-            )
-        return body
+        reason = body.get("mensaje") if isinstance(body, dict) else ""
+        log.warning("Sincronización rechazada: HTTP %s %s", response.status_code, body)
+        raise SyncError(
+            "solicitud_rechazada",
+            f"El servidor de sincronización rechazó la solicitud (HTTP "
+            f"{response.status_code}). {reason or ''}".strip(),
+        )
 
     @staticmethod
     def _read(read: Callable[..., Answer], answer: dict[str, Any], *args: Any) -> Answer:
@@ -517,6 +548,7 @@ class SyncService:
                     verified = self._verify(http, base, report)
                 except SyncError as exc:  # sent and received: the check waits for next time
                     log.warning("Verificación con el servidor no terminada: %s", exc.message)
+                catalogo = self._catalogo.sincronizar(http, base) if self._catalogo else ""
         except SyncError as exc:
             self._set_state(last_result="sin_conexion" if exc.offline else "error")
             raise
@@ -524,9 +556,18 @@ class SyncService:
         # Written once the indexes a big pull builds are done: their build holds the store's
         # write lock meanwhile (a million rows' take longer than the busy timeout).
         done = {} if verified is None else {"verified_at": verified}
+        if catalogo:
+            done["last_catalogo"] = f"{catalogo.rstrip('.')}, el {to_local_text(now)}."
+        if self._catalogo is not None:
+            done.update(self._catalogo.por_escribir())
         self._set_state(last_result="ok", last_sync_at=now.isoformat(), **done)
         resultado = SyncResult(
-            sent, received, conflicts + more_conflicts, now, self.newer_version_elsewhere()
+            sent,
+            received,
+            conflicts + more_conflicts,
+            now,
+            self.newer_version_elsewhere(),
+            catalogo,
         )
         # Rows received may be of any synced table; new conflicts only add to their list.
         self._store.cambios.anunciar(
