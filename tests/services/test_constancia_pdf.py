@@ -17,6 +17,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     CAPACITACION,
     cadena_original,
     leer_cadena,
+    leer_campos,
     leer_sellada,
 )
 from icsoe_desktop.domain.informativa.modelo import Contrato, Trabajador
@@ -81,24 +82,24 @@ def test_the_cadena_seals_the_signing_time_with_its_zone_and_training() -> None:
 
 def test_the_same_sealed_data_draw_the_same_bytes(fiel) -> None:
     cadena = cadena_original(informativa(), FIRMA)
-    sellada = leer_sellada(cadena)
+    sellada = leer_campos(cadena)
     primera = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == primera
-    otra = leer_sellada(cadena_original(informativa(), FIRMA + timedelta(seconds=1)))
+    otra = leer_campos(cadena_original(informativa(), FIRMA + timedelta(seconds=1)))
     assert dibujar(otra, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") != primera
 
 
 def test_the_annex_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
-    """Printable ASCII (the annex's rows) skips reportlab's per-character split; the PDF is the
-    same bytes as with reportlab's own split, names with accents and other scripts included."""
-    from reportlab.pdfbase.ttfonts import TTFont
-
+    """Printable ASCII (the annex's rows) skips reportlab's per-character split and per-line
+    code; the PDF is the same bytes as with reportlab's own, names with accents and other
+    scripts, a worker's value in another script and characters PDF escapes included."""
     from icsoe_desktop.services.informativa import constancia_pdf
 
     base = informativa()
     contratista = dataclasses.replace(CONTRATISTA, nombre="Łódź Nguyễn Ñandú | S.A. de C.V.")
-    muchos = tuple(
-        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i) for i in range(300)
+    raros = (Trabajador("1(2)3\\4", CURP_ANA, 1), Trabajador("99999999999", "ÑANDÚ", -5))
+    muchos = raros + tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i) for i in range(900)
     )
     inf = dataclasses.replace(
         base,
@@ -106,9 +107,10 @@ def test_the_annex_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
         contratos=(dataclasses.replace(base.contratos[0], trabajadores=muchos),),
     )
     cadena = cadena_original(inf, FIRMA)
-    sellada = leer_sellada(cadena)
+    sellada = leer_campos(cadena)
     atajo = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
-    monkeypatch.setattr(constancia_pdf._Fuente, "splitString", TTFont.splitString)
+    # No character known to map to itself: every line goes through reportlab's own code.
+    monkeypatch.setattr(constancia_pdf._Fuente, "propios", lambda fuente, doc: frozenset())
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo
 
 

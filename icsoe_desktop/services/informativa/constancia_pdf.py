@@ -23,10 +23,11 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 # isort: on
-from icsoe_desktop.domain.informativa.cadena import Sellada, sbc_texto
-from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
+from icsoe_desktop.domain.informativa.cadena import Campos
+from icsoe_desktop.domain.informativa.modelo import TIPOS
 
 # Flate alone: reportlab would wrap each stream in ASCII85 too (a quarter bigger, slower).
 rl_config.useA85 = 0
@@ -59,17 +60,22 @@ class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
     def splitString(
         self, text: str, doc: object, encoding: str = "utf-8"
     ) -> list[tuple[int, bytes]]:
-        state = self.state.get(doc)
-        if state is not None and text and text.isascii():
-            propios = getattr(state, "_ascii_propios", None)
-            if propios is None:
-                propios = state._ascii_propios = frozenset(
-                    chr(n) for n in range(32, 127) if state.assignments.get(n) == n
-                )
-            if propios.issuperset(text):
-                return [(0, text.encode("ascii"))]
+        if text and text.isascii() and self.propios(doc).issuperset(text):
+            return [(0, text.encode("ascii"))]
         resultado: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return resultado
+
+    def propios(self, doc: object) -> frozenset[str]:
+        """The printable ASCII characters whose code in ``doc``'s first subset is themselves."""
+        state = self.state.get(doc)
+        if state is None:
+            return frozenset()
+        propios: frozenset[str] | None = getattr(state, "_ascii_propios", None)
+        if propios is None:
+            propios = state._ascii_propios = frozenset(
+                chr(n) for n in range(32, 127) if state.assignments.get(n) == n
+            )
+        return propios
 
 
 def _fuentes() -> None:
@@ -188,7 +194,7 @@ def _fecha(dia: date | None) -> str:
     return f"{dia:%d/%m/%Y}" if dia else "—"
 
 
-def _documento(salida: io.BytesIO, sellada: Sellada) -> Canvas:
+def _documento(salida: io.BytesIO, sellada: Campos) -> Canvas:
     inf, firmada = sellada.informativa, sellada.firmada
     assert firmada is not None
     with _cerrojo:
@@ -212,15 +218,15 @@ def _documento(salida: io.BytesIO, sellada: Sellada) -> Canvas:
     return c
 
 
-def dibujar(sellada: Sellada, cadena: str, sello: str, no_certificado: str, titular: str) -> bytes:
-    """The constancia's pages (unsigned) from its sealed data."""
+def dibujar(sellada: Campos, cadena: str, sello: str, no_certificado: str, titular: str) -> bytes:
+    """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``)."""
     if sellada.firmada is None:
         raise ValueError("cadena sin fecha de firma")
     inf = sellada.informativa
     anexo = [
         (i, desde)
-        for i, contrato in enumerate(inf.contratos)
-        for desde in range(0, len(contrato.trabajadores), _FILAS_PAGINA)
+        for i, campos in enumerate(sellada.trabajadores)
+        for desde in range(0, len(campos) // 3, _FILAS_PAGINA)
     ]
     pie = f"{TITULO} ICSOE · {inf.contratista.rfc} · {inf.periodo.clave}"
     # The first pages are laid out once to count them: every footer says «de N».
@@ -231,14 +237,14 @@ def dibujar(sellada: Sellada, cadena: str, sello: str, no_certificado: str, titu
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
     _portada(hoja, sellada, cadena, sello, no_certificado, titular)
     for indice, desde in anexo:
-        _anexo(hoja, inf, indice, desde)
+        _anexo(hoja, sellada, indice, desde)
     c.showPage()
     c.save()
     return salida.getvalue()
 
 
 def _portada(
-    hoja: _Hoja, sellada: Sellada, cadena: str, sello: str, no_certificado: str, titular: str
+    hoja: _Hoja, sellada: Campos, cadena: str, sello: str, no_certificado: str, titular: str
 ) -> None:
     inf, firmada = sellada.informativa, sellada.firmada
     assert firmada is not None
@@ -267,18 +273,20 @@ def _portada(
         hoja.campo("Complementa a la informativa", inf.complementa)
     hoja.campo("Identificador", inf.uuid)
     hoja.campo("Fecha y hora de firma", fecha_hora(firmada))
-    hoja.campo("Total de trabajadores", f"{inf.numero_trabajadores:,}")
+    hoja.campo("Total de trabajadores", f"{sellada.numero_trabajadores:,}")
     hoja.encabezado(f"Contratos ({len(inf.contratos)})")
     if not inf.contratos:
         hoja.parrafo("Sin contratos celebrados en el periodo.")
-    for numero, k in enumerate(inf.contratos, start=1):
+    for numero, (k, campos) in enumerate(
+        zip(inf.contratos, sellada.trabajadores, strict=True), start=1
+    ):
         hoja.parrafo(f"Contrato {numero} de {len(inf.contratos)}", _NEGRITA, 9.5)
         hoja.campo("Contratante", f"{k.contratante.rfc} — {k.contratante.nombre}")
         hoja.campo("Objeto del contrato", k.objeto)
         hoja.campo("Folio REPSE", k.folio_repse)
         hoja.campo("Servicio u obra autorizado", k.descripcion_servicio)
         hoja.campo("Vigencia", f"{_fecha(k.fecha_inicial)} a {_fecha(k.fecha_final)}")
-        hoja.campo("Número de trabajadores", f"{len(k.trabajadores):,} (en el anexo)")
+        hoja.campo("Número de trabajadores", f"{len(campos) // 3:,} (en el anexo)")
     hoja.encabezado("Firma electrónica")
     hoja.campo("Número de certificado", no_certificado)
     hoja.campo("Titular del certificado", titular)
@@ -288,9 +296,11 @@ def _portada(
     hoja.bloque(sello)
 
 
-def _anexo(hoja: _Hoja, inf: Informativa, indice: int, desde: int) -> None:
-    k = inf.contratos[indice]
-    filas = k.trabajadores[desde : desde + _FILAS_PAGINA]
+def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int) -> None:
+    inf = sellada.informativa
+    k, campos = inf.contratos[indice], sellada.trabajadores[indice]
+    listados = len(campos) // 3
+    filas = campos[3 * desde : 3 * (desde + _FILAS_PAGINA)]
     hoja.pagina()
     c = hoja.c
     c.setFont(_NEGRITA, 8.5)
@@ -305,17 +315,46 @@ def _anexo(hoja: _Hoja, inf: Informativa, indice: int, desde: int) -> None:
         MARGEN,
         ALTO - MARGEN - 20,
         f"Folio REPSE {k.folio_repse} · trabajadores {desde + 1:,} a "
-        f"{desde + len(filas):,} de {len(k.trabajadores):,}",
+        f"{desde + len(filas) // 3:,} de {listados:,}",
     )
     y0 = ALTO - MARGEN - 40
     for columna in range(_COLUMNAS):
-        bloque = filas[columna * _FILAS_COLUMNA : (columna + 1) * _FILAS_COLUMNA]
+        bloque = filas[3 * columna * _FILAS_COLUMNA : 3 * (columna + 1) * _FILAS_COLUMNA]
         if not bloque:
             break
         texto = c.beginText(MARGEN + columna * _UTIL / _COLUMNAS, y0)
         texto.setFont(_MONO, _FILA_TAM, _FILA_ALTO)
         texto.textLine(_ENCABEZADO_FILA)
         base = desde + columna * _FILAS_COLUMNA + 1
-        for j, t in enumerate(bloque):
-            texto.textLine(f"{base + j:>5} {t.nss:<11} {t.curp:<18} {sbc_texto(t.sbc):>9}")
+        lineas = [
+            f"{numero:>5} {nss:<11} {curp:<18} {sbc:>9}"
+            for numero, nss, curp, sbc in zip(
+                range(base, base + len(bloque) // 3),
+                bloque[0::3],
+                bloque[1::3],
+                bloque[2::3],
+                strict=True,
+            )
+        ]
+        _renglones(texto, lineas)
         c.drawText(texto)
+
+
+def _renglones(texto: PDFTextObject, lineas: list[str]) -> None:
+    """``texto.textLine`` of each line, the code written at once when the lines are printable
+    ASCII in the font's first subset (NSS, CURP, SBC): the same code reportlab writes line by
+    line, without its per-line work (hundreds of thousands of lines)."""
+    junto = "".join(lineas)
+    fuente = pdfmetrics.getFont(texto._fontname)
+    if (
+        texto._curSubset == 0  # the font's first subset is the one in use: no switch to write
+        and isinstance(fuente, _Fuente)
+        and junto.isascii()
+        and fuente.propios(texto._canvas._doc).issuperset(junto)
+    ):
+        # reportlab's escaping of printable ASCII: a backslash before \, ( and ).
+        codigo = "\n".join(lineas).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        texto._code.append("(" + codigo.replace("\n", ") Tj T* (") + ") Tj T*")
+        return
+    for linea in lineas:
+        texto.textLine(linea)
