@@ -92,9 +92,40 @@ def _parte(parte: Parte) -> list[str]:
 
 
 def _trabajadores(contrato: Contrato) -> list[str]:
-    filas = [[campo(t.nss), campo(t.curp), sbc_texto(t.sbc)] for t in contrato.trabajadores]
-    filas.sort()  # NSS, then CURP, then SBC: a total order, whatever the file's order
+    ts = contrato.trabajadores
+    return campos_trabajadores([t.nss for t in ts], [t.curp for t in ts], [t.sbc for t in ts])
+
+
+def campos_trabajadores(nss: list[str], curps: list[str], centavos: list[int]) -> list[str]:
+    """Workers' fields as the cadena writes them (NSS, CURP, SBC, NSS, …), in its order: by
+    NSS, then CURP, then SBC, a total order whatever the file's. Each list at once where its
+    values allow it: a contract may list tens of thousands."""
+    filas = sorted(zip(_campos(nss), _campos(curps), _sbcs(centavos), strict=True))
     return [valor for fila in filas for valor in fila]
+
+
+def _campos(valores: list[str]) -> list[str]:
+    """``campo`` of each value: the values themselves when every one already is its own."""
+    try:
+        texto = "\n".join(valores)
+    except TypeError:  # a value missing (None): campo writes it ""
+        return [campo(v) for v in valores]
+    if (
+        texto.isascii()
+        and "".join(valores).isprintable()
+        and SEPARADOR not in texto
+        and not any(s in texto for s in ("  ", " \n", "\n "))
+        and texto[:1] != " "
+        and texto[-1:] != " "
+    ):
+        return valores
+    return [campo(v) for v in valores]
+
+
+def _sbcs(centavos: list[int]) -> list[str]:
+    if centavos and min(centavos) >= 0:  # sbc_texto without its sign
+        return [f"{c // 100}.{c % 100:02d}" for c in centavos]
+    return [sbc_texto(c) for c in centavos]
 
 
 def _contrato(contrato: Contrato, trabajadores: list[str] | None = None) -> list[str]:
@@ -143,6 +174,17 @@ def _unir(
     for contrato in contratos:
         campos += contrato
     return "||" + SEPARADOR.join(campos) + "||"
+
+
+def cadena_de_campos(campos: Campos) -> str:
+    """``cadena_original`` of what ``campos`` holds (its workers' fields already as the cadena
+    writes them, in its order; its contracts in any)."""
+    contratos = sorted(
+        _contrato(k, t)
+        for k, t in zip(campos.informativa.contratos, campos.trabajadores, strict=True)
+    )
+    inf, total = campos.informativa, campos.numero_trabajadores
+    return _unir(inf, campos.firmada, campos.capacitacion, contratos, total)
 
 
 def contenido(cadena: str) -> str:
