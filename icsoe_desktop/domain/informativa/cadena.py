@@ -31,7 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import islice
+from itertools import islice, repeat
 from operator import le
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -123,8 +123,8 @@ def _campos(valores: list[str]) -> list[str]:
 
 
 def _sbcs(centavos: list[int]) -> list[str]:
-    if centavos and min(centavos) >= 0:  # sbc_texto without its sign
-        return [f"{c // 100}.{c % 100:02d}" for c in centavos]
+    if centavos and min(centavos) >= 0:  # sbc_texto without its sign, in one pass
+        return list(map("%d.%02d".__mod__, map(divmod, centavos, repeat(100))))
     return [sbc_texto(c) for c in centavos]
 
 

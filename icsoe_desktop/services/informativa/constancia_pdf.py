@@ -46,6 +46,7 @@ _FILA_TAM, _FILA_ALTO, _COLUMNAS = 6.2, 7.4, 3
 _FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
 _FILAS_PAGINA = _FILAS_COLUMNA * _COLUMNAS
 _ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
+_RENGLON = "%5d %-11s %-18s %9s"  # a worker's row: its number, NSS, CURP, SBC
 
 _fuentes_listas = False
 _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set for one canvas
@@ -325,36 +326,32 @@ def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int) -> None:
         texto = c.beginText(MARGEN + columna * _UTIL / _COLUMNAS, y0)
         texto.setFont(_MONO, _FILA_TAM, _FILA_ALTO)
         texto.textLine(_ENCABEZADO_FILA)
-        base = desde + columna * _FILAS_COLUMNA + 1
-        lineas = [
-            f"{numero:>5} {nss:<11} {curp:<18} {sbc:>9}"
-            for numero, nss, curp, sbc in zip(
-                range(base, base + len(bloque) // 3),
-                bloque[0::3],
-                bloque[1::3],
-                bloque[2::3],
-                strict=True,
-            )
-        ]
-        _renglones(texto, lineas)
+        _renglones(texto, desde + columna * _FILAS_COLUMNA + 1, bloque)
         c.drawText(texto)
 
 
-def _renglones(texto: PDFTextObject, lineas: list[str]) -> None:
-    """``texto.textLine`` of each line, the code written at once when the lines are printable
-    ASCII in the font's first subset (NSS, CURP, SBC): the same code reportlab writes line by
-    line, without its per-line work (hundreds of thousands of lines)."""
-    junto = "".join(lineas)
+def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
+    """``texto.textLine`` of each worker's row (its number from ``primero``, then its fields
+    NSS, CURP, SBC), the code written at once when the fields are printable ASCII in the font's
+    first subset with nothing PDF escapes (NSS, CURP, SBC are): the code reportlab writes row
+    by row, without its per-row work (hundreds of thousands of rows)."""
+    filas = zip(
+        range(primero, primero + len(campos) // 3),
+        campos[0::3],
+        campos[1::3],
+        campos[2::3],
+        strict=True,
+    )
+    junto = "".join(campos) + "0123456789 "  # and the row's number and spaces
     fuente = pdfmetrics.getFont(texto._fontname)
     if (
         texto._curSubset == 0  # the font's first subset is the one in use: no switch to write
         and isinstance(fuente, _Fuente)
         and junto.isascii()
         and fuente.propios(texto._canvas._doc).issuperset(junto)
+        and not any(c in junto for c in "\\()")
     ):
-        # reportlab's escaping of printable ASCII: a backslash before \, ( and ).
-        codigo = "\n".join(lineas).replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        texto._code.append("(" + codigo.replace("\n", ") Tj T* (") + ") Tj T*")
+        texto._code.append(" ".join(map(f"({_RENGLON}) Tj T*".__mod__, filas)))
         return
-    for linea in lineas:
-        texto.textLine(linea)
+    for fila in filas:
+        texto.textLine(_RENGLON % fila)
