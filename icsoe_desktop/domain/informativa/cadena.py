@@ -114,12 +114,20 @@ def _campos(valores: list[str]) -> list[str]:
         texto.isascii()
         and "".join(valores).isprintable()
         and SEPARADOR not in texto
-        and not any(s in texto for s in ("  ", " \n", "\n "))
-        and texto[:1] != " "
-        and texto[-1:] != " "
+        and not _sobran_espacios(texto, "\n")
     ):
         return valores
     return [campo(v) for v in valores]
+
+
+def _sobran_espacios(texto: str, separador: str) -> bool:
+    """Whether a value among those ``texto`` joins with ``separador`` starts or ends with a
+    space or has two in a row (what ``campo`` takes away)."""
+    return " " in texto and (
+        texto[0] == " "
+        or texto[-1] == " "
+        or any(s in texto for s in ("  ", separador + " ", " " + separador))
+    )
 
 
 def _sbcs(centavos: list[int]) -> list[str]:
@@ -254,8 +262,7 @@ def _filas_canonicas(campos: list[str]) -> bool:
         return False
     texto = SEPARADOR.join(campos)
     if texto.isascii() and texto.isprintable():  # the only whitespace is the space
-        sobrante = ("  ", SEPARADOR + " ", " " + SEPARADOR)
-        if texto[0] == " " or texto[-1] == " " or any(s in texto for s in sobrante):
+        if _sobran_espacios(texto, SEPARADOR):
             return False
     elif any(campo(v) != v for v in campos):
         return False

@@ -47,6 +47,7 @@ _FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
 _FILAS_PAGINA = _FILAS_COLUMNA * _COLUMNAS
 _ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
 _RENGLON = "%5d %-11s %-18s %9s"  # a worker's row: its number, NSS, CURP, SBC
+_IMPRIMIBLES = frozenset(map(chr, range(32, 127)))  # printable ASCII
 
 _fuentes_listas = False
 _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set for one canvas
@@ -74,7 +75,7 @@ class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
         propios: frozenset[str] | None = getattr(state, "_ascii_propios", None)
         if propios is None:
             propios = state._ascii_propios = frozenset(
-                chr(n) for n in range(32, 127) if state.assignments.get(n) == n
+                c for c in _IMPRIMIBLES if state.assignments.get(ord(c)) == ord(c)
             )
         return propios
 
@@ -342,13 +343,14 @@ def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
         campos[2::3],
         strict=True,
     )
-    junto = "".join(campos) + "0123456789 "  # and the row's number and spaces
+    junto = "".join(campos)
     fuente = pdfmetrics.getFont(texto._fontname)
     if (
         texto._curSubset == 0  # the font's first subset is the one in use: no switch to write
         and isinstance(fuente, _Fuente)
         and junto.isascii()
-        and fuente.propios(texto._canvas._doc).issuperset(junto)
+        and junto.isprintable()
+        and fuente.propios(texto._canvas._doc) == _IMPRIMIBLES  # the row's number and spaces too
         and not any(c in junto for c in "\\()")
     ):
         texto._code.append(" ".join(map(f"({_RENGLON}) Tj T*".__mod__, filas)))
