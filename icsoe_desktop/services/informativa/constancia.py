@@ -11,8 +11,8 @@ certificate. Verifying proves who signed, what and when:
   installation's trusted SAT authorities, an e.firma (not a CSD) valid at the signing time, of
   the contratista's RFC, with the signing time the cadena seals;
 - the sello is the one of the cadena with that same certificate;
-- the pages are exactly the ones the sealed data draw (a page whose visible text disagrees
-  with the sealed data is refused);
+- the pages are exactly the ones the sealed data draw, byte for byte but for how each page's
+  content is compressed (a page whose visible text disagrees with the sealed data is refused);
 - a signature time-stamp (PAdES B-T, when the installation that signed has a time-stamp
   server) is reported with its time and TSA, and must be over this signature, intact, and not
   before the sealed signing time; whether its TSA is trusted here is said, not required (the
@@ -438,7 +438,14 @@ def verificar_constancia(
     if firma.momento is None or firma.momento != fecha:
         motivos.append(FECHA_DISTINTA)
     try:
-        dibujo = dibujar(leida.sellada, leida.cadena, leida.sello, info.no_certificado, info.nombre)
+        dibujo = dibujar(
+            leida.sellada,
+            leida.cadena,
+            leida.sello,
+            info.no_certificado,
+            info.nombre,
+            firma.base,
+        )
     except Exception:  # sealed data the writer cannot draw: no page of ours shows them
         log.warning("No se pudieron dibujar los datos sellados", exc_info=True)
         dibujo = b""

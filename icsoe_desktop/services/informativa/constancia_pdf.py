@@ -1,6 +1,7 @@
 """The pages of the constancia de firma, drawn with reportlab from the sealed data alone (the
 cadena original, the signer's certificate): the same data always give the same bytes, so that
-verifying can draw them again and compare them with what was signed.
+verifying can draw them again and compare them with what was signed (taking each page's
+compressed content from the signed file when it inflates to exactly the one drawn).
 
 Letter pages. The first ones say what was signed (contratista, informativa, date and time of
 signing, contracts, certificate, cadena original and sello); then an annex per contract lists
@@ -14,13 +15,16 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
+import zlib
 from datetime import date, datetime
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFStream, PDFStreamFilterZCompress
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -56,14 +60,21 @@ _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set 
 class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
     """DejaVu with reportlab's own text splitting, short-cut for printable ASCII (the annex's
     NSS, CURP and SBC: hundreds of thousands of lines): reportlab maps those characters to
-    themselves in the first subset (``asciiReadable``), so their codes are their bytes. The
-    result is the one reportlab's character loop gives (tests compare the PDFs)."""
+    themselves in the first subset (``asciiReadable``), so their codes are their bytes; and for
+    text whose every character already has its code in the first subset (the headers and
+    footers every page repeats). The result is the one reportlab's character loop gives (tests
+    compare the PDFs)."""
 
     def splitString(
         self, text: str, doc: object, encoding: str = "utf-8"
     ) -> list[tuple[int, bytes]]:
         if text and text.isascii() and self.propios(doc).issuperset(text):
             return [(0, text.encode("ascii"))]
+        state = self.state.get(doc)
+        if state is not None and text and "\xa0" not in text:  # reportlab draws it as a space
+            codigos = list(map(state.assignments.get, map(ord, text)))
+            if None not in codigos and max(codigos) < 256:
+                return [(0, bytes(codigos))]
         resultado: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return resultado
 
@@ -220,8 +231,16 @@ def _documento(salida: io.BytesIO, sellada: Campos) -> Canvas:
     return c
 
 
-def dibujar(sellada: Campos, cadena: str, sello: str, no_certificado: str, titular: str) -> bytes:
-    """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``)."""
+def dibujar(
+    sellada: Campos,
+    cadena: str,
+    sello: str,
+    no_certificado: str,
+    titular: str,
+    firmadas: bytes | None = None,
+) -> bytes:
+    """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``).
+    ``firmadas``: the pages as signed, when verifying (see ``_Flate``)."""
     if sellada.firmada is None:
         raise ValueError("cadena sin fecha de firma")
     inf = sellada.informativa
@@ -241,8 +260,59 @@ def dibujar(sellada: Campos, cadena: str, sello: str, no_certificado: str, titul
     for indice, desde in anexo:
         _anexo(hoja, sellada, indice, desde)
     c.showPage()
+    if firmadas is not None:
+        _contenidos(c, _Flate(firmadas))
     c.save()
     return salida.getvalue()
+
+
+# How reportlab writes a page's compressed content (Flate alone: no ASCII85).
+_FLUJO = re.compile(rb"/Filter \[ /FlateDecode \] /Length (\d+)\n>>\nstream\n")
+
+
+class _Flate(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is untyped
+    """reportlab's Flate filter, which takes a content's compressed bytes from the pages as
+    signed when there they inflate to exactly that content, instead of compressing it again
+    (zlib's work is most of drawing a big annex). What is drawn is still compared byte for byte
+    with the pages as signed; those bytes show exactly what the sealed data draw."""
+
+    def __init__(self, firmadas: bytes) -> None:
+        self._firmadas = firmadas
+        # A zlib stream ends with the Adler-32 of what it holds: candidates without inflating.
+        self._por_suma: dict[int, list[tuple[int, int]]] = {}
+        for m in _FLUJO.finditer(firmadas):
+            inicio, fin = m.end(), m.end() + int(m.group(1))
+            if fin - inicio > 6 and fin <= len(firmadas):
+                suma = int.from_bytes(firmadas[fin - 4 : fin], "big")
+                self._por_suma.setdefault(suma, []).append((inicio, fin))
+
+    def encode(self, text: str | bytes) -> bytes:
+        contenido = text.encode("utf8") if isinstance(text, str) else text
+        for inicio, fin in self._por_suma.get(zlib.adler32(contenido), [])[:2]:
+            datos = self._firmadas[inicio:fin]
+            if _inflado(datos, len(contenido)) == contenido:
+                return datos
+        return zlib.compress(contenido)
+
+
+def _inflado(datos: bytes, tope: int) -> bytes | None:
+    """What a whole zlib stream holds, when that is at most ``tope`` bytes and nothing follows."""
+    flujo = zlib.decompressobj()
+    try:
+        salida = flujo.decompress(datos, tope + 1)
+    except zlib.error:
+        return None
+    completo = flujo.eof and not flujo.unused_data and not flujo.unconsumed_tail
+    return salida if completo and len(salida) <= tope else None
+
+
+def _contenidos(c: Canvas, flate: _Flate) -> None:
+    """Each page's content stream as reportlab's PDFPage.check_format makes it, with ``flate``."""
+    for pagina in c._doc.Pages.pages:
+        if pagina.Contents is None and pagina.stream and pagina.compression:
+            flujo = PDFStream(content=pagina.stream, filters=[flate])
+            flujo.__Comment__ = "page stream"
+            pagina.Contents = flujo
 
 
 def _portada(
