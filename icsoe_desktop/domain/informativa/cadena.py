@@ -31,7 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from operator import le
 
 from icsoe_desktop.domain.errors import ValidationError
@@ -101,7 +101,7 @@ def campos_trabajadores(nss: list[str], curps: list[str], centavos: list[int]) -
     NSS, then CURP, then SBC, a total order whatever the file's. Each list at once where its
     values allow it: a contract may list tens of thousands."""
     filas = sorted(zip(_campos(nss), _campos(curps), _sbcs(centavos), strict=True))
-    return [valor for fila in filas for valor in fila]
+    return list(chain.from_iterable(filas))
 
 
 def _campos(valores: list[str]) -> list[str]:
