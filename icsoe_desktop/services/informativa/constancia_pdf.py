@@ -267,7 +267,7 @@ def dibujar(
 
 
 # How reportlab writes a page's compressed content (Flate alone: no ASCII85).
-_FLUJO = re.compile(rb"/Filter \[ /FlateDecode \] /Length (\d+)\n>>\nstream\n")
+_FLUJO = re.compile(rb"/Filter \[ /FlateDecode \] /Length ([0-9]{1,10})\n>>\nstream\n")
 
 
 class _Flate(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is untyped
