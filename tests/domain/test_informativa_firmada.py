@@ -13,8 +13,14 @@ import pytest
 from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.cadena import cadena_original
-from icsoe_desktop.domain.informativa.firmada import ILEGIBLE, congelar, de_cadena, descongelar
-from icsoe_desktop.domain.informativa.modelo import FIRMADA, OtraDeclaracion
+from icsoe_desktop.domain.informativa.firmada import (
+    ILEGIBLE,
+    congelar,
+    contenido_congelado,
+    de_cadena,
+    descongelar,
+)
+from icsoe_desktop.domain.informativa.modelo import FIRMADA, OtraDeclaracion, Trabajador
 from tests.informativa_datos import informativa_limpia
 
 FIRMADA_EN = hora_del_centro(datetime(2026, 9, 10, 18, 30, 5))  # 12:30:05 in Central Mexico
@@ -47,6 +53,22 @@ def test_what_is_frozen_reads_back_as_signed():
     assert cadena_original(leida.informativa) == cadena_original(inf)
 
 
+def test_its_content_is_read_without_building_its_workers_and_is_the_same():
+    """What a constancia's verification compares: the frozen copy's cadena original, values
+    spelt otherwise, workers in any order, negative amounts and a value missing included."""
+    inf = _con_nombres()
+    primero = inf.contratos[0]
+    raros = (
+        Trabajador(" 9999 9999  999 ", "pérez\u0303 | x", -5),
+        Trabajador("1", "\tA\nB", 0),
+        Trabajador("", "", 12_345_678),
+        *reversed(primero.trabajadores),
+    )
+    otra = replace(inf, contratos=(replace(primero, trabajadores=raros), *inf.contratos[1:]))
+    for caso in (inf, otra, replace(inf, contratos=())):
+        assert contenido_congelado(congelar(caso, FIRMADA_EN)) == cadena_original(caso)
+
+
 def test_a_signing_time_without_its_offset_is_not_frozen():
     with pytest.raises(ValueError):
         congelar(_con_nombres(), datetime(2026, 9, 10, 18, 30))
@@ -56,6 +78,10 @@ def _reescrito(cambio) -> bytes:
     leido = json.loads(zlib.decompress(congelar(_con_nombres(), FIRMADA_EN)))
     cambio(leido)
     return zlib.compress(json.dumps(leido).encode())
+
+
+def _primero(d):
+    return d["informativa"]["contratos"][0]["trabajadores"][0]
 
 
 @pytest.mark.parametrize(
@@ -72,11 +98,19 @@ def _reescrito(cambio) -> bytes:
         _reescrito(lambda d: d["informativa"]["contratos"][0].update(fecha_inicial="31/02/2026")),
         _reescrito(lambda d: d["informativa"]["periodo"].update(numero=4)),
         _reescrito(lambda d: d["informativa"].pop("contratos")),
+        _reescrito(lambda d: _primero(d).update(sbc=True)),
+        _reescrito(lambda d: _primero(d).update(sbc=1.5)),
+        _reescrito(lambda d: _primero(d).update(nss=12345678903)),
+        _reescrito(lambda d: _primero(d).update(curp=None)),
+        _reescrito(lambda d: _primero(d).pop("nombre")),
+        _reescrito(lambda d: d["informativa"]["contratos"][0].update(trabajadores=[["x"]])),
+        _reescrito(lambda d: d["informativa"]["contratos"][0].update(trabajadores={})),
     ],
 )
-def test_anything_else_is_refused_with_one_message(datos):
+@pytest.mark.parametrize("leer", [descongelar, contenido_congelado])
+def test_anything_else_is_refused_with_one_message(datos, leer):
     with pytest.raises(ValidationError) as error:
-        descongelar(datos)
+        leer(datos)
     assert (error.value.code, error.value.message) == ("informativa_firmada_ilegible", ILEGIBLE)
 
 

@@ -8,13 +8,19 @@ import dataclasses
 import random
 import subprocess
 import unicodedata
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from icsoe_desktop.domain.credentials import load_sat_pair
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.cadena import cadena_original, leer_cadena, sbc_texto
+from icsoe_desktop.domain.informativa.cadena import (
+    cadena_original,
+    contenido,
+    leer_cadena,
+    sbc_texto,
+)
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, SIN_INFORMACION, Parte
 from icsoe_desktop.domain.informativa.sello import sellar, verificar_sello
 from tests import credentials_factory as cf
@@ -151,6 +157,13 @@ def test_a_cadena_reads_back_as_the_informativa_it_came_from() -> None:
     assert leida.contratos[1].fecha_final is None
 
 
+def test_the_content_alone_is_cut_from_a_signed_cadena() -> None:
+    firmada = datetime(2026, 5, 14, 10, 32, 5, tzinfo=timezone(timedelta(hours=-6)))
+    for capacitacion in (False, True):
+        assert contenido(cadena_original(informativa(), firmada, capacitacion)) == ESPERADA
+    assert contenido(ESPERADA) == ESPERADA
+
+
 def test_an_informativa_sin_informacion_has_no_contracts() -> None:
     vacia = informativa(tipo=SIN_INFORMACION, contratos=())
     cadena = cadena_original(vacia)
@@ -175,6 +188,16 @@ def test_an_informativa_sin_informacion_has_no_contracts() -> None:
         ESPERADA[:-2] + "|extra||",
         ESPERADA.replace("Benito Juárez", "Benito  Juárez"),  # not normalised
         ESPERADA.replace("|2|2|", "|٢|2|"),  # digits of another script
+        # A worker's values as cadena_original never writes them:
+        ESPERADA.replace("|456.78|", "|0456.78|"),  # a leading zero
+        ESPERADA.replace("|99999.99||", "|-0.00||"),  # a signed zero
+        ESPERADA.replace("|99999.99||", "|+99999.99||"),
+        ESPERADA.replace("|12345678903|", "|12345678903 |"),  # a space after
+        ESPERADA.replace("|34567890125|", "| 34567890125|"),  # a space before
+        ESPERADA.replace(f"|{ANA.curp}|", "|LOMA900515  MDFPRN01|"),  # two spaces
+        ESPERADA.replace("|34567890125|", "|3456789012\t5|"),  # a control
+        ESPERADA.replace(f"|{ANA.curp}|", "|LOMA900515MDFPRN\u03030|"),  # not NFC (Ñ apart)
+        ESPERADA.replace(f"|{ANA.curp}|", "|LOMA900515MDFPRN01\u00a0|"),  # a non-ASCII space
     ],
 )
 def test_anything_but_a_canonical_cadena_is_refused(cadena: str) -> None:
@@ -182,6 +205,26 @@ def test_anything_but_a_canonical_cadena_is_refused(cadena: str) -> None:
         leer_cadena(cadena)
     assert error.value.code == "cadena_invalida"
     assert "informativa ICSOE" in error.value.message
+
+
+def test_a_worker_value_in_another_script_or_a_negative_sbc_reads_back_as_written() -> None:
+    cadena = ESPERADA.replace(f"|{ANA.curp}|", "|LOMA900515MDFPRÑ01|").replace(
+        "|99999.99||", "|-0.05||"
+    )
+    leida = leer_cadena(cadena)
+    assert leida.contratos[0].trabajadores[0].curp == "LOMA900515MDFPRÑ01"
+    assert leida.contratos[1].trabajadores[0].sbc == -5
+    assert cadena_original(leida) == cadena
+
+
+def test_contracts_out_of_order_are_not_a_canonical_cadena() -> None:
+    inicio = ESPERADA.index("|0196a4c2-1f00-7000-8000-000000000001|")
+    medio = ESPERADA.index("|0196a4c2-1f00-7000-8000-000000000002|")
+    primero, segundo = ESPERADA[inicio:medio], ESPERADA[medio:-2]
+    cambiada = ESPERADA[:inicio] + segundo + primero + "||"
+    assert len(cambiada) == len(ESPERADA) and cambiada != ESPERADA
+    with pytest.raises(ValidationError):
+        leer_cadena(cambiada)
 
 
 def test_workers_out_of_order_are_not_a_canonical_cadena() -> None:

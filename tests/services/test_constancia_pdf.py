@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     CAPACITACION,
     cadena_original,
     leer_cadena,
+    leer_campos,
     leer_sellada,
 )
 from icsoe_desktop.domain.informativa.modelo import Contrato, Trabajador
@@ -24,6 +26,7 @@ from icsoe_desktop.domain.informativa.sello import sellar
 from icsoe_desktop.domain.trust import TrustStore, read_emisor
 from icsoe_desktop.services.informativa import constancia as c
 from icsoe_desktop.services.informativa.constancia_pdf import MARCA, dibujar
+from tests import constancia_falsa as falsa
 from tests import credentials_factory as cf
 from tests.icsoe_helpers import CURP_ANA
 from tests.informativa_acuse_datos import CONTRATISTA, informativa
@@ -81,24 +84,26 @@ def test_the_cadena_seals_the_signing_time_with_its_zone_and_training() -> None:
 
 def test_the_same_sealed_data_draw_the_same_bytes(fiel) -> None:
     cadena = cadena_original(informativa(), FIRMA)
-    sellada = leer_sellada(cadena)
+    sellada = leer_campos(cadena)
     primera = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == primera
-    otra = leer_sellada(cadena_original(informativa(), FIRMA + timedelta(seconds=1)))
+    otra = leer_campos(cadena_original(informativa(), FIRMA + timedelta(seconds=1)))
     assert dibujar(otra, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") != primera
 
 
 def test_the_annex_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
-    """Printable ASCII (the annex's rows) skips reportlab's per-character split; the PDF is the
-    same bytes as with reportlab's own split, names with accents and other scripts included."""
+    """Printable ASCII (the annex's rows) skips reportlab's per-character split and per-line
+    code; the PDF is the same bytes as with reportlab's own, names with accents and other
+    scripts, a worker's value in another script and characters PDF escapes included."""
     from reportlab.pdfbase.ttfonts import TTFont
 
     from icsoe_desktop.services.informativa import constancia_pdf
 
     base = informativa()
     contratista = dataclasses.replace(CONTRATISTA, nombre="Łódź Nguyễn Ñandú | S.A. de C.V.")
-    muchos = tuple(
-        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i) for i in range(300)
+    raros = (Trabajador("1(2)3\\4", CURP_ANA, 1), Trabajador("99999999999", "ÑANDÚ", -5))
+    muchos = raros + tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i) for i in range(900)
     )
     inf = dataclasses.replace(
         base,
@@ -106,8 +111,10 @@ def test_the_annex_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
         contratos=(dataclasses.replace(base.contratos[0], trabajadores=muchos),),
     )
     cadena = cadena_original(inf, FIRMA)
-    sellada = leer_sellada(cadena)
+    sellada = leer_campos(cadena)
     atajo = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
+    # Every line through reportlab's own code.
+    monkeypatch.setattr(constancia_pdf._Fuente, "propios", lambda fuente, doc: frozenset())
     monkeypatch.setattr(constancia_pdf._Fuente, "splitString", TTFont.splitString)
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo
 
@@ -134,6 +141,56 @@ def test_names_are_drawn_as_written_and_every_worker_is_in_the_annex(
         assert f"{t.nss} {t.curp}" in anexo
     assert "10000000699" in anexo and "506.99" in anexo  # the last one, its SBC
     assert all(f"Página {n} de {len(paginas)}" in p for n, p in enumerate(paginas, start=1))
+
+
+def test_pages_compressed_otherwise_still_verify_and_any_other_content_is_refused(
+    fiel, confianza, monkeypatch
+) -> None:
+    """Verifying takes each page's compressed bytes from the signed file when they inflate to
+    exactly what the sealed data draw: the same pages compressed by another zlib verify; a row
+    changed, content added after, bytes after the compressed stream or a stream never ended,
+    each signed with the contratista's own e.firma, are pages that disagree with the data."""
+    from reportlab.pdfbase import pdfdoc
+
+    base = informativa()
+    muchos = tuple(Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000) for i in range(700))
+    inf = dataclasses.replace(
+        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=muchos),)
+    )
+    genuina = _firmar(inf, fiel)
+    assert c.verificar_constancia(genuina, confianza).ok
+    propio = pdfdoc.PDFStreamFilterZCompress.encode
+
+    def firmada_con(comprimir) -> bytes:
+        """The constancia with every page showing rows compressed by ``comprimir``."""
+
+        def encode(filtro, text):
+            datos = text.encode("utf8") if isinstance(text, str) else text
+            return comprimir(datos) if b") Tj T*" in datos else propio(filtro, datos)
+
+        with monkeypatch.context() as m:
+            m.setattr(pdfdoc.PDFStreamFilterZCompress, "encode", encode)
+            return _firmar(inf, fiel)
+
+    otra = firmada_con(lambda datos: zlib.compress(datos, 1))
+    assert falsa.paginas(otra) != falsa.paginas(genuina)
+    assert c.verificar_constancia(otra, confianza).ok
+
+    def suma(datos: bytes) -> bytes:  # how a whole zlib stream of ``datos`` ends
+        return zlib.adler32(datos).to_bytes(4, "big")
+
+    def sin_fin(datos: bytes) -> bytes:
+        flujo = zlib.compressobj()
+        return flujo.compress(datos) + flujo.flush(zlib.Z_SYNC_FLUSH) + suma(datos)
+
+    for comprimir in (
+        lambda datos: zlib.compress(datos.replace(b"10000000123", b"10000000124")),
+        lambda datos: zlib.compress(datos + b" BT /F1 9 Tf 100 100 Td (Falso) Tj ET"),
+        lambda datos: zlib.compress(datos) + b"\n% oculto " + suma(datos),
+        sin_fin,
+    ):
+        resultado = c.verificar_constancia(firmada_con(comprimir), confianza)
+        assert resultado.motivo == (c.PAGINAS_DISTINTAS,)
 
 
 def test_a_training_constancia_says_so_on_every_page_and_is_valid_only_in_training(

@@ -94,16 +94,49 @@ def test_a_signed_informativa_has_an_acuse_that_verifies_and_nothing_changes(
             text("UPDATE icsoe_contrato_trabajadores SET sbc = sbc + 1 WHERE id = :i"), {"i": t.id}
         )
     assert firma.verificar(acuse, cer.read_bytes()).ok
-    # Anyone changing the signed informativa kept in the store breaks the acuse.
+    # Anyone changing the signed informativa kept in the store breaks the acuse: any value of
+    # any worker or contract, a worker more or less, or a value of the wrong type.
+    with services.store.engine.begin() as conn:
+        genuina = conn.execute(
+            text("SELECT congelada FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
+        ).scalar_one()
+    primero = ("contratos", 0, "trabajadores", 0)
+    for cambio in (
+        lambda inf: _en(inf, *primero).update(sbc=1),
+        lambda inf: _en(inf, *primero).update(nss="99999999999"),
+        lambda inf: _en(inf, *primero).update(curp="GARB850101HJCRZT07"),
+        lambda inf: _en(inf, *primero).update(sbc=str(_en(inf, *primero)["sbc"])),
+        lambda inf: _en(inf, *primero).pop("nombre"),
+        lambda inf: _en(inf, "contratos", 0, "trabajadores").pop(),
+        lambda inf: _en(inf, "contratos", 0, "trabajadores").append(_en(inf, *primero)),
+        lambda inf: _en(inf, "contratos", 0).update(objeto="Otro objeto"),
+        lambda inf: _en(inf, "contratista").update(nombre="Otra"),
+    ):
+        with services.store.engine.begin() as conn:
+            conn.execute(_REPONER, {"d": genuina, "u": uuid})
+        _alterar_congelada(services, uuid, cambio)
+        cambiada = firma.verificar(acuse, cer.read_bytes())
+        assert not cambiada.ok
+        assert cambiada.motivo == (
+            "La informativa guardada en esta empresa cambió después de firmarse: ya no es la "
+            "firmada.",
+        )
+    # Spelt otherwise but the same once normalised, as the cadena writes it: still the same.
+    with services.store.engine.begin() as conn:
+        conn.execute(_REPONER, {"d": genuina, "u": uuid})
     _alterar_congelada(
-        services, uuid, lambda inf: inf["contratos"][0]["trabajadores"][0].update(sbc=1)
+        services, uuid, lambda inf: _en(inf, *primero).update(nss=f" {_en(inf, *primero)['nss']}")
     )
-    cambiada = firma.verificar(acuse, cer.read_bytes())
-    assert not cambiada.ok
-    assert (
-        "La informativa guardada en esta empresa cambió después de firmarse: ya no es la firmada."
-        in cambiada.motivo
-    )
+    assert firma.verificar(acuse, cer.read_bytes()).ok
+
+
+_REPONER = text("UPDATE icsoe_informativas SET congelada = :d WHERE uuid = :u")
+
+
+def _en(datos, *camino):
+    for paso in camino:
+        datos = datos[paso]
+    return datos
 
 
 def _alterar_congelada(services, uuid: str, cambio) -> None:

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import chain, islice, repeat
+from operator import le
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import (
@@ -53,8 +55,10 @@ _CAMPOS_PARTE = 12
 _CAMPOS_CONTRATO = 1 + _CAMPOS_PARTE + 7
 _CAMPOS_TRABAJADOR = 3
 _CONTROLES = frozenset({"Cc", "Cf", "Cs"})  # controls, invisible formatting, lone surrogates
-# SBCs as sbc_texto writes them, one per line: pesos, a point and two digits of centavos.
-_SBCS = re.compile(r"(?:-?[0-9]+\.[0-9]{2}\n)*-?[0-9]+\.[0-9]{2}")
+# One SBC exactly as sbc_texto writes it: pesos without leading zeros, a point, two digits of
+# centavos; a minus sign only before an amount that is not zero.
+_SBC = r"(?:(?:0|[1-9][0-9]*)\.[0-9]{2}|-(?:[1-9][0-9]*\.[0-9]{2}|0\.(?:0[1-9]|[1-9][0-9])))"
+_SBCS = re.compile(rf"(?:{_SBC}\n)*{_SBC}")  # one per line
 
 
 def campo(valor: str | None) -> str:
@@ -87,20 +91,63 @@ def _parte(parte: Parte) -> list[str]:
     return [campo(v) for v in valores]
 
 
-def _trabajadores(contrato: Contrato) -> list[list[str]]:
-    filas = [[campo(t.nss), campo(t.curp), sbc_texto(t.sbc)] for t in contrato.trabajadores]
-    return sorted(filas)  # NSS, then CURP, then SBC: a total order, whatever the file's order
+def _trabajadores(contrato: Contrato) -> list[str]:
+    ts = contrato.trabajadores
+    return campos_trabajadores([t.nss for t in ts], [t.curp for t in ts], [t.sbc for t in ts])
 
 
-def _contrato(contrato: Contrato) -> list[str]:
-    trabajadores = _trabajadores(contrato)
-    declarados = contrato.trabajadores_declarados
+def campos_trabajadores(nss: list[str], curps: list[str], centavos: list[int]) -> list[str]:
+    """Workers' fields as the cadena writes them (NSS, CURP, SBC, NSS, …), in its order: by
+    NSS, then CURP, then SBC, a total order whatever the file's. Each list at once where its
+    values allow it: a contract may list tens of thousands."""
+    filas = sorted(zip(_campos(nss), _campos(curps), _sbcs(centavos), strict=True))
+    return list(chain.from_iterable(filas))
+
+
+def _campos(valores: list[str]) -> list[str]:
+    """``campo`` of each value: the values themselves when every one already is its own."""
+    try:
+        texto = "\n".join(valores)
+    except TypeError:  # a value missing (None): campo writes it ""
+        return [campo(v) for v in valores]
+    if (
+        texto.isascii()
+        and "".join(valores).isprintable()
+        and SEPARADOR not in texto
+        and not _sobran_espacios(texto, "\n")
+    ):
+        return valores
+    return [campo(v) for v in valores]
+
+
+def _sobran_espacios(texto: str, separador: str) -> bool:
+    """Whether a value among those ``texto`` joins with ``separador`` starts or ends with a
+    space or has two in a row (what ``campo`` takes away)."""
+    return " " in texto and (
+        texto[0] == " "
+        or texto[-1] == " "
+        or any(s in texto for s in ("  ", separador + " ", " " + separador))
+    )
+
+
+def _sbcs(centavos: list[int]) -> list[str]:
+    if centavos and min(centavos) >= 0:  # sbc_texto without its sign, in one pass
+        return list(map("%d.%02d".__mod__, map(divmod, centavos, repeat(100))))
+    return [sbc_texto(c) for c in centavos]
+
+
+def _contrato(contrato: Contrato, trabajadores: list[str] | None = None) -> list[str]:
+    """A contract's fields; ``trabajadores``: its workers' fields as the cadena writes them
+    (NSS, CURP, SBC, NSS, …), when ``contrato`` comes without them."""
+    if trabajadores is None:
+        trabajadores = _trabajadores(contrato)
+    listados, declarados = len(trabajadores) // 3, contrato.trabajadores_declarados
     campos = [campo(contrato.uuid), *_parte(contrato.contratante)]
     campos += [campo(contrato.objeto), campo(contrato.folio_repse)]
     campos += [campo(contrato.descripcion_servicio)]
     campos += [_fecha(contrato.fecha_inicial), _fecha(contrato.fecha_final)]
-    campos += [str(len(trabajadores)), str(len(trabajadores) if declarados is None else declarados)]
-    return campos + [valor for fila in trabajadores for valor in fila]
+    campos += [str(listados), str(listados if declarados is None else declarados)]
+    return campos + trabajadores
 
 
 def _momento(firmada: datetime) -> str:
@@ -115,15 +162,46 @@ def cadena_original(
     """The canonical text of ``inf`` that the e.firma seals (layout in the module docstring):
     signed at ``firmada`` (aware), version 2; without it, version 1 (the content alone)."""
     contratos = sorted(_contrato(c) for c in inf.contratos)  # by uuid; ties by the whole text
+    return _unir(inf, firmada, capacitacion, contratos, inf.numero_trabajadores)
+
+
+def _unir(
+    inf: Informativa,
+    firmada: datetime | None,
+    capacitacion: bool,
+    contratos: list[list[str]],
+    total: int,
+) -> str:
     version = VERSION_CONTENIDO if firmada is None else VERSION
     campos = [ETIQUETA, version, campo(inf.uuid), inf.periodo.clave, campo(inf.tipo)]
     campos += [campo(inf.complementa)]
     if firmada is not None:
         campos += [_momento(firmada), CAPACITACION if capacitacion else ""]
     campos += _parte(inf.contratista)
-    campos += [str(len(contratos)), str(inf.numero_trabajadores)]
-    campos += [valor for contrato in contratos for valor in contrato]
+    campos += [str(len(contratos)), str(total)]
+    for contrato in contratos:
+        campos += contrato
     return "||" + SEPARADOR.join(campos) + "||"
+
+
+def cadena_de_campos(campos: Campos) -> str:
+    """``cadena_original`` of what ``campos`` holds (its workers' fields already as the cadena
+    writes them, in its order; its contracts in any)."""
+    contratos = sorted(
+        _contrato(k, t)
+        for k, t in zip(campos.informativa.contratos, campos.trabajadores, strict=True)
+    )
+    inf, total = campos.informativa, campos.numero_trabajadores
+    return _unir(inf, campos.firmada, campos.capacitacion, contratos, total)
+
+
+def contenido(cadena: str) -> str:
+    """The content alone (version 1) of a cadena ``leer_campos`` read: ``cadena_original`` of
+    its informativa without the signing fields, cut from the text instead of written again."""
+    etiqueta, version, *encabezado, resto = cadena[2:].split(SEPARADOR, 8)
+    if version == VERSION_CONTENIDO:
+        return cadena
+    return "||" + SEPARADOR.join([etiqueta, VERSION_CONTENIDO, *encabezado[:4], resto])
 
 
 # --- reading a cadena back ------------------------------------------------------------------------
@@ -157,18 +235,16 @@ class _Lector:
         texto = self.texto()
         return date.fromisoformat(texto) if texto else None  # ValueError: caught by the caller
 
-    def trabajadores(self, cuantos: int) -> tuple[Trabajador, ...]:
-        """``cuantos`` workers (NSS, CURP, SBC each), read as one slice: a contract may list
-        tens of thousands."""
+    def trabajadores(self, cuantos: int) -> list[str]:
+        """``cuantos`` workers' fields (NSS, CURP, SBC each), as one slice (a contract may list
+        tens of thousands), checked to be as ``cadena_original`` writes them."""
         fin = self._i + 3 * cuantos
         if fin > len(self._campos):
             raise _invalida()
         campos, self._i = self._campos[self._i : fin], fin
-        sbcs = campos[2::3]
-        if sbcs and not _SBCS.fullmatch("\n".join(sbcs)):
+        if campos and not _filas_canonicas(campos):
             raise _invalida()
-        centavos = map(int, "\n".join(sbcs).replace(".", "").split("\n")) if sbcs else ()
-        return tuple(map(Trabajador, campos[0::3], campos[1::3], centavos))
+        return campos
 
     def parte(self) -> Parte:
         rfc, nombre, *dom, correo, fijo, movil = (self.texto() for _ in range(_CAMPOS_PARTE))
@@ -176,6 +252,22 @@ class _Lector:
 
     def al_final(self) -> bool:
         return self._i == len(self._campos)
+
+
+def _filas_canonicas(campos: list[str]) -> bool:
+    """Whether workers' fields (NSS, CURP, SBC, NSS, …) are the ones ``_trabajadores`` writes:
+    every value ``campo`` of itself, every SBC ``sbc_texto`` of its centavos, the rows in order.
+    Checked over the whole slice at once where the text allows it."""
+    if not _SBCS.fullmatch("\n".join(campos[2::3])):
+        return False
+    texto = SEPARADOR.join(campos)
+    if texto.isascii() and texto.isprintable():  # the only whitespace is the space
+        if _sobran_espacios(texto, SEPARADOR):
+            return False
+    elif any(campo(v) != v for v in campos):
+        return False
+    filas = list(zip(campos[0::3], campos[1::3], campos[2::3], strict=True))
+    return all(map(le, filas, islice(filas, 1, None)))
 
 
 @dataclass(frozen=True)
@@ -187,6 +279,37 @@ class Sellada:
     capacitacion: bool
 
 
+@dataclass(frozen=True)
+class Campos:
+    """What a cadena holds, its workers left as the cadena writes them: ``informativa``'s
+    contracts come without workers, ``trabajadores`` has each contract's (in the same order)
+    as its fields NSS, CURP, SBC, NSS, … What a constancia draws and compares needs no more."""
+
+    informativa: Informativa  # its contracts without their workers
+    firmada: datetime | None  # aware; None in a version 1 cadena
+    capacitacion: bool
+    trabajadores: tuple[list[str], ...]
+
+    @property
+    def numero_trabajadores(self) -> int:
+        return sum(len(campos) for campos in self.trabajadores) // 3
+
+    def sellada(self) -> Sellada:
+        """The informativa with its workers."""
+        contratos = tuple(
+            replace(contrato, trabajadores=_trabajadores_de(campos))
+            for contrato, campos in zip(self.informativa.contratos, self.trabajadores, strict=True)
+        )
+        inf = replace(self.informativa, contratos=contratos)
+        return Sellada(inf, self.firmada, self.capacitacion)
+
+
+def _trabajadores_de(campos: list[str]) -> tuple[Trabajador, ...]:
+    sbcs = campos[2::3]
+    centavos = map(int, "\n".join(sbcs).replace(".", "").split("\n")) if sbcs else ()
+    return tuple(map(Trabajador, campos[0::3], campos[1::3], centavos))
+
+
 def leer_cadena(cadena: str, estado: str = FIRMADA) -> Informativa:
     """The informativa a cadena of ``cadena_original`` holds (values normalised, workers without
     names). ValidationError for anything else."""
@@ -195,6 +318,12 @@ def leer_cadena(cadena: str, estado: str = FIRMADA) -> Informativa:
 
 def leer_sellada(cadena: str, estado: str = FIRMADA) -> Sellada:
     """Everything a cadena holds; ``cadena_original`` of it is ``cadena`` again."""
+    return leer_campos(cadena, estado).sellada()
+
+
+def leer_campos(cadena: str, estado: str = FIRMADA) -> Campos:
+    """What ``leer_sellada`` reads, without building the workers. ValidationError for anything
+    but a cadena ``cadena_original`` writes."""
     if not (isinstance(cadena, str) and cadena.startswith("||") and cadena.endswith("||")):
         raise _invalida()
     lector = _Lector(cadena[2:-2].split(SEPARADOR))
@@ -212,32 +341,38 @@ def leer_sellada(cadena: str, estado: str = FIRMADA) -> Sellada:
             capacitacion = marca == CAPACITACION
         contratista = lector.parte()
         numero_contratos, total = lector.numero(), lector.numero()
-        contratos = tuple(_leer_contrato(lector) for _ in range(numero_contratos))
+        leidos = [_leer_contrato(lector) for _ in range(numero_contratos)]
         inf = Informativa(
             uuid,
             contratista,
             Periodo.de_clave(periodo),
             tipo,
             estado,
-            contratos,
+            tuple(contrato for contrato, _ in leidos),
             complementa or None,
         )
     except ValueError as exc:  # a date, a period or a number that is not one
         raise _invalida() from exc
-    if not lector.al_final() or inf.numero_trabajadores != total:
+    trabajadores = tuple(campos for _, campos in leidos)
+    if not lector.al_final() or sum(map(len, trabajadores)) != 3 * total:
         raise _invalida()
-    # Not canonical (out of order, not normalised, a date spelt otherwise): not a cadena.
-    if cadena_original(inf, firmada, capacitacion) != cadena:
+    # Not canonical (out of order, not normalised, a date spelt otherwise): not a cadena. The
+    # workers' fields were checked as read; the rest is written again around them.
+    contratos = [_contrato(c, campos) for c, campos in leidos]
+    if not all(map(le, contratos, islice(contratos, 1, None))):
         raise _invalida()
-    return Sellada(inf, firmada, capacitacion)
+    if _unir(inf, firmada, capacitacion, contratos, total) != cadena:
+        raise _invalida()
+    return Campos(inf, firmada, capacitacion, trabajadores)
 
 
-def _leer_contrato(lector: _Lector) -> Contrato:
+def _leer_contrato(lector: _Lector) -> tuple[Contrato, list[str]]:
     uuid, contratante = lector.texto(), lector.parte()
     objeto, folio, descripcion = lector.texto(), lector.texto(), lector.texto()
     inicial, final = lector.fecha(), lector.fecha()
     listados, declarados = lector.numero(), lector.numero()
     trabajadores = lector.trabajadores(listados)
-    return Contrato(
-        uuid, contratante, objeto, folio, descripcion, inicial, final, trabajadores, declarados
+    contrato = Contrato(
+        uuid, contratante, objeto, folio, descripcion, inicial, final, (), declarados
     )
+    return contrato, trabajadores

@@ -28,7 +28,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import orjson
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.cadena import leer_cadena
+from icsoe_desktop.domain.informativa.cadena import (
+    Campos,
+    cadena_de_campos,
+    campos_trabajadores,
+    leer_cadena,
+)
 from icsoe_desktop.domain.informativa.modelo import (
     FIRMADA,
     Contrato,
@@ -80,16 +85,49 @@ def sin_trabajadores(inf: Informativa) -> Informativa:
 def descongelar(datos: bytes) -> InformativaFirmada:
     """What ``congelar`` wrote; ValidationError (``ILEGIBLE``) for anything else."""
     try:
-        texto = zlib.decompressobj().decompress(datos, _MAX_JSON)
-        leido = orjson.loads(texto)
-        if (leido["formato"], leido["version"]) != (FORMATO, VERSION):
-            raise ValueError("formato")
-        firmada = datetime.fromisoformat(_tipo(str, leido["firmada"]))
-        if firmada.tzinfo is None:
-            raise ValueError("firmada sin zona horaria")
+        leido, firmada = _leido(datos)
         return InformativaFirmada(_informativa(leido["informativa"]), firmada)
     except (zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
+
+
+def contenido_congelado(datos: bytes) -> str:
+    """``cadena_original`` (the content alone) of ``descongelar(datos).informativa``, read
+    without building its workers (comparing it with a signed cadena needs no more); the same
+    ValidationError for what ``descongelar`` refuses."""
+    try:
+        leido, _ = _leido(datos)
+        d = leido["informativa"]
+        contratos = _tipo(list, d["contratos"])
+        inf = _informativa(d, tuple(_contrato(k, con_trabajadores=False) for k in contratos))
+        trabajadores = tuple(
+            _campos_trabajadores(_tipo(list, k["trabajadores"])) for k in contratos
+        )
+        return cadena_de_campos(Campos(inf, None, False, trabajadores))
+    except (zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
+
+
+def _leido(datos: bytes) -> tuple[dict[str, Any], datetime]:
+    texto = zlib.decompressobj().decompress(datos, _MAX_JSON)
+    leido = orjson.loads(texto)
+    if (leido["formato"], leido["version"]) != (FORMATO, VERSION):
+        raise ValueError("formato")
+    firmada = datetime.fromisoformat(_tipo(str, leido["firmada"]))
+    if firmada.tzinfo is None:
+        raise ValueError("firmada sin zona horaria")
+    return leido, firmada
+
+
+def _campos_trabajadores(trabajadores: list[Any]) -> list[str]:
+    """The fields ``_trabajador`` would check, each field of every worker at once."""
+    nss, curps, nombres = ([t[k] for t in trabajadores] for k in ("nss", "curp", "nombre"))
+    centavos = [t["sbc"] for t in trabajadores]
+    if not {*map(type, nss), *map(type, curps), *map(type, nombres)} <= {str}:
+        raise TypeError("un valor de un trabajador no es texto")
+    if not set(map(type, centavos)) <= {int}:
+        raise TypeError("un SBC no es entero")
+    return campos_trabajadores(nss, curps, centavos)
 
 
 def de_cadena(cadena: str, firmada: datetime) -> InformativaFirmada:
@@ -140,28 +178,31 @@ def _trabajador(d: dict[str, Any]) -> Trabajador:
     return _textos(Trabajador, d, sbc=_tipo(int, d["sbc"]), renglon=None)
 
 
-def _contrato(d: dict[str, Any]) -> Contrato:
+def _contrato(d: dict[str, Any], con_trabajadores: bool = True) -> Contrato:
+    trabajadores = _tipo(list, d["trabajadores"])
     return _textos(
         Contrato,
         d,
         contratante=_parte(d["contratante"]),
         fecha_inicial=_fecha(d["fecha_inicial"]),
         fecha_final=_fecha(d["fecha_final"]),
-        trabajadores=tuple(map(_trabajador, _tipo(list, d["trabajadores"]))),
+        trabajadores=tuple(map(_trabajador, trabajadores)) if con_trabajadores else (),
         trabajadores_declarados=_entero(d["trabajadores_declarados"]),
     )
 
 
-def _informativa(d: dict[str, Any]) -> Informativa:
+def _informativa(d: dict[str, Any], contratos: tuple[Contrato, ...] | None = None) -> Informativa:
     periodo = d["periodo"]
     complementa = d["complementa"]
+    if contratos is None:
+        contratos = tuple(map(_contrato, _tipo(list, d["contratos"])))
     return _textos(
         Informativa,
         d,
         contratista=_parte(d["contratista"]),
         periodo=Periodo(_tipo(int, periodo["anio"]), _tipo(int, periodo["numero"])),
         estado=FIRMADA,
-        contratos=tuple(map(_contrato, _tipo(list, d["contratos"]))),
+        contratos=contratos,
         complementa=None if complementa is None else _tipo(str, complementa),
         otras=(),
         extranjeros=0,

@@ -11,8 +11,8 @@ certificate. Verifying proves who signed, what and when:
   installation's trusted SAT authorities, an e.firma (not a CSD) valid at the signing time, of
   the contratista's RFC, with the signing time the cadena seals;
 - the sello is the one of the cadena with that same certificate;
-- the pages are exactly the ones the sealed data draw (a page whose visible text disagrees
-  with the sealed data is refused);
+- the pages are exactly the ones the sealed data draw, byte for byte but for how each page's
+  content is compressed (a page whose visible text disagrees with the sealed data is refused);
 - a signature time-stamp (PAdES B-T, when the installation that signed has a time-stamp
   server) is reported with its time and TSA, and must be over this signature, intact, and not
   before the sealed signing time; whether its TSA is trusted here is said, not required (the
@@ -39,10 +39,11 @@ from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.credentials import CertificateInfo, load_certificate
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
-    Sellada,
+    Campos,
     cadena_original,
     campo,
-    leer_sellada,
+    contenido,
+    leer_campos,
 )
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
@@ -141,10 +142,11 @@ class ConstanciaLeida:
     sello: str = field(repr=False)
     certificado_der: bytes = field(repr=False)
     info: CertificateInfo = field(repr=False)
-    sellada: Sellada = field(repr=False)
+    sellada: Campos = field(repr=False)
 
     @property
     def informativa(self) -> Informativa:
+        """What was signed; its contracts without their workers (``sellada.trabajadores``)."""
         return self.sellada.informativa
 
     @property
@@ -261,7 +263,7 @@ def escribir_constancia(
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista "
             f"{campo(inf.contratista.rfc)}.",
         )
-    sellada = leer_sellada(cadena)
+    sellada = leer_campos(cadena)
     paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
     datos = {
         "formato": FORMATO,
@@ -318,7 +320,7 @@ def _leida(datos: bytes) -> ConstanciaLeida:
             raise ValueError("version")
         cadena, sello = str(leido["cadena"]), str(leido["sello"])
         certificado = base64.b64decode(str(leido["certificado"]), validate=True)
-        sellada = leer_sellada(cadena)
+        sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
         info = load_certificate(certificado)
@@ -436,7 +438,14 @@ def verificar_constancia(
     if firma.momento is None or firma.momento != fecha:
         motivos.append(FECHA_DISTINTA)
     try:
-        dibujo = dibujar(leida.sellada, leida.cadena, leida.sello, info.no_certificado, info.nombre)
+        dibujo = dibujar(
+            leida.sellada,
+            leida.cadena,
+            leida.sello,
+            info.no_certificado,
+            info.nombre,
+            firma.base,
+        )
     except Exception:  # sealed data the writer cannot draw: no page of ours shows them
         log.warning("No se pudieron dibujar los datos sellados", exc_info=True)
         dibujo = b""
@@ -456,7 +465,7 @@ def verificar_constancia(
             motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
-        elif guardado.contenido != cadena_original(inf):
+        elif guardado.contenido != contenido(leida.cadena):
             motivos.append(CAMBIO.format(donde=donde))
     return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores, sello_tiempo)
 

@@ -1,6 +1,7 @@
 """The pages of the constancia de firma, drawn with reportlab from the sealed data alone (the
 cadena original, the signer's certificate): the same data always give the same bytes, so that
-verifying can draw them again and compare them with what was signed.
+verifying can draw them again and compare them with what was signed (taking each page's
+compressed content from the signed file when it inflates to exactly the one drawn).
 
 Letter pages. The first ones say what was signed (contratista, informativa, date and time of
 signing, contracts, certificate, cadena original and sello); then an annex per contract lists
@@ -14,19 +15,23 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
+import zlib
 from datetime import date, datetime
 
 # isort: off
 import icsoe_desktop.services.pades  # noqa: F401  (first: Pillow's stand-in for reportlab)
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFStream, PDFStreamFilterZCompress
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 # isort: on
-from icsoe_desktop.domain.informativa.cadena import Sellada, sbc_texto
-from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
+from icsoe_desktop.domain.informativa.cadena import Campos
+from icsoe_desktop.domain.informativa.modelo import TIPOS
 
 # Flate alone: reportlab would wrap each stream in ASCII85 too (a quarter bigger, slower).
 rl_config.useA85 = 0
@@ -45,6 +50,8 @@ _FILA_TAM, _FILA_ALTO, _COLUMNAS = 6.2, 7.4, 3
 _FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
 _FILAS_PAGINA = _FILAS_COLUMNA * _COLUMNAS
 _ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
+_RENGLON = "%5d %-11s %-18s %9s"  # a worker's row: its number, NSS, CURP, SBC
+_IMPRIMIBLES = frozenset(map(chr, range(32, 127)))  # printable ASCII
 
 _fuentes_listas = False
 _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set for one canvas
@@ -53,23 +60,35 @@ _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set 
 class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
     """DejaVu with reportlab's own text splitting, short-cut for printable ASCII (the annex's
     NSS, CURP and SBC: hundreds of thousands of lines): reportlab maps those characters to
-    themselves in the first subset (``asciiReadable``), so their codes are their bytes. The
-    result is the one reportlab's character loop gives (tests compare the PDFs)."""
+    themselves in the first subset (``asciiReadable``), so their codes are their bytes; and for
+    text whose every character already has its code in the first subset (the headers and
+    footers every page repeats). The result is the one reportlab's character loop gives (tests
+    compare the PDFs)."""
 
     def splitString(
         self, text: str, doc: object, encoding: str = "utf-8"
     ) -> list[tuple[int, bytes]]:
+        if text and text.isascii() and self.propios(doc).issuperset(text):
+            return [(0, text.encode("ascii"))]
         state = self.state.get(doc)
-        if state is not None and text and text.isascii():
-            propios = getattr(state, "_ascii_propios", None)
-            if propios is None:
-                propios = state._ascii_propios = frozenset(
-                    chr(n) for n in range(32, 127) if state.assignments.get(n) == n
-                )
-            if propios.issuperset(text):
-                return [(0, text.encode("ascii"))]
+        if state is not None and text and "\xa0" not in text:  # reportlab draws it as a space
+            codigos = list(map(state.assignments.get, map(ord, text)))
+            if None not in codigos and max(codigos) < 256:
+                return [(0, bytes(codigos))]
         resultado: list[tuple[int, bytes]] = super().splitString(text, doc, encoding)
         return resultado
+
+    def propios(self, doc: object) -> frozenset[str]:
+        """The printable ASCII characters whose code in ``doc``'s first subset is themselves."""
+        state = self.state.get(doc)
+        if state is None:
+            return frozenset()
+        propios: frozenset[str] | None = getattr(state, "_ascii_propios", None)
+        if propios is None:
+            propios = state._ascii_propios = frozenset(
+                c for c in _IMPRIMIBLES if state.assignments.get(ord(c)) == ord(c)
+            )
+        return propios
 
 
 def _fuentes() -> None:
@@ -188,7 +207,7 @@ def _fecha(dia: date | None) -> str:
     return f"{dia:%d/%m/%Y}" if dia else "—"
 
 
-def _documento(salida: io.BytesIO, sellada: Sellada) -> Canvas:
+def _documento(salida: io.BytesIO, sellada: Campos) -> Canvas:
     inf, firmada = sellada.informativa, sellada.firmada
     assert firmada is not None
     with _cerrojo:
@@ -212,15 +231,23 @@ def _documento(salida: io.BytesIO, sellada: Sellada) -> Canvas:
     return c
 
 
-def dibujar(sellada: Sellada, cadena: str, sello: str, no_certificado: str, titular: str) -> bytes:
-    """The constancia's pages (unsigned) from its sealed data."""
+def dibujar(
+    sellada: Campos,
+    cadena: str,
+    sello: str,
+    no_certificado: str,
+    titular: str,
+    firmadas: bytes | None = None,
+) -> bytes:
+    """The constancia's pages (unsigned) from its sealed data (``leer_campos`` of ``cadena``).
+    ``firmadas``: the pages as signed, when verifying (see ``_Flate``)."""
     if sellada.firmada is None:
         raise ValueError("cadena sin fecha de firma")
     inf = sellada.informativa
     anexo = [
         (i, desde)
-        for i, contrato in enumerate(inf.contratos)
-        for desde in range(0, len(contrato.trabajadores), _FILAS_PAGINA)
+        for i, campos in enumerate(sellada.trabajadores)
+        for desde in range(0, len(campos) // 3, _FILAS_PAGINA)
     ]
     pie = f"{TITULO} ICSOE · {inf.contratista.rfc} · {inf.periodo.clave}"
     # The first pages are laid out once to count them: every footer says «de N».
@@ -231,14 +258,65 @@ def dibujar(sellada: Sellada, cadena: str, sello: str, no_certificado: str, titu
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
     _portada(hoja, sellada, cadena, sello, no_certificado, titular)
     for indice, desde in anexo:
-        _anexo(hoja, inf, indice, desde)
+        _anexo(hoja, sellada, indice, desde)
     c.showPage()
+    if firmadas is not None:
+        _contenidos(c, _Flate(firmadas))
     c.save()
     return salida.getvalue()
 
 
+# How reportlab writes a page's compressed content (Flate alone: no ASCII85).
+_FLUJO = re.compile(rb"/Filter \[ /FlateDecode \] /Length ([0-9]{1,10})\n>>\nstream\n")
+
+
+class _Flate(PDFStreamFilterZCompress):  # type: ignore[misc]  # reportlab is untyped
+    """reportlab's Flate filter, which takes a content's compressed bytes from the pages as
+    signed when there they inflate to exactly that content, instead of compressing it again
+    (zlib's work is most of drawing a big annex). What is drawn is still compared byte for byte
+    with the pages as signed; those bytes show exactly what the sealed data draw."""
+
+    def __init__(self, firmadas: bytes) -> None:
+        self._firmadas = firmadas
+        # A zlib stream ends with the Adler-32 of what it holds: candidates without inflating.
+        self._por_suma: dict[int, list[tuple[int, int]]] = {}
+        for m in _FLUJO.finditer(firmadas):
+            inicio, fin = m.end(), m.end() + int(m.group(1))
+            if fin - inicio > 6 and fin <= len(firmadas):
+                suma = int.from_bytes(firmadas[fin - 4 : fin], "big")
+                self._por_suma.setdefault(suma, []).append((inicio, fin))
+
+    def encode(self, text: str | bytes) -> bytes:
+        contenido = text.encode("utf8") if isinstance(text, str) else text
+        for inicio, fin in self._por_suma.get(zlib.adler32(contenido), [])[:2]:
+            datos = self._firmadas[inicio:fin]
+            if _inflado(datos, len(contenido)) == contenido:
+                return datos
+        return zlib.compress(contenido)
+
+
+def _inflado(datos: bytes, tope: int) -> bytes | None:
+    """What a whole zlib stream holds, when that is at most ``tope`` bytes and nothing follows."""
+    flujo = zlib.decompressobj()
+    try:
+        salida = flujo.decompress(datos, tope + 1)
+    except zlib.error:
+        return None
+    completo = flujo.eof and not flujo.unused_data and not flujo.unconsumed_tail
+    return salida if completo and len(salida) <= tope else None
+
+
+def _contenidos(c: Canvas, flate: _Flate) -> None:
+    """Each page's content stream as reportlab's PDFPage.check_format makes it, with ``flate``."""
+    for pagina in c._doc.Pages.pages:
+        if pagina.Contents is None and pagina.stream and pagina.compression:
+            flujo = PDFStream(content=pagina.stream, filters=[flate])
+            flujo.__Comment__ = "page stream"
+            pagina.Contents = flujo
+
+
 def _portada(
-    hoja: _Hoja, sellada: Sellada, cadena: str, sello: str, no_certificado: str, titular: str
+    hoja: _Hoja, sellada: Campos, cadena: str, sello: str, no_certificado: str, titular: str
 ) -> None:
     inf, firmada = sellada.informativa, sellada.firmada
     assert firmada is not None
@@ -267,18 +345,20 @@ def _portada(
         hoja.campo("Complementa a la informativa", inf.complementa)
     hoja.campo("Identificador", inf.uuid)
     hoja.campo("Fecha y hora de firma", fecha_hora(firmada))
-    hoja.campo("Total de trabajadores", f"{inf.numero_trabajadores:,}")
+    hoja.campo("Total de trabajadores", f"{sellada.numero_trabajadores:,}")
     hoja.encabezado(f"Contratos ({len(inf.contratos)})")
     if not inf.contratos:
         hoja.parrafo("Sin contratos celebrados en el periodo.")
-    for numero, k in enumerate(inf.contratos, start=1):
+    for numero, (k, campos) in enumerate(
+        zip(inf.contratos, sellada.trabajadores, strict=True), start=1
+    ):
         hoja.parrafo(f"Contrato {numero} de {len(inf.contratos)}", _NEGRITA, 9.5)
         hoja.campo("Contratante", f"{k.contratante.rfc} — {k.contratante.nombre}")
         hoja.campo("Objeto del contrato", k.objeto)
         hoja.campo("Folio REPSE", k.folio_repse)
         hoja.campo("Servicio u obra autorizado", k.descripcion_servicio)
         hoja.campo("Vigencia", f"{_fecha(k.fecha_inicial)} a {_fecha(k.fecha_final)}")
-        hoja.campo("Número de trabajadores", f"{len(k.trabajadores):,} (en el anexo)")
+        hoja.campo("Número de trabajadores", f"{len(campos) // 3:,} (en el anexo)")
     hoja.encabezado("Firma electrónica")
     hoja.campo("Número de certificado", no_certificado)
     hoja.campo("Titular del certificado", titular)
@@ -288,9 +368,11 @@ def _portada(
     hoja.bloque(sello)
 
 
-def _anexo(hoja: _Hoja, inf: Informativa, indice: int, desde: int) -> None:
-    k = inf.contratos[indice]
-    filas = k.trabajadores[desde : desde + _FILAS_PAGINA]
+def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int) -> None:
+    inf = sellada.informativa
+    k, campos = inf.contratos[indice], sellada.trabajadores[indice]
+    listados = len(campos) // 3
+    filas = campos[3 * desde : 3 * (desde + _FILAS_PAGINA)]
     hoja.pagina()
     c = hoja.c
     c.setFont(_NEGRITA, 8.5)
@@ -305,17 +387,43 @@ def _anexo(hoja: _Hoja, inf: Informativa, indice: int, desde: int) -> None:
         MARGEN,
         ALTO - MARGEN - 20,
         f"Folio REPSE {k.folio_repse} · trabajadores {desde + 1:,} a "
-        f"{desde + len(filas):,} de {len(k.trabajadores):,}",
+        f"{desde + len(filas) // 3:,} de {listados:,}",
     )
     y0 = ALTO - MARGEN - 40
     for columna in range(_COLUMNAS):
-        bloque = filas[columna * _FILAS_COLUMNA : (columna + 1) * _FILAS_COLUMNA]
+        bloque = filas[3 * columna * _FILAS_COLUMNA : 3 * (columna + 1) * _FILAS_COLUMNA]
         if not bloque:
             break
         texto = c.beginText(MARGEN + columna * _UTIL / _COLUMNAS, y0)
         texto.setFont(_MONO, _FILA_TAM, _FILA_ALTO)
         texto.textLine(_ENCABEZADO_FILA)
-        base = desde + columna * _FILAS_COLUMNA + 1
-        for j, t in enumerate(bloque):
-            texto.textLine(f"{base + j:>5} {t.nss:<11} {t.curp:<18} {sbc_texto(t.sbc):>9}")
+        _renglones(texto, desde + columna * _FILAS_COLUMNA + 1, bloque)
         c.drawText(texto)
+
+
+def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:
+    """``texto.textLine`` of each worker's row (its number from ``primero``, then its fields
+    NSS, CURP, SBC), the code written at once when the fields are printable ASCII in the font's
+    first subset with nothing PDF escapes (NSS, CURP, SBC are): the code reportlab writes row
+    by row, without its per-row work (hundreds of thousands of rows)."""
+    filas = zip(
+        range(primero, primero + len(campos) // 3),
+        campos[0::3],
+        campos[1::3],
+        campos[2::3],
+        strict=True,
+    )
+    junto = "".join(campos)
+    fuente = pdfmetrics.getFont(texto._fontname)
+    if (
+        texto._curSubset == 0  # the font's first subset is the one in use: no switch to write
+        and isinstance(fuente, _Fuente)
+        and junto.isascii()
+        and junto.isprintable()
+        and fuente.propios(texto._canvas._doc) == _IMPRIMIBLES  # the row's number and spaces too
+        and not any(c in junto for c in "\\()")
+    ):
+        texto._code.append(" ".join(map(f"({_RENGLON}) Tj T*".__mod__, filas)))
+        return
+    for fila in filas:
+        texto.textLine(_RENGLON % fila)

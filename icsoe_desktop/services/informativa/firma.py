@@ -33,7 +33,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
-from icsoe_desktop.services.informativa.base import InformativaBase, firmada_de
+from icsoe_desktop.services.informativa.base import InformativaBase, contenido_firmado
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, InformativaRow
 
@@ -308,7 +308,6 @@ def _comparar(
 ) -> Guardada | None:
     """The stored informativa of the constancia's identifier (RFC, periodo, tipo, folio) among
     ``filas`` (those of its folio in one store), as signed; None: the store has not its folio."""
-    from icsoe_desktop.domain.informativa.cadena import cadena_original
     from icsoe_desktop.services.informativa.constancia import Guardada
 
     inf = leida.informativa
@@ -321,7 +320,7 @@ def _comparar(
     if estado not in FIRMADAS:
         return Guardada(None, None, None, empresa)
     try:
-        contenido = cadena_original(firmada_de(congelada, firmada_at, cadena).informativa)
+        contenido = contenido_firmado(congelada, firmada_at, cadena)
     except ValidationError:
         contenido = ""  # what was signed can no longer be read: not the same
     return Guardada(cadena, sello, contenido, empresa)
