@@ -24,12 +24,14 @@ from icsoe_desktop.domain.identifiers import check_nss, check_registro_patronal,
 from icsoe_desktop.domain.movimientos import _CLAVE_RE as CLAVE
 from icsoe_desktop.domain.movimientos import (
     BAJA,
+    CAMPO,
     CAMPOS,
     CAUSAS_BAJA,
     DATE,
     ESTADOS,
     JORNADAS,
     MAX_SBC_CENTAVOS,
+    MONEY,
     REINGRESO,
     TIPOS_MOVIMIENTO,
     TIPOS_SALARIO,
@@ -47,14 +49,16 @@ from icsoe_desktop.services.archivos.tabular import cell_date, cell_text
 _MAL: Any = object()
 _CACHE_LIMIT = 50_000  # distinct values kept per column
 
-# The order this module packs a movement's values; put in Movimiento's order by name.
+# The order this module packs a movement's values; put in Movimiento's order by name. A field
+# added to CAMPOS after these is read as the full path reads its kind, and kept as read.
 _PACKED = ("registro_patronal", "nombre", "primer_apellido", "segundo_apellido", "nss", "sbc",
            "fecha", "curp", "tipo_trabajador", "salario", "estado", "tipo", "tipo_salario",
            "jornada", "umf", "causa_baja", "clave_trabajador", "guia")  # fmt: skip
 _FIELDS = tuple(f.name for f in fields(Movimiento))
-if sorted(_FIELDS) != sorted(_PACKED):  # at import: any test finds it
-    raise ImportError("fila_rapida: los campos de Movimiento no son los que esta revisión arma")
-_IN_ORDER = itemgetter(*map(_PACKED.index, _FIELDS))
+_EXTRA = tuple(CAMPO[name] for name in _FIELDS if name not in _PACKED)
+if not set(_PACKED) <= set(_FIELDS):  # at import: any test finds it
+    raise ImportError("fila_rapida: un campo que esta revisión arma ya no está en Movimiento")
+_IN_ORDER = itemgetter(*map((*_PACKED, *(c.attr for c in _EXTRA)).index, _FIELDS))
 # IDSE's answers an exported grid carries (what the importer stores beside the movement).
 STATUS = tuple(c for c in CAMPOS if c.stored and not c.domain)
 NO_STATUS = tuple(c.default for c in STATUS)
@@ -128,9 +132,12 @@ class FilaRapida:
         self._causa = _catalogo(CAUSAS_BAJA, "causa_baja")
         self._umf = _texto(_digitos(3))
         self._guia = _texto(_digitos(5))
-        self._status = tuple(
-            (c.attr, self._fecha if c.kind == DATE else _texto(lambda t: t)) for c in STATUS
-        )
+        self._status = tuple((c.attr, self._celda(c.kind)) for c in STATUS)
+        self._extra = tuple((c.attr, self._celda(c.kind)) for c in _EXTRA)
+
+    def _celda(self, kind: str) -> Callable[[object], object]:
+        """How the full path reads a cell of a column the domain does not check."""
+        return {DATE: self._fecha, MONEY: self._pesos}.get(kind) or _texto(lambda t: t)
 
     def __call__(
         self, cells: Mapping[str, object]
@@ -183,6 +190,12 @@ class FilaRapida:
             if value is _MAL:
                 return None
             status.append(value)
+        extra = []
+        for attr, read in self._extra:
+            value = read(get(attr))
+            if value is _MAL:
+                return None
+            extra.append(value)
         if tipo == BAJA:
             causa = self._causa(get("causa_baja"))
             if causa is _MAL or not causa:
@@ -207,5 +220,5 @@ class FilaRapida:
             if tipo != REINGRESO:
                 umf = ""
         packed = (registro, nombre, primer, segundo, nss, sbc, fecha, curp, trabajador, salario,
-                  estado, tipo, tipo_salario, jornada, umf, causa, clave, guia)  # _PACKED  # fmt: skip
+                  estado, tipo, tipo_salario, jornada, umf, causa, clave, guia, *extra)  # fmt: skip
         return _IN_ORDER(packed), (NO_STATUS if status == list(NO_STATUS) else tuple(status))
