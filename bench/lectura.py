@@ -21,6 +21,7 @@ ours / csv ≤ 2 (CSV).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -146,12 +147,15 @@ def main() -> None:
             ("ours_csv", ours, csv_path),
         ]
     best = dict.fromkeys((name for name, _, _ in runs), float("inf"))
+    loads = [os.getloadavg()[0]]  # the machine may be shared: the ratios say at what load
     for _ in range(args.rounds):
         for name, read, path in runs:
             seconds, rows = timed(read, path)
             assert rows == args.rows, (name, rows)
             best[name] = min(best[name], seconds)
-            print(f"{name:8} {rows:>9,} filas  CPU {seconds:6.2f} s", flush=True)
+            loads.append(os.getloadavg()[0])
+            print(f"{name:8} {rows:>9,} filas  CPU {seconds:6.2f} s  carga {loads[-1]:.1f}",
+                  flush=True)  # fmt: skip
     for ours_name, other, goal, what in (
         ("ours", "baseline", GOAL, "lectura con título / lector anterior sin título"),
         ("ours", "openpyxl", 0.6, ".xlsx con título / openpyxl read_only desnudo"),
@@ -159,7 +163,8 @@ def main() -> None:
     ):
         if other in best:
             a, b = best[ours_name], best[other]
-            print(f"{what}: {a / b:.2f}× en CPU ({a:.2f} s contra {b:.2f} s; meta ≤ {goal})")
+            print(f"{what}: {a / b:.2f}× en CPU ({a:.2f} s contra {b:.2f} s; meta ≤ {goal}; "
+                  f"carga {min(loads):.1f}–{max(loads):.1f})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from typing import Any
 
 from icsoe_desktop.domain.contacto import curp_ok
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import check_nss, check_registro_patronal, is_ascii_digits
+from icsoe_desktop.domain.identifiers import check_registro_patronal, is_ascii_digits, luhn_ok
 from icsoe_desktop.domain.movimientos import _CLAVE_RE as CLAVE
 from icsoe_desktop.domain.movimientos import (
     BAJA,
@@ -176,9 +176,7 @@ class FilaRapida:
         nss = cell_text(get("nss"))
         if len(nss) != 11 or not nss.isdigit() or not nss.isascii():
             return None  # (a NSS written with spaces or dashes: the full path reads it)
-        try:
-            check_nss(nss)
-        except ValidationError:
+        if not luhn_ok(nss):  # (check_nss's rule for eleven ASCII digits)
             return None
         clave = cell_text(get("clave_trabajador")).upper()
         curp = cell_text(get("curp"))

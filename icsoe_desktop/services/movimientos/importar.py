@@ -73,8 +73,9 @@ def _normalizar(c: Column) -> Callable[[object], object] | None:
 
 
 # A file's columns by header (the grid's, an alias of CAMPOS, or a spelling people use). A
-# derived column (Vence) is recognised and not read: its value is computed again from its source
-# (the fecha), by the calendar this desktop has.
+# column the store does not keep is recognised and not read: a derived one (Vence) is computed
+# again from its source (the fecha) by the calendar this desktop has, and the Lote a movement
+# went in is this desktop's.
 ESQUEMA = Esquema(
     tuple(
         Campo(
@@ -86,9 +87,9 @@ ESQUEMA = Esquema(
             normalizar=_normalizar(c),
         )
         for c in COLUMNS
-        if not c.derive
+        if c.stored
     ),
-    reconocidas=tuple(c.header for c in COLUMNS if c.derive),
+    reconocidas=tuple(c.header for c in COLUMNS if not c.stored),
 )
 # IDSE's answers an exported grid carries, stored as they come: its dates and its cause.
 _STATUS = STATUS
