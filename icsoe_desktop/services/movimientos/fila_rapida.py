@@ -47,7 +47,7 @@ from icsoe_desktop.services.archivos.tabular import cell_date, cell_text
 
 # A cell the full path refuses (or one this path leaves to it).
 _MAL: Any = object()
-_CACHE_LIMIT = 50_000  # distinct values kept per column
+_CACHE_LIMIT = 4096  # distinct values kept per column (a file repeats a few: memory stays flat)
 
 # The order this module packs a movement's values; put in Movimiento's order by name. A field
 # added to CAMPOS after these is read as the full path reads its kind, and kept as read.
