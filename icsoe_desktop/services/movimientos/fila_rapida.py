@@ -70,7 +70,7 @@ def _leida(read: Callable[[object], object]) -> Callable[[object], object]:
     memo: dict[object, object] = {}
 
     def check(value: object) -> object:
-        key = value if value.__class__ is str else (value.__class__, value)
+        key: object = value if value.__class__ is str else (value.__class__, value)
         try:
             return memo[key]
         except KeyError:
@@ -194,6 +194,9 @@ class FilaRapida:
             if value is _MAL:
                 return None
             extra.append(value)
+        trabajador: object
+        tipo_salario: object
+        jornada: object
         if tipo == BAJA:
             causa = self._causa(get("causa_baja"))
             if causa is _MAL or not causa:
