@@ -48,7 +48,9 @@ from icsoe_desktop.services.archivos.tabular import (
     unreadable_after,
 )
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.movimientos.fila_rapida import NO_STATUS, STATUS, FilaRapida
+from icsoe_desktop.services.movimientos.fila_rapida import NO_STATUS as _NO_STATUS
+from icsoe_desktop.services.movimientos.fila_rapida import STATUS as _STATUS
+from icsoe_desktop.services.movimientos.fila_rapida import FilaRapida
 from icsoe_desktop.services.movimientos.servicio import (
     COLUMNS,
     Column,
@@ -91,8 +93,6 @@ ESQUEMA = Esquema(
     ),
     reconocidas=tuple(c.header for c in COLUMNS if not c.stored),
 )
-# IDSE's answers an exported grid carries, stored as they come: its dates and its cause.
-_STATUS = STATUS
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,6 @@ def _from_cells(values: dict[str, object], today: date) -> _Leida:
 _DOMAIN_FIELDS = tuple(f.name for f in fields(Movimiento))
 _STATUS_COLUMNS = tuple(c.attr for c in _STATUS)
 _SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "version", "deleted")
-_NO_STATUS = NO_STATUS
 _FECHA = _DOMAIN_FIELDS.index("fecha")
 _KEY = tuple(_DOMAIN_FIELDS.index(n) for n in movs_sql.KEY)
 HEAD_BYTES = 64 * 1024
