@@ -20,7 +20,7 @@ from typing import Any
 
 from icsoe_desktop.domain.contacto import curp_ok
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.identifiers import check_registro_patronal, is_ascii_digits, luhn_ok
+from icsoe_desktop.domain.identifiers import check_registro_patronal, luhn_ok
 from icsoe_desktop.domain.movimientos import _CLAVE_RE as CLAVE
 from icsoe_desktop.domain.movimientos import (
     BAJA,
@@ -39,6 +39,7 @@ from icsoe_desktop.domain.movimientos import (
     Movimiento,
     _catalog,
     _name,
+    digitos,
     estado_from_text,
     parse_pesos,
     tipo_from_text,
@@ -92,18 +93,6 @@ def _texto(rule: Callable[[str], object]) -> Callable[[object], object]:
     return _leida(lambda v: rule(cell_text(v)))
 
 
-def _digitos(largo: int) -> Callable[[str], str]:
-    """The guía's and UMF's rule: up to ``largo`` ASCII digits, zero-filled; empty stays."""
-
-    def rule(text: str) -> str:
-        text = text.strip()
-        if text and not (is_ascii_digits(text) and len(text) <= largo):
-            raise ValidationError("", "", "")
-        return text.zfill(largo) if text else ""
-
-    return rule
-
-
 def _catalogo(catalog: dict[str, str], attr: str) -> Callable[[object], object]:
     # Empty is "" here; whether the kind requires it is decided with the kind.
     return _texto(lambda t: _catalog(t, catalog, attr, "", False))
@@ -130,8 +119,8 @@ class FilaRapida:
         self._salario = _catalogo(TIPOS_SALARIO, "tipo_salario")
         self._jornada = _catalogo(JORNADAS, "jornada")
         self._causa = _catalogo(CAUSAS_BAJA, "causa_baja")
-        self._umf = _texto(_digitos(3))
-        self._guia = _texto(_digitos(5))
+        self._umf = _texto(lambda t: _MAL if (d := digitos(t, 3)) is None else d)
+        self._guia = _texto(lambda t: _MAL if (d := digitos(t, 5)) is None else d)
         self._status = tuple((c.attr, self._celda(c.kind)) for c in STATUS)
         self._extra = tuple((c.attr, self._celda(c.kind)) for c in _EXTRA)
 
