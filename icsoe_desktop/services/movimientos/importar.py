@@ -76,8 +76,8 @@ def _normalizar(c: Column) -> Callable[[object], object] | None:
 
 # A file's columns by header (the grid's, an alias of CAMPOS, or a spelling people use). A
 # column the store does not keep is recognised and not read: a derived one (Vence) is computed
-# again from its source (the fecha) by the calendar this desktop has, and the Lote a movement
-# went in is this desktop's.
+# again from its source (the fecha) by the calendar this desktop has, and the Lote is the
+# número of the lote row a movement went in (a join, not a value of the movement).
 ESQUEMA = Esquema(
     tuple(
         Campo(
