@@ -397,6 +397,15 @@ def _name(value: str, field: str, label: str, required: bool) -> str:
     return name
 
 
+def digitos(value: str, largo: int) -> str | None:
+    """The guía's and the UMF's rule: up to ``largo`` ASCII digits, zero-filled; blank is "";
+    None: anything else."""
+    text = value.strip()
+    if not text:
+        return ""
+    return text.zfill(largo) if is_ascii_digits(text) and len(text) <= largo else None
+
+
 def validate(mov: Movimiento, today: date) -> Movimiento:
     """Check every field for the movement's kind; return it normalised or raise the first error.
     ``today`` bounds the date: IDSE takes no movement dated in the future."""
@@ -444,11 +453,11 @@ def validate_all(mov: Movimiento, today: date) -> tuple[Movimiento | None, list[
                 "clave_trabajador",
             )
         )
-    guia = mov.guia.strip()
-    if guia and not (is_ascii_digits(guia) and len(guia) <= 5):
+    guia = digitos(mov.guia, 5)
+    if guia is None:
         errors.append(ValidationError("guia", "La guía debe tener hasta 5 dígitos.", "guia"))
-    umf = mov.umf.strip()
-    if umf and not (is_ascii_digits(umf) and len(umf) <= 3):
+    umf = digitos(mov.umf, 3)
+    if umf is None:
         errors.append(ValidationError("umf", "La UMF debe tener hasta 3 dígitos.", "umf"))
     if not tipo:
         return None, errors  # the kind decides what else a movement needs
@@ -464,8 +473,8 @@ def validate_all(mov: Movimiento, today: date) -> tuple[Movimiento | None, list[
         curp=curp,
         estado=estado,
         clave_trabajador=clave,
-        guia=guia.zfill(5) if guia else "",
-        umf=umf.zfill(3) if umf else "",
+        guia=guia or "",
+        umf=umf or "",
     )
     if tipo == BAJA:
         causa = check(_catalog, mov.causa_baja, CAUSAS_BAJA, "causa_baja", "La causa de baja", True)

@@ -39,7 +39,7 @@ def downgrade() -> None:
 '''
 
 # What reads CAMPOS or the schema: the domain, the fast lote path, the store and its upgrades,
-# the grid, the importers and exports, the sync server's column list.
+# the fast table-row path, the grid, the importers and exports, the sync server's column list.
 PRUEBAS = [
     "tests/domain/test_movimientos.py",
     "tests/domain/test_lote_rapido.py",
@@ -48,6 +48,7 @@ PRUEBAS = [
     "tests/store/test_movimientos_paging.py",
     "tests/empresas/test_upgrade.py",
     "tests/services/test_movimientos.py",
+    "tests/services/test_fila_rapida.py",
     "tests/services/test_import_files.py",
     "tests/services/test_lotes.py",
     "tests/test_sync_server_esquemas.py",

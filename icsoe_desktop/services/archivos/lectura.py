@@ -402,7 +402,9 @@ def _csv_rows(path: Path, data: bytes | None) -> _Filas:
                 raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
             except OSError as exc:
                 raise unreadable_after(path.name, reader.line_num, exc) from exc
-            if any(v.strip() for v in values):
+            # Most rows start with a written cell: the rest are looked at whole.
+            first = values[0] if values else ""
+            if (first and not first.isspace()) or any(v.strip() for v in values):
                 yield reader.line_num, values
 
 
@@ -611,25 +613,29 @@ def _filas(
     ]
     # Where a worker's data go: a row empty there and holding a number is a sum.
     datos = [i for campo, i in pares if campos[campo].requerido and not campos[campo].importe]
+    # A row whose first cell is one of the worker's data, written and not starting as a total
+    # («Total», «Suma», «Gran total», any with an accent or a space first) is data: most rows
+    # are, and are told so without _resumen.
+    de_datos = 0 in datos
     omitidas = lectura.omitidas
     faltan = (None,) * ancho
     with closing(raw):
         for number, values in rows:
-            motivo = _resumen(values, datos)
-            if motivo:
-                omitidas.append((number, motivo))
-                continue
+            first = values[0] if values else None
+            if not (de_datos and first.__class__ is str and first[:1] in _NO_TOTAL):
+                motivo = _resumen(values, datos)
+                if motivo:
+                    omitidas.append((number, motivo))
+                    continue
             n = len(values)
             while n:  # up to the last written cell
                 last = values[n - 1]
-                if last is None or (isinstance(last, str) and not last.strip()):
+                if last is None or (last.__class__ is str and (not last or last.isspace())):
                     n -= 1
                 else:
                     break
-            if n < len(values):
-                values = values[:n]
-            if n < ancho:
-                values = (*values, *faltan[n:])
+            if n < ancho:  # the read cells past the last written one are None
+                values = (*values[:n], *faltan[n:])
             cells = [*tomar(values), n]
             for j, f, leidos in normalizar:
                 value = cells[j]
@@ -648,6 +654,8 @@ def _filas(
 
 
 _MEMORIA = 4096
+# First characters no total row starts with (_TOTAL, read without accents).
+_NO_TOTAL = frozenset(chr(c) for c in range(33, 127)) - set("tTsSgG")
 
 
 def _resumen(values: Sequence[object], datos: list[int]) -> str | None:

@@ -48,6 +48,9 @@ from icsoe_desktop.services.archivos.tabular import (
     unreadable_after,
 )
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.movimientos.fila_rapida import NO_STATUS as _NO_STATUS
+from icsoe_desktop.services.movimientos.fila_rapida import STATUS as _STATUS
+from icsoe_desktop.services.movimientos.fila_rapida import FilaRapida
 from icsoe_desktop.services.movimientos.servicio import (
     COLUMNS,
     Column,
@@ -72,8 +75,9 @@ def _normalizar(c: Column) -> Callable[[object], object] | None:
 
 
 # A file's columns by header (the grid's, an alias of CAMPOS, or a spelling people use). A
-# derived column (Vence) is recognised and not read: its value is computed again from its source
-# (the fecha), by the calendar this desktop has.
+# column the store does not keep is recognised and not read: a derived one (Vence) is computed
+# again from its source (the fecha) by the calendar this desktop has, and the Lote is the
+# número of the lote row a movement went in (a join, not a value of the movement).
 ESQUEMA = Esquema(
     tuple(
         Campo(
@@ -85,13 +89,10 @@ ESQUEMA = Esquema(
             normalizar=_normalizar(c),
         )
         for c in COLUMNS
-        if not c.derive
+        if c.stored
     ),
-    reconocidas=tuple(c.header for c in COLUMNS if c.derive),
+    reconocidas=tuple(c.header for c in COLUMNS if not c.stored),
 )
-# IDSE's answers an exported grid carries, stored as they come: its dates and its cause.
-_STATUS = tuple(c for c in CAMPOS if c.stored and not c.domain)
-_STATUS_DATES = tuple(c.attr for c in _STATUS if c.kind == DATE)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,6 @@ def _from_cells(values: dict[str, object], today: date) -> _Leida:
 _DOMAIN_FIELDS = tuple(f.name for f in fields(Movimiento))
 _STATUS_COLUMNS = tuple(c.attr for c in _STATUS)
 _SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "version", "deleted")
-_NO_STATUS = tuple(c.default for c in _STATUS)
 _FECHA = _DOMAIN_FIELDS.index("fecha")
 _KEY = tuple(_DOMAIN_FIELDS.index(n) for n in movs_sql.KEY)
 HEAD_BYTES = 64 * 1024
@@ -458,12 +458,12 @@ class MovimientosImporter:
 
         if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
             report.formato = "Excel"
-            self._read_table(path, report, accept, today, size, progress, guia)
+            self._read_table(path, report, writer, accept, today, known, size, progress, guia)
             return
         if not _es_lote(head):
             decode_text(head, path.name)  # a binary file is refused by name
             report.formato = "CSV"
-            self._read_table(path, report, accept, today, size, progress, guia)
+            self._read_table(path, report, writer, accept, today, known, size, progress, guia)
             return
         report.formato = "Lote IDSE"
         encoding, nota = _lote_encoding(path, head)
@@ -486,17 +486,27 @@ class MovimientosImporter:
     def _read_table(
         path: Path,
         report: ImportReport,
+        writer: _Writer,
         accept: _Aceptar,
         today: date,
+        known: set[str],
         size: int,
         progress: Progress | None,
         guia: lectura.Guia | None,
     ) -> None:
-        """A CSV or .xlsx with the grid's columns (any order, titles above, totals below)."""
+        """A CSV or .xlsx with the grid's columns (any order, titles above, totals below).
+        A row valid as written goes straight to the writer; any other takes the full checks,
+        which word its problems."""
         leida = lectura.leer(path, ESQUEMA, guia=guia)
         leida.exigir_columnas()
+        fast_row = FilaRapida(today, known)
         for count, (number, cells) in enumerate(leida.filas(), start=1):
-            accept(number, partial(_from_cells, cells, today))
+            fast = fast_row(cells)
+            if fast is not None:
+                report.leidas += 1
+                writer.add(number, *fast)
+            else:
+                accept(number, partial(_from_cells, cells, today))
             if progress and count % 1_000 == 0:
                 progress(min(count * 100, size), size)  # rows seen; the size is an estimate
         report.notas.extend(leida.notas())
