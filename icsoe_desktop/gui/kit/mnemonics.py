@@ -239,16 +239,18 @@ def _set(widget: QWidget | QAction, text: str) -> None:
     if not isinstance(widget, QAbstractButton):
         widget.setText(text)  # type: ignore[union-attr]  # as _text()
         return
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QKeySequence, QShortcut
 
     shortcut = widget.shortcut()
     # Only the letter of its old text: the new text brings its own.
     letter_only = shortcut.isEmpty() or shortcut == QKeySequence.mnemonic(widget.text())
     own = None if letter_only else shortcut
-    for old in widget.findChildren(QShortcut, _LETTER, Qt.FindChildOption.FindDirectChildrenOnly):
-        old.setParent(None)
-        old.deleteLater()
+    # Its direct children, looked through here: findChildren's FindDirectChildrenOnly is in the
+    # ``Qt`` namespace, whose first use creates all its enums (~25 ms, on the login's path).
+    for old in widget.children():
+        if isinstance(old, QShortcut) and old.objectName() == _LETTER:
+            old.setParent(None)
+            old.deleteLater()
     widget.setText(text)
     if own is None:
         return
