@@ -35,13 +35,18 @@ def _taken(text: str) -> str | None:
     return plain[position + 1].lower() if 0 <= position < len(plain) - 1 else None
 
 
+def _order(text: str) -> list[int]:
+    """The indexes of the letters ``text`` may underline, best first: a word's first letter,
+    then any other."""
+    letters = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
+    starts = [i for i in letters if i == 0 or not text[i - 1].isalnum()]
+    return starts + [i for i in letters if i != 0 and text[i - 1].isalnum()]
+
+
 def _choose(text: str, used: set[str], prefer: str | None = None) -> int | None:
     """Index of the letter to underline: ``prefer`` first, then a word's first letter, then
     any other."""
-    letters = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
-    starts = [i for i in letters if i == 0 or not text[i - 1].isalnum()]
-    others = [i for i in letters if i not in starts]
-    order = starts + others
+    order = _order(text)
     if prefer:
         order = [i for i in order if text[i].lower() == prefer] + order
     for i in order:
@@ -228,8 +233,10 @@ def _emparejar(texts: Sequence[str], used: set[str], movable: Sequence[bool]) ->
 def _choices(text: str, used: set[str]) -> dict[str, int]:
     """Each letter ``text`` may take (not ``used``), in order of preference, at its index."""
     found: dict[str, int] = {}
-    while (index := _choose(text, used | set(found))) is not None:
-        found[text[index].lower()] = index
+    for index in _order(text):
+        letter = text[index].lower()
+        if letter not in used and letter not in found:
+            found[letter] = index
     return found
 
 
