@@ -2,7 +2,7 @@
 
 Unlike the other windows it is built in code, not loaded from ui/: QUiLoader's first load
 initialises the whole ``Qt`` enum namespace (~25 ms), which the start-up budget (first window
-within 1.3× a bare Qt window, bench/startup.py) cannot afford. It also avoids touching ``Qt``
+within 1.1× a bare Qt window, bench/startup.py) cannot afford. It also avoids touching ``Qt``
 itself until the window is on screen.
 """
 
