@@ -1,5 +1,5 @@
 """Cold start of icsoe-desktop to its first window, against a bare PySide6 QMainWindow started
-in the same run. Goals: first window ≤ 1.2, usable ≤ 1.5, a first start on a new data dir
+in the same run. Goals: first window ≤ 1.1, usable ≤ 1.3, a first start on a new data dir
 (usable) ≤ 2. Usable: the login can be answered, i.e. Continuar is enabled and checks the
 usuario and contraseña typed (store open, sign-in ready). Also printed, without a goal: when
 every service the login window offers (its links, the certificates panel) is built.
@@ -130,12 +130,13 @@ def count_instructions(app_cmd: list[str], bare_cmd: list[str], env: dict[str, s
         raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
     timed_lines(app_cmd, env, ("first-window",))  # bytecode written, the data dir created
     app, bare = instructions(app_cmd, env), instructions(bare_cmd, env)
+    print(f"load average {os.getloadavg()[0]:.1f} (instruction counts do not depend on it)")
     print(
         f"bare PySide6 QMainWindow, main thread to the first window: {bare / 1e6:8.1f} M instructions"
     )
     print(
         f"icsoe-desktop, main thread to the first window:           {app / 1e6:8.1f} M instructions"
-        f"   ratio {app / bare:.3f} (goal <= 1.2)"
+        f"   ratio {app / bare:.3f} (goal <= 1.1)"
     )
 
 
@@ -184,10 +185,11 @@ def main() -> None:
             fresh.append(timed_lines(new_cmd, env, markers)["ready"])
 
     b = statistics.median(bare)
+    print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"bare PySide6 QMainWindow shown:        {b * 1000:7.1f} ms (median of {args.repeat})")
     for label, times, goal in (
-        ("icsoe-desktop first window shown:     ", first, " (goal <= 1.2)"),
-        ("icsoe-desktop usable (login answers): ", ready, " (goal <= 1.5)"),
+        ("icsoe-desktop first window shown:     ", first, " (goal <= 1.1)"),
+        ("icsoe-desktop usable (login answers): ", ready, " (goal <= 1.3)"),
         ("every service of the login built:     ", services, ""),
         ("first start on a new data dir, usable:", fresh, " (goal <= 2)"),
     ):
@@ -199,7 +201,7 @@ def main() -> None:
     paired = statistics.median(x / y for x, y in zip(first_cpu, bare_cpu, strict=True))
     print(
         f"main-thread CPU to the first window:   {c * 1000:7.1f} ms   ratio {c / cb:.2f}, "
-        f"paired {paired:.2f} (bare {cb * 1000:.1f} ms)"
+        f"paired {paired:.2f} (goal <= 1.1; bare {cb * 1000:.1f} ms)"
     )
 
 

@@ -113,6 +113,7 @@ class Application(QObject):
         en_segundo_plano(
             lambda: _open_sign_in(self.data_dir), self._on_sign_in, self._on_sign_in_failure
         )
+        QTimer.singleShot(0, self.login.seguir_contenido)  # with the window on screen
 
     # --- start-up ------------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 Unlike the other windows it is built in code, not loaded from ui/: QUiLoader's first load
 initialises the whole ``Qt`` enum namespace (~25 ms), which the start-up budget (first window
-within 1.3× a bare Qt window, bench/startup.py) cannot afford. It also avoids touching ``Qt``
+within 1.1× a bare Qt window, bench/startup.py) cannot afford. It also avoids touching ``Qt``
 itself until the window is on screen.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,8 @@ from icsoe_desktop.gui.kit.widgets import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent
+
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
     from icsoe_desktop.services.acceso.idse_sign_in import IdseSignIn, SignedIn, Usuarios
     from icsoe_desktop.services.container import Services
@@ -73,6 +75,7 @@ class IdseLoginWindow(QWidget):
         self.setObjectName("IdseLoginWindow")
         self.setWindowTitle("Acceso a conexión en línea con IDSE")
         self._empresa_selector: EmpresaSelector | None = None  # built with the services
+        self._encaje: _Encaje | None = None  # seguir_contenido
         self._build()
         # Alt-letters for every button, check box and field; named, in the window's order (the
         # empresa selector's title gets its own once it is built).
@@ -222,20 +225,14 @@ class IdseLoginWindow(QWidget):
 
     # --- size: as tall as its contents at its width -----------------------------------------
 
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.Type.LayoutRequest:  # something shown, hidden or added
-            self._encajar()
-        return handled
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        # Resized by its contents (the layout, _encajar), not by the user dragging a border:
-        # about the centre it had.
-        antes = None
-        if not event.spontaneous() and event.oldSize().isValid():
-            antes = QRect(self.geometry().topLeft(), event.oldSize())
-        self._encajar(antes)  # narrower, the wrapped texts need more lines
+    def seguir_contenido(self) -> None:
+        """From now on it fits its contents as they change (``_Encaje``); its first size is
+        fitted here. Called once it is on screen: watching its events in Python before would
+        convert each of the first window's events (and build QEvent's large enum, ~7 ms)."""
+        self._encajar()
+        if self._encaje is None:
+            self._encaje = _Encaje(self)
+            self.installEventFilter(self._encaje)
 
     def _encajar(self, antes: QRect | None = None) -> None:
         """The layout's own minimum ignores wrapped text (the Primer paso hint, a long razón
@@ -454,3 +451,27 @@ class IdseLoginWindow(QWidget):
         msgbox.warning(self, exc.message)
         self.contrasena.clear()
         (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()
+
+
+class _Encaje(QObject):
+    """The login's size follows its contents: as tall as they need at its width when something
+    is shown, hidden or added (a layout request) or its width changes."""
+
+    def __init__(self, login: IdseLoginWindow) -> None:
+        super().__init__(login)
+        self._login = login
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        from PySide6.QtCore import QEvent
+
+        tipo = event.type()
+        if tipo == QEvent.Type.LayoutRequest:
+            self._login._encajar()
+        elif tipo == QEvent.Type.Resize:
+            # Resized by its contents (the layout, _encajar), not by the user dragging a border:
+            # about the centre it had.
+            antes = None
+            if not event.spontaneous() and event.oldSize().isValid():  # type: ignore[attr-defined]
+                antes = QRect(self._login.geometry().topLeft(), event.oldSize())  # type: ignore[attr-defined]
+            self._login._encajar(antes)  # narrower, the wrapped texts need more lines
+        return False

@@ -35,13 +35,18 @@ def _taken(text: str) -> str | None:
     return plain[position + 1].lower() if 0 <= position < len(plain) - 1 else None
 
 
+def _order(text: str) -> list[int]:
+    """The indexes of the letters ``text`` may underline, best first: a word's first letter,
+    then any other."""
+    letters = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
+    starts = [i for i in letters if i == 0 or not text[i - 1].isalnum()]
+    return starts + [i for i in letters if i != 0 and text[i - 1].isalnum()]
+
+
 def _choose(text: str, used: set[str], prefer: str | None = None) -> int | None:
     """Index of the letter to underline: ``prefer`` first, then a word's first letter, then
     any other."""
-    letters = [i for i, c in enumerate(text) if c.isascii() and c.isalnum()]
-    starts = [i for i in letters if i == 0 or not text[i - 1].isalnum()]
-    others = [i for i in letters if i not in starts]
-    order = starts + others
+    order = _order(text)
     if prefer:
         order = [i for i in order if text[i].lower() == prefer] + order
     for i in order:
@@ -243,8 +248,10 @@ def _emparejar(texts: Sequence[str], used: set[str], movable: Sequence[bool]) ->
 def _choices(text: str, used: set[str]) -> dict[str, int]:
     """Each letter ``text`` may take (not ``used``), in order of preference, at its index."""
     found: dict[str, int] = {}
-    while (index := _choose(text, used | set(found))) is not None:
-        found[text[index].lower()] = index
+    for index in _order(text):
+        letter = text[index].lower()
+        if letter not in used and letter not in found:
+            found[letter] = index
     return found
 
 
@@ -254,16 +261,18 @@ def _set(widget: QWidget | QAction, text: str) -> None:
     if not isinstance(widget, QAbstractButton):
         widget.setText(text)  # type: ignore[union-attr]  # as _text()
         return
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QKeySequence, QShortcut
 
     shortcut = widget.shortcut()
     # Only the letter of its old text: the new text brings its own.
     letter_only = shortcut.isEmpty() or shortcut == QKeySequence.mnemonic(widget.text())
     own = None if letter_only else shortcut
-    for old in widget.findChildren(QShortcut, _LETTER, Qt.FindChildOption.FindDirectChildrenOnly):
-        old.setParent(None)
-        old.deleteLater()
+    # Its direct children, looked through here: findChildren's FindDirectChildrenOnly is in the
+    # ``Qt`` namespace, whose first use creates all its enums (~25 ms, on the login's path).
+    for old in widget.children():
+        if isinstance(old, QShortcut) and old.objectName() == _LETTER:
+            old.setParent(None)
+            old.deleteLater()
     widget.setText(text)
     if own is None:
         return

@@ -15,7 +15,7 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 if TYPE_CHECKING:
     from pathlib import Path
 
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+    from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 APP_TITLE = "Conexión en línea con IDSE"
 _ICONS = ("Information", "Warning", "Critical", "Question")
