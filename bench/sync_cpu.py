@@ -46,9 +46,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--syncs", type=int, default=20, help="syncs measured of each kind")
     parser.add_argument("--rows", type=int, default=300, help="registros of the company")
-    parser.add_argument(
-        "--movimientos", type=int, default=2000, help="movimientos of the company"
-    )
+    parser.add_argument("--movimientos", type=int, default=2000, help="movimientos of the company")
     parser.add_argument("--profile", type=Path, help="cProfile output of the measured syncs")
     args = parser.parse_args()
 

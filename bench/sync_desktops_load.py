@@ -132,6 +132,15 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     # A whole sync's steps: its push, its pull, its drift check (with the pulls it catches up by).
     for name in steps:
         setattr(services.sync, f"_{name}", timed_step(name, getattr(services.sync, f"_{name}")))
+    checks = {"verificado": 0, "distinto": 0, "sin comparar": 0}
+    verify = services.sync._verify
+
+    def counted_verify(*args, **kwargs):
+        found = verify(*args, **kwargs)
+        checks["sin comparar" if found is None else "distinto" if not found else "verificado"] += 1
+        return found
+
+    services.sync._verify = counted_verify  # measured, not changed
     done = {"propios": [], "masivos": 0, "syncs": [], "cpu": [], "errores": [], "pasos": steps}
     # Every desktop starts its timed phase together, once all have started (32 interpreters
     # importing at once would otherwise be measured as slow syncs of the first ones).
@@ -186,6 +195,7 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     done["pushes"] = pushes
     done["cpu_fase"] = time.process_time() - started_cpu  # syncs, edits, the rest
     done["reparaciones"] = repairs.count
+    done["comprobaciones"] = checks
     print(json.dumps(done))
     return 0
 
@@ -349,6 +359,16 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
         )
         print(f"errors met by the desktops: {errors or 'none'}")
         print(f"drift repairs started: {sum(r['reparaciones'] for r in reports)}")
+        checks = (
+            {k: sum(r["comprobaciones"][k] for r in reports) for k in reports[0]["comprobaciones"]}
+            if reports
+            else {}
+        )
+        print(
+            "drift checks: "
+            + ", ".join(f"{n} {k}" for k, n in checks.items())
+            + " (not compared: changes waiting, or the company kept moving)"
+        )
         print(
             f"rows on the server: {len(on_server)} registros ({bulk_there} from bulk inserts); "
             f"lost {lost}, duplicated {duplicated}, desktop tables differing {differing}, "
