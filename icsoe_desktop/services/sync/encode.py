@@ -9,7 +9,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
+from functools import partial, reduce
 from typing import Any
 
 import orjson
@@ -46,19 +46,30 @@ from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
 def pending_count(session: Session) -> int:
     """The rows to send: without a state (kept per table by triggers, ``store/pendientes.py``),
     dirty, and tombstones of hard-deleted rows (both read from the partial index of dirty
-    states). One statement for every table, compiled once per process."""
+    states). Counted only in the tables ``waiting_tables`` finds, a statement each, compiled
+    on its first use."""
     connection = session.connection()
-    sql = cached(connection, "pending_count", _pending_count)
-    (total,) = driver_rows(connection, sql)[0]
-    return total or 0
+    total = 0
+    for table in waiting_tables(session):
+        sql = cached(connection, ("pending_count", table.name), partial(_pending_count, table))
+        total += driver_rows(connection, sql)[0][0] or 0
+    return total
 
 
 def has_pending(session: Session) -> bool:
-    """Whether any row waits to be sent: ``pending_count`` that stops at the first one found
-    (the drift check and an idle push need no more); independent of the tables' size."""
+    """Whether any row waits to be sent (the drift check and an idle push need no more);
+    independent of the tables' size."""
+    return bool(waiting_tables(session))
+
+
+def waiting_tables(session: Session) -> list[SyncedTable]:
+    """The synced tables with a row to send, in one statement compiled once per process (each
+    table's look stops at the first row found): a push reads, counts and builds the SQL of
+    only those (building every table's made most of the CPU of a desktop's first sync)."""
     connection = session.connection()
-    sql = cached(connection, "has_pending", _has_pending)
-    return bool(driver_rows(connection, sql)[0][0])
+    sql = cached(connection, "waiting_tables", _waiting)
+    flags = driver_rows(connection, sql)[0]
+    return [table for table, waiting in zip(SYNCED_TABLES, flags, strict=True) if waiting]
 
 
 def stateless_rows(table: SyncedTable) -> Select[int]:
@@ -81,45 +92,30 @@ def _pending_parts(table: SyncedTable) -> tuple[Select[str], Select[Any]]:
     return dirty, rowless_states(table, True, SyncRowState.row_uuid)
 
 
-def _unsent() -> Select[Any]:
-    return select(func.coalesce(func.sum(SyncUnsent.rows), 0))
+def _unsent(table: SyncedTable) -> Select[Any]:
+    return select(SyncUnsent.table_name).where(
+        SyncUnsent.table_name == table.name, SyncUnsent.rows != 0
+    )
 
 
-def _pending_count() -> Select[Any]:
+def _pending_count(table: SyncedTable) -> Select[Any]:
+    rows = select(func.coalesce(func.sum(SyncUnsent.rows), 0)).where(
+        SyncUnsent.table_name == table.name
+    )
     counts = [
         select(func.count()).select_from(part.subquery()).scalar_subquery()
-        for table in SYNCED_TABLES
         for part in _pending_parts(table)
     ]
-    return select(reduce(operator.add, counts, _unsent().scalar_subquery()))
-
-
-def _has_pending() -> Select[bool]:
-    unsent = select(SyncUnsent.table_name).where(SyncUnsent.rows != 0).exists()
-    parts = (part.exists() for t in SYNCED_TABLES for part in _pending_parts(t))
-    return select(or_(unsent, *parts))
-
-
-def _waiting_tables(session: Session) -> list[SyncedTable]:
-    """The synced tables with a row to send (``has_pending`` per table, one statement): a
-    push reads, and builds the SQL of, only those (a sync's first push built every table's,
-    a few hundred milliseconds of CPU, for the one or two that had changes)."""
-    connection = session.connection()
-    sql = cached(connection, "waiting_tables", _waiting)
-    flags = driver_rows(connection, sql)[0]
-    return [table for table, waiting in zip(SYNCED_TABLES, flags, strict=True) if waiting]
+    return select(reduce(operator.add, counts, rows.scalar_subquery()))
 
 
 def _waiting() -> Select[Any]:
-    def waiting(table: SyncedTable) -> Any:
-        unsent = (
-            select(SyncUnsent.table_name)
-            .where(SyncUnsent.table_name == table.name, SyncUnsent.rows != 0)
-            .exists()
+    return select(
+        *(
+            or_(_unsent(table).exists(), *(part.exists() for part in _pending_parts(table)))
+            for table in SYNCED_TABLES
         )
-        return or_(unsent, *(part.exists() for part in _pending_parts(table)))
-
-    return select(*(waiting(table) for table in SYNCED_TABLES))
+    )
 
 
 def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:
@@ -151,7 +147,7 @@ def encoded_changes(session: Session, in_sql: bool = True) -> Iterator[bytes]:
     Python (the reference the SQL must match byte for byte). A foreign key travels as its
     parent's UUID (joined)."""
     connection = session.connection()
-    for table in _waiting_tables(session):  # (in SYNCED_TABLES' order: parents first)
+    for table in waiting_tables(session):  # (in SYNCED_TABLES' order: parents first)
         plan = _plan(table)
         if not in_sql or "as_json" not in plan.queries:
             for row in driver_cursor(connection, plan.sql(connection, "plain")):
@@ -354,4 +350,11 @@ def _now() -> str:
     return utcnow().isoformat()
 
 
-__all__ = ["encoded_changes", "has_pending", "local_changes", "pending_count", "stateless_rows"]
+__all__ = [
+    "encoded_changes",
+    "has_pending",
+    "local_changes",
+    "pending_count",
+    "stateless_rows",
+    "waiting_tables",
+]

@@ -593,9 +593,7 @@ class SyncService:
         answer is recorded once the next batch is on its way (the server is not kept waiting
         for this desktop's writes)."""
         with self._store.session() as session:
-            # (counted only when something waits: the count reads every row the lookup
-            # stops at the first of)
-            total = pending_count(session) if has_pending(session) else 0
+            total = pending_count(session)  # (counted in the tables where something waits)
         done = conflicts = 0
         report(0, total)
         if not total:
