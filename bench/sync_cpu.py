@@ -1,15 +1,17 @@
 """The desktop's CPU per sync, against the real server (``serve``, its own process) on a
 throwaway PostgreSQL, all on 127.0.0.1: what 32 desktops syncing at once cost the machine they
-share. One desktop of a company with a few hundred registros (another desktop of the company
-edits some between syncs) measures the CPU time of its own process for:
+share. Two desktops of a company with a few hundred registros and a few thousand movimientos;
+the CPU time of a desktop's own process (all its threads) for:
 
 - an idle sync (nothing to send, nothing to receive, the drift check);
-- a sync with a few edits of its own (sent) and a few of the other desktop's (received);
+- a sync with a few registros edited here (sent) and a few by the other desktop (received);
+- a 50-row change: 25 movimientos edited and 25 added on one desktop, its sync (sent), and the
+  other desktop's next sync (received);
 
 each also with its SQL built and compiled again before every sync (the baseline, in the same
 run: the ratio is printed).
 
-    python bench/sync_cpu.py [--syncs 20] [--rows 300] [--profile FILE]
+    python bench/sync_cpu.py [--syncs 20] [--rows 300] [--movimientos 2000] [--profile FILE]
 
 Prints CPU-s per sync (median and mean) and wall-s per sync for each kind, and the load
 average (the machine may be shared). ``--profile`` writes a cProfile of the measured syncs.
@@ -24,12 +26,16 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 EMPRESA = "ABC010101AB1"
+CHANGE = 50  # rows of a «change»: half edited, half added
 
 
 def _loadavg() -> str:
@@ -40,10 +46,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--syncs", type=int, default=20, help="syncs measured of each kind")
     parser.add_argument("--rows", type=int, default=300, help="registros of the company")
+    parser.add_argument("--movimientos", type=int, default=2000, help="movimientos of the company")
     parser.add_argument("--profile", type=Path, help="cProfile output of the measured syncs")
     args = parser.parse_args()
 
     import pg  # bench/pg.py
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos, demo_rows
+    from icsoe_desktop.services.sync import encode as sync_encode
+    from icsoe_desktop.services.sync import sql as sync_sql
+    from icsoe_desktop.store.models import MovimientoRow
 
     print(f"load average at start: {_loadavg()}")
     tmp = Path(tempfile.mkdtemp(prefix="icsoe-bench-cpu-"))
@@ -62,6 +74,11 @@ def main() -> int:
         registros = [f"Y54{n:08d}" for n in range(args.rows)]
         for registro in registros:
             other.registros.save(registro, EMPRESA, "Inicial", "e")
+        today = date(2026, 11, 22)
+        create_demo_movimientos(other.store, args.movimientos, today)
+        # The rows added later: the demo's next ones (unique NSS), made once.
+        extra = CHANGE // 2 * args.syncs * 2
+        added = list(demo_rows(args.movimientos + extra, today))[args.movimientos :]
         other.sync.synchronize()
         me.sync.synchronize()
         me.sync.synchronize()
@@ -69,14 +86,14 @@ def main() -> int:
         profiler = cProfile.Profile() if args.profile else None
         figures: dict[str, tuple[list[float], list[float]]] = {}
 
-        def measure(kind: str, before) -> None:
+        def measure(kind: str, before: Callable[[int], None], who: Any = me) -> None:
             cpu, wall = figures.setdefault(kind, ([], []))
             for n in range(args.syncs):
                 before(n)
                 start_cpu, start_wall = time.process_time(), time.perf_counter()
                 if profiler:
                     profiler.enable()
-                me.sync.synchronize()
+                who.sync.synchronize()
                 if profiler:
                     profiler.disable()
                 cpu.append(time.process_time() - start_cpu)
@@ -90,10 +107,35 @@ def main() -> int:
                 other.registros.save(registro, EMPRESA, f"Del otro {n} {k}", "e")
             other.sync.synchronize()
 
-        from icsoe_desktop.services.sync import encode as sync_encode
-        from icsoe_desktop.services.sync import sql as sync_sql
+        made = [0]
 
-        def uncached(before):
+        def change(services: Any, n: int) -> None:
+            """25 movimientos edited (their salary and state, as a lote's answer would) and
+            25 added, in one transaction of ``services``' desktop."""
+            with services.store.session() as session:
+                ids = session.scalars(
+                    MovimientoRow.__table__.select()
+                    .with_only_columns(MovimientoRow.id)
+                    .where(MovimientoRow.deleted.is_(False))
+                    .order_by(MovimientoRow.id)
+                    .offset((CHANGE // 2 * made[0]) % args.movimientos)
+                    .limit(CHANGE // 2)
+                ).all()
+                for row in session.query(MovimientoRow).filter(MovimientoRow.id.in_(ids)):
+                    row.estado = "rechazado" if row.estado != "rechazado" else "aprobado"
+                    row.causa_rechazo = f"Cambio {n}"
+                for values in added[CHANGE // 2 * made[0] : CHANGE // 2 * (made[0] + 1)]:
+                    session.add(MovimientoRow(**values))
+            made[0] += 1
+
+        def sent(n: int) -> None:
+            change(me, n)
+
+        def received(n: int) -> None:
+            change(other, n)
+            other.sync.synchronize()
+
+        def uncached(before: Callable[[int], None]) -> Callable[[int], None]:
             """The baseline: the same sync with its SQL built and compiled again each time."""
 
             def prepare(n: int) -> None:
@@ -107,17 +149,27 @@ def main() -> int:
         measure("idle, compiled each time", uncached(lambda _n: None))
         measure("3 sent + 3 received", edits)
         measure("3+3, compiled each time", uncached(edits))
+        measure("50 sent", sent)
+        measure("50 sent, compiled each time", uncached(sent))
+        measure("50 received", received)
+        measure("50 received, compiled each time", uncached(received))
         if profiler:
             profiler.dump_stats(args.profile)
-        print(f"{args.rows} registros, {args.syncs} syncs of each kind")
+        print(
+            f"{args.rows} registros, {args.movimientos} movimientos, "
+            f"{args.syncs} syncs of each kind"
+        )
         for kind, (cpu, wall) in figures.items():
             print(
-                f"{kind:>20}: CPU-s per sync median {statistics.median(cpu):.4f} "
-                f"mean {statistics.fmean(cpu):.4f}; wall-s median {statistics.median(wall):.4f}"
+                f"{kind:>31}: CPU-s per sync median {statistics.median(cpu):.4f} "
+                f"mean {statistics.fmean(cpu):.4f} max {max(cpu):.4f}; "
+                f"wall-s median {statistics.median(wall):.4f}"
             )
         for kept, each in (
             ("idle", "idle, compiled each time"),
             ("3 sent + 3 received", "3+3, compiled each time"),
+            ("50 sent", "50 sent, compiled each time"),
+            ("50 received", "50 received, compiled each time"),
         ):
             ratio = statistics.median(figures[kept][0]) / statistics.median(figures[each][0])
             print(f"{kept}: CPU per sync, compiled once / compiled each time = {ratio:.2f}")

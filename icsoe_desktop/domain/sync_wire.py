@@ -131,6 +131,10 @@ class PullPage(TypedDict):
     cursor: int
     remaining: int
     grupos: NotRequired[list[PulledGroup]]  # the rows column by column (``formato=columnas``)
+    # Asked for (``resumen=1``), on the last page: the company's checksums at its cursor, or
+    # None while pushes past it are still to commit. Absent: the server sends none (ask it
+    # ``/v1/resumen``).
+    resumen: NotRequired[Resumen | None]
 
 
 class TableSummary(TypedDict):
@@ -344,7 +348,13 @@ def read_pull_page(answer: Mapping[str, Any], since: int | None = None) -> PullP
         raise WireError("pull")
     if not isinstance(grupos, list) or not all(map(_fits_group, grupos)):
         raise WireError("pull")
-    return pull_page([], cursor, remaining, grupos)
+    page = pull_page([], cursor, remaining, grupos)
+    if "resumen" in answer:
+        summary = answer["resumen"]
+        if summary is not None and not isinstance(summary, dict):
+            raise WireError("pull")
+        page["resumen"] = None if summary is None else read_resumen(summary)
+    return page
 
 
 # Per envelope field of a PulledGroup: the type of its values (a bool is not an int here).

@@ -169,9 +169,11 @@ def create_app(
 
     async def pull_endpoint(request: Request) -> JSONResponse:
         caller = await caller_of(request)
-        since, limit, table, columnar = parse_pull(request.query_params)
+        since, limit, table, columnar, summary = parse_pull(request.query_params)
         buckets = parse_buckets(request.query_params, table)
-        page = await run_in_threadpool(pull, engine, caller, since, limit, table, columnar, buckets)
+        page = await run_in_threadpool(
+            pull, engine, caller, since, limit, table, columnar, buckets, summary
+        )
         return answer(caller, page)
 
     async def resumen_endpoint(request: Request) -> JSONResponse:

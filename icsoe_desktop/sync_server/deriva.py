@@ -12,17 +12,8 @@ from icsoe_desktop.domain import sync_tree, sync_wire
 from icsoe_desktop.sync_server import secuencias
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE, SyncedRow
-from icsoe_desktop.sync_server.pull import pulled_groups, rows_query
+from icsoe_desktop.sync_server.pull import pg_summary, pulled_groups, rows_query
 
-# The company's last sequence and each table's checksum, in one statement (one snapshot: the
-# sums hold exactly the rows committed up to that sequence, or the desktop sees a newer cursor
-# and catches up first).
-_PG_SUMMARY = text(
-    "SELECT e.last_seq, s.tabla, s.n, s.total FROM empresas e LEFT JOIN ("
-    "SELECT tabla, sum(rows) AS n, sum(total) AS total FROM bucket_sums "
-    "WHERE empresa_id = :empresa AND bucket = -1 GROUP BY tabla) s ON true "
-    "WHERE e.id = :empresa"
-)
 _PG_BUCKETS = text(
     "SELECT bucket, sum(rows), sum(total) FROM bucket_sums "
     "WHERE empresa_id = :empresa AND tabla = :tabla AND bucket >= 0 GROUP BY bucket"
@@ -74,14 +65,14 @@ def resumen(engine: Engine, caller: Caller) -> sync_wire.Resumen:
     with the sequence they hold everything up to."""
     with Session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
-            found = session.execute(_PG_SUMMARY, {"empresa": caller.empresa_id}).all()
-            cursor = found[0][0] if found else 0
-            sums = {tabla: (n, total) for _c, tabla, n, total in found if tabla is not None}
+            cursor, tablas = pg_summary(session, caller)
         else:  # one writer at a time: the two reads see the same rows
             cursor = secuencias.last_seq(session, caller)
-            sums = dict(_sqlite_sums(session, caller, None))
-    tablas = {t: sync_wire.table_summary(int(n), int(total)) for t, (n, total) in sums.items()}
-    return sync_wire.resumen(cursor or 0, tablas)
+            tablas = {
+                t: sync_wire.table_summary(n, total)
+                for t, (n, total) in _sqlite_sums(session, caller, None).items()
+            }
+    return sync_wire.resumen(cursor, tablas)
 
 
 def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:

@@ -455,9 +455,10 @@ def parse_uuids(body: bytes) -> tuple[str, list[str]]:
     return table, found  # type: ignore[return-value]  # no None left: refused above
 
 
-def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
-    """``since``, ``limit``, for a desktop repairing one table ``tabla``, and whether the rows
-    go column by column (``formato=columnas``; ``renglones``, the default: a dict per row)."""
+def parse_pull(params: Any) -> tuple[int, int, str | None, bool, bool]:
+    """``since``, ``limit``, for a desktop repairing one table ``tabla``, whether the rows
+    go column by column (``formato=columnas``; ``renglones``, the default: a dict per row),
+    and whether the last page carries the company's checksums (``resumen=1``)."""
 
     def number(name: str, default: int, low: int, high: int) -> int:
         raw = params.get(name)
@@ -479,6 +480,7 @@ def parse_pull(params: Any) -> tuple[int, int, str | None, bool]:
         number("limit", 1000, 1, MAX_PULL_ROWS),
         table,
         formato == "columnas",
+        params.get("resumen") == "1",
     )
 
 

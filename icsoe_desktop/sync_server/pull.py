@@ -1,4 +1,5 @@
-"""``GET /v1/pull``: the company's rows after a sequence, a page at a time, row- or column-wise."""
+"""``GET /v1/pull``: the company's rows after a sequence, a page at a time, row- or column-wise;
+the last page, when asked, with the company's checksums at its cursor (the drift check's)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,28 @@ from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa
 from icsoe_desktop.sync_server.secuencias import WATERMARK_PG
+
+# The company's last sequence and each table's checksum, in one statement (one snapshot: the
+# sums hold exactly the rows committed up to that sequence).
+_PG_SUMMARY = text(
+    "SELECT e.last_seq, s.tabla, s.n, s.total FROM empresas e LEFT JOIN ("
+    "SELECT tabla, sum(rows) AS n, sum(total) AS total FROM bucket_sums "
+    "WHERE empresa_id = :empresa AND bucket = -1 GROUP BY tabla) s ON true "
+    "WHERE e.id = :empresa"
+)
+
+
+def pg_summary(session: Session, caller: Caller) -> tuple[int, dict[str, sync_wire.TableSummary]]:
+    """The company's last sequence and, per table, its rows and checksum (PostgreSQL's kept
+    sums), read in ``session``'s snapshot."""
+    found = session.execute(_PG_SUMMARY, {"empresa": caller.empresa_id}).all()
+    cursor = found[0][0] if found else 0
+    tablas = {
+        tabla: sync_wire.table_summary(int(n), int(total))
+        for _c, tabla, n, total in found
+        if tabla is not None
+    }
+    return cursor or 0, tablas
 
 
 def rows_query(caller: Caller) -> Select:
@@ -56,9 +79,14 @@ def pull(
     table: str | None = None,
     columnar: bool = False,
     buckets: list[int] | None = None,
+    summary: bool = False,
 ) -> sync_wire.PullPage:
     """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire); of one
-    ``table`` only, and of those only the ``buckets`` of uuids given (a repair)."""
+    ``table`` only, and of those only the ``buckets`` of uuids given (a repair). ``summary``:
+    the last page of the whole company (PostgreSQL) also carries the company's checksums at
+    its cursor, read in the page's snapshot, or null when pushes past it were still to commit
+    (the company is moving: a desktop compares at a later pull). The drift check then needs
+    no request of its own, and never one that finds the company moved on since the pull."""
     rows_table = ROWS_TABLE
     with Session(engine) as session:
         query = rows_query(caller).where(rows_table.c.seq > since).limit(limit)
@@ -86,16 +114,26 @@ def pull(
         found = session.connection().execute(query).all()
         # An estimate, not a count: rows re-sent since left gaps in the sequence.
         last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
-    cursor = found[-1].seq if found else since
-    if settled is not None and len(found) < limit:
-        # Every row up to the watermark was in this page or an earlier one (same snapshot):
-        # the numbers between are gaps (a push that never committed, a row sent again since).
-        # Passing them lets a quiet desktop's cursor reach the server's, which the drift
-        # check waits for.
-        cursor = max(cursor, settled)
+        cursor = found[-1].seq if found else since
+        at_head: sync_wire.Resumen | None = None
+        if settled is not None and len(found) < limit:
+            # Every row up to the watermark was in this page or an earlier one (same snapshot):
+            # the numbers between are gaps (a push that never committed, a row sent again
+            # since). Passing them lets a quiet desktop's cursor reach the server's, which the
+            # drift check waits for.
+            cursor = max(cursor, settled)
+            if summary and table is None and (last_seq or 0) <= cursor:
+                # Nothing numbered past the page is still to commit: the sums of this snapshot
+                # are exactly those of the rows up to its cursor.
+                at_head = sync_wire.resumen(cursor, pg_summary(session, caller)[1])
+        # (only PostgreSQL keeps the sums; a desktop asks SQLite's server its /v1/resumen)
+        carried = summary and postgres and table is None and len(found) < limit
     remaining = max(0, (last_seq or 0) - cursor) if len(found) == limit else 0
     if columnar:
-        return sync_wire.pull_page([], cursor, remaining, pulled_groups(found))
+        page = sync_wire.pull_page([], cursor, remaining, pulled_groups(found))
+        if carried:
+            page["resumen"] = at_head
+        return page
     out = [
         sync_wire.pulled_row(
             tabla,

@@ -146,3 +146,30 @@ def test_deletions_in_the_app_travel_and_are_not_repaired(sync_server, desktops)
     assert status.reparacion == ""
     assert "Y5600000003" not in {r.registro for r in a.registros.listar()}
     assert "Y5600000004" not in {r.registro for r in b.registros.listar()}
+
+
+def test_an_edit_made_elsewhere_to_the_same_version_number_is_not_taken_for_drift(
+    sync_server, desktops, caplog
+) -> None:
+    """Two desktops edit one registro from the same version: both reach the next version
+    number with different content. The one that reaches the server later wins; the other
+    desktop receives it under the version number it already had, and that is the server's
+    row, not a change made outside the app: nothing is repaired, and the sync verifies."""
+    a, b = connected(sync_server, desktops)
+    a.registros.save("Y5412345106", "ABC010101AB1", "Original", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    a.registros.save("Y5412345106", "ABC010101AB1", "Versión de A", ADMIN)
+    b.registros.save("Y5412345106", "ABC010101AB1", "Versión de B", ADMIN)
+    a.sync.synchronize()
+    assert b.sync.synchronize().conflictos == 1
+
+    with caplog.at_level(logging.WARNING, logger=LOGGER):
+        a.sync.synchronize()
+
+    assert [r.razon_social for r in a.registros.listar()] == ["Versión de B"]
+    assert not [m for m in caplog.messages if m.startswith("Tablas distintas")]
+    status = a.sync.status()
+    assert status.verified_at is not None
+    assert status.reparacion == ""
+    assert a.sync.synchronize().enviados == 0

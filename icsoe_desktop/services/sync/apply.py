@@ -280,6 +280,13 @@ def _update(
     few of them), with the table's ``on_remote_change``."""
     uuids, seqs, versions = rows.uuid, rows.seq, rows.version
     stamps, deleted = rows.updated_at, rows.deleted
+    # Two desktops that edited a row from the same version both reached the next number: the
+    # server's arrives here under the number this desktop already has. Its state is dirty
+    # while it is written (clean again with the page's states), or the store would take the
+    # new content under the same version for a change made outside the app (store/sumas.py).
+    same = [uuids[j] for j in chosen if local[uuids[j]][1] == versions[j]]
+    if same and not table.append_only:
+        session.connection().exec_driver_sql(_MARK_DIRTY, (table.name, orjson.dumps(same).decode()))
     for j in chosen:
         values = decoded.row(j)
         if not table.append_only:
@@ -468,6 +475,12 @@ def _conflicts(
         )
 
     return conflict
+
+
+_MARK_DIRTY = (
+    "UPDATE sync_row_state SET dirty = 1 WHERE table_name = ? "
+    "AND row_uuid IN (SELECT value FROM json_each(?))"
+)
 
 
 _RECORD_RESULTS = (

@@ -9,7 +9,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
+from functools import partial, reduce
 from typing import Any
 
 import orjson
@@ -46,19 +46,30 @@ from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
 def pending_count(session: Session) -> int:
     """The rows to send: without a state (kept per table by triggers, ``store/pendientes.py``),
     dirty, and tombstones of hard-deleted rows (both read from the partial index of dirty
-    states). One statement for every table, compiled once per process."""
+    states). Counted only in the tables ``waiting_tables`` finds, a statement each, compiled
+    on its first use."""
     connection = session.connection()
-    sql = cached(connection, "pending_count", _pending_count)
-    (total,) = driver_rows(connection, sql)[0]
-    return total or 0
+    total = 0
+    for table in waiting_tables(session):
+        sql = cached(connection, ("pending_count", table.name), partial(_pending_count, table))
+        total += driver_rows(connection, sql)[0][0] or 0
+    return total
 
 
 def has_pending(session: Session) -> bool:
-    """Whether any row waits to be sent: ``pending_count`` that stops at the first one found
-    (the drift check and an idle push need no more); independent of the tables' size."""
+    """Whether any row waits to be sent (the drift check and an idle push need no more);
+    independent of the tables' size."""
+    return bool(waiting_tables(session))
+
+
+def waiting_tables(session: Session) -> list[SyncedTable]:
+    """The synced tables with a row to send, in one statement compiled once per process (each
+    table's look stops at the first row found): a push reads, counts and builds the SQL of
+    only those (building every table's made most of the CPU of a desktop's first sync)."""
     connection = session.connection()
-    sql = cached(connection, "has_pending", _has_pending)
-    return bool(driver_rows(connection, sql)[0][0])
+    sql = cached(connection, "waiting_tables", _waiting)
+    flags = driver_rows(connection, sql)[0]
+    return [table for table, waiting in zip(SYNCED_TABLES, flags, strict=True) if waiting]
 
 
 def stateless_rows(table: SyncedTable) -> Select[int]:
@@ -81,23 +92,30 @@ def _pending_parts(table: SyncedTable) -> tuple[Select[str], Select[Any]]:
     return dirty, rowless_states(table, True, SyncRowState.row_uuid)
 
 
-def _unsent() -> Select[Any]:
-    return select(func.coalesce(func.sum(SyncUnsent.rows), 0))
+def _unsent(table: SyncedTable) -> Select[Any]:
+    return select(SyncUnsent.table_name).where(
+        SyncUnsent.table_name == table.name, SyncUnsent.rows != 0
+    )
 
 
-def _pending_count() -> Select[Any]:
+def _pending_count(table: SyncedTable) -> Select[Any]:
+    rows = select(func.coalesce(func.sum(SyncUnsent.rows), 0)).where(
+        SyncUnsent.table_name == table.name
+    )
     counts = [
         select(func.count()).select_from(part.subquery()).scalar_subquery()
-        for table in SYNCED_TABLES
         for part in _pending_parts(table)
     ]
-    return select(reduce(operator.add, counts, _unsent().scalar_subquery()))
+    return select(reduce(operator.add, counts, rows.scalar_subquery()))
 
 
-def _has_pending() -> Select[bool]:
-    unsent = select(SyncUnsent.table_name).where(SyncUnsent.rows != 0).exists()
-    parts = (part.exists() for t in SYNCED_TABLES for part in _pending_parts(t))
-    return select(or_(unsent, *parts))
+def _waiting() -> Select[Any]:
+    return select(
+        *(
+            or_(_unsent(table).exists(), *(part.exists() for part in _pending_parts(table)))
+            for table in SYNCED_TABLES
+        )
+    )
 
 
 def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:
@@ -129,20 +147,20 @@ def encoded_changes(session: Session, in_sql: bool = True) -> Iterator[bytes]:
     Python (the reference the SQL must match byte for byte). A foreign key travels as its
     parent's UUID (joined)."""
     connection = session.connection()
-    for table in SYNCED_TABLES:
-        plan = _plan(connection, table)
-        if not in_sql or plan.as_json is None:
-            for row in driver_cursor(connection, plan.plain):
+    for table in waiting_tables(session):  # (in SYNCED_TABLES' order: parents first)
+        plan = _plan(table)
+        if not in_sql or "as_json" not in plan.queries:
+            for row in driver_cursor(connection, plan.sql(connection, "plain")):
                 yield plan.encode(row)
         else:
-            for text, row_id in driver_cursor(connection, plan.as_json):
+            for text, row_id in driver_cursor(connection, plan.sql(connection, "as_json")):
                 if text is None:
-                    (row,) = driver_rows(connection, plan.one, (row_id,))
+                    (row,) = driver_rows(connection, plan.sql(connection, "one"), (row_id,))
                     yield plan.encode(row)
                 else:
                     yield text.encode()
         # Hard-deleted rows: a tombstone with no data (other desktops soft-delete their copy).
-        for row_uuid, base_seq in driver_cursor(connection, plan.orphans):
+        for row_uuid, base_seq in driver_cursor(connection, plan.sql(connection, "orphans")):
             yield orjson.dumps(
                 sync_wire.push_row(
                     table.name,
@@ -158,26 +176,31 @@ def encoded_changes(session: Session, in_sql: bool = True) -> Iterator[bytes]:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How a table's pending rows are read and encoded: SQL compiled once per process."""
+    """How a table's pending rows are read and encoded: each query's SQL compiled on its
+    first use only, once per process."""
 
-    plain: str  # the values of each row to send, for Python to encode (by id)
-    one: str  # the same, of one row (``?``: its id)
-    as_json: str | None  # each row's JSON written by SQLite, and its id (None: not possible)
-    orphans: str  # the tombstones to send: uuid, server sequence
+    table: str
+    queries: dict[str, Callable[[], Any]]  # what ``sql`` compiles, by kind:
+    # plain: the values of each row to send, for Python to encode (by id); one: the same, of
+    # one row (``?``: its id); as_json: each row's JSON written by SQLite, and its id (absent:
+    # not possible); orphans: the tombstones to send (uuid, server sequence)
     encode: Callable[[tuple[Any, ...]], bytes]  # a row of ``plain`` as its JSON
+
+    def sql(self, connection: Connection, kind: str) -> str:
+        return cached(connection, (f"encode_{kind}", self.table), self.queries[kind])
 
 
 _PLANS: dict[str, _Plan] = {}
 
 
-def _plan(connection: Connection, table: SyncedTable) -> _Plan:
+def _plan(table: SyncedTable) -> _Plan:
     plan = _PLANS.get(table.name)
     if plan is None:
-        plan = _PLANS[table.name] = _make_plan(connection, table)
+        plan = _PLANS[table.name] = _make_plan(table)
     return plan
 
 
-def _make_plan(connection: Connection, table: SyncedTable) -> _Plan:
+def _make_plan(table: SyncedTable) -> _Plan:
     model = table.model
     columns = model.__table__.c
     parents = {col: aliased(parent) for col, parent in table.foreign_keys.items()}
@@ -192,22 +215,22 @@ def _make_plan(connection: Connection, table: SyncedTable) -> _Plan:
         func.coalesce(SyncRowState.server_seq, 0),
     )
     sent = [parents[n].uuid if n in parents else raw(columns[n]) for n in names]
-    plain = _changes(table, parents, *envelope, *sent)
-    as_json = None
-    if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
-        encoded = _sql_encoded(table, names, parents, envelope, sent)
-        query = _changes(table, parents, encoded, model.id).order_by(model.id)
-        as_json = cached(connection, ("encode_json", table.name), lambda: query)
-    orphans = rowless_states(table, True, SyncRowState.row_uuid, SyncRowState.server_seq)
-    return _Plan(
-        plain=cached(connection, ("encode", table.name), lambda: plain.order_by(model.id)),
-        one=cached(
-            connection, ("encode_one", table.name), lambda: plain.where(model.id == _ROW_ID)
+
+    def plain() -> Any:
+        return _changes(table, parents, *envelope, *sent)
+
+    queries: dict[str, Callable[[], Any]] = {
+        "plain": lambda: plain().order_by(model.id),
+        "one": lambda: plain().where(model.id == _ROW_ID),
+        "orphans": lambda: rowless_states(
+            table, True, SyncRowState.row_uuid, SyncRowState.server_seq
         ),
-        as_json=as_json,
-        orphans=cached(connection, ("orphans", table.name), lambda: orphans),
-        encode=_python_encoder(table, names, parents),
-    )
+    }
+    if sync_wire.BYTES not in table.codecs.values():  # SQLite's JSON has no bytes
+        queries["as_json"] = lambda: _changes(
+            table, parents, _sql_encoded(table, names, parents, envelope, sent), model.id
+        ).order_by(model.id)
+    return _Plan(table.name, queries, _python_encoder(table, names, parents))
 
 
 # The one row's id, a parameter of the driver's (the SQL is compiled with its values written).
@@ -327,4 +350,11 @@ def _now() -> str:
     return utcnow().isoformat()
 
 
-__all__ = ["encoded_changes", "has_pending", "local_changes", "pending_count", "stateless_rows"]
+__all__ = [
+    "encoded_changes",
+    "has_pending",
+    "local_changes",
+    "pending_count",
+    "stateless_rows",
+    "waiting_tables",
+]

@@ -73,7 +73,22 @@ PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
 REPAIR_BUCKETS = 500  # buckets of uuids asked for in one request of a repair (a URL of 2 KB)
 REPAIR_ROWS = 2000  # rows asked for by uuid in one request of a repair
+# The drift check's looks at the server's sums, a pull to catch up between two: while the
+# company keeps moving, it waits for a later sync instead of chasing it.
+COMPARE_LOOKS = 2
 REPAIR_NODES = 400  # nodes of the uuids' tree asked about in one request (URLs of 5 KB)
+
+
+@dataclass(frozen=True)
+class _Pulled:
+    """What a pull applied and how many conflicts it kept; whether its last page carries the
+    server's sums (a server that sends none: False), and those sums (None while the company
+    was moving)."""
+
+    applied: int = 0
+    conflicts: int = 0
+    carries_summary: bool = False
+    summary: sync_wire.Resumen | None = None
 
 
 class _NoTree(Exception):
@@ -535,17 +550,17 @@ class SyncService:
                         waiting = has_pending(session)
                     # (the indexes a big pull builds at its end hold the write lock: built
                     # meanwhile only when no push's answer waits to be written)
-                    received, more_conflicts = self._pull(
-                        http, base, 0, report, None if waiting else builder
-                    )
+                    joined = self._pull(http, base, 0, report, None if waiting else builder)
+                    received, more_conflicts = joined.applied, joined.conflicts
                 sent, conflicts = self._push(http, base, report)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
-                got, found = self._pull(http, base, sent, report, builder)
-                received, more_conflicts = received + got, more_conflicts + found
+                pulled = self._pull(http, base, sent, report, builder)
+                received += pulled.applied
+                more_conflicts += pulled.conflicts
                 verified = None
                 try:
-                    verified = self._verify(http, base, report)
+                    verified = self._verify(http, base, report, pulled)
                 except SyncError as exc:  # sent and received: the check waits for next time
                     log.warning("Verificación con el servidor no terminada: %s", exc.message)
                 catalogo = self._catalogo.sincronizar(http, base) if self._catalogo else ""
@@ -619,9 +634,7 @@ class SyncService:
         answer is recorded once the next batch is on its way (the server is not kept waiting
         for this desktop's writes)."""
         with self._store.session() as session:
-            # (counted only when something waits: the count reads every row the lookup
-            # stops at the first of)
-            total = pending_count(session) if has_pending(session) else 0
+            total = pending_count(session)  # (counted in the tables where something waits)
         done = conflicts = 0
         report(0, total)
         if not total:
@@ -693,7 +706,7 @@ class SyncService:
         sent: int,
         report: Progress,
         builder: Executor | None = None,
-    ) -> tuple[int, int]:
+    ) -> _Pulled:
         """Fetch and apply page by page: each page commits with the cursor after it, so memory
         stays two pages whatever the company's size, a crash re-pulls one page at most, and the
         user's saves wait for one page's write at most (never the whole pull). The next page is
@@ -721,9 +734,14 @@ class SyncService:
                                     suspended = self._suspend_indexes(session, size + remaining)
                                 done.add(apply_remote(session, page["grupos"], self._clock()))
                                 session.merge(SyncState(key="cursor", value=str(next_cursor)))
+                        elif next_cursor > cursor:
+                            # Only numbers no row holds (gaps): passed, so the cursor meets the
+                            # server's sums (_compare).
+                            self._set_state(cursor=str(next_cursor))
                     except BaseException:
                         coming.cancel()
                         raise
+                    cursor = next_cursor
                     received += size
                     report(sent + received, sent + received + remaining)  # an estimate
                     if last:
@@ -742,7 +760,7 @@ class SyncService:
             with self._store.session() as session:  # the pages' WAL, before a user's save
                 checkpoint(session.connection())
         report(sent + received, sent + received)
-        return done.applied, done.conflicts
+        return _Pulled(done.applied, done.conflicts, "resumen" in page, page.get("resumen"))
 
     def _suspend_indexes(self, session: Session, coming: int) -> bool:
         """For a pull that brings at least ``bulk_pull_rows`` rows and as many as a table
@@ -789,7 +807,9 @@ class SyncService:
             "limit": self.pull_rows,
             "formato": "columnas",  # the only pages this desktop reads (sync_wire.PulledGroup)
         }
-        if table is not None:
+        if table is None:
+            params["resumen"] = "1"  # the last page with the drift check's sums (_compare)
+        else:
             params["tabla"] = table
         answer = self._call(http, "GET", f"{base}/v1/pull", params=params)
         if "grupos" not in answer and isinstance(answer.get("rows"), list):
@@ -852,7 +872,9 @@ class SyncService:
 
     # --- drift check ----------------------------------------------------------------------
 
-    def _verify(self, http: requests.Session, base: str, report: Progress) -> str | None:
+    def _verify(
+        self, http: requests.Session, base: str, report: Progress, pulled: _Pulled
+    ) -> str | None:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; repair a table that differs. «Verificado» (with the time) when they match.
         Skipped while changes wait to be sent (they are differences by design). Both sides'
@@ -860,8 +882,8 @@ class SyncService:
         side reads its own with its cursor in one snapshot: compared only at the same cursor,
         so a push or a save committing meanwhile is never taken for drift. Returns when they
         matched (ISO), "" when a table still differs, None when not checked: the caller
-        records it."""
-        found = self._compare(http, base, report)
+        records it. ``pulled``: the sync's pull, maybe with the server's sums at its end."""
+        found = self._compare(http, base, report, pulled)
         if found is None:
             return None
         drifted = self._drifted(*found)
@@ -869,7 +891,7 @@ class SyncService:
             log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
             for table in drifted:
                 self._repair(http, base, table)
-            found = self._compare(http, base, report)
+            found = self._compare(http, base, report, _Pulled())
             if found is None:
                 return None
             drifted = self._drifted(*found)
@@ -879,20 +901,25 @@ class SyncService:
         return self._clock().isoformat()
 
     def _compare(
-        self, http: requests.Session, base: str, report: Progress
+        self, http: requests.Session, base: str, report: Progress, pulled: _Pulled
     ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
         """(the server's summaries, this desktop's sums) at the same cursor; None when
-        changes wait to be sent or the company kept moving (checked at the next sync)."""
-        for _attempt in range(3):  # others may push meanwhile: catch up first
+        changes wait to be sent or the company kept moving (checked at the next sync). The
+        server's are those the last page of ``pulled`` carried (no request of their own), or,
+        from a server that sends none with its pages, its ``/v1/resumen``."""
+        for attempt in range(COMPARE_LOOKS):  # others may push meanwhile: catch up first
             mine = self._local_view()
             if mine.pending:
                 return None
-            summary = self._read(
-                sync_wire.read_resumen, self._call(http, "GET", f"{base}/v1/resumen")
-            )
-            if summary["cursor"] <= mine.cursor:
+            summary = pulled.summary
+            if not pulled.carries_summary:
+                summary = self._read(
+                    sync_wire.read_resumen, self._call(http, "GET", f"{base}/v1/resumen")
+                )
+            if summary is not None and summary["cursor"] <= mine.cursor:
                 return summary["tablas"], mine.sums
-            self._pull(http, base, 0, report)
+            if attempt < COMPARE_LOOKS - 1:
+                pulled = self._pull(http, base, 0, report)
         return None
 
     def _local_view(self) -> LocalView:
