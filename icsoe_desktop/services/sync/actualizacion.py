@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import icsoe_desktop
 from icsoe_desktop.domain import versiones
@@ -29,6 +30,9 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.sync.servicio import SyncService
 from icsoe_desktop.store.db import Store
+
+if TYPE_CHECKING:  # imported on first use (start-up time)
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +68,22 @@ class VersionNueva:
     @property
     def texto(self) -> str:
         return f"Hay una versión nueva ({self.version})"
+
+
+def _rechazada(response: requests.Response) -> ActualizacionError:
+    """The server's refusal of the download, in its own words when it gave them."""
+    log.warning("Descarga del instalador: HTTP %s", response.status_code)
+    try:
+        mensaje = response.json().get("mensaje")
+    except (ValueError, AttributeError):
+        mensaje = None
+    return ActualizacionError(
+        "descarga_rechazada",
+        str(mensaje)
+        if mensaje
+        else f"El servidor no entregó el instalador (HTTP {response.status_code}): busca la "
+        "versión nueva otra vez más tarde.",
+    )
 
 
 def es_instalacion_windows() -> bool:
@@ -157,12 +177,7 @@ class ActualizacionService:
                 ) as response,
             ):
                 if response.status_code != 200:
-                    log.warning("Descarga del instalador: HTTP %s", response.status_code)
-                    raise ActualizacionError(
-                        "descarga_rechazada",
-                        f"El servidor no entregó el instalador (HTTP {response.status_code}): "
-                        "busca la versión nueva otra vez más tarde.",
-                    )
+                    raise _rechazada(response)
                 with destino.open("wb") as archivo:
                     for trozo in response.iter_content(TROZO):
                         recibidos += len(trozo)
