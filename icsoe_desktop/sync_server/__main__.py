@@ -239,13 +239,13 @@ def _instalador(args: argparse.Namespace, engine: Engine) -> int:
             "versión anterior lo ofrecerán en su próxima sincronización."
         )
         return 0
-    publicado = instalador.vigente(engine)
-    if publicado is None:
+    vigente = instalador.vigente(engine)
+    if vigente is None:
         print("No hay un instalador publicado.")
         return 1
     print(
-        f"{publicado.nombre}: versión {publicado.version}, {publicado.tamano:,} bytes, "
-        f"SHA-256 {publicado.sha256}, publicado el {publicado.publicado_el:%Y-%m-%d %H:%M} UTC."
+        f"{vigente.nombre}: versión {vigente.version}, {vigente.tamano:,} bytes, "
+        f"SHA-256 {vigente.sha256}, publicado el {vigente.publicado_el:%Y-%m-%d %H:%M} UTC."
     )
     return 0
 

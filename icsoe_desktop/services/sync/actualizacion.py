@@ -198,7 +198,7 @@ class ActualizacionService:
             destino.unlink(missing_ok=True)
             log.warning("No se pudo guardar el instalador en %s: %s", destino, exc)
             raise ActualizacionError(
-                "sin_espacio",
+                "descarga_no_guardada",
                 f"No se pudo guardar la versión nueva en {carpeta}: {exc.strerror or exc}. "
                 "No se instaló nada.",
             ) from exc
