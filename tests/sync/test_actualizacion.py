@@ -270,3 +270,32 @@ def test_a_consultation_without_credentials_sees_the_notice_without_instalar(
     qtbot.waitUntil(window.version_nueva.widget.isVisible, timeout=30_000)
     assert window.version_nueva.label.text() == "Hay una versión nueva (8.0.0)"
     assert not window.version_nueva.instalar.isVisible()
+
+
+def test_the_desktop_cli_configures_sync_with_the_token_from_standard_input(
+    sync_server, desktops, monkeypatch, capsys
+) -> None:
+    import io
+
+    a, _ = desktops
+    data_dir = str(a.data_dir)
+    a.close()  # the command opens the data dir as its own process would
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert (
+        desktop_cli(["--data-dir", data_dir, "sincronizacion", "configurar", sync_server.url]) == 2
+    )
+    assert capsys.readouterr().err.strip() == "No se recibió el token en la entrada estándar."
+    token = sync_server.token(nombre="Escritorio por script")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(token.encode() + b"\r\n")))
+    args = ["--data-dir", data_dir, "sincronizacion", "configurar", sync_server.url]
+    assert desktop_cli([*args, "--intervalo", "0"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "Conexión correcta con el servidor de sincronización: empresa ABC010101AB1, escritorio "
+        "«Escritorio por script»."
+    )
+    assert desktop_cli(["--data-dir", data_dir, "sincronizacion", "ahora"]) == 0
+    assert capsys.readouterr().out.startswith("Sincronización terminada:")
+    assert desktop_cli(["--data-dir", data_dir, "actualizar"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        f"Esta instalación tiene la versión más reciente ({ACTUAL})."
+    )
