@@ -255,7 +255,7 @@ def test_main_window_offers_the_new_version_after_a_sync(
     assert window.isVisible()  # nothing was installed: the app goes on
 
 
-def test_a_consultation_without_credentials_sees_the_notice_without_instalar(
+def test_a_consultation_without_credentials_sees_the_notice_with_instalar_greyed(
     qtbot, sync_server, escritorio, tmp_path: Path
 ) -> None:
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
@@ -269,7 +269,11 @@ def test_a_consultation_without_credentials_sees_the_notice_without_instalar(
     window.barra_sincronizacion.sync_now()
     qtbot.waitUntil(window.version_nueva.widget.isVisible, timeout=30_000)
     assert window.version_nueva.label.text() == "Hay una versión nueva (8.0.0)"
-    assert not window.version_nueva.instalar.isVisible()
+    instalar = window.version_nueva.instalar
+    assert not instalar.isEnabled()
+    assert instalar.toolTip().startswith(
+        "En modo sólo consulta no se puede instalar la versión nueva de icsoe-desktop."
+    )
 
 
 def test_the_desktop_cli_configures_sync_with_the_token_from_standard_input(

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
 
+from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
+from icsoe_desktop.gui.kit.permisos import reflejar
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -46,8 +48,8 @@ class AvisoVersionNueva(QObject):
             "Descarga la versión nueva del servidor de la empresa, revisa que sea la que éste "
             "anunció, la instala y vuelve a abrir icsoe-desktop. Tus datos no se tocan."
         )
-        # A consultation without credentials may not install (the role matrix).
-        self.instalar.setVisible(usuario is not None)
+        # Greyed, with the reason, for a role that may not install (the role matrix).
+        reflejar(self.instalar, services.permisos, usuario, Accion.ACTUALIZAR)
         self.instalar.clicked.connect(self._instalar)
         layout.addWidget(self.label)
         layout.addWidget(self.instalar)
