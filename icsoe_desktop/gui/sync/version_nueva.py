@@ -36,7 +36,9 @@ class AvisoVersionNueva(QObject):
         self._status_bar = status_bar
         self._buscando = False
         self.nueva: VersionNueva | None = None
-        self.widget = QWidget()
+        # In the status bar only while there is a new version: a hidden widget there still
+        # makes the bar taller (QStatusBar counts its height), which the window's tables lose.
+        self.widget = QWidget(status_bar)
         self.widget.setObjectName("versionNuevaAviso")
         layout = QHBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -54,7 +56,6 @@ class AvisoVersionNueva(QObject):
         layout.addWidget(self.label)
         layout.addWidget(self.instalar)
         self.widget.hide()
-        status_bar.addWidget(self.widget)
 
     @Slot(object)
     def tras_sincronizar(self, outcome: object) -> None:
@@ -75,9 +76,10 @@ class AvisoVersionNueva(QObject):
         self._buscando = False
         self.nueva = nueva
         if nueva is None:
-            self.widget.hide()
+            self._status_bar.removeWidget(self.widget)
             return
         self.label.setText(nueva.texto)
+        self._status_bar.addWidget(self.widget)
         self.widget.show()
 
     def _fallo(self, exc: BaseException) -> None:
