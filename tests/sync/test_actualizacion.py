@@ -247,6 +247,7 @@ def test_main_window_offers_the_new_version_after_a_sync(
     qtbot.waitUntil(aviso.widget.isVisible, timeout=30_000)
     assert aviso.label.text() == f"Hay una versión nueva ({nueva})"
     assert aviso.instalar.isVisible() and aviso.instalar.text().replace("&", "") == "Instalar"
+    assert aviso.instalar.isEnabled()
     window.grab().save(str(tmp_path / "version-nueva.png"))
     before = len(modals.messages)
     click(qtbot, aviso.instalar)

@@ -50,8 +50,6 @@ class AvisoVersionNueva(QObject):
             "Descarga la versión nueva del servidor de la empresa, revisa que sea la que éste "
             "anunció, la instala y vuelve a abrir icsoe-desktop. Tus datos no se tocan."
         )
-        # Greyed, with the reason, for a role that may not install (the role matrix).
-        reflejar(self.instalar, services.permisos, usuario, Accion.ACTUALIZAR)
         self.instalar.clicked.connect(self._instalar)
         layout.addWidget(self.label)
         layout.addWidget(self.instalar)
@@ -79,6 +77,8 @@ class AvisoVersionNueva(QObject):
             self._status_bar.removeWidget(self.widget)
             return
         self.label.setText(nueva.texto)
+        # Greyed, with the reason, for a role that may not install (the role matrix).
+        reflejar(self.instalar, self._services.permisos, self._usuario, Accion.ACTUALIZAR)
         self._status_bar.addWidget(self.widget)
         self.widget.show()
 
