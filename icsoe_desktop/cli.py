@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     from icsoe_desktop import cli_sepomex
 
     cli_sepomex.add_parser(commands)
+    from icsoe_desktop import cli_sincronizacion
+
+    cli_sincronizacion.add_parser(commands)
     commands.add_parser("correo", help="envía ahora los correos en espera y muestra cuántos quedan")
     respaldar = commands.add_parser(
         "respaldar", help="copia la base de datos a ARCHIVO (se puede hacer con la app abierta)"
@@ -223,6 +226,10 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_sepomex
 
             return cli_sepomex.run(args, services)
+        if args.command in ("sincronizacion", "actualizar"):
+            from icsoe_desktop import cli_sincronizacion
+
+            return cli_sincronizacion.run(args, services)
         if args.command == "usuarios":
             from icsoe_desktop import cli_usuarios
 

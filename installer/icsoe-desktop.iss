@@ -109,6 +109,9 @@ Root: HKCU; Subkey: "Software\Classes\icsoe\shell\open\command"; ValueType: stri
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
+; The app's own update (services/sync/actualizacion.py) runs this installer /SILENT /REABRIR:
+; the app it closed opens again.
+Filename: "{app}\{#AppExe}"; Flags: nowait; Check: SwitchGiven('/REABRIR')
 
 [UninstallDelete]
 ; Python may leave files in the program folder at run time; the data dir is NOT listed here.
@@ -116,14 +119,15 @@ Type: filesandordirs; Name: "{app}\_internal"
 Type: dirifempty; Name: "{app}"
 
 [Code]
-{ /BORRARDATOS on the uninstaller's command line: delete the data without asking (silent uninstall). }
-function DeleteDataRequested(): Boolean;
+{ A switch of ours on Setup's or the uninstaller's command line: /REABRIR (Setup: start the
+  app at the end), /BORRARDATOS (uninstaller: delete the data without asking). }
+function SwitchGiven(Name: String): Boolean;
 var
   I: Integer;
 begin
   Result := False;
   for I := 1 to ParamCount do
-    if CompareText(ParamStr(I), '/BORRARDATOS') = 0 then
+    if CompareText(ParamStr(I), Name) = 0 then
       Result := True;
 end;
 
@@ -138,7 +142,7 @@ begin
     Exit;
   { Default button No; a silent uninstall (/SUPPRESSMSGBOXES) answers No: data is kept,
     unless /BORRARDATOS asked for its deletion. }
-  if DeleteDataRequested() or (SuppressibleMsgBox(FmtMessage(CustomMessage('DeleteUserData'), [DataDir]),
+  if SwitchGiven('/BORRARDATOS') or (SuppressibleMsgBox(FmtMessage(CustomMessage('DeleteUserData'), [DataDir]),
        mbConfirmation, MB_YESNO or MB_DEFBUTTON2, IDNO) = IDYES) then
   begin
     if not DelTree(DataDir, True, True, True) then

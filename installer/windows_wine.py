@@ -241,9 +241,11 @@ class WindowsMachine:
         timeout: float = 600,
         env: dict[str, str] | None = None,
         echo: bool = False,
+        stdin: bytes | None = None,
     ) -> tuple[int, bytes]:
         """Exit code and output (stdout and stderr together) of a Windows program; ``echo``
-        shows its lines as they come (long steps: PyInstaller, the tests).
+        shows its lines as they come (long steps: PyInstaller, the tests); ``stdin``: what it
+        reads from its standard input (a token), else nothing.
 
         Done when the program ends, not when its pipe closes: a Wine service the program started
         (explorer.exe, services.exe) inherits the pipe and may keep it open as long as another
@@ -251,11 +253,15 @@ class WindowsMachine:
         process = subprocess.Popen(
             ["wine", *args],
             env=self.environment(env),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
         )
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin)
+            process.stdin.close()
         assert process.stdout is not None
         pipe = process.stdout
         chunks: list[bytes] = []
@@ -282,9 +288,13 @@ class WindowsMachine:
         return code, b"".join(chunks)
 
     def run(
-        self, args: list[str], timeout: float = 600, env: dict[str, str] | None = None
+        self,
+        args: list[str],
+        timeout: float = 600,
+        env: dict[str, str] | None = None,
+        stdin: bytes | None = None,
     ) -> tuple[int, str]:
-        code, output = self.output(args, timeout, env)
+        code, output = self.output(args, timeout, env, stdin=stdin)
         return code, output.decode("cp1252", errors="replace").replace("\r\n", "\n")
 
     def check(self, args: list[str], what: str, timeout: float = 600, **kwargs) -> str:

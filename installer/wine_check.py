@@ -19,9 +19,16 @@ is wrong:
    0.0.1 had is gone), the data dir %LOCALAPPDATA%\\icsoe-desktop untouched. The installed app
    passes its --self-check, starts to its first window, and an icsoe:// link reaches it, from a
    second start and through the shell with the protocol as the installer registered it.
-4. A silent uninstall removes program, shortcut, uninstall entry and URL protocol; the data dir
+4. The installed app updates itself from a company sync server (this checkout's, on
+   127.0.0.1, SQLite): the installer of the next version (the same bundle, stamped X.Y.Z+1) is
+   published there (``instalador publicar``); the installed app, its sync configured
+   (``sincronizacion configurar``), finds it (``actualizar``), downloads it, checks its SHA-256
+   and runs it silently (``actualizar --aceptar``, what «Instalar» runs). Then the installed
+   version is the new one (Programs, and the app's own answer), and the data dir is byte for
+   byte what it was.
+5. A silent uninstall removes program, shortcut, uninstall entry and URL protocol; the data dir
    stays.
-5. Installed again with the desktop-shortcut task, then uninstalled with /BORRARDATOS: the
+6. Installed again with the desktop-shortcut task, then uninstalled with /BORRARDATOS: the
    shortcut appears, then program and data dir are gone.
 
 Runs under Xvfb (xvfb-run, started here when there is no DISPLAY): the installer's wizard
@@ -31,13 +38,17 @@ window is created even in silent mode.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from windows_wine import (
     BUNDLE,
     PROTOCOL_KEY,
+    ROOT,
     WindowsMachine,
     install_system_dlls,
     link_handover,
@@ -293,6 +305,144 @@ def check_installed_app(m: Machine, scratch: Path) -> None:
         aside.rename(m.data_dir)
 
 
+def next_version(version: str) -> str:
+    major, minor, patch = (int(n) for n in version.split("."))
+    return f"{major}.{minor}.{patch + 1}"
+
+
+class SyncServer:
+    """This checkout's sync server (``python -m icsoe_desktop.sync_server``) on 127.0.0.1 with
+    a SQLite database in ``folder``: the company's server the installed app updates from."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.database = f"sqlite:///{folder / 'servidor.sqlite3'}"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def command(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "icsoe_desktop.sync_server", *args],
+            env={**os.environ, "PYTHONPATH": str(ROOT), "ICSOE_SYNC_DATABASE_URL": self.database},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        check(
+            result.returncode == 0,
+            f"python -m icsoe_desktop.sync_server {' '.join(args)}: código {result.returncode}\n"
+            f"{result.stdout}{result.stderr}",
+        )
+        return result.stdout
+
+    def start(self) -> None:
+        serve = ["serve", "--listen", f"127.0.0.1:{self.port}", "--database-url", self.database]
+        with (self.folder / "servidor.log").open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "icsoe_desktop.sync_server", *serve],
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/v1/instalador", timeout=5)
+            except urllib.error.HTTPError:
+                return  # it answers (401: no token)
+            except OSError:
+                check(
+                    self.process.poll() is None and time.monotonic() < deadline,
+                    "El servidor de sincronización no arrancó:\n"
+                    + (self.folder / "servidor.log").read_text(errors="replace")[-3000:],
+                )
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+def data_files(folder: Path) -> dict[str, str]:
+    """Every file of the data dir and its SHA-256."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def check_self_update(
+    m: Machine, scratch: Path, new_installer: Path, new_version: str, bundle: Path
+) -> None:
+    """The installed app updates itself from the company's sync server (step 4 above). The
+    made-up data dir is set aside meanwhile: the app makes its own, real one."""
+    windows = WindowsMachine(scratch)
+    console = m.app_dir / f"{APP}-consola.exe"
+    old_version = m.hkcu()[APP_KEY]["DisplayVersion"]
+    server = SyncServer(scratch)
+    aside = m.data_dir.with_name(m.data_dir.name + ".aparte")
+    m.data_dir.rename(aside)
+    try:
+        token = server.command(
+            "token", "create", "--empresa", "ABC010101AB1", "--nombre", "Escritorio Wine"
+        ).splitlines()[-1]
+        said = server.command("instalador", "publicar", str(new_installer))
+        sha256 = hashlib.sha256(new_installer.read_bytes()).hexdigest()
+        check(sha256 in said, f"instalador publicar no anunció el SHA-256 {sha256}:\n{said}")
+        server.start()
+
+        code, output = windows.run(
+            [str(console), "sincronizacion", "configurar", server.url, "--intervalo", "0"],
+            stdin=token.encode() + b"\r\n",
+        )
+        check(
+            code == 0 and "Conexión correcta" in output,
+            f"sincronizacion configurar (código {code}):\n{output}",
+        )
+        code, output = windows.run([str(console), "actualizar"])
+        expected = (
+            f"Hay una versión nueva ({new_version}); esta instalación tiene la {old_version}."
+        )
+        check(code == 0 and expected in output, f"actualizar (código {code}):\n{output}")
+        code, output = windows.run([str(console), "actualizar", "--aceptar"])
+        check(
+            code == 0 and f"SHA-256 {sha256}" in output,
+            f"actualizar --aceptar (código {code}):\n{output}",
+        )
+        before = data_files(m.data_dir)
+        started = time.monotonic()
+        m.prefix.wait()  # the installer the app started, silent, to its end
+        # (in %TEMP%, which Wine keeps in the profile)
+        logs = sorted(m.profile.glob("**/icsoe-desktop-actualizacion-*/instalacion.log"))
+        check(len(logs) == 1, f"No hay un registro del instalador que inició la app: {logs}")
+        log = logs[0].read_text(encoding="utf-8-sig", errors="replace")
+        check("Installation process succeeded" in log, f"El instalador falló:\n{log[-3000:]}")
+        check_installed(m, new_installer, new_version, bundle, log)
+        check(m.app_entries() == [APP_KEY], f"Una entrada en Programas: {m.app_entries()}")
+        after = data_files(m.data_dir)
+        changed = sorted(n for n in before.keys() | after.keys() if before.get(n) != after.get(n))
+        check(not changed, f"La actualización cambió la carpeta de datos: {changed}")
+        code, output = windows.run([str(console), "actualizar"])
+        check(
+            code == 0 and f"tiene la versión más reciente ({new_version})" in output,
+            f"actualizar tras la actualización (código {code}):\n{output}",
+        )
+        print(
+            f"OK actualización desde el servidor de la empresa {old_version} → {new_version}: "
+            f"SHA-256 revisado, instalada en {time.monotonic() - started:.0f} s, datos intactos"
+        )
+    finally:
+        server.stop()
+        windows.stop_all()
+        shutil.rmtree(m.data_dir, ignore_errors=True)
+        aside.rename(m.data_dir)
+
+
 def run_checks(scratch: Path, bundle: Path) -> Path:
     version = project_version()
     check(version != OLD_VERSION, f"La versión del proyecto no puede ser {OLD_VERSION}")
@@ -318,6 +468,11 @@ def run_checks(scratch: Path, bundle: Path) -> Path:
         flush=True,
     )
     old_installer = compile_installer(prefix, iscc, OLD_VERSION, old_bundle, scratch / "salida")
+    # The next version, for the app's own update: the same bundle, stamped one patch later.
+    new_version = next_version(version)
+    new_installer = compile_installer(
+        prefix, iscc, new_version, new_bundle, scratch / "siguiente", compression="zip/1"
+    )
 
     logs = scratch / "registros"
     logs.mkdir()
@@ -350,6 +505,8 @@ def run_checks(scratch: Path, bundle: Path) -> Path:
     )
     check_installed_app(m, scratch)
     check(data_intact(), f"La aplicación instalada tocó la carpeta de datos {m.data_dir}")
+    check_self_update(m, scratch, new_installer, new_version, new_bundle)
+    check(data_intact(), f"La actualización desde el servidor tocó {m.data_dir}")
 
     m.uninstall()
     check_uninstalled(m)

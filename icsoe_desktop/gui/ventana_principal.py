@@ -93,6 +93,12 @@ class VentanaPrincipal(QMainWindow):
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
         self.barra_sincronizacion = BarraSincronizacion(services, self.statusBar())
         self._build_menus()
+        from icsoe_desktop.gui.sync.version_nueva import AvisoVersionNueva
+
+        # «Hay una versión nueva (X.Y.Z)» with «Instalar»: asked after each sync that ended.
+        self.version_nueva = AvisoVersionNueva(services, usuario, self.statusBar())
+        self.version_nueva.instalada.connect(self.quit_requested)
+        self.barra_sincronizacion.runner.finished.connect(self.version_nueva.tras_sincronizar)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
 

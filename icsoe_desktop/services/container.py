@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.movimientos.servicio import MovimientosService
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
+    from icsoe_desktop.services.sync.actualizacion import ActualizacionService
     from icsoe_desktop.services.sync.servicio import SyncService
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ _LAZY = (
     "informativa_presentacion",
     "vencimientos",
     "sync",
+    "actualizacion",
     "backup",
     "primer_uso",
 )
@@ -442,6 +444,16 @@ class Services:
             self.permisos_empresa,
             self.clock,
             codigos_postales=self.codigos_postales,
+        )
+
+    @cached_property
+    def actualizacion(self) -> ActualizacionService:
+        """New versions from the empresa's sync server (installed for the whole installation:
+        recorded in its audit)."""
+        from icsoe_desktop.services.sync.actualizacion import ActualizacionService
+
+        return ActualizacionService(
+            self.sync, self.permisos_empresa, self.catalogo, self.audit_instalacion
         )
 
     @cached_property

@@ -7,6 +7,8 @@
     python -m icsoe_desktop.sync_server esquema show|reset --database-url URL --empresa RFC
     python -m icsoe_desktop.sync_server sepomex cargar CPdescarga.zip [--empresa RFC …]
     python -m icsoe_desktop.sync_server sepomex estado
+    python -m icsoe_desktop.sync_server token create --admin --database-url URL --nombre "TI"
+    python -m icsoe_desktop.sync_server instalador publicar ARCHIVO --database-url URL
 
 The database URL may also come from ``ICSOE_SYNC_DATABASE_URL``.
 """
@@ -64,13 +66,38 @@ def _parser() -> argparse.ArgumentParser:
     actions = token.add_subparsers(dest="token_command", metavar="acción", required=True)
     create = actions.add_parser("create", help="emite un token para un escritorio de una empresa")
     database(create)
-    create.add_argument("--empresa", required=True, help="RFC de la empresa")
+    create.add_argument("--empresa", help="RFC de la empresa (obligatorio salvo con --admin)")
     create.add_argument("--nombre", required=True, help="nombre del escritorio")
+    create.add_argument(
+        "--admin",
+        action="store_true",
+        help="token de administrador del servidor: publica el instalador por HTTP",
+    )
     listing = actions.add_parser("list", help="lista los tokens (nunca el token mismo)")
     database(listing)
     revoke = actions.add_parser("revoke", help="revoca un token por su número")
     database(revoke)
     revoke.add_argument("id", type=int)
+    revoke.add_argument("--admin", action="store_true", help="el número es de un token --admin")
+
+    instalador = commands.add_parser(
+        "instalador", help="el instalador de icsoe-desktop que se ofrece a los escritorios"
+    )
+    acciones_inst = instalador.add_subparsers(
+        dest="instalador_command", metavar="acción", required=True
+    )
+    publicar = acciones_inst.add_parser(
+        "publicar",
+        help="publica ARCHIVO (icsoe-desktop-X.Y.Z-instalador.exe): los escritorios con una "
+        "versión anterior ofrecen instalarlo",
+    )
+    database(publicar)
+    publicar.add_argument("archivo", metavar="ARCHIVO")
+    publicar.add_argument(
+        "--version", help="versión del instalador (por omisión, la de su nombre de archivo)"
+    )
+    estado_inst = acciones_inst.add_parser("estado", help="muestra el instalador publicado")
+    database(estado_inst)
 
     esquema = commands.add_parser(
         "esquema", help="esquema de las empresas (el más reciente que anunció un escritorio)"
@@ -175,25 +202,79 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
         return _esquema(args, engine)
     if args.command == "sepomex":
         return _sepomex(args, engine)
+    if args.command == "instalador":
+        return _instalador(args, engine)
     if args.token_command == "create":
+        if args.admin == bool(args.empresa):
+            print(
+                "Indica --empresa RFC (token de escritorio) o --admin, no ambos.", file=sys.stderr
+            )
+            return 2
         try:
-            issued = db.create_token(engine, args.empresa, args.nombre)
+            if args.admin:
+                issued = db.create_admin_token(engine, args.nombre)
+            else:
+                issued = db.create_token(engine, args.empresa, args.nombre)
         except DomainError as exc:
             print(exc.message, file=sys.stderr)
             return 2
-        print(
-            f"Token {issued.id} para {issued.nombre} ({issued.empresa}). Se muestra sólo esta vez:"
-        )
+        para = "administrador del servidor" if args.admin else issued.empresa
+        print(f"Token {issued.id} para {issued.nombre} ({para}). Se muestra sólo esta vez:")
         print(issued.token)
         return 0
     if args.token_command == "list":
         for token_id, rfc, nombre, revoked in db.list_tokens(engine):
             print(f"{token_id}\t{rfc}\t{nombre}\t{'revocado' if revoked else 'activo'}")
+        for token_id, nombre, revoked in db.list_admin_tokens(engine):
+            estado = "revocado" if revoked else "activo"
+            print(f"{token_id}\t(administrador, --admin)\t{nombre}\t{estado}")
         return 0
-    if not db.revoke_token(engine, args.id):
+    revoke = db.revoke_admin_token if args.admin else db.revoke_token
+    if not revoke(engine, args.id):
         print(f"No existe el token {args.id}.", file=sys.stderr)
         return 2
     print(f"Token {args.id} revocado.")
+    return 0
+
+
+def _instalador(args: argparse.Namespace, engine: Engine) -> int:
+    from pathlib import Path
+
+    from icsoe_desktop.domain import versiones
+    from icsoe_desktop.sync_server import instalador
+
+    if args.instalador_command == "publicar":
+        path = Path(args.archivo)
+        version = args.version or versiones.de_nombre_de_instalador(path.name)
+        if not version:
+            print(
+                f"No se sabe la versión de {path.name}: indícala con --version X.Y.Z.",
+                file=sys.stderr,
+            )
+            return 2
+        try:
+            with path.open("rb") as archivo:
+                publicado = instalador.publicar(engine, archivo, version, path.name)
+        except OSError as exc:
+            print(f"No se pudo leer {path}: {exc.strerror or exc}.", file=sys.stderr)
+            return 2
+        except DomainError as exc:
+            print(exc.message, file=sys.stderr)
+            return 2
+        print(
+            f"Publicado {publicado.nombre}: versión {publicado.version}, "
+            f"{publicado.tamano:,} bytes, SHA-256 {publicado.sha256}. Los escritorios con una "
+            "versión anterior lo ofrecerán en su próxima sincronización."
+        )
+        return 0
+    vigente = instalador.vigente(engine)
+    if vigente is None:
+        print("No hay un instalador publicado.")
+        return 1
+    print(
+        f"{vigente.nombre}: versión {vigente.version}, {vigente.tamano:,} bytes, "
+        f"SHA-256 {vigente.sha256}, publicado el {vigente.publicado_el:%Y-%m-%d %H:%M} UTC."
+    )
     return 0
 
 

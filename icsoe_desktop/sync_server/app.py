@@ -28,17 +28,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
-from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain import sync_wire, versiones
+from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.sync_server import (
     DATABASE_URL_ENV,
     MAX_BODY_ENV,
     MAX_ROWS_ENV,
     POOL_SIZE_ENV,
     esquemas,
+    instalador,
     sepomex,
 )
-from icsoe_desktop.sync_server.auth import Caller, authenticate
+from icsoe_desktop.sync_server.auth import Caller, authenticate, authenticate_admin
 from icsoe_desktop.sync_server.db import prune_batches
 from icsoe_desktop.sync_server.deriva import (
     COMPACT_EVERY,
@@ -259,6 +260,62 @@ def create_app(
             headers=headers,
         )
 
+    # The installer: any desktop of any company reads what is published (its token, without
+    # the protocol's or schema's checks: an old desktop must be able to update); only a
+    # server administrator's token publishes.
+    async def instalador_endpoint(request: Request) -> JSONResponse:
+        await run_in_threadpool(authenticate, engine, request.headers.get("authorization"))
+        publicado = await run_in_threadpool(instalador.vigente, engine)
+        return _Json({"instalador": publicado.anuncio() if publicado else None})
+
+    async def instalador_archivo_endpoint(request: Request) -> StreamingResponse:
+        await run_in_threadpool(authenticate, engine, request.headers.get("authorization"))
+        publicado = await run_in_threadpool(instalador.vigente, engine)
+        if publicado is None or publicado.sha256 != request.path_params["sha256"]:
+            raise ProtocolError(
+                404,
+                "instalador_no_publicado",
+                "Ese instalador ya no está publicado en el servidor: busca la versión nueva otra "
+                "vez.",
+                "That installer is no longer published.",
+            )
+        return StreamingResponse(
+            instalador.trozos(engine, publicado.id),
+            media_type="application/octet-stream",
+            headers={"Content-Length": str(publicado.tamano)},
+        )
+
+    async def publicar_endpoint(request: Request) -> JSONResponse:
+        admin = await run_in_threadpool(
+            authenticate_admin, engine, request.headers.get("authorization")
+        )
+        nombre = request.query_params.get("nombre", "")
+        version = request.query_params.get("version") or versiones.de_nombre_de_instalador(nombre)
+        if not version:
+            raise invalid(
+                "Falta la versión del instalador (version=X.Y.Z).", "version is required."
+            )
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > instalador.MAX_BYTES:
+            raise too_large(instalador.MAX_BYTES)
+        # Spooled to disk as it arrives, then stored piece by piece: never all in memory.
+        with tempfile.TemporaryFile() as spool:
+            received = 0
+            async for chunk in request.stream():
+                received += len(chunk)
+                if received > instalador.MAX_BYTES:
+                    raise too_large(instalador.MAX_BYTES)
+                await run_in_threadpool(spool.write, chunk)
+            spool.seek(0)
+            try:
+                publicado = await run_in_threadpool(
+                    instalador.publicar, engine, spool, version, nombre
+                )
+            except ValidationError as exc:
+                raise invalid(exc.message, exc.code, exc.code) from exc
+        log.info("Instalador %s publicado por %s (%s)", publicado.version, admin, publicado.sha256)
+        return _Json({"instalador": publicado.anuncio()})
+
     async def protocol_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProtocolError)
         if exc.status >= 500:
@@ -298,6 +355,9 @@ def create_app(
             Route("/v1/renglones", rows_endpoint, methods=["POST"]),
             Route("/v1/sepomex", sepomex_get, methods=["GET"]),
             Route("/v1/sepomex", sepomex_put, methods=["PUT"]),
+            Route("/v1/instalador", instalador_endpoint, methods=["GET"]),
+            Route("/v1/instalador", publicar_endpoint, methods=["PUT"]),
+            Route("/v1/instalador/{sha256:str}", instalador_archivo_endpoint, methods=["GET"]),
         ],
         exception_handlers={
             ProtocolError: protocol_error,

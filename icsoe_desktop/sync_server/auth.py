@@ -9,7 +9,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire, tokens
-from icsoe_desktop.sync_server.models import DesktopToken, Empresa
+from icsoe_desktop.sync_server.models import AdminToken, DesktopToken, Empresa
 from icsoe_desktop.sync_server.protocol import ProtocolError
 
 
@@ -34,12 +34,44 @@ def _unauthorized() -> ProtocolError:
     )
 
 
+def _bearer_hash(header: str | None) -> str:
+    if not header or not header.startswith("Bearer ") or len(header) > 300:
+        raise _unauthorized()
+    return tokens.hash_bearer_token(header[len("Bearer ") :])
+
+
+def authenticate_admin(engine: Engine, header: str | None) -> str:
+    """The name of the server administrator whose token this is. A desktop's token is
+    refused (403): it reads and writes its company's rows, never what every desktop installs."""
+    token_hash = _bearer_hash(header)
+    with Session(engine) as session:
+        nombre = session.scalar(
+            select(AdminToken.nombre).where(
+                AdminToken.token_hash == token_hash, AdminToken.revoked_at.is_(None)
+            )
+        )
+        if nombre is not None:
+            return nombre
+        escritorio = session.scalar(
+            select(DesktopToken.id).where(
+                DesktopToken.token_hash == token_hash, DesktopToken.revoked_at.is_(None)
+            )
+        )
+    if escritorio is not None:
+        raise ProtocolError(
+            403,
+            "solo_administrador",
+            "Publicar un instalador requiere un token de administrador del servidor "
+            "(token create --admin); el de un escritorio no puede.",
+            "Publishing an installer needs a server administrator token.",
+        )
+    raise _unauthorized()
+
+
 def authenticate(engine: Engine, header: str | None, esquema: str | None = None) -> Caller:
     """The token's desktop and company. ``esquema``: the desktop's schema revision, kept as
     the company's when it is the newest seen (a write only then)."""
-    if not header or not header.startswith("Bearer ") or len(header) > 300:
-        raise _unauthorized()
-    token_hash = tokens.hash_bearer_token(header[len("Bearer ") :])
+    token_hash = _bearer_hash(header)
     with Session(engine) as session:
         found = session.execute(
             select(

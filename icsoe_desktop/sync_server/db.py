@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain import tokens
 from icsoe_desktop.domain.clock import utcnow
 from icsoe_desktop.domain.identifiers import check_rfc
-from icsoe_desktop.sync_server.models import DesktopToken, Empresa, PushBatch
+from icsoe_desktop.sync_server.models import AdminToken, DesktopToken, Empresa, PushBatch
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -102,6 +102,34 @@ def create_token(engine: Engine, empresa_rfc: str, nombre: str) -> IssuedToken:
         session.add(row)
         session.flush()
         return IssuedToken(row.id, rfc, nombre, token)
+
+
+def create_admin_token(engine: Engine, nombre: str) -> IssuedToken:
+    """A server administrator's token (publishes the installer over HTTP; no company's rows)."""
+    nombre = " ".join(nombre.split())[:100] or "Administrador"
+    token = tokens.new_bearer_token()
+    with Session(engine) as session, session.begin():
+        row = AdminToken(nombre=nombre, token_hash=tokens.hash_bearer_token(token))
+        session.add(row)
+        session.flush()
+        return IssuedToken(row.id, "", nombre, token)
+
+
+def list_admin_tokens(engine: Engine) -> list[tuple[int, str, bool]]:
+    with Session(engine) as session:
+        rows = session.execute(
+            select(AdminToken.id, AdminToken.nombre, AdminToken.revoked_at).order_by(AdminToken.id)
+        ).all()
+        return [(i, nombre, revoked is not None) for i, nombre, revoked in rows]
+
+
+def revoke_admin_token(engine: Engine, token_id: int) -> bool:
+    with Session(engine) as session, session.begin():
+        row = session.get(AdminToken, token_id)
+        if row is None:
+            return False
+        row.revoked_at = row.revoked_at or utcnow()
+        return True
 
 
 def list_tokens(engine: Engine) -> list[tuple[int, str, str, bool]]:

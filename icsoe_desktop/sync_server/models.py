@@ -66,6 +66,44 @@ class DesktopToken(ServerBase):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class AdminToken(ServerBase):
+    """A server administrator's token: publishes the installer over HTTP; reads no company."""
+
+    __tablename__ = "admin_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nombre: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Instalador(ServerBase):
+    """The installer IT published for the desktops (the newest complete one is announced)."""
+
+    __tablename__ = "instaladores"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    tamano: Mapped[int] = mapped_column(BigInteger)
+    nombre: Mapped[str] = mapped_column(String(200))
+    completo: Mapped[bool] = mapped_column(Boolean)
+    publicado_el: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class InstaladorTrozo(ServerBase):
+    """One piece (``instalador.TROZO`` bytes, the last one shorter) of an installer's file."""
+
+    __tablename__ = "instalador_trozos"
+
+    instalador_id: Mapped[int] = mapped_column(
+        ForeignKey("instaladores.id", ondelete="CASCADE"), primary_key=True
+    )
+    n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    datos: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class SyncedRow(ServerBase):
     __tablename__ = "rows"
     __table_args__ = (

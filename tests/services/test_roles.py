@@ -18,6 +18,7 @@ from icsoe_desktop.domain.movimientos import Movimiento
 from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_markdown
 from icsoe_desktop.services import capacitacion
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.sync.actualizacion import VersionNueva
 from tests.services.test_accounts import PASSWORD
 from tests.services.test_accounts import form as registro
 
@@ -103,6 +104,10 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         ),
         Accion.ARCHIVO_CLIENTE: lambda a: services.informativa_presentacion.archivo(
             "no-existe", a, "XAXX010101000", tmp_path
+        ),
+        # Run from source: refused for the platform (nothing downloaded) after the role.
+        Accion.ACTUALIZAR: lambda a: services.actualizacion.instalar(
+            VersionNueva("9.9.9", "0" * 64, 1), a
         ),
     }
 

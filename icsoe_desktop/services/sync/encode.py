@@ -110,12 +110,11 @@ def _pending_count(table: SyncedTable) -> Select[Any]:
 
 
 def _waiting() -> Select[Any]:
-    return select(
-        *(
-            or_(_unsent(table).exists(), *(part.exists() for part in _pending_parts(table)))
-            for table in SYNCED_TABLES
-        )
-    )
+    waits: list[Any] = [
+        or_(_unsent(table).exists(), *(part.exists() for part in _pending_parts(table)))
+        for table in SYNCED_TABLES
+    ]
+    return select(*waits)
 
 
 def local_changes(session: Session) -> Iterator[sync_wire.PushRow]:

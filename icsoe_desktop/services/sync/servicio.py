@@ -502,6 +502,17 @@ class SyncService:
             f"{response.status_code}). {reason or ''}".strip(),
         )
 
+    def sesion(self) -> tuple[requests.Session, str]:
+        """An HTTP session to the configured server with this desktop's token (and its base
+        URL), for a request of another service (services/sync/actualizacion.py)."""
+        return self._http()
+
+    def consultar(self, ruta: str) -> dict[str, Any]:
+        """GET ``ruta`` of the configured server: its JSON answer, or a SyncError (Spanish)."""
+        http, base = self._http()
+        with http:
+            return self._call(http, "GET", f"{base}{ruta}")
+
     @staticmethod
     def _read(read: Callable[..., Answer], answer: dict[str, Any], *args: Any) -> Answer:
         """The server's answer checked for the protocol's shape (domain/sync_wire.py)."""
