@@ -471,7 +471,7 @@ class _Encaje(QObject):
             # Resized by its contents (the layout, _encajar), not by the user dragging a border:
             # about the centre it had.
             antes = None
-            if not event.spontaneous() and event.oldSize().isValid():  # type: ignore[attr-defined]
-                antes = QRect(self._login.geometry().topLeft(), event.oldSize())  # type: ignore[attr-defined]
+            if not event.spontaneous() and event.oldSize().isValid():  # type: ignore[attr-defined]  # a QResizeEvent here
+                antes = QRect(self._login.geometry().topLeft(), event.oldSize())  # type: ignore[attr-defined]  # a QResizeEvent here
             self._login._encajar(antes)  # narrower, the wrapped texts need more lines
         return False
