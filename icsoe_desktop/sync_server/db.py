@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 from sqlalchemy import Engine, create_engine, delete, insert, select, text
@@ -123,13 +124,11 @@ def list_admin_tokens(engine: Engine) -> list[tuple[int, str, bool]]:
         return [(i, nombre, revoked is not None) for i, nombre, revoked in rows]
 
 
+_Token = TypeVar("_Token", AdminToken, DesktopToken)
+
+
 def revoke_admin_token(engine: Engine, token_id: int) -> bool:
-    with Session(engine) as session, session.begin():
-        row = session.get(AdminToken, token_id)
-        if row is None:
-            return False
-        row.revoked_at = row.revoked_at or utcnow()
-        return True
+    return _revoke(engine, AdminToken, token_id)
 
 
 def list_tokens(engine: Engine) -> list[tuple[int, str, str, bool]]:
@@ -143,8 +142,13 @@ def list_tokens(engine: Engine) -> list[tuple[int, str, str, bool]]:
 
 
 def revoke_token(engine: Engine, token_id: int) -> bool:
+    return _revoke(engine, DesktopToken, token_id)
+
+
+def _revoke(engine: Engine, model: type[_Token], token_id: int) -> bool:
+    """False when there is no such token; revoking twice keeps the first date."""
     with Session(engine) as session, session.begin():
-        row = session.get(DesktopToken, token_id)
+        row = session.get(model, token_id)
         if row is None:
             return False
         row.revoked_at = row.revoked_at or utcnow()
