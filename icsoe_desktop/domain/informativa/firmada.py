@@ -12,8 +12,8 @@ Kept as zlib-compressed JSON (``congelar``), read back by ``descongelar``:
   declarations of its period (they belong to the period, not to what was signed).
 
 Frozen apart too, the same without the workers (``sin_trabajadores``): a list or a header
-reads a few KB instead of the whole copy. ``comprobar`` reads the whole copy as a signed cadena
-compares it, and tells whether that header copy still is the whole copy's.
+reads a few KB instead of the whole copy. ``comprobar`` reads the whole copy for comparing with
+a signed cadena, and tells whether that header copy is still the whole copy's.
 
 A row signed before the frozen copy existed has only its cadena original: ``de_cadena`` reads the
 informativa back from it (normalised values, contracts by uuid, workers by NSS, no names).
