@@ -3,13 +3,20 @@ and compared with the informativa a store keeps as signed, as «Verificar consta
 the store holds it), and its size, for CONTRATOS contracts of TRABAJADORES workers each (the
 e.firma is a test one).
 
-    python bench/constancia.py [CONTRATOS TRABAJADORES]      # default 1 50; try 50 12000
+Paired in one run, medians of RONDAS interleaved rounds: the comparison with the stored
+informativa for a constancia that carries its frozen copies' SHA-256 (what *Firmar* writes)
+and for one made before (no SHA-256: the frozen copy is read and compared with the cadena); and
+the restore check of that informativa, reading its frozen copy as a cadena, against reading it
+whole (``descongelar`` and the cadena written again).
+
+    python bench/constancia.py [CONTRATOS TRABAJADORES [RONDAS]]  # default 1 50 3; try 50 12000
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -18,8 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from icsoe_desktop.domain.credentials import load_sat_pair
-from icsoe_desktop.domain.informativa.cadena import cadena_original
-from icsoe_desktop.domain.informativa.firmada import congelar
+from icsoe_desktop.domain.informativa.cadena import cadena_original, con_firma
+from icsoe_desktop.domain.informativa.firmada import (
+    comprobar,
+    congelar,
+    descongelar,
+    sin_trabajadores,
+)
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, Trabajador
 from icsoe_desktop.domain.informativa.sello import sellar
 from icsoe_desktop.domain.trust import TrustStore, read_emisor
@@ -35,6 +47,7 @@ from tests.informativa_acuse_datos import informativa
 
 def main() -> None:
     contratos, trabajadores = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (1, 50)
+    rondas = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     base = informativa()
     modelo = base.contratos[1]
     lista = tuple(
@@ -55,26 +68,66 @@ def main() -> None:
     firma = datetime.now(timezone(timedelta(hours=-6))).replace(microsecond=0)
     raiz = cf.sat_ca().certificate_der
     inicio = time.process_time()
+    congeladas = congelar(inf, firma), congelar(sin_trabajadores(inf), firma)
+    congelar_cpu = time.process_time() - inicio
+    inicio = time.process_time()
     cadena = cadena_original(inf, firma)
     sello = sellar(cadena, llave)
-    pdf = escribir_constancia(inf, cadena, sello, fiel.cer, [raiz], firma, llave)
+    pdf = escribir_constancia(
+        inf, cadena, sello, fiel.cer, [raiz], firma, llave, congeladas=congeladas
+    )
     escribir = time.process_time() - inicio
+    anterior = escribir_constancia(inf, cadena, sello, fiel.cer, [raiz], firma, llave)
     confianza = TrustStore([read_emisor(raiz, incluido=False)])
-    inicio = time.process_time()
-    resultado = verificar_constancia(pdf, confianza)
-    verificar = time.process_time() - inicio
-    assert resultado.ok, resultado.motivo
     # The store's row of that informativa (what FirmaInformativaService.verificar reads).
-    fila = (FIRMADA, cadena, sello, congelar(inf, firma), None, inf.contratista.rfc)
+    fila = (FIRMADA, cadena, sello, *congeladas, None, inf.contratista.rfc)
     fila += (inf.periodo.clave, inf.tipo)
-    inicio = time.process_time()
-    resultado = verificar_constancia(pdf, confianza, guardada=lambda c: _comparar(c, [fila], None))
-    guardada = time.process_time() - inicio
-    assert resultado.ok, resultado.motivo
+    guardada = lambda c: _comparar(c, [fila], None)  # noqa: E731
+
+    def verificar(constancia: bytes, con_guardada: bool) -> float:
+        inicio = time.process_time()
+        resultado = verificar_constancia(
+            constancia, confianza, guardada=guardada if con_guardada else None
+        )
+        transcurrido = time.process_time() - inicio
+        assert resultado.ok, resultado.motivo
+        return transcurrido
+
+    def restaurar(entera: bool) -> float:
+        """The restore check of the frozen copies (services/respaldo/backup.py), and the
+        same done by reading the whole copy back and writing its cadena again."""
+        inicio = time.process_time()
+        if entera:
+            leida = descongelar(congeladas[0])
+            firmadas = {cadena_original(leida.informativa, leida.firmada, c) for c in (False, True)}
+        else:
+            comprobada = comprobar(*congeladas)
+            assert comprobada.cabecera
+            firmadas = {
+                con_firma(comprobada.contenido, comprobada.firmada, c) for c in (False, True)
+            }
+        transcurrido = time.process_time() - inicio
+        assert cadena in firmadas
+        return transcurrido
+
+    medidas: dict[str, list[float]] = {}
+    for _ in range(rondas):
+        for nombre, medir in (
+            ("sola", lambda: verificar(pdf, False)),
+            ("guardada", lambda: verificar(pdf, True)),
+            ("anterior", lambda: verificar(anterior, True)),
+            ("restaurar", lambda: restaurar(False)),
+            ("restaurar entera", lambda: restaurar(True)),
+        ):
+            medidas.setdefault(nombre, []).append(medir())
+    m = {nombre: statistics.median(valores) for nombre, valores in medidas.items()}
     print(
         f"{contratos}×{trabajadores:,}: {len(pdf) / 1e6:.2f} MB; CPU sellar+dibujar+firmar "
-        f"{escribir:.2f} s, verificar {verificar:.2f} s, verificar con la informativa guardada "
-        f"{guardada:.2f} s; carga del equipo {os.getloadavg()[0]:.2f}"
+        f"{escribir:.2f} s (y congelar la informativa {congelar_cpu:.2f} s); medianas de "
+        f"{rondas} rondas: verificar {m['sola']:.2f} s, verificar con la informativa guardada "
+        f"{m['guardada']:.2f} s (una constancia sin las huellas de la copia congelada: "
+        f"{m['anterior']:.2f} s), comprobación al restaurar {m['restaurar']:.2f} s (leyendo la "
+        f"copia entera: {m['restaurar entera']:.2f} s); carga del equipo {os.getloadavg()[0]:.2f}"
     )
 
 

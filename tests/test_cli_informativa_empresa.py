@@ -112,9 +112,13 @@ def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
 ):
     """Two empresas: verificar needs no --empresa, and compares the constancia with the
     informativa of its identifier in the empresa that holds it, not in the one opened last."""
+    import json
+    import sqlite3
+    import zlib
     from datetime import timedelta
 
     from icsoe_desktop.services.informativa import constancia as c
+    from icsoe_desktop.store import plain
     from tests import constancia_falsa as falsa
     from tests import credentials_factory as cf
 
@@ -141,6 +145,7 @@ def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
             falsa.json_de(cadena, falsa.sello(cadena, otra.private_key), otra.cer),
         )
     )
+    primera = services.store.path
     segunda = services.empresas.crear("BOD020202BB3", "Bodegas Dos SA de CV", CLI_ACTOR)
     clock.now += timedelta(minutes=1)
     services.abrir_empresa(segunda.id)  # the one a command without --empresa would open
@@ -169,3 +174,20 @@ def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
         c.NO_ES_ESTA.format(identificador=f"{rfc} 2026-2 Normal {uuid}", donde=c.ESTA_EMPRESA)
         in en_primera.stdout.splitlines()
     )
+    # The header copy of the signed informativa edited in that empresa's own file.
+    conn = sqlite3.connect(primera)
+    plain.register_functions(conn)  # what the synced tables' triggers call, as the app's
+    (cabecera,) = conn.execute("SELECT congelada_cabecera FROM icsoe_informativas").fetchone()
+    leido = json.loads(zlib.decompress(cabecera))
+    leido["informativa"]["contratos"][0]["objeto"] = "Otro objeto"
+    conn.execute(
+        "UPDATE icsoe_informativas SET congelada_cabecera = ?",
+        (zlib.compress(json.dumps(leido).encode()),),
+    )
+    conn.commit()
+    conn.close()
+    alterada = cli(data_dir, "informativa", "verificar", genuina)
+    assert alterada.returncode == 2, alterada.stderr
+    assert alterada.stdout.splitlines() == [
+        c.CABECERA.format(donde="la empresa Abarrotes Uno SA de CV (ABA010101AA1)")
+    ]

@@ -15,10 +15,12 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.cadena import cadena_original
 from icsoe_desktop.domain.informativa.firmada import (
     ILEGIBLE,
+    comprobar,
     congelar,
     contenido_congelado,
     de_cadena,
     descongelar,
+    sin_trabajadores,
 )
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, OtraDeclaracion, Trabajador
 from tests.informativa_datos import informativa_limpia
@@ -67,6 +69,44 @@ def test_its_content_is_read_without_building_its_workers_and_is_the_same():
     otra = replace(inf, contratos=(replace(primero, trabajadores=raros), *inf.contratos[1:]))
     for caso in (inf, otra, replace(inf, contratos=())):
         assert contenido_congelado(congelar(caso, FIRMADA_EN)) == cadena_original(caso)
+
+
+def test_the_header_copy_agrees_only_when_it_is_the_whole_copy_without_its_workers():
+    """What the informativa's window shows is its header copy: it agrees with the whole copy
+    value for value, key for key, every value of its type, the same signing time."""
+    inf = _con_nombres()
+    completa = congelar(inf, FIRMADA_EN)
+    cabecera = congelar(sin_trabajadores(inf), FIRMADA_EN)
+    leida = comprobar(completa, cabecera)
+    assert leida.cabecera and comprobar(completa).cabecera  # none given: nothing to disagree
+    assert (leida.contenido, leida.firmada) == (cadena_original(inf), FIRMADA_EN)
+    primero = inf.contratos[0]
+    otro_contratante = replace(primero.contratante, nombre="OTRA SA")
+    otras = (
+        replace(
+            inf, contratos=(replace(primero, contratante=otro_contratante), *inf.contratos[1:])
+        ),
+        replace(inf, contratos=inf.contratos[1:]),
+        replace(inf, complementa="otra"),
+    )
+
+    def reescrita(cambio) -> bytes:
+        leido = json.loads(zlib.decompress(cabecera))
+        cambio(leido)
+        return zlib.compress(json.dumps(leido).encode())
+
+    for mala in (
+        *(congelar(sin_trabajadores(o), FIRMADA_EN) for o in otras),
+        congelar(sin_trabajadores(inf), FIRMADA_EN.replace(second=6)),
+        completa,  # with its workers
+        b"no es zlib",
+        reescrita(lambda d: d["informativa"]["periodo"].update(anio=str(inf.periodo.anio))),
+        reescrita(lambda d: d["informativa"]["contratos"][0].update(otro="x")),
+        reescrita(lambda d: d["informativa"]["contratos"].reverse()),
+    ):
+        assert not comprobar(completa, mala).cabecera
+    # Written again by another program, the same values: the same header.
+    assert comprobar(completa, reescrita(lambda d: None)).cabecera
 
 
 def test_a_signing_time_without_its_offset_is_not_frozen():

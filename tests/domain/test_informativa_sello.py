@@ -17,6 +17,7 @@ from icsoe_desktop.domain.credentials import load_sat_pair
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     cadena_original,
+    con_firma,
     contenido,
     leer_cadena,
     sbc_texto,
@@ -162,6 +163,18 @@ def test_the_content_alone_is_cut_from_a_signed_cadena() -> None:
     for capacitacion in (False, True):
         assert contenido(cadena_original(informativa(), firmada, capacitacion)) == ESPERADA
     assert contenido(ESPERADA) == ESPERADA
+
+
+def test_the_signing_fields_put_back_into_the_content_give_the_signed_cadena() -> None:
+    firmada = datetime(2026, 5, 14, 10, 32, 5, tzinfo=timezone(timedelta(hours=-6)))
+    for inf in (informativa(), informativa(tipo=SIN_INFORMACION, contratos=())):
+        for capacitacion in (False, True):
+            firmado = cadena_original(inf, firmada, capacitacion)
+            assert con_firma(cadena_original(inf), firmada, capacitacion) == firmado
+            assert con_firma(contenido(firmado), firmada, capacitacion) == firmado
+    assert con_firma(ESPERADA, firmada + timedelta(seconds=1)) != cadena_original(
+        informativa(), firmada
+    )
 
 
 def test_an_informativa_sin_informacion_has_no_contracts() -> None:

@@ -254,3 +254,110 @@ def test_files_that_are_no_constancia_get_a_spanish_reason(services, firmada):
     }
     for archivo, motivo in casos.items():
         assert services.informativa_firma.verificar(archivo).motivo == (motivo,)
+
+
+def _copias(services, uuid: str) -> tuple[bytes, bytes]:
+    from sqlalchemy import text
+
+    with services.store.engine.connect() as conn:
+        return tuple(
+            conn.execute(
+                text(
+                    "SELECT congelada, congelada_cabecera FROM icsoe_informativas WHERE uuid = :u"
+                ),
+                {"u": uuid},
+            ).one()
+        )
+
+
+def _guardar_copias(services, uuid: str, congelada: bytes, cabecera: bytes) -> None:
+    from sqlalchemy import text
+
+    with services.store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE icsoe_informativas SET congelada = :c, congelada_cabecera = :h "
+                "WHERE uuid = :u"
+            ),
+            {"c": congelada, "h": cabecera, "u": uuid},
+        )
+
+
+def _con_otro_sbc(congelada: bytes) -> bytes:
+    """The frozen copy with its first worker's SBC changed, as another program would."""
+    import json
+    import zlib
+
+    leido = json.loads(zlib.decompress(congelada))
+    leido["informativa"]["contratos"][0]["trabajadores"][0]["sbc"] += 100
+    return zlib.compress(json.dumps(leido).encode())
+
+
+def test_the_signature_covers_the_stored_copies_and_a_forgery_cannot_vouch_for_edited_ones(
+    services, firmada
+):
+    """The constancia carries the SHA-256 of the informativa as the store froze it (whole and
+    its header), under its signature: the genuine copies are those. A constancia that is not
+    valid proves nothing about them: one forged with the genuine cadena and sello and the SHA-256
+    of an edited copy is refused, and so is that copy."""
+    import hashlib
+
+    uuid, constancia, _cer = firmada
+    congelada, cabecera = _copias(services, uuid)
+    genuina = falsa.datos(constancia)
+    assert genuina["huellas"] == {
+        "congelada": hashlib.sha256(congelada).hexdigest(),
+        "cabecera": hashlib.sha256(cabecera).hexdigest(),
+    }
+    editada = _con_otro_sbc(congelada)
+    _guardar_copias(services, uuid, editada, cabecera)
+    impostora = falsa.ac_impostora()
+    propia = cf.fiel_moral(issuer=impostora, key_slot=13)
+    huellas = {**genuina["huellas"], "congelada": hashlib.sha256(editada).hexdigest()}
+    forjada = falsa.firmar(
+        falsa.paginas(constancia),
+        propia,
+        [impostora.certificate_der],
+        {**genuina, "huellas": huellas},
+    )
+    cambio = c.CAMBIO.format(donde=c.ESTA_EMPRESA)
+    motivo = services.informativa_firma.verificar(forjada).motivo
+    assert c.NO_CONFIABLE in motivo and cambio in motivo
+    assert services.informativa_firma.verificar(constancia).motivo == (cambio,)
+    # SHA-256 that are not two in hex: the constancia's data are damaged.
+    for malas in ({"congelada": "x", "cabecera": "y"}, {"congelada": huellas["congelada"]}, []):
+        danada = falsa.firmar(falsa.paginas(constancia), propia, [], {**genuina, "huellas": malas})
+        assert services.informativa_firma.verificar(danada).motivo == (c.DANADO,)
+
+
+def test_a_constancia_made_before_the_sha256_compares_what_the_stored_copies_say(services, firmada):
+    """Without SHA-256 in it, the stored copies are read and compared with the sealed cadena:
+    the genuine ones prove it, an edited whole copy or header copy does not."""
+    import base64
+    import json
+    import zlib
+
+    from icsoe_desktop.domain.credentials import load_sat_pair
+    from icsoe_desktop.domain.informativa.firmada import descongelar
+
+    uuid, constancia, cer = firmada
+    congelada, cabecera = _copias(services, uuid)
+    genuina = falsa.datos(constancia)
+    llave = load_sat_pair(cer.read_bytes(), cer.with_suffix(".key").read_bytes(), cf.PASSWORD)
+    leida = descongelar(congelada)
+    anterior = c.escribir_constancia(
+        leida.informativa, genuina["cadena"], genuina["sello"],
+        base64.b64decode(genuina["certificado"]), [cf.sat_ca().certificate_der], leida.firmada,
+        llave.private_key,
+    )  # fmt: skip
+    assert "huellas" not in falsa.datos(anterior)
+    verificar = services.informativa_firma.verificar
+    assert verificar(anterior).ok, verificar(anterior).motivo
+    _guardar_copias(services, uuid, _con_otro_sbc(congelada), cabecera)
+    assert verificar(anterior).motivo == (c.CAMBIO.format(donde=c.ESTA_EMPRESA),)
+    leido = json.loads(zlib.decompress(cabecera))
+    leido["informativa"]["contratista"]["nombre"] = "OTRA SA DE CV"
+    _guardar_copias(services, uuid, congelada, zlib.compress(json.dumps(leido).encode()))
+    assert verificar(anterior).motivo == (c.CABECERA.format(donde=c.ESTA_EMPRESA),)
+    _guardar_copias(services, uuid, congelada, cabecera)
+    assert verificar(anterior).ok and verificar(constancia).ok

@@ -4,6 +4,7 @@ stops verifying once the informativa in the store changes; after signing nothing
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -114,23 +115,37 @@ def test_a_signed_informativa_has_an_acuse_that_verifies_and_nothing_changes(
     ):
         with services.store.engine.begin() as conn:
             conn.execute(_REPONER, {"d": genuina, "u": uuid})
-        _alterar_congelada(services, uuid, cambio)
+        _alterar_congelada(services, uuid, lambda d, cambio=cambio: cambio(d["informativa"]))
         cambiada = firma.verificar(acuse, cer.read_bytes())
         assert not cambiada.ok
-        assert cambiada.motivo == (
-            "La informativa guardada en esta empresa cambió después de firmarse: ya no es la "
-            "firmada.",
-        )
+        assert cambiada.motivo == (MSG_CAMBIO,)
     # Spelt otherwise but the same once normalised, as the cadena writes it: still the same.
     with services.store.engine.begin() as conn:
         conn.execute(_REPONER, {"d": genuina, "u": uuid})
     _alterar_congelada(
-        services, uuid, lambda inf: _en(inf, *primero).update(nss=f" {_en(inf, *primero)['nss']}")
+        services,
+        uuid,
+        lambda d: _en(d["informativa"], *primero).update(
+            nss=f" {_en(d['informativa'], *primero)['nss']}"
+        ),
     )
     assert firma.verificar(acuse, cer.read_bytes()).ok
+    # Its signing time, which its exports write, is the sealed one too (same instant or not).
+    for hora in ("2026-11-22T03:00:01-06:00", "2026-11-22T09:00:00+00:00"):
+        with services.store.engine.begin() as conn:
+            conn.execute(_REPONER, {"d": genuina, "u": uuid})
+        _alterar_congelada(services, uuid, lambda d, hora=hora: d.update(firmada=hora))
+        assert firma.verificar(acuse, cer.read_bytes()).motivo == (MSG_CAMBIO,)
 
 
 _REPONER = text("UPDATE icsoe_informativas SET congelada = :d WHERE uuid = :u")
+MSG_CAMBIO = (
+    "La informativa guardada en esta empresa cambió después de firmarse: ya no es la firmada."
+)
+MSG_CABECERA = (
+    "El encabezado de la informativa guardada en esta empresa (la contratista, sus contratos y "
+    "contratantes) cambió después de firmarse: ya no es el de la informativa firmada."
+)
 
 
 def _en(datos, *camino):
@@ -139,21 +154,93 @@ def _en(datos, *camino):
     return datos
 
 
-def _alterar_congelada(services, uuid: str, cambio) -> None:
-    """What another program could do to the frozen informativa of a signed row."""
+def _alterar_congelada(services, uuid: str, cambio, columna: str = "congelada") -> None:
+    """What another program could do to the frozen informativa (or its header copy) of a
+    signed row: ``cambio`` gets what it holds, read as JSON."""
     import json
     import zlib
 
     with services.store.engine.begin() as conn:
         datos = conn.execute(
-            text("SELECT congelada FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
+            text(f"SELECT {columna} FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
         ).scalar_one()
         leido = json.loads(zlib.decompress(datos))
-        cambio(leido["informativa"])
-        conn.execute(
-            text("UPDATE icsoe_informativas SET congelada = :d WHERE uuid = :u"),
-            {"d": zlib.compress(json.dumps(leido).encode()), "u": uuid},
-        )
+        cambio(leido)
+        _guardar(conn, uuid, columna, zlib.compress(json.dumps(leido).encode()))
+
+
+def _guardar(conn, uuid: str, columna: str, datos: bytes | None) -> None:
+    conn.execute(
+        text(f"UPDATE icsoe_informativas SET {columna} = :d WHERE uuid = :u"),
+        {"d": datos, "u": uuid},
+    )
+
+
+def _columna(services, uuid: str, columna: str) -> bytes:
+    with services.store.engine.connect() as conn:
+        return conn.execute(
+            text(f"SELECT {columna} FROM icsoe_informativas WHERE uuid = :u"), {"u": uuid}
+        ).scalar_one()
+
+
+def test_an_edited_header_copy_is_refused_as_a_change_after_signing(services, lista):
+    """What the signed informativa's window shows comes from its header copy: edited there
+    (the store's own SQLite file), the verification refuses it, whatever was changed."""
+    from icsoe_desktop.domain.informativa.firmada import congelar, descongelar
+
+    rfc, ana, uuid, _contrato, cer, key = lista
+    firma = services.informativa_firma
+    acuse = firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    genuina = _columna(services, uuid, "congelada_cabecera")
+    completa = _columna(services, uuid, "congelada")
+    primero = ("informativa", "contratos", 0)
+    otra = descongelar(completa)
+    for cambio in (
+        lambda d: _en(d, *primero).update(objeto="Otro objeto"),
+        lambda d: _en(d, *primero, "contratante").update(nombre="OTRA SA"),
+        lambda d: _en(d, *primero, "contratante", "domicilio").update(calle="Otra"),
+        lambda d: _en(d, *primero).update(fecha_final="2026-08-30"),
+        lambda d: _en(d, *primero).update(trabajadores_declarados=999),
+        lambda d: _en(d, *primero).update(extra="x"),
+        lambda d: _en(d, "informativa", "contratista").update(nombre="OTRA SA DE CV"),
+        lambda d: _en(d, "informativa", "periodo").update(anio="2026"),  # a number as text
+        lambda d: _en(d, "informativa", "contratos").pop(),
+        lambda d: _en(d, "informativa", "contratos").append(_en(d, *primero)),
+        lambda d: d.update(firmada="2026-11-22T04:00:00-06:00"),
+    ):
+        with services.store.engine.begin() as conn:
+            _guardar(conn, uuid, "congelada_cabecera", genuina)
+        _alterar_congelada(services, uuid, cambio, "congelada_cabecera")
+        alterada = firma.verificar(acuse, cer.read_bytes())
+        assert alterada.motivo == (MSG_CABECERA,)
+    # What the window shows is what the header copy says: the edit, which verifying refuses.
+    _alterar_congelada(
+        services,
+        uuid,
+        lambda d: _en(d, *primero).update(objeto="Otro objeto"),
+        "congelada_cabecera",
+    )
+    assert services.informativas.cabecera(uuid, ana).contratos[0].objeto == "Otro objeto"
+    for datos in (
+        b"no es zlib",
+        completa,  # the whole copy, workers included, as its header
+        congelar(replace(otra.informativa, complementa="otra"), otra.firmada),
+    ):
+        with services.store.engine.begin() as conn:
+            _guardar(conn, uuid, "congelada_cabecera", datos)
+        assert firma.verificar(acuse, cer.read_bytes()).motivo == (MSG_CABECERA,)
+    # The header copy alone, without the whole one it comes from, was not written by the app.
+    with services.store.engine.begin() as conn:
+        _guardar(conn, uuid, "congelada", None)
+        _guardar(conn, uuid, "congelada_cabecera", genuina)
+    assert firma.verificar(acuse, cer.read_bytes()).motivo == (MSG_CABECERA,)
+    # Put back as signed, or left out (the window then reads the whole copy): the same.
+    with services.store.engine.begin() as conn:
+        _guardar(conn, uuid, "congelada", completa)
+    assert firma.verificar(acuse, cer.read_bytes()).ok
+    with services.store.engine.begin() as conn:
+        _guardar(conn, uuid, "congelada_cabecera", None)
+    assert firma.verificar(acuse, cer.read_bytes()).ok
 
 
 def test_a_backup_keeps_the_signed_informativa_and_its_acuse(services, lista, tmp_path):
@@ -342,12 +429,12 @@ def test_the_lists_of_informativas_never_read_the_signed_copies(services, lista)
 
 def test_a_backup_whose_signed_informativa_was_edited_is_refused(services, lista, tmp_path):
     """Restore checks what a signed informativa says, not only the schema: its sello over its
-    cadena, and its frozen copy giving that cadena. The genuine backup goes back in."""
+    cadena, its frozen copy giving that cadena, and its header copy being that frozen copy
+    without the workers. The genuine backup goes back in."""
     import shutil
     import sqlite3
-    from dataclasses import replace
 
-    from icsoe_desktop.domain.informativa.firmada import congelar, descongelar
+    from icsoe_desktop.domain.informativa.firmada import congelar, descongelar, sin_trabajadores
     from icsoe_desktop.services.empresas.servicio import CLI_ACTOR
     from icsoe_desktop.services.respaldo.backup import BackupError
     from icsoe_desktop.store import plain
@@ -379,7 +466,24 @@ def test_a_backup_whose_signed_informativa_was_edited_is_refused(services, lista
             "UPDATE icsoe_informativas SET congelada = ?", (congelar(otra, firmada.firmada),)
         )
 
+    def encabezado_cambiado(conn) -> None:  # what the window shows, the whole copy untouched
+        (datos,) = conn.execute("SELECT congelada FROM icsoe_informativas").fetchone()
+        firmada = descongelar(datos)
+        primero = replace(firmada.informativa.contratos[0], objeto="Otro objeto")
+        otra = replace(firmada.informativa, contratos=(primero, *firmada.informativa.contratos[1:]))
+        conn.execute(
+            "UPDATE icsoe_informativas SET congelada_cabecera = ?",
+            (congelar(sin_trabajadores(otra), firmada.firmada),),
+        )
+
+    encabezado = "su encabezado guardado ya no es el de la informativa que se firmó"
     casos = {
+        "encabezado": (encabezado_cambiado, encabezado),
+        # The header copy kept, the whole copy it comes from taken away.
+        "encabezado-solo": (
+            lambda conn: conn.execute("UPDATE icsoe_informativas SET congelada = NULL"),
+            encabezado,
+        ),
         "sello": (
             lambda conn: conn.execute(
                 "UPDATE icsoe_informativas SET cadena = replace(cadena, '|', '||')"

@@ -204,6 +204,16 @@ def contenido(cadena: str) -> str:
     return "||" + SEPARADOR.join([etiqueta, VERSION_CONTENIDO, *encabezado[:4], resto])
 
 
+def con_firma(contenido: str, firmada: datetime, capacitacion: bool = False) -> str:
+    """``contenido``'s inverse: the cadena signed at ``firmada`` (aware) of a content-alone one,
+    ``cadena_original(inf, firmada, capacitacion)`` when ``contenido`` is ``cadena_original(inf)``;
+    the two signing fields put in instead of the text written again."""
+    etiqueta, _version, *encabezado, resto = contenido[2:].split(SEPARADOR, 6)
+    marca = CAPACITACION if capacitacion else ""
+    campos = [etiqueta, VERSION, *encabezado, _momento(firmada), marca, resto]
+    return "||" + SEPARADOR.join(campos)
+
+
 # --- reading a cadena back ------------------------------------------------------------------------
 
 _NO_ES_CADENA = "La cadena original no tiene el formato de una informativa ICSOE."

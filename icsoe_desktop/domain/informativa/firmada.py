@@ -12,7 +12,8 @@ Kept as zlib-compressed JSON (``congelar``), read back by ``descongelar``:
   declarations of its period (they belong to the period, not to what was signed).
 
 Frozen apart too, the same without the workers (``sin_trabajadores``): a list or a header
-reads a few KB instead of the whole copy.
+reads a few KB instead of the whole copy. ``comprobar`` reads the whole copy for comparing with
+a signed cadena, and tells whether that header copy is still the whole copy's.
 
 A row signed before the frozen copy existed has only its cadena original: ``de_cadena`` reads the
 informativa back from it (normalised values, contracts by uuid, workers by NSS, no names).
@@ -91,21 +92,54 @@ def descongelar(datos: bytes) -> InformativaFirmada:
         raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
 
 
+@dataclass(frozen=True)
+class Comprobada:
+    """What shows that a frozen copy is the informativa signed, read without building its
+    workers."""
+
+    contenido: str  # cadena_original (the content alone) of its informativa
+    firmada: datetime  # its signing time, as frozen
+    cabecera: bool  # the header copy given is this copy without its workers (True: none given)
+
+
+def comprobar(datos: bytes, cabecera: bytes | None = None) -> Comprobada:
+    """``datos`` (what ``congelar`` wrote) read for comparing with a signed cadena, and whether
+    ``cabecera`` is exactly what ``congelar`` writes of it without its workers (``sin_trabajadores``:
+    what the informativa's window shows). The same ValidationError as ``descongelar`` for a
+    ``datos`` it refuses; a ``cabecera`` it refuses does not agree."""
+    try:
+        leido, firmada = _leido(datos)
+        contenido = _contenido(leido["informativa"])
+    except (zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
+    return Comprobada(contenido, firmada, cabecera is None or _es_cabecera(cabecera, leido))
+
+
 def contenido_congelado(datos: bytes) -> str:
     """``cadena_original`` (the content alone) of ``descongelar(datos).informativa``, read
     without building its workers (comparing it with a signed cadena needs no more); the same
     ValidationError for what ``descongelar`` refuses."""
+    return comprobar(datos).contenido
+
+
+def _contenido(d: dict[str, Any]) -> str:
+    contratos = _tipo(list, d["contratos"])
+    inf = _informativa(d, tuple(_contrato(k, con_trabajadores=False) for k in contratos))
+    trabajadores = tuple(_campos_trabajadores(_tipo(list, k["trabajadores"])) for k in contratos)
+    return cadena_de_campos(Campos(inf, None, False, trabajadores))
+
+
+def _es_cabecera(cabecera: bytes, leido: dict[str, Any]) -> bool:
+    """Whether ``cabecera`` reads back (every value of its type) and holds what ``leido`` (a
+    frozen copy, read) holds, its contracts without workers: value for value, key for key."""
     try:
-        leido, _ = _leido(datos)
-        d = leido["informativa"]
-        contratos = _tipo(list, d["contratos"])
-        inf = _informativa(d, tuple(_contrato(k, con_trabajadores=False) for k in contratos))
-        trabajadores = tuple(
-            _campos_trabajadores(_tipo(list, k["trabajadores"])) for k in contratos
-        )
-        return cadena_de_campos(Campos(inf, None, False, trabajadores))
-    except (zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
+        descongelar(cabecera)
+        suyo, _ = _leido(cabecera)
+    except (ValidationError, zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return False
+    inf = leido["informativa"]
+    contratos = [{**k, "trabajadores": []} for k in inf["contratos"]]
+    return bool(suyo == {**leido, "informativa": {**inf, "contratos": contratos}})
 
 
 def _leido(datos: bytes) -> tuple[dict[str, Any], datetime]:

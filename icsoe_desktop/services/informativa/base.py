@@ -15,7 +15,6 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.firmada import (
     ILEGIBLE,
     InformativaFirmada,
-    contenido_congelado,
     de_cadena,
     descongelar,
     sin_trabajadores,
@@ -381,21 +380,3 @@ def firmada_de(
     if firmada_at is None or not cadena:
         raise ValidationError("informativa_firmada_ilegible", ILEGIBLE)
     return de_cadena(cadena, hora_del_centro(firmada_at))
-
-
-def contenido_firmado(
-    congelada: bytes | None, firmada_at: datetime | None, cadena: str | None
-) -> str:
-    """``cadena_original`` (the content alone) of ``firmada_de``'s informativa, read without
-    building its workers; the same ValidationError."""
-    from icsoe_desktop.domain.informativa.cadena import contenido, leer_campos
-
-    if congelada:
-        return contenido_congelado(congelada)
-    if firmada_at is None or not cadena:
-        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE)
-    try:
-        leer_campos(cadena)
-    except ValidationError as exc:
-        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
-    return contenido(cadena)

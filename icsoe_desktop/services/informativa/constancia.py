@@ -4,8 +4,10 @@ document), as a PDF with a PAdES signature of its e.firma, and its verification.
 
 What it holds, all inside the signed revision: the pages (drawn from the sealed data alone,
 constancia_pdf.py) and the attachment ``constancia-icsoe.json`` with the cadena original
-(which carries the signing date, time and zone, and whether it was training), its sello and the
-certificate. Verifying proves who signed, what and when:
+(which carries the signing date, time and zone, and whether it was training), its sello, the
+certificate and the SHA-256 of the informativa as the store froze it at signing (its whole
+copy and its header copy, domain/informativa/firmada.py; a constancia made before has none).
+Verifying proves who signed, what and when:
 
 - the PDF signature is intact (pyHanko), made by a certificate that chains to this
   installation's trusted SAT authorities, an e.firma (not a CSD) valid at the signing time, of
@@ -19,13 +21,18 @@ certificate. Verifying proves who signed, what and when:
   signature proves who and what without it);
 - bytes after the signed revision are later changes: reported, and what was signed still
   stands;
-- a constancia made in training is never valid outside it.
+- a constancia made in training is never valid outside it;
+- when the store holds the informativa of its identifier: it must be signed with this cadena
+  and sello, and its frozen copies must be the very ones the signature covers (their SHA-256)
+  or else say what the cadena seals (its content and signing time; the header copy the whole
+  copy without its workers).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import io
 import json
 import logging
@@ -45,6 +52,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     contenido,
     leer_campos,
 )
+from icsoe_desktop.domain.informativa.firmada import comprobar
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.trust import TrustStore
@@ -108,6 +116,10 @@ NO_ES_ESTA = (
 )
 NO_FIRMADA = "La informativa {identificador} de {donde} no está firmada: la constancia no es suya."
 CAMBIO = "La informativa guardada en {donde} cambió después de firmarse: ya no es la firmada."
+CABECERA = (
+    "El encabezado de la informativa guardada en {donde} (la contratista, sus contratos y "
+    "contratantes) cambió después de firmarse: ya no es el de la informativa firmada."
+)
 # Where the stored informativa is: the open empresa, or another of the installation.
 ESTA_EMPRESA, OTRA_EMPRESA = "esta empresa", "la empresa {empresa}"
 SELLO_AJENO = (
@@ -143,6 +155,8 @@ class ConstanciaLeida:
     certificado_der: bytes = field(repr=False)
     info: CertificateInfo = field(repr=False)
     sellada: Campos = field(repr=False)
+    # SHA-256 (hex) of the frozen copy and of its header copy the store kept at signing.
+    huellas: tuple[str, str] | None = field(default=None, repr=False)
 
     @property
     def informativa(self) -> Informativa:
@@ -165,11 +179,14 @@ class ConstanciaLeida:
 
 @dataclass(frozen=True)
 class Guardada:
-    """The informativa of the same identifier in this store, as signed (None: not signed)."""
+    """The informativa of the same identifier in this store, as signed (None: not signed), with
+    its row's frozen copies (None: signed before they were kept)."""
 
     cadena: str | None
     sello: str | None
-    contenido: str | None  # cadena_original (content alone) of what the store keeps as signed
+    congelada: bytes | None = field(default=None, repr=False)
+    cabecera: bytes | None = field(default=None, repr=False)
+    firmada_at: datetime | None = None
     empresa: str | None = None  # another empresa of the installation holds it (its label)
 
     @property
@@ -238,10 +255,12 @@ def escribir_constancia(
     clave_privada: RSAPrivateKey,
     capacitacion: bool = False,
     sello_tiempo: str = "",
+    congeladas: tuple[bytes, bytes] | None = None,
 ) -> bytes:
     """The signed constancia. Refused when the cadena, the sello and the certificate disagree.
     ``sello_tiempo``: the time-stamp server's URL; its failure raises
-    ``pades.firmar.SelloDeTiempoFallido``."""
+    ``pades.firmar.SelloDeTiempoFallido``. ``congeladas``: the informativa as the store keeps
+    it (``congelar`` of it, and of it without workers), whose SHA-256 the signature covers."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar
     from icsoe_desktop.services.pades.firmar import Adjunto, firmar_pdf
 
@@ -272,6 +291,8 @@ def escribir_constancia(
         "sello": sello,
         "certificado": base64.b64encode(info.certificado_der).decode("ascii"),
     }
+    if congeladas is not None:
+        datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
     adjunto = Adjunto(
         ADJUNTO,
         json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
@@ -323,6 +344,7 @@ def _leida(datos: bytes) -> ConstanciaLeida:
         sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
+        huellas = _huellas(leido.get("huellas"))
         info = load_certificate(certificado)
     except ValidationError as exc:
         if exc.code == "constancia_version":
@@ -330,7 +352,28 @@ def _leida(datos: bytes) -> ConstanciaLeida:
         raise ValidationError("constancia_danada", DANADO) from exc
     except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
         raise ValidationError("constancia_danada", DANADO) from exc
-    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada)
+    return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas)
+
+
+_HUELLAS = ("congelada", "cabecera")
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def _huella(datos: bytes) -> str:
+    return hashlib.sha256(datos).hexdigest()
+
+
+def _huellas(valor: object) -> tuple[str, str] | None:
+    """The attachment's ``huellas`` (absent in a constancia made before): ValueError for
+    anything but both SHA-256 in hex."""
+    if valor is None:
+        return None
+    if not isinstance(valor, dict) or set(valor) != set(_HUELLAS):
+        raise ValueError("huellas")
+    congelada, cabecera = (valor[k] for k in _HUELLAS)
+    if not all(isinstance(h, str) and _HEX.fullmatch(h) for h in (congelada, cabecera)):
+        raise ValueError("huellas")
+    return congelada, cabecera
 
 
 def _previo(pdf: bytes) -> str | None:
@@ -465,9 +508,38 @@ def verificar_constancia(
             motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
-        elif guardado.contenido != contenido(leida.cadena):
-            motivos.append(CAMBIO.format(donde=donde))
+        elif motivo := _alterada(leida, guardado, huellas=not motivos):
+            motivos.append(motivo.format(donde=donde))
     return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores, sello_tiempo)
+
+
+def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str | None:
+    """Why the stored informativa, signed with the constancia's cadena and sello, is no longer
+    what was signed (``CAMBIO``, ``CABECERA``), or None. With ``huellas`` (the constancia
+    proved valid: its SHA-256 are the contratista's), frozen copies that are byte for byte
+    the ones they name are not read; any other must say what the cadena seals."""
+    congelada, cabecera = guardada.congelada, guardada.cabecera
+    if not congelada:
+        # Signed before the frozen copies were kept: read from its cadena, the constancia's
+        # (a header copy without a whole one was not written by the app).
+        return CAMBIO if guardada.firmada_at is None else (CABECERA if cabecera else None)
+    firmadas = leida.huellas if huellas else None
+    if (
+        firmadas is not None
+        and _huella(congelada) == firmadas[0]
+        and (cabecera is None or _huella(cabecera) == firmadas[1])
+    ):
+        return None
+    try:
+        comprobada = comprobar(congelada, cabecera)
+    except ValidationError:  # what was signed can no longer be read: not the same
+        return CAMBIO
+    if (comprobada.contenido, comprobada.firmada.isoformat()) != (
+        contenido(leida.cadena),
+        leida.fecha_firma.isoformat(),
+    ):
+        return CAMBIO
+    return None if comprobada.cabecera else CABECERA
 
 
 def _paginas_selladas(firma: FirmaPdf, dibujo: bytes) -> bool:

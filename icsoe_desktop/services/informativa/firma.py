@@ -33,7 +33,7 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
-from icsoe_desktop.services.informativa.base import InformativaBase, contenido_firmado
+from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, InformativaRow
 
@@ -158,10 +158,14 @@ class FirmaInformativaService(InformativaBase):
         # The issuers up to the trusted root go inside the signature: any reader builds the path.
         emisores = [e.der for e in self._emisores.trust_store().chain(info.certificado_der)]
         servidor = self._sello_tiempo()
+        # From now on the informativa is this copy (and its header, what its window reads): its
+        # exports, acuse and verification never read the contratante's or the contratista's live
+        # rows again. The constancia's signature covers both, by their SHA-256.
+        congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
         try:
             acuse = escribir_constancia(
                 antes, cadena, sello, info.certificado_der, emisores, firmada,
-                credencial.private_key, capacitacion, servidor,
+                credencial.private_key, capacitacion, servidor, congeladas,
             )  # fmt: skip
         except SelloDeTiempoFallido as exc:
             # Nothing was kept: the informativa stays as it was, to be signed again.
@@ -187,10 +191,7 @@ class FirmaInformativaService(InformativaBase):
             row.cadena, row.sello = cadena, sello
             row.certificado_der = info.certificado_der
             row.acuse_pdf = acuse
-            # From now on the informativa is this copy: its exports, acuse and verification
-            # never read the contratante's or the contratista's live rows again.
-            row.congelada = congelar(antes, firmada)
-            row.congelada_cabecera = congelar(sin_trabajadores(antes), firmada)
+            row.congelada, row.congelada_cabecera = congeladas
             self._audit.record(
                 session, rfc, "icsoe_informativa_firmada", row.periodo, info.no_certificado
             )
@@ -279,6 +280,7 @@ _COLUMNAS = (
     InformativaRow.cadena,
     InformativaRow.sello,
     InformativaRow.congelada,
+    InformativaRow.congelada_cabecera,
     InformativaRow.firmada_at,
     Contratista.rfc,
     InformativaRow.periodo,
@@ -294,13 +296,16 @@ def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
     if not path.is_file():
         return []  # an empresa never opened has no store, hence no informativa
     with closing(plain.connect(path)) as conn:
+        # An empresa not opened since its header copies were kept has no such column yet.
+        columnas = {c[1] for c in conn.execute("PRAGMA table_info(icsoe_informativas)")}
+        cabecera = "i.congelada_cabecera" if "congelada_cabecera" in columnas else "NULL"
         filas = conn.execute(
-            "SELECT i.estado, i.cadena, i.sello, i.congelada, i.firmada_at, c.rfc, i.periodo, "
-            "i.tipo FROM icsoe_informativas i JOIN icsoe_contratistas c "
+            f"SELECT i.estado, i.cadena, i.sello, i.congelada, {cabecera}, i.firmada_at, "
+            "c.rfc, i.periodo, i.tipo FROM icsoe_informativas i JOIN icsoe_contratistas c "
             "ON c.id = i.contratista_id WHERE i.uuid = ? AND i.deleted = 0",
             (uuid,),
         ).fetchall()
-    return [(*f[:4], plain.from_text(f[4]), *f[5:]) for f in filas]
+    return [(*f[:5], plain.from_text(f[5]), *f[6:]) for f in filas]
 
 
 def _comparar(
@@ -312,18 +317,14 @@ def _comparar(
 
     inf = leida.informativa
     identificador = (inf.contratista.rfc, inf.periodo.clave, inf.tipo)
-    fila = next((f for f in filas if tuple(f[5:]) == identificador), None)
+    fila = next((f for f in filas if tuple(f[6:]) == identificador), None)
     if fila is None:
         # The folio alone: the same informativa under another RFC, periodo or tipo.
-        return Guardada("", "", None, empresa) if filas else None
-    estado, cadena, sello, congelada, firmada_at = fila[:5]
+        return Guardada("", "", empresa=empresa) if filas else None
+    estado, cadena, sello, congelada, cabecera, firmada_at = fila[:6]
     if estado not in FIRMADAS:
-        return Guardada(None, None, None, empresa)
-    try:
-        contenido = contenido_firmado(congelada, firmada_at, cadena)
-    except ValidationError:
-        contenido = ""  # what was signed can no longer be read: not the same
-    return Guardada(cadena, sello, contenido, empresa)
+        return Guardada(None, None, empresa=empresa)
+    return Guardada(cadena, sello, congelada, cabecera, firmada_at, empresa)
 
 
 __all__ = ["FirmaInformativaService"]

@@ -223,22 +223,25 @@ class BackupService:
 
 def _check_firmadas(candidate: Path, source: Path) -> None:
     """Refuse a backup whose signed informativas no longer say what was signed: each one's
-    sello must be its cadena's by its certificate, and its frozen copy must give that very
-    cadena (a row signed before the copy was kept has its sello checked only)."""
-    from icsoe_desktop.domain.informativa.cadena import cadena_original
-    from icsoe_desktop.domain.informativa.firmada import descongelar
+    sello must be its cadena's by its certificate, its frozen copy must give that very cadena,
+    and its header copy (what its window shows) must be that frozen copy without its workers
+    (a row signed before the copies were kept has its sello checked only). The frozen copy is
+    compared as a cadena, its workers never built."""
+    from icsoe_desktop.domain.informativa.cadena import con_firma
+    from icsoe_desktop.domain.informativa.firmada import comprobar
     from icsoe_desktop.domain.informativa.modelo import FIRMADAS
     from icsoe_desktop.domain.informativa.sello import verificar_sello
 
     conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
     try:
         firmadas = conn.execute(
-            "SELECT c.rfc, i.periodo, i.cadena, i.sello, i.certificado_der, i.congelada "
-            "FROM icsoe_informativas i JOIN icsoe_contratistas c ON c.id = i.contratista_id "
+            "SELECT c.rfc, i.periodo, i.cadena, i.sello, i.certificado_der, i.congelada, "
+            "i.congelada_cabecera FROM icsoe_informativas i "
+            "JOIN icsoe_contratistas c ON c.id = i.contratista_id "
             "WHERE i.estado IN (?, ?) AND i.deleted = 0",
             tuple(sorted(FIRMADAS)),
         )
-        for rfc, periodo, cadena, sello, certificado, congelada in firmadas:
+        for rfc, periodo, cadena, sello, certificado, congelada, cabecera in firmadas:
             problema = ""
             if not (
                 cadena and sello and certificado and verificar_sello(cadena, sello, certificado)
@@ -246,15 +249,19 @@ def _check_firmadas(candidate: Path, source: Path) -> None:
                 problema = "su sello no corresponde a su cadena original"
             elif congelada is not None:
                 try:
-                    firmada = descongelar(congelada)
+                    leida = comprobar(congelada, cabecera)
                     iguales = cadena in {
-                        cadena_original(firmada.informativa, firmada.firmada, capacitacion)
+                        con_firma(leida.contenido, leida.firmada, capacitacion)
                         for capacitacion in (False, True)
                     }
                 except DomainError:
                     iguales = False
                 if not iguales:
                     problema = "sus datos ya no son los que se firmaron"
+                elif not leida.cabecera:
+                    problema = CABECERA_ALTERADA
+            elif cabecera is not None:  # a header without the copy it comes from
+                problema = CABECERA_ALTERADA
             if problema:
                 log.error(
                     "Respaldo %s: la informativa %s de %s, %s", source, periodo, rfc, problema
@@ -266,6 +273,9 @@ def _check_firmadas(candidate: Path, source: Path) -> None:
                 )
     finally:
         conn.close()
+
+
+CABECERA_ALTERADA = "su encabezado guardado ya no es el de la informativa que se firmó"
 
 
 @dataclass(frozen=True)
