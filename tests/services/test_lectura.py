@@ -115,11 +115,16 @@ def test_what_an_assistant_shows_the_first_rows_the_header_the_mapping_and_the_r
     }
     assert leida.no_usadas == ["Clave", "Nombre", "Depto"] and leida.faltantes == []
     rows = list(leida.filas())
-    assert [(n, c["nss"], c["sbc"]) for n, c in rows] == [
-        (4, NSS_A, "$1,234.56"),
-        (5, NSS_B, "400"),
+    valores = leida.valores("nss", "sbc", CELDAS)
+    assert [(n, *valores(c)) for n, c in rows] == [
+        (4, NSS_A, "$1,234.56", 6),
+        (5, NSS_B, "400", 6),
     ]
-    assert rows[0][1][CELDAS] == 6
+    assert leida.por_campo(rows[0][1]) == {
+        "nss": NSS_A,
+        "curp": CURP_A,
+        "sbc": "$1,234.56",
+    }
     assert leida.omitidas == [
         (1, "título, encima del encabezado"),
         (6, "fila con sólo una suma"),
@@ -152,7 +157,7 @@ def test_read_again_with_the_clerks_mapping_and_header_row(tmp_path):
         "Sueldo diario": "sbc",
     }
     [(row, cells)] = list(corrected.filas())
-    assert (row, cells["nss"], cells["curp"], cells["sbc"]) == (3, NSS_A, CURP_A, "350")
+    assert (row, *corrected.valores("nss", "curp", "sbc")(cells)) == (3, NSS_A, CURP_A, "350")
     assert corrected.omitidas == [(1, "título, encima del encabezado")]
 
 
@@ -189,4 +194,4 @@ def test_the_separator_is_found_under_a_title_line(tmp_path):
     lines = ["Lista de trabajadores del contrato", "NSS;CURP;SBC", f'{NSS_A};{CURP_A};"1,234.56"']
     leida = lectura.leer(_csv(tmp_path, "punto-y-coma.csv", lines), ESQUEMA)
     [(row, cells)] = list(leida.filas())
-    assert (leida.fila_encabezado, row, cells["sbc"]) == (2, 3, "1,234.56")
+    assert (leida.fila_encabezado, row, leida.por_campo(cells)["sbc"]) == (2, 3, "1,234.56")
