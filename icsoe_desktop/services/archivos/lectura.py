@@ -640,7 +640,7 @@ def _filas(
     columna = {campo: i for i, campo in enumerate(lectura.mapeo.values()) if campo}
     posiciones = [columna.get(c.clave, -1) for c in esquema.campos]
     sin_columna = -1 in posiciones
-    ancho = max(posiciones) + 1
+    ancho = max(posiciones, default=-1) + 1
     # Each read column's normaliser, with the values it already read (a column repeats a few
     # values: the registro, a catalogue's codes).
     normalizar = [
