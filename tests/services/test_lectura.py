@@ -175,6 +175,8 @@ def test_a_missing_column_names_it_and_the_header_row_chosen(tmp_path):
     path = _csv(tmp_path, "sin-sbc.csv", ["Listado", "NSS,CURP,Nombre", f"{NSS_A},{CURP_A},ANA"])
     leida = lectura.leer(path, ESQUEMA)
     assert [c.titulo for c in leida.faltantes] == ["SBC"]
+    [(row, cells)] = list(leida.filas())  # what an assistant reads while it is corrected
+    assert (row, *leida.valores("nss", "sbc", CELDAS)(cells)) == (3, NSS_A, None, 3)
     with pytest.raises(ValidationError) as caught:
         leida.exigir_columnas()
     assert caught.value.message == (
