@@ -5,7 +5,7 @@ Builds two .xlsx of N movements with the grid's columns (default 100,000; cached
 under the system's temp dir or --keep), written the same way: one with the header on its first
 row, one as a nómina system writes it (a title row, a blank row, the header, the rows, a TOTAL
 row); and a CSV of the same rows written that way too. Then, alternating, each read whole
-``--rounds`` times (the best CPU time of each is kept):
+``--rounds`` times (each round's ratios are of readings side by side; their median is printed):
 - baseline: ``tabular.open_table`` (header on the first row only), every row as a dict;
 - ours: ``lectura.leer`` with the movimientos' columns on the titled file (header found, columns
   mapped, NSS and catalogue values normalised, the TOTAL row left out), every row.
@@ -17,13 +17,14 @@ With --crudo, also on the same titled files:
 Prints each and the ratios. Goals: ours / baseline ≤ 1.2; ours / openpyxl ≤ 0.6 (.xlsx);
 ours / csv ≤ 2 (CSV).
 
-    python bench/lectura.py [--rows 100000] [--rounds 3] [--crudo] [--keep DIR]
+    python bench/lectura.py [--rows 100000] [--rounds 5] [--crudo] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -138,7 +139,7 @@ def timed(read, path: Path) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--crudo", action="store_true", help="also bare openpyxl/csv loops")
     parser.add_argument("--keep", type=Path, help="folder for the files")
     args = parser.parse_args()
@@ -166,26 +167,30 @@ def main() -> None:
             ("csv_dict", csv_dicts, csv_path),
             ("ours_csv", ours, csv_path),
         ]
-    best = dict.fromkeys((name for name, _, _ in runs), float("inf"))
+    seconds_of: dict[str, list[float]] = {name: [] for name, _, _ in runs}
     loads = [os.getloadavg()[0]]  # the machine may be shared: the ratios say at what load
     for _ in range(args.rounds):
         for name, read, path in runs:
             seconds, rows = timed(read, path)
             assert rows == args.rows, (name, rows)
-            best[name] = min(best[name], seconds)
+            seconds_of[name].append(seconds)
             loads.append(os.getloadavg()[0])
             print(f"{name:8} {rows:>9,} filas  CPU {seconds:6.2f} s  carga {loads[-1]:.1f}",
                   flush=True)  # fmt: skip
+    # Each round's two readings side by side (the same load), and the median of those ratios.
     for ours_name, other, goal, what in (
         ("ours", "baseline", GOAL, "lectura con título / lector anterior sin título"),
         ("ours", "openpyxl", 0.6, ".xlsx con título / openpyxl read_only desnudo"),
         ("ours_csv", "csv", 2, "CSV con título / csv.reader desnudo"),
         ("csv_dict", "csv", None, "csv.reader con un diccionario por fila / csv.reader desnudo"),
     ):
-        if other in best:
-            a, b = best[ours_name], best[other]
+        if other in seconds_of:
+            a, b = seconds_of[ours_name], seconds_of[other]
+            ratios = [x / y for x, y in zip(a, b, strict=True)]
             meta = f"meta ≤ {goal}; " if goal else ""
-            print(f"{what}: {a / b:.2f}× en CPU ({a:.2f} s contra {b:.2f} s; {meta}"
+            print(f"{what}: mediana {statistics.median(ratios):.2f}× en CPU de {len(ratios)} "
+                  f"rondas ({min(ratios):.2f}–{max(ratios):.2f}; {min(a):.2f}–{max(a):.2f} s "
+                  f"contra {min(b):.2f}–{max(b):.2f} s; {meta}"
                   f"carga {min(loads):.1f}–{max(loads):.1f})")  # fmt: skip
 
 

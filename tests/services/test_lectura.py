@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.importes import dinero
@@ -14,6 +15,7 @@ from icsoe_desktop.domain.movimientos import TIPOS_MOVIMIENTO, TIPOS_TRABAJADOR
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import CELDAS, SIN_ENCABEZADO, ceros
 from icsoe_desktop.services.informativa.trabajadores_archivo import ESQUEMA
+from icsoe_desktop.services.movimientos.importar import ESQUEMA as MOVIMIENTOS
 
 
 @pytest.mark.parametrize(
@@ -115,11 +117,16 @@ def test_what_an_assistant_shows_the_first_rows_the_header_the_mapping_and_the_r
     }
     assert leida.no_usadas == ["Clave", "Nombre", "Depto"] and leida.faltantes == []
     rows = list(leida.filas())
-    assert [(n, c["nss"], c["sbc"]) for n, c in rows] == [
-        (4, NSS_A, "$1,234.56"),
-        (5, NSS_B, "400"),
+    valores = leida.valores("nss", "sbc", CELDAS)
+    assert [(n, *valores(c)) for n, c in rows] == [
+        (4, NSS_A, "$1,234.56", 6),
+        (5, NSS_B, "400", 6),
     ]
-    assert rows[0][1][CELDAS] == 6
+    assert leida.por_campo(rows[0][1]) == {
+        "nss": NSS_A,
+        "curp": CURP_A,
+        "sbc": "$1,234.56",
+    }
     assert leida.omitidas == [
         (1, "título, encima del encabezado"),
         (6, "fila con sólo una suma"),
@@ -152,7 +159,7 @@ def test_read_again_with_the_clerks_mapping_and_header_row(tmp_path):
         "Sueldo diario": "sbc",
     }
     [(row, cells)] = list(corrected.filas())
-    assert (row, cells["nss"], cells["curp"], cells["sbc"]) == (3, NSS_A, CURP_A, "350")
+    assert (row, *corrected.valores("nss", "curp", "sbc")(cells)) == (3, NSS_A, CURP_A, "350")
     assert corrected.omitidas == [(1, "título, encima del encabezado")]
 
 
@@ -168,6 +175,8 @@ def test_a_missing_column_names_it_and_the_header_row_chosen(tmp_path):
     path = _csv(tmp_path, "sin-sbc.csv", ["Listado", "NSS,CURP,Nombre", f"{NSS_A},{CURP_A},ANA"])
     leida = lectura.leer(path, ESQUEMA)
     assert [c.titulo for c in leida.faltantes] == ["SBC"]
+    [(row, cells)] = list(leida.filas())  # what an assistant reads while it is corrected
+    assert (row, *leida.valores("nss", "sbc", CELDAS)(cells)) == (3, NSS_A, None, 3)
     with pytest.raises(ValidationError) as caught:
         leida.exigir_columnas()
     assert caught.value.message == (
@@ -189,4 +198,66 @@ def test_the_separator_is_found_under_a_title_line(tmp_path):
     lines = ["Lista de trabajadores del contrato", "NSS;CURP;SBC", f'{NSS_A};{CURP_A};"1,234.56"']
     leida = lectura.leer(_csv(tmp_path, "punto-y-coma.csv", lines), ESQUEMA)
     [(row, cells)] = list(leida.filas())
-    assert (leida.fila_encabezado, row, cells["sbc"]) == (2, 3, "1,234.56")
+    assert (leida.fila_encabezado, row, leida.por_campo(cells)["sbc"]) == (2, 3, "1,234.56")
+
+
+def test_a_long_file_reads_each_row_alike_whatever_block_it_falls_in(tmp_path):
+    """Rows come a block at a time: a block of plain rows is taken whole, one with a subtotal,
+    a blank line or a short row row by row; every row reads the same either way."""
+    lines = ["Movimientos del periodo", "Registro Patronal,NSS,Movimiento,Nombre,Guía,Depto"]
+    expected = []
+    tipos = [("Reingreso", "08"), ("08", "08"), ("Baja", "02"), ("02 Baja", "02")]
+    for i in range(1000):
+        nss = str(10**9 + i) if i % 7 == 0 else str(10**10 + i)  # Excel dropped a zero: 10 digits
+        written, tipo = tipos[i % 4]
+        if i == 500:  # a short row: the columns after its last cell read None
+            lines.append(f"Y5412345106,{nss},{written}")
+            expected.append((len(lines), "Y5412345106", nss.zfill(11), tipo, None, None))
+            continue
+        guia = "" if i % 250 == 17 else "00100"  # blank, with a cell written after it
+        lines.append(f"Y5412345106,{nss},{written},ANA,{guia},Ventas")
+        expected.append((len(lines), "Y5412345106", nss.zfill(11), tipo, "ANA", guia))
+        if i == 300:
+            lines.append("Subtotal,,,,,")
+        if i == 600:
+            lines.append(",,,,,")
+    lines.append("TOTAL")
+    leida = lectura.leer(_csv(tmp_path, "largo.csv", lines), MOVIMIENTOS)
+    valores = leida.valores("registro_patronal", "nss", "tipo", "nombre", "guia", "fecha")
+    rows = [(n, *valores(cells)) for n, cells in leida.filas()]
+    assert [row[:-1] for row in rows] == expected
+    assert {row[-1] for row in rows} == {None}  # no column: None
+    assert leida.omitidas == [
+        (1, "título, encima del encabezado"),
+        (304, "fila de totales «Subtotal»"),
+        (1005, "fila de totales «TOTAL»"),
+    ]
+
+
+def test_a_sheets_numbers_and_codes_read_as_in_a_csv(tmp_path):
+    """NSS and catalogue codes Excel keeps as numbers, past the first block."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["Registro Patronal", "NSS", "Movimiento", "Nombre"])
+    for i in range(300):
+        sheet.append(["Y5412345106", 10**9 + i if i % 2 else 10**10 + i, 8, "ANA"])
+    path = tmp_path / "numeros.xlsx"
+    book.save(path)
+    leida = lectura.leer(path, MOVIMIENTOS)
+    valores = leida.valores("nss", "tipo", "nombre")
+    assert [(n, *valores(cells)) for n, cells in leida.filas()] == [
+        (i + 2, str(10**9 + i if i % 2 else 10**10 + i).zfill(11), "08", "ANA") for i in range(300)
+    ]
+
+
+def test_the_rows_before_a_broken_line_are_given_before_its_message(tmp_path):
+    lines = ["NSS,CURP,SBC", *[f"{NSS_A},{CURP_A},{100 + i}" for i in range(300)]]
+    lines.append('"' + "x" * 200_000)  # a quote never closed: the field grows past the limit
+    leida = lectura.leer(_csv(tmp_path, "roto.csv", lines), ESQUEMA)
+    read = []
+    with pytest.raises(ValidationError) as caught:
+        for n, _ in leida.filas():
+            read.append(n)
+    assert read == list(range(2, 302))
+    assert caught.value.code == "csv_invalido"
+    assert "no se pudo leer cerca de la línea 302" in caught.value.message

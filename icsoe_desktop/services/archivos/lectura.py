@@ -1,6 +1,6 @@
 """One intake for every table a clerk brings (a CSV from any program, or an .xlsx): the file as
-Excel or a nómina system writes it, read into rows of field → value with the row number of the
-sheet.
+Excel or a nómina system writes it, read into rows of cells with the row number of the sheet,
+each field at the place ``Lectura.posicion`` says.
 
 What it accepts, so that no importer has to:
 
@@ -21,7 +21,8 @@ What it accepts, so that no importer has to:
   ``ceros`` restores the leading zeros Excel drops (NSS and registros patronales: 11, códigos
   postales: 5); ``catalogo`` reads «08», «8», «Reingreso» and «08 Reingreso» as the code «08». A
   field's ``normalizar`` is applied as rows are read (it never raises), once per distinct value
-  of a column.
+  of a column; a column whose values are all as it leaves them (``ceros``' ``normales``: eleven
+  digits) is not read value by value.
 
 The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
 
@@ -38,9 +39,13 @@ The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
   ``fila_encabezado``; ``columnas`` and ``mapeo`` (every column and the field it feeds, None: not
   used); ``faltantes`` (required fields no column feeds); ``no_usadas``; ``forma``: a stable key of
   the normalised header, to remember a corrected mapping per empresa for files of the same shape.
-- ``Lectura.filas()``: an iterator of ``(sheet row, {field key: value})``, read as needed (memory
-  does not grow with the file); the key ``CELDAS`` holds how many cells the row has (a CSV line
-  with a comma too many or too few). ``Lectura.omitidas``: ``[(sheet row, reason)]``; the rows above
+- ``Lectura.filas()``: an iterator of ``(sheet row, cells)``, read as needed, a small block at a
+  time (memory does not grow with the file). No dict per row: ``Lectura.posicion(field key)`` is
+  where a field is in ``cells`` (its column; a field no column feeds reads None there),
+  ``Lectura.valores(*keys)`` gives a row's cells of those fields, ``Lectura.por_campo(cells)`` the
+  row as field key → cell (for the few rows an importer looks at closely). With
+  ``Esquema.celdas``, ``posicion(CELDAS)`` holds how many cells the row has (a CSV line with a
+  comma too many or too few). ``Lectura.omitidas``: ``[(sheet row, reason)]``; the rows above
   the header are there at once, the summary rows as ``filas()`` passes them (complete once it is
   exhausted). ``Lectura.notas()``: the notes a report shows (columns not used, rows left out).
 - ``Lectura.exigir_columnas()`` raises the Spanish ``ValidationError`` an importer shows when a
@@ -57,12 +62,14 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from itertools import chain, islice, repeat
-from operator import itemgetter
+from operator import itemgetter, setitem
 from pathlib import Path
 from typing import TextIO
 
@@ -146,6 +153,9 @@ class Esquema:
     campos: tuple[Campo, ...]
     reconocidas: tuple[str, ...] = ()
     sin_encabezado: bool = False
+    # Each row read also says how many cells it has, up to its last written one (at
+    # ``Lectura.posicion(CELDAS)``): a CSV line with a comma too many or too few.
+    celdas: bool = False
     # Derived from the above in __post_init__: header key → field key, and the headers known
     # and not read.
     _by_key: dict[str, str] = field(init=False, repr=False, compare=False)
@@ -196,9 +206,41 @@ class Lectura:
     # not fill: a header no field's name matches is one of those titles), or under one of two
     # rows that name as many fields.
     por_posicion_supuesta: bool = False
-    _filas: Generator[tuple[int, dict[str, object]], None, None] | None = field(
-        default=None, repr=False
-    )
+    _filas: Generator[tuple[int, list[object]], None, None] | None = field(default=None, repr=False)
+
+    def posicion(self, clave: str) -> int:
+        """Where the field ``clave`` (or ``CELDAS``, with ``Esquema.celdas``) is in each row
+        ``filas()`` gives: its column, or a place after the row's cells holding None when no
+        column feeds the field."""
+        columna = {campo: i for i, campo in enumerate(self.mapeo.values()) if campo}
+        extra = [CELDAS] if self.esquema.celdas else []
+        if any(c.clave not in columna for c in self.esquema.campos):
+            extra.append("")  # the None after a row's cells
+        if clave in columna:
+            return columna[clave]
+        if clave == CELDAS:
+            return extra.index(CELDAS) - len(extra)
+        if clave in {c.clave for c in self.esquema.campos}:
+            return -1
+        raise KeyError(clave)
+
+    def valores(self, *claves: str) -> Callable[[Sequence[object]], tuple[object, ...]]:
+        """What gives the cells of the fields ``claves`` (or ``CELDAS``) of a row ``filas()``
+        gives, in that order."""
+        if len(claves) == 1:
+            i = self.posicion(claves[0])
+            return lambda fila: (fila[i],)
+        return itemgetter(*map(self.posicion, claves))
+
+    @cached_property
+    def _todos(self) -> tuple[tuple[str, ...], Callable[[Sequence[object]], tuple[object, ...]]]:
+        claves = tuple(c.clave for c in self.esquema.campos)
+        return claves, self.valores(*claves)
+
+    def por_campo(self, fila: Sequence[object]) -> dict[str, object]:
+        """A row ``filas()`` gives as field key → cell (for a row looked at closely)."""
+        claves, valores = self._todos
+        return dict(zip(claves, valores(fila), strict=True))
 
     @property
     def forma(self) -> str:
@@ -263,7 +305,7 @@ class Lectura:
             f"{donde}; el archivo necesita una fila de encabezados con {esperadas}.",
         )
 
-    def filas(self) -> Generator[tuple[int, dict[str, object]], None, None]:
+    def filas(self) -> Generator[tuple[int, list[object]], None, None]:
         if self._filas is None:
             raise RuntimeError("las filas de una lectura se leen una sola vez")
         filas, self._filas = self._filas, None
@@ -275,11 +317,18 @@ class Lectura:
 _DIGITOS = re.compile(r"[0-9]+")
 
 
-def ceros(largo: int) -> Callable[[object], object]:
+class ceros:  # called as the function it was: ``normalizar=ceros(11)``
     """The digits Excel kept as a number, with the leading zeros it dropped (and without the
     dashes, dots and spaces people type in an NSS); anything else as it is."""
 
-    def normalizar(value: object) -> object:
+    def __init__(self, largo: int) -> None:
+        self.largo = largo
+        # A column's values joined by new lines, each as it should be (most of a file): the
+        # intake leaves such a column as it is without reading each value.
+        self.normales = re.compile(f"(?:[0-9]{{{largo}}}\n)*[0-9]{{{largo}}}")
+
+    def __call__(self, value: object) -> object:
+        largo = self.largo
         if value is None:
             return None
         text = value if isinstance(value, str) else cell_text(value)
@@ -291,8 +340,6 @@ def ceros(largo: int) -> Callable[[object], object]:
         if bare.isascii() and bare.isdigit() and largo - 2 <= len(bare) <= largo:
             return bare.zfill(largo)
         return text
-
-    return normalizar
 
 
 def catalogo(valores: Mapping[str, str]) -> Callable[[object], object]:
@@ -393,19 +440,16 @@ def _csv_rows(path: Path, data: bytes | None) -> _Filas:
         except OSError as exc:
             raise _unreadable(path, exc) from exc
         reader = csv.reader(source, delimiter=_delimiter(sample))
-        while True:
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
-            except OSError as exc:
-                raise unreadable_after(path.name, reader.line_num, exc) from exc
-            # Most rows start with a written cell: the rest are looked at whole.
-            first = values[0] if values else ""
-            if (first and not first.isspace()) or any(v.strip() for v in values):
-                yield reader.line_num, values
+        try:
+            for values in reader:
+                # Most rows start with a written cell: the rest are looked at whole.
+                first = values[0] if values else ""
+                if (first and not first.isspace()) or any(v.strip() for v in values):
+                    yield reader.line_num, values
+        except csv.Error as exc:
+            raise _csv_error(path.name, max(reader.line_num, 1), exc) from exc
+        except OSError as exc:
+            raise unreadable_after(path.name, reader.line_num, exc) from exc
 
 
 def _delimiter(sample: str) -> str:
@@ -591,36 +635,42 @@ def _lectura(
 
 def _filas(
     lectura: Lectura, rows: Iterator[tuple[int, Sequence[object]]], raw: _Filas
-) -> Generator[tuple[int, dict[str, object]], None, None]:
+) -> Generator[tuple[int, list[object]], None, None]:
     esquema = lectura.esquema
-    index = {col: i for i, col in enumerate(lectura.columnas)}
-    campos = {c.clave: c for c in esquema.campos}
-    pares = [(campo, index[col]) for col, campo in lectura.mapeo.items() if campo]
-    claves = (*(campo for campo, _ in pares), CELDAS)
-    posiciones = [i for _, i in pares]
+    columna = {campo: i for i, campo in enumerate(lectura.mapeo.values()) if campo}
+    posiciones = [columna.get(c.clave, -1) for c in esquema.campos]
+    sin_columna = -1 in posiciones
     ancho = max(posiciones, default=-1) + 1
-    # A row's cells the fields read, in ``claves``' order; a row shorter than the widest read
-    # column is padded with None first.
-    tomar: Callable[[Sequence[object]], Sequence[object]]
-    if len(posiciones) > 1:
-        tomar = itemgetter(*posiciones)
-    else:
-        tomar = (lambda v: (v[posiciones[0]],)) if posiciones else (lambda v: ())
-    # Each column's normaliser, with the values it already read (a column repeats a few values:
-    # the registro, a catalogue's codes); ``_MEMORIA`` values at most, then it just reads.
-    normalizar: list[tuple[int, Callable[[object], object], dict[object, object]]] = [
-        (j, f, {}) for j, (campo, _) in enumerate(pares) if (f := campos[campo].normalizar)
+    # Each read column's normaliser, with the values it already read (a column repeats a few
+    # values: the registro, a catalogue's codes).
+    normalizar = [
+        (i, f, _Memoria(f))
+        for c, i in zip(esquema.campos, posiciones, strict=True)
+        if (f := c.normalizar) is not None and i >= 0
     ]
+    texto = lectura.formato == "CSV"  # every cell text, every row a list
+    celdas = esquema.celdas
     # Where a worker's data go: a row empty there and holding a number is a sum.
-    datos = [i for campo, i in pares if campos[campo].requerido and not campos[campo].importe]
+    datos = [
+        i
+        for c, i in zip(esquema.campos, posiciones, strict=True)
+        if c.requerido and not c.importe and i >= 0
+    ]
     # A row whose first cell is one of the worker's data, written and not starting as a total
     # («Total», «Suma», «Gran total», any with an accent or a space first) is data: most rows
     # are, and are told so without _resumen.
     de_datos = 0 in datos
     omitidas = lectura.omitidas
     faltan = (None,) * ancho
-    with closing(raw):
-        for number, values in rows:
+
+    def una_a_una(
+        bloque: list[tuple[int, Sequence[object]]],
+    ) -> tuple[list[int], list[list[object]]]:
+        """The block's data rows, each looked at: sheet rows and cells (at least ``ancho``,
+        and how many are written after them with ``celdas``)."""
+        numeros: list[int] = []
+        filas: list[list[object]] = []
+        for number, values in bloque:
             first = values[0] if values else None
             if not (de_datos and first.__class__ is str and first[:1] in _NO_TOTAL):
                 motivo = _resumen(values, datos)
@@ -634,28 +684,112 @@ def _filas(
                     n -= 1
                 else:
                     break
-            if n < ancho:  # the read cells past the last written one are None
-                values = (*values[:n], *faltan[n:])
-            cells = [*tomar(values), n]
-            for j, f, leidos in normalizar:
-                value = cells[j]
-                kind = value.__class__
-                if kind is str or kind is int:  # exact types: True is no 1 here
-                    try:
-                        cells[j] = leidos[value]
-                        continue
-                    except KeyError:
-                        cells[j] = read = f(value)
-                        if len(leidos) < _MEMORIA:
-                            leidos[value] = read
-                else:
-                    cells[j] = f(value)
-            yield number, dict(zip(claves, cells, strict=True))
+            numeros.append(number)
+            # The read cells past the last written one are None.
+            cells = [*values[:n], *faltan[n:]] if n < ancho else list(values)
+            if celdas:
+                cells.append(n)
+            filas.append(cells)
+        return numeros, filas
+
+    # Rows are read a block at a time (small: rows alive cost the garbage collector). A block
+    # whose every row starts with a worker's datum and has its widest read cell written (most)
+    # is taken whole, any other row by row; then each normalised column of the block is read at
+    # once, one reading per distinct value.
+    rows = iter(rows)
+    with closing(raw):
+        while True:
+            bloque: list[tuple[int, Sequence[object]]] = []
+            error: Exception | None = None
+            try:
+                bloque.extend(islice(rows, _BLOQUE))
+            except Exception as exc:  # the rows read before it are given first
+                error = exc
+            if bloque:
+                numeros: Sequence[int]
+                filas: Sequence[list[object]]
+                numeros, filas = zip(*bloque, strict=True)
+                if not (de_datos and not celdas and _de_datos(filas, ancho)):
+                    numeros, filas = una_a_una(bloque)
+                elif not texto:
+                    filas = list(map(list, filas))  # a sheet's rows are tuples
+                if sin_columna:
+                    _todas(map(list.append, filas, repeat(None)))
+                for i, f, memoria in normalizar:
+                    _normalizar(filas, i, f, memoria, texto)
+                yield from zip(numeros, filas, strict=True)
+            if error is not None:
+                raise error
+            if len(bloque) < _BLOQUE:
+                return
 
 
+_todas = deque[object](maxlen=0).extend  # runs an iterator through
+_BLOQUE = 128
 _MEMORIA = 4096
+# Kinds of cells no two of which are equal (True == 1 == 1.0): a column of them has a memory.
+_CLAVES = frozenset((str, int, type(None)))
+
+
+class _Memoria(dict[object, object]):
+    """A normaliser's reading of each value it was given."""
+
+    def __init__(self, normalizar: Callable[[object], object]) -> None:
+        super().__init__()
+        self.normalizar = normalizar
+
+    def __missing__(self, value: object) -> object:
+        self[value] = read = self.normalizar(value)
+        return read
+
+
+def _normalizar(
+    filas: Sequence[list[object]],
+    i: int,
+    f: Callable[[object], object],
+    memoria: _Memoria,
+    texto: bool,
+) -> None:
+    """The ``i``-th cell of a block's rows as ``f`` leaves it."""
+    celda = itemgetter(i)
+    normales = getattr(f, "normales", None)
+    if normales is not None:
+        try:
+            if normales.fullmatch("\n".join(map(celda, filas))):
+                return  # every value as the normaliser leaves it
+        except TypeError:  # a cell that is no text
+            pass
+    valores: Iterable[object] = map(celda, filas)
+    if not texto:
+        valores = list(valores)
+        if not set(map(type, valores)) <= _CLAVES:
+            _todas(map(setitem, filas, repeat(i), map(f, valores)))
+            return
+    _todas(map(setitem, filas, repeat(i), map(memoria.__getitem__, valores)))
+    if len(memoria) > _MEMORIA:
+        memoria.clear()  # a column of different values (a name) keeps no memory
+
+
+def _de_datos(filas: Sequence[Sequence[object]], ancho: int) -> bool:
+    """Every row of a block has text not starting as a total in its first cell, and its
+    widest read cell (the ``ancho``-th) written."""
+    try:
+        return (
+            ancho > 0
+            and min(map(len, filas)) >= ancho
+            and _PRIMERAS.fullmatch("\n".join(map(itemgetter(0), filas))) is not None
+            and all(map(str.strip, map(itemgetter(ancho - 1), filas)))
+        )
+    except TypeError:  # a cell that is no text
+        return False
+
+
 # First characters no total row starts with (_TOTAL, read without accents).
 _NO_TOTAL = frozenset(chr(c) for c in range(33, 127)) - set("tTsSgG")
+# First cells joined by new lines, each starting with one of those: a cell's own new line only
+# makes it stricter.
+_PRIMERA = "[" + "".join(re.escape(c) for c in sorted(_NO_TOTAL)) + "][^\n]*"
+_PRIMERAS = re.compile(f"(?:{_PRIMERA}\n)*{_PRIMERA}")
 
 
 def _resumen(values: Sequence[object], datos: list[int]) -> str | None:

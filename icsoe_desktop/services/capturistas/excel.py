@@ -268,10 +268,11 @@ def _bulk_rows(
                 + ", ".join(BULK_HEADERS)
                 + ".",
             )
+        valores = leida.valores(*_BULK_KEYS)
         for count, (number, cells) in enumerate(rows, start=1):
             if count > MAX_BULK_ROWS:
                 raise ValidationError(
                     "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
                 )
             # An optional column the file lacks (no Segundo apellido) reads as empty.
-            yield number, tuple(str(cells.get(key) or "") for key in _BULK_KEYS)
+            yield number, tuple(str(value or "") for value in valores(cells))

@@ -165,12 +165,13 @@ class RegistrosService:
         errors: list[str] = []
         seen: dict[str, int] = {}
         leida.exigir_columnas()
+        valores = leida.valores(*_CLAVES)
         for line, cells in leida.filas():
             checked: list[str] = []
             problems: list[str] = []  # every one of the row, not only the first
-            for check, key in zip(_CHECKS, _CLAVES, strict=True):
+            for check, value in zip(_CHECKS, valores(cells), strict=True):
                 try:
-                    checked.append(check(cell_text(cells.get(key))))
+                    checked.append(check(cell_text(value)))
                 except ValidationError as exc:
                     problems.append(exc.message)
             if problems:

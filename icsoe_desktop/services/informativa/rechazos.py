@@ -184,7 +184,8 @@ class RechazosPortalService(InformativaBase):
         leida = _leer(path, guia)
         marcas: dict[int, list[str]] = {}
         problemas: list[Problema] = []
-        for renglon, cells in leida.filas():
+        for renglon, celdas in leida.filas():
+            cells = leida.por_campo(celdas)  # a few rows: each looked at closely
             problema, trabajador = _buscar(cells, contratos, trabajadores)
             if problema is not None:
                 problemas.append(Problema("rechazo_sin_trabajador", problema, renglon=renglon))

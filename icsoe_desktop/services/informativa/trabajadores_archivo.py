@@ -61,6 +61,7 @@ ESQUEMA = Esquema(
         Campo("sbc", "SBC", ALIAS["sbc"], requerido=True, importe=True),
     ),
     sin_encabezado=True,
+    celdas=True,
 )
 _PDF = b"%PDF"
 _OLE2 = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), Word .doc
@@ -126,8 +127,9 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
         fewest, most = max(at.values()) + 1, len(names)
     workers: list[Trabajador] = []
     problems: list[Problema] = []
+    valores = leida.valores(CELDAS, "sbc", "nss", "curp")
     for renglon, cells in leida.filas():
-        count = cells[CELDAS]
+        count, sbc_cell, nss_cell, curp_cell = valores(cells)
         assert isinstance(count, int)  # the intake counts a row's cells
         if not fewest <= count <= most:
             expected = f"{most}" if fewest == most else f"de {fewest} a {most}"
@@ -141,12 +143,12 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
             )
             continue
         try:
-            sbc = parse_sbc(cells["sbc"], SBC)
+            sbc = parse_sbc(sbc_cell, SBC)
         except ValidationError as exc:
             problems.append(Problema(SBC, exc.message, campo=SBC, renglon=renglon))
             continue
-        nss = "".join(cell_text(cells["nss"]).split())
-        curp = "".join(cell_text(cells["curp"]).split()).upper()
+        nss = "".join(cell_text(nss_cell).split())
+        curp = "".join(cell_text(curp_cell).split()).upper()
         workers.append(Trabajador(nss, curp, sbc, renglon=renglon))
     if not workers and not problems:
         if leida.fila_encabezado:

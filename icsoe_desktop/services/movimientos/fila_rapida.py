@@ -12,7 +12,7 @@ the values are put together for the movement's kind as ``validate_all`` does. A 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from datetime import date
 from operator import itemgetter
@@ -63,6 +63,8 @@ _IN_ORDER = itemgetter(*map((*_PACKED, *(c.attr for c in _EXTRA)).index, _FIELDS
 # IDSE's answers an exported grid carries (what the importer stores beside the movement).
 STATUS = tuple(c for c in CAMPOS if c.stored and not c.domain)
 NO_STATUS = tuple(c.default for c in STATUS)
+# Every field a row's check reads.
+_READ = (*_PACKED, *(c.attr for c in STATUS), *(c.attr for c in _EXTRA))
 
 
 def _leida(read: Callable[[object], object]) -> Callable[[object], object]:
@@ -105,9 +107,11 @@ def _nombre(required: bool) -> Callable[[object], object]:
 class FilaRapida:
     """One per import: its remembered cells go with it."""
 
-    def __init__(self, today: date, registros: set[str]) -> None:
+    def __init__(self, today: date, registros: set[str], posicion: Callable[[str], int]) -> None:
+        """``posicion``: where each field is in a row (``Lectura.posicion``)."""
         self._today = today
         self._registros = registros
+        self._en = {attr: posicion(attr) for attr in _READ}
         self._registro = _texto(check_registro_patronal)
         self._nombre = _nombre(True)
         self._segundo = _nombre(False)
@@ -129,23 +133,23 @@ class FilaRapida:
         return {DATE: self._fecha, MONEY: self._pesos}.get(kind) or _texto(lambda t: t)
 
     def __call__(
-        self, cells: Mapping[str, object]
+        self, cells: Sequence[object]
     ) -> tuple[tuple[object, ...], tuple[object, ...]] | None:
         """The validated movement's values (in Movimiento's order) and the IDSE answers of a
-        row whose every cell is valid as written, its registro among the known; None for
-        anything else."""
-        get = cells.get
-        tipo = self._tipo(get("tipo"))
-        fecha = self._fecha(get("fecha"))
-        registro = self._registro(get("registro_patronal"))
-        primer = self._nombre(get("primer_apellido"))
-        segundo = self._segundo(get("segundo_apellido"))
-        nombre = self._nombre(get("nombre"))
-        estado = self._estado(get("estado"))
-        umf = self._umf(get("umf"))
-        guia = self._guia(get("guia"))
-        sbc = self._pesos(get("sbc"))
-        salario = self._pesos(get("salario"))
+        row (as ``Lectura.filas()`` gives it) whose every cell is valid as written, its registro
+        among the known; None for anything else."""
+        en = self._en
+        tipo = self._tipo(cells[en["tipo"]])
+        fecha = self._fecha(cells[en["fecha"]])
+        registro = self._registro(cells[en["registro_patronal"]])
+        primer = self._nombre(cells[en["primer_apellido"]])
+        segundo = self._segundo(cells[en["segundo_apellido"]])
+        nombre = self._nombre(cells[en["nombre"]])
+        estado = self._estado(cells[en["estado"]])
+        umf = self._umf(cells[en["umf"]])
+        guia = self._guia(cells[en["guia"]])
+        sbc = self._pesos(cells[en["sbc"]])
+        salario = self._pesos(cells[en["salario"]])
         if (
             tipo is _MAL
             or fecha is _MAL
@@ -162,24 +166,24 @@ class FilaRapida:
             or salario is _MAL
         ):
             return None
-        nss = cell_text(get("nss"))
+        nss = cell_text(cells[en["nss"]])
         if len(nss) != 11 or not nss.isdigit() or not nss.isascii():
             return None  # (a NSS written with spaces or dashes: the full path reads it)
         if not luhn_ok(nss):  # (check_nss's rule for eleven ASCII digits)
             return None
-        clave = cell_text(get("clave_trabajador")).upper()
-        curp = cell_text(get("curp"))
+        clave = cell_text(cells[en["clave_trabajador"]]).upper()
+        curp = cell_text(cells[en["curp"]])
         if not CLAVE.match(clave) or ((curp or tipo != BAJA) and not curp_ok(curp)):
             return None  # (a CURP in small letters or with spaces: the full path reads it)
         status = []
         for attr, read in self._status:
-            value = read(get(attr))
+            value = read(cells[en[attr]])
             if value is _MAL:
                 return None
             status.append(value)
         extra = []
         for attr, read in self._extra:
-            value = read(get(attr))
+            value = read(cells[en[attr]])
             if value is _MAL:
                 return None
             extra.append(value)
@@ -187,14 +191,14 @@ class FilaRapida:
         tipo_salario: object
         jornada: object
         if tipo == BAJA:
-            causa = self._causa(get("causa_baja"))
+            causa = self._causa(cells[en["causa_baja"]])
             if causa is _MAL or not causa:
                 return None
             sbc, trabajador, tipo_salario, jornada, umf = None, "", "", "", ""
         else:
-            trabajador = self._trabajador(get("tipo_trabajador"))
-            tipo_salario = self._salario(get("tipo_salario"))
-            jornada = self._jornada(get("jornada"))
+            trabajador = self._trabajador(cells[en["tipo_trabajador"]])
+            tipo_salario = self._salario(cells[en["tipo_salario"]])
+            jornada = self._jornada(cells[en["jornada"]])
             if (
                 sbc is None
                 or not 0 < sbc <= MAX_SBC_CENTAVOS  # type: ignore[operator]  # centavos

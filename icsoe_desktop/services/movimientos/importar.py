@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import codecs
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from functools import partial
@@ -155,7 +155,7 @@ _Leida = tuple[Movimiento | None, tuple[object, ...], list[ValidationError]]
 _Aceptar = Callable[[int, Callable[[], _Leida]], None]
 
 
-def _from_cells(values: dict[str, object], today: date) -> _Leida:
+def _from_cells(values: Mapping[str, object], today: date) -> _Leida:
     """The movement of a row (field → cell), checked, with every problem it has."""
     given: dict[str, object] = {}
     errors: list[ValidationError] = []
@@ -499,14 +499,14 @@ class MovimientosImporter:
         which word its problems."""
         leida = lectura.leer(path, ESQUEMA, guia=guia)
         leida.exigir_columnas()
-        fast_row = FilaRapida(today, known)
+        fast_row = FilaRapida(today, known, leida.posicion)
         for count, (number, cells) in enumerate(leida.filas(), start=1):
             fast = fast_row(cells)
             if fast is not None:
                 report.leidas += 1
                 writer.add(number, *fast)
             else:
-                accept(number, partial(_from_cells, cells, today))
+                accept(number, partial(_from_cells, leida.por_campo(cells), today))
             if progress and count % 1_000 == 0:
                 progress(min(count * 100, size), size)  # rows seen; the size is an estimate
         report.notas.extend(leida.notas())

@@ -305,7 +305,7 @@ class LotesService:
             line_of: dict[int, int] = {}  # movement id → the file's line that named it
             for number, cells in leida.filas():
                 try:
-                    change = _result_line(cells, by_nss, numero, today)
+                    change = _result_line(leida.por_campo(cells), by_nss, numero, today)
                     earlier = line_of.setdefault(change.movimiento.id, number)
                     if earlier != number:
                         raise ValidationError(
