@@ -80,7 +80,7 @@ SYNCED: tuple[TableSpec, ...] = (
     # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
     # their workers, parents first.
     TableSpec("icsoe_contratantes"),
-    TableSpec("icsoe_informativas"),
+    TableSpec("icsoe_informativas", titulo="Informativa", etiqueta="periodo"),
     TableSpec("icsoe_contratos"),
     TableSpec("icsoe_contrato_trabajadores"),
     TableSpec("audit_log", append_only=True, titulo="Bitácora"),

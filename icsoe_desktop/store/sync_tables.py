@@ -20,8 +20,9 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.sync_registry import ENVELOPE, SYNCED, TableSpec
-from icsoe_desktop.store import bulk_indexes, conteo
+from icsoe_desktop.store import bulk_indexes, conteo, firmadas_recibidas
 from icsoe_desktop.store.models import Base, CertificadoImss
+from icsoe_desktop.store.rechazo import Rechazo
 
 
 def _table(model: type[Any]) -> Table:
@@ -69,6 +70,10 @@ class SyncedTable:
     # Which of the table's rows travel (model → SQL condition); None: all of them.
     sent_rows: Callable[[type], Any] | None = None
     bulk: BulkHooks | None = None
+    # Which pulled rows must not be written, and why: (session, the rows' decoded columns by
+    # name, the positions to look at) → position → Rechazo. The table's own check of what
+    # another desktop sent (a signed informativa that no longer says what was signed).
+    refuse: Callable[[Any, dict[str, list[Any]], list[int]], dict[int, Rechazo]] | None = None
 
     @property
     def name(self) -> str:
@@ -180,6 +185,8 @@ _HOOKS: dict[str, dict[str, Any]] = {
             bulk_indexes.restore,
         )
     },
+    # A signed informativa pulled is written only when its copies are what was signed.
+    "icsoe_informativas": {"refuse": firmadas_recibidas.alteradas},
     # «cambio» conflicts travel; «duplicado»/«invalido» ones each desktop finds on its own pull.
     "sync_conflicts": {"sent_rows": lambda model: model.kind == "cambio"},
 }

@@ -239,3 +239,47 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
         "Última reparación: Registro patronal: 1 renglón en otra versión; recibidos de nuevo "
         "del servidor."
     )
+
+
+def test_a_signed_informativa_received_altered_is_told_and_its_copy_cannot_be_kept(
+    qtbot, modals, sync_server, desktops, tmp_path
+):
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from tests import credentials_factory as cf
+    from tests.icsoe_helpers import enter_contratista
+    from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+    from tests.sync.test_sync_informativa import OtroPrograma, alterada, copias, sbc_cambiado
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token())
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=3)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    a.sync.synchronize()
+    dialog = open_dialog(qtbot, b)
+    fill(qtbot, dialog, sync_server.url, sync_server.token())
+    assert "no se aplicó" not in press(qtbot, modals, dialog.sincronizar).text
+    genuinas = copias(b, uuid)
+
+    OtroPrograma(sync_server, uuid).enviar(congelada=sbc_cambiado(genuinas[0]))
+    seen = press(qtbot, modals, dialog.sincronizar)
+    mensaje = alterada(PERIODO.clave, rfc)
+    assert mensaje in seen.text and "Hay 1 conflicto" in seen.text
+    assert copias(b, uuid) == genuinas
+
+    window = ConflictosDialog(b, ADMIN)
+    qtbot.addWidget(window)
+    window.show()
+    columnas = [window.model.data(window.model.index(0, column)) for column in range(3)]
+    assert columnas == ["Informativa", PERIODO.clave, "No coincide con lo firmado"]
+    assert f"Periodo: {PERIODO.clave}" in window.otra.toPlainText()
+    assert "Cadena" not in window.otra.toPlainText()  # a few MB for a big one: not shown
+    window.grab().save(str(tmp_path / "conflictos.png"))
+    seen = press(qtbot, modals, window.conservar_otra)
+    assert (seen.title, seen.text) == (CONFLICTOS, f"Informativa {PERIODO.clave}: {mensaje}")
+    assert copias(b, uuid) == genuinas
+    seen = press(qtbot, modals, window.conservar_actual)
+    assert seen.text == "No quedan conflictos por revisar."
+    assert copias(b, uuid) == genuinas

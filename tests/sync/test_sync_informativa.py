@@ -4,8 +4,10 @@ other desktop comes back; a signed one travels with what was frozen when it was 
 
 from __future__ import annotations
 
+import base64
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import text
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
@@ -159,3 +161,170 @@ def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
     assert (registro.presentada, registro.sha256) == (fecha, hashlib.sha256(pdf).hexdigest())
     assert [c.folio_imss for c in registro.contratos] == ["A26P3662382"]
     assert {f.uuid for f in a.informativa_presentacion.por_presentar(CLI_ACTOR)} == set()
+
+
+def test_a_signed_informativa_altered_on_the_server_is_not_applied_and_the_user_is_told(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    """Someone holding the e.firma, with their own software, sends a signed informativa whose
+    cadena and sello are genuine but whose frozen copy (or header copy) says something else:
+    no desktop writes it, each says so, keeps it as a conflict, logs and audits it."""
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.domain.informativa.modelo import FIRMADA
+    from icsoe_desktop.services.container import open_services
+    from tests import credentials_factory as cf
+    from tests.sync.conftest import connect
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato = contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=5)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    acuse = a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    firmada = a.informativas.informativa(uuid, CLI_ACTOR)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    # A genuine signed informativa arrives whole and verifies.
+    assert b.informativas.informativa(uuid, CLI_ACTOR) == firmada
+    assert copias(b, uuid) == copias(a, uuid)
+    trust_sat(b.data_dir)
+    assert b.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+    genuinas = copias(b, uuid)
+
+    otro = OtroPrograma(sync_server, uuid)
+    enviar = otro.enviar
+    mensaje = alterada(PERIODO.clave, rfc)
+
+    congelada, cabecera = genuinas
+    enviar(congelada=sbc_cambiado(congelada))
+    for desktop in (b, a):  # B and A hold the row: each keeps its own
+        resultado = desktop.sync.synchronize()
+        assert mensaje in resultado.texto
+        assert "Hay 1 conflicto" in resultado.texto
+        assert copias(desktop, uuid) == genuinas
+        assert desktop.informativas.fila(uuid, CLI_ACTOR).estado == FIRMADA
+        assert desktop.informativas.informativa(uuid, CLI_ACTOR) == firmada
+        (conflicto,) = desktop.sync.conflicts()
+        assert (conflicto.kind, conflicto.tabla) == ("rechazado", "icsoe_informativas")
+        # «Conservar la otra» would write it: refused with the same words.
+        with pytest.raises(ValidationError) as negado:
+            desktop.sync.resolve(conflicto.id, "otra", CLI_ACTOR)
+        assert negado.value.message == mensaje
+        assert copias(desktop, uuid) == genuinas
+        (entrada,) = [e for e in desktop.audit.recent() if e.action == "sincronizacion_rechazada"]
+        assert (entrada.target, entrada.detail) == (
+            f"{rfc} {PERIODO.clave}",
+            "sus datos ya no son los que se firmaron",
+        )
+    assert b.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+
+    # The header copy (what the window shows) altered, the whole copy genuine: refused too,
+    # the open conflict renewed rather than a second one.
+    enviar(congelada=congelada, congelada_cabecera=_objeto_cambiado(cabecera))
+    resultado = b.sync.synchronize()
+    assert mensaje in resultado.texto
+    assert copias(b, uuid) == genuinas
+    assert [c.kind for c in b.sync.conflicts()] == ["rechazado"]
+    ultima = next(e for e in b.audit.recent() if e.action == "sincronizacion_rechazada")
+    assert ultima.detail == "su encabezado guardado ya no es el de la informativa que se firmó"
+
+    # A desktop joining the company never had the row: it does not get it, and its contract
+    # and workers wait for a genuine one (not one «invalido» conflict each).
+    folder = tmp_path / "escritorio_c"
+    folder.mkdir()
+    c = open_services(folder, clock)
+    try:
+        connect(c, sync_server.url, sync_server.token(nombre="C"))
+        resultado = c.sync.synchronize()
+        assert mensaje in resultado.texto
+        assert copias(c, uuid) is None
+        assert [conflicto.kind for conflicto in c.sync.conflicts()] == ["rechazado"]
+        # The next sync brings nothing new: the conflict stays, nothing is received again.
+        resultado = c.sync.synchronize()
+        assert (resultado.recibidos, resultado.rechazados) == (0, ())
+        assert (c.sync.status().conflicts, c.sync.status().reparacion) == (1, "")
+
+        # The genuine copies sent again: every desktop applies them as before, and the
+        # joining one the contract and workers that waited.
+        enviar(congelada=congelada, congelada_cabecera=cabecera)
+        for desktop in (a, b, c):
+            resultado = desktop.sync.synchronize()
+            assert "no se aplicó" not in resultado.texto
+            assert copias(desktop, uuid) == genuinas
+            assert desktop.informativas.informativa(uuid, CLI_ACTOR) == firmada
+        trust_sat(c.data_dir)
+        assert c.informativa_firma.verificar(acuse, cer.read_bytes()).ok
+        assert c.informativa_trabajadores.contar(contrato, CLI_ACTOR) == 5
+    finally:
+        c.close()
+
+
+def alterada(periodo: str, rfc: str) -> str:
+    """What a desktop says of a signed informativa received altered."""
+    return (
+        f"La informativa firmada del periodo {periodo} de {rfc} que llegó del servidor no "
+        "coincide con lo que se firmó: no se aplicó."
+    )
+
+
+class OtroPrograma:
+    """Other software holding a token of the company: it sends the signed informativa
+    ``uuid`` as the server holds it with other copies (genuine cadena and sello)."""
+
+    def __init__(self, sync_server, uuid: str) -> None:
+        from tests.sync.test_server import call
+
+        self._server, self._uuid = sync_server, uuid
+        self._token = sync_server.token(nombre="Otro programa")
+        page = call(sync_server, self._token, "GET", "/v1/pull", params={"since": 0}).json()
+        (self._fila,) = [r for r in page["rows"] if r["uuid"] == uuid]
+
+    def enviar(self, **cambios: bytes) -> None:
+        from tests.sync.test_server import push
+
+        anterior = self._fila
+        data = dict(anterior["data"])
+        data.update({k: base64.b64encode(v).decode("ascii") for k, v in cambios.items()})
+        fila = {
+            "table": "icsoe_informativas",
+            "uuid": self._uuid,
+            "version": anterior["version"] + 1,
+            "updated_at": anterior["updated_at"],
+            "deleted": False,
+            "base_seq": anterior["seq"],
+            "data": data,
+        }
+        (resultado,) = push(self._server, self._token, [fila]).json()["results"]
+        self._fila = {**fila, "seq": resultado["seq"]}
+
+
+def copias(desktop, uuid: str) -> tuple[bytes | None, bytes | None] | None:
+    """The row's two frozen copies; None: no such row."""
+    with desktop.store.engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT congelada, congelada_cabecera FROM icsoe_informativas WHERE uuid = :u"),
+            {"u": uuid},
+        ).one_or_none()
+    return None if found is None else (found[0], found[1])
+
+
+def sbc_cambiado(congelada: bytes) -> bytes:
+    """The frozen copy with its first worker's SBC raised, compressed again."""
+    from icsoe_desktop.domain.informativa.firmada import congelar, descongelar
+
+    leida = descongelar(congelada)
+    primero = leida.informativa.contratos[0]
+    trabajador = replace(primero.trabajadores[0], sbc=primero.trabajadores[0].sbc + 100)
+    contrato = replace(primero, trabajadores=(trabajador, *primero.trabajadores[1:]))
+    otra = replace(leida.informativa, contratos=(contrato, *leida.informativa.contratos[1:]))
+    return congelar(otra, leida.firmada)
+
+
+def _objeto_cambiado(cabecera: bytes) -> bytes:
+    """The header copy with its first contract's objeto changed, compressed again."""
+    from icsoe_desktop.domain.informativa.firmada import congelar, descongelar
+
+    leida = descongelar(cabecera)
+    primero = replace(leida.informativa.contratos[0], objeto="Otro objeto")
+    otra = replace(leida.informativa, contratos=(primero, *leida.informativa.contratos[1:]))
+    return congelar(otra, leida.firmada)

@@ -13,7 +13,9 @@ Kept as zlib-compressed JSON (``congelar``), read back by ``descongelar``:
 
 Frozen apart too, the same without the workers (``sin_trabajadores``): a list or a header
 reads a few KB instead of the whole copy. ``comprobar`` reads the whole copy for comparing with
-a signed cadena, and tells whether that header copy is still the whole copy's.
+a signed cadena, and tells whether that header copy is still the whole copy's;
+``problema_firmada`` says whether a signed row's sello, cadena and copies still agree (what a
+restore and a pulled row are checked by).
 
 A row signed before the frozen copy existed has only its cadena original: ``de_cadena`` reads the
 informativa back from it (normalised values, contracts by uuid, workers by NSS, no names).
@@ -28,11 +30,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
-from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     Campos,
     cadena_de_campos,
     campos_trabajadores,
+    con_firma,
     leer_cadena,
 )
 from icsoe_desktop.domain.informativa.modelo import (
@@ -44,6 +47,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
     Trabajador,
 )
+from icsoe_desktop.domain.informativa.sello import verificar_sello
 
 FORMATO, VERSION = "ICSOE-INF-FIRMADA", 1
 _MAX_JSON = 256_000_000  # ~50 contracts of 3,000 workers are a few MB: far below
@@ -113,6 +117,46 @@ def comprobar(datos: bytes, cabecera: bytes | None = None) -> Comprobada:
     except (zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
     return Comprobada(contenido, firmada, cabecera is None or _es_cabecera(cabecera, leido))
+
+
+# What ``problema_firmada`` finds, as the sentences that name it say it («…: <problema>»).
+SELLO_AJENO = "su sello no corresponde a su cadena original"
+DATOS_ALTERADOS = "sus datos ya no son los que se firmaron"
+CABECERA_ALTERADA = "su encabezado guardado ya no es el de la informativa que se firmó"
+
+
+def problema_firmada(
+    cadena: str | None,
+    sello: str | None,
+    certificado_der: bytes | None,
+    congelada: bytes | None,
+    cabecera: bytes | None,
+) -> str | None:
+    """What no longer agrees in a signed informativa's row (None: nothing): its sello must be
+    its cadena's by its certificate, its frozen copy must give that very cadena (compared as a
+    cadena, its workers never built) and its header copy (what its window shows) must be that
+    copy without its workers. A row signed before the copies were kept (no ``congelada``) has
+    its sello checked only; a header copy without the copy it comes from does not agree.
+
+    The sello alone proves nothing about the copies: someone holding the e.firma could sign a
+    genuine cadena and keep beside it a copy that says something else."""
+    if not (
+        cadena and sello and certificado_der and verificar_sello(cadena, sello, certificado_der)
+    ):
+        return SELLO_AJENO
+    if congelada is None:
+        return None if cabecera is None else CABECERA_ALTERADA
+    try:
+        leida = comprobar(congelada, cabecera)
+        iguales = cadena in {
+            con_firma(leida.contenido, leida.firmada, capacitacion)
+            for capacitacion in (False, True)
+        }
+    except (DomainError, ValueError):
+        return DATOS_ALTERADOS
+    if not iguales:
+        return DATOS_ALTERADOS
+    return None if leida.cabecera else CABECERA_ALTERADA
 
 
 def contenido_congelado(datos: bytes) -> str:

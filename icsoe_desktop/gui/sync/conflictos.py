@@ -38,7 +38,12 @@ RULES = {
     "actual": "la versión actual (la que quedó en este equipo)",
     "otra": "la otra versión (la que no quedó)",
 }
-KINDS = {"cambio": "Cambiado en dos equipos", "duplicado": "Dado de alta en dos equipos"}
+KINDS = {
+    "cambio": "Cambiado en dos equipos",
+    "duplicado": "Dado de alta en dos equipos",
+    # A signed informativa received that does not say what was signed: not applied.
+    "rechazado": "No coincide con lo firmado",
+}
 # Field names as the windows call them; others are shown as they are.
 FIELD_TITLES = {
     "usuario": "Usuario",
@@ -54,6 +59,8 @@ FIELD_TITLES = {
     "valido_hasta": "Vigente hasta",
     "numero": "Lote",
     "archivo": "Archivo",
+    "periodo": "Periodo",
+    "estado": "Estado",
     # The movimientos' columns as CAMPOS names them.
     **{c.attr: c.conflict_label for c in CAMPOS if c.stored},
 }
@@ -64,9 +71,13 @@ HIDDEN = {
     "aviso_aceptado_at",
     "certificado_der",
     "acuse_pdf",
+    "cadena",  # a signed informativa's cadena original: every worker, a few MB
+    "sello",
     "congelada",  # a signed informativa's frozen copy (compressed)
     "congelada_cabecera",  # the same without its workers
     "acuse_imss_pdf",  # the IMSS acuse de presentación
+    "acuse_imss_sha256",
+    "contratista_id",
     "registro_patronal_id",
     "emisor",
     "lote_id",

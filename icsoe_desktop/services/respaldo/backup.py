@@ -222,15 +222,10 @@ class BackupService:
 
 
 def _check_firmadas(candidate: Path, source: Path) -> None:
-    """Refuse a backup whose signed informativas no longer say what was signed: each one's
-    sello must be its cadena's by its certificate, its frozen copy must give that very cadena,
-    and its header copy (what its window shows) must be that frozen copy without its workers
-    (a row signed before the copies were kept has its sello checked only). The frozen copy is
-    compared as a cadena, its workers never built."""
-    from icsoe_desktop.domain.informativa.cadena import con_firma
-    from icsoe_desktop.domain.informativa.firmada import comprobar
+    """Refuse a backup whose signed informativas no longer say what was signed
+    (``problema_firmada``: sello, cadena, frozen copy and header copy all agree)."""
+    from icsoe_desktop.domain.informativa.firmada import problema_firmada
     from icsoe_desktop.domain.informativa.modelo import FIRMADAS
-    from icsoe_desktop.domain.informativa.sello import verificar_sello
 
     conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
     try:
@@ -241,27 +236,8 @@ def _check_firmadas(candidate: Path, source: Path) -> None:
             "WHERE i.estado IN (?, ?) AND i.deleted = 0",
             tuple(sorted(FIRMADAS)),
         )
-        for rfc, periodo, cadena, sello, certificado, congelada, cabecera in firmadas:
-            problema = ""
-            if not (
-                cadena and sello and certificado and verificar_sello(cadena, sello, certificado)
-            ):
-                problema = "su sello no corresponde a su cadena original"
-            elif congelada is not None:
-                try:
-                    leida = comprobar(congelada, cabecera)
-                    iguales = cadena in {
-                        con_firma(leida.contenido, leida.firmada, capacitacion)
-                        for capacitacion in (False, True)
-                    }
-                except DomainError:
-                    iguales = False
-                if not iguales:
-                    problema = "sus datos ya no son los que se firmaron"
-                elif not leida.cabecera:
-                    problema = CABECERA_ALTERADA
-            elif cabecera is not None:  # a header without the copy it comes from
-                problema = CABECERA_ALTERADA
+        for rfc, periodo, *firmada in firmadas:
+            problema = problema_firmada(*firmada)
             if problema:
                 log.error(
                     "Respaldo %s: la informativa %s de %s, %s", source, periodo, rfc, problema
@@ -273,9 +249,6 @@ def _check_firmadas(candidate: Path, source: Path) -> None:
                 )
     finally:
         conn.close()
-
-
-CABECERA_ALTERADA = "su encabezado guardado ya no es el de la informativa que se firmó"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import repeat
 from operator import itemgetter
@@ -23,9 +23,17 @@ from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.services.audit import SYSTEM_ACTOR
 from icsoe_desktop.services.sync.adopt import adopted
 from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
-from icsoe_desktop.services.sync.decode import Decoded, NoParent, decode, parents_of
+from icsoe_desktop.services.sync.decode import (
+    Decoded,
+    NoParent,
+    Refused,
+    decode,
+    parents_of,
+    refuse,
+)
 from icsoe_desktop.services.sync.insert import (
     Columns,
     StateRow,
@@ -34,7 +42,8 @@ from icsoe_desktop.services.sync.insert import (
     upsert_states,
 )
 from icsoe_desktop.services.sync.sql import Rows, json_values, lookup
-from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncRowState
+from icsoe_desktop.store.models import AuditEntry, SyncConflict, SyncPending, SyncRowState
+from icsoe_desktop.store.rechazo import Rechazo
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedModel, SyncedTable, by_name
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 
@@ -47,12 +56,15 @@ class ApplyReport:
     applied: int = 0
     conflicts: int = 0
     waiting: int = 0  # kept in sync_pending until their parent row arrives
+    # Rows a table's own check refused (left as they were here), in the order they came.
+    refused: list[Rechazo] = field(default_factory=list)
 
     def add(self, other: ApplyReport) -> None:
         self.received += other.received
         self.applied += other.applied
         self.conflicts += other.conflicts
         self.waiting += other.waiting
+        self.refused += other.refused
 
 
 def apply_remote(
@@ -72,9 +84,11 @@ def apply_remote(
     as a conflict instead of being inserted (a deleted one only as its state). A row whose
     parent has not arrived (the parent changed later, so it comes in a later page) waits in
     ``sync_pending``; with ``final`` (the pull has every page) a row still without its parent
-    is kept as an «invalido» conflict. With ``repair`` (the drift check found the table
-    differs from the server), a row already seen is applied again when the local copy's
-    version is not the server's (``sync_decide``)."""
+    is kept as an «invalido» conflict. A row its table's own check refuses is not written
+    (a local copy stays as it was) and kept as a «rechazado» conflict, each one in the
+    bitácora as this desktop's entry (sent like any other). With ``repair`` (the drift check
+    found the table differs from the server), a row already seen is applied again when the
+    local copy's version is not the server's (``sync_decide``)."""
     groups = list(groups)
     report = ApplyReport(received=sum(len(group["uuid"]) for group in groups))
     session.info[APPLYING_REMOTE] = True
@@ -83,6 +97,16 @@ def apply_remote(
             _apply_group(session, table, group, now, report, final, repair)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
+    for rechazo in report.refused:  # (tracked: written by this desktop, not pulled)
+        session.add(
+            AuditEntry(
+                at=now,
+                actor=SYSTEM_ACTOR,
+                action="sincronizacion_rechazada",
+                target=rechazo.renglon,
+                detail=rechazo.problema,
+            )
+        )
     return report
 
 
@@ -210,6 +234,7 @@ def _apply_group(
                 name: list(map(values.__getitem__, writing.at)) for name, values in given.items()
             }
         decoded = decode(table, given, count, parents_of(session, table, given))
+        refuse(session, table, decoded, count, writing.deleted)
         conflict = _conflicts(session, table, now, report)
         fit = _set_aside(session, table, writing, decoded, final, report, conflict, new_states)
         uuids = writing.uuid
@@ -247,24 +272,46 @@ def _set_aside(
     new_states: list[StateRow],
 ) -> list[int]:
     """The rows that do not fit kept aside: waiting for their parent (until the pull's end),
-    or as an «invalido» conflict. Returns the others' positions."""
+    or as an «invalido» conflict, or one its table refuses as a «rechazado» one. Returns the
+    others' positions."""
     if not decoded.unfit:
         return list(range(len(rows.at) if rows.at is not None else len(rows.group["uuid"])))
     fit: list[int] = []
     uuids, seqs, versions = rows.uuid, rows.seq, rows.version
+    held = _held_back(session) if final else frozenset()
     for j in range(len(uuids)):
         why = decoded.unfit.get(j)
         if why is None:
             fit.append(j)
-        elif isinstance(why, NoParent) and not final:
+        elif isinstance(why, NoParent) and (not final or why.parent in held):
             row = rows.row(j)
             session.merge(SyncPending(seq=seqs[j], table_name=table.name, row=json.dumps(row)))
             report.waiting += 1
+            if final:  # its parent refused: known at its version (the drift check counts it
+                # so), at sequence 0 (applied when it comes out of waiting, its parent here)
+                new_states.append((table.name, uuids[j], 0, False, versions[j]))
+        elif isinstance(why, Refused):
+            rechazo = why.rechazo
+            log.error("%s %s/%s: %s", rechazo.mensaje, table.name, uuids[j], rechazo.problema)
+            report.refused.append(rechazo)
+            conflict(rows.row(j), "rechazado")
+            new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
         else:
             log.warning("Renglón recibido inservible %s/%s: %s", table.name, uuids[j], why)
             conflict(rows.row(j), "invalido")
             new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
     return fit
+
+
+def _held_back(session: Session) -> frozenset[str]:
+    """The rows whose children wait on after a pull: refused ones (an open «rechazado»
+    conflict: the contracts and workers of a signed informativa not applied wait for a genuine
+    version of it, not as one «invalido» conflict each) and those waiting themselves."""
+    refused = select(SyncConflict.row_uuid).where(
+        SyncConflict.kind == "rechazado", SyncConflict.resolved_at.is_(None)
+    )
+    waiting = select(func.json_extract(SyncPending.row, "$.uuid"))
+    return frozenset(session.scalars(refused.union(waiting)))
 
 
 def _update(
@@ -459,11 +506,26 @@ def _known(session: Session, table: SyncedTable, uuids: list[str]) -> Known:
 def _conflicts(
     session: Session, table: SyncedTable, now: datetime, report: ApplyReport
 ) -> Callable[[sync_wire.PulledRow, str], None]:
-    """What keeps a pulled row of ``table`` as a conflict of a kind («duplicado»…)."""
+    """What keeps a pulled row of ``table`` as a conflict of a kind («duplicado»…). A row
+    refused again (received again by a repair, or changed again) renews its open «rechazado»
+    conflict instead of adding one."""
 
     def conflict(item: sync_wire.PulledRow, kind: str) -> None:
-        report.conflicts += 1
         loser = sync_wire.loser(item)
+        if kind == "rechazado":
+            abierto = session.scalar(
+                select(SyncConflict).where(
+                    SyncConflict.table_name == table.name,
+                    SyncConflict.row_uuid == item["uuid"],
+                    SyncConflict.kind == kind,
+                    SyncConflict.resolved_at.is_(None),
+                )
+            )
+            if abierto is not None:
+                abierto.loser = json.dumps(loser, ensure_ascii=False)
+                abierto.detected_at = now
+                return
+        report.conflicts += 1
         session.add(
             SyncConflict(
                 table_name=table.name,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.sync.sql import lookup
+from icsoe_desktop.store.rechazo import Rechazo
 from icsoe_desktop.store.sync_tables import SyncedTable
 
 
@@ -22,7 +23,20 @@ class Unfit(ValueError):
 
 
 class NoParent(Unfit):
-    """A row whose parent row (a foreign key) is not on this desktop (yet)."""
+    """A row whose parent row (a foreign key) is not on this desktop (yet): ``parent``, its
+    uuid."""
+
+    def __init__(self, message: str, parent: str) -> None:
+        super().__init__(message)
+        self.parent = parent
+
+
+class Refused(Unfit):
+    """A row the table's own check refuses to write (``SyncedTable.refuse``)."""
+
+    def __init__(self, rechazo: Rechazo) -> None:
+        super().__init__(rechazo.mensaje)
+        self.rechazo = rechazo
 
 
 @dataclass
@@ -87,6 +101,20 @@ def decode(
     return out
 
 
+def refuse(
+    session: Session, table: SyncedTable, decoded: Decoded, count: int, deleted: list[bool]
+) -> None:
+    """The decoded rows (``count`` of them, ``deleted`` each) that the table's own check
+    refuses marked as not fitting (``Refused``); the others as they were."""
+    if table.refuse is None:
+        return
+    rows = [i for i in range(count) if i not in decoded.unfit]
+    values = dict(zip(decoded.names, decoded.columns, strict=True))
+    values["deleted"] = deleted
+    for i, rechazo in table.refuse(session, values, rows).items():
+        decoded.unfit[i] = Refused(rechazo)
+
+
 def _parents_of_column(
     name: str, raws: list[Any], parents: dict[str, int], unfit: dict[int, Unfit]
 ) -> list[Any]:
@@ -96,7 +124,8 @@ def _parents_of_column(
     if values.count(None) != raws.count(None):
         for i, (raw, value) in enumerate(zip(raws, values, strict=True)):
             if raw is not None and value is None:
-                unfit.setdefault(i, NoParent(f"no existe el renglón padre de {name}"))
+                why = NoParent(f"no existe el renglón padre de {name}", str(raw))
+                unfit.setdefault(i, why)
     return values
 
 
@@ -139,14 +168,28 @@ def _aware(value: Any) -> bool:
     return isinstance(value, datetime) and value.tzinfo is not None
 
 
-def decode_data(session: Session, table: SyncedTable, data: dict[str, Any]) -> dict[str, Any]:
+def decode_data(
+    session: Session, table: SyncedTable, data: dict[str, Any], deleted: bool | None = None
+) -> dict[str, Any]:
     """One row's ``data`` (a conflict's other version) as column values; raises ``Unfit`` (a
-    ValueError) when it no longer fits."""
+    ValueError) when it no longer fits. With ``deleted`` (the row is to be written so), also
+    when the table's own check refuses it (``Refused``)."""
     given = {name: [value] for name, value in data.items()}
     decoded = decode(table, given, 1, parents_of(session, table, given))
+    if deleted is not None:
+        refuse(session, table, decoded, 1, [deleted])
     if decoded.unfit:
         raise decoded.unfit[0]
     return decoded.row(0)
 
 
-__all__ = ["Decoded", "NoParent", "Unfit", "decode", "decode_data", "parents_of"]
+__all__ = [
+    "Decoded",
+    "NoParent",
+    "Refused",
+    "Unfit",
+    "decode",
+    "decode_data",
+    "parents_of",
+    "refuse",
+]

@@ -39,7 +39,7 @@ from icsoe_desktop.services.sync import deshacer
 from icsoe_desktop.services.sync.apply import ApplyReport, apply_remote, record_push_results
 from icsoe_desktop.services.sync.catalogo import CatalogoCompartido
 from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
-from icsoe_desktop.services.sync.decode import decode_data
+from icsoe_desktop.services.sync.decode import Refused, decode_data
 from icsoe_desktop.services.sync.encode import encoded_changes, has_pending, pending_count
 from icsoe_desktop.store.db import (
     Store,
@@ -89,6 +89,7 @@ class _Pulled:
     conflicts: int = 0
     carries_summary: bool = False
     summary: sync_wire.Resumen | None = None
+    refused: tuple[str, ...] = ()  # what the user reads of each row refused (Spanish)
 
 
 class _NoTree(Exception):
@@ -120,11 +121,16 @@ class SyncResult:
     at: datetime
     actualizar: bool = False  # another desktop of the company has a newer version of the app
     catalogo: str = ""  # the catalogue of códigos postales received or sent (Spanish), if any
+    # Rows received that were not written: a signed informativa that does not say what was
+    # signed (Spanish, one sentence each).
+    rechazados: tuple[str, ...] = ()
 
     @property
     def texto(self) -> str:
         enviados = plural(self.enviados, "cambio enviado", "cambios enviados")
         text = f"Sincronización terminada: {enviados}, {plural(self.recibidos, 'recibido')}."
+        for rechazado in self.rechazados:
+            text += f" {rechazado}"
         if self.conflictos:
             text += (
                 f" Hay {plural(self.conflictos, 'conflicto')}: revísalos en Configuración > Conflictos de "
@@ -553,6 +559,7 @@ class SyncService:
             # while the drift check reads: store/bulk_indexes.py)
             with http, ThreadPoolExecutor(1, "sync-indices") as builder:
                 received = more_conflicts = 0
+                refused: tuple[str, ...] = ()
                 if not int(self._state("cursor") or 0):
                     # A new desktop, or one installed again with the company's token, first
                     # receives what the company holds: what it made again (the same file
@@ -563,12 +570,14 @@ class SyncService:
                     # meanwhile only when no push's answer waits to be written)
                     joined = self._pull(http, base, 0, report, None if waiting else builder)
                     received, more_conflicts = joined.applied, joined.conflicts
+                    refused = joined.refused
                 sent, conflicts = self._push(http, base, report)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self._push(http, base, report)[0]
                 pulled = self._pull(http, base, sent, report, builder)
                 received += pulled.applied
                 more_conflicts += pulled.conflicts
+                refused += pulled.refused
                 verified = None
                 try:
                     verified = self._verify(http, base, report, pulled)
@@ -594,6 +603,7 @@ class SyncService:
             now,
             self.newer_version_elsewhere(),
             catalogo,
+            tuple(dict.fromkeys(refused)),  # a row refused twice (a page again) said once
         )
         # Rows received may be of any synced table; new conflicts only add to their list.
         self._store.cambios.anunciar(
@@ -771,7 +781,10 @@ class SyncService:
             with self._store.session() as session:  # the pages' WAL, before a user's save
                 checkpoint(session.connection())
         report(sent + received, sent + received)
-        return _Pulled(done.applied, done.conflicts, "resumen" in page, page.get("resumen"))
+        refused = tuple(r.mensaje for r in done.refused)
+        return _Pulled(
+            done.applied, done.conflicts, "resumen" in page, page.get("resumen"), refused
+        )
 
     def _suspend_indexes(self, session: Session, coming: int) -> bool:
         """For a pull that brings at least ``bulk_pull_rows`` rows and as many as a table
@@ -840,16 +853,18 @@ class SyncService:
             if session.scalar(select(SyncPending.seq).limit(1)) is None:
                 return done  # (the usual case: one read, not one per table)
         for table in SYNCED_TABLES:
+            after = 0  # (a row whose parent was refused waits again: taken once per pull)
             while True:
                 with self._applying() as session:
                     waiting = session.scalars(
                         select(SyncPending)
-                        .where(SyncPending.table_name == table.name)
+                        .where(SyncPending.table_name == table.name, SyncPending.seq > after)
                         .order_by(SyncPending.seq)
                         .limit(self.pull_rows)
                     ).all()
                     if not waiting:
                         break
+                    after = waiting[-1].seq
                     rows = [json.loads(w.row) for w in waiting]
                     session.execute(
                         delete(SyncPending).where(SyncPending.seq.in_([w.seq for w in waiting]))
@@ -1258,7 +1273,9 @@ class SyncService:
     ) -> None:
         otra = json.loads(conflict.loser)
         try:
-            values = self._decoded(session, table, otra)
+            values = decode_data(session, table, otra["data"], bool(otra.get("deleted")))
+        except Refused as exc:  # (a signed informativa that is not what was signed)
+            raise ValidationError("conflicto_rechazado", exc.rechazo.mensaje) from exc
         except ValueError as exc:
             raise ValidationError(
                 "conflicto_inservible",
