@@ -105,6 +105,9 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     logging.getLogger("icsoe_desktop").addHandler(repairs)
     rng = random.Random(index)
     services = open_services(data_dir)
+    # What the app does while its login is typed (application.py), long before its first
+    # automatic sync: the services' modules and the sync client's loaded in the background.
+    services.preload()
     pushes: list[float] = []
     call = services.sync._call
 

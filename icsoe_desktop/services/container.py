@@ -487,6 +487,7 @@ class Services:
         # A catalogue shipped with the app is loaded here, not when a clerk types the first
         # código postal (seconds, once); outside the lock: it touches no empresa.
         self.codigos_postales.preparar()
+        self.sync.preparar()
 
     def _registrar_cabeza(self) -> None:
         """The open store's last audit link into the catalog, as the store is left (a store

@@ -59,7 +59,10 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="procesos que atienden (uno por núcleo)"
     )
     serve.add_argument(
-        "--pool-size", type=int, default=5, help="conexiones a la base por proceso (más 2×)"
+        "--pool-size",
+        type=int,
+        default=5,
+        help="conexiones a la base por proceso: hasta 3×, que se conservan abiertas",
     )
 
     token = commands.add_parser("token", help="tokens de los escritorios")

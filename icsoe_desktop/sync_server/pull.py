@@ -25,6 +25,18 @@ _PG_SUMMARY = text(
 )
 
 
+# A pull's first statement on PostgreSQL: the watermark, the company's last sequence (an
+# estimate of what remains, not a count: rows re-sent since left gaps), and enable_sort for
+# the transaction: off reads the page in the order of ix_rows_empresa_seq, stopping at the
+# limit (on a table without statistics yet the planner instead fetched every row after the
+# cursor and sorted them on disk: a second a page, quadratic over a full pull); on for a
+# repair's buckets, the planner's choice.
+_PG_START = text(
+    f"SELECT {WATERMARK_PG}, (SELECT last_seq FROM empresas WHERE id = :empresa), "
+    "set_config('enable_sort', :sort, true)"
+)
+
+
 def pg_summary(session: Session, caller: Caller) -> tuple[int, dict[str, sync_wire.TableSummary]]:
     """The company's last sequence and, per table, its rows and checksum (PostgreSQL's kept
     sums), read in ``session``'s snapshot."""
@@ -36,6 +48,23 @@ def pg_summary(session: Session, caller: Caller) -> tuple[int, dict[str, sync_wi
         if tabla is not None
     }
     return cursor or 0, tablas
+
+
+def _none_past(session: Session, caller: Caller, cursor: int, last_seq: int | None) -> bool:
+    """Whether ``session``'s snapshot holds no row numbered past ``cursor``: nothing numbered
+    past it at all, or only numbers of pushes still to commit (or that never will), whose rows
+    and sums this snapshot does not see. (While 32 desktops sync, one push or another is
+    nearly always under way: the sums are still exactly those of the rows a desktop at this
+    cursor holds, and its drift check needs no second pull.)"""
+    if (last_seq or 0) <= cursor:
+        return True
+    rows_table = ROWS_TABLE
+    past = session.scalar(
+        select(rows_table.c.seq)
+        .where(rows_table.c.empresa_id == caller.empresa_id, rows_table.c.seq > cursor)
+        .limit(1)
+    )
+    return past is None
 
 
 def rows_query(caller: Caller) -> Select:
@@ -91,14 +120,16 @@ def pull(
     with Session(engine) as session:
         query = rows_query(caller).where(rows_table.c.seq > since).limit(limit)
         postgres = session.get_bind().dialect.name == "postgresql"
-        settled = None
+        settled = last_seq = None
         if postgres:
-            # One snapshot for the watermark and the page: never past a number whose push may
-            # still commit.
+            # One snapshot for the watermark, the page and the company's last number: never
+            # past a number whose push may still commit. (One statement: each round trip to
+            # the database waits for a turn on a busy machine; set_config is SET LOCAL.)
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            settled = session.execute(
-                text(f"SELECT {WATERMARK_PG}"), {"empresa": caller.empresa_id}
-            ).scalar_one()
+            settled, last_seq, _sort = session.execute(
+                _PG_START,
+                {"empresa": caller.empresa_id, "sort": "off" if buckets is None else "on"},
+            ).one()
             query = query.where(rows_table.c.seq <= settled)
         if table is not None:
             # (A table's rows, maybe a few among a million: the planner's choice.)
@@ -106,14 +137,11 @@ def pull(
         if buckets is not None:  # a bucket: a uuid's last three hex digits (bucket_of)
             ends = [f"{bucket:03x}" for bucket in buckets]
             query = query.where(func.substr(rows_table.c.uuid, 34, 3).in_(ends))
-        elif postgres:
-            # The page read in the order of ix_rows_empresa_seq, stopping at the limit. On a
-            # table without statistics yet the planner instead fetched every row after the
-            # cursor and sorted them on disk: a second a page, quadratic over a full pull.
-            session.execute(text("SET LOCAL enable_sort = off"))
         found = session.connection().execute(query).all()
-        # An estimate, not a count: rows re-sent since left gaps in the sequence.
-        last_seq = session.scalar(select(Empresa.last_seq).where(Empresa.id == caller.empresa_id))
+        if not postgres:
+            last_seq = session.scalar(
+                select(Empresa.last_seq).where(Empresa.id == caller.empresa_id)
+            )
         cursor = found[-1].seq if found else since
         at_head: sync_wire.Resumen | None = None
         if settled is not None and len(found) < limit:
@@ -122,9 +150,8 @@ def pull(
             # since). Passing them lets a quiet desktop's cursor reach the server's, which the
             # drift check waits for.
             cursor = max(cursor, settled)
-            if summary and table is None and (last_seq or 0) <= cursor:
-                # Nothing numbered past the page is still to commit: the sums of this snapshot
-                # are exactly those of the rows up to its cursor.
+            if summary and table is None and _none_past(session, caller, cursor, last_seq):
+                # The sums of this snapshot are exactly those of the rows up to its cursor.
                 at_head = sync_wire.resumen(cursor, pg_summary(session, caller)[1])
         # (only PostgreSQL keeps the sums; a desktop asks SQLite's server its /v1/resumen)
         carried = summary and postgres and table is None and len(found) < limit

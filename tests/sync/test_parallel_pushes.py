@@ -177,14 +177,15 @@ def test_checksums_kept_by_pushes_equal_the_rows_held(sync_server) -> None:
     assert by_bucket["cursor"] == max(r["seq"] for r in pushed) + 50
 
 
-def test_the_last_page_carries_the_sums_at_its_cursor_and_none_while_a_push_writes(
+def test_the_last_page_carries_the_sums_at_its_cursor_and_none_once_a_later_push_committed(
     sync_server,
 ) -> None:
     """A desktop's drift check compares with the sums its pull's last page carried: those of
-    the rows up to the page's cursor (as /v1/resumen gives them when nothing moves), null
-    while a push numbered past the page is still writing; a page with more to come, and a
-    pull that does not ask, carry none."""
-    a, b, reader = (sync_server.token(nombre=n) for n in ("A", "B", "Lector"))
+    the rows up to the page's cursor (as /v1/resumen gives them when nothing moves), also
+    while a push numbered past the page is still writing (its rows are not counted); null
+    when a push numbered after that one has committed past the page's cursor; a page with
+    more to come, and a pull that does not ask, carry none."""
+    a, b, c, reader = (sync_server.token(nombre=n) for n in ("A", "B", "C", "Lector"))
     assert push(sync_server, a, [row(f"Y54{n:08d}") for n in range(30)]).status_code == 200
 
     def pull(**params) -> dict:
@@ -202,9 +203,12 @@ def test_the_last_page_carries_the_sums_at_its_cursor_and_none_while_a_push_writ
     with holding_new_row(sync_server, slow_rows[-1]["uuid"]) as holder:
         with in_background(lambda: push(sync_server, b, slow_rows)) as slow:
             _wait_for(lambda: _leases(sync_server) == 1)  # B has its numbers, is writing
-            assert pull(resumen="1")["resumen"] is None
+            assert pull(resumen="1")["resumen"] == resumen  # the 30 rows, at the same cursor
+            assert push(sync_server, c, [row("C1234567105")]).status_code == 200
+            page = pull(resumen="1")
+            assert page["cursor"] == resumen["cursor"] and page["resumen"] is None
             holder.rollback()
         assert slow[0].status_code == 200
     page = pull(resumen="1")
-    assert page["resumen"]["tablas"]["registros_patronales"]["renglones"] == 33
+    assert page["resumen"]["tablas"]["registros_patronales"]["renglones"] == 34
     assert page["resumen"] == call(sync_server, reader, "GET", "/v1/resumen").json()

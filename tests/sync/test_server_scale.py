@@ -49,7 +49,7 @@ def test_a_server_with_every_connection_busy_answers_503_with_retry_after(sync_d
     token = db.create_token(engine, EMPRESA, "A").token
     runner = pg.ThreadServer(create_app(engine), free_port())
     runner.start()
-    held = [engine.connect() for _ in range(3)]  # the pool (1) and its overflow (2)
+    held = [engine.connect() for _ in range(3)]  # every connection of pool_size 1 (3 ×)
     try:
         answer = requests.get(
             f"http://127.0.0.1:{runner.server.config.port}/v1/estado",

@@ -13,7 +13,7 @@ import logging
 import uuid as uuid_module
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -90,6 +90,19 @@ class _Pulled:
     carries_summary: bool = False
     summary: sync_wire.Resumen | None = None
     refused: tuple[str, ...] = ()  # what the user reads of each row refused (Spanish)
+
+
+class _InPlace(Executor):
+    """Runs what is submitted at once, in the caller's thread: an executor's interface where
+    there is nothing to overlap."""
+
+    def submit(self, fn: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Future[Answer]:
+        future: Future[Answer] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # (as a thread's future holds it)
+            future.set_exception(exc)
+        return future
 
 
 class _NoTree(Exception):
@@ -330,6 +343,13 @@ class SyncService:
 
     def is_configured(self) -> bool:
         return self.settings.configured and bool(self.token())
+
+    def preparar(self) -> None:
+        """What a configured desktop's first sync would otherwise load while the user waits:
+        the keyring's backend (the token) and the HTTP client's modules. For the background
+        (``Services.preload``), at start-up."""
+        if self.settings.configured and self.token():
+            import requests  # noqa: F401
 
     def configure(
         self,
@@ -664,7 +684,15 @@ class SyncService:
         in_flight: tuple[Future[dict[str, Any]], int, str] | None = (
             None  # an answer to come, its rows, its id
         )
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+        # One batch (the usual sync) has nothing to overlap: sent from this thread, without
+        # starting one (on a busy machine each thread's start and each hand-over between
+        # threads waits for a turn on a core).
+        overlap = total > max_rows
+        with (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
+            if overlap
+            else _InPlace()
+        ) as sender:
             for rows in self._batches(max_rows, max_bytes):
                 answered = in_flight
                 if answered is not None:
@@ -739,7 +767,10 @@ class SyncService:
         done = ApplyReport()
         suspended = False
         try:
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull") as fetcher:
+            with ExitStack() as stack:
+                # The first page from this thread: most pulls have one (see _push); a thread
+                # fetches the next pages while each is applied.
+                fetcher: Executor = _InPlace()
                 coming = fetcher.submit(self._pull_page, http, base, cursor)
                 while True:
                     page = coming.result()
@@ -747,6 +778,10 @@ class SyncService:
                     remaining, next_cursor = page["remaining"], page["cursor"]
                     last = size < self.pull_rows
                     if not last:
+                        if isinstance(fetcher, _InPlace):
+                            fetcher = stack.enter_context(
+                                ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull")
+                            )
                         coming = fetcher.submit(self._pull_page, http, base, next_cursor)
                     try:
                         if size:
