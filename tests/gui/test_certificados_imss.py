@@ -3,9 +3,13 @@ the path fields, as choosing a file does)."""
 
 from __future__ import annotations
 
+import gc
+
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import SIGNAL, QEvent, QMetaMethod, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import MSG_REGISTRA_CERTIFICADOS, Application
@@ -15,6 +19,8 @@ from icsoe_desktop.gui.certificados.imss import (
     CertificadosImssDialog,
 )
 from icsoe_desktop.gui.kit.cambios import MSG_GUARDAR_CAMBIOS
+from icsoe_desktop.gui.kit.notificador import notificador
+from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from tests import credentials_factory as cf
@@ -477,3 +483,72 @@ def test_the_window_opened_again_and_again_leaves_nothing_of_it_behind(qtbot, co
         abrir_y_cerrar()
     assert vivos() == before
     assert main.findChildren(CertificadosImssDialog) == []
+
+
+def _oyentes(objetos: list[QObject]) -> int:
+    """How many connections every signal of ``objetos`` has."""
+    total = 0
+    for objeto in objetos:
+        meta = objeto.metaObject()
+        for i in range(meta.methodCount()):
+            metodo = meta.method(i)
+            if metodo.methodType() == QMetaMethod.MethodType.Signal:
+                total += objeto.receivers(SIGNAL(metodo.methodSignature().data().decode()))
+    return total
+
+
+def test_closed_it_leaves_no_connection_nor_object_on_what_lives_on(qtbot, company):
+    """Each open from the menu, closed with Esc or Cerrar (and the warning about the registros
+    without a certificate answered): its subscription to the changes, and every connection or
+    object it made on the main window, the notifier and the application, are gone with it (the
+    window itself: the test above)."""
+    main = VentanaPrincipal(company, "admin@nominas.com")
+    qtbot.addWidget(main)
+    main.show()
+    accion = main.findChild(QAction, "certificadosAction")
+    cambios = notificador(company)
+    abiertas = 0
+    suscritas: list[int] = []  # the notifier's connections while each one showed
+
+    def atender() -> None:
+        nonlocal abiertas
+        # Answered from a timer of its own: Qt never runs this polling timer again while one
+        # of its calls waits in a nested modal loop (the warning at closing).
+        widget = QApplication.activeModalWidget()
+        if widget is None or widget.property("atendida"):
+            return
+        widget.setProperty("atendida", True)
+        if isinstance(widget, CertificadosImssDialog):
+            abiertas += 1
+            suscritas.append(cambios.receivers(SIGNAL("cambiaron(PyObject)")))
+        QTimer.singleShot(0, cerrar)
+
+    def cerrar() -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, QMessageBox):
+            widget.buttons()[0].click()
+        elif isinstance(widget, CertificadosImssDialog) and abiertas % 2:
+            QTest.keyClick(widget, Qt.Key.Key_Escape)
+        elif isinstance(widget, CertificadosImssDialog):
+            widget.cerrar.click()
+
+    timer = QTimer()
+    timer.timeout.connect(atender)
+    timer.start(10)
+
+    def abrir_y_cerrar(veces: int) -> tuple[int, int]:
+        for _ in range(veces):
+            accion.trigger()  # returns once it closed
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        gc.collect()
+        app = QApplication.instance()
+        vivos = [app, main, cambios, *main.findChildren(QObject), *app.children()]
+        return _oyentes(vivos), len(vivos)
+
+    antes = abrir_y_cerrar(1)  # what is made once (the form loader, the notifier)
+    sin_ventana = cambios.receivers(SIGNAL("cambiaron(PyObject)"))
+    despues = abrir_y_cerrar(4)
+    timer.stop()
+    assert abiertas == 5
+    assert suscritas == [sin_ventana + 1] * 5  # each one heard the changes while it showed
+    assert despues == antes

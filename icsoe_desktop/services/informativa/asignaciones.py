@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, func, insert, or_, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, siguiente, termino
@@ -21,6 +21,7 @@ from icsoe_desktop.domain.informativa.trabajadores import parse_sbc, revisar_tra
 from icsoe_desktop.services.archivos.lectura import Guia
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store import movimientos as movs_sql
+from icsoe_desktop.store import trabajadores_orden as orden_sql
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
 from icsoe_desktop.store.trabajadores_orden import ORDENES, claves
 
@@ -47,38 +48,11 @@ class ResultadoImportacion:
     notas: list[str] = field(default_factory=list)  # columns not used, rows left out
 
 
-# Each capital as a name may hold it, in either case and with its accents: the find's GLOB
-# pattern reads a name as domain/buscar.py normalizar gives it, with no function called per row
-# (a chain of replace() per row took 0.4 s for 100,000 workers).
-_VARIANTES = {
-    "A": "ÁÀÄÂ",
-    "E": "ÉÈËÊ",
-    "I": "ÍÌÏÎ",
-    "O": "ÓÒÖÔ",
-    "U": "ÚÙÜÛ",
-    "N": "Ñ",
-    "C": "Ç",
-}
-
-
-def _patron(texto: str) -> str:
-    """The GLOB pattern of a name beginning with ``texto`` (normalised: capitals, no accents)."""
-    partes = []
-    for c in texto:
-        if c.isalpha():
-            letras = c + _VARIANTES.get(c, "")
-            partes.append(f"[{letras}{letras.lower()}]")
-        elif c in "*?[]":
-            partes.append(f"[{c}]")
-        else:
-            partes.append(c)
-    return "".join(partes) + "*"
-
-
-def _encontrados(buscar: str) -> ColumnElement[bool] | None:
+def _encontrados(buscar: str, indice: bool) -> ColumnElement[bool] | None:
     """The contract's workers the find box's ``buscar`` finds: the beginning of their NSS, of
-    their CURP (stored in capitals), or of their name or any of its words (tested on each of
-    the contract's rows: its names are free text)."""
+    their CURP (stored in capitals), or of their name or any of its words (free text). A name
+    is read from the name's index (``indice``: a count, the list sorted by name, which walk
+    it) or tested on each row read (the other orders); both find the same workers."""
     found = termino(buscar)
     if found is None:
         return None
@@ -89,8 +63,7 @@ def _encontrados(buscar: str) -> ColumnElement[bool] | None:
     if CURP in found.campos:
         return (c.curp >= lo) & (c.curp < hi)
     assert NOMBRE in found.campos
-    patron = _patron(lo)
-    return or_(c.nombre.op("GLOB")(patron), c.nombre.op("GLOB")(f"* {patron}"))
+    return orden_sql.en_el_indice(lo, hi) if indice else orden_sql.en_el_renglon(lo)
 
 
 class TrabajadoresContratoService(InformativaBase):
@@ -102,7 +75,11 @@ class TrabajadoresContratoService(InformativaBase):
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             return session.execute(
-                select(func.count()).where(*_de_la_lista(row.id, buscar, rechazados))
+                # Without rechazados it walks the name's index (the planner's choice); with
+                # them, the few rejected rows.
+                select(func.count()).where(
+                    *_de_la_lista(row.id, buscar, rechazados, indice=not rechazados)
+                )
             ).scalar_one()
 
     def pagina(
@@ -124,6 +101,7 @@ class TrabajadoresContratoService(InformativaBase):
         if orden is not None and orden not in ORDENES:
             raise ValueError(f"orden desconocido: {orden}")
         por = [ContratoTrabajador.id] if orden is None else [*claves(orden), ContratoTrabajador.id]
+        por_nombre = orden == orden_sql.NOMBRE and not rechazados  # walks the name's index
         with self._store.session() as session:
             row, _ = self._contrato(session, contrato, actor)
             rows = session.execute(
@@ -136,7 +114,7 @@ class TrabajadoresContratoService(InformativaBase):
                     ContratoTrabajador.rechazo_portal,
                     ContratoTrabajador.rechazo_corregido,
                 )
-                .where(*_de_la_lista(row.id, buscar, rechazados))
+                .where(*_de_la_lista(row.id, buscar, rechazados, por_nombre))
                 .order_by(*(c.desc() if descendente else c for c in por))
                 .offset(max(0, offset))
                 .limit(max(0, limite))
@@ -386,11 +364,13 @@ class TrabajadoresContratoService(InformativaBase):
         return sorted(problemas, key=lambda p: p.renglon or 0)
 
 
-def _de_la_lista(contrato_id: int, buscar: str, rechazados: bool) -> list[ColumnElement[bool]]:
-    """The live workers of a contract: those the find box finds, or only those the portal
-    rejected."""
+def _de_la_lista(
+    contrato_id: int, buscar: str, rechazados: bool, indice: bool
+) -> list[ColumnElement[bool]]:
+    """The live workers of a contract: those the find box finds (a name read from its index:
+    ``indice``), or only those the portal rejected."""
     where = [ContratoTrabajador.contrato_id == contrato_id, ContratoTrabajador.deleted.is_(False)]
-    if (found := _encontrados(buscar)) is not None:
+    if (found := _encontrados(buscar, indice)) is not None:
         where.append(found)
     if rechazados:
         where.append(ContratoTrabajador.rechazo_portal > "")  # a range of its index
