@@ -332,3 +332,50 @@ def test_two_certificates_that_swap_registros_land(services, tmp_path: Path, clo
         assert_kept_equal_scanned(other.store)
     finally:
         other.close()
+
+
+def test_a_new_row_ending_on_a_value_a_moved_row_took_is_still_a_duplicado(
+    services, tmp_path: Path, clock
+) -> None:
+    """In a page that moves numbers among registros (X's goes to Y, Z's to X), a registro made
+    on another desktop with Y is a different row ending with the same value: a «duplicado»
+    conflict, and the moves still land."""
+    for registro in ("Y5400000001", "Y5400000003"):
+        services.registros.save(registro, "ABC010101AB1", f"Patrón {registro}", "admin")
+    first = _changes(services, "registros_patronales", 1)
+    first.reverse()
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            apply_page(session, first, clock())
+        answer_push(services.store)
+        for old, new in (
+            ("Y5400000001", "Y5499999999"),
+            ("Y5400000003", "Y5400000001"),
+            ("Y5499999999", "Y5400000002"),
+        ):
+            with services.store.session() as session:
+                row = session.scalars(
+                    select(RegistroPatronal).where(RegistroPatronal.registro == old)
+                ).one()
+                row.registro = new
+        page = _changes(services, "registros_patronales", 3)
+        twin = copy.deepcopy(page[0]) | {"uuid": str(uuid.uuid4()), "version": 1, "seq": 5}
+        twin["data"] |= {"registro": "Y5400000002", "razon_social": "Alta en otro equipo"}
+
+        with other.store.session() as session:
+            report = apply_page(session, [*page, twin], clock())
+        assert (report.applied, report.conflicts) == (2, 1)
+        assert {r.registro: r.razon_social for r in other.registros.listar()} == {
+            "Y5400000001": "Patrón Y5400000003",
+            "Y5400000002": "Patrón Y5400000001",
+        }
+        [conflict] = other.sync.conflicts()
+        assert (conflict.kind, conflict.otra["data"]["razon_social"]) == (
+            "duplicado",
+            "Alta en otro equipo",
+        )
+        assert_kept_equal_scanned(other.store)
+    finally:
+        other.close()

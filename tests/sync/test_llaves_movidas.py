@@ -1,7 +1,7 @@
 """Unique values moved among rows on one desktop (a registro patronal renumbered and its old
-number taken by another, two registros swapping numbers, three in a rotation) arrive on another desktop in one pull, whatever the order of the
-page's rows: it converges to the server's rows with no conflict and its drift check finds
-nothing."""
+number taken by another, two registros swapping numbers, three in a rotation) arrive on another
+desktop in one pull, whatever the order of the page's rows: it converges to the server's rows
+with no conflict and its drift check finds nothing."""
 
 from __future__ import annotations
 
