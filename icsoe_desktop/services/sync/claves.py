@@ -74,9 +74,9 @@ def move_aside(session: Session, table: SyncedTable, aside: dict[Any, list[str]]
 
 
 def _spare_column(table: SyncedTable, key: tuple[str, ...]) -> str:
-    """The column of a natural key to move aside: text rather than a number, a number rather
-    than a foreign key (a number moved aside breaks no reference), and not a column the table
-    counts by (``BulkHooks.counted``: its counts would go through the spare value)."""
+    """The column of a natural key to move aside: not a foreign key (its spare value breaks no
+    reference), text rather than a number, and not a column the table counts by
+    (``BulkHooks.counted``: its counts would go through the spare value)."""
     counted = table.bulk.counted if table.bulk is not None else ()
     columns: list[Column[Any]] = [table.columns[name] for name in key]
 
