@@ -18,7 +18,15 @@ from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 from icsoe_desktop.services.sync.apply import apply_remote
 from icsoe_desktop.services.sync.encode import local_changes
-from icsoe_desktop.store.models import MovimientoRow, SyncConflict, SyncRowState
+from icsoe_desktop.store.models import (
+    CertificadoImss,
+    MovimientoRow,
+    RegistroPatronal,
+    SyncConflict,
+    SyncRowState,
+)
+from tests.store.test_pendientes import answer_push
+from tests.store.test_sumas import assert_kept_equal_scanned
 
 TODAY = date(2026, 11, 22)
 
@@ -192,5 +200,182 @@ def test_a_group_that_repeats_a_row_keeps_its_newest_version(
                 select(SyncRowState).where(SyncRowState.row_uuid == first["uuid"])
             ).one()
             assert (state.server_seq, state.version) == (3, 3)
+    finally:
+        other.close()
+
+
+_KEY = ("registro_patronal", "nss", "tipo", "fecha")
+
+
+def _changes(services, table: str, first_seq: int) -> list[dict]:
+    """The rows of ``table`` waiting to be sent, numbered from ``first_seq`` in the reverse of
+    the order they were written (a row changed again travels after the others)."""
+    with services.store.session() as session:
+        wire = [r for r in local_changes(session) if r["table"] == table]
+    wire.reverse()
+    for seq, row in enumerate(wire, start=first_seq):
+        row["seq"] = seq
+    return wire
+
+
+def test_movimientos_rotating_their_keys_in_one_page_land_with_their_counts(
+    services, tmp_path: Path, clock
+) -> None:
+    """Three movimientos take one another's registro, NSS, tipo and fecha (a rotation, each
+    one's key the next one's): the page applies in any order, with the grid's counts and the
+    drift check's sums right, and no conflict."""
+
+    create_demo_movimientos(services.store, 6, TODAY)
+    wire = _changes(services, "movimientos", 1)
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            apply_page(session, wire, clock())
+        answer_push(services.store)
+        with services.store.session() as session:
+            rows = session.scalars(select(MovimientoRow).order_by(MovimientoRow.id)).all()[:3]
+            keys = [tuple(getattr(row, name) for name in _KEY) for row in rows]
+            assert len(set(keys)) == 3
+        for step, (row_id, key) in enumerate(
+            [(rows[0].id, None), *((rows[i].id, keys[(i + 1) % 3]) for i in (2, 1, 0))]
+        ):
+            with services.store.session() as session:
+                row = session.get(MovimientoRow, row_id)
+                if key is None:  # the first one out of the way on the desktop that made it
+                    row.nss = f"T{step:010d}"
+                else:
+                    row.registro_patronal, row.nss, row.tipo, row.fecha = key
+        page = _changes(services, "movimientos", len(wire) + 1)
+        assert len(page) == 3
+
+        with other.store.session() as session:
+            report = apply_page(session, page, clock())
+        assert (report.applied, report.conflicts) == (3, 0)
+        assert _stored(other) == _stored(services)
+        assert _counts(other) == _counts(services)
+        assert_kept_equal_scanned(other.store)
+    finally:
+        other.close()
+
+
+def test_two_certificates_that_swap_registros_land(services, tmp_path: Path, clock) -> None:
+    """Each registro patronal holds at most one certificate (a unique foreign key): two
+    certificates swapping registros arrive in one page, each on its new registro."""
+
+    when = datetime(2026, 1, 1)
+    with services.store.session() as session:
+        registros = [
+            RegistroPatronal(registro=r, rfc="ABC010101AB1", razon_social=r)
+            for r in ("Y5400000001", "Y5400000002", "Y5400000003")
+        ]
+        session.add_all(registros)
+        session.flush()
+        ids = [r.id for r in registros]
+        session.add_all(
+            CertificadoImss(
+                registro_patronal_id=registro_id,
+                tipo="IMSS",
+                usuario=f"usuario{n}",
+                rfc="ABC010101AB1",
+                nombre=f"Certificado {n}",
+                no_certificado=f"{n:020d}",
+                emisor="IMSS",
+                valido_desde=when,
+                valido_hasta=when,
+                certificado_der=bytes([n]) * 16,
+                secreto_sellado=b"",
+                keyring_ref="",
+            )
+            for n, registro_id in enumerate(ids[:2], start=1)
+        )
+    first = _changes(services, "registros_patronales", 1)
+    first.reverse()  # (their own order: no key moves among them)
+    first += _changes(services, "certificados_imss", 4)
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            apply_page(session, first, clock())
+        answer_push(services.store)
+        # The desktop that swaps them moves the first out of the way (to the third registro).
+        for nombre, registro_id in (("1", ids[2]), ("2", ids[0]), ("1", ids[1])):
+            with services.store.session() as session:
+                cert = session.scalars(
+                    select(CertificadoImss).where(CertificadoImss.nombre == f"Certificado {nombre}")
+                ).one()
+                cert.registro_patronal_id = registro_id
+
+        page = _changes(services, "certificados_imss", 5)
+        with other.store.session() as session:
+            report = apply_page(session, page, clock())
+        assert (report.applied, report.conflicts) == (2, 0)
+
+        def held(desktop) -> dict[str, str]:
+            with desktop.store.session() as session:
+                return dict(
+                    session.execute(
+                        select(CertificadoImss.nombre, RegistroPatronal.registro).join(
+                            RegistroPatronal
+                        )
+                    ).all()
+                )
+
+        assert (
+            held(other)
+            == held(services)
+            == {
+                "Certificado 1": "Y5400000002",
+                "Certificado 2": "Y5400000001",
+            }
+        )
+        assert_kept_equal_scanned(other.store)
+    finally:
+        other.close()
+
+
+def test_a_new_row_ending_on_a_value_a_moved_row_took_is_still_a_duplicado(
+    services, tmp_path: Path, clock
+) -> None:
+    """In a page that moves numbers among registros (X's goes to Y, Z's to X), a registro made
+    on another desktop with Y is a different row ending with the same value: a «duplicado»
+    conflict, and the moves still land."""
+    for registro in ("Y5400000001", "Y5400000003"):
+        services.registros.save(registro, "ABC010101AB1", f"Patrón {registro}", "admin")
+    first = _changes(services, "registros_patronales", 1)
+    first.reverse()
+    (tmp_path / "otro").mkdir()
+    other = open_services(tmp_path / "otro", clock)
+    try:
+        with other.store.session() as session:
+            apply_page(session, first, clock())
+        answer_push(services.store)
+        for old, new in (
+            ("Y5400000001", "Y5499999999"),
+            ("Y5400000003", "Y5400000001"),
+            ("Y5499999999", "Y5400000002"),
+        ):
+            with services.store.session() as session:
+                row = session.scalars(
+                    select(RegistroPatronal).where(RegistroPatronal.registro == old)
+                ).one()
+                row.registro = new
+        page = _changes(services, "registros_patronales", 3)
+        twin = copy.deepcopy(page[0]) | {"uuid": str(uuid.uuid4()), "version": 1, "seq": 5}
+        twin["data"] |= {"registro": "Y5400000002", "razon_social": "Alta en otro equipo"}
+
+        with other.store.session() as session:
+            report = apply_page(session, [*page, twin], clock())
+        assert (report.applied, report.conflicts) == (2, 1)
+        assert {r.registro: r.razon_social for r in other.registros.listar()} == {
+            "Y5400000001": "Patrón Y5400000003",
+            "Y5400000002": "Patrón Y5400000001",
+        }
+        [conflict] = other.sync.conflicts()
+        assert (conflict.kind, conflict.otra["data"]["razon_social"]) == (
+            "duplicado",
+            "Alta en otro equipo",
+        )
+        assert_kept_equal_scanned(other.store)
     finally:
         other.close()

@@ -3,7 +3,8 @@ one set of columns, each field a list), parents' tables first. Per group: what t
 of its rows is looked up in one statement per table, ``sync_decide.decide`` says what each row
 does (skipped for a group of rows none of which is here: each is an INSERT), the rows to write
 are decoded column by column (``sync_decode``), new rows go to the INSERT as columns
-(``sync_insert``), changed ones through the ORM one by one, and rows that do not fit are kept
+(``sync_insert``), changed ones through the ORM one by one (those holding a unique value
+another of them takes moved aside first: ``claves``), and rows that do not fit are kept
 as conflicts (or wait for their parent). Also: recording a push's answer. Generic over the
 synced tables: a table's own work is its ``BulkHooks``."""
 
@@ -21,10 +22,12 @@ from typing import Any, Literal
 import orjson
 from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.audit import SYSTEM_ACTOR
 from icsoe_desktop.services.sync.adopt import adopted
+from icsoe_desktop.services.sync.claves import in_the_way, move_aside
 from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
 from icsoe_desktop.services.sync.decode import (
     Decoded,
@@ -333,17 +336,23 @@ def _update(
     # while it is written (clean again with the page's states), or the store would take the
     # new content under the same version for a change made outside the app (store/sumas.py).
     same = [uuids[j] for j in chosen if local[uuids[j]][1] == versions[j]]
-    if same and not table.append_only:
-        session.connection().exec_driver_sql(_MARK_DIRTY, (table.name, orjson.dumps(same).decode()))
     model = table.model
-    keyed = {name for key in table.natural_keys for name in key}
     ids = [local[uuids[j]][0] for j in chosen]
     held: dict[int, Any] = {}
     for first in range(0, len(ids), _IDS_PER_SELECT):
         wanted = model.id.in_(ids[first : first + _IDS_PER_SELECT])
         held.update((obj.id, obj) for obj in session.scalars(select(model).where(wanted)))
+    given = {j: decoded.row(j) for j in chosen}
+    # Unique values the page moves among its rows (numbers swapped…): a row holding a value
+    # another takes is moved aside first (claves.py; its state dirty too), so the one flush
+    # may write them in any order.
+    aside = in_the_way(table, ((held[local[uuids[j]][0]], given[j]) for j in chosen))
+    same += [obj.uuid for obj in aside]
+    if same and not table.append_only:
+        session.connection().exec_driver_sql(_MARK_DIRTY, (table.name, orjson.dumps(same).decode()))
+    move_aside(session, table, aside)
     for j in chosen:
-        values = decoded.row(j)
+        values = given[j]
         if not table.append_only:
             values.update(
                 version=versions[j],
@@ -356,11 +365,9 @@ def _update(
             setattr(obj, key, value)
         if table.on_remote_change is not None and changed:
             table.on_remote_change(obj, changed)
+        for name in aside.get(obj, ()):
+            flag_modified(obj, name)  # written again even where its value did not change
         new_states.append((table.name, uuids[j], seqs[j], False, versions[j]))
-        if not changed.isdisjoint(keyed):
-            # A natural key that moved is written in the page's order (one flush writes in
-            # the ids' order): a value another row of the page let go of is free by then.
-            session.flush()
     session.flush()  # before the page's INSERT, as the ORM's autoflush did
 
 
