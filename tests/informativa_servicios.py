@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
 
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 from icsoe_desktop.services.informativa.captura import ContratoDatos
@@ -36,6 +41,50 @@ def capturista_activa(services, data_dir, tmp_path, smtp) -> tuple[str, str]:
     ]
     services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
     return rfc, CURP_ANA
+
+
+def firmada_una_vez(
+    tmp_path_factory: pytest.TempPathFactory, contratos: Sequence[tuple[int, int]]
+) -> tuple[Path, tuple[str, str, str, list[str], bytes]]:
+    """A signed informativa with a contract per (workers, seed), made once on the real services
+    (the tests' clock, a real SMTP server) in a folder of its own, for several tests to copy
+    with ``copia_de_firmada``: the folder, and (rfc, ana, uuid, contratos, constancia)."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.container import open_services
+    from tests import credentials_factory as cf
+    from tests.conftest import FakeClock, _running_sink, build_isolated
+
+    folder = tmp_path_factory.mktemp("firmada")
+
+    def build(data_dir: Path) -> tuple[str, str, str, list[str], bytes]:
+        sink = _running_sink()
+        smtp = next(sink)
+        services = open_services(data_dir, FakeClock())
+        try:
+            services.settings.save_smtp(smtp.settings(), None, actor=CLI_ACTOR)
+            rfc, ana = capturista_activa(services, data_dir, folder, smtp)
+            uuid = services.informativas.crear(rfc, ana, PERIODO)
+            hechos = [
+                contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=n, seed=seed)
+                for n, seed in contratos
+            ]
+            cer, key = folder / "fiel" / f"{rfc}.cer", folder / "fiel" / f"{rfc}.key"
+            constancia = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+        finally:
+            services.close()
+            next(sink, None)
+        return rfc, ana, uuid, hechos, constancia
+
+    return folder, build_isolated(folder, build)
+
+
+def copia_de_firmada(folder: Path, data_dir: Path, tmp_path: Path) -> None:
+    """A test's own copy of a ``firmada_una_vez``: its data dir and keyring, and the e.firma's
+    files in ``tmp_path / "fiel"`` (before its services open)."""
+    from tests.conftest import copy_data
+
+    copy_data(folder, data_dir)
+    shutil.copytree(folder / "fiel", tmp_path / "fiel")
 
 
 def contrato_con_trabajadores(
