@@ -7,8 +7,9 @@ from __future__ import annotations
 import random
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,48 +44,78 @@ def capturista_activa(services, data_dir, tmp_path, smtp) -> tuple[str, str]:
     return rfc, CURP_ANA
 
 
-def firmada_una_vez(
-    tmp_path_factory: pytest.TempPathFactory, contratos: Sequence[tuple[int, int]]
-) -> tuple[Path, tuple[str, str, str, list[str], bytes]]:
-    """A signed informativa with a contract per (workers, seed), made once on the real services
-    (the tests' clock, a real SMTP server) in a folder of its own, for several tests to copy
-    with ``copia_de_firmada``: the folder, and (rfc, ana, uuid, contratos, constancia)."""
+def capturista_una_vez(
+    tmp_path_factory: pytest.TempPathFactory,
+    despues: Callable[[Any, str, str, Path], Any] = lambda services, rfc, ana, fiel: None,
+) -> tuple[Path, tuple[str, str, Any]]:
+    """``capturista_activa`` and then ``despues(services, rfc, ana, its e.firma's folder)``, made once on the real
+    services (the tests' clock, a real SMTP server) in a folder of its own for several tests to
+    copy with ``copia_una_vez``: the folder, and (rfc, ana, what ``despues`` returned)."""
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
-    from tests import credentials_factory as cf
     from tests.conftest import FakeClock, _running_sink, build_isolated
 
-    folder = tmp_path_factory.mktemp("firmada")
+    folder = tmp_path_factory.mktemp("una_vez")
 
-    def build(data_dir: Path) -> tuple[str, str, str, list[str], bytes]:
+    def build(data_dir: Path) -> tuple[str, str, Any]:
         sink = _running_sink()
         smtp = next(sink)
         services = open_services(data_dir, FakeClock())
         try:
             services.settings.save_smtp(smtp.settings(), None, actor=CLI_ACTOR)
             rfc, ana = capturista_activa(services, data_dir, folder, smtp)
-            uuid = services.informativas.crear(rfc, ana, PERIODO)
-            hechos = [
-                contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=n, seed=seed)
-                for n, seed in contratos
-            ]
-            cer, key = folder / "fiel" / f"{rfc}.cer", folder / "fiel" / f"{rfc}.key"
-            constancia = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+            return rfc, ana, despues(services, rfc, ana, folder / "fiel")
         finally:
             services.close()
             next(sink, None)
-        return rfc, ana, uuid, hechos, constancia
 
     return folder, build_isolated(folder, build)
 
 
-def copia_de_firmada(folder: Path, data_dir: Path, tmp_path: Path) -> None:
-    """A test's own copy of a ``firmada_una_vez``: its data dir and keyring, and the e.firma's
-    files in ``tmp_path / "fiel"`` (before its services open)."""
+def firmada_una_vez(
+    tmp_path_factory: pytest.TempPathFactory, contratos: Sequence[tuple[int, int]]
+) -> tuple[Path, tuple[str, str, str, list[str], bytes]]:
+    """``capturista_una_vez`` with an informativa of a contract per (workers, seed), signed:
+    the folder, and (rfc, ana, uuid, contratos, constancia)."""
+    from tests import credentials_factory as cf
+
+    def firmar(services: Any, rfc: str, ana: str, fiel: Path) -> tuple[str, list[str], bytes]:
+        uuid = services.informativas.crear(rfc, ana, PERIODO)
+        hechos = [
+            contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=n, seed=seed)
+            for n, seed in contratos
+        ]
+        cer, key = fiel / f"{rfc}.cer", fiel / f"{rfc}.key"
+        return uuid, hechos, services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+
+    folder, (rfc, ana, (uuid, hechos, constancia)) = capturista_una_vez(tmp_path_factory, firmar)
+    return folder, (rfc, ana, uuid, hechos, constancia)
+
+
+def copia_una_vez(folder: Path, data_dir: Path, tmp_path: Path) -> None:
+    """A test's own copy of what ``capturista_una_vez`` made: its data dir and keyring, and the
+    e.firma's files in ``tmp_path / "fiel"`` (before its services open)."""
     from tests.conftest import copy_data
 
     copy_data(folder, data_dir)
     shutil.copytree(folder / "fiel", tmp_path / "fiel")
+
+
+def services_copiando(cuando: str, una_vez: str) -> Any:
+    """A module's ``services`` fixture: a test that takes the fixture ``cuando`` starts on its
+    own copy (``copia_una_vez``) of what the module-scoped fixture ``una_vez`` made once; the
+    others on a new store, as everywhere."""
+    from icsoe_desktop.services.container import open_services
+
+    @pytest.fixture
+    def services(request, data_dir, clock, tmp_path):
+        if cuando in request.fixturenames:
+            copia_una_vez(request.getfixturevalue(una_vez)[0], data_dir, tmp_path)
+        svc = open_services(data_dir, clock)
+        yield svc
+        svc.close()
+
+    return services
 
 
 def contrato_con_trabajadores(

@@ -19,14 +19,13 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from tests.informativa_servicios import (
     CLIENTE,
     PERIODO,
     capturista_activa,
-    copia_de_firmada,
     firmada_una_vez,
+    services_copiando,
 )
 
 FECHA = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
@@ -37,14 +36,7 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(6, 7)])
 
 
-@pytest.fixture
-def services(request, data_dir, clock, tmp_path):
-    """The real services; a test that takes ``firmada`` starts on its own copy of it."""
-    if "firmada" in request.fixturenames:
-        copia_de_firmada(request.getfixturevalue("_firmada_una_vez")[0], data_dir, tmp_path)
-    svc = open_services(data_dir, clock)
-    yield svc
-    svc.close()
+services = services_copiando("firmada", "_firmada_una_vez")
 
 
 @pytest.fixture

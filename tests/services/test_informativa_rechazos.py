@@ -15,8 +15,7 @@ from openpyxl import Workbook
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import CORRECCION
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from icsoe_desktop.services.container import open_services
-from tests.informativa_servicios import PERIODO, copia_de_firmada, firmada_una_vez
+from tests.informativa_servicios import PERIODO, firmada_una_vez, services_copiando
 from tests.test_cli_informativa import cli
 
 ENCABEZADO = ("Contrato", "NSS", "CURP", "SBC", "Motivo de rechazo")
@@ -42,13 +41,7 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(4, 7), (3, 11)])
 
 
-@pytest.fixture
-def services(request, data_dir, clock, tmp_path):
-    """The real services, on the test's own copy of the signed informativa."""
-    copia_de_firmada(request.getfixturevalue("_firmada_una_vez")[0], data_dir, tmp_path)
-    svc = open_services(data_dir, clock)
-    yield svc
-    svc.close()
+services = services_copiando("firmada", "_firmada_una_vez")
 
 
 @pytest.fixture
