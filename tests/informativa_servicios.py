@@ -9,7 +9,7 @@ import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -17,6 +17,8 @@ from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, enter_contratista, form
 from tests.informativa_datos import trabajadores_limpios
+
+T = TypeVar("T")
 
 PERIODO = Periodo(2026, 2)  # mayo–agosto 2026: due on 17/09/2026, before the tests' clock
 CLIENTE = Parte(
@@ -44,32 +46,53 @@ def capturista_activa(services, data_dir, tmp_path, smtp) -> tuple[str, str]:
     return rfc, CURP_ANA
 
 
-def capturista_una_vez(
-    tmp_path_factory: pytest.TempPathFactory,
-    despues: Callable[[Any, str, str, Path], Any] = lambda services, rfc, ana, fiel: None,
-) -> tuple[Path, tuple[str, str, Any]]:
-    """``capturista_activa`` and then ``despues(services, rfc, ana, its e.firma's folder)``, made once on the real
-    services (the tests' clock, a real SMTP server) in a folder of its own for several tests to
-    copy with ``copia_una_vez``: the folder, and (rfc, ana, what ``despues`` returned)."""
-    from icsoe_desktop.domain.roles import CLI_ACTOR
+def una_vez(
+    tmp_path_factory: pytest.TempPathFactory, hacer: Callable[[Any, Path, Path, Any], T]
+) -> tuple[Path, T]:
+    """``hacer(services, data_dir, folder, smtp)`` made once on the real services (the tests'
+    clock; ``smtp`` a real SMTP server, not configured) in a folder of its own, for several
+    tests to copy with ``copia_una_vez``: the folder, and what ``hacer`` returned."""
     from icsoe_desktop.services.container import open_services
     from tests.conftest import FakeClock, _running_sink, build_isolated
 
     folder = tmp_path_factory.mktemp("una_vez")
 
-    def build(data_dir: Path) -> tuple[str, str, Any]:
+    def build(data_dir: Path) -> T:
         sink = _running_sink()
         smtp = next(sink)
         services = open_services(data_dir, FakeClock())
         try:
-            services.settings.save_smtp(smtp.settings(), None, actor=CLI_ACTOR)
-            rfc, ana = capturista_activa(services, data_dir, folder, smtp)
-            return rfc, ana, despues(services, rfc, ana, folder / "fiel")
+            return hacer(services, data_dir, folder, smtp)
         finally:
             services.close()
             next(sink, None)
 
     return folder, build_isolated(folder, build)
+
+
+def contratista_una_vez(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``enter_contratista`` made once (``una_vez``): the folder, and the contratista's RFC."""
+    return una_vez(
+        tmp_path_factory,
+        lambda services, data_dir, folder, _smtp: enter_contratista(services, data_dir, folder),
+    )
+
+
+def capturista_una_vez(
+    tmp_path_factory: pytest.TempPathFactory,
+    despues: Callable[[Any, str, str, Path], Any] = lambda services, rfc, ana, fiel: None,
+) -> tuple[Path, tuple[str, str, Any]]:
+    """``capturista_activa`` (mailing through the SMTP server configured first, as
+    ``smtp_configured`` does) and then ``despues(services, rfc, ana, its e.firma's folder)``
+    made once (``una_vez``): the folder, and (rfc, ana, what ``despues`` returned)."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    def hacer(services: Any, data_dir: Path, folder: Path, smtp: Any) -> tuple[str, str, Any]:
+        services.settings.save_smtp(smtp.settings(), None, actor=CLI_ACTOR)
+        rfc, ana = capturista_activa(services, data_dir, folder, smtp)
+        return rfc, ana, despues(services, rfc, ana, folder / "fiel")
+
+    return una_vez(tmp_path_factory, hacer)
 
 
 def firmada_una_vez(
@@ -93,12 +116,14 @@ def firmada_una_vez(
 
 
 def copia_una_vez(folder: Path, data_dir: Path, tmp_path: Path) -> None:
-    """A test's own copy of what ``capturista_una_vez`` made: its data dir and keyring, and the
-    e.firma's files in ``tmp_path / "fiel"`` (before its services open)."""
+    """A test's own copy of what ``una_vez`` made: its data dir and keyring, and the files
+    written beside them (the e.firma's in ``tmp_path / "fiel"``), before its services open."""
     from tests.conftest import copy_data
 
     copy_data(folder, data_dir)
-    shutil.copytree(folder / "fiel", tmp_path / "fiel")
+    for item in folder.iterdir():
+        if item.name not in ("data", "xdg"):
+            (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
 
 
 def services_copiando(cuando: str, una_vez: str) -> Any:

@@ -13,7 +13,12 @@ from tests import archivos_de_nomina as nomina
 from tests.gui.helpers import click, wait_operations
 from tests.gui.test_informativa_ventana import open_window, quien  # noqa: F401
 from tests.gui.test_movimientos_idse import ADMIN, window
-from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+from tests.informativa_servicios import (
+    PERIODO,
+    capturista_una_vez,
+    contrato_con_trabajadores,
+    services_copiando,
+)
 from tests.services.movimientos_data import add_registros
 
 TRABAJADORES = [
@@ -22,6 +27,14 @@ TRABAJADORES = [
     (nomina.csv_titulo_y_total, "total.csv"),
     (nomina.csv_guiones_y_minusculas, "guiones.csv"),
 ]
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copiando("quien", "_quien_una_vez")
 
 
 @pytest.fixture
