@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 from icsoe_desktop.services.informativa.captura import ContratoDatos
+from tests.conftest import made_once
 from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, enter_contratista, form
 from tests.informativa_datos import trabajadores_limpios
-
-T = TypeVar("T")
 
 PERIODO = Periodo(2026, 2)  # mayo–agosto 2026: due on 17/09/2026, before the tests' clock
 CLIENTE = Parte(
@@ -46,33 +44,9 @@ def capturista_activa(services, data_dir, tmp_path, smtp) -> tuple[str, str]:
     return rfc, CURP_ANA
 
 
-def una_vez(
-    tmp_path_factory: pytest.TempPathFactory, hacer: Callable[[Any, Path, Path, Any], T]
-) -> tuple[Path, T]:
-    """``hacer(services, data_dir, folder, smtp)`` made once on the real services (the tests'
-    clock; ``smtp`` a real SMTP server, not configured) in a folder of its own, for several
-    tests to copy with ``copia_una_vez``: the folder, and what ``hacer`` returned."""
-    from icsoe_desktop.services.container import open_services
-    from tests.conftest import FakeClock, _running_sink, build_isolated
-
-    folder = tmp_path_factory.mktemp("una_vez")
-
-    def build(data_dir: Path) -> T:
-        sink = _running_sink()
-        smtp = next(sink)
-        services = open_services(data_dir, FakeClock())
-        try:
-            return hacer(services, data_dir, folder, smtp)
-        finally:
-            services.close()
-            next(sink, None)
-
-    return folder, build_isolated(folder, build)
-
-
 def contratista_una_vez(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """``enter_contratista`` made once (``una_vez``): the folder, and the contratista's RFC."""
-    return una_vez(
+    """``enter_contratista`` made once (``made_once``): the folder, and the contratista's RFC."""
+    return made_once(
         tmp_path_factory,
         lambda services, data_dir, folder, _smtp: enter_contratista(services, data_dir, folder),
     )
@@ -84,7 +58,7 @@ def capturista_una_vez(
 ) -> tuple[Path, tuple[str, str, Any]]:
     """``capturista_activa`` (mailing through the SMTP server configured first, as
     ``smtp_configured`` does) and then ``despues(services, rfc, ana, its e.firma's folder)``
-    made once (``una_vez``): the folder, and (rfc, ana, what ``despues`` returned)."""
+    made once (``made_once``): the folder, and (rfc, ana, what ``despues`` returned)."""
     from icsoe_desktop.domain.roles import CLI_ACTOR
 
     def hacer(services: Any, data_dir: Path, folder: Path, smtp: Any) -> tuple[str, str, Any]:
@@ -92,7 +66,7 @@ def capturista_una_vez(
         rfc, ana = capturista_activa(services, data_dir, folder, smtp)
         return rfc, ana, despues(services, rfc, ana, folder / "fiel")
 
-    return una_vez(tmp_path_factory, hacer)
+    return made_once(tmp_path_factory, hacer)
 
 
 def firmada_una_vez(
@@ -113,34 +87,6 @@ def firmada_una_vez(
 
     folder, (rfc, ana, (uuid, hechos, constancia)) = capturista_una_vez(tmp_path_factory, firmar)
     return folder, (rfc, ana, uuid, hechos, constancia)
-
-
-def copia_una_vez(folder: Path, data_dir: Path, tmp_path: Path) -> None:
-    """A test's own copy of what ``una_vez`` made: its data dir and keyring, and the files
-    written beside them (the e.firma's in ``tmp_path / "fiel"``), before its services open."""
-    from tests.conftest import copy_data
-
-    copy_data(folder, data_dir)
-    for item in folder.iterdir():
-        if item.name not in ("data", "xdg"):
-            (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp_path / item.name)
-
-
-def services_copiando(cuando: str, una_vez: str) -> Any:
-    """A module's ``services`` fixture: a test that takes the fixture ``cuando`` starts on its
-    own copy (``copia_una_vez``) of what the module-scoped fixture ``una_vez`` made once; the
-    others on a new store, as everywhere."""
-    from icsoe_desktop.services.container import open_services
-
-    @pytest.fixture
-    def services(request, data_dir, clock, tmp_path):
-        if cuando in request.fixturenames:
-            copia_una_vez(request.getfixturevalue(una_vez)[0], data_dir, tmp_path)
-        svc = open_services(data_dir, clock)
-        yield svc
-        svc.close()
-
-    return services
 
 
 def contrato_con_trabajadores(

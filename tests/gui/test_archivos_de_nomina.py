@@ -10,15 +10,11 @@ from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
 from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO
 from tests import archivos_de_nomina as nomina
+from tests.conftest import services_copying
 from tests.gui.helpers import click, wait_operations
 from tests.gui.test_informativa_ventana import open_window, quien  # noqa: F401
 from tests.gui.test_movimientos_idse import ADMIN, window
-from tests.informativa_servicios import (
-    PERIODO,
-    capturista_una_vez,
-    contrato_con_trabajadores,
-    services_copiando,
-)
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 from tests.services.movimientos_data import add_registros
 
 TRABAJADORES = [
@@ -34,7 +30,7 @@ def _quien_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory)
 
 
-services = services_copiando("quien", "_quien_una_vez")
+services = services_copying(quien="_quien_una_vez")
 
 
 @pytest.fixture

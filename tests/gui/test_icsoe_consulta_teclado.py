@@ -20,9 +20,9 @@ from icsoe_desktop.services.capturistas.administracion import (
     MSG_CORREO_ENVIADO,
     MSG_REACTIVADO,
 )
+from tests.conftest import made_once, services_copying
 from tests.gui.helpers import ENTER
 from tests.icsoe_helpers import CURP_BETO, CURP_CARLA, enter_contratista, form
-from tests.informativa_servicios import services_copiando, una_vez
 
 
 def _capturistas(services, data_dir: Path, folder: Path, _smtp) -> str:
@@ -37,10 +37,10 @@ def _capturistas(services, data_dir: Path, folder: Path, _smtp) -> str:
 
 @pytest.fixture(scope="module")
 def _consulta_una_vez(tmp_path_factory):
-    return una_vez(tmp_path_factory, _capturistas)
+    return made_once(tmp_path_factory, _capturistas)
 
 
-services = services_copiando("consulta", "_consulta_una_vez")
+services = services_copying(consulta="_consulta_una_vez")
 
 
 @pytest.fixture

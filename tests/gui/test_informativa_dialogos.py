@@ -27,9 +27,10 @@ from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import MovimientoRow
 from tests import credentials_factory as cf
 from tests import sepomex_datos as sd
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA
-from tests.informativa_servicios import contratista_una_vez, services_copiando
+from tests.informativa_servicios import contratista_una_vez
 
 RFC_MAL_DIGITO = "CEN010101AA5"  # well formed; its check digit should be 1
 RFC_BUENO = "CEN010101AA1"
@@ -44,7 +45,7 @@ def _rfc_una_vez(tmp_path_factory):
     return contratista_una_vez(tmp_path_factory)
 
 
-services = services_copiando("rfc", "_rfc_una_vez")
+services = services_copying(rfc="_rfc_una_vez")
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from icsoe_desktop.gui.informativa.inicio import DIAS, VENCIDA
 from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.gui.helpers import click
 from tests.icsoe_helpers import NEW_PASSWORD
-from tests.informativa_servicios import capturista_activa, capturista_una_vez, services_copiando
+from tests.informativa_servicios import capturista_activa, capturista_una_vez
 
 # The clock of the tests: 22/11/2026, in septiembre–diciembre 2026.
 ACTUAL = Periodo(2026, 3)
@@ -30,7 +31,7 @@ def _capturista_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory)
 
 
-services = services_copiando("capturista", "_capturista_una_vez")
+services = services_copying(capturista="_capturista_una_vez")
 
 
 @pytest.fixture

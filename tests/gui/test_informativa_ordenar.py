@@ -13,14 +13,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from tests.conftest import services_copying
 from tests.gui.helpers import type_text
 from tests.informativa_datos import trabajadores_limpios
-from tests.informativa_servicios import (
-    PERIODO,
-    capturista_una_vez,
-    contrato_con_trabajadores,
-    services_copiando,
-)
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
 NOMBRES = ("Ñandú Ortiz", "maría López", "MARIO PÉREZ", "Álvaro Díaz", "ana Ruiz", "MARIA ABAD")
 
@@ -43,7 +39,7 @@ def _ventana_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory, _seis)
 
 
-services = services_copiando("ventana", "_ventana_una_vez")
+services = services_copying(ventana="_ventana_una_vez")
 
 
 @pytest.fixture

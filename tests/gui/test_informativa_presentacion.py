@@ -13,12 +13,9 @@ from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
 from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text
-from tests.informativa_servicios import (
-    CLIENTE,
-    firmada_una_vez,
-    services_copiando,
-)
+from tests.informativa_servicios import CLIENTE, firmada_una_vez
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +23,7 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(3, 7)])
 
 
-services = services_copiando("firmada", "_firmada_una_vez")
+services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture

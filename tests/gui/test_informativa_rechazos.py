@@ -18,13 +18,10 @@ from icsoe_desktop.gui.informativa.corregir_trabajador import CorregirTrabajador
 from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
 from icsoe_desktop.gui.informativa.trabajadores_model import ROJO
 from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDialog
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.gui.test_informativa_ventana import grid, open_window
-from tests.informativa_servicios import (
-    PERIODO,
-    firmada_una_vez,
-    services_copiando,
-)
+from tests.informativa_servicios import PERIODO, firmada_una_vez
 from tests.services.test_informativa_rechazos import MOTIVO_NSS, MOTIVO_REPETIDO, portal_xlsx
 
 RECHAZO = 4  # the grid's column «Rechazo del portal»
@@ -36,7 +33,7 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(5, 7)])
 
 
-services = services_copiando("firmada", "_firmada_una_vez")
+services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture

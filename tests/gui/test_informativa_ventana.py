@@ -24,15 +24,11 @@ from icsoe_desktop.gui.informativa.ventana import (
     InformativaWindow,
 )
 from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import NEW_PASSWORD
 from tests.informativa_datos import trabajadores_limpios
-from tests.informativa_servicios import (
-    PERIODO,
-    capturista_una_vez,
-    contrato_con_trabajadores,
-    services_copiando,
-)
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +36,7 @@ def _quien_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory)
 
 
-services = services_copiando("quien", "_quien_una_vez")
+services = services_copying(quien="_quien_una_vez")
 
 
 @pytest.fixture

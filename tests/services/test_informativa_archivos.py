@@ -10,13 +10,9 @@ from openpyxl import load_workbook
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+from tests.conftest import services_copying
 from tests.informativa_datos import trabajadores_limpios
-from tests.informativa_servicios import (
-    PERIODO,
-    capturista_una_vez,
-    contrato_con_trabajadores,
-    services_copiando,
-)
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +20,7 @@ def _quien_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory)
 
 
-services = services_copiando("quien", "_quien_una_vez")
+services = services_copying(quien="_quien_una_vez")
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import AuditEntry
+from tests.conftest import services_copying
 from tests.icsoe_helpers import CURP_BETO
 from tests.informativa_datos import nss_valido, trabajadores_limpios
 from tests.informativa_servicios import (
@@ -31,7 +32,6 @@ from tests.informativa_servicios import (
     PERIODO,
     capturista_una_vez,
     contrato_con_trabajadores,
-    services_copiando,
 )
 
 
@@ -40,7 +40,7 @@ def _quien_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory)
 
 
-services = services_copiando("quien", "_quien_una_vez")
+services = services_copying(quien="_quien_una_vez")
 
 
 @pytest.fixture

@@ -17,12 +17,8 @@ from icsoe_desktop.domain.informativa.modelo import CORRECCION, FIRMADA
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from tests import credentials_factory as cf
-from tests.informativa_servicios import (
-    PERIODO,
-    capturista_una_vez,
-    contrato_con_trabajadores,
-    services_copiando,
-)
+from tests.conftest import services_copying
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
 
 def _lista(services, rfc: str, ana: str, _fiel: Path) -> tuple[str, str]:
@@ -37,7 +33,7 @@ def _lista_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory, _lista)
 
 
-services = services_copiando("lista", "_lista_una_vez")
+services = services_copying(lista="_lista_una_vez")
 
 
 @pytest.fixture

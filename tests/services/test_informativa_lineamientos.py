@@ -25,13 +25,13 @@ from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.services.informativa.exportar import exportar
 from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.informativa_servicios import (
     PERIODO,
     capturista_activa,
     contrato_con_trabajadores,
     firmada_una_vez,
     movimientos_con_sbc,
-    services_copiando,
 )
 from tests.services.movimientos_data import CURPS, nss
 
@@ -43,7 +43,7 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(4, 7)])
 
 
-services = services_copiando("firmada", "_firmada_una_vez")
+services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture

@@ -20,13 +20,8 @@ from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from tests.informativa_servicios import (
-    CLIENTE,
-    PERIODO,
-    capturista_activa,
-    firmada_una_vez,
-    services_copiando,
-)
+from tests.conftest import services_copying
+from tests.informativa_servicios import CLIENTE, PERIODO, capturista_activa, firmada_una_vez
 
 FECHA = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
 
@@ -36,7 +31,7 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(6, 7)])
 
 
-services = services_copiando("firmada", "_firmada_una_vez")
+services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture

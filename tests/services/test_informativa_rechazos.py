@@ -15,7 +15,8 @@ from openpyxl import Workbook
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import CORRECCION
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from tests.informativa_servicios import PERIODO, firmada_una_vez, services_copiando
+from tests.conftest import services_copying
+from tests.informativa_servicios import PERIODO, firmada_una_vez
 from tests.test_cli_informativa import cli
 
 ENCABEZADO = ("Contrato", "NSS", "CURP", "SBC", "Motivo de rechazo")
@@ -41,7 +42,7 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(4, 7), (3, 11)])
 
 
-services = services_copiando("firmada", "_firmada_una_vez")
+services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture

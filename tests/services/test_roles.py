@@ -6,10 +6,9 @@ its role (it may still fail for its arguments, as a real call with those argumen
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -19,9 +18,8 @@ from icsoe_desktop.domain.movimientos import Movimiento
 from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_markdown
 from icsoe_desktop.services import capacitacion
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.sync.actualizacion import VersionNueva
-from tests.conftest import FakeClock, build_isolated, built_once, copy_data
+from tests.conftest import made_once, services_copying
 from tests.services.test_accounts import PASSWORD
 from tests.services.test_accounts import form as registro
 
@@ -115,45 +113,26 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
     }
 
 
-def _staff(services) -> None:
+def _staff(services, *_) -> None:
     services.accounts.register(registro(usuario=ADMIN))  # the first user administers
     services.accounts.register(registro(usuario=ANA))
     services.accounts.register(registro(usuario=BETO))
     services.accounts.set_enabled(BETO, False, ADMIN)
 
 
-def _build(data_dir: Path, *steps: Callable[[Any], Any]) -> Any:
-    """A data dir made once by ``steps`` on the real services (the tests' clock), closed; the
-    last step's result."""
-    services = open_services(data_dir, FakeClock())
-    try:
-        return [step(services) for step in steps][-1]
-    finally:
-        services.close()
-
-
-@contextlib.contextmanager
-def _opened(built: Path, data_dir: Path, clock: FakeClock) -> Iterator:
-    """The real services on the test's own copy of a data dir made once for this module."""
-    copy_data(built, data_dir)
-    services = open_services(data_dir, clock)
-    try:
-        yield services
-    finally:
-        services.close()
-
-
 @pytest.fixture(scope="module")
-def _staffed_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_once(tmp_path_factory, lambda data_dir: _build(data_dir, _staff))
+def _staffed_once(tmp_path_factory: pytest.TempPathFactory):
+    return made_once(tmp_path_factory, _staff)
+
+
+services = services_copying(staffed="_staffed_once", en_otra_empresa="_en_otra_empresa_once")
 
 
 @pytest.fixture
-def staffed(_staffed_once: Path, data_dir: Path, clock: FakeClock) -> Iterator:
+def staffed(_staffed_once, services):
     """The administrator, Ana and Beto (registered, then disabled) in the first empresa. Each
     case writes (its refusals are audited): each has its own copy of the store."""
-    with _opened(_staffed_once, data_dir, clock) as services:
-        yield services
+    return services
 
 
 def _refusals(services) -> list[tuple[str, str, str]]:
@@ -196,26 +175,26 @@ def test_every_cell_of_the_matrix_is_enforced_by_the_service(
 OTRA = ("BBB020202BB2", "Bodegas Dos SA de CV")
 
 
+def _otra(services, *_) -> int:
+    _staff(services)
+    return services.empresas.crear(*OTRA, ADMIN).id
+
+
 @pytest.fixture(scope="module")
-def _en_otra_empresa_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    folder = tmp_path_factory.mktemp("built_once")
-    otra = build_isolated(
-        folder, lambda data_dir: _build(data_dir, _staff, lambda s: s.empresas.crear(*OTRA, ADMIN))
-    )
-    return folder, otra.id
+def _en_otra_empresa_once(tmp_path_factory: pytest.TempPathFactory):
+    return made_once(tmp_path_factory, _otra)
 
 
 @pytest.fixture
-def en_otra_empresa(_en_otra_empresa_once, data_dir: Path, clock: FakeClock) -> Iterator:
+def en_otra_empresa(_en_otra_empresa_once, services):
     """A second empresa, opened: Ana keeps the first one only (creating the second turned
     «everybody» into grants), the administrator who created it holds both."""
-    built, otra = _en_otra_empresa_once
-    with _opened(built, data_dir, clock) as services:
-        services.abrir_empresa(otra)
-        assert services.accesos.accesos(ANA) == {
-            e.id for e in services.empresas.listar() if e.id != otra
-        }
-        yield services
+    otra = _en_otra_empresa_once[1]
+    services.abrir_empresa(otra)
+    assert services.accesos.accesos(ANA) == {
+        e.id for e in services.empresas.listar() if e.id != otra
+    }
+    return services
 
 
 def _refused_for_the_grant(services, call, accion: Accion) -> None:

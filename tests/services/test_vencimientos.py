@@ -16,8 +16,8 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
+from tests.conftest import made_once, services_copying
 from tests.icsoe_helpers import trust_sat
-from tests.informativa_servicios import services_copiando, una_vez
 
 ANA, BETO = "ana@despacho.mx", "beto@despacho.mx"
 PASSWORD = "Nom1na$Segura"
@@ -66,10 +66,10 @@ def _despacho(services, _data_dir: Path, folder: Path, _smtp) -> dict:
 
 @pytest.fixture(scope="module")
 def _despacho_una_vez(tmp_path_factory):
-    return una_vez(tmp_path_factory, _despacho)
+    return made_once(tmp_path_factory, _despacho)
 
 
-services = services_copiando("despacho", "_despacho_una_vez")
+services = services_copying(despacho="_despacho_una_vez")
 
 
 @pytest.fixture
