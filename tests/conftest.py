@@ -36,7 +36,7 @@ from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -222,6 +222,56 @@ def copy_data(built: Path, data_dir: Path) -> None:
     xdg = Path(os.environ["XDG_DATA_HOME"])
     if (built / "xdg").is_dir():
         shutil.copytree(built / "xdg", xdg, dirs_exist_ok=True)
+
+
+def made_once(
+    tmp_path_factory: pytest.TempPathFactory, make: Callable[[Any, Path, Path, SmtpSink], T]
+) -> tuple[Path, T]:
+    """``make(services, data_dir, folder, smtp)`` run once on the real services (the tests'
+    clock; ``smtp`` a real SMTP server, not configured) in a folder of its own, for the tests of
+    a module to start from (``services_copying``): the folder, and what ``make`` returned.
+    Files ``make`` writes in ``folder`` (an e.firma's) are copied into each test's tmp_path."""
+    from icsoe_desktop.services.container import open_services
+
+    folder = tmp_path_factory.mktemp("made_once")
+
+    def build(data_dir: Path) -> T:
+        sink = _running_sink()
+        smtp = next(sink)
+        services = open_services(data_dir, FakeClock())
+        try:
+            return make(services, data_dir, folder, smtp)
+        finally:
+            services.close()
+            next(sink, None)
+
+    return folder, build_isolated(folder, build)
+
+
+def services_copying(**starts: str) -> Any:
+    """A module's ``services`` fixture: a test that takes one of the fixtures named (or the
+    first of them it takes) starts on its own copy of what the module-scoped fixture named
+    for it made once (``made_once``); the others on a new store, as everywhere. Each test
+    still writes to a store of its own."""
+
+    @pytest.fixture
+    def services(request, data_dir, clock, tmp_path):
+        from icsoe_desktop.services.container import open_services
+
+        for wanted, once in starts.items():
+            if wanted in request.fixturenames:
+                folder = request.getfixturevalue(once)[0]
+                copy_data(folder, data_dir)
+                for item in folder.iterdir():
+                    if item.name not in ("data", "xdg"):
+                        copy = shutil.copytree if item.is_dir() else shutil.copy2
+                        copy(item, tmp_path / item.name)
+                break
+        svc = open_services(data_dir, clock)
+        yield svc
+        svc.close()
+
+    return services
 
 
 @pytest.fixture

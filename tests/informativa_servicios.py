@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo
 from icsoe_desktop.services.informativa.captura import ContratoDatos
+from tests.conftest import made_once
 from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, enter_contratista, form
 from tests.informativa_datos import trabajadores_limpios
 
@@ -36,6 +42,51 @@ def capturista_activa(services, data_dir, tmp_path, smtp) -> tuple[str, str]:
     ]
     services.acceso_capturista.crear_contrasena(code, NEW_PASSWORD, NEW_PASSWORD)
     return rfc, CURP_ANA
+
+
+def contratista_una_vez(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``enter_contratista`` made once (``made_once``): the folder, and the contratista's RFC."""
+    return made_once(
+        tmp_path_factory,
+        lambda services, data_dir, folder, _smtp: enter_contratista(services, data_dir, folder),
+    )
+
+
+def capturista_una_vez(
+    tmp_path_factory: pytest.TempPathFactory,
+    despues: Callable[[Any, str, str, Path], Any] = lambda services, rfc, ana, fiel: None,
+) -> tuple[Path, tuple[str, str, Any]]:
+    """``capturista_activa`` (mailing through the SMTP server configured first, as
+    ``smtp_configured`` does) and then ``despues(services, rfc, ana, its e.firma's folder)``
+    made once (``made_once``): the folder, and (rfc, ana, what ``despues`` returned)."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    def hacer(services: Any, data_dir: Path, folder: Path, smtp: Any) -> tuple[str, str, Any]:
+        services.settings.save_smtp(smtp.settings(), None, actor=CLI_ACTOR)
+        rfc, ana = capturista_activa(services, data_dir, folder, smtp)
+        return rfc, ana, despues(services, rfc, ana, folder / "fiel")
+
+    return made_once(tmp_path_factory, hacer)
+
+
+def firmada_una_vez(
+    tmp_path_factory: pytest.TempPathFactory, contratos: Sequence[tuple[int, int]]
+) -> tuple[Path, tuple[str, str, str, list[str], bytes]]:
+    """``capturista_una_vez`` with an informativa of a contract per (workers, seed), signed:
+    the folder, and (rfc, ana, uuid, contratos, constancia)."""
+    from tests import credentials_factory as cf
+
+    def firmar(services: Any, rfc: str, ana: str, fiel: Path) -> tuple[str, list[str], bytes]:
+        uuid = services.informativas.crear(rfc, ana, PERIODO)
+        hechos = [
+            contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=n, seed=seed)
+            for n, seed in contratos
+        ]
+        cer, key = fiel / f"{rfc}.cer", fiel / f"{rfc}.key"
+        return uuid, hechos, services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+
+    folder, (rfc, ana, (uuid, hechos, constancia)) = capturista_una_vez(tmp_path_factory, firmar)
+    return folder, (rfc, ana, uuid, hechos, constancia)
 
 
 def contrato_con_trabajadores(

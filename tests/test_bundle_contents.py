@@ -137,6 +137,7 @@ def test_the_platforms_the_bundles_run_on_are_kept() -> None:
         assert not contents.plugin_kept(dest), dest
 
 
+@pytest.mark.slow
 def test_the_runtime_hooks_left_out_serve_nothing_the_app_calls() -> None:
     """pkgutil's hook makes ``pkgutil.iter_modules`` list the bundle's modules: no module of
     the app imports pkgutil, and the stdnum checks it uses never list modules (only stdnum's

@@ -10,10 +10,11 @@ from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
 from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO
 from tests import archivos_de_nomina as nomina
+from tests.conftest import services_copying
 from tests.gui.helpers import click, wait_operations
 from tests.gui.test_informativa_ventana import open_window, quien  # noqa: F401
 from tests.gui.test_movimientos_idse import ADMIN, window
-from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 from tests.services.movimientos_data import add_registros
 
 TRABAJADORES = [
@@ -22,6 +23,14 @@ TRABAJADORES = [
     (nomina.csv_titulo_y_total, "total.csv"),
     (nomina.csv_guiones_y_minusculas, "guiones.csv"),
 ]
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
 
 
 @pytest.fixture

@@ -72,6 +72,7 @@ def _manual_de(window: QWidget) -> ManualWindow | None:
     return window.findChild(ManualWindow, options=Qt.FindChildOption.FindDirectChildrenOnly)
 
 
+@pytest.mark.slow
 def test_every_key_a_tooltip_names_runs_and_f1_opens_the_manual_everywhere(
     qtbot, qapp, services, data_dir, tmp_path, modals, smtp_configured
 ):

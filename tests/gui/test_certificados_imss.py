@@ -433,6 +433,7 @@ def test_generar_pfx_checks_the_password_before_asking_where_and_takes_the_one_t
     assert load_pfx(target.read_bytes(), "Portal2026pfx").info.rfc == cf.RFC_MORAL
 
 
+@pytest.mark.slow
 def test_the_window_opened_again_and_again_leaves_nothing_of_it_behind(qtbot, company, tmp_path):
     """Opened from the main window and closed, many times a day: each closed window goes whole
     (its list's model, its file pickers), none kept alive by the window it was opened from."""

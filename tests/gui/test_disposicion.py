@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -98,6 +99,7 @@ def _revisar(window: QWidget, name: str) -> Iterator[str]:
         yield from (f"{name}: {p}" for p in defectos(window, state))
 
 
+@pytest.mark.slow
 def test_no_window_squashes_or_overlaps_a_control(
     qtbot, services, data_dir, tmp_path, modals, smtp_configured
 ):

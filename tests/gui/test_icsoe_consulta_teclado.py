@@ -4,6 +4,8 @@ link or fixed value is cut."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics
@@ -18,18 +20,32 @@ from icsoe_desktop.services.capturistas.administracion import (
     MSG_CORREO_ENVIADO,
     MSG_REACTIVADO,
 )
+from tests.conftest import made_once, services_copying
 from tests.gui.helpers import ENTER
 from tests.icsoe_helpers import CURP_BETO, CURP_CARLA, enter_contratista, form
 
 
-@pytest.fixture
-def consulta(qtbot, services, data_dir, tmp_path):
-    rfc = enter_contratista(services, data_dir, tmp_path)
+def _capturistas(services, data_dir: Path, folder: Path, _smtp) -> str:
+    rfc = enter_contratista(services, data_dir, folder)
     services.capturistas.alta(rfc, form())
     beto = form(CURP_BETO, "Alberto", "García", "Ruiz", correo="beto@capturas.mx")
     services.capturistas.alta(rfc, beto)
     carla = form(CURP_CARLA, "Carla", "Pérez", "Domínguez", correo="carla@capturas.mx")
     services.capturistas.baja(rfc, services.capturistas.alta(rfc, carla).id)
+    return rfc
+
+
+@pytest.fixture(scope="module")
+def _consulta_una_vez(tmp_path_factory):
+    return made_once(tmp_path_factory, _capturistas)
+
+
+services = services_copying(consulta="_consulta_una_vez")
+
+
+@pytest.fixture
+def consulta(qtbot, _consulta_una_vez, services):
+    rfc = _consulta_una_vez[1]
     window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
     qtbot.addWidget(window)
     window.show()  # at its default size

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
@@ -67,6 +68,7 @@ def alta(qtbot, page: IcsoeAltaUsuarioPage, curp, nombre, primer, segundo, telef
     click(qtbot, page.guardar)
 
 
+@pytest.mark.slow
 def test_icsoe_guides_end_to_end(qtbot, services, data_dir, tmp_path, smtp_configured, modals):
     trust_sat(data_dir)
     cer, key = cf.fiel_moral().write(tmp_path / "fiel")

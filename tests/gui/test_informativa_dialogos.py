@@ -27,8 +27,10 @@ from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import MovimientoRow
 from tests import credentials_factory as cf
 from tests import sepomex_datos as sd
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
-from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA, enter_contratista
+from tests.icsoe_helpers import CURP_ANA, CURP_BETO, CURP_CARLA
+from tests.informativa_servicios import contratista_una_vez
 
 RFC_MAL_DIGITO = "CEN010101AA5"  # well formed; its check digit should be 1
 RFC_BUENO = "CEN010101AA1"
@@ -38,10 +40,18 @@ def nss(first_ten: str) -> str:
     return first_ten + nss_check_digit(first_ten)
 
 
+@pytest.fixture(scope="module")
+def _rfc_una_vez(tmp_path_factory):
+    return contratista_una_vez(tmp_path_factory)
+
+
+services = services_copying(rfc="_rfc_una_vez")
+
+
 @pytest.fixture
-def rfc(services, data_dir, tmp_path) -> str:
+def rfc(_rfc_una_vez, services) -> str:
     """The contratista, who acts for itself here (a capturista's CURP would do the same)."""
-    return enter_contratista(services, data_dir, tmp_path)
+    return _rfc_una_vez[1]
 
 
 @pytest.fixture

@@ -16,19 +16,28 @@ from icsoe_desktop.gui.informativa.inicio import DIAS, VENCIDA
 from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.gui.helpers import click
 from tests.icsoe_helpers import NEW_PASSWORD
-from tests.informativa_servicios import capturista_activa
+from tests.informativa_servicios import capturista_activa, capturista_una_vez
 
 # The clock of the tests: 22/11/2026, in septiembre–diciembre 2026.
 ACTUAL = Periodo(2026, 3)
 ANTERIOR = Periodo(2026, 2)
 
 
+@pytest.fixture(scope="module")
+def _capturista_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(capturista="_capturista_una_vez")
+
+
 @pytest.fixture
-def capturista(qtbot, services, data_dir, tmp_path, smtp_configured):
+def capturista(qtbot, _capturista_una_vez, services, smtp_configured):
     """Ana's window with the factory's persona moral chosen (Seleccionar → Continuar)."""
-    _rfc, curp = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    _rfc, curp, _ = _capturista_una_vez[1]
     sesion = services.acceso_capturista.iniciar_sesion(curp, NEW_PASSWORD)
     window = IcsoeCapturistaWindow(services, sesion)
     qtbot.addWidget(window)

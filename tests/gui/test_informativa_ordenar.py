@@ -7,21 +7,21 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from tests.conftest import services_copying
 from tests.gui.helpers import type_text
 from tests.informativa_datos import trabajadores_limpios
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
 NOMBRES = ("Ñandú Ortiz", "maría López", "MARIO PÉREZ", "Álvaro Díaz", "ana Ruiz", "MARIA ABAD")
 
 
-@pytest.fixture
-def ventana(qtbot, services, data_dir, tmp_path, smtp_configured):
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def _seis(services, rfc: str, ana: str, _fiel: Path) -> tuple[str, list]:
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
     workers = [
@@ -31,6 +31,20 @@ def ventana(qtbot, services, data_dir, tmp_path, smtp_configured):
         )
     ]
     assert services.informativa_trabajadores.agregar_varios(contrato, ana, workers).agregados == 6
+    return uuid, workers
+
+
+@pytest.fixture(scope="module")
+def _ventana_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory, _seis)
+
+
+services = services_copying(ventana="_ventana_una_vez")
+
+
+@pytest.fixture
+def ventana(qtbot, _ventana_una_vez, services, smtp_configured):
+    rfc, ana, (uuid, workers) = _ventana_una_vez[1]
     window = InformativaWindow(services, ana, rfc, uuid, False)
     qtbot.addWidget(window)
     window.resize(1300, 700)

@@ -13,23 +13,22 @@ from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
 from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
-from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text
-from tests.informativa_servicios import (
-    CLIENTE,
-    PERIODO,
-    capturista_activa,
-    contrato_con_trabajadores,
-)
+from tests.informativa_servicios import CLIENTE, firmada_una_vez
+
+
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(3, 7)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture
-def firmada(services, data_dir, tmp_path, smtp_configured):
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
-    uuid = services.informativas.crear(rfc, ana, PERIODO)
-    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3)
-    cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
-    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+def firmada(_firmada_una_vez, services, smtp_configured):
+    rfc, ana, uuid, (contrato,), _constancia = _firmada_una_vez[1]
     return rfc, ana, uuid, contrato
 
 

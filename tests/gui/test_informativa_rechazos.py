@@ -18,24 +18,28 @@ from icsoe_desktop.gui.informativa.corregir_trabajador import CorregirTrabajador
 from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
 from icsoe_desktop.gui.informativa.trabajadores_model import ROJO
 from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDialog
-from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.gui.test_informativa_ventana import grid, open_window
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.informativa_servicios import PERIODO, firmada_una_vez
 from tests.services.test_informativa_rechazos import MOTIVO_NSS, MOTIVO_REPETIDO, portal_xlsx
 
 RECHAZO = 4  # the grid's column «Rechazo del portal»
 ROJO_ROLE = Qt.ItemDataRole.ForegroundRole
 
 
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(5, 7)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
+
+
 @pytest.fixture
-def firmada(services, data_dir, tmp_path, smtp_configured):
+def firmada(_firmada_una_vez, services, smtp_configured):
     """(rfc, ana, uuid of a signed informativa with one contract of 5 workers, the contract)."""
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
-    uuid = services.informativas.crear(rfc, ana, PERIODO)
-    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=5)
-    cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
-    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    rfc, ana, uuid, (contrato,), _constancia = _firmada_una_vez[1]
     return rfc, ana, uuid, contrato
 
 

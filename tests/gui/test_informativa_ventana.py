@@ -24,16 +24,26 @@ from icsoe_desktop.gui.informativa.ventana import (
     InformativaWindow,
 )
 from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.icsoe_helpers import NEW_PASSWORD
 from tests.informativa_datos import trabajadores_limpios
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
 
 
 @pytest.fixture
-def quien(services, data_dir, tmp_path, smtp_configured):
+def quien(_quien_una_vez, services, smtp_configured):
     """(the contratista's RFC, Ana's CURP): Ana is active with the contratista."""
-    return capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
 
 
 def open_window(qtbot, services, actor: str, rfc: str, uuid: str, firma: bool = False):

@@ -220,6 +220,7 @@ def _something_to_type(window: QWidget) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_no_window_repeats_or_lacks_a_letter_nor_cancels_on_enter(
     qtbot, services, data_dir, tmp_path, modals, smtp_configured
 ):
@@ -266,6 +267,7 @@ def test_actualizar_usuario_answers_its_letter_and_telefono_takes_no_letter(
     assert beto.telefono == telefono == "5512345678"  # saved as it was: no «u» typed into it
 
 
+@pytest.mark.slow
 def test_each_estado_of_the_informativa_reaches_its_actions_by_their_letters(
     qtbot, services, data_dir, tmp_path, modals, smtp_configured, monkeypatch
 ):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
 from PySide6.QtCore import Qt
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
@@ -57,6 +58,7 @@ def vivos() -> int:
     )
 
 
+@pytest.mark.slow
 def test_a_day_of_sorts_in_movimientos_leaves_nothing_behind(qtbot, services) -> None:
     create_demo_movimientos(services.store, 400, services.movimientos.today())
     main = VentanaPrincipal(services, None)

@@ -163,6 +163,7 @@ def instalacion(services, data_dir, tmp_path):
     return services, rfc
 
 
+@pytest.mark.slow
 def test_every_write_refused_by_the_database_is_a_spanish_domain_error(
     instalacion, tmp_path: Path
 ) -> None:

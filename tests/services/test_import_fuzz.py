@@ -185,6 +185,7 @@ def test_damaged_lote_and_csv_files(importer, data):
         lambda k: st.one_of(damaged(files()[k]), damaged_workbook(files()[k]))
     )
 )
+@pytest.mark.slow
 def test_damaged_workbooks_into_the_movimientos_importer(importer, data):
     importer(data, ".xlsx")
 

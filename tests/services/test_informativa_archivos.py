@@ -10,13 +10,23 @@ from openpyxl import load_workbook
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+from tests.conftest import services_copying
 from tests.informativa_datos import trabajadores_limpios
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
 
 
 @pytest.fixture
-def quien(services, data_dir, tmp_path, smtp_configured):
-    return capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def quien(_quien_una_vez, services, smtp_configured):
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
 
 
 def _csv(rows, header: bool = True, sep: str = ",") -> bytes:

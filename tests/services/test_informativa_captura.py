@@ -24,19 +24,29 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.store.models import AuditEntry
+from tests.conftest import services_copying
 from tests.icsoe_helpers import CURP_BETO
 from tests.informativa_datos import nss_valido, trabajadores_limpios
 from tests.informativa_servicios import (
     CLIENTE,
     PERIODO,
-    capturista_activa,
+    capturista_una_vez,
     contrato_con_trabajadores,
 )
 
 
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
 @pytest.fixture
-def quien(services, data_dir, tmp_path, smtp_configured):
-    return capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def quien(_quien_una_vez, services, smtp_configured):
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
 
 
 def test_the_pantalla_de_inicio_lists_the_periods_due_with_their_deadlines(services, quien):

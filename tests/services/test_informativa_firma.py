@@ -17,17 +17,30 @@ from icsoe_desktop.domain.informativa.modelo import CORRECCION, FIRMADA
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from tests import credentials_factory as cf
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.conftest import services_copying
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
 
-@pytest.fixture
-def lista(services, data_dir, tmp_path, smtp_configured):
-    """An informativa captured by Ana and checked: (rfc, ana, uuid, contrato, cer, key)."""
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def _lista(services, rfc: str, ana: str, _fiel: Path) -> tuple[str, str]:
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=6)
     assert services.informativa_firma.revisar(uuid, ana) == []
-    # enter_contratista wrote the persona moral's pair there (credentials_factory's names).
+    return uuid, contrato
+
+
+@pytest.fixture(scope="module")
+def _lista_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory, _lista)
+
+
+services = services_copying(lista="_lista_una_vez")
+
+
+@pytest.fixture
+def lista(_lista_una_vez, services, tmp_path, smtp_configured):
+    """An informativa captured by Ana and checked: (rfc, ana, uuid, contrato, cer, key)."""
+    rfc, ana, (uuid, contrato) = _lista_una_vez[1]
+    # The persona moral's pair, copied there with the store (credentials_factory's names).
     cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
     return rfc, ana, uuid, contrato, cer, key
 

@@ -25,10 +25,12 @@ from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.services.informativa.exportar import exportar
 from tests import credentials_factory as cf
+from tests.conftest import services_copying
 from tests.informativa_servicios import (
     PERIODO,
     capturista_activa,
     contrato_con_trabajadores,
+    firmada_una_vez,
     movimientos_con_sbc,
 )
 from tests.services.movimientos_data import CURPS, nss
@@ -36,14 +38,19 @@ from tests.services.movimientos_data import CURPS, nss
 EXTRANJERO = Parte(rfc="XEXX010101000", nombre="Overseas Services LLC")
 
 
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(4, 7)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
+
+
 @pytest.fixture
-def firmada(services, data_dir, tmp_path, smtp_configured):
+def firmada(_firmada_una_vez, services, tmp_path, smtp_configured):
     """A Normal of PERIODO captured by Ana and signed: (rfc, ana, uuid, fiel)."""
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
-    uuid = services.informativas.crear(rfc, ana, PERIODO)
-    contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=4)
+    rfc, ana, uuid, _contratos, _constancia = _firmada_una_vez[1]
     fiel = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
-    services.informativa_firma.firmar(uuid, rfc, *fiel, cf.PASSWORD)
     return rfc, ana, uuid, fiel
 
 

@@ -20,25 +20,24 @@ from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
-from tests import credentials_factory as cf
-from tests.informativa_servicios import (
-    CLIENTE,
-    PERIODO,
-    capturista_activa,
-    contrato_con_trabajadores,
-)
+from tests.conftest import services_copying
+from tests.informativa_servicios import CLIENTE, PERIODO, capturista_activa, firmada_una_vez
 
 FECHA = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
 
 
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(6, 7)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
+
+
 @pytest.fixture
-def firmada(services, data_dir, tmp_path, smtp_configured):
+def firmada(_firmada_una_vez, services, smtp_configured):
     """A signed informativa with one contract of six workers: (rfc, ana, uuid, contrato)."""
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
-    uuid = services.informativas.crear(rfc, ana, PERIODO)
-    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=6)
-    cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
-    services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
+    rfc, ana, uuid, (contrato,), _constancia = _firmada_una_vez[1]
     return rfc, ana, uuid, contrato
 
 

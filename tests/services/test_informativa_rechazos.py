@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import CORRECCION
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from tests import credentials_factory as cf
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.conftest import services_copying
+from tests.informativa_servicios import PERIODO, firmada_una_vez
 from tests.test_cli_informativa import cli
 
 ENCABEZADO = ("Contrato", "NSS", "CURP", "SBC", "Motivo de rechazo")
@@ -37,17 +37,20 @@ def portal_xlsx(path: Path, filas: list[tuple]) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(4, 7), (3, 11)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
+
+
 @pytest.fixture
-def firmada(services, data_dir, tmp_path, smtp_configured):
+def firmada(_firmada_una_vez, services, tmp_path, smtp_configured):
     """A signed informativa with two contracts: (rfc, ana, uuid, [contrato 1, contrato 2],
     its constancia, the .cer)."""
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
-    uuid = services.informativas.crear(rfc, ana, PERIODO)
-    uno = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=4)
-    dos = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3, seed=11)
-    cer, key = tmp_path / "fiel" / f"{rfc}.cer", tmp_path / "fiel" / f"{rfc}.key"
-    constancia = services.informativa_firma.firmar(uuid, rfc, cer, key, cf.PASSWORD)
-    return rfc, ana, uuid, [uno, dos], constancia, cer
+    rfc, ana, uuid, contratos, constancia = _firmada_una_vez[1]
+    return rfc, ana, uuid, contratos, constancia, tmp_path / "fiel" / f"{rfc}.cer"
 
 
 def _trabajadores(services, contrato, actor, rechazados=False):

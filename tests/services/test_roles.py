@@ -19,6 +19,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR, PERMISOS, Accion, Rol, tabla_m
 from icsoe_desktop.services import capacitacion
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.sync.actualizacion import VersionNueva
+from tests.conftest import made_once, services_copying
 from tests.services.test_accounts import PASSWORD
 from tests.services.test_accounts import form as registro
 
@@ -112,12 +113,25 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
     }
 
 
-@pytest.fixture
-def staffed(services):
+def _staff(services, *_) -> None:
     services.accounts.register(registro(usuario=ADMIN))  # the first user administers
     services.accounts.register(registro(usuario=ANA))
     services.accounts.register(registro(usuario=BETO))
     services.accounts.set_enabled(BETO, False, ADMIN)
+
+
+@pytest.fixture(scope="module")
+def _staffed_once(tmp_path_factory: pytest.TempPathFactory):
+    return made_once(tmp_path_factory, _staff)
+
+
+services = services_copying(staffed="_staffed_once", en_otra_empresa="_en_otra_empresa_once")
+
+
+@pytest.fixture
+def staffed(_staffed_once, services):
+    """The administrator, Ana and Beto (registered, then disabled) in the first empresa. Each
+    case writes (its refusals are audited): each has its own copy of the store."""
     return services
 
 
@@ -161,16 +175,26 @@ def test_every_cell_of_the_matrix_is_enforced_by_the_service(
 OTRA = ("BBB020202BB2", "Bodegas Dos SA de CV")
 
 
+def _otra(services, *_) -> int:
+    _staff(services)
+    return services.empresas.crear(*OTRA, ADMIN).id
+
+
+@pytest.fixture(scope="module")
+def _en_otra_empresa_once(tmp_path_factory: pytest.TempPathFactory):
+    return made_once(tmp_path_factory, _otra)
+
+
 @pytest.fixture
-def en_otra_empresa(staffed):
+def en_otra_empresa(_en_otra_empresa_once, services):
     """A second empresa, opened: Ana keeps the first one only (creating the second turned
     «everybody» into grants), the administrator who created it holds both."""
-    otra = staffed.empresas.crear(*OTRA, ADMIN)
-    staffed.abrir_empresa(otra.id)
-    assert staffed.accesos.accesos(ANA) == {
-        e.id for e in staffed.empresas.listar() if e.id != otra.id
+    otra = _en_otra_empresa_once[1]
+    services.abrir_empresa(otra)
+    assert services.accesos.accesos(ANA) == {
+        e.id for e in services.empresas.listar() if e.id != otra
     }
-    return staffed
+    return services
 
 
 def _refused_for_the_grant(services, call, accion: Accion) -> None:

@@ -16,6 +16,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 )
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
+from tests.conftest import made_once, services_copying
 from tests.icsoe_helpers import trust_sat
 
 ANA, BETO = "ana@despacho.mx", "beto@despacho.mx"
@@ -39,10 +40,7 @@ def sin_informacion_firmada(services, rfc: str, fiel: tuple[Path, Path], periodo
     return uuid
 
 
-@pytest.fixture
-def despacho(services, tmp_path):
-    """Two empresas: the first with a contratista that has left periods unsigned, the second
-    (granted to Beto too) with a contratista that has captured nothing."""
+def _despacho(services, _data_dir: Path, folder: Path, _smtp) -> dict:
     services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
     services.accounts.register(Registration("Beto", "Paz", "", BETO, PASSWORD, PASSWORD, True))
     services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ANA)
@@ -52,7 +50,7 @@ def despacho(services, tmp_path):
     services.accesos.conceder(BETO, segunda, ANA)
 
     rfc = cf.RFC_MORAL
-    fiel = contratista(services, tmp_path, rfc, "EMPRESA DEMO SA DE CV")
+    fiel = contratista(services, folder, rfc, "EMPRESA DEMO SA DE CV")
     inf = services.informativas
     olvidada = inf.crear(rfc, rfc, Periodo(2025, 3))  # begun and never signed
     firmada = sin_informacion_firmada(services, rfc, fiel, Periodo(2026, 1))
@@ -61,9 +59,27 @@ def despacho(services, tmp_path):
     inf.crear(rfc, rfc, Periodo(2026, 1), CORRECCION, complementa=firmada)
 
     services.abrir_empresa(segunda)
-    contratista(services, tmp_path, RFC_OTRO, "SERVICIOS DOS SA DE CV")
+    contratista(services, folder, RFC_OTRO, "SERVICIOS DOS SA DE CV")
     services.abrir_empresa(primera)
-    return {"primera": primera, "segunda": segunda, "olvidada": olvidada, "fiel": fiel}
+    return {"primera": primera, "segunda": segunda, "olvidada": olvidada}
+
+
+@pytest.fixture(scope="module")
+def _despacho_una_vez(tmp_path_factory):
+    return made_once(tmp_path_factory, _despacho)
+
+
+services = services_copying(despacho="_despacho_una_vez")
+
+
+@pytest.fixture
+def despacho(_despacho_una_vez, services, tmp_path):
+    """Two empresas: the first (open) with a contratista that has left periods unsigned, the
+    second (granted to Beto too) with a contratista that has captured nothing."""
+    hecho = _despacho_una_vez[1]
+    assert services.empresa.id == hecho["primera"]
+    rfc = cf.RFC_MORAL
+    return hecho | {"fiel": (tmp_path / rfc / f"{rfc}.cer", tmp_path / rfc / f"{rfc}.key")}
 
 
 def filas(tablero) -> list[tuple[str, str, str, str, int]]:

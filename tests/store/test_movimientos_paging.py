@@ -296,6 +296,7 @@ def reads_rows(conn, sql: str, params: dict) -> bool:
     return any(r[1] in reads and r[2] in tables for r in program)
 
 
+@pytest.mark.slow
 def test_a_filtered_sorted_page_is_read_from_its_sort_index(grid, monkeypatch):
     """Every sort with every filter, from its first row and after a row, seeks its sort index,
     in grid order. A tab and an estado are part of the index's prefix: such a search reads the

@@ -155,6 +155,7 @@ def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
         other.close()
 
 
+@pytest.mark.slow
 def test_a_backup_with_the_earlier_triggers_restores_and_keeps_sums_and_count(
     services, tmp_path: Path
 ) -> None:
