@@ -346,7 +346,8 @@ def _running_sink() -> Iterator[SmtpSink]:
     from aiosmtpd.controller import Controller
 
     sink = SmtpSink("127.0.0.1", free_port())
-    controller = Controller(_Handler(sink), hostname=sink.host, port=sink.port)
+    # ready_timeout: aiosmtpd's 1 s for its thread to answer is not enough on a loaded machine.
+    controller = Controller(_Handler(sink), hostname=sink.host, port=sink.port, ready_timeout=60)
     controller.start()
     yield sink
     controller.stop()

@@ -22,7 +22,9 @@ def run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProc
         [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        # Only a bound on a hang: the screenshots command draws every window, minutes of wall
+        # time on a machine at load 15-20.
+        timeout=600,
         env=environ,
     )
 
