@@ -96,8 +96,10 @@ def insert_counted(
         return insert()
     if not plain.driver(conn).in_transaction:
         # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE: without this
-        # BEGIN the DROP would commit on its own and outlive a rollback.
-        conn.exec_driver_sql("BEGIN")
+        # BEGIN the DROP would commit on its own and outlive a rollback. IMMEDIATE: the write
+        # lock is waited for here; taken after the read below, another window's write in
+        # between would make SQLite refuse it at once («database is locked»).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
     before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar_one()
     if states is None:
         triggers.pop(UNSENT_STATE_TRIGGER, None)

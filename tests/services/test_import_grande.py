@@ -5,8 +5,15 @@ them row by row. A big import refused for one bad line leaves the store as it wa
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+
+import pytest
+
 from icsoe_desktop.services.movimientos import importar as movimientos_import
 from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.store import plain
+from icsoe_desktop.store.models.movimientos import sort_index_ddl
 from tests.services.movimientos_data import add_registros, write_csv
 from tests.services.test_import_files import many_rows
 from tests.store.test_sumas import assert_kept_equal_scanned
@@ -56,3 +63,26 @@ def test_a_big_import_refused_for_one_line_leaves_the_store_as_it_was(
     kept, rows_now = kept_counts_and_rows(services.store)
     assert kept == rows_now == set()
     assert_kept_equal_scanned(services.store)
+
+
+@pytest.mark.parametrize("batch", [10, 5_000], ids=["big", "small"])
+def test_an_import_while_another_window_writes_waits_for_it(services, tmp_path, monkeypatch, batch):
+    """Another window builds the grid's NSS sort index (SQLite's write lock held) when the import
+    starts writing: the import waits for it and goes in whole, not «base de datos ocupada»."""
+    monkeypatch.setattr(movimientos_import, "BATCH", batch)
+    add_registros(services)
+    other = sqlite3.connect(services.store.path, isolation_level=None, check_same_thread=False)
+    plain.configure(other)
+    other.execute("BEGIN IMMEDIATE")
+    for ddl in sort_index_ddl("nss"):
+        other.execute(ddl)
+    done = threading.Timer(0.5, other.execute, ("COMMIT",))
+    done.start()
+    try:
+        report = services.importador.import_file(write_csv(tmp_path / "a.csv", many_rows(35)), "t")
+    finally:
+        done.join()
+        other.close()
+    assert report.aplicado and report.importados == 35, report
+    assert services.movimientos.count(Filtro()) == 35
+    assert "ix_mov_orden_nss" in indexes(services.store)

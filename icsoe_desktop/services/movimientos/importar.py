@@ -248,9 +248,6 @@ class _Writer:
             # As many new rows as the store holds (ids so far): the grid's deferrable indexes,
             # and the counts, are cheaper built once at the end (store/bulk_indexes.py), inside
             # this same transaction: no one sees the table without them.
-            dbapi = conn.connection.dbapi_connection
-            if dbapi is None or not dbapi.in_transaction:
-                conn.exec_driver_sql("BEGIN")  # pysqlite would let the DROP commit on its own
             self._suspended = bool(bulk_indexes.suspend(conn))
         inserted = movs_sql.bulk_insert(conn, lambda: conn.exec_driver_sql(sql, rows).rowcount)
         if inserted == len(rows):
@@ -389,7 +386,10 @@ class MovimientosImporter:
         head = _head(path)
         report = ImportReport(path.name, "")
         try:
-            with self._store.session() as session:
+            # The write lock from the start: the rows get consecutive ids from the first one
+            # read here, and a read followed by a write in one transaction would be refused,
+            # not waited for, if another window wrote in between (SQLite's WAL snapshot).
+            with self._store.session(immediate=True) as session:
                 conn = session.connection()
                 with large_page_cache(conn):
                     writer = _Writer(conn, report)
