@@ -83,13 +83,14 @@ def test_registrar_presentacion_from_the_contratistas_window(
     def exportar(dialog: ArchivoClienteDialog) -> None:
         assert dialog.contratante.currentData() == CLIENTE.rfc
         dialog.exportar_a(destino)
-        qtbot.waitUntil(lambda: (tmp_path / "cliente.zip").exists())
+        # As the clerk: the export's message read and answered, then the dialog closed.
+        qtbot.waitUntil(lambda: len(modals.texts) == 4, timeout=60_000)
         dialog.reject()
 
     modals.handle(exportar)
     modals.answer("Cerrar")
     click(qtbot, window.cliente)
-    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    qtbot.waitUntil(lambda: len(modals.texts) == 4, timeout=60_000)
     assert modals.texts[3] == f"Se guardaron 3 archivos en «{tmp_path / 'cliente.zip'}»."
     with zipfile.ZipFile(tmp_path / "cliente.zip") as zf:
         assert len(zf.namelist()) == 3
