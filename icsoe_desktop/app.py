@@ -56,7 +56,7 @@ def _install_startup_probe(application, probe: str) -> None:
 
 
 class _EarlyErrors:
-    """sys.excepthook until the first window is on screen: logs, and the full hook (error_hook,
+    """sys.excepthook until the login answers: logs, and the full hook (error_hook,
     with its message box and Qt imports) then tells the user."""
 
     def __init__(self) -> None:
@@ -74,7 +74,7 @@ def _after_first_window(app, log_path: Path, early: _EarlyErrors) -> None:
     from icsoe_desktop.gui import error_hook
     from icsoe_desktop.gui.style import apply_style
 
-    apply_style(app, sheet=False)  # the sheet once the login answers (settled)
+    apply_style(app)
     if sys.excepthook is early:  # not replaced meanwhile (a test, a debugger)
         error_hook.install(log_path, earlier=early.seen)
 
@@ -97,12 +97,10 @@ def run_gui(
     name = server_name(data_dir)
     running = may_be_running(name)
 
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from icsoe_desktop.gui.application import Application
     from icsoe_desktop.gui.kit import recolector
-    from icsoe_desktop.gui.style import STYLE_SHEET  # loaded with the login's module anyway
 
     # An instance here is the tests' QApplication.
     app = cast(QApplication, QApplication.instance()) or QApplication(
@@ -121,14 +119,13 @@ def run_gui(
     sys.excepthook = early
     application = Application(data_dir, log_path, instance_name=name)
     application.exit_requested.connect(app.exit)
-    application.settled.connect(lambda: app.setStyleSheet(STYLE_SHEET))
+    # Once the login answers: the rest of the look (the sheet, icon, Spanish Qt texts) and the
+    # full error hook. Before, they would hold the GIL the sign-in's opening needs.
+    application.settled.connect(lambda: _after_first_window(app, log_path, early))
     if probe := os.environ.get(STARTUP_PROBE_ENV):  # its timer fires on the loop's first turn
         _install_startup_probe(application, probe)
     application.start()
     application.handle_arguments(links or [])
-    # With the window on screen: the rest of the look (icon, Spanish Qt texts) and the full
-    # error hook, on the loop's first turn.
-    QTimer.singleShot(0, lambda: _after_first_window(app, log_path, early))
     code = 1
     try:
         code = app.exec()

@@ -26,19 +26,18 @@ QLabel#obligatoriosLabel { color: #555555; }
 )
 
 
-def apply_style(app: QApplication, sheet: bool = True) -> None:
-    """``sheet=False`` (start-up): all but the app-wide style sheet, which makes every widget of
-    the first window slower to show (~6 ms, bench/startup.py); the login's links carry
-    LINK_STYLE themselves, and run_gui sets the sheet once the login answers.
+def apply_style(app: QApplication) -> None:
+    """The app-wide style sheet, icon and Spanish Qt texts. run_gui applies them once the login
+    answers: the sheet makes every widget of the first window slower to show (~6 ms,
+    bench/startup.py), and the login carries its own (LOGIN_STYLE).
 
     The Qt types are imported here, not with the module (the login imports LINK_STYLE): QIcon
-    and QLocale bring large enums (~2 ms), and run_gui applies the rest after the first window.
+    and QLocale bring large enums (~2 ms).
     """
     from PySide6.QtCore import QLocale
     from PySide6.QtGui import QIcon
 
-    if sheet:
-        app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(STYLE_SHEET)
     icon_path = resource_file("icsoe.svg")
     if icon_path.exists():
         app.setWindowIcon(QIcon(str(icon_path)))

@@ -275,8 +275,8 @@ def test_a_store_of_a_newer_version_never_lets_the_login_answer(
 
 
 # The real app (run_gui) in its own process: once its login answers, what run_gui leaves for
-# after the first window (the full error hook, the icon, Qt's Spanish texts, the style sheet)
-# is in place, and a menu writes the keys as Windows does (Salir's Ctrl+Q, not «Control+Q»).
+# then (the full error hook, the icon, Qt's Spanish texts, the style sheet) is in place, and a
+# menu writes the keys as Windows does (Salir's Ctrl+Q, not «Control+Q»).
 _SETTLED = r"""
 import sys
 from PySide6.QtCore import QLocale, QTimer

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -51,6 +50,18 @@ MSG_PRIMER_PASO = (
     "<b>Primer paso:</b> todavía no hay usuarios en este equipo. Da clic en "
     "<b>«Regístrate aquí»</b> (abajo) para crear el tuyo: el primer usuario registrado es el "
     "administrador. Después ingresa con él y la Configuración inicial te guiará."
+)
+
+
+# The window's own sheet, the app's (gui/style.py) being set only once the login answers.
+LOGIN_STYLE = (
+    LINK_STYLE
+    + """
+#tituloLabel { font-size: 15pt; font-weight: 600; color: #13322b; }
+#primerPasoLabel { background: #fff4e0; border: 1px solid #e0b060; border-radius: 4px; padding: 6px; }
+#correoNotaLabel { font-size: 8pt; }
+#correoNotaLabel:enabled { color: #555555; }
+"""
 )
 
 
@@ -116,30 +127,27 @@ class IdseLoginWindow(QWidget):
 
         def link(text: str, name: str) -> QPushButton:
             button = named(QPushButton(text), name)
-            button.setFlat(True)  # styled as a link, still a keyboard button
-            button.setStyleSheet(LINK_STYLE)  # before the app's sheet is set (gui/style.py)
+            button.setFlat(True)  # styled as a link (LOGIN_STYLE), still a keyboard button
             return button
 
+        self.setStyleSheet(LOGIN_STYLE)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(
-            named(
-                QLabel(
-                    '<div align="center" style="font-size:15pt; font-weight:600; color:#13322b;">'
-                    "Ingreso a conexión en línea con IDSE</div>"
-                ),
-                "tituloLabel",
-            )
-        )
+        # Plain text, centred by stretches: a rich-text label lays out a whole text document.
+        # Its look and the note's are one style sheet (the links' and the Primer paso's are
+        # too): a QFont or QPalette in Python would build those classes' enums before the
+        # first window (bench/startup.py).
+        self.titulo = named(QLabel("Ingreso a conexión en línea con IDSE"), "tituloLabel")
+        titulo = QHBoxLayout()
+        titulo.addStretch(1)
+        titulo.addWidget(self.titulo)
+        titulo.addStretch(1)
+        layout.addLayout(titulo)
         # Index 1: the empresa selector's place (``empresa_selector``, once the store is open).
         # Shown only on an installation without users (``set_sign_in``).
         self.primer_paso = named(QLabel(MSG_PRIMER_PASO), "primerPasoLabel")
         self.primer_paso.setWordWrap(True)
-        self.primer_paso.setStyleSheet(
-            "#primerPasoLabel { background: #fff4e0; border: 1px solid #e0b060; "
-            "border-radius: 4px; padding: 6px; }"
-        )
         self.primer_paso.setVisible(False)
         layout.addWidget(self.primer_paso)
         self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
@@ -162,13 +170,6 @@ class IdseLoginWindow(QWidget):
         self.usuario_label = usuario_label = named(QLabel("Usuario:"), "usuarioLabel")
         usuario_label.setBuddy(self.usuario)
         self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
-        nota_font = self.correo_nota.font()
-        nota_font.setPointSizeF(nota_font.pointSizeF() * 0.9)
-        self.correo_nota.setFont(nota_font)
-        nota_palette = self.correo_nota.palette()  # a palette, not a style sheet: it greys out
-        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            nota_palette.setColor(group, QPalette.ColorRole.WindowText, QColor("#555555"))
-        self.correo_nota.setPalette(nota_palette)
         usuario_etiquetas = QVBoxLayout()
         usuario_etiquetas.setSpacing(0)
         usuario_etiquetas.addWidget(usuario_label)
