@@ -11,8 +11,9 @@ import pytest
 
 from icsoe_desktop.domain.buscar import normalizar
 from icsoe_desktop.services.informativa.asignaciones import ORDENES
+from tests.conftest import services_copying
 from tests.informativa_datos import trabajadores_limpios
-from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+from tests.informativa_servicios import PERIODO, capturista_una_vez, contrato_con_trabajadores
 
 NOMBRES = (
     "Ñandú Ortiz Núñez",
@@ -47,9 +48,7 @@ BUSCADOS = (
 )
 
 
-@pytest.fixture
-def contrato(services, data_dir, tmp_path, smtp_configured):
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def _contrato(services, rfc: str, ana: str, _fiel) -> tuple[str, dict[str, str]]:
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
     workers = [
@@ -60,7 +59,22 @@ def contrato(services, data_dir, tmp_path, smtp_configured):
     ]
     svc = services.informativa_trabajadores
     assert svc.agregar_varios(contrato, ana, workers).agregados == len(NOMBRES)
-    return ana, contrato, {t.nss: t.nombre for t in workers}
+    return contrato, {t.nss: t.nombre for t in workers}
+
+
+@pytest.fixture(scope="module")
+def _contrato_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory, _contrato)
+
+
+services = services_copying(contrato="_contrato_una_vez")
+
+
+@pytest.fixture
+def contrato(_contrato_una_vez, services):
+    """Ana's contract of the named workers, on this test's copy of the store."""
+    _rfc, ana, (contrato, nombres) = _contrato_una_vez[1]
+    return ana, contrato, nombres
 
 
 @pytest.mark.parametrize("buscado", BUSCADOS)
