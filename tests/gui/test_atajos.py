@@ -19,7 +19,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from icsoe_desktop.gui import ayuda
 from icsoe_desktop.gui.manual import ManualWindow
-from tests.gui.ventanas import Mundo, colocar, sembrar, states, windows
+from tests.conftest import services_copying
+from tests.gui.ventanas import Mundo, colocar, mundo_copiado, sembrado_una_vez, states, windows
 
 MANUAL = Path(__file__).resolve().parents[2] / "docs" / "manual"
 # A key as the manual and the tooltips write it: with Ctrl/Alt/Mayús, a function key, or a
@@ -31,6 +32,20 @@ TECLA = re.compile(
 # Spanish key names → Qt's.
 _QT = {"AvPág": "PgDown", "RePág": "PgUp", "Inicio": "Home", "Fin": "End", "Supr": "Del"}
 _QT |= {"Mayús": "Shift", "Esc": "Esc"}
+
+
+@pytest.fixture(scope="module")
+def _mundo_una_vez(tmp_path_factory):
+    return sembrado_una_vez(tmp_path_factory)
+
+
+services = services_copying(mundo="_mundo_una_vez")
+
+
+@pytest.fixture
+def mundo(_mundo_una_vez, services, tmp_path, smtp_configured) -> Mundo:
+    """The windows' data (``sembrar``) on this test's own copy of the store."""
+    return mundo_copiado(services, tmp_path, _mundo_una_vez)
 
 
 def secuencia(nombre: str) -> QKeySequence:
@@ -74,10 +89,9 @@ def _manual_de(window: QWidget) -> ManualWindow | None:
 
 @pytest.mark.slow
 def test_every_key_a_tooltip_names_runs_and_f1_opens_the_manual_everywhere(
-    qtbot, qapp, services, data_dir, tmp_path, modals, smtp_configured
+    qtbot, qapp, mundo, modals
 ):
     ayuda.instalar(qapp)
-    mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
     dead: list[str] = []
     pressed = 0
     for name, build in windows().items():
@@ -194,9 +208,6 @@ def test_every_key_the_manual_names_has_its_check():
 
 
 @pytest.mark.parametrize("key", MANUAL_KEYS)
-def test_each_key_the_manual_names_does_what_it_says(
-    qtbot, qapp, services, data_dir, tmp_path, modals, smtp_configured, key
-):
+def test_each_key_the_manual_names_does_what_it_says(qtbot, qapp, mundo, modals, key):
     ayuda.instalar(qapp)
-    mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
     MANUAL_KEYS[key](qtbot, mundo, modals)

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QWidget
 from icsoe_desktop.domain.roles import Accion, Rol, permite
 from icsoe_desktop.gui.kit.permisos import PROPIEDAD
 from icsoe_desktop.services.acceso.accounts import Registration
-from tests.gui.ventanas import ADMIN, PASSWORD, sembrar
+from tests.conftest import services_copying
+from tests.gui.ventanas import ADMIN, PASSWORD, mundo_copiado, sembrado_una_vez
 from tests.icsoe_helpers import CURP_ANA
 
 USUARIO = "usuario@nominas.com"
@@ -54,9 +55,17 @@ def _protegidos(window: QWidget) -> list[tuple[Accion, QObject]]:
     ]
 
 
+@pytest.fixture(scope="module")
+def _mundo_una_vez(tmp_path_factory):
+    return sembrado_una_vez(tmp_path_factory)
+
+
+services = services_copying(mundo="_mundo_una_vez")
+
+
 @pytest.fixture
-def mundo(services, data_dir, tmp_path, smtp_configured):
-    mundo = sembrar(services, data_dir, tmp_path, smtp_configured)
+def mundo(_mundo_una_vez, services, tmp_path, smtp_configured):
+    mundo = mundo_copiado(services, tmp_path, _mundo_una_vez)
     services.accounts.register(
         Registration("Luis", "Paz", "", USUARIO, PASSWORD, PASSWORD, True), ADMIN
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -60,10 +60,27 @@ def sembrar(services, data_dir, tmp_path, smtp) -> Mundo:
     return Mundo(services, rfc, informativa, contrato, pendientes[0].id, archivo)
 
 
+def sembrado_una_vez(tmp_path_factory) -> tuple[Path, Mundo]:
+    """``sembrar`` made once (``made_once``, mailing through the SMTP server configured first,
+    as ``smtp_configured`` does), for a module's tests to start from (``services_copying``)."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from tests.conftest import made_once
+
+    def hacer(services, data_dir: Path, folder: Path, smtp) -> Mundo:
+        services.settings.save_smtp(smtp.settings(), None, actor=CLI_ACTOR)
+        return replace(sembrar(services, data_dir, folder, smtp), services=None)
+
+    return made_once(tmp_path_factory, hacer)
+
+
+def mundo_copiado(services, tmp_path: Path, sembrado: tuple[Path, Mundo]) -> Mundo:
+    """The ``Mundo`` of ``sembrado_una_vez`` on the test's own copy (``services``, ``tmp_path``)."""
+    hecho = sembrado[1]
+    return replace(hecho, services=services, archivo=tmp_path / hecho.archivo.name)
+
+
 def _rechazado(m: Mundo):
     """The contract's first worker as the IMSS portal rejected it."""
-    from dataclasses import replace
-
     fila = m.services.informativa_trabajadores.pagina(m.contrato, m.rfc, 0, 1)[0]
     return replace(fila, rechazo="El NSS no existe en los registros del IMSS")
 
