@@ -10,19 +10,30 @@ import pytest
 from icsoe_desktop.gui.informativa.contratante import EXTRANJERO, ContratanteDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from icsoe_desktop.services.informativa.captura import texto_dias
+from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.informativa_servicios import (
     PERIODO,
-    capturista_activa,
+    capturista_una_vez,
     contrato_con_trabajadores,
     movimientos_con_sbc,
 )
 from tests.services.movimientos_data import CURPS, nss
 
 
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
 @pytest.fixture
-def quien(services, data_dir, tmp_path, smtp_configured):
-    return capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def quien(_quien_una_vez, services, smtp_configured):
+    """The contratista and Ana, its active capturista, on this test's own copy of the store."""
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
 
 
 def test_a_typed_nss_proposes_its_sbc_and_revisar_warns_where_one_differs(

@@ -28,7 +28,7 @@ from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.informativa_servicios import (
     PERIODO,
-    capturista_activa,
+    capturista_una_vez,
     contrato_con_trabajadores,
     firmada_una_vez,
     movimientos_con_sbc,
@@ -43,7 +43,19 @@ def _firmada_una_vez(tmp_path_factory):
     return firmada_una_vez(tmp_path_factory, [(4, 7)])
 
 
-services = services_copying(firmada="_firmada_una_vez")
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(firmada="_firmada_una_vez", quien="_quien_una_vez")
+
+
+@pytest.fixture
+def quien(_quien_una_vez, services, smtp_configured):
+    """The contratista and Ana, its active capturista, on this test's own copy of the store."""
+    rfc, ana, _ = _quien_una_vez[1]
+    return rfc, ana
 
 
 @pytest.fixture
@@ -120,10 +132,8 @@ def test_a_sin_efectos_cancels_a_signed_sin_informacion(services, firmada):
     assert services.informativas.fila(sin_efectos, ana).complementa == sin_informacion
 
 
-def test_the_last_day_runs_until_2359_central_time(
-    services, data_dir, tmp_path, smtp_configured, clock
-):
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def test_the_last_day_runs_until_2359_central_time(services, quien, clock):
+    rfc, ana = quien
     periodo = Periodo(2026, 3)
     limite = fecha_limite(periodo)  # 18/01/2027; 23:59 there is 05:59 UTC of the 19th
     clock.now = datetime(limite.year, limite.month, limite.day + 1, 5, 58)
@@ -141,9 +151,9 @@ def test_the_last_day_runs_until_2359_central_time(
 
 
 def test_contracts_with_a_foreign_firm_without_establishment_are_left_out(
-    services, data_dir, tmp_path, smtp_configured
+    services, quien, tmp_path
 ):
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    rfc, ana = quien
     inf = services.informativas
     extranjero, _ = inf.guardar_contratante(rfc, ana, EXTRANJERO, extranjero=True)
     (fila,) = inf.contratantes(rfc, ana)
@@ -177,10 +187,8 @@ def test_contracts_with_a_foreign_firm_without_establishment_are_left_out(
     assert len(inf.informativa(uuid, ana).contratos) == 2
 
 
-def test_the_sbc_proposed_is_the_last_registered_in_the_period(
-    services, data_dir, tmp_path, smtp_configured
-):
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def test_the_sbc_proposed_is_the_last_registered_in_the_period(services, quien, tmp_path):
+    rfc, ana = quien
     movimientos_con_sbc(services, tmp_path)
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
@@ -195,10 +203,8 @@ def test_the_sbc_proposed_is_the_last_registered_in_the_period(
     assert fila.sbc == 50000
 
 
-def test_revisar_warns_without_blocking_where_an_sbc_differs(
-    services, data_dir, tmp_path, smtp_configured
-):
-    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def test_revisar_warns_without_blocking_where_an_sbc_differs(services, quien, tmp_path):
+    rfc, ana = quien
     movimientos_con_sbc(services, tmp_path)
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=2)
