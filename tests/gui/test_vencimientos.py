@@ -4,6 +4,7 @@ of two empresas, past due in red, a signed one in bold until its IMSS acuse is r
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
@@ -12,6 +13,7 @@ from icsoe_desktop.gui.informativa.vencimientos import ROJO, VencimientosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
+from tests.conftest import made_once, services_copying
 from tests.gui.helpers import click
 from tests.services.test_vencimientos import ANA, BETO, PASSWORD, RFC_OTRO, contratista
 
@@ -29,6 +31,24 @@ def dos_empresas(services, tmp_path) -> None:
     services.abrir_empresa(segunda)
     contratista(services, tmp_path, RFC_OTRO, "SERVICIOS DOS SA DE CV")
     services.abrir_empresa(primera)
+
+
+@pytest.fixture(scope="module")
+def _dos_empresas_una_vez(tmp_path_factory):
+    def hacer(services, _data_dir, folder, _smtp) -> int:
+        dos_empresas(services, folder)
+        return services.empresa.id
+
+    return made_once(tmp_path_factory, hacer)
+
+
+services = services_copying(empresas="_dos_empresas_una_vez")
+
+
+@pytest.fixture
+def empresas(_dos_empresas_una_vez, services) -> None:
+    """``dos_empresas`` on this test's own copy of the store, the first empresa open."""
+    assert services.empresa.id == _dos_empresas_una_vez[1]
 
 
 def grid(dialog: VencimientosDialog) -> list[list[str]]:
@@ -67,8 +87,7 @@ def open_board(qtbot, services, modals, usuario: str) -> dict:
     return seen
 
 
-def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, tmp_path, modals):
-    dos_empresas(services, tmp_path)
+def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, empresas, modals):
     seen = open_board(qtbot, services, modals, ANA)
     assert seen["title"] == "Vencimientos de informativas ICSOE"
     assert seen["grid"] == [
@@ -90,8 +109,7 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, tmp_path
     assert "2 vencidos" in seen["resumen"]
 
 
-def test_a_user_sees_the_board_of_the_empresas_granted(qtbot, services, tmp_path, modals):
-    dos_empresas(services, tmp_path)
+def test_a_user_sees_the_board_of_the_empresas_granted(qtbot, services, empresas, modals):
     seen = open_board(qtbot, services, modals, BETO)
     assert {row[0] for row in seen["grid"]} == {"Bodegas Dos SA de CV"}
 
@@ -103,14 +121,13 @@ def test_an_installation_without_contratistas_says_so(qtbot, services, modals):
 
 
 def test_a_signed_period_stays_in_bold_until_the_administrator_registers_its_acuse(
-    qtbot, services, tmp_path, modals
+    qtbot, services, empresas, tmp_path, modals
 ):
     from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
     from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
     from tests.services.test_vencimientos import sin_informacion_firmada
 
-    dos_empresas(services, tmp_path)
-    carpeta = tmp_path / cf.RFC_MORAL  # where contratista() wrote its e.firma
+    carpeta = tmp_path / cf.RFC_MORAL  # where contratista() wrote its e.firma (copied here)
     fiel = (next(carpeta.glob("*.cer")), next(carpeta.glob("*.key")))
     sin_informacion_firmada(services, cf.RFC_MORAL, fiel, Periodo(2026, 1))
     window = VentanaPrincipal(services, ANA)
@@ -144,8 +161,7 @@ def test_a_signed_period_stays_in_bold_until_the_administrator_registers_its_acu
     assert all(r.periodo.numero != 1 for r in board.model.rows)
 
 
-def test_an_idse_user_sees_the_presentation_actions_greyed_out(qtbot, services, tmp_path):
-    dos_empresas(services, tmp_path)
+def test_an_idse_user_sees_the_presentation_actions_greyed_out(qtbot, services, empresas):
     window = VentanaPrincipal(services, BETO)
     qtbot.addWidget(window)
     assert not window.presentacion_action.isEnabled()
