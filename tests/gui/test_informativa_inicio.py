@@ -19,7 +19,7 @@ from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.gui.helpers import click
 from tests.icsoe_helpers import NEW_PASSWORD
-from tests.informativa_servicios import capturista_activa, capturista_una_vez
+from tests.informativa_servicios import capturista_una_vez
 
 # The clock of the tests: 22/11/2026, in septiembre–diciembre 2026.
 ACTUAL = Periodo(2026, 3)
@@ -31,7 +31,12 @@ def _capturista_una_vez(tmp_path_factory):
     return capturista_una_vez(tmp_path_factory)
 
 
-services = services_copying(capturista="_capturista_una_vez")
+services = services_copying(capturista="_capturista_una_vez", ana_activa="_capturista_una_vez")
+
+
+@pytest.fixture
+def ana_activa(_capturista_una_vez, services, smtp_configured) -> None:
+    """The contratista and Ana, its active capturista, on this test's own copy of the store."""
 
 
 @pytest.fixture
@@ -181,9 +186,8 @@ def test_keyboard_only_new_informativa_and_open(qtbot, capturista, services, mod
 
 
 def test_the_contratista_window_shows_the_same_screen_and_may_sign(
-    qtbot, services, data_dir, tmp_path, smtp_configured, modals
+    qtbot, ana_activa, services, modals
 ):
-    capturista_activa(services, data_dir, tmp_path, smtp_configured)
     window = IcsoeContratistaWindow(services, services.contratistas.sesion(cf.RFC_MORAL))
     qtbot.addWidget(window)
     window.show()
@@ -202,10 +206,7 @@ def test_the_contratista_window_shows_the_same_screen_and_may_sign(
     assert not ventana.nuevo_contrato.isEnabled()  # «Sin información» has no contracts
 
 
-def test_its_letters_work_in_the_contratista_window(
-    qtbot, services, data_dir, tmp_path, smtp_configured, modals
-):
-    capturista_activa(services, data_dir, tmp_path, smtp_configured)
+def test_its_letters_work_in_the_contratista_window(qtbot, ana_activa, services, modals):
     window = IcsoeContratistaWindow(services, services.contratistas.sesion(cf.RFC_MORAL))
     qtbot.addWidget(window)
     window.show()
