@@ -15,30 +15,20 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS, EXPORT_HEADERS
 from icsoe_desktop.services.contratistas import DatosGenerales
 from tests import credentials_factory as cf
-from tests.conftest import services_copying
 from tests.icsoe_helpers import (
     CURP_ANA,
     CURP_BETO,
     CURP_CARLA,
     NEW_PASSWORD,
+    enter_contratista,
     form,
     write_pdf,
 )
-from tests.informativa_servicios import contratista_una_vez
-
-
-@pytest.fixture(scope="module")
-def _rfc_una_vez(tmp_path_factory):
-    return contratista_una_vez(tmp_path_factory)
-
-
-services = services_copying(rfc="_rfc_una_vez")
 
 
 @pytest.fixture
-def rfc(_rfc_una_vez, services, smtp_configured):
-    """The contratista that entered with its e.firma, on this test's own copy of the store."""
-    return _rfc_una_vez[1]
+def rfc(services, data_dir, tmp_path, smtp_configured):
+    return enter_contratista(services, data_dir, tmp_path)
 
 
 def codes_for(smtp, correo: str) -> list[str]:
