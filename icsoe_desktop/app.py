@@ -70,7 +70,7 @@ class _EarlyErrors:
         self.seen = True
 
 
-def _after_first_window(app, log_path: Path, early: _EarlyErrors) -> None:
+def _when_login_answers(app, log_path: Path, early: _EarlyErrors) -> None:
     from icsoe_desktop.gui import error_hook
     from icsoe_desktop.gui.style import apply_style
 
@@ -121,7 +121,7 @@ def run_gui(
     application.exit_requested.connect(app.exit)
     # Once the login answers: the rest of the look (the sheet, icon, Spanish Qt texts) and the
     # full error hook. Before, they would hold the GIL the sign-in's opening needs.
-    application.settled.connect(lambda: _after_first_window(app, log_path, early))
+    application.settled.connect(lambda: _when_login_answers(app, log_path, early))
     if probe := os.environ.get(STARTUP_PROBE_ENV):  # its timer fires on the loop's first turn
         _install_startup_probe(application, probe)
     application.start()
