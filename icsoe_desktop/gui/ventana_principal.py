@@ -21,7 +21,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.permisos import reflejar_varios
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -180,20 +180,6 @@ class VentanaPrincipal(QMainWindow):
             "Empresas p&or usuario…", "empresasUsuarioAction", self._open_empresas_usuario
         )
         configuracion.addAction(self.empresas_usuario_action)
-        # The menus mirror the role matrix (domain/roles.py): what the user may not do is grey,
-        # its tooltip says who may; the services enforce it.
-        for action, accion in (
-            (self.respaldar_action, Accion.RESPALDAR),
-            (self.restaurar_action, Accion.RESTAURAR),
-            (self.correo_action, Accion.CORREO_SALIENTE),
-            (self.registros_action, Accion.REGISTROS_PATRONALES),
-            (self.certificados_action, Accion.CERTIFICADOS),
-            (self.emisores_action, Accion.EMISORES_CONFIABLES),
-            (self.sincronizacion_action, Accion.SINCRONIZACION),
-            (self.conflictos_action, Accion.CONFLICTOS),
-            (self.empresas_usuario_action, Accion.CONCEDER_EMPRESAS),
-        ):
-            reflejar(action, self._services.permisos, self.usuario, accion)
         for menu in (archivo, configuracion):
             menu.setToolTipsVisible(True)
 
@@ -221,19 +207,26 @@ class VentanaPrincipal(QMainWindow):
         icsoe.addSeparator()
         icsoe.addAction(self.presentacion_action)
         icsoe.addAction(self.archivo_cliente_action)
-        reflejar(
-            self.presentacion_action,
-            self._services.permisos,
-            self.usuario,
-            Accion.REGISTRAR_PRESENTACION,
-        )
-        reflejar(
-            self.archivo_cliente_action,
-            self._services.permisos,
-            self.usuario,
-            Accion.ARCHIVO_CLIENTE,
-        )
         icsoe.setToolTipsVisible(True)
+        # The menus mirror the role matrix (domain/roles.py): what the user may not do is grey,
+        # its tooltip says who may; the services enforce it.
+        reflejar_varios(
+            self._services.permisos,
+            self.usuario,
+            (
+                (self.respaldar_action, Accion.RESPALDAR),
+                (self.restaurar_action, Accion.RESTAURAR),
+                (self.correo_action, Accion.CORREO_SALIENTE),
+                (self.registros_action, Accion.REGISTROS_PATRONALES),
+                (self.certificados_action, Accion.CERTIFICADOS),
+                (self.emisores_action, Accion.EMISORES_CONFIABLES),
+                (self.sincronizacion_action, Accion.SINCRONIZACION),
+                (self.conflictos_action, Accion.CONFLICTOS),
+                (self.empresas_usuario_action, Accion.CONCEDER_EMPRESAS),
+                (self.presentacion_action, Accion.REGISTRAR_PRESENTACION),
+                (self.archivo_cliente_action, Accion.ARCHIVO_CLIENTE),
+            ),
+        )
 
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")

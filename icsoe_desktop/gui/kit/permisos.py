@@ -4,6 +4,7 @@ which also enforce it); the windows only name which control does which action.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
@@ -19,8 +20,11 @@ PROPIEDAD = "accionProtegida"
 _TOOLTIP_PROPIO = "tooltipPropio"
 
 
+Control = QWidget | QAction
+
+
 def reflejar(
-    control: QWidget | QAction,
+    control: Control,
     permisos: Permisos,
     actor: str | None,
     accion: Accion,
@@ -29,13 +33,26 @@ def reflejar(
 ) -> bool:
     """Enable ``control`` iff ``actor`` may do ``accion`` (and ``ademas``: a selection, say);
     when the matrix refuses, its tooltip says so. True when the matrix allows it."""
+    return _mostrar(control, accion, permisos.motivo(actor, accion), ademas)
+
+
+def reflejar_varios(
+    permisos: Permisos, actor: str | None, controles: Iterable[tuple[Control, Accion]]
+) -> None:
+    """``reflejar`` for each control and its action, the role read once for all of them."""
+    pares = list(controles)
+    motivos = permisos.motivos(actor, [accion for _control, accion in pares])
+    for control, accion in pares:
+        _mostrar(control, accion, motivos[accion], True)
+
+
+def _mostrar(control: Control, accion: Accion, motivo: str, ademas: bool) -> bool:
     if control.property(_TOOLTIP_PROPIO) is None:
         control.setProperty(_TOOLTIP_PROPIO, control.toolTip())
     control.setProperty(PROPIEDAD, accion.name)
-    motivo = permisos.motivo(actor, accion)
     control.setEnabled(not motivo and ademas)
     control.setToolTip(motivo or str(control.property(_TOOLTIP_PROPIO)))
     return not motivo
 
 
-__all__ = ["PROPIEDAD", "reflejar"]
+__all__ = ["PROPIEDAD", "reflejar", "reflejar_varios"]

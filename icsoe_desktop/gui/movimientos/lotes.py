@@ -38,7 +38,7 @@ from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
-from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
 
@@ -218,12 +218,15 @@ class LotesPanel(QWidget):
         )
         for antes, despues in pairwise(orden):
             QWidget.setTabOrder(antes, despues)
-        for button, accion in (
-            (self.generar, Accion.GENERAR_LOTES),
-            (self.importar_resultado, Accion.RESULTADO_LOTES),
-            (self.corregir, Accion.CORREGIR_MOVIMIENTOS),
-        ):
-            reflejar(button, services.permisos, usuario, accion)
+        reflejar_varios(
+            services.permisos,
+            usuario,
+            (
+                (self.generar, Accion.GENERAR_LOTES),
+                (self.importar_resultado, Accion.RESULTADO_LOTES),
+                (self.corregir, Accion.CORREGIR_MOVIMIENTOS),
+            ),
+        )
         self.suscripcion = suscribir(
             self, services, {MOVIMIENTOS, LOTES, REGISTROS}, self._on_cambios
         )

@@ -17,7 +17,7 @@ Whoever runs that session hears of it (``al_terminar_sesion``): the GUI closes i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -123,15 +123,29 @@ class Permisos:
     def motivo(self, actor: str | None, accion: Accion) -> str:
         """Why ``actor`` may not do ``accion``, as its refusal would say it (nothing audited:
         the tooltip of a greyed-out control); "" when it may."""
-        rol = self.rol(actor)  # one catalog read: every greyed-out control asks this
-        if rol is not None and permite(rol, accion):
-            if self._concedida(actor, rol):
-                return ""
-            if actor and self._empresa is not None:
-                return MSG_SIN_EMPRESA.format(
-                    accion=accion, usuario=normalize_email(actor), empresa=self._empresa.etiqueta()
-                )
-        return _rechazo(rol, accion)[1]
+        return self.motivos(actor, (accion,))[accion]
+
+    def motivos(self, actor: str | None, acciones: Iterable[Accion]) -> dict[Accion, str]:
+        """``motivo`` of each action, the catalog read once: a window's menus ask together."""
+        rol = self.rol(actor)
+        concedida: bool | None = None  # read at the first action the role allows
+        motivos: dict[Accion, str] = {}
+        for accion in acciones:
+            if rol is not None and permite(rol, accion):
+                if concedida is None:
+                    concedida = self._concedida(actor, rol)
+                if concedida:
+                    motivos[accion] = ""
+                    continue
+                if actor and self._empresa is not None:
+                    motivos[accion] = MSG_SIN_EMPRESA.format(
+                        accion=accion,
+                        usuario=normalize_email(actor),
+                        empresa=self._empresa.etiqueta(),
+                    )
+                    continue
+            motivos[accion] = _rechazo(rol, accion)[1]
+        return motivos
 
     def exigir(self, actor: str | None, accion: Accion, objetivo: str = "") -> Rol:
         """The actor's role when it may; else audit the refusal and raise it in Spanish."""
