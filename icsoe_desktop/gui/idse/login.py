@@ -76,6 +76,7 @@ class IdseLoginWindow(QWidget):
     """
 
     signed_in = Signal(str, str)
+    lista = Signal()  # Continuar answers from now on (the start-up's probe waits for it: app.py)
     consulta_requested = Signal()
     register_requested = Signal()
     recover_requested = Signal()
@@ -293,6 +294,7 @@ class IdseLoginWindow(QWidget):
         self._set_ready(True)
         if not (self.usuario.text() or self.contrasena.text()):  # what was typed stays
             self.refresh_default_usuario(usuarios)
+        self.lista.emit()
         if self._answer_when_ready:
             self._answer_when_ready = False
             self._on_continuar()

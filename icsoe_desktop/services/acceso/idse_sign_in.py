@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
@@ -39,14 +39,12 @@ SIGN_IN = sign_in.SignInTexts(
 )
 
 
-@dataclass(frozen=True)
-class SignedIn:
+class SignedIn(NamedTuple):
     usuario: str
     nombre_completo: str
 
 
-@dataclass(frozen=True)
-class Usuarios:
+class Usuarios(NamedTuple):
     """``sugerido``: the usuario to prefill, the only enabled user (empty when there are 0 or
     several). ``ninguno``: no user registered yet (a new installation): the first step is
     Regístrate aquí."""

@@ -14,9 +14,8 @@ This module imports neither SQLAlchemy nor the models until an ORM function runs
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TypeVar
 
 from icsoe_desktop.domain.errors import AuthenticationError
 from icsoe_desktop.services.acceso import login_throttle
@@ -30,8 +29,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class SignInTexts:
+class SignInTexts(NamedTuple):
     """What differs between the two sign-ins: the guide's messages, the audit actions, and the
     key of the lock."""
 
@@ -50,8 +48,7 @@ class SignInTexts:
             raise AuthenticationError("credenciales_vacias", self.vacias)
 
 
-@dataclass(frozen=True)
-class Throttle:
+class Throttle(NamedTuple):
     """A ``login_throttle`` row as plain values (no row: ``Throttle()``)."""
 
     failures: int = 0  # the column is NOT NULL
@@ -59,8 +56,7 @@ class Throttle:
     last_failure_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(NamedTuple):
     """A refused password: the error to give, the count to store (None when the usuario was
     locked: nothing is counted) and the audit entries ``(action, detail)`` to add."""
 
