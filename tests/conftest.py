@@ -297,29 +297,10 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture(scope="session")
-def instalacion_nueva(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new installation's data dir as its first opening leaves it (the catalog and the first
-    empresa's store from their templates, the empresa registered), made once per process."""
-
-    def build(data_dir: Path) -> None:
-        from icsoe_desktop.services.container import open_services
-
-        open_services(data_dir, FakeClock()).close()
-
-    return built_once(tmp_path_factory, build)
-
-
 @pytest.fixture
-def services(data_dir: Path, clock: FakeClock, request: pytest.FixtureRequest) -> Iterator:
-    """The services of a new installation. An empty data dir at the tests' usual clock starts
-    as a copy of ``instalacion_nueva``: what the first opening writes there is the same for
-    every test, and opening it again costs half as much. The tests of that first opening call
-    ``open_services`` themselves."""
+def services(data_dir: Path, clock: FakeClock) -> Iterator:
     from icsoe_desktop.services.container import open_services
 
-    if clock.now == FakeClock().now and not any(data_dir.iterdir()):
-        copy_data(request.getfixturevalue("instalacion_nueva"), data_dir)
     svc = open_services(data_dir, clock)
     yield svc
     svc.close()
