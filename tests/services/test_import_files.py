@@ -138,6 +138,11 @@ def _no_sheet(data: bytes) -> bytes:
     return rewrite(data, {"xl/workbook.xml": workbook, SHEET: lambda _: None})
 
 
+def _encoding_unknown(xml: bytes) -> bytes:
+    assert b'encoding="UTF-8"' in xml[:100]
+    return xml.replace(b'encoding="UTF-8"', b'encoding="TTF-8"', 1)
+
+
 def _broken_deflate(data: bytes) -> bytes:
     """The sheet member's compressed bytes damaged in the middle (its CRC left as it was)."""
     raw = bytearray(data)
@@ -167,8 +172,19 @@ LAUGHS = (
         (_broken_deflate, "dañado"),
         (lambda d: rewrite(d, {"xl/sharedStrings.xml": lambda _: LAUGHS}), "DTD"),
         (lambda d: rewrite(d, {SHEET: lambda x: b"<!DOCTYPE x []>" + x}), "DTD"),
+        # A flipped bit in the XML declaration's «UTF-8»: an encoding that does not exist.
+        (lambda d: rewrite(d, {"[Content_Types].xml": _encoding_unknown}), "dañado"),
     ],
-    ids=["truncated-xml", "broken-xml", "bad-cell-ref", "no-sheet", "deflate", "laughs", "dtd"],
+    ids=[
+        "truncated-xml",
+        "broken-xml",
+        "bad-cell-ref",
+        "no-sheet",
+        "deflate",
+        "laughs",
+        "dtd",
+        "unknown-encoding",
+    ],
 )
 def test_damaged_and_hostile_workbooks_are_refused(services, tmp_path, damage, message):
     add_registros(services)

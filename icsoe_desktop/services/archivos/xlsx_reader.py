@@ -131,8 +131,9 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: 
     except ValidationError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-            RuntimeError, expat.ExpatError) as exc:  # fmt: skip
-        # RuntimeError: an encrypted member; NotImplementedError: a compression we can't read.
+            RuntimeError, LookupError, expat.ExpatError) as exc:  # fmt: skip
+        # RuntimeError: an encrypted member; NotImplementedError: a compression we can't read;
+        # LookupError: an XML declaration naming an encoding that does not exist («TTF-8»).
         raise _damaged(name) from exc
     return counted
 
