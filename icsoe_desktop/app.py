@@ -15,8 +15,9 @@ from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
 log = logging.getLogger(__name__)
 # bench/startup.py sets this: print when the first window is on screen and when it is usable
 # (Continuar answers: the login's ``lista``), then quit; the benchmark times the lines from
-# outside the process. With "services" it also waits for every service of the login (links, expiry panel) and prints that;
-# with "first-window" the process ends there, at once (its instructions are counted up to it).
+# outside the process. With "services" it also waits for every service of the login (links,
+# expiry panel) and prints that; with "first-window" the process ends there, at once (its
+# instructions are counted up to it).
 STARTUP_PROBE_ENV = "ICSOE_STARTUP_PROBE"
 
 
