@@ -316,8 +316,11 @@ class SmtpSink:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def settings(self, remitente: str = "nominas@empresa.com") -> SmtpSettings:
+        # The client waits as long as the server may take on a busy machine: its thread then
+        # answers a mail's DATA seconds late, and a client that gave up after 5 s counted a mail
+        # the server had received as failed.
         return SmtpSettings(
-            host=self.host, port=self.port, seguridad="ninguna", remitente=remitente, timeout_s=5
+            host=self.host, port=self.port, seguridad="ninguna", remitente=remitente, timeout_s=120
         )
 
     def to(self, address: str) -> list[EmailMessage]:
