@@ -95,12 +95,15 @@ def reference_cpu() -> float:
     return statistics.median(times)
 
 
-def run_suite(tree: Path, by_test: Path | None = None) -> dict[str, float | str]:
-    """One run of the suite of ``tree``; ``by_test``: a folder for each test's CPU."""
+def run_suite(
+    tree: Path, command: list[str], by_test: Path | None = None
+) -> dict[str, float | str]:
+    """One run of ``command`` (the suite, or the quick loop) in ``tree``; ``by_test``: a folder
+    for each test's CPU."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    command, env = COMMAND, ENV
+    env = ENV
     if by_test is not None:
-        command = [*COMMAND, "-p", "suite_cpu_plugin"]
+        command = [*command, "-p", "suite_cpu_plugin"]
         paths = [str(ROOT / "bench"), ENV.get("PYTHONPATH", "")]
         env = {
             **ENV,
@@ -198,9 +201,9 @@ def main() -> None:
         "--quick", action="store_true", help='the quick loop (-m "not slow"): goal <= 90 s'
     )
     args = parser.parse_args()
-    if args.quick:
-        global COMMAND, GOAL_S
-        COMMAND, GOAL_S = [*COMMAND, "-m", "not slow"], QUICK_GOAL_S
+    command, goal = (
+        ([*COMMAND, "-m", "not slow"], QUICK_GOAL_S) if args.quick else (COMMAND, GOAL_S)
+    )
 
     trees = {"actual": ROOT}
     scratch = None
@@ -223,7 +226,7 @@ def main() -> None:
                 by_test = None
                 if args.by_test and tree == ROOT:
                     by_test = Path(tempfile.mkdtemp(prefix="icsoe-suite-by-test-"))
-                result = run_suite(tree, by_test)
+                result = run_suite(tree, command, by_test)
                 results[name].append(result)
                 print(
                     f"{n + 1} {name:<20} machine {result['machine']:6.1f} s  "
@@ -252,7 +255,7 @@ def main() -> None:
     for name, m in medians.items():
         print(
             f"{name:<20} median: machine {m['machine']:.1f} s, processes {m['tree']:.1f} s "
-            f"(goal <= {GOAL_S:.0f} s); reference workload {m['reference']:.2f} s, "
+            f"(goal <= {goal:.0f} s); reference workload {m['reference']:.2f} s, "
             f"processes = {m['units']:.0f} x reference"
         )
     if args.vs:
