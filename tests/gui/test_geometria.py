@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox, QWidget
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.application import Application
-from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA
+from icsoe_desktop.gui.kit.geometria import MARGENES_VENTANA, pantalla
 from tests import credentials_factory as cf
 from tests.empresas.tres import ANA, PASSWORD, build
 from tests.gui.helpers import click, type_text
@@ -62,7 +62,7 @@ def _centrada(visto: Visto, area: QRect) -> None:
 
 
 def _area(window: QWidget) -> QRect:
-    area = window.screen().availableGeometry()
+    area = pantalla(window).availableGeometry()
     assert area.size() == PANTALLA  # the screen this test is about
     return area
 

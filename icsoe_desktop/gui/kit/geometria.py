@@ -31,9 +31,16 @@ def margenes(window: QWidget) -> QMargins:
 
 
 def pantalla(window: QWidget, parent: QWidget | None = None) -> QScreen:
-    """The screen of the window it comes from, else its own, else the primary one."""
+    """The screen of the window it comes from, else its own, else the primary one.
+
+    Asked of QGuiApplication where the widget is, never of the widget: PySide makes what
+    ``widget.screen()`` returns a Python child of that widget, and when the garbage collector
+    frees a window in a reference cycle it may free that child first, deleting the QScreen
+    itself; Qt's screen list keeps the freed screen and the next window crashes on it."""
     for widget in (parent, window):
-        if widget is not None and (screen := widget.screen()) is not None:
+        if widget is None:
+            continue
+        if screen := QGuiApplication.screenAt(widget.mapToGlobal(widget.rect().center())):
             return screen
     screen = QGuiApplication.primaryScreen()
     assert screen is not None  # a QApplication without screens shows no windows either
