@@ -80,22 +80,6 @@ class _EarlyErrors:
         self.seen = True
 
 
-def _no_feature_switching() -> None:
-    """Once PySide6 has loaded, it reads and searches the whole source file of every module an
-    import statement returns, to learn whether the module takes part in ``from __feature__
-    import`` switching (snake_case names), which this app never uses: ~10 M instructions before
-    the first window, and more for each window's modules imported later. Every module is then
-    taken as one that does not switch, as a module without "PySide6" in its source already is;
-    a PySide6 without that look is left as it is."""
-    feature, look = sys.modules.get("PySide6.support.feature"), "_mod_uses_pyside"
-    if feature is not None and callable(getattr(feature, look, None)):
-        setattr(feature, look, _switches_no_feature)
-
-
-def _switches_no_feature(_module: object) -> bool:
-    return False
-
-
 def _read_fonts_aside() -> None:
     """The system's fonts are read (fontconfig's files and cache on Linux, the installed fonts
     on Windows: ~25 M instructions) on another thread while the login's modules load, instead
@@ -137,7 +121,9 @@ def run_gui(
 
     from PySide6.QtWidgets import QApplication
 
-    _no_feature_switching()
+    from icsoe_desktop.gui.kit.importaciones import sin_hook_de_pyside
+
+    sin_hook_de_pyside()
     from icsoe_desktop.gui.application import Application
     from icsoe_desktop.gui.kit import recolector
 

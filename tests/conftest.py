@@ -117,6 +117,14 @@ def _under_wine() -> bool:
     return hasattr(ctypes.WinDLL("ntdll"), "wine_get_version")
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-qt's, which imports PySide6
+def pytest_configure(config: pytest.Config) -> None:
+    if "shiboken6" in sys.modules:  # the app's own import, as app.py has it once Qt is loaded
+        from icsoe_desktop.gui.kit.importaciones import sin_hook_de_pyside
+
+        sin_hook_de_pyside()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     wine = _under_wine()
     for item in items:
