@@ -188,3 +188,24 @@ def test_only_the_services_say_what_an_operation_changed() -> None:
             elif isinstance(node, ast.keyword) and node.arg == "cambia":
                 found.append(f"{path.relative_to(PACKAGE)}:{node.value.lineno}: cambia=")
     assert found == []
+
+
+def test_shared_qt_objects_are_asked_of_the_application_never_of_a_widget() -> None:
+    """What a widget's getter returns PySide makes that widget's Python child, and the garbage
+    collector freeing the widget may delete it (docs/diseno/ventanas.md): the screen, the style
+    and the thread every window shares are asked of QGuiApplication/QApplication (static)."""
+    found = []
+    for path in _modules("gui"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"screen", "style", "thread", "windowHandle"}
+                and not (
+                    isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in {"QGuiApplication", "QApplication"}
+                )
+            ):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: .{node.func.attr}()")
+    assert found == []
