@@ -124,14 +124,11 @@ def run_gui(
     from icsoe_desktop.gui.kit.importaciones import sin_hook_de_pyside
 
     sin_hook_de_pyside()
-    from icsoe_desktop.gui.application import Application
-    from icsoe_desktop.gui.kit import recolector
-
     # An instance here is the tests' QApplication.
     app = cast(QApplication, QApplication.instance())
+    created = app is None
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
-        _read_fonts_aside()
     app.setApplicationName("icsoe-desktop")
     app.setOrganizationName("icsoe-desktop")
     if running:
@@ -140,6 +137,11 @@ def run_gui(
         if send_to_running(name, links or []):
             log.info("icsoe-desktop ya está abierto con %s: se le pasaron los argumentos", data_dir)
             return 0
+    if created:
+        _read_fonts_aside()  # while the login's modules load, next
+    from icsoe_desktop.gui.application import Application
+    from icsoe_desktop.gui.kit import recolector
+
     recolector.instalar()  # windows are freed on this thread, never on a worker's (recolector.py)
     early = _EarlyErrors()
     sys.excepthook = early
