@@ -1,15 +1,21 @@
 """Driving modal dialogs and message boxes for real: a timer watches for the active modal
-widget (inside its own exec loop), records message boxes and clicks their buttons."""
+widget (inside its own exec loop), records message boxes and clicks their buttons. Also: Qt
+scripts run in a process of their own."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
+ROOT = Path(__file__).resolve().parents[2]
 # An answer for ``ModalDriver.answer``: press Enter in the box (its default button answers).
 ENTER = "<Enter>"
 # An answer pressing a button's Alt-letter in the box: ``alt("N")``.
@@ -185,3 +191,17 @@ def wait_operations(qtbot, timeout: int = 30_000) -> None:
     from icsoe_desktop.gui.kit.operaciones import en_curso
 
     qtbot.waitUntil(lambda: en_curso() == 0, timeout=timeout)
+
+
+def run_qt_script(folder: Path, script: str, *args: str, timeout: int = 120) -> str:
+    """``script`` run by Python in a process of its own (offscreen Qt, this checkout's package):
+    for what could leave the test's own process broken. Its output; its error if it failed."""
+    path = folder / "guion.py"
+    path.write_text(script, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+    env["PYTHONFAULTHANDLER"] = "1"
+    done = subprocess.run(
+        [sys.executable, str(path), *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout

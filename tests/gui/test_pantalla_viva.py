@@ -5,13 +5,10 @@ were freed, this test's own process would be the one left broken."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.helpers import run_qt_script
+
 SCRIPT = textwrap.dedent(
     """
     import gc, os
@@ -53,14 +50,6 @@ SCRIPT = textwrap.dedent(
 
 
 def test_a_dialog_freed_in_a_cycle_leaves_the_screen_to_the_next_window(tmp_path):
-    script = tmp_path / "pantalla.py"
-    script.write_text(SCRIPT, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
-    env["PYTHONFAULTHANDLER"] = "1"
-    done = subprocess.run(
-        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    perdidas, pantallas = map(int, done.stdout.split())
+    perdidas, pantallas = map(int, run_qt_script(tmp_path, SCRIPT).split())
     assert perdidas == 0, "a freed dialog took the QScreen with it"
     assert pantallas == 1

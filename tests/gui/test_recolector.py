@@ -4,15 +4,11 @@ the app later and elsewhere), and freed at all (closed windows do not pile up)."
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.gui.helpers import run_qt_script
 
 # Dialogs left in reference cycles (only the cyclic collector frees them) closed on the GUI
 # thread while operations allocate in the pool: where the collector runs decides where they die.
@@ -69,19 +65,8 @@ SCRIPT = textwrap.dedent(
 
 @pytest.mark.slow  # a process that opens windows as fast as it can while the pool works
 def test_windows_in_cycles_are_freed_on_the_gui_thread_while_operations_run(tmp_path):
-    script = tmp_path / "dia_largo.py"
-    script.write_text(SCRIPT, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
-    env["PYTHONFAULTHANDLER"] = "1"
-    done = subprocess.run(
-        [sys.executable, str(script), "60"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    abiertos, liberados, fuera = map(int, done.stdout.split())
+    salida = run_qt_script(tmp_path, SCRIPT, "60", timeout=240)
+    abiertos, liberados, fuera = map(int, salida.split())
     assert abiertos > 60
     assert fuera == 0, f"{fuera} of {abiertos} windows freed inside a pool thread"
     assert liberados >= abiertos - 1, f"only {liberados} of {abiertos} closed windows freed"
