@@ -80,18 +80,6 @@ class _EarlyErrors:
         self.seen = True
 
 
-def _read_fonts_aside() -> None:
-    """The system's fonts are read (fontconfig's files and cache on Linux, the installed fonts
-    on Windows: ~25 M instructions) on another thread while the login's modules load, instead
-    of on the GUI thread when the login measures its first text, which then finds them read or
-    waits for them (QFontDatabase is thread-safe)."""
-    import threading
-
-    from PySide6.QtGui import QFontDatabase
-
-    threading.Thread(target=QFontDatabase.families, name="fuentes", daemon=True).start()
-
-
 def _when_login_answers(app, log_path: Path, early: _EarlyErrors) -> None:
     from icsoe_desktop.gui import error_hook
     from icsoe_desktop.gui.style import apply_style
@@ -125,10 +113,9 @@ def run_gui(
 
     sin_hook_de_pyside()
     # An instance here is the tests' QApplication.
-    app = cast(QApplication, QApplication.instance())
-    created = app is None
-    if app is None:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app = cast(QApplication, QApplication.instance()) or QApplication(
+        argv if argv is not None else sys.argv[:1]
+    )
     app.setApplicationName("icsoe-desktop")
     app.setOrganizationName("icsoe-desktop")
     if running:
@@ -137,8 +124,7 @@ def run_gui(
         if send_to_running(name, links or []):
             log.info("icsoe-desktop ya está abierto con %s: se le pasaron los argumentos", data_dir)
             return 0
-    if created:
-        _read_fonts_aside()  # while the login's modules load, next
+    # The login's modules, once it is known that this start shows it.
     from icsoe_desktop.gui.application import Application
     from icsoe_desktop.gui.kit import recolector
 
