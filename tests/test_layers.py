@@ -16,11 +16,16 @@ def _modules(layer: str) -> list[Path]:
     return sorted((PACKAGE / layer).rglob("*.py"))
 
 
-@functools.cache  # several tests read the same files
+@functools.cache  # several tests read the same files (and only read the trees)
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
+@functools.cache
 def _imports(path: Path) -> frozenset[str]:
     """Every module ``path`` imports, wherever in the file (lazy imports count too)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -98,7 +103,7 @@ def test_the_gui_holds_no_sql_and_never_reaches_the_store() -> None:
         {"sqlalchemy", "alembic", "sqlite3"},
     )
     for path in _modules("gui"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(_tree(path)):
             if isinstance(node, ast.Attribute) and node.attr == "store":
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} reaches .store")
     assert found == []
@@ -149,8 +154,7 @@ def test_no_window_waits_in_a_nested_event_loop() -> None:
     dialog's or message box's ``exec`` is the user answering, not work being waited for.)"""
     found = []
     for path in _modules("gui"):
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for node in ast.walk(tree):
+        for node in ast.walk(_tree(path)):
             name = (
                 node.id
                 if isinstance(node, ast.Name)
@@ -174,8 +178,7 @@ def test_only_the_services_say_what_an_operation_changed() -> None:
     for path in _modules("gui"):
         if path == PACKAGE / "gui" / "kit" / "notificador.py":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for node in ast.walk(tree):
+        for node in ast.walk(_tree(path)):
             if isinstance(node, ast.Attribute) and (
                 node.attr == "anunciar"
                 or (
@@ -196,8 +199,7 @@ def test_shared_qt_objects_are_asked_of_the_application_never_of_a_widget() -> N
     and the thread every window shares are asked of QGuiApplication/QApplication (static)."""
     found = []
     for path in _modules("gui"):
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for node in ast.walk(tree):
+        for node in ast.walk(_tree(path)):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
