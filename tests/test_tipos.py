@@ -36,6 +36,8 @@ def _module(path: Path) -> str:
 
 def _ignores(path: Path) -> list[tuple[int, str]]:
     source = path.read_text(encoding="utf-8")
+    if not re.search(r"type:\s*ignore", source):
+        return []  # nothing to find: the file is not tokenized
     return [
         (token.start[0], token.string)
         for token in tokenize.generate_tokens(io.StringIO(source).readline)
