@@ -356,3 +356,49 @@ def test_a_control_shown_again_gets_another_letter_if_its_own_was_given_meanwhil
     assert None not in taken and taken[0] != taken[1]
     with qtbot.waitSignal(revisar.clicked, timeout=2_000):
         press_alt(qtbot, dialog, getattr(Qt.Key, f"Key_{taken[0].upper()}"))
+
+
+@pytest.mark.parametrize(
+    "controles",
+    [
+        # A label gives its letter up before a button does: «AB» takes the label's B.
+        [("Bx:", True), ("Ay", False), ("AB", False), ("&Otro", False)],
+        # The login's controls, in its order.
+        [
+            ("Ingresar en modo sólo consulta", False),
+            ("Usuario:", True),
+            ("Contraseña:", True),
+            ("Mostrar contraseña", False),
+            ("Continuar", False),
+            ("Regístrate aquí", False),
+            ("¿Olvidó su contraseña?", False),
+            ("Ingresar a ICSOE (contratistas y capturistas)", False),
+        ],
+    ],
+)
+def test_texts_given_their_letters_before_the_controls_exist_are_those_assign_gives(
+    qtbot, controles
+):
+    from PySide6.QtWidgets import QFormLayout
+
+    from icsoe_desktop.gui.kit import mnemonics
+
+    window = QWidget()
+    form = QFormLayout(window)
+    widgets: list[QWidget] = []
+    for text, is_label in controles:
+        if is_label:
+            label = QLabel(text)
+            label.setBuddy(QLineEdit())
+            form.addRow(label, label.buddy())
+            widgets.append(label)
+        else:
+            button = QPushButton(text)
+            form.addRow(button)
+            widgets.append(button)
+    qtbot.addWidget(window)
+    mnemonics.assign(window, widgets)
+    given = [w.text() for w in widgets]
+
+    assert mnemonics.con_letras(controles) == given
+    assert None not in [letter(t) for t in given] and len({letter(t) for t in given}) == len(given)

@@ -131,6 +131,29 @@ class IdseLoginWindow(QWidget):
             button.setFlat(True)  # styled as a link (LOGIN_STYLE), still a keyboard button
             return button
 
+        # Each control's text with its Alt-letter, in the order of ``_controles``: built with it,
+        # no text is set twice (``mnemonics.con_letras``).
+        (
+            solo_consulta,
+            usuario,
+            contrasena,
+            mostrar,
+            continuar,
+            registrate,
+            olvido,
+            icsoe,
+        ) = mnemonics.con_letras(
+            [
+                ("Ingresar en modo sólo consulta", False),
+                ("Usuario:", True),
+                ("Contraseña:", True),
+                ("Mostrar contraseña", False),
+                ("Continuar", False),
+                ("Regístrate aquí", False),
+                ("¿Olvidó su contraseña?", False),
+                ("Ingresar a ICSOE (contratistas y capturistas)", False),
+            ]
+        )
         self.setStyleSheet(LOGIN_STYLE)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
@@ -151,7 +174,7 @@ class IdseLoginWindow(QWidget):
         self.primer_paso.setWordWrap(True)
         self.primer_paso.setVisible(False)
         layout.addWidget(self.primer_paso)
-        self.solo_consulta = named(QCheckBox("Ingresar en modo sólo consulta"), "soloConsultaCheck")
+        self.solo_consulta = named(QCheckBox(solo_consulta), "soloConsultaCheck")
         layout.addWidget(self.solo_consulta)
 
         self.datos_group = named(QGroupBox("Datos de conexión en línea con IDSE"), "datosGroup")
@@ -165,17 +188,17 @@ class IdseLoginWindow(QWidget):
         self.contrasena = named(QLineEdit(), "contrasenaEdit")
         self.contrasena.setMaxLength(128)
         self.contrasena.setEchoMode(QLineEdit.EchoMode.Password)
-        self.mostrar = named(QCheckBox("Mostrar contraseña"), "mostrarContrasenaCheck")
+        self.mostrar = named(QCheckBox(mostrar), "mostrarContrasenaCheck")
         # «Usuario:» and, under it, smaller, «(Correo electrónico)»: two plain labels, each
         # measured whole (one rich-text label of two sizes was clipped on Windows).
-        self.usuario_label = usuario_label = named(QLabel("Usuario:"), "usuarioLabel")
+        self.usuario_label = usuario_label = named(QLabel(usuario), "usuarioLabel")
         usuario_label.setBuddy(self.usuario)
         self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
         usuario_etiquetas = QVBoxLayout()
         usuario_etiquetas.setSpacing(0)
         usuario_etiquetas.addWidget(usuario_label)
         usuario_etiquetas.addWidget(self.correo_nota)
-        self.contrasena_label = contrasena_label = named(QLabel("Contraseña:"), "contrasenaLabel")
+        self.contrasena_label = contrasena_label = named(QLabel(contrasena), "contrasenaLabel")
         contrasena_label.setBuddy(self.contrasena)
         grid.addLayout(usuario_etiquetas, 0, 0)
         grid.addWidget(self.usuario, 0, 1)
@@ -187,7 +210,7 @@ class IdseLoginWindow(QWidget):
         row = QHBoxLayout()
         self.estado = named(QLabel(""), "estadoLabel")
         self.estado.setWordWrap(True)
-        self.continuar = named(QPushButton("Continuar"), "continuarButton")
+        self.continuar = named(QPushButton(continuar), "continuarButton")
         self.continuar.setDefault(True)
         self.continuar.setMinimumSize(120, 30)
         row.addWidget(self.estado, 1)
@@ -199,8 +222,8 @@ class IdseLoginWindow(QWidget):
         separador.setFrameShadow(QFrame.Shadow.Sunken)
         layout.addWidget(separador)
 
-        self.registrate = link("Regístrate aquí", "registrateButton")
-        self.olvido = link("¿Olvidó su contraseña?", "olvidoButton")
+        self.registrate = link(registrate, "registrateButton")
+        self.olvido = link(olvido, "olvidoButton")
         registro = QHBoxLayout()
         registro.addWidget(
             named(QLabel("¿No tienes cuenta de Conexión en línea con IDSE?"), "sinCuentaLabel")
@@ -213,7 +236,7 @@ class IdseLoginWindow(QWidget):
         olvido.addStretch(1)
         layout.addLayout(olvido)
         # ICSOE: contratistas and capturistas are not IDSE users; no IDSE login needed.
-        self.icsoe = link("Ingresar a ICSOE (contratistas y capturistas)", "icsoeButton")
+        self.icsoe = link(icsoe, "icsoeButton")
         icsoe = QHBoxLayout()
         icsoe.addWidget(self.icsoe)
         icsoe.addStretch(1)

@@ -77,6 +77,30 @@ def assign(window: QWidget, widgets: Sequence[QWidget] | None = None) -> None:
     _assign_scope(window, used)
 
 
+def con_letras(controles: Sequence[tuple[str, bool]]) -> list[str]:
+    """The texts of a window's controls, ``(text, is_label)`` in the window's order, each with
+    the letter ``assign`` would give it (a label may give its letter up to a button): for a
+    window that builds its controls with their letters, so that no text is set twice (the
+    login: setting a button's text again loads its shortcut's classes before the first
+    window). ``assign`` on those controls then finds every letter given."""
+    texts = [text for text, _ in controles]
+    pending = [number for number, text in enumerate(texts) if not _taken(text)]
+    found = _emparejar(
+        [_visible_prefix(texts[number]) for number in pending],
+        {letter for text in texts if (letter := _taken(text))},
+        [controles[number][1] for number in pending],
+    )
+    for number, index in zip(pending, found, strict=True):
+        if index is not None:
+            texts[number] = _marcar(texts[number], index)
+    return texts
+
+
+def _marcar(text: str, index: int) -> str:
+    """``text`` with the letter at ``index`` underlined."""
+    return text[:index] + "&" + text[index:]
+
+
 def _give_menu(menu: QMenu) -> None:
     """An open menu's items answer their letter alone: unique within the menu (and each
     submenu apart)."""
@@ -116,7 +140,7 @@ def set_text(widget: QAbstractButton | QLabel, text: str) -> None:
     if index is None:
         _set(widget, text)
         return
-    _set(widget, text[:index] + "&" + text[index:])
+    _set(widget, _marcar(text, index))
     widget.setProperty(_LETTER, text[index].lower())
 
 
@@ -207,8 +231,7 @@ def _give(widgets: Iterable[QWidget | QAction], used: set[str]) -> None:
         if index is None:
             continue
         used.add(text[index].lower())
-        full = _text(widget)
-        _set(widget, full[:index] + "&" + full[index:])
+        _set(widget, _marcar(_text(widget), index))
         widget.setProperty(_LETTER, text[index].lower())
 
 
