@@ -170,7 +170,9 @@ class IdseLoginWindow(QWidget):
         layout.addLayout(titulo)
         # Index 1: the empresa selector's place (``empresa_selector``, once the store is open).
         # Shown only on an installation without users (``set_sign_in``).
-        self.primer_paso = named(QLabel(MSG_PRIMER_PASO), "primerPasoLabel")
+        # Its rich text is laid out only once it is shown (a new installation): hidden, on every
+        # other start, it would cost the first window a whole text document.
+        self.primer_paso = named(QLabel(), "primerPasoLabel")
         self.primer_paso.setWordWrap(True)
         self.primer_paso.setVisible(False)
         layout.addWidget(self.primer_paso)
@@ -361,6 +363,8 @@ class IdseLoginWindow(QWidget):
             self._show_primer_paso(self._sign_in.usuarios().ninguno)
 
     def _show_primer_paso(self, nuevo: bool) -> None:
+        if nuevo and not self.primer_paso.text():
+            self.primer_paso.setText(MSG_PRIMER_PASO)
         self.primer_paso.setVisible(nuevo)
         if nuevo and self.registrate.isEnabled():
             self.registrate.setFocus()
