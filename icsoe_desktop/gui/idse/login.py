@@ -134,14 +134,14 @@ class IdseLoginWindow(QWidget):
         # Each control's text with its Alt-letter, in the order of ``_controles``: built with it,
         # no text is set twice (``mnemonics.con_letras``).
         (
-            solo_consulta,
-            usuario,
-            contrasena,
-            mostrar,
-            continuar,
-            registrate,
-            olvido,
-            icsoe,
+            texto_solo_consulta,
+            texto_usuario,
+            texto_contrasena,
+            texto_mostrar,
+            texto_continuar,
+            texto_registrate,
+            texto_olvido,
+            texto_icsoe,
         ) = mnemonics.con_letras(
             [
                 ("Ingresar en modo sólo consulta", False),
@@ -176,7 +176,7 @@ class IdseLoginWindow(QWidget):
         self.primer_paso.setWordWrap(True)
         self.primer_paso.setVisible(False)
         layout.addWidget(self.primer_paso)
-        self.solo_consulta = named(QCheckBox(solo_consulta), "soloConsultaCheck")
+        self.solo_consulta = named(QCheckBox(texto_solo_consulta), "soloConsultaCheck")
         layout.addWidget(self.solo_consulta)
 
         self.datos_group = named(QGroupBox("Datos de conexión en línea con IDSE"), "datosGroup")
@@ -190,17 +190,19 @@ class IdseLoginWindow(QWidget):
         self.contrasena = named(QLineEdit(), "contrasenaEdit")
         self.contrasena.setMaxLength(128)
         self.contrasena.setEchoMode(QLineEdit.EchoMode.Password)
-        self.mostrar = named(QCheckBox(mostrar), "mostrarContrasenaCheck")
+        self.mostrar = named(QCheckBox(texto_mostrar), "mostrarContrasenaCheck")
         # «Usuario:» and, under it, smaller, «(Correo electrónico)»: two plain labels, each
         # measured whole (one rich-text label of two sizes was clipped on Windows).
-        self.usuario_label = usuario_label = named(QLabel(usuario), "usuarioLabel")
+        self.usuario_label = usuario_label = named(QLabel(texto_usuario), "usuarioLabel")
         usuario_label.setBuddy(self.usuario)
         self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
         usuario_etiquetas = QVBoxLayout()
         usuario_etiquetas.setSpacing(0)
         usuario_etiquetas.addWidget(usuario_label)
         usuario_etiquetas.addWidget(self.correo_nota)
-        self.contrasena_label = contrasena_label = named(QLabel(contrasena), "contrasenaLabel")
+        self.contrasena_label = contrasena_label = named(
+            QLabel(texto_contrasena), "contrasenaLabel"
+        )
         contrasena_label.setBuddy(self.contrasena)
         grid.addLayout(usuario_etiquetas, 0, 0)
         grid.addWidget(self.usuario, 0, 1)
@@ -212,7 +214,7 @@ class IdseLoginWindow(QWidget):
         row = QHBoxLayout()
         self.estado = named(QLabel(""), "estadoLabel")
         self.estado.setWordWrap(True)
-        self.continuar = named(QPushButton(continuar), "continuarButton")
+        self.continuar = named(QPushButton(texto_continuar), "continuarButton")
         self.continuar.setDefault(True)
         self.continuar.setMinimumSize(120, 30)
         row.addWidget(self.estado, 1)
@@ -224,8 +226,8 @@ class IdseLoginWindow(QWidget):
         separador.setFrameShadow(QFrame.Shadow.Sunken)
         layout.addWidget(separador)
 
-        self.registrate = link(registrate, "registrateButton")
-        self.olvido = link(olvido, "olvidoButton")
+        self.registrate = link(texto_registrate, "registrateButton")
+        self.olvido = link(texto_olvido, "olvidoButton")
         registro = QHBoxLayout()
         registro.addWidget(
             named(QLabel("¿No tienes cuenta de Conexión en línea con IDSE?"), "sinCuentaLabel")
@@ -238,7 +240,7 @@ class IdseLoginWindow(QWidget):
         olvido.addStretch(1)
         layout.addLayout(olvido)
         # ICSOE: contratistas and capturistas are not IDSE users; no IDSE login needed.
-        self.icsoe = link(icsoe, "icsoeButton")
+        self.icsoe = link(texto_icsoe, "icsoeButton")
         icsoe = QHBoxLayout()
         icsoe.addWidget(self.icsoe)
         icsoe.addStretch(1)
