@@ -32,6 +32,7 @@ from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
 from icsoe_desktop.gui.icsoe.efirma import IcsoeEfirmaDialog
 from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
 from icsoe_desktop.gui.icsoe.recuperar import IcsoeRecuperarDialog
+from icsoe_desktop.gui.idse.login import CONTROLES as CONTROLES_DEL_ACCESO
 from icsoe_desktop.gui.idse.login import IdseLoginWindow
 from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
 from icsoe_desktop.gui.idse.restablecer_contrasena import RestablecerContrasenaDialog
@@ -363,17 +364,7 @@ def test_a_control_shown_again_gets_another_letter_if_its_own_was_given_meanwhil
     [
         # A label gives its letter up before a button does: «AB» takes the label's B.
         [("Bx:", True), ("Ay", False), ("AB", False), ("&Otro", False)],
-        # The login's controls, in its order.
-        [
-            ("Ingresar en modo sólo consulta", False),
-            ("Usuario:", True),
-            ("Contraseña:", True),
-            ("Mostrar contraseña", False),
-            ("Continuar", False),
-            ("Regístrate aquí", False),
-            ("¿Olvidó su contraseña?", False),
-            ("Ingresar a ICSOE (contratistas y capturistas)", False),
-        ],
+        CONTROLES_DEL_ACCESO,
     ],
 )
 def test_texts_given_their_letters_before_the_controls_exist_are_those_assign_gives(

@@ -65,6 +65,19 @@ LOGIN_STYLE = (
 )
 
 
+# The controls that take an Alt-letter, ``(text, is_label)`` in the window's order (``_controles``).
+CONTROLES = (
+    ("Ingresar en modo sólo consulta", False),
+    ("Usuario:", True),
+    ("Contraseña:", True),
+    ("Mostrar contraseña", False),
+    ("Continuar", False),
+    ("Regístrate aquí", False),
+    ("¿Olvidó su contraseña?", False),
+    ("Ingresar a ICSOE (contratistas y capturistas)", False),
+)
+
+
 class IdseLoginWindow(QWidget):
     """Emits ``signed_in(usuario, nombre)`` or ``consulta_requested()``; the app opens the rest.
 
@@ -131,8 +144,7 @@ class IdseLoginWindow(QWidget):
             button.setFlat(True)  # styled as a link (LOGIN_STYLE), still a keyboard button
             return button
 
-        # Each control's text with its Alt-letter, in the order of ``_controles``: built with it,
-        # no text is set twice (``mnemonics.con_letras``).
+        # Each control is built with its Alt-letter: no text is set twice (``con_letras``).
         (
             texto_solo_consulta,
             texto_usuario,
@@ -142,18 +154,7 @@ class IdseLoginWindow(QWidget):
             texto_registrate,
             texto_olvido,
             texto_icsoe,
-        ) = mnemonics.con_letras(
-            [
-                ("Ingresar en modo sólo consulta", False),
-                ("Usuario:", True),
-                ("Contraseña:", True),
-                ("Mostrar contraseña", False),
-                ("Continuar", False),
-                ("Regístrate aquí", False),
-                ("¿Olvidó su contraseña?", False),
-                ("Ingresar a ICSOE (contratistas y capturistas)", False),
-            ]
-        )
+        ) = mnemonics.con_letras(CONTROLES)
         self.setStyleSheet(LOGIN_STYLE)
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
