@@ -21,16 +21,20 @@ def _modules(layer: str) -> list[Path]:
 @functools.cache  # several tests read the same files (and only read the trees)
 def _tree(path: Path) -> ast.Module:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    # Out of the collector's walks while this file runs: the trees hold no cycles (freed by
+    # their counts once let go), and each full collection would walk all of them again.
     gc.freeze()
     return tree
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _trees_let_go() -> Iterator[None]:
-    """The trees (~500,000 objects) are let go after this file: kept, every later full garbage
-    collection in the worker would walk them again."""
+    """The trees (~500,000 objects) live only while this file runs; nothing else of the
+    worker is left frozen: what was garbage is collected first, and all is thawed after."""
+    gc.collect()
     yield
     _tree.cache_clear()
+    gc.unfreeze()
 
 
 @functools.cache
