@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "icsoe_desktop"
 
+_IGNORE = re.compile(r"type:\s*ignore")
 # ``# type: ignore[code]  # why``: one or more codes, then a comment of its own.
 _EXPLAINED = re.compile(r"type:\s*ignore\[[a-z0-9-]+(,\s*[a-z0-9-]+)*\]\s+#\s*\S")
 
@@ -36,12 +37,12 @@ def _module(path: Path) -> str:
 
 def _ignores(path: Path) -> list[tuple[int, str]]:
     source = path.read_text(encoding="utf-8")
-    if not re.search(r"type:\s*ignore", source):
+    if not _IGNORE.search(source):
         return []  # nothing to find: the file is not tokenized
     return [
         (token.start[0], token.string)
         for token in tokenize.generate_tokens(io.StringIO(source).readline)
-        if token.type == tokenize.COMMENT and re.search(r"type:\s*ignore", token.string)
+        if token.type == tokenize.COMMENT and _IGNORE.search(token.string)
     ]
 
 
