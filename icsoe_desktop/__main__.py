@@ -5,22 +5,30 @@ from __future__ import annotations
 import sys
 
 
+def _is_link(text: str) -> bool:
+    """``activation_link.is_link``, its module imported only for a text with a scheme's colon:
+    a plain start (no argument, or a data dir) imports no domain module before its window."""
+    if ":" not in text:
+        return False
+    from icsoe_desktop.domain.activation_link import is_link
+
+    return is_link(text)
+
+
 def gui_arguments(argv: list[str]) -> tuple[str | None, list[str]] | None:
     """``(data dir, icsoe:// links)`` of a plain GUI start, ``[--data-dir DIR] [link…]``, read
     without building the CLI's parser (argparse and every command: ~40 ms before the first
     window, bench/startup.py). None for anything else, which the CLI reads (commands, help,
     errors)."""
-    from icsoe_desktop.domain.activation_link import is_link
-
     data_dir: str | None = None
     links: list[str] = []
     args = iter(argv)
     for arg in args:
-        if is_link(arg):
+        if _is_link(arg):
             links.append(arg)
         elif arg == "--data-dir":
             data_dir = next(args, None)
-            if data_dir is None or is_link(data_dir):
+            if data_dir is None or _is_link(data_dir):
                 return None
         elif arg.startswith("--data-dir="):
             data_dir = arg.partition("=")[2]

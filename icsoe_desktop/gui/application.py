@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from icsoe_desktop.domain.errors import DomainError
+# Only what the first window needs: message boxes, modal dialogs and the domain's errors are
+# imported where they are used (each module imported costs the first window, bench/startup.py).
 from icsoe_desktop.gui.idse.login import IdseLoginWindow
-from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
     from icsoe_desktop.gui.single_instance import SingleInstance
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
@@ -201,6 +201,9 @@ class Application(QObject):
         en_segundo_plano(services.preload, lambda _: None, lambda exc: log.error("", exc_info=exc))
 
     def _on_failure(self, exc: BaseException) -> None:
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
+
         self.login.set_unavailable()  # a sign-in already open must not answer either
         if isinstance(exc, DomainError):
             log.error("No se pudo abrir el almacén: %s", exc.message)
@@ -227,6 +230,8 @@ class Application(QObject):
             self._pending_args.extend(args)
             return
         from icsoe_desktop.domain.activation_link import code_from_link
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
 
         # One window per message at most, whatever it holds: Crear contraseña for its first
         # good link, else one message for its first bad one (a later start passes one link).
@@ -261,6 +266,7 @@ class Application(QObject):
         """In the ICSOE start window when no one is working elsewhere (after Crear contraseña the
         CURP is ready to sign in); otherwise over the window in use."""
         from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
+        from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
         log.info("Crear contraseña abierto por un enlace de activación")
         if window is self.login:
@@ -277,6 +283,7 @@ class Application(QObject):
 
     def open_registro(self) -> None:
         from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
+        from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
         assert self.services is not None
         ejecutar_modal(IdseUsuariosDialog(self.services, None, self.login))
@@ -284,6 +291,7 @@ class Application(QObject):
 
     def open_recuperar(self) -> None:
         from icsoe_desktop.gui.idse.recuperar_contrasena import RecuperarContrasenaDialog
+        from icsoe_desktop.gui.kit.modal import ejecutar_modal
 
         assert self.services is not None
         ejecutar_modal(RecuperarContrasenaDialog(self.services, self.login))
@@ -302,6 +310,9 @@ class Application(QObject):
 
     def open_consulta(self) -> None:
         """Modo sólo consulta: only in an empresa an administrator allowed (no credentials)."""
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
+
         assert self.services is not None
         try:
             self.services.empresas.comprobar_solo_consulta(self.services.empresa.id)
@@ -354,6 +365,8 @@ class Application(QObject):
         """Guide (modo sólo consulta): the progress of bringing "Movimientos con IDSE" up to
         date — from the sync server when one is configured, then from the local store — in
         the background, then ``despues()``. Offline, the local movements are shown."""
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
         from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 
         services = self.services
@@ -388,6 +401,8 @@ class Application(QObject):
     def _ask_for_certificates(self) -> None:
         """Guide: after a full login, a warning leads to Certificados IMSS while any registro
         patronal lacks a valid certificate."""
+        from icsoe_desktop.gui.kit import msgbox
+
         assert self.services is not None and self.main is not None
         services, usuario = self.services, self.main.usuario
         if usuario is None or not services.certificates.pending():
@@ -419,6 +434,9 @@ class Application(QObject):
 
     def _entrar(self, usuario: str | None, nombre: str, empresa_id: int) -> None:
         """The main window on ``empresa_id`` for ``usuario``, once its grant is checked."""
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
+
         assert self.services is not None
         # Background work (a sync, the preload) ends before its store closes under it.
         QThreadPool.globalInstance().waitForDone(5_000)
@@ -458,7 +476,7 @@ class Application(QObject):
         """One message; every window of the session closed; then another empresa the user still
         has (Cambiar de empresa over the login), or the login when none is left."""
         from icsoe_desktop.gui.empresas import fin_de_sesion
-        from icsoe_desktop.gui.kit import sesion
+        from icsoe_desktop.gui.kit import msgbox, sesion
 
         main, services = self.main, self.services
         if main is None or services is None or main.usuario is None:

@@ -3,7 +3,8 @@
 Unlike the other windows it is built in code, not loaded from ui/: QUiLoader's first load
 initialises the whole ``Qt`` enum namespace (~25 ms), which the start-up budget (first window
 within 1.1× a bare Qt window, bench/startup.py) cannot afford. It also avoids touching ``Qt``
-itself until the window is on screen.
+itself until the window is on screen, and imports what only an answer needs (message boxes,
+the domain's errors) where it answers: each module imported costs the first window too.
 """
 
 from __future__ import annotations
@@ -16,22 +17,20 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import mnemonics
 from icsoe_desktop.gui.kit.widgets import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QEvent
 
+    from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.gui.empresas.selector import EmpresaSelector
     from icsoe_desktop.services.acceso.idse_sign_in import IdseSignIn, SignedIn, Usuarios
     from icsoe_desktop.services.container import Services
@@ -57,12 +56,19 @@ MSG_PRIMER_PASO = (
 LOGIN_STYLE = (
     LINK_STYLE
     + """
-#tituloLabel { font-size: 15pt; font-weight: 600; color: #13322b; }
+#tituloLabel { qproperty-alignment: AlignCenter; font-size: 15pt; font-weight: 600; color: #13322b; }
 #primerPasoLabel { background: #fff4e0; border: 1px solid #e0b060; border-radius: 4px; padding: 6px; }
 #correoNotaLabel { font-size: 8pt; }
 #correoNotaLabel:enabled { color: #555555; }
 """
 )
+
+
+# The window's rows (its grid, ``_build``), top to bottom; an empty one takes no room.
+_FILA_TITULO, _FILA_EMPRESA, _FILA_PRIMER_PASO, _FILA_SOLO_CONSULTA, _FILA_DATOS = range(5)
+_FILA_CONTINUAR, _FILA_SEPARADOR = 5, 6
+_FILA_ENLACES = 7  # three lines: Regístrate aquí, ¿Olvidó su contraseña?, Ingresar a ICSOE
+_FILA_VIGENCIAS = 10
 
 
 # The controls that take an Alt-letter, ``(text, is_label)`` in the window's order (``_controles``).
@@ -156,29 +162,26 @@ class IdseLoginWindow(QWidget):
             texto_icsoe,
         ) = mnemonics.con_letras(CONTROLES)
         self.setStyleSheet(LOGIN_STYLE)
-        layout = QVBoxLayout(self)
+        # One grid of two columns (the contents; Continuar's), a row per line below, and small
+        # grids inside it for the links' lines. No box layout: QBoxLayout's class and enums would
+        # be built before the first window (bench/startup.py).
+        self._grid = layout = QGridLayout(self)
         layout.setSpacing(12)
         layout.setContentsMargins(24, 20, 24, 20)
-        # Plain text, centred by stretches: a rich-text label lays out a whole text document.
+        layout.setColumnStretch(0, 1)
+        # Plain text, centred by the sheet: a rich-text label lays out a whole text document.
         # Its look and the note's are one style sheet (the links' and the Primer paso's are
         # too): a QFont or QPalette in Python would build those classes' enums before the
         # first window (bench/startup.py).
         self.titulo = named(QLabel("Ingreso a conexión en línea con IDSE"), "tituloLabel")
-        titulo = QHBoxLayout()
-        titulo.addStretch(1)
-        titulo.addWidget(self.titulo)
-        titulo.addStretch(1)
-        layout.addLayout(titulo)
-        # Index 1: the empresa selector's place (``empresa_selector``, once the store is open).
-        # Shown only on an installation without users (``set_sign_in``).
-        # Its rich text is laid out only once it is shown (a new installation): hidden, on every
-        # other start, it would cost the first window a whole text document.
-        self.primer_paso = named(QLabel(), "primerPasoLabel")
-        self.primer_paso.setWordWrap(True)
-        self.primer_paso.setVisible(False)
-        layout.addWidget(self.primer_paso)
+        layout.addWidget(self.titulo, _FILA_TITULO, 0, 1, 2)
+        # _FILA_EMPRESA: the empresa selector's (``empresa_selector``, once the store is open);
+        # _FILA_PRIMER_PASO and _FILA_VIGENCIAS: labels built when first shown (their
+        # properties). An empty row takes no room.
+        self._primer_paso: QLabel | None = None
+        self._vigencias: QLabel | None = None
         self.solo_consulta = named(QCheckBox(texto_solo_consulta), "soloConsultaCheck")
-        layout.addWidget(self.solo_consulta)
+        layout.addWidget(self.solo_consulta, _FILA_SOLO_CONSULTA, 0, 1, 2)
 
         self.datos_group = named(QGroupBox("Datos de conexión en línea con IDSE"), "datosGroup")
         grid = QGridLayout(self.datos_group)
@@ -197,10 +200,10 @@ class IdseLoginWindow(QWidget):
         self.usuario_label = usuario_label = named(QLabel(texto_usuario), "usuarioLabel")
         usuario_label.setBuddy(self.usuario)
         self.correo_nota = named(QLabel("(Correo electrónico)"), "correoNotaLabel")
-        usuario_etiquetas = QVBoxLayout()
+        usuario_etiquetas = QGridLayout()
         usuario_etiquetas.setSpacing(0)
-        usuario_etiquetas.addWidget(usuario_label)
-        usuario_etiquetas.addWidget(self.correo_nota)
+        usuario_etiquetas.addWidget(usuario_label, 0, 0)
+        usuario_etiquetas.addWidget(self.correo_nota, 1, 0)
         self.contrasena_label = contrasena_label = named(
             QLabel(texto_contrasena), "contrasenaLabel"
         )
@@ -210,48 +213,62 @@ class IdseLoginWindow(QWidget):
         grid.addWidget(contrasena_label, 1, 0)
         grid.addWidget(self.contrasena, 1, 1)
         grid.addWidget(self.mostrar, 2, 1)
-        layout.addWidget(self.datos_group)
+        layout.addWidget(self.datos_group, _FILA_DATOS, 0, 1, 2)
 
-        row = QHBoxLayout()
         self.estado = named(QLabel(""), "estadoLabel")
         self.estado.setWordWrap(True)
         self.continuar = named(QPushButton(texto_continuar), "continuarButton")
         self.continuar.setDefault(True)
         self.continuar.setMinimumSize(120, 30)
-        row.addWidget(self.estado, 1)
-        row.addWidget(self.continuar)
-        layout.addLayout(row)
+        layout.addWidget(self.estado, _FILA_CONTINUAR, 0)
+        layout.addWidget(self.continuar, _FILA_CONTINUAR, 1)
 
         separador = named(QFrame(), "separador")
         separador.setFrameShape(QFrame.Shape.HLine)
         separador.setFrameShadow(QFrame.Shadow.Sunken)
-        layout.addWidget(separador)
+        layout.addWidget(separador, _FILA_SEPARADOR, 0, 1, 2)
 
         self.registrate = link(texto_registrate, "registrateButton")
         self.olvido = link(texto_olvido, "olvidoButton")
-        registro = QHBoxLayout()
-        registro.addWidget(
-            named(QLabel("¿No tienes cuenta de Conexión en línea con IDSE?"), "sinCuentaLabel")
-        )
-        registro.addWidget(self.registrate)
-        registro.addStretch(1)
-        layout.addLayout(registro)
-        olvido = QHBoxLayout()
-        olvido.addWidget(self.olvido)
-        olvido.addStretch(1)
-        layout.addLayout(olvido)
         # ICSOE: contratistas and capturistas are not IDSE users; no IDSE login needed.
         self.icsoe = link(texto_icsoe, "icsoeButton")
-        icsoe = QHBoxLayout()
-        icsoe.addWidget(self.icsoe)
-        icsoe.addStretch(1)
-        layout.addLayout(icsoe)
+        sin_cuenta = named(
+            QLabel("¿No tienes cuenta de Conexión en línea con IDSE?"), "sinCuentaLabel"
+        )
+        # Each line of links its own grid, its last column taking the rest of the width: a
+        # link is as wide as its text (a wider one would answer clicks beside it).
+        for fila, enlaces in enumerate(
+            ((sin_cuenta, self.registrate), (self.olvido,), (self.icsoe,)), _FILA_ENLACES
+        ):
+            linea = QGridLayout()
+            for columna, widget in enumerate(enlaces):
+                linea.addWidget(widget, 0, columna)
+            linea.setColumnStretch(len(enlaces), 1)
+            layout.addLayout(linea, fila, 0, 1, 2)
 
-        # Expiry panel: each registro patronal's certificate, filled once the store is open.
-        self.vigencias = named(QLabel(""), "vigenciasLabel")
-        self.vigencias.setWordWrap(True)
-        self.vigencias.setVisible(False)
-        layout.addWidget(self.vigencias)
+    @property
+    def primer_paso(self) -> QLabel:
+        """The first step, shown only on an installation without users: its rich text is laid
+        out only then (hidden, on every other start, it would cost the first window a text
+        document)."""
+        if self._primer_paso is None:
+            self._primer_paso = self._etiqueta_bajo_demanda("primerPasoLabel", _FILA_PRIMER_PASO)
+        return self._primer_paso
+
+    @property
+    def vigencias(self) -> QLabel:
+        """Expiry panel: each registro patronal's certificate, filled once the store is open."""
+        if self._vigencias is None:
+            self._vigencias = self._etiqueta_bajo_demanda("vigenciasLabel", _FILA_VIGENCIAS)
+        return self._vigencias
+
+    def _etiqueta_bajo_demanda(self, name: str, fila: int) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setVisible(False)  # until its caller shows it
+        self._grid.addWidget(label, fila, 0, 1, 2)
+        return label
 
     # --- size: as tall as its contents at its width -----------------------------------------
 
@@ -301,7 +318,7 @@ class IdseLoginWindow(QWidget):
             from icsoe_desktop.gui.empresas.selector import EmpresaSelector
 
             selector = self._empresa_selector = EmpresaSelector()
-            self.layout().insertWidget(1, selector)  # type: ignore[union-attr]  # a QVBoxLayout
+            self._grid.addWidget(selector, _FILA_EMPRESA, 0, 1, 2)
             # Last in the focus chain, just before Ingresar en modo sólo consulta (the chain is a
             # ring): the same order as if it had been built first.
             mnemonics.assign(self, [selector.titulo, *self._controles])
@@ -426,6 +443,9 @@ class IdseLoginWindow(QWidget):
     # --- actions -------------------------------------------------------------------------------
 
     def _on_continuar(self) -> None:
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
+
         if self._sign_in is None:
             self._answer_when_ready = True  # Enter in Contraseña (Continuar is disabled yet)
             return
@@ -453,6 +473,8 @@ class IdseLoginWindow(QWidget):
         """Varias empresas: the user enters the empresa shown only if granted it (refusals
         audited). The grant is read through the services: a right password typed before they
         are built waits for them (``set_services``)."""
+        from icsoe_desktop.domain.errors import DomainError
+
         if self._services is None:
             self._admitting = user
             self.wait_for_services()
@@ -469,6 +491,8 @@ class IdseLoginWindow(QWidget):
         stray Escape does not close what a clerk is about to sign in to (Enter: Salir)."""
         from PySide6.QtCore import Qt
 
+        from icsoe_desktop.gui.kit import msgbox
+
         if event.key() != Qt.Key.Key_Escape:
             super().keyPressEvent(event)
             return
@@ -481,6 +505,8 @@ class IdseLoginWindow(QWidget):
             focused.setFocus()
 
     def _refused(self, exc: DomainError) -> None:
+        from icsoe_desktop.gui.kit import msgbox
+
         msgbox.warning(self, exc.message)
         self.contrasena.clear()
         (self.contrasena if self.usuario.text().strip() else self.usuario).setFocus()
