@@ -19,8 +19,11 @@ CATALOG_TEMPLATE = MIGRATIONS_DIR / TEMPLATES[False]
 
 
 def build(path: Path, synced: bool = True) -> None:
-    """A new store at ``path`` migrated to head by Alembic, as one compact file (no WAL).
-    ``synced=False``: the catalog's, as the catalog's store leaves itself once open."""
+    """A new store at ``path`` migrated to head by Alembic, as one compact file already in WAL
+    mode, the mode every store runs in (``plain.PRAGMAS``): a copy opens in it as it is, where
+    switching a copy from the rollback journal would write and sync its header first (a new
+    data dir does that for the catalog and its first empresa). ``synced=False``: the
+    catalog's, as the catalog's store leaves itself once open."""
     from icsoe_desktop.store.db import Store, upgrade_file
 
     path.unlink(missing_ok=True)
@@ -30,12 +33,15 @@ def build(path: Path, synced: bool = True) -> None:
     with sqlite3.connect(path, isolation_level=None) as conn:
         conn.execute("PRAGMA journal_mode=DELETE")
         conn.execute("VACUUM")
+        conn.execute("PRAGMA journal_mode=WAL")  # its WAL, empty, goes with the close
     conn.close()
 
 
 def schema(path: Path) -> dict[str, object]:
-    """What a template must match: every schema object's SQL and every row of every table."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    """What a template must match: every schema object's SQL and every row of every table.
+    Read as an unchanging file (``immutable``): a read-only connection to a WAL-mode file would
+    leave its -wal and -shm beside it (the shipped template's, in the package)."""
+    with sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True) as conn:
         objects = conn.execute(
             "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
         ).fetchall()
