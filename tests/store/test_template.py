@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,21 @@ def test_the_shipped_template_equals_a_freshly_migrated_store(tmp_path: Path, sy
     assert template.schema(shipped) == template.schema(fresh), (
         "The template is stale: run `python -m icsoe_desktop.store.template` and commit it."
     )
+
+
+@pytest.mark.parametrize("synced", [True, False], ids=["empresa", "catalogo"])
+def test_a_copy_of_the_shipped_template_opens_in_wal_mode_as_it_is(tmp_path: Path, synced) -> None:
+    """A new store runs in WAL mode from its first connection without switching to it (which
+    writes and syncs its header), and the package holds the template alone: no -wal or -shm."""
+    shipped = template.TEMPLATE if synced else template.CATALOG_TEMPLATE
+    assert not list(shipped.parent.glob(shipped.name + "-*"))
+    copy = tmp_path / "nueva.sqlite3"
+    shutil.copyfile(shipped, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        conn.close()
 
 
 def test_a_new_catalog_starts_from_its_template_without_the_sync_bookkeeping(
