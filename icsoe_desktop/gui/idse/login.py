@@ -383,6 +383,8 @@ class IdseLoginWindow(QWidget):
             self._show_primer_paso(self._sign_in.usuarios().ninguno)
 
     def _show_primer_paso(self, nuevo: bool) -> None:
+        if not nuevo and self._primer_paso is None:
+            return  # never shown: nothing to hide (not built on the way to a usable login)
         if nuevo and not self.primer_paso.text():
             self.primer_paso.setText(MSG_PRIMER_PASO)
         self.primer_paso.setVisible(nuevo)
