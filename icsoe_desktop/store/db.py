@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -84,6 +85,20 @@ def _temp_store(connection: Connection, value: str) -> None:
 # compile every statement again. Pinned SQLAlchemy's attributes; without them, no sharing.
 _shared: tuple[object, object] | None = None
 _shared_lock = threading.Lock()
+
+
+def close_engine(engine: Engine) -> None:
+    """Close the store's connections: those in the pool now, and one a thread still holds
+    (background work finishing) the moment it gives it back. ``dispose`` alone leaves that one
+    open in the pool it let go of until the collector frees that pool, which the app's own
+    collector may not do for minutes: the file stays open, and a restore's swap refuses it."""
+    pool = engine.pool
+    engine.dispose()
+    event.listen(pool, "checkin", _close_returned)  # the pool let go of only, not the new one
+
+
+def _close_returned(_dbapi_connection: object, record: ConnectionPoolEntry) -> None:
+    record.invalidate()
 
 
 def make_engine(path: Path) -> Engine:
@@ -246,7 +261,7 @@ class Store:
                 if not synced:
                     _drop_sync_bookkeeping(conn)
         except DatabaseError as exc:
-            self.engine.dispose()
+            close_engine(self.engine)
             log.exception("No se pudo abrir la base de datos %s", path)
             raise StoreError(
                 "base_datos_danada",
@@ -282,10 +297,10 @@ class Store:
 
     def reopen(self) -> None:
         """After the file was replaced (Restaurar): new connections, on the new file."""
-        self.engine.dispose()
+        close_engine(self.engine)
         self.engine = make_engine(self.path)
         upgrade(self.engine)
         self._sessions = _sessionmaker(self.engine, self.synced)
 
     def close(self) -> None:
-        self.engine.dispose()
+        close_engine(self.engine)

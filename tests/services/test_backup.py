@@ -4,13 +4,16 @@ replaced."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
@@ -79,6 +82,40 @@ def test_restore_in_a_running_app_reopens_on_the_restored_store(
     with sqlite3.connect(aside) as old:
         assert old.execute("SELECT count(*) FROM registros_patronales").fetchone() == (2,)
     old.close()
+
+
+def test_a_restore_goes_on_once_background_work_gives_its_connection_back(
+    services, tmp_path: Path
+) -> None:
+    """Work of another thread still reading the store when Restaurar closes it (seen on a busy
+    machine): its connection is closed as it comes back, not when the collector gets to it (the
+    app's runs on a timer, off here as there), and the restore replaces the store."""
+    services.accounts.register(registro())
+    services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", ANA)
+    respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
+    services.registros.save("NO191919191", "ABC010101AB1", "Nóminas del Centro", ANA)
+    engine, pool = services.store.engine, services.store.engine.pool
+    reading, closed = threading.Event(), threading.Event()
+
+    def background_work() -> None:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM registros_patronales")).scalar()
+            reading.set()
+            while engine.pool is pool:  # until Restaurar has closed the store
+                time.sleep(0.01)
+        closed.set()
+
+    worker = threading.Thread(target=background_work)
+    gc.disable()
+    try:
+        worker.start()
+        assert reading.wait(10)
+        services.backup.restore(respaldo, actor=ANA)
+    finally:
+        worker.join()
+        gc.enable()
+    assert closed.is_set()
+    assert [r.registro for r in services.registros.listar()] == ["Y5412345106"]
 
 
 def corrupt(path: Path) -> None:

@@ -148,7 +148,7 @@ class BackupService:
             restauracion.pausa("candidato_listo")
             try:
                 aside = restauracion.replace_store(
-                    db_path, candidate, source.name, actor, self._store.engine.dispose
+                    db_path, candidate, source.name, actor, self._store.close
                 )
             except restauracion.SwapError as exc:
                 self._store.reopen()
