@@ -84,6 +84,7 @@ sys.dont_write_bytecode = False
 # the host's there, and no PostgreSQL runs under Wine.
 TESTS = Path(__file__).resolve().parent
 SYNC_TESTS = TESTS / "sync"
+SYNC_MARKS = frozenset(("postgres", "slow"))  # every test of SYNC_TESTS carries both
 GUI_FIXTURES = frozenset(("qtbot", "qapp"))
 
 # Tests that cannot run on Windows, and why; each is reported as skipped with its reason.
@@ -133,7 +134,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     if (
         collection_path.name == SYNC_TESTS.name
         and collection_path.resolve() == SYNC_TESTS
-        and _leaves_out(config, frozenset(("slow", "postgres")))
+        and _leaves_out(config, SYNC_MARKS)
     ):
         return True
     return None
@@ -184,8 +185,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.gui)
         if SYNC_TESTS in path.parents:
             # A PostgreSQL cluster started (initdb) and real servers: left out of the quick loop.
-            item.add_marker(pytest.mark.postgres)
-            item.add_marker(pytest.mark.slow)
+            for mark in sorted(SYNC_MARKS):
+                item.add_marker(mark)
         if sys.platform == "win32":
             test_id = path.relative_to(TESTS).as_posix() + "::" + item.name
             for prefix, reason in NOT_ON_WINDOWS.items():

@@ -8,9 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import _leaves_out
-
-SINCRONIZACION = frozenset(("slow", "postgres"))
+from tests.conftest import SYNC_MARKS, _leaves_out
 
 
 def _config(expression: str) -> Any:
@@ -29,7 +27,7 @@ def _config(expression: str) -> Any:
     ],
 )
 def test_an_expression_that_deselects_every_sync_test_leaves_them_unimported(expression) -> None:
-    assert _leaves_out(_config(expression), SINCRONIZACION)
+    assert _leaves_out(_config(expression), SYNC_MARKS)
 
 
 @pytest.mark.parametrize(
@@ -47,4 +45,4 @@ def test_an_expression_that_deselects_every_sync_test_leaves_them_unimported(exp
     ],
 )
 def test_an_expression_that_may_select_a_sync_test_imports_them(expression) -> None:
-    assert not _leaves_out(_config(expression), SINCRONIZACION)
+    assert not _leaves_out(_config(expression), SYNC_MARKS)

@@ -87,9 +87,10 @@ def test_restore_in_a_running_app_reopens_on_the_restored_store(
 def test_a_restore_goes_on_once_background_work_gives_its_connection_back(
     services, tmp_path: Path
 ) -> None:
-    """Work of another thread still reading the store when Restaurar closes it (seen on a busy
-    machine): its connection is closed as it comes back, not when the collector gets to it (the
-    app's runs on a timer, off here as there), and the restore replaces the store."""
+    """Work of another thread still reading the store when Restaurar closes it (on a busy
+    machine, a background job can take that long): its connection is closed as it comes back,
+    not when the collector gets to it (the app's runs on a timer, off here as there), and the
+    restore replaces the store."""
     services.accounts.register(registro())
     services.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", ANA)
     respaldo = services.backup.backup(tmp_path / "r.icsoe-respaldo", actor=ANA)
