@@ -145,6 +145,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="la fecha y hora de presentación, hora del centro, si no se lee del PDF: "
         "DD/MM/AAAA HH:MM o AAAA-MM-DD HH:MM",
     )
+    presentar.add_argument(
+        "--confirmo-acuse",
+        action="store_true",
+        help="declara que el PDF es el acuse de presentación del IMSS de este contratista y "
+        "periodo cuando su texto no lo dice (un acuse escaneado): se registra como declarado",
+    )
     archivo = actions.add_parser(
         "archivo",
         help="escribe para un contratante (el cliente) el acuse de presentación del IMSS, la "
@@ -527,8 +533,20 @@ def _presentar(args: argparse.Namespace, services: Services) -> int:
         ) from exc
     servicio = services.informativa_presentacion
     propuesta = servicio.proponer(uuid, CLI_ACTOR, pdf, ruta.name)
+    if propuesta.faltan and not args.confirmo_acuse:
+        print(
+            f"«{ruta.name}» no dice {' ni '.join(propuesta.faltan)}: si es el acuse de "
+            "presentación del IMSS de este contratista y periodo, decláralo con "
+            "--confirmo-acuse y escribe --folio y --fecha como aparecen en él.",
+            file=sys.stderr,
+        )
+        return 2
     folio = args.folio or propuesta.folio
     fecha = _leer_fecha(args.fecha) if args.fecha else propuesta.presentada
+    if propuesta.faltan:
+        # Stated, not read: both typed, nothing taken from a text that does not say whose it is.
+        folio = args.folio
+        fecha = _leer_fecha(args.fecha) if args.fecha else None
     faltan = [que for que, valor in (("--folio", folio), ("--fecha", fecha)) if not valor]
     if faltan:
         print(
@@ -539,11 +557,22 @@ def _presentar(args: argparse.Namespace, services: Services) -> int:
         return 2
     assert folio is not None and fecha is not None
     hecha = servicio.registrar(
-        uuid, CLI_ACTOR, pdf, ruta.name, folio, fecha, propuesta.folios_contratos
+        uuid,
+        CLI_ACTOR,
+        pdf,
+        ruta.name,
+        folio,
+        fecha,
+        propuesta.folios_contratos,
+        confirmo_acuse=args.confirmo_acuse,
     )
+    registro = servicio.registro(uuid, CLI_ACTOR)
+    estado = registro.estado_texto if registro else "Presentada"
+    declarado = " Acuse declarado por el usuario (su texto no lo dice)." if propuesta.faltan else ""
     print(
-        f"Informativa presentada. Folio {hecha.folio}, "
+        f"Informativa {estado[0].lower()}{estado[1:]}. Folio {hecha.folio}, "
         f"{hecha.presentada.astimezone(HORA_DEL_CENTRO):%d/%m/%Y %H:%M} (hora del centro)."
+        f"{declarado}"
     )
     for contrato in servicio.contratos(uuid, CLI_ACTOR):
         print(f"{contrato.contratante_rfc}\t{contrato.folio_imss or '(sin folio)'}")

@@ -125,3 +125,18 @@ def movimientos_con_sbc(services, tmp_path) -> None:
         )
     report = services.importador.import_file(write_csv(tmp_path / "movs.csv", rows), "t")
     assert report.aplicado, report.rechazadas
+
+
+def acuse_del_imss(rfc: str, **valores: Any) -> bytes:
+    """The IMSS acuse of the tests' informativa of ``rfc`` (mayo–agosto 2026, Normal) with one
+    contract with ``CLIENTE``; ``valores`` change what it says (``acuse_imss_pdf``'s names)."""
+    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+
+    datos: dict[str, Any] = {
+        "contratos": ((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),),
+        "contratista": "EMPRESA DE PRUEBA",
+        "rfc": rfc,
+        "periodo": "Mayo - Agosto 2026",
+    }
+    datos.update(valores)
+    return acuse_imss_pdf(**datos)

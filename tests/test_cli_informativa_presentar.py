@@ -14,6 +14,7 @@ from tests import credentials_factory as cf
 from tests.informativa_servicios import (
     CLIENTE,
     PERIODO,
+    acuse_del_imss,
     capturista_activa,
     contrato_con_trabajadores,
 )
@@ -49,30 +50,47 @@ def test_presentar_listar_and_archivo(services, data_dir, tmp_path, smtp_configu
     assert (mal.returncode, "Traceback" in mal.stderr) == (2, False)
     assert "no es un PDF" in mal.stderr
     escaneado = tmp_path / "escaneado.pdf"
-    escaneado.write_bytes(acuse_imss_pdf(folio="", fecha=""))
+    escaneado.write_bytes(acuse_imss_pdf(folio="", fecha="", tipo=""))
     sin_datos = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2",
                     "--acuse", escaneado)  # fmt: skip
     assert sin_datos.returncode == 2
-    assert "indícalo con --folio y --fecha" in sin_datos.stderr
+    assert "no dice el RFC del contratista ni el periodo" in sin_datos.stderr
+    assert "decláralo con --confirmo-acuse y escribe --folio y --fecha" in sin_datos.stderr
     otro_tipo = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse",
-                    escaneado, "--folio", "SI262202734", "--fecha", "15/09/2026 13:45")  # fmt: skip
+                    escaneado, "--folio", "SI262202734", "--fecha", "22/11/2026 03:30",
+                    "--confirmo-acuse")  # fmt: skip
     assert otro_tipo.returncode == 2
     assert "no corresponde a una informativa Normal" in otro_tipo.stderr
+    constancia_pdf = tmp_path / "constancia.pdf"
+    constancia_pdf.write_bytes(constancia)
+    no_es = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse",
+                constancia_pdf, "--folio", "N262253432", "--fecha", "22/11/2026 03:30",
+                "--confirmo-acuse")  # fmt: skip
+    assert (no_es.returncode, "Traceback" in no_es.stderr) == (2, False)
+    assert "es la constancia de firma que genera esta aplicación" in no_es.stderr
+    ajeno = tmp_path / "ajeno.pdf"
+    ajeno.write_bytes(acuse_del_imss("TRA120305P31", fecha="22/11/2026 03:30:00"))
+    otro = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", ajeno)
+    assert otro.returncode == 2
+    assert "es del contratista con RFC TRA120305P31" in otro.stderr
     assert listar() == ["Firmada, sin presentar", ""]
 
-    pdf = acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+    pdf = acuse_del_imss(rfc, fecha="22/11/2026 03:30:00")
     acuse = tmp_path / "acuse.pdf"
     acuse.write_bytes(pdf)
     hecho = cli(data_dir, "informativa", "presentar", "--periodo", "2026-2", "--acuse", acuse)
     assert hecho.returncode == 0, hecho.stderr
     assert hecho.stdout.splitlines() == [
-        "Informativa presentada. Folio N262253432, 15/09/2026 13:45 (hora del centro).",
+        "Informativa presentada fuera de plazo (66 días). Folio N262253432, 22/11/2026 03:30 "
+        "(hora del centro).",
         f"{CLIENTE.rfc}\tA26P3662382",
     ]
-    assert listar() == ["Presentada", "N262253432"]
+    assert listar() == ["Presentada fuera de plazo (66 días)", "N262253432"]
     venc = cli(data_dir, "informativa", "vencimientos", "--desde", "2026", "--hasta", "2026",
                "--contratista", rfc)  # fmt: skip
-    assert venc.stdout.splitlines()[1] == "2026-2\t2026-09-17\tPresentada\tN262253432"
+    assert venc.stdout.splitlines()[1] == (
+        "2026-2\t2026-09-17\tPresentada fuera de plazo (66 días)\tN262253432"
+    )
 
     salida = tmp_path / "para_el_cliente.zip"
     archivo = cli(data_dir, "informativa", "archivo", "--periodo", "2026-2",

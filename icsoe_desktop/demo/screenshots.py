@@ -802,7 +802,14 @@ def _presentacion_shots(services, shot, firmada: str, periodo, clientes) -> None
     contratos = tuple(
         (c.rfc, c.nombre, f"A{periodo.anio % 100}P36623{80 + n}") for n, c in enumerate(clientes)
     )
-    acuse = acuse_imss_pdf(folio, f"{fecha:%d/%m/%Y %H:%M:%S}", contratos, "EMPRESA DEMO SA DE CV")
+    acuse = acuse_imss_pdf(
+        folio,
+        f"{fecha:%d/%m/%Y %H:%M:%S}",
+        contratos,
+        "EMPRESA DEMO SA DE CV",
+        DEMO_RFC,
+        periodo.texto,
+    )
     nombre = f"Acuse_{folio}.pdf"
     with tempfile.TemporaryDirectory(prefix="icsoe-acuse-") as tmp:
         archivo = Path(tmp) / nombre

@@ -418,7 +418,13 @@ class Services:
         """The IMSS acuse de presentación registered; the archive for a client."""
         from icsoe_desktop.services.informativa.presentacion import PresentacionService
 
-        return PresentacionService(self.store, self.audit, self.permisos_empresa, self.clock)
+        return PresentacionService(
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self.clock,
+            otras_empresas=self._otras_empresas,
+        )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
         from icsoe_desktop.services.capacitacion import capacitacion_activa

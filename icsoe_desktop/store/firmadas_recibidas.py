@@ -1,19 +1,22 @@
 """The signed informativas a pull brings, checked before they are written: a row signed
 (Firmada or Presentada) whose sello, cadena, frozen copy and header copy do not agree
 (``domain/informativa/firmada.problema_firmada``) is refused, so that a copy someone signed
-beside a genuine cadena with their own software never reaches this desktop's store. Any other
-row costs one look at its estado."""
+beside a genuine cadena with their own software never reaches this desktop's store. A
+Presentada row whose IMSS acuse is not the one its SHA-256 names (swapped in a store before it
+was sent, or on the server) is refused the same way. Any other row costs one look at its
+estado."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.firmada import problema_firmada
-from icsoe_desktop.domain.informativa.modelo import FIRMADAS
-from icsoe_desktop.store.models import Contratista
+from icsoe_desktop.domain.informativa.modelo import FIRMADAS, PRESENTADA
+from icsoe_desktop.store.models import Contratista, InformativaRow, SyncRowState
 from icsoe_desktop.store.rechazo import Rechazo
 
 # What a signed row is checked by, as its columns are named.
@@ -39,6 +42,15 @@ def alteradas(
         for i in firmadas
         if (problema := problema_firmada(*(c[i] if c is not None else None for c in columnas)))
     }
+    acuses, huellas = values.get("acuse_imss_pdf"), values.get("acuse_imss_sha256")
+    if acuses is not None and huellas is not None:
+        problemas.update(
+            (i, "el acuse del IMSS no coincide con su huella SHA-256")
+            for i in firmadas
+            if i not in problemas
+            and estados[i] == PRESENTADA
+            and hashlib.sha256(acuses[i] or b"").hexdigest() != huellas[i]
+        )
     if not problemas:
         return {}
     contratistas = values.get("contratista_id") or [None] * (max(problemas) + 1)
@@ -60,3 +72,27 @@ def alteradas(
             problema,
         )
     return out
+
+
+def acuse_alterado_por_enviar(session: Session) -> tuple[str, str] | None:
+    """(RFC, periodo) of a Presentada informativa waiting to be sent whose IMSS acuse is not the
+    one its SHA-256 names: a push must not spread it to the other desktops."""
+    estado = and_(
+        SyncRowState.table_name == InformativaRow.__tablename__,
+        SyncRowState.row_uuid == InformativaRow.uuid,
+    )
+    filas = session.execute(
+        select(InformativaRow.acuse_imss_pdf, InformativaRow.acuse_imss_sha256, Contratista.rfc,
+               InformativaRow.periodo)
+        .join(Contratista, Contratista.id == InformativaRow.contratista_id)
+        .outerjoin(SyncRowState, estado)
+        .where(
+            InformativaRow.estado == PRESENTADA,
+            InformativaRow.deleted.is_(False),
+            or_(SyncRowState.row_uuid.is_(None), SyncRowState.dirty.is_(True)),
+        )
+    )  # fmt: skip
+    for pdf, huella, rfc, periodo in filas:
+        if hashlib.sha256(pdf or b"").hexdigest() != huella:
+            return rfc, periodo
+    return None

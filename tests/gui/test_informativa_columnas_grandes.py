@@ -14,7 +14,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import event, inspect
 
-from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from icsoe_desktop.store.models import InformativaRow
@@ -22,6 +21,7 @@ from tests import credentials_factory as cf
 from tests.informativa_servicios import (
     CLIENTE,
     PERIODO,
+    acuse_del_imss,
     capturista_activa,
     contrato_con_trabajadores,
 )
@@ -32,20 +32,21 @@ _LISTA = re.compile(r"\bSELECT\b(.*?)\bFROM\b", re.IGNORECASE | re.DOTALL)
 
 
 @pytest.fixture
-def presentada(services, data_dir, tmp_path, smtp_configured):
+def presentada(services, data_dir, tmp_path, smtp_configured, clock):
     rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
     uuid = services.informativas.crear(rfc, ana, PERIODO)
     contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3)
     cer = tmp_path / "fiel" / f"{rfc}.cer"
     services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
-    acuse = acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+    clock.advance(hours=3)  # filed on the portal after the signing
+    acuse = acuse_del_imss(rfc, fecha="22/11/2026 05:45:10")
     services.informativa_presentacion.registrar(
         uuid,
         rfc,
         acuse,
         "acuse.pdf",
         "N262253432",
-        datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO),
+        datetime(2026, 11, 22, 5, 45, 10, tzinfo=HORA_DEL_CENTRO),
         {contrato: "A26P3662382"},
     )
     return rfc, ana, uuid
@@ -89,7 +90,7 @@ def test_opening_and_listing_a_signed_informativa_reads_none_of_its_big_columns(
                 panel.model.sort(3)  # by name, and again as added
                 panel.model.sort(-1)
                 assert panel.model.index(0, 0).data()
-            assert window.estado_label.text() == "<b>Presentada</b>"
+            assert window.estado_label.text() == "<b>Presentada fuera de plazo (66 días)</b>"
         informativas = services.informativas
         (contrato,) = informativas.contratos(uuid, rfc)
         assert informativas.cabecera(uuid, rfc).contratos[0].contratante.rfc == CLIENTE.rfc

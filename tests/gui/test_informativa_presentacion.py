@@ -6,6 +6,7 @@ client is written; from the ICSOE menu of the main window the administrator find
 from __future__ import annotations
 
 import zipfile
+from datetime import datetime
 
 import pytest
 
@@ -15,7 +16,7 @@ from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDial
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text
-from tests.informativa_servicios import CLIENTE, firmada_una_vez
+from tests.informativa_servicios import CLIENTE, acuse_del_imss, firmada_una_vez
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,10 @@ services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture
-def firmada(_firmada_una_vez, services, smtp_configured):
+def firmada(_firmada_una_vez, services, smtp_configured, clock):
+    """Signed at the tests' clock; filed on the portal the next day."""
     rfc, ana, uuid, (contrato,), _constancia = _firmada_una_vez[1]
+    clock.now = datetime(2026, 11, 23, 12, 0)
     return rfc, ana, uuid, contrato
 
 
@@ -37,7 +40,7 @@ def test_registrar_presentacion_from_the_contratistas_window(
 ):
     rfc, _ana, uuid, _contrato = firmada
     acuse = tmp_path / "acuse.pdf"
-    acuse.write_bytes(acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),)))
+    acuse.write_bytes(acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"))
     no_pdf = tmp_path / "acuse.xlsx"
     no_pdf.write_bytes(b"PK\x03\x04 una hoja")
     window = InformativaWindow(services, rfc, rfc, uuid, True)
@@ -49,11 +52,15 @@ def test_registrar_presentacion_from_the_contratistas_window(
     seen: dict[str, object] = {}
 
     def en_el_dialogo(dialog: RegistrarPresentacionDialog) -> None:
-        assert not dialog.elegir_acuse(no_pdf)  # refused, said, nothing filled
+        assert dialog.fecha.text().strip("/: ") == ""  # no date assumed: the acuse's or the clerk's
+        dialog.elegir_acuse(no_pdf)  # refused, said, nothing filled
+        qtbot.waitUntil(lambda: len(modals.texts) == 1)
         assert dialog.folio.text() == "" and dialog.archivo.text() == ""
-        assert dialog.elegir_acuse(acuse)
+        dialog.elegir_acuse(acuse)
+        qtbot.waitUntil(lambda: dialog.archivo.text() != "")
         seen["folio"] = dialog.folio.text()
-        seen["fecha"] = dialog.fecha.dateTime().toString("dd/MM/yyyy HH:mm:ss")
+        seen["fecha"] = dialog.fecha.text()
+        seen["solo_lectura"] = dialog.folio.isReadOnly() and dialog.fecha.isReadOnly()
         seen["contrato"] = dialog.tabla.item(0, 2).text()
         seen["leido"] = dialog.leido.text()
         click(qtbot, dialog.registrar)
@@ -65,14 +72,15 @@ def test_registrar_presentacion_from_the_contratistas_window(
     assert "no es un PDF" in modals.texts[0]
     assert seen == {
         "folio": "N262253432",
-        "fecha": "15/09/2026 13:45:10",
+        "fecha": "22/11/2026 10:15:30",
+        "solo_lectura": True,
         "contrato": "A26P3662382",
         "leido": "Del acuse se leyeron: el folio N262253432, la fecha y hora y 1 folio de "
         "contrato. Confírmalos o corrígelos.",
     }
-    assert "folio <b>N262253432</b>" in modals.texts[1] and "15/09/2026 13:45:10" in modals.texts[1]
+    assert "folio <b>N262253432</b>" in modals.texts[1] and "22/11/2026 10:15:30" in modals.texts[1]
     assert modals.texts[2] == "La informativa quedó presentada con el folio N262253432."
-    assert window.estado_label.text() == "<b>Presentada</b>"
+    assert window.estado_label.text() == "<b>Presentada fuera de plazo (66 días)</b>"
     assert window.solo_lectura.text() == "Presentada (folio N262253432): sólo consulta"
     assert not window.presentacion.isVisible() and window.cliente.isVisible()
     registro = services.informativa_presentacion.registro(uuid, rfc)
@@ -110,17 +118,29 @@ def test_a_typed_folio_of_the_wrong_form_is_said_and_focused(
 ):
     rfc, _ana, uuid, _contrato = firmada
     acuse = tmp_path / "escaneado.pdf"
-    acuse.write_bytes(acuse_imss_pdf(folio="", fecha=""))  # nothing recognisable
+    acuse.write_bytes(acuse_imss_pdf(folio="", fecha="", tipo=""))  # nothing recognisable
     dialog = RegistrarPresentacionDialog(services, rfc, uuid)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.elegir_acuse(acuse)
-    assert dialog.leido.text().startswith("No se reconocieron datos en el acuse")
+    qtbot.waitUntil(lambda: dialog.archivo.text() != "")
+    assert dialog.leido.text().startswith(
+        "El acuse no dice el RFC del contratista, el periodo ni el tipo de informativa"
+    )
+    assert dialog.confirmo.isVisible() and not dialog.confirmo.isChecked()
+    dialog.grab().save(str(tmp_path / "registrar_presentacion_escaneado.png"))
     type_text(qtbot, dialog.folio, "SI262202734")
+    type_text(qtbot, dialog.fecha, "22/11/2026 10:15:30")
     modals.answer("Registrar", "Aceptar")
     click(qtbot, dialog.registrar)
     qtbot.waitUntil(lambda: len(modals.texts) == 2)
-    assert "no corresponde a una informativa Normal" in modals.texts[1]
+    assert "confirma que es el acuse de presentación del IMSS" in modals.texts[1]
+    assert services.informativas.fila(uuid, rfc).estado == "firmada"
+    click(qtbot, dialog.confirmo)
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, dialog.registrar)
+    qtbot.waitUntil(lambda: len(modals.texts) == 4)
+    assert "no corresponde a una informativa Normal" in modals.texts[3]
     assert dialog.folio.hasFocus() or dialog.focusWidget() is dialog.folio
     assert services.informativas.fila(uuid, rfc).estado == "firmada"
 
@@ -145,19 +165,19 @@ def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, s
     assert estado.data() == "Firmada, sin presentar"
     assert estado.data(Qt.ItemDataRole.FontRole).bold()
     assert estado.data(Qt.ItemDataRole.ForegroundRole).color() == VENCIDA  # past 17/09/2026
-    assert model.index(n, DIAS).data() == "Vencida hace 66 días"
+    assert model.index(n, DIAS).data() == "Vencida hace 67 días"
     services.informativa_presentacion.registrar(
         uuid,
         rfc,
-        acuse_imss_pdf(),
+        acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"),
         "acuse.pdf",
         "N262253432",
-        datetime(2026, 9, 15, 13, 45, tzinfo=HORA_DEL_CENTRO),
+        datetime(2026, 11, 22, 10, 15, 30, tzinfo=HORA_DEL_CENTRO),
         {},
     )
     n = fila()
     assert [model.index(n, c).data() for c in (ESTADO, DIAS, 7)] == [
-        "Presentada",
+        "Presentada fuera de plazo (66 días)",
         "—",
         "N262253432",
     ]

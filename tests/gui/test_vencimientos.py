@@ -121,10 +121,10 @@ def test_an_installation_without_contratistas_says_so(qtbot, services, modals):
 
 
 def test_a_signed_period_stays_in_bold_until_the_administrator_registers_its_acuse(
-    qtbot, services, empresas, tmp_path, modals
+    qtbot, services, empresas, tmp_path, modals, clock
 ):
-    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
     from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+    from tests.informativa_servicios import acuse_del_imss
     from tests.services.test_vencimientos import sin_informacion_firmada
 
     carpeta = tmp_path / cf.RFC_MORAL  # where contratista() wrote its e.firma (copied here)
@@ -142,12 +142,23 @@ def test_a_signed_period_stays_in_bold_until_the_administrator_registers_its_acu
     assert board.model.index(fila, 4).data(Qt.ItemDataRole.FontRole).bold()
 
     acuse = tmp_path / "acuse.pdf"
-    acuse.write_bytes(acuse_imss_pdf("SI262202734", "15/05/2026 09:10"))
+    acuse.write_bytes(
+        acuse_del_imss(
+            cf.RFC_MORAL,
+            folio="SI262202734",
+            fecha="22/11/2026 05:10:00",
+            tipo="Sin información",
+            periodo="Enero - Abril 2026",
+            contratos=(),
+        )
+    )
+    clock.advance(hours=3)  # filed on the portal after the signing
     seen: dict = {}
 
     def registrar(dialog: RegistrarPresentacionDialog) -> None:
         seen["lista"] = [dialog.informativa.itemText(i) for i in range(dialog.informativa.count())]
         assert dialog.elegir_acuse(acuse)
+        qtbot.waitUntil(lambda: dialog.archivo.text() != "")
         click(qtbot, dialog.registrar)
 
     modals.handle(registrar)

@@ -20,10 +20,21 @@ from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.informativa.captura import ContratoDatos
+from tests import credentials_factory as cf
 from tests.conftest import services_copying
-from tests.informativa_servicios import CLIENTE, PERIODO, capturista_activa, firmada_una_vez
+from tests.informativa_servicios import (
+    CLIENTE,
+    PERIODO,
+    acuse_del_imss,
+    capturista_activa,
+    firmada_una_vez,
+)
 
-FECHA = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
+# Filed on the portal after the informativa was signed in the app (the tests' clock, 22/11/2026
+# 09:00 UTC), past the period's fecha límite (17/09/2026).
+FECHA = datetime(2026, 11, 22, 10, 15, 30, tzinfo=HORA_DEL_CENTRO)
+TEXTO_FECHA = "22/11/2026 10:15:30"
+TARDE = "Presentada fuera de plazo (66 días)"
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +46,11 @@ services = services_copying(firmada="_firmada_una_vez")
 
 
 @pytest.fixture
-def firmada(_firmada_una_vez, services, smtp_configured):
-    """A signed informativa with one contract of six workers: (rfc, ana, uuid, contrato)."""
+def firmada(_firmada_una_vez, services, smtp_configured, clock):
+    """A signed informativa with one contract of six workers: (rfc, ana, uuid, contrato); the
+    clock a day after its signing."""
     rfc, ana, uuid, (contrato,), _constancia = _firmada_una_vez[1]
+    clock.now = datetime(2026, 11, 23, 12, 0)
     return rfc, ana, uuid, contrato
 
 
@@ -45,15 +58,15 @@ def _cifrado() -> bytes:
     """The acuse protected with a password, as a file a user may bring by mistake."""
     from pypdf import PdfReader, PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(BytesIO(acuse_imss_pdf())))
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(acuse_imss_pdf(fecha=TEXTO_FECHA))))
     writer.encrypt("secreta", algorithm="AES-256")
     salida = BytesIO()
     writer.write(salida)
     return salida.getvalue()
 
 
-def _acuse() -> bytes:
-    return acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+def _acuse(rfc: str = cf.RFC_MORAL, **valores: object) -> bytes:
+    return acuse_del_imss(rfc, **{"fecha": TEXTO_FECHA, **valores})
 
 
 def test_the_acuse_fills_folio_date_and_contract_folio(services, firmada):
@@ -77,14 +90,10 @@ def test_registering_the_acuse_makes_it_presentada_and_read_only(services, firma
     )
     servicio.registrar(uuid, rfc, pdf, "acuse.pdf", "n262253432", FECHA, {contrato: "A26P3662382"})
     fila = services.informativas.fila(uuid, ana)
-    assert (fila.estado, fila.estado_texto, fila.folio_imss) == (
-        PRESENTADA,
-        "Presentada",
-        "N262253432",
-    )
+    assert (fila.estado, fila.estado_texto, fila.folio_imss) == (PRESENTADA, TARDE, "N262253432")
     assert (fila.vencida, fila.dias_texto) == (False, "—")
     registro = servicio.registro(uuid, rfc)
-    assert registro.presentada == FECHA
+    assert (registro.presentada, registro.estado_texto, registro.declarado) == (FECHA, TARDE, False)
     assert registro.sha256 == hashlib.sha256(pdf).hexdigest()
     assert [c.folio_imss for c in registro.contratos] == ["A26P3662382"]
     assert servicio.acuse_imss(uuid, rfc) == pdf
@@ -109,19 +118,23 @@ def test_registering_the_acuse_makes_it_presentada_and_read_only(services, firma
         ("", FECHA, {}, "folio_vacio", "Escribe el folio"),
         ("N26-2253432", FECHA, {}, "folio_invalido", "no es un folio de presentación"),
         ("SI262202734", FECHA, {}, "folio_de_otro_tipo", "no corresponde a una informativa Normal"),
-        ("N262253432", datetime(2026, 11, 23, 9, 0, tzinfo=HORA_DEL_CENTRO), {}, "fecha_futura",
+        ("N262253432", datetime(2026, 11, 24, 9, 0, tzinfo=HORA_DEL_CENTRO), {}, "fecha_futura",
          "posterior a este momento"),
         ("N262253432", datetime(2026, 4, 30, 9, 0, tzinfo=HORA_DEL_CENTRO), {}, "fecha_anterior",
          "anterior al periodo"),
+        ("N262253432", datetime(2026, 11, 22, 2, 59, tzinfo=HORA_DEL_CENTRO), {},
+         "fecha_antes_de_firmar", "anterior a la firma de la informativa (22/11/2026 03:00)"),
         ("N262253432", FECHA, {"c": "B26X1"}, "folio_contrato_invalido", "A26P3662382"),
     ],
 )  # fmt: skip
 def test_wrong_input_is_refused_in_spanish(services, firmada, folio, fecha, folios, codigo, texto):
     rfc, _ana, uuid, contrato = firmada
     folios = {contrato: folios["c"]} if folios else {}
+    # A scanned acuse: what is typed is all there is, stated by the clerk.
+    escaneado = acuse_imss_pdf(folio="", fecha="", tipo="")
     with pytest.raises(ValidationError) as error:
         services.informativa_presentacion.registrar(
-            uuid, rfc, _acuse(), "acuse.pdf", folio, fecha, folios
+            uuid, rfc, escaneado, "acuse.pdf", folio, fecha, folios, confirmo_acuse=True
         )
     assert (error.value.code, texto in error.value.message) == (codigo, True)
     assert services.informativas.fila(uuid, rfc).estado == FIRMADA
@@ -247,7 +260,13 @@ def test_dates_in_the_acuse_past_midnight_utc_stay_central_time(services, firmad
     rfc, _ana, uuid, _contrato = firmada
     tarde = FECHA.replace(hour=22, minute=30, second=0)
     services.informativa_presentacion.registrar(
-        uuid, rfc, _acuse(), "a.pdf", "N262253432", tarde.replace(tzinfo=None), {}
+        uuid,
+        rfc,
+        _acuse(fecha="22/11/2026 22:30:00"),
+        "a.pdf",
+        "N262253432",
+        tarde.replace(tzinfo=None),
+        {},
     )
     registro = services.informativa_presentacion.registro(uuid, rfc)
     assert registro.presentada == tarde

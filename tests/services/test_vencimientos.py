@@ -124,11 +124,11 @@ def test_solo_consulta_sees_the_empresas_open_to_that_mode(services, despacho):
     assert {f.empresa.rfc for f in services.vencimientos.tablero(None).filas} == {"ABA010101AA1"}
 
 
-def test_only_filing_a_period_takes_it_off_the_board(services, despacho):
+def test_only_filing_a_period_takes_it_off_the_board(services, despacho, clock):
     from datetime import datetime
 
-    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
     from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from tests.informativa_servicios import acuse_del_imss
 
     rfc = cf.RFC_MORAL
     (mayo,) = [f for f in services.informativas.tablero(rfc, rfc) if f.periodo == Periodo(2026, 2)]
@@ -143,13 +143,16 @@ def test_only_filing_a_period_takes_it_off_the_board(services, despacho):
         }
 
     assert periodos()["2026-2"] == "Firmada, sin presentar"
+    clock.advance(hours=3)  # filed on the portal after the signing
     services.informativa_presentacion.registrar(
         sin_info,
         rfc,
-        acuse_imss_pdf("SI262202734", "16/09/2026 10:05"),
+        acuse_del_imss(
+            rfc, folio="SI262202734", fecha="22/11/2026 05:05", tipo="Sin información", contratos=()
+        ),
         "acuse.pdf",
         "SI262202734",
-        datetime(2026, 9, 16, 10, 5, tzinfo=HORA_DEL_CENTRO),
+        datetime(2026, 11, 22, 5, 5, tzinfo=HORA_DEL_CENTRO),
         {},
     )
     assert set(periodos()) == {"2025-3", "2026-1", "2026-3"}

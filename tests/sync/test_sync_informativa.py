@@ -5,6 +5,7 @@ other desktop comes back; a signed one travels with what was frozen when it was 
 from __future__ import annotations
 
 import base64
+from contextlib import closing
 from dataclasses import replace
 
 import pytest
@@ -13,7 +14,12 @@ from sqlalchemy import text
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from tests.icsoe_helpers import enter_contratista, trust_sat
-from tests.informativa_servicios import CLIENTE, PERIODO, contrato_con_trabajadores
+from tests.informativa_servicios import (
+    CLIENTE,
+    PERIODO,
+    acuse_del_imss,
+    contrato_con_trabajadores,
+)
 from tests.sync.conftest import connected
 
 
@@ -128,12 +134,11 @@ def test_the_portals_rejections_travel_and_the_signed_informativa_still_verifies
 
 
 def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
-    sync_server, desktops, tmp_path
+    sync_server, desktops, tmp_path, clock
 ) -> None:
     import hashlib
     from datetime import datetime
 
-    from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
     from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
     from icsoe_desktop.domain.informativa.modelo import PRESENTADA
     from tests import credentials_factory as cf
@@ -146,9 +151,10 @@ def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
     a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
     a.sync.synchronize()
     b.sync.synchronize()
-    # B registers the IMSS acuse; A receives the filing whole.
-    pdf = acuse_imss_pdf(contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
-    fecha = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
+    # B registers the IMSS acuse (filed on the portal after the signing); A receives it whole.
+    clock.advance(hours=3)
+    pdf = acuse_del_imss(rfc, fecha="22/11/2026 05:45:10")
+    fecha = datetime(2026, 11, 22, 5, 45, 10, tzinfo=HORA_DEL_CENTRO)
     b.informativa_presentacion.registrar(
         uuid, CLI_ACTOR, pdf, "acuse.pdf", "N262253432", fecha, {contrato: "A26P3662382"}
     )
@@ -161,6 +167,47 @@ def test_the_imss_acuse_registered_travels_and_the_other_desktop_sees_it_filed(
     assert (registro.presentada, registro.sha256) == (fecha, hashlib.sha256(pdf).hexdigest())
     assert [c.folio_imss for c in registro.contratos] == ["A26P3662382"]
     assert {f.uuid for f in a.informativa_presentacion.por_presentar(CLI_ACTOR)} == set()
+
+
+def test_an_imss_acuse_swapped_in_the_store_before_its_first_sync_is_never_sent(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    from datetime import datetime
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.store import plain
+    from tests import credentials_factory as cf
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    uuid = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(a, rfc, CLI_ACTOR, uuid, trabajadores=2)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    a.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    clock.advance(hours=3)
+    a.informativa_presentacion.registrar(
+        uuid,
+        CLI_ACTOR,
+        acuse_del_imss(rfc, fecha="22/11/2026 05:45:10"),
+        "acuse.pdf",
+        "N262253432",
+        datetime(2026, 11, 22, 5, 45, 10, tzinfo=HORA_DEL_CENTRO),
+        {},
+    )
+    # Swapped with another SQLite program before the desktop's first sync.
+    with closing(plain.connect(a.empresas.ruta(a.empresa))) as conn:
+        conn.execute(
+            "UPDATE icsoe_informativas SET acuse_imss_pdf = ? WHERE uuid = ?",
+            (acuse_del_imss("TRA120305P31"), uuid),
+        )
+    with pytest.raises(ValidationError) as error:
+        a.sync.synchronize()
+    assert error.value.code == "acuse_imss_alterado"
+    assert "No se envió nada al servidor" in error.value.message
+    b.sync.synchronize()
+    with closing(plain.connect(b.empresas.ruta(b.empresa))) as conn:
+        assert conn.execute("SELECT count(*) FROM icsoe_informativas").fetchone() == (0,)
 
 
 def test_a_signed_informativa_altered_on_the_server_is_not_applied_and_the_user_is_told(

@@ -15,15 +15,24 @@ from datetime import date, datetime, time
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.acuse_imss import CITA, llano
 from icsoe_desktop.domain.informativa.modelo import MESES, NORMAL, SIN_INFORMACION, TIPOS, Periodo
+from icsoe_desktop.domain.informativa.periodos import fecha_limite
 
 # The final folio's prefix per tipo (examples: N262253432, SI262202734).
 PREFIJOS: dict[str, str] = {NORMAL: "N", SIN_INFORMACION: "SI"}
 FOLIO = re.compile(r"[A-Z]{1,3}\d{6,12}")
-FOLIO_CONTRATO = re.compile(r"A\d{2}P\d{5,12}")
+# A contract's IMSS folio: «A», the year's two digits, a letter (P, S or T by cuatrimestre, as
+# the IMSS names its public lists; not published, so any letter) and digits: A26P3662382.
+FOLIO_CONTRATO = re.compile(r"A\d{2}[A-Z]\d{5,12}")
 # A folio in free text: not glued to other letters or digits.
-_FOLIO_EN_TEXTO = re.compile(r"(?<![A-Z0-9])(SI|N)(\d{6,12})(?![A-Z0-9])")
-_CONTRATO_EN_TEXTO = re.compile(r"(?<![A-Z0-9])(A\d{2}P\d{5,12})(?![A-Z0-9])")
+_FOLIO_EN_TEXTO = re.compile(r"(?<![A-Z0-9Ñ&])([A-Z]{1,3}\d{6,12})(?![A-Z0-9])")
+_CONTRATO_EN_TEXTO = re.compile(r"(?<![A-Z0-9])(A\d{2}[A-Z]\d{5,12})(?![A-Z0-9])")
+# What labels the date of filing, and the other dates an acuse may carry (printed, downloaded).
+_ETIQUETA_PRESENTACION = re.compile(r"presenta|recepci|recibid|\benvi")
+_PALABRA = re.compile(r"[a-z]{3,}")
+_SIN_FECHA = re.compile(r"\b(?:hrs?|horas|a\.?\s*m|p\.?\s*m|de|del|las|a)\b|" + "|".join(MESES))
+_ETIQUETA_OTRA = re.compile(r"impres|imprim|generad|descarg|consulta|emision|vigencia|limite")
 _RFC_EN_TEXTO = re.compile(r"(?<![A-Z0-9Ñ&])([A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3})(?![A-Z0-9])")
 _FECHA_NUMERICA = re.compile(
     r"(\d{1,2})/(\d{1,2})/(\d{4})\D{0,20}?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*(a\.?\s*m\.?|p\.?\s*m\.?))?",
@@ -44,12 +53,16 @@ MSG_FOLIO_TIPO = (
 )
 MSG_FOLIO_CONTRATO = (
     "El folio IMSS «{folio}» del contrato con {contratante} no es válido: es «A», el año en "
-    "dos dígitos, «P» y dígitos, por ejemplo A26P3662382."
+    "dos dígitos, una letra y dígitos, por ejemplo A26P3662382."
 )
 MSG_FOLIO_REPETIDO = "El folio IMSS «{folio}» se escribió en más de un contrato."
 MSG_FECHA_FUTURA = (
     "La fecha de presentación ({fecha}) es posterior a este momento: escribe la que dice el "
     "acuse del IMSS (hora del centro)."
+)
+MSG_FECHA_ANTES_DE_FIRMAR = (
+    "La fecha de presentación ({fecha}) es anterior a la firma de la informativa ({firma}): "
+    "en el portal se presenta después de firmar. Escribe la que dice el acuse del IMSS."
 )
 MSG_FECHA_ANTERIOR = (
     "La fecha de presentación ({fecha}) es anterior al periodo {periodo}: escribe la que dice "
@@ -74,6 +87,10 @@ class Propuesta:
     folio: str | None = None
     presentada: datetime | None = None
     folios_contratos: dict[str, str] = field(default_factory=dict)
+    # What the text does not state of whose acuse it is (acuse_imss.FALTA_*): the clerk must
+    # state it; ``sin_texto``: none at all (a scanned acuse).
+    faltan: tuple[str, ...] = ()
+    sin_texto: bool = False
 
 
 def normalizar_folio(texto: str) -> str:
@@ -86,7 +103,6 @@ def proponer(texto: str, contratos: list[tuple[str, str]]) -> Propuesta:
     whose contratante's RFC is on its line (several with that RFC: in order); the folios left,
     when exactly as many as the contracts left, in order."""
     mayusculas = texto.upper()
-    folio = _FOLIO_EN_TEXTO.search(mayusculas)
     encontrados: list[tuple[str | None, str]] = []
     for linea in mayusculas.splitlines():
         rfcs = _RFC_EN_TEXTO.findall(linea)
@@ -104,30 +120,80 @@ def proponer(texto: str, contratos: list[tuple[str, str]]) -> Propuesta:
     if sueltos and len(sueltos) == len(faltan):
         folios.update(zip(faltan, sueltos, strict=True))
     return Propuesta(
-        folio=folio.group(0) if folio else None,
+        folio=_folio_propio(texto),
         presentada=_fecha(texto),
         folios_contratos=folios,
     )
 
 
+def tipo_del_folio(folio: str) -> str | None:
+    """The tipo a final folio's prefix says (N… Normal, SI… Sin información), if any."""
+    prefijo = folio.rstrip("0123456789")
+    return next((tipo for tipo, p in PREFIJOS.items() if p == prefijo), None)
+
+
+def _folio_propio(texto: str) -> str | None:
+    """The acuse's own final folio: on a line that says «folio» (or just under one) and cites
+    no other filing (a Corrección's acuse also names the folio it corrects); failing that, the
+    first N… or SI… folio outside such a citation."""
+    lineas = texto.splitlines()
+    con_prefijo: str | None = None
+    for i, linea in enumerate(lineas):
+        plano = llano(linea)
+        if CITA.search(plano):
+            continue
+        etiqueta = "folio" in plano or (i > 0 and "folio" in llano(lineas[i - 1]))
+        for m in _FOLIO_EN_TEXTO.finditer(linea.upper()):
+            if etiqueta and not _CONTRATO_EN_TEXTO.fullmatch(m.group(0)):
+                return m.group(0)
+            if con_prefijo is None and tipo_del_folio(m.group(0)) is not None:
+                con_prefijo = m.group(0)
+    return con_prefijo
+
+
 def _fecha(texto: str) -> datetime | None:
-    """The first date with a time in the text, read as Central Mexico time."""
+    """The date and time of filing, read as Central Mexico time: the latest one on a line that
+    labels it so (or just under such a label); failing that, the first one on a line that is
+    not a print or download date."""
+    lineas = texto.splitlines()
+    etiquetadas: list[datetime] = []
+    otras: list[datetime] = []
+    for i, linea in enumerate(lineas):
+        fechas = _fechas_en(linea)
+        if not fechas:
+            continue
+        etiqueta = llano(linea)
+        if i > 0 and not _PALABRA.search(_SIN_FECHA.sub(" ", etiqueta)):
+            etiqueta = llano(lineas[i - 1])  # a bare date: its label is the line above
+        if CITA.search(etiqueta) or _ETIQUETA_OTRA.search(etiqueta):
+            continue
+        (etiquetadas if _ETIQUETA_PRESENTACION.search(etiqueta) else otras).extend(fechas)
+    if etiquetadas:
+        return max(etiquetadas)
+    return otras[0] if otras else None
+
+
+def _fechas_en(linea: str) -> list[datetime]:
+    """Each date with a time in the line."""
+    fechas: list[datetime] = []
     for patron, mes_de in ((_FECHA_NUMERICA, int), (_FECHA_EN_LETRA, _mes)):
-        for m in patron.finditer(texto):
+        for m in patron.finditer(linea):
             try:
                 hora = int(m.group(4))
                 ampm = m.group(7) if patron is _FECHA_NUMERICA else None
                 if ampm:
                     pm = ampm.lower().startswith("p")
                     hora = hora % 12 + (12 if pm else 0)
-                return datetime.combine(
-                    date(int(m.group(3)), mes_de(m.group(2)), int(m.group(1))),
-                    time(hora, int(m.group(5)), int(m.group(6) or 0)),
-                    HORA_DEL_CENTRO,
+                fechas.append(
+                    datetime.combine(
+                        date(int(m.group(3)), mes_de(m.group(2)), int(m.group(1))),
+                        time(hora, int(m.group(5)), int(m.group(6) or 0)),
+                        HORA_DEL_CENTRO,
+                    )
                 )
             except ValueError:
                 continue  # 31/02, 25:00: not a date, look further
-    return None
+    return fechas
 
 
 def _mes(nombre: str) -> int:
@@ -145,11 +211,12 @@ def validar(
     ahora: datetime,
     folios_contratos: dict[str, str],
     contratantes: dict[str, str],
+    firmada: datetime | None = None,
 ) -> Presentacion:
     """What the clerk confirmed, checked: the folio's form and, for Normal and Sin
-    información, its prefix; the date not in the future (``ahora``, aware) nor before the
-    period; each contract folio's form, none repeated. ``contratantes``: contract uuid → the
-    name to cite in a message."""
+    información, its prefix; the date not in the future (``ahora``, aware), nor before the
+    period nor before the signing (``firmada``, aware); each contract folio's form, none
+    repeated. ``contratantes``: contract uuid → the name to cite in a message."""
     folio = normalizar_folio(folio)
     if not folio:
         raise ValidationError("folio_vacio", MSG_FOLIO_VACIO, "folio")
@@ -169,6 +236,14 @@ def validar(
         raise ValidationError(
             "fecha_anterior",
             MSG_FECHA_ANTERIOR.format(fecha=texto, periodo=periodo.texto),
+            "fecha",
+        )
+    if firmada is not None and presentada < firmada.replace(microsecond=0):
+        raise ValidationError(
+            "fecha_antes_de_firmar",
+            MSG_FECHA_ANTES_DE_FIRMAR.format(
+                fecha=texto, firma=f"{firmada.astimezone(HORA_DEL_CENTRO):%d/%m/%Y %H:%M}"
+            ),
             "fecha",
         )
     limpios: dict[str, str] = {}
@@ -192,13 +267,32 @@ def validar(
     return Presentacion(folio, presentada.astimezone(HORA_DEL_CENTRO), limpios)
 
 
+def dias_fuera_de_plazo(periodo: Periodo, tipo: str, presentada: datetime) -> int:
+    """The days after the fecha límite a Normal or Sin información was filed (0: on time). A
+    complementaria has no deadline of its own (Lineamientos 5.6)."""
+    if tipo not in PREFIJOS:
+        return 0
+    dia = presentada.astimezone(HORA_DEL_CENTRO).date()
+    return max(0, (dia - fecha_limite(periodo)).days)
+
+
+def texto_presentada(dias_tarde: int) -> str:
+    """«Presentada», or «Presentada fuera de plazo (3 días)»."""
+    if dias_tarde <= 0:
+        return "Presentada"
+    return f"Presentada fuera de plazo ({dias_tarde} {'día' if dias_tarde == 1 else 'días'})"
+
+
 __all__ = [
     "FOLIO",
     "FOLIO_CONTRATO",
     "PREFIJOS",
     "Presentacion",
     "Propuesta",
+    "dias_fuera_de_plazo",
     "normalizar_folio",
     "proponer",
+    "texto_presentada",
+    "tipo_del_folio",
     "validar",
 ]

@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateTimeEdit,
+    QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -30,19 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, hora_del_centro
-from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 
 if TYPE_CHECKING:
+    from icsoe_desktop.domain.informativa.presentacion import Propuesta
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.informativa.presentacion import ContratoPresentado
 
 TITLE = "Registrar presentación"
-FORMATO_FECHA = "dd/MM/yyyy HH:mm:ss"
+FORMATO_FECHA = "%d/%m/%Y %H:%M:%S"
+MASCARA_FECHA = "99/99/9999 99:99:99;_"
 MSG_INTRO = (
     "Presenta la informativa firmada en el portal del IMSS y descarga su acuse de presentación. "
     "Elige aquí ese PDF: el folio, la fecha y hora y los folios IMSS de los contratos se "
@@ -53,6 +56,20 @@ MSG_NADA_LEIDO = (
     "No se reconocieron datos en el acuse (por ejemplo, si es una imagen escaneada): escribe "
     "el folio, la fecha y hora y los folios de los contratos como aparecen en él."
 )
+MSG_FALTAN = (
+    "El acuse no dice {faltan}: marca la casilla de abajo sólo si es el acuse del IMSS de esta "
+    "informativa; el registro dirá que lo declaraste tú."
+)
+MSG_CONFIRMO = (
+    "&Confirmo que este PDF es el acuse de presentación del IMSS de esta informativa "
+    "({informativa})."
+)
+MSG_LEYENDO = "Leyendo el acuse «{nombre}»…"
+MSG_SIN_FECHA = (
+    "Escribe la fecha y hora de presentación como aparecen en el acuse del IMSS "
+    "(DD/MM/AAAA HH:MM:SS, hora del centro)."
+)
+MSG_FECHA_INVALIDA = "La fecha y hora «{texto}» no es válida: usa DD/MM/AAAA HH:MM:SS."
 MSG_SIN_ACUSE = "Elige el acuse de presentación (PDF) que descargaste del portal del IMSS."
 MSG_SIN_PENDIENTES = "No hay informativas firmadas pendientes de presentar."
 MSG_CONFIRMAR = (
@@ -119,11 +136,12 @@ class RegistrarPresentacionDialog(QDialog):
         self.folio.setMaxLength(20)
         self.folio.setPlaceholderText("N… (Normal) o SI… (Sin información)")
         form.addRow("&Folio de presentación:", self.folio)
-        self.fecha = QDateTimeEdit()
+        # Empty until read from the acuse or typed: a date the clerk did not give is never
+        # assumed (the filing time is the legal proof).
+        self.fecha = QLineEdit()
         self.fecha.setObjectName("fechaEdit")
-        self.fecha.setDisplayFormat(FORMATO_FECHA)
-        self.fecha.setCalendarPopup(True)
-        self.fecha.setDateTime(_qt(hora_del_centro(services.clock())))
+        self.fecha.setInputMask(MASCARA_FECHA)
+        self.fecha.setToolTip("DD/MM/AAAA HH:MM:SS, hora del centro, como dice el acuse")
         form.addRow("Fecha y &hora (hora del centro):", self.fecha)
 
         # What was read from the acuse, or that nothing was: under the fields it filled.
@@ -132,6 +150,11 @@ class RegistrarPresentacionDialog(QDialog):
         self.leido.setWordWrap(True)
         self.leido.setStyleSheet("color: #13322b;")
         layout.addWidget(self.leido)
+        self.confirmo = QCheckBox()
+        self.confirmo.setObjectName("confirmoCheck")
+        self.confirmo.setVisible(False)
+        layout.addWidget(self.confirmo)
+        self._faltan: tuple[str, ...] = ()
 
         self.tabla = QTableWidget(0, len(CABECERAS))
         self.tabla.setObjectName("contratosTable")
@@ -202,30 +225,59 @@ class RegistrarPresentacionDialog(QDialog):
             self.elegir_acuse(Path(path))
 
     def elegir_acuse(self, path: Path) -> bool:
-        """What the file dialog does with the chosen file (tests call it directly): read it,
-        fill what is recognised; a wrong file is said and nothing changes."""
+        """What the file dialog does with the chosen file (tests call it directly): what the
+        previous file filled is cleared, and the PDF is read off the window's thread (busy,
+        with Cancelar); what it says fills the form when it arrives, a wrong file is said.
+        False when the file cannot even be opened."""
         if self.uuid is None:
             return False
+        self._limpiar()
         try:
             datos = path.read_bytes()
         except OSError as exc:
             msgbox.warning(self, f"No se pudo leer «{path.name}»: {exc.strerror or exc}.", TITLE)
             return False
-        try:
-            propuesta = self._services.informativa_presentacion.proponer(
-                self.uuid, self._actor, datos, path.name
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return False
-        self._pdf, self._nombre = datos, path.name
+        servicio, uuid, actor = self._services.informativa_presentacion, self.uuid, self._actor
+        ejecutar_con_barra(
+            self,
+            MSG_LEYENDO.format(nombre=path.name),
+            lambda _progreso, cancelado: servicio.proponer(
+                uuid, actor, datos, path.name, cancelado
+            ),
+            lambda propuesta: self._leido(path, datos, propuesta),
+            al_fallar=lambda exc: msgbox.warning(self, exc.message, TITLE),
+            titulo=TITLE,
+        )
+        return True
+
+    def _limpiar(self) -> None:
+        """Nothing of a previous PDF stays when another is chosen."""
+        self._pdf, self._nombre, self._faltan = None, "", ()
+        self.archivo.clear()
+        for campo in (self.folio, self.fecha):
+            campo.clear()
+            campo.setReadOnly(False)
+        self.leido.clear()
+        self.confirmo.setChecked(False)
+        self.confirmo.setVisible(False)
+        for fila, contrato in enumerate(self._contratos):
+            self.tabla.setItem(fila, FOLIO_COL, QTableWidgetItem(contrato.folio_imss))
+
+    def _leido(self, path: Path, datos: bytes, propuesta: Propuesta) -> None:
+        self._pdf, self._nombre, self._faltan = datos, path.name, propuesta.faltan
         self.archivo.setText(str(path))
         leido = []
-        if propuesta.folio:
+        # What the acuse states is registered as it says (the service refuses anything else):
+        # shown, not editable. Only a scanned acuse's folio and date are typed.
+        if propuesta.folio and not propuesta.faltan:
             self.folio.setText(propuesta.folio)
+            self.folio.setReadOnly(True)
             leido.append(f"el folio {propuesta.folio}")
-        if propuesta.presentada:
-            self.fecha.setDateTime(_qt(propuesta.presentada))
+        if propuesta.presentada and not propuesta.faltan:
+            self.fecha.setText(
+                f"{propuesta.presentada.astimezone(HORA_DEL_CENTRO):{FORMATO_FECHA}}"
+            )
+            self.fecha.setReadOnly(True)
             leido.append("la fecha y hora")
         for fila, contrato in enumerate(self._contratos):
             folio = propuesta.folios_contratos.get(contrato.uuid)
@@ -235,13 +287,16 @@ class RegistrarPresentacionDialog(QDialog):
             leido.append(
                 plural(len(propuesta.folios_contratos), "folio de contrato", "folios de contratos")
             )
-        self.leido.setText(
-            MSG_LEIDO.format(verbo="leyó" if len(leido) == 1 else "leyeron", que=_enumerar(leido))
-            if leido
-            else MSG_NADA_LEIDO
-        )
-        self.folio.setFocus()
-        return True
+        if propuesta.faltan:
+            self.leido.setText(MSG_FALTAN.format(faltan=_enumerar(list(propuesta.faltan), "ni")))
+            self.confirmo.setText(MSG_CONFIRMO.format(informativa=self.informativa.currentText()))
+            self.confirmo.setVisible(True)
+        elif leido:
+            verbo = "leyó" if len(leido) == 1 else "leyeron"
+            self.leido.setText(MSG_LEIDO.format(verbo=verbo, que=_enumerar(leido)))
+        else:
+            self.leido.setText(MSG_NADA_LEIDO)
+        (self.registrar if self.folio.isReadOnly() else self.folio).setFocus()
 
     def folios_contratos(self) -> dict[str, str]:
         folios = {}
@@ -252,12 +307,15 @@ class RegistrarPresentacionDialog(QDialog):
 
     def fecha_elegida(self) -> datetime:
         """The date and time typed, in Central Mexico time whatever this computer's zone."""
-        d = self.fecha.dateTime()
-        fecha, hora = d.date(), d.time()
-        return datetime(
-            fecha.year(), fecha.month(), fecha.day(), hora.hour(), hora.minute(), hora.second(),
-            tzinfo=HORA_DEL_CENTRO,
-        )  # fmt: skip
+        texto = self.fecha.text().strip()
+        if not texto.replace("/", "").replace(":", "").strip():
+            raise ValidationError("fecha_vacia", MSG_SIN_FECHA, "fecha")
+        try:
+            return datetime.strptime(texto, FORMATO_FECHA).replace(tzinfo=HORA_DEL_CENTRO)
+        except ValueError:
+            raise ValidationError(
+                "fecha_invalida", MSG_FECHA_INVALIDA.format(texto=texto), "fecha"
+            ) from None
 
     # --- Registrar -----------------------------------------------------------------------------
 
@@ -273,7 +331,17 @@ class RegistrarPresentacionDialog(QDialog):
         contratos = (
             f" y {plural(con_folio, 'folio de contrato', 'folios de contratos')}" if folios else ""
         )
-        fecha = self.fecha_elegida()
+        campos = {
+            "folio": self.folio,
+            "fecha": self.fecha,
+            "folios": self.tabla,
+            "confirmo": self.confirmo,
+        }
+        try:
+            fecha = self.fecha_elegida()
+        except DomainError as exc:
+            msgbox.field_error(self, exc, campos, TITLE, self.fecha)
+            return
         texto = MSG_CONFIRMAR.format(
             folio=self.folio.text().strip().upper() or "(sin folio)",
             fecha=f"{fecha:%d/%m/%Y %H:%M:%S}",
@@ -281,10 +349,16 @@ class RegistrarPresentacionDialog(QDialog):
         )
         if not msgbox.question(self, texto, yes="Registrar", no="Revisar", title=TITLE):
             return
-        campos = {"folio": self.folio, "fecha": self.fecha, "folios": self.tabla}
         try:
             hecha = self._services.informativa_presentacion.registrar(
-                self.uuid, self._actor, self._pdf, self._nombre, self.folio.text(), fecha, folios
+                self.uuid,
+                self._actor,
+                self._pdf,
+                self._nombre,
+                self.folio.text(),
+                fecha,
+                folios,
+                confirmo_acuse=self.confirmo.isChecked(),
             )
         except DomainError as exc:
             msgbox.field_error(self, exc, campos, TITLE, self.folio)
@@ -293,16 +367,8 @@ class RegistrarPresentacionDialog(QDialog):
         self.accept()
 
 
-def _qt(valor: datetime) -> QDateTime:
-    """An aware time as the edit shows it: its wall-clock in Central Mexico, no zone."""
-    centro = valor.astimezone(HORA_DEL_CENTRO)
-    return QDateTime(
-        centro.year, centro.month, centro.day, centro.hour, centro.minute, centro.second
-    )
-
-
-def _enumerar(partes: list[str]) -> str:
-    return partes[0] if len(partes) == 1 else ", ".join(partes[:-1]) + " y " + partes[-1]
+def _enumerar(partes: list[str], y: str = "y") -> str:
+    return partes[0] if len(partes) == 1 else ", ".join(partes[:-1]) + f" {y} " + partes[-1]
 
 
 __all__ = ["RegistrarPresentacionDialog"]

@@ -40,6 +40,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     Periodo,
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
+from icsoe_desktop.domain.informativa.presentacion import dias_fuera_de_plazo, texto_presentada
 from icsoe_desktop.domain.roles import Accion, Rol
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.informativa.base import (
@@ -73,6 +74,7 @@ class FilaInformativa:
     complementa: str | None = None
     firmada_at: datetime | None = None
     folio_imss: str = ""  # the IMSS acuse de presentación's folio, once filed
+    dias_tarde: int = 0  # filed after the fecha límite
 
     @property
     def tipo_texto(self) -> str:
@@ -80,6 +82,8 @@ class FilaInformativa:
 
     @property
     def estado_texto(self) -> str:
+        if self.estado == PRESENTADA:
+            return texto_presentada(self.dias_tarde)
         return ESTADOS[self.estado] if self.estado else "Sin presentar"
 
     @property
@@ -752,6 +756,11 @@ def _fila(
         complementa=(row.complementa or None) if row else None,
         firmada_at=row.firmada_at if row else None,
         folio_imss=row.folio_imss if row else "",
+        dias_tarde=(
+            dias_fuera_de_plazo(periodo, row.tipo, hora_del_centro(row.presentada_at))
+            if row is not None and row.presentada_at is not None
+            else 0
+        ),
     )
 
 

@@ -10,18 +10,22 @@ archivo_cliente.py)."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
-from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, hora_del_centro
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO, Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.acuse_imss import MSG_CONSTANCIA, cotejar, partes
 from icsoe_desktop.domain.informativa.modelo import (
     FIRMADA,
     PRESENTADA,
@@ -32,34 +36,52 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.informativa.presentacion import (
     Presentacion,
     Propuesta,
+    dias_fuera_de_plazo,
+    normalizar_folio,
     proponer,
+    texto_presentada,
+    tipo_del_folio,
     validar,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
 from icsoe_desktop.services.informativa.base import InformativaBase
+from icsoe_desktop.store import plain
+from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, InformativaRow
 
 log = logging.getLogger(__name__)
 
-# The acuse the portal gives is a page or two; a bigger file is not one (and the row travels
-# whole in one sync request, whose body the server caps).
-MAX_ACUSE_BYTES = 2 * 1024 * 1024
-MSG_VACIO = "El archivo «{nombre}» está vacío: descarga de nuevo el acuse del portal del IMSS."
-MSG_NO_PDF = (
-    "El archivo «{nombre}» no es un PDF: elige el acuse de presentación que descargaste del "
-    "portal del IMSS."
-)
-MSG_GRANDE = "El archivo «{nombre}» pesa más de 2 MB: no es un acuse de presentación del IMSS."
-MSG_CIFRADO = (
-    "El PDF «{nombre}» está protegido con contraseña: descarga el acuse del portal del IMSS "
-    "sin protegerlo."
-)
-MSG_DANADO = "El PDF «{nombre}» está dañado o incompleto: descárgalo de nuevo del portal del IMSS."
 MSG_SIN_FIRMAR = (
     "La informativa aún no está firmada: fírmala (apruébala) y preséntala en el portal del "
     "IMSS antes de registrar su acuse de presentación."
 )
 MSG_YA_PRESENTADA = "La informativa ya está presentada con el folio {folio}."
+MSG_FOLIO_REGISTRADO = (
+    "El folio {folio} ya está registrado como la presentación de la informativa {donde}: cada "
+    "presentación en el portal del IMSS tiene su propio folio. Revisa que elegiste el acuse de "
+    "esta informativa."
+)
+MSG_CONFIRMAR_ACUSE = (
+    "El PDF no dice {faltan}: confirma que es el acuse de presentación del IMSS de "
+    "{contratista} del periodo {periodo}, y escribe su folio y su fecha y hora como aparecen "
+    "en él."
+)
+MSG_FOLIO_DISTINTO = (
+    "El folio escrito ({escrito}) no es el del acuse ({leido}): se registra el folio que dice "
+    "el acuse del IMSS."
+)
+MSG_FECHA_DISTINTA = (
+    "La fecha y hora escritas ({escrita}) no son las del acuse ({leida}): se registran las que "
+    "dice el acuse del IMSS."
+)
+MSG_ACUSE_ALTERADO = (
+    "El acuse del IMSS guardado de la informativa {tipo} de {periodo} del contratista {rfc} "
+    "no coincide con su huella SHA-256: se alteró fuera de la aplicación y no se usa. Restaura "
+    "un respaldo en el que esté íntegro."
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,12 @@ class Registro:
     presentada: datetime
     sha256: str
     contratos: tuple[ContratoPresentado, ...]
+    declarado: bool = False  # the PDF did not state whose it is: the clerk stated it
+    dias_tarde: int = 0  # filed after the fecha límite
+
+    @property
+    def estado_texto(self) -> str:
+        return texto_presentada(self.dias_tarde)
 
 
 @dataclass(frozen=True)
@@ -102,32 +130,19 @@ class Elegible:
         )
 
 
-def texto_del_acuse(datos: bytes, nombre: str) -> str:
-    """The acuse's text (pypdf), or a Spanish message for a file that is not a readable,
-    unprotected PDF. An image-only PDF gives no text: everything is typed then."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    if not datos:
-        raise ValidationError("acuse_vacio", MSG_VACIO.format(nombre=nombre), "acuse")
-    if len(datos) > MAX_ACUSE_BYTES:
-        raise ValidationError("acuse_grande", MSG_GRANDE.format(nombre=nombre), "acuse")
-    if not datos.lstrip()[:5] == b"%PDF-":
-        raise ValidationError("acuse_no_pdf", MSG_NO_PDF.format(nombre=nombre), "acuse")
-    try:
-        reader = PdfReader(io.BytesIO(datos))
-        if reader.is_encrypted:
-            raise ValidationError("acuse_cifrado", MSG_CIFRADO.format(nombre=nombre), "acuse")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except ValidationError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        # pypdf raises these, and more than its own, on a damaged file.
-        log.warning("Acuse ilegible %s: %r", nombre, exc)
-        raise ValidationError("acuse_danado", MSG_DANADO.format(nombre=nombre), "acuse") from exc
-
-
 class PresentacionService(InformativaBase):
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
+    ) -> None:
+        super().__init__(store, audit, permisos, clock)
+        # (label, store file) of the installation's other empresas: a folio is unique in all.
+        self._otras_empresas = otras_empresas
+
     # --- what the window shows -----------------------------------------------------------------
 
     def por_presentar(self, actor: str | None) -> list[Elegible]:
@@ -178,11 +193,24 @@ class PresentacionService(InformativaBase):
             folios = _folios(row.folios_imss)
         return _contratos(inf, folios)
 
-    def proponer(self, informativa: str, actor: str | None, pdf: bytes, nombre: str) -> Propuesta:
-        """What the acuse's text says, for the clerk to confirm (nothing is kept)."""
-        texto = texto_del_acuse(pdf, nombre)
-        contratos = self.contratos(informativa, actor)
-        return proponer(texto, [(c.uuid, c.contratante_rfc) for c in contratos])
+    def proponer(
+        self,
+        informativa: str,
+        actor: str | None,
+        pdf: bytes,
+        nombre: str,
+        cancelado: Callable[[], bool] | None = None,
+    ) -> Propuesta:
+        """What the acuse's text says, for the clerk to confirm (nothing is kept); refused when
+        it is another contratista's, period's or tipo's, or the constancia de firma.
+        ``cancelado``: the window's Cancelar, looked at while the PDF is read."""
+        with self._store.session() as session:
+            row, contratista = self._informativa(
+                session, informativa, actor, accion=Accion.REGISTRAR_PRESENTACION
+            )
+            inf = self._cabecera(session, row, contratista)
+            tipo = row.tipo
+        return _leer(pdf, nombre, inf, tipo, cancelado)
 
     # --- Registrar presentación ----------------------------------------------------------------
 
@@ -196,11 +224,14 @@ class PresentacionService(InformativaBase):
         folio: str,
         presentada: datetime,
         folios_contratos: dict[str, str],
+        confirmo_acuse: bool = False,
     ) -> Presentacion:
         """Keep the acuse with what the clerk confirmed; the informativa becomes «Presentada».
-        ``presentada``: aware, or naive read as Central Mexico time."""
+        ``presentada``: aware, or naive read as Central Mexico time. What the acuse's text
+        states wins over what is typed; what it does not state of whose it is needs
+        ``confirmo_acuse`` (the clerk's statement that the PDF is this informativa's acuse),
+        and the registro then records that it was stated, not read."""
         self._permisos.exigir(actor, Accion.REGISTRAR_PRESENTACION, informativa)
-        texto_del_acuse(pdf, nombre)  # the same checks as when it was chosen
         if presentada.tzinfo is None:
             presentada = presentada.replace(tzinfo=HORA_DEL_CENTRO)
         with self._store.session() as session:
@@ -214,6 +245,18 @@ class PresentacionService(InformativaBase):
             if row.estado != FIRMADA:
                 raise ValidationError("informativa_sin_firmar", MSG_SIN_FIRMAR)
             inf = self._cabecera(session, row, contratista)
+            leida = _leer(pdf, nombre, inf, row.tipo, None)  # the same checks as when chosen
+            _como_el_acuse(leida, folio, presentada)
+            if leida.faltan and not confirmo_acuse:
+                raise ValidationError(
+                    "acuse_sin_confirmar",
+                    MSG_CONFIRMAR_ACUSE.format(
+                        faltan=_enumerar(list(leida.faltan)),
+                        contratista=inf.contratista.nombre,
+                        periodo=inf.periodo.texto,
+                    ),
+                    "confirmo",
+                )
             nombres = {c.uuid: c.contratante.nombre for c in inf.contratos}
             hecha = validar(
                 folio,
@@ -223,21 +266,59 @@ class PresentacionService(InformativaBase):
                 self._clock().replace(tzinfo=UTC),
                 {u: f for u, f in folios_contratos.items() if u in nombres},
                 nombres,
+                firmada=row.firmada_at.replace(tzinfo=UTC) if row.firmada_at else None,
             )
+            self._folio_libre(session, row, hecha.folio)
             row.estado = PRESENTADA
             row.folio_imss = hecha.folio
             row.presentada_at = hecha.presentada.astimezone(UTC).replace(tzinfo=None)
             row.folios_imss = json.dumps(hecha.folios_contratos, sort_keys=True)
             row.acuse_imss_pdf = pdf
             row.acuse_imss_sha256 = hashlib.sha256(pdf).hexdigest()
+            row.acuse_imss_declarado = bool(leida.faltan)
+            tarde = dias_fuera_de_plazo(inf.periodo, row.tipo, hecha.presentada)
             self._audit.record(
                 session,
                 actor,
                 "icsoe_informativa_presentada",
                 contratista.rfc,
-                f"{row.periodo} {hecha.folio}",
+                f"{row.periodo} {hecha.folio}"
+                + (f" fuera de plazo ({tarde} días)" if tarde else "")
+                + (" acuse declarado por el usuario" if leida.faltan else ""),
             )
             return hecha
+
+    def _folio_libre(self, session: Session, row: InformativaRow, folio: str) -> None:
+        """One IMSS folio, one filing: not on another informativa of this empresa nor of any
+        other empresa of the installation."""
+        otra = session.execute(
+            select(InformativaRow, Contratista)
+            .join(Contratista, Contratista.id == InformativaRow.contratista_id)
+            .where(
+                InformativaRow.folio_imss == folio,
+                InformativaRow.deleted.is_(False),
+                InformativaRow.id != row.id,
+            )
+        ).first()
+        if otra is not None:
+            registrada, de = otra
+            raise ValidationError(
+                "folio_imss_registrado",
+                MSG_FOLIO_REGISTRADO.format(
+                    folio=folio,
+                    donde=f"{TIPOS[registrada.tipo]} de {Periodo.de_clave(registrada.periodo).texto}"
+                    f" de {de.nombre} (RFC {de.rfc})",
+                ),
+                "folio",
+            )
+        for etiqueta, ruta in self._otras_empresas():
+            donde = _folio_en_archivo(ruta, folio)
+            if donde is not None:
+                raise ValidationError(
+                    "folio_imss_registrado",
+                    MSG_FOLIO_REGISTRADO.format(folio=folio, donde=f"{donde}, empresa {etiqueta}"),
+                    "folio",
+                )
 
     def registro(self, informativa: str, actor: str | None) -> Registro | None:
         """The presentación registered, or None while the informativa is not filed."""
@@ -248,22 +329,28 @@ class PresentacionService(InformativaBase):
             if row.estado != PRESENTADA or row.presentada_at is None:
                 return None
             inf = self._cabecera(session, row, contratista)
+            presentada = hora_del_centro(row.presentada_at)
             return Registro(
                 row.folio_imss,
-                hora_del_centro(row.presentada_at),
+                presentada,
                 row.acuse_imss_sha256,
                 tuple(_contratos(inf, _folios(row.folios_imss))),
+                declarado=bool(row.acuse_imss_declarado),
+                dias_tarde=dias_fuera_de_plazo(inf.periodo, row.tipo, presentada),
             )
 
     def acuse_imss(self, informativa: str, actor: str | None) -> bytes:
+        """The IMSS acuse as registered, proven by its SHA-256 before it is handed out."""
         with self._store.session() as session:
-            row, _ = self._informativa(session, informativa, actor, accion=Accion.ARCHIVO_CLIENTE)
+            row, contratista = self._informativa(
+                session, informativa, actor, accion=Accion.ARCHIVO_CLIENTE
+            )
             if row.estado != PRESENTADA or not row.acuse_imss_pdf:
                 raise ValidationError(
                     "sin_acuse_imss",
                     "La informativa aún no está presentada: no tiene acuse de presentación.",
                 )
-            return row.acuse_imss_pdf
+            return acuse_comprobado(row, contratista.rfc)
 
     # --- Exportar para el cliente --------------------------------------------------------------
 
@@ -302,7 +389,7 @@ class PresentacionService(InformativaBase):
                 contratante,
                 row.folio_imss,
                 _folios(row.folios_imss),
-                row.acuse_imss_pdf or b"",
+                acuse_comprobado(row, contratista.rfc),
                 row.acuse_pdf,
                 hora_del_centro(row.presentada_at),
             )
@@ -318,6 +405,97 @@ class PresentacionService(InformativaBase):
                 f"{row.periodo} {contratante}",
             )  # fmt: skip
         return escribir(archivo, Path(salida))
+
+
+def acuse_comprobado(row: InformativaRow, rfc: str) -> bytes:
+    """The stored IMSS acuse, refused when its bytes are not the ones registered (its SHA-256)."""
+    pdf = row.acuse_imss_pdf or b""
+    if hashlib.sha256(pdf).hexdigest() != row.acuse_imss_sha256:
+        log.warning("Acuse del IMSS alterado: informativa %s", row.uuid)
+        raise ValidationError(
+            "acuse_imss_alterado",
+            MSG_ACUSE_ALTERADO.format(
+                tipo=TIPOS.get(row.tipo, row.tipo),
+                periodo=_periodo_texto(row.periodo),
+                rfc=rfc,
+            ),
+        )
+    return pdf
+
+
+def _periodo_texto(clave: str) -> str:
+    try:
+        return Periodo.de_clave(clave).texto
+    except ValueError:
+        return clave
+
+
+def _leer(
+    pdf: bytes, nombre: str, inf: Informativa, tipo: str, cancelado: Callable[[], bool] | None
+) -> Propuesta:
+    """The acuse read (bounded) and held against the informativa: refused when it is the
+    constancia de firma or another's acuse; what it does not state, in ``faltan``."""
+    leido = leer_acuse(pdf, nombre, cancelado)
+    if leido.es_constancia:
+        raise ValidationError("acuse_es_constancia", MSG_CONSTANCIA.format(nombre=nombre), "acuse")
+    propuesta = proponer(leido.texto, [(c.uuid, c.contratante.rfc) for c in inf.contratos])
+    faltan = cotejar(
+        partes(leido.texto),
+        inf.contratista.rfc,
+        inf.contratista.nombre,
+        inf.periodo,
+        tipo,
+        frozenset(c.contratante.rfc for c in inf.contratos),
+        tipo_del_folio(propuesta.folio) if propuesta.folio else None,
+    )
+    return replace(propuesta, faltan=faltan, sin_texto=not leido.texto.strip())
+
+
+def _como_el_acuse(leida: Propuesta, folio: str, presentada: datetime) -> None:
+    """What the acuse states cannot be typed otherwise."""
+    escrito = normalizar_folio(folio)
+    if leida.folio and escrito and escrito != leida.folio:
+        raise ValidationError(
+            "folio_distinto_del_acuse",
+            MSG_FOLIO_DISTINTO.format(escrito=escrito, leido=leida.folio),
+            "folio",
+        )
+    if leida.presentada and presentada.replace(microsecond=0) != leida.presentada:
+        formato = "%d/%m/%Y %H:%M:%S"
+        raise ValidationError(
+            "fecha_distinta_del_acuse",
+            MSG_FECHA_DISTINTA.format(
+                escrita=presentada.astimezone(HORA_DEL_CENTRO).strftime(formato),
+                leida=leida.presentada.astimezone(HORA_DEL_CENTRO).strftime(formato),
+            ),
+            "fecha",
+        )
+
+
+def _folio_en_archivo(ruta: Path, folio: str) -> str | None:
+    """Which informativa of another empresa's store has ``folio``, read with plain sqlite3
+    (as the deadline board reads them); a store that cannot be read holds none we can see."""
+    if not ruta.is_file():
+        return None
+    try:
+        with closing(plain.connect(ruta)) as conn:
+            fila = conn.execute(
+                "SELECT i.tipo, i.periodo, c.nombre, c.rfc FROM icsoe_informativas i "
+                "JOIN icsoe_contratistas c ON c.id = i.contratista_id "
+                "WHERE i.folio_imss = ? AND i.deleted = 0 LIMIT 1",
+                (folio,),
+            ).fetchone()
+    except sqlite3.Error:
+        log.warning("No se pudo revisar el folio en %s", ruta, exc_info=True)
+        return None
+    if fila is None:
+        return None
+    tipo, periodo, nombre, rfc = fila
+    return f"{TIPOS.get(tipo, tipo)} de {_periodo_texto(periodo)} de {nombre} (RFC {rfc})"
+
+
+def _enumerar(partes: list[str]) -> str:
+    return partes[0] if len(partes) == 1 else ", ".join(partes[:-1]) + " ni " + partes[-1]
 
 
 def _folios(texto: str) -> dict[str, str]:
@@ -340,5 +518,5 @@ __all__ = [
     "Elegible",
     "PresentacionService",
     "Registro",
-    "texto_del_acuse",
+    "acuse_comprobado",
 ]

@@ -48,6 +48,7 @@ from icsoe_desktop.store.db import (
     large_page_cache,
     rare_checkpoints,
 )
+from icsoe_desktop.store.firmadas_recibidas import acuse_alterado_por_enviar
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import SyncConflict, SyncPending, SyncState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedModel, SyncedTable, by_name
@@ -675,7 +676,16 @@ class SyncService:
         answer is recorded once the next batch is on its way (the server is not kept waiting
         for this desktop's writes)."""
         with self._store.session() as session:
+            alterado = acuse_alterado_por_enviar(session)
             total = pending_count(session)  # (counted in the tables where something waits)
+        if alterado is not None:
+            raise ValidationError(
+                "acuse_imss_alterado",
+                f"El acuse del IMSS guardado de la informativa {alterado[1]} del contratista "
+                f"{alterado[0]} no coincide con su huella SHA-256: se alteró fuera de la "
+                "aplicación. No se envió nada al servidor; restaura un respaldo en el que esté "
+                "íntegro.",
+            )
         done = conflicts = 0
         report(0, total)
         if not total:

@@ -98,6 +98,10 @@ class InformativaRow(SyncedMixin, Base):
     folios_imss: Mapped[str] = mapped_column(Text, default="", server_default="")
     acuse_imss_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
     acuse_imss_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # The acuse's text did not state whose it is (a scanned PDF): the clerk stated it.
+    acuse_imss_declarado: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class ContratoRow(SyncedMixin, Base):

@@ -1,0 +1,196 @@
+"""Whose acuse is it: the contratista's RFC, the period and the tipo as the text of an IMSS acuse de
+presentación states them, held against the informativa it is registered for.
+
+No real acuse is public and its layout is not described anywhere (reference:
+icsoe-informativa.md, «Signing is not filing»), so the text is read by what its lines say, not
+by position: an RFC on a line that names the contratista (or any RFC that is not one of the
+informativa's contratantes), every spelling of a cuatrimestre («mayo–agosto 2026», «MAYO-AGOSTO/
+2026», «2do. cuatrimestre 2026»…), the tipo on a line that says «tipo» or «complementaria».
+Lines that cite another filing («corrige a…», «complementa…») are not read for the tipo, as the
+folio is not (``presentacion.proponer``).
+
+``cotejar`` refuses an acuse that names another contratista, period or tipo, naming both; what
+the text does not state at all (a scanned acuse has no text) is returned, for the clerk to state
+explicitly that the PDF is this informativa's acuse."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import (
+    ACTUALIZACION,
+    CORRECCION,
+    NORMAL,
+    SIN_EFECTOS,
+    SIN_INFORMACION,
+    TIPOS,
+    Periodo,
+)
+
+FALTA_RFC = "el RFC del contratista"
+FALTA_PERIODO = "el periodo"
+FALTA_TIPO = "el tipo de informativa"
+
+MSG_OTRO_CONTRATISTA = (
+    "Este acuse es del contratista con RFC {otro}, no de {nombre} (RFC {rfc}): elige el acuse "
+    "de presentación de esta informativa."
+)
+MSG_OTRO_PERIODO = (
+    "Este acuse es del periodo {otro}, no de {periodo}: elige el acuse de presentación de la "
+    "informativa de {periodo}."
+)
+MSG_OTRO_TIPO = (
+    "Este acuse es de una informativa {otro}, no de la {tipo} que registras: elige el acuse de "
+    "presentación de esta informativa."
+)
+MSG_CONSTANCIA = (
+    "«{nombre}» es la constancia de firma que genera esta aplicación, no el acuse del IMSS: "
+    "firmar no es presentar. Presenta la informativa en el portal del IMSS y elige el acuse "
+    "de presentación que descargas de ahí."
+)
+
+_RFC = re.compile(r"(?<![A-Z0-9Ñ&])([A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3})(?![A-Z0-9])")
+# Lines that cite another filing: read neither for the folio nor for the tipo.
+CITA = re.compile(r"\bcorrige\b|\bcomplementa\b|sustitu|anterior|original|referencia|relacionad")
+_DEL_CONTRATISTA = re.compile(r"contratista|patron|razon social|prestador|declarante")
+_DE_OTRA_PARTE = re.compile(r"contratante|beneficiari|cliente")
+
+# A month by its first three letters («sep», «set» and «septiembre» alike).
+_MES = {"ene": 1, "abr": 4, "may": 5, "ago": 8, "sep": 9, "set": 9, "dic": 12}
+_CUATRIMESTRE_POR_MESES = {(1, 4): 1, (5, 8): 2, (9, 12): 3}
+_SEP = r"\s*(?:de(?:l)?\s+|/|,|-|\s)\s*"
+_POR_MESES = re.compile(
+    r"\b(ene(?:ro)?|may(?:o)?|sept?(?:iembre)?|setiembre)\.?\s*(?:[-–—/]|\ba\b|\bal\b)\s*"
+    r"(abr(?:il)?|ago(?:sto)?|dic(?:iembre)?)\.?" + _SEP + r"(\d{4})\b"
+)
+_ORDINAL = r"(1|2|3|primer|primero|segundo|tercer|tercero)\s*(?:er|ro|do|o|°|º)?\.?"
+_POR_NUMERO = re.compile(r"\b" + _ORDINAL + r"\s*cuatrimestre" + _SEP + r"(\d{4})\b")
+_CUATRIMESTRE_N = re.compile(r"\bcuatrimestre\s*(?:no\.?\s*)?([123])" + _SEP + r"(\d{4})\b")
+_ORDINALES = {"primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3}
+# The tipo's words, most specific first («complementaria de corrección» is not a Normal).
+_TIPOS = (
+    (CORRECCION, re.compile(r"correccion")),
+    (SIN_EFECTOS, re.compile(r"sin efectos?")),
+    (ACTUALIZACION, re.compile(r"actualizacion")),
+    (SIN_INFORMACION, re.compile(r"sin informacion")),
+    (NORMAL, re.compile(r"\bnormal\b")),
+)
+_LINEA_DE_TIPO = re.compile(r"tipo|complementaria")
+
+
+def llano(texto: str) -> str:
+    """Lower case without accents: how the patterns here read a line."""
+    descompuesto = unicodedata.normalize("NFKD", texto.lower())
+    return "".join(c for c in descompuesto if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Partes:
+    """What the acuse's text says of whose it is (empty: not stated)."""
+
+    rfcs: frozenset[str]  # every RFC in the text
+    rfcs_contratista: tuple[str, ...]  # RFCs on a line that names the contratista
+    periodos: tuple[Periodo, ...]
+    tipos: tuple[str, ...]
+
+
+def partes(texto: str) -> Partes:
+    rfcs: set[str] = set()
+    del_contratista: list[str] = []
+    periodos: list[Periodo] = []
+    tipos: list[str] = []
+    for linea in texto.splitlines():
+        plano = llano(linea)
+        en_linea = _RFC.findall(linea.upper())
+        rfcs.update(en_linea)
+        if en_linea and _DEL_CONTRATISTA.search(plano) and not _DE_OTRA_PARTE.search(plano):
+            del_contratista.extend(en_linea)
+        periodos.extend(_periodos(plano))
+        if _LINEA_DE_TIPO.search(plano) and not CITA.search(plano):
+            tipo = next((t for t, patron in _TIPOS if patron.search(plano)), None)
+            if tipo is not None:
+                tipos.append(tipo)
+    return Partes(
+        frozenset(rfcs),
+        tuple(dict.fromkeys(del_contratista)),
+        tuple(dict.fromkeys(periodos)),
+        tuple(dict.fromkeys(tipos)),
+    )
+
+
+def _periodos(plano: str) -> list[Periodo]:
+    encontrados: list[Periodo] = []
+    for m in _POR_MESES.finditer(plano):
+        numero = _CUATRIMESTRE_POR_MESES.get((_MES[m.group(1)[:3]], _MES[m.group(2)[:3]]))
+        if numero is not None:
+            encontrados.append(Periodo(int(m.group(3)), numero))
+    for m in _POR_NUMERO.finditer(plano):
+        ordinal = m.group(1)
+        numero = int(ordinal) if ordinal.isdigit() else _ORDINALES[ordinal]
+        encontrados.append(Periodo(int(m.group(2)), numero))
+    for m in _CUATRIMESTRE_N.finditer(plano):
+        encontrados.append(Periodo(int(m.group(2)), int(m.group(1))))
+    return encontrados
+
+
+def cotejar(
+    leidas: Partes,
+    rfc: str,
+    nombre: str,
+    periodo: Periodo,
+    tipo: str,
+    contratantes: frozenset[str],
+    tipo_por_folio: str | None,
+) -> tuple[str, ...]:
+    """Refuse an acuse whose text names another contratista, period or tipo; return what it
+    does not state (``FALTA_*``). ``contratantes``: the RFCs of the informativa's contratantes
+    (an acuse lists them too); ``tipo_por_folio``: the tipo the read folio's prefix says, if
+    any (N… Normal, SI… Sin información)."""
+    otros = [r for r in leidas.rfcs_contratista if r != rfc] or (
+        [] if rfc in leidas.rfcs else sorted(leidas.rfcs - contratantes - {rfc})
+    )
+    if otros:
+        raise ValidationError(
+            "acuse_de_otro_contratista",
+            MSG_OTRO_CONTRATISTA.format(otro=otros[0], nombre=nombre, rfc=rfc),
+            "acuse",
+        )
+    otro_periodo = next((p for p in leidas.periodos if p != periodo), None)
+    if otro_periodo is not None:
+        raise ValidationError(
+            "acuse_de_otro_periodo",
+            MSG_OTRO_PERIODO.format(otro=otro_periodo.texto, periodo=periodo.texto),
+            "acuse",
+        )
+    tipos = leidas.tipos or ((tipo_por_folio,) if tipo_por_folio else ())
+    otro_tipo = next((t for t in tipos if t != tipo), None)
+    if otro_tipo is not None:
+        raise ValidationError(
+            "acuse_de_otro_tipo",
+            MSG_OTRO_TIPO.format(otro=TIPOS[otro_tipo], tipo=TIPOS[tipo]),
+            "acuse",
+        )
+    faltan = []
+    if rfc not in leidas.rfcs:
+        faltan.append(FALTA_RFC)
+    if not leidas.periodos:
+        faltan.append(FALTA_PERIODO)
+    if not tipos:
+        faltan.append(FALTA_TIPO)
+    return tuple(faltan)
+
+
+__all__ = [
+    "CITA",
+    "FALTA_PERIODO",
+    "FALTA_RFC",
+    "FALTA_TIPO",
+    "MSG_CONSTANCIA",
+    "Partes",
+    "cotejar",
+    "llano",
+    "partes",
+]

@@ -1,0 +1,244 @@
+"""Whose acuse it is: *Registrar presentación* takes only this informativa's IMSS acuse (its
+contratista, its period, its tipo), never the app's own constancia de firma, one folio per
+filing in the whole installation, and the stored acuse proven by its SHA-256 wherever it goes.
+The acuses are PDFs made in the test as the portal's might be; the informativa is really signed."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+
+import pytest
+
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.store import plain
+from tests import credentials_factory as cf
+from tests.conftest import services_copying
+from tests.informativa_servicios import PERIODO, acuse_del_imss, firmada_una_vez
+
+FECHA = datetime(2026, 11, 22, 10, 15, 30, tzinfo=HORA_DEL_CENTRO)
+TEXTO_FECHA = "22/11/2026 10:15:30"
+
+
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(2, 7)])
+
+
+services = services_copying(firmada="_firmada_una_vez")
+
+
+@pytest.fixture
+def firmada(_firmada_una_vez, services, smtp_configured, clock):
+    """(rfc, uuid, contrato, constancia) of a signed Normal of mayo–agosto 2026; the clock a
+    day after its signing."""
+    rfc, _ana, uuid, (contrato,), constancia = _firmada_una_vez[1]
+    clock.now = datetime(2026, 11, 23, 12, 0)
+    return rfc, uuid, contrato, constancia
+
+
+def _acuse(rfc: str = cf.RFC_MORAL, **valores: object) -> bytes:
+    return acuse_del_imss(rfc, **{"fecha": TEXTO_FECHA, **valores})
+
+
+def _refusal(services, uuid, pdf, folio="N262253432", fecha=FECHA, **kw) -> ValidationError:
+    with pytest.raises(ValidationError) as error:
+        services.informativa_presentacion.registrar(
+            uuid, CLI_ACTOR, pdf, "acuse.pdf", folio, fecha, {}, **kw
+        )
+    assert services.informativas.fila(uuid, CLI_ACTOR).estado == FIRMADA
+    return error.value
+
+
+@pytest.mark.parametrize(
+    "periodo",
+    ["Mayo - Agosto 2026", "mayo–agosto 2026", "MAYO-AGOSTO/2026", "2do. cuatrimestre 2026",
+     "Segundo cuatrimestre de 2026", "mayo a agosto de 2026"],
+)  # fmt: skip
+def test_every_usual_spelling_of_its_period_is_this_informativa(services, firmada, periodo):
+    rfc, uuid, contrato, _constancia = firmada
+    propuesta = services.informativa_presentacion.proponer(
+        uuid, rfc, _acuse(periodo=periodo), "acuse.pdf"
+    )
+    assert (propuesta.folio, propuesta.presentada, propuesta.faltan) == ("N262253432", FECHA, ())
+    assert propuesta.folios_contratos == {contrato: "A26P3662382"}
+
+
+def test_another_contratistas_acuse_is_refused_naming_both(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    pdf = _acuse("TRA120305P31", contratista="TRANSPORTES DEL NORTE")
+    with pytest.raises(ValidationError) as error:
+        services.informativa_presentacion.proponer(uuid, rfc, pdf, "acuse.pdf")
+    assert error.value.code == "acuse_de_otro_contratista"
+    assert "RFC TRA120305P31" in error.value.message and f"RFC {rfc}" in error.value.message
+    # Typed folio and date change nothing: the text says whose it is.
+    assert _refusal(services, uuid, pdf, confirmo_acuse=True).code == "acuse_de_otro_contratista"
+
+
+@pytest.mark.parametrize(
+    ("periodo", "texto"),
+    [("ENERO-ABRIL/2026", "enero–abril 2026"),
+     ("Septiembre - Diciembre 2026", "septiembre–diciembre 2026"),
+     ("1er. cuatrimestre 2026", "enero–abril 2026"),
+     ("Mayo - Agosto 2025", "mayo–agosto 2025")],
+)  # fmt: skip
+def test_another_periods_acuse_is_refused_naming_both(services, firmada, periodo, texto):
+    _rfc, uuid, _contrato, _constancia = firmada
+    error = _refusal(services, uuid, _acuse(periodo=periodo), confirmo_acuse=True)
+    assert error.code == "acuse_de_otro_periodo"
+    assert f"del periodo {texto}, no de mayo–agosto 2026" in error.message
+
+
+def test_another_tipos_acuse_is_refused(services, firmada):
+    _rfc, uuid, _contrato, _constancia = firmada
+    pdf = _acuse(tipo="Sin información", folio="SI262202734")
+    error = _refusal(services, uuid, pdf, folio="SI262202734")
+    assert error.code == "acuse_de_otro_tipo"
+    assert "informativa Sin información, no de la Normal" in error.message
+
+
+def test_the_constancia_de_firma_is_not_the_imss_acuse(services, firmada):
+    rfc, uuid, _contrato, constancia = firmada
+    with pytest.raises(ValidationError) as error:
+        services.informativa_presentacion.proponer(uuid, rfc, constancia, "constancia.pdf")
+    assert error.value.code == "acuse_es_constancia"
+    assert "no el acuse del IMSS: firmar no es presentar" in error.value.message
+    # Not even with a folio and date typed and the clerk's statement.
+    error = _refusal(services, uuid, constancia, confirmo_acuse=True)
+    assert error.code == "acuse_es_constancia"
+
+
+def test_the_date_of_filing_is_read_not_the_print_date(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    pdf = _acuse(
+        fecha="",
+        otras_lineas=(
+            "Fecha de impresión: 22/11/2026 09:05:00",
+            "Fecha y hora de presentación:",
+            TEXTO_FECHA,
+            "Fecha límite de presentación: 17/09/2026 23:59",
+        ),
+    )
+    propuesta = services.informativa_presentacion.proponer(uuid, rfc, pdf, "acuse.pdf")
+    assert propuesta.presentada == FECHA
+    # What the acuse states cannot be typed otherwise.
+    otra = datetime(2026, 11, 22, 9, 5, tzinfo=HORA_DEL_CENTRO)
+    error = _refusal(services, uuid, pdf, fecha=otra)
+    assert error.code == "fecha_distinta_del_acuse"
+    assert "(22/11/2026 09:05:00) no son las del acuse (22/11/2026 10:15:30)" in error.message
+    error = _refusal(services, uuid, pdf, folio="N262253499")
+    assert (error.code, error.field) == ("folio_distinto_del_acuse", "folio")
+
+
+def test_a_scanned_acuse_needs_the_clerks_statement_and_is_recorded_as_stated(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    escaneado = acuse_imss_pdf(folio="", fecha="", tipo="")
+    propuesta = services.informativa_presentacion.proponer(uuid, rfc, escaneado, "acuse.pdf")
+    assert set(propuesta.faltan) == {
+        "el RFC del contratista",
+        "el periodo",
+        "el tipo de informativa",
+    }
+    error = _refusal(services, uuid, escaneado)
+    assert (error.code, error.field) == ("acuse_sin_confirmar", "confirmo")
+    assert "confirma que es el acuse de presentación del IMSS" in error.message
+    services.informativa_presentacion.registrar(
+        uuid, rfc, escaneado, "acuse.pdf", "N262253432", FECHA, {}, confirmo_acuse=True
+    )
+    registro = services.informativa_presentacion.registro(uuid, rfc)
+    assert (registro.folio, registro.declarado) == ("N262253432", True)
+    detalles = [r.detail for r in services.audit.recent() if r.action.endswith("presentada")]
+    assert "acuse declarado por el usuario" in detalles[0]
+
+
+def test_a_correccion_is_registered_with_its_own_folio_and_a_folio_files_once(
+    services, firmada, tmp_path, clock
+):
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
+    correccion = services.informativas.crear(rfc, rfc, PERIODO, "correccion", complementa=uuid)
+    fiel = tmp_path / "fiel"
+    services.informativa_firma.firmar(
+        correccion, rfc, fiel / f"{rfc}.cer", fiel / f"{rfc}.key", cf.PASSWORD
+    )
+    clock.advance(hours=2)
+    suya = datetime(2026, 11, 23, 7, 30, tzinfo=HORA_DEL_CENTRO)
+    pdf = _acuse(
+        tipo="Complementaria de Corrección",
+        folio="C262253999",
+        fecha="23/11/2026 07:30:00",
+        otras_lineas=("Corrige a la informativa con folio N262253432 presentada el 22/11/2026",),
+    )
+    propuesta = servicio.proponer(correccion, rfc, pdf, "correccion.pdf")
+    assert (propuesta.folio, propuesta.presentada, propuesta.faltan) == ("C262253999", suya, ())
+    # The Normal's folio again (a scanned acuse, stated): one folio, one filing.
+    escaneado = acuse_imss_pdf(folio="", fecha="", tipo="")
+    error = _refusal(services, correccion, escaneado, fecha=suya, confirmo_acuse=True)
+    assert (error.code, error.field) == ("folio_imss_registrado", "folio")
+    assert "ya está registrado como la presentación de la informativa Normal" in error.message
+    servicio.registrar(correccion, rfc, pdf, "c.pdf", "C262253999", suya, {})
+    assert services.informativas.fila(correccion, rfc).folio_imss == "C262253999"
+
+
+def test_a_folio_registered_in_another_empresa_is_refused(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    origen = services.empresas.ruta(services.empresa)
+    otra = services.empresas.crear("OEM010101AB5", "Otra Empresa, S.A. de C.V.", CLI_ACTOR)
+    with (
+        closing(sqlite3.connect(origen)) as fuente,
+        closing(sqlite3.connect(services.empresas.ruta(otra))) as destino,
+    ):
+        fuente.backup(destino)  # the same contratista's informativa, kept in another empresa
+    propia = services.empresa.id
+    services.abrir_empresa(otra.id)
+    services.informativa_presentacion.registrar(
+        uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {}
+    )
+    services.abrir_empresa(propia)
+    error = _refusal(services, uuid, _acuse())
+    assert error.code == "folio_imss_registrado"
+    assert "empresa Otra Empresa, S.A. de C.V. (OEM010101AB5)" in error.message
+
+
+def test_a_stored_acuse_swapped_outside_the_app_is_never_handed_out(services, firmada, tmp_path):
+    rfc, uuid, _contrato, _constancia = firmada
+    servicio = services.informativa_presentacion
+    servicio.registrar(uuid, rfc, _acuse(), "acuse.pdf", "N262253432", FECHA, {})
+    otro = _acuse("TRA120305P31")
+    # Changed outside the app (another SQLite program: the store's own functions loaded).
+    with closing(plain.connect(services.empresas.ruta(services.empresa))) as conn:
+        conn.execute(
+            "UPDATE icsoe_informativas SET acuse_imss_pdf = ? WHERE uuid = ?", (otro, uuid)
+        )
+    for hacer in (
+        lambda: servicio.acuse_imss(uuid, rfc),
+        lambda: servicio.archivo(uuid, rfc, "CNT010101A14", tmp_path / "cliente.zip"),
+    ):
+        with pytest.raises(ValidationError) as error:
+            hacer()
+        assert error.value.code == "acuse_imss_alterado"
+        assert "mayo–agosto 2026 del contratista" in error.value.message
+    assert not (tmp_path / "cliente.zip").exists()
+    assert services.informativas.fila(uuid, rfc).estado == PRESENTADA
+
+
+@pytest.mark.parametrize(
+    "datos",
+    [
+        b"%PDF-1.7\n1 0 obj\n" + b"[" * 100_000 + b"\nendobj\ntrailer<</Root 1 0 R>>\n%%EOF",
+        b"%PDF-1.4\n" + b"1 0 obj<</Type/Catalog/Pages 1 0 R>>endobj\n" * 2_000 + b"%%EOF",
+    ],
+    ids=["anidado", "paginas_en_ciclo"],
+)
+def test_a_crafted_pdf_gets_a_spanish_answer(services, firmada, datos):
+    rfc, uuid, _contrato, _constancia = firmada
+    with pytest.raises(ValidationError) as error:
+        services.informativa_presentacion.proponer(uuid, rfc, datos, "raro.pdf")
+    assert error.value.code in ("acuse_danado", "acuse_lento")
+    assert "«raro.pdf»" in error.value.message
