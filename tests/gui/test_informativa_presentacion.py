@@ -81,8 +81,13 @@ def test_registrar_presentacion_from_the_contratistas_window(
     assert "folio <b>N262253432</b>" in modals.texts[1] and "22/11/2026 10:15:30" in modals.texts[1]
     assert modals.texts[2] == "La informativa quedó presentada con el folio N262253432."
     assert window.estado_label.text() == "<b>Presentada fuera de plazo (66 días)</b>"
-    assert window.solo_lectura.text() == "Presentada (folio N262253432): sólo consulta"
+    assert window.solo_lectura.text() == (
+        "Presentada el 22/11/2026 10:15, folio N262253432: sólo consulta"
+    )
     assert not window.presentacion.isVisible() and window.cliente.isVisible()
+    assert window.acuse_imss.isVisible() and window.acuse_imss.isEnabled()
+    qtbot.wait(50)  # the layout follows the new texts on the next turn of the event loop
+    window.grab().save(str(tmp_path / "informativa_presentada.png"))
     registro = services.informativa_presentacion.registro(uuid, rfc)
     assert registro.contratos[0].folio_imss == "A26P3662382"
 
@@ -102,6 +107,11 @@ def test_registrar_presentacion_from_the_contratistas_window(
     assert modals.texts[3] == f"Se guardaron 3 archivos en «{tmp_path / 'cliente.zip'}»."
     with zipfile.ZipFile(tmp_path / "cliente.zip") as zf:
         assert len(zf.namelist()) == 3
+    # The IMSS acuse itself, as registered.
+    modals.answer("Aceptar")
+    guardado = window.guardar_acuse_imss_en(tmp_path / "acuse_guardado")
+    assert guardado is not None and guardado.read_bytes() == acuse.read_bytes()
+    assert modals.texts[4].startswith("Se guardó el acuse de presentación del IMSS en")
 
 
 def test_a_capturista_sees_the_button_greyed_out(qtbot, services, firmada):

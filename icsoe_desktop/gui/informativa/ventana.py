@@ -99,7 +99,9 @@ MSG_FIRMADA = (
     "en el portal del IMSS: el acuse de presentación lo emite ese portal."
 )
 MSG_SOLO_LECTURA = "Firmada: sólo consulta"
-MSG_PRESENTADA = "Presentada (folio {folio}): sólo consulta"
+MSG_PRESENTADA = "Presentada el {fecha}, folio {folio}{declarado}: sólo consulta"
+MSG_DECLARADO = " (acuse declarado por el usuario)"
+MSG_ACUSE_IMSS_GUARDADO = "Se guardó el acuse de presentación del IMSS en «{archivo}»."
 MSG_VER_CONTRATO = "La informativa está firmada: el contrato se muestra sin cambios."
 MSG_ELIMINAR_CONTRATO = (
     "Se eliminará el contrato con {contratante}{trabajadores}. ¿Deseas continuar?"
@@ -163,12 +165,14 @@ class InformativaWindow(QMainWindow):
         self.estado_label = child(form, QLabel, "estadoLabel")
         self.fecha_limite_label = child(form, QLabel, "fechaLimiteLabel")
         self.solo_lectura = child(form, QLabel, "soloLecturaLabel")
+        self.solo_lectura.setWordWrap(True)  # two lines rather than a window wider than the screen
         self.revisar = child(form, QPushButton, "revisarButton")
         self.firmar = child(form, QPushButton, "firmarButton")
         self.exportar = child(form, QPushButton, "exportarButton")
         self.acuse = child(form, QPushButton, "acuseButton")
         self.presentacion = child(form, QPushButton, "presentacionButton")
         self.cliente = child(form, QPushButton, "clienteButton")
+        self.acuse_imss = child(form, QPushButton, "acuseImssButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.contratos = child(form, QTableView, "contratosTable")
         self.nuevo_contrato = child(form, QPushButton, "nuevoContratoButton")
@@ -207,6 +211,7 @@ class InformativaWindow(QMainWindow):
         self.acuse.clicked.connect(self._pedir_ruta_acuse)
         self.presentacion.clicked.connect(self.registrar_presentacion)
         self.cliente.clicked.connect(self.exportar_para_el_cliente)
+        self.acuse_imss.clicked.connect(self._pedir_ruta_acuse_imss)
         self.cerrar.clicked.connect(self.close)
         self.nuevo_contrato.clicked.connect(self.nuevo)
         self.editar_contrato.clicked.connect(lambda: self.editar())
@@ -291,15 +296,13 @@ class InformativaWindow(QMainWindow):
         firmada, presentada = self.fila.estado == FIRMADA, self.fila.estado == PRESENTADA
         self.presentacion.setVisible(firmada)
         self.cliente.setVisible(presentada)
+        self.acuse_imss.setVisible(presentada)
         permisos = self._services.permisos
         reflejar(self.presentacion, permisos, self.actor, Accion.REGISTRAR_PRESENTACION)
         reflejar(self.cliente, permisos, self.actor, Accion.ARCHIVO_CLIENTE)
+        reflejar(self.acuse_imss, permisos, self.actor, Accion.ARCHIVO_CLIENTE)
         self.solo_lectura.setText(
-            MSG_PRESENTADA.format(folio=self.fila.folio_imss)
-            if presentada
-            else MSG_SOLO_LECTURA
-            if firmada
-            else ""
+            self._texto_presentada() if presentada else MSG_SOLO_LECTURA if firmada else ""
         )
         self.trabajadores.set_editable(con_contratos, captura=editable)
         self.trabajadores.con_rechazos(self.rechazos.aplicar_estado(self.fila.estado))
@@ -565,6 +568,49 @@ class InformativaWindow(QMainWindow):
         from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
 
         ejecutar_modal(ArchivoClienteDialog(self._services, self.actor, self.uuid, self))
+
+    def _texto_presentada(self) -> str:
+        """«Presentada el 22/11/2026 10:15, folio N…: sólo consulta», the filing as registered
+        (the estado above says whether it was late)."""
+        fila = self.fila
+        fecha = f"{fila.presentada_at:%d/%m/%Y %H:%M}" if fila.presentada_at else "—"
+        return MSG_PRESENTADA.format(
+            fecha=fecha,
+            folio=fila.folio_imss,
+            declarado=MSG_DECLARADO if fila.acuse_declarado else "",
+        )
+
+    def _pedir_ruta_acuse_imss(self) -> None:
+        nombre = f"Acuse_IMSS_{self.rfc}_{self.fila.periodo.clave}_{self.fila.folio_imss}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Guardar acuse del IMSS", str(Path.home() / nombre), "Documento PDF (*.pdf)"
+        )
+        if path:
+            self.guardar_acuse_imss_en(Path(path))
+
+    def guardar_acuse_imss_en(self, path: Path) -> Path | None:
+        """The IMSS acuse as registered (its SHA-256 checked) to ``path``: what the save
+        dialog does with the chosen path (tests call it directly)."""
+        from icsoe_desktop.files import write_bytes_atomic
+
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            write_bytes_atomic(
+                path, self._services.informativa_presentacion.acuse_imss(self.uuid, self.actor)
+            )
+        except DomainError as exc:
+            msgbox.warning(self, exc.message, TITLE)
+            return None
+        except OSError as exc:
+            msgbox.warning(
+                self,
+                f"No se pudo guardar el acuse del IMSS en «{path}»: {exc.strerror or exc}.",
+                TITLE,
+            )
+            return None
+        msgbox.information(self, MSG_ACUSE_IMSS_GUARDADO.format(archivo=path), TITLE)
+        return path
 
     def nombre_acuse(self) -> str:
         return self._services.informativa_firma.nombre_constancia(self.rfc, self.fila.periodo.clave)

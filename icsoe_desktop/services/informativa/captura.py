@@ -75,6 +75,8 @@ class FilaInformativa:
     firmada_at: datetime | None = None
     folio_imss: str = ""  # the IMSS acuse de presentación's folio, once filed
     dias_tarde: int = 0  # filed after the fecha límite
+    presentada_at: datetime | None = None  # the filing, in Central Mexico time
+    acuse_declarado: bool = False  # its acuse did not state whose it is: the clerk stated it
 
     @property
     def tipo_texto(self) -> str:
@@ -744,6 +746,9 @@ def _fila(
     trabajadores: int = 0,
 ) -> FilaInformativa:
     limite = fecha_limite(periodo)
+    presentada = (
+        hora_del_centro(row.presentada_at) if row is not None and row.presentada_at else None
+    )
     return FilaInformativa(
         uuid=row.uuid if row else None,
         periodo=periodo,
@@ -756,11 +761,9 @@ def _fila(
         complementa=(row.complementa or None) if row else None,
         firmada_at=row.firmada_at if row else None,
         folio_imss=row.folio_imss if row else "",
-        dias_tarde=(
-            dias_fuera_de_plazo(periodo, row.tipo, hora_del_centro(row.presentada_at))
-            if row is not None and row.presentada_at is not None
-            else 0
-        ),
+        dias_tarde=dias_fuera_de_plazo(periodo, row.tipo, presentada) if row and presentada else 0,
+        presentada_at=presentada,
+        acuse_declarado=bool(row.acuse_imss_declarado) if row else False,
     )
 
 
