@@ -235,6 +235,7 @@ def test_the_archive_for_the_client_holds_both_pdfs_and_its_contracts(services, 
     assert {f[10] for f in filas[1:]} == {t.nss for t in trabajadores}
     assert {(f[2], f[3], f[5]) for f in filas[1:]} == {("N262253432", CLIENTE.rfc, "A26P3662382")}
     assert sorted(f[13] for f in filas[1:]) == sorted(t.sbc / 100 for t in trabajadores)
+    assert {f[14:] for f in filas[1:]} == {("22/11/2026 10:15", TARDE)}
 
     carpeta = tmp_path / "carpeta"
     carpeta.mkdir()

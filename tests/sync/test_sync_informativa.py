@@ -210,6 +210,56 @@ def test_an_imss_acuse_swapped_in_the_store_before_its_first_sync_is_never_sent(
         assert conn.execute("SELECT count(*) FROM icsoe_informativas").fetchone() == (0,)
 
 
+def test_one_imss_folio_registered_on_two_desktops_for_two_informativas_is_a_conflict(
+    sync_server, desktops, tmp_path, clock
+) -> None:
+    """Two clerks register the same acuse's folio, each for another informativa, before
+    syncing: no desktop ends with two presentadas of one folio; each is told."""
+    from datetime import datetime
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.domain.informativa.modelo import FIRMADA, PRESENTADA
+    from tests import credentials_factory as cf
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    cer = tmp_path / "fiel" / f"{rfc}.cer"
+    normal = a.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+    contrato_con_trabajadores(a, rfc, CLI_ACTOR, normal, trabajadores=1)
+    a.informativa_firma.firmar(normal, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    correccion = a.informativas.crear(rfc, CLI_ACTOR, PERIODO, "correccion", complementa=normal)
+    a.informativa_firma.firmar(correccion, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    clock.advance(hours=3)
+    fecha = datetime(2026, 11, 22, 5, 45, 10, tzinfo=HORA_DEL_CENTRO)
+    for desktop, uuid, tipo in ((a, normal, "Normal"),
+                                (b, correccion, "Complementaria de Corrección")):  # fmt: skip
+        desktop.informativa_presentacion.registrar(
+            uuid,
+            CLI_ACTOR,
+            acuse_del_imss(rfc, fecha="22/11/2026 05:45:10", tipo=tipo),
+            "acuse.pdf",
+            "N262253432",
+            fecha,
+            {},
+        )
+    a.sync.synchronize()
+    resultado = b.sync.synchronize()
+    assert "ya es de otra informativa: no se aplicó" in resultado.texto
+    a.sync.synchronize()
+    for desktop in (a, b):
+        estados = [desktop.informativas.fila(u, CLI_ACTOR).estado for u in (normal, correccion)]
+        assert sorted(estados) == [FIRMADA, PRESENTADA]
+        (conflicto,) = desktop.sync.conflicts()
+        assert conflicto.kind == "rechazado"
+        # «Conservar la otra» would make two presentadas of one folio: refused too.
+        with pytest.raises(ValidationError) as negado:
+            desktop.sync.resolve(conflicto.id, "otra", CLI_ACTOR)
+        assert "ya es de otra informativa" in negado.value.message
+
+
 def test_a_signed_informativa_altered_on_the_server_is_not_applied_and_the_user_is_told(
     sync_server, desktops, tmp_path, clock
 ) -> None:

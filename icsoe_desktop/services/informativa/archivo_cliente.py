@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import Contrato, Informativa
+from icsoe_desktop.domain.informativa.presentacion import texto_presentada
 from icsoe_desktop.files import atomic_write, write_bytes_atomic
 from icsoe_desktop.services.archivos.excel import DATE, MONEY, TEXT, SheetColumn, write_sheet
 from icsoe_desktop.services.informativa.exportar import seguro
@@ -31,6 +33,8 @@ COLUMNAS = (
     SheetColumn("CURP", TEXT, 20),
     SheetColumn("Nombre", TEXT, 30),
     SheetColumn("SBC", MONEY, 12),
+    SheetColumn("Fecha de presentación (hora del centro)", TEXT, 20),
+    SheetColumn("Presentación", TEXT, 30),
 )
 
 
@@ -46,6 +50,7 @@ class Archivo:
     acuse_imss: bytes
     constancia: bytes
     presentada: datetime  # aware: the workbook's creation time (the same bytes every time)
+    dias_tarde: int = 0  # filed after the fecha límite
 
     @property
     def contratos(self) -> list[Contrato]:
@@ -100,6 +105,10 @@ def escribir(archivo: Archivo, salida: Path) -> list[Path]:
 def _hoja(archivo: Archivo, path: Path) -> None:
     inf = archivo.informativa
     renglones: list[list[object]] = []
+    presentacion = [
+        f"{archivo.presentada.astimezone(HORA_DEL_CENTRO):%d/%m/%Y %H:%M}",
+        texto_presentada(archivo.dias_tarde),
+    ]
     for c in archivo.contratos:
         contrato: list[object] = [
             inf.contratista.rfc,
@@ -114,9 +123,9 @@ def _hoja(archivo: Archivo, path: Path) -> None:
             c.fecha_final,
         ]
         for t in c.trabajadores or ():
-            renglones.append([*contrato, t.nss, t.curp, t.nombre, t.sbc / 100])
+            renglones.append([*contrato, t.nss, t.curp, t.nombre, t.sbc / 100, *presentacion])
         if not c.trabajadores:
-            renglones.append([*contrato, "", "", "", None])
+            renglones.append([*contrato, "", "", "", None, *presentacion])
     write_sheet(
         path, "Contratos y trabajadores", COLUMNAS, renglones, len(renglones),
         created=archivo.presentada,

@@ -392,6 +392,7 @@ class PresentacionService(InformativaBase):
                 acuse_comprobado(row, contratista.rfc),
                 row.acuse_pdf,
                 hora_del_centro(row.presentada_at),
+                dias_fuera_de_plazo(inf.periodo, row.tipo, hora_del_centro(row.presentada_at)),
             )
             if not archivo.contratos:
                 raise ValidationError(

@@ -237,7 +237,7 @@ def _apply_group(
                 name: list(map(values.__getitem__, writing.at)) for name, values in given.items()
             }
         decoded = decode(table, given, count, parents_of(session, table, given))
-        refuse(session, table, decoded, count, writing.deleted)
+        refuse(session, table, decoded, count, writing.deleted, writing.uuid)
         conflict = _conflicts(session, table, now, report)
         fit = _set_aside(session, table, writing, decoded, final, report, conflict, new_states)
         uuids = writing.uuid

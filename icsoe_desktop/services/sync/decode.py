@@ -102,15 +102,22 @@ def decode(
 
 
 def refuse(
-    session: Session, table: SyncedTable, decoded: Decoded, count: int, deleted: list[bool]
+    session: Session,
+    table: SyncedTable,
+    decoded: Decoded,
+    count: int,
+    deleted: list[bool],
+    uuids: list[Any] | None = None,
 ) -> None:
-    """The decoded rows (``count`` of them, ``deleted`` each) that the table's own check
-    refuses marked as not fitting (``Refused``); the others as they were."""
+    """The decoded rows (``count`` of them, ``deleted`` each, ``uuids`` when known) that the
+    table's own check refuses marked as not fitting (``Refused``); the others as they were."""
     if table.refuse is None:
         return
     rows = [i for i in range(count) if i not in decoded.unfit]
     values = dict(zip(decoded.names, decoded.columns, strict=True))
     values["deleted"] = deleted
+    if uuids is not None:
+        values["uuid"] = uuids
     for i, rechazo in table.refuse(session, values, rows).items():
         decoded.unfit[i] = Refused(rechazo)
 
@@ -169,7 +176,11 @@ def _aware(value: Any) -> bool:
 
 
 def decode_data(
-    session: Session, table: SyncedTable, data: dict[str, Any], deleted: bool | None = None
+    session: Session,
+    table: SyncedTable,
+    data: dict[str, Any],
+    deleted: bool | None = None,
+    uuid: str | None = None,
 ) -> dict[str, Any]:
     """One row's ``data`` (a conflict's other version) as column values; raises ``Unfit`` (a
     ValueError) when it no longer fits. With ``deleted`` (the row is to be written so), also
@@ -177,7 +188,7 @@ def decode_data(
     given = {name: [value] for name, value in data.items()}
     decoded = decode(table, given, 1, parents_of(session, table, given))
     if deleted is not None:
-        refuse(session, table, decoded, 1, [deleted])
+        refuse(session, table, decoded, 1, [deleted], [uuid or data.get("uuid")])
     if decoded.unfit:
         raise decoded.unfit[0]
     return decoded.row(0)

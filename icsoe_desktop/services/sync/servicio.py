@@ -1318,7 +1318,9 @@ class SyncService:
     ) -> None:
         otra = json.loads(conflict.loser)
         try:
-            values = decode_data(session, table, otra["data"], bool(otra.get("deleted")))
+            values = decode_data(
+                session, table, otra["data"], bool(otra.get("deleted")), conflict.row_uuid
+            )
         except Refused as exc:  # (a signed informativa that is not what was signed)
             raise ValidationError("conflicto_rechazado", exc.rechazo.mensaje) from exc
         except ValueError as exc:
