@@ -242,3 +242,77 @@ def test_a_crafted_pdf_gets_a_spanish_answer(services, firmada, datos):
         services.informativa_presentacion.proponer(uuid, rfc, datos, "raro.pdf")
     assert error.value.code in ("acuse_danado", "acuse_lento")
     assert "«raro.pdf»" in error.value.message
+
+
+def _bomba(tamano: int) -> bytes:
+    """A small PDF whose one page's content inflates to ``tamano`` bytes."""
+    import zlib
+
+    paso = b"BT /F1 12 Tf 60 700 Td (RFC del contratista: TRA120305P31) Tj ET\n"
+    contenido = zlib.compress(paso * (tamano // len(paso)), 9)
+    objetos = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+        b"/Resources<</Font<</F1 5 0 R>>>>>>",
+        b"<</Length %d/Filter/FlateDecode>>stream\n" % len(contenido) + contenido + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    salida = bytearray(b"%PDF-1.7\n")
+    posiciones = []
+    for n, objeto in enumerate(objetos, 1):
+        posiciones.append(len(salida))
+        salida += b"%d 0 obj\n" % n + objeto + b"\nendobj\n"
+    xref = len(salida)
+    salida += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objetos) + 1)
+    salida += b"".join(b"%010d 00000 n \n" % p for p in posiciones)
+    salida += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objetos) + 1, xref)
+    return bytes(salida)
+
+
+def test_mutated_acuses_and_compressed_bombs_get_only_spanish_answers(services, firmada):
+    """What a damaged download or a crafted file gives: an acuse with bytes changed, cut or
+    repeated, and PDFs whose content inflates a thousandfold. Each is read or refused with a
+    Spanish message; nothing else escapes."""
+    import random
+
+    rfc, uuid, _contrato, _constancia = firmada
+    original = _acuse()
+    azar = random.Random(73)
+    mutados = [_bomba(5 * 1024 * 1024), _bomba(50 * 1024 * 1024), _bomba(200 * 1024 * 1024)]
+    for _ in range(150):
+        datos = bytearray(original)
+        for _ in range(azar.randint(1, 12)):
+            i = azar.randrange(len(datos))
+            corte = azar.random()
+            if corte < 0.6:
+                datos[i] = azar.randrange(256)
+            elif corte < 0.8:
+                del datos[i : i + azar.randint(1, 400)]
+            else:
+                datos[i:i] = datos[i : i + azar.randint(1, 400)] * azar.randint(1, 30)
+        mutados.append(bytes(datos))
+    respuestas = set()
+    for datos in mutados:
+        try:
+            services.informativa_presentacion.proponer(uuid, rfc, datos, "acuse.pdf")
+            respuestas.add("leido")
+        except ValidationError as error:
+            assert "«acuse.pdf»" in error.message or error.code.startswith("acuse_de_otro")
+            respuestas.add(error.code)
+    assert "acuse_danado" in respuestas
+
+
+def test_reading_stops_at_its_time_limit_and_at_cancelar():
+    """A page just small enough to be read, but slow to read: the reader stops at its limit
+    (here a short one) or when Cancelar is pressed, with its own message."""
+    from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
+
+    lenta = _bomba(900 * 1024)
+    with pytest.raises(ValidationError) as error:
+        leer_acuse(lenta, "lenta.pdf", plazo=0.2)
+    assert error.value.code == "acuse_lento"
+    assert "no se pudo leer en un tiempo razonable" in error.value.message
+    with pytest.raises(ValidationError) as error:
+        leer_acuse(lenta, "lenta.pdf", cancelado=lambda: True)
+    assert error.value.message == "Se canceló la lectura de «lenta.pdf»."

@@ -27,7 +27,10 @@ log = logging.getLogger(__name__)
 # whole in one sync request, whose body the server caps).
 MAX_ACUSE_BYTES = 2 * 1024 * 1024
 MAX_PAGINAS = 10
-PLAZO_S = 15.0
+# An acuse's page draws a few dozen lines: its content is a few KB. A page that inflates past
+# this is refused before its text is read (reading it would take minutes).
+MAX_CONTENIDO = 1024 * 1024
+PLAZO_S = 10.0
 # How often (in Python calls of the reader) the time limit and Cancelar are looked at.
 _CADA = 2_000
 
@@ -46,6 +49,10 @@ MSG_CIFRADO = (
     "sin protegerlo."
 )
 MSG_DANADO = "El PDF «{nombre}» está dañado o incompleto: descárgalo de nuevo del portal del IMSS."
+MSG_CONTENIDO = (
+    "El PDF «{nombre}» no parece un acuse de presentación del IMSS: sus páginas son demasiado "
+    "grandes. Descárgalo de nuevo del portal del IMSS."
+)
 MSG_LENTO = (
     "El PDF «{nombre}» no se pudo leer en un tiempo razonable: un acuse del IMSS se lee al "
     "instante. Descárgalo de nuevo del portal del IMSS."
@@ -122,6 +129,12 @@ def _leer(datos: bytes, nombre: str) -> AcuseLeido:
             raise ValidationError(
                 "acuse_paginas", MSG_PAGINAS.format(nombre=nombre, paginas=paginas), "acuse"
             )
+        for page in reader.pages:
+            contenido = page.get_contents()
+            if contenido is not None and len(contenido.get_data()) > MAX_CONTENIDO:
+                raise ValidationError(
+                    "acuse_contenido", MSG_CONTENIDO.format(nombre=nombre), "acuse"
+                )
         texto = "\n".join(page.extract_text() or "" for page in reader.pages)
         return AcuseLeido(texto, _es_constancia(reader, texto))
     except ValidationError:
