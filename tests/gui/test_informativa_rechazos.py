@@ -100,7 +100,7 @@ def test_three_bad_rows_are_listed_with_their_sheet_rows(
                 (1, t[0].nss, t[0].curp, 500, MOTIVO_NSS),
                 (1, "12345678903", "", 500, MOTIVO_NSS),
                 (2, t[1].nss, t[1].curp, 500, MOTIVO_NSS),
-                (1, t[2].nss, t[2].curp, 500, None),
+                (1, t[2].nss, t[2].curp, 500, None),  # no reason given: a good row
             ],
         ),
     )
@@ -117,7 +117,6 @@ def test_three_bad_rows_are_listed_with_their_sheet_rows(
         [
             "fila 5: El trabajador con NSS 12345678903 no está en el contrato 1 (CNT010101A14).",
             "fila 6: El contrato «2» no está en esta informativa.",
-            f"fila 7: El trabajador con NSS {t[2].nss} no tiene el motivo del rechazo.",
         ]
     ]
     # All or nothing: no worker marked, so neither the column nor the filter shows.
@@ -183,7 +182,8 @@ def test_in_a_correccion_correcting_clears_the_mark_and_only_the_rejected_are_ex
     assert services.informativa_rechazos.importar(uuid, ana, archivo).problemas == []
     correccion = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
     window = open_window(qtbot, services, ana, rfc, correccion)
-    assert not window.rechazos.importar.isVisible()  # en captura: not filed on the portal
+    # En captura it takes the portal's file too: the portal rejects on upload, while captured.
+    assert window.rechazos.importar.isVisible()
     panel = window.trabajadores
     click(qtbot, panel.rechazados)
     assert [f[0] for f in grid(window)] == [t[0].nss, t[2].nss]
@@ -229,3 +229,31 @@ def test_in_a_correccion_correcting_clears_the_mark_and_only_the_rejected_are_ex
         f"{t[0].nss},{t[0].curp},512.30",
         f"{t[2].nss},{t[2].curp},498.00",
     ]
+
+
+def test_in_capture_the_portals_file_marks_the_contract_on_screen_to_correct_it_there(
+    qtbot, services, firmada, modals, tmp_path, monkeypatch
+):
+    """The portal rejects on upload, one contract at a time, before anything is signed: the
+    file (only the NSS) marks the contract the clerk is on, and says to correct it right there
+    and upload it again, not to file a Corrección."""
+    rfc, ana, uuid, _contrato = firmada
+    captura = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
+    (copia,) = services.informativas.contratos(captura, ana)
+    t = services.informativa_trabajadores.pagina(copia.uuid, ana, 0, 5)
+    archivo = tmp_path / "rechazados_carga.xlsx"
+    libro = Workbook()
+    libro.active.append(("NSS",))
+    libro.active.append((t[2].nss,))
+    libro.save(archivo)
+    window = open_window(qtbot, services, ana, rfc, captura)
+    assert window.contrato_actual().uuid == copia.uuid
+    _elegir(monkeypatch, archivo)
+    modals.answer("Aceptar")
+    click(qtbot, window.rechazos.importar)
+    wait_operations(qtbot)
+    assert modals.texts[-1].startswith(
+        "Se marcó 1 trabajador rechazado por el portal con su motivo. Corrige a cada uno aquí "
+        "mismo con «Corregir…» y vuelve a cargarlos en el portal, en la misma informativa"
+    )
+    assert [f[RECHAZO] for f in grid(window)][2].startswith("Rechazado por el portal del IMSS")

@@ -103,7 +103,7 @@ def test_three_rows_naming_no_worker_are_listed_at_once_and_nothing_is_marked(
             (1, a.nss, a.curp, 500, MOTIVO_NSS),  # sheet row 4: good
             (1, "12345678903", "", 500, MOTIVO_NSS),  # 5: no such worker
             (9, a.nss, a.curp, 500, MOTIVO_NSS),  # 6: no contract 9
-            (1, a.nss, a.curp, 500, ""),  # 7: no reason
+            (1, a.nss, a.curp, 500, ""),  # 7: no reason (the portal's file may give none): good
         ],
     )
     resultado = services.informativa_rechazos.importar(uuid, ana, archivo)
@@ -111,7 +111,6 @@ def test_three_rows_naming_no_worker_are_listed_at_once_and_nothing_is_marked(
     assert [(p.renglon, p.mensaje) for p in resultado.problemas] == [
         (5, "El trabajador con NSS 12345678903 no está en el contrato 1 (CNT010101A14)."),
         (6, "El contrato «9» no está en esta informativa."),
-        (7, f"El trabajador con NSS {a.nss} no tiene el motivo del rechazo."),
     ]
     assert services.informativa_trabajadores.contar(uno, ana, rechazados=True) == 0
 
@@ -131,15 +130,75 @@ def test_a_file_with_only_the_nss_and_the_reason_under_other_names_is_read(
     assert [(m.contrato, m.nss) for m in resultado.marcas] == [(1, a.nss)]
 
 
-def test_only_an_informativa_filed_on_the_portal_takes_the_file(services, firmada, tmp_path):
-    rfc, ana, _uuid, _contratos, _c, _cer = firmada
-    correccion = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=firmada[2])
-    archivo = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, "12345678903", "", 1, "x")])
-    with pytest.raises(ValidationError) as error:
-        services.informativa_rechazos.importar(correccion, ana, archivo)
-    assert error.value.code == "rechazos_estado"
-    assert "«Firmada, sin presentar» o «Presentada»" in error.value.message
-    assert "«En captura»" in error.value.message
+def test_rejections_on_upload_during_capture_are_corrected_in_the_same_informativa(
+    services, firmada, tmp_path
+):
+    """The portal rejects on upload, while the return is captured, one contract at a time: the
+    file (here only the NSS, no reason, no contract) marks the workers of the contract the
+    clerk is on, and they are corrected and exported again from the same informativa."""
+    from icsoe_desktop.services.informativa.rechazos import MOTIVO_SIN_DETALLE
+
+    rfc, ana, uuid, _contratos, _c, _cer = firmada
+    captura = services.informativas.crear(rfc, ana, PERIODO, CORRECCION, complementa=uuid)
+    assert services.informativas.fila(captura, ana).estado == "en_captura"
+    uno, dos = (c.uuid for c in services.informativas.contratos(captura, ana))
+    b = _trabajadores(services, dos, ana)[1]
+    archivo = tmp_path / "rechazados.xlsx"
+    libro = Workbook()
+    libro.active.append(("NSS",))
+    libro.active.append((b.nss,))
+    libro.save(archivo)
+    # On contract 1, the file names a worker that is not on it: said, nothing marked.
+    resultado = services.informativa_rechazos.importar(captura, ana, archivo, contrato=uno)
+    assert [p.mensaje for p in resultado.problemas] == [
+        f"El trabajador con NSS {b.nss} no está en el contrato 1 (CNT010101A14)."
+    ]
+    resultado = services.informativa_rechazos.importar(captura, ana, archivo, contrato=dos)
+    assert [(m.contrato, m.nss, m.motivo) for m in resultado.marcas] == [
+        (2, b.nss, MOTIVO_SIN_DETALLE)
+    ]
+    (marcado,) = _trabajadores(services, dos, ana, rechazados=True)
+    services.informativa_trabajadores.corregir(dos, ana, marcado.id, b.nss, b.curp, "432.10")
+    salida = tmp_path / "salida"
+    salida.mkdir()
+    (csv,) = services.informativa_rechazos.exportar(captura, ana, salida)
+    assert csv.read_bytes().decode("cp1252").splitlines()[1:] == [f"{b.nss},{b.curp},432.10"]
+
+
+def test_a_filed_informativas_file_may_name_the_contract_by_its_imss_folio(
+    services, firmada, tmp_path, clock
+):
+    from datetime import datetime
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from tests.informativa_servicios import CLIENTE, acuse_del_imss
+
+    rfc, ana, uuid, (uno, dos), _c, _cer = firmada
+    clock.advance(hours=3)
+    services.informativa_presentacion.registrar(
+        uuid,
+        rfc,
+        acuse_del_imss(
+            rfc,
+            fecha="22/11/2026 05:00:00",
+            contratos=(
+                (CLIENTE.rfc, CLIENTE.nombre, "A26P0000001"),
+                (CLIENTE.rfc, CLIENTE.nombre, "A26S0000002"),
+            ),
+        ),
+        "acuse.pdf",
+        "N262253432",
+        datetime(2026, 11, 22, 5, 0, tzinfo=HORA_DEL_CENTRO),
+        {uno: "A26P0000001", dos: "A26S0000002"},
+    )
+    b = _trabajadores(services, dos, ana)[0]
+    archivo = tmp_path / "rechazos.xlsx"
+    libro = Workbook()
+    libro.active.append(("Folio IMSS", "NSS", "Motivo"))
+    libro.active.append(("A26S0000002", b.nss, MOTIVO_NSS))
+    libro.save(archivo)
+    resultado = services.informativa_rechazos.importar(uuid, ana, archivo)
+    assert [(m.contrato, m.nss) for m in resultado.marcas] == [(2, b.nss)]
 
 
 def test_a_file_without_the_needed_columns_says_which(services, firmada, tmp_path):
@@ -152,7 +211,7 @@ def test_a_file_without_the_needed_columns_says_which(services, firmada, tmp_pat
     with pytest.raises(ValidationError) as error:
         services.informativa_rechazos.importar(uuid, ana, archivo)
     assert error.value.code == "columnas_faltantes"
-    assert "NSS" in error.value.message and "Motivo del rechazo" in error.value.message
+    assert "NSS" in error.value.message
 
 
 def test_a_correccion_carries_the_marks_corrects_them_and_exports_only_them(

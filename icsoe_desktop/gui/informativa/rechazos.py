@@ -5,6 +5,7 @@ rechazados…* (the worker file of each contract with only the rejected workers,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.informativa.modelo import FIRMADAS
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.kit import msgbox
@@ -34,6 +36,13 @@ MSG_MARCADOS = (
     "complementaria de Corrección: lleva las marcas; corrige a cada uno con «Corregir…» y "
     "exporta sólo a ellos con «Exportar rechazados…»."
 )
+# Not signed yet: the portal's upload is corrected in the same informativa (a Corrección is a
+# filing of its own, counted toward the period's limit).
+MSG_MARCADOS_EN_CAPTURA = (
+    "Se {verbo} {cuantos} por el portal con su motivo. Corrige a cada uno aquí mismo con "
+    "«Corregir…» y vuelve a cargarlos en el portal, en la misma informativa: «Exportar "
+    "rechazados…» guarda sólo a ellos."
+)
 MSG_PROBLEMAS = (
     "No se marcó ningún trabajador de «{archivo}»: {cuantos}. Revisa el archivo e impórtalo de "
     "nuevo."
@@ -47,9 +56,19 @@ class RechazosPortal(QObject):
 
     marcados = Signal()
 
-    def __init__(self, services: Services, actor: str, uuid: str, form: QWidget) -> None:
+    def __init__(
+        self,
+        services: Services,
+        actor: str,
+        uuid: str,
+        form: QWidget,
+        contrato_actual: Callable[[], str | None] = lambda: None,
+    ) -> None:
         super().__init__(form)
         self._services, self._actor, self._uuid = services, actor, uuid
+        # The contract the clerk is on: the portal's upload, and its file, is one contract's.
+        self._contrato_actual = contrato_actual
+        self._firmada = False
         self.importar = child(form, QPushButton, "importarRechazosButton")
         self.exportar = child(form, QPushButton, "exportarRechazadosButton")
         self.importar.clicked.connect(self._pedir_archivo)
@@ -64,6 +83,7 @@ class RechazosPortal(QObject):
             hay = False  # the window says what is wrong when it reads the informativa
         self.exportar.setVisible(hay)
         acepta = acepta_rechazos(estado)
+        self._firmada = estado in FIRMADAS
         self.importar.setVisible(acepta)
         reflejar(
             self.importar,
@@ -93,10 +113,11 @@ class RechazosPortal(QObject):
         except Cancelada:
             return
         svc, actor, uuid = self._services.informativa_rechazos, self._actor, self._uuid
+        contrato = self._contrato_actual()
         ejecutar(
             parent,
             f"Importando los rechazos de «{path.name}»…",
-            lambda: svc.importar(uuid, actor, path, guia),
+            lambda: svc.importar(uuid, actor, path, guia, contrato),
             lambda resultado: self._importado(path, resultado),
             titulo=TITLE,
         )
@@ -117,7 +138,7 @@ class RechazosPortal(QObject):
             return
         self.marcados.emit()
         cuantos = len(resultado.marcas)
-        texto = MSG_MARCADOS.format(
+        texto = (MSG_MARCADOS if self._firmada else MSG_MARCADOS_EN_CAPTURA).format(
             verbo=verb(cuantos, "marcó", "marcaron"),
             cuantos=plural(cuantos, "trabajador rechazado", "trabajadores rechazados"),
         )

@@ -186,7 +186,13 @@ class InformativaWindow(QMainWindow):
         self.captura = child(form, QSplitter, "capturaSplitter")
         self.trabajadores = TrabajadoresPanel(services, actor, form)
         self.trabajadores.changed.connect(self._on_trabajadores_changed)
-        self.rechazos = RechazosPortal(services, actor, informativa_uuid, form)
+        self.rechazos = RechazosPortal(
+            services,
+            actor,
+            informativa_uuid,
+            form,
+            lambda: c.uuid if (c := self.contrato_actual()) else None,
+        )
         self.rechazos.marcados.connect(self._rechazos_marcados)
 
         self.contratos_model: RowsDerechaModel[ContratoResumen] = RowsDerechaModel(

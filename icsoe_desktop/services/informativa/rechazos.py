@@ -1,7 +1,12 @@
 """The IMSS portal's file of rejected workers (an Excel: an NSS unknown to the IMSS, an NSS or
 CURP already registered in the contract, a bad structure): each rejected worker is found on its
-contract of the informativa and marked with the portal's reason, so the clerk corrects those
-workers and sends the portal only them again.
+contract of the informativa and marked with the portal's reason (when the file gives one), so
+the clerk corrects those workers and sends the portal only them again.
+
+The portal rejects workers when they are uploaded, while the return is still being captured
+there, per contract (reference: icsoe-informativa.md, «Bulk load of workers»): the file is taken
+in every estado. Before signing, the marked workers are corrected in the same informativa and
+uploaded again; a Corrección is only for what was already filed.
 
 The file is read through the one intake (services/archivos/lectura.py) and, in the window, the
 import assistant: the header under any titles, the columns by the names people give them
@@ -10,16 +15,22 @@ by NSS (or CURP) and, when the same worker is on several contracts, its contract
 number in the informativa (as the capture sheet and the worker files number them), the name of
 the worker file exported for it, its folio REPSE or the contratante's RFC.
 
+A row names its worker by NSS (or CURP) and, when the file names none, the contract the clerk
+is on (the portal's upload is one contract's); a column of the contract may also give its IMSS
+folio (A26P…) once the informativa is filed.
+
 The marks live on the workers' rows (``rechazo_portal``, ``rechazo_corregido``), never in what
 was signed: a signed informativa's content is frozen in its own row, so marking changes neither
 it nor its constancia. A signed informativa cannot change: its rejected workers are corrected in
 a complementaria de Corrección, which copies every worker with its mark; correcting a worker
-there marks it corregido, and *Exportar rechazados…* writes the portal's worker file with only
-the rejected workers, once every one of them is corrected.
+(there, or in an informativa not signed yet) marks it corregido, and *Exportar rechazados…*
+writes the portal's worker file with only the rejected workers, once every one of them is
+corrected.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,9 +55,11 @@ from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, ContratoRow, ContratoTrabajador, InformativaRow
 
-# The estados in which an informativa takes the portal's file: the portal rejects workers once
-# the return is captured there, which comes after the contratista approved (signed) it here.
-ESTADOS_CON_RECHAZOS = FIRMADAS  # the portal answers after filing: firmada here or presentada
+# The portal rejects workers on upload, while the return is captured there: before or after
+# the contratista approved (signed) it here, and before it is filed.
+ESTADOS_CON_RECHAZOS = frozenset(ESTADOS)
+# When the file gives no reason (no source shows the portal's columns): what the mark says.
+MOTIVO_SIN_DETALLE = "Rechazado por el portal del IMSS al cargarlo (el archivo no dice el motivo)"
 MAX_BYTES = 32 * 2**20  # the portal's file lists a few thousand rows at most
 LARGO_MOTIVO = 500  # the column's width
 
@@ -62,6 +75,8 @@ ESQUEMA = Esquema(
                 "Folio del contrato",
                 "Folio de contrato",
                 "Folio contrato",
+                "Folio IMSS",
+                "Folio IMSS del contrato",
                 "Archivo",
                 "Nombre del archivo",
             ),
@@ -88,7 +103,6 @@ ESQUEMA = Esquema(
                 "Mensaje",
                 "Rechazo",
             ),
-            requerido=True,
         ),
         Campo(
             "contratante",
@@ -130,6 +144,8 @@ class _Contrato:
     id: int
     rfc: str
     folio_repse: str
+    folio_imss: str = ""  # once filed: the contract's IMSS folio (A26P…)
+    uuid: str = ""
 
     @property
     def texto(self) -> str:
@@ -147,11 +163,6 @@ class _Trabajador:
 def acepta_rechazos(estado: str | None) -> bool:
     """Whether an informativa in ``estado`` takes the portal's file of rejected workers."""
     return estado in ESTADOS_CON_RECHAZOS
-
-
-def _estados_texto() -> str:
-    nombres = [f"«{ESTADOS[e]}»" for e in sorted(ESTADOS_CON_RECHAZOS)]
-    return " o ".join(nombres)
 
 
 class RechazosPortalService(InformativaBase):
@@ -174,34 +185,27 @@ class RechazosPortalService(InformativaBase):
         actor: str | None,
         path: Path | str,
         guia: Guia | None = None,
+        contrato: str | None = None,
     ) -> ResultadoRechazos:
         """Mark each worker of the portal's file with its reason; every row that names no
-        worker of the informativa is a problem of its sheet row, and any problem marks none."""
+        worker of the informativa is a problem of its sheet row, and any problem marks none.
+        ``contrato``: the contract (uuid) the clerk is on, for the rows that name none."""
         self._permisos.exigir(actor, Accion.RECHAZOS_PORTAL, informativa)
         path = Path(path)
         with self._store.session() as session:
             row, contratos, trabajadores = self._del_portal(session, informativa, actor)
+        actual = next((c for c in contratos if c.uuid == contrato), None)
         leida = _leer(path, guia)
         marcas: dict[int, list[str]] = {}
         problemas: list[Problema] = []
         for renglon, celdas in leida.filas():
             cells = leida.por_campo(celdas)  # a few rows: each looked at closely
-            problema, trabajador = _buscar(cells, contratos, trabajadores)
+            problema, trabajador = _buscar(cells, contratos, trabajadores, actual)
             if problema is not None:
                 problemas.append(Problema("rechazo_sin_trabajador", problema, renglon=renglon))
                 continue
             assert trabajador is not None
-            motivo = " ".join(cell_text(cells["motivo"]).split())
-            if not motivo:
-                problemas.append(
-                    Problema(
-                        "rechazo_sin_motivo",
-                        f"El trabajador con NSS {trabajador.nss} no tiene el motivo del rechazo.",
-                        campo="motivo",
-                        renglon=renglon,
-                    )
-                )
-                continue
+            motivo = " ".join(cell_text(cells.get("motivo")).split()) or MOTIVO_SIN_DETALLE
             motivos = marcas.setdefault(trabajador.id, [])
             if motivo not in motivos:
                 motivos.append(motivo)
@@ -241,12 +245,6 @@ class RechazosPortalService(InformativaBase):
         files number them and their workers."""
         row, contratista = self._informativa(session, informativa, actor)
         self._contratista(session, contratista.rfc, actor, Accion.RECHAZOS_PORTAL)
-        if not acepta_rechazos(row.estado):
-            raise ValidationError(
-                "rechazos_estado",
-                "Los rechazos del portal se importan en la informativa que se presentó en el "
-                f"portal del IMSS, en estado {_estados_texto()}; esta está «{ESTADOS[row.estado]}».",
-            )
         contratos, trabajadores = self._contratos(session, row, contratista)
         return row, contratos, trabajadores
 
@@ -262,8 +260,16 @@ class RechazosPortalService(InformativaBase):
                 )
             )
         }
+        folios = _folios_imss(row.folios_imss)
         contratos = [
-            _Contrato(numero, por_uuid[c.uuid].id, c.contratante.rfc, c.folio_repse)
+            _Contrato(
+                numero,
+                por_uuid[c.uuid].id,
+                c.contratante.rfc,
+                c.folio_repse,
+                folios.get(c.uuid, ""),
+                c.uuid,
+            )
             for numero, c in enumerate(snapshot.contratos, start=1)
             if c.uuid in por_uuid
         ]
@@ -403,10 +409,23 @@ def _leer(path: Path, guia: Guia | None) -> lectura.Lectura:
     return leida
 
 
+def _folios_imss(texto: str) -> dict[str, str]:
+    """The contracts' IMSS folios registered with the acuse (contract uuid → folio)."""
+    try:
+        leidos = json.loads(texto) if texto else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in leidos.items()} if isinstance(leidos, dict) else {}
+
+
 def _buscar(
-    cells: dict[str, object], contratos: list[_Contrato], trabajadores: list[_Trabajador]
+    cells: dict[str, object],
+    contratos: list[_Contrato],
+    trabajadores: list[_Trabajador],
+    actual: _Contrato | None = None,
 ) -> tuple[str | None, _Trabajador | None]:
-    """The worker a row of the portal's file names (None and why not)."""
+    """The worker a row of the portal's file names (None and why not); a row that names no
+    contract is of ``actual`` (the contract the clerk is on), when given."""
     nss = "".join(cell_text(cells["nss"]).split())
     curp = "".join(cell_text(cells.get("curp")).split()).upper()
     if not nss and not curp:
@@ -419,6 +438,8 @@ def _buscar(
             en = _contratos_de(texto, contratos if en is None else en)
             if not en:
                 return f"El contrato «{texto}» no está en esta informativa.", None
+    if en is None and actual is not None:
+        en = [actual]
     candidatos = [t for t in trabajadores if en is None or t.contrato in en]
     hallados = [t for t in candidatos if nss and t.nss == nss] or [
         t for t in candidatos if curp and t.curp == curp
@@ -437,8 +458,8 @@ def _buscar(
 
 
 def _contratos_de(texto: str, contratos: list[_Contrato]) -> list[_Contrato]:
-    """The contracts ``texto`` names: a number, an exported worker file's name, a folio REPSE
-    or a contratante's RFC."""
+    """The contracts ``texto`` names: a number, an exported worker file's name, a folio REPSE,
+    its IMSS folio or a contratante's RFC."""
     limpio = texto.strip()
     if limpio.isdigit():
         return [c for c in contratos if c.numero == int(limpio)]
@@ -448,13 +469,16 @@ def _contratos_de(texto: str, contratos: list[_Contrato]) -> list[_Contrato]:
     return [
         c
         for c in contratos
-        if clave == header_key(c.rfc) or (c.folio_repse and clave == header_key(c.folio_repse))
+        if clave == header_key(c.rfc)
+        or (c.folio_repse and clave == header_key(c.folio_repse))
+        or (c.folio_imss and clave == header_key(c.folio_imss))
     ]
 
 
 __all__ = [
     "ESQUEMA",
     "ESTADOS_CON_RECHAZOS",
+    "MOTIVO_SIN_DETALLE",
     "Marca",
     "RechazosPortalService",
     "ResultadoRechazos",
