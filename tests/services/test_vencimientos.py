@@ -180,3 +180,45 @@ def test_a_store_that_cannot_be_read_is_named_not_hidden(services, despacho):
 
 def test_an_empresa_without_contratistas_adds_nothing(services):
     assert services.vencimientos.tablero(None).filas == []
+
+
+def test_a_signed_complementaria_not_filed_stays_on_the_board_without_a_deadline(
+    services, despacho, clock
+):
+    """The Normal filed, its Corrección signed and not filed: the period is done, but the
+    correction is not filed until its acuse is registered. It has no deadline of its own."""
+    from datetime import datetime
+
+    from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+    from tests.informativa_servicios import acuse_del_imss, contrato_con_trabajadores
+
+    rfc = cf.RFC_MORAL
+    inf = services.informativas
+    (mayo,) = [f for f in inf.tablero(rfc, rfc) if f.periodo == Periodo(2026, 2)]
+    contrato_con_trabajadores(services, rfc, rfc, mayo.uuid, trabajadores=2)
+    services.informativa_firma.firmar(mayo.uuid, rfc, *despacho["fiel"], cf.PASSWORD)
+    clock.advance(hours=3)
+    services.informativa_presentacion.registrar(
+        mayo.uuid,
+        rfc,
+        acuse_del_imss(rfc, fecha="22/11/2026 05:00:00"),
+        "acuse.pdf",
+        "N262253432",
+        datetime(2026, 11, 22, 5, 0, tzinfo=HORA_DEL_CENTRO),
+        {},
+    )
+    correccion = inf.crear(rfc, rfc, Periodo(2026, 2), CORRECCION, complementa=mayo.uuid)
+    services.informativa_firma.firmar(correccion, rfc, *despacho["fiel"], cf.PASSWORD)
+
+    (fila,) = [
+        f
+        for f in services.vencimientos.tablero(ANA).filas
+        if f.contratista_rfc == rfc and f.periodo == Periodo(2026, 2)
+    ]
+    assert (fila.informativa, fila.estado_texto, fila.vencida) == (
+        correccion,
+        "Firmada, sin presentar · Complementaria de Corrección",
+        False,
+    )
+    en_la_lista = inf.fila(correccion, rfc)
+    assert (en_la_lista.vencida, en_la_lista.dias_texto) == (False, "Sin plazo (complementaria)")

@@ -46,6 +46,7 @@ CABECERAS = (
     "Días restantes",
 )
 ROJO = QColor("#b00020")
+SIN_PLAZO = "Sin plazo (complementaria)"
 MSG_NADA = (
     "No hay informativas pendientes: cada contratista de tus empresas tiene presentados sus "
     "periodos vencidos y el periodo en curso."
@@ -61,8 +62,8 @@ def _celdas(f: Vencimiento) -> tuple[str, ...]:
         f.contratista_nombre,
         f.periodo.texto,
         f.estado_texto,
-        f.fecha_limite.strftime("%d/%m/%Y"),
-        texto_dias(f.dias_restantes),  # as the informativas list says it
+        "—" if f.complementaria else f.fecha_limite.strftime("%d/%m/%Y"),
+        SIN_PLAZO if f.complementaria else texto_dias(f.dias_restantes),  # as the list says
     )
 
 

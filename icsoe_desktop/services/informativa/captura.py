@@ -90,13 +90,23 @@ class FilaInformativa:
 
     @property
     def vencida(self) -> bool:
-        return self.estado != PRESENTADA and self.dias_restantes < 0
+        """Past its period's deadline and not filed; a complementaria has no deadline of its
+        own (Lineamientos 5.6)."""
+        return (
+            self.estado != PRESENTADA
+            and self.tipo not in COMPLEMENTARIAS
+            and self.dias_restantes < 0
+        )
 
     @property
     def dias_texto(self) -> str:
         """«Faltan 12 días», «Vence hoy a las 23:59, hora del centro», «Vencida hace 3 días»;
-        nothing once filed."""
-        return "—" if self.estado == PRESENTADA else texto_dias(self.dias_restantes)
+        «Sin plazo (complementaria)»; nothing once filed."""
+        if self.estado == PRESENTADA:
+            return "—"
+        if self.tipo in COMPLEMENTARIAS:
+            return "Sin plazo (complementaria)"
+        return texto_dias(self.dias_restantes)
 
 
 def texto_dias(dias: int) -> str:

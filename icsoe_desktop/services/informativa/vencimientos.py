@@ -3,7 +3,9 @@ contratista of its store with the periods whose informativa is still to be filed
 one counts as done only once its IMSS acuse is registered: «Firmada, sin presentar»): the last
 period already due (and any earlier one left in capture) and the one in course, each with its
 fecha límite and the days left, counted in Central Mexico time (a deadline ends at 23:59
-there, 05:59 UTC of the next day).
+there, 05:59 UTC of the next day). A complementaria signed and not filed is listed too, once
+for each: it has no deadline of its own (Lineamientos 5.6), but until its acuse is registered
+the correction it carries is not filed.
 
 The empresas are looked through as ``services/empresas/entrada.py`` does: each store file read with
 plain sqlite3 (two small queries), without opening it as the app's empresa, so the board does
@@ -28,6 +30,7 @@ from icsoe_desktop.domain.informativa.modelo import (
     FIRMADA,
     LISTA_PARA_FIRMA,
     PRESENTADA,
+    TIPOS,
     Periodo,
 )
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
@@ -53,14 +56,20 @@ class Vencimiento:
     fecha_limite: date
     dias_restantes: int  # negative once past due
     informativa: str | None = None  # the uuid of its Normal or Sin información, when there is one
+    tipo: str | None = None  # a complementaria's (None: the period's declaración)
+
+    @property
+    def complementaria(self) -> bool:
+        return self.tipo in COMPLEMENTARIAS
 
     @property
     def estado_texto(self) -> str:
-        return ESTADOS[self.estado] if self.estado else SIN_PRESENTAR
+        estado = ESTADOS[self.estado] if self.estado else SIN_PRESENTAR
+        return f"{estado} · {TIPOS[self.tipo]}" if self.complementaria and self.tipo else estado
 
     @property
     def vencida(self) -> bool:
-        return self.dias_restantes < 0
+        return not self.complementaria and self.dias_restantes < 0
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class _Declaracion:
     uuid: str
     periodo: Periodo
     estado: str
+    tipo: str = ""
 
 
 class VencimientosService:
@@ -137,7 +147,12 @@ class VencimientosService:
         declaración left unfiled (begun, or signed, and forgotten: the most overdue of all)."""
         actual = Periodo.de_fecha(hoy)
         por_periodo: dict[Periodo, _Declaracion] = {}
+        complementarias = []
         for d in declaraciones:
+            if d.tipo in COMPLEMENTARIAS:
+                if d.estado == FIRMADA:
+                    complementarias.append(d)
+                continue
             mejor = por_periodo.get(d.periodo)
             if mejor is None or _AVANCE.get(d.estado, 0) > _AVANCE.get(mejor.estado, 0):
                 por_periodo[d.periodo] = d
@@ -160,12 +175,27 @@ class VencimientosService:
                     informativa=declaracion.uuid if declaracion else None,
                 )
             )
+        for d in complementarias:
+            limite = fecha_limite(d.periodo)
+            filas.append(
+                Vencimiento(
+                    empresa=empresa,
+                    contratista_rfc=rfc,
+                    contratista_nombre=nombre,
+                    periodo=d.periodo,
+                    estado=d.estado,
+                    fecha_limite=limite,
+                    dias_restantes=(limite - hoy).days,
+                    informativa=d.uuid,
+                    tipo=d.tipo,
+                )
+            )
         return filas
 
 
 def _leer(path: Path) -> tuple[list[tuple[str, str, int]], dict[int, list[_Declaracion]]]:
-    """The store's contratistas and their declaraciones (complementarias aside: they correct
-    a period already signed and carry no deadline of their own)."""
+    """The store's contratistas and their declaraciones, with the complementarias signed and
+    not filed (the others correct a period and carry no deadline of their own)."""
     with closing(plain.connect(path)) as conn:
         tablas = {
             row[0]
@@ -186,13 +216,13 @@ def _leer(path: Path) -> tuple[list[tuple[str, str, int]], dict[int, list[_Decla
         if "icsoe_informativas" in tablas:
             complementarias = sorted(COMPLEMENTARIAS)
             marcas = ", ".join("?" for _ in complementarias)
-            for cid, uuid, clave, estado in conn.execute(
-                "SELECT contratista_id, uuid, periodo, estado FROM icsoe_informativas "
-                f"WHERE deleted = 0 AND tipo NOT IN ({marcas})",
-                complementarias,
+            for cid, uuid, clave, estado, tipo in conn.execute(
+                "SELECT contratista_id, uuid, periodo, estado, tipo FROM icsoe_informativas "
+                f"WHERE deleted = 0 AND (tipo NOT IN ({marcas}) OR estado = ?)",
+                [*complementarias, FIRMADA],
             ):
                 declaraciones.setdefault(cid, []).append(
-                    _Declaracion(uuid, Periodo.de_clave(clave), estado)
+                    _Declaracion(uuid, Periodo.de_clave(clave), estado, tipo)
                 )
     return contratistas, declaraciones
 
