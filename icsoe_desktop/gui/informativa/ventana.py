@@ -186,19 +186,22 @@ class InformativaWindow(QMainWindow):
         self.captura = child(form, QSplitter, "capturaSplitter")
         self.trabajadores = TrabajadoresPanel(services, actor, form)
         self.trabajadores.changed.connect(self._on_trabajadores_changed)
-        self.rechazos = RechazosPortal(
-            services,
-            actor,
-            informativa_uuid,
-            form,
-            lambda: c.uuid if (c := self.contrato_actual()) else None,
-        )
-        self.rechazos.marcados.connect(self._rechazos_marcados)
 
         self.contratos_model: RowsDerechaModel[ContratoResumen] = RowsDerechaModel(
             CONTRATO_HEADERS, _contrato_cells, derecha={TRABAJADORES}
         )
         self.contratos.setModel(self.contratos_model)
+        # The contract on screen, read through the view and its model: a callable that held
+        # the window would keep its wrapper alive past the window's deletion.
+        vista, modelo = self.contratos, self.contratos_model
+        self.rechazos = RechazosPortal(
+            services,
+            actor,
+            informativa_uuid,
+            form,
+            lambda: modelo.rows[i.row()].uuid if (i := vista.currentIndex()).isValid() else None,
+        )
+        self.rechazos.marcados.connect(self._rechazos_marcados)
         self.contratos.verticalHeader().setVisible(False)
         self.contratos.setWordWrap(False)  # a long objeto is cut with «…», rows stay one line
         header = self.contratos.horizontalHeader()
