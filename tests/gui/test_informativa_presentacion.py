@@ -193,3 +193,42 @@ def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, s
     ]
     assert model.index(n, ESTADO).data(Qt.ItemDataRole.ForegroundRole) is None
     assert model.index(n, ESTADO).data(Qt.ItemDataRole.FontRole) is None
+
+
+def test_another_contratistas_acuse_or_the_constancia_is_said_and_clears_the_form(
+    qtbot, services, firmada, modals, tmp_path
+):
+    """A good acuse fills the form; then another contratista's acuse, or the app's own
+    constancia, is refused with its message and leaves nothing of the first one behind."""
+    rfc, _ana, uuid, _contrato = firmada
+    bueno = tmp_path / "acuse.pdf"
+    bueno.write_bytes(acuse_del_imss(rfc, fecha="22/11/2026 10:15:30"))
+    ajeno = tmp_path / "acuse_ajeno.pdf"
+    ajeno.write_bytes(acuse_del_imss("TRA120305P31", fecha="22/11/2026 10:15:30"))
+    constancia = tmp_path / "constancia.pdf"
+    constancia.write_bytes(services.informativa_firma.acuse(uuid, rfc))
+    dialog = RegistrarPresentacionDialog(services, rfc, uuid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.elegir_acuse(bueno)
+    qtbot.waitUntil(lambda: dialog.folio.text() == "N262253432")
+    modals.answer("Aceptar", "Aceptar")
+    dialog.elegir_acuse(ajeno)
+    qtbot.waitUntil(lambda: len(modals.texts) == 1)
+    assert "Este acuse es del contratista con RFC TRA120305P31" in modals.texts[0]
+    assert (dialog.archivo.text(), dialog.folio.text(), dialog.tabla.item(0, 2).text()) == (
+        "",
+        "",
+        "",
+    )
+    assert dialog.fecha.text().strip("/: ") == ""
+    dialog.elegir_acuse(constancia)
+    qtbot.waitUntil(lambda: len(modals.texts) == 2)
+    assert "es la constancia de firma que genera esta aplicación" in modals.texts[1]
+    # Registrar without an acuse says so.
+    modals.answer("Aceptar")
+    click(qtbot, dialog.registrar)
+    assert modals.texts[2] == (
+        "Elige el acuse de presentación (PDF) que descargaste del portal del IMSS."
+    )
+    assert services.informativas.fila(uuid, rfc).estado == "firmada"
