@@ -120,13 +120,15 @@ class Elegible:
     periodo: Periodo
     tipo: str
     folio: str = ""
+    acuse_alterado: bool = False  # its stored IMSS acuse is not the one registered
 
     @property
     def texto(self) -> str:
         folio = f" · folio {self.folio}" if self.folio else ""
+        alterado = " · acuse del IMSS alterado" if self.acuse_alterado else ""
         return (
             f"{self.contratista_nombre} (RFC {self.contratista_rfc}) · {self.periodo.texto} · "
-            f"{TIPOS[self.tipo]}{folio}"
+            f"{TIPOS[self.tipo]}{folio}{alterado}"
         )
 
 
@@ -175,6 +177,7 @@ class PresentacionService(InformativaBase):
                     Periodo.de_clave(row.periodo),
                     row.tipo,
                     row.folio_imss,
+                    estado == PRESENTADA and _alterado(row),
                 )
                 for row, c in filas
                 if not self._es_contratista(actor) or c.rfc == actor
@@ -408,10 +411,13 @@ class PresentacionService(InformativaBase):
         return escribir(archivo, Path(salida))
 
 
+def _alterado(row: InformativaRow) -> bool:
+    return hashlib.sha256(row.acuse_imss_pdf or b"").hexdigest() != row.acuse_imss_sha256
+
+
 def acuse_comprobado(row: InformativaRow, rfc: str) -> bytes:
     """The stored IMSS acuse, refused when its bytes are not the ones registered (its SHA-256)."""
-    pdf = row.acuse_imss_pdf or b""
-    if hashlib.sha256(pdf).hexdigest() != row.acuse_imss_sha256:
+    if _alterado(row):
         log.warning("Acuse del IMSS alterado: informativa %s", row.uuid)
         raise ValidationError(
             "acuse_imss_alterado",
@@ -421,7 +427,7 @@ def acuse_comprobado(row: InformativaRow, rfc: str) -> bytes:
                 rfc=rfc,
             ),
         )
-    return pdf
+    return row.acuse_imss_pdf or b""
 
 
 def _periodo_texto(clave: str) -> str:
