@@ -69,7 +69,9 @@ def test_the_genuine_constancia_is_valid_anywhere_and_says_whose_what_and_when(
         assert resultado.resumen() == (
             "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV; informativa "
             f"Normal del periodo mayo–agosto 2026 (2026-2), folio {uuid}; certificado "
-            "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00)."
+            "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00) según el equipo "
+            "de quien firmó (sin sello de tiempo confiable en este equipo, esa fecha no está "
+            "probada)."
         )
     texto = _texto(constancia, tmp_path)
     assert "Constancia de firma de la informativa" in texto

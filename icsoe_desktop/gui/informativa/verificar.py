@@ -132,7 +132,7 @@ class VerificarConstanciaDialog(QDialog):
             lineas = resultado.lineas()
             color = "#8a5a00" if resultado.cambios_posteriores else "#1b5e20"
         else:
-            lineas = ["La constancia de firma no es válida:", *resultado.motivo]
-            color = "#b71c1c"
+            lineas = [resultado.encabezado(), *resultado.motivo]
+            color = "#b71c1c" if resultado.comprobable else "#8a5a00"
         self.resultado.setStyleSheet(f"color: {color};")
         self.resultado.setText("\n".join(lineas))

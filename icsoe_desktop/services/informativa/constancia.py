@@ -9,18 +9,24 @@ certificate and the SHA-256 of the informativa as the store froze it at signing 
 copy and its header copy, domain/informativa/firmada.py; a constancia made before has none).
 Verifying proves who signed, what and when:
 
-- the PDF signature is intact (pyHanko), made by a certificate that chains to this
-  installation's trusted SAT authorities, an e.firma (not a CSD) valid at the signing time, of
-  the contratista's RFC, with the signing time the cadena seals;
+- the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
+  installation's trusted SAT authorities, an e.firma (not a CSD) of the contratista's RFC,
+  with the signing time the cadena seals;
 - the sello is the one of the cadena with that same certificate;
 - the pages are exactly the ones the sealed data draw, byte for byte but for how each page's
   content is compressed (a page whose visible text disagrees with the sealed data is refused);
-- a signature time-stamp (PAdES B-T, when the installation that signed has a time-stamp
-  server) is reported with its time and TSA, and must be over this signature, intact, and not
-  before the sealed signing time; whether its TSA is trusted here is said, not required (the
-  signature proves who and what without it);
-- bytes after the signed revision are later changes: reported, and what was signed still
-  stands;
+- when: the signing time the cadena seals is the signer's computer clock. A signature
+  time-stamp (PAdES B-T, when the installation that signed has a time-stamp server) must be
+  over this signature, intact, and within ``TOLERANCIA`` of that time; when its TSA is trusted
+  here, its time is the proven signing time and the certificate must have been valid then.
+  Without one (or with a TSA not trusted here) nothing proves when: the certificate is judged
+  now, a signing time in the future is refused, and a certificate no longer valid leaves the
+  constancia «no se puede comprobar» (``comprobable``), never valid;
+- what was added after the signed revision is judged by pyHanko's difference analysis: later
+  signatures, document time-stamps, LTV data and document information are later changes
+  (reported, later signatures listed; what was signed still stands); anything else (a page's
+  content, a page, an annotation, the signature dictionary written again) is refused, naming
+  what changed;
 - a constancia made in training is never valid outside it;
 - when the store holds the informativa of its identifier: it must be signed with this cadena
   and sello, and its frozen copies must be the very ones the signature covers (their SHA-256)
@@ -75,7 +81,6 @@ NO_PDF = "El archivo no es un PDF."
 DEMASIADO_GRANDE = "El archivo es demasiado grande para ser una constancia de firma."
 ILEGIBLE = "El PDF está incompleto o dañado: no se puede leer su firma. Cópialo de nuevo."
 SIN_FIRMA = "El PDF no tiene firma electrónica: no es una constancia de firma de la informativa."
-VARIAS_FIRMAS = "El PDF tiene más de una firma electrónica: no es una constancia de firma."
 NO_ES_CONSTANCIA = (
     "El PDF está firmado, pero no es una constancia de firma de la informativa ICSOE."
 )
@@ -99,6 +104,24 @@ NO_EFIRMA = "El certificado de la firma no es una e.firma (FIEL): {tipo}."
 NO_VIGENTE = (
     "El certificado de la firma no estaba vigente en la fecha de firma ({fecha}): vigente del "
     "{desde:%d/%m/%Y} al {hasta:%d/%m/%Y}."
+)
+NO_VIGENTE_SELLO = (
+    "El certificado de la firma no estaba vigente a la hora del sello de tiempo ({fecha}), "
+    "cuando se firmó: vigente del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}."
+)
+CADENA_NO_VIGENTE = (
+    "Un certificado de la autoridad que emitió la e.firma no estaba vigente a la hora en que "
+    "se comprueba la firma ({fecha})."
+)
+FECHA_FUTURA = (
+    "La fecha de firma ({fecha}) es posterior a la hora de este equipo ({ahora}): la fecha de "
+    "firma no es verdadera."
+)
+NO_COMPROBABLE = (
+    "El certificado de la firma ya no está vigente (vigente del {desde:%d/%m/%Y} al "
+    "{hasta:%d/%m/%Y}) y la constancia no tiene un sello de tiempo confiable en este equipo que "
+    "pruebe que se firmó mientras lo estaba: su fecha de firma ({fecha}) es la del reloj del "
+    "equipo de quien firmó."
 )
 OTRO_RFC = "La e.firma es del RFC {firmante}, no de la contratista {rfc}."
 FECHA_DISTINTA = (
@@ -126,9 +149,9 @@ SELLO_AJENO = (
     "El sello de tiempo no corresponde a esta firma: se tomó de otro documento o de otra firma."
 )
 SELLO_ROTO = "El sello de tiempo está alterado: su firma no corresponde a su contenido."
-SELLO_ANTERIOR = (
-    "El sello de tiempo ({sello}) es anterior a la fecha de firma sellada ({fecha}): la fecha de "
-    "firma no es verdadera."
+SELLO_DISTINTO = (
+    "La fecha de firma sellada ({fecha}, la del equipo de quien firmó) difiere en más de "
+    "{minutos} minutos de la del sello de tiempo ({sello}): la fecha de firma no es verdadera."
 )
 SELLO_CONFIABLE = (
     "Sello de tiempo: {fecha}, de {tsa}, autoridad de sellado de tiempo confiable en este "
@@ -138,8 +161,12 @@ SELLO_NO_CONFIABLE = (
     "Sello de tiempo: {fecha}, de {tsa}; esa autoridad de sellado de tiempo no es confiable en "
     "este equipo (se agrega en Emisores confiables), así que no prueba la hora."
 )
-# A TSA's clock and the signer's may differ by this much before the token is «anterior».
-_HOLGURA_SELLO = timedelta(minutes=5)
+# How far the signer's clock may be from a time-stamp's (or, without one, from this computer's)
+# before the signing time it claims is refused.
+TOLERANCIA = timedelta(minutes=10)
+NO_VALIDA = "La constancia de firma no es válida:"
+NO_SE_PUEDE = "No se puede comprobar la constancia de firma:"
+SIN_PRUEBA = "sin sello de tiempo confiable en este equipo, esa fecha no está probada"
 CAMBIOS_POSTERIORES = (
     "Hay cambios posteriores a la firma: el PDF tiene datos agregados después de firmarse. Lo "
     "firmado está íntegro y es lo que se describe; lo agregado no forma parte de la firma."
@@ -203,15 +230,34 @@ class SelloTiempo:
     confiable: bool  # its TSA chains to this installation's trusted authorities
 
 
+# How ``informativa verificar`` exits (its help and docs/administracion.md say the same).
+SALIDA_VALIDA, SALIDA_CAMBIOS, SALIDA_NO_VALIDA, SALIDA_NO_COMPROBABLE = 0, 1, 2, 3
+
+
 @dataclass(frozen=True)
 class Verificacion:
-    """``ok``, or the reasons (Spanish, for the user) why the constancia proves nothing."""
+    """``ok``, or the reasons (Spanish, for the user) why the constancia proves nothing; not
+    ``comprobable``: nothing refused it, but nothing proves it was signed while its
+    certificate was valid (``motivo`` says why)."""
 
     ok: bool
     motivo: tuple[str, ...] = ()
     constancia: ConstanciaLeida | None = None  # None when the file is no constancia
     cambios_posteriores: bool = False
     sello_tiempo: SelloTiempo | None = None
+    comprobable: bool = True
+    # The signing time a trusted time-stamp proves (None: only the signer's clock says it).
+    fecha_probada: datetime | None = None
+
+    @property
+    def salida(self) -> int:
+        if self.ok:
+            return SALIDA_CAMBIOS if self.cambios_posteriores else SALIDA_VALIDA
+        return SALIDA_NO_VALIDA if self.comprobable else SALIDA_NO_COMPROBABLE
+
+    def encabezado(self) -> str:
+        """The line before the reasons of a constancia that is not valid."""
+        return NO_VALIDA if self.comprobable else NO_SE_PUEDE
 
     def lineas(self) -> list[str]:
         """What a valid constancia's verification says: the «válida» line, its time-stamp,
@@ -233,11 +279,19 @@ class Verificacion:
         inf = c.informativa
         from icsoe_desktop.services.informativa.constancia_pdf import MARCA, fecha_hora
 
+        segun = fecha_hora(c.fecha_firma)
+        if self.fecha_probada is not None and self.sello_tiempo is not None:
+            cuando = (
+                f"firmada el {fecha_hora(self.fecha_probada)} según el sello de tiempo de "
+                f"{self.sello_tiempo.tsa} ({segun} según el equipo de quien firmó)"
+            )
+        else:
+            cuando = f"firmada el {segun} según el equipo de quien firmó ({SIN_PRUEBA})"
         texto = (
             f"La constancia de firma es válida: {inf.contratista.rfc}, {inf.contratista.nombre}; "
             f"informativa {TIPOS.get(inf.tipo, inf.tipo)} del periodo {inf.periodo.texto} "
             f"({inf.periodo.clave}), folio {inf.uuid}; certificado {c.info.no_certificado}; "
-            f"firmada el {fecha_hora(c.fecha_firma)}."
+            f"{cuando}."
         )
         return f"{MARCA}. {texto}" if c.sellada.capacitacion else texto
 
@@ -395,10 +449,12 @@ def verificar_constancia(
     en_capacitacion: bool = False,
     certificado_der: bytes | None = None,
     guardada: Callable[[ConstanciaLeida], Guardada | None] | None = None,
+    ahora: datetime | None = None,
 ) -> Verificacion:
     """Whether ``pdf`` proves who signed what and when (see the module). ``confianza``: this
     installation's trusted authorities; ``guardada``: the stored informativa of the same
-    identifier, when this store has one. Never raises for a bad file."""
+    identifier, when this store has one; ``ahora``: this computer's time (aware; None: the
+    system's). Never raises for a bad file."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
     from icsoe_desktop.services.pades.validar import FirmaIlegible, leer_firma, validar
 
@@ -407,10 +463,7 @@ def verificar_constancia(
     try:
         firma, handle = leer_firma(bytes(pdf))
     except FirmaIlegible as exc:
-        return Verificacion(
-            False,
-            ({"sin_firma": SIN_FIRMA, "varias_firmas": VARIAS_FIRMAS}.get(exc.codigo, ILEGIBLE),),
-        )
+        return Verificacion(False, (SIN_FIRMA if exc.codigo == "sin_firma" else ILEGIBLE,))
     try:
         datos = _adjunto(firma.revision_firmada)
     except Exception:  # a signed revision pyHanko cannot walk
@@ -433,11 +486,13 @@ def verificar_constancia(
             [e.der for e in ruta_tsa[:-1]] + list(leido.otros),
             leido.momento,
         )
-    veredicto = validar(handle, anclas, intermedios, firma.momento, contexto_sello)
+    ahora = _as_utc(ahora or datetime.now(UTC))
+    veredicto = validar(handle, anclas, intermedios, ahora, contexto_sello)
     if not veredicto.intacta:
         return Verificacion(False, (FIRMA_ROTA,), leida, firma.cambios_posteriores)
     motivos: list[str] = []
     sello_tiempo = None
+    fecha = leida.fecha_firma
     if leido is not None and veredicto.sello is not None:
         if not veredicto.sello.sobre_la_firma:
             motivos.append(SELLO_AJENO)
@@ -449,12 +504,15 @@ def verificar_constancia(
                 leido.tsa,
                 veredicto.sello.confiable,
             )
-            if sello_tiempo.momento < leida.fecha_firma - _HOLGURA_SELLO:
+            if abs(sello_tiempo.momento - fecha) > TOLERANCIA:
                 motivos.append(
-                    SELLO_ANTERIOR.format(
-                        sello=fecha_hora(sello_tiempo.momento), fecha=fecha_hora(leida.fecha_firma)
+                    SELLO_DISTINTO.format(
+                        fecha=fecha_hora(fecha),
+                        minutos=int(TOLERANCIA.total_seconds() // 60),
+                        sello=fecha_hora(sello_tiempo.momento),
                     )
                 )
+    probada = sello_tiempo.momento if sello_tiempo and veredicto.probado else None
     info, inf = leida.info, leida.informativa
     if leida.sellada.capacitacion and not en_capacitacion:
         motivos.append(PRACTICA)
@@ -469,13 +527,23 @@ def verificar_constancia(
     if info.tipo != "FIEL":
         tipo = "es un Certificado de Sello Digital (CSD)" if info.tipo == "CSD" else info.tipo
         motivos.append(NO_EFIRMA.format(tipo=tipo))
-    fecha = leida.fecha_firma
-    if not _as_utc(info.valido_desde) <= fecha <= _as_utc(info.valido_hasta):
+    desde, hasta = _as_utc(info.valido_desde), _as_utc(info.valido_hasta)
+    vigencia = {"desde": info.valido_desde, "hasta": info.valido_hasta}
+    comprobable = True
+    if probada is not None:  # a trusted TSA says when: the certificate judged then
+        if not desde <= probada <= hasta:
+            motivos.append(NO_VIGENTE_SELLO.format(fecha=fecha_hora(probada), **vigencia))
+    elif fecha > ahora + TOLERANCIA:
         motivos.append(
-            NO_VIGENTE.format(
-                fecha=fecha_hora(fecha), desde=info.valido_desde, hasta=info.valido_hasta
-            )
+            FECHA_FUTURA.format(fecha=fecha_hora(fecha), ahora=fecha_hora(_centro(ahora)))
         )
+    elif not desde <= fecha <= hasta:  # the signer's own clock contradicts the certificate
+        motivos.append(NO_VIGENTE.format(fecha=fecha_hora(fecha), **vigencia))
+    elif not desde <= ahora <= hasta:  # only the signer's clock says it was valid then
+        comprobable = False
+    if desde <= (probada or ahora) <= hasta and not veredicto.vigente and veredicto.confiable:
+        momento = _centro(veredicto.momento or ahora)
+        motivos.append(CADENA_NO_VIGENTE.format(fecha=fecha_hora(momento)))
     if info.rfc != inf.contratista.rfc:
         motivos.append(OTRO_RFC.format(firmante=info.rfc or "desconocido", rfc=inf.contratista.rfc))
     if firma.momento is None or firma.momento != fecha:
@@ -510,7 +578,19 @@ def verificar_constancia(
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
         elif motivo := _alterada(leida, guardado, huellas=not motivos):
             motivos.append(motivo.format(donde=donde))
-    return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores, sello_tiempo)
+    if not motivos and not comprobable:
+        motivos.append(NO_COMPROBABLE.format(fecha=fecha_hora(fecha), **vigencia))
+    else:
+        comprobable = True
+    return Verificacion(
+        not motivos,
+        tuple(motivos),
+        leida,
+        firma.cambios_posteriores,
+        sello_tiempo,
+        comprobable,
+        probada,
+    )
 
 
 def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str | None:
@@ -566,3 +646,7 @@ def _sujeto(der: bytes) -> bytes:
 
 def _as_utc(momento: datetime) -> datetime:
     return momento.replace(tzinfo=UTC) if momento.tzinfo is None else momento
+
+
+def _centro(momento: datetime) -> datetime:
+    return hora_del_centro(momento.astimezone(UTC).replace(tzinfo=None))

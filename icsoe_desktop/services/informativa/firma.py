@@ -10,6 +10,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -232,6 +233,8 @@ class FirmaInformativaService(InformativaBase):
             self._capacitacion(None),
             certificado_der,
             self._guardada,
+            # Without a trusted time-stamp the certificate is judged at this computer's time.
+            self._clock().replace(tzinfo=UTC),
         )
 
     def _guardada(self, leida: ConstanciaLeida) -> Guardada | None:
