@@ -150,3 +150,32 @@ def test_the_window_says_when_a_constancia_cannot_be_checked_and_a_proven_signin
         "(26/11/2026 10:00:00 (UTC-06:00) según el equipo de quien firmó)."
     )
     assert sello.startswith("Sello de tiempo: 26/11/2026 10:00:05 (UTC-06:00)")
+
+
+def test_the_window_names_a_change_after_signing_and_lists_a_later_signature(
+    qtbot, services, modals, data_dir, clock, tmp_path
+):
+    from tests import constancia_cambios as cambios
+    from tests.icsoe_helpers import trust_sat
+    from tests.services import test_constancia_hora_probada as hp
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    trust_sat(data_dir)
+    clock.now = hp.AHORA.replace(tzinfo=None)
+    genuina = hp._firmar(hp._fiel(hp.VIGENTE_HASTA), hp.AL_SELLAR)
+    anotada = tmp_path / "anotada.pdf"
+    anotada.write_bytes(cambios.anotacion_encima(genuina))
+    visto = _verificar(qtbot, services, modals, tmp_path, anotada, None, "cambiada")
+    assert visto["resultado"].split("\n") == [
+        c.NO_VALIDA,
+        c.CAMBIO_ILEGAL.format(que="se agregó una anotación encima de la página 1"),
+    ]
+    contrafirmada = tmp_path / "contrafirmada.pdf"
+    contrafirmada.write_bytes(
+        cambios.contrafirma(genuina, cf.fiel_fisica(), [cf.sat_ca().certificate_der])
+    )
+    visto = _verificar(qtbot, services, modals, tmp_path, contrafirmada, None, "contrafirmada")
+    valida, posterior, despues = visto["resultado"].split("\n")
+    assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
+    assert posterior.startswith("Firma agregada después de la constancia")
+    assert despues == c.CAMBIOS_POSTERIORES

@@ -66,7 +66,7 @@ from icsoe_desktop.domain.trust import TrustStore
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    from icsoe_desktop.services.pades.validar import FirmaPdf
+    from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,22 @@ SELLO_NO_CONFIABLE = (
 # How far the signer's clock may be from a time-stamp's (or, without one, from this computer's)
 # before the signing time it claims is refused.
 TOLERANCIA = timedelta(minutes=10)
+CAMBIO_ILEGAL = "Se cambió el documento después de firmarlo: {que}."
+# What ``CAMBIO_ILEGAL`` names (pades.validar.cambios_ilegales' codes).
+CAMBIOS = {
+    "firma": "se alteró el diccionario de la firma (se escribió de nuevo con otros datos)",
+    "contenido": "se reemplazó el contenido de la página {n}",
+    "anotacion": "se agregó una anotación encima de la página {n}",
+    "otro": (
+        "se agregaron o cambiaron partes del PDF que no son firmas, sellos de tiempo ni datos "
+        "de validación"
+    ),
+}
+FIRMA_POSTERIOR = (
+    "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
+    "{nombre}{fecha}."
+)
+SELLO_POSTERIOR = "Sello de tiempo del documento, agregado después de la firma: {nombre}{fecha}."
 NO_VALIDA = "La constancia de firma no es válida:"
 NO_SE_PUEDE = "No se puede comprobar la constancia de firma:"
 SIN_PRUEBA = "sin sello de tiempo confiable en este equipo, esa fecha no está probada"
@@ -248,6 +264,7 @@ class Verificacion:
     comprobable: bool = True
     # The signing time a trusted time-stamp proves (None: only the signer's clock says it).
     fecha_probada: datetime | None = None
+    posteriores: tuple[FirmaPosterior, ...] = ()  # signatures and time-stamps added later
 
     @property
     def salida(self) -> int:
@@ -268,6 +285,14 @@ class Verificacion:
         if (sello := self.sello_tiempo) is not None:
             texto = SELLO_CONFIABLE if sello.confiable else SELLO_NO_CONFIABLE
             lineas.append(texto.format(fecha=fecha_hora(sello.momento), tsa=sello.tsa))
+        for posterior in self.posteriores:
+            texto = SELLO_POSTERIOR if posterior.sello else FIRMA_POSTERIOR
+            fecha = (
+                "" if posterior.momento is None else f", {fecha_hora(_centro(posterior.momento))}"
+            )
+            if fecha and not posterior.sello:
+                fecha += " según su equipo"
+            lineas.append(texto.format(nombre=posterior.nombre or "sin nombre", fecha=fecha))
         if self.cambios_posteriores:
             lineas.append(CAMBIOS_POSTERIORES)
         return lineas
@@ -456,7 +481,12 @@ def verificar_constancia(
     identifier, when this store has one; ``ahora``: this computer's time (aware; None: the
     system's). Never raises for a bad file."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
-    from icsoe_desktop.services.pades.validar import FirmaIlegible, leer_firma, validar
+    from icsoe_desktop.services.pades.validar import (
+        FirmaIlegible,
+        cambios_ilegales,
+        leer_firma,
+        validar,
+    )
 
     if motivo := _previo(pdf):
         return Verificacion(False, (motivo,))
@@ -491,6 +521,14 @@ def verificar_constancia(
     if not veredicto.intacta:
         return Verificacion(False, (FIRMA_ROTA,), leida, firma.cambios_posteriores)
     motivos: list[str] = []
+    if veredicto.cambios_ilegales:  # pyHanko's difference analysis: refused, naming what
+        encontrados = cambios_ilegales(handle)
+        que = "; ".join(_cambio(codigo, n) for codigo, n in encontrados)
+        motivos.append(CAMBIO_ILEGAL.format(que=que))
+        if any(codigo == "firma" for codigo, _ in encontrados):
+            # Its date, byte ranges and revision are now what was written later: nothing
+            # else read from it would be about the signature made.
+            return Verificacion(False, tuple(motivos), leida, firma.cambios_posteriores)
     sello_tiempo = None
     fecha = leida.fecha_firma
     if leido is not None and veredicto.sello is not None:
@@ -590,7 +628,17 @@ def verificar_constancia(
         sello_tiempo,
         comprobable,
         probada,
+        firma.posteriores,
     )
+
+
+def _cambio(codigo: str, n: int) -> str:
+    if codigo in ("paginas+", "paginas-"):
+        verbo = (
+            ("se agregó", "se agregaron") if codigo == "paginas+" else ("se quitó", "se quitaron")
+        )
+        return f"{verbo[0]} una página" if n == 1 else f"{verbo[1]} {n} páginas"
+    return CAMBIOS.get(codigo, CAMBIOS["otro"]).format(n=n)
 
 
 def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str | None:
