@@ -70,7 +70,7 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
         "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV;"
     )
     assert "informativa Normal del periodo mayo–agosto 2026 (2026-2)" in linea
-    assert f"folio {uuid}; certificado 00001000000712345678; firmada el " in linea
+    assert f"identificador interno {uuid}; certificado 00001000000712345678; firmada el " in linea
     assert linea.endswith(
         "(UTC-06:00) según el equipo de quien firmó (sin sello de tiempo "
         "confiable en este equipo, esa fecha no está probada)."

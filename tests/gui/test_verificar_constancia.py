@@ -70,7 +70,7 @@ def test_a_client_verifies_a_constancia_from_the_icsoe_menu(
     assert visto["titulo"] == "Verificar una constancia de firma"
     assert visto["resultado"] == (
         "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV; informativa "
-        f"Normal del periodo mayo–agosto 2026 (2026-2), folio {uuid}; certificado "
+        f"Normal del periodo mayo–agosto 2026 (2026-2), identificador interno {uuid}; certificado "
         "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00) según el equipo "
         "de quien firmó (sin sello de tiempo confiable en este equipo, esa fecha no está "
         "probada)."
@@ -89,7 +89,7 @@ def test_a_changed_constancia_is_refused_with_its_reasons(
     visto = _verificar(qtbot, services, modals, tmp_path, alterada, None)
     assert visto["resultado"].startswith("La constancia de firma no es válida:\n")
     motivo = visto["resultado"].split("\n", 1)[1]
-    assert motivo in (c.FIRMA_ROTA, c.ILEGIBLE, c.NO_ES_CONSTANCIA, c.DANADO)
+    assert motivo in (c.FIRMA_ROTA, c.FIRMA_ALTERADA, c.ILEGIBLE, c.NO_ES_CONSTANCIA, c.DANADO)
 
 
 def test_the_time_stamp_of_a_b_t_constancia_is_shown_with_its_time_and_tsa(

@@ -121,3 +121,16 @@ def test_informativa_verificar_exits_2_for_an_illegal_change_and_1_for_a_counter
     assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
     assert posterior.startswith("Firma agregada después de la constancia")
     assert cambios_posteriores == c.CAMBIOS_POSTERIORES
+
+
+def test_a_signature_dictionary_altered_in_place_is_called_altered_not_damaged(genuina):
+    contenido = genuina.index(b"/Contents <") + len(b"/Contents <")
+    for desde, nuevo in ((0, b"0000"), (2000, b"1234")):  # the CMS: its header, its body
+        alterada = bytearray(genuina)
+        alterada[contenido + desde : contenido + desde + 4] = nuevo
+        assert _verificar(bytes(alterada)).motivo == (c.FIRMA_ALTERADA,)
+    subfilter = genuina.replace(b"/ETSI.CAdES.detached", b"/ETSI.CAdES.detachex", 1)
+    assert subfilter != genuina
+    assert _verificar(subfilter).motivo == (c.FIRMA_ALTERADA,)
+    # A file cut short is damaged, not altered.
+    assert _verificar(genuina[: len(genuina) // 3]).motivo == (c.ILEGIBLE,)

@@ -80,6 +80,10 @@ VACIO = "El archivo de la constancia está vacío."
 NO_PDF = "El archivo no es un PDF."
 DEMASIADO_GRANDE = "El archivo es demasiado grande para ser una constancia de firma."
 ILEGIBLE = "El PDF está incompleto o dañado: no se puede leer su firma. Cópialo de nuevo."
+FIRMA_ALTERADA = (
+    "La firma electrónica del PDF fue alterada: su diccionario (los datos de la firma) ya no "
+    "se puede leer como una firma, así que no prueba nada."
+)
 SIN_FIRMA = "El PDF no tiene firma electrónica: no es una constancia de firma de la informativa."
 NO_ES_CONSTANCIA = (
     "El PDF está firmado, pero no es una constancia de firma de la informativa ICSOE."
@@ -213,7 +217,8 @@ class ConstanciaLeida:
 
     @property
     def identificador(self) -> str:
-        """RFC, periodo, tipo and folio: how the informativa is named anywhere."""
+        """RFC, periodo, tipo and internal identifier (its uuid; not the IMSS's folio): how
+        the informativa is named anywhere."""
         inf = self.informativa
         return (
             f"{inf.contratista.rfc} {inf.periodo.clave} {TIPOS.get(inf.tipo, inf.tipo)} {inf.uuid}"
@@ -315,7 +320,7 @@ class Verificacion:
         texto = (
             f"La constancia de firma es válida: {inf.contratista.rfc}, {inf.contratista.nombre}; "
             f"informativa {TIPOS.get(inf.tipo, inf.tipo)} del periodo {inf.periodo.texto} "
-            f"({inf.periodo.clave}), folio {inf.uuid}; certificado {c.info.no_certificado}; "
+            f"({inf.periodo.clave}), identificador interno {inf.uuid}; certificado {c.info.no_certificado}; "
             f"{cuando}."
         )
         return f"{MARCA}. {texto}" if c.sellada.capacitacion else texto
@@ -493,7 +498,8 @@ def verificar_constancia(
     try:
         firma, handle = leer_firma(bytes(pdf))
     except FirmaIlegible as exc:
-        return Verificacion(False, (SIN_FIRMA if exc.codigo == "sin_firma" else ILEGIBLE,))
+        motivo = {"sin_firma": SIN_FIRMA, "alterada": FIRMA_ALTERADA}.get(exc.codigo, ILEGIBLE)
+        return Verificacion(False, (motivo,))
     try:
         datos = _adjunto(firma.revision_firmada)
     except Exception:  # a signed revision pyHanko cannot walk

@@ -220,7 +220,7 @@ class FirmaInformativaService(InformativaBase):
     def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:
         """A constancia de firma checked (services/informativa/constancia.py) against this
         installation's trusted authorities; given, the signer's .cer file (DER or PEM). When
-        this store holds the informativa of its identifier (RFC, periodo, tipo, folio), it must
+        this store holds the informativa of its identifier (RFC, periodo, tipo, uuid), it must
         be the one signed with that very sello."""
         from icsoe_desktop.domain.credentials.files import certificate_file_der
         from icsoe_desktop.services.informativa.constancia import verificar_constancia
@@ -314,15 +314,15 @@ def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
 def _comparar(
     leida: ConstanciaLeida, filas: list[tuple[Any, ...]], empresa: str | None
 ) -> Guardada | None:
-    """The stored informativa of the constancia's identifier (RFC, periodo, tipo, folio) among
-    ``filas`` (those of its folio in one store), as signed; None: the store has not its folio."""
+    """The stored informativa of the constancia's identifier (RFC, periodo, tipo, uuid) among
+    ``filas`` (those of its uuid in one store), as signed; None: the store has not its uuid."""
     from icsoe_desktop.services.informativa.constancia import Guardada
 
     inf = leida.informativa
     identificador = (inf.contratista.rfc, inf.periodo.clave, inf.tipo)
     fila = next((f for f in filas if tuple(f[6:]) == identificador), None)
     if fila is None:
-        # The folio alone: the same informativa under another RFC, periodo or tipo.
+        # The uuid alone: the same informativa under another RFC, periodo or tipo.
         return Guardada("", "", empresa=empresa) if filas else None
     estado, cadena, sello, congelada, cabecera, firmada_at = fila[:6]
     if estado not in FIRMADAS:

@@ -51,11 +51,12 @@ _SIN_REVOCACION = CertRevTrustPolicy(
 
 
 class FirmaIlegible(Exception):
-    """The file is no PDF pyHanko reads, or it holds no signature."""
+    """The file is no PDF pyHanko reads, or it holds no signature, or its signature's
+    dictionary (its CMS, its SubFilter) was altered into something no reader takes."""
 
     def __init__(self, codigo: str) -> None:
         super().__init__(codigo)
-        self.codigo = codigo  # "ilegible" | "sin_firma"
+        self.codigo = codigo  # "ilegible" | "sin_firma" | "alterada"
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,30 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
     the later ones are listed in ``posteriores``."""
     try:
         lector = PdfFileReader(io.BytesIO(pdf), strict=False)
-        firmas = lector.embedded_signatures
     except Exception as exc:  # pyHanko raises many kinds for a broken file
         log.info("PDF ilegible para pyHanko: %r", exc)
         raise FirmaIlegible("ilegible") from exc
+    try:
+        firmas = lector.embedded_signatures
+    except Exception as exc:  # a signature's CMS that does not parse, or a broken form
+        log.info("Firmas ilegibles para pyHanko: %r", exc)
+        raise FirmaIlegible("alterada" if _campo_firmado(lector) else "ilegible") from exc
     if not firmas:
-        raise FirmaIlegible("sin_firma")
+        raise FirmaIlegible("alterada" if _campo_firmado(lector) else "sin_firma")
     firma = firmas[0]
+    try:
+        # The CMS in the dictionary's /Contents: outside the signed bytes, so a change there
+        # is an altered signature, not a damaged file.
+        propio = firma.signer_cert.dump()
+        otros = tuple(
+            c.chosen.dump()
+            for c in firma.signed_data["certificates"]
+            if c.name == "certificate" and c.chosen.dump() != propio
+        )
+        sello_tiempo = _sello_tiempo(firma.signer_info)
+    except Exception as exc:
+        log.info("Firma alterada: %r", exc)
+        raise FirmaIlegible("alterada") from exc
     try:
         rango = list(firma.byte_range)
         fin = rango[2] + rango[3]
@@ -122,12 +140,6 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
             if not _solo_anotaciones(lector, r, revision)
         )
         info = lector.trailer_view.raw_get("/Info") if "/Info" in lector.trailer_view else None
-        propio = firma.signer_cert.dump()
-        otros = tuple(
-            c.chosen.dump()
-            for c in firma.signed_data["certificates"]
-            if c.name == "certificate" and c.chosen.dump() != propio
-        )
         leida = FirmaPdf(
             revision_firmada=pdf[:fin],
             base=base,
@@ -139,7 +151,7 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
             objetos_cambiados=cambiados,
             raiz=lector.root_ref.idnum,
             info=getattr(info, "idnum", None),
-            sello_tiempo=_sello_tiempo(firma.signer_info),
+            sello_tiempo=sello_tiempo,
             posteriores=tuple(map(_posterior, firmas[1:])),
         )
     except Exception as exc:
@@ -164,6 +176,16 @@ def _sello_tiempo(signer_info: object) -> SelloLeido | None:
             tsa=str(nombre.get("common_name") or propio.subject.human_friendly),
         )
     return None
+
+
+def _campo_firmado(lector: PdfFileReader) -> bool:
+    """Whether the PDF has a signature field with a value (one pyHanko did not take)."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    try:
+        return any(True for _ in enumerate_sig_fields(lector, filled_status=True))
+    except Exception:  # no form to walk: no field
+        return False
 
 
 def _posterior(firma: object) -> FirmaPosterior:
