@@ -117,7 +117,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "cuándo; sale con 0 si es válida, 1 si es válida pero tiene cambios posteriores a la "
         "firma (otras firmas, sellos de tiempo o datos agregados después), 2 si no es válida y "
         "3 si no se puede comprobar (su certificado ya venció y ningún sello de tiempo "
-        "confiable prueba que se firmó antes)",
+        "confiable prueba que se firmó antes) y 4 si es de capacitación (sin validez)",
     )
     verificar.add_argument("constancia", metavar="CONSTANCIA")
     verificar.add_argument(
@@ -433,7 +433,12 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
             file=sys.stderr,
         )
         return 2
-    print(f"Informativa firmada. Constancia de firma: {destino}")
+    if services.informativa_firma.de_practica(rfc):
+        from icsoe_desktop.services.capacitacion import MARCA
+
+        print(f"{MARCA}: informativa de práctica firmada. Constancia de práctica: {destino}")
+    else:
+        print(f"Informativa firmada. Constancia de firma: {destino}")
     return 0
 
 

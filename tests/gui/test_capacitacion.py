@@ -38,7 +38,7 @@ def shown(qtbot, window):
     return window
 
 
-def test_an_administrator_turns_it_on_and_the_title_bars_say_so(
+def test_an_administrator_turns_it_on_and_a_real_empresas_windows_stay_unmarked(
     qtbot, services, data_dir, tmp_path, modals
 ):
     services.accounts.register(registro(usuario=ADMIN))
@@ -58,13 +58,16 @@ def test_an_administrator_turns_it_on_and_the_title_bars_say_so(
     main.emisores_action.trigger()
     assert modals.texts[0] == MSG_CAPACITACION_ACTIVAR
     assert modals.texts[1].startswith("El modo de capacitación está activo.")
-    assert main.windowTitle().endswith(SUFIJO)
     assert [r.actor for r in services.audit_instalacion.recent()][:1] == [ADMIN]
     assert services.audit_instalacion.recent()[0].action == "modo_capacitacion_activado"
+    # The mode only lets this desktop trust the practice and test authorities: the work of a
+    # real empresa and its real contratista is real, and says nothing of training.
+    assert not main.windowTitle().endswith(SUFIJO)
     inicio = shown(qtbot, IcsoeInicioWindow(services))
-    assert inicio.windowTitle() == "ICSOE - Contratistas y capturistas" + SUFIJO
+    assert inicio.windowTitle() == "ICSOE - Contratistas y capturistas"
     contratista = shown(qtbot, IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
-    assert contratista.windowTitle().endswith(SUFIJO)
+    assert not contratista.windowTitle().endswith(SUFIJO)
+    assert contratista.banda_capacitacion is None
 
 
 def test_cancelar_leaves_it_off_and_a_user_cannot_touch_it(qtbot, services, modals):

@@ -27,7 +27,10 @@ Verifying proves who signed, what and when:
   (reported, later signatures listed; what was signed still stands); anything else (a page's
   content, a page, an annotation, the signature dictionary written again) is refused, naming
   what changed;
-- a constancia made in training is never valid outside it;
+- a practice constancia (sealed as training, or signed by an e.firma of a practice or test
+  authority, which this installation trusts only in the modo de capacitación) is never valid:
+  in that mode it verifies as practice, with its own exit code (``SALIDA_PRACTICA``), outside
+  it is refused;
 - when the store holds the informativa of its identifier: it must be signed with this cadena
   and sello, and its frozen copies must be the very ones the signature covers (their SHA-256)
   or else say what the cadena seals (its content and signing time; the header copy the whole
@@ -133,8 +136,8 @@ FECHA_DISTINTA = (
 )
 PAGINAS_DISTINTAS = "Lo que muestran las páginas no corresponde a los datos firmados."
 PRACTICA = (
-    "La constancia se firmó en el modo de capacitación con una e.firma de práctica: no tiene "
-    "validez."
+    "La constancia es de capacitación (de la empresa de práctica, o de una e.firma de práctica "
+    "o de pruebas): no tiene validez."
 )
 OTRO_CERTIFICADO = "La constancia no fue firmada con este certificado."
 NO_ES_ESTA = (
@@ -253,6 +256,7 @@ class SelloTiempo:
 
 # How ``informativa verificar`` exits (its help and docs/administracion.md say the same).
 SALIDA_VALIDA, SALIDA_CAMBIOS, SALIDA_NO_VALIDA, SALIDA_NO_COMPROBABLE = 0, 1, 2, 3
+SALIDA_PRACTICA = 4  # a practice constancia: never valid, whatever else holds
 
 
 @dataclass(frozen=True)
@@ -270,9 +274,13 @@ class Verificacion:
     # The signing time a trusted time-stamp proves (None: only the signer's clock says it).
     fecha_probada: datetime | None = None
     posteriores: tuple[FirmaPosterior, ...] = ()  # signatures and time-stamps added later
+    # Training: sealed as such, or signed by an e.firma of a practice or test authority.
+    practica: bool = False
 
     @property
     def salida(self) -> int:
+        if self.practica and (self.ok or set(self.motivo) <= {PRACTICA, NO_CONFIABLE}):
+            return SALIDA_PRACTICA
         if self.ok:
             return SALIDA_CAMBIOS if self.cambios_posteriores else SALIDA_VALIDA
         return SALIDA_NO_VALIDA if self.comprobable else SALIDA_NO_COMPROBABLE
@@ -323,7 +331,7 @@ class Verificacion:
             f"({inf.periodo.clave}), identificador interno {inf.uuid}; certificado {c.info.no_certificado}; "
             f"{cuando}."
         )
-        return f"{MARCA}. {texto}" if c.sellada.capacitacion else texto
+        return f"{MARCA}. {texto}" if self.practica else texto
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -510,7 +518,10 @@ def verificar_constancia(
         leida = _leida(datos)
     except ValidationError as exc:
         return Verificacion(False, (exc.message,))
+    from icsoe_desktop.services.capacitacion import autoridad_de_practica
+
     ruta = confianza.chain(firma.certificado, list(firma.otros))
+    practica = leida.sellada.capacitacion or any(map(autoridad_de_practica, ruta))
     anclas = [ruta[-1].der] if ruta else []
     intermedios = [e.der for e in ruta[:-1]] + list(firma.otros)
     leido = firma.sello_tiempo
@@ -558,7 +569,7 @@ def verificar_constancia(
                 )
     probada = sello_tiempo.momento if sello_tiempo and veredicto.probado else None
     info, inf = leida.info, leida.informativa
-    if leida.sellada.capacitacion and not en_capacitacion:
+    if practica and not en_capacitacion:
         motivos.append(PRACTICA)
     if leida.certificado_der != firma.certificado:
         motivos.append(OTRO_CERTIFICADO_SELLO)
@@ -635,6 +646,7 @@ def verificar_constancia(
         comprobable,
         probada,
         firma.posteriores,
+        practica,
     )
 
 
