@@ -153,7 +153,7 @@ def test_preparar_twice_writes_a_new_efirma_and_keeps_the_practice_empresa(tmp_p
     assert "ya existían: conservan su contraseña" in texto
     listed = run_cli("empresas", "listar", data_dir=datos).stdout.decode(CONSOLE)
     assert [x for x in listed.splitlines() if x.startswith(RFC_PRACTICA)] == [
-        f"{RFC_PRACTICA}\t{RAZON_SOCIAL_PRACTICA}\tempresas/{RFC_PRACTICA}/icsoe.sqlite3"
+        f"{RFC_PRACTICA}\t{MARCA}: {RAZON_SOCIAL_PRACTICA}\tempresas/{RFC_PRACTICA}/icsoe.sqlite3"
         "\tsólo consulta: no"
     ]
     autoridades = sorted((datos / TRUSTED_DIR / CAPACITACION_DIR).glob("practica_*.cer"))
