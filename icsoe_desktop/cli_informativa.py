@@ -115,7 +115,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "verificar",
         help="verifica una constancia de firma de la informativa (PDF): quién la firmó, qué y "
         "cuándo; sale con 0 si es válida, 1 si es válida pero tiene cambios posteriores a la "
-        "firma (otras firmas, sellos de tiempo o datos agregados después), 2 si no es válida y "
+        "firma (otras firmas, sellos de tiempo o datos agregados después), 2 si no es válida, "
         "3 si no se puede comprobar (su certificado ya venció y ningún sello de tiempo "
         "confiable prueba que se firmó antes) y 4 si es de capacitación (sin validez)",
     )

@@ -328,8 +328,8 @@ class Verificacion:
         texto = (
             f"La constancia de firma es válida: {inf.contratista.rfc}, {inf.contratista.nombre}; "
             f"informativa {TIPOS.get(inf.tipo, inf.tipo)} del periodo {inf.periodo.texto} "
-            f"({inf.periodo.clave}), identificador interno {inf.uuid}; certificado {c.info.no_certificado}; "
-            f"{cuando}."
+            f"({inf.periodo.clave}), identificador interno {inf.uuid}; "
+            f"certificado {c.info.no_certificado}; {cuando}."
         )
         return f"{MARCA}. {texto}" if self.practica else texto
 
@@ -555,7 +555,7 @@ def verificar_constancia(
             motivos.append(SELLO_ROTO)
         else:
             sello_tiempo = SelloTiempo(
-                hora_del_centro(leido.momento.astimezone(UTC).replace(tzinfo=None)),
+                _centro(leido.momento),
                 leido.tsa,
                 veredicto.sello.confiable,
             )

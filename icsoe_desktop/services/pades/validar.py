@@ -30,7 +30,6 @@ from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.generic import IndirectObject, Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -188,19 +187,20 @@ def _campo_firmado(lector: PdfFileReader) -> bool:
         return False
 
 
-def _posterior(firma: object) -> FirmaPosterior:
-    sello = firma.sig_object_type == "/DocTimeStamp"  # type: ignore[attr-defined]  # pyHanko
+def _posterior(firma: Any) -> FirmaPosterior:
+    # ``firma``: one of pyHanko's EmbeddedPdfSignature (a signature or a document time-stamp).
+    sello = firma.sig_object_type == "/DocTimeStamp"
     try:
-        certificado = firma.signer_cert  # type: ignore[attr-defined]
+        certificado = firma.signer_cert
         nombre = certificado.subject.native.get("common_name") or certificado.subject.human_friendly
     except Exception:  # a CMS pyHanko cannot read: listed without a name
         nombre = ""
     try:
         if sello:
-            tst = firma.signed_data["encap_content_info"]["content"].parsed  # type: ignore[attr-defined]
+            tst = firma.signed_data["encap_content_info"]["content"].parsed
             momento = tst["gen_time"].native
         else:
-            momento = firma.self_reported_timestamp  # type: ignore[attr-defined]
+            momento = firma.self_reported_timestamp
     except Exception:
         momento = None
     return FirmaPosterior(sello, str(nombre), momento)
@@ -254,7 +254,6 @@ class Validacion:
     probado: bool = False  # ``momento`` is a trusted time-stamp's (else the caller's: now)
     vigente: bool = True  # every certificate of the path was valid at ``momento``
     cambios_ilegales: bool = False  # pyHanko: ILLEGAL_MODIFICATIONS after the signed revision
-    cambios_aceptados: bool = False  # later updates pyHanko accepts (signatures, DSS, /Info)
 
 
 def _sobre_la_firma(firma: object) -> bool:
@@ -332,7 +331,6 @@ def validar(
         # (trusted anchor, signatures of the chain) is asked at a time the signer's was valid.
         vigente = False
         confiable = _confiable_en_vigencia(handle, anclas, intermedios)
-    nivel = estado.modification_level
     return Validacion(
         intacta,
         intacta and confiable,
@@ -342,7 +340,6 @@ def validar(
         probado,
         vigente,
         cambios_ilegales=not estado.docmdp_ok,
-        cambios_aceptados=bool(estado.docmdp_ok) and nivel not in (None, ModificationLevel.NONE),
     )
 
 
