@@ -42,7 +42,8 @@ def run(args: argparse.Namespace, services: Services) -> int:
         if args.empresas_command == "listar":
             for empresa in empresas.listar(args.usuario):
                 consulta = "sólo consulta: sí" if empresa.solo_consulta else "sólo consulta: no"
-                print(f"{empresa.rfc or '-'}\t{empresa.nombre}\t{empresa.archivo}\t{consulta}")
+                nombre = empresa.marcada(empresa.nombre)
+                print(f"{empresa.rfc or '-'}\t{nombre}\t{empresa.archivo}\t{consulta}")
         elif args.empresas_command == "crear":
             empresa = empresas.crear(args.rfc, args.razon_social, CLI_ACTOR)
             print(f"Empresa creada: {empresa.etiqueta}, en {empresas.ruta(empresa)}.")

@@ -115,7 +115,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "verificar",
         help="verifica una constancia de firma de la informativa (PDF): quién la firmó, qué y "
         "cuándo; sale con 0 si es válida, 1 si es válida pero tiene cambios posteriores a la "
-        "firma y 2 si no es válida",
+        "firma (otras firmas, sellos de tiempo o datos agregados después), 2 si no es válida, "
+        "3 si no se puede comprobar (su certificado ya venció y ningún sello de tiempo "
+        "confiable prueba que se firmó antes) y 4 si es de capacitación (sin validez)",
     )
     verificar.add_argument("constancia", metavar="CONSTANCIA")
     verificar.add_argument(
@@ -437,7 +439,12 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
             file=sys.stderr,
         )
         return 2
-    print(f"Informativa firmada. Constancia de firma: {destino}")
+    if services.informativa_firma.de_practica(rfc):
+        from icsoe_desktop.services.capacitacion import MARCA
+
+        print(f"{MARCA}: informativa de práctica firmada. Constancia de práctica: {destino}")
+    else:
+        print(f"Informativa firmada. Constancia de firma: {destino}")
     return 0
 
 
@@ -468,13 +475,11 @@ def _verificar(args: argparse.Namespace, services: Services) -> int:
     pdf = leer(args.constancia, "la constancia")
     cer = leer(args.cer, "el certificado") if args.cer else None
     resultado = services.informativa_firma.verificar(pdf, cer)
-    if resultado.ok:
-        for linea in resultado.lineas():
-            print(linea)
-        return 1 if resultado.cambios_posteriores else 0
-    for motivo in resultado.motivo:
-        print(motivo)
-    return 2
+    for linea in (
+        resultado.lineas() if resultado.ok else [resultado.encabezado(), *resultado.motivo]
+    ):
+        print(linea)
+    return resultado.salida
 
 
 def _contratista_de(args: argparse.Namespace, services: Services) -> str | None:

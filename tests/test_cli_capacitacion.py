@@ -23,7 +23,7 @@ from icsoe_desktop.services.capacitacion import (
 from icsoe_desktop.services.certificados.emisores import CAPACITACION_DIR
 from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.informativa.constancia import PRACTICA
+from icsoe_desktop.services.informativa.constancia import PRACTICA, SALIDA_PRACTICA
 from tests.test_cli_cert import CONSOLE, run_cli
 
 PASSWORD_LABEL = "Contraseña de la e.firma de práctica:"
@@ -80,11 +80,18 @@ def test_a_training_room_walks_from_preparar_to_a_signed_practice_informativa(tm
         (fila,) = [f for f in services.informativas.tablero(RFC_PRACTICA, RFC_PRACTICA) if f.uuid]
         assert fila.estado == EN_CAPTURA and fila.contratos == 1 and fila.trabajadores == 12
         assert services.informativa_firma.revisar(fila.uuid, RFC_PRACTICA) == []
-        acuse = services.informativa_firma.firmar(fila.uuid, RFC_PRACTICA, cer, key, password)
-        assert acuse.startswith(b"%PDF")
-        assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
         constancia = tmp_path / "constancia_practica.pdf"
-        constancia.write_bytes(acuse)
+        firmada = run_cli(
+            "--empresa", RFC_PRACTICA, "informativa", "firmar", "--periodo", fila.periodo.clave,
+            "--cer", cer, "--key", key,
+            "--constancia", constancia, data_dir=datos, stdin=f"{password}\n".encode(),
+        )  # fmt: skip
+        assert firmada.returncode == 0, firmada.stderr
+        assert firmada.stdout.decode(CONSOLE).strip() == (
+            f"{MARCA}: informativa de práctica firmada. Constancia de práctica: {constancia}"
+        )
+        assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
+        assert constancia.read_bytes().startswith(b"%PDF")
         _en_cada_pagina(constancia, MARCA)
 
         exportados = tmp_path / "exportados"
@@ -104,14 +111,15 @@ def test_a_training_room_walks_from_preparar_to_a_signed_practice_informativa(tm
     finally:
         services.close()
 
-    # Verified in training, it says it is practice; outside training it is refused.
+    # Verified in training, it says it is practice; outside training it is refused: both
+    # with the practice exit code, never 0.
     dentro = run_cli("informativa", "verificar", constancia, data_dir=datos)
-    assert dentro.returncode == 0
+    assert dentro.returncode == SALIDA_PRACTICA == 4
     assert dentro.stdout.decode(CONSOLE).startswith(f"{MARCA}. La constancia de firma es válida")
     modo(datos, "desactivar")
     assert practice_efirma_refused(datos, cer, key, password).code == "efirma_emisor"
     fuera = run_cli("informativa", "verificar", constancia, data_dir=datos)
-    assert fuera.returncode == 2
+    assert fuera.returncode == SALIDA_PRACTICA
     assert PRACTICA in fuera.stdout.decode(CONSOLE).splitlines()
 
 
@@ -145,7 +153,7 @@ def test_preparar_twice_writes_a_new_efirma_and_keeps_the_practice_empresa(tmp_p
     assert "ya existían: conservan su contraseña" in texto
     listed = run_cli("empresas", "listar", data_dir=datos).stdout.decode(CONSOLE)
     assert [x for x in listed.splitlines() if x.startswith(RFC_PRACTICA)] == [
-        f"{RFC_PRACTICA}\t{RAZON_SOCIAL_PRACTICA}\tempresas/{RFC_PRACTICA}/icsoe.sqlite3"
+        f"{RFC_PRACTICA}\t{MARCA}: {RAZON_SOCIAL_PRACTICA}\tempresas/{RFC_PRACTICA}/icsoe.sqlite3"
         "\tsólo consulta: no"
     ]
     autoridades = sorted((datos / TRUSTED_DIR / CAPACITACION_DIR).glob("practica_*.cer"))

@@ -70,8 +70,11 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
         "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV;"
     )
     assert "informativa Normal del periodo mayo–agosto 2026 (2026-2)" in linea
-    assert f"folio {uuid}; certificado 00001000000712345678; firmada el " in linea
-    assert linea.endswith("(UTC-06:00).")
+    assert f"identificador interno {uuid}; certificado 00001000000712345678; firmada el " in linea
+    assert linea.endswith(
+        "(UTC-06:00) según el equipo de quien firmó (sin sello de tiempo "
+        "confiable en este equipo, esa fecha no está probada)."
+    )
     # In a fresh installation that trusts the same SAT authorities: the same answer; a byte
     # appended after the signature is a later change (exit 1), what was signed still stands.
     from tests.icsoe_helpers import trust_sat
@@ -88,12 +91,12 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     sin_confianza = tmp_path / "sin_confianza"
     sin_confianza.mkdir()
     nadie = cli(sin_confianza, "informativa", "verificar", acuse)
-    assert (nadie.returncode, nadie.stdout.strip()) == (2, c.NO_CONFIABLE)
+    assert (nadie.returncode, nadie.stdout.splitlines()) == (2, [c.NO_VALIDA, c.NO_CONFIABLE])
     otra, _ = cf.fiel_fisica().write(tmp_path / "otra")
     wrong = cli(data_dir, "informativa", "verificar", acuse, "--cer", otra)
-    assert (wrong.returncode, wrong.stdout.strip()) == (
+    assert (wrong.returncode, wrong.stdout.splitlines()) == (
         2,
-        "La constancia no fue firmada con este certificado.",
+        [c.NO_VALIDA, "La constancia no fue firmada con este certificado."],
     )
     tampered = tmp_path / "alterado.pdf"
     data = bytearray(acuse.read_bytes())
@@ -102,7 +105,10 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     bad = cli(data_dir, "informativa", "verificar", tampered)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     not_pdf = cli(data_dir, "informativa", "verificar", cer)
-    assert (not_pdf.returncode, not_pdf.stdout.strip()) == (2, "El archivo no es un PDF.")
+    assert (not_pdf.returncode, not_pdf.stdout.splitlines()) == (
+        2,
+        [c.NO_VALIDA, "El archivo no es un PDF."],
+    )
 
 
 @pytest.mark.slow
@@ -189,5 +195,6 @@ def test_verificar_finds_the_informativa_in_whichever_empresa_holds_it(
     alterada = cli(data_dir, "informativa", "verificar", genuina)
     assert alterada.returncode == 2, alterada.stderr
     assert alterada.stdout.splitlines() == [
-        c.CABECERA.format(donde="la empresa Abarrotes Uno SA de CV (ABA010101AA1)")
+        c.NO_VALIDA,
+        c.CABECERA.format(donde="la empresa Abarrotes Uno SA de CV (ABA010101AA1)"),
     ]

@@ -1,6 +1,6 @@
-"""Training on the screen: while the modo de capacitación is on, or in the practice empresa,
-the title bars end in «— CAPACITACIÓN — SIN VALIDEZ» and the ICSOE windows show a band that
-says so, so nobody takes practice work for real (services/capacitacion.py decides)."""
+"""Training on the screen: in the practice empresa (or for its contratista), the title bars
+end in «— CAPACITACIÓN — SIN VALIDEZ» and the ICSOE windows show a band that says so, so
+nobody takes practice work for real (services/capacitacion.py decides)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ BANDA_ESTILO = "background:#b00020; color:white; font-weight:bold; padding:4px;"
 
 def activo(services: Services, rfc: str | None = None) -> bool:
     """``rfc``: the contratista the window is about (the open empresa's otherwise)."""
-    return capacitacion_activa(services.settings.current, rfc or services.empresa.rfc)
+    return capacitacion_activa(rfc, services.empresa.rfc)
 
 
 def titulo(base: str, services: Services, rfc: str | None = None) -> str:

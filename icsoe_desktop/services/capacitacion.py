@@ -1,5 +1,7 @@
 """Capacitación: the answer to «is this training?» that every screen, export and document asks
-(``capacitacion_activa``), and the practice environment a trainer prepares (``preparar``).
+(``capacitacion_activa``: the practice empresa and its contratista, never the installation's
+mode, which only lets this desktop trust the practice and test authorities), and the practice
+environment a trainer prepares (``preparar``).
 
 The practice environment needs no real e.firma and no SAT material: a practice certificate
 authority made here, trusted only while the modo de capacitación is on (its certificate goes to
@@ -40,7 +42,7 @@ from icsoe_desktop.files import write_bytes_atomic
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    from icsoe_desktop.config import Settings
+    from icsoe_desktop.domain.trust import Emisor
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.store.db import Store
 
@@ -77,16 +79,22 @@ VIGENCIA_EFIRMA = timedelta(days=4 * 365)  # as the SAT issues them
 MSG_CARPETA = "No se pudo escribir la e.firma de práctica en «{carpeta}»: revisa la carpeta."
 
 
-def capacitacion_activa(settings: Settings, empresa_rfc: str | None = None) -> bool:
-    """Whether what is done now is training: the installation's modo de capacitación is on,
-    or the empresa (or contratista) is the practice one. Everything made then says
-    ``MARCA``."""
-    return settings.capacitacion.activo or es_de_practica(empresa_rfc)
+def capacitacion_activa(*rfcs: str | None) -> bool:
+    """Whether what is done now is training: the empresa or the contratista (their RFCs) is
+    the practice one. Everything made then says ``MARCA``. The modo de capacitación does not
+    make it training: a real contratista's work done while it is on is real."""
+    return any(map(es_de_practica, rfcs))
 
 
 def es_de_practica(rfc: str | None) -> bool:
     """The practice empresa's (and contratista's) RFC."""
     return (rfc or "").strip().upper() == RFC_PRACTICA
+
+
+def autoridad_de_practica(emisor: Emisor) -> bool:
+    """A practice authority (``preparar``'s) or one of the SAT's test authorities: it issues
+    no real e.firma, wherever its certificate was put."""
+    return emisor.capacitacion or emisor.nombre == AUTORIDAD_NOMBRE
 
 
 @dataclass(frozen=True)
@@ -463,6 +471,7 @@ __all__ = [
     "RAZON_SOCIAL_PRACTICA",
     "RFC_PRACTICA",
     "Practica",
+    "autoridad_de_practica",
     "capacitacion_activa",
     "codigo_en_espera",
     "emitir",

@@ -429,7 +429,7 @@ class Services:
     def _capacitacion_activa(self, rfc: str | None) -> bool:
         from icsoe_desktop.services.capacitacion import capacitacion_activa
 
-        return capacitacion_activa(self.settings.current, rfc)
+        return capacitacion_activa(rfc, self.empresa.rfc)
 
     @cached_property
     def vencimientos(self) -> VencimientosService:

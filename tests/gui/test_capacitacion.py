@@ -38,7 +38,7 @@ def shown(qtbot, window):
     return window
 
 
-def test_an_administrator_turns_it_on_and_the_title_bars_say_so(
+def test_an_administrator_turns_it_on_and_a_real_empresas_windows_stay_unmarked(
     qtbot, services, data_dir, tmp_path, modals
 ):
     services.accounts.register(registro(usuario=ADMIN))
@@ -58,13 +58,16 @@ def test_an_administrator_turns_it_on_and_the_title_bars_say_so(
     main.emisores_action.trigger()
     assert modals.texts[0] == MSG_CAPACITACION_ACTIVAR
     assert modals.texts[1].startswith("El modo de capacitación está activo.")
-    assert main.windowTitle().endswith(SUFIJO)
     assert [r.actor for r in services.audit_instalacion.recent()][:1] == [ADMIN]
     assert services.audit_instalacion.recent()[0].action == "modo_capacitacion_activado"
+    # The mode only lets this desktop trust the practice and test authorities: the work of a
+    # real empresa and its real contratista is real, and says nothing of training.
+    assert not main.windowTitle().endswith(SUFIJO)
     inicio = shown(qtbot, IcsoeInicioWindow(services))
-    assert inicio.windowTitle() == "ICSOE - Contratistas y capturistas" + SUFIJO
+    assert inicio.windowTitle() == "ICSOE - Contratistas y capturistas"
     contratista = shown(qtbot, IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
-    assert contratista.windowTitle().endswith(SUFIJO)
+    assert not contratista.windowTitle().endswith(SUFIJO)
+    assert contratista.banda_capacitacion is None
 
 
 def test_cancelar_leaves_it_off_and_a_user_cannot_touch_it(qtbot, services, modals):
@@ -174,3 +177,25 @@ def test_a_real_contratista_out_of_training_has_no_mark(qtbot, services, data_di
     window = shown(qtbot, IcsoeContratistaWindow(services, services.contratistas.sesion(rfc)))
     assert not window.windowTitle().endswith(SUFIJO)
     assert window.banda_capacitacion is None
+
+
+def test_the_practice_empresa_is_marked_in_the_empresa_lists_and_on_vencimientos(
+    qtbot, services, tmp_path
+):
+    from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
+    from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
+    from icsoe_desktop.services.capacitacion import MARCA, RAZON_SOCIAL_PRACTICA
+
+    services.accounts.register(registro(usuario=ADMIN))
+    services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ADMIN)
+    preparar(services, tmp_path / "sala", CLI_ACTOR)
+    cambiar = shown(qtbot, CambiarEmpresaDialog(services, ADMIN))
+    textos = [cambiar.lista.item(i).text() for i in range(cambiar.lista.count())]
+    assert f"{MARCA}: {RAZON_SOCIAL_PRACTICA} ({RFC_PRACTICA})" in textos
+    assert len(textos) == 2 and sum(MARCA in t for t in textos) == 1  # the other unmarked
+    cambiar.grab().save(str(tmp_path / "cambiar_empresa.png"))
+    board = shown(qtbot, VencimientosDialog(services, ADMIN))
+    qtbot.waitUntil(lambda: board.model.rowCount() > 0, timeout=10_000)
+    empresas = {board.model.index(r, 0).data() for r in range(board.model.rowCount())}
+    assert empresas == {f"{MARCA}: {RAZON_SOCIAL_PRACTICA}"}
+    board.grab().save(str(tmp_path / "vencimientos.png"))

@@ -238,3 +238,20 @@ def test_the_administrator_sets_and_removes_the_time_stamp_server(
     qtbot.addWidget(otra)
     assert not otra.sello_tiempo.isEnabled() and not otra.guardar_sello.isEnabled()
     assert "Sólo un administrador" in otra.guardar_sello.toolTip()
+
+
+def test_a_practice_authority_is_refused_before_anyone_is_asked_to_add_it(
+    qtbot, services, modals, tmp_path
+):
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.capacitacion import AUTORIDAD_NOMBRE, preparar
+    from icsoe_desktop.services.certificados.emisores import MSG_DE_CAPACITACION
+
+    copia = tmp_path / "autoridad.cer"
+    copia.write_bytes(preparar(services, tmp_path / "sala", CLI_ACTOR).autoridad.read_bytes())
+    dialog = make_dialog(qtbot, services)
+    antes = len(dialog.model.rows)
+    dialog.agregar_archivo(str(copia))
+    qtbot.waitUntil(lambda: len(modals.messages) == 1)
+    assert modals.messages[0].text == MSG_DE_CAPACITACION.format(nombre=AUTORIDAD_NOMBRE)
+    assert len(modals.messages) == 1 and len(dialog.model.rows) == antes  # nothing asked

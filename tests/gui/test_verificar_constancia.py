@@ -36,7 +36,9 @@ def constancia(services, data_dir, tmp_path) -> tuple[Path, Path, str]:
     return pdf, cer, uuid
 
 
-def _verificar(qtbot, services, modals, tmp_path, pdf: Path, cer: Path | None) -> dict:
+def _verificar(
+    qtbot, services, modals, tmp_path, pdf: Path, cer: Path | None, png: str = "verificar"
+) -> dict:
     window = VentanaPrincipal(services, ANA)
     qtbot.addWidget(window)
     window.show()
@@ -52,7 +54,7 @@ def _verificar(qtbot, services, modals, tmp_path, pdf: Path, cer: Path | None) -
         click(qtbot, dialog.verificar)
         qtbot.waitUntil(lambda: bool(dialog.resultado.text()), timeout=30_000)
         visto["resultado"] = dialog.resultado.text()
-        dialog.grab().save(str(tmp_path / "verificar_constancia.png"))
+        dialog.grab().save(str(tmp_path / f"{png}.png"))
         click(qtbot, dialog.cerrar)
 
     modals.handle(usar)
@@ -68,10 +70,12 @@ def test_a_client_verifies_a_constancia_from_the_icsoe_menu(
     assert visto["titulo"] == "Verificar una constancia de firma"
     assert visto["resultado"] == (
         "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV; informativa "
-        f"Normal del periodo mayo–agosto 2026 (2026-2), folio {uuid}; certificado "
-        "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00)."
+        f"Normal del periodo mayo–agosto 2026 (2026-2), identificador interno {uuid}; certificado "
+        "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00) según el equipo "
+        "de quien firmó (sin sello de tiempo confiable en este equipo, esa fecha no está "
+        "probada)."
     )
-    assert (tmp_path / "verificar_constancia.png").stat().st_size > 0
+    assert (tmp_path / "verificar.png").stat().st_size > 0
 
 
 def test_a_changed_constancia_is_refused_with_its_reasons(
@@ -85,7 +89,7 @@ def test_a_changed_constancia_is_refused_with_its_reasons(
     visto = _verificar(qtbot, services, modals, tmp_path, alterada, None)
     assert visto["resultado"].startswith("La constancia de firma no es válida:\n")
     motivo = visto["resultado"].split("\n", 1)[1]
-    assert motivo in (c.FIRMA_ROTA, c.ILEGIBLE, c.NO_ES_CONSTANCIA, c.DANADO)
+    assert motivo in (c.FIRMA_ROTA, c.FIRMA_ALTERADA, c.ILEGIBLE, c.NO_ES_CONSTANCIA, c.DANADO)
 
 
 def test_the_time_stamp_of_a_b_t_constancia_is_shown_with_its_time_and_tsa(
@@ -110,3 +114,68 @@ def test_the_time_stamp_of_a_b_t_constancia_is_shown_with_its_time_and_tsa(
     assert sello == c.SELLO_NO_CONFIABLE.format(
         fecha="22/11/2026 03:00:05 (UTC-06:00)", tsa=NOMBRE_TSA
     )
+
+
+def test_the_window_says_when_a_constancia_cannot_be_checked_and_a_proven_signing_time(
+    qtbot, services, modals, data_dir, clock, tmp_path
+):
+    from tests.icsoe_helpers import trust_sat
+    from tests.services import test_constancia_hora_probada as hp
+    from tests.servidor_tsa import NOMBRE_TSA, servidor_tsa
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    trust_sat(data_dir)
+    clock.now = hp.AHORA.replace(tzinfo=None)
+    vencida = tmp_path / "vencida.pdf"
+    vencida.write_bytes(hp._firmar(hp._fiel(hp.VENCIDA_EL), hp.ATRASADA))
+    visto = _verificar(qtbot, services, modals, tmp_path, vencida, None, "no_comprobable")
+    assert visto["resultado"].split("\n") == [
+        c.NO_SE_PUEDE,
+        c.NO_COMPROBABLE.format(
+            fecha="16/09/2026 23:58:02 (UTC-06:00)",
+            desde=hp.datetime(2025, 1, 1),
+            hasta=hp.datetime(2026, 11, 2),
+        ),
+    ]
+    with servidor_tsa(hp.SELLO) as tsa:
+        ca = tmp_path / "ac_tsa.cer"
+        ca.write_bytes(tsa.tsa.ca_der)
+        services.certificates.emisores.agregar(ca, CLI_ACTOR)
+        sellada = tmp_path / "sellada.pdf"
+        sellada.write_bytes(hp._firmar(hp._fiel(hp.VIGENTE_HASTA), hp.AL_SELLAR, tsa.url))
+    visto = _verificar(qtbot, services, modals, tmp_path, sellada, None, "hora_probada")
+    valida, sello = visto["resultado"].split("\n")
+    assert valida.endswith(
+        f"firmada el 26/11/2026 10:00:05 (UTC-06:00) según el sello de tiempo de {NOMBRE_TSA} "
+        "(26/11/2026 10:00:00 (UTC-06:00) según el equipo de quien firmó)."
+    )
+    assert sello.startswith("Sello de tiempo: 26/11/2026 10:00:05 (UTC-06:00)")
+
+
+def test_the_window_names_a_change_after_signing_and_lists_a_later_signature(
+    qtbot, services, modals, data_dir, clock, tmp_path
+):
+    from tests import constancia_cambios as cambios
+    from tests.icsoe_helpers import trust_sat
+    from tests.services import test_constancia_hora_probada as hp
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    trust_sat(data_dir)
+    clock.now = hp.AHORA.replace(tzinfo=None)
+    genuina = hp._firmar(hp._fiel(hp.VIGENTE_HASTA), hp.AL_SELLAR)
+    anotada = tmp_path / "anotada.pdf"
+    anotada.write_bytes(cambios.anotacion_encima(genuina))
+    visto = _verificar(qtbot, services, modals, tmp_path, anotada, None, "cambiada")
+    assert visto["resultado"].split("\n") == [
+        c.NO_VALIDA,
+        c.CAMBIO_ILEGAL.format(que="se agregó una anotación encima de la página 1"),
+    ]
+    contrafirmada = tmp_path / "contrafirmada.pdf"
+    contrafirmada.write_bytes(
+        cambios.contrafirma(genuina, cf.fiel_fisica(), [cf.sat_ca().certificate_der])
+    )
+    visto = _verificar(qtbot, services, modals, tmp_path, contrafirmada, None, "contrafirmada")
+    valida, posterior, despues = visto["resultado"].split("\n")
+    assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
+    assert posterior.startswith("Firma agregada después de la constancia")
+    assert despues == c.CAMBIOS_POSTERIORES

@@ -205,14 +205,16 @@ def test_a_time_stamp_not_over_the_signature_or_before_it_is_refused(services, p
     ).motivo
     assert c.SELLO_AJENO in motivo
 
-    # A genuine token, but from a time before the sealed signing time.
+    # A genuine token, but from a time far from the sealed signing time.
     antes = tsa.tsa.sellador(datetime(2026, 9, 1, 16, 0, tzinfo=UTC))
     motivo = services.informativa_firma.verificar(
         falsa.firmar(paginas, propia, cadena, datos, sellador=antes)
     ).motivo
     assert (
-        c.SELLO_ANTERIOR.format(
-            sello="01/09/2026 10:00:00 (UTC-06:00)", fecha="22/11/2026 03:00:00 (UTC-06:00)"
+        c.SELLO_DISTINTO.format(
+            fecha="22/11/2026 03:00:00 (UTC-06:00)",
+            minutos=10,
+            sello="01/09/2026 10:00:00 (UTC-06:00)",
         )
         in motivo
     )

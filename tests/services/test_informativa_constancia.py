@@ -68,8 +68,10 @@ def test_the_genuine_constancia_is_valid_anywhere_and_says_whose_what_and_when(
         assert resultado.ok and not resultado.cambios_posteriores, resultado.motivo
         assert resultado.resumen() == (
             "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV; informativa "
-            f"Normal del periodo mayo–agosto 2026 (2026-2), folio {uuid}; certificado "
-            "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00)."
+            f"Normal del periodo mayo–agosto 2026 (2026-2), identificador interno {uuid}; certificado "
+            "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00) según el equipo "
+            "de quien firmó (sin sello de tiempo confiable en este equipo, esa fecha no está "
+            "probada)."
         )
     texto = _texto(constancia, tmp_path)
     assert "Constancia de firma de la informativa" in texto
@@ -144,7 +146,13 @@ def test_a_byte_changed_inside_the_signed_range_is_refused(services, firmada):
         alterado[posicion] ^= 0x01
         resultado = services.informativa_firma.verificar(bytes(alterado))
         assert not resultado.ok
-        assert resultado.motivo[0] in (c.FIRMA_ROTA, c.ILEGIBLE, c.NO_ES_CONSTANCIA, c.DANADO)
+        assert resultado.motivo[0] in (
+            c.FIRMA_ROTA,
+            c.FIRMA_ALTERADA,
+            c.ILEGIBLE,
+            c.NO_ES_CONSTANCIA,
+            c.DANADO,
+        )
 
 
 def test_bytes_appended_after_the_signature_are_later_changes_not_a_broken_constancia(

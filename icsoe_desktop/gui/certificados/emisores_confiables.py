@@ -73,9 +73,10 @@ CAPACITACION_TEXT = (
 MSG_CAPACITACION_ACTIVAR = (
     "Con el modo de capacitación activo, icsoe-desktop acepta en este equipo las e.firmas de "
     "práctica (Preparar práctica…) y las de prueba que publica el SAT (emisor «AC UAT») en "
-    "Certificados IMSS, en el ingreso de contratistas a ICSOE y al firmar informativas. Úsalo "
-    "sólo para capacitar: las ventanas lo indicarán en su título («CAPACITACIÓN — SIN "
-    "VALIDEZ»).\n\n¿Deseas activarlo?"
+    "Certificados IMSS, en el ingreso de contratistas a ICSOE y al firmar informativas de la "
+    "empresa de práctica. Úsalo sólo para capacitar: lo que se hace en la empresa de práctica se "
+    "marca «CAPACITACIÓN — SIN VALIDEZ», y esas e.firmas no firman la informativa de otra "
+    "empresa; el trabajo de las demás empresas sigue siendo real.\n\n¿Deseas activarlo?"
 )
 MSG_CAPACITACION_ACTIVADO = (
     "El modo de capacitación está activo. Los certificados de las autoridades de prueba del SAT "

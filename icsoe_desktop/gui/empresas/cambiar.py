@@ -97,7 +97,8 @@ class CambiarEmpresaDialog(QDialog):
         abierta = self._services.empresa.id
         self._permitidas: set[int] = set()
         for empresa in self._services.empresas.listar(self._usuario):
-            item = QListWidgetItem(empresa.etiqueta + (ABIERTA if empresa.id == abierta else ""))
+            texto = empresa.marcada(empresa.etiqueta)
+            item = QListWidgetItem(texto + (ABIERTA if empresa.id == abierta else ""))
             item.setData(256, empresa.id)  # Qt.UserRole, without importing the Qt namespace
             self.lista.addItem(item)
             if empresa.solo_consulta:

@@ -101,7 +101,7 @@ class EmpresasPorUsuarioDialog(PreguntaAlCerrar, QDialog):
         self.nota.setText(MSG_ADMINISTRADOR if admin else "Marca las empresas en que trabaja:")
         self.lista.clear()
         for empresa in self._services.empresas.listar():
-            item = QListWidgetItem(empresa.etiqueta)
+            item = QListWidgetItem(empresa.marcada(empresa.etiqueta))
             item.setData(_ROLE, empresa.id)
             checked = admin or empresa.id in granted
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)

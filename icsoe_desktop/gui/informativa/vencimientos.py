@@ -57,7 +57,7 @@ MSG_SIN_LEER = "No se pudo leer la base de datos de: {empresas}."
 
 def _celdas(f: Vencimiento) -> tuple[str, ...]:
     return (
-        f.empresa.nombre,
+        f.empresa.marcada(f.empresa.nombre),
         f.contratista_rfc,
         f.contratista_nombre,
         f.periodo.texto,
@@ -85,7 +85,8 @@ class VencimientosModel(RowsDerechaModel[Vencimiento]):
             return fuente
         if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:
             fila = self.rows[index.row()]
-            return f"{fila.empresa.etiqueta}: {fila.contratista_nombre} ({fila.contratista_rfc})"
+            empresa = fila.empresa.marcada(fila.empresa.etiqueta)
+            return f"{empresa}: {fila.contratista_nombre} ({fila.contratista_rfc})"
         return super().data(index, role)
 
 

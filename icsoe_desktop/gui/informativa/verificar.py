@@ -130,9 +130,9 @@ class VerificarConstanciaDialog(QDialog):
     def _mostrar(self, resultado: Verificacion) -> None:
         if resultado.ok:
             lineas = resultado.lineas()
-            color = "#8a5a00" if resultado.cambios_posteriores else "#1b5e20"
+            color = "#8a5a00" if resultado.cambios_posteriores or resultado.practica else "#1b5e20"
         else:
-            lineas = ["La constancia de firma no es válida:", *resultado.motivo]
-            color = "#b71c1c"
+            lineas = [resultado.encabezado(), *resultado.motivo]
+            color = "#b71c1c" if resultado.comprobable else "#8a5a00"
         self.resultado.setStyleSheet(f"color: {color};")
         self.resultado.setText("\n".join(lineas))

@@ -45,6 +45,14 @@ MSG_PISTA_SIN_UAT = (
 )
 
 
+MSG_DE_CAPACITACION = (
+    "El certificado es de una autoridad de capacitación o de pruebas ({nombre}): no emite "
+    "e.firmas reales, así que no se agrega a los emisores confiables. Sus e.firmas se aceptan "
+    "sólo con el modo de capacitación activo, y no firman informativas fuera de la empresa de "
+    "práctica."
+)
+
+
 def trusted_folders(data_dir: Path) -> list[Path]:
     """Shipped with the app first, then this desktop's (where adds go)."""
     from icsoe_desktop.paths import asset_dir
@@ -175,11 +183,19 @@ class EmisoresService:
     # --- add / remove ----------------------------------------------------------------------------
 
     def leer(self, path: Path) -> Emisor:
-        """Read a CA file to show it before adding (subject, validity, fingerprint)."""
+        """Read a CA file to show it before adding (subject, validity, fingerprint); a practice
+        or test authority is refused here, before anyone is asked to add it."""
         from icsoe_desktop.files import read_credential_file
 
         data = read_credential_file(path, "certificado de la autoridad certificadora", "archivo")
-        return read_emisor(data, incluido=False, archivo=str(path))
+        emisor = read_emisor(data, incluido=False, archivo=str(path))
+        if self._de_practica(emisor):
+            raise ValidationError(
+                "emisor_de_capacitacion",
+                MSG_DE_CAPACITACION.format(nombre=emisor.nombre),
+                "archivo",
+            )
+        return emisor
 
     def suplanta(self, emisor: Emisor) -> Emisor | None:
         """The shipped SAT CA whose subject ``emisor`` repeats without being it: a CA made to
@@ -225,6 +241,13 @@ class EmisoresService:
                 "archivo",
             ) from exc
         return next(e for e in self.listar() if e.sha256 == emisor.sha256)
+
+    def _de_practica(self, emisor: Emisor) -> bool:
+        """A practice or test authority: by its name, or as one of the capacitacion folders."""
+        from icsoe_desktop.services.capacitacion import autoridad_de_practica
+
+        prueba = {e.sha256 for e in read_capacitacion(self.capacitacion_dirs)}
+        return autoridad_de_practica(emisor) or emisor.sha256 in prueba
 
     def quitar(self, huella: str, actor: str | None) -> Emisor:
         """Remove an added issuer by its SHA-256 (full, or a unique prefix; colons allowed)."""

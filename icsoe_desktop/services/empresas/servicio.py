@@ -74,6 +74,20 @@ class EmpresaInfo:
         """How a window names it: «Razón social (RFC)»."""
         return f"{self.nombre} ({self.rfc})" if self.rfc else self.nombre
 
+    @property
+    def de_practica(self) -> bool:
+        """The practice empresa (services/capacitacion.py): training, whatever is done in it."""
+        from icsoe_desktop.services.capacitacion import es_de_practica
+
+        return es_de_practica(self.rfc)
+
+    def marcada(self, texto: str) -> str:
+        """``texto`` (its name or label) as a list shows it: the practice empresa marked first
+        (a narrow column still shows it), so nobody takes it for a client's."""
+        from icsoe_desktop.services.capacitacion import MARCA
+
+        return f"{MARCA}: {texto}" if self.de_practica else texto
+
 
 def _info(row: EmpresaCatalogo) -> EmpresaInfo:
     return EmpresaInfo(row.id, row.rfc, row.razon_social, row.archivo, bool(row.solo_consulta))

@@ -9,19 +9,28 @@ certificate and the SHA-256 of the informativa as the store froze it at signing 
 copy and its header copy, domain/informativa/firmada.py; a constancia made before has none).
 Verifying proves who signed, what and when:
 
-- the PDF signature is intact (pyHanko), made by a certificate that chains to this
-  installation's trusted SAT authorities, an e.firma (not a CSD) valid at the signing time, of
-  the contratista's RFC, with the signing time the cadena seals;
+- the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
+  installation's trusted SAT authorities, an e.firma (not a CSD) of the contratista's RFC,
+  with the signing time the cadena seals;
 - the sello is the one of the cadena with that same certificate;
 - the pages are exactly the ones the sealed data draw, byte for byte but for how each page's
   content is compressed (a page whose visible text disagrees with the sealed data is refused);
-- a signature time-stamp (PAdES B-T, when the installation that signed has a time-stamp
-  server) is reported with its time and TSA, and must be over this signature, intact, and not
-  before the sealed signing time; whether its TSA is trusted here is said, not required (the
-  signature proves who and what without it);
-- bytes after the signed revision are later changes: reported, and what was signed still
-  stands;
-- a constancia made in training is never valid outside it;
+- when: the signing time the cadena seals is the signer's computer clock. A signature
+  time-stamp (PAdES B-T, when the installation that signed has a time-stamp server) must be
+  over this signature, intact, and within ``TOLERANCIA`` of that time; when its TSA is trusted
+  here, its time is the proven signing time and the certificate must have been valid then.
+  Without one (or with a TSA not trusted here) nothing proves when: the certificate is judged
+  now, a signing time in the future is refused, and a certificate no longer valid leaves the
+  constancia «no se puede comprobar» (``comprobable``), never valid;
+- what was added after the signed revision is judged by pyHanko's difference analysis: later
+  signatures, document time-stamps, LTV data and document information are later changes
+  (reported, later signatures listed; what was signed still stands); anything else (a page's
+  content, a page, an annotation, the signature dictionary written again) is refused, naming
+  what changed;
+- a practice constancia (sealed as training, or signed by an e.firma of a practice or test
+  authority, which this installation trusts only in the modo de capacitación) is never valid:
+  in that mode it verifies as practice, with its own exit code (``SALIDA_PRACTICA``), outside
+  it is refused;
 - when the store holds the informativa of its identifier: it must be signed with this cadena
   and sello, and its frozen copies must be the very ones the signature covers (their SHA-256)
   or else say what the cadena seals (its content and signing time; the header copy the whole
@@ -60,7 +69,7 @@ from icsoe_desktop.domain.trust import TrustStore
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    from icsoe_desktop.services.pades.validar import FirmaPdf
+    from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +83,11 @@ VACIO = "El archivo de la constancia está vacío."
 NO_PDF = "El archivo no es un PDF."
 DEMASIADO_GRANDE = "El archivo es demasiado grande para ser una constancia de firma."
 ILEGIBLE = "El PDF está incompleto o dañado: no se puede leer su firma. Cópialo de nuevo."
+FIRMA_ALTERADA = (
+    "La firma electrónica del PDF fue alterada: su diccionario (los datos de la firma) ya no "
+    "se puede leer como una firma, así que no prueba nada."
+)
 SIN_FIRMA = "El PDF no tiene firma electrónica: no es una constancia de firma de la informativa."
-VARIAS_FIRMAS = "El PDF tiene más de una firma electrónica: no es una constancia de firma."
 NO_ES_CONSTANCIA = (
     "El PDF está firmado, pero no es una constancia de firma de la informativa ICSOE."
 )
@@ -100,14 +112,32 @@ NO_VIGENTE = (
     "El certificado de la firma no estaba vigente en la fecha de firma ({fecha}): vigente del "
     "{desde:%d/%m/%Y} al {hasta:%d/%m/%Y}."
 )
+NO_VIGENTE_SELLO = (
+    "El certificado de la firma no estaba vigente a la hora del sello de tiempo ({fecha}), "
+    "cuando se firmó: vigente del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}."
+)
+CADENA_NO_VIGENTE = (
+    "Un certificado de la autoridad que emitió la e.firma no estaba vigente a la hora en que "
+    "se comprueba la firma ({fecha})."
+)
+FECHA_FUTURA = (
+    "La fecha de firma ({fecha}) es posterior a la hora de este equipo ({ahora}): la fecha de "
+    "firma no es verdadera."
+)
+NO_COMPROBABLE = (
+    "El certificado de la firma ya no está vigente (vigente del {desde:%d/%m/%Y} al "
+    "{hasta:%d/%m/%Y}) y la constancia no tiene un sello de tiempo confiable en este equipo que "
+    "pruebe que se firmó mientras lo estaba: su fecha de firma ({fecha}) es la del reloj del "
+    "equipo de quien firmó."
+)
 OTRO_RFC = "La e.firma es del RFC {firmante}, no de la contratista {rfc}."
 FECHA_DISTINTA = (
     "La fecha de la firma del PDF no es la fecha de firma sellada en la cadena original."
 )
 PAGINAS_DISTINTAS = "Lo que muestran las páginas no corresponde a los datos firmados."
 PRACTICA = (
-    "La constancia se firmó en el modo de capacitación con una e.firma de práctica: no tiene "
-    "validez."
+    "La constancia es de capacitación (de la empresa de práctica, o de una e.firma de práctica "
+    "o de pruebas): no tiene validez."
 )
 OTRO_CERTIFICADO = "La constancia no fue firmada con este certificado."
 NO_ES_ESTA = (
@@ -126,9 +156,9 @@ SELLO_AJENO = (
     "El sello de tiempo no corresponde a esta firma: se tomó de otro documento o de otra firma."
 )
 SELLO_ROTO = "El sello de tiempo está alterado: su firma no corresponde a su contenido."
-SELLO_ANTERIOR = (
-    "El sello de tiempo ({sello}) es anterior a la fecha de firma sellada ({fecha}): la fecha de "
-    "firma no es verdadera."
+SELLO_DISTINTO = (
+    "La fecha de firma sellada ({fecha}, la del equipo de quien firmó) difiere en más de "
+    "{minutos} minutos de la del sello de tiempo ({sello}): la fecha de firma no es verdadera."
 )
 SELLO_CONFIABLE = (
     "Sello de tiempo: {fecha}, de {tsa}, autoridad de sellado de tiempo confiable en este "
@@ -138,8 +168,28 @@ SELLO_NO_CONFIABLE = (
     "Sello de tiempo: {fecha}, de {tsa}; esa autoridad de sellado de tiempo no es confiable en "
     "este equipo (se agrega en Emisores confiables), así que no prueba la hora."
 )
-# A TSA's clock and the signer's may differ by this much before the token is «anterior».
-_HOLGURA_SELLO = timedelta(minutes=5)
+# How far the signer's clock may be from a time-stamp's (or, without one, from this computer's)
+# before the signing time it claims is refused.
+TOLERANCIA = timedelta(minutes=10)
+CAMBIO_ILEGAL = "Se cambió el documento después de firmarlo: {que}."
+# What ``CAMBIO_ILEGAL`` names (pades.validar.cambios_ilegales' codes).
+CAMBIOS = {
+    "firma": "se alteró el diccionario de la firma (se escribió de nuevo con otros datos)",
+    "contenido": "se reemplazó el contenido de la página {n}",
+    "anotacion": "se agregó una anotación encima de la página {n}",
+    "otro": (
+        "se agregaron o cambiaron partes del PDF que no son firmas, sellos de tiempo ni datos "
+        "de validación"
+    ),
+}
+FIRMA_POSTERIOR = (
+    "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
+    "{nombre}{fecha}."
+)
+SELLO_POSTERIOR = "Sello de tiempo del documento, agregado después de la firma: {nombre}{fecha}."
+NO_VALIDA = "La constancia de firma no es válida:"
+NO_SE_PUEDE = "No se puede comprobar la constancia de firma:"
+SIN_PRUEBA = "sin sello de tiempo confiable en este equipo, esa fecha no está probada"
 CAMBIOS_POSTERIORES = (
     "Hay cambios posteriores a la firma: el PDF tiene datos agregados después de firmarse. Lo "
     "firmado está íntegro y es lo que se describe; lo agregado no forma parte de la firma."
@@ -170,7 +220,8 @@ class ConstanciaLeida:
 
     @property
     def identificador(self) -> str:
-        """RFC, periodo, tipo and folio: how the informativa is named anywhere."""
+        """RFC, periodo, tipo and internal identifier (its uuid; not the IMSS's folio): how
+        the informativa is named anywhere."""
         inf = self.informativa
         return (
             f"{inf.contratista.rfc} {inf.periodo.clave} {TIPOS.get(inf.tipo, inf.tipo)} {inf.uuid}"
@@ -203,15 +254,40 @@ class SelloTiempo:
     confiable: bool  # its TSA chains to this installation's trusted authorities
 
 
+# How ``informativa verificar`` exits (its help and docs/administracion.md say the same).
+SALIDA_VALIDA, SALIDA_CAMBIOS, SALIDA_NO_VALIDA, SALIDA_NO_COMPROBABLE = 0, 1, 2, 3
+SALIDA_PRACTICA = 4  # a practice constancia: never valid, whatever else holds
+
+
 @dataclass(frozen=True)
 class Verificacion:
-    """``ok``, or the reasons (Spanish, for the user) why the constancia proves nothing."""
+    """``ok``, or the reasons (Spanish, for the user) why the constancia proves nothing; not
+    ``comprobable``: nothing refused it, but nothing proves it was signed while its
+    certificate was valid (``motivo`` says why)."""
 
     ok: bool
     motivo: tuple[str, ...] = ()
     constancia: ConstanciaLeida | None = None  # None when the file is no constancia
     cambios_posteriores: bool = False
     sello_tiempo: SelloTiempo | None = None
+    comprobable: bool = True
+    # The signing time a trusted time-stamp proves (None: only the signer's clock says it).
+    fecha_probada: datetime | None = None
+    posteriores: tuple[FirmaPosterior, ...] = ()  # signatures and time-stamps added later
+    # Training: sealed as such, or signed by an e.firma of a practice or test authority.
+    practica: bool = False
+
+    @property
+    def salida(self) -> int:
+        if self.practica and (self.ok or set(self.motivo) <= {PRACTICA, NO_CONFIABLE}):
+            return SALIDA_PRACTICA
+        if self.ok:
+            return SALIDA_CAMBIOS if self.cambios_posteriores else SALIDA_VALIDA
+        return SALIDA_NO_VALIDA if self.comprobable else SALIDA_NO_COMPROBABLE
+
+    def encabezado(self) -> str:
+        """The line before the reasons of a constancia that is not valid."""
+        return NO_VALIDA if self.comprobable else NO_SE_PUEDE
 
     def lineas(self) -> list[str]:
         """What a valid constancia's verification says: the «válida» line, its time-stamp,
@@ -222,6 +298,14 @@ class Verificacion:
         if (sello := self.sello_tiempo) is not None:
             texto = SELLO_CONFIABLE if sello.confiable else SELLO_NO_CONFIABLE
             lineas.append(texto.format(fecha=fecha_hora(sello.momento), tsa=sello.tsa))
+        for posterior in self.posteriores:
+            texto = SELLO_POSTERIOR if posterior.sello else FIRMA_POSTERIOR
+            fecha = (
+                "" if posterior.momento is None else f", {fecha_hora(_centro(posterior.momento))}"
+            )
+            if fecha and not posterior.sello:
+                fecha += " según su equipo"
+            lineas.append(texto.format(nombre=posterior.nombre or "sin nombre", fecha=fecha))
         if self.cambios_posteriores:
             lineas.append(CAMBIOS_POSTERIORES)
         return lineas
@@ -233,13 +317,21 @@ class Verificacion:
         inf = c.informativa
         from icsoe_desktop.services.informativa.constancia_pdf import MARCA, fecha_hora
 
+        segun = fecha_hora(c.fecha_firma)
+        if self.fecha_probada is not None and self.sello_tiempo is not None:
+            cuando = (
+                f"firmada el {fecha_hora(self.fecha_probada)} según el sello de tiempo de "
+                f"{self.sello_tiempo.tsa} ({segun} según el equipo de quien firmó)"
+            )
+        else:
+            cuando = f"firmada el {segun} según el equipo de quien firmó ({SIN_PRUEBA})"
         texto = (
             f"La constancia de firma es válida: {inf.contratista.rfc}, {inf.contratista.nombre}; "
             f"informativa {TIPOS.get(inf.tipo, inf.tipo)} del periodo {inf.periodo.texto} "
-            f"({inf.periodo.clave}), folio {inf.uuid}; certificado {c.info.no_certificado}; "
-            f"firmada el {fecha_hora(c.fecha_firma)}."
+            f"({inf.periodo.clave}), identificador interno {inf.uuid}; "
+            f"certificado {c.info.no_certificado}; {cuando}."
         )
-        return f"{MARCA}. {texto}" if c.sellada.capacitacion else texto
+        return f"{MARCA}. {texto}" if self.practica else texto
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -395,22 +487,27 @@ def verificar_constancia(
     en_capacitacion: bool = False,
     certificado_der: bytes | None = None,
     guardada: Callable[[ConstanciaLeida], Guardada | None] | None = None,
+    ahora: datetime | None = None,
 ) -> Verificacion:
     """Whether ``pdf`` proves who signed what and when (see the module). ``confianza``: this
     installation's trusted authorities; ``guardada``: the stored informativa of the same
-    identifier, when this store has one. Never raises for a bad file."""
+    identifier, when this store has one; ``ahora``: this computer's time (aware; None: the
+    system's). Never raises for a bad file."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
-    from icsoe_desktop.services.pades.validar import FirmaIlegible, leer_firma, validar
+    from icsoe_desktop.services.pades.validar import (
+        FirmaIlegible,
+        cambios_ilegales,
+        leer_firma,
+        validar,
+    )
 
     if motivo := _previo(pdf):
         return Verificacion(False, (motivo,))
     try:
         firma, handle = leer_firma(bytes(pdf))
     except FirmaIlegible as exc:
-        return Verificacion(
-            False,
-            ({"sin_firma": SIN_FIRMA, "varias_firmas": VARIAS_FIRMAS}.get(exc.codigo, ILEGIBLE),),
-        )
+        motivo = {"sin_firma": SIN_FIRMA, "alterada": FIRMA_ALTERADA}.get(exc.codigo, ILEGIBLE)
+        return Verificacion(False, (motivo,))
     try:
         datos = _adjunto(firma.revision_firmada)
     except Exception:  # a signed revision pyHanko cannot walk
@@ -421,7 +518,10 @@ def verificar_constancia(
         leida = _leida(datos)
     except ValidationError as exc:
         return Verificacion(False, (exc.message,))
+    from icsoe_desktop.services.capacitacion import autoridad_de_practica
+
     ruta = confianza.chain(firma.certificado, list(firma.otros))
+    practica = leida.sellada.capacitacion or any(map(autoridad_de_practica, ruta))
     anclas = [ruta[-1].der] if ruta else []
     intermedios = [e.der for e in ruta[:-1]] + list(firma.otros)
     leido = firma.sello_tiempo
@@ -433,11 +533,21 @@ def verificar_constancia(
             [e.der for e in ruta_tsa[:-1]] + list(leido.otros),
             leido.momento,
         )
-    veredicto = validar(handle, anclas, intermedios, firma.momento, contexto_sello)
+    ahora = _as_utc(ahora or datetime.now(UTC))
+    veredicto = validar(handle, anclas, intermedios, ahora, contexto_sello)
     if not veredicto.intacta:
         return Verificacion(False, (FIRMA_ROTA,), leida, firma.cambios_posteriores)
     motivos: list[str] = []
+    if veredicto.cambios_ilegales:  # pyHanko's difference analysis: refused, naming what
+        encontrados = cambios_ilegales(handle)
+        que = "; ".join(_cambio(codigo, n) for codigo, n in encontrados)
+        motivos.append(CAMBIO_ILEGAL.format(que=que))
+        if any(codigo == "firma" for codigo, _ in encontrados):
+            # Its date, byte ranges and revision are now what was written later: nothing
+            # else read from it would be about the signature made.
+            return Verificacion(False, tuple(motivos), leida, firma.cambios_posteriores)
     sello_tiempo = None
+    fecha = leida.fecha_firma
     if leido is not None and veredicto.sello is not None:
         if not veredicto.sello.sobre_la_firma:
             motivos.append(SELLO_AJENO)
@@ -445,18 +555,21 @@ def verificar_constancia(
             motivos.append(SELLO_ROTO)
         else:
             sello_tiempo = SelloTiempo(
-                hora_del_centro(leido.momento.astimezone(UTC).replace(tzinfo=None)),
+                _centro(leido.momento),
                 leido.tsa,
                 veredicto.sello.confiable,
             )
-            if sello_tiempo.momento < leida.fecha_firma - _HOLGURA_SELLO:
+            if abs(sello_tiempo.momento - fecha) > TOLERANCIA:
                 motivos.append(
-                    SELLO_ANTERIOR.format(
-                        sello=fecha_hora(sello_tiempo.momento), fecha=fecha_hora(leida.fecha_firma)
+                    SELLO_DISTINTO.format(
+                        fecha=fecha_hora(fecha),
+                        minutos=int(TOLERANCIA.total_seconds() // 60),
+                        sello=fecha_hora(sello_tiempo.momento),
                     )
                 )
+    probada = sello_tiempo.momento if sello_tiempo and veredicto.probado else None
     info, inf = leida.info, leida.informativa
-    if leida.sellada.capacitacion and not en_capacitacion:
+    if practica and not en_capacitacion:
         motivos.append(PRACTICA)
     if leida.certificado_der != firma.certificado:
         motivos.append(OTRO_CERTIFICADO_SELLO)
@@ -469,13 +582,23 @@ def verificar_constancia(
     if info.tipo != "FIEL":
         tipo = "es un Certificado de Sello Digital (CSD)" if info.tipo == "CSD" else info.tipo
         motivos.append(NO_EFIRMA.format(tipo=tipo))
-    fecha = leida.fecha_firma
-    if not _as_utc(info.valido_desde) <= fecha <= _as_utc(info.valido_hasta):
+    desde, hasta = _as_utc(info.valido_desde), _as_utc(info.valido_hasta)
+    vigencia = {"desde": info.valido_desde, "hasta": info.valido_hasta}
+    comprobable = True
+    if probada is not None:  # a trusted TSA says when: the certificate judged then
+        if not desde <= probada <= hasta:
+            motivos.append(NO_VIGENTE_SELLO.format(fecha=fecha_hora(probada), **vigencia))
+    elif fecha > ahora + TOLERANCIA:
         motivos.append(
-            NO_VIGENTE.format(
-                fecha=fecha_hora(fecha), desde=info.valido_desde, hasta=info.valido_hasta
-            )
+            FECHA_FUTURA.format(fecha=fecha_hora(fecha), ahora=fecha_hora(_centro(ahora)))
         )
+    elif not desde <= fecha <= hasta:  # the signer's own clock contradicts the certificate
+        motivos.append(NO_VIGENTE.format(fecha=fecha_hora(fecha), **vigencia))
+    elif not desde <= ahora <= hasta:  # only the signer's clock says it was valid then
+        comprobable = False
+    if desde <= (probada or ahora) <= hasta and not veredicto.vigente and veredicto.confiable:
+        momento = _centro(veredicto.momento or ahora)
+        motivos.append(CADENA_NO_VIGENTE.format(fecha=fecha_hora(momento)))
     if info.rfc != inf.contratista.rfc:
         motivos.append(OTRO_RFC.format(firmante=info.rfc or "desconocido", rfc=inf.contratista.rfc))
     if firma.momento is None or firma.momento != fecha:
@@ -510,7 +633,30 @@ def verificar_constancia(
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
         elif motivo := _alterada(leida, guardado, huellas=not motivos):
             motivos.append(motivo.format(donde=donde))
-    return Verificacion(not motivos, tuple(motivos), leida, firma.cambios_posteriores, sello_tiempo)
+    if not motivos and not comprobable:
+        motivos.append(NO_COMPROBABLE.format(fecha=fecha_hora(fecha), **vigencia))
+    else:
+        comprobable = True
+    return Verificacion(
+        not motivos,
+        tuple(motivos),
+        leida,
+        firma.cambios_posteriores,
+        sello_tiempo,
+        comprobable,
+        probada,
+        firma.posteriores,
+        practica,
+    )
+
+
+def _cambio(codigo: str, n: int) -> str:
+    if codigo in ("paginas+", "paginas-"):
+        verbo = (
+            ("se agregó", "se agregaron") if codigo == "paginas+" else ("se quitó", "se quitaron")
+        )
+        return f"{verbo[0]} una página" if n == 1 else f"{verbo[1]} {n} páginas"
+    return CAMBIOS.get(codigo, CAMBIOS["otro"]).format(n=n)
 
 
 def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str | None:
@@ -566,3 +712,7 @@ def _sujeto(der: bytes) -> bytes:
 
 def _as_utc(momento: datetime) -> datetime:
     return momento.replace(tzinfo=UTC) if momento.tzinfo is None else momento
+
+
+def _centro(momento: datetime) -> datetime:
+    return hora_del_centro(momento.astimezone(UTC).replace(tzinfo=None))

@@ -10,6 +10,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.capacitacion import autoridad_de_practica
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
@@ -57,6 +59,12 @@ MSG_SELLO_FALLIDO = (
 )
 
 
+MSG_EFIRMA_PRACTICA = (
+    "Esta e.firma es de capacitación (de una autoridad de práctica o de pruebas del SAT): sólo "
+    "firma en la empresa de práctica, nunca la informativa de otra empresa."
+)
+
+
 class FirmaInformativaService(InformativaBase):
     def __init__(
         self,
@@ -74,7 +82,8 @@ class FirmaInformativaService(InformativaBase):
         super().__init__(store, audit, permisos, clock)
         self._contratistas = contratistas
         self._emisores = emisores
-        # Whether what is done now is training (services/capacitacion.capacitacion_activa).
+        # Whether what is done for a contratista is training: the practice empresa or
+        # contratista (services/capacitacion.capacitacion_activa), never the installation's mode.
         self._capacitacion = capacitacion
         # The installation's time-stamp server, as it is at each signing ("" none).
         self._sello_tiempo = sello_tiempo
@@ -147,16 +156,20 @@ class FirmaInformativaService(InformativaBase):
                 "corrígelas y fírmala después.",
             )
         credencial = self._contratistas.credencial_fiel(rfc, cer, key, contrasena)
+        info = credencial.info
+        capacitacion = self._capacitacion(rfc)
+        # The issuers up to the trusted root go inside the signature: any reader builds the path.
+        ruta = self._emisores.trust_store().chain(info.certificado_der)
+        if not capacitacion and any(map(autoridad_de_practica, ruta)):
+            # Trusted here only because the modo de capacitación is on: never on real work.
+            raise ValidationError("efirma_de_practica", MSG_EFIRMA_PRACTICA)
         # The signing time, to the second, taken before the cadena, which seals it: naive UTC
         # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
-        capacitacion = self._capacitacion(rfc)
         cadena = cadena_original(antes, firmada, capacitacion)
         sello = sellar(cadena, credencial.private_key)
-        info = credencial.info
-        # The issuers up to the trusted root go inside the signature: any reader builds the path.
-        emisores = [e.der for e in self._emisores.trust_store().chain(info.certificado_der)]
+        emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
         # From now on the informativa is this copy (and its header, what its window reads): its
         # exports, acuse and verification never read the contratante's or the contratista's live
@@ -197,11 +210,15 @@ class FirmaInformativaService(InformativaBase):
             )
         return acuse
 
+    def de_practica(self, rfc: str) -> bool:
+        """Whether the contratista's informativas here are training (the practice empresa's)."""
+        return self._capacitacion(rfc)
+
     def nombre_constancia(self, rfc: str, periodo: str) -> str:
         """The constancia's file name (ASCII: it travels through any system)."""
         from icsoe_desktop.services.informativa.exportar import PREFIJO_CAPACITACION, seguro
 
-        prefijo = PREFIJO_CAPACITACION if self._capacitacion(rfc) else ""
+        prefijo = PREFIJO_CAPACITACION if self.de_practica(rfc) else ""
         return f"{prefijo}Constancia_firma_ICSOE_{seguro(rfc)}_{periodo}.pdf"
 
     # --- the constancia ---------------------------------------------------------------------------
@@ -219,7 +236,7 @@ class FirmaInformativaService(InformativaBase):
     def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:
         """A constancia de firma checked (services/informativa/constancia.py) against this
         installation's trusted authorities; given, the signer's .cer file (DER or PEM). When
-        this store holds the informativa of its identifier (RFC, periodo, tipo, folio), it must
+        this store holds the informativa of its identifier (RFC, periodo, tipo, uuid), it must
         be the one signed with that very sello."""
         from icsoe_desktop.domain.credentials.files import certificate_file_der
         from icsoe_desktop.services.informativa.constancia import verificar_constancia
@@ -228,10 +245,12 @@ class FirmaInformativaService(InformativaBase):
         return verificar_constancia(
             pdf,
             self._emisores.trust_store(),
-            # Training: the installation's mode (a practice constancia names its own RFC).
-            self._capacitacion(None),
+            # Practice authorities are trusted here only while the modo de capacitación is on.
+            self._emisores.capacitacion(),
             certificado_der,
             self._guardada,
+            # Without a trusted time-stamp the certificate is judged at this computer's time.
+            self._clock().replace(tzinfo=UTC),
         )
 
     def _guardada(self, leida: ConstanciaLeida) -> Guardada | None:
@@ -311,15 +330,15 @@ def _filas_de(path: Path, uuid: str) -> list[tuple[Any, ...]]:
 def _comparar(
     leida: ConstanciaLeida, filas: list[tuple[Any, ...]], empresa: str | None
 ) -> Guardada | None:
-    """The stored informativa of the constancia's identifier (RFC, periodo, tipo, folio) among
-    ``filas`` (those of its folio in one store), as signed; None: the store has not its folio."""
+    """The stored informativa of the constancia's identifier (RFC, periodo, tipo, uuid) among
+    ``filas`` (those of its uuid in one store), as signed; None: the store has not its uuid."""
     from icsoe_desktop.services.informativa.constancia import Guardada
 
     inf = leida.informativa
     identificador = (inf.contratista.rfc, inf.periodo.clave, inf.tipo)
     fila = next((f for f in filas if tuple(f[6:]) == identificador), None)
     if fila is None:
-        # The folio alone: the same informativa under another RFC, periodo or tipo.
+        # The uuid alone: the same informativa under another RFC, periodo or tipo.
         return Guardada("", "", empresa=empresa) if filas else None
     estado, cadena, sello, congelada, cabecera, firmada_at = fila[:6]
     if estado not in FIRMADAS:

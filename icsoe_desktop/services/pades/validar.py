@@ -1,24 +1,35 @@
-"""A PDF's signature checked offline with pyHanko: its integrity (the digest of the signed byte
-ranges and the signature over it), the certificate path to the trust anchors the caller gives
-(never to the certificates the PDF carries) at the signing time the signature claims, and what
-the signed revision holds, read from its own bytes (what follows it is a later change).
+"""A PDF's first signature checked offline with pyHanko: its integrity (the digest of the signed
+byte ranges and the signature over it), the certificate path to the trust anchors the caller
+gives (never to the certificates the PDF carries) at a proven time, what the signed revision
+holds, read from its own bytes, and what the updates after it changed.
 
-No revocation is checked: a B-B signature carries none and the app fetches nothing. A
-signature time-stamp (PAdES B-T, RFC 3161) is read apart (``SelloLeido``) and checked with the
-signature: that its token is over this very signature value, signed by its TSA, and whether the
-TSA chains to the anchors the caller gives for it.
+The time the certificates are judged at is the signature time-stamp's when it has one (PAdES
+B-T, RFC 3161: over this very signature value, intact, its TSA chained to the anchors the caller
+gives for it), else the moment the caller gives (now): the signing time the signature claims is
+the signer's computer clock and proves nothing.
+
+What the updates after the signed revision changed is pyHanko's difference analysis with its
+default policy (``DEFAULT_DIFF_POLICY``): later signatures in new fields, document time-stamps,
+LTV data (DSS) and /Info are accepted; anything else (a page's content, a page added, an
+annotation, the signature dictionary written again) is an illegal modification, and
+``cambios_ilegales`` names what it finds of those on the pages and in the signature.
+
+No revocation is checked: a B-B signature carries none and the app fetches nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.generic import Reference
+from pyhanko.pdf_utils.generic import IndirectObject, Reference
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -39,11 +50,21 @@ _SIN_REVOCACION = CertRevTrustPolicy(
 
 
 class FirmaIlegible(Exception):
-    """The file is no PDF pyHanko reads, or it holds no signature, or more than one."""
+    """The file is no PDF pyHanko reads, or it holds no signature, or its signature's
+    dictionary (its CMS, its SubFilter) was altered into something no reader takes."""
 
     def __init__(self, codigo: str) -> None:
         super().__init__(codigo)
-        self.codigo = codigo  # "ilegible" | "sin_firma" | "varias_firmas"
+        self.codigo = codigo  # "ilegible" | "sin_firma" | "alterada"
+
+
+@dataclass(frozen=True)
+class FirmaPosterior:
+    """A signature or document time-stamp added after the first signature (nothing checked)."""
+
+    sello: bool  # a document time-stamp (/DocTimeStamp), not a signature
+    nombre: str  # the signer's (or TSA's) common name
+    momento: datetime | None  # the time it claims (a time-stamp: its token's)
 
 
 @dataclass(frozen=True)
@@ -71,21 +92,38 @@ class FirmaPdf:
     raiz: int  # the catalog's object number
     info: int | None  # the /Info dictionary's
     sello_tiempo: SelloLeido | None = None  # the signature time-stamp (B-T), when there is one
+    posteriores: tuple[FirmaPosterior, ...] = ()  # signatures and time-stamps added later
 
 
 def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
-    """The signature and pyHanko's handle on it (for ``validar``)."""
+    """The first signature (in signing order) and pyHanko's handle on it (for ``validar``);
+    the later ones are listed in ``posteriores``."""
     try:
         lector = PdfFileReader(io.BytesIO(pdf), strict=False)
-        firmas = lector.embedded_signatures
     except Exception as exc:  # pyHanko raises many kinds for a broken file
         log.info("PDF ilegible para pyHanko: %r", exc)
         raise FirmaIlegible("ilegible") from exc
+    try:
+        firmas = lector.embedded_signatures
+    except Exception as exc:  # a signature's CMS that does not parse, or a broken form
+        log.info("Firmas ilegibles para pyHanko: %r", exc)
+        raise FirmaIlegible("alterada" if _campo_firmado(lector) else "ilegible") from exc
     if not firmas:
-        raise FirmaIlegible("sin_firma")
-    if len(firmas) > 1:
-        raise FirmaIlegible("varias_firmas")
+        raise FirmaIlegible("alterada" if _campo_firmado(lector) else "sin_firma")
     firma = firmas[0]
+    try:
+        # The CMS in the dictionary's /Contents: outside the signed bytes, so a change there
+        # is an altered signature, not a damaged file.
+        propio = firma.signer_cert.dump()
+        otros = tuple(
+            c.chosen.dump()
+            for c in firma.signed_data["certificates"]
+            if c.name == "certificate" and c.chosen.dump() != propio
+        )
+        sello_tiempo = _sello_tiempo(firma.signer_info)
+    except Exception as exc:
+        log.info("Firma alterada: %r", exc)
+        raise FirmaIlegible("alterada") from exc
     try:
         rango = list(firma.byte_range)
         fin = rango[2] + rango[3]
@@ -101,12 +139,6 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
             if not _solo_anotaciones(lector, r, revision)
         )
         info = lector.trailer_view.raw_get("/Info") if "/Info" in lector.trailer_view else None
-        propio = firma.signer_cert.dump()
-        otros = tuple(
-            c.chosen.dump()
-            for c in firma.signed_data["certificates"]
-            if c.name == "certificate" and c.chosen.dump() != propio
-        )
         leida = FirmaPdf(
             revision_firmada=pdf[:fin],
             base=base,
@@ -118,7 +150,8 @@ def leer_firma(pdf: bytes) -> tuple[FirmaPdf, object]:
             objetos_cambiados=cambiados,
             raiz=lector.root_ref.idnum,
             info=getattr(info, "idnum", None),
-            sello_tiempo=_sello_tiempo(firma.signer_info),
+            sello_tiempo=sello_tiempo,
+            posteriores=tuple(map(_posterior, firmas[1:])),
         )
     except Exception as exc:
         log.info("Firma ilegible: %r", exc)
@@ -144,6 +177,35 @@ def _sello_tiempo(signer_info: object) -> SelloLeido | None:
     return None
 
 
+def _campo_firmado(lector: PdfFileReader) -> bool:
+    """Whether the PDF has a signature field with a value (one pyHanko did not take)."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    try:
+        return any(True for _ in enumerate_sig_fields(lector, filled_status=True))
+    except Exception:  # no form to walk: no field
+        return False
+
+
+def _posterior(firma: Any) -> FirmaPosterior:
+    # ``firma``: one of pyHanko's EmbeddedPdfSignature (a signature or a document time-stamp).
+    sello = firma.sig_object_type == "/DocTimeStamp"
+    try:
+        certificado = firma.signer_cert
+        nombre = certificado.subject.native.get("common_name") or certificado.subject.human_friendly
+    except Exception:  # a CMS pyHanko cannot read: listed without a name
+        nombre = ""
+    try:
+        if sello:
+            tst = firma.signed_data["encap_content_info"]["content"].parsed
+            momento = tst["gen_time"].native
+        else:
+            momento = firma.self_reported_timestamp
+    except Exception:
+        momento = None
+    return FirmaPosterior(sello, str(nombre), momento)
+
+
 def _solo_anotaciones(lector: PdfFileReader, ref: Reference, revision: int) -> bool:
     """Whether the signing update changed object ``ref`` only by listing annotations that are
     new objects: the signature's invisible widget, which pyHanko hangs on the first page."""
@@ -154,6 +216,8 @@ def _solo_anotaciones(lector: PdfFileReader, ref: Reference, revision: int) -> b
     except Exception:  # not in the earlier revision: a new object
         return False
     if not (hasattr(antes, "items") and hasattr(ahora, "raw_get")) or "/Annots" in antes:
+        return False
+    if "/Annots" not in ahora:
         return False
     if {k: v for k, v in ahora.items() if k != "/Annots"} != dict(antes.items()):
         return False
@@ -170,12 +234,26 @@ class SelloValidado:
     confiable: bool  # the TSA's certificate chains to an anchor given for it
 
 
+_FUERA_DE_VIGENCIA = frozenset(
+    (
+        AdESIndeterminate.EXPIRED,
+        AdESIndeterminate.NOT_YET_VALID,
+        AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+        AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+    )
+)
+
+
 @dataclass(frozen=True)
 class Validacion:
     intacta: bool  # the signed bytes are the ones signed, and the signature is the signer's
-    confiable: bool  # the signer's certificate chains to an anchor at the signing time
+    confiable: bool  # the signer's certificate chains to an anchor (judged apart from time)
     revision_integra: bool  # intact and covering its whole revision
     sello: SelloValidado | None = None  # the signature time-stamp's, when there is one
+    momento: datetime | None = None  # when the certificates were judged
+    probado: bool = False  # ``momento`` is a trusted time-stamp's (else the caller's: now)
+    vigente: bool = True  # every certificate of the path was valid at ``momento``
+    cambios_ilegales: bool = False  # pyHanko: ILLEGAL_MODIFICATIONS after the signed revision
 
 
 def _sobre_la_firma(firma: object) -> bool:
@@ -214,20 +292,25 @@ def validar(
     firma: object,
     anclas: list[bytes],
     intermedios: list[bytes],
-    momento: datetime | None,
+    ahora: datetime | None,
     sello: tuple[list[bytes], list[bytes], datetime] | None = None,
 ) -> Validacion:
-    """pyHanko's verdict on ``firma`` (from ``leer_firma``) trusting only ``anclas``; ``sello``:
-    the anchors, other certificates and time to check its time-stamp's TSA with."""
-    # The signer's certificates at the claimed time (the sealed one, checked by the caller).
-    contexto = _contexto(anclas, intermedios, momento)
-    contexto_sello = None if sello is None else _contexto(*sello)
+    """pyHanko's verdict on ``firma`` (from ``leer_firma``) trusting only ``anclas``, its
+    certificates judged at its time-stamp's time when that token is over it, intact and of a
+    TSA trusted by ``sello`` (the anchors, other certificates and time to check its TSA with),
+    else at ``ahora``; the updates after it judged by pyHanko's default difference policy."""
+    handle: Any = firma  # leer_firma's handle: an EmbeddedPdfSignature
+    sobre = _sobre_la_firma(handle)
+    momento, probado = ahora, False
+    if sobre and sello is not None:
+        tst = _sello_validado(handle, sello)
+        if tst is not None and tst.intact and tst.valid and tst.trusted:
+            momento, probado = tst.timestamp, True
     try:
         estado = validate_pdf_signature(
-            firma,  # type: ignore[arg-type]  # leer_firma's handle: an EmbeddedPdfSignature
-            signer_validation_context=contexto,
-            ts_validation_context=contexto_sello or _contexto([], [], None),
-            skip_diff=True,  # later revisions are reported as such, not judged
+            handle,
+            signer_validation_context=_contexto(anclas, intermedios, momento),
+            ts_validation_context=_contexto(*sello) if sello else _contexto([], [], None),
         )
     except Exception as exc:  # a CMS pyHanko cannot evaluate: not a valid signature
         log.info("Firma no evaluable: %r", exc)
@@ -241,6 +324,120 @@ def validar(
     if tst is not None:
         # pyHanko folds the imprint check into ``intact``: told apart here, a token taken from
         # another signature is not the same refusal as a token altered.
-        sobre = _sobre_la_firma(firma)
         validado = SelloValidado(sobre, sobre and bool(tst.intact and tst.valid), bool(tst.trusted))
-    return Validacion(intacta, bool(intacta and estado.trusted), intacta and cobertura, validado)
+    confiable, vigente = bool(estado.trusted), True
+    if not confiable and estado.trust_problem_indic in _FUERA_DE_VIGENCIA:
+        # A certificate out of its validity at ``momento``: whether the path holds otherwise
+        # (trusted anchor, signatures of the chain) is asked at a time the signer's was valid.
+        vigente = False
+        confiable = _confiable_en_vigencia(handle, anclas, intermedios)
+    return Validacion(
+        intacta,
+        intacta and confiable,
+        intacta and cobertura,
+        validado,
+        momento,
+        probado,
+        vigente,
+        cambios_ilegales=not estado.docmdp_ok,
+    )
+
+
+def _sello_validado(firma: Any, sello: tuple[list[bytes], list[bytes], datetime]) -> Any:
+    """pyHanko's status of the signature time-stamp's token (None: none it can read)."""
+    from pyhanko.sign.validation.generic_cms import collect_timing_info
+
+    try:
+        datos = asyncio.run(
+            collect_timing_info(firma.signer_info, _contexto(*sello), firma.compute_digest)
+        )
+    except Exception as exc:
+        log.info("Sello de tiempo no evaluable: %r", exc)
+        return None
+    return datos.get("timestamp_validity")
+
+
+def _confiable_en_vigencia(firma: Any, anclas: list[bytes], intermedios: list[bytes]) -> bool:
+    vigencia = firma.signer_cert["tbs_certificate"]["validity"]
+    desde, hasta = vigencia["not_before"].native, vigencia["not_after"].native
+    try:
+        estado = validate_pdf_signature(
+            firma,
+            signer_validation_context=_contexto(anclas, intermedios, desde + (hasta - desde) / 2),
+            ts_validation_context=_contexto([], [], None),
+            skip_diff=True,
+        )
+    except Exception:
+        return False
+    return bool(estado.trusted)
+
+
+# What an illegal update changed (``cambios_ilegales``), as codes with their page (from 1).
+FIRMA_REDEFINIDA, PAGINAS_AGREGADAS, PAGINAS_QUITADAS = "firma", "paginas+", "paginas-"
+CONTENIDO, ANOTACION, OTRO = "contenido", "anotacion", "otro"
+
+
+def cambios_ilegales(firma: object) -> tuple[tuple[str, int], ...]:
+    """What the updates after ``firma``'s signed revision changed on its pages and in its
+    signature dictionary (``OTRO`` alone when it is none of those)."""
+    handle: Any = firma
+    try:
+        encontrados = _cambios(handle.reader, handle)
+    except Exception as exc:  # a structure too broken to walk: still a change
+        log.info("Cambios no identificables: %r", exc)
+        encontrados = []
+    return tuple(encontrados) or ((OTRO, 0),)
+
+
+def _cambios(lector: PdfFileReader, firma: Any) -> list[tuple[str, int]]:
+    cambios: list[tuple[str, int]] = []
+    ref_firma = firma.sig_field.raw_get("/V").reference
+    definida = [
+        r
+        for r in range(lector.xrefs.total_revisions)
+        if ref_firma in lector.xrefs.explicit_refs_in_revision(r)
+    ]
+    if len(definida) > 1:
+        cambios.append((FIRMA_REDEFINIDA, 0))
+    firmada = lector.get_historical_resolver(firma.signed_revision)
+    antes, ahora = _paginas(firmada.root["/Pages"]), _paginas(lector.root["/Pages"])
+    if len(ahora) > len(antes):
+        cambios.append((PAGINAS_AGREGADAS, len(ahora) - len(antes)))
+    elif len(ahora) < len(antes):
+        cambios.append((PAGINAS_QUITADAS, len(antes) - len(ahora)))
+    for numero, (vieja, nueva) in enumerate(zip(antes, ahora, strict=False), start=1):
+        if _contenido(vieja) != _contenido(nueva):
+            cambios.append((CONTENIDO, numero))
+        previas = {a.reference for a in _lista(vieja.get("/Annots"))}
+        for anotacion in _lista(nueva.get("/Annots")):
+            if anotacion.reference not in previas and not _de_firma(anotacion.get_object()):
+                cambios.append((ANOTACION, numero))
+                break
+    return cambios
+
+
+def _lista(valor: Any) -> list[Any]:
+    valor = valor.get_object() if valor is not None else None
+    return [v for v in valor if isinstance(v, IndirectObject)] if valor else []
+
+
+def _paginas(nodo: Any, profundidad: int = 0) -> list[Any]:
+    nodo = nodo.get_object()
+    if nodo.get("/Type") == "/Page" or "/Kids" not in nodo:
+        return [nodo]
+    if profundidad > 64:  # a page tree that loops
+        raise ValueError("árbol de páginas")
+    return [p for hijo in nodo["/Kids"] for p in _paginas(hijo, profundidad + 1)]
+
+
+def _contenido(pagina: Any) -> bytes:
+    contenido = pagina.get("/Contents")
+    contenido = contenido.get_object() if contenido is not None else None
+    partes = contenido if isinstance(contenido, list) else [contenido] if contenido else []
+    return b"\n".join(bytes(p.get_object().data) for p in partes)
+
+
+def _de_firma(anotacion: Any) -> bool:
+    """A signature field's widget (what a later signature adds to a page)."""
+    campo = anotacion.get("/Parent", anotacion)
+    return bool(anotacion.get("/Subtype") == "/Widget" and campo.get("/FT") == "/Sig")

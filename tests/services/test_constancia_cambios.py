@@ -1,0 +1,136 @@
+"""Changes after signing judged as pyHanko's difference analysis judges them: content replaced,
+a page added, an annotation over a page, the signature dictionary written again are refused
+naming what changed; a countersignature, a document time-stamp and LTV data (DSS) leave the
+constancia valid, its later signatures listed. Every change is an incremental update written
+with pyHanko (tests/constancia_cambios.py); the verdict is compared with pyHanko's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from icsoe_desktop.services.informativa import constancia as c
+from tests import constancia_cambios as cambios
+from tests import credentials_factory as cf
+from tests.services.test_constancia_hora_probada import (
+    AHORA,
+    AL_SELLAR,
+    VIGENTE_HASTA,
+    _confianza,
+    _fecha,
+    _fiel,
+    _firmar,
+    _pyhanko,
+)
+from tests.servidor_tsa import MOMENTO, NOMBRE_TSA, servidor_tsa
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def genuina() -> bytes:
+    return _firmar(_fiel(VIGENTE_HASTA), AL_SELLAR)
+
+
+def _verificar(pdf: bytes) -> c.Verificacion:
+    return c.verificar_constancia(pdf, _confianza(), ahora=AHORA)
+
+
+ILEGALES = {
+    "contenido": (cambios.contenido_sustituido, "se reemplazó el contenido de la página 1"),
+    "pagina": (cambios.pagina_agregada, "se agregó una página"),
+    "anotacion": (cambios.anotacion_encima, "se agregó una anotación encima de la página 1"),
+    "firma": (cambios.firma_redefinida, c.CAMBIOS["firma"]),
+}
+
+
+@pytest.mark.parametrize("caso", ILEGALES)
+def test_an_illegal_change_after_signing_is_refused_naming_it(genuina, caso):
+    cambiar, que = ILEGALES[caso]
+    pdf = cambiar(genuina)
+    resultado = _verificar(pdf)
+    assert resultado.salida == c.SALIDA_NO_VALIDA
+    # Only that: the signed revision is still what the sealed data draw, and nothing read from
+    # a rewritten signature dictionary is reported about the signature made.
+    assert resultado.motivo == (c.CAMBIO_ILEGAL.format(que=que),)
+    estado = _pyhanko(pdf, AHORA)
+    assert not estado.docmdp_ok and not estado.bottom_line
+    assert "ILLEGAL_MODIFICATIONS" in estado.summary()
+
+
+def test_a_countersignature_by_another_e_firma_leaves_it_valid_and_is_listed(genuina):
+    otra = cf.fiel_fisica()
+    pdf = cambios.contrafirma(genuina, otra, [cf.sat_ca().certificate_der])
+    resultado = _verificar(pdf)
+    assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
+    lineas = resultado.lineas()
+    assert lineas[0].startswith("La constancia de firma es válida: EDE0101018A2")
+    assert lineas[1].startswith(
+        "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
+        f"{cf.load_info(otra).nombre}, "
+    )
+    assert lineas[1].endswith(" según su equipo.")
+    assert lineas[2] == c.CAMBIOS_POSTERIORES
+    estado = _pyhanko(pdf, AHORA)
+    assert estado.docmdp_ok and estado.bottom_line
+    # A page added after the countersignature: refused, as pyHanko does.
+    pagina = cambios.pagina_agregada(pdf)
+    assert _verificar(pagina).motivo[0] == c.CAMBIO_ILEGAL.format(que="se agregó una página")
+    assert not _pyhanko(pagina, AHORA).docmdp_ok
+
+
+def test_a_document_time_stamp_and_ltv_data_leave_it_valid(genuina):
+    with servidor_tsa() as tsa:
+        sellado = cambios.sello_documento(genuina, tsa.sellador)
+    resultado = _verificar(sellado)
+    assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
+    assert resultado.lineas()[1] == c.SELLO_POSTERIOR.format(
+        nombre=NOMBRE_TSA, fecha=f", {_fecha(MOMENTO)}"
+    )
+    assert _pyhanko(sellado, AHORA).docmdp_ok
+    dss = cambios.dss(genuina, [cf.sat_ca().certificate_der])
+    resultado = _verificar(dss)
+    assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
+    assert resultado.lineas()[1:] == [c.CAMBIOS_POSTERIORES]
+    estado = _pyhanko(dss, AHORA)
+    assert estado.docmdp_ok and estado.bottom_line
+
+
+@pytest.mark.end2end
+def test_informativa_verificar_exits_2_for_an_illegal_change_and_1_for_a_countersignature(
+    genuina, tmp_path
+):
+    from tests.icsoe_helpers import trust_sat
+    from tests.test_cli_informativa import cli
+
+    datos = tmp_path / "datos"
+    datos.mkdir()
+    trust_sat(datos)
+    cambiada, contrafirmada = tmp_path / "cambiada.pdf", tmp_path / "contrafirmada.pdf"
+    cambiada.write_bytes(cambios.contenido_sustituido(genuina))
+    contrafirmada.write_bytes(
+        cambios.contrafirma(genuina, cf.fiel_fisica(), [cf.sat_ca().certificate_der])
+    )
+    hecho = cli(datos, "informativa", "verificar", cambiada)
+    assert (hecho.returncode, hecho.stdout.splitlines()) == (
+        2,
+        [c.NO_VALIDA, c.CAMBIO_ILEGAL.format(que="se reemplazó el contenido de la página 1")],
+    )
+    hecho = cli(datos, "informativa", "verificar", contrafirmada)
+    assert hecho.returncode == 1, hecho.stdout
+    valida, posterior, cambios_posteriores = hecho.stdout.splitlines()
+    assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
+    assert posterior.startswith("Firma agregada después de la constancia")
+    assert cambios_posteriores == c.CAMBIOS_POSTERIORES
+
+
+def test_a_signature_dictionary_altered_in_place_is_called_altered_not_damaged(genuina):
+    contenido = genuina.index(b"/Contents <") + len(b"/Contents <")
+    for desde, nuevo in ((0, b"0000"), (2000, b"1234")):  # the CMS: its header, its body
+        alterada = bytearray(genuina)
+        alterada[contenido + desde : contenido + desde + 4] = nuevo
+        assert _verificar(bytes(alterada)).motivo == (c.FIRMA_ALTERADA,)
+    subfilter = genuina.replace(b"/ETSI.CAdES.detached", b"/ETSI.CAdES.detachex", 1)
+    assert subfilter != genuina
+    assert _verificar(subfilter).motivo == (c.FIRMA_ALTERADA,)
+    # A file cut short is damaged, not altered.
+    assert _verificar(genuina[: len(genuina) // 3]).motivo == (c.ILEGIBLE,)
