@@ -24,6 +24,7 @@ from icsoe_desktop.services.certificados.emisores import CAPACITACION_DIR
 from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.informativa.constancia import PRACTICA, SALIDA_PRACTICA
+from tests.informativa_servicios import acuse_del_imss
 from tests.test_cli_cert import CONSOLE, run_cli
 
 PASSWORD_LABEL = "Contraseña de la e.firma de práctica:"
@@ -93,6 +94,16 @@ def test_a_training_room_walks_from_preparar_to_a_signed_practice_informativa(tm
         assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
         assert constancia.read_bytes().startswith(b"%PDF")
         _en_cada_pagina(constancia, MARCA)
+        # Practice is never filed: no IMSS acuse is registered for it.
+        acuse = tmp_path / "acuse_practica.pdf"
+        acuse.write_bytes(acuse_del_imss(RFC_PRACTICA))
+        presentar = run_cli(
+            "--empresa", RFC_PRACTICA, "informativa", "presentar", "--periodo",
+            fila.periodo.clave, "--acuse", acuse, data_dir=datos,
+        )  # fmt: skip
+        assert presentar.returncode == 2
+        assert "informativa de capacitación" in presentar.stderr.decode(CONSOLE)
+        assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
 
         exportados = tmp_path / "exportados"
         exportados.mkdir()

@@ -424,6 +424,7 @@ class Services:
             self.permisos_empresa,
             self.clock,
             otras_empresas=self._otras_empresas,
+            capacitacion=self._capacitacion_activa,
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:

@@ -59,6 +59,10 @@ MSG_SIN_FIRMAR = (
     "IMSS antes de registrar su acuse de presentación."
 )
 MSG_YA_PRESENTADA = "La informativa ya está presentada con el folio {folio}."
+MSG_CAPACITACION = (
+    "Ésta es una informativa de capacitación (CAPACITACIÓN — SIN VALIDEZ): no se presenta en el "
+    "portal del IMSS ni se registra su acuse."
+)
 MSG_FOLIO_REGISTRADO = (
     "El folio {folio} ya está registrado como la presentación de la informativa {donde}: cada "
     "presentación en el portal del IMSS tiene su propio folio. Revisa que elegiste el acuse de "
@@ -140,10 +144,13 @@ class PresentacionService(InformativaBase):
         permisos: Permisos,
         clock: Clock = utcnow,
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
+        capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         # (label, store file) of the installation's other empresas: a folio is unique in all.
         self._otras_empresas = otras_empresas
+        # Whether a contratista's work is the practice empresa's: never filed.
+        self._capacitacion = capacitacion
 
     # --- what the window shows -----------------------------------------------------------------
 
@@ -247,6 +254,8 @@ class PresentacionService(InformativaBase):
                 )
             if row.estado != FIRMADA:
                 raise ValidationError("informativa_sin_firmar", MSG_SIN_FIRMAR)
+            if self._capacitacion(contratista.rfc):
+                raise ValidationError("capacitacion_no_se_presenta", MSG_CAPACITACION)
             inf = self._cabecera(session, row, contratista)
             leida = _leer(pdf, nombre, inf, row.tipo, None)  # the same checks as when chosen
             _como_el_acuse(leida, folio, presentada)
