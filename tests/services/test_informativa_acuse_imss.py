@@ -226,9 +226,6 @@ def test_a_stored_acuse_swapped_outside_the_app_is_never_handed_out(services, fi
         assert "mayo–agosto 2026 del contratista" in error.value.message
     assert not (tmp_path / "cliente.zip").exists()
     assert services.informativas.fila(uuid, rfc).estado == PRESENTADA
-    # The list to export for a client says so before anything is chosen.
-    (listada,) = servicio.presentadas(rfc)
-    assert listada.texto.endswith("· folio N262253432 · acuse del IMSS alterado")
 
 
 @pytest.mark.parametrize(

@@ -124,15 +124,13 @@ class Elegible:
     periodo: Periodo
     tipo: str
     folio: str = ""
-    acuse_alterado: bool = False  # its stored IMSS acuse is not the one registered
 
     @property
     def texto(self) -> str:
         folio = f" · folio {self.folio}" if self.folio else ""
-        alterado = " · acuse del IMSS alterado" if self.acuse_alterado else ""
         return (
             f"{self.contratista_nombre} (RFC {self.contratista_rfc}) · {self.periodo.texto} · "
-            f"{TIPOS[self.tipo]}{folio}{alterado}"
+            f"{TIPOS[self.tipo]}{folio}"
         )
 
 
@@ -184,7 +182,6 @@ class PresentacionService(InformativaBase):
                     Periodo.de_clave(row.periodo),
                     row.tipo,
                     row.folio_imss,
-                    estado == PRESENTADA and _alterado(row),
                 )
                 for row, c in filas
                 if not self._es_contratista(actor) or c.rfc == actor
@@ -420,13 +417,10 @@ class PresentacionService(InformativaBase):
         return escribir(archivo, Path(salida))
 
 
-def _alterado(row: InformativaRow) -> bool:
-    return hashlib.sha256(row.acuse_imss_pdf or b"").hexdigest() != row.acuse_imss_sha256
-
-
 def acuse_comprobado(row: InformativaRow, rfc: str) -> bytes:
     """The stored IMSS acuse, refused when its bytes are not the ones registered (its SHA-256)."""
-    if _alterado(row):
+    pdf = row.acuse_imss_pdf or b""
+    if hashlib.sha256(pdf).hexdigest() != row.acuse_imss_sha256:
         log.warning("Acuse del IMSS alterado: informativa %s", row.uuid)
         raise ValidationError(
             "acuse_imss_alterado",
@@ -436,7 +430,7 @@ def acuse_comprobado(row: InformativaRow, rfc: str) -> bytes:
                 rfc=rfc,
             ),
         )
-    return row.acuse_imss_pdf or b""
+    return pdf
 
 
 def _periodo_texto(clave: str) -> str:
