@@ -600,26 +600,12 @@ class InformativaWindow(QMainWindow):
     def guardar_acuse_imss_en(self, path: Path) -> Path | None:
         """The IMSS acuse as registered (its SHA-256 checked) to ``path``: what the save
         dialog does with the chosen path (tests call it directly)."""
-        from icsoe_desktop.files import write_bytes_atomic
-
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
-        try:
-            write_bytes_atomic(
-                path, self._services.informativa_presentacion.acuse_imss(self.uuid, self.actor)
-            )
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return None
-        except OSError as exc:
-            msgbox.warning(
-                self,
-                f"No se pudo guardar el acuse del IMSS en «{path}»: {exc.strerror or exc}.",
-                TITLE,
-            )
-            return None
-        msgbox.information(self, MSG_ACUSE_IMSS_GUARDADO.format(archivo=path), TITLE)
-        return path
+        return self._guardar_pdf(
+            path,
+            lambda: self._services.informativa_presentacion.acuse_imss(self.uuid, self.actor),
+            "el acuse del IMSS",
+            MSG_ACUSE_IMSS_GUARDADO,
+        )
 
     def nombre_acuse(self) -> str:
         return self._services.informativa_firma.nombre_constancia(self.rfc, self.fila.periodo.clave)
@@ -636,28 +622,36 @@ class InformativaWindow(QMainWindow):
 
     def guardar_acuse_en(self, path: Path, acuse: bytes | None = None) -> Path | None:
         """What the save dialog does with the chosen path (tests call it directly)."""
+        return self._guardar_pdf(
+            path,
+            lambda: (
+                acuse
+                if acuse is not None
+                else self._services.informativa_firma.acuse(self.uuid, self.actor)
+            ),
+            "la constancia de firma",
+            MSG_ACUSE_GUARDADO,
+        )
+
+    def _guardar_pdf(
+        self, path: Path, leer: Callable[[], bytes], que: str, guardado: str
+    ) -> Path | None:
+        """``leer()`` written to ``path`` (a .pdf), what went wrong said; the path, or None."""
         from icsoe_desktop.files import write_bytes_atomic
 
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            data = (
-                acuse
-                if acuse is not None
-                else self._services.informativa_firma.acuse(self.uuid, self.actor)
-            )
-            write_bytes_atomic(path, data)
+            write_bytes_atomic(path, leer())
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return None
         except OSError as exc:
             msgbox.warning(
-                self,
-                f"No se pudo guardar la constancia de firma en «{path}»: {exc.strerror or exc}.",
-                TITLE,
+                self, f"No se pudo guardar {que} en «{path}»: {exc.strerror or exc}.", TITLE
             )
             return None
-        msgbox.information(self, MSG_ACUSE_GUARDADO.format(archivo=path), TITLE)
+        msgbox.information(self, guardado.format(archivo=path), TITLE)
         return path
 
     def _pedir_carpeta(self) -> None:
