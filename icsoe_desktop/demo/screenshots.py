@@ -785,19 +785,17 @@ def _rechazos_shot(services, shot, curp: str, firmada: str, contrato: str, venta
 def _presentacion_shots(services, shot, firmada: str, periodo, clientes) -> None:
     """After filing on the IMSS portal (77a–77c): its acuse registered, the informativa
     «Presentada», the archive for a client."""
-    from datetime import datetime, timedelta
+    from datetime import UTC
 
     from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
     from icsoe_desktop.demo.data import DEMO_RFC
     from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
-    from icsoe_desktop.domain.informativa.periodos import fecha_limite
     from icsoe_desktop.gui.informativa.archivo_cliente import ArchivoClienteDialog
     from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
     from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 
-    # Filed two days before its deadline, at noon hora del centro.
-    dia = fecha_limite(periodo) - timedelta(days=2)
-    fecha = datetime(dia.year, dia.month, dia.day, 12, 31, 7, tzinfo=HORA_DEL_CENTRO)
+    # Filed on the portal after it was signed here: now, hora del centro.
+    fecha = services.clock().replace(tzinfo=UTC, microsecond=0).astimezone(HORA_DEL_CENTRO)
     folio = f"N{periodo.anio % 100}2253432"
     contratos = tuple(
         (c.rfc, c.nombre, f"A{periodo.anio % 100}P36623{80 + n}") for n, c in enumerate(clientes)
@@ -816,8 +814,16 @@ def _presentacion_shots(services, shot, firmada: str, periodo, clientes) -> None
         archivo.write_bytes(acuse)
 
         def registrar() -> object:
+            import time
+
+            from PySide6.QtWidgets import QApplication
+
             dialog = RegistrarPresentacionDialog(services, DEMO_RFC, firmada)
-            dialog.elegir_acuse(archivo)
+            dialog.elegir_acuse(archivo)  # read off the window's thread: shown once read
+            limite = time.monotonic() + 60
+            while not dialog.archivo.text() and time.monotonic() < limite:
+                QApplication.processEvents()
+                time.sleep(0.01)
             _show_path(dialog.archivo, nombre)
             return dialog
 
