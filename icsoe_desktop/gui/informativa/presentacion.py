@@ -36,10 +36,10 @@ from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+from icsoe_desktop.gui.kit.operaciones import ejecutar, ejecutar_con_barra
 
 if TYPE_CHECKING:
-    from icsoe_desktop.domain.informativa.presentacion import Propuesta
+    from icsoe_desktop.domain.informativa.presentacion import Presentacion, Propuesta
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.services.informativa.presentacion import ContratoPresentado
 
@@ -65,6 +65,7 @@ MSG_CONFIRMO = (
     "({informativa})."
 )
 MSG_LEYENDO = "Leyendo el acuse «{nombre}»…"
+MSG_REGISTRANDO = "Registrando la presentación…"
 MSG_SIN_FECHA = (
     "Escribe la fecha y hora de presentación como aparecen en el acuse del IMSS "
     "(DD/MM/AAAA HH:MM:SS, hora del centro)."
@@ -349,20 +350,22 @@ class RegistrarPresentacionDialog(QDialog):
         )
         if not msgbox.question(self, texto, yes="Registrar", no="Revisar", title=TITLE):
             return
-        try:
-            hecha = self._services.informativa_presentacion.registrar(
-                self.uuid,
-                self._actor,
-                self._pdf,
-                self._nombre,
-                self.folio.text(),
-                fecha,
-                folios,
-                confirmo_acuse=self.confirmo.isChecked(),
-            )
-        except DomainError as exc:
-            msgbox.field_error(self, exc, campos, TITLE, self.folio)
-            return
+        servicio, uuid, actor = self._services.informativa_presentacion, self.uuid, self._actor
+        pdf, nombre, folio = self._pdf, self._nombre, self.folio.text()
+        confirmo = self.confirmo.isChecked()
+        # The acuse is read again to be registered: off the window's thread, as when chosen.
+        ejecutar(
+            self,
+            MSG_REGISTRANDO,
+            lambda: servicio.registrar(
+                uuid, actor, pdf, nombre, folio, fecha, folios, confirmo_acuse=confirmo
+            ),
+            self._registrada,
+            al_fallar=lambda exc: msgbox.field_error(self, exc, campos, TITLE, self.folio),
+            titulo=TITLE,
+        )
+
+    def _registrada(self, hecha: Presentacion) -> None:
         msgbox.information(self, MSG_REGISTRADA.format(folio=hecha.folio), TITLE)
         self.accept()
 
