@@ -55,6 +55,17 @@ def _refusal(services, uuid, pdf, folio="N262253432", fecha=FECHA, **kw) -> Vali
     return error.value
 
 
+def test_the_imss_own_rfc_in_the_heading_is_nobodys_filing(services, firmada):
+    rfc, uuid, _contrato, _constancia = firmada
+    pdf = _acuse(otras_lineas=("Instituto Mexicano del Seguro Social, RFC IMS421231I45",))
+    propuesta = services.informativa_presentacion.proponer(uuid, rfc, pdf, "acuse.pdf")
+    assert (propuesta.folio, propuesta.faltan) == ("N262253432", ())
+    # Scanned but for that heading: nothing of whose it is, to be stated by the clerk.
+    solo = acuse_imss_pdf(folio="", fecha="", tipo="", otras_lineas=("RFC IMS421231I45",))
+    propuesta = services.informativa_presentacion.proponer(uuid, rfc, solo, "acuse.pdf")
+    assert "el RFC del contratista" in propuesta.faltan
+
+
 @pytest.mark.parametrize(
     "periodo",
     ["Mayo - Agosto 2026", "mayo–agosto 2026", "MAYO-AGOSTO/2026", "2do. cuatrimestre 2026",

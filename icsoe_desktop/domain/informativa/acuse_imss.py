@@ -52,6 +52,8 @@ MSG_CONSTANCIA = (
     "de presentación que descargas de ahí."
 )
 
+# The IMSS's own RFC, which its documents may print in their heading: nobody's filing.
+RFC_IMSS = "IMS421231I45"
 _RFC = re.compile(r"(?<![A-Z0-9Ñ&])([A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3})(?![A-Z0-9])")
 # Lines that cite another filing: read neither for the folio nor for the tipo.
 CITA = re.compile(r"\bcorrige\b|\bcomplementa\b|sustitu|anterior|original|referencia|relacionad")
@@ -104,7 +106,7 @@ def partes(texto: str) -> Partes:
     tipos: list[str] = []
     for linea in texto.splitlines():
         plano = llano(linea)
-        en_linea = _RFC.findall(linea.upper())
+        en_linea = [r for r in _RFC.findall(linea.upper()) if r != RFC_IMSS]
         rfcs.update(en_linea)
         if en_linea and _DEL_CONTRATISTA.search(plano) and not _DE_OTRA_PARTE.search(plano):
             del_contratista.extend(en_linea)
