@@ -79,6 +79,7 @@ class VentanaPrincipal(QMainWindow):
         self.movimientos = MovimientosIdse(services, usuario, self)
         contenido = form.findChild(QVBoxLayout, "contenidoLayout")
         assert contenido is not None
+        self._build_bitacora(contenido)
         self._build_pendientes(contenido)
         contenido.addWidget(self.movimientos)
 
@@ -252,6 +253,19 @@ class VentanaPrincipal(QMainWindow):
 
         # Once restored, sign out: the restored store has its own users.
         restaurar(self, self._services, self.usuario, self.logout_requested.emit)
+
+    def _build_bitacora(self, contenido: QVBoxLayout) -> None:
+        """A red band while the empresa is open read-only: its audit log was altered
+        (services/empresas/bitacora.py)."""
+        self.bitacora_alterada = QLabel(self._services.bitacora_alterada, self)
+        self.bitacora_alterada.setObjectName("bitacoraAlteradaLabel")
+        self.bitacora_alterada.setWordWrap(True)
+        self.bitacora_alterada.setStyleSheet(
+            "#bitacoraAlteradaLabel { background: #c62828; color: white; font-weight: bold; "
+            "padding: 6px; border-radius: 4px; }"
+        )
+        self.bitacora_alterada.setVisible(bool(self._services.bitacora_alterada))
+        contenido.addWidget(self.bitacora_alterada)
 
     # --- Configuración inicial ---------------------------------------------------------------
 

@@ -12,6 +12,7 @@ usable.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -23,10 +24,11 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
-from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.audit import AuditService, Integridad, verificar_bitacora
 from icsoe_desktop.services.correo.colas import ColaEmpresa, MailQueues
 from icsoe_desktop.services.correo.mail import MailService
 from icsoe_desktop.services.empresas.accesos import AccesosService
+from icsoe_desktop.services.empresas.bitacora import CabezasBitacora
 from icsoe_desktop.services.empresas.primera import asegurar_primera
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.secrets import SecretsService
@@ -133,6 +135,11 @@ class Services:
         return SecretsService()
 
     @cached_property
+    def cabezas(self) -> CabezasBitacora:
+        """Each empresa's last audit link, kept in the catalog and the keyring."""
+        return CabezasBitacora(self.empresas, self.secrets, self.catalogo, self.audit_instalacion)
+
+    @cached_property
     def settings(self) -> SettingsService:
         return SettingsService(
             self.data_dir, self.catalogo, self.audit_instalacion, self.secrets, self.permisos
@@ -165,7 +172,20 @@ class Services:
         path = self.empresas.ruta(empresa)
         # A restore interrupted here is undone, or found done, before the store opens.
         interrumpida = restauracion.revisar(path)
-        store = Store(path)  # a damaged file raises: nothing changed yet
+        # Its audit chain against the links recorded outside it, before anything is written:
+        # an altered one opens read-only and its link is never taken (services/empresas/
+        # bitacora.py). A restore finished now brings a chain checked whole, its own from now.
+        try:
+            if interrumpida is not None and interrumpida.completada:
+                integridad = verificar_bitacora(path)  # whole by itself, as the restore checked
+            else:
+                integridad = self.cabezas.verificar(empresa.id, path)
+        except sqlite3.Error as exc:
+            Store(path).close()  # a damaged file raises here, saying so
+            log.error("No se pudo leer la bitácora de %s: %r", path, exc)
+            integridad = Integridad(0, None, "no se pudo leer para revisarla")
+        solo_lectura = "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
+        store = Store(path, solo_lectura=solo_lectura)  # a damaged file raises: nothing changed
         store.cambios.escuchar(self.cambios.anunciar)
         store.clock = self.clock  # what stamps each change
         self.empresa, self.store = empresa, store
@@ -178,9 +198,18 @@ class Services:
             from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
 
             self.avisos.append(
-                terminar_interrumpida(interrumpida, store, self.audit, self.empresas, empresa.id)
+                terminar_interrumpida(
+                    interrumpida, store, self.audit, self.empresas, self.cabezas, empresa.id
+                )
             )
         self.empresa = self.empresas.nombrar(empresa, self.store)
+        if interrumpida is None:
+            self.cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
+
+    @property
+    def bitacora_alterada(self) -> str:
+        """Why the open empresa is read-only ("" when its audit chain is whole)."""
+        return self.store.solo_lectura
 
     @cached_property
     def settings_empresa(self) -> SettingsService:
@@ -461,7 +490,12 @@ class Services:
         from icsoe_desktop.services.empresas.respaldo import BackupEmpresa
 
         return BackupEmpresa(
-            self.store, self.audit, self.empresas, self.empresa.id, self.permisos_empresa
+            self.store,
+            self.audit,
+            self.empresas,
+            self.empresa.id,
+            self.permisos_empresa,
+            self.cabezas,
         )
 
     @cached_property
@@ -490,12 +524,18 @@ class Services:
         self.sync.preparar()
 
     def _registrar_cabeza(self) -> None:
-        """The open store's last audit link into the catalog, as the store is left (a store
-        that cannot be read now is left all the same: the catalog keeps the link it had)."""
+        """The open store's last audit link into the catalog and the keyring, when it opens
+        and as it is left, only when the store still holds the links recorded (altered since
+        it opened: left, and the links stay as they were)."""
+        if self.store.solo_lectura:
+            return
         try:
-            self.empresas.registrar_cabeza(self.empresa.id, self.audit.cabeza())
-        except DomainError as exc:
+            integridad = self.cabezas.avanzar(self.empresa.id, self.store.path)
+        except (DomainError, OSError, sqlite3.Error) as exc:
             log.warning("No se registró la bitácora de %s: %s", self.empresa.etiqueta, exc)
+            return
+        if not integridad.integra:
+            self.cabezas.alterada(self.empresa, integridad)
 
     def close(self) -> None:
         try:

@@ -356,7 +356,9 @@ class MovimientosService:
 
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save
-        meanwhile waits for it (busy timeout)."""
+        meanwhile waits for it (busy timeout). A store opened read-only sorts without it."""
+        if self._store.solo_lectura:
+            return
         with self._store.engine.begin() as conn:
             self._sort_indexes.update(movs_sql.prepare_sort(conn, _sort_column(orden)))
 

@@ -1,0 +1,41 @@
+"""The main window of an empresa whose audit log was altered: a red band says it is read-only
+and why, and nothing the user does there is saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from icsoe_desktop.services.container import open_services
+from tests.services.test_bitacora_cabeza import _alterar, _preparar
+
+
+def test_the_main_window_shows_a_red_band_while_the_log_is_altered(
+    qtbot, data_dir: Path, clock
+) -> None:
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+
+    services = open_services(data_dir, clock)
+    services.close()
+    services = open_services(data_dir, clock)
+    try:
+        sano = VentanaPrincipal(services, "admin@nominas.com")
+        qtbot.addWidget(sano)
+        assert sano.bitacora_alterada.isHidden()
+    finally:
+        services.close()
+    _alterar(_preparar(data_dir, clock), "recalculada")
+    services = open_services(data_dir, clock)
+    try:
+        main = VentanaPrincipal(services, "admin@nominas.com")
+        qtbot.addWidget(main)
+        main.show()
+        qtbot.waitExposed(main)
+        banda = main.bitacora_alterada
+        assert banda.isVisible()
+        assert banda.text() == services.bitacora_alterada
+        assert "se abrió en sólo lectura" in banda.text()
+        assert "#c62828" in banda.styleSheet()
+        main.grab().save(str(Path(data_dir).parent / "bitacora_alterada.png"))
+    finally:
+        main.close()
+        services.close()
