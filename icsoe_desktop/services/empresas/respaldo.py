@@ -34,14 +34,13 @@ log = logging.getLogger(__name__)
 
 
 class RespaldoMarcado(BackupError):
-    """The backup was written, of a store whose audit chain is altered: marked (its restore is
-    refused), and the user warned."""
+    """The backup was written, of an altered store (its audit chain, an IMSS acuse): marked
+    (its restore is refused), and the user warned."""
 
 
 MSG_RESPALDO_MARCADO = (
-    "Se guardó el respaldo en «{archivo}», pero la bitácora de la empresa está alterada: "
-    "{problema}. El respaldo quedó marcado como copia de una base de datos alterada y no se podrá "
-    "restaurar. Pide ayuda a soporte."
+    "Se guardó el respaldo en «{archivo}», pero {problema}. El respaldo quedó marcado como copia "
+    "de una base de datos alterada y no se podrá restaurar. Pide ayuda a soporte."
 )
 
 
@@ -64,23 +63,29 @@ class BackupEmpresa(BackupService):
     def backup(
         self, destination: Path, actor: str | None, progress: Progress | None = None
     ) -> Path:
-        """A backup of a store whose chain no longer holds the links recorded is written all
-        the same (what there is, for support), marked, audited in the catalog, and raised as
-        ``RespaldoMarcado`` (the warning)."""
+        """A backup of an altered store — its chain no longer holds the links recorded, or an
+        IMSS acuse is not the one registered — is written all the same (what there is, for
+        support), marked, audited, and raised as ``RespaldoMarcado`` (the warning)."""
         # A backup carries every user's password hash and every NSS/CURP of the empresa.
         self._permisos.exigir(actor, Accion.RESPALDAR, Path(destination).name)
         integridad = self._cabezas.verificar(self._empresa_id, self._store.path)
         self._alterada = integridad.problema
         try:
             written = super().backup(destination, actor, progress)
+            usuarios_al_respaldo(self._empresas.catalogo_path, self._empresa_id, written)
+            problema = (
+                f"la bitácora de la empresa está alterada: {self._alterada}"
+                if self._alterada
+                else _acuse_alterado(written)
+            )
+            if not problema:
+                return written
+            marcar(written, actor, problema)
+            self._anotar(actor, "respaldo_marcado", written.name, problema)
         finally:
-            alterada, self._alterada = self._alterada, ""
-        usuarios_al_respaldo(self._empresas.catalogo_path, self._empresa_id, written)
-        if not alterada:
-            return written
-        marcar(written, actor, alterada)
+            self._alterada = ""
         raise RespaldoMarcado(
-            "respaldo_marcado", MSG_RESPALDO_MARCADO.format(archivo=written, problema=alterada)
+            "respaldo_marcado", MSG_RESPALDO_MARCADO.format(archivo=written, problema=problema)
         )
 
     def _anotar(self, actor: str | None, action: str, target: str, detail: str = "") -> None:
@@ -141,6 +146,19 @@ class BackupEmpresa(BackupService):
         # The restored chain is this empresa's from now on.
         self._cabezas.restablecer(self._empresa_id, self._audit.cabeza())
         return aside
+
+
+def _acuse_alterado(backup: Path) -> str:
+    """The first IMSS acuse of the copy whose bytes or folio are not the ones registered."""
+    import sqlite3
+
+    from icsoe_desktop.services.respaldo.documentos import primer_documento_distinto
+
+    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        return primer_documento_distinto(conn, constancias=False)
+    finally:
+        conn.close()
 
 
 def terminar_interrumpida(

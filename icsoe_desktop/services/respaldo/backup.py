@@ -29,8 +29,9 @@ Progress = Callable[[int, int], None]
 PAGES_PER_STEP = 256  # 1 MiB with 4 KiB pages: the progress bar moves, writers are not held up
 MAX_RESTARTS = 3  # a busy writer restarts a stepped copy; after this, one step (one snapshot)
 BACKUP_SUFFIX = ".icsoe-respaldo"
-# The last entry of a backup taken from a store whose audit chain was altered: restore refuses it.
-AUDIT_MARCA = "respaldo_de_bitacora_alterada"
+# The last entry of a backup taken from an altered store (its audit chain, a stored document):
+# restore refuses it.
+AUDIT_MARCA = "respaldo_de_base_alterada"
 
 
 class BackupError(DomainError):
@@ -151,7 +152,9 @@ class BackupService:
             # Another empresa's backup is named as such, before its chain (another one) is.
             self._check_empresa(_empresa_of(candidate), source)
             anterior = self._check_bitacora(candidate, source)
+            _check_marca(candidate, source)
             _check_firmadas(candidate, source)
+            _check_documentos(candidate, source)
             restauracion.pausa("candidato_listo")
             try:
                 aside = restauracion.replace_store(
@@ -187,12 +190,11 @@ class BackupService:
 
     def _check_bitacora(self, candidate: Path, source: Path) -> str:
         """Refuse a backup whose audit chain breaks (an entry edited, removed or added by
-        hand), naming where; one taken from a store whose chain was altered (marked); one that
-        holds an entry the installation recorded with another link (a chain rewritten, as
+        hand), naming where; one that holds an entry the installation recorded with another link (a chain rewritten, as
         --self-check says of a store). One that ends before the last link the installation
         saw is an older backup: restored, and said in the audit entry (the returned text)."""
         integridad = verificar_bitacora(candidate)
-        problema = integridad.problema or _marca(candidate)
+        problema = integridad.problema
         frente = verificar_bitacora(candidate, self._cabezas_registradas())
         if not problema and not frente.integra and not frente.anterior:
             problema = f"{frente.problema}, o es el respaldo de otro equipo, que encadena su bitácora en su propio orden"
@@ -231,8 +233,8 @@ class BackupService:
         )
 
 
-def _marca(candidate: Path) -> str:
-    """What a backup's mark says (``marcar``), or ""."""
+def _check_marca(candidate: Path, source: Path) -> None:
+    """Refuse a backup taken from an altered store (``marcar``)."""
     conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
     try:
         row = conn.execute(
@@ -240,16 +242,36 @@ def _marca(candidate: Path) -> str:
         ).fetchone()
     finally:
         conn.close()
-    return (
-        ""
-        if row is None
-        else f"se respaldó de una base de datos con la bitácora alterada ({row[0]})"
-    )
+    if row is not None:
+        log.error("Respaldo %s marcado: %s", source, row[0])
+        raise BackupError(
+            "respaldo_de_base_alterada",
+            f"El respaldo «{source.name}» se hizo de una base de datos alterada ({row[0]}): no "
+            "se puede restaurar. No se restauró nada.",
+        )
+
+
+def _check_documentos(candidate: Path, source: Path) -> None:
+    """Refuse a backup naming the first stored document (an IMSS acuse, a constancia de firma,
+    a frozen copy) that is not what it is stored as (services/respaldo/documentos.py)."""
+    from icsoe_desktop.services.respaldo.documentos import primer_documento_distinto
+
+    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    try:
+        problema = primer_documento_distinto(conn)
+    finally:
+        conn.close()
+    if problema:
+        raise BackupError(
+            "respaldo_documento_alterado",
+            f"El respaldo «{source.name}» tiene alterado un documento guardado: {problema}. No "
+            "se restauró nada.",
+        )
 
 
 def marcar(backup: Path, actor: str | None, problema: str) -> None:
-    """Mark a backup taken from a store whose audit chain was altered: an entry of its own log
-    (chained as any other), which every restore finds."""
+    """Mark a backup taken from an altered store (its audit chain, a stored document): an entry
+    of its own log (chained as any other), which every restore finds."""
     from icsoe_desktop.domain.clock import utcnow
     from icsoe_desktop.services.audit import SYSTEM_ACTOR
     from icsoe_desktop.store import plain
