@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -104,9 +104,14 @@ class VentanaPrincipal(QMainWindow):
         self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
+        from icsoe_desktop.gui.kit.sesion import a_salvo
+
         action = QAction(text, self)
         action.setObjectName(name)
-        action.triggered.connect(slot)
+        if isinstance(slot, SignalInstance):
+            action.triggered.connect(slot)
+        else:  # a window opened reads the empresa: a refusal there ends the session quietly
+            action.triggered.connect(a_salvo(lambda _checked=False: slot()))
         if shortcut is not None:
             action.setShortcut(shortcut)
         return action

@@ -14,9 +14,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -24,6 +25,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
+from icsoe_desktop.services.acceso.puerta import Puerta
 from icsoe_desktop.services.audit import AuditService, Integridad, verificar_bitacora
 from icsoe_desktop.services.correo.colas import ColaEmpresa, MailQueues
 from icsoe_desktop.services.correo.mail import MailService
@@ -61,6 +63,19 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.sync.servicio import SyncService
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _vigilado(build: Callable[[Services], T]) -> cached_property[T]:
+    """A service of the open empresa, built on first use, behind the session's gate
+    (services/acceso/puerta.py): every call of it, read or write, asks the role matrix."""
+
+    def get(self: Services) -> T:
+        return self.puerta.vigilar(build(self))
+
+    get.__name__, get.__doc__ = build.__name__, build.__doc__
+    return cached_property(get)
+
 
 _LAZY = (
     "settings_empresa",
@@ -108,6 +123,8 @@ class Services:
         # What the operations on the open empresa's store changed, whichever store is open
         # (domain/cambios.py): the GUI's notifier listens here once.
         self.cambios = Avisador()
+        # The signed-in session's gate, in front of every service of the open empresa.
+        self.puerta = Puerta(lambda: self.permisos_empresa)
 
     # The installation's services, built on first use (their constructors hold references).
 
@@ -308,20 +325,20 @@ class Services:
             incluidos = None
         return CodigosPostalesService(self.data_dir, self.clock, incluidos, self.permisos)
 
-    @cached_property
+    @_vigilado
     def mapeos(self) -> MapeosService:
         """How the clerk said this empresa's files read (the import assistant)."""
         from icsoe_desktop.services.archivos.mapeos import MapeosService
 
         return MapeosService(self.carpeta, self.store, self.audit, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def registros(self) -> RegistrosService:
         from icsoe_desktop.services.empresas.registros import RegistrosService
 
         return RegistrosService(self.store, self.audit, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def certificates(self) -> CertificatesService:
         from icsoe_desktop.services.certificados.emisores import trusted_folders
         from icsoe_desktop.services.certificados.servicio import CertificatesService
@@ -338,25 +355,25 @@ class Services:
             capacitacion=lambda: self.settings.current.capacitacion.activo,
         )
 
-    @cached_property
+    @_vigilado
     def movimientos(self) -> MovimientosService:
         from icsoe_desktop.services.movimientos.servicio import MovimientosService
 
         return MovimientosService(self.store, self.audit, self.clock, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def importador(self) -> MovimientosImporter:
         from icsoe_desktop.services.movimientos.importar import MovimientosImporter
 
         return MovimientosImporter(self.store, self.audit, self.movimientos, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def lotes(self) -> LotesService:
         from icsoe_desktop.services.movimientos.lotes import LotesService
 
         return LotesService(self.store, self.audit, self.clock, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def contratistas(self) -> ContratistasService:
         from icsoe_desktop.services.contratistas import ContratistasService
 
@@ -364,14 +381,14 @@ class Services:
             self.store, self.audit, self.certificates, self.carpeta, self.clock
         )
 
-    @cached_property
+    @_vigilado
     def capturistas(self) -> CapturistasService:
         """The contratista's administration of its capturistas."""
         from icsoe_desktop.services.capturistas.administracion import CapturistasService
 
         return CapturistasService(self.store, self.audit, self.mail_empresa, self.clock)
 
-    @cached_property
+    @_vigilado
     def capturistas_excel(self) -> CapturistasExcelService:
         from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
 
@@ -386,7 +403,7 @@ class Services:
             self.store, self.audit, self.mail, self.clock, codigos=self.codigos
         )
 
-    @cached_property
+    @_vigilado
     def informativas(self) -> InformativasService:
         """The informativa cuatrimestral: periods, new ones, contratantes and contracts."""
         from icsoe_desktop.services.informativa.captura import InformativasService
@@ -395,7 +412,7 @@ class Services:
         service.max_complementarias = self.settings.current.informativa.max_complementarias
         return service
 
-    @cached_property
+    @_vigilado
     def informativa_trabajadores(self) -> TrabajadoresContratoService:
         """The workers of each contract: added, picked from the empresa, imported."""
         from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
@@ -404,7 +421,7 @@ class Services:
             self.store, self.audit, self.permisos_empresa, self.clock
         )
 
-    @cached_property
+    @_vigilado
     def informativa_firma(self) -> FirmaInformativaService:
         """Revisar, Firmar with the contratista's e.firma, the acuse and its verification."""
         from icsoe_desktop.services.informativa.firma import FirmaInformativaService
@@ -429,7 +446,7 @@ class Services:
             if empresa.id != self.empresa.id
         ]
 
-    @cached_property
+    @_vigilado
     def informativa_rechazos(self) -> RechazosPortalService:
         """The IMSS portal's file of rejected workers: marks, and their export once corrected."""
         from icsoe_desktop.services.informativa.rechazos import RechazosPortalService
@@ -442,7 +459,7 @@ class Services:
             capacitacion=self._capacitacion_activa,
         )
 
-    @cached_property
+    @_vigilado
     def informativa_presentacion(self) -> PresentacionService:
         """The IMSS acuse de presentación registered; the archive for a client."""
         from icsoe_desktop.services.informativa.presentacion import PresentacionService
@@ -462,7 +479,7 @@ class Services:
 
         return VencimientosService(self.empresas, self.clock)
 
-    @cached_property
+    @_vigilado
     def sync(self) -> SyncService:
         from icsoe_desktop.services.sync.servicio import SyncService
 
@@ -485,7 +502,7 @@ class Services:
             self.sync, self.permisos_empresa, self.catalogo, self.audit_instalacion
         )
 
-    @cached_property
+    @_vigilado
     def backup(self) -> BackupService:
         from icsoe_desktop.services.empresas.respaldo import BackupEmpresa
 
@@ -498,7 +515,7 @@ class Services:
             self.cabezas,
         )
 
-    @cached_property
+    @_vigilado
     def primer_uso(self) -> PrimerUsoService:
         from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
 

@@ -36,6 +36,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import MONEY, NUMBER, vencido
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Interrumpida, Orden
 
@@ -182,7 +183,11 @@ class MovimientosModel(QAbstractTableModel):
 
         if generation != self._generation or self._sorting is not None:
             return  # another search or order came, or is on its way: its own keys then
-        if not self._service.keys_indexed(self.orden):
+        try:
+            if not self._service.keys_indexed(self.orden):
+                return
+        except DomainError as exc:  # refused: a session ended, its windows are closing
+            log.warning("Límites de página sin leer: %s", exc.code)
             return
         filtro, orden, total, parar = self.filtro, self.orden, self.total, self._parar
 
@@ -206,7 +211,13 @@ class MovimientosModel(QAbstractTableModel):
         """The page, or None while it is read in the background."""
         page = self._pages.get(number)
         if page is None:
-            page = self._read(number)
+            try:
+                page = self._read(number)
+            except DomainError as exc:
+                # Refused (a session ended: its windows are closing) or not read now: the rows
+                # stay blank, the next paint asks again.
+                log.warning("Página %s de movimientos sin leer: %s", number, exc.code)
+                return None
             if page is not None:
                 self._keep(number, page)
         return page

@@ -44,6 +44,7 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.sesion import a_salvo
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
@@ -404,7 +405,7 @@ class MovimientosIdse(QWidget):
             self,
             f"Exportando los movimientos de la búsqueda a «{path.name}»…",
             lambda progress, cancelled: export_table(
-                service, filtro, orden, path, progress, cancelled
+                service, filtro, orden, path, self._usuario, progress, cancelled
             ),
             exported,
             al_cancelar=lambda: msgbox.information(self, MSG_EXPORT_CANCELADA, TITLE),
@@ -421,6 +422,7 @@ class MovimientosIdse(QWidget):
         if path:
             self.import_from(Path(path), revisar)
 
+    @a_salvo  # the assistant reads the empresa's mappings: a refusal ends the session
     def import_from(self, path: Path, revisar: bool = False) -> None:
         """Import in the background; every open window hears of the new movements. A table
         the intake cannot read by itself (or ``revisar``) goes through the import assistant."""

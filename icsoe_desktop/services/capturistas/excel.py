@@ -136,7 +136,11 @@ class CapturistasExcelService:
         )
         with self._store.session() as session:
             self._audit.record(
-                session, contratista_rfc, "icsoe_capturistas_exportados", path.name, str(written)
+                session,
+                contratista_rfc,
+                "icsoe_capturistas_exportados",
+                path.name,
+                f"{written} capturistas en «{Path(path).resolve()}»",
             )
         return written
 

@@ -269,7 +269,14 @@ class FirmaInformativaService(InformativaBase):
             row, contratista = self._informativa(session, informativa, actor)
             snapshot = self._snapshot(session, row, contratista)
             creada = self._firmada(row).firmada if row.estado in FIRMADAS else None
-            self._audit.record(session, actor, "icsoe_informativa_exportada", contratista.rfc)
+            self._audit.record(
+                session,
+                actor,
+                "icsoe_informativa_exportada",
+                contratista.rfc,
+                f"periodo {row.periodo}: {snapshot.numero_trabajadores} trabajadores de "
+                f"{len(snapshot.contratos)} contratos en «{Path(carpeta).resolve()}»",
+            )
         capacitacion = self._capacitacion(snapshot.contratista.rfc)
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Select, func, select, text
@@ -353,6 +354,22 @@ class MovimientosService:
             walked=walked,
             indexed=indexed,
         )
+
+    def exportados(self, actor: str | None, path: Path, filas: int, filtro: Filtro) -> None:
+        """An export of the grid, audited: what (the search), how many rows and where."""
+        busqueda = ", ".join(
+            f"{f.name}: {getattr(filtro, f.name)}"
+            for f in fields(filtro)
+            if getattr(filtro, f.name) not in (None, "")
+        )
+        with self._store.session() as session:
+            self._audit.record(
+                session,
+                actor,
+                "movimientos_exportados",
+                path.name,
+                f"{filas} movimientos en «{path.resolve()}»; búsqueda: {busqueda or 'todos'}",
+            )
 
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save

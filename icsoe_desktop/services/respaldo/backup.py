@@ -115,7 +115,13 @@ class BackupService:
                 f"No se pudo escribir el respaldo en «{destination}». Revisa que haya espacio y "
                 "permiso de escritura en esa carpeta.",
             ) from exc
-        self._anotar(actor, "respaldo_creado", destination.name)
+        self._anotar(
+            actor,
+            "respaldo_creado",
+            destination.name,
+            f"toda la base de datos ({destination.stat().st_size:,} bytes) en "
+            f"«{destination.resolve()}»",
+        )
         return destination
 
     def _anotar(self, actor: str | None, action: str, target: str, detail: str = "") -> None:
