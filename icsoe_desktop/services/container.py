@@ -124,7 +124,7 @@ class Services:
         # (domain/cambios.py): the GUI's notifier listens here once.
         self.cambios = Avisador()
         # The signed-in session's gate, in front of every service of the open empresa.
-        self.puerta = Puerta(lambda: self.permisos_empresa)
+        self.puerta = Puerta(lambda: self.permisos_empresa, lambda: self.store)
 
     # The installation's services, built on first use (their constructors hold references).
 

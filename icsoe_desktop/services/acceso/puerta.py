@@ -7,22 +7,31 @@ action needs (``Permisos.exigir``) stay as they are; this one adds no code to an
 
 Only a session signed in through the GUI opens the gate (``abrir``): the command line acts as
 the machine's operator, and ICSOE's entries name their own actor to each call.
+
+The same wrapper is where a driver's error that escaped a service becomes the store's Spanish
+``StoreError`` (``base_datos_ocupada``, ``base_datos_falla``…): no English driver text reaches
+a window or the command line, whatever the service read it with.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from sqlalchemy.exc import DBAPIError
+
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import TERMINAN_SESION, PermisoDenegado, Permisos
+from icsoe_desktop.store.db import Store, StoreError
 
 T = TypeVar("T")
 
 
 class Puerta:
-    def __init__(self, permisos: Callable[[], Permisos]) -> None:
+    def __init__(self, permisos: Callable[[], Permisos], store: Callable[[], Store]) -> None:
         self._permisos = permisos  # the open empresa's matrix, whichever empresa is open
+        self._store = store  # and its store: what names a refusal of the database
         self._sesion: str | None = None
         self._abierta = False
         # The refusal that ended the session: the calls still made under its closing windows
@@ -56,6 +65,12 @@ class Puerta:
         """``servicio`` with every public method behind the gate."""
         return cast(T, _Vigilado(servicio, self))
 
+    def rechazo(self, exc: BaseException) -> StoreError:
+        """A driver's error that escaped a service (a read outside ``Store.session``: a lock
+        held past the busy timeout while another program writes), said in Spanish as the
+        store says its refusals; the driver's text goes to the log only."""
+        return self._store().rechazo(getattr(exc, "orig", None) or exc)
+
 
 class _Vigilado:
     """A service whose public methods ask the gate before they run; its other attributes, and
@@ -75,7 +90,10 @@ class _Vigilado:
 
         def llamada(*args: Any, **kwargs: Any) -> Any:
             puerta.comprobar(objetivo)
-            return valor(*args, **kwargs)
+            try:
+                return valor(*args, **kwargs)
+            except (DBAPIError, sqlite3.Error) as exc:
+                raise puerta.rechazo(exc) from exc
 
         return llamada
 
