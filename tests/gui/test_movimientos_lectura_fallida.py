@@ -91,3 +91,28 @@ def COLUMNA_NSS(view) -> int:
         for i in range(view.model.columnCount())
         if view.model.headerData(i, Qt.Orientation.Horizontal) == "NSS"
     )
+
+
+def test_an_export_refused_in_the_background_offers_to_retry(qtbot, services, modals, tmp_path):
+    """Every operation behind a progress dialog (gui/kit/operaciones.py): the database's
+    refusal with «Reintentar», which runs the same work again."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    create_demo_movimientos(services.store, 300, date(2026, 11, 22))
+    view = window(qtbot, services, None)
+    view.tabs.setCurrentIndex(3)
+    wait_operations(qtbot)
+    destino = tmp_path / "movimientos.csv"
+    _sin_tabla(services)
+    modals.answer("Reintentar", "Cerrar")
+    view.export_to(destino)
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=30_000)
+    wait_operations(qtbot)
+    esperado = (TITLE, MSG_FALLA.format(nombre=services.store.path.name), ("Reintentar", "Cerrar"))
+    assert _vistos(modals) == [esperado, esperado]
+    assert not destino.exists()
+    _con_tabla(services)
+    modals.answer("Cerrar")  # «Se exportaron 300 movimientos…: ¿Abrir archivo?»
+    view.export_to(destino)
+    qtbot.waitUntil(lambda: len(modals.messages) == 3, timeout=30_000)
+    assert len(destino.read_text(encoding="utf-8-sig").splitlines()) == 301

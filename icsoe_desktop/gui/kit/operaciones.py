@@ -32,6 +32,9 @@ Progreso = Callable[[int, int], None]
 # The pool has as many threads as cores (two, on many an office machine): what a clerk waits
 # for (a sort's first page) goes ahead of queued work that only fills in behind it.
 PRIORIDAD_ESPERADA = 10
+# The refusals of the database that the same work may get past a moment later (store/plain.py):
+# told with «Reintentar».
+REINTENTABLES = frozenset({"base_datos_ocupada", "base_datos_falla"})
 Cancelado = Callable[[], bool]
 
 
@@ -238,6 +241,8 @@ class Operacion(Generic[T]):
         self._al_terminar, self._al_fallar = al_terminar, al_fallar
         self._al_cancelar = al_cancelar
         self.terminada = False
+        # The same work again, for «Reintentar» when the database did not answer.
+        self.reintentar: Callable[[], object] | None = None
 
     def _cerrar(self) -> bool:
         """Close the dialog; False when the window that started the work is gone."""
@@ -267,8 +272,9 @@ class Operacion(Generic[T]):
         from icsoe_desktop.domain.errors import DomainError
         from icsoe_desktop.services.archivos.excel import ExportCancelled
 
-        al_fallar, al_cancelar = self._al_fallar, self._al_cancelar
+        al_fallar, al_cancelar, reintentar = self._al_fallar, self._al_cancelar, self.reintentar
         self._soltar()
+        self.reintentar = None
         if not self._cerrar():
             log.error("Operación terminada con su ventana ya cerrada", exc_info=exc)
             return
@@ -281,6 +287,14 @@ class Operacion(Generic[T]):
         else:
             from icsoe_desktop.gui.kit import msgbox
 
+            if exc.code in REINTENTABLES and reintentar is not None:
+                # The database busy (another program writing) or a driver's error: nothing
+                # was saved, and the same work may go through a moment later.
+                if msgbox.question(
+                    self.parent, exc.message, yes="Reintentar", no="Cerrar", title=self.titulo
+                ):
+                    reintentar()
+                return
             msgbox.warning(self.parent, exc.message, self.titulo)
 
 
@@ -316,6 +330,9 @@ def ejecutar(
     dialog.setMinimumDuration(300)
     dialog.setValue(0)  # starts the 300 ms wait: the one the constructor started is Qt's 4 s
     operacion = Operacion(parent, dialog, titulo, al_terminar, al_fallar)
+    operacion.reintentar = lambda: ejecutar(
+        parent, texto, trabajo, al_terminar, al_fallar=al_fallar, titulo=titulo
+    )
     en_segundo_plano(trabajo, operacion._exito, operacion._fallo)
     return operacion
 
@@ -344,6 +361,16 @@ def ejecutar_con_barra(
     dialog.canceled.connect(stop.set)
     dialog.show()
     operacion = Operacion(parent, dialog, titulo, al_terminar, al_fallar, al_cancelar)
+    operacion.reintentar = lambda: ejecutar_con_barra(
+        parent,
+        texto,
+        trabajo,
+        al_terminar,
+        cancelable=cancelable,
+        al_fallar=al_fallar,
+        al_cancelar=al_cancelar,
+        titulo=titulo,
+    )
     _lanzar(
         lambda progreso: trabajo(progreso, stop.is_set),
         operacion._exito,

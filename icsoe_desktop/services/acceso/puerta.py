@@ -16,7 +16,8 @@ a window or the command line, whatever the service read it with.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
+from types import GeneratorType
 from typing import Any, TypeVar, cast
 
 from sqlalchemy.exc import DBAPIError
@@ -91,14 +92,24 @@ class _Vigilado:
         def llamada(*args: Any, **kwargs: Any) -> Any:
             puerta.comprobar(objetivo)
             try:
-                return valor(*args, **kwargs)
+                resultado = valor(*args, **kwargs)
             except (DBAPIError, sqlite3.Error) as exc:
                 raise puerta.rechazo(exc) from exc
+            if isinstance(resultado, GeneratorType):  # rows read as they are asked for
+                return _traducido(resultado, puerta)
+            return resultado
 
         return llamada
 
     def __setattr__(self, name: str, value: object) -> None:
         setattr(self._servicio, name, value)
+
+
+def _traducido(filas: Generator[Any, Any, Any], puerta: Puerta) -> Iterator[Any]:
+    try:
+        yield from filas
+    except (DBAPIError, sqlite3.Error) as exc:
+        raise puerta.rechazo(exc) from exc
 
 
 __all__ = ["Puerta"]
