@@ -191,12 +191,13 @@ class Services:
         interrumpida = restauracion.revisar(path)
         # Its audit chain against the links recorded outside it, before anything is written:
         # an altered one opens read-only and its link is never taken (services/empresas/
-        # bitacora.py). A restore finished now brings a chain checked whole, its own from now.
+        # bitacora.py).
         try:
-            if interrumpida is not None and interrumpida.completada:
-                integridad = verificar_bitacora(path)  # whole by itself, as the restore checked
-            else:
-                integridad = self.cabezas.verificar(empresa.id, path)
+            integridad = self.cabezas.verificar(empresa.id, path)
+            if interrumpida is not None and interrumpida.completada and integridad.anterior:
+                # A restore finished now may bring an older chain (an older backup), as the
+                # restore itself accepts; never a broken or rewritten one (a forged marker).
+                integridad = verificar_bitacora(path)
         except sqlite3.Error as exc:
             Store(path).close()  # a damaged file raises here, saying so
             log.error("No se pudo leer la bitácora de %s: %r", path, exc)
@@ -211,7 +212,7 @@ class Services:
         # What the services of this store enforce: the role matrix and the user's grant of
         # this empresa, read at every protected action.
         self.permisos_empresa = self.accesos.permisos_de(empresa)
-        if interrumpida is not None:
+        if interrumpida is not None and not solo_lectura:  # an altered store is not written
             from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
 
             self.avisos.append(

@@ -137,7 +137,7 @@ def test_a_grant_withdrawn_ends_the_session_and_offers_the_other_empresas(
     assert _rechazos(admin)[0] == (
         BETO,
         "CONSULTAR",
-        f"rol: usuario IDSE; sin acceso a la empresa {_etiqueta(DOS)}",
+        f"rol: usuario IDSE; RegistrosService.save; sin acceso a la empresa {_etiqueta(DOS)}",
     )
     # Nothing was saved in DOS.
     admin.abrir_empresa(ids[DOS.rfc])

@@ -227,3 +227,26 @@ def test_restoring_a_whole_backup_is_the_way_back(data_dir: Path, clock, tmp_pat
         assert verificar_bitacora(store, services.cabezas.registradas(services.empresa.id)).integra
     finally:
         services.close()
+
+
+def test_a_forged_restore_marker_does_not_make_an_altered_log_taken(data_dir: Path, clock) -> None:
+    """A marker of a restore «done but not finished» written beside a store whose chain was
+    recomputed: its opening still finds the chain rewritten (a finished restore may bring an
+    older chain, never another one), writes nothing, and the links stay."""
+    from icsoe_desktop.services.respaldo import restauracion
+
+    store = _preparar(data_dir, clock)
+    _alterar(store, "recalculada")
+    restauracion.marker_of(store).write_text(
+        '{"respaldo": "falso.icsoe-respaldo", "aparte": "", "actor": null, "revertida": false}',
+        encoding="utf-8",
+    )
+    before = _entradas(store)
+    services = open_services(data_dir, clock)
+    try:
+        assert "(la bitácora se reescribió)" in services.bitacora_alterada
+        registradas = services.cabezas.registradas(services.empresa.id)
+    finally:
+        services.close()
+    assert _entradas(store) == before
+    assert not verificar_bitacora(store, registradas).integra
