@@ -225,6 +225,31 @@ def inesperado(exc: BaseException) -> None:
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
+def lectura_fallida(
+    parent: QWidget, titulo: str, reintentar: Callable[[], None]
+) -> Callable[[BaseException], None]:
+    """For ``en_segundo_plano``: a read a window makes in the background that failed. The
+    database's refusal (busy, a driver's error) is its Spanish message with «Reintentar»; a
+    session ended is told by the application; another ``DomainError`` is its message; any
+    other error goes to the error hook."""
+
+    def fallo(exc: BaseException) -> None:
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
+        from icsoe_desktop.gui.kit.sesion import fin_de_sesion
+
+        if not isinstance(exc, DomainError):
+            inesperado(exc)
+        elif fin_de_sesion(exc) or not parent.isVisible():
+            return
+        elif exc.code not in REINTENTABLES:
+            msgbox.warning(parent, exc.message, titulo)
+        elif msgbox.question(parent, exc.message, yes="Reintentar", no="Cerrar", title=titulo):
+            reintentar()
+
+    return fallo
+
+
 class Operacion(Generic[T]):
     """One run of ``ejecutar``: ``dialogo`` while it runs, ``terminada`` once it reported."""
 

@@ -1,8 +1,8 @@
-"""A read of Movimientos con IDSE that the database refuses (here a real driver error: the
-table taken away by another connection, as a lock held past the busy timeout or a damaged page
-would) is never SQLite's English text: the app's Spanish message with «Reintentar», which reads
-again; the grid works again once the database answers. For the search (read on the window's
-thread) and for a sort (its first page read in the background)."""
+"""A read a window makes that the database refuses (here a real driver error: a table taken
+away by another connection, as a lock held past the busy timeout or a damaged page would) is
+never SQLite's English text: the app's Spanish message with «Reintentar», which reads again.
+Movimientos con IDSE's search (on the window's thread), its sort (first page in the
+background) and an export behind its progress bar; Sincronización's estado."""
 
 from __future__ import annotations
 
@@ -116,3 +116,28 @@ def test_an_export_refused_in_the_background_offers_to_retry(qtbot, services, mo
     view.export_to(destino)
     qtbot.waitUntil(lambda: len(modals.messages) == 3, timeout=30_000)
     assert len(destino.read_text(encoding="utf-8-sig").splitlines()) == 301
+
+
+def test_the_sync_status_read_in_the_background_offers_to_retry(qtbot, services, modals):
+    """Sincronización reads its estado off the window's thread: refused, its message and
+    «Reintentar» (not «Error inesperado»)."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.gui.sync.configuracion import TITLE as SINCRONIZACION
+    from icsoe_desktop.gui.sync.configuracion import SincronizacionDialog
+
+    services.sync.configure("http://127.0.0.1:9", "token-de-prueba", True, 0, CLI_ACTOR)
+    _renombrar(services.store.path, "sync_conflicts", "sync_conflicts_fuera")
+    modals.answer("Reintentar", "Cerrar")
+    dialog = SincronizacionDialog(services, "admin@nominas.com")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=30_000)
+    wait_operations(qtbot)
+    esperado = (
+        SINCRONIZACION,
+        MSG_FALLA.format(nombre=services.store.path.name),
+        ("Reintentar", "Cerrar"),
+    )
+    assert _vistos(modals) == [esperado, esperado]
+    _renombrar(services.store.path, "sync_conflicts_fuera", "sync_conflicts")
+    dialog.close()
