@@ -543,7 +543,7 @@ class InformativaWindow(QMainWindow):
         if msgbox.question(
             self, MSG_FIRMADA, yes="Guardar constancia…", no="Ahora no", title=TITLE, informa=True
         ):
-            self._pedir_ruta_acuse(dialog.acuse)
+            self._pedir_ruta_acuse()
         return True
 
     def registrar_presentacion(self) -> bool:
@@ -569,7 +569,7 @@ class InformativaWindow(QMainWindow):
     def nombre_acuse(self) -> str:
         return self._services.informativa_firma.nombre_constancia(self.rfc, self.fila.periodo.clave)
 
-    def _pedir_ruta_acuse(self, acuse: bytes | None = None) -> None:
+    def _pedir_ruta_acuse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Guardar constancia de firma",
@@ -577,21 +577,15 @@ class InformativaWindow(QMainWindow):
             "Documento PDF (*.pdf)",
         )
         if path:
-            self.guardar_acuse_en(Path(path), acuse)
+            self.guardar_acuse_en(Path(path))
 
-    def guardar_acuse_en(self, path: Path, acuse: bytes | None = None) -> Path | None:
-        """What the save dialog does with the chosen path (tests call it directly)."""
-        from icsoe_desktop.files import write_bytes_atomic
-
+    def guardar_acuse_en(self, path: Path) -> Path | None:
+        """What the save dialog does with the chosen path (tests call it directly): the stored
+        constancia written there, audited."""
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            data = (
-                acuse
-                if acuse is not None
-                else self._services.informativa_firma.acuse(self.uuid, self.actor)
-            )
-            write_bytes_atomic(path, data)
+            self._services.informativa_firma.guardar_constancia(self.uuid, self.actor, path)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return None

@@ -216,6 +216,24 @@ class FirmaInformativaService(InformativaBase):
                 )
             return row.acuse_pdf
 
+    def guardar_constancia(self, informativa: str, actor: str | None, path: Path) -> Path:
+        """The constancia de firma written to ``path`` (whole or not at all), audited with
+        what and where; an OSError when the folder refuses it."""
+        from icsoe_desktop.files import write_bytes_atomic
+
+        path = Path(path)
+        datos = self.acuse(informativa, actor)
+        write_bytes_atomic(path, datos)
+        with self._store.session() as session:
+            self._audit.record(
+                session,
+                actor,
+                "icsoe_constancia_guardada",
+                informativa,
+                f"constancia de firma ({len(datos):,} bytes) en «{path.resolve()}»",
+            )
+        return path
+
     def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:
         """A constancia de firma checked (services/informativa/constancia.py) against this
         installation's trusted authorities; given, the signer's .cer file (DER or PEM). When
