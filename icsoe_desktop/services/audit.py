@@ -37,9 +37,13 @@ class AuditRecord:
 
 
 class AuditService:
-    def __init__(self, store: Store, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, store: Store, clock: Clock = utcnow, catalogo: AuditService | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        # The installation's log: where ``anotar`` writes while this store is read-only.
+        self._catalogo = catalogo
 
     def record(
         self, session: Session, actor: str | None, action: str, target: str = "", detail: str = ""
@@ -57,6 +61,15 @@ class AuditService:
                 detail=detail,
             )
         )
+
+    def anotar(self, actor: str | None, action: str, target: str = "", detail: str = "") -> None:
+        """An entry in its own unit of work, for what reads only (an export): in the catalog's
+        log, naming the store, while this store is read-only (its audit log was altered)."""
+        if self._store.solo_lectura and self._catalogo is not None:
+            self._catalogo.anotar(actor, action, f"{self._store.path.name}: {target}", detail)
+            return
+        with self._store.session() as session:
+            self.record(session, actor, action, target, detail)
 
     def recent(self, limit: int = 200) -> list[AuditRecord]:
         with self._store.session() as session:

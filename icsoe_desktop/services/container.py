@@ -208,7 +208,7 @@ class Services:
         store.clock = self.clock  # what stamps each change
         self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
-        self.audit = AuditService(self.store, self.clock)
+        self.audit = AuditService(self.store, self.clock, self.audit_instalacion)
         # What the services of this store enforce: the role matrix and the user's grant of
         # this empresa, read at every protected action.
         self.permisos_empresa = self.accesos.permisos_de(empresa)

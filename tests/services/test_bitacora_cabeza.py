@@ -18,6 +18,8 @@ from icsoe_desktop.services.audit import verificar_bitacora
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.empresas.bitacora import AUDIT_ALTERADA, KEYRING_SCOPE
 from icsoe_desktop.services.empresas.respaldo import RespaldoMarcado
+from icsoe_desktop.services.movimientos.exportar import export_table
+from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 from icsoe_desktop.services.respaldo.backup import AUDIT_MARCA, BackupError
 from icsoe_desktop.store.db import StoreError
 from tests.services.movimientos_data import REGISTRO_A, REGISTRO_B, RFC
@@ -124,6 +126,13 @@ def test_an_altered_log_is_found_at_every_opening_and_never_laundered(
             services.registros.delete(REGISTRO_A, CLI_ACTOR)
         assert refused.value.code == "empresa_solo_lectura"
         assert "se abrió en sólo lectura" in refused.value.message
+        # An export reads only: written, and audited in the catalog's log.
+        exportado = tmp_path / "movimientos.csv"
+        assert export_table(services.movimientos, Filtro(), Orden(), exportado, CLI_ACTOR) == 0
+        [entrada] = [
+            r for r in services.audit_instalacion.recent() if r.action == "movimientos_exportados"
+        ]
+        assert entrada.target == f"{store.name}: {exportado.name}"
         # A backup: written (what there is), marked, the user warned; the store untouched.
         with pytest.raises(RespaldoMarcado) as warned:
             services.backup.backup(tmp_path / "copia.icsoe-respaldo", CLI_ACTOR)

@@ -89,17 +89,16 @@ class BackupEmpresa(BackupService):
         )
 
     def _anotar(self, actor: str | None, action: str, target: str, detail: str = "") -> None:
-        if not (self._alterada or self._store.solo_lectura):
+        if not self._alterada:
             super()._anotar(actor, action, target, detail)
             return
-        # The store is not written: the catalog keeps the trace, naming the empresa.
+        # A store found altered is not written: the catalog keeps the trace, naming it.
         empresa = self._empresas.obtener(self._empresa_id)
-        razon = f"bitácora alterada: {self._alterada}" if self._alterada else "sólo lectura"
         self._cabezas.anotar(
             actor,
             action,
             f"{empresa.rfc or empresa.archivo}: {target}",
-            "; ".join(filter(None, (detail, razon))),
+            "; ".join(filter(None, (detail, f"bitácora alterada: {self._alterada}"))),
         )
 
     def open_empresa(self) -> DatosEmpresa:

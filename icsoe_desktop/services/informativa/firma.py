@@ -224,14 +224,12 @@ class FirmaInformativaService(InformativaBase):
         path = Path(path)
         datos = self.acuse(informativa, actor)
         write_bytes_atomic(path, datos)
-        with self._store.session() as session:
-            self._audit.record(
-                session,
-                actor,
-                "icsoe_constancia_guardada",
-                informativa,
-                f"constancia de firma ({len(datos):,} bytes) en «{path.resolve()}»",
-            )
+        self._audit.anotar(
+            actor,
+            "icsoe_constancia_guardada",
+            informativa,
+            f"constancia de firma ({len(datos):,} bytes) en «{path.resolve()}»",
+        )
         return path
 
     def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:

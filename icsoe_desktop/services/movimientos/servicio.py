@@ -362,14 +362,12 @@ class MovimientosService:
             for f in fields(filtro)
             if getattr(filtro, f.name) not in (None, "")
         )
-        with self._store.session() as session:
-            self._audit.record(
-                session,
-                actor,
-                "movimientos_exportados",
-                path.name,
-                f"{filas} movimientos en «{path.resolve()}»; búsqueda: {busqueda or 'todos'}",
-            )
+        self._audit.anotar(
+            actor,
+            "movimientos_exportados",
+            path.name,
+            f"{filas} movimientos en «{path.resolve()}»; búsqueda: {busqueda or 'todos'}",
+        )
 
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save

@@ -125,10 +125,9 @@ class BackupService:
         return destination
 
     def _anotar(self, actor: str | None, action: str, target: str, detail: str = "") -> None:
-        """An entry in the store's audit (BackupEmpresa: the catalog's, for a store that is
-        not written)."""
-        with self._store.session() as session:
-            self._audit.record(session, actor, action, target, detail)
+        """An entry in the store's audit (the catalog's while the store is read-only;
+        BackupEmpresa: also while the backup's store was found altered)."""
+        self._audit.anotar(actor, action, target, detail)
 
     # --- Restaurar -----------------------------------------------------------------------------
 
