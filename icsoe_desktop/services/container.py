@@ -154,7 +154,7 @@ class Services:
     @cached_property
     def cabezas(self) -> CabezasBitacora:
         """Each empresa's last audit link, kept in the catalog and the keyring."""
-        return CabezasBitacora(self.empresas, self.secrets, self.catalogo, self.audit_instalacion)
+        return CabezasBitacora(self.empresas, self.secrets, self.audit_instalacion)
 
     @cached_property
     def settings(self) -> SettingsService:

@@ -19,7 +19,6 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.audit import AuditService, Cabeza, Integridad, verificar_bitacora
 from icsoe_desktop.services.empresas.servicio import EmpresaInfo, EmpresasService
 from icsoe_desktop.services.secrets import SecretsService
-from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +33,11 @@ MSG_SOLO_LECTURA = (
 
 class CabezasBitacora:
     def __init__(
-        self,
-        empresas: EmpresasService,
-        secrets: SecretsService,
-        catalogo: Store,
-        audit: AuditService,
+        self, empresas: EmpresasService, secrets: SecretsService, audit: AuditService
     ) -> None:
         self._empresas = empresas
         self._secrets = secrets
-        # The catalog's audit: a store found altered is not written.
-        self._catalogo, self._audit = catalogo, audit
+        self._audit = audit  # the catalog's: a store found altered is not written
 
     def _clave(self, empresa_id: int) -> str:
         # One keyring may serve several data dirs (a user's, a test's): named by the catalog.
@@ -111,8 +105,7 @@ class CabezasBitacora:
 
     def anotar(self, actor: str | None, action: str, target: str = "", detail: str = "") -> None:
         """An entry in the catalog's audit, for what happens to a store that is not written."""
-        with self._catalogo.session() as session:
-            self._audit.record(session, actor, action, target, detail)
+        self._audit.anotar(actor, action, target, detail)
 
     def alterada(self, empresa: EmpresaInfo, integridad: Integridad) -> str:
         """Audit (in the catalog) a store found altered; the read-only reason."""
