@@ -195,14 +195,18 @@ class BackupService:
 
     def _check_bitacora(self, candidate: Path, source: Path) -> str:
         """Refuse a backup whose audit chain breaks (an entry edited, removed or added by
-        hand), naming where; one that holds an entry the installation recorded with another link (a chain rewritten, as
-        --self-check says of a store). One that ends before the last link the installation
-        saw is an older backup: restored, and said in the audit entry (the returned text)."""
+        hand), naming where; or that holds an entry the installation recorded with another
+        link (a chain rewritten, as --self-check says of a store). One that ends before the
+        last link the installation saw is an older backup: restored, and said in the audit
+        entry (the returned text)."""
         integridad = verificar_bitacora(candidate)
         problema = integridad.problema
         frente = verificar_bitacora(candidate, self._cabezas_registradas())
         if not problema and not frente.integra and not frente.anterior:
-            problema = f"{frente.problema}, o es el respaldo de otro equipo, que encadena su bitácora en su propio orden"
+            problema = (
+                f"{frente.problema}, o es el respaldo de otro equipo, que encadena su bitácora "
+                "en su propio orden"
+            )
         if problema:
             log.error("Respaldo %s con la bitácora alterada: %s", source, problema)
             raise BackupError(
