@@ -73,8 +73,9 @@ def test_a_sort_refused_in_the_background_is_told_and_retried(qtbot, services, m
     wait_operations(qtbot)
     esperado = (TITLE, MSG_FALLA.format(nombre=services.store.path.name), ("Reintentar", "Cerrar"))
     assert _vistos(modals) == [esperado, esperado]
-    # Left as it was shown, not blank nor half sorted.
+    # Left as it was shown, not blank nor half sorted, and its header says so.
     assert [view.model.index(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(20)] == antes
+    assert header.sortIndicatorSection() == view.model.orden.column != columna
     view.main.grab().save(str(tmp_path / "lectura_fallida.png"))
     _con_tabla(services)
     header.setSortIndicator(columna, Qt.SortOrder.DescendingOrder)

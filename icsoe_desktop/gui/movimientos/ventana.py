@@ -257,8 +257,19 @@ class MovimientosIdse(QWidget):
             return
         if msgbox.question(self, mensaje, yes=REINTENTAR, no="Cerrar", title=TITLE):
             self.model.reintentar()
-        else:
-            self.model.descartar()
+            return
+        self.model.descartar()
+        # The header shows the order the rows are in (a sort left undone keeps the previous).
+        header = self.tabla.horizontalHeader()
+        orden = self.model.orden
+        descendente = (
+            Qt.SortOrder.DescendingOrder if orden.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.blockSignals(True)
+        try:
+            header.setSortIndicator(orden.column, descendente)
+        finally:
+            header.blockSignals(False)
 
     def _on_cambios(self, cambios: Cambios) -> None:
         self.refresh_registros()
