@@ -203,6 +203,8 @@ def _service_command(args: argparse.Namespace) -> int:
         return 2
     for aviso in services.avisos:  # e.g. a restore interrupted before this start
         print(aviso, file=sys.stderr)
+    if services.bitacora_alterada:  # opened read-only: every command is told why
+        print(services.bitacora_alterada, file=sys.stderr)
     try:
         if args.command == "emisores":
             return _emisores(args, services)

@@ -122,7 +122,9 @@ def _run(args: argparse.Namespace, services: Services) -> int:
     from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
 
     filtro = Filtro(args.registro, args.desde, args.hasta, args.estado, args.tipo)
-    written = export_table(services.movimientos, filtro, Orden(), Path(args.archivo), _progress)
+    written = export_table(
+        services.movimientos, filtro, Orden(), Path(args.archivo), CLI_ACTOR, _progress
+    )
     print(f"\nExportados {written:,} movimientos a {args.archivo}.")
     return 0
 

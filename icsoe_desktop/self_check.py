@@ -148,21 +148,22 @@ def check_empresas(services: Services) -> list[CheckResult]:
         results.append(CheckResult(True, name, f"{named}{path} ({revision})"))
 
         def bitacora(e: EmpresaInfo = empresa, p: Path = path, n: str = name) -> CheckResult:
-            return _bitacora(f"Bitácora de {n.lower()}", p, services.empresas.cabeza_bitacora(e.id))
+            return _bitacora(f"Bitácora de {n.lower()}", p, services.cabezas.registradas(e.id))
 
         results.append(_guarded(f"Bitácora de {name.lower()}", bitacora))
     results.append(
         _guarded(
             "Bitácora del catálogo",
-            lambda: _bitacora("Bitácora del catálogo", services.catalogo.path, None),
+            lambda: _bitacora("Bitácora del catálogo", services.catalogo.path, []),
         )
     )
     return results
 
 
-def _bitacora(name: str, path: Path, registrada: Cabeza | None) -> CheckResult:
+def _bitacora(name: str, path: Path, registrada: list[Cabeza]) -> CheckResult:
     """«bitácora íntegra», or where the audit chain breaks (services/audit.py); an empresa's
-    must also hold the last link the catalog saw of it."""
+    must also hold the last links the installation recorded of it (catalog and keyring), as
+    its opening checks (services/empresas/bitacora.py)."""
     from icsoe_desktop.services.audit import verificar_bitacora
 
     integridad = verificar_bitacora(path, registrada)

@@ -55,6 +55,9 @@ class Accion(StrEnum):
     REGISTRAR_PRESENTACION = "registrar la presentación de la informativa ICSOE"
     ARCHIVO_CLIENTE = "exportar el archivo de la informativa ICSOE para el cliente"
     ACTUALIZAR = "instalar la versión nueva de icsoe-desktop"
+    # Any call of an empresa's services, reads too (services/acceso/puerta.py): every role may,
+    # an IDSE user only while it holds the empresa's grant and is enabled.
+    CONSULTAR = "consultar o exportar los datos de la empresa"
 
 
 _A, _U, _L = Rol.ADMINISTRADOR, Rol.USUARIO_IDSE, Rol.LINEA_DE_COMANDOS
@@ -109,6 +112,7 @@ PERMISOS: dict[Accion, frozenset[Rol]] = {
     # The installer IT published on the company's server, checked against its SHA-256: the
     # office's own staff installs it (a guest's consultation or an ICSOE session does not).
     Accion.ACTUALIZAR: _IDSE,
+    Accion.CONSULTAR: frozenset(Rol),
 }
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 log = logging.getLogger(__name__)
+SESION_VIGILADA_MS = 60_000  # a withdrawn grant closes the windows within a minute
 MAIL_RETRY_MS = 60_000
 MSG_REGISTRA_CERTIFICADOS = (
     "Registra el certificado IMSS (.pfx) o la e.firma (.cer y .key) de cada uno de los registros "
@@ -94,6 +95,11 @@ class Application(QObject):
         self.mail_timer = QTimer(self)
         self.mail_timer.setInterval(MAIL_RETRY_MS)
         self.mail_timer.timeout.connect(self.send_mail_in_background)
+        # A grant withdrawn while the user only looks: the session is asked this often too,
+        # not only at its next action.
+        self.sesion_timer = QTimer(self)
+        self.sesion_timer.setInterval(SESION_VIGILADA_MS)
+        self.sesion_timer.timeout.connect(self._vigilar_sesion)
         self._mail_running = False
         self._pending_args: list[str] = []  # handed over before the store was open
         self._waiting: list[Callable[[], None]] = []  # sólo consulta chosen before the services
@@ -338,6 +344,9 @@ class Application(QObject):
         from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
         assert self.services is not None
+        if usuario is not None:  # every call of the empresa's services asks for this user
+            self.services.puerta.abrir(usuario)
+            self.sesion_timer.start()
         self.main = VentanaPrincipal(self.services, usuario, nombre)
         self.main.logout_requested.connect(self.logout)
         self.main.empresa_requested.connect(self.cambiar_empresa)
@@ -513,7 +522,21 @@ class Application(QObject):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
+    def _vigilar_sesion(self) -> None:
+        """The timer's question: a refusal ends the session through its listener."""
+        from icsoe_desktop.domain.errors import DomainError
+
+        if self.services is None or self.main is None:
+            return
+        try:
+            self.services.puerta.comprobar("sesión abierta")
+        except DomainError as exc:
+            log.info("Sesión vigilada: %s", exc.code)
+
     def _close_main(self) -> None:
+        self.sesion_timer.stop()
+        if self.services is not None:
+            self.services.puerta.cerrar()
         if self.main is not None:
             self.main.hide()  # hide, not close: closing the main window means Salir
             self.main.deleteLater()

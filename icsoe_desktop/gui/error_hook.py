@@ -37,6 +37,11 @@ class ErrorHook:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
             return
+        from icsoe_desktop.gui.kit.sesion import fin_de_sesion
+
+        if fin_de_sesion(value):  # the session's end is told once, by the application
+            log.info("Sesión terminada durante una acción: %s", value)
+            return
         log.error("Error inesperado", exc_info=(kind, value, tb))
         self.tell()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -79,6 +79,7 @@ class VentanaPrincipal(QMainWindow):
         self.movimientos = MovimientosIdse(services, usuario, self)
         contenido = form.findChild(QVBoxLayout, "contenidoLayout")
         assert contenido is not None
+        self._build_bitacora(contenido)
         self._build_pendientes(contenido)
         contenido.addWidget(self.movimientos)
 
@@ -103,9 +104,14 @@ class VentanaPrincipal(QMainWindow):
         self.resize(1340, 720)  # a 1366×768 screen's width: more of the grid in view
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | None = None) -> QAction:
+        from icsoe_desktop.gui.kit.sesion import a_salvo
+
         action = QAction(text, self)
         action.setObjectName(name)
-        action.triggered.connect(slot)
+        if isinstance(slot, SignalInstance):
+            action.triggered.connect(slot)
+        else:  # a window opened reads the empresa: a refusal there ends the session quietly
+            action.triggered.connect(a_salvo(lambda _checked=False: slot()))
         if shortcut is not None:
             action.setShortcut(shortcut)
         return action
@@ -252,6 +258,19 @@ class VentanaPrincipal(QMainWindow):
 
         # Once restored, sign out: the restored store has its own users.
         restaurar(self, self._services, self.usuario, self.logout_requested.emit)
+
+    def _build_bitacora(self, contenido: QVBoxLayout) -> None:
+        """A red band while the empresa is open read-only: its audit log was altered
+        (services/empresas/bitacora.py)."""
+        self.bitacora_alterada = QLabel(self._services.bitacora_alterada, self)
+        self.bitacora_alterada.setObjectName("bitacoraAlteradaLabel")
+        self.bitacora_alterada.setWordWrap(True)
+        self.bitacora_alterada.setStyleSheet(
+            "#bitacoraAlteradaLabel { background: #c62828; color: white; font-weight: bold; "
+            "padding: 6px; border-radius: 4px; }"
+        )
+        self.bitacora_alterada.setVisible(bool(self._services.bitacora_alterada))
+        contenido.addWidget(self.bitacora_alterada)
 
     # --- Configuración inicial ---------------------------------------------------------------
 

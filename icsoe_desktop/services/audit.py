@@ -10,6 +10,7 @@ older copy, a cut log) or holds another entry there (a rewritten chain) is recog
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,9 +37,13 @@ class AuditRecord:
 
 
 class AuditService:
-    def __init__(self, store: Store, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, store: Store, clock: Clock = utcnow, catalogo: AuditService | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        # The installation's log: where ``anotar`` writes while this store is read-only.
+        self._catalogo = catalogo
 
     def record(
         self, session: Session, actor: str | None, action: str, target: str = "", detail: str = ""
@@ -56,6 +61,15 @@ class AuditService:
                 detail=detail,
             )
         )
+
+    def anotar(self, actor: str | None, action: str, target: str = "", detail: str = "") -> None:
+        """An entry in its own unit of work, for what reads only (an export): in the catalog's
+        log, naming the store, while this store is read-only (its audit log was altered)."""
+        if self._store.solo_lectura and self._catalogo is not None:
+            self._catalogo.anotar(actor, action, f"{self._store.path.name}: {target}", detail)
+            return
+        with self._store.session() as session:
+            self.record(session, actor, action, target, detail)
 
     def recent(self, limit: int = 200) -> list[AuditRecord]:
         with self._store.session() as session:
@@ -107,17 +121,31 @@ def _entrada(row: tuple[Any, ...]) -> str:
     return f"la entrada {row[0]} ({at}, {row[4]})"
 
 
-def verificar_bitacora(path: Path, registrada: Cabeza | None = None) -> Integridad:
-    """Walk the chain of the store at ``path`` (read only); ``registrada``: the last link the
-    catalog saw of it, which the store must hold as it was."""
+def verificar_bitacora(
+    path: Path, registrada: Cabeza | Iterable[Cabeza] | None = None
+) -> Integridad:
+    """Walk the chain of the store at ``path`` (read only); ``registrada``: the last link (or
+    links: the catalog's, the keyring's) the installation saw of it, which the store must hold
+    as it was. A store of before the chain (no ``audit_cadena``) has nothing to check: its
+    migration chains it as it is."""
+    if registrada is None:
+        registradas: tuple[Cabeza, ...] = ()
+    elif isinstance(registrada, Cabeza):
+        registradas = (registrada,)
+    else:
+        registradas = tuple(registrada)
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return _verificar(conn, registrada)
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_cadena'"
+        ).fetchone():
+            return Integridad(0, None)
+        return _verificar(conn, registradas)
     finally:
         conn.close()
 
 
-def _verificar(conn: sqlite3.Connection, registrada: Cabeza | None) -> Integridad:
+def _verificar(conn: sqlite3.Connection, registradas: tuple[Cabeza, ...]) -> Integridad:
     # A link without its entry: the entry was removed (its link left behind).
     huerfano = conn.execute(
         "SELECT min(audit_id) FROM audit_cadena WHERE audit_id NOT IN (SELECT id FROM audit_log)"
@@ -128,6 +156,7 @@ def _verificar(conn: sqlite3.Connection, registrada: Cabeza | None) -> Integrida
         "SELECT a.id, a.uuid, a.at, a.actor, a.action, a.target, a.detail, c.hash "
         "FROM audit_log AS a LEFT JOIN audit_cadena AS c ON c.audit_id = a.id ORDER BY a.id"
     )
+    esperadas = {cabeza.id: cabeza.hash for cabeza in registradas}
     previo: str | None = None
     entradas = 0
     ultima: Cabeza | None = None
@@ -147,23 +176,34 @@ def _verificar(conn: sqlite3.Connection, registrada: Cabeza | None) -> Integrida
                 f"la bitácora se rompe en {_entrada(row)}: se modificó, o se borró una entrada "
                 "antes de ella",
             )
-        if registrada is not None and row[0] == registrada.id and row[7] != registrada.hash:
+        if esperadas.get(row[0], row[7]) != row[7]:
             return Integridad(
                 entradas,
                 ultima,
                 f"la bitácora se rompe en {_entrada(row)}: no es la que registró el catálogo de "
                 "esta instalación (la bitácora se reescribió)",
             )
+        esperadas.pop(row[0], None)
         previo = row[7]
         ultima = Cabeza(row[0], row[7])
-    if registrada is not None and (ultima is None or ultima.id < registrada.id):
-        hasta = f"la entrada {ultima.id}" if ultima else "ninguna entrada"
+    if esperadas:
+        # A registered link the walk never met: the store ends before it, or it was removed
+        # with its link and the chain went on from the entry before (new entries after it).
+        registrada = max(esperadas)
+        if ultima is None or ultima.id < registrada:
+            hasta = f"la entrada {ultima.id}" if ultima else "ninguna entrada"
+            return Integridad(
+                entradas,
+                ultima,
+                f"la bitácora llega hasta {hasta} y el catálogo de esta instalación registró "
+                f"hasta la {registrada}: es una copia anterior o se le quitaron entradas",
+                anterior=True,
+            )
         return Integridad(
             entradas,
             ultima,
-            f"la bitácora llega hasta {hasta} y el catálogo de esta instalación registró hasta "
-            f"la {registrada.id}: es una copia anterior o se le quitaron entradas",
-            anterior=True,
+            f"la bitácora no tiene la entrada {min(esperadas)}, que registró el catálogo de "
+            "esta instalación: se le quitaron entradas y se encadenaron otras después",
         )
     return Integridad(entradas, ultima)
 

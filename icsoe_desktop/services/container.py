@@ -12,10 +12,12 @@ usable.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
@@ -23,10 +25,12 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
-from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.acceso.puerta import Puerta
+from icsoe_desktop.services.audit import AuditService, Integridad, verificar_bitacora
 from icsoe_desktop.services.correo.colas import ColaEmpresa, MailQueues
 from icsoe_desktop.services.correo.mail import MailService
 from icsoe_desktop.services.empresas.accesos import AccesosService
+from icsoe_desktop.services.empresas.bitacora import CabezasBitacora
 from icsoe_desktop.services.empresas.primera import asegurar_primera
 from icsoe_desktop.services.empresas.servicio import CATALOGO_FILE, EmpresaInfo, EmpresasService
 from icsoe_desktop.services.secrets import SecretsService
@@ -59,6 +63,19 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.sync.servicio import SyncService
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _vigilado(build: Callable[[Services], T]) -> cached_property[T]:
+    """A service of the open empresa, built on first use, behind the session's gate
+    (services/acceso/puerta.py): every call of it, read or write, asks the role matrix."""
+
+    def get(self: Services) -> T:
+        return self.puerta.vigilar(build(self))
+
+    get.__name__, get.__doc__ = build.__name__, build.__doc__
+    return cached_property(get)
+
 
 _LAZY = (
     "settings_empresa",
@@ -106,6 +123,8 @@ class Services:
         # What the operations on the open empresa's store changed, whichever store is open
         # (domain/cambios.py): the GUI's notifier listens here once.
         self.cambios = Avisador()
+        # The signed-in session's gate, in front of every service of the open empresa.
+        self.puerta = Puerta(lambda: self.permisos_empresa, lambda: self.store)
 
     # The installation's services, built on first use (their constructors hold references).
 
@@ -131,6 +150,11 @@ class Services:
     @cached_property
     def secrets(self) -> SecretsService:
         return SecretsService()
+
+    @cached_property
+    def cabezas(self) -> CabezasBitacora:
+        """Each empresa's last audit link, kept in the catalog and the keyring."""
+        return CabezasBitacora(self.empresas, self.secrets, self.audit_instalacion)
 
     @cached_property
     def settings(self) -> SettingsService:
@@ -165,22 +189,45 @@ class Services:
         path = self.empresas.ruta(empresa)
         # A restore interrupted here is undone, or found done, before the store opens.
         interrumpida = restauracion.revisar(path)
-        store = Store(path)  # a damaged file raises: nothing changed yet
+        # Its audit chain against the links recorded outside it, before anything is written:
+        # an altered one opens read-only and its link is never taken (services/empresas/
+        # bitacora.py).
+        try:
+            integridad = self.cabezas.verificar(empresa.id, path)
+            if interrumpida is not None and interrumpida.completada and integridad.anterior:
+                # A restore finished now may bring an older chain (an older backup), as the
+                # restore itself accepts; never a broken or rewritten one (a forged marker).
+                integridad = verificar_bitacora(path)
+        except sqlite3.Error as exc:
+            Store(path).close()  # a damaged file raises here, saying so
+            log.error("No se pudo leer la bitácora de %s: %r", path, exc)
+            integridad = Integridad(0, None, "no se pudo leer para revisarla")
+        solo_lectura = "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
+        store = Store(path, solo_lectura=solo_lectura)  # a damaged file raises: nothing changed
         store.cambios.escuchar(self.cambios.anunciar)
         store.clock = self.clock  # what stamps each change
         self.empresa, self.store = empresa, store
         self.carpeta = self.empresas.carpeta(empresa)
-        self.audit = AuditService(self.store, self.clock)
+        self.audit = AuditService(self.store, self.clock, self.audit_instalacion)
         # What the services of this store enforce: the role matrix and the user's grant of
         # this empresa, read at every protected action.
         self.permisos_empresa = self.accesos.permisos_de(empresa)
-        if interrumpida is not None:
+        if interrumpida is not None and not solo_lectura:  # an altered store is not written
             from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
 
             self.avisos.append(
-                terminar_interrumpida(interrumpida, store, self.audit, self.empresas, empresa.id)
+                terminar_interrumpida(
+                    interrumpida, store, self.audit, self.empresas, self.cabezas, empresa.id
+                )
             )
         self.empresa = self.empresas.nombrar(empresa, self.store)
+        if interrumpida is None:
+            self.cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
+
+    @property
+    def bitacora_alterada(self) -> str:
+        """Why the open empresa is read-only ("" when its audit chain is whole)."""
+        return self.store.solo_lectura
 
     @cached_property
     def settings_empresa(self) -> SettingsService:
@@ -279,20 +326,20 @@ class Services:
             incluidos = None
         return CodigosPostalesService(self.data_dir, self.clock, incluidos, self.permisos)
 
-    @cached_property
+    @_vigilado
     def mapeos(self) -> MapeosService:
         """How the clerk said this empresa's files read (the import assistant)."""
         from icsoe_desktop.services.archivos.mapeos import MapeosService
 
         return MapeosService(self.carpeta, self.store, self.audit, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def registros(self) -> RegistrosService:
         from icsoe_desktop.services.empresas.registros import RegistrosService
 
         return RegistrosService(self.store, self.audit, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def certificates(self) -> CertificatesService:
         from icsoe_desktop.services.certificados.emisores import trusted_folders
         from icsoe_desktop.services.certificados.servicio import CertificatesService
@@ -309,25 +356,25 @@ class Services:
             capacitacion=lambda: self.settings.current.capacitacion.activo,
         )
 
-    @cached_property
+    @_vigilado
     def movimientos(self) -> MovimientosService:
         from icsoe_desktop.services.movimientos.servicio import MovimientosService
 
         return MovimientosService(self.store, self.audit, self.clock, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def importador(self) -> MovimientosImporter:
         from icsoe_desktop.services.movimientos.importar import MovimientosImporter
 
         return MovimientosImporter(self.store, self.audit, self.movimientos, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def lotes(self) -> LotesService:
         from icsoe_desktop.services.movimientos.lotes import LotesService
 
         return LotesService(self.store, self.audit, self.clock, self.permisos_empresa)
 
-    @cached_property
+    @_vigilado
     def contratistas(self) -> ContratistasService:
         from icsoe_desktop.services.contratistas import ContratistasService
 
@@ -335,14 +382,14 @@ class Services:
             self.store, self.audit, self.certificates, self.carpeta, self.clock
         )
 
-    @cached_property
+    @_vigilado
     def capturistas(self) -> CapturistasService:
         """The contratista's administration of its capturistas."""
         from icsoe_desktop.services.capturistas.administracion import CapturistasService
 
         return CapturistasService(self.store, self.audit, self.mail_empresa, self.clock)
 
-    @cached_property
+    @_vigilado
     def capturistas_excel(self) -> CapturistasExcelService:
         from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
 
@@ -357,7 +404,7 @@ class Services:
             self.store, self.audit, self.mail, self.clock, codigos=self.codigos
         )
 
-    @cached_property
+    @_vigilado
     def informativas(self) -> InformativasService:
         """The informativa cuatrimestral: periods, new ones, contratantes and contracts."""
         from icsoe_desktop.services.informativa.captura import InformativasService
@@ -366,7 +413,7 @@ class Services:
         service.max_complementarias = self.settings.current.informativa.max_complementarias
         return service
 
-    @cached_property
+    @_vigilado
     def informativa_trabajadores(self) -> TrabajadoresContratoService:
         """The workers of each contract: added, picked from the empresa, imported."""
         from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
@@ -375,7 +422,7 @@ class Services:
             self.store, self.audit, self.permisos_empresa, self.clock
         )
 
-    @cached_property
+    @_vigilado
     def informativa_firma(self) -> FirmaInformativaService:
         """Revisar, Firmar with the contratista's e.firma, the acuse and its verification."""
         from icsoe_desktop.services.informativa.firma import FirmaInformativaService
@@ -400,7 +447,7 @@ class Services:
             if empresa.id != self.empresa.id
         ]
 
-    @cached_property
+    @_vigilado
     def informativa_rechazos(self) -> RechazosPortalService:
         """The IMSS portal's file of rejected workers: marks, and their export once corrected."""
         from icsoe_desktop.services.informativa.rechazos import RechazosPortalService
@@ -413,7 +460,7 @@ class Services:
             capacitacion=self._capacitacion_activa,
         )
 
-    @cached_property
+    @_vigilado
     def informativa_presentacion(self) -> PresentacionService:
         """The IMSS acuse de presentación registered; the archive for a client."""
         from icsoe_desktop.services.informativa.presentacion import PresentacionService
@@ -440,7 +487,7 @@ class Services:
 
         return VencimientosService(self.empresas, self.clock)
 
-    @cached_property
+    @_vigilado
     def sync(self) -> SyncService:
         from icsoe_desktop.services.sync.servicio import SyncService
 
@@ -463,15 +510,20 @@ class Services:
             self.sync, self.permisos_empresa, self.catalogo, self.audit_instalacion
         )
 
-    @cached_property
+    @_vigilado
     def backup(self) -> BackupService:
         from icsoe_desktop.services.empresas.respaldo import BackupEmpresa
 
         return BackupEmpresa(
-            self.store, self.audit, self.empresas, self.empresa.id, self.permisos_empresa
+            self.store,
+            self.audit,
+            self.empresas,
+            self.empresa.id,
+            self.permisos_empresa,
+            self.cabezas,
         )
 
-    @cached_property
+    @_vigilado
     def primer_uso(self) -> PrimerUsoService:
         from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
 
@@ -497,12 +549,18 @@ class Services:
         self.sync.preparar()
 
     def _registrar_cabeza(self) -> None:
-        """The open store's last audit link into the catalog, as the store is left (a store
-        that cannot be read now is left all the same: the catalog keeps the link it had)."""
+        """The open store's last audit link into the catalog and the keyring, when it opens
+        and as it is left, only when the store still holds the links recorded (altered since
+        it opened: left, and the links stay as they were)."""
+        if self.store.solo_lectura:
+            return
         try:
-            self.empresas.registrar_cabeza(self.empresa.id, self.audit.cabeza())
-        except DomainError as exc:
+            integridad = self.cabezas.avanzar(self.empresa.id, self.store.path)
+        except (DomainError, OSError, sqlite3.Error) as exc:
             log.warning("No se registró la bitácora de %s: %s", self.empresa.etiqueta, exc)
+            return
+        if not integridad.integra:
+            self.cabezas.alterada(self.empresa, integridad)
 
     def close(self) -> None:
         try:

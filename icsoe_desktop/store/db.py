@@ -29,6 +29,10 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     sumas.register(dbapi_connection)  # the sums' own hash, without plain's import on each call
 
 
+def _query_only(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
 @contextmanager
 def large_page_cache(connection: Connection, mib: int = 32) -> Iterator[None]:
     """A bigger page cache for one bulk write (sync pull, import). With 100,000+ movimientos the
@@ -232,11 +236,14 @@ class Store:
     """One SQLite file; ``session()`` gives a unit of work that commits or rolls back whole.
     ``synced``: an empresa's store, whose changes the sync sends; the catalog is never synced,
     so nothing in it is marked. ``cambios``: the services announce there what their operations
-    changed in this store (domain/cambios.py)."""
+    changed in this store (domain/cambios.py). ``solo_lectura``: why the store may not change
+    (its audit log was altered: services/empresas/bitacora.py); once open, every connection
+    refuses writes (``query_only``) and a refused unit of work says this text."""
 
-    def __init__(self, path: Path, synced: bool = True) -> None:
+    def __init__(self, path: Path, synced: bool = True, solo_lectura: str = "") -> None:
         self.path = path
         self.synced = synced
+        self.solo_lectura = solo_lectura
         self.cambios = Avisador()
         # What stamps a change (store/tracking.py): the services' clock, set when they open it.
         self.clock: Clock = utcnow
@@ -268,7 +275,24 @@ class Store:
                 f"No se pudo abrir la base de datos «{path}». El archivo está dañado o no es una "
                 "base de datos de icsoe-desktop.",
             ) from exc
+        if solo_lectura:
+            close_engine(self.engine)
+            self.engine = self._engine()
         self._sessions = _sessionmaker(self.engine, self.synced)
+
+    def _engine(self) -> Engine:
+        engine = make_engine(self.path)
+        if self.solo_lectura:
+            event.listen(engine, "connect", _query_only)
+        return engine
+
+    def rechazo(self, exc: BaseException | None) -> StoreError:
+        """What SQLite refused, in Spanish (``plain.rechazo_de_la_base``); in a store opened
+        read-only, a write refused says why the store is read-only."""
+        error = plain.rechazo_de_la_base(exc, self.path)
+        if self.solo_lectura and error.code == "base_datos_solo_lectura":
+            return StoreError("empresa_solo_lectura", self.solo_lectura)
+        return error
 
     @contextmanager
     def session(self, immediate: bool = False) -> Iterator[Session]:
@@ -288,17 +312,21 @@ class Store:
             session.commit()
         except DBAPIError as exc:
             session.rollback()
-            raise plain.rechazo_de_la_base(exc.orig, self.path) from exc
+            raise self.rechazo(exc.orig) from exc
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
 
-    def reopen(self) -> None:
-        """After the file was replaced (Restaurar): new connections, on the new file."""
+    def reopen(self, solo_lectura: str | None = None) -> None:
+        """After the file was replaced (Restaurar): new connections, on the new file;
+        ``solo_lectura`` (when given) replaces the reason the store may not change ("": a
+        checked file put in place, writable)."""
         close_engine(self.engine)
-        self.engine = make_engine(self.path)
+        if solo_lectura is not None:
+            self.solo_lectura = solo_lectura
+        self.engine = self._engine()
         upgrade(self.engine)
         self._sessions = _sessionmaker(self.engine, self.synced)
 

@@ -297,6 +297,12 @@ def test_firmar_from_the_contratistas_window(qtbot, services, quien, modals, tmp
     assert inicio.model.rows[1].estado_texto == "Firmada, sin presentar"
     saved = window.guardar_acuse_en(tmp_path / "acuse")
     assert saved == tmp_path / "acuse.pdf" and saved.read_bytes().startswith(b"%PDF")
+    # Audited: what, how big and where.
+    guardada = services.audit.recent()[0]
+    assert (guardada.action, guardada.target) == ("icsoe_constancia_guardada", uuid)
+    assert guardada.detail == (
+        f"constancia de firma ({saved.stat().st_size:,} bytes) en «{saved.resolve()}»"
+    )
     window.close()
 
     # Opened again (here by the capturista), it is read-only and offers the acuse.

@@ -26,6 +26,8 @@ SOLO_LINEA_DE_COMANDOS = {
 # «Instalar» is in the main window only while the company's server offers a new version:
 # tests/sync/test_actualizacion.py checks it enabled and greyed against that server.
 SOLO_CON_VERSION_NUEVA = {Accion.ACTUALIZAR}
+# Every call of an empresa's services asks it (services/acceso/puerta.py): no control of its own.
+SIN_CONTROL = {Accion.CONSULTAR}
 
 
 def _ventanas(mundo, actor: str | None) -> list[QWidget]:
@@ -105,7 +107,7 @@ def test_every_protected_control_is_enabled_iff_the_role_may(qtbot, mundo) -> No
         acepta = acepta_rechazos(window.fila.estado)
         assert importar.isEnabled() == (permite(rol, Accion.RECHAZOS_PORTAL) and acepta), rol
         vistas.add(Accion.RECHAZOS_PORTAL)
-    assert set(Accion) - SOLO_LINEA_DE_COMANDOS - SOLO_CON_VERSION_NUEVA <= vistas
+    assert set(Accion) - SOLO_LINEA_DE_COMANDOS - SOLO_CON_VERSION_NUEVA - SIN_CONTROL <= vistas
 
 
 def test_a_non_administrator_sees_sincronizacion_grey_with_who_may(qtbot, mundo) -> None:

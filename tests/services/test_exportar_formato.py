@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.archivos.salida import FILTROS, con_terminacion
 from icsoe_desktop.services.movimientos.exportar import ExportCancelled, export_table
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
@@ -30,7 +31,7 @@ def read_csv(path) -> list[list[str]]:
 def test_a_csv_name_gives_a_utf8_csv_the_importer_reads_back(services, tmp_path):
     load_known(services, tmp_path)
     target = tmp_path / "movimientos.csv"
-    assert export_table(services.movimientos, Filtro(), Orden(), target) == 6
+    assert export_table(services.movimientos, Filtro(), Orden(), target, CLI_ACTOR) == 6
     header, *rows = read_csv(target)
     assert header == [c.header for c in COLUMNS]
     records = {r[header.index("NSS")]: dict(zip(header, r, strict=True)) for r in rows}
@@ -54,7 +55,7 @@ def test_formula_like_text_in_a_csv_is_inert(services, tmp_path):
     with services.store.session() as session:
         session.execute(update(MovimientoRow).values(estado="rechazado", causa_rechazo=dde))
     target = tmp_path / "inyeccion.csv"
-    export_table(services.movimientos, Filtro(), Orden(), target)
+    export_table(services.movimientos, Filtro(), Orden(), target, CLI_ACTOR)
     header, *rows = read_csv(target)
     causa = header.index("Causa Rechazo")
     assert {r[causa] for r in rows} == {"'" + dde}
@@ -62,7 +63,7 @@ def test_formula_like_text_in_a_csv_is_inert(services, tmp_path):
 
 def test_an_empty_csv_has_its_header_and_a_cancelled_one_no_file(services, tmp_path):
     empty = tmp_path / "vacio.csv"
-    assert export_table(services.movimientos, Filtro(), Orden(), empty) == 0
+    assert export_table(services.movimientos, Filtro(), Orden(), empty, CLI_ACTOR) == 0
     assert read_csv(empty) == [[c.header for c in COLUMNS]]
     from datetime import date
 
@@ -75,6 +76,7 @@ def test_an_empty_csv_has_its_header_and_a_cancelled_one_no_file(services, tmp_p
             Filtro(),
             Orden(),
             tmp_path / "cancelado.csv",
+            CLI_ACTOR,
             cancelled=lambda: True,
         )
     assert [p.name for p in tmp_path.iterdir() if "cancelado" in p.name] == []
@@ -83,7 +85,7 @@ def test_an_empty_csv_has_its_header_and_a_cancelled_one_no_file(services, tmp_p
 def test_an_xlsx_name_gives_a_workbook(services, tmp_path):
     load_known(services, tmp_path)
     target = tmp_path / "MOVIMIENTOS.XLSX"
-    assert export_table(services.movimientos, Filtro(), Orden(), target) == 6
+    assert export_table(services.movimientos, Filtro(), Orden(), target, CLI_ACTOR) == 6
     assert zipfile.is_zipfile(target)
     book = load_workbook(target, read_only=True)
     assert next(book.worksheets[0].iter_rows(values_only=True)) == tuple(c.header for c in COLUMNS)
@@ -95,7 +97,7 @@ def test_another_ending_is_refused_and_nothing_is_written(services, tmp_path, na
     load_known(services, tmp_path)
     before = set(tmp_path.iterdir())
     with pytest.raises(ValidationError) as refused:
-        export_table(services.movimientos, Filtro(), Orden(), tmp_path / name)
+        export_table(services.movimientos, Filtro(), Orden(), tmp_path / name, CLI_ACTOR)
     assert refused.value.message == (
         f"No se puede exportar a «{name}»: el nombre debe terminar en .xlsx (libro de Excel) o "
         ".csv (texto separado por comas, UTF-8)."

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.idse_lote import write_lines
 from icsoe_desktop.domain.movimientos import Movimiento, validate
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.movimientos.exportar import ExportCancelled, export_table
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from tests.services.movimientos_data import (
@@ -157,7 +158,7 @@ def test_export_writes_every_row_of_the_filter_with_real_types(services, tmp_pat
     target = tmp_path / "movimientos.xlsx"
     filtro = Filtro(registro_patronal=REGISTRO_A)
     written = export_table(
-        services.movimientos, filtro, Orden(), target, lambda d, t: seen.append((d, t))
+        services.movimientos, filtro, Orden(), target, CLI_ACTOR, lambda d, t: seen.append((d, t))
     )
     assert written == 4 and seen[-1] == (4, 4)
     book = load_workbook(target, read_only=True)
@@ -188,7 +189,7 @@ def test_export_writes_formula_like_text_as_text(services, tmp_path):
     with services.store.session() as session:
         session.execute(update(MovimientoRow).values(estado="rechazado", causa_rechazo=dde))
     target = tmp_path / "inyeccion.xlsx"
-    export_table(services.movimientos, Filtro(), Orden(), target)
+    export_table(services.movimientos, Filtro(), Orden(), target, CLI_ACTOR)
     sheet = load_workbook(target).active
     headers = [c.value for c in sheet[1]]
     causa, nss_column = headers.index("Causa Rechazo"), headers.index("NSS")
@@ -205,7 +206,7 @@ def test_exporting_no_movimientos_gives_the_header_row_and_no_warning(services, 
     target = tmp_path / "vacio.xlsx"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert export_table(services.movimientos, Filtro(), Orden(), target) == 0
+        assert export_table(services.movimientos, Filtro(), Orden(), target, CLI_ACTOR) == 0
     sheet = load_workbook(target).active
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [[c.header for c in COLUMNS]]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
@@ -220,13 +221,15 @@ def test_a_cancelled_export_leaves_no_file(services, tmp_path):
     create_demo_movimientos(services.store, 2_500, date(2026, 11, 22))
     target = tmp_path / "cancelado.xlsx"
     with pytest.raises(ExportCancelled):
-        export_table(services.movimientos, Filtro(), Orden(), target, cancelled=lambda: True)
+        export_table(
+            services.movimientos, Filtro(), Orden(), target, CLI_ACTOR, cancelled=lambda: True
+        )
     assert list(tmp_path.glob("*cancelado*")) == []
 
 
 def test_export_to_a_missing_folder_says_so(services, tmp_path):
     with pytest.raises(ValidationError, match="No existe la carpeta"):
-        export_table(services.movimientos, Filtro(), Orden(), tmp_path / "no" / "x.xlsx")
+        export_table(services.movimientos, Filtro(), Orden(), tmp_path / "no" / "x.xlsx", CLI_ACTOR)
 
 
 def test_demo_data_is_valid_and_not_duplicated(services, tmp_path):

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from openpyxl import load_workbook
 
 from icsoe_desktop.domain.movimientos import POR_VENCER, VENCIDOS, vence
+from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.movimientos.exportar import export_table
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from tests.services.movimientos_data import (
@@ -69,7 +70,7 @@ def test_export_carries_the_deadline_as_a_date(services, tmp_path, clock):
     clock.now = MONDAY
     target = tmp_path / "vencidos.xlsx"
     filtro = Filtro(condicion=("vence", VENCIDOS))
-    assert export_table(services.movimientos, filtro, Orden(), target) == 2
+    assert export_table(services.movimientos, filtro, Orden(), target, CLI_ACTOR) == 2
     sheet = load_workbook(target).active
     headers = [c.value for c in sheet[1]]
     column = headers.index("Vence")
@@ -96,7 +97,7 @@ def test_an_imported_file_with_vence_gets_the_deadline_of_its_fecha(services, tm
 def test_an_exported_grid_imports_back_into_another_store(services, tmp_path):
     load_known(services, tmp_path)
     target = tmp_path / "todo.xlsx"
-    export_table(services.movimientos, Filtro(), Orden(), target)
+    export_table(services.movimientos, Filtro(), Orden(), target, CLI_ACTOR)
     from sqlalchemy import delete
 
     from icsoe_desktop.store.models import MovimientoRow

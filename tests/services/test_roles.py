@@ -110,7 +110,20 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
         Accion.ACTUALIZAR: lambda a: services.actualizacion.instalar(
             VersionNueva("9.9.9", "0" * 64, 1), a
         ),
+        Accion.CONSULTAR: lambda a: _consultar(services, a),
     }
+
+
+def _consultar(services, actor: str | None) -> int:
+    """A read of the grid (no actor of its own) in a session signed in as ``actor``: the gate
+    in front of the empresa's services asks for every call."""
+    from icsoe_desktop.services.movimientos.servicio import Filtro
+
+    services.puerta.abrir(actor)
+    try:
+        return services.movimientos.count(Filtro())
+    finally:
+        services.puerta.cerrar()
 
 
 def _staff(services, *_) -> None:

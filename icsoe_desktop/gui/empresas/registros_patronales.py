@@ -17,6 +17,7 @@ from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar, puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.sesion import fin_de_sesion
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -229,6 +230,8 @@ class RegistrosPatronalesDialog(PreguntaAlCerrar, QDialog):
         try:
             self._services.registros.delete(registro, self._actor)
         except DomainError as exc:
+            if fin_de_sesion(exc):  # the session ended: its windows are closing
+                return
             msgbox.warning(self, exc.message, TITLE)
             self.refresh(select=registro)
             if self.selected() is None:  # removed meanwhile (another desktop): nothing to keep

@@ -555,7 +555,7 @@ class InformativaWindow(QMainWindow):
         if msgbox.question(
             self, MSG_FIRMADA, yes="Guardar constancia…", no="Ahora no", title=TITLE, informa=True
         ):
-            self._pedir_ruta_acuse(dialog.acuse)
+            self._pedir_ruta_acuse()
         return True
 
     def registrar_presentacion(self) -> bool:
@@ -602,7 +602,9 @@ class InformativaWindow(QMainWindow):
         dialog does with the chosen path (tests call it directly)."""
         return self._guardar_pdf(
             path,
-            lambda: self._services.informativa_presentacion.acuse_imss(self.uuid, self.actor),
+            lambda p: self._services.informativa_presentacion.guardar_acuse_imss(
+                self.uuid, self.actor, p
+            ),
             "el acuse del IMSS",
             MSG_ACUSE_IMSS_GUARDADO,
         )
@@ -610,7 +612,7 @@ class InformativaWindow(QMainWindow):
     def nombre_acuse(self) -> str:
         return self._services.informativa_firma.nombre_constancia(self.rfc, self.fila.periodo.clave)
 
-    def _pedir_ruta_acuse(self, acuse: bytes | None = None) -> None:
+    def _pedir_ruta_acuse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Guardar constancia de firma",
@@ -618,31 +620,26 @@ class InformativaWindow(QMainWindow):
             "Documento PDF (*.pdf)",
         )
         if path:
-            self.guardar_acuse_en(Path(path), acuse)
+            self.guardar_acuse_en(Path(path))
 
-    def guardar_acuse_en(self, path: Path, acuse: bytes | None = None) -> Path | None:
-        """What the save dialog does with the chosen path (tests call it directly)."""
+    def guardar_acuse_en(self, path: Path) -> Path | None:
+        """What the save dialog does with the chosen path (tests call it directly): the stored
+        constancia written there, audited."""
         return self._guardar_pdf(
             path,
-            lambda: (
-                acuse
-                if acuse is not None
-                else self._services.informativa_firma.acuse(self.uuid, self.actor)
-            ),
+            lambda p: self._services.informativa_firma.guardar_constancia(self.uuid, self.actor, p),
             "la constancia de firma",
             MSG_ACUSE_GUARDADO,
         )
 
     def _guardar_pdf(
-        self, path: Path, leer: Callable[[], bytes], que: str, guardado: str
+        self, path: Path, guardar: Callable[[Path], object], que: str, guardado: str
     ) -> Path | None:
-        """``leer()`` written to ``path`` (a .pdf), what went wrong said; the path, or None."""
-        from icsoe_desktop.files import write_bytes_atomic
-
+        """``guardar(path)`` (a .pdf), what went wrong said; the path, or None."""
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
         try:
-            write_bytes_atomic(path, leer())
+            guardar(path)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return None

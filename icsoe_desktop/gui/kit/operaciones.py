@@ -32,6 +32,9 @@ Progreso = Callable[[int, int], None]
 # The pool has as many threads as cores (two, on many an office machine): what a clerk waits
 # for (a sort's first page) goes ahead of queued work that only fills in behind it.
 PRIORIDAD_ESPERADA = 10
+# The refusals of the database that the same work may get past a moment later (store/plain.py):
+# told with «Reintentar».
+REINTENTABLES = frozenset({"base_datos_ocupada", "base_datos_falla"})
 Cancelado = Callable[[], bool]
 
 
@@ -222,6 +225,31 @@ def inesperado(exc: BaseException) -> None:
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
+def lectura_fallida(
+    parent: QWidget, titulo: str, reintentar: Callable[[], None]
+) -> Callable[[BaseException], None]:
+    """For ``en_segundo_plano``: a read a window makes in the background that failed. The
+    database's refusal (busy, a driver's error) is its Spanish message with «Reintentar»; a
+    session ended is told by the application; another ``DomainError`` is its message; any
+    other error goes to the error hook."""
+
+    def fallo(exc: BaseException) -> None:
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit import msgbox
+        from icsoe_desktop.gui.kit.sesion import fin_de_sesion
+
+        if not isinstance(exc, DomainError):
+            inesperado(exc)
+        elif fin_de_sesion(exc) or not parent.isVisible():
+            return
+        elif exc.code not in REINTENTABLES:
+            msgbox.warning(parent, exc.message, titulo)
+        elif msgbox.question(parent, exc.message, yes="Reintentar", no="Cerrar", title=titulo):
+            reintentar()
+
+    return fallo
+
+
 class Operacion(Generic[T]):
     """One run of ``ejecutar``: ``dialogo`` while it runs, ``terminada`` once it reported."""
 
@@ -238,6 +266,8 @@ class Operacion(Generic[T]):
         self._al_terminar, self._al_fallar = al_terminar, al_fallar
         self._al_cancelar = al_cancelar
         self.terminada = False
+        # The same work again, for «Reintentar» when the database did not answer.
+        self.reintentar: Callable[[], object] | None = None
 
     def _cerrar(self) -> bool:
         """Close the dialog; False when the window that started the work is gone."""
@@ -267,8 +297,9 @@ class Operacion(Generic[T]):
         from icsoe_desktop.domain.errors import DomainError
         from icsoe_desktop.services.archivos.excel import ExportCancelled
 
-        al_fallar, al_cancelar = self._al_fallar, self._al_cancelar
+        al_fallar, al_cancelar, reintentar = self._al_fallar, self._al_cancelar, self.reintentar
         self._soltar()
+        self.reintentar = None
         if not self._cerrar():
             log.error("Operación terminada con su ventana ya cerrada", exc_info=exc)
             return
@@ -281,6 +312,14 @@ class Operacion(Generic[T]):
         else:
             from icsoe_desktop.gui.kit import msgbox
 
+            if exc.code in REINTENTABLES and reintentar is not None:
+                # The database busy (another program writing) or a driver's error: nothing
+                # was saved, and the same work may go through a moment later.
+                if msgbox.question(
+                    self.parent, exc.message, yes="Reintentar", no="Cerrar", title=self.titulo
+                ):
+                    reintentar()
+                return
             msgbox.warning(self.parent, exc.message, self.titulo)
 
 
@@ -316,6 +355,9 @@ def ejecutar(
     dialog.setMinimumDuration(300)
     dialog.setValue(0)  # starts the 300 ms wait: the one the constructor started is Qt's 4 s
     operacion = Operacion(parent, dialog, titulo, al_terminar, al_fallar)
+    operacion.reintentar = lambda: ejecutar(
+        parent, texto, trabajo, al_terminar, al_fallar=al_fallar, titulo=titulo
+    )
     en_segundo_plano(trabajo, operacion._exito, operacion._fallo)
     return operacion
 
@@ -344,6 +386,16 @@ def ejecutar_con_barra(
     dialog.canceled.connect(stop.set)
     dialog.show()
     operacion = Operacion(parent, dialog, titulo, al_terminar, al_fallar, al_cancelar)
+    operacion.reintentar = lambda: ejecutar_con_barra(
+        parent,
+        texto,
+        trabajo,
+        al_terminar,
+        cancelable=cancelable,
+        al_fallar=al_fallar,
+        al_cancelar=al_cancelar,
+        titulo=titulo,
+    )
     _lanzar(
         lambda progreso: trabajo(progreso, stop.is_set),
         operacion._exito,

@@ -6,7 +6,8 @@ closed (the code still running there when its dialogs ended)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 
@@ -47,3 +48,26 @@ def callar(dialog: QWidget) -> bool:
     if not shiboken6.isValid(parent):
         return True
     return bool(parent.window().property(_CERRADA))
+
+
+def fin_de_sesion(exc: BaseException) -> bool:
+    """Whether ``exc`` is a refusal that ended the session (its grant withdrawn, the user
+    disabled): the application is closing its windows and tells it once, so the code that met
+    it (a window opening, reading its rows) has nothing more to say."""
+    from icsoe_desktop.services.acceso.permisos import TERMINAN_SESION, PermisoDenegado
+
+    return isinstance(exc, PermisoDenegado) and exc.code in TERMINAN_SESION
+
+
+def a_salvo(slot: Callable[..., Any]) -> Callable[..., None]:
+    """``slot`` for a menu or button: a refusal that ended the session stops it quietly
+    (every call of the empresa's services, reads too, may meet one: services/acceso/puerta.py)."""
+
+    def llamada(*args: Any) -> None:
+        try:
+            slot(*args)
+        except Exception as exc:
+            if not fin_de_sesion(exc):
+                raise
+
+    return llamada

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
@@ -36,7 +37,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import MONEY, NUMBER, vencido
+from icsoe_desktop.gui.kit.sesion import fin_de_sesion
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Interrumpida, Orden
 
 if TYPE_CHECKING:
@@ -63,13 +66,20 @@ _ALIGNMENT = tuple(int(_RIGHT.value) if c.kind in (MONEY, NUMBER) else None for 
 _ESTADO, _VENCE = (
     next(i for i, c in enumerate(COLUMNS) if c.attr == a) for a in ("estado", "vence")
 )
+MSG_LECTURA_FALLIDA = (
+    "No se pudieron leer los movimientos de la base de datos. Intenta de nuevo; si se repite, "
+    "pide ayuda a soporte (el detalle quedó en el registro de la aplicación)."
+)
 VENCIDO = QBrush(QColor("#b00020"))  # the red of every past-due list (Vencimientos, Informativas)
 
 
 class MovimientosModel(QAbstractTableModel):
-    """``counted(total)`` follows each ``load``."""
+    """``counted(total)`` follows each ``load``; ``lectura_fallida(mensaje)`` says, in Spanish,
+    that a read of the rows shown failed (the database busy with another program's write, a
+    driver's error): the window offers ``reintentar``. Told once until it is retried."""
 
     counted = Signal(int)
+    lectura_fallida = Signal(str)
 
     def __init__(self, movimientos: MovimientosService) -> None:
         super().__init__()
@@ -96,6 +106,25 @@ class MovimientosModel(QAbstractTableModel):
         # Set when what is read in the background for the rows shown is of no use any more (a
         # search, a sort, a refresh): a read of every key stops there.
         self._parar = threading.Event()
+        self._reintento: Callable[[], None] | None = None  # the failed read, told and waiting
+
+    def _fallo(self, exc: BaseException, reintento: Callable[[], None]) -> None:
+        """A read failed: told once (a session ended is told by the application)."""
+        if fin_de_sesion(exc) or self._reintento is not None:
+            return
+        self._reintento = reintento
+        mensaje = exc.message if isinstance(exc, DomainError) else MSG_LECTURA_FALLIDA
+        self.lectura_fallida.emit(mensaje)
+
+    def reintentar(self) -> None:
+        """The read that failed, again (the user's «Reintentar»)."""
+        reintento, self._reintento = self._reintento, None
+        if reintento is not None:
+            reintento()
+
+    def descartar(self) -> None:
+        """The failed read is not retried now; a later one may be told again."""
+        self._reintento = None
 
     def _parar_lecturas(self) -> None:
         self._parar.set()
@@ -182,7 +211,11 @@ class MovimientosModel(QAbstractTableModel):
 
         if generation != self._generation or self._sorting is not None:
             return  # another search or order came, or is on its way: its own keys then
-        if not self._service.keys_indexed(self.orden):
+        try:
+            if not self._service.keys_indexed(self.orden):
+                return
+        except DomainError as exc:  # refused: a session ended, its windows are closing
+            log.warning("Límites de página sin leer: %s", exc.code)
             return
         filtro, orden, total, parar = self.filtro, self.orden, self.total, self._parar
 
@@ -202,11 +235,22 @@ class MovimientosModel(QAbstractTableModel):
             failed,
         )
 
+    def _repintar(self) -> None:
+        if self.total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self.total - 1, len(COLUMNS) - 1))
+
     def _page(self, number: int) -> list[tuple] | None:
         """The page, or None while it is read in the background."""
         page = self._pages.get(number)
         if page is None:
-            page = self._read(number)
+            try:
+                page = self._read(number)
+            except DomainError as exc:
+                # Refused (a session ended: its windows are closing) or not read now: the rows
+                # stay blank until it is retried.
+                log.warning("Página %s de movimientos sin leer: %s", number, exc.code)
+                self._fallo(exc, self._repintar)
+                return None
             if page is not None:
                 self._keep(number, page)
         return page
@@ -270,6 +314,8 @@ class MovimientosModel(QAbstractTableModel):
         def failed(exc: BaseException) -> None:
             self._pending.discard(number)
             log.error("No se pudo leer una página de movimientos", exc_info=exc)
+            if generation == self._generation:
+                self._fallo(exc, lambda: self._read_later(number))
 
         en_segundo_plano(lambda: self._by_position(number, filtro, orden, total), done, failed)
 
@@ -317,9 +363,10 @@ class MovimientosModel(QAbstractTableModel):
                 read.set()
 
         def failed(exc: BaseException) -> None:
-            if number == self._sort_number:  # read here: an error again is told as any other
+            if number == self._sort_number:  # not for a sort or search that came after
                 log.warning("No se pudo ordenar en segundo plano", exc_info=exc)
-                self.load(self.filtro, orden)
+                self._sorting = None  # the rows stay in the order shown until it is retried
+                self._fallo(exc, lambda: self.ordenar(orden))
 
         en_segundo_plano(
             first_page,

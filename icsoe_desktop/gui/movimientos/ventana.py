@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.cambios import MOVIMIENTOS, REGISTROS, Cambios
-from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.movimientos import ESTADOS
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.gui.kit import msgbox
@@ -44,6 +44,7 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.sesion import a_salvo, fin_de_sesion
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 TITLE = "Movimientos con IDSE"
+REINTENTAR = "Reintentar"
 IDSE_URL = "https://idse.imss.gob.mx/imss/"
 TODOS = "Todos"
 LOTES_TAB = "Lotes"
@@ -153,6 +155,10 @@ class MovimientosIdse(QWidget):
         self.model = MovimientosModel(services.movimientos)
         self._preparando: set[str] = set()  # columns whose sort index is being built
         self.model.counted.connect(lambda total: self.total.setText(MSG_TOTAL.format(total=total)))
+        # Queued: a read that fails while the grid paints is told after the paint.
+        self.model.lectura_fallida.connect(
+            self._lectura_fallida, Qt.ConnectionType.QueuedConnection
+        )
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -229,13 +235,41 @@ class MovimientosIdse(QWidget):
     def _buscar(self, filtro: Filtro) -> None:
         try:
             self.mostrar(filtro)
-        except DomainError as exc:
+        except ValidationError as exc:
             msgbox.field_error(
                 self, exc, {"fecha_inicial": self.fecha_inicial}, TITLE, self.fecha_final
             )
             return
+        except DomainError as exc:  # the database busy or failing: said, and offered again
+            if not fin_de_sesion(exc) and msgbox.question(
+                self, exc.message, yes=REINTENTAR, no="Cerrar", title=TITLE
+            ):
+                self._buscar(filtro)
+            return
         self.suscripcion.olvidar()  # read now: a change heard while hidden is shown
         self.ajustar_columnas()  # to the rows found (a sort keeps the widths: the same rows)
+
+    def _lectura_fallida(self, mensaje: str) -> None:
+        """A read of the grid failed (the database busy with another program's write, a
+        driver's error): the app's Spanish message, and «Reintentar»."""
+        if not self.isVisible():
+            self.model.descartar()
+            return
+        if msgbox.question(self, mensaje, yes=REINTENTAR, no="Cerrar", title=TITLE):
+            self.model.reintentar()
+            return
+        self.model.descartar()
+        # The header shows the order the rows are in (a sort left undone keeps the previous).
+        header = self.tabla.horizontalHeader()
+        orden = self.model.orden
+        descendente = (
+            Qt.SortOrder.DescendingOrder if orden.descending else Qt.SortOrder.AscendingOrder
+        )
+        header.blockSignals(True)
+        try:
+            header.setSortIndicator(orden.column, descendente)
+        finally:
+            header.blockSignals(False)
 
     def _on_cambios(self, cambios: Cambios) -> None:
         self.refresh_registros()
@@ -404,7 +438,7 @@ class MovimientosIdse(QWidget):
             self,
             f"Exportando los movimientos de la búsqueda a «{path.name}»…",
             lambda progress, cancelled: export_table(
-                service, filtro, orden, path, progress, cancelled
+                service, filtro, orden, path, self._usuario, progress, cancelled
             ),
             exported,
             al_cancelar=lambda: msgbox.information(self, MSG_EXPORT_CANCELADA, TITLE),
@@ -421,6 +455,7 @@ class MovimientosIdse(QWidget):
         if path:
             self.import_from(Path(path), revisar)
 
+    @a_salvo  # the assistant reads the empresa's mappings: a refusal ends the session
     def import_from(self, path: Path, revisar: bool = False) -> None:
         """Import in the background; every open window hears of the new movements. A table
         the intake cannot read by itself (or ``revisar``) goes through the import assistant."""

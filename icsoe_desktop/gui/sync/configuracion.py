@@ -24,7 +24,7 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.operaciones import ejecutar, en_segundo_plano, inesperado
+from icsoe_desktop.gui.kit.operaciones import ejecutar, en_segundo_plano, lectura_fallida
 from icsoe_desktop.gui.sync.barra import SyncRunner
 
 if TYPE_CHECKING:
@@ -92,7 +92,12 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
 
     def _show_status(self) -> None:
         """Read off the GUI thread (the store may be busy with a sync); shown once read."""
-        en_segundo_plano(self._services.sync.status, self._mostrar_estado, inesperado, self)
+        en_segundo_plano(
+            self._services.sync.status,
+            self._mostrar_estado,
+            lectura_fallida(self, TITLE, self._show_status),
+            self,
+        )
 
     def _mostrar_estado(self, status: SyncStatus) -> None:
         if not status.configured:

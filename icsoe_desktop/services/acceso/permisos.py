@@ -155,7 +155,11 @@ class Permisos:
                 return rol
             assert actor and self._empresa is not None
             empresa = self._empresa.etiqueta()
-            self._rechazar(actor, rol, accion, f"sin acceso a la empresa {empresa}")
+            # What was called (the gate names the service's method), then why.
+            sin_acceso = f"sin acceso a la empresa {empresa}"
+            self._rechazar(
+                actor, rol, accion, f"{objetivo}; {sin_acceso}" if objetivo else sin_acceso
+            )
             raise self._avisar(
                 actor,
                 PermisoDenegado(

@@ -134,10 +134,12 @@ class CapturistasExcelService:
             self._capturistas.total(contratista_rfc),
             progress,
         )
-        with self._store.session() as session:
-            self._audit.record(
-                session, contratista_rfc, "icsoe_capturistas_exportados", path.name, str(written)
-            )
+        self._audit.anotar(
+            contratista_rfc,
+            "icsoe_capturistas_exportados",
+            path.name,
+            f"{written} capturistas en «{Path(path).resolve()}»",
+        )
         return written
 
     def alta_masiva(

@@ -14,6 +14,7 @@ from icsoe_desktop.domain.cambios import TODO, anuncia
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService, Cabeza
+from icsoe_desktop.services.empresas.bitacora import CabezasBitacora
 from icsoe_desktop.services.empresas.servicio import EmpresasService
 from icsoe_desktop.services.empresas.usuarios_respaldo import (
     usuarios_al_respaldo,
@@ -25,10 +26,22 @@ from icsoe_desktop.services.respaldo.backup import (
     BackupService,
     DatosEmpresa,
     Progress,
+    marcar,
 )
 from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
+
+
+class RespaldoMarcado(BackupError):
+    """The backup was written, of an altered store (its audit chain, an IMSS acuse): marked
+    (its restore is refused), and the user warned."""
+
+
+MSG_RESPALDO_MARCADO = (
+    "Se guardó el respaldo en «{archivo}», pero {problema}. El respaldo quedó marcado como copia "
+    "de una base de datos alterada y no se podrá restaurar. Pide ayuda a soporte."
+)
 
 
 class BackupEmpresa(BackupService):
@@ -39,19 +52,54 @@ class BackupEmpresa(BackupService):
         empresas: EmpresasService,
         empresa_id: int,
         permisos: Permisos,
+        cabezas: CabezasBitacora,
     ) -> None:
         super().__init__(store, audit)
         self._empresas, self._empresa_id = empresas, empresa_id
         self._permisos = permisos
+        self._cabezas = cabezas
+        self._alterada = ""  # the backup being written: its store's chain, altered
 
     def backup(
         self, destination: Path, actor: str | None, progress: Progress | None = None
     ) -> Path:
+        """A backup of an altered store — its chain no longer holds the links recorded, or an
+        IMSS acuse is not the one registered — is written all the same (what there is, for
+        support), marked, audited, and raised as ``RespaldoMarcado`` (the warning)."""
         # A backup carries every user's password hash and every NSS/CURP of the empresa.
         self._permisos.exigir(actor, Accion.RESPALDAR, Path(destination).name)
-        written = super().backup(destination, actor, progress)
-        usuarios_al_respaldo(self._empresas.catalogo_path, self._empresa_id, written)
-        return written
+        integridad = self._cabezas.verificar(self._empresa_id, self._store.path)
+        self._alterada = integridad.problema
+        try:
+            written = super().backup(destination, actor, progress)
+            usuarios_al_respaldo(self._empresas.catalogo_path, self._empresa_id, written)
+            problema = (
+                f"la bitácora de la empresa está alterada: {self._alterada}"
+                if self._alterada
+                else _acuse_alterado(written)
+            )
+            if not problema:
+                return written
+            marcar(written, actor, problema)
+            self._anotar(actor, "respaldo_marcado", written.name, problema)
+        finally:
+            self._alterada = ""
+        raise RespaldoMarcado(
+            "respaldo_marcado", MSG_RESPALDO_MARCADO.format(archivo=written, problema=problema)
+        )
+
+    def _anotar(self, actor: str | None, action: str, target: str, detail: str = "") -> None:
+        if not self._alterada:
+            super()._anotar(actor, action, target, detail)
+            return
+        # A store found altered is not written: the catalog keeps the trace, naming it.
+        empresa = self._empresas.obtener(self._empresa_id)
+        self._cabezas.anotar(
+            actor,
+            action,
+            f"{empresa.rfc or empresa.archivo}: {target}",
+            "; ".join(filter(None, (detail, f"bitácora alterada: {self._alterada}"))),
+        )
 
     def open_empresa(self) -> DatosEmpresa:
         empresa = self._empresas.obtener(self._empresa_id)
@@ -87,16 +135,29 @@ class BackupEmpresa(BackupService):
         )
         self._empresas.nombrar(self._empresas.obtener(self._empresa_id), self._store)
 
-    def _cabeza_registrada(self) -> Cabeza | None:
-        return self._empresas.cabeza_bitacora(self._empresa_id)
+    def _cabezas_registradas(self) -> list[Cabeza]:
+        return self._cabezas.registradas(self._empresa_id)
 
     @anuncia(*TODO)  # every kind: the store holds another file now
     def restore(self, source: Path, actor: str | None) -> Path:
         self._permisos.exigir(actor, Accion.RESTAURAR, Path(source).name)
         aside = super().restore(source, actor)
         # The restored chain is this empresa's from now on.
-        self._empresas.registrar_cabeza(self._empresa_id, self._audit.cabeza())
+        self._cabezas.restablecer(self._empresa_id, self._audit.cabeza())
         return aside
+
+
+def _acuse_alterado(backup: Path) -> str:
+    """The first IMSS acuse of the copy whose bytes or folio are not the ones registered."""
+    import sqlite3
+
+    from icsoe_desktop.services.respaldo.documentos import primer_documento_distinto
+
+    conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        return primer_documento_distinto(conn, constancias=False)
+    finally:
+        conn.close()
 
 
 def terminar_interrumpida(
@@ -104,6 +165,7 @@ def terminar_interrumpida(
     store: Store,
     audit: AuditService,
     empresas: EmpresasService,
+    cabezas: CabezasBitacora,
     empresa_id: int,
 ) -> str:
     """At the opening of an empresa whose restore was interrupted (restauracion.revisar): the
@@ -121,7 +183,7 @@ def terminar_interrumpida(
     with store.session() as session:
         audit.record(session, interrumpida.actor, action, interrumpida.respaldo, detail)
     if interrumpida.completada:  # the restored chain is this empresa's from now on
-        empresas.registrar_cabeza(empresa_id, audit.cabeza())
+        cabezas.restablecer(empresa_id, audit.cabeza())
     restauracion.finish(store.path)
     log.warning(interrumpida.texto)
     return interrumpida.texto

@@ -481,6 +481,29 @@ def _previo(pdf: bytes) -> str | None:
 _XREF = re.compile(rb"\nxref\n0 (\d+)\n")
 
 
+def leer_constancia(pdf: bytes) -> ConstanciaLeida:
+    """What a constancia's signed revision carries, its PDF signature checked intact (not who
+    signed it nor whether that is trusted here: ``verificar_constancia``). ValidationError in
+    ``verificar_constancia``'s words otherwise (a stored copy checked by a restore)."""
+    from icsoe_desktop.services.pades.validar import FirmaIlegible, leer_firma, validar
+
+    if motivo := _previo(pdf):
+        raise ValidationError("constancia_danada", motivo)
+    try:
+        firma, handle = leer_firma(bytes(pdf))
+        datos = _adjunto(firma.revision_firmada)
+    except FirmaIlegible as exc:
+        raise ValidationError("constancia_danada", ILEGIBLE) from exc
+    except Exception as exc:  # a signed revision pyHanko cannot walk
+        raise ValidationError("constancia_danada", NO_ES_CONSTANCIA) from exc
+    if datos is None:
+        raise ValidationError("constancia_danada", NO_ES_CONSTANCIA)
+    leida = _leida(datos)
+    if not validar(handle, [], [], firma.momento).intacta:
+        raise ValidationError("constancia_danada", FIRMA_ROTA)
+    return leida
+
+
 def verificar_constancia(
     pdf: bytes,
     confianza: TrustStore,

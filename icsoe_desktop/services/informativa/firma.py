@@ -233,6 +233,22 @@ class FirmaInformativaService(InformativaBase):
                 )
             return row.acuse_pdf
 
+    def guardar_constancia(self, informativa: str, actor: str | None, path: Path) -> Path:
+        """The constancia de firma written to ``path`` (whole or not at all), audited with
+        what and where; an OSError when the folder refuses it."""
+        from icsoe_desktop.files import write_bytes_atomic
+
+        path = Path(path)
+        datos = self.acuse(informativa, actor)
+        write_bytes_atomic(path, datos)
+        self._audit.anotar(
+            actor,
+            "icsoe_constancia_guardada",
+            informativa,
+            f"constancia de firma ({len(datos):,} bytes) en «{path.resolve()}»",
+        )
+        return path
+
     def verificar(self, pdf: bytes, cer: bytes | None = None) -> Verificacion:
         """A constancia de firma checked (services/informativa/constancia.py) against this
         installation's trusted authorities; given, the signer's .cer file (DER or PEM). When
@@ -288,7 +304,14 @@ class FirmaInformativaService(InformativaBase):
             row, contratista = self._informativa(session, informativa, actor)
             snapshot = self._snapshot(session, row, contratista)
             creada = self._firmada(row).firmada if row.estado in FIRMADAS else None
-            self._audit.record(session, actor, "icsoe_informativa_exportada", contratista.rfc)
+            self._audit.record(
+                session,
+                actor,
+                "icsoe_informativa_exportada",
+                contratista.rfc,
+                f"periodo {row.periodo}: {snapshot.numero_trabajadores} trabajadores de "
+                f"{len(snapshot.contratos)} contratos en «{Path(carpeta).resolve()}»",
+            )
         capacitacion = self._capacitacion(snapshot.contratista.rfc)
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
 

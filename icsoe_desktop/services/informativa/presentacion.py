@@ -361,6 +361,21 @@ class PresentacionService(InformativaBase):
                 )
             return acuse_comprobado(row, contratista.rfc)
 
+    def guardar_acuse_imss(self, informativa: str, actor: str | None, path: Path) -> Path:
+        """The IMSS acuse as registered (its SHA-256 checked) written to ``path`` (whole or not
+        at all), audited with what and where; an OSError when the folder refuses it."""
+        from icsoe_desktop.files import write_bytes_atomic
+
+        datos = self.acuse_imss(informativa, actor)
+        write_bytes_atomic(Path(path), datos)
+        self._audit.anotar(
+            actor,
+            "icsoe_acuse_imss_guardado",
+            informativa,
+            f"acuse del IMSS ({len(datos):,} bytes) en «{Path(path).resolve()}»",
+        )
+        return Path(path)
+
     # --- Exportar para el cliente --------------------------------------------------------------
 
     def contratantes(self, informativa: str, actor: str | None) -> list[tuple[str, str]]:
@@ -410,9 +425,11 @@ class PresentacionService(InformativaBase):
                     f"contratante {contratante}.",
                     "contratante",
                 )
+            trabajadores = sum(len(c.trabajadores or ()) for c in archivo.contratos)
             self._audit.record(
                 session, actor, "icsoe_archivo_cliente", contratista.rfc,
-                f"{row.periodo} {contratante}",
+                f"{row.periodo} {contratante}: {len(archivo.contratos)} contratos, "
+                f"{trabajadores:,} trabajadores, en «{Path(salida).resolve()}»",
             )  # fmt: skip
         return escribir(archivo, Path(salida))
 

@@ -363,7 +363,11 @@ class RechazosPortalService(InformativaBase):
                     f"corrígelos{donde} antes de exportarlos.",
                 )
             self._audit.record(
-                session, actor, "icsoe_rechazados_exportados", row.uuid, str(len(filas))
+                session,
+                actor,
+                "icsoe_rechazados_exportados",
+                row.uuid,
+                f"{len(filas)} trabajadores en «{carpeta.resolve()}»",
             )
             periodo = row.periodo
         base = f"ICSOE_{contratista.rfc}_{periodo}"

@@ -75,11 +75,12 @@ def export_table(
     filtro: Filtro,
     orden: Orden,
     path: Path,
+    actor: str | None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Write the rows to ``path`` (.xlsx or .csv); return how many. Raises ExportCancelled if
-    cancelled."""
+    """Write the rows to ``path`` (.xlsx or .csv); return how many, audited (what, how many,
+    where) as ``actor``'s. Raises ExportCancelled if cancelled (nothing written)."""
     kind = formato(path)  # a name that is neither is refused before the rows are counted
     total = movimientos.count(filtro)
     if total > MAX_ROWS and kind == XLSX:
@@ -88,7 +89,7 @@ def export_table(
             f"La búsqueda tiene {total:,} movimientos y una hoja de Excel admite {MAX_ROWS:,}. "
             "Acota las fechas o el registro patronal.",
         )
-    return write_table(
+    written = write_table(
         Path(path),
         SHEET_NAME,
         _sheet_columns(),
@@ -97,6 +98,8 @@ def export_table(
         progress,
         cancelled,
     )
+    movimientos.exportados(actor, Path(path), written, filtro)
+    return written
 
 
 def default_name(now: datetime) -> str:

@@ -200,7 +200,11 @@ class LotesService:
                 row.fecha_emision = now.date()
                 session.add(LoteMovimiento(lote_id=lote.id, movimiento_id=row.id))
             self._audit.record(
-                session, actor, "lote_generado", f"Lote {numero}", f"{len(rows)} movimientos"
+                session,
+                actor,
+                "lote_generado",
+                f"Lote {numero}",
+                f"{len(rows)} movimientos en «{path.resolve()}»",
             )
             _write_file(path, content)
             try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Integer, Select, func, select, text
@@ -354,9 +355,25 @@ class MovimientosService:
             indexed=indexed,
         )
 
+    def exportados(self, actor: str | None, path: Path, filas: int, filtro: Filtro) -> None:
+        """An export of the grid, audited: what (the search), how many rows and where."""
+        busqueda = ", ".join(
+            f"{f.name}: {getattr(filtro, f.name)}"
+            for f in fields(filtro)
+            if getattr(filtro, f.name) not in (None, "")
+        )
+        self._audit.anotar(
+            actor,
+            "movimientos_exportados",
+            path.name,
+            f"{filas} movimientos en «{path.resolve()}»; búsqueda: {busqueda or 'todos'}",
+        )
+
     def prepare_sort(self, orden: Orden) -> None:
         """Build ``orden``'s sort index (store/movimientos.py ``prepare_sort``). A save
-        meanwhile waits for it (busy timeout)."""
+        meanwhile waits for it (busy timeout). A store opened read-only sorts without it."""
+        if self._store.solo_lectura:
+            return
         with self._store.engine.begin() as conn:
             self._sort_indexes.update(movs_sql.prepare_sort(conn, _sort_column(orden)))
 

@@ -29,6 +29,9 @@ Progress = Callable[[int, int], None]
 PAGES_PER_STEP = 256  # 1 MiB with 4 KiB pages: the progress bar moves, writers are not held up
 MAX_RESTARTS = 3  # a busy writer restarts a stepped copy; after this, one step (one snapshot)
 BACKUP_SUFFIX = ".icsoe-respaldo"
+# The last entry of a backup taken from an altered store (its audit chain, a stored document):
+# restore refuses it.
+AUDIT_MARCA = "respaldo_de_base_alterada"
 
 
 class BackupError(DomainError):
@@ -112,9 +115,19 @@ class BackupService:
                 f"No se pudo escribir el respaldo en «{destination}». Revisa que haya espacio y "
                 "permiso de escritura en esa carpeta.",
             ) from exc
-        with self._store.session() as session:
-            self._audit.record(session, actor, "respaldo_creado", destination.name)
+        self._anotar(
+            actor,
+            "respaldo_creado",
+            destination.name,
+            f"toda la base de datos ({destination.stat().st_size:,} bytes) en "
+            f"«{destination.resolve()}»",
+        )
         return destination
+
+    def _anotar(self, actor: str | None, action: str, target: str, detail: str = "") -> None:
+        """An entry in the store's audit (the catalog's while the store is read-only;
+        BackupEmpresa: also while the backup's store was found altered)."""
+        self._audit.anotar(actor, action, target, detail)
 
     # --- Restaurar -----------------------------------------------------------------------------
 
@@ -127,8 +140,7 @@ class BackupService:
         try:
             return self._restore(source, actor)
         except BackupError as exc:
-            with self._store.session() as session:
-                self._audit.record(session, actor, "restauracion_rechazada", source.name, exc.code)
+            self._anotar(actor, "restauracion_rechazada", source.name, exc.code)
             raise
 
     def _restore(self, source: Path, actor: str | None) -> Path:
@@ -142,16 +154,19 @@ class BackupService:
             upgrade_file(candidate)  # an older schema is brought up to date here
             _prepare(candidate)
             _check_schema(candidate, HEAD_REVISION, source)
-            anterior = self._check_bitacora(candidate, source)
-            _check_firmadas(candidate, source)
+            # Another empresa's backup is named as such, before its chain (another one) is.
             self._check_empresa(_empresa_of(candidate), source)
+            anterior = self._check_bitacora(candidate, source)
+            _check_marca(candidate, source)
+            _check_firmadas(candidate, source)
+            _check_documentos(candidate, source)
             restauracion.pausa("candidato_listo")
             try:
                 aside = restauracion.replace_store(
                     db_path, candidate, source.name, actor, self._store.close
                 )
             except restauracion.SwapError as exc:
-                self._store.reopen()
+                self._store.reopen()  # the same file, as it was (read-only if it was)
                 raise BackupError(
                     "restauracion_fallida",
                     "No se pudo reemplazar la base de datos (¿otra ventana o programa la tiene "
@@ -160,7 +175,7 @@ class BackupService:
                 ) from exc
         finally:
             restauracion.remove_candidate(db_path)
-        self._store.reopen()
+        self._store.reopen(solo_lectura="")  # a checked file: writable
         self._restored(actor)
         with self._store.session() as session:
             self._audit.record(
@@ -173,26 +188,32 @@ class BackupService:
     def _restored(self, actor: str | None) -> None:
         """What else the restored store brings (BackupEmpresa: the users who may open it)."""
 
-    def _cabeza_registrada(self) -> Cabeza | None:
-        """The last audit link the installation saw of this store (BackupEmpresa: the
-        catalog's)."""
-        return None
+    def _cabezas_registradas(self) -> list[Cabeza]:
+        """The last audit links the installation saw of this store (BackupEmpresa: the
+        catalog's and the keyring's)."""
+        return []
 
     def _check_bitacora(self, candidate: Path, source: Path) -> str:
         """Refuse a backup whose audit chain breaks (an entry edited, removed or added by
-        hand), naming where. One that does not reach the last link the installation saw is an
-        older backup (or another desktop's copy, chained in its own order): restored, and said
-        in the audit entry (the returned text)."""
+        hand), naming where; or that holds an entry the installation recorded with another
+        link (a chain rewritten, as --self-check says of a store). One that ends before the
+        last link the installation saw is an older backup: restored, and said in the audit
+        entry (the returned text)."""
         integridad = verificar_bitacora(candidate)
-        if not integridad.integra:
-            log.error("Respaldo %s con la bitácora alterada: %s", source, integridad.problema)
+        problema = integridad.problema
+        frente = verificar_bitacora(candidate, self._cabezas_registradas())
+        if not problema and not frente.integra and not frente.anterior:
+            problema = (
+                f"{frente.problema}, o es el respaldo de otro equipo, que encadena su bitácora "
+                "en su propio orden"
+            )
+        if problema:
+            log.error("Respaldo %s con la bitácora alterada: %s", source, problema)
             raise BackupError(
                 "respaldo_bitacora_alterada",
-                f"El respaldo «{source.name}» no tiene la bitácora íntegra: "
-                f"{integridad.problema}. No se restauró nada.",
+                f"El respaldo «{source.name}» no tiene la bitácora íntegra: {problema}. No se "
+                "restauró nada.",
             )
-        registrada = self._cabeza_registrada()
-        frente = verificar_bitacora(candidate, registrada)
         if frente.integra:
             return ""
         log.warning("Respaldo %s: %s", source, frente.problema)
@@ -219,6 +240,58 @@ class BackupService:
             f"El respaldo «{source.name}» es de la empresa RFC {_label(found)}, no de "
             f"{_label(own)}. No se restauró nada.",
         )
+
+
+def _check_marca(candidate: Path, source: Path) -> None:
+    """Refuse a backup taken from an altered store (``marcar``)."""
+    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    try:
+        row = conn.execute(
+            "SELECT detail FROM audit_log WHERE action = ? ORDER BY id LIMIT 1", (AUDIT_MARCA,)
+        ).fetchone()
+    finally:
+        conn.close()
+    if row is not None:
+        log.error("Respaldo %s marcado: %s", source, row[0])
+        raise BackupError(
+            "respaldo_de_base_alterada",
+            f"El respaldo «{source.name}» se hizo de una base de datos alterada ({row[0]}): no "
+            "se puede restaurar. No se restauró nada.",
+        )
+
+
+def _check_documentos(candidate: Path, source: Path) -> None:
+    """Refuse a backup naming the first stored document (an IMSS acuse, a constancia de firma,
+    a frozen copy) that is not what it is stored as (services/respaldo/documentos.py)."""
+    from icsoe_desktop.services.respaldo.documentos import primer_documento_distinto
+
+    conn = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    try:
+        problema = primer_documento_distinto(conn)
+    finally:
+        conn.close()
+    if problema:
+        raise BackupError(
+            "respaldo_documento_alterado",
+            f"El respaldo «{source.name}» tiene alterado un documento guardado: {problema}. No "
+            "se restauró nada.",
+        )
+
+
+def marcar(backup: Path, actor: str | None, problema: str) -> None:
+    """Mark a backup taken from an altered store (its audit chain, a stored document): an entry
+    of its own log (chained as any other), which every restore finds."""
+    from icsoe_desktop.domain.clock import utcnow
+    from icsoe_desktop.services.audit import SYSTEM_ACTOR
+    from icsoe_desktop.store import plain
+
+    conn = sqlite3.connect(backup)
+    try:
+        plain.register_functions(conn)
+        plain.add_audit(conn, utcnow(), actor or SYSTEM_ACTOR, AUDIT_MARCA, backup.name, problema)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def _check_firmadas(candidate: Path, source: Path) -> None:
@@ -376,4 +449,11 @@ def _check_candidate(candidate: Path, source: Path) -> None:
     _check_schema(candidate, revision, source)
 
 
-__all__ = ["BackupError", "BackupService", "DatosEmpresa", "default_backup_name"]
+__all__ = [
+    "AUDIT_MARCA",
+    "BackupError",
+    "BackupService",
+    "DatosEmpresa",
+    "default_backup_name",
+    "marcar",
+]

@@ -1,0 +1,116 @@
+"""The documents a store keeps, each checked against what it is stored as: the IMSS acuse de
+presentación (its bytes against the SHA-256 registered with it, and the folio it shows against
+the folio registered), and the constancia de firma (its PDF signature intact, over this
+informativa's cadena and sello, and naming the SHA-256 of the frozen copies kept). The frozen
+copies themselves are checked with the sello (``firmada.problema_firmada``: restore's
+``_check_firmadas``). A restore refuses a backup naming the first document that differs; a
+backup marks a copy whose acuses differ (the cheap check).
+
+Read with the standard library's sqlite3, on a file that is not open as a store."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import FIRMADAS
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Fila:
+    rfc: str
+    periodo: str
+    cadena: str
+    sello: str
+    constancia: bytes | None
+    congelada: bytes | None
+    cabecera: bytes | None
+    folio: str
+    acuse: bytes | None
+    acuse_sha256: str
+
+    @property
+    def nombre(self) -> str:
+        return f"la informativa del periodo {self.periodo} de {self.rfc}"
+
+
+def _filas(conn: sqlite3.Connection, con_constancia: bool) -> Iterator[_Fila]:
+    columnas = (
+        "i.acuse_pdf, i.congelada, i.congelada_cabecera" if con_constancia else "NULL, NULL, NULL"
+    )
+    yield from (
+        _Fila(*row)
+        for row in conn.execute(
+            "SELECT c.rfc, i.periodo, i.cadena, i.sello, "
+            f"{columnas}, i.folio_imss, i.acuse_imss_pdf, i.acuse_imss_sha256 "
+            "FROM icsoe_informativas i JOIN icsoe_contratistas c ON c.id = i.contratista_id "
+            "WHERE i.estado IN (?, ?) AND i.deleted = 0 ORDER BY i.id",
+            tuple(sorted(FIRMADAS)),
+        )
+    )
+
+
+def acuse_distinto(acuse: bytes | None, sha256: str, folio: str) -> str:
+    """Why a stored IMSS acuse is not the one registered ("" when it is): its bytes against the
+    SHA-256 kept with them, and the folio its text shows (when it has text) against the folio
+    registered."""
+    if acuse is None and not sha256:
+        return ""  # not presented, or presented before the acuse was kept
+    if acuse is None or hashlib.sha256(acuse).hexdigest() != (sha256 or "").lower():
+        return "su acuse de presentación del IMSS no es el que se registró (su SHA-256 no coincide)"
+    from icsoe_desktop.domain.informativa.presentacion import proponer
+    from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
+
+    try:
+        texto = leer_acuse(acuse, "acuse").texto
+    except ValidationError:
+        return "su acuse de presentación del IMSS no es un PDF legible"
+    mostrado = proponer(texto, []).folio if texto else None
+    if mostrado and folio and mostrado != folio:
+        return (
+            f"su acuse de presentación del IMSS es del folio {mostrado}, no del folio {folio} "
+            "registrado"
+        )
+    return ""
+
+
+def _constancia_distinta(fila: _Fila) -> str:
+    from icsoe_desktop.services.informativa.constancia import leer_constancia
+
+    if not fila.constancia:
+        return ""  # signed where no constancia was kept
+    try:
+        leida = leer_constancia(fila.constancia)
+    except ValidationError as exc:
+        return f"su constancia de firma no es válida ({exc.message})"
+    if (leida.cadena, leida.sello) != (fila.cadena, fila.sello):
+        return "su constancia de firma es de otra informativa o de otra firma"
+    if leida.huellas is not None and fila.congelada:
+        congelada, cabecera = leida.huellas
+        if hashlib.sha256(fila.congelada).hexdigest() != congelada or (
+            fila.cabecera is not None and hashlib.sha256(fila.cabecera).hexdigest() != cabecera
+        ):
+            return "su copia congelada no es la que firma su constancia de firma"
+    return ""
+
+
+def primer_documento_distinto(conn: sqlite3.Connection, constancias: bool = True) -> str:
+    """The first stored document that is not what it is stored as, named («la informativa del
+    periodo 2026-1 de RFC: su acuse …»), or "". ``constancias`` False: the acuses only."""
+    for fila in _filas(conn, constancias):
+        problema = acuse_distinto(fila.acuse, fila.acuse_sha256, fila.folio)
+        if not problema and constancias:
+            problema = _constancia_distinta(fila)
+        if problema:
+            log.error("Documento alterado: %s, %s", fila.nombre, problema)
+            return f"{fila.nombre}: {problema}"
+    return ""
+
+
+__all__ = ["acuse_distinto", "primer_documento_distinto"]

@@ -1,0 +1,147 @@
+"""Restore checks every stored document against what it is stored as (services/respaldo/
+documentos.py): a presentada's IMSS acuse swapped in a backup (its SHA-256 left, or recomputed
+for another folio's acuse) and a constancia de firma edited or taken from another informativa
+are refused, naming the informativa; a backup of a store whose acuse does not match its SHA-256
+is written marked, with a warning, and its restore refused too."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
+from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.empresas.respaldo import RespaldoMarcado
+from icsoe_desktop.services.respaldo.backup import BackupError
+from icsoe_desktop.store import plain
+from tests.conftest import services_copying
+from tests.informativa_servicios import CLIENTE, firmada_una_vez
+
+FECHA = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
+FOLIO, OTRO_FOLIO = "N262253432", "N262299999"
+
+
+@pytest.fixture(scope="module")
+def _firmada_una_vez(tmp_path_factory):
+    return firmada_una_vez(tmp_path_factory, [(3, 4)])
+
+
+services = services_copying(presentada="_firmada_una_vez")
+
+
+def _acuse(folio: str = FOLIO) -> bytes:
+    return acuse_imss_pdf(folio=folio, contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+
+
+@pytest.fixture
+def presentada(_firmada_una_vez, services, smtp_configured, tmp_path):
+    """The informativa filed (its acuse registered) and a whole backup of it: (backup, rfc)."""
+    rfc, _ana, uuid, (contrato,), _constancia = _firmada_una_vez[1]
+    services.informativa_presentacion.registrar(
+        uuid, rfc, _acuse(), "acuse.pdf", FOLIO, FECHA, {contrato: "A26P3662382"}
+    )
+    return services.backup.backup(tmp_path / "bueno.icsoe-respaldo", CLI_ACTOR), rfc
+
+
+def _editar(path: Path, sql: str, *params: object) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        plain.register_functions(conn)
+        conn.execute(sql, params)
+        conn.commit()
+
+
+def _copia(backup: Path, nombre: str) -> Path:
+    copia = backup.with_name(nombre)
+    shutil.copyfile(backup, copia)
+    return copia
+
+
+def _rechazo(services, copia: Path) -> BackupError:
+    with pytest.raises(BackupError) as refused:
+        services.backup.restore(copia, CLI_ACTOR)
+    return refused.value
+
+
+def _constancia(backup: Path) -> bytes:
+    """The constancia de firma the backup keeps."""
+    with closing(sqlite3.connect(backup)) as conn:
+        (pdf,) = conn.execute("SELECT acuse_pdf FROM icsoe_informativas WHERE acuse_pdf != ''")
+        return pdf[0]
+
+
+def test_a_whole_backup_of_a_presentada_is_restored(services, presentada) -> None:
+    backup, _rfc = presentada
+    services.backup.restore(backup, CLI_ACTOR)
+
+
+@pytest.mark.parametrize(
+    ("cambio", "motivo"),
+    [
+        ("sha_dejado", "su acuse de presentación del IMSS no es el que se registró (su SHA-256 no "
+         "coincide)"),
+        ("sha_recalculado", f"su acuse de presentación del IMSS es del folio {OTRO_FOLIO}, no del "
+         f"folio {FOLIO} registrado"),
+    ],
+)  # fmt: skip
+def test_a_swapped_acuse_is_refused_naming_the_informativa(
+    services, presentada, cambio: str, motivo: str
+) -> None:
+    backup, rfc = presentada
+    copia = _copia(backup, f"{cambio}.icsoe-respaldo")
+    otro = _acuse(OTRO_FOLIO)
+    _editar(copia, "UPDATE icsoe_informativas SET acuse_imss_pdf = ? WHERE folio_imss != ''", otro)
+    if cambio == "sha_recalculado":
+        _editar(
+            copia,
+            "UPDATE icsoe_informativas SET acuse_imss_sha256 = ? WHERE folio_imss != ''",
+            hashlib.sha256(otro).hexdigest(),
+        )
+    error = _rechazo(services, copia)
+    assert error.code == "respaldo_documento_alterado"
+    assert error.message == (
+        f"El respaldo «{copia.name}» tiene alterado un documento guardado: la informativa del "
+        f"periodo 2026-2 de {rfc}: {motivo}. No se restauró nada."
+    )
+
+
+@pytest.mark.parametrize("cambio", ["byte", "otra"])
+def test_an_edited_constancia_is_refused(services, presentada, cambio: str) -> None:
+    backup, rfc = presentada
+    copia = _copia(backup, f"constancia-{cambio}.icsoe-respaldo")
+    pdf = _constancia(backup)
+    if cambio == "byte":  # one character of its pages changed
+        i = pdf.index(b"ICSOE")
+        alterada = pdf[:i] + b"ICSOF" + pdf[i + 5 :]
+    else:  # a PDF that is no constancia at all in its place
+        alterada = _acuse()
+    _editar(copia, "UPDATE icsoe_informativas SET acuse_pdf = ? WHERE acuse_pdf != ''", alterada)
+    error = _rechazo(services, copia)
+    assert error.code == "respaldo_documento_alterado"
+    assert f"la informativa del periodo 2026-2 de {rfc}: su constancia de firma no es válida (" in (
+        error.message
+    )
+
+
+def test_a_store_whose_acuse_differs_is_backed_up_marked_and_never_restored(
+    services, presentada, tmp_path: Path
+) -> None:
+    _backup, _rfc = presentada
+    _editar(
+        services.store.path,
+        "UPDATE icsoe_informativas SET acuse_imss_pdf = ? WHERE folio_imss != ''",
+        _acuse(OTRO_FOLIO),
+    )
+    with pytest.raises(RespaldoMarcado) as warned:
+        services.backup.backup(tmp_path / "marcado.icsoe-respaldo", CLI_ACTOR)
+    assert "no es el que se registró (su SHA-256 no coincide)" in warned.value.message
+    assert "El respaldo quedó marcado" in warned.value.message
+    assert services.audit.recent()[0].action == "respaldo_marcado"
+    error = _rechazo(services, tmp_path / "marcado.icsoe-respaldo")
+    assert error.code == "respaldo_de_base_alterada"
