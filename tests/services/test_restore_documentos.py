@@ -15,16 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from icsoe_desktop.demo.acuse_imss import acuse_imss_pdf
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.empresas.respaldo import RespaldoMarcado
 from icsoe_desktop.services.respaldo.backup import BackupError
 from icsoe_desktop.store import plain
+from tests import credentials_factory as cf
 from tests.conftest import services_copying
-from tests.informativa_servicios import CLIENTE, firmada_una_vez
+from tests.informativa_servicios import acuse_del_imss, firmada_una_vez
 
-FECHA = datetime(2026, 9, 15, 13, 45, 10, tzinfo=HORA_DEL_CENTRO)
+# Filed on the portal the day after the signing (the tests' clock: 22/11/2026 09:00 UTC).
+FECHA = datetime(2026, 11, 22, 10, 15, 30, tzinfo=HORA_DEL_CENTRO)
 FOLIO, OTRO_FOLIO = "N262253432", "N262299999"
 
 
@@ -37,13 +38,14 @@ services = services_copying(presentada="_firmada_una_vez")
 
 
 def _acuse(folio: str = FOLIO) -> bytes:
-    return acuse_imss_pdf(folio=folio, contratos=((CLIENTE.rfc, CLIENTE.nombre, "A26P3662382"),))
+    return acuse_del_imss(cf.RFC_MORAL, folio=folio, fecha="22/11/2026 10:15:30")
 
 
 @pytest.fixture
-def presentada(_firmada_una_vez, services, smtp_configured, tmp_path):
+def presentada(_firmada_una_vez, services, smtp_configured, tmp_path, clock):
     """The informativa filed (its acuse registered) and a whole backup of it: (backup, rfc)."""
     rfc, _ana, uuid, (contrato,), _constancia = _firmada_una_vez[1]
+    clock.now = datetime(2026, 11, 23, 12, 0)
     services.informativa_presentacion.registrar(
         uuid, rfc, _acuse(), "acuse.pdf", FOLIO, FECHA, {contrato: "A26P3662382"}
     )
