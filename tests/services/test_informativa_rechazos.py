@@ -250,3 +250,35 @@ def test_the_command_line_prints_the_marks_or_every_problem(services, firmada, d
         f"contrato 1\tCNT010101A14\t{a.nss}\t{a.curp}\t{MOTIVO_NSS}",
         f"contrato 2\tCNT010101A14\t{b.nss}\t{b.curp}\t{MOTIVO_REPETIDO}",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ref", ["XFD1048576", "XFD10000"])
+def test_a_value_far_away_in_the_portals_file_is_named_under_a_memory_limit(
+    services, firmada, data_dir, tmp_path, ref
+):
+    """One value at ``ref`` asks a dense reader for gigabytes: under a 4 GB limit the command
+    still answers, naming the cell, and marks nothing."""
+    import resource
+    import subprocess
+    import sys
+
+    from tests.services.xlsx_files import far_cell
+
+    rfc = firmada[0]
+    services.close()
+    limpio = portal_xlsx(tmp_path / "limpio.xlsx", [(1, "12345678903", "", 1, MOTIVO_NSS)])
+    lejos = tmp_path / "lejos.xlsx"
+    lejos.write_bytes(far_cell(limpio.read_bytes(), ref))
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))
+
+    hecho = subprocess.run(
+        [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), "informativa",
+         "rechazos", "--contratista", rfc, "--periodo", PERIODO.clave, str(lejos)],
+        capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+        preexec_fn=limit, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert hecho.returncode == 2, (hecho.returncode, hecho.stderr[-1500:])
+    assert f"Hay un dato suelto en {ref} de la hoja «Sheet» de «lejos.xlsx»" in hecho.stderr

@@ -92,3 +92,13 @@ def version_needed(data: bytes, version: int = 255) -> bytes:
             struct.pack_into("<H", raw, at + offset, version)
             at += 4
     return bytes(raw)
+
+
+def far_cell(data: bytes, ref: str = "XFD1048576", value: str = "x") -> bytes:
+    """The workbook with one more value, alone at ``ref`` (below the rows already there): what
+    a stray keystroke after Ctrl+End leaves, or a file made to exhaust memory."""
+    row = int(re.sub("[A-Z]", "", ref))
+    cell = f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c></row>'
+    return rewrite(
+        data, {SHEET: lambda xml: xml.replace(b"</sheetData>", cell.encode() + b"</sheetData>")}
+    )

@@ -11,6 +11,11 @@ but the whole sheet in memory, ~2 bytes per byte of its XML); a longer one is st
 openpyxl (its memory flat). Both give the same values: text as text (leading zeros kept), a
 whole number as int, a date as the datetime Excel stores, an empty cell as None, a formula as
 the value Excel saved with it.
+
+calamine holds the sheet as a dense grid: alcance.py bounds it first (a value far away, at
+XFD1048576, would otherwise end the process), from what check_zip saw of the sheet as it
+inflated it; a sheet whose grid would not fit is streamed by openpyxl, and a value past the
+last column read is refused naming its cell.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ import logging
 import zipfile
 import zlib
 from collections.abc import Generator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 from xml.parsers import expat
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.archivos import alcance
+from icsoe_desktop.services.archivos.libro import libro_xlsx
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +80,21 @@ def _too_big(name: str, part: str, limit: int) -> ValidationError:
     )
 
 
-def check_zip(data: bytes | BinaryIO, name: str) -> int:
-    """Inflate every member once, counting bytes; refuse bombs, damage and DTDs. Returns the
-    bytes of every sheet, inflated."""
+@dataclass
+class Revision:
+    """What check_zip saw: the bytes of every sheet, inflated, and what ``alcance.Vistazo``
+    saw of each sheet (by zip member)."""
+
+    sheets_total: int = 0
+    vistazos: dict[str, alcance.Vistazo] = field(default_factory=dict)
+
+
+def _is_sheet(member: str) -> bool:
+    return member.lower().startswith("xl/worksheets/")
+
+
+def check_zip(data: bytes | BinaryIO, name: str) -> Revision:
+    """Inflate every member once, counting bytes; refuse bombs, damage and DTDs."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except (
@@ -88,23 +108,32 @@ def check_zip(data: bytes | BinaryIO, name: str) -> int:
             raise _damaged(name)
         if sum(info.file_size for info in members) > MAX_TOTAL_BYTES:
             raise _too_big(name, "", MAX_TOTAL_BYTES)
-        sheets_total = total = 0
+        revision = Revision()
+        total = 0
         for info in members:
             limit = _part_limit(info.filename)
             if info.file_size > limit:
                 raise _too_big(name, info.filename, limit)
-            counted = _inflate(archive, info, name, limit)
+            vistazo = alcance.Vistazo() if _is_sheet(info.filename) else None
+            counted = _inflate(archive, info, name, limit, vistazo)
             total += counted
-            if info.filename.lower().startswith("xl/worksheets/"):
-                sheets_total += counted
-            if sheets_total > MAX_SHEETS_BYTES:
+            if vistazo is not None:
+                revision.sheets_total += counted
+                revision.vistazos[info.filename] = vistazo
+            if revision.sheets_total > MAX_SHEETS_BYTES:
                 raise _too_big(name, "xl/worksheets", MAX_SHEETS_BYTES)
             if total > MAX_TOTAL_BYTES:
                 raise _too_big(name, "", MAX_TOTAL_BYTES)
-    return sheets_total
+    return revision
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: int) -> int:
+def _inflate(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    limit: int,
+    vistazo: alcance.Vistazo | None = None,
+) -> int:
     """The member's inflated size; its XML parsed as it inflates (expat, no handlers: ~0.5 s
     for 100,000 rows): calamine reads a sheet whose tags do not match, and a damaged sheet
     must be refused, not read in part."""
@@ -124,10 +153,14 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: 
                         "de Excel no usan (podría estar hecho para agotar la memoria).",
                     )
                 tail = chunk[-len(_DTD) :]
+                if vistazo is not None:
+                    vistazo.ver(chunk)
                 if xml is not None:
                     xml.Parse(chunk, False)
             if xml is not None:
                 xml.Parse(b"", True)
+            if vistazo is not None:
+                vistazo.fin()
     except ValidationError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
@@ -155,11 +188,57 @@ def sheet_rows(data: bytes | Path, name: str) -> Generator[tuple[int, tuple[Any,
 
 
 def _rows(source: BinaryIO, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
-    if check_zip(source, name) <= CALAMINE_MAX_SHEET_BYTES:
+    revision = check_zip(source, name)
+    source.seek(0)
+    if revision.sheets_total <= CALAMINE_MAX_SHEET_BYTES:
+        sheet = _calamine_sheet(source, name, revision)
+        if sheet is not None:
+            yield from _calamine_rows(sheet, name)
+            return
         source.seek(0)
-        yield from _calamine_rows(source, name)
-    else:
-        yield from _openpyxl_rows(source, name)
+    yield from _openpyxl_rows(source, name)
+
+
+def _bounded(source: BinaryIO, name: str, revision: Revision, sheet: str | None) -> bool:
+    """Whether calamine may read the workbook's ``sheet`` as a dense grid (alcance.py): False
+    when it would not fit (openpyxl streams it instead); a value past the last column or row
+    read is refused naming its cell. An OpenDocument is read whole when calamine opens it:
+    every table is checked then (``sheet`` None), and one that would not fit is refused (openpyxl
+    reads no OpenDocument)."""
+    source.seek(0)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            names = {n.lower(): n for n in archive.namelist()}
+            if "xl/workbook.xml" not in names:
+                if "content.xml" in names and sheet is None:
+                    for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
+                        if not alcance.revisar(extent, name, table):
+                            por = "lejos de los demás datos"
+                            raise alcance.dato_suelto(name, table, extent.lejana(), por)
+                return True  # neither .xlsx nor .ods: calamine refuses it
+            if sheet is None:
+                return True
+            hojas = libro_xlsx(archive).hojas
+            part = next((h.parte for h in hojas if h.nombre == sheet), None)
+            if part is None:
+                raise _damaged(name)
+            vistazo = revision.vistazos.get(part)
+            if vistazo is not None and vistazo.basta:
+                return True
+            if vistazo is not None and vistazo.canonica:
+                extent = alcance.alcance_canonico(archive.read(part))
+            else:
+                with archive.open(part) as member:
+                    extent = alcance.alcance_xlsx(iter(lambda: member.read(_CHUNK), b""))
+    except ValidationError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, expat.ExpatError) as exc:
+        raise _damaged(name) from exc
+    except SyntaxError as exc:  # ElementTree's ParseError
+        raise _damaged(name) from exc
+    finally:
+        source.seek(0)
+    return alcance.revisar(extent, name, sheet)
 
 
 def _too_many_rows(name: str) -> ValidationError:
@@ -187,20 +266,30 @@ def _value(value: object) -> object:
     return value
 
 
-def _calamine_rows(
-    source: BinaryIO, name: str
-) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
+def _calamine_sheet(source: BinaryIO, name: str, revision: Revision) -> Any | None:
+    """The first worksheet, read by calamine; None when its grid would not fit (to be
+    streamed by openpyxl instead)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+    _bounded(source, name, revision, None)
     try:
         book = CalamineWorkbook.from_filelike(source)
-        sheets = [i for i, m in enumerate(book.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
-        sheet = book.get_sheet_by_index(sheets[0]) if sheets else None
+        sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     except Exception as exc:  # calamine raises its own kinds for a damaged zip/xml
         log.info("xlsx %s refused by calamine", name, exc_info=True)
         raise _damaged(name) from exc
-    if sheet is None:
+    if not sheets:
         raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
+    if not _bounded(source, name, revision, sheets[0]):
+        return None
+    try:
+        return book.get_sheet_by_name(sheets[0])
+    except Exception as exc:
+        log.info("xlsx %s refused by calamine", name, exc_info=True)
+        raise _damaged(name) from exc
+
+
+def _calamine_rows(sheet: Any, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
     start = sheet.start
     if start is None:  # no cell written
         return
@@ -237,6 +326,8 @@ def _openpyxl_rows(
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise _too_many_rows(name)
+            if len(values) > alcance.MAX_COLUMNAS:  # a row is as long as its last cell
+                _far_in_row(values, number, name, sheet.title)
             yield number, values
     except (ValidationError, GeneratorExit):
         raise
@@ -249,3 +340,12 @@ def _openpyxl_rows(
         ) from exc
     finally:
         book.close()
+
+
+def _far_in_row(values: tuple[Any, ...], number: int, name: str, sheet: str) -> None:
+    """Refuse a value past the last column read (a cell styled there holds none)."""
+    last = max((i for i, v in enumerate(values) if v is not None), default=-1)
+    if last >= alcance.MAX_COLUMNAS:
+        extent = alcance.Alcance()
+        extent.agregar(number - 1, last, number - 1, last)
+        alcance.revisar(extent, name, sheet)
