@@ -392,7 +392,7 @@ def test_bulk_alta_refuses_files_that_are_not_the_template(services, rfc, tmp_pa
     text.write_text("hola")
     with pytest.raises(ValidationError) as error:
         services.capturistas_excel.alta_masiva(rfc, text)
-    assert error.value.code == "excel_invalido"
+    assert error.value.code == "xlsx_invalido"
     workbook = Workbook()
     workbook.active.append(["CURP", "Nombre"])
     workbook.save(tmp_path / "otro.xlsx")

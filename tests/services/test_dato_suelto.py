@@ -20,7 +20,14 @@ from icsoe_desktop.services.archivos import alcance
 from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
 from tests.archivos_de_nomina import trabajadores, xlsx_titulos_y_total
 from tests.services.movimientos_data import HEADERS, known_rows
-from tests.services.xlsx_files import SHEET, far_cell, lying_dimension, rewrite, xlsxwriter_bytes
+from tests.services.xlsx_files import (
+    SHEET,
+    far_cell,
+    lying_dimension,
+    rewrite,
+    xlsb_bytes,
+    xlsxwriter_bytes,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 BULK = [("CURP", "Nombre", "Primer apellido", "Segundo apellido", "Rol", "Teléfono celular",
@@ -116,6 +123,7 @@ def _far_sheets(folder: Path) -> None:
             + f"{_CELL}</table:table-row>"
         ),
     }  # fmt: skip
+    books["g_binario.xlsb"] = xlsb_bytes([["NSS"], ["12345678901"], (9_999, {16_383: 1})])
     for name, data in books.items():
         (folder / name).write_bytes(data)
 
@@ -124,7 +132,7 @@ def _far_sheets(folder: Path) -> None:
 def test_the_far_value_is_found_however_the_workbook_writes_it(tmp_path):
     _far_sheets(tmp_path / "libros")
     answers = limited("-", tmp_path / "libros")
-    assert len(answers) == 6
+    assert len(answers) == 7
     for answer in answers:
         assert answer.get("codigo") == "dato_suelto", answer
         assert "Hay un dato suelto en XFD10000 de la hoja" in answer["mensaje"], answer

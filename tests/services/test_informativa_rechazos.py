@@ -282,3 +282,18 @@ def test_a_value_far_away_in_the_portals_file_is_named_under_a_memory_limit(
     )  # fmt: skip
     assert hecho.returncode == 2, (hecho.returncode, hecho.stderr[-1500:])
     assert f"Hay un dato suelto en {ref} de la hoja «Sheet» de «lejos.xlsx»" in hecho.stderr
+
+
+def test_the_portals_file_saved_as_xls_is_read_as_the_xlsx(services, firmada, tmp_path):
+    """tests/data/rechazos.xls (LibreOffice's Excel 97-2003 of the same workbook): its one
+    row names a worker that is not there, by its sheet row, with the NSS's leading zero back."""
+    from tests.data.libros_xls import AQUI, fuentes
+
+    _rfc, ana, uuid, _contratos, _c, _cer = firmada
+    xlsx = fuentes(tmp_path)["rechazos"]
+    leidos = [
+        services.informativa_rechazos.importar(uuid, ana, f) for f in (xlsx, AQUI / "rechazos.xls")
+    ]
+    assert [[(p.renglon, p.mensaje) for p in r.problemas] for r in leidos] == [
+        [(4, "El trabajador con NSS 01234567890 no está en el contrato 1 (CNT010101A14).")]
+    ] * 2

@@ -76,13 +76,14 @@ from typing import TextIO
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.services.archivos.tabular import (
-    XLSX_MAGIC,
+    ZIP_SUFFIXES,
     _csv_error,
     _open_text,
     _refuse_binary,
     _text_encoding,
     _unreadable,
     cell_text,
+    es_libro,
     header_key,
     read_head,
     unreadable_after,
@@ -542,9 +543,9 @@ def leer(
     else:
         head = data[:4096]
     raw: _Filas
-    if head.startswith(XLSX_MAGIC):
+    if es_libro(head):
         formato, raw = "Excel", _xlsx_rows(path, data)
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+    elif path.suffix.lower() in ZIP_SUFFIXES:
         raise ValidationError(
             "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
         )

@@ -37,17 +37,38 @@ def _miembro(miembros: dict[str, str], destino: str) -> str | None:
     return miembros.get(destino.lower())
 
 
+def _destinos(
+    archive: zipfile.ZipFile, miembros: dict[str, str], rels: str
+) -> dict[str, tuple[str, str]]:
+    """Relationship id → (its kind, its target) of the workbook's relationships part."""
+    destinos: dict[str, tuple[str, str]] = {}
+    if rels in miembros:
+        for rel in ElementTree.fromstring(archive.read(miembros[rels])):
+            tipo = rel.get("Type", "").rpartition("/")[2]
+            destinos[rel.get("Id", "")] = (tipo, rel.get("Target", ""))
+    return destinos
+
+
+def libro_xlsb(archive: zipfile.ZipFile) -> Libro:
+    """The worksheets of an .xlsb (xl/workbook.bin's sheet records and its relationships)."""
+    from icsoe_desktop.services.archivos.biff import hojas_xlsb
+
+    miembros = {n.lower(): n for n in archive.namelist()}
+    destinos = _destinos(archive, miembros, "xl/_rels/workbook.bin.rels")
+    hojas = []
+    for nombre, rid, visible in hojas_xlsb(archive.read(miembros["xl/workbook.bin"])):
+        tipo, destino = destinos.get(rid, ("", ""))
+        if tipo == "worksheet":
+            hojas.append(Hoja(nombre, _miembro(miembros, destino), visible))
+    return Libro(tuple(hojas), None)
+
+
 def libro_xlsx(archive: zipfile.ZipFile) -> Libro:
     """The worksheets of an .xlsx; raises KeyError/ElementTree.ParseError when its parts are
     missing or broken (the caller refuses the file as damaged)."""
     miembros = {n.lower(): n for n in archive.namelist()}
     workbook = ElementTree.fromstring(archive.read(miembros["xl/workbook.xml"]))
-    destinos: dict[str, tuple[str, str]] = {}
-    rels = miembros.get("xl/_rels/workbook.xml.rels")
-    if rels is not None:
-        for rel in ElementTree.fromstring(archive.read(rels)):
-            tipo = rel.get("Type", "").rpartition("/")[2]
-            destinos[rel.get("Id", "")] = (tipo, rel.get("Target", ""))
+    destinos = _destinos(archive, miembros, "xl/_rels/workbook.xml.rels")
     activa_indice = 0
     todas: list[tuple[str, str, str | None, bool]] = []  # name, kind, member, visible
     for elemento in workbook.iter():

@@ -20,7 +20,6 @@ from icsoe_desktop.files import atomic_write, read_json_object
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Esquema, Guia, Lectura
-from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 
@@ -76,14 +75,11 @@ class Importacion(StrEnum):
         return BULK_ESQUEMA
 
     def lee_por_columnas(self, path: Path) -> bool:
-        """Whether this import reads ``path`` by its columns (not a lote IDSE's fixed lines,
-        not something the alta masiva refuses as no workbook)."""
+        """Whether this import reads ``path`` by its columns (not a lote IDSE's fixed lines)."""
         if self is Importacion.MOVIMIENTOS:
             from icsoe_desktop.services.movimientos.importar import es_tabla
 
             return es_tabla(path)
-        if self is Importacion.CAPTURISTAS:
-            return read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC)
         return True
 
 

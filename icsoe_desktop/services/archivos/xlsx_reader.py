@@ -32,8 +32,9 @@ from typing import Any, BinaryIO, cast
 from xml.parsers import expat
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.services.archivos import alcance
-from icsoe_desktop.services.archivos.libro import libro_xlsx
+from icsoe_desktop.services.archivos import alcance, biff
+from icsoe_desktop.services.archivos.libro import libro_xlsb, libro_xlsx
+from icsoe_desktop.services.archivos.tabular import OLE_MAGIC
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ MAX_ROWS = 1_048_576
 # grid's 24 columns take ~76 MiB of XML and ~150 MB while read.
 CALAMINE_MAX_SHEET_BYTES = 96 * MIB
 _CHUNK = MIB
+
 _DTD = b"<!DOCTYPE"
 
 
@@ -87,6 +89,8 @@ class Revision:
 
     sheets_total: int = 0
     vistazos: dict[str, alcance.Vistazo] = field(default_factory=dict)
+    xlsx: bool = False  # an .xlsx (or .xlsm): xl/workbook.xml
+    xlsb: bool = False  # Excel's binary workbook: xl/workbook.bin
 
 
 def _is_sheet(member: str) -> bool:
@@ -114,11 +118,15 @@ def check_zip(data: bytes | BinaryIO, name: str) -> Revision:
             limit = _part_limit(info.filename)
             if info.file_size > limit:
                 raise _too_big(name, info.filename, limit)
-            vistazo = alcance.Vistazo() if _is_sheet(info.filename) else None
+            lower = info.filename.lower()
+            revision.xlsx |= lower == "xl/workbook.xml"
+            revision.xlsb |= lower == "xl/workbook.bin"
+            vistazo = alcance.Vistazo() if _is_sheet(lower) and lower.endswith(".xml") else None
             counted = _inflate(archive, info, name, limit, vistazo)
             total += counted
-            if vistazo is not None:
+            if _is_sheet(lower):
                 revision.sheets_total += counted
+            if vistazo is not None:
                 revision.vistazos[info.filename] = vistazo
             if revision.sheets_total > MAX_SHEETS_BYTES:
                 raise _too_big(name, "xl/worksheets", MAX_SHEETS_BYTES)
@@ -188,38 +196,73 @@ def sheet_rows(data: bytes | Path, name: str) -> Generator[tuple[int, tuple[Any,
 
 
 def _rows(source: BinaryIO, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
-    revision = check_zip(source, name)
-    source.seek(0)
-    if revision.sheets_total <= CALAMINE_MAX_SHEET_BYTES:
+    if source.read(len(OLE_MAGIC)) == OLE_MAGIC:  # .xls
+        revision = None
+    else:
+        source.seek(0)
+        revision = check_zip(source, name)
+    _bound_workbook(source, name, revision)
+    if revision is None or revision.xlsb or revision.sheets_total <= CALAMINE_MAX_SHEET_BYTES:
         sheet = _calamine_sheet(source, name, revision)
         if sheet is not None:
             yield from _calamine_rows(sheet, name)
             return
-        source.seek(0)
+    source.seek(0)
     yield from _openpyxl_rows(source, name)
 
 
-def _bounded(source: BinaryIO, name: str, revision: Revision, sheet: str | None) -> bool:
-    """Whether calamine may read the workbook's ``sheet`` as a dense grid (alcance.py): False
-    when it would not fit (openpyxl streams it instead); a value past the last column or row
-    read is refused naming its cell. An OpenDocument is read whole when calamine opens it:
-    every table is checked then (``sheet`` None), and one that would not fit is refused (openpyxl
-    reads no OpenDocument)."""
-    source.seek(0)
+def _refuse_far(name: str, sheet: str, extent: alcance.Alcance) -> None:
+    """A sheet calamine must read whole (no reader streams its format): refused, naming the
+    cell that stretches it, when it would not fit."""
+    if not alcance.revisar(extent, name, sheet):
+        raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
+
+
+def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> None:
+    """What calamine reads when it opens a workbook, or only from it, bounded first: an .xls
+    (every sheet, at once), an OpenDocument (every table, at once), an .xlsb (its sheets).
+    Nothing for an .xlsx: its sheet is bounded once chosen (``_bounded``)."""
     try:
+        if revision is None:
+            import olefile
+
+            source.seek(0)
+            with olefile.OleFileIO(source) as ole:
+                stream = "Workbook" if ole.exists("Workbook") else "Book"
+                data = ole.openstream(stream).read()
+            extents = [(h.nombre, biff.alcance_xls(data, h.inicio)) for h in biff.hojas_xls(data)]
+            for sheet, extent in extents:
+                _refuse_far(name, sheet, extent)
+            if sum(extent.celdas for _, extent in extents) > alcance.MAX_CELDAS_GRID:
+                sheet, extent = max(extents, key=lambda se: se[1].celdas)
+                raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
+            return
+        source.seek(0)
         with zipfile.ZipFile(source) as archive:
             names = {n.lower(): n for n in archive.namelist()}
-            if "xl/workbook.xml" not in names:
-                if "content.xml" in names and sheet is None:
-                    for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
-                        if not alcance.revisar(extent, name, table):
-                            por = "lejos de los demás datos"
-                            raise alcance.dato_suelto(name, table, extent.lejana(), por)
-                return True  # neither .xlsx nor .ods: calamine refuses it
-            if sheet is None:
-                return True
-            hojas = libro_xlsx(archive).hojas
-            part = next((h.parte for h in hojas if h.nombre == sheet), None)
+            if revision.xlsb:
+                for hoja in libro_xlsb(archive).hojas:
+                    if hoja.parte is not None:
+                        _refuse_far(name, hoja.nombre, biff.alcance_xlsb(archive.read(hoja.parte)))
+            elif "xl/workbook.xml" not in names and "content.xml" in names:
+                for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
+                    _refuse_far(name, table, extent)
+    except ValidationError:
+        raise
+    except Exception as exc:  # olefile, zipfile, expat, struct: a damaged workbook
+        log.info("workbook %s refused before calamine", name, exc_info=True)
+        raise _damaged(name) from exc
+    finally:
+        source.seek(0)
+
+
+def _bounded(source: BinaryIO, name: str, revision: Revision, sheet: str) -> bool:
+    """Whether calamine may read the .xlsx's ``sheet`` as a dense grid (alcance.py): False
+    when it would not fit (openpyxl streams it instead); a value past the last column or row
+    read is refused naming its cell."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            part = next((h.parte for h in libro_xlsx(archive).hojas if h.nombre == sheet), None)
             if part is None:
                 raise _damaged(name)
             vistazo = revision.vistazos.get(part)
@@ -266,12 +309,11 @@ def _value(value: object) -> object:
     return value
 
 
-def _calamine_sheet(source: BinaryIO, name: str, revision: Revision) -> Any | None:
-    """The first worksheet, read by calamine; None when its grid would not fit (to be
-    streamed by openpyxl instead)."""
+def _calamine_sheet(source: BinaryIO, name: str, revision: Revision | None) -> Any | None:
+    """The first worksheet, read by calamine; None when an .xlsx sheet's grid would not fit
+    (to be streamed by openpyxl instead)."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    _bounded(source, name, revision, None)
     try:
         book = CalamineWorkbook.from_filelike(source)
         sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
@@ -280,7 +322,7 @@ def _calamine_sheet(source: BinaryIO, name: str, revision: Revision) -> Any | No
         raise _damaged(name) from exc
     if not sheets:
         raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
-    if not _bounded(source, name, revision, sheets[0]):
+    if revision is not None and revision.xlsx and not _bounded(source, name, revision, sheets[0]):
         return None
     try:
         return book.get_sheet_by_name(sheets[0])

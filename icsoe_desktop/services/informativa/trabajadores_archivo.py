@@ -40,7 +40,13 @@ from icsoe_desktop.services.archivos.lectura import (
     Lectura,
     ceros,
 )
-from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, cell_text, check_file, decode_text
+from icsoe_desktop.services.archivos.tabular import (
+    ZIP_SUFFIXES,
+    cell_text,
+    check_file,
+    decode_text,
+    es_libro,
+)
 
 # A contract's list is a few thousand rows (~45 bytes each): a bigger file is not one.
 MAX_BYTES = 32 * 2**20
@@ -64,7 +70,6 @@ ESQUEMA = Esquema(
     celdas=True,
 )
 _PDF = b"%PDF"
-_OLE2 = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), Word .doc
 
 
 @dataclass(frozen=True)
@@ -94,19 +99,13 @@ class Validacion:
 def _foreign(name: str, what: str) -> ValidationError:
     return ValidationError(
         "archivo_ajeno",
-        f"«{name}» {what}, no una lista de trabajadores (CSV con NSS, CURP y SBC, o .xlsx).",
+        f"«{name}» {what}, no una lista de trabajadores (CSV con NSS, CURP y SBC, o libro de Excel).",
     )
 
 
 def _refuse_foreign(data: bytes, name: str) -> None:
     if data.startswith(_PDF):
         raise _foreign(name, "es un PDF")
-    if data.startswith(_OLE2):
-        raise ValidationError(
-            "xls_antiguo",
-            f"«{name}» es un libro de Excel 97-2003 (.xls) u otro documento de Office antiguo: "
-            "ábrelo en Excel y guárdalo como libro de Excel (.xlsx) o CSV.",
-        )
     head = decode_text(data[:4096], name)  # refuses NUL bytes
     # Text has few control characters; an image or a compressed file has many.
     controls = sum(1 for c in head if c < " " and c not in "\t\r\n")
@@ -189,7 +188,7 @@ def leer_trabajadores(path: Path | str, guia: Guia | None = None) -> ArchivoTrab
         raise ValidationError(
             "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
         ) from exc
-    if not data.startswith(XLSX_MAGIC) and path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if not es_libro(data) and path.suffix.lower() not in ZIP_SUFFIXES:
         _refuse_foreign(data, path.name)
     return _read(lectura.leer(path, ESQUEMA, data=data, guia=guia))
 
