@@ -297,3 +297,20 @@ def test_the_portals_file_saved_as_xls_is_read_as_the_xlsx(services, firmada, tm
     assert [[(p.renglon, p.mensaje) for p in r.problemas] for r in leidos] == [
         [(4, "El trabajador con NSS 01234567890 no está en el contrato 1 (CNT010101A14).")]
     ] * 2
+
+
+def test_a_reason_with_a_bidi_override_is_a_problem_of_its_row(services, firmada, tmp_path):
+    """The reason is free text (a tab in it is a space), but a right-to-left override would show
+    it reversed from what is stored: its row says so, and nothing is marked."""
+    _rfc, ana, uuid, (uno, _dos), _c, _cer = firmada
+    a = _trabajadores(services, uno, ana)[0]
+    archivo = portal_xlsx(
+        tmp_path / "rechazos.xlsx",
+        [(1, a.nss, a.curp, 500, "El NSS\tno existe"), (1, a.nss, a.curp, 500, "\u202eabc")],
+    )
+    resultado = services.informativa_rechazos.importar(uuid, ana, archivo)
+    assert resultado.marcas == []
+    assert [(p.renglon, p.mensaje) for p in resultado.problemas] == [
+        (5, "El campo «Motivo» tiene una marca de dirección del texto invisible (U+202E) en la "
+            "posición 1: bórralo y escribe el texto de nuevo.")
+    ]  # fmt: skip

@@ -550,6 +550,7 @@ def leer(
             "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
         )
     else:
+        _refuse_binary(head, path.name)  # a picture, a PDF: not shown to the clerk as a table
         formato, raw = "CSV", _csv_rows(path, data)
     try:
         return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia)
