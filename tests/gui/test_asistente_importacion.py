@@ -251,3 +251,49 @@ def test_solo_consulta_offers_no_revisar_columnas(qtbot, services):
     main.show()
     assert not main.movimientos.importar.isVisible()
     assert not main.movimientos.revisar_columnas.isVisible()
+
+
+def test_two_sheets_with_the_header_the_clerk_chooses_one_in_the_assistant(
+    qtbot, services, tmp_path, modals
+):
+    """The workbook opens on a summary; «Octubre» and «Noviembre» both have the grid's header:
+    the assistant names them, holds Aceptar until the clerk picks one, and that one goes in."""
+    from openpyxl import Workbook
+
+    add_registros(services)
+    book = Workbook()
+    book.active.title = "Resumen"
+    book.active.append(["Movimientos del periodo", 8])
+    for nombre, filas in (("Octubre", known_rows()[:2]), ("Noviembre", known_rows())):
+        sheet = book.create_sheet(nombre)
+        sheet.append(HEADERS)
+        for row in filas:
+            sheet.append([row.get(h, "") for h in HEADERS])
+    path = tmp_path / "movimientos.xlsx"
+    book.save(path)
+    vistos = []
+
+    def elegir(dialog) -> None:
+        vistos.append(dialog.mensaje.text())
+        assert dialog.hoja.isVisible()
+        assert [dialog.hoja.itemText(i) for i in range(dialog.hoja.count())] == [
+            "Elige la hoja…", "Resumen", "Octubre", "Noviembre"
+        ]  # fmt: skip
+        assert not dialog.aceptar.isEnabled()
+        dialog.hoja.setCurrentText("Noviembre")
+        assert dialog.aceptar.isEnabled() and dialog.lectura.hoja == "Noviembre"
+        assert dialog.combos["NSS"].currentData() == "nss"  # its columns, named again
+        qtbot.wait(20)  # the new drop-downs laid out
+        dialog.grab().save(str(tmp_path / "asistente_hojas.png"))
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(elegir)
+    view = window(qtbot, services)
+    view.import_from(path)
+    wait_operations(qtbot)
+    assert vistos == [
+        "«movimientos.xlsx» tiene el encabezado en las hojas «Octubre» y «Noviembre». Elige en "
+        "«Hoja» cuál importar; luego revisa la fila de encabezados y el dato de cada columna."
+    ]
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert "Se leyó la hoja «Noviembre»" in modals.texts[-1]

@@ -54,7 +54,12 @@ MSG_REVISAR = (
     "falta (los marcados con * son obligatorios); se recordará para los archivos con las mismas "
     "columnas."
 )
+MSG_HOJAS = (
+    "«{archivo}» tiene el encabezado en las hojas {hojas}. Elige en «Hoja» cuál importar; "
+    "luego revisa la fila de encabezados y el dato de cada columna."
+)
 MSG_FALTAN = "Falta elegir la columna de: {faltan}."
+ELIGE_HOJA = "Elige la hoja…"
 MSG_NO_RECORDADA = "Las columnas no se recordarán: {motivo}"
 # Rows read to list the ones left out (a total at the bottom): a file shown here is a month's.
 _FILAS_REVISADAS = 20_000
@@ -75,6 +80,8 @@ class AsistenteImportacionDialog(QDialog):
         form = load_form("asistente_importacion.ui", self)
         self.setWindowTitle(f"Asistente de importación — {self._path.name}")
         self.mensaje = child(form, QLabel, "mensajeLabel")
+        self.hoja = child(form, QComboBox, "hojaCombo")
+        self.hoja_label = child(form, QLabel, "hojaLabel")
         self.encabezado = child(form, QSpinBox, "encabezadoSpin")
         self.filas = child(form, QTableWidget, "filasTable")
         self.columnas_form = child(form, QFormLayout, "columnasForm")
@@ -86,7 +93,17 @@ class AsistenteImportacionDialog(QDialog):
         self.faltan.setStyleSheet("color: #b00020;")
         plantilla = MSG_INCIERTA if leida.incierta else MSG_REVISAR
         faltan = ", ".join(c.titulo for c in leida.faltantes)
-        self.mensaje.setText(plantilla.format(archivo=self._path.name, faltan=faltan))
+        hojas = leida.hojas_ambiguas
+        if hojas:
+            plantilla = MSG_HOJAS
+            self._elegida_por_el_usuario = False
+        else:
+            self._elegida_por_el_usuario = True
+        nombres = ", ".join(f"«{h}»" for h in hojas[:-1]) + (f" y «{hojas[-1]}»" if hojas else "")
+        self.mensaje.setText(
+            plantilla.format(archivo=self._path.name, faltan=faltan, hojas=nombres)
+        )
+        self._llenar_hojas(leida)
         self._llenar_filas(leida)
         self.encabezado.setSpecialValueText(SIN_ENCABEZADO_TEXTO)
         ultima = max((n for n, _ in leida.filas_crudas), default=0)
@@ -103,6 +120,41 @@ class AsistenteImportacionDialog(QDialog):
         centrar(self, parent)
 
     # --- the file as it is ------------------------------------------------------------------
+
+    def _llenar_hojas(self, leida: Lectura) -> None:
+        """The visible sheets of a workbook of several (hidden for a CSV or a lone sheet)."""
+        visibles = leida.eleccion.visibles
+        varias = len(visibles) > 1
+        self.hoja.setVisible(varias)
+        self.hoja_label.setVisible(varias)
+        self.hoja.blockSignals(True)
+        self.hoja.clear()
+        self.hoja.addItems(list(visibles))
+        if not self._elegida_por_el_usuario:  # several have the header: the clerk says which
+            self.hoja.insertItem(0, ELIGE_HOJA)
+            self.hoja.setCurrentIndex(0)
+        elif leida.hoja in visibles:
+            self.hoja.setCurrentIndex(visibles.index(leida.hoja))
+        self.hoja.blockSignals(False)
+        self.hoja.currentTextChanged.connect(self._cambiar_hoja)
+
+    def _cambiar_hoja(self, hoja: str) -> None:
+        """Another sheet: read as the intake reads it, header and columns found again."""
+        if hoja == ELIGE_HOJA:
+            return
+        leida = mapeos.leer(self._importacion, self._path, Guia.de_hoja(hoja))
+        if leida is not None:
+            self._elegida_por_el_usuario = True
+            self.filas.clearContents()
+            self.lectura = leida
+            self._llenar_filas(leida)
+            self.encabezado.blockSignals(True)
+            ultima = max((n for n, _ in leida.filas_crudas), default=0)
+            self.encabezado.setRange(SIN_ENCABEZADO, ultima)
+            self.encabezado.setValue(leida.fila_encabezado)
+            self.encabezado.blockSignals(False)
+            self.combos = {}
+            self._mostrar(leida)
 
     def _llenar_filas(self, leida: Lectura) -> None:
         crudas = leida.filas_crudas
@@ -139,13 +191,16 @@ class AsistenteImportacionDialog(QDialog):
         numeros = {n for n, _ in self.lectura.filas_crudas}
         if fila != SIN_ENCABEZADO and fila not in numeros:
             return  # a blank row between the ones shown: wait for the next value
-        leida = mapeos.leer(self._importacion, self._path, fila_encabezado=fila)
+        hoja = self.lectura.hoja if self._elegida_por_el_usuario else None
+        leida = mapeos.leer(self._importacion, self._path, Guia.de_hoja(hoja) if hoja else None,
+                            fila_encabezado=fila)  # fmt: skip
         if leida is not None:
             self._mostrar(leida)
 
     def _cambiar_campo(self) -> None:
         campos = tuple(self.combos[col].currentData() for col in self.lectura.columnas)
-        guia = Guia(self.lectura.fila_encabezado, campos)
+        hoja = self.lectura.hoja if self._elegida_por_el_usuario else None
+        guia = Guia(self.lectura.fila_encabezado, campos, hoja)
         leida = mapeos.leer(self._importacion, self._path, guia)
         if leida is not None:
             self._mostrar(leida)
@@ -164,15 +219,17 @@ class AsistenteImportacionDialog(QDialog):
         self.omitidas.clear()
         # Read through (and dropped) so the rows left out below the data are known too; a
         # damaged row further down is the import's to report, with its message.
-        filas = leida.filas()
-        with closing(filas), suppress(DomainError):
-            deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
+        if not leida.hojas_ambiguas:  # else its rows wait for the clerk's sheet
+            filas = leida.filas()
+            with closing(filas), suppress(DomainError):
+                deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
         self.omitidas.addItems([f"Fila {n}: {motivo}" for n, motivo in leida.omitidas])
         faltan = leida.faltantes
         self.faltan.setText(
             MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan)) if faltan else ""
         )
-        self.aceptar.setEnabled(not faltan)
+        # Several sheets with the header: Aceptar waits for the clerk to choose one.
+        self.aceptar.setEnabled(not faltan and self._elegida_por_el_usuario)
 
     def _llenar_columnas(self, leida: Lectura) -> None:
         while self.columnas_form.rowCount():

@@ -71,7 +71,7 @@ from functools import cached_property
 from itertools import chain, islice, repeat
 from operator import itemgetter, setitem
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.importes import dinero
@@ -88,6 +88,9 @@ from icsoe_desktop.services.archivos.tabular import (
     read_head,
     unreadable_after,
 )
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.archivos.xlsx_reader import LibroAbierto, Rows
 
 FILAS_MUESTRA = 30  # rows read ahead to find the header (and shown as they are)
 SIN_ENCABEZADO = 0  # ``fila_encabezado`` of a file read by position
@@ -186,6 +189,22 @@ class Guia:
 
     fila_encabezado: int
     campos: tuple[str | None, ...]
+    hoja: str | None = None  # the workbook's sheet (None: the one the intake finds)
+
+    @classmethod
+    def de_hoja(cls, hoja: str) -> Guia:
+        """Only the sheet to read (the command line's --hoja): the rest is found as usual."""
+        return cls(-1, (), hoja)
+
+
+@dataclass
+class _Eleccion:
+    """The sheet a workbook is read from, as the intake chose it (filled as it starts)."""
+
+    hoja: str | None = None
+    visibles: tuple[str, ...] = ()
+    ocultas: tuple[str, ...] = ()
+    ambiguas: tuple[str, ...] = ()  # visible sheets that all have the header (none active)
 
 
 def _forma(columnas: tuple[str, ...], con_encabezado: bool) -> str:
@@ -208,6 +227,26 @@ class Lectura:
     # rows that name as many fields.
     por_posicion_supuesta: bool = False
     _filas: Generator[tuple[int, list[object]], None, None] | None = field(default=None, repr=False)
+    eleccion: _Eleccion = field(default_factory=_Eleccion)
+
+    @property
+    def hoja(self) -> str | None:
+        """The workbook's sheet read (None: a CSV)."""
+        return self.eleccion.hoja
+
+    @property
+    def hojas_ambiguas(self) -> tuple[str, ...]:
+        """Visible sheets that all have the header, when the one the workbook opens on does not
+        and none was chosen: the clerk says which (``Guia.hoja``)."""
+        return self.eleccion.ambiguas
+
+    @property
+    def de_archivo(self) -> str:
+        """«f.xlsx», or «la hoja «Trabajadores» de f.xlsx» when the workbook has others."""
+        e = self.eleccion
+        if e.hoja is not None and len(e.visibles) + len(e.ocultas) > 1:
+            return f"la hoja «{e.hoja}» de «{self.archivo}»"
+        return f"«{self.archivo}»"
 
     def posicion(self, clave: str) -> int:
         """Where the field ``clave`` (or ``CELDAS``, with ``Esquema.celdas``) is in each row
@@ -260,12 +299,13 @@ class Lectura:
     def incierta(self) -> bool:
         """The intake could not read it by itself: a required field has no column, the columns
         were taken by position on a guess, or two rows could be the header."""
-        return bool(self.faltantes) or self.por_posicion_supuesta
+        return bool(self.faltantes) or self.por_posicion_supuesta or bool(self.hojas_ambiguas)
 
     @property
     def guia(self) -> Guia:
         """This reading as a guide (to remember it, or to read the file again with it)."""
-        return Guia(self.fila_encabezado, tuple(self.mapeo[c] for c in self.columnas))
+        campos = tuple(self.mapeo[c] for c in self.columnas)
+        return Guia(self.fila_encabezado, campos, self.hoja)
 
     @property
     def faltantes(self) -> list[Campo]:
@@ -283,6 +323,20 @@ class Lectura:
     def notas(self, fila: str = "Fila") -> list[str]:
         """``fila``: what the importer's report calls a row («Fila», «Renglón»)."""
         notas = []
+        e = self.eleccion
+        if e.hoja is not None and len(e.visibles) + len(e.ocultas) > 1:
+            otras = [f"«{h}»" for h in e.visibles if h != e.hoja]
+            ocultas = [f"«{h}»" for h in e.ocultas if h != e.hoja]
+            partes = [", ".join(otras)] if otras else []
+            if ocultas:
+                partes.append(
+                    ("la oculta " if len(ocultas) == 1 else "las ocultas ") + ", ".join(ocultas)
+                )
+            nota = f"Se leyó la hoja «{e.hoja}»"
+            if partes:
+                no_leidas = "no se leyó " if len(otras) + len(ocultas) == 1 else "no se leyeron "
+                nota += "; " + no_leidas + ", ni ".join(partes)
+            notas.append(nota + ".")
         if self.no_usadas:
             notas.append("No se usan las columnas: " + ", ".join(self.no_usadas) + ".")
         for numero, motivo in self.omitidas:
@@ -302,11 +356,24 @@ class Lectura:
         esperadas = ", ".join(c.titulo for c in self.esquema.campos if c.requerido)
         raise ValidationError(
             "columnas_faltantes",
-            f"A «{self.archivo}» le faltan las columnas: {titulos}. No se encontraron en "
+            f"A {self.de_archivo} le faltan las columnas: {titulos}. No se encontraron en "
             f"{donde}; el archivo necesita una fila de encabezados con {esperadas}.",
         )
 
     def filas(self) -> Generator[tuple[int, list[object]], None, None]:
+        """The rows, read as needed; a workbook with the header on several visible sheets and
+        none chosen is refused naming them (the assistant asks; the command line, --hoja)."""
+        if self.hojas_ambiguas:
+            if self._filas is not None:
+                self._filas.close()
+            hojas = self.hojas_ambiguas
+            raise ValidationError(
+                "hoja_ambigua",
+                f"«{self.archivo}» tiene el encabezado en las hojas "
+                + ", ".join(f"«{h}»" for h in hojas[:-1])
+                + f" y «{hojas[-1]}»: elige cuál importar (en la línea de comandos, "
+                "--hoja NOMBRE). No se importó nada.",
+            )
         if self._filas is None:
             raise RuntimeError("las filas de una lectura se leen una sola vez")
         filas, self._filas = self._filas, None
@@ -475,15 +542,75 @@ def _delimiter(sample: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path, data: bytes | None) -> _Filas:
-    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
+def _xlsx_rows(
+    path: Path, data: bytes | None, esquema: Esquema, hoja: str | None, eleccion: _Eleccion
+) -> _Filas:
+    from icsoe_desktop.services.archivos.xlsx_reader import abrir
 
-    rows = sheet_rows(data if data is not None else path, path.name)
-    with closing(rows):
-        for number, values in rows:
-            # A row ends at its last value: only one ending in blank text needs a closer look.
-            if values and (not _vacia(values[-1]) or not all(_vacia(v) for v in values)):
-                yield number, values
+    with abrir(data if data is not None else path, path.name) as libro:
+        eleccion.visibles = tuple(libro.visibles)
+        eleccion.ocultas = tuple(n for n, visible in libro.hojas if not visible)
+        elegidas = _hoja_elegida(libro, esquema, hoja, eleccion)
+        with closing(elegidas):
+            for number, values in elegidas:
+                # A row ends at its last value: only one ending in blank text needs a closer look.
+                if values and (not _vacia(values[-1]) or not all(_vacia(v) for v in values)):
+                    yield number, values
+
+
+def _hoja_elegida(
+    libro: LibroAbierto, esquema: Esquema, hoja: str | None, eleccion: _Eleccion
+) -> Rows:
+    """The rows of the sheet the clerk means: ``hoja`` if given; else, among the visible
+    sheets, the one the workbook opens on if it has the header, else the one that has it; with
+    several that have it, the first is read for the assistant to show and ``eleccion.ambiguas``
+    names them. The sheets looked at are read once (their first rows kept)."""
+    if hoja is not None or len(libro.visibles) <= 1:
+        eleccion.hoja = hoja or libro.por_omision()
+        return libro.rows(eleccion.hoja)
+    activa = libro.por_omision()
+    orden = [activa, *(h for h in libro.visibles if h != activa)]
+    vistas: list[tuple[str, list[tuple[int, tuple[Any, ...]]], Rows]] = []
+    elegida = None
+    for nombre in orden:
+        filas = libro.rows(nombre)
+        muestra = list(islice(filas, FILAS_MUESTRA))
+        vistas.append((nombre, muestra, filas))
+        if nombre == activa and _tiene_encabezado(esquema, muestra):
+            elegida = 0
+            break
+    con_encabezado = [
+        i for i, (_, muestra, _) in enumerate(vistas) if _tiene_encabezado(esquema, muestra)
+    ]
+    if elegida is None:
+        elegida = con_encabezado[0] if con_encabezado else 0
+        if len(con_encabezado) > 1:
+            eleccion.ambiguas = tuple(vistas[i][0] for i in con_encabezado)
+    for i, (_, _, filas) in enumerate(vistas):
+        if i != elegida:
+            filas.close()
+    nombre, muestra, filas = vistas[elegida]
+    eleccion.hoja = nombre
+    return _seguidas(muestra, filas)
+
+
+def _seguidas(muestra: list[tuple[int, tuple[Any, ...]]], filas: Rows) -> Rows:
+    """The rows already read, then the rest; closing it closes the sheet's reader."""
+    with closing(filas):
+        yield from muestra
+        yield from filas
+
+
+def _tiene_encabezado(esquema: Esquema, muestra: list[tuple[int, tuple[Any, ...]]]) -> bool:
+    """A row among ``muestra`` names every required field of ``esquema``."""
+    requeridos = {c.clave for c in esquema.campos if c.requerido}
+    for _, values in muestra:
+        nombrados = {
+            campo for v in values if v is not None and (campo := esquema.campo_de(cell_text(v)))
+        }
+        if requeridos <= nombrados:
+            return True
+    return False
 
 
 def letra_columna(index: int) -> str:
@@ -529,13 +656,18 @@ def leer(
     fila_encabezado: int | None = None,
     data: bytes | None = None,
     guia: Guia | None = None,
+    hoja: str | None = None,
 ) -> Lectura:
     """The file at ``path`` (or its bytes in ``data``) read for ``esquema``; see the module's
     docstring. ``guia``: the header row and the columns as the clerk said (or as remembered).
     Raises ValidationError for a file that is no table."""
     path = Path(path)
     if guia is not None:
-        fila_encabezado = guia.fila_encabezado
+        hoja = guia.hoja
+        if guia.fila_encabezado < 0:  # only the sheet
+            guia = None
+        else:
+            fila_encabezado = guia.fila_encabezado
     if data is None:
         head = read_head(path)
     elif not data:
@@ -543,8 +675,9 @@ def leer(
     else:
         head = data[:4096]
     raw: _Filas
+    eleccion = _Eleccion()
     if es_libro(head):
-        formato, raw = "Excel", _xlsx_rows(path, data)
+        formato, raw = "Excel", _xlsx_rows(path, data, esquema, hoja, eleccion)
     elif path.suffix.lower() in ZIP_SUFFIXES:
         raise ValidationError(
             "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
@@ -553,10 +686,12 @@ def leer(
         _refuse_binary(head, path.name)  # a picture, a PDF: not shown to the clerk as a table
         formato, raw = "CSV", _csv_rows(path, data)
     try:
-        return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia)
+        leida = _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia)
     except BaseException:
         raw.close()
         raise
+    leida.eleccion = eleccion  # filled as the first rows were read
+    return leida
 
 
 def _lectura(

@@ -10,6 +10,7 @@ edited by hand) only means the assistant asks again (noted in the log).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -118,11 +119,18 @@ class MapeosService:
                 return Guia(fila, tuple(campos))
         return None
 
-    def recordada_para(self, importacion: Importacion, path: Path) -> Guia | None:
+    def recordada_para(
+        self, importacion: Importacion, path: Path, hoja: str | None = None
+    ) -> Guia | None:
         """The guide remembered for the shape of the file at ``path`` (the command line's:
-        it imports unattended as the clerk once said), or None."""
-        leida = leer(importacion, path)
-        return self.recordada(importacion, leida) if leida is not None else None
+        it imports unattended as the clerk once said), or None; with ``hoja`` (--hoja), for
+        that sheet of the workbook, and at least that sheet."""
+        solo_hoja = Guia.de_hoja(hoja) if hoja is not None else None
+        leida = leer(importacion, path, solo_hoja)
+        guia = self.recordada(importacion, leida) if leida is not None else None
+        if hoja is None or guia is None:
+            return guia or solo_hoja
+        return replace(guia, hoja=hoja)
 
     def recordar(self, actor: str | None, importacion: Importacion, leida: Lectura) -> bool:
         """Keep ``leida``'s columns for the files of its shape (audited); False when it has no

@@ -24,7 +24,8 @@ import io
 import logging
 import zipfile
 import zlib
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -179,36 +180,132 @@ def _inflate(
     return counted
 
 
-def sheet_rows(data: bytes | Path, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
-    """(row number, values) of every row of the first sheet, whatever its <dimension> says.
+Rows = Generator[tuple[int, tuple[Any, ...]], None, None]
+
+
+def sheet_rows(data: bytes | Path, name: str, hoja: str | None = None) -> Rows:
+    """(row number, values) of every row of the sheet ``hoja`` (None: the one the workbook
+    opens on, if visible; else its first visible sheet), whatever its <dimension> says.
 
     A generator: the file is checked at the first ``next()``. Any failure of openpyxl (broken
     XML, a bad cell reference…) becomes a ValidationError; the details go to the log."""
-    try:
-        # A path is read from the disk as needed: the workbook is never held in memory whole.
-        source = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
-    except OSError as exc:
-        raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{name}»: {exc.strerror or exc}."
-        ) from exc
-    with source:  # closed here even when openpyxl refuses the file half-open
-        yield from _rows(source, name)
+    with abrir(data, name) as book:
+        yield from book.rows(hoja or book.por_omision())
 
 
-def _rows(source: BinaryIO, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
-    if source.read(len(OLE_MAGIC)) == OLE_MAGIC:  # .xls
-        revision = None
-    else:
-        source.seek(0)
-        revision = check_zip(source, name)
-    _bound_workbook(source, name, revision)
-    if revision is None or revision.xlsb or revision.sheets_total <= CALAMINE_MAX_SHEET_BYTES:
-        sheet = _calamine_sheet(source, name, revision)
-        if sheet is not None:
-            yield from _calamine_rows(sheet, name)
-            return
-    source.seek(0)
-    yield from _openpyxl_rows(source, name)
+@contextmanager
+def abrir(data: bytes | Path, name: str) -> Iterator[LibroAbierto]:
+    """The workbook in ``data`` (bytes, or a file read from the disk as needed: it is never
+    held in memory whole), checked and bounded, its sheets listed; closed at the end."""
+
+    def opener() -> BinaryIO:
+        try:
+            return data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
+        except OSError as exc:
+            raise ValidationError(
+                "archivo_ilegible", f"No se pudo leer «{name}»: {exc.strerror or exc}."
+            ) from exc
+
+    source = opener()
+    with source:  # closed here even when a reader refuses the file half-open
+        yield LibroAbierto(source, opener, name)
+
+
+class LibroAbierto:
+    """An opened workbook: its worksheets as Excel shows them (``hojas``: name, visible), the one
+    it opens on (``activa``), and each sheet's rows on demand."""
+
+    def __init__(self, source: BinaryIO, opener: Callable[[], BinaryIO], name: str) -> None:
+        self.name, self._source, self._opener = name, source, opener
+        if source.read(len(OLE_MAGIC)) == OLE_MAGIC:  # .xls
+            revision = None
+        else:
+            source.seek(0)
+            revision = check_zip(source, name)
+        _bound_workbook(source, name, revision)
+        self._revision = revision
+        self._book: Any = None
+        activa = None
+        # A longer .xlsx is streamed by openpyxl (calamine would hold it whole).
+        if revision is not None and revision.xlsx:
+            try:
+                with zipfile.ZipFile(source) as archive:
+                    estructura = libro_xlsx(archive)
+            except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+                raise _damaged(name) from exc
+            finally:
+                source.seek(0)
+            activa = estructura.activa
+        self._streamed = (
+            revision is not None
+            and revision.xlsx
+            and (revision.sheets_total > CALAMINE_MAX_SHEET_BYTES)
+        )
+        if self._streamed:
+            hojas = [(h.nombre, h.visible) for h in estructura.hojas]
+        else:
+            hojas = self._open_calamine()
+        if not hojas:
+            raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
+        self.hojas: tuple[tuple[str, bool], ...] = tuple(hojas)
+        visibles = self.visibles
+        self.activa = activa if activa in visibles else None
+
+    def _open_calamine(self) -> list[tuple[str, bool]]:
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+        try:
+            self._book = CalamineWorkbook.from_filelike(self._source)
+            return [
+                (m.name, m.visible == SheetVisibleEnum.Visible)
+                for m in self._book.sheets_metadata
+                if m.typ == SheetTypeEnum.WorkSheet
+            ]
+        except Exception as exc:  # calamine raises its own kinds for a damaged zip/xml
+            log.info("workbook %s refused by calamine", self.name, exc_info=True)
+            raise _damaged(self.name) from exc
+        finally:
+            self._source.seek(0)
+
+    @property
+    def visibles(self) -> list[str]:
+        """The sheets the clerk sees (hidden and very hidden ones are never read unasked)."""
+        return [nombre for nombre, visible in self.hojas if visible]
+
+    def por_omision(self) -> str:
+        """The sheet the workbook opens on, or its first visible one."""
+        if self.activa:
+            return self.activa
+        if not self.visibles:
+            raise ValidationError(
+                "hojas_ocultas",
+                f"Todas las hojas de «{self.name}» están ocultas. En Excel, muestra la hoja con "
+                "los datos (clic derecho en una pestaña › Mostrar) y guarda el libro.",
+            )
+        return self.visibles[0]
+
+    def rows(self, hoja: str) -> Rows:
+        """The rows of the sheet ``hoja`` (any sheet the workbook has, hidden or not)."""
+        if hoja not in {nombre for nombre, _ in self.hojas}:
+            raise ValidationError(
+                "hoja_inexistente",
+                f"«{self.name}» no tiene una hoja «{hoja}»; sus hojas: "
+                + ", ".join(f"«{n}»" for n in self.visibles or [n for n, _ in self.hojas])
+                + ".",
+            )
+        revision = self._revision
+        if not self._streamed and not (
+            revision is not None
+            and revision.xlsx
+            and not _bounded(self._source, self.name, revision, hoja)
+        ):
+            try:
+                sheet = self._book.get_sheet_by_name(hoja)
+            except Exception as exc:
+                log.info("workbook %s refused by calamine", self.name, exc_info=True)
+                raise _damaged(self.name) from exc
+            return _calamine_rows(sheet, self.name)
+        return _openpyxl_rows(self._opener, self.name, hoja)
 
 
 def _refuse_far(name: str, sheet: str, extent: alcance.Alcance) -> None:
@@ -309,28 +406,6 @@ def _value(value: object) -> object:
     return value
 
 
-def _calamine_sheet(source: BinaryIO, name: str, revision: Revision | None) -> Any | None:
-    """The first worksheet, read by calamine; None when an .xlsx sheet's grid would not fit
-    (to be streamed by openpyxl instead)."""
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
-
-    try:
-        book = CalamineWorkbook.from_filelike(source)
-        sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-    except Exception as exc:  # calamine raises its own kinds for a damaged zip/xml
-        log.info("xlsx %s refused by calamine", name, exc_info=True)
-        raise _damaged(name) from exc
-    if not sheets:
-        raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
-    if revision is not None and revision.xlsx and not _bounded(source, name, revision, sheets[0]):
-        return None
-    try:
-        return book.get_sheet_by_name(sheets[0])
-    except Exception as exc:
-        log.info("xlsx %s refused by calamine", name, exc_info=True)
-        raise _damaged(name) from exc
-
-
 def _calamine_rows(sheet: Any, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
     start = sheet.start
     if start is None:  # no cell written
@@ -349,9 +424,13 @@ def _calamine_rows(sheet: Any, name: str) -> Generator[tuple[int, tuple[Any, ...
         yield number, (*before, *values) if values else ()
 
 
-def _openpyxl_rows(
-    source: BinaryIO, name: str
-) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
+def _openpyxl_rows(opener: Callable[[], BinaryIO], name: str, hoja: str) -> Rows:
+    """The sheet streamed by openpyxl, from a handle of its own (each sheet read may be)."""
+    with opener() as source:
+        yield from _openpyxl_sheet(source, name, hoja)
+
+
+def _openpyxl_sheet(source: BinaryIO, name: str, hoja: str) -> Rows:
     from openpyxl import load_workbook
 
     try:
@@ -361,9 +440,9 @@ def _openpyxl_rows(
         raise _damaged(name) from exc
     number = 0
     try:
-        if not book.worksheets:
+        if hoja not in book.sheetnames:
             raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
-        sheet = book.worksheets[0]
+        sheet = book[hoja]
         sheet.reset_dimensions()  # read to the last row written, not the one declared
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
