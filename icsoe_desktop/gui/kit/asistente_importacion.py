@@ -59,6 +59,7 @@ MSG_HOJAS = (
     "luego revisa la fila de encabezados y el dato de cada columna."
 )
 MSG_FALTAN = "Falta elegir la columna de: {faltan}."
+MSG_AMBIGUAS = "Las columnas {columnas} son todas «{campo}» y no coinciden: elige una."
 ELIGE_HOJA = "Elige la hoja…"
 MSG_NO_RECORDADA = "Las columnas no se recordarán: {motivo}"
 # Rows read to list the ones left out (a total at the bottom): a file shown here is a month's.
@@ -225,11 +226,17 @@ class AsistenteImportacionDialog(QDialog):
                 deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
         self.omitidas.addItems([f"Fila {n}: {motivo}" for n, motivo in leida.omitidas])
         faltan = leida.faltantes
-        self.faltan.setText(
-            MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan)) if faltan else ""
-        )
+        avisos = [MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan))] if faltan else []
+        titulos = {c.clave: c.titulo for c in leida.esquema.campos}
+        for clave, columnas in leida.columnas_ambiguas.items():
+            nombres = [leida.letra(c) for c in columnas]
+            todas = ", ".join(nombres[:-1]) + f" y {nombres[-1]}"
+            avisos.append(MSG_AMBIGUAS.format(columnas=todas, campo=titulos[clave]))
+        self.faltan.setText(" ".join(avisos))
         # Several sheets with the header: Aceptar waits for the clerk to choose one.
-        self.aceptar.setEnabled(not faltan and self._elegida_por_el_usuario)
+        self.aceptar.setEnabled(
+            not faltan and not leida.columnas_ambiguas and self._elegida_por_el_usuario
+        )
 
     def _llenar_columnas(self, leida: Lectura) -> None:
         while self.columnas_form.rowCount():
@@ -244,7 +251,8 @@ class AsistenteImportacionDialog(QDialog):
                 combo.addItem(campo.titulo + (" *" if campo.requerido else ""), campo.clave)
             combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
             combo.currentIndexChanged.connect(self._cambiar_campo)
-            label = QLabel(f"{col}:")
+            oculta = leida.columnas.index(col) in leida.eleccion.columnas_ocultas
+            label = QLabel(f"{col} (oculta):" if oculta else f"{col}:")
             label.setBuddy(combo)
             self.columnas_form.addRow(label, combo)
             self.combos[col] = combo

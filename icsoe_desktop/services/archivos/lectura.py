@@ -205,6 +205,7 @@ class _Eleccion:
     visibles: tuple[str, ...] = ()
     ocultas: tuple[str, ...] = ()
     ambiguas: tuple[str, ...] = ()  # visible sheets that all have the header (none active)
+    columnas_ocultas: frozenset[int] = frozenset()  # of the sheet read (0-based)
 
 
 def _forma(columnas: tuple[str, ...], con_encabezado: bool) -> str:
@@ -228,6 +229,10 @@ class Lectura:
     por_posicion_supuesta: bool = False
     _filas: Generator[tuple[int, list[object]], None, None] | None = field(default=None, repr=False)
     eleccion: _Eleccion = field(default_factory=_Eleccion)
+    # Fields two or more columns name, none chosen: field key → those columns (the clerk says).
+    columnas_ambiguas: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (column kept, column that must agree with it on every row), by index.
+    _coinciden: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
     @property
     def hoja(self) -> str | None:
@@ -299,7 +304,12 @@ class Lectura:
     def incierta(self) -> bool:
         """The intake could not read it by itself: a required field has no column, the columns
         were taken by position on a guess, or two rows could be the header."""
-        return bool(self.faltantes) or self.por_posicion_supuesta or bool(self.hojas_ambiguas)
+        return (
+            bool(self.faltantes)
+            or self.por_posicion_supuesta
+            or bool(self.hojas_ambiguas)
+            or bool(self.columnas_ambiguas)
+        )
 
     @property
     def guia(self) -> Guia:
@@ -309,16 +319,25 @@ class Lectura:
 
     @property
     def faltantes(self) -> list[Campo]:
-        usados = set(self.mapeo.values())
+        usados = set(self.mapeo.values()) | set(self.columnas_ambiguas)
         return [c for c in self.esquema.campos if c.requerido and c.clave not in usados]
 
     @property
     def no_usadas(self) -> list[str]:
+        """Every column not read, a recognised one too (a second «SBC», a hidden one), except
+        the derived ones the import knows (``Esquema.reconocidas``)."""
+        ocultas = self.eleccion.columnas_ocultas
         return [
-            col
-            for col, campo in self.mapeo.items()
-            if campo is None and not col.startswith("Columna ") and not self.esquema.reconoce(col)
+            col + (" (oculta)" if i in ocultas else "")
+            for i, (col, campo) in enumerate(self.mapeo.items())
+            if campo is None
+            and not col.startswith("Columna ")
+            and header_key(col) not in self.esquema._ignored
         ]
+
+    def letra(self, columna: str) -> str:
+        """«F «SBC»»: a column by its letter and name, as a message names it."""
+        return f"{letra_columna(self.columnas.index(columna))} «{columna}»"
 
     def notas(self, fila: str = "Fila") -> list[str]:
         """``fila``: what the importer's report calls a row («Fila», «Renglón»)."""
@@ -344,6 +363,7 @@ class Lectura:
         return notas
 
     def exigir_columnas(self) -> None:
+        self._exigir_columnas_claras()
         faltan = self.faltantes
         if not faltan:
             return
@@ -360,9 +380,38 @@ class Lectura:
             f"{donde}; el archivo necesita una fila de encabezados con {esperadas}.",
         )
 
+    def no_coinciden(self, numero: int, una: int, otra: int) -> ValidationError:
+        """Two columns of one field that agreed on the first rows and not on row ``numero``."""
+        campo = self.mapeo[self.columnas[una]]
+        titulo = next(c.titulo for c in self.esquema.campos if c.clave == campo)
+        return ValidationError(
+            "columnas_ambiguas",
+            f"En {self.de_archivo}, las columnas {self.letra(self.columnas[una])} y "
+            f"{self.letra(self.columnas[otra])} son ambas «{titulo}» y en la fila {numero} no "
+            "coinciden: elige cuál usar en el asistente de importación (o borra la otra del "
+            "archivo). No se importó nada.",
+        )
+
+    def _exigir_columnas_claras(self) -> None:
+        for clave, columnas in self.columnas_ambiguas.items():
+            if self._filas is not None:
+                self._filas.close()
+            titulo = next(c.titulo for c in self.esquema.campos if c.clave == clave)
+            nombres = [self.letra(c) for c in columnas]
+            raise ValidationError(
+                "columnas_ambiguas",
+                f"En {self.de_archivo}, las columnas "
+                + ", ".join(nombres[:-1])
+                + f" y {nombres[-1]} son todas «{titulo}» y sus datos no coinciden: elige cuál "
+                "usar en el asistente de importación (o borra la otra del archivo). No se "
+                "importó nada.",
+            )
+
     def filas(self) -> Generator[tuple[int, list[object]], None, None]:
         """The rows, read as needed; a workbook with the header on several visible sheets and
-        none chosen is refused naming them (the assistant asks; the command line, --hoja)."""
+        none chosen is refused naming them (the assistant asks; the command line, --hoja), and
+        so are two columns of one field that do not agree."""
+        self._exigir_columnas_claras()
         if self.hojas_ambiguas:
             if self._filas is not None:
                 self._filas.close()
@@ -551,6 +600,8 @@ def _xlsx_rows(
         eleccion.visibles = tuple(libro.visibles)
         eleccion.ocultas = tuple(n for n, visible in libro.hojas if not visible)
         elegidas = _hoja_elegida(libro, esquema, hoja, eleccion)
+        if eleccion.hoja is not None:
+            eleccion.columnas_ocultas = libro.columnas_ocultas(eleccion.hoja)
         with closing(elegidas):
             for number, values in elegidas:
                 # A row ends at its last value: only one ending in blank text needs a closer look.
@@ -686,12 +737,10 @@ def leer(
         _refuse_binary(head, path.name)  # a picture, a PDF: not shown to the clerk as a table
         formato, raw = "CSV", _csv_rows(path, data)
     try:
-        leida = _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia)
+        return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia, eleccion)
     except BaseException:
         raw.close()
         raise
-    leida.eleccion = eleccion  # filled as the first rows were read
-    return leida
 
 
 def _lectura(
@@ -701,9 +750,10 @@ def _lectura(
     raw: _Filas,
     mapeo: Mapping[str, str | None] | None,
     fila_encabezado: int | None,
-    guia: Guia | None = None,
+    guia: Guia | None,
+    eleccion: _Eleccion,
 ) -> Lectura:
-    muestra_cruda = list(islice(raw, FILAS_MUESTRA))
+    muestra_cruda = list(islice(raw, FILAS_MUESTRA))  # fills ``eleccion``
     muestra = [(n, [cell_text(v) for v in values]) for n, values in muestra_cruda]
     empate = False
     if fila_encabezado is None:
@@ -747,13 +797,19 @@ def _lectura(
         }
     elif mapeo is not None:
         auto.update({col: campo for col, campo in mapeo.items() if col in auto})
-    # One column per field: the first that names it (a second «NSS» is not read).
-    usados: set[str] = set()
-    final: dict[str, str | None] = {}
-    for col, campo in auto.items():
-        final[col] = campo if campo and campo not in usados else None
-        if campo:
-            usados.add(campo)
+    ambiguas: dict[str, tuple[str, ...]] = {}
+    coinciden: list[tuple[int, int]] = []
+    if guia is None and mapeo is None:  # the clerk's choice stands as given
+        final, ambiguas, coinciden = _una_columna_por_campo(
+            esquema, auto, muestra_cruda[after:], eleccion.columnas_ocultas
+        )
+    else:  # one column per field: the first the clerk gave it
+        usados: set[str] = set()
+        final = {}
+        for col, campo in auto.items():
+            final[col] = campo if campo and campo not in usados else None
+            if campo:
+                usados.add(campo)
     lectura = Lectura(
         nombre,
         formato,
@@ -764,10 +820,83 @@ def _lectura(
         final,
         omitidas,
         supuesta,
+        eleccion=eleccion,
+        columnas_ambiguas=ambiguas,
+        _coinciden=tuple(coinciden),
     )
     rest = chain(muestra_cruda[after:], raw)
     lectura._filas = _filas(lectura, rest, raw)
     return lectura
+
+
+def _una_columna_por_campo(
+    esquema: Esquema,
+    auto: dict[str, str | None],
+    muestra: list[tuple[int, Sequence[object]]],
+    ocultas: frozenset[int],
+) -> tuple[dict[str, str | None], dict[str, tuple[str, ...]], list[tuple[int, int]]]:
+    """Each field's column when several name it: a visible one over hidden ones; then the one
+    under the field's own title over those under an alias, if their values agree on the rows
+    looked at (and, as the rest are read, on every row: ``_coinciden``); else none, and the
+    clerk chooses (``columnas_ambiguas``)."""
+    columnas = list(auto)
+    por_campo: dict[str, list[int]] = {}
+    for i, campo in enumerate(auto.values()):
+        if campo:
+            por_campo.setdefault(campo, []).append(i)
+    final = {col: None if campo in por_campo and len(por_campo[campo]) > 1 else campo
+             for col, campo in auto.items()}  # fmt: skip
+    ambiguas: dict[str, tuple[str, ...]] = {}
+    coinciden: list[tuple[int, int]] = []
+    titulos = {c.clave: header_key(c.titulo) for c in esquema.campos}
+    normalizar = {c.clave: c.normalizar for c in esquema.campos}
+    for campo, indices in por_campo.items():
+        if len(indices) < 2:
+            continue
+        candidatas = [i for i in indices if i not in ocultas] or indices
+        propias = [i for i in candidatas if header_key(columnas[i]) == titulos[campo]]
+        if len(candidatas) == 1:
+            elegida = candidatas[0]
+        elif len(propias) == 1 and all(
+            _difiere(muestra, propias[0], otra, normalizar[campo]) is None
+            for otra in candidatas
+            if otra != propias[0]
+        ):
+            elegida = propias[0]
+            coinciden.extend((elegida, otra) for otra in candidatas if otra != elegida)
+        else:
+            ambiguas[campo] = tuple(columnas[i] for i in candidatas)
+            continue
+        final[columnas[elegida]] = campo
+    return final, ambiguas, coinciden
+
+
+def _igual(a: object, b: object, normalizar: Callable[[object], object] | None) -> bool:
+    """Two cells saying the same: as the field reads them (an NSS with its leading zeros
+    back), or as the same amount («$1,234.50» and 1234.5)."""
+    if normalizar is not None:
+        a, b = normalizar(a), normalizar(b)
+    if cell_text(a) == cell_text(b):
+        return True
+    try:
+        return Decimal(dinero(a)) == Decimal(dinero(b))
+    except (ValueError, ValidationError, ArithmeticError, TypeError):
+        return False
+
+
+def _difiere(
+    filas: Iterable[tuple[int, Sequence[object]]],
+    una: int,
+    otra: int,
+    normalizar: Callable[[object], object] | None,
+) -> int | None:
+    """The first row (its number) where the two columns say different things, or None."""
+    for numero, values in filas:
+        n = len(values)
+        a, b = (values[una] if una < n else None), (values[otra] if otra < n else None)
+        if not _igual(a, b, normalizar):
+            return numero
+    return None
 
 
 def _filas(
@@ -775,6 +904,9 @@ def _filas(
 ) -> Generator[tuple[int, list[object]], None, None]:
     esquema = lectura.esquema
     columna = {campo: i for i, campo in enumerate(lectura.mapeo.values()) if campo}
+    de_columna = {i: campo for campo, i in columna.items()}
+    por_clave = {c.clave: c.normalizar for c in esquema.campos}
+    coinciden = [(una, otra, por_clave[de_columna[una]]) for una, otra in lectura._coinciden]
     posiciones = [columna.get(c.clave, -1) for c in esquema.campos]
     sin_columna = -1 in posiciones
     ancho = max(posiciones, default=-1) + 1
@@ -850,6 +982,10 @@ def _filas(
                     numeros, filas = una_a_una(bloque)
                 elif not texto:
                     filas = list(map(list, filas))  # a sheet's rows are tuples
+                for una, otra, f in coinciden:  # before the block is normalised
+                    numero = _difiere(zip(numeros, filas, strict=True), una, otra, f)
+                    if numero is not None:
+                        raise lectura.no_coinciden(numero, una, otra)
                 if sin_columna:
                     _todas(map(list.append, filas, repeat(None)))
                 for i, f, memoria in normalizar:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Generator, Iterator
@@ -56,6 +57,8 @@ CALAMINE_MAX_SHEET_BYTES = 96 * MIB
 _CHUNK = MIB
 
 _DTD = b"<!DOCTYPE"
+_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
+_ATRIBUTO = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
 
 
 def _part_limit(name: str) -> int:
@@ -283,6 +286,34 @@ class LibroAbierto:
                 "los datos (clic derecho en una pestaña › Mostrar) y guarda el libro.",
             )
         return self.visibles[0]
+
+    def columnas_ocultas(self, hoja: str) -> frozenset[int]:
+        """The hidden columns (0-based) of an .xlsx sheet, from its <cols>, written before its
+        cells (only that start of the sheet is read); none for the other formats."""
+        if self._revision is None or not self._revision.xlsx:
+            return frozenset()
+        try:
+            with zipfile.ZipFile(self._source) as archive:
+                hojas = libro_xlsx(archive).hojas
+                part = next((h.parte for h in hojas if h.nombre == hoja), None)
+                if part is None:
+                    return frozenset()
+                with archive.open(part) as member:
+                    inicio = b""
+                    while (chunk := member.read(_CHUNK)) and b"<sheetData" not in inicio:
+                        inicio += chunk
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+            return frozenset()  # the rows' reading says what is wrong with the file
+        finally:
+            self._source.seek(0)
+        ocultas: set[int] = set()
+        for col in _COL.finditer(inicio.partition(b"<sheetData")[0]):
+            atributos = dict(_ATRIBUTO.findall(col.group()))
+            if atributos.get(b"hidden") in (b"1", b"true"):
+                desde, hasta = atributos.get(b"min", b"0"), atributos.get(b"max", b"0")
+                if desde.isdigit() and hasta.isdigit():
+                    ocultas.update(range(int(desde) - 1, min(int(hasta), alcance.MAX_COLUMNAS)))
+        return frozenset(ocultas)
 
     def rows(self, hoja: str) -> Rows:
         """The rows of the sheet ``hoja`` (any sheet the workbook has, hidden or not)."""
