@@ -7,12 +7,13 @@ before it is read, from the cells actually there (a sheet's <dimension> is not t
 does not use it either):
 
 - ``Vistazo`` looks at an .xlsx sheet's XML as check_zip inflates it (no second pass): when
-  every cell is written the usual way (``<c r="A1"``, attributes in double quotes) and none lies
-  past column Z with more than 999,999 rows, nor past column ZZ with more than 9,999, the grid
-  cannot exceed ``MAX_CELDAS_GRID`` and nothing else is looked at.
-- Otherwise ``alcance_xlsx`` parses the sheet as calamine does (a cell counts when it holds a
-  value; a cell without a reference follows the one before it) and ``alcance_ods`` the
-  OpenDocument content (rows and cells repeated as they say).
+  every cell is written the usual way (``<c r="A1"``, its reference first) and none lies past
+  column Z or row 999,999, the grid cannot exceed ``MAX_CELDAS_GRID`` and nothing else is
+  looked at.
+- Otherwise ``alcance_canonico`` finds the widest reference and the longest row number of a
+  sheet written the usual way, and ``alcance_xlsx`` parses any other as calamine does (a cell
+  counts when it holds a value; a cell without a reference follows the one before it);
+  ``alcance_ods`` reads the OpenDocument content (rows and cells repeated as they say).
 
 ``revisar`` then refuses a cell past ``MAX_COLUMNAS`` or ``MAX_FILAS`` naming it, and says
 whether the dense grid fits; when it does not, the sheet is streamed by openpyxl instead.
@@ -39,8 +40,9 @@ LIMITE_VISTAZO = 26 * 999_999
 # letter), or an element with a prefix (``<x:c``): calamine places them too.
 _SIN_REFERENCIA = re.compile(rb'<c(?! r="[A-Za-z])[\s/>]')
 _CON_PREFIJO = re.compile(rb":c[\s/>]")
-# A reference (of any attribute ending in «r»: a superset) past column Z or past row 999,999.
-_LEJOS = re.compile(rb'r="[A-Za-z](?:[A-Za-z]|[0-9]{7})')
+# A cell whose reference is not one letter and at most six digits (past column Z or row
+# 999,999), or that has none: one search where most sheets have nothing to find.
+_LEJOS = re.compile(rb'<c(?! r="[A-Za-z][0-9]{1,6}")[\s/>]')
 _SOLAPE = 32  # bytes of a chunk looked at again with the next: a match across two chunks
 
 
@@ -61,14 +63,16 @@ class Vistazo:
         # has what follows it (``<c r`` cut at the end is no cell without a reference).
         hasta = len(texto) if ultimo else len(texto) - _SOLAPE
         self._cola = texto[max(hasta, 0) :]
-        for patron in (_SIN_REFERENCIA, _CON_PREFIJO):
+
+        def halla(patron: re.Pattern[bytes]) -> bool:
             match = patron.search(texto)
-            if match is not None and match.start() < hasta:
-                self.basta = self.canonica = False
-                return
-        if self.basta:
-            match = _LEJOS.search(texto)
-            self.basta = match is None or match.start() >= hasta
+            return match is not None and match.start() < hasta
+
+        if halla(_CON_PREFIJO):
+            self.basta = self.canonica = False
+        elif not self.basta or halla(_LEJOS):
+            self.basta = False
+            self.canonica = not halla(_SIN_REFERENCIA)
 
     def fin(self) -> None:
         self.ver(b"", ultimo=True)
