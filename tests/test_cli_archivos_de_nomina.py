@@ -43,7 +43,7 @@ def test_the_notes_name_the_columns_not_used_and_the_rows_left_out(tmp_path: Pat
     result = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path)
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        "No se usan las columnas: No., Nombre, Departamento.",
+        "No se usan las columnas: No., Departamento.",
         "Renglón 1: se dejó fuera (título, encima del encabezado).",
         "Renglón 2: se dejó fuera (título, encima del encabezado).",
         "Renglón 8: se dejó fuera (fila de totales «TOTAL»).",

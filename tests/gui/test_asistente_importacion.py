@@ -187,7 +187,7 @@ def test_the_informativa_workers_under_unknown_headers_go_in_through_the_assista
         assert dialog.encabezado.value() == 2
         for columna, campo in {"Clave IMSS": "nss", "Clave única": "curp", "Sueldo": "sbc"}.items():
             dialog.combos[columna].setCurrentIndex(dialog.combos[columna].findData(campo))
-        assert dialog.combos["Nombre"].currentText() == NO_SE_USA
+        assert dialog.combos["Nombre"].currentData() == "nombre"  # the name goes with it
         click(qtbot, dialog.aceptar)
 
     modals.handle(corregir)

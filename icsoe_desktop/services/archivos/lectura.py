@@ -143,6 +143,8 @@ class Campo:
     # An amount: a row with a number here and nothing where the required fields go is a sum.
     importe: bool = False
     normalizar: Callable[[object], object] | None = None  # never raises
+    # Read only under a header naming it: a file without header holds the others, by position.
+    solo_por_nombre: bool = False
 
     @property
     def nombres(self) -> tuple[str, ...]:
@@ -172,6 +174,11 @@ class Esquema:
                 by_key.setdefault(header_key(name), c.clave)
         object.__setattr__(self, "_by_key", by_key)
         object.__setattr__(self, "_ignored", {header_key(h) for h in self.reconocidas})
+
+    @property
+    def por_posicion(self) -> tuple[Campo, ...]:
+        """The fields a file without a header holds, in its columns' order."""
+        return tuple(c for c in self.campos if not c.solo_por_nombre)
 
     def campo_de(self, encabezado: str) -> str | None:
         return self._by_key.get(header_key(encabezado))
@@ -691,8 +698,10 @@ def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> tuple
     """The sheet row among ``muestra`` naming most fields (the first of equals), or
     SIN_ENCABEZADO; and whether another row names as many (which is the header is a guess)."""
     best, best_count, empate = SIN_ENCABEZADO, 0, False
+    # A row naming only a field read by name alone («Nombre») is no header of this file.
+    cuentan = {c.clave for c in esquema.por_posicion}
     for number, cells in muestra:
-        count = len({campo for c in cells if c and (campo := esquema.campo_de(c))})
+        count = len({campo for c in cells if c and (campo := esquema.campo_de(c)) in cuentan})
         if count > best_count:
             best, best_count, empate = number, count, False
         elif count and count == best_count:
@@ -761,12 +770,13 @@ def _lectura(
     omitidas: list[tuple[int, str]] = []
     if fila_encabezado == SIN_ENCABEZADO:
         width = max((len(cells) for _, cells in muestra), default=0)
+        posicionales = esquema.por_posicion
         if esquema.sin_encabezado:
-            width = max(width, len(esquema.campos))
+            width = max(width, len(posicionales))
         columnas = tuple(f"Columna {letra_columna(i)}" for i in range(width))
         auto = {
-            col: (c.clave if esquema.sin_encabezado and i < len(esquema.campos) else None)
-            for i, (col, c) in enumerate(zip(columnas, (*esquema.campos,) * width, strict=False))
+            col: (c.clave if esquema.sin_encabezado and i < len(posicionales) else None)
+            for i, (col, c) in enumerate(zip(columnas, (*posicionales,) * width, strict=False))
         }
         # Title rows above data without a header: the rows before the first with a number.
         first = next(
@@ -775,7 +785,7 @@ def _lectura(
         )
         after = first
         omitidas.extend((n, "título, encima de los datos") for n, _ in muestra[:first])
-        supuesta = guia is None and (first > 0 or width != len(esquema.campos))
+        supuesta = guia is None and (first > 0 or width != len(posicionales))
     else:
         index = next((i for i, (n, _) in enumerate(muestra) if n == fila_encabezado), None)
         if index is None:

@@ -28,6 +28,7 @@ from icsoe_desktop.domain.informativa.trabajadores import (
     revisar_trabajadores,
     sbc_texto,
 )
+from icsoe_desktop.domain.texts import check_caracteres
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import (
@@ -58,6 +59,15 @@ COLUMNAS = ("NSS", "CURP", "SBC")
 ENCABEZADO = ",".join(COLUMNAS) + "\r\n"
 COLUMNAS_CODIGO = "columnas"  # the problem code of a row with the wrong number of columns
 
+NOMBRES = (
+    "Nombre",
+    "Nombre completo",
+    "Nombre del empleado",
+    "Nombre y apellidos",
+    "Apellidos y nombre",
+    "Trabajador",
+    "Empleado",
+)
 # The columns, by any name people give them (services/archivos/lectura.py), or by position in a
 # file without a header.
 ESQUEMA = Esquema(
@@ -65,6 +75,8 @@ ESQUEMA = Esquema(
         Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
         Campo("curp", "CURP", ALIAS["curp"], requerido=True),
         Campo("sbc", "SBC", ALIAS["sbc"], requerido=True, importe=True),
+        # The worker's name, kept with it (the list, the search, the annex, the client's Excel).
+        Campo("nombre", "Nombre del trabajador", NOMBRES, solo_por_nombre=True),
     ),
     sin_encabezado=True,
     celdas=True,
@@ -123,12 +135,13 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
     else:
         # Columns after the three the file needs may be left empty (or out) on a row.
         names = list(leida.columnas)
-        fewest, most = max(at.values()) + 1, len(names)
+        fewest = max(at[c] for c in ("nss", "curp", "sbc")) + 1
+        most = len(names)
     workers: list[Trabajador] = []
     problems: list[Problema] = []
-    valores = leida.valores(CELDAS, "sbc", "nss", "curp")
+    valores = leida.valores(CELDAS, "sbc", "nss", "curp", "nombre")
     for renglon, cells in leida.filas():
-        count, sbc_cell, nss_cell, curp_cell = valores(cells)
+        count, sbc_cell, nss_cell, curp_cell, nombre_cell = valores(cells)
         assert isinstance(count, int)  # the intake counts a row's cells
         if not fewest <= count <= most:
             expected = f"{most}" if fewest == most else f"de {fewest} a {most}"
@@ -146,9 +159,14 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
         except ValidationError as exc:
             problems.append(Problema(SBC, exc.message, campo=SBC, renglon=renglon))
             continue
+        try:
+            nombre = " ".join(check_caracteres(cell_text(nombre_cell), "Nombre").split())
+        except ValidationError as exc:
+            problems.append(Problema(exc.code, exc.message, campo="nombre", renglon=renglon))
+            continue
         nss = "".join(cell_text(nss_cell).split())
         curp = "".join(cell_text(curp_cell).split()).upper()
-        workers.append(Trabajador(nss, curp, sbc, renglon=renglon))
+        workers.append(Trabajador(nss, curp, sbc, nombre=nombre[:100], renglon=renglon))
     if not workers and not problems:
         if leida.fila_encabezado:
             why = "sólo tiene el encabezado: no tiene trabajadores"
