@@ -297,3 +297,37 @@ def test_two_sheets_with_the_header_the_clerk_chooses_one_in_the_assistant(
     ]
     assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
     assert "Se leyó la hoja «Noviembre»" in modals.texts[-1]
+
+
+def test_typing_in_a_column_list_takes_no_field_until_the_clerk_confirms(qtbot, tmp_path):
+    """Typing «NSS» in a column's list passes through «Nombre»: nothing is taken from the
+    Nombre column on the way; Enter confirms NSS. Confirming a field another column has takes
+    it from that column, shown as «No se usa» there."""
+    from PySide6.QtCore import Qt
+
+    from icsoe_desktop.services.archivos import mapeos
+
+    path = archivo_propio(tmp_path / "octubre.csv")
+    leida = mapeos.leer(_importacion(), path)
+    dialog = AsistenteImportacionDialog(_importacion(), path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    afiliacion = dialog.combos["Num. afiliación"]
+    afiliacion.setFocus()
+    qtbot.waitUntil(afiliacion.hasFocus)
+    antes = dialog.lectura
+    qtbot.keyClicks(afiliacion, "N")
+    assert afiliacion.currentData() == "nombre"  # on its way
+    assert dialog.lectura.mapeo["Nombre"] == "nombre"  # not taken
+    assert dialog.lectura.mapeo["Num. afiliación"] is None
+    qtbot.keyClicks(afiliacion, "SS")
+    assert afiliacion.currentData() == "nss" and dialog.lectura is antes  # nothing read again
+    qtbot.keyClick(afiliacion, Qt.Key.Key_Return)
+    assert dialog.lectura.mapeo["Num. afiliación"] == "nss"
+    assert dialog.lectura.mapeo["Nombre"] == "nombre" and dialog.isVisible()  # Enter kept it open
+    # The clerk confirms «Nombre» for another column: the Nombre column gives it up, visibly.
+    sueldo = dialog.combos["Sueldo diario integrado"]
+    sueldo.setCurrentIndex(sueldo.findData("nombre"))
+    assert dialog.lectura.mapeo["Sueldo diario integrado"] == "nombre"
+    assert dialog.lectura.mapeo["Nombre"] is None
+    assert dialog.combos["Nombre"].currentText() == NO_SE_USA

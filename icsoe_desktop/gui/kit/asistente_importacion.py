@@ -15,7 +15,8 @@ from contextlib import closing, suppress
 from itertools import islice
 from pathlib import Path
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -66,6 +67,50 @@ MSG_NO_RECORDADA = "Las columnas no se recordarán: {motivo}"
 _FILAS_REVISADAS = 20_000
 
 
+class ListaDeCampos(QComboBox):
+    """A column's field: what the clerk types only moves within the list (typing «NSS» passes
+    through «Nombre»); the choice counts (``elegido``) when the clerk confirms it: picking it
+    in the open list, Enter, or leaving the list. A change made while the list has no keyboard
+    focus (a click in the open list, a test) counts at once."""
+
+    elegido = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._confirmado = -1
+        self.currentIndexChanged.connect(self._al_cambiar)
+
+    def confirmado(self) -> None:
+        """The current item is the one the reading uses."""
+        self._confirmado = self.currentIndex()
+
+    def _confirmar(self) -> None:
+        if self.currentIndex() != self._confirmado:
+            self._confirmado = self.currentIndex()
+            self.elegido.emit()
+
+    def _al_cambiar(self, _index: int) -> None:
+        if not self.hasFocus() or self.view().isVisible():
+            self._confirmar()
+
+    def hidePopup(self) -> None:
+        super().hidePopup()
+        QTimer.singleShot(0, self, self._confirmar)  # after the picked item becomes current
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            self.currentIndex() != self._confirmado
+        ):
+            self._confirmar()
+            return  # Enter confirms the field; it does not also press Aceptar
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if not self.view().isVisible():
+            self._confirmar()
+
+
 class AsistenteImportacionDialog(QDialog):
     def __init__(
         self,
@@ -90,7 +135,7 @@ class AsistenteImportacionDialog(QDialog):
         self.faltan = child(form, QLabel, "faltanLabel")
         self.aceptar = child(form, QPushButton, "aceptarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
-        self.combos: dict[str, QComboBox] = {}
+        self.combos: dict[str, ListaDeCampos] = {}
         self.faltan.setStyleSheet("color: #b00020;")
         plantilla = MSG_INCIERTA if leida.incierta else MSG_REVISAR
         faltan = ", ".join(c.titulo for c in leida.faltantes)
@@ -199,7 +244,16 @@ class AsistenteImportacionDialog(QDialog):
             self._mostrar(leida)
 
     def _cambiar_campo(self) -> None:
-        campos = tuple(self.combos[col].currentData() for col in self.lectura.columnas)
+        """The field the clerk confirmed for a column: a column that had it gives it up (shown
+        as «No se usa»), never the other way round."""
+        elegida = self.sender()
+        campo = elegida.currentData() if isinstance(elegida, ListaDeCampos) else None
+        campos = tuple(
+            None
+            if campo is not None and combo is not elegida and combo.currentData() == campo
+            else combo.currentData()
+            for combo in (self.combos[col] for col in self.lectura.columnas)
+        )
         hoja = self.lectura.hoja if self._elegida_por_el_usuario else None
         guia = Guia(self.lectura.fila_encabezado, campos, hoja)
         leida = mapeos.leer(self._importacion, self._path, guia)
@@ -214,9 +268,8 @@ class AsistenteImportacionDialog(QDialog):
             self._llenar_columnas(leida)
         else:
             for col, combo in self.combos.items():
-                combo.blockSignals(True)
                 combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
-                combo.blockSignals(False)
+                combo.confirmado()
         self.omitidas.clear()
         # Read through (and dropped) so the rows left out below the data are known too; a
         # damaged row further down is the import's to report, with its message.
@@ -244,13 +297,14 @@ class AsistenteImportacionDialog(QDialog):
         self.combos = {}
         campos = leida.esquema.campos
         for col in leida.columnas:
-            combo = QComboBox()
+            combo = ListaDeCampos()
             combo.setObjectName(f"columna_{len(self.combos)}")
             combo.addItem(NO_SE_USA, None)
             for campo in campos:
                 combo.addItem(campo.titulo + (" *" if campo.requerido else ""), campo.clave)
             combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
-            combo.currentIndexChanged.connect(self._cambiar_campo)
+            combo.confirmado()
+            combo.elegido.connect(self._cambiar_campo)
             oculta = leida.columnas.index(col) in leida.eleccion.columnas_ocultas
             label = QLabel(f"{col} (oculta):" if oculta else f"{col}:")
             label.setBuddy(combo)
