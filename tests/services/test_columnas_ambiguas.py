@@ -99,3 +99,43 @@ def test_the_command_line_refuses_naming_both_column_letters(tmp_path):
     hecho = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path)
     assert hecho.returncode == 2
     assert "las columnas E «SDI» y F «SBC» son todas «SBC»" in hecho.stderr
+
+
+def test_movimientos_take_the_visible_sbc_not_a_hidden_stale_one(services, tmp_path):
+    """The movimientos grid with a hidden «Salario Base de Cotización» of old values before the
+    visible «SBC»: every movement keeps the SBC the clerk sees."""
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from tests.services.movimientos_data import HEADERS, add_registros, known_rows
+
+    add_registros(services)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Salario Base de Cotización", *HEADERS])
+    for row in known_rows():
+        sheet.append([999.99, *(row[h] for h in HEADERS)])
+    sheet.column_dimensions["A"].hidden = True
+    book.save(tmp_path / "movs.xlsx")
+    report = services.importador.import_file(tmp_path / "movs.xlsx", CLI_ACTOR)
+    assert report.aplicado and report.importados == 6, report.rechazadas
+    assert "Salario Base de Cotización (oculta)" in report.notas[0]
+    from sqlalchemy import select
+
+    from icsoe_desktop.store.models import MovimientoRow
+
+    with services.store.session() as session:
+        guardados = sorted(session.scalars(select(MovimientoRow.sbc)), key=lambda v: v or 0)
+    esperados = sorted((round(float(r["SBC"]) * 100) if r["SBC"] else None for r in known_rows()),
+                       key=lambda v: v or 0)  # fmt: skip
+    assert guardados == esperados and 99_999 not in guardados
+
+
+def test_registros_with_rfc_and_rfc_del_patron_that_differ_are_named(services, tmp_path):
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+
+    book = Workbook()
+    book.active.append(["Registro Patronal", "RFC del patrón", "RFC", "Razón social"])
+    book.active.append(["Y54-12345-10-6", "XAXX010101000", "EDM010101AB1", "Empresa Demo"])
+    book.save(tmp_path / "registros.xlsx")
+    with pytest.raises(ValidationError, match="las columnas B «RFC del patrón» y C «RFC»"):
+        services.registros.importar(tmp_path / "registros.xlsx", CLI_ACTOR)
+    assert services.registros.listar() == []
