@@ -139,3 +139,22 @@ def test_registros_with_rfc_and_rfc_del_patron_that_differ_are_named(services, t
     with pytest.raises(ValidationError, match="las columnas B «RFC del patrón» y C «RFC»"):
         services.registros.importar(tmp_path / "registros.xlsx", CLI_ACTOR)
     assert services.registros.listar() == []
+
+
+def test_a_hidden_row_is_not_taken_for_the_header_over_a_visible_one(tmp_path):
+    """Row 1 hidden, an old header in another order; row 2 visible, the one the clerk sees."""
+    path = tmp_path / "n.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NSS", "CURP", "SBC"])
+    sheet.append(["CURP", "NSS", "SBC"])
+    for t in TRABAJADORES[:3]:
+        sheet.append([t.curp, t.nss, t.sbc / 100])
+    sheet.row_dimensions[1].hidden = True
+    book.save(path)
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert leida.fila_encabezado == 2 and not leida.incierta
+    assert leida.eleccion.filas_ocultas == frozenset({1})
+    assert [t.nss for t in leer_trabajadores(path).trabajadores] == [
+        t.nss for t in TRABAJADORES[:3]
+    ]

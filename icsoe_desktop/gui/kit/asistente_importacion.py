@@ -207,8 +207,17 @@ class AsistenteImportacionDialog(QDialog):
         ancho = max((len(cells) for _, cells in crudas), default=0)
         self.filas.setRowCount(len(crudas))
         self.filas.setColumnCount(ancho)
-        self.filas.setHorizontalHeaderLabels([letra_columna(i) for i in range(ancho)])
-        self.filas.setVerticalHeaderLabels([str(n) for n, _ in crudas])
+        columnas_ocultas = leida.eleccion.columnas_ocultas
+        self.filas.setHorizontalHeaderLabels(
+            [
+                letra_columna(i) + (" (oculta)" if i in columnas_ocultas else "")
+                for i in range(ancho)
+            ]
+        )
+        ocultas = leida.eleccion.filas_ocultas
+        self.filas.setVerticalHeaderLabels(
+            [f"{n} (oculta)" if n in ocultas else str(n) for n, _ in crudas]
+        )
         for r, (_, cells) in enumerate(crudas):
             for c, text in enumerate(cells):
                 self.filas.setItem(r, c, QTableWidgetItem(text))

@@ -213,6 +213,7 @@ class _Eleccion:
     ocultas: tuple[str, ...] = ()
     ambiguas: tuple[str, ...] = ()  # visible sheets that all have the header (none active)
     columnas_ocultas: frozenset[int] = frozenset()  # of the sheet read (0-based)
+    filas_ocultas: frozenset[int] = frozenset()  # of the sheet read, among its first rows
 
 
 def _forma(columnas: tuple[str, ...], con_encabezado: bool) -> str:
@@ -608,7 +609,7 @@ def _xlsx_rows(
         eleccion.ocultas = tuple(n for n, visible in libro.hojas if not visible)
         elegidas = _hoja_elegida(libro, esquema, hoja, eleccion)
         if eleccion.hoja is not None:
-            eleccion.columnas_ocultas = libro.columnas_ocultas(eleccion.hoja)
+            eleccion.columnas_ocultas, eleccion.filas_ocultas = libro.ocultas(eleccion.hoja)
         with closing(elegidas):
             for number, values in elegidas:
                 # A row ends at its last value: only one ending in blank text needs a closer look.
@@ -694,9 +695,17 @@ def _nombres_de_columnas(cells: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> tuple[int, bool]:
+def _encabezado(
+    esquema: Esquema, muestra: list[tuple[int, list[str]]], ocultas: frozenset[int] = frozenset()
+) -> tuple[int, bool]:
     """The sheet row among ``muestra`` naming most fields (the first of equals), or
-    SIN_ENCABEZADO; and whether another row names as many (which is the header is a guess)."""
+    SIN_ENCABEZADO; and whether another row names as many (which is the header is a guess).
+    A hidden row is the header only when no visible one names a field."""
+    if ocultas:
+        visibles = [(n, cells) for n, cells in muestra if n not in ocultas]
+        best, empate = _encabezado(esquema, visibles)
+        if best != SIN_ENCABEZADO:
+            return best, empate
     best, best_count, empate = SIN_ENCABEZADO, 0, False
     # A row naming only a field read by name alone («Nombre») is no header of this file.
     cuentan = {c.clave for c in esquema.por_posicion}
@@ -766,7 +775,7 @@ def _lectura(
     muestra = [(n, [cell_text(v) for v in values]) for n, values in muestra_cruda]
     empate = False
     if fila_encabezado is None:
-        fila_encabezado, empate = _encabezado(esquema, muestra)
+        fila_encabezado, empate = _encabezado(esquema, muestra, eleccion.filas_ocultas)
     omitidas: list[tuple[int, str]] = []
     if fila_encabezado == SIN_ENCABEZADO:
         width = max((len(cells) for _, cells in muestra), default=0)

@@ -58,6 +58,7 @@ _CHUNK = MIB
 
 _DTD = b"<!DOCTYPE"
 _COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _ATRIBUTO = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
 
 
@@ -287,33 +288,43 @@ class LibroAbierto:
             )
         return self.visibles[0]
 
-    def columnas_ocultas(self, hoja: str) -> frozenset[int]:
+    def ocultas(self, hoja: str) -> tuple[frozenset[int], frozenset[int]]:
         """The hidden columns (0-based) of an .xlsx sheet, from its <cols>, written before its
-        cells (only that start of the sheet is read); none for the other formats."""
+        cells, and its hidden rows (sheet numbers) among the first ones (only the first
+        megabyte of the sheet is read); none for the other formats."""
+        nada: tuple[frozenset[int], frozenset[int]] = frozenset(), frozenset()
         if self._revision is None or not self._revision.xlsx:
-            return frozenset()
+            return nada
         try:
             with zipfile.ZipFile(self._source) as archive:
                 hojas = libro_xlsx(archive).hojas
                 part = next((h.parte for h in hojas if h.nombre == hoja), None)
                 if part is None:
-                    return frozenset()
+                    return nada
                 with archive.open(part) as member:
                     inicio = b""
                     while (chunk := member.read(_CHUNK)) and b"<sheetData" not in inicio:
                         inicio += chunk
+                    inicio += member.read(_CHUNK)  # the first rows
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
-            return frozenset()  # the rows' reading says what is wrong with the file
+            return nada  # the rows' reading says what is wrong with the file
         finally:
             self._source.seek(0)
-        ocultas: set[int] = set()
-        for col in _COL.finditer(inicio.partition(b"<sheetData")[0]):
+        antes, _, filas = inicio.partition(b"<sheetData")
+        columnas: set[int] = set()
+        for col in _COL.finditer(antes):
             atributos = dict(_ATRIBUTO.findall(col.group()))
             if atributos.get(b"hidden") in (b"1", b"true"):
                 desde, hasta = atributos.get(b"min", b"0"), atributos.get(b"max", b"0")
                 if desde.isdigit() and hasta.isdigit():
-                    ocultas.update(range(int(desde) - 1, min(int(hasta), alcance.MAX_COLUMNAS)))
-        return frozenset(ocultas)
+                    columnas.update(range(int(desde) - 1, min(int(hasta), alcance.MAX_COLUMNAS)))
+        renglones: set[int] = set()
+        for row in _ROW.finditer(filas):
+            atributos = dict(_ATRIBUTO.findall(row.group()))
+            r = atributos.get(b"r", b"")
+            if atributos.get(b"hidden") in (b"1", b"true") and r.isdigit():
+                renglones.add(int(r))
+        return frozenset(columnas), frozenset(renglones)
 
     def rows(self, hoja: str) -> Rows:
         """The rows of the sheet ``hoja`` (any sheet the workbook has, hidden or not)."""
