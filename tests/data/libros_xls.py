@@ -8,6 +8,9 @@ which runs ``soffice --headless --convert-to xls`` on each and keeps the result 
 ``<name>.xls``. The tests build the same .xlsx again and read both: every importer must read
 the .xls as it reads the .xlsx (titles, totals, money, leading zeros). ``lejos.xls``: nine
 sheets, eight with a value at IV65536 (the format's last cell): as a grid, 4.3 GB.
+``hojas.xls`` and ``hojas.ods`` (the latter ``--convert-to ods``): a hidden first sheet
+«Cuatrimestre anterior» (two workers), then «Resumen» (no header) and «Trabajadores» (three
+workers), the workbook opening on «Trabajadores».
 """
 
 from __future__ import annotations
@@ -77,15 +80,43 @@ def lejos(path: Path) -> Path:
     return path
 
 
+def hojas(path: Path) -> Path:
+    anteriores, actuales = nomina.trabajadores(2, seed=21), nomina.trabajadores(3, seed=22)
+    book = Workbook()
+    for sheet, titulo, filas in (
+        (book.active, "Cuatrimestre anterior", anteriores),
+        (book.create_sheet(), "Resumen", None),
+        (book.create_sheet(), "Trabajadores", actuales),
+    ):
+        sheet.title = titulo
+        if filas is None:
+            sheet.append(["Trabajadores del cuatrimestre", len(actuales)])
+            continue
+        sheet.append(["NSS", "CURP", "SBC"])
+        for t in filas:
+            sheet.append([t.nss, t.curp, t.sbc / 100])
+    book["Cuatrimestre anterior"].sheet_state = "hidden"
+    book.active = 2
+    book.save(path)
+    return path
+
+
+def _convertir(xlsx: Path, formato: str, destino: Path) -> None:
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", formato, "--outdir", str(xlsx.parent), str(xlsx)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    shutil.copyfile(xlsx.with_suffix(f".{formato}"), destino)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         libros = {**fuentes(Path(tmp)), "lejos": lejos(Path(tmp) / "lejos.xlsx")}
         for name, xlsx in libros.items():
-            subprocess.run(
-                ["soffice", "--headless", "--convert-to", "xls", "--outdir", tmp, str(xlsx)],
-                check=True, capture_output=True, timeout=300,
-            )  # fmt: skip
-            shutil.copyfile(xlsx.with_suffix(".xls"), AQUI / f"{name}.xls")
+            _convertir(xlsx, "xls", AQUI / f"{name}.xls")
+        varias = hojas(Path(tmp) / "hojas.xlsx")
+        for formato in ("xls", "ods"):
+            _convertir(varias, formato, AQUI / f"hojas.{formato}")
 
 
 if __name__ == "__main__":

@@ -120,3 +120,40 @@ def test_the_command_line_refuses_naming_both_sheets_and_reads_the_one_given(tmp
     hecho = cli(datos, "informativa", "validar-trabajadores", path, "--hoja", "Actual")
     assert (hecho.returncode, hecho.stdout) == (0, "25 trabajadores válidos.\n"), hecho.stderr
     assert "Se leyó la hoja «Actual»; no se leyeron «Resumen», «Anterior»." in hecho.stderr
+
+
+@pytest.mark.parametrize("formato", ["xls", "ods"])
+def test_an_xls_or_ods_from_libreoffice_opens_on_its_active_sheet_hidden_ones_left(formato):
+    """tests/data/hojas.xls and hojas.ods (tests/data/libros_xls.py): the hidden first sheet
+    is not read. The .xls opens on «Trabajadores» (WINDOW1's tab); LibreOffice without a window
+    writes no ActiveTable in the .ods, whose one sheet with the header is read."""
+    from icsoe_desktop.services.archivos.xlsx_reader import abrir
+    from tests.data.libros_xls import AQUI
+
+    path = AQUI / f"hojas.{formato}"
+    with abrir(path, path.name) as book:
+        assert book.activa == ("Trabajadores" if formato == "xls" else None)
+        assert book.visibles == ["Resumen", "Trabajadores"]
+    archivo = leer_trabajadores(path)
+    assert nss(archivo) == [t.nss for t in trabajadores(3, seed=22)]
+    assert archivo.notas[0] == (
+        "Se leyó la hoja «Trabajadores»; no se leyeron «Resumen», ni la oculta «Cuatrimestre "
+        "anterior»."
+    )
+
+
+def test_an_ods_says_its_active_sheet_in_its_settings(tmp_path):
+    """As LibreOffice with a window saves it: settings.xml's ActiveTable. «Resumen» has no
+    header, so the one sheet that has it is read."""
+    from icsoe_desktop.services.archivos.xlsx_reader import abrir
+    from tests.data.libros_xls import AQUI
+
+    activa = (b'<config:config-item config:name="ActiveTable" config:type="string">Resumen'
+              b"</config:config-item></office:settings>")  # fmt: skip
+    data = rewrite((AQUI / "hojas.ods").read_bytes(), {
+        "settings.xml": lambda xml: xml.replace(b"</office:settings>", activa)})  # fmt: skip
+    path = tmp_path / "hojas.ods"
+    path.write_bytes(data)
+    with abrir(path, path.name) as book:
+        assert book.activa == "Resumen"
+    assert len(leer_trabajadores(path).trabajadores) == 3

@@ -62,6 +62,21 @@ def hojas_xls(data: bytes) -> list[HojaXls]:
     return hojas
 
 
+_WINDOW1 = 0x003D
+
+
+def activa_xls(data: bytes) -> str | None:
+    """The sheet an .xls opens on: WINDOW1's selected tab, among all its sheets."""
+    hojas = hojas_xls(data)
+    for tipo, registro in _registros(data):
+        if tipo == _EOF:
+            break
+        if tipo == _WINDOW1 and len(registro) >= 12:
+            (indice,) = struct.unpack_from("<H", registro, 10)
+            return hojas[indice].nombre if indice < len(hojas) else None
+    return None
+
+
 def alcance_xls(data: bytes, inicio: int) -> Alcance:
     """Where the values of the sheet whose records start at ``inicio`` lie."""
     alcance = Alcance()

@@ -59,6 +59,8 @@ _CHUNK = MIB
 _DTD = b"<!DOCTYPE"
 _COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+# The sheet an OpenDocument opens on, in its settings.xml (LibreOffice writes it).
+_TABLA_ACTIVA = re.compile(rb'config:name="ActiveTable"[^>]*>([^<]*)<')
 _ATRIBUTO = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
 
 
@@ -226,10 +228,9 @@ class LibroAbierto:
         else:
             source.seek(0)
             revision = check_zip(source, name)
-        _bound_workbook(source, name, revision)
+        activa = _bound_workbook(source, name, revision)
         self._revision = revision
         self._book: Any = None
-        activa = None
         # A longer .xlsx is streamed by openpyxl (calamine would hold it whole).
         if revision is not None and revision.xlsx:
             try:
@@ -357,10 +358,11 @@ def _refuse_far(name: str, sheet: str, extent: alcance.Alcance) -> None:
         raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
 
 
-def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> None:
+def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> str | None:
     """What calamine reads when it opens a workbook, or only from it, bounded first: an .xls
     (every sheet, at once), an OpenDocument (every table, at once), an .xlsb (its sheets).
-    Nothing for an .xlsx: its sheet is bounded once chosen (``_bounded``)."""
+    Nothing for an .xlsx: its sheet is bounded once chosen (``_bounded``). Returns the sheet an
+    .xls or an OpenDocument opens on, when it says."""
     try:
         if revision is None:
             import olefile
@@ -375,7 +377,7 @@ def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> N
             if sum(extent.celdas for _, extent in extents) > alcance.MAX_CELDAS_GRID:
                 sheet, extent = max(extents, key=lambda se: se[1].celdas)
                 raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
-            return
+            return biff.activa_xls(data)
         source.seek(0)
         with zipfile.ZipFile(source) as archive:
             names = {n.lower(): n for n in archive.namelist()}
@@ -386,6 +388,10 @@ def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> N
             elif "xl/workbook.xml" not in names and "content.xml" in names:
                 for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
                     _refuse_far(name, table, extent)
+                if "settings.xml" in names:
+                    activa = _TABLA_ACTIVA.search(archive.read("settings.xml"))
+                    return activa[1].decode("utf-8", "replace") if activa else None
+        return None
     except ValidationError:
         raise
     except Exception as exc:  # olefile, zipfile, expat, struct: a damaged workbook
