@@ -343,7 +343,7 @@ def guia_de_importacion(
         return None
     recordada = services.mapeos.recordada(importacion, leida)
     if not revisar:
-        if recordada is not None:
+        if recordada is not None and not leida.hojas_ambiguas:  # the sheet is not remembered
             return recordada
         if not leida.incierta:
             return None
