@@ -55,7 +55,6 @@ MAX_ROWS = 1_048_576
 # grid's 24 columns take ~76 MiB of XML and ~150 MB while read.
 CALAMINE_MAX_SHEET_BYTES = 96 * MIB
 _CHUNK = MIB
-
 _DTD = b"<!DOCTYPE"
 _COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
@@ -231,6 +230,7 @@ class LibroAbierto:
         activa = _bound_workbook(source, name, revision)
         self._revision = revision
         self._book: Any = None
+        self._partes: dict[str, str | None] = {}  # an .xlsx's sheet → its zip member
         # A longer .xlsx is streamed by openpyxl (calamine would hold it whole).
         if revision is not None and revision.xlsx:
             try:
@@ -241,6 +241,7 @@ class LibroAbierto:
             finally:
                 source.seek(0)
             activa = estructura.activa
+            self._partes = {h.nombre: h.parte for h in estructura.hojas}
         self._streamed = (
             revision is not None
             and revision.xlsx
@@ -294,19 +295,15 @@ class LibroAbierto:
         cells, and its hidden rows (sheet numbers) among the first ones (only the first
         megabyte of the sheet is read); none for the other formats."""
         nada: tuple[frozenset[int], frozenset[int]] = frozenset(), frozenset()
-        if self._revision is None or not self._revision.xlsx:
+        part = self._partes.get(hoja)
+        if part is None:
             return nada
         try:
-            with zipfile.ZipFile(self._source) as archive:
-                hojas = libro_xlsx(archive).hojas
-                part = next((h.parte for h in hojas if h.nombre == hoja), None)
-                if part is None:
-                    return nada
-                with archive.open(part) as member:
-                    inicio = b""
-                    while (chunk := member.read(_CHUNK)) and b"<sheetData" not in inicio:
-                        inicio += chunk
-                    inicio += member.read(_CHUNK)  # the first rows
+            with zipfile.ZipFile(self._source) as archive, archive.open(part) as member:
+                inicio = b""
+                while (chunk := member.read(_CHUNK)) and b"<sheetData" not in inicio:
+                    inicio += chunk
+                inicio += member.read(_CHUNK)  # the first rows
         except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
             return nada  # the rows' reading says what is wrong with the file
         finally:
@@ -340,7 +337,7 @@ class LibroAbierto:
         if not self._streamed and not (
             revision is not None
             and revision.xlsx
-            and not _bounded(self._source, self.name, revision, hoja)
+            and not _bounded(self._source, self.name, revision, hoja, self._partes.get(hoja))
         ):
             try:
                 sheet = self._book.get_sheet_by_name(hoja)
@@ -401,15 +398,14 @@ def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> s
         source.seek(0)
 
 
-def _bounded(source: BinaryIO, name: str, revision: Revision, sheet: str) -> bool:
-    """Whether calamine may read the .xlsx's ``sheet`` as a dense grid (alcance.py): False
-    when it would not fit (openpyxl streams it instead); a value past the last column or row
-    read is refused naming its cell."""
+def _bounded(source: BinaryIO, name: str, revision: Revision, sheet: str, part: str | None) -> bool:
+    """Whether calamine may read the .xlsx's ``sheet`` (its zip member ``part``) as a dense
+    grid (alcance.py): False when it would not fit (openpyxl streams it instead); a value past
+    the last column or row read is refused naming its cell."""
+    if part is None:
+        raise _damaged(name)
     try:
         with zipfile.ZipFile(source) as archive:
-            part = next((h.parte for h in libro_xlsx(archive).hojas if h.nombre == sheet), None)
-            if part is None:
-                raise _damaged(name)
             vistazo = revision.vistazos.get(part)
             if vistazo is not None and vistazo.basta:
                 return True
