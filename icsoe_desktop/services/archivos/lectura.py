@@ -51,6 +51,11 @@ The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
 - ``Lectura.exigir_columnas()`` raises the Spanish ``ValidationError`` an importer shows when a
   required field has no column.
 
+Workbooks (.xlsx, .xls, .xlsb, .ods) are read from the sheet the clerk sees: ``Lectura.hoja``,
+``hojas_ambiguas`` (several visible sheets with the header: ``Guia.hoja`` chooses); and one
+column per field: ``columnas_ambiguas`` (two columns of a field that disagree: the clerk
+chooses). Either makes the file uncertain, and ``filas()`` refuses it naming them.
+
 Every bad file raises a ``ValidationError`` with a Spanish message (tabular.py's and
 xlsx_reader.py's checks: size, binary, damaged workbook, CSV quoting).
 """
@@ -183,9 +188,9 @@ class Esquema:
     def campo_de(self, encabezado: str) -> str | None:
         return self._by_key.get(header_key(encabezado))
 
-    def reconoce(self, encabezado: str) -> bool:
-        key = header_key(encabezado)
-        return key in self._by_key or key in self._ignored
+    def derivada(self, encabezado: str) -> bool:
+        """A header the import knows and does not read (``reconocidas``): never «not used»."""
+        return header_key(encabezado) in self._ignored
 
 
 @dataclass(frozen=True)
@@ -338,9 +343,7 @@ class Lectura:
         return [
             col + (" (oculta)" if i in ocultas else "")
             for i, (col, campo) in enumerate(self.mapeo.items())
-            if campo is None
-            and not col.startswith("Columna ")
-            and header_key(col) not in self.esquema._ignored
+            if campo is None and not col.startswith("Columna ") and not self.esquema.derivada(col)
         ]
 
     def letra(self, columna: str) -> str:
