@@ -331,3 +331,25 @@ def test_typing_in_a_column_list_takes_no_field_until_the_clerk_confirms(qtbot, 
     assert dialog.lectura.mapeo["Sueldo diario integrado"] == "nombre"
     assert dialog.lectura.mapeo["Nombre"] is None
     assert dialog.combos["Nombre"].currentText() == NO_SE_USA
+
+
+def test_a_far_cell_or_an_xls_in_the_movimientos_window(qtbot, services, tmp_path, modals):
+    """Through the window as the clerk imports: a workbook with a value at XFD1048576 answers
+    with a message naming the cell (the program stays up), and LibreOffice's .xls of the same
+    movements goes in."""
+    from tests.data.libros_xls import AQUI
+    from tests.services.xlsx_files import far_cell, xlsxwriter_bytes
+
+    add_registros(services)
+    lejos = tmp_path / "lejos.xlsx"
+    lejos.write_bytes(far_cell(xlsxwriter_bytes([HEADERS, *([r[h] for h in HEADERS]
+                                                            for r in known_rows())])))  # fmt: skip
+    view = window(qtbot, services)
+    view.import_from(lejos)
+    wait_operations(qtbot)
+    assert (
+        "Hay un dato suelto en XFD1048576 de la hoja «Sheet1» de «lejos.xlsx»" in (modals.texts[-1])
+    )
+    view.import_from(AQUI / "movimientos.xls")
+    wait_operations(qtbot)
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
