@@ -353,3 +353,34 @@ def test_a_far_cell_or_an_xls_in_the_movimientos_window(qtbot, services, tmp_pat
     view.import_from(AQUI / "movimientos.xls")
     wait_operations(qtbot)
     assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+
+
+def test_sdi_and_sbc_that_differ_open_the_assistant_on_them(qtbot, tmp_path):
+    """A payroll export with SDI and SBC that differ: the assistant says which columns, holds
+    Aceptar, and the clerk's choice of one reads the file."""
+    from openpyxl import Workbook
+
+    from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from tests.archivos_de_nomina import trabajadores
+
+    path = tmp_path / "nomina.xlsx"
+    book = Workbook()
+    book.active.append(["No. Empleado", "NSS", "CURP", "Salario Diario", "SDI", "SBC"])
+    for i, t in enumerate(trabajadores(4), start=1):
+        book.active.append([i, t.nss, t.curp, 300, t.sbc / 100 + 50, t.sbc / 100])
+    book.save(path)
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.mensaje.text().startswith("En «nomina.xlsx», varias columnas son el mismo dato")
+    assert dialog.faltan.text() == (
+        "Las columnas E «SDI» y F «SBC» son todas «SBC» y no coinciden: elige una."
+    )
+    assert not dialog.aceptar.isEnabled()
+    qtbot.waitUntil(dialog.combos["SDI"].hasFocus, timeout=1000)  # opened on it
+    sbc = dialog.combos["SBC"]
+    sbc.setCurrentIndex(sbc.findData("sbc"))
+    assert dialog.aceptar.isEnabled() and dialog.faltan.text() == ""
+    assert dialog.lectura.mapeo["SBC"] == "sbc" and dialog.lectura.mapeo["SDI"] is None

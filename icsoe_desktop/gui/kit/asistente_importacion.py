@@ -55,6 +55,11 @@ MSG_REVISAR = (
     "falta (los marcados con * son obligatorios); se recordará para los archivos con las mismas "
     "columnas."
 )
+MSG_COLUMNAS = (
+    "En «{archivo}», varias columnas son el mismo dato y no dicen lo mismo (abajo, cuáles): "
+    "elige en cada columna el dato que contiene (los marcados con * son obligatorios); se "
+    "recordará para los archivos con las mismas columnas."
+)
 MSG_HOJAS = (
     "«{archivo}» tiene el encabezado en las hojas {hojas}. Elige en «Hoja» cuál importar; "
     "luego revisa la fila de encabezados y el dato de cada columna."
@@ -139,6 +144,8 @@ class AsistenteImportacionDialog(QDialog):
         self.faltan.setStyleSheet("color: #b00020;")
         plantilla = MSG_INCIERTA if leida.incierta else MSG_REVISAR
         faltan = ", ".join(c.titulo for c in leida.faltantes)
+        if leida.columnas_ambiguas and not leida.faltantes:
+            plantilla = MSG_COLUMNAS
         hojas = leida.hojas_ambiguas
         if hojas:
             plantilla = MSG_HOJAS
@@ -164,6 +171,17 @@ class AsistenteImportacionDialog(QDialog):
         mnemonics.assign(self)  # Alt-letters for the buttons, the spin box and each column
         self.resize(900, 620)
         centrar(self, parent)
+        self._abrir_en_ambiguas(leida)
+
+    def _abrir_en_ambiguas(self, leida: Lectura) -> None:
+        """Two columns of one field: the table shows the first of them (the others beside it)
+        and its list has the focus."""
+        columnas = [c for grupo in leida.columnas_ambiguas.values() for c in grupo]
+        if not columnas:
+            return
+        primera = self.filas.model().index(0, leida.columnas.index(columnas[0]))
+        self.filas.scrollTo(primera)
+        self.combos[columnas[0]].setFocus()
 
     # --- the file as it is ------------------------------------------------------------------
 
@@ -281,8 +299,9 @@ class AsistenteImportacionDialog(QDialog):
                 combo.confirmado()
         self.omitidas.clear()
         # Read through (and dropped) so the rows left out below the data are known too; a
-        # damaged row further down is the import's to report, with its message.
-        if not leida.hojas_ambiguas:  # else its rows wait for the clerk's sheet
+        # damaged row further down is the import's to report, with its message. Two sheets or
+        # two columns to choose from: the rows wait for the clerk's choice.
+        if not leida.hojas_ambiguas and not leida.columnas_ambiguas:
             filas = leida.filas()
             with closing(filas), suppress(DomainError):
                 deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
