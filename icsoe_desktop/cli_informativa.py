@@ -13,6 +13,8 @@ import sys
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from icsoe_desktop.cli_movimientos import argumento_hoja
+
 if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it light
     from icsoe_desktop.domain.informativa.modelo import Periodo
     from icsoe_desktop.services.container import Services
@@ -40,6 +42,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "y SBC): un renglón por problema; sale con 2 si hay alguno",
     )
     validar.add_argument("archivo", metavar="ARCHIVO")
+    argumento_hoja(validar)
     validar.add_argument(
         "--periodo",
         type=_periodo,
@@ -108,6 +111,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "imprime las marcas, o todos los problemas del archivo y sale con 2 sin marcar nada",
     )
     rechazos.add_argument("archivo", metavar="ARCHIVO")
+    argumento_hoja(rechazos)
     rechazos.add_argument("--contratista", metavar="RFC", required=True)
     rechazos.add_argument("--periodo", type=_periodo, required=True, metavar="AAAA-N")
     _argumento_tipo(rechazos)
@@ -288,9 +292,11 @@ def _vencimientos(args: argparse.Namespace, services: Services | None) -> int:
 def _validar(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from icsoe_desktop.services.archivos.lectura import Guia
     from icsoe_desktop.services.informativa.trabajadores_archivo import validar_trabajadores
 
-    validacion = validar_trabajadores(Path(args.archivo), args.periodo)
+    guia = Guia.de_hoja(args.hoja) if args.hoja else None
+    validacion = validar_trabajadores(Path(args.archivo), args.periodo, guia=guia)
     validos = validacion.validos
     texto_validos = f"{validos:,} " + (
         "trabajador válido" if validos == 1 else "trabajadores válidos"
@@ -370,7 +376,7 @@ def _rechazos(args: argparse.Namespace, services: Services) -> int:
     if uuid is None:
         return 2
     path = Path(args.archivo)
-    guia = services.mapeos.recordada_para(Importacion.RECHAZOS_PORTAL, path)
+    guia = services.mapeos.recordada_para(Importacion.RECHAZOS_PORTAL, path, args.hoja)
     resultado = services.informativa_rechazos.importar(uuid, CLI_ACTOR, path, guia)
     for nota in resultado.notas:
         print(nota, file=sys.stderr)

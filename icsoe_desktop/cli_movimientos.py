@@ -14,6 +14,16 @@ if TYPE_CHECKING:  # the parser is built on every start, GUI included: keep it l
     from icsoe_desktop.services.container import Services
 
 
+def argumento_hoja(parser: argparse.ArgumentParser) -> None:
+    """--hoja NOMBRE: the workbook's sheet to import, when several visible ones have the
+    header (without it the import refuses naming them)."""
+    parser.add_argument(
+        "--hoja",
+        metavar="NOMBRE",
+        help="la hoja del libro que se importa, si varias hojas visibles tienen el encabezado",
+    )
+
+
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     demo = commands.add_parser("demo", help="crea datos de demostración")
     kinds = demo.add_subparsers(dest="demo_command", metavar="datos", required=True)
@@ -28,6 +38,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "importar", help="importa un lote IDSE (168 caracteres), un .xlsx o un CSV"
     )
     importar.add_argument("archivo")
+    argumento_hoja(importar)
     exportar = actions.add_parser(
         "exportar", help="exporta los movimientos del filtro a Excel (.xlsx) o CSV (.csv)"
     )
@@ -93,7 +104,9 @@ def _run(args: argparse.Namespace, services: Services) -> int:
         from icsoe_desktop.services.archivos.mapeos import Importacion
 
         # Unattended: a file of a shape the clerk once mapped in the assistant reads as then.
-        guia = services.mapeos.recordada_para(Importacion.MOVIMIENTOS, Path(args.archivo))
+        guia = services.mapeos.recordada_para(
+            Importacion.MOVIMIENTOS, Path(args.archivo), args.hoja
+        )
         report = services.importador.import_file(Path(args.archivo), CLI_ACTOR, guia=guia)
         if not report.aplicado:
             for nota in report.notas:  # what was left out, before the rows that failed

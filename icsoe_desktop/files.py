@@ -72,18 +72,38 @@ def read_credential_file(path: Path | None, what: str, field: str) -> bytes:
 
 def read_json_object(path: Path, instead: str) -> dict[str, object]:
     """A small JSON file of the app's own (preferences, remembered mappings) as a dict: empty
-    when it is missing, unreadable or damaged, which is logged with what happens ``instead``
-    (the file is only a convenience: losing it must never stop a window)."""
+    when it is missing or unreadable, which is logged with what happens ``instead`` (the file
+    is only a convenience: losing it must never stop a window). A damaged one (not JSON, not
+    an object, nested past what the parser follows) is also set aside as ``<name>.dañado`` for
+    whoever wants to look at it, and the next save starts a new one."""
     try:
         texto = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        return _set_aside(path, exc, instead)
+    except OSError as exc:
         log.warning("No se pudo leer %s: %s; %s", path, exc, instead)
         return {}
     try:
         todo = json.loads(texto)
-    except json.JSONDecodeError as exc:
-        log.warning("%s está dañado (%s); %s", path, exc, instead)
-        return {}
-    return todo if isinstance(todo, dict) else {}
+    except (json.JSONDecodeError, RecursionError) as exc:
+        return _set_aside(path, exc, instead)
+    if not isinstance(todo, dict):
+        return _set_aside(path, TypeError(f"no es un objeto JSON: {type(todo).__name__}"), instead)
+    return todo
+
+
+def _set_aside(path: Path, why: BaseException, instead: str) -> dict[str, object]:
+    aside = path.with_name(f"{path.name}.dañado")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = path.with_name(f"{path.name}.dañado{number}")
+    try:
+        os.replace(path, aside)
+    except OSError as exc:
+        log.warning("%s está dañado (%s) y no se pudo apartar (%s); %s", path, why, exc, instead)
+    else:
+        log.warning("%s está dañado (%s): se apartó como %s; %s", path, why, aside.name, instead)
+    return {}

@@ -41,3 +41,26 @@ def damaged_bytes(
         else:
             out[at : at + 8] = bytes(len(out[at : at + 8]))
     return bytes(out)
+
+
+# Far cells: past the last column read (AMJ), past Excel's last row, and within both but far
+# enough for a dense reader to ask for gigabytes.
+FAR_REFERENCES = ("XFD1048576", "XFD10000", "AMK1", "A1048577", "AMJ1048576", "ZZ99999")
+
+
+@st.composite
+def far_cell_xml(draw: st.DrawFn) -> bytes:
+    """One value alone at a far reference, as a row of a sheet's <sheetData>, written the
+    usual way or as other writers (and attackers) may: single quotes, a prefix, no
+    reference at all on the cells before it."""
+    ref = draw(st.sampled_from(FAR_REFERENCES))
+    row = "".join(c for c in ref if c.isdigit())
+    value = "<v>7</v>"
+    forms = [
+        f'<row r="{row}"><c r="{ref}">{value}</c></row>',
+        f"<row r='{row}'><c r='{ref}' t='n'>{value}</c></row>",
+        f'<row r="{row}"><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/'
+        f'2006/main" r="{ref}">{value}</x:c></row>',
+        f'<row r="{row}">' + "<c><v>1</v></c>" * draw(st.integers(1, 2_000)) + "</row>",
+    ]
+    return draw(st.sampled_from(forms)).encode()

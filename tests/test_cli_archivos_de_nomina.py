@@ -3,15 +3,25 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests import archivos_de_nomina as nomina
+from tests.data.libros_xls import AQUI
 from tests.test_cli_informativa import cli
+
+
+def _xls_de_libreoffice(path: Path, _filas: object) -> Path:
+    """tests/data/trabajadores.xls: xlsx_titulos_y_total's workbook of trabajadores(3)."""
+    shutil.copyfile(AQUI / "trabajadores.xls", path)
+    return path
+
 
 TRABAJADORES = [
     (nomina.xlsx_titulos_y_total, "titulos.xlsx"),
+    (_xls_de_libreoffice, "titulos.xls"),
     (nomina.csv_cp1252_pesos_otro_orden, "pesos.csv"),
     (nomina.csv_titulo_y_total, "total.csv"),
     (nomina.csv_guiones_y_minusculas, "guiones.csv"),
@@ -33,7 +43,7 @@ def test_the_notes_name_the_columns_not_used_and_the_rows_left_out(tmp_path: Pat
     result = cli(tmp_path / "datos", "informativa", "validar-trabajadores", path)
     assert result.returncode == 0
     assert result.stderr.splitlines() == [
-        "No se usan las columnas: No., Nombre, Departamento.",
+        "No se usan las columnas: No., Departamento.",
         "Renglón 1: se dejó fuera (título, encima del encabezado).",
         "Renglón 2: se dejó fuera (título, encima del encabezado).",
         "Renglón 8: se dejó fuera (fila de totales «TOTAL»).",
@@ -69,6 +79,10 @@ def test_movimientos_files_with_titles_totals_and_the_manuals_catalogue(tmp_path
         "Nota: Fila 1: se dejó fuera (título, encima del encabezado).",
         "Nota: Fila 10: se dejó fuera (fila de totales «Total»).",
     ]
+    # The same workbook saved as .xls by LibreOffice (tests/data/libros_xls.py): read alike.
+    result = cli(data, "movimientos", "importar", AQUI / "movimientos.xls")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "Excel: 0 movimientos nuevos, 6 ya existían."
     # The same movements, «08 Reingreso» in the Movimiento column: all six recognised.
     manual = nomina.csv_movimientos_catalogo_del_manual(tmp_path / "manual.csv", rows)
     result = cli(data, "movimientos", "importar", manual)

@@ -110,7 +110,7 @@ def test_a_foreign_or_missing_file_is_a_spanish_error_never_a_traceback(tmp_path
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip() == (
-        "«acuse.csv» es un PDF, no una lista de trabajadores (CSV con NSS, CURP y SBC, o .xlsx)."
+        "«acuse.csv» es un PDF, no una lista de trabajadores (CSV con NSS, CURP y SBC, o libro de Excel)."
     )
     missing = cli(tmp_path, "informativa", "validar-trabajadores", tmp_path / "no.csv")
     assert missing.returncode == 2 and "No se encontró el archivo «" in missing.stderr

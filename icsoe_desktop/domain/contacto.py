@@ -11,6 +11,7 @@ from operator import mul
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import is_ascii_digits
+from icsoe_desktop.domain.texts import check_caracteres
 
 # RENAPO's entity codes (positions 12-13 of the CURP), as stdnum.mx.curp accepts them.
 ENTIDADES = {
@@ -212,7 +213,7 @@ def check_codigo_postal(value: str, field: str = "codigoPostal") -> str:
 
 
 def required_text(value: str, label: str, field: str, max_length: int = 150) -> str:
-    text = " ".join((value or "").split())
+    text = " ".join(check_caracteres(value or "", label, field).split())
     if not text:
         raise ValidationError("campo_obligatorio", f"El campo «{label}» es obligatorio.", field)
     if len(text) > max_length:

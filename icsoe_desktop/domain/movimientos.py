@@ -24,6 +24,7 @@ from icsoe_desktop.domain.identifiers import (
     is_ascii_digits,
 )
 from icsoe_desktop.domain.importes import dinero
+from icsoe_desktop.domain.texts import check_caracteres
 
 REINGRESO = "08"
 MODIFICACION = "07"
@@ -381,7 +382,8 @@ def estado_from_text(value: str) -> str:
 
 
 def _name(value: str, field: str, label: str, required: bool) -> str:
-    name = normalize_name(value)
+    # Before normalising: it joins line ends into spaces, and would take a NUL for an «Ñ».
+    name = normalize_name(check_caracteres(value, label.removeprefix("El ").capitalize(), field))
     if not name:
         if required:
             raise ValidationError("campo_obligatorio", f"Falta {label}.", field)

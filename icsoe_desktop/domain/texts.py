@@ -1,6 +1,9 @@
-"""Small Spanish text functions: «1 fila» / «2 filas», never «fila(s)»."""
+"""Small Spanish text functions: «1 fila» / «2 filas», never «fila(s)»; and the invisible
+characters no text the app keeps may hold."""
 
 from __future__ import annotations
+
+from icsoe_desktop.domain.errors import ValidationError
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -11,3 +14,29 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def verb(count: int, singular: str, plural_form: str) -> str:
     """«queda» / «quedan», «tiene» / «tienen»: the verb that agrees with the count."""
     return singular if count == 1 else plural_form
+
+
+# Invisible characters no text the app keeps may hold: the C0 controls and DEL (NUL, BEL,
+# ESC…: they show as nothing, and break the files IMSS systems read) and the bidi embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069: «\u202eANA» shows as «ANA» reversed,
+# hiding what is stored). Free text (a contract's object, a reason) may hold the whitespace
+# controls its service joins into spaces: tab and line ends.
+_BIDI = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_INVISIBLES = frozenset(chr(c) for c in range(0x20)) | {"\x7f"} | _BIDI
+_INVISIBLES_LIBRE = _INVISIBLES - {"\t", "\n", "\r"}
+
+
+def check_caracteres(value: str, label: str, field: str | None = None, libre: bool = False) -> str:
+    """``value`` as it is; a Spanish ValidationError naming the first invisible character
+    (above) and its position, the first character being 1."""
+    invisibles = _INVISIBLES_LIBRE if libre else _INVISIBLES
+    if invisibles.isdisjoint(value):
+        return value
+    posicion, caracter = next((i, c) for i, c in enumerate(value, 1) if c in invisibles)
+    que = "una marca de dirección del texto" if caracter in _BIDI else "un carácter de control"
+    raise ValidationError(
+        "caracter_invisible",
+        f"El campo «{label}» tiene {que} invisible (U+{ord(caracter):04X}) en la posición "
+        f"{posicion}: bórralo y escribe el texto de nuevo.",
+        field,
+    )

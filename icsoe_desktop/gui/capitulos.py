@@ -145,4 +145,10 @@ CAPITULOS: dict[str, Capitulo] = {
 }
 
 # Widgets of gui/ that are pieces of a window, never a window: F1 there is their window's.
-COMPONENTES = frozenset({"kit.fecha_edit.FechaEdit", "kit.caja_buscar.CajaBuscar"})
+COMPONENTES = frozenset(
+    {
+        "kit.fecha_edit.FechaEdit",
+        "kit.caja_buscar.CajaBuscar",
+        "kit.asistente_importacion.ListaDeCampos",
+    }
+)

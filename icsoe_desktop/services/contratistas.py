@@ -23,6 +23,7 @@ from icsoe_desktop.domain.contacto import (
 from icsoe_desktop.domain.emails import CORREO_OBLIGATORIO, check_email
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.texts import check_caracteres
 from icsoe_desktop.files import read_credential_file, write_bytes_atomic
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.certificados.servicio import CertificatesService
@@ -263,7 +264,9 @@ class ContratistasService:
             raise ValidationError(
                 "campo_obligatorio", "Elige la entidad federativa del domicilio social.", "entidad"
             )
-        numero_interior = " ".join(datos.numero_interior.split())
+        numero_interior = " ".join(
+            check_caracteres(datos.numero_interior, "Número interior", "numeroInterior").split()
+        )
         if len(numero_interior) > 30:
             raise ValidationError(
                 "campo_largo", "El número interior admite hasta 30 caracteres.", "numeroInterior"

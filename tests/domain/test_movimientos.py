@@ -156,3 +156,20 @@ def test_damaged_records_are_explained():
         parse_line(line[:118] + "31022026" + line[126:])
     with pytest.raises(ValidationError, match="132-133"):
         parse_line(line[:131] + "05" + line[133:])
+
+
+def test_a_nul_in_a_name_is_refused_not_taken_for_an_enye():
+    """The names are normalised with «Ñ» held as NUL for a moment: a NUL typed in a name would
+    come out as «Ñ». It is refused first, naming its position."""
+    from icsoe_desktop.domain.movimientos import validate_all
+
+    mov = Movimiento(
+        registro_patronal="Y5412345106", nss="12345678903", primer_apellido="GOMEZ",
+        segundo_apellido="", nombre="AN\x00A", fecha=date(2026, 1, 5), tipo="08",
+        curp="GODE561231MDFRNL06", sbc=30_000, tipo_trabajador="1", tipo_salario="0",
+    )  # fmt: skip
+    _, errors = validate_all(mov, date(2026, 1, 6))
+    assert [(e.field, e.message) for e in errors if e.field == "nombre"] == [
+        ("nombre", "El campo «Nombre» tiene un carácter de control invisible (U+0000) en la "
+                   "posición 3: bórralo y escribe el texto de nuevo.")
+    ]  # fmt: skip

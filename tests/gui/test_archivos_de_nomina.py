@@ -56,7 +56,7 @@ def test_the_message_names_what_was_left_out(qtbot, informativa, modals, tmp_pat
     informativa.trabajadores.importar_de(path)
     wait_operations(qtbot)
     assert modals.texts[-1].splitlines()[1:] == [
-        "No se usan las columnas: No., Nombre, Departamento.",
+        "No se usan las columnas: No., Departamento.",
         "Renglón 1: se dejó fuera (título, encima del encabezado).",
         "Renglón 2: se dejó fuera (título, encima del encabezado).",
         "Renglón 8: se dejó fuera (fila de totales «TOTAL»).",

@@ -187,7 +187,7 @@ def test_the_informativa_workers_under_unknown_headers_go_in_through_the_assista
         assert dialog.encabezado.value() == 2
         for columna, campo in {"Clave IMSS": "nss", "Clave única": "curp", "Sueldo": "sbc"}.items():
             dialog.combos[columna].setCurrentIndex(dialog.combos[columna].findData(campo))
-        assert dialog.combos["Nombre"].currentText() == NO_SE_USA
+        assert dialog.combos["Nombre"].currentData() == "nombre"  # the name goes with it
         click(qtbot, dialog.aceptar)
 
     modals.handle(corregir)
@@ -251,3 +251,136 @@ def test_solo_consulta_offers_no_revisar_columnas(qtbot, services):
     main.show()
     assert not main.movimientos.importar.isVisible()
     assert not main.movimientos.revisar_columnas.isVisible()
+
+
+def test_two_sheets_with_the_header_the_clerk_chooses_one_in_the_assistant(
+    qtbot, services, tmp_path, modals
+):
+    """The workbook opens on a summary; «Octubre» and «Noviembre» both have the grid's header:
+    the assistant names them, holds Aceptar until the clerk picks one, and that one goes in."""
+    from openpyxl import Workbook
+
+    add_registros(services)
+    book = Workbook()
+    book.active.title = "Resumen"
+    book.active.append(["Movimientos del periodo", 8])
+    for nombre, filas in (("Octubre", known_rows()[:2]), ("Noviembre", known_rows())):
+        sheet = book.create_sheet(nombre)
+        sheet.append(HEADERS)
+        for row in filas:
+            sheet.append([row.get(h, "") for h in HEADERS])
+    path = tmp_path / "movimientos.xlsx"
+    book.save(path)
+    vistos = []
+
+    def elegir(dialog) -> None:
+        vistos.append(dialog.mensaje.text())
+        assert dialog.hoja.isVisible()
+        assert [dialog.hoja.itemText(i) for i in range(dialog.hoja.count())] == [
+            "Elige la hoja…", "Resumen", "Octubre", "Noviembre"
+        ]  # fmt: skip
+        assert not dialog.aceptar.isEnabled()
+        dialog.hoja.setCurrentText("Noviembre")
+        assert dialog.aceptar.isEnabled() and dialog.lectura.hoja == "Noviembre"
+        assert dialog.combos["NSS"].currentData() == "nss"  # its columns, named again
+        qtbot.wait(20)  # the new drop-downs laid out
+        dialog.grab().save(str(tmp_path / "asistente_hojas.png"))
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(elegir)
+    view = window(qtbot, services)
+    view.import_from(path)
+    wait_operations(qtbot)
+    assert vistos == [
+        "«movimientos.xlsx» tiene el encabezado en las hojas «Octubre» y «Noviembre». Elige en "
+        "«Hoja» cuál importar; luego revisa la fila de encabezados y el dato de cada columna."
+    ]
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    assert "Se leyó la hoja «Noviembre»" in modals.texts[-1]
+
+
+def test_typing_in_a_column_list_takes_no_field_until_the_clerk_confirms(qtbot, tmp_path):
+    """Typing «NSS» in a column's list passes through «Nombre»: nothing is taken from the
+    Nombre column on the way; Enter confirms NSS. Confirming a field another column has takes
+    it from that column, shown as «No se usa» there."""
+    from PySide6.QtCore import Qt
+
+    from icsoe_desktop.services.archivos import mapeos
+
+    path = archivo_propio(tmp_path / "octubre.csv")
+    leida = mapeos.leer(_importacion(), path)
+    dialog = AsistenteImportacionDialog(_importacion(), path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    afiliacion = dialog.combos["Num. afiliación"]
+    afiliacion.setFocus()
+    qtbot.waitUntil(afiliacion.hasFocus)
+    antes = dialog.lectura
+    qtbot.keyClicks(afiliacion, "N")
+    assert afiliacion.currentData() == "nombre"  # on its way
+    assert dialog.lectura.mapeo["Nombre"] == "nombre"  # not taken
+    assert dialog.lectura.mapeo["Num. afiliación"] is None
+    qtbot.keyClicks(afiliacion, "SS")
+    assert afiliacion.currentData() == "nss" and dialog.lectura is antes  # nothing read again
+    qtbot.keyClick(afiliacion, Qt.Key.Key_Return)
+    assert dialog.lectura.mapeo["Num. afiliación"] == "nss"
+    assert dialog.lectura.mapeo["Nombre"] == "nombre" and dialog.isVisible()  # Enter kept it open
+    # The clerk confirms «Nombre» for another column: the Nombre column gives it up, visibly.
+    sueldo = dialog.combos["Sueldo diario integrado"]
+    sueldo.setCurrentIndex(sueldo.findData("nombre"))
+    assert dialog.lectura.mapeo["Sueldo diario integrado"] == "nombre"
+    assert dialog.lectura.mapeo["Nombre"] is None
+    assert dialog.combos["Nombre"].currentText() == NO_SE_USA
+
+
+def test_a_far_cell_or_an_xls_in_the_movimientos_window(qtbot, services, tmp_path, modals):
+    """Through the window as the clerk imports: a workbook with a value at XFD1048576 answers
+    with a message naming the cell (the program stays up), and LibreOffice's .xls of the same
+    movements goes in."""
+    from tests.data.libros_xls import AQUI
+    from tests.services.xlsx_files import far_cell, xlsxwriter_bytes
+
+    add_registros(services)
+    lejos = tmp_path / "lejos.xlsx"
+    lejos.write_bytes(far_cell(xlsxwriter_bytes([HEADERS, *([r[h] for h in HEADERS]
+                                                            for r in known_rows())])))  # fmt: skip
+    view = window(qtbot, services)
+    view.import_from(lejos)
+    wait_operations(qtbot)
+    assert (
+        "Hay un dato suelto en XFD1048576 de la hoja «Sheet1» de «lejos.xlsx»" in (modals.texts[-1])
+    )
+    view.import_from(AQUI / "movimientos.xls")
+    wait_operations(qtbot)
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+
+
+def test_sdi_and_sbc_that_differ_open_the_assistant_on_them(qtbot, tmp_path):
+    """A payroll export with SDI and SBC that differ: the assistant says which columns, holds
+    Aceptar, and the clerk's choice of one reads the file."""
+    from openpyxl import Workbook
+
+    from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from tests.archivos_de_nomina import trabajadores
+
+    path = tmp_path / "nomina.xlsx"
+    book = Workbook()
+    book.active.append(["No. Empleado", "NSS", "CURP", "Salario Diario", "SDI", "SBC"])
+    for i, t in enumerate(trabajadores(4), start=1):
+        book.active.append([i, t.nss, t.curp, 300, t.sbc / 100 + 50, t.sbc / 100])
+    book.save(path)
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.mensaje.text().startswith("En «nomina.xlsx», varias columnas son el mismo dato")
+    assert dialog.faltan.text() == (
+        "Las columnas E «SDI» y F «SBC» son todas «SBC» y no coinciden: elige una."
+    )
+    assert not dialog.aceptar.isEnabled()
+    qtbot.waitUntil(dialog.combos["SDI"].hasFocus, timeout=1000)  # opened on it
+    sbc = dialog.combos["SBC"]
+    sbc.setCurrentIndex(sbc.findData("sbc"))
+    assert dialog.aceptar.isEnabled() and dialog.faltan.text() == ""
+    assert dialog.lectura.mapeo["SBC"] == "sbc" and dialog.lectura.mapeo["SDI"] is None

@@ -236,3 +236,27 @@ def test_olvidaste_tu_contrasena_answers_alike_for_a_curp_not_registered(
         assert dialog.result() == dialog.DialogCode.Accepted
     assert answers == [MSG_RECUPERACION_ENVIADA, MSG_RECUPERACION_ENVIADA]
     assert "no está registrada" not in answers[0]
+
+
+def test_a_name_typed_with_a_bidi_override_is_refused_naming_its_position(
+    qtbot, services, data_dir, tmp_path, smtp_configured, modals
+):
+    """U+202E (pasted from a message, say) would show the name reversed from what is saved."""
+    from icsoe_desktop.gui.icsoe.alta_usuario import IcsoeAltaUsuarioPage
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    page = IcsoeAltaUsuarioPage(services, rfc)
+    qtbot.addWidget(page)
+    page.show()
+    type_text(qtbot, page.curp, CURP_BETO)
+    click(qtbot, page.validar)
+    for edit, text in ((page.nombre, "Be\u202eto"), (page.primer_apellido, "García"),
+                       (page.segundo_apellido, "Ruiz"), (page.telefono, "5512345678"),
+                       (page.correo, "b@c.mx"), (page.confirmar_correo, "b@c.mx")):  # fmt: skip
+        type_text(qtbot, edit, text)
+    click(qtbot, page.guardar)
+    assert modals.texts[-1] == (
+        "El campo «Nombre(s)» tiene una marca de dirección del texto invisible (U+202E) en la "
+        "posición 3: bórralo y escribe el texto de nuevo."
+    )
+    assert services.capturistas.total(rfc) == 0

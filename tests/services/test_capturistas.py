@@ -392,7 +392,7 @@ def test_bulk_alta_refuses_files_that_are_not_the_template(services, rfc, tmp_pa
     text.write_text("hola")
     with pytest.raises(ValidationError) as error:
         services.capturistas_excel.alta_masiva(rfc, text)
-    assert error.value.code == "excel_invalido"
+    assert error.value.code == "xlsx_invalido"
     workbook = Workbook()
     workbook.active.append(["CURP", "Nombre"])
     workbook.save(tmp_path / "otro.xlsx")
@@ -450,3 +450,39 @@ def test_a_workbook_without_the_optional_columns_names_them_per_row(services, rf
     assert report.guardados == 0
     assert [r.fila for r in report.rechazos] == [2]
     assert "Segundo apellido" in report.rechazos[0].motivo
+
+
+@pytest.mark.parametrize(
+    ("nombre", "que", "posicion"),
+    [
+        ("A\x00NA", "un carácter de control invisible (U+0000)", 2),
+        ("ANA\x1b[31m", "un carácter de control invisible (U+001B)", 4),
+        ("AN\x07A", "un carácter de control invisible (U+0007)", 3),
+        ("\u202eANA", "una marca de dirección del texto invisible (U+202E)", 1),
+        ("ANA\u2066", "una marca de dirección del texto invisible (U+2066)", 4),
+        ("ANA\tMARIA", "un carácter de control invisible (U+0009)", 4),
+    ],
+)
+def test_a_name_with_an_invisible_character_is_refused_typed_or_from_a_file(
+    services, rfc, tmp_path, nombre, que, posicion
+):
+    """What a name shows must be what it is: a control character or a right-to-left override
+    (which shows «ANA» reversed) is named with its position, in the form and in the alta masiva."""
+    mensaje = (
+        f"El campo «Nombre(s)» tiene {que} en la posición {posicion}: bórralo y escribe el "
+        "texto de nuevo."
+    )
+    with pytest.raises(ValidationError) as error:
+        services.capturistas.alta(rfc, form(nombre=nombre))
+    assert (error.value.code, error.value.message, error.value.field) == (
+        "caracter_invisible", mensaje, "nombre"
+    )  # fmt: skip
+    # As Excel keeps them in a cell (``_x001B_``): openpyxl refuses to write them.
+    from tests.services.xlsx_files import xlsxwriter_bytes
+
+    archivo = tmp_path / "alta.xlsx"
+    fila = (CURP_BETO, nombre, "García", "Ruiz", "Capturista", "5512345678", "b@c.mx", "b@c.mx")
+    archivo.write_bytes(xlsxwriter_bytes([BULK_HEADERS, fila]))
+    report = services.capturistas_excel.alta_masiva(rfc, archivo)
+    assert (report.guardados, [(r.fila, r.motivo) for r in report.rechazos]) == (0, [(2, mensaje)])
+    assert services.capturistas.total(rfc) == 0

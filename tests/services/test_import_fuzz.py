@@ -30,7 +30,7 @@ from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
 from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 from icsoe_desktop.store.models import MovimientoRow
 from tests.archivos_de_nomina import csv_titulo_y_total, trabajadores, xlsx_titulos_y_total
-from tests.fuzzing import damaged_bytes, fuzz_settings
+from tests.fuzzing import damaged_bytes, far_cell_xml, fuzz_settings
 from tests.icsoe_helpers import CURP_ANA, CURP_BETO, enter_contratista
 from tests.services.movimientos_data import (
     HEADERS,
@@ -112,15 +112,19 @@ def damaged(data: bytes) -> st.SearchStrategy[bytes]:
 
 @st.composite
 def damaged_workbook(draw: st.DrawFn, data: bytes) -> bytes:
-    """Damage one XML part of the workbook and zip it again (so the zip itself is sound)."""
+    """Damage one XML part of the workbook and zip it again (so the zip itself is sound);
+    or, as often, leave one value far away in its sheet (tests/fuzzing.py's far cells)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     target_name = draw(st.sampled_from(names))
+    far = draw(st.booleans())
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
             content = source.read(name)
-            if name == target_name:
+            if far and name == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", draw(far_cell_xml()) + b"</sheetData>")
+            elif name == target_name and not far:
                 content = draw(damaged(content))
             target.writestr(name, content)
     return out.getvalue()

@@ -128,3 +128,24 @@ def test_a_training_export_says_so_in_its_names_and_sheet_and_keeps_the_portal_c
     assert leer_trabajadores(marcados[0]).problemas == ()
     assert load_workbook(marcados[-1], read_only=True).sheetnames == [MARCA]
     assert load_workbook(normales[-1], read_only=True).sheetnames == ["Informativa"]
+
+
+def test_the_names_of_the_worker_file_are_kept_shown_and_searched(services, quien, tmp_path):
+    """«Nombre del trabajador» (or «Nombre», «Empleado»…) goes with each worker: the list shows
+    it and the search finds it, with no movimientos of the empresa to take it from."""
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    rows = list(trabajadores_limpios(3, random.Random(5), PERIODO.anio))
+    nombres = ["ANA LÓPEZ MORA", "BETO  GARCÍA", "CARLA RUIZ"]
+    lines = ["Nombre del trabajador,NSS,CURP,SBC"] + [
+        f"{n},{t.nss},{t.curp},{t.sbc / 100:.2f}" for n, t in zip(nombres, rows, strict=True)
+    ]
+    path = tmp_path / "trabajadores.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    result = services.informativa_trabajadores.importar(contrato, ana, path)
+    assert (result.agregados, result.problemas, result.notas) == (3, [], [])
+    got = services.informativa_trabajadores.pagina(contrato, ana, 0, 10)
+    assert sorted(r.nombre for r in got) == ["ANA LÓPEZ MORA", "BETO GARCÍA", "CARLA RUIZ"]
+    [beto] = services.informativa_trabajadores.pagina(contrato, ana, 0, 10, buscar="garcía")
+    assert beto.nss == rows[1].nss

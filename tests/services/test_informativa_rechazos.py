@@ -309,3 +309,67 @@ def test_the_command_line_prints_the_marks_or_every_problem(services, firmada, d
         f"contrato 1\tCNT010101A14\t{a.nss}\t{a.curp}\t{MOTIVO_NSS}",
         f"contrato 2\tCNT010101A14\t{b.nss}\t{b.curp}\t{MOTIVO_REPETIDO}",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ref", ["XFD1048576", "XFD10000"])
+def test_a_value_far_away_in_the_portals_file_is_named_under_a_memory_limit(
+    services, firmada, data_dir, tmp_path, ref
+):
+    """One value at ``ref`` asks a dense reader for gigabytes: under a 4 GB limit the command
+    still answers, naming the cell, and marks nothing."""
+    import resource
+    import subprocess
+    import sys
+
+    from tests.services.xlsx_files import far_cell
+
+    rfc = firmada[0]
+    services.close()
+    limpio = portal_xlsx(tmp_path / "limpio.xlsx", [(1, "12345678903", "", 1, MOTIVO_NSS)])
+    lejos = tmp_path / "lejos.xlsx"
+    lejos.write_bytes(far_cell(limpio.read_bytes(), ref))
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (4 * 2**30, 4 * 2**30))
+
+    hecho = subprocess.run(
+        [sys.executable, "-m", "icsoe_desktop", "--data-dir", str(data_dir), "informativa",
+         "rechazos", "--contratista", rfc, "--periodo", PERIODO.clave, str(lejos)],
+        capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+        preexec_fn=limit, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert hecho.returncode == 2, (hecho.returncode, hecho.stderr[-1500:])
+    assert f"Hay un dato suelto en {ref} de la hoja «Sheet» de «lejos.xlsx»" in hecho.stderr
+
+
+def test_the_portals_file_saved_as_xls_is_read_as_the_xlsx(services, firmada, tmp_path):
+    """tests/data/rechazos.xls (LibreOffice's Excel 97-2003 of the same workbook): its one
+    row names a worker that is not there, by its sheet row, with the NSS's leading zero back."""
+    from tests.data.libros_xls import AQUI, fuentes
+
+    _rfc, ana, uuid, _contratos, _c, _cer = firmada
+    xlsx = fuentes(tmp_path)["rechazos"]
+    leidos = [
+        services.informativa_rechazos.importar(uuid, ana, f) for f in (xlsx, AQUI / "rechazos.xls")
+    ]
+    assert [[(p.renglon, p.mensaje) for p in r.problemas] for r in leidos] == [
+        [(4, "El trabajador con NSS 01234567890 no está en el contrato 1 (CNT010101A14).")]
+    ] * 2
+
+
+def test_a_reason_with_a_bidi_override_is_a_problem_of_its_row(services, firmada, tmp_path):
+    """The reason is free text (a tab in it is a space), but a right-to-left override would show
+    it reversed from what is stored: its row says so, and nothing is marked."""
+    _rfc, ana, uuid, (uno, _dos), _c, _cer = firmada
+    a = _trabajadores(services, uno, ana)[0]
+    archivo = portal_xlsx(
+        tmp_path / "rechazos.xlsx",
+        [(1, a.nss, a.curp, 500, "El NSS\tno existe"), (1, a.nss, a.curp, 500, "\u202eabc")],
+    )
+    resultado = services.informativa_rechazos.importar(uuid, ana, archivo)
+    assert resultado.marcas == []
+    assert [(p.renglon, p.mensaje) for p in resultado.problemas] == [
+        (5, "El campo «Motivo» tiene una marca de dirección del texto invisible (U+202E) en la "
+            "posición 1: bórralo y escribe el texto de nuevo.")
+    ]  # fmt: skip

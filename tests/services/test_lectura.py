@@ -109,13 +109,13 @@ def test_what_an_assistant_shows_the_first_rows_the_header_the_mapping_and_the_r
     assert leida.fila_encabezado == 3
     assert leida.mapeo == {
         "Clave": None,
-        "Nombre": None,
+        "Nombre": "nombre",
         "N.S.S.": "nss",
         "C.U.R.P.": "curp",
         "Salario Base de Cotización": "sbc",
         "Depto": None,
     }
-    assert leida.no_usadas == ["Clave", "Nombre", "Depto"] and leida.faltantes == []
+    assert leida.no_usadas == ["Clave", "Depto"] and leida.faltantes == []
     rows = list(leida.filas())
     valores = leida.valores("nss", "sbc", CELDAS)
     assert [(n, *valores(c)) for n, c in rows] == [
@@ -126,6 +126,7 @@ def test_what_an_assistant_shows_the_first_rows_the_header_the_mapping_and_the_r
         "nss": NSS_A,
         "curp": CURP_A,
         "sbc": "$1,234.56",
+        "nombre": "ANA",
     }
     assert leida.omitidas == [
         (1, "título, encima del encabezado"),
@@ -133,7 +134,7 @@ def test_what_an_assistant_shows_the_first_rows_the_header_the_mapping_and_the_r
         (7, "fila de totales «Total general»"),
     ]
     assert leida.notas() == [
-        "No se usan las columnas: Clave, Nombre, Depto.",
+        "No se usan las columnas: Clave, Depto.",
         "Fila 1: se dejó fuera (título, encima del encabezado).",
         "Fila 6: se dejó fuera (fila con sólo una suma).",
         "Fila 7: se dejó fuera (fila de totales «Total general»).",

@@ -76,11 +76,29 @@ def test_a_file_without_header_is_not_remembered(services, tmp_path):
     assert not (services.carpeta / ARCHIVO).exists()
 
 
-def test_a_damaged_memory_means_being_asked_again(services, tmp_path):
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "{ no es json",
+        "[1, 2]",
+        "[" * 100_000 + "]" * 100_000,
+        '{"a": ' * 50_000 + "1" + "}" * 50_000,
+    ],
+    ids=["no_json", "no_objeto", "anidado", "anidado_objeto"],
+)
+def test_a_damaged_memory_is_set_aside_and_means_being_asked_again(
+    services, tmp_path, caplog, damaged
+):
+    """Nested past what the JSON parser follows (RecursionError) is damaged as well: the
+    import goes on as with no memory, and the file is kept aside, not lost."""
     path = _trabajadores(tmp_path / "octubre.csv")
     services.mapeos.recordar(CLI_ACTOR, Importacion.TRABAJADORES_CONTRATO, _corregida(path))
-    (services.carpeta / ARCHIVO).write_text("{ no es json", encoding="utf-8")
+    (services.carpeta / ARCHIVO).write_text(damaged, encoding="utf-8")
     assert services.mapeos.recordada_para(Importacion.TRABAJADORES_CONTRATO, path) is None
+    assert (services.carpeta / f"{ARCHIVO}.dañado").read_text(encoding="utf-8") == damaged
+    assert f"se apartó como {ARCHIVO}.dañado" in caplog.text
+    guia = _corregida(path).guia  # the import itself goes on, with the clerk's answer
+    assert len(leer_trabajadores(path, guia).trabajadores) == 2
     # And remembering again writes it whole.
     services.mapeos.recordar(CLI_ACTOR, Importacion.TRABAJADORES_CONTRATO, _corregida(path))
     assert services.mapeos.recordada_para(Importacion.TRABAJADORES_CONTRATO, path) is not None
@@ -104,7 +122,9 @@ def test_a_lote_file_or_a_file_that_is_no_table_opens_no_assistant(tmp_path):
     lote = tmp_path / "lote.txt"
     lote.write_text(format_line(mov) + "\r\n", encoding="cp1252")
     assert mapeos.leer(Importacion.MOVIMIENTOS, lote) is None
-    assert mapeos.leer(Importacion.CAPTURISTAS, _trabajadores(tmp_path / "c.csv")) is None
+    foto = tmp_path / "foto.png"
+    foto.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    assert mapeos.leer(Importacion.CAPTURISTAS, foto) is None
     assert mapeos.leer(Importacion.MOVIMIENTOS, tmp_path / "no-existe.csv") is None
 
 

@@ -272,3 +272,17 @@ def test_without_a_session_nothing_is_saved_and_the_refusal_is_audited(services)
     assert services.registros.listar() == []
     refusal = services.audit_instalacion.recent()[0]
     assert (refusal.actor, refusal.action) == ("sólo consulta", "permiso_denegado")
+
+
+def test_a_razon_social_with_an_invisible_character_is_refused(services):
+    """A tab is a space there (the razón social is free text); a BEL or a bidi override is
+    refused naming its position."""
+    with pytest.raises(ValidationError) as error:
+        services.registros.save(REGISTRO, RFC, "Nóminas\u202e del Centro", ACTOR)
+    assert error.value.message == (
+        "El campo «Razón social» tiene una marca de dirección del texto invisible (U+202E) en "
+        "la posición 8: bórralo y escribe el texto de nuevo."
+    )
+    with pytest.raises(ValidationError, match=r"\(U\+0007\) en la posición 1:"):
+        services.registros.save(REGISTRO, RFC, "\x07Nóminas", ACTOR)
+    assert services.registros.listar() == []

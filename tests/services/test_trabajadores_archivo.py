@@ -151,7 +151,12 @@ def _truncated_xlsx() -> bytes:
         ("solo.csv", b"NSS,CURP,SBC\r\n", "archivo_sin_trabajadores", "sólo tiene el encabezado"),
         ("foto.csv", _png(), "archivo_binario", "no es un archivo de texto (CSV)"),
         ("acuse.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "archivo_ajeno", "es un PDF"),
-        ("viejo.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "xls_antiguo", ".xls"),
+        (
+            "viejo.csv",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64,
+            "xlsx_invalido",
+            "no es un libro de Excel válido",
+        ),
         ("cortado.xlsx", _truncated_xlsx(), "xlsx_invalido", "no es un libro de Excel válido"),
         ("texto.xlsx", b"NSS,CURP,SBC\r\n", "xlsx_invalido", "no es un libro de Excel válido"),
         (

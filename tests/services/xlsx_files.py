@@ -92,3 +92,78 @@ def version_needed(data: bytes, version: int = 255) -> bytes:
             struct.pack_into("<H", raw, at + offset, version)
             at += 4
     return bytes(raw)
+
+
+def far_cell(data: bytes, ref: str = "XFD1048576", value: str = "x") -> bytes:
+    """The workbook with one more value, alone at ``ref`` (below the rows already there): what
+    a stray keystroke after Ctrl+End leaves, or a file made to exhaust memory."""
+    row = int(re.sub("[A-Z]", "", ref))
+    cell = f'<row r="{row}"><c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c></row>'
+    return rewrite(
+        data, {SHEET: lambda xml: xml.replace(b"</sheetData>", cell.encode() + b"</sheetData>")}
+    )
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, number = number & 0x7F, number >> 7
+        out.append(low | 0x80 if number else low)
+        if not number:
+            return bytes(out)
+
+
+def _record(kind: int, data: bytes = b"") -> bytes:
+    return _varint(kind) + _varint(len(data)) + data
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb_bytes(rows: Iterable[Iterable[object]], sheet: str = "Hoja1") -> bytes:
+    """An Excel binary workbook (.xlsb) of ``rows``, written record by record as [MS-XLSB]
+    lays them out (no program here writes the format): text as inline strings, numbers as
+    doubles, None as no cell. A row given as (row index, {column index: value}) is put there."""
+    placed: list[tuple[int, dict[int, object]]] = []
+    for number, row in enumerate(rows):
+        if isinstance(row, tuple) and len(row) == 2 and isinstance(row[1], dict):
+            placed.append(row)
+        else:
+            placed.append((number, dict(enumerate(row))))
+    book = (_record(0x83) + _record(0x8F)
+            + _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide(sheet))
+            + _record(0x90) + _record(0x84))  # fmt: skip
+    last_row = max(r for r, _ in placed)
+    last_column = max(c for _, cells in placed for c in cells)
+    data = _record(0x81) + _record(0x94, struct.pack("<IIII", 0, last_row, 0, last_column))
+    data += _record(0x91)
+    for number, cells in placed:
+        data += _record(0x00, struct.pack("<IIHBBBI", number, 0, 300, 0, 0, 0, 0))
+        for column, value in cells.items():
+            if isinstance(value, str):
+                data += _record(0x06, struct.pack("<II", column, 0) + _wide(value))
+            elif value is not None:
+                data += _record(0x05, struct.pack("<IId", column, 0, float(value)))  # type: ignore[arg-type]
+    data += _record(0x92) + _record(0x82)
+    main = "application/vnd.ms-excel.sheet.binary.macroEnabled.main"
+    types = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="bin" ContentType="{main}"/>'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Override PartName="/xl/worksheets/sheet1.bin" '
+        'ContentType="application/vnd.ms-excel.worksheet"/></Types>'
+    )
+    rel = '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{}" Target="{}"/>'
+    rels = '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        target.writestr("[Content_Types].xml", types)
+        target.writestr("_rels/.rels", rels.format(rel.format("officeDocument", "xl/workbook.bin")))
+        target.writestr("xl/workbook.bin", book)
+        target.writestr(
+            "xl/_rels/workbook.bin.rels",
+            rels.format(rel.format("worksheet", "worksheets/sheet1.bin")),
+        )
+        target.writestr("xl/worksheets/sheet1.bin", data)
+    return out.getvalue()

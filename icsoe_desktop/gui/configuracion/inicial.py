@@ -29,6 +29,7 @@ from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.services.empresas.primer_uso import (
     CERTIFICADOS,
     CORREO,
@@ -63,7 +64,7 @@ EXPLICA = {
         "equipos, configúralo aquí. Si no, omite este paso."
     ),
 }
-XLSX_FILTER = "Libro de Excel o CSV (*.xlsx *.csv)"
+XLSX_FILTER = f"Libro de Excel o CSV ({TABLAS})"
 
 
 class _StepPage(QWizardPage):

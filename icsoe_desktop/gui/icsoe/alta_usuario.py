@@ -19,7 +19,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.operaciones import ejecutar
-from icsoe_desktop.gui.kit.widgets import telefono_field
+from icsoe_desktop.gui.kit.widgets import TABLAS, telefono_field
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
 from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
@@ -34,7 +34,7 @@ TITLE_ALTA = "Alta de Usuario"
 TITLE_EDITAR = "Modificar Usuario"
 TITLE_STYLE = '<span style="font-size:13pt; font-weight:600; color:#13322b;">{}</span>'
 MSG_VALIDA_CURP = "Captura la CURP del capturista y da clic en el botón Validar."
-XLSX_FILTER = "Libro de Excel (*.xlsx)"
+XLSX_FILTER = f"Libro de Excel o CSV ({TABLAS})"
 MAX_SHOWN_REFUSED = 15
 
 

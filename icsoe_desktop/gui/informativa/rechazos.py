@@ -22,6 +22,7 @@ from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.informativa.rechazos import acepta_rechazos
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.rechazos import ResultadoRechazos
 
 TITLE = "Rechazos del portal"
-IMPORT_FILTER = "Rechazos del portal (*.xlsx *.csv *.txt);;Todos los archivos (*)"
+IMPORT_FILTER = f"Rechazos del portal ({TABLAS} *.txt);;Todos los archivos (*)"
 MSG_MARCADOS = (
     "Se {verbo} {cuantos} por el portal con su motivo. Para corregirlos, crea una "
     "complementaria de Corrección: lleva las marcas; corrige a cada uno con «Corregir…» y "

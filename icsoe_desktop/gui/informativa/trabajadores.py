@@ -39,6 +39,7 @@ from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
+from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.services.archivos.mapeos import Importacion
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.captura import ContratoResumen
 
 TITLE = "Trabajadores del contrato"
-IMPORT_FILTER = "Trabajadores (*.csv *.txt *.xlsx);;Todos los archivos (*)"
+IMPORT_FILTER = f"Trabajadores ({TABLAS} *.txt);;Todos los archivos (*)"
 MSG_ENCONTRADOS = "Trabajadores encontrados: {total:,}"
 MSG_SIN_CONTRATO = "Primero elige un contrato (o crea uno con «Nuevo contrato…»)."
 MSG_QUITAR = "Se {verbo} {cuantos} del contrato. ¿Deseas continuar?"

@@ -15,7 +15,8 @@ from contextlib import closing, suppress
 from itertools import islice
 from pathlib import Path
 
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QComboBox,
@@ -54,10 +55,65 @@ MSG_REVISAR = (
     "falta (los marcados con * son obligatorios); se recordará para los archivos con las mismas "
     "columnas."
 )
+MSG_COLUMNAS = (
+    "En «{archivo}», varias columnas son el mismo dato y no dicen lo mismo (abajo, cuáles): "
+    "elige en cada columna el dato que contiene (los marcados con * son obligatorios); se "
+    "recordará para los archivos con las mismas columnas."
+)
+MSG_HOJAS = (
+    "«{archivo}» tiene el encabezado en las hojas {hojas}. Elige en «Hoja» cuál importar; "
+    "luego revisa la fila de encabezados y el dato de cada columna."
+)
 MSG_FALTAN = "Falta elegir la columna de: {faltan}."
+MSG_AMBIGUAS = "Las columnas {columnas} son todas «{campo}» y no coinciden: elige una."
+ELIGE_HOJA = "Elige la hoja…"
 MSG_NO_RECORDADA = "Las columnas no se recordarán: {motivo}"
 # Rows read to list the ones left out (a total at the bottom): a file shown here is a month's.
 _FILAS_REVISADAS = 20_000
+
+
+class ListaDeCampos(QComboBox):
+    """A column's field: what the clerk types only moves within the list (typing «NSS» passes
+    through «Nombre»); the choice counts (``elegido``) when the clerk confirms it: picking it
+    in the open list, Enter, or leaving the list. A change made while the list has no keyboard
+    focus (a click in the open list, a test) counts at once."""
+
+    elegido = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._confirmado = -1
+        self.currentIndexChanged.connect(self._al_cambiar)
+
+    def confirmado(self) -> None:
+        """The current item is the one the reading uses."""
+        self._confirmado = self.currentIndex()
+
+    def _confirmar(self) -> None:
+        if self.currentIndex() != self._confirmado:
+            self._confirmado = self.currentIndex()
+            self.elegido.emit()
+
+    def _al_cambiar(self, _index: int) -> None:
+        if not self.hasFocus() or self.view().isVisible():
+            self._confirmar()
+
+    def hidePopup(self) -> None:
+        super().hidePopup()
+        QTimer.singleShot(0, self, self._confirmar)  # after the picked item becomes current
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            self.currentIndex() != self._confirmado
+        ):
+            self._confirmar()
+            return  # Enter confirms the field; it does not also press Aceptar
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if not self.view().isVisible():
+            self._confirmar()
 
 
 class AsistenteImportacionDialog(QDialog):
@@ -75,6 +131,8 @@ class AsistenteImportacionDialog(QDialog):
         form = load_form("asistente_importacion.ui", self)
         self.setWindowTitle(f"Asistente de importación — {self._path.name}")
         self.mensaje = child(form, QLabel, "mensajeLabel")
+        self.hoja = child(form, QComboBox, "hojaCombo")
+        self.hoja_label = child(form, QLabel, "hojaLabel")
         self.encabezado = child(form, QSpinBox, "encabezadoSpin")
         self.filas = child(form, QTableWidget, "filasTable")
         self.columnas_form = child(form, QFormLayout, "columnasForm")
@@ -82,11 +140,23 @@ class AsistenteImportacionDialog(QDialog):
         self.faltan = child(form, QLabel, "faltanLabel")
         self.aceptar = child(form, QPushButton, "aceptarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
-        self.combos: dict[str, QComboBox] = {}
+        self.combos: dict[str, ListaDeCampos] = {}
         self.faltan.setStyleSheet("color: #b00020;")
         plantilla = MSG_INCIERTA if leida.incierta else MSG_REVISAR
         faltan = ", ".join(c.titulo for c in leida.faltantes)
-        self.mensaje.setText(plantilla.format(archivo=self._path.name, faltan=faltan))
+        if leida.columnas_ambiguas and not leida.faltantes:
+            plantilla = MSG_COLUMNAS
+        hojas = leida.hojas_ambiguas
+        if hojas:
+            plantilla = MSG_HOJAS
+            self._elegida_por_el_usuario = False
+        else:
+            self._elegida_por_el_usuario = True
+        nombres = ", ".join(f"«{h}»" for h in hojas[:-1]) + (f" y «{hojas[-1]}»" if hojas else "")
+        self.mensaje.setText(
+            plantilla.format(archivo=self._path.name, faltan=faltan, hojas=nombres)
+        )
+        self._llenar_hojas(leida)
         self._llenar_filas(leida)
         self.encabezado.setSpecialValueText(SIN_ENCABEZADO_TEXTO)
         ultima = max((n for n, _ in leida.filas_crudas), default=0)
@@ -101,16 +171,71 @@ class AsistenteImportacionDialog(QDialog):
         mnemonics.assign(self)  # Alt-letters for the buttons, the spin box and each column
         self.resize(900, 620)
         centrar(self, parent)
+        self._abrir_en_ambiguas(leida)
+
+    def _abrir_en_ambiguas(self, leida: Lectura) -> None:
+        """Two columns of one field: the table shows the first of them (the others beside it)
+        and its list has the focus."""
+        columnas = [c for grupo in leida.columnas_ambiguas.values() for c in grupo]
+        if not columnas:
+            return
+        primera = self.filas.model().index(0, leida.columnas.index(columnas[0]))
+        self.filas.scrollTo(primera)
+        self.combos[columnas[0]].setFocus()
 
     # --- the file as it is ------------------------------------------------------------------
+
+    def _llenar_hojas(self, leida: Lectura) -> None:
+        """The visible sheets of a workbook of several (hidden for a CSV or a lone sheet)."""
+        visibles = leida.eleccion.visibles
+        varias = len(visibles) > 1
+        self.hoja.setVisible(varias)
+        self.hoja_label.setVisible(varias)
+        self.hoja.blockSignals(True)
+        self.hoja.clear()
+        self.hoja.addItems(list(visibles))
+        if not self._elegida_por_el_usuario:  # several have the header: the clerk says which
+            self.hoja.insertItem(0, ELIGE_HOJA)
+            self.hoja.setCurrentIndex(0)
+        elif leida.hoja in visibles:
+            self.hoja.setCurrentIndex(visibles.index(leida.hoja))
+        self.hoja.blockSignals(False)
+        self.hoja.currentTextChanged.connect(self._cambiar_hoja)
+
+    def _cambiar_hoja(self, hoja: str) -> None:
+        """Another sheet: read as the intake reads it, header and columns found again."""
+        if hoja == ELIGE_HOJA:
+            return
+        leida = mapeos.leer(self._importacion, self._path, Guia.de_hoja(hoja))
+        if leida is not None:
+            self._elegida_por_el_usuario = True
+            self.filas.clearContents()
+            self.lectura = leida
+            self._llenar_filas(leida)
+            self.encabezado.blockSignals(True)
+            ultima = max((n for n, _ in leida.filas_crudas), default=0)
+            self.encabezado.setRange(SIN_ENCABEZADO, ultima)
+            self.encabezado.setValue(leida.fila_encabezado)
+            self.encabezado.blockSignals(False)
+            self.combos = {}
+            self._mostrar(leida)
 
     def _llenar_filas(self, leida: Lectura) -> None:
         crudas = leida.filas_crudas
         ancho = max((len(cells) for _, cells in crudas), default=0)
         self.filas.setRowCount(len(crudas))
         self.filas.setColumnCount(ancho)
-        self.filas.setHorizontalHeaderLabels([letra_columna(i) for i in range(ancho)])
-        self.filas.setVerticalHeaderLabels([str(n) for n, _ in crudas])
+        columnas_ocultas = leida.eleccion.columnas_ocultas
+        self.filas.setHorizontalHeaderLabels(
+            [
+                letra_columna(i) + (" (oculta)" if i in columnas_ocultas else "")
+                for i in range(ancho)
+            ]
+        )
+        ocultas = leida.eleccion.filas_ocultas
+        self.filas.setVerticalHeaderLabels(
+            [f"{n} (oculta)" if n in ocultas else str(n) for n, _ in crudas]
+        )
         for r, (_, cells) in enumerate(crudas):
             for c, text in enumerate(cells):
                 self.filas.setItem(r, c, QTableWidgetItem(text))
@@ -139,13 +264,25 @@ class AsistenteImportacionDialog(QDialog):
         numeros = {n for n, _ in self.lectura.filas_crudas}
         if fila != SIN_ENCABEZADO and fila not in numeros:
             return  # a blank row between the ones shown: wait for the next value
-        leida = mapeos.leer(self._importacion, self._path, fila_encabezado=fila)
+        hoja = self.lectura.hoja if self._elegida_por_el_usuario else None
+        leida = mapeos.leer(self._importacion, self._path, Guia.de_hoja(hoja) if hoja else None,
+                            fila_encabezado=fila)  # fmt: skip
         if leida is not None:
             self._mostrar(leida)
 
     def _cambiar_campo(self) -> None:
-        campos = tuple(self.combos[col].currentData() for col in self.lectura.columnas)
-        guia = Guia(self.lectura.fila_encabezado, campos)
+        """The field the clerk confirmed for a column: a column that had it gives it up (shown
+        as «No se usa»), never the other way round."""
+        elegida = self.sender()
+        campo = elegida.currentData() if isinstance(elegida, ListaDeCampos) else None
+        campos = tuple(
+            None
+            if campo is not None and combo is not elegida and combo.currentData() == campo
+            else combo.currentData()
+            for combo in (self.combos[col] for col in self.lectura.columnas)
+        )
+        hoja = self.lectura.hoja if self._elegida_por_el_usuario else None
+        guia = Guia(self.lectura.fila_encabezado, campos, hoja)
         leida = mapeos.leer(self._importacion, self._path, guia)
         if leida is not None:
             self._mostrar(leida)
@@ -158,21 +295,29 @@ class AsistenteImportacionDialog(QDialog):
             self._llenar_columnas(leida)
         else:
             for col, combo in self.combos.items():
-                combo.blockSignals(True)
                 combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
-                combo.blockSignals(False)
+                combo.confirmado()
         self.omitidas.clear()
         # Read through (and dropped) so the rows left out below the data are known too; a
-        # damaged row further down is the import's to report, with its message.
-        filas = leida.filas()
-        with closing(filas), suppress(DomainError):
-            deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
+        # damaged row further down is the import's to report, with its message. Two sheets or
+        # two columns to choose from: the rows wait for the clerk's choice.
+        if not leida.hojas_ambiguas and not leida.columnas_ambiguas:
+            filas = leida.filas()
+            with closing(filas), suppress(DomainError):
+                deque(islice(filas, _FILAS_REVISADAS), maxlen=0)
         self.omitidas.addItems([f"Fila {n}: {motivo}" for n, motivo in leida.omitidas])
         faltan = leida.faltantes
-        self.faltan.setText(
-            MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan)) if faltan else ""
+        avisos = [MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan))] if faltan else []
+        titulos = {c.clave: c.titulo for c in leida.esquema.campos}
+        for clave, columnas in leida.columnas_ambiguas.items():
+            nombres = [leida.letra(c) for c in columnas]
+            todas = ", ".join(nombres[:-1]) + f" y {nombres[-1]}"
+            avisos.append(MSG_AMBIGUAS.format(columnas=todas, campo=titulos[clave]))
+        self.faltan.setText(" ".join(avisos))
+        # Several sheets with the header: Aceptar waits for the clerk to choose one.
+        self.aceptar.setEnabled(
+            not faltan and not leida.columnas_ambiguas and self._elegida_por_el_usuario
         )
-        self.aceptar.setEnabled(not faltan)
 
     def _llenar_columnas(self, leida: Lectura) -> None:
         while self.columnas_form.rowCount():
@@ -180,14 +325,16 @@ class AsistenteImportacionDialog(QDialog):
         self.combos = {}
         campos = leida.esquema.campos
         for col in leida.columnas:
-            combo = QComboBox()
+            combo = ListaDeCampos()
             combo.setObjectName(f"columna_{len(self.combos)}")
             combo.addItem(NO_SE_USA, None)
             for campo in campos:
                 combo.addItem(campo.titulo + (" *" if campo.requerido else ""), campo.clave)
             combo.setCurrentIndex(max(0, combo.findData(leida.mapeo.get(col))))
-            combo.currentIndexChanged.connect(self._cambiar_campo)
-            label = QLabel(f"{col}:")
+            combo.confirmado()
+            combo.elegido.connect(self._cambiar_campo)
+            oculta = leida.columnas.index(col) in leida.eleccion.columnas_ocultas
+            label = QLabel(f"{col} (oculta):" if oculta else f"{col}:")
             label.setBuddy(combo)
             self.columnas_form.addRow(label, combo)
             self.combos[col] = combo
@@ -215,7 +362,7 @@ def guia_de_importacion(
         return None
     recordada = services.mapeos.recordada(importacion, leida)
     if not revisar:
-        if recordada is not None:
+        if recordada is not None and not leida.hojas_ambiguas:  # the sheet is not remembered
             return recordada
         if not leida.incierta:
             return None

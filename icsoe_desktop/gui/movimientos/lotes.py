@@ -40,6 +40,7 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.services.archivos.mapeos import Importacion
 
 if TYPE_CHECKING:
@@ -342,7 +343,7 @@ class LotesPanel(QWidget):
             self,
             "Resultado IDSE del lote",
             str(Path.home()),
-            "Resultado (*.csv *.xlsx);;Todos los archivos (*)",
+            f"Resultado ({TABLAS});;Todos los archivos (*)",
         )
         if path:
             self.importar_resultado_de(Path(path), revisar)

@@ -45,6 +45,7 @@ from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.sesion import a_salvo, fin_de_sesion
+from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
@@ -450,7 +451,7 @@ class MovimientosIdse(QWidget):
             self,
             "Importar movimientos",
             str(Path.home()),
-            "Movimientos (*.txt *.xlsx *.csv);;Todos los archivos (*)",
+            f"Movimientos (*.txt {TABLAS});;Todos los archivos (*)",
         )
         if path:
             self.import_from(Path(path), revisar)

@@ -13,6 +13,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import check_email, normalize_email
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import check_caracteres
 from icsoe_desktop.services.acceso import code_guesses, login_throttle, one_time_codes
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.idse_sign_in import MSG_CREDENCIALES as MSG_CREDENCIALES
@@ -97,7 +98,7 @@ def _user_row(user: IdseUser) -> UserRow:
 
 
 def _required(value: str, label: str, field: str) -> str:
-    value = value.strip()
+    value = check_caracteres(value, label, field).strip()
     if not value:
         raise ValidationError("campo_obligatorio", f"El campo «{label}» es obligatorio.", field)
     return value

@@ -51,6 +51,11 @@ The API (an assistant window shows a ``Lectura`` and lets the clerk correct it):
 - ``Lectura.exigir_columnas()`` raises the Spanish ``ValidationError`` an importer shows when a
   required field has no column.
 
+Workbooks (.xlsx, .xls, .xlsb, .ods) are read from the sheet the clerk sees: ``Lectura.hoja``,
+``hojas_ambiguas`` (several visible sheets with the header: ``Guia.hoja`` chooses); and one
+column per field: ``columnas_ambiguas`` (two columns of a field that disagree: the clerk
+chooses). Either makes the file uncertain, and ``filas()`` refuses it naming them.
+
 Every bad file raises a ``ValidationError`` with a Spanish message (tabular.py's and
 xlsx_reader.py's checks: size, binary, damaged workbook, CSV quoting).
 """
@@ -71,22 +76,26 @@ from functools import cached_property
 from itertools import chain, islice, repeat
 from operator import itemgetter, setitem
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.importes import dinero
 from icsoe_desktop.services.archivos.tabular import (
-    XLSX_MAGIC,
+    ZIP_SUFFIXES,
     _csv_error,
     _open_text,
     _refuse_binary,
     _text_encoding,
     _unreadable,
     cell_text,
+    es_libro,
     header_key,
     read_head,
     unreadable_after,
 )
+
+if TYPE_CHECKING:
+    from icsoe_desktop.services.archivos.xlsx_reader import LibroAbierto, Rows
 
 FILAS_MUESTRA = 30  # rows read ahead to find the header (and shown as they are)
 SIN_ENCABEZADO = 0  # ``fila_encabezado`` of a file read by position
@@ -139,6 +148,8 @@ class Campo:
     # An amount: a row with a number here and nothing where the required fields go is a sum.
     importe: bool = False
     normalizar: Callable[[object], object] | None = None  # never raises
+    # Read only under a header naming it: a file without header holds the others, by position.
+    solo_por_nombre: bool = False
 
     @property
     def nombres(self) -> tuple[str, ...]:
@@ -169,12 +180,17 @@ class Esquema:
         object.__setattr__(self, "_by_key", by_key)
         object.__setattr__(self, "_ignored", {header_key(h) for h in self.reconocidas})
 
+    @property
+    def por_posicion(self) -> tuple[Campo, ...]:
+        """The fields a file without a header holds, in its columns' order."""
+        return tuple(c for c in self.campos if not c.solo_por_nombre)
+
     def campo_de(self, encabezado: str) -> str | None:
         return self._by_key.get(header_key(encabezado))
 
-    def reconoce(self, encabezado: str) -> bool:
-        key = header_key(encabezado)
-        return key in self._by_key or key in self._ignored
+    def derivada(self, encabezado: str) -> bool:
+        """A header the import knows and does not read (``reconocidas``): never «not used»."""
+        return header_key(encabezado) in self._ignored
 
 
 @dataclass(frozen=True)
@@ -185,6 +201,24 @@ class Guia:
 
     fila_encabezado: int
     campos: tuple[str | None, ...]
+    hoja: str | None = None  # the workbook's sheet (None: the one the intake finds)
+
+    @classmethod
+    def de_hoja(cls, hoja: str) -> Guia:
+        """Only the sheet to read (the command line's --hoja): the rest is found as usual."""
+        return cls(-1, (), hoja)
+
+
+@dataclass
+class _Eleccion:
+    """The sheet a workbook is read from, as the intake chose it (filled as it starts)."""
+
+    hoja: str | None = None
+    visibles: tuple[str, ...] = ()
+    ocultas: tuple[str, ...] = ()
+    ambiguas: tuple[str, ...] = ()  # visible sheets that all have the header (none active)
+    columnas_ocultas: frozenset[int] = frozenset()  # of the sheet read (0-based)
+    filas_ocultas: frozenset[int] = frozenset()  # of the sheet read, among its first rows
 
 
 def _forma(columnas: tuple[str, ...], con_encabezado: bool) -> str:
@@ -207,6 +241,30 @@ class Lectura:
     # rows that name as many fields.
     por_posicion_supuesta: bool = False
     _filas: Generator[tuple[int, list[object]], None, None] | None = field(default=None, repr=False)
+    eleccion: _Eleccion = field(default_factory=_Eleccion)
+    # Fields two or more columns name, none chosen: field key → those columns (the clerk says).
+    columnas_ambiguas: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (column kept, column that must agree with it on every row), by index.
+    _coinciden: tuple[tuple[int, int], ...] = field(default=(), repr=False)
+
+    @property
+    def hoja(self) -> str | None:
+        """The workbook's sheet read (None: a CSV)."""
+        return self.eleccion.hoja
+
+    @property
+    def hojas_ambiguas(self) -> tuple[str, ...]:
+        """Visible sheets that all have the header, when the one the workbook opens on does not
+        and none was chosen: the clerk says which (``Guia.hoja``)."""
+        return self.eleccion.ambiguas
+
+    @property
+    def de_archivo(self) -> str:
+        """«f.xlsx», or «la hoja «Trabajadores» de f.xlsx» when the workbook has others."""
+        e = self.eleccion
+        if e.hoja is not None and len(e.visibles) + len(e.ocultas) > 1:
+            return f"la hoja «{e.hoja}» de «{self.archivo}»"
+        return f"«{self.archivo}»"
 
     def posicion(self, clave: str) -> int:
         """Where the field ``clave`` (or ``CELDAS``, with ``Esquema.celdas``) is in each row
@@ -259,29 +317,56 @@ class Lectura:
     def incierta(self) -> bool:
         """The intake could not read it by itself: a required field has no column, the columns
         were taken by position on a guess, or two rows could be the header."""
-        return bool(self.faltantes) or self.por_posicion_supuesta
+        return (
+            bool(self.faltantes)
+            or self.por_posicion_supuesta
+            or bool(self.hojas_ambiguas)
+            or bool(self.columnas_ambiguas)
+        )
 
     @property
     def guia(self) -> Guia:
         """This reading as a guide (to remember it, or to read the file again with it)."""
-        return Guia(self.fila_encabezado, tuple(self.mapeo[c] for c in self.columnas))
+        campos = tuple(self.mapeo[c] for c in self.columnas)
+        return Guia(self.fila_encabezado, campos, self.hoja)
 
     @property
     def faltantes(self) -> list[Campo]:
-        usados = set(self.mapeo.values())
+        usados = set(self.mapeo.values()) | set(self.columnas_ambiguas)
         return [c for c in self.esquema.campos if c.requerido and c.clave not in usados]
 
     @property
     def no_usadas(self) -> list[str]:
+        """Every column not read, a recognised one too (a second «SBC», a hidden one), except
+        the derived ones the import knows (``Esquema.reconocidas``)."""
+        ocultas = self.eleccion.columnas_ocultas
         return [
-            col
-            for col, campo in self.mapeo.items()
-            if campo is None and not col.startswith("Columna ") and not self.esquema.reconoce(col)
+            col + (" (oculta)" if i in ocultas else "")
+            for i, (col, campo) in enumerate(self.mapeo.items())
+            if campo is None and not col.startswith("Columna ") and not self.esquema.derivada(col)
         ]
+
+    def letra(self, columna: str) -> str:
+        """«F «SBC»»: a column by its letter and name, as a message names it."""
+        return f"{letra_columna(self.columnas.index(columna))} «{columna}»"
 
     def notas(self, fila: str = "Fila") -> list[str]:
         """``fila``: what the importer's report calls a row («Fila», «Renglón»)."""
         notas = []
+        e = self.eleccion
+        if e.hoja is not None and len(e.visibles) + len(e.ocultas) > 1:
+            otras = [f"«{h}»" for h in e.visibles if h != e.hoja]
+            ocultas = [f"«{h}»" for h in e.ocultas if h != e.hoja]
+            partes = [", ".join(otras)] if otras else []
+            if ocultas:
+                partes.append(
+                    ("la oculta " if len(ocultas) == 1 else "las ocultas ") + ", ".join(ocultas)
+                )
+            nota = f"Se leyó la hoja «{e.hoja}»"
+            if partes:
+                no_leidas = "no se leyó " if len(otras) + len(ocultas) == 1 else "no se leyeron "
+                nota += "; " + no_leidas + ", ni ".join(partes)
+            notas.append(nota + ".")
         if self.no_usadas:
             notas.append("No se usan las columnas: " + ", ".join(self.no_usadas) + ".")
         for numero, motivo in self.omitidas:
@@ -289,6 +374,7 @@ class Lectura:
         return notas
 
     def exigir_columnas(self) -> None:
+        self._exigir_columnas_claras()
         faltan = self.faltantes
         if not faltan:
             return
@@ -301,11 +387,53 @@ class Lectura:
         esperadas = ", ".join(c.titulo for c in self.esquema.campos if c.requerido)
         raise ValidationError(
             "columnas_faltantes",
-            f"A «{self.archivo}» le faltan las columnas: {titulos}. No se encontraron en "
+            f"A {self.de_archivo} le faltan las columnas: {titulos}. No se encontraron en "
             f"{donde}; el archivo necesita una fila de encabezados con {esperadas}.",
         )
 
+    def no_coinciden(self, numero: int, una: int, otra: int) -> ValidationError:
+        """Two columns of one field that agreed on the first rows and not on row ``numero``."""
+        campo = self.mapeo[self.columnas[una]]
+        titulo = next(c.titulo for c in self.esquema.campos if c.clave == campo)
+        return ValidationError(
+            "columnas_ambiguas",
+            f"En {self.de_archivo}, las columnas {self.letra(self.columnas[una])} y "
+            f"{self.letra(self.columnas[otra])} son ambas «{titulo}» y en la fila {numero} no "
+            "coinciden: elige cuál usar en el asistente de importación (o borra la otra del "
+            "archivo). No se importó nada.",
+        )
+
+    def _exigir_columnas_claras(self) -> None:
+        for clave, columnas in self.columnas_ambiguas.items():
+            if self._filas is not None:
+                self._filas.close()
+            titulo = next(c.titulo for c in self.esquema.campos if c.clave == clave)
+            nombres = [self.letra(c) for c in columnas]
+            raise ValidationError(
+                "columnas_ambiguas",
+                f"En {self.de_archivo}, las columnas "
+                + ", ".join(nombres[:-1])
+                + f" y {nombres[-1]} son todas «{titulo}» y sus datos no coinciden: elige cuál "
+                "usar en el asistente de importación (o borra la otra del archivo). No se "
+                "importó nada.",
+            )
+
     def filas(self) -> Generator[tuple[int, list[object]], None, None]:
+        """The rows, read as needed; a workbook with the header on several visible sheets and
+        none chosen is refused naming them (the assistant asks; the command line, --hoja), and
+        so are two columns of one field that do not agree."""
+        self._exigir_columnas_claras()
+        if self.hojas_ambiguas:
+            if self._filas is not None:
+                self._filas.close()
+            hojas = self.hojas_ambiguas
+            raise ValidationError(
+                "hoja_ambigua",
+                f"«{self.archivo}» tiene el encabezado en las hojas "
+                + ", ".join(f"«{h}»" for h in hojas[:-1])
+                + f" y «{hojas[-1]}»: elige cuál importar (en la línea de comandos, "
+                "--hoja NOMBRE). No se importó nada.",
+            )
         if self._filas is None:
             raise RuntimeError("las filas de una lectura se leen una sola vez")
         filas, self._filas = self._filas, None
@@ -474,15 +602,77 @@ def _delimiter(sample: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path, data: bytes | None) -> _Filas:
-    from icsoe_desktop.services.archivos.xlsx_reader import sheet_rows
+def _xlsx_rows(
+    path: Path, data: bytes | None, esquema: Esquema, hoja: str | None, eleccion: _Eleccion
+) -> _Filas:
+    from icsoe_desktop.services.archivos.xlsx_reader import abrir
 
-    rows = sheet_rows(data if data is not None else path, path.name)
-    with closing(rows):
-        for number, values in rows:
-            # A row ends at its last value: only one ending in blank text needs a closer look.
-            if values and (not _vacia(values[-1]) or not all(_vacia(v) for v in values)):
-                yield number, values
+    with abrir(data if data is not None else path, path.name) as libro:
+        eleccion.visibles = tuple(libro.visibles)
+        eleccion.ocultas = tuple(n for n, visible in libro.hojas if not visible)
+        elegidas = _hoja_elegida(libro, esquema, hoja, eleccion)
+        if eleccion.hoja is not None:
+            eleccion.columnas_ocultas, eleccion.filas_ocultas = libro.ocultas(eleccion.hoja)
+        with closing(elegidas):
+            for number, values in elegidas:
+                # A row ends at its last value: only one ending in blank text needs a closer look.
+                if values and (not _vacia(values[-1]) or not all(_vacia(v) for v in values)):
+                    yield number, values
+
+
+def _hoja_elegida(
+    libro: LibroAbierto, esquema: Esquema, hoja: str | None, eleccion: _Eleccion
+) -> Rows:
+    """The rows of the sheet the clerk means: ``hoja`` if given; else, among the visible
+    sheets, the one the workbook opens on if it has the header, else the one that has it; with
+    several that have it, the first is read for the assistant to show and ``eleccion.ambiguas``
+    names them. The sheets looked at are read once (their first rows kept)."""
+    if hoja is not None or len(libro.visibles) <= 1:
+        eleccion.hoja = hoja or libro.por_omision()
+        return libro.rows(eleccion.hoja)
+    activa = libro.por_omision()
+    orden = [activa, *(h for h in libro.visibles if h != activa)]
+    vistas: list[tuple[str, list[tuple[int, tuple[Any, ...]]], Rows]] = []
+    elegida = None
+    for nombre in orden:
+        filas = libro.rows(nombre)
+        muestra = list(islice(filas, FILAS_MUESTRA))
+        vistas.append((nombre, muestra, filas))
+        if nombre == activa and _tiene_encabezado(esquema, muestra):
+            elegida = 0
+            break
+    con_encabezado = [
+        i for i, (_, muestra, _) in enumerate(vistas) if _tiene_encabezado(esquema, muestra)
+    ]
+    if elegida is None:
+        elegida = con_encabezado[0] if con_encabezado else 0
+        if len(con_encabezado) > 1:
+            eleccion.ambiguas = tuple(vistas[i][0] for i in con_encabezado)
+    for i, (_, _, filas) in enumerate(vistas):
+        if i != elegida:
+            filas.close()
+    nombre, muestra, filas = vistas[elegida]
+    eleccion.hoja = nombre
+    return _seguidas(muestra, filas)
+
+
+def _seguidas(muestra: list[tuple[int, tuple[Any, ...]]], filas: Rows) -> Rows:
+    """The rows already read, then the rest; closing it closes the sheet's reader."""
+    with closing(filas):
+        yield from muestra
+        yield from filas
+
+
+def _tiene_encabezado(esquema: Esquema, muestra: list[tuple[int, tuple[Any, ...]]]) -> bool:
+    """A row among ``muestra`` names every required field of ``esquema``."""
+    requeridos = {c.clave for c in esquema.campos if c.requerido}
+    for _, values in muestra:
+        nombrados = {
+            campo for v in values if v is not None and (campo := esquema.campo_de(cell_text(v)))
+        }
+        if requeridos <= nombrados:
+            return True
+    return False
 
 
 def letra_columna(index: int) -> str:
@@ -508,12 +698,22 @@ def _nombres_de_columnas(cells: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _encabezado(esquema: Esquema, muestra: list[tuple[int, list[str]]]) -> tuple[int, bool]:
+def _encabezado(
+    esquema: Esquema, muestra: list[tuple[int, list[str]]], ocultas: frozenset[int] = frozenset()
+) -> tuple[int, bool]:
     """The sheet row among ``muestra`` naming most fields (the first of equals), or
-    SIN_ENCABEZADO; and whether another row names as many (which is the header is a guess)."""
+    SIN_ENCABEZADO; and whether another row names as many (which is the header is a guess).
+    A hidden row is the header only when no visible one names a field."""
+    if ocultas:
+        visibles = [(n, cells) for n, cells in muestra if n not in ocultas]
+        best, empate = _encabezado(esquema, visibles)
+        if best != SIN_ENCABEZADO:
+            return best, empate
     best, best_count, empate = SIN_ENCABEZADO, 0, False
+    # A row naming only a field read by name alone («Nombre») is no header of this file.
+    cuentan = {c.clave for c in esquema.por_posicion}
     for number, cells in muestra:
-        count = len({campo for c in cells if c and (campo := esquema.campo_de(c))})
+        count = len({campo for c in cells if c and (campo := esquema.campo_de(c)) in cuentan})
         if count > best_count:
             best, best_count, empate = number, count, False
         elif count and count == best_count:
@@ -528,13 +728,18 @@ def leer(
     fila_encabezado: int | None = None,
     data: bytes | None = None,
     guia: Guia | None = None,
+    hoja: str | None = None,
 ) -> Lectura:
     """The file at ``path`` (or its bytes in ``data``) read for ``esquema``; see the module's
     docstring. ``guia``: the header row and the columns as the clerk said (or as remembered).
     Raises ValidationError for a file that is no table."""
     path = Path(path)
     if guia is not None:
-        fila_encabezado = guia.fila_encabezado
+        hoja = guia.hoja
+        if guia.fila_encabezado < 0:  # only the sheet
+            guia = None
+        else:
+            fila_encabezado = guia.fila_encabezado
     if data is None:
         head = read_head(path)
     elif not data:
@@ -542,16 +747,18 @@ def leer(
     else:
         head = data[:4096]
     raw: _Filas
-    if head.startswith(XLSX_MAGIC):
-        formato, raw = "Excel", _xlsx_rows(path, data)
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+    eleccion = _Eleccion()
+    if es_libro(head):
+        formato, raw = "Excel", _xlsx_rows(path, data, esquema, hoja, eleccion)
+    elif path.suffix.lower() in ZIP_SUFFIXES:
         raise ValidationError(
             "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
         )
     else:
+        _refuse_binary(head, path.name)  # a picture, a PDF: not shown to the clerk as a table
         formato, raw = "CSV", _csv_rows(path, data)
     try:
-        return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia)
+        return _lectura(path.name, formato, esquema, raw, mapeo, fila_encabezado, guia, eleccion)
     except BaseException:
         raw.close()
         raise
@@ -564,22 +771,24 @@ def _lectura(
     raw: _Filas,
     mapeo: Mapping[str, str | None] | None,
     fila_encabezado: int | None,
-    guia: Guia | None = None,
+    guia: Guia | None,
+    eleccion: _Eleccion,
 ) -> Lectura:
-    muestra_cruda = list(islice(raw, FILAS_MUESTRA))
+    muestra_cruda = list(islice(raw, FILAS_MUESTRA))  # fills ``eleccion``
     muestra = [(n, [cell_text(v) for v in values]) for n, values in muestra_cruda]
     empate = False
     if fila_encabezado is None:
-        fila_encabezado, empate = _encabezado(esquema, muestra)
+        fila_encabezado, empate = _encabezado(esquema, muestra, eleccion.filas_ocultas)
     omitidas: list[tuple[int, str]] = []
     if fila_encabezado == SIN_ENCABEZADO:
         width = max((len(cells) for _, cells in muestra), default=0)
+        posicionales = esquema.por_posicion
         if esquema.sin_encabezado:
-            width = max(width, len(esquema.campos))
+            width = max(width, len(posicionales))
         columnas = tuple(f"Columna {letra_columna(i)}" for i in range(width))
         auto = {
-            col: (c.clave if esquema.sin_encabezado and i < len(esquema.campos) else None)
-            for i, (col, c) in enumerate(zip(columnas, (*esquema.campos,) * width, strict=False))
+            col: (c.clave if esquema.sin_encabezado and i < len(posicionales) else None)
+            for i, (col, c) in enumerate(zip(columnas, (*posicionales,) * width, strict=False))
         }
         # Title rows above data without a header: the rows before the first with a number.
         first = next(
@@ -588,7 +797,7 @@ def _lectura(
         )
         after = first
         omitidas.extend((n, "título, encima de los datos") for n, _ in muestra[:first])
-        supuesta = guia is None and (first > 0 or width != len(esquema.campos))
+        supuesta = guia is None and (first > 0 or width != len(posicionales))
     else:
         index = next((i for i, (n, _) in enumerate(muestra) if n == fila_encabezado), None)
         if index is None:
@@ -610,13 +819,19 @@ def _lectura(
         }
     elif mapeo is not None:
         auto.update({col: campo for col, campo in mapeo.items() if col in auto})
-    # One column per field: the first that names it (a second «NSS» is not read).
-    usados: set[str] = set()
-    final: dict[str, str | None] = {}
-    for col, campo in auto.items():
-        final[col] = campo if campo and campo not in usados else None
-        if campo:
-            usados.add(campo)
+    ambiguas: dict[str, tuple[str, ...]] = {}
+    coinciden: list[tuple[int, int]] = []
+    if guia is None and mapeo is None:  # the clerk's choice stands as given
+        final, ambiguas, coinciden = _una_columna_por_campo(
+            esquema, auto, muestra_cruda[after:], eleccion.columnas_ocultas
+        )
+    else:  # one column per field: the first the clerk gave it
+        usados: set[str] = set()
+        final = {}
+        for col, campo in auto.items():
+            final[col] = campo if campo and campo not in usados else None
+            if campo:
+                usados.add(campo)
     lectura = Lectura(
         nombre,
         formato,
@@ -627,10 +842,83 @@ def _lectura(
         final,
         omitidas,
         supuesta,
+        eleccion=eleccion,
+        columnas_ambiguas=ambiguas,
+        _coinciden=tuple(coinciden),
     )
     rest = chain(muestra_cruda[after:], raw)
     lectura._filas = _filas(lectura, rest, raw)
     return lectura
+
+
+def _una_columna_por_campo(
+    esquema: Esquema,
+    auto: dict[str, str | None],
+    muestra: list[tuple[int, Sequence[object]]],
+    ocultas: frozenset[int],
+) -> tuple[dict[str, str | None], dict[str, tuple[str, ...]], list[tuple[int, int]]]:
+    """Each field's column when several name it: a visible one over hidden ones; then the one
+    under the field's own title over those under an alias, if their values agree on the rows
+    looked at (and, as the rest are read, on every row: ``_coinciden``); else none, and the
+    clerk chooses (``columnas_ambiguas``)."""
+    columnas = list(auto)
+    por_campo: dict[str, list[int]] = {}
+    for i, campo in enumerate(auto.values()):
+        if campo:
+            por_campo.setdefault(campo, []).append(i)
+    final = {col: None if campo in por_campo and len(por_campo[campo]) > 1 else campo
+             for col, campo in auto.items()}  # fmt: skip
+    ambiguas: dict[str, tuple[str, ...]] = {}
+    coinciden: list[tuple[int, int]] = []
+    titulos = {c.clave: header_key(c.titulo) for c in esquema.campos}
+    normalizar = {c.clave: c.normalizar for c in esquema.campos}
+    for campo, indices in por_campo.items():
+        if len(indices) < 2:
+            continue
+        candidatas = [i for i in indices if i not in ocultas] or indices
+        propias = [i for i in candidatas if header_key(columnas[i]) == titulos[campo]]
+        if len(candidatas) == 1:
+            elegida = candidatas[0]
+        elif len(propias) == 1 and all(
+            _difiere(muestra, propias[0], otra, normalizar[campo]) is None
+            for otra in candidatas
+            if otra != propias[0]
+        ):
+            elegida = propias[0]
+            coinciden.extend((elegida, otra) for otra in candidatas if otra != elegida)
+        else:
+            ambiguas[campo] = tuple(columnas[i] for i in candidatas)
+            continue
+        final[columnas[elegida]] = campo
+    return final, ambiguas, coinciden
+
+
+def _igual(a: object, b: object, normalizar: Callable[[object], object] | None) -> bool:
+    """Two cells saying the same: as the field reads them (an NSS with its leading zeros
+    back), or as the same amount («$1,234.50» and 1234.5)."""
+    if normalizar is not None:
+        a, b = normalizar(a), normalizar(b)
+    if cell_text(a) == cell_text(b):
+        return True
+    try:
+        return Decimal(dinero(a)) == Decimal(dinero(b))
+    except (ValueError, ValidationError, ArithmeticError, TypeError):
+        return False
+
+
+def _difiere(
+    filas: Iterable[tuple[int, Sequence[object]]],
+    una: int,
+    otra: int,
+    normalizar: Callable[[object], object] | None,
+) -> int | None:
+    """The first row (its number) where the two columns say different things, or None."""
+    for numero, values in filas:
+        n = len(values)
+        a, b = (values[una] if una < n else None), (values[otra] if otra < n else None)
+        if not _igual(a, b, normalizar):
+            return numero
+    return None
 
 
 def _filas(
@@ -638,6 +926,9 @@ def _filas(
 ) -> Generator[tuple[int, list[object]], None, None]:
     esquema = lectura.esquema
     columna = {campo: i for i, campo in enumerate(lectura.mapeo.values()) if campo}
+    de_columna = {i: campo for campo, i in columna.items()}
+    por_clave = {c.clave: c.normalizar for c in esquema.campos}
+    coinciden = [(una, otra, por_clave[de_columna[una]]) for una, otra in lectura._coinciden]
     posiciones = [columna.get(c.clave, -1) for c in esquema.campos]
     sin_columna = -1 in posiciones
     ancho = max(posiciones, default=-1) + 1
@@ -713,6 +1004,10 @@ def _filas(
                     numeros, filas = una_a_una(bloque)
                 elif not texto:
                     filas = list(map(list, filas))  # a sheet's rows are tuples
+                for una, otra, f in coinciden:  # before the block is normalised
+                    numero = _difiere(zip(numeros, filas, strict=True), una, otra, f)
+                    if numero is not None:
+                        raise lectura.no_coinciden(numero, una, otra)
                 if sin_columna:
                     _todas(map(list.append, filas, repeat(None)))
                 for i, f, memoria in normalizar:

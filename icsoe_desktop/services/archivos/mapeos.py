@@ -10,6 +10,7 @@ edited by hand) only means the assistant asks again (noted in the log).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,6 @@ from icsoe_desktop.files import atomic_write, read_json_object
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Esquema, Guia, Lectura
-from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
 
@@ -76,14 +76,11 @@ class Importacion(StrEnum):
         return BULK_ESQUEMA
 
     def lee_por_columnas(self, path: Path) -> bool:
-        """Whether this import reads ``path`` by its columns (not a lote IDSE's fixed lines,
-        not something the alta masiva refuses as no workbook)."""
+        """Whether this import reads ``path`` by its columns (not a lote IDSE's fixed lines)."""
         if self is Importacion.MOVIMIENTOS:
             from icsoe_desktop.services.movimientos.importar import es_tabla
 
             return es_tabla(path)
-        if self is Importacion.CAPTURISTAS:
-            return read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC)
         return True
 
 
@@ -122,11 +119,18 @@ class MapeosService:
                 return Guia(fila, tuple(campos))
         return None
 
-    def recordada_para(self, importacion: Importacion, path: Path) -> Guia | None:
+    def recordada_para(
+        self, importacion: Importacion, path: Path, hoja: str | None = None
+    ) -> Guia | None:
         """The guide remembered for the shape of the file at ``path`` (the command line's:
-        it imports unattended as the clerk once said), or None."""
-        leida = leer(importacion, path)
-        return self.recordada(importacion, leida) if leida is not None else None
+        it imports unattended as the clerk once said), or None; with ``hoja`` (--hoja), for
+        that sheet of the workbook, and at least that sheet."""
+        solo_hoja = Guia.de_hoja(hoja) if hoja is not None else None
+        leida = leer(importacion, path, solo_hoja)
+        guia = self.recordada(importacion, leida) if leida is not None else None
+        if hoja is None or guia is None:
+            return guia or solo_hoja
+        return replace(guia, hoja=hoja)
 
     def recordar(self, actor: str | None, importacion: Importacion, leida: Lectura) -> bool:
         """Keep ``leida``'s columns for the files of its shape (audited); False when it has no

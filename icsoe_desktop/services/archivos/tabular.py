@@ -17,8 +17,17 @@ from typing import Any, TextIO
 from icsoe_desktop.domain.errors import ValidationError
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
-XLSX_MAGIC = b"PK\x03\x04"
+XLSX_MAGIC = b"PK\x03\x04"  # a zip: .xlsx, .xlsm, .xlsb, .ods
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Office 97 file: .xls
+# Names of workbooks that are zips: one that is not is damaged. An «.xls» may be text (old
+# nómina systems save tab-separated text under that name): it is read as such.
+ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")
 _CHUNK = 2**20
+
+
+def es_libro(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is a workbook (calamine reads it), not text."""
+    return head.startswith((XLSX_MAGIC, OLE_MAGIC))
 
 
 def header_key(text: str) -> str:
@@ -93,7 +102,7 @@ def _refuse_binary(head: bytes, name: str) -> None:
     if b"\x00" in head[:4096]:
         raise ValidationError(
             "archivo_binario",
-            f"«{name}» no es un archivo de texto (CSV) ni un libro de Excel (.xlsx).",
+            f"«{name}» no es un archivo de texto (CSV) ni un libro de Excel (.xlsx, .xls).",
         )
 
 
@@ -118,16 +127,16 @@ def open_table(path: Path, data: bytes | None = None) -> Table:
         try:
             with path.open("rb") as f:
                 head = f.read(4096)
-            if head.startswith(XLSX_MAGIC):
+            if es_libro(head):
                 return _xlsx_table(path, path)
-            if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            if path.suffix.lower() not in ZIP_SUFFIXES:
                 _refuse_binary(head, path.name)
                 return _csv_table(path, _open_text(path, _text_encoding(path)))
         except OSError as exc:
             raise _unreadable(path, exc) from exc
-    elif data.startswith(XLSX_MAGIC):
+    elif es_libro(data):
         return _xlsx_table(path, data)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in ZIP_SUFFIXES:
         raise ValidationError(
             "xlsx_invalido", f"«{path.name}» no es un libro de Excel válido o está dañado."
         )

@@ -11,21 +11,32 @@ but the whole sheet in memory, ~2 bytes per byte of its XML); a longer one is st
 openpyxl (its memory flat). Both give the same values: text as text (leading zeros kept), a
 whole number as int, a date as the datetime Excel stores, an empty cell as None, a formula as
 the value Excel saved with it.
+
+calamine holds the sheet as a dense grid: alcance.py bounds it first (a value far away, at
+XFD1048576, would otherwise end the process), from what check_zip saw of the sheet as it
+inflated it; a sheet whose grid would not fit is streamed by openpyxl, and a value past the
+last column read is refused naming its cell.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 import zlib
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 from xml.parsers import expat
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.archivos import alcance, biff
+from icsoe_desktop.services.archivos.libro import libro_xlsb, libro_xlsx
+from icsoe_desktop.services.archivos.tabular import OLE_MAGIC
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +56,11 @@ MAX_ROWS = 1_048_576
 CALAMINE_MAX_SHEET_BYTES = 96 * MIB
 _CHUNK = MIB
 _DTD = b"<!DOCTYPE"
+_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+# The sheet an OpenDocument opens on, in its settings.xml (LibreOffice writes it).
+_TABLA_ACTIVA = re.compile(rb'config:name="ActiveTable"[^>]*>([^<]*)<')
+_ATRIBUTO = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
 
 
 def _part_limit(name: str) -> int:
@@ -72,9 +88,23 @@ def _too_big(name: str, part: str, limit: int) -> ValidationError:
     )
 
 
-def check_zip(data: bytes | BinaryIO, name: str) -> int:
-    """Inflate every member once, counting bytes; refuse bombs, damage and DTDs. Returns the
-    bytes of every sheet, inflated."""
+@dataclass
+class Revision:
+    """What check_zip saw: the bytes of every sheet, inflated, and what ``alcance.Vistazo``
+    saw of each sheet (by zip member)."""
+
+    sheets_total: int = 0
+    vistazos: dict[str, alcance.Vistazo] = field(default_factory=dict)
+    xlsx: bool = False  # an .xlsx (or .xlsm): xl/workbook.xml
+    xlsb: bool = False  # Excel's binary workbook: xl/workbook.bin
+
+
+def _is_sheet(member: str) -> bool:
+    return member.lower().startswith("xl/worksheets/")
+
+
+def check_zip(data: bytes | BinaryIO, name: str) -> Revision:
+    """Inflate every member once, counting bytes; refuse bombs, damage and DTDs."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except (
@@ -88,23 +118,36 @@ def check_zip(data: bytes | BinaryIO, name: str) -> int:
             raise _damaged(name)
         if sum(info.file_size for info in members) > MAX_TOTAL_BYTES:
             raise _too_big(name, "", MAX_TOTAL_BYTES)
-        sheets_total = total = 0
+        revision = Revision()
+        total = 0
         for info in members:
             limit = _part_limit(info.filename)
             if info.file_size > limit:
                 raise _too_big(name, info.filename, limit)
-            counted = _inflate(archive, info, name, limit)
+            lower = info.filename.lower()
+            revision.xlsx |= lower == "xl/workbook.xml"
+            revision.xlsb |= lower == "xl/workbook.bin"
+            vistazo = alcance.Vistazo() if _is_sheet(lower) and lower.endswith(".xml") else None
+            counted = _inflate(archive, info, name, limit, vistazo)
             total += counted
-            if info.filename.lower().startswith("xl/worksheets/"):
-                sheets_total += counted
-            if sheets_total > MAX_SHEETS_BYTES:
+            if _is_sheet(lower):
+                revision.sheets_total += counted
+            if vistazo is not None:
+                revision.vistazos[info.filename] = vistazo
+            if revision.sheets_total > MAX_SHEETS_BYTES:
                 raise _too_big(name, "xl/worksheets", MAX_SHEETS_BYTES)
             if total > MAX_TOTAL_BYTES:
                 raise _too_big(name, "", MAX_TOTAL_BYTES)
-    return sheets_total
+    return revision
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: int) -> int:
+def _inflate(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    name: str,
+    limit: int,
+    vistazo: alcance.Vistazo | None = None,
+) -> int:
     """The member's inflated size; its XML parsed as it inflates (expat, no handlers: ~0.5 s
     for 100,000 rows): calamine reads a sheet whose tags do not match, and a damaged sheet
     must be refused, not read in part."""
@@ -124,10 +167,14 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: 
                         "de Excel no usan (podría estar hecho para agotar la memoria).",
                     )
                 tail = chunk[-len(_DTD) :]
+                if vistazo is not None:
+                    vistazo.ver(chunk)
                 if xml is not None:
                     xml.Parse(chunk, False)
             if xml is not None:
                 xml.Parse(b"", True)
+            if vistazo is not None:
+                vistazo.fin()
     except ValidationError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
@@ -138,28 +185,244 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, limit: 
     return counted
 
 
-def sheet_rows(data: bytes | Path, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
-    """(row number, values) of every row of the first sheet, whatever its <dimension> says.
+Rows = Generator[tuple[int, tuple[Any, ...]], None, None]
+
+
+def sheet_rows(data: bytes | Path, name: str, hoja: str | None = None) -> Rows:
+    """(row number, values) of every row of the sheet ``hoja`` (None: the one the workbook
+    opens on, if visible; else its first visible sheet), whatever its <dimension> says.
 
     A generator: the file is checked at the first ``next()``. Any failure of openpyxl (broken
     XML, a bad cell reference…) becomes a ValidationError; the details go to the log."""
+    with abrir(data, name) as book:
+        yield from book.rows(hoja or book.por_omision())
+
+
+@contextmanager
+def abrir(data: bytes | Path, name: str) -> Iterator[LibroAbierto]:
+    """The workbook in ``data`` (bytes, or a file read from the disk as needed: it is never
+    held in memory whole), checked and bounded, its sheets listed; closed at the end."""
+
+    def opener() -> BinaryIO:
+        try:
+            return data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
+        except OSError as exc:
+            raise ValidationError(
+                "archivo_ilegible", f"No se pudo leer «{name}»: {exc.strerror or exc}."
+            ) from exc
+
+    source = opener()
+    with source:  # closed here even when a reader refuses the file half-open
+        yield LibroAbierto(source, opener, name)
+
+
+class LibroAbierto:
+    """An opened workbook: its worksheets as Excel shows them (``hojas``: name, visible), the one
+    it opens on (``activa``), and each sheet's rows on demand."""
+
+    def __init__(self, source: BinaryIO, opener: Callable[[], BinaryIO], name: str) -> None:
+        self.name, self._source, self._opener = name, source, opener
+        if source.read(len(OLE_MAGIC)) == OLE_MAGIC:  # .xls
+            revision = None
+        else:
+            source.seek(0)
+            revision = check_zip(source, name)
+        activa = _bound_workbook(source, name, revision)
+        self._revision = revision
+        self._book: Any = None
+        self._partes: dict[str, str | None] = {}  # an .xlsx's sheet → its zip member
+        # A longer .xlsx is streamed by openpyxl (calamine would hold it whole).
+        if revision is not None and revision.xlsx:
+            try:
+                with zipfile.ZipFile(source) as archive:
+                    estructura = libro_xlsx(archive)
+            except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+                raise _damaged(name) from exc
+            finally:
+                source.seek(0)
+            activa = estructura.activa
+            self._partes = {h.nombre: h.parte for h in estructura.hojas}
+        self._streamed = (
+            revision is not None
+            and revision.xlsx
+            and (revision.sheets_total > CALAMINE_MAX_SHEET_BYTES)
+        )
+        if self._streamed:
+            hojas = [(h.nombre, h.visible) for h in estructura.hojas]
+        else:
+            hojas = self._open_calamine()
+        if not hojas:
+            raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
+        self.hojas: tuple[tuple[str, bool], ...] = tuple(hojas)
+        visibles = self.visibles
+        self.activa = activa if activa in visibles else None
+
+    def _open_calamine(self) -> list[tuple[str, bool]]:
+        from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+        try:
+            self._book = CalamineWorkbook.from_filelike(self._source)
+            return [
+                (m.name, m.visible == SheetVisibleEnum.Visible)
+                for m in self._book.sheets_metadata
+                if m.typ == SheetTypeEnum.WorkSheet
+            ]
+        except Exception as exc:  # calamine raises its own kinds for a damaged zip/xml
+            log.info("workbook %s refused by calamine", self.name, exc_info=True)
+            raise _damaged(self.name) from exc
+        finally:
+            self._source.seek(0)
+
+    @property
+    def visibles(self) -> list[str]:
+        """The sheets the clerk sees (hidden and very hidden ones are never read unasked)."""
+        return [nombre for nombre, visible in self.hojas if visible]
+
+    def por_omision(self) -> str:
+        """The sheet the workbook opens on, or its first visible one."""
+        if self.activa:
+            return self.activa
+        if not self.visibles:
+            raise ValidationError(
+                "hojas_ocultas",
+                f"Todas las hojas de «{self.name}» están ocultas. En Excel, muestra la hoja con "
+                "los datos (clic derecho en una pestaña › Mostrar) y guarda el libro.",
+            )
+        return self.visibles[0]
+
+    def ocultas(self, hoja: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The hidden columns (0-based) of an .xlsx sheet, from its <cols>, written before its
+        cells, and its hidden rows (sheet numbers) among the first ones (only the first
+        megabyte of the sheet is read); none for the other formats."""
+        nada: tuple[frozenset[int], frozenset[int]] = frozenset(), frozenset()
+        part = self._partes.get(hoja)
+        if part is None:
+            return nada
+        try:
+            with zipfile.ZipFile(self._source) as archive, archive.open(part) as member:
+                inicio = b""
+                while (chunk := member.read(_CHUNK)) and b"<sheetData" not in inicio:
+                    inicio += chunk
+                inicio += member.read(_CHUNK)  # the first rows
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+            return nada  # the rows' reading says what is wrong with the file
+        finally:
+            self._source.seek(0)
+        antes, _, filas = inicio.partition(b"<sheetData")
+        columnas: set[int] = set()
+        for col in _COL.finditer(antes):
+            atributos = dict(_ATRIBUTO.findall(col.group()))
+            if atributos.get(b"hidden") in (b"1", b"true"):
+                desde, hasta = atributos.get(b"min", b"0"), atributos.get(b"max", b"0")
+                if desde.isdigit() and hasta.isdigit():
+                    columnas.update(range(int(desde) - 1, min(int(hasta), alcance.MAX_COLUMNAS)))
+        renglones: set[int] = set()
+        for row in _ROW.finditer(filas):
+            atributos = dict(_ATRIBUTO.findall(row.group()))
+            r = atributos.get(b"r", b"")
+            if atributos.get(b"hidden") in (b"1", b"true") and r.isdigit():
+                renglones.add(int(r))
+        return frozenset(columnas), frozenset(renglones)
+
+    def rows(self, hoja: str) -> Rows:
+        """The rows of the sheet ``hoja`` (any sheet the workbook has, hidden or not)."""
+        if hoja not in {nombre for nombre, _ in self.hojas}:
+            raise ValidationError(
+                "hoja_inexistente",
+                f"«{self.name}» no tiene una hoja «{hoja}»; sus hojas: "
+                + ", ".join(f"«{n}»" for n in self.visibles or [n for n, _ in self.hojas])
+                + ".",
+            )
+        revision = self._revision
+        if not self._streamed and not (
+            revision is not None
+            and revision.xlsx
+            and not _bounded(self._source, self.name, revision, hoja, self._partes.get(hoja))
+        ):
+            try:
+                sheet = self._book.get_sheet_by_name(hoja)
+            except Exception as exc:
+                log.info("workbook %s refused by calamine", self.name, exc_info=True)
+                raise _damaged(self.name) from exc
+            return _calamine_rows(sheet, self.name)
+        return _openpyxl_rows(self._opener, self.name, hoja)
+
+
+def _refuse_far(name: str, sheet: str, extent: alcance.Alcance) -> None:
+    """A sheet calamine must read whole (no reader streams its format): refused, naming the
+    cell that stretches it, when it would not fit."""
+    if not alcance.revisar(extent, name, sheet):
+        raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
+
+
+def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> str | None:
+    """What calamine reads when it opens a workbook, or only from it, bounded first: an .xls
+    (every sheet, at once), an OpenDocument (every table, at once), an .xlsb (its sheets).
+    Nothing for an .xlsx: its sheet is bounded once chosen (``_bounded``). Returns the sheet an
+    .xls or an OpenDocument opens on, when it says."""
     try:
-        # A path is read from the disk as needed: the workbook is never held in memory whole.
-        source = data.open("rb") if isinstance(data, Path) else io.BytesIO(data)
-    except OSError as exc:
-        raise ValidationError(
-            "archivo_ilegible", f"No se pudo leer «{name}»: {exc.strerror or exc}."
-        ) from exc
-    with source:  # closed here even when openpyxl refuses the file half-open
-        yield from _rows(source, name)
+        if revision is None:
+            import olefile
 
-
-def _rows(source: BinaryIO, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
-    if check_zip(source, name) <= CALAMINE_MAX_SHEET_BYTES:
+            source.seek(0)
+            with olefile.OleFileIO(source) as ole:
+                stream = "Workbook" if ole.exists("Workbook") else "Book"
+                data = ole.openstream(stream).read()
+            extents = [(h.nombre, biff.alcance_xls(data, h.inicio)) for h in biff.hojas_xls(data)]
+            for sheet, extent in extents:
+                _refuse_far(name, sheet, extent)
+            if sum(extent.celdas for _, extent in extents) > alcance.MAX_CELDAS_GRID:
+                sheet, extent = max(extents, key=lambda se: se[1].celdas)
+                raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
+            return biff.activa_xls(data)
         source.seek(0)
-        yield from _calamine_rows(source, name)
-    else:
-        yield from _openpyxl_rows(source, name)
+        with zipfile.ZipFile(source) as archive:
+            names = {n.lower(): n for n in archive.namelist()}
+            if revision.xlsb:
+                for hoja in libro_xlsb(archive).hojas:
+                    if hoja.parte is not None:
+                        _refuse_far(name, hoja.nombre, biff.alcance_xlsb(archive.read(hoja.parte)))
+            elif "xl/workbook.xml" not in names and "content.xml" in names:
+                for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
+                    _refuse_far(name, table, extent)
+                if "settings.xml" in names:
+                    activa = _TABLA_ACTIVA.search(archive.read("settings.xml"))
+                    return activa[1].decode("utf-8", "replace") if activa else None
+        return None
+    except ValidationError:
+        raise
+    except Exception as exc:  # olefile, zipfile, expat, struct: a damaged workbook
+        log.info("workbook %s refused before calamine", name, exc_info=True)
+        raise _damaged(name) from exc
+    finally:
+        source.seek(0)
+
+
+def _bounded(source: BinaryIO, name: str, revision: Revision, sheet: str, part: str | None) -> bool:
+    """Whether calamine may read the .xlsx's ``sheet`` (its zip member ``part``) as a dense
+    grid (alcance.py): False when it would not fit (openpyxl streams it instead); a value past
+    the last column or row read is refused naming its cell."""
+    if part is None:
+        raise _damaged(name)
+    try:
+        with zipfile.ZipFile(source) as archive:
+            vistazo = revision.vistazos.get(part)
+            if vistazo is not None and vistazo.basta:
+                return True
+            if vistazo is not None and vistazo.canonica:
+                extent = alcance.alcance_canonico(archive.read(part))
+            else:
+                with archive.open(part) as member:
+                    extent = alcance.alcance_xlsx(iter(lambda: member.read(_CHUNK), b""))
+    except ValidationError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, expat.ExpatError) as exc:
+        raise _damaged(name) from exc
+    except SyntaxError as exc:  # ElementTree's ParseError
+        raise _damaged(name) from exc
+    finally:
+        source.seek(0)
+    return alcance.revisar(extent, name, sheet)
 
 
 def _too_many_rows(name: str) -> ValidationError:
@@ -187,20 +450,7 @@ def _value(value: object) -> object:
     return value
 
 
-def _calamine_rows(
-    source: BinaryIO, name: str
-) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
-
-    try:
-        book = CalamineWorkbook.from_filelike(source)
-        sheets = [i for i, m in enumerate(book.sheets_metadata) if m.typ == SheetTypeEnum.WorkSheet]
-        sheet = book.get_sheet_by_index(sheets[0]) if sheets else None
-    except Exception as exc:  # calamine raises its own kinds for a damaged zip/xml
-        log.info("xlsx %s refused by calamine", name, exc_info=True)
-        raise _damaged(name) from exc
-    if sheet is None:
-        raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
+def _calamine_rows(sheet: Any, name: str) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
     start = sheet.start
     if start is None:  # no cell written
         return
@@ -218,9 +468,13 @@ def _calamine_rows(
         yield number, (*before, *values) if values else ()
 
 
-def _openpyxl_rows(
-    source: BinaryIO, name: str
-) -> Generator[tuple[int, tuple[Any, ...]], None, None]:
+def _openpyxl_rows(opener: Callable[[], BinaryIO], name: str, hoja: str) -> Rows:
+    """The sheet streamed by openpyxl, from a handle of its own (each sheet read may be)."""
+    with opener() as source:
+        yield from _openpyxl_sheet(source, name, hoja)
+
+
+def _openpyxl_sheet(source: BinaryIO, name: str, hoja: str) -> Rows:
     from openpyxl import load_workbook
 
     try:
@@ -230,13 +484,15 @@ def _openpyxl_rows(
         raise _damaged(name) from exc
     number = 0
     try:
-        if not book.worksheets:
+        if hoja not in book.sheetnames:
             raise ValidationError("xlsx_sin_hojas", f"«{name}» no tiene ninguna hoja de cálculo.")
-        sheet = book.worksheets[0]
+        sheet = book[hoja]
         sheet.reset_dimensions()  # read to the last row written, not the one declared
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise _too_many_rows(name)
+            if len(values) > alcance.MAX_COLUMNAS:  # a row is as long as its last cell
+                _far_in_row(values, number, name, sheet.title)
             yield number, values
     except (ValidationError, GeneratorExit):
         raise
@@ -249,3 +505,12 @@ def _openpyxl_rows(
         ) from exc
     finally:
         book.close()
+
+
+def _far_in_row(values: tuple[Any, ...], number: int, name: str, sheet: str) -> None:
+    """Refuse a value past the last column read (a cell styled there holds none)."""
+    last = max((i for i, v in enumerate(values) if v is not None), default=-1)
+    if last >= alcance.MAX_COLUMNAS:
+        extent = alcance.Alcance()
+        extent.agregar(number - 1, last, number - 1, last)
+        alcance.revisar(extent, name, sheet)

@@ -250,14 +250,8 @@ BULK_ESQUEMA = Esquema(
 def _bulk_rows(
     path: Path, guia: lectura.Guia | None = None
 ) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(sheet row, the 8 cells as text in BULK_HEADERS' order) of each data row of the first
-    sheet, read as needed; titles above the header and total rows below are left out."""
-    from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, read_head
-
-    if not read_head(path, len(XLSX_MAGIC)).startswith(XLSX_MAGIC):
-        raise ValidationError(
-            "excel_invalido", "El archivo no es un libro de Excel (.xlsx) válido."
-        )
+    """(sheet row, the 8 cells as text in BULK_HEADERS' order) of each data row of the sheet
+    (or CSV) read as needed; titles above the header and total rows below are left out."""
     leida = lectura.leer(path, BULK_ESQUEMA, guia=guia)
     rows = leida.filas()
     with closing(rows):

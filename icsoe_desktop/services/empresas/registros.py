@@ -14,7 +14,7 @@ from icsoe_desktop.domain.cambios import REGISTROS
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_registro_patronal, check_rfc, normalize_registro
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.domain.texts import check_caracteres, plural, verb
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.store.db import Store
@@ -61,7 +61,7 @@ def esquema_importacion() -> Esquema:
 
 def check_razon_social(value: str, empty_message: str) -> str:
     """Spaces collapsed; required; at most MAX_RAZON_SOCIAL characters."""
-    razon = " ".join(value.split())
+    razon = " ".join(check_caracteres(value, "Razón social", "razonSocial", libre=True).split())
     if not razon:
         raise ValidationError("campo_obligatorio", empty_message, "razonSocial")
     if len(razon) > MAX_RAZON_SOCIAL:

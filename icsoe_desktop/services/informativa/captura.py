@@ -42,7 +42,7 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.informativa.periodos import fecha_limite
 from icsoe_desktop.domain.informativa.presentacion import dias_fuera_de_plazo, texto_presentada
 from icsoe_desktop.domain.roles import Accion, Rol
-from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.domain.texts import check_caracteres, plural
 from icsoe_desktop.services.informativa.base import (
     InformativaBase,
     aviso_firmadas,
@@ -561,14 +561,14 @@ def check_contratante(parte: Parte) -> tuple[Parte, list[str]]:
     domicilio = replace(
         d,
         **{
-            k: " ".join(getattr(d, k).split())
-            for k in (
-                "calle",
-                "numero_exterior",
-                "numero_interior",
-                "colonia",
-                "municipio",
-                "entidad",
+            k: " ".join(check_caracteres(getattr(d, k), etiqueta, k).split())
+            for k, etiqueta in (
+                ("calle", "Calle"),
+                ("numero_exterior", "Número exterior"),
+                ("numero_interior", "Número interior"),
+                ("colonia", "Colonia"),
+                ("municipio", "Municipio o alcaldía"),
+                ("entidad", "Entidad"),
             )
         },
         codigo_postal=cp,
@@ -591,7 +591,7 @@ def _poner_parte(row: Contratante, parte: Parte) -> None:
 
 def _limpiar(datos: ContratoDatos) -> ContratoDatos:
     def texto(value: str, label: str, limite: int) -> str:
-        value = " ".join((value or "").split())
+        value = " ".join(check_caracteres(value or "", label, label, libre=True).split())
         if len(value) > limite:
             raise ValidationError(
                 "campo_largo", f"El campo «{label}» admite hasta {limite} caracteres.", label

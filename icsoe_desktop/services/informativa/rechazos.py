@@ -44,7 +44,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import ESTADOS, FIRMADAS, Problema, Trabajador
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.domain.texts import plural, verb
+from icsoe_desktop.domain.texts import check_caracteres, plural, verb
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
@@ -205,7 +205,14 @@ class RechazosPortalService(InformativaBase):
                 problemas.append(Problema("rechazo_sin_trabajador", problema, renglon=renglon))
                 continue
             assert trabajador is not None
-            motivo = " ".join(cell_text(cells.get("motivo")).split()) or MOTIVO_SIN_DETALLE
+            try:
+                motivo = check_caracteres(cell_text(cells.get("motivo")), "Motivo", libre=True)
+            except ValidationError as error:
+                problemas.append(
+                    Problema(error.code, error.message, campo="motivo", renglon=renglon)
+                )
+                continue
+            motivo = " ".join(motivo.split()) or MOTIVO_SIN_DETALLE
             motivos = marcas.setdefault(trabajador.id, [])
             if motivo not in motivos:
                 motivos.append(motivo)

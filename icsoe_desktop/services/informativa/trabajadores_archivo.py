@@ -28,6 +28,7 @@ from icsoe_desktop.domain.informativa.trabajadores import (
     revisar_trabajadores,
     sbc_texto,
 )
+from icsoe_desktop.domain.texts import check_caracteres
 from icsoe_desktop.files import write_bytes_atomic
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import (
@@ -40,7 +41,13 @@ from icsoe_desktop.services.archivos.lectura import (
     Lectura,
     ceros,
 )
-from icsoe_desktop.services.archivos.tabular import XLSX_MAGIC, cell_text, check_file, decode_text
+from icsoe_desktop.services.archivos.tabular import (
+    ZIP_SUFFIXES,
+    cell_text,
+    check_file,
+    decode_text,
+    es_libro,
+)
 
 # A contract's list is a few thousand rows (~45 bytes each): a bigger file is not one.
 MAX_BYTES = 32 * 2**20
@@ -52,6 +59,15 @@ COLUMNAS = ("NSS", "CURP", "SBC")
 ENCABEZADO = ",".join(COLUMNAS) + "\r\n"
 COLUMNAS_CODIGO = "columnas"  # the problem code of a row with the wrong number of columns
 
+NOMBRES = (
+    "Nombre",
+    "Nombre completo",
+    "Nombre del empleado",
+    "Nombre y apellidos",
+    "Apellidos y nombre",
+    "Trabajador",
+    "Empleado",
+)
 # The columns, by any name people give them (services/archivos/lectura.py), or by position in a
 # file without a header.
 ESQUEMA = Esquema(
@@ -59,12 +75,13 @@ ESQUEMA = Esquema(
         Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
         Campo("curp", "CURP", ALIAS["curp"], requerido=True),
         Campo("sbc", "SBC", ALIAS["sbc"], requerido=True, importe=True),
+        # The worker's name, kept with it (the list, the search, the annex, the client's Excel).
+        Campo("nombre", "Nombre del trabajador", NOMBRES, solo_por_nombre=True),
     ),
     sin_encabezado=True,
     celdas=True,
 )
 _PDF = b"%PDF"
-_OLE2 = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), Word .doc
 
 
 @dataclass(frozen=True)
@@ -94,19 +111,13 @@ class Validacion:
 def _foreign(name: str, what: str) -> ValidationError:
     return ValidationError(
         "archivo_ajeno",
-        f"«{name}» {what}, no una lista de trabajadores (CSV con NSS, CURP y SBC, o .xlsx).",
+        f"«{name}» {what}, no una lista de trabajadores (CSV con NSS, CURP y SBC, o libro de Excel).",
     )
 
 
 def _refuse_foreign(data: bytes, name: str) -> None:
     if data.startswith(_PDF):
         raise _foreign(name, "es un PDF")
-    if data.startswith(_OLE2):
-        raise ValidationError(
-            "xls_antiguo",
-            f"«{name}» es un libro de Excel 97-2003 (.xls) u otro documento de Office antiguo: "
-            "ábrelo en Excel y guárdalo como libro de Excel (.xlsx) o CSV.",
-        )
     head = decode_text(data[:4096], name)  # refuses NUL bytes
     # Text has few control characters; an image or a compressed file has many.
     controls = sum(1 for c in head if c < " " and c not in "\t\r\n")
@@ -124,12 +135,13 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
     else:
         # Columns after the three the file needs may be left empty (or out) on a row.
         names = list(leida.columnas)
-        fewest, most = max(at.values()) + 1, len(names)
+        fewest = max(at[c] for c in ("nss", "curp", "sbc")) + 1
+        most = len(names)
     workers: list[Trabajador] = []
     problems: list[Problema] = []
-    valores = leida.valores(CELDAS, "sbc", "nss", "curp")
+    valores = leida.valores(CELDAS, "sbc", "nss", "curp", "nombre")
     for renglon, cells in leida.filas():
-        count, sbc_cell, nss_cell, curp_cell = valores(cells)
+        count, sbc_cell, nss_cell, curp_cell, nombre_cell = valores(cells)
         assert isinstance(count, int)  # the intake counts a row's cells
         if not fewest <= count <= most:
             expected = f"{most}" if fewest == most else f"de {fewest} a {most}"
@@ -147,9 +159,14 @@ def _read(leida: Lectura) -> ArchivoTrabajadores:
         except ValidationError as exc:
             problems.append(Problema(SBC, exc.message, campo=SBC, renglon=renglon))
             continue
+        try:
+            nombre = " ".join(check_caracteres(cell_text(nombre_cell), "Nombre").split())
+        except ValidationError as exc:
+            problems.append(Problema(exc.code, exc.message, campo="nombre", renglon=renglon))
+            continue
         nss = "".join(cell_text(nss_cell).split())
         curp = "".join(cell_text(curp_cell).split()).upper()
-        workers.append(Trabajador(nss, curp, sbc, renglon=renglon))
+        workers.append(Trabajador(nss, curp, sbc, nombre=nombre[:100], renglon=renglon))
     if not workers and not problems:
         if leida.fila_encabezado:
             why = "sólo tiene el encabezado: no tiene trabajadores"
@@ -189,7 +206,7 @@ def leer_trabajadores(path: Path | str, guia: Guia | None = None) -> ArchivoTrab
         raise ValidationError(
             "archivo_ilegible", f"No se pudo leer «{path.name}»: {exc.strerror or exc}."
         ) from exc
-    if not data.startswith(XLSX_MAGIC) and path.suffix.lower() not in (".xlsx", ".xlsm"):
+    if not es_libro(data) and path.suffix.lower() not in ZIP_SUFFIXES:
         _refuse_foreign(data, path.name)
     return _read(lectura.leer(path, ESQUEMA, data=data, guia=guia))
 

@@ -40,11 +40,12 @@ from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
 from icsoe_desktop.services.archivos.tabular import (
-    XLSX_MAGIC,
+    ZIP_SUFFIXES,
     cell_date,
     cell_text,
     check_file,
     decode_text,
+    es_libro,
     unreadable_after,
 )
 from icsoe_desktop.services.audit import AuditService
@@ -456,7 +457,7 @@ class MovimientosImporter:
             mov, errors = validate_all(parse_line(line), today)
             return mov, _NO_STATUS, errors
 
-        if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
+        if es_libro(head) or path.suffix.lower() in ZIP_SUFFIXES:
             report.formato = "Excel"
             self._read_table(path, report, writer, accept, today, known, size, progress, guia)
             return
@@ -530,7 +531,7 @@ def es_tabla(path: Path) -> bool:
     """Whether the import reads ``path`` as a table by its columns (a CSV or an .xlsx), not as
     a lote IDSE of fixed-width lines."""
     head = _head(path)
-    if head.startswith(XLSX_MAGIC) or path.suffix.lower() == ".xlsx":
+    if es_libro(head) or path.suffix.lower() in ZIP_SUFFIXES:
         return True
     return not _es_lote(head)
 

@@ -1,0 +1,123 @@
+"""Workbooks in Excel 97-2003 format (.xls, from LibreOffice: tests/data/libros_xls.py) and in
+Excel's binary format (.xlsb) go through every importer as the same workbook in .xlsx does: the
+title rows, the total row, the money, the NSS whose leading zeros Excel dropped; and a .xls
+whose sheets would not fit in memory is refused naming the cell, under a 4 GB limit, instead of
+ending the program."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+from tests.archivos_de_nomina import trabajadores
+from tests.data.libros_xls import AQUI, fuentes
+from tests.icsoe_helpers import enter_contratista
+from tests.informativa_datos import PERIODO
+from tests.services.movimientos_data import add_registros
+from tests.services.test_dato_suelto import limited
+from tests.services.xlsx_files import xlsb_bytes
+
+
+@pytest.fixture
+def libros(tmp_path) -> dict[str, tuple[Path, Path]]:
+    """Each importer's workbook as .xlsx (built now) and as .xls (LibreOffice's, checked in)."""
+    carpeta = tmp_path / "libros"
+    carpeta.mkdir()
+    return {name: (xlsx, AQUI / f"{name}.xls") for name, xlsx in fuentes(carpeta).items()}
+
+
+def test_movimientos_read_from_an_xls_as_from_the_xlsx(services, libros):
+    add_registros(services)
+    xlsx, xls = libros["movimientos"]
+    nuevo = services.importador.import_file(xlsx, CLI_ACTOR)
+    assert nuevo.aplicado and nuevo.importados == 6, nuevo.rechazadas
+    again = services.importador.import_file(xls, CLI_ACTOR)
+    assert (again.formato, again.leidas, again.existentes) == ("Excel", 6, 6), again.rechazadas
+    assert (
+        again.notas
+        == nuevo.notas
+        == [
+            "Fila 1: se dejó fuera (título, encima del encabezado).",
+            "Fila 10: se dejó fuera (fila de totales «Total»).",
+        ]
+    )
+
+
+def test_the_workers_of_an_xls_keep_their_leading_zeros(libros):
+    xlsx, xls = libros["trabajadores"]
+    leido, esperado = leer_trabajadores(xls), leer_trabajadores(xlsx)
+    assert leido.trabajadores == esperado.trabajadores and len(leido.trabajadores) == 3
+    assert leido.trabajadores[0].nss.startswith("00")
+    assert leido.problemas == () and leido.notas == esperado.notas
+
+
+def test_registros_patronales_from_an_xls(services, libros):
+    assert services.registros.importar(libros["registros"][1], CLI_ACTOR).guardados == 1
+    assert [r.registro for r in services.registros.listar()] == ["Y5412345106"]
+
+
+def test_the_alta_masiva_takes_an_xls_and_a_csv(
+    services, data_dir, tmp_path, smtp_configured, libros
+):
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    assert services.capturistas_excel.alta_masiva(rfc, libros["capturistas"][1]).guardados == 1
+    csv = tmp_path / "alta.csv"
+    csv.write_text(
+        "CURP,Nombre,Primer apellido,Segundo apellido,Rol,Teléfono celular,Correo electrónico,"
+        "Confirmar correo\r\nGOLA800101HDFRPN09,Beto,García,Ruiz,Capturista,5512345679,"
+        "beto@ejemplo.mx,beto@ejemplo.mx\r\n",
+        encoding="utf-8-sig",
+    )
+    assert services.capturistas_excel.alta_masiva(rfc, csv).guardados == 1
+    assert services.capturistas.total(rfc) == 2
+
+
+def test_a_text_file_named_xls_is_read_as_the_text_it_is(libros, tmp_path):
+    """Old nómina systems save tab-separated text under the name «.xls»."""
+    xlsx, _ = libros["trabajadores"]
+    esperado = leer_trabajadores(xlsx).trabajadores
+    lines = ["N.S.S.\tC.U.R.P.\tS.B.C."] + [
+        f"{t.nss}\t{t.curp}\t{t.sbc / 100:.2f}" for t in esperado
+    ]
+    texto = tmp_path / "trabajadores.xls"
+    texto.write_text("\r\n".join(lines) + "\r\n", encoding="cp1252")
+    leido = leer_trabajadores(texto).trabajadores
+    assert [(t.nss, t.curp, t.sbc) for t in leido] == [(t.nss, t.curp, t.sbc) for t in esperado]
+
+
+@pytest.mark.slow
+def test_an_xls_whose_sheets_would_not_fit_is_refused_naming_the_cell(tmp_path):
+    folder = tmp_path / "libros"
+    folder.mkdir()
+    shutil.copyfile(AQUI / "lejos.xls", folder / "lejos.xls")
+    [answer] = limited("-", folder)
+    assert answer["codigo"] == "dato_suelto", answer
+    assert answer["mensaje"].startswith(
+        "Hay un dato suelto en IV65536 de la hoja «Hoja2» de «lejos.xls», lejos de los demás"
+    )
+
+
+def test_the_workers_of_an_xlsb_as_of_the_xlsx(libros, tmp_path):
+    """xlsx_titulos_y_total's rows, written as Excel's binary format."""
+    filas = trabajadores(3)
+    xlsb = tmp_path / "trabajadores.xlsb"
+    xlsb.write_bytes(
+        xlsb_bytes(
+            [
+                ["Reporte de trabajadores por contrato"],
+                [f"Periodo {PERIODO.clave}", None, "Servicios Especializados del Mayab"],
+                [],
+                ["No.", "Nombre", "N.S.S.", "C.U.R.P.", "S.B.C.", "Departamento"],
+                *([i, f"TRABAJADOR {i}", int(t.nss), t.curp, t.sbc / 100, "Limpieza"]
+                  for i, t in enumerate(filas, start=1)),
+                ["TOTAL", None, None, None, sum(t.sbc for t in filas) / 100],
+            ]
+        )
+    )  # fmt: skip
+    leido, esperado = leer_trabajadores(xlsb), leer_trabajadores(libros["trabajadores"][0])
+    assert leido.trabajadores == esperado.trabajadores and leido.notas == esperado.notas
+    assert leido.trabajadores[0].nss.startswith("00")
