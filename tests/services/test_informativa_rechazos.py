@@ -17,6 +17,7 @@ from icsoe_desktop.domain.informativa.modelo import CORRECCION
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from tests.conftest import services_copying
 from tests.informativa_servicios import PERIODO, firmada_una_vez
+from tests.services.test_dato_suelto import SIN_LIMITE_DE_MEMORIA
 from tests.test_cli_informativa import cli
 
 ENCABEZADO = ("Contrato", "NSS", "CURP", "SBC", "Motivo de rechazo")
@@ -312,6 +313,7 @@ def test_the_command_line_prints_the_marks_or_every_problem(services, firmada, d
 
 
 @pytest.mark.slow
+@SIN_LIMITE_DE_MEMORIA
 @pytest.mark.parametrize("ref", ["XFD1048576", "XFD10000"])
 def test_a_value_far_away_in_the_portals_file_is_named_under_a_memory_limit(
     services, firmada, data_dir, tmp_path, ref
