@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
+    from icsoe_desktop.services.sync.conflictos import ConflictosService
     from icsoe_desktop.services.sync.servicio import SyncService
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ _LAZY = (
     "informativa_presentacion",
     "vencimientos",
     "sync",
+    "conflictos",
     "actualizacion",
     "backup",
     "primer_uso",
@@ -452,6 +454,12 @@ class Services:
             self.clock,
             codigos_postales=self.codigos_postales,
         )
+
+    @cached_property
+    def conflictos(self) -> ConflictosService:
+        """Configuración > Conflictos de sincronización (the sync's own: a sync closes what
+        «Resolver todos así» could undo)."""
+        return self.sync.conflictos
 
     @cached_property
     def actualizacion(self) -> ActualizacionService:

@@ -97,7 +97,7 @@ def test_settling_sync_conflicts_announces_every_kind_of_data(services, oido):
         session.add_all(conflicts)
         session.flush()
         first = conflicts[0].id
-    services.sync.resolve(first, "actual", ADMIN)
-    assert services.sync.resolve_all("actual", ADMIN) == 2
-    services.sync.undo(ADMIN)
+    services.conflictos.resolve(first, "actual", ADMIN)
+    assert services.conflictos.resolve_all("actual", ADMIN) == 2
+    services.conflictos.undo(ADMIN)
     assert oido == [TODO] * 3 and all(CONFLICTOS in kinds for kinds in oido)
