@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.practica import capacitacion_activa
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -430,8 +431,6 @@ class Services:
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
-        from icsoe_desktop.services.capacitacion import capacitacion_activa
-
         return capacitacion_activa(rfc, self.empresa.rfc)
 
     @cached_property

@@ -37,15 +37,10 @@ from operator import itemgetter, methodcaller
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.store import plain
+from icsoe_desktop.store.sync_hash import HASH_FUNCTION, row_hash
 
 MOD = sync_wire.SUM_MODULUS
-HASH_FUNCTION = "sync_hash"  # plain.SYNC_HASH registers it before this module loads
 BUCKET = "substr({uuid}, -3)"  # sync_wire.bucket_of as text: the uuid's last three hex digits
-
-
-def row_hash(row_uuid: str, version: int) -> int:
-    """``sync_wire.row_hash``, as SQLite calls it (one call per row written)."""
-    return int(hashlib.md5(f"{row_uuid}:{version}".encode()).hexdigest()[:15], 16)
 
 
 def register(connection: sqlite3.Connection) -> None:
