@@ -104,7 +104,7 @@ def _read(path: Path) -> _Module:
             for item in node.body:
                 if isinstance(item, ast.FunctionDef):
                     module.functions[f"{node.name}.{item.name}"] = item
-    # Helpers that write the session handed to them, through helpers too.
+    # What writes the session handed to it (as its first parameter), through others too.
     grew = True
     while grew:
         grew = False
