@@ -26,9 +26,8 @@ def main(argv: list[str]) -> int:
     data_dir, index, seconds = Path(argv[0]), int(argv[1]), float(argv[2])
     rng = random.Random(index)
     services = open_services(data_dir)
-    services.sync.intercambio.pull_rows = (
-        5  # pulls of several pages, with others pushing in between
-    )
+    # Pulls of several pages, with others pushing in between.
+    services.sync.intercambio.pull_rows = 5
     done = {"cambios": 0, "bajas": 0, "propios": 0, "sincronizaciones": 0, "errores": []}
     deadline = time.monotonic() + seconds
     try:
