@@ -98,7 +98,7 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     """One desktop's process: edits and syncs until ``seconds`` pass; prints one JSON line."""
     from icsoe_desktop.domain.errors import ValidationError
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync.servicio import SyncError
+    from icsoe_desktop.services.sync.transporte import SyncError
     from icsoe_desktop.store.models import RegistroPatronal
 
     repairs = _Repairs()
@@ -109,7 +109,7 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     # automatic sync: the services' modules and the sync client's loaded in the background.
     services.preload()
     pushes: list[float] = []
-    call = services.sync._call
+    call = services.sync.transporte.call
 
     def timed_call(http, method: str, url: str, **kwargs):
         start = time.perf_counter()
@@ -119,7 +119,7 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
             if url.endswith("/v1/push"):
                 pushes.append(time.perf_counter() - start)
 
-    services.sync._call = timed_call  # measured, not changed
+    services.sync.transporte.call = timed_call  # measured, not changed
     steps: dict[str, list[float]] = {"push": [], "pull": [], "verify": []}
 
     def timed_step(name: str, step):
@@ -136,14 +136,14 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     for name in steps:
         setattr(services.sync, f"_{name}", timed_step(name, getattr(services.sync, f"_{name}")))
     checks = {"verificado": 0, "distinto": 0, "sin comparar": 0}
-    verify = services.sync._verify
+    verify = services.sync.verificacion.verify
 
     def counted_verify(*args, **kwargs):
         found = verify(*args, **kwargs)
         checks["sin comparar" if found is None else "distinto" if not found else "verificado"] += 1
         return found
 
-    services.sync._verify = counted_verify  # measured, not changed
+    services.sync.verificacion.verify = counted_verify  # measured, not changed
     done = {"propios": [], "masivos": 0, "syncs": [], "cpu": [], "errores": [], "pasos": steps}
     # Every desktop starts its timed phase together, once all have started (32 interpreters
     # importing at once would otherwise be measured as slow syncs of the first ones).
@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
     import pg as bench_pg  # bench/pg.py
 
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync.servicio import SyncError
+    from icsoe_desktop.services.sync.transporte import SyncError
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
     from tests.sync.test_convergence import local_tables, server_tables
 

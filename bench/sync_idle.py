@@ -124,22 +124,22 @@ def main() -> int:
 
         check_new, _ = timed(check_kept, args.repeat)
         check_old, _ = timed(check_rehash, max(3, args.repeat // 2))
-        kept_view = sync._local_view
+        kept_view = sync.verificacion._local_view
         new_wall, new_cpu = timed(sync.synchronize, args.repeat)
-        sync._local_view = rehashing(services)
+        sync.verificacion._local_view = rehashing(services)
         old_wall, old_cpu = timed(sync.synchronize, max(3, args.repeat // 2))
-        sync._local_view = kept_view
+        sync.verificacion._local_view = kept_view
         assert sync.status().verified_at is not None
 
         caller = Caller(1, 1, "ABC010101AB1", "Escritorio a")
-        cursor = int(sync._state("cursor"))
+        cursor = int(sync.estado.leer("cursor"))
 
         def server_idle() -> None:
-            pull(engine, caller, cursor, sync.pull_rows, columnar=True)
+            pull(engine, caller, cursor, sync.intercambio.pull_rows, columnar=True)
             resumen(engine, caller)
 
         def server_rehash() -> None:
-            pull(engine, caller, cursor, sync.pull_rows, columnar=True)
+            pull(engine, caller, cursor, sync.intercambio.pull_rows, columnar=True)
             with engine.connect() as conn:
                 conn.execute(text(_FROM_ROWS)).all()
 
@@ -167,9 +167,9 @@ def main() -> int:
                 f"({','.join(map(str, chosen))})"
             )
         received = Received()
-        logging.getLogger("icsoe_desktop.services.sync.servicio").addHandler(received)
+        logging.getLogger("icsoe_desktop.services.sync").addHandler(received)
         listed = 0
-        call = sync._call
+        call = sync.transporte.call
 
         def counting(http, method, address, **kwargs):
             nonlocal listed
@@ -178,11 +178,11 @@ def main() -> int:
                 listed += len(answer.get("uuid") or ())
             return answer
 
-        sync._call = counting
+        sync.transporte.call = counting
         start = time.perf_counter()
         result = sync.synchronize()
         repair_s = time.perf_counter() - start
-        sync._call = call
+        sync.transporte.call = call
         assert sync.status().verified_at is not None and result.recibidos == 0
         print(f"repair of {args.diverged:,} diverged rows in {args.rows:,}: {repair_s:.1f} s")
         print(f"  {received.messages}")

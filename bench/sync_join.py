@@ -32,7 +32,7 @@ from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
 from peak import peak_rss_mb
 services = open_services(Path(sys.argv[1]))
-services.sync.pull_rows = int(sys.argv[4])
+services.sync.intercambio.pull_rows = int(sys.argv[4])
 start, cpu = time.perf_counter(), time.process_time()
 if sys.argv[2] != "-":
     services.sync.configure(sys.argv[2], sys.argv[3], True, 0, CLI_ACTOR)

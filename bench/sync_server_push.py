@@ -37,7 +37,7 @@ def bodies(rows: int, tmp: Path) -> list[bytes]:
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync.encode import encoded_changes
-    from icsoe_desktop.services.sync.servicio import BATCH_ROWS
+    from icsoe_desktop.services.sync.intercambio import BATCH_ROWS
 
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "tests.keyring_de_prueba.KeyringDePrueba")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "xdg"))

@@ -446,7 +446,7 @@ def _firmar(args: argparse.Namespace, services: Services) -> int:
         )
         return 2
     if services.informativa_firma.de_practica(rfc):
-        from icsoe_desktop.services.capacitacion import MARCA
+        from icsoe_desktop.domain.practica import MARCA
 
         print(f"{MARCA}: informativa de práctica firmada. Constancia de práctica: {destino}")
     else:

@@ -16,11 +16,11 @@ import os
 import secrets as random_tokens
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from icsoe_desktop import APP_NAME, __version__
+from icsoe_desktop.self_check_funciones import CheckResult, checks
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QImageReader
@@ -36,16 +36,6 @@ NO_KEYRING = (
     "no hay un llavero del sistema (Administrador de credenciales de Windows) en este equipo; "
     "la aplicación no podrá guardar la contraseña SMTP ni las llaves de los certificados"
 )
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    name: str
-    detail: str
-
-    def line(self) -> str:
-        return f"{'OK   ' if self.ok else 'FALLA'} {self.name}: {self.detail}"
 
 
 def _guarded(name: str, check: Callable[[], CheckResult]) -> CheckResult:
@@ -479,8 +469,6 @@ def run_checks(cli_value: str | None, emit: Callable[[CheckResult], None]) -> bo
         record(_guarded("Manual de usuario", lambda: check_manual(asset_dir("docs") / "manual")))
         record(_guarded("Emisores confiables", lambda: check_emisores(data_dir)))
         record(_guarded("Traducción de Qt", check_translation))
-        from icsoe_desktop.self_check_funciones import checks
-
         for name, check in checks():
             record(_guarded(name, check))
         record(_guarded("Llavero", check_keyring))

@@ -1,6 +1,7 @@
 """The self-check's runs of what a bundle can break by leaving a file out: a window drawn with
 text, Qt's ICU data (Linux), a worker list written to .xlsx and read back, and a practice
-constancia de firma signed and verified. Each goes through the code the app uses."""
+constancia de firma signed and verified. Each goes through the code the app uses. Every check of
+the self-check (``self_check.py``'s too) gives one ``CheckResult``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ import logging
 import sys
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-
-from icsoe_desktop.self_check import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,16 @@ VENTANA = "Ventana"
 ICU = "Datos de ICU (Qt)"
 EXCEL = "Libros de Excel"
 CONSTANCIA = "Constancia de firma (PDF)"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    name: str
+    detail: str
+
+    def line(self) -> str:
+        return f"{'OK   ' if self.ok else 'FALLA'} {self.name}: {self.detail}"
 
 
 def check_ventana() -> CheckResult:
@@ -123,6 +133,7 @@ def check_constancia() -> CheckResult:
         Periodo,
     )
     from icsoe_desktop.domain.informativa.sello import sellar
+    from icsoe_desktop.domain.practica import RFC_PRACTICA
     from icsoe_desktop.domain.trust import TrustStore, read_emisor
     from icsoe_desktop.services import capacitacion
     from icsoe_desktop.services.informativa.constancia import (
@@ -150,7 +161,7 @@ def check_constancia() -> CheckResult:
     )
     informativa = Informativa(
         "00000000-0000-7000-8000-0000000000aa",
-        Parte(capacitacion.RFC_PRACTICA, capacitacion.RAZON_SOCIAL_PRACTICA, domicilio),
+        Parte(RFC_PRACTICA, capacitacion.RAZON_SOCIAL_PRACTICA, domicilio),
         Periodo(ahora.year, 1),
         NORMAL,
         LISTA_PARA_FIRMA,

@@ -15,11 +15,8 @@ from stdnum.mx import rfc as stdnum_rfc
 from icsoe_desktop.domain import credentials
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import EN_CAPTURA, FIRMADA
-from icsoe_desktop.services.capacitacion import (
-    MARCA,
-    RAZON_SOCIAL_PRACTICA,
-    RFC_PRACTICA,
-)
+from icsoe_desktop.domain.practica import MARCA, RFC_PRACTICA
+from icsoe_desktop.services.capacitacion import RAZON_SOCIAL_PRACTICA
 from icsoe_desktop.services.certificados.emisores import CAPACITACION_DIR
 from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from icsoe_desktop.services.container import open_services

@@ -49,6 +49,63 @@ def _imports(path: Path) -> frozenset[str]:
     return frozenset(names)
 
 
+def _module(path: Path) -> str:
+    """``icsoe_desktop/store/db.py`` → ``icsoe_desktop.store.db``; a package is its folder."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Each of our modules → the modules of ours it imports, wherever in the file (lazy and
+    type-only imports count: a circle of those still makes each file unreadable without the
+    others). ``from package import module`` names the module."""
+    modules = {_module(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names if alias.name in modules)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                for alias in node.names:
+                    whole = f"{node.module}.{alias.name}"
+                    if whole in modules:
+                        found.add(whole)
+                    elif node.module in modules:
+                        found.add(node.module)
+        graph[name] = found - {name}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(name: str) -> None:
+        index[name] = low[name] = len(index)
+        stack.append(name)
+        for other in sorted(graph[name]):
+            if other not in index:
+                visit(other)
+                low[name] = min(low[name], low[other])
+            elif other in stack:
+                low[name] = min(low[name], index[other])
+        if low[name] == index[name]:
+            group = []
+            while (top := stack.pop()) != name:
+                group.append(top)
+            if group:
+                found.append(sorted([name, *group]))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return found
+
+
 def _ours(names: frozenset[str]) -> set[str]:
     """The layer each of our imports lands in (``icsoe_desktop.store.db`` → ``store``; a
     top-level module is its own: ``icsoe_desktop.paths`` → ``paths``)."""
@@ -227,3 +284,17 @@ def test_shared_qt_objects_are_asked_of_the_application_never_of_a_widget() -> N
             ):
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}: .{node.func.attr}()")
     assert found == []
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """No circle of imports between modules, inside a layer too: what two modules share goes
+    down into a module both import (the practice predicate into domain/practica.py, say)."""
+    graph = _import_graph()
+    assert len(graph) > 300  # the whole package is read
+    assert _circles(graph) == []
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    """What the test above would say of a circle of three behind a module that only imports."""
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"a"}}
+    assert _circles(graph) == [["a", "b", "c"]]

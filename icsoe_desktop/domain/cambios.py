@@ -23,8 +23,9 @@ REGISTROS = "registros_patronales"
 CERTIFICADOS = "certificados_imss"
 CONFLICTOS = "conflictos"
 ICSOE = "icsoe"  # contratistas, capturistas, informativas
+EMPRESA = "empresa"  # the empresa's own RFC and razón social (Configuración inicial)
 # What a sync that brought rows, a conflict settled or a restore may have changed.
-TODO = frozenset({MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE})
+TODO = frozenset({MOVIMIENTOS, LOTES, REGISTROS, CERTIFICADOS, CONFLICTOS, ICSOE, EMPRESA})
 
 Cambios = frozenset[str]
 Oyente = Callable[[Cambios], None]

@@ -1,7 +1,10 @@
-"""Small Spanish text functions: «1 fila» / «2 filas», never «fila(s)»; and the invisible
-characters no text the app keeps may hold."""
+"""Small Spanish text functions: «1 fila» / «2 filas», never «fila(s)»; the order of Spanish
+dictionaries («Álamos» with «alamos», «ñ» after «n»); and the invisible characters no text the
+app keeps may hold."""
 
 from __future__ import annotations
+
+import unicodedata
 
 from icsoe_desktop.domain.errors import ValidationError
 
@@ -40,3 +43,19 @@ def check_caracteres(value: str, label: str, field: str | None = None, libre: bo
         f"{posicion}: bórralo y escribe el texto de nuevo.",
         field,
     )
+
+
+# Latin letters with a diacritic → their base letter; «ñ» → «n~», after every «n…» and before
+# «o». One str.translate (C speed: 150,000 names per load) instead of decomposing each name.
+_SIN_ACENTOS = {
+    codigo: unicodedata.normalize("NFD", chr(codigo))[0]
+    for codigo in range(0xC0, 0x250)
+    if len(unicodedata.normalize("NFD", chr(codigo))) > 1
+}
+_SIN_ACENTOS[ord("ñ")] = "n~"
+
+
+def orden_espanol(texto: str) -> str:
+    """Sort key of Spanish dictionaries, blind to case and accents: «Álamos» with «alamos»,
+    «ñ» after «n» (and before «o»)."""
+    return unicodedata.normalize("NFC", texto).casefold().translate(_SIN_ACENTOS)

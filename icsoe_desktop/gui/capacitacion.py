@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from icsoe_desktop.services.capacitacion import MARCA, capacitacion_activa
+from icsoe_desktop.domain.practica import MARCA, capacitacion_activa
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QBoxLayout

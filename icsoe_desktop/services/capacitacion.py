@@ -1,7 +1,5 @@
-"""Capacitación: the answer to «is this training?» that every screen, export and document asks
-(``capacitacion_activa``: the practice empresa and its contratista, never the installation's
-mode, which only lets this desktop trust the practice and test authorities), and the practice
-environment a trainer prepares (``preparar``).
+"""Capacitación: the practice environment a trainer prepares (``preparar``). Whether what is
+done is training, which every screen, export and document asks, is ``domain/practica.py``'s.
 
 The practice environment needs no real e.firma and no SAT material: a practice certificate
 authority made here, trusted only while the modo de capacitación is on (its certificate goes to
@@ -36,26 +34,26 @@ from icsoe_desktop.domain.identifiers import nss_check_digit
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte, Periodo, Trabajador
 from icsoe_desktop.domain.informativa.trabajadores import salarios_de
 from icsoe_desktop.domain.passwords import policy_violations
+from icsoe_desktop.domain.practica import (
+    AUTORIDAD_NOMBRE,
+    MARCA,
+    RFC_PRACTICA,
+    es_de_practica,
+)
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.files import write_bytes_atomic
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    from icsoe_desktop.domain.trust import Emisor
     from icsoe_desktop.services.container import Services
     from icsoe_desktop.store.db import Store
 
 log = logging.getLogger(__name__)
 
-MARCA = "CAPACITACIÓN — SIN VALIDEZ"
-# The fictitious contratista: a persona moral whose RFC passes the check digit, and the practice
-# empresa of that same RFC (the contratista enters the empresa of its RFC).
-RFC_PRACTICA = "EPR010101PR8"
 RAZON_SOCIAL_PRACTICA = "EMPRESA DE PRÁCTICA SA DE CV"
 CER_ARCHIVO = "capacitacion.cer"
 KEY_ARCHIVO = "capacitacion.key"
-AUTORIDAD_NOMBRE = "AC DE CAPACITACIÓN ICSOE-DESKTOP (SIN VALIDEZ)"
 AUTORIDAD_PREFIJO = "practica_"  # the practice authorities' files in the capacitacion folder
 ACUSE_STPS = "acuse_stps_practica.pdf"  # resources/capacitacion: a PDF that says what it is
 # Addresses under a reserved top-level domain (RFC 2606): no mail of the practice is delivered.
@@ -77,24 +75,6 @@ TRABAJADORES_PRACTICA = 12
 VIGENCIA_EFIRMA = timedelta(days=4 * 365)  # as the SAT issues them
 
 MSG_CARPETA = "No se pudo escribir la e.firma de práctica en «{carpeta}»: revisa la carpeta."
-
-
-def capacitacion_activa(*rfcs: str | None) -> bool:
-    """Whether what is done now is training: the empresa or the contratista (their RFCs) is
-    the practice one. Everything made then says ``MARCA``. The modo de capacitación does not
-    make it training: a real contratista's work done while it is on is real."""
-    return any(map(es_de_practica, rfcs))
-
-
-def es_de_practica(rfc: str | None) -> bool:
-    """The practice empresa's (and contratista's) RFC."""
-    return (rfc or "").strip().upper() == RFC_PRACTICA
-
-
-def autoridad_de_practica(emisor: Emisor) -> bool:
-    """A practice authority (``preparar``'s) or one of the SAT's test authorities: it issues
-    no real e.firma, wherever its certificate was put."""
-    return emisor.capacitacion or emisor.nombre == AUTORIDAD_NOMBRE
 
 
 @dataclass(frozen=True)
@@ -467,15 +447,10 @@ def trabajadores_de_practica(anio: int) -> list[Trabajador]:
 
 
 __all__ = [
-    "MARCA",
     "RAZON_SOCIAL_PRACTICA",
-    "RFC_PRACTICA",
     "Practica",
-    "autoridad_de_practica",
-    "capacitacion_activa",
     "codigo_en_espera",
     "emitir",
-    "es_de_practica",
     "preparar",
     "trabajadores_de_practica",
 ]

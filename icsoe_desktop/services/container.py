@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 from icsoe_desktop.domain.cambios import Avisador
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.practica import capacitacion_activa
 from icsoe_desktop.services.acceso.accounts import AccountsService
 from icsoe_desktop.services.acceso.code_guesses import CodeGuesses
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
+    from icsoe_desktop.services.sync.conflictos import ConflictosService
     from icsoe_desktop.services.sync.servicio import SyncService
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ _LAZY = (
     "informativa_presentacion",
     "vencimientos",
     "sync",
+    "conflictos",
     "actualizacion",
     "backup",
     "primer_uso",
@@ -475,8 +478,6 @@ class Services:
         )
 
     def _capacitacion_activa(self, rfc: str | None) -> bool:
-        from icsoe_desktop.services.capacitacion import capacitacion_activa
-
         return capacitacion_activa(rfc, self.empresa.rfc)
 
     @cached_property
@@ -499,6 +500,12 @@ class Services:
             self.clock,
             codigos_postales=self.codigos_postales,
         )
+
+    @cached_property
+    def conflictos(self) -> ConflictosService:
+        """Configuración > Conflictos de sincronización (the sync's own: a sync closes what
+        «Resolver todos así» could undo)."""
+        return self.sync.conflictos
 
     @cached_property
     def actualizacion(self) -> ActualizacionService:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import (
     ENTIDADES_FEDERATIVAS,
@@ -206,6 +207,7 @@ class ContratistasService:
             )
         return credencial
 
+    @anuncia(ICSOE)
     def ingresar(self, fiel: FielValidada) -> ContratistaSesion:
         """Ingresar after a successful Validar: the contratista is created on its first entry."""
         now = self._clock()
@@ -229,6 +231,7 @@ class ContratistasService:
         with self._store.session() as session:
             return _sesion(self._get(session, rfc))
 
+    @anuncia(ICSOE)
     def aceptar_terminos(self, rfc: str) -> ContratistaSesion:
         with self._store.session() as session:
             row = self._get(session, rfc)
@@ -283,6 +286,7 @@ class ContratistasService:
             entidad=entidad,
         )
 
+    @anuncia(ICSOE)
     def guardar_datos_generales(self, rfc: str, datos: DatosGenerales) -> ContratistaSesion:
         correo = check_email(
             datos.correo,
@@ -338,6 +342,7 @@ class ContratistasService:
 
     # --- acuse STPS ----------------------------------------------------------------------------
 
+    @anuncia(ICSOE)
     def adjuntar_acuse(self, rfc: str, path: Path) -> Acuse:
         """Copy the chosen PDF into the data dir; the previous acuse (if any) is replaced."""
         data = _read_pdf(path)
@@ -372,6 +377,7 @@ class ContratistasService:
                 return None
             return Acuse(row.acuse_nombre, self._acuses / row.acuse_archivo)
 
+    @anuncia(ICSOE)
     def eliminar_acuse(self, rfc: str) -> None:
         with self._store.session() as session:
             row = self._get(session, rfc)

@@ -19,6 +19,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.store import bulk_indexes, pendientes, plain, sumas
 from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import StoreError as StoreError
+from icsoe_desktop.store.sync_tables import sums_tables
 from icsoe_desktop.store.tracking import CLOCK, tracked
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,8 @@ def upgrade(engine: Engine, target: str = "head") -> None:
             with conn.begin():
                 config.attributes["connection"] = conn
                 command.upgrade(config, target)
+                if target == "head":
+                    _sums_follow_the_models(conn)
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                 if broken:
                     log.error("Referencias rotas tras la migración: %s", broken[:20])
@@ -179,6 +182,14 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         finally:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             conn.commit()
+
+
+def _sums_follow_the_models(conn: Connection) -> None:
+    """The drift check's triggers watch every sent column of the models (store/sumas.py): a
+    migration that adds a column to sync needs only add it."""
+    added = sumas.add_triggers(plain.driver(conn), sums_tables())
+    if added:
+        log.info("Sumas de sincronización: columnas agregadas %s", added)
 
 
 def upgrade_file(path: Path, target: str = "head") -> None:

@@ -31,7 +31,7 @@ PRAGMAS = (
     "PRAGMA busy_timeout=10000",
     "PRAGMA synchronous=NORMAL",
 )
-SYNC_HASH = "sync_hash"  # sumas.HASH_FUNCTION, named here: sumas is loaded on its first call
+SYNC_HASH = "sync_hash"  # sync_hash.HASH_FUNCTION, named here: loaded on its first call
 AUDIT_LINK = "bitacora_eslabon"  # bitacora.ESLABON, named here for the same reason
 
 
@@ -95,15 +95,15 @@ def register_functions(connection: sqlite3.Connection) -> None:
     """The functions the store's triggers call; a connection without them cannot write the
     rows those triggers watch."""
     # The sync sums' triggers call it on every write of a synced row. Registered here by name
-    # only: sumas loads hashlib (OpenSSL) and the wire format, which the login does not need;
-    # the engine's connections (db.py) get sumas' own function.
+    # only: its module loads hashlib (OpenSSL), which the login does not need; the engine's
+    # connections (db.py) get the function itself (sumas.register).
     connection.create_function(SYNC_HASH, 2, _sync_hash, deterministic=True)
     # The audit log's chain (domain/bitacora.py): its trigger links each entry inserted.
     connection.create_function(AUDIT_LINK, 7, _audit_link, deterministic=True)
 
 
 def _sync_hash(row_uuid: str, version: int) -> int:
-    from icsoe_desktop.store.sumas import row_hash
+    from icsoe_desktop.store.sync_hash import row_hash
 
     return row_hash(row_uuid, version)
 

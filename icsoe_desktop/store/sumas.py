@@ -29,6 +29,7 @@ No SQLAlchemy here: bulk writers on plain sqlite3 connections use it too.
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -37,15 +38,10 @@ from operator import itemgetter, methodcaller
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.store import plain
+from icsoe_desktop.store.sync_hash import HASH_FUNCTION, row_hash
 
 MOD = sync_wire.SUM_MODULUS
-HASH_FUNCTION = "sync_hash"  # plain.SYNC_HASH registers it before this module loads
 BUCKET = "substr({uuid}, -3)"  # sync_wire.bucket_of as text: the uuid's last three hex digits
-
-
-def row_hash(row_uuid: str, version: int) -> int:
-    """``sync_wire.row_hash``, as SQLite calls it (one call per row written)."""
-    return int(hashlib.md5(f"{row_uuid}:{version}".encode()).hexdigest()[:15], 16)
 
 
 def register(connection: sqlite3.Connection) -> None:
@@ -92,6 +88,24 @@ def _views(tables: Iterable[str]) -> list[str]:
     ]
 
 
+def _content_trigger(table: str, sent: str | None, content: tuple[str, ...], name: str) -> str:
+    """The app writes a row's content with a new version (a pulled row) or with its state dirty
+    (a save, sent at the next push, even one that raced a pulled row to the same version
+    number): ``content`` changed under the same version with the state clean was changed
+    without the app. Version 0, which no server row has: the drift check finds it and receives
+    the server's again."""
+    olds = ", ".join(f"old.{c}" for c in content)
+    news = ", ".join(f"new.{c}" for c in content)
+    where = f" AND {sent.format(row='new')}" if sent else ""
+    return (
+        f"CREATE TRIGGER {name} AFTER UPDATE ON {table} "
+        f"WHEN old.version IS new.version AND new.version IS NOT 0{where} "
+        f"AND ({olds}) IS NOT ({news}) AND NOT EXISTS (SELECT 1 FROM sync_row_state "
+        f"WHERE table_name = '{table}' AND row_uuid = new.uuid AND dirty IS 1) "
+        f"BEGIN UPDATE {table} SET version = 0 WHERE id = new.id; END"
+    )
+
+
 def _table_triggers(
     table: str, append_only: bool, sent: str | None, content: tuple[str, ...]
 ) -> list[str]:
@@ -129,21 +143,7 @@ def _table_triggers(
             f"WHEN {changed} BEGIN {change('old', -1)} {change('new', 1)} END"
         )
         if content:
-            # The app writes a row's content with a new version (a pulled row) or with its
-            # state dirty (a save, sent at the next push, even one that raced a pulled row to
-            # the same version number): content changed under the same version with the state
-            # clean was changed without the app. Version 0, which no server row has: the drift
-            # check finds it and receives the server's again.
-            olds = ", ".join(f"old.{c}" for c in content)
-            news = ", ".join(f"new.{c}" for c in content)
-            where = f" AND {sent.format(row='new')}" if sent else ""
-            triggers.append(
-                f"CREATE TRIGGER sync_sums_{table}_contenido AFTER UPDATE ON {table} "
-                f"WHEN old.version IS new.version AND new.version IS NOT 0{where} "
-                f"AND ({olds}) IS NOT ({news}) AND NOT EXISTS (SELECT 1 FROM sync_row_state "
-                f"WHERE table_name = '{table}' AND row_uuid = new.uuid AND dirty IS 1) "
-                f"BEGIN UPDATE {table} SET version = 0 WHERE id = new.id; END"
-            )
+            triggers.append(_content_trigger(table, sent, content, f"sync_sums_{table}_contenido"))
     return triggers
 
 
@@ -202,6 +202,58 @@ def drop_bookkeeping(connection: sqlite3.Connection) -> None:
 
 def insert_trigger(table: str) -> str:
     return f"sync_sums_{table}_insert"
+
+
+# A migration that writes the bookkeeping freezes each table's content columns in its content
+# trigger; a column synced since (a migration that only adds it: docs/ARCHITECTURE.md «Recipe:
+# add a movimientos column») gets a trigger of its own, written from the models after every
+# upgrade to head (store/db.py) and dropped before every migration (migrations/env.py), so that
+# a downgrade may drop the column.
+ADDED = "_contenido_agregado"
+
+
+def added_columns(
+    connection: sqlite3.Connection, tables: Iterable[SyncedTableSums]
+) -> dict[str, tuple[str, ...]]:
+    """Per synced table, the content columns its migration's content trigger misses (none for
+    an append-only table, or in a store without the bookkeeping: the catalog's)."""
+    frozen = dict(
+        connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'sync\\_sums\\_%\\_contenido' ESCAPE '\\'"
+        ).fetchall()
+    )
+    found = {}
+    for name, _append_only, _sent, content in tables:
+        sql = frozen.get(f"sync_sums_{name}_contenido")
+        missed = tuple(c for c in content if sql and not re.search(rf"\bold\.{c}\b", sql))
+        if missed:
+            found[name] = missed
+    return found
+
+
+def add_triggers(
+    connection: sqlite3.Connection, tables: Iterable[SyncedTableSums]
+) -> dict[str, tuple[str, ...]]:
+    """A content trigger more for each table whose migration's misses columns; what they
+    watch."""
+    tables = list(tables)
+    added = added_columns(connection, tables)
+    for name, _append_only, sent, _content in tables:
+        if name in added:
+            connection.execute(
+                _content_trigger(name, sent, added[name], f"sync_sums_{name}{ADDED}")
+            )
+    return added
+
+
+def drop_added(connection: sqlite3.Connection) -> None:
+    """Drops what ``add_triggers`` wrote."""
+    for (name,) in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+        "AND name LIKE 'sync\\_sums\\_%\\_contenido\\_agregado' ESCAPE '\\'"
+    ).fetchall():
+        connection.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
 @contextmanager
@@ -285,8 +337,11 @@ __all__ = [
     "STATE_INSERT_TRIGGER",
     "add",
     "add_inserted",
+    "add_triggers",
+    "added_columns",
     "bookkeeping",
     "bucket_sums",
+    "drop_added",
     "drop_bookkeeping",
     "insert_trigger",
     "register",

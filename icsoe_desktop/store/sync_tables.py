@@ -20,7 +20,7 @@ from sqlalchemy.types import Boolean, Date, DateTime, Integer
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.sync_registry import ENVELOPE, SYNCED, TableSpec
-from icsoe_desktop.store import bulk_indexes, conteo, firmadas_recibidas
+from icsoe_desktop.store import bulk_indexes, conteo, firmadas_recibidas, sumas
 from icsoe_desktop.store.models import Base, CertificadoImss
 from icsoe_desktop.store.rechazo import Rechazo
 
@@ -200,6 +200,21 @@ _BY_NAME = {t.name: t for t in SYNCED_TABLES}
 _BY_MODEL = {t.model: t for t in SYNCED_TABLES}
 
 
+def sums_tables() -> tuple[sumas.SyncedTableSums, ...]:
+    """What the drift check's triggers keep of each synced table (``sumas.bookkeeping``), read
+    from the models: its name, whether it is append-only, which rows travel (SQL over
+    ``{row}``), and the columns of its content (every sent one and ``deleted``)."""
+    tables = []
+    for table in SYNCED_TABLES:
+        sent = None
+        if table.sent_rows is not None:
+            condition = table.sent_rows(table.model).compile(compile_kwargs={"literal_binds": True})
+            sent = str(condition).replace(f"{table.name}.", "{row}.")
+        content = () if table.append_only else (*table.columns, "deleted")
+        tables.append((table.name, table.append_only, sent, content))
+    return tuple(tables)
+
+
 def by_name(name: str) -> SyncedTable | None:
     return _BY_NAME.get(name)
 
@@ -208,4 +223,12 @@ def by_model(model: type) -> SyncedTable | None:
     return _BY_MODEL.get(model)
 
 
-__all__ = ["SYNCED_TABLES", "BulkHooks", "SyncedTable", "by_model", "by_name", "codec_of"]
+__all__ = [
+    "SYNCED_TABLES",
+    "BulkHooks",
+    "SyncedTable",
+    "by_model",
+    "by_name",
+    "codec_of",
+    "sums_tables",
+]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QCheckBox, QFileDialog
 
+from icsoe_desktop.domain.practica import RFC_PRACTICA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.capacitacion import SUFIJO
 from icsoe_desktop.gui.certificados.emisores_confiables import (
@@ -20,7 +21,7 @@ from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
-from icsoe_desktop.services.capacitacion import RFC_PRACTICA, preparar
+from icsoe_desktop.services.capacitacion import preparar
 from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 from tests import credentials_factory as cf
 from tests.gui.helpers import click, type_text
@@ -182,9 +183,10 @@ def test_a_real_contratista_out_of_training_has_no_mark(qtbot, services, data_di
 def test_the_practice_empresa_is_marked_in_the_empresa_lists_and_on_vencimientos(
     qtbot, services, tmp_path
 ):
+    from icsoe_desktop.domain.practica import MARCA
     from icsoe_desktop.gui.empresas.cambiar import CambiarEmpresaDialog
     from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
-    from icsoe_desktop.services.capacitacion import MARCA, RAZON_SOCIAL_PRACTICA
+    from icsoe_desktop.services.capacitacion import RAZON_SOCIAL_PRACTICA
 
     services.accounts.register(registro(usuario=ADMIN))
     services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ADMIN)

@@ -243,8 +243,9 @@ def test_the_administrator_sets_and_removes_the_time_stamp_server(
 def test_a_practice_authority_is_refused_before_anyone_is_asked_to_add_it(
     qtbot, services, modals, tmp_path
 ):
+    from icsoe_desktop.domain.practica import AUTORIDAD_NOMBRE
     from icsoe_desktop.domain.roles import CLI_ACTOR
-    from icsoe_desktop.services.capacitacion import AUTORIDAD_NOMBRE, preparar
+    from icsoe_desktop.services.capacitacion import preparar
     from icsoe_desktop.services.certificados.emisores import MSG_DE_CAPACITACION
 
     copia = tmp_path / "autoridad.cer"

@@ -97,7 +97,30 @@ def test_settling_sync_conflicts_announces_every_kind_of_data(services, oido):
         session.add_all(conflicts)
         session.flush()
         first = conflicts[0].id
-    services.sync.resolve(first, "actual", ADMIN)
-    assert services.sync.resolve_all("actual", ADMIN) == 2
-    services.sync.undo(ADMIN)
+    services.conflictos.resolve(first, "actual", ADMIN)
+    assert services.conflictos.resolve_all("actual", ADMIN) == 2
+    services.conflictos.undo(ADMIN)
     assert oido == [TODO] * 3 and all(CONFLICTOS in kinds for kinds in oido)
+
+
+def test_a_contratistas_entry_and_its_data_are_announced(services, oido, data_dir, tmp_path):
+    """Ingresar, the términos, the STPS acuse attached and removed, the datos generales: the
+    windows listing contratistas and their informativas hear each; a refused save nothing."""
+    from icsoe_desktop.services.contratistas import DatosGenerales
+    from tests.icsoe_helpers import enter_contratista
+
+    rfc = enter_contratista(services, data_dir, tmp_path)  # ingresar … datos generales
+    assert oido == [frozenset({ICSOE})] * 4
+    with pytest.raises(ValidationError):
+        services.contratistas.guardar_datos_generales(rfc, DatosGenerales("no es correo"))
+    services.contratistas.eliminar_acuse(rfc)
+    assert oido == [frozenset({ICSOE})] * 5
+
+
+def test_the_empresas_own_data_saved_is_announced(services, oido):
+    from icsoe_desktop.domain.cambios import EMPRESA
+
+    services.primer_uso.guardar_empresa("ABC010101AB1", "Nóminas del Centro", ADMIN)
+    with pytest.raises(ValidationError):
+        services.primer_uso.guardar_empresa("ABC", "Nóminas del Centro", ADMIN)
+    assert oido == [frozenset({EMPRESA})]

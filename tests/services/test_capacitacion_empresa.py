@@ -14,9 +14,10 @@ from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.cadena import cadena_original, leer_campos
 from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.domain.informativa.sello import sellar
+from icsoe_desktop.domain.practica import MARCA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.trust import TrustStore, read_emisor
-from icsoe_desktop.services.capacitacion import MARCA, preparar
+from icsoe_desktop.services.capacitacion import preparar
 from icsoe_desktop.services.certificados.emisores import MSG_DE_CAPACITACION
 from icsoe_desktop.services.informativa import constancia as c
 from icsoe_desktop.services.informativa.firma import MSG_EFIRMA_PRACTICA

@@ -111,7 +111,7 @@ def test_a_training_export_says_so_in_its_names_and_sheet_and_keeps_the_portal_c
     services, quien, tmp_path
 ):
     """With the modo de capacitación on, a real contratista's export made in training."""
-    from icsoe_desktop.services.capacitacion import MARCA
+    from icsoe_desktop.domain.practica import MARCA
     from icsoe_desktop.services.informativa.exportar import exportar
 
     rfc, ana = quien

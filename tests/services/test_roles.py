@@ -91,7 +91,7 @@ def _calls(services, tmp_path: Path) -> dict[Accion, Callable[[str | None], obje
             "Y5412345106", [987654], tmp_path, a
         ),
         Accion.RESULTADO_LOTES: lambda a: services.lotes.importar_resultado(987654, missing, a),
-        Accion.CONFLICTOS: lambda a: services.sync.resolve(987654, "actual", a),
+        Accion.CONFLICTOS: lambda a: services.conflictos.resolve(987654, "actual", a),
         Accion.DATOS_EMPRESA: lambda a: services.primer_uso.guardar_empresa("", "", a),
         Accion.CAPTURAR_INFORMATIVA: lambda a: services.informativas.tablero("EDE0101018A2", a),
         Accion.FIRMAR_INFORMATIVA: lambda a: services.informativa_firma.firmar(
@@ -385,8 +385,8 @@ def test_architecture_document_shows_the_matrix_of_the_code() -> None:
 def test_resolver_todos_and_deshacer_are_conflictos_actions(staffed, metodo: str) -> None:
     """«Resolver todos así» and its «Deshacer» hold to the conflicts' cell of the matrix."""
     llamar = {
-        "resolve_all": lambda a: staffed.sync.resolve_all("otra", a),
-        "undo": lambda a: staffed.sync.undo(a),
+        "resolve_all": lambda a: staffed.conflictos.resolve_all("otra", a),
+        "undo": lambda a: staffed.conflictos.undo(a),
     }[metodo]
     for rol, actor in ACTORS.items():
         before = len(_refusals(staffed))

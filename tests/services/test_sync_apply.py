@@ -371,7 +371,7 @@ def test_a_new_row_ending_on_a_value_a_moved_row_took_is_still_a_duplicado(
             "Y5400000001": "Patrón Y5400000003",
             "Y5400000002": "Patrón Y5400000001",
         }
-        [conflict] = other.sync.conflicts()
+        [conflict] = other.conflictos.conflicts()
         assert (conflict.kind, conflict.otra["data"]["razon_social"]) == (
             "duplicado",
             "Alta en otro equipo",

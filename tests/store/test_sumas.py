@@ -235,7 +235,8 @@ def test_what_is_changed_without_the_app_leaves_the_sums_of_what_the_file_keeps(
 
 def test_a_change_to_any_sent_column_without_the_app_is_noticed(services) -> None:
     """The content triggers list each synced table's columns as a migration froze them: a
-    column synced since must be there too, or a change to it outside the app goes unseen."""
+    column synced since must be watched too (by the trigger the store adds after the upgrade),
+    or a change to it outside the app goes unseen."""
     import sqlite3
 
     from icsoe_desktop.store.sync_tables import SYNCED_TABLES
@@ -250,6 +251,7 @@ def test_a_change_to_any_sent_column_without_the_app_is_noticed(services) -> Non
         trigger = sql.get(f"sync_sums_{table.name}_contenido")
         if trigger is None:
             continue  # append-only: its rows never change
+        trigger += sql.get(f"sync_sums_{table.name}{sumas.ADDED}", "")
         content = set(table.columns) - {"uuid", "version", "updated_at"}
         lost = sorted(
             c for c in content if f"old.{c}," not in trigger and f"old.{c})" not in trigger
@@ -257,3 +259,38 @@ def test_a_change_to_any_sent_column_without_the_app_is_noticed(services) -> Non
         if lost:
             missing[table.name] = lost
     assert missing == {}
+
+
+def test_a_column_synced_after_the_last_bookkeeping_gets_a_trigger_of_its_own(services) -> None:
+    """A migration that adds a synced column only adds it: after the upgrade to head the store
+    finds the column its migration's content trigger misses (store/db.py) and watches it with
+    one more trigger, so a change to it without the app is noticed (version 0); before any
+    migration that trigger goes, so that a downgrade may drop the column."""
+    from contextlib import closing
+
+    from icsoe_desktop.store import plain
+    from icsoe_desktop.store.sync_tables import sums_tables
+
+    tables = sums_tables()
+    older = tuple(
+        (n, a, s, tuple(c for c in content if c != "nombre") if n == "movimientos" else content)
+        for n, a, s, content in tables
+    )
+    create_demo_movimientos(services.store, 3, TODAY)
+    answer_push(services.store)
+    with closing(plain.connect(services.store.path)) as connection, connection:
+        sumas.drop_bookkeeping(connection)
+        for statement in sumas.bookkeeping(older):  # as a migration before «nombre» froze it
+            connection.execute(statement)
+        assert sumas.added_columns(connection, tables) == {"movimientos": ("nombre",)}
+        connection.execute("UPDATE movimientos SET nombre = 'OTRO' WHERE id = 1")
+        assert sumas.add_triggers(connection, tables) == {"movimientos": ("nombre",)}
+        connection.execute("UPDATE movimientos SET nombre = 'OTRO' WHERE id = 2")
+        sumas.drop_added(connection)
+        names = [n for (n,) in connection.execute("SELECT name FROM sqlite_master")]
+        assert "sync_sums_movimientos_contenido_agregado" not in names
+        assert "sync_sums_movimientos_contenido" in names
+    with services.store.session() as session:
+        versions = dict(session.execute(select(MovimientoRow.id, MovimientoRow.version)).all())
+    assert (versions[1], versions[2]) == (1, 0)  # unseen with the migration's trigger alone
+    assert_kept_equal_scanned(services.store)

@@ -21,12 +21,13 @@ EMPRESA = "ABC010101AB1"
 def main(argv: list[str]) -> int:
     from icsoe_desktop.domain.errors import ValidationError
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync.servicio import SyncError
+    from icsoe_desktop.services.sync.transporte import SyncError
 
     data_dir, index, seconds = Path(argv[0]), int(argv[1]), float(argv[2])
     rng = random.Random(index)
     services = open_services(data_dir)
-    services.sync.pull_rows = 5  # pulls of several pages, with others pushing in between
+    # Pulls of several pages, with others pushing in between.
+    services.sync.intercambio.pull_rows = 5
     done = {"cambios": 0, "bajas": 0, "propios": 0, "sincronizaciones": 0, "errores": []}
     deadline = time.monotonic() + seconds
     try:

@@ -37,12 +37,12 @@ def main(argv: list[str]) -> int:
     from sqlalchemy import select
 
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync.servicio import SyncService
+    from icsoe_desktop.services.sync.transporte import Transporte
     from icsoe_desktop.store.models import MovimientoRow
     from icsoe_desktop.store.sync_tables import by_name
 
     assert COLUMN not in by_name(TABLE).columns  # the older spec is the one in use
-    SyncService.schema = OLD_SCHEMA
+    Transporte.schema = OLD_SCHEMA
     data_dir, command = Path(argv[0]), argv[1]
     services = open_services(data_dir)
     try:

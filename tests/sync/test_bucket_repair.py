@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, text
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_tree, sync_wire
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.services.sync import servicio as sync_module
+from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncRowState
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
 from icsoe_desktop.sync_server import app as server_app
@@ -51,7 +51,7 @@ def test_a_drifted_row_is_found_and_only_it_is_received_again(
             u for u in on_server if sync_wire.bucket_of(u) == sync_wire.bucket_of(drifted)
         ]
 
-    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync.servicio"):
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
         b.sync.synchronize()
 
     assert {r.registro: r.razon_social for r in b.registros.listar()}["Y5400000007"] == "Nuevo"
@@ -98,7 +98,7 @@ def test_rows_drifted_across_many_buckets_are_the_only_ones_received_again(
         buckets = {sync_wire.bucket_of(r.uuid) for r in (*older, *gone)}
     assert len(buckets) > 80
 
-    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync.servicio"):
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
         b.sync.synchronize()
 
     repairs = [r.getMessage() for r in caplog.records if "recibidos de nuevo" in r.getMessage()]
@@ -127,7 +127,7 @@ def test_a_push_committing_during_a_check_is_not_taken_for_drift(
     a.sync.synchronize()
     b.sync.synchronize()
     if not sums_with_pages:
-        call = b.sync._call
+        call = b.sync.transporte.call
 
         def as_a_server_without_them(http, method: str, url: str, **kwargs):
             answer = call(http, method, url, **kwargs)
@@ -135,8 +135,8 @@ def test_a_push_committing_during_a_check_is_not_taken_for_drift(
                 answer.pop("resumen", None)
             return answer
 
-        b.sync._call = as_a_server_without_them
-    read_view = b.sync._local_view
+        b.sync.transporte.call = as_a_server_without_them
+    read_view = b.sync.verificacion._local_view
     pushed = []
 
     def view_then_a_push():
@@ -146,8 +146,8 @@ def test_a_push_committing_during_a_check_is_not_taken_for_drift(
             pushed.append(a.sync.synchronize().enviados)
         return view
 
-    b.sync._local_view = view_then_a_push
-    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync.servicio"):
+    b.sync.verificacion._local_view = view_then_a_push
+    with caplog.at_level(logging.WARNING, logger="icsoe_desktop.services.sync"):
         b.sync.synchronize()
         if sums_with_pages:
             assert b.sync.synchronize().recibidos >= 1

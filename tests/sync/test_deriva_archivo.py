@@ -16,14 +16,14 @@ from sqlalchemy import select
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.services.sync import servicio as sync_module
+from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.store import sumas
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal
 from tests.sync.conftest import EMPRESA, connected
 
 ROWS = 600
 ADMIN = "e"
-LOGGER = "icsoe_desktop.services.sync.servicio"
+LOGGER = "icsoe_desktop.services.sync"
 
 
 @contextmanager

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from icsoe_desktop.services.sync.servicio import SyncError
+from icsoe_desktop.services.sync.transporte import SyncError
 from tests.conftest import free_port
 
 BODY = b'{"protocolo": 1, "empresa": "ABC010101AB1"}'
@@ -70,10 +70,16 @@ def test_a_connection_closed_as_the_request_went_out_is_retried_silently(desktop
     a, _b = desktops
     peer = Peer()
     try:
-        http, base = a.sync._http(f"http://127.0.0.1:{peer.port}", "token", True)
+        http, base = a.sync.transporte.abrir(f"http://127.0.0.1:{peer.port}", "token", True)
         with http:
-            assert a.sync._call(http, "GET", f"{base}/v1/estado")["empresa"] == "ABC010101AB1"
-            assert a.sync._call(http, "GET", f"{base}/v1/estado")["empresa"] == "ABC010101AB1"
+            assert (
+                a.sync.transporte.call(http, "GET", f"{base}/v1/estado")["empresa"]
+                == "ABC010101AB1"
+            )
+            assert (
+                a.sync.transporte.call(http, "GET", f"{base}/v1/estado")["empresa"]
+                == "ABC010101AB1"
+            )
         assert peer.connections == 2  # the second request went again, on a new connection
     finally:
         peer.close()
@@ -83,11 +89,11 @@ def test_a_read_timeout_is_not_sent_again(desktops, monkeypatch) -> None:
     a, _b = desktops
     peer = Peer(stall=True)
     short = dataclasses.replace(a.sync.settings, timeout_s=0.5)  # (a setting, not our code)
-    monkeypatch.setattr(type(a.sync), "settings", property(lambda _self: short))
+    monkeypatch.setattr(type(a.sync.transporte), "settings", property(lambda _self: short))
     try:
-        http, base = a.sync._http(f"http://127.0.0.1:{peer.port}", "token", True)
+        http, base = a.sync.transporte.abrir(f"http://127.0.0.1:{peer.port}", "token", True)
         with http, pytest.raises(SyncError) as raised:
-            a.sync._call(http, "GET", f"{base}/v1/estado")
+            a.sync.transporte.call(http, "GET", f"{base}/v1/estado")
         assert raised.value.code == "sin_conexion"
         assert peer.connections == 1
     finally:

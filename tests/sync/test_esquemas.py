@@ -16,7 +16,8 @@ import requests
 from sqlalchemy import text
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.services.sync.servicio import ACTUALIZAR, SyncError
+from icsoe_desktop.services.sync.servicio import ACTUALIZAR
+from icsoe_desktop.services.sync.transporte import SyncError
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.sync_server import esquemas
 from tests.sync.conftest import EMPRESA, connect
@@ -112,7 +113,7 @@ def test_a_bogus_schema_never_tells_the_other_desktops_to_update(sync_server, de
     connect(b, sync_server.url, sync_server.token(nombre="B"))
     a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", "admin")
     pending = a.sync.pending_count()
-    a.sync.schema = "9999_bogus"
+    a.sync.transporte.schema = "9999_bogus"
     with pytest.raises(SyncError) as info:
         a.sync.synchronize()
     assert "no acepta el esquema «9999_bogus»" in info.value.message
@@ -122,7 +123,7 @@ def test_a_bogus_schema_never_tells_the_other_desktops_to_update(sync_server, de
     assert not resultado.actualizar and ACTUALIZAR not in resultado.texto
     assert company_schema(sync_server) == HEAD_REVISION
 
-    del a.sync.schema  # the real one: what waited goes
+    del a.sync.transporte.schema  # the real one: what waited goes
     assert a.sync.synchronize().enviados == pending
 
 

@@ -197,7 +197,7 @@ def test_conflictos_window_settles_every_selected_duplicate_at_once(
     assert len(window.selected_all()) == len(KNOWN)
     seen = press(qtbot, modals, window.conservar_actual)
     assert (seen.title, seen.text) == (CONFLICTOS, "No quedan conflictos por revisar.")
-    assert b.sync.conflicts() == []
+    assert b.conflictos.conflicts() == []
 
 
 def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
@@ -223,7 +223,7 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
         session.info[APPLYING_REMOTE] = True
         row = session.scalar(select(RegistroPatronal))
         row.razon_social, row.version = "Original", 1
-    b.sync._set_state(verified_at="")
+    b.sync.estado.escribir(verified_at="")
 
     dialog = open_dialog(qtbot, b)
     assert "Verificado" not in dialog.estado.text()

@@ -14,7 +14,7 @@ from tests.sync.conftest import EMPRESA, connected
 from tests.sync.test_convergence import local_tables, server_tables
 
 ADMIN = "admin"
-LOGGER = "icsoe_desktop.services.sync.servicio"
+LOGGER = "icsoe_desktop.services.sync"
 X, Y, Z, LIBRE = "Y5400000001", "Y5400000002", "Y5400000003", "Y5499999999"
 
 
@@ -50,7 +50,7 @@ def assert_converged(sync_server, a, b, caplog) -> None:
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         result = b.sync.synchronize()
     assert result.conflictos == 0
-    assert b.sync.conflicts() == []
+    assert b.conflictos.conflicts() == []
     assert not [m for m in caplog.messages if m.startswith("Tablas distintas")]
     status = b.sync.status()
     assert status.verified_at is not None and status.reparacion == ""

@@ -57,7 +57,7 @@ def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_dif
 
     result = b.sync.synchronize()
 
-    conflicts = b.sync.conflicts()
+    conflicts = b.conflictos.conflicts()
     assert result.conflictos == len(conflicts) == 1
     (conflict,) = conflicts
     assert (conflict.kind, conflict.renglon) == ("duplicado", again[7]["NSS"])
@@ -80,7 +80,7 @@ def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_dif
 
     # A hears only of the movement that really differs.
     assert a.sync.synchronize().conflictos == 1
-    assert [c.renglon for c in a.sync.conflicts()] == [again[7]["NSS"]]
+    assert [c.renglon for c in a.conflictos.conflicts()] == [again[7]["NSS"]]
     assert a.movimientos.count(Filtro()) == N + 1
 
 

@@ -81,7 +81,7 @@ def test_the_edit_that_reaches_the_server_later_wins_whatever_each_clock_says(
     lost = "Versión del atrasado" if last == "adelantado" else "Versión del adelantado"
     assert razon(a) == razon(b) == won
     for desktop in (a, b):
-        (conflict,) = desktop.sync.conflicts()
+        (conflict,) = desktop.conflictos.conflicts()
         assert conflict.actual["data"]["razon_social"] == won
         assert conflict.otra["data"]["razon_social"] == lost
     # The version that stands is stamped after the one it replaced, even from the clock a day
@@ -118,6 +118,6 @@ def test_a_clock_set_back_mid_session_neither_loses_its_edits_nor_wins_by_it(
     assert a.sync.synchronize().conflictos == 1
     b.sync.synchronize()
     assert razon(a) == razon(b) == "Versión de A, con el reloj atrasado"
-    assert [c.otra["data"]["razon_social"] for c in b.sync.conflicts()] == ["Versión de B"]
+    assert [c.otra["data"]["razon_social"] for c in b.conflictos.conflicts()] == ["Versión de B"]
     (last,) = stamps(sync_server)
     assert last > after

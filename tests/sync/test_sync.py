@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from icsoe_desktop.domain.errors import AuthenticationError, DomainError
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.audit import verificar_bitacora
-from icsoe_desktop.services.sync.servicio import SyncError
+from icsoe_desktop.services.sync.transporte import SyncError
 from icsoe_desktop.store.models import AuditEntry, RegistroPatronal
 from tests import credentials_factory as cf
 from tests.conftest import free_port
@@ -87,7 +87,7 @@ def test_two_desktops_edit_offline_sync_and_converge(sync_server, desktops) -> N
     for desktop in (a, b, a):
         desktop.sync.synchronize()
     assert registros(a) == registros(b) == {"Y5412345106": "Nóminas del Centro, S.A."}
-    assert a.sync.conflicts() == b.sync.conflicts() == []
+    assert a.conflictos.conflicts() == b.conflictos.conflicts() == []
 
 
 def test_own_pushes_are_not_downloaded_again_but_rows_written_in_between_are(
@@ -177,7 +177,7 @@ def test_certificate_metadata_travels_without_its_key(
     b.sync.synchronize()
     a.sync.synchronize()
     assert a.certificates.rows()[0].llave_local is True
-    assert a.sync.conflicts() == b.sync.conflicts() == []
+    assert a.conflictos.conflicts() == b.conflictos.conflicts() == []
 
     # Removed on A: B learns of it and forgets its local key.
     a.certificates.remove("Y5412345106", "admin")
@@ -202,18 +202,18 @@ def test_a_row_changed_on_two_desktops_is_kept_as_a_conflict(sync_server, deskto
     a.sync.synchronize()
     assert registros(a) == registros(b) == {"Y5412345106": "Versión de B"}
 
-    (conflict,) = b.sync.conflicts()
+    (conflict,) = b.conflictos.conflicts()
     assert (conflict.titulo, conflict.renglon) == ("Registro patronal", "Y5412345106")
     assert conflict.otra["data"]["razon_social"] == "Versión de A"
     assert conflict.actual["data"]["razon_social"] == "Versión de B"
     assert b.sync.status().texto.endswith("1 conflicto")
 
-    b.sync.resolve(conflict.id, "otra", "admin")
-    assert b.sync.conflicts() == []
+    b.conflictos.resolve(conflict.id, "otra", "admin")
+    assert b.conflictos.conflicts() == []
     b.sync.synchronize()
     a.sync.synchronize()
     assert registros(a) == registros(b) == {"Y5412345106": "Versión de A"}
-    assert a.sync.conflicts() == []
+    assert a.conflictos.conflicts() == []
 
 
 def test_the_same_registro_created_offline_on_two_desktops_is_not_lost(
@@ -227,10 +227,10 @@ def test_the_same_registro_created_offline_on_two_desktops_is_not_lost(
     a.sync.synchronize()
     b.sync.synchronize()
     assert registros(b) == {"Y5412345106": "Alta en B"}
-    (conflict,) = b.sync.conflicts()
+    (conflict,) = b.conflictos.conflicts()
     assert conflict.kind == "duplicado"
     assert conflict.otra["data"]["razon_social"] == "Alta en A"
-    b.sync.resolve(conflict.id, "otra", "admin")
+    b.conflictos.resolve(conflict.id, "otra", "admin")
     assert registros(b) == {"Y5412345106": "Alta en A"}
 
 
@@ -274,7 +274,7 @@ def test_a_token_of_another_company_reads_nothing(sync_server, desktops) -> None
 def test_server_killed_mid_push_then_the_client_retries_without_loss_or_duplicates(
     server_process, desktops, monkeypatch
 ) -> None:
-    from icsoe_desktop.services.sync import servicio as sync_module
+    from icsoe_desktop.services.sync import intercambio as sync_module
     from icsoe_desktop.sync_server.db import create_token, make_engine
 
     monkeypatch.setattr(sync_module, "BATCH_ROWS", 2000)  # 5,000 rows: three batches
@@ -428,7 +428,7 @@ def test_lotes_generated_offline_on_two_desktops_both_arrive_with_their_movement
         assert [lt.numero for lt in lotes] == [1, 1]  # the same number, two lotes
         detalle = {lt.id: {d.nss for d in desktop.lotes.detalle(lt.id)} for lt in lotes}
         assert sorted(detalle.values(), key=min) == [{nss(101), nss(103)}, {nss(201), nss(203)}]
-        assert desktop.sync.conflicts() == []
+        assert desktop.conflictos.conflicts() == []
     # The next lote takes the next number.
     pendientes = a.lotes.pendientes(REGISTRO_B)
     assert a.lotes.generar(REGISTRO_B, [p.id for p in pendientes], tmp_path, "a").numero == 2
@@ -450,14 +450,14 @@ def test_the_same_movements_imported_on_two_desktops_are_kept_as_duplicates(
         assert desktop.movimientos.count(Filtro()) == len(KNOWN)
         # Each holds the other's copies only as their state: its drift check counts them too.
         assert desktop.sync.status().verified_at is not None
-        conflicts = desktop.sync.conflicts()
+        conflicts = desktop.conflictos.conflicts()
         assert {(c.titulo, c.kind) for c in conflicts} == {("Movimiento afiliatorio", "duplicado")}
         assert sorted(c.renglon for c in conflicts) == sorted(row[4] for row in KNOWN)
         # The window shows the local movement the other desktop's copy collided with.
         assert all(c.actual["data"]["nss"] == c.otra["data"]["nss"] for c in conflicts)
         for conflict in conflicts:
-            desktop.sync.resolve(conflict.id, "actual", "ana@empresa.com")
-        assert desktop.sync.conflicts() == []
+            desktop.conflictos.resolve(conflict.id, "actual", "ana@empresa.com")
+        assert desktop.conflictos.conflicts() == []
 
 
 def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_everywhere(
@@ -474,21 +474,21 @@ def test_the_desktop_whose_edit_lost_hears_of_it_and_a_settled_conflict_settles_
     assert a.sync.synchronize().conflictos == 0
 
     # A, whose edit lost, is told, with the same two versions B sees.
-    (on_a,) = a.sync.conflicts()
-    (on_b,) = b.sync.conflicts()
+    (on_a,) = a.conflictos.conflicts()
+    (on_b,) = b.conflictos.conflicts()
     assert a.sync.status().texto.endswith("1 conflicto")
     for conflict in (on_a, on_b):
         assert conflict.otra["data"]["razon_social"] == "Versión de A"
         assert conflict.actual["data"]["razon_social"] == "Versión de B"
 
     # A keeps its own version: the row and the conflict's settlement reach B.
-    a.sync.resolve(on_a.id, "otra", "ana@empresa.com")
+    a.conflictos.resolve(on_a.id, "otra", "ana@empresa.com")
     a.sync.synchronize()
     b.sync.synchronize()
     assert registros(a) == registros(b) == {"Y5412345106": "Versión de A"}
-    assert a.sync.conflicts() == b.sync.conflicts() == []
+    assert a.conflictos.conflicts() == b.conflictos.conflicts() == []
     assert a.sync.synchronize().conflictos == b.sync.synchronize().conflictos == 0
-    assert a.sync.conflicts() == b.sync.conflicts() == []
+    assert a.conflictos.conflicts() == b.conflictos.conflicts() == []
 
 
 def test_a_large_pull_keeps_the_grid_counts_exact(sync_database, desktops, tmp_path) -> None:
@@ -582,7 +582,7 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     assert a.sync.pending_count() == pending  # nothing of the answer was recorded
     a.sync.synchronize()
     assert a.sync.pending_count() == 0
-    assert a.sync.conflicts() == []
+    assert a.conflictos.conflicts() == []
     with sync_server.engine.connect() as conn:
         stored = conn.execute(
             text(
@@ -594,7 +594,7 @@ def test_a_batch_answered_but_not_recorded_before_a_crash_is_sent_again_without_
     connect(b, sync_server.url, sync_server.token(nombre="B"))
     b.sync.synchronize()
     assert registros(b) == registros(a)
-    assert b.sync.conflicts() == []
+    assert b.conflictos.conflicts() == []
 
 
 def test_rows_of_a_table_sent_with_different_columns_all_arrive(sync_server, desktops) -> None:
@@ -625,7 +625,7 @@ def test_rows_of_a_table_sent_with_different_columns_all_arrive(sync_server, des
     )
     assert answer.status_code == 200
     b.sync.synchronize()
-    assert b.movimientos.count(Filtro()) == 6 and b.sync.conflicts() == []
+    assert b.movimientos.count(Filtro()) == 6 and b.conflictos.conflicts() == []
     with b.store.session() as session:
         sbc = dict(session.execute(select(MovimientoRow.uuid, MovimientoRow.sbc)).all())
     assert sbc == {r["uuid"]: r["data"].get("sbc") for r in rows}

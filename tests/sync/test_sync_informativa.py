@@ -252,11 +252,11 @@ def test_one_imss_folio_registered_on_two_desktops_for_two_informativas_is_a_con
     for desktop in (a, b):
         estados = [desktop.informativas.fila(u, CLI_ACTOR).estado for u in (normal, correccion)]
         assert sorted(estados) == [FIRMADA, PRESENTADA]
-        (conflicto,) = desktop.sync.conflicts()
+        (conflicto,) = desktop.conflictos.conflicts()
         assert conflicto.kind == "rechazado"
         # «Conservar la otra» would make two presentadas of one folio: refused too.
         with pytest.raises(ValidationError) as negado:
-            desktop.sync.resolve(conflicto.id, "otra", CLI_ACTOR)
+            desktop.conflictos.resolve(conflicto.id, "otra", CLI_ACTOR)
         assert "ya es de otra informativa" in negado.value.message
 
 
@@ -301,11 +301,11 @@ def test_a_signed_informativa_altered_on_the_server_is_not_applied_and_the_user_
         assert copias(desktop, uuid) == genuinas
         assert desktop.informativas.fila(uuid, CLI_ACTOR).estado == FIRMADA
         assert desktop.informativas.informativa(uuid, CLI_ACTOR) == firmada
-        (conflicto,) = desktop.sync.conflicts()
+        (conflicto,) = desktop.conflictos.conflicts()
         assert (conflicto.kind, conflicto.tabla) == ("rechazado", "icsoe_informativas")
         # «Conservar la otra» would write it: refused with the same words.
         with pytest.raises(ValidationError) as negado:
-            desktop.sync.resolve(conflicto.id, "otra", CLI_ACTOR)
+            desktop.conflictos.resolve(conflicto.id, "otra", CLI_ACTOR)
         assert negado.value.message == mensaje
         assert copias(desktop, uuid) == genuinas
         (entrada,) = [e for e in desktop.audit.recent() if e.action == "sincronizacion_rechazada"]
@@ -321,7 +321,7 @@ def test_a_signed_informativa_altered_on_the_server_is_not_applied_and_the_user_
     resultado = b.sync.synchronize()
     assert mensaje in resultado.texto
     assert copias(b, uuid) == genuinas
-    assert [c.kind for c in b.sync.conflicts()] == ["rechazado"]
+    assert [c.kind for c in b.conflictos.conflicts()] == ["rechazado"]
     ultima = next(e for e in b.audit.recent() if e.action == "sincronizacion_rechazada")
     assert ultima.detail == "su encabezado guardado ya no es el de la informativa que se firmó"
 
@@ -335,7 +335,7 @@ def test_a_signed_informativa_altered_on_the_server_is_not_applied_and_the_user_
         resultado = c.sync.synchronize()
         assert mensaje in resultado.texto
         assert copias(c, uuid) is None
-        assert [conflicto.kind for conflicto in c.sync.conflicts()] == ["rechazado"]
+        assert [conflicto.kind for conflicto in c.conflictos.conflicts()] == ["rechazado"]
         # The next sync brings nothing new: the conflict stays, nothing is received again.
         resultado = c.sync.synchronize()
         assert (resultado.recibidos, resultado.rechazados) == (0, ())

@@ -11,7 +11,7 @@ import pytest
 
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
-from icsoe_desktop.services.sync.servicio import SyncError
+from icsoe_desktop.services.sync.transporte import SyncError
 from icsoe_desktop.store import bulk_indexes
 from icsoe_desktop.store.db import Store
 from tests.sync.conftest import EMPRESA, connect, connected
@@ -71,7 +71,7 @@ def joining(sync_server, desktops):
     b.sync.synchronize()
     create_demo_movimientos(a.store, 60, TODAY)
     a.sync.synchronize()
-    b.sync.pull_rows, b.sync.bulk_pull_rows = 10, 30
+    b.sync.intercambio.pull_rows, b.sync.intercambio.bulk_pull_rows = 10, 30
     return a, b
 
 
@@ -122,7 +122,7 @@ def test_a_joining_pull_cut_off_builds_the_indexes_again(
     b.sync.synchronize()  # its own rows first: what it reports next is its pull
     create_demo_movimientos(a.store, 60, TODAY)
     a.sync.synchronize()
-    b.sync.pull_rows, b.sync.bulk_pull_rows = 10, 30
+    b.sync.intercambio.pull_rows, b.sync.intercambio.bulk_pull_rows = 10, 30
 
     def server_gone(done: int, _total: int) -> None:
         if done:  # after the first page: the later pages never arrive
@@ -137,7 +137,7 @@ def test_a_joining_pull_cut_off_builds_the_indexes_again(
 
 def test_a_small_pull_keeps_the_indexes(sync_server, desktops) -> None:
     a, b = a_company_with_movimientos(sync_server, desktops, 40)
-    b.sync.bulk_pull_rows = 3  # what is coming (5 rows) is big enough, but B holds more
+    b.sync.intercambio.bulk_pull_rows = 3  # what is coming (5 rows) is big enough, but B holds more
     create_demo_movimientos(a.store, 45, TODAY)  # 5 more
     a.sync.synchronize()
     during: list[set[str]] = []

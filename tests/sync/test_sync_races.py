@@ -21,7 +21,7 @@ def three_registros(sync_server, desktops) -> tuple[object, object]:
     for registro in REGISTROS:
         a.registros.save(registro, EMPRESA, f"Alta {registro}", "ana@empresa.com")
     a.sync.synchronize()
-    b.sync.pull_rows = 2  # the first registros arrive on page 1, the rest later
+    b.sync.intercambio.pull_rows = 2  # the first registros arrive on page 1, the rest later
     return a, b
 
 
@@ -47,7 +47,7 @@ def test_a_row_edited_between_two_pages_of_a_pull_ends_up_current(sync_server, d
 
     b.sync.synchronize(once_after_first_page(a_edits_a_row_of_page_1))
     assert registros(b)[REGISTROS[0]] == "Editado en A"
-    assert b.sync.conflicts() == []  # not a «duplicado» of itself
+    assert b.conflictos.conflicts() == []  # not a «duplicado» of itself
     # Nothing left to repair later: B is equal to A now and after another round.
     b.sync.synchronize()
     assert registros(b) == registros(a)
@@ -64,7 +64,7 @@ def test_a_row_deleted_between_two_pages_of_a_pull_is_deleted(sync_server, deskt
     result = b.sync.synchronize(once_after_first_page(a_deletes_a_row_of_page_1))  # no crash
     assert result.conflictos == 0
     assert set(registros(b)) == set(registros(a)) == set(REGISTROS[1:])
-    assert b.sync.conflicts() == []
+    assert b.conflictos.conflicts() == []
 
 
 def test_a_save_made_while_a_pull_is_applied_is_not_lost(sync_server, desktops) -> None:
@@ -138,9 +138,9 @@ def test_rows_pulled_before_their_parent_arrive_with_it(sync_server, desktops, t
         session.scalars(select(Lote)).one().archivo = "renombrado.txt"
     a.sync.synchronize()
 
-    b.sync.pull_rows = 2
+    b.sync.intercambio.pull_rows = 2
     result = b.sync.synchronize()
-    assert result.conflictos == 0 and b.sync.conflicts() == []
+    assert result.conflictos == 0 and b.conflictos.conflicts() == []
     rows_a = a.movimientos.pagina(Filtro(), Orden(), 0, 100)
     assert [r[1:] for r in b.movimientos.pagina(Filtro(), Orden(), 0, 100)] == [
         r[1:] for r in rows_a

@@ -19,7 +19,8 @@ from sqlalchemy import select, text
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.services.sync.servicio import ACTUALIZAR, SyncError
+from icsoe_desktop.services.sync.servicio import ACTUALIZAR
+from icsoe_desktop.services.sync.transporte import SyncError
 from icsoe_desktop.store.migrations import HEAD_REVISION
 from icsoe_desktop.store.models import MovimientoRow
 from tests.sync.conftest import connect
@@ -152,7 +153,7 @@ def test_a_desktop_refused_for_its_protocol_shows_why_and_keeps_its_changes(
     connect(a, sync_server.url, sync_server.token())
     a.registros.save("Y5412345106", "ABC010101AB1", "Nóminas del Centro", "admin")
     pending = a.sync.pending_count()
-    a.sync.protocol = 99  # a desktop newer than the server
+    a.sync.transporte.protocol = 99  # a desktop newer than the server
     with pytest.raises(SyncError) as info:
         a.sync.synchronize()
     assert info.value.code == "protocolo_no_soportado" and not info.value.offline
@@ -161,5 +162,5 @@ def test_a_desktop_refused_for_its_protocol_shows_why_and_keeps_its_changes(
         a.sync.test_connection()
     assert "actualice el servidor" in info.value.message
     assert a.sync.pending_count() == pending
-    del a.sync.protocol  # the version the server speaks: what waited goes
+    del a.sync.transporte.protocol  # the version the server speaks: what waited goes
     assert a.sync.synchronize().enviados == pending

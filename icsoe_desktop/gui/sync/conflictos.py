@@ -30,7 +30,7 @@ from icsoe_desktop.gui.kit.rows_model import RowsModel
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.sync.servicio import ConflictRow
+    from icsoe_desktop.services.sync.conflictos import ConflictRow
 
 TITLE = "Conflictos de sincronización"
 # Which version each rule keeps, as the confirmation says it (the panes' own words).
@@ -157,7 +157,7 @@ class ConflictosDialog(QDialog):
 
     def refresh(self) -> None:
         chosen = {c.id for c in self.selected_all()}
-        self.model.set_rows(self._services.sync.conflicts())
+        self.model.set_rows(self._services.conflictos.conflicts())
         rows = [r for r, c in enumerate(self.model.rows) if c.id in chosen] or [0]
         if self.model.rows:  # the conflicts chosen stay chosen (else the first)
             self.tabla.selectRow(rows[0])
@@ -187,14 +187,14 @@ class ConflictosDialog(QDialog):
         ):
             mnemonics.set_text(button, f"{text} ({count:,})" if count else text)
             button.setEnabled(count > 0)
-        undo = self._services.sync.can_undo()
+        undo = self._services.conflictos.can_undo()
         self.deshacer.setEnabled(undo > 0)
         mnemonics.set_text(self.deshacer, f"Deshacer ({undo:,})" if undo else "Deshacer")
 
     def _keep(self, which: str) -> None:
         for conflict in self.selected_all():
             try:
-                self._services.sync.resolve(conflict.id, which, self._actor)
+                self._services.conflictos.resolve(conflict.id, which, self._actor)
             except DomainError as exc:
                 msgbox.warning(self, f"{conflict.titulo} {conflict.renglon}: {exc.message}", TITLE)
                 break
@@ -215,7 +215,7 @@ class ConflictosDialog(QDialog):
         if not msgbox.question(self, text, "Resolver todos", "Cancelar", TITLE):
             return
         try:
-            done = self._services.sync.resolve_all(which, self._actor)
+            done = self._services.conflictos.resolve_all(which, self._actor)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return
@@ -229,7 +229,7 @@ class ConflictosDialog(QDialog):
 
     def _undo(self) -> None:
         try:
-            done = self._services.sync.undo(self._actor)
+            done = self._services.conflictos.undo(self._actor)
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             self.refresh()

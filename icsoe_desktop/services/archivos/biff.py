@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from icsoe_desktop.services.archivos.alcance import Alcance
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Office 97 file: .xls
+
 _BOF, _EOF, _BOUNDSHEET = 0x0809, 0x000A, 0x0085
 _CELDAS_XLS = frozenset((0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x00D6))
 _MULRK = 0x00BD

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.archivos.biff import OLE_MAGIC
 
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"  # a zip: .xlsx, .xlsm, .xlsb, .ods
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Office 97 file: .xls
 # Names of workbooks that are zips: one that is not is damaged. An «.xls» may be text (old
 # nómina systems save tab-separated text under that name): it is read as such.
 ZIP_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".ods")

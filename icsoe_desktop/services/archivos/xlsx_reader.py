@@ -36,7 +36,6 @@ from xml.parsers import expat
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos import alcance, biff
 from icsoe_desktop.services.archivos.libro import libro_xlsb, libro_xlsx
-from icsoe_desktop.services.archivos.tabular import OLE_MAGIC
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +221,7 @@ class LibroAbierto:
 
     def __init__(self, source: BinaryIO, opener: Callable[[], BinaryIO], name: str) -> None:
         self.name, self._source, self._opener = name, source, opener
-        if source.read(len(OLE_MAGIC)) == OLE_MAGIC:  # .xls
+        if source.read(len(biff.OLE_MAGIC)) == biff.OLE_MAGIC:  # .xls
             revision = None
         else:
             source.seek(0)

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.texts import orden_espanol
 from icsoe_desktop.services.catalogos.sepomex_archivo import COLUMNAS, ENTIDAD_POR_CLAVE
 
 MIEMBRO = "CPdescarga.txt"
@@ -108,8 +109,6 @@ def revisar_merma(
 ) -> None:
     """Refuse a file with fewer entidades, or more than ``merma_maxima`` fewer colonias, than
     the catalogue it would replace: cut short, it would silently replace the whole one."""
-    from icsoe_desktop.services.catalogos.codigos_postales import orden_espanol
-
     faltan = sorted(entidades_antes - set(entidades), key=orden_espanol)
     menos = antes - asentamientos
     if not faltan and menos <= antes * merma_maxima:

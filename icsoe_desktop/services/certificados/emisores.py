@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
+from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.trust import Emisor, TrustStore, read_emisor
 
@@ -244,8 +245,6 @@ class EmisoresService:
 
     def _de_practica(self, emisor: Emisor) -> bool:
         """A practice or test authority: by its name, or as one of the capacitacion folders."""
-        from icsoe_desktop.services.capacitacion import autoridad_de_practica
-
         prueba = {e.sha256 for e in read_capacitacion(self.capacitacion_dirs)}
         return autoridad_de_practica(emisor) or emisor.sha256 in prueba
 

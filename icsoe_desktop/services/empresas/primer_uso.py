@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.domain import cambios
+from icsoe_desktop.domain.cambios import anuncia
 from icsoe_desktop.domain.identifiers import check_rfc
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
@@ -95,6 +97,7 @@ class PrimerUsoService:
             row = session.scalar(select(Empresa))
             return DatosEmpresa(row.rfc, row.razon_social) if row else DatosEmpresa("", "")
 
+    @anuncia(cambios.EMPRESA)
     def guardar_empresa(self, rfc: str, razon_social: str, actor: str | None) -> DatosEmpresa:
         self._permisos.exigir(actor, Accion.DATOS_EMPRESA, rfc)
         rfc = check_rfc(rfc)

@@ -22,6 +22,7 @@ from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.emails import normalize_email
 from icsoe_desktop.domain.errors import AuthenticationError, ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.practica import MARCA, es_de_practica
 from icsoe_desktop.domain.roles import CLI_ACTOR as CLI_ACTOR
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.paths import CATALOGO_FILE as CATALOGO_FILE
@@ -76,16 +77,12 @@ class EmpresaInfo:
 
     @property
     def de_practica(self) -> bool:
-        """The practice empresa (services/capacitacion.py): training, whatever is done in it."""
-        from icsoe_desktop.services.capacitacion import es_de_practica
-
+        """The practice empresa (domain/practica.py): training, whatever is done in it."""
         return es_de_practica(self.rfc)
 
     def marcada(self, texto: str) -> str:
         """``texto`` (its name or label) as a list shows it: the practice empresa marked first
         (a narrow column still shows it), so nobody takes it for a client's."""
-        from icsoe_desktop.services.capacitacion import MARCA
-
         return f"{MARCA}: {texto}" if self.de_practica else texto
 
 

@@ -64,6 +64,7 @@ from icsoe_desktop.domain.informativa.cadena import (
 from icsoe_desktop.domain.informativa.firmada import comprobar
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
+from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.trust import TrustStore
 
 if TYPE_CHECKING:
@@ -541,8 +542,6 @@ def verificar_constancia(
         leida = _leida(datos)
     except ValidationError as exc:
         return Verificacion(False, (exc.message,))
-    from icsoe_desktop.services.capacitacion import autoridad_de_practica
-
     ruta = confianza.chain(firma.certificado, list(firma.otros))
     practica = leida.sellada.capacitacion or any(map(autoridad_de_practica, ruta))
     anclas = [ruta[-1].der] if ruta else []

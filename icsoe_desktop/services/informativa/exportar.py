@@ -11,6 +11,7 @@ from pathlib import Path
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Contrato, Informativa
+from icsoe_desktop.domain.practica import MARCA, es_de_practica
 from icsoe_desktop.files import atomic_write
 from icsoe_desktop.services.archivos.excel import DATE, NUMBER, TEXT, SheetColumn, write_sheet
 
@@ -58,7 +59,6 @@ def exportar(
     name starts with ``CAPACITACION_`` and the capture sheet is named «CAPACITACIÓN — SIN
     VALIDEZ»; the CSVs' content stays exactly the portal's template, which has no room for a
     note."""
-    from icsoe_desktop.services.capacitacion import MARCA, es_de_practica
     from icsoe_desktop.services.informativa.trabajadores_archivo import escribir_csv, partir
 
     if not carpeta.is_dir():

@@ -29,11 +29,11 @@ from icsoe_desktop.domain.informativa.modelo import (
     Informativa,
     Problema,
 )
+from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
-from icsoe_desktop.services.capacitacion import autoridad_de_practica
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
@@ -83,7 +83,7 @@ class FirmaInformativaService(InformativaBase):
         self._contratistas = contratistas
         self._emisores = emisores
         # Whether what is done for a contratista is training: the practice empresa or
-        # contratista (services/capacitacion.capacitacion_activa), never the installation's mode.
+        # contratista (domain/practica.capacitacion_activa), never the installation's mode.
         self._capacitacion = capacitacion
         # The installation's time-stamp server, as it is at each signing ("" none).
         self._sello_tiempo = sello_tiempo

@@ -1,1 +1,1 @@
-"""Optional sync with the company's server: the client (servicio) and its steps, encode the pending changes, decode, decide and apply pulled rows, and the drift check."""
+"""Optional sync with the company's server: the client's façade (servicio) over its rooms (transporte, intercambio, verificacion, conflictos, estado) and their steps: encode the pending changes, decode, decide and apply pulled rows, the drift check's sums."""

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.services.catalogos.sepomex_paquete import NINGUNO, Version
+from icsoe_desktop.services.sync.estado import EstadoSync
+from icsoe_desktop.services.sync.transporte import SyncError, Transporte
 
 if TYPE_CHECKING:
     import requests
@@ -42,7 +44,6 @@ if TYPE_CHECKING:
         CodigosPostalesService,
         VersionLocal,
     )
-    from icsoe_desktop.services.sync.servicio import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -51,22 +52,19 @@ TROZO = 256 * 1024
 
 
 class CatalogoCompartido:
-    def __init__(self, codigos_postales: CodigosPostalesService, sync: SyncService) -> None:
+    def __init__(
+        self, codigos_postales: CodigosPostalesService, transporte: Transporte, estado: EstadoSync
+    ) -> None:
         self._codigos = codigos_postales
-        self._sync = sync
-        self._servidor: str | None = None  # the header of the server's last answer
+        self._transporte = transporte
+        self._estado = estado
         self._acordado: str | None = None  # ACORDADO as last read or written
         self._por_escribir: str | None = None  # ACORDADO to write once the sync is done
-
-    def oido(self, valor: str | None) -> None:
-        """What an answer of the server said of its catalogue (None: a server before it)."""
-        if valor is not None:
-            self._servidor = valor
 
     def sincronizar(self, http: requests.Session, base: str) -> str:
         """Send or receive the catalogue when this installation's and the server's differ;
         what happened, in Spanish ("" when nothing did)."""
-        valor, self._servidor = self._servidor, None
+        valor = self._transporte.tomar_sepomex()
         if valor is None:
             return ""  # a server that keeps no catalogue
         servidor = Version.de_encabezado(valor)
@@ -77,7 +75,7 @@ class CatalogoCompartido:
         if local is not None and servidor is not None and local.version.huella == servidor.huella:
             self._acordar(servidor.huella)
             return ""
-        acordado = self._sync._state(ACORDADO)
+        acordado = self._estado.leer(ACORDADO)
         try:
             if self._sube(local, servidor, acordado):
                 assert local is not None
@@ -85,8 +83,7 @@ class CatalogoCompartido:
                 if enviado:
                     return enviado
                 # The server kept a later load, which its answer named: the company's.
-                servidor = Version.de_encabezado(self._servidor) or servidor
-                self._servidor = None
+                servidor = Version.de_encabezado(self._transporte.tomar_sepomex()) or servidor
                 if servidor is not None:
                     return self._recibir(http, base, servidor)
             if servidor is not None and (
@@ -117,7 +114,7 @@ class CatalogoCompartido:
     def _acordar(self, huella: str) -> None:
         if self._acordado == huella:
             return  # an idle sync: not even a read of the store
-        if self._sync._state(ACORDADO) != huella:
+        if self._estado.leer(ACORDADO) != huella:
             self._por_escribir = huella
         else:
             self._acordado = huella
@@ -143,7 +140,7 @@ class CatalogoCompartido:
                 headers[sync_wire.SEPOMEX_BASE_HEADER] = acordado
             # In memory (about 1.5 MB): a request sent once more on a dropped connection
             # sends it whole again.
-            respuesta = self._sync._call(
+            respuesta = self._transporte.call(
                 http, "PUT", f"{base}/v1/sepomex", data=archivo.read_bytes(), headers=headers
             )
         if not respuesta.get("publicado"):
@@ -163,7 +160,7 @@ class CatalogoCompartido:
         carpeta.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="sepomex-", dir=carpeta) as d:
             archivo = Path(d) / "CPdescarga.zip"
-            respuesta = self._sync._send(http, "GET", f"{base}/v1/sepomex", stream=True)
+            respuesta = self._transporte.send(http, "GET", f"{base}/v1/sepomex", stream=True)
             with respuesta:
                 anunciada = Version.de_encabezado(respuesta.headers.get(sync_wire.SEPOMEX_HEADER))
                 servidor = anunciada or servidor
@@ -180,8 +177,6 @@ class CatalogoCompartido:
                         f"{carpeta}: {exc.strerror or exc}.",
                     ) from exc
                 except requests.RequestException as exc:  # the answer cut mid-way
-                    from icsoe_desktop.services.sync.servicio import SyncError
-
                     raise SyncError(
                         "sin_conexion",
                         "El catálogo de códigos postales llegó incompleto; se pedirá de nuevo.",

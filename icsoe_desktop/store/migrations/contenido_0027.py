@@ -8,8 +8,9 @@ from icsoe_desktop.store import sumas
 
 # The synced tables at this revision (domain/sync_registry.py): name, append-only, which rows
 # travel, the columns of their content (the sent ones; the uuid, the version and
-# updated_at aside: the ORM stamps updated_at on any change, a local column's too). A table or
-# column synced later writes the bookkeeping again in its own migration.
+# updated_at aside: the ORM stamps updated_at on any change, a local column's too). A table
+# synced later writes the bookkeeping again in its own migration; a column synced later may, or
+# is watched by a trigger of its own that the store adds after the upgrade (store/sumas.py).
 TABLES: tuple[sumas.SyncedTableSums, ...] = (
     (
         "idse_users",

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from icsoe_desktop.store import plain, sumas
 from icsoe_desktop.store.models import Base
 
 config = context.config
@@ -16,4 +17,7 @@ if connection is None:  # `alembic` CLI use by a maintainer: -x url=sqlite:///fi
 
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
 with context.begin_transaction():
+    # The sums' triggers of columns synced since their migration (store/sumas.py): written
+    # again after an upgrade to head (store/db.py), so that a downgrade may drop the column.
+    sumas.drop_added(plain.driver(connection))
     context.run_migrations()

@@ -1,0 +1,329 @@
+"""The sync's drift check and repair: each synced table's row count and checksum compared with
+the server's at the same cursor; a table that differs narrowed down (buckets of uuids, then the
+uuids' tree: ``domain/sync_tree.py``) to the rows that differ, which are received again, and
+what was found is told (the log, the status)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from icsoe_desktop.domain import sync_tree, sync_wire
+from icsoe_desktop.domain.clock import Clock
+from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.services.sync.apply import apply_remote
+from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
+from icsoe_desktop.services.sync.encode import has_pending
+from icsoe_desktop.services.sync.estado import EstadoSync
+from icsoe_desktop.services.sync.intercambio import Intercambio, Progress, Pulled
+from icsoe_desktop.services.sync.transporte import Transporte
+from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
+
+if TYPE_CHECKING:
+    import requests
+
+log = logging.getLogger(__name__)
+
+REPAIR_BUCKETS = 500  # buckets of uuids asked for in one request of a repair (a URL of 2 KB)
+REPAIR_ROWS = 2000  # rows asked for by uuid in one request of a repair
+# The drift check's looks at the server's sums, a pull to catch up between two: while the
+# company keeps moving, it waits for a later sync instead of chasing it.
+COMPARE_LOOKS = 2
+REPAIR_NODES = 400  # nodes of the uuids' tree asked about in one request (URLs of 5 KB)
+
+
+class _NoTree(Exception):
+    """The server does not sum the uuids' tree below its buckets (an older one)."""
+
+
+@dataclass
+class RepairFindings:
+    """What a repair found, row by row, against the server's listing: rows missing from this
+    desktop's file, rows changed without the app (version 0: ``store/sumas.py``), rows at
+    another version, and rows this desktop counts that the server does not hold."""
+
+    missing: int = 0
+    changed: int = 0
+    other_version: int = 0
+    extra: int = 0
+
+    def count(self, server: dict[str, int], local: dict[str, int], listed: list[str]) -> None:
+        """``server``: its (uuid → version) under the ``listed`` nodes of the uuids' tree;
+        ``local``: this desktop's, under them or more."""
+        for row_uuid, version in server.items():
+            mine = local.get(row_uuid)
+            if mine == version:
+                continue
+            if mine is None:
+                self.missing += 1
+            elif mine == 0:
+                self.changed += 1
+            else:
+                self.other_version += 1
+        here = sync_tree.under(local, listed)
+        self.extra += sum(1 for row_uuid in here if row_uuid not in server)
+
+    def texto(self, titulo: str) -> str:
+        """«Movimiento afiliatorio: 2 renglones faltaban en este equipo, …», or "" when the
+        listing found nothing row by row."""
+        parts = [
+            plural(n, one, many)
+            for n, one, many in (
+                (
+                    self.missing,
+                    "renglón faltaba en este equipo",
+                    "renglones faltaban en este equipo",
+                ),
+                (
+                    self.changed,
+                    "renglón cambiado fuera de la aplicación",
+                    "renglones cambiados fuera de la aplicación",
+                ),
+                (self.other_version, "renglón en otra versión", "renglones en otra versión"),
+            )
+            if n
+        ]
+        if not parts and not self.extra:
+            return ""
+        text = f"{titulo}: " + ", ".join(parts)
+        if parts:
+            text += "; recibidos de nuevo del servidor"
+        if self.extra:
+            extra = plural(
+                self.extra, "renglón que el servidor no tiene", "renglones que el servidor no tiene"
+            )
+            text += ("; " if parts else "") + extra
+        return text + "."
+
+
+class Verificacion:
+    def __init__(
+        self,
+        store: Store,
+        transporte: Transporte,
+        intercambio: Intercambio,
+        estado: EstadoSync,
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._transporte = transporte
+        self._intercambio = intercambio
+        self._estado = estado
+        self._clock = clock
+
+    def verify(
+        self, http: requests.Session, base: str, report: Progress, pulled: Pulled
+    ) -> str | None:
+        """Compare each synced table's row count and checksum (uuid + version) with the
+        server's; repair a table that differs. «Verificado» (with the time) when they match.
+        Skipped while changes wait to be sent (they are differences by design). Both sides'
+        sums are kept as rows are written (store/sumas.py; the server's bucket_sums) and each
+        side reads its own with its cursor in one snapshot: compared only at the same cursor,
+        so a push or a save committing meanwhile is never taken for drift. Returns when they
+        matched (ISO), "" when a table still differs, None when not checked: the caller
+        records it. ``pulled``: the sync's pull, maybe with the server's sums at its end."""
+        found = self._compare(http, base, report, pulled)
+        if found is None:
+            return None
+        drifted = self._drifted(*found)
+        if drifted:
+            log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
+            for table in drifted:
+                self._repair(http, base, table)
+            found = self._compare(http, base, report, Pulled())
+            if found is None:
+                return None
+            drifted = self._drifted(*found)
+        if drifted:
+            log.warning("Siguen distintas del servidor: %s", drifted)
+            return ""
+        return self._clock().isoformat()
+
+    def _compare(
+        self, http: requests.Session, base: str, report: Progress, pulled: Pulled
+    ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
+        """(the server's summaries, this desktop's sums) at the same cursor; None when
+        changes wait to be sent or the company kept moving (checked at the next sync). The
+        server's are those the last page of ``pulled`` carried (no request of their own), or,
+        from a server that sends none with its pages, its ``/v1/resumen``."""
+        for attempt in range(COMPARE_LOOKS):  # others may push meanwhile: catch up first
+            mine = self._local_view()
+            if mine.pending:
+                return None
+            summary = pulled.summary
+            if not pulled.carries_summary:
+                summary = self._transporte.read(
+                    sync_wire.read_resumen, self._transporte.call(http, "GET", f"{base}/v1/resumen")
+                )
+            if summary is not None and summary["cursor"] <= mine.cursor:
+                return summary["tablas"], mine.sums
+            if attempt < COMPARE_LOOKS - 1:
+                pulled = self._intercambio.pull(http, base, 0, report)
+        return None
+
+    def _local_view(self) -> LocalView:
+        with self._store.session() as session:
+            return kept_view(session, has_pending)  # (whether, not how many)
+
+    @staticmethod
+    def _drifted(tablas: dict[str, Any], mine: dict[str, tuple[int, int]]) -> list[str]:
+        return [
+            table.name
+            for table in SYNCED_TABLES
+            if sync_wire.summary_differs(
+                tablas.get(table.name) or {}, *mine.get(table.name, (0, 0))
+            )
+        ]
+
+    def _repair(self, http: requests.Session, base: str, name: str) -> None:
+        """A table that differs from the server, narrowed down: its buckets of uuids (both
+        sides keep each one's checksum), then down the uuids' tree below the buckets that
+        differ (``_narrowed``), to each row's version in the nodes that still differ: only the
+        rows that differ are received again, and what was found is told (the log, the status).
+        A server that keeps no buckets: the whole table."""
+        theirs = self._transporte.call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
+        cubetas = theirs.get("cubetas")
+        if not isinstance(cubetas, dict):
+            received = self._repull(http, base, name)
+            log.warning("Tabla %s: %d renglones recibidos de nuevo", name, received)
+            return
+        table = by_name(name)
+        if table is None:  # (names come from SYNCED_TABLES)
+            raise ValueError(name)
+        with self._store.session() as session:
+            mine = kept_buckets(session, table)
+        held = {int(b) for b in cubetas if b.isdigit()} | set(mine)
+        differing = [
+            b
+            for b in sorted(held)
+            if sync_wire.summary_differs(cubetas.get(str(b)) or {}, *mine.get(b, (0, 0)))
+        ]
+        with self._store.session() as session:
+            local = row_versions(session, table, differing)
+        narrowed = self._narrowed(http, base, name, differing, cubetas, local)
+        found = RepairFindings()
+        found.count(narrowed.server, local, narrowed.listed)
+        wanted = [u for u, v in narrowed.server.items() if local.get(u) != v]
+        received = 0
+        for first in range(0, len(wanted), REPAIR_ROWS):
+            received += self._receive_rows(http, base, name, wanted[first : first + REPAIR_ROWS])
+        log.info(
+            "Tabla %s: %d sumas y %d renglones listados por el servidor",
+            name,
+            narrowed.sums,
+            narrowed.pairs,
+        )
+        log.warning(
+            "Tabla %s: %d cubetas distintas del servidor, %d renglones recibidos de nuevo",
+            name,
+            len(differing),
+            received,
+        )
+        told = found.texto(table.spec.titulo or name)
+        if told:
+            log.warning("%s", told)
+            self._estado.escribir(last_repair=told, last_repair_at=self._clock().isoformat())
+
+    def _narrowed(
+        self,
+        http: requests.Session,
+        base: str,
+        name: str,
+        differing: list[int],
+        cubetas: dict[str, Any],
+        local: dict[str, int],
+    ) -> sync_tree.Narrowed:
+        """The server's versions of the rows where the differing buckets differ: split down
+        the uuids' tree (``domain/sync_tree.py``), or, from a server without it, every row of
+        those buckets."""
+
+        def ask(path: str, nodes: list[str]) -> list[dict[str, Any]]:
+            # Buckets as «cubetas», which every server with buckets reads; finer nodes as
+            # «sufijos», asked of a server only once it summed their parents.
+            answers = []
+            for i in range(0, len(nodes), REPAIR_NODES):
+                chunk = nodes[i : i + REPAIR_NODES]
+                buckets = [str(int(n, 16)) for n in chunk if len(n) == 3]
+                finer = [n for n in chunk if len(n) > 3]
+                params = {"tabla": name}
+                if path.endswith("versiones") and buckets:
+                    params["cubetas"] = ",".join(buckets)
+                    chunk = finer
+                if chunk:
+                    params["sufijos"] = ",".join(chunk)
+                answers.append(self._transporte.call(http, "GET", f"{base}{path}", params=params))
+            return answers
+
+        def children(nodes: list[str]) -> dict[str, Any]:
+            found: dict[str, Any] = {}
+            for answer in ask("/v1/resumen", nodes):
+                if not isinstance(answer.get("sufijos"), dict):
+                    raise _NoTree
+                found.update(answer["sufijos"])
+            return found
+
+        def pairs(nodes: list[str]) -> dict[str, int]:
+            found: dict[str, int] = {}
+            for listed in ask("/v1/versiones", nodes):
+                uuids, numbers = listed.get("uuid") or [], listed.get("version") or []
+                found.update(zip(uuids, numbers, strict=False))
+            return found
+
+        nodes = {
+            f"{b:03x}": int((cubetas.get(str(b)) or {}).get("renglones", 0)) for b in differing
+        }
+        try:
+            return sync_tree.narrow(nodes, local, children, pairs)
+        except _NoTree:
+            pass
+        everything = sync_tree.Narrowed({}, listed=list(nodes))
+        for start in range(0, len(differing), REPAIR_BUCKETS):  # URLs of a few KB
+            chunk = differing[start : start + REPAIR_BUCKETS]
+            listed = self._transporte.call(
+                http,
+                "GET",
+                f"{base}/v1/versiones",
+                params={"tabla": name, "cubetas": ",".join(map(str, chunk))},
+            )
+            uuids, numbers = listed.get("uuid") or [], listed.get("version") or []
+            everything.server.update(zip(uuids, numbers, strict=False))
+        everything.pairs = len(everything.server)
+        return everything
+
+    def _receive_rows(self, http: requests.Session, base: str, name: str, uuids: list[str]) -> int:
+        """Some rows of one table received again by uuid and applied where the local copy is
+        not the server's; how many came."""
+        answer = self._transporte.call(
+            http,
+            "POST",
+            f"{base}/v1/renglones",
+            data=orjson.dumps({"tabla": name, "uuids": uuids}),
+            headers={"Content-Type": "application/json"},
+        )
+        page = self._transporte.read(sync_wire.read_pull_page, answer, None)
+        size = sync_wire.page_size(page)
+        if size:
+            with self._intercambio.applying() as session:
+                apply_remote(session, page["grupos"], self._clock(), repair=True)
+            self._intercambio.apply_waiting()
+        return size
+
+    def _repull(self, http: requests.Session, base: str, name: str) -> int:
+        """Every row of one table again, applied where the local copy is not the server's;
+        how many rows came."""
+        since = received = 0
+        while True:
+            page = self._intercambio.pull_page(http, base, since, name)
+            size, since = sync_wire.page_size(page), page["cursor"]
+            received += size
+            if size:
+                with self._intercambio.applying() as session:
+                    apply_remote(session, page["grupos"], self._clock(), repair=True)
+            if size < self._intercambio.pull_rows:
+                break
+        self._intercambio.apply_waiting()
+        return received
