@@ -12,6 +12,7 @@ BrtRowHdr and a cell's column is the first 32-bit number of each cell record.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from icsoe_desktop.services.archivos.alcance import Alcance
@@ -32,7 +33,7 @@ class HojaXls:
     inicio: int  # where its records start in the Workbook stream
 
 
-def _registros(data: bytes, desde: int = 0):  # type: ignore[no-untyped-def]
+def _registros(data: bytes, desde: int = 0) -> Iterator[tuple[int, bytes]]:
     """(type, record data) from ``desde`` on, up to the end of the stream."""
     pos, fin = desde, len(data)
     while pos + 4 <= fin:
@@ -109,7 +110,7 @@ def _numero(data: bytes, pos: int, bytes_max: int) -> tuple[int, int]:
     return valor, pos
 
 
-def _registros_xlsb(data: bytes):  # type: ignore[no-untyped-def]
+def _registros_xlsb(data: bytes) -> Iterator[tuple[int, bytes]]:
     pos, fin = 0, len(data)
     while pos < fin:
         tipo, pos = _numero(data, pos, 2)
