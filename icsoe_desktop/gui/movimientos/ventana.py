@@ -44,6 +44,7 @@ from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.kit.permisos import reflejar
+from icsoe_desktop.gui.kit.tabulador import en_orden, sin_trampa
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.archivos.salida import FILTRO_DIALOGO, con_terminacion, formato
@@ -136,6 +137,7 @@ class MovimientosIdse(QWidget):
             edit.setMinimumDate(SIN_FECHA)
             edit.setSpecialValueText("(sin fecha)")
             edit.setDate(SIN_FECHA)
+            sin_trampa(edit)  # Tab leaves «(sin fecha)»
         self.estado.addItem(TODOS, None)
         for code, text in ESTADOS.items():
             self.estado.addItem(text, code)
@@ -178,6 +180,23 @@ class MovimientosIdse(QWidget):
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
         self.revisar_columnas = boton_revisar(self.importar, lambda: self._ask_import(revisar=True))
+        # Reading order: the buttons, the search's parameters (the find box before Buscar), the
+        # tabs, then the grid or Lotes.
+        en_orden(
+            self.exportar,
+            self.acceso_idse,
+            self.importar,
+            self.revisar_columnas,
+            self.registro,
+            self.fecha_inicial,
+            self.fecha_final,
+            self.estado,
+            self.buscar_edit,
+            self.buscar_button,
+            self.tabs,
+            self.tabla,
+            self.lotes,
+        )
         # Data changed elsewhere (a sync, an import, a lote, a correction): the same search
         # read again, where the clerk is. Heard while the grid is hidden: when it shows.
         self.suscripcion = suscribir(
