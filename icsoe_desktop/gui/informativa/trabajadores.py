@@ -52,6 +52,7 @@ MSG_ENCONTRADOS = "Trabajadores encontrados: {total:,}"
 MSG_SIN_CONTRATO = "Primero elige un contrato (o crea uno con «Nuevo contrato…»)."
 MSG_QUITAR = "Se {verbo} {cuantos} del contrato. ¿Deseas continuar?"
 MSG_IMPORTADOS = "Se {verbo} {cuantos} de «{archivo}» al contrato."
+MSG_IMPORT_CANCELADA = "Se canceló la importación de «{archivo}»; no se agregó ningún trabajador."
 MSG_IMPORT_PROBLEMAS = (
     "No se agregó ningún trabajador de «{archivo}»: {cuantos}. Corrige el archivo e impórtalo "
     "de nuevo."
@@ -342,9 +343,11 @@ class TrabajadoresPanel(QObject):
         ejecutar_con_barra(
             self.tabla.window(),
             f"Importando los trabajadores de «{path.name}»…",
-            lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso, guia),
+            lambda progreso, cancelado: svc.importar(uuid, actor, path, progreso, guia, cancelado),
             lambda resultado: self._importado(path, resultado),
-            cancelable=False,
+            al_cancelar=lambda: msgbox.information(
+                self.tabla.window(), MSG_IMPORT_CANCELADA.format(archivo=path.name), TITLE
+            ),
             titulo=TITLE,
         )
 

@@ -68,6 +68,7 @@ MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
 MSG_EXPORT_CANCELADA = "Se canceló la exportación; no se guardó ningún archivo."
 MSG_SIN_NAVEGADOR = "No se pudo abrir el navegador. Visita {url} para entrar a IDSE."
 MSG_IMPORTADO = "Se importaron {nuevos:,} movimientos nuevos ({existentes:,} ya existían)."
+MSG_IMPORT_CANCELADA = "Se canceló la importación de «{archivo}»; no se guardó ningún movimiento."
 MSG_EXPORTAR = "Exporta a Excel® los movimientos de la búsqueda actual."
 MSG_EXPORTAR_EN_LOTES = (
     "Exportar Excel® exporta la búsqueda de Reingresos, Mod Salarios, Bajas o Todos; en Lotes no "
@@ -441,8 +442,9 @@ class MovimientosIdse(QWidget):
             self.import_from(Path(path), revisar)
 
     def import_from(self, path: Path, revisar: bool = False) -> None:
-        """Import in the background; every open window hears of the new movements. A table
-        the intake cannot read by itself (or ``revisar``) goes through the import assistant."""
+        """Import in the background, with Cancelar (nothing saved); every open window hears of
+        the new movements. A table the intake cannot read by itself (or ``revisar``) goes
+        through the import assistant."""
         importer = self._services.importador
         actor = str(self._usuario)
         try:
@@ -479,8 +481,12 @@ class MovimientosIdse(QWidget):
         ejecutar_con_barra(
             self,
             f"Importando «{path.name}»…",
-            lambda progress, _cancelled: importer.import_file(path, actor, progress, guia),
+            lambda progress, cancelled: importer.import_file(
+                path, actor, progress, guia, cancelled
+            ),
             imported,
-            cancelable=False,
+            al_cancelar=lambda: msgbox.information(
+                self, MSG_IMPORT_CANCELADA.format(archivo=path.name), TITLE
+            ),
             titulo=TITLE,
         )

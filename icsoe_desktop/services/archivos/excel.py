@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
-from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.files import atomic_write
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ _NUMBER_FORMATS = {MONEY: "#,##0.00", DATE: "dd/mm/yyyy", DATETIME: "dd/mm/yyyy 
 HEADER_FILL = "#DDE7E4"
 
 
-class ExportCancelled(Exception):
+class ExportCancelled(OperacionCancelada):
     """The user pressed Cancelar: no file was written."""
 
 
