@@ -362,7 +362,9 @@ class Services:
     def capturistas_excel(self) -> CapturistasExcelService:
         from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
 
-        return CapturistasExcelService(self.store, self.audit, self.capturistas, self.clock)
+        return CapturistasExcelService(
+            self.store, self.audit, self.capturistas, self.clock, self.marcar
+        )
 
     @cached_property
     def acceso_capturista(self) -> AccesoCapturistaService:

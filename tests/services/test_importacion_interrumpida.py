@@ -174,3 +174,32 @@ def test_a_cancelled_workers_import_adds_nothing(
         assert result.agregados == 4_500
     finally:
         services.close()
+
+
+# --- the alta masiva of capturistas ----------------------------------------------------------
+
+
+def test_a_cancelled_alta_masiva_saves_no_capturista(services, data_dir, tmp_path, smtp_configured):
+    from stdnum.mx.curp import calc_check_digit
+
+    from icsoe_desktop.services.capturistas.excel import BULK_HEADERS
+    from tests.icsoe_helpers import enter_contratista
+    from tests.services.xlsx_files import workbook_bytes
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    rows = []
+    for i in range(150):  # asked once while reading (at row 100), then after each row saved
+        base = f"PEMA80{1 + i // 28:02d}{1 + i % 28:02d}HDFRRN0"
+        curp = base + calc_check_digit(base + "0")
+        rows.append((curp, "Pedro", "Pérez", "Ruiz", "Capturista", "5512345678", f"p{i}@c.mx",
+                     f"p{i}@c.mx"))  # fmt: skip
+    path = tmp_path / "alta.xlsx"
+    path.write_bytes(workbook_bytes([BULK_HEADERS, *rows]))
+    for llamada in (1, 2, 152):  # reading; the first row saved; after the last one
+        cancelado, veces = cancelar_en(llamada)
+        with pytest.raises(OperacionCancelada):
+            services.capturistas_excel.alta_masiva(rfc, path, None, None, cancelado)
+        assert veces[0] == llamada
+        assert services.capturistas.total(rfc) == 0
+    assert services.en_curso.recoger() == []
+    assert services.capturistas_excel.alta_masiva(rfc, path).guardados == 150

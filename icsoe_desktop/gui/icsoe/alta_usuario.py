@@ -18,7 +18,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     guia_de_importacion,
 )
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
@@ -34,6 +34,9 @@ TITLE_ALTA = "Alta de Usuario"
 TITLE_EDITAR = "Modificar Usuario"
 TITLE_STYLE = '<span style="font-size:13pt; font-weight:600; color:#13322b;">{}</span>'
 MSG_VALIDA_CURP = "Captura la CURP del capturista y da clic en el botón Validar."
+MSG_ALTA_MASIVA_CANCELADA = (
+    "Se canceló el alta masiva de «{archivo}»; no se guardó ningún capturista."
+)
 XLSX_FILTER = "Libro de Excel (*.xlsx)"
 MAX_SHOWN_REFUSED = 15
 
@@ -247,11 +250,16 @@ class IcsoeAltaUsuarioPage(QWidget):
             )
         except Cancelada:
             return
-        ejecutar(
+        ejecutar_con_barra(
             self,
             "Validando y guardando los capturistas del archivo…",
-            lambda: service.alta_masiva(self._rfc, Path(path), guia=guia),
+            lambda progreso, cancelado: service.alta_masiva(
+                self._rfc, Path(path), progreso, guia, cancelado
+            ),
             self._cargado,
+            al_cancelar=lambda: msgbox.information(
+                self, MSG_ALTA_MASIVA_CANCELADA.format(archivo=Path(path).name), "Alta masiva"
+            ),
             titulo="Alta masiva",
         )
 
