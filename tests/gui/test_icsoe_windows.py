@@ -96,6 +96,38 @@ def test_terminos_cancelar_does_not_enter(qtbot, services, data_dir, tmp_path, m
     assert not services.contratistas.sesion(cf.RFC_MORAL).terminos_aceptados
 
 
+def test_after_the_efirma_the_contratista_lands_on_its_informativas(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """Its datos generales registered, the contratista signs in with its e.firma through the
+    start window and sees its informativas por periodo at once, not the Alta de usuarios."""
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    cer, key = cf.fiel_moral().write(tmp_path / "otra_vez")
+    inicio = IcsoeInicioWindow(services)
+    qtbot.addWidget(inicio)
+    inicio.show()
+
+    def efirma(dialog) -> None:
+        type_text(qtbot, dialog.rfc, rfc)
+        dialog.set_certificado(str(cer))
+        dialog.set_llave(str(key))
+        type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+        click(qtbot, dialog.validar)
+        wait_operations(qtbot)  # checked in the background
+        click(qtbot, dialog.ingresar)
+
+    modals.handle(efirma)
+    click(qtbot, inicio.efirma)
+    window = inicio.contratista_window
+    assert isinstance(window, IcsoeContratistaWindow) and window.isVisible()
+    assert window.informativas is not None and window.informativas.isVisible()
+    assert window.paginas.currentWidget() is window.informativas.parentWidget()
+    window.activateWindow()
+    qtbot.waitUntil(window.informativas.tabla.hasFocus)  # the list, ready for the arrows
+    window.grab().save(str(tmp_path / "contratista.png"))
+    window.close()
+
+
 def test_datos_generales_errors_and_administracion_locked(
     qtbot, services, data_dir, tmp_path, modals
 ):

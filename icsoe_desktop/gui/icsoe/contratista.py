@@ -75,8 +75,10 @@ class IcsoeContratistaWindow(QMainWindow):
         self.alta.back_requested.connect(self.show_consulta)
         self._build_menus()
         self._set_admin(sesion.datos_generales)
+        # Its informativas are what a contratista comes back for (the first time, the datos
+        # generales it must register before anything else).
         if sesion.datos_generales:
-            self.show_alta()
+            self.show_informativas()
         else:
             self.show_datos_generales()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
@@ -152,6 +154,7 @@ class IcsoeContratistaWindow(QMainWindow):
             self.consulta.export_requested.connect(self.exportar_excel)
             self.consulta.mail_queued.connect(self._mail_queued)
             self.paginas.addWidget(self.consulta)
+            mnemonics.assign(self)  # its buttons get letters not taken by the window's
         else:
             self.consulta.reload()
         self.paginas.setCurrentWidget(self.consulta)
