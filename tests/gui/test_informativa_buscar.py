@@ -65,3 +65,13 @@ def test_typing_finds_a_worker_of_the_contract(qtbot, services, quien):
 
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert box.text() == "" and len(shown()) == 4 and panel.total.text() == "4 trabajadores"
+
+    # Escape elsewhere in the window (the grid) empties the search too, and never closes the
+    # window with the informativa on screen: Cerrar does.
+    type_text(qtbot, box, "nunez")
+    qtbot.waitUntil(lambda: len(shown()) == 2)
+    for where in (panel.tabla, window.contratos):
+        where.setFocus()
+        qtbot.keyClick(where, Qt.Key.Key_Escape)
+        assert window.isVisible()
+        assert box.text() == "" and len(shown()) == 4

@@ -177,8 +177,10 @@ def test_keyboard_only_new_informativa_and_open(qtbot, capturista, services, mod
     assert seen == [ACTUAL]
     (window,) = inicio.ventanas.values()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)  # Escape closes it
-    assert not inicio.ventanas
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)  # never closes it: Cerrar does
+    assert window.isVisible()
+    press_alt(qtbot, window, window.cerrar)
+    qtbot.waitUntil(lambda: not inicio.ventanas)
     # Enter on the row opens it again.
     inicio.tabla.setFocus()
     qtbot.keyClick(inicio.tabla, Qt.Key.Key_Return)

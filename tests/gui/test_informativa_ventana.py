@@ -377,7 +377,9 @@ def test_keyboard_only_from_the_inicio_to_revisar(qtbot, services, quien, modals
     assert window.fila.periodo == PERIODO
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)
-    assert not inicio.ventanas
+    assert window.isVisible()  # Escape never closes a window with data on screen
+    press_alt(qtbot, window, window.cerrar)
+    qtbot.waitUntil(lambda: not inicio.ventanas)  # a mnemonic «animates» its click first
     # The contract (its dialog is the contract form's own test) is saved through the service.
     contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
     qtbot.keyClick(inicio.tabla, Qt.Key.Key_Down)

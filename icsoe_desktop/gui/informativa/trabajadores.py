@@ -247,8 +247,7 @@ class TrabajadoresPanel(QObject):
         # Numbered in the whole contract as added: every worker shown, in that order.
         self.como_se_agregaron()
         if self.buscar.text():
-            self.buscar.clear()
-            self.buscar.buscar_ya()
+            self.buscar.vaciar()
         if not 1 <= renglon <= self.model.total:
             return
         index = self.model.index(renglon - 1, 0)

@@ -46,6 +46,11 @@ class CajaBuscar(QLineEdit):
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.selectAll()
 
+    def vaciar(self) -> None:
+        """Empty the box and show the whole list again, at once."""
+        self.clear()
+        self.buscar_ya()
+
     def buscar_ya(self) -> None:
         """Search what the box holds now, if it changed."""
         self._pausa.stop()
@@ -67,8 +72,7 @@ class CajaBuscar(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            self.buscar_ya()
+            self.vaciar()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.buscar_ya()  # no wait for the pause
