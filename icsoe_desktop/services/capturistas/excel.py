@@ -289,7 +289,7 @@ def _bulk_rows(
         for count, (number, cells) in enumerate(rows, start=1):
             if count > MAX_BULK_ROWS:
                 raise ValidationError(
-                    "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
+                    "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS:,} capturistas."
                 )
             # An optional column the file lacks (no Segundo apellido) reads as empty.
             yield number, tuple(str(value or "") for value in valores(cells))
