@@ -72,6 +72,7 @@ if sys.platform == "win32":
     import msvcrt
 
     def _tomar(archivo: IO[bytes]) -> bool:
+        archivo.seek(0)  # the lock covers the byte at the position: the first, for both sides
         try:
             msvcrt.locking(archivo.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:

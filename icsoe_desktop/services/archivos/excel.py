@@ -30,7 +30,7 @@ _NUMBER_FORMATS = {MONEY: "#,##0.00", DATE: "dd/mm/yyyy", DATETIME: "dd/mm/yyyy 
 HEADER_FILL = "#DDE7E4"
 # How every sheet prints: landscape, all its columns on one page's width (as many pages down
 # as the rows need), the header row on top of each page. Excel's default, portrait at 100 %,
-# cut a wide table into pages of three columns without their titles.
+# cuts a wide table into pages of three columns without their titles.
 IMPRESION = {"landscape": True, "fit_to_pages": (1, 0), "repeat_rows": 0}
 
 
