@@ -327,6 +327,9 @@ class Application(QObject):
 
     def _back_from_icsoe(self) -> None:
         """ICSOE's entries open their own empresa: the login shows the one open now."""
+        from icsoe_desktop.gui.kit import efirma_de_la_sesion
+
+        efirma_de_la_sesion.olvidar_todo()  # no contratista's session is open any more
         self.login.empresa_selector.refresh()
         self.login.refresh_vigencias()
         self.login.show()

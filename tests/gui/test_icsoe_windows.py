@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
 
+from icsoe_desktop.domain.informativa.modelo import FIRMADAS
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe.capturistas_model import PAGE_SIZE, CapturistasModel
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
@@ -96,11 +97,9 @@ def test_terminos_cancelar_does_not_enter(qtbot, services, data_dir, tmp_path, m
     assert not services.contratistas.sesion(cf.RFC_MORAL).terminos_aceptados
 
 
-def test_after_the_efirma_the_contratista_lands_on_its_informativas(
-    qtbot, services, data_dir, tmp_path, modals
-):
-    """Its datos generales registered, the contratista signs in with its e.firma through the
-    start window and sees its informativas por periodo at once, not the Alta de usuarios."""
+def entrar_con_efirma(qtbot, services, data_dir, tmp_path, modals):
+    """The contratista, its datos generales registered, enters again through the start window
+    with its e.firma: its window, and the files it chose."""
     rfc = enter_contratista(services, data_dir, tmp_path)
     cer, key = cf.fiel_moral().write(tmp_path / "otra_vez")
     inicio = IcsoeInicioWindow(services)
@@ -118,7 +117,14 @@ def test_after_the_efirma_the_contratista_lands_on_its_informativas(
 
     modals.handle(efirma)
     click(qtbot, inicio.efirma)
-    window = inicio.contratista_window
+    return inicio.contratista_window, cer, key
+
+
+def test_after_the_efirma_the_contratista_lands_on_its_informativas(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """It sees its informativas por periodo at once, not the Alta de usuarios."""
+    window, _cer, _key = entrar_con_efirma(qtbot, services, data_dir, tmp_path, modals)
     assert isinstance(window, IcsoeContratistaWindow) and window.isVisible()
     assert window.informativas is not None and window.informativas.isVisible()
     assert window.paginas.currentWidget() is window.informativas.parentWidget()
@@ -126,6 +132,40 @@ def test_after_the_efirma_the_contratista_lands_on_its_informativas(
     qtbot.waitUntil(window.informativas.tabla.hasFocus)  # the list, ready for the arrows
     window.grab().save(str(tmp_path / "contratista.png"))
     window.close()
+
+
+def test_firmar_offers_the_efirma_the_contratista_entered_with(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """Its .cer and .key are chosen once, at the entry: Firmar… asks only for the password;
+    once its window closes they are offered no more."""
+    from icsoe_desktop.gui.informativa.firmar import FirmarInformativaDialog
+
+    window, cer, key = entrar_con_efirma(qtbot, services, data_dir, tmp_path, modals)
+    inicio = window.informativas
+    modals.handle(lambda dialog: click(qtbot, dialog.crear))
+    modals.answer("Presentar")
+    uuid = inicio.nueva_informativa(sin_informacion=True)
+    ventana = inicio.ventanas[uuid]
+    seen = {}
+
+    def firmar(dialog) -> None:
+        seen["archivos"] = (dialog.certificado.text(), dialog.llave.text())
+        qtbot.waitUntil(dialog.contrasena.hasFocus)
+        type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+        dialog.grab().save(str(tmp_path / "firmar.png"))
+        click(qtbot, dialog.firmar)
+        wait_operations(qtbot)
+
+    modals.handle(firmar)
+    modals.answer("Ahora no")  # «¿Guardar la constancia?»
+    click(qtbot, ventana.firmar)
+    assert seen["archivos"] == (str(cer), str(key))
+    assert ventana.fila.estado in FIRMADAS
+    window.close()
+    otro = FirmarInformativaDialog(services, window.sesion.rfc, uuid, "")
+    qtbot.addWidget(otro)
+    assert (otro.certificado.text(), otro.llave.text()) == ("", "")
 
 
 def test_datos_generales_errors_and_administracion_locked(

@@ -27,7 +27,7 @@ from icsoe_desktop.gui.icsoe.alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
 from icsoe_desktop.gui.icsoe.datos_generales import IcsoeDatosGeneralesPage
 from icsoe_desktop.gui.informativa.inicio import InformativasInicio
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -264,5 +264,6 @@ class IcsoeContratistaWindow(QMainWindow):
                 return
         if self.informativas is not None:
             self.informativas.cerrar_ventanas()
+        efirma_de_la_sesion.olvidar(self.sesion.rfc)
         self.closed.emit()
         event.accept()
