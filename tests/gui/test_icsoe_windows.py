@@ -308,3 +308,37 @@ def test_olvidaste_tu_contrasena_answers_alike_for_a_curp_not_registered(
         assert dialog.result() == dialog.DialogCode.Accepted
     assert answers == [MSG_RECUPERACION_ENVIADA, MSG_RECUPERACION_ENVIADA]
     assert "no está registrada" not in answers[0]
+
+
+def test_validar_fills_the_name_the_installation_knows_of_the_curp(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """A CURP in the movimientos of an empresa of the installation: Validar writes the names
+    of its latest movimiento (to be checked); one nobody here knows is said plainly."""
+    from icsoe_desktop.gui.icsoe.alta_usuario import MSG_CURP_DESCONOCIDA
+    from tests.services.movimientos_data import CURPS, load_known
+
+    load_known(services, tmp_path)  # CURPS[0]: CLAUDIA LOPEZ RUIZ, later ANA RAMOS VEGA
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_alta()
+    alta = window.alta
+    type_text(qtbot, alta.curp, CURPS[0])
+    click(qtbot, alta.validar)
+    assert (alta.nombre.text(), alta.primer_apellido.text(), alta.segundo_apellido.text()) == (
+        "ANA",
+        "RAMOS",
+        "VEGA",
+    )
+    assert "Nombre tomado de los movimientos de" in alta.curp_info.text()
+    assert alta.nombre.isEnabled()  # a suggestion: the clerk may correct it
+    qtbot.waitUntil(lambda: alta.curp_info.height() >= 2 * alta.curp_info.fontMetrics().height())
+    alta.grab().save(str(tmp_path / "alta_validar.png"))  # both lines of the note in view
+
+    alta.clear()
+    type_text(qtbot, alta.curp, CURP_BETO)
+    click(qtbot, alta.validar)
+    assert alta.nombre.text() == "" and alta.nombre.isEnabled()
+    assert MSG_CURP_DESCONOCIDA in alta.curp_info.text()
