@@ -101,8 +101,17 @@ class TrabajadoresPanel(QObject):
         assert isinstance(layout, QVBoxLayout)
         fila = QHBoxLayout()
         fila.addWidget(self.buscar, 1)
-        fila.addStretch(2)
+        fila.addStretch(1)
+        # The buttons that bring workers in or act on the list's selection go on this row:
+        # beside NSS, CURP and SBC they squeezed those boxes to a few letters when the
+        # Inconsistencias panel takes its part of the window.
+        for boton in (self.empresa, self.importar, self.corregir, self.quitar):
+            fila.addWidget(boton)
         layout.insertLayout(layout.indexOf(self.tabla), fila)
+        # Wide enough for what they hold, however narrow the window's part for the list.
+        for edit, muestra in ((self.nss, "00000000000"), (self.curp, "GARB850101HJCRZT07")):
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(muestra) + 16)
+        self.sbc.setMinimumWidth(self.sbc.fontMetrics().horizontalAdvance("99,999.99") + 16)
         self.buscar.buscar.connect(lambda _texto: self._buscar())
         # Fixed row heights and widths: the view never measures rows it does not show.
         vertical = self.tabla.verticalHeader()
