@@ -503,6 +503,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
 
     def datos_generales() -> object:
         window = IcsoeContratistaWindow(services, sesion)
+        window.show_datos_generales()
         page = window.datos_generales
         page.correo.setText("contacto@nominasdelcentro.mx")
         page.celular.setText("5512345678")
@@ -543,6 +544,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
 
     def alta() -> object:
         window = IcsoeContratistaWindow(services, sesion)
+        window.show_alta()  # it opens on its informativas
         page = window.alta
         page.curp.setText("MEJL880312HPLNRS02")
         page.validar.click()
@@ -582,6 +584,7 @@ def _icsoe_shots(services, data_dir: Path, shot, box) -> None:
 
     def modificar() -> object:
         window = IcsoeContratistaWindow(services, sesion)
+        window.show_alta()
         window.alta.edit(services.capturistas.fila(DEMO_RFC, rows[1].id))
         return window
 

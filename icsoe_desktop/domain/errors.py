@@ -22,3 +22,7 @@ class ValidationError(DomainError):
 
 class AuthenticationError(DomainError):
     """Wrong, disabled or locked credentials."""
+
+
+class OperacionCancelada(Exception):  # a stop asked for, not an error
+    """The user pressed Cancelar (or the app quits): the work left nothing behind."""

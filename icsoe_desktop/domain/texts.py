@@ -10,8 +10,9 @@ from icsoe_desktop.domain.errors import ValidationError
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """The count with the noun phrase that agrees with it («1 intento», «3 intentos»)."""
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+    """The count with the noun phrase that agrees with it («1 intento», «3 intentos»), the
+    thousands separated as the app writes every number («1,600 trabajadores»)."""
+    return f"{count:,} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 def verb(count: int, singular: str, plural_form: str) -> str:

@@ -181,6 +181,7 @@ class Application(QObject):
     def _on_services(self, services: Services) -> None:
         from icsoe_desktop.gui.ayuda import instalar
         from icsoe_desktop.gui.empresas.respaldo import avisar
+        from icsoe_desktop.gui.kit.interrumpidas import avisar_interrumpidas
 
         # F1 in every window, the manual at its chapter; from here, not before the first window:
         # the start-up budget (bench/startup.py) has no room for it, and nobody asks for help
@@ -195,6 +196,9 @@ class Application(QObject):
         self.login.set_services(services)
         if services.avisos:  # an interrupted restore, finished or undone at this opening
             QTimer.singleShot(0, lambda: avisar(self.login, services))
+        # An import the previous run left cut short (killed, the machine off): nothing of it
+        # was saved, and the clerk hears which file is not in.
+        QTimer.singleShot(0, lambda: avisar_interrumpidas(self.login, services))
         for action in self._waiting:
             QTimer.singleShot(0, action)
         self._waiting = []
@@ -329,6 +333,9 @@ class Application(QObject):
 
     def _back_from_icsoe(self) -> None:
         """ICSOE's entries open their own empresa: the login shows the one open now."""
+        from icsoe_desktop.gui.kit import efirma_de_la_sesion
+
+        efirma_de_la_sesion.olvidar_todo()  # no contratista's session is open any more
         self.login.empresa_selector.refresh()
         self.login.refresh_vigencias()
         self.login.show()

@@ -1,4 +1,5 @@
-"""F1 anywhere: the Manual de usuario opens at the chapter of the window in use.
+"""F1 anywhere: the Manual de usuario opens at the chapter of the window in use, at the page
+of it in view (``lugar``).
 
 Each window class of ``gui/`` names its chapter (and, where the chapter is long, the heading of
 its section) in ``CAPITULOS`` (gui/capitulos.py); a test checks that every window has one and that each heading
@@ -78,6 +79,43 @@ def capitulo_de(widget: QWidget | None) -> Capitulo:
     return Capitulo(INDICE)
 
 
+def _con_capitulo_propio(pagina: QWidget) -> QWidget | None:
+    """The page itself, or the outermost widget inside it, whose class has a chapter."""
+    pendientes = [pagina]
+    while pendientes:
+        widget = pendientes.pop(0)
+        if any(_clave(cls) in CAPITULOS for cls in type(widget).__mro__):
+            return widget
+        pendientes += [w for w in widget.children() if isinstance(w, QWidget)]
+    return None
+
+
+def lugar(ventana: QWidget, enfocado: QWidget | None) -> QWidget:
+    """Where the clerk is in ``ventana``: the focused widget, unless a page in view (the
+    current page of a tab or a stack) with a chapter of its own does not hold it. Just after
+    clicking the tab Lotes the focus is still on the tab bar or a button of the window, while
+    what the clerk looks at, and asks about, is Lotes."""
+    from PySide6.QtWidgets import QStackedWidget
+
+    origen = enfocado
+    if origen is None or origen.window() is not ventana or not origen.isVisible():
+        origen = ventana
+    paginas = [
+        pagina
+        for stack in ventana.findChildren(QStackedWidget)
+        if stack.isVisible() and (pagina := stack.currentWidget()) is not None
+    ]
+    # The innermost first: a page inside another page is nearer to what is in view.
+    paginas.sort(key=lambda p: sum(1 for q in paginas if q.isAncestorOf(p)), reverse=True)
+    for pagina in paginas:
+        if pagina is origen or pagina.isAncestorOf(origen):
+            return origen
+        propio = _con_capitulo_propio(pagina)
+        if propio is not None:
+            return propio
+    return origen
+
+
 def abrir_desde(widget: QWidget | None) -> QWidget:
     """Open (or bring up) the manual at the chapter of ``widget``; returns the manual window."""
     from icsoe_desktop.gui.manual import abrir_manual
@@ -114,10 +152,7 @@ class AyudaF1(QObject):
 
         if event.key() != Qt.Key.Key_F1:  # type: ignore[attr-defined]  # a QKeyEvent (KeyPress)
             return False
-        focused = QApplication.focusWidget()
-        ventana = watched.window()
-        origen = focused if focused is not None and focused.window() is ventana else watched
-        abrir_desde(origen)
+        abrir_desde(lugar(watched.window(), QApplication.focusWidget()))
         return True
 
 

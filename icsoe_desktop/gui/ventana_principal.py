@@ -22,6 +22,7 @@ from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
+from icsoe_desktop.gui.kit.tabulador import en_orden
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -94,6 +95,8 @@ class VentanaPrincipal(QMainWindow):
         # «Sincronizado hh:mm» / «Sin conexión» / «N cambios por enviar», and the automatic sync.
         self.barra_sincronizacion = BarraSincronizacion(services, self.statusBar())
         self._build_menus()
+        # Reading order: the band's button on top, the movimientos, Salir at the bottom.
+        en_orden(self.pendientes_button, self.movimientos, self.salir)
         from icsoe_desktop.gui.sync.version_nueva import AvisoVersionNueva
 
         # «Hay una versión nueva (X.Y.Z)» with «Instalar»: asked after each sync that ended.
@@ -237,7 +240,7 @@ class VentanaPrincipal(QMainWindow):
         ayuda = bar.addMenu("A&yuda")
         ayuda.setObjectName("ayudaMenu")
         # F1 here, as in every other window (gui/ayuda.py): the manual at this window's chapter,
-        # or at the section of what has the focus (Lotes, the grid).
+        # or at the section of the tab in view or of what has the focus (Lotes, the grid).
         self.manual_action = self._action(
             "&Manual de usuario",
             "manualAction",
@@ -430,9 +433,9 @@ class VentanaPrincipal(QMainWindow):
         ejecutar_modal(ArchivoClienteDialog(self._services, self.usuario, None, self))
 
     def _open_manual(self) -> None:
-        from icsoe_desktop.gui.ayuda import abrir_desde
+        from icsoe_desktop.gui.ayuda import abrir_desde, lugar
 
-        abrir_desde(self.focusWidget() or self)
+        abrir_desde(lugar(self, self.focusWidget()))
 
     def _about(self) -> None:
         msgbox.information(

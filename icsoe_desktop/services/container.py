@@ -15,6 +15,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.empresas.entrada import EntradaIcsoe
     from icsoe_desktop.services.empresas.primer_uso import PrimerUsoService
     from icsoe_desktop.services.empresas.registros import RegistrosService
+    from icsoe_desktop.services.en_curso import EnCurso
     from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
     from icsoe_desktop.services.informativa.captura import InformativasService
     from icsoe_desktop.services.informativa.firma import FirmaInformativaService
@@ -365,11 +367,25 @@ class Services:
 
         return MovimientosService(self.store, self.audit, self.clock, self.permisos_empresa)
 
+    @cached_property
+    def en_curso(self) -> EnCurso:
+        """The marks of the long work running (services/en_curso.py): the GUI names at start
+        what a previous run left cut short."""
+        from icsoe_desktop.services.en_curso import EnCurso
+
+        return EnCurso(self.data_dir, self.clock)
+
+    def marcar(self, que: str) -> AbstractContextManager[None]:
+        """``en_curso.marcar`` for the open empresa."""
+        return self.en_curso.marcar(que, self.empresa.etiqueta)
+
     @_vigilado
     def importador(self) -> MovimientosImporter:
         from icsoe_desktop.services.movimientos.importar import MovimientosImporter
 
-        return MovimientosImporter(self.store, self.audit, self.movimientos, self.permisos_empresa)
+        return MovimientosImporter(
+            self.store, self.audit, self.movimientos, self.permisos_empresa, self.marcar
+        )
 
     @_vigilado
     def lotes(self) -> LotesService:
@@ -396,7 +412,9 @@ class Services:
     def capturistas_excel(self) -> CapturistasExcelService:
         from icsoe_desktop.services.capturistas.excel import CapturistasExcelService
 
-        return CapturistasExcelService(self.store, self.audit, self.capturistas, self.clock)
+        return CapturistasExcelService(
+            self.store, self.audit, self.capturistas, self.clock, self.marcar
+        )
 
     @cached_property
     def acceso_capturista(self) -> AccesoCapturistaService:
@@ -422,7 +440,7 @@ class Services:
         from icsoe_desktop.services.informativa.asignaciones import TrabajadoresContratoService
 
         return TrabajadoresContratoService(
-            self.store, self.audit, self.permisos_empresa, self.clock
+            self.store, self.audit, self.permisos_empresa, self.clock, self.marcar
         )
 
     @_vigilado

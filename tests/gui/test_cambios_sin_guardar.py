@@ -329,6 +329,7 @@ def test_the_contratista_window_asks_about_a_capturista_or_datos_typed(
     window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
     qtbot.addWidget(window)
     window.show()
+    window.alta_action.trigger()
     assert window.paginas.currentWidget() is window.alta
     type_text(qtbot, window.alta.curp, CURP_ANA)
 

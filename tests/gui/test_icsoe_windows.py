@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
 
+from icsoe_desktop.domain.informativa.modelo import FIRMADAS
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe.capturistas_model import PAGE_SIZE, CapturistasModel
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
@@ -94,6 +95,77 @@ def test_terminos_cancelar_does_not_enter(qtbot, services, data_dir, tmp_path, m
     inicio.enter_contratista(sesion)
     assert inicio.contratista_window is None
     assert not services.contratistas.sesion(cf.RFC_MORAL).terminos_aceptados
+
+
+def entrar_con_efirma(qtbot, services, data_dir, tmp_path, modals):
+    """The contratista, its datos generales registered, enters again through the start window
+    with its e.firma: its window, and the files it chose."""
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    cer, key = cf.fiel_moral().write(tmp_path / "otra_vez")
+    inicio = IcsoeInicioWindow(services)
+    qtbot.addWidget(inicio)
+    inicio.show()
+
+    def efirma(dialog) -> None:
+        type_text(qtbot, dialog.rfc, rfc)
+        dialog.set_certificado(str(cer))
+        dialog.set_llave(str(key))
+        type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+        click(qtbot, dialog.validar)
+        wait_operations(qtbot)  # checked in the background
+        click(qtbot, dialog.ingresar)
+
+    modals.handle(efirma)
+    click(qtbot, inicio.efirma)
+    return inicio.contratista_window, cer, key
+
+
+def test_after_the_efirma_the_contratista_lands_on_its_informativas(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """It sees its informativas por periodo at once, not the Alta de usuarios."""
+    window, _cer, _key = entrar_con_efirma(qtbot, services, data_dir, tmp_path, modals)
+    assert isinstance(window, IcsoeContratistaWindow) and window.isVisible()
+    assert window.informativas is not None and window.informativas.isVisible()
+    assert window.paginas.currentWidget() is window.informativas.parentWidget()
+    window.activateWindow()
+    qtbot.waitUntil(window.informativas.tabla.hasFocus)  # the list, ready for the arrows
+    window.grab().save(str(tmp_path / "contratista.png"))
+    window.close()
+
+
+def test_firmar_offers_the_efirma_the_contratista_entered_with(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """Its .cer and .key are chosen once, at the entry: Firmar… asks only for the password;
+    once its window closes they are offered no more."""
+    from icsoe_desktop.gui.informativa.firmar import FirmarInformativaDialog
+
+    window, cer, key = entrar_con_efirma(qtbot, services, data_dir, tmp_path, modals)
+    inicio = window.informativas
+    modals.handle(lambda dialog: click(qtbot, dialog.crear))
+    modals.answer("Presentar")
+    uuid = inicio.nueva_informativa(sin_informacion=True)
+    ventana = inicio.ventanas[uuid]
+    seen = {}
+
+    def firmar(dialog) -> None:
+        seen["archivos"] = (dialog.certificado.text(), dialog.llave.text())
+        qtbot.waitUntil(dialog.contrasena.hasFocus)
+        type_text(qtbot, dialog.contrasena, cf.PASSWORD)
+        dialog.grab().save(str(tmp_path / "firmar.png"))
+        click(qtbot, dialog.firmar)
+        wait_operations(qtbot)
+
+    modals.handle(firmar)
+    modals.answer("Ahora no")  # «¿Guardar la constancia?»
+    click(qtbot, ventana.firmar)
+    assert seen["archivos"] == (str(cer), str(key))
+    assert ventana.fila.estado in FIRMADAS
+    window.close()
+    otro = FirmarInformativaDialog(services, window.sesion.rfc, uuid, "")
+    qtbot.addWidget(otro)
+    assert (otro.certificado.text(), otro.llave.text()) == ("", "")
 
 
 def test_datos_generales_errors_and_administracion_locked(
@@ -260,3 +332,37 @@ def test_a_name_typed_with_a_bidi_override_is_refused_naming_its_position(
         "posición 3: bórralo y escribe el texto de nuevo."
     )
     assert services.capturistas.total(rfc) == 0
+
+
+def test_validar_fills_the_name_the_installation_knows_of_the_curp(
+    qtbot, services, data_dir, tmp_path, modals
+):
+    """A CURP in the movimientos of an empresa of the installation: Validar writes the names
+    of its latest movimiento (to be checked); one nobody here knows is said plainly."""
+    from icsoe_desktop.gui.icsoe.alta_usuario import MSG_CURP_DESCONOCIDA
+    from tests.services.movimientos_data import CURPS, load_known
+
+    load_known(services, tmp_path)  # CURPS[0]: CLAUDIA LOPEZ RUIZ, later ANA RAMOS VEGA
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    window = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_alta()
+    alta = window.alta
+    type_text(qtbot, alta.curp, CURPS[0])
+    click(qtbot, alta.validar)
+    assert (alta.nombre.text(), alta.primer_apellido.text(), alta.segundo_apellido.text()) == (
+        "ANA",
+        "RAMOS",
+        "VEGA",
+    )
+    assert "Nombre tomado de los movimientos de" in alta.curp_info.text()
+    assert alta.nombre.isEnabled()  # a suggestion: the clerk may correct it
+    qtbot.waitUntil(lambda: alta.curp_info.height() >= 2 * alta.curp_info.fontMetrics().height())
+    alta.grab().save(str(tmp_path / "alta_validar.png"))  # both lines of the note in view
+
+    alta.clear()
+    type_text(qtbot, alta.curp, CURP_BETO)
+    click(qtbot, alta.validar)
+    assert alta.nombre.text() == "" and alta.nombre.isEnabled()
+    assert MSG_CURP_DESCONOCIDA in alta.curp_info.text()

@@ -65,3 +65,25 @@ def test_typing_finds_a_worker_of_the_contract(qtbot, services, quien):
 
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert box.text() == "" and len(shown()) == 4 and panel.total.text() == "4 trabajadores"
+
+    # Escape elsewhere in the window (the grid) empties the search too, and never closes the
+    # window with the informativa on screen: Cerrar does.
+    type_text(qtbot, box, "nunez")
+    qtbot.waitUntil(lambda: len(shown()) == 2)
+    for where in (panel.tabla, window.contratos):
+        where.setFocus()
+        qtbot.keyClick(where, Qt.Key.Key_Escape)
+        assert window.isVisible()
+        assert box.text() == "" and len(shown()) == 4
+
+
+def test_a_big_contract_counts_its_workers_with_a_thousands_separator(qtbot, services, quien):
+    rfc, ana = quien
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=0)
+    workers = list(trabajadores_limpios(1_600, random.Random(9), PERIODO.anio))
+    assert services.informativa_trabajadores.agregar_varios(contrato, ana, workers).agregados
+    window = InformativaWindow(services, ana, rfc, uuid, False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.trabajadores.total.text() == "1,600 trabajadores")

@@ -177,8 +177,10 @@ def test_keyboard_only_new_informativa_and_open(qtbot, capturista, services, mod
     assert seen == [ACTUAL]
     (window,) = inicio.ventanas.values()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)  # Escape closes it
-    assert not inicio.ventanas
+    qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Escape)  # never closes it: Cerrar does
+    assert window.isVisible()
+    press_alt(qtbot, window, window.cerrar)
+    qtbot.waitUntil(lambda: not inicio.ventanas)
     # Enter on the row opens it again.
     inicio.tabla.setFocus()
     qtbot.keyClick(inicio.tabla, Qt.Key.Key_Return)
@@ -242,3 +244,30 @@ def test_nueva_preselects_the_period_chosen_in_the_list(qtbot, capturista, modal
     modals.handle(nueva)
     click(qtbot, inicio.nueva)
     assert elegido == [ANTERIOR]
+
+
+def test_corrige_a_says_the_day_it_was_signed_in_central_time(
+    qtbot, services, data_dir, tmp_path, clock, smtp_configured
+):
+    """Signed at 05:10 UTC on 27/11, 23:10 of the 26th in Central Mexico: «Corrige a» says the
+    26th, as the constancia does, not the day in UTC."""
+    from datetime import datetime
+
+    from icsoe_desktop.domain.informativa.modelo import CORRECCION
+    from tests.informativa_servicios import PERIODO, capturista_activa, contrato_con_trabajadores
+
+    rfc, ana = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato_con_trabajadores(services, rfc, ana, uuid)
+    clock.now = datetime(2026, 11, 27, 5, 10)
+    fiel = tmp_path / "fiel"
+    services.informativa_firma.firmar(
+        uuid, rfc, fiel / f"{rfc}.cer", fiel / f"{rfc}.key", cf.PASSWORD
+    )
+    dialog = NuevaInformativaDialog(services, ana, rfc)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.periodo.setCurrentIndex(dialog.periodo.findData(PERIODO.clave))
+    dialog.tipo_combo.setCurrentIndex(dialog.tipo_combo.findData(CORRECCION))
+    assert dialog.complementa.isVisible()
+    assert dialog.complementa.itemText(0) == "Normal, firmada el 26/11/2026"

@@ -21,7 +21,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDial
 from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
 from tests.gui.test_informativa_ventana import grid, open_window
-from tests.informativa_servicios import PERIODO, firmada_una_vez
+from tests.informativa_servicios import CLIENTE, PERIODO, firmada_una_vez
 from tests.services.test_informativa_rechazos import MOTIVO_NSS, MOTIVO_REPETIDO, portal_xlsx
 
 RECHAZO = 4  # the grid's column «Rechazo del portal»
@@ -190,14 +190,21 @@ def test_in_a_correccion_correcting_clears_the_mark_and_only_the_rejected_are_ex
 
     carpeta = tmp_path / "portal"
     carpeta.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(carpeta))
+    pedidas: list[str] = []
+
+    def pedir_carpeta(*_a, **_k) -> str:
+        pedidas.append(str(carpeta))
+        return str(carpeta)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", pedir_carpeta)
     modals.answer("Aceptar")
     click(qtbot, window.rechazos.exportar)
     wait_operations(qtbot)
     assert modals.texts[-1] == (
-        "2 trabajadores rechazados por el portal siguen sin corregir: corrígelos (con "
-        "«Corregir…») antes de exportarlos."
+        "2 trabajadores rechazados por el portal siguen sin corregir (contrato 1, contratante "
+        f"{CLIENTE.rfc}: 2): corrígelos (con «Corregir…») antes de exportarlos."
     )
+    assert pedidas == []  # said before any folder is asked for
 
     def corregir(sbc: str):
         def en_el_dialogo(dialog: CorregirTrabajadorDialog) -> None:
@@ -223,6 +230,7 @@ def test_in_a_correccion_correcting_clears_the_mark_and_only_the_rejected_are_ex
     click(qtbot, window.rechazos.exportar)
     wait_operations(qtbot)
     assert modals.texts[-1].startswith("Se guardó 1 archivo con los trabajadores rechazados")
+    assert pedidas == [str(carpeta)]
     (csv,) = carpeta.iterdir()
     assert csv.read_text(encoding="cp1252").splitlines() == [
         "NSS,CURP,SBC",

@@ -151,6 +151,30 @@ def test_f1_in_the_main_window_follows_the_focus_to_lotes(qtbot, services):
     assert_open_at(manual, "04_movimientos.md", "Lotes")
 
 
+def test_f1_just_after_clicking_the_lotes_tab_opens_lotes(qtbot, services):
+    """The focus stays where it was (a field of the search, now hidden, or a button of the
+    window) when the tab is clicked: F1 and Ayuda › Manual de usuario follow the tab in view."""
+    main = shown(qtbot, VentanaPrincipal(services, ADMIN))
+    tabs = main.movimientos.tabs
+    main.salir.setFocus()
+    lotes = tabs.count() - 1
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(lotes).center())
+    assert tabs.currentIndex() == lotes
+    focused = QApplication.focusWidget()
+    assert focused is not None and not main.movimientos.lotes.isAncestorOf(focused)
+    press_f1(qtbot, focused)
+    manual = manual_of(main)
+    assert_open_at(manual, "04_movimientos.md", "Lotes")
+    manual.close()
+    main.manual_action.trigger()
+    assert_open_at(manual_of(main), "04_movimientos.md", "Lotes")
+
+    todos = tabs.count() - 2  # back on a grid: the window's own chapter again
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(todos).center())
+    press_f1(qtbot, QApplication.focusWidget())
+    assert_open_at(manual_of(main), "01_primer_uso.md", "La ventana principal")
+
+
 def test_ayuda_menu_has_the_manual_on_f1_and_acerca_de_says_the_version(qtbot, services, modals):
     main = shown(qtbot, VentanaPrincipal(services, ADMIN))
     ayuda_menu = next(a.menu() for a in main.menuBar().actions() if a.text() == "A&yuda")

@@ -6,8 +6,9 @@ it; and every action of the matrix has its control somewhere."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF
+from PySide6.QtGui import QEnterEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 from icsoe_desktop.domain.roles import Accion, Rol, permite
 from icsoe_desktop.gui.kit.permisos import PROPIEDAD
@@ -81,6 +82,7 @@ def test_every_protected_control_is_enabled_iff_the_role_may(qtbot, mundo) -> No
     from icsoe_desktop.services.informativa.rechazos import acepta_rechazos
 
     vistas: set[Accion] = set()
+    grises: list[tuple[QMainWindow, QWidget, str]] = []  # grey buttons of a main window
     casos = [(Rol.ADMINISTRADOR, ADMIN), (Rol.USUARIO_IDSE, USUARIO), (Rol.SOLO_CONSULTA, None)]
     for rol, actor in casos:
         for window in _ventanas(mundo, actor):
@@ -95,6 +97,9 @@ def test_every_protected_control_is_enabled_iff_the_role_may(qtbot, mundo) -> No
                 tooltip = control.toolTip()
                 if not permitido:
                     assert "puede" in tooltip and str(accion) in tooltip, where
+                    assert control.statusTip() == tooltip, where  # the status bar says it too
+                    if isinstance(control, QWidget) and isinstance(window, QMainWindow):
+                        grises.append((window, control, tooltip))
     # The informativa: its contratista signs it, its capturista captures it but may not sign.
     for rol, actor in ((Rol.CONTRATISTA, mundo.rfc), (Rol.CAPTURISTA, CURP_ANA)):
         window = InformativaWindow(mundo.services, actor, mundo.rfc, mundo.informativa, True)
@@ -108,6 +113,13 @@ def test_every_protected_control_is_enabled_iff_the_role_may(qtbot, mundo) -> No
         assert importar.isEnabled() == (permite(rol, Accion.RECHAZOS_PORTAL) and acepta), rol
         vistas.add(Accion.RECHAZOS_PORTAL)
     assert set(Accion) - SOLO_LINEA_DE_COMANDOS - SOLO_CON_VERSION_NUEVA - SIN_CONTROL <= vistas
+    # The pointer over a grey button: the window's status bar says who may use it.
+    assert grises
+    for window, control, motivo in grises:
+        window.show()
+        QApplication.sendEvent(control, QEnterEvent(QPointF(1, 1), QPointF(1, 1), QPointF(1, 1)))
+        assert window.statusBar().currentMessage() == motivo, control.objectName()
+        QApplication.sendEvent(control, QEvent(QEvent.Type.Leave))
 
 
 def test_a_non_administrator_sees_sincronizacion_grey_with_who_may(qtbot, mundo) -> None:

@@ -95,6 +95,55 @@ def test_crear_contrasena_from_the_link_starts_in_the_password(qtbot, services):
 # --- Enter -----------------------------------------------------------------------------------
 
 
+def test_enter_on_the_login_links_opens_them_as_space_does(qtbot, services):
+    login = shown(qtbot, IdseLoginWindow(services))
+    for link, signal in (
+        (login.registrate, login.register_requested),
+        (login.olvido, login.recover_requested),
+        (login.icsoe, login.icsoe_requested),
+    ):
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            link.setFocus()
+            with qtbot.waitSignal(signal, timeout=1_000):
+                qtbot.keyClick(link, key)
+
+
+# --- Ctrl+F ----------------------------------------------------------------------------------
+
+
+def test_ctrl_f_reaches_the_find_box_from_anywhere_in_the_main_window(
+    qtbot, services, tmp_path, modals
+):
+    from tests.gui.helpers import wait_operations
+    from tests.services.movimientos_data import add_registros, known_rows, write_csv
+
+    add_registros(services)
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    main = shown(qtbot, VentanaPrincipal(services, ADMIN, "Ana Ruiz"))
+    movimientos = main.movimientos
+    for where in (movimientos.importar, movimientos.exportar, main.salir, movimientos.tabs):
+        where.setFocus()
+        qtbot.keyClick(where, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert movimientos.buscar_edit.hasFocus(), where.objectName()
+    # After an import started from its button, wherever its message leaves the focus.
+    movimientos.importar.setFocus()
+    modals.answer(ENTER)
+    movimientos.import_from(write_csv(tmp_path / "bueno.csv", known_rows()))
+    wait_operations(qtbot)
+    assert modals.messages[-1].text.startswith("Se importaron 6 movimientos nuevos")
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)
+    focused = QApplication.focusWidget() or main
+    assert focused is not movimientos.buscar_edit
+    qtbot.keyClick(focused, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert movimientos.buscar_edit.hasFocus()
+    # In Lotes, its own box.
+    movimientos.tabs.setCurrentIndex(movimientos.tabs.count() - 1)
+    main.salir.setFocus()
+    qtbot.keyClick(main.salir, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert movimientos.lotes.buscar.hasFocus()
+
+
 def test_enter_in_seleccionar_contratista_continues(
     qtbot, services, data_dir, tmp_path, modals, smtp_configured
 ):

@@ -434,7 +434,7 @@ def test_bulk_alta_refuses_an_empty_or_too_long_file_and_saves_nothing(services,
         services.capturistas_excel.alta_masiva(rfc, long)
     assert (error.value.code, error.value.message) == (
         "excel_grande",
-        "El archivo admite hasta 5000 capturistas.",
+        "El archivo admite hasta 5,000 capturistas.",
     )
     assert services.capturistas.total(rfc) == 0
 

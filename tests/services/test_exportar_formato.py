@@ -127,3 +127,17 @@ def test_a_file_that_cannot_be_written_is_told_in_spanish_and_nothing_is_left(tm
     assert refused.value.code == code
     assert refused.value.message.startswith(f"No se pudo guardar «{name}»: ")
     assert sorted(p.name for p in folder.iterdir()) == [name]  # no temporary file left
+
+
+def test_an_excel_book_prints_landscape_one_page_wide_with_its_headers_on_each_page(
+    services, tmp_path
+):
+    load_known(services, tmp_path)
+    target = tmp_path / "movimientos.xlsx"
+    export_table(services.movimientos, Filtro(), Orden(), target)
+    hoja = load_workbook(target).active
+    assert hoja.page_setup.orientation == "landscape"
+    assert hoja.sheet_properties.pageSetUpPr.fitToPage
+    assert hoja.page_setup.fitToWidth in (None, 1)  # left out: Excel's own default, one page
+    assert hoja.page_setup.fitToHeight == 0  # as many pages down as the rows need
+    assert hoja.print_title_rows == "$1:$1"  # the header row on top of every page

@@ -88,6 +88,9 @@ def test_the_genuine_constancia_is_valid_anywhere_and_says_whose_what_and_when(
 @pytest.mark.skipif(
     shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) no está instalado"
 )
+@pytest.mark.skipif(
+    shutil.which("certutil") is None, reason="libnss3-tools (certutil) no está instalado"
+)
 def test_pdfsig_and_pyhanko_validate_the_signature_and_see_a_byte_changed(firmada, tmp_path):
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader

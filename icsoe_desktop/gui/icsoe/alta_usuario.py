@@ -18,7 +18,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
     guia_de_importacion,
 )
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.widgets import TABLAS, telefono_field
 from icsoe_desktop.services.archivos.mapeos import Importacion
 from icsoe_desktop.services.capturistas.administracion import MSG_ACTUALIZADO, MSG_GUARDADO
@@ -34,6 +34,14 @@ TITLE_ALTA = "Alta de Usuario"
 TITLE_EDITAR = "Modificar Usuario"
 TITLE_STYLE = '<span style="font-size:13pt; font-weight:600; color:#13322b;">{}</span>'
 MSG_VALIDA_CURP = "Captura la CURP del capturista y da clic en el botón Validar."
+MSG_NOMBRE_CONOCIDO = "Nombre tomado de los {fuente} de {empresa}: revísalo antes de guardar."
+MSG_CURP_DESCONOCIDA = (
+    "Ninguna empresa de esta instalación tiene esta CURP (ni en sus movimientos ni entre sus "
+    "capturistas): escribe el nombre. El registro de la CURP (RENAPO) sólo se consulta en línea."
+)
+MSG_ALTA_MASIVA_CANCELADA = (
+    "Se canceló el alta masiva de «{archivo}»; no se guardó ningún capturista."
+)
 XLSX_FILTER = f"Libro de Excel o CSV ({TABLAS})"
 MAX_SHOWN_REFUSED = 15
 
@@ -190,9 +198,25 @@ class IcsoeAltaUsuarioPage(QWidget):
             ):
                 edit.setText(value)
             text += "<br>La persona ya está registrada como capturista de otro contratista."
+        else:
+            text += "<br>" + self._nombre_conocido(known.curp.curp)
         self.curp_info.setText(text)
         self._set_names_enabled(not known.activo)  # settled once it created its password
         (self.telefono if known.activo else self.nombre).setFocus()
+
+    def _nombre_conocido(self, curp: str) -> str:
+        """The names the installation's empresas hold for ``curp`` written in (to be checked),
+        and where they come from; or that none holds it."""
+        conocido = self._services.entrada.nombre_de_curp(curp)
+        if conocido is None:
+            return MSG_CURP_DESCONOCIDA
+        for edit, value in zip(
+            self._names,
+            (conocido.nombre, conocido.primer_apellido, conocido.segundo_apellido),
+            strict=True,
+        ):
+            edit.setText(value)
+        return MSG_NOMBRE_CONOCIDO.format(fuente=conocido.fuente, empresa=conocido.empresa)
 
     def _form(self) -> CapturistaForm:
         return CapturistaForm(
@@ -247,11 +271,16 @@ class IcsoeAltaUsuarioPage(QWidget):
             )
         except Cancelada:
             return
-        ejecutar(
+        ejecutar_con_barra(
             self,
             "Validando y guardando los capturistas del archivo…",
-            lambda: service.alta_masiva(self._rfc, Path(path), guia=guia),
+            lambda progreso, cancelado: service.alta_masiva(
+                self._rfc, Path(path), progreso, guia, cancelado
+            ),
             self._cargado,
+            al_cancelar=lambda: msgbox.information(
+                self, MSG_ALTA_MASIVA_CANCELADA.format(archivo=Path(path).name), "Alta masiva"
+            ),
             titulo="Alta masiva",
         )
 

@@ -27,7 +27,7 @@ from icsoe_desktop.gui.icsoe.alta_usuario import IcsoeAltaUsuarioPage
 from icsoe_desktop.gui.icsoe.consulta import IcsoeConsultaPage
 from icsoe_desktop.gui.icsoe.datos_generales import IcsoeDatosGeneralesPage
 from icsoe_desktop.gui.informativa.inicio import InformativasInicio
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -75,8 +75,10 @@ class IcsoeContratistaWindow(QMainWindow):
         self.alta.back_requested.connect(self.show_consulta)
         self._build_menus()
         self._set_admin(sesion.datos_generales)
+        # Its informativas are what a contratista comes back for (the first time, the datos
+        # generales it must register before anything else).
         if sesion.datos_generales:
-            self.show_alta()
+            self.show_informativas()
         else:
             self.show_datos_generales()
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
@@ -152,6 +154,7 @@ class IcsoeContratistaWindow(QMainWindow):
             self.consulta.export_requested.connect(self.exportar_excel)
             self.consulta.mail_queued.connect(self._mail_queued)
             self.paginas.addWidget(self.consulta)
+            mnemonics.assign(self)  # its buttons get letters not taken by the window's
         else:
             self.consulta.reload()
         self.paginas.setCurrentWidget(self.consulta)
@@ -261,5 +264,6 @@ class IcsoeContratistaWindow(QMainWindow):
                 return
         if self.informativas is not None:
             self.informativas.cerrar_ventanas()
+        efirma_de_la_sesion.olvidar(self.sesion.rfc)
         self.closed.emit()
         event.accept()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -144,5 +144,8 @@ class IcsoeEfirmaDialog(QDialog):
         except DomainError as exc:
             msgbox.warning(self, exc.message, TITLE)
             return
+        cer, key = self.certificado_picker.path(), self.llave_picker.path()
+        if cer is not None and key is not None:  # offered again at Firmar…
+            efirma_de_la_sesion.recordar(fiel.rfc, cer, key)
         self.contrasena.clear()
         self.accept()

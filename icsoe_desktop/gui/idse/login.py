@@ -148,6 +148,8 @@ class IdseLoginWindow(QWidget):
         def link(text: str, name: str) -> QPushButton:
             button = named(QPushButton(text), name)
             button.setFlat(True)  # styled as a link (LOGIN_STYLE), still a keyboard button
+            # Enter presses it as Space does: outside a dialog a button takes Enter only so.
+            button.setAutoDefault(True)
             return button
 
         # Each control is built with its Alt-letter: no text is set twice (``con_letras``).

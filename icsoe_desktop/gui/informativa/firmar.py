@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton, QWidget
 
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -59,6 +59,11 @@ class FirmarInformativaDialog(QDialog):
         self.cancelar.clicked.connect(self.reject)
         self.firmar.clicked.connect(self._on_firmar)
         self.firmar.setDefault(True)  # Enter in the password signs
+        # The e.firma the contratista entered with, offered: only its password is asked.
+        if (elegida := efirma_de_la_sesion.de(contratista_rfc)) is not None:
+            self.set_certificado(str(elegida[0]))
+            self.set_llave(str(elegida[1]))
+            self.contrasena.setFocus()
         mnemonics.assign(self)
         self.resize(620, 330)
         centrar(self, parent)  # fits the screen, centred on its window

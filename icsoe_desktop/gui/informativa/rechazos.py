@@ -148,6 +148,18 @@ class RechazosPortal(QObject):
     # --- exporting -----------------------------------------------------------------------------
 
     def _pedir_carpeta(self) -> None:
+        """First whether every rejected worker is corrected (the refusal names the contracts
+        still to correct), then the folder: no folder is chosen for nothing."""
+        svc, actor, uuid = self._services.informativa_rechazos, self._actor, self._uuid
+        ejecutar(
+            self.exportar.window(),
+            "Revisando los trabajadores rechazados…",
+            lambda: svc.revisar_exportacion(uuid, actor),
+            lambda _nada: self._elegir_carpeta(),
+            titulo=TITLE,
+        )
+
+    def _elegir_carpeta(self) -> None:
         carpeta = QFileDialog.getExistingDirectory(
             self.exportar.window(), "Exportar rechazados a la carpeta", str(Path.home())
         )

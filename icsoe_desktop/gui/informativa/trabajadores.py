@@ -53,6 +53,7 @@ MSG_ENCONTRADOS = "Trabajadores encontrados: {total:,}"
 MSG_SIN_CONTRATO = "Primero elige un contrato (o crea uno con «Nuevo contrato…»)."
 MSG_QUITAR = "Se {verbo} {cuantos} del contrato. ¿Deseas continuar?"
 MSG_IMPORTADOS = "Se {verbo} {cuantos} de «{archivo}» al contrato."
+MSG_IMPORT_CANCELADA = "Se canceló la importación de «{archivo}»; no se agregó ningún trabajador."
 MSG_IMPORT_PROBLEMAS = (
     "No se agregó ningún trabajador de «{archivo}»: {cuantos}. Corrige el archivo e impórtalo "
     "de nuevo."
@@ -101,8 +102,17 @@ class TrabajadoresPanel(QObject):
         assert isinstance(layout, QVBoxLayout)
         fila = QHBoxLayout()
         fila.addWidget(self.buscar, 1)
-        fila.addStretch(2)
+        fila.addStretch(1)
+        # The buttons that bring workers in or act on the list's selection go on this row:
+        # beside NSS, CURP and SBC they squeezed those boxes to a few letters when the
+        # Inconsistencias panel takes its part of the window.
+        for boton in (self.empresa, self.importar, self.corregir, self.quitar):
+            fila.addWidget(boton)
         layout.insertLayout(layout.indexOf(self.tabla), fila)
+        # Wide enough for what they hold, however narrow the window's part for the list.
+        for edit, muestra in ((self.nss, "00000000000"), (self.curp, "GARB850101HJCRZT07")):
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(muestra) + 16)
+        self.sbc.setMinimumWidth(self.sbc.fontMetrics().horizontalAdvance("99,999.99") + 16)
         self.buscar.buscar.connect(lambda _texto: self._buscar())
         # Fixed row heights and widths: the view never measures rows it does not show.
         vertical = self.tabla.verticalHeader()
@@ -247,8 +257,7 @@ class TrabajadoresPanel(QObject):
         # Numbered in the whole contract as added: every worker shown, in that order.
         self.como_se_agregaron()
         if self.buscar.text():
-            self.buscar.clear()
-            self.buscar.buscar_ya()
+            self.buscar.vaciar()
         if not 1 <= renglon <= self.model.total:
             return
         index = self.model.index(renglon - 1, 0)
@@ -343,9 +352,11 @@ class TrabajadoresPanel(QObject):
         ejecutar_con_barra(
             self.tabla.window(),
             f"Importando los trabajadores de «{path.name}»…",
-            lambda progreso, _cancelado: svc.importar(uuid, actor, path, progreso, guia),
+            lambda progreso, cancelado: svc.importar(uuid, actor, path, progreso, guia, cancelado),
             lambda resultado: self._importado(path, resultado),
-            cancelable=False,
+            al_cancelar=lambda: msgbox.information(
+                self.tabla.window(), MSG_IMPORT_CANCELADA.format(archivo=path.name), TITLE
+            ),
             titulo=TITLE,
         )
 

@@ -99,6 +99,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.model: RowsModel[Trabajador] = RowsDerechaModel(CABECERAS, _celdas, derecha={3})
         self.tabla = QTableView()
         self.tabla.setObjectName("trabajadoresTable")
+        self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

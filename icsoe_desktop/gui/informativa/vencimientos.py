@@ -108,6 +108,7 @@ class VencimientosDialog(QDialog):
         self.model = VencimientosModel()
         self.tabla = QTableView()
         self.tabla.setObjectName("vencimientosTable")
+        self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -133,6 +134,9 @@ class VencimientosDialog(QDialog):
         layout.addWidget(buttons)
         self.actualizar.clicked.connect(self.refresh)
         self.cerrar.clicked.connect(self.reject)
+        # Qt makes the box's default button (Cerrar) its focus proxy: Tab would enter the box
+        # there and leave it after, never reaching Actualizar.
+        buttons.setFocusProxy(None)  # type: ignore[arg-type]  # None: no proxy (Qt's API)
         self.resize(1240, 520)  # fits a 1366×768 screen with its frame
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()

@@ -226,7 +226,9 @@ class InformativaWindow(QMainWindow):
         self.editar_contrato.clicked.connect(lambda: self.editar())
         self.copiar_contrato.clicked.connect(self.copiar)
         self.eliminar_contrato.clicked.connect(self.eliminar)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
+        # Escape never closes this window (its contracts and workers are on screen; Cerrar
+        # does): from anywhere in it, it empties the workers' search, as in the box itself.
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self._escape)
 
         self.recargar_contratos()
         self._mostrar_fila()
@@ -676,6 +678,10 @@ class InformativaWindow(QMainWindow):
             archivos="\n".join(p.name for p in archivos),
         )
         msgbox.ofrecer_carpeta(self, texto, carpeta, TITLE)
+
+    def _escape(self) -> None:
+        if self.trabajadores.buscar.text():
+            self.trabajadores.buscar.vaciar()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A worker half typed in Agregar: «¿Guardar los cambios?» (Sí adds it, if it can).

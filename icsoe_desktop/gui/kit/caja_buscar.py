@@ -18,7 +18,8 @@ PAUSA_MS = 250  # the search waits for the clerk to pause: one search per word, 
 
 class CajaBuscar(QLineEdit):
     """``buscar(texto)`` once the clerk pauses (at once when Escape empties it). Ctrl+F anywhere
-    in ``ambito`` (the list's window or panel) focuses it, while it is shown."""
+    in the window of ``ambito`` (the list's window or panel) focuses it, while it is shown:
+    from the button row or with nothing focused as well as from the list."""
 
     buscar = Signal(str)
 
@@ -38,12 +39,17 @@ class CajaBuscar(QLineEdit):
         # Enabled only while the box shows: two lists of one window (the grid and Lotes) each
         # have one, and a hidden one must not take Ctrl+F from the other.
         self.atajo = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), ambito)
-        self.atajo.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.atajo.setContext(Qt.ShortcutContext.WindowShortcut)
         self.atajo.activated.connect(self.enfocar)
 
     def enfocar(self) -> None:
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.selectAll()
+
+    def vaciar(self) -> None:
+        """Empty the box and show the whole list again, at once."""
+        self.clear()
+        self.buscar_ya()
 
     def buscar_ya(self) -> None:
         """Search what the box holds now, if it changed."""
@@ -66,8 +72,7 @@ class CajaBuscar(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            self.buscar_ya()
+            self.vaciar()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.buscar_ya()  # no wait for the pause

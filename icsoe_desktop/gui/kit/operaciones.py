@@ -294,8 +294,7 @@ class Operacion(Generic[T]):
             al_terminar(value)
 
     def _fallo(self, exc: BaseException) -> None:
-        from icsoe_desktop.domain.errors import DomainError
-        from icsoe_desktop.services.archivos.excel import ExportCancelled
+        from icsoe_desktop.domain.errors import DomainError, OperacionCancelada
 
         al_fallar, al_cancelar, reintentar = self._al_fallar, self._al_cancelar, self.reintentar
         self._soltar()
@@ -303,8 +302,9 @@ class Operacion(Generic[T]):
         if not self._cerrar():
             log.error("Operación terminada con su ventana ya cerrada", exc_info=exc)
             return
-        if isinstance(exc, ExportCancelled) and al_cancelar is not None:
-            al_cancelar()  # Cancelar pressed: the work left nothing behind
+        if isinstance(exc, OperacionCancelada):
+            if al_cancelar is not None:
+                al_cancelar()  # Cancelar pressed: the work left nothing behind
         elif not isinstance(exc, DomainError):
             inesperado(exc)
         elif al_fallar is not None:
@@ -374,7 +374,7 @@ def ejecutar_con_barra(
     titulo: str = "Espera un momento",
 ) -> Operacion[T]:
     """As ``ejecutar``, behind a progress bar shown at once (with Cancelar when
-    ``cancelable``: the work raises ``ExportCancelled``, and ``al_cancelar`` runs).
+    ``cancelable``: the work raises ``OperacionCancelada``, and ``al_cancelar`` runs).
     ``trabajo(progreso, cancelado)`` runs in the worker thread: ``progreso(done, total)`` moves
     the bar, ``cancelado()`` tells it Cancelar was pressed (or the app quits)."""
     dialog = _dialogo(parent, texto, titulo, "Cancelar" if cancelable else "")

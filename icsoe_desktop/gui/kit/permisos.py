@@ -1,6 +1,7 @@
 """A control greyed out when the role matrix does not let the session's user do its action,
-with the reason as its tooltip. The matrix is asked of the services (services/acceso/permisos.py,
-which also enforce it); the windows only name which control does which action."""
+with the reason as its tooltip and its status tip (the status bar, under the pointer). The
+matrix is asked of the services (services/acceso/permisos.py, which also enforce it); the
+windows only name which control does which action."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 # The control's property naming its action: the GUI-wide test walks the matrix through it.
 PROPIEDAD = "accionProtegida"
 _TOOLTIP_PROPIO = "tooltipPropio"
+_STATUS_TIP_PROPIO = "statusTipPropio"
 
 
 Control = QWidget | QAction
@@ -49,9 +51,13 @@ def reflejar_varios(
 def _mostrar(control: Control, accion: Accion, motivo: str, ademas: bool) -> bool:
     if control.property(_TOOLTIP_PROPIO) is None:
         control.setProperty(_TOOLTIP_PROPIO, control.toolTip())
+        control.setProperty(_STATUS_TIP_PROPIO, control.statusTip())
     control.setProperty(PROPIEDAD, accion.name)
     control.setEnabled(not motivo and ademas)
     control.setToolTip(motivo or str(control.property(_TOOLTIP_PROPIO)))
+    # And in the window's status bar while the pointer is over it (a grey button, a grey menu
+    # item): who may use it, where the clerk's eyes go.
+    control.setStatusTip(motivo or str(control.property(_STATUS_TIP_PROPIO)))
     return not motivo
 
 

@@ -151,7 +151,6 @@ class LotesPanel(QWidget):
             (self.detalle_tabla, self.detalle),
         ):
             table.setModel(model)
-            table.setTabKeyNavigation(False)  # the arrows move in a list, Tab to what follows
             table.verticalHeader().setVisible(False)
             # Compact rows: a screen holds more pending movements (the style's default is tall).
             row_height = table.fontMetrics().height() + 8

@@ -45,6 +45,7 @@ from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.sesion import a_salvo, fin_de_sesion
+from icsoe_desktop.gui.kit.tabulador import en_orden, sin_trampa
 from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.gui.movimientos.model import ID_ROLE, MovimientosModel
 from icsoe_desktop.services.archivos.mapeos import Importacion
@@ -70,6 +71,7 @@ MSG_EXPORTADO = "Se exportaron {total:,} movimientos a «{archivo}»."
 MSG_EXPORT_CANCELADA = "Se canceló la exportación; no se guardó ningún archivo."
 MSG_SIN_NAVEGADOR = "No se pudo abrir el navegador. Visita {url} para entrar a IDSE."
 MSG_IMPORTADO = "Se importaron {nuevos:,} movimientos nuevos ({existentes:,} ya existían)."
+MSG_IMPORT_CANCELADA = "Se canceló la importación de «{archivo}»; no se guardó ningún movimiento."
 MSG_EXPORTAR = "Exporta a Excel® los movimientos de la búsqueda actual."
 MSG_EXPORTAR_EN_LOTES = (
     "Exportar Excel® exporta la búsqueda de Reingresos, Mod Salarios, Bajas o Todos; en Lotes no "
@@ -139,6 +141,7 @@ class MovimientosIdse(QWidget):
             edit.setMinimumDate(SIN_FECHA)
             edit.setSpecialValueText("(sin fecha)")
             edit.setDate(SIN_FECHA)
+            sin_trampa(edit)  # Tab leaves «(sin fecha)»
         self.estado.addItem(TODOS, None)
         for code, text in ESTADOS.items():
             self.estado.addItem(text, code)
@@ -185,6 +188,23 @@ class MovimientosIdse(QWidget):
         self.acceso_idse.clicked.connect(self.open_idse)
         self.importar.clicked.connect(self._ask_import)
         self.revisar_columnas = boton_revisar(self.importar, lambda: self._ask_import(revisar=True))
+        # Reading order: the buttons, the search's parameters (the find box before Buscar), the
+        # tabs, then the grid or Lotes.
+        en_orden(
+            self.exportar,
+            self.acceso_idse,
+            self.importar,
+            self.revisar_columnas,
+            self.registro,
+            self.fecha_inicial,
+            self.fecha_final,
+            self.estado,
+            self.buscar_edit,
+            self.buscar_button,
+            self.tabs,
+            self.tabla,
+            self.lotes,
+        )
         # Data changed elsewhere (a sync, an import, a lote, a correction): the same search
         # read again, where the clerk is. Heard while the grid is hidden: when it shows.
         self.suscripcion = suscribir(
@@ -458,8 +478,9 @@ class MovimientosIdse(QWidget):
 
     @a_salvo  # the assistant reads the empresa's mappings: a refusal ends the session
     def import_from(self, path: Path, revisar: bool = False) -> None:
-        """Import in the background; every open window hears of the new movements. A table
-        the intake cannot read by itself (or ``revisar``) goes through the import assistant."""
+        """Import in the background, with Cancelar (nothing saved); every open window hears of
+        the new movements. A table the intake cannot read by itself (or ``revisar``) goes
+        through the import assistant."""
         importer = self._services.importador
         actor = str(self._usuario)
         try:
@@ -496,8 +517,12 @@ class MovimientosIdse(QWidget):
         ejecutar_con_barra(
             self,
             f"Importando «{path.name}»…",
-            lambda progress, _cancelled: importer.import_file(path, actor, progress, guia),
+            lambda progress, cancelled: importer.import_file(
+                path, actor, progress, guia, cancelled
+            ),
             imported,
-            cancelable=False,
+            al_cancelar=lambda: msgbox.information(
+                self, MSG_IMPORT_CANCELADA.format(archivo=path.name), TITLE
+            ),
             titulo=TITLE,
         )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
-from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.files import atomic_write
 
 log = logging.getLogger(__name__)
@@ -28,9 +28,13 @@ PROGRESS_EVERY = 1_000
 TEXT, MONEY, DATE, DATETIME, NUMBER = "text", "money", "date", "datetime", "number"
 _NUMBER_FORMATS = {MONEY: "#,##0.00", DATE: "dd/mm/yyyy", DATETIME: "dd/mm/yyyy hh:mm"}
 HEADER_FILL = "#DDE7E4"
+# How every sheet prints: landscape, all its columns on one page's width (as many pages down
+# as the rows need), the header row on top of each page. Excel's default, portrait at 100 %,
+# cuts a wide table into pages of three columns without their titles.
+IMPRESION = {"landscape": True, "fit_to_pages": (1, 0), "repeat_rows": 0}
 
 
-class ExportCancelled(Exception):
+class ExportCancelled(OperacionCancelada):
     """The user pressed Cancelar: no file was written."""
 
 
@@ -52,7 +56,8 @@ def write_sheet(
     created: datetime | None = None,
 ) -> int:
     """Write ``rows`` (one value per column: str, int/float, date/datetime or None) under a
-    bold header row with filters and frozen panes; return how many rows. Raises
+    bold header row with filters and frozen panes, set to print (``IMPRESION``); return how
+    many rows. Raises
     ExportCancelled if ``cancelled()`` turns true, ValidationError if the file cannot be saved.
     ``created`` (aware): the file's creation time instead of now, so the same rows written
     again give the same bytes."""
@@ -103,6 +108,7 @@ def write_sheet(
                 column_widths=[c.width for c in columns],
                 header_format=header,
                 autofilter=True,
+                page_setup=IMPRESION,
             )
             if created is not None:
                 _set_created(temporary, created)

@@ -28,6 +28,7 @@ from icsoe_desktop.services.capturistas.formulario import (
     check_form,
     form_errors,
 )
+from icsoe_desktop.services.en_curso import Cancelado, Marcar, cancelable, sin_marca
 from icsoe_desktop.store.db import Store
 
 EXPORT_HEADERS = (
@@ -55,6 +56,7 @@ BULK_HEADERS = (
     "Confirmar correo electrónico",
 )
 MAX_BULK_ROWS = 5000
+LEIDAS_POR_AVISO = 100  # rows read between two looks at Cancelar
 
 Progress = Callable[[int, int], None]
 
@@ -78,11 +80,13 @@ class CapturistasExcelService:
         audit: AuditService,
         capturistas: CapturistasService,
         clock: Clock = utcnow,
+        marcar: Marcar = sin_marca,
     ) -> None:
         self._store = store
         self._audit = audit
         self._capturistas = capturistas
         self._clock = clock
+        self._marcar = marcar  # names an alta masiva cut short at the next start
 
     def export_file_name(self, contratista_rfc: str) -> str:
         """``Capturistas_<contratista id>_<epoch ms>.xlsx``, as the guide's example."""
@@ -148,17 +152,30 @@ class CapturistasExcelService:
         path: Path,
         progress: Progress | None = None,
         guia: lectura.Guia | None = None,
+        cancelado: Cancelado | None = None,
     ) -> AltaMasiva:
         """Every row of the .xlsx (columns BULK_HEADERS) is checked; if any is refused, none is
         saved and the report says which and why; otherwise all are saved in one transaction.
         The workbook is streamed from the disk and each row checked as it is read: only the
-        checked values are kept, for the one transaction."""
+        checked values are kept, for the one transaction. ``cancelado()`` true (Cancelar):
+        OperacionCancelada, none saved. While it runs a mark names it (services/en_curso.py):
+        a run cut short is told at the next start."""
+        with self._marcar(f"El alta masiva de capturistas de «{Path(path).name}»"):
+            return self._alta_masiva(
+                contratista_rfc, Path(path), cancelable(progress, cancelado), guia
+            )
+
+    def _alta_masiva(
+        self, contratista_rfc: str, path: Path, avance: Progress, guia: lectura.Guia | None
+    ) -> AltaMasiva:
         checked: list[tuple[int, CheckedForm]] = []
         refused: list[Rechazo] = []
         seen: dict[str, int] = {}
         read = 0
-        for number, values in _bulk_rows(Path(path), guia):
+        for number, values in _bulk_rows(path, guia):
             read += 1
+            if read % LEIDAS_POR_AVISO == 0:
+                avance(0, 0)  # no total yet: Cancelar is heard while the file is read
             form = CapturistaForm(*values)
             errors = form_errors(form)
             if errors:
@@ -187,8 +204,8 @@ class CapturistasExcelService:
             # One unit of work: any failure from here on rolls every row back.
             for done, (_number, item) in enumerate(checked, 1):
                 self._capturistas.add(session, contratista, item)
-                if progress is not None:
-                    progress(done, len(checked))
+                avance(done, len(checked))
+            avance(len(checked), len(checked))  # Cancelar pressed at the very end: still none
             self._audit.record(
                 session,
                 contratista.rfc,
@@ -268,7 +285,7 @@ def _bulk_rows(
         for count, (number, cells) in enumerate(rows, start=1):
             if count > MAX_BULK_ROWS:
                 raise ValidationError(
-                    "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS} capturistas."
+                    "excel_grande", f"El archivo admite hasta {MAX_BULK_ROWS:,} capturistas."
                 )
             # An optional column the file lacks (no Segundo apellido) reads as empty.
             yield number, tuple(str(value or "") for value in valores(cells))

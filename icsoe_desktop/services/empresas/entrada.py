@@ -93,6 +93,31 @@ class Instalacion(Protocol):
     def abrir_empresa(self, empresa_id: int) -> EmpresaInfo: ...
 
 
+@dataclass(frozen=True)
+class NombreConocido:
+    nombre: str
+    primer_apellido: str
+    segundo_apellido: str
+    fuente: str  # «capturistas», «movimientos»: where it was found
+    empresa: str  # the empresa's label
+
+
+# Indexed look-ups, the capturistas first (the names a person gave), then the movimientos (the
+# names the payroll filed with IDSE), the latest movimiento's.
+_NOMBRES_DE_CURP = (
+    (
+        "SELECT nombre, primer_apellido, segundo_apellido FROM icsoe_capturistas "
+        "WHERE curp = ? AND deleted = 0",
+        "capturistas",
+    ),
+    (
+        "SELECT nombre, primer_apellido, segundo_apellido FROM movimientos "
+        "WHERE curp = ? AND deleted = 0 ORDER BY fecha DESC LIMIT 1",
+        "movimientos",
+    ),
+)
+
+
 class EntradaIcsoe:
     def __init__(self, services: Instalacion) -> None:
         self._services = services
@@ -122,6 +147,18 @@ class EntradaIcsoe:
         """Open ``empresa`` (one of ``empresas_de_contratista``) and enter it."""
         self._abrir(empresa, [e.id for e in self.empresas_de_contratista(fiel.rfc)])
         return self._services.contratistas.ingresar(fiel)
+
+    # --- a CURP's names, for Alta de usuarios' Validar --------------------------------------------
+
+    def nombre_de_curp(self, curp: str) -> NombreConocido | None:
+        """The names the empresas of the installation already hold for ``curp``: a capturista's
+        (any empresa), else those of its latest movimiento; None when none knows it (the CURP
+        registry, RENAPO, is consulted on line only)."""
+        for sql, fuente in _NOMBRES_DE_CURP:
+            for empresa, (nombre, primer, segundo) in self._buscar_filas(sql, (curp,)):
+                if nombre or primer:
+                    return NombreConocido(nombre, primer, segundo or "", fuente, empresa.etiqueta)
+        return None
 
     # --- capturista ----------------------------------------------------------------------------
 

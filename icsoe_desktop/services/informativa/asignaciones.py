@@ -13,15 +13,20 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, siguiente, termino
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
+from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.contacto import check_curp
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_nss
 from icsoe_desktop.domain.informativa.modelo import Periodo, Problema, Trabajador
 from icsoe_desktop.domain.informativa.trabajadores import parse_sbc, revisar_trabajadores
+from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.archivos.lectura import Guia
+from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.en_curso import Cancelado, Marcar, cancelable, sin_marca
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import trabajadores_orden as orden_sql
+from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
 from icsoe_desktop.store.trabajadores_orden import ORDENES, claves
 
@@ -67,6 +72,17 @@ def _encontrados(buscar: str, indice: bool) -> ColumnElement[bool] | None:
 
 
 class TrabajadoresContratoService(InformativaBase):
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        permisos: Permisos,
+        clock: Clock = utcnow,
+        marcar: Marcar = sin_marca,
+    ) -> None:
+        super().__init__(store, audit, permisos, clock)
+        self.marcar = marcar  # names an import cut short at the next start
+
     def contar(
         self, contrato: str, actor: str | None, buscar: str = "", rechazados: bool = False
     ) -> int:
@@ -203,10 +219,13 @@ class TrabajadoresContratoService(InformativaBase):
         progreso: Progreso | None = None,
         accion: str = "icsoe_trabajadores_importados",
         previos: Iterable[Problema] = (),
+        cancelado: Cancelado | None = None,
     ) -> ResultadoImportacion:
         """All or nothing: every row checked with the ones already in the contract (its line
         number when it came from a file); any problem, or any of ``previos`` (the rows of the
-        file that could not be read), and nothing is added: all of them come back at once."""
+        file that could not be read), and nothing is added: all of them come back at once.
+        ``cancelado()`` true (Cancelar): OperacionCancelada, nothing added."""
+        avance = cancelable(progreso, cancelado)
         with self._store.session() as session:
             row, informativa = self._contrato(session, contrato, actor, editable=True)
             problemas = self._problemas(session, row, informativa, trabajadores)
@@ -234,8 +253,8 @@ class TrabajadoresContratoService(InformativaBase):
                         for t in trabajadores[inicio : inicio + lote]
                     ],
                 )
-                if progreso:
-                    progreso(min(inicio + lote, total), total)
+                avance(min(inicio + lote, total), total)
+            avance(total, total)  # Cancelar pressed at the very end: still nothing added
             self._audit.record(session, actor, accion, contrato, str(total))
         self._store.cambios.anunciar({ICSOE})
         return ResultadoImportacion(total, [])
@@ -247,16 +266,25 @@ class TrabajadoresContratoService(InformativaBase):
         path: Path,
         progreso: Progreso | None = None,
         guia: Guia | None = None,
+        cancelado: Cancelado | None = None,
     ) -> ResultadoImportacion:
         """The IMSS worker file (CSV with or without header, UTF-8 or Windows-1252, comma or
         semicolon; or .xlsx, titles above and totals below): every problem at once, each with
-        its row in the file. ``guia``: its header row and columns as the clerk said them."""
+        its row in the file. ``guia``: its header row and columns as the clerk said them.
+        ``cancelado()`` true (Cancelar): OperacionCancelada, nothing added. While it runs a
+        mark names it (services/en_curso.py): a run cut short is told at the next start."""
         from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
 
-        leido = leer_trabajadores(path, guia)
-        resultado = self.agregar_varios(
-            contrato, actor, list(leido.trabajadores), progreso, previos=leido.problemas
-        )
+        with self.marcar(f"La importación de trabajadores de «{path.name}»"):
+            leido = leer_trabajadores(path, guia)
+            resultado = self.agregar_varios(
+                contrato,
+                actor,
+                list(leido.trabajadores),
+                progreso,
+                previos=leido.problemas,
+                cancelado=cancelado,
+            )
         return replace(resultado, notas=list(leido.notas))
 
     def sbc_registrado(self, contrato: str, actor: str | None, nss: str) -> int | None:

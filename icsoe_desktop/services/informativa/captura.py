@@ -72,7 +72,7 @@ class FilaInformativa:
     fecha_limite: date
     dias_restantes: int  # negative once past due
     complementa: str | None = None
-    firmada_at: datetime | None = None
+    firmada_at: datetime | None = None  # the signature, in Central Mexico time
     folio_imss: str = ""  # the IMSS acuse de presentación's folio, once filed
     dias_tarde: int = 0  # filed after the fecha límite
     presentada_at: datetime | None = None  # the filing, in Central Mexico time
@@ -769,7 +769,7 @@ def _fila(
         fecha_limite=limite,
         dias_restantes=(limite - hoy).days,
         complementa=(row.complementa or None) if row else None,
-        firmada_at=row.firmada_at if row else None,
+        firmada_at=hora_del_centro(row.firmada_at) if row is not None and row.firmada_at else None,
         folio_imss=row.folio_imss if row else "",
         dias_tarde=dias_fuera_de_plazo(periodo, row.tipo, presentada) if row and presentada else 0,
         presentada_at=presentada,

@@ -32,11 +32,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.cambios import ICSOE
@@ -320,6 +320,41 @@ class RechazosPortalService(InformativaBase):
 
     # --- the rejected workers, corrected, for the portal ---------------------------------------
 
+    def revisar_exportacion(self, informativa: str, actor: str | None) -> None:
+        """Refused (ValidationError, naming each contract and how many) while a rejected
+        worker is still to be corrected: asked before the folder is, and again by
+        ``exportar``."""
+        with self._store.session() as session:
+            row, contratista = self._informativa(session, informativa, actor)
+            contratos, _ = self._contratos(session, row, contratista)
+            _exigir_corregidos(row, contratos, self._rechazados(session, contratos))
+
+    def _rechazados(
+        self, session: Session, contratos: list[_Contrato]
+    ) -> Sequence[Row[int, str, str, int, bool]]:
+        """The rejected workers of ``contratos`` (contract, NSS, CURP, SBC, corrected); the
+        informativa without any is refused."""
+        filas = session.execute(
+            select(
+                ContratoTrabajador.contrato_id,
+                ContratoTrabajador.nss,
+                ContratoTrabajador.curp,
+                ContratoTrabajador.sbc,
+                ContratoTrabajador.rechazo_corregido,
+            )
+            .where(
+                ContratoTrabajador.contrato_id.in_([c.id for c in contratos]),
+                ContratoTrabajador.deleted.is_(False),
+                ContratoTrabajador.rechazo_portal != "",
+            )
+            .order_by(ContratoTrabajador.contrato_id, ContratoTrabajador.id)
+        ).all()
+        if not filas:
+            raise ValidationError(
+                "sin_rechazados", "La informativa no tiene trabajadores rechazados por el portal."
+            )
+        return filas
+
     def exportar(self, informativa: str, actor: str | None, carpeta: Path) -> list[Path]:
         """The portal's worker file (NSS, CURP, SBC) of each contract with rejected workers,
         holding only those, as they are now; refused while any is still to be corrected."""
@@ -336,39 +371,8 @@ class RechazosPortalService(InformativaBase):
             row, contratista = self._informativa(session, informativa, actor)
             contratos, _ = self._contratos(session, row, contratista)
             por_id = {c.id: c for c in contratos}
-            filas = session.execute(
-                select(
-                    ContratoTrabajador.contrato_id,
-                    ContratoTrabajador.nss,
-                    ContratoTrabajador.curp,
-                    ContratoTrabajador.sbc,
-                    ContratoTrabajador.rechazo_corregido,
-                )
-                .where(
-                    ContratoTrabajador.contrato_id.in_(por_id),
-                    ContratoTrabajador.deleted.is_(False),
-                    ContratoTrabajador.rechazo_portal != "",
-                )
-                .order_by(ContratoTrabajador.contrato_id, ContratoTrabajador.id)
-            ).all()
-            if not filas:
-                raise ValidationError(
-                    "sin_rechazados",
-                    "La informativa no tiene trabajadores rechazados por el portal.",
-                )
-            pendientes = sum(1 for f in filas if not f.rechazo_corregido)
-            if pendientes:
-                donde = (
-                    " en una complementaria de Corrección"
-                    if row.estado in FIRMADAS
-                    else " (con «Corregir…»)"
-                )
-                raise ValidationError(
-                    "rechazados_sin_corregir",
-                    f"{plural(pendientes, 'trabajador rechazado', 'trabajadores rechazados')} "
-                    f"por el portal {verb(pendientes, 'sigue', 'siguen')} sin corregir: "
-                    f"corrígelos{donde} antes de exportarlos.",
-                )
+            filas = self._rechazados(session, contratos)
+            _exigir_corregidos(row, contratos, filas)
             self._audit.record(
                 session,
                 actor,
@@ -395,6 +399,34 @@ class RechazosPortalService(InformativaBase):
                     escribir_csv(trabajadores, temporal)
                 escritos.append(destino)
         return escritos
+
+
+def _exigir_corregidos(
+    row: InformativaRow, contratos: list[_Contrato], filas: Sequence[Row[int, str, str, int, bool]]
+) -> None:
+    """Refused while a rejected worker is uncorrected, naming each contract (its number in the
+    informativa, as the exported files and the portal do, and its contratante) and how many."""
+    por_contrato: dict[int, int] = {}
+    for f in filas:
+        if not f.rechazo_corregido:
+            por_contrato[f.contrato_id] = por_contrato.get(f.contrato_id, 0) + 1
+    if not por_contrato:
+        return
+    pendientes = sum(por_contrato.values())
+    donde = (
+        " en una complementaria de Corrección" if row.estado in FIRMADAS else " (con «Corregir…»)"
+    )
+    cuales = "; ".join(
+        f"contrato {c.numero}, contratante {c.rfc}: {por_contrato[c.id]:,}"
+        for c in contratos
+        if c.id in por_contrato
+    )
+    raise ValidationError(
+        "rechazados_sin_corregir",
+        f"{plural(pendientes, 'trabajador rechazado', 'trabajadores rechazados')} "
+        f"por el portal {verb(pendientes, 'sigue', 'siguen')} sin corregir ({cuales}): "
+        f"corrígelos{donde} antes de exportarlos.",
+    )
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, DateTime, select
 
 from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS
 from icsoe_desktop.domain.clock import utcnow
-from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.errors import OperacionCancelada, ValidationError
 from icsoe_desktop.domain.idse_lote import (
     ENCODING,
     GUARDAR_EN_ANSI,
@@ -49,6 +49,7 @@ from icsoe_desktop.services.archivos.tabular import (
     unreadable_after,
 )
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.en_curso import Cancelado, Marcar, cancelable, sin_marca
 from icsoe_desktop.services.movimientos.fila_rapida import NO_STATUS as _NO_STATUS
 from icsoe_desktop.services.movimientos.fila_rapida import STATUS as _STATUS
 from icsoe_desktop.services.movimientos.fila_rapida import FilaRapida
@@ -366,11 +367,13 @@ class MovimientosImporter:
         audit: AuditService,
         movimientos: MovimientosService,
         permisos: Permisos,
+        marcar: Marcar = sin_marca,
     ) -> None:
         self._permisos = permisos
         self._store = store
         self._audit = audit
         self._movimientos = movimientos
+        self._marcar = marcar
 
     def import_file(
         self,
@@ -378,11 +381,25 @@ class MovimientosImporter:
         actor: str,
         progress: Progress | None = None,
         guia: lectura.Guia | None = None,
+        cancelado: Cancelado | None = None,
     ) -> ImportReport:
         """All or nothing, in one transaction: rows are inserted as lines are read (memory stays
         flat), and rolled back if any line is refused. ``guia``: a table's header row and
-        columns as the clerk said them (services/archivos/mapeos.py)."""
+        columns as the clerk said them (services/archivos/mapeos.py). ``cancelado()`` true
+        (Cancelar): OperacionCancelada, nothing saved. While it runs a mark names it
+        (services/en_curso.py): a run cut short is told at the next start."""
         self._permisos.exigir(actor, Accion.IMPORTAR_MOVIMIENTOS, Path(path).name)
+        with self._marcar(f"La importación de movimientos de «{Path(path).name}»"):
+            return self._import(path, actor, progress, guia, cancelado)
+
+    def _import(
+        self,
+        path: Path,
+        actor: str,
+        progress: Progress | None,
+        guia: lectura.Guia | None,
+        cancelado: Cancelado | None,
+    ) -> ImportReport:
         size = check_file(path)
         head = _head(path)
         report = ImportReport(path.name, "")
@@ -394,7 +411,8 @@ class MovimientosImporter:
                 conn = session.connection()
                 with large_page_cache(conn):
                     writer = _Writer(conn, report)
-                    self._read(path, size, head, report, writer, progress, guia)
+                    avance = cancelable(progress, cancelado)  # Cancelar stops it there
+                    self._read(path, size, head, report, writer, avance, guia)
                     writer.flush()
                 if report.leidas == 0:
                     raise ValidationError(
@@ -402,6 +420,8 @@ class MovimientosImporter:
                     )
                 if report.rechazadas:
                     raise _Refused  # (rolled back: the indexes too)
+                if cancelado is not None and cancelado():  # pressed at the very end: still none
+                    raise OperacionCancelada
                 writer.finish()
                 report.importados = writer.inserted
                 self._audit.record(
@@ -416,7 +436,7 @@ class MovimientosImporter:
             report.existentes = 0
             return report
         self._store.cambios.anunciar({MOVIMIENTOS, LOTES})  # new pendientes for Lotes too
-        if progress:
+        if progress:  # saved: a Cancelar pressed now changes nothing
             progress(size, size)
         return report
 

@@ -1,0 +1,92 @@
+"""Importar movimientos… shows its progress with Cancelar: pressed, nothing is saved and the
+clerk is told so at once. An import the app was killed in is named at the next start, over
+the login, once."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.kit.interrumpidas import TITULO
+from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORT_CANCELADA, MovimientosIdse
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from tests.gui.helpers import click, wait_operations
+from tests.services.movimientos_data import add_registros, write_csv
+from tests.services.test_import_files import many_rows
+from tests.services.test_importacion_interrumpida import importacion_matada
+
+ADMIN = "admin@nominas.com"
+
+
+def barra(window) -> QProgressDialog:
+    found = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+    assert len(found) == 1
+    return found[0]
+
+
+def test_cancelar_during_an_import_saves_nothing_and_says_so(qtbot, services, tmp_path, modals):
+    add_registros(services)
+    view = MovimientosIdse(services, ADMIN)
+    qtbot.addWidget(view)
+    view.show()
+    path = write_csv(tmp_path / "nomina.csv", many_rows(3_000))
+    # Another program holds the store's write lock: the import waits for it (the busy
+    # timeout) while the clerk presses Cancelar, so the press comes before any row is saved.
+    otro = sqlite3.connect(services.store.path, isolation_level=None)
+    otro.execute("BEGIN IMMEDIATE")
+    try:
+        view.import_from(path)
+        qtbot.waitUntil(lambda: bool(view.findChildren(QProgressDialog)))
+        dialogo = barra(view)
+        (cancelar,) = [b for b in dialogo.findChildren(QPushButton) if b.text() == "Cancelar"]
+        dialogo.grab().save(str(tmp_path / "importando.png"))
+        click(qtbot, cancelar)
+    finally:
+        otro.execute("ROLLBACK")
+        otro.close()
+    wait_operations(qtbot)
+    assert modals.texts == [MSG_IMPORT_CANCELADA.format(archivo="nomina.csv")]
+    assert services.movimientos.count(Filtro()) == 0
+    assert services.en_curso.recoger() == []  # told now, not at the next start
+
+    view.import_from(path)  # not cancelled: all of it
+    wait_operations(qtbot)
+    assert services.movimientos.count(Filtro()) == 3_000
+
+
+def test_an_import_killed_is_named_over_the_login_at_the_next_start(
+    qtbot, data_dir, tmp_path, modals
+):
+    services = open_services(data_dir)
+    add_registros(services)
+    services.close()
+    importacion_matada(data_dir, write_csv(tmp_path / "nomina de noviembre.csv", many_rows(3_500)))
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        qtbot.waitUntil(lambda: bool(modals.messages), timeout=20_000)
+        (seen,) = modals.messages
+        assert seen.title == TITULO
+        assert seen.text.startswith("La importación de movimientos de «nomina de noviembre.csv»")
+        assert seen.text.endswith(
+            "no terminó; no se guardó nada. Vuelve a hacerla si la necesitas."
+        )
+        assert app.services.movimientos.count(Filtro()) == 0
+    finally:
+        app.shutdown()
+    # Named once: the start after says nothing.
+    modals.messages.clear()
+    again = Application(data_dir)
+    qtbot.addWidget(again.login)
+    try:
+        again.start()
+        qtbot.waitUntil(lambda: again.services is not None, timeout=20_000)
+        qtbot.wait(200)
+        assert modals.messages == []
+    finally:
+        again.shutdown()
