@@ -130,7 +130,7 @@ def test_the_idse_windows_and_every_dialog_of_the_menus_fit_and_open_centred(qtb
         modals.handle(medir)
         action.trigger()
         if action.objectName() == "manualAction":  # not modal: a window beside the others
-            manual = _manual_abierto(qtbot)
+            manual = _manual_abierto(qtbot, main)
             vistos.append(_ver(manual, main))
             manual.close()
             continue
@@ -154,7 +154,8 @@ def test_the_idse_windows_and_every_dialog_of_the_menus_fit_and_open_centred(qtb
     assert any(m.icon == QMessageBox.Icon.Information for m in modals.messages)  # Acerca de
 
 
-def _manual_abierto(qtbot) -> QWidget:
+def _manual_abierto(qtbot, ventana: QWidget) -> QWidget:
+    """The manual ``ventana`` opened (not one an earlier test of the worker left on screen)."""
     from PySide6.QtWidgets import QApplication
 
     def visible() -> QWidget | None:
@@ -162,7 +163,9 @@ def _manual_abierto(qtbot) -> QWidget:
             (
                 w
                 for w in QApplication.allWidgets()
-                if w.objectName() == "ManualWindow" and w.isVisible()
+                if w.objectName() == "ManualWindow"
+                and w.isVisible()
+                and w.parentWidget() is ventana
             ),
             None,
         )
