@@ -31,11 +31,16 @@ A page at an offset in fecha's order, when the keys come from several streams me
 at its day: the day and the rows of it before the page are found from the kept counts per day
 (movimientos_conteo), then read as the rows after that day's first (_day_at).
 
-A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted from its own
-indexes beforehand. A few matches (at most GATHER_MAX: one worker's movements) are gathered by
-id from those indexes and sorted; more (an apellido shared by a twentieth of the store) are
-found by walking the order's index as for any other search, the find tested on each row: a
-page is then a few thousand rows away, where sorting every match took 80 ms.
+A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted beforehand
+(``count_found`` with a panel filter). A few matches (at most GATHER_MAX: one worker's
+movements), an order that follows the find's own text (an apellido's find sorted by Apellido
+Paterno or CURP: its matches sit together somewhere in that order, a walk would read every row
+before them), or every key or a far offset are gathered and sorted: by id from the find's
+indexes, or, when the panel's filter (counted from the kept counts) leaves fewer rows than the
+find's ranges hold, through the filter's own index with the find tested on each row
+(``through``). Otherwise (an apellido shared by a twentieth of the store, in fecha's order) the
+order's index is walked as for any other search, the find tested on each row: a page is then a
+few thousand rows away, where sorting every match took 80 ms.
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
@@ -159,14 +164,19 @@ def plan(
     total: int,
     walked: int,
     indexed: bool,
+    panel: int | None = None,
 ) -> KeyQuery:
     """How the grid reads the keys of ``busqueda`` (``total`` rows) sorted by ``column``, with
     ``walked`` keys before the first wanted (an offset; ``total`` for every key) and the
-    column's sort index built or not (``indexed``)."""
+    column's sort index built or not (``indexed``). ``panel``: with a find, how many rows the
+    panel's filter alone leaves (None: every row)."""
     schema = _schema_index(conn, busqueda, column, indexed)
     gather = gathered(busqueda, column, total, walked, schema)
-    # A find's few rows come from its own indexes (key_query), not from the filter's.
-    through = _fecha_index(busqueda) if gather and busqueda.buscar is None else None
+    if busqueda.buscar is not None and not indexed and schema is None:
+        gather = True  # its matches sorted, not one pass over the table (a million rows)
+    through = None
+    if gather and (busqueda.buscar is None or _panel_narrower(conn, busqueda, panel)):
+        through = _fecha_index(busqueda)
     if through is not None and not _index_there(conn, through[0]):
         through = None
     return key_query(
@@ -206,9 +216,10 @@ def key_query(
             # Dates are stored as ISO text (SQLAlchemy's SQLite Date).
             params[name] = value.isoformat() if isinstance(value, date) else value
     if busqueda.buscar is not None:
-        # Gathered: the ids from the find's indexes; walked: tested on each row.
+        # Gathered: the ids from the find's indexes, unless read through the filter's; walked
+        # (or through the filter's index): tested on each row.
         found = busqueda.buscar
-        if gather:
+        if gather and through is None:
             where.append(f"m.id IN ({movimientos_buscar.ids_sql(found)})")
         else:
             where.append(movimientos_buscar.row_test(found))
@@ -257,6 +268,50 @@ def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
     return FECHA_INDEXES[frozenset(k for k, v in fixed.items() if v)]
 
 
+# A row of the filter read with the find tested on it costs about twice a match looked up by
+# id (the name's two expressions computed): 230 ms for a quarter's 90,000 rows, 140 ms for
+# «ma»'s 118,000 matches at a million.
+FIND_TEST_COST = 2
+
+
+def _panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> bool:
+    """Whether the panel's filter (``panel`` rows, None: no filter) is cheaper to read, the
+    find tested on each row, than the find's matches: a day's few hundred rows, against an
+    apellido's 59,000 matches."""
+    if panel is None or busqueda.buscar is None:
+        return False
+    return FIND_TEST_COST * panel <= movimientos_buscar.estimate(conn, busqueda.buscar)
+
+
+def count_found(conn: Connection, busqueda: Busqueda, panel: int) -> int:
+    """How many live movements a find (``busqueda.buscar``) finds among the ``panel`` rows of
+    the panel's filter: its matches read by id from its indexes, the filter tested on each, or
+    the filter's rows through its own index, the find tested on each; whichever reads fewer."""
+    through = _fecha_index(busqueda) if _panel_narrower(conn, busqueda, panel) else None
+    if through is not None and not _index_there(conn, through[0]):
+        through = None
+    query = key_query(busqueda, "fecha", False, gather=True, through=through)
+    source, where = _gathered_from(query, " AND ".join(query.where))
+    sql = f"SELECT count(*) FROM {source} WHERE {where}"
+    return int(conn.exec_driver_sql(sql, query.params).scalar_one())
+
+
+def _gathered_from(query: KeyQuery, where: str) -> tuple[str, str]:
+    """The FROM and WHERE of a gathered read: through the filter's index named (``through``),
+    its open prefix columns an IN list; or the find's ids looked up one by one (NOT INDEXED:
+    beside a tab's or a registro's index SQLite may walk that one, testing each of its rows
+    against the find's ids)."""
+    if query.through is None:
+        found = query.busqueda.buscar is not None
+        return f"movimientos AS m{' NOT INDEXED' if found else ''}", where
+    name, prefix_of = query.through
+    for p in prefix_of:
+        if p not in query.fixed:
+            listed = ", ".join(f"'{v}'" for v in _VALUES[p])  # the domain's own codes
+            where += f" AND m.{p} IN ({listed})"
+    return f"movimientos AS m INDEXED BY {name}", where
+
+
 def _index_there(conn: Connection, name: str) -> bool:
     sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
     return conn.exec_driver_sql(sql, (name,)).first() is not None
@@ -278,7 +333,11 @@ def gathered(
     (FECHA_INDEXES): it holds the filter's every term, a walk reads only the filter's keys,
     in order."""
     if busqueda.buscar is not None:
-        return total <= GATHER_MAX  # its few matches; many are met soon on any walk
+        # Its few matches; or an order they sit together in (walked, every row before them
+        # read); or every key or a far offset (a walk reads every row up to it: a million).
+        # Many are otherwise met soon on any walk.
+        follows = movimientos_buscar.sigue(busqueda.buscar, column)
+        return total <= GATHER_MAX or follows or walked > GATHER_MAX
     if column == "fecha" and schema is not None and schema == _fecha_index(busqueda):
         return False
     if total <= GATHER_MAX:
@@ -560,14 +619,7 @@ def key_sql(
     if query.gather:
         # "+" keeps the sort index out: the filter's own index finds the few rows.
         plus = ", ".join(f"+{term.strip()}" for term in order.split(","))
-        source = "movimientos AS m"
-        if query.through is not None:
-            name, prefix_of = query.through
-            source += f" INDEXED BY {name}"
-            for p in prefix_of:
-                if p not in query.fixed:
-                    listed = ", ".join(f"'{v}'" for v in _VALUES[p])  # the domain's own codes
-                    where += f" AND m.{p} IN ({listed})"
+        source, where = _gathered_from(query, where)
         sql = (
             f"SELECT m.id AS id, m.{query.column} AS v FROM {source} WHERE {where} "
             f"ORDER BY {plus} LIMIT :limit OFFSET :offset"

@@ -49,8 +49,10 @@ def test_typing_in_movimientos_finds_one_worker(qtbot, services, tmp_path):
 
     # Within the search panel's terms: the tab Bajas shows the baja alone.
     view.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: not view.model.loading())  # a find is counted off the window
     assert _shown(view, "nss") == [nss(40)] and _shown(view, "tipo") == ["Baja"]
     view.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: not view.model.loading())
 
     qtbot.keyClick(box, Qt.Key.Key_Escape)  # empties it and shows every movement again
     assert box.text() == "" and view.total.text() == "Movimientos encontrados: 9"
@@ -84,3 +86,44 @@ def test_typing_in_lotes_finds_the_pending_movements_of_one_worker(qtbot, servic
     assert lotes.pendientes_label.text() == "Pendientes: 3. Seleccionados: 0."
     qtbot.keyClick(lotes.buscar, Qt.Key.Key_Escape)
     assert len(lotes.pendientes.rows) == 5
+
+
+def test_a_find_counted_slowly_leaves_the_window_free_and_shows_its_rows_when_read(
+    qtbot, services, tmp_path
+):
+    """A find is counted and its first page read off the window's thread (an apellido at a
+    million rows with a panel filter: ~0.1 s): with the pool busy, the window answers with the
+    rows it showed and «contando…»; the find's rows and count come when read. A header click
+    meanwhile sorts the find, not the rows on screen."""
+    import threading
+
+    from PySide6.QtCore import QThreadPool
+
+    from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+
+    load_nunez(services, tmp_path)
+    view = _window(qtbot, services)
+    view.tabs.setCurrentIndex(3)  # Todos
+    before = _shown(view, "nss")
+    assert len(before) == 9
+
+    gate, started = threading.Event(), threading.Semaphore(0)
+    threads = QThreadPool.globalInstance().maxThreadCount()
+    for _ in range(threads):
+        en_segundo_plano(lambda: (started.release(), gate.wait(30)), lambda _: None, print)
+    for _ in range(threads):
+        assert started.acquire(timeout=10)
+
+    view.buscar_edit.setText("núñez")
+    view.buscar()
+    assert view.model.loading()
+    assert view.total.text() == "Movimientos encontrados: contando…"
+    assert _shown(view, "nss") == before  # the window answered, its rows as they were
+    nombre = next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
+    view.tabla.horizontalHeader().setSortIndicator(nombre, Qt.SortOrder.AscendingOrder)
+    gate.set()
+    qtbot.waitUntil(lambda: not view.model.loading())
+    assert view.total.text() == "Movimientos encontrados: 3"
+    assert _shown(view, "nss") == [nss(40)] * 3
+    assert view.model.orden.column == nombre and not view.model.orden.descending
+    assert view.tabla.verticalScrollBar().value() == 0

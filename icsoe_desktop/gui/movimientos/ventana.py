@@ -153,6 +153,8 @@ class MovimientosIdse(QWidget):
         self.model = MovimientosModel(services.movimientos)
         self._preparando: set[str] = set()  # columns whose sort index is being built
         self.model.counted.connect(lambda total: self.total.setText(MSG_TOTAL.format(total=total)))
+        self.model.shown.connect(self._mostrada)
+        self._ajustar_al_mostrar = False  # a find's rows on their way: columns fitted to them
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -235,7 +237,18 @@ class MovimientosIdse(QWidget):
             )
             return
         self.suscripcion.olvidar()  # read now: a change heard while hidden is shown
-        self.ajustar_columnas()  # to the rows found (a sort keeps the widths: the same rows)
+        # To the rows found (a sort keeps the widths: the same rows); a find's, once they come.
+        self._ajustar_al_mostrar = self.model.loading()
+        if not self._ajustar_al_mostrar:
+            self.ajustar_columnas()
+
+    def _mostrada(self) -> None:
+        """A search's first rows are shown: from the top (a find's may arrive from the pool
+        after the view scrolled), fitted if they were on their way."""
+        self.tabla.scrollToTop()
+        if self._ajustar_al_mostrar:
+            self._ajustar_al_mostrar = False
+            self.ajustar_columnas()
 
     def _on_cambios(self, cambios: Cambios) -> None:
         self.refresh_registros()
