@@ -8,9 +8,8 @@ read as N (the names are stored as IDSE writes them, capitals without accents bu
 expression index is matched by the same expression only: the queries name these very texts.
 
 Two ways to read a search's rows (movimientos_paging.py decides by its count):
-- ``ids_sql``: the ids of its matches, from the indexes alone (the gather plan: a few rows, an
-  order that follows the find's own text (``sigue``), or a panel filter leaving more rows than
-  the find);
+- ``ids_sql``: the ids of its matches, from the indexes alone (the gather plan: a few rows, or
+  an order that would walk many rows before them);
 - ``row_test``: a condition tested on each movement as the grid's order is walked (many rows,
   an apellido shared by a twentieth of the store: a page is found after a few thousand), or as
   a narrower panel filter's own rows are read.
@@ -82,22 +81,6 @@ def ids_sql(t: Termino) -> str:
 def row_test(t: Termino) -> str:
     """``t`` as a condition on the row ``m``."""
     return "(" + " OR ".join(f"({r})" for r in _ranges(t, "m.")) + ")"
-
-
-# The grid's columns whose order follows what a find matches on: walked in that order, the
-# matches sit together somewhere in it («gar» sorted by Apellido Paterno: 176,000 rows walked
-# before the first GARCIA at a million), so they are gathered and sorted instead. A CURP begins
-# with the apellidos' and the nombre's letters.
-_SIGUE = {
-    NSS: frozenset({"nss"}),
-    CURP: frozenset({"curp", "primer_apellido", "segundo_apellido", "nombre"}),
-    NOMBRE: frozenset({"primer_apellido", "segundo_apellido", "nombre", "curp"}),
-}
-
-
-def sigue(t: Termino, column: str) -> bool:
-    """Whether the grid's order by ``column`` follows the text ``t`` matches on."""
-    return any(column in _SIGUE[campo] for campo in t.campos)
 
 
 _THERE = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ({})".format(

@@ -33,14 +33,15 @@ at its day: the day and the rows of it before the page are found from the kept c
 
 A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted beforehand
 (``count_found`` with a panel filter). A few matches (at most GATHER_MAX: one worker's
-movements), an order that follows the find's own text (an apellido's find sorted by Apellido
-Paterno or CURP: its matches sit together somewhere in that order, a walk would read every row
-before them), or every key or a far offset are gathered and sorted: by id from the find's
-indexes, or, when the panel's filter (counted from the kept counts) leaves fewer rows than the
-find's ranges hold, through the filter's own index with the find tested on each row
-(``through``). Otherwise (an apellido shared by a twentieth of the store, in fecha's order) the
-order's index is walked as for any other search, the find tested on each row: a page is then a
-few thousand rows away, where sorting every match took 80 ms.
+movements), every key or a far offset, or an order whose sort index is not built yet are
+gathered and sorted: by id from the find's indexes, or, when the panel's filter (counted from
+the kept counts) is cheaper to read than the find's matches, through the filter's own index with
+the find tested on each row (``through``). Otherwise (an apellido shared by a twentieth of the
+store) the order's index is walked as for any other search, the find tested on each row: a page
+is then a few thousand rows away, where sorting every match took 80 ms; a walk that meets no
+page of matches within WALK_STEPS of SQLite's steps (an order that follows the find's own text:
+«gar» by Apellido Paterno, its matches all after the CASTILLO to FLORES) is gathered instead
+(``walked_keys``).
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
@@ -165,13 +166,15 @@ def plan(
     walked: int,
     indexed: bool,
     panel: int | None = None,
+    gather: bool = False,
 ) -> KeyQuery:
     """How the grid reads the keys of ``busqueda`` (``total`` rows) sorted by ``column``, with
     ``walked`` keys before the first wanted (an offset; ``total`` for every key) and the
     column's sort index built or not (``indexed``). ``panel``: with a find, how many rows the
-    panel's filter alone leaves (None: every row)."""
+    panel's filter alone leaves (None: every row); ``gather``: gathered whatever the rest
+    says (a find's walk that ran out of steps: ``walked_keys``)."""
     schema = _schema_index(conn, busqueda, column, indexed)
-    gather = gathered(busqueda, column, total, walked, schema)
+    gather = gather or gathered(busqueda, column, total, walked, schema)
     if busqueda.buscar is not None and not indexed and schema is None:
         gather = True  # its matches sorted, not one pass over the table (a million rows)
     through = None
@@ -329,15 +332,14 @@ def gathered(
     every key for the scroll bar) would be walked past under a registro patronal or a date
     range, which the sort index does not hold: each of its entries would cost a row read, the
     filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
-    instead of 48 s at a million). Never from an index of the schema in fecha's order
+    instead of 48 s at a million); for a find, see below. Never from an index of the schema
+    in fecha's order
     (FECHA_INDEXES): it holds the filter's every term, a walk reads only the filter's keys,
     in order."""
     if busqueda.buscar is not None:
-        # Its few matches; or an order they sit together in (walked, every row before them
-        # read); or every key or a far offset (a walk reads every row up to it: a million).
-        # Many are otherwise met soon on any walk.
-        follows = movimientos_buscar.sigue(busqueda.buscar, column)
-        return total <= GATHER_MAX or follows or walked > GATHER_MAX
+        # Its few matches; or every key or a far offset (a walk reads every row up to it: a
+        # million). Many are otherwise met soon on most walks (``walked_keys``).
+        return total <= GATHER_MAX or walked > GATHER_MAX
     if column == "fecha" and schema is not None and schema == _fecha_index(busqueda):
         return False
     if total <= GATHER_MAX:
@@ -414,6 +416,37 @@ def page_keys(
         if len(keys) == limit:
             break
     return keys
+
+
+# A find's page walked along the order is given this many of SQLite's steps (~10 ms of work at
+# a million rows: a page of matches one row in 250 apart) before it is gathered instead.
+WALK_STEPS = 2_000_000
+_STEPS_BETWEEN_CHECKS = 50_000
+
+
+def walked_keys(
+    conn: Connection, query: KeyQuery, after: tuple[Any, int] | None, limit: int, offset: int = 0
+) -> list[tuple[int, Any]] | None:
+    """``page_keys`` of a walk given at most WALK_STEPS of SQLite's steps; None when they run
+    out: a find's matches far apart in the order («gar» by Apellido Paterno: 176,000 rows before
+    the first GARCIA at a million), better gathered by id and sorted."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    left = [WALK_STEPS // _STEPS_BETWEEN_CHECKS]
+
+    def spent() -> bool:
+        left[0] -= 1
+        return left[0] < 0
+
+    raw.set_progress_handler(spent, _STEPS_BETWEEN_CHECKS)
+    try:
+        return page_keys(conn, query, after, limit, offset)
+    except DBAPIError:
+        if left[0] >= 0:
+            raise
+        return None
+    finally:
+        raw.set_progress_handler(None, _STEPS_BETWEEN_CHECKS)
 
 
 # An id before every row in grid order (after every row going down): a day's rows are then

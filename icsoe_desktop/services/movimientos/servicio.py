@@ -346,7 +346,13 @@ class MovimientosService:
             return paging.fallback_ready(conn, _sort_column(orden))
 
     def _query(
-        self, conn: Connection, filtro: Filtro, orden: Orden, total: int, walked: int
+        self,
+        conn: Connection,
+        filtro: Filtro,
+        orden: Orden,
+        total: int,
+        walked: int,
+        gather: bool = False,
     ) -> paging.KeyQuery:
         """How the keys of a page (``walked`` keys before its first) or of every key are read
         (store/movimientos_paging.py ``plan``)."""
@@ -362,6 +368,7 @@ class MovimientosService:
             total=total,
             walked=walked,
             indexed=indexed,
+            gather=gather,
             panel=self._panel(filtro) if termino(filtro.buscar) else None,
         )
 
@@ -440,7 +447,17 @@ class MovimientosService:
             return []
         with self._store.engine.connect() as conn:
             query = self._query(conn, resolved, orden, total, offset)
-            keys = paging.page_keys(conn, query, after and (after[-1], after[0]), limit, offset)
+            key = after and (after[-1], after[0])
+            keys = None
+            if query.busqueda.buscar is not None and not query.gather:
+                # A find's matches met walking the order, if they are near (most orders: one
+                # row in twenty); far apart (an apellido sorted by Apellido Paterno: 176,000
+                # rows before the first GARCIA), gathered and sorted.
+                keys = paging.walked_keys(conn, query, key, limit, offset)
+                if keys is None:
+                    query = self._query(conn, resolved, orden, total, offset, gather=True)
+            if keys is None:
+                keys = paging.page_keys(conn, query, key, limit, offset)
             return _rows_by_id(conn, keys)
 
     def iter_rows(
