@@ -127,3 +127,21 @@ def test_a_find_counted_slowly_leaves_the_window_free_and_shows_its_rows_when_re
     assert _shown(view, "nss") == [nss(40)] * 3
     assert view.model.orden.column == nombre and not view.model.orden.descending
     assert view.tabla.verticalScrollBar().value() == 0
+
+
+def test_a_find_shown_is_counted_again_when_the_movements_change(qtbot, services, tmp_path):
+    """A change elsewhere (a sync, an import) refreshes the find shown: counted again off the
+    window's thread, its rows then the ones left."""
+    load_nunez(services, tmp_path)
+    view = _window(qtbot, services)
+    view.tabs.setCurrentIndex(3)  # Todos
+    type_text(qtbot, view.buscar_edit, "núñez")
+    qtbot.waitUntil(lambda: view.total.text() == "Movimientos encontrados: 3")
+    with services.store.engine.begin() as conn:  # as a sync pull deleting the baja
+        conn.exec_driver_sql(
+            "UPDATE movimientos SET deleted = 1 WHERE nss = ? AND tipo = '02'", (nss(40),)
+        )
+    view.model.refrescar()
+    qtbot.waitUntil(lambda: view.total.text() == "Movimientos encontrados: 2")
+    assert _shown(view, "nss") == [nss(40)] * 2
+    assert "Baja" not in _shown(view, "tipo")

@@ -198,11 +198,34 @@ class MovimientosModel(QAbstractTableModel):
         """The same search and order again after the data changed (a sync, an import, a lote):
         counted again from the kept counts, and only the pages the view paints read again, when
         it paints them; rows added or removed at the end, so the view keeps its scroll position
-        and selection (a reset would lose both). Never a read of every row."""
+        and selection (a reset would lose both). Never a read of every row. A find is counted
+        in the pool (as ``load`` does), its rows refreshed when counted."""
+        from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
+
         if self._loading is not None:  # a find on its way: read again, of the new data
             self.load(*self._loading)
             return
-        total = self._service.count(self.filtro)
+        if not self.filtro.buscar.strip():
+            self._refrescar(self._service.count(self.filtro))
+            return
+        number, filtro = self._sort_number, self.filtro
+
+        def counted(total: int) -> None:
+            if number == self._sort_number and filtro is self.filtro:  # no search came since
+                self._refrescar(total)
+
+        def failed(exc: BaseException) -> None:
+            log.error("No se pudo contar la búsqueda de nuevo", exc_info=exc)
+
+        en_segundo_plano(
+            lambda: self._service.count(filtro),
+            counted,
+            failed,
+            dueno=self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _refrescar(self, total: int) -> None:
         if self._sorting is not None:  # a sort's page still on its way: its order from now on
             self.orden, self._sorting = self._sorting, None
             self._sort_number += 1
