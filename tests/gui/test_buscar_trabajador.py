@@ -145,3 +145,36 @@ def test_a_find_shown_is_counted_again_when_the_movements_change(qtbot, services
     qtbot.waitUntil(lambda: view.total.text() == "Movimientos encontrados: 2")
     assert _shown(view, "nss") == [nss(40)] * 2
     assert "Baja" not in _shown(view, "tipo")
+
+
+def test_ctrl_end_on_a_find_of_many_rows_reads_its_last_page_off_the_window(
+    qtbot, services, monkeypatch
+):
+    """A find of many rows (an apellido at a million) reads the last page by walking or
+    gathering its matches: Ctrl+Fin leaves it to the pool, and its rows, the find's last in
+    the order shown, are painted when read."""
+    from datetime import date
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.gui.movimientos import model as grid_model
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
+
+    monkeypatch.setattr(grid_model, "FIND_AT_ONCE", 0)  # as a find of more than a few pages
+    monkeypatch.setattr(grid_model, "BOUNDS_DELAY_MS", 600_000)  # no page's key read yet
+    create_demo_movimientos(services.store, 1_500, date(2026, 11, 22))
+    view = _window(qtbot, services)
+    view.tabs.setCurrentIndex(3)  # Todos
+    type_text(qtbot, view.buscar_edit, "m")
+    qtbot.waitUntil(lambda: view.model.filtro.buscar == "m" and not view.model.loading())
+    model, total = view.model, view.model.rowCount()
+    assert total > 3 * grid_model.PAGE_SIZE
+    expected = [r[0] for r in services.movimientos.iter_rows(Filtro(buscar="m"), Orden())]
+    assert len(expected) == total
+
+    view.tabla.setFocus()
+    qtbot.keyClick(view.tabla, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    last = total - 1
+    assert model.index(last, 0).data(grid_model.ID_ROLE) is None  # not waited for
+    qtbot.waitUntil(lambda: model.index(last, 0).data(grid_model.ID_ROLE) is not None)
+    shown = [model.index(r, 0).data(grid_model.ID_ROLE) for r in range(last - 9, total)]
+    assert shown == expected[-10:]

@@ -50,6 +50,10 @@ BOUNDS_DELAY_MS = 300
 # Beyond this many rows from both ends, a page read by position is read in the background (an
 # OFFSET walks every key before it: 0.1–0.8 s of the window's time at a million rows).
 FAR_ROWS = 2_000
+# A find of more rows than this reads a page by position (Ctrl+Fin) in the background too: its
+# matches walked or gathered and sorted, up to ~0.2 s at a million rows (one worker's
+# movements: a few milliseconds, read at once).
+FIND_AT_ONCE = 4_000
 # How long a sort's first page is waited for before the window goes on without it.
 SORT_WAIT_S = 0.015
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -319,7 +323,8 @@ class MovimientosModel(QAbstractTableModel):
             return service.pagina_desde(filtro, orden, after[0], size, True, total)
         if 0 < number <= len(self._bounds):
             return service.pagina_desde(filtro, orden, self._bounds[number - 1], size, total=total)
-        if min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS:
+        near = min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS
+        if near and (total <= FIND_AT_ONCE or not filtro.buscar.strip()):
             return self._by_position(number, filtro, orden, total)
         self._read_later(number)
         return None
