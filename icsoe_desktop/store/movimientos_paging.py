@@ -39,7 +39,7 @@ the kept counts) is cheaper to read than the find's matches, through the filter'
 the find tested on each row (``through``). Otherwise (an apellido shared by a twentieth of the
 store) the order's index is walked as for any other search, the find tested on each row: a page
 is then a few thousand rows away, where sorting every match took 80 ms; a walk that meets no
-page of matches within WALK_STEPS of SQLite's steps (an order that follows the find's own text:
+page of matches within WALK_CPU_S (an order that follows the find's own text:
 «gar» by Apellido Paterno, its matches all after the CASTILLO to FLORES) is gathered instead
 (``walked_keys``).
 
@@ -55,6 +55,7 @@ index's key: models/movimientos.py keyed).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -418,31 +419,34 @@ def page_keys(
     return keys
 
 
-# A find's page walked along the order is given this many of SQLite's steps (~10 ms of work at
-# a million rows: a page of matches one row in 250 apart) before it is gathered instead.
-WALK_STEPS = 2_000_000
-_STEPS_BETWEEN_CHECKS = 50_000
+# A find's page walked along the order is given this much of its thread's CPU before it is
+# gathered instead: a walk meets a page of most finds in a few milliseconds (one row in twenty
+# to a hundred), and gathering one costs ~0.1 s at a million. Counted in time, not in SQLite's
+# steps: a step that reads a movement's row costs a hundred that compare keys.
+WALK_CPU_S = 0.015
+_STEPS_BETWEEN_CHECKS = 5_000
 
 
 def walked_keys(
     conn: Connection, query: KeyQuery, after: tuple[Any, int] | None, limit: int, offset: int = 0
 ) -> list[tuple[int, Any]] | None:
-    """``page_keys`` of a walk given at most WALK_STEPS of SQLite's steps; None when they run
-    out: a find's matches far apart in the order («gar» by Apellido Paterno: 176,000 rows before
-    the first GARCIA at a million), better gathered by id and sorted."""
+    """``page_keys`` of a walk given at most WALK_CPU_S; None when it runs out: a find's
+    matches far apart in the order («gar» by Apellido Paterno: 176,000 rows before the first
+    GARCIA at a million), better gathered by id and sorted."""
     raw = conn.connection.driver_connection
     assert raw is not None
-    left = [WALK_STEPS // _STEPS_BETWEEN_CHECKS]
+    deadline = time.thread_time() + WALK_CPU_S
+    out = [False]
 
     def spent() -> bool:
-        left[0] -= 1
-        return left[0] < 0
+        out[0] = time.thread_time() > deadline
+        return out[0]
 
     raw.set_progress_handler(spent, _STEPS_BETWEEN_CHECKS)
     try:
         return page_keys(conn, query, after, limit, offset)
     except DBAPIError:
-        if left[0] >= 0:
+        if not out[0]:
             raise
         return None
     finally:

@@ -58,7 +58,7 @@ def plan(request, monkeypatch) -> tuple[str, str]:
     if many == "muchos":
         monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
     if "sin pasos" in how:
-        monkeypatch.setattr(movimientos_paging, "WALK_STEPS", 0)
+        monkeypatch.setattr(movimientos_paging, "WALK_CPU_S", -1.0)
         monkeypatch.setattr(movimientos_paging, "_STEPS_BETWEEN_CHECKS", 1)
     cost = 0 if how.endswith("por el filtro") else 10**9
     monkeypatch.setattr(movimientos_paging, "FIND_TEST_COST", cost)
