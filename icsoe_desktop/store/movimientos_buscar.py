@@ -120,7 +120,8 @@ UNION_SHARE = 5
 
 def count(conn: Connection, t: Termino) -> int:
     """How many live movements ``t`` finds, from its indexes alone but for a name's rows found
-    by both of its orders (read once: a few, and only from the shorter range)."""
+    by both of its orders (counted once: read from the shorter range, or both ranges' ids
+    merged when both are long)."""
     counts = _range_counts(conn, t)
     if len(counts) == 1:
         return counts[0][0]

@@ -178,11 +178,7 @@ def plan(
     gather = gather or gathered(busqueda, column, total, walked, schema)
     if busqueda.buscar is not None and not indexed and schema is None:
         gather = True  # its matches sorted, not one pass over the table (a million rows)
-    through = None
-    if gather and (busqueda.buscar is None or _panel_narrower(conn, busqueda, panel)):
-        through = _fecha_index(busqueda)
-    if through is not None and not _index_there(conn, through[0]):
-        through = None
+    through = _through(conn, busqueda, panel) if gather else None
     return key_query(
         busqueda,
         column,
@@ -287,13 +283,22 @@ def _panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> 
     return FIND_TEST_COST * panel <= movimientos_buscar.estimate(conn, busqueda.buscar)
 
 
+def _through(
+    conn: Connection, busqueda: Busqueda, panel: int | None
+) -> tuple[str, tuple[str, ...]] | None:
+    """The filter's own index to gather its rows through (if it is there): always without a
+    find; with one, when the panel's filter is cheaper to read than the find's matches."""
+    if busqueda.buscar is not None and not _panel_narrower(conn, busqueda, panel):
+        return None  # the find's ids, from its indexes
+    through = _fecha_index(busqueda)
+    return through if _index_there(conn, through[0]) else None
+
+
 def count_found(conn: Connection, busqueda: Busqueda, panel: int) -> int:
     """How many live movements a find (``busqueda.buscar``) finds among the ``panel`` rows of
     the panel's filter: its matches read by id from its indexes, the filter tested on each, or
-    the filter's rows through its own index, the find tested on each; whichever reads fewer."""
-    through = _fecha_index(busqueda) if _panel_narrower(conn, busqueda, panel) else None
-    if through is not None and not _index_there(conn, through[0]):
-        through = None
+    the filter's rows through its own index, the find tested on each; whichever is cheaper."""
+    through = _through(conn, busqueda, panel)
     query = key_query(busqueda, "fecha", False, gather=True, through=through)
     source, where = _gathered_from(query, " AND ".join(query.where))
     sql = f"SELECT count(*) FROM {source} WHERE {where}"
@@ -334,9 +339,8 @@ def gathered(
     range, which the sort index does not hold: each of its entries would cost a row read, the
     filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
     instead of 48 s at a million); for a find, see below. Never from an index of the schema
-    in fecha's order
-    (FECHA_INDEXES): it holds the filter's every term, a walk reads only the filter's keys,
-    in order."""
+    in fecha's order (FECHA_INDEXES): it holds the filter's every term, a walk reads only the
+    filter's keys, in order."""
     if busqueda.buscar is not None:
         # Its few matches; or every key or a far offset (a walk reads every row up to it: a
         # million). Many are otherwise met soon on most walks (``walked_keys``).

@@ -212,10 +212,11 @@ class MovimientosModel(QAbstractTableModel):
         if not self.filtro.buscar.strip():
             self._refrescar(self._service.count(self.filtro))
             return
-        number, filtro = self._sort_number, self.filtro
+        filtro = self.filtro
 
         def counted(total: int) -> None:
-            if number == self._sort_number and filtro is self.filtro:  # no search came since
+            # The same search still (an order of it counts the same); none on its way.
+            if filtro is self.filtro and self._loading is None:
                 self._refrescar(total)
 
         def failed(exc: BaseException) -> None:

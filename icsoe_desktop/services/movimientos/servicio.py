@@ -278,7 +278,7 @@ class MovimientosService:
         (movimientos_total); with dates, over a few thousand (movimientos_conteo, per day).
         Never a count over every matching movement. A find (the find box) is counted through
         its own indexes: alone, from them alone; with the panel's filter, its matches read
-        there or the filter's rows, whichever are fewer (store/movimientos_paging.py
+        there or the filter's rows, whichever is cheaper (store/movimientos_paging.py
         ``count_found``: up to ~0.1 s at a million for an apellido's 59,000)."""
         filtro.check()
         resolved = resolve(filtro, self.today())
