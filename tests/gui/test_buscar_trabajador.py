@@ -92,7 +92,7 @@ def test_a_find_counted_slowly_leaves_the_window_free_and_shows_its_rows_when_re
     qtbot, services, tmp_path
 ):
     """A find is counted and its first page read off the window's thread (an apellido at a
-    million rows with a panel filter: ~0.1 s): with the pool busy, the window answers with the
+    million rows with a panel filter: ~0.15 s): with the pool busy, the window answers with the
     rows it showed and «contando…»; the find's rows and count come when read. A header click
     meanwhile sorts the find, not the rows on screen."""
     import threading

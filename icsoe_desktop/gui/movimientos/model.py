@@ -114,7 +114,7 @@ class MovimientosModel(QAbstractTableModel):
 
     def load(self, filtro: Filtro, orden: Orden | None = None) -> None:
         """Count the search and read its first page. A find (the find box) is counted through
-        its indexes, up to ~0.1 s at a million rows (an apellido with a panel filter): counted
+        its indexes, up to ~0.15 s at a million rows (an apellido with a panel filter): counted
         and read in the pool, waited for SORT_WAIT_S, and otherwise shown when it arrives while
         the window answers with the rows it showed (``loading()`` until then)."""
         filtro.check()

@@ -279,7 +279,7 @@ class MovimientosService:
         Never a count over every matching movement. A find (the find box) is counted through
         its own indexes: alone, from them alone; with the panel's filter, its matches read
         there or the filter's rows, whichever is cheaper (store/movimientos_paging.py
-        ``count_found``: up to ~0.1 s at a million for an apellido's 59,000)."""
+        ``count_found``: ~0.15 s at a million for «ma»'s 118,000 matches)."""
         filtro.check()
         resolved = resolve(filtro, self.today())
         if resolved is None:
