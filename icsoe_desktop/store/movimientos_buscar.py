@@ -110,8 +110,14 @@ def _range_counts(conn: Connection, t: Termino) -> list[tuple[int, str]]:
 
 def estimate(conn: Connection, t: Termino) -> int:
     """At least how many live movements ``t`` finds, and at most twice that: its ranges'
-    counts added (a name found in both orders counted twice), from the indexes alone."""
+    counts added (a name found in both orders counted twice), from the indexes alone. Without
+    them (a big pull's) every movement: each range would be a pass over the table."""
+    if not _all_there(conn):
+        return EVERY
     return sum(n for n, _term in _range_counts(conn, t))
+
+
+EVERY = 2**62
 
 
 # The shorter range is read row by row while it is less than this share of both.
