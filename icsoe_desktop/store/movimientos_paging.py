@@ -173,7 +173,7 @@ def plan(
     ``walked`` keys before the first wanted (an offset; ``total`` for every key) and the
     column's sort index built or not (``indexed``). ``panel``: with a find, how many rows the
     panel's filter alone leaves (None: every row); ``gather``: gathered whatever the rest
-    says (a find's walk that ran out of steps: ``walked_keys``)."""
+    says (a find's walk that ran out of time: ``walked_keys``)."""
     schema = _schema_index(conn, busqueda, column, indexed)
     gather = gather or gathered(busqueda, column, total, walked, schema)
     if busqueda.buscar is not None and not indexed and schema is None:

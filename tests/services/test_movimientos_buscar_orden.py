@@ -1,9 +1,9 @@
 """The find box with the search panel's filters and any order, on a store of demo movements
 with the common beginnings of names («ma»: MARTINEZ and MARIA, «gar»): whichever way the grid
 reads a find (its matches by id from its indexes, the panel's rows through their own index with
-the find tested on each, or the order's index walked, or gathered once the walk runs out of
-steps), it finds the same rows in the same
-order as the panel's search alone shows them, page after page, and counts them alike."""
+the find tested on each, the order's index walked, or gathered once the walk runs out of time),
+it finds the same rows in the same order as the panel's search alone shows them, page after
+page, and counts them alike."""
 
 from __future__ import annotations
 
@@ -45,19 +45,19 @@ def _finds(text: str, row: tuple) -> bool:
         ("pocos", "por sus índices"),
         ("pocos", "por el filtro"),
         ("muchos", "recorridos"),
-        ("muchos", "recorridos sin pasos: por sus índices"),
-        ("muchos", "recorridos sin pasos: por el filtro"),
+        ("muchos", "recorridos sin tiempo: por sus índices"),
+        ("muchos", "recorridos sin tiempo: por el filtro"),
     ],
     ids=lambda p: "-".join(p),
 )
 def plan(request, monkeypatch) -> tuple[str, str]:
     """Each way the grid reads a find: its matches gathered (few) or walked along the order's
-    index (over GATHER_MAX), a walk out of steps gathered after all; gathered by id from the
+    index (over GATHER_MAX), a walk out of time gathered after all; gathered by id from the
     find's indexes or through the panel filter's own index."""
     many, how = request.param
     if many == "muchos":
         monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
-    if "sin pasos" in how:
+    if "sin tiempo" in how:
         monkeypatch.setattr(movimientos_paging, "WALK_CPU_S", -1.0)
         monkeypatch.setattr(movimientos_paging, "_STEPS_BETWEEN_CHECKS", 1)
     cost = 0 if how.endswith("por el filtro") else 10**9
