@@ -3,8 +3,9 @@
 1. In the real window (Movimientos con IDSE, Todos), for each kind of find (a whole NSS, its
    beginning, a CURP in lower case, its beginning, a whole name, an apellido shared by a
    seventeenth of the demo's workers, a nombre, two letters): the count alone, then the find
-   shown (count + first page painted, what a pause in the typing does), Ctrl+Fin (the last page)
-   and the reverse order. Goals: the first page ≤ 50 ms of CPU, its count ≤ 20 ms.
+   shown (count + first page painted, what a pause in the typing does), Ctrl+Fin (the last page;
+   of a find of more than a few pages, read in the pool: the window's part) and the reverse
+   order. Goals: the first page ≤ 50 ms of CPU, its count ≤ 20 ms.
 2. The common beginnings of names («ma»: MARTINEZ and MARIA, «mar», «ju», «gar») alone and with
    each filter of the search panel (a registro patronal, a tab, dates, an estado, a day): the
    service's count and first page in fecha's order (CPU of the thread that reads them: the
