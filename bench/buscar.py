@@ -3,9 +3,23 @@
 1. In the real window (Movimientos con IDSE, Todos), for each kind of find (a whole NSS, its
    beginning, a CURP in lower case, its beginning, a whole name, an apellido shared by a
    seventeenth of the demo's workers, a nombre, two letters): the count alone, then the find
-   shown (count + first page painted, what a pause in the typing does), Ctrl+Fin (the last page)
-   and the reverse order. Goals: the first page ≤ 50 ms of CPU, its count ≤ 20 ms.
-2. The two ways to find, side by side on the same store and terms (the count and the first page
+   shown (count + first page painted, what a pause in the typing does), Ctrl+Fin (the last page;
+   of a find of more than a few pages, read in the pool: the window's part) and the reverse
+   order. Goals: the first page ≤ 50 ms of CPU, its count ≤ 20 ms.
+2. The common beginnings of names («ma»: MARTINEZ and MARIA, «mar», «ju», «gar») alone and with
+   each filter of the search panel (a registro patronal, a tab, dates, an estado, a day): the
+   service's count and first page in fecha's order (CPU of the thread that reads them: the
+   window's pool), each against the baseline of this run: the find's matches counted from its
+   indexes alone (``SELECT count(*)`` of their ids, no filter). Then Buscar in the real window:
+   the CPU of the window's thread until the find's first page is painted (its count and page
+   are read in the pool), and the wall time. Goals: count ≤ 20 ms, page ≤ 50 ms of the
+   window's CPU.
+3. A find sorted by each sortable column (its sort index built, as after a first click): «ma»
+   alone and «gar» with a registro patronal: the first page, the middle of the scroll bar by
+   position (read in the pool right after the find) and after its key (once the keys are read),
+   CPU; against the baseline: the find's matches read by id from its indexes and sorted by
+   SQLite (``ORDER BY`` the column, ``LIMIT 100``). Goals: ≤ 200 ms, the middle ≤ 50 ms.
+4. The two ways to find, side by side on the same store and terms (the count and the first page
    in fecha's order, as the grid reads them): the indexes the app uses (store/movimientos_buscar.py:
    a range of each of NSS, CURP and the name in two orders) against an SQLite FTS5 table of the
    same columns (external content, prefix queries, diacritics removed, detail=none: its smallest
@@ -13,7 +27,10 @@
    index (the sort indexes of bench/movimientos.py too, when built) against the store without
    the sort and find indexes. Goal: ≤ 2×.
 
-    python bench/buscar.py [--rows 1000000] [--cache DIR] [--skip-fts]
+The store is built once in --cache and reused (its sort indexes too, built on the first run).
+
+    python bench/buscar.py [--rows 1000000] [--cache DIR] [--skip-fts] [--solo {ventana,filtros,ordenes,fts}]
+        [--columnas nombre,curp,...]
 """
 
 from __future__ import annotations
@@ -26,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
@@ -129,6 +147,185 @@ def bench_window(services, terms: dict[str, str]) -> None:
     )
     view.buscar_edit.clear()
     main.close()
+
+
+PREFIJOS = ("ma", "mar", "ju", "gar")
+
+
+def _paneles(registro: str) -> dict[str, dict]:
+    from datetime import date
+
+    return {
+        "sola": {},
+        "registro": {"registro_patronal": registro},
+        "pestaña Bajas": {"tipo": "02"},
+        "un trimestre": {"fecha_inicial": date(2025, 1, 1), "fecha_final": date(2025, 3, 31)},
+        "rechazados": {"estado": "rechazado"},
+        "un día": {"fecha_inicial": date(2025, 6, 10), "fecha_final": date(2025, 6, 10)},
+        "registro + Reingresos": {"registro_patronal": registro, "tipo": "08"},
+    }
+
+
+def _matches_counted(conn, text: str) -> Callable[[], int]:
+    """The baseline: the find's matches counted from its indexes alone (their ids merged)."""
+    from icsoe_desktop.domain.buscar import termino
+    from icsoe_desktop.store import movimientos_buscar
+
+    t = termino(text)
+    assert t is not None
+    sql = f"SELECT count(*) FROM ({movimientos_buscar.ids_sql(t)})"
+    return lambda: conn.exec_driver_sql(sql, movimientos_buscar.params(t)).scalar()
+
+
+def _wait_shown(view) -> None:
+    """Until the find's first page is shown, the window's thread idle meanwhile."""
+    from PySide6.QtCore import QEventLoop
+
+    if not view.model.loading():
+        return
+    loop = QEventLoop()
+    view.model.shown.connect(loop.quit)
+    try:
+        if view.model.loading():
+            loop.exec()
+    finally:
+        view.model.shown.disconnect(loop.quit)
+
+
+def bench_filtros(services, registro: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
+    from icsoe_desktop.services.movimientos.servicio import Filtro, Orden
+
+    movimientos = services.movimientos
+    print(
+        f"\nLa caja con cada filtro del panel (ms de CPU, mediana de {REPEAT}; conteo y página:"
+        " el hilo que los lee; razón: contra contar las coincidencias por sus índices, sin"
+        " filtro; ventana: CPU de su hilo hasta la primera página pintada / reloj;"
+        " metas: conteo ≤ 20, página ≤ 50 de la ventana)"
+    )
+    print(
+        f"{'se escribe':6} {'filtro':22} {'filas':>7} {'conteo':>7} {'página':>7} {'base':>6}"
+        f" {'razón':>6} {'ventana':>8} {'reloj':>7}"
+    )
+    app = QApplication.instance() or QApplication([])
+    main = VentanaPrincipal(services, None)
+    main.resize(1366, 768)
+    main.show()
+    app.processEvents()
+    view = main.movimientos
+    view.tabs.setCurrentIndex(3)  # Todos
+    worst = {"conteo": 0.0, "página": 0.0, "ventana": 0.0}
+    with services.store.engine.connect() as conn:
+        for text in PREFIJOS:
+            base = _load(_matches_counted(conn, text))
+            for label, terms in _paneles(registro).items():
+                filtro = Filtro(buscar=text, **terms)
+                total = movimientos.count(filtro)
+                counted = _load(lambda f=filtro: movimientos.count(f))
+                first = _load(lambda f=filtro, t=total: movimientos.pagina(f, Orden(), 0, 100, t))
+                gui, wall = [], []
+                for _ in range(REPEAT):
+                    view.buscar_edit.setText(text)
+                    cpu, start = time.thread_time(), time.perf_counter()
+                    view._buscar(filtro)  # Buscar with these terms in the panel
+                    _wait_shown(view)
+                    view.tabla.viewport().repaint()
+                    gui.append((time.thread_time() - cpu) * 1000)
+                    wall.append((time.perf_counter() - start) * 1000)
+                    app.processEvents()
+                window = statistics.median(gui)
+                for key, value in (("conteo", counted), ("página", first), ("ventana", window)):
+                    worst[key] = max(worst[key], value)
+                print(
+                    f"{text:6} {label:22} {total:7,} {counted:7.1f} {first:7.1f} {base:6.1f}"
+                    f" {counted / base:6.2f} {window:8.1f} {statistics.median(wall):7.1f}",
+                    flush=True,
+                )
+    print(
+        f"  peor conteo {worst['conteo']:.1f} ms, peor página {worst['página']:.1f} ms (fuera de"
+        f" la ventana); peor CPU de la ventana {worst['ventana']:.1f} ms (meta ≤ 20 el conteo,"
+        f" ≤ 50 con la página); carga {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
+    view.buscar_edit.clear()
+    main.close()
+
+
+def _sortable(only: set[str]) -> list[int]:
+    """The grid's columns with an order of their own (Vence sorts by the fecha)."""
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS
+
+    return [i for i, c in enumerate(COLUMNS) if c.derive is None and (not only or c.attr in only)]
+
+
+def bench_ordenes(services, registro: str, only: set[str]) -> None:
+    from icsoe_desktop.domain.buscar import termino
+    from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
+    from icsoe_desktop.store import movimientos_buscar
+
+    movimientos = services.movimientos
+    columns = _sortable(only)
+    for column in columns:  # as after a first click on each header (kept in --cache)
+        if not movimientos.sort_ready(Orden(column)):
+            start = time.perf_counter()
+            movimientos.prepare_sort(Orden(column))
+            print(
+                f"  índice de orden de {COLUMNS[column].header}: {time.perf_counter() - start:.0f} s"
+            )
+    print(
+        f"\nUna búsqueda de la caja ordenada por cada columna (ms de CPU, mediana de {REPEAT};"
+        " base: sus coincidencias leídas por sus índices y ordenadas por SQLite; metas: ≤ 200,"
+        " la mitad ≤ 50)"
+    )
+    print(
+        f"{'búsqueda':22} {'columna':18} {'primera':>8} {'mitad':>8} {'tras llave':>10}"
+        f" {'base':>7} {'razón':>6}"
+    )
+    worst = {"primera": 0.0, "mitad": 0.0, "tras llave": 0.0}
+    ratios = []
+    with services.store.engine.connect() as conn:
+        for text, terms, label in (
+            ("ma", {}, "«ma»"),
+            ("gar", {"registro_patronal": registro}, "«gar» + registro"),
+        ):
+            filtro = Filtro(buscar=text, **terms)
+            total = movimientos.count(filtro)
+            t = termino(text)
+            assert t is not None
+            where = " AND m.registro_patronal = :registro" if terms else ""
+            for column in columns:
+                orden = Orden(column, descending=False)
+                key = f"m.{COLUMNS[column].sort_column}"
+                if COLUMNS[column].attr == "lote":
+                    key = "m.lote_id"
+                raw = (
+                    f"SELECT m.id, {key} FROM movimientos m WHERE m.deleted = 0{where} AND m.id"
+                    f" IN ({movimientos_buscar.ids_sql(t)}) ORDER BY +{key}, +m.id LIMIT 100"
+                )
+                params = {**movimientos_buscar.params(t), "registro": registro}
+                base = _load(lambda r=raw, p=params: conn.exec_driver_sql(r, p).all())
+                first = _load(partial(movimientos.pagina, filtro, orden, 0, 100, total))
+                middle = _load(partial(movimientos.pagina, filtro, orden, total // 2, 100, total))
+                keys = movimientos.boundaries(filtro, orden, 100, total)
+                half = keys[len(keys) // 2]
+                after = _load(
+                    partial(movimientos.pagina_desde, filtro, orden, half, 100, total=total)
+                )
+                ratios.append(first / base)
+                for name, value in (("primera", first), ("mitad", middle), ("tras llave", after)):
+                    worst[name] = max(worst[name], value)
+                print(
+                    f"{label:22} {COLUMNS[column].header:18} {first:8.1f} {middle:8.1f}"
+                    f" {after:10.1f} {base:7.1f} {first / base:6.2f}",
+                    flush=True,
+                )
+    print(
+        f"  peor primera página {worst['primera']:.1f} ms, peor mitad por posición"
+        f" {worst['mitad']:.1f} ms (en el pool), peor mitad tras su llave"
+        f" {worst['tras llave']:.1f} ms; razón mediana {statistics.median(ratios):.2f}, la mayor"
+        f" {max(ratios):.2f}; carga {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
 
 
 def _size(conn, names: list[str]) -> float:
@@ -245,7 +442,14 @@ def main() -> None:
         help="where the store is kept between runs",
     )
     parser.add_argument("--skip-fts", action="store_true")
+    parser.add_argument(
+        "--solo", choices=("ventana", "filtros", "ordenes", "fts"), action="append", default=[]
+    )
+    parser.add_argument("--columnas", default="", help="attrs de COLUMNS, separados por comas")
     args = parser.parse_args()
+    wanted = set(args.solo) or {"ventana", "filtros", "ordenes", "fts"}
+    if args.skip_fts:
+        wanted.discard("fts")
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     services = open_store(args.cache / f"grid-{args.rows}", args.rows)
     try:
@@ -253,8 +457,15 @@ def main() -> None:
             conn.exec_driver_sql("ANALYZE")
         print(f"Carga del equipo: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         terms = _terms(services)
-        bench_window(services, terms)
-        if not args.skip_fts:
+        registro = services.movimientos.registros()[0]
+        if "ventana" in wanted:
+            bench_window(services, terms)
+        if "filtros" in wanted:
+            bench_filtros(services, registro)
+        if "ordenes" in wanted:
+            only = {c for c in args.columnas.split(",") if c}
+            bench_ordenes(services, registro, only)
+        if "fts" in wanted:
             bench_fts(services, terms)
         print(f"Carga del equipo al final: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:

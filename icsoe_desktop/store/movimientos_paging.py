@@ -31,11 +31,17 @@ A page at an offset in fecha's order, when the keys come from several streams me
 at its day: the day and the rows of it before the page are found from the kept counts per day
 (movimientos_conteo), then read as the rows after that day's first (_day_at).
 
-A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted from its own
-indexes beforehand. A few matches (at most GATHER_MAX: one worker's movements) are gathered by
-id from those indexes and sorted; more (an apellido shared by a twentieth of the store) are
-found by walking the order's index as for any other search, the find tested on each row: a
-page is then a few thousand rows away, where sorting every match took 80 ms.
+A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted beforehand
+(``count_found`` with a panel filter). A few matches (at most GATHER_MAX: one worker's
+movements), every key or a far offset, or an order whose sort index is not built yet are
+gathered and sorted: by id from the find's indexes, or, when the panel's filter (counted from
+the kept counts) is cheaper to read than the find's matches, through the filter's own index with
+the find tested on each row (``through``). Otherwise (an apellido shared by a twentieth of the
+store) the order's index is walked as for any other search, the find tested on each row: a page
+is then a few thousand rows away, where sorting every match took 80 ms; a walk that meets no
+page of matches within WALK_CPU_S (an order that follows the find's own text:
+«gar» by Apellido Paterno, its matches all after the CASTILLO to FLORES) is gathered instead
+(``walked_keys``).
 
 "After row R" (keyset paging) is split into seeks too: the rows with R's value and a later id,
 then the rows with a later value. Never "value >= v" with rows skipped: a value shared by
@@ -49,6 +55,7 @@ index's key: models/movimientos.py keyed).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -159,16 +166,19 @@ def plan(
     total: int,
     walked: int,
     indexed: bool,
+    panel: int | None = None,
+    gather: bool = False,
 ) -> KeyQuery:
     """How the grid reads the keys of ``busqueda`` (``total`` rows) sorted by ``column``, with
     ``walked`` keys before the first wanted (an offset; ``total`` for every key) and the
-    column's sort index built or not (``indexed``)."""
+    column's sort index built or not (``indexed``). ``panel``: with a find, how many rows the
+    panel's filter alone leaves (None: every row); ``gather``: gathered whatever the rest
+    says (a find's walk that ran out of time: ``walked_keys``)."""
     schema = _schema_index(conn, busqueda, column, indexed)
-    gather = gathered(busqueda, column, total, walked, schema)
-    # A find's few rows come from its own indexes (key_query), not from the filter's.
-    through = _fecha_index(busqueda) if gather and busqueda.buscar is None else None
-    if through is not None and not _index_there(conn, through[0]):
-        through = None
+    gather = gather or gathered(busqueda, column, total, walked, schema)
+    if busqueda.buscar is not None and not indexed and schema is None:
+        gather = True  # its matches sorted, not one pass over the table (a million rows)
+    through = _through(conn, busqueda, panel) if gather else None
     return key_query(
         busqueda,
         column,
@@ -206,9 +216,10 @@ def key_query(
             # Dates are stored as ISO text (SQLAlchemy's SQLite Date).
             params[name] = value.isoformat() if isinstance(value, date) else value
     if busqueda.buscar is not None:
-        # Gathered: the ids from the find's indexes; walked: tested on each row.
+        # Gathered: the ids from the find's indexes, unless read through the filter's; walked
+        # (or through the filter's index): tested on each row.
         found = busqueda.buscar
-        if gather:
+        if gather and through is None:
             where.append(f"m.id IN ({movimientos_buscar.ids_sql(found)})")
         else:
             where.append(movimientos_buscar.row_test(found))
@@ -257,6 +268,59 @@ def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
     return FECHA_INDEXES[frozenset(k for k, v in fixed.items() if v)]
 
 
+# A row of the filter read with the find tested on it costs about twice a match looked up by
+# id (the name's two expressions computed): 230 ms for a quarter's 90,000 rows, 140 ms for
+# «ma»'s 118,000 matches at a million.
+FIND_TEST_COST = 2
+
+
+def _panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> bool:
+    """Whether the panel's filter (``panel`` rows, None: no filter) is cheaper to read, the
+    find tested on each row, than the find's matches: a day's few hundred rows, against an
+    apellido's 59,000 matches."""
+    if panel is None or busqueda.buscar is None:
+        return False
+    return FIND_TEST_COST * panel <= movimientos_buscar.estimate(conn, busqueda.buscar)
+
+
+def _through(
+    conn: Connection, busqueda: Busqueda, panel: int | None
+) -> tuple[str, tuple[str, ...]] | None:
+    """The filter's own index to gather its rows through (if it is there): always without a
+    find; with one, when the panel's filter is cheaper to read than the find's matches."""
+    if busqueda.buscar is not None and not _panel_narrower(conn, busqueda, panel):
+        return None  # the find's ids, from its indexes
+    through = _fecha_index(busqueda)
+    return through if _index_there(conn, through[0]) else None
+
+
+def count_found(conn: Connection, busqueda: Busqueda, panel: int) -> int:
+    """How many live movements a find (``busqueda.buscar``) finds among the ``panel`` rows of
+    the panel's filter: its matches read by id from its indexes, the filter tested on each, or
+    the filter's rows through its own index, the find tested on each; whichever is cheaper."""
+    through = _through(conn, busqueda, panel)
+    query = key_query(busqueda, "fecha", False, gather=True, through=through)
+    source, where = _gathered_from(query, " AND ".join(query.where))
+    sql = f"SELECT count(*) FROM {source} WHERE {where}"
+    return int(conn.exec_driver_sql(sql, query.params).scalar_one())
+
+
+def _gathered_from(query: KeyQuery, where: str) -> tuple[str, str]:
+    """The FROM and WHERE of a gathered read: through the filter's index named (``through``),
+    its open prefix columns an IN list; or the find's ids looked up one by one (NOT INDEXED:
+    beside a tab's or a registro's index SQLite may walk that one, testing each of its rows
+    against the find's ids)."""
+    if query.through is None:
+        found = query.busqueda.buscar is not None
+        return f"movimientos AS m{' NOT INDEXED' if found else ''}", where
+    name, prefix_of = query.through
+    for p in prefix_of:
+        if p not in query.fixed:
+            listed = ", ".join(f"'{v}'" for v in _VALUES[p])  # the domain's own codes
+            where += f" AND m.{p} IN ({listed})"
+    return f"movimientos AS m INDEXED BY {name}", where
+
+
 def _index_there(conn: Connection, name: str) -> bool:
     sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
     return conn.exec_driver_sql(sql, (name,)).first() is not None
@@ -274,11 +338,13 @@ def gathered(
     every key for the scroll bar) would be walked past under a registro patronal or a date
     range, which the sort index does not hold: each of its entries would cost a row read, the
     filter's index reads only the filter's rows (333,000 keys of one registro of three: 4 s
-    instead of 48 s at a million). Never from an index of the schema in fecha's order
-    (FECHA_INDEXES): it holds the filter's every term, a walk reads only the filter's keys,
-    in order."""
+    instead of 48 s at a million); for a find, see below. Never from an index of the schema
+    in fecha's order (FECHA_INDEXES): it holds the filter's every term, a walk reads only the
+    filter's keys, in order."""
     if busqueda.buscar is not None:
-        return total <= GATHER_MAX  # its few matches; many are met soon on any walk
+        # Its few matches; or every key or a far offset (a walk reads every row up to it: a
+        # million). Many are otherwise met soon on most walks (``walked_keys``).
+        return total <= GATHER_MAX or walked > GATHER_MAX
     if column == "fecha" and schema is not None and schema == _fecha_index(busqueda):
         return False
     if total <= GATHER_MAX:
@@ -355,6 +421,41 @@ def page_keys(
         if len(keys) == limit:
             break
     return keys
+
+
+# A find's page walked along the order is given this much of its thread's CPU before it is
+# gathered instead: a walk meets a page of most finds in a few milliseconds (one row in twenty
+# to a hundred; an IDSE date's, with its span first, 16 ms), and gathering one costs ~0.1 s at
+# a million. Counted in time, not in SQLite's steps: a step that reads a movement's row costs a
+# hundred that compare keys.
+WALK_CPU_S = 0.03
+_STEPS_BETWEEN_CHECKS = 5_000
+
+
+def walked_keys(
+    conn: Connection, query: KeyQuery, after: tuple[Any, int] | None, limit: int, offset: int = 0
+) -> list[tuple[int, Any]] | None:
+    """``page_keys`` of a walk given at most WALK_CPU_S; None when it runs out: a find's
+    matches far apart in the order («gar» by Apellido Paterno: 176,000 rows before the first
+    GARCIA at a million), better gathered by id and sorted."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    deadline = time.thread_time() + WALK_CPU_S
+    out = [False]
+
+    def spent() -> bool:
+        out[0] = time.thread_time() > deadline
+        return out[0]
+
+    raw.set_progress_handler(spent, _STEPS_BETWEEN_CHECKS)
+    try:
+        return page_keys(conn, query, after, limit, offset)
+    except DBAPIError:
+        if not out[0]:
+            raise
+        return None
+    finally:
+        raw.set_progress_handler(None, _STEPS_BETWEEN_CHECKS)
 
 
 # An id before every row in grid order (after every row going down): a day's rows are then
@@ -560,14 +661,7 @@ def key_sql(
     if query.gather:
         # "+" keeps the sort index out: the filter's own index finds the few rows.
         plus = ", ".join(f"+{term.strip()}" for term in order.split(","))
-        source = "movimientos AS m"
-        if query.through is not None:
-            name, prefix_of = query.through
-            source += f" INDEXED BY {name}"
-            for p in prefix_of:
-                if p not in query.fixed:
-                    listed = ", ".join(f"'{v}'" for v in _VALUES[p])  # the domain's own codes
-                    where += f" AND m.{p} IN ({listed})"
+        source, where = _gathered_from(query, where)
         sql = (
             f"SELECT m.id AS id, m.{query.column} AS v FROM {source} WHERE {where} "
             f"ORDER BY {plus} LIMIT :limit OFFSET :offset"

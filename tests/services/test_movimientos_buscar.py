@@ -99,6 +99,9 @@ def test_while_a_big_pull_has_dropped_the_indexes_a_find_is_slower_never_wrong(
     assert "ix_mov_buscar_nombre" in dropped
     assert _found(services, "nunez") == [("NUÑEZ", nss(40))] * 3
     assert _found(services, "juan cruz") == [("CRUZ", nss(4))]
+    assert _found(services, "nunez", tipo="02", registro_patronal=REGISTRO_A) == [
+        ("NUÑEZ", nss(40))
+    ]
     with services.store.engine.begin() as conn:
         assert "ix_mov_buscar_nombre_pila" in bulk_indexes.restore(conn)
     assert _found(services, "juan cruz") == [("CRUZ", nss(4))]

@@ -53,6 +53,10 @@ BOUNDS_DELAY_MS = 300
 # Beyond this many rows from both ends, a page read by position is read in the background (an
 # OFFSET walks every key before it: 0.1–0.8 s of the window's time at a million rows).
 FAR_ROWS = 2_000
+# A find of more rows than this reads a page by position (Ctrl+Fin) in the background too: its
+# matches walked or gathered and sorted, up to ~0.2 s at a million rows (one worker's
+# movements: a few milliseconds, read at once).
+FIND_AT_ONCE = 4_000
 # How long a sort's first page is waited for before the window goes on without it.
 SORT_WAIT_S = 0.015
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -74,11 +78,14 @@ VENCIDO = QBrush(QColor("#b00020"))  # the red of every past-due list (Vencimien
 
 
 class MovimientosModel(QAbstractTableModel):
-    """``counted(total)`` follows each ``load``; ``lectura_fallida(mensaje)`` says, in Spanish,
-    that a read of the rows shown failed (the database busy with another program's write, a
-    driver's error): the window offers ``reintentar``. Told once until it is retried."""
+    """``counted(total)`` follows each ``load``; ``shown()`` once a search's first page is
+    shown (at once, or when its count and page arrive from the pool); ``lectura_fallida(mensaje)``
+    says, in Spanish, that a read of the rows shown failed (the database busy with another
+    program's write, a driver's error): the window offers ``reintentar``. Told once until it is
+    retried."""
 
     counted = Signal(int)
+    shown = Signal()
     lectura_fallida = Signal(str)
 
     def __init__(self, movimientos: MovimientosService) -> None:
@@ -103,6 +110,9 @@ class MovimientosModel(QAbstractTableModel):
         # search or another sort came first (each takes a new number).
         self._sorting: Orden | None = None
         self._sort_number = 0
+        # A find whose count and first page are being read (load): shown when they arrive,
+        # unless a search or a sort came first (the same numbers as a sort's).
+        self._loading: tuple[Filtro, Orden] | None = None
         # Set when what is read in the background for the rows shown is of no use any more (a
         # search, a sort, a refresh): a read of every key stops there.
         self._parar = threading.Event()
@@ -133,17 +143,73 @@ class MovimientosModel(QAbstractTableModel):
     # --- queries -------------------------------------------------------------------------------
 
     def load(self, filtro: Filtro, orden: Orden | None = None) -> None:
-        """Count the search and read its first page."""
+        """Count the search and read its first page. A find (the find box) is counted through
+        its indexes, up to ~0.15 s at a million rows (an apellido with a panel filter): counted
+        and read in the pool, waited for SORT_WAIT_S, and otherwise shown when it arrives while
+        the window answers with the rows it showed (``loading()`` until then)."""
         filtro.check()
-        orden = orden or self._sorting or self.orden  # the order its header already shows
-        self._sorting = None
+        # The order its header already shows, or is about to.
+        orden = orden or self._sorting or (self._loading or (None, None))[1] or self.orden
+        self._sorting = self._loading = None
         self._sort_number += 1
-        total = self._service.count(filtro)
-        first = self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
-        self._show_first(filtro, orden, total, first)
+        if filtro.buscar.strip():
+            self._load_in_pool(filtro, orden)
+            return
+        self._show_first(filtro, orden, *self._read_now(filtro, orden), search=True)
 
-    def _show_first(self, filtro: Filtro, orden: Orden, total: int, first: list[tuple]) -> None:
-        """The search ``filtro`` in ``orden`` from its first page, forgetting every other."""
+    def _load_in_pool(self, filtro: Filtro, orden: Orden) -> None:
+        from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
+
+        number = self._sort_number
+        self._loading = (filtro, orden)
+        self._parar_lecturas()  # the keys of the search on screen: of no use from now on
+        read = threading.Event()
+        results: list[tuple[int, list[tuple]]] = []
+
+        def count_and_page() -> tuple[int, list[tuple]]:
+            try:
+                results.append(self._read_now(filtro, orden))
+                return results[0]
+            finally:
+                read.set()
+
+        def failed(exc: BaseException) -> None:
+            if number == self._sort_number:  # read here: an error again is told as any other
+                log.warning("No se pudo buscar en segundo plano", exc_info=exc)
+                self._loading = None
+                self._show_first(filtro, orden, *self._read_now(filtro, orden), search=True)
+
+        en_segundo_plano(
+            count_and_page,
+            lambda found: self._loaded(number, filtro, orden, found),
+            failed,
+            dueno=self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+        if read.wait(SORT_WAIT_S) and results:
+            self._loaded(number, filtro, orden, results[0])
+
+    def _read_now(self, filtro: Filtro, orden: Orden) -> tuple[int, list[tuple]]:
+        total = self._service.count(filtro)
+        return total, self._service.pagina(filtro, orden, 0, PAGE_SIZE, total) if total else []
+
+    def loading(self) -> bool:
+        """A find's count and first page are still being read."""
+        return self._loading is not None
+
+    def _loaded(
+        self, number: int, filtro: Filtro, orden: Orden, found: tuple[int, list[tuple]]
+    ) -> None:
+        if number != self._sort_number or self._loading is None:
+            return  # shown already, or a search or a sort came meanwhile
+        self._loading = None
+        self._show_first(filtro, orden, *found, search=True)
+
+    def _show_first(
+        self, filtro: Filtro, orden: Orden, total: int, first: list[tuple], search: bool = False
+    ) -> None:
+        """The search ``filtro`` in ``orden`` from its first page, forgetting every other
+        (``search``: a new search, not a new order of the one shown)."""
         self.beginResetModel()
         self.filtro, self.orden = filtro, orden
         # A row removed between the count and the page (sync) must not leave an empty row.
@@ -158,14 +224,43 @@ class MovimientosModel(QAbstractTableModel):
         self._parar_lecturas()
         self.endResetModel()
         self.counted.emit(self.total)
+        if search:
+            self.shown.emit()
         self._bounds_later()
 
     def refrescar(self) -> None:
         """The same search and order again after the data changed (a sync, an import, a lote):
         counted again from the kept counts, and only the pages the view paints read again, when
         it paints them; rows added or removed at the end, so the view keeps its scroll position
-        and selection (a reset would lose both). Never a read of every row."""
-        total = self._service.count(self.filtro)
+        and selection (a reset would lose both). Never a read of every row. A find is counted
+        in the pool (as ``load`` does), its rows refreshed when counted."""
+        from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
+
+        if self._loading is not None:  # a find on its way: read again, of the new data
+            self.load(*self._loading)
+            return
+        if not self.filtro.buscar.strip():
+            self._refrescar(self._service.count(self.filtro))
+            return
+        filtro = self.filtro
+
+        def counted(total: int) -> None:
+            # The same search still (an order of it counts the same); none on its way.
+            if filtro is self.filtro and self._loading is None:
+                self._refrescar(total)
+
+        def failed(exc: BaseException) -> None:
+            log.error("No se pudo contar la búsqueda de nuevo", exc_info=exc)
+
+        en_segundo_plano(
+            lambda: self._service.count(filtro),
+            counted,
+            failed,
+            dueno=self,
+            prioridad=PRIORIDAD_ESPERADA,
+        )
+
+    def _refrescar(self, total: int) -> None:
         if self._sorting is not None:  # a sort's page still on its way: its order from now on
             self.orden, self._sorting = self._sorting, None
             self._sort_number += 1
@@ -274,7 +369,8 @@ class MovimientosModel(QAbstractTableModel):
             return service.pagina_desde(filtro, orden, after[0], size, True, total)
         if 0 < number <= len(self._bounds):
             return service.pagina_desde(filtro, orden, self._bounds[number - 1], size, total=total)
-        if min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS:
+        near = min(number * PAGE_SIZE, total - number * PAGE_SIZE - size) <= FAR_ROWS
+        if near and (total <= FIND_AT_ONCE or not filtro.buscar.strip()):
             return self._by_position(number, filtro, orden, total)
         self._read_later(number)
         return None
@@ -347,6 +443,9 @@ class MovimientosModel(QAbstractTableModel):
         while the rows on screen stay in their previous order and the window answers."""
         from icsoe_desktop.gui.kit.operaciones import PRIORIDAD_ESPERADA, en_segundo_plano
 
+        if self._loading is not None:  # a find on its way: read in this order instead
+            self.load(self._loading[0], orden)
+            return
         self._sort_number += 1
         number, filtro, total = self._sort_number, self.filtro, self.total
         self._sorting = orden

@@ -163,6 +163,8 @@ class MovimientosIdse(QWidget):
         self.model.lectura_fallida.connect(
             self._lectura_fallida, Qt.ConnectionType.QueuedConnection
         )
+        self.model.shown.connect(self._mostrada)
+        self._ajustar_al_mostrar = False  # a find's rows on their way: columns fitted to them
         self.tabla.setModel(self.model)
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -268,7 +270,18 @@ class MovimientosIdse(QWidget):
                 self._buscar(filtro)
             return
         self.suscripcion.olvidar()  # read now: a change heard while hidden is shown
-        self.ajustar_columnas()  # to the rows found (a sort keeps the widths: the same rows)
+        # To the rows found (a sort keeps the widths: the same rows); a find's, once they come.
+        self._ajustar_al_mostrar = self.model.loading()
+        if not self._ajustar_al_mostrar:
+            self.ajustar_columnas()
+
+    def _mostrada(self) -> None:
+        """A search's first rows are shown: from the top (a find's may arrive from the pool
+        after the view scrolled), fitted if they were on their way."""
+        self.tabla.scrollToTop()
+        if self._ajustar_al_mostrar:
+            self._ajustar_al_mostrar = False
+            self.ajustar_columnas()
 
     def _lectura_fallida(self, mensaje: str) -> None:
         """A read of the grid failed (the database busy with another program's write, a
