@@ -211,3 +211,11 @@ def nombres_by_nss(conn: Connection | Session, nss: Sequence[str]) -> dict[str, 
         {"nss": json.dumps(sorted(set(nss)))},
     )
     return {nss: value for nss, value in rows}
+
+
+# The names of a CURP as the payroll last filed them with IDSE (its latest movimiento), read
+# from an empresa's store file apart (services/empresas/entrada.py).
+NOMBRE_DE_CURP_SQL = (
+    "SELECT nombre, primer_apellido, segundo_apellido FROM movimientos "
+    "WHERE curp = ? AND deleted = 0 ORDER BY fecha DESC LIMIT 1"
+)

@@ -134,7 +134,7 @@ def test_an_excel_book_prints_landscape_one_page_wide_with_its_headers_on_each_p
 ):
     load_known(services, tmp_path)
     target = tmp_path / "movimientos.xlsx"
-    export_table(services.movimientos, Filtro(), Orden(), target)
+    export_table(services.movimientos, Filtro(), Orden(), target, CLI_ACTOR)
     hoja = load_workbook(target).active
     assert hoja.page_setup.orientation == "landscape"
     assert hoja.sheet_properties.pageSetUpPr.fitToPage

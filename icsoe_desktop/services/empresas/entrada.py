@@ -102,19 +102,11 @@ class NombreConocido:
     empresa: str  # the empresa's label
 
 
-# Indexed look-ups, the capturistas first (the names a person gave), then the movimientos (the
-# names the payroll filed with IDSE), the latest movimiento's.
-_NOMBRES_DE_CURP = (
-    (
-        "SELECT nombre, primer_apellido, segundo_apellido FROM icsoe_capturistas "
-        "WHERE curp = ? AND deleted = 0",
-        "capturistas",
-    ),
-    (
-        "SELECT nombre, primer_apellido, segundo_apellido FROM movimientos "
-        "WHERE curp = ? AND deleted = 0 ORDER BY fecha DESC LIMIT 1",
-        "movimientos",
-    ),
+# Indexed look-up of the capturistas (the names a person gave); then the movimientos' (the names
+# the payroll filed with IDSE: the store's, store/movimientos.py).
+_NOMBRE_DE_CAPTURISTA = (
+    "SELECT nombre, primer_apellido, segundo_apellido FROM icsoe_capturistas "
+    "WHERE curp = ? AND deleted = 0"
 )
 
 
@@ -154,7 +146,12 @@ class EntradaIcsoe:
         """The names the empresas of the installation already hold for ``curp``: a capturista's
         (any empresa), else those of its latest movimiento; None when none knows it (the CURP
         registry, RENAPO, is consulted on line only)."""
-        for sql, fuente in _NOMBRES_DE_CURP:
+        from icsoe_desktop.store.movimientos import NOMBRE_DE_CURP_SQL
+
+        for sql, fuente in (
+            (_NOMBRE_DE_CAPTURISTA, "capturistas"),
+            (NOMBRE_DE_CURP_SQL, "movimientos"),
+        ):
             for empresa, (nombre, primer, segundo) in self._buscar_filas(sql, (curp,)):
                 if nombre or primer:
                     return NombreConocido(nombre, primer, segundo or "", fuente, empresa.etiqueta)
