@@ -187,7 +187,7 @@ def silent_writes(path: Path) -> dict[str, str]:
 
 def test_every_service_operation_that_writes_announces_it() -> None:
     found = {
-        (str(path.relative_to(SERVICES)), method): what
+        (path.relative_to(SERVICES).as_posix(), method): what
         for path in sorted(SERVICES.rglob("*.py"))
         for method, what in silent_writes(path).items()
     }

@@ -136,6 +136,7 @@ def _far_sheets(folder: Path) -> None:
 
 
 @pytest.mark.slow
+@SIN_LIMITE_DE_MEMORIA
 def test_the_far_value_is_found_however_the_workbook_writes_it(tmp_path):
     _far_sheets(tmp_path / "libros")
     answers = limited("-", tmp_path / "libros")
@@ -146,6 +147,7 @@ def test_the_far_value_is_found_however_the_workbook_writes_it(tmp_path):
 
 
 @pytest.mark.slow
+@SIN_LIMITE_DE_MEMORIA
 def test_a_value_far_down_within_the_columns_is_read_streaming(tmp_path):
     """1,024 columns (AMJ, LibreOffice's limit for years) by Excel's 1,048,576 rows do not fit
     in memory as one grid: the sheet is streamed and the value read as the last row."""

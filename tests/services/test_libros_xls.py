@@ -18,7 +18,7 @@ from tests.data.libros_xls import AQUI, fuentes
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_datos import PERIODO
 from tests.services.movimientos_data import add_registros
-from tests.services.test_dato_suelto import limited
+from tests.services.test_dato_suelto import SIN_LIMITE_DE_MEMORIA, limited
 from tests.services.xlsx_files import xlsb_bytes
 
 
@@ -90,6 +90,7 @@ def test_a_text_file_named_xls_is_read_as_the_text_it_is(libros, tmp_path):
 
 
 @pytest.mark.slow
+@SIN_LIMITE_DE_MEMORIA
 def test_an_xls_whose_sheets_would_not_fit_is_refused_naming_the_cell(tmp_path):
     folder = tmp_path / "libros"
     folder.mkdir()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -33,6 +34,9 @@ MAX_CONTENIDO = 1024 * 1024
 PLAZO_S = 10.0
 # How often (in Python calls of the reader) the time limit and Cancelar are looked at.
 _CADA = 2_000
+# pypdf's modules by their path («…/site-packages/pypdf/_page.py», or «pypdf/_page.py» in
+# the bundle).
+_DE_PYPDF = re.compile(r"(?:^|[\\/])pypdf[\\/]")
 
 MSG_VACIO = "El archivo «{nombre}» está vacío: descarga de nuevo el acuse del portal del IMSS."
 MSG_NO_PDF = (
@@ -92,15 +96,23 @@ def leer_acuse(
     limite = time.monotonic() + plazo
     llamadas = 0
 
-    def vigilar(_frame: FrameType, evento: str, _arg: Any) -> None:
-        nonlocal llamadas
-        if evento == "call":
-            llamadas += 1
-            if llamadas % _CADA == 0:
-                if cancelado is not None and cancelado():
-                    raise _Detenido(cancelado=True)
-                if time.monotonic() > limite:
-                    raise _Detenido(cancelado=False)
+    parar: _Detenido | None = None
+
+    def vigilar(frame: FrameType, evento: str, _arg: Any) -> None:
+        nonlocal llamadas, parar
+        if evento != "call":
+            return
+        llamadas += 1
+        if parar is None and llamadas % _CADA == 0:
+            if cancelado is not None and cancelado():
+                parar = _Detenido(cancelado=True)
+            elif time.monotonic() > limite:
+                parar = _Detenido(cancelado=False)
+        # Raised only in pypdf's own code, at its next call: raised in a callback the
+        # interpreter runs in between (a weak reference's, the collector's), it would be
+        # ignored there.
+        if parar is not None and _DE_PYPDF.search(frame.f_code.co_filename):
+            raise parar
 
     anterior = sys.gettrace()
     sys.settrace(vigilar)
