@@ -39,7 +39,8 @@ from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.services.archivos import mapeos
-from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Guia, Lectura, letra_columna
+from icsoe_desktop.services.archivos.alcance import letra_columna
+from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO, Guia, Lectura
 from icsoe_desktop.services.archivos.mapeos import Importacion
 
 NO_SE_USA = "No se usa"

@@ -80,6 +80,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.importes import dinero
+from icsoe_desktop.services.archivos.alcance import letra_columna
 from icsoe_desktop.services.archivos.tabular import (
     ZIP_SUFFIXES,
     _csv_error,
@@ -673,15 +674,6 @@ def _tiene_encabezado(esquema: Esquema, muestra: list[tuple[int, tuple[Any, ...]
         if requeridos <= nombrados:
             return True
     return False
-
-
-def letra_columna(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _nombres_de_columnas(cells: list[str]) -> tuple[str, ...]:
