@@ -552,12 +552,10 @@ def _presentar(args: argparse.Namespace, services: Services) -> int:
             file=sys.stderr,
         )
         return 2
-    folio = args.folio or propuesta.folio
-    fecha = _leer_fecha(args.fecha) if args.fecha else propuesta.presentada
-    if propuesta.faltan:
-        # Stated, not read: both typed, nothing taken from a text that does not say whose it is.
-        folio = args.folio
-        fecha = _leer_fecha(args.fecha) if args.fecha else None
+    # Stated, not read: both typed, nothing taken from a text that does not say whose it is.
+    leido = propuesta if not propuesta.faltan else None
+    folio = args.folio or (leido.folio if leido else None)
+    fecha = _leer_fecha(args.fecha) if args.fecha else (leido.presentada if leido else None)
     faltan = [que for que, valor in (("--folio", folio), ("--fecha", fecha)) if not valor]
     if faltan:
         print(

@@ -20,6 +20,13 @@ def verb(count: int, singular: str, plural_form: str) -> str:
     return singular if count == 1 else plural_form
 
 
+def enumerar(partes: list[str], conjuncion: str = "y") -> str:
+    """«a», «a y b», «a, b y c» (or with «ni»)."""
+    if len(partes) == 1:
+        return partes[0]
+    return f"{', '.join(partes[:-1])} {conjuncion} {partes[-1]}"
+
+
 # Invisible characters no text the app keeps may hold: the C0 controls and DEL (NUL, BEL,
 # ESC…: they show as nothing, and break the files IMSS systems read) and the bidi embeddings,
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069: «\u202eANA» shows as «ANA» reversed,

@@ -9,7 +9,6 @@ estado."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.firmada import problema_firmada
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS, PRESENTADA
+from icsoe_desktop.domain.informativa.presentacion import acuse_alterado
 from icsoe_desktop.store.models import Contratista, InformativaRow, SyncRowState
 from icsoe_desktop.store.rechazo import Rechazo
 
@@ -49,7 +49,7 @@ def alteradas(
         problemas.update(
             (i, (_ACUSE_ALTERADO, "el acuse del IMSS no coincide con su huella SHA-256"))
             for i in presentadas
-            if hashlib.sha256(acuses[i] or b"").hexdigest() != huellas[i]
+            if acuse_alterado(acuses[i], huellas[i])
         )
     problemas.update(_folios_repetidos(session, values, presentadas))
     if not problemas:
@@ -132,6 +132,6 @@ def acuse_alterado_por_enviar(session: Session) -> tuple[str, str] | None:
         )
     )  # fmt: skip
     for pdf, huella, rfc, periodo in filas:
-        if hashlib.sha256(pdf or b"").hexdigest() != huella:
+        if acuse_alterado(pdf, huella):
             return rfc, periodo
     return None

@@ -9,6 +9,8 @@ not published, so any folio of the right form is taken for them."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -267,6 +269,22 @@ def validar(
     return Presentacion(folio, presentada.astimezone(HORA_DEL_CENTRO), limpios)
 
 
+def acuse_alterado(pdf: bytes | None, huella: str) -> bool:
+    """Whether a stored IMSS acuse is not the one registered: its bytes' SHA-256 is not
+    ``huella`` (the one kept with it)."""
+    return hashlib.sha256(pdf or b"").hexdigest() != huella
+
+
+def folios_registrados(texto: str) -> dict[str, str]:
+    """The contracts' IMSS folios registered with the acuse (contract uuid → folio), from the
+    row's JSON; a row damaged outside the app gives none."""
+    try:
+        leidos = json.loads(texto) if texto else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in leidos.items()} if isinstance(leidos, dict) else {}
+
+
 def dias_fuera_de_plazo(periodo: Periodo, tipo: str, presentada: datetime) -> int:
     """The days after the fecha límite a Normal or Sin información was filed (0: on time). A
     complementaria has no deadline of its own (Lineamientos 5.6)."""
@@ -289,7 +307,9 @@ __all__ = [
     "PREFIJOS",
     "Presentacion",
     "Propuesta",
+    "acuse_alterado",
     "dias_fuera_de_plazo",
+    "folios_registrados",
     "normalizar_folio",
     "proponer",
     "texto_presentada",

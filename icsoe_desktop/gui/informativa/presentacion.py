@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import DomainError, ValidationError
-from icsoe_desktop.domain.texts import plural
+from icsoe_desktop.domain.texts import enumerar, plural
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -289,12 +289,12 @@ class RegistrarPresentacionDialog(QDialog):
                 plural(len(propuesta.folios_contratos), "folio de contrato", "folios de contratos")
             )
         if propuesta.faltan:
-            self.leido.setText(MSG_FALTAN.format(faltan=_enumerar(list(propuesta.faltan), "ni")))
+            self.leido.setText(MSG_FALTAN.format(faltan=enumerar(list(propuesta.faltan), "ni")))
             self.confirmo.setText(MSG_CONFIRMO.format(informativa=self.informativa.currentText()))
             self.confirmo.setVisible(True)
         elif leido:
             verbo = "leyó" if len(leido) == 1 else "leyeron"
-            self.leido.setText(MSG_LEIDO.format(verbo=verbo, que=_enumerar(leido)))
+            self.leido.setText(MSG_LEIDO.format(verbo=verbo, que=enumerar(leido)))
         else:
             self.leido.setText(MSG_NADA_LEIDO)
         (self.registrar if self.folio.isReadOnly() else self.folio).setFocus()
@@ -368,10 +368,6 @@ class RegistrarPresentacionDialog(QDialog):
     def _registrada(self, hecha: Presentacion) -> None:
         msgbox.information(self, MSG_REGISTRADA.format(folio=hecha.folio), TITLE)
         self.accept()
-
-
-def _enumerar(partes: list[str], y: str = "y") -> str:
-    return partes[0] if len(partes) == 1 else ", ".join(partes[:-1]) + f" {y} " + partes[-1]
 
 
 __all__ = ["RegistrarPresentacionDialog"]

@@ -36,7 +36,9 @@ from icsoe_desktop.domain.informativa.modelo import (
 from icsoe_desktop.domain.informativa.presentacion import (
     Presentacion,
     Propuesta,
+    acuse_alterado,
     dias_fuera_de_plazo,
+    folios_registrados,
     normalizar_folio,
     proponer,
     texto_presentada,
@@ -44,6 +46,7 @@ from icsoe_desktop.domain.informativa.presentacion import (
     validar,
 )
 from icsoe_desktop.domain.roles import Accion, Rol
+from icsoe_desktop.domain.texts import enumerar
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
@@ -197,7 +200,7 @@ class PresentacionService(InformativaBase):
                 session, informativa, actor, accion=Accion.REGISTRAR_PRESENTACION
             )
             inf = self._cabecera(session, row, contratista)
-            folios = _folios(row.folios_imss)
+            folios = folios_registrados(row.folios_imss)
         return _contratos(inf, folios)
 
     def proponer(
@@ -260,7 +263,7 @@ class PresentacionService(InformativaBase):
                 raise ValidationError(
                     "acuse_sin_confirmar",
                     MSG_CONFIRMAR_ACUSE.format(
-                        faltan=_enumerar(list(leida.faltan)),
+                        faltan=enumerar(list(leida.faltan), "ni"),
                         contratista=inf.contratista.nombre,
                         periodo=inf.periodo.texto,
                     ),
@@ -343,7 +346,7 @@ class PresentacionService(InformativaBase):
                 row.folio_imss,
                 presentada,
                 row.acuse_imss_sha256,
-                tuple(_contratos(inf, _folios(row.folios_imss))),
+                tuple(_contratos(inf, folios_registrados(row.folios_imss))),
                 declarado=bool(row.acuse_imss_declarado),
                 dias_tarde=dias_fuera_de_plazo(inf.periodo, row.tipo, presentada),
             )
@@ -412,7 +415,7 @@ class PresentacionService(InformativaBase):
                 inf,
                 contratante,
                 row.folio_imss,
-                _folios(row.folios_imss),
+                folios_registrados(row.folios_imss),
                 acuse_comprobado(row, contratista.rfc),
                 row.acuse_pdf,
                 hora_del_centro(row.presentada_at),
@@ -437,7 +440,7 @@ class PresentacionService(InformativaBase):
 def acuse_comprobado(row: InformativaRow, rfc: str) -> bytes:
     """The stored IMSS acuse, refused when its bytes are not the ones registered (its SHA-256)."""
     pdf = row.acuse_imss_pdf or b""
-    if hashlib.sha256(pdf).hexdigest() != row.acuse_imss_sha256:
+    if acuse_alterado(pdf, row.acuse_imss_sha256):
         log.warning("Acuse del IMSS alterado: informativa %s", row.uuid)
         raise ValidationError(
             "acuse_imss_alterado",
@@ -519,18 +522,6 @@ def _folio_en_archivo(ruta: Path, folio: str) -> str | None:
         return None
     tipo, periodo, nombre, rfc = fila
     return f"{TIPOS.get(tipo, tipo)} de {_periodo_texto(periodo)} de {nombre} (RFC {rfc})"
-
-
-def _enumerar(partes: list[str]) -> str:
-    return partes[0] if len(partes) == 1 else ", ".join(partes[:-1]) + " ni " + partes[-1]
-
-
-def _folios(texto: str) -> dict[str, str]:
-    try:
-        leidos = json.loads(texto) if texto else {}
-    except ValueError:
-        return {}  # a row damaged outside the app: the folios are simply not shown
-    return {str(k): str(v) for k, v in leidos.items()} if isinstance(leidos, dict) else {}
 
 
 def _contratos(inf: Informativa, folios: dict[str, str]) -> list[ContratoPresentado]:

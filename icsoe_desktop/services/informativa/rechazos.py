@@ -30,7 +30,6 @@ corrected.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from icsoe_desktop.domain.cambios import ICSOE
 from icsoe_desktop.domain.clock import Clock, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import ESTADOS, FIRMADAS, Problema, Trabajador
+from icsoe_desktop.domain.informativa.presentacion import folios_registrados
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import check_caracteres, plural, verb
 from icsoe_desktop.files import atomic_write
@@ -267,7 +267,7 @@ class RechazosPortalService(InformativaBase):
                 )
             )
         }
-        folios = _folios_imss(row.folios_imss)
+        folios = folios_registrados(row.folios_imss)
         contratos = [
             _Contrato(
                 numero,
@@ -450,15 +450,6 @@ def _leer(path: Path, guia: Guia | None) -> lectura.Lectura:
     leida = lectura.leer(path, ESQUEMA, guia=guia)
     leida.exigir_columnas()
     return leida
-
-
-def _folios_imss(texto: str) -> dict[str, str]:
-    """The contracts' IMSS folios registered with the acuse (contract uuid → folio)."""
-    try:
-        leidos = json.loads(texto) if texto else {}
-    except ValueError:
-        return {}
-    return {str(k): str(v) for k, v in leidos.items()} if isinstance(leidos, dict) else {}
 
 
 def _buscar(

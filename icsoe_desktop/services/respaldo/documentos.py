@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS
+from icsoe_desktop.domain.informativa.presentacion import acuse_alterado
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def acuse_distinto(acuse: bytes | None, sha256: str, folio: str) -> str:
     registered."""
     if acuse is None and not sha256:
         return ""  # not presented, or presented before the acuse was kept
-    if acuse is None or hashlib.sha256(acuse).hexdigest() != (sha256 or "").lower():
+    if acuse is None or acuse_alterado(acuse, (sha256 or "").lower()):
         return "su acuse de presentación del IMSS no es el que se registró (su SHA-256 no coincide)"
     from icsoe_desktop.domain.informativa.presentacion import proponer
     from icsoe_desktop.services.informativa.acuse_pdf import leer_acuse
