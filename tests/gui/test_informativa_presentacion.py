@@ -232,3 +232,21 @@ def test_another_contratistas_acuse_or_the_constancia_is_said_and_clears_the_for
         "Elige el acuse de presentación (PDF) que descargaste del portal del IMSS."
     )
     assert services.informativas.fila(uuid, rfc).estado == "firmada"
+
+
+def test_the_statement_box_has_its_own_letter(qtbot, services, firmada, tmp_path):
+    """Shown for a scanned acuse, «Confirmo…» is reached with Alt as every other control."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    rfc, _ana, uuid, _contrato = firmada
+    acuse = tmp_path / "escaneado.pdf"
+    acuse.write_bytes(acuse_imss_pdf(folio="", fecha="", tipo=""))
+    dialog = RegistrarPresentacionDialog(services, rfc, uuid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.elegir_acuse(acuse)
+    qtbot.waitUntil(dialog.confirmo.isVisible)
+    textos = [w.text() for w in dialog.findChildren(QAbstractButton) + dialog.findChildren(QLabel)]
+    letras = [t[t.index("&") + 1].lower() for t in textos if "&" in t]
+    assert "&" in dialog.confirmo.text()
+    assert len(letras) == len(set(letras)), textos

@@ -60,10 +60,7 @@ MSG_FALTAN = (
     "El acuse no dice {faltan}: marca la casilla de abajo sólo si es el acuse del IMSS de esta "
     "informativa; el registro dirá que lo declaraste tú."
 )
-MSG_CONFIRMO = (
-    "&Confirmo que este PDF es el acuse de presentación del IMSS de esta informativa "
-    "({informativa})."
-)
+MSG_CONFIRMO = "Confirmo que este PDF es el acuse de presentación del IMSS de esta informativa."
 MSG_LEYENDO = "Leyendo el acuse «{nombre}»…"
 MSG_REGISTRANDO = "Registrando la presentación…"
 MSG_SIN_FECHA = (
@@ -151,7 +148,7 @@ class RegistrarPresentacionDialog(QDialog):
         self.leido.setWordWrap(True)
         self.leido.setStyleSheet("color: #13322b;")
         layout.addWidget(self.leido)
-        self.confirmo = QCheckBox()
+        self.confirmo = QCheckBox(MSG_CONFIRMO)
         self.confirmo.setObjectName("confirmoCheck")
         self.confirmo.setVisible(False)
         layout.addWidget(self.confirmo)
@@ -290,8 +287,8 @@ class RegistrarPresentacionDialog(QDialog):
             )
         if propuesta.faltan:
             self.leido.setText(MSG_FALTAN.format(faltan=enumerar(list(propuesta.faltan), "ni")))
-            self.confirmo.setText(MSG_CONFIRMO.format(informativa=self.informativa.currentText()))
             self.confirmo.setVisible(True)
+            mnemonics.assign(self)  # shown now: its letter, unique among the dialog's
         elif leido:
             verbo = "leyó" if len(leido) == 1 else "leyeron"
             self.leido.setText(MSG_LEIDO.format(verbo=verbo, que=enumerar(leido)))
