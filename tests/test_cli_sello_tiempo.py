@@ -38,7 +38,9 @@ def test_emisores_sello_tiempo_and_a_b_t_constancia_from_the_command_line(
 
     with servidor_tsa(momento=None) as tsa:  # the TSA's clock: the subprocess signs now
         puesto = cli(data_dir, "emisores", "sello-tiempo", tsa.url)
-        assert puesto.stdout.strip() == f"Servidor de sellos de tiempo: {tsa.url}."
+        assert puesto.stdout.strip() == (
+            f"Servidor de sellos de tiempo: {tsa.url} (se exige para las firmas reales)."
+        )
         ca = tmp_path / "ac_tsa.cer"
         ca.write_bytes(tsa.tsa.ca_der)
         assert cli(data_dir, "emisores", "agregar", ca).returncode == 0
@@ -65,5 +67,10 @@ def test_emisores_sello_tiempo_and_a_b_t_constancia_from_the_command_line(
     assert sello.startswith("Sello de tiempo: ")
     assert f", de {NOMBRE_TSA}, autoridad de sellado de tiempo confiable en este equipo" in sello
 
+    sin_exigir = cli(data_dir, "emisores", "sello-tiempo", "--exigir", "no")
+    assert sin_exigir.stdout.strip() == (
+        f"Servidor de sellos de tiempo: {tsa.url} (no se exige: si no responde, se firma sin "
+        "sello)."
+    )
     quitado = cli(data_dir, "emisores", "sello-tiempo", "--quitar")
     assert quitado.stdout.strip().startswith("Sin servidor de sellos de tiempo")

@@ -153,11 +153,27 @@ class SettingsService:
         url = validate_sello_tiempo(url)
         if self.current.sello_tiempo.url == url:
             return False
-        new = replace(self._to_save(), sello_tiempo=SelloTiempoSettings(url=url))
+        exigir = self.current.sello_tiempo.exigir
+        new = replace(self._to_save(), sello_tiempo=SelloTiempoSettings(url, exigir))
         save_settings(new)
         self.current = new
         with self._store.session() as session:
             self._audit.record(session, actor, "configuracion_sello_tiempo", url or "ninguno")
+        return True
+
+    def save_exigir_sello(self, exigir: bool, actor: str | None) -> bool:
+        """Whether a real informativa is signed only with the time-stamp server's stamp (an
+        administrator or the command line); audited when it changes. Returns whether it did."""
+        texto = "exigido" if exigir else "no exigido"
+        self._permisos.exigir(actor, Accion.SELLO_DE_TIEMPO, f"sello de tiempo {texto}")
+        if self.current.sello_tiempo.exigir == exigir:
+            return False
+        sello = replace(self.current.sello_tiempo, exigir=exigir)
+        new = replace(self._to_save(), sello_tiempo=sello)
+        save_settings(new)
+        self.current = new
+        with self._store.session() as session:
+            self._audit.record(session, actor, "configuracion_sello_tiempo_exigido", texto)
         return True
 
     def save_sync(self, sync: SyncSettings, actor: str | None) -> None:
