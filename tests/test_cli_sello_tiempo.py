@@ -62,7 +62,8 @@ def test_emisores_sello_tiempo_and_a_b_t_constancia_from_the_command_line(
     (constancia,) = tmp_path.glob("Constancia_firma_*.pdf")
     verificada = cli(data_dir, "informativa", "verificar", constancia)
     assert verificada.returncode == 0, verificada.stdout
-    valida, sello = verificada.stdout.strip().splitlines()
+    valida, sello, revocacion = verificada.stdout.strip().splitlines()
+    assert revocacion.startswith("No se pudo comprobar la revocación: el emisor")
     assert valida.startswith(f"La constancia de firma es válida: {rfc}")
     assert sello.startswith("Sello de tiempo: ")
     assert f", de {NOMBRE_TSA}, autoridad de sellado de tiempo confiable en este equipo" in sello

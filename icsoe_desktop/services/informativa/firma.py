@@ -61,6 +61,13 @@ MSG_SELLO_FALLIDO = (
 )
 
 
+MSG_EFIRMA_REVOCADA = (
+    "La informativa no se firmó: según su emisor, {que} fue revocado el {fecha}. Con ella ya no "
+    "se puede firmar: tramita una e.firma nueva en el SAT."
+)
+LA_EFIRMA, SU_AUTORIDAD = "el certificado de la e.firma", "el de la autoridad que la emitió"
+
+
 MSG_EFIRMA_PRACTICA = (
     "Esta e.firma es de capacitación (de una autoridad de práctica o de pruebas del SAT): sólo "
     "firma en la empresa de práctica, nunca la informativa de otra empresa."
@@ -141,7 +148,8 @@ class FirmaInformativaService(InformativaBase):
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import escribir_constancia
-        from icsoe_desktop.services.pades.firmar import SelloDeTiempoFallido
+        from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
+        from icsoe_desktop.services.pades.firmar import EfirmaRevocada, SelloDeTiempoFallido
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
@@ -189,6 +197,12 @@ class FirmaInformativaService(InformativaBase):
         sin_sello = ""
         try:
             acuse = escribir(servidor.url)
+        except EfirmaRevocada as exc:
+            que = LA_EFIRMA if exc.propia else SU_AUTORIDAD
+            fecha = fecha_hora(hora_del_centro(exc.fecha.astimezone(UTC).replace(tzinfo=None)))
+            raise ValidationError(
+                "efirma_revocada", MSG_EFIRMA_REVOCADA.format(que=que, fecha=fecha)
+            ) from None
         except SelloDeTiempoFallido as exc:
             if exigido:
                 # Nothing was kept: the informativa stays as it was, to be signed again.
