@@ -75,3 +75,16 @@ def test_emisores_sello_tiempo_and_a_b_t_constancia_from_the_command_line(
     )
     quitado = cli(data_dir, "emisores", "sello-tiempo", "--quitar")
     assert quitado.stdout.strip().startswith("Sin servidor de sellos de tiempo")
+
+
+def test_a_tsa_address_with_a_user_and_password_is_refused(services, data_dir):
+    from icsoe_desktop.config import load_settings
+    from icsoe_desktop.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.settings.save_sello_tiempo("https://ana:secreta@sellos.ejemplo.com/tsa", CLI_ACTOR)
+    assert error.value.message.startswith(
+        "La dirección del servidor de sellos de tiempo no debe llevar usuario ni contraseña"
+    )
+    assert not load_settings(data_dir).sello_tiempo.configured
+    assert not any("secreta" in e.target for e in services.audit_instalacion.recent())

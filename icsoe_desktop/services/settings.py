@@ -75,6 +75,14 @@ def validate_sello_tiempo(url: str) -> str:
             "http://sellos.ejemplo.com/tsa.",
             "url",
         )
+    if partes.username or partes.password:
+        # It would be kept in clear in settings.toml and in the audit trail.
+        raise ValidationError(
+            "sello_tiempo_invalido",
+            "La dirección del servidor de sellos de tiempo no debe llevar usuario ni contraseña: "
+            "se guardaría sin cifrar. Usa un servidor que no pida autenticación.",
+            "url",
+        )
     return url
 
 
@@ -149,8 +157,8 @@ class SettingsService:
     def save_sello_tiempo(self, url: str, actor: str | None) -> bool:
         """Set (or, with "", remove) the installation's time-stamp server (an administrator or
         the command line); audited when it changes. Returns whether it changed."""
-        self._permisos.exigir(actor, Accion.SELLO_DE_TIEMPO, url.strip() or "ninguno")
-        url = validate_sello_tiempo(url)
+        url = validate_sello_tiempo(url)  # first: a password in it never reaches the audit
+        self._permisos.exigir(actor, Accion.SELLO_DE_TIEMPO, url or "ninguno")
         if self.current.sello_tiempo.url == url:
             return False
         exigir = self.current.sello_tiempo.exigir
