@@ -1,7 +1,8 @@
 """Modo de capacitación in the windows: an
 administrator turns it on in Emisores confiables; the main window and the ICSOE windows say so
 in their title; ICSOE's e.firma screen says why the SAT's test e.firma is refused, and takes it
-with the mode on."""
+with the mode on; a signed practice informativa's Registrar presentación says, in the service's
+words, that it is never filed."""
 
 from __future__ import annotations
 
@@ -201,3 +202,50 @@ def test_the_practice_empresa_is_marked_in_the_empresa_lists_and_on_vencimientos
     empresas = {board.model.index(r, 0).data() for r in range(board.model.rowCount())}
     assert empresas == {f"{MARCA}: {RAZON_SOCIAL_PRACTICA}"}
     board.grab().save(str(tmp_path / "vencimientos.png"))
+
+
+def test_registrar_presentacion_of_a_practice_informativa_says_it_is_never_filed(
+    qtbot, services, modals, clock, tmp_path
+):
+    from datetime import datetime
+
+    from icsoe_desktop.domain.informativa.modelo import FIRMADA
+    from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+    from icsoe_desktop.services.capacitacion import CONTRATANTE_PRACTICA
+    from icsoe_desktop.services.informativa.presentacion import MSG_CAPACITACION
+    from tests.informativa_servicios import acuse_del_imss
+
+    practica = preparar(services, tmp_path / "sala", CLI_ACTOR)
+    services.settings.save_capacitacion(True, CLI_ACTOR)  # the practice authority trusted
+    (empresa,) = [e for e in services.empresas.listar() if e.rfc == RFC_PRACTICA]
+    services.abrir_empresa(empresa.id)
+    (fila,) = [f for f in services.informativas.tablero(RFC_PRACTICA, RFC_PRACTICA) if f.uuid]
+    services.informativa_firma.firmar(
+        fila.uuid, RFC_PRACTICA, practica.cer, practica.key, practica.contrasena
+    )
+    clock.now = datetime(2026, 11, 23, 12, 0)  # filed the next day
+    acuse = tmp_path / "acuse_practica.pdf"
+    acuse.write_bytes(
+        acuse_del_imss(
+            RFC_PRACTICA,
+            contratos=((CONTRATANTE_PRACTICA.rfc, CONTRATANTE_PRACTICA.nombre, "A26P3662382"),),
+            fecha="23/11/2026 10:15:30",
+        )
+    )
+    window = shown(qtbot, InformativaWindow(services, RFC_PRACTICA, RFC_PRACTICA, fila.uuid, True))
+    assert window.banda_capacitacion.isVisible()
+
+    def en_el_dialogo(dialog: RegistrarPresentacionDialog) -> None:
+        dialog.elegir_acuse(acuse)
+        qtbot.waitUntil(lambda: dialog.archivo.text() != "")
+        click(qtbot, dialog.registrar)
+        qtbot.waitUntil(lambda: MSG_CAPACITACION in modals.texts, timeout=10_000)
+        dialog.reject()
+
+    modals.handle(en_el_dialogo)
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, window.presentacion)
+    qtbot.waitUntil(lambda: MSG_CAPACITACION in modals.texts, timeout=10_000)
+    # The service's own words, and nothing registered: still signed, never «Presentada».
+    assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
+    assert not window.solo_lectura.text().startswith("Presentada")
