@@ -249,3 +249,69 @@ def test_registrar_presentacion_of_a_practice_informativa_says_it_is_never_filed
     # The service's own words, and nothing registered: still signed, never «Presentada».
     assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
     assert not window.solo_lectura.text().startswith("Presentada")
+
+
+def test_the_first_real_administrator_never_lands_in_the_practice_empresa(
+    qtbot, data_dir, modals, tmp_path
+):
+    """Training prepared on a new installation and a trainee in the practice empresa (opened
+    last), then the app restarted: the first administrator registers through Regístrate aquí
+    and signs in to the real empresa, never to the practice one."""
+    from icsoe_desktop.domain.practica import MARCA
+    from icsoe_desktop.gui.application import Application
+    from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.empresas.servicio import SIN_CONFIGURAR
+
+    antes = open_services(data_dir)
+    try:
+        practica = preparar(antes, tmp_path / "sala", CLI_ACTOR)
+        antes.settings.save_capacitacion(True, CLI_ACTOR)
+        fiel = antes.contratistas.validar_fiel(
+            RFC_PRACTICA, practica.cer, practica.key, practica.contrasena
+        )
+        (empresa,) = antes.entrada.empresas_de_contratista(fiel.rfc)
+        antes.entrada.ingresar_contratista(fiel, empresa)
+        assert antes.empresa.rfc == RFC_PRACTICA  # the trainee's, opened last
+    finally:
+        antes.close()
+
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    try:
+        qtbot.waitUntil(lambda: application.services is not None, timeout=10_000)
+        login = application.login
+        assert login.primer_paso.isVisible()
+        assert login.empresa_selector.combo.currentText() == SIN_CONFIGURAR
+
+        def registrate(dialog) -> None:
+            type_text(qtbot, dialog.nombre, "Ana")
+            type_text(qtbot, dialog.primer_apellido, "Ruiz")
+            type_text(qtbot, dialog.usuario, ADMIN)
+            type_text(qtbot, dialog.contrasena, "Nom1na$Segura")
+            type_text(qtbot, dialog.confirmacion, "Nom1na$Segura")
+            click(qtbot, dialog.aviso)
+            click(qtbot, dialog.guardar)
+            dialog.reject()
+
+        modals.handle(registrate)
+        click(qtbot, login.registrate)
+        assert modals.texts[-1] == f"El usuario {ADMIN} se guardó correctamente."
+        asistentes: list[str] = []
+
+        def configuracion_inicial(dialog) -> None:
+            assert isinstance(dialog, ConfiguracionInicialWizard)
+            asistentes.append(application.services.empresa.rfc)
+            dialog.reject()
+
+        modals.handle(configuracion_inicial)
+        type_text(qtbot, login.contrasena, "Nom1na$Segura")
+        click(qtbot, login.continuar)
+        qtbot.waitUntil(lambda: application.main is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: asistentes == [""], timeout=30_000)
+        assert application.services.empresa.rfc != RFC_PRACTICA
+        assert MARCA not in application.main.windowTitle()
+        assert application.services.accounts.listar()[0].administrador
+    finally:
+        application.shutdown()
