@@ -129,7 +129,14 @@ def _add_emisores_parser(commands: argparse._SubParsersAction) -> None:
         help="servidor de sellos de tiempo (TSA, RFC 3161) de las constancias de firma: sin "
         "argumentos muestra el actual",
         description="Con un servidor de sellos de tiempo, cada constancia de firma lleva la hora "
-        "sellada por ese servidor (PAdES B-T); si no responde, la informativa no se firma.",
+        "sellada por ese servidor (PAdES B-T); si no responde, la informativa de una empresa real "
+        "no se firma mientras se exija el sello (--exigir si, lo normal); con --exigir no se firma "
+        "sin sello y su fecha queda sin probar.",
+    )
+    sello.add_argument(
+        "--exigir",
+        choices=("si", "no"),
+        help="si: una firma real sin sello de tiempo no se hace; no: se hace sin él",
     )
     sello_accion = sello.add_mutually_exclusive_group()
     sello_accion.add_argument(
@@ -418,10 +425,17 @@ def _emisores(args: argparse.Namespace, services) -> int:
         elif args.emisores_command == "sello-tiempo":
             if args.url is not None or args.quitar:
                 services.settings.save_sello_tiempo("" if args.quitar else args.url, CLI_ACTOR)
-            url = services.settings.current.sello_tiempo.url
+            if args.exigir is not None:
+                services.settings.save_exigir_sello(args.exigir == "si", CLI_ACTOR)
+            sello = services.settings.current.sello_tiempo
+            exigido = (
+                "se exige para las firmas reales"
+                if sello.exigir
+                else "no se exige: si no responde, se firma sin sello"
+            )
             print(
-                f"Servidor de sellos de tiempo: {url}."
-                if url
+                f"Servidor de sellos de tiempo: {sello.url} ({exigido})."
+                if sello.url
                 else "Sin servidor de sellos de tiempo: las constancias se firman sin sello "
                 "de tiempo."
             )

@@ -67,9 +67,12 @@ class CapacitacionSettings:
 class SelloTiempoSettings:
     """The time-stamp server (TSA, RFC 3161) that seals the time of every constancia de firma
     signed on this installation (PAdES B-T); none: the signature carries the signer's clock
-    alone (B-B). The installation's, set by an administrator."""
+    alone (B-B). The installation's, set by an administrator. ``exigir``: a real (not
+    practice) informativa is not signed while that server does not answer; off, it is signed
+    without the stamp (its date then unproven)."""
 
     url: str = ""
+    exigir: bool = True
 
     @property
     def configured(self) -> bool:
@@ -173,8 +176,12 @@ def _load_capacitacion(section: object) -> CapacitacionSettings:
 def _load_sello_tiempo(section: object) -> SelloTiempoSettings:
     section = section if isinstance(section, dict) else {}
     url = section.get("url", "")
-    # A hand-edited wrong type: none, and the signature says so (B-B) rather than guess.
-    return SelloTiempoSettings(url=url.strip() if isinstance(url, str) else "")
+    # A hand-edited wrong type: none, and the signature says so (B-B) rather than guess; only
+    # a literal false stops requiring the stamp.
+    return SelloTiempoSettings(
+        url=url.strip() if isinstance(url, str) else "",
+        exigir=section.get("exigir", True) is not False,
+    )
 
 
 def _load_informativa(section: object) -> InformativaSettings:
@@ -206,8 +213,8 @@ def save_settings(settings: Settings) -> None:
     data = {"smtp": smtp, "sync": sync, "informativa": asdict(settings.informativa)}
     if settings.capacitacion.activo:  # written only while on: an empresa's file never has it
         data["capacitacion"] = asdict(settings.capacitacion)
-    if settings.sello_tiempo.configured:  # likewise: the installation's file alone
-        data["sello_tiempo"] = {"url": settings.sello_tiempo.url}
+    if settings.sello_tiempo != SelloTiempoSettings():  # likewise: the installation's alone
+        data["sello_tiempo"] = asdict(settings.sello_tiempo)
     text = tomli_w.dumps(data)
     from icsoe_desktop.files import write_bytes_atomic
 

@@ -120,8 +120,8 @@ EXCLUDED_MODULES = [
     # Mako (Alembic's template engine, used only to write new migrations) offers Pygments.
     "pygments",
     # pyHanko's and reportlab's optional parts the constancia de firma never reaches: the
-    # time-stamp client's aiohttp (and its async stack: signing and verifying here never go to
-    # the network), lxml (XMP metadata), fontTools (OpenType layout for visible signatures),
+    # time-stamp and revocation clients' aiohttp (and its async stack: signing goes to the
+    # network with their ``requests`` clients, verifying never), lxml (XMP metadata), fontTools (OpenType layout for visible signatures),
     # oscrypto (pyHanko uses cryptography), Pillow (images; reportlab imports it at start),
     # reportlab's charts and platypus.
     # services/pades/preparar.py puts stand-ins for aiohttp and Pillow when they are absent.

@@ -197,6 +197,11 @@ def ec_ca() -> Issuer:
     return _issuer("AC ECDSA PRUEBAS", "Pruebas", ec_key(0))
 
 
+def extension(dotted: str, value: bytes, critical: bool = False) -> bytes:
+    """One DER extension: its OID, critical flag and value (already DER)."""
+    return _extension(dotted, value, critical)
+
+
 def ca_extensions() -> tuple[bytes, ...]:
     """basicConstraints cA=TRUE, pathLen 0 (critical) and keyCertSign + cRLSign: an AC's."""
     return _extension("2.5.29.19", seq(b"\x01\x01\xff", integer(0)), critical=True), key_usage(0x06)
@@ -323,11 +328,13 @@ def fiel_moral(
     valid_from: datetime | None = None,
     valid_to: datetime | None = None,
     serial: bytes = NO_CERTIFICADO.encode(),
+    extra_extensions: tuple[bytes, ...] = (),
 ) -> Generated:
     """An e.firma of a persona moral as the SAT writes it (representante in the "/ " halves).
 
     ``latin1_t61``: the name as a T61String with Latin-1 octets (SAT's Ñ), which
-    ``cryptography`` refuses to decode.
+    ``cryptography`` refuses to decode. ``extra_extensions``: DER extensions added to the
+    e.firma's own (a CRL distribution point...).
     """
     tag, value = _text(nombre, latin1_t61)
     subject = name(
@@ -345,7 +352,7 @@ def fiel_moral(
         serial,
         valid_from,
         valid_to,
-        _fiel_extensions(),
+        _fiel_extensions() + extra_extensions,
         rfc=rfc,
         persona="moral",
         curp=None,

@@ -205,3 +205,48 @@ def test_preparar_into_a_file_is_refused_with_its_reason(tmp_path):
     assert result.stderr.decode(CONSOLE).strip() == (
         f"No se pudo escribir la e.firma de práctica en «{archivo}»: revisa la carpeta."
     )
+
+
+def test_after_training_the_command_line_never_works_in_the_practice_empresa_unasked(tmp_path):
+    """Training prepared from the command line on a new installation and a trainee in the
+    practice empresa (opened last); then the first real administrator: registered, made
+    administrator from the command line, and every command on an empresa's data without
+    --empresa names both empresas instead of choosing the practice one."""
+    from icsoe_desktop.services.acceso.accounts import Registration
+    from icsoe_desktop.services.empresas.servicio import SIN_CONFIGURAR
+
+    datos, sala = tmp_path / "datos", tmp_path / "sala"
+    password = preparar(datos, sala)[-1]
+    modo(datos, "activar")
+    services = open_services(datos)
+    try:
+        fiel = services.contratistas.validar_fiel(
+            RFC_PRACTICA, sala / "capacitacion.cer", sala / "capacitacion.key", password
+        )
+        (empresa,) = services.entrada.empresas_de_contratista(fiel.rfc)
+        services.entrada.ingresar_contratista(fiel, empresa)
+    finally:
+        services.close()
+
+    services = open_services(datos)  # the next start
+    try:
+        assert services.empresa.rfc == "" and services.empresa.etiqueta == SIN_CONFIGURAR
+        services.accounts.register(
+            Registration(
+                "Ana", "Ruiz", "", "ana@nominas.com", "Nom1na$Segura", "Nom1na$Segura", True
+            )
+        )
+    finally:
+        services.close()
+    admin = run_cli("usuarios", "administrador", "ana@nominas.com", data_dir=datos)
+    assert admin.returncode == 0, admin.stderr
+    assert admin.stdout.decode(CONSOLE).strip() == "ana@nominas.com es administrador."
+    lotes = run_cli("movimientos", "lotes", data_dir=datos)
+    assert lotes.returncode == 2
+    error = lotes.stderr.decode(CONSOLE)
+    assert "--empresa RFC" in error and RFC_PRACTICA in error and "(sin RFC)" in error, error
+    services = open_services(datos)
+    try:
+        assert services.empresa.rfc != RFC_PRACTICA
+    finally:
+        services.close()

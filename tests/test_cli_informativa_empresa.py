@@ -65,7 +65,8 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
 
     ok = cli(data_dir, "informativa", "verificar", acuse, "--cer", cer)
     assert ok.returncode == 0, ok.stdout
-    linea = ok.stdout.strip()
+    linea, revocacion = ok.stdout.strip().splitlines()
+    assert revocacion == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
     assert linea.startswith(
         "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV;"
     )
@@ -82,12 +83,12 @@ def test_verificar_an_acuse(services, data_dir, tmp_path, smtp_configured):
     fresca = tmp_path / "fresca"
     fresca.mkdir()
     trust_sat(fresca)
-    assert cli(fresca, "informativa", "verificar", acuse).stdout.strip() == linea
+    assert cli(fresca, "informativa", "verificar", acuse).stdout.splitlines() == [linea, revocacion]
     despues = tmp_path / "despues.pdf"
     despues.write_bytes(acuse.read_bytes() + b"\n")
     tarde = cli(fresca, "informativa", "verificar", despues)
     assert tarde.returncode == 1
-    assert tarde.stdout.splitlines() == [linea, c.CAMBIOS_POSTERIORES]
+    assert tarde.stdout.splitlines() == [linea, revocacion, c.CAMBIOS_POSTERIORES]
     sin_confianza = tmp_path / "sin_confianza"
     sin_confianza.mkdir()
     nadie = cli(sin_confianza, "informativa", "verificar", acuse)

@@ -38,7 +38,9 @@ def test_emisores_sello_tiempo_and_a_b_t_constancia_from_the_command_line(
 
     with servidor_tsa(momento=None) as tsa:  # the TSA's clock: the subprocess signs now
         puesto = cli(data_dir, "emisores", "sello-tiempo", tsa.url)
-        assert puesto.stdout.strip() == f"Servidor de sellos de tiempo: {tsa.url}."
+        assert puesto.stdout.strip() == (
+            f"Servidor de sellos de tiempo: {tsa.url} (se exige para las firmas reales)."
+        )
         ca = tmp_path / "ac_tsa.cer"
         ca.write_bytes(tsa.tsa.ca_der)
         assert cli(data_dir, "emisores", "agregar", ca).returncode == 0
@@ -60,10 +62,29 @@ def test_emisores_sello_tiempo_and_a_b_t_constancia_from_the_command_line(
     (constancia,) = tmp_path.glob("Constancia_firma_*.pdf")
     verificada = cli(data_dir, "informativa", "verificar", constancia)
     assert verificada.returncode == 0, verificada.stdout
-    valida, sello = verificada.stdout.strip().splitlines()
+    valida, sello, revocacion = verificada.stdout.strip().splitlines()
+    assert revocacion.startswith("No se pudo comprobar la revocación: el emisor")
     assert valida.startswith(f"La constancia de firma es válida: {rfc}")
     assert sello.startswith("Sello de tiempo: ")
     assert f", de {NOMBRE_TSA}, autoridad de sellado de tiempo confiable en este equipo" in sello
 
+    sin_exigir = cli(data_dir, "emisores", "sello-tiempo", "--exigir", "no")
+    assert sin_exigir.stdout.strip() == (
+        f"Servidor de sellos de tiempo: {tsa.url} (no se exige: si no responde, se firma sin "
+        "sello)."
+    )
     quitado = cli(data_dir, "emisores", "sello-tiempo", "--quitar")
     assert quitado.stdout.strip().startswith("Sin servidor de sellos de tiempo")
+
+
+def test_a_tsa_address_with_a_user_and_password_is_refused(services, data_dir):
+    from icsoe_desktop.config import load_settings
+    from icsoe_desktop.domain.errors import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.settings.save_sello_tiempo("https://ana:secreta@sellos.ejemplo.com/tsa", CLI_ACTOR)
+    assert error.value.message.startswith(
+        "La dirección del servidor de sellos de tiempo no debe llevar usuario ni contraseña"
+    )
+    assert not load_settings(data_dir).sello_tiempo.configured
+    assert not any("secreta" in e.target for e in services.audit_instalacion.recent())

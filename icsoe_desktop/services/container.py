@@ -456,7 +456,7 @@ class Services:
             contratistas=self.contratistas,
             emisores=self.certificates.emisores,
             capacitacion=self._capacitacion_activa,
-            sello_tiempo=lambda: self.settings.current.sello_tiempo.url,
+            sello_tiempo=lambda: self.settings.current.sello_tiempo,
             otras_empresas=self._otras_empresas,
         )
 

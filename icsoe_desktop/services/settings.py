@@ -75,6 +75,14 @@ def validate_sello_tiempo(url: str) -> str:
             "http://sellos.ejemplo.com/tsa.",
             "url",
         )
+    if partes.username or partes.password:
+        # It would be kept in clear in settings.toml and in the audit trail.
+        raise ValidationError(
+            "sello_tiempo_invalido",
+            "La dirección del servidor de sellos de tiempo no debe llevar usuario ni contraseña: "
+            "se guardaría sin cifrar. Usa un servidor que no pida autenticación.",
+            "url",
+        )
     return url
 
 
@@ -149,15 +157,31 @@ class SettingsService:
     def save_sello_tiempo(self, url: str, actor: str | None) -> bool:
         """Set (or, with "", remove) the installation's time-stamp server (an administrator or
         the command line); audited when it changes. Returns whether it changed."""
-        self._permisos.exigir(actor, Accion.SELLO_DE_TIEMPO, url.strip() or "ninguno")
-        url = validate_sello_tiempo(url)
+        url = validate_sello_tiempo(url)  # first: a password in it never reaches the audit
+        self._permisos.exigir(actor, Accion.SELLO_DE_TIEMPO, url or "ninguno")
         if self.current.sello_tiempo.url == url:
             return False
-        new = replace(self._to_save(), sello_tiempo=SelloTiempoSettings(url=url))
+        exigir = self.current.sello_tiempo.exigir
+        new = replace(self._to_save(), sello_tiempo=SelloTiempoSettings(url, exigir))
         save_settings(new)
         self.current = new
         with self._store.session() as session:
             self._audit.record(session, actor, "configuracion_sello_tiempo", url or "ninguno")
+        return True
+
+    def save_exigir_sello(self, exigir: bool, actor: str | None) -> bool:
+        """Whether a real informativa is signed only with the time-stamp server's stamp (an
+        administrator or the command line); audited when it changes. Returns whether it did."""
+        texto = "exigido" if exigir else "no exigido"
+        self._permisos.exigir(actor, Accion.SELLO_DE_TIEMPO, f"sello de tiempo {texto}")
+        if self.current.sello_tiempo.exigir == exigir:
+            return False
+        sello = replace(self.current.sello_tiempo, exigir=exigir)
+        new = replace(self._to_save(), sello_tiempo=sello)
+        save_settings(new)
+        self.current = new
+        with self._store.session() as session:
+            self._audit.record(session, actor, "configuracion_sello_tiempo_exigido", texto)
         return True
 
     def save_sync(self, sync: SyncSettings, actor: str | None) -> None:

@@ -58,6 +58,9 @@ class SettingsEmpresa(SettingsService):
     def save_sello_tiempo(self, url: str, actor: str | None) -> bool:
         return self._shared.save_sello_tiempo(url, actor)  # the installation's setting
 
+    def save_exigir_sello(self, exigir: bool, actor: str | None) -> bool:
+        return self._shared.save_exigir_sello(exigir, actor)  # the installation's setting
+
     @property
     def smtp_propio(self) -> SmtpSettings:
         """The empresa's own server; not ``configured`` while it uses the installation's."""

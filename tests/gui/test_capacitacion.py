@@ -1,7 +1,8 @@
 """Modo de capacitación in the windows: an
 administrator turns it on in Emisores confiables; the main window and the ICSOE windows say so
 in their title; ICSOE's e.firma screen says why the SAT's test e.firma is refused, and takes it
-with the mode on."""
+with the mode on; a signed practice informativa's Registrar presentación says, in the service's
+words, that it is never filed."""
 
 from __future__ import annotations
 
@@ -201,3 +202,116 @@ def test_the_practice_empresa_is_marked_in_the_empresa_lists_and_on_vencimientos
     empresas = {board.model.index(r, 0).data() for r in range(board.model.rowCount())}
     assert empresas == {f"{MARCA}: {RAZON_SOCIAL_PRACTICA}"}
     board.grab().save(str(tmp_path / "vencimientos.png"))
+
+
+def test_registrar_presentacion_of_a_practice_informativa_says_it_is_never_filed(
+    qtbot, services, modals, clock, tmp_path
+):
+    from datetime import datetime
+
+    from icsoe_desktop.domain.informativa.modelo import FIRMADA
+    from icsoe_desktop.gui.informativa.presentacion import RegistrarPresentacionDialog
+    from icsoe_desktop.services.capacitacion import CONTRATANTE_PRACTICA
+    from icsoe_desktop.services.informativa.presentacion import MSG_CAPACITACION
+    from tests.informativa_servicios import acuse_del_imss
+
+    practica = preparar(services, tmp_path / "sala", CLI_ACTOR)
+    services.settings.save_capacitacion(True, CLI_ACTOR)  # the practice authority trusted
+    (empresa,) = [e for e in services.empresas.listar() if e.rfc == RFC_PRACTICA]
+    services.abrir_empresa(empresa.id)
+    (fila,) = [f for f in services.informativas.tablero(RFC_PRACTICA, RFC_PRACTICA) if f.uuid]
+    services.informativa_firma.firmar(
+        fila.uuid, RFC_PRACTICA, practica.cer, practica.key, practica.contrasena
+    )
+    clock.now = datetime(2026, 11, 23, 12, 0)  # filed the next day
+    acuse = tmp_path / "acuse_practica.pdf"
+    acuse.write_bytes(
+        acuse_del_imss(
+            RFC_PRACTICA,
+            contratos=((CONTRATANTE_PRACTICA.rfc, CONTRATANTE_PRACTICA.nombre, "A26P3662382"),),
+            fecha="23/11/2026 10:15:30",
+        )
+    )
+    window = shown(qtbot, InformativaWindow(services, RFC_PRACTICA, RFC_PRACTICA, fila.uuid, True))
+    assert window.banda_capacitacion.isVisible()
+
+    def en_el_dialogo(dialog: RegistrarPresentacionDialog) -> None:
+        dialog.elegir_acuse(acuse)
+        qtbot.waitUntil(lambda: dialog.archivo.text() != "")
+        click(qtbot, dialog.registrar)
+        qtbot.waitUntil(lambda: MSG_CAPACITACION in modals.texts, timeout=10_000)
+        dialog.reject()
+
+    modals.handle(en_el_dialogo)
+    modals.answer("Registrar", "Aceptar")
+    click(qtbot, window.presentacion)
+    qtbot.waitUntil(lambda: MSG_CAPACITACION in modals.texts, timeout=10_000)
+    # The service's own words, and nothing registered: still signed, never «Presentada».
+    assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
+    assert not window.solo_lectura.text().startswith("Presentada")
+
+
+def test_the_first_real_administrator_never_lands_in_the_practice_empresa(
+    qtbot, data_dir, modals, tmp_path
+):
+    """Training prepared on a new installation and a trainee in the practice empresa (opened
+    last), then the app restarted: the first administrator registers through Regístrate aquí
+    and signs in to the real empresa, never to the practice one."""
+    from icsoe_desktop.domain.practica import MARCA
+    from icsoe_desktop.gui.application import Application
+    from icsoe_desktop.gui.configuracion.inicial import ConfiguracionInicialWizard
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.empresas.servicio import SIN_CONFIGURAR
+
+    antes = open_services(data_dir)
+    try:
+        practica = preparar(antes, tmp_path / "sala", CLI_ACTOR)
+        antes.settings.save_capacitacion(True, CLI_ACTOR)
+        fiel = antes.contratistas.validar_fiel(
+            RFC_PRACTICA, practica.cer, practica.key, practica.contrasena
+        )
+        (empresa,) = antes.entrada.empresas_de_contratista(fiel.rfc)
+        antes.entrada.ingresar_contratista(fiel, empresa)
+        assert antes.empresa.rfc == RFC_PRACTICA  # the trainee's, opened last
+    finally:
+        antes.close()
+
+    application = Application(data_dir)
+    qtbot.addWidget(application.login)
+    application.start()
+    try:
+        qtbot.waitUntil(lambda: application.services is not None, timeout=10_000)
+        login = application.login
+        assert login.primer_paso.isVisible()
+        assert login.empresa_selector.combo.currentText() == SIN_CONFIGURAR
+
+        def registrate(dialog) -> None:
+            type_text(qtbot, dialog.nombre, "Ana")
+            type_text(qtbot, dialog.primer_apellido, "Ruiz")
+            type_text(qtbot, dialog.usuario, ADMIN)
+            type_text(qtbot, dialog.contrasena, "Nom1na$Segura")
+            type_text(qtbot, dialog.confirmacion, "Nom1na$Segura")
+            click(qtbot, dialog.aviso)
+            click(qtbot, dialog.guardar)
+            dialog.reject()
+
+        modals.handle(registrate)
+        click(qtbot, login.registrate)
+        assert modals.texts[-1] == f"El usuario {ADMIN} se guardó correctamente."
+        asistentes: list[str] = []
+
+        def configuracion_inicial(dialog) -> None:
+            assert isinstance(dialog, ConfiguracionInicialWizard)
+            asistentes.append(application.services.empresa.rfc)
+            dialog.reject()
+
+        modals.handle(configuracion_inicial)
+        type_text(qtbot, login.contrasena, "Nom1na$Segura")
+        click(qtbot, login.continuar)
+        qtbot.waitUntil(lambda: application.main is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: asistentes == [""], timeout=30_000)
+        assert application.services.empresa.rfc != RFC_PRACTICA
+        assert MARCA not in application.main.windowTitle()
+        assert application.services.accounts.listar()[0].administrador
+    finally:
+        application.shutdown()

@@ -194,11 +194,12 @@ def test_authorities_of_one_name_are_told_apart_by_file_serial_and_validity(qtbo
 def test_the_administrator_sets_and_removes_the_time_stamp_server(
     qtbot, services, modals, data_dir, tmp_path
 ):
-    from icsoe_desktop.config import load_settings
+    from icsoe_desktop.config import SelloTiempoSettings, load_settings
     from icsoe_desktop.gui.certificados import emisores_confiables as ventana
     from tests.gui.helpers import type_text
 
     dialog = make_dialog(qtbot, services)
+    assert not dialog.exigir_sello.isEnabled()  # no server yet
     assert dialog.sello_tiempo.text() == "" and dialog.guardar_sello.isEnabled()
     type_text(qtbot, dialog.sello_tiempo, "sellos.ejemplo.com/tsa")
     click(qtbot, dialog.guardar_sello)
@@ -224,11 +225,23 @@ def test_the_administrator_sets_and_removes_the_time_stamp_server(
     )
     assert (entry.actor, entry.target) == ("sistemas@nominas.com", url)
 
+    # Required for real signings unless the administrator unticks it.
+    assert dialog.exigir_sello.isEnabled() and dialog.exigir_sello.isChecked()
+    click(qtbot, dialog.exigir_sello)
+    qtbot.waitUntil(lambda: len(modals.messages) == 3)
+    assert modals.texts[2] == ventana.MSG_NO_EXIGIR_SELLO
+    assert load_settings(data_dir).sello_tiempo == SelloTiempoSettings(url, exigir=False)
+    click(qtbot, dialog.exigir_sello)
+    qtbot.waitUntil(lambda: len(modals.messages) == 4)
+    assert modals.texts[3] == ventana.MSG_EXIGIR_SELLO
+    assert load_settings(data_dir).sello_tiempo.exigir
+
     dialog.sello_tiempo.clear()
     click(qtbot, dialog.guardar_sello)
-    qtbot.waitUntil(lambda: len(modals.messages) == 3)
-    assert modals.texts[2] == ventana.MSG_SIN_SELLO_TIEMPO
+    qtbot.waitUntil(lambda: len(modals.messages) == 5)
+    assert modals.texts[4] == ventana.MSG_SIN_SELLO_TIEMPO
     assert load_settings(data_dir).sello_tiempo.url == ""
+    assert not dialog.exigir_sello.isEnabled()  # nothing to wait for
 
     # Anyone else sees it, greyed out, and the service refuses them (audited).
     services.accounts.register(
@@ -237,6 +250,7 @@ def test_the_administrator_sets_and_removes_the_time_stamp_server(
     otra = EmisoresConfiablesDialog(services, "ana@nominas.com")
     qtbot.addWidget(otra)
     assert not otra.sello_tiempo.isEnabled() and not otra.guardar_sello.isEnabled()
+    assert not otra.exigir_sello.isEnabled()
     assert "Sólo un administrador" in otra.guardar_sello.toolTip()
 
 

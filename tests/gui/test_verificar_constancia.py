@@ -73,7 +73,8 @@ def test_a_client_verifies_a_constancia_from_the_icsoe_menu(
         f"Normal del periodo mayo–agosto 2026 (2026-2), identificador interno {uuid}; certificado "
         "00001000000712345678; firmada el 22/11/2026 03:00:00 (UTC-06:00) según el equipo "
         "de quien firmó (sin sello de tiempo confiable en este equipo, esa fecha no está "
-        "probada)."
+        "probada).\nNo se pudo comprobar la revocación: el emisor de la e.firma no publica una "
+        "lista de revocación (CRL) ni un servicio OCSP."
     )
     assert (tmp_path / "verificar.png").stat().st_size > 0
 
@@ -109,7 +110,8 @@ def test_the_time_stamp_of_a_b_t_constancia_is_shown_with_its_time_and_tsa(
             services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
         )
     visto = _verificar(qtbot, services, modals, tmp_path, pdf, None)
-    valida, sello = visto["resultado"].split("\n")
+    valida, sello, revocacion = visto["resultado"].split("\n")
+    assert revocacion == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
     assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
     assert sello == c.SELLO_NO_CONFIABLE.format(
         fecha="22/11/2026 03:00:05 (UTC-06:00)", tsa=NOMBRE_TSA
@@ -144,7 +146,8 @@ def test_the_window_says_when_a_constancia_cannot_be_checked_and_a_proven_signin
         sellada = tmp_path / "sellada.pdf"
         sellada.write_bytes(hp._firmar(hp._fiel(hp.VIGENTE_HASTA), hp.AL_SELLAR, tsa.url))
     visto = _verificar(qtbot, services, modals, tmp_path, sellada, None, "hora_probada")
-    valida, sello = visto["resultado"].split("\n")
+    valida, sello, revocacion = visto["resultado"].split("\n")
+    assert revocacion == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
     assert valida.endswith(
         f"firmada el 26/11/2026 10:00:05 (UTC-06:00) según el sello de tiempo de {NOMBRE_TSA} "
         "(26/11/2026 10:00:00 (UTC-06:00) según el equipo de quien firmó)."
@@ -175,7 +178,45 @@ def test_the_window_names_a_change_after_signing_and_lists_a_later_signature(
         cambios.contrafirma(genuina, cf.fiel_fisica(), [cf.sat_ca().certificate_der])
     )
     visto = _verificar(qtbot, services, modals, tmp_path, contrafirmada, None, "contrafirmada")
-    valida, posterior, despues = visto["resultado"].split("\n")
+    valida, revocacion, posterior, despues = visto["resultado"].split("\n")
+    assert revocacion == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
     assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
     assert posterior.startswith("Firma agregada después de la constancia")
     assert despues == c.CAMBIOS_POSTERIORES
+
+
+def test_the_window_says_whether_the_e_firma_was_revoked_when_it_signed(
+    qtbot, services, modals, data_dir, clock, tmp_path
+):
+    from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
+    from tests.services import test_constancia_hora_probada as hp
+    from tests.services import test_constancia_revocacion as rev
+    from tests.servidor_crl import con_crl, publicador_crl
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    clock.now = hp.AHORA.replace(tzinfo=None)
+    with publicador_crl() as crl:
+        (data_dir / TRUSTED_DIR).mkdir(exist_ok=True)
+        (data_dir / TRUSTED_DIR / "ac_revocacion.cer").write_bytes(crl.ca.certificate_der)
+        fiel = crl.efirma("00001000000700000005", rev.DESDE, rev.HASTA)
+        genuina = rev._firmar(fiel, hp.AL_SELLAR)
+        crl.revocar(fiel, hp.datetime(2026, 11, 26, 18, 0, tzinfo=hp.UTC))
+        revocada = con_crl(genuina, crl.crl())
+    firmada = tmp_path / "firmada.pdf"
+    firmada.write_bytes(genuina)
+    valida, revocacion = _verificar(qtbot, services, modals, tmp_path, firmada, None)[
+        "resultado"
+    ].split("\n")
+    assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
+    assert revocacion == (
+        "Revocación comprobada: la e.firma no estaba revocada a la hora de este equipo "
+        "(27/11/2026 03:00:00 (UTC-06:00); sin sello de tiempo confiable), según los datos de "
+        "revocación (CRL u OCSP) de su emisor guardados en la constancia."
+    )
+    (tmp_path / "revocada.pdf").write_bytes(revocada)
+    visto = _verificar(qtbot, services, modals, tmp_path, tmp_path / "revocada.pdf", None)
+    assert visto["resultado"].split("\n") == [
+        "La constancia de firma no es válida:",
+        "La e.firma fue revocada el 26/11/2026 12:00:00 (UTC-06:00), antes de la hora de este "
+        "equipo (27/11/2026 03:00:00 (UTC-06:00); sin sello de tiempo confiable).",
+    ]

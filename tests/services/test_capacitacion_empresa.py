@@ -108,3 +108,20 @@ def test_emisores_agregar_refuses_a_practice_or_test_authority(services, data_di
     assert hecho.returncode == 2
     nombre = "AC DE CAPACITACIÓN ICSOE-DESKTOP (SIN VALIDEZ)"
     assert hecho.stderr.strip() == MSG_DE_CAPACITACION.format(nombre=nombre)
+
+
+def test_the_practice_empresa_keeps_its_rfc_and_no_real_empresa_takes_it(services, tmp_path):
+    from icsoe_desktop.domain.practica import RFC_PRACTICA
+    from icsoe_desktop.services.empresas.primer_uso import MSG_PRACTICA, MSG_RFC_DE_PRACTICA
+
+    with pytest.raises(ValidationError) as error:  # the real empresa, not yet configured
+        services.primer_uso.guardar_empresa(RFC_PRACTICA, "Mi Empresa SA de CV", CLI_ACTOR)
+    assert (error.value.code, error.value.message) == ("empresa_de_practica", MSG_RFC_DE_PRACTICA)
+    preparar(services, tmp_path / "sala", CLI_ACTOR)
+    (practica,) = [e for e in services.empresas.listar() if e.rfc == RFC_PRACTICA]
+    services.abrir_empresa(practica.id)
+    # Its Configuración inicial, filled in with a real empresa's data by mistake: refused.
+    with pytest.raises(ValidationError) as error:
+        services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", CLI_ACTOR)
+    assert (error.value.code, error.value.message) == ("empresa_de_practica", MSG_PRACTICA)
+    assert services.primer_uso.empresa().rfc == RFC_PRACTICA

@@ -64,12 +64,13 @@ def test_a_countersignature_by_another_e_firma_leaves_it_valid_and_is_listed(gen
     assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
     lineas = resultado.lineas()
     assert lineas[0].startswith("La constancia de firma es válida: EDE0101018A2")
-    assert lineas[1].startswith(
+    assert lineas[1] == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
+    assert lineas[2].startswith(
         "Firma agregada después de la constancia (no es parte de lo que firmó la contratista): "
         f"{cf.load_info(otra).nombre}, "
     )
-    assert lineas[1].endswith(" según su equipo.")
-    assert lineas[2] == c.CAMBIOS_POSTERIORES
+    assert lineas[2].endswith(" según su equipo.")
+    assert lineas[3] == c.CAMBIOS_POSTERIORES
     estado = _pyhanko(pdf, AHORA)
     assert estado.docmdp_ok and estado.bottom_line
     # A page added after the countersignature: refused, as pyHanko does.
@@ -83,14 +84,17 @@ def test_a_document_time_stamp_and_ltv_data_leave_it_valid(genuina):
         sellado = cambios.sello_documento(genuina, tsa.sellador)
     resultado = _verificar(sellado)
     assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
-    assert resultado.lineas()[1] == c.SELLO_POSTERIOR.format(
+    assert resultado.lineas()[2] == c.SELLO_POSTERIOR.format(
         nombre=NOMBRE_TSA, fecha=f", {_fecha(MOMENTO)}"
     )
     assert _pyhanko(sellado, AHORA).docmdp_ok
     dss = cambios.dss(genuina, [cf.sat_ca().certificate_der])
     resultado = _verificar(dss)
     assert resultado.ok and resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
-    assert resultado.lineas()[1:] == [c.CAMBIOS_POSTERIORES]
+    assert resultado.lineas()[1:] == [
+        c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION),
+        c.CAMBIOS_POSTERIORES,
+    ]
     estado = _pyhanko(dss, AHORA)
     assert estado.docmdp_ok and estado.bottom_line
 
@@ -117,7 +121,8 @@ def test_informativa_verificar_exits_2_for_an_illegal_change_and_1_for_a_counter
     )
     hecho = cli(datos, "informativa", "verificar", contrafirmada)
     assert hecho.returncode == 1, hecho.stdout
-    valida, posterior, cambios_posteriores = hecho.stdout.splitlines()
+    valida, revocacion, posterior, cambios_posteriores = hecho.stdout.splitlines()
+    assert revocacion == c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)
     assert valida.startswith("La constancia de firma es válida: EDE0101018A2")
     assert posterior.startswith("Firma agregada después de la constancia")
     assert cambios_posteriores == c.CAMBIOS_POSTERIORES

@@ -94,7 +94,7 @@ def test_with_a_tsa_the_constancia_carries_its_time_and_verificar_reports_it(
 def test_without_a_tsa_the_constancia_has_no_time_stamp(services, por_firmar):
     resultado = services.informativa_firma.verificar(_firmar(services, por_firmar))
     assert resultado.ok and resultado.sello_tiempo is None
-    assert len(resultado.lineas()) == 1
+    assert resultado.lineas()[1:] == [c.SIN_REVOCACION.format(porque=c.EMISOR_SIN_REVOCACION)]
 
 
 @pytest.mark.skipif(
@@ -305,3 +305,66 @@ def test_the_time_stamp_server_is_the_installations_whichever_empresa_sets_it(se
     # A hand-edited wrong value is no server (the signature is then B-B, never a guess).
     (data_dir / SETTINGS_FILE).write_text("[sello_tiempo]\nurl = 5\n", encoding="utf-8")
     assert not load_settings(data_dir).sello_tiempo.configured
+
+
+def test_with_the_stamp_not_required_a_failing_tsa_signs_without_it_and_says_so(
+    services, por_firmar, tsa, caplog
+):
+    uuid, rfc, _cer = por_firmar
+    services.settings.save_sello_tiempo(tsa.url, CLI_ACTOR)
+    assert services.settings.current.sello_tiempo.exigir  # required unless told otherwise
+    assert services.settings.save_exigir_sello(False, CLI_ACTOR)
+    tsa.detener()
+    constancia = _firmar(services, por_firmar)
+    assert services.informativas.fila(uuid, rfc).estado == FIRMADA
+    assert "Sin sello de tiempo, la informativa se firma sin él" in caplog.text
+    firmada = next(e for e in services.audit.recent() if e.action == "icsoe_informativa_firmada")
+    assert firmada.detail.endswith(f"(sin sello de tiempo: {tsa.url} no respondió)")
+    # No stamp: valid, its date the signer's clock and said to be unproven.
+    resultado = services.informativa_firma.verificar(constancia)
+    assert resultado.ok and resultado.sello_tiempo is None and resultado.fecha_probada is None
+    assert c.SIN_PRUEBA in resultado.resumen()
+    assert services.informativa_firma.acuse(uuid, rfc) == constancia
+
+
+def test_requiring_the_stamp_is_an_administrators_setting_kept_and_audited(services, data_dir):
+    from icsoe_desktop.config import load_settings
+    from icsoe_desktop.domain.errors import DomainError
+    from tests.services.test_roles import ADMIN, ANA, registro
+
+    services.accounts.register(registro(usuario=ADMIN))  # the first user administers
+    services.accounts.register(registro(usuario=ANA))
+    services.settings.save_sello_tiempo("https://sellos.ejemplo.com/tsa", CLI_ACTOR)
+    assert services.settings_empresa.save_exigir_sello(False, CLI_ACTOR)
+    assert not services.settings.save_exigir_sello(False, CLI_ACTOR)  # no change
+    assert load_settings(data_dir).sello_tiempo.exigir is False
+    entry = next(
+        e
+        for e in services.audit_instalacion.recent()
+        if e.action == "configuracion_sello_tiempo_exigido"
+    )
+    assert entry.target == "no exigido"
+    with pytest.raises(DomainError, match="administrador"):
+        services.settings.save_exigir_sello(True, ANA)
+    assert load_settings(data_dir).sello_tiempo.exigir is False
+    negado = next(e for e in services.audit_instalacion.recent() if e.action == "permiso_denegado")
+    assert (negado.actor, negado.detail) == (ANA, "rol: usuario IDSE; sello de tiempo exigido")
+
+
+def test_a_practice_signing_never_waits_on_the_tsa(services, tsa, tmp_path):
+    from icsoe_desktop.domain.practica import RFC_PRACTICA
+    from icsoe_desktop.services.capacitacion import preparar
+
+    services.settings.save_sello_tiempo(tsa.url, CLI_ACTOR)  # required for real signings
+    tsa.detener()
+    practica = preparar(services, tmp_path / "sala", CLI_ACTOR)
+    services.settings.save_capacitacion(True, CLI_ACTOR)
+    (empresa,) = [e for e in services.empresas.listar() if e.rfc == RFC_PRACTICA]
+    services.abrir_empresa(empresa.id)
+    (fila,) = [f for f in services.informativas.tablero(RFC_PRACTICA, RFC_PRACTICA) if f.uuid]
+    constancia = services.informativa_firma.firmar(
+        fila.uuid, RFC_PRACTICA, practica.cer, practica.key, practica.contrasena
+    )
+    assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
+    resultado = services.informativa_firma.verificar(constancia)
+    assert resultado.salida == c.SALIDA_PRACTICA and resultado.sello_tiempo is None

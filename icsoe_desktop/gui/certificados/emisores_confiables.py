@@ -94,8 +94,21 @@ MSG_CAPACITACION_DESACTIVADO = (
 SELLO_TIEMPO_TEXT = "Servidor de &sellos de tiempo (TSA):"
 SELLO_TIEMPO_AYUDA = (
     "Con un servidor de sellos de tiempo (RFC 3161), cada constancia de firma lleva la hora "
-    "sellada por ese servidor; si no responde al firmar, la informativa no se firma. Vacío: "
-    "sin sello de tiempo."
+    "sellada por ese servidor. Vacío: sin sello de tiempo."
+)
+EXIGIR_SELLO_TEXT = "E&xigir sello de tiempo para firmas reales"
+EXIGIR_SELLO_AYUDA = (
+    "Marcado, si el servidor de sellos de tiempo no responde al firmar, la informativa de una "
+    "empresa real no se firma. Sin marcar, se firma sin sello de tiempo y su fecha de firma "
+    "queda sin probar. Las de la empresa de práctica nunca lo esperan."
+)
+MSG_EXIGIR_SELLO = (
+    "Se exige el sello de tiempo: si el servidor no responde al firmar, la informativa de una "
+    "empresa real no se firma."
+)
+MSG_NO_EXIGIR_SELLO = (
+    "Ya no se exige el sello de tiempo: si el servidor no responde al firmar, la informativa se "
+    "firma sin él y su constancia dirá que su fecha de firma no está probada."
 )
 MSG_SELLO_TIEMPO = (
     "Las constancias de firma llevarán el sello de tiempo de {url}. Para que quien las verifique "
@@ -177,6 +190,11 @@ class EmisoresConfiablesDialog(QDialog):
         self.guardar_sello = QPushButton("&Guardar servidor")
         self.guardar_sello.setObjectName("guardarSelloTiempoButton")
         self.guardar_sello.clicked.connect(self._on_sello_tiempo)
+        self.exigir_sello = QCheckBox(EXIGIR_SELLO_TEXT)
+        self.exigir_sello.setObjectName("exigirSelloTiempoCheck")
+        self.exigir_sello.setToolTip(EXIGIR_SELLO_AYUDA)
+        self.exigir_sello.setChecked(services.settings.current.sello_tiempo.exigir)
+        self.exigir_sello.toggled.connect(self._on_exigir_sello)
         for control in (self.sello_tiempo, self.guardar_sello):
             reflejar(control, services.permisos, actor, Accion.SELLO_DE_TIEMPO)
         etiqueta = QLabel(SELLO_TIEMPO_TEXT)
@@ -195,6 +213,7 @@ class EmisoresConfiablesDialog(QDialog):
         layout.addWidget(self.tabla, 1)
         layout.addLayout(capacitacion)
         layout.addLayout(sello_tiempo)
+        layout.addWidget(self.exigir_sello)
         layout.addLayout(buttons)
         self.agregar.clicked.connect(self._choose)
         self.quitar.clicked.connect(self._on_quitar)
@@ -230,6 +249,14 @@ class EmisoresConfiablesDialog(QDialog):
             actor,
             Accion.PREPARAR_CAPACITACION,
             ademas=self._services.settings.current.capacitacion.activo,
+        )
+        # Only meaningful with a server to wait for.
+        reflejar(
+            self.exigir_sello,
+            permisos,
+            actor,
+            Accion.SELLO_DE_TIEMPO,
+            ademas=self._services.settings.current.sello_tiempo.configured,
         )
 
     def _choose(self) -> None:
@@ -291,7 +318,19 @@ class EmisoresConfiablesDialog(QDialog):
         url = self._services.settings.current.sello_tiempo.url
         self.sello_tiempo.setText(url)
         texto = MSG_SELLO_TIEMPO.format(url=url) if url else MSG_SIN_SELLO_TIEMPO
+        self._update_buttons()
         msgbox.information(self, texto, TITLE)
+
+    def _on_exigir_sello(self, exigir: bool) -> None:
+        try:
+            self._services.settings.save_exigir_sello(exigir, self._actor)
+        except DomainError as exc:
+            msgbox.error(self, exc.message, TITLE)
+            self.exigir_sello.blockSignals(True)
+            self.exigir_sello.setChecked(not exigir)
+            self.exigir_sello.blockSignals(False)
+            return
+        msgbox.information(self, MSG_EXIGIR_SELLO if exigir else MSG_NO_EXIGIR_SELLO, TITLE)
 
     def _elegir_carpeta(self) -> None:
         carpeta = QFileDialog.getExistingDirectory(self, "Carpeta para la e.firma de práctica")

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import cambios
 from icsoe_desktop.domain.cambios import anuncia
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.identifiers import check_rfc
+from icsoe_desktop.domain.practica import RFC_PRACTICA, es_de_practica
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -68,6 +70,16 @@ class Paso:
         return not self.hecho and not self.opcional
 
 
+MSG_PRACTICA = (
+    "Ésta es la empresa de práctica (CAPACITACIÓN — SIN VALIDEZ): conserva su RFC. Captura los "
+    "datos de tu empresa en la tuya: elígela en «Empresa» al ingresar o en Archivo › Cambiar de "
+    "empresa."
+)
+MSG_RFC_DE_PRACTICA = (
+    f"El RFC {RFC_PRACTICA} es el de la empresa de práctica: una empresa real no puede usarlo."
+)
+
+
 class PrimerUsoService:
     """``estado_*`` callables read the other services (registros, mail, certificates, sync)
     so this one holds no copy of their data."""
@@ -104,6 +116,13 @@ class PrimerUsoService:
         razon = check_razon_social(razon_social, "Captura la razón social de la empresa.")
         with self._store.session() as session:
             row = self._row(session)
+            if es_de_practica(row.rfc) != es_de_practica(rfc):
+                # Its data would turn real (or a real empresa's into training).
+                raise ValidationError(
+                    "empresa_de_practica",
+                    MSG_PRACTICA if es_de_practica(row.rfc) else MSG_RFC_DE_PRACTICA,
+                    "rfc",
+                )
             row.rfc, row.razon_social = rfc, razon
             self._audit.record(session, actor, "empresa_datos", rfc)
         return DatosEmpresa(rfc, razon)

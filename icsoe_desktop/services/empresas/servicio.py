@@ -177,14 +177,17 @@ class EmpresasService:
             return _info(row)
 
     def recordada(self) -> EmpresaInfo | None:
-        """The empresa opened last (what the login shows first)."""
+        """The empresa opened last (what the login shows first), never the practice empresa
+        while there is another: whoever comes next (the first real administrator, after a
+        training session) starts in real work unless they choose training."""
         with self._store.session() as session:
-            row = session.scalar(
+            rows = session.scalars(
                 select(EmpresaCatalogo).order_by(
                     EmpresaCatalogo.abierta_at.desc().nulls_last(), EmpresaCatalogo.id
                 )
-            )
-            return None if row is None else _info(row)
+            ).all()
+        row = next((r for r in rows if not es_de_practica(r.rfc)), rows[0] if rows else None)
+        return None if row is None else _info(row)
 
     def elegir(self, rfc: str | None) -> EmpresaInfo:
         """For the CLI: the empresa of ``--empresa RFC``; without it, the only one there is, or an

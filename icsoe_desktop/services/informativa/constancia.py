@@ -70,7 +70,7 @@ from icsoe_desktop.domain.trust import TrustStore
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior
+    from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior, Revocacion
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,26 @@ FIRMA_POSTERIOR = (
     "{nombre}{fecha}."
 )
 SELLO_POSTERIOR = "Sello de tiempo del documento, agregado después de la firma: {nombre}{fecha}."
+EFIRMA_REVOCADA = "La e.firma fue revocada el {revocada}, antes de {cuando}."
+CADENA_REVOCADA = (
+    "Un certificado de la autoridad que emitió la e.firma fue revocado el {revocada}, antes de "
+    "{cuando}."
+)
+REVOCACION_COMPROBADA = (
+    "Revocación comprobada: la e.firma no estaba revocada a {cuando}, según los datos de "
+    "revocación (CRL u OCSP) de su emisor guardados en la constancia."
+)
+SIN_REVOCACION = "No se pudo comprobar la revocación: {porque}."
+EMISOR_SIN_REVOCACION = (
+    "el emisor de la e.firma no publica una lista de revocación (CRL) ni un servicio OCSP"
+)
+SIN_DATOS_REVOCACION = (
+    "la constancia no guarda datos de revocación (CRL u OCSP) de su emisor que valgan para "
+    "{cuando} (al firmar no se pudieron obtener)"
+)
+# The time revocation is judged at, in the words above.
+A_LA_HORA_DEL_SELLO = "la hora del sello de tiempo ({fecha})"
+A_LA_HORA_DEL_EQUIPO = "la hora de este equipo ({fecha}; sin sello de tiempo confiable)"
 NO_VALIDA = "La constancia de firma no es válida:"
 NO_SE_PUEDE = "No se puede comprobar la constancia de firma:"
 SIN_PRUEBA = "sin sello de tiempo confiable en este equipo, esa fecha no está probada"
@@ -277,6 +297,7 @@ class Verificacion:
     posteriores: tuple[FirmaPosterior, ...] = ()  # signatures and time-stamps added later
     # Training: sealed as such, or signed by an e.firma of a practice or test authority.
     practica: bool = False
+    revocacion: Revocacion | None = None  # judged when nothing else refused the signature
 
     @property
     def salida(self) -> int:
@@ -299,6 +320,8 @@ class Verificacion:
         if (sello := self.sello_tiempo) is not None:
             texto = SELLO_CONFIABLE if sello.confiable else SELLO_NO_CONFIABLE
             lineas.append(texto.format(fecha=fecha_hora(sello.momento), tsa=sello.tsa))
+        if self.revocacion is not None:
+            lineas.append(_revocacion(self.revocacion, self.fecha_probada is not None))
         for posterior in self.posteriores:
             texto = SELLO_POSTERIOR if posterior.sello else FIRMA_POSTERIOR
             fecha = (
@@ -518,6 +541,7 @@ def verificar_constancia(
     identifier, when this store has one; ``ahora``: this computer's time (aware; None: the
     system's). Never raises for a bad file."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
+    from icsoe_desktop.services.pades import validar as pades
     from icsoe_desktop.services.pades.validar import (
         FirmaIlegible,
         cambios_ilegales,
@@ -621,6 +645,11 @@ def verificar_constancia(
     if desde <= (probada or ahora) <= hasta and not veredicto.vigente and veredicto.confiable:
         momento = _centro(veredicto.momento or ahora)
         motivos.append(CADENA_NO_VIGENTE.format(fecha=fecha_hora(momento)))
+    revocacion = None
+    if veredicto.confiable and veredicto.vigente and not motivos:
+        revocacion = pades.revocacion(handle, anclas, intermedios, veredicto.momento or ahora)
+        if revocacion.estado == pades.REVOCADA:
+            motivos.append(_revocacion(revocacion, probada is not None))
     if info.rfc != inf.contratista.rfc:
         motivos.append(OTRO_RFC.format(firmante=info.rfc or "desconocido", rfc=inf.contratista.rfc))
     if firma.momento is None or firma.momento != fecha:
@@ -669,7 +698,26 @@ def verificar_constancia(
         probada,
         firma.posteriores,
         practica,
+        revocacion,
     )
+
+
+def _revocacion(revocacion: Revocacion, probada: bool) -> str:
+    """What the verdict says of the revocation judged (``probada``: at a trusted token's time)."""
+    from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
+    from icsoe_desktop.services.pades import validar as pades
+
+    a_la_hora = A_LA_HORA_DEL_SELLO if probada else A_LA_HORA_DEL_EQUIPO
+    cuando = a_la_hora.format(fecha=fecha_hora(_centro(revocacion.momento)))
+    if revocacion.estado == pades.REVOCADA:
+        assert revocacion.fecha is not None
+        texto = EFIRMA_REVOCADA if revocacion.propia else CADENA_REVOCADA
+        return texto.format(revocada=fecha_hora(_centro(revocacion.fecha)), cuando=cuando)
+    if revocacion.estado == pades.COMPROBADA:
+        return REVOCACION_COMPROBADA.format(cuando=cuando)
+    sin_servicio = revocacion.estado == pades.SIN_SERVICIO
+    porque = EMISOR_SIN_REVOCACION if sin_servicio else SIN_DATOS_REVOCACION
+    return SIN_REVOCACION.format(porque=porque.format(cuando=cuando))
 
 
 def _cambio(codigo: str, n: int) -> str:

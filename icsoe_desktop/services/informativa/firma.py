@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.config import SelloTiempoSettings
 from icsoe_desktop.domain.cambios import ICSOE, anuncia
 from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
@@ -53,10 +54,18 @@ log = logging.getLogger(__name__)
 
 MSG_SELLO_FALLIDO = (
     "La informativa no se firmó: el servidor de sellos de tiempo ({url}) no respondió con un "
-    "sello válido. Revisa la conexión a internet e intenta de nuevo; si se repite, el "
-    "administrador puede revisar o quitar el servidor en Configuración › Emisores confiables "
-    "(el detalle quedó en el registro de la aplicación)."
+    "sello válido, y en este equipo se exige el sello de tiempo para las firmas reales. Revisa "
+    "la conexión a internet e intenta de nuevo; si se repite, el administrador puede revisar el "
+    "servidor en Configuración › Emisores confiables (el detalle quedó en el registro de la "
+    "aplicación)."
 )
+
+
+MSG_EFIRMA_REVOCADA = (
+    "La informativa no se firmó: según su emisor, {que} fue revocado el {fecha}. Con ella ya no "
+    "se puede firmar: tramita una e.firma nueva en el SAT."
+)
+LA_EFIRMA, SU_AUTORIDAD = "el certificado de la e.firma", "el de la autoridad que la emitió"
 
 
 MSG_EFIRMA_PRACTICA = (
@@ -76,7 +85,7 @@ class FirmaInformativaService(InformativaBase):
         contratistas: ContratistasService,
         emisores: EmisoresService,
         capacitacion: Callable[[str | None], bool] = lambda _rfc: False,
-        sello_tiempo: Callable[[], str] = lambda: "",
+        sello_tiempo: Callable[[], SelloTiempoSettings] = SelloTiempoSettings,
         otras_empresas: Callable[[], list[tuple[str, Path]]] = list,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
@@ -85,7 +94,7 @@ class FirmaInformativaService(InformativaBase):
         # Whether what is done for a contratista is training: the practice empresa or
         # contratista (domain/practica.capacitacion_activa), never the installation's mode.
         self._capacitacion = capacitacion
-        # The installation's time-stamp server, as it is at each signing ("" none).
+        # The installation's time-stamp server, as it is at each signing.
         self._sello_tiempo = sello_tiempo
         # (label, store file) of the installation's other empresas: where else ``verificar``
         # looks for the informativa of a constancia.
@@ -139,7 +148,8 @@ class FirmaInformativaService(InformativaBase):
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import escribir_constancia
-        from icsoe_desktop.services.pades.firmar import SelloDeTiempoFallido
+        from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
+        from icsoe_desktop.services.pades.firmar import EfirmaRevocada, SelloDeTiempoFallido
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
@@ -171,21 +181,38 @@ class FirmaInformativaService(InformativaBase):
         sello = sellar(cadena, credencial.private_key)
         emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
+        # Training never waits on a server; real work does when the administrator says so.
+        exigido = servidor.exigir and not capacitacion
         # From now on the informativa is this copy (and its header, what its window reads): its
         # exports, acuse and verification never read the contratante's or the contratista's live
         # rows again. The constancia's signature covers both, by their SHA-256.
         congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
-        try:
-            acuse = escribir_constancia(
+
+        def escribir(url: str) -> bytes:
+            return escribir_constancia(
                 antes, cadena, sello, info.certificado_der, emisores, firmada,
-                credencial.private_key, capacitacion, servidor, congeladas,
+                credencial.private_key, capacitacion, url, congeladas,
             )  # fmt: skip
-        except SelloDeTiempoFallido as exc:
-            # Nothing was kept: the informativa stays as it was, to be signed again.
-            log.warning("Sin sello de tiempo, la informativa no se firmó: %s", exc)
+
+        sin_sello = ""
+        try:
+            acuse = escribir(servidor.url)
+        except EfirmaRevocada as exc:
+            que = LA_EFIRMA if exc.propia else SU_AUTORIDAD
+            fecha = fecha_hora(hora_del_centro(exc.fecha.astimezone(UTC).replace(tzinfo=None)))
             raise ValidationError(
-                "sello_tiempo_fallido", MSG_SELLO_FALLIDO.format(url=servidor)
+                "efirma_revocada", MSG_EFIRMA_REVOCADA.format(que=que, fecha=fecha)
             ) from None
+        except SelloDeTiempoFallido as exc:
+            if exigido:
+                # Nothing was kept: the informativa stays as it was, to be signed again.
+                log.warning("Sin sello de tiempo, la informativa no se firmó: %s", exc)
+                raise ValidationError(
+                    "sello_tiempo_fallido", MSG_SELLO_FALLIDO.format(url=servidor.url)
+                ) from None
+            # Not required: signed as without a server (its date then says it is unproven).
+            log.warning("Sin sello de tiempo, la informativa se firma sin él: %s", exc)
+            acuse, sin_sello = escribir(""), f" (sin sello de tiempo: {servidor.url} no respondió)"
         contenido = cadena_original(antes)
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, rfc)
@@ -206,7 +233,11 @@ class FirmaInformativaService(InformativaBase):
             row.acuse_pdf = acuse
             row.congelada, row.congelada_cabecera = congeladas
             self._audit.record(
-                session, rfc, "icsoe_informativa_firmada", row.periodo, info.no_certificado
+                session,
+                rfc,
+                "icsoe_informativa_firmada",
+                row.periodo,
+                info.no_certificado + sin_sello,
             )
         return acuse
 

@@ -8,6 +8,13 @@ that TSA (RFC 3161 over HTTP, with ``requests``) for a token over the signature 
 in the signature's unsigned attributes. Any failure of the TSA raises ``SelloDeTiempoFallido``
 and nothing is returned: a constancia is never written half sealed.
 
+Revocation: when the signer's certificate (or an issuer of its chain) says where its issuer
+publishes revocation (a CRL distribution point, an OCSP responder), pyHanko's validator fetches
+it before signing (``requests``, ``espera_s`` per request) and the CRLs and OCSP answers go in
+the document security store (DSS) of the very update the signature covers. A certificate
+revoked by then raises ``EfirmaRevocada``; one whose revocation cannot be fetched is signed
+without it (the verification then says so).
+
 The private key stays the ``cryptography`` object the e.firma's .key was opened into
 (``_Clave``): no unencrypted copy of it is ever written or serialised.
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +35,17 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import RevokedError
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+log = logging.getLogger(__name__)
 
 CAMPO = "FirmaContratista"
 _HASHES = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}
@@ -44,6 +62,25 @@ class Adjunto:
 class SelloDeTiempoFallido(Exception):
     """The time-stamp server did not give a token over the signature (the detail, for the
     log: unreachable, an HTTP error, an answer that is no RFC 3161 time-stamp...)."""
+
+
+class EfirmaRevocada(Exception):
+    """The issuer's revocation data list the signer's certificate (or an issuer's) as revoked."""
+
+    def __init__(self, fecha: datetime, propia: bool) -> None:
+        super().__init__(f"revocado el {fecha:%Y-%m-%d %H:%M:%S}")
+        self.fecha = fecha  # when it was revoked (UTC)
+        self.propia = propia  # the signer's own certificate (else an issuer's)
+
+
+# What the issuers declare is fetched; a fetch that fails is no refusal (the DSS lacks it).
+_OBTENER_SI_SE_PUBLICA = CertRevTrustPolicy(
+    RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
+        intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED_SOFT,
+    ),
+    retroactive_revinfo=True,  # data issued after the claimed signing time still speak of it
+)
 
 
 class _ServidorDeSellos(RequestsHTTPTimeStamper):
@@ -125,11 +162,45 @@ def firmar_pdf(
         if sello_tiempo
         else None
     )
+    if cadena:
+        _revocacion(escritor, certificado, cadena, espera_s)
     firmante = signers.PdfSigner(meta, signer=_Clave(clave, certificado, cadena), timestamper=tsa)
     firmado = asyncio.run(_firmar(firmante, escritor, momento))
     if tsa is not None:
         _comprobar_sello(firmado, sello_tiempo)
     return firmado
+
+
+def _revocacion(
+    escritor: IncrementalPdfFileWriter, certificado: bytes, cadena: list[bytes], espera_s: float
+) -> None:
+    """The revocation data the issuers publish, fetched now, into ``escritor``'s DSS."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    emisores = [asn1_x509.Certificate.load(c) for c in cadena]
+    contexto = ValidationContext(
+        trust_roots=emisores[-1:],
+        other_certs=emisores[:-1],
+        allow_fetching=True,
+        fetcher_backend=RequestsFetcherBackend(per_request_timeout=espera_s),
+        revinfo_policy=_OBTENER_SI_SE_PUBLICA,
+    )
+    validador = CertificateValidator(
+        asn1_x509.Certificate.load(certificado),
+        intermediate_certs=emisores[:-1],
+        validation_context=contexto,
+    )
+    try:
+        ruta = asyncio.run(validador.async_validate_path())
+    except RevokedError as exc:
+        raise EfirmaRevocada(exc.revocation_dt, exc.is_ee_cert) from exc
+    except Exception as exc:  # the app checked the chain already: signed without the data
+        log.warning("Sin datos de revocación de la e.firma: %r", exc)
+        return
+    if contexto.crls or contexto.ocsps:
+        DocumentSecurityStore.supply_dss_in_writer(
+            escritor, None, paths=[ruta], crls=contexto.crls, ocsps=contexto.ocsps
+        )
 
 
 def _comprobar_sello(pdf: bytes, url: str) -> None:

@@ -6,7 +6,7 @@ this package and by the constancia's writer).
   Unpatched, reading such a subject raises «tag should have been 3, but 19 was found», so pyHanko
   could neither sign with nor validate a SAT certificate (an open asn1crypto bug).
 - The bundle leaves out aiohttp (pyHanko's aiohttp time-stamp client imports it; the app asks a
-  time-stamp server with pyHanko's ``requests`` client and fetches nothing else) and Pillow
+  time-stamp server and the issuers' revocation data with pyHanko's ``requests`` clients) and Pillow
   (reportlab imports it for images; the constancia has none): stand-ins that refuse any use
   take their place when they are absent.
 """

@@ -14,7 +14,9 @@ LTV data (DSS) and /Info are accepted; anything else (a page's content, a page a
 annotation, the signature dictionary written again) is an illegal modification, and
 ``cambios_ilegales`` names what it finds of those on the pages and in the signature.
 
-No revocation is checked: a B-B signature carries none and the app fetches nothing.
+Revocation (``revocacion``) is judged apart, from what the PDF's document security store
+(DSS) holds (the app fetches nothing when it verifies), at the same time as the certificates:
+revoked before it, refused; revoked after it, or listed by data issued later, still valid.
 """
 
 from __future__ import annotations
@@ -355,6 +357,75 @@ def _sello_validado(firma: Any, sello: tuple[list[bytes], list[bytes], datetime]
         log.info("Sello de tiempo no evaluable: %r", exc)
         return None
     return datos.get("timestamp_validity")
+
+
+# How the signer's certificate stands as to revocation at the time it is judged.
+COMPROBADA, REVOCADA, SIN_SERVICIO, SIN_DATOS = (
+    "comprobada",
+    "revocada",
+    "sin_servicio",
+    "sin_datos",
+)
+
+# Every certificate that says where its revocation is published must be found in the data;
+# data issued after that time count (a CRL fetched later still says when it was revoked).
+_SI_SE_PUBLICA = CertRevTrustPolicy(
+    RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.CHECK_IF_DECLARED,
+        intermediate_ca_cert_rule=RevocationCheckingRule.CHECK_IF_DECLARED,
+    ),
+    retroactive_revinfo=True,
+)
+
+
+@dataclass(frozen=True)
+class Revocacion:
+    estado: str  # COMPROBADA: not revoked then; SIN_SERVICIO: the issuer publishes none;
+    # SIN_DATOS: published, but the PDF holds none that speak of that time
+    momento: datetime  # the time it was judged at
+    fecha: datetime | None = None  # when it was revoked (REVOCADA)
+    propia: bool = True  # the signer's own certificate was revoked (else an issuer's)
+
+
+def _publica(certificado: asn1_x509.Certificate) -> bool:
+    return bool(certificado.crl_distribution_points or certificado.ocsp_urls)
+
+
+def revocacion(
+    firma: object, anclas: list[bytes], intermedios: list[bytes], momento: datetime
+) -> Revocacion:
+    """Whether ``firma``'s certificate (and its issuers) had been revoked at ``momento``,
+    according to the revocation data the PDF's DSS holds."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko_certvalidator import CertificateValidator
+    from pyhanko_certvalidator.errors import RevokedError
+
+    handle: Any = firma
+    certificado = handle.signer_cert
+    otros = [asn1_x509.Certificate.load(i) for i in intermedios]
+    if not any(map(_publica, [certificado, *otros])):
+        return Revocacion(SIN_SERVICIO, momento)
+    try:
+        dss = DocumentSecurityStore.read_dss(handle.reader)
+        contexto = dss.as_validation_context(
+            {
+                "trust_roots": [asn1_x509.Certificate.load(a) for a in anclas],
+                "other_certs": otros,
+                "moment": momento,
+                "allow_fetching": False,
+                "revinfo_policy": _SI_SE_PUBLICA,
+            }
+        )
+        validador = CertificateValidator(
+            certificado, intermediate_certs=otros, validation_context=contexto
+        )
+        asyncio.run(validador.async_validate_path())
+    except RevokedError as exc:
+        return Revocacion(REVOCADA, momento, exc.revocation_dt, exc.is_ee_cert)
+    except Exception as exc:  # no DSS, no data for that time, data that do not verify
+        log.info("Revocación no comprobada: %r", exc)
+        return Revocacion(SIN_DATOS, momento)
+    return Revocacion(COMPROBADA, momento)
 
 
 def _confiable_en_vigencia(firma: Any, anclas: list[bytes], intermedios: list[bytes]) -> bool:
