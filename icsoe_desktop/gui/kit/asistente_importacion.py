@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
-from icsoe_desktop.gui.kit.comparar_columnas import CompararColumnasDialog
+from icsoe_desktop.gui.kit.comparar_columnas import CompararColumnasDialog, juntas
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -199,9 +199,8 @@ class AsistenteImportacionDialog(QDialog):
                 boton.deleteLater()
         self.comparar = {}
         for clave, columnas in leida.columnas_ambiguas.items():
-            nombres = [leida.letra(c) for c in columnas]
             boton = QPushButton(
-                COMPARAR.format(columnas=", ".join(nombres[:-1]) + f" y {nombres[-1]}")
+                COMPARAR.format(columnas=juntas([leida.letra(c) for c in columnas]))
             )
             boton.setObjectName(f"comparar_{clave}")
             boton.setProperty("campo", clave)
@@ -354,8 +353,7 @@ class AsistenteImportacionDialog(QDialog):
         avisos = [MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan))] if faltan else []
         titulos = {c.clave: c.titulo for c in leida.esquema.campos}
         for clave, columnas in leida.columnas_ambiguas.items():
-            nombres = [leida.letra(c) for c in columnas]
-            todas = ", ".join(nombres[:-1]) + f" y {nombres[-1]}"
+            todas = juntas([leida.letra(c) for c in columnas])
             avisos.append(MSG_AMBIGUAS.format(columnas=todas, campo=titulos[clave]))
         self.faltan.setText(" ".join(avisos))
         self._llenar_comparar(leida)

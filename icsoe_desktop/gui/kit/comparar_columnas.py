@@ -36,7 +36,8 @@ USAR = "Usar {columna}"
 DIFERENTE = QBrush(QColor("#ffe08a"))  # a row that differs: amber, its text in bold too
 
 
-def _juntas(nombres: list[str]) -> str:
+def juntas(nombres: list[str]) -> str:
+    """«C «SDI» y D «SBC»», «B, C y D»: columns named in a sentence."""
     return ", ".join(nombres[:-1]) + f" y {nombres[-1]}"
 
 
@@ -58,7 +59,7 @@ class CompararColumnasDialog(QDialog):
         otras = "la otra" if len(columnas) == 2 else "las otras"
         layout = QVBoxLayout(self)
         self.mensaje = QLabel(
-            MSG_CABECERA.format(columnas=_juntas(nombres), campo=campo, otras=otras)
+            MSG_CABECERA.format(columnas=juntas(nombres), campo=campo, otras=otras)
         )
         self.mensaje.setWordWrap(True)
         layout.addWidget(self.mensaje)
