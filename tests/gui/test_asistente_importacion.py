@@ -478,3 +478,52 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
     assert dialog.aceptar.isEnabled() and dialog.faltan.text() == "" and not dialog.comparar
     archivo = leer_trabajadores(path, dialog.lectura.guia)
     assert [t.sbc for t in archivo.trabajadores] == [t.sbc for t in gente]
+
+
+def test_an_import_with_sdi_and_sbc_goes_in_with_the_column_picked_side_by_side(
+    qtbot, services, tmp_path, modals
+):
+    """Importar movimientos… as the clerk does it: a grid with an «SDI» that is not the SBC
+    opens the assistant on the two; «Comparar…» shows them, «Usar …«SBC»» picks it, Aceptar
+    imports every movement with the SBC of its «SBC» column."""
+    from sqlalchemy import select
+
+    from icsoe_desktop.gui.kit.comparar_columnas import CompararColumnasDialog
+    from icsoe_desktop.store.models import MovimientoRow
+
+    add_registros(services)
+    path = tmp_path / "con_sdi.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(["SDI", *HEADERS])
+        for row in known_rows():
+            sdi = f"{float(row['SBC']) + 10:.2f}" if row["SBC"] else ""
+            writer.writerow([sdi, *(row.get(h, "") for h in HEADERS)])
+    pasos: list[str] = []
+
+    def comparar(dialog) -> None:
+        assert isinstance(dialog, CompararColumnasDialog)
+        pasos.append(dialog.windowTitle())
+        (sbc,) = [b for col, b in dialog.usar.items() if col == "SBC"]
+        click(qtbot, sbc)
+
+    def asistente(dialog) -> None:
+        assert isinstance(dialog, AsistenteImportacionDialog)
+        assert not dialog.aceptar.isEnabled()
+        pasos.append(sin_letra(dialog.comparar["sbc"].text()))
+        modals.handle(comparar)
+        click(qtbot, dialog.comparar["sbc"])
+        assert dialog.lectura.mapeo["SBC"] == "sbc" and dialog.lectura.mapeo["SDI"] is None
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(asistente)
+    view = window(qtbot, services)
+    view.import_from(path)
+    wait_operations(qtbot)
+    assert pasos == ["Comparar A «SDI» y G «SBC»…", "Comparar columnas — «SBC»"]
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    with services.store.session() as session:
+        guardados = sorted(session.scalars(select(MovimientoRow.sbc)), key=lambda v: v or 0)
+    esperados = sorted((round(float(r["SBC"]) * 100) if r["SBC"] else None for r in known_rows()),
+                       key=lambda v: v or 0)  # fmt: skip
+    assert guardados == esperados
