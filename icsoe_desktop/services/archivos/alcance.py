@@ -293,11 +293,6 @@ def alcance_ods(contenido: bytes) -> dict[str, Alcance]:
             fila = columnas_declaradas = 0
         elif alcance is None:
             return
-        elif nombre == _COLUMNA:  # in order, before the rows (in groups or not)
-            veces = _repeticiones(atributos, "number-columns-repeated")
-            if atributos.get(_VISIBILIDAD) in _OCULTA:
-                alcance.ocultar(columnas=range(columnas_declaradas, columnas_declaradas + veces))
-            columnas_declaradas += veces
         elif nombre == _FILA:
             filas_repetidas = _repeticiones(atributos, "number-rows-repeated")
             if atributos.get(_VISIBILIDAD) in _OCULTA:
@@ -308,6 +303,11 @@ def alcance_ods(contenido: bytes) -> dict[str, Alcance]:
             celda = (columna, veces)
             con_valor = _OFFICE + "value-type" in atributos
             columna += veces
+        elif nombre == _COLUMNA:  # after the cells' test: far fewer
+            veces = _repeticiones(atributos, "number-columns-repeated")
+            if atributos.get(_VISIBILIDAD) in _OCULTA:
+                alcance.ocultar(columnas=range(columnas_declaradas, columnas_declaradas + veces))
+            columnas_declaradas += veces
         elif celda is not None:
             con_valor = True  # text:p or anything else inside the cell
 
