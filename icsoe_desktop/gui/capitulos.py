@@ -59,6 +59,9 @@ CAPITULOS: dict[str, Capitulo] = {
     "kit.asistente_importacion.AsistenteImportacionDialog": Capitulo(
         "04_movimientos.md", "El asistente de importación"
     ),
+    "kit.comparar_columnas.CompararColumnasDialog": Capitulo(
+        "04_movimientos.md", "El asistente de importación"
+    ),
     "movimientos.lotes.LotesPanel": Capitulo("04_movimientos.md", "Lotes"),
     "movimientos.corregir.CorregirMovimientoDialog": Capitulo(
         "04_movimientos.md", "Corregir un movimiento rechazado"

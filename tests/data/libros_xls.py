@@ -10,7 +10,9 @@ the .xls as it reads the .xlsx (titles, totals, money, leading zeros). ``lejos.x
 sheets, eight with a value at IV65536 (the format's last cell): as a grid, 4.3 GB.
 ``hojas.xls`` and ``hojas.ods`` (the latter ``--convert-to ods``): a hidden first sheet
 «Cuatrimestre anterior» (two workers), then «Resumen» (no header) and «Trabajadores» (three
-workers), the workbook opening on «Trabajadores».
+workers), the workbook opening on «Trabajadores». ``ocultas.xls`` and ``ocultas.ods``: row 1
+hidden (an old header, in another order) and column C «Salario Base de Cotización» hidden
+(stale values) before the visible «SBC».
 """
 
 from __future__ import annotations
@@ -101,6 +103,20 @@ def hojas(path: Path) -> Path:
     return path
 
 
+def ocultas(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Trabajadores"
+    sheet.append(["CURP", "NSS", "SBC"])
+    sheet.append(["NSS", "CURP", "Salario Base de Cotización", "SBC"])
+    for t in nomina.trabajadores(3, seed=23):
+        sheet.append([t.nss, t.curp, 999.99, t.sbc / 100])
+    sheet.row_dimensions[1].hidden = True
+    sheet.column_dimensions["C"].hidden = True
+    book.save(path)
+    return path
+
+
 def _convertir(xlsx: Path, formato: str, destino: Path) -> None:
     subprocess.run(
         ["soffice", "--headless", "--convert-to", formato, "--outdir", str(xlsx.parent), str(xlsx)],
@@ -115,8 +131,10 @@ def main() -> None:
         for name, xlsx in libros.items():
             _convertir(xlsx, "xls", AQUI / f"{name}.xls")
         varias = hojas(Path(tmp) / "hojas.xlsx")
+        escondidas = ocultas(Path(tmp) / "ocultas.xlsx")
         for formato in ("xls", "ods"):
             _convertir(varias, formato, AQUI / f"hojas.{formato}")
+            _convertir(escondidas, formato, AQUI / f"ocultas.{formato}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORTADO
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.archivos.lectura import SIN_ENCABEZADO
-from tests.gui.helpers import click, wait_operations
+from tests.gui.helpers import click, sin_letra, wait_operations
 from tests.services.movimientos_data import HEADERS, add_registros, known_rows
 
 ADMIN = "admin@nominas.com"
@@ -379,8 +379,151 @@ def test_sdi_and_sbc_that_differ_open_the_assistant_on_them(qtbot, tmp_path):
         "Las columnas E «SDI» y F «SBC» son todas «SBC» y no coinciden: elige una."
     )
     assert not dialog.aceptar.isEnabled()
-    qtbot.waitUntil(dialog.combos["SDI"].hasFocus, timeout=1000)  # opened on it
+    qtbot.waitUntil(dialog.comparar["sbc"].hasFocus, timeout=1000)  # opened on them
     sbc = dialog.combos["SBC"]
     sbc.setCurrentIndex(sbc.findData("sbc"))
     assert dialog.aceptar.isEnabled() and dialog.faltan.text() == ""
     assert dialog.lectura.mapeo["SBC"] == "sbc" and dialog.lectura.mapeo["SDI"] is None
+
+
+def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tmp_path, modals):
+    """«Salario Base de Cotización» (last period's values, most of them) and «SDI» that agree
+    only on some rows, neither the field's own title: «Comparar…» shows both, row by row with
+    their letters and titles, the rows that differ marked; «Usar D «SDI»» reads the file with
+    it, the other column then «No se usa»."""
+    from openpyxl import Workbook
+
+    from icsoe_desktop.gui.kit.comparar_columnas import (
+        DIFERENTE,
+        DIFIEREN,
+        MSG_DIFIEREN,
+        CompararColumnasDialog,
+    )
+    from icsoe_desktop.services.archivos import mapeos
+    from icsoe_desktop.services.archivos.mapeos import Importacion
+    from icsoe_desktop.services.informativa.trabajadores_archivo import leer_trabajadores
+    from tests.archivos_de_nomina import trabajadores
+
+    gente = trabajadores(25, seed=5)
+    path = tmp_path / "nomina.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NSS", "CURP", "Salario Base de Cotización", "SDI"])
+    for i, t in enumerate(gente):
+        viejo = t.sbc / 100 if i % 3 == 0 else round(t.sbc / 100 - 37.5, 2)
+        sheet.append([t.nss, t.curp, viejo, f"${t.sbc / 100:,.2f}"])
+    book.save(path)
+    leida = mapeos.leer(Importacion.TRABAJADORES_CONTRATO, path)
+    assert leida.columnas_ambiguas == {"sbc": ("Salario Base de Cotización", "SDI")}
+    dialog = AsistenteImportacionDialog(Importacion.TRABAJADORES_CONTRATO, path, leida)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    boton = dialog.comparar["sbc"]
+    assert sin_letra(boton.text()) == "Comparar C «Salario Base de Cotización» y D «SDI»…"
+    qtbot.waitUntil(boton.hasFocus, timeout=1000)
+
+    vistas: list[dict] = []
+
+    def elegir(comparar) -> None:  # what the clerk sees, then a click on «Usar D «SDI»»
+        assert isinstance(comparar, CompararColumnasDialog)
+        tabla = comparar.tabla
+        vistas.append(
+            {
+                "titulo": comparar.windowTitle(),
+                "mensaje": comparar.mensaje.text(),
+                "columnas": [tabla.horizontalHeaderItem(c).text() for c in range(3)],
+                "filas": [
+                    tuple(tabla.item(r, c).text() for c in range(3))
+                    for r in range(tabla.rowCount())
+                ],
+                "marcadas": [
+                    r for r in range(tabla.rowCount()) if tabla.item(r, 0).background() == DIFERENTE
+                ],
+                "numeros": [tabla.verticalHeaderItem(r).text() for r in range(tabla.rowCount())],
+                "resumen": comparar.resumen.text(),
+                "botones": [sin_letra(b.text()) for b in comparar.usar.values()],
+            }
+        )
+        comparar.grab().save(str(tmp_path / "comparar_columnas.png"))
+        dialog.grab().save(str(tmp_path / "asistente.png"))
+        click(qtbot, comparar.usar["SDI"])
+
+    modals.handle(elegir)
+    click(qtbot, boton)
+    qtbot.waitUntil(lambda: bool(vistas), timeout=5_000)
+    (vista,) = vistas
+    assert vista["titulo"] == "Comparar columnas — «SBC»"
+    assert vista["mensaje"].startswith(
+        "Las columnas C «Salario Base de Cotización» y D «SDI» son todas «SBC»."
+    )
+    assert vista["columnas"] == [
+        "C «Salario Base de Cotización»",
+        "D «SDI»",
+        "¿Coinciden?",
+    ]
+    assert len(vista["filas"]) == 20 and vista["numeros"][:2] == ["Fila 2", "Fila 3"]
+    distintas = [i for i in range(20) if i % 3 != 0]
+    assert vista["marcadas"] == distintas
+    assert [f[2] == DIFIEREN for f in vista["filas"]] == [i in distintas for i in range(20)]
+    assert vista["filas"][1][1] == f"${gente[1].sbc / 100:,.2f}"  # as the file has it
+    assert vista["resumen"] == MSG_DIFIEREN.format(n=len(distintas), total=20)
+    assert vista["botones"] == [
+        "Usar C «Salario Base de Cotización»",
+        "Usar D «SDI»",
+    ]
+    # The choice is taken: the other column is not used, Aceptar reads the SDI.
+    assert dialog.lectura.mapeo["SDI"] == "sbc"
+    assert dialog.lectura.mapeo["Salario Base de Cotización"] is None
+    assert dialog.combos["Salario Base de Cotización"].currentText() == NO_SE_USA
+    assert dialog.aceptar.isEnabled() and dialog.faltan.text() == "" and not dialog.comparar
+    archivo = leer_trabajadores(path, dialog.lectura.guia)
+    assert [t.sbc for t in archivo.trabajadores] == [t.sbc for t in gente]
+
+
+def test_an_import_with_sdi_and_sbc_goes_in_with_the_column_picked_side_by_side(
+    qtbot, services, tmp_path, modals
+):
+    """Importar movimientos… as the clerk does it: a grid with an «SDI» that is not the SBC
+    opens the assistant on the two; «Comparar…» shows them, «Usar …«SBC»» picks it, Aceptar
+    imports every movement with the SBC of its «SBC» column."""
+    from sqlalchemy import select
+
+    from icsoe_desktop.gui.kit.comparar_columnas import CompararColumnasDialog
+    from icsoe_desktop.store.models import MovimientoRow
+
+    add_registros(services)
+    path = tmp_path / "con_sdi.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        writer = csv.writer(f)
+        writer.writerow(["SDI", *HEADERS])
+        for row in known_rows():
+            sdi = f"{float(row['SBC']) + 10:.2f}" if row["SBC"] else ""
+            writer.writerow([sdi, *(row.get(h, "") for h in HEADERS)])
+    pasos: list[str] = []
+
+    def comparar(dialog) -> None:
+        assert isinstance(dialog, CompararColumnasDialog)
+        pasos.append(dialog.windowTitle())
+        (sbc,) = [b for col, b in dialog.usar.items() if col == "SBC"]
+        click(qtbot, sbc)
+
+    def asistente(dialog) -> None:
+        assert isinstance(dialog, AsistenteImportacionDialog)
+        assert not dialog.aceptar.isEnabled()
+        pasos.append(sin_letra(dialog.comparar["sbc"].text()))
+        modals.handle(comparar)
+        click(qtbot, dialog.comparar["sbc"])
+        assert dialog.lectura.mapeo["SBC"] == "sbc" and dialog.lectura.mapeo["SDI"] is None
+        click(qtbot, dialog.aceptar)
+
+    modals.handle(asistente)
+    view = window(qtbot, services)
+    view.import_from(path)
+    wait_operations(qtbot)
+    assert pasos == ["Comparar A «SDI» y G «SBC»…", "Comparar columnas — «SBC»"]
+    assert modals.texts[-1].startswith(MSG_IMPORTADO.format(nuevos=6, existentes=0))
+    with services.store.session() as session:
+        guardados = sorted(session.scalars(select(MovimientoRow.sbc)), key=lambda v: v or 0)
+    esperados = sorted((round(float(r["SBC"]) * 100) if r["SBC"] else None for r in known_rows()),
+                       key=lambda v: v or 0)  # fmt: skip
+    assert guardados == esperados

@@ -85,6 +85,17 @@ def _rechazado(m: Mundo):
     return replace(fila, rechazo="El NSS no existe en los registros del IMSS")
 
 
+def _dos_sbc(carpeta: Path):
+    """A worker file whose «SDI» and «SBC» differ: the intake's reading, for Comparar columnas."""
+    from icsoe_desktop.services.archivos import mapeos
+
+    path = carpeta / "sdi_y_sbc.csv"
+    path.write_text(
+        "NSS,CURP,SDI,SBC\n12345678901,LOPE820130HASJRL86,600.00,550.00\n", encoding="utf-8"
+    )
+    return mapeos.leer(mapeos.Importacion.TRABAJADORES_CONTRATO, path)
+
+
 def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     """Each window class (``module.Class``) and how a clerk gets it on screen."""
     from icsoe_desktop.domain.informativa.modelo import Problema
@@ -127,7 +138,7 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
     from icsoe_desktop.gui.informativa import problemas as informativa_problemas
     from icsoe_desktop.gui.informativa import ventana as informativa
     from icsoe_desktop.gui.informativa import verificar as verificar_constancia
-    from icsoe_desktop.gui.kit import asistente_importacion
+    from icsoe_desktop.gui.kit import asistente_importacion, comparar_columnas
     from icsoe_desktop.gui.movimientos import corregir as corregir_movimiento
     from icsoe_desktop.gui.movimientos import rechazos as rechazos_importacion
     from icsoe_desktop.gui.sync import configuracion as sincronizacion
@@ -252,6 +263,9 @@ def windows() -> dict[str, Callable[[Mundo], QWidget]]:
                 m.archivo,
                 mapeos.leer(mapeos.Importacion.MOVIMIENTOS, m.archivo),
             )
+        ),
+        "kit.comparar_columnas.CompararColumnasDialog": lambda m: (
+            comparar_columnas.CompararColumnasDialog(_dos_sbc(m.archivo.parent), "sbc")
         ),
         "movimientos.rechazos.RechazosDialog": lambda m: rechazos_importacion.RechazosDialog(
             "", [LineaRechazada(2, "NSS inválido")]

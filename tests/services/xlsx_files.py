@@ -121,10 +121,17 @@ def _wide(text: str) -> bytes:
     return struct.pack("<I", len(text)) + text.encode("utf-16-le")
 
 
-def xlsb_bytes(rows: Iterable[Iterable[object]], sheet: str = "Hoja1") -> bytes:
+def xlsb_bytes(
+    rows: Iterable[Iterable[object]],
+    sheet: str = "Hoja1",
+    filas_ocultas: Iterable[int] = (),
+    columnas_ocultas: Iterable[int] = (),
+) -> bytes:
     """An Excel binary workbook (.xlsb) of ``rows``, written record by record as [MS-XLSB]
     lays them out (no program here writes the format): text as inline strings, numbers as
-    doubles, None as no cell. A row given as (row index, {column index: value}) is put there."""
+    doubles, None as no cell. A row given as (row index, {column index: value}) is put there.
+    ``filas_ocultas``, ``columnas_ocultas``: rows and columns (0-based) hidden as Excel hides
+    them (BrtRowHdr's fDyZero, BrtColInfo's fHidden)."""
     placed: list[tuple[int, dict[int, object]]] = []
     for number, row in enumerate(rows):
         if isinstance(row, tuple) and len(row) == 2 and isinstance(row[1], dict):
@@ -137,9 +144,17 @@ def xlsb_bytes(rows: Iterable[Iterable[object]], sheet: str = "Hoja1") -> bytes:
     last_row = max(r for r, _ in placed)
     last_column = max(c for _, cells in placed for c in cells)
     data = _record(0x81) + _record(0x94, struct.pack("<IIII", 0, last_row, 0, last_column))
+    columnas = sorted(columnas_ocultas)
+    if columnas:  # BrtBeginColInfos, a BrtColInfo (first, last, width, style, flags) each
+        data += _record(0x186)
+        for c in columnas:
+            data += _record(0x3C, struct.pack("<IIIIH", c, c, 2304, 0, 0x0001))
+        data += _record(0x187)
     data += _record(0x91)
+    ocultas = set(filas_ocultas)
     for number, cells in placed:
-        data += _record(0x00, struct.pack("<IIHBBBI", number, 0, 300, 0, 0, 0, 0))
+        dy_zero = 0x10 if number in ocultas else 0
+        data += _record(0x00, struct.pack("<IIHBBBI", number, 0, 300, 0, dy_zero, 0, 0))
         for column, value in cells.items():
             if isinstance(value, str):
                 data += _record(0x06, struct.pack("<II", column, 0) + _wide(value))

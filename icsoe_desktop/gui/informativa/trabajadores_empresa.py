@@ -2,7 +2,9 @@
 CURP and last SBC) found by NSS, CURP or nombre as the clerk types, and added to a contract.
 
 The search runs off the GUI thread a moment after the last key (the empresa may have hundreds
-of thousands of movimientos); an answer to an older text is dropped."""
+of thousands of movimientos); an answer to an older text is dropped. A search the database
+refuses (busy with another program's write, a driver's error) says so in Spanish under the
+search field, with «Reintentar» beside it."""
 
 from __future__ import annotations
 
@@ -29,9 +31,10 @@ from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.gui.kit import mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
-from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+from icsoe_desktop.gui.kit.operaciones import REINTENTABLES, en_segundo_plano
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.gui.kit.sesion import fin_de_sesion
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -47,6 +50,7 @@ MSG_LIMITE = "Se muestran los primeros {n}: escribe más para acotar la búsqued
 MSG_SELECCIONA = "Selecciona en la lista los trabajadores que quieres agregar."
 MSG_NO_AGREGADOS = "No se agregó ningún trabajador:"
 MAX_PROBLEMAS = 10
+REINTENTAR = "Reintentar"
 
 
 def _celdas(t: Trabajador) -> tuple[str, str, str, str]:
@@ -95,7 +99,15 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.estado = QLabel(MSG_ESCRIBE)
         self.estado.setObjectName("estadoLabel")
         self.estado.setWordWrap(True)
-        layout.addWidget(self.estado)
+        # Shown with a refused search only: the same search again.
+        self.reintentar = QPushButton(f"&{REINTENTAR}")  # its letter kept while hidden
+        self.reintentar.setObjectName("reintentarButton")
+        self.reintentar.setAutoDefault(False)
+        self.reintentar.hide()
+        estado = QHBoxLayout()
+        estado.addWidget(self.estado, 1)
+        estado.addWidget(self.reintentar)
+        layout.addLayout(estado)
         self.model: RowsModel[Trabajador] = RowsDerechaModel(CABECERAS, _celdas, derecha={3})
         self.tabla = QTableView()
         self.tabla.setObjectName("trabajadoresTable")
@@ -135,6 +147,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.tabla.selectionModel().selectionChanged.connect(lambda *_: self._refresh_agregar())
         self.tabla.doubleClicked.connect(lambda _index: self._agregar())
         self.agregar.clicked.connect(self._agregar)
+        self.reintentar.clicked.connect(self.buscar_ahora)
         self.cerrar.clicked.connect(self.reject)
         self.finished.connect(self._cerrado)
         self.resize(860, 480)
@@ -147,6 +160,7 @@ class TrabajadoresEmpresaDialog(QDialog):
     def buscar_ahora(self) -> None:
         """Search for what is typed now (the pause after the last key does it)."""
         self._timer.stop()
+        self.reintentar.hide()
         texto = self.buscar.text().strip()
         self._busqueda += 1
         numero = self._busqueda
@@ -183,8 +197,12 @@ class TrabajadoresEmpresaDialog(QDialog):
             return
         if not isinstance(exc, DomainError):
             raise exc  # a bug: the app's error hook reports it
+        if fin_de_sesion(exc):
+            return  # the application closes the window and says why
         self.model.set_rows([])
         self.estado.setText(exc.message)
+        if exc.code in REINTENTABLES:
+            self.reintentar.show()
         self._refresh_agregar()
 
     def reject(self) -> None:

@@ -1,7 +1,8 @@
 """The import assistant: a table file as it is (its first rows), the header row the intake chose
 (changeable with the spin box or a click on a row), each column's field in a drop-down («No se
 usa» for the ones not read), and the rows it will leave out and why. The clerk corrects and
-accepts; the columns are then remembered for this empresa's files of the same shape, so next
+accepts (two columns of one field compared side by side first: comparar_columnas.py); the
+columns are then remembered for this empresa's files of the same shape, so next
 month's file goes straight in (services/archivos/mapeos.py).
 
 ``guia_de_importacion`` is what every import calls before it reads a table: it opens the window
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit.comparar_columnas import CompararColumnasDialog, juntas
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -67,6 +70,7 @@ MSG_HOJAS = (
 )
 MSG_FALTAN = "Falta elegir la columna de: {faltan}."
 MSG_AMBIGUAS = "Las columnas {columnas} son todas «{campo}» y no coinciden: elige una."
+COMPARAR = "Comparar {columnas}…"
 ELIGE_HOJA = "Elige la hoja…"
 MSG_NO_RECORDADA = "Las columnas no se recordarán: {motivo}"
 # Rows read to list the ones left out (a total at the bottom): a file shown here is a month's.
@@ -143,6 +147,11 @@ class AsistenteImportacionDialog(QDialog):
         self.cancelar = child(form, QPushButton, "cancelarButton")
         self.combos: dict[str, ListaDeCampos] = {}
         self.faltan.setStyleSheet("color: #b00020;")
+        # Under the notice: a «Comparar…» button for each field two columns compete for.
+        self.comparar: dict[str, QPushButton] = {}
+        self._comparar_layout = QHBoxLayout()
+        principal = child(form, QBoxLayout, "mainLayout")
+        principal.insertLayout(principal.indexOf(self.faltan) + 1, self._comparar_layout)
         plantilla = MSG_INCIERTA if leida.incierta else MSG_REVISAR
         faltan = ", ".join(c.titulo for c in leida.faltantes)
         if leida.columnas_ambiguas and not leida.faltantes:
@@ -176,13 +185,46 @@ class AsistenteImportacionDialog(QDialog):
 
     def _abrir_en_ambiguas(self, leida: Lectura) -> None:
         """Two columns of one field: the table shows the first of them (the others beside it)
-        and its list has the focus."""
+        and the button that compares them has the focus (Enter opens the comparison)."""
         columnas = [c for grupo in leida.columnas_ambiguas.values() for c in grupo]
         if not columnas:
             return
         primera = self.filas.model().index(0, leida.columnas.index(columnas[0]))
         self.filas.scrollTo(primera)
-        self.combos[columnas[0]].setFocus()
+        next(iter(self.comparar.values())).setFocus()
+
+    def _llenar_comparar(self, leida: Lectura) -> None:
+        while (item := self._comparar_layout.takeAt(0)) is not None:
+            if (boton := item.widget()) is not None:
+                boton.deleteLater()
+        self.comparar = {}
+        for clave, columnas in leida.columnas_ambiguas.items():
+            boton = QPushButton(
+                COMPARAR.format(columnas=juntas([leida.letra(c) for c in columnas]))
+            )
+            boton.setObjectName(f"comparar_{clave}")
+            boton.setProperty("campo", clave)
+            boton.setToolTip("Muestra las columnas lado a lado para elegir cuál usar")
+            boton.clicked.connect(self._comparar)
+            self._comparar_layout.addWidget(boton)
+            self.comparar[clave] = boton
+        if self.comparar:
+            self._comparar_layout.addStretch(1)
+        if not self.isHidden():
+            mnemonics.assign(self)
+
+    def _comparar(self) -> None:
+        """The columns of one field side by side; the one the clerk picks takes the field."""
+        boton = self.sender()
+        clave = boton.property("campo") if isinstance(boton, QPushButton) else None
+        if clave not in self.lectura.columnas_ambiguas:
+            return
+        dialog = CompararColumnasDialog(self.lectura, clave, self)
+        if ejecutar_modal(dialog) != QDialog.DialogCode.Accepted or dialog.elegida is None:
+            return
+        combo = self.combos[dialog.elegida]
+        combo.setCurrentIndex(combo.findData(clave))  # confirmed at once: it has no focus
+        combo.setFocus()
 
     # --- the file as it is ------------------------------------------------------------------
 
@@ -311,10 +353,10 @@ class AsistenteImportacionDialog(QDialog):
         avisos = [MSG_FALTAN.format(faltan=", ".join(c.titulo for c in faltan))] if faltan else []
         titulos = {c.clave: c.titulo for c in leida.esquema.campos}
         for clave, columnas in leida.columnas_ambiguas.items():
-            nombres = [leida.letra(c) for c in columnas]
-            todas = ", ".join(nombres[:-1]) + f" y {nombres[-1]}"
+            todas = juntas([leida.letra(c) for c in columnas])
             avisos.append(MSG_AMBIGUAS.format(columnas=todas, campo=titulos[clave]))
         self.faltan.setText(" ".join(avisos))
+        self._llenar_comparar(leida)
         # Several sheets with the header: Aceptar waits for the clerk to choose one.
         self.aceptar.setEnabled(
             not faltan and not leida.columnas_ambiguas and self._elegida_por_el_usuario

@@ -251,6 +251,8 @@ class MovimientosModel(QAbstractTableModel):
 
         def failed(exc: BaseException) -> None:
             log.error("No se pudo contar la búsqueda de nuevo", exc_info=exc)
+            if filtro is self.filtro and self._loading is None:  # told, not left stale
+                self._fallo(exc, self.refrescar)
 
         en_segundo_plano(
             lambda: self._service.count(filtro),

@@ -306,7 +306,14 @@ class MovimientosIdse(QWidget):
             header.blockSignals(False)
 
     def _on_cambios(self, cambios: Cambios) -> None:
-        self.refresh_registros()
+        try:
+            self.refresh_registros()
+        except DomainError as exc:  # the database busy or failing: said, and offered again
+            if not fin_de_sesion(exc) and msgbox.question(
+                self, exc.message, yes=REINTENTAR, no="Cerrar", title=TITLE
+            ):
+                self._on_cambios(cambios)
+            return
         if MOVIMIENTOS not in cambios:
             return
         current = self.tabla.currentIndex()

@@ -5,7 +5,9 @@ Sincronización dialog (a sync never runs twice at once).
 The text counts what waits to be sent, which may be every movement after a big import: it is read
 in the background, never on the GUI thread, and only when something changed (an announcement of
 the notifier, a sync's end, the settings saved), never on a timer. A sync that brought rows
-announces every kind of data, so each open window reads what it shows again."""
+announces every kind of data, so each open window reads what it shows again. A read the
+database refuses (busy with another program's write, a driver's error) puts the app's Spanish
+message in the label, with «Reintentar» beside it."""
 
 from __future__ import annotations
 
@@ -14,10 +16,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from icsoe_desktop.gui.kit.notificador import notificador
-from icsoe_desktop.gui.kit.operaciones import en_segundo_plano
+from icsoe_desktop.gui.kit.operaciones import REINTENTABLES, en_segundo_plano
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -66,6 +68,12 @@ class BarraSincronizacion(QObject):
         self.label = QLabel("")
         self.label.setObjectName("sincronizacionLabel")
         status_bar.addPermanentWidget(self.label)
+        self.reintentar = QPushButton("Reintentar")  # shown after a refused read only
+        self.reintentar.setObjectName("sincronizacionReintentar")
+        self.reintentar.setFlat(True)
+        self.reintentar.hide()
+        self.reintentar.clicked.connect(self.refresh)
+        status_bar.addPermanentWidget(self.reintentar)
         self.auto_timer = QTimer(self)
         self.auto_timer.setObjectName("sincronizacionTimer")
         self.auto_timer.timeout.connect(self.sync_now)
@@ -101,15 +109,24 @@ class BarraSincronizacion(QObject):
 
     def _leido(self, status: Any) -> None:
         self._leyendo = False
+        self.reintentar.hide()
+        self.label.setToolTip("")
         if not self.runner.running:  # «Sincronizando…» stays until the sync ends
             self.label.setText(status.texto)
         if self._otra_vez:
             self.refresh()
 
     def _no_leido(self, exc: BaseException) -> None:
+        from icsoe_desktop.domain.errors import DomainError
+        from icsoe_desktop.gui.kit.sesion import fin_de_sesion
+
         self._leyendo = False
         # The status bar must never break the window (the store may be closing: a switch).
         log.error("No se pudo leer el estado de la sincronización", exc_info=exc)
+        if isinstance(exc, DomainError) and not fin_de_sesion(exc) and not self.runner.running:
+            self.label.setText(exc.message)
+            self.label.setToolTip(exc.message)  # whole, where the bar cuts it
+            self.reintentar.setVisible(exc.code in REINTENTABLES)
         if self._otra_vez:
             self.refresh()
 

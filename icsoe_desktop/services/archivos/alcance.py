@@ -35,6 +35,9 @@ MAX_FILAS = 1_048_576  # Excel's
 # has at most 26 columns of 999,999 rows.
 MAX_CELDAS_GRID = 28_000_000
 LIMITE_VISTAZO = 26 * 999_999
+# Hidden rows matter where the header is looked for and the first rows are shown: a sheet
+# whose rows are all hidden ("filter", a million of them) is not listed row by row.
+FILAS_OCULTAS_VISTAS = 1_000
 
 # A cell whose first attribute is not its reference (or has none, or one not starting with a
 # letter), or an element with a prefix (``<x:c``): calamine places them too.
@@ -100,6 +103,20 @@ class Alcance:
     mas_a_la_derecha: tuple[int, int] = field(default=(0, 0))
     mas_abajo: tuple[int, int] = field(default=(0, 0))
     desde_a1: bool = False  # the grid starts at A1 whatever the first cell (OpenDocument)
+    # What the records say is hidden, read in the same pass: columns (0-based) and, among the
+    # first FILAS_OCULTAS_VISTAS, rows (the sheet's numbers, from 1).
+    columnas_ocultas: set[int] = field(default_factory=set)
+    filas_ocultas: set[int] = field(default_factory=set)
+
+    def ocultar(self, columnas: range = range(0), filas: range = range(0)) -> None:
+        """Columns or rows (0-based) hidden: kept within what the intake looks at."""
+        self.columnas_ocultas.update(range(columnas.start, min(columnas.stop, MAX_COLUMNAS)))
+        hasta = min(filas.stop, FILAS_OCULTAS_VISTAS)
+        self.filas_ocultas.update(n + 1 for n in range(filas.start, hasta))
+
+    @property
+    def ocultas(self) -> tuple[frozenset[int], frozenset[int]]:
+        return frozenset(self.columnas_ocultas), frozenset(self.filas_ocultas)
 
     def agregar(
         self, fila: int, columna: int, hasta_fila: int = -1, hasta_columna: int = -1
@@ -247,6 +264,9 @@ _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
 _TABLA = _TABLE + "table"
 _FILA = _TABLE + "table-row"
+_COLUMNA = _TABLE + "table-column"
+_VISIBILIDAD = _TABLE + "visibility"
+_OCULTA = frozenset(("collapse", "filter"))  # hidden by hand, or by a filter
 _CELDAS = (_TABLE + "table-cell", _TABLE + "covered-table-cell")
 
 
@@ -258,28 +278,36 @@ def _repeticiones(atributos: dict[str, str], nombre: str) -> int:
 def alcance_ods(contenido: bytes) -> dict[str, Alcance]:
     """The cells with a value of each table (by name) in an OpenDocument's content.xml; a cell
     counts when it has a type or any content (conservative: calamine may skip some). The grid
-    starts at A1, as calamine's does for these."""
+    starts at A1, as calamine's does for these. Its columns and rows hidden
+    (``table:visibility`` "collapse" or "filter") too."""
     tablas: dict[str, Alcance] = {}
     alcance: Alcance | None = None
-    fila = columna = filas_repetidas = 0
+    fila = columna = filas_repetidas = columnas_declaradas = 0
     celda: tuple[int, int] | None = None  # (column, times repeated) of the cell being read
     con_valor = False
 
     def inicio(nombre: str, atributos: dict[str, str]) -> None:
-        nonlocal alcance, fila, columna, filas_repetidas, celda, con_valor
+        nonlocal alcance, fila, columna, filas_repetidas, celda, con_valor, columnas_declaradas
         if nombre == _TABLA:
             alcance = tablas.setdefault(atributos.get(_TABLE + "name", ""), Alcance(desde_a1=True))
-            fila = 0
+            fila = columnas_declaradas = 0
         elif alcance is None:
             return
         elif nombre == _FILA:
             filas_repetidas = _repeticiones(atributos, "number-rows-repeated")
+            if atributos.get(_VISIBILIDAD) in _OCULTA:
+                alcance.ocultar(filas=range(fila, fila + filas_repetidas))
             columna = 0
         elif nombre in _CELDAS:
             veces = _repeticiones(atributos, "number-columns-repeated")
             celda = (columna, veces)
             con_valor = _OFFICE + "value-type" in atributos
             columna += veces
+        elif nombre == _COLUMNA:  # after the cells' test: far fewer
+            veces = _repeticiones(atributos, "number-columns-repeated")
+            if atributos.get(_VISIBILIDAD) in _OCULTA:
+                alcance.ocultar(columnas=range(columnas_declaradas, columnas_declaradas + veces))
+            columnas_declaradas += veces
         elif celda is not None:
             con_valor = True  # text:p or anything else inside the cell
 

@@ -6,7 +6,9 @@ column 65,535 or row 1,048,575 would ask for more memory than there is (alcance.
 Only the records that place a value are looked at: in an .xls, a cell's row and column are the
 first two 16-bit numbers of NUMBER, LABEL, LABELSST, RK, MULRK, BOOLERR, FORMULA and RSTRING
 (blank cells hold no value, as calamine reads them); in an .xlsb, a row's number is in
-BrtRowHdr and a cell's column is the first 32-bit number of each cell record.
+BrtRowHdr and a cell's column is the first 32-bit number of each cell record. The same pass
+notes the rows and columns hidden: fDyZero of an .xls's ROW and an .xlsb's BrtRowHdr, fHidden
+of COLINFO and BrtColInfo.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an Office 97 file: .xls
 _BOF, _EOF, _BOUNDSHEET = 0x0809, 0x000A, 0x0085
 _CELDAS_XLS = frozenset((0x0203, 0x0204, 0x00FD, 0x027E, 0x0205, 0x0006, 0x00D6))
 _MULRK = 0x00BD
+_ROW, _COLINFO = 0x0208, 0x007D
 _U16 = struct.Struct("<HH")
 
 
@@ -93,6 +96,12 @@ def alcance_xls(data: bytes, inicio: int) -> Alcance:
             fila, primera = _U16.unpack_from(registro)
             (ultima,) = struct.unpack_from("<H", registro, len(registro) - 2)
             alcance.agregar(fila, primera, fila, max(primera, ultima))
+        elif tipo == _ROW and len(registro) >= 13 and registro[12] & 0x20:  # fDyZero
+            (fila,) = struct.unpack_from("<H", registro)
+            alcance.ocultar(filas=range(fila, fila + 1))
+        elif tipo == _COLINFO and len(registro) >= 10 and registro[8] & 0x01:  # fHidden
+            primera, ultima = _U16.unpack_from(registro)
+            alcance.ocultar(columnas=range(primera, ultima + 1))
     return alcance
 
 
@@ -123,6 +132,7 @@ _ROW_HDR = 0x0000
 _BLANK = 0x0001
 _CELDAS_XLSB = frozenset((*range(0x0002, 0x000C), 0x003E))
 _BUNDLE_SH = 0x009C
+_COL_INFO = 0x003C
 
 
 def alcance_xlsb(data: bytes) -> Alcance:
@@ -132,9 +142,14 @@ def alcance_xlsb(data: bytes) -> Alcance:
     for tipo, registro in _registros_xlsb(data):
         if tipo == _ROW_HDR and len(registro) >= 4:
             (fila,) = struct.unpack_from("<I", registro)
+            if len(registro) >= 12 and registro[11] & 0x10:  # fDyZero
+                alcance.ocultar(filas=range(fila, fila + 1))
         elif tipo in _CELDAS_XLSB and len(registro) >= 4:
             (columna,) = struct.unpack_from("<I", registro)
             alcance.agregar(fila, columna)
+        elif tipo == _COL_INFO and len(registro) >= 17 and registro[16] & 0x01:  # fHidden
+            primera, ultima = struct.unpack_from("<II", registro)
+            alcance.ocultar(columnas=range(primera, ultima + 1))
     return alcance
 
 

@@ -99,6 +99,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.archivos.xlsx_reader import LibroAbierto, Rows
 
 FILAS_MUESTRA = 30  # rows read ahead to find the header (and shown as they are)
+FILAS_LADO_A_LADO = 20  # rows of two columns of one field shown side by side to choose one
 SIN_ENCABEZADO = 0  # ``fila_encabezado`` of a file read by position
 CELDAS = "#celdas"  # in each row read: how many cells it has, up to its last written one
 # Rows kept as text for the assistant's view: all the sample, so any row may be the header.
@@ -391,6 +392,26 @@ class Lectura:
             f"A {self.de_archivo} le faltan las columnas: {titulos}. No se encontraron en "
             f"{donde}; el archivo necesita una fila de encabezados con {esperadas}.",
         )
+
+    def lado_a_lado(
+        self, clave: str, limite: int = FILAS_LADO_A_LADO
+    ) -> list[tuple[int, tuple[str, ...], bool]]:
+        """The columns that compete for the field ``clave`` (``columnas_ambiguas``) side by
+        side, for the clerk to choose: each of the first ``limite`` rows under the header with a
+        value in any of them, as (sheet row, each column's text, whether they all say the same
+        as the field reads them: «$3,500.00» and 3500 do)."""
+        indices = [self.columnas.index(c) for c in self.columnas_ambiguas[clave]]
+        normalizar = next(c.normalizar for c in self.esquema.campos if c.clave == clave)
+        filas: list[tuple[int, tuple[str, ...], bool]] = []
+        for numero, cells in self.filas_crudas:
+            textos = tuple(cells[i] if i < len(cells) else "" for i in indices)
+            if numero <= self.fila_encabezado or not any(textos):
+                continue
+            iguales = all(_igual(textos[0], otro, normalizar) for otro in textos[1:])
+            filas.append((numero, textos, iguales))
+            if len(filas) == limite:
+                break
+        return filas
 
     def no_coinciden(self, numero: int, una: int, otra: int) -> ValidationError:
         """Two columns of one field that agreed on the first rows and not on row ``numero``."""

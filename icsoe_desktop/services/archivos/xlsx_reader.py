@@ -226,7 +226,7 @@ class LibroAbierto:
         else:
             source.seek(0)
             revision = check_zip(source, name)
-        activa = _bound_workbook(source, name, revision)
+        activa, self._ocultas = _bound_workbook(source, name, revision)
         self._revision = revision
         self._book: Any = None
         self._partes: dict[str, str | None] = {}  # an .xlsx's sheet → its zip member
@@ -290,13 +290,13 @@ class LibroAbierto:
         return self.visibles[0]
 
     def ocultas(self, hoja: str) -> tuple[frozenset[int], frozenset[int]]:
-        """The hidden columns (0-based) of an .xlsx sheet, from its <cols>, written before its
-        cells, and its hidden rows (sheet numbers) among the first ones (only the first
-        megabyte of the sheet is read); none for the other formats."""
+        """The hidden columns (0-based) of a sheet and its hidden rows (sheet numbers) among
+        the first ones: of an .xlsx, from its <cols>, written before its cells, and the rows
+        of its first megabyte; of the other formats, as their records said while bounded."""
         nada: tuple[frozenset[int], frozenset[int]] = frozenset(), frozenset()
         part = self._partes.get(hoja)
         if part is None:
-            return nada
+            return self._ocultas.get(hoja, nada)
         try:
             with zipfile.ZipFile(self._source) as archive, archive.open(part) as member:
                 inicio = b""
@@ -354,11 +354,17 @@ def _refuse_far(name: str, sheet: str, extent: alcance.Alcance) -> None:
         raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
 
 
-def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> str | None:
+Ocultas = dict[str, tuple[frozenset[int], frozenset[int]]]
+
+
+def _bound_workbook(
+    source: BinaryIO, name: str, revision: Revision | None
+) -> tuple[str | None, Ocultas]:
     """What calamine reads when it opens a workbook, or only from it, bounded first: an .xls
     (every sheet, at once), an OpenDocument (every table, at once), an .xlsb (its sheets).
     Nothing for an .xlsx: its sheet is bounded once chosen (``_bounded``). Returns the sheet an
-    .xls or an OpenDocument opens on, when it says."""
+    .xls or an OpenDocument opens on, when it says, and each sheet's hidden columns and rows
+    (calamine does not tell them), read in the same pass."""
     try:
         if revision is None:
             import olefile
@@ -373,21 +379,25 @@ def _bound_workbook(source: BinaryIO, name: str, revision: Revision | None) -> s
             if sum(extent.celdas for _, extent in extents) > alcance.MAX_CELDAS_GRID:
                 sheet, extent = max(extents, key=lambda se: se[1].celdas)
                 raise alcance.dato_suelto(name, sheet, extent.lejana(), "lejos de los demás datos")
-            return biff.activa_xls(data)
+            return biff.activa_xls(data), {sheet: extent.ocultas for sheet, extent in extents}
         source.seek(0)
+        ocultas: Ocultas = {}
         with zipfile.ZipFile(source) as archive:
             names = {n.lower(): n for n in archive.namelist()}
             if revision.xlsb:
                 for hoja in libro_xlsb(archive).hojas:
                     if hoja.parte is not None:
-                        _refuse_far(name, hoja.nombre, biff.alcance_xlsb(archive.read(hoja.parte)))
+                        extent = biff.alcance_xlsb(archive.read(hoja.parte))
+                        _refuse_far(name, hoja.nombre, extent)
+                        ocultas[hoja.nombre] = extent.ocultas
             elif "xl/workbook.xml" not in names and "content.xml" in names:
                 for table, extent in alcance.alcance_ods(archive.read("content.xml")).items():
                     _refuse_far(name, table, extent)
+                    ocultas[table] = extent.ocultas
                 if "settings.xml" in names:
                     activa = _TABLA_ACTIVA.search(archive.read("settings.xml"))
-                    return activa[1].decode("utf-8", "replace") if activa else None
-        return None
+                    return activa[1].decode("utf-8", "replace") if activa else None, ocultas
+        return None, ocultas
     except ValidationError:
         raise
     except Exception as exc:  # olefile, zipfile, expat, struct: a damaged workbook

@@ -75,7 +75,8 @@ ESQUEMA = Esquema(
         Campo("nss", "NSS", ALIAS["nss"], requerido=True, normalizar=ceros(11)),
         Campo("curp", "CURP", ALIAS["curp"], requerido=True),
         Campo("sbc", "SBC", ALIAS["sbc"], requerido=True, importe=True),
-        # The worker's name, kept with it (the list, the search, the annex, the client's Excel).
+        # The worker's name, kept with it (the list, the search, the client's Excel; not the
+        # constancia's annex, drawn from the sealed NSS, CURP and SBC alone).
         Campo("nombre", "Nombre del trabajador", NOMBRES, solo_por_nombre=True),
     ),
     sin_encabezado=True,

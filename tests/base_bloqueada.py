@@ -1,0 +1,41 @@
+"""The store's SQLite file locked by another connection, as another program's long write holds
+it: every read of the store then meets SQLite's own «database is locked» (a real
+``sqlite3.OperationalError``, not a stand-in), after a short busy timeout instead of the app's
+ten seconds so that a test does not wait."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from typing import Any
+
+from icsoe_desktop.store import plain
+
+ESPERA_MS = 100
+
+
+@contextmanager
+def base_bloqueada(store: Any, monkeypatch: Any) -> Iterator[None]:
+    """Within it, ``store``'s file is held by an exclusive lock of another connection."""
+    monkeypatch.setattr(
+        plain,
+        "PRAGMAS",
+        tuple(f"PRAGMA busy_timeout={ESPERA_MS}" if "busy_timeout" in p else p
+              for p in plain.PRAGMAS),
+    )  # fmt: skip
+    store.engine.dispose()  # the app's connections let go of the file; its next ones wait briefly
+    otra = sqlite3.connect(store.path, isolation_level=None)
+    try:
+        otra.execute("PRAGMA locking_mode=EXCLUSIVE")
+        otra.execute("BEGIN EXCLUSIVE")
+        with closing(sqlite3.connect(store.path, timeout=0)) as prueba:  # it holds: SQLite says so
+            try:
+                prueba.execute("SELECT 1 FROM sqlite_master").fetchall()
+            except sqlite3.OperationalError as exc:
+                assert "database is locked" in str(exc)
+            else:
+                raise AssertionError("el archivo no quedó bloqueado")
+        yield
+    finally:
+        otra.close()  # rolled back, the lock released
