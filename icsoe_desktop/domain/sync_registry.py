@@ -32,6 +32,14 @@ class TableSpec:
     # the column that names a row (none: its UUID).
     titulo: str = ""
     etiqueta: str = ""
+    # The natural keys its unique indexes do not hold (sets of sent columns; a foreign key by
+    # its parent): a row a desktop made before its first sync is the server's row of the same
+    # key (``services/sync/adopt.py``). Lotes, contracts and workers are not unique by them
+    # locally, but one desktop's capture again is the same lote, contract or worker.
+    claves: tuple[tuple[str, ...], ...] = ()
+    # Columns that only say when something was done (alta, acceptance, edición): each desktop
+    # stamps its own, so they never make two rows of one key different.
+    cuando: frozenset[str] = frozenset()
 
 
 SYNCED: tuple[TableSpec, ...] = (
@@ -55,7 +63,13 @@ SYNCED: tuple[TableSpec, ...] = (
         titulo="Certificado IMSS",
         etiqueta="no_certificado",
     ),
-    TableSpec("lotes", titulo="Lote IDSE", etiqueta="archivo"),
+    TableSpec(
+        "lotes",
+        titulo="Lote IDSE",
+        etiqueta="archivo",
+        claves=(("registro_patronal", "numero"),),
+        cuando=frozenset({"generado_at"}),
+    ),
     TableSpec("movimientos", titulo="Movimiento afiliatorio", etiqueta="nss"),
     TableSpec("lote_movimientos", titulo="Movimiento de un lote"),
     # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
@@ -66,6 +80,7 @@ SYNCED: tuple[TableSpec, ...] = (
         {"acuse_archivo": "", "acuse_nombre": ""},
         titulo="Contratista",
         etiqueta="rfc",
+        cuando=frozenset({"terminos_aceptados_at", "datos_generales_at"}),
     ),
     # Never the password hash (nor when it was set): on another desktop the capturista uses
     # «¿Olvidaste tu contraseña?».
@@ -76,13 +91,32 @@ SYNCED: tuple[TableSpec, ...] = (
         titulo="Capturista",
         etiqueta="curp",
     ),
-    TableSpec("icsoe_capturista_relaciones", titulo="Capturista de un contratista"),
+    TableSpec(
+        "icsoe_capturista_relaciones",
+        titulo="Capturista de un contratista",
+        cuando=frozenset({"fecha_alta", "fecha_baja", "fecha_actualizacion"}),
+    ),
     # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
     # their workers, parents first.
-    TableSpec("icsoe_contratantes"),
-    TableSpec("icsoe_informativas", titulo="Informativa", etiqueta="periodo"),
-    TableSpec("icsoe_contratos"),
-    TableSpec("icsoe_contrato_trabajadores"),
+    TableSpec("icsoe_contratantes", titulo="Contratante", etiqueta="rfc"),
+    TableSpec(
+        "icsoe_informativas",
+        titulo="Informativa",
+        etiqueta="periodo",
+        claves=(("contratista_id", "periodo", "tipo", "complementa"),),
+    ),
+    TableSpec(
+        "icsoe_contratos",
+        titulo="Contrato",
+        etiqueta="objeto",
+        claves=(("informativa_id", "contratante_id", "objeto", "fecha_inicial", "fecha_final"),),
+    ),
+    TableSpec(
+        "icsoe_contrato_trabajadores",
+        titulo="Trabajador de un contrato",
+        etiqueta="nss",
+        claves=(("contrato_id", "nss"),),
+    ),
     TableSpec("audit_log", append_only=True, titulo="Bitácora"),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.
