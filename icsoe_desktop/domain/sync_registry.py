@@ -40,6 +40,10 @@ class TableSpec:
     # Columns that only say when something was done (alta, acceptance, edición): each desktop
     # stamps its own, so they never make two rows of one key different.
     cuando: frozenset[str] = frozenset()
+    # Sync never makes a second row of one of its ``claves`` (a second Normal of a period): a
+    # desktop about to send a new one first receives what came since, and one of the same key
+    # made elsewhere is adopted (``services/sync/intercambio.py`` ``join``).
+    exclusiva: bool = False
 
 
 SYNCED: tuple[TableSpec, ...] = (
@@ -52,6 +56,7 @@ SYNCED: tuple[TableSpec, ...] = (
         {"password_hash": "", "administrador": False},
         titulo="Usuario IDSE",
         etiqueta="usuario",
+        cuando=frozenset({"aviso_aceptado_at"}),
     ),
     TableSpec("registros_patronales", titulo="Registro patronal", etiqueta="registro"),
     # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
@@ -70,7 +75,13 @@ SYNCED: tuple[TableSpec, ...] = (
         claves=(("registro_patronal", "numero"),),
         cuando=frozenset({"generado_at"}),
     ),
-    TableSpec("movimientos", titulo="Movimiento afiliatorio", etiqueta="nss"),
+    # The day its lote was generated: each desktop generates its own lote.
+    TableSpec(
+        "movimientos",
+        titulo="Movimiento afiliatorio",
+        etiqueta="nss",
+        cuando=frozenset({"fecha_emision"}),
+    ),
     TableSpec("lote_movimientos", titulo="Movimiento de un lote"),
     # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
     # desktop shows no acuse rather than one it cannot open.
@@ -104,6 +115,7 @@ SYNCED: tuple[TableSpec, ...] = (
         titulo="Informativa",
         etiqueta="periodo",
         claves=(("contratista_id", "periodo", "tipo", "complementa"),),
+        exclusiva=True,
     ),
     TableSpec(
         "icsoe_contratos",

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.container import open_services
-from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
+from icsoe_desktop.store.models import (
+    CapturistaRelacion,
+    Contratista,
+    ContratoRow,
+    ContratoTrabajador,
+    InformativaRow,
+    Lote,
+    MovimientoRow,
+)
 from tests.icsoe_helpers import enter_contratista, form
 from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
 from tests.services.movimientos_data import REGISTRO_A, add_registros, known_rows, nss
@@ -71,6 +80,18 @@ def informativas(desktop) -> list[tuple[str, str, str]]:
         )
 
 
+def stamps(desktop) -> tuple[Any, ...]:
+    with desktop.store.session() as session:
+        return (
+            session.execute(
+                select(Contratista.terminos_aceptados_at, Contratista.datos_generales_at)
+            ).one(),
+            session.scalar(select(CapturistaRelacion.fecha_alta)),
+            session.scalar(select(Lote.generado_at)),
+            session.scalar(select(func.max(MovimientoRow.fecha_emision))),
+        )
+
+
 def sbcs(desktop) -> dict[str, int]:
     with desktop.store.session() as session:
         found = session.execute(
@@ -99,6 +120,7 @@ def reinstalled(sync_server, tmp_path: Path, clock, changed_worker: bool):
     connect(d, sync_server.url, sync_server.token(nombre="Otro"))
     assert d.sync.synchronize().conflictos == 0
     before = server_counts(sync_server)
+    clock.advance(days=3)  # the equipo is installed again days later: every stamp differs
     b = open_services(folders["b"], clock)
     connect(b, sync_server.url, token)
     contrato = the_work(b, tmp_path, "b", changed_worker)
@@ -131,6 +153,9 @@ def test_a_reinstalled_desktop_that_did_the_same_work_again_adopts_all_of_it(
                 assert informativas(desktop) == one
                 assert desktop.conflictos.conflicts() == []
                 assert len(sbcs(desktop)) == TRABAJADORES
+            # The stamps of when B did it (alta, acceptance, datos generales, lote) gave way
+            # to the server's, as every desktop has them.
+            assert stamps(b) == stamps(d)
             # The drift check finds every file equal to the server: nothing to repair.
             status = b.sync.status()
             assert status.verified_at is not None and status.reparacion == ""

@@ -25,13 +25,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.sync.sql import STATES, json_values, lookup
 from icsoe_desktop.store.models import SyncConflict, SyncRowState
-from icsoe_desktop.store.sync_tables import SyncedTable
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
 
 # The kind of conflict a row captured again with other content leaves (never sent).
 RECAPTURADO = "recapturado"
@@ -84,6 +84,34 @@ def claimed(
         )
     session.expire_all()  # the rows' uuids, versions and content changed under the session
     return [i for i in chosen if i not in holders], len(own)
+
+
+def exclusive_unsent(session: Session) -> bool:
+    """Whether a live row never sent waits in a table sync never copies twice by key
+    (``TableSpec.exclusiva``: the informativas): the desktop then receives before it sends."""
+    for table in SYNCED_TABLES:
+        if not table.spec.exclusiva:
+            continue
+        model = table.model
+        state = and_(SyncRowState.table_name == table.name, SyncRowState.row_uuid == model.uuid)
+        found = session.scalar(
+            select(model.id)
+            .outerjoin(SyncRowState, state)
+            .where(
+                model.__table__.c.deleted.is_(False),  # (not append-only: it has one)
+                or_(
+                    SyncRowState.row_uuid.is_(None),
+                    and_(
+                        SyncRowState.dirty.is_(True),
+                        func.coalesce(SyncRowState.server_seq, 0) == 0,
+                    ),
+                ),
+            )
+            .limit(1)
+        )
+        if found is not None:
+            return True
+    return False
 
 
 def _holders(
