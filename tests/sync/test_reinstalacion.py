@@ -108,6 +108,8 @@ def test_resolver_todos_asi_asks_with_the_count_and_deshacer_puts_them_back(
     qtbot.addWidget(window)
     window.show()
     assert window.model.rowCount() == 3
+    kinds = {window.model.data(window.model.index(row, 2)) for row in range(3)}
+    assert kinds == {"Capturado otra vez en este equipo"}
     assert sin_letra(window.todos_otra.text()) == "Conservar la otra en todos (3)"
     assert not window.deshacer.isEnabled()
 

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from icsoe_desktop.domain.roles import CLI_ACTOR
@@ -199,3 +200,48 @@ def test_one_worker_typed_otherwise_is_one_conflict_on_the_reinstalled_desktop_o
     finally:
         b.close()
         d.close()
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["mismo", "otro"])
+def test_a_certificate_assigned_again_keeps_its_key_only_when_it_is_the_same(
+    sync_server, tmp_path, clock, same: bool
+) -> None:
+    """B, installed again, assigns a certificate to the registro before its first sync: the
+    same one as A keeps its key here; another one becomes the server's, whose key this
+    equipo does not hold (its own is dropped, never used with the other certificate), and
+    B's is one conflict there."""
+    from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR, Assignment
+    from tests import credentials_factory as cf
+
+    token = sync_server.token(nombre="Nómina")
+    desktops = []
+    for name, serial in (("a", cf.NO_CERTIFICADO), ("b", "00001000000712345679")):
+        (tmp_path / name).mkdir()
+        desktop = open_services(tmp_path / name, clock)
+        desktops.append(desktop)
+        connect(desktop, sync_server.url, token)
+        trusted = desktop.store.path.parent / TRUSTED_DIR
+        trusted.mkdir()
+        (trusted / "ac_sat.cer").write_bytes(cf.sat_ca().certificate_der)
+        desktop.certificates.trusted_dirs.append(trusted)
+        desktop.registros.save("Y5412345106", cf.RFC_MORAL, "Empresa Demo, S.A. de C.V.", "t")
+        fiel = cf.fiel_moral(serial=(cf.NO_CERTIFICADO if same else serial).encode())
+        cer, key = fiel.write(tmp_path / name / "fiel")
+        assignment = Assignment("Y5412345106", cer, key, cf.RFC_MORAL, cf.PASSWORD)
+        desktop.certificates.assign(assignment, "t")
+        if name == "a":
+            desktop.sync.synchronize()
+    a, b = desktops
+    try:
+        assert b.sync.synchronize().conflictos == (0 if same else 1)
+        (row,) = b.certificates.rows()
+        assert row.no_certificado == cf.NO_CERTIFICADO  # the server's, as on A
+        assert row.llave_local is same
+        if not same:
+            (conflict,) = b.conflictos.conflicts()
+            assert conflict.kind == "recapturado"
+            assert conflict.otra["data"]["no_certificado"] == "00001000000712345679"
+        assert a.sync.synchronize().conflictos == 0 and a.conflictos.conflicts() == []
+    finally:
+        for desktop in desktops:
+            desktop.close()

@@ -83,6 +83,10 @@ def claimed(
             )
         )
     session.expire_all()  # the rows' uuids, versions and content changed under the session
+    if table.on_remote_change is not None:  # (a certificate replaced: its local key goes)
+        for i, holder in differ.items():
+            changed = {name for name in compared if getattr(holder, name) != values[i][name]}
+            table.on_remote_change(session.get(table.model, holder.id), changed)
     return [i for i in chosen if i not in holders], len(own)
 
 
