@@ -44,6 +44,9 @@ class TableSpec:
     # desktop about to send a new one first receives what came since, and one of the same key
     # made elsewhere is adopted (``services/sync/intercambio.py`` ``join``).
     exclusiva: bool = False
+    # Sent columns holding the uuid of another row of the same table (a plain value, not a
+    # foreign key: a complementaria names the informativa it corrects).
+    referencias: frozenset[str] = frozenset()
 
 
 SYNCED: tuple[TableSpec, ...] = (
@@ -116,6 +119,7 @@ SYNCED: tuple[TableSpec, ...] = (
         etiqueta="periodo",
         claves=(("contratista_id", "periodo", "tipo", "complementa"),),
         exclusiva=True,
+        referencias=frozenset({"complementa"}),
     ),
     TableSpec(
         "icsoe_contratos",

@@ -245,3 +245,43 @@ def test_a_certificate_assigned_again_keeps_its_key_only_when_it_is_the_same(
     finally:
         for desktop in desktops:
             desktop.close()
+
+
+def test_a_complementaria_captured_again_is_the_servers_not_a_second_one(
+    sync_server, tmp_path, clock
+) -> None:
+    """A signed the Normal and captured a Corrección of it; B, installed again, does the same
+    before its first sync. B's signature differs (its cadena names B's own informativa), so
+    the Normal is one conflict there; the Corrección, which named B's Normal, names the
+    server's once that one is adopted, and is the server's too."""
+    from icsoe_desktop.domain.informativa.modelo import CORRECCION
+    from tests import credentials_factory as cf
+
+    token = sync_server.token(nombre="Nómina")
+    desktops = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        desktop = open_services(tmp_path / name, clock)
+        desktops.append(desktop)
+        connect(desktop, sync_server.url, token)
+        rfc = enter_contratista(desktop, desktop.data_dir, tmp_path / name)
+        normal = desktop.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+        contrato_con_trabajadores(desktop, rfc, CLI_ACTOR, normal, trabajadores=3)
+        cer = tmp_path / name / "fiel" / f"{rfc}.cer"
+        desktop.informativa_firma.firmar(normal, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+        desktop.informativas.crear(rfc, CLI_ACTOR, PERIODO, CORRECCION, normal)
+        if name == "a":
+            desktop.sync.synchronize()
+            before = server_counts(sync_server)
+    a, b = desktops
+    try:
+        assert b.sync.synchronize().conflictos == 1
+        (conflict,) = b.conflictos.conflicts()
+        assert (conflict.titulo, conflict.kind) == ("Informativa", "recapturado")
+        assert server_counts(sync_server) == before
+        assert sorted(informativas(b)) == sorted(informativas(a))
+        assert {tipo for _u, _p, tipo in informativas(b)} == {"normal", CORRECCION}
+        assert a.sync.synchronize().conflictos == 0
+    finally:
+        for desktop in desktops:
+            desktop.close()

@@ -50,20 +50,40 @@ def claimed(
 ) -> tuple[list[int], int]:
     """Of the group's new rows ``chosen`` (positions; ``page``: the group's decoded column
     names and columns), those left to insert: the others were adopted by a local row never
-    sent. Also how many «recapturado» conflicts were kept."""
+    sent. Also how many «recapturado» conflicts were kept. A table whose rows name another
+    of its rows by uuid (``TableSpec.referencias``: a complementaria's informativa) is looked
+    up again once some were adopted: a row naming one adopted now names the server's uuid."""
     if not chosen or not table.adoption_keys or table.append_only:
         return chosen, 0
     names, columns = page
     deleted = envelopes[4]
-    values = {
-        i: {name: columns[k][i] for k, name in enumerate(names)}
-        for i in chosen
-        if not deleted[i]  # a tombstone is nothing to adopt
-    }
-    holders = _holders(session, table, values)
-    if not holders:
-        return chosen, 0
-    compared = [name for name in names if name not in table.when]
+    left, kept = chosen, 0
+    while True:
+        values = {
+            i: {name: columns[k][i] for k, name in enumerate(names)}
+            for i in left
+            if not deleted[i]  # a tombstone is nothing to adopt
+        }
+        holders = _holders(session, table, values)
+        if not holders:
+            return left, kept
+        kept += _adopt(session, table, envelopes, values, holders, now)
+        left = [i for i in left if i not in holders]
+        if not table.spec.referencias:
+            return left, kept
+
+
+def _adopt(
+    session: Session,
+    table: SyncedTable,
+    envelopes: Envelopes,
+    values: dict[int, dict[str, Any]],
+    holders: dict[int, Any],
+    now: datetime,
+) -> int:
+    """The ``holders`` take the identity of the pulled rows they hold the key of; those that
+    differ their content too, their own kept as conflicts (how many)."""
+    compared = [name for name in next(iter(values.values())) if name not in table.when]
     differ = {
         i: holder
         for i, holder in holders.items()
@@ -87,7 +107,7 @@ def claimed(
         for i, holder in differ.items():
             changed = {name for name in compared if getattr(holder, name) != values[i][name]}
             table.on_remote_change(session.get(table.model, holder.id), changed)
-    return [i for i in chosen if i not in holders], len(own)
+    return len(own)
 
 
 def exclusive_unsent(session: Session) -> bool:
@@ -252,6 +272,11 @@ def _take_identity(
             ],
         )
     conn.execute(drop_state, [{"u": holder.uuid} for holder in holders.values()])
+    for name in table.spec.referencias:  # the rows naming a holder name its new uuid
+        conn.execute(
+            update(model).where(model.c[name] == bindparam("old")).values({name: bindparam("new")}),
+            [{"old": holder.uuid, "new": uuids[i]} for i, holder in holders.items()],
+        )
     conn.execute(
         insert(states),
         [
