@@ -25,11 +25,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.services.sync.sql import STATES, json_values, lookup
+from icsoe_desktop.services.sync.sql import STATES, cached, driver_rows, json_values, lookup
 from icsoe_desktop.store.models import SyncConflict, SyncRowState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
 
@@ -112,30 +112,36 @@ def _adopt(
 
 def exclusive_unsent(session: Session) -> bool:
     """Whether a live row never sent waits in a table sync never copies twice by key
-    (``TableSpec.exclusiva``: the informativas): the desktop then receives before it sends."""
+    (``TableSpec.exclusiva``: the informativas): the desktop then receives before it sends.
+    Asked at every sync: one statement, compiled once per process."""
+    connection = session.connection()
+    return bool(
+        driver_rows(connection, cached(connection, "exclusive_unsent", _unsent_query))[0][0]
+    )
+
+
+def _unsent_query() -> Any:
+    """``SELECT`` whether an exclusive table holds a live row with no state, or a dirty one
+    the server never numbered."""
+    found: list[Any] = []
     for table in SYNCED_TABLES:
         if not table.spec.exclusiva:
             continue
         model = table.model
         state = and_(SyncRowState.table_name == table.name, SyncRowState.row_uuid == model.uuid)
-        found = session.scalar(
+        never_numbered = and_(
+            SyncRowState.dirty.is_(True), func.coalesce(SyncRowState.server_seq, 0) == 0
+        )
+        found.append(
             select(model.id)
             .outerjoin(SyncRowState, state)
             .where(
                 model.__table__.c.deleted.is_(False),  # (not append-only: it has one)
-                or_(
-                    SyncRowState.row_uuid.is_(None),
-                    and_(
-                        SyncRowState.dirty.is_(True),
-                        func.coalesce(SyncRowState.server_seq, 0) == 0,
-                    ),
-                ),
+                or_(SyncRowState.row_uuid.is_(None), never_numbered),
             )
-            .limit(1)
+            .exists()
         )
-        if found is not None:
-            return True
-    return False
+    return select(or_(false(), *found))
 
 
 def _holders(
