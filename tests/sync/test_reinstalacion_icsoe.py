@@ -30,7 +30,7 @@ from tests.informativa_servicios import PERIODO, contrato_con_trabajadores
 from tests.services.movimientos_data import REGISTRO_A, add_registros, known_rows, nss
 from tests.sync.conftest import connect, import_rows
 
-MOVIMIENTOS = 200
+MOVIMIENTOS = 2_000  # as in the issue: the pull brings them in several pages
 TRABAJADORES = 30
 # What a desktop writes of its own history: each installation's entries are its own events.
 OWN_HISTORY = {"audit_log"}
@@ -121,6 +121,7 @@ def reinstalled(sync_server, tmp_path: Path, clock, changed_worker: bool):
     connect(d, sync_server.url, sync_server.token(nombre="Otro"))
     assert d.sync.synchronize().conflictos == 0
     before = server_counts(sync_server)
+    assert before["movimientos"] == MOVIMIENTOS and before["icsoe_contrato_trabajadores"] == 30
     clock.advance(days=3)  # the equipo is installed again days later: every stamp differs
     b = open_services(folders["b"], clock)
     connect(b, sync_server.url, token)
