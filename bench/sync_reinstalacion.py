@@ -1,5 +1,5 @@
 """A desktop installed again that imported the same movimientos before its first sync: applying
-the company's pages adopts each identical local row (``services/sync/adopt.py``). CPU of that
+the company's pages adopts each local row of the same key (``services/sync/adopt.py``). CPU of that
 apply against the same pages applied into an empty store (a desktop joining: the baseline).
 
     python bench/sync_reinstalacion.py [--rows 20000] [--rounds 3]

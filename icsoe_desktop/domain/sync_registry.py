@@ -32,6 +32,21 @@ class TableSpec:
     # the column that names a row (none: its UUID).
     titulo: str = ""
     etiqueta: str = ""
+    # The natural keys its unique indexes do not hold (sets of sent columns; a foreign key by
+    # its parent): a row a desktop made before its first sync is the server's row of the same
+    # key (``services/sync/adopt.py``). Lotes, contracts and workers are not unique by them
+    # locally, but one desktop's capture again is the same lote, contract or worker.
+    claves: tuple[tuple[str, ...], ...] = ()
+    # Columns that only say when something was done (alta, acceptance, edición): each desktop
+    # stamps its own, so they never make two rows of one key different.
+    cuando: frozenset[str] = frozenset()
+    # Sync never makes a second row of one of its ``claves`` (a second Normal of a period): a
+    # desktop about to send a new one first receives what came since, and one of the same key
+    # made elsewhere is adopted (``services/sync/intercambio.py`` ``join``).
+    exclusiva: bool = False
+    # Sent columns holding the uuid of another row of the same table (a plain value, not a
+    # foreign key: a complementaria names the informativa it corrects).
+    referencias: frozenset[str] = frozenset()
 
 
 SYNCED: tuple[TableSpec, ...] = (
@@ -44,6 +59,7 @@ SYNCED: tuple[TableSpec, ...] = (
         {"password_hash": "", "administrador": False},
         titulo="Usuario IDSE",
         etiqueta="usuario",
+        cuando=frozenset({"aviso_aceptado_at"}),
     ),
     TableSpec("registros_patronales", titulo="Registro patronal", etiqueta="registro"),
     # Never the sealed key nor its keyring reference: on another desktop the certificate shows as
@@ -55,8 +71,20 @@ SYNCED: tuple[TableSpec, ...] = (
         titulo="Certificado IMSS",
         etiqueta="no_certificado",
     ),
-    TableSpec("lotes", titulo="Lote IDSE", etiqueta="archivo"),
-    TableSpec("movimientos", titulo="Movimiento afiliatorio", etiqueta="nss"),
+    TableSpec(
+        "lotes",
+        titulo="Lote IDSE",
+        etiqueta="archivo",
+        claves=(("registro_patronal", "numero"),),
+        cuando=frozenset({"generado_at"}),
+    ),
+    # The day its lote was generated: each desktop generates its own lote.
+    TableSpec(
+        "movimientos",
+        titulo="Movimiento afiliatorio",
+        etiqueta="nss",
+        cuando=frozenset({"fecha_emision"}),
+    ),
     TableSpec("lote_movimientos", titulo="Movimiento de un lote"),
     # The STPS acuse PDF stays in this desktop's data dir: its file name is not sent, so another
     # desktop shows no acuse rather than one it cannot open.
@@ -66,6 +94,7 @@ SYNCED: tuple[TableSpec, ...] = (
         {"acuse_archivo": "", "acuse_nombre": ""},
         titulo="Contratista",
         etiqueta="rfc",
+        cuando=frozenset({"terminos_aceptados_at", "datos_generales_at"}),
     ),
     # Never the password hash (nor when it was set): on another desktop the capturista uses
     # «¿Olvidaste tu contraseña?».
@@ -76,13 +105,34 @@ SYNCED: tuple[TableSpec, ...] = (
         titulo="Capturista",
         etiqueta="curp",
     ),
-    TableSpec("icsoe_capturista_relaciones", titulo="Capturista de un contratista"),
+    TableSpec(
+        "icsoe_capturista_relaciones",
+        titulo="Capturista de un contratista",
+        cuando=frozenset({"fecha_alta", "fecha_baja", "fecha_actualizacion"}),
+    ),
     # The informativa: contratantes, informativas (a signed one with its acuse), contracts and
     # their workers, parents first.
-    TableSpec("icsoe_contratantes"),
-    TableSpec("icsoe_informativas", titulo="Informativa", etiqueta="periodo"),
-    TableSpec("icsoe_contratos"),
-    TableSpec("icsoe_contrato_trabajadores"),
+    TableSpec("icsoe_contratantes", titulo="Contratante", etiqueta="rfc"),
+    TableSpec(
+        "icsoe_informativas",
+        titulo="Informativa",
+        etiqueta="periodo",
+        claves=(("contratista_id", "periodo", "tipo", "complementa"),),
+        exclusiva=True,
+        referencias=frozenset({"complementa"}),
+    ),
+    TableSpec(
+        "icsoe_contratos",
+        titulo="Contrato",
+        etiqueta="objeto",
+        claves=(("informativa_id", "contratante_id", "objeto", "fecha_inicial", "fecha_final"),),
+    ),
+    TableSpec(
+        "icsoe_contrato_trabajadores",
+        titulo="Trabajador de un contrato",
+        etiqueta="nss",
+        claves=(("contrato_id", "nss"),),
+    ),
     TableSpec("audit_log", append_only=True, titulo="Bitácora"),
     # «cambio» conflicts only (store/sync_tables.py): the desktop whose version lost hears of
     # it, and a settled conflict settles everywhere.

@@ -147,6 +147,18 @@ class SyncedTable:
                     keys.append(names)
         return tuple(keys)
 
+    @cached_property
+    def adoption_keys(self) -> tuple[tuple[str, ...], ...]:
+        """The keys a row made before a desktop's first sync is matched by to the server's
+        (``services/sync/adopt.py``): its unique ones and those the registry declares."""
+        declared = tuple(key for key in self.spec.claves if key not in self.natural_keys)
+        return self.natural_keys + declared
+
+    @cached_property
+    def when(self) -> frozenset[str]:
+        """The sent columns that only say when something was done: never content."""
+        return frozenset({"created_at", *self.spec.cuando}) & frozenset(self.columns)
+
 
 def codec_of(column: Column) -> sync_wire.Codec:
     """The codec of a column's type, chosen once per column, not per value."""

@@ -115,12 +115,12 @@ def test_kept_sums_equal_the_rows_whoever_writes(services, tmp_path: Path, clock
         other.close()
 
 
-def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
+def test_a_pulled_page_with_rows_adopted_keeps_sums_and_count(
     services, tmp_path: Path, clock
 ) -> None:
     """A pulled page whose rows clash with local ones never sent is written with its states in
-    one bulk step: those of the same content are adopted (the local row takes the pulled
-    uuid), the others left out («duplicado», kept as states); the kept sums and the unsent
+    one bulk step: the local rows take the pulled uuids (those captured otherwise also the
+    pulled content, their own kept as «recapturado» conflicts); the kept sums and the unsent
     count still equal the rows read one by one."""
     create_demo_movimientos(services.store, 60, TODAY, batch=60)
     with services.store.session() as session:
@@ -139,17 +139,22 @@ def test_a_pulled_page_with_rows_left_out_keeps_sums_and_count(
         with other.store.session() as session:
             apply_remote(session, sync_wire.groups_of_rows(wire), clock())
         with other.store.session() as session:
-            left_out = session.scalar(
+            recaptured = session.scalar(
                 select(func.count())
                 .select_from(SyncConflict)
-                .where(SyncConflict.kind == "duplicado")
+                .where(SyncConflict.kind == "recapturado")
+            )
+            others = session.scalar(
+                select(func.count())
+                .select_from(MovimientoRow)
+                .where(MovimientoRow.nombre == "OTRO")
             )
             kept = session.scalar(select(func.count()).select_from(MovimientoRow))
             held = set(session.scalars(select(MovimientoRow.uuid)))
-        assert left_out == 5
+        assert (recaptured, others) == (5, 0)
         assert kept == 60  # 20 local + the 40 pulled that did not clash
-        assert len(held & {row["uuid"] for row in wire}) == 55  # 15 adopted + 40 inserted
-        assert other.sync.pending_count() == waiting - 15  # the adopted ones are the server's
+        assert held == {row["uuid"] for row in wire}  # 20 adopted + 40 inserted
+        assert other.sync.pending_count() == waiting - 20  # the adopted ones are the server's
         assert_kept_equal_scanned(other.store)
     finally:
         other.close()

@@ -65,6 +65,20 @@ def _user(services, store, usuario: str):
         return session.scalar(select(IdseUser).where(IdseUser.usuario == usuario))
 
 
+def test_every_shared_table_has_a_key_to_adopt_by_and_its_stamps_are_sent_columns() -> None:
+    """A desktop installed again matches what it made before its first sync to the server's
+    rows by these keys (services/sync/adopt.py): a table without one would be copied twice.
+    Only the bitácora (each desktop's own events) and the conflicts have none."""
+    keyless = {t.name for t in SYNCED_TABLES if not t.adoption_keys}
+    assert keyless == {"audit_log", "sync_conflicts"}
+    for table in SYNCED_TABLES:
+        spec = table.spec
+        named = {*spec.cuando, *spec.referencias, *(n for key in spec.claves for n in key)}
+        assert named <= set(table.columns), f"{table.name}: {named - set(table.columns)}"
+        for key in table.adoption_keys:  # a stamp in a key would never match again
+            assert not set(key) & table.when, (table.name, key)
+
+
 def test_local_changes_are_marked_to_send_without_the_services_knowing(services) -> None:
     for nombre, usuario in (("Admin", "admin@empresa.com"), ("Ana", "ana@empresa.com")):
         services.accounts.register(

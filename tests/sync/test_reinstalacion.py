@@ -1,6 +1,6 @@
-"""A desktop installed again with the company's token that imports the same file again: its
-rows identical to the server's are adopted (no conflict, nothing sent twice); only the rows
-that really differ are conflicts. Through the real server on PostgreSQL."""
+"""A desktop installed again with the company's token that imports the same file again: every
+row takes the server's identity (nothing sent twice); only the rows that really differ are
+conflicts, on that desktop only. Through the real server on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def reinstalled(sync_server, desktops, tmp_path, differing: list[int], more: int
     return a, b, again
 
 
-def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_differences(
+def test_a_reinstalled_desktop_adopts_its_rows_and_keeps_only_real_differences_to_itself(
     sync_server, desktops, tmp_path
 ) -> None:
     a, b, again = reinstalled(sync_server, desktops, tmp_path, [7], more=1)
@@ -60,28 +60,30 @@ def test_a_reinstalled_desktop_adopts_its_identical_rows_and_keeps_only_real_dif
     conflicts = b.conflictos.conflicts()
     assert result.conflictos == len(conflicts) == 1
     (conflict,) = conflicts
-    assert (conflict.kind, conflict.renglon) == ("duplicado", again[7]["NSS"])
-    assert conflict.actual["data"]["sbc"] == 99999  # this equipo's, in centavos
-    # Only the differing movement and the new one were sent; the 59 identical ones took the
-    # server's identity.
-    assert server_rows(sync_server, "movimientos") == N + 2
+    assert (conflict.kind, conflict.renglon) == ("recapturado", again[7]["NSS"])
+    # The server's version stands, as on every desktop; this equipo's own is the other one
+    # (in centavos).
+    assert conflict.actual["data"]["sbc"] != 99999
+    assert conflict.otra["data"]["sbc"] == 99999
+    # Only the new movement was sent; the other 60 took the server's identity.
+    assert server_rows(sync_server, "movimientos") == N + 1
     assert server_rows(sync_server, "registros_patronales") == 2
     assert b.movimientos.count(Filtro()) == N + 1
     with b.store.session() as session:
         local = set(session.scalars(select(MovimientoRow.uuid)))
     with a.store.session() as session:
         on_a = set(session.scalars(select(MovimientoRow.uuid)))
-    assert len(on_a & local) == N - 1
+    assert len(on_a & local) == N
     assert b.sync.pending_count() == 0
     # The drift check finds B's file and the server alike: nothing repaired.
     status = b.sync.status()
     assert status.verified_at is not None and status.reparacion == ""
     assert b.sync.synchronize().conflictos == 0
 
-    # A hears only of the movement that really differs.
-    assert a.sync.synchronize().conflictos == 1
-    assert [c.renglon for c in a.conflictos.conflicts()] == [again[7]["NSS"]]
+    # A hears of nothing but the new movement.
+    assert a.sync.synchronize().conflictos == 0 and a.conflictos.conflicts() == []
     assert a.movimientos.count(Filtro()) == N + 1
+    assert sbcs(a) == sbcs(b)
 
 
 def sbcs(services) -> dict[str, int]:
@@ -99,13 +101,15 @@ def test_resolver_todos_asi_asks_with_the_count_and_deshacer_puts_them_back(
     differing = [2, 11, 40]
     a, b, again = reinstalled(sync_server, desktops, tmp_path, differing)
     b.sync.synchronize()
-    mine = sbcs(b)
-    assert {mine[again[i]["NSS"]] for i in differing} == {99999}
+    servers = sbcs(b)
+    assert servers == sbcs(a) and 99999 not in servers.values()
     _administrador(b)
     window = ConflictosDialog(b, ADMIN)
     qtbot.addWidget(window)
     window.show()
     assert window.model.rowCount() == 3
+    kinds = {window.model.data(window.model.index(row, 2)) for row in range(3)}
+    assert kinds == {"Capturado otra vez en este equipo"}
     assert sin_letra(window.todos_otra.text()) == "Conservar la otra en todos (3)"
     assert not window.deshacer.isEnabled()
 
@@ -114,24 +118,25 @@ def test_resolver_todos_asi_asks_with_the_count_and_deshacer_puts_them_back(
     seen = press(qtbot, modals, window.todos_otra)
     assert seen.text.startswith("¿Conservar la otra versión (la que no quedó) en los 3 conflictos?")
     assert seen.buttons == ("Resolver todos", "Cancelar")
-    assert window.model.rowCount() == 3 and sbcs(b) == mine
+    assert window.model.rowCount() == 3 and sbcs(b) == servers
 
-    # The server's copies kept in all three.
+    # This equipo's own salaries kept in all three.
     modals.answer("Resolver todos")
     press(qtbot, modals, window.todos_otra)
     qtbot.waitUntil(lambda: len(modals.messages) >= 3)
     assert modals.messages[-1].text.startswith("Se resolvieron 3 conflictos.")
     assert window.model.rowCount() == 0
-    assert sbcs(b) == sbcs(a)
+    mine = sbcs(b)
+    assert {mine[again[i]["NSS"]] for i in differing} == {99999}
     assert window.deshacer.isEnabled() and sin_letra(window.deshacer.text()) == "Deshacer (3)"
 
-    # Undone: B's own salaries and the three conflicts are back.
+    # Undone: the server's salaries and the three conflicts are back.
     seen = press(qtbot, modals, window.deshacer)
     assert (seen.title, seen.text) == (
         TITLE,
         "Se deshizo: 3 conflictos vuelven a estar por revisar.",
     )
-    assert window.model.rowCount() == 3 and sbcs(b) == mine
+    assert window.model.rowCount() == 3 and sbcs(b) == servers
     assert not window.deshacer.isEnabled()
 
     # Kept this time, and a sync closes the window for undoing.
@@ -143,6 +148,6 @@ def test_resolver_todos_asi_asks_with_the_count_and_deshacer_puts_them_back(
     seen = press(qtbot, modals, window.deshacer)
     assert seen.text.startswith("Ya no se puede deshacer: hubo una sincronización")
     assert not window.deshacer.isEnabled()
-    a.sync.synchronize()
-    assert sbcs(a) == sbcs(b)
+    assert a.sync.synchronize().conflictos == 0
+    assert sbcs(a) == sbcs(b) == mine
     window.grab().save(str(tmp_path / "conflictos.png"))

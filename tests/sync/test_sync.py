@@ -225,13 +225,18 @@ def test_the_same_registro_created_offline_on_two_desktops_is_not_lost(
     a.registros.save("Y5412345106", EMPRESA, "Alta en A", "admin")
     b.registros.save("Y5412345106", EMPRESA, "Alta en B", "admin")
     a.sync.synchronize()
-    b.sync.synchronize()
-    assert registros(b) == {"Y5412345106": "Alta en B"}
-    (conflict,) = b.conflictos.conflicts()
-    assert conflict.kind == "duplicado"
-    assert conflict.otra["data"]["razon_social"] == "Alta en A"
-    b.conflictos.resolve(conflict.id, "otra", "admin")
+    # B's first sync receives first: its registro is the server's (A's version, as on every
+    # desktop), and its own is kept as a conflict on B only.
+    assert b.sync.synchronize().conflictos == 1
     assert registros(b) == {"Y5412345106": "Alta en A"}
+    (conflict,) = b.conflictos.conflicts()
+    assert conflict.kind == "recapturado"
+    assert conflict.otra["data"]["razon_social"] == "Alta en B"
+    b.conflictos.resolve(conflict.id, "otra", "admin")
+    assert registros(b) == {"Y5412345106": "Alta en B"}
+    b.sync.synchronize()
+    assert a.sync.synchronize().conflictos == 0 and a.conflictos.conflicts() == []
+    assert registros(a) == {"Y5412345106": "Alta en B"}
 
 
 def test_unreachable_server_says_sin_conexion_and_loses_nothing(sync_server, desktops) -> None:

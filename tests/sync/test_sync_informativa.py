@@ -425,3 +425,48 @@ def _objeto_cambiado(cabecera: bytes) -> bytes:
     primero = replace(leida.informativa.contratos[0], objeto="Otro objeto")
     otra = replace(leida.informativa, contratos=(primero, *leida.informativa.contratos[1:]))
     return congelar(otra, leida.firmada)
+
+
+def test_two_desktops_capturing_the_same_period_offline_end_with_one_normal(
+    sync_server, desktops, tmp_path
+) -> None:
+    """Both desktops know the contratista; each captures the mayo–agosto Normal offline, with
+    the same contract (one worker's SBC typed otherwise on B). The one that syncs second
+    receives before it sends: its Normal, contract and workers are the first one's, and the
+    worker that differs is one conflict there; the server and both desktops hold one."""
+    from sqlalchemy import func, select
+
+    from icsoe_desktop.store.models import ContratoTrabajador, InformativaRow
+    from icsoe_desktop.sync_server.models import SyncedRow
+
+    a, b = connected(sync_server, desktops)
+    rfc = enter_contratista(a, a.data_dir, tmp_path)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    contratos = {}
+    for desktop in (a, b):
+        uuid = desktop.informativas.crear(rfc, CLI_ACTOR, PERIODO)
+        contratos[desktop] = contrato_con_trabajadores(desktop, rfc, CLI_ACTOR, uuid, 10)
+    w = b.informativa_trabajadores.pagina(contratos[b], CLI_ACTOR, 0, 1)[0]
+    b.informativa_trabajadores.corregir(contratos[b], CLI_ACTOR, w.id, w.nss, w.curp, "999.99")
+
+    assert a.sync.synchronize().conflictos == 0
+    assert b.sync.synchronize().conflictos == 1
+    (conflict,) = b.conflictos.conflicts()
+    assert (conflict.kind, conflict.renglon) == ("recapturado", w.nss)
+    assert a.sync.synchronize().conflictos == 0 and a.conflictos.conflicts() == []
+
+    with sync_server.engine.connect() as conn:
+        held = dict(
+            conn.execute(
+                select(SyncedRow.tabla, func.count())
+                .where(SyncedRow.tabla.like("icsoe_%"))
+                .group_by(SyncedRow.tabla)
+            ).all()
+        )
+    assert held["icsoe_informativas"] == held["icsoe_contratos"] == 1
+    assert held["icsoe_contrato_trabajadores"] == 10
+    for desktop in (a, b):
+        with desktop.store.session() as session:
+            assert session.scalar(select(func.count()).select_from(InformativaRow)) == 1
+            assert session.scalar(select(func.count()).select_from(ContratoTrabajador)) == 10

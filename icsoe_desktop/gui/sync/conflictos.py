@@ -41,6 +41,8 @@ RULES = {
 KINDS = {
     "cambio": "Cambiado en dos equipos",
     "duplicado": "Dado de alta en dos equipos",
+    # Made again before this desktop's first sync, with other content: the server's stands.
+    "recapturado": "Capturado otra vez en este equipo",
     # A signed informativa received that does not say what was signed: not applied.
     "rechazado": "No coincide con lo firmado",
 }

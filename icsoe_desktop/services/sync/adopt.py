@@ -1,90 +1,199 @@
-"""Adopt: a pulled row this desktop already holds under another uuid, never sent, with the same
-content (a desktop installed again with the company's token that imported the same file
-again). The local row takes the server's identity (uuid, version, sequence): nothing of it is
-sent and no conflict is kept. A row that really differs stays a «duplicado» conflict
-(``services/sync/apply.py``).
+"""Adopt: a pulled row that is new here, whose natural key (``SyncedTable.adoption_keys``: the
+registro, the contratista's RFC, the informativa's contratista + periodo + tipo, a contract's
+informativa + contratante + objeto + fechas, a worker's contract + NSS, a lote's registro +
+número…) a local row holds that was never sent (a desktop installed again with the company's
+token whose clerk did the same work again before its first sync). The local row takes the
+server's identity (uuid, version, sequence) instead of the pulled row being inserted beside it:
+nothing of it is sent, and its children, which point to it by its local id, follow.
 
-Per page, in a few statements: the holders looked up by natural key (``json_each`` joined to
-the key's unique index), their states by uuid, and the changes as executemany. Written with the
-store's statements, not the ORM: the drift check's sums (``store/sumas.py``) see a row's uuid
-only through a change of its version, so the row goes through version 0 on its way to the
-server's uuid and version, and the server uuid's state (written with the page, counted while no
-row holds that uuid) is written again after the row holds it."""
+Columns that only say when (``SyncedTable.when``: the alta, the terms' acceptance, an edición)
+never make the two different; the row takes the server's. A row whose content differs takes the
+server's content too, as every other desktop has it, and its own version is kept as one
+«recapturado» conflict on this desktop only (conflicts of that kind never travel): «Conservar
+la otra versión» writes it back as an ordinary edit that reaches every desktop.
+
+Per group, in a few statements: the holders looked up by key (``json_each`` joined to the
+table), their states by uuid, and the changes as executemany. Written with the store's
+statements, not the ORM: the drift check's sums (``store/sumas.py``) see a row's uuid only
+through a change of its version, so the row goes through version 0 on its way to the server's
+uuid and version (a change of version: its content may change with it)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.services.sync.sql import STATES, json_values, lookup
-from icsoe_desktop.store.models import SyncRowState
-from icsoe_desktop.store.sync_tables import SyncedTable
+from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.services.sync.sql import STATES, cached, driver_rows, json_values, lookup
+from icsoe_desktop.store.models import SyncConflict, SyncRowState
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
 
-# When each desktop made its copy: not the row's content.
-NOT_CONTENT = frozenset({"created_at"})
+# The kind of conflict a row captured again with other content leaves (never sent).
+RECAPTURADO = "recapturado"
+
+# A group's envelopes of the rows: uuids, sequences, versions, stamps (ISO text), deleted.
+Envelopes = tuple[Sequence[str], Sequence[int], Sequence[int], Sequence[str], Sequence[bool]]
 
 
-def adopted(
+def claimed(
     session: Session,
     table: SyncedTable,
+    envelopes: Envelopes,
     page: tuple[Sequence[str], Sequence[Sequence[Any]]],
     chosen: list[int],
-    envelopes: tuple[list[str], list[int], list[int], list[str]],
-) -> set[int]:
-    """Which of the page's ``chosen`` rows (left out of its INSERT by a natural key) were
-    adopted; ``page``: their decoded column names and columns; ``envelopes``: the page's
-    uuids, sequences, versions and dates (ISO text)."""
-    if not chosen or not table.natural_keys or table.append_only:
-        return set()
+    now: datetime,
+) -> tuple[list[int], int]:
+    """Of the group's new rows ``chosen`` (positions; ``page``: the group's decoded column
+    names and columns), those left to insert: the others were adopted by a local row never
+    sent. Also how many «recapturado» conflicts were kept. A table whose rows name another
+    of its rows by uuid (``TableSpec.referencias``: a complementaria's informativa) is looked
+    up again once some were adopted: a row naming one adopted now names the server's uuid."""
+    if not chosen or not table.adoption_keys or table.append_only:
+        return chosen, 0
     names, columns = page
-    values = {i: {name: columns[k][i] for k, name in enumerate(names)} for i in chosen}
-    holders = _holders(session, table, values)
-    unsent = _never_sent(session, table, [row.uuid for row in holders.values()])
-    compared = [name for name in names if name not in NOT_CONTENT]
-    done: dict[int, Any] = {}
-    taken: set[int] = set()  # a holder adopts one row (two server copies of one key: one)
-    for i, holder in holders.items():
-        if holder.id in taken or holder.uuid not in unsent or holder.deleted:
+    deleted = envelopes[4]
+    left, kept = chosen, 0
+    while True:
+        values = {
+            i: {name: columns[k][i] for k, name in enumerate(names)}
+            for i in left
+            if not deleted[i]  # a tombstone is nothing to adopt
+        }
+        holders = _holders(session, table, values)
+        if not holders:
+            return left, kept
+        kept += _adopt(session, table, envelopes, values, holders, now)
+        left = [i for i in left if i not in holders]
+        if not table.spec.referencias:
+            return left, kept
+
+
+def _adopt(
+    session: Session,
+    table: SyncedTable,
+    envelopes: Envelopes,
+    values: dict[int, dict[str, Any]],
+    holders: dict[int, Any],
+    now: datetime,
+) -> int:
+    """The ``holders`` take the identity of the pulled rows they hold the key of; those that
+    differ their content too, their own kept as conflicts (how many)."""
+    compared = [name for name in next(iter(values.values())) if name not in table.when]
+    differ = {
+        i: holder
+        for i, holder in holders.items()
+        if any(getattr(holder, name) != values[i][name] for name in compared)
+    }
+    own = {i: _own_version(session, table, holder) for i, holder in differ.items()}
+    _take_identity(session, table, holders, values, set(differ), envelopes)
+    uuids = envelopes[0]
+    for i, version in own.items():
+        session.add(
+            SyncConflict(
+                table_name=table.name,
+                row_uuid=uuids[i],
+                kind=RECAPTURADO,
+                detected_at=now,
+                loser=json.dumps(version, ensure_ascii=False),
+            )
+        )
+    session.expire_all()  # the rows' uuids, versions and content changed under the session
+    if table.on_remote_change is not None:  # (a certificate replaced: its local key goes)
+        for i, holder in differ.items():
+            changed = {name for name in compared if getattr(holder, name) != values[i][name]}
+            table.on_remote_change(session.get(table.model, holder.id), changed)
+    return len(own)
+
+
+def exclusive_unsent(session: Session) -> bool:
+    """Whether a live row never sent waits in a table sync never copies twice by key
+    (``TableSpec.exclusiva``: the informativas): the desktop then receives before it sends.
+    Asked at every sync: one statement, compiled once per process."""
+    connection = session.connection()
+    return bool(
+        driver_rows(connection, cached(connection, "exclusive_unsent", _unsent_query))[0][0]
+    )
+
+
+def _unsent_query() -> Any:
+    """``SELECT`` whether an exclusive table holds a live row with no state, or a dirty one
+    the server never numbered."""
+    found: list[Any] = []
+    for table in SYNCED_TABLES:
+        if not table.spec.exclusiva:
             continue
-        if all(getattr(holder, name) == values[i][name] for name in compared):
-            done[i] = holder
-            taken.add(holder.id)
-    if done:
-        _take_identity(session, table, done, envelopes)
-        session.expire_all()  # the rows' uuids and versions changed under the session
-    return set(done)
+        model = table.model
+        state = and_(SyncRowState.table_name == table.name, SyncRowState.row_uuid == model.uuid)
+        never_numbered = and_(
+            SyncRowState.dirty.is_(True), func.coalesce(SyncRowState.server_seq, 0) == 0
+        )
+        found.append(
+            select(model.id)
+            .outerjoin(SyncRowState, state)
+            .where(
+                model.__table__.c.deleted.is_(False),  # (not append-only: it has one)
+                or_(SyncRowState.row_uuid.is_(None), never_numbered),
+            )
+            .exists()
+        )
+    return select(or_(false(), *found))
 
 
 def _holders(
     session: Session, table: SyncedTable, values: dict[int, dict[str, Any]]
 ) -> dict[int, Any]:
-    """Per chosen row, the local row (all its columns) holding one of its natural keys."""
+    """Per chosen row, the local row never sent and not deleted (all its columns) holding one
+    of its keys; each local row holds one pulled row at most (the server may hold two copies
+    of one key: the first is adopted)."""
     model = table.model
     found: dict[int, Any] = {}
-    for key in table.natural_keys:
+    taken: set[int] = set()
+    for key in table.adoption_keys:
         wanted = {
             i: tuple(row.get(name) for name in key)
             for i, row in values.items()
-            if i not in found and all(row.get(name) is not None for name in key)
+            if i not in found and all(name in row for name in key)
         }
         if not wanted:
             continue
         keyed = [getattr(model, name) for name in key]
         given = json_values([list(v) for v in set(wanted.values())])
+        # A key's nullable column (a contract's fechas) matches null with null.
         match = and_(
-            *(c == func.json_extract(given.c.value, f"$[{j}]") for j, c in enumerate(keyed))
+            *(
+                c.is_(func.json_extract(given.c.value, f"$[{j}]"))
+                if c.nullable
+                else c == func.json_extract(given.c.value, f"$[{j}]")
+                for j, c in enumerate(keyed)
+            )
         )
-        rows = session.connection().execute(
-            select(model.__table__).select_from(given).join(model, match)
+        rows = (
+            session.connection()
+            .execute(
+                select(model.__table__)
+                .select_from(given)
+                .join(model, match)
+                .where(model.__table__.c.deleted.is_(False))  # (not append-only: it has one)
+                .order_by(model.id)
+            )
+            .all()
         )
-        held = {tuple(getattr(row, name) for name in key): row for row in rows}
+        unsent = _never_sent(session, table, [row.uuid for row in rows])
+        held: dict[tuple[Any, ...], list[Any]] = {}
+        for row in rows:
+            if row.uuid in unsent:
+                held.setdefault(tuple(getattr(row, name) for name in key), []).append(row)
         for i, value in wanted.items():
-            if value in held:
-                found[i] = held[value]
+            for row in held.get(value, ()):
+                if row.id not in taken:
+                    found[i] = row
+                    taken.add(row.id)
+                    break
     return found
 
 
@@ -105,39 +214,75 @@ def _never_sent(session: Session, table: SyncedTable, uuids: list[str]) -> set[s
     return set(uuids) - sent
 
 
+def _own_version(session: Session, table: SyncedTable, holder: Any) -> sync_wire.Conflict:
+    """The local row as it travels (a foreign key as its parent's uuid, the parent already
+    adopted: parents' tables come first): the other version of its conflict."""
+    data: dict[str, Any] = {}
+    for name in table.columns:
+        value = getattr(holder, name)
+        parent = table.foreign_keys.get(name)
+        if parent is not None and value is not None:
+            value = session.scalar(select(parent.uuid).where(parent.id == value))
+        data[name] = sync_wire.encode_value(value)
+    version = sync_wire.version(holder.version, holder.updated_at, bool(holder.deleted), data)
+    return sync_wire.conflict(0, version)
+
+
 def _take_identity(
     session: Session,
     table: SyncedTable,
-    done: dict[int, Any],
-    envelopes: tuple[list[str], list[int], list[int], list[str]],
+    holders: dict[int, Any],
+    values: dict[int, dict[str, Any]],
+    differ: set[int],
+    envelopes: Envelopes,
 ) -> None:
-    uuids, seqs, versions, stamps = envelopes
+    """The holders take the pulled rows' uuids, versions and stamps, and their when-columns
+    (``differ``: all their content) as the server has them; their states the server's."""
+    uuids, seqs, versions, stamps, _deleted = envelopes
     model = table.model.__table__
     states = STATES
     conn = session.connection()
     drop_state = delete(states).where(
         states.c.table_name == table.name, states.c.row_uuid == bindparam("u")
     )
-    conn.execute(drop_state, [{"u": uuids[i]} for i in done])
+    conn.execute(drop_state, [{"u": uuids[i]} for i in holders])
     by_id = model.c.id == bindparam("row_id")
     conn.execute(
-        update(model).where(by_id).values(version=0), [{"row_id": h.id} for h in done.values()]
+        update(model).where(by_id).values(version=0), [{"row_id": h.id} for h in holders.values()]
     )
-    conn.execute(
-        update(model)
-        .where(by_id)
-        .values(uuid=bindparam("su"), version=bindparam("sv"), updated_at=bindparam("st")),
-        [
-            {
-                "row_id": holder.id,
-                "su": uuids[i],
-                "sv": versions[i],
-                "st": datetime.fromisoformat(stamps[i]),
-            }
-            for i, holder in done.items()
-        ],
-    )
-    conn.execute(drop_state, [{"u": holder.uuid} for holder in done.values()])
+    some = next(iter(values.values()))
+    for written, chosen in (
+        ([name for name in some if name in table.when], [i for i in holders if i not in differ]),
+        (list(some), [i for i in holders if i in differ]),
+    ):
+        if not chosen:
+            continue
+        conn.execute(
+            update(model)
+            .where(by_id)
+            .values(
+                uuid=bindparam("su"),
+                version=bindparam("sv"),
+                updated_at=bindparam("st"),
+                **{name: bindparam(f"c_{name}") for name in written},
+            ),
+            [
+                {
+                    "row_id": holders[i].id,
+                    "su": uuids[i],
+                    "sv": versions[i],
+                    "st": datetime.fromisoformat(stamps[i]),
+                    **{f"c_{name}": values[i][name] for name in written},
+                }
+                for i in chosen
+            ],
+        )
+    conn.execute(drop_state, [{"u": holder.uuid} for holder in holders.values()])
+    for name in table.spec.referencias:  # the rows naming a holder name its new uuid
+        conn.execute(
+            update(model).where(model.c[name] == bindparam("old")).values({name: bindparam("new")}),
+            [{"old": holder.uuid, "new": uuids[i]} for i, holder in holders.items()],
+        )
     conn.execute(
         insert(states),
         [
@@ -148,6 +293,6 @@ def _take_identity(
                 "dirty": False,
                 "version": versions[i],
             }
-            for i in done
+            for i in holders
         ],
     )

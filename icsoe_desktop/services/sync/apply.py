@@ -26,7 +26,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.audit import SYSTEM_ACTOR
-from icsoe_desktop.services.sync.adopt import adopted
+from icsoe_desktop.services.sync.adopt import claimed
 from icsoe_desktop.services.sync.claves import in_the_way, move_aside
 from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
 from icsoe_desktop.services.sync.decode import (
@@ -37,6 +37,7 @@ from icsoe_desktop.services.sync.decode import (
     parents_of,
     refuse,
 )
+from icsoe_desktop.services.sync.encode import waiting_tables
 from icsoe_desktop.services.sync.insert import (
     Columns,
     StateRow,
@@ -94,10 +95,13 @@ def apply_remote(
     local copy's version is not the server's (``sync_decide``)."""
     groups = list(groups)
     report = ApplyReport(received=sum(len(group["uuid"]) for group in groups))
+    # The tables holding rows this desktop never sent: only their new rows may be its own
+    # again (adopt.py), looked up before they are inserted.
+    unsent = {table.name for table in waiting_tables(session)}
     session.info[APPLYING_REMOTE] = True
     try:
         for table, group in _in_order(groups):
-            _apply_group(session, table, group, now, report, final, repair)
+            _apply_group(session, table, group, now, report, final, repair, unsent)
     finally:
         session.info.pop(APPLYING_REMOTE, None)
     for rechazo in report.refused:  # (tracked: written by this desktop, not pulled)
@@ -214,6 +218,7 @@ def _apply_group(
     report: ApplyReport,
     final: bool,
     repair: bool,
+    unsent: set[str],
 ) -> None:
     known = _known(session, table, group["uuid"])
     actions = _actions(table, group, known, repair)
@@ -239,6 +244,7 @@ def _apply_group(
         decoded = decode(table, given, count, parents_of(session, table, given))
         refuse(session, table, decoded, count, writing.deleted, writing.uuid)
         conflict = _conflicts(session, table, now, report)
+        page_of = decoded.names, decoded.columns
         fit = _set_aside(session, table, writing, decoded, final, report, conflict, new_states)
         uuids = writing.uuid
         updates = [j for j in fit if uuids[j] in local]
@@ -246,11 +252,18 @@ def _apply_group(
             _update(session, table, writing, decoded, updates, local, new_states)
             report.applied += len(updates)
         inserts = fit if not updates else [j for j in fit if uuids[j] not in local]
+        if inserts and table.name in unsent:
+            inserts, kept = claimed(session, table, _envelopes(writing), page_of, inserts, now)
+            report.conflicts += kept
         if inserts:
             rows = writing if len(inserts) == count else _Rows(group, _positions(writing, inserts))
             page = decoded.names, _taken_rows(decoded.columns, inserts, count)
             report.applied += _insert_new(session, table, rows, page, conflict)
     upsert_states(session, new_states)
+
+
+def _envelopes(rows: _Rows) -> tuple[list[str], list[int], list[int], list[str], list[bool]]:
+    return rows.uuid, rows.seq, rows.version, rows.updated_at, rows.deleted
 
 
 def _positions(rows: _Rows, chosen: list[int]) -> list[int]:
@@ -444,9 +457,8 @@ def _insert_new(
     dict per row: a desktop joining a company pulls every row this way), with their states. A
     row holding a natural-key value (registro, movimiento…) of a local row or of an earlier
     row of the page is left out by the INSERT itself: only when some row was are the page's
-    rows looked up; each one left out is adopted by a local row of the same content never
-    sent (``adopt.py``) or kept as a «duplicado» conflict (a deleted one only as its state).
-    Returns how many were inserted."""
+    rows looked up; each one left out is kept as a «duplicado» conflict (a deleted one only
+    as its state). Returns how many were inserted."""
     names, columns = list(page[0]), list(page[1])
     if not table.append_only:
         names += ["version", "updated_at", "deleted"]
@@ -480,14 +492,11 @@ def _insert_new(
                 )
             }
             left_out = [i for i, row_uuid in enumerate(uuids) if row_uuid not in inserted]
-    # A row left out that is not deleted: the same content made here and never sent is
-    # adopted (adopt.py); any other is kept as a «duplicado» conflict. A deleted one only as
-    # its state (there is nothing of it to show).
-    live = [i for i in left_out if not rows.deleted[i]]
-    envelopes = (uuids, rows.seq, rows.version, rows.updated_at)
-    same = adopted(session, table, page, live, envelopes)
-    for i in live:
-        if i not in same:
+    # A row left out that is not deleted is kept as a «duplicado» conflict (one this desktop
+    # made and never sent was adopted before: adopt.py). A deleted one only as its state
+    # (there is nothing of it to show).
+    for i in left_out:
+        if not rows.deleted[i]:
             conflict(rows.row(i), "duplicado")
     return written
 

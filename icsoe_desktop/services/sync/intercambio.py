@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.services.sync.adopt import exclusive_unsent
 from icsoe_desktop.services.sync.apply import ApplyReport, apply_remote, record_push_results
 from icsoe_desktop.services.sync.encode import encoded_changes, has_pending, pending_count
 from icsoe_desktop.services.sync.estado import EstadoSync
@@ -124,11 +125,15 @@ class Intercambio:
         self, http: requests.Session, base: str, report: Progress, builder: Executor
     ) -> Pulled:
         """A new desktop, or one installed again with the company's token, first receives
-        what the company holds: what it made again (the same file imported) is adopted, not
-        sent as a copy of every row. Nothing for a desktop that pulled before."""
-        if int(self._estado.leer("cursor") or 0):
-            return Pulled()
+        what the company holds: what it made again (the same file imported, the same
+        informativa captured) is adopted, not sent as a copy of every row. A desktop that
+        pulled before receives first only when it is about to send a row that sync never
+        copies twice (a new informativa: another desktop's Normal of that period is adopted,
+        not sent beside it); otherwise nothing."""
+        pulled_before = bool(int(self._estado.leer("cursor") or 0))
         with self._store.session() as session:
+            if pulled_before and not exclusive_unsent(session):
+                return Pulled()
             waiting = has_pending(session)
         # (the indexes a big pull builds at its end hold the write lock: built meanwhile only
         # when no push's answer waits to be written)

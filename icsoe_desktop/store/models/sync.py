@@ -54,7 +54,8 @@ class SyncConflict(Base):
     A «cambio» conflict (a push overwrote a version its desktop never saw) is itself synced:
     the desktop whose edit lost sees it too, with the same two versions, and settling it on
     one desktop settles it on every one. «duplicado» and «invalido» ones are found by each
-    desktop on its own pull and stay local."""
+    desktop on its own pull and stay local, as do «recapturado» ones (a row a desktop made
+    again before its first sync, with other content: services/sync/adopt.py)."""
 
     __tablename__ = "sync_conflicts"
 
@@ -65,7 +66,7 @@ class SyncConflict(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     table_name: Mapped[str] = mapped_column(String(64))
     row_uuid: Mapped[str] = mapped_column(String(36), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # cambio | duplicado
+    kind: Mapped[str] = mapped_column(String(20))  # cambio | duplicado | invalido…
     detected_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The losing version as it travelled: {"version", "updated_at", "deleted", "data"} (JSON).
     loser: Mapped[str] = mapped_column(Text)
