@@ -508,8 +508,11 @@ class Services:
 
     @_vigilado
     def sync(self) -> SyncService:
+        from icsoe_desktop.services.sync.identidad import IdentidadArchivo
         from icsoe_desktop.services.sync.servicio import SyncService
 
+        # The store's file identity, recorded as its audit chain's last link is (cabezas).
+        clave = f"{self.empresas.catalogo_path.resolve()}#{self.empresa.id}"
         return SyncService(
             self.store,
             self.settings_empresa,
@@ -517,6 +520,7 @@ class Services:
             self.permisos_empresa,
             self.clock,
             codigos_postales=self.codigos_postales,
+            identidad=IdentidadArchivo(self.store, self.secrets, self.catalogo, clave),
         )
 
     @cached_property

@@ -30,6 +30,7 @@ from icsoe_desktop.services.sync.catalogo import CatalogoCompartido
 from icsoe_desktop.services.sync.conflictos import ConflictosService
 from icsoe_desktop.services.sync.encode import pending_count
 from icsoe_desktop.services.sync.estado import EstadoSync
+from icsoe_desktop.services.sync.identidad import IdentidadArchivo
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress
 from icsoe_desktop.services.sync.transporte import SIN_CONEXION, SyncError, Transporte, check_url
 from icsoe_desktop.services.sync.verificacion import Verificacion
@@ -60,11 +61,15 @@ class SyncResult:
     # Rows received that were not written: a signed informativa that does not say what was
     # signed (Spanish, one sentence each).
     rechazados: tuple[str, ...] = ()
+    # What the drift check recounted and received again (Spanish), if anything.
+    reparacion: str = ""
 
     @property
     def texto(self) -> str:
         enviados = plural(self.enviados, "cambio enviado", "cambios enviados")
         text = f"Sincronización terminada: {enviados}, {plural(self.recibidos, 'recibido')}."
+        if self.reparacion:
+            text += f" {self.reparacion}"
         for rechazado in self.rechazados:
             text += f" {rechazado}"
         if self.conflictos:
@@ -116,7 +121,10 @@ class SyncService:
         permisos: Permisos,
         clock: Clock = utcnow,
         codigos_postales: CodigosPostalesService | None = None,
+        identidad: IdentidadArchivo | None = None,
     ) -> None:
+        """``identidad``: where this store's file identity is recorded (by default the
+        keyring alone, under the store's path)."""
         self._permisos = permisos
         self._store = store
         self._settings = settings
@@ -126,7 +134,12 @@ class SyncService:
         self.transporte = Transporte(settings, self.token)
         self.intercambio = Intercambio(store, self.transporte, self.estado, clock)
         self.verificacion = Verificacion(
-            store, self.transporte, self.intercambio, self.estado, clock
+            store,
+            self.transporte,
+            self.intercambio,
+            self.estado,
+            clock,
+            identidad or IdentidadArchivo.para(store, secrets),
         )
         self.conflictos = ConflictosService(store, permisos, clock)
         self._catalogo = (
@@ -303,6 +316,7 @@ class SyncService:
             self.newer_version_elsewhere(),
             catalogo,
             tuple(dict.fromkeys(refused)),  # a row refused twice (a page again) said once
+            self.verificacion.reparado,
         )
         # Rows received may be of any synced table; new conflicts only add to their list.
         self._store.cambios.anunciar(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -18,10 +19,12 @@ from icsoe_desktop.services.sync.apply import apply_remote
 from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync.encode import has_pending
 from icsoe_desktop.services.sync.estado import EstadoSync
+from icsoe_desktop.services.sync.identidad import OTRO, PROPIO, IdentidadArchivo
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress, Pulled
 from icsoe_desktop.services.sync.transporte import Transporte
+from icsoe_desktop.store import recuento
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name, sums_tables
 
 if TYPE_CHECKING:
     import requests
@@ -34,6 +37,13 @@ REPAIR_ROWS = 2000  # rows asked for by uuid in one request of a repair
 # company keeps moving, it waits for a later sync instead of chasing it.
 COMPARE_LOOKS = 2
 REPAIR_NODES = 400  # nodes of the uuids' tree asked about in one request (URLs of 5 KB)
+RECOUNT_EVERY = timedelta(days=7)  # a full recount of the kept sums from the rows
+RECOUNT_PACE = 1.0  # the weekly recount pauses as long as it works: half a core at most
+RECONTADO = (
+    "Las sumas que este equipo guarda de sus datos no eran las de sus renglones (el archivo "
+    "de la base de datos cambió fuera de la aplicación: una copia, una restauración o un "
+    "rescate); se volvieron a contar desde los renglones."
+)
 
 
 class _NoTree(Exception):
@@ -108,12 +118,15 @@ class Verificacion:
         intercambio: Intercambio,
         estado: EstadoSync,
         clock: Clock,
+        identidad: IdentidadArchivo,
     ) -> None:
         self._store = store
         self._transporte = transporte
         self._intercambio = intercambio
         self._estado = estado
         self._clock = clock
+        self._identidad = identidad
+        self.reparado = ""  # what the last ``verify`` recounted and repaired (Spanish), if any
 
     def verify(
         self, http: requests.Session, base: str, report: Progress, pulled: Pulled
@@ -125,23 +138,58 @@ class Verificacion:
         side reads its own with its cursor in one snapshot: compared only at the same cursor,
         so a push or a save committing meanwhile is never taken for drift. Returns when they
         matched (ISO), "" when a table still differs, None when not checked: the caller
-        records it. ``pulled``: the sync's pull, maybe with the server's sums at its end."""
-        found = self._compare(http, base, report, pulled)
-        if found is None:
-            return None
-        drifted = self._drifted(*found)
-        if drifted:
-            log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
-            for table in drifted:
-                self._repair(http, base, table)
-            found = self._compare(http, base, report, Pulled())
+        records it. ``pulled``: the sync's pull, maybe with the server's sums at its end.
+        Sums that cannot be trusted (``identidad.py``; a week since the last recount) are
+        counted again from the rows first; ``reparado`` then says what was found."""
+        told: list[str] = []
+        try:
+            if self._recount():
+                told.append(RECONTADO)
+            found = self._compare(http, base, report, pulled)
             if found is None:
                 return None
             drifted = self._drifted(*found)
+            if drifted:
+                log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
+                told += [self._repair(http, base, table) for table in drifted]
+                found = self._compare(http, base, report, Pulled())
+                if found is None:
+                    return None
+                drifted = self._drifted(*found)
+        finally:
+            self.reparado = " ".join(t for t in told if t)
+            if self.reparado:
+                self._estado.escribir(
+                    last_repair=self.reparado, last_repair_at=self._clock().isoformat()
+                )
         if drifted:
             log.warning("Siguen distintas del servidor: %s", drifted)
             return ""
         return self._clock().isoformat()
+
+    def _recount(self) -> bool:
+        """The kept sums counted again from the rows when the file is not the one recorded,
+        or, read only and paced (``RECOUNT_PACE``), compared with the rows once a week and
+        counted again when they differ. Whether they differed."""
+        now = self._clock()
+        tables = sums_tables()
+        identidad = self._identidad.comparar()
+        if identidad == PROPIO:
+            last = self._estado.leer("recuento_at")
+            if last and now - datetime.fromisoformat(last) < RECOUNT_EVERY:
+                return False
+            with self._store.session() as session:
+                connection = session.connection()
+                connection.exec_driver_sql("BEGIN")  # one snapshot: rows and sums together
+                differing = recuento.differing(connection, tables, RECOUNT_PACE)
+            if not differing:
+                self._estado.escribir(recuento_at=now.isoformat())
+                return False
+        with self._store.session(immediate=True) as session:
+            found = recuento.recount(session.connection(), tables, identidad == OTRO)
+        self._identidad.registrar()
+        self._estado.escribir(recuento_at=now.isoformat())
+        return bool(found.distintas or found.perdidos)
 
     def _compare(
         self, http: requests.Session, base: str, report: Progress, pulled: Pulled
@@ -179,18 +227,18 @@ class Verificacion:
             )
         ]
 
-    def _repair(self, http: requests.Session, base: str, name: str) -> None:
+    def _repair(self, http: requests.Session, base: str, name: str) -> str:
         """A table that differs from the server, narrowed down: its buckets of uuids (both
         sides keep each one's checksum), then down the uuids' tree below the buckets that
         differ (``_narrowed``), to each row's version in the nodes that still differ: only the
         rows that differ are received again, and what was found is told (the log, the status).
-        A server that keeps no buckets: the whole table."""
+        A server that keeps no buckets: the whole table. Returns what it found (Spanish)."""
         theirs = self._transporte.call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
         cubetas = theirs.get("cubetas")
         if not isinstance(cubetas, dict):
             received = self._repull(http, base, name)
             log.warning("Tabla %s: %d renglones recibidos de nuevo", name, received)
-            return
+            return ""
         table = by_name(name)
         if table is None:  # (names come from SYNCED_TABLES)
             raise ValueError(name)
@@ -226,7 +274,7 @@ class Verificacion:
         told = found.texto(table.spec.titulo or name)
         if told:
             log.warning("%s", told)
-            self._estado.escribir(last_repair=told, last_repair_at=self._clock().isoformat())
+        return told
 
     def _narrowed(
         self,
