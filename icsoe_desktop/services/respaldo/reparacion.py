@@ -87,6 +87,8 @@ class ReparacionService:
 
     def reparar(self, actor: str | None) -> Reparacion:
         self._permisos.exigir(actor, Accion.RESTAURAR, "reparar")
+        if self._store.solo_lectura:  # its audit log was altered: nothing is written to it
+            raise ReparacionError("empresa_solo_lectura", self._store.solo_lectura)
         db_path = self._store.path
         self._store.close()
         problemas = tuple(rescate.revisar(db_path))

@@ -7,9 +7,9 @@ The file's identity: its file number on the disk and a random number the app wri
 header (``PRAGMA user_version``, which ``.dump`` does not copy), recorded outside the file
 twice, as the audit chain's last link is (``services/empresas/bitacora.py``): in the catalog
 and in the OS keyring (a copy the catalog's file cannot bring along). Another file's rows are
-all the recount trusts (its states without a row may be rows it lost); with nothing recorded
-(a new store, the first sync since the check exists) its sums are recounted, its states
-trusted.
+all the recount trusts (its states without a row may be rows it lost). A file with nothing
+recorded (a new store, the first sync since the check exists) has its sums compared with its
+rows, as at the weekly recount, before its identity is recorded.
 
 The sums of a file that is its own can still be wrong (rows inserted with the triggers dropped
 by hand): a full recount every week catches the rest (``Verificacion``)."""
@@ -42,6 +42,7 @@ class IdentidadArchivo:
         self._secrets = secrets
         self._catalogo = EstadoSync(catalogo) if catalogo is not None else None
         self._clave = clave
+        self._confirmada = ""  # the identity last found recorded: not read again meanwhile
 
     @staticmethod
     def para(
@@ -72,13 +73,17 @@ class IdentidadArchivo:
 
     def comparar(self) -> str:
         """PROPIO: the file is the one whose identity was recorded (everywhere it was); OTRO:
-        another file; SIN_REGISTRO: none recorded (a new store, the first sync since the check
-        exists, a data folder brought from another machine)."""
-        registradas = [r for r in self._registradas() if r]
+        another file (a data folder brought from another machine too: its catalog's record is
+        of a file number there); SIN_REGISTRO: none recorded (a new store, the first sync since
+        the check exists, a store file alone copied into a new installation)."""
         actual = self.actual()
+        if actual == self._confirmada:  # (the file cannot change under this process's eyes
+            return PROPIO  # but by a restore or a repair, which give it another file number)
+        registradas = [r for r in self._registradas() if r]
         if not registradas:
             return SIN_REGISTRO
         if all(r == actual for r in registradas):
+            self._confirmada = actual
             return PROPIO
         log.warning(
             "Archivo %s distinto del registrado (%s, registrado %s): se recuentan sus sumas",
@@ -99,6 +104,7 @@ class IdentidadArchivo:
         actual = self.actual()
         if self._catalogo is not None:
             self._catalogo.escribir(**{self._llave: actual})
+        self._confirmada = actual
         if self._secrets.available():
             try:
                 self._secrets.set(KEYRING_SCOPE, self._clave, actual)

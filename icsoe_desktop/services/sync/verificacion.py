@@ -19,11 +19,12 @@ from icsoe_desktop.services.sync.apply import apply_remote
 from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync.encode import has_pending
 from icsoe_desktop.services.sync.estado import EstadoSync
-from icsoe_desktop.services.sync.identidad import OTRO, PROPIO, IdentidadArchivo
+from icsoe_desktop.services.sync.identidad import OTRO, PROPIO, SIN_REGISTRO, IdentidadArchivo
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress, Pulled
 from icsoe_desktop.services.sync.transporte import Transporte
 from icsoe_desktop.store import recuento
 from icsoe_desktop.store.db import Store
+from icsoe_desktop.store.plain import StoreError
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name, sums_tables
 
 if TYPE_CHECKING:
@@ -143,7 +144,10 @@ class Verificacion:
         counted again from the rows first; ``reparado`` then says what was found."""
         told: list[str] = []
         try:
-            if self._recount():
+            recontado = self._recount()
+            if recontado is None:
+                return None
+            if recontado:
                 told.append(RECONTADO)
             found = self._compare(http, base, report, pulled)
             if found is None:
@@ -167,10 +171,13 @@ class Verificacion:
             return ""
         return self._clock().isoformat()
 
-    def _recount(self) -> bool:
+    def _recount(self) -> bool | None:
         """The kept sums counted again from the rows when the file is not the one recorded,
         or, read only and paced (``RECOUNT_PACE``), compared with the rows once a week and
-        counted again when they differ. Whether they differed."""
+        counted again when they differ. Whether they differed; None when they could not be
+        counted (the store busy: a big pull's indexes being built), so not to be trusted yet.
+        A file with no identity recorded (a new store, the first sync since the check exists)
+        is compared as at the weekly recount, its states trusted, and its identity recorded."""
         now = self._clock()
         tables = sums_tables()
         identidad = self._identidad.comparar()
@@ -178,15 +185,24 @@ class Verificacion:
             last = self._estado.leer("recuento_at")
             if last and now - datetime.fromisoformat(last) < RECOUNT_EVERY:
                 return False
+        if identidad != OTRO:
             with self._store.session() as session:
                 connection = session.connection()
                 connection.exec_driver_sql("BEGIN")  # one snapshot: rows and sums together
                 differing = recuento.differing(connection, tables, RECOUNT_PACE)
             if not differing:
+                if identidad == SIN_REGISTRO:
+                    self._identidad.registrar()
                 self._estado.escribir(recuento_at=now.isoformat())
                 return False
-        with self._store.session(immediate=True) as session:
-            found = recuento.recount(session.connection(), tables, identidad == OTRO)
+        try:
+            with self._store.session(immediate=True) as session:
+                found = recuento.recount(session.connection(), tables, identidad == OTRO)
+        except StoreError as exc:
+            if exc.code != "base_datos_ocupada":
+                raise
+            log.warning("Sumas sin recontar (base de datos ocupada): se verifica después")
+            return None
         self._identidad.registrar()
         self._estado.escribir(recuento_at=now.isoformat())
         return bool(found.distintas or found.perdidos)
