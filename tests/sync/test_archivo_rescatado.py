@@ -15,7 +15,7 @@ import pytest
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.sync import intercambio as sync_module
-from icsoe_desktop.services.sync.verificacion import RECONTADO
+from icsoe_desktop.services.sync.recuento import RECONTADO
 from icsoe_desktop.store.models import MovimientoRow
 from tests.sync.conftest import connected
 

@@ -32,6 +32,7 @@ from icsoe_desktop.services.sync.encode import pending_count
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.identidad import IdentidadArchivo
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress
+from icsoe_desktop.services.sync.recuento import Recuento
 from icsoe_desktop.services.sync.transporte import SIN_CONEXION, SyncError, Transporte, check_url
 from icsoe_desktop.services.sync.verificacion import Verificacion
 from icsoe_desktop.store.db import Store
@@ -139,7 +140,7 @@ class SyncService:
             self.intercambio,
             self.estado,
             clock,
-            identidad or IdentidadArchivo.para(store, secrets),
+            Recuento(store, self.estado, clock, identidad or IdentidadArchivo.para(store, secrets)),
         )
         self.conflictos = ConflictosService(store, permisos, clock)
         self._catalogo = (

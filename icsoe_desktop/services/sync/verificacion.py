@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -19,13 +18,11 @@ from icsoe_desktop.services.sync.apply import apply_remote
 from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view, row_versions
 from icsoe_desktop.services.sync.encode import has_pending
 from icsoe_desktop.services.sync.estado import EstadoSync
-from icsoe_desktop.services.sync.identidad import OTRO, PROPIO, SIN_REGISTRO, IdentidadArchivo
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress, Pulled
+from icsoe_desktop.services.sync.recuento import RECONTADO, Recuento
 from icsoe_desktop.services.sync.transporte import Transporte
-from icsoe_desktop.store import recuento
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.plain import StoreError
-from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name, sums_tables
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
 
 if TYPE_CHECKING:
     import requests
@@ -38,13 +35,6 @@ REPAIR_ROWS = 2000  # rows asked for by uuid in one request of a repair
 # company keeps moving, it waits for a later sync instead of chasing it.
 COMPARE_LOOKS = 2
 REPAIR_NODES = 400  # nodes of the uuids' tree asked about in one request (URLs of 5 KB)
-RECOUNT_EVERY = timedelta(days=7)  # a full recount of the kept sums from the rows
-RECOUNT_PACE = 1.0  # the weekly recount pauses as long as it works: half a core at most
-RECONTADO = (
-    "Las sumas que este equipo guarda de sus datos no eran las de sus renglones (el archivo "
-    "de la base de datos cambió fuera de la aplicación: una copia, una restauración o un "
-    "rescate); se volvieron a contar desde los renglones."
-)
 
 
 class _NoTree(Exception):
@@ -119,14 +109,14 @@ class Verificacion:
         intercambio: Intercambio,
         estado: EstadoSync,
         clock: Clock,
-        identidad: IdentidadArchivo,
+        recuento: Recuento,
     ) -> None:
         self._store = store
         self._transporte = transporte
         self._intercambio = intercambio
         self._estado = estado
         self._clock = clock
-        self._identidad = identidad
+        self._recuento = recuento
         self.reparado = ""  # what the last ``verify`` recounted and repaired (Spanish), if any
 
     def verify(
@@ -140,11 +130,11 @@ class Verificacion:
         so a push or a save committing meanwhile is never taken for drift. Returns when they
         matched (ISO), "" when a table still differs, None when not checked: the caller
         records it. ``pulled``: the sync's pull, maybe with the server's sums at its end.
-        Sums that cannot be trusted (``identidad.py``; a week since the last recount) are
+        Sums that cannot be trusted (``recuento.py``: another file, a week since the last) are
         counted again from the rows first; ``reparado`` then says what was found."""
         told: list[str] = []
         try:
-            recontado = self._recount()
+            recontado = self._recuento.antes_de_verificar()
             if recontado is None:
                 return None
             if recontado:
@@ -170,42 +160,6 @@ class Verificacion:
             log.warning("Siguen distintas del servidor: %s", drifted)
             return ""
         return self._clock().isoformat()
-
-    def _recount(self) -> bool | None:
-        """The kept sums counted again from the rows when the file is not the one recorded,
-        or, read only and paced (``RECOUNT_PACE``), compared with the rows once a week and
-        counted again when they differ. Whether they differed; None when they could not be
-        counted (the store busy: a big pull's indexes being built), so not to be trusted yet.
-        A file with no identity recorded (a new store, the first sync since the check exists)
-        is compared as at the weekly recount, its states trusted, and its identity recorded."""
-        now = self._clock()
-        tables = sums_tables()
-        identidad = self._identidad.comparar()
-        if identidad == PROPIO:
-            last = self._estado.leer("recuento_at")
-            if last and now - datetime.fromisoformat(last) < RECOUNT_EVERY:
-                return False
-        if identidad != OTRO:
-            with self._store.session() as session:
-                connection = session.connection()
-                connection.exec_driver_sql("BEGIN")  # one snapshot: rows and sums together
-                differing = recuento.differing(connection, tables, RECOUNT_PACE)
-            if not differing:
-                if identidad == SIN_REGISTRO:
-                    self._identidad.registrar()
-                self._estado.escribir(recuento_at=now.isoformat())
-                return False
-        try:
-            with self._store.session(immediate=True) as session:
-                found = recuento.recount(session.connection(), tables, identidad == OTRO)
-        except StoreError as exc:
-            if exc.code != "base_datos_ocupada":
-                raise
-            log.warning("Sumas sin recontar (base de datos ocupada): se verifica después")
-            return None
-        self._identidad.registrar()
-        self._estado.escribir(recuento_at=now.isoformat())
-        return bool(found.distintas or found.perdidos)
 
     def _compare(
         self, http: requests.Session, base: str, report: Progress, pulled: Pulled
