@@ -10,7 +10,7 @@ from pathlib import Path
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.store import rescate
-from tests.sync.test_reparar import zero_leaf_pages
+from tests.paginas_danadas import zero_leaf_pages
 from tests.test_cli_usuarios import run
 
 ROWS = 1500

@@ -114,6 +114,7 @@ def recount(
     tables = list(tables)
     driver = plain.driver(connection)
     found = Recuento()
+    kept = {name: _kept(connection, name) for name, *_rest in tables}  # (as the file had them)
     for name, *_rest in tables if rows_only else ():
         lost = driver.execute(
             "UPDATE sync_row_state SET version = NULL WHERE table_name = ? AND row_uuid IN "
@@ -122,11 +123,10 @@ def recount(
         )
         found.perdidos += max(lost.rowcount, 0)
     for table in tables:
-        name, _append_only, sent, _content = table
-        kept = _kept(connection, name)
+        name = table[0]
         counted = _table_sums(connection, table)
-        if counted != kept:
-            found.distintas[name] = (_total(kept), _total(counted))
+        if counted != kept[name]:
+            found.distintas[name] = (_total(kept[name]), _total(counted))
         driver.execute("DELETE FROM sync_sums WHERE table_name = ?", (name,))
         sumas.add(driver, name, counted)
     driver.execute("DELETE FROM sync_unsent")

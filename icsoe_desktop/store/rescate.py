@@ -30,10 +30,12 @@ BATCH = 500  # rows read by rowid in one statement
 
 @dataclass
 class Rescate:
-    """Per table, the rows copied and the rows known to exist that could not be read."""
+    """Per table, the rows copied and the rows known to exist that could not be read; the
+    tables read only up to a damaged page (how many rows they lost is not known)."""
 
     copiados: dict[str, int] = field(default_factory=dict)
     perdidos: dict[str, int] = field(default_factory=dict)
+    incompletas: list[str] = field(default_factory=list)
 
     @property
     def total_copiados(self) -> int:
@@ -88,19 +90,20 @@ def _rows_by_rowid(
     yield from found
 
 
+CUT = -1  # in a table's lost rowids: read only up to a damaged page
+
+
 def _in_order(conn: sqlite3.Connection, sql: str, lost: list[int]) -> Iterator[tuple[object, ...]]:
-    """The rows ``sql`` reads, up to the first damaged page (then one row counted lost: how
-    many more is not known)."""
-    cursor = conn.execute(sql)
-    while True:
-        try:
+    """The rows ``sql`` reads, up to the first damaged page (then ``CUT`` in ``lost``)."""
+    try:
+        cursor = conn.execute(sql)
+        while True:
             found = cursor.fetchmany(BATCH)
-        except sqlite3.DatabaseError:
-            lost.append(0)
-            return
-        if not found:
-            return
-        yield from found
+            if not found:
+                return
+            yield from found
+    except sqlite3.DatabaseError:
+        lost.append(CUT)
 
 
 def _readable(
@@ -144,7 +147,11 @@ def rescatar(origen: Path, destino: Path) -> Rescate:
         for _name, sql in tables:
             target.execute(sql)
         for name, _sql in tables:
-            found.copiados[name], found.perdidos[name] = _copy_table(source, target, name)
+            copied, lost = _copy_table(source, target, name)
+            found.copiados[name] = copied
+            found.perdidos[name] = sum(1 for rowid in lost if rowid != CUT)
+            if CUT in lost:
+                found.incompletas.append(name)
         for kind in ("index", "view", "trigger"):
             for each, _name, _t, sql in schema:
                 if each == kind:
@@ -158,19 +165,22 @@ def rescatar(origen: Path, destino: Path) -> Rescate:
         source.close()
         target.close()
     log.warning(
-        "Rescate de %s: %d renglones copiados, %d ilegibles (%s)",
+        "Rescate de %s: %d renglones copiados, %d ilegibles (%s), leídas hasta una página "
+        "dañada: %s",
         origen,
         found.total_copiados,
         found.total_perdidos,
         {t: n for t, n in found.perdidos.items() if n},
+        found.incompletas,
     )
     return found
 
 
 def _copy_table(
     source: sqlite3.Connection, target: sqlite3.Connection, table: str
-) -> tuple[int, int]:
-    """(rows copied, rows that could not be read) of one table."""
+) -> tuple[int, list[int]]:
+    """(rows copied, the rowids that could not be read: ``CUT`` for a table read only up to
+    a damaged page) of one table."""
     columns = [row[1] for row in source.execute(f'PRAGMA table_info("{table}")')]
     with_rowid = _has_rowid(source, table)
     names = (["rowid"] if with_rowid else []) + [f'"{c}"' for c in columns]
@@ -188,7 +198,7 @@ def _copy_table(
             batch = []
     if batch:
         copied += target.executemany(insert, batch).rowcount
-    return copied, len(lost)
+    return copied, lost
 
 
-__all__ = ["BATCH", "Rescate", "rescatar", "revisar"]
+__all__ = ["BATCH", "CUT", "Rescate", "rescatar", "revisar"]

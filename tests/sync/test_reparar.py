@@ -5,9 +5,7 @@ damaged pages held; the clerk reads how many came from where."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -18,30 +16,11 @@ from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.store import rescate
 from icsoe_desktop.store.models import MovimientoRow
+from tests.paginas_danadas import zero_leaf_pages
 from tests.sync.conftest import connected
 
 ROWS = 3000
 ZEROED = 5
-
-
-def zero_leaf_pages(path: Path, table: str, count: int) -> int:
-    """``count`` leaf pages of ``table`` overwritten with zeros (spread over the table); how
-    many rows they held."""
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        leaves = conn.execute(
-            "SELECT pageno, ncell FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
-            (table,),
-        ).fetchall()
-    conn.close()
-    step = len(leaves) // (count + 1)
-    chosen = [leaves[step * (i + 1)] for i in range(count)]
-    with open(path, "r+b") as file:
-        for pageno, _cells in chosen:
-            file.seek((pageno - 1) * page_size)
-            file.write(bytes(page_size))
-    return sum(cells for _page, cells in chosen)
 
 
 def rows(services) -> int:

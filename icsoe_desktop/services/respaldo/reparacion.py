@@ -55,6 +55,11 @@ class Reparacion:
                 )
                 + f". El archivo dañado quedó en «{self.aparte}».",
             ]
+            if self.rescate.incompletas:
+                parts.append(
+                    "Estas tablas sólo se pudieron leer hasta su primera parte dañada: "
+                    f"{', '.join(self.rescate.incompletas)}."
+                )
         if self.perdidos:
             parts.append(
                 f"Faltan en este equipo {plural(self.perdidos, 'renglón', 'renglones')} que ya "
