@@ -43,6 +43,8 @@ class Recuento:
         counted (the store busy: a big pull's indexes being built), so not to be trusted yet.
         A file with no identity recorded (a new store, the first sync since the check exists)
         is compared as at the weekly recount, its states trusted, and its identity recorded."""
+        if self._store.solo_lectura:  # its audit log was altered: neither written nor trusted
+            return None
         now = self._clock()
         tables = sums_tables()
         identidad = self._identidad.comparar()
