@@ -89,3 +89,22 @@ def test_only_an_administrator_repairs(services) -> None:
     denied = [r for r in services.audit_instalacion.recent() if r.action == "permiso_denegado"]
     assert [(r.target, "reparar" in r.detail) for r in denied] == [("RESTAURAR", True)]
     assert path.stat().st_ino == before
+
+
+def test_reparar_a_whole_synced_store_keeps_its_tombstones(sync_server, desktops) -> None:
+    """A row removed in the app and synced leaves a state without a row: a whole store's
+    repair does not take it for a lost row (nothing to receive, nothing said)."""
+    a, _b = connected(sync_server, desktops)
+    create_demo_movimientos(a.store, 30, date(2026, 11, 22))
+    a.sync.synchronize()
+    with a.store.session() as session:
+        session.delete(session.query(MovimientoRow).first())
+    a.sync.synchronize()
+
+    result = a.reparacion.reparar(CLI_ACTOR)
+
+    assert result.perdidos == 0
+    assert result.texto == (
+        "La base de datos está íntegra; se volvieron a contar sus sumas. Sincronización "
+        "terminada: 1 cambio enviado, 0 recibidos."  # (the repair's audit entry)
+    )

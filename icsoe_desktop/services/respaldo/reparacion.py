@@ -1,9 +1,9 @@
 """``reparar``: the open empresa's store checked (``PRAGMA integrity_check``); a damaged one
 replaced by a new file holding every row that still reads (``store/rescate.py``), the damaged
 file kept aside as a restore keeps the replaced store (``restauracion.py``); the kept counts
-counted again from the rows (``store/recuento.py``: the states of rows the file lost stop
-counting); with sync, what the server holds and the file lost received again. Said in Spanish:
-how many rows came from where."""
+counted again from the rows (``store/recuento.py``: in a rescued file, the states of rows it
+lost stop counting); with sync, what the server holds and the file lost received again. Said
+in Spanish: how many rows came from where."""
 
 from __future__ import annotations
 
@@ -104,7 +104,8 @@ class ReparacionService:
         finally:
             self._store.reopen()
         with self._store.session(immediate=True) as session:
-            contado = recuento.recount(session.connection(), sums_tables(), rows_only=True)
+            # A rescued file's states without a row may be rows it lost: they stop counting.
+            contado = recuento.recount(session.connection(), sums_tables(), bool(problemas))
             self._audit.record(
                 session,
                 actor,
