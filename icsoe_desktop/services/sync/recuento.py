@@ -22,8 +22,8 @@ RECOUNT_EVERY = timedelta(days=7)  # a full recount of the kept sums from the ro
 RECOUNT_PACE = 1.0  # the weekly recount pauses as long as it works: half a core at most
 RECONTADO = (
     "Las sumas que este equipo guarda de sus datos no eran las de sus renglones (el archivo "
-    "de la base de datos cambió fuera de la aplicación: una copia, una restauración o un "
-    "rescate); se volvieron a contar desde los renglones."
+    "de la base de datos no es el que esta instalación registró: una copia, una restauración "
+    "o un rescate); se volvieron a contar desde los renglones."
 )
 
 
