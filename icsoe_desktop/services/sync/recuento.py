@@ -1,7 +1,8 @@
-"""The drift check's own sums recounted from the rows when they cannot be trusted, before the
-check compares them with the server's: a file that is not the one recorded
-(``identidad.py``), a file with nothing recorded yet, and once a week any file (sums wrong in
-the recorded file itself). The work is ``store/recuento.py``'s."""
+"""The kept sums and counts recounted from the rows when they cannot be trusted, at the start
+of a sync (before the push reads the unsent counts and the drift check compares the sums): a
+file that is not the one recorded (``identidad.py``), a file with nothing recorded yet, and
+once a week any file (sums wrong in the recorded file itself). The work is
+``store/recuento.py``'s."""
 
 from __future__ import annotations
 
@@ -36,11 +37,11 @@ class Recuento:
         self._clock = clock
         self._identidad = identidad
 
-    def antes_de_verificar(self) -> bool | None:
+    def antes_de_sincronizar(self) -> bool | None:
         """The kept sums counted again from the rows when the file is not the one recorded,
         or, read only and paced (``RECOUNT_PACE``), compared with the rows once a week and
         counted again when they differ. Whether they differed; None when they could not be
-        counted (the store busy: a big pull's indexes being built), so not to be trusted yet.
+        counted (the store busy with another writer, an import), so not to be trusted yet.
         A file with no identity recorded (a new store, the first sync since the check exists)
         is compared as at the weekly recount, its states trusted, and its identity recorded."""
         if self._store.solo_lectura:  # its audit log was altered: neither written nor trusted

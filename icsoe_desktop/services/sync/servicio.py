@@ -140,7 +140,9 @@ class SyncService:
             self.intercambio,
             self.estado,
             clock,
-            Recuento(store, self.estado, clock, identidad or IdentidadArchivo.para(store, secrets)),
+        )
+        self.recuento = Recuento(
+            store, self.estado, clock, identidad or IdentidadArchivo.para(store, secrets)
         )
         self.conflictos = ConflictosService(store, permisos, clock)
         self._catalogo = (
@@ -280,6 +282,9 @@ class SyncService:
             )
         report = progress or (lambda _done, _total: None)
         self.conflictos.sincronizado()  # what a sync sends and receives is never undone
+        # The kept sums and counts recounted first when they cannot be trusted: the push
+        # finds the rows to send by the unsent counts, the drift check compares the sums.
+        recontado = self.recuento.antes_de_sincronizar()
         http, base = self.transporte.abrir()
         try:
             # (leaving the block waits for the indexes a big pull builds at its end
@@ -292,7 +297,7 @@ class SyncService:
                 pulled = self.intercambio.pull(http, base, sent, report, builder)
                 verified = None
                 try:
-                    verified = self.verificacion.verify(http, base, report, pulled)
+                    verified = self.verificacion.verify(http, base, report, pulled, recontado)
                 except SyncError as exc:  # sent and received: the check waits for next time
                     log.warning("Verificación con el servidor no terminada: %s", exc.message)
                 catalogo = self._catalogo.sincronizar(http, base) if self._catalogo else ""

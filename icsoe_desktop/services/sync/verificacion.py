@@ -19,7 +19,7 @@ from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view
 from icsoe_desktop.services.sync.encode import has_pending
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress, Pulled
-from icsoe_desktop.services.sync.recuento import RECONTADO, Recuento
+from icsoe_desktop.services.sync.recuento import RECONTADO
 from icsoe_desktop.services.sync.transporte import Transporte
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
@@ -109,18 +109,21 @@ class Verificacion:
         intercambio: Intercambio,
         estado: EstadoSync,
         clock: Clock,
-        recuento: Recuento,
     ) -> None:
         self._store = store
         self._transporte = transporte
         self._intercambio = intercambio
         self._estado = estado
         self._clock = clock
-        self._recuento = recuento
         self.reparado = ""  # what the last ``verify`` recounted and repaired (Spanish), if any
 
     def verify(
-        self, http: requests.Session, base: str, report: Progress, pulled: Pulled
+        self,
+        http: requests.Session,
+        base: str,
+        report: Progress,
+        pulled: Pulled,
+        recontado: bool | None = False,
     ) -> str | None:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; repair a table that differs. «Verificado» (with the time) when they match.
@@ -130,11 +133,11 @@ class Verificacion:
         so a push or a save committing meanwhile is never taken for drift. Returns when they
         matched (ISO), "" when a table still differs, None when not checked: the caller
         records it. ``pulled``: the sync's pull, maybe with the server's sums at its end.
-        Sums that cannot be trusted (``recuento.py``: another file, a week since the last) are
-        counted again from the rows first; ``reparado`` then says what was found."""
+        ``recontado``: what the sync's recount of this desktop's own sums found before it
+        pushed (``recuento.py``): whether they differed from the rows, None when they could not
+        be counted (nothing is checked then); ``reparado`` says what was found."""
         told: list[str] = []
         try:
-            recontado = self._recuento.antes_de_verificar()
             if recontado is None:
                 return None
             if recontado:
