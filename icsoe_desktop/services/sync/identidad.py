@@ -1,7 +1,7 @@
 """Whether the drift check may trust the sums the store keeps: they hold only for the file whose
 writes the triggers saw. A file that is not that one (a ``.dump`` read into a new file, a file
 rebuilt from a damaged one, a restore, a copy from another machine) is recounted from its rows
-(``store/recuento.py``) before its next «verificado».
+(``recuento.py``) at its next sync, before anything is sent or verified.
 
 The file's identity: its file number on the disk and a random number the app writes in its
 header (``PRAGMA user_version``, which ``.dump`` does not copy), recorded outside the file
@@ -12,7 +12,7 @@ recorded (a new store, the first sync since the check exists) has its sums compa
 rows, as at the weekly recount, before its identity is recorded.
 
 The sums of a file that is its own can still be wrong (rows inserted with the triggers dropped
-by hand): a full recount every week catches the rest (``Verificacion``)."""
+by hand): a full recount every week catches the rest (``recuento.py``)."""
 
 from __future__ import annotations
 
@@ -45,11 +45,10 @@ class IdentidadArchivo:
         self._confirmada = ""  # the identity last found recorded: not read again meanwhile
 
     @staticmethod
-    def para(
-        store: Store, secrets: SecretsService, catalogo: Store | None = None
-    ) -> IdentidadArchivo:
-        """Named by the store's path (a store opened without its catalog's empresa id)."""
-        return IdentidadArchivo(store, secrets, catalogo, str(Path(store.path).resolve()))
+    def para(store: Store, secrets: SecretsService) -> IdentidadArchivo:
+        """In the keyring alone, named by the store's path (a sync service made without the
+        installation's catalog)."""
+        return IdentidadArchivo(store, secrets, None, str(Path(store.path).resolve()))
 
     def _numero(self) -> int:
         with self._store.engine.connect() as connection:
