@@ -13,6 +13,7 @@ from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.movimientos.servicio import Filtro
+from icsoe_desktop.services.respaldo.reparacion import ReparacionError
 from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.store import rescate
 from icsoe_desktop.store.models import MovimientoRow
@@ -108,3 +109,19 @@ def test_reparar_a_whole_synced_store_keeps_its_tombstones(sync_server, desktops
         "La base de datos está íntegra; se volvieron a contar sus sumas. Sincronización "
         "terminada: 1 cambio enviado, 0 recibidos."  # (the repair's audit entry)
     )
+
+
+def test_a_store_whose_schema_does_not_read_is_left_as_it_was(services) -> None:
+    create_demo_movimientos(services.store, 20, date(2026, 11, 22))
+    path = services.store.path
+    services.store.close()
+    with open(path, "r+b") as file:
+        file.write(bytes(4096))  # the header and the schema's first page
+    damaged = path.read_bytes()
+
+    with pytest.raises(ReparacionError) as failed:
+        services.reparacion.reparar(CLI_ACTOR)
+
+    assert failed.value.code == "reparacion_fallida"
+    assert failed.value.message.startswith("No se pudo rescatar la base de datos «icsoe.sqlite3»")
+    assert path.read_bytes() == damaged

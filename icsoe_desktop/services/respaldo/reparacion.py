@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from icsoe_desktop.domain.cambios import TODO
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
@@ -29,6 +31,12 @@ log = logging.getLogger(__name__)
 
 class ReparacionError(DomainError):
     pass
+
+
+_MSG_FALLIDA = (
+    "No se pudo rescatar la base de datos «{nombre}» (ni su esquema se lee, o el archivo está "
+    "abierto en otro programa); no cambió nada. Restaura un respaldo o pide ayuda a soporte."
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,7 @@ class ReparacionService:
             if problemas:
                 found, aparte = self._rescatar(db_path, actor)
         finally:
-            self._store.reopen()
+            self._reabrir(db_path)
         with self._store.session(immediate=True) as session:
             # A rescued file's states without a row may be rows it lost: they stop counting.
             contado = recuento.recount(session.connection(), sums_tables(), bool(problemas))
@@ -118,6 +126,16 @@ class ReparacionService:
         sincronizacion = self._sincronizar() if self._sincronizar else ""
         return Reparacion(problemas, found, aparte, contado.perdidos, sincronizacion)
 
+    def _reabrir(self, db_path: Path) -> None:
+        """The store opened again (the rescued file, or the one that could not be rescued)."""
+        try:
+            self._store.reopen()
+        except (sqlite3.Error, SQLAlchemyError) as exc:
+            log.exception("No se pudo abrir de nuevo %s", db_path)
+            raise ReparacionError(
+                "reparacion_fallida", _MSG_FALLIDA.format(nombre=db_path.name)
+            ) from exc
+
     def _rescatar(self, db_path: Path, actor: str | None) -> tuple[rescate.Rescate, Path]:
         candidate = restauracion.candidate_of(db_path)
         restauracion.remove_candidate(db_path)
@@ -129,10 +147,7 @@ class ReparacionService:
         except (sqlite3.Error, OSError, restauracion.SwapError) as exc:
             log.exception("No se pudo reparar %s", db_path)
             raise ReparacionError(
-                "reparacion_fallida",
-                f"No se pudo rescatar la base de datos «{db_path.name}» (ni su esquema se lee, "
-                "o el archivo está abierto en otro programa); no cambió nada. Restaura un "
-                "respaldo o pide ayuda a soporte.",
+                "reparacion_fallida", _MSG_FALLIDA.format(nombre=db_path.name)
             ) from exc
         finally:
             restauracion.remove_candidate(db_path)
