@@ -135,11 +135,7 @@ class SyncService:
         self.transporte = Transporte(settings, self.token)
         self.intercambio = Intercambio(store, self.transporte, self.estado, clock)
         self.verificacion = Verificacion(
-            store,
-            self.transporte,
-            self.intercambio,
-            self.estado,
-            clock,
+            store, self.transporte, self.intercambio, self.estado, clock
         )
         self.recuento = Recuento(
             store, self.estado, clock, identidad or IdentidadArchivo.para(store, secrets)
