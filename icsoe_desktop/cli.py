@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         "conserva a un lado (…antes-de-restaurar-FECHA)",
     )
     restaurar.add_argument("archivo", metavar="ARCHIVO")
+    commands.add_parser(
+        "reparar",
+        help="revisa la base de datos de la empresa; si está dañada, rescata cada renglón legible "
+        "en un archivo nuevo (el dañado se conserva a un lado), vuelve a contar sus sumas y, con "
+        "sincronización, recibe del servidor lo que faltó",
+    )
     _add_cert_parser(commands)
     _add_emisores_parser(commands)
     from icsoe_desktop import cli_capacitacion
@@ -243,7 +249,7 @@ def _service_command(args: argparse.Namespace) -> int:
             from icsoe_desktop import cli_usuarios
 
             return cli_usuarios.run(args, services)
-        if args.command in ("respaldar", "restaurar"):
+        if args.command in ("respaldar", "restaurar", "reparar"):
             return _backup_command(args, services)
         if args.command == "correo":
             report = services.mail.send_pending(force=True)
@@ -263,7 +269,9 @@ def _backup_command(args: argparse.Namespace, services) -> int:
     from icsoe_desktop.domain.roles import CLI_ACTOR
 
     try:
-        if args.command == "respaldar":
+        if args.command == "reparar":
+            print(services.reparacion.reparar(CLI_ACTOR).texto)
+        elif args.command == "respaldar":
             written = services.backup.backup(Path(args.archivo), actor=CLI_ACTOR)
             print(f"Respaldo guardado en {written}.")
         else:

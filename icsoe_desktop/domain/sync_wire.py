@@ -115,6 +115,8 @@ class PushResult(TypedDict):
     version: int
     seq: int
     overwritten: Conflict | None
+    # A row the server refused (a domain rule it breaks, in Spanish): not stored, seq 0.
+    rechazo: NotRequired[str]
 
 
 class PushAnswer(TypedDict):
@@ -205,15 +207,23 @@ def push_body(batch_id: str, rows: list[bytes]) -> bytes:
 
 
 def push_result(
-    table: str, row_uuid: str, number: int, seq: int, overwritten: Conflict | None
+    table: str,
+    row_uuid: str,
+    number: int,
+    seq: int,
+    overwritten: Conflict | None,
+    rechazo: str = "",
 ) -> PushResult:
-    return {
+    result: PushResult = {
         "table": table,
         "uuid": row_uuid,
         "version": number,
         "seq": seq,
         "overwritten": overwritten,
     }
+    if rechazo:
+        result["rechazo"] = rechazo
+    return result
 
 
 def push_answer(results: list[PushResult], cursor: int) -> PushAnswer:

@@ -131,6 +131,9 @@ class VentanaPrincipal(QMainWindow):
         )
         self.respaldar_action = self._action("&Respaldar…", "respaldarAction", self._respaldar)
         self.restaurar_action = self._action("Res&taurar…", "restaurarAction", self._restaurar)
+        self.reparar_action = self._action(
+            "Re&parar la base de datos…", "repararAction", self._reparar
+        )
         self.cambiar_empresa_action = self._action(
             "Cambiar de &empresa…", "cambiarEmpresaAction", self._cambiar_empresa
         )
@@ -139,6 +142,7 @@ class VentanaPrincipal(QMainWindow):
         archivo.addSeparator()
         archivo.addAction(self.respaldar_action)
         archivo.addAction(self.restaurar_action)
+        archivo.addAction(self.reparar_action)
         archivo.addSeparator()
         archivo.addAction(self.cerrar_sesion_action)
         archivo.addSeparator()
@@ -225,6 +229,7 @@ class VentanaPrincipal(QMainWindow):
             (
                 (self.respaldar_action, Accion.RESPALDAR),
                 (self.restaurar_action, Accion.RESTAURAR),
+                (self.reparar_action, Accion.RESTAURAR),  # it replaces the store too
                 (self.correo_action, Accion.CORREO_SALIENTE),
                 (self.registros_action, Accion.REGISTROS_PATRONALES),
                 (self.certificados_action, Accion.CERTIFICADOS),
@@ -261,6 +266,11 @@ class VentanaPrincipal(QMainWindow):
 
         # Once restored, sign out: the restored store has its own users.
         restaurar(self, self._services, self.usuario, self.logout_requested.emit)
+
+    def _reparar(self) -> None:
+        from icsoe_desktop.gui.empresas.respaldo import reparar
+
+        reparar(self, self._services, self.usuario)
 
     def _build_bitacora(self, contenido: QVBoxLayout) -> None:
         """A red band while the empresa is open read-only: its audit log was altered

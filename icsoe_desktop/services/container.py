@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.movimientos.servicio import MovimientosService
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
+    from icsoe_desktop.services.respaldo.reparacion import ReparacionService
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
     from icsoe_desktop.services.sync.conflictos import ConflictosService
     from icsoe_desktop.services.sync.servicio import SyncService
@@ -105,6 +106,7 @@ _LAZY = (
     "conflictos",
     "actualizacion",
     "backup",
+    "reparacion",
     "primer_uso",
 )
 
@@ -508,8 +510,11 @@ class Services:
 
     @_vigilado
     def sync(self) -> SyncService:
+        from icsoe_desktop.services.sync.identidad import IdentidadArchivo
         from icsoe_desktop.services.sync.servicio import SyncService
 
+        # The store's file identity, recorded as its audit chain's last link is (cabezas).
+        clave = f"{self.empresas.catalogo_path.resolve()}#{self.empresa.id}"
         return SyncService(
             self.store,
             self.settings_empresa,
@@ -517,6 +522,7 @@ class Services:
             self.permisos_empresa,
             self.clock,
             codigos_postales=self.codigos_postales,
+            identidad=IdentidadArchivo(self.store, self.secrets, self.catalogo, clave),
         )
 
     @cached_property
@@ -547,6 +553,27 @@ class Services:
             self.permisos_empresa,
             self.cabezas,
         )
+
+    @_vigilado
+    def reparacion(self) -> ReparacionService:
+        """``reparar``: the store checked, rescued and recounted, then synced when it can."""
+        from icsoe_desktop.services.respaldo.reparacion import ReparacionService
+
+        return ReparacionService(
+            self.store, self.audit, self.permisos_empresa, self._sincronizar_reparada
+        )
+
+    def _sincronizar_reparada(self) -> str:
+        """The sync's words after a repair ("" without sync): its failure too, since the
+        repair itself is done by then."""
+        from icsoe_desktop.services.sync.transporte import SyncError
+
+        if not self.sync.is_configured():
+            return ""
+        try:
+            return self.sync.synchronize().texto
+        except SyncError as exc:
+            return f"No se pudo sincronizar: {exc.message}"
 
     @_vigilado
     def primer_uso(self) -> PrimerUsoService:

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.sync_server import secuencias
+from icsoe_desktop.sync_server import reglas, secuencias
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.escritura import add_sums, insert_rows
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa, PushBatch, SeqLease, SyncedRow
@@ -149,6 +149,7 @@ def push(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.Push
 
 
 def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wire.PushAnswer:
+    request, refused = reglas.apart(request)  # stored nowhere, answered with their reason
     with Session(engine) as session, session.begin():
         postgres = session.get_bind().dialect.name == "postgresql"
         if not postgres:  # SQLite: the database's write lock first, one push at a time
@@ -206,7 +207,7 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
                 )
             )
         tables, uuids, versions = list(zip(*rows, strict=True))[:3] if rows else ((), (), ())
-        results = list(zip(tables, uuids, versions, seqs, overwritten, strict=True))
+        results = list(zip(tables, uuids, versions, seqs, overwritten, strict=True)) + refused
         session.add(
             PushBatch(
                 empresa_id=caller.empresa_id,

@@ -1,4 +1,4 @@
-"""Archivo › Respaldar… and Restaurar… in the running app: the real file dialogs, the progress
+"""Archivo › Respaldar…, Restaurar… and Reparar… in the running app: the real file dialogs, the progress
 dialog, the confirmation, the messages; after a restore the app signs out onto the restored
 store."""
 
@@ -132,6 +132,22 @@ def test_respaldar_and_restaurar_are_offered_to_administrators_only(qtbot, data_
         qtbot.addWidget(window)
         assert window.respaldar_action.isEnabled() is offered, actor
         assert window.restaurar_action.isEnabled() is offered, actor
+        assert window.reparar_action.isEnabled() is offered, actor
+
+
+def test_reparar_from_the_archivo_menu_says_what_it_did(qtbot, signed_in, modals):
+    app = signed_in
+    path = app.services.store.path
+    modals.answer("Reparar", "Aceptar")
+    archivo_action(app, "Re&parar la base de datos…").trigger()
+    qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
+    question, done = modals.messages
+    assert question.title == done.title == "Reparar la base de datos"
+    assert question.text.startswith("Se revisará la base de datos de la empresa.")
+    assert done.icon == QMessageBox.Icon.Information
+    assert done.text == "La base de datos está íntegra; se volvieron a contar sus sumas."
+    assert not list(path.parent.glob("*antes-de-restaurar*"))  # a whole store stays in place
+    assert app.main is not None and app.main.isVisible()
 
 
 def test_another_empresas_backup_is_refused_with_its_rfc(qtbot, signed_in, modals, tmp_path):

@@ -1,5 +1,6 @@
-"""Archivo › Respaldar… and Restaurar…: choose the file, run the work behind a progress dialog,
-say what happened in Spanish. The checks and the copy are in services/respaldo/backup.py."""
+"""Archivo › Respaldar…, Restaurar… and Reparar la base de datos…: choose the file, run the work
+behind a progress dialog, say what happened in Spanish. The checks and the copy are in
+services/respaldo/backup.py; the repair in services/respaldo/reparacion.py."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ _QT = QFileDialog.Option.DontUseNativeDialog
 FILTER = f"Respaldo de icsoe-desktop (*{BACKUP_SUFFIX});;Todos los archivos (*)"
 TITLE_RESPALDAR = "Respaldar la base de datos"
 TITLE_RESTAURAR = "Restaurar un respaldo"
+TITLE_REPARAR = "Reparar la base de datos"
 
 
 def respaldar(parent: QWidget, services: Services, usuario: str | None) -> None:
@@ -97,6 +99,30 @@ def restaurar(
         lambda: services.backup.restore(Path(path), usuario),
         hecho,
         titulo=TITLE_RESTAURAR,
+    )
+
+
+def reparar(parent: QWidget, services: Services, usuario: str | None) -> None:
+    """Confirm, then check the store, rescue its readable rows when it is damaged, recount
+    its sums and sync, in the background; say how many rows came from where."""
+    from icsoe_desktop.gui.kit.operaciones import ejecutar
+
+    if not msgbox.question(
+        parent,
+        "Se revisará la base de datos de la empresa. Si está dañada, cada renglón que todavía se "
+        "lee se copia a un archivo nuevo que toma su lugar (la dañada se conserva a un lado, en "
+        "la carpeta de datos) y, con sincronización, se recibe del servidor lo que se perdió. "
+        "¿Deseas continuar?",
+        yes="Reparar",
+        title=TITLE_REPARAR,
+    ):
+        return
+    ejecutar(
+        parent,
+        "Revisando y reparando la base de datos…",
+        lambda: services.reparacion.reparar(usuario),
+        lambda hecha: msgbox.information(parent, hecha.texto, TITLE_REPARAR),
+        titulo=TITLE_REPARAR,
     )
 
 

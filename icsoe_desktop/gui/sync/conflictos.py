@@ -27,6 +27,7 @@ from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_model import RowsModel
+from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -45,6 +46,9 @@ KINDS = {
     "recapturado": "Capturado otra vez en este equipo",
     # A signed informativa received that does not say what was signed: not applied.
     "rechazado": "No coincide con lo firmado",
+    # A row of this desktop the server refused (a domain rule it breaks): sent again when
+    # corrected.
+    REFUSED_BY_SERVER: "Rechazado por el servidor",
 }
 # Field names as the windows call them; others are shown as they are.
 FIELD_TITLES = {
@@ -91,6 +95,8 @@ def version_text(version: dict[str, Any] | None) -> str:
     if version is None:
         return "(el renglón ya no existe en este equipo)"
     lines = []
+    if version.get("motivo"):  # a row the server refused: why
+        lines.append(f"Rechazado por el servidor: {version['motivo']}")
     if version.get("deleted"):
         lines.append("ELIMINADO")
     for key, value in version.get("data", {}).items():

@@ -26,6 +26,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.services.audit import SYSTEM_ACTOR
+from icsoe_desktop.services.sync import rechazados
 from icsoe_desktop.services.sync.adopt import claimed
 from icsoe_desktop.services.sync.claves import in_the_way, move_aside
 from icsoe_desktop.services.sync.decide import Action, Incoming, State, decide
@@ -599,6 +600,9 @@ def record_push_results(
     conn = session.connection()
     quote = conn.dialect.identifier_preparer.quote
     per_table: dict[str, list[tuple[str, int, int]]] = {}
+    refused = [result for result in results if result.get("rechazo")]
+    if refused:
+        results = [result for result in results if not result.get("rechazo")]
     for name, row_uuid, seq, version in map(_RESULT_FIELDS, results):
         per_table.setdefault(name, []).append((row_uuid, seq, version))
     for name, answered in per_table.items():
@@ -626,4 +630,4 @@ def record_push_results(
                     loser=json.dumps(overwritten, ensure_ascii=False),
                 )
             )
-    return conflicts
+    return conflicts + rechazados.record(session, refused, now)

@@ -20,6 +20,7 @@ from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.sync import deshacer
 from icsoe_desktop.services.sync.decode import Refused, decode_data
+from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import SyncConflict
 from icsoe_desktop.store.sync_tables import SyncedModel, SyncedTable, by_name
@@ -152,7 +153,13 @@ class ConflictosService:
         table = by_name(conflict.table_name)
         if kept is not None:
             kept.append(deshacer.tomar(session, SyncConflict.__tablename__, conflict.uuid))
-        if keep == "otra" and table is not None and not table.append_only:
+        # A row the server refused has no other version: settling it only closes it.
+        if (
+            keep == "otra"
+            and table is not None
+            and not table.append_only
+            and conflict.kind != REFUSED_BY_SERVER
+        ):
             self._restore(session, table, conflict, kept)
         conflict.resolved_at = self._clock()
         conflict.resolution = keep

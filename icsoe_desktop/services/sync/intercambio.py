@@ -192,19 +192,22 @@ class Intercambio:
                 )
                 in_flight = (answer, len(rows), batch_id)
                 if answered is not None:
-                    conflicts += self._pushed(answered[0], answered[2])
-                    done += answered[1]
+                    found, refused = self._pushed(answered[0], answered[2])
+                    conflicts += found
+                    done += answered[1] - refused
                     report(done, max(total, done))
             if in_flight is not None:
-                conflicts += self._pushed(in_flight[0], in_flight[2])
-                done += in_flight[1]
+                found, refused = self._pushed(in_flight[0], in_flight[2])
+                conflicts += found
+                done += in_flight[1] - refused
         report(done, done)
         return done, conflicts
 
-    def _pushed(self, answer: Future[dict[str, Any]], batch_id: str) -> int:
-        """A batch's answer recorded (its conflicts kept); the number of conflicts. Its rows
-        that were not recorded (a crash before this) stay changed and are sent again: the
-        server finds them as they are and answers without a new version."""
+    def _pushed(self, answer: Future[dict[str, Any]], batch_id: str) -> tuple[int, int]:
+        """A batch's answer recorded (its conflicts kept); the number of new conflicts and of
+        rows the server refused (not sent: they stay changed). Its rows that were not recorded
+        (a crash before this) stay changed and are sent again: the server finds them as they
+        are and answers without a new version."""
         pushed = self._transporte.read(sync_wire.read_push_answer, answer.result())
         results, cursor = pushed["results"], pushed["cursor"]
         with self.applying() as session:
@@ -213,7 +216,7 @@ class Intercambio:
             if pending is not None and pending.value == batch_id:  # not the next one's
                 pending.value = ""
             self._skip_own_rows(session, results, cursor)
-        return conflicts
+        return conflicts, sum(1 for result in results if result.get("rechazo"))
 
     @staticmethod
     def _skip_own_rows(session: Session, results: list[sync_wire.PushResult], cursor: int) -> None:

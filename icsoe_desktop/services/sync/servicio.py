@@ -30,7 +30,9 @@ from icsoe_desktop.services.sync.catalogo import CatalogoCompartido
 from icsoe_desktop.services.sync.conflictos import ConflictosService
 from icsoe_desktop.services.sync.encode import pending_count
 from icsoe_desktop.services.sync.estado import EstadoSync
+from icsoe_desktop.services.sync.identidad import IdentidadArchivo
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress
+from icsoe_desktop.services.sync.recuento import Recuento
 from icsoe_desktop.services.sync.transporte import SIN_CONEXION, SyncError, Transporte, check_url
 from icsoe_desktop.services.sync.verificacion import Verificacion
 from icsoe_desktop.store.db import Store
@@ -60,11 +62,15 @@ class SyncResult:
     # Rows received that were not written: a signed informativa that does not say what was
     # signed (Spanish, one sentence each).
     rechazados: tuple[str, ...] = ()
+    # What the drift check recounted and received again (Spanish), if anything.
+    reparacion: str = ""
 
     @property
     def texto(self) -> str:
         enviados = plural(self.enviados, "cambio enviado", "cambios enviados")
         text = f"Sincronización terminada: {enviados}, {plural(self.recibidos, 'recibido')}."
+        if self.reparacion:
+            text += f" {self.reparacion}"
         for rechazado in self.rechazados:
             text += f" {rechazado}"
         if self.conflictos:
@@ -116,7 +122,10 @@ class SyncService:
         permisos: Permisos,
         clock: Clock = utcnow,
         codigos_postales: CodigosPostalesService | None = None,
+        identidad: IdentidadArchivo | None = None,
     ) -> None:
+        """``identidad``: where this store's file identity is recorded (by default the
+        keyring alone, under the store's path)."""
         self._permisos = permisos
         self._store = store
         self._settings = settings
@@ -127,6 +136,9 @@ class SyncService:
         self.intercambio = Intercambio(store, self.transporte, self.estado, clock)
         self.verificacion = Verificacion(
             store, self.transporte, self.intercambio, self.estado, clock
+        )
+        self.recuento = Recuento(
+            store, self.estado, clock, identidad or IdentidadArchivo.para(store, secrets)
         )
         self.conflictos = ConflictosService(store, permisos, clock)
         self._catalogo = (
@@ -266,6 +278,9 @@ class SyncService:
             )
         report = progress or (lambda _done, _total: None)
         self.conflictos.sincronizado()  # what a sync sends and receives is never undone
+        # The kept sums and counts recounted first when they cannot be trusted: the push
+        # finds the rows to send by the unsent counts, the drift check compares the sums.
+        recontado = self.recuento.antes_de_sincronizar()
         http, base = self.transporte.abrir()
         try:
             # (leaving the block waits for the indexes a big pull builds at its end
@@ -278,7 +293,7 @@ class SyncService:
                 pulled = self.intercambio.pull(http, base, sent, report, builder)
                 verified = None
                 try:
-                    verified = self.verificacion.verify(http, base, report, pulled)
+                    verified = self.verificacion.verify(http, base, report, pulled, recontado)
                 except SyncError as exc:  # sent and received: the check waits for next time
                     log.warning("Verificación con el servidor no terminada: %s", exc.message)
                 catalogo = self._catalogo.sincronizar(http, base) if self._catalogo else ""
@@ -303,6 +318,7 @@ class SyncService:
             self.newer_version_elsewhere(),
             catalogo,
             tuple(dict.fromkeys(refused)),  # a row refused twice (a page again) said once
+            self.verificacion.reparado,
         )
         # Rows received may be of any synced table; new conflicts only add to their list.
         self._store.cambios.anunciar(

@@ -19,6 +19,7 @@ from icsoe_desktop.services.sync.check import LocalView, kept_buckets, kept_view
 from icsoe_desktop.services.sync.encode import has_pending
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress, Pulled
+from icsoe_desktop.services.sync.recuento import RECONTADO
 from icsoe_desktop.services.sync.transporte import Transporte
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
@@ -114,9 +115,15 @@ class Verificacion:
         self._intercambio = intercambio
         self._estado = estado
         self._clock = clock
+        self.reparado = ""  # what the last ``verify`` recounted and repaired (Spanish), if any
 
     def verify(
-        self, http: requests.Session, base: str, report: Progress, pulled: Pulled
+        self,
+        http: requests.Session,
+        base: str,
+        report: Progress,
+        pulled: Pulled,
+        recontado: bool | None = False,
     ) -> str | None:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; repair a table that differs. «Verificado» (with the time) when they match.
@@ -125,19 +132,33 @@ class Verificacion:
         side reads its own with its cursor in one snapshot: compared only at the same cursor,
         so a push or a save committing meanwhile is never taken for drift. Returns when they
         matched (ISO), "" when a table still differs, None when not checked: the caller
-        records it. ``pulled``: the sync's pull, maybe with the server's sums at its end."""
-        found = self._compare(http, base, report, pulled)
-        if found is None:
-            return None
-        drifted = self._drifted(*found)
-        if drifted:
-            log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
-            for table in drifted:
-                self._repair(http, base, table)
-            found = self._compare(http, base, report, Pulled())
+        records it. ``pulled``: the sync's pull, maybe with the server's sums at its end.
+        ``recontado``: what the sync's recount of this desktop's own sums found before it
+        pushed (``recuento.py``): whether they differed from the rows, None when they could not
+        be counted (nothing is checked then); ``reparado`` says what was found."""
+        told: list[str] = []
+        try:
+            if recontado is None:
+                return None
+            if recontado:
+                told.append(RECONTADO)
+            found = self._compare(http, base, report, pulled)
             if found is None:
                 return None
             drifted = self._drifted(*found)
+            if drifted:
+                log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
+                told += [self._repair(http, base, table) for table in drifted]
+                found = self._compare(http, base, report, Pulled())
+                if found is None:
+                    return None
+                drifted = self._drifted(*found)
+        finally:
+            self.reparado = " ".join(t for t in told if t)
+            if self.reparado:
+                self._estado.escribir(
+                    last_repair=self.reparado, last_repair_at=self._clock().isoformat()
+                )
         if drifted:
             log.warning("Siguen distintas del servidor: %s", drifted)
             return ""
@@ -179,18 +200,18 @@ class Verificacion:
             )
         ]
 
-    def _repair(self, http: requests.Session, base: str, name: str) -> None:
+    def _repair(self, http: requests.Session, base: str, name: str) -> str:
         """A table that differs from the server, narrowed down: its buckets of uuids (both
         sides keep each one's checksum), then down the uuids' tree below the buckets that
         differ (``_narrowed``), to each row's version in the nodes that still differ: only the
         rows that differ are received again, and what was found is told (the log, the status).
-        A server that keeps no buckets: the whole table."""
+        A server that keeps no buckets: the whole table. Returns what it found (Spanish)."""
         theirs = self._transporte.call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
         cubetas = theirs.get("cubetas")
         if not isinstance(cubetas, dict):
             received = self._repull(http, base, name)
             log.warning("Tabla %s: %d renglones recibidos de nuevo", name, received)
-            return
+            return ""
         table = by_name(name)
         if table is None:  # (names come from SYNCED_TABLES)
             raise ValueError(name)
@@ -226,7 +247,7 @@ class Verificacion:
         told = found.texto(table.spec.titulo or name)
         if told:
             log.warning("%s", told)
-            self._estado.escribir(last_repair=told, last_repair_at=self._clock().isoformat())
+        return told
 
     def _narrowed(
         self,
