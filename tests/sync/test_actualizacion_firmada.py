@@ -8,6 +8,7 @@ Wine: installer/wine_check.py.)"""
 from __future__ import annotations
 
 import hashlib
+import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from tests.sync.test_actualizacion import mayor, publicar
 pytestmark = herramientas
 
 NUEVA = mayor(icsoe_desktop.__version__)
+PASO = 11  # every 11th byte of a signature: each of its parts is hit
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +225,41 @@ def test_a_file_that_is_not_a_windows_program_is_refused(editor, tmp_path: Path)
     assert rechazado.value.message.startswith(
         f"El instalador {falso.name} no es un programa de Windows legible."
     )
+
+
+def test_a_damaged_signature_is_a_refusal_never_a_crash(editor, tmp_path: Path) -> None:
+    """Bytes of the signature's structure changed one at a time: a Spanish refusal, or, for
+    the bytes Authenticode leaves unauthenticated (the certificate-table header's revision,
+    the copy of the root the signature carries, padding), the same verdict; never a crash."""
+    archivo = firmado(tmp_path, NUEVA, editor)
+    datos = archivo.read_bytes()
+    # Where the signature starts: the PE header's certificate-table entry (data directory 4).
+    (pe,) = struct.unpack_from("<I", datos, 0x3C)
+    (inicio,) = struct.unpack_from("<I", datos, pe + 24 + 112 + 4 * 8)
+    esperada = autenticode.revisar(archivo, pinned(editor), datetime.now(UTC))
+    rechazos: set[str] = set()
+    aceptados = 0
+    for posicion in range(inicio, len(datos), PASO):
+        danado = bytearray(datos)
+        danado[posicion] ^= 0x5A
+        copia = tmp_path / "danado.exe"
+        copia.write_bytes(bytes(danado))
+        try:
+            assert autenticode.revisar(copia, pinned(editor), datetime.now(UTC)) == esperada
+            aceptados += 1
+        except autenticode.FirmaRechazada as rechazado:
+            rechazos.add(rechazado.code)
+    # Which check a byte trips depends on where it falls (key and serial lengths vary).
+    assert (
+        {"firma_invalida", "firma_no_corresponde"}
+        <= rechazos
+        <= {
+            "firma_invalida",
+            "firma_no_corresponde",
+            "firma_de_otro_editor",
+            "firma_debil",
+            "firma_sin_uso_de_codigo",
+            "firma_vencida",
+        }
+    )
+    assert aceptados < (len(datos) - inicio) / PASO / 2

@@ -135,6 +135,17 @@ def revisar(
         ) from exc
     try:
         return _revisar_pe(pe, ruta, editores, ahora, nombre)
+    except FirmaRechazada:
+        raise
+    except OSError as exc:
+        log.warning("No se pudo leer %s: %s", ruta, exc)
+        raise _rechazo("instalador_ilegible", nombre, "no se pudo leer.") from exc
+    except Exception as exc:
+        # Bytes from the network, parsed lazily by three libraries, each with its own error
+        # classes (asn1crypto's ValueError, cryptography's InvalidVersion…): whatever a
+        # malformed structure raises is this refusal, never a crash.
+        log.warning("Firma Authenticode ilegible en %s: %r", ruta, exc)
+        raise _rechazo("firma_invalida", nombre, "trae una firma Authenticode ilegible.") from exc
     finally:
         pe.close()
 
@@ -362,6 +373,11 @@ def _emitido_por(hijo: x509.Certificate, padre: x509.Certificate, ahora: datetim
         return False
     if not restricciones.ca:
         return False
+    try:
+        if not padre.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign:
+            return False
+    except x509.ExtensionNotFound:
+        pass  # no KeyUsage: not restricted
     try:
         hijo.verify_directly_issued_by(padre)
     except (ValueError, TypeError, InvalidSignature):
