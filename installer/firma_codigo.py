@@ -126,8 +126,11 @@ def osslsigncode() -> str:
     return found
 
 
-def firmar(archivo: Path, editor: Editor, descripcion: str = "icsoe-desktop") -> None:
-    """Sign ``archivo`` in place (Authenticode, SHA-256), its chain included."""
+def firmar(
+    archivo: Path, editor: Editor, descripcion: str = "icsoe-desktop", digest: str = "sha256"
+) -> None:
+    """Sign ``archivo`` in place (Authenticode, SHA-256 unless ``digest`` says otherwise),
+    its chain included."""
     firmado = archivo.with_name(archivo.name + ".firmado")
     subprocess.run(
         [
@@ -138,7 +141,7 @@ def firmar(archivo: Path, editor: Editor, descripcion: str = "icsoe-desktop") ->
             "-key",
             str(editor.llave),
             "-h",
-            "sha256",
+            digest,
             "-n",
             descripcion,
             "-in",

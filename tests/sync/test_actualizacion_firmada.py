@@ -205,6 +205,17 @@ def test_the_program_folder_pins_the_vendor_and_the_company_it_set(editor, tmp_p
     assert autenticode.editores_fijados(programa) == solo_editor
 
 
+def test_a_sha1_signature_is_refused_even_from_the_pinned_publisher(editor, tmp_path: Path) -> None:
+    archivo = ejecutable(tmp_path, NUEVA)
+    firma_codigo.firmar(archivo, editor, digest="sha1")
+    with pytest.raises(autenticode.FirmaRechazada) as rechazado:
+        autenticode.revisar(archivo, pinned(editor), datetime.now(UTC))
+    assert rechazado.value.code == "firma_debil"
+    assert "con un algoritmo que no se acepta (sha1; se pide SHA-256 o superior)" in (
+        rechazado.value.message
+    )
+
+
 def test_a_signature_made_with_a_certificate_out_of_its_validity_is_refused(
     editor, tmp_path: Path
 ) -> None:

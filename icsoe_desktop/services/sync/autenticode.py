@@ -110,14 +110,12 @@ def _rechazo(codigo: str, nombre: str, motivo: str) -> FirmaRechazada:
     )
 
 
-def revisar(
-    ruta: Path, editores: Sequence[x509.Certificate], ahora: datetime, nombre: str | None = None
-) -> Firma:
+def revisar(ruta: Path, editores: Sequence[x509.Certificate], ahora: datetime) -> Firma:
     """The signature of the installer at ``ruta`` if it chains to one of ``editores`` and is
     valid at ``ahora``; else FirmaRechazada with what is wrong."""
     import pefile  # imported on first use (start-up time)
 
-    nombre = nombre or ruta.name
+    nombre = ruta.name
     if not editores:
         raise FirmaRechazada(
             "sin_editor_fijado",
@@ -216,43 +214,38 @@ class _Firmado:
 
 
 def _firma_de(pkcs7: bytes, nombre: str) -> _Firmado:
-    """The SignedData's parts, each checked for its form (not yet for who signed)."""
+    """The SignedData's parts, each checked for its form (not yet for who signed). A
+    structure that does not parse raises asn1crypto's errors: revisar refuses them."""
     invalida = _rechazo("firma_invalida", nombre, "trae una firma Authenticode ilegible.")
-    try:
-        info = cms.ContentInfo.load(pkcs7)
-        if info["content_type"].native != "signed_data":
-            raise invalida
-        signed = info["content"]
-        encap = signed["encap_content_info"]
-        if encap["content_type"].dotted != _SPC_INDIRECT_DATA:
-            raise invalida
-        # PKCS #7's content is the SEQUENCE itself (not CMS's OCTET STRING around it): its
-        # content octets, which the signed messageDigest hashes.
-        contenido = bytes(encap["content"].contents)
-        indirect = _SpcIndirectData(contents=contenido)
-        if indirect["data"]["type"].dotted != _SPC_PE_IMAGE_DATA:
-            raise invalida
-        algoritmo = indirect["message_digest"]["digest_algorithm"]["algorithm"].native
-        digest_pe = bytes(indirect["message_digest"]["digest"].native)
-        signer_infos = signed["signer_infos"]
-        certificados = [
-            x509.load_der_x509_certificate(c.chosen.dump())
-            for c in signed["certificates"] or []
-            if c.name == "certificate"
-        ]
-        if len(signer_infos) != 1:
-            raise invalida
-        signer_info = signer_infos[0]
-    except (ValueError, TypeError, KeyError) as exc:
-        log.warning("Firma Authenticode ilegible: %s", exc)
-        raise invalida from exc
+    info = cms.ContentInfo.load(pkcs7)
+    if info["content_type"].native != "signed_data":
+        raise invalida
+    signed = info["content"]
+    encap = signed["encap_content_info"]
+    if encap["content_type"].dotted != _SPC_INDIRECT_DATA or len(signed["signer_infos"]) != 1:
+        raise invalida
+    # PKCS #7's content is the SEQUENCE itself (not CMS's OCTET STRING around it): its
+    # content octets, which the signed messageDigest hashes.
+    contenido = bytes(encap["content"].contents)
+    indirect = _SpcIndirectData(contents=contenido)
+    if indirect["data"]["type"].dotted != _SPC_PE_IMAGE_DATA:
+        raise invalida
+    algoritmo = indirect["message_digest"]["digest_algorithm"]["algorithm"].native
+    digest_pe = bytes(indirect["message_digest"]["digest"].native)
+    signer_info = signed["signer_infos"][0]
+    certificados = [
+        x509.load_der_x509_certificate(c.chosen.dump())
+        for c in signed["certificates"] or []
+        if c.name == "certificate"
+    ]
     if algoritmo not in _HASHES or signer_info["digest_algorithm"]["algorithm"].native != (
         algoritmo
     ):
         raise _rechazo(
             "firma_debil",
             nombre,
-            f"está firmado con un algoritmo que no se acepta ({algoritmo}; se pide SHA-256).",
+            f"está firmado con un algoritmo que no se acepta ({algoritmo}; se pide SHA-256 o "
+            "superior).",
         )
     return _Firmado(algoritmo, digest_pe, contenido, signer_info, certificados)
 
