@@ -96,6 +96,14 @@ def test_only_the_installer_signed_under_the_pinned_publisher_is_kept_to_run(
 
         hecho = publicar(sync_server.database_url, str(archivo))  # published…
         assert hecho.returncode == 0, hecho.stderr
+        # The server warns IT of a file with no signature at all (who signed is the desktops').
+        assert (hecho.stderr.strip() == "") == (caso != "sin firma"), (caso, hecho.stderr)
+        if caso == "sin firma":
+            assert hecho.stderr.strip() == (
+                f"Aviso: {nombre} no está firmado (Authenticode). Cada escritorio lo descargará "
+                "y lo rechazará sin ejecutarlo: publica el instalador firmado por el editor de "
+                "icsoe-desktop o por el certificado de la empresa."
+            )
         ofrecida = servicio.buscar()  # …offered…
         assert ofrecida is not None and ofrecida.version == NUEVA, caso
         assert ofrecida.sha256 == hashlib.sha256(archivo.read_bytes()).hexdigest()
