@@ -38,7 +38,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actualizar.add_argument(
         "--aceptar",
         action="store_true",
-        help="si la hay, la descarga, revisa su SHA-256 y ejecuta su instalador",
+        help="si la hay, la descarga, revisa su firma y su SHA-256 y ejecuta su instalador",
     )
 
 
@@ -85,7 +85,8 @@ def _actualizar(services: Services, aceptar: bool) -> int:
         return 0
     bitacora = actualizacion.instalar(nueva, CLI_ACTOR)
     print(
-        f"Versión {nueva.version} descargada y revisada (SHA-256 {nueva.sha256}); su instalador "
+        f"Versión {nueva.version} descargada y revisada (firma del editor y SHA-256 "
+        f"{nueva.sha256}); su instalador "
         f"se está ejecutando (registro: {bitacora})."
     )
     return 0

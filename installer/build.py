@@ -3,6 +3,7 @@
     python installer\\build.py                 # dist\\icsoe-desktop-<versión>-instalador.exe
     python installer\\build.py --sin-instalador # only the bundle and its self-check (any OS)
     python installer\\build.py --iscc "D:\\Inno Setup 6\\ISCC.exe"
+    python installer\\build.py --editor editor.pem   # the publisher certificate updates need
 
 On Linux the .iss is compiled under Wine by installer/wine_build.py (README «Construir el
 instalador»); .github/workflows/windows.yml runs this script on a Windows runner.
@@ -12,7 +13,10 @@ Steps, stopping at the first failure:
 2. The built console executable runs ``--self-check`` on a throw-away data dir: a bundle that
    misses a file or a Qt plugin is never packaged.
 3. ``iscc /DAppVersion=<version> installer/icsoe-desktop.iss`` (Windows, Inno Setup 6.3 or
-   later) with the version read from pyproject.toml, the one place it is written.
+   later) with the version read from pyproject.toml, the one place it is written, and
+   ``/DEditorCert=`` the publisher certificate (``--editor``) the installed app pins: it runs
+   an update from the sync server only when signed under it. Sign the executables and the
+   installer with it (installer/firma_codigo.py, or signtool on Windows).
 """
 
 from __future__ import annotations
@@ -75,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
         "--sin-instalador", action="store_true", help="sólo el paquete y su autodiagnóstico"
     )
     parser.add_argument("--iscc", help="ruta de ISCC.exe si no está en el PATH ni en su carpeta")
+    parser.add_argument(
+        "--editor",
+        type=Path,
+        help="certificado (PEM) del editor que firma las versiones nuevas: la instalación lo fija",
+    )
     args = parser.parse_args(argv)
 
     version = project_version()
@@ -101,8 +110,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    editor = []
+    if args.editor:
+        editor = [f"/DEditorCert={args.editor.resolve()}"]
+    else:
+        print(
+            "Sin --editor: las instalaciones no aceptarán versiones nuevas del servidor de "
+            "sincronización hasta que TI fije el certificado de la empresa (/FIRMAEMPRESA).",
+            file=sys.stderr,
+        )
     try:
-        run([iscc, f"/DAppVersion={version}", ISS])
+        run([iscc, f"/DAppVersion={version}", *editor, ISS])
     except subprocess.CalledProcessError as exc:
         print(f"Falló Inno Setup: {exc}", file=sys.stderr)
         return 1

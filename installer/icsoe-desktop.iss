@@ -6,6 +6,9 @@
 ;   python installer/wine_build.py                  (Linux: ISCC under Wine, README)
 ;
 ; /DBundleDir=DIR packs another bundle folder (CI packs an older test build with it).
+; /DEditorCert=FILE.pem: the publisher certificate the installed app pins (firma-editor.pem in
+; the program folder): it runs an update only when its Authenticode signature chains to it
+; (icsoe_desktop/services/sync/autenticode.py). installer/firma_codigo.py signs with it.
 ;
 ; The version is pyproject.toml's [project] version, passed in by installer\build.py.
 ; Output: dist\icsoe-desktop-<version>-instalador.exe
@@ -21,6 +24,9 @@
 ;   deletes it only when given /BORRARDATOS (unins000.exe /VERYSILENT /BORRARDATOS).
 ; - icsoe:// links (the capturista's activation link) open the app: the URL protocol is
 ;   registered for the current user (HKCU\Software\Classes\icsoe) and removed on uninstall.
+; - /FIRMAEMPRESA=C:\ruta\empresa.pem: IT pins the company's own code-signing certificate
+;   (firma-empresa.pem in the program folder) beside the vendor's; an upgrade keeps it, the
+;   uninstaller removes it. A path that is not a PEM certificate stops Setup before anything.
 
 #ifndef AppVersion
   #error Falta la versión: compila con  iscc /DAppVersion=X.Y.Z installer\icsoe-desktop.iss  (installer\build.py lo hace)
@@ -94,6 +100,9 @@ Type: filesandordirs; Name: "{app}\_internal"
 ; Both executables (the windowed one and icsoe-desktop-consola.exe for the command line) and
 ; the _internal folder.
 Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+#ifdef EditorCert
+Source: "{#EditorCert}"; DestDir: "{app}"; DestName: "firma-editor.pem"; Flags: ignoreversion
+#endif
 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; Comment: "Conexión en línea con IDSE y capturistas ICSOE"
@@ -116,6 +125,7 @@ Filename: "{app}\{#AppExe}"; Flags: nowait; Check: SwitchGiven('/REABRIR')
 [UninstallDelete]
 ; Python may leave files in the program folder at run time; the data dir is NOT listed here.
 Type: filesandordirs; Name: "{app}\_internal"
+Type: files; Name: "{app}\firma-empresa.pem"
 Type: dirifempty; Name: "{app}"
 
 [Code]
@@ -129,6 +139,36 @@ begin
   for I := 1 to ParamCount do
     if CompareText(ParamStr(I), Name) = 0 then
       Result := True;
+end;
+
+{ /FIRMAEMPRESA=file: the company's code-signing certificate (PEM), checked before anything
+  is installed, copied into the program folder after. }
+function FirmaEmpresa(): String;
+begin
+  Result := ExpandConstant('{param:FIRMAEMPRESA|}');
+end;
+
+function InitializeSetup(): Boolean;
+var
+  Pem: AnsiString;
+begin
+  Result := True;
+  if FirmaEmpresa() = '' then
+    Exit;
+  if not LoadStringFromFile(FirmaEmpresa(), Pem) or (Pos('-----BEGIN CERTIFICATE-----', Pem) = 0) then
+  begin
+    SuppressibleMsgBox('/FIRMAEMPRESA: ' + FirmaEmpresa() + ' no es un certificado PEM ' +
+      '(-----BEGIN CERTIFICATE-----). No se instaló nada.', mbCriticalError, MB_OK, IDOK);
+    Result := False;
+  end;
+end;
+
+procedure CurStepChanged(CurStep: TSetupStep);
+begin
+  if (CurStep = ssPostInstall) and (FirmaEmpresa() <> '') then
+    if not FileCopy(FirmaEmpresa(), ExpandConstant('{app}\firma-empresa.pem'), False) then
+      SuppressibleMsgBox('No se pudo copiar ' + FirmaEmpresa() + ' a la carpeta del programa: ' +
+        'las actualizaciones firmadas por la empresa no se aceptarán.', mbError, MB_OK, IDOK);
 end;
 
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);

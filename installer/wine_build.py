@@ -128,9 +128,11 @@ def compile_installer(
     bundle: Path,
     output_dir: Path,
     compression: str | None = None,
+    editor_cert: Path | None = None,
 ) -> Path:
     """ISCC /DAppVersion=… /DBundleDir=… into output_dir; the written .exe, or WineError.
-    compression overrides the .iss's (lzma2), e.g. zip/1 for a test build."""
+    compression overrides the .iss's (lzma2), e.g. zip/1 for a test build; editor_cert is the
+    publisher certificate the installed app pins (/DEditorCert)."""
     if not (bundle / "icsoe-desktop.exe").is_file():
         raise WineError(f"{bundle} no tiene icsoe-desktop.exe: no es un paquete de Windows.")
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -145,6 +147,7 @@ def compile_installer(
             f"/DBundleDir={windows_path(bundle)}",
             f"/O{windows_path(output_dir)}",
             *([f"/DCompression={compression}"] if compression else []),
+            *([f"/DEditorCert={windows_path(editor_cert)}"] if editor_cert else []),
             windows_path(ISS),
         ]
     )

@@ -9,7 +9,10 @@ is wrong:
 
 1. The installer of pyproject's version is compiled from the real Windows bundle that
    installer/windows_wine.py built under Wine (dist/windows/icsoe-desktop; compressed
-   zip/1 to save CI minutes), and an older one (0.0.1) from a small stand-in bundle.
+   zip/1 to save CI minutes), and an older one (0.0.1) from a small stand-in bundle. A
+   publisher made for this run (installer/firma_codigo.py) signs both executables of the
+   bundle and the installer with osslsigncode, ``osslsigncode verify`` checks them against
+   its root, and the installer pins that root (firma-editor.pem).
 2. 0.0.1 installs silently (/VERYSILENT /CURRENTUSER): files in
    %LOCALAPPDATA%\\Programs\\icsoe-desktop, Start-menu shortcut, no desktop shortcut, the
    uninstaller registered under HKCU (Spanish, publisher, version), nothing under HKLM, no
@@ -23,13 +26,18 @@ is wrong:
    127.0.0.1, SQLite): the installer of the next version (the same bundle, stamped X.Y.Z+1) is
    published there (``instalador publicar``); the installed app, its sync configured
    (``sincronizacion configurar``), finds it (``actualizar``), downloads it, checks its SHA-256
-   and runs it silently (``actualizar --aceptar``, what «Instalar» runs). Then the installed
-   version is the new one (Programs, and the app's own answer), and the data dir is byte for
-   byte what it was.
+   and its signature with its own code and runs it silently (``actualizar --aceptar``, what
+   «Instalar» runs). Before it, an unsigned installer of that version and one signed by a
+   self-signed certificate of the same name go through the same publish, offer and download,
+   and are refused with the app's Spanish message, nothing run. Then the installed version is
+   the signed one (Programs, and the app's own answer), and the data dir is byte for byte
+   what it was.
 5. A silent uninstall removes program, shortcut, uninstall entry and URL protocol; the data dir
    stays.
-6. Installed again with the desktop-shortcut task, then uninstalled with /BORRARDATOS: the
-   shortcut appears, then program and data dir are gone.
+6. /FIRMAEMPRESA naming a file that is not a PEM certificate: Setup stops, nothing installed.
+   Installed again with the desktop-shortcut task and a company's certificate
+   (/FIRMAEMPRESA, pinned as firma-empresa.pem), then uninstalled with /BORRARDATOS: the
+   shortcut appears, then program, pinned certificate and data dir are gone.
 
 Runs under Xvfb (xvfb-run, started here when there is no DISPLAY): the installer's wizard
 window is created even in silent mode.
@@ -53,6 +61,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # installer/ is not a package: its folder is on sys.path
+from firma_codigo import Editor, autofirmado, editor_de_prueba, firmar, verificar
 from windows_wine import (
     BUNDLE,
     PROTOCOL_KEY,
@@ -104,6 +113,26 @@ def stage_old_bundle(dest: Path) -> Path:
     (dest / f"{APP}.exe").write_bytes(b"icsoe-desktop 0.0.1 (prueba de actualizacion)\n")
     (dest / OLD_ONLY).write_text("Sólo la versión 0.0.1 trae este archivo.\n", encoding="utf-8")
     return dest
+
+
+def signed_bundle(bundle: Path, dest: Path, editor: Editor) -> Path:
+    """A copy of ``bundle`` with both executables signed by ``editor`` (the bundle built by
+    installer/windows_wine.py is left as it was)."""
+    shutil.copytree(bundle, dest)
+    for name in (f"{APP}.exe", f"{APP}-consola.exe"):
+        firmar(dest / name, editor)
+        check_signed(dest / name, editor)
+    return dest
+
+
+def check_signed(exe: Path, editor: Editor, signed: bool = True) -> None:
+    """``osslsigncode verify`` with the publisher's root as the only one trusted."""
+    said = verificar(exe, editor.raiz)
+    check(
+        (said.returncode == 0) == signed,
+        f"osslsigncode verify {exe.name}: se esperaba {'firma válida' if signed else 'rechazo'}, "
+        f"código {said.returncode}:\n{said.stdout[-2000:]}{said.stderr[-2000:]}",
+    )
 
 
 def _unescape(text: str) -> str:
@@ -376,11 +405,51 @@ def data_files(folder: Path) -> dict[str, str]:
     }
 
 
-def check_self_update(
-    m: Machine, scratch: Path, new_installer: Path, new_version: str, bundle: Path
+def update_folders(m: Machine) -> list[Path]:
+    """The app's download folders for an update (in %TEMP%, which Wine keeps in the profile)."""
+    return sorted(m.profile.glob("**/icsoe-desktop-actualizacion-*"))
+
+
+def check_refused_updates(
+    m: Machine, windows: WindowsMachine, server: SyncServer, impostors: dict[str, Path]
 ) -> None:
-    """The installed app updates itself from the company's sync server (step 4 above). The
-    made-up data dir is set aside meanwhile: the app makes its own, real one."""
+    """Each impostor installer is published, offered and downloaded, then refused by the
+    installed app's own signature check: its message, nothing run, nothing left."""
+    console = m.app_dir / f"{APP}-consola.exe"
+    version = m.hkcu()[APP_KEY]["DisplayVersion"]
+    for expected, impostor in impostors.items():
+        started = time.monotonic()
+        server.command("instalador", "publicar", str(impostor))
+        code, output = windows.run([str(console), "actualizar", "--aceptar"])
+        check(
+            code == 2 and expected in output and "Se borró y no se instaló nada" in output,
+            f"actualizar --aceptar de {impostor.parent.name}: se esperaba «{expected}» "
+            f"(código {code}):\n{output}",
+        )
+        m.prefix.wait()
+        check(
+            m.hkcu()[APP_KEY]["DisplayVersion"] == version,
+            f"Se instaló {impostor.parent.name}: la versión instalada cambió",
+        )
+        check(not update_folders(m), f"Quedaron descargas: {update_folders(m)}")
+        print(
+            f"OK {impostor.parent.name}: publicado, ofrecido, descargado y rechazado "
+            f"({time.monotonic() - started:.0f} s)"
+        )
+
+
+def check_self_update(
+    m: Machine,
+    scratch: Path,
+    new_installer: Path,
+    new_version: str,
+    bundle: Path,
+    editor: Editor,
+    impostors: dict[str, Path],
+) -> None:
+    """The installed app updates itself from the company's sync server (step 4 above), after
+    refusing the impostors. The made-up data dir is set aside meanwhile: the app makes its
+    own, real one."""
     windows = WindowsMachine(scratch)
     console = m.app_dir / f"{APP}-consola.exe"
     old_version = m.hkcu()[APP_KEY]["DisplayVersion"]
@@ -391,11 +460,7 @@ def check_self_update(
         token = server.command(
             "token", "create", "--empresa", "ABC010101AB1", "--nombre", "Escritorio Wine"
         ).splitlines()[-1]
-        said = server.command("instalador", "publicar", str(new_installer))
-        sha256 = hashlib.sha256(new_installer.read_bytes()).hexdigest()
-        check(sha256 in said, f"instalador publicar no anunció el SHA-256 {sha256}:\n{said}")
         server.start()
-
         code, output = windows.run(
             [str(console), "sincronizacion", "configurar", server.url, "--intervalo", "0"],
             stdin=token.encode() + b"\r\n",
@@ -404,6 +469,13 @@ def check_self_update(
             code == 0 and "Conexión correcta" in output,
             f"sincronizacion configurar (código {code}):\n{output}",
         )
+        check_refused_updates(m, windows, server, impostors)
+
+        firmar(new_installer, editor)
+        check_signed(new_installer, editor)
+        said = server.command("instalador", "publicar", str(new_installer))
+        sha256 = hashlib.sha256(new_installer.read_bytes()).hexdigest()
+        check(sha256 in said, f"instalador publicar no anunció el SHA-256 {sha256}:\n{said}")
         code, output = windows.run([str(console), "actualizar"])
         expected = (
             f"Hay una versión nueva ({new_version}); esta instalación tiene la {old_version}."
@@ -417,8 +489,7 @@ def check_self_update(
         before = data_files(m.data_dir)
         started = time.monotonic()
         m.prefix.wait()  # the installer the app started, silent, to its end
-        # (in %TEMP%, which Wine keeps in the profile)
-        logs = sorted(m.profile.glob("**/icsoe-desktop-actualizacion-*/instalacion.log"))
+        logs = [folder / "instalacion.log" for folder in update_folders(m)]
         check(len(logs) == 1, f"No hay un registro del instalador que inició la app: {logs}")
         log = logs[0].read_text(encoding="utf-8-sig", errors="replace")
         check("Installation process succeeded" in log, f"El instalador falló:\n{log[-3000:]}")
@@ -434,13 +505,40 @@ def check_self_update(
         )
         print(
             f"OK actualización desde el servidor de la empresa {old_version} → {new_version}: "
-            f"SHA-256 revisado, instalada en {time.monotonic() - started:.0f} s, datos intactos"
+            f"firma y SHA-256 revisados, instalada en {time.monotonic() - started:.0f} s, datos intactos"
         )
     finally:
         server.stop()
         windows.stop_all()
         shutil.rmtree(m.data_dir, ignore_errors=True)
         aside.rename(m.data_dir)
+
+
+def check_company_publisher(m: Machine, installer: Path, scratch: Path) -> None:
+    """/FIRMAEMPRESA with a file that is not a PEM certificate: Setup stops, nothing installed.
+    (A company's real one, scratch/empresa/raiz.pem, is pinned by the install that follows.)"""
+    editor_de_prueba(scratch / "empresa", "Empresa de prueba firma de código")
+    not_pem = scratch / "no-es-certificado.pem"
+    not_pem.write_text("hola\n", encoding="ascii")
+    result = m.prefix.run(
+        [
+            "wine",
+            str(installer),
+            "/VERYSILENT",
+            "/SUPPRESSMSGBOXES",
+            "/NORESTART",
+            "/CURRENTUSER",
+            f"/FIRMAEMPRESA={windows_path(not_pem)}",
+        ],
+        check=False,
+    )
+    m.prefix.wait()
+    check(
+        result.returncode != 0 and not (m.app_dir / f"{APP}.exe").exists(),
+        f"/FIRMAEMPRESA con un archivo que no es un certificado: código {result.returncode}, "
+        f"instalado: {(m.app_dir / f'{APP}.exe').exists()}",
+    )
+    print("OK /FIRMAEMPRESA sin un certificado PEM: no se instaló nada")
 
 
 def run_checks(scratch: Path, bundle: Path) -> Path:
@@ -453,26 +551,57 @@ def run_checks(scratch: Path, bundle: Path) -> Path:
     print(f"Prefijo de Wine listo en {time.monotonic() - started:.0f} s", flush=True)
 
     install_system_dlls(prefix.drive_c() / "windows" / "system32")
-    new_bundle = check_windows_bundle(bundle)
+    # The publisher of this run: what the vendor's certificate is to a release.
+    editor = editor_de_prueba(scratch / "editor", "icsoe-desktop pruebas de CI")
+    started = time.monotonic()
+    new_bundle = signed_bundle(check_windows_bundle(bundle), scratch / "paquete", editor)
     old_bundle = stage_old_bundle(scratch / "paquete-viejo")
+    print(f"Paquete firmado en {time.monotonic() - started:.0f} s", flush=True)
     started = time.monotonic()
     # zip/1: ~20 s against ~45 s for lzma2/fast and minutes for the release's lzma2 on CI's 2
     # cores, and quicker to unpack; what is checked does not depend on the compression (the
     # release's own is what windows.yml installs on a real Windows).
     installer = compile_installer(
-        prefix, iscc, version, new_bundle, scratch / "salida", compression="zip/1"
+        prefix,
+        iscc,
+        version,
+        new_bundle,
+        scratch / "salida",
+        compression="zip/1",
+        editor_cert=editor.raiz,
     )
+    firmar(installer, editor)
+    check_signed(installer, editor)
     print(
-        f"Compilado {installer.name}: {installer.stat().st_size / 2**20:.1f} MiB "
+        f"Compilado y firmado {installer.name}: {installer.stat().st_size / 2**20:.1f} MiB "
         f"en {time.monotonic() - started:.0f} s",
         flush=True,
     )
     old_installer = compile_installer(prefix, iscc, OLD_VERSION, old_bundle, scratch / "salida")
-    # The next version, for the app's own update: the same bundle, stamped one patch later.
+    # The next version, for the app's own update: the same bundle, stamped one patch later
+    # (signed just before it is published), and two impostors of that version from the
+    # stand-in bundle: unsigned, and signed by a self-signed certificate of the same name.
     new_version = next_version(version)
     new_installer = compile_installer(
-        prefix, iscc, new_version, new_bundle, scratch / "siguiente", compression="zip/1"
+        prefix,
+        iscc,
+        new_version,
+        new_bundle,
+        scratch / "siguiente",
+        compression="zip/1",
+        editor_cert=editor.raiz,
     )
+    unsigned = compile_installer(prefix, iscc, new_version, old_bundle, scratch / "sin-firma")
+    self_signed = scratch / "autofirmado" / unsigned.name
+    self_signed.parent.mkdir()
+    shutil.copyfile(unsigned, self_signed)
+    firmar(self_signed, autofirmado(scratch / "editor-falso", "icsoe-desktop pruebas de CI"))
+    check_signed(unsigned, editor, signed=False)
+    check_signed(self_signed, editor, signed=False)
+    impostors = {
+        "no está firmado": unsigned,
+        "está firmado por «icsoe-desktop pruebas de CI», que no es el editor": self_signed,
+    }
 
     logs = scratch / "registros"
     logs.mkdir()
@@ -505,7 +634,11 @@ def run_checks(scratch: Path, bundle: Path) -> Path:
     )
     check_installed_app(m, scratch)
     check(data_intact(), f"La aplicación instalada tocó la carpeta de datos {m.data_dir}")
-    check_self_update(m, scratch, new_installer, new_version, new_bundle)
+    check(
+        (m.app_dir / "firma-editor.pem").read_bytes() == editor.raiz.read_bytes(),
+        "El instalador no fijó el certificado del editor (firma-editor.pem)",
+    )
+    check_self_update(m, scratch, new_installer, new_version, new_bundle, editor, impostors)
     check(data_intact(), f"La actualización desde el servidor tocó {m.data_dir}")
 
     m.uninstall()
@@ -513,13 +646,24 @@ def run_checks(scratch: Path, bundle: Path) -> Path:
     check(data_intact(), f"La desinstalación por omisión borró o cambió {m.data_dir}")
     print("OK desinstalación: programa, accesos, HKCU e icsoe:// quitados; datos conservados")
 
-    m.install(installer, "/MERGETASKS=desktopicon")
+    check_company_publisher(m, installer, scratch)
+    m.install(
+        installer,
+        "/MERGETASKS=desktopicon",
+        f"/FIRMAEMPRESA={windows_path(scratch / 'empresa' / 'raiz.pem')}",
+    )
     check(
         m.desktop_links[0].is_file(),
         f"La tarea desktopicon no creó {m.desktop_links[0]}",
     )
+    pinned = m.app_dir / "firma-empresa.pem"
+    check(
+        pinned.read_bytes() == (scratch / "empresa" / "raiz.pem").read_bytes(),
+        f"/FIRMAEMPRESA no fijó el certificado de la empresa en {pinned}",
+    )
     m.uninstall("/BORRARDATOS")
     check_uninstalled(m)
+    check(not pinned.exists(), f"La desinstalación dejó {pinned}")
     check(not m.data_dir.exists(), f"/BORRARDATOS no borró la carpeta de datos {m.data_dir}")
     print("OK acceso de escritorio opcional; desinstalación con /BORRARDATOS borra los datos")
     return installer

@@ -257,6 +257,7 @@ def _instalador(args: argparse.Namespace, engine: Engine) -> int:
             return 2
         try:
             with path.open("rb") as archivo:
+                firmado = instalador.trae_firma(archivo)
                 publicado = instalador.publicar(engine, archivo, version, path.name)
         except OSError as exc:
             print(f"No se pudo leer {path}: {exc.strerror or exc}.", file=sys.stderr)
@@ -269,6 +270,13 @@ def _instalador(args: argparse.Namespace, engine: Engine) -> int:
             f"{publicado.tamano:,} bytes, SHA-256 {publicado.sha256}. Los escritorios con una "
             "versión anterior lo ofrecerán en su próxima sincronización."
         )
+        if not firmado:
+            print(
+                f"Aviso: {publicado.nombre} no está firmado (Authenticode). Cada escritorio lo "
+                "descargará y lo rechazará sin ejecutarlo: publica el instalador firmado por el "
+                "editor de icsoe-desktop o por el certificado de la empresa.",
+                file=sys.stderr,
+            )
         return 0
     vigente = instalador.vigente(engine)
     if vigente is None:

@@ -9,6 +9,7 @@ size) is what a desktop checks the downloaded file against."""
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,6 +107,31 @@ def publicar(engine: Engine, archivo: BinaryIO, version: str, nombre: str) -> Pu
     publicado = vigente(engine)
     assert publicado is not None
     return publicado
+
+
+def trae_firma(archivo: BinaryIO) -> bool:
+    """Whether the Windows program in ``archivo`` carries an Authenticode signature (its PE
+    header's certificate table is not empty). Who signed it is the desktops' check
+    (services/sync/autenticode.py, against the publisher each installation pins): the server
+    only warns IT that an unsigned installer will be refused by every desktop."""
+    try:
+        archivo.seek(0x3C)
+        (pe,) = struct.unpack("<I", archivo.read(4))
+        archivo.seek(pe)
+        if archivo.read(4) != b"PE\0\0":
+            return False
+        archivo.seek(pe + 24)
+        (magia,) = struct.unpack("<H", archivo.read(2))
+        # The data directories follow the optional header's fields: 96 bytes in PE32, 112
+        # in PE32+; the certificate table is the fifth (8 bytes each).
+        inicio = pe + 24 + {0x10B: 96, 0x20B: 112}[magia] + 4 * 8
+        archivo.seek(inicio)
+        direccion, tamano = struct.unpack("<II", archivo.read(8))
+    except (struct.error, KeyError, OSError, ValueError):
+        return False
+    finally:
+        archivo.seek(0)
+    return direccion != 0 and tamano != 0
 
 
 def vigente(engine: Engine) -> Publicado | None:

@@ -124,6 +124,14 @@ def connect(services, server_url: str, token: str, interval: int = 0) -> None:
     services.sync.configure(server_url, token, True, interval, CLI_ACTOR)
 
 
+@pytest.fixture
+def escritorio(sync_server: SyncServer, desktops):
+    """Desktop A connected to the server (the update tests)."""
+    a, _ = desktops
+    connect(a, sync_server.url, sync_server.token())
+    return a
+
+
 def connected(sync_server: SyncServer, desktops) -> tuple[object, object]:
     """Desktops A and B, each with its own token of the company."""
     a, b = desktops

@@ -1,7 +1,9 @@
 """New versions from the company's sync server: IT publishes an installer there (``python -m
 icsoe_desktop.sync_server instalador publicar``); a desktop of an older version says «Hay una
 versión nueva (X.Y.Z)» and, when the user accepts, downloads it, checks its SHA-256 against
-what the server announced, and runs it silently (the Inno Setup installer replaces the
+what the server announced and its Authenticode signature against the publisher certificate
+this installation pins (services/sync/autenticode.py: the server is not trusted to say who
+made the file, nor its version), and runs it silently (the Inno Setup installer replaces the
 program in place and leaves the data folder alone), then the app quits.
 
 Only the Windows installation updates itself: run from the source code (Linux), the app says
@@ -16,8 +18,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +36,7 @@ from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:  # imported on first use (start-up time)
     import requests
+    from cryptography import x509
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +126,16 @@ class ActualizacionService:
         store: Store,
         audit: AuditService,
         version: str | None = None,
+        editores: Sequence[x509.Certificate] | None = None,
     ) -> None:
+        """``editores``: the publisher certificates an installer must be signed under; by
+        default the ones pinned in the program folder (autenticode.editores_fijados)."""
         self._sync = sync
         self._permisos = permisos
         self._store = store
         self._audit = audit
         self.version = version or version_instalada()
+        self._editores = editores
 
     def buscar(self) -> VersionNueva | None:
         """The server's installer when it is newer than this installation; None when it is
@@ -159,7 +167,9 @@ class ActualizacionService:
         self, nueva: VersionNueva, carpeta: Path, progress: Progress | None = None
     ) -> Path:
         """Download the announced installer into ``carpeta`` and check it against the
-        announcement (size and SHA-256). A file that does not match is deleted and refused."""
+        announcement (size and SHA-256), then its signature: a pinned publisher's, for the
+        announced version, newer than this installation's. A file that fails any check is
+        deleted and refused."""
         import requests
 
         destino = carpeta / f"icsoe-desktop-{nueva.version}-instalador.exe"
@@ -221,7 +231,34 @@ class ActualizacionService:
                 f"{plural(recibidos, 'byte')} de {nueva.tamano:,}). Se borró y no se instaló "
                 "nada: avisa al administrador del servidor.",
             )
+        self._revisar_firma(nueva, destino)
         return destino
+
+    def _revisar_firma(self, nueva: VersionNueva, destino: Path) -> None:
+        from icsoe_desktop.services.sync import autenticode
+
+        editores = self._editores
+        if editores is None:
+            editores = autenticode.editores_fijados()
+        try:
+            firma = autenticode.revisar(destino, editores, datetime.now(UTC))
+            if firma.version != nueva.version or not versiones.es_mas_nueva(
+                firma.version, self.version
+            ):
+                raise autenticode.FirmaRechazada(
+                    "version_firmada_distinta",
+                    f"El instalador descargado dice ser la versión {firma.version}, no la "
+                    f"{nueva.version} que anunció el servidor (esta instalación tiene la "
+                    f"{self.version}). Se borró y no se instaló nada: avisa al administrador "
+                    "del servidor.",
+                )
+        except autenticode.FirmaRechazada as exc:
+            destino.unlink(missing_ok=True)
+            log.warning("Instalador %s rechazado (%s): %s", nueva.version, exc.code, exc.message)
+            raise ActualizacionError(exc.code, exc.message) from exc
+        log.info(
+            "Instalador %s firmado por %s (editor %s)", firma.version, firma.firmante, firma.editor
+        )
 
     def instalar(
         self,

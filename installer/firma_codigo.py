@@ -1,0 +1,194 @@
+"""Authenticode signatures of the Windows executables and installer, with osslsigncode.
+
+    python installer/firma_codigo.py firmar ARCHIVO.exe --certificado CADENA.pem --llave LLAVE.pem
+    python installer/firma_codigo.py verificar ARCHIVO.exe --raiz EDITOR.pem
+
+``firmar`` signs in place (SHA-256; the chain in CADENA.pem, signer first); ``verificar`` runs
+``osslsigncode verify`` against the publisher certificate the app pins (its program folder's
+firma-editor.pem). The installed app checks every update with its own code
+(icsoe_desktop/services/sync/autenticode.py). CI (installer/wine_check.py) and the tests sign
+with a throw-away publisher made by :func:`editor_de_prueba`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+FALTA_OSSLSIGNCODE = "No está osslsigncode (apt-get install osslsigncode): no se puede firmar."
+
+
+@dataclass(frozen=True)
+class Editor:
+    """A publisher's files: the certificate to pin (``raiz``), the chain to sign with
+    (signer first) and the signer's key."""
+
+    raiz: Path
+    cadena: Path
+    llave: Path
+
+
+def _nombre(texto: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, texto),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, texto),
+        ]
+    )
+
+
+def editor_de_prueba(carpeta: Path, nombre: str = "icsoe-desktop pruebas") -> Editor:
+    """A root CA «``nombre`` raíz» and a code-signing certificate it issued, valid today:
+    a publisher that exists only in ``carpeta``."""
+    carpeta.mkdir(parents=True, exist_ok=True)
+    ahora = datetime.datetime.now(datetime.UTC)
+    llave_raiz = ec.generate_private_key(ec.SECP256R1())
+    raiz_nombre = _nombre(f"{nombre} raíz")
+    raiz = (
+        x509.CertificateBuilder()
+        .subject_name(raiz_nombre)
+        .issuer_name(raiz_nombre)
+        .public_key(llave_raiz.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(ahora - datetime.timedelta(days=1))
+        .not_valid_after(ahora + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(llave_raiz, hashes.SHA256())
+    )
+    llave = ec.generate_private_key(ec.SECP256R1())
+    firmante = (
+        x509.CertificateBuilder()
+        .subject_name(_nombre(nombre))
+        .issuer_name(raiz_nombre)
+        .public_key(llave.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(ahora - datetime.timedelta(days=1))
+        .not_valid_after(ahora + datetime.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, False, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
+        .sign(llave_raiz, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    editor = Editor(carpeta / "raiz.pem", carpeta / "cadena.pem", carpeta / "llave.pem")
+    editor.raiz.write_bytes(raiz.public_bytes(pem))
+    editor.cadena.write_bytes(firmante.public_bytes(pem) + raiz.public_bytes(pem))
+    editor.llave.write_bytes(
+        llave.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return editor
+
+
+def autofirmado(carpeta: Path, nombre: str) -> Editor:
+    """A publisher whose code-signing certificate is its own root (it chains to nothing)."""
+    editor = editor_de_prueba(carpeta, nombre)
+    firmante = x509.load_pem_x509_certificates(editor.cadena.read_bytes())[0]
+    llave = serialization.load_pem_private_key(editor.llave.read_bytes(), None)
+    assert isinstance(llave, ec.EllipticCurvePrivateKey)
+    propio = (
+        x509.CertificateBuilder()
+        .subject_name(firmante.subject)
+        .issuer_name(firmante.subject)
+        .public_key(llave.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(firmante.not_valid_before_utc)
+        .not_valid_after(firmante.not_valid_after_utc)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
+        .sign(llave, hashes.SHA256())
+    )
+    pem = propio.public_bytes(serialization.Encoding.PEM)
+    editor.cadena.write_bytes(pem)
+    editor.raiz.write_bytes(pem)
+    return editor
+
+
+def osslsigncode() -> str:
+    found = shutil.which("osslsigncode")
+    if found is None:
+        raise FileNotFoundError(FALTA_OSSLSIGNCODE)
+    return found
+
+
+def firmar(
+    archivo: Path, editor: Editor, descripcion: str = "icsoe-desktop", digest: str = "sha256"
+) -> None:
+    """Sign ``archivo`` in place (Authenticode, SHA-256 unless ``digest`` says otherwise),
+    its chain included."""
+    firmado = archivo.with_name(archivo.name + ".firmado")
+    subprocess.run(
+        [
+            osslsigncode(),
+            "sign",
+            "-certs",
+            str(editor.cadena),
+            "-key",
+            str(editor.llave),
+            "-h",
+            digest,
+            "-n",
+            descripcion,
+            "-in",
+            str(archivo),
+            "-out",
+            str(firmado),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    firmado.replace(archivo)
+
+
+def verificar(archivo: Path, raiz: Path) -> subprocess.CompletedProcess[str]:
+    """``osslsigncode verify`` of ``archivo`` with ``raiz`` as the only trusted root."""
+    return subprocess.run(
+        [osslsigncode(), "verify", "-CAfile", str(raiz), "-in", str(archivo)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    acciones = parser.add_subparsers(dest="accion", required=True)
+    sign = acciones.add_parser("firmar", help="firma ARCHIVO en su lugar")
+    sign.add_argument("archivo", type=Path)
+    sign.add_argument("--certificado", type=Path, required=True, help="cadena PEM, firmante 1.º")
+    sign.add_argument("--llave", type=Path, required=True, help="llave privada PEM del firmante")
+    verify = acciones.add_parser("verificar", help="revisa la firma de ARCHIVO")
+    verify.add_argument("archivo", type=Path)
+    verify.add_argument("--raiz", type=Path, required=True, help="certificado del editor (PEM)")
+    args = parser.parse_args(argv)
+    try:
+        if args.accion == "firmar":
+            firmar(args.archivo, Editor(args.certificado, args.certificado, args.llave))
+            print(f"Firmado: {args.archivo}")
+            return 0
+        hecho = verificar(args.archivo, args.raiz)
+    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
+        print(f"Falló: {exc}", file=sys.stderr)
+        return 1
+    print(hecho.stdout + hecho.stderr)
+    return hecho.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
