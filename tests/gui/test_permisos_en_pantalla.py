@@ -74,6 +74,8 @@ def mundo(_mundo_una_vez, services, tmp_path, smtp_configured):
     )
     # Capacitación on: «Preparar práctica…» then depends on the role alone.
     services.settings.save_capacitacion(True, ADMIN)
+    # A time-stamp server set: «Exigir sello de tiempo…» then depends on the role alone.
+    services.settings.save_sello_tiempo("http://127.0.0.1:9/tsa", ADMIN)
     return mundo
 
 
