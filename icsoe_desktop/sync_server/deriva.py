@@ -95,7 +95,7 @@ def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:
     }
 
 
-def _under(caller: Caller, table: str, nodes: list[str]) -> Select:
+def _under(caller: Caller, table: str, nodes: list[str]) -> Select[str, int]:
     """(uuid, version) of ``table``'s rows whose uuid ends in one of ``nodes``: one IN list
     per length of node (a bucket: the uuid's last three hex digits, ``sync_wire.bucket_of``)."""
     rows_table = ROWS_TABLE

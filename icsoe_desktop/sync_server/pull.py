@@ -67,7 +67,7 @@ def _none_past(session: Session, caller: Caller, cursor: int, last_seq: int | No
     return past is None
 
 
-def rows_query(caller: Caller) -> Select:
+def rows_query(caller: Caller) -> Select[str, str, int, int, datetime, bool, str]:
     """The company's rows as the wire carries them, in sequence order. Core rows (no ORM
     objects for a page of thousands); ``data`` as the JSON text the database keeps, sent as it
     is (orjson.Fragment) in a row-wise page: not parsed into dicts to be written back out
