@@ -57,7 +57,7 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
     from icsoe_desktop.domain import sync_wire
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.sync.encode import local_changes
-    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server import db, sumas
     from icsoe_desktop.sync_server.models import BucketSum, Empresa, SyncedRow
 
     token_id = db.create_token(engine, "ABC010101AB1", "Escritorio A").id
@@ -75,6 +75,7 @@ def fill_server(engine, tmp: Path, rows: int) -> None:
 
     def flush() -> None:
         with engine.begin() as conn:
+            sumas.mark_push(conn)  # its sums are written below, as a push writes its own
             conn.execute(insert(SyncedRow.__table__), chunk)
         chunk.clear()
 

@@ -53,7 +53,7 @@ def main() -> int:
 
     from sqlalchemy import text
 
-    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server import db, sumas
     from icsoe_desktop.sync_server.auth import Caller
     from icsoe_desktop.sync_server.deriva import resumen
     from tests.sync import pg
@@ -65,6 +65,7 @@ def main() -> int:
         db.upgrade(engine)
         db.create_token(engine, "ABC010101AB1", "E0")
         with engine.begin() as conn:
+            sumas.mark_push(conn)  # summed at once below, as pushes would have
             conn.exec_driver_sql(_FILL, {"rows": args.rows})
             conn.exec_driver_sql(_BUCKETS)
             conn.exec_driver_sql(_TABLE_SUMS)

@@ -147,6 +147,12 @@ class TableSummary(TypedDict):
 class Resumen(TypedDict):
     cursor: int
     tablas: dict[str, TableSummary]
+    # Which history of the server's database the sums are of (PostgreSQL): another one after
+    # the server was restored from a backup. Absent from a server that tells none.
+    historia: NotRequired[str]
+    # The last write to the company's rows made outside a push (an administrator's SQL),
+    # counted by the server: another one since a desktop last compared means the server changed.
+    ediciones: NotRequired[int]
 
 
 # --- writing it ----------------------------------------------------------------------------------
@@ -322,8 +328,11 @@ def table_summary(rows: int, total: int) -> TableSummary:
     return {"renglones": rows, "suma": str(int(total))}
 
 
-def resumen(cursor: int, tablas: dict[str, TableSummary]) -> Resumen:
-    return {"cursor": cursor, "tablas": tablas}
+def resumen(cursor: int, tablas: dict[str, TableSummary], historia: str = "") -> Resumen:
+    found: Resumen = {"cursor": cursor, "tablas": tablas}
+    if historia:
+        found["historia"] = historia
+    return found
 
 
 # --- reading the server's answers (the desktop) ---------------------------------------------
@@ -394,7 +403,11 @@ def read_resumen(answer: Mapping[str, Any]) -> Resumen:
     tablas, cursor = answer.get("tablas"), answer.get("cursor")
     if not isinstance(tablas, dict) or not isinstance(cursor, int):
         raise WireError("resumen")
-    return resumen(cursor, tablas)
+    historia, ediciones = answer.get("historia"), answer.get("ediciones")
+    found = resumen(cursor, tablas, historia if isinstance(historia, str) else "")
+    if isinstance(ediciones, int):
+        found["ediciones"] = ediciones
+    return found
 
 
 def summary_differs(theirs: Mapping[str, Any], rows: int, total: int) -> bool:

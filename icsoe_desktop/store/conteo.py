@@ -165,10 +165,10 @@ def recount(conn: Connection) -> None:
         conn.exec_driver_sql(sql)
 
 
-def _add_tallied(conn: Connection, days: Counter) -> None:
+def _add_tallied(conn: Connection, days: Counter[tuple[str, str, str, str]]) -> None:
     if not days:
         return
-    totals: Counter = Counter()
+    totals: Counter[tuple[str, str, str]] = Counter()
     for (registro, tipo, estado, _fecha), n in days.items():
         totals[registro, tipo, estado] += n
     day_sql, total_sql = _ADD_TALLIED

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
@@ -21,6 +22,9 @@ from icsoe_desktop.store.migrations import HEAD_REVISION, MIGRATIONS_DIR
 from icsoe_desktop.store.plain import StoreError as StoreError
 from icsoe_desktop.store.sync_tables import sums_tables
 from icsoe_desktop.store.tracking import CLOCK, tracked
+
+if TYPE_CHECKING:  # Alembic is imported only when a store is migrated
+    from alembic.script import ScriptDirectory
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +133,7 @@ def current_revision(engine: Engine) -> str | None:
             return None  # a new, empty file
 
 
-def known_revision(script, revision: str) -> bool:
+def known_revision(script: ScriptDirectory, revision: str) -> bool:
     """Alembic raises (not returns None) for a revision it has no script for."""
     from alembic.util import CommandError
 
@@ -236,7 +240,7 @@ def _drop_sync_bookkeeping(conn: Connection) -> None:
     pendientes.drop_bookkeeping(driver)
 
 
-def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker:
+def _sessionmaker(engine: Engine, synced: bool) -> sessionmaker[Session]:
     """The store's sessions: those of a synced store mark what they change for the sync
     (store/tracking.py); a session made elsewhere in the process is not tracked."""
     sessions = sessionmaker(engine, expire_on_commit=False)

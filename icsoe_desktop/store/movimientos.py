@@ -52,7 +52,7 @@ def next_id(conn: Connection) -> int:
     )
 
 
-def new_ids(conn: Connection, first_id: int) -> Iterator[tuple[int, tuple]]:
+def new_ids(conn: Connection, first_id: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """(id, key) of the rows from ``first_id`` on, in id order."""
     sql = f"SELECT id, {', '.join(KEY)} FROM movimientos WHERE id >= ? ORDER BY id"
     for row in conn.exec_driver_sql(sql, (first_id,)):
@@ -124,7 +124,7 @@ def rows_by_id(
     selected: str,
     dates: Sequence[int],
     derived: Sequence[tuple[int, Callable[[Any], Any]]],
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """The rows of these (id, sort value) keys, in the keys' order: id, the ``selected`` terms
     (of ``movimientos AS m`` and its lote, ``lotes AS l``), the sort value. ``dates``: the
     positions stored as ISO text; ``derived``: positions computed from the value read there.

@@ -754,7 +754,7 @@ def _schema_index_sql(
 
 
 def seeks(
-    query: KeyQuery, after: tuple | None, split_nulls: bool = False
+    query: KeyQuery, after: tuple[Any, ...] | None, split_nulls: bool = False
 ) -> list[tuple[str, str, dict[str, Any]]]:
     """(condition, ORDER BY, extra params) per segment to read in turn. ``split_nulls``: the
     first page in two segments, NULLs apart, as a span needs (given or still to be read)."""

@@ -135,7 +135,7 @@ def count_table(connection: sqlite3.Connection, table: str, sent: str | None = N
     (n,) = connection.execute(
         f"SELECT count(*) FROM {table} AS m WHERE {stateless} {where}"
     ).fetchone()
-    return n
+    return int(n)
 
 
 def add(connection: sqlite3.Connection, table: str, rows: int) -> None:

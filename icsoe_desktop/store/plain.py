@@ -220,5 +220,5 @@ def add_audit(
 def driver(conn: Connection) -> sqlite3.Connection:
     """The sqlite3 connection under an engine's ``conn`` (the bookkeeping's SQL runs on it)."""
     raw = conn.connection.driver_connection
-    assert raw is not None  # a connection in use always has its driver's
+    assert isinstance(raw, sqlite3.Connection)  # a connection in use always has its driver's
     return raw

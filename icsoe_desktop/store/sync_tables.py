@@ -92,7 +92,7 @@ class SyncedTable:
         return self.spec.append_only
 
     @cached_property
-    def columns(self) -> dict[str, Column]:
+    def columns(self) -> dict[str, Column[Any]]:
         """Columns sent in ``data`` (name → Column)."""
         table = _table(self.model)
         return {
@@ -160,7 +160,7 @@ class SyncedTable:
         return frozenset({"created_at", *self.spec.cuando}) & frozenset(self.columns)
 
 
-def codec_of(column: Column) -> sync_wire.Codec:
+def codec_of(column: Column[Any]) -> sync_wire.Codec:
     """The codec of a column's type, chosen once per column, not per value."""
     kind = column.type
     if isinstance(kind, DateTime):

@@ -14,6 +14,7 @@ version it replaced, wherever that one was made. The order of edits is the serve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from sqlalchemy import event, inspect
@@ -34,7 +35,7 @@ def stamp(now: datetime, previous: datetime | None) -> datetime:
     return now if previous is None or now > previous else previous + _TICK
 
 
-def _changed(obj: object, columns: dict) -> set[str]:
+def _changed(obj: object, columns: Mapping[str, object]) -> set[str]:
     state = inspect(obj)
     return {
         name
@@ -47,7 +48,7 @@ def track_changes(session: Session, _context: object, _instances: object) -> Non
     if session.info.get(APPLYING_REMOTE):
         return
     now = session.info.get(CLOCK, utcnow)()
-    dirty: list[dict] = []
+    dirty: list[dict[str, str]] = []
     for obj in session.new:
         table = by_model(type(obj))
         if table is None:
@@ -82,7 +83,7 @@ def track_changes(session: Session, _context: object, _instances: object) -> Non
         session.connection().execute(stmt, dirty)
 
 
-def tracked(sessions: sessionmaker) -> sessionmaker:
+def tracked(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """``sessions`` with change tracking: the sessions it makes mark what they change."""
     event.listen(sessions, "before_flush", track_changes)
     return sessions

@@ -9,6 +9,7 @@
     python -m icsoe_desktop.sync_server sepomex estado
     python -m icsoe_desktop.sync_server token create --admin --database-url URL --nombre "TI"
     python -m icsoe_desktop.sync_server instalador publicar ARCHIVO --database-url URL
+    python -m icsoe_desktop.sync_server verificar|reparar [--empresa RFC]
 
 The database URL may also come from ``ICSOE_SYNC_DATABASE_URL``.
 """
@@ -138,6 +139,17 @@ def _parser() -> argparse.ArgumentParser:
     estado_cp = acciones_cp.add_parser("estado", help="qué catálogo tiene cada empresa")
     database(estado_cp)
     estado_cp.add_argument("--empresa", action="append", metavar="RFC", help="RFC de la empresa")
+    for name, what in (
+        (
+            "verificar",
+            "compara las sumas de la verificación con los renglones (tras un cambio con SQL o "
+            "una restauración)",
+        ),
+        ("reparar", "rehace las sumas de la verificación a partir de los renglones"),
+    ):
+        sums = commands.add_parser(name, help=what)
+        database(sums)
+        sums.add_argument("--empresa", metavar="RFC", help="sólo esta empresa")
     return parser
 
 
@@ -207,6 +219,8 @@ def _run(args: argparse.Namespace, engine: Engine) -> int:
         return _sepomex(args, engine)
     if args.command == "instalador":
         return _instalador(args, engine)
+    if args.command in ("verificar", "reparar"):
+        return _sumas(args, engine)
     if args.token_command == "create":
         if args.admin == bool(args.empresa):
             print(
@@ -287,6 +301,42 @@ def _instalador(args: argparse.Namespace, engine: Engine) -> int:
         f"SHA-256 {vigente.sha256}, publicado el {vigente.publicado_el:%Y-%m-%d %H:%M} UTC."
     )
     return 0
+
+
+def _sumas(args: argparse.Namespace, engine: Engine) -> int:
+    """``verificar``: exit status 1 when the sums differ from the rows (``reparar`` fixes
+    them); ``reparar``: the sums made again, saying what differed."""
+    from icsoe_desktop.sync_server import sumas
+
+    if engine.dialect.name != "postgresql":
+        print("Con SQLite el servidor suma los renglones en cada consulta: no guarda sumas.")
+        return 0
+    if args.empresa and not _empresa_existe(engine, args.empresa):
+        print(f"No existe la empresa {args.empresa}.", file=sys.stderr)
+        return 2
+    reparar = args.command == "reparar"
+    found = (sumas.reparar if reparar else sumas.verificar)(engine, args.empresa)
+    for diferencia in found:
+        print(diferencia.texto())
+    if not found:
+        print("Las sumas de la verificación coinciden con los renglones.")
+    elif reparar:
+        print(
+            f"Sumas rehechas a partir de los renglones ({len(found)} diferencias arriba): cada "
+            "escritorio vuelve a comparar en su siguiente sincronización."
+        )
+    else:
+        print(
+            f"{len(found)} diferencias entre las sumas y los renglones: corre "
+            "«python -m icsoe_desktop.sync_server reparar»."
+        )
+    return 1 if found and not reparar else 0
+
+
+def _empresa_existe(engine: Engine, rfc: str) -> bool:
+    from icsoe_desktop.sync_server import esquemas
+
+    return bool(esquemas.listar(engine, rfc))
 
 
 def _esquema(args: argparse.Namespace, engine: Engine) -> int:

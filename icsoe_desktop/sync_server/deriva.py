@@ -65,13 +65,13 @@ def resumen(engine: Engine, caller: Caller) -> sync_wire.Resumen:
     with the sequence they hold everything up to."""
     with Session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
-            cursor, tablas = pg_summary(session, caller)
-        else:  # one writer at a time: the two reads see the same rows
-            cursor = secuencias.last_seq(session, caller)
-            tablas = {
-                t: sync_wire.table_summary(n, total)
-                for t, (n, total) in _sqlite_sums(session, caller, None).items()
-            }
+            return pg_summary(session, caller)
+        # one writer at a time: the two reads see the same rows
+        cursor = secuencias.last_seq(session, caller)
+        tablas = {
+            t: sync_wire.table_summary(n, total)
+            for t, (n, total) in _sqlite_sums(session, caller, None).items()
+        }
     return sync_wire.resumen(cursor, tablas)
 
 
@@ -95,8 +95,8 @@ def buckets(engine: Engine, caller: Caller, table: str) -> dict[str, Any]:
     }
 
 
-def _under(caller: Caller, table: str, nodes: list[str]) -> Select:
-    """(uuid, version) of ``table``'s rows whose uuid ends in one of ``nodes``: one IN list
+def _under(caller: Caller, table: str, nodes: list[str]) -> Select[str, int, int]:
+    """(uuid, version, seq) of ``table``'s rows whose uuid ends in one of ``nodes``: one IN list
     per length of node (a bucket: the uuid's last three hex digits, ``sync_wire.bucket_of``)."""
     rows_table = ROWS_TABLE
     by_length: dict[int, list[str]] = {}
@@ -106,14 +106,14 @@ def _under(caller: Caller, table: str, nodes: list[str]) -> Select:
         func.substr(rows_table.c.uuid, 37 - length, length).in_(chosen)
         for length, chosen in sorted(by_length.items())
     ]
-    return select(rows_table.c.uuid, rows_table.c.version).where(
+    return select(rows_table.c.uuid, rows_table.c.version, rows_table.c.seq).where(
         rows_table.c.empresa_id == caller.empresa_id, rows_table.c.tabla == table, or_(*ends)
     )
 
 
 def _read_under(
     engine: Engine, caller: Caller, table: str, nodes: list[str]
-) -> tuple[int, Sequence[Row[str, int]]]:
+) -> tuple[int, Sequence[Row[str, int, int]]]:
     with Session(engine) as session:
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
@@ -125,9 +125,16 @@ def _read_under(
 def versions(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> dict[str, Any]:
     """Each row's uuid and version under ``nodes`` of one table's uuids (buckets, or finer
     nodes: ``domain/sync_tree.py``; a repair's last level), with the sequence they hold
-    everything up to; column by column."""
+    everything up to; column by column. With each row's sequence: a desktop sends a row
+    again with the one the server holds (a server restored from a backup lost its newer
+    version: verificacion.py)."""
     cursor, found = _read_under(engine, caller, table, nodes)
-    return {"cursor": cursor, "uuid": [u for u, _v in found], "version": [v for _u, v in found]}
+    return {
+        "cursor": cursor,
+        "uuid": [u for u, _v, _s in found],
+        "version": [v for _u, v, _s in found],
+        "seq": [q for _u, _v, q in found],
+    }
 
 
 def children(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> dict[str, Any]:
@@ -135,7 +142,7 @@ def children(engine: Engine, caller: Caller, table: str, nodes: list[str]) -> di
     uuids, summed from its rows on the fly (a repair's finer levels, ``domain/sync_tree.py``),
     with the sequence they hold everything up to."""
     cursor, found = _read_under(engine, caller, table, nodes)
-    sums = sync_tree.children_sums(found, nodes)
+    sums = sync_tree.children_sums(((u, v) for u, v, _s in found), nodes)
     return {
         "cursor": cursor,
         "sufijos": {node: sync_wire.table_summary(n, total) for node, (n, total) in sums.items()},

@@ -131,7 +131,7 @@ def trae_firma(archivo: BinaryIO) -> bool:
         return False
     finally:
         archivo.seek(0)
-    return direccion != 0 and tamano != 0
+    return bool(direccion != 0 and tamano != 0)
 
 
 def vigente(engine: Engine) -> Publicado | None:

@@ -179,6 +179,23 @@ class BucketSum(ServerBase):
     total: Mapped[int] = mapped_column(Numeric(40, 0))
 
 
+class OutsideEdit(ServerBase):
+    """A write to ``rows`` made outside a push (an administrator's SQL: ``INSERT``, ``UPDATE``,
+    ``DELETE``), or a company's sums made again (``SUMAS``): listed by the triggers of migration
+    0009 and ``sumas.reparar``. The summaries carry a company's last id: a desktop that differs
+    after it changed is told the server changed. (PostgreSQL; empty on SQLite.)"""
+
+    __tablename__ = "outside_edits"
+    __table_args__ = (Index("ix_outside_edits", "empresa_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    empresa_id: Mapped[int] = mapped_column(Integer)
+    tabla: Mapped[str] = mapped_column(String(64))
+    uuid: Mapped[str] = mapped_column(String(36))
+    operacion: Mapped[str] = mapped_column(String(6))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class CatalogoCP(ServerBase):
     """A catalogue of códigos postales as it travels (the zip of
     services/catalogos/sepomex_paquete.py), once per huella however many companies hold it;

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, Row, Select, Text, cast, func, select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.sync_server import sumas
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa
 from icsoe_desktop.sync_server.secuencias import WATERMARK_PG
@@ -18,7 +19,8 @@ from icsoe_desktop.sync_server.secuencias import WATERMARK_PG
 # The company's last sequence and each table's checksum, in one statement (one snapshot: the
 # sums hold exactly the rows committed up to that sequence).
 _PG_SUMMARY = text(
-    "SELECT e.last_seq, s.tabla, s.n, s.total FROM empresas e LEFT JOIN ("
+    "SELECT e.last_seq, s.tabla, s.n, s.total, (SELECT coalesce(max(id), 0) FROM outside_edits "
+    "WHERE empresa_id = :empresa) FROM empresas e LEFT JOIN ("
     "SELECT tabla, sum(rows) AS n, sum(total) AS total FROM bucket_sums "
     "WHERE empresa_id = :empresa AND bucket = -1 GROUP BY tabla) s ON true "
     "WHERE e.id = :empresa"
@@ -37,17 +39,20 @@ _PG_START = text(
 )
 
 
-def pg_summary(session: Session, caller: Caller) -> tuple[int, dict[str, sync_wire.TableSummary]]:
+def pg_summary(session: Session, caller: Caller) -> sync_wire.Resumen:
     """The company's last sequence and, per table, its rows and checksum (PostgreSQL's kept
-    sums), read in ``session``'s snapshot."""
+    sums), read in ``session``'s snapshot, with the database's history (``sumas.history``) and
+    the last of the writes made to its rows outside a push (migration 0009)."""
     found = session.execute(_PG_SUMMARY, {"empresa": caller.empresa_id}).all()
-    cursor = found[0][0] if found else 0
+    cursor, edits = (found[0][0], found[0][4]) if found else (0, 0)
     tablas = {
         tabla: sync_wire.table_summary(int(n), int(total))
-        for _c, tabla, n, total in found
+        for _c, tabla, n, total, _e in found
         if tabla is not None
     }
-    return cursor or 0, tablas
+    summary = sync_wire.resumen(cursor or 0, tablas, sumas.history(session))
+    summary["ediciones"] = int(edits)
+    return summary
 
 
 def _none_past(session: Session, caller: Caller, cursor: int, last_seq: int | None) -> bool:
@@ -67,7 +72,7 @@ def _none_past(session: Session, caller: Caller, cursor: int, last_seq: int | No
     return past is None
 
 
-def rows_query(caller: Caller) -> Select:
+def rows_query(caller: Caller) -> Select[str, str, int, int, datetime, bool, str]:
     """The company's rows as the wire carries them, in sequence order. Core rows (no ORM
     objects for a page of thousands); ``data`` as the JSON text the database keeps, sent as it
     is (orjson.Fragment) in a row-wise page: not parsed into dicts to be written back out
@@ -152,7 +157,8 @@ def pull(
             cursor = max(cursor, settled)
             if summary and table is None and _none_past(session, caller, cursor, last_seq):
                 # The sums of this snapshot are exactly those of the rows up to its cursor.
-                at_head = sync_wire.resumen(cursor, pg_summary(session, caller)[1])
+                at_head = pg_summary(session, caller)
+                at_head["cursor"] = cursor
         # (only PostgreSQL keeps the sums; a desktop asks SQLite's server its /v1/resumen)
         carried = summary and postgres and table is None and len(found) < limit
     remaining = max(0, (last_seq or 0) - cursor) if len(found) == limit else 0

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.sync_server import reglas, secuencias
+from icsoe_desktop.sync_server import reglas, secuencias, sumas
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.escritura import add_sums, insert_rows
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa, PushBatch, SeqLease, SyncedRow
@@ -152,7 +152,9 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
     request, refused = reglas.apart(request)  # stored nowhere, answered with their reason
     with Session(engine) as session, session.begin():
         postgres = session.get_bind().dialect.name == "postgresql"
-        if not postgres:  # SQLite: the database's write lock first, one push at a time
+        if postgres:  # its writes are counted by add_sums, not by migration 0009's triggers
+            sumas.mark_push(session)
+        else:  # SQLite: the database's write lock first, one push at a time
             session.execute(
                 update(Empresa)
                 .where(Empresa.id == caller.empresa_id)

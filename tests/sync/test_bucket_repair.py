@@ -17,7 +17,7 @@ from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.store.models import MovimientoRow, RegistroPatronal, SyncRowState
 from icsoe_desktop.store.tracking import APPLYING_REMOTE
-from icsoe_desktop.sync_server import app as server_app
+from icsoe_desktop.sync_server.rutas import deriva as server_app
 from tests.sync.conftest import EMPRESA, connected
 
 ADMIN = "e"

@@ -108,6 +108,8 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
                 text += f" · Verificado {to_local_text(status.verified_at)[-5:]}"
             if status.reparacion:  # what the drift check last found and received again
                 text += f"\nÚltima reparación: {status.reparacion}"
+            if status.aviso:  # the last comparison found the data still differ: what to do
+                text += f"\n{status.aviso}"
             if status.catalogo:  # the catalogue of códigos postales last received or sent
                 text += f"\n{status.catalogo}"
             self.estado.setText(text)

@@ -34,7 +34,7 @@ from icsoe_desktop.services.sync.identidad import IdentidadArchivo
 from icsoe_desktop.services.sync.intercambio import Intercambio, Progress
 from icsoe_desktop.services.sync.recuento import Recuento
 from icsoe_desktop.services.sync.transporte import SIN_CONEXION, SyncError, Transporte, check_url
-from icsoe_desktop.services.sync.verificacion import Verificacion
+from icsoe_desktop.services.sync.verificacion import SIGUEN_DISTINTOS, Comparacion, Verificacion
 from icsoe_desktop.store.db import Store
 
 if TYPE_CHECKING:  # imported on first use (start-up time)
@@ -64,6 +64,8 @@ class SyncResult:
     rechazados: tuple[str, ...] = ()
     # What the drift check recounted and received again (Spanish), if anything.
     reparacion: str = ""
+    # What the drift check found and did, or that the data still differ (Spanish), if any.
+    verificacion: str = ""
 
     @property
     def texto(self) -> str:
@@ -73,6 +75,8 @@ class SyncResult:
             text += f" {self.reparacion}"
         for rechazado in self.rechazados:
             text += f" {rechazado}"
+        if self.verificacion:
+            text += f" {self.verificacion}"
         if self.conflictos:
             text += (
                 f" Hay {plural(self.conflictos, 'conflicto')}: revísalos en Configuración > Conflictos de "
@@ -95,10 +99,12 @@ class SyncStatus:
     verified_at: datetime | None = None  # the tables last matched the server's checksums
     reparacion: str = ""  # what the last repair found and received again (Spanish), if any
     catalogo: str = ""  # the catalogue of códigos postales last received or sent, and when
+    distinto: bool = False  # the last comparison found the data still differ from the server
 
     @property
     def texto(self) -> str:
-        """The status bar: «Sincronizado hh:mm», «Sin conexión», «N cambios por enviar»."""
+        """The status bar: «Sincronizado hh:mm», «Sin conexión», «N cambios por enviar»,
+        «Distinto del servidor»."""
         if not self.configured:
             return ""
         parts = []
@@ -110,7 +116,14 @@ class SyncStatus:
             parts.append(f"Sincronizado {to_local_text(self.last_sync_at)[-5:]}")
         if self.conflicts:
             parts.append(plural(self.conflicts, "conflicto"))
+        if self.distinto:
+            parts.append("Distinto del servidor")
         return " · ".join(parts)
+
+    @property
+    def aviso(self) -> str:
+        """What the clerk should do about the last comparison, if anything (the dialog)."""
+        return SIGUEN_DISTINTOS if self.distinto else ""
 
 
 class SyncService:
@@ -228,6 +241,7 @@ class SyncService:
             verified_at=datetime.fromisoformat(verified) if verified else None,
             reparacion=self.estado.leer("last_repair"),
             catalogo=self.estado.leer("last_catalogo"),
+            distinto=self.estado.leer("distinto") == "1",
         )
 
     def pending_count(self) -> int:
@@ -291,7 +305,7 @@ class SyncService:
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self.intercambio.push(http, base, report)[0]
                 pulled = self.intercambio.pull(http, base, sent, report, builder)
-                verified = None
+                verified = Comparacion(None)
                 try:
                     verified = self.verificacion.verify(http, base, report, pulled, recontado)
                 except SyncError as exc:  # sent and received: the check waits for next time
@@ -303,7 +317,9 @@ class SyncService:
         now = self._clock()
         # Written once the indexes a big pull builds are done: their build holds the store's
         # write lock meanwhile (a million rows' take longer than the busy timeout).
-        done = {} if verified is None else {"verified_at": verified}
+        done = {} if verified.at is None else {"verified_at": verified.at}
+        if verified.at is not None:  # compared: «Distinto del servidor» until they match
+            done["distinto"] = "" if verified.at else "1"
         if catalogo:
             done["last_catalogo"] = f"{catalogo.rstrip('.')}, el {to_local_text(now)}."
         if self._catalogo is not None:
@@ -319,6 +335,7 @@ class SyncService:
             catalogo,
             tuple(dict.fromkeys(refused)),  # a row refused twice (a page again) said once
             self.verificacion.reparado,
+            verified.aviso,
         )
         # Rows received may be of any synced table; new conflicts only add to their list.
         self._store.cambios.anunciar(

@@ -1,7 +1,12 @@
 """The sync's drift check and repair: each synced table's row count and checksum compared with
 the server's at the same cursor; a table that differs narrowed down (buckets of uuids, then the
 uuids' tree: ``domain/sync_tree.py``) to the rows that differ, which are received again, and
-what was found is told (the log, the status)."""
+what was found is told (the log, the status, the sync's result).
+
+A server restored from a backup (its sums say another history: ``sync_server/sumas.py``) lost
+what was sent after the backup: there a row this desktop holds at a newer version, or that the
+server no longer has, is sent again instead of received, and the pull cursor goes back to the
+server's."""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from icsoe_desktop.services.sync.intercambio import Intercambio, Progress, Pulle
 from icsoe_desktop.services.sync.recuento import RECONTADO
 from icsoe_desktop.services.sync.transporte import Transporte
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.sync_tables import SYNCED_TABLES, by_name
+from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable, by_name
 
 if TYPE_CHECKING:
     import requests
@@ -37,8 +42,49 @@ COMPARE_LOOKS = 2
 REPAIR_NODES = 400  # nodes of the uuids' tree asked about in one request (URLs of 5 KB)
 
 
+# Rows kept here marked to be sent again over the server's sequence (``_resend``): a state of a
+# row not kept here is left alone (sent, it would be a deletion).
+_RESEND = (
+    "UPDATE sync_row_state SET dirty = 1, server_seq = r.s "
+    "FROM (SELECT value ->> 0 AS u, value ->> 1 AS s FROM json_each(?)) AS r "
+    "WHERE sync_row_state.table_name = ? AND sync_row_state.row_uuid = r.u "
+    'AND r.u IN (SELECT uuid FROM "{table}")'
+)
+
+
 class _NoTree(Exception):
     """The server does not sum the uuids' tree below its buckets (an older one)."""
+
+
+@dataclass(frozen=True)
+class Comparacion:
+    """What the drift check concluded: when the tables matched the server's (ISO), "" when
+    they still differ, None when they were not compared; and what the clerk is told of it
+    (Spanish, "" when nothing was found)."""
+
+    at: str | None
+    aviso: str = ""
+
+
+SIGUEN_DISTINTOS = (
+    "Los datos de este equipo siguen distintos de los del servidor aun después de compararlos "
+    "renglón por renglón: avisa a quien administra el servidor de sincronización (debe correr "
+    "«sync_server verificar»)."
+)
+
+
+def _aviso(received: int, resent: int, restored: bool, server_changed: bool) -> str:
+    """«El servidor cambió; se volvió a comparar: 3 renglones recibidos.»"""
+    done = plural(received, "renglón recibido", "renglones recibidos")
+    if resent:
+        done += ", " + plural(resent, "renglón enviado de nuevo", "renglones enviados de nuevo")
+    if restored:
+        cause = "El servidor volvió a una copia anterior de sus datos"
+    elif server_changed:  # its administrator wrote to its rows outside the app
+        cause = "El servidor cambió"
+    else:  # this desktop's file, changed outside the app or left behind
+        cause = "Los datos de este equipo no coincidían con los del servidor"
+    return f"{cause}; se volvió a comparar: {done}."
 
 
 @dataclass
@@ -51,6 +97,7 @@ class RepairFindings:
     changed: int = 0
     other_version: int = 0
     extra: int = 0
+    resent: int = 0  # sent again, not received (a restored server lost them)
 
     def count(self, server: dict[str, int], local: dict[str, int], listed: list[str]) -> None:
         """``server``: its (uuid → version) under the ``listed`` nodes of the uuids' tree;
@@ -88,17 +135,25 @@ class RepairFindings:
             )
             if n
         ]
-        if not parts and not self.extra:
-            return ""
-        text = f"{titulo}: " + ", ".join(parts)
         if parts:
-            text += "; recibidos de nuevo del servidor"
+            parts = [", ".join(parts) + "; recibidos de nuevo del servidor"]
         if self.extra:
-            extra = plural(
-                self.extra, "renglón que el servidor no tiene", "renglones que el servidor no tiene"
+            parts.append(
+                plural(
+                    self.extra,
+                    "renglón que el servidor no tiene",
+                    "renglones que el servidor no tiene",
+                )
             )
-            text += ("; " if parts else "") + extra
-        return text + "."
+        if self.resent:
+            parts.append(
+                plural(
+                    self.resent,
+                    "renglón enviado de nuevo al servidor",
+                    "renglones enviados de nuevo al servidor",
+                )
+            )
+        return f"{titulo}: " + "; ".join(parts) + "." if parts else ""
 
 
 class Verificacion:
@@ -124,49 +179,95 @@ class Verificacion:
         report: Progress,
         pulled: Pulled,
         recontado: bool | None = False,
-    ) -> str | None:
+    ) -> Comparacion:
         """Compare each synced table's row count and checksum (uuid + version) with the
         server's; repair a table that differs. «Verificado» (with the time) when they match.
         Skipped while changes wait to be sent (they are differences by design). Both sides'
         sums are kept as rows are written (store/sumas.py; the server's bucket_sums) and each
         side reads its own with its cursor in one snapshot: compared only at the same cursor,
-        so a push or a save committing meanwhile is never taken for drift. Returns when they
-        matched (ISO), "" when a table still differs, None when not checked: the caller
-        records it. ``pulled``: the sync's pull, maybe with the server's sums at its end.
+        so a push or a save committing meanwhile is never taken for drift. The caller records
+        the outcome. ``pulled``: the sync's pull, maybe with the server's sums at its end.
         ``recontado``: what the sync's recount of this desktop's own sums found before it
         pushed (``recuento.py``): whether they differed from the rows, None when they could not
         be counted (nothing is checked then); ``reparado`` says what was found."""
         told: list[str] = []
         try:
             if recontado is None:
-                return None
+                return Comparacion(None)
             if recontado:
                 told.append(RECONTADO)
-            found = self._compare(http, base, report, pulled)
-            if found is None:
-                return None
-            drifted = self._drifted(*found)
-            if drifted:
-                log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
-                told += [self._repair(http, base, table) for table in drifted]
-                found = self._compare(http, base, report, Pulled())
-                if found is None:
-                    return None
-                drifted = self._drifted(*found)
+            return self._verify(http, base, report, pulled, told)
         finally:
             self.reparado = " ".join(t for t in told if t)
             if self.reparado:
                 self._estado.escribir(
                     last_repair=self.reparado, last_repair_at=self._clock().isoformat()
                 )
+
+    def _verify(
+        self,
+        http: requests.Session,
+        base: str,
+        report: Progress,
+        pulled: Pulled,
+        told: list[str],
+    ) -> Comparacion:
+        """``verify``'s comparison and repair; what each repair found is added to ``told``."""
+        aviso = ""
+        found = self._compare(http, base, report, pulled)
+        if found is None:
+            return Comparacion(None)
+        historia = found[0].get("historia", "")
+        known = self._estado.leer("server_historia")
+        restored = bool(historia and known and historia != known)
+        ediciones = str(found[0].get("ediciones", ""))
+        server_changed = ediciones not in ("", self._estado.leer("server_ediciones") or "0")
+        if restored:
+            log.warning("El servidor se restauró de un respaldo (otra historia): se compara todo")
+            # The pull's sums are at this desktop's cursor, past the server's own now.
+            found = self._compare(http, base, report, Pulled())
+            if found is None:
+                return Comparacion(None)
+        summary, mine = found
+        drifted = self._drifted(summary["tablas"], mine.sums)
+        received = resent = 0
+        if drifted:
+            log.warning("Tablas distintas del servidor, se reparan: %s", drifted)
+            for table in drifted:
+                got, sent, texto = self._repair(http, base, table, restored)
+                received, resent = received + got, resent + sent
+                told.append(texto)
+        if restored:
+            self._back_to(summary["cursor"])
+        if resent:
+            self._intercambio.push(http, base, report)
+        if historia and historia != known:
+            self._estado.escribir(server_historia=historia)
+        if ediciones:
+            self._estado.escribir(server_ediciones=ediciones)
+        if drifted and (restored or server_changed or RECONTADO not in told):
+            # A recount already told the clerk this desktop's file was the cause.
+            aviso = _aviso(received, resent, restored, server_changed)
+        if drifted:
+            found = self._compare(http, base, report, Pulled())
+            if found is None:
+                return Comparacion(None, aviso)
+            drifted = self._drifted(found[0]["tablas"], found[1].sums)
         if drifted:
             log.warning("Siguen distintas del servidor: %s", drifted)
-            return ""
-        return self._clock().isoformat()
+            return Comparacion("", SIGUEN_DISTINTOS)
+        return Comparacion(self._clock().isoformat(), aviso if received or resent else "")
+
+    def _back_to(self, cursor: int) -> None:
+        """The pull cursor at most the server's: rows numbered after it are the restored
+        server's, never pulled yet."""
+        mine = int(self._estado.leer("cursor") or 0)
+        if cursor < mine:
+            self._estado.escribir(cursor=str(cursor))
 
     def _compare(
         self, http: requests.Session, base: str, report: Progress, pulled: Pulled
-    ) -> tuple[dict[str, Any], dict[str, tuple[int, int]]] | None:
+    ) -> tuple[sync_wire.Resumen, LocalView] | None:
         """(the server's summaries, this desktop's sums) at the same cursor; None when
         changes wait to be sent or the company kept moving (checked at the next sync). The
         server's are those the last page of ``pulled`` carried (no request of their own), or,
@@ -181,7 +282,7 @@ class Verificacion:
                     sync_wire.read_resumen, self._transporte.call(http, "GET", f"{base}/v1/resumen")
                 )
             if summary is not None and summary["cursor"] <= mine.cursor:
-                return summary["tablas"], mine.sums
+                return summary, mine
             if attempt < COMPARE_LOOKS - 1:
                 pulled = self._intercambio.pull(http, base, 0, report)
         return None
@@ -200,18 +301,23 @@ class Verificacion:
             )
         ]
 
-    def _repair(self, http: requests.Session, base: str, name: str) -> str:
+    def _repair(
+        self, http: requests.Session, base: str, name: str, restored: bool = False
+    ) -> tuple[int, int, str]:
         """A table that differs from the server, narrowed down: its buckets of uuids (both
         sides keep each one's checksum), then down the uuids' tree below the buckets that
         differ (``_narrowed``), to each row's version in the nodes that still differ: only the
         rows that differ are received again, and what was found is told (the log, the status).
-        A server that keeps no buckets: the whole table. Returns what it found (Spanish)."""
+        A server that keeps no buckets: the whole table. ``restored``: the server lost what
+        came after its backup, so a row held here at a newer version, or that it no longer
+        has, is sent again instead (``_resend``). How many rows came, how many were sent
+        again, and what was found (Spanish)."""
         theirs = self._transporte.call(http, "GET", f"{base}/v1/resumen", params={"tabla": name})
         cubetas = theirs.get("cubetas")
         if not isinstance(cubetas, dict):
             received = self._repull(http, base, name)
             log.warning("Tabla %s: %d renglones recibidos de nuevo", name, received)
-            return ""
+            return received, 0, ""
         table = by_name(name)
         if table is None:  # (names come from SYNCED_TABLES)
             raise ValueError(name)
@@ -225,10 +331,19 @@ class Verificacion:
         ]
         with self._store.session() as session:
             local = row_versions(session, table, differing)
-        narrowed = self._narrowed(http, base, name, differing, cubetas, local)
+        seqs: dict[str, int] = {}
+        narrowed = self._narrowed(http, base, name, differing, cubetas, local, seqs)
         found = RepairFindings()
         found.count(narrowed.server, local, narrowed.listed)
         wanted = [u for u, v in narrowed.server.items() if local.get(u) != v]
+        if restored:
+            newer = [u for u in wanted if local.get(u, 0) > narrowed.server[u]]
+            lost = [u for u in sync_tree.under(local, narrowed.listed) if u not in narrowed.server]
+            found.resent = self._resend(table, {u: seqs.get(u, 0) for u in newer + lost})
+            found.other_version -= len(newer)  # told as sent again, not as received
+            found.extra -= len(lost)
+            sending = set(newer)
+            wanted = [u for u in wanted if u not in sending]
         received = 0
         for first in range(0, len(wanted), REPAIR_ROWS):
             received += self._receive_rows(http, base, name, wanted[first : first + REPAIR_ROWS])
@@ -247,7 +362,20 @@ class Verificacion:
         told = found.texto(table.spec.titulo or name)
         if told:
             log.warning("%s", told)
-        return told
+        return received, found.resent, told
+
+    def _resend(self, table: SyncedTable, seqs: dict[str, int]) -> int:
+        """The rows of ``seqs`` (uuid → the sequence the server holds of it, 0: none) that
+        this desktop keeps, marked to be sent again, each over the server's version (no
+        conflict: the server lost the version this desktop saw); how many."""
+        if not seqs:
+            return 0
+        with self._store.session() as session:
+            marked = session.connection().exec_driver_sql(
+                _RESEND.format(table=table.name),
+                (orjson.dumps(list(seqs.items())).decode(), table.name),
+            )
+            return int(marked.rowcount)
 
     def _narrowed(
         self,
@@ -257,10 +385,11 @@ class Verificacion:
         differing: list[int],
         cubetas: dict[str, Any],
         local: dict[str, int],
+        seqs: dict[str, int],
     ) -> sync_tree.Narrowed:
         """The server's versions of the rows where the differing buckets differ: split down
         the uuids' tree (``domain/sync_tree.py``), or, from a server without it, every row of
-        those buckets."""
+        those buckets. ``seqs``: filled with the server's sequence of each row listed."""
 
         def ask(path: str, nodes: list[str]) -> list[dict[str, Any]]:
             # Buckets as «cubetas», which every server with buckets reads; finer nodes as
@@ -292,6 +421,7 @@ class Verificacion:
             for listed in ask("/v1/versiones", nodes):
                 uuids, numbers = listed.get("uuid") or [], listed.get("version") or []
                 found.update(zip(uuids, numbers, strict=False))
+                seqs.update(zip(uuids, listed.get("seq") or [], strict=False))
             return found
 
         nodes = {
@@ -312,6 +442,7 @@ class Verificacion:
             )
             uuids, numbers = listed.get("uuid") or [], listed.get("version") or []
             everything.server.update(zip(uuids, numbers, strict=False))
+            seqs.update(zip(uuids, listed.get("seq") or [], strict=False))
         everything.pairs = len(everything.server)
         return everything
 

@@ -5,6 +5,8 @@ Revises:
 Create Date: 2026-11-22
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _synced_columns() -> list[sa.Column]:
+def _synced_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("uuid", sa.String(36), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),

@@ -5,6 +5,8 @@ Revises: 0015_codes_correos_sin_codigo
 Create Date: 2026-11-23
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -14,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def _synced_columns() -> list[sa.Column]:
+def _synced_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("uuid", sa.String(36), nullable=False, unique=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
@@ -24,11 +26,11 @@ def _synced_columns() -> list[sa.Column]:
     ]
 
 
-def _text(name: str, length: int) -> sa.Column:
+def _text(name: str, length: int) -> sa.Column[Any]:
     return sa.Column(name, sa.String(length), nullable=False)
 
 
-def _fk(name: str, target: str, ondelete: str) -> sa.Column:
+def _fk(name: str, target: str, ondelete: str) -> sa.Column[Any]:
     return sa.Column(name, sa.Integer(), sa.ForeignKey(target, ondelete=ondelete), nullable=False)
 
 

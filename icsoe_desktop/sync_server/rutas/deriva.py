@@ -1,0 +1,65 @@
+"""The drift check's resources: ``GET /v1/resumen`` (the sums: per table, per bucket, or a
+node's children), ``GET /v1/versiones`` (the versions under buckets or uuid prefixes) and
+``POST /v1/renglones`` (the rows of listed uuids)."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from icsoe_desktop.sync_server.deriva import buckets, children, resumen, rows_of, versions
+from icsoe_desktop.sync_server.protocol import (
+    invalid,
+    parse_buckets,
+    parse_nodes,
+    parse_table,
+    parse_uuids,
+)
+from icsoe_desktop.sync_server.rutas.comun import answer, read_body, servidor_de
+
+
+async def sumas(request: Request) -> JSONResponse:
+    servidor = servidor_de(request)
+    caller = await servidor.caller_of(request)
+    table = parse_table(request.query_params)
+    nodes = parse_nodes(request.query_params, table)
+    engine = servidor.engine
+    if table is not None and nodes is not None:
+        return answer(caller, await run_in_threadpool(children, engine, caller, table, nodes))
+    if table is not None:
+        return answer(caller, await run_in_threadpool(buckets, engine, caller, table))
+    return answer(caller, await run_in_threadpool(resumen, engine, caller))
+
+
+async def versiones(request: Request) -> JSONResponse:
+    servidor = servidor_de(request)
+    caller = await servidor.caller_of(request)
+    table = parse_table(request.query_params)
+    listed = parse_buckets(request.query_params, table)
+    nodes = parse_nodes(request.query_params, table)
+    if listed is not None:
+        nodes = [f"{bucket:03x}" for bucket in listed] + (nodes or [])
+    if table is None or not nodes:
+        raise invalid(
+            "tabla y cubetas o sufijos son obligatorias.",
+            "tabla and cubetas or sufijos are required.",
+        )
+    found = await run_in_threadpool(versions, servidor.engine, caller, table, nodes)
+    return answer(caller, found)
+
+
+async def renglones(request: Request) -> JSONResponse:
+    servidor = servidor_de(request)
+    caller = await servidor.caller_of(request)
+    table, uuids = parse_uuids(await read_body(request, servidor.max_body))
+    found = await run_in_threadpool(rows_of, servidor.engine, caller, table, uuids)
+    return answer(caller, found)
+
+
+RUTAS = [
+    Route("/v1/resumen", sumas, methods=["GET"]),
+    Route("/v1/versiones", versiones, methods=["GET"]),
+    Route("/v1/renglones", renglones, methods=["POST"]),
+]

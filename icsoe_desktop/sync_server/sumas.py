@@ -1,0 +1,127 @@
+"""The server's sums (``bucket_sums``) against its rows: ``verificar`` recounts them from the
+rows and names what differs, ``reparar`` replaces them with the recount; and the history a
+desktop compares to notice a server restored from a backup.
+
+PostgreSQL keeps the sums as rows are written: a push adds its changes, and an administrator's
+``INSERT``/``UPDATE``/``DELETE`` of ``rows`` is counted by the triggers of migration 0009. What no trigger
+sees (a trigger disabled, rows copied in with ``session_replication_role = replica``, a partial
+restore) leaves them wrong until ``reparar``: docs/administracion.md says when to run both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+# Set (for its transaction only) by a push: the triggers of migration 0009 leave its writes
+# alone (the push adds its own sums: escritura.add_sums).
+PUSH_SETTING = "icsoe.escritura"
+_MARK_PUSH = text(f"SELECT set_config('{PUSH_SETTING}', 'envio', true)")
+
+# Per company, table and bucket (-1: the whole table): the rows and the sum of their hashes,
+# counted from the rows.
+_RECOUNT = (
+    " SELECT empresa_id, tabla, icsoe_bucket(uuid) AS bucket, count(*) AS rows,"
+    " sum(icsoe_row_hash(uuid, version)) AS total FROM rows {where} GROUP BY 1, 2, 3"
+    " UNION ALL SELECT empresa_id, tabla, -1, count(*), sum(icsoe_row_hash(uuid, version))"
+    " FROM rows {where} GROUP BY 1, 2"
+)
+# Where the kept sums and the recount differ.
+_DIFFERENCES = (
+    "WITH recount AS (" + _RECOUNT + "),"
+    " kept AS (SELECT empresa_id, tabla, bucket, sum(rows) AS rows, sum(total) AS total"
+    " FROM bucket_sums {where} GROUP BY 1, 2, 3)"
+    " SELECT e.rfc, coalesce(k.tabla, r.tabla), coalesce(k.bucket, r.bucket),"
+    " coalesce(k.rows, 0), coalesce(r.rows, 0)"
+    " FROM kept k FULL JOIN recount r USING (empresa_id, tabla, bucket)"
+    " JOIN empresas e ON e.id = coalesce(k.empresa_id, r.empresa_id)"
+    " WHERE (coalesce(k.rows, 0), coalesce(k.total, 0))"
+    " IS DISTINCT FROM (coalesce(r.rows, 0), coalesce(r.total, 0))"
+    " ORDER BY 1, 2, 3"
+)
+_REPLACE = (
+    "DELETE FROM bucket_sums {where}",
+    "INSERT INTO bucket_sums (empresa_id, tabla, bucket, rows, total)" + _RECOUNT,
+)
+_ONE_COMPANY = "WHERE empresa_id = (SELECT id FROM empresas WHERE rfc = :rfc)"
+# Sums made again are the server's change: listed, so each desktop that then differs is told
+# the server changed (``outside_edits``: migration 0009).
+_NOTE_REPAIR = text(
+    "INSERT INTO outside_edits (empresa_id, tabla, uuid, operacion, at) "
+    "SELECT id, :tabla, '', 'SUMAS', now() AT TIME ZONE 'UTC' FROM empresas WHERE rfc = :rfc"
+)
+# Which database's ``rows`` these are: a new cluster (its system identifier), a new database or
+# a table made again (their identifiers) is another history, as after a restore from a backup.
+_HISTORY = text(
+    "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' ||"
+    " (SELECT oid FROM pg_database WHERE datname = current_database())::text || '-' ||"
+    " 'rows'::regclass::oid::text"
+)
+
+
+@dataclass(frozen=True)
+class Diferencia:
+    """A company's table (or one bucket of its uuids) whose kept sums are not its rows'."""
+
+    rfc: str
+    tabla: str
+    cubeta: int  # -1: the whole table
+    guardados: int  # rows the sums count
+    renglones: int  # rows there are
+
+    def texto(self) -> str:
+        where = "toda la tabla" if self.cubeta < 0 else f"cubeta {self.cubeta:03x}"
+        return (
+            f"{self.rfc}\t{self.tabla}\t{where}\t{self.guardados} renglones en las sumas, "
+            f"{self.renglones} en la tabla"
+        )
+
+
+def mark_push(session: Session | Connection) -> None:
+    """Tell the triggers of migration 0009 that this transaction is a push's (PostgreSQL): it
+    writes the sums of its rows itself."""
+    session.execute(_MARK_PUSH)
+
+
+def history(session: Session) -> str:
+    """This database's history (PostgreSQL): it changes when the database is restored."""
+    return str(session.execute(_HISTORY).scalar_one())
+
+
+def _postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def verificar(engine: Engine, rfc: str | None = None) -> list[Diferencia]:
+    """Where the kept sums differ from the rows (of one company, or all); [] on SQLite,
+    whose server sums the rows on every read."""
+    with engine.connect() as conn:
+        if not _postgres(conn):
+            return []
+        return _differences(conn, rfc)
+
+
+def reparar(engine: Engine, rfc: str | None = None) -> list[Diferencia]:
+    """The kept sums replaced by the rows' recount (of one company, or all), with pushes held
+    off meanwhile (the rows' table locked against writes); what differed before."""
+    with engine.begin() as conn:
+        if not _postgres(conn):
+            return []
+        # (in a push's order: its rows, then its sums; a compaction waits too)
+        conn.execute(text("LOCK TABLE rows IN SHARE MODE"))
+        conn.execute(text("LOCK TABLE bucket_sums IN EXCLUSIVE MODE"))
+        found = _differences(conn, rfc)
+        where = _ONE_COMPANY if rfc else ""
+        for statement in _REPLACE:
+            conn.execute(text(statement.format(where=where)), {"rfc": rfc})
+        for empresa, tabla in dict.fromkeys((d.rfc, d.tabla) for d in found):
+            conn.execute(_NOTE_REPAIR, {"rfc": empresa, "tabla": tabla})
+    return found
+
+
+def _differences(conn: Connection, rfc: str | None) -> list[Diferencia]:
+    where = _ONE_COMPANY if rfc else ""
+    found = conn.execute(text(_DIFFERENCES.format(where=where)), {"rfc": rfc})
+    return [Diferencia(*row) for row in found]

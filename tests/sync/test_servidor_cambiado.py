@@ -1,0 +1,208 @@
+"""The server owns its sums: a row changed or deleted by an administrator's SQL in the server's
+PostgreSQL, and a server restored from an older ``pg_dump``, are found at the next sync and
+repaired on every desktop, and the clerk reads what happened in the sync's result. Sums that no
+trigger kept (triggers bypassed) are found by ``sync_server verificar``, made again by
+``sync_server reparar``, and meanwhile the clerk is told to call the administrator."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+
+from icsoe_desktop.store.models import RegistroPatronal
+from icsoe_desktop.store.tracking import APPLYING_REMOTE
+from icsoe_desktop.sync_server import sumas
+from icsoe_desktop.sync_server.__main__ import main as server_main
+from tests.sync import pg
+from tests.sync.conftest import EMPRESA, connected
+
+ADMIN = "e"
+REGISTROS = [f"Y56{n:08d}" for n in range(12)]
+
+
+def razones(services) -> dict[str, str]:
+    return {r.registro: r.razon_social for r in services.registros.listar()}
+
+
+def synced(sync_server, desktops):
+    a, b = connected(sync_server, desktops)
+    for registro in REGISTROS:
+        a.registros.save(registro, EMPRESA, "Original", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert b.sync.status().verified_at is not None
+    return a, b
+
+
+def server_sql(sync_server, sql: str) -> None:
+    with sync_server.engine.begin() as conn:
+        conn.execute(text(sql))
+
+
+def uuid_of(services, registro: str) -> str:
+    with services.store.session() as session:
+        return session.scalars(
+            select(RegistroPatronal.uuid).where(RegistroPatronal.registro == registro)
+        ).one()
+
+
+def test_a_row_changed_by_sql_on_the_server_reaches_every_desktop_and_the_clerk_is_told(
+    sync_server, desktops
+) -> None:
+    a, b = synced(sync_server, desktops)
+    row = uuid_of(a, REGISTROS[3])
+    server_sql(
+        sync_server,
+        "UPDATE rows SET data = jsonb_set(data::jsonb, '{razon_social}', "
+        f"'\"Corregida en el servidor\"')::json WHERE uuid = '{row}'",
+    )
+    assert sumas.verificar(sync_server.engine) == []  # the trigger kept the sums right
+
+    for services in (a, b):
+        result = services.sync.synchronize()
+        assert "El servidor cambió; se volvió a comparar: 1 renglón recibido." in result.texto
+        assert razones(services)[REGISTROS[3]] == "Corregida en el servidor"
+        assert services.sync.status().verified_at is not None
+    assert "El servidor cambió" not in b.sync.synchronize().texto  # told once
+
+
+def test_a_row_deleted_by_sql_on_the_server_is_deleted_on_every_desktop(
+    sync_server, desktops
+) -> None:
+    a, b = synced(sync_server, desktops)
+    row = uuid_of(a, REGISTROS[5])
+    server_sql(sync_server, f"DELETE FROM rows WHERE uuid = '{row}'")
+    with sync_server.engine.connect() as conn:  # kept as a tombstone: the desktops hear of it
+        assert conn.execute(text(f"SELECT deleted FROM rows WHERE uuid = '{row}'")).scalar()
+
+    for services in (a, b):
+        result = services.sync.synchronize()
+        assert "El servidor cambió; se volvió a comparar: 1 renglón recibido." in result.texto
+        assert REGISTROS[5] not in razones(services)
+        assert len(razones(services)) == len(REGISTROS) - 1
+        assert services.sync.status().verified_at is not None
+
+
+def _pg_tool(name: str, sync_server, *args: str) -> None:
+    url = make_url(sync_server.database_url)
+    where = ["-h", "127.0.0.1", "-p", str(url.port), "-U", "postgres", "-d", str(url.database)]
+    subprocess.run(
+        [str(pg.pg_bindir() / name), *where, *args],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_a_server_restored_from_an_older_dump_gets_back_what_it_lost_from_the_desktops(
+    sync_server, desktops, tmp_path: Path
+) -> None:
+    a, b = synced(sync_server, desktops)
+    dump = tmp_path / "servidor.dump"
+    _pg_tool("pg_dump", sync_server, "-Fc", "-f", str(dump))
+    a.registros.save(REGISTROS[0], EMPRESA, "Editada después del respaldo", ADMIN)
+    a.registros.save("Y5699999999", EMPRESA, "Nueva después del respaldo", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    expected = razones(a)
+    assert razones(b) == expected
+
+    sync_server.engine.dispose()  # the server idle while IT restores
+    _pg_tool("pg_restore", sync_server, "--clean", "--if-exists", "--single-transaction", str(dump))
+
+    result = b.sync.synchronize()
+    # The two registros and their two entries of the bitácora.
+    assert (
+        "El servidor volvió a una copia anterior de sus datos; se volvió a comparar: "
+        "0 renglones recibidos, 4 renglones enviados de nuevo."
+    ) in result.texto
+    assert b.sync.status().verified_at is not None
+    assert "se volvió a comparar" not in a.sync.synchronize().texto  # B sent back what A had
+    assert a.sync.status().verified_at is not None
+    assert razones(a) == razones(b) == expected
+    # The restored server's own numbering goes on: a row made now reaches the other desktop.
+    a.registros.save("Y5688888888", EMPRESA, "Después de restaurar", ADMIN)
+    a.sync.synchronize()
+    b.sync.synchronize()
+    assert razones(b)["Y5688888888"] == "Después de restaurar"
+    assert sumas.verificar(sync_server.engine) == []
+
+
+def test_a_change_no_trigger_saw_is_found_by_verificar_and_sent_out_by_reparar(
+    sync_server, desktops, capsys
+) -> None:
+    a, b = synced(sync_server, desktops)
+    row = uuid_of(a, REGISTROS[1])
+    # Triggers off (as a tool that copies rows in may do): the row changes, its sums do not.
+    server_sql(
+        sync_server,
+        "SET LOCAL session_replication_role = replica; "
+        "UPDATE rows SET version = version + 1, data = jsonb_set(data::jsonb, "
+        f"'{{razon_social}}', '\"Copiada sin disparadores\"')::json WHERE uuid = '{row}'",
+    )
+    database = ["--database-url", sync_server.database_url]
+    capsys.readouterr()
+
+    assert server_main(["verificar", "--empresa", "XXX010101XX1", *database]) == 2
+    assert "No existe la empresa XXX010101XX1." in capsys.readouterr().err
+    assert server_main(["verificar", *database]) == 1
+    listed = capsys.readouterr().out
+    assert f"{EMPRESA}\tregistros_patronales\ttoda la tabla\t" in listed
+    assert "corre «python -m icsoe_desktop.sync_server reparar»" in listed
+    assert server_main(["reparar", *database]) == 0
+    assert "Sumas rehechas a partir de los renglones" in capsys.readouterr().out
+    assert server_main(["verificar", *database]) == 0
+    assert "coinciden con los renglones" in capsys.readouterr().out
+
+    for services in (a, b):
+        result = services.sync.synchronize()
+        assert "El servidor cambió; se volvió a comparar: 1 renglón recibido." in result.texto
+        assert razones(services)[REGISTROS[1]] == "Copiada sin disparadores"
+
+
+def test_sums_that_lie_tell_the_clerk_to_call_the_administrator_until_reparar(
+    sync_server, desktops, capsys
+) -> None:
+    _a, b = synced(sync_server, desktops)
+    server_sql(
+        sync_server,
+        "UPDATE bucket_sums SET total = total + 1 "
+        "WHERE tabla = 'registros_patronales' AND bucket = -1",
+    )
+
+    result = b.sync.synchronize()
+    assert "siguen distintos de los del servidor" in result.texto
+    assert "«sync_server verificar»" in result.texto
+    status = b.sync.status()
+    assert status.verified_at is None
+    assert status.texto.endswith(" · Distinto del servidor")  # the status bar
+    assert "siguen distintos de los del servidor" in status.aviso  # the sync dialog
+
+    assert server_main(["reparar", "--database-url", sync_server.database_url]) == 0
+    result = b.sync.synchronize()
+    assert "distintos" not in result.texto
+    assert b.sync.status().verified_at is not None
+    assert "Distinto" not in b.sync.status().texto
+
+
+def test_a_desktop_whose_own_file_drifted_is_not_told_the_server_changed(
+    sync_server, desktops
+) -> None:
+    a, b = synced(sync_server, desktops)
+    with b.store.session() as session:  # as a file rescued without the app would be
+        session.info[APPLYING_REMOTE] = True
+        row = session.scalars(
+            select(RegistroPatronal).where(RegistroPatronal.registro == REGISTROS[2])
+        ).one()
+        row.razon_social, row.version = "Vieja", 0
+
+    result = b.sync.synchronize()
+
+    assert (
+        "Los datos de este equipo no coincidían con los del servidor; se volvió a comparar: "
+        "1 renglón recibido."
+    ) in result.texto
+    assert razones(b) == razones(a)
