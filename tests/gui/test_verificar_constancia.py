@@ -142,7 +142,7 @@ def test_the_window_says_when_a_constancia_cannot_be_checked_and_a_proven_signin
     with servidor_tsa(hp.SELLO) as tsa:
         ca = tmp_path / "ac_tsa.cer"
         ca.write_bytes(tsa.tsa.ca_der)
-        services.certificates.emisores.agregar(ca, CLI_ACTOR)
+        services.certificates.emisores.agregar(ca, CLI_ACTOR, "sello")
         sellada = tmp_path / "sellada.pdf"
         sellada.write_bytes(hp._firmar(hp._fiel(hp.VIGENTE_HASTA), hp.AL_SELLAR, tsa.url))
     visto = _verificar(qtbot, services, modals, tmp_path, sellada, None, "hora_probada")

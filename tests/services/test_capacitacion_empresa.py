@@ -100,11 +100,12 @@ def test_emisores_agregar_refuses_a_practice_or_test_authority(services, data_di
     copia = tmp_path / "autoridad.cer"
     copia.write_bytes(practica.autoridad.read_bytes())
     for archivo in (practica.autoridad, copia, uat):
-        with pytest.raises(ValidationError) as error:
-            services.certificates.emisores.agregar(archivo, CLI_ACTOR)
-        assert error.value.code == "emisor_de_capacitacion"
+        for uso in ("efirma", "sello"):  # not as a time-stamp authority either
+            with pytest.raises(ValidationError) as error:
+                services.certificates.emisores.agregar(archivo, CLI_ACTOR, uso)
+            assert error.value.code == "emisor_de_capacitacion"
     assert not any(services.certificates.emisores.added_dir.glob("*.cer"))
-    hecho = cli(data_dir, "emisores", "agregar", copia)
+    hecho = cli(data_dir, "emisores", "agregar", copia, "--uso", "sello")
     assert hecho.returncode == 2
     nombre = "AC DE CAPACITACIÓN ICSOE-DESKTOP (SIN VALIDEZ)"
     assert hecho.stderr.strip() == MSG_DE_CAPACITACION.format(nombre=nombre)
