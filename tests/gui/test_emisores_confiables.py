@@ -38,6 +38,10 @@ def test_shipped_sat_authorities_are_listed_and_cannot_be_removed(qtbot, service
     assert "A.C. del Servicio de Administración Tributaria" in names  # AC0-AC4 and AC6, repaired
     index = dialog.model.index(0, 1)
     assert dialog.model.data(index) == "Incluido"
+    # Every shipped one is an e.firma issuer, and the window says so in its own column.
+    usos = {dialog.model.data(dialog.model.index(i, 2)) for i in range(len(rows))}
+    assert dialog.model.headerData(2, Qt.Orientation.Horizontal) == "Uso"
+    assert usos == {"Emisor de e.firma"}
     select(dialog, "AUTORIDAD CERTIFICADORA")
     assert not dialog.quitar.isEnabled()
 
@@ -58,6 +62,11 @@ def test_it_adds_the_imss_ca_after_seeing_its_fingerprint_and_removes_it(
     dialog.agregar_archivo(str(ca))
     qtbot.waitUntil(lambda: len(modals.messages) == 3)
     confirm = modals.messages[1].text
+    assert modals.messages[1].buttons == (
+        "Emisor de e.firma",
+        "Autoridad de sellos de tiempo",
+        "Cancelar",
+    )
     emisor = services.certificates.emisores.leer(ca)
     assert "Sujeto: CN=AC IMSS PRUEBAS, O=Instituto Mexicano del Seguro Social, C=MX" in confirm
     assert f"Huella SHA-256: {emisor.huella}" in confirm

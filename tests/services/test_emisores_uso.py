@@ -78,9 +78,7 @@ def verificador(services, data_dir):
     return services
 
 
-def test_a_ca_added_for_time_stamps_does_not_make_what_it_sells_an_e_firma(
-    verificador, tmp_path
-):
+def test_a_ca_added_for_time_stamps_does_not_make_what_it_sells_an_e_firma(verificador, tmp_path):
     emisores = verificador.certificates.emisores
     ca = archivo_ca(comercial().certificate_der, tmp_path)
     emisores.agregar(ca, CLI_ACTOR, USO_SELLO)
@@ -157,8 +155,7 @@ def test_each_authority_keeps_its_purpose_listed_audited_and_in_its_folder(
     with pytest.raises(ValidationError) as otra_vez:
         emisores.agregar(ca, CLI_ACTOR, USO_EFIRMA)
     assert otra_vez.value.message == (
-        f"El emisor {COMERCIAL} ya está instalado (agregado, como «Autoridad de sellos de "
-        "tiempo»)."
+        f"El emisor {COMERCIAL} ya está instalado (agregado, como «Autoridad de sellos de tiempo»)."
     )
     with pytest.raises(ValidationError) as sin_uso:
         emisores.agregar(ca, CLI_ACTOR, "")

@@ -175,7 +175,9 @@ SELLO_NO_CONFIABLE = (
 )
 SELLO_DE_EMISOR = (
     "Sello de tiempo: {fecha}, de {tsa}; su autoridad es confiable en este equipo sólo como "
-    "emisor de e.firma, no para sellos de tiempo, así que no prueba la hora."
+    "emisor de e.firma, no para sellos de tiempo, así que no prueba la hora (si es la de un "
+    "servidor de sellos de tiempo, en Emisores confiables quítala y agrégala como «Autoridad de "
+    "sellos de tiempo»)."
 )
 # How far the signer's clock may be from a time-stamp's (or, without one, from this computer's)
 # before the signing time it claims is refused.
