@@ -61,10 +61,11 @@ MSG_CONFIRMAR = (
     "Huella SHA-256: {huella}\n\n"
     "Compara la huella con la que publica la autoridad antes de continuar.\n\n"
     "¿Para qué se confía en ella?\n"
-    "• Emisor de e.firma: las e.firmas que emite se aceptan para firmar y verificar "
-    "constancias.\n"
-    "• Autoridad de sellos de tiempo: sólo prueba la hora de los sellos de tiempo de las "
-    "constancias; una e.firma que emita no se acepta."
+    "• Emisor de e.firma: las e.firmas que emite se aceptan. Sólo para una autoridad que emite "
+    "e.firmas (la del IMSS, una de pruebas del SAT).\n"
+    "• Autoridad de sellos de tiempo: la raíz de un servidor de sellos de tiempo (DigiCert, "
+    "FreeTSA…). Sólo prueba la hora de las constancias; un certificado que emita no se acepta "
+    "como e.firma."
 )
 # The buttons of MSG_CONFIRMAR, in this order: the purposes' own names.
 USOS_AL_AGREGAR = (USO_EFIRMA, USO_SELLO)
@@ -171,6 +172,11 @@ class EmisoresConfiablesDialog(QDialog):
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # The 40-digit serial of one shipped root would push the fingerprint, what IT compares,
+        # out of view: that column is cut at the width of the SAT's 20 digits.
+        serie = HEADERS.index("Número de serie")
+        header.setSectionResizeMode(serie, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(serie, 180)
         self.agregar = QPushButton("&Agregar…")
         self.agregar.setObjectName("agregarButton")
         self.quitar = QPushButton("&Quitar")
@@ -232,7 +238,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.quitar.clicked.connect(self._on_quitar)
         self.cerrar.clicked.connect(self.reject)
         self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.resize(1180, 460)  # the columns that tell the authorities apart in view
+        self.resize(1290, 460)  # the columns that tell the authorities apart in view
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 
