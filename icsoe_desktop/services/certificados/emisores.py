@@ -91,11 +91,13 @@ def read_capacitacion(folders: list[Path]) -> list[Emisor]:
 
 def read_sellos(folders: list[Path]) -> list[Emisor]:
     """The time-stamp authorities' roots in the ``sellos_de_tiempo`` folder of each of
-    ``folders`` (the first one's shipped)."""
+    ``folders`` (the first one's shipped). A practice authority copied there by hand is left
+    out: its key is handed to trainees, who could then stamp any time."""
     return [
         replace(emisor, uso=USO_SELLO)
         for index, folder in enumerate(folders)
         for emisor in _read_folder(folder / SELLOS_DIR, incluido=index == 0)
+        if not autoridad_de_practica(emisor)
     ]
 
 
