@@ -291,7 +291,7 @@ class EmisoresService:
             log.warning("No se pudo guardar el emisor %s: %r", target, exc)
             raise ValidationError(
                 "emisor_no_guardado",
-                f"No se pudo guardar el emisor en {self.added_dir}: revisa los permisos.",
+                f"No se pudo guardar el emisor en {carpeta}: revisa los permisos.",
                 "archivo",
             ) from exc
         return next(e for e in self.listar() if (e.sha256, e.uso) == (emisor.sha256, uso))

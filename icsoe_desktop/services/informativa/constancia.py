@@ -10,15 +10,16 @@ copy and its header copy, domain/informativa/firmada.py; a constancia made befor
 Verifying proves who signed, what and when:
 
 - the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
-  installation's trusted SAT authorities, an e.firma (not a CSD) of the contratista's RFC,
-  with the signing time the cadena seals;
+  installation's e.firma issuers (never through an authority trusted only for time-stamps),
+  an e.firma (not a CSD) of the contratista's RFC, with the signing time the cadena seals;
 - the sello is the one of the cadena with that same certificate;
 - the pages are exactly the ones the sealed data draw, byte for byte but for how each page's
   content is compressed (a page whose visible text disagrees with the sealed data is refused);
 - when: the signing time the cadena seals is the signer's computer clock. A signature
   time-stamp (PAdES B-T, when the installation that signed has a time-stamp server) must be
-  over this signature, intact, and within ``TOLERANCIA`` of that time; when its TSA is trusted
-  here, its time is the proven signing time and the certificate must have been valid then.
+  over this signature, intact, and within ``TOLERANCIA`` of that time; when its TSA chains to
+  one of this installation's time-stamp authorities (never to an e.firma issuer), its time is
+  the proven signing time and the certificate must have been valid then.
   Without one (or with a TSA not trusted here) nothing proves when: the certificate is judged
   now, a signing time in the future is refused, and a certificate no longer valid leaves the
   constancia «no se puede comprobar» (``comprobable``), never valid;
