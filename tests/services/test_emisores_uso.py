@@ -161,5 +161,5 @@ def test_each_authority_keeps_its_purpose_listed_audited_and_in_its_folder(
         emisores.agregar(ca, CLI_ACTOR, "")
     assert sin_uso.value.code == "emisor_sin_uso"
     emisores.quitar(agregado.sha256, CLI_ACTOR)
-    assert not any((data_dir / TRUSTED_DIR / SELLOS_DIR).glob("Certificados*"))
+    assert not Path(agregado.archivo).exists()
     assert COMERCIAL not in {e.nombre for e in emisores.listar()}
