@@ -120,9 +120,24 @@ def _add_emisores_parser(commands: argparse._SubParsersAction) -> None:
         "emisores", help="autoridades certificadoras confiables (SAT incluidas, IMSS u otras)"
     )
     actions = emisores.add_subparsers(dest="emisores_command", metavar="acción", required=True)
-    actions.add_parser("listar", help="lista los emisores instalados: origen, vigencia, SHA-256")
-    agregar = actions.add_parser("agregar", help="agrega una autoridad desde un .cer/.crt/.pem")
+    actions.add_parser(
+        "listar", help="lista los emisores instalados: origen, vigencia, SHA-256, uso, nombre"
+    )
+    agregar = actions.add_parser(
+        "agregar",
+        help="agrega una autoridad desde un .cer/.crt/.pem, para un solo uso (--uso)",
+        description="Cada autoridad se agrega para un solo uso, que siempre se dice: efirma "
+        "(emite e.firmas: las firmas de sus certificados se aceptan) o sello (raíz de un "
+        "servidor de sellos de tiempo: sólo prueba la hora de las constancias; una e.firma que "
+        "emita no se acepta).",
+    )
     agregar.add_argument("archivo", help="certificado de la autoridad certificadora")
+    agregar.add_argument(
+        "--uso",
+        choices=("efirma", "sello"),
+        required=True,
+        help="efirma: «Emisor de e.firma»; sello: «Autoridad de sellos de tiempo»",
+    )
     quitar = actions.add_parser("quitar", help="quita un emisor agregado (no los incluidos)")
     quitar.add_argument("huella", help="su huella SHA-256 (completa o el inicio que la distinga)")
     capacitacion = actions.add_parser(
@@ -413,12 +428,16 @@ def _emisores(args: argparse.Namespace, services) -> int:
 
     from icsoe_desktop.domain.errors import DomainError
     from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.domain.trust import USOS
 
     emisores = services.certificates.emisores
     try:
         if args.emisores_command == "agregar":
-            emisor = emisores.agregar(Path(args.archivo), CLI_ACTOR)
-            print(f"Emisor agregado: {emisor.nombre} (SHA-256 {emisor.sha256}).")
+            emisor = emisores.agregar(Path(args.archivo), CLI_ACTOR, args.uso)
+            print(
+                f"Emisor agregado: {emisor.nombre} (SHA-256 {emisor.sha256}), como "
+                f"«{USOS[emisor.uso]}»."
+            )
         elif args.emisores_command == "quitar":
             emisor = emisores.quitar(args.huella, CLI_ACTOR)
             print(f"Emisor quitado: {emisor.nombre} (SHA-256 {emisor.sha256}).")
@@ -454,7 +473,10 @@ def _emisores(args: argparse.Namespace, services) -> int:
                     if emisor.capacitacion
                     else ("incluido" if emisor.incluido else "agregado")
                 )
-                print(f"{origen}\t{emisor.valido_hasta:%Y-%m-%d}\t{emisor.sha256}\t{emisor.nombre}")
+                print(
+                    f"{origen}\t{emisor.valido_hasta:%Y-%m-%d}\t{emisor.sha256}\t{emisor.uso}\t"
+                    f"{emisor.nombre}"
+                )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return 2

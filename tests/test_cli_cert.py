@@ -351,12 +351,12 @@ def test_emisores_listar_agregar_quitar(tmp_path):
 
     ca = tmp_path / "imss.pem"
     ca.write_bytes(cf.pem_certificate(cf.imss_ca().certificate_der))
-    added = run_cli("emisores", "agregar", ca, data_dir=data)
+    added = run_cli("emisores", "agregar", ca, "--uso", "efirma", data_dir=data)
     assert added.returncode == 0 and b"AC IMSS PRUEBAS" in added.stdout
-    again = run_cli("emisores", "agregar", ca, data_dir=data)
+    again = run_cli("emisores", "agregar", ca, "--uso", "efirma", data_dir=data)
     assert (again.returncode, again.stderr.decode(CONSOLE).strip()) == (
         2,
-        "El emisor AC IMSS PRUEBAS ya está instalado (agregado).",
+        "El emisor AC IMSS PRUEBAS ya está instalado (agregado, como «Emisor de e.firma»).",
     )
     lines = run_cli("emisores", "listar", data_dir=data).stdout.decode(CONSOLE).splitlines()
     assert lines[-1].startswith("agregado\t") and lines[-1].endswith("AC IMSS PRUEBAS")

@@ -43,7 +43,7 @@ def test_emisores_sello_tiempo_and_a_b_t_constancia_from_the_command_line(
         )
         ca = tmp_path / "ac_tsa.cer"
         ca.write_bytes(tsa.tsa.ca_der)
-        assert cli(data_dir, "emisores", "agregar", ca).returncode == 0
+        assert cli(data_dir, "emisores", "agregar", ca, "--uso", "sello").returncode == 0
 
         # The TSA fails: nothing signed, nothing written, a Spanish reason.
         tsa.falla = "http"

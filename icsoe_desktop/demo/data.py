@@ -166,3 +166,35 @@ def demo_trabajadores(count: int, anio: int, seed: int = 2026) -> list:
         sbc = rng.randint(salarios.minimo_general, min(salarios.tope, 4 * salarios.minimo_general))
         filas.append(Trabajador(nss, curp, sbc, f"{nombre} {primero} {segundo}"))
     return filas
+
+
+def write_demo_tsa_ca(path: Path) -> Path:
+    """The root of a made-up time-stamp server, as IT would download it from its provider."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.now(UTC)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, "AC RAIZ SELLOS DE TIEMPO DEMO"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sellos de Tiempo Demostración"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
+        ]
+    )
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=30))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(ca.public_bytes(serialization.Encoding.DER))
+    return path

@@ -298,12 +298,17 @@ def _certificate_shots(services, data_dir: Path, shot, box) -> None:
     )
     shot("20_acceso_idse_vigencias", lambda: IdseLoginWindow(services))
 
+    from icsoe_desktop.demo.data import write_demo_tsa_ca
     from icsoe_desktop.gui.certificados.emisores_confiables import EmisoresConfiablesDialog
     from icsoe_desktop.gui.certificados.generar_pfx import GenerarPfxDialog
+    from icsoe_desktop.services.certificados.emisores import SELLOS_DIR
+
+    # A time-stamp server's root beside the demo e.firma CA: the «Uso» column tells them apart.
+    write_demo_tsa_ca(data_dir / TRUSTED_DIR / SELLOS_DIR / "ac_raiz_sellos_demo.cer")
 
     def emisores() -> object:
         dialog = EmisoresConfiablesDialog(services)
-        dialog.tabla.selectRow(len(dialog.model.rows) - 1)  # the demo CA, added
+        dialog.tabla.selectRow(len(dialog.model.rows) - 1)  # the TSA root, added
         return dialog
 
     shot("30_emisores_confiables", emisores)

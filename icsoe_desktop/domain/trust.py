@@ -6,6 +6,11 @@ A shipped intermediate (SAT's AC0-AC7) counts only through its root (Banco de M�
 Names never decide: AC6's names are mis-encoded in the certificate itself, and anyone can write
 "AUTORIDAD CERTIFICADORA" in a certificate of their own.
 
+Each installed CA has one purpose (``uso``): an e.firma issuer, or the root of a time-stamp
+authority (TSA). A signer's path is walked only through e.firma issuers and a time-stamp token's
+only through TSA authorities (``TrustStore.para``): trusting a commercial CA for its time-stamps
+must not make everyone who buys a certificate from it a trusted signer.
+
 Validity dates of the CAs are not checked: an expired AC still recognises the certificates it
 issued while it was in force; whether the leaf itself is vigente is ``CertificateInfo.estado``.
 """
@@ -30,6 +35,10 @@ from icsoe_desktop.domain.credentials.signatures import verify_signature
 
 _MAX_CHAIN = 6  # leaf → AC → ARC is 3; a few more for cross-certificates
 
+# What an installed CA is trusted for, and how the window and the CLI name it.
+USO_EFIRMA, USO_SELLO = "efirma", "sello"
+USOS = {USO_EFIRMA: "Emisor de e.firma", USO_SELLO: "Autoridad de sellos de tiempo"}
+
 
 @dataclass(frozen=True)
 class Emisor:
@@ -49,6 +58,7 @@ class Emisor:
     capacitacion: bool = False
     # The SAT's «No. de certificado»: what tells apart its authorities of the same name.
     serie: str = ""
+    uso: str = USO_EFIRMA  # USO_EFIRMA or USO_SELLO: which paths it may vouch for
 
     @property
     def ancla(self) -> bool:
@@ -109,17 +119,25 @@ class TrustStore:
     """The installed issuers; ``chain`` answers whether a certificate comes from one of them."""
 
     def __init__(self, emisores: Iterable[Emisor]) -> None:
-        unique: dict[str, Emisor] = {}
+        unique: dict[tuple[str, str], Emisor] = {}
         for emisor in emisores:  # the same certificate shipped twice (.cer and .crt) counts once
-            if emisor.sha256 not in unique or not emisor.incluido:
-                unique[emisor.sha256] = emisor
+            key = (emisor.sha256, emisor.uso)
+            if key not in unique or not emisor.incluido:
+                unique[key] = emisor
         self.emisores: list[Emisor] = list(unique.values())
+        self._por_uso: dict[str, TrustStore] = {}
         # The store is rebuilt when the folders change, so answers can be kept: the lists and
         # the login panel ask about the same few certificates again and again.
         self._answers: dict[tuple[bytes, ...], list[Emisor]] = {}
 
     def __len__(self) -> int:
         return len(self.emisores)
+
+    def para(self, uso: str) -> TrustStore:
+        """Only the issuers trusted for ``uso`` (USO_EFIRMA or USO_SELLO)."""
+        if uso not in self._por_uso:
+            self._por_uso[uso] = TrustStore(e for e in self.emisores if e.uso == uso)
+        return self._por_uso[uso]
 
     def chain(self, certificate_der: bytes, intermediates: Sequence[bytes] = ()) -> list[Emisor]:
         """The issuers from ``certificate_der``'s up to an anchor; [] when none verifies.

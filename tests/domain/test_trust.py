@@ -161,3 +161,21 @@ def test_fingerprint_and_subject_for_the_window():
     emisor = read_emisor(shipped("AC7.crt"), incluido=True)
     assert emisor.huella.count(":") == 31 and emisor.huella == emisor.huella.upper()
     assert emisor.sujeto.startswith("CN=AC DEL SERVICIO DE ADMINISTRACION TRIBUTARIA, O=")
+
+
+def test_an_authority_vouches_only_for_its_own_purpose():
+    from dataclasses import replace
+
+    from icsoe_desktop.domain.trust import USO_EFIRMA, USO_SELLO
+
+    sat = read_emisor(cf.sat_ca().certificate_der, incluido=False)
+    tsa = replace(read_emisor(cf.imss_ca().certificate_der, incluido=False), uso=USO_SELLO)
+    store = TrustStore([sat, tsa])
+    de_la_tsa = cf.imss_certificate().cer
+    assert sat.uso == USO_EFIRMA  # what every CA is unless said otherwise
+    assert store.para(USO_SELLO).verifies(de_la_tsa)
+    assert not store.para(USO_EFIRMA).verifies(de_la_tsa)
+    assert store.para(USO_EFIRMA).verifies(cf.fiel_moral().cer)
+    assert not store.para(USO_SELLO).verifies(cf.fiel_moral().cer)
+    # The same certificate installed for both purposes is listed once for each.
+    assert len(TrustStore([sat, replace(sat, uso=USO_SELLO)])) == 2

@@ -38,6 +38,10 @@ def test_shipped_sat_authorities_are_listed_and_cannot_be_removed(qtbot, service
     assert "A.C. del Servicio de Administración Tributaria" in names  # AC0-AC4 and AC6, repaired
     index = dialog.model.index(0, 1)
     assert dialog.model.data(index) == "Incluido"
+    # Every shipped one is an e.firma issuer, and the window says so in its own column.
+    usos = {dialog.model.data(dialog.model.index(i, 2)) for i in range(len(rows))}
+    assert dialog.model.headerData(2, Qt.Orientation.Horizontal) == "Uso"
+    assert usos == {"Emisor de e.firma"}
     select(dialog, "AUTORIDAD CERTIFICADORA")
     assert not dialog.quitar.isEnabled()
 
@@ -54,16 +58,22 @@ def test_it_adds_the_imss_ca_after_seeing_its_fingerprint_and_removes_it(
     qtbot.waitUntil(lambda: len(modals.messages) == 1)
     assert len(dialog.model.rows) == 13  # cancelled: nothing added
 
-    modals.answer("Agregar", "Aceptar")
+    modals.answer("Emisor de e.firma", "Aceptar")
     dialog.agregar_archivo(str(ca))
     qtbot.waitUntil(lambda: len(modals.messages) == 3)
     confirm = modals.messages[1].text
+    assert modals.messages[1].buttons == (
+        "Emisor de e.firma",
+        "Autoridad de sellos de tiempo",
+        "Cancelar",
+    )
     emisor = services.certificates.emisores.leer(ca)
     assert "Sujeto: CN=AC IMSS PRUEBAS, O=Instituto Mexicano del Seguro Social, C=MX" in confirm
     assert f"Huella SHA-256: {emisor.huella}" in confirm
     assert "Vigencia: del " in confirm
     assert (
-        modals.messages[2].text == "El emisor AC IMSS PRUEBAS se agregó a los emisores confiables."
+        modals.messages[2].text
+        == "El emisor AC IMSS PRUEBAS se agregó a los emisores confiables como «Emisor de e.firma»."
     )
     added = dialog.model.rows[-1]
     assert (added.nombre, added.incluido) == ("AC IMSS PRUEBAS", False)
@@ -138,9 +148,12 @@ def test_a_ca_with_the_subject_of_a_shipped_sat_ca_is_warned_about_and_audited(
     )
     assert len(dialog.model.rows) == 13  # cancelled: nothing added
     # Added on purpose all the same: the audit says what it looks like.
-    added = services.certificates.emisores.agregar(path, "sistemas@nominas.com")
+    added = services.certificates.emisores.agregar(path, "sistemas@nominas.com", "efirma")
     entry = next(e for e in services.audit.recent() if e.action == "emisor_agregado")
-    assert entry.detail == f"{added.sha256}; mismo sujeto que el emisor incluido {shipped.sha256}"
+    assert (
+        entry.detail
+        == f"{added.sha256}; uso: Emisor de e.firma; mismo sujeto que el emisor incluido {shipped.sha256}"
+    )
 
 
 def test_a_user_who_is_not_administrator_cannot_add_or_remove_issuers(
@@ -158,7 +171,7 @@ def test_a_user_who_is_not_administrator_cannot_add_or_remove_issuers(
     ca = tmp_path / "ac_imss.cer"
     ca.write_bytes(cf.imss_ca().certificate_der)
     try:
-        services.certificates.emisores.agregar(ca, "ana@nominas.com")
+        services.certificates.emisores.agregar(ca, "ana@nominas.com", "efirma")
     except PermisoDenegado as refused:
         assert refused.message == (
             "Sólo un administrador de icsoe-desktop puede agregar o quitar emisores confiables."

@@ -142,7 +142,7 @@ def test_the_window_says_when_a_constancia_cannot_be_checked_and_a_proven_signin
     with servidor_tsa(hp.SELLO) as tsa:
         ca = tmp_path / "ac_tsa.cer"
         ca.write_bytes(tsa.tsa.ca_der)
-        services.certificates.emisores.agregar(ca, CLI_ACTOR)
+        services.certificates.emisores.agregar(ca, CLI_ACTOR, "sello")
         sellada = tmp_path / "sellada.pdf"
         sellada.write_bytes(hp._firmar(hp._fiel(hp.VIGENTE_HASTA), hp.AL_SELLAR, tsa.url))
     visto = _verificar(qtbot, services, modals, tmp_path, sellada, None, "hora_probada")
@@ -220,3 +220,40 @@ def test_the_window_says_whether_the_e_firma_was_revoked_when_it_signed(
         "La e.firma fue revocada el 26/11/2026 12:00:00 (UTC-06:00), antes de la hora de este "
         "equipo (27/11/2026 03:00:00 (UTC-06:00); sin sello de tiempo confiable).",
     ]
+
+
+def test_a_ca_added_in_the_window_for_time_stamps_signs_no_valid_constancia(
+    qtbot, services, modals, data_dir, tmp_path
+):
+    """The attack: IT adds a commercial CA «for the TSA» by clicking through Emisores
+    confiables; a constancia signed with a certificate bought from it is refused in Verificar."""
+    from icsoe_desktop.gui.certificados.emisores_confiables import (
+        HEADERS,
+        EmisoresConfiablesDialog,
+    )
+    from tests.icsoe_helpers import trust_sat
+    from tests.services.test_emisores_uso import COMERCIAL, archivo_ca, ataque, comercial
+
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    trust_sat(data_dir)
+    emisores = EmisoresConfiablesDialog(services, ANA)
+    qtbot.addWidget(emisores)
+    emisores.show()
+    modals.answer("Autoridad de sellos de tiempo", "Aceptar")
+    emisores.agregar_archivo(str(archivo_ca(comercial().certificate_der, tmp_path)))
+    qtbot.waitUntil(lambda: len(modals.messages) == 2)
+    pregunta, hecho = modals.messages
+    assert pregunta.buttons == ("Emisor de e.firma", "Autoridad de sellos de tiempo", "Cancelar")
+    assert hecho.text == (
+        f"El emisor {COMERCIAL} se agregó a los emisores confiables como «Autoridad de sellos "
+        "de tiempo»."
+    )
+    fila = next(i for i, e in enumerate(emisores.model.rows) if e.nombre == COMERCIAL)
+    uso = emisores.model.data(emisores.model.index(fila, HEADERS.index("Uso")))
+    assert uso == "Autoridad de sellos de tiempo"
+    emisores.close()
+
+    pdf = tmp_path / "ataque.pdf"
+    pdf.write_bytes(ataque())
+    visto = _verificar(qtbot, services, modals, tmp_path, pdf, None, "solo_sellos")
+    assert visto["resultado"].split("\n") == [c.NO_VALIDA, c.SOLO_SELLOS.format(emisor=COMERCIAL)]

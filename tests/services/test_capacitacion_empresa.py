@@ -18,7 +18,7 @@ from icsoe_desktop.domain.practica import MARCA
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.domain.trust import TrustStore, read_emisor
 from icsoe_desktop.services.capacitacion import preparar
-from icsoe_desktop.services.certificados.emisores import MSG_DE_CAPACITACION
+from icsoe_desktop.services.certificados.emisores import MSG_DE_CAPACITACION, SELLOS_DIR
 from icsoe_desktop.services.informativa import constancia as c
 from icsoe_desktop.services.informativa.firma import MSG_EFIRMA_PRACTICA
 from tests import constancia_falsa as falsa
@@ -100,11 +100,17 @@ def test_emisores_agregar_refuses_a_practice_or_test_authority(services, data_di
     copia = tmp_path / "autoridad.cer"
     copia.write_bytes(practica.autoridad.read_bytes())
     for archivo in (practica.autoridad, copia, uat):
-        with pytest.raises(ValidationError) as error:
-            services.certificates.emisores.agregar(archivo, CLI_ACTOR)
-        assert error.value.code == "emisor_de_capacitacion"
+        for uso in ("efirma", "sello"):  # not as a time-stamp authority either
+            with pytest.raises(ValidationError) as error:
+                services.certificates.emisores.agregar(archivo, CLI_ACTOR, uso)
+            assert error.value.code == "emisor_de_capacitacion"
     assert not any(services.certificates.emisores.added_dir.glob("*.cer"))
-    hecho = cli(data_dir, "emisores", "agregar", copia)
+    # Nor trusted for time stamps when copied by hand into that folder.
+    sellos = services.certificates.emisores.added_dir / SELLOS_DIR
+    sellos.mkdir()
+    (sellos / "autoridad.cer").write_bytes(practica.autoridad.read_bytes())
+    assert not services.certificates.emisores.autoridades_sello().emisores
+    hecho = cli(data_dir, "emisores", "agregar", copia, "--uso", "sello")
     assert hecho.returncode == 2
     nombre = "AC DE CAPACITACIÓN ICSOE-DESKTOP (SIN VALIDEZ)"
     assert hecho.stderr.strip() == MSG_DE_CAPACITACION.format(nombre=nombre)

@@ -185,7 +185,7 @@ def test_imss_pfx_of_an_unknown_issuer_is_saved_and_marked(company, tmp_path, da
     # IT adds the IMSS CA: every certificate it signed is verified from then on.
     ca = tmp_path / "ac_imss.crt"
     ca.write_bytes(cf.pem_certificate(cf.imss_ca().certificate_der))
-    company.certificates.emisores.agregar(ca, CLI_ACTOR)
+    company.certificates.emisores.agregar(ca, CLI_ACTOR, "efirma")
     (row,) = company.certificates.rows()
     assert (row.emisor_verificado, row.estado_texto) == (True, "Vigente")
 

@@ -8,13 +8,14 @@ compared with pyHanko's own validation at the same time."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from icsoe_desktop.domain.informativa.cadena import cadena_original
 from icsoe_desktop.domain.informativa.sello import sellar
-from icsoe_desktop.domain.trust import TrustStore, read_emisor
+from icsoe_desktop.domain.trust import USO_SELLO, TrustStore, read_emisor
 from icsoe_desktop.services.informativa import constancia as c
 from tests import credentials_factory as cf
 from tests.informativa_acuse_datos import informativa
@@ -50,6 +51,11 @@ def _confianza(*otras: bytes) -> TrustStore:
     return TrustStore([read_emisor(der, incluido=False) for der in anclas])
 
 
+def _sellos(*raices: bytes) -> TrustStore:
+    """Time-stamp authorities' roots, trusted only as such (the e.firma issuers apart)."""
+    return TrustStore(replace(read_emisor(der, incluido=False), uso=USO_SELLO) for der in raices)
+
+
 def _pyhanko(pdf: bytes, momento: datetime, tsa_ca: bytes | None = None):
     """pyHanko's own status of the signature, its certificates judged at ``momento``."""
     from asn1crypto import x509 as asn1_x509
@@ -81,16 +87,16 @@ def _fecha(momento: datetime) -> str:
 
 
 def test_backdated_with_a_trusted_time_stamp_is_refused_and_an_expired_e_firma_judged_then(tsa):
-    confianza = _confianza(tsa.tsa.ca_der)
+    confianza, sellos = _confianza(), _sellos(tsa.tsa.ca_der)
     distinto = c.SELLO_DISTINTO.format(fecha=_fecha(ATRASADA), minutos=10, sello=_fecha(SELLO))
     # A vigente e.firma, the PC clock set back to the day before the deadline.
     vigente = _firmar(_fiel(VIGENTE_HASTA), ATRASADA, tsa.url)
-    resultado = c.verificar_constancia(vigente, confianza, ahora=AHORA)
+    resultado = c.verificar_constancia(vigente, confianza, ahora=AHORA, sellos=sellos)
     assert not resultado.ok and resultado.salida == c.SALIDA_NO_VALIDA
     assert resultado.motivo == (distinto,)
     # An e.firma that expired on 02/11/2026: expired at the token's time, as pyHanko says.
     vencida = _firmar(_fiel(VENCIDA_EL), ATRASADA, tsa.url)
-    resultado = c.verificar_constancia(vencida, confianza, ahora=AHORA)
+    resultado = c.verificar_constancia(vencida, confianza, ahora=AHORA, sellos=sellos)
     assert resultado.salida == c.SALIDA_NO_VALIDA
     assert resultado.motivo == (
         distinto,
@@ -103,11 +109,11 @@ def test_backdated_with_a_trusted_time_stamp_is_refused_and_an_expired_e_firma_j
 
 
 def test_with_a_trusted_time_stamp_the_signing_time_shown_is_the_tokens(tsa):
-    confianza = _confianza(tsa.tsa.ca_der)
+    confianza, sellos = _confianza(), _sellos(tsa.tsa.ca_der)
     # Signed while vigente (it expired since): the token proves when, so it stays valid.
     hasta = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)
     pdf = _firmar(_fiel(hasta), AL_SELLAR, tsa.url)
-    resultado = c.verificar_constancia(pdf, confianza, ahora=AHORA)
+    resultado = c.verificar_constancia(pdf, confianza, ahora=AHORA, sellos=sellos)
     assert resultado.ok and resultado.salida == c.SALIDA_VALIDA, resultado.motivo
     assert resultado.fecha_probada == SELLO.astimezone(CENTRO)
     assert resultado.resumen().endswith(
@@ -124,12 +130,16 @@ def test_with_a_trusted_time_stamp_the_signing_time_shown_is_the_tokens(tsa):
 
 
 def test_a_claimed_time_ten_minutes_off_the_token_is_tolerated_not_more(tsa):
-    confianza = _confianza(tsa.tsa.ca_der)
+    confianza, sellos = _confianza(), _sellos(tsa.tsa.ca_der)
     fiel = _fiel(VIGENTE_HASTA)
     casi = (SELLO - timedelta(minutes=9, seconds=59)).astimezone(CENTRO)
-    assert c.verificar_constancia(_firmar(fiel, casi, tsa.url), confianza, ahora=AHORA).ok
+    assert c.verificar_constancia(
+        _firmar(fiel, casi, tsa.url), confianza, ahora=AHORA, sellos=sellos
+    ).ok
     lejos = (SELLO + timedelta(minutes=10, seconds=5)).astimezone(CENTRO)
-    resultado = c.verificar_constancia(_firmar(fiel, lejos, tsa.url), confianza, ahora=AHORA)
+    resultado = c.verificar_constancia(
+        _firmar(fiel, lejos, tsa.url), confianza, ahora=AHORA, sellos=sellos
+    )
     assert resultado.motivo == (
         c.SELLO_DISTINTO.format(fecha=_fecha(lejos), minutos=10, sello=_fecha(SELLO)),
     )

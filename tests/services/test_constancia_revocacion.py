@@ -23,7 +23,7 @@ from icsoe_desktop.services.informativa.firma import LA_EFIRMA, MSG_EFIRMA_REVOC
 from icsoe_desktop.services.pades.firmar import EfirmaRevocada
 from tests import credentials_factory as cf
 from tests.informativa_acuse_datos import informativa
-from tests.services.test_constancia_hora_probada import AHORA, AL_SELLAR, SELLO, _fecha
+from tests.services.test_constancia_hora_probada import AHORA, AL_SELLAR, SELLO, _fecha, _sellos
 from tests.servidor_crl import con_crl, publicador_crl
 from tests.servidor_tsa import servidor_tsa
 
@@ -118,8 +118,8 @@ def test_the_crl_goes_in_the_signature_and_a_later_revocation_leaves_it_valid(cr
     fiel = crl.efirma("00001000000700000001", DESDE, HASTA)
     pdf = _firmar(fiel, AL_SELLAR, tsa.url)
     assert crl.pedidos >= 1 and _crls_firmadas(pdf) == 1
-    confianza = _confianza(crl.ca.certificate_der, tsa.tsa.ca_der)
-    resultado = c.verificar_constancia(pdf, confianza, ahora=AHORA)
+    confianza, sellos = _confianza(crl.ca.certificate_der), _sellos(tsa.tsa.ca_der)
+    resultado = c.verificar_constancia(pdf, confianza, ahora=AHORA, sellos=sellos)
     assert resultado.salida == c.SALIDA_VALIDA, resultado.motivo
     cuando = c.A_LA_HORA_DEL_SELLO.format(fecha=_fecha(SELLO))
     assert resultado.lineas()[2] == c.REVOCACION_COMPROBADA.format(cuando=cuando)
@@ -128,7 +128,7 @@ def test_the_crl_goes_in_the_signature_and_a_later_revocation_leaves_it_valid(cr
     # Revoked the day after the token: a CRL saying so, added later, leaves it valid.
     crl.revocar(fiel, SELLO + timedelta(days=1))
     despues = con_crl(pdf, crl.crl())
-    resultado = c.verificar_constancia(despues, confianza, ahora=AHORA)
+    resultado = c.verificar_constancia(despues, confianza, ahora=AHORA, sellos=sellos)
     assert resultado.salida == c.SALIDA_CAMBIOS, resultado.motivo
     assert resultado.lineas()[2] == c.REVOCACION_COMPROBADA.format(cuando=cuando)
     assert _pyhanko(despues, crl.ca.certificate_der, SELLO, tsa.tsa.ca_der).bottom_line
@@ -137,7 +137,7 @@ def test_the_crl_goes_in_the_signature_and_a_later_revocation_leaves_it_valid(cr
     revocada = SELLO - timedelta(hours=2)
     crl.revocar(fiel, revocada)
     antes = con_crl(pdf, crl.crl())
-    resultado = c.verificar_constancia(antes, confianza, ahora=AHORA)
+    resultado = c.verificar_constancia(antes, confianza, ahora=AHORA, sellos=sellos)
     assert resultado.salida == c.SALIDA_NO_VALIDA
     assert resultado.motivo == (c.EFIRMA_REVOCADA.format(revocada=_fecha(revocada), cuando=cuando),)
     estado = _pyhanko(antes, crl.ca.certificate_der, SELLO, tsa.tsa.ca_der)
@@ -222,12 +222,15 @@ def test_the_service_refuses_to_sign_with_a_revoked_e_firma(services, data_dir, 
 def test_informativa_verificar_says_the_revocation_and_exits_2_for_a_revoked_e_firma(
     tmp_path, crl, tsa
 ):
-    from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
+    from icsoe_desktop.services.certificados.emisores import SELLOS_DIR, TRUSTED_DIR
     from tests.test_cli_informativa import cli
 
     datos = tmp_path / "datos"
-    (datos / TRUSTED_DIR).mkdir(parents=True)
-    for nombre, der in (("ac.cer", crl.ca.certificate_der), ("tsa.cer", tsa.tsa.ca_der)):
+    (datos / TRUSTED_DIR / SELLOS_DIR).mkdir(parents=True)  # the TSA's root, as such
+    for nombre, der in (
+        ("ac.cer", crl.ca.certificate_der),
+        (SELLOS_DIR + "/tsa.cer", tsa.tsa.ca_der),
+    ):
         (datos / TRUSTED_DIR / nombre).write_bytes(der)
     fiel = crl.efirma("00001000000700000006", DESDE, HASTA)
     genuina = _firmar(fiel, AL_SELLAR, tsa.url)

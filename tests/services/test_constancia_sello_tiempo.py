@@ -65,7 +65,7 @@ def _firmar(services, por_firmar) -> bytes:
 def _confiar_en_tsa(services, tsa, tmp_path) -> None:
     ca = tmp_path / "ac_tsa.cer"
     ca.write_bytes(tsa.tsa.ca_der)
-    services.certificates.emisores.agregar(ca, CLI_ACTOR)
+    services.certificates.emisores.agregar(ca, CLI_ACTOR, "sello")
 
 
 def test_with_a_tsa_the_constancia_carries_its_time_and_verificar_reports_it(

@@ -1,7 +1,8 @@
 """Configuración > Emisores confiables…: the certificate authorities whose certificates are
 verified on this desktop (the SAT's, shipped) and those IT adds (the IMSS CA, a test CA, the
 CA of a time-stamp server); the modo de capacitación; the time-stamp server that seals the time
-of every constancia de firma signed here."""
+of every constancia de firma signed here. Each authority is trusted for one purpose, chosen
+when it is added and shown in its own column (domain.trust ``USOS``)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.trust import USO_EFIRMA, USO_SELLO, USOS
 from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.permisos import reflejar
@@ -37,7 +39,8 @@ TITLE = "Emisores confiables"
 INTRO = (
     "Un certificado se acepta como emitido por una autoridad de esta lista cuando su firma se "
     "verifica con la llave pública de la autoridad (no por su nombre). Las del SAT vienen "
-    "incluidas; agrega la del IMSS u otra que te entregue el área de sistemas."
+    "incluidas; agrega la del IMSS u otra que te entregue el área de sistemas. Cada autoridad "
+    "se acepta sólo para su uso: como emisor de e.firma o como autoridad de sellos de tiempo."
 )
 CA_FILTER = "Certificado de la autoridad (*.cer *.crt *.pem *.der)"
 # Six SAT authorities share one name: the file (AC0…AC6), the serial and the validity tell them
@@ -45,6 +48,7 @@ CA_FILTER = "Certificado de la autoridad (*.cer *.crt *.pem *.der)"
 HEADERS = (
     "Emisor",
     "Origen",
+    "Uso",
     "Archivo",
     "Vigente desde",
     "Vigente hasta",
@@ -55,15 +59,23 @@ MSG_CONFIRMAR = (
     "¿Deseas agregar esta autoridad certificadora a los emisores confiables de este equipo?\n\n"
     "Sujeto: {sujeto}\nVigencia: del {desde:%d/%m/%Y} al {hasta:%d/%m/%Y}\n"
     "Huella SHA-256: {huella}\n\n"
-    "Compara la huella con la que publica la autoridad antes de continuar."
+    "Compara la huella con la que publica la autoridad antes de continuar.\n\n"
+    "¿Para qué se confía en ella?\n"
+    "• Emisor de e.firma: las e.firmas que emite se aceptan. Sólo para una autoridad que emite "
+    "e.firmas (la del IMSS, una de pruebas del SAT).\n"
+    "• Autoridad de sellos de tiempo: la raíz de un servidor de sellos de tiempo (DigiCert, "
+    "FreeTSA…). Sólo prueba la hora de las constancias; un certificado que emita no se acepta "
+    "como e.firma."
 )
+# The buttons of MSG_CONFIRMAR, in this order: the purposes' own names.
+USOS_AL_AGREGAR = (USO_EFIRMA, USO_SELLO)
 MSG_SUPLANTA = (
     "ATENCIÓN: este certificado tiene el mismo sujeto que «{nombre}», una autoridad "
     "certificadora del SAT incluida con la aplicación, pero no es ese certificado. Una autoridad "
     "así puede hacer pasar certificados falsos como emitidos por el SAT. Agrégalo sólo si sabes "
     "de dónde viene.\n\n"
 )
-MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables."
+MSG_AGREGADO = "El emisor {nombre} se agregó a los emisores confiables como «{uso}»."
 MSG_QUITAR = "¿Deseas quitar el emisor {nombre} de los emisores confiables de este equipo?"
 MSG_QUITADO = "El emisor {nombre} se quitó de los emisores confiables."
 CAPACITACION_TEXT = (
@@ -112,7 +124,8 @@ MSG_NO_EXIGIR_SELLO = (
 )
 MSG_SELLO_TIEMPO = (
     "Las constancias de firma llevarán el sello de tiempo de {url}. Para que quien las verifique "
-    "en este equipo lo tenga por confiable, agrega aquí la autoridad certificadora del servidor."
+    "en este equipo lo tenga por confiable, agrega aquí la autoridad certificadora del servidor "
+    "como «Autoridad de sellos de tiempo»."
 )
 MSG_SIN_SELLO_TIEMPO = "Las constancias de firma se firmarán sin sello de tiempo."
 
@@ -127,6 +140,7 @@ def _cells(emisor: Emisor) -> tuple[object, ...]:
     return (
         emisor.nombre,
         _origen(emisor),
+        USOS[emisor.uso],
         Path(emisor.archivo).stem,
         f"{emisor.valido_desde:%d/%m/%Y}",
         f"{emisor.valido_hasta:%d/%m/%Y}",
@@ -158,6 +172,11 @@ class EmisoresConfiablesDialog(QDialog):
         header = self.tabla.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # The 40-digit serial of one shipped root would push the fingerprint, what IT compares,
+        # out of view: that column is cut at the width of the SAT's 20 digits.
+        serie = HEADERS.index("Número de serie")
+        header.setSectionResizeMode(serie, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(serie, 180)
         self.agregar = QPushButton("&Agregar…")
         self.agregar.setObjectName("agregarButton")
         self.quitar = QPushButton("&Quitar")
@@ -219,7 +238,7 @@ class EmisoresConfiablesDialog(QDialog):
         self.quitar.clicked.connect(self._on_quitar)
         self.cerrar.clicked.connect(self.reject)
         self.tabla.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.resize(1180, 460)  # the columns that tell the authorities apart in view
+        self.resize(1290, 460)  # the columns that tell the authorities apart in view
         centrar(self, parent)  # fits the screen, centred on its window
         self.refresh()
 
@@ -280,14 +299,17 @@ class EmisoresConfiablesDialog(QDialog):
         suplantado = self._emisores.suplanta(emisor)
         if suplantado is not None:
             text = MSG_SUPLANTA.format(nombre=suplantado.nombre) + text
-        if not msgbox.question(self, text, yes="Agregar", title=TITLE):
+        opciones = [USOS[uso] for uso in USOS_AL_AGREGAR]
+        elegido = msgbox.choose(self, text, opciones, title=TITLE)
+        if elegido is None:
             return
         try:
-            added = self._emisores.agregar(Path(path), self._actor)
+            added = self._emisores.agregar(Path(path), self._actor, USOS_AL_AGREGAR[elegido])
         except DomainError as exc:
             msgbox.error(self, exc.message, TITLE)
             return
-        msgbox.information(self, MSG_AGREGADO.format(nombre=added.nombre), TITLE)
+        mensaje = MSG_AGREGADO.format(nombre=added.nombre, uso=USOS[added.uso])
+        msgbox.information(self, mensaje, TITLE)
         self.refresh()
 
     def _on_capacitacion(self, activo: bool) -> None:

@@ -85,6 +85,28 @@ def question(
     return box.clickedButton() is yes_button
 
 
+def choose(
+    parent: QWidget | None,
+    text: str,
+    opciones: list[str],
+    no: str = "Cancelar",
+    title: str = APP_TITLE,
+) -> int | None:
+    """A question answered by one of ``opciones`` (its index) or ``no`` (None); Enter answers
+    ``no``: none of the options is taken for the user."""
+    box, buttons = make_box(
+        parent,
+        "Question",
+        title,
+        text,
+        [*((opcion, "accept") for opcion in opciones), (no, "reject")],
+    )
+    box.setDefaultButton(buttons[-1])
+    ejecutar_modal(box)
+    clicked = box.clickedButton()
+    return next((i for i, b in enumerate(buttons[:-1]) if b is clicked), None)
+
+
 def ofrecer_carpeta(parent: QWidget | None, text: str, carpeta: Path, title: str) -> None:
     """«Se guardó…» with *Abrir carpeta* (which opens ``carpeta`` in the file manager) and
     *Cerrar*."""

@@ -4,6 +4,11 @@ The shipped ones live in ``resources/emisores_confiables`` (read-only, in the in
 added ones are plain files in ``<data dir>/emisores_confiables``, so IT can also drop a .cer
 there by hand. Adding and removing through the app is audited.
 
+Each one is trusted for one purpose (domain.trust ``uso``): the files of a ``sellos_de_tiempo``
+folder under either of those are roots of time-stamp authorities (TSA), trusted only for the
+signature time-stamps of the constancias; every other one (the shipped SAT CAs, and those added
+before purposes existed) is an e.firma issuer.
+
 The SAT's test authorities (the «AC UAT» of its published test e.firma) and the practice
 authorities ``capacitacion preparar`` makes (services/capacitacion.py) live apart, in a
 ``capacitacion`` folder under either of those, and are trusted only while an administrator has
@@ -23,7 +28,14 @@ from typing import TYPE_CHECKING, Any
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.practica import autoridad_de_practica
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.domain.trust import Emisor, TrustStore, read_emisor
+from icsoe_desktop.domain.trust import (
+    USO_EFIRMA,
+    USO_SELLO,
+    USOS,
+    Emisor,
+    TrustStore,
+    read_emisor,
+)
 
 if TYPE_CHECKING:  # kept light: `cert inspect` reads the folders without the store
     from icsoe_desktop.services.acceso.permisos import Permisos
@@ -34,6 +46,7 @@ log = logging.getLogger(__name__)
 
 TRUSTED_DIR = "emisores_confiables"
 CAPACITACION_DIR = "capacitacion"  # inside a TRUSTED_DIR: the SAT's test authorities
+SELLOS_DIR = "sellos_de_tiempo"  # inside a TRUSTED_DIR: roots of time-stamp authorities
 TRUSTED_SUFFIXES = (".cer", ".crt", ".pem", ".der")
 MSG_PISTA_PRUEBAS = (
     "Si es una e.firma de práctica o de pruebas del SAT (emisor «AC UAT»), un administrador "
@@ -73,6 +86,18 @@ def read_capacitacion(folders: list[Path]) -> list[Emisor]:
         replace(emisor, capacitacion=True)
         for folder in folders
         for emisor in _read_folder(folder, incluido=True)
+    ]
+
+
+def read_sellos(folders: list[Path]) -> list[Emisor]:
+    """The time-stamp authorities' roots in the ``sellos_de_tiempo`` folder of each of
+    ``folders`` (the first one's shipped). A practice authority copied there by hand is left
+    out: its key is handed to trainees, who could then stamp any time."""
+    return [
+        replace(emisor, uso=USO_SELLO)
+        for index, folder in enumerate(folders)
+        for emisor in _read_folder(folder / SELLOS_DIR, incluido=index == 0)
+        if not autoridad_de_practica(emisor)
     ]
 
 
@@ -154,14 +179,26 @@ class EmisoresService:
 
     # --- queries -------------------------------------------------------------------------------
 
-    def trust_store(self) -> TrustStore:
+    def _todos(self) -> TrustStore:
+        """Every installed authority, whatever its purpose."""
         training = self.capacitacion()
         extra = self.capacitacion_dirs if training else []
-        key = (training, _file_key(self.folders), _file_key(extra))
+        sellos = [folder / SELLOS_DIR for folder in self.folders]
+        key = (training, _file_key(self.folders), _file_key(extra), _file_key(sellos))
         if self._cache is None or self._cache[0] != key:
-            emisores = read_folders(self.folders) + read_capacitacion(extra)
+            emisores = (
+                read_folders(self.folders) + read_capacitacion(extra) + read_sellos(self.folders)
+            )
             self._cache = (key, TrustStore(emisores))
         return self._cache[1]
+
+    def trust_store(self) -> TrustStore:
+        """The e.firma issuers: what a signer's certificate is judged against."""
+        return self._todos().para(USO_EFIRMA)
+
+    def autoridades_sello(self) -> TrustStore:
+        """The time-stamp authorities' roots: what a time-stamp token's TSA is judged against."""
+        return self._todos().para(USO_SELLO)
 
     def pista_no_verificado(self) -> str:
         """What to say of an e.firma whose issuer is not trusted here: the way to the modo de
@@ -173,8 +210,13 @@ class EmisoresService:
     def listar(self) -> list[Emisor]:
         """Shipped first, then added; by name and expiry within each."""
         return sorted(
-            self.trust_store().emisores,
-            key=lambda e: (not e.incluido, e.nombre.casefold(), e.valido_hasta),
+            self._todos().emisores,
+            key=lambda e: (
+                not e.incluido,
+                e.uso != USO_EFIRMA,
+                e.nombre.casefold(),
+                e.valido_hasta,
+            ),
         )
 
     def verifica(self, certificate_der: bytes) -> bool:
@@ -210,24 +252,35 @@ class EmisoresService:
             None,
         )
 
-    def agregar(self, path: Path, actor: str | None) -> Emisor:
+    def agregar(self, path: Path, actor: str | None, uso: str) -> Emisor:
+        """Trust the CA in ``path`` for ``uso`` (USO_EFIRMA or USO_SELLO) only; one purpose per
+        certificate, so a CA already installed is refused whatever its purpose."""
         self._permisos.exigir(actor, Accion.EMISORES_CONFIABLES, path.name)
-        emisor = self.leer(path)
+        if uso not in USOS:
+            raise ValidationError(
+                "emisor_sin_uso",
+                "Elige para qué se confía en la autoridad: «Emisor de e.firma» o «Autoridad de "
+                "sellos de tiempo».",
+                "uso",
+            )
+        emisor = replace(self.leer(path), uso=uso)
         suplantado = self.suplanta(emisor)
         installed = next((e for e in self.listar() if e.sha256 == emisor.sha256), None)
         if installed is not None:
             origen = "incluido con la aplicación" if installed.incluido else "agregado"
             raise ValidationError(
                 "emisor_existente",
-                f"El emisor {installed.nombre} ya está instalado ({origen}).",
+                f"El emisor {installed.nombre} ya está instalado ({origen}, como "
+                f"«{USOS[installed.uso]}»).",
                 "archivo",
             )
-        target = self.added_dir / f"{_slug(emisor.nombre)}_{emisor.sha256[:12]}.cer"
+        carpeta = self.added_dir if uso == USO_EFIRMA else self.added_dir / SELLOS_DIR
+        target = carpeta / f"{_slug(emisor.nombre)}_{emisor.sha256[:12]}.cer"
         try:
-            self.added_dir.mkdir(parents=True, exist_ok=True)
+            carpeta.mkdir(parents=True, exist_ok=True)
             with self._store.session() as session:
                 target.write_bytes(emisor.der)
-                detalle = emisor.sha256
+                detalle = f"{emisor.sha256}; uso: {USOS[uso]}"
                 if suplantado is not None:
                     log.warning(
                         "Emisor agregado con el sujeto de %s: %s", suplantado.nombre, target
@@ -238,10 +291,10 @@ class EmisoresService:
             log.warning("No se pudo guardar el emisor %s: %r", target, exc)
             raise ValidationError(
                 "emisor_no_guardado",
-                f"No se pudo guardar el emisor en {self.added_dir}: revisa los permisos.",
+                f"No se pudo guardar el emisor en {carpeta}: revisa los permisos.",
                 "archivo",
             ) from exc
-        return next(e for e in self.listar() if e.sha256 == emisor.sha256)
+        return next(e for e in self.listar() if (e.sha256, e.uso) == (emisor.sha256, uso))
 
     def _de_practica(self, emisor: Emisor) -> bool:
         """A practice or test authority: by its name, or as one of the capacitacion folders."""
@@ -252,7 +305,9 @@ class EmisoresService:
         """Remove an added issuer by its SHA-256 (full, or a unique prefix; colons allowed)."""
         self._permisos.exigir(actor, Accion.EMISORES_CONFIABLES, huella)
         wanted = huella.replace(":", "").strip().lower()
-        matches = [e for e in self.listar() if wanted and e.sha256.startswith(wanted)]
+        # One per certificate: a file IT dropped in both folders is the same certificate.
+        por_huella = {e.sha256: e for e in self.listar() if wanted and e.sha256.startswith(wanted)}
+        matches = list(por_huella.values())
         if len(matches) != 1:
             raise ValidationError(
                 "emisor_inexistente",
@@ -262,7 +317,7 @@ class EmisoresService:
                 "huella",
             )
         emisor = matches[0]
-        if emisor.incluido:
+        if any(e.incluido for e in self.listar() if e.sha256 == emisor.sha256):
             raise ValidationError(
                 "emisor_incluido",
                 "Los emisores incluidos con la aplicación no se pueden quitar.",
@@ -271,7 +326,7 @@ class EmisoresService:
         # Every copy: IT may have dropped the same certificate twice under other names.
         paths = [
             e.archivo
-            for e in read_folders(self.folders)
+            for e in read_folders(self.folders) + read_sellos(self.folders)
             if not e.incluido and e.sha256 == emisor.sha256
         ]
         try:

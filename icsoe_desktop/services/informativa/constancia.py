@@ -10,15 +10,16 @@ copy and its header copy, domain/informativa/firmada.py; a constancia made befor
 Verifying proves who signed, what and when:
 
 - the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
-  installation's trusted SAT authorities, an e.firma (not a CSD) of the contratista's RFC,
-  with the signing time the cadena seals;
+  installation's e.firma issuers (never through an authority trusted only for time-stamps),
+  an e.firma (not a CSD) of the contratista's RFC, with the signing time the cadena seals;
 - the sello is the one of the cadena with that same certificate;
 - the pages are exactly the ones the sealed data draw, byte for byte but for how each page's
   content is compressed (a page whose visible text disagrees with the sealed data is refused);
 - when: the signing time the cadena seals is the signer's computer clock. A signature
   time-stamp (PAdES B-T, when the installation that signed has a time-stamp server) must be
-  over this signature, intact, and within ``TOLERANCIA`` of that time; when its TSA is trusted
-  here, its time is the proven signing time and the certificate must have been valid then.
+  over this signature, intact, and within ``TOLERANCIA`` of that time; when its TSA chains to
+  one of this installation's time-stamp authorities (never to an e.firma issuer), its time is
+  the proven signing time and the certificate must have been valid then.
   Without one (or with a TSA not trusted here) nothing proves when: the certificate is judged
   now, a signing time in the future is refused, and a certificate no longer valid leaves the
   constancia «no se puede comprobar» (``comprobable``), never valid;
@@ -108,6 +109,10 @@ NO_CONFIABLE = (
     "El certificado de la firma no fue emitido por una autoridad certificadora del SAT "
     "confiable en este equipo."
 )
+SOLO_SELLOS = (
+    "El certificado de la firma lo emitió {emisor}, autoridad confiable en este equipo sólo para "
+    "sellos de tiempo, no como emisor de e.firma."
+)
 NO_EFIRMA = "El certificado de la firma no es una e.firma (FIEL): {tipo}."
 NO_VIGENTE = (
     "El certificado de la firma no estaba vigente en la fecha de firma ({fecha}): vigente del "
@@ -168,6 +173,12 @@ SELLO_CONFIABLE = (
 SELLO_NO_CONFIABLE = (
     "Sello de tiempo: {fecha}, de {tsa}; esa autoridad de sellado de tiempo no es confiable en "
     "este equipo (se agrega en Emisores confiables), así que no prueba la hora."
+)
+SELLO_DE_EMISOR = (
+    "Sello de tiempo: {fecha}, de {tsa}; su autoridad es confiable en este equipo sólo como "
+    "emisor de e.firma, no para sellos de tiempo, así que no prueba la hora (si es la de un "
+    "servidor de sellos de tiempo, en Emisores confiables quítala y agrégala como «Autoridad de "
+    "sellos de tiempo»)."
 )
 # How far the signer's clock may be from a time-stamp's (or, without one, from this computer's)
 # before the signing time it claims is refused.
@@ -272,7 +283,8 @@ class SelloTiempo:
 
     momento: datetime  # in Central Mexico time
     tsa: str
-    confiable: bool  # its TSA chains to this installation's trusted authorities
+    confiable: bool  # its TSA chains to this installation's time-stamp authorities
+    solo_efirma: bool = False  # not confiable, but its TSA chains to an e.firma issuer here
 
 
 # How ``informativa verificar`` exits (its help and docs/administracion.md say the same).
@@ -318,7 +330,13 @@ class Verificacion:
 
         lineas = [self.resumen()]
         if (sello := self.sello_tiempo) is not None:
-            texto = SELLO_CONFIABLE if sello.confiable else SELLO_NO_CONFIABLE
+            texto = (
+                SELLO_CONFIABLE
+                if sello.confiable
+                else SELLO_DE_EMISOR
+                if sello.solo_efirma
+                else SELLO_NO_CONFIABLE
+            )
             lineas.append(texto.format(fecha=fecha_hora(sello.momento), tsa=sello.tsa))
         if self.revocacion is not None:
             lineas.append(_revocacion(self.revocacion, self.fecha_probada is not None))
@@ -535,9 +553,11 @@ def verificar_constancia(
     certificado_der: bytes | None = None,
     guardada: Callable[[ConstanciaLeida], Guardada | None] | None = None,
     ahora: datetime | None = None,
+    sellos: TrustStore | None = None,
 ) -> Verificacion:
     """Whether ``pdf`` proves who signed what and when (see the module). ``confianza``: this
-    installation's trusted authorities; ``guardada``: the stored informativa of the same
+    installation's e.firma issuers; ``sellos``: its time-stamp authorities (None: none); each
+    vouches only for its own kind of certificate. ``guardada``: the stored informativa of the same
     identifier, when this store has one; ``ahora``: this computer's time (aware; None: the
     system's). Never raises for a bad file."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar, fecha_hora
@@ -572,8 +592,8 @@ def verificar_constancia(
     intermedios = [e.der for e in ruta[:-1]] + list(firma.otros)
     leido = firma.sello_tiempo
     contexto_sello = None
-    if leido is not None:  # its TSA checked against the same trusted authorities
-        ruta_tsa = confianza.chain(leido.certificado, list(leido.otros))
+    if leido is not None:  # its TSA checked against the time-stamp authorities only
+        ruta_tsa = sellos.chain(leido.certificado, list(leido.otros)) if sellos else []
         contexto_sello = (
             [ruta_tsa[-1].der] if ruta_tsa else [],
             [e.der for e in ruta_tsa[:-1]] + list(leido.otros),
@@ -604,6 +624,8 @@ def verificar_constancia(
                 _centro(leido.momento),
                 leido.tsa,
                 veredicto.sello.confiable,
+                not veredicto.sello.confiable
+                and confianza.verifies(leido.certificado, list(leido.otros)),
             )
             if abs(sello_tiempo.momento - fecha) > TOLERANCIA:
                 motivos.append(
@@ -624,7 +646,10 @@ def verificar_constancia(
     if info.emisor_der == _sujeto(firma.certificado):
         motivos.append(AUTOFIRMADO)
     elif not veredicto.confiable:
-        motivos.append(NO_CONFIABLE)
+        de_sellos = sellos.chain(firma.certificado, list(firma.otros)) if sellos else []
+        motivos.append(
+            SOLO_SELLOS.format(emisor=de_sellos[-1].nombre) if de_sellos else NO_CONFIABLE
+        )
     if info.tipo != "FIEL":
         tipo = "es un Certificado de Sello Digital (CSD)" if info.tipo == "CSD" else info.tipo
         motivos.append(NO_EFIRMA.format(tipo=tipo))

@@ -298,6 +298,7 @@ class FirmaInformativaService(InformativaBase):
             self._guardada,
             # Without a trusted time-stamp the certificate is judged at this computer's time.
             self._clock().replace(tzinfo=UTC),
+            self._emisores.autoridades_sello(),
         )
 
     def _guardada(self, leida: ConstanciaLeida) -> Guardada | None:
