@@ -29,6 +29,7 @@ from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.services.sync.sql import STATES, cached, driver_rows, json_values, lookup
 from icsoe_desktop.store.models import SyncConflict, SyncRowState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
@@ -90,6 +91,7 @@ def _adopt(
         if any(getattr(holder, name) != values[i][name] for name in compared)
     }
     own = {i: _own_version(session, table, holder) for i, holder in differ.items()}
+    _settle_refusals(session, table, holders, now)
     _take_identity(session, table, holders, values, set(differ), envelopes)
     uuids = envelopes[0]
     for i, version in own.items():
@@ -108,6 +110,25 @@ def _adopt(
             changed = {name for name in compared if getattr(holder, name) != values[i][name]}
             table.on_remote_change(session.get(table.model, holder.id), changed)
     return len(own)
+
+
+def _settle_refusals(
+    session: Session, table: SyncedTable, holders: dict[int, Any], now: datetime
+) -> None:
+    """A holder the server refused (another desktop's informativa of the period came first:
+    ``sync_server/exclusivas.py``) is now the server's row: its refusal is settled, the
+    server's version standing; what differs is the «recapturado» conflict."""
+    refusals = session.scalars(
+        select(SyncConflict).where(
+            SyncConflict.table_name == table.name,
+            SyncConflict.kind == REFUSED_BY_SERVER,
+            SyncConflict.resolved_at.is_(None),
+            SyncConflict.row_uuid.in_([holder.uuid for holder in holders.values()]),
+        )
+    )
+    for refusal in refusals:
+        refusal.resolved_at, refusal.resolution = now, "actual"
+    session.flush()
 
 
 def exclusive_unsent(session: Session) -> bool:
