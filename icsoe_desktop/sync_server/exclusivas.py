@@ -98,8 +98,8 @@ def _why(table: str, key: Key) -> str:
     return (
         f"Otro equipo ya envió al servidor la informativa {tipo} del periodo {periodo} de este "
         "contratista: esta no se guardó para no tener dos del mismo periodo. Al sincronizar, "
-        "este equipo recibe la del servidor y conserva esta como conflicto para que elijas "
-        "cuál queda."
+        "este equipo recibe la del servidor y, si esta difiere, la conserva como conflicto "
+        "para que elijas cuál queda."
     )
 
 

@@ -152,7 +152,7 @@ def test_two_normals_of_one_period_sent_at_once_leave_one_and_one_conflict(
         with first_informativa_held(sync_server) as held, ThreadPoolExecutor(1) as other:
             sending = other.submit(a.sync.synchronize)
             assert held.reached.wait(WAIT_S), "A's push never reached its commit"
-            b.sync.synchronize()  # its push meets A's, not committed yet
+            result = b.sync.synchronize()  # its push meets A's, not committed yet
             assert sending.result().conflictos == 0
         assert held.waited, "B's push did not wait for A's"
     else:
@@ -164,8 +164,9 @@ def test_two_normals_of_one_period_sent_at_once_leave_one_and_one_conflict(
             return done
 
         b.sync.intercambio.join = join_then_a_sends
-        b.sync.synchronize()
+        result = b.sync.synchronize()
         b.sync.intercambio.join = pulled
+    assert result.conflictos == 1  # the refusal became the one conflict, in the same sync
 
     # One Normal on the server, A's, with its one contract and workers; nothing of B's.
     server = on_server(sync_server)

@@ -51,7 +51,8 @@ def claimed(
 ) -> tuple[list[int], int]:
     """Of the group's new rows ``chosen`` (positions; ``page``: the group's decoded column
     names and columns), those left to insert: the others were adopted by a local row never
-    sent. Also how many «recapturado» conflicts were kept. A table whose rows name another
+    sent. Also how many more conflicts are open: the «recapturado» ones kept, less the
+    refusals they settled. A table whose rows name another
     of its rows by uuid (``TableSpec.referencias``: a complementaria's informativa) is looked
     up again once some were adopted: a row naming one adopted now names the server's uuid."""
     if not chosen or not table.adoption_keys or table.append_only:
@@ -83,7 +84,8 @@ def _adopt(
     now: datetime,
 ) -> int:
     """The ``holders`` take the identity of the pulled rows they hold the key of; those that
-    differ their content too, their own kept as conflicts (how many)."""
+    differ their content too, their own kept as conflicts: how many more are open (a refusal
+    of a holder settled here counts one less)."""
     compared = [name for name in next(iter(values.values())) if name not in table.when]
     differ = {
         i: holder
@@ -91,7 +93,7 @@ def _adopt(
         if any(getattr(holder, name) != values[i][name] for name in compared)
     }
     own = {i: _own_version(session, table, holder) for i, holder in differ.items()}
-    _settle_refusals(session, table, holders, now)
+    settled = _settle_refusals(session, table, holders, now)
     _take_identity(session, table, holders, values, set(differ), envelopes)
     uuids = envelopes[0]
     for i, version in own.items():
@@ -109,15 +111,15 @@ def _adopt(
         for i, holder in differ.items():
             changed = {name for name in compared if getattr(holder, name) != values[i][name]}
             table.on_remote_change(session.get(table.model, holder.id), changed)
-    return len(own)
+    return len(own) - settled  # (a refusal become this conflict is not a second one)
 
 
 def _settle_refusals(
     session: Session, table: SyncedTable, holders: dict[int, Any], now: datetime
-) -> None:
+) -> int:
     """A holder the server refused (another desktop's informativa of the period came first:
     ``sync_server/exclusivas.py``) is now the server's row: its refusal is settled, the
-    server's version standing; what differs is the «recapturado» conflict."""
+    server's version standing; what differs is the «recapturado» conflict. How many."""
     refusals = session.scalars(
         select(SyncConflict).where(
             SyncConflict.table_name == table.name,
@@ -126,9 +128,12 @@ def _settle_refusals(
             SyncConflict.row_uuid.in_([holder.uuid for holder in holders.values()]),
         )
     )
+    settled = 0
     for refusal in refusals:
         refusal.resolved_at, refusal.resolution = now, "actual"
+        settled += 1
     session.flush()
+    return settled
 
 
 def exclusive_unsent(session: Session) -> bool:
