@@ -1,7 +1,8 @@
-"""Rows sync never copies twice (``TableSpec.exclusiva``: an informativa, whose key is its
-contratista + periodo + tipo + the informativa it complements): a pushed one whose key another
-uuid already holds on the server is refused and stored nowhere, with a Spanish message naming
-the period. The pushing desktop receives the server's at its next pull and adopts it
+"""Rows sync never copies twice (``TableSpec.exclusiva``: an informativa Normal or Sin
+información, whose key is its contratista + periodo + tipo; a complementaria is not one: a
+period may have several of one tipo correcting the same informativa): a pushed one whose key
+another uuid already holds on the server is refused and stored nowhere, with a Spanish message
+naming the period. The pushing desktop receives the server's at its next pull and adopts it
 (``services/sync/adopt.py``): its own becomes the conflict to resolve.
 
 Two desktops sending a Normal of one period at the same instant: each push takes a
@@ -25,7 +26,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.informativa.modelo import TIPOS, Periodo
+from icsoe_desktop.domain.informativa.modelo import COMPLEMENTARIAS, TIPOS, Periodo
 from icsoe_desktop.domain.sync_registry import SYNCED
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 CLAVES: dict[str, tuple[str, ...]] = {
     spec.name: spec.claves[0] for spec in SYNCED if spec.exclusiva
 }
+# Per exclusive table, the column and values of its rows that hold no key (complementarias).
+SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
 # Per table whose rows belong to one of another table (parents first): the column naming the
 # parent (its uuid on the wire) and the parent's table.
 HIJOS: dict[str, tuple[str, str]] = {
@@ -54,6 +57,14 @@ ESPERA = (
 )
 
 Key = tuple[str, ...]
+
+
+def _exclusive(row: PushRow) -> bool:
+    """Whether ``row`` holds a key no other row may (a removed row holds none)."""
+    if row.table not in CLAVES or row.deleted:
+        return False
+    column, values = SIN_CLAVE.get(row.table, ("", frozenset()))
+    return row.data.get(column) not in values
 
 
 def _key(table: str, data: dict[str, Any]) -> Key:
@@ -122,9 +133,7 @@ def apart(
     their results. Run inside the push's transaction, before it writes."""
     rows = request.rows
     keyed = {
-        i: (row.table, _key(row.table, row.data))
-        for i, row in enumerate(rows)
-        if row.table in CLAVES and not row.deleted  # a removed row holds no key
+        i: (row.table, _key(row.table, row.data)) for i, row in enumerate(rows) if _exclusive(row)
     }
     refused: dict[int, str] = {}
     if keyed:

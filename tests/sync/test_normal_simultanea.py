@@ -268,19 +268,18 @@ def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_paren
     (fine,) = sent(sync_server, b, [trabajador(suyo["uuid"], "12345678911")])
     assert fine["seq"] and "rechazo" not in fine
 
-    # Two of one key in one batch: the first is kept. Other keys are other informativas.
+    # Two of one key in one batch: the first is kept. Another period is another key; a period
+    # may have several complementarias of one tipo correcting its Normal.
     first, second = informativa("2026-3"), informativa("2026-3")
-    correccion = informativa(tipo="correccion", data={"complementa": normal["uuid"]})
-    results = {r["uuid"]: r for r in sent(sync_server, a, [first, second, correccion])}
-    assert [bool(results[r["uuid"]]["seq"]) for r in (first, second, correccion)] == [
-        True,
-        False,
-        True,
+    correcciones = [
+        informativa(tipo="correccion", data={"complementa": normal["uuid"]}) for _ in range(2)
     ]
+    batch = [first, second, *correcciones]
+    results = {r["uuid"]: r for r in sent(sync_server, a, batch)}
+    stored = [bool(results[r["uuid"]]["seq"]) for r in batch]
+    assert stored == [True, False, True, True]
     assert stored_uuids(sync_server, "icsoe_informativas") == {
-        normal["uuid"],
-        first["uuid"],
-        correccion["uuid"],
+        r["uuid"] for r in (normal, first, *correcciones)
     }
     assert stored_uuids(sync_server, "icsoe_contratos") == {suyo["uuid"]}
     assert len(stored_uuids(sync_server, "icsoe_contrato_trabajadores")) == 2
