@@ -25,10 +25,12 @@ from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.store.models import InformativaRow, SyncConflict
 from icsoe_desktop.sync_server.models import SyncedRow
+from tests.conftest import free_port
 from tests.icsoe_helpers import enter_contratista
 from tests.informativa_datos import trabajadores_limpios
 from tests.informativa_servicios import CLIENTE, PERIODO
-from tests.sync.conftest import connected
+from tests.sync import pg
+from tests.sync.conftest import SyncServer, connected
 from tests.sync.test_server import push
 
 TRABAJADORES = 3
@@ -246,9 +248,30 @@ def stored_uuids(sync_server, table: str) -> set[str]:
         return set(conn.scalars(query))
 
 
+@pytest.fixture(params=["postgresql", "sqlite"])
+def servidor(request, tmp_path) -> Iterator[SyncServer]:
+    """The real server on PostgreSQL, or on SQLite (a single office's)."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("sync_server")
+        return
+    from icsoe_desktop.sync_server import db
+    from icsoe_desktop.sync_server.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'oficina.sqlite3'}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    port = free_port()
+    runner = pg.ThreadServer(create_app(engine), port)
+    runner.start()
+    yield SyncServer(f"http://127.0.0.1:{port}", url, engine)
+    runner.stop()
+    engine.dispose()
+
+
 def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_parent(
-    sync_server,
+    servidor,
 ) -> None:
+    sync_server = servidor
     a, b = sync_server.token(nombre="A"), sync_server.token(nombre="B")
     normal = informativa()
     suyo = contrato(normal["uuid"])
