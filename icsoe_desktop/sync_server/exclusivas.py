@@ -176,6 +176,8 @@ def _orphans(
     """The live children (``HIJOS``) whose parent is neither kept in this batch nor on the
     server: its own parent refused, refused earlier, or never sent."""
     waiting: set[int] = set()
+    if not HIJOS.keys() & {row.table for row in rows}:
+        return waiting  # (most pushes: one pass over the batch)
     kept: dict[str, set[str]] = {}
     for i, row in enumerate(rows):
         if i not in refused:

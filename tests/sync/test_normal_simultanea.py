@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
 from sqlalchemy import create_engine, event, select, text
@@ -106,7 +107,8 @@ def first_informativa_held(sync_server) -> Iterator[Held]:
     another push of the database waits for a lock (the other Normal's push meeting it), at
     most ``WAIT_S``."""
     engine = sync_server.engine
-    watcher = create_engine(sync_server.database_url)
+    # Autocommit: PostgreSQL keeps one snapshot of pg_stat_activity per transaction.
+    watcher = create_engine(sync_server.database_url, isolation_level="AUTOCOMMIT")
     held = Held()
 
     def mark(conn, _cursor, statement: str, parameters, *_args) -> None:
@@ -316,3 +318,37 @@ def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_paren
     assert sent(sync_server, a, [removed])[0]["seq"]
     results = sent(sync_server, b, [otra, otro, trabajador(otro["uuid"])])
     assert all(r["seq"] and "rechazo" not in r for r in results)
+
+
+def test_two_normals_stored_before_the_rule_each_still_change_and_no_third_comes(
+    sync_server,
+) -> None:
+    """A server that stored two Normals of one period before it refused them keeps both,
+    each free to change; a third of that period is refused."""
+    token = sync_server.token(nombre="A")
+    first, second = informativa(), informativa()
+    with sync_server.engine.begin() as conn:
+        empresa = conn.scalar(text("SELECT id FROM empresas"))
+        for seq, stored in enumerate((first, second), start=1):
+            conn.execute(
+                SyncedRow.__table__.insert().values(
+                    empresa_id=empresa,
+                    tabla=stored["table"],
+                    uuid=stored["uuid"],
+                    seq=seq,
+                    version=1,
+                    updated_at=datetime(2026, 11, 20),
+                    deleted=False,
+                    data=stored["data"],
+                    token_id=0,
+                )
+            )
+        conn.execute(text("UPDATE empresas SET last_seq = 2"))
+    edits = [
+        informativa(uuid=stored["uuid"], version=2, base_seq=seq, data={"estado": "lista"})
+        for seq, stored in enumerate((first, second), start=1)
+    ]
+    assert all(r["seq"] and "rechazo" not in r for r in sent(sync_server, token, edits))
+    (third,) = sent(sync_server, token, [informativa()])
+    assert third["seq"] == 0 and "mayo–agosto 2026" in third["rechazo"]
+    assert stored_uuids(sync_server, "icsoe_informativas") == {first["uuid"], second["uuid"]}
