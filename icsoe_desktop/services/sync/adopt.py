@@ -52,9 +52,9 @@ def claimed(
     """Of the group's new rows ``chosen`` (positions; ``page``: the group's decoded column
     names and columns), those left to insert: the others were adopted by a local row never
     sent. Also how many more conflicts are open: the «recapturado» ones kept, less the
-    refusals they settled. A table whose rows name another
-    of its rows by uuid (``TableSpec.referencias``: a complementaria's informativa) is looked
-    up again once some were adopted: a row naming one adopted now names the server's uuid."""
+    refusals they settled. A table whose rows name another of its rows by uuid
+    (``TableSpec.referencias``: a complementaria's informativa) is looked up again once some
+    were adopted: a row naming one adopted now names the server's uuid."""
     if not chosen or not table.adoption_keys or table.append_only:
         return chosen, 0
     names, columns = page
