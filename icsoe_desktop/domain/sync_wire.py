@@ -117,6 +117,9 @@ class PushResult(TypedDict):
     overwritten: Conflict | None
     # A row the server refused (a domain rule it breaks, in Spanish): not stored, seq 0.
     rechazo: NotRequired[str]
+    # The refused row only waits (its parent is not on the server yet): the desktop sends it
+    # again later and keeps no conflict of it. A desktop that does not know it keeps one.
+    espera: NotRequired[bool]
 
 
 class PushAnswer(TypedDict):
@@ -219,6 +222,7 @@ def push_result(
     seq: int,
     overwritten: Conflict | None,
     rechazo: str = "",
+    espera: bool = False,
 ) -> PushResult:
     result: PushResult = {
         "table": table,
@@ -229,6 +233,8 @@ def push_result(
     }
     if rechazo:
         result["rechazo"] = rechazo
+    if espera:
+        result["espera"] = True
     return result
 
 

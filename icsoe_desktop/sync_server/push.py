@@ -17,7 +17,7 @@ from sqlalchemy import Engine, bindparam, delete, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
-from icsoe_desktop.sync_server import reglas, secuencias, sumas
+from icsoe_desktop.sync_server import exclusivas, reglas, secuencias, sumas
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.escritura import add_sums, insert_rows
 from icsoe_desktop.sync_server.models import ROWS_TABLE, Empresa, PushBatch, SeqLease, SyncedRow
@@ -163,6 +163,10 @@ def _push_once(engine: Engine, caller: Caller, request: PushRequest) -> sync_wir
         prior = _prior_reply(session, caller, request.batch_id)
         if prior is not None:
             return prior
+        # A second Normal of a period, and the children that would lose their parent: under
+        # a lock on each key until this transaction ends (two pushes at once: one waits).
+        request, apart = exclusivas.apart(session, caller, request)
+        refused = refused + apart
         rows = request.rows
         existing = _existing(session, caller, request)
         fresh, new, overwritten = _against(rows, existing)

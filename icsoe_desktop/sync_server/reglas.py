@@ -25,8 +25,9 @@ RULES: dict[str, dict[str, Callable[[str], object]]] = {
     "icsoe_contrato_trabajadores": {"nss": check_nss},
 }
 
-# A refused row's result as a push keeps it: table, uuid, version, seq 0, no conflict, why.
-Refused = tuple[str, str, int, int, None, str]
+# A refused row's result as a push keeps it: table, uuid, version, seq 0, no conflict, why,
+# and whether it only waits (``exclusivas.py``: sent again later, no conflict of its own).
+Refused = tuple[str, str, int, int, None, str, bool]
 
 
 def _why(table: str, data: dict[str, Any]) -> str:
@@ -49,18 +50,23 @@ def apart(request: PushRequest) -> tuple[PushRequest, list[Refused]]:
     for i, row in enumerate(request.rows):
         why = "" if row.deleted or row.table not in RULES else _why(row.table, row.data)
         if why:
-            refused.append((row.table, row.uuid, row.version, 0, None, why))
+            refused.append((row.table, row.uuid, row.version, 0, None, why, False))
         else:
             kept.append(i)
     if not refused:
         return request, []
     log.warning("Renglones rechazados por las reglas del dominio: %d", len(refused))
+    return sin(request, kept), refused
+
+
+def sin(request: PushRequest, kept: list[int]) -> PushRequest:
+    """``request`` with its rows ``kept`` (indexes, in order) only."""
     data_json = request.data_json
     return dataclasses.replace(
         request,
         rows=[request.rows[i] for i in kept],
         data_json=None if data_json is None else [data_json[i] for i in kept],
-    ), refused
+    )
 
 
-__all__ = ["RULES", "Refused", "apart"]
+__all__ = ["RULES", "Refused", "apart", "sin"]

@@ -29,6 +29,7 @@ from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.services.sync.sql import STATES, cached, driver_rows, json_values, lookup
 from icsoe_desktop.store.models import SyncConflict, SyncRowState
 from icsoe_desktop.store.sync_tables import SYNCED_TABLES, SyncedTable
@@ -50,9 +51,10 @@ def claimed(
 ) -> tuple[list[int], int]:
     """Of the group's new rows ``chosen`` (positions; ``page``: the group's decoded column
     names and columns), those left to insert: the others were adopted by a local row never
-    sent. Also how many «recapturado» conflicts were kept. A table whose rows name another
-    of its rows by uuid (``TableSpec.referencias``: a complementaria's informativa) is looked
-    up again once some were adopted: a row naming one adopted now names the server's uuid."""
+    sent. Also how many more conflicts are open: the «recapturado» ones kept, less the
+    refusals they settled. A table whose rows name another of its rows by uuid
+    (``TableSpec.referencias``: a complementaria's informativa) is looked up again once some
+    were adopted: a row naming one adopted now names the server's uuid."""
     if not chosen or not table.adoption_keys or table.append_only:
         return chosen, 0
     names, columns = page
@@ -82,7 +84,8 @@ def _adopt(
     now: datetime,
 ) -> int:
     """The ``holders`` take the identity of the pulled rows they hold the key of; those that
-    differ their content too, their own kept as conflicts (how many)."""
+    differ their content too, their own kept as conflicts: how many more are open (a refusal
+    of a holder settled here counts one less)."""
     compared = [name for name in next(iter(values.values())) if name not in table.when]
     differ = {
         i: holder
@@ -90,6 +93,7 @@ def _adopt(
         if any(getattr(holder, name) != values[i][name] for name in compared)
     }
     own = {i: _own_version(session, table, holder) for i, holder in differ.items()}
+    settled = _settle_refusals(session, table, holders, now)
     _take_identity(session, table, holders, values, set(differ), envelopes)
     uuids = envelopes[0]
     for i, version in own.items():
@@ -107,7 +111,29 @@ def _adopt(
         for i, holder in differ.items():
             changed = {name for name in compared if getattr(holder, name) != values[i][name]}
             table.on_remote_change(session.get(table.model, holder.id), changed)
-    return len(own)
+    return len(own) - settled  # (a refusal become this conflict is not a second one)
+
+
+def _settle_refusals(
+    session: Session, table: SyncedTable, holders: dict[int, Any], now: datetime
+) -> int:
+    """A holder the server refused (another desktop's informativa of the period came first:
+    ``sync_server/exclusivas.py``) is now the server's row: its refusal is settled, the
+    server's version standing; what differs is the «recapturado» conflict. How many."""
+    refusals = session.scalars(
+        select(SyncConflict).where(
+            SyncConflict.table_name == table.name,
+            SyncConflict.kind == REFUSED_BY_SERVER,
+            SyncConflict.resolved_at.is_(None),
+            SyncConflict.row_uuid.in_([holder.uuid for holder in holders.values()]),
+        )
+    )
+    settled = 0
+    for refusal in refusals:
+        refusal.resolved_at, refusal.resolution = now, "actual"
+        settled += 1
+    session.flush()
+    return settled
 
 
 def exclusive_unsent(session: Session) -> bool:

@@ -630,4 +630,7 @@ def record_push_results(
                     loser=json.dumps(overwritten, ensure_ascii=False),
                 )
             )
+    # A row that only waits for its parent (another desktop's informativa of the period came
+    # first) is sent again once this desktop adopts that one: no conflict of its own.
+    refused = [result for result in refused if not result.get("espera")]
     return conflicts + rechazados.record(session, refused, now)

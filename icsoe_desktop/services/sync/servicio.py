@@ -329,7 +329,8 @@ class SyncService:
         resultado = SyncResult(
             sent,
             joined.applied + pulled.applied,
-            conflicts + joined.conflicts + pulled.conflicts,
+            # (never below 0: a pull that settled refusals of an earlier sync counts them off)
+            max(0, conflicts + joined.conflicts + pulled.conflicts),
             now,
             self.newer_version_elsewhere(),
             catalogo,

@@ -1,0 +1,203 @@
+"""Rows sync never copies twice (``TableSpec.exclusiva``: an informativa Normal or Sin
+información, whose key is its contratista + periodo + tipo; a complementaria is not one: a
+period may have several of one tipo correcting the same informativa): a pushed one whose key
+another uuid already holds on the server is refused and stored nowhere, with a Spanish message
+naming the period. The pushing desktop receives the server's at its next pull and adopts it
+(``services/sync/adopt.py``): its own becomes the conflict to resolve.
+
+Two desktops sending a Normal of one period at the same instant: each push takes a
+transaction-level lock on each key it sends before looking for its holder, so the second waits
+for the first's commit and then finds its row (PostgreSQL's read committed: every statement
+sees what committed before it began). On SQLite the push holds the database's write lock from
+its start. A key held by two uuids already (stored before this rule) is left as it is: each
+may still change; no third comes.
+
+The children of a row (contracts, their workers) never reach the server without it: one whose
+parent is neither on the server nor stored by the same push waits (refused with ``espera``:
+the desktop keeps it to send again, with no conflict of its own).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from icsoe_desktop.domain.informativa.modelo import COMPLEMENTARIAS, TIPOS, Periodo
+from icsoe_desktop.domain.sync_registry import SYNCED
+from icsoe_desktop.sync_server.auth import Caller
+from icsoe_desktop.sync_server.models import ROWS_TABLE
+from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
+from icsoe_desktop.sync_server.reglas import Refused, sin
+
+log = logging.getLogger(__name__)
+
+# Per exclusive table, the columns of its key (its first ``claves``).
+CLAVES: dict[str, tuple[str, ...]] = {
+    spec.name: spec.claves[0] for spec in SYNCED if spec.exclusiva
+}
+# Per exclusive table, the column and values of its rows that hold no key (complementarias).
+SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
+# Per table whose rows belong to one of another table (parents first): the column naming the
+# parent (its uuid on the wire) and the parent's table.
+HIJOS: dict[str, tuple[str, str]] = {
+    "icsoe_contratos": ("informativa_id", "icsoe_informativas"),
+    "icsoe_contrato_trabajadores": ("contrato_id", "icsoe_contratos"),
+}
+# The first key of ``pg_advisory_xact_lock(int, int)`` for these locks (the second: the key's
+# hash). No other lock of the server's database uses it (db.MIGRATION_LOCK, deriva.COMPACT_LOCK).
+LOCK_SPACE = 0x1C50E_E5
+
+ESPERA = (
+    "Este renglón espera a que su informativa llegue al servidor (otro equipo envió antes una "
+    "del mismo periodo): se enviará de nuevo; no se pierde nada."
+)
+
+Key = tuple[str, ...]
+
+
+def _exclusive(row: PushRow) -> bool:
+    """Whether ``row`` holds a key no other row may (a removed row holds none)."""
+    if row.table not in CLAVES or row.deleted:
+        return False
+    column, values = SIN_CLAVE.get(row.table, ("", frozenset()))
+    return row.data.get(column) not in values
+
+
+def _key(table: str, data: dict[str, Any]) -> Key:
+    """A row's key as text (a column not sent, or null, as empty: a Normal complements none)."""
+    return tuple("" if data.get(name) is None else str(data[name]) for name in CLAVES[table])
+
+
+def _lock(session: Session, caller: Caller, keys: Iterable[tuple[str, Key]]) -> None:
+    """One lock per key, held until the push's transaction ends; taken in one order by every
+    push (two pushes sharing two keys wait, never deadlock)."""
+    for table, key in sorted(set(keys)):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, hashtext(:key))"),
+            {"space": LOCK_SPACE, "key": "\x1f".join((str(caller.empresa_id), table, *key))},
+        )
+
+
+def _holders(session: Session, caller: Caller, table: str, keys: set[Key]) -> dict[Key, set[str]]:
+    """Per key, the uuids of the live server rows of ``table`` holding it."""
+    first = CLAVES[table][0]
+    rows = ROWS_TABLE.c
+    query = select(rows.uuid, rows.data).where(
+        rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.deleted.is_(False)
+    )
+    # Narrowed by the key's first column (the contratista's uuid): its informativas only.
+    query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
+    found: dict[Key, set[str]] = {}
+    for row_uuid, data in session.execute(query):
+        key = _key(table, data)
+        if key in keys:
+            found.setdefault(key, set()).add(row_uuid)
+    return found
+
+
+def _why(table: str, key: Key) -> str:
+    values = dict(zip(CLAVES[table], key, strict=True))
+    try:
+        periodo = Periodo.de_clave(values.get("periodo", "")).texto
+    except ValueError:
+        periodo = values.get("periodo", "")
+    tipo = TIPOS.get(values.get("tipo", ""), values.get("tipo", ""))
+    return (
+        f"Otro equipo ya envió al servidor la informativa {tipo} del periodo {periodo} de este "
+        "contratista: esta no se guardó para no tener dos del mismo periodo. Al sincronizar, "
+        "este equipo recibe la del servidor y, si esta difiere, la conserva como conflicto "
+        "para que elijas cuál queda."
+    )
+
+
+def _stored(session: Session, caller: Caller, table: str, uuids: set[str]) -> set[str]:
+    """Which of ``uuids`` the server holds in ``table`` (a removed row too)."""
+    if not uuids:
+        return set()
+    rows = ROWS_TABLE.c
+    query = select(rows.uuid).where(
+        rows.empresa_id == caller.empresa_id, rows.tabla == table, rows.uuid.in_(uuids)
+    )
+    return set(session.scalars(query))
+
+
+def apart(
+    session: Session, caller: Caller, request: PushRequest
+) -> tuple[PushRequest, list[Refused]]:
+    """``request`` without the exclusive rows whose key another uuid holds (on the server, or
+    earlier in the batch) and without the children that would have no parent on the server;
+    their results. Run inside the push's transaction, before it writes."""
+    rows = request.rows
+    keyed = {
+        i: (row.table, _key(row.table, row.data)) for i, row in enumerate(rows) if _exclusive(row)
+    }
+    refused: dict[int, str] = {}
+    if keyed:
+        if session.get_bind().dialect.name == "postgresql":
+            _lock(session, caller, keyed.values())
+        per_table: dict[str, set[Key]] = {}
+        for table, key in keyed.values():
+            per_table.setdefault(table, set()).add(key)
+        held = {
+            (table, key): uuids
+            for table, keys in per_table.items()
+            for key, uuids in _holders(session, caller, table, keys).items()
+        }
+        for i, (table, key) in keyed.items():
+            holders = held.setdefault((table, key), set())
+            if holders and rows[i].uuid not in holders:
+                refused[i] = _why(table, key)
+            else:
+                holders.add(rows[i].uuid)  # a second of the batch finds it
+    waiting = _orphans(session, caller, rows, refused)
+    if not refused and not waiting:
+        return request, []
+    log.warning(
+        "Renglones exclusivos rechazados: %d (y %d hijos en espera)", len(refused), len(waiting)
+    )
+    results: list[Refused] = [
+        (rows[i].table, rows[i].uuid, rows[i].version, 0, None, why, False)
+        for i, why in refused.items()
+    ]
+    results += [
+        (rows[i].table, rows[i].uuid, rows[i].version, 0, None, ESPERA, True) for i in waiting
+    ]
+    gone = refused.keys() | waiting
+    return sin(request, [i for i in range(len(rows)) if i not in gone]), results
+
+
+def _orphans(
+    session: Session, caller: Caller, rows: list[PushRow], refused: dict[int, str]
+) -> set[int]:
+    """The live children (``HIJOS``) whose parent is neither kept in this batch nor on the
+    server: its own parent refused, refused earlier, or never sent."""
+    waiting: set[int] = set()
+    if not HIJOS.keys() & {row.table for row in rows}:
+        return waiting  # (most pushes: one pass over the batch)
+    kept: dict[str, set[str]] = {}
+    for i, row in enumerate(rows):
+        if i not in refused:
+            kept.setdefault(row.table, set()).add(row.uuid)
+    for table, (column, parent) in HIJOS.items():
+        children = {
+            i: str(row.data[column])
+            for i, row in enumerate(rows)
+            if row.table == table and not row.deleted and row.data.get(column) is not None
+        }
+        if not children:
+            continue
+        here = kept.get(parent, set())
+        asked = {p for p in children.values() if p not in here}
+        there = _stored(session, caller, parent, asked)
+        for i, p in children.items():
+            if p not in here and p not in there:
+                waiting.add(i)
+                kept.get(table, set()).discard(rows[i].uuid)  # its own children wait too
+    return waiting
+
+
+__all__ = ["CLAVES", "ESPERA", "HIJOS", "apart"]
