@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -305,3 +306,30 @@ def test_the_time_stamp_server_is_the_installations_whichever_empresa_sets_it(se
     # A hand-edited wrong value is no server (the signature is then B-B, never a guess).
     (data_dir / SETTINGS_FILE).write_text("[sello_tiempo]\nurl = 5\n", encoding="utf-8")
     assert not load_settings(data_dir).sello_tiempo.configured
+
+
+def test_a_worker_added_while_signing_leaves_the_informativa_unsigned(
+    services, por_firmar, tsa
+) -> None:
+    """Another window captures while the signature waits for its time-stamp: what was read
+    is no longer the informativa, so nothing is kept; signed again, it holds the new worker."""
+    from tests.informativa_datos import trabajadores_limpios
+
+    uuid, rfc, _cer = por_firmar
+    services.settings.save_sello_tiempo(tsa.url, CLI_ACTOR)
+    (contrato,) = services.informativas.contratos(uuid, rfc)
+    (nuevo,) = trabajadores_limpios(1, random.Random(99), PERIODO.anio)
+
+    def capturar() -> None:
+        tsa.al_pedir = None
+        services.informativa_trabajadores.agregar_varios(contrato.uuid, rfc, [nuevo])
+
+    tsa.al_pedir = capturar
+    with pytest.raises(ValidationError) as error:
+        _firmar(services, por_firmar)
+    assert error.value.code == "informativa_cambio"
+    assert services.informativas.informativa(uuid, rfc).estado != FIRMADA
+    _firmar(services, por_firmar)
+    firmada = services.informativas.informativa(uuid, rfc)
+    assert firmada.estado == FIRMADA
+    assert nuevo.nss in {t.nss for c in firmada.contratos for t in c.trabajadores}

@@ -69,8 +69,7 @@ def congelar(inf: Informativa, firmada: datetime) -> bytes:
         raise ValueError("firmada sin zona horaria")
     informativa = replace(inf, estado=FIRMADA, otras=())
     sin_renglon = tuple(
-        replace(c, trabajadores=tuple(replace(t, renglon=None) for t in c.trabajadores))
-        for c in informativa.contratos
+        replace(c, trabajadores=_sin_renglon(c.trabajadores)) for c in informativa.contratos
     )
     datos = {
         "formato": FORMATO,
@@ -78,7 +77,15 @@ def congelar(inf: Informativa, firmada: datetime) -> bytes:
         "firmada": firmada.isoformat(),
         "informativa": replace(informativa, contratos=sin_renglon),
     }
-    return zlib.compress(orjson.dumps(datos), 9)
+    return zlib.compress(orjson.dumps(datos))  # level 6: 2% over 9 in a quarter of the time
+
+
+def _sin_renglon(trabajadores: tuple[Trabajador, ...]) -> tuple[Trabajador, ...]:
+    """The workers without the file line they came from: those read from the store have none
+    (a copy of each of hundreds of thousands of workers only when one has)."""
+    if all(t.renglon is None for t in trabajadores):
+        return trabajadores
+    return tuple(replace(t, renglon=None) for t in trabajadores)
 
 
 def sin_trabajadores(inf: Informativa) -> Informativa:

@@ -135,10 +135,23 @@ class FirmaInformativaService(InformativaBase):
         """The contratista (``actor``: its RFC) seals the informativa with its e.firma. Slow
         (the key is decrypted): call it off the GUI thread. Returns the acuse (a PDF). After it
         nothing can be added or changed."""
-        from icsoe_desktop.domain.informativa.cadena import cadena_original
+        from icsoe_desktop.services.sin_recolector import sin_recolector
+
+        with sin_recolector():
+            return self._firmar(informativa, actor, cer, key, contrasena)
+
+    def _firmar(
+        self,
+        informativa: str,
+        actor: str | None,
+        cer: Path | None,
+        key: Path | None,
+        contrasena: str,
+    ) -> bytes:
+        from icsoe_desktop.domain.informativa.cadena import cadena_original, con_firma
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
-        from icsoe_desktop.services.informativa.constancia import escribir_constancia
+        from icsoe_desktop.services.informativa.constancia import firmar_constancia
         from icsoe_desktop.services.pades.firmar import SelloDeTiempoFallido
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
@@ -167,7 +180,9 @@ class FirmaInformativaService(InformativaBase):
         # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
-        cadena = cadena_original(antes, firmada, capacitacion)
+        # The content written once (hundreds of thousands of workers), the signing fields put in.
+        contenido = cadena_original(antes)
+        cadena = con_firma(contenido, firmada, capacitacion)
         sello = sellar(cadena, credencial.private_key)
         emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
@@ -175,10 +190,13 @@ class FirmaInformativaService(InformativaBase):
         # exports, acuse and verification never read the contratante's or the contratista's live
         # rows again. The constancia's signature covers both, by their SHA-256.
         congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
+        # Its hundreds of thousands of workers are not kept while the constancia is drawn.
+        firmado = _firmado(antes)
+        del antes
         try:
-            acuse = escribir_constancia(
-                antes, cadena, sello, info.certificado_der, emisores, firmada,
-                credencial.private_key, capacitacion, servidor, congeladas,
+            acuse = firmar_constancia(
+                cadena, sello, info.certificado_der, emisores, firmada,
+                credencial.private_key, servidor, congeladas,
             )  # fmt: skip
         except SelloDeTiempoFallido as exc:
             # Nothing was kept: the informativa stays as it was, to be signed again.
@@ -186,13 +204,12 @@ class FirmaInformativaService(InformativaBase):
             raise ValidationError(
                 "sello_tiempo_fallido", MSG_SELLO_FALLIDO.format(url=servidor)
             ) from None
-        contenido = cadena_original(antes)
         with self._store.session() as session:
             row, contratista = self._informativa(session, informativa, rfc)
             # Someone may have captured meanwhile (another window, a sync): sign what was read.
             if (
                 row.estado in FIRMADAS
-                or cadena_original(self._en_captura(session, row, contratista)) != contenido
+                or _firmado(self._en_captura(session, row, contratista)) != firmado
             ):
                 raise ValidationError(
                     "informativa_cambio",
@@ -314,6 +331,17 @@ class FirmaInformativaService(InformativaBase):
             )
         capacitacion = self._capacitacion(snapshot.contratista.rfc)
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
+
+
+def _firmado(inf: Informativa) -> bytes:
+    """The SHA-256 of what of ``inf`` its cadena and frozen copy hold (not its estado, nor the
+    other declarations of its period): no cadena written again, no copy kept to compare."""
+    import hashlib
+
+    import orjson
+
+    lo_firmado = (inf.uuid, inf.periodo, inf.tipo, inf.complementa, inf.contratista)
+    return hashlib.sha256(orjson.dumps((*lo_firmado, inf.contratos))).digest()
 
 
 # What ``verificar`` compares of a stored informativa, in this order.
