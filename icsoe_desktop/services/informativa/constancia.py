@@ -394,6 +394,7 @@ def firmar_constancia(
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista {rfc}.",
         )
     paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
+    del sellada  # each worker's fields, not kept while the PDF is signed
     datos = {
         "formato": FORMATO,
         "version": VERSION,

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, InformativaRow
+from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.certificados.emisores import EmisoresService
@@ -156,12 +157,16 @@ class FirmaInformativaService(InformativaBase):
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
+            # One read transaction: the informativa and its SHA-256 of the same rows, whatever
+            # another window commits meanwhile (pysqlite would read each SELECT on its own).
+            session.connection().exec_driver_sql("BEGIN")
             row, contratista = self._informativa(session, informativa, actor)
             rfc = contratista.rfc  # the actor itself (checked by _informativa)
             if row.estado in FIRMADAS:
                 raise ValidationError("informativa_firmada", "La informativa ya está firmada.")
             antes = self._en_captura(session, row, contratista)
             problemas = revisar(antes, self._curps(session, antes))
+            firmado = self._huella(session, row, contratista)
         if problemas:
             raise ValidationError(
                 "informativa_con_problemas",
@@ -181,8 +186,7 @@ class FirmaInformativaService(InformativaBase):
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
         # The content written once (hundreds of thousands of workers), the signing fields put in.
-        contenido = cadena_original(antes)
-        cadena = con_firma(contenido, firmada, capacitacion)
+        cadena = con_firma(cadena_original(antes), firmada, capacitacion)
         sello = sellar(cadena, credencial.private_key)
         emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
@@ -190,9 +194,7 @@ class FirmaInformativaService(InformativaBase):
         # exports, acuse and verification never read the contratante's or the contratista's live
         # rows again. The constancia's signature covers both, by their SHA-256.
         congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
-        # Its hundreds of thousands of workers are not kept while the constancia is drawn.
-        firmado = _firmado(antes)
-        del antes
+        del antes  # its hundreds of thousands of workers are not kept while the rest is done
         try:
             acuse = firmar_constancia(
                 cadena, sello, info.certificado_der, emisores, firmada,
@@ -204,13 +206,11 @@ class FirmaInformativaService(InformativaBase):
             raise ValidationError(
                 "sello_tiempo_fallido", MSG_SELLO_FALLIDO.format(url=servidor)
             ) from None
-        with self._store.session() as session:
+        # Compared and written under the write lock: nothing can change in between.
+        with self._store.session(immediate=True) as session:
             row, contratista = self._informativa(session, informativa, rfc)
             # Someone may have captured meanwhile (another window, a sync): sign what was read.
-            if (
-                row.estado in FIRMADAS
-                or _firmado(self._en_captura(session, row, contratista)) != firmado
-            ):
+            if row.estado in FIRMADAS or self._huella(session, row, contratista) != firmado:
                 raise ValidationError(
                     "informativa_cambio",
                     "La informativa cambió mientras se firmaba: revísala y fírmala de nuevo.",
@@ -226,6 +226,29 @@ class FirmaInformativaService(InformativaBase):
                 session, rfc, "icsoe_informativa_firmada", row.periodo, info.no_certificado
             )
         return acuse
+
+    def _huella(self, session: Session, row: InformativaRow, contratista: Contratista) -> bytes:
+        """The SHA-256 of the informativa as its rows are now: what of it the cadena and the
+        frozen copy hold (not its estado, nor the other declarations of its period), its
+        workers hashed as read, without building them (hundreds of thousands)."""
+        import hashlib
+
+        import orjson
+
+        from icsoe_desktop.store.queries import trabajadores_de_contratos
+
+        inf = self._en_captura(session, row, contratista, trabajadores=False)
+        lo_firmado = (inf.uuid, inf.periodo, inf.tipo, inf.complementa, inf.contratista)
+        huella = hashlib.sha256(orjson.dumps((*lo_firmado, inf.contratos)))
+        ids = session.scalars(
+            select(ContratoRow.id).where(
+                ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False)
+            )
+        ).all()
+        filas = trabajadores_de_contratos(session, ids)
+        while lote := list(islice(filas, 10_000)):
+            huella.update(orjson.dumps(lote))
+        return huella.digest()
 
     def de_practica(self, rfc: str) -> bool:
         """Whether the contratista's informativas here are training (the practice empresa's)."""
@@ -331,17 +354,6 @@ class FirmaInformativaService(InformativaBase):
             )
         capacitacion = self._capacitacion(snapshot.contratista.rfc)
         return exportar(snapshot, Path(carpeta), progreso, creada, capacitacion=capacitacion)
-
-
-def _firmado(inf: Informativa) -> bytes:
-    """The SHA-256 of what of ``inf`` its cadena and frozen copy hold (not its estado, nor the
-    other declarations of its period): no cadena written again, no copy kept to compare."""
-    import hashlib
-
-    import orjson
-
-    lo_firmado = (inf.uuid, inf.periodo, inf.tipo, inf.complementa, inf.contratista)
-    return hashlib.sha256(orjson.dumps((*lo_firmado, inf.contratos))).digest()
 
 
 # What ``verificar`` compares of a stored informativa, in this order.
