@@ -64,20 +64,29 @@ class InformativaFirmada:
 
 
 def congelar(inf: Informativa, firmada: datetime) -> bytes:
-    """The frozen copy of ``inf`` signed at ``firmada`` (aware)."""
+    """The frozen copy of ``inf`` signed at ``firmada`` (aware): zlib (level 6: 2% over 9 in a
+    quarter of the time) of the JSON of ``inf``, written and compressed a contract at a time
+    (the whole text of 600,000 workers would be some 70 MB at once)."""
     if firmada.tzinfo is None:
         raise ValueError("firmada sin zona horaria")
     informativa = replace(inf, estado=FIRMADA, otras=())
-    sin_renglon = tuple(
-        replace(c, trabajadores=_sin_renglon(c.trabajadores)) for c in informativa.contratos
-    )
     datos = {
         "formato": FORMATO,
         "version": VERSION,
         "firmada": firmada.isoformat(),
-        "informativa": replace(informativa, contratos=sin_renglon),
+        "informativa": replace(informativa, contratos=()),
     }
-    return zlib.compress(orjson.dumps(datos))  # level 6: 2% over 9 in a quarter of the time
+    antes, despues = orjson.dumps(datos).split(_SIN_CONTRATOS)  # keys are written once
+    flujo = zlib.compressobj()
+    partes = [flujo.compress(antes + _SIN_CONTRATOS[:-1])]
+    for numero, contrato in enumerate(informativa.contratos):
+        sin_renglon = replace(contrato, trabajadores=_sin_renglon(contrato.trabajadores))
+        partes.append(flujo.compress(b"," * (numero > 0) + orjson.dumps(sin_renglon)))
+    partes += [flujo.compress(b"]" + despues), flujo.flush()]
+    return b"".join(partes)
+
+
+_SIN_CONTRATOS = b'"contratos":[]'
 
 
 def _sin_renglon(trabajadores: tuple[Trabajador, ...]) -> tuple[Trabajador, ...]:

@@ -149,7 +149,7 @@ class FirmaInformativaService(InformativaBase):
         key: Path | None,
         contrasena: str,
     ) -> bytes:
-        from icsoe_desktop.domain.informativa.cadena import cadena_original, con_firma
+        from icsoe_desktop.domain.informativa.cadena import cadena_original
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import firmar_constancia
@@ -185,8 +185,7 @@ class FirmaInformativaService(InformativaBase):
         # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
-        # The content written once (hundreds of thousands of workers), the signing fields put in.
-        cadena = con_firma(cadena_original(antes), firmada, capacitacion)
+        cadena = cadena_original(antes, firmada, capacitacion)
         sello = sellar(cadena, credencial.private_key)
         emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
