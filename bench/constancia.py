@@ -209,14 +209,15 @@ def main() -> None:
                 print(salida.stderr)
             medidas.append(json.loads(salida.stdout.strip().splitlines()[-1]))
         m = {k: statistics.median(x[k] for x in medidas) for k in medidas[0]}
+        r = {k: f"{min(x[k] for x in medidas):.2f}–{max(x[k] for x in medidas):.2f}" for k in m}
         print(
             f"Firmar {args.contratos} contratos × {args.trabajadores:,} trabajadores distintos, "
             f"mediana de {len(medidas)} rondas (carga del equipo "
             f"{', '.join(f'{c:.2f}' for c in cargas)}):\n"
-            f"  CPU {m['cpu']:.2f} s  {'OK' if m['cpu'] <= 10 else 'FALLA'} (meta ≤ 10 s); "
+            f"  CPU {m['cpu']:.2f} s ({r['cpu']})  {'OK' if m['cpu'] <= 10 else 'FALLA'} (meta ≤ 10 s); "
             f"base comparable (sqlite3 + las líneas del anexo + zlib + RSA) {m['base']:.2f} s: "
             f"{m['cpu'] / m['base']:.1f}×\n"
-            f"  RSS máximo {m['pico']:.0f} MB (al abrir el almacén {m['antes']:.0f} MB)  "
+            f"  RSS máximo {m['pico']:.0f} MB ({r['pico']}; al abrir el almacén {m['antes']:.0f} MB)  "
             f"{'OK' if m['pico'] <= 400 else 'FALLA'} (meta ≤ 400 MB)\n"
             f"  constancia {m['mb']:.2f} MB  {'OK' if m['mb'] <= 10 else 'FALLA'} (meta ≤ 10 MB)"
         )
