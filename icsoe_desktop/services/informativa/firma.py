@@ -6,6 +6,7 @@ Once signed, everything here reads the frozen informativa."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -205,6 +206,8 @@ class FirmaInformativaService(InformativaBase):
             raise ValidationError(
                 "sello_tiempo_fallido", MSG_SELLO_FALLIDO.format(url=servidor)
             ) from None
+        # The PDF's object graphs (reportlab's, pyHanko's) are cycles: freed before the write.
+        gc.collect()
         # Compared and written under the write lock: nothing can change in between.
         with self._store.session(immediate=True) as session:
             row, contratista = self._informativa(session, informativa, rfc)
