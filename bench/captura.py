@@ -20,14 +20,14 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from datos_reales import personas
+from datos_reales import informativa_con_contratos, personas
 
 
 def _clock() -> datetime:
@@ -37,39 +37,15 @@ def _clock() -> datetime:
 def preparar(base: Path, contratos: int, trabajadores: int) -> list[str]:
     """The contratista, its informativa and ``contratos`` empty contracts; one CSV per contract
     (NSS, CURP, SBC, name: as the IMSS worker file). Returns the contracts' uuids."""
-    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.informativa.captura import ContratoDatos
-    from tests.icsoe_helpers import enter_contratista
 
-    periodo = Periodo.de_clave("2026-2")
     (base / "datos").mkdir(parents=True)
     services = open_services(base / "datos", _clock)
     try:
-        rfc = enter_contratista(services, base / "datos", base)
-        uuid = services.informativas.crear(rfc, rfc, periodo)
-        uuids = []
-        for n in range(contratos):
-            contratante, _ = services.informativas.guardar_contratante(
-                rfc, rfc, Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV")
-            )
-            uuids.append(
-                services.informativas.guardar_contrato(
-                    uuid,
-                    rfc,
-                    ContratoDatos(
-                        contratante,
-                        objeto=f"Mantenimiento especializado, sede {n}",
-                        folio_repse=f"{10_000 + n}/2025",
-                        descripcion_servicio="Mantenimiento industrial especializado",
-                        fecha_inicial=date(2026, 5, 1 + n % 28),
-                        fecha_final=date(2027, 5, 1),
-                    ),
-                )
-            )
+        _, uuids = informativa_con_contratos(services, base, contratos)
     finally:
         services.close()
-    filas = list(personas(contratos * trabajadores, anio=periodo.anio))
+    filas = list(personas(contratos * trabajadores))
     for n in range(contratos):
         lineas = ["NSS,CURP,SBC,Nombre"] + [
             f"{nss},{curp},{sbc / 100:.2f},{nombre} {primero} {segundo}"

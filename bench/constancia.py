@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 import zlib
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
@@ -51,37 +51,19 @@ def _clock() -> datetime:
 def construir(base: Path, contratos: int, trabajadores: int) -> str:
     """The contratista enters with its e.firma and captures ``contratos`` contracts of
     ``trabajadores`` workers each, through the services."""
+    from datos_reales import informativa_con_contratos
     from datos_reales import trabajadores as reales
 
-    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.informativa.captura import ContratoDatos
-    from tests.icsoe_helpers import enter_contratista
+    from tests import credentials_factory as cf
 
-    periodo = Periodo.de_clave("2026-2")
     services = open_services(base / "datos", _clock)
     try:
-        rfc = enter_contratista(services, base / "datos", base)
-        uuid = services.informativas.crear(rfc, rfc, periodo)
-        todos = reales(contratos * trabajadores, anio=periodo.anio)
-        for n in range(contratos):
-            contratante, _ = services.informativas.guardar_contratante(
-                rfc, rfc, Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV")
-            )
-            contrato = services.informativas.guardar_contrato(
-                uuid,
-                rfc,
-                ContratoDatos(
-                    contratante,
-                    objeto=f"Mantenimiento especializado, sede {n}",
-                    folio_repse=f"{10_000 + n}/2025",
-                    descripcion_servicio="Mantenimiento industrial especializado",
-                    fecha_inicial=date(2026, 5, 1 + n % 28),
-                    fecha_final=date(2027, 5, 1),
-                ),
-            )
+        uuid, contratos_uuid = informativa_con_contratos(services, base, contratos)
+        todos = reales(contratos * trabajadores)
+        for n, contrato in enumerate(contratos_uuid):
             parte = todos[n * trabajadores : (n + 1) * trabajadores]
-            hecho = services.informativa_trabajadores.agregar_varios(contrato, rfc, parte)
+            hecho = services.informativa_trabajadores.agregar_varios(contrato, cf.RFC_MORAL, parte)
             assert hecho.problemas == [], hecho.problemas[:3]
     finally:
         services.close()

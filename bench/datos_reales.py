@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 from icsoe_desktop.demo.movimientos import _curp
 from icsoe_desktop.domain.identifiers import nss_check_digit
@@ -103,3 +104,33 @@ def trabajadores(n: int, seed: int = 2026, anio: int = 2026) -> list[Trabajador]
         Trabajador(nss, curp, sbc, f"{nombre} {primero} {segundo}", renglon=i)
         for i, (nss, curp, primero, segundo, nombre, sbc) in enumerate(personas(n, seed, anio), 1)
     ]
+
+
+PERIODO = "2026-2"
+
+
+def informativa_con_contratos(services, base: Path, contratos: int) -> tuple[str, list[str]]:
+    """The test persona moral enters with its e.firma (written in ``base``/fiel), creates its
+    informativa of ``PERIODO`` and ``contratos`` contracts without workers, each with its own
+    contratante (through the services). Returns (the informativa's uuid, its contracts')."""
+    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
+    from icsoe_desktop.services.informativa.captura import ContratoDatos
+    from tests.icsoe_helpers import enter_contratista
+
+    rfc = enter_contratista(services, base / "datos", base)
+    uuid = services.informativas.crear(rfc, rfc, Periodo.de_clave(PERIODO))
+    uuids = []
+    for n in range(contratos):
+        contratante, _ = services.informativas.guardar_contratante(
+            rfc, rfc, Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV")
+        )
+        datos = ContratoDatos(
+            contratante,
+            objeto=f"Mantenimiento especializado, sede {n}",
+            folio_repse=f"{10_000 + n}/2025",
+            descripcion_servicio="Mantenimiento industrial especializado",
+            fecha_inicial=date(2026, 5, 1 + n % 28),
+            fecha_final=date(2027, 5, 1),
+        )
+        uuids.append(services.informativas.guardar_contrato(uuid, rfc, datos))
+    return uuid, uuids

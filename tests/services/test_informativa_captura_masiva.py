@@ -76,8 +76,8 @@ def test_a_bulk_capture_ends_as_the_triggers_would_have_left_the_store(
     # The same rows, as written, inserted one by one through the triggers in the copy.
     with closing(plain.connect(path)) as conn:
         columnas = [c[1] for c in conn.execute(f"PRAGMA table_info({TABLA})")]
-        nuevas = conn.execute(f"SELECT * FROM {TABLA} WHERE id > ? ORDER BY id", (ultimo,))
-        nuevas = nuevas.fetchall()
+        sql = f"SELECT * FROM {TABLA} WHERE id > ? ORDER BY id"
+        nuevas = conn.execute(sql, (ultimo,)).fetchall()
     assert len(nuevas) == 4_500
     with closing(plain.connect(antes)) as conn, conn:
         marcas = ", ".join("?" * len(columnas))
