@@ -1,134 +1,209 @@
-"""The constancia de firma of a big informativa: CPU to draw and sign it, CPU to verify it (alone,
-and compared with the informativa a store keeps as signed, as «Verificar constancia» does when
-the store holds it), and its size, for CONTRATOS contracts of TRABAJADORES workers each (the
-e.firma is a test one).
+"""*Firmar* of a staffing firm's informativa: CONTRATOS contracts of TRABAJADORES distinct workers
+each (bench/datos_reales.py: distinct NSS and CURP with their check digits, real name
+distributions, SBCs spread from the minimum wage up), captured through the services, then
+``FirmaInformativaService.firmar`` whole (the store read, Revisar, the e.firma opened, cadena,
+sello, the frozen copies, the constancia drawn and signed, the row written) in a fresh process
+on a fresh copy of the store, each round. Prints its CPU, the process's peak RSS and the
+constancia's size, and the CPU of a baseline doing comparable work in the same process: the same
+rows read with sqlite3, written as the annex's lines, compressed with zlib and signed with
+``cryptography`` (SHA-256, RSA). Medians of RONDAS rounds, with the machine's load.
+Goals at 50 × 12,000: ≤ 10 s CPU, ≤ 400 MB peak, constancia ≤ 10 MB.
 
-Paired in one run, medians of RONDAS interleaved rounds: the comparison with the stored
-informativa for a constancia that carries its frozen copies' SHA-256 (what *Firmar* writes)
-and for one made before (no SHA-256: the frozen copy is read and compared with the cadena); and
-the restore check of that informativa, reading its frozen copy as a cadena, against reading it
-whole (``descongelar`` and the cadena written again).
+Then, on the last round's constancia: CPU of verifying it (alone, and compared with the
+informativa the store keeps as signed, as «Verificar constancia» does).
 
-    python bench/constancia.py [CONTRATOS TRABAJADORES [RONDAS]]  # default 1 50 3; try 50 12000
+    python bench/constancia.py [--contratos 50] [--trabajadores 12000] [--rondas 3] [--datos DIR]
+    python bench/constancia.py --perfil ...   # one round under cProfile (the top 25 by own time)
+
+--datos keeps the captured store in DIR and reuses it (capturing 600,000 workers takes minutes).
 """
 
 from __future__ import annotations
 
-import dataclasses
+import argparse
+import hashlib
+import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+import zlib
+from datetime import UTC, datetime
 from pathlib import Path
 
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from icsoe_desktop.domain.credentials import load_sat_pair
-from icsoe_desktop.domain.informativa.cadena import cadena_original, con_firma
-from icsoe_desktop.domain.informativa.firmada import (
-    comprobar,
-    congelar,
-    descongelar,
-    sin_trabajadores,
-)
-from icsoe_desktop.domain.informativa.modelo import FIRMADA, Trabajador
-from icsoe_desktop.domain.informativa.sello import sellar
-from icsoe_desktop.domain.trust import TrustStore, read_emisor
-from icsoe_desktop.services.informativa.constancia import (
-    escribir_constancia,
-    verificar_constancia,
-)
-from icsoe_desktop.services.informativa.firma import _comparar
-from tests import credentials_factory as cf
-from tests.icsoe_helpers import CURP_ANA
-from tests.informativa_acuse_datos import informativa
+from peak import peak_rss_mb
+
+HECHA = "informativa.uuid"  # in the data folder: the captured informativa's uuid
+
+
+def _clock() -> datetime:
+    """Now (naive UTC): the test e.firma is valid around the real date."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def construir(base: Path, contratos: int, trabajadores: int) -> str:
+    """The contratista enters with its e.firma and captures ``contratos`` contracts of
+    ``trabajadores`` workers each, through the services."""
+    from datos_reales import informativa_con_contratos
+    from datos_reales import trabajadores as reales
+
+    from icsoe_desktop.services.container import open_services
+    from tests import credentials_factory as cf
+
+    services = open_services(base / "datos", _clock)
+    try:
+        uuid, contratos_uuid = informativa_con_contratos(services, base, contratos)
+        todos = reales(contratos * trabajadores)
+        for n, contrato in enumerate(contratos_uuid):
+            parte = todos[n * trabajadores : (n + 1) * trabajadores]
+            hecho = services.informativa_trabajadores.agregar_varios(contrato, cf.RFC_MORAL, parte)
+            assert hecho.problemas == [], hecho.problemas[:3]
+    finally:
+        services.close()
+    return uuid
+
+
+def base_comparable(db: Path, llave: object) -> float:
+    """CPU of the floor of what signing does with the workers: their rows read with sqlite3,
+    written as the annex's lines, compressed and signed."""
+    import sqlite3
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    inicio = time.process_time()
+    conn = sqlite3.connect(db)
+    filas = conn.execute(
+        "SELECT nss, curp, sbc FROM icsoe_contrato_trabajadores WHERE deleted = 0 "
+        "ORDER BY contrato_id, id"
+    ).fetchall()
+    conn.close()
+    texto = "\n".join(
+        f"({i:5d} {nss:<11} {curp:<18} {sbc / 100:9.2f}) Tj T*"
+        for i, (nss, curp, sbc) in enumerate(filas, 1)
+    ).encode("ascii")
+    comprimido = zlib.compress(texto)
+    llave.sign(hashlib.sha256(comprimido).digest(), padding.PKCS1v15(), hashes.SHA256())  # type: ignore[attr-defined]  # an RSA key
+    return time.process_time() - inicio
+
+
+def firmar(base: Path, uuid: str, perfil: bool) -> None:
+    """In its own process (the peak is the process's): Firmar, then the baseline."""
+    from icsoe_desktop.domain.credentials import load_sat_pair
+    from icsoe_desktop.services.container import open_services
+    from tests import credentials_factory as cf
+
+    services = open_services(base / "datos", _clock)
+    cer = base / "fiel" / f"{cf.RFC_MORAL}.cer"
+    antes = peak_rss_mb()
+    inicio = time.process_time()
+    if perfil:
+        import cProfile
+        import pstats
+
+        perfilador = cProfile.Profile()
+        constancia = perfilador.runcall(
+            services.informativa_firma.firmar,
+            uuid, cf.RFC_MORAL, cer, cer.with_suffix(".key"), cf.PASSWORD,
+        )  # fmt: skip
+        pstats.Stats(perfilador, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        pstats.Stats(perfilador, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(perfilador, stream=sys.stderr).print_callers("compress|_en_captura")
+    else:
+        constancia = services.informativa_firma.firmar(
+            uuid, cf.RFC_MORAL, cer, cer.with_suffix(".key"), cf.PASSWORD
+        )
+    cpu = time.process_time() - inicio
+    pico = peak_rss_mb()
+    (base / "constancia.pdf").write_bytes(constancia)
+    services.close()
+    fiel = cf.fiel_moral()
+    llave = load_sat_pair(fiel.cer, fiel.key(), cf.PASSWORD).private_key
+    referencia = base_comparable(base / "datos" / "icsoe.sqlite3", llave)
+    print(json.dumps({"cpu": cpu, "pico": pico, "antes": antes, "mb": len(constancia) / 1e6,
+                      "base": referencia}))  # fmt: skip
+
+
+def verificar(base: Path) -> None:
+    from icsoe_desktop.services.container import open_services
+
+    services = open_services(base / "datos", _clock)
+    pdf = (base / "constancia.pdf").read_bytes()
+    inicio = time.process_time()
+    resultado = services.informativa_firma.verificar(pdf)
+    cpu = time.process_time() - inicio
+    assert resultado.ok, resultado.motivo
+    services.close()
+    print(f"  verificar (con la informativa guardada): CPU {cpu:.2f} s")
 
 
 def main() -> None:
-    contratos, trabajadores = (int(a) for a in sys.argv[1:3]) if len(sys.argv) > 2 else (1, 50)
-    rondas = int(sys.argv[3]) if len(sys.argv) > 3 else 3
-    base = informativa()
-    modelo = base.contratos[1]
-    lista = tuple(
-        dataclasses.replace(
-            modelo,
-            uuid=f"0196a4c2-1f00-7000-8000-{c:012d}",
-            trabajadores=tuple(
-                Trabajador(f"{c:02d}{t:09d}", CURP_ANA, 30_000 + t % 90_000)
-                for t in range(trabajadores)
-            ),
-            trabajadores_declarados=None,
+    if sys.argv[1:2] == ["--construir"]:
+        print(construir(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])))
+        return
+    if sys.argv[1:2] == ["--firmar"]:
+        firmar(Path(sys.argv[2]), sys.argv[3], sys.argv[4:5] == ["perfil"])
+        return
+    if sys.argv[1:2] == ["--verificar"]:
+        verificar(Path(sys.argv[2]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contratos", type=int, default=50)
+    parser.add_argument("--trabajadores", type=int, default=12_000)
+    parser.add_argument("--rondas", type=int, default=3)
+    parser.add_argument("--datos", type=Path)
+    parser.add_argument("--perfil", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        base = args.datos or Path(tmp) / "captura"
+        hecha = base / HECHA
+        if not hecha.exists():
+            (base / "datos").mkdir(parents=True, exist_ok=True)
+            inicio = time.perf_counter()
+            tamano = (str(args.contratos), str(args.trabajadores))
+            salida = subprocess.run(
+                [sys.executable, __file__, "--construir", str(base), *tamano],
+                check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+            hecha.write_text(salida.split()[-1])
+            print(f"Captura (una vez): {time.perf_counter() - inicio:.0f} s")
+        uuid = hecha.read_text()
+        ronda = Path(tmp) / "ronda"
+        medidas: list[dict[str, float]] = []
+        cargas = []
+        for _ in range(1 if args.perfil else args.rondas):
+            shutil.rmtree(ronda, ignore_errors=True)
+            shutil.copytree(base, ronda)
+            cargas.append(os.getloadavg()[0])
+            orden = [sys.executable, __file__, "--firmar", str(ronda), uuid]
+            salida = subprocess.run(
+                orden + (["perfil"] if args.perfil else []),
+                check=True, capture_output=True, text=True,
+            )  # fmt: skip
+            if args.perfil:
+                print(salida.stderr)
+            medidas.append(json.loads(salida.stdout.strip().splitlines()[-1]))
+        m = {k: statistics.median(x[k] for x in medidas) for k in medidas[0]}
+        r = {k: f"{min(x[k] for x in medidas):.2f}–{max(x[k] for x in medidas):.2f}" for k in m}
+        print(
+            f"Firmar {args.contratos} contratos × {args.trabajadores:,} trabajadores distintos, "
+            f"mediana de {len(medidas)} rondas (carga del equipo "
+            f"{', '.join(f'{c:.2f}' for c in cargas)}):\n"
+            f"  CPU {m['cpu']:.2f} s ({r['cpu']})  {'OK' if m['cpu'] <= 10 else 'FALLA'} (meta ≤ 10 s); "
+            f"base comparable (sqlite3 + las líneas del anexo + zlib + RSA) {m['base']:.2f} s: "
+            f"{m['cpu'] / m['base']:.1f}×\n"
+            f"  RSS máximo {m['pico']:.0f} MB ({r['pico']}; al abrir el almacén {m['antes']:.0f} MB)  "
+            f"{'OK' if m['pico'] <= 400 else 'FALLA'} (meta ≤ 400 MB)\n"
+            f"  constancia {m['mb']:.2f} MB  {'OK' if m['mb'] <= 10 else 'FALLA'} (meta ≤ 10 MB)"
         )
-        for c in range(contratos)
-    )
-    inf = dataclasses.replace(base, contratos=lista)
-    fiel = cf.fiel_moral()
-    llave = load_sat_pair(fiel.cer, fiel.key(), cf.PASSWORD).private_key
-    firma = datetime.now(timezone(timedelta(hours=-6))).replace(microsecond=0)
-    raiz = cf.sat_ca().certificate_der
-    inicio = time.process_time()
-    congeladas = congelar(inf, firma), congelar(sin_trabajadores(inf), firma)
-    congelar_cpu = time.process_time() - inicio
-    inicio = time.process_time()
-    cadena = cadena_original(inf, firma)
-    sello = sellar(cadena, llave)
-    pdf = escribir_constancia(
-        inf, cadena, sello, fiel.cer, [raiz], firma, llave, congeladas=congeladas
-    )
-    escribir = time.process_time() - inicio
-    anterior = escribir_constancia(inf, cadena, sello, fiel.cer, [raiz], firma, llave)
-    confianza = TrustStore([read_emisor(raiz, incluido=False)])
-    # The store's row of that informativa (what FirmaInformativaService.verificar reads).
-    fila = (FIRMADA, cadena, sello, *congeladas, None, inf.contratista.rfc)
-    fila += (inf.periodo.clave, inf.tipo)
-    guardada = lambda c: _comparar(c, [fila], None)  # noqa: E731
-
-    def verificar(constancia: bytes, con_guardada: bool) -> float:
-        inicio = time.process_time()
-        resultado = verificar_constancia(
-            constancia, confianza, guardada=guardada if con_guardada else None
-        )
-        transcurrido = time.process_time() - inicio
-        assert resultado.ok, resultado.motivo
-        return transcurrido
-
-    def restaurar(entera: bool) -> float:
-        """The restore check of the frozen copies (services/respaldo/backup.py), and the
-        same done by reading the whole copy back and writing its cadena again."""
-        inicio = time.process_time()
-        if entera:
-            leida = descongelar(congeladas[0])
-            firmadas = {cadena_original(leida.informativa, leida.firmada, c) for c in (False, True)}
-        else:
-            comprobada = comprobar(*congeladas)
-            assert comprobada.cabecera
-            firmadas = {
-                con_firma(comprobada.contenido, comprobada.firmada, c) for c in (False, True)
-            }
-        transcurrido = time.process_time() - inicio
-        assert cadena in firmadas
-        return transcurrido
-
-    medidas: dict[str, list[float]] = {}
-    for _ in range(rondas):
-        for nombre, medir in (
-            ("sola", lambda: verificar(pdf, False)),
-            ("guardada", lambda: verificar(pdf, True)),
-            ("anterior", lambda: verificar(anterior, True)),
-            ("restaurar", lambda: restaurar(False)),
-            ("restaurar entera", lambda: restaurar(True)),
-        ):
-            medidas.setdefault(nombre, []).append(medir())
-    m = {nombre: statistics.median(valores) for nombre, valores in medidas.items()}
-    print(
-        f"{contratos}×{trabajadores:,}: {len(pdf) / 1e6:.2f} MB; CPU sellar+dibujar+firmar "
-        f"{escribir:.2f} s (y congelar la informativa {congelar_cpu:.2f} s); medianas de "
-        f"{rondas} rondas: verificar {m['sola']:.2f} s, verificar con la informativa guardada "
-        f"{m['guardada']:.2f} s (una constancia sin las huellas de la copia congelada: "
-        f"{m['anterior']:.2f} s), comprobación al restaurar {m['restaurar']:.2f} s (leyendo la "
-        f"copia entera: {m['restaurar entera']:.2f} s); carga del equipo {os.getloadavg()[0]:.2f}"
-    )
+        subprocess.run([sys.executable, __file__, "--verificar", str(ronda)], check=True)
 
 
 if __name__ == "__main__":

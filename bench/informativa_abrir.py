@@ -1,6 +1,7 @@
 """Opening a big signed informativa: CONTRATOS contracts of TRABAJADORES workers each (a staffing
-firm's cuatrimestre: 50 × 12,000), captured through the services and signed with the e.firma
-(the real Firmar: its cadena, sello, constancia PDF and frozen copy), then its window opened in a
+firm's cuatrimestre: 50 × 12,000; distinct, real-shaped workers: bench/datos_reales.py), captured
+through the services and signed with the e.firma (the real Firmar: its cadena, sello, constancia
+PDF and frozen copy), then its window opened in a
 fresh process: the informativa's window built, shown and painted with its first contract's
 workers. Prints the CPU of the process and of its main thread, and the process's peak RSS (and
 the peak before the window, with Qt loaded and the store open). Goal at 50 × 12,000: open ≤ 1 s CPU, ≤ 300 MB peak.
@@ -15,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -37,42 +37,20 @@ def _clock() -> datetime:
 
 
 def construir(data: Path, contratos: int, trabajadores: int) -> str:
-    """The contratista enters with its e.firma, captures ``contratos`` contracts of
-    ``trabajadores`` workers and signs them (through the services)."""
-    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
-    from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.informativa.captura import ContratoDatos
-    from tests import credentials_factory as cf
-    from tests.icsoe_helpers import enter_contratista
-    from tests.informativa_datos import trabajadores_limpios
+    """The informativa of bench/constancia.py (distinct, real-shaped workers captured through
+    the services), signed with the e.firma."""
+    from constancia import construir as capturar
 
-    periodo = Periodo.de_clave("2026-2")
+    from icsoe_desktop.services.container import open_services
+    from tests import credentials_factory as cf
+
+    uuid = capturar(data.parent, contratos, trabajadores)
     services = open_services(data, _clock)
     try:
-        rfc = enter_contratista(services, data, data.parent)
-        uuid = services.informativas.crear(rfc, rfc, periodo)
-        todos = trabajadores_limpios(contratos * trabajadores, random.Random(2026), periodo.anio)
-        for n in range(contratos):
-            contratante, _ = services.informativas.guardar_contratante(
-                rfc, rfc, Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV")
-            )
-            contrato = services.informativas.guardar_contrato(
-                uuid,
-                rfc,
-                ContratoDatos(
-                    contratante,
-                    objeto=f"Mantenimiento especializado, sede {n}",
-                    folio_repse=f"{10_000 + n}/2025",
-                    descripcion_servicio="Mantenimiento industrial especializado",
-                    fecha_inicial=date(2026, 5, 1 + n % 28),
-                    fecha_final=date(2027, 5, 1),
-                ),
-            )
-            parte = todos[n * trabajadores : (n + 1) * trabajadores]
-            hecho = services.informativa_trabajadores.agregar_varios(contrato, rfc, parte)
-            assert hecho.problemas == [], hecho.problemas[:3]
-        cer = data.parent / "fiel" / f"{rfc}.cer"
-        services.informativa_firma.firmar(uuid, rfc, cer, cer.with_suffix(".key"), cf.PASSWORD)
+        cer = data.parent / "fiel" / f"{cf.RFC_MORAL}.cer"
+        services.informativa_firma.firmar(
+            uuid, cf.RFC_MORAL, cer, cer.with_suffix(".key"), cf.PASSWORD
+        )
     finally:
         services.close()
     return uuid

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,13 +101,15 @@ def hacer_tsa() -> Tsa:
 class Servidor:
     """``url``; ``falla``: None answers well, "http" answers 500, "basura" answers bytes that
     are no time-stamp with the right content type, "ajeno" a well-made token over other data;
-    ``pedidos``: requests answered."""
+    ``pedidos``: requests answered; ``al_pedir``: called with each request, before it is
+    answered (what happens elsewhere while a signature waits for its time-stamp)."""
 
     def __init__(self, tsa: Tsa, momento: datetime | None) -> None:
         self.tsa = tsa
         self.sellador = tsa.sellador(momento)
         self.falla: str | None = None
         self.pedidos = 0
+        self.al_pedir: Callable[[], None] | None = None
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._manejador())
         self.url = f"http://127.0.0.1:{self._http.server_address[1]}/tsa"
 
@@ -118,6 +120,8 @@ class Servidor:
             def do_POST(self) -> None:
                 cuerpo = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 servidor.pedidos += 1
+                if servidor.al_pedir is not None:
+                    servidor.al_pedir()
                 if servidor.falla == "http":
                     self.send_error(500, "falla de prueba")
                     return

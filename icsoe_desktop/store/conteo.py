@@ -11,7 +11,8 @@ Updates and deletes keep their triggers. README «Rendimiento» has the figures.
 
 The sync sums' insert trigger (``store/sumas.py``) and the unsent rows' (``store/pendientes.py``)
 are dropped with it, for the same reason (a lookup and an upsert per row), and the batch's sums
-and count added from its rowid range.
+and count added from its rowid range: ``store/sin_disparadores.py`` does that for any synced
+table, and this module adds the counts.
 
 While a desktop joining a company has the grid's indexes dropped (``store/bulk_indexes.py``),
 its pages are not counted: each one touches thousands of the per-day counts (a million rows,
@@ -21,20 +22,15 @@ takes ~0.5 s (``recount``, run by ``bulk_indexes.restore``). The counts lag only
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
 
-from icsoe_desktop.store import pendientes, plain, sumas
-
-log = logging.getLogger(__name__)
+from icsoe_desktop.store import pendientes
+from icsoe_desktop.store.sin_disparadores import insert_untriggered
 
 INSERT_TRIGGER = "movimientos_conteo_insert"
-SUMS_TRIGGER = sumas.insert_trigger("movimientos")
-UNSENT_TRIGGER = pendientes.insert_trigger("movimientos")
 UNSENT_STATE_TRIGGER = pendientes.STATE_INSERT_TRIGGER
 # The index the counts are read back from: missing, they wait for ``recount``.
 COUNTED_BY = "ix_mov_registro_estado_fecha"
@@ -74,8 +70,9 @@ def insert_counted(
     states: Callable[[], None] | None = None,
 ) -> int:
     """Run ``insert`` (new movimientos only, in ``conn``'s open transaction; returns how many
-    rows it wrote) with the counts added per batch. The rows inserted so far are counted even
-    if ``insert`` fails midway, so a caller that commits anyway still has exact counts.
+    rows it wrote) with the counts added per batch (``store/sin_disparadores.py``: the sync
+    sums and unsent count too). The rows inserted so far are counted even if ``insert`` fails
+    midway, so a caller that commits anyway still has exact counts.
     ``tally``, called after a successful ``insert``: the (registro_patronal, tipo, estado,
     fecha) of each row it wrote that is not deleted, as stored; None: read them back.
     ``states``, called after a successful ``insert`` once the batch's sums are added: writes
@@ -83,61 +80,28 @@ def insert_counted(
     unsent count's state trigger dropped too; the batch is counted once states and rows are
     in. While ``COUNTED_BY`` is dropped (a big pull's first pages) nothing is counted: its
     ``recount`` will."""
-    found: dict[str, str] = dict(
-        conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE name IN (?, ?, ?, ?, ?)",
-            (INSERT_TRIGGER, SUMS_TRIGGER, UNSENT_TRIGGER, UNSENT_STATE_TRIGGER, COUNTED_BY),
-        ).all()
-    )
-    counting = found.pop(COUNTED_BY, None) is not None
-    triggers = found
-    trigger = triggers.get(INSERT_TRIGGER)
-    if trigger is None:  # a schema without counts (before 0010): nothing to keep
+    found = {
+        name
+        for (name,) in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE name IN (?, ?)", (INSERT_TRIGGER, COUNTED_BY)
+        )
+    }
+    if INSERT_TRIGGER not in found:  # a schema without counts (before 0010): nothing to keep
         return insert()
-    if not plain.driver(conn).in_transaction:
-        # pysqlite opens its transaction only at the first INSERT/UPDATE/DELETE: without this
-        # BEGIN the DROP would commit on its own and outlive a rollback. IMMEDIATE: the write
-        # lock is waited for here; taken after the read below, another window's write in
-        # between would make SQLite refuse it at once («database is locked»).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM movimientos").scalar_one()
-    if states is None:
-        triggers.pop(UNSENT_STATE_TRIGGER, None)
-    for name in triggers:
-        conn.exec_driver_sql(f"DROP TRIGGER {name}")
-    failed = True
-    try:
-        written = insert()
-        failed = False
-        return written
-    finally:
-        try:
-            live = None if failed or tally is None or not counting else tally()
-            if not counting:
-                pass
-            elif live is None:
-                for add in _ADD_BATCH:
-                    conn.exec_driver_sql(add, (before,))
-            else:
-                _add_tallied(conn, Counter(live))
-            if SUMS_TRIGGER in triggers:
-                sumas.add_inserted(plain.driver(conn), "movimientos", before)
-            if states is not None and not failed:
-                # After the sums: a new state of a row here adds nothing to them (its trigger
-                # stays), while add_inserted would take it out as a state without its row.
-                states()
-            if UNSENT_TRIGGER in triggers:
-                pendientes.add_inserted(plain.driver(conn), "movimientos", before)
-            # IF NOT EXISTS: after a rollback the triggers are back already.
-            for sql in triggers.values():
-                conn.exec_driver_sql(
-                    sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1)
-                )
-        except DBAPIError:
-            if not failed:
-                raise
-            # The insert's own error is the one to report; its transaction is rolled back.
-            log.warning("Conteos del lote no sumados tras un error", exc_info=True)
+    counting = COUNTED_BY in found
+
+    def count(before: int, failed: bool) -> None:
+        if not counting:
+            return
+        live = None if failed or tally is None else tally()
+        if live is None:
+            for add in _ADD_BATCH:
+                conn.exec_driver_sql(add, (before,))
+        else:
+            _add_tallied(conn, Counter(live))
+
+    also = (INSERT_TRIGGER,) if states is None else (INSERT_TRIGGER, UNSENT_STATE_TRIGGER)
+    return insert_untriggered(conn, "movimientos", insert, also, count, states)
 
 
 _RECOUNT = (

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from icsoe_desktop.store import plain
 from icsoe_desktop.store.models import CertificadoImss, RegistroPatronal
 
 
@@ -25,3 +28,29 @@ def certificate_of(session: Session, registro_id: int) -> CertificadoImss | None
             CertificadoImss.deleted.is_(False),
         )
     )
+
+
+_POR_LECTURA = 10_000  # rows fetched at a time
+_CONTRATOS_POR_CONSULTA = 500  # far below SQLite's limit of bound parameters
+
+
+def trabajadores_de_contratos(
+    session: Session, contratos: Sequence[int]
+) -> Iterator[tuple[int, str, str, int, str]]:
+    """(contrato_id, nss, curp, sbc, nombre) of the live workers of the contracts ``contratos``
+    (row ids), by contract, then as captured. Read in batches through the driver, in the
+    session's transaction: a staffing firm's informativa holds 600,000, whose SQLAlchemy rows
+    cost three times the read itself, and their list at once some 100 MB."""
+    session.flush()  # what the session holds unwritten, as its own queries would see it
+    cursor = plain.driver(session.connection()).cursor()
+    ordenados = sorted(contratos)
+    for inicio in range(0, len(ordenados), _CONTRATOS_POR_CONSULTA):
+        parte = ordenados[inicio : inicio + _CONTRATOS_POR_CONSULTA]
+        cursor.execute(
+            "SELECT contrato_id, nss, curp, sbc, nombre FROM icsoe_contrato_trabajadores "
+            f"WHERE contrato_id IN ({', '.join('?' * len(parte))}) AND deleted = 0 "
+            "ORDER BY contrato_id, id",
+            parte,
+        )
+        while filas := cursor.fetchmany(_POR_LECTURA):
+            yield from filas

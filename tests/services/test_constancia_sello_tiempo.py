@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -368,3 +369,30 @@ def test_a_practice_signing_never_waits_on_the_tsa(services, tsa, tmp_path):
     assert services.informativas.fila(fila.uuid, RFC_PRACTICA).estado == FIRMADA
     resultado = services.informativa_firma.verificar(constancia)
     assert resultado.salida == c.SALIDA_PRACTICA and resultado.sello_tiempo is None
+
+
+def test_a_worker_added_while_signing_leaves_the_informativa_unsigned(
+    services, por_firmar, tsa
+) -> None:
+    """Another window captures while the signature waits for its time-stamp: what was read
+    is no longer the informativa, so nothing is kept; signed again, it holds the new worker."""
+    from tests.informativa_datos import trabajadores_limpios
+
+    uuid, rfc, _cer = por_firmar
+    services.settings.save_sello_tiempo(tsa.url, CLI_ACTOR)
+    (contrato,) = services.informativas.contratos(uuid, rfc)
+    (nuevo,) = trabajadores_limpios(1, random.Random(99), PERIODO.anio)
+
+    def capturar() -> None:
+        tsa.al_pedir = None
+        services.informativa_trabajadores.agregar_varios(contrato.uuid, rfc, [nuevo])
+
+    tsa.al_pedir = capturar
+    with pytest.raises(ValidationError) as error:
+        _firmar(services, por_firmar)
+    assert error.value.code == "informativa_cambio"
+    assert services.informativas.informativa(uuid, rfc).estado != FIRMADA
+    _firmar(services, por_firmar)
+    firmada = services.informativas.informativa(uuid, rfc)
+    assert firmada.estado == FIRMADA
+    assert nuevo.nss in {t.nss for c in firmada.contratos for t in c.trabajadores}

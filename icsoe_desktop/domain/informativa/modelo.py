@@ -124,7 +124,7 @@ class Parte:
     telefono_movil: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in an informativa
 class Trabajador:
     """One worker assigned to a contract. ``sbc`` in centavos (two decimals, exact);
     ``renglon``: the line of the file it came from, when it came from one."""

@@ -28,6 +28,7 @@ from icsoe_desktop.store import movimientos as movs_sql
 from icsoe_desktop.store import trabajadores_orden as orden_sql
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import ContratoRow, ContratoTrabajador, InformativaRow
+from icsoe_desktop.store.sin_disparadores import insert_untriggered
 from icsoe_desktop.store.trabajadores_orden import ORDENES, claves
 
 Progreso = Callable[[int, int], None]
@@ -237,23 +238,29 @@ class TrabajadoresContratoService(InformativaBase):
             nombres = _nombres_en_la_empresa(session, [t.nss for t in trabajadores if not t.nombre])
             total = len(trabajadores)
             lote = 2000
-            for inicio in range(0, total, lote):
-                # One ORM bulk INSERT per batch: a third of the CPU of an object per row. Rows
-                # without a sync state yet are the sync's to send (store/pendientes.py).
-                session.execute(
-                    insert(ContratoTrabajador),
-                    [
-                        {
-                            "contrato_id": row.id,
-                            "nss": t.nss,
-                            "curp": t.curp,
-                            "sbc": t.sbc,
-                            "nombre": (t.nombre or nombres.get(t.nss, ""))[:100],
-                        }
-                        for t in trabajadores[inicio : inicio + lote]
-                    ],
-                )
-                avance(min(inicio + lote, total), total)
+
+            def insertar() -> int:
+                for inicio in range(0, total, lote):
+                    # One ORM bulk INSERT per batch: a third of the CPU of an object per row.
+                    # Rows without a sync state yet are the sync's to send (store/pendientes.py).
+                    session.execute(
+                        insert(ContratoTrabajador),
+                        [
+                            {
+                                "contrato_id": row.id,
+                                "nss": t.nss,
+                                "curp": t.curp,
+                                "sbc": t.sbc,
+                                "nombre": (t.nombre or nombres.get(t.nss, ""))[:100],
+                            }
+                            for t in trabajadores[inicio : inicio + lote]
+                        ],
+                    )
+                    avance(min(inicio + lote, total), total)
+                return total
+
+            # The sync's per-row insert triggers dropped meanwhile, their sums added once.
+            insert_untriggered(session.connection(), ContratoTrabajador.__tablename__, insertar)
             avance(total, total)  # Cancelar pressed at the very end: still nothing added
             self._audit.record(session, actor, accion, contrato, str(total))
         self._store.cambios.anunciar({ICSOE})

@@ -43,9 +43,9 @@ from icsoe_desktop.store.models import (
     Contratante,
     Contratista,
     ContratoRow,
-    ContratoTrabajador,
     InformativaRow,
 )
+from icsoe_desktop.store.queries import trabajadores_de_contratos
 
 AUDIT_RECHAZO = "icsoe_informativa_rechazada"
 # An informativa's columns before its big ones (models/informativa.py).
@@ -260,20 +260,9 @@ class InformativaBase:
         ids = [c.id for c in contratos]
         asignados: dict[int, list[Trabajador]] = {i: [] for i in ids}
         if ids and trabajadores:
-            for contrato_id, nss, curp, sbc, nombre in session.execute(
-                select(
-                    ContratoTrabajador.contrato_id,
-                    ContratoTrabajador.nss,
-                    ContratoTrabajador.curp,
-                    ContratoTrabajador.sbc,
-                    ContratoTrabajador.nombre,
-                )
-                .where(
-                    ContratoTrabajador.contrato_id.in_(ids),
-                    ContratoTrabajador.deleted.is_(False),
-                )
-                .order_by(ContratoTrabajador.contrato_id, ContratoTrabajador.id)
-            ):
+            nombres: dict[str, str] = {}  # one string per name (many workers share one)
+            for contrato_id, nss, curp, sbc, nombre in trabajadores_de_contratos(session, ids):
+                nombre = nombres.setdefault(nombre, nombre)
                 asignados[contrato_id].append(Trabajador(nss, curp, sbc, nombre))
         return Informativa(
             uuid=row.uuid,

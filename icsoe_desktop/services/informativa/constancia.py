@@ -58,7 +58,6 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     Campos,
     cadena_original,
-    campo,
     contenido,
     leer_campos,
 )
@@ -395,29 +394,48 @@ def escribir_constancia(
     ``sello_tiempo``: the time-stamp server's URL; its failure raises
     ``pades.firmar.SelloDeTiempoFallido``. ``congeladas``: the informativa as the store keeps
     it (``congelar`` of it, and of it without workers), whose SHA-256 the signature covers."""
+    if cadena_original(inf, fecha_firma, capacitacion) != cadena:
+        raise ValidationError(
+            "constancia_cadena_distinta", "La cadena original no corresponde a la informativa."
+        )
+    return firmar_constancia(
+        cadena, sello, certificado_der, emisores, fecha_firma, clave_privada, sello_tiempo,
+        congeladas,
+    )  # fmt: skip
+
+
+def firmar_constancia(
+    cadena: str,
+    sello: str,
+    certificado_der: bytes,
+    emisores: list[bytes],
+    fecha_firma: datetime,
+    clave_privada: RSAPrivateKey,
+    sello_tiempo: str = "",
+    congeladas: tuple[bytes, bytes] | None = None,
+) -> bytes:
+    """``escribir_constancia`` of a cadena its caller has just written of the informativa
+    (*Firmar*): the informativa is not needed again, nor kept in memory meanwhile. Refused
+    when the sello or the certificate disagree with the cadena."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar
     from icsoe_desktop.services.pades.firmar import Adjunto, firmar_pdf
 
     if fecha_firma.tzinfo is None:
         raise ValueError("fecha_firma sin zona horaria")
-    if cadena_original(inf, fecha_firma, capacitacion) != cadena:
-        raise ValidationError(
-            "constancia_cadena_distinta", "La cadena original no corresponde a la informativa."
-        )
     info = load_certificate(certificado_der)
     if not verificar_sello(cadena, sello, info.certificado_der):
         raise ValidationError(
             "constancia_sello_invalido",
             "El sello no corresponde a la cadena original con este certificado.",
         )
-    if info.rfc != campo(inf.contratista.rfc):
+    sellada = leer_campos(cadena)
+    if info.rfc != (rfc := sellada.informativa.contratista.rfc):
         raise ValidationError(
             "constancia_otro_rfc",
-            f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista "
-            f"{campo(inf.contratista.rfc)}.",
+            f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista {rfc}.",
         )
-    sellada = leer_campos(cadena)
     paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
+    del sellada  # each worker's fields, not kept while the PDF is signed
     datos = {
         "formato": FORMATO,
         "version": VERSION,

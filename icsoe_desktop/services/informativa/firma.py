@@ -6,11 +6,13 @@ Once signed, everything here reads the frozen informativa."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +40,7 @@ from icsoe_desktop.services.audit import AuditService
 from icsoe_desktop.services.informativa.asignaciones import curps_de_la_empresa, sbcs_registrados
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import Contratista, InformativaRow
+from icsoe_desktop.store.models import Contratista, ContratoRow, InformativaRow
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.certificados.emisores import EmisoresService
@@ -144,21 +146,38 @@ class FirmaInformativaService(InformativaBase):
         """The contratista (``actor``: its RFC) seals the informativa with its e.firma. Slow
         (the key is decrypted): call it off the GUI thread. Returns the acuse (a PDF). After it
         nothing can be added or changed."""
+        from icsoe_desktop.services.sin_recolector import sin_recolector
+
+        with sin_recolector():
+            return self._firmar(informativa, actor, cer, key, contrasena)
+
+    def _firmar(
+        self,
+        informativa: str,
+        actor: str | None,
+        cer: Path | None,
+        key: Path | None,
+        contrasena: str,
+    ) -> bytes:
         from icsoe_desktop.domain.informativa.cadena import cadena_original
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
-        from icsoe_desktop.services.informativa.constancia import escribir_constancia
+        from icsoe_desktop.services.informativa.constancia import firmar_constancia
         from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
         from icsoe_desktop.services.pades.firmar import EfirmaRevocada, SelloDeTiempoFallido
 
         self._permisos.exigir(actor, Accion.FIRMAR_INFORMATIVA, informativa)
         with self._store.session() as session:
+            # One read transaction: the informativa and its SHA-256 of the same rows, whatever
+            # another window commits meanwhile (pysqlite would read each SELECT on its own).
+            session.connection().exec_driver_sql("BEGIN")
             row, contratista = self._informativa(session, informativa, actor)
             rfc = contratista.rfc  # the actor itself (checked by _informativa)
             if row.estado in FIRMADAS:
                 raise ValidationError("informativa_firmada", "La informativa ya está firmada.")
             antes = self._en_captura(session, row, contratista)
             problemas = revisar(antes, self._curps(session, antes))
+            firmado = self._huella(session, row, contratista)
         if problemas:
             raise ValidationError(
                 "informativa_con_problemas",
@@ -187,11 +206,12 @@ class FirmaInformativaService(InformativaBase):
         # exports, acuse and verification never read the contratante's or the contratista's live
         # rows again. The constancia's signature covers both, by their SHA-256.
         congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
+        del antes  # its hundreds of thousands of workers are not kept while the rest is done
 
         def escribir(url: str) -> bytes:
-            return escribir_constancia(
-                antes, cadena, sello, info.certificado_der, emisores, firmada,
-                credencial.private_key, capacitacion, url, congeladas,
+            return firmar_constancia(
+                cadena, sello, info.certificado_der, emisores, firmada,
+                credencial.private_key, url, congeladas,
             )  # fmt: skip
 
         sin_sello = ""
@@ -213,14 +233,13 @@ class FirmaInformativaService(InformativaBase):
             # Not required: signed as without a server (its date then says it is unproven).
             log.warning("Sin sello de tiempo, la informativa se firma sin él: %s", exc)
             acuse, sin_sello = escribir(""), f" (sin sello de tiempo: {servidor.url} no respondió)"
-        contenido = cadena_original(antes)
-        with self._store.session() as session:
+        # The PDF's object graphs (reportlab's, pyHanko's) are cycles: freed before the write.
+        gc.collect()
+        # Compared and written under the write lock: nothing can change in between.
+        with self._store.session(immediate=True) as session:
             row, contratista = self._informativa(session, informativa, rfc)
             # Someone may have captured meanwhile (another window, a sync): sign what was read.
-            if (
-                row.estado in FIRMADAS
-                or cadena_original(self._en_captura(session, row, contratista)) != contenido
-            ):
+            if row.estado in FIRMADAS or self._huella(session, row, contratista) != firmado:
                 raise ValidationError(
                     "informativa_cambio",
                     "La informativa cambió mientras se firmaba: revísala y fírmala de nuevo.",
@@ -240,6 +259,29 @@ class FirmaInformativaService(InformativaBase):
                 info.no_certificado + sin_sello,
             )
         return acuse
+
+    def _huella(self, session: Session, row: InformativaRow, contratista: Contratista) -> bytes:
+        """The SHA-256 of the informativa as its rows are now: what of it the cadena and the
+        frozen copy hold (not its estado, nor the other declarations of its period), its
+        workers hashed as read, without building them (hundreds of thousands)."""
+        import hashlib
+
+        import orjson
+
+        from icsoe_desktop.store.queries import trabajadores_de_contratos
+
+        inf = self._en_captura(session, row, contratista, trabajadores=False)
+        lo_firmado = (inf.uuid, inf.periodo, inf.tipo, inf.complementa, inf.contratista)
+        huella = hashlib.sha256(orjson.dumps((*lo_firmado, inf.contratos)))
+        ids = session.scalars(
+            select(ContratoRow.id).where(
+                ContratoRow.informativa_id == row.id, ContratoRow.deleted.is_(False)
+            )
+        ).all()
+        filas = trabajadores_de_contratos(session, ids)
+        while lote := list(islice(filas, 10_000)):
+            huella.update(orjson.dumps(lote))
+        return huella.digest()
 
     def de_practica(self, rfc: str) -> bool:
         """Whether the contratista's informativas here are training (the practice empresa's)."""
