@@ -80,7 +80,8 @@ def test_the_clients_excel_names_each_worker_as_the_file_did(services, presentab
     carpeta = tmp_path / "cliente"
     carpeta.mkdir()
     (excel,) = [p for p in servicio.archivo(uuid, rfc, CLIENTE.rfc, carpeta) if p.suffix == ".xlsx"]
-    hoja = load_workbook(excel, read_only=True).active
-    encabezado, *renglones = list(hoja.iter_rows(values_only=True))
+    libro = load_workbook(excel, read_only=True)
+    encabezado, *renglones = list(libro.active.iter_rows(values_only=True))
+    libro.close()  # read-only keeps the file open until closed
     nss, nombre = encabezado.index("NSS"), encabezado.index("Nombre")
     assert {r[nss]: r[nombre] for r in renglones} == esperados

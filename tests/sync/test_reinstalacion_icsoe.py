@@ -217,6 +217,9 @@ def test_a_certificate_assigned_again_keeps_its_key_only_when_it_is_the_same(
 
     token = sync_server.token(nombre="Nómina")
     desktops = []
+    # One validity for both: «the same certificate» must be the same bytes, whatever second
+    # each one is made in.
+    vigencia = {"valid_from": cf.days_from_now(-30), "valid_to": cf.days_from_now(1400)}
     for name, serial in (("a", cf.NO_CERTIFICADO), ("b", "00001000000712345679")):
         (tmp_path / name).mkdir()
         desktop = open_services(tmp_path / name, clock)
@@ -227,7 +230,7 @@ def test_a_certificate_assigned_again_keeps_its_key_only_when_it_is_the_same(
         (trusted / "ac_sat.cer").write_bytes(cf.sat_ca().certificate_der)
         desktop.certificates.trusted_dirs.append(trusted)
         desktop.registros.save("Y5412345106", cf.RFC_MORAL, "Empresa Demo, S.A. de C.V.", "t")
-        fiel = cf.fiel_moral(serial=(cf.NO_CERTIFICADO if same else serial).encode())
+        fiel = cf.fiel_moral(serial=(cf.NO_CERTIFICADO if same else serial).encode(), **vigencia)
         cer, key = fiel.write(tmp_path / name / "fiel")
         assignment = Assignment("Y5412345106", cer, key, cf.RFC_MORAL, cf.PASSWORD)
         desktop.certificates.assign(assignment, "t")
