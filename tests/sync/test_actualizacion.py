@@ -129,10 +129,12 @@ def test_an_installer_replaced_meanwhile_is_not_downloaded(
     otra = tmp_path / "otra"
     otra.mkdir()
     assert publicar(sync_server.database_url, str(instalador(otra, "7.0.1", 4096))).returncode == 0
+    descargas = tmp_path / "descargas"
+    descargas.mkdir()
     with pytest.raises(ActualizacionError) as refused:
-        escritorio.actualizacion.descargar(anunciada, tmp_path)
+        escritorio.actualizacion.descargar(anunciada, descargas)
     assert "Ese instalador ya no está publicado en el servidor" in refused.value.message
-    assert not (tmp_path / "icsoe-desktop-7.0.0-instalador.exe").exists()
+    assert list(descargas.iterdir()) == []
     assert escritorio.actualizacion.buscar().version == "7.0.1"
 
 

@@ -138,6 +138,18 @@ def en_segundo_plano(
     _lanzar(lambda _progreso: fn(), al_terminar, al_fallar, dueno, prioridad=prioridad)
 
 
+def en_segundo_plano_detenible(
+    fn: Callable[[Cancelado], T],
+    al_terminar: Callable[[T], None],
+    al_fallar: Callable[[BaseException], None],
+    dueno: QObject | None = None,
+) -> None:
+    """As ``en_segundo_plano`` for long work nobody waits for: ``fn(cancelado)`` looks at
+    ``cancelado()``, true once the app quits, to stop early (OperacionCancelada)."""
+    parar = threading.Event()
+    _lanzar(lambda _progreso: fn(parar.is_set), al_terminar, al_fallar, dueno, parar=parar)
+
+
 def _lanzar(
     fn: Callable[[Progreso], T],
     al_terminar: Callable[[T], None],

@@ -1,23 +1,29 @@
 """New versions from the company's sync server: IT publishes an installer there (``python -m
-icsoe_desktop.sync_server instalador publicar``); a desktop of an older version says «Hay una
-versión nueva (X.Y.Z)» and, when the user accepts, downloads it, checks its SHA-256 against
-what the server announced and its Authenticode signature against the publisher certificate
-this installation pins (services/sync/autenticode.py: the server is not trusted to say who
-made the file, nor its version), and runs it silently (the Inno Setup installer replaces the
-program in place and leaves the data folder alone), then the app quits.
+icsoe_desktop.sync_server instalador publicar``). The Windows installation downloads a newer
+one in the background (:meth:`ActualizacionService.preparar`, once per version and SHA-256,
+into the data folder's ``actualizaciones``), checks its SHA-256 against what the server
+announced and its Authenticode signature against the publisher certificate this installation
+pins (services/sync/autenticode.py: the server is not trusted to say who made the file, nor
+its version), and only then says «Hay una versión nueva (X.Y.Z)». When the user accepts, the
+kept file is checked again and run silently (the Inno Setup installer replaces the program in
+place and leaves the data folder alone), then the app quits. A refused installer is
+remembered (never downloaded again while the server keeps it and the pinned publishers are
+the same), audited once and logged.
 
-Only the Windows installation updates itself: run from the source code (Linux), the app says
-so and changes nothing. ``requests`` is imported on first use (start-up time).
+Run from the source code (Linux), the app offers what the server announces and, asked to
+install it, says updates are the Windows installation's and changes nothing. ``requests`` is
+imported on first use (start-up time).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import shutil
 import subprocess
 import sys
-import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import icsoe_desktop
 from icsoe_desktop.domain import versiones
-from icsoe_desktop.domain.errors import DomainError
+from icsoe_desktop.domain.errors import DomainError, OperacionCancelada
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
@@ -56,11 +62,39 @@ SOLO_WINDOWS = (
     "(git pull y pip install); no se cambió nada."
 )
 
+# The data folder's subfolder where checked installers wait to be run (one per SHA-256).
+CARPETA = "actualizaciones"
+RECHAZADAS = "rechazadas.json"
+PARCIAL = ".parcial"
+ESPERA_S = 0.5  # how often a download paused for a sync looks again
+
 Progress = Callable[[int, int], None]
 
 
 class ActualizacionError(DomainError):
     """The new version could not be downloaded, checked or started (Spanish message)."""
+
+
+class VersionRechazada(ActualizacionError):
+    """The server's installer of ``version`` failed its check (signature, or not the file
+    announced): remembered, not downloaded again."""
+
+    def __init__(self, version: str, code: str, message: str) -> None:
+        super().__init__(code, message)
+        self.version = version
+
+    @property
+    def aviso(self) -> str:
+        """The status bar's short notice (shown to an administrator)."""
+        if self.code == "sha256_distinto":
+            return (
+                f"El servidor ofrece la versión {self.version}, pero entrega un archivo distinto "
+                "del que anunció; no se instalará."
+            )
+        return (
+            f"El servidor ofrece la versión {self.version}, pero no está firmada por el editor "
+            "que esta instalación reconoce; no se instalará."
+        )
 
 
 @dataclass(frozen=True)
@@ -88,6 +122,10 @@ def _rechazada(response: requests.Response) -> ActualizacionError:
         else f"El servidor no entregó el instalador (HTTP {response.status_code}): busca la "
         "versión nueva otra vez más tarde.",
     )
+
+
+def _parar(cancelado: Callable[[], bool] | None) -> bool:
+    return cancelado is not None and cancelado()
 
 
 def es_instalacion_windows() -> bool:
@@ -125,17 +163,24 @@ class ActualizacionService:
         permisos: Permisos,
         store: Store,
         audit: AuditService,
+        carpeta: Path,
         version: str | None = None,
         editores: Sequence[x509.Certificate] | None = None,
+        revisar_antes: bool | None = None,
     ) -> None:
-        """``editores``: the publisher certificates an installer must be signed under; by
-        default the ones pinned in the program folder (autenticode.editores_fijados)."""
+        """``carpeta``: where checked installers are kept (the data folder's
+        ``actualizaciones``). ``editores``: the publisher certificates an installer must be
+        signed under; by default the ones pinned in the program folder
+        (autenticode.editores_fijados). ``revisar_antes``: download and check a new version
+        before offering it; by default on the Windows installation only."""
         self._sync = sync
         self._permisos = permisos
         self._store = store
         self._audit = audit
+        self.carpeta = carpeta
         self.version = version or version_instalada()
         self._editores = editores
+        self.revisar_antes = es_instalacion_windows() if revisar_antes is None else revisar_antes
 
     def buscar(self) -> VersionNueva | None:
         """The server's installer when it is newer than this installation; None when it is
@@ -164,15 +209,24 @@ class ActualizacionService:
         return nueva
 
     def descargar(
-        self, nueva: VersionNueva, carpeta: Path, progress: Progress | None = None
+        self,
+        nueva: VersionNueva,
+        carpeta: Path,
+        progress: Progress | None = None,
+        pausa: Callable[[], bool] | None = None,
+        cancelado: Callable[[], bool] | None = None,
     ) -> Path:
         """Download the announced installer into ``carpeta`` and check it against the
         announcement (size and SHA-256), then its signature: a pinned publisher's, for the
         announced version, newer than this installation's. A file that fails any check is
-        deleted and refused."""
+        deleted and refused. While ``pausa()`` is true (a sync running) the download waits;
+        once ``cancelado()`` is (the app quits) it stops: OperacionCancelada."""
         import requests
 
         destino = carpeta / f"icsoe-desktop-{nueva.version}-instalador.exe"
+        # Under another name until whole and as announced: a download cut short (the app
+        # closed) is never taken for the checked file.
+        parcial = destino.with_name(destino.name + PARCIAL)
         digest = hashlib.sha256()
         recibidos = 0
         report = progress or (lambda _done, _total: None)
@@ -188,8 +242,12 @@ class ActualizacionService:
             ):
                 if response.status_code != 200:
                     raise _rechazada(response)
-                with destino.open("wb") as archivo:
+                with parcial.open("wb") as archivo:
                     for trozo in response.iter_content(TROZO):
+                        while pausa is not None and pausa() and not _parar(cancelado):
+                            time.sleep(ESPERA_S)
+                        if _parar(cancelado):
+                            raise OperacionCancelada
                         recibidos += len(trozo)
                         if recibidos > nueva.tamano:
                             break
@@ -197,7 +255,7 @@ class ActualizacionService:
                         archivo.write(trozo)
                         report(recibidos, nueva.tamano)
         except requests.RequestException as exc:
-            destino.unlink(missing_ok=True)
+            parcial.unlink(missing_ok=True)
             log.info("Descarga del instalador interrumpida: %s", exc)
             raise ActualizacionError(
                 "sin_conexion",
@@ -205,18 +263,18 @@ class ActualizacionService:
                 "no se instaló nada. Inténtalo de nuevo.",
             ) from exc
         except OSError as exc:
-            destino.unlink(missing_ok=True)
+            parcial.unlink(missing_ok=True)
             log.warning("No se pudo guardar el instalador en %s: %s", destino, exc)
             raise ActualizacionError(
                 "descarga_no_guardada",
                 f"No se pudo guardar la versión nueva en {carpeta}: {exc.strerror or exc}. "
                 "No se instaló nada.",
             ) from exc
-        except ActualizacionError:
-            destino.unlink(missing_ok=True)
+        except (ActualizacionError, OperacionCancelada):
+            parcial.unlink(missing_ok=True)
             raise
         if recibidos != nueva.tamano or digest.hexdigest() != nueva.sha256:
-            destino.unlink(missing_ok=True)
+            parcial.unlink(missing_ok=True)
             log.warning(
                 "Instalador descartado: %s bytes, SHA-256 %s; se anunciaron %s bytes, %s",
                 recibidos,
@@ -231,17 +289,22 @@ class ActualizacionService:
                 f"{plural(recibidos, 'byte')} de {nueva.tamano:,}). Se borró y no se instaló "
                 "nada: avisa al administrador del servidor.",
             )
+        parcial.replace(destino)
         self._revisar_firma(nueva, destino)
         return destino
+
+    def _fijados(self) -> Sequence[x509.Certificate]:
+        from icsoe_desktop.services.sync import autenticode
+
+        if self._editores is None:
+            self._editores = autenticode.editores_fijados()
+        return self._editores
 
     def _revisar_firma(self, nueva: VersionNueva, destino: Path) -> None:
         from icsoe_desktop.services.sync import autenticode
 
-        editores = self._editores
-        if editores is None:
-            editores = autenticode.editores_fijados()
         try:
-            firma = autenticode.revisar(destino, editores, datetime.now(UTC))
+            firma = autenticode.revisar(destino, self._fijados(), datetime.now(UTC))
             if firma.version != nueva.version or not versiones.es_mas_nueva(
                 firma.version, self.version
             ):
@@ -260,6 +323,124 @@ class ActualizacionService:
             "Instalador %s firmado por %s (editor %s)", firma.version, firma.firmante, firma.editor
         )
 
+    def _huella_editores(self) -> str:
+        """What a remembered refusal was judged against: another pinned publisher (IT set
+        the company's certificate since) judges the file again."""
+        from cryptography.hazmat.primitives import hashes
+
+        huellas = sorted(c.fingerprint(hashes.SHA256()).hex() for c in self._fijados())
+        return hashlib.sha256(",".join(huellas).encode()).hexdigest()
+
+    def _rechazadas(self) -> dict[str, dict[str, str]]:
+        try:
+            leidas = json.loads((self.carpeta / RECHAZADAS).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            # Forgetting a refusal costs one more download and check, never an installation.
+            log.warning("Lista de instaladores rechazados ilegible: %s", exc)
+            return {}
+        return leidas if isinstance(leidas, dict) else {}
+
+    def rechazo_recordado(self, nueva: VersionNueva) -> VersionRechazada | None:
+        """The refusal of this very installer (version and SHA-256) against the publishers
+        pinned now, when it was refused before."""
+        anotado = self._rechazadas().get(nueva.sha256)
+        if not isinstance(anotado, dict) or anotado.get("editores") != self._huella_editores():
+            return None
+        return VersionRechazada(
+            nueva.version, str(anotado.get("codigo", "")), str(anotado.get("mensaje", ""))
+        )
+
+    def _recordar_rechazo(self, nueva: VersionNueva, exc: ActualizacionError) -> VersionRechazada:
+        rechazadas = self._rechazadas()
+        rechazadas[nueva.sha256] = {
+            "version": nueva.version,
+            "codigo": exc.code,
+            "mensaje": exc.message,
+            "editores": self._huella_editores(),
+        }
+        try:
+            (self.carpeta / RECHAZADAS).write_text(
+                json.dumps(rechazadas, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
+        except OSError as exc_io:
+            log.warning("No se pudo anotar el instalador rechazado: %s", exc_io)
+        self._audit.anotar(
+            None, "actualizacion_rechazada", nueva.version, f"{exc.code}; {nueva.sha256}"
+        )
+        log.warning(
+            "Versión %s del servidor rechazada y anotada (%s): %s",
+            nueva.version,
+            exc.code,
+            exc.message,
+        )
+        return VersionRechazada(nueva.version, exc.code, exc.message)
+
+    def preparar(
+        self,
+        nueva: VersionNueva,
+        progress: Progress | None = None,
+        pausa: Callable[[], bool] | None = None,
+        cancelado: Callable[[], bool] | None = None,
+    ) -> Path:
+        """The announced installer, downloaded once into this installation's folder and
+        checked (SHA-256 and signature; again each time it is asked for). VersionRechazada
+        when it fails a check, now or before (then nothing is downloaded);
+        ActualizacionError when it could not be downloaded (asked again later)."""
+        recordado = self.rechazo_recordado(nueva)
+        if recordado is not None:
+            raise recordado
+        carpeta = self.carpeta / nueva.sha256
+        guardado = carpeta / f"icsoe-desktop-{nueva.version}-instalador.exe"
+        try:
+            if guardado.is_file():
+                self._revisar_guardado(nueva, guardado)
+                return guardado
+            self._limpiar(nueva.sha256)
+            carpeta.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("No se pudo preparar %s: %s", carpeta, exc)
+            raise ActualizacionError(
+                "descarga_no_guardada",
+                f"No se pudo guardar la versión nueva en {carpeta}: {exc.strerror or exc}. "
+                "No se instaló nada.",
+            ) from exc
+        try:
+            return self.descargar(nueva, carpeta, progress, pausa, cancelado)
+        except ActualizacionError as exc:
+            if exc.code in _AL_SERVIDOR:
+                raise
+            raise self._recordar_rechazo(nueva, exc) from exc
+
+    def _revisar_guardado(self, nueva: VersionNueva, guardado: Path) -> None:
+        """The kept file again: still the bytes announced, still signed as it must be."""
+        digest = hashlib.sha256()
+        with guardado.open("rb") as archivo:
+            while trozo := archivo.read(TROZO):
+                digest.update(trozo)
+        if digest.hexdigest() != nueva.sha256:
+            guardado.unlink(missing_ok=True)
+            log.warning("Instalador guardado %s cambiado en el disco: borrado", guardado)
+            raise ActualizacionError(
+                "instalador_cambiado",
+                f"El instalador de la versión {nueva.version} guardado en este equipo cambió "
+                "después de revisarse. Se borró y no se instaló nada; se descargará otra vez "
+                "después de la próxima sincronización.",
+            )
+        try:
+            self._revisar_firma(nueva, guardado)
+        except ActualizacionError as exc:
+            raise self._recordar_rechazo(nueva, exc) from exc
+
+    def _limpiar(self, conservar: str) -> None:
+        """Installers of other versions (installed, or replaced on the server) go."""
+        if not self.carpeta.is_dir():
+            return
+        for vieja in self.carpeta.iterdir():
+            if vieja.is_dir() and vieja.name != conservar:
+                shutil.rmtree(vieja, ignore_errors=True)
+
     def instalar(
         self,
         nueva: VersionNueva,
@@ -267,19 +448,17 @@ class ActualizacionService:
         progress: Progress | None = None,
         reabrir: bool = False,
     ) -> Path:
-        """Download and check the new version, then start its installer silently; the caller
-        quits the app next (the installer closes it if it is still open). Returns the
-        installer's log file. On Linux (from source) nothing is done: a Spanish refusal."""
+        """Check the new version (downloaded first when it is not kept yet), then start its
+        installer silently; the caller quits the app next (the installer closes it if it is
+        still open). Returns the installer's log file. From the source code nothing is
+        downloaded nor run: a Spanish refusal."""
         self._permisos.exigir(actor, Accion.ACTUALIZAR, nueva.version)
+        if not self.revisar_antes:
+            raise ActualizacionError("solo_windows", SOLO_WINDOWS)
+        instalador = self.preparar(nueva, progress)
         if not es_instalacion_windows():
             raise ActualizacionError("solo_windows", SOLO_WINDOWS)
-        carpeta = Path(tempfile.mkdtemp(prefix="icsoe-desktop-actualizacion-"))
-        try:
-            instalador = self.descargar(nueva, carpeta, progress)
-        except BaseException:
-            shutil.rmtree(carpeta, ignore_errors=True)
-            raise
-        bitacora = carpeta / "instalacion.log"
+        bitacora = instalador.parent / "instalacion.log"
         args = [str(instalador), *SILENCIOSO, f"/LOG={bitacora}", *([REABRIR] if reabrir else [])]
         with self._store.session() as session:
             self._audit.record(
@@ -302,3 +481,10 @@ class ActualizacionService:
             ) from exc
         log.info("Instalador de la versión %s iniciado: %s", nueva.version, instalador)
         return bitacora
+
+
+# Refusals that say nothing of the file (the connection, the server, this disk): asked again
+# after the next sync, not remembered.
+_AL_SERVIDOR = frozenset(
+    {"sin_conexion", "descarga_rechazada", "descarga_no_guardada", "instalador_no_inicio"}
+)
