@@ -279,10 +279,21 @@ def create_app(
                 "vez.",
                 "That installer is no longer published.",
             )
+        desde = _desde(request.headers.get("range", ""), publicado.tamano)
+        if desde:  # a download resumed where it stopped (RFC 9110: one open range)
+            return StreamingResponse(
+                instalador.trozos(engine, publicado.id, desde),
+                status_code=206,
+                media_type="application/octet-stream",
+                headers={
+                    "Content-Length": str(publicado.tamano - desde),
+                    "Content-Range": f"bytes {desde}-{publicado.tamano - 1}/{publicado.tamano}",
+                },
+            )
         return StreamingResponse(
             instalador.trozos(engine, publicado.id),
             media_type="application/octet-stream",
-            headers={"Content-Length": str(publicado.tamano)},
+            headers={"Content-Length": str(publicado.tamano), "Accept-Ranges": "bytes"},
         )
 
     async def publicar_endpoint(request: Request) -> JSONResponse:
@@ -366,6 +377,17 @@ def create_app(
             PoolTimeout: busy,
         },
     )
+
+
+def _desde(rango: str, tamano: int) -> int:
+    """The start of a ``Range: bytes=N-`` inside the file; 0 (the whole file, which a client
+    must accept) for any other range."""
+    unidad, _, valor = rango.strip().partition("=")
+    inicio, guion, fin = valor.strip().partition("-")
+    if unidad.strip() != "bytes" or not guion or fin or not (inicio.isascii() and inicio.isdigit()):
+        return 0
+    desde = int(inicio)
+    return desde if desde < tamano else 0
 
 
 def app_from_env() -> Starlette:

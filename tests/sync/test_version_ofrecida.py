@@ -16,6 +16,7 @@ from icsoe_desktop.services.sync.actualizacion import (
     CARPETA,
     SOLO_WINDOWS,
     ActualizacionService,
+    DescargaPausada,
     VersionRechazada,
 )
 from tests.sync.firmados import ejecutable, firma_codigo, firmado, herramientas
@@ -184,3 +185,25 @@ def test_a_refusal_is_judged_again_once_it_pins_another_publisher(
     ambos = vendedor + autenticode.leer_certificados(empresa.raiz.read_bytes())
     guardado = como_instalacion(escritorio, ambos).preparar(nueva)
     assert guardado.read_bytes() == archivo.read_bytes()
+
+
+def test_a_download_stopped_for_a_sync_resumes_where_it_stopped(
+    sync_server, escritorio, editor, tmp_path: Path
+) -> None:
+    archivo = firmado(tmp_path, NUEVA, editor, relleno=3 * 1024 * 1024 + 7)
+    assert publicar(sync_server.database_url, str(archivo)).returncode == 0
+    servicio = como_instalacion(escritorio, autenticode.leer_certificados(editor.raiz.read_bytes()))
+    nueva = servicio.buscar()
+    antes: list[int] = []
+    with pytest.raises(DescargaPausada):  # a sync starts once the first piece arrived
+        servicio.preparar(nueva, lambda d, _t: antes.append(d), pausa=lambda: bool(antes))
+    (parcial,) = servicio.carpeta.rglob("*.parcial")
+    assert parcial.stat().st_size == antes[-1] < nueva.tamano
+    assert not list(servicio.carpeta.rglob("*.exe"))  # nothing to offer yet
+    assert rechazos_auditados(escritorio) == []  # a pause is no refusal
+
+    despues: list[int] = []
+    guardado = servicio.preparar(nueva, lambda d, _t: despues.append(d))
+    assert despues[0] > antes[-1]  # from where it stopped, not from the start
+    assert despues[-1] == nueva.tamano and guardado.read_bytes() == archivo.read_bytes()
+    assert not parcial.exists()

@@ -23,7 +23,6 @@ import logging
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -66,13 +65,16 @@ SOLO_WINDOWS = (
 CARPETA = "actualizaciones"
 RECHAZADAS = "rechazadas.json"
 PARCIAL = ".parcial"
-ESPERA_S = 0.5  # how often a download paused for a sync looks again
 
 Progress = Callable[[int, int], None]
 
 
 class ActualizacionError(DomainError):
     """The new version could not be downloaded, checked or started (Spanish message)."""
+
+
+class DescargaPausada(ActualizacionError):
+    """A sync started: the download stopped where it was, resumed after the sync."""
 
 
 class VersionRechazada(ActualizacionError):
@@ -124,8 +126,8 @@ def _rechazada(response: requests.Response) -> ActualizacionError:
     )
 
 
-def _parar(cancelado: Callable[[], bool] | None) -> bool:
-    return cancelado is not None and cancelado()
+def _si(pregunta: Callable[[], bool] | None) -> bool:
+    return pregunta is not None and pregunta()
 
 
 def es_instalacion_windows() -> bool:
@@ -219,62 +221,23 @@ class ActualizacionService:
         """Download the announced installer into ``carpeta`` and check it against the
         announcement (size and SHA-256), then its signature: a pinned publisher's, for the
         announced version, newer than this installation's. A file that fails any check is
-        deleted and refused. While ``pausa()`` is true (a sync running) the download waits;
-        once ``cancelado()`` is (the app quits) it stops: OperacionCancelada."""
-        import requests
-
+        deleted and refused. What a cut connection, ``pausa()`` (a sync started: DescargaPausada)
+        or ``cancelado()`` (the app quits: OperacionCancelada) left is resumed by the next call."""
         destino = carpeta / f"icsoe-desktop-{nueva.version}-instalador.exe"
-        # Under another name until whole and as announced: a download cut short (the app
-        # closed) is never taken for the checked file.
+        # Under another name until whole and as announced: a download cut short is never
+        # taken for the checked file.
         parcial = destino.with_name(destino.name + PARCIAL)
+        reanudado = self._bajar(nueva, parcial, progress, pausa, cancelado)
         digest = hashlib.sha256()
-        recibidos = 0
-        report = progress or (lambda _done, _total: None)
-        http, base = self._sync.sesion()
-        try:
-            with (
-                http,
-                http.get(
-                    f"{base}/v1/instalador/{nueva.sha256}",
-                    stream=True,
-                    timeout=self._sync.settings.timeout_s,
-                ) as response,
-            ):
-                if response.status_code != 200:
-                    raise _rechazada(response)
-                with parcial.open("wb") as archivo:
-                    for trozo in response.iter_content(TROZO):
-                        while pausa is not None and pausa() and not _parar(cancelado):
-                            time.sleep(ESPERA_S)
-                        if _parar(cancelado):
-                            raise OperacionCancelada
-                        recibidos += len(trozo)
-                        if recibidos > nueva.tamano:
-                            break
-                        digest.update(trozo)
-                        archivo.write(trozo)
-                        report(recibidos, nueva.tamano)
-        except requests.RequestException as exc:
-            parcial.unlink(missing_ok=True)
-            log.info("Descarga del instalador interrumpida: %s", exc)
-            raise ActualizacionError(
-                "sin_conexion",
-                "Se perdió la conexión con el servidor mientras se descargaba la versión nueva; "
-                "no se instaló nada. Inténtalo de nuevo.",
-            ) from exc
-        except OSError as exc:
-            parcial.unlink(missing_ok=True)
-            log.warning("No se pudo guardar el instalador en %s: %s", destino, exc)
-            raise ActualizacionError(
-                "descarga_no_guardada",
-                f"No se pudo guardar la versión nueva en {carpeta}: {exc.strerror or exc}. "
-                "No se instaló nada.",
-            ) from exc
-        except (ActualizacionError, OperacionCancelada):
-            parcial.unlink(missing_ok=True)
-            raise
+        with parcial.open("rb") as archivo:
+            while trozo := archivo.read(TROZO):
+                digest.update(trozo)
+        recibidos = parcial.stat().st_size
         if recibidos != nueva.tamano or digest.hexdigest() != nueva.sha256:
             parcial.unlink(missing_ok=True)
+            if reanudado:  # what this disk kept may be the culprit: once more, whole
+                log.info("Descarga reanudada de %s distinta: otra vez completa", nueva.version)
+                return self.descargar(nueva, carpeta, progress, pausa, cancelado)
             log.warning(
                 "Instalador descartado: %s bytes, SHA-256 %s; se anunciaron %s bytes, %s",
                 recibidos,
@@ -292,6 +255,74 @@ class ActualizacionService:
         parcial.replace(destino)
         self._revisar_firma(nueva, destino)
         return destino
+
+    def _bajar(
+        self,
+        nueva: VersionNueva,
+        parcial: Path,
+        progress: Progress | None,
+        pausa: Callable[[], bool] | None,
+        cancelado: Callable[[], bool] | None,
+    ) -> bool:
+        """Fill ``parcial`` from the server, from where it stopped when it holds a part (the
+        server answers 206) or whole. True when resumed."""
+        import requests
+
+        ya = parcial.stat().st_size if parcial.is_file() else 0
+        ya = ya if ya < nueva.tamano else 0
+        report = progress or (lambda _done, _total: None)
+        http, base = self._sync.sesion()
+        try:
+            with (
+                http,
+                http.get(
+                    f"{base}/v1/instalador/{nueva.sha256}",
+                    stream=True,
+                    timeout=self._sync.settings.timeout_s,
+                    headers={"Range": f"bytes={ya}-"} if ya else {},
+                ) as response,
+            ):
+                reanudado = response.status_code == 206 and response.headers.get(
+                    "Content-Range", ""
+                ).startswith(f"bytes {ya}-")
+                if not reanudado and response.status_code != 200:
+                    raise _rechazada(response)
+                recibidos = ya if reanudado else 0
+                with parcial.open("ab" if reanudado else "wb") as archivo:
+                    for trozo in response.iter_content(TROZO):
+                        if _si(cancelado):
+                            raise OperacionCancelada
+                        if _si(pausa):
+                            raise DescargaPausada(
+                                "descarga_pausada",
+                                "La descarga de la versión nueva espera a que termine la "
+                                "sincronización.",
+                            )
+                        recibidos += len(trozo)
+                        if recibidos > nueva.tamano:
+                            break
+                        archivo.write(trozo)
+                        report(recibidos, nueva.tamano)
+        except requests.RequestException as exc:
+            log.info("Descarga del instalador interrumpida (se reanudará): %s", exc)
+            raise ActualizacionError(
+                "sin_conexion",
+                "Se perdió la conexión con el servidor mientras se descargaba la versión nueva; "
+                "no se instaló nada. Inténtalo de nuevo.",
+            ) from exc
+        except OSError as exc:
+            parcial.unlink(missing_ok=True)
+            log.warning("No se pudo guardar el instalador en %s: %s", parcial, exc)
+            raise ActualizacionError(
+                "descarga_no_guardada",
+                f"No se pudo guardar la versión nueva en {parcial.parent}: "
+                f"{exc.strerror or exc}. No se instaló nada.",
+            ) from exc
+        except ActualizacionError as exc:
+            if not isinstance(exc, DescargaPausada):
+                parcial.unlink(missing_ok=True)
+            raise
+        return reanudado
 
     def _fijados(self) -> Sequence[x509.Certificate]:
         from icsoe_desktop.services.sync import autenticode
@@ -486,5 +517,11 @@ class ActualizacionService:
 # Refusals that say nothing of the file (the connection, the server, this disk): asked again
 # after the next sync, not remembered.
 _AL_SERVIDOR = frozenset(
-    {"sin_conexion", "descarga_rechazada", "descarga_no_guardada", "instalador_no_inicio"}
+    {
+        "sin_conexion",
+        "descarga_rechazada",
+        "descarga_no_guardada",
+        "descarga_pausada",
+        "instalador_no_inicio",
+    }
 )
