@@ -15,6 +15,7 @@ from icsoe_desktop.services.sync import autenticode
 from icsoe_desktop.services.sync.actualizacion import (
     CARPETA,
     SOLO_WINDOWS,
+    ActualizacionError,
     ActualizacionService,
     DescargaPausada,
     VersionRechazada,
@@ -207,3 +208,24 @@ def test_a_download_stopped_for_a_sync_resumes_where_it_stopped(
     assert despues[0] > antes[-1]  # from where it stopped, not from the start
     assert despues[-1] == nueva.tamano and guardado.read_bytes() == archivo.read_bytes()
     assert not parcial.exists()
+
+
+def test_an_announcement_that_would_write_outside_its_folder_is_refused(
+    sync_server, escritorio, editor, tmp_path: Path
+) -> None:
+    """A server that announces a «SHA-256» that is a path (or an absurd size): nothing is
+    downloaded nor written, the announcement is refused in Spanish."""
+    archivo = firmado(tmp_path, NUEVA, editor)
+    servicio = como_instalacion(escritorio, autenticode.leer_certificados(editor.raiz.read_bytes()))
+    for columna, valor in (("sha256", "../" * 21 + "x"), ("tamano", str(2**40))):
+        assert publicar(sync_server.database_url, str(archivo)).returncode == 0
+        assert servicio.buscar() is not None  # as published: offered
+        with sync_server.engine.begin() as conn:
+            conn.exec_driver_sql(f"UPDATE instaladores SET {columna} = '{valor}'")
+        with pytest.raises(ActualizacionError) as rechazado:
+            servicio.buscar()
+        assert rechazado.value.message == (
+            "El servidor anunció una versión nueva que no se puede leer; avisa al administrador "
+            "del servidor."
+        )
+    assert not servicio.carpeta.exists()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,8 @@ SOLO_WINDOWS = (
     "(git pull y pip install); no se cambió nada."
 )
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+MAX_BYTES = 1024 * 1024 * 1024  # what the server accepts to publish (sync_server/instalador.py)
 # The data folder's subfolder where checked installers wait to be run (one per SHA-256).
 CARPETA = "actualizaciones"
 RECHAZADAS = "rechazadas.json"
@@ -123,6 +126,15 @@ def _rechazada(response: requests.Response) -> ActualizacionError:
         if mensaje
         else f"El servidor no entregó el instalador (HTTP {response.status_code}): busca la "
         "versión nueva otra vez más tarde.",
+    )
+
+
+def _anuncio_invalido(answer: object) -> ActualizacionError:
+    log.warning("Anuncio de instalador ilegible: %r", answer)
+    return ActualizacionError(
+        "anuncio_invalido",
+        "El servidor anunció una versión nueva que no se puede leer; avisa al administrador "
+        "del servidor.",
     )
 
 
@@ -200,13 +212,12 @@ class ActualizacionService:
                 int(answer["tamano"]),
             )
         except (KeyError, TypeError, ValueError, DomainError) as exc:
-            log.warning("Anuncio de instalador ilegible: %r (%s)", answer, exc)
-            raise ActualizacionError(
-                "anuncio_invalido",
-                "El servidor anunció una versión nueva que no se puede leer; avisa al "
-                "administrador del servidor.",
-            ) from exc
-        if len(nueva.sha256) != 64 or not versiones.es_mas_nueva(nueva.version, self.version):
+            raise _anuncio_invalido(answer) from exc
+        # The SHA-256 names the download's folder and the size bounds what is written: a
+        # server's word that is neither is refused, never used.
+        if not _SHA256.fullmatch(nueva.sha256) or not 0 < nueva.tamano <= MAX_BYTES:
+            raise _anuncio_invalido(answer)
+        if not versiones.es_mas_nueva(nueva.version, self.version):
             return None
         return nueva
 
