@@ -185,8 +185,9 @@ def _lanzar(
     prioridad: int = 0,
     pool: QThreadPool | None = None,
 ) -> None:
-    """``fn(progreso)`` in the pool (the global one unless ``pool``); ``progreso(done, total)`` reaches ``al_avanzar`` queued;
-    ``parar`` is what ``fn`` looks at to stop early (set when the app quits)."""
+    """``fn(progreso)`` in the pool (the global one unless ``pool``); ``progreso(done,
+    total)`` reaches ``al_avanzar`` queued; ``parar`` is what ``fn`` looks at to stop early
+    (set when the app quits)."""
     # Python code is about to run in a pool thread: from now on the cyclic garbage collector
     # must not start there and free a window in it (recolector.py).
     recolector.instalar()

@@ -2,8 +2,8 @@
 the empresa's sync server after each sync that ended well (the automatic one, «Sincronizar
 ahora»). Never modal; a server that cannot be asked (an older server) shows nothing.
 
-On the Windows installation the new version is downloaded in the background first (waiting
-while a sync runs) and offered only once its SHA-256 and its publisher's signature passed
+On the Windows installation the new version is downloaded in the background first (stopped
+while a sync runs, resumed after it) and offered only once its SHA-256 and its publisher's signature passed
 (services/sync/actualizacion.py); a version refused shows an administrator a short notice
 and nobody else anything. From the source code the announcement is offered as it comes.
 «Instalar» checks the installer again, starts it silently and quits the app (the installer
@@ -12,6 +12,7 @@ opens it again when it ends)."""
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -52,7 +53,7 @@ class AvisoVersionNueva(QObject):
         self._services = services
         self._usuario = usuario
         self._status_bar = status_bar
-        self._runner = runner  # a download waits while it syncs
+        self._runner = runner  # a download stops while it syncs
         self._buscando = False
         self._preparando: VersionNueva | None = None
         self.nueva: VersionNueva | None = None  # offered
@@ -67,9 +68,9 @@ class AvisoVersionNueva(QObject):
         self.instalar = QPushButton("Instalar")
         self.instalar.setObjectName("instalarVersionButton")
         self.instalar.setToolTip(
-            "Revisa otra vez la versión nueva descargada del servidor de la empresa (que sea la "
-            "que éste anunció, firmada por el editor), la instala y vuelve a abrir "
-            "icsoe-desktop. Tus datos no se tocan."
+            "Revisa la versión nueva del servidor de la empresa (que sea la que éste anunció, "
+            "firmada por el editor), la instala y vuelve a abrir icsoe-desktop. Tus datos no "
+            "se tocan."
         )
         self.instalar.clicked.connect(self._instalar)
         layout.addWidget(self.label)
@@ -102,12 +103,15 @@ class AvisoVersionNueva(QObject):
         if nueva in (self.nueva, self._preparando):
             return  # offered already (checked again at «Instalar»), or on its way
         self._quitar()
-        self._preparando = nueva
-        en_segundo_plano_detenible(self._preparar, self._preparada, self._no_preparada, self.widget)
+        self._preparando = nueva  # the one to offer: an older job's result is let go
+        en_segundo_plano_detenible(
+            partial(self._preparar, nueva),
+            partial(self._preparada, nueva),
+            partial(self._no_preparada, nueva),
+            self.widget,
+        )
 
-    def _preparar(self, cancelado: Cancelado) -> Path:
-        nueva = self._preparando
-        assert nueva is not None  # set before the job starts, cleared when it reports
+    def _preparar(self, nueva: VersionNueva, cancelado: Cancelado) -> Path:
         return self._services.actualizacion.preparar(
             nueva, pausa=self._sincronizando, cancelado=cancelado
         )
@@ -115,14 +119,17 @@ class AvisoVersionNueva(QObject):
     def _sincronizando(self) -> bool:
         return self._runner is not None and self._runner.running
 
-    def _preparada(self, _instalador: Any) -> None:
-        nueva, self._preparando = self._preparando, None
-        if nueva is not None:
-            self._ofrecer(nueva)
+    def _preparada(self, nueva: VersionNueva, _instalador: Any) -> None:
+        if nueva != self._preparando:
+            return  # the server announced another one meanwhile: that one is on its way
+        self._preparando = None
+        self._ofrecer(nueva)
 
-    def _no_preparada(self, exc: BaseException) -> None:
+    def _no_preparada(self, nueva: VersionNueva, exc: BaseException) -> None:
         from icsoe_desktop.services.sync.actualizacion import VersionRechazada
 
+        if nueva != self._preparando:
+            return
         self._preparando = None
         if not isinstance(exc, VersionRechazada):
             log.info("No se pudo preparar la versión nueva: %s", exc)  # tried after next sync

@@ -68,6 +68,11 @@ MAX_BYTES = 1024 * 1024 * 1024  # what the server accepts to publish (sync_serve
 CARPETA = "actualizaciones"
 RECHAZADAS = "rechazadas.json"
 PARCIAL = ".parcial"
+# Failures that say nothing of the file (the connection, the server, this disk, a sync): tried
+# again after the next sync, never remembered as a refusal.
+_PASAJEROS = frozenset(
+    {"sin_conexion", "descarga_rechazada", "descarga_no_guardada", "descarga_pausada"}
+)
 
 Progress = Callable[[int, int], None]
 
@@ -136,6 +141,14 @@ def _anuncio_invalido(answer: object) -> ActualizacionError:
         "El servidor anunció una versión nueva que no se puede leer; avisa al administrador "
         "del servidor.",
     )
+
+
+def _sha256_de(ruta: Path) -> str:
+    digest = hashlib.sha256()
+    with ruta.open("rb") as archivo:
+        while trozo := archivo.read(TROZO):
+            digest.update(trozo)
+    return digest.hexdigest()
 
 
 def _si(pregunta: Callable[[], bool] | None) -> bool:
@@ -239,12 +252,9 @@ class ActualizacionService:
         # taken for the checked file.
         parcial = destino.with_name(destino.name + PARCIAL)
         reanudado = self._bajar(nueva, parcial, progress, pausa, cancelado)
-        digest = hashlib.sha256()
-        with parcial.open("rb") as archivo:
-            while trozo := archivo.read(TROZO):
-                digest.update(trozo)
+        recibido = _sha256_de(parcial)
         recibidos = parcial.stat().st_size
-        if recibidos != nueva.tamano or digest.hexdigest() != nueva.sha256:
+        if recibidos != nueva.tamano or recibido != nueva.sha256:
             parcial.unlink(missing_ok=True)
             if reanudado:  # what this disk kept may be the culprit: once more, whole
                 log.info("Descarga reanudada de %s distinta: otra vez completa", nueva.version)
@@ -252,7 +262,7 @@ class ActualizacionService:
             log.warning(
                 "Instalador descartado: %s bytes, SHA-256 %s; se anunciaron %s bytes, %s",
                 recibidos,
-                digest.hexdigest(),
+                recibido,
                 nueva.tamano,
                 nueva.sha256,
             )
@@ -451,17 +461,13 @@ class ActualizacionService:
         try:
             return self.descargar(nueva, carpeta, progress, pausa, cancelado)
         except ActualizacionError as exc:
-            if exc.code in _AL_SERVIDOR:
+            if exc.code in _PASAJEROS:
                 raise
             raise self._recordar_rechazo(nueva, exc) from exc
 
     def _revisar_guardado(self, nueva: VersionNueva, guardado: Path) -> None:
         """The kept file again: still the bytes announced, still signed as it must be."""
-        digest = hashlib.sha256()
-        with guardado.open("rb") as archivo:
-            while trozo := archivo.read(TROZO):
-                digest.update(trozo)
-        if digest.hexdigest() != nueva.sha256:
+        if _sha256_de(guardado) != nueva.sha256:
             guardado.unlink(missing_ok=True)
             log.warning("Instalador guardado %s cambiado en el disco: borrado", guardado)
             raise ActualizacionError(
@@ -523,16 +529,3 @@ class ActualizacionService:
             ) from exc
         log.info("Instalador de la versión %s iniciado: %s", nueva.version, instalador)
         return bitacora
-
-
-# Refusals that say nothing of the file (the connection, the server, this disk): asked again
-# after the next sync, not remembered.
-_AL_SERVIDOR = frozenset(
-    {
-        "sin_conexion",
-        "descarga_rechazada",
-        "descarga_no_guardada",
-        "descarga_pausada",
-        "instalador_no_inicio",
-    }
-)
