@@ -13,7 +13,6 @@ import pytest
 import icsoe_desktop
 from icsoe_desktop.services.sync import autenticode
 from icsoe_desktop.services.sync.actualizacion import (
-    CARPETA,
     SOLO_WINDOWS,
     ActualizacionError,
     ActualizacionService,
@@ -22,6 +21,7 @@ from icsoe_desktop.services.sync.actualizacion import (
 )
 from tests.sync.firmados import ejecutable, firma_codigo, firmado, herramientas
 from tests.sync.test_actualizacion import mayor, publicar
+from tests.sync.test_actualizacion_firmada import actualizacion, pinned
 
 pytestmark = herramientas
 
@@ -40,17 +40,8 @@ def editor(tmp_path_factory):
 def como_instalacion(escritorio, editores: list) -> ActualizacionService:
     """The desktop's update service as the Windows installation's (its program folder pinning
     ``editores``): what the main window uses from now on."""
-    servicio = ActualizacionService(
-        escritorio.sync,
-        escritorio.permisos_empresa,
-        escritorio.catalogo,
-        escritorio.audit_instalacion,
-        escritorio.data_dir / CARPETA,
-        editores=editores,
-        revisar_antes=True,
-    )
-    escritorio.actualizacion = servicio
-    return servicio
+    escritorio.actualizacion = actualizacion(escritorio, editores)
+    return escritorio.actualizacion
 
 
 def rechazos_auditados(escritorio) -> list[str]:
@@ -84,7 +75,7 @@ def test_only_the_signed_installer_is_offered_in_the_status_bar(
     from tests.gui.helpers import click, wait_operations
     from tests.sync.test_gui_sincronizacion import ADMIN, _administrador
 
-    servicio = como_instalacion(escritorio, autenticode.leer_certificados(editor.raiz.read_bytes()))
+    servicio = como_instalacion(escritorio, pinned(editor))
     _administrador(escritorio)
     window = VentanaPrincipal(escritorio, ADMIN, "Admin")
     qtbot.addWidget(window)
@@ -154,7 +145,7 @@ def test_a_non_administrator_sees_nothing_of_a_refused_version(
 ) -> None:
     from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 
-    como_instalacion(escritorio, autenticode.leer_certificados(editor.raiz.read_bytes()))
+    como_instalacion(escritorio, pinned(editor))
     window = VentanaPrincipal(escritorio, None)  # a consultation
     qtbot.addWidget(window)
     window.show()
@@ -173,7 +164,7 @@ def test_a_refusal_is_judged_again_once_it_pins_another_publisher(
     empresa = firma_codigo.editor_de_prueba(tmp_path / "empresa", "Empresa ABC firma de código")
     archivo = firmado(tmp_path / "exe", NUEVA, empresa)
     assert publicar(sync_server.database_url, str(archivo)).returncode == 0
-    vendedor = autenticode.leer_certificados(editor.raiz.read_bytes())
+    vendedor = pinned(editor)
     servicio = como_instalacion(escritorio, vendedor)
     nueva = servicio.buscar()
     with pytest.raises(VersionRechazada) as rechazada:
@@ -193,7 +184,7 @@ def test_a_download_stopped_for_a_sync_resumes_where_it_stopped(
 ) -> None:
     archivo = firmado(tmp_path, NUEVA, editor, relleno=3 * 1024 * 1024 + 7)
     assert publicar(sync_server.database_url, str(archivo)).returncode == 0
-    servicio = como_instalacion(escritorio, autenticode.leer_certificados(editor.raiz.read_bytes()))
+    servicio = como_instalacion(escritorio, pinned(editor))
     nueva = servicio.buscar()
     antes: list[int] = []
     with pytest.raises(DescargaPausada):  # a sync starts once the first piece arrived
@@ -216,7 +207,7 @@ def test_an_announcement_that_would_write_outside_its_folder_is_refused(
     """A server that announces a «SHA-256» that is a path (or an absurd size): nothing is
     downloaded nor written, the announcement is refused in Spanish."""
     archivo = firmado(tmp_path, NUEVA, editor)
-    servicio = como_instalacion(escritorio, autenticode.leer_certificados(editor.raiz.read_bytes()))
+    servicio = como_instalacion(escritorio, pinned(editor))
     for columna, valor in (("sha256", "../" * 21 + "x"), ("tamano", str(2**40))):
         assert publicar(sync_server.database_url, str(archivo)).returncode == 0
         assert servicio.buscar() is not None  # as published: offered
