@@ -4,6 +4,7 @@
     python installer\\build.py --sin-instalador # only the bundle and its self-check (any OS)
     python installer\\build.py --iscc "D:\\Inno Setup 6\\ISCC.exe"
     python installer\\build.py --editor editor.pem   # the publisher certificate updates need
+    python installer\\build.py --firmar firma.pfx --editor editor.pem   # a release (signed)
 
 On Linux the .iss is compiled under Wine by installer/wine_build.py (README «Construir el
 instalador»); .github/workflows/windows.yml runs this script on a Windows runner.
@@ -15,8 +16,12 @@ Steps, stopping at the first failure:
 3. ``iscc /DAppVersion=<version> installer/icsoe-desktop.iss`` (Windows, Inno Setup 6.3 or
    later) with the version read from pyproject.toml, the one place it is written, and
    ``/DEditorCert=`` the publisher certificate (``--editor``) the installed app pins: it runs
-   an update from the sync server only when signed under it. Sign the executables and the
-   installer with it (installer/firma_codigo.py, or signtool on Windows).
+   an update from the sync server only when signed under it.
+
+With ``--firmar FIRMA.pfx`` (its password in ICSOE_FIRMA_CONTRASENA; ``--editor`` required)
+both executables are signed before Inno Setup packs them and the installer after, and each is
+checked with the installed app's own check against ``--editor``: a release that its
+installations would refuse to update to stops the build.
 """
 
 from __future__ import annotations
@@ -28,10 +33,16 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the app's own signature check, from this checkout
+
+import firma_codigo  # noqa: E402  # installer/, beside this script
+
 SPEC = ROOT / "build_installer.spec"
+EXECUTABLES = ("icsoe-desktop.exe", "icsoe-desktop-consola.exe")
 ISS = ROOT / "installer" / "icsoe-desktop.iss"
 BUNDLE = ROOT / "dist" / "icsoe-desktop"
 
@@ -62,6 +73,55 @@ def find_iscc(explicit: str | None) -> Path | None:
     return None
 
 
+class Firma:
+    """A release's signature: the .pfx, its password (from the environment, never printed)
+    and the publisher certificate the installations pin."""
+
+    def __init__(self, pfx: Path, editor: Path | None, version: str) -> None:
+        if editor is None:
+            raise ValueError(
+                "--firmar pide --editor: el certificado que fijan las instalaciones "
+                "(python installer/firma_codigo.py certificado FIRMA.pfx --salida editor.pem)."
+            )
+        if not pfx.is_file():
+            raise ValueError(f"No existe el .pfx {pfx}.")
+        from icsoe_desktop.services.sync import autenticode
+
+        self.pfx = pfx
+        self.contrasena = firma_codigo.contrasena_pfx()
+        try:
+            self.editores = autenticode.leer_certificados(editor.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"No se pudo leer el certificado del editor {editor}: {exc}") from exc
+        self.version = version
+
+    def firmar(self, *archivos: Path) -> None:
+        """Sign each file, then check it as an installation checks an update: its chain up
+        to --editor, its signed version this build's. ValueError (Spanish) when not."""
+        from icsoe_desktop.services.sync import autenticode
+
+        for archivo in archivos:
+            print(f"+ firma {archivo.name}", flush=True)
+            try:
+                firma_codigo.firmar_pfx(archivo, self.pfx, self.contrasena)
+            except subprocess.CalledProcessError as exc:
+                # Its command carries the password: only the tool's own words are shown.
+                salida = ((exc.stderr or b"") + (exc.stdout or b"")).decode(errors="replace")
+                raise ValueError(f"No se pudo firmar {archivo.name}:\n{salida.strip()}") from exc
+            try:
+                hecha = autenticode.revisar(archivo, self.editores, datetime.now(UTC))
+            except autenticode.FirmaRechazada as exc:
+                raise ValueError(
+                    f"La firma de {archivo.name} no la aceptaría una instalación: {exc.message}"
+                ) from exc
+            if hecha.version != self.version:
+                raise ValueError(
+                    f"{archivo.name} firmado dice ser la versión {hecha.version}, no la "
+                    f"{self.version} de pyproject.toml."
+                )
+            print(f"  firmado por {hecha.firmante} (editor {hecha.editor})", flush=True)
+
+
 def run(command: list[str | Path], **kwargs) -> None:
     print("+", " ".join(str(part) for part in command), flush=True)
     subprocess.run([str(part) for part in command], check=True, cwd=ROOT, **kwargs)
@@ -84,14 +144,33 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="certificado (PEM) del editor que firma las versiones nuevas: la instalación lo fija",
     )
+    parser.add_argument(
+        "--firmar",
+        type=Path,
+        metavar="PFX",
+        help="firma los ejecutables y el instalador con este .pfx (contraseña en "
+        "ICSOE_FIRMA_CONTRASENA) y revisa cada firma contra --editor",
+    )
     args = parser.parse_args(argv)
 
     version = project_version()
+    firma: Firma | None = None
+    if args.firmar:
+        try:
+            firma = Firma(args.firmar, args.editor, version)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
     try:
         run([sys.executable, "-m", "PyInstaller", "--noconfirm", SPEC])
         self_check()
+        if firma is not None:
+            firma.firmar(*(BUNDLE / name for name in EXECUTABLES))
     except subprocess.CalledProcessError as exc:
         print(f"Falló: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
         return 1
     print(f"Paquete listo: {BUNDLE} (versión {version})")
     if args.sin_instalador:
@@ -125,6 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Falló Inno Setup: {exc}", file=sys.stderr)
         return 1
     installer = ROOT / "dist" / f"icsoe-desktop-{version}-instalador.exe"
+    if firma is not None:
+        try:
+            firma.firmar(installer)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
     print(f"Instalador listo: {installer} ({installer.stat().st_size / 2**20:.0f} MiB)")
     return 0
 

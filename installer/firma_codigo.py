@@ -1,11 +1,15 @@
 """Authenticode signatures of the Windows executables and installer, with osslsigncode.
 
     python installer/firma_codigo.py firmar ARCHIVO.exe --certificado CADENA.pem --llave LLAVE.pem
+    python installer/firma_codigo.py firmar ARCHIVO.exe --pfx FIRMA.pfx
+    python installer/firma_codigo.py certificado FIRMA.pfx --salida firma-editor.pem
     python installer/firma_codigo.py verificar ARCHIVO.exe --raiz EDITOR.pem
 
-``firmar`` signs in place (SHA-256; the chain in CADENA.pem, signer first); ``verificar`` runs
-``osslsigncode verify`` against the publisher certificate the app pins (its program folder's
-firma-editor.pem). The installed app checks every update with its own code
+``firmar`` signs in place (SHA-256; the chain in CADENA.pem, signer first, or the .pfx whose
+password is in ICSOE_FIRMA_CONTRASENA: signtool on Windows, osslsigncode elsewhere);
+``certificado`` writes the .pfx's signing certificate as PEM (what a release pins,
+``build.py --editor``); ``verificar`` runs ``osslsigncode verify`` against the publisher
+certificate the app pins (its program folder's firma-editor.pem). The installed app checks every update with its own code
 (icsoe_desktop/services/sync/autenticode.py). CI (installer/wine_check.py) and the tests sign
 with a throw-away publisher made by :func:`editor_de_prueba`.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import shutil
 import subprocess
 import sys
@@ -26,6 +31,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 FALTA_OSSLSIGNCODE = "No está osslsigncode (apt-get install osslsigncode): no se puede firmar."
+# The .pfx's password: from the environment (a CI secret), never on a command line one types.
+CONTRASENA_ENV = "ICSOE_FIRMA_CONTRASENA"
 
 
 @dataclass(frozen=True)
@@ -156,6 +163,86 @@ def firmar(
     firmado.replace(archivo)
 
 
+def signtool() -> str | None:
+    """signtool.exe of the Windows SDK: on the PATH, or the newest under Windows Kits (where a
+    GitHub Windows runner has it). Elsewhere none: NSS's «signtool» (libnss3-tools) is another
+    program."""
+    if sys.platform != "win32":
+        return None
+    found = shutil.which("signtool")
+    if found:
+        return found
+    kits = Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)")) / "Windows Kits"
+    candidatos = sorted(kits.glob("10/bin/10.*/x64/signtool.exe"))
+    return str(candidatos[-1]) if candidatos else None
+
+
+def contrasena_pfx() -> str:
+    contrasena = os.environ.get(CONTRASENA_ENV)
+    if not contrasena:
+        raise ValueError(
+            f"Falta la contraseña del .pfx en la variable de entorno {CONTRASENA_ENV}."
+        )
+    return contrasena
+
+
+def firmar_pfx(
+    archivo: Path, pfx: Path, contrasena: str, descripcion: str = "icsoe-desktop"
+) -> None:
+    """Sign ``archivo`` in place with the certificate and key of ``pfx`` (SHA-256)."""
+    herramienta = signtool()
+    if herramienta is not None:
+        comando = [herramienta, "sign", "/fd", "sha256", "/f", str(pfx), "/p", contrasena]
+        subprocess.run(
+            [*comando, "/d", descripcion, str(archivo)],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+        return
+    firmado = archivo.with_name(archivo.name + ".firmado")
+    subprocess.run(
+        [
+            osslsigncode(),
+            "sign",
+            "-pkcs12",
+            str(pfx),
+            "-pass",
+            contrasena,
+            "-h",
+            "sha256",
+            "-n",
+            descripcion,
+            "-in",
+            str(archivo),
+            "-out",
+            str(firmado),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    firmado.replace(archivo)
+
+
+def certificado_pfx(pfx: Path, contrasena: str) -> bytes:
+    """The signing certificate of ``pfx`` as PEM: the one a release pins (not the chain's
+    authorities: a public CA pinned would accept anyone's code it certified)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        _llave, certificado, _cadena = pkcs12.load_key_and_certificates(
+            pfx.read_bytes(), contrasena.encode()
+        )
+    except ValueError as exc:
+        raise ValueError(
+            f"No se pudo abrir {pfx.name}: la contraseña no es la suya o no es un .pfx."
+        ) from exc
+    if certificado is None:
+        raise ValueError(f"{pfx.name} no trae un certificado.")
+    return certificado.public_bytes(serialization.Encoding.PEM)
+
+
 def verificar(archivo: Path, raiz: Path) -> subprocess.CompletedProcess[str]:
     """``osslsigncode verify`` of ``archivo`` with ``raiz`` as the only trusted root."""
     return subprocess.run(
@@ -171,20 +258,41 @@ def main(argv: list[str] | None = None) -> int:
     acciones = parser.add_subparsers(dest="accion", required=True)
     sign = acciones.add_parser("firmar", help="firma ARCHIVO en su lugar")
     sign.add_argument("archivo", type=Path)
-    sign.add_argument("--certificado", type=Path, required=True, help="cadena PEM, firmante 1.º")
-    sign.add_argument("--llave", type=Path, required=True, help="llave privada PEM del firmante")
+    sign.add_argument("--certificado", type=Path, help="cadena PEM, firmante 1.º")
+    sign.add_argument("--llave", type=Path, help="llave privada PEM del firmante")
+    sign.add_argument(
+        "--pfx", type=Path, help=f"certificado y llave (.pfx; contraseña en {CONTRASENA_ENV})"
+    )
+    cert = acciones.add_parser("certificado", help="el certificado de firma de un .pfx, en PEM")
+    cert.add_argument("pfx", type=Path)
+    cert.add_argument("--salida", type=Path, required=True, help="archivo PEM a escribir")
     verify = acciones.add_parser("verificar", help="revisa la firma de ARCHIVO")
     verify.add_argument("archivo", type=Path)
     verify.add_argument("--raiz", type=Path, required=True, help="certificado del editor (PEM)")
     args = parser.parse_args(argv)
     try:
+        if args.accion == "certificado":
+            args.salida.write_bytes(certificado_pfx(args.pfx, contrasena_pfx()))
+            print(f"Certificado del editor: {args.salida}")
+            return 0
         if args.accion == "firmar":
-            firmar(args.archivo, Editor(args.certificado, args.certificado, args.llave))
+            if args.pfx:
+                firmar_pfx(args.archivo, args.pfx, contrasena_pfx())
+            elif args.certificado and args.llave:
+                firmar(args.archivo, Editor(args.certificado, args.certificado, args.llave))
+            else:
+                parser.error("firmar pide --pfx, o --certificado y --llave")
             print(f"Firmado: {args.archivo}")
             return 0
         hecho = verificar(args.archivo, args.raiz)
-    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
-        print(f"Falló: {exc}", file=sys.stderr)
+    except (FileNotFoundError, ValueError, subprocess.CalledProcessError) as exc:
+        # The command, which carries the .pfx's password, is never shown; the tool's own words are.
+        if isinstance(exc, subprocess.CalledProcessError):
+            salida = (exc.stderr or b"") + (exc.stdout or b"")
+            motivo = f"código {exc.returncode}: {salida.decode(errors='replace').strip()}"
+        else:
+            motivo = str(exc)
+        print(f"Falló: {motivo}", file=sys.stderr)
         return 1
     print(hecho.stdout + hecho.stderr)
     return hecho.returncode

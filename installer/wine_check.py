@@ -396,18 +396,23 @@ class SyncServer:
             self.process.wait(timeout=30)
 
 
+# The data dir's folder where the app keeps the installers it downloaded and checked
+# (services/sync/actualizacion.py CARPETA): its own, not the user's data.
+UPDATES = "actualizaciones"
+
+
 def data_files(folder: Path) -> dict[str, str]:
-    """Every file of the data dir and its SHA-256."""
+    """Every file of the data dir but the kept installers, and its SHA-256."""
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.relative_to(folder).parts[0] != UPDATES
     }
 
 
 def update_folders(m: Machine) -> list[Path]:
-    """The app's download folders for an update (in %TEMP%, which Wine keeps in the profile)."""
-    return sorted(m.profile.glob("**/icsoe-desktop-actualizacion-*"))
+    """The app's folders holding a downloaded installer (one per SHA-256, in its data dir)."""
+    return sorted({p.parent for p in (m.data_dir / UPDATES).glob("*/*.exe")})
 
 
 def check_refused_updates(

@@ -100,7 +100,9 @@ class VentanaPrincipal(QMainWindow):
         from icsoe_desktop.gui.sync.version_nueva import AvisoVersionNueva
 
         # «Hay una versión nueva (X.Y.Z)» with «Instalar»: asked after each sync that ended.
-        self.version_nueva = AvisoVersionNueva(services, usuario, self.statusBar())
+        self.version_nueva = AvisoVersionNueva(
+            services, usuario, self.statusBar(), self.barra_sincronizacion.runner
+        )
         self.version_nueva.instalada.connect(self.quit_requested)
         self.barra_sincronizacion.runner.finished.connect(self.version_nueva.tras_sincronizar)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field

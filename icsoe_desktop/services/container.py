@@ -535,10 +535,14 @@ class Services:
     def actualizacion(self) -> ActualizacionService:
         """New versions from the empresa's sync server (installed for the whole installation:
         recorded in its audit)."""
-        from icsoe_desktop.services.sync.actualizacion import ActualizacionService
+        from icsoe_desktop.services.sync.actualizacion import CARPETA, ActualizacionService
 
         return ActualizacionService(
-            self.sync, self.permisos_empresa, self.catalogo, self.audit_instalacion
+            self.sync,
+            self.permisos_empresa,
+            self.catalogo,
+            self.audit_instalacion,
+            self.data_dir / CARPETA,
         )
 
     @_vigilado

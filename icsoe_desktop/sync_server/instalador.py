@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
 from icsoe_desktop.domain import versiones
 from icsoe_desktop.domain.clock import utcnow
@@ -153,9 +153,10 @@ def vigente(engine: Engine) -> Publicado | None:
     return Publicado(*row) if row else None
 
 
-def trozos(engine: Engine, instalador_id: int) -> Iterator[bytes]:
-    """The file's bytes, one piece per short read (no transaction held across the download)."""
-    n = 0
+def trozos(engine: Engine, instalador_id: int, desde: int = 0) -> Iterator[bytes]:
+    """The file's bytes from byte ``desde`` on (a download resumed), one piece per short read
+    (no transaction held across the download)."""
+    n, saltar = _trozo_de(engine, instalador_id, desde)
     while True:
         with engine.connect() as conn:
             datos = conn.scalar(
@@ -165,5 +166,25 @@ def trozos(engine: Engine, instalador_id: int) -> Iterator[bytes]:
             )
         if datos is None:
             return
-        yield bytes(datos)
+        yield bytes(datos[saltar:])
+        saltar = 0
         n += 1
+
+
+def _trozo_de(engine: Engine, instalador_id: int, desde: int) -> tuple[int, int]:
+    """The piece holding byte ``desde`` and where in it that byte is (pieces are read by
+    their stored lengths: no size is assumed)."""
+    if desde <= 0:
+        return 0, 0
+    with engine.connect() as conn:
+        largos = conn.execute(
+            select(InstaladorTrozo.n, func.length(InstaladorTrozo.datos))
+            .where(InstaladorTrozo.instalador_id == instalador_id)
+            .order_by(InstaladorTrozo.n)
+        ).all()
+    inicio = 0
+    for n, largo in largos:
+        if desde < inicio + largo:
+            return n, desde - inicio
+        inicio += largo
+    return len(largos), 0

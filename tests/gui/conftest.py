@@ -22,11 +22,11 @@ def _al_terminar_cada_prueba(qapp) -> Iterator[None]:
     still queued delivered to their (closed) windows' relays; no contratista's e.firma files
     offered to the next test's Firmar…"""
     yield
-    from PySide6.QtCore import QThreadPool
 
     from icsoe_desktop.gui.kit import efirma_de_la_sesion
+    from icsoe_desktop.gui.kit.operaciones import esperar_pools
 
     efirma_de_la_sesion.olvidar_todo()  # a contratista's window a test left open
 
-    QThreadPool.globalInstance().waitForDone(30_000)
+    esperar_pools(30_000)  # the windows' pool and the long work's (a download)
     qapp.processEvents()

@@ -129,11 +129,29 @@ def test_an_installer_replaced_meanwhile_is_not_downloaded(
     otra = tmp_path / "otra"
     otra.mkdir()
     assert publicar(sync_server.database_url, str(instalador(otra, "7.0.1", 4096))).returncode == 0
+    descargas = tmp_path / "descargas"
+    descargas.mkdir()
     with pytest.raises(ActualizacionError) as refused:
-        escritorio.actualizacion.descargar(anunciada, tmp_path)
+        escritorio.actualizacion.descargar(anunciada, descargas)
     assert "Ese instalador ya no está publicado en el servidor" in refused.value.message
-    assert not (tmp_path / "icsoe-desktop-7.0.0-instalador.exe").exists()
+    assert list(descargas.iterdir()) == []
     assert escritorio.actualizacion.buscar().version == "7.0.1"
+
+
+def test_the_server_resumes_a_download_from_the_byte_asked(sync_server, tmp_path: Path) -> None:
+    archivo = instalador(tmp_path, "7.1.0", 2 * 1024 * 1024 + 11)
+    assert publicar(sync_server.database_url, str(archivo)).returncode == 0
+    datos = archivo.read_bytes()
+    url = f"{sync_server.url}/v1/instalador/{hashlib.sha256(datos).hexdigest()}"
+    auth = {"Authorization": f"Bearer {sync_server.token()}"}
+    desde = 1024 * 1024 + 5  # inside the second of the server's pieces
+    parte = requests.get(url, headers={**auth, "Range": f"bytes={desde}-"}, timeout=30)
+    assert parte.status_code == 206 and parte.content == datos[desde:]
+    assert parte.headers["Content-Range"] == f"bytes {desde}-{len(datos) - 1}/{len(datos)}"
+    # Any other range (closed, past the end, not bytes, not a number): the whole file.
+    for rango in ("bytes=0-10", f"bytes={len(datos)}-", "items=5-", "bytes=x-", "bytes=²-"):
+        entero = requests.get(url, headers={**auth, "Range": rango}, timeout=30)
+        assert (entero.status_code, entero.content) == (200, datos), rango
 
 
 def test_publishing_over_http_takes_the_administrators_token_only(

@@ -16,7 +16,11 @@ import pytest
 
 import icsoe_desktop
 from icsoe_desktop.services.sync import autenticode
-from icsoe_desktop.services.sync.actualizacion import ActualizacionError, ActualizacionService
+from icsoe_desktop.services.sync.actualizacion import (
+    CARPETA,
+    ActualizacionError,
+    ActualizacionService,
+)
 from tests.sync.firmados import ejecutable, firma_codigo, firmado, herramientas
 from tests.sync.test_actualizacion import mayor, publicar
 
@@ -37,14 +41,16 @@ def pinned(editor) -> list:
 
 
 def actualizacion(escritorio, editores: list) -> ActualizacionService:
-    """The desktop's update service with ``editores`` pinned (the installed app reads them
-    from its program folder)."""
+    """The desktop's update service as the Windows installation's, with ``editores`` pinned
+    (the installed app reads them from its program folder)."""
     return ActualizacionService(
         escritorio.sync,
         escritorio.permisos_empresa,
         escritorio.catalogo,
         escritorio.audit_instalacion,
+        escritorio.data_dir / CARPETA,
         editores=editores,
+        revisar_antes=True,
     )
 
 

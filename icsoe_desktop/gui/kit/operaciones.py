@@ -138,6 +138,43 @@ def en_segundo_plano(
     _lanzar(lambda _progreso: fn(), al_terminar, al_fallar, dueno, prioridad=prioridad)
 
 
+def en_segundo_plano_detenible(
+    fn: Callable[[Cancelado], T],
+    al_terminar: Callable[[T], None],
+    al_fallar: Callable[[BaseException], None],
+    dueno: QObject | None = None,
+) -> None:
+    """As ``en_segundo_plano`` for long work nobody waits for (a download): in a pool of its
+    own, one at a time, so that it never holds a thread the windows' work waits for.
+    ``fn(cancelado)`` looks at ``cancelado()``, true once the app quits, to stop early
+    (OperacionCancelada)."""
+    parar = threading.Event()
+    _lanzar(
+        lambda _progreso: fn(parar.is_set),
+        al_terminar,
+        al_fallar,
+        dueno,
+        parar=parar,
+        pool=_pool_largo(),
+    )
+
+
+_largo: list[QThreadPool] = []
+
+
+def _pool_largo() -> QThreadPool:
+    if not _largo:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        _largo.append(pool)
+    return _largo[0]
+
+
+def esperar_pools(espera_ms: int) -> bool:
+    """Wait for both pools (the windows' and the long work's), at most ``espera_ms`` each."""
+    return all(pool.waitForDone(espera_ms) for pool in [QThreadPool.globalInstance(), *_largo])
+
+
 def _lanzar(
     fn: Callable[[Progreso], T],
     al_terminar: Callable[[T], None],
@@ -146,9 +183,11 @@ def _lanzar(
     al_avanzar: Progreso | None = None,
     parar: threading.Event | None = None,
     prioridad: int = 0,
+    pool: QThreadPool | None = None,
 ) -> None:
-    """``fn(progreso)`` in the pool; ``progreso(done, total)`` reaches ``al_avanzar`` queued;
-    ``parar`` is what ``fn`` looks at to stop early (set when the app quits)."""
+    """``fn(progreso)`` in the pool (the global one unless ``pool``); ``progreso(done,
+    total)`` reaches ``al_avanzar`` queued; ``parar`` is what ``fn`` looks at to stop early
+    (set when the app quits)."""
     # Python code is about to run in a pool thread: from now on the cyclic garbage collector
     # must not start there and free a window in it (recolector.py).
     recolector.instalar()
@@ -175,7 +214,9 @@ def _lanzar(
     job.signals.failed.connect(relay.failed)
     if al_avanzar is not None:
         job.signals.moved.connect(relay.moved)
-    QThreadPool.globalInstance().start(_en_el_pool(weakref.ref(job), job.salio), prioridad)
+    (pool or QThreadPool.globalInstance()).start(
+        _en_el_pool(weakref.ref(job), job.salio), prioridad
+    )
 
 
 def _nada(_value: object) -> None:
@@ -202,7 +243,7 @@ def al_salir(espera_ms: int = 5_000) -> bool:
     then nothing of ours runs while the interpreter ends."""
     for job in _running:
         job.parar.set()
-    terminado = QThreadPool.globalInstance().waitForDone(espera_ms)
+    terminado = esperar_pools(espera_ms)
     if terminado:  # their callbacks would find their windows closed: none runs
         _running.clear()
         _reported.clear()

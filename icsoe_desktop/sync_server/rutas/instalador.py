@@ -40,11 +40,33 @@ async def archivo(request: Request) -> StreamingResponse:
             "Ese instalador ya no está publicado en el servidor: busca la versión nueva otra vez.",
             "That installer is no longer published.",
         )
+    desde = _desde(request.headers.get("range", ""), publicado.tamano)
+    if desde:  # a download resumed where it stopped (RFC 9110: one open range)
+        return StreamingResponse(
+            instalador.trozos(engine, publicado.id, desde),
+            status_code=206,
+            media_type="application/octet-stream",
+            headers={
+                "Content-Length": str(publicado.tamano - desde),
+                "Content-Range": f"bytes {desde}-{publicado.tamano - 1}/{publicado.tamano}",
+            },
+        )
     return StreamingResponse(
         instalador.trozos(engine, publicado.id),
         media_type="application/octet-stream",
-        headers={"Content-Length": str(publicado.tamano)},
+        headers={"Content-Length": str(publicado.tamano), "Accept-Ranges": "bytes"},
     )
+
+
+def _desde(rango: str, tamano: int) -> int:
+    """The start of a ``Range: bytes=N-`` inside the file; 0 (the whole file, which a client
+    must accept) for any other range."""
+    unidad, _, valor = rango.strip().partition("=")
+    inicio, guion, fin = valor.strip().partition("-")
+    if unidad.strip() != "bytes" or not guion or fin or not (inicio.isascii() and inicio.isdigit()):
+        return 0
+    desde = int(inicio)
+    return desde if desde < tamano else 0
 
 
 async def publicar(request: Request) -> JSONResponse:
