@@ -57,6 +57,7 @@ from icsoe_desktop.sync_server.protocol import (
     ProtocolError,
     invalid,
     parse_buckets,
+    parse_count,
     parse_nodes,
     parse_pull,
     parse_push_body,
@@ -172,8 +173,9 @@ def create_app(
         caller = await caller_of(request)
         since, limit, table, columnar, summary = parse_pull(request.query_params)
         buckets = parse_buckets(request.query_params, table)
+        count = parse_count(request.query_params)
         page = await run_in_threadpool(
-            pull, engine, caller, since, limit, table, columnar, buckets, summary
+            pull, engine, caller, since, limit, table, columnar, buckets, summary, count
         )
         return answer(caller, page)
 

@@ -105,6 +105,28 @@ def test_sincronizar_ahora_shows_progress_and_the_result(qtbot, modals, sync_ser
     assert [r.registro for r in b.registros.listar()] == ["Y5412345106"]
 
 
+def test_a_first_sync_shows_how_many_rows_came_of_how_many(qtbot, modals, sync_server, desktops):
+    from datetime import date
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from tests.sync.test_convergence import server_tables
+    from tests.sync.test_pull_reanudable import held
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    create_demo_movimientos(a.store, 60, date(2026, 11, 22))
+    a.sync.synchronize()
+    total = held(server_tables(sync_server.engine))
+    b.sync.intercambio.pull_rows = 10  # a busy company: several pages
+    dialog = open_dialog(qtbot, b)
+    fill(qtbot, dialog, sync_server.url, sync_server.token(nombre="B"))
+    seen: list[str] = []  # what the clerk reads each time the bar moves
+    dialog.progreso.valueChanged.connect(lambda _v: seen.append(dialog.estado.text()))
+    assert press(qtbot, modals, dialog.sincronizar).text.startswith("Sincronización terminada")
+    assert f"Sincronizando… Recibidos 10 de {total}" in seen
+    assert f"Sincronizando… Recibidos 20 de {total}" in seen
+
+
 def test_sincronizar_without_server_says_sin_conexion(qtbot, modals, sync_server, desktops):
     a, _ = desktops
     a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
