@@ -305,3 +305,40 @@ def test_a_signed_informativa_received_altered_is_told_and_its_copy_cannot_be_ke
     seen = press(qtbot, modals, window.conservar_actual)
     assert seen.text == "No quedan conflictos por revisar."
     assert copias(b, uuid) == genuinas
+
+
+def test_a_server_back_after_a_restart_is_synced_with_in_seconds_not_the_interval(
+    qtbot, sync_database, desktops
+):
+    """Its automatic sync found no server: it tries again after a few seconds (longer each
+    time, a random part of it: a company's desktops do not all come back at once), and once
+    the server is up again the changes go without waiting the 5 minutes."""
+    from icsoe_desktop.sync_server.app import create_app
+    from icsoe_desktop.sync_server.db import create_token
+    from tests.sync.pg import ThreadServer
+
+    _url, engine = sync_database
+    port = free_port()
+    a, _ = desktops
+    connect(a, f"http://127.0.0.1:{port}", create_token(engine, EMPRESA, "A").token, interval=5)
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
+    _administrador(a)
+    window = VentanaPrincipal(a, ADMIN, "Admin")
+    qtbot.addWidget(window)
+    window.show()
+    status = window.barra_sincronizacion
+    status.auto_timer.timeout.emit()  # the timer firing, with the server down
+    qtbot.waitUntil(lambda: status.label.text().startswith("Sin conexión"), timeout=30_000)
+    assert status.reintento.isActive() and 1_000 <= status.reintento.interval() <= 2_000
+    status.reintento.stop()
+    status.reintento.timeout.emit()  # its second try, the server still down: it waits longer
+    qtbot.waitUntil(lambda: status.fallos == 2, timeout=30_000)
+    assert 2_000 <= status.reintento.interval() <= 4_000
+    server = ThreadServer(create_app(engine), port)
+    server.start()
+    try:
+        qtbot.waitUntil(lambda: status.label.text().startswith("Sincronizado "), timeout=30_000)
+        assert a.sync.pending_count() == 0 and status.fallos == 0
+        assert not status.reintento.isActive()
+    finally:
+        server.stop()

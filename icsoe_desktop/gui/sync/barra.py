@@ -82,6 +82,13 @@ class BarraSincronizacion(QObject):
         self.auto_timer = QTimer(self)
         self.auto_timer.setObjectName("sincronizacionTimer")
         self.auto_timer.timeout.connect(self.sync_now)
+        # After a sync that found no server (or a busy one): tries again sooner than the
+        # interval, waiting longer each time and a random part of it (transporte.py).
+        self.reintento = QTimer(self)
+        self.reintento.setObjectName("sincronizacionReintento")
+        self.reintento.setSingleShot(True)
+        self.reintento.timeout.connect(self.sync_now)
+        self.fallos = 0  # automatic syncs failed in a row for want of the server
         self._leyendo = False  # a read of the status is under way
         self._otra_vez = False  # something changed meanwhile: read once more when it ends
         self.runner.avanzo.connect(self._on_avance)
@@ -149,5 +156,15 @@ class BarraSincronizacion(QObject):
         self.label.setText(f"Sincronizando… {texto}")
 
     @Slot(object)
-    def _on_finished(self, _outcome: object) -> None:
+    def _on_finished(self, outcome: object) -> None:
+        from icsoe_desktop.services.sync.transporte import SyncError, espera_reintento
+
+        if isinstance(outcome, SyncError) and outcome.offline:
+            self.fallos += 1
+            espera_ms = int(espera_reintento(self.fallos, outcome.retry_after) * 1000)
+            if self.auto_timer.isActive() and espera_ms < self.auto_timer.interval():
+                self.reintento.start(espera_ms)
+        elif not isinstance(outcome, BaseException):
+            self.fallos = 0
+            self.reintento.stop()
         self.refresh()
