@@ -1,15 +1,18 @@
 """Many desktops of one company at once, each its own process, against the real server (``serve
 --workers W``) on a throwaway PostgreSQL, all on 127.0.0.1, doing a clerk's day for
 ``--seconds``: each desktop imports ``--movimientos`` movimientos (a CONTPAQi CSV through the
-real import service, at a moment of the first third), captures the informativa's workers of its
+real import service, at a moment of the first ``--import-within`` of the run), captures the informativa's workers of its
 own contract a few at a time, edits, deletes and restores shared registros patronales, adds its
 own, now and then adds a few hundred at once (a bulk insert), and syncs between bursts (so every
-sync also pulls what the others imported). Then quiet rounds, and the checks: nothing lost (every
+sync also pulls what the others imported); a desktop whose sync found no server waits what the
+app's automatic sync waits (backoff with jitter). ``--restart-at``: the server is killed and
+started again mid-run, and how soon the desktops sync again is printed. Then quiet rounds, and
+the checks: nothing lost (every
 registro, movimiento and worker a desktop made is on the server), nothing duplicated, every
 desktop equal to the server table by table.
 
     python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 1 2] \
-        [--bulk 300] [--movimientos 1000]
+        [--bulk 300] [--movimientos 1000] [--import-within 0.33] [--restart-at 90]
 
 Prints push p50/p99/max (one HTTP push), sync p50/p99/max (one whole synchronize), the CPU time
 a desktop's process spent per sync (all its threads), the errors the desktops met, how many drift
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import itertools
 import json
 import logging
 import os
@@ -30,6 +34,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -108,14 +113,16 @@ def _movimientos_csv(path: Path, index: int, count: int) -> Path:
     return write_csv(path, rows)
 
 
-def desktop(data_dir: Path, index: int, seconds: float, bulk: int, movimientos: int) -> int:
+def desktop(
+    data_dir: Path, index: int, seconds: float, bulk: int, movimientos: int, import_within: float
+) -> int:
     """One desktop's process: imports, captures, edits and syncs until ``seconds`` pass; prints
     one JSON line."""
     from icsoe_desktop.domain.errors import ValidationError
     from icsoe_desktop.domain.informativa.modelo import Periodo
     from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync.transporte import SyncError
+    from icsoe_desktop.services.sync.transporte import SyncError, espera_reintento
     from icsoe_desktop.store.models import RegistroPatronal
     from tests.informativa_datos import trabajadores_limpios
 
@@ -176,7 +183,9 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int, movimientos: 
         "errores": [],
         "pasos": steps,
         "importar": [],
+        "ok_at": [],  # when each sync that went through ended (epoch seconds)
     }
+    fallos = 0
     informativa = services.informativas.buscar(CONTRATISTA, CLI_ACTOR, Periodo(2026, 2))
     assert informativa is not None, "the company's informativa did not reach this desktop"
     (contrato,) = [
@@ -185,7 +194,7 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int, movimientos: 
         if c.objeto.endswith(f"sede {index}")
     ]
     archivo = _movimientos_csv(data_dir / "contpaqi.csv", index, movimientos)
-    import_at = rng.uniform(0, seconds / 3)  # the clerk's import, some time in the morning
+    import_at = rng.uniform(0, seconds * import_within)  # the clerk's import, some morning time
     # Every desktop starts its timed phase together, once all have started (32 interpreters
     # importing at once would otherwise be measured as slow syncs of the first ones).
     print("listo", flush=True)
@@ -237,16 +246,22 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int, movimientos: 
             start, start_cpu = time.perf_counter(), time.process_time()
             if profiler is not None:
                 profiler.enable()
+            pause = rng.uniform(0, 0.5)
             try:
                 services.sync.synchronize()
                 done["syncs"].append(time.perf_counter() - start)
                 done["cpu"].append(time.process_time() - start_cpu)  # every thread's
+                done["ok_at"].append(time.time())
+                fallos = 0
             except SyncError as exc:
                 done["errores"].append(exc.code)
+                if exc.offline:  # what the app's automatic sync waits (gui/sync/barra.py)
+                    fallos += 1
+                    pause = espera_reintento(fallos, exc.retry_after, rng)
             finally:
                 if profiler is not None:
                     profiler.disable()
-            time.sleep(rng.uniform(0, 0.5))
+            time.sleep(pause)
     finally:
         services.close()
         if profiler is not None:
@@ -299,6 +314,14 @@ def _company(services, desktops: int) -> None:
         )
 
 
+def _restart(server, restart: dict[str, float]) -> None:
+    """The server killed (SIGKILL) and started again on its port, as after a crash."""
+    restart["down"] = time.time()
+    server.kill()
+    server.start()
+    restart["up"] = time.time()
+
+
 def _pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
@@ -320,11 +343,24 @@ def main() -> int:
     parser.add_argument(
         "--movimientos", type=int, default=1000, help="movimientos each desktop imports"
     )
-    parser.add_argument("--desktop", nargs=5, help=argparse.SUPPRESS)  # a desktop's process
+    parser.add_argument(
+        "--import-within",
+        type=float,
+        default=1 / 3,
+        help="the imports happen within this fraction of the run (0: all at its start)",
+    )
+    parser.add_argument(
+        "--restart-at",
+        type=float,
+        help="seconds into the run when the server is killed and started again",
+    )
+    parser.add_argument("--desktop", nargs=6, help=argparse.SUPPRESS)  # a desktop's process
     args = parser.parse_args()
     if args.desktop:
-        folder, index, seconds, bulk, movimientos = args.desktop
-        return desktop(Path(folder), int(index), float(seconds), int(bulk), int(movimientos))
+        folder, index, seconds, bulk, movimientos, within = args.desktop
+        return desktop(
+            Path(folder), int(index), float(seconds), int(bulk), int(movimientos), float(within)
+        )
     results = [_run(args, workers) for workers in args.workers]
     if len(results) > 1:
         print("\ncomparison (load average: 1, 5, 15 min at the end of the busy phase)")
@@ -373,6 +409,7 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
                     str(args.seconds),
                     str(args.bulk),
                     str(args.movimientos),
+                    str(args.import_within),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -389,6 +426,9 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
             with contextlib.suppress(BrokenPipeError):  # a desktop that failed: reported below
                 worker.stdin.write("\n")
                 worker.stdin.flush()
+        restart: dict[str, float] = {}
+        if args.restart_at is not None:
+            threading.Timer(args.restart_at, _restart, (server, restart)).start()
         reports, failed = [], []
         for worker in processes:
             out, err = worker.communicate(timeout=args.seconds + 600)
@@ -497,6 +537,22 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
             f"{server_cpu[1]:.0f} s PostgreSQL (2 cores: {2 * busy_s:.0f} s in all)"
         )
         print(f"errors met by the desktops: {errors or 'none'}")
+        if restart:
+            ends = sorted(t for r in reports for t in r["ok_at"])
+            after = [t - restart["up"] for t in ends if t > restart["up"]]
+            back = [
+                min((t for t in r["ok_at"] if t > restart["up"]), default=float("inf"))
+                - restart["up"]
+                for r in reports
+            ]
+            gaps = [b - a for a, b in itertools.pairwise(ends)]
+            print(
+                f"server killed at {args.restart_at:.0f} s, answering again "
+                f"{restart['up'] - restart['down']:.1f} s later; first sync through "
+                f"{after[0] if after else float('nan'):.1f} s after that, every desktop's "
+                f"p50 {_pct(back, 0.5):.1f} s  max {max(back):.1f} s; longest time without "
+                f"any sync through {max(gaps, default=0):.1f} s"
+            )
         print(f"drift repairs started: {sum(r['reparaciones'] for r in reports)}")
         checks = (
             {k: sum(r["comprobaciones"][k] for r in reports) for k in reports[0]["comprobaciones"]}
