@@ -1,11 +1,18 @@
 """Many desktops of one company at once, each its own process, against the real server (``serve
---workers W``) on a throwaway PostgreSQL, all on 127.0.0.1: every desktop edits, deletes and
-restores shared registros patronales, adds its own, now and then adds a few hundred at once (a
-bulk insert), and syncs between bursts, for ``--seconds``. Then quiet rounds, and the checks:
-nothing lost (every row a desktop made is on the server), nothing duplicated, every desktop equal
-to the server table by table.
+--workers W``) on a throwaway PostgreSQL, all on 127.0.0.1, doing a clerk's day for
+``--seconds``: each desktop imports ``--movimientos`` movimientos (a CONTPAQi CSV through the
+real import service, at a moment of the first ``--import-within`` of the run), captures the informativa's workers of its
+own contract a few at a time, edits, deletes and restores shared registros patronales, adds its
+own, now and then adds a few hundred at once (a bulk insert), and syncs between bursts (so every
+sync also pulls what the others imported); a desktop whose sync found no server waits what the
+app's automatic sync waits (backoff with jitter). ``--restart-at``: the server is killed and
+started again mid-run, and how soon the desktops sync again is printed. Then quiet rounds, and
+the checks: nothing lost (every
+registro, movimiento and worker a desktop made is on the server), nothing duplicated, every
+desktop equal to the server table by table.
 
-    python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 1 2] [--bulk 300]
+    python bench/sync_desktops_load.py [--desktops 32] [--seconds 180] [--workers 1 2] \
+        [--bulk 300] [--movimientos 1000] [--import-within 0.33] [--restart-at 90]
 
 Prints push p50/p99/max (one HTTP push), sync p50/p99/max (one whole synchronize), the CPU time
 a desktop's process spent per sync (all its threads), the errors the desktops met, how many drift
@@ -19,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import itertools
 import json
 import logging
 import os
@@ -26,6 +34,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -34,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 EMPRESA = "ABC010101AB1"
 SHARED = [f"Y54{n:08d}" for n in range(24)]
+CONTRATISTA = "SMA010101AB1"
 
 
 def _loadavg() -> str:
@@ -94,12 +104,27 @@ class _Repairs(logging.Handler):
             self.count += 1
 
 
-def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
-    """One desktop's process: edits and syncs until ``seconds`` pass; prints one JSON line."""
+def _movimientos_csv(path: Path, index: int, count: int) -> Path:
+    """The file desktop ``index`` imports: ``count`` movimientos of workers of its own."""
+    from tests.services.movimientos_data import known_rows, nss, write_csv
+
+    base = known_rows()
+    rows = [{**base[i % len(base)], "NSS": nss(index * 20_000 + i)} for i in range(count)]
+    return write_csv(path, rows)
+
+
+def desktop(
+    data_dir: Path, index: int, seconds: float, bulk: int, movimientos: int, import_within: float
+) -> int:
+    """One desktop's process: imports, captures, edits and syncs until ``seconds`` pass; prints
+    one JSON line."""
     from icsoe_desktop.domain.errors import ValidationError
+    from icsoe_desktop.domain.informativa.modelo import Periodo
+    from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.services.container import open_services
-    from icsoe_desktop.services.sync.transporte import SyncError
+    from icsoe_desktop.services.sync.transporte import SyncError, espera_reintento
     from icsoe_desktop.store.models import RegistroPatronal
+    from tests.informativa_datos import trabajadores_limpios
 
     repairs = _Repairs()
     logging.getLogger("icsoe_desktop").addHandler(repairs)
@@ -133,8 +158,12 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
         return timed
 
     # A whole sync's steps: its push, its pull, its drift check (with the pulls it catches up by).
-    for name in steps:
-        setattr(services.sync, f"_{name}", timed_step(name, getattr(services.sync, f"_{name}")))
+    for room, name in (
+        (services.sync.intercambio, "push"),
+        (services.sync.intercambio, "pull"),
+        (services.sync.verificacion, "verify"),
+    ):
+        setattr(room, name, timed_step(name, getattr(room, name)))
     checks = {"verificado": 0, "distinto": 0, "sin comparar": 0}
     verify = services.sync.verificacion.verify
 
@@ -144,7 +173,28 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
         return found
 
     services.sync.verificacion.verify = counted_verify  # measured, not changed
-    done = {"propios": [], "masivos": 0, "syncs": [], "cpu": [], "errores": [], "pasos": steps}
+    done = {
+        "propios": [],
+        "masivos": 0,
+        "movimientos": 0,
+        "trabajadores": [],
+        "syncs": [],
+        "cpu": [],
+        "errores": [],
+        "pasos": steps,
+        "importar": [],
+        "ok_at": [],  # when each sync that went through ended (epoch seconds)
+    }
+    fallos = 0
+    informativa = services.informativas.buscar(CONTRATISTA, CLI_ACTOR, Periodo(2026, 2))
+    assert informativa is not None, "the company's informativa did not reach this desktop"
+    (contrato,) = [
+        c.uuid
+        for c in services.informativas.contratos(informativa, CLI_ACTOR)
+        if c.objeto.endswith(f"sede {index}")
+    ]
+    archivo = _movimientos_csv(data_dir / "contpaqi.csv", index, movimientos)
+    import_at = rng.uniform(0, seconds * import_within)  # the clerk's import, some morning time
     # Every desktop starts its timed phase together, once all have started (32 interpreters
     # importing at once would otherwise be measured as slow syncs of the first ones).
     print("listo", flush=True)
@@ -153,9 +203,24 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     # BENCH_PROFILE=DIR: each desktop's syncs profiled (cProfile) into DIR/escritorio_N.prof.
     profiled = os.environ.get("BENCH_PROFILE")
     profiler = cProfile.Profile() if profiled else None
-    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    deadline = started + seconds
     try:
         while time.monotonic() < deadline:
+            if movimientos and not done["movimientos"] and time.monotonic() - started > import_at:
+                start = time.perf_counter()
+                report = services.importador.import_file(archivo, "e")
+                done["importar"].append(time.perf_counter() - start)
+                done["movimientos"] = movimientos if report.aplicado else -1
+            if rng.random() < 0.5:  # the informativa's workers, a few at a time
+                workers = trabajadores_limpios(
+                    rng.randint(1, 5), rng, 2026, len(done["trabajadores"]) + 1
+                )
+                result = services.informativa_trabajadores.agregar_varios(
+                    contrato, CLI_ACTOR, list(workers)
+                )
+                if not result.problemas:
+                    done["trabajadores"] += [w.nss for w in workers]
             for _ in range(rng.randint(1, 4)):
                 registro, roll = rng.choice(SHARED), rng.random()
                 if roll < 0.5:
@@ -181,16 +246,22 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
             start, start_cpu = time.perf_counter(), time.process_time()
             if profiler is not None:
                 profiler.enable()
+            pause = rng.uniform(0, 0.5)
             try:
                 services.sync.synchronize()
                 done["syncs"].append(time.perf_counter() - start)
                 done["cpu"].append(time.process_time() - start_cpu)  # every thread's
+                done["ok_at"].append(time.time())
+                fallos = 0
             except SyncError as exc:
                 done["errores"].append(exc.code)
+                if exc.offline:  # what the app's automatic sync waits (gui/sync/barra.py)
+                    fallos += 1
+                    pause = espera_reintento(fallos, exc.retry_after, rng)
             finally:
                 if profiler is not None:
                     profiler.disable()
-            time.sleep(rng.uniform(0, 0.5))
+            time.sleep(pause)
     finally:
         services.close()
         if profiler is not None:
@@ -201,6 +272,54 @@ def desktop(data_dir: Path, index: int, seconds: float, bulk: int) -> int:
     done["comprobaciones"] = checks
     print(json.dumps(done))
     return 0
+
+
+def _company(services, desktops: int) -> None:
+    """What the company has before the day starts (made on the first desktop): the shared
+    registros patronales and those of the CONTPAQi file, a contratista and its mayo–agosto
+    informativa with one contract per desktop, still without workers."""
+    from datetime import date
+
+    from icsoe_desktop.domain.informativa.modelo import Parte, Periodo
+    from icsoe_desktop.domain.roles import CLI_ACTOR
+    from icsoe_desktop.services.informativa.captura import ContratoDatos
+    from icsoe_desktop.store.models import Contratista
+    from tests.services.movimientos_data import add_registros
+
+    for registro in SHARED:
+        services.registros.save(registro, EMPRESA, "Inicial", "e0")
+    add_registros(services)
+    with services.store.session() as session:
+        session.add(
+            Contratista(rfc=CONTRATISTA, nombre="SERVICIOS DEL MAYAB SA DE CV", persona="moral")
+        )
+    informativa = services.informativas.crear(CONTRATISTA, CLI_ACTOR, Periodo(2026, 2))
+    for n in range(desktops):
+        contratante, _ = services.informativas.guardar_contratante(
+            CONTRATISTA,
+            CLI_ACTOR,
+            Parte(rfc=f"CNT{n:02d}0101A1{n % 10}", nombre=f"Cliente {n} SA de CV"),
+        )
+        services.informativas.guardar_contrato(
+            informativa,
+            CLI_ACTOR,
+            ContratoDatos(
+                contratante,
+                objeto=f"Mantenimiento especializado, sede {n}",
+                folio_repse=f"{10_000 + n}/2025",
+                descripcion_servicio="Mantenimiento industrial especializado",
+                fecha_inicial=date(2026, 5, 1 + n % 28),
+                fecha_final=date(2027, 5, 1),
+            ),
+        )
+
+
+def _restart(server, restart: dict[str, float]) -> None:
+    """The server killed (SIGKILL) and started again on its port, as after a crash."""
+    restart["down"] = time.time()
+    server.kill()
+    server.start()
+    restart["up"] = time.time()
 
 
 def _pct(values: list[float], p: float) -> float:
@@ -221,11 +340,27 @@ def main() -> int:
         "then compared",
     )
     parser.add_argument("--bulk", type=int, default=300, help="renglones de un alta masiva")
-    parser.add_argument("--desktop", nargs=4, help=argparse.SUPPRESS)  # a desktop's process
+    parser.add_argument(
+        "--movimientos", type=int, default=1000, help="movimientos each desktop imports"
+    )
+    parser.add_argument(
+        "--import-within",
+        type=float,
+        default=1 / 3,
+        help="the imports happen within this fraction of the run (0: all at its start)",
+    )
+    parser.add_argument(
+        "--restart-at",
+        type=float,
+        help="seconds into the run when the server is killed and started again",
+    )
+    parser.add_argument("--desktop", nargs=6, help=argparse.SUPPRESS)  # a desktop's process
     args = parser.parse_args()
     if args.desktop:
-        folder, index, seconds, bulk = args.desktop
-        return desktop(Path(folder), int(index), float(seconds), int(bulk))
+        folder, index, seconds, bulk, movimientos, within = args.desktop
+        return desktop(
+            Path(folder), int(index), float(seconds), int(bulk), int(movimientos), float(within)
+        )
     results = [_run(args, workers) for workers in args.workers]
     if len(results) > 1:
         print("\ncomparison (load average: 1, 5, 15 min at the end of the busy phase)")
@@ -259,8 +394,7 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
         for i, folder in enumerate(folders):
             services = bench_pg.connect_desktop(folder, server.url, engine, f"E{i}", EMPRESA)
             if i == 0:
-                for registro in SHARED:
-                    services.registros.save(registro, EMPRESA, "Inicial", "e0")
+                _company(services, args.desktops)
             services.sync.synchronize()
             services.close()
 
@@ -274,6 +408,8 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
                     str(i),
                     str(args.seconds),
                     str(args.bulk),
+                    str(args.movimientos),
+                    str(args.import_within),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -290,6 +426,9 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
             with contextlib.suppress(BrokenPipeError):  # a desktop that failed: reported below
                 worker.stdin.write("\n")
                 worker.stdin.flush()
+        restart: dict[str, float] = {}
+        if args.restart_at is not None:
+            threading.Timer(args.restart_at, _restart, (server, restart)).start()
         reports, failed = [], []
         for worker in processes:
             out, err = worker.communicate(timeout=args.seconds + 600)
@@ -327,6 +466,20 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
             bulk_there = sum(1 for k in on_server if k.startswith("M"))
             lost += max(0, bulk_made - bulk_there)
             duplicated = len(on_server) - len(set(on_server))
+            # The movimientos imported and the workers captured, each there once.
+            live = [d for _v, deleted, d in expected["movimientos"].values() if not deleted]
+            imported = sum(max(0, r["movimientos"]) for r in reports)
+            failed_imports = sum(r["movimientos"] < 0 for r in reports)
+            lost += max(0, imported - len(live))
+            duplicated += max(0, len(live) - imported)
+            trabajadores = [
+                d["nss"]
+                for _v, deleted, d in expected["icsoe_contrato_trabajadores"].values()
+                if not deleted
+            ]
+            captured = [nss for r in reports for nss in r["trabajadores"]]
+            lost += len(set(captured) - set(trabajadores))
+            duplicated += len(trabajadores) - len(set(trabajadores))
             differing = 0
             for services in desktops:
                 local = local_tables(services)
@@ -341,7 +494,13 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
             for code in r["errores"]:
                 errors[code] = errors.get(code, 0) + 1
         cpu = [c for r in reports for c in r["cpu"]]
-        ok = not (lost or duplicated or differing or failed)
+        ok = not (lost or duplicated or differing or failed or failed_imports)
+        took = [t for r in reports for t in r["importar"]]
+        print(
+            f"imports: {len(took)} of {args.movimientos} movimientos (p50 {_pct(took, 0.5):.1f} s, "
+            f"max {max(took, default=float('nan')):.1f} s), {failed_imports} refused; "
+            f"{len(live)} movimientos and {len(trabajadores)} workers on the server"
+        )
         print(
             f"{args.desktops} desktops, {workers} workers, {args.seconds:.0f} s, "
             f"bulk {args.bulk}: {len(pushes)} pushes, {len(syncs)} syncs"
@@ -378,6 +537,22 @@ def _run(args: argparse.Namespace, workers: int) -> dict:
             f"{server_cpu[1]:.0f} s PostgreSQL (2 cores: {2 * busy_s:.0f} s in all)"
         )
         print(f"errors met by the desktops: {errors or 'none'}")
+        if restart:
+            ends = sorted(t for r in reports for t in r["ok_at"])
+            after = [t - restart["up"] for t in ends if t > restart["up"]]
+            back = [
+                min((t for t in r["ok_at"] if t > restart["up"]), default=float("inf"))
+                - restart["up"]
+                for r in reports
+            ]
+            gaps = [b - a for a, b in itertools.pairwise(ends)]
+            print(
+                f"server killed at {args.restart_at:.0f} s, answering again "
+                f"{restart['up'] - restart['down']:.1f} s later; first sync through "
+                f"{after[0] if after else float('nan'):.1f} s after that, every desktop's "
+                f"p50 {_pct(back, 0.5):.1f} s  max {max(back):.1f} s; longest time without "
+                f"any sync through {max(gaps, default=0):.1f} s"
+            )
         print(f"drift repairs started: {sum(r['reparaciones'] for r in reports)}")
         checks = (
             {k: sum(r["comprobaciones"][k] for r in reports) for k in reports[0]["comprobaciones"]}

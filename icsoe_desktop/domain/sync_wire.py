@@ -140,6 +140,10 @@ class PullPage(TypedDict):
     # None while pushes past it are still to commit. Absent: the server sends none (ask it
     # ``/v1/resumen``).
     resumen: NotRequired[Resumen | None]
+    # Asked for (``contar=1``, a pull's first page): the rows after ``since`` counted in the
+    # page's snapshot, this page's included (what a clerk watches: «Recibidos N de M»).
+    # Absent: the server counted none (``remaining`` is then the only, estimated, figure).
+    total: NotRequired[int]
 
 
 class TableSummary(TypedDict):
@@ -379,6 +383,11 @@ def read_pull_page(answer: Mapping[str, Any], since: int | None = None) -> PullP
         if summary is not None and not isinstance(summary, dict):
             raise WireError("pull")
         page["resumen"] = None if summary is None else read_resumen(summary)
+    if "total" in answer:
+        total = answer["total"]
+        if type(total) is not int or total < 0:
+            raise WireError("pull")
+        page["total"] = total
     return page
 
 

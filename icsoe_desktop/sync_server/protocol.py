@@ -484,6 +484,12 @@ def parse_pull(params: Any) -> tuple[int, int, str | None, bool, bool]:
     )
 
 
+def parse_count(params: Any) -> bool:
+    """Whether a pull's page also counts every row after ``since`` (``contar=1``: a desktop
+    asks on a pull's first page, to show how many rows are coming)."""
+    return bool(params.get("contar") == "1")
+
+
 def parse_versions(headers: Any) -> tuple[int, str | None]:
     """The desktop's protocol (none named: 1) and schema revision (None: not named), from its
     request's headers; a protocol this server does not speak is refused with a message the

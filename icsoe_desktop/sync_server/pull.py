@@ -114,13 +114,16 @@ def pull(
     columnar: bool = False,
     buckets: list[int] | None = None,
     summary: bool = False,
+    count: bool = False,
 ) -> sync_wire.PullPage:
     """Rows after ``since``, as ``rows`` or, ``columnar``, as ``grupos`` (sync_wire); of one
     ``table`` only, and of those only the ``buckets`` of uuids given (a repair). ``summary``:
     the last page of the whole company (PostgreSQL) also carries the company's checksums at
     its cursor, read in the page's snapshot, or null when pushes past it were still to commit
     (the company is moving: a desktop compares at a later pull). The drift check then needs
-    no request of its own, and never one that finds the company moved on since the pull."""
+    no request of its own, and never one that finds the company moved on since the pull.
+    ``count``: the page also says how many rows follow ``since`` in its snapshot (``total``),
+    counted only when they are more than a page (one index range, once per pull)."""
     rows_table = ROWS_TABLE
     with Session(engine) as session:
         query = rows_query(caller).where(rows_table.c.seq > since).limit(limit)
@@ -143,6 +146,10 @@ def pull(
             ends = [f"{bucket:03x}" for bucket in buckets]
             query = query.where(func.substr(rows_table.c.uuid, 34, 3).in_(ends))
         found = session.connection().execute(query).all()
+        total = len(found)
+        if count and total == limit:
+            counted = query.with_only_columns(func.count(), maintain_column_froms=True)
+            total = session.scalar(counted.order_by(None).limit(None)) or 0
         if not postgres:
             last_seq = session.scalar(
                 select(Empresa.last_seq).where(Empresa.id == caller.empresa_id)
@@ -166,6 +173,8 @@ def pull(
         page = sync_wire.pull_page([], cursor, remaining, pulled_groups(found))
         if carried:
             page["resumen"] = at_head
+        if count:
+            page["total"] = total
         return page
     out = [
         sync_wire.pulled_row(

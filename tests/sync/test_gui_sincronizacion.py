@@ -105,6 +105,28 @@ def test_sincronizar_ahora_shows_progress_and_the_result(qtbot, modals, sync_ser
     assert [r.registro for r in b.registros.listar()] == ["Y5412345106"]
 
 
+def test_a_first_sync_shows_how_many_rows_came_of_how_many(qtbot, modals, sync_server, desktops):
+    from datetime import date
+
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from tests.sync.test_convergence import server_tables
+    from tests.sync.test_pull_reanudable import held
+
+    a, b = desktops
+    connect(a, sync_server.url, sync_server.token(nombre="A"))
+    create_demo_movimientos(a.store, 60, date(2026, 11, 22))
+    a.sync.synchronize()
+    total = held(server_tables(sync_server.engine))
+    b.sync.intercambio.pull_rows = 10  # a busy company: several pages
+    dialog = open_dialog(qtbot, b)
+    fill(qtbot, dialog, sync_server.url, sync_server.token(nombre="B"))
+    seen: list[str] = []  # what the clerk reads each time the bar moves
+    dialog.progreso.valueChanged.connect(lambda _v: seen.append(dialog.estado.text()))
+    assert press(qtbot, modals, dialog.sincronizar).text.startswith("Sincronización terminada")
+    assert f"Sincronizando… Recibidos 10 de {total}" in seen
+    assert f"Sincronizando… Recibidos 20 de {total}" in seen
+
+
 def test_sincronizar_without_server_says_sin_conexion(qtbot, modals, sync_server, desktops):
     a, _ = desktops
     a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
@@ -283,3 +305,40 @@ def test_a_signed_informativa_received_altered_is_told_and_its_copy_cannot_be_ke
     seen = press(qtbot, modals, window.conservar_actual)
     assert seen.text == "No quedan conflictos por revisar."
     assert copias(b, uuid) == genuinas
+
+
+def test_a_server_back_after_a_restart_is_synced_with_in_seconds_not_the_interval(
+    qtbot, sync_database, desktops
+):
+    """Its automatic sync found no server: it tries again after a few seconds (longer each
+    time, a random part of it: a company's desktops do not all come back at once), and once
+    the server is up again the changes go without waiting the 5 minutes."""
+    from icsoe_desktop.sync_server.app import create_app
+    from icsoe_desktop.sync_server.db import create_token
+    from tests.sync.pg import ThreadServer
+
+    _url, engine = sync_database
+    port = free_port()
+    a, _ = desktops
+    connect(a, f"http://127.0.0.1:{port}", create_token(engine, EMPRESA, "A").token, interval=5)
+    a.registros.save("Y5412345106", EMPRESA, "Nóminas del Centro", ADMIN)
+    _administrador(a)
+    window = VentanaPrincipal(a, ADMIN, "Admin")
+    qtbot.addWidget(window)
+    window.show()
+    status = window.barra_sincronizacion
+    status.auto_timer.timeout.emit()  # the timer firing, with the server down
+    qtbot.waitUntil(lambda: status.label.text().startswith("Sin conexión"), timeout=30_000)
+    assert status.reintento.isActive() and 1_000 <= status.reintento.interval() <= 2_000
+    status.reintento.stop()
+    status.reintento.timeout.emit()  # its second try, the server still down: it waits longer
+    qtbot.waitUntil(lambda: status.fallos == 2, timeout=30_000)
+    assert 2_000 <= status.reintento.interval() <= 4_000
+    server = ThreadServer(create_app(engine), port)
+    server.start()
+    try:
+        qtbot.waitUntil(lambda: status.label.text().startswith("Sincronizado "), timeout=30_000)
+        assert a.sync.pending_count() == 0 and status.fallos == 0
+        assert not status.reintento.isActive()
+    finally:
+        server.stop()

@@ -43,7 +43,13 @@ def test_serve_with_several_workers(server_process, sync_database) -> None:
     assert server_process.log.read_text().count("Started server process") == 2
 
 
-def test_a_server_with_every_connection_busy_answers_503_with_retry_after(sync_database) -> None:
+def test_a_server_with_every_connection_busy_answers_503_with_retry_after(
+    sync_database, tmp_path
+) -> None:
+    from icsoe_desktop.services.container import open_services
+    from icsoe_desktop.services.sync.transporte import SyncError, espera_reintento
+    from tests.sync.conftest import connect
+
     url, _engine = sync_database
     engine = db.make_engine(url, pool_size=1, pool_timeout=0.5)
     token = db.create_token(engine, EMPRESA, "A").token
@@ -59,6 +65,18 @@ def test_a_server_with_every_connection_busy_answers_503_with_retry_after(sync_d
         assert answer.status_code == 503
         assert answer.headers["Retry-After"] == "5"
         assert answer.json()["error"] == "servidor_ocupado"
+        # A desktop's sync meanwhile: «Sin conexión», and its next try waits what the server
+        # asked, at least.
+        (tmp_path / "a").mkdir()
+        desktop = open_services(tmp_path / "a")
+        try:
+            connect(desktop, f"http://127.0.0.1:{runner.server.config.port}", token)
+            with pytest.raises(SyncError) as raised:
+                desktop.sync.synchronize()
+        finally:
+            desktop.close()
+        assert raised.value.offline and raised.value.retry_after == 5
+        assert all(espera_reintento(1, raised.value.retry_after) >= 5 for _ in range(20))
     finally:
         for conn in held:
             conn.close()

@@ -63,6 +63,7 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         # The main window's runner when there is one: a sync never runs twice at once.
         self.runner = runner or SyncRunner(services, self)
         self.runner.progressed.connect(self._on_progress)
+        self.runner.avanzo.connect(self._on_avance)
         self.runner.finished.connect(self._on_finished)
 
         current = services.sync.settings
@@ -183,6 +184,10 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         self.progreso.setRange(0, max(total, 1))
         self.progreso.setValue(min(done, max(total, 1)))
 
+    @Slot(str)
+    def _on_avance(self, texto: str) -> None:
+        self.estado.setText(f"Sincronizando… {texto}")
+
     @Slot(object)
     def _on_finished(self, outcome: SyncResult | BaseException) -> None:
         if not self.isVisible():
@@ -206,6 +211,7 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         # The runner may outlive the dialog (it is the main window's): stop listening to it.
         for signal, slot in (
             (self.runner.progressed, self._on_progress),
+            (self.runner.avanzo, self._on_avance),
             (self.runner.finished, self._on_finished),
         ):
             with contextlib.suppress(RuntimeError, TypeError):

@@ -48,6 +48,7 @@ OLD_SERVER_BATCH_ROWS = 2000
 PULL_ROWS = 5000
 BULK_PULL_ROWS = 20_000
 Progress = Callable[[int, int], None]
+Aviso = Callable[[str], None]  # what the clerk reads of a sync under way (Spanish)
 Answer = TypeVar("Answer")
 
 
@@ -62,6 +63,19 @@ class Pulled:
     carries_summary: bool = False
     summary: sync_wire.Resumen | None = None
     refused: tuple[str, ...] = ()  # what the user reads of each row refused (Spanish)
+
+
+def recibidos(done: int, total: int, counted: bool) -> str:
+    """«Recibidos 12,000 de 32,000»; «de unos 32,000» when the server only estimated."""
+    return f"Recibidos {done:,} de {'' if counted else 'unos '}{max(done, total):,}"
+
+
+def enviados(done: int, total: int) -> str:
+    return f"Enviados {done:,} de {max(done, total):,}"
+
+
+def _sin_aviso(_texto: str) -> None:
+    pass
 
 
 class _InPlace(Executor):
@@ -122,7 +136,12 @@ class Intercambio:
             yield batch
 
     def join(
-        self, http: requests.Session, base: str, report: Progress, builder: Executor
+        self,
+        http: requests.Session,
+        base: str,
+        report: Progress,
+        builder: Executor,
+        aviso: Aviso = _sin_aviso,
     ) -> Pulled:
         """A new desktop, or one installed again with the company's token, first receives
         what the company holds: what it made again (the same file imported, the same
@@ -130,16 +149,21 @@ class Intercambio:
         pulled before receives first only when it is about to send a row that sync never
         copies twice (a new informativa: another desktop's Normal of that period is adopted,
         not sent beside it); otherwise nothing."""
-        pulled_before = bool(int(self._estado.leer("cursor") or 0))
+        # (a first pull cut off before its end is taken up again here: before anything is sent)
+        pulled_before = bool(int(self._estado.leer("cursor") or 0)) and not self._estado.leer(
+            "pull_recibidos"
+        )
         with self._store.session() as session:
             if pulled_before and not exclusive_unsent(session):
                 return Pulled()
             waiting = has_pending(session)
         # (the indexes a big pull builds at its end hold the write lock: built meanwhile only
         # when no push's answer waits to be written)
-        return self.pull(http, base, 0, report, None if waiting else builder)
+        return self.pull(http, base, 0, report, None if waiting else builder, aviso)
 
-    def push(self, http: requests.Session, base: str, report: Progress) -> tuple[int, int]:
+    def push(
+        self, http: requests.Session, base: str, report: Progress, aviso: Aviso = _sin_aviso
+    ) -> tuple[int, int]:
         """Send the batches one after another; the next batch is read and encoded while the
         server works on the one before (another thread waits for its answer), and a batch's
         answer is recorded once the next batch is on its way (the server is not kept waiting
@@ -196,11 +220,14 @@ class Intercambio:
                     conflicts += found
                     done += answered[1] - refused
                     report(done, max(total, done))
+                    aviso(enviados(done, total))
             if in_flight is not None:
                 found, refused = self._pushed(in_flight[0], in_flight[2])
                 conflicts += found
                 done += in_flight[1] - refused
         report(done, done)
+        if overlap:  # (one batch: nothing to watch)
+            aviso(enviados(done, done))
         return done, conflicts
 
     def _pushed(self, answer: Future[dict[str, Any]], batch_id: str) -> tuple[int, int]:
@@ -237,14 +264,21 @@ class Intercambio:
         sent: int,
         report: Progress,
         builder: Executor | None = None,
+        aviso: Aviso = _sin_aviso,
     ) -> Pulled:
         """Fetch and apply page by page: each page commits with the cursor after it, so memory
         stays two pages whatever the company's size, a crash re-pulls one page at most, and the
         user's saves wait for one page's write at most (never the whole pull). The next page is
         fetched (another thread) while this one is applied: the server's work and the transfer
         overlap SQLite's. Indexes a big pull dropped are built again at its end: by
-        ``builder`` when given (the caller goes on meanwhile), here after a failure."""
+        ``builder`` when given (the caller goes on meanwhile), here after a failure.
+
+        ``aviso`` hears «Recibidos N de M» after each page: M counted by the server on the first
+        page. A pull cut off (the server gone, the app closed) keeps with its cursor how many
+        rows it had received, so the next one goes on from there and counts on from there."""
         cursor = int(self._estado.leer("cursor") or 0)
+        before = int(self._estado.leer("pull_recibidos") or 0)  # an unfinished pull's rows
+        expected, counted = 0, False
         received = 0
         done = ApplyReport()
         suspended = False
@@ -253,12 +287,15 @@ class Intercambio:
                 # The first page from this thread: most pulls have one (see push); a thread
                 # fetches the next pages while each is applied.
                 fetcher: Executor = _InPlace()
-                coming = fetcher.submit(self.pull_page, http, base, cursor)
+                coming = fetcher.submit(self.pull_page, http, base, cursor, None, True)
                 while True:
                     page = coming.result()
                     size = sync_wire.page_size(page)
                     remaining, next_cursor = page["remaining"], page["cursor"]
                     last = size < self.pull_rows
+                    if not received:
+                        counted = "total" in page
+                        expected = page.get("total", size + remaining)
                     if not last:
                         if isinstance(fetcher, _InPlace):
                             fetcher = stack.enter_context(
@@ -272,16 +309,24 @@ class Intercambio:
                                     suspended = self._suspend_indexes(session, size + remaining)
                                 done.add(apply_remote(session, page["grupos"], self._clock()))
                                 session.merge(SyncState(key="cursor", value=str(next_cursor)))
-                        elif next_cursor > cursor:
+                                session.merge(  # (with the cursor: the next pull counts on)
+                                    SyncState(
+                                        key="pull_recibidos",
+                                        value="" if last else str(before + received + size),
+                                    )
+                                )
+                        elif next_cursor > cursor or before:
                             # Only numbers no row holds (gaps): passed, so the cursor meets the
                             # server's sums (verificacion.py).
-                            self._estado.escribir(cursor=str(next_cursor))
+                            self._estado.escribir(cursor=str(next_cursor), pull_recibidos="")
                     except BaseException:
                         coming.cancel()
                         raise
                     cursor = next_cursor
                     received += size
                     report(sent + received, sent + received + remaining)  # an estimate
+                    if expected > self.pull_rows or before:  # (one page: nothing to watch)
+                        aviso(recibidos(before + received, before + expected, counted))
                     if last:
                         break
             done.add(self.apply_waiting())
@@ -338,14 +383,18 @@ class Intercambio:
         base: str,
         since: int,
         table: str | None = None,
+        count: bool = False,
     ) -> sync_wire.PullPage:
         """The page after ``since``; of one ``table`` only (a repair from a server that keeps
-        no buckets), which must name its cursor and reads no estimate of what remains."""
+        no buckets), which must name its cursor and reads no estimate of what remains;
+        ``count``: with every row after ``since`` counted (``total``), a pull's first page."""
         params: dict[str, Any] = {
             "since": since,
             "limit": self.pull_rows,
             "formato": "columnas",  # the only pages this desktop reads (sync_wire.PulledGroup)
         }
+        if count:
+            params["contar"] = "1"
         if table is None:
             params["resumen"] = "1"  # the last page with the drift check's sums (verificacion.py)
         else:

@@ -31,7 +31,7 @@ from icsoe_desktop.services.sync.conflictos import ConflictosService
 from icsoe_desktop.services.sync.encode import pending_count
 from icsoe_desktop.services.sync.estado import EstadoSync
 from icsoe_desktop.services.sync.identidad import IdentidadArchivo
-from icsoe_desktop.services.sync.intercambio import Intercambio, Progress
+from icsoe_desktop.services.sync.intercambio import Aviso, Intercambio, Progress
 from icsoe_desktop.services.sync.recuento import Recuento
 from icsoe_desktop.services.sync.transporte import SIN_CONEXION, SyncError, Transporte, check_url
 from icsoe_desktop.services.sync.verificacion import SIGUEN_DISTINTOS, Comparacion, Verificacion
@@ -282,8 +282,11 @@ class SyncService:
 
     # --- synchronize ---------------------------------------------------------------------------
 
-    def synchronize(self, progress: Progress | None = None) -> SyncResult:
-        """Push local changes, pull remote ones, record conflicts. Raises SyncError (Spanish)."""
+    def synchronize(
+        self, progress: Progress | None = None, aviso: Aviso | None = None
+    ) -> SyncResult:
+        """Push local changes, pull remote ones, record conflicts. Raises SyncError (Spanish).
+        ``aviso`` hears what the clerk reads meanwhile («Recibidos 12,000 de 32,000»)."""
         if not self.is_configured():
             raise SyncError(
                 "sin_configurar",
@@ -300,11 +303,12 @@ class SyncService:
             # (leaving the block waits for the indexes a big pull builds at its end
             # while the drift check reads: store/bulk_indexes.py)
             with http, ThreadPoolExecutor(1, "sync-indices") as builder:
-                joined = self.intercambio.join(http, base, report, builder)
-                sent, conflicts = self.intercambio.push(http, base, report)
+                say = aviso or (lambda _texto: None)
+                joined = self.intercambio.join(http, base, report, builder, say)
+                sent, conflicts = self.intercambio.push(http, base, report, say)
                 if conflicts:  # the new conflicts go now: the other side hears of them sooner
                     sent += self.intercambio.push(http, base, report)[0]
-                pulled = self.intercambio.pull(http, base, sent, report, builder)
+                pulled = self.intercambio.pull(http, base, sent, report, builder, say)
                 verified = Comparacion(None)
                 try:
                     verified = self.verificacion.verify(http, base, report, pulled, recontado)

@@ -8,6 +8,7 @@ answer says of the company (its newest schema, its catalogue of códigos postale
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Never, Self, TypeVar
@@ -31,14 +32,34 @@ log = logging.getLogger(__name__)
 
 SIN_CONEXION = "Sin conexión"
 Answer = TypeVar("Answer")
+# After a sync that could not reach the server (or found it busy), the next try waits 2 s, 4 s,
+# 8 s… up to 2 minutes, each a random time between half of it and all of it: the desktops of
+# a company whose server restarts come back spread over time, not all in the same second
+# (that stampede kept a restarted server busy answering requests already given up on).
+REINTENTO_BASE_S = 2.0
+REINTENTO_MAX_S = 120.0
 
 
 class SyncError(DomainError):
-    """Sync could not finish; ``offline`` when the server could not be reached at all."""
+    """Sync could not finish; ``offline`` when the server could not be reached at all (or
+    said it was busy); ``retry_after``: the seconds it asked to wait, if it said."""
 
-    def __init__(self, code: str, message: str, offline: bool = False) -> None:
+    def __init__(
+        self, code: str, message: str, offline: bool = False, retry_after: float | None = None
+    ) -> None:
         super().__init__(code, message)
         self.offline = offline
+        self.retry_after = retry_after
+
+
+def espera_reintento(
+    fallos: int, retry_after: float | None = None, azar: random.Random | None = None
+) -> float:
+    """Seconds to wait before the next sync after ``fallos`` (≥ 1) failed ones in a row:
+    exponential backoff with jitter, never less than what the server asked (Retry-After)."""
+    tope = min(REINTENTO_MAX_S, REINTENTO_BASE_S * 2 ** min(max(fallos, 1) - 1, 16))
+    espera = (azar or random).uniform(tope / 2, tope)
+    return max(espera, retry_after or 0.0)
 
 
 def _retry_dropped() -> Retry:
@@ -65,8 +86,18 @@ def _retry_dropped() -> Retry:
                 raise error
             return super().increment(method, url, response, error, _pool, _stacktrace)
 
+    # (respect_retry_after_header off: a busy server's 503 with Retry-After comes back as an
+    # answer, «Sin conexión» with the wait it asked, not as «too many 503 error responses»,
+    # which said the address was wrong)
     return RetryDropped(
-        total=1, connect=0, read=1, status=0, other=0, allowed_methods=None, redirect=0
+        total=1,
+        connect=0,
+        read=1,
+        status=0,
+        other=0,
+        allowed_methods=None,
+        redirect=0,
+        respect_retry_after_header=False,
     )
 
 
@@ -186,11 +217,17 @@ class Transporte:
             )
         if response.status_code >= 500:
             log.warning("Servidor de sincronización: HTTP %s", response.status_code)
+            retry_after = response.headers.get("Retry-After", "")
             raise SyncError(
                 "servidor_no_disponible",
                 f"{SIN_CONEXION}: el servidor de sincronización no está disponible ahora "
                 f"(HTTP {response.status_code}). Se reintentará; no se pierde nada.",
                 offline=True,
+                retry_after=(
+                    min(float(retry_after), REINTENTO_MAX_S)
+                    if retry_after.isascii() and retry_after.isdigit()
+                    else None
+                ),
             )
         if response.status_code == 426 and isinstance(body, dict) and body.get("mensaje"):
             # A server that does not speak this desktop's protocol: its own words (update
