@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.gui.kit import mnemonics
+from icsoe_desktop.gui.kit import lector, mnemonics
 from icsoe_desktop.gui.kit.widgets import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
@@ -432,7 +432,7 @@ class IdseLoginWindow(QWidget):
 
     def _set_ready(self, ready: bool) -> None:
         self.continuar.setEnabled(ready)
-        self.estado.setText("" if ready else MSG_ABRIENDO)
+        lector.estado(self.estado, "" if ready else MSG_ABRIENDO)
 
     def _set_links(self, enabled: bool) -> None:
         for widget in (self.registrate, self.olvido, self.icsoe):

@@ -180,6 +180,8 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.fecha_inicial.setObjectName("fechaInicialEdit")
         self.fecha_final = FechaEdit()
         self.fecha_final.setObjectName("fechaFinalEdit")
+        self.fecha_inicial.setAccessibleName("Fecha inicial")
+        self.fecha_final.setAccessibleName("Fecha final")
         fechas = QHBoxLayout()
         fechas.addWidget(self.fecha_inicial)
         final = QLabel("Fecha final:")

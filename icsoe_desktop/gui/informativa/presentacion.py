@@ -119,6 +119,7 @@ class RegistrarPresentacionDialog(QDialog):
 
         self.archivo = QLineEdit()
         self.archivo.setObjectName("acuseEdit")
+        self.archivo.setAccessibleName("Acuse de presentación")
         self.archivo.setReadOnly(True)
         self.archivo.setPlaceholderText("El PDF descargado del portal del IMSS")
         self.elegir = QPushButton("&Elegir…")

@@ -108,6 +108,7 @@ class VencimientosDialog(QDialog):
         self.model = VencimientosModel()
         self.tabla = QTableView()
         self.tabla.setObjectName("vencimientosTable")
+        self.tabla.setAccessibleName("Vencimientos")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -42,7 +42,7 @@ from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.informativa.rechazos import RechazosPortal
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -267,7 +267,10 @@ class InformativaWindow(QMainWindow):
         self.contratista_label.setText(f"<b>{self._contratista}</b>")
         self.periodo_label.setText(f"<b>{fila.periodo.texto}</b>")
         self.tipo_label.setText(f"<b>{tipo}</b>")
-        self.estado_label.setText(f"<b>{fila.estado_texto}</b>")
+        estado = f"<b>{fila.estado_texto}</b>"
+        if self.estado_label.text() not in ("", estado):  # signed, filed: said as it changes
+            lector.decir(self.estado_label, f"Informativa {fila.estado_texto}")
+        self.estado_label.setText(estado)
         restantes = fila.dias_texto
         color = "#b00020" if fila.vencida else "#13322b"
         self.fecha_limite_label.setText(

@@ -79,6 +79,7 @@ class VerificarConstanciaDialog(QDialog):
             ("Constancia de firma (PDF):", self.constancia, self.constancia_button),
             ("Certificado (.cer), opcional:", self.certificado, self.certificado_button),
         ):
+            edit.setAccessibleName(etiqueta.rstrip(":"))  # the row's label is the layout's
             fila = QHBoxLayout()
             fila.addWidget(edit, 1)
             fila.addWidget(button)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.clock import to_local_text
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -172,7 +172,7 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         self.progreso.setRange(0, 0)  # busy until the first count arrives
         self.progreso.setVisible(True)
         self.sincronizar.setEnabled(False)
-        self.estado.setText("Sincronizando…")
+        lector.estado(self.estado, "Sincronizando…")
         self.runner.start()  # already running (automatic sync): its end is reported here too
 
     @Slot(int, int)
