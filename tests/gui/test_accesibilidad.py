@@ -4,9 +4,17 @@ their column headers, and the state changes a clerk waits for are announced."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QColor,
+    QPalette,
+)
+from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
 from tests.conftest import services_copying
 from tests.gui.helpers import type_text
@@ -104,3 +112,63 @@ def test_a_search_and_what_it_found_are_announced_without_moving_the_focus(qtbot
     qtbot.waitUntil(lambda: "Ningún trabajador" in dialog.estado.text())
     anuncios = [texto for tipo, texto in anunciado if tipo == QAccessible.Event.Announcement]
     assert anuncios[-2:] == ["Buscando…", "Ningún trabajador de la empresa coincide con «zzzz»."]
+
+
+def paleta_de_alto_contraste() -> QPalette:
+    """Windows' «Cielo nocturno»: white text on black, yellow links, cyan selection."""
+    palette = QPalette()
+    negro, blanco = QColor("#000000"), QColor("#ffffff")
+    for rol in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+        palette.setColor(rol, negro)
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#1c1c1c"))
+    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(rol, blanco)
+    palette.setColor(QPalette.ColorRole.ButtonText, blanco)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#c0c0c0"))
+    for rol in (QPalette.ColorRole.Light, QPalette.ColorRole.Mid, QPalette.ColorRole.Dark):
+        palette.setColor(rol, blanco)  # the borders of boxes and buttons
+    palette.setColor(QPalette.ColorRole.Link, QColor("#ffff00"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#1aebff"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, negro)
+    disabled = QPalette.ColorGroup.Disabled
+    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(disabled, rol, QColor("#3ff23f"))
+    return palette
+
+
+@pytest.fixture
+def alto_contraste(qapp):
+    antes = qapp.palette()
+    qapp.setPalette(paleta_de_alto_contraste())
+    yield qapp.palette()
+    qapp.setPalette(antes)
+
+
+COLOR = re.compile(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})")
+
+
+@pytest.mark.slow
+def test_with_a_high_contrast_palette_every_coloured_text_reads_on_its_background(
+    qtbot, mundo, modals, alto_contraste
+):
+    """A colour the app writes (an error's red, a note's grey, the titles' green) is used only
+    where it reads on the system's background; under white-on-black, the system's own text
+    colour stands in."""
+    from icsoe_desktop.gui.kit.colores import contraste
+
+    fondo = alto_contraste.color(QPalette.ColorRole.Window)
+    failures: list[str] = []
+    for name, build in windows().items():
+        window = build(mundo)
+        qtbot.addWidget(window)
+        colocar(window)
+        for widget in [window, *window.findChildren(QWidget)]:
+            textos = [widget.styleSheet()]
+            if isinstance(widget, QLabel):
+                textos.append(widget.text())
+            for texto in textos:
+                for hexa in COLOR.findall(texto):
+                    if contraste(QColor(hexa), fondo) < 4.5:
+                        failures.append(f"{name}: {nombre(widget)} escribe en {hexa}")
+        window.hide()
+    assert not failures, "\n".join(dict.fromkeys(failures))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 from icsoe_desktop.domain.informativa.modelo import CORRECCION
 from icsoe_desktop.gui.informativa.corregir_trabajador import CorregirTrabajadorDialog
 from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
-from icsoe_desktop.gui.informativa.trabajadores_model import ROJO
+from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDialog
 from tests.conftest import services_copying
 from tests.gui.helpers import click, type_text, wait_operations
@@ -75,7 +75,10 @@ def test_the_portals_file_marks_the_workers_and_the_list_shows_them(
     filas = grid(window)
     assert [f[RECHAZO] for f in filas] == ["", MOTIVO_NSS, "", MOTIVO_REPETIDO, ""]
     model = window.trabajadores.model
-    assert model.index(1, 0).data(ROJO_ROLE) == ROJO and model.index(0, 0).data(ROJO_ROLE) is None
+    assert (
+        model.index(1, 0).data(ROJO_ROLE) == colores.color(colores.ERROR, colores.BASE)
+        and model.index(0, 0).data(ROJO_ROLE) is None
+    )
 
     click(qtbot, window.trabajadores.rechazados)  # «Rechazados por el portal»
     assert [f[0] for f in grid(window)] == [t[1].nss, t[3].nss]

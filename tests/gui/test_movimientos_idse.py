@@ -59,11 +59,11 @@ def choose(combo, text: str) -> None:
 
 def en_rojo(view: MovimientosIdse) -> list[str]:
     """The names of the rows whose every cell reads in the past-due red."""
-    from icsoe_desktop.gui.movimientos.model import VENCIDO
+    from icsoe_desktop.gui.kit import colores
 
     def rojo(index) -> bool:
         brush = index.data(Qt.ItemDataRole.ForegroundRole)
-        return brush is not None and brush.color() == VENCIDO.color()
+        return brush is not None and brush.color() == colores.color(colores.ERROR, colores.BASE)
 
     model, nombre = view.model, next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
     filas = [

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -142,7 +142,7 @@ class AsistenteImportacionDialog(QDialog):
         self.aceptar = child(form, QPushButton, "aceptarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
         self.combos: dict[str, ListaDeCampos] = {}
-        self.faltan.setStyleSheet("color: #b00020;")
+        self.faltan.setStyleSheet(f"color: {colores.css(colores.ERROR)};")
         plantilla = MSG_INCIERTA if leida.incierta else MSG_REVISAR
         faltan = ", ".join(c.titulo for c in leida.faltantes)
         if leida.columnas_ambiguas and not leida.faltantes:
