@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,6 +193,34 @@ def wait_operations(qtbot, timeout: int = 30_000) -> None:
     from icsoe_desktop.gui.kit.operaciones import en_curso
 
     qtbot.waitUntil(lambda: en_curso() == 0, timeout=timeout)
+
+
+@contextmanager
+def pool_ocupado(qtbot) -> Iterator[None]:
+    """Every thread of the background pool busy with other work (two sorts being prepared on a
+    two-core machine): work started meanwhile waits its turn, so a Cancelar pressed now comes
+    before it starts. Released on leaving."""
+    from PySide6.QtCore import QRunnable, QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    libre = threading.Event()
+    for _ in range(pool.maxThreadCount()):
+        pool.start(QRunnable.create(lambda: libre.wait(60)))
+    try:
+        qtbot.waitUntil(lambda: pool.activeThreadCount() >= pool.maxThreadCount())
+        yield
+    finally:
+        libre.set()
+
+
+def pulsar_cancelar(qtbot, window: QWidget) -> None:
+    """Cancelar of the progress bar shown over ``window``."""
+    from PySide6.QtWidgets import QPushButton
+
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QProgressDialog)))
+    (dialogo,) = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+    (cancelar,) = [b for b in dialogo.findChildren(QPushButton) if b.text() == "Cancelar"]
+    click(qtbot, cancelar)
 
 
 def run_qt_script(folder: Path, script: str, *args: str, timeout: int = 120) -> str:

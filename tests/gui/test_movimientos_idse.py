@@ -295,6 +295,7 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
         writer.writerow([nss(2), "Aprobado", ""])
         writer.writerow([nss(4), "Rechazado", "Fecha fuera de plazo"])
     lotes.importar_resultado_de(result)
+    wait_operations(qtbot)  # applied in the background
     assert modals.texts[-1] == "Resultado del lote 1: 1 aprobado y 1 rechazado."
     assert [(d.nss, d.estado_actual) for d in lotes.detalle.rows] == [
         (nss(2), "aprobado"),
@@ -362,6 +363,7 @@ def test_a_result_names_each_of_two_modificaciones_of_one_nss(qtbot, services, t
 
     modals.handle(read)
     lotes.importar_resultado_de(bad)
+    wait_operations(qtbot)  # applied in the background
     assert seen == [
         "No se aplicó el resultado de «resultado_sin_fecha.xlsx» al lote 1: 1 fila tiene "
         "errores. Corrige el archivo e impórtalo de nuevo.",
@@ -378,6 +380,7 @@ def test_a_result_names_each_of_two_modificaciones_of_one_nss(qtbot, services, t
     book.save(good)
     modals.answer("Aceptar")
     lotes.importar_resultado_de(good)
+    wait_operations(qtbot)  # applied in the background
     assert modals.texts[-1] == "Resultado del lote 1: 2 aprobados, 1 rechazado y 1 recibido."
     assert [(d.nss, d.fecha, d.estado_actual, d.causa_rechazo) for d in lotes.detalle.rows] == [
         (nss(2), date(2026, 5, 15), "aprobado", ""),

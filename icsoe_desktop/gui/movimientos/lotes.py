@@ -38,6 +38,7 @@ from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.widgets import TABLAS
@@ -47,7 +48,12 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLayout
 
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.movimientos.lotes import LoteDetalle, LoteResumen, Pendiente
+    from icsoe_desktop.services.movimientos.lotes import (
+        LoteDetalle,
+        LoteResumen,
+        Pendiente,
+        ResultadoReport,
+    )
 
 TITLE = "Lotes"
 MSG_SIN_SELECCION = "Selecciona al menos un movimiento pendiente para generar el lote."
@@ -62,6 +68,9 @@ MSG_CONFIRMAR_LOTE = (
 MSG_ELIGE_LOTE = "Selecciona un lote en la lista de lotes generados."
 MSG_ELIGE_RECHAZADO = "Selecciona en el detalle del lote un movimiento rechazado."
 MSG_RESULTADO = "Resultado del lote {numero}: {cuentas}."
+MSG_RESULTADO_CANCELADO = (
+    "Se canceló la importación de «{archivo}»; el lote {numero} quedó como estaba."
+)
 
 
 def _cuentas(report) -> str:
@@ -348,6 +357,7 @@ class LotesPanel(QWidget):
             self.importar_resultado_de(Path(path), revisar)
 
     def importar_resultado_de(self, path: Path, revisar: bool = False) -> None:
+        """Apply the file in the background, with Cancelar (nothing changed)."""
         lote = self.selected_lote()
         if lote is None:
             msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
@@ -358,11 +368,21 @@ class LotesPanel(QWidget):
             )
         except Cancelada:
             return
-        try:
-            report = self._services.lotes.importar_resultado(lote.id, path, self._usuario, guia)
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
+        lotes, usuario = self._services.lotes, self._usuario
+        ejecutar_con_barra(
+            self,
+            f"Importando el resultado «{path.name}»…",
+            lambda progreso, cancelado: lotes.importar_resultado(
+                lote.id, path, usuario, guia, progreso, cancelado
+            ),
+            lambda report: self._resultado_importado(lote, report),
+            al_cancelar=lambda: msgbox.information(
+                self, MSG_RESULTADO_CANCELADO.format(archivo=path.name, numero=lote.numero), TITLE
+            ),
+            titulo=TITLE,
+        )
+
+    def _resultado_importado(self, lote: LoteResumen, report: ResultadoReport) -> None:
         if not report.aplicado:
             from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 
