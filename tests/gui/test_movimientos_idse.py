@@ -4,7 +4,7 @@ Exportar Excel read back, a bad import, and the Lotes cycle (generate, result, c
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -891,3 +891,16 @@ def test_a_header_click_stops_the_previous_orders_key_read_and_its_rows_come_fir
     # The new order's keys are read once its index is there: any page is one seek away.
     qtbot.waitUntil(model.bounds_ready, timeout=10_000)
     assert lecturas[-1] == "completa"
+
+
+def test_a_lote_generated_just_after_midnight_utc_shows_the_evening_before(
+    qtbot, services, clock, tmp_path
+):
+    """«Generado» in Central Mexico time, as the constancia and the client's Excel say times."""
+    clock.now = datetime(2026, 11, 27, 4, 30)  # 26/11/2026 22:30 in Central Mexico
+    lote_con_dos_modificaciones(services, tmp_path)
+    view = window(qtbot, services, ADMIN)
+    view.tabs.setCurrentIndex(4)
+    modelo = view.lotes.lotes_tabla.model()
+    qtbot.waitUntil(lambda: modelo.rowCount() == 1)
+    assert modelo.index(0, 2).data() == "26/11/2026 22:30"

@@ -4,11 +4,12 @@ a contratista with 10,000 capturistas shows the first page at once (bench/captur
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
+from icsoe_desktop.domain.clock import texto_del_centro
 from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.services.capturistas.common import CapturistaRow
@@ -57,7 +58,7 @@ def _link_style() -> tuple[QBrush, QFont]:
 
 
 def _date(value: datetime | None) -> str:
-    return "" if value is None else value.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y")
+    return texto_del_centro(value, "%d/%m/%Y")
 
 
 def action_available(row: CapturistaRow, column: int) -> bool:

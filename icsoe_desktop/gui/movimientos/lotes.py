@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, REGISTROS, Cambios
+from icsoe_desktop.domain.clock import texto_del_centro
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
 from icsoe_desktop.domain.roles import Accion
@@ -137,7 +138,7 @@ class LotesPanel(QWidget):
             lambda lote: (
                 lote.numero,
                 lote.registro_patronal,
-                lote.generado_at.strftime("%d/%m/%Y %H:%M"),
+                texto_del_centro(lote.generado_at),
                 lote.movimientos,
                 _resultados(lote),
             ),

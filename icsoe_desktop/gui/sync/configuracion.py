@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.domain.clock import to_local_text
+from icsoe_desktop.domain.clock import texto_del_centro
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.gui.kit import lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
@@ -105,7 +105,7 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         else:
             text = f"Estado: {status.texto or 'sin cambios por enviar'}"
             if status.verified_at is not None:  # the tables matched the server's checksums
-                text += f" · Verificado {to_local_text(status.verified_at)[-5:]}"
+                text += f" · Verificado {texto_del_centro(status.verified_at, '%H:%M')}"
             if status.reparacion:  # what the drift check last found and received again
                 text += f"\nÚltima reparación: {status.reparacion}"
             if status.catalogo:  # the catalogue of códigos postales last received or sent
