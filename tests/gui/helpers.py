@@ -24,8 +24,17 @@ ENTER = "<Enter>"
 ALT = "<Alt+"
 
 
+# An answer reaching a button without a letter by keyboard: Tab until it has the focus, then
+# Space: ``tab_hasta("Guardar constancia…")``.
+TAB_HASTA = "<Tab hasta:"
+
+
 def alt(letter: str) -> str:
     return f"{ALT}{letter.upper()}>"
+
+
+def tab_hasta(boton: str) -> str:
+    return f"{TAB_HASTA}{boton}>"
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,9 @@ class ModalDriver:
                 self._tick = False
                 click_box(casilla)
             wanted = self._answers.popleft() if self._answers else buttons[0].text()
+            if wanted.startswith(TAB_HASTA):
+                _tab_hasta(widget, wanted.removeprefix(TAB_HASTA).removesuffix(">"))
+                return
             if wanted == ENTER or wanted.startswith(ALT):
                 from PySide6.QtCore import Qt
                 from PySide6.QtTest import QTest
@@ -144,6 +156,19 @@ class ModalDriver:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+
+def _tab_hasta(box: QMessageBox, texto: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    for _ in range(len(box.buttons()) + 1):
+        boton = box.focusWidget()  # the box's own focus: offscreen, no window is active
+        if boton is not None and sin_letra(getattr(boton, "text", str)()) == sin_letra(texto):
+            QTest.keyClick(boton, Qt.Key.Key_Space)
+            return
+        QTest.keyClick(boton or box, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab no llega a «{texto}» en «{box.text()}»")
 
 
 def click_box(check: QWidget) -> None:
