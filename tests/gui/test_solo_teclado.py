@@ -5,9 +5,10 @@ Message boxes are answered with Enter, their Alt-letter, or Tab to the button an
 is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window manager: when a
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
 
-Covered: the CONTPAQi guide's sign-in and Importar movimientos…, and the informativa cycle of
-the contratista's guide from its informativas to the registered filing. The other guides'
-paths (alta de usuarios, the capturista's) are walked with clicks in their own tests."""
+Covered: the CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
+(a capturista given of alta from the Administración menu), and the informativa cycle of the
+contratista's guide from its informativas to the registered filing. The capturista's entry
+(the ICSOE start, Seleccionar Contratista) is walked with clicks in its own tests."""
 
 from __future__ import annotations
 
@@ -261,3 +262,45 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     wait_operations(qtbot)
     assert modals.texts[-1] == "La informativa quedó presentada con el folio N262253432."
     assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
+
+
+def test_alta_de_usuarios_by_keyboard(qtbot, services, data_dir, tmp_path, smtp_configured, modals):
+    """The alta de usuarios guide: Administración › Alta de usuarios, the CURP validated, the
+    names, telephone and mail typed, Guardar."""
+    from icsoe_desktop.services.capturistas.administracion import MSG_GUARDADO
+    from tests.icsoe_helpers import CURP_ANA, enter_contratista
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    ventana = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(ventana)
+    ventana.show()
+    ventana.activateWindow()
+    qtbot.waitUntil(ventana.isActiveWindow)
+    letra("a")  # the menu Administración
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    tecla(Qt.Key.Key_Down)  # Información del contratista, Alta de usuarios
+    tecla(Qt.Key.Key_Return)
+    pagina = ventana.alta
+    qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is pagina)
+    ir_a(pagina, pagina.curp)
+    escribir(CURP_ANA)
+    modals.answer(ENTER)  # what Validar found of the CURP, if it says it in a box
+    alt_de(pagina.validar)
+    qtbot.waitUntil(pagina.nombre.isEnabled)
+    al_frente(qtbot, ventana)
+    for campo, texto in (
+        (pagina.nombre, "Ana"),
+        (pagina.primer_apellido, "López"),
+        (pagina.segundo_apellido, "Martínez"),
+        (pagina.telefono, "5512345678"),
+        (pagina.correo, "ana@capturas.mx"),
+        (pagina.confirmar_correo, "ana@capturas.mx"),
+    ):
+        ir_a(pagina, campo)
+        tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what Validar wrote, replaced
+        escribir(texto)
+    modals.answer(ENTER)  # «Se guardó…»
+    alt_de(pagina.guardar)
+    qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
+    assert services.capturistas.total(rfc) == 1
+    assert ventana.paginas.currentWidget() is ventana.consulta
