@@ -143,12 +143,13 @@ def _run(args: argparse.Namespace, services: Services) -> int:
 
 
 def _lotes(services: Services) -> int:
+    from icsoe_desktop.domain.clock import texto_del_centro
     from icsoe_desktop.domain.movimientos import ESTADOS
 
     for lote in services.lotes.lotes():
         resultados = ", ".join(f"{ESTADOS[k]}: {v}" for k, v in sorted(lote.por_resultado.items()))
         print(
-            f"{lote.numero}\t{lote.registro_patronal}\t{lote.generado_at:%d/%m/%Y %H:%M}\t"
+            f"{lote.numero}\t{lote.registro_patronal}\t{texto_del_centro(lote.generado_at)}\t"
             f"{lote.movimientos}\t{resultados}"
         )
     return 0

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, services: Services) -> int:
 
 def describir(estado: EstadoCatalogo) -> list[str]:
     """What ``estado`` prints, one fact a line."""
-    from icsoe_desktop.domain.clock import to_local_text
+    from icsoe_desktop.domain.clock import texto_del_centro
 
     if not estado.cargado:
         return ["Sin catálogo de códigos postales: cárgalo con «sepomex cargar CPdescarga.txt»."]
@@ -74,7 +74,7 @@ def describir(estado: EstadoCatalogo) -> list[str]:
         f"Códigos postales: {estado.codigos_postales:,}",
         f"Asentamientos (colonias): {estado.asentamientos:,}",
         f"Entidades federativas: {estado.entidades} de {ENTIDADES}",
-        f"Cargado el: {to_local_text(estado.cargado_el)}",
+        f"Cargado el: {texto_del_centro(estado.cargado_el)}",
         f"Archivo: {estado.origen} ({origen})",
     ]
     if estado.repetidos:

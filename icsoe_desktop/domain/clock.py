@@ -16,13 +16,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def to_local_text(value: datetime | None) -> str:
-    """A stored UTC time shown in the desktop's local time, dd/mm/aaaa hh:mm."""
-    if value is None:
-        return ""
-    return value.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y %H:%M")
-
-
 def hora_del_centro(utc: datetime) -> datetime:
     """A naive UTC time (the app's clock) as an aware time in Central Mexico."""
     return utc.replace(tzinfo=UTC).astimezone(HORA_DEL_CENTRO)
+
+
+def texto_del_centro(utc: datetime | None, formato: str = "%d/%m/%Y %H:%M") -> str:
+    """A stored UTC time as the clerk reads it: in Central Mexico time, the zone the signature,
+    the deadlines and the filing are told in (whatever zone the desktop is set to, so that two
+    screens, a constancia and an Excel never disagree on a day); "" for None."""
+    return "" if utc is None else hora_del_centro(utc).strftime(formato)

@@ -32,6 +32,7 @@ class AvisoPrivacidadDialog(QDialog):
         for title, name in DOCUMENTS:
             browser = QTextBrowser(self.tabs)
             browser.setObjectName(name.removesuffix(".html") + "Browser")
+            browser.setAccessibleName(title)
             try:
                 browser.setHtml(resource_file(name).read_text(encoding="utf-8"))
             except OSError:

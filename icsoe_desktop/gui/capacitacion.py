@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtWidgets import QLabel, QWidget
 
 from icsoe_desktop.domain.practica import MARCA, capacitacion_activa
+from icsoe_desktop.gui.kit import colores
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QBoxLayout
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 SUFIJO = f" — {MARCA}"
-BANDA_ESTILO = "background:#b00020; color:white; font-weight:bold; padding:4px;"
 
 
 def activo(services: Services, rfc: str | None = None) -> bool:
@@ -35,7 +35,7 @@ def poner_banda(host: QWidget, services: Services, rfc: str | None = None) -> QL
         return None
     banda = QLabel(f"{MARCA}: práctica; nada de lo que se haga aquí se presenta al IMSS.")
     banda.setObjectName("capacitacionBanda")
-    banda.setStyleSheet(BANDA_ESTILO)
+    banda.setStyleSheet(f"{colores.banda('#b00020')} font-weight: bold; padding: 4px;")
     banda.setWordWrap(True)
     cast("QBoxLayout", host.layout()).insertWidget(0, banda)  # the window's own, a box
     return banda

@@ -107,6 +107,7 @@ class ManualWindow(QWidget):
 
         self.lista = QListWidget(self)
         self.lista.setObjectName("capitulosList")
+        self.lista.setAccessibleName("Capítulos")
         for archivo, titulo in capitulos(self.carpeta):
             item = QListWidgetItem(titulo, self.lista)
             item.setData(Qt.ItemDataRole.UserRole, archivo)
@@ -115,6 +116,7 @@ class ManualWindow(QWidget):
 
         self.texto = _Pagina(self)
         self.texto.setObjectName("manualBrowser")
+        self.texto.setAccessibleName("Texto del manual")
         self.texto.setOpenLinks(False)  # each link is followed here (anchors, other chapters)
         self.texto.anchorClicked.connect(self._enlace)
         self.texto.sourceChanged.connect(self._cargado)

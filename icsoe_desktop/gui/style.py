@@ -37,7 +37,9 @@ def apply_style(app: QApplication) -> None:
     from PySide6.QtCore import QLocale
     from PySide6.QtGui import QIcon
 
-    app.setStyleSheet(STYLE_SHEET)
+    from icsoe_desktop.gui.kit import colores
+
+    app.setStyleSheet(colores.adaptar(STYLE_SHEET))  # high contrast, a dark theme
     icon_path = resource_file("icsoe.svg")
     if icon_path.exists():
         app.setWindowIcon(QIcon(str(icon_path)))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop import __version__
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
@@ -281,7 +281,7 @@ class VentanaPrincipal(QMainWindow):
         self.bitacora_alterada.setObjectName("bitacoraAlteradaLabel")
         self.bitacora_alterada.setWordWrap(True)
         self.bitacora_alterada.setStyleSheet(
-            "#bitacoraAlteradaLabel { background: #c62828; color: white; font-weight: bold; "
+            f"#bitacoraAlteradaLabel {{ {colores.banda('#c62828')} font-weight: bold; "
             "padding: 6px; border-radius: 4px; }"
         )
         self.bitacora_alterada.setVisible(bool(self._services.bitacora_alterada))
@@ -294,7 +294,10 @@ class VentanaPrincipal(QMainWindow):
         self.pendientes = QFrame(self)
         self.pendientes.setObjectName("pendientesFrame")
         self.pendientes.setStyleSheet(
-            "#pendientesFrame { background: #fff4e0; border: 1px solid #e0b060; border-radius: 4px; }"
+            colores.adaptar(
+                "#pendientesFrame { background: #fff4e0; border: 1px solid #e0b060; "
+                "border-radius: 4px; }"
+            )
         )
         row = QHBoxLayout(self.pendientes)
         self.pendientes_label = QLabel(self.pendientes)

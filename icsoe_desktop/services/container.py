@@ -393,7 +393,7 @@ class Services:
     def lotes(self) -> LotesService:
         from icsoe_desktop.services.movimientos.lotes import LotesService
 
-        return LotesService(self.store, self.audit, self.clock, self.permisos_empresa)
+        return LotesService(self.store, self.audit, self.clock, self.permisos_empresa, self.marcar)
 
     @_vigilado
     def contratistas(self) -> ContratistasService:
@@ -481,6 +481,7 @@ class Services:
             self.permisos_empresa,
             self.clock,
             capacitacion=self._capacitacion_activa,
+            marcar=self.marcar,
         )
 
     @_vigilado

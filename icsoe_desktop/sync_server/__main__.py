@@ -365,7 +365,7 @@ def _esquema(args: argparse.Namespace, engine: Engine) -> int:
 def _sepomex(args: argparse.Namespace, engine: Engine) -> int:
     from pathlib import Path
 
-    from icsoe_desktop.domain.clock import to_local_text
+    from icsoe_desktop.domain.clock import texto_del_centro
     from icsoe_desktop.sync_server import sepomex
 
     try:
@@ -387,7 +387,7 @@ def _sepomex(args: argparse.Namespace, engine: Engine) -> int:
             continue
         print(
             f"{estado.rfc}\t{estado.codigos_postales:,} códigos postales\t"
-            f"cargado el {to_local_text(estado.version.fecha)} en {estado.de}\t"
+            f"cargado el {texto_del_centro(estado.version.fecha)} en {estado.de}\t"
             f"{estado.origen}\t{estado.version.huella[:12]}"
         )
     return 0

@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +24,17 @@ ENTER = "<Enter>"
 ALT = "<Alt+"
 
 
+# An answer reaching a button without a letter by keyboard: Tab until it has the focus, then
+# Space: ``tab_hasta("Guardar constancia…")``.
+TAB_HASTA = "<Tab hasta:"
+
+
 def alt(letter: str) -> str:
     return f"{ALT}{letter.upper()}>"
+
+
+def tab_hasta(boton: str) -> str:
+    return f"{TAB_HASTA}{boton}>"
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,9 @@ class ModalDriver:
                 self._tick = False
                 click_box(casilla)
             wanted = self._answers.popleft() if self._answers else buttons[0].text()
+            if wanted.startswith(TAB_HASTA):
+                _tab_hasta(widget, wanted.removeprefix(TAB_HASTA).removesuffix(">"))
+                return
             if wanted == ENTER or wanted.startswith(ALT):
                 from PySide6.QtCore import Qt
                 from PySide6.QtTest import QTest
@@ -142,6 +156,19 @@ class ModalDriver:
         if self.error is not None:
             error, self.error = self.error, None
             raise error
+
+
+def _tab_hasta(box: QMessageBox, texto: str) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    for _ in range(len(box.buttons()) + 1):
+        boton = box.focusWidget()  # the box's own focus: offscreen, no window is active
+        if boton is not None and sin_letra(getattr(boton, "text", str)()) == sin_letra(texto):
+            QTest.keyClick(boton, Qt.Key.Key_Space)
+            return
+        QTest.keyClick(boton or box, Qt.Key.Key_Tab)
+    raise AssertionError(f"Tab no llega a «{texto}» en «{box.text()}»")
 
 
 def click_box(check: QWidget) -> None:
@@ -191,6 +218,34 @@ def wait_operations(qtbot, timeout: int = 30_000) -> None:
     from icsoe_desktop.gui.kit.operaciones import en_curso
 
     qtbot.waitUntil(lambda: en_curso() == 0, timeout=timeout)
+
+
+@contextmanager
+def pool_ocupado(qtbot) -> Iterator[None]:
+    """Every thread of the background pool busy with other work (two sorts being prepared on a
+    two-core machine): work started meanwhile waits its turn, so a Cancelar pressed now comes
+    before it starts. Released on leaving."""
+    from PySide6.QtCore import QRunnable, QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    libre = threading.Event()
+    for _ in range(pool.maxThreadCount()):
+        pool.start(QRunnable.create(lambda: libre.wait(60)))
+    try:
+        qtbot.waitUntil(lambda: pool.activeThreadCount() >= pool.maxThreadCount())
+        yield
+    finally:
+        libre.set()
+
+
+def pulsar_cancelar(qtbot, window: QWidget) -> None:
+    """Cancelar of the progress bar shown over ``window``."""
+    from PySide6.QtWidgets import QPushButton
+
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(QProgressDialog)))
+    (dialogo,) = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+    (cancelar,) = [b for b in dialogo.findChildren(QPushButton) if b.text() == "Cancelar"]
+    click(qtbot, cancelar)
 
 
 def run_qt_script(folder: Path, script: str, *args: str, timeout: int = 120) -> str:

@@ -394,7 +394,7 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
     from openpyxl import Workbook
 
     from icsoe_desktop.gui.kit.comparar_columnas import (
-        DIFERENTE,
+        AMBAR,
         DIFIEREN,
         MSG_DIFIEREN,
         CompararColumnasDialog,
@@ -437,7 +437,9 @@ def test_the_clerk_compares_the_two_columns_side_by_side_and_picks_one(qtbot, tm
                     for r in range(tabla.rowCount())
                 ],
                 "marcadas": [
-                    r for r in range(tabla.rowCount()) if tabla.item(r, 0).background() == DIFERENTE
+                    r
+                    for r in range(tabla.rowCount())
+                    if tabla.item(r, 0).background().color() == AMBAR
                 ],
                 "numeros": [tabla.verticalHeaderItem(r).text() for r in range(tabla.rowCount())],
                 "resumen": comparar.resumen.text(),

@@ -1,5 +1,5 @@
-"""Importar movimientos… shows its progress with Cancelar: pressed, nothing is saved and the
-clerk is told so at once. An import the app was killed in is named at the next start, over
+"""Importar movimientos…, a lote's IDSE result and the portal's rejections show their progress
+with Cancelar: pressed, nothing is saved and the clerk is told so at once. An import the app was killed in is named at the next start, over
 the login, once."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from icsoe_desktop.gui.kit.interrumpidas import TITULO
 from icsoe_desktop.gui.movimientos.ventana import MSG_IMPORT_CANCELADA, MovimientosIdse
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from tests.gui.helpers import click, wait_operations
+from tests.gui.helpers import click, pool_ocupado, pulsar_cancelar, wait_operations
 from tests.services.movimientos_data import add_registros, write_csv
 from tests.services.test_import_files import many_rows
 from tests.services.test_importacion_interrumpida import importacion_matada
@@ -90,3 +90,30 @@ def test_an_import_killed_is_named_over_the_login_at_the_next_start(
         assert modals.messages == []
     finally:
         again.shutdown()
+
+
+def test_cancelar_while_a_lotes_result_is_applied_leaves_the_lote_as_it_was(
+    qtbot, services, tmp_path, modals
+):
+    from icsoe_desktop.gui.movimientos.lotes import MSG_RESULTADO_CANCELADO
+    from tests.gui.test_movimientos_idse import window
+    from tests.services.test_importacion_interrumpida import estados_del_lote, resultado_del_lote
+
+    lote, path = resultado_del_lote(services, tmp_path)
+    antes = estados_del_lote(services, lote.id)
+    view = window(qtbot, services, ADMIN)
+    view.tabs.setCurrentIndex(4)
+    lotes = view.lotes
+    lotes.lotes_tabla.selectRow(0)
+    with pool_ocupado(qtbot):
+        lotes.importar_resultado_de(path)
+        pulsar_cancelar(qtbot, lotes)
+    wait_operations(qtbot)
+    assert modals.texts == [MSG_RESULTADO_CANCELADO.format(archivo=path.name, numero=1)]
+    assert estados_del_lote(services, lote.id) == antes
+    assert services.en_curso.recoger() == []
+
+    modals.answer("Aceptar")
+    lotes.importar_resultado_de(path)  # not cancelled: applied
+    wait_operations(qtbot)
+    assert modals.texts[-1] == "Resultado del lote 1: 2 aprobados, 1 rechazado y 1 recibido."

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication
 from icsoe_desktop.domain.informativa.modelo import NORMAL, Periodo
 from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.informativa.inicio import DIAS, VENCIDA
+from icsoe_desktop.gui.informativa.inicio import DIAS
 from icsoe_desktop.gui.informativa.nueva import NuevaInformativaDialog
 from icsoe_desktop.gui.informativa.ventana import InformativaWindow
+from icsoe_desktop.gui.kit import colores
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.gui.helpers import click
@@ -76,7 +77,7 @@ def test_periods_with_deadlines_and_the_past_due_one_in_red(capturista):
          "Vencida hace 66 días", ""],
     ]  # fmt: skip
     red = inicio.model.index(1, DIAS).data(Qt.ItemDataRole.ForegroundRole)
-    assert red is not None and red.color() == VENCIDA
+    assert red is not None and red.color() == colores.color(colores.ERROR, colores.BASE)
     assert inicio.model.index(0, DIAS).data(Qt.ItemDataRole.ForegroundRole) is None
     assert not inicio.eliminar.isEnabled()  # nothing to discard in a period without one
 

@@ -161,7 +161,8 @@ def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, s
     from PySide6.QtCore import Qt
 
     from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
-    from icsoe_desktop.gui.informativa.inicio import DIAS, ESTADO, VENCIDA, InformativasModel
+    from icsoe_desktop.gui.informativa.inicio import DIAS, ESTADO, InformativasModel
+    from icsoe_desktop.gui.kit import colores
 
     rfc, _ana, uuid, _contrato = firmada
     model = InformativasModel()
@@ -174,7 +175,9 @@ def test_the_inicio_shows_signed_unfiled_in_bold_and_red_then_the_folio(qtbot, s
     estado = model.index(n, ESTADO)
     assert estado.data() == "Firmada, sin presentar"
     assert estado.data(Qt.ItemDataRole.FontRole).bold()
-    assert estado.data(Qt.ItemDataRole.ForegroundRole).color() == VENCIDA  # past 17/09/2026
+    assert estado.data(Qt.ItemDataRole.ForegroundRole).color() == colores.color(
+        colores.ERROR, colores.BASE
+    )  # past 17/09/2026
     assert model.index(n, DIAS).data() == "Vencida hace 67 días"
     services.informativa_presentacion.registrar(
         uuid,

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QFileDialog
 from icsoe_desktop.domain.informativa.modelo import CORRECCION
 from icsoe_desktop.gui.informativa.corregir_trabajador import CorregirTrabajadorDialog
 from icsoe_desktop.gui.informativa.problemas import ProblemasImportacionDialog
-from icsoe_desktop.gui.informativa.trabajadores_model import ROJO
+from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.kit.asistente_importacion import AsistenteImportacionDialog
 from tests.conftest import services_copying
-from tests.gui.helpers import click, type_text, wait_operations
+from tests.gui.helpers import click, pool_ocupado, pulsar_cancelar, type_text, wait_operations
 from tests.gui.test_informativa_ventana import grid, open_window
 from tests.informativa_servicios import CLIENTE, PERIODO, firmada_una_vez
 from tests.services.test_informativa_rechazos import MOTIVO_NSS, MOTIVO_REPETIDO, portal_xlsx
@@ -75,7 +75,10 @@ def test_the_portals_file_marks_the_workers_and_the_list_shows_them(
     filas = grid(window)
     assert [f[RECHAZO] for f in filas] == ["", MOTIVO_NSS, "", MOTIVO_REPETIDO, ""]
     model = window.trabajadores.model
-    assert model.index(1, 0).data(ROJO_ROLE) == ROJO and model.index(0, 0).data(ROJO_ROLE) is None
+    assert (
+        model.index(1, 0).data(ROJO_ROLE) == colores.color(colores.ERROR, colores.BASE)
+        and model.index(0, 0).data(ROJO_ROLE) is None
+    )
 
     click(qtbot, window.trabajadores.rechazados)  # «Rechazados por el portal»
     assert [f[0] for f in grid(window)] == [t[1].nss, t[3].nss]
@@ -265,3 +268,21 @@ def test_in_capture_the_portals_file_marks_the_contract_on_screen_to_correct_it_
         "mismo con «Corregir…» y vuelve a cargarlos en el portal, en la misma informativa"
     )
     assert [f[RECHAZO] for f in grid(window)][2].startswith("Rechazado por el portal del IMSS")
+
+
+def test_cancelar_while_the_portals_file_is_read_marks_nobody(
+    qtbot, services, firmada, modals, tmp_path
+):
+    from icsoe_desktop.gui.informativa.rechazos import MSG_CANCELADA
+
+    rfc, ana, uuid, contrato = firmada
+    t = services.informativa_trabajadores.pagina(contrato, ana, 0, 5)
+    window = open_window(qtbot, services, ana, rfc, uuid)
+    path = portal_xlsx(tmp_path / "rechazos.xlsx", [(1, t[1].nss, t[1].curp, 500, MOTIVO_NSS)])
+    with pool_ocupado(qtbot):
+        window.rechazos.importar_de(path)
+        pulsar_cancelar(qtbot, window)
+    wait_operations(qtbot)
+    assert modals.texts == [MSG_CANCELADA.format(archivo="rechazos.xlsx")]
+    assert services.informativa_trabajadores.contar(contrato, ana, rechazados=True) == 0
+    assert services.en_curso.recoger() == []

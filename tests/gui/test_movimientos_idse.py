@@ -4,7 +4,7 @@ Exportar Excel read back, a bad import, and the Lotes cycle (generate, result, c
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -59,11 +59,11 @@ def choose(combo, text: str) -> None:
 
 def en_rojo(view: MovimientosIdse) -> list[str]:
     """The names of the rows whose every cell reads in the past-due red."""
-    from icsoe_desktop.gui.movimientos.model import VENCIDO
+    from icsoe_desktop.gui.kit import colores
 
     def rojo(index) -> bool:
         brush = index.data(Qt.ItemDataRole.ForegroundRole)
-        return brush is not None and brush.color() == VENCIDO.color()
+        return brush is not None and brush.color() == colores.color(colores.ERROR, colores.BASE)
 
     model, nombre = view.model, next(i for i, c in enumerate(COLUMNS) if c.attr == "nombre")
     filas = [
@@ -295,6 +295,7 @@ def test_the_lotes_cycle(qtbot, services, tmp_path, modals):
         writer.writerow([nss(2), "Aprobado", ""])
         writer.writerow([nss(4), "Rechazado", "Fecha fuera de plazo"])
     lotes.importar_resultado_de(result)
+    wait_operations(qtbot)  # applied in the background
     assert modals.texts[-1] == "Resultado del lote 1: 1 aprobado y 1 rechazado."
     assert [(d.nss, d.estado_actual) for d in lotes.detalle.rows] == [
         (nss(2), "aprobado"),
@@ -362,6 +363,7 @@ def test_a_result_names_each_of_two_modificaciones_of_one_nss(qtbot, services, t
 
     modals.handle(read)
     lotes.importar_resultado_de(bad)
+    wait_operations(qtbot)  # applied in the background
     assert seen == [
         "No se aplicó el resultado de «resultado_sin_fecha.xlsx» al lote 1: 1 fila tiene "
         "errores. Corrige el archivo e impórtalo de nuevo.",
@@ -378,6 +380,7 @@ def test_a_result_names_each_of_two_modificaciones_of_one_nss(qtbot, services, t
     book.save(good)
     modals.answer("Aceptar")
     lotes.importar_resultado_de(good)
+    wait_operations(qtbot)  # applied in the background
     assert modals.texts[-1] == "Resultado del lote 1: 2 aprobados, 1 rechazado y 1 recibido."
     assert [(d.nss, d.fecha, d.estado_actual, d.causa_rechazo) for d in lotes.detalle.rows] == [
         (nss(2), date(2026, 5, 15), "aprobado", ""),
@@ -888,3 +891,16 @@ def test_a_header_click_stops_the_previous_orders_key_read_and_its_rows_come_fir
     # The new order's keys are read once its index is there: any page is one seek away.
     qtbot.waitUntil(model.bounds_ready, timeout=10_000)
     assert lecturas[-1] == "completa"
+
+
+def test_a_lote_generated_just_after_midnight_utc_shows_the_evening_before(
+    qtbot, services, clock, tmp_path
+):
+    """«Generado» in Central Mexico time, as the constancia and the client's Excel say times."""
+    clock.now = datetime(2026, 11, 27, 4, 30)  # 26/11/2026 22:30 in Central Mexico
+    lote_con_dos_modificaciones(services, tmp_path)
+    view = window(qtbot, services, ADMIN)
+    view.tabs.setCurrentIndex(4)
+    modelo = view.lotes.lotes_tabla.model()
+    qtbot.waitUntil(lambda: modelo.rowCount() == 1)
+    assert modelo.index(0, 2).data() == "26/11/2026 22:30"

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
-from icsoe_desktop.gui.informativa.vencimientos import ROJO, VencimientosDialog
+from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
+from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
@@ -103,7 +104,10 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, empresas
     # The days left read as in the informativas list («Faltan 57 días»), not a bare number,
     # and sit as there: words, at the left.
     assert seen["alineacion"] == {None}
-    rojos = [isinstance(b, QBrush) and b.color() == ROJO for b in seen["rojo"]]
+    rojos = [
+        isinstance(b, QBrush) and b.color() == colores.color(colores.ERROR, colores.BASE)
+        for b in seen["rojo"]
+    ]
     assert rojos == [True, True, False, False]
     assert seen["resumen"].startswith("4 periodos pendientes de presentar")
     assert "2 vencidos" in seen["resumen"]

@@ -70,20 +70,23 @@ KILLED = textwrap.dedent(
     from icsoe_desktop.services.container import open_services
 
     services = open_services(Path(sys.argv[1]))
+    path, args = Path(sys.argv[2]), sys.argv[3:]
 
     def progress(done, total):
-        print("AVANCE", flush=True)  # rows are being written: now it is killed
+        print("AVANCE", flush=True)  # rows are being read or written: now it is killed
         time.sleep(600)
 
-    services.importador.import_file(Path(sys.argv[2]), "t", progress)
+    {llamada}
     """
 )
+MOVIMIENTOS = "services.importador.import_file(path, 't', progress)"
 
 
-def importacion_matada(data_dir: Path, path: Path) -> None:
-    """The import of ``path`` run in another process, killed once rows are being written."""
+def importacion_matada(data_dir: Path, path: Path, llamada: str = MOVIMIENTOS, *args: str) -> None:
+    """The import of ``path`` (``llamada``: the service's call, ``args`` its other arguments)
+    run in another process, killed once rows are being read or written."""
     process = subprocess.Popen(
-        [sys.executable, "-c", KILLED, str(data_dir), str(path)],
+        [sys.executable, "-c", KILLED.format(llamada=llamada), str(data_dir), str(path), *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -203,3 +206,134 @@ def test_a_cancelled_alta_masiva_saves_no_capturista(services, data_dir, tmp_pat
         assert services.capturistas.total(rfc) == 0
     assert services.en_curso.recoger() == []
     assert services.capturistas_excel.alta_masiva(rfc, path).guardados == 150
+
+
+# --- the result of a lote --------------------------------------------------------------------
+
+
+def resultado_del_lote(services, tmp_path: Path):
+    """Lote 1 with its four movements, and IDSE's answer for each in a file."""
+    from tests.services.movimientos_data import lote_con_dos_modificaciones, nss
+    from tests.services.test_lote_resultado import HEADERS
+    from tests.services.test_lote_resultado import write_csv as resultado_csv
+
+    lote = lote_con_dos_modificaciones(services, tmp_path)
+    path = resultado_csv(
+        tmp_path / "resultado idse.csv",
+        HEADERS,
+        [
+            [nss(7), "07", "01/09/2026", "Rechazado", "Salario fuera de rango"],
+            [nss(7), "07", "01/06/2026", "Aprobado", ""],
+            [nss(2), "08", "15/05/2026", "Aprobado", ""],
+            [nss(4), "02", "10/06/2026", "Recibido", ""],
+        ],
+    )
+    return lote, path
+
+
+def estados_del_lote(services, lote_id: int) -> list[str]:
+    return [d.estado_actual for d in services.lotes.detalle(lote_id)]
+
+
+def test_a_cancelled_lote_result_changes_nothing(services, tmp_path):
+    lote, path = resultado_del_lote(services, tmp_path)
+    antes, acciones = estados_del_lote(services, lote.id), audit_actions(services)
+    # Asked once per line read (4), once per movement changed (4), once at the end.
+    for llamada in (1, 6, 9):  # reading; half the changes made; all made, not saved
+        cancelado, veces = cancelar_en(llamada)
+        with pytest.raises(OperacionCancelada):
+            services.lotes.importar_resultado(lote.id, path, "t", None, None, cancelado)
+        assert veces[0] == llamada
+        assert estados_del_lote(services, lote.id) == antes
+        assert audit_actions(services) == acciones
+    assert services.en_curso.recoger() == []
+    report = services.lotes.importar_resultado(lote.id, path, "t", None, None, lambda: False)
+    assert report.aplicado and (report.aprobados, report.rechazados, report.recibidos) == (2, 1, 1)
+
+
+def test_a_killed_lote_result_changes_nothing_and_is_named_at_the_next_start(data_dir, tmp_path):
+    services = open_services(data_dir)
+    lote, path = resultado_del_lote(services, tmp_path)
+    antes = estados_del_lote(services, lote.id)
+    services.close()
+    importacion_matada(
+        data_dir,
+        path,
+        "services.lotes.importar_resultado(int(args[0]), path, 't', None, progress)",
+        str(lote.id),
+    )
+    services = open_services(data_dir)
+    try:
+        assert estados_del_lote(services, lote.id) == antes
+        (interrumpida,) = services.en_curso.recoger()
+        assert interrumpida.aviso().startswith(
+            "La importación del resultado del lote de «resultado idse.csv»"
+        )
+        assert interrumpida.aviso().endswith(
+            "no terminó; no se guardó nada. Vuelve a hacerla si la necesitas."
+        )
+    finally:
+        services.close()
+
+
+# --- the portal's rejections -----------------------------------------------------------------
+
+
+def rechazos_del_portal(services, rfc: str, ana: str, tmp_path: Path):
+    """An informativa in capture with a contract of three workers, and the portal's file
+    rejecting two of them."""
+    from tests.services.test_informativa_rechazos import MOTIVO_NSS, portal_xlsx
+
+    uuid = services.informativas.crear(rfc, ana, PERIODO)
+    contrato = contrato_con_trabajadores(services, rfc, ana, uuid, trabajadores=3)
+    uno, dos, _ = services.informativa_trabajadores.pagina(contrato, ana, 0, 10)
+    filas = [(1, t.nss, t.curp, t.sbc / 100, MOTIVO_NSS) for t in (uno, dos)]
+    return uuid, contrato, portal_xlsx(tmp_path / "rechazos del portal.xlsx", filas)
+
+
+def test_a_cancelled_import_of_the_portals_rejections_marks_nobody(
+    _quien_una_vez, data_dir, clock, tmp_path, smtp_server
+):
+    from tests.conftest import copy_data
+
+    copy_data(_quien_una_vez[0], data_dir)
+    services = open_services(data_dir, clock)
+    try:
+        rfc, ana, _ = _quien_una_vez[1]
+        uuid, contrato, path = rechazos_del_portal(services, rfc, ana, tmp_path)
+        rechazos, acciones = services.informativa_rechazos, audit_actions(services)
+        # Asked once per row read (2), once per worker marked (2), once at the end.
+        for llamada in (1, 4, 5):
+            cancelado, veces = cancelar_en(llamada)
+            with pytest.raises(OperacionCancelada):
+                rechazos.importar(uuid, ana, path, None, None, None, cancelado)
+            assert veces[0] == llamada
+            assert services.informativa_trabajadores.contar(contrato, ana, rechazados=True) == 0
+            assert audit_actions(services) == acciones
+        assert services.en_curso.recoger() == []
+        assert len(rechazos.importar(uuid, ana, path).marcas) == 2
+    finally:
+        services.close()
+
+
+def test_a_killed_import_of_the_portals_rejections_is_named_at_the_next_start(
+    _quien_una_vez, data_dir, clock, tmp_path, smtp_server
+):
+    from tests.conftest import copy_data
+
+    copy_data(_quien_una_vez[0], data_dir)
+    services = open_services(data_dir, clock)
+    rfc, ana, _ = _quien_una_vez[1]
+    uuid, contrato, path = rechazos_del_portal(services, rfc, ana, tmp_path)
+    services.close()
+    llamada = "services.informativa_rechazos.importar(args[0], args[1], path, progreso=progress)"
+    importacion_matada(data_dir, path, llamada, uuid, ana)
+    services = open_services(data_dir, clock)
+    try:
+        assert services.informativa_trabajadores.contar(contrato, ana, rechazados=True) == 0
+        (interrumpida,) = services.en_curso.recoger()
+        assert interrumpida.aviso().startswith(
+            "La importación de rechazos del portal de «rechazos del portal.xlsx»"
+        )
+    finally:
+        services.close()

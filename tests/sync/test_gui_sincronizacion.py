@@ -227,7 +227,7 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
 ):
     from sqlalchemy import select
 
-    from icsoe_desktop.domain.clock import to_local_text
+    from icsoe_desktop.domain.clock import texto_del_centro
     from icsoe_desktop.store.models import RegistroPatronal
     from icsoe_desktop.store.tracking import APPLYING_REMOTE
     from tests.sync.conftest import connected
@@ -256,7 +256,7 @@ def test_a_desktop_that_drifted_repairs_itself_and_the_dialog_says_verificado(
     assert verified_at is not None
     wait_operations(qtbot)
     estado, reparacion = dialog.estado.text().split("\n")
-    assert estado.endswith(f" · Verificado {to_local_text(verified_at)[-5:]}")
+    assert estado.endswith(f" · Verificado {texto_del_centro(verified_at, '%H:%M')}")
     assert reparacion == (  # what the check found and received again
         "Última reparación: Registro patronal: 1 renglón en otra versión; recibidos de nuevo "
         "del servidor."

@@ -163,6 +163,7 @@ class EmisoresConfiablesDialog(QDialog):
         intro.setWordWrap(True)
         self.tabla = QTableView()
         self.tabla.setObjectName("emisoresTable")
+        self.tabla.setAccessibleName("Emisores confiables")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.model: RowsModel[Emisor] = RowsModel(HEADERS, _cells)
         self.tabla.setModel(self.model)

@@ -74,6 +74,8 @@ class GenerarPfxDialog(QDialog):
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
         form = QFormLayout()
+        self.certificado.setAccessibleName("Certificado (.cer)")  # the row's label is the layout's
+        self.llave.setAccessibleName("Llave privada (.key)")
         form.addRow("Certificado (.cer):", _row(self.certificado, self.certificado_button))
         form.addRow("Llave privada (.key):", _row(self.llave, self.llave_button))
         form.addRow("Contraseña de la llave privada:", self.contrasena_llave)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.cambios import CERTIFICADOS, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -73,7 +73,7 @@ def _detalle(info: CertificateInfo, estado: str, emisor_verificado: bool) -> str
         ),
         "por_vencer": f'vigente del {desde} al {hasta} <b style="color:#a15c00;">(por vencer)</b>',
     }.get(estado, f"vigente del {desde} al {hasta}")
-    return (
+    return colores.adaptar(
         f"{escape(info.nombre)} · RFC {escape(info.rfc)} · No. de certificado "
         f"{escape(info.no_certificado)} · {vigencia} · Emisor: {escape(info.emisor)} "
         f"({'verificado' if emisor_verificado else 'no verificado en este equipo'})"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.roles import Accion
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import colores, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.permisos import reflejar
@@ -106,7 +106,8 @@ class _StepPage(QWizardPage):
     def refresh(self) -> None:
         paso = self._wizard.paso(self.clave)
         mark = "✔ Listo: " if paso.hecho else ("Opcional: " if paso.opcional else "Pendiente: ")
-        color = "#1e7b34" if paso.hecho else ("#555555" if paso.opcional else "#a15c00")
+        rol = colores.EXITO if paso.hecho else (colores.NOTA if paso.opcional else colores.AVISO)
+        color = colores.css(rol)
         self.estado.setText(
             f'<span style="color:{color}; font-weight:600;">{mark}</span>{paso.detalle}'
         )

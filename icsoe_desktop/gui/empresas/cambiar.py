@@ -60,6 +60,7 @@ class CambiarEmpresaDialog(QDialog):
         layout.addWidget(QLabel("Empresas en las que puedes trabajar:"))
         self.lista = QListWidget()
         self.lista.setObjectName("empresasList")
+        self.lista.setAccessibleName("Empresas")
         self.lista.setMinimumSize(420, 220)
         layout.addWidget(self.lista)
         self.solo_consulta = QCheckBox(SOLO_CONSULTA)

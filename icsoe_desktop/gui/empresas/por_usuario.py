@@ -52,6 +52,7 @@ class EmpresasPorUsuarioDialog(PreguntaAlCerrar, QDialog):
         layout.addWidget(self.nota)
         self.lista = QListWidget()
         self.lista.setObjectName("empresasList")
+        self.lista.setAccessibleName("Empresas")
         self.lista.setMinimumSize(420, 220)
         layout.addWidget(self.lista)
         buttons = QDialogButtonBox()

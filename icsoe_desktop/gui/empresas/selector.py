@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import colores, msgbox
 
 if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
@@ -85,7 +85,8 @@ class EmpresaSelector(QWidget):
         if not empresas:  # sólo consulta with no empresa allowed
             from icsoe_desktop.services.empresas.servicio import NINGUNA_SOLO_CONSULTA
 
-            self.nombre.setText(f'<span style="color:#b00020;">{NINGUNA_SOLO_CONSULTA}</span>')
+            rojo = colores.css(colores.ERROR)
+            self.nombre.setText(f'<span style="color:{rojo};">{NINGUNA_SOLO_CONSULTA}</span>')
         else:
             self.nombre.setText(f"<b>{abierta.etiqueta}</b>")
         several = len(empresas) > 1

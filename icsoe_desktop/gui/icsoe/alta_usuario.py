@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushBu
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.texts import plural, verb
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import (
     Cancelada,
     boton_revisar,
@@ -122,7 +122,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         """Limpiar: an empty alta form (also leaves the edit mode)."""
         self._editing = None
         self._validated = ""
-        self.titulo.setText(TITLE_STYLE.format(TITLE_ALTA))
+        self.titulo.setText(colores.adaptar(TITLE_STYLE.format(TITLE_ALTA)))
         mnemonics.set_text(self.guardar, "&Guardar")
         self.curp.setReadOnly(False)
         self.validar.setEnabled(True)
@@ -139,7 +139,7 @@ class IcsoeAltaUsuarioPage(QWidget):
         """Modificar Usuario: the CURP stays; Guardar becomes «Actualizar usuario»."""
         self.clear()
         self._editing = row
-        self.titulo.setText(TITLE_STYLE.format(TITLE_EDITAR))
+        self.titulo.setText(colores.adaptar(TITLE_STYLE.format(TITLE_EDITAR)))
         mnemonics.set_text(self.guardar, "Actualizar usuario")
         self.alta_masiva.setVisible(False)
         self.curp.setText(row.curp)
@@ -183,7 +183,8 @@ class IcsoeAltaUsuarioPage(QWidget):
         try:
             known = self._services.capturistas.validar_curp(self.curp.text())
         except DomainError as exc:
-            self.curp_info.setText(f'<span style="color:#b00020;">{exc.message}</span>')
+            rojo = colores.css(colores.ERROR)
+            self.curp_info.setText(f'<span style="color:{rojo};">{exc.message}</span>')
             msgbox.field_error(self, exc, self._fields, TITLE_ALTA)
             return
         self._validated = known.curp.curp

@@ -4,11 +4,14 @@ a contratista with 10,000 capturistas shows the first page at once (bench/captur
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
+from icsoe_desktop.domain.clock import texto_del_centro
+from icsoe_desktop.gui.kit import colores
+from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.services.capturistas.common import CapturistaRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -44,19 +47,18 @@ _HANDLED = frozenset(
         Qt.ItemDataRole.ToolTipRole,
     )
 )
-_style: dict[str, object] = {}  # the link brush and font, made once (data() runs per paint)
+_style: dict[str, QFont] = {}  # the link font, made once (data() runs per paint)
 
 
 def _link_style() -> tuple[QBrush, QFont]:
     if not _style:
-        font = QFont()
-        font.setUnderline(True)
-        _style["brush"], _style["font"] = QBrush(QColor("#0b5ed7")), font
-    return _style["brush"], _style["font"]  # type: ignore[return-value]  # as stored above
+        _style["font"] = QFont()
+        _style["font"].setUnderline(True)
+    return QBrush(colores.color(colores.ENLACE, BASE)), _style["font"]
 
 
 def _date(value: datetime | None) -> str:
-    return "" if value is None else value.replace(tzinfo=UTC).astimezone().strftime("%d/%m/%Y")
+    return texto_del_centro(value, "%d/%m/%Y")
 
 
 def action_available(row: CapturistaRow, column: int) -> bool:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import efirma_de_la_sesion, mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, efirma_de_la_sesion, mnemonics, msgbox
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
@@ -108,7 +108,8 @@ class IcsoeEfirmaDialog(QDialog):
         )
 
     def _no_validada(self, exc: DomainError) -> None:
-        self.resultado.setText(f'<span style="color:#b00020;">{exc.message}</span>')
+        rojo = colores.css(colores.ERROR)
+        self.resultado.setText(f'<span style="color:{rojo};">{exc.message}</span>')
         msgbox.field_error(self, exc, self._fields, TITLE)
 
     def _validada(self, fiel: FielValidada) -> None:
@@ -121,7 +122,8 @@ class IcsoeEfirmaDialog(QDialog):
         """The state after a successful Validar: the result shown and Ingresar enabled."""
         self._fiel = fiel
         self.resultado.setText(
-            f'<span style="color:#1e7b34; font-weight:600;">{MSG_FIEL_EXITOSA}</span><br>'
+            f'<span style="color:{colores.css(colores.EXITO)}; font-weight:600;">'
+            f"{MSG_FIEL_EXITOSA}</span><br>"
             f"{fiel.nombre} · RFC {fiel.rfc} · No. de certificado {fiel.no_certificado} · "
             f"vigente hasta el {fiel.valido_hasta:%d/%m/%Y} · Emisor: {fiel.emisor} (verificado)"
         )

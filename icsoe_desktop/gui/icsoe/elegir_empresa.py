@@ -44,6 +44,7 @@ class ElegirEmpresaDialog(QDialog):
         layout.addWidget(texto)
         self.lista = QListWidget()
         self.lista.setObjectName("empresasList")
+        self.lista.setAccessibleName("Empresas")
         self.lista.setMinimumSize(400, 140)
         self.lista.addItems([e.etiqueta for e in empresas])
         self.lista.setCurrentRow(0)

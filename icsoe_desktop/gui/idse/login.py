@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.gui.kit import mnemonics
+from icsoe_desktop.gui.kit import colores, lector, mnemonics
 from icsoe_desktop.gui.kit.widgets import bind_show_password
 from icsoe_desktop.gui.style import LINK_STYLE
 
@@ -163,7 +163,7 @@ class IdseLoginWindow(QWidget):
             texto_olvido,
             texto_icsoe,
         ) = mnemonics.con_letras(CONTROLES)
-        self.setStyleSheet(LOGIN_STYLE)
+        self.setStyleSheet(colores.adaptar(LOGIN_STYLE))
         # One grid of two columns (the contents; Continuar's), a row per line below, and small
         # grids inside it for the links' lines. No box layout: QBoxLayout's class and enums would
         # be built before the first window (bench/startup.py).
@@ -409,7 +409,8 @@ class IdseLoginWindow(QWidget):
         lines = []
         for row in rows:
             hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
-            color = {"vigente": "#1e7b34", "por_vencer": "#a15c00"}.get(row.estado, "#b00020")
+            rol = {"vigente": colores.EXITO, "por_vencer": colores.AVISO}.get(row.estado)
+            color = colores.css(rol or colores.ERROR)
             lines.append(
                 f'{row.registro}: <span style="color:{color}; font-weight:600;">'
                 f"{row.estado_texto}</span>{hasta}"
@@ -432,7 +433,7 @@ class IdseLoginWindow(QWidget):
 
     def _set_ready(self, ready: bool) -> None:
         self.continuar.setEnabled(ready)
-        self.estado.setText("" if ready else MSG_ABRIENDO)
+        lector.estado(self.estado, "" if ready else MSG_ABRIENDO)
 
     def _set_links(self, enabled: bool) -> None:
         for widget in (self.registrate, self.olvido, self.icsoe):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from icsoe_desktop.domain.contacto import ENTIDADES_FEDERATIVAS
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import Domicilio, Parte
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.widgets import telefono_field
 from icsoe_desktop.services.informativa.base import Nota
@@ -115,7 +115,7 @@ class ContratanteDialog(PreguntaAlCerrar, QDialog):
         self.codigo_postal_aviso = QLabel()
         self.codigo_postal_aviso.setObjectName("codigoPostalAvisoLabel")
         self.codigo_postal_aviso.setWordWrap(True)
-        self.codigo_postal_aviso.setStyleSheet("color: #555555;")
+        self.codigo_postal_aviso.setStyleSheet(f"color: {colores.css(colores.NOTA)};")
         self.colonia = QComboBox()  # editable: the CP's colonias to pick, or one typed
         self.colonia.setObjectName("coloniaCombo")
         self.colonia.setEditable(True)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.modelo import FIRMADAS
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.fecha_edit import FechaEdit
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
@@ -180,6 +180,8 @@ class ContratoDialog(PreguntaAlCerrar, QDialog):
         self.fecha_inicial.setObjectName("fechaInicialEdit")
         self.fecha_final = FechaEdit()
         self.fecha_final.setObjectName("fechaFinalEdit")
+        self.fecha_inicial.setAccessibleName("Fecha inicial")
+        self.fecha_final.setAccessibleName("Fecha final")
         fechas = QHBoxLayout()
         fechas.addWidget(self.fecha_inicial)
         final = QLabel("Fecha final:")
@@ -394,5 +396,5 @@ def _row(
 def _nota(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #555555;")
+    label.setStyleSheet(f"color: {colores.css(colores.NOTA)};")
     return label

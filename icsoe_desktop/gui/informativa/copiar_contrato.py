@@ -86,6 +86,7 @@ class CopiarContratoDialog(QDialog):
         )
         self.tabla = QTableView()
         self.tabla.setObjectName("contratosTable")
+        self.tabla.setAccessibleName("Contratos")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

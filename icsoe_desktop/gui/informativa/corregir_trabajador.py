@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ class CorregirTrabajadorDialog(QDialog):
         if fila.rechazo:
             estado = "ya se corrigió" if fila.corregido else "corrígelo y guarda"
             self.motivo.setText(f"<b>Rechazado por el portal:</b> {fila.rechazo} ({estado}).")
-            self.motivo.setStyleSheet("" if fila.corregido else "color: #b00020;")
+            rojo = f"color: {colores.css(colores.ERROR)};"
+            self.motivo.setStyleSheet("" if fila.corregido else rojo)
         self.motivo.setVisible(bool(fila.rechazo))
         layout.addWidget(self.motivo)
         form = QFormLayout()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QFont, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTableView, QWidget
 
 from icsoe_desktop.domain.cambios import ICSOE, Cambios
@@ -20,7 +20,8 @@ from icsoe_desktop.domain.informativa.modelo import (
     SIN_INFORMACION,
 )
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.gui.kit import msgbox
+from icsoe_desktop.gui.kit import colores, msgbox
+from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
@@ -44,7 +45,6 @@ HEADERS = (
     "Folio IMSS",
 )
 ESTADO, CONTRATOS, TRABAJADORES, DIAS = 2, 3, 4, 6
-VENCIDA = QColor("#b00020")
 ELIMINABLES = (EN_CAPTURA, LISTA_PARA_FIRMA)
 OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MSG_ELIMINAR = (
@@ -83,7 +83,7 @@ class InformativasModel(RowsDerechaModel["FilaInformativa"]):
             return super().data(index, role)
         fila = self.rows[index.row()]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() in (ESTADO, DIAS):
-            return QBrush(VENCIDA) if fila.vencida else None
+            return QBrush(colores.color(colores.ERROR, BASE)) if fila.vencida else None
         if role == Qt.ItemDataRole.FontRole and index.column() == ESTADO and fila.estado == FIRMADA:
             fuente = QFont()
             fuente.setBold(True)

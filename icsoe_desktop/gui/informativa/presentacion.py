@@ -34,7 +34,7 @@ from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.texts import enumerar, plural
 from icsoe_desktop.gui.informativa.elegir_informativa import combo_de_informativas
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar, ejecutar_con_barra
 
@@ -119,6 +119,7 @@ class RegistrarPresentacionDialog(QDialog):
 
         self.archivo = QLineEdit()
         self.archivo.setObjectName("acuseEdit")
+        self.archivo.setAccessibleName("Acuse de presentación")
         self.archivo.setReadOnly(True)
         self.archivo.setPlaceholderText("El PDF descargado del portal del IMSS")
         self.elegir = QPushButton("&Elegir…")
@@ -146,7 +147,7 @@ class RegistrarPresentacionDialog(QDialog):
         self.leido = QLabel("")
         self.leido.setObjectName("leidoLabel")
         self.leido.setWordWrap(True)
-        self.leido.setStyleSheet("color: #13322b;")
+        self.leido.setStyleSheet(f"color: {colores.css(colores.TITULO)};")
         layout.addWidget(self.leido)
         self.confirmo = QCheckBox(MSG_CONFIRMO)
         self.confirmo.setObjectName("confirmoCheck")

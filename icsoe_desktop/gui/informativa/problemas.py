@@ -45,6 +45,7 @@ class ProblemasImportacionDialog(QDialog):
         self.setWindowTitle(TITLE)
         self.mensaje = child(form, QLabel, "mensajeLabel")
         self.tabla = child(form, QTableView, "rechazosTable")
+        self.tabla.setAccessibleName("Problemas encontrados")
         self.copiar = child(form, QPushButton, "copiarButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.mensaje.setText(mensaje)

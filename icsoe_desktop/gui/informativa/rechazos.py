@@ -20,7 +20,7 @@ from icsoe_desktop.gui.kit import msgbox
 from icsoe_desktop.gui.kit.asistente_importacion import Cancelada, guia_de_importacion
 from icsoe_desktop.gui.kit.forms import child
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
-from icsoe_desktop.gui.kit.operaciones import ejecutar
+from icsoe_desktop.gui.kit.operaciones import ejecutar, ejecutar_con_barra
 from icsoe_desktop.gui.kit.permisos import reflejar
 from icsoe_desktop.gui.kit.widgets import TABLAS
 from icsoe_desktop.services.archivos.mapeos import Importacion
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.informativa.rechazos import ResultadoRechazos
 
 TITLE = "Rechazos del portal"
+MSG_CANCELADA = "Se canceló la importación de «{archivo}»; no se marcó ningún trabajador."
 IMPORT_FILTER = f"Rechazos del portal ({TABLAS} *.txt);;Todos los archivos (*)"
 MSG_MARCADOS = (
     "Se {verbo} {cuantos} por el portal con su motivo. Para corregirlos, crea una "
@@ -115,11 +116,16 @@ class RechazosPortal(QObject):
             return
         svc, actor, uuid = self._services.informativa_rechazos, self._actor, self._uuid
         contrato = self._contrato_actual()
-        ejecutar(
+        ejecutar_con_barra(
             parent,
             f"Importando los rechazos de «{path.name}»…",
-            lambda: svc.importar(uuid, actor, path, guia, contrato),
+            lambda progreso, cancelado: svc.importar(
+                uuid, actor, path, guia, contrato, progreso, cancelado
+            ),
             lambda resultado: self._importado(path, resultado),
+            al_cancelar=lambda: msgbox.information(
+                parent, MSG_CANCELADA.format(archivo=path.name), TITLE
+            ),
             titulo=TITLE,
         )
 

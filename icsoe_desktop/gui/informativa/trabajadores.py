@@ -37,6 +37,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child
+from icsoe_desktop.gui.kit.geometria import en_dos_filas_si_no_cabe
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.widgets import TABLAS
@@ -109,6 +110,7 @@ class TrabajadoresPanel(QObject):
         for boton in (self.empresa, self.importar, self.corregir, self.quitar):
             fila.addWidget(boton)
         layout.insertLayout(layout.indexOf(self.tabla), fila)
+        en_dos_filas_si_no_cabe(fila, self.empresa)
         # Wide enough for what they hold, however narrow the window's part for the list.
         for edit, muestra in ((self.nss, "00000000000"), (self.curp, "GARB850101HJCRZT07")):
             edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(muestra) + 16)

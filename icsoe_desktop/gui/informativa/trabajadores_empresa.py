@@ -29,7 +29,7 @@ from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import Problema, Trabajador
 from icsoe_desktop.domain.movimientos import pesos_text
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import REINTENTABLES, en_segundo_plano
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
@@ -111,6 +111,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         self.model: RowsModel[Trabajador] = RowsDerechaModel(CABECERAS, _celdas, derecha={3})
         self.tabla = QTableView()
         self.tabla.setObjectName("trabajadoresTable")
+        self.tabla.setAccessibleName("Trabajadores de la empresa")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -167,7 +168,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         if not texto:
             self._mostrar(numero, texto, [])
             return
-        self.estado.setText(MSG_BUSCANDO)
+        lector.estado(self.estado, MSG_BUSCANDO)
         servicio = self._services.informativa_trabajadores
         en_segundo_plano(
             lambda: servicio.buscar_en_la_empresa(texto, LIMITE),
@@ -182,12 +183,12 @@ class TrabajadoresEmpresaDialog(QDialog):
         if not texto:
             self.estado.setText(MSG_ESCRIBE)
         elif not filas:
-            self.estado.setText(MSG_NADA.format(texto=texto))
+            lector.estado(self.estado, MSG_NADA.format(texto=texto))
         elif len(filas) >= LIMITE:
-            self.estado.setText(MSG_LIMITE.format(n=LIMITE))
+            lector.estado(self.estado, MSG_LIMITE.format(n=LIMITE))
         else:
             encontrados = plural(len(filas), "trabajador encontrado", "trabajadores encontrados")
-            self.estado.setText(f"{encontrados}. {MSG_SELECCIONA}")
+            lector.estado(self.estado, f"{encontrados}. {MSG_SELECCIONA}")
         if filas:
             self.tabla.selectRow(0)
         self._refresh_agregar()
@@ -200,7 +201,7 @@ class TrabajadoresEmpresaDialog(QDialog):
         if fin_de_sesion(exc):
             return  # the application closes the window and says why
         self.model.set_rows([])
-        self.estado.setText(exc.message)
+        lector.estado(self.estado, exc.message, urgente=True)
         if exc.code in REINTENTABLES:
             self.reintentar.show()
         self._refresh_agregar()

@@ -14,8 +14,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
 
+from icsoe_desktop.gui.kit import colores
+from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.services.informativa.asignaciones import ORDENES, TrabajadorFila
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,7 +32,6 @@ _DISPLAY = Qt.ItemDataRole.DisplayRole.value
 _ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole.value
 _ID = ID_ROLE.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
-ROJO = QColor("#b00020")  # a rejection still to correct
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 
 Contar = Callable[[], int]
@@ -147,7 +147,7 @@ class TrabajadoresModel(QAbstractTableModel):
         if role == _FOREGROUND:
             row = self._row(index.row())
             pendiente = row is not None and row[0].rechazo and not row[0].corregido
-            return ROJO if pendiente else None
+            return colores.color(colores.ERROR, BASE) if pendiente else None  # to correct
         return None
 
     def headerData(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,7 +24,8 @@ from icsoe_desktop.domain.cambios import CERTIFICADOS, ICSOE, REGISTROS, Cambios
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.informativa.modelo import FIRMADA
 from icsoe_desktop.domain.texts import plural
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
+from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.rows_derecha import RowsDerechaModel
@@ -45,7 +46,6 @@ CABECERAS = (
     "Fecha límite",
     "Días restantes",
 )
-ROJO = QColor("#b00020")
 SIN_PLAZO = "Sin plazo (complementaria)"
 MSG_NADA = (
     "No hay informativas pendientes: cada contratista de tus empresas tiene presentados sus "
@@ -76,7 +76,11 @@ class VencimientosModel(RowsDerechaModel[Vencimiento]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(ROJO) if self.rows[index.row()].vencida else None
+            return (
+                QBrush(colores.color(colores.ERROR, BASE))
+                if self.rows[index.row()].vencida
+                else None
+            )
         if index.isValid() and role == Qt.ItemDataRole.FontRole:
             if self.rows[index.row()].estado != FIRMADA:
                 return None
@@ -108,6 +112,7 @@ class VencimientosDialog(QDialog):
         self.model = VencimientosModel()
         self.tabla = QTableView()
         self.tabla.setObjectName("vencimientosTable")
+        self.tabla.setAccessibleName("Vencimientos")
         self.tabla.setTabKeyNavigation(False)  # the arrows move in a list, Tab leaves it
         self.tabla.setModel(self.model)
         self.tabla.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -120,7 +125,7 @@ class VencimientosDialog(QDialog):
         self.aviso = QLabel()
         self.aviso.setObjectName("avisoLabel")
         self.aviso.setWordWrap(True)
-        self.aviso.setStyleSheet(f"color: {ROJO.name()};")
+        self.aviso.setStyleSheet(f"color: {colores.css(colores.ERROR)};")
         layout.addWidget(self.aviso)
         buttons = QDialogButtonBox()
         self.actualizar = QPushButton("Actualizar")
@@ -174,6 +179,6 @@ def _resumen(tablero: Tablero) -> str:
     if not vencidos:
         return f"{pendientes} de presentar; ninguno vencido."
     return (
-        f"{pendientes} de presentar; <span style='color:{ROJO.name()}'><b>"
+        f"{pendientes} de presentar; <span style='color:{colores.css(colores.ERROR)}'><b>"
         f"{plural(vencidos, 'vencido')}</b></span> (en rojo): preséntalos cuanto antes."
     )

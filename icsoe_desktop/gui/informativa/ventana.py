@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -42,10 +43,10 @@ from icsoe_desktop.domain.texts import plural, verb
 from icsoe_desktop.gui.capacitacion import poner_banda, titulo
 from icsoe_desktop.gui.informativa.rechazos import RechazosPortal
 from icsoe_desktop.gui.informativa.trabajadores import TrabajadoresPanel
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import puede_cerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
-from icsoe_desktop.gui.kit.geometria import centrar
+from icsoe_desktop.gui.kit.geometria import centrar, en_dos_filas_si_no_cabe
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.permisos import reflejar
@@ -163,6 +164,9 @@ class InformativaWindow(QMainWindow):
         self.periodo_label = child(form, QLabel, "periodoLabel")
         self.tipo_label = child(form, QLabel, "tipoLabel")
         self.estado_label = child(form, QLabel, "estadoLabel")
+        datos = form.findChild(QHBoxLayout, "datosLayout")
+        assert datos is not None
+        en_dos_filas_si_no_cabe(datos, child(form, QLabel, "fechaLimiteTituloLabel"))
         self.fecha_limite_label = child(form, QLabel, "fechaLimiteLabel")
         self.solo_lectura = child(form, QLabel, "soloLecturaLabel")
         self.solo_lectura.setWordWrap(True)  # two lines rather than a window wider than the screen
@@ -267,9 +271,12 @@ class InformativaWindow(QMainWindow):
         self.contratista_label.setText(f"<b>{self._contratista}</b>")
         self.periodo_label.setText(f"<b>{fila.periodo.texto}</b>")
         self.tipo_label.setText(f"<b>{tipo}</b>")
-        self.estado_label.setText(f"<b>{fila.estado_texto}</b>")
+        estado = f"<b>{fila.estado_texto}</b>"
+        if self.estado_label.text() not in ("", estado):  # signed, filed: said as it changes
+            lector.decir(self.estado_label, f"Informativa {fila.estado_texto}")
+        self.estado_label.setText(estado)
         restantes = fila.dias_texto
-        color = "#b00020" if fila.vencida else "#13322b"
+        color = colores.css(colores.ERROR if fila.vencida else colores.TITULO)
         self.fecha_limite_label.setText(
             f'<b>{fila.fecha_limite:%d/%m/%Y}</b> <span style="color:{color};">({restantes})</span>'
             if fila.estado != PRESENTADA

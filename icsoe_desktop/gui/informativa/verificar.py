@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.gui.kit.operaciones import ejecutar
 from icsoe_desktop.gui.kit.widgets import EFIRMA_CER_FILTER, FilePicker
@@ -79,6 +79,7 @@ class VerificarConstanciaDialog(QDialog):
             ("Constancia de firma (PDF):", self.constancia, self.constancia_button),
             ("Certificado (.cer), opcional:", self.certificado, self.certificado_button),
         ):
+            edit.setAccessibleName(etiqueta.rstrip(":"))  # the row's label is the layout's
             fila = QHBoxLayout()
             fila.addWidget(edit, 1)
             fila.addWidget(button)
@@ -130,9 +131,10 @@ class VerificarConstanciaDialog(QDialog):
     def _mostrar(self, resultado: Verificacion) -> None:
         if resultado.ok:
             lineas = resultado.lineas()
-            color = "#8a5a00" if resultado.cambios_posteriores or resultado.practica else "#1b5e20"
+            dudoso = resultado.cambios_posteriores or resultado.practica
+            rol = colores.AVISO if dudoso else colores.EXITO
         else:
             lineas = [resultado.encabezado(), *resultado.motivo]
-            color = "#b71c1c" if resultado.comprobable else "#8a5a00"
-        self.resultado.setStyleSheet(f"color: {color};")
+            rol = colores.ERROR if resultado.comprobable else colores.AVISO
+        self.resultado.setStyleSheet(f"color: {colores.css(rol)};")
         self.resultado.setText("\n".join(lineas))

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import colores, mnemonics, msgbox
 from icsoe_desktop.gui.kit.comparar_columnas import CompararColumnasDialog, juntas
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -146,7 +146,7 @@ class AsistenteImportacionDialog(QDialog):
         self.aceptar = child(form, QPushButton, "aceptarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
         self.combos: dict[str, ListaDeCampos] = {}
-        self.faltan.setStyleSheet("color: #b00020;")
+        self.faltan.setStyleSheet(f"color: {colores.css(colores.ERROR)};")
         # Under the notice: a «Comparar…» button for each field two columns compete for.
         self.comparar: dict[str, QPushButton] = {}
         self._comparar_layout = QHBoxLayout()

@@ -5,7 +5,7 @@ that is the field with its button. Opened from the import assistant."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.gui.kit import mnemonics
+from icsoe_desktop.gui.kit import colores, mnemonics
 from icsoe_desktop.gui.kit.geometria import centrar
 from icsoe_desktop.services.archivos.lectura import Lectura
 
@@ -33,7 +33,7 @@ MSG_COINCIDEN = "Coinciden en las {total} filas mostradas (pueden diferir más a
 MSG_SIN_FILAS = "No hay filas con datos debajo del encabezado en las primeras del archivo."
 COINCIDEN, DIFIEREN = "Sí", "No"
 USAR = "Usar {columna}"
-DIFERENTE = QBrush(QColor("#ffe08a"))  # a row that differs: amber, its text in bold too
+AMBAR = QColor("#ffe08a")  # a row that differs: amber, its text in bold too
 
 
 def juntas(nombres: list[str]) -> str:
@@ -66,6 +66,7 @@ class CompararColumnasDialog(QDialog):
         filas = leida.lado_a_lado(clave)
         self.tabla = QTableWidget(len(filas), len(columnas) + 1)
         self.tabla.setObjectName("compararTable")
+        self.tabla.setAccessibleName(f"Valores de {juntas(nombres)}, fila por fila")
         self.tabla.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tabla.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.tabla.setTabKeyNavigation(False)
@@ -73,11 +74,13 @@ class CompararColumnasDialog(QDialog):
         self.tabla.setVerticalHeaderLabels([f"Fila {numero}" for numero, _, _ in filas])
         negrita = QFont(self.tabla.font())
         negrita.setBold(True)
+        fondo = _fondo_diferente()
         for r, (_numero, textos, iguales) in enumerate(filas):
             for c, texto in enumerate((*textos, COINCIDEN if iguales else DIFIEREN)):
                 item = QTableWidgetItem(texto)
                 if not iguales:
-                    item.setBackground(DIFERENTE)
+                    if fondo is not None:
+                        item.setBackground(fondo)
                     item.setFont(negrita)
                 self.tabla.setItem(r, c, item)
         header = self.tabla.horizontalHeader()
@@ -120,3 +123,12 @@ class CompararColumnasDialog(QDialog):
         boton = self.sender()
         self.elegida = next(col for col, b in self.usar.items() if b is boton)
         self.accept()
+
+
+def _fondo_diferente() -> QBrush | None:
+    """Amber under the grid's text where it reads; under high contrast, or a dark palette, the
+    bold text and the «¿Coinciden?» column say it alone."""
+    texto = QGuiApplication.palette().color(QPalette.ColorRole.Text)
+    if colores.alto_contraste() or colores.contraste(AMBAR, texto) < colores.CONTRASTE_MINIMO:
+        return None
+    return QBrush(AMBAR)

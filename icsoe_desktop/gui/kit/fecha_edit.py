@@ -77,6 +77,7 @@ class FechaEdit(QWidget):
         layout.setSpacing(2)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(FORMATO)
+        self.edit.setAccessibleDescription(f"Escríbela como {FORMATO}, o déjala vacía")
         self.edit.setMaxLength(10)
         self.edit.setFixedWidth(self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 16)
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
@@ -101,6 +102,12 @@ class FechaEdit(QWidget):
         layout.addWidget(self.calendario_button)
         layout.addStretch(1)
         self.setFocusProxy(self.edit)
+
+    def setAccessibleName(self, name: str) -> None:
+        """The name goes to the line edit a screen reader lands on (a label's buddy names
+        only a widget beside it, not one inside another)."""
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
 
     def text(self) -> str:
         return self.edit.text()

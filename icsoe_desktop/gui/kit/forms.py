@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from icsoe_desktop.gui.kit import colores
 from icsoe_desktop.paths import ui_file
 
 W = TypeVar("W", bound=QObject)  # a widget, or a layout of the form
@@ -55,6 +56,7 @@ def load_ui(path: Path, parent: QWidget | None) -> QWidget:
 def load_form(name: str, host: QWidget) -> QWidget:
     """Load ``ui/<name>`` and place it as the whole content of ``host`` (title included)."""
     form = load_ui(ui_file(name), host)
+    colores.adaptar_formulario(form)  # high contrast, a dark theme
     layout = host.layout() or QVBoxLayout(host)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(form)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.cambios import LOTES, MOVIMIENTOS, REGISTROS, Cambios
+from icsoe_desktop.domain.clock import texto_del_centro
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import ESTADOS, RECHAZADO, TIPOS_MOVIMIENTO
 from icsoe_desktop.domain.roles import Accion
@@ -38,6 +39,7 @@ from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
+from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra
 from icsoe_desktop.gui.kit.permisos import reflejar_varios
 from icsoe_desktop.gui.kit.rows_model import RowsModel
 from icsoe_desktop.gui.kit.widgets import TABLAS
@@ -47,7 +49,12 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QLayout
 
     from icsoe_desktop.services.container import Services
-    from icsoe_desktop.services.movimientos.lotes import LoteDetalle, LoteResumen, Pendiente
+    from icsoe_desktop.services.movimientos.lotes import (
+        LoteDetalle,
+        LoteResumen,
+        Pendiente,
+        ResultadoReport,
+    )
 
 TITLE = "Lotes"
 MSG_SIN_SELECCION = "Selecciona al menos un movimiento pendiente para generar el lote."
@@ -62,6 +69,9 @@ MSG_CONFIRMAR_LOTE = (
 MSG_ELIGE_LOTE = "Selecciona un lote en la lista de lotes generados."
 MSG_ELIGE_RECHAZADO = "Selecciona en el detalle del lote un movimiento rechazado."
 MSG_RESULTADO = "Resultado del lote {numero}: {cuentas}."
+MSG_RESULTADO_CANCELADO = (
+    "Se canceló la importación de «{archivo}»; el lote {numero} quedó como estaba."
+)
 
 
 def _cuentas(report) -> str:
@@ -128,7 +138,7 @@ class LotesPanel(QWidget):
             lambda lote: (
                 lote.numero,
                 lote.registro_patronal,
-                lote.generado_at.strftime("%d/%m/%Y %H:%M"),
+                texto_del_centro(lote.generado_at),
                 lote.movimientos,
                 _resultados(lote),
             ),
@@ -348,6 +358,7 @@ class LotesPanel(QWidget):
             self.importar_resultado_de(Path(path), revisar)
 
     def importar_resultado_de(self, path: Path, revisar: bool = False) -> None:
+        """Apply the file in the background, with Cancelar (nothing changed)."""
         lote = self.selected_lote()
         if lote is None:
             msgbox.warning(self, MSG_ELIGE_LOTE, TITLE)
@@ -358,11 +369,21 @@ class LotesPanel(QWidget):
             )
         except Cancelada:
             return
-        try:
-            report = self._services.lotes.importar_resultado(lote.id, path, self._usuario, guia)
-        except DomainError as exc:
-            msgbox.warning(self, exc.message, TITLE)
-            return
+        lotes, usuario = self._services.lotes, self._usuario
+        ejecutar_con_barra(
+            self,
+            f"Importando el resultado «{path.name}»…",
+            lambda progreso, cancelado: lotes.importar_resultado(
+                lote.id, path, usuario, guia, progreso, cancelado
+            ),
+            lambda report: self._resultado_importado(lote, report),
+            al_cancelar=lambda: msgbox.information(
+                self, MSG_RESULTADO_CANCELADO.format(archivo=path.name, numero=lote.numero), TITLE
+            ),
+            titulo=TITLE,
+        )
+
+    def _resultado_importado(self, lote: LoteResumen, report: ResultadoReport) -> None:
         if not report.aplicado:
             from icsoe_desktop.gui.movimientos.rechazos import RechazosDialog
 

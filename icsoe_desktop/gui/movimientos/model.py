@@ -35,10 +35,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import MONEY, NUMBER, vencido
+from icsoe_desktop.gui.kit import colores
+from icsoe_desktop.gui.kit.colores import BASE
 from icsoe_desktop.gui.kit.sesion import fin_de_sesion
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Interrumpida, Orden
 
@@ -74,7 +76,6 @@ MSG_LECTURA_FALLIDA = (
     "No se pudieron leer los movimientos de la base de datos. Intenta de nuevo; si se repite, "
     "pide ayuda a soporte (el detalle quedó en el registro de la aplicación)."
 )
-VENCIDO = QBrush(QColor("#b00020"))  # the red of every past-due list (Vencimientos, Informativas)
 
 
 class MovimientosModel(QAbstractTableModel):
@@ -95,7 +96,7 @@ class MovimientosModel(QAbstractTableModel):
         self.orden = Orden()
         self.total = 0
         self._pages: dict[int, list[tuple]] = {}
-        # row -> its cells' texts, as painted, then its colour (VENCIDO or None)
+        # row -> its cells' texts, as painted, then its colour (red, or None)
         self._texts: dict[int, tuple] = {}
         self._hoy = movimientos.today()  # what is past due: as of the search's reading
         # (id, sort value) of the last row of each page, read in the background after a search:
@@ -525,7 +526,8 @@ class MovimientosModel(QAbstractTableModel):
             return None
         values = row[1 : len(COLUMNS) + 1]
         texts = tuple(column.display(value) for column, value in zip(COLUMNS, values, strict=True))
-        color = VENCIDO if vencido(values[_ESTADO], values[_VENCE], self._hoy) else None
+        rojo = vencido(values[_ESTADO], values[_VENCE], self._hoy)
+        color = QBrush(colores.color(colores.ERROR, BASE)) if rojo else None  # as every list
         self._texts[index.row()] = formatted = (*texts, color)
         return formatted
 

@@ -36,6 +36,7 @@ class RechazosDialog(QDialog):
         form = load_form("rechazos_importacion.ui", self)
         self.mensaje = child(form, QLabel, "mensajeLabel")
         self.tabla = child(form, QTableView, "rechazosTable")
+        self.tabla.setAccessibleName("Líneas rechazadas")
         self.copiar = child(form, QPushButton, "copiarButton")
         self.cerrar = child(form, QPushButton, "cerrarButton")
         self.mensaje.setText(mensaje)

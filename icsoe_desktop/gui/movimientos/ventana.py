@@ -40,6 +40,7 @@ from icsoe_desktop.gui.kit.asistente_importacion import (
 )
 from icsoe_desktop.gui.kit.caja_buscar import CajaBuscar
 from icsoe_desktop.gui.kit.forms import child, load_form
+from icsoe_desktop.gui.kit.geometria import en_dos_filas_si_no_cabe
 from icsoe_desktop.gui.kit.modal import ejecutar_modal
 from icsoe_desktop.gui.kit.notificador import suscribir
 from icsoe_desktop.gui.kit.operaciones import ejecutar_con_barra, en_segundo_plano
@@ -155,6 +156,7 @@ class MovimientosIdse(QWidget):
         assert parametros is not None
         parametros.insertWidget(parametros.indexOf(self.buscar_button), self.buscar_edit)
         self.buscar_edit.buscar.connect(lambda _texto: self.buscar())
+        en_dos_filas_si_no_cabe(parametros, child(form, QLabel, "estadoLabel"))
 
         self.model = MovimientosModel(services.movimientos)
         self._preparando: set[str] = set()  # columns whose sort index is being built

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from icsoe_desktop.domain.clock import to_local_text
+from icsoe_desktop.domain.clock import texto_del_centro
 from icsoe_desktop.domain.errors import DomainError
-from icsoe_desktop.gui.kit import mnemonics, msgbox
+from icsoe_desktop.gui.kit import lector, mnemonics, msgbox
 from icsoe_desktop.gui.kit.cambios import PreguntaAlCerrar
 from icsoe_desktop.gui.kit.forms import child, load_form
 from icsoe_desktop.gui.kit.geometria import centrar
@@ -106,7 +106,7 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         else:
             text = f"Estado: {status.texto or 'sin cambios por enviar'}"
             if status.verified_at is not None:  # the tables matched the server's checksums
-                text += f" · Verificado {to_local_text(status.verified_at)[-5:]}"
+                text += f" · Verificado {texto_del_centro(status.verified_at, '%H:%M')}"
             if status.reparacion:  # what the drift check last found and received again
                 text += f"\nÚltima reparación: {status.reparacion}"
             if status.aviso:  # the last comparison found the data still differ: what to do
@@ -175,7 +175,7 @@ class SincronizacionDialog(PreguntaAlCerrar, QDialog):
         self.progreso.setRange(0, 0)  # busy until the first count arrives
         self.progreso.setVisible(True)
         self.sincronizar.setEnabled(False)
-        self.estado.setText("Sincronizando…")
+        lector.estado(self.estado, "Sincronizando…")
         self.runner.start()  # already running (automatic sync): its end is reported here too
 
     @Slot(int, int)

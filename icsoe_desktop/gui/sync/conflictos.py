@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from icsoe_desktop.domain.cambios import CONFLICTOS, Cambios
-from icsoe_desktop.domain.clock import to_local_text
+from icsoe_desktop.domain.clock import texto_del_centro
 from icsoe_desktop.domain.errors import DomainError
 from icsoe_desktop.domain.movimientos import CAMPOS, pesos_text
 from icsoe_desktop.domain.movimientos import MONEY as MONEY_KIND
@@ -137,7 +137,7 @@ class ConflictosDialog(QDialog):
                 c.titulo,
                 c.renglon,
                 KINDS.get(c.kind, c.kind),
-                to_local_text(c.detected_at),
+                texto_del_centro(c.detected_at),
             ),
         )
         self.tabla.setModel(self.model)

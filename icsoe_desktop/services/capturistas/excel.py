@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from icsoe_desktop.domain.cambios import ICSOE
-from icsoe_desktop.domain.clock import Clock, utcnow
+from icsoe_desktop.domain.clock import Clock, hora_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema
@@ -223,10 +223,10 @@ def _epoch_ms(moment: datetime) -> int:
 
 
 def _local(value: datetime | None) -> datetime | None:
-    """A stored UTC time as the desktop's local wall time (Excel has no zones)."""
+    """A stored UTC time as Central Mexico's wall time (Excel has no zones)."""
     if value is None:
         return None
-    return value.replace(tzinfo=UTC).astimezone().replace(tzinfo=None, microsecond=0)
+    return hora_del_centro(value).replace(tzinfo=None, microsecond=0)
 
 
 def _cell_text(value: object) -> str:

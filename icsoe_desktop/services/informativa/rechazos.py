@@ -51,6 +51,7 @@ from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, Guia, ceros
 from icsoe_desktop.services.archivos.tabular import cell_text, check_file, header_key, read_head
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.en_curso import Cancelado, Marcar, Progreso, cancelable, sin_marca
 from icsoe_desktop.services.informativa.base import InformativaBase
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.models import Contratista, ContratoRow, ContratoTrabajador, InformativaRow
@@ -115,8 +116,6 @@ ESQUEMA = Esquema(
 )
 _ARCHIVO_EXPORTADO = re.compile(r"contrato\s*0*([0-9]+)", re.IGNORECASE)
 
-Progreso = Callable[[int, int], None]
-
 
 @dataclass(frozen=True)
 class Marca:
@@ -173,9 +172,11 @@ class RechazosPortalService(InformativaBase):
         permisos: Permisos,
         clock: Clock = utcnow,
         capacitacion: Callable[[str | None], bool] | None = None,
+        marcar: Marcar = sin_marca,
     ) -> None:
         super().__init__(store, audit, permisos, clock)
         self._capacitacion = capacitacion  # training: file names say so
+        self._marcar = marcar  # names an import cut short at the next start
 
     # --- the portal's file ---------------------------------------------------------------------
 
@@ -186,12 +187,30 @@ class RechazosPortalService(InformativaBase):
         path: Path | str,
         guia: Guia | None = None,
         contrato: str | None = None,
+        progreso: Progreso | None = None,
+        cancelado: Cancelado | None = None,
     ) -> ResultadoRechazos:
         """Mark each worker of the portal's file with its reason; every row that names no
         worker of the informativa is a problem of its sheet row, and any problem marks none.
-        ``contrato``: the contract (uuid) the clerk is on, for the rows that name none."""
+        ``contrato``: the contract (uuid) the clerk is on, for the rows that name none.
+        ``cancelado()`` true (Cancelar): OperacionCancelada, none marked. While it runs a mark
+        names it (services/en_curso.py): a run cut short is told at the next start."""
         self._permisos.exigir(actor, Accion.RECHAZOS_PORTAL, informativa)
         path = Path(path)
+        with self._marcar(f"La importación de rechazos del portal de «{path.name}»"):
+            return self._importar(
+                informativa, actor, path, guia, contrato, cancelable(progreso, cancelado)
+            )
+
+    def _importar(
+        self,
+        informativa: str,
+        actor: str | None,
+        path: Path,
+        guia: Guia | None,
+        contrato: str | None,
+        avance: Progreso,
+    ) -> ResultadoRechazos:
         with self._store.session() as session:
             row, contratos, trabajadores = self._del_portal(session, informativa, actor)
         actual = next((c for c in contratos if c.uuid == contrato), None)
@@ -199,6 +218,7 @@ class RechazosPortalService(InformativaBase):
         marcas: dict[int, list[str]] = {}
         problemas: list[Problema] = []
         for renglon, celdas in leida.filas():
+            avance(renglon, 0)  # the rows read: no total yet
             cells = leida.por_campo(celdas)  # a few rows: each looked at closely
             problema, trabajador = _buscar(cells, contratos, trabajadores, actual)
             if problema is not None:
@@ -229,11 +249,13 @@ class RechazosPortalService(InformativaBase):
             filas = session.scalars(
                 select(ContratoTrabajador).where(ContratoTrabajador.id.in_(list(marcas)))
             ).all()
-            for fila in filas:
+            for hecho, fila in enumerate(filas, start=1):
                 motivo = "; ".join(marcas[fila.id])[:LARGO_MOTIVO]
                 fila.rechazo_portal, fila.rechazo_corregido = motivo, False
                 t = por_id[fila.id]
                 hechas.append(Marca(t.contrato.numero, t.contrato.rfc, t.nss, t.curp, motivo))
+                avance(hecho, len(filas))
+            avance(len(filas), len(filas))  # Cancelar at the very end: still none marked
             self._audit.record(
                 session,
                 actor,

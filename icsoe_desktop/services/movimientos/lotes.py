@@ -35,6 +35,7 @@ from icsoe_desktop.services.archivos import lectura
 from icsoe_desktop.services.archivos.lectura import ALIAS, Campo, Esquema, ceros
 from icsoe_desktop.services.archivos.tabular import cell_date, cell_text, header_key
 from icsoe_desktop.services.audit import AuditService
+from icsoe_desktop.services.en_curso import Cancelado, Marcar, Progreso, cancelable, sin_marca
 from icsoe_desktop.services.movimientos.importar import LineaRechazada
 from icsoe_desktop.services.movimientos.servicio import encontrados, to_domain
 from icsoe_desktop.store.db import Store
@@ -118,11 +119,19 @@ def _nombre(row: MovimientoRow) -> str:
 
 
 class LotesService:
-    def __init__(self, store: Store, audit: AuditService, clock: Clock, permisos: Permisos) -> None:
+    def __init__(
+        self,
+        store: Store,
+        audit: AuditService,
+        clock: Clock,
+        permisos: Permisos,
+        marcar: Marcar = sin_marca,
+    ) -> None:
         self._permisos = permisos
         self._store = store
         self._audit = audit
         self._clock = clock
+        self._marcar = marcar  # names an import of a result cut short at the next start
 
     def pendientes(self, registro_patronal: str, buscar: str = "") -> list[Pendiente]:
         """The pending movements of a registro patronal; ``buscar``: those the find box finds
@@ -280,12 +289,28 @@ class LotesService:
         return lote
 
     def importar_resultado(
-        self, lote_id: int, path: Path, actor: str, guia: lectura.Guia | None = None
+        self,
+        lote_id: int,
+        path: Path,
+        actor: str,
+        guia: lectura.Guia | None = None,
+        progreso: Progreso | None = None,
+        cancelado: Cancelado | None = None,
     ) -> ResultadoReport:
         """Apply IDSE's answer per movement; if any line is refused nothing changes.
-        ``guia``: the file's header row and columns as the clerk said them."""
+        ``guia``: the file's header row and columns as the clerk said them. ``cancelado()``
+        true (Cancelar): OperacionCancelada, nothing changed. While it runs a mark names it
+        (services/en_curso.py): a run cut short is told at the next start."""
         self._permisos.exigir(actor, Accion.RESULTADO_LOTES, str(lote_id))
-        leida = lectura.leer(Path(path), ESQUEMA_RESULTADO, guia=guia)
+        with self._marcar(f"La importación del resultado del lote de «{Path(path).name}»"):
+            return self._importar_resultado(
+                lote_id, Path(path), actor, guia, cancelable(progreso, cancelado)
+            )
+
+    def _importar_resultado(
+        self, lote_id: int, path: Path, actor: str, guia: lectura.Guia | None, avance: Progreso
+    ) -> ResultadoReport:
+        leida = lectura.leer(path, ESQUEMA_RESULTADO, guia=guia)
         if leida.faltantes:
             raise ValidationError(
                 "columnas_faltantes",
@@ -308,6 +333,7 @@ class LotesService:
             changes: list[_Resultado] = []
             line_of: dict[int, int] = {}  # movement id → the file's line that named it
             for number, cells in leida.filas():
+                avance(number, 0)  # the lines read: no total yet
                 try:
                     change = _result_line(leida.por_campo(cells), by_nss, numero, today)
                     earlier = line_of.setdefault(change.movimiento.id, number)
@@ -326,8 +352,10 @@ class LotesService:
                 )
             if report.rechazadas:
                 return report
-            for change in changes:
+            for hecho, change in enumerate(changes, start=1):
                 _aplicar(change, lote.id, report)
+                avance(hecho, len(changes))
+            avance(len(changes), len(changes))  # Cancelar at the very end: still nothing changed
             self._audit.record(
                 session,
                 actor,

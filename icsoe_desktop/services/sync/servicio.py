@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from icsoe_desktop.config import SyncSettings
 from icsoe_desktop.domain.cambios import CONFLICTOS, TODO
-from icsoe_desktop.domain.clock import Clock, to_local_text, utcnow
+from icsoe_desktop.domain.clock import Clock, texto_del_centro, utcnow
 from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import Accion
 from icsoe_desktop.domain.texts import plural
@@ -113,7 +113,7 @@ class SyncStatus:
         if self.pending:
             parts.append(plural(self.pending, "cambio por enviar", "cambios por enviar"))
         if not parts and self.last_sync_at is not None:
-            parts.append(f"Sincronizado {to_local_text(self.last_sync_at)[-5:]}")
+            parts.append(f"Sincronizado {texto_del_centro(self.last_sync_at, '%H:%M')}")
         if self.conflicts:
             parts.append(plural(self.conflicts, "conflicto"))
         if self.distinto:
@@ -325,7 +325,7 @@ class SyncService:
         if verified.at is not None:  # compared: «Distinto del servidor» until they match
             done["distinto"] = "" if verified.at else "1"
         if catalogo:
-            done["last_catalogo"] = f"{catalogo.rstrip('.')}, el {to_local_text(now)}."
+            done["last_catalogo"] = f"{catalogo.rstrip('.')}, el {texto_del_centro(now)}."
         if self._catalogo is not None:
             done.update(self._catalogo.por_escribir())
         self.estado.escribir(last_result="ok", last_sync_at=now.isoformat(), **done)

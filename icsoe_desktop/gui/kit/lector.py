@@ -1,0 +1,31 @@
+"""What a screen reader (Narrador, NVDA) says without the focus moving: a state a clerk waits
+for (busy, found, synchronised) or an error written on the window instead of in a box. A
+message box needs none of this: Qt announces it as an alert when it opens."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, Qt, QTextDocumentFragment
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def decir(widget: QWidget, texto: str, *, urgente: bool = False) -> None:
+    """Say ``texto`` from ``widget``; ``urgente`` (an error) interrupts what is being read,
+    otherwise it waits its turn."""
+    texto = texto.strip()
+    if not texto:
+        return
+    event = QAccessibleAnnouncementEvent(widget, texto)
+    event.setPoliteness(
+        QAccessible.AnnouncementPoliteness.Assertive
+        if urgente
+        else QAccessible.AnnouncementPoliteness.Polite
+    )
+    QAccessible.updateAccessibility(event)
+
+
+def estado(label: QLabel, texto: str, *, urgente: bool = False) -> None:
+    """Write ``texto`` on a window's state line and say it (rich text said as plain)."""
+    label.setText(texto)
+    if label.textFormat() != Qt.TextFormat.PlainText and Qt.mightBeRichText(texto):
+        texto = QTextDocumentFragment.fromHtml(texto).toPlainText()
+    decir(label, texto, urgente=urgente)

@@ -1,0 +1,174 @@
+"""A screen reader's view of every window (tests/gui/ventanas.py), in each of its states: every
+control Tab reaches has a Spanish name (its own, or the label that names it), the grids say
+their column headers, and the state changes a clerk waits for are announced."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QColor,
+    QPalette,
+)
+from PySide6.QtWidgets import QLabel, QTableView, QWidget
+
+from tests.conftest import services_copying
+from tests.gui.helpers import type_text
+from tests.gui.test_tabulador import nombre, usables
+from tests.gui.ventanas import Mundo, colocar, mundo_copiado, sembrado_una_vez, states, windows
+
+
+@pytest.fixture(scope="module")
+def _mundo_una_vez(tmp_path_factory):
+    return sembrado_una_vez(tmp_path_factory)
+
+
+services = services_copying(mundo="_mundo_una_vez")
+
+
+@pytest.fixture
+def mundo(_mundo_una_vez, services, tmp_path, smtp_configured) -> Mundo:
+    return mundo_copiado(services, tmp_path, _mundo_una_vez)
+
+
+def interfaz(widget: QWidget):
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None and interface.isValid(), nombre(widget)
+    return interface
+
+
+def nombre_accesible(widget: QWidget) -> str:
+    return interfaz(widget).text(QAccessible.Text.Name).strip()
+
+
+def encabezados_dichos(tabla: QTableView) -> list[str]:
+    """What a screen reader says as the header of each column shown, and of each cell of the
+    first row when there is one (empty where it would say nothing)."""
+    table = interfaz(tabla)
+    hijos = [table.child(i) for i in range(table.childCount())]
+    columnas = [
+        h.text(QAccessible.Text.Name) for h in hijos if h.role() == QAccessible.Role.ColumnHeader
+    ]
+    celdas = [h.tableCellInterface() for h in hijos if h.role() == QAccessible.Role.Cell]
+    primera = [c for c in celdas if c is not None and c.rowIndex() == 0]
+    dichos = [
+        ", ".join(h.text(QAccessible.Text.Name) for h in c.columnHeaderCells()) for c in primera
+    ]
+    return columnas + dichos
+
+
+@pytest.mark.slow
+def test_every_control_tab_reaches_has_an_accessible_name_in_every_window(qtbot, mundo, modals):
+    failures: list[str] = []
+    tablas = 0
+    for name, build in windows().items():
+        window = build(mundo)
+        qtbot.addWidget(window)
+        colocar(window)
+        for state in states(window):
+            for widget in usables(window):
+                dicho = nombre_accesible(widget)
+                if not dicho or dicho == widget.objectName():
+                    failures.append(
+                        f"{name}, {state}: {nombre(widget)} en {nombre(widget.parentWidget())}"
+                    )
+                if isinstance(widget, QTableView) and widget.model() is not None:
+                    tablas += 1
+                    encabezados = encabezados_dichos(widget)
+                    if not encabezados or not all(e.strip() for e in encabezados):
+                        failures.append(
+                            f"{name}, {state}: {nombre(widget)} sin encabezados ({encabezados})"
+                        )
+        window.hide()
+    assert not failures, "\n".join(dict.fromkeys(failures))
+    assert tablas > 10
+
+
+@pytest.fixture
+def anunciado(monkeypatch) -> list[tuple[QAccessible.Event, str]]:
+    """What the app hands the screen reader (Qt's door to it, recorded instead of the
+    platform's: there is none offscreen)."""
+    dicho: list[tuple[QAccessible.Event, str]] = []
+
+    def registrar(event: QAccessibleEvent) -> None:
+        texto = event.message() if isinstance(event, QAccessibleAnnouncementEvent) else ""
+        dicho.append((event.type(), texto))
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(registrar))
+    return dicho
+
+
+def test_a_search_and_what_it_found_are_announced_without_moving_the_focus(qtbot, mundo, anunciado):
+    from icsoe_desktop.gui.informativa.trabajadores_empresa import TrabajadoresEmpresaDialog
+
+    dialog = TrabajadoresEmpresaDialog(mundo.services, mundo.rfc, mundo.contrato)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.buscar, "zzzz")
+    qtbot.waitUntil(lambda: "Ningún trabajador" in dialog.estado.text())
+    anuncios = [texto for tipo, texto in anunciado if tipo == QAccessible.Event.Announcement]
+    assert anuncios[-2:] == ["Buscando…", "Ningún trabajador de la empresa coincide con «zzzz»."]
+
+
+def paleta_de_alto_contraste() -> QPalette:
+    """Windows' «Cielo nocturno»: white text on black, yellow links, cyan selection."""
+    palette = QPalette()
+    negro, blanco = QColor("#000000"), QColor("#ffffff")
+    for rol in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+        palette.setColor(rol, negro)
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#1c1c1c"))
+    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(rol, blanco)
+    palette.setColor(QPalette.ColorRole.ButtonText, blanco)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#c0c0c0"))
+    for rol in (QPalette.ColorRole.Light, QPalette.ColorRole.Mid, QPalette.ColorRole.Dark):
+        palette.setColor(rol, blanco)  # the borders of boxes and buttons
+    palette.setColor(QPalette.ColorRole.Link, QColor("#ffff00"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#1aebff"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, negro)
+    disabled = QPalette.ColorGroup.Disabled
+    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(disabled, rol, QColor("#3ff23f"))
+    return palette
+
+
+@pytest.fixture
+def alto_contraste(qapp):
+    antes = qapp.palette()
+    qapp.setPalette(paleta_de_alto_contraste())
+    yield qapp.palette()
+    qapp.setPalette(antes)
+
+
+COLOR = re.compile(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6})")
+
+
+@pytest.mark.slow
+def test_with_a_high_contrast_palette_every_coloured_text_reads_on_its_background(
+    qtbot, mundo, modals, alto_contraste
+):
+    """A colour the app writes (an error's red, a note's grey, the titles' green) is used only
+    where it reads on the system's background; under white-on-black, the system's own text
+    colour stands in."""
+    from icsoe_desktop.gui.kit.colores import contraste
+
+    fondo = alto_contraste.color(QPalette.ColorRole.Window)
+    failures: list[str] = []
+    for name, build in windows().items():
+        window = build(mundo)
+        qtbot.addWidget(window)
+        colocar(window)
+        for widget in [window, *window.findChildren(QWidget)]:
+            textos = [widget.styleSheet()]
+            if isinstance(widget, QLabel):
+                textos.append(widget.text())
+            for texto in textos:
+                for hexa in COLOR.findall(texto):
+                    if contraste(QColor(hexa), fondo) < 4.5:
+                        failures.append(f"{name}: {nombre(widget)} escribe en {hexa}")
+        window.hide()
+    assert not failures, "\n".join(dict.fromkeys(failures))

@@ -1,0 +1,306 @@
+"""The guides' main paths walked with the keyboard only, in the real windows: every step is a
+key pressed where the focus is (QTest.keyClick / keyClicks), never a click and never a call of
+the window's methods; the test reads the screen and the store only to check where it got.
+Message boxes are answered with Enter, their Alt-letter, or Tab to the button and Space; a file
+is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window manager: when a
+dialog closes, the window it came from is made active again as Windows would (``al_frente``).
+
+Covered: the CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
+(a capturista given of alta from the Administración menu), and the informativa cycle of the
+contratista's guide from its informativas to the registered filing. The capturista's entry
+(the ICSOE start, Seleccionar Contratista) is walked with clicks in its own tests."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
+
+from icsoe_desktop.gui.application import Application
+from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS
+from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.movimientos.servicio import Filtro
+from tests import credentials_factory as cf
+from tests.conftest import services_copying
+from tests.gui.helpers import ENTER, alt, tab_hasta, wait_operations
+from tests.informativa_datos import trabajadores_limpios
+from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, capturista_una_vez
+from tests.services.movimientos_data import add_registros, write_csv
+from tests.services.test_import_files import many_rows
+
+ADMIN = "admin@nominas.com"
+PASSWORD = "Nom1na$Segura"
+ALT = Qt.KeyboardModifier.AltModifier
+NINGUNO = Qt.KeyboardModifier.NoModifier
+
+
+def al_frente(qtbot, ventana: QWidget) -> None:
+    """What Windows does when a dialog closes: its window active again, the focus where it was.
+    Offscreen Qt has no window manager to do it."""
+    ventana.activateWindow()
+    qtbot.waitUntil(ventana.isActiveWindow)
+
+
+def foco() -> QWidget:
+    """Where a key goes: an open menu, else the focused control."""
+    widget = QApplication.activePopupWidget() or QApplication.focusWidget()
+    assert widget is not None, "nada tiene el foco"
+    return widget
+
+
+def escribir(texto: str) -> None:
+    """Typed a key at a time; a letter off the ASCII keys (ñ, á) as the key that writes it."""
+    for caracter in texto:
+        if caracter.isascii():
+            QTest.keyClicks(foco(), caracter)
+        else:
+            QTest.sendKeyEvent(QTest.KeyAction.Click, foco(), Qt.Key.Key_unknown, caracter, NINGUNO)
+
+
+def tecla(key: Qt.Key, modificador: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(foco(), key, modificador)
+
+
+def letra(caracter: str) -> None:
+    """Alt and the underlined letter."""
+    tecla(getattr(Qt.Key, f"Key_{caracter.upper()}"), ALT)
+
+
+def alt_de(control: QWidget) -> None:
+    """Alt and the letter the control shows underlined (for a field, its label's)."""
+    texto = control.text()
+    assert "&" in texto, f"«{texto}» no tiene letra"
+    letra(texto[texto.index("&") + 1])
+
+
+def ir_a(ventana: QWidget, campo: QWidget) -> None:
+    """To a field by its label's letter."""
+    (etiqueta,) = [e for e in ventana.findChildren(QLabel) if e.buddy() is campo]
+    alt_de(etiqueta)
+    assert foco() is campo or foco().parent() is campo, foco().objectName()
+
+
+def elegir_archivo(path: Path):
+    """A handler for the file dialog: the path typed in its name box, then Enter."""
+
+    def teclear(dialog: QWidget) -> None:
+        assert isinstance(dialog, QFileDialog), type(dialog)
+        assert isinstance(foco(), QLineEdit)  # the dialog opens on its name box
+        escribir(str(path))
+        tecla(Qt.Key.Key_Return)
+
+    return teclear
+
+
+def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tmp_path, modals):
+    """Guide «De CONTPAQi a IDSE»: sign in, Importar movimientos…, the file, the result."""
+    services = open_services(data_dir)
+    services.accounts.register(Registration("Ana", "Ruiz", "", ADMIN, PASSWORD, PASSWORD, True))
+    add_registros(services)
+    services.close()
+    archivo = write_csv(tmp_path / "contpaqi noviembre.csv", many_rows(40))
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        login = app.login
+        qtbot.waitUntil(lambda: login.continuar.isEnabled(), timeout=20_000)
+        login.activateWindow()
+        qtbot.waitUntil(login.isActiveWindow)
+        # The only user is written already: the focus waits in Contraseña.
+        assert foco() is login.contrasena and login.usuario.text() == ADMIN
+        escribir(PASSWORD)
+        modals.answer(alt("N"))  # «Certificados IMSS»: Ahora no
+        tecla(Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
+        main = app.main
+        main.activateWindow()
+        qtbot.waitUntil(main.isActiveWindow)
+        qtbot.waitUntil(lambda: bool(modals.messages))  # the certificates' question, answered
+
+        modals.handle(elegir_archivo(archivo))
+        modals.answer(ENTER)  # «Se importaron 40 movimientos nuevos…»
+        letra("m")  # Importar &movimientos…
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: len(modals.messages) == 2)
+        assert modals.texts[-1].startswith("Se importaron 40 movimientos nuevos")
+        assert app.services.movimientos.count(Filtro()) == 40
+    finally:
+        app.shutdown()
+
+
+# --- the informativa cycle ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _quien_una_vez(tmp_path_factory):
+    return capturista_una_vez(tmp_path_factory)
+
+
+services = services_copying(quien="_quien_una_vez")
+
+
+@pytest.fixture
+def quien(_quien_una_vez, services, smtp_configured) -> str:
+    """The contratista's RFC (a capturista active with it: capturista_una_vez)."""
+    return _quien_una_vez[1][0]
+
+
+def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_path):
+    """The informativa cycle of the contratista's guide: Informativas › Informativas por
+    periodo, Nueva informativa…, a contract for a client captured before, two workers typed,
+    Revisar, Firmar… (its e.firma files chosen in the file dialog), its constancia saved, and
+    the IMSS acuse registered with Registrar presentación…"""
+    rfc = quien
+    services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
+    cer, key = cf.fiel_moral().write(tmp_path / "firma")
+    ventana = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(ventana)
+    ventana.show()
+    ventana.activateWindow()
+    qtbot.waitUntil(ventana.isActiveWindow)
+
+    letra("i")  # the menu Informativas
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    tecla(Qt.Key.Key_Return)  # Informativas por periodo
+    inicio = ventana.informativas
+    qtbot.waitUntil(lambda: inicio is not None and inicio.isVisible())
+
+    def nueva(dialogo: QWidget) -> None:
+        tecla(Qt.Key.Key_Down)  # mayo–agosto 2026
+        tecla(Qt.Key.Key_Return)  # Crear
+
+    modals.handle(nueva)
+    alt_de(inicio.nueva)
+    qtbot.waitUntil(lambda: len(inicio.ventanas) == 1)
+    ((uuid, informativa),) = inicio.ventanas.items()
+    assert informativa.fila.periodo == PERIODO
+    qtbot.waitUntil(informativa.isActiveWindow)
+
+    def contrato(dialogo: QWidget) -> None:
+        assert foco() is dialogo.contratante
+        tecla(Qt.Key.Key_Down)  # the client
+        for campo, texto in (
+            (dialogo.objeto, "Limpieza especializada de la planta Norte"),
+            (dialogo.folio_repse, "12345/2025"),
+            (dialogo.descripcion, "Servicios de limpieza industrial especializada"),
+            (dialogo.fecha_inicial.edit, "15/05/2026"),
+        ):
+            ir_a(dialogo, campo)
+            escribir(texto)
+        tecla(Qt.Key.Key_Return)  # Guardar
+
+    modals.handle(contrato)
+    alt_de(informativa.nuevo_contrato)
+    qtbot.waitUntil(lambda: informativa.contrato_actual() is not None)
+    al_frente(qtbot, informativa)
+    panel = informativa.trabajadores
+    for t in trabajadores_limpios(2, random.Random(41), PERIODO.anio):
+        ir_a(informativa, panel.nss)
+        for texto in (t.nss, t.curp, f"{t.sbc / 100:.2f}"):
+            escribir(texto)
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is panel.agregar
+        tecla(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+
+    modals.answer(ENTER)  # «sin inconsistencias»
+    alt_de(informativa.revisar)
+    qtbot.waitUntil(lambda: MSG_SIN_INCONSISTENCIAS in modals.texts)
+
+    def firmar(dialogo: QWidget) -> None:
+        for boton, campo in (
+            (dialogo.certificado_button, dialogo.certificado),
+            (dialogo.llave_button, dialogo.llave),
+        ):
+            alt_de(boton)  # the file dialog, answered below
+            qtbot.waitUntil(lambda campo=campo: campo.text() != "")
+            al_frente(qtbot, dialogo)
+        ir_a(dialogo, dialogo.contrasena)
+        escribir(cf.PASSWORD)
+        tecla(Qt.Key.Key_Return)  # Firmar
+
+    modals.handle(firmar)
+    modals.handle(elegir_archivo(cer))
+    modals.handle(elegir_archivo(key))
+    constancia = tmp_path / "constancia de firma.pdf"
+    modals.handle(elegir_archivo(constancia))
+    modals.answer(tab_hasta("Guardar constancia…"))  # «¿Deseas guardar su constancia…?»
+    al_frente(qtbot, informativa)
+    alt_de(informativa.firmar)
+    qtbot.waitUntil(lambda: constancia.exists())
+    wait_operations(qtbot)
+    assert modals.texts[-2].startswith("La informativa quedó firmada.")
+    assert services.informativas.fila(uuid, rfc).estado == "firmada"
+    assert constancia.read_bytes().startswith(b"%PDF")
+
+    # Filed on the IMSS portal the next day: its acuse registered here.
+    services.clock.now = datetime(2026, 11, 23, 18, 0)  # 12:00 in Central Mexico
+    acuse = tmp_path / "acuse del imss.pdf"
+    acuse.write_bytes(acuse_del_imss(rfc, fecha="23/11/2026 10:15:30"))
+
+    def registrar(dialogo: QWidget) -> None:
+        alt_de(dialogo.elegir)
+        qtbot.waitUntil(lambda: dialogo.folio.text() != "")  # read from the acuse
+        al_frente(qtbot, dialogo)
+        alt_de(dialogo.registrar)
+
+    modals.handle(registrar)
+    modals.handle(elegir_archivo(acuse))
+    modals.answer(tab_hasta("Registrar"), ENTER)  # «¿Registrar…?», «quedó presentada»
+    al_frente(qtbot, informativa)
+    alt_de(informativa.presentacion)
+    qtbot.waitUntil(lambda: services.informativas.fila(uuid, rfc).estado == "presentada")
+    wait_operations(qtbot)
+    assert modals.texts[-1] == "La informativa quedó presentada con el folio N262253432."
+    assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
+
+
+def test_alta_de_usuarios_by_keyboard(qtbot, services, data_dir, tmp_path, smtp_configured, modals):
+    """The alta de usuarios guide: Administración › Alta de usuarios, the CURP validated, the
+    names, telephone and mail typed, Guardar."""
+    from icsoe_desktop.services.capturistas.administracion import MSG_GUARDADO
+    from tests.icsoe_helpers import CURP_ANA, enter_contratista
+
+    rfc = enter_contratista(services, data_dir, tmp_path)
+    ventana = IcsoeContratistaWindow(services, services.contratistas.sesion(rfc))
+    qtbot.addWidget(ventana)
+    ventana.show()
+    ventana.activateWindow()
+    qtbot.waitUntil(ventana.isActiveWindow)
+    letra("a")  # the menu Administración
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    tecla(Qt.Key.Key_Down)  # Información del contratista, Alta de usuarios
+    tecla(Qt.Key.Key_Return)
+    pagina = ventana.alta
+    qtbot.waitUntil(lambda: ventana.paginas.currentWidget() is pagina)
+    ir_a(pagina, pagina.curp)
+    escribir(CURP_ANA)
+    modals.answer(ENTER)  # what Validar found of the CURP, if it says it in a box
+    alt_de(pagina.validar)
+    qtbot.waitUntil(pagina.nombre.isEnabled)
+    al_frente(qtbot, ventana)
+    for campo, texto in (
+        (pagina.nombre, "Ana"),
+        (pagina.primer_apellido, "López"),
+        (pagina.segundo_apellido, "Martínez"),
+        (pagina.telefono, "5512345678"),
+        (pagina.correo, "ana@capturas.mx"),
+        (pagina.confirmar_correo, "ana@capturas.mx"),
+    ):
+        ir_a(pagina, campo)
+        tecla(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # what Validar wrote, replaced
+        escribir(texto)
+    modals.answer(ENTER)  # «Se guardó…»
+    alt_de(pagina.guardar)
+    qtbot.waitUntil(lambda: MSG_GUARDADO in modals.texts)
+    assert services.capturistas.total(rfc) == 1
+    assert ventana.paginas.currentWidget() is ventana.consulta
