@@ -274,7 +274,7 @@ def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
 FIND_TEST_COST = 2
 
 
-def _panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> bool:
+def panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> bool:
     """Whether the panel's filter (``panel`` rows, None: no filter) is cheaper to read, the
     find tested on each row, than the find's matches: a day's few hundred rows, against an
     apellido's 59,000 matches."""
@@ -288,7 +288,7 @@ def _through(
 ) -> tuple[str, tuple[str, ...]] | None:
     """The filter's own index to gather its rows through (if it is there): always without a
     find; with one, when the panel's filter is cheaper to read than the find's matches."""
-    if busqueda.buscar is not None and not _panel_narrower(conn, busqueda, panel):
+    if busqueda.buscar is not None and not panel_narrower(conn, busqueda, panel):
         return None  # the find's ids, from its indexes
     through = _fecha_index(busqueda)
     return through if _index_there(conn, through[0]) else None
