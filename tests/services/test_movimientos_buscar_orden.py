@@ -105,7 +105,7 @@ def test_a_find_with_any_panel_filter_shows_the_panels_rows_it_matches_in_every_
 
 def _same_rows(movimientos, filtro: Filtro, orden: Orden, expected: list[int], where: str) -> None:
     """The find's count, first page, the next after its last row, the middle by position, the
-    last page and the scroll bar's keys: ``expected``'s."""
+    last page, the scroll bar's keys and then pages by position again: ``expected``'s."""
     total = movimientos.count(filtro)
     assert total == len(expected), where
     page = movimientos.pagina(filtro, orden, 0, PAGE, total)
@@ -119,6 +119,9 @@ def _same_rows(movimientos, filtro: Filtro, orden: Orden, expected: list[int], w
     assert [r[0] for r in last] == expected[-PAGE:], where
     keys = movimientos.boundaries(filtro, orden, PAGE, total)
     assert [k[0] for k in keys] == expected[PAGE - 1 :: PAGE], where
+    for offset in (PAGE, total // 2, max(total - PAGE // 2, 0)):  # once its keys may be kept
+        page = movimientos.pagina(filtro, orden, offset, PAGE, total)
+        assert [r[0] for r in page] == expected[offset:][:PAGE], where
 
 
 def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_delete(
@@ -130,6 +133,7 @@ def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_de
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
 
     monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)  # far pages from the kept keys
+    monkeypatch.setattr(hallados, "ORDENES", len(PANELES))  # each panel's, until a write
     create_demo_movimientos(services.store, 600, TODAY)
     movimientos = services.movimientos
     orden = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "primer_apellido"))
@@ -151,10 +155,9 @@ def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_de
     rechazado = next(
         row for row in movimientos.iter_rows(Filtro(estado="rechazado"), orden) if _finds("ma", row)
     )
-    corregido = replace(
-        movimientos.movimiento(rechazado[0]), nombre="LUIS", primer_apellido="LOPEZ"
-    )
-    movimientos.corregir(rechazado[0], corregido, CLI_ACTOR)  # no longer found, pendiente
+    # Still found, first by Apellido Paterno now: as many matches, in another order.
+    corregido = replace(movimientos.movimiento(rechazado[0]), primer_apellido="MAAAB")
+    movimientos.corregir(rechazado[0], corregido, CLI_ACTOR)
     every_panel()
 
     borrado = next(row for row in movimientos.iter_rows(Filtro(), orden) if _finds("ma", row))

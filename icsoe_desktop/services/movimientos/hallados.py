@@ -3,8 +3,8 @@ the search panel's filters and sorts it by the columns. Each of those asked the 
 for every match (a row read per match, ~1.2 µs: 84-158 ms for «ma»'s 118,000 at a million
 movements); kept here, the panel's counts come from the matches' (registro patronal, tipo,
 estado, fecha), read once per text, the find's count alone is read once (a name's two orders
-merged: 57 ms for «ma»), and a sorted find's page at any position comes from its keys, read
-once per order.
+merged: 57 ms for «ma»), and a sorted find's page at any position comes from its keys once
+the scroll bar's page boundaries read them all.
 
 Kept until the store announces a change (domain/cambios.py: every service that writes
 announces once its unit of work committed). A value read while a change was being announced
@@ -125,6 +125,10 @@ class Hallados:
 
     def resumen(self, llave: Hashable, leer: Callable[[], Resumen]) -> Resumen:
         return self._obtener(self._resumenes, llave, leer)
+
+    def claves_guardadas(self, llave: Hashable) -> list[tuple[int, Any]] | None:
+        with self._lock:
+            return self._claves.get(llave)
 
     def total(self, llave: Hashable, leer: Callable[[], int]) -> int:
         return self._obtener(self._totales, llave, leer)
