@@ -146,6 +146,13 @@ def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_de
             _same_rows(movimientos, Filtro(buscar="ma", **terms), orden, expected, panel)
 
     every_panel()
+    # A window refreshed as it hears of a change (on the GUI thread, at once) reads the store.
+    heard = []
+
+    def refresh(_cambios) -> None:
+        heard.append(movimientos.count(Filtro(buscar="ma")))
+
+    services.cambios.escuchar(refresh)
     add_registros(services)
     nuevos = [{**row, "Apellido Paterno": "MARTINEZ"} for row in known_rows()]
     report = services.importador.import_file(write_csv(tmp_path / "m.csv", nuevos), "t")
@@ -165,3 +172,4 @@ def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_de
         conn.exec_driver_sql("UPDATE movimientos SET deleted = 1 WHERE id = ?", (borrado[0],))
     services.store.cambios.anunciar(TODO)  # and announces once it landed
     every_panel()
+    assert heard[-1] == sum(_finds("ma", row) for row in movimientos.iter_rows(Filtro(), orden))

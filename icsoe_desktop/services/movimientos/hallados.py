@@ -7,10 +7,12 @@ merged: 57 ms for «ma»), and a sorted find's page at any position comes from i
 the scroll bar's page boundaries read them all.
 
 Kept until the store announces a change (domain/cambios.py: every service that writes
-announces once its unit of work committed). A value read while a change was being announced
-is not kept: each value is kept under the generation it was read in, and an announcement
-starts the next one. A write by another process on the same file is not announced here: its
-window is not refreshed either until a change of its own.
+announces once its unit of work committed): each value is kept with the store's count of
+announcements when its read began, and is used only while that count stays. So a value read
+while a change was being announced is never used, and a window refreshed by the announcement
+(on the GUI thread, before the rest of the listeners) reads the store again. A write by
+another process on the same file is not announced here: its window is not refreshed either
+until a change of its own.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-# How many finds' panel terms, and how many sorted finds' keys, are kept (the latest used). A
-# find's terms are ~60 bytes a match (7 MB for «ma»), its keys in one order ~120 (14 MB).
+# How many finds' panel terms, and how many sorted finds' keys, are kept (the latest used):
+# «ma»'s terms take 3.7 MB at a million, its keys by Apellido Paterno 17 MB.
 RESUMENES = 4
 ORDENES = 2
 # A sorted find of more matches is paged as before (its keys would take more memory).
@@ -77,58 +79,52 @@ class Resumen:
 
 
 class _Guardados(Generic[T]):
-    """The latest ``capacidad()`` values by key, kept only while the generation they were read
-    in lasts."""
+    """The latest ``capacidad()`` values by key, each with the announcement count it was read
+    under."""
 
     def __init__(self, capacidad: Callable[[], int]) -> None:
         self._capacidad = capacidad
-        self._valores: OrderedDict[Hashable, T] = OrderedDict()
+        self._valores: OrderedDict[Hashable, tuple[int, T]] = OrderedDict()
 
-    def get(self, llave: Hashable) -> T | None:
-        valor = self._valores.get(llave)
-        if valor is not None:
-            self._valores.move_to_end(llave)
-        return valor
+    def get(self, llave: Hashable, anuncios: int) -> T | None:
+        found = self._valores.get(llave)
+        if found is None:
+            return None
+        if found[0] != anuncios:
+            del self._valores[llave]  # read before a change: never used again
+            return None
+        self._valores.move_to_end(llave)
+        return found[1]
 
-    def put(self, llave: Hashable, valor: T) -> None:
-        self._valores[llave] = valor
+    def put(self, llave: Hashable, anuncios: int, valor: T) -> None:
+        self._valores[llave] = (anuncios, valor)
         self._valores.move_to_end(llave)
         while len(self._valores) > max(self._capacidad(), 0):
             self._valores.popitem(last=False)
 
-    def clear(self) -> None:
-        self._valores.clear()
-
 
 class Hallados:
-    """The finds' kept values of one store (see the module's docstring). Any thread may ask:
-    the grid reads its counts and pages in a pool."""
+    """The finds' kept values of one store (see the module's docstring); ``anuncios()``: how
+    many changes the store has announced (``Avisador.anuncios``, counted before any listener
+    hears of one). Any thread may ask: the grid reads its counts and pages in a pool."""
 
-    def __init__(self) -> None:
+    def __init__(self, anuncios: Callable[[], int]) -> None:
+        self._anuncios = anuncios
         self._lock = threading.Lock()
-        self._generacion = 0
         self._resumenes: _Guardados[Resumen] = _Guardados(lambda: RESUMENES)
         self._claves: _Guardados[list[tuple[int, Any]]] = _Guardados(lambda: ORDENES)
         self._totales: _Guardados[int] = _Guardados(lambda: RESUMENES)
 
-    def olvidar(self, _cambios: object = None) -> None:
-        """Forget every kept value: the store changed (an announcement's listener)."""
-        with self._lock:
-            self._generacion += 1
-            self._resumenes.clear()
-            self._claves.clear()
-            self._totales.clear()
-
     def resumen_guardado(self, llave: Hashable) -> Resumen | None:
         with self._lock:
-            return self._resumenes.get(llave)
+            return self._resumenes.get(llave, self._anuncios())
 
     def resumen(self, llave: Hashable, leer: Callable[[], Resumen]) -> Resumen:
         return self._obtener(self._resumenes, llave, leer)
 
     def claves_guardadas(self, llave: Hashable) -> list[tuple[int, Any]] | None:
         with self._lock:
-            return self._claves.get(llave)
+            return self._claves.get(llave, self._anuncios())
 
     def total(self, llave: Hashable, leer: Callable[[], int]) -> int:
         return self._obtener(self._totales, llave, leer)
@@ -139,13 +135,12 @@ class Hallados:
         return self._obtener(self._claves, llave, leer)
 
     def _obtener(self, guardados: _Guardados[T], llave: Hashable, leer: Callable[[], T]) -> T:
+        anuncios = self._anuncios()  # before the read: a change announced meanwhile is newer
         with self._lock:
-            valor = guardados.get(llave)
-            generacion = self._generacion
+            valor = guardados.get(llave, anuncios)
         if valor is not None:
             return valor
         valor = leer()  # outside the lock: another thread's find is not held up by this one
         with self._lock:
-            if generacion == self._generacion:
-                guardados.put(llave, valor)
+            guardados.put(llave, anuncios, valor)
         return valor

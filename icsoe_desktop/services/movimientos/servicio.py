@@ -267,8 +267,7 @@ class MovimientosService:
         self._permisos = permisos
         self._sort_indexes: set[str] = set()  # sort indexes known to exist
         # A find's matches kept while the store does not change (services/movimientos/hallados.py).
-        self._hallados = hallados.Hallados()
-        store.cambios.escuchar(self._hallados.olvidar)
+        self._hallados = hallados.Hallados(lambda: store.cambios.anuncios)
 
     def now(self) -> datetime:
         return self._clock()
