@@ -32,7 +32,8 @@ at its day: the day and the rows of it before the page are found from the kept c
 (movimientos_conteo), then read as the rows after that day's first (_day_at).
 
 A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted beforehand
-(``count_found`` with a panel filter). A few matches (at most GATHER_MAX: one worker's
+(by the service, from its matches' panel terms; ``count_found`` under a panel filter that
+leaves fewer rows than it has matches). A few matches (at most GATHER_MAX: one worker's
 movements), every key or a far offset, or an order whose sort index is not built yet are
 gathered and sorted: by id from the find's indexes, or, when the panel's filter (counted from
 the kept counts) is cheaper to read than the find's matches, through the filter's own index with

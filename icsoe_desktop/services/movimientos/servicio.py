@@ -491,7 +491,7 @@ class MovimientosService:
         filtro: Filtro,
         orden: Orden,
         total: int,
-        seguir: Callable[[], bool] | None = None,
+        seguir: Callable[[], bool] | None,
     ) -> list[tuple[int, Any]]:
         """Every key of a find (``filtro`` resolved) in ``orden``: its matches gathered and
         sorted (the scroll bar's boundaries read them all), then kept (hallados.py): a page at
