@@ -162,7 +162,7 @@ def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_de
     rechazado = next(
         row for row in movimientos.iter_rows(Filtro(estado="rechazado"), orden) if _finds("ma", row)
     )
-    # Still found, first by Apellido Paterno now: as many matches, in another order.
+    # Still found, elsewhere in Apellido Paterno's order: as many matches, in another order.
     corregido = replace(movimientos.movimiento(rechazado[0]), primer_apellido="MAAAB")
     movimientos.corregir(rechazado[0], corregido, CLI_ACTOR)
     every_panel()

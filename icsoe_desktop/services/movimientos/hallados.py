@@ -1,6 +1,6 @@
 """A find's matches kept between questions: the clerk types a name once, then narrows it with
-the search panel's filters and sorts it by the columns. Each of those asked the store again
-for every match (a row read per match, ~1.2 µs: 84-158 ms for «ma»'s 118,000 at a million
+the search panel's filters and sorts it by the columns. Asking the store again for each of
+those reads every match's row (~1.2 µs each: 84-158 ms for «ma»'s 118,000 at a million
 movements); kept here, the panel's counts come from the matches' (registro patronal, tipo,
 estado, fecha), read once per text, the find's count alone is read once (a name's two orders
 merged: 57 ms for «ma»), and a sorted find's page at any position comes from its keys once
@@ -28,7 +28,7 @@ from typing import Any, Generic, TypeVar
 # «ma»'s terms take 3.7 MB at a million, its keys by Apellido Paterno 17 MB.
 RESUMENES = 4
 ORDENES = 2
-# A sorted find of more matches is paged as before (its keys would take more memory).
+# A sorted find of more matches is paged by its queries alone (its keys would take more memory).
 CLAVES_MAX = 150_000
 
 T = TypeVar("T")
