@@ -39,6 +39,10 @@ class Avisador:
     def __init__(self) -> None:
         self._oyentes: list[Oyente] = []
         self._lock = threading.Lock()
+        # How many announcements there were: counted before any listener hears one, so that
+        # what a listener reads at once (a window refreshed on the GUI thread) is never a
+        # value kept from before the change (services/movimientos/hallados.py).
+        self.anuncios = 0
 
     def escuchar(self, oyente: Oyente) -> Callable[[], None]:
         """Call ``oyente(kinds)`` after each announcement; returns how to stop."""
@@ -57,6 +61,7 @@ class Avisador:
         if not kinds:
             return
         with self._lock:
+            self.anuncios += 1
             oyentes = list(self._oyentes)
         for oyente in oyentes:
             try:

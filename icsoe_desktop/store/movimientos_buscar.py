@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from icsoe_desktop.domain.buscar import CURP, NOMBRE, NSS, Termino, siguiente
+from icsoe_desktop.store import plain
 
 
 def _n(column: str) -> str:
@@ -76,6 +77,18 @@ def ids_sql(t: Termino) -> str:
     id twice when two of its fields match: UNION)."""
     arms = [f"SELECT id FROM movimientos WHERE deleted = 0 AND {r}" for r in _ranges(t, "")]
     return arms[0] if len(arms) == 1 else " UNION ".join(arms)
+
+
+def panel_terms(conn: Connection, t: Termino) -> list[tuple[str, str, str, str]]:
+    """(registro patronal, tipo, estado, fecha as stored) of each live movement ``t`` finds:
+    what the search panel's filters test, read once per find (services/movimientos/hallados.py):
+    each match's row looked up by id, ~1.7 µs at a million. Not grouped by SQLite: its sort of
+    «ma»'s 118,000 rows cost more than grouping them in Python."""
+    sql = (
+        "SELECT registro_patronal, tipo, estado, fecha FROM movimientos NOT INDEXED "
+        f"WHERE id IN ({ids_sql(t)})"
+    )
+    return [tuple(r) for r in plain.driver(conn).execute(sql, params(t))]
 
 
 def row_test(t: Termino) -> str:

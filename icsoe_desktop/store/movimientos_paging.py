@@ -32,7 +32,8 @@ at its day: the day and the rows of it before the page are found from the kept c
 (movimientos_conteo), then read as the rows after that day's first (_day_at).
 
 A find (the find box: NSS, CURP or name, store/movimientos_buscar.py) is counted beforehand
-(``count_found`` with a panel filter). A few matches (at most GATHER_MAX: one worker's
+(by the service, from its matches' panel terms; ``count_found`` under a panel filter that
+leaves fewer rows than it has matches). A few matches (at most GATHER_MAX: one worker's
 movements), every key or a far offset, or an order whose sort index is not built yet are
 gathered and sorted: by id from the find's indexes, or, when the panel's filter (counted from
 the kept counts) is cheaper to read than the find's matches, through the filter's own index with
@@ -274,7 +275,7 @@ def _fecha_index(busqueda: Busqueda) -> tuple[str, tuple[str, ...]]:
 FIND_TEST_COST = 2
 
 
-def _panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> bool:
+def panel_narrower(conn: Connection, busqueda: Busqueda, panel: int | None) -> bool:
     """Whether the panel's filter (``panel`` rows, None: no filter) is cheaper to read, the
     find tested on each row, than the find's matches: a day's few hundred rows, against an
     apellido's 59,000 matches."""
@@ -288,7 +289,7 @@ def _through(
 ) -> tuple[str, tuple[str, ...]] | None:
     """The filter's own index to gather its rows through (if it is there): always without a
     find; with one, when the panel's filter is cheaper to read than the find's matches."""
-    if busqueda.buscar is not None and not _panel_narrower(conn, busqueda, panel):
+    if busqueda.buscar is not None and not panel_narrower(conn, busqueda, panel):
         return None  # the find's ids, from its indexes
     through = _fecha_index(busqueda)
     return through if _index_there(conn, through[0]) else None

@@ -3,17 +3,23 @@ with the common beginnings of names («ma»: MARTINEZ and MARIA, «gar»): which
 reads a find (its matches by id from its indexes, the panel's rows through their own index with
 the find tested on each, the order's index walked, or gathered once the walk runs out of time),
 it finds the same rows in the same order as the panel's search alone shows them, page after
-page, and counts them alike."""
+page, and counts them alike; so do the matches kept between questions (hallados.py), also
+after the store changes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from icsoe_desktop.domain.buscar import CURP, NSS, normalizar, termino
+from icsoe_desktop.domain.cambios import TODO
+from icsoe_desktop.domain.roles import CLI_ACTOR
+from icsoe_desktop.services.movimientos import hallados
 from icsoe_desktop.services.movimientos.servicio import COLUMNS, Filtro, Orden
 from icsoe_desktop.store import movimientos_paging
+from tests.services.movimientos_data import add_registros, known_rows, write_csv
 
 TODAY = date(2026, 11, 22)
 PAGE = 20
@@ -47,14 +53,19 @@ def _finds(text: str, row: tuple) -> bool:
         ("muchos", "recorridos"),
         ("muchos", "recorridos sin tiempo: por sus índices"),
         ("muchos", "recorridos sin tiempo: por el filtro"),
+        ("muchos", "guardados"),
     ],
     ids=lambda p: "-".join(p),
 )
 def plan(request, monkeypatch) -> tuple[str, str]:
     """Each way the grid reads a find: its matches gathered (few) or walked along the order's
     index (over GATHER_MAX), a walk out of time gathered after all; gathered by id from the
-    find's indexes or through the panel filter's own index."""
+    find's indexes or through the panel filter's own index; or its panel terms and its keys in
+    the order kept from an earlier question (every page past the first from them)."""
     many, how = request.param
+    if how != "guardados":  # each question asks the store
+        monkeypatch.setattr(hallados, "RESUMENES", 0)
+        monkeypatch.setattr(hallados, "ORDENES", 0)
     if many == "muchos":
         monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)
     if "sin tiempo" in how:
@@ -94,7 +105,7 @@ def test_a_find_with_any_panel_filter_shows_the_panels_rows_it_matches_in_every_
 
 def _same_rows(movimientos, filtro: Filtro, orden: Orden, expected: list[int], where: str) -> None:
     """The find's count, first page, the next after its last row, the middle by position, the
-    last page and the scroll bar's keys: ``expected``'s."""
+    last page, the scroll bar's keys and then pages by position again: ``expected``'s."""
     total = movimientos.count(filtro)
     assert total == len(expected), where
     page = movimientos.pagina(filtro, orden, 0, PAGE, total)
@@ -108,3 +119,57 @@ def _same_rows(movimientos, filtro: Filtro, orden: Orden, expected: list[int], w
     assert [r[0] for r in last] == expected[-PAGE:], where
     keys = movimientos.boundaries(filtro, orden, PAGE, total)
     assert [k[0] for k in keys] == expected[PAGE - 1 :: PAGE], where
+    for offset in (PAGE, total // 2, max(total - PAGE // 2, 0)):  # once its keys may be kept
+        page = movimientos.pagina(filtro, orden, offset, PAGE, total)
+        assert [r[0] for r in page] == expected[offset:][:PAGE], where
+
+
+def test_a_kept_find_shows_what_the_store_holds_after_an_insert_an_edit_and_a_delete(
+    services, tmp_path, monkeypatch
+):
+    """A find's panel terms and keys are kept between questions; each write announced by the
+    store (an import, a correction, a sync's pull) forgets them, and the grid then counts and
+    pages what the store holds."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+
+    monkeypatch.setattr(movimientos_paging, "GATHER_MAX", 0)  # far pages from the kept keys
+    monkeypatch.setattr(hallados, "ORDENES", len(PANELES))  # each panel's, until a write
+    create_demo_movimientos(services.store, 600, TODAY)
+    movimientos = services.movimientos
+    orden = Orden(next(i for i, c in enumerate(COLUMNS) if c.attr == "primer_apellido"))
+
+    def every_panel() -> None:
+        # The find alone last: counted from the panel terms the filters kept.
+        for panel, terms in reversed(PANELES.items()):
+            shown = list(movimientos.iter_rows(Filtro(**terms), orden))
+            expected = [row[0] for row in shown if _finds("ma", row)]
+            _same_rows(movimientos, Filtro(buscar="ma", **terms), orden, expected, panel)
+
+    every_panel()
+    # A window refreshed as it hears of a change (on the GUI thread, at once) reads the store.
+    heard = []
+
+    def refresh(_cambios) -> None:
+        heard.append(movimientos.count(Filtro(buscar="ma")))
+
+    services.cambios.escuchar(refresh)
+    add_registros(services)
+    nuevos = [{**row, "Apellido Paterno": "MARTINEZ"} for row in known_rows()]
+    report = services.importador.import_file(write_csv(tmp_path / "m.csv", nuevos), "t")
+    assert report.aplicado, report.rechazadas
+    every_panel()
+
+    rechazado = next(
+        row for row in movimientos.iter_rows(Filtro(estado="rechazado"), orden) if _finds("ma", row)
+    )
+    # Still found, elsewhere in Apellido Paterno's order: as many matches, in another order.
+    corregido = replace(movimientos.movimiento(rechazado[0]), primer_apellido="MAAAB")
+    movimientos.corregir(rechazado[0], corregido, CLI_ACTOR)
+    every_panel()
+
+    borrado = next(row for row in movimientos.iter_rows(Filtro(), orden) if _finds("ma", row))
+    with services.store.engine.begin() as conn:  # as a sync's pull applies a deletion
+        conn.exec_driver_sql("UPDATE movimientos SET deleted = 1 WHERE id = ?", (borrado[0],))
+    services.store.cambios.anunciar(TODO)  # and announces once it landed
+    every_panel()
+    assert heard[-1] == sum(_finds("ma", row) for row in movimientos.iter_rows(Filtro(), orden))
