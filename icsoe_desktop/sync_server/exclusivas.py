@@ -1,8 +1,8 @@
 """Rows sync never copies twice (``TableSpec.exclusiva``: an informativa Normal or Sin
-información, whose key is its contratista + periodo + tipo; a complementaria is not one: a
-period may have several of one tipo correcting the same informativa): a pushed one whose key
-another uuid already holds on the server is refused and stored nowhere, with a Spanish message
-naming the period. The pushing desktop receives the server's at its next pull and adopts it
+información, whose key is its contratista + periodo, a Normal and a Sin información holding the
+same one (``TableSpec.iguales``); a complementaria is not one: a period may have several of one
+tipo correcting the same informativa): a pushed one whose key another uuid already holds on the
+server is refused and stored nowhere, with a Spanish message naming both tipos and the period. The pushing desktop receives the server's at its next pull and adopts it
 (``services/sync/adopt.py``): its own becomes the conflict to resolve.
 
 Two desktops sending a Normal of one period at the same instant: each push takes a
@@ -19,6 +19,7 @@ the desktop keeps it to send again, with no conflict of its own).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -27,7 +28,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain.informativa.modelo import COMPLEMENTARIAS, TIPOS, Periodo
-from icsoe_desktop.domain.sync_registry import SYNCED
+from icsoe_desktop.domain.sync_registry import SYNCED, TableSpec
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
@@ -35,10 +36,11 @@ from icsoe_desktop.sync_server.reglas import Refused, sin
 
 log = logging.getLogger(__name__)
 
-# Per exclusive table, the columns of its key (its first ``claves``).
+# Per exclusive table, the columns of its key (its first ``claves``), and its spec.
 CLAVES: dict[str, tuple[str, ...]] = {
     spec.name: spec.claves[0] for spec in SYNCED if spec.exclusiva
 }
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in SYNCED if spec.exclusiva}
 # Per exclusive table, the column and values of its rows that hold no key (complementarias).
 SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
 # Per table whose rows belong to one of another table (parents first): the column naming the
@@ -68,8 +70,13 @@ def _exclusive(row: PushRow) -> bool:
 
 
 def _key(table: str, data: dict[str, Any]) -> Key:
-    """A row's key as text (a column not sent, or null, as empty: a Normal complements none)."""
-    return tuple("" if data.get(name) is None else str(data[name]) for name in CLAVES[table])
+    """A row's key as text (a column not sent, or null, as empty: a Normal complements none;
+    a Sin información as a Normal: ``TableSpec.iguales``)."""
+    spec = SPECS[table]
+    return tuple(
+        "" if data.get(name) is None else str(spec.en_clave(name, data[name]))
+        for name in CLAVES[table]
+    )
 
 
 def _lock(session: Session, caller: Caller, keys: Iterable[tuple[str, Key]]) -> None:
@@ -82,8 +89,10 @@ def _lock(session: Session, caller: Caller, keys: Iterable[tuple[str, Key]]) -> 
         )
 
 
-def _holders(session: Session, caller: Caller, table: str, keys: set[Key]) -> dict[Key, set[str]]:
-    """Per key, the uuids of the live server rows of ``table`` holding it."""
+def _holders(
+    session: Session, caller: Caller, table: str, keys: set[Key]
+) -> dict[Key, dict[str, dict[str, Any]]]:
+    """Per key, the live server rows of ``table`` holding it (their data by uuid)."""
     first = CLAVES[table][0]
     rows = ROWS_TABLE.c
     query = select(rows.uuid, rows.data).where(
@@ -91,24 +100,24 @@ def _holders(session: Session, caller: Caller, table: str, keys: set[Key]) -> di
     )
     # Narrowed by the key's first column (the contratista's uuid): its informativas only.
     query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
-    found: dict[Key, set[str]] = {}
+    found: dict[Key, dict[str, dict[str, Any]]] = {}
     for row_uuid, data in session.execute(query):
         key = _key(table, data)
         if key in keys:
-            found.setdefault(key, set()).add(row_uuid)
+            found.setdefault(key, {})[row_uuid] = data
     return found
 
 
-def _why(table: str, key: Key) -> str:
-    values = dict(zip(CLAVES[table], key, strict=True))
-    try:
-        periodo = Periodo.de_clave(values.get("periodo", "")).texto
-    except ValueError:
-        periodo = values.get("periodo", "")
-    tipo = TIPOS.get(values.get("tipo", ""), values.get("tipo", ""))
+def _why(holder: dict[str, Any], refused: dict[str, Any]) -> str:
+    """The refusal of ``refused`` (a pushed row's data) whose key ``holder`` holds."""
+    periodo = str(holder.get("periodo") or "")
+    with contextlib.suppress(ValueError):  # (not a period's key: said as it came)
+        periodo = Periodo.de_clave(periodo).texto
+    tipo, suyo = (TIPOS.get(str(d.get("tipo")), str(d.get("tipo"))) for d in (holder, refused))
+    esta = "esta" if tipo == suyo else f"esta, {suyo},"
     return (
         f"Otro equipo ya envió al servidor la informativa {tipo} del periodo {periodo} de este "
-        "contratista: esta no se guardó para no tener dos del mismo periodo. Al sincronizar, "
+        f"contratista: {esta} no se guardó para no tener dos del mismo periodo. Al sincronizar, "
         "este equipo recibe la del servidor y, si esta difiere, la conserva como conflicto "
         "para que elijas cuál queda."
     )
@@ -148,11 +157,11 @@ def apart(
             for key, uuids in _holders(session, caller, table, keys).items()
         }
         for i, (table, key) in keyed.items():
-            holders = held.setdefault((table, key), set())
+            holders = held.setdefault((table, key), {})
             if holders and rows[i].uuid not in holders:
-                refused[i] = _why(table, key)
+                refused[i] = _why(next(iter(holders.values())), rows[i].data)
             else:
-                holders.add(rows[i].uuid)  # a second of the batch finds it
+                holders[rows[i].uuid] = rows[i].data  # a second of the batch finds it
     waiting = _orphans(session, caller, rows, refused)
     if not refused and not waiting:
         return request, []

@@ -207,6 +207,49 @@ def test_two_normals_of_one_period_sent_at_once_leave_one_and_one_conflict(
     assert len(server["icsoe_informativas"]) == 1 and len(server["icsoe_contratos"]) == 1
 
 
+def informativas(desktop) -> list[tuple[str, str, str]]:
+    with desktop.store.session() as session:
+        return list(
+            session.execute(
+                select(InformativaRow.uuid, InformativaRow.periodo, InformativaRow.tipo).where(
+                    InformativaRow.deleted.is_(False)
+                )
+            ).all()
+        )
+
+
+@pytest.mark.parametrize("queda", ["actual", "otra"])
+def test_a_sin_informacion_of_a_period_another_desktop_sent_a_normal_of_is_one_conflict(
+    sync_server, desktops, tmp_path, queda: str
+) -> None:
+    """A Normal and a Sin información of one period are one declaración: B's Sin información,
+    captured offline after A sent its Normal, becomes B's one conflict (which one stays), never
+    a second informativa of the period anywhere."""
+    a, b = connected(sync_server, desktops)
+    rfc, contratante = shared_contratista(a, b, tmp_path)
+    capture_normal(a, rfc, CLI_ACTOR, contratante)
+    assert a.sync.synchronize().conflictos == 0
+    b.informativas.sin_informacion(rfc, rfc, PERIODO)  # offline
+
+    assert b.sync.synchronize().conflictos == 1
+    (normal,) = on_server(sync_server)["icsoe_informativas"]
+    assert normal["tipo"] == "normal"
+    assert a.sync.synchronize().conflictos == 0
+    assert a.conflictos.conflicts() == []
+    (conflict,) = b.conflictos.conflicts()
+    assert (conflict.titulo, conflict.kind) == ("Informativa", "recapturado")
+    assert conflict.otra["data"]["tipo"] == "sin_informacion"  # B's own, kept to choose
+    assert informativas(a) == informativas(b) == [(normal["uuid"], PERIODO.clave, "normal")]
+
+    b.conflictos.resolve(conflict.id, queda, CLI_ACTOR)
+    assert b.sync.synchronize().conflictos == 0
+    assert a.sync.synchronize().conflictos == 0
+    tipo = "normal" if queda == "actual" else "sin_informacion"
+    assert informativas(a) == informativas(b) == [(normal["uuid"], PERIODO.clave, tipo)]
+    assert [r["tipo"] for r in on_server(sync_server)["icsoe_informativas"]] == [tipo]
+    assert a.conflictos.conflicts() == [] and b.conflictos.conflicts() == []
+
+
 # --- the server's rule, row by row (pushes as a desktop sends them) ---------------------------
 
 CONTRATISTA = str(uuid.uuid4())
@@ -292,6 +335,14 @@ def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_paren
     # A worker of the Normal the server holds is stored as ever.
     (fine,) = sent(sync_server, b, [trabajador(suyo["uuid"], "12345678911")])
     assert fine["seq"] and "rechazo" not in fine
+
+    # A Sin información of the period is a second declaración: refused naming both tipos.
+    (sin,) = sent(sync_server, b, [informativa(tipo="sin_informacion")])
+    assert sin["seq"] == 0 and not sin.get("espera")
+    assert (
+        "ya envió al servidor la informativa Normal del periodo mayo–agosto 2026 de este "
+        "contratista: esta, Sin información, no se guardó" in sin["rechazo"]
+    )
 
     # Two of one key in one batch: the first is kept. Another period is another key; a period
     # may have several complementarias of one tipo correcting its Normal.
