@@ -14,20 +14,27 @@ may still change; no third comes.
 
 The children of a row (contracts, their workers) never reach the server without it: one whose
 parent is neither on the server nor stored by the same push waits (refused with ``espera``:
-the desktop keeps it to send again, with no conflict of its own).
+the desktop keeps it to send again, with no conflict of its own). So does a contract whose
+informativa is a Sin información (a desktop's Normal that adopted another desktop's Sin
+información of the period, until its clerk keeps the Normal), and its workers with it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.informativa.modelo import COMPLEMENTARIAS, TIPOS, Periodo
+from icsoe_desktop.domain.informativa.modelo import (
+    COMPLEMENTARIAS,
+    SIN_INFORMACION,
+    TIPOS,
+    Periodo,
+)
 from icsoe_desktop.domain.sync_registry import SYNCED, TableSpec
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
@@ -162,7 +169,8 @@ def apart(
                 refused[i] = _why(next(iter(holders.values())), rows[i].data)
             else:
                 holders[rows[i].uuid] = rows[i].data  # a second of the batch finds it
-    waiting = _orphans(session, caller, rows, refused)
+    sin_informacion = _of_a_sin_informacion(session, caller, rows, refused)
+    waiting = sin_informacion | _orphans(session, caller, rows, refused.keys() | sin_informacion)
     if not refused and not waiting:
         return request, []
     log.warning(
@@ -179,8 +187,40 @@ def apart(
     return sin(request, [i for i in range(len(rows)) if i not in gone]), results
 
 
-def _orphans(
+def _of_a_sin_informacion(
     session: Session, caller: Caller, rows: list[PushRow], refused: dict[int, str]
+) -> set[int]:
+    """The live contracts whose informativa (kept in this batch, else on the server) is a Sin
+    información, which holds none: a desktop's own contracts under the Sin información it
+    adopted wait there until its clerk keeps its own Normal (``services/sync/adopt.py``)."""
+    column, parent = HIJOS["icsoe_contratos"]
+    contracts = {
+        i: str(row.data[column])
+        for i, row in enumerate(rows)
+        if row.table == "icsoe_contratos" and not row.deleted and row.data.get(column) is not None
+    }
+    if not contracts:
+        return set()
+    tipos = {
+        row.uuid: row.data.get("tipo")
+        for i, row in enumerate(rows)
+        if row.table == parent and i not in refused and not row.deleted
+    }
+    asked = set(contracts.values()) - tipos.keys()
+    if asked:
+        stored = ROWS_TABLE.c
+        query = select(stored.uuid, stored.data["tipo"].as_string()).where(
+            stored.empresa_id == caller.empresa_id,
+            stored.tabla == parent,
+            stored.deleted.is_(False),
+            stored.uuid.in_(asked),
+        )
+        tipos.update({row_uuid: tipo for row_uuid, tipo in session.execute(query)})
+    return {i for i, p in contracts.items() if tipos.get(p) == SIN_INFORMACION}
+
+
+def _orphans(
+    session: Session, caller: Caller, rows: list[PushRow], refused: Collection[int]
 ) -> set[int]:
     """The live children (``HIJOS``) whose parent is neither kept in this batch nor on the
     server: its own parent refused, refused earlier, or never sent."""
