@@ -133,7 +133,7 @@ class Services:
         self.cambios = Avisador()
         # The signed-in session's gate, in front of every service of the open empresa.
         self.puerta = Puerta(lambda: self.permisos_empresa, lambda: self.store)
-        # The empresa's file checked, and rescued, before it opened (``open_services(reparar=…)``).
+        # The empresa's file checked, and rescued, before it opened (open_services(reparar=…)).
         self.rescatado: ArchivoRevisado | None = None
 
     # The installation's services, built on first use (their constructors hold references).

@@ -2,7 +2,8 @@
 información, whose key is its contratista + periodo, a Normal and a Sin información holding the
 same one (``TableSpec.iguales``); a complementaria is not one: a period may have several of one
 tipo correcting the same informativa): a pushed one whose key another uuid already holds on the
-server is refused and stored nowhere, with a Spanish message naming both tipos and the period. The pushing desktop receives the server's at its next pull and adopts it
+server is refused and stored nowhere, with a Spanish message naming both tipos and the period.
+The pushing desktop receives the server's at its next pull and adopts it
 (``services/sync/adopt.py``): its own becomes the conflict to resolve.
 
 Two desktops sending a Normal of one period at the same instant: each push takes a
@@ -43,11 +44,9 @@ from icsoe_desktop.sync_server.reglas import Refused, sin
 
 log = logging.getLogger(__name__)
 
-# Per exclusive table, the columns of its key (its first ``claves``), and its spec.
-CLAVES: dict[str, tuple[str, ...]] = {
-    spec.name: spec.claves[0] for spec in SYNCED if spec.exclusiva
-}
+# Per exclusive table, its spec and the columns of its key (its first ``claves``).
 SPECS: dict[str, TableSpec] = {spec.name: spec for spec in SYNCED if spec.exclusiva}
+CLAVES: dict[str, tuple[str, ...]] = {name: spec.claves[0] for name, spec in SPECS.items()}
 # Per exclusive table, the column and values of its rows that hold no key (complementarias).
 SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
 # Per table whose rows belong to one of another table (parents first): the column naming the
