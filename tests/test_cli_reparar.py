@@ -36,7 +36,7 @@ def test_reparar_from_the_command_line(tmp_path: Path, clock) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("La base de datos estaba dañada (")
     assert (
-        f"renglones legibles; no se pudieron leer {lost} (movimientos: {lost}). El archivo "
+        f"renglones legibles; no se pudieron leer {lost} (Movimiento afiliatorio: {lost}). El archivo "
         "dañado quedó en" in done.stdout
     )
     assert rescate.revisar(path) == []
@@ -69,7 +69,7 @@ def test_reparar_a_store_whose_schema_revision_does_not_read(tmp_path: Path, clo
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("La base de datos estaba dañada (")
-    assert f"no se pudieron leer {lost} (movimientos: {lost})." in done.stdout
+    assert f"no se pudieron leer {lost} (Movimiento afiliatorio: {lost})." in done.stdout
     assert (
         "La versión de su esquema no se pudo leer: se tomó la de esta versión de la aplicación "
         f"({HEAD_REVISION})." in done.stdout

@@ -79,7 +79,7 @@ def test_the_band_says_what_a_repair_left(qtbot, data_dir: Path, clock, modals) 
         main.reparar_action.trigger()
 
         qtbot.waitUntil(lambda: len(modals.messages) == 2, timeout=10_000)
-        assert "no se pudieron leer 1 (audit_log: 1)" in modals.messages[1].text
+        assert "no se pudieron leer 1 (Bitácora: 1)" in modals.messages[1].text
         banda = main.bitacora_alterada
         assert banda.isVisible() and banda.text() == services.bitacora_alterada
         assert "falta la entrada 1 (se borró)" in banda.text()

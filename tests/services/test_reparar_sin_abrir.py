@@ -137,7 +137,7 @@ def test_a_store_opened_read_only_for_an_unreadable_audit_log_is_rescued_and_say
         result = services.reparacion.reparar(CLI_ACTOR)
 
         assert result.rescate is not None and result.aparte is not None
-        assert "no se pudieron leer 1 (audit_log: 1)" in result.texto
+        assert "no se pudieron leer 1 (Bitácora: 1)" in result.texto
         assert "la bitácora se rompe: falta la entrada 1 (se borró)" in result.texto
         assert "La empresa se abrió en sólo lectura" in result.texto
         assert services.movimientos.count(Filtro()) == ROWS

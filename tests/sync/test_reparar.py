@@ -59,7 +59,7 @@ def test_reparar_rescues_every_readable_row_and_the_sync_brings_back_the_rest(
     assert rows(b) == b.movimientos.count(Filtro()) == a.movimientos.count(Filtro()) == ROWS
     texto = result.texto
     assert texto.startswith("La base de datos estaba dañada (")
-    assert f"no se pudieron leer {lost} (movimientos: {lost})." in texto
+    assert f"no se pudieron leer {lost} (Movimiento afiliatorio: {lost})." in texto
     assert f"Faltan en este equipo {lost} renglones que ya estaban sincronizados" in texto
     assert f"Movimiento afiliatorio: {lost} renglones faltaban en este equipo" in texto
     assert b.sync.status().verified_at is not None
@@ -93,7 +93,7 @@ def test_a_store_that_no_longer_opens_is_rescued_and_receives_what_it_lost(
     try:
         texto = repaired.reparacion.reparar(CLI_ACTOR, repaired.rescatado).texto
 
-        assert f"no se pudieron leer {lost} (movimientos: {lost})." in texto
+        assert f"no se pudieron leer {lost} (Movimiento afiliatorio: {lost})." in texto
         assert "La versión de su esquema no se pudo leer" in texto
         assert (
             f"Faltan en este equipo {lost} renglones que ya estaban sincronizados: la "

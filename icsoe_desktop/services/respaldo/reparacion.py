@@ -31,7 +31,7 @@ from icsoe_desktop.services.respaldo import restauracion
 from icsoe_desktop.store import plain, recuento, rescate
 from icsoe_desktop.store.db import Store
 from icsoe_desktop.store.migrations import HEAD_REVISION
-from icsoe_desktop.store.sync_tables import sums_tables
+from icsoe_desktop.store.sync_tables import by_name, sums_tables
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +144,12 @@ class Reparacion:
         return " ".join(parts)
 
 
+def _titulo(tabla: str) -> str:
+    """A table as the clerk reads it (the title the conflicts show; else its own name)."""
+    synced = by_name(tabla)
+    return (synced.spec.titulo if synced is not None else "") or tabla
+
+
 def _rescatado(problemas: tuple[str, ...], found: rescate.Rescate, aparte: Path | None) -> str:
     """What the rescue copied, and what it could not read, table by table."""
     perdidos = {t: n for t, n in found.perdidos.items() if n and t != rescate.VERSION_TABLE}
@@ -153,7 +159,7 @@ def _rescatado(problemas: tuple[str, ...], found: rescate.Rescate, aparte: Path 
         "legibles"
         + (
             f"; no se pudieron leer {sum(perdidos.values())} ("
-            + ", ".join(f"{tabla}: {n}" for tabla, n in perdidos.items())
+            + ", ".join(f"{_titulo(tabla)}: {n}" for tabla, n in perdidos.items())
             + ")"
             if perdidos
             else ""
@@ -163,7 +169,7 @@ def _rescatado(problemas: tuple[str, ...], found: rescate.Rescate, aparte: Path 
     if found.incompletas:
         texto += (
             " Estas tablas sólo se pudieron leer hasta su primera parte dañada: "
-            f"{', '.join(found.incompletas)}."
+            f"{', '.join(_titulo(tabla) for tabla in found.incompletas)}."
         )
     if "empresa" in found.incompletas or found.perdidos.get("empresa"):
         texto += (
