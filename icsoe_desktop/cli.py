@@ -207,6 +207,7 @@ def main(argv: list[str]) -> int:
 
 def _service_command(args: argparse.Namespace) -> int:
     from icsoe_desktop.domain.errors import DomainError
+    from icsoe_desktop.domain.roles import CLI_ACTOR
     from icsoe_desktop.logging_setup import configure_logging
     from icsoe_desktop.paths import LOG_FILE, resolve_data_dir
     from icsoe_desktop.services.container import open_services
@@ -225,6 +226,8 @@ def _service_command(args: argparse.Namespace) -> int:
             exigir=args.command
             not in ("usuarios", "empresas", "correo", "sepomex", "emisores", "capacitacion")
             and not (args.command == "informativa" and args.inf_command == "verificar"),
+            # reparar rescues a file the ordinary opening cannot read before it opens
+            reparar=CLI_ACTOR if args.command == "reparar" else None,
         )
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
@@ -285,7 +288,7 @@ def _backup_command(args: argparse.Namespace, services) -> int:
 
     try:
         if args.command == "reparar":
-            print(services.reparacion.reparar(CLI_ACTOR).texto)
+            print(services.reparacion.reparar(CLI_ACTOR, services.rescatado).texto)
         elif args.command == "respaldar":
             written = services.backup.backup(Path(args.archivo), actor=CLI_ACTOR)
             print(f"Respaldo guardado en {written}.")

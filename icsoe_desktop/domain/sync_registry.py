@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from icsoe_desktop.domain.informativa.modelo import NORMAL, SIN_INFORMACION
+
 ENVELOPE = ("uuid", "version", "updated_at", "deleted")
 
 
@@ -47,6 +49,17 @@ class TableSpec:
     # Sent columns holding the uuid of another row of the same table (a plain value, not a
     # foreign key: a complementaria names the informativa it corrects).
     referencias: frozenset[str] = frozenset()
+    # Per column of its ``claves``: sets of values that hold one key together (a Normal and a
+    # Sin información of one period are one declaración: the IMSS takes one of them).
+    iguales: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def en_clave(self, name: str, value: Any) -> Any:
+        """``value`` of the column ``name`` as a key compares it (one of ``iguales``: the
+        first of its set, in order)."""
+        for column, grupo in self.iguales:
+            if column == name and value in grupo:
+                return min(grupo)
+        return value
 
 
 SYNCED: tuple[TableSpec, ...] = (
@@ -119,6 +132,7 @@ SYNCED: tuple[TableSpec, ...] = (
         etiqueta="periodo",
         claves=(("contratista_id", "periodo", "tipo", "complementa"),),
         exclusiva=True,
+        iguales=(("tipo", frozenset({NORMAL, SIN_INFORMACION})),),
         referencias=frozenset({"complementa"}),
     ),
     TableSpec(

@@ -272,20 +272,26 @@ class VentanaPrincipal(QMainWindow):
     def _reparar(self) -> None:
         from icsoe_desktop.gui.empresas.respaldo import reparar
 
-        reparar(self, self._services, self.usuario)
+        reparar(self, self._services, self.usuario, self._mostrar_bitacora)
+
+    def _mostrar_bitacora(self) -> None:
+        """The red band as the store is now (a repaired store: its new reason, or none)."""
+        texto = self._services.bitacora_alterada
+        self.bitacora_alterada.setText(texto)
+        self.bitacora_alterada.setVisible(bool(texto))
 
     def _build_bitacora(self, contenido: QVBoxLayout) -> None:
         """A red band while the empresa is open read-only: its audit log was altered
         (services/empresas/bitacora.py)."""
-        self.bitacora_alterada = QLabel(self._services.bitacora_alterada, self)
+        self.bitacora_alterada = QLabel(self)
         self.bitacora_alterada.setObjectName("bitacoraAlteradaLabel")
         self.bitacora_alterada.setWordWrap(True)
         self.bitacora_alterada.setStyleSheet(
             f"#bitacoraAlteradaLabel {{ {colores.banda('#c62828')} font-weight: bold; "
             "padding: 6px; border-radius: 4px; }"
         )
-        self.bitacora_alterada.setVisible(bool(self._services.bitacora_alterada))
         contenido.addWidget(self.bitacora_alterada)
+        self._mostrar_bitacora()
 
     # --- Configuración inicial ---------------------------------------------------------------
 

@@ -62,7 +62,8 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.movimientos.servicio import MovimientosService
     from icsoe_desktop.services.preferencias import PreferenciasService
     from icsoe_desktop.services.respaldo.backup import BackupService
-    from icsoe_desktop.services.respaldo.reparacion import ReparacionService
+    from icsoe_desktop.services.respaldo.reparacion import ArchivoRevisado, ReparacionService
+    from icsoe_desktop.services.respaldo.restauracion import Interrumpida
     from icsoe_desktop.services.sync.actualizacion import ActualizacionService
     from icsoe_desktop.services.sync.conflictos import ConflictosService
     from icsoe_desktop.services.sync.servicio import SyncService
@@ -132,6 +133,8 @@ class Services:
         self.cambios = Avisador()
         # The signed-in session's gate, in front of every service of the open empresa.
         self.puerta = Puerta(lambda: self.permisos_empresa, lambda: self.store)
+        # The empresa's file checked, and rescued, before it opened (open_services(reparar=…)).
+        self.rescatado: ArchivoRevisado | None = None
 
     # The installation's services, built on first use (their constructors hold references).
 
@@ -211,25 +214,76 @@ class Services:
             integridad = Integridad(0, None, "no se pudo leer para revisarla")
         solo_lectura = "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
         store = Store(path, solo_lectura=solo_lectura)  # a damaged file raises: nothing changed
+        try:
+            self._open_store(empresa, store, interrumpida, integridad)
+        except BaseException:  # (a row the opening reads is damaged: the file is left free)
+            store.close()
+            raise
+
+    def _open_store(
+        self,
+        empresa: EmpresaInfo,
+        store: Store,
+        interrumpida: Interrumpida | None,
+        integridad: Integridad,
+    ) -> None:
+        """The opened ``store`` made the open empresa's, once every read of the opening went
+        through (one that fails leaves the open empresa as it was)."""
         store.cambios.escuchar(self.cambios.anunciar)
         store.clock = self.clock  # what stamps each change
-        self.empresa, self.store = empresa, store
-        self.carpeta = self.empresas.carpeta(empresa)
-        self.audit = AuditService(self.store, self.clock, self.audit_instalacion)
+        audit = AuditService(store, self.clock, self.audit_instalacion)
         # What the services of this store enforce: the role matrix and the user's grant of
         # this empresa, read at every protected action.
-        self.permisos_empresa = self.accesos.permisos_de(empresa)
-        if interrumpida is not None and not solo_lectura:  # an altered store is not written
+        permisos = self.accesos.permisos_de(empresa)
+        if interrumpida is not None and not store.solo_lectura:  # an altered one is not written
             from icsoe_desktop.services.empresas.respaldo import terminar_interrumpida
 
             self.avisos.append(
                 terminar_interrumpida(
-                    interrumpida, store, self.audit, self.empresas, self.cabezas, empresa.id
+                    interrumpida, store, audit, self.empresas, self.cabezas, empresa.id
                 )
             )
-        self.empresa = self.empresas.nombrar(empresa, self.store)
+        nombrada = self.empresas.nombrar(empresa, store)
         if interrumpida is None:
             self.cabezas.tomar(empresa.id, integridad)  # whole: recorded as it opens
+        self.empresa, self.store, self.audit = nombrada, store, audit
+        self.permisos_empresa = permisos
+        self.carpeta = self.empresas.carpeta(empresa)
+
+    def _rescatar_antes(self, empresa: EmpresaInfo, actor: str) -> None:
+        """``reparar`` of a file the opening cannot read (its schema revision, the empresa's
+        row, its audit chain): rescued with the standard library before the empresa opens."""
+        from icsoe_desktop.domain.roles import Accion
+        from icsoe_desktop.services.respaldo.reparacion import rescatar_archivo
+
+        self.accesos.permisos_de(empresa).exigir(actor, Accion.RESTAURAR, "reparar")
+        path = self.empresas.ruta(empresa)
+        if not path.exists():  # (the opening finds why: a restore interrupted, or a new store)
+            return
+        self.rescatado = rescatar_archivo(path, actor)
+        if self.rescatado.rescate is not None:  # (one not whole: the opening says so)
+            self._bitacora_rescatada(empresa, path, actor)
+
+    def _bitacora_rescatada(
+        self, empresa: EmpresaInfo, path: Path, actor: str | None
+    ) -> Integridad:
+        """A rescued file's audit chain, whole, is the empresa's from now on (what the file
+        lost is said by the repair; noted in the catalog's audit)."""
+        integridad = verificar_bitacora(path)
+        if integridad.integra:
+            self.cabezas.restablecer(empresa.id, integridad.cabeza)
+            self.cabezas.anotar(
+                actor,
+                "base_rescatada",
+                empresa.rfc or empresa.archivo,
+                f"bitácora rescatada con {integridad.entradas} entradas",
+            )
+        return integridad
+
+    def _tras_rescate(self, empresa: EmpresaInfo, path: Path, actor: str | None) -> str:
+        """The open empresa's file rescued: why it stays read-only ("": its chain is whole)."""
+        integridad = self._bitacora_rescatada(empresa, path, actor)
+        return "" if integridad.integra else self.cabezas.alterada(empresa, integridad)
 
     @property
     def bitacora_alterada(self) -> str:
@@ -564,8 +618,13 @@ class Services:
         """``reparar``: the store checked, rescued and recounted, then synced when it can."""
         from icsoe_desktop.services.respaldo.reparacion import ReparacionService
 
+        empresa = self.empresa
         return ReparacionService(
-            self.store, self.audit, self.permisos_empresa, self._sincronizar_reparada
+            self.store,
+            self.audit,
+            self.permisos_empresa,
+            self._sincronizar_reparada,
+            lambda path, actor: self._tras_rescate(empresa, path, actor),
         )
 
     def _sincronizar_reparada(self) -> str:
@@ -628,13 +687,18 @@ class Services:
 
 
 def open_services(
-    data_dir: Path, clock: Clock = utcnow, empresa_rfc: str | None = None, exigir: bool = False
+    data_dir: Path,
+    clock: Clock = utcnow,
+    empresa_rfc: str | None = None,
+    exigir: bool = False,
+    reparar: str | None = None,
 ) -> Services:
     """The start-up, in order: open the catalog (created or migrated), make a one-company data
     dir its first empresa, wire the services, choose the empresa (``empresa_rfc``, or the one
     opened last; ``exigir``: without ``empresa_rfc``, only when there is a single empresa, else
     a ValidationError naming the choices) and open it: an interrupted restore finished or
-    undone, its store migrated, named in the catalog."""
+    undone, its store migrated, named in the catalog. ``reparar`` (an actor): its file, when
+    damaged, rescued first (``Services.rescatado``; ``reparacion.reparar`` does the rest)."""
     catalogo = Store(data_dir / CATALOGO_FILE, synced=False)  # never synced
     try:
         asegurar_primera(catalogo, data_dir, clock)
@@ -642,6 +706,8 @@ def open_services(
         empresas = services.empresas
         empresa = empresas.elegir(empresa_rfc) if empresa_rfc or exigir else empresas.recordada()
         assert empresa is not None  # asegurar_primera leaves at least one
+        if reparar is not None:
+            services._rescatar_antes(empresa, reparar)
         services._open(empresa)
     except BaseException:
         catalogo.close()

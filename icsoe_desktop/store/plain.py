@@ -130,16 +130,22 @@ def drop_triggers_and_views(connection: sqlite3.Connection, prefix: str) -> None
         connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
 
 
+def template(synced: bool = True) -> Path | None:
+    """The migrated template shipped with the app (None: not in this installation)."""
+    path = MIGRATIONS_DIR / TEMPLATES[synced]
+    return path if path.is_file() else None
+
+
 def copy_template(path: Path, synced: bool = True) -> None:
     """A new store starts as a copy of the migrated template shipped with the app (no Alembic,
     no migrations: store/template.py). Only for a file that does not exist yet."""
-    template = MIGRATIONS_DIR / TEMPLATES[synced]
-    if path.exists() or not template.is_file() or not path.parent.is_dir():
+    template_ = template(synced)
+    if path.exists() or template_ is None or not path.parent.is_dir():
         return
     import shutil
 
     try:
-        shutil.copyfile(template, path)
+        shutil.copyfile(template_, path)
         log.info("Base de datos nueva %s, creada desde la plantilla migrada", path)
     except OSError:  # then the migrations build it, as without a template
         log.warning("No se pudo copiar la plantilla de la base de datos", exc_info=True)

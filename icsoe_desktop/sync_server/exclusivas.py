@@ -1,8 +1,9 @@
 """Rows sync never copies twice (``TableSpec.exclusiva``: an informativa Normal or Sin
-información, whose key is its contratista + periodo + tipo; a complementaria is not one: a
-period may have several of one tipo correcting the same informativa): a pushed one whose key
-another uuid already holds on the server is refused and stored nowhere, with a Spanish message
-naming the period. The pushing desktop receives the server's at its next pull and adopts it
+información, whose key is its contratista + periodo, a Normal and a Sin información holding the
+same one (``TableSpec.iguales``); a complementaria is not one: a period may have several of one
+tipo correcting the same informativa): a pushed one whose key another uuid already holds on the
+server is refused and stored nowhere, with a Spanish message naming both tipos and the period.
+The pushing desktop receives the server's at its next pull and adopts it
 (``services/sync/adopt.py``): its own becomes the conflict to resolve.
 
 Two desktops sending a Normal of one period at the same instant: each push takes a
@@ -14,20 +15,28 @@ may still change; no third comes.
 
 The children of a row (contracts, their workers) never reach the server without it: one whose
 parent is neither on the server nor stored by the same push waits (refused with ``espera``:
-the desktop keeps it to send again, with no conflict of its own).
+the desktop keeps it to send again, with no conflict of its own). So does a contract whose
+informativa is a Sin información (a desktop's Normal that adopted another desktop's Sin
+información of the period, until its clerk keeps the Normal), and its workers with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from icsoe_desktop.domain.informativa.modelo import COMPLEMENTARIAS, TIPOS, Periodo
-from icsoe_desktop.domain.sync_registry import SYNCED
+from icsoe_desktop.domain.informativa.modelo import (
+    COMPLEMENTARIAS,
+    SIN_INFORMACION,
+    TIPOS,
+    Periodo,
+)
+from icsoe_desktop.domain.sync_registry import SYNCED, TableSpec
 from icsoe_desktop.sync_server.auth import Caller
 from icsoe_desktop.sync_server.models import ROWS_TABLE
 from icsoe_desktop.sync_server.protocol import PushRequest, PushRow
@@ -35,10 +44,9 @@ from icsoe_desktop.sync_server.reglas import Refused, sin
 
 log = logging.getLogger(__name__)
 
-# Per exclusive table, the columns of its key (its first ``claves``).
-CLAVES: dict[str, tuple[str, ...]] = {
-    spec.name: spec.claves[0] for spec in SYNCED if spec.exclusiva
-}
+# Per exclusive table, its spec and the columns of its key (its first ``claves``).
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in SYNCED if spec.exclusiva}
+CLAVES: dict[str, tuple[str, ...]] = {name: spec.claves[0] for name, spec in SPECS.items()}
 # Per exclusive table, the column and values of its rows that hold no key (complementarias).
 SIN_CLAVE: dict[str, tuple[str, frozenset[str]]] = {"icsoe_informativas": ("tipo", COMPLEMENTARIAS)}
 # Per table whose rows belong to one of another table (parents first): the column naming the
@@ -68,8 +76,13 @@ def _exclusive(row: PushRow) -> bool:
 
 
 def _key(table: str, data: dict[str, Any]) -> Key:
-    """A row's key as text (a column not sent, or null, as empty: a Normal complements none)."""
-    return tuple("" if data.get(name) is None else str(data[name]) for name in CLAVES[table])
+    """A row's key as text (a column not sent, or null, as empty: a Normal complements none;
+    a Sin información as a Normal: ``TableSpec.iguales``)."""
+    spec = SPECS[table]
+    return tuple(
+        "" if data.get(name) is None else str(spec.en_clave(name, data[name]))
+        for name in CLAVES[table]
+    )
 
 
 def _lock(session: Session, caller: Caller, keys: Iterable[tuple[str, Key]]) -> None:
@@ -82,8 +95,10 @@ def _lock(session: Session, caller: Caller, keys: Iterable[tuple[str, Key]]) -> 
         )
 
 
-def _holders(session: Session, caller: Caller, table: str, keys: set[Key]) -> dict[Key, set[str]]:
-    """Per key, the uuids of the live server rows of ``table`` holding it."""
+def _holders(
+    session: Session, caller: Caller, table: str, keys: set[Key]
+) -> dict[Key, dict[str, dict[str, Any]]]:
+    """Per key, the live server rows of ``table`` holding it (their data by uuid)."""
     first = CLAVES[table][0]
     rows = ROWS_TABLE.c
     query = select(rows.uuid, rows.data).where(
@@ -91,24 +106,24 @@ def _holders(session: Session, caller: Caller, table: str, keys: set[Key]) -> di
     )
     # Narrowed by the key's first column (the contratista's uuid): its informativas only.
     query = query.where(rows.data[first].as_string().in_({key[0] for key in keys}))
-    found: dict[Key, set[str]] = {}
+    found: dict[Key, dict[str, dict[str, Any]]] = {}
     for row_uuid, data in session.execute(query):
         key = _key(table, data)
         if key in keys:
-            found.setdefault(key, set()).add(row_uuid)
+            found.setdefault(key, {})[row_uuid] = data
     return found
 
 
-def _why(table: str, key: Key) -> str:
-    values = dict(zip(CLAVES[table], key, strict=True))
-    try:
-        periodo = Periodo.de_clave(values.get("periodo", "")).texto
-    except ValueError:
-        periodo = values.get("periodo", "")
-    tipo = TIPOS.get(values.get("tipo", ""), values.get("tipo", ""))
+def _why(holder: dict[str, Any], refused: dict[str, Any]) -> str:
+    """The refusal of ``refused`` (a pushed row's data) whose key ``holder`` holds."""
+    periodo = str(holder.get("periodo") or "")
+    with contextlib.suppress(ValueError):  # (not a period's key: said as it came)
+        periodo = Periodo.de_clave(periodo).texto
+    tipo, suyo = (TIPOS.get(str(d.get("tipo")), str(d.get("tipo"))) for d in (holder, refused))
+    esta = "esta" if tipo == suyo else f"esta, {suyo},"
     return (
         f"Otro equipo ya envió al servidor la informativa {tipo} del periodo {periodo} de este "
-        "contratista: esta no se guardó para no tener dos del mismo periodo. Al sincronizar, "
+        f"contratista: {esta} no se guardó para no tener dos del mismo periodo. Al sincronizar, "
         "este equipo recibe la del servidor y, si esta difiere, la conserva como conflicto "
         "para que elijas cuál queda."
     )
@@ -148,12 +163,13 @@ def apart(
             for key, uuids in _holders(session, caller, table, keys).items()
         }
         for i, (table, key) in keyed.items():
-            holders = held.setdefault((table, key), set())
+            holders = held.setdefault((table, key), {})
             if holders and rows[i].uuid not in holders:
-                refused[i] = _why(table, key)
+                refused[i] = _why(next(iter(holders.values())), rows[i].data)
             else:
-                holders.add(rows[i].uuid)  # a second of the batch finds it
-    waiting = _orphans(session, caller, rows, refused)
+                holders[rows[i].uuid] = rows[i].data  # a second of the batch finds it
+    sin_informacion = _of_a_sin_informacion(session, caller, rows, refused)
+    waiting = sin_informacion | _orphans(session, caller, rows, refused.keys() | sin_informacion)
     if not refused and not waiting:
         return request, []
     log.warning(
@@ -170,8 +186,40 @@ def apart(
     return sin(request, [i for i in range(len(rows)) if i not in gone]), results
 
 
-def _orphans(
+def _of_a_sin_informacion(
     session: Session, caller: Caller, rows: list[PushRow], refused: dict[int, str]
+) -> set[int]:
+    """The live contracts whose informativa (kept in this batch, else on the server) is a Sin
+    información, which holds none: a desktop's own contracts under the Sin información it
+    adopted wait there until its clerk keeps its own Normal (``services/sync/adopt.py``)."""
+    column, parent = HIJOS["icsoe_contratos"]
+    contracts = {
+        i: str(row.data[column])
+        for i, row in enumerate(rows)
+        if row.table == "icsoe_contratos" and not row.deleted and row.data.get(column) is not None
+    }
+    if not contracts:
+        return set()
+    tipos = {
+        row.uuid: row.data.get("tipo")
+        for i, row in enumerate(rows)
+        if row.table == parent and i not in refused and not row.deleted
+    }
+    asked = set(contracts.values()) - tipos.keys()
+    if asked:
+        stored = ROWS_TABLE.c
+        query = select(stored.uuid, stored.data["tipo"].as_string()).where(
+            stored.empresa_id == caller.empresa_id,
+            stored.tabla == parent,
+            stored.deleted.is_(False),
+            stored.uuid.in_(asked),
+        )
+        tipos.update({row_uuid: tipo for row_uuid, tipo in session.execute(query)})
+    return {i for i, p in contracts.items() if tipos.get(p) == SIN_INFORMACION}
+
+
+def _orphans(
+    session: Session, caller: Caller, rows: list[PushRow], refused: Collection[int]
 ) -> set[int]:
     """The live children (``HIJOS``) whose parent is neither kept in this batch nor on the
     server: its own parent refused, refused earlier, or never sent."""

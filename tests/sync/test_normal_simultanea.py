@@ -21,6 +21,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import create_engine, event, select, text
 
+from icsoe_desktop.domain.errors import ValidationError
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.informativa.captura import ContratoDatos
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
@@ -207,6 +208,90 @@ def test_two_normals_of_one_period_sent_at_once_leave_one_and_one_conflict(
     assert len(server["icsoe_informativas"]) == 1 and len(server["icsoe_contratos"]) == 1
 
 
+def informativas(desktop) -> list[tuple[str, str, str]]:
+    with desktop.store.session() as session:
+        return list(
+            session.execute(
+                select(InformativaRow.uuid, InformativaRow.periodo, InformativaRow.tipo).where(
+                    InformativaRow.deleted.is_(False)
+                )
+            ).all()
+        )
+
+
+@pytest.mark.parametrize("queda", ["actual", "otra"])
+def test_a_sin_informacion_of_a_period_another_desktop_sent_a_normal_of_is_one_conflict(
+    sync_server, desktops, tmp_path, queda: str
+) -> None:
+    """A Normal and a Sin información of one period are one declaración: B's Sin información,
+    captured offline after A sent its Normal, becomes B's one conflict (which one stays), never
+    a second informativa of the period anywhere."""
+    a, b = connected(sync_server, desktops)
+    rfc, contratante = shared_contratista(a, b, tmp_path)
+    capture_normal(a, rfc, CLI_ACTOR, contratante)
+    assert a.sync.synchronize().conflictos == 0
+    b.informativas.sin_informacion(rfc, rfc, PERIODO)  # offline
+
+    assert b.sync.synchronize().conflictos == 1
+    (normal,) = on_server(sync_server)["icsoe_informativas"]
+    assert normal["tipo"] == "normal"
+    assert a.sync.synchronize().conflictos == 0
+    assert a.conflictos.conflicts() == []
+    (conflict,) = b.conflictos.conflicts()
+    assert (conflict.titulo, conflict.kind) == ("Informativa", "recapturado")
+    assert conflict.otra["data"]["tipo"] == "sin_informacion"  # B's own, kept to choose
+    assert informativas(a) == informativas(b) == [(normal["uuid"], PERIODO.clave, "normal")]
+
+    if queda == "otra":
+        # A Sin información holds no contracts: B's clerk removes the Normal's one first.
+        with pytest.raises(ValidationError) as refused:
+            b.conflictos.resolve(conflict.id, queda, CLI_ACTOR)
+        assert refused.value.code == "sin_informacion_con_contratos"
+        assert "y la que quedó tiene 1 contrato" in refused.value.message
+        (contrato,) = on_server(sync_server)["icsoe_contratos"]
+        b.informativas.eliminar_contrato(contrato["uuid"], CLI_ACTOR)
+    b.conflictos.resolve(conflict.id, queda, CLI_ACTOR)
+    assert b.sync.synchronize().conflictos == 0
+    assert a.sync.synchronize().conflictos == 0
+    tipo = "normal" if queda == "actual" else "sin_informacion"
+    assert informativas(a) == informativas(b) == [(normal["uuid"], PERIODO.clave, tipo)]
+    server = on_server(sync_server)
+    assert [r["tipo"] for r in server["icsoe_informativas"]] == [tipo]
+    assert len(server["icsoe_contratos"]) == (1 if queda == "actual" else 0)
+    assert a.conflictos.conflicts() == [] and b.conflictos.conflicts() == []
+
+
+def test_a_normal_captured_where_another_desktop_sent_a_sin_informacion_waits_for_the_choice(
+    sync_server, desktops, tmp_path
+) -> None:
+    """The other way round: B's Normal, with its contract and workers, adopts A's Sin
+    información; its contract never reaches the server under a Sin información. Keeping B's
+    Normal sends it with them to every desktop."""
+    a, b = connected(sync_server, desktops)
+    rfc, contratante = shared_contratista(a, b, tmp_path)
+    a.informativas.sin_informacion(rfc, CLI_ACTOR, PERIODO)
+    assert a.sync.synchronize().conflictos == 0
+    capture_normal(b, rfc, rfc, contratante)  # offline
+
+    assert b.sync.synchronize().conflictos == 1
+    server = on_server(sync_server)
+    (sin,) = server["icsoe_informativas"]
+    assert sin["tipo"] == "sin_informacion"
+    assert server["icsoe_contratos"] == [] and server["icsoe_contrato_trabajadores"] == []
+    assert a.sync.synchronize().conflictos == 0 and a.conflictos.conflicts() == []
+    (conflict,) = b.conflictos.conflicts()
+    assert (conflict.kind, conflict.otra["data"]["tipo"]) == ("recapturado", "normal")
+
+    b.conflictos.resolve(conflict.id, "otra", CLI_ACTOR)
+    assert b.sync.synchronize().conflictos == 0
+    assert a.sync.synchronize().conflictos == 0
+    assert informativas(a) == informativas(b) == [(sin["uuid"], PERIODO.clave, "normal")]
+    server = on_server(sync_server)
+    assert len(server["icsoe_contratos"]) == 1
+    assert len(server["icsoe_contrato_trabajadores"]) == TRABAJADORES
+    assert a.conflictos.conflicts() == [] and b.conflictos.conflicts() == []
+
+
 # --- the server's rule, row by row (pushes as a desktop sends them) ---------------------------
 
 CONTRATISTA = str(uuid.uuid4())
@@ -293,6 +378,14 @@ def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_paren
     (fine,) = sent(sync_server, b, [trabajador(suyo["uuid"], "12345678911")])
     assert fine["seq"] and "rechazo" not in fine
 
+    # A Sin información of the period is a second declaración: refused naming both tipos.
+    (sin,) = sent(sync_server, b, [informativa(tipo="sin_informacion")])
+    assert sin["seq"] == 0 and not sin.get("espera")
+    assert (
+        "ya envió al servidor la informativa Normal del periodo mayo–agosto 2026 de este "
+        "contratista: esta, Sin información, no se guardó" in sin["rechazo"]
+    )
+
     # Two of one key in one batch: the first is kept. Another period is another key; a period
     # may have several complementarias of one tipo correcting its Normal.
     first, second = informativa("2026-3"), informativa("2026-3")
@@ -318,6 +411,16 @@ def test_the_server_keeps_one_informativa_per_key_and_no_child_without_its_paren
     assert sent(sync_server, a, [removed])[0]["seq"]
     results = sent(sync_server, b, [otra, otro, trabajador(otro["uuid"])])
     assert all(r["seq"] and "rechazo" not in r for r in results)
+
+    # A contract of a Sin información waits (one holds none), in its batch or in a later one,
+    # and its worker with it.
+    sin = informativa("2026-1", tipo="sin_informacion")
+    suyo_sin = contrato(sin["uuid"])
+    results = sent(sync_server, a, [sin, suyo_sin, trabajador(suyo_sin["uuid"])])
+    assert [bool(r["seq"]) for r in results] == [True, False, False]
+    assert all(r["espera"] is True for r in results[1:])
+    (later,) = sent(sync_server, a, [contrato(sin["uuid"])])
+    assert later["espera"] is True
 
 
 def test_two_normals_stored_before_the_rule_each_still_change_and_no_third_comes(

@@ -12,12 +12,14 @@ import pytest
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.services.acceso.permisos import PermisoDenegado
+from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.respaldo.reparacion import ReparacionError
 from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.store import rescate
 from icsoe_desktop.store.models import MovimientoRow
-from tests.paginas_danadas import zero_leaf_pages
+from icsoe_desktop.store.plain import StoreError
+from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
 from tests.sync.conftest import connected
 
 ROWS = 3000
@@ -29,6 +31,7 @@ def rows(services) -> int:
         return session.query(MovimientoRow).count()
 
 
+@needs_dbstat
 def test_reparar_rescues_every_readable_row_and_the_sync_brings_back_the_rest(
     sync_server, desktops, monkeypatch
 ) -> None:
@@ -56,7 +59,7 @@ def test_reparar_rescues_every_readable_row_and_the_sync_brings_back_the_rest(
     assert rows(b) == b.movimientos.count(Filtro()) == a.movimientos.count(Filtro()) == ROWS
     texto = result.texto
     assert texto.startswith("La base de datos estaba dañada (")
-    assert f"no se pudieron leer {lost}." in texto
+    assert f"no se pudieron leer {lost} (Movimiento afiliatorio: {lost})." in texto
     assert f"Faltan en este equipo {lost} renglones que ya estaban sincronizados" in texto
     assert f"Movimiento afiliatorio: {lost} renglones faltaban en este equipo" in texto
     assert b.sync.status().verified_at is not None
@@ -65,6 +68,43 @@ def test_reparar_rescues_every_readable_row_and_the_sync_brings_back_the_rest(
     )
     assert a.sync.synchronize().conflictos == 0  # (it receives the repair's audit entry)
     assert rows(a) == ROWS
+
+
+@needs_dbstat
+def test_a_store_that_no_longer_opens_is_rescued_and_receives_what_it_lost(
+    sync_server, desktops, clock, monkeypatch
+) -> None:
+    """Its schema revision's page zeroed too: the empresa does not open, ``reparar`` reads the
+    file without opening it, and the sync brings back the rows the damaged pages held."""
+    monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)
+    monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)
+    a, b = connected(sync_server, desktops)
+    create_demo_movimientos(a.store, ROWS, date(2026, 11, 22))
+    a.sync.synchronize()
+    b.sync.synchronize()
+    path, data_dir = b.store.path, b.data_dir
+    b.close()
+    lost = zero_leaf_pages(path, "movimientos", ZEROED)
+    assert zero_leaf_pages(path, "alembic_version", 1) == 1
+    with pytest.raises(StoreError):
+        open_services(data_dir, clock).close()
+
+    repaired = open_services(data_dir, clock, reparar=CLI_ACTOR)
+    try:
+        texto = repaired.reparacion.reparar(CLI_ACTOR, repaired.rescatado).texto
+
+        assert f"no se pudieron leer {lost} (Movimiento afiliatorio: {lost})." in texto
+        assert "La versión de su esquema no se pudo leer" in texto
+        assert (
+            f"Faltan en este equipo {lost} renglones que ya estaban sincronizados: la "
+            "sincronización los recibe de nuevo del servidor." in texto
+        )
+        assert repaired.movimientos.count(Filtro()) == ROWS
+        assert repaired.sync.synchronize().texto == (
+            "Sincronización terminada: 0 cambios enviados, 0 recibidos."
+        )
+    finally:
+        repaired.close()
 
 
 def test_reparar_a_whole_store_only_recounts(services) -> None:

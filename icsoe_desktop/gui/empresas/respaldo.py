@@ -102,9 +102,15 @@ def restaurar(
     )
 
 
-def reparar(parent: QWidget, services: Services, usuario: str | None) -> None:
+def reparar(
+    parent: QWidget,
+    services: Services,
+    usuario: str | None,
+    hecho: Callable[[], None] | None = None,
+) -> None:
     """Confirm, then check the store, rescue its readable rows when it is damaged, recount
-    its sums and sync, in the background; say how many rows came from where."""
+    its sums and sync, in the background; say how many rows came from where. ``hecho``: once
+    said (the window shows the store as it is now)."""
     from icsoe_desktop.gui.kit.operaciones import ejecutar
 
     if not msgbox.question(
@@ -121,9 +127,15 @@ def reparar(parent: QWidget, services: Services, usuario: str | None) -> None:
         parent,
         "Revisando y reparando la base de datos…",
         lambda: services.reparacion.reparar(usuario),
-        lambda hecha: msgbox.information(parent, hecha.texto, TITLE_REPARAR),
+        lambda hecha: _reparada(parent, hecha.texto, hecho),
         titulo=TITLE_REPARAR,
     )
+
+
+def _reparada(parent: QWidget, texto: str, hecho: Callable[[], None] | None) -> None:
+    msgbox.information(parent, texto, TITLE_REPARAR)
+    if hecho is not None:
+        hecho()
 
 
 def avisar(parent: QWidget | None, services: Services) -> None:

@@ -1,5 +1,6 @@
 """Adopt: a pulled row that is new here, whose natural key (``SyncedTable.adoption_keys``: the
-registro, the contratista's RFC, the informativa's contratista + periodo + tipo, a contract's
+registro, the contratista's RFC, the informativa's contratista + periodo + tipo (a Normal and a
+Sin información of one period hold one key: ``TableSpec.iguales``), a contract's
 informativa + contratante + objeto + fechas, a worker's contract + NSS, a lote's registro +
 número…) a local row holds that was never sent (a desktop installed again with the company's
 token whose clerk did the same work again before its first sync). The local row takes the
@@ -25,10 +26,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, false, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from icsoe_desktop.domain import sync_wire
+from icsoe_desktop.domain.sync_registry import TableSpec
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.services.sync.sql import STATES, cached, driver_rows, json_values, lookup
 from icsoe_desktop.store.models import SyncConflict, SyncRowState
@@ -177,11 +179,12 @@ def _holders(
     of its keys; each local row holds one pulled row at most (the server may hold two copies
     of one key: the first is adopted)."""
     model = table.model
+    spec = table.spec
     found: dict[int, Any] = {}
     taken: set[int] = set()
     for key in table.adoption_keys:
         wanted = {
-            i: tuple(row.get(name) for name in key)
+            i: tuple(spec.en_clave(name, row.get(name)) for name in key)
             for i, row in values.items()
             if i not in found and all(name in row for name in key)
         }
@@ -194,8 +197,8 @@ def _holders(
             *(
                 c.is_(func.json_extract(given.c.value, f"$[{j}]"))
                 if c.nullable
-                else c == func.json_extract(given.c.value, f"$[{j}]")
-                for j, c in enumerate(keyed)
+                else _en_clave(spec, name, c) == func.json_extract(given.c.value, f"$[{j}]")
+                for j, (name, c) in enumerate(zip(key, keyed, strict=True))
             )
         )
         rows = (
@@ -213,7 +216,8 @@ def _holders(
         held: dict[tuple[Any, ...], list[Any]] = {}
         for row in rows:
             if row.uuid in unsent:
-                held.setdefault(tuple(getattr(row, name) for name in key), []).append(row)
+                value = tuple(spec.en_clave(name, getattr(row, name)) for name in key)
+                held.setdefault(value, []).append(row)
         for i, value in wanted.items():
             for row in held.get(value, ()):
                 if row.id not in taken:
@@ -221,6 +225,15 @@ def _holders(
                     taken.add(row.id)
                     break
     return found
+
+
+def _en_clave(spec: TableSpec, name: str, column: Any) -> Any:
+    """``column`` as its key compares it (``TableSpec.iguales``: a Sin información as the
+    Normal of its period)."""
+    for each, grupo in spec.iguales:
+        if each == name:
+            return case((column.in_(sorted(grupo)), min(grupo)), else_=column)
+    return column
 
 
 def _never_sent(session: Session, table: SyncedTable, uuids: list[str]) -> set[str]:

@@ -16,13 +16,15 @@ from icsoe_desktop.domain import sync_wire
 from icsoe_desktop.domain.cambios import TODO, anuncia
 from icsoe_desktop.domain.clock import Clock
 from icsoe_desktop.domain.errors import ValidationError
+from icsoe_desktop.domain.informativa.modelo import SIN_INFORMACION
 from icsoe_desktop.domain.roles import Accion
+from icsoe_desktop.domain.texts import plural
 from icsoe_desktop.services.acceso.permisos import Permisos
 from icsoe_desktop.services.sync import deshacer
 from icsoe_desktop.services.sync.decode import Refused, decode_data
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.store.db import Store
-from icsoe_desktop.store.models import SyncConflict
+from icsoe_desktop.store.models import ContratoRow, InformativaRow, SyncConflict
 from icsoe_desktop.store.sync_tables import SyncedModel, SyncedTable, by_name
 
 
@@ -235,6 +237,7 @@ class ConflictosService:
             ) from exc
         values["deleted"] = bool(otra.get("deleted"))
         obj = session.scalar(select(table.model).where(table.model.uuid == conflict.row_uuid))
+        _sin_contratos(session, table, obj, values)
         if conflict.kind == "duplicado" and obj is None:
             # The other desktop's row could not be inserted (same registro, usuario…): its data
             # goes over the local row holding that value.
@@ -248,3 +251,29 @@ class ConflictosService:
             session.add(obj)
         for key, value in values.items():
             setattr(obj, key, value)
+
+
+def _sin_contratos(session: Session, table: SyncedTable, obj: Any, values: dict[str, Any]) -> None:
+    """A Sin información kept over an informativa that holds contracts (the Normal of its
+    period another desktop sent, adopted here) is refused as the capture refuses it: the
+    clerk removes those contracts first, or keeps the Normal."""
+    if (
+        table.name != InformativaRow.__tablename__
+        or obj is None
+        or values["deleted"]
+        or values.get("tipo") != SIN_INFORMACION
+    ):
+        return
+    contratos = session.scalar(
+        select(func.count())
+        .select_from(ContratoRow)
+        .where(ContratoRow.informativa_id == obj.id, ContratoRow.deleted.is_(False))
+    )
+    if contratos:
+        raise ValidationError(
+            "sin_informacion_con_contratos",
+            "Una informativa «Sin información» no lleva contratos, y la que quedó tiene "
+            f"{plural(contratos, 'contrato')}: para conservar la «Sin información», elimina "
+            "antes esos contratos; si en el periodo sí hubo contratos, conserva la versión "
+            "actual.",
+        )
