@@ -105,10 +105,6 @@ def _en_el_pool(job: weakref.ref[_Job], salio: threading.Event) -> Callable[[], 
     deletes itself on its thread: kept, every job and its result would pile up for good.)"""
 
     def run() -> None:
-        if sys.gettrace() is None and (traza := threading.gettrace()) is not None:
-            # A debugger's or coverage's tracer follows the work into Qt's threads as it does
-            # into Python's own (threading.settrace reaches only those).
-            sys.settrace(traza)
         trabajo = job()
         try:
             if trabajo is not None:
