@@ -127,6 +127,23 @@ def pytest_configure(config: pytest.Config) -> None:
         sin_hook_de_pyside()
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under coverage (.ci/run's --cov), every module it measures imported now, on this
+    thread: one first imported by a window's background work runs in a Qt pool thread, which
+    coverage does not trace, and its definitions would count as never run."""
+    if not session.config.getoption("cov_source", None):
+        return
+    import contextlib
+    import importlib
+    import pkgutil
+
+    for paquete in ("icsoe_desktop.domain", "icsoe_desktop.services"):
+        raiz = importlib.import_module(paquete)
+        for modulo in pkgutil.walk_packages(raiz.__path__, f"{paquete}."):
+            with contextlib.suppress(ImportError):  # a platform's own (Windows-only, say)
+                importlib.import_module(modulo.name)
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Under a -m that leaves out every sync test (`slow` and `postgres`, whatever else they
     carry), as the quick loop's and the Windows run's do, tests/sync is not even imported: its

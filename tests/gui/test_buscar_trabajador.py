@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from icsoe_desktop.domain.cambios import MOVIMIENTOS
 from icsoe_desktop.gui.kit.caja_buscar import PLACEHOLDER
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.movimientos.servicio import COLUMNS
@@ -141,7 +142,7 @@ def test_a_find_shown_is_counted_again_when_the_movements_change(qtbot, services
         conn.exec_driver_sql(
             "UPDATE movimientos SET deleted = 1 WHERE nss = ? AND tipo = '02'", (nss(40),)
         )
-    view.model.refrescar()
+    services.store.cambios.anunciar({MOVIMIENTOS})  # what the pull says once it committed
     qtbot.waitUntil(lambda: view.total.text() == "Movimientos encontrados: 2")
     assert _shown(view, "nss") == [nss(40)] * 2
     assert "Baja" not in _shown(view, "tipo")

@@ -212,7 +212,8 @@ def test_sincronizar_ahora_says_what_came_and_the_contratantes_cp_fills_from_it(
     seen = press(qtbot, modals, dialog.sincronizar)
     assert seen.text.endswith(f" {RECIBIDO.format(6)}")
     qtbot.waitUntil(lambda: "\n" in dialog.estado.text(), timeout=10_000)
-    assert dialog.estado.text().endswith(f"\n{RECIBIDO.format(6)[:-1]}, el 22/11/2026 09:00.")
+    # When it came, in Central Mexico time: the tests' clock is 09:00 UTC.
+    assert dialog.estado.text().endswith(f"\n{RECIBIDO.format(6)[:-1]}, el 22/11/2026 03:00.")
     dialog.close()
 
     rfc = enter_contratista(b, tmp_path / "escritorio_b", tmp_path)
