@@ -6,7 +6,9 @@ What it holds, all inside the signed revision: the pages (drawn from the sealed 
 constancia_pdf.py) and the attachment ``constancia-icsoe.json`` with the cadena original
 (which carries the signing date, time and zone, and whether it was training), its sello, the
 certificate and the SHA-256 of the informativa as the store froze it at signing (its whole
-copy and its header copy, domain/informativa/firmada.py; a constancia made before has none).
+copy and its header copy, domain/informativa/firmada.py; a constancia made before has none)
+and, from version 3, the workers' names in the cadena's order (``nombres``: the cadena leaves
+them out; the annex shows them, and a version 2 constancia is drawn, and verifies, without).
 Verifying proves who signed, what and when:
 
 - the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
@@ -47,7 +49,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -60,6 +62,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     campo,
     contenido,
     leer_campos,
+    nombres_trabajadores,
 )
 from icsoe_desktop.domain.informativa.firmada import comprobar
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
@@ -74,7 +77,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMATO, VERSION = "ICSOE-CONSTANCIA", 2
+FORMATO, VERSION = "ICSOE-CONSTANCIA", 3
+_SIN_NOMBRES = 2  # the version before the workers' names were carried (still verified)
 ADJUNTO = "constancia-icsoe.json"
 RAZON = "Constancia de firma de la informativa ICSOE"
 _MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~30 MB
@@ -398,7 +402,7 @@ def escribir_constancia(
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista "
             f"{campo(inf.contratista.rfc)}.",
         )
-    sellada = leer_campos(cadena)
+    sellada = replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
     paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
     datos = {
         "formato": FORMATO,
@@ -406,6 +410,7 @@ def escribir_constancia(
         "cadena": cadena,
         "sello": sello,
         "certificado": base64.b64encode(info.certificado_der).decode("ascii"),
+        "nombres": sellada.nombres,
     }
     if congeladas is not None:
         datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
@@ -413,7 +418,7 @@ def escribir_constancia(
         ADJUNTO,
         json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
         "application/json",
-        "Datos firmados: cadena original, sello digital y certificado",
+        "Datos firmados: cadena original, sello digital, certificado y nombres de los trabajadores",
     )
     return firmar_pdf(
         paginas,
@@ -453,13 +458,17 @@ def _leida(datos: bytes) -> ConstanciaLeida:
         version = leido["version"]
         if type(version) is int and version > VERSION:
             raise ValidationError("constancia_version", VERSION_NUEVA)
-        if version != VERSION:
+        if version not in (_SIN_NOMBRES, VERSION):
             raise ValueError("version")
         cadena, sello = str(leido["cadena"]), str(leido["sello"])
         certificado = base64.b64decode(str(leido["certificado"]), validate=True)
         sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
+        if version == VERSION:
+            sellada = replace(sellada, nombres=_nombres(leido["nombres"], sellada))
+        elif "nombres" in leido:
+            raise ValueError("nombres")
         huellas = _huellas(leido.get("huellas"))
         info = load_certificate(certificado)
     except ValidationError as exc:
@@ -469,6 +478,19 @@ def _leida(datos: bytes) -> ConstanciaLeida:
     except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
         raise ValidationError("constancia_danada", DANADO) from exc
     return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas)
+
+
+def _nombres(valor: object, sellada: Campos) -> tuple[list[str], ...]:
+    """The attachment's ``nombres``: ValueError for anything but one name (``campo`` of itself)
+    per worker of each contract of the cadena."""
+    if not (isinstance(valor, list) and len(valor) == len(sellada.trabajadores)):
+        raise ValueError("nombres")
+    for nombres, campos in zip(valor, sellada.trabajadores, strict=True):
+        if not (isinstance(nombres, list) and len(nombres) == len(campos) // 3):
+            raise ValueError("nombres")
+        if not all(isinstance(n, str) for n in nombres) or list(map(campo, nombres)) != nombres:
+            raise ValueError("nombres")
+    return tuple(valor)
 
 
 _HUELLAS = ("congelada", "cabecera")
