@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pypdf import PdfReader
 
 from icsoe_desktop.domain.credentials import load_sat_pair
 from icsoe_desktop.domain.informativa.cadena import cadena_original, campo
