@@ -5,6 +5,7 @@ worker as the file did, and verifying the constancia (service and CLI) compares 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
 from icsoe_desktop.domain.credentials import load_sat_pair
+from icsoe_desktop.domain.trust import TrustStore, read_emisor
 from icsoe_desktop.services.informativa import constancia as c
 from tests import constancia_falsa as falsa
 from tests import credentials_factory as cf
@@ -92,6 +94,13 @@ def test_the_clients_excel_names_each_worker_as_the_file_did(services, presentab
     assert {r[nss]: r[nombre] for r in renglones} == esperados
 
 
+def _efirma(carpeta: Path, rfc: str) -> cf.Generated:
+    """The contratista's own e.firma (its .cer and .key), as a forger holding it would use it."""
+    cer = carpeta / "fiel" / f"{rfc}.cer"
+    llave = load_sat_pair(cer.read_bytes(), cer.with_suffix(".key").read_bytes(), cf.PASSWORD)
+    return cf.Generated(cer.read_bytes(), llave.private_key, cf.sat_ca())
+
+
 def test_the_constancia_names_each_worker_as_the_file_did_and_verifying_compares_them(
     services, presentable, data_dir, tmp_path
 ):
@@ -104,9 +113,7 @@ def test_the_constancia_names_each_worker_as_the_file_did_and_verifying_compares
     genuina = falsa.datos(constancia)
     nombres = [[n.replace("García", "Garza") for n in lista] for lista in genuina["nombres"]]
     assert nombres != genuina["nombres"]
-    cer = tmp_path / "fiel" / f"{rfc}.cer"
-    llave = load_sat_pair(cer.read_bytes(), cer.with_suffix(".key").read_bytes(), cf.PASSWORD)
-    contratista = cf.Generated(cer.read_bytes(), llave.private_key, cf.sat_ca())
+    contratista = _efirma(tmp_path, rfc)
     forjada = falsa.firmar(
         falsa.paginas(constancia),
         contratista,
@@ -123,3 +130,36 @@ def test_the_constancia_names_each_worker_as_the_file_did_and_verifying_compares
     refusada = cli(data_dir, "informativa", "verificar", tmp_path / "forjada.pdf")
     assert refusada.returncode == c.SALIDA_NO_VALIDA, refusada.stdout + refusada.stderr
     assert c.PAGINAS_DISTINTAS in refusada.stdout + refusada.stderr
+
+
+def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativas(
+    services, presentable, tmp_path
+):
+    """The cadena, the sello and the SHA-256 of the stored copies are the genuine ones, the pages
+    drawn from the names changed: only the stored informativa can tell."""
+    from icsoe_desktop.services.informativa.constancia_pdf import dibujar
+
+    rfc, _ana, (uuid, _contrato, _esperados) = presentable
+    constancia = services.informativa_firma.acuse(uuid, rfc)
+    leida = c.leer_constancia(constancia)
+    assert leida.sellada.nombres is not None
+    otros = tuple([n.replace("García", "Garza") for n in lista] for lista in leida.sellada.nombres)
+    paginas = dibujar(
+        replace(leida.sellada, nombres=otros),
+        leida.cadena,
+        leida.sello,
+        leida.info.no_certificado,
+        leida.info.nombre,
+    )
+    forjada = falsa.firmar(
+        paginas,
+        _efirma(tmp_path, rfc),
+        [cf.sat_ca().certificate_der],
+        {**falsa.datos(constancia), "nombres": list(otros)},
+    )
+    confianza = TrustStore([read_emisor(cf.sat_ca().certificate_der, incluido=False, archivo="")])
+    sola = c.verificar_constancia(forjada, confianza)
+    assert c.PAGINAS_DISTINTAS not in sola.motivo and sola.motivo == (c.FECHA_DISTINTA,)
+    motivo = services.informativa_firma.verificar(forjada).motivo
+    assert motivo == (c.FECHA_DISTINTA, c.NOMBRES.format(donde=c.ESTA_EMPRESA))
+    assert services.informativa_firma.verificar(constancia).ok

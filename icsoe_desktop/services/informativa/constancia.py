@@ -64,7 +64,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     leer_campos,
     nombres_trabajadores,
 )
-from icsoe_desktop.domain.informativa.firmada import comprobar
+from icsoe_desktop.domain.informativa.firmada import comprobar, descongelar
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
@@ -154,6 +154,10 @@ CAMBIO = "La informativa guardada en {donde} cambió después de firmarse: ya no
 CABECERA = (
     "El encabezado de la informativa guardada en {donde} (la contratista, sus contratos y "
     "contratantes) cambió después de firmarse: ya no es el de la informativa firmada."
+)
+NOMBRES = (
+    "Los nombres de los trabajadores de la constancia no son los de la informativa guardada en "
+    "{donde}."
 )
 # Where the stored informativa is: the open empresa, or another of the installation.
 ESTA_EMPRESA, OTRA_EMPRESA = "esta empresa", "la empresa {empresa}"
@@ -704,7 +708,9 @@ def verificar_constancia(
             motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
-        elif motivo := _alterada(leida, guardado, huellas=not motivos):
+        elif motivo := _alterada(leida, guardado, huellas=not motivos) or _nombres_ajenos(
+            leida, guardado
+        ):
             motivos.append(motivo.format(donde=donde))
     if not motivos and not comprobable:
         motivos.append(NO_COMPROBABLE.format(fecha=fecha_hora(fecha), **vigencia))
@@ -778,6 +784,19 @@ def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str 
     ):
         return CAMBIO
     return None if comprobada.cabecera else CABECERA
+
+
+def _nombres_ajenos(leida: ConstanciaLeida, guardada: Guardada) -> str | None:
+    """``NOMBRES`` when the constancia carries names and the stored copy signed with its cadena
+    names the workers otherwise: the cadena and the SHA-256 leave the names to the PDF's
+    signature, so a second PDF signed with the same e.firma could carry others."""
+    if leida.sellada.nombres is None or not guardada.congelada:
+        return None
+    try:
+        guardados = nombres_trabajadores(descongelar(guardada.congelada).informativa)
+    except ValidationError:  # what was signed can no longer be read: not the same
+        return CAMBIO
+    return None if guardados == leida.sellada.nombres else NOMBRES
 
 
 def _paginas_selladas(firma: FirmaPdf, dibujo: bytes) -> bool:
