@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, islice, repeat
@@ -201,18 +202,26 @@ def nombres_trabajadores(inf: Informativa) -> tuple[list[str], ...]:
     """Each contract's workers' names (``campo`` of each, "" for none) in the order
     ``cadena_original(inf)`` writes the contracts and their workers (workers whose fields are
     the same, by name): what a constancia shows beside each worker's sealed fields."""
-    contratos = []
-    for contrato in inf.contratos:
-        ts = contrato.trabajadores
-        nss, curps, sbcs = (
-            _campos([t.nss for t in ts]),
-            _campos([t.curp for t in ts]),
-            _sbcs([t.sbc for t in ts]),
+    return nombres_en_orden(
+        (c, [t.nss for t in ts], [t.curp for t in ts], [t.sbc for t in ts], [t.nombre for t in ts])
+        for c in inf.contratos
+        for ts in (c.trabajadores,)
+    )
+
+
+def nombres_en_orden(
+    contratos: Iterable[tuple[Contrato, list[str], list[str], list[int], list[str]]],
+) -> tuple[list[str], ...]:
+    """``nombres_trabajadores`` of contracts given as (the contract, its workers' NSS, CURP, SBC
+    and names, each a list): without building the workers."""
+    ordenados = []
+    for contrato, nss, curps, centavos, nombres in contratos:
+        filas = sorted(
+            zip(_campos(nss), _campos(curps), _sbcs(centavos), map(campo, nombres), strict=True)
         )
-        filas = sorted(zip(nss, curps, sbcs, [campo(t.nombre) for t in ts], strict=True))
         campos = list(chain.from_iterable(fila[:3] for fila in filas))
-        contratos.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
-    return tuple(nombres for _, nombres in sorted(contratos))
+        ordenados.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
+    return tuple(nombres for _, nombres in sorted(ordenados))
 
 
 def contenido(cadena: str) -> str:

@@ -64,7 +64,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     leer_campos,
     nombres_trabajadores,
 )
-from icsoe_desktop.domain.informativa.firmada import comprobar, descongelar
+from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelados
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
@@ -793,7 +793,7 @@ def _nombres_ajenos(leida: ConstanciaLeida, guardada: Guardada) -> str | None:
     if leida.sellada.nombres is None or not guardada.congelada:
         return None
     try:
-        guardados = nombres_trabajadores(descongelar(guardada.congelada).informativa)
+        guardados = nombres_congelados(guardada.congelada)
     except ValidationError:  # what was signed can no longer be read: not the same
         return CAMBIO
     return None if guardados == leida.sellada.nombres else NOMBRES
