@@ -202,11 +202,11 @@ def nombres_trabajadores(inf: Informativa) -> tuple[list[str], ...]:
     """Each contract's workers' names (``campo`` of each, "" for none) in the order
     ``cadena_original(inf)`` writes the contracts and their workers (workers whose fields are
     the same, by name): what a constancia shows beside each worker's sealed fields."""
-    return nombres_en_orden(
-        (c, [t.nss for t in ts], [t.curp for t in ts], [t.sbc for t in ts], [t.nombre for t in ts])
-        for c in inf.contratos
-        for ts in (c.trabajadores,)
-    )
+    return nombres_en_orden((c, *_listas(c.trabajadores)) for c in inf.contratos)
+
+
+def _listas(ts: tuple[Trabajador, ...]) -> tuple[list[str], list[str], list[int], list[str]]:
+    return [t.nss for t in ts], [t.curp for t in ts], [t.sbc for t in ts], [t.nombre for t in ts]
 
 
 def nombres_en_orden(
