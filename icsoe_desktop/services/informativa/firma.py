@@ -159,7 +159,7 @@ class FirmaInformativaService(InformativaBase):
         key: Path | None,
         contrasena: str,
     ) -> bytes:
-        from icsoe_desktop.domain.informativa.cadena import cadena_original
+        from icsoe_desktop.domain.informativa.cadena import cadena_original, nombres_trabajadores
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import firmar_constancia
@@ -206,12 +206,13 @@ class FirmaInformativaService(InformativaBase):
         # exports, acuse and verification never read the contratante's or the contratista's live
         # rows again. The constancia's signature covers both, by their SHA-256.
         congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
+        nombres = nombres_trabajadores(antes)  # what the constancia shows and signs beside it
         del antes  # its hundreds of thousands of workers are not kept while the rest is done
 
         def escribir(url: str) -> bytes:
             return firmar_constancia(
                 cadena, sello, info.certificado_der, emisores, firmada,
-                credencial.private_key, url, congeladas,
+                credencial.private_key, nombres, url, congeladas,
             )  # fmt: skip
 
         sin_sello = ""
