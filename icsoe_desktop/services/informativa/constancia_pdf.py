@@ -19,6 +19,7 @@ import os
 import re
 import threading
 import zlib
+from collections.abc import Callable
 from datetime import date, datetime
 
 # isort: off
@@ -96,6 +97,22 @@ class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
                 c for c in _IMPRIMIBLES if state.assignments.get(ord(c)) == ord(c)
             )
         return propios
+
+    def escapados(self, doc: object, escapar: Callable[[bytes], str]) -> dict[int, str]:
+        """Each character that has its code in ``doc``'s first subset, and the code as a PDF
+        string writes it (``escapar``: the canvas's): a text of those characters alone is
+        written with ``str.translate`` of this table. Made again once a character is added."""
+        state = self.state.get(doc)
+        if state is None:
+            return {}
+        asignados = state.assignments
+        tabla: dict[int, str] | None = getattr(state, "_escapados", None)
+        if tabla is None or state._escapados_de != len(asignados):
+            tabla = state._escapados = {
+                c: escapar(bytes([n])) for c, n in asignados.items() if n < 256
+            }
+            state._escapados_de = len(asignados)
+        return tabla
 
 
 def _fuentes() -> None:
@@ -265,8 +282,9 @@ def dibujar(
     c = _documento(salida, sellada)
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
     _portada(hoja, sellada, cadena, sello, no_certificado, titular)
+    cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
-        _anexo(hoja, sellada, indice, desde)
+        _anexo(hoja, sellada, indice, desde, cortes)
     c.showPage()
     if firmadas is not None:
         _contenidos(c, _Flate(firmadas))
@@ -376,7 +394,7 @@ def _portada(
     hoja.bloque(sello)
 
 
-def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int) -> None:
+def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[str, str]) -> None:
     inf = sellada.informativa
     k, campos = inf.contratos[indice], sellada.trabajadores[indice]
     listados, columnas = len(campos) // 3, _columnas(sellada)
@@ -410,34 +428,48 @@ def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int) -> None:
         c.drawText(texto)
         if sellada.nombres is not None:
             nombres = sellada.nombres[indice][primero : primero + len(bloque) // 3]
-            c.drawText(_nombres(c.beginText(x + _X_NOMBRE, y0), nombres))
+            c.drawText(_nombres(c.beginText(x + _X_NOMBRE, y0), nombres, cortes))
 
 
 def _columnas(sellada: Campos) -> int:
     return _COLUMNAS if sellada.nombres is None else _COLUMNAS_NOMBRES
 
 
-def _nombres(texto: PDFTextObject, nombres: list[str]) -> PDFTextObject:
-    """The «Nombre» column: each name on its worker's row, one too wide cut with «…»; a worker
-    without a name, an empty line."""
+def _nombres(texto: PDFTextObject, nombres: list[str], cortes: dict[str, str]) -> PDFTextObject:
+    """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
+    the names already cut, by name); a worker without a name, an empty line. When every
+    character of the column already has its code in the font's first subset, in use, the
+    lines are written at once: the code reportlab writes line by line (every name a
+    constancia carries, hundreds of thousands)."""
     texto.setFont(_SANS, _FILA_TAM, _FILA_ALTO)
     texto.setHorizScale(_ESCALA_NOMBRE)
     texto.textLine("Nombre")
+    lineas = []
     for nombre in nombres:
-        texto.textLine(_cabe(nombre))
+        if (linea := cortes.get(nombre)) is None:
+            linea = cortes[nombre] = _cabe(nombre)
+        lineas.append(linea)
+    fuente, canvas = pdfmetrics.getFont(_SANS), texto._canvas
+    tabla = fuente.escapados(canvas._doc, canvas._escape) if isinstance(fuente, _Fuente) else {}
+    if texto._curSubset == 0 and set("".join(lineas)).issubset(map(chr, tabla)):
+        texto._code.append(
+            " ".join(f"({linea.translate(tabla)}) Tj T*" if linea else " T*" for linea in lineas)
+        )
+    else:
+        for linea in lineas:
+            texto.textLine(linea)
     texto.setHorizScale(100)  # the text state outlives the text object: the next column's rows
     return texto
 
 
 def _cabe(nombre: str) -> str:
     """``nombre``, or its longest beginning that fits the column with «…» after it."""
-    ancho = pdfmetrics.stringWidth(nombre, _SANS, _FILA_TAM)
+    medir = pdfmetrics.getFont(_SANS).stringWidth
+    ancho = medir(nombre, _FILA_TAM)
     if ancho <= _ANCHO_NOMBRE:
         return nombre
     corte = int(len(nombre) * _ANCHO_NOMBRE / ancho) + 1
-    while (
-        corte and pdfmetrics.stringWidth(_cortado(nombre, corte), _SANS, _FILA_TAM) > _ANCHO_NOMBRE
-    ):
+    while corte and medir(_cortado(nombre, corte), _FILA_TAM) > _ANCHO_NOMBRE:
         corte -= 1
     return _cortado(nombre, corte)
 
