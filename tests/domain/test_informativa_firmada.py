@@ -12,7 +12,13 @@ import pytest
 
 from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.cadena import cadena_original, nombres_trabajadores
+from icsoe_desktop.domain.informativa.cadena import (
+    cadena_original,
+    cadena_y_nombres,
+    campo,
+    campos_de,
+    nombres_trabajadores,
+)
 from icsoe_desktop.domain.informativa.firmada import (
     ILEGIBLE,
     comprobar,
@@ -84,6 +90,26 @@ def test_its_names_are_read_without_building_its_workers_in_the_cadenas_order():
     assert sorted(n for lista in nombres for n in lista) == sorted(
         t.nombre for c in inf.contratos for t in c.trabajadores
     )
+
+
+def test_the_cadena_and_its_names_in_one_sort_are_each_as_written_alone():
+    """*Firmar* writes both at once: the same cadena, and the same names in its order, as
+    ``cadena_original`` and ``nombres_trabajadores``; each name as ``campo`` writes it, spelt
+    in any way (decomposed accents, tabs and runs of spaces, a ``|``, none)."""
+    inf = _con_nombres()
+    raros = ("Jose\u0301  Peña", " MARÍA\tJOSÉ ", "A | B", "", "Zoë", "ÑANDÚ")
+    primero = inf.contratos[0]
+    nombrados = tuple(
+        replace(t, nombre=raros[i % len(raros)]) for i, t in enumerate(primero.trabajadores)
+    )
+    for caso in (inf, replace(inf, contratos=(replace(primero, trabajadores=nombrados),))):
+        cadena, nombres = cadena_y_nombres(caso, FIRMADA_EN, capacitacion=True)
+        assert cadena == cadena_original(caso, FIRMADA_EN, capacitacion=True)
+        assert nombres == nombres_trabajadores(caso)
+    assert sorted(nombres[0]) == sorted(campo(t.nombre) for t in nombrados)
+    assert "José Peña" in nombres[0] and "A ¦ B" in nombres[0]
+    assert campos_de(list(raros)) == list(map(campo, raros))
+    assert campos_de(["Zoë", "ÑANDÚ"]) == ["Zoë", "ÑANDÚ"]
 
 
 def test_the_header_copy_agrees_only_when_it_is_the_whole_copy_without_its_workers():

@@ -103,18 +103,18 @@ def campos_trabajadores(nss: list[str], curps: list[str], centavos: list[int]) -
     """Workers' fields as the cadena writes them (NSS, CURP, SBC, NSS, …), in its order: by
     NSS, then CURP, then SBC, a total order whatever the file's. Each list at once where its
     values allow it: a contract may list tens of thousands."""
-    filas = sorted(zip(_campos(nss), _campos(curps), _sbcs(centavos), strict=True))
+    filas = sorted(zip(campos_de(nss), campos_de(curps), _sbcs(centavos), strict=True))
     return list(chain.from_iterable(filas))
 
 
-def _campos(valores: list[str]) -> list[str]:
+def campos_de(valores: list[str]) -> list[str]:
     """``campo`` of each value: the values themselves when every one already is its own."""
     try:
         texto = "\n".join(valores)
     except TypeError:  # a value missing (None): campo writes it ""
         return [campo(v) for v in valores]
     if (
-        texto.isascii()
+        (texto.isascii() or unicodedata.is_normalized("NFC", texto))  # names have accents
         and "".join(valores).isprintable()
         and SEPARADOR not in texto
         and not _sobran_espacios(texto, "\n")
@@ -205,6 +205,16 @@ def nombres_trabajadores(inf: Informativa) -> tuple[list[str], ...]:
     return nombres_en_orden((c, *_listas(c.trabajadores)) for c in inf.contratos)
 
 
+def cadena_y_nombres(
+    inf: Informativa, firmada: datetime, capacitacion: bool = False
+) -> tuple[str, tuple[list[str], ...]]:
+    """``cadena_original`` and ``nombres_trabajadores`` of ``inf``, its workers sorted once."""
+    ordenados = _ordenados((c, *_listas(c.trabajadores)) for c in inf.contratos)
+    contratos = [contrato for contrato, _ in ordenados]
+    cadena = _unir(inf, firmada, capacitacion, contratos, inf.numero_trabajadores)
+    return cadena, tuple(nombres for _, nombres in ordenados)
+
+
 def _listas(ts: tuple[Trabajador, ...]) -> tuple[list[str], list[str], list[int], list[str]]:
     return [t.nss for t in ts], [t.curp for t in ts], [t.sbc for t in ts], [t.nombre for t in ts]
 
@@ -214,14 +224,22 @@ def nombres_en_orden(
 ) -> tuple[list[str], ...]:
     """``nombres_trabajadores`` of contracts given as (the contract, its workers' NSS, CURP, SBC
     and names, each a list): without building the workers."""
+    return tuple(nombres for _, nombres in _ordenados(contratos))
+
+
+def _ordenados(
+    contratos: Iterable[tuple[Contrato, list[str], list[str], list[int], list[str]]],
+) -> list[tuple[list[str], list[str]]]:
+    """Each contract's fields as the cadena writes them and its workers' names in their
+    order, the contracts in the cadena's."""
     ordenados = []
     for contrato, nss, curps, centavos, nombres in contratos:
         filas = sorted(
-            zip(_campos(nss), _campos(curps), _sbcs(centavos), map(campo, nombres), strict=True)
+            zip(campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres), strict=True)
         )
         campos = list(chain.from_iterable(fila[:3] for fila in filas))
         ordenados.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
-    return tuple(nombres for _, nombres in sorted(ordenados))
+    return sorted(ordenados)
 
 
 def contenido(cadena: str) -> str:

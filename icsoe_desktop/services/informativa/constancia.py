@@ -60,7 +60,7 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     Campos,
     cadena_original,
-    campo,
+    campos_de,
     contenido,
     leer_campos,
     nombres_trabajadores,
@@ -532,7 +532,7 @@ def _nombres(valor: object, sellada: Campos) -> tuple[list[str], ...]:
     for nombres, campos in zip(valor, sellada.trabajadores, strict=True):
         if not (isinstance(nombres, list) and len(nombres) == len(campos) // 3):
             raise ValueError("nombres")
-        if not all(isinstance(n, str) for n in nombres) or list(map(campo, nombres)) != nombres:
+        if not set(map(type, nombres)) <= {str} or campos_de(nombres) != nombres:
             raise ValueError("nombres")
     return tuple(valor)
 

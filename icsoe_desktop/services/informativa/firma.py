@@ -159,7 +159,7 @@ class FirmaInformativaService(InformativaBase):
         key: Path | None,
         contrasena: str,
     ) -> bytes:
-        from icsoe_desktop.domain.informativa.cadena import cadena_original, nombres_trabajadores
+        from icsoe_desktop.domain.informativa.cadena import cadena_y_nombres
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
         from icsoe_desktop.services.informativa.constancia import firmar_constancia
@@ -196,7 +196,8 @@ class FirmaInformativaService(InformativaBase):
         # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
-        cadena = cadena_original(antes, firmada, capacitacion)
+        # The workers' names too, in the cadena's order: the constancia shows and signs them.
+        cadena, nombres = cadena_y_nombres(antes, firmada, capacitacion)
         sello = sellar(cadena, credencial.private_key)
         emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
@@ -206,7 +207,6 @@ class FirmaInformativaService(InformativaBase):
         # exports, acuse and verification never read the contratante's or the contratista's live
         # rows again. The constancia's signature covers both, by their SHA-256.
         congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
-        nombres = nombres_trabajadores(antes)  # what the constancia shows and signs beside it
         del antes  # its hundreds of thousands of workers are not kept while the rest is done
 
         def escribir(url: str) -> bytes:
