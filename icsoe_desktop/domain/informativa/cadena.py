@@ -238,7 +238,10 @@ def _ordenados(
             zip(campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres), strict=True)
         )
         campos = list(chain.from_iterable(fila[:3] for fila in filas))
-        ordenados.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
+        # Copies, not the workers' own strings: the names outlive the workers (Firmar drops
+        # them), and strings among theirs would keep their memory from being given back.
+        nombres = "\n".join(fila[3] for fila in filas).split("\n") if filas else []
+        ordenados.append((_contrato(contrato, campos), nombres))
     return sorted(ordenados)
 
 

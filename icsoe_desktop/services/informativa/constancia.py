@@ -74,6 +74,7 @@ from icsoe_desktop.domain.trust import TrustStore
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+    from icsoe_desktop.services.pades.firmar import Adjunto
     from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior, Revocacion
 
 log = logging.getLogger(__name__)
@@ -407,29 +408,54 @@ def escribir_constancia(
         raise ValidationError(
             "constancia_cadena_distinta", "La cadena original no corresponde a la informativa."
         )
-    return firmar_constancia(
-        cadena, sello, certificado_der, emisores, fecha_firma, clave_privada,
-        nombres_trabajadores(inf), sello_tiempo, congeladas,
-    )  # fmt: skip
+    return preparar_constancia(
+        cadena, sello, certificado_der, fecha_firma, nombres_trabajadores(inf), congeladas
+    ).firmar(emisores, clave_privada, sello_tiempo)
 
 
-def firmar_constancia(
+@dataclass(frozen=True)
+class SinFirmar:
+    """A constancia drawn and its attachment written, to be signed (``firmar``, again if a
+    time-stamp server fails): all *Firmar* keeps of the workers meanwhile."""
+
+    paginas: bytes
+    adjunto: Adjunto
+    certificado_der: bytes
+    fecha_firma: datetime
+
+    def firmar(
+        self, emisores: list[bytes], clave_privada: RSAPrivateKey, sello_tiempo: str = ""
+    ) -> bytes:
+        """The signed constancia. ``sello_tiempo``: the time-stamp server's URL; its failure
+        raises ``pades.firmar.SelloDeTiempoFallido``."""
+        from icsoe_desktop.services.pades.firmar import firmar_pdf
+
+        return firmar_pdf(
+            self.paginas,
+            clave_privada,
+            self.certificado_der,
+            emisores,
+            self.fecha_firma,
+            self.adjunto,
+            RAZON,
+            sello_tiempo=sello_tiempo,
+        )
+
+
+def preparar_constancia(
     cadena: str,
     sello: str,
     certificado_der: bytes,
-    emisores: list[bytes],
     fecha_firma: datetime,
-    clave_privada: RSAPrivateKey,
     nombres: tuple[list[str], ...],
-    sello_tiempo: str = "",
     congeladas: tuple[bytes, bytes] | None = None,
-) -> bytes:
-    """``escribir_constancia`` of a cadena its caller has just written of the informativa
-    (*Firmar*), with its workers' names (``nombres_trabajadores`` of it): the informativa is
-    not needed again, nor kept in memory meanwhile. Refused when the sello or the certificate
-    disagree with the cadena."""
+) -> SinFirmar:
+    """``escribir_constancia`` but the signature, of a cadena its caller has just written of
+    the informativa (*Firmar*), with its workers' names (``nombres_trabajadores`` of it): the
+    informativa is not needed, nor kept in memory meanwhile, nor are the names afterwards.
+    Refused when the sello or the certificate disagree with the cadena."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar
-    from icsoe_desktop.services.pades.firmar import Adjunto, firmar_pdf
+    from icsoe_desktop.services.pades.firmar import Adjunto
 
     if fecha_firma.tzinfo is None:
         raise ValueError("fecha_firma sin zona horaria")
@@ -447,7 +473,7 @@ def firmar_constancia(
         )
     sellada = replace(sellada, nombres=_nombres(nombres, sellada))
     paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
-    del sellada  # each worker's fields, not kept while the PDF is signed
+    del sellada  # each worker's fields, not kept while the attachment is written
     datos = {
         "formato": FORMATO,
         "version": VERSION,
@@ -464,16 +490,7 @@ def firmar_constancia(
         "application/json",
         "Datos firmados: cadena original, sello digital, certificado y nombres de los trabajadores",
     )
-    return firmar_pdf(
-        paginas,
-        clave_privada,
-        info.certificado_der,
-        emisores,
-        fecha_firma,
-        adjunto,
-        RAZON,
-        sello_tiempo=sello_tiempo,
-    )
+    return SinFirmar(paginas, adjunto, info.certificado_der, fecha_firma)
 
 
 # --- reading and verifying ---------------------------------------------------------------------
