@@ -212,7 +212,9 @@ def cadena_y_nombres(
     ordenados = _ordenados((c, *_listas(c.trabajadores)) for c in inf.contratos)
     contratos = [contrato for contrato, _ in ordenados]
     cadena = _unir(inf, firmada, capacitacion, contratos, inf.numero_trabajadores)
-    return cadena, tuple(nombres for _, nombres in ordenados)
+    # Copies, not the workers' own strings: the names outlive the workers (Firmar drops
+    # them), and strings among theirs would keep their memory from being given back.
+    return cadena, tuple("\n".join(n).split("\n") if n else [] for _, n in ordenados)
 
 
 def _listas(ts: tuple[Trabajador, ...]) -> tuple[list[str], list[str], list[int], list[str]]:
@@ -238,10 +240,7 @@ def _ordenados(
             zip(campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres), strict=True)
         )
         campos = list(chain.from_iterable(fila[:3] for fila in filas))
-        # Copies, not the workers' own strings: the names outlive the workers (Firmar drops
-        # them), and strings among theirs would keep their memory from being given back.
-        nombres = "\n".join(fila[3] for fila in filas).split("\n") if filas else []
-        ordenados.append((_contrato(contrato, campos), nombres))
+        ordenados.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
     return sorted(ordenados)
 
 
