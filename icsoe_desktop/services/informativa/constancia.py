@@ -455,7 +455,7 @@ def preparar_constancia(
     informativa is not needed, nor kept in memory meanwhile, nor are the names afterwards.
     Refused when the sello or the certificate disagree with the cadena."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar
-    from icsoe_desktop.services.pades.firmar import Adjunto
+    from icsoe_desktop.services.pades.firmar import adjunto
 
     if fecha_firma.tzinfo is None:
         raise ValueError("fecha_firma sin zona horaria")
@@ -484,13 +484,13 @@ def preparar_constancia(
     }
     if congeladas is not None:
         datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
-    adjunto = Adjunto(
+    datos_firmados = adjunto(
         ADJUNTO,
         json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
         "application/json",
         "Datos firmados: cadena original, sello digital, certificado y nombres de los trabajadores",
     )
-    return SinFirmar(paginas, adjunto, info.certificado_der, fecha_firma)
+    return SinFirmar(paginas, datos_firmados, info.certificado_der, fecha_firma)
 
 
 # --- reading and verifying ---------------------------------------------------------------------
