@@ -144,7 +144,9 @@ def test_the_names_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
     cadena = cadena_original(inf, FIRMA)
     sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
     atajo = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
-    monkeypatch.setattr(constancia_pdf._Fuente, "escapados", lambda fuente, doc, escapar: {})
+    monkeypatch.setattr(
+        constancia_pdf._Fuente, "escapados", lambda fuente, doc, escapar: ({}, frozenset())
+    )
     monkeypatch.setattr(constancia_pdf._Fuente, "propios", lambda fuente, doc: frozenset())
     monkeypatch.setattr(constancia_pdf._Fuente, "splitString", TTFont.splitString)
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo

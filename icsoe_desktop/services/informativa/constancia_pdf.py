@@ -98,21 +98,22 @@ class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
             )
         return propios
 
-    def escapados(self, doc: object, escapar: Callable[[bytes], str]) -> dict[int, str]:
+    def escapados(
+        self, doc: object, escapar: Callable[[bytes], str]
+    ) -> tuple[dict[int, str], frozenset[str]]:
         """Each character that has its code in ``doc``'s first subset, and the code as a PDF
-        string writes it (``escapar``: the canvas's): a text of those characters alone is
-        written with ``str.translate`` of this table. Made again once a character is added."""
+        string writes it (``escapar``: the canvas's): a text of those characters alone (the
+        set) is written with ``str.translate`` of this table. Made again once one is added."""
         state = self.state.get(doc)
         if state is None:
-            return {}
+            return {}, frozenset()
         asignados = state.assignments
-        tabla: dict[int, str] | None = getattr(state, "_escapados", None)
-        if tabla is None or state._escapados_de != len(asignados):
-            tabla = state._escapados = {
-                c: escapar(bytes([n])) for c, n in asignados.items() if n < 256
-            }
+        hecho: tuple[dict[int, str], frozenset[str]] | None = getattr(state, "_escapados", None)
+        if hecho is None or state._escapados_de != len(asignados):
+            tabla = {c: escapar(bytes([n])) for c, n in asignados.items() if n < 256}
+            hecho = state._escapados = tabla, frozenset(map(chr, tabla))
             state._escapados_de = len(asignados)
-        return tabla
+        return hecho
 
 
 def _fuentes() -> None:
@@ -450,8 +451,12 @@ def _nombres(texto: PDFTextObject, nombres: list[str], cortes: dict[str, str]) -
             linea = cortes[nombre] = _cabe(nombre)
         lineas.append(linea)
     fuente, canvas = pdfmetrics.getFont(_SANS), texto._canvas
-    tabla = fuente.escapados(canvas._doc, canvas._escape) if isinstance(fuente, _Fuente) else {}
-    if texto._curSubset == 0 and set("".join(lineas)).issubset(map(chr, tabla)):
+    tabla, propios = (
+        fuente.escapados(canvas._doc, canvas._escape)
+        if isinstance(fuente, _Fuente)
+        else ({}, frozenset())
+    )
+    if texto._curSubset == 0 and propios.issuperset("".join(lineas)):
         texto._code.append(
             " ".join(f"({linea.translate(tabla)}) Tj T*" if linea else " T*" for linea in lineas)
         )
