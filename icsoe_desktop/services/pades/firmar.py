@@ -185,7 +185,7 @@ def _parametros(adjunto: Adjunto, momento: datetime) -> generic.DictionaryObject
     """The embedded file's /Params as pyHanko's EmbeddedFileParams writes them (size, MD5,
     dates), without inflating the data to measure it."""
     parametros = generic.DictionaryObject()  # type: ignore[no-untyped-call]  # pyHanko's generic
-    parametros["/Size"] = generic.NumberObject(adjunto.tamano)  # type: ignore[no-untyped-call]  # same
+    parametros["/Size"] = generic.NumberObject(adjunto.tamano)  # type: ignore[no-untyped-call]  # untyped too
     parametros["/CheckSum"] = generic.ByteStringObject(adjunto.md5)
     parametros["/CreationDate"] = generic.pdf_date(momento)
     parametros["/ModDate"] = generic.pdf_date(momento)
