@@ -12,7 +12,13 @@ import pytest
 
 from icsoe_desktop.domain.clock import hora_del_centro
 from icsoe_desktop.domain.errors import ValidationError
-from icsoe_desktop.domain.informativa.cadena import cadena_original
+from icsoe_desktop.domain.informativa.cadena import (
+    cadena_original,
+    cadena_y_nombres,
+    campo,
+    campos_de,
+    nombres_trabajadores,
+)
 from icsoe_desktop.domain.informativa.firmada import (
     ILEGIBLE,
     comprobar,
@@ -20,6 +26,7 @@ from icsoe_desktop.domain.informativa.firmada import (
     contenido_congelado,
     de_cadena,
     descongelar,
+    nombres_congelados,
     sin_trabajadores,
 )
 from icsoe_desktop.domain.informativa.modelo import FIRMADA, OtraDeclaracion, Trabajador
@@ -69,6 +76,40 @@ def test_its_content_is_read_without_building_its_workers_and_is_the_same():
     otra = replace(inf, contratos=(replace(primero, trabajadores=raros), *inf.contratos[1:]))
     for caso in (inf, otra, replace(inf, contratos=())):
         assert contenido_congelado(congelar(caso, FIRMADA_EN)) == cadena_original(caso)
+
+
+def test_its_names_are_read_without_building_its_workers_in_the_cadenas_order():
+    """What a constancia's names are compared with: each contract's, in the order its cadena
+    lists contracts and workers, whatever order they were captured in."""
+    inf = _con_nombres()
+    revuelta = replace(
+        inf, contratos=tuple(replace(c, trabajadores=c.trabajadores[::-1]) for c in inf.contratos)
+    )
+    nombres = nombres_congelados(congelar(revuelta, FIRMADA_EN))
+    assert nombres == nombres_trabajadores(inf) == nombres_trabajadores(revuelta)
+    assert sorted(n for lista in nombres for n in lista) == sorted(
+        t.nombre for c in inf.contratos for t in c.trabajadores
+    )
+
+
+def test_the_cadena_and_its_names_in_one_sort_are_each_as_written_alone():
+    """*Firmar* writes both at once: the same cadena, and the same names in its order, as
+    ``cadena_original`` and ``nombres_trabajadores``; each name as ``campo`` writes it, spelt
+    in any way (decomposed accents, tabs and runs of spaces, a ``|``, none)."""
+    inf = _con_nombres()
+    raros = ("Jose\u0301  Peña", " MARÍA\tJOSÉ ", "A | B", "", "Zoë", "ÑANDÚ")
+    primero = inf.contratos[0]
+    nombrados = tuple(
+        replace(t, nombre=raros[i % len(raros)]) for i, t in enumerate(primero.trabajadores)
+    )
+    for caso in (inf, replace(inf, contratos=(replace(primero, trabajadores=nombrados),))):
+        cadena, nombres = cadena_y_nombres(caso, FIRMADA_EN, capacitacion=True)
+        assert cadena == cadena_original(caso, FIRMADA_EN, capacitacion=True)
+        assert nombres == nombres_trabajadores(caso)
+    assert sorted(nombres[0]) == sorted(campo(t.nombre) for t in nombrados)
+    assert "José Peña" in nombres[0] and "A ¦ B" in nombres[0]
+    assert campos_de(list(raros)) == list(map(campo, raros))
+    assert campos_de(["Zoë", "ÑANDÚ"]) == ["Zoë", "ÑANDÚ"]
 
 
 def test_the_header_copy_agrees_only_when_it_is_the_whole_copy_without_its_workers():
@@ -147,7 +188,7 @@ def _primero(d):
         _reescrito(lambda d: d["informativa"]["contratos"][0].update(trabajadores={})),
     ],
 )
-@pytest.mark.parametrize("leer", [descongelar, contenido_congelado])
+@pytest.mark.parametrize("leer", [descongelar, contenido_congelado, nombres_congelados])
 def test_anything_else_is_refused_with_one_message(datos, leer):
     with pytest.raises(ValidationError) as error:
         leer(datos)

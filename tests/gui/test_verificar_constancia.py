@@ -11,6 +11,7 @@ import pytest
 from icsoe_desktop.domain.roles import CLI_ACTOR
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
+from icsoe_desktop.services.certificados.servicio import TRUSTED_DIR
 from icsoe_desktop.services.informativa import constancia as c
 from tests import credentials_factory as cf
 from tests.gui.helpers import click
@@ -257,3 +258,22 @@ def test_a_ca_added_in_the_window_for_time_stamps_signs_no_valid_constancia(
     pdf.write_bytes(ataque())
     visto = _verificar(qtbot, services, modals, tmp_path, pdf, None, "solo_sellos")
     assert visto["resultado"].split("\n") == [c.NO_VALIDA, c.SOLO_SELLOS.format(emisor=COMERCIAL)]
+
+
+def test_a_constancia_made_before_the_workers_names_is_still_valid(
+    qtbot, services, modals, data_dir, tmp_path
+):
+    """tests/data/constancia_v2.pdf (see test_constancia_nombres), its authority trusted here."""
+    datos = Path(__file__).resolve().parent.parent / "data"
+    services.accounts.register(Registration("Ana", "Ruiz", "", ANA, PASSWORD, PASSWORD, True))
+    services.primer_uso.guardar_empresa("ABA010101AA1", "Abarrotes Uno SA de CV", ANA)
+    (data_dir / TRUSTED_DIR).mkdir(exist_ok=True)
+    (data_dir / TRUSTED_DIR / "ac_v2.cer").write_bytes(
+        (datos / "constancia_v2_ac.der").read_bytes()
+    )
+    visto = _verificar(qtbot, services, modals, tmp_path, datos / "constancia_v2.pdf", None)
+    assert visto["resultado"].startswith(
+        "La constancia de firma es válida: EDE0101018A2, EMPRESA DEMO SA DE CV; informativa "
+        "Normal del periodo enero–abril 2026 (2026-1)"
+    ), visto["resultado"]
+    assert "firmada el 20/11/2026 10:00:00 (UTC-06:00)" in visto["resultado"]

@@ -20,6 +20,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     leer_cadena,
     leer_campos,
     leer_sellada,
+    nombres_trabajadores,
 )
 from icsoe_desktop.domain.informativa.modelo import Contrato, Trabajador
 from icsoe_desktop.domain.informativa.sello import sellar
@@ -114,6 +115,38 @@ def test_the_annex_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
     sellada = leer_campos(cadena)
     atajo = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
     # Every line through reportlab's own code.
+    monkeypatch.setattr(constancia_pdf._Fuente, "propios", lambda fuente, doc: frozenset())
+    monkeypatch.setattr(constancia_pdf._Fuente, "splitString", TTFont.splitString)
+    assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo
+
+
+def test_the_names_short_cut_draws_what_reportlab_draws(monkeypatch) -> None:
+    """The annex's «Nombre» column is written a column at a time once its characters have
+    their codes; the PDF is the same bytes as with reportlab's own line by line: names in
+    other scripts (more characters than the font's first subset holds), characters PDF
+    escapes, names too long for the column, the same name twice, workers without a name."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from icsoe_desktop.services.informativa import constancia_pdf
+
+    otros = "".join(map(chr, range(0x0410, 0x0450))) + "".join(map(chr, range(0x0391, 0x03C9)))
+    nombres = [otros[i : i + 12] for i in range(0, len(otros), 12)]  # in the first column only
+    nombres += ["MUÑOZ (PEÑA) JOSÉ \\ Ñ", "", "HERNÁNDEZ GONZÁLEZ MARÍA DE LOS ÁNGELES Y MÁS"]
+    nombres += ["MUÑOZ (PEÑA) JOSÉ", ""] * ((900 - len(nombres)) // 2)
+    trabajadores = tuple(
+        Trabajador(f"{10_000_000_000 + i:011d}", CURP_ANA, 50_000 + i, nombre)
+        for i, nombre in enumerate(nombres)
+    )
+    base = informativa()
+    inf = dataclasses.replace(
+        base, contratos=(dataclasses.replace(base.contratos[0], trabajadores=trabajadores),)
+    )
+    cadena = cadena_original(inf, FIRMA)
+    sellada = dataclasses.replace(leer_campos(cadena), nombres=nombres_trabajadores(inf))
+    atajo = dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA")
+    monkeypatch.setattr(
+        constancia_pdf._Fuente, "escapados", lambda fuente, doc, escapar: ({}, frozenset())
+    )
     monkeypatch.setattr(constancia_pdf._Fuente, "propios", lambda fuente, doc: frozenset())
     monkeypatch.setattr(constancia_pdf._Fuente, "splitString", TTFont.splitString)
     assert dibujar(sellada, cadena, "c2VsbG8=", "00001000000712345678", "EMPRESA") == atajo

@@ -1,9 +1,11 @@
 """The worker file's names are kept with each worker (the empresa has no movimientos of them):
-the client's Excel of a presented informativa names every worker as the file did."""
+the constancia de firma's annex and the client's Excel of a presented informativa name every
+worker as the file did, and verifying the constancia (service and CLI) compares its names."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +13,10 @@ import pytest
 from openpyxl import load_workbook
 
 from icsoe_desktop.domain.clock import HORA_DEL_CENTRO
+from icsoe_desktop.domain.credentials import load_sat_pair
+from icsoe_desktop.domain.trust import TrustStore, read_emisor
+from icsoe_desktop.services.informativa import constancia as c
+from tests import constancia_falsa as falsa
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.informativa_datos import trabajadores_limpios
@@ -21,6 +27,8 @@ from tests.informativa_servicios import (
     capturista_una_vez,
     contrato_con_trabajadores,
 )
+from tests.services.test_constancia_nombres import nombres_del_anexo
+from tests.test_cli_informativa import cli
 
 NOMBRES = (
     "PEÑA NÚÑEZ MARÍA JOSÉ",
@@ -85,3 +93,74 @@ def test_the_clients_excel_names_each_worker_as_the_file_did(services, presentab
     libro.close()  # read-only keeps the file open until closed
     nss, nombre = encabezado.index("NSS"), encabezado.index("Nombre")
     assert {r[nss]: r[nombre] for r in renglones} == esperados
+
+
+def _efirma(carpeta: Path, rfc: str) -> cf.Generated:
+    """The contratista's own e.firma (its .cer and .key), as a forger holding it would use it."""
+    cer = carpeta / "fiel" / f"{rfc}.cer"
+    llave = load_sat_pair(cer.read_bytes(), cer.with_suffix(".key").read_bytes(), cf.PASSWORD)
+    return cf.Generated(cer.read_bytes(), llave.private_key, cf.sat_ca())
+
+
+def test_the_constancia_names_each_worker_as_the_file_did_and_verifying_compares_them(
+    services, presentable, data_dir, tmp_path
+):
+    rfc, _ana, (uuid, _contrato, esperados) = presentable
+    constancia = services.informativa_firma.acuse(uuid, rfc)
+    assert nombres_del_anexo(constancia) == esperados
+    assert services.informativa_firma.verificar(constancia).ok
+    # The same pages signed again by the contratista's own e.firma with one name changed in
+    # the data signed with them: the pages no longer show what is signed.
+    genuina = falsa.datos(constancia)
+    nombres = [[n.replace("García", "Garza") for n in lista] for lista in genuina["nombres"]]
+    assert nombres != genuina["nombres"]
+    contratista = _efirma(tmp_path, rfc)
+    forjada = falsa.firmar(
+        falsa.paginas(constancia),
+        contratista,
+        [cf.sat_ca().certificate_der],
+        {**genuina, "nombres": nombres},
+    )
+    assert c.PAGINAS_DISTINTAS in services.informativa_firma.verificar(forjada).motivo
+    services.close()
+    (tmp_path / "genuina.pdf").write_bytes(constancia)
+    (tmp_path / "forjada.pdf").write_bytes(forjada)
+    valida = cli(data_dir, "informativa", "verificar", tmp_path / "genuina.pdf")
+    assert valida.returncode == c.SALIDA_VALIDA, valida.stdout + valida.stderr
+    assert valida.stdout.startswith("La constancia de firma es válida: ")
+    refusada = cli(data_dir, "informativa", "verificar", tmp_path / "forjada.pdf")
+    assert refusada.returncode == c.SALIDA_NO_VALIDA, refusada.stdout + refusada.stderr
+    assert c.PAGINAS_DISTINTAS in refusada.stdout + refusada.stderr
+
+
+def test_a_constancia_signed_again_with_other_names_is_not_the_stored_informativas(
+    services, presentable, tmp_path
+):
+    """The cadena, the sello and the SHA-256 of the stored copies are the genuine ones, the pages
+    drawn from the names changed: only the stored informativa can tell."""
+    from icsoe_desktop.services.informativa.constancia_pdf import dibujar
+
+    rfc, _ana, (uuid, _contrato, _esperados) = presentable
+    constancia = services.informativa_firma.acuse(uuid, rfc)
+    leida = c.leer_constancia(constancia)
+    assert leida.sellada.nombres is not None
+    otros = tuple([n.replace("García", "Garza") for n in lista] for lista in leida.sellada.nombres)
+    paginas = dibujar(
+        replace(leida.sellada, nombres=otros),
+        leida.cadena,
+        leida.sello,
+        leida.info.no_certificado,
+        leida.info.nombre,
+    )
+    forjada = falsa.firmar(
+        paginas,
+        _efirma(tmp_path, rfc),
+        [cf.sat_ca().certificate_der],
+        {**falsa.datos(constancia), "nombres": list(otros)},
+    )
+    confianza = TrustStore([read_emisor(cf.sat_ca().certificate_der, incluido=False, archivo="")])
+    sola = c.verificar_constancia(forjada, confianza)
+    assert c.PAGINAS_DISTINTAS not in sola.motivo and sola.motivo == (c.FECHA_DISTINTA,)
+    motivo = services.informativa_firma.verificar(forjada).motivo
+    assert motivo == (c.FECHA_DISTINTA, c.NOMBRES.format(donde=c.ESTA_EMPRESA))
+    assert services.informativa_firma.verificar(constancia).ok

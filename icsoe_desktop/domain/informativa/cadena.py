@@ -22,13 +22,15 @@ fields of 2., is the content alone, and the cadena of informativas signed before
 The counts come before the lists, so the text reads back one way only (``leer_cadena``). Every
 value is normalised (NFC, controls and runs of whitespace to one space, stripped) and a ``|``
 inside a value becomes ``¦``: no value can forge a separator. The estado is left out: signing
-changes it. The workers' names are left out too: the portal shows them from the IMSS registry.
+changes it. The workers' names are left out too: the portal shows them from the IMSS registry; a
+constancia carries them beside the cadena (``nombres_trabajadores``), in its order.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import chain, islice, repeat
@@ -65,7 +67,8 @@ def campo(valor: str | None) -> str:
     """One value as the cadena holds it: NFC, no controls, whitespace collapsed, no ``|``."""
     if valor is None:
         return ""
-    if valor.isascii() and valor.isprintable():  # NSS, CURP, most names: already NFC, no control
+    if valor.isprintable() and (valor.isascii() or unicodedata.is_normalized("NFC", valor)):
+        # NSS, CURP, most names: already NFC, no control (nor any other space than " ")
         return " ".join(valor.split()).replace(SEPARADOR, SUSTITUTO)
     texto = unicodedata.normalize("NFC", valor)
     texto = "".join(" " if unicodedata.category(c) in _CONTROLES else c for c in texto)
@@ -100,18 +103,18 @@ def campos_trabajadores(nss: list[str], curps: list[str], centavos: list[int]) -
     """Workers' fields as the cadena writes them (NSS, CURP, SBC, NSS, …), in its order: by
     NSS, then CURP, then SBC, a total order whatever the file's. Each list at once where its
     values allow it: a contract may list tens of thousands."""
-    filas = sorted(zip(_campos(nss), _campos(curps), _sbcs(centavos), strict=True))
+    filas = sorted(zip(campos_de(nss), campos_de(curps), _sbcs(centavos), strict=True))
     return list(chain.from_iterable(filas))
 
 
-def _campos(valores: list[str]) -> list[str]:
+def campos_de(valores: list[str]) -> list[str]:
     """``campo`` of each value: the values themselves when every one already is its own."""
     try:
         texto = "\n".join(valores)
     except TypeError:  # a value missing (None): campo writes it ""
         return [campo(v) for v in valores]
     if (
-        texto.isascii()
+        (texto.isascii() or unicodedata.is_normalized("NFC", texto))  # names have accents
         and "".join(valores).isprintable()
         and SEPARADOR not in texto
         and not _sobran_espacios(texto, "\n")
@@ -193,6 +196,52 @@ def cadena_de_campos(campos: Campos) -> str:
     )
     inf, total = campos.informativa, campos.numero_trabajadores
     return _unir(inf, campos.firmada, campos.capacitacion, contratos, total)
+
+
+def nombres_trabajadores(inf: Informativa) -> tuple[list[str], ...]:
+    """Each contract's workers' names (``campo`` of each, "" for none) in the order
+    ``cadena_original(inf)`` writes the contracts and their workers (workers whose fields are
+    the same, by name): what a constancia shows beside each worker's sealed fields."""
+    return nombres_en_orden((c, *_listas(c.trabajadores)) for c in inf.contratos)
+
+
+def cadena_y_nombres(
+    inf: Informativa, firmada: datetime, capacitacion: bool = False
+) -> tuple[str, tuple[list[str], ...]]:
+    """``cadena_original`` and ``nombres_trabajadores`` of ``inf``, its workers sorted once."""
+    ordenados = _ordenados((c, *_listas(c.trabajadores)) for c in inf.contratos)
+    contratos = [contrato for contrato, _ in ordenados]
+    cadena = _unir(inf, firmada, capacitacion, contratos, inf.numero_trabajadores)
+    # Copies, not the workers' own strings: the names outlive the workers (Firmar drops
+    # them), and strings among theirs would keep their memory from being given back.
+    return cadena, tuple("\n".join(n).split("\n") if n else [] for _, n in ordenados)
+
+
+def _listas(ts: tuple[Trabajador, ...]) -> tuple[list[str], list[str], list[int], list[str]]:
+    return [t.nss for t in ts], [t.curp for t in ts], [t.sbc for t in ts], [t.nombre for t in ts]
+
+
+def nombres_en_orden(
+    contratos: Iterable[tuple[Contrato, list[str], list[str], list[int], list[str]]],
+) -> tuple[list[str], ...]:
+    """``nombres_trabajadores`` of contracts given as (the contract, its workers' NSS, CURP, SBC
+    and names, each a list): without building the workers."""
+    return tuple(nombres for _, nombres in _ordenados(contratos))
+
+
+def _ordenados(
+    contratos: Iterable[tuple[Contrato, list[str], list[str], list[int], list[str]]],
+) -> list[tuple[list[str], list[str]]]:
+    """Each contract's fields as the cadena writes them and its workers' names in their
+    order, the contracts in the cadena's."""
+    ordenados = []
+    for contrato, nss, curps, centavos, nombres in contratos:
+        filas = sorted(
+            zip(campos_de(nss), campos_de(curps), _sbcs(centavos), campos_de(nombres), strict=True)
+        )
+        campos = list(chain.from_iterable(fila[:3] for fila in filas))
+        ordenados.append((_contrato(contrato, campos), [fila[3] for fila in filas]))
+    return sorted(ordenados)
 
 
 def contenido(cadena: str) -> str:
@@ -299,6 +348,10 @@ class Campos:
     firmada: datetime | None  # aware; None in a version 1 cadena
     capacitacion: bool
     trabajadores: tuple[list[str], ...]
+    # Each contract's workers' names in ``trabajadores``' order (``nombres_trabajadores``): what
+    # a constancia carries beside the cadena and signs. None: not carried (a cadena alone, or a
+    # constancia made before).
+    nombres: tuple[list[str], ...] | None = None
 
     @property
     def numero_trabajadores(self) -> int:

@@ -37,6 +37,7 @@ from icsoe_desktop.domain.informativa.cadena import (
     campos_trabajadores,
     con_firma,
     leer_cadena,
+    nombres_en_orden,
 )
 from icsoe_desktop.domain.informativa.modelo import (
     FIRMADA,
@@ -183,6 +184,22 @@ def contenido_congelado(datos: bytes) -> str:
     return comprobar(datos).contenido
 
 
+def nombres_congelados(datos: bytes) -> tuple[list[str], ...]:
+    """``nombres_trabajadores`` of ``descongelar(datos).informativa``, read without building its
+    workers; the same ValidationError for what ``descongelar`` refuses."""
+    try:
+        leido, _ = _leido(datos)
+        d = leido["informativa"]
+        contratos = _tipo(list, d["contratos"])
+        inf = _informativa(d, tuple(_contrato(k, con_trabajadores=False) for k in contratos))
+        return nombres_en_orden(
+            (contrato, *_listas(_tipo(list, k["trabajadores"])))
+            for contrato, k in zip(inf.contratos, contratos, strict=True)
+        )
+    except (zlib.error, orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ValidationError("informativa_firmada_ilegible", ILEGIBLE) from exc
+
+
 def _contenido(d: dict[str, Any]) -> str:
     contratos = _tipo(list, d["contratos"])
     inf = _informativa(d, tuple(_contrato(k, con_trabajadores=False) for k in contratos))
@@ -216,13 +233,19 @@ def _leido(datos: bytes) -> tuple[dict[str, Any], datetime]:
 
 def _campos_trabajadores(trabajadores: list[Any]) -> list[str]:
     """The fields ``_trabajador`` would check, each field of every worker at once."""
+    nss, curps, centavos, _nombres = _listas(trabajadores)
+    return campos_trabajadores(nss, curps, centavos)
+
+
+def _listas(trabajadores: list[Any]) -> tuple[list[str], list[str], list[int], list[str]]:
+    """The workers' NSS, CURP, SBC and names, each a list, every value of its type."""
     nss, curps, nombres = ([t[k] for t in trabajadores] for k in ("nss", "curp", "nombre"))
     centavos = [t["sbc"] for t in trabajadores]
     if not {*map(type, nss), *map(type, curps), *map(type, nombres)} <= {str}:
         raise TypeError("un valor de un trabajador no es texto")
     if not set(map(type, centavos)) <= {int}:
         raise TypeError("un SBC no es entero")
-    return campos_trabajadores(nss, curps, centavos)
+    return nss, curps, centavos, nombres
 
 
 def de_cadena(cadena: str, firmada: datetime) -> InformativaFirmada:

@@ -6,7 +6,9 @@ What it holds, all inside the signed revision: the pages (drawn from the sealed 
 constancia_pdf.py) and the attachment ``constancia-icsoe.json`` with the cadena original
 (which carries the signing date, time and zone, and whether it was training), its sello, the
 certificate and the SHA-256 of the informativa as the store froze it at signing (its whole
-copy and its header copy, domain/informativa/firmada.py; a constancia made before has none).
+copy and its header copy, domain/informativa/firmada.py; a constancia made before has none)
+and, from version 3, the workers' names in the cadena's order (``nombres``: the cadena leaves
+them out; the annex shows them, and a version 2 constancia is drawn, and verifies, without).
 Verifying proves who signed, what and when:
 
 - the PDF's first signature is intact (pyHanko), made by a certificate that chains to this
@@ -48,7 +50,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -58,10 +60,12 @@ from icsoe_desktop.domain.errors import DomainError, ValidationError
 from icsoe_desktop.domain.informativa.cadena import (
     Campos,
     cadena_original,
+    campos_de,
     contenido,
     leer_campos,
+    nombres_trabajadores,
 )
-from icsoe_desktop.domain.informativa.firmada import comprobar
+from icsoe_desktop.domain.informativa.firmada import comprobar, nombres_congelados
 from icsoe_desktop.domain.informativa.modelo import TIPOS, Informativa
 from icsoe_desktop.domain.informativa.sello import verificar_sello
 from icsoe_desktop.domain.practica import autoridad_de_practica
@@ -70,11 +74,13 @@ from icsoe_desktop.domain.trust import TrustStore
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+    from icsoe_desktop.services.pades.firmar import Adjunto
     from icsoe_desktop.services.pades.validar import FirmaPdf, FirmaPosterior, Revocacion
 
 log = logging.getLogger(__name__)
 
-FORMATO, VERSION = "ICSOE-CONSTANCIA", 2
+FORMATO, VERSION = "ICSOE-CONSTANCIA", 3
+_SIN_NOMBRES = 2  # the version before the workers' names were carried (still verified)
 ADJUNTO = "constancia-icsoe.json"
 RAZON = "Constancia de firma de la informativa ICSOE"
 _MAX_CONSTANCIA = 256_000_000  # 50 contracts of 12,000 workers: ~30 MB
@@ -154,6 +160,10 @@ CAMBIO = "La informativa guardada en {donde} cambió después de firmarse: ya no
 CABECERA = (
     "El encabezado de la informativa guardada en {donde} (la contratista, sus contratos y "
     "contratantes) cambió después de firmarse: ya no es el de la informativa firmada."
+)
+NOMBRES = (
+    "Los nombres de los trabajadores de la constancia no son los de la informativa guardada en "
+    "{donde}."
 )
 # Where the stored informativa is: the open empresa, or another of the installation.
 ESTA_EMPRESA, OTRA_EMPRESA = "esta empresa", "la empresa {empresa}"
@@ -398,27 +408,54 @@ def escribir_constancia(
         raise ValidationError(
             "constancia_cadena_distinta", "La cadena original no corresponde a la informativa."
         )
-    return firmar_constancia(
-        cadena, sello, certificado_der, emisores, fecha_firma, clave_privada, sello_tiempo,
-        congeladas,
-    )  # fmt: skip
+    return preparar_constancia(
+        cadena, sello, certificado_der, fecha_firma, nombres_trabajadores(inf), congeladas
+    ).firmar(emisores, clave_privada, sello_tiempo)
 
 
-def firmar_constancia(
+@dataclass(frozen=True)
+class SinFirmar:
+    """A constancia drawn and its attachment written, to be signed (``firmar``, again if a
+    time-stamp server fails): all *Firmar* keeps of the workers meanwhile."""
+
+    paginas: bytes
+    adjunto: Adjunto
+    certificado_der: bytes
+    fecha_firma: datetime
+
+    def firmar(
+        self, emisores: list[bytes], clave_privada: RSAPrivateKey, sello_tiempo: str = ""
+    ) -> bytes:
+        """The signed constancia. ``sello_tiempo``: the time-stamp server's URL; its failure
+        raises ``pades.firmar.SelloDeTiempoFallido``."""
+        from icsoe_desktop.services.pades.firmar import firmar_pdf
+
+        return firmar_pdf(
+            self.paginas,
+            clave_privada,
+            self.certificado_der,
+            emisores,
+            self.fecha_firma,
+            self.adjunto,
+            RAZON,
+            sello_tiempo=sello_tiempo,
+        )
+
+
+def preparar_constancia(
     cadena: str,
     sello: str,
     certificado_der: bytes,
-    emisores: list[bytes],
     fecha_firma: datetime,
-    clave_privada: RSAPrivateKey,
-    sello_tiempo: str = "",
+    nombres: tuple[list[str], ...],
     congeladas: tuple[bytes, bytes] | None = None,
-) -> bytes:
-    """``escribir_constancia`` of a cadena its caller has just written of the informativa
-    (*Firmar*): the informativa is not needed again, nor kept in memory meanwhile. Refused
-    when the sello or the certificate disagree with the cadena."""
+) -> SinFirmar:
+    """``escribir_constancia`` but the signature, of a cadena its caller has just written of
+    the informativa (*Firmar*), with its workers' names (``nombres_trabajadores`` of it): the
+    informativa is not needed, nor kept in memory meanwhile, nor are the names afterwards.
+    Refused when the sello or the certificate disagree with the cadena."""
     from icsoe_desktop.services.informativa.constancia_pdf import dibujar
-    from icsoe_desktop.services.pades.firmar import Adjunto, firmar_pdf
+    from icsoe_desktop.services.pades.firmar import adjunto
 
     if fecha_firma.tzinfo is None:
         raise ValueError("fecha_firma sin zona horaria")
@@ -434,33 +471,26 @@ def firmar_constancia(
             "constancia_otro_rfc",
             f"El certificado es del RFC {info.rfc or 'desconocido'}, no de la contratista {rfc}.",
         )
+    sellada = replace(sellada, nombres=_nombres(nombres, sellada))
     paginas = dibujar(sellada, cadena, sello, info.no_certificado, info.nombre)
-    del sellada  # each worker's fields, not kept while the PDF is signed
+    del sellada  # each worker's fields, not kept while the attachment is written
     datos = {
         "formato": FORMATO,
         "version": VERSION,
         "cadena": cadena,
         "sello": sello,
         "certificado": base64.b64encode(info.certificado_der).decode("ascii"),
+        "nombres": nombres,
     }
     if congeladas is not None:
         datos["huellas"] = dict(zip(_HUELLAS, map(_huella, congeladas), strict=True))
-    adjunto = Adjunto(
+    datos_firmados = adjunto(
         ADJUNTO,
         json.dumps(datos, ensure_ascii=True, sort_keys=True, indent=1).encode("ascii"),
         "application/json",
-        "Datos firmados: cadena original, sello digital y certificado",
+        "Datos firmados: cadena original, sello digital, certificado y nombres de los trabajadores",
     )
-    return firmar_pdf(
-        paginas,
-        clave_privada,
-        info.certificado_der,
-        emisores,
-        fecha_firma,
-        adjunto,
-        RAZON,
-        sello_tiempo=sello_tiempo,
-    )
+    return SinFirmar(paginas, datos_firmados, info.certificado_der, fecha_firma)
 
 
 # --- reading and verifying ---------------------------------------------------------------------
@@ -489,13 +519,17 @@ def _leida(datos: bytes) -> ConstanciaLeida:
         version = leido["version"]
         if type(version) is int and version > VERSION:
             raise ValidationError("constancia_version", VERSION_NUEVA)
-        if version != VERSION:
+        if version not in (_SIN_NOMBRES, VERSION):
             raise ValueError("version")
         cadena, sello = str(leido["cadena"]), str(leido["sello"])
         certificado = base64.b64decode(str(leido["certificado"]), validate=True)
         sellada = leer_campos(cadena)
         if sellada.firmada is None:
             raise ValueError("sin fecha")
+        if version == VERSION:
+            sellada = replace(sellada, nombres=_nombres(leido["nombres"], sellada))
+        elif "nombres" in leido:
+            raise ValueError("nombres")
         huellas = _huellas(leido.get("huellas"))
         info = load_certificate(certificado)
     except ValidationError as exc:
@@ -505,6 +539,19 @@ def _leida(datos: bytes) -> ConstanciaLeida:
     except (ValueError, TypeError, KeyError, binascii.Error, DomainError) as exc:
         raise ValidationError("constancia_danada", DANADO) from exc
     return ConstanciaLeida(cadena, sello, info.certificado_der, info, sellada, huellas)
+
+
+def _nombres(valor: object, sellada: Campos) -> tuple[list[str], ...]:
+    """The names a constancia carries (its attachment's ``nombres``): ValueError for anything
+    but one name (``campo`` of itself) per worker of each contract of the cadena."""
+    if not (isinstance(valor, list | tuple) and len(valor) == len(sellada.trabajadores)):
+        raise ValueError("nombres")
+    for nombres, campos in zip(valor, sellada.trabajadores, strict=True):
+        if not (isinstance(nombres, list) and len(nombres) == len(campos) // 3):
+            raise ValueError("nombres")
+        if not set(map(type, nombres)) <= {str} or campos_de(nombres) != nombres:
+            raise ValueError("nombres")
+    return tuple(valor)
 
 
 _HUELLAS = ("congelada", "cabecera")
@@ -725,7 +772,9 @@ def verificar_constancia(
             motivos.append(NO_FIRMADA.format(identificador=leida.identificador, donde=donde))
         elif (guardado.cadena, guardado.sello) != (leida.cadena, leida.sello):
             motivos.append(NO_ES_ESTA.format(identificador=leida.identificador, donde=donde))
-        elif motivo := _alterada(leida, guardado, huellas=not motivos):
+        elif motivo := _alterada(leida, guardado, huellas=not motivos) or _nombres_ajenos(
+            leida, guardado
+        ):
             motivos.append(motivo.format(donde=donde))
     if not motivos and not comprobable:
         motivos.append(NO_COMPROBABLE.format(fecha=fecha_hora(fecha), **vigencia))
@@ -799,6 +848,19 @@ def _alterada(leida: ConstanciaLeida, guardada: Guardada, huellas: bool) -> str 
     ):
         return CAMBIO
     return None if comprobada.cabecera else CABECERA
+
+
+def _nombres_ajenos(leida: ConstanciaLeida, guardada: Guardada) -> str | None:
+    """``NOMBRES`` when the constancia carries names and the stored copy signed with its cadena
+    names the workers otherwise: the cadena and the SHA-256 leave the names to the PDF's
+    signature, so a second PDF signed with the same e.firma could carry others."""
+    if leida.sellada.nombres is None or not guardada.congelada:
+        return None
+    try:
+        guardados = nombres_congelados(guardada.congelada)
+    except ValidationError:  # what was signed can no longer be read: not the same
+        return CAMBIO
+    return None if guardados == leida.sellada.nombres else NOMBRES
 
 
 def _paginas_selladas(firma: FirmaPdf, dibujo: bytes) -> bool:

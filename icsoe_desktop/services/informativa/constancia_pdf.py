@@ -5,7 +5,8 @@ compressed content from the signed file when it inflates to exactly the one draw
 
 Letter pages. The first ones say what was signed (contratista, informativa, date and time of
 signing, contracts, certificate, cadena original and sello); then an annex per contract lists
-its workers (NSS, CURP, SBC, as the cadena holds them) in three columns. DejaVu Sans and Sans
+its workers (NSS, CURP, SBC, as the cadena holds them) in three columns, or in two with each
+worker's name when the constancia carries the names (``Campos.nombres``). DejaVu Sans and Sans
 Mono (resources/fuentes, Bitstream Vera licence) are embedded as subsets: every accent and
 name people have is drawn as written. In training every page carries the mark
 «CAPACITACIÓN — SIN VALIDEZ» across it.
@@ -18,6 +19,7 @@ import os
 import re
 import threading
 import zlib
+from collections.abc import Callable
 from datetime import date, datetime
 
 # isort: off
@@ -48,10 +50,16 @@ _SANS, _NEGRITA, _MONO = "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"
 # The annex: three columns of 46 monospaced characters a row.
 _FILA_TAM, _FILA_ALTO, _COLUMNAS = 6.2, 7.4, 3
 _FILAS_COLUMNA = int((ALTO - 2 * MARGEN - 44) // _FILA_ALTO)
-_FILAS_PAGINA = _FILAS_COLUMNA * _COLUMNAS
 _ENCABEZADO_FILA = f"{'No.':>5} {'NSS':<11} {'CURP':<18} {'SBC':>9}"
 _RENGLON = "%5d %-11s %-18s %9s"  # a worker's row: its number, NSS, CURP, SBC
 _IMPRIMIBLES = frozenset(map(chr, range(32, 127)))  # printable ASCII
+# With the names: two columns, each row followed by its name (DejaVu Sans: every script the
+# contratista's name may have; condensed to 88 %, as DejaVu Sans Condensed is) two characters
+# after the row's 46 (the monospaced font's advance is 0.602 em), cut to what is left of the
+# column but a gap.
+_COLUMNAS_NOMBRES, _ESCALA_NOMBRE = 2, 88
+_X_NOMBRE = 48 * 0.602 * _FILA_TAM
+_ANCHO_NOMBRE = (_UTIL / _COLUMNAS_NOMBRES - _X_NOMBRE - 2) * 100 / _ESCALA_NOMBRE
 
 _fuentes_listas = False
 _cerrojo = threading.Lock()  # the fonts registered once; SOURCE_DATE_EPOCH set for one canvas
@@ -89,6 +97,23 @@ class _Fuente(TTFont):  # type: ignore[misc]  # reportlab is untyped
                 c for c in _IMPRIMIBLES if state.assignments.get(ord(c)) == ord(c)
             )
         return propios
+
+    def escapados(
+        self, doc: object, escapar: Callable[[bytes], str]
+    ) -> tuple[dict[int, str], frozenset[str]]:
+        """Each character that has its code in ``doc``'s first subset, and the code as a PDF
+        string writes it (``escapar``: the canvas's): a text of those characters alone (the
+        set) is written with ``str.translate`` of this table. Made again once one is added."""
+        state = self.state.get(doc)
+        if state is None:
+            return {}, frozenset()
+        asignados = state.assignments
+        hecho: tuple[dict[int, str], frozenset[str]] | None = getattr(state, "_escapados", None)
+        if hecho is None or state._escapados_de != len(asignados):
+            tabla = {c: escapar(bytes([n])) for c, n in asignados.items() if n < 256}
+            hecho = state._escapados = tabla, frozenset(map(chr, tabla))
+            state._escapados_de = len(asignados)
+        return hecho
 
 
 def _fuentes() -> None:
@@ -244,10 +269,11 @@ def dibujar(
     if sellada.firmada is None:
         raise ValueError("cadena sin fecha de firma")
     inf = sellada.informativa
+    por_pagina = _FILAS_COLUMNA * _columnas(sellada)
     anexo = [
         (i, desde)
         for i, campos in enumerate(sellada.trabajadores)
-        for desde in range(0, len(campos) // 3, _FILAS_PAGINA)
+        for desde in range(0, len(campos) // 3, por_pagina)
     ]
     pie = f"{TITULO} ICSOE · {inf.contratista.rfc} · {inf.periodo.clave}"
     # The first pages are laid out once to count them: every footer says «de N».
@@ -257,8 +283,9 @@ def dibujar(
     c = _documento(salida, sellada)
     hoja = _Hoja(c, pie, sellada.capacitacion, cuenta.numero + len(anexo))
     _portada(hoja, sellada, cadena, sello, no_certificado, titular)
+    cortes: dict[str, str] = {}  # each name as its column shows it, measured once
     for indice, desde in anexo:
-        _anexo(hoja, sellada, indice, desde)
+        _anexo(hoja, sellada, indice, desde, cortes)
     c.showPage()
     if firmadas is not None:
         _contenidos(c, _Flate(firmadas))
@@ -368,11 +395,11 @@ def _portada(
     hoja.bloque(sello)
 
 
-def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int) -> None:
+def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int, cortes: dict[str, str]) -> None:
     inf = sellada.informativa
     k, campos = inf.contratos[indice], sellada.trabajadores[indice]
-    listados = len(campos) // 3
-    filas = campos[3 * desde : 3 * (desde + _FILAS_PAGINA)]
+    listados, columnas = len(campos) // 3, _columnas(sellada)
+    filas = campos[3 * desde : 3 * (desde + _FILAS_COLUMNA * columnas)]
     hoja.pagina()
     c = hoja.c
     c.setFont(_NEGRITA, 8.5)
@@ -390,15 +417,70 @@ def _anexo(hoja: _Hoja, sellada: Campos, indice: int, desde: int) -> None:
         f"{desde + len(filas) // 3:,} de {listados:,}",
     )
     y0 = ALTO - MARGEN - 40
-    for columna in range(_COLUMNAS):
+    for columna in range(columnas):
         bloque = filas[3 * columna * _FILAS_COLUMNA : 3 * (columna + 1) * _FILAS_COLUMNA]
         if not bloque:
             break
-        texto = c.beginText(MARGEN + columna * _UTIL / _COLUMNAS, y0)
+        x, primero = MARGEN + columna * _UTIL / columnas, desde + columna * _FILAS_COLUMNA
+        texto = c.beginText(x, y0)
         texto.setFont(_MONO, _FILA_TAM, _FILA_ALTO)
         texto.textLine(_ENCABEZADO_FILA)
-        _renglones(texto, desde + columna * _FILAS_COLUMNA + 1, bloque)
+        _renglones(texto, primero + 1, bloque)
         c.drawText(texto)
+        if sellada.nombres is not None:
+            nombres = sellada.nombres[indice][primero : primero + len(bloque) // 3]
+            c.drawText(_nombres(c.beginText(x + _X_NOMBRE, y0), nombres, cortes))
+
+
+def _columnas(sellada: Campos) -> int:
+    return _COLUMNAS if sellada.nombres is None else _COLUMNAS_NOMBRES
+
+
+def _nombres(texto: PDFTextObject, nombres: list[str], cortes: dict[str, str]) -> PDFTextObject:
+    """The «Nombre» column: each name on its worker's row, one too wide cut with «…» (``cortes``:
+    the names already cut, by name); a worker without a name, an empty line. When every
+    character of the column already has its code in the font's first subset, in use, the
+    lines are written at once: the code reportlab writes line by line (every name a
+    constancia carries, hundreds of thousands)."""
+    texto.setFont(_SANS, _FILA_TAM, _FILA_ALTO)
+    texto.setHorizScale(_ESCALA_NOMBRE)
+    texto.textLine("Nombre")
+    lineas = []
+    for nombre in nombres:
+        if (linea := cortes.get(nombre)) is None:
+            linea = cortes[nombre] = _cabe(nombre)
+        lineas.append(linea)
+    fuente, canvas = pdfmetrics.getFont(_SANS), texto._canvas
+    tabla, propios = (
+        fuente.escapados(canvas._doc, canvas._escape)
+        if isinstance(fuente, _Fuente)
+        else ({}, frozenset())
+    )
+    if texto._curSubset == 0 and propios.issuperset("".join(lineas)):
+        texto._code.append(
+            " ".join(f"({linea.translate(tabla)}) Tj T*" if linea else " T*" for linea in lineas)
+        )
+    else:
+        for linea in lineas:
+            texto.textLine(linea)
+    texto.setHorizScale(100)  # the text state outlives the text object: the next column's rows
+    return texto
+
+
+def _cabe(nombre: str) -> str:
+    """``nombre``, or its longest beginning that fits the column with «…» after it."""
+    medir = pdfmetrics.getFont(_SANS).stringWidth
+    ancho = medir(nombre, _FILA_TAM)
+    if ancho <= _ANCHO_NOMBRE:
+        return nombre
+    corte = int(len(nombre) * _ANCHO_NOMBRE / ancho) + 1
+    while corte and medir(_cortado(nombre, corte), _FILA_TAM) > _ANCHO_NOMBRE:
+        corte -= 1
+    return _cortado(nombre, corte)
+
+
+def _cortado(nombre: str, corte: int) -> str:
+    return nombre[:corte].rstrip() + "…"
 
 
 def _renglones(texto: PDFTextObject, primero: int, campos: list[str]) -> None:

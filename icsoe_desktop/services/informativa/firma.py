@@ -159,10 +159,10 @@ class FirmaInformativaService(InformativaBase):
         key: Path | None,
         contrasena: str,
     ) -> bytes:
-        from icsoe_desktop.domain.informativa.cadena import cadena_original
+        from icsoe_desktop.domain.informativa.cadena import cadena_y_nombres
         from icsoe_desktop.domain.informativa.revision import revisar
         from icsoe_desktop.domain.informativa.sello import sellar
-        from icsoe_desktop.services.informativa.constancia import firmar_constancia
+        from icsoe_desktop.services.informativa.constancia import preparar_constancia
         from icsoe_desktop.services.informativa.constancia_pdf import fecha_hora
         from icsoe_desktop.services.pades.firmar import EfirmaRevocada, SelloDeTiempoFallido
 
@@ -196,7 +196,8 @@ class FirmaInformativaService(InformativaBase):
         # for the row, and in Central Mexico time (with its offset) in what is sealed and frozen.
         ahora = self._clock().replace(microsecond=0)
         firmada = hora_del_centro(ahora)
-        cadena = cadena_original(antes, firmada, capacitacion)
+        # The workers' names too, in the cadena's order: the constancia shows and signs them.
+        cadena, nombres = cadena_y_nombres(antes, firmada, capacitacion)
         sello = sellar(cadena, credencial.private_key)
         emisores = [e.der for e in ruta]
         servidor = self._sello_tiempo()
@@ -207,16 +208,14 @@ class FirmaInformativaService(InformativaBase):
         # rows again. The constancia's signature covers both, by their SHA-256.
         congeladas = congelar(antes, firmada), congelar(sin_trabajadores(antes), firmada)
         del antes  # its hundreds of thousands of workers are not kept while the rest is done
-
-        def escribir(url: str) -> bytes:
-            return firmar_constancia(
-                cadena, sello, info.certificado_der, emisores, firmada,
-                credencial.private_key, url, congeladas,
-            )  # fmt: skip
+        sin_firmar = preparar_constancia(
+            cadena, sello, info.certificado_der, firmada, nombres, congeladas
+        )
+        del nombres  # neither are the names, once drawn and written in its attachment
 
         sin_sello = ""
         try:
-            acuse = escribir(servidor.url)
+            acuse = sin_firmar.firmar(emisores, credencial.private_key, servidor.url)
         except EfirmaRevocada as exc:
             que = LA_EFIRMA if exc.propia else SU_AUTORIDAD
             fecha = fecha_hora(hora_del_centro(exc.fecha.astimezone(UTC).replace(tzinfo=None)))
@@ -232,8 +231,11 @@ class FirmaInformativaService(InformativaBase):
                 ) from None
             # Not required: signed as without a server (its date then says it is unproven).
             log.warning("Sin sello de tiempo, la informativa se firma sin él: %s", exc)
-            acuse, sin_sello = escribir(""), f" (sin sello de tiempo: {servidor.url} no respondió)"
-        # The PDF's object graphs (reportlab's, pyHanko's) are cycles: freed before the write.
+            acuse = sin_firmar.firmar(emisores, credencial.private_key)
+            sin_sello = f" (sin sello de tiempo: {servidor.url} no respondió)"
+        # The unsigned pages and attachment, and the PDF's object graphs (reportlab's,
+        # pyHanko's: cycles), freed before the write.
+        del sin_firmar
         gc.collect()
         # Compared and written under the write lock: nothing can change in between.
         with self._store.session(immediate=True) as session:
