@@ -6,9 +6,9 @@ is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
 
 Covered: the CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
-(a capturista given of alta from the Administración menu), and the informativa cycle of the
-contratista's guide from its informativas to the registered filing. The capturista's entry
-(the ICSOE start, Seleccionar Contratista) is walked with clicks in its own tests."""
+(a capturista given of alta from the Administración menu), the informativa cycle of the
+contratista's guide from its informativas to the registered filing, and the capturista's guide
+from the ICSOE start through Seleccionar Contratista to a worker captured in its informativa."""
 
 from __future__ import annotations
 
@@ -23,13 +23,16 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWid
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS
+from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.informativa.inicio import InformativasInicio
+from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.gui.helpers import ENTER, alt, tab_hasta, wait_operations
+from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD
 from tests.informativa_datos import trabajadores_limpios
 from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, capturista_una_vez
 from tests.services.movimientos_data import add_registros, write_csv
@@ -97,6 +100,54 @@ def elegir_archivo(path: Path):
         tecla(Qt.Key.Key_Return)
 
     return teclear
+
+
+def nueva_con_contrato(qtbot, modals, inicio: InformativasInicio):
+    """From the informativas by period: Nueva informativa… for mayo–agosto 2026, and in it a
+    contract for the client captured before. Gives the informativa's uuid and window."""
+
+    def nueva(dialogo: QWidget) -> None:
+        tecla(Qt.Key.Key_Down)  # mayo–agosto 2026
+        tecla(Qt.Key.Key_Return)  # Crear
+
+    modals.handle(nueva)
+    alt_de(inicio.nueva)
+    qtbot.waitUntil(lambda: len(inicio.ventanas) == 1)
+    ((uuid, informativa),) = inicio.ventanas.items()
+    assert informativa.fila.periodo == PERIODO
+    qtbot.waitUntil(informativa.isActiveWindow)
+
+    def contrato(dialogo: QWidget) -> None:
+        assert foco() is dialogo.contratante
+        tecla(Qt.Key.Key_Down)  # the client
+        for campo, texto in (
+            (dialogo.objeto, "Limpieza especializada de la planta Norte"),
+            (dialogo.folio_repse, "12345/2025"),
+            (dialogo.descripcion, "Servicios de limpieza industrial especializada"),
+            (dialogo.fecha_inicial.edit, "15/05/2026"),
+        ):
+            ir_a(dialogo, campo)
+            escribir(texto)
+        tecla(Qt.Key.Key_Return)  # Guardar
+
+    modals.handle(contrato)
+    alt_de(informativa.nuevo_contrato)
+    qtbot.waitUntil(lambda: informativa.contrato_actual() is not None)
+    al_frente(qtbot, informativa)
+    return uuid, informativa
+
+
+def capturar_trabajadores(qtbot, informativa: InformativaWindow, cuantos: int) -> None:
+    """Workers typed in the contract's panel: NSS, Tab, CURP, Tab, SBC, Tab, Space on Agregar."""
+    panel = informativa.trabajadores
+    for t in trabajadores_limpios(cuantos, random.Random(41), PERIODO.anio):
+        ir_a(informativa, panel.nss)
+        for texto in (t.nss, t.curp, f"{t.sbc / 100:.2f}"):
+            escribir(texto)
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is panel.agregar
+        tecla(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == cuantos)
 
 
 def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tmp_path, modals):
@@ -171,46 +222,9 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     letra("i")  # the menu Informativas
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     tecla(Qt.Key.Key_Return)  # Informativas por periodo
-    inicio = ventana.informativas
-    qtbot.waitUntil(lambda: inicio is not None and inicio.isVisible())
-
-    def nueva(dialogo: QWidget) -> None:
-        tecla(Qt.Key.Key_Down)  # mayo–agosto 2026
-        tecla(Qt.Key.Key_Return)  # Crear
-
-    modals.handle(nueva)
-    alt_de(inicio.nueva)
-    qtbot.waitUntil(lambda: len(inicio.ventanas) == 1)
-    ((uuid, informativa),) = inicio.ventanas.items()
-    assert informativa.fila.periodo == PERIODO
-    qtbot.waitUntil(informativa.isActiveWindow)
-
-    def contrato(dialogo: QWidget) -> None:
-        assert foco() is dialogo.contratante
-        tecla(Qt.Key.Key_Down)  # the client
-        for campo, texto in (
-            (dialogo.objeto, "Limpieza especializada de la planta Norte"),
-            (dialogo.folio_repse, "12345/2025"),
-            (dialogo.descripcion, "Servicios de limpieza industrial especializada"),
-            (dialogo.fecha_inicial.edit, "15/05/2026"),
-        ):
-            ir_a(dialogo, campo)
-            escribir(texto)
-        tecla(Qt.Key.Key_Return)  # Guardar
-
-    modals.handle(contrato)
-    alt_de(informativa.nuevo_contrato)
-    qtbot.waitUntil(lambda: informativa.contrato_actual() is not None)
-    al_frente(qtbot, informativa)
-    panel = informativa.trabajadores
-    for t in trabajadores_limpios(2, random.Random(41), PERIODO.anio):
-        ir_a(informativa, panel.nss)
-        for texto in (t.nss, t.curp, f"{t.sbc / 100:.2f}"):
-            escribir(texto)
-            tecla(Qt.Key.Key_Tab)
-        assert foco() is panel.agregar
-        tecla(Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: ventana.informativas is not None and ventana.informativas.isVisible())
+    uuid, informativa = nueva_con_contrato(qtbot, modals, ventana.informativas)
+    capturar_trabajadores(qtbot, informativa, 2)
 
     modals.answer(ENTER)  # «sin inconsistencias»
     alt_de(informativa.revisar)
@@ -262,6 +276,45 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     wait_operations(qtbot)
     assert modals.texts[-1] == "La informativa quedó presentada con el folio N262253432."
     assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
+
+
+def test_the_capturista_guide_by_keyboard(qtbot, services, quien, modals):
+    """The capturista's guide: Usuario (her CURP) and Contraseña in the ICSOE start, Seleccionar
+    Contratista, her contratista chosen in the list, Siguiente, Continuar; then, in its
+    pantalla de inicio, a new informativa with a contract and a worker captured."""
+    rfc = quien
+    services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
+    inicio = IcsoeInicioWindow(services)
+    qtbot.addWidget(inicio)
+    inicio.show()
+    al_frente(qtbot, inicio)
+    ir_a(inicio, inicio.usuario)
+    escribir(CURP_ANA)
+    tecla(Qt.Key.Key_Return)  # on to Contraseña
+    escribir(NEW_PASSWORD)
+    tecla(Qt.Key.Key_Return)  # Ingresar
+    qtbot.waitUntil(lambda: inicio.capturista_window is not None, timeout=20_000)
+    ventana = inicio.capturista_window
+    qtbot.addWidget(ventana)
+    al_frente(qtbot, ventana)
+
+    def seleccionar(dialogo: QWidget) -> None:
+        assert foco() is dialogo.tabla
+        tecla(Qt.Key.Key_Home)  # the first contratista, her only one
+        tecla(Qt.Key.Key_Return)  # Siguiente, and Continuar in the confirmation
+        if dialogo.isVisible():  # «Selecciona el contratista…»: the test fails, it does not hang
+            dialogo.reject()
+
+    modals.handle(seleccionar)
+    modals.answer(ENTER)  # «Elegiste trabajar con el contratista…»: Continuar
+    alt_de(ventana.seleccionar)
+    qtbot.waitUntil(lambda: ventana.informativas is not None)
+    assert rfc in modals.texts[-1] and ventana.contratista.rfc == rfc
+    al_frente(qtbot, ventana)
+    uuid, informativa = nueva_con_contrato(qtbot, modals, ventana.informativas)
+    capturar_trabajadores(qtbot, informativa, 1)
+    (contrato,) = services.informativas.contratos(uuid, CURP_ANA)
+    assert contrato.contratante_rfc == CLIENTE.rfc and contrato.trabajadores == 1
 
 
 def test_alta_de_usuarios_by_keyboard(qtbot, services, data_dir, tmp_path, smtp_configured, modals):
