@@ -5,7 +5,8 @@ Message boxes are answered with Enter, their Alt-letter, or Tab to the button an
 is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window manager: when a
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
 
-Covered: the CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
+Covered: a fresh installation's first day (the first user, the Configuración inicial), the
+CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
 (a capturista given of alta from the Administración menu), the informativa cycle of the
 contratista's guide from its informativas to the registered filing, and the capturista's guide
 from the ICSOE start through Seleccionar Contratista to a worker captured in its informativa."""
@@ -17,9 +18,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
+from shiboken6 import isValid
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
@@ -28,6 +31,13 @@ from icsoe_desktop.gui.informativa.inicio import InformativasInicio
 from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.empresas.primer_uso import (
+    CERTIFICADOS,
+    CORREO,
+    EMPRESA,
+    REGISTROS,
+    SINCRONIZACION,
+)
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
@@ -184,6 +194,84 @@ def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tm
         qtbot.waitUntil(lambda: len(modals.messages) == 2)
         assert modals.texts[-1].startswith("Se importaron 40 movimientos nuevos")
         assert app.services.movimientos.count(Filtro()) == 40
+    finally:
+        app.shutdown()
+
+
+def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
+    """A fresh installation: Regístrate aquí (focused by itself), the first user, sign in; the
+    Configuración inicial opens by itself: the empresa typed, its registros patronales imported
+    from Excel, the other steps skipped (Omitir este paso)."""
+    libro = Workbook()
+    libro.active.append(["Registro patronal", "RFC", "Razón social"])
+    libro.active.append(["Y5412345106", cf.RFC_MORAL, cf.NOMBRE_MORAL])
+    registros = tmp_path / "registros patronales.xlsx"
+    libro.save(registros)
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        login = app.login
+        al_frente(qtbot, login)
+        qtbot.waitUntil(lambda: login.registrate.hasFocus(), timeout=20_000)
+
+        def registrar(dialogo: QWidget) -> None:
+            assert foco() is dialogo.nombre
+            for campo, texto in (
+                (dialogo.nombre, "Ana"),
+                (dialogo.primer_apellido, "Ruiz"),
+                (dialogo.usuario, ADMIN),
+                (dialogo.contrasena, PASSWORD),
+                (dialogo.confirmacion, PASSWORD),
+            ):
+                ir_a(dialogo, campo)
+                escribir(texto)
+            alt_de(dialogo.aviso)  # Acepto el aviso de privacidad
+            qtbot.waitUntil(dialogo.aviso.isChecked)  # a mnemonic clicks a moment later
+            tecla(Qt.Key.Key_Return)  # Guardar
+            qtbot.waitUntil(lambda: dialogo.model.rowCount() == 1)
+            al_frente(qtbot, dialogo)
+            tecla(Qt.Key.Key_Escape)  # Cerrar
+
+        modals.handle(registrar)
+        modals.answer(ENTER)  # «Se guardó el usuario…»
+        tecla(Qt.Key.Key_Return)  # Regístrate aquí
+        al_frente(qtbot, login)
+        assert login.usuario.text() == ADMIN and foco() is login.contrasena
+        escribir(PASSWORD)
+        modals.handle(lambda asistente: None)  # window-modal, driven below
+        tecla(Qt.Key.Key_Return)  # Continuar
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
+        main = app.main
+        qtbot.waitUntil(lambda: main.configuracion_inicial is not None)
+        asistente = main.configuracion_inicial
+        qtbot.waitUntil(asistente.isVisible)
+        asistente.activateWindow()
+        qtbot.waitUntil(asistente.isActiveWindow)
+
+        pagina = asistente.currentPage()
+        assert pagina.clave == EMPRESA
+        for campo, texto in ((pagina.rfc, cf.RFC_MORAL), (pagina.razon_social, cf.NOMBRE_MORAL)):
+            ir_a(pagina, campo)
+            escribir(texto)
+        tecla(Qt.Key.Key_Return)  # Siguiente, which saves
+        qtbot.waitUntil(lambda: asistente.currentPage().clave == REGISTROS)
+        modals.handle(elegir_archivo(registros))
+        modals.answer(ENTER)  # «Se guardó 1 registro patronal.»
+        letra("i")  # Importar registros de Excel…
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: modals.texts[-1:] == ["Se guardó 1 registro patronal."])
+        al_frente(qtbot, asistente)
+        letra("s")  # Siguiente
+        for clave in (CORREO, CERTIFICADOS, SINCRONIZACION):
+            qtbot.waitUntil(lambda clave=clave: asistente.currentPage().clave == clave)
+            letra("o")  # Omitir este paso
+        qtbot.waitUntil(lambda: not isValid(asistente))  # Omitir on the last step ends it
+        servicios = app.services
+        assert servicios.primer_uso.empresa().rfc == cf.RFC_MORAL
+        assert [r.registro for r in servicios.registros.listar()] == ["Y5412345106"]
+        assert main.pendientes.isVisible()
     finally:
         app.shutdown()
 
