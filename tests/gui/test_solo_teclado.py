@@ -7,9 +7,10 @@ dialog closes, the window it came from is made active again as Windows would (``
 
 Covered: a fresh installation's first day (the first user, the Configuración inicial), the
 CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
-(a capturista given of alta from the Administración menu), the informativa cycle of the
-contratista's guide from its informativas to the registered filing, and the capturista's guide
-from the ICSOE start through Seleccionar Contratista to a worker captured in its informativa."""
+(a capturista given of alta from the Administración menu), the contratista's guide (its first
+e.firma entry, and the informativa cycle from its informativas to the registered filing), and
+the capturista's guide from the ICSOE start through Seleccionar Contratista to a worker
+captured in its informativa."""
 
 from __future__ import annotations
 
@@ -26,11 +27,12 @@ from shiboken6 import isValid
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.icsoe.inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
 from icsoe_desktop.gui.informativa.inicio import InformativasInicio
 from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
 from icsoe_desktop.services.empresas.primer_uso import (
     CERTIFICADOS,
     CORREO,
@@ -42,7 +44,7 @@ from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.gui.helpers import ENTER, alt, tab_hasta, wait_operations
-from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD
+from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, trust_sat
 from tests.informativa_datos import trabajadores_limpios
 from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, capturista_una_vez
 from tests.services.movimientos_data import add_registros, write_csv
@@ -274,6 +276,61 @@ def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
         assert main.pendientes.isVisible()
     finally:
         app.shutdown()
+
+
+def test_the_contratistas_first_efirma_entry_by_keyboard(qtbot, tmp_path, modals):
+    """The contratista's guide, its first entry: Ingresa con firma electrónica, the RFC, the
+    .cer and .key chosen in the file dialog, the contraseña, Validar, Ingresar; the Términos
+    y Condiciones accepted; the datos generales notice; its window on the datos generales."""
+    carpeta = tmp_path / "instalacion"
+    carpeta.mkdir()
+    trust_sat(carpeta)
+    cer, key = cf.fiel_moral().write(tmp_path / "firma")
+    servicios = open_services(carpeta)
+    inicio = IcsoeInicioWindow(servicios)
+    qtbot.addWidget(inicio)
+    try:
+        inicio.show()
+        al_frente(qtbot, inicio)
+
+        def efirma(dialogo: QWidget) -> None:
+            ir_a(dialogo, dialogo.rfc)
+            escribir(cf.RFC_MORAL)
+            for boton, campo in (
+                (dialogo.certificado_button, dialogo.certificado),
+                (dialogo.llave_button, dialogo.llave),
+            ):
+                alt_de(boton)  # the file dialog, answered below
+                qtbot.waitUntil(lambda campo=campo: campo.text() != "")
+                al_frente(qtbot, dialogo)
+            ir_a(dialogo, dialogo.contrasena)
+            escribir(cf.PASSWORD)
+            tecla(Qt.Key.Key_Return)  # Validar
+            wait_operations(qtbot)  # checked in the background
+            qtbot.waitUntil(lambda: MSG_FIEL_EXITOSA in modals.texts)
+            qtbot.waitUntil(dialogo.ingresar.isEnabled)
+            al_frente(qtbot, dialogo)
+            assert foco() is dialogo.ingresar
+            tecla(Qt.Key.Key_Return)  # Ingresar
+
+        def terminos(dialogo: QWidget) -> None:
+            assert dialogo.windowTitle() == "Términos y Condiciones"
+            tecla(Qt.Key.Key_Return)  # Ingresar: the terms accepted
+
+        modals.handle(efirma)
+        modals.handle(elegir_archivo(cer))
+        modals.handle(elegir_archivo(key))
+        modals.handle(terminos)
+        modals.answer(ENTER, ENTER)  # «La validación de la FIEL fue exitosa», datos generales
+        alt_de(inicio.efirma)
+        qtbot.waitUntil(lambda: inicio.contratista_window is not None, timeout=20_000)
+        ventana = inicio.contratista_window
+        qtbot.addWidget(ventana)
+        assert modals.texts[-2:] == [MSG_FIEL_EXITOSA, MSG_DATOS_GENERALES]
+        assert ventana.isVisible() and ventana.paginas.currentWidget() is ventana.datos_generales
+        assert servicios.contratistas.sesion(cf.RFC_MORAL).terminos_aceptados
+    finally:
+        servicios.close()
 
 
 # --- the informativa cycle ---------------------------------------------------------------------
