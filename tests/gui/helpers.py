@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -260,3 +261,25 @@ def run_qt_script(folder: Path, script: str, *args: str, timeout: int = 120) -> 
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+def paleta_de_alto_contraste() -> QPalette:
+    """Windows' «Cielo nocturno»: white text on black, yellow links, cyan selection."""
+    palette = QPalette()
+    negro, blanco = QColor("#000000"), QColor("#ffffff")
+    for rol in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Button):
+        palette.setColor(rol, negro)
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#1c1c1c"))
+    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(rol, blanco)
+    palette.setColor(QPalette.ColorRole.ButtonText, blanco)
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#c0c0c0"))
+    for rol in (QPalette.ColorRole.Light, QPalette.ColorRole.Mid, QPalette.ColorRole.Dark):
+        palette.setColor(rol, blanco)  # the borders of boxes and buttons
+    palette.setColor(QPalette.ColorRole.Link, QColor("#ffff00"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#1aebff"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, negro)
+    disabled = QPalette.ColorGroup.Disabled
+    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(disabled, rol, QColor("#3ff23f"))
+    return palette

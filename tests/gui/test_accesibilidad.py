@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QTableView, QWidget
 
 from tests.conftest import services_copying
-from tests.gui.helpers import type_text
+from tests.gui.helpers import paleta_de_alto_contraste, type_text
 from tests.gui.test_tabulador import nombre, usables
 from tests.gui.ventanas import Mundo, colocar, mundo_copiado, sembrado_una_vez, states, windows
 
@@ -112,28 +112,6 @@ def test_a_search_and_what_it_found_are_announced_without_moving_the_focus(qtbot
     qtbot.waitUntil(lambda: "Ningún trabajador" in dialog.estado.text())
     anuncios = [texto for tipo, texto in anunciado if tipo == QAccessible.Event.Announcement]
     assert anuncios[-2:] == ["Buscando…", "Ningún trabajador de la empresa coincide con «zzzz»."]
-
-
-def paleta_de_alto_contraste() -> QPalette:
-    """Windows' «Cielo nocturno»: white text on black, yellow links, cyan selection."""
-    palette = QPalette()
-    negro, blanco = QColor("#000000"), QColor("#ffffff")
-    for rol in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.Button):
-        palette.setColor(rol, negro)
-    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#1c1c1c"))
-    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
-        palette.setColor(rol, blanco)
-    palette.setColor(QPalette.ColorRole.ButtonText, blanco)
-    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#c0c0c0"))
-    for rol in (QPalette.ColorRole.Light, QPalette.ColorRole.Mid, QPalette.ColorRole.Dark):
-        palette.setColor(rol, blanco)  # the borders of boxes and buttons
-    palette.setColor(QPalette.ColorRole.Link, QColor("#ffff00"))
-    palette.setColor(QPalette.ColorRole.Highlight, QColor("#1aebff"))
-    palette.setColor(QPalette.ColorRole.HighlightedText, negro)
-    disabled = QPalette.ColorGroup.Disabled
-    for rol in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
-        palette.setColor(disabled, rol, QColor("#3ff23f"))
-    return palette
 
 
 @pytest.fixture

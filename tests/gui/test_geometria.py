@@ -378,3 +378,40 @@ def ids_tres(data_dir):
     finally:
         services.close()
     return ids
+
+
+@pytest.mark.parametrize("escala", [1.5, 2.0], ids=["150 %", "200 %"])
+def test_the_login_and_the_icsoe_start_fit_with_large_text(qtbot, services, qapp, escala):
+    """Windows' text at 150 % and 200 %: the first start's login (its Primer paso shown) and
+    ICSOE's start fit the screen with Windows' frame, every control whole inside them."""
+    from PySide6.QtGui import QFont
+
+    from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+    from icsoe_desktop.gui.idse.login import IdseLoginWindow
+    from icsoe_desktop.gui.kit.colores import PUNTOS_DEL_SISTEMA
+    from icsoe_desktop.gui.kit.geometria import centrar
+
+    antes = qapp.font()
+    fuente = QFont(antes)
+    fuente.setPointSizeF(PUNTOS_DEL_SISTEMA * escala)
+    qapp.setFont(fuente)
+    try:
+        login = IdseLoginWindow(services)
+        inicio = IcsoeInicioWindow(services)
+        for ventana in (login, inicio):
+            qtbot.addWidget(ventana)
+            ventana.adjustSize()
+            centrar(ventana)
+            ventana.show()
+        login.seguir_contenido()
+        assert login.primer_paso.isVisible()
+        for ventana, controles in (
+            (login, (login.usuario, login.contrasena, login.continuar, login.icsoe)),
+            (inicio, (inicio.efirma, inicio.usuario, inicio.ingresar, inicio.cerrar)),
+        ):
+            _cabe(_ver(ventana, None), _area(ventana))
+            for control in controles:
+                caja = QRect(control.mapTo(ventana, control.rect().topLeft()), control.size())
+                assert ventana.rect().contains(caja), f"{control.objectName()} cortado"
+    finally:
+        qapp.setFont(antes)

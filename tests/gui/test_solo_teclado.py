@@ -5,10 +5,12 @@ Message boxes are answered with Enter, their Alt-letter, or Tab to the button an
 is chosen by typing its path in Qt's own file dialog. Offscreen Qt has no window manager: when a
 dialog closes, the window it came from is made active again as Windows would (``al_frente``).
 
-Covered: the CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
-(a capturista given of alta from the Administración menu), and the informativa cycle of the
-contratista's guide from its informativas to the registered filing. The capturista's entry
-(the ICSOE start, Seleccionar Contratista) is walked with clicks in its own tests."""
+Covered: a fresh installation's first day (the first user, the Configuración inicial), the
+CONTPAQi guide's sign-in and Importar movimientos…, the alta de usuarios guide
+(a capturista given of alta from the Administración menu), the contratista's guide (its first
+e.firma entry, and the informativa cycle from its informativas to the registered filing), and
+the capturista's guide from the ICSOE start through Seleccionar Contratista to a worker
+captured in its informativa."""
 
 from __future__ import annotations
 
@@ -17,19 +19,32 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
+from shiboken6 import isValid
 
 from icsoe_desktop.gui.application import Application
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
-from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS
+from icsoe_desktop.gui.icsoe.inicio import MSG_DATOS_GENERALES, IcsoeInicioWindow
+from icsoe_desktop.gui.informativa.inicio import InformativasInicio
+from icsoe_desktop.gui.informativa.ventana import MSG_SIN_INCONSISTENCIAS, InformativaWindow
 from icsoe_desktop.services.acceso.accounts import Registration
 from icsoe_desktop.services.container import open_services
+from icsoe_desktop.services.contratistas import MSG_FIEL_EXITOSA
+from icsoe_desktop.services.empresas.primer_uso import (
+    CERTIFICADOS,
+    CORREO,
+    EMPRESA,
+    REGISTROS,
+    SINCRONIZACION,
+)
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from tests import credentials_factory as cf
 from tests.conftest import services_copying
 from tests.gui.helpers import ENTER, alt, tab_hasta, wait_operations
+from tests.icsoe_helpers import CURP_ANA, NEW_PASSWORD, trust_sat
 from tests.informativa_datos import trabajadores_limpios
 from tests.informativa_servicios import CLIENTE, PERIODO, acuse_del_imss, capturista_una_vez
 from tests.services.movimientos_data import add_registros, write_csv
@@ -99,6 +114,54 @@ def elegir_archivo(path: Path):
     return teclear
 
 
+def nueva_con_contrato(qtbot, modals, inicio: InformativasInicio):
+    """From the informativas by period: Nueva informativa… for mayo–agosto 2026, and in it a
+    contract for the client captured before. Gives the informativa's uuid and window."""
+
+    def nueva(dialogo: QWidget) -> None:
+        tecla(Qt.Key.Key_Down)  # mayo–agosto 2026
+        tecla(Qt.Key.Key_Return)  # Crear
+
+    modals.handle(nueva)
+    alt_de(inicio.nueva)
+    qtbot.waitUntil(lambda: len(inicio.ventanas) == 1)
+    ((uuid, informativa),) = inicio.ventanas.items()
+    assert informativa.fila.periodo == PERIODO
+    qtbot.waitUntil(informativa.isActiveWindow)
+
+    def contrato(dialogo: QWidget) -> None:
+        assert foco() is dialogo.contratante
+        tecla(Qt.Key.Key_Down)  # the client
+        for campo, texto in (
+            (dialogo.objeto, "Limpieza especializada de la planta Norte"),
+            (dialogo.folio_repse, "12345/2025"),
+            (dialogo.descripcion, "Servicios de limpieza industrial especializada"),
+            (dialogo.fecha_inicial.edit, "15/05/2026"),
+        ):
+            ir_a(dialogo, campo)
+            escribir(texto)
+        tecla(Qt.Key.Key_Return)  # Guardar
+
+    modals.handle(contrato)
+    alt_de(informativa.nuevo_contrato)
+    qtbot.waitUntil(lambda: informativa.contrato_actual() is not None)
+    al_frente(qtbot, informativa)
+    return uuid, informativa
+
+
+def capturar_trabajadores(qtbot, informativa: InformativaWindow, cuantos: int) -> None:
+    """Workers typed in the contract's panel: NSS, Tab, CURP, Tab, SBC, Tab, Space on Agregar."""
+    panel = informativa.trabajadores
+    for t in trabajadores_limpios(cuantos, random.Random(41), PERIODO.anio):
+        ir_a(informativa, panel.nss)
+        for texto in (t.nss, t.curp, f"{t.sbc / 100:.2f}"):
+            escribir(texto)
+            tecla(Qt.Key.Key_Tab)
+        assert foco() is panel.agregar
+        tecla(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == cuantos)
+
+
 def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tmp_path, modals):
     """Guide «De CONTPAQi a IDSE»: sign in, Importar movimientos…, the file, the result."""
     services = open_services(data_dir)
@@ -137,6 +200,139 @@ def test_contpaqi_sign_in_and_import_movimientos_by_keyboard(qtbot, data_dir, tm
         app.shutdown()
 
 
+def test_the_first_day_by_keyboard(qtbot, data_dir, tmp_path, modals):
+    """A fresh installation: Regístrate aquí (focused by itself), the first user, sign in; the
+    Configuración inicial opens by itself: the empresa typed, its registros patronales imported
+    from Excel, the other steps skipped (Omitir este paso)."""
+    libro = Workbook()
+    libro.active.append(["Registro patronal", "RFC", "Razón social"])
+    libro.active.append(["Y5412345106", cf.RFC_MORAL, cf.NOMBRE_MORAL])
+    registros = tmp_path / "registros patronales.xlsx"
+    libro.save(registros)
+
+    app = Application(data_dir)
+    qtbot.addWidget(app.login)
+    try:
+        app.start()
+        login = app.login
+        al_frente(qtbot, login)
+        qtbot.waitUntil(lambda: login.registrate.hasFocus(), timeout=20_000)
+
+        def registrar(dialogo: QWidget) -> None:
+            assert foco() is dialogo.nombre
+            for campo, texto in (
+                (dialogo.nombre, "Ana"),
+                (dialogo.primer_apellido, "Ruiz"),
+                (dialogo.usuario, ADMIN),
+                (dialogo.contrasena, PASSWORD),
+                (dialogo.confirmacion, PASSWORD),
+            ):
+                ir_a(dialogo, campo)
+                escribir(texto)
+            alt_de(dialogo.aviso)  # Acepto el aviso de privacidad
+            qtbot.waitUntil(dialogo.aviso.isChecked)  # a mnemonic clicks a moment later
+            tecla(Qt.Key.Key_Return)  # Guardar
+            qtbot.waitUntil(lambda: dialogo.model.rowCount() == 1)
+            al_frente(qtbot, dialogo)
+            tecla(Qt.Key.Key_Escape)  # Cerrar
+
+        modals.handle(registrar)
+        modals.answer(ENTER)  # «Se guardó el usuario…»
+        tecla(Qt.Key.Key_Return)  # Regístrate aquí
+        al_frente(qtbot, login)
+        assert login.usuario.text() == ADMIN and foco() is login.contrasena
+        escribir(PASSWORD)
+        modals.handle(lambda asistente: None)  # window-modal, driven below
+        tecla(Qt.Key.Key_Return)  # Continuar
+        qtbot.waitUntil(lambda: app.main is not None and app.main.isVisible(), timeout=20_000)
+        main = app.main
+        qtbot.waitUntil(lambda: main.configuracion_inicial is not None)
+        asistente = main.configuracion_inicial
+        qtbot.waitUntil(asistente.isVisible)
+        asistente.activateWindow()
+        qtbot.waitUntil(asistente.isActiveWindow)
+
+        pagina = asistente.currentPage()
+        assert pagina.clave == EMPRESA
+        for campo, texto in ((pagina.rfc, cf.RFC_MORAL), (pagina.razon_social, cf.NOMBRE_MORAL)):
+            ir_a(pagina, campo)
+            escribir(texto)
+        tecla(Qt.Key.Key_Return)  # Siguiente, which saves
+        qtbot.waitUntil(lambda: asistente.currentPage().clave == REGISTROS)
+        modals.handle(elegir_archivo(registros))
+        modals.answer(ENTER)  # «Se guardó 1 registro patronal.»
+        letra("i")  # Importar registros de Excel…
+        wait_operations(qtbot)
+        qtbot.waitUntil(lambda: modals.texts[-1:] == ["Se guardó 1 registro patronal."])
+        al_frente(qtbot, asistente)
+        letra("s")  # Siguiente
+        for clave in (CORREO, CERTIFICADOS, SINCRONIZACION):
+            qtbot.waitUntil(lambda clave=clave: asistente.currentPage().clave == clave)
+            letra("o")  # Omitir este paso
+        qtbot.waitUntil(lambda: not isValid(asistente))  # Omitir on the last step ends it
+        servicios = app.services
+        assert servicios.primer_uso.empresa().rfc == cf.RFC_MORAL
+        assert [r.registro for r in servicios.registros.listar()] == ["Y5412345106"]
+        assert main.pendientes.isVisible()
+    finally:
+        app.shutdown()
+
+
+def test_the_contratistas_first_efirma_entry_by_keyboard(qtbot, tmp_path, modals):
+    """The contratista's guide, its first entry: Ingresa con firma electrónica, the RFC, the
+    .cer and .key chosen in the file dialog, the contraseña, Validar, Ingresar; the Términos
+    y Condiciones accepted; the datos generales notice; its window on the datos generales."""
+    carpeta = tmp_path / "instalacion"
+    carpeta.mkdir()
+    trust_sat(carpeta)
+    cer, key = cf.fiel_moral().write(tmp_path / "firma")
+    servicios = open_services(carpeta)
+    inicio = IcsoeInicioWindow(servicios)
+    qtbot.addWidget(inicio)
+    try:
+        inicio.show()
+        al_frente(qtbot, inicio)
+
+        def efirma(dialogo: QWidget) -> None:
+            ir_a(dialogo, dialogo.rfc)
+            escribir(cf.RFC_MORAL)
+            for boton, campo in (
+                (dialogo.certificado_button, dialogo.certificado),
+                (dialogo.llave_button, dialogo.llave),
+            ):
+                alt_de(boton)  # the file dialog, answered below
+                qtbot.waitUntil(lambda campo=campo: campo.text() != "")
+                al_frente(qtbot, dialogo)
+            ir_a(dialogo, dialogo.contrasena)
+            escribir(cf.PASSWORD)
+            tecla(Qt.Key.Key_Return)  # Validar
+            wait_operations(qtbot)  # checked in the background
+            qtbot.waitUntil(lambda: MSG_FIEL_EXITOSA in modals.texts)
+            qtbot.waitUntil(dialogo.ingresar.isEnabled)
+            al_frente(qtbot, dialogo)
+            assert foco() is dialogo.ingresar
+            tecla(Qt.Key.Key_Return)  # Ingresar
+
+        def terminos(dialogo: QWidget) -> None:
+            assert dialogo.windowTitle() == "Términos y Condiciones"
+            tecla(Qt.Key.Key_Return)  # Ingresar: the terms accepted
+
+        modals.handle(efirma)
+        modals.handle(elegir_archivo(cer))
+        modals.handle(elegir_archivo(key))
+        modals.handle(terminos)
+        modals.answer(ENTER, ENTER)  # «La validación de la FIEL fue exitosa», datos generales
+        alt_de(inicio.efirma)
+        qtbot.waitUntil(lambda: inicio.contratista_window is not None, timeout=20_000)
+        ventana = inicio.contratista_window
+        qtbot.addWidget(ventana)
+        assert modals.texts[-2:] == [MSG_FIEL_EXITOSA, MSG_DATOS_GENERALES]
+        assert ventana.isVisible() and ventana.paginas.currentWidget() is ventana.datos_generales
+        assert servicios.contratistas.sesion(cf.RFC_MORAL).terminos_aceptados
+    finally:
+        servicios.close()
+
+
 # --- the informativa cycle ---------------------------------------------------------------------
 
 
@@ -171,46 +367,9 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     letra("i")  # the menu Informativas
     qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
     tecla(Qt.Key.Key_Return)  # Informativas por periodo
-    inicio = ventana.informativas
-    qtbot.waitUntil(lambda: inicio is not None and inicio.isVisible())
-
-    def nueva(dialogo: QWidget) -> None:
-        tecla(Qt.Key.Key_Down)  # mayo–agosto 2026
-        tecla(Qt.Key.Key_Return)  # Crear
-
-    modals.handle(nueva)
-    alt_de(inicio.nueva)
-    qtbot.waitUntil(lambda: len(inicio.ventanas) == 1)
-    ((uuid, informativa),) = inicio.ventanas.items()
-    assert informativa.fila.periodo == PERIODO
-    qtbot.waitUntil(informativa.isActiveWindow)
-
-    def contrato(dialogo: QWidget) -> None:
-        assert foco() is dialogo.contratante
-        tecla(Qt.Key.Key_Down)  # the client
-        for campo, texto in (
-            (dialogo.objeto, "Limpieza especializada de la planta Norte"),
-            (dialogo.folio_repse, "12345/2025"),
-            (dialogo.descripcion, "Servicios de limpieza industrial especializada"),
-            (dialogo.fecha_inicial.edit, "15/05/2026"),
-        ):
-            ir_a(dialogo, campo)
-            escribir(texto)
-        tecla(Qt.Key.Key_Return)  # Guardar
-
-    modals.handle(contrato)
-    alt_de(informativa.nuevo_contrato)
-    qtbot.waitUntil(lambda: informativa.contrato_actual() is not None)
-    al_frente(qtbot, informativa)
-    panel = informativa.trabajadores
-    for t in trabajadores_limpios(2, random.Random(41), PERIODO.anio):
-        ir_a(informativa, panel.nss)
-        for texto in (t.nss, t.curp, f"{t.sbc / 100:.2f}"):
-            escribir(texto)
-            tecla(Qt.Key.Key_Tab)
-        assert foco() is panel.agregar
-        tecla(Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: ventana.informativas is not None and ventana.informativas.isVisible())
+    uuid, informativa = nueva_con_contrato(qtbot, modals, ventana.informativas)
+    capturar_trabajadores(qtbot, informativa, 2)
 
     modals.answer(ENTER)  # «sin inconsistencias»
     alt_de(informativa.revisar)
@@ -262,6 +421,45 @@ def test_the_informativa_cycle_by_keyboard(qtbot, services, quien, modals, tmp_p
     wait_operations(qtbot)
     assert modals.texts[-1] == "La informativa quedó presentada con el folio N262253432."
     assert informativa.solo_lectura.text().startswith("Presentada el 23/11/2026 10:15")
+
+
+def test_the_capturista_guide_by_keyboard(qtbot, services, quien, modals):
+    """The capturista's guide: Usuario (her CURP) and Contraseña in the ICSOE start, Seleccionar
+    Contratista, her contratista chosen in the list, Siguiente, Continuar; then, in its
+    pantalla de inicio, a new informativa with a contract and a worker captured."""
+    rfc = quien
+    services.informativas.guardar_contratante(rfc, rfc, CLIENTE)  # the client, captured before
+    inicio = IcsoeInicioWindow(services)
+    qtbot.addWidget(inicio)
+    inicio.show()
+    al_frente(qtbot, inicio)
+    ir_a(inicio, inicio.usuario)
+    escribir(CURP_ANA)
+    tecla(Qt.Key.Key_Return)  # on to Contraseña
+    escribir(NEW_PASSWORD)
+    tecla(Qt.Key.Key_Return)  # Ingresar
+    qtbot.waitUntil(lambda: inicio.capturista_window is not None, timeout=20_000)
+    ventana = inicio.capturista_window
+    qtbot.addWidget(ventana)
+    al_frente(qtbot, ventana)
+
+    def seleccionar(dialogo: QWidget) -> None:
+        assert foco() is dialogo.tabla
+        tecla(Qt.Key.Key_Home)  # the first contratista, her only one
+        tecla(Qt.Key.Key_Return)  # Siguiente, and Continuar in the confirmation
+        if dialogo.isVisible():  # «Selecciona el contratista…»: the test fails, it does not hang
+            dialogo.reject()
+
+    modals.handle(seleccionar)
+    modals.answer(ENTER)  # «Elegiste trabajar con el contratista…»: Continuar
+    alt_de(ventana.seleccionar)
+    qtbot.waitUntil(lambda: ventana.informativas is not None)
+    assert rfc in modals.texts[-1] and ventana.contratista.rfc == rfc
+    al_frente(qtbot, ventana)
+    uuid, informativa = nueva_con_contrato(qtbot, modals, ventana.informativas)
+    capturar_trabajadores(qtbot, informativa, 1)
+    (contrato,) = services.informativas.contratos(uuid, CURP_ANA)
+    assert contrato.contratante_rfc == CLIENTE.rfc and contrato.trabajadores == 1
 
 
 def test_alta_de_usuarios_by_keyboard(qtbot, services, data_dir, tmp_path, smtp_configured, modals):

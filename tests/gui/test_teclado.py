@@ -3,6 +3,7 @@ every window: test_mnemonics.py; the Consulta grid: test_icsoe_consulta_teclado.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -10,6 +11,7 @@ from icsoe_desktop.gui.icsoe.capturista import IcsoeCapturistaWindow
 from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
 from icsoe_desktop.gui.icsoe.crear_contrasena import IcsoeCrearContrasenaDialog
 from icsoe_desktop.gui.icsoe.inicio import IcsoeInicioWindow
+from icsoe_desktop.gui.icsoe.seleccionar_contratista import MSG_ELIGE
 from icsoe_desktop.gui.idse.login import MSG_SALIR, IdseLoginWindow
 from icsoe_desktop.gui.idse.usuarios import IdseUsuariosDialog
 from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
@@ -167,6 +169,35 @@ def test_enter_in_seleccionar_contratista_continues(
     assert modals.messages[-1].title == "Seleccionar Contratista"
     assert window.contratista is not None and window.contratista.rfc == rfc == cf.RFC_MORAL
     assert curp == CURP_ANA
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Home, Qt.Key.Key_Down], ids=["Home", "Down"])
+def test_home_or_down_chooses_the_only_contratista(
+    qtbot, services, data_dir, tmp_path, modals, smtp_configured, key
+):
+    """The focus puts the table's cursor on its one row; Home or Down there chooses it, and
+    Enter goes on to the confirmation instead of «Selecciona el contratista…»."""
+    rfc, curp = capturista_activa(services, data_dir, tmp_path, smtp_configured)
+    window = shown(
+        qtbot,
+        IcsoeCapturistaWindow(
+            services, services.acceso_capturista.iniciar_sesion(curp, NEW_PASSWORD)
+        ),
+    )
+
+    def seleccionar(dialog) -> None:
+        assert dialog.tabla.hasFocus() and dialog.model.rowCount() == 1
+        qtbot.keyClick(dialog.tabla, key)
+        assert dialog.model.index(0, 0).data() == "◉"
+        modals.answer(ENTER)  # «¿Estás seguro…?»: Continuar
+        qtbot.keyClick(dialog.tabla, Qt.Key.Key_Return)
+        if dialog.isVisible():  # «Selecciona el contratista…»: the test fails, it does not hang
+            dialog.reject()
+
+    modals.handle(seleccionar)
+    window.open_seleccionar()
+    assert MSG_ELIGE not in modals.texts
+    assert window.contratista is not None and window.contratista.rfc == rfc
 
 
 def test_the_alta_keeps_its_letters_on_a_second_visit(qtbot, services, data_dir, tmp_path, modals):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 
 from icsoe_desktop.domain.informativa.modelo import Periodo
 from icsoe_desktop.gui.informativa.vencimientos import VencimientosDialog
@@ -15,7 +15,7 @@ from icsoe_desktop.gui.ventana_principal import VentanaPrincipal
 from icsoe_desktop.services.acceso.accounts import Registration
 from tests import credentials_factory as cf
 from tests.conftest import made_once, services_copying
-from tests.gui.helpers import click
+from tests.gui.helpers import click, paleta_de_alto_contraste
 from tests.services.test_vencimientos import ANA, BETO, PASSWORD, RFC_OTRO, contratista
 
 
@@ -110,7 +110,25 @@ def test_the_board_of_two_empresas_from_the_icsoe_menu(qtbot, services, empresas
     ]
     assert rojos == [True, True, False, False]
     assert seen["resumen"].startswith("4 periodos pendientes de presentar")
-    assert "2 vencidos" in seen["resumen"]
+    assert "2 vencidos</b></span> (en rojo, los que dicen «Vencida hace…»)" in seen["resumen"]
+
+
+def test_under_high_contrast_the_past_due_are_named_without_red(
+    qtbot, services, empresas, modals, qapp
+):
+    """White on black: the past-due rows take the system's text colour, and the summary no
+    longer says «en rojo»; it points to the words that mark them."""
+    antes = qapp.palette()
+    qapp.setPalette(paleta_de_alto_contraste())
+    try:
+        seen = open_board(qtbot, services, modals, ANA)
+    finally:
+        qapp.setPalette(antes)
+    blanco = QColor("#ffffff")
+    assert [b.color() == blanco for b in seen["rojo"] if isinstance(b, QBrush)] == [True, True]
+    assert "rojo" not in seen["resumen"]
+    assert "2 vencidos</b></span> (los que dicen «Vencida hace…»)" in seen["resumen"]
+    assert [row[6] for row in seen["grid"][:2]] == ["Vencida hace 66 días"] * 2
 
 
 def test_a_user_sees_the_board_of_the_empresas_granted(qtbot, services, empresas, modals):

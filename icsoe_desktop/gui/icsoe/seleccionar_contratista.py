@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHeaderView, QPushButton, QTableView, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
@@ -18,6 +20,17 @@ if TYPE_CHECKING:
     from icsoe_desktop.services.container import Services
 
 TITLE = "Seleccionar Contratista"
+# Keys that move the table's cursor; a cursor already on the first or last row does not move.
+_NAVEGACION = frozenset(
+    {
+        Qt.Key.Key_Home,
+        Qt.Key.Key_End,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+    }
+)
 HEADERS = ("Seleccionar", "RFC Contratista", "Nombre, denominación o razón social")
 MSG_ELIGE = "Selecciona el contratista con el que vas a trabajar."
 MSG_SIN_CONTRATISTAS = "No tienes una relación activa con ningún contratista."
@@ -49,11 +62,27 @@ class IcsoeSeleccionarContratistaDialog(QDialog):
         header.setStretchLastSection(True)
         self.model.set_rows(services.acceso_capturista.contratistas_de(curp))
         self.tabla.selectionModel().selectionChanged.connect(self._on_selection)
+        self.tabla.installEventFilter(self)
         self.regresar.clicked.connect(self.reject)
         self.siguiente.clicked.connect(self._on_siguiente)
         mnemonics.assign(self)  # Alt-letters for every button and labelled field
         self.resize(620, 320)
         centrar(self, parent)  # fits the screen, centred on its window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Focus puts the table's cursor on the first row without choosing it, and Qt selects
+        # only when the cursor moves: Home or Down on a one-row list chose nothing. The row
+        # under the cursor is chosen first; Qt then moves on from it as usual.
+        if (
+            watched is self.tabla
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and Qt.Key(event.key()) in _NAVEGACION
+            and self.tabla.currentIndex().isValid()
+            and not self.tabla.selectionModel().hasSelection()
+        ):
+            self.tabla.selectRow(self.tabla.currentIndex().row())
+        return super().eventFilter(watched, event)
 
     def _selected(self) -> ContratistaOpcion | None:
         rows = self.tabla.selectionModel().selectedRows()

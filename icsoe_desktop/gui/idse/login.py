@@ -290,6 +290,11 @@ class IdseLoginWindow(QWidget):
         it on screen (the empresa selector, wider, or the hint appeared): it grows or shrinks
         about the centre it had then, inside the screen."""
         alto = self.heightForWidth(self.width())
+        if self.isVisible():
+            from icsoe_desktop.gui.kit.geometria import compactar
+
+            compactar(self)  # Windows' text at 200 %: its rows closer, not off the screen
+            alto = self.heightForWidth(self.width())
         if alto > 0 and not alto == self.minimumHeight() == self.maximumHeight():
             self.setFixedHeight(alto)  # resized: re-entered through resizeEvent
         if antes is not None and self.isVisible() and self.size() != antes.size():

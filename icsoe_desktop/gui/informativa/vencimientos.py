@@ -178,7 +178,11 @@ def _resumen(tablero: Tablero) -> str:
     vencidos = tablero.vencidas
     if not vencidos:
         return f"{pendientes} de presentar; ninguno vencido."
+    # Under high contrast the past-due rows are in the system's text colour: the words of
+    # their Días restantes mark them, the red only where it is shown.
+    rojo = "en rojo, " if colores.se_ve(colores.ERROR, BASE) else ""
     return (
         f"{pendientes} de presentar; <span style='color:{colores.css(colores.ERROR)}'><b>"
-        f"{plural(vencidos, 'vencido')}</b></span> (en rojo): preséntalos cuanto antes."
+        f"{plural(vencidos, 'vencido')}</b></span> ({rojo}los que dicen «Vencida hace…»): "
+        "preséntalos cuanto antes."
     )

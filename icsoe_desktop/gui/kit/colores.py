@@ -93,6 +93,14 @@ def _color(rol: str, fondo: QPalette.ColorRole, _paleta: int, alto: bool) -> QCo
     return propio if contraste(propio, palette.color(fondo)) >= minimo else texto
 
 
+def se_ve(rol: str, fondo: QPalette.ColorRole = WINDOW) -> bool:
+    """``rol`` is shown in its own colour, not in the text's that stands in for it: only then
+    may a text say «en rojo»."""
+    palette = QGuiApplication.palette()
+    texto = QPalette.ColorRole.Text if fondo == BASE else QPalette.ColorRole.WindowText
+    return color(rol, fondo) != palette.color(texto)
+
+
 def css(rol: str) -> str:
     """``color(rol)`` as a style sheet or rich text writes it (#rrggbb)."""
     return color(rol).name()

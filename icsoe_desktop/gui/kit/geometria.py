@@ -14,8 +14,11 @@ from PySide6.QtCore import QEvent, QMargins, QObject, QRect
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
+    QLayout,
     QMainWindow,
     QScrollArea,
     QSizePolicy,
@@ -25,6 +28,8 @@ from PySide6.QtWidgets import (
 
 # Windows 10/11 at 100 %: a 31 px title bar and 8 px borders (the resizing ones included).
 MARGENES_VENTANA = QMargins(8, 31, 8, 8)
+# A window closed up to fit (``compactar``): px between its rows, above and below its layouts.
+ESPACIO_COMPACTO = MARGEN_COMPACTO = 4
 
 
 def margenes(window: QWidget) -> QMargins:
@@ -79,6 +84,7 @@ def centrar(window: QWidget, parent: QWidget | None = None) -> None:
     frame = margenes(window)
     if window.minimumSizeHint().height() > area.height() - frame.top() - frame.bottom():
         _desplazable(window)
+    compactar(window)
     width = min(window.width(), area.width() - frame.left() - frame.right())
     height = min(window.height(), area.height() - frame.top() - frame.bottom())
     least, hint = window.minimumSize(), window.minimumSizeHint()  # as Qt chooses between them
@@ -92,6 +98,44 @@ def centrar(window: QWidget, parent: QWidget | None = None) -> None:
     outer.moveLeft(max(area.left(), min(outer.left(), area.right() - outer.width() + 1)))
     outer.moveTop(max(area.top(), min(outer.top(), area.bottom() - outer.height() + 1)))
     window.move(outer.topLeft())  # a window's position is its frame's
+
+
+def compactar(window: QWidget) -> None:
+    """A window that is not a main window (the login, ICSOE's start) and is taller than its
+    screen (Windows' text at 200 % on a 768-line screen) closes up the room between its rows
+    and around its layouts: the text keeps its size and every control stays on the screen.
+    Windows' frame is counted even where the one measured here is thinner."""
+    frame = margenes(window)
+    marco = max(frame.top() + frame.bottom(), MARGENES_VENTANA.top() + MARGENES_VENTANA.bottom())
+    alto = area_disponible(window).height() - marco
+    necesita = max(window.minimumSizeHint().height(), window.heightForWidth(window.width()))
+    if isinstance(window, QMainWindow) or necesita <= alto:
+        return
+    layouts = window.findChildren(QLayout)
+    for layout in layouts:
+        margins = layout.contentsMargins()
+        layout.setContentsMargins(
+            margins.left(),
+            min(margins.top(), MARGEN_COMPACTO),
+            margins.right(),
+            min(margins.bottom(), MARGEN_COMPACTO),
+        )
+        if isinstance(layout, QGridLayout | QFormLayout):
+            layout.setVerticalSpacing(_cerrado(layout.verticalSpacing()))
+        elif isinstance(layout, QBoxLayout) and layout.direction() in (
+            QBoxLayout.Direction.TopToBottom,
+            QBoxLayout.Direction.BottomToTop,
+        ):
+            layout.setSpacing(_cerrado(layout.spacing()))
+    # The innermost first, the window's own last: each tells its widget's new size upwards.
+    for layout in reversed(layouts):
+        layout.invalidate()
+        layout.activate()
+
+
+def _cerrado(espacio: int) -> int:
+    """At most ``ESPACIO_COMPACTO`` between rows (-1, the style's own, is larger)."""
+    return espacio if 0 <= espacio <= ESPACIO_COMPACTO else ESPACIO_COMPACTO
 
 
 def _desplazable(window: QWidget) -> None:
