@@ -2,8 +2,8 @@
 
 1. In the real window (Movimientos con IDSE, Todos), for each kind of find (a whole NSS, its
    beginning, a CURP in lower case, its beginning, a whole name, the commonest apellido, a
-   nombre, two letters): the count alone, then the find
-   shown (count + first page painted, what a pause in the typing does), Ctrl+Fin (the last page;
+   nombre, two letters): the count alone, then the find shown (count + first page painted,
+   what a pause in the typing does), Ctrl+Fin (the last page;
    of a find of more than a few pages, read in the pool: the window's part) and the reverse
    order. Goals: the first page ≤ 50 ms of CPU, its count ≤ 20 ms.
 2. The common beginnings of names («ma»: MARTINEZ and MARIA, «mar», «ju», «gar») alone and with

@@ -116,8 +116,8 @@ HISTORIAS = ((1, 45), (2, 30), (3, 15), (4, 7), (6, 3))
 
 def movimientos(count: int, today: date, seed: int = 2026) -> Iterator[dict[str, object]]:
     """``count`` movimientos rows (dicts for a Core insert into ``movimientos``) of distinct
-    ``personas``: each worker's reingreso, then modificaciones of a rising SBC, a baja for a
-    fifth of them, in date order within the last three years, all under one registro
+    ``personas``: each worker's reingreso, then modificaciones of a rising SBC, a baja for
+    some of them, in date order within the last three years, all under one registro
     patronal; states as in a working payroll (most approved, the recent ones pending)."""
     from icsoe_desktop.demo.movimientos import CAUSAS_RECHAZO, DEMO_REGISTROS, ESTADOS_PESO
     from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
