@@ -3,13 +3,14 @@ year of affiliation, year of birth, a sequence, the Luhn digit) and CURP (built 
 birth date as RENAPO does, its check digit), names drawn by how often Mexicans carry them (a
 handful of surnames and given names cover a large part: HERNANDEZ, GARCIA, MARTINEZ; MARIA,
 JUAN, JOSE; the prefixes «ma», «ju», «gar» are common), SBCs spread from the minimum wage up.
+``movimientos`` gives those workers' IDSE history as a company's store holds it.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from icsoe_desktop.demo.movimientos import _curp
@@ -104,6 +105,111 @@ def trabajadores(n: int, seed: int = 2026, anio: int = 2026) -> list[Trabajador]
         Trabajador(nss, curp, sbc, f"{nombre} {primero} {segundo}", renglon=i)
         for i, (nss, curp, primero, segundo, nombre, sbc) in enumerate(personas(n, seed, anio), 1)
     ]
+
+
+# The company's registros patronales, as unequal as real ones: the main plant, a branch, a
+# small third (the demo's three, so the importers find them in the store).
+PESOS_REGISTRO = (60, 30, 10)
+# Movements per worker: an alta (reingreso), then salary changes, sometimes a baja.
+HISTORIAS = ((1, 45), (2, 30), (3, 15), (4, 7), (6, 3))
+
+
+def movimientos(count: int, today: date, seed: int = 2026) -> Iterator[dict[str, object]]:
+    """``count`` movimientos rows (dicts for a Core insert into ``movimientos``) of distinct
+    ``personas``: each worker's reingreso, then modificaciones of a rising SBC, a baja for
+    some of them, in date order within the last three years, all under one registro
+    patronal; states as in a working payroll (most approved, the recent ones pending)."""
+    from icsoe_desktop.demo.movimientos import CAUSAS_RECHAZO, DEMO_REGISTROS, ESTADOS_PESO
+    from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
+    from icsoe_desktop.store.models import new_uuid
+
+    rng = random.Random(seed + 1)
+    registros = [r for r, _rfc, _razon in DEMO_REGISTROS]
+    estados = [e for e, peso in ESTADOS_PESO for _ in range(peso)]
+    largos, pesos = zip(*HISTORIAS, strict=True)
+    stamp = datetime.combine(today, time())
+    alto = salarios_de(today.year).tope
+    hechos = 0
+    for numero, (nss, curp, primero, segundo, nombre, sbc) in enumerate(personas(count, seed)):
+        registro = rng.choices(registros, PESOS_REGISTRO)[0]
+        fechas = [today - timedelta(days=rng.randrange(3 * 365))]
+        for _ in range(rng.choices(largos, pesos)[0] - 1):
+            siguiente = fechas[-1] + timedelta(days=1 + rng.randrange(200))
+            if siguiente > today:  # a history not written yet
+                break
+            fechas.append(siguiente)
+        del fechas[count - hechos :]
+        largo = len(fechas)
+        baja = largo > 1 and rng.random() < 0.2
+        for paso, fecha in enumerate(fechas):
+            tipo = REINGRESO if paso == 0 else BAJA if baja and paso == largo - 1 else MODIFICACION
+            if paso:
+                sbc = min(alto, sbc * (100 + rng.randrange(3, 12)) // 100)
+            reciente = (today - fecha).days < 5
+            estado = "pendiente" if reciente and rng.random() < 0.7 else rng.choice(estados)
+            yield {
+                "uuid": new_uuid(),
+                "registro_patronal": registro,
+                "nss": nss,
+                "primer_apellido": primero,
+                "segundo_apellido": segundo,
+                "nombre": nombre,
+                "curp": curp,
+                "tipo": tipo,
+                "fecha": fecha,
+                "sbc": None if tipo == BAJA else sbc,
+                "salario": None if tipo == BAJA else sbc * 100 // 105,
+                "tipo_trabajador": "" if tipo == BAJA else "1",
+                "tipo_salario": "" if tipo == BAJA else "0",
+                "jornada": "" if tipo == BAJA else "0",
+                "umf": f"{rng.randrange(1, 99):03d}" if tipo == REINGRESO else "",
+                "causa_baja": rng.choice("12226") if tipo == BAJA else "",
+                "clave_trabajador": f"E{numero:07d}",
+                "guia": "",
+                "estado": estado,
+                "fecha_emision": None if estado == "pendiente" else fecha + timedelta(days=1),
+                "fecha_recibido": (
+                    fecha + timedelta(days=1)
+                    if estado in ("recibido", "aprobado", "rechazado")
+                    else None
+                ),
+                "fecha_aprobacion": fecha + timedelta(days=2) if estado == "aprobado" else None,
+                "fecha_rechazo": fecha + timedelta(days=2) if estado == "rechazado" else None,
+                "causa_rechazo": rng.choice(CAUSAS_RECHAZO) if estado == "rechazado" else "",
+                "created_at": stamp,
+                "updated_at": stamp,
+                "version": 1,
+                "deleted": False,
+            }
+            hechos += 1
+        if hechos == count:
+            return
+
+
+def crear_movimientos(store, count: int, today: date, batch: int = 20_000) -> int:
+    """Insert ``movimientos(count, today)`` (and the demo's registros patronales) through the
+    store's bulk path, as ``demo movimientos`` does; return how many were new."""
+    from typing import cast
+
+    from sqlalchemy import Table, insert
+
+    from icsoe_desktop.demo.movimientos import ensure_demo_registros
+    from icsoe_desktop.store.models import MovimientoRow
+    from icsoe_desktop.store.movimientos import bulk_insert
+
+    ensure_demo_registros(store)
+    statement = insert(cast(Table, MovimientoRow.__table__)).prefix_with("OR IGNORE")
+    buffer: list[dict[str, object]] = []
+    added = 0
+    with store.engine.begin() as conn:
+        for row in movimientos(count, today):
+            buffer.append(row)
+            if len(buffer) == batch:
+                added += bulk_insert(conn, lambda: conn.execute(statement, buffer).rowcount)
+                buffer.clear()
+        if buffer:
+            added += bulk_insert(conn, lambda: conn.execute(statement, buffer).rowcount)
+    return added
 
 
 PERIODO = "2026-2"

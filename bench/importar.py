@@ -1,9 +1,10 @@
 """Import of an IDSE lote, a CSV or an .xlsx at scale, next to a baseline measured in the same run.
 
-Builds a file of N valid movements (default 1,000,000; once, cached in a folder under the
-system's temp dir or --keep): a lote, or a CSV / .xlsx with the grid's columns as Exportar Excel
-writes them. Then in separate processes (so each peak RSS
-is its own) on fresh stores with the same schema:
+Builds a file of N valid movements with the shape of a real company's (bench/datos_reales.py:
+distinct workers by real name frequencies, each with its history; default 1,000,000; once, cached
+in a folder under the system's temp dir or --keep): a lote, or a CSV / .xlsx with the grid's
+columns as Exportar Excel writes them. Then in separate processes (so each peak RSS is its own)
+on fresh stores with the same schema:
 - ours: ``MovimientosImporter.import_file`` (read, check every row, insert, all-or-nothing);
 - raw: the same rows, already parsed into tuples in memory, inserted with one
   ``sqlite3.executemany`` and a commit (only that is timed).
@@ -28,43 +29,26 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
 TODAY = date(2026, 11, 22)
-CURPS = ("BOXW310820HNERXN09", "HEGT761003HDFRNN07", "GODE561231MDFRNL06", "PEMA800101HDFRRN02")
-NAMES = ("HERNANDEZ", "GARCIA", "MUÑOZ", "PEÑA", "LOPEZ", "CRUZ", "ORTIZ")
 
 
 def movements(count: int):
-    from icsoe_desktop.demo.movimientos import DEMO_REGISTROS
-    from icsoe_desktop.domain.identifiers import nss_check_digit
-    from icsoe_desktop.domain.movimientos import Movimiento
+    """``count`` movements of distinct workers with the shape of a real company's
+    (bench/datos_reales.py), as IDSE takes them (a baja carries no CURP)."""
+    from bench.datos_reales import movimientos
+    from icsoe_desktop.domain.movimientos import BAJA, Movimiento
 
-    registros = [r for r, _rfc, _razon in DEMO_REGISTROS]
-    for i in range(count):
-        ten = f"{1000000000 + i:010d}"
-        tipo = ("08", "07", "02")[i % 3]
-        yield Movimiento(
-            registro_patronal=registros[i % len(registros)],
-            nss=ten + nss_check_digit(ten),
-            primer_apellido=NAMES[i % 7],
-            segundo_apellido=NAMES[(i // 7) % 7] if i % 5 else "",
-            nombre="MARIA GUADALUPE" if i % 2 else "JOSE",
-            tipo=tipo,
-            fecha=TODAY - timedelta(days=i % 900),
-            curp=CURPS[i % 4] if tipo != "02" else "",
-            sbc=None if tipo == "02" else 27_899 + i % 200_000,
-            tipo_trabajador="1" if tipo == "08" else "",
-            tipo_salario="" if tipo == "02" else "0",
-            jornada="" if tipo == "02" else "0",
-            umf="012" if tipo == "08" else "",
-            causa_baja="2" if tipo == "02" else "",
-            clave_trabajador=f"E{i}",
-            guia="00100",
-        )
+    campos = set(Movimiento.__dataclass_fields__)
+    for row in movimientos(count, TODAY):
+        fields = {k: v for k, v in row.items() if k in campos} | {"guia": "00100"}
+        if fields["tipo"] == BAJA:
+            fields["curp"] = ""
+        yield Movimiento(**fields)
 
 
 def write_lote(path: Path, count: int) -> None:
@@ -236,7 +220,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.gettempdir()) / "icsoe-bench-importar"
     work.mkdir(parents=True, exist_ok=True)
     write, suffix = WRITERS[args.formato]
-    lote = work / f"{args.formato}-{args.lines}.{suffix}"
+    lote = work / f"reales-{args.formato}-{args.lines}.{suffix}"
     if not lote.exists():
         print(f"Escribiendo {args.lines:,} movimientos ({args.formato})…", flush=True)
         partial = lote.with_suffix(".parcial")

@@ -1,10 +1,10 @@
 """Reading a table through the intake of every import, next to the table reader it replaced and
 to bare library loops, measured in the same run.
 
-Builds two .xlsx of N movements with the grid's columns (default 100,000; cached in a folder
-under the system's temp dir or --keep), written the same way: one with the header on its first
-row, one as a nómina system writes it (a title row, a blank row, the header, the rows, a TOTAL
-row); and a CSV of the same rows written that way too. Then, alternating, each read whole
+Builds two .xlsx of N movements with the grid's columns (bench/importar.py's, shaped as a real
+company's; default 100,000; cached in a folder under the system's temp dir or --keep), written
+the same way: one with the header on its first row, one as a nómina system writes it (a title
+row, a blank row, the header, the rows, a TOTAL row); and a CSV of the same rows written that way too. Then, alternating, each read whole
 ``--rounds`` times (each round's ratios are of readings side by side; their median is printed):
 - baseline: ``tabular.open_table`` (header on the first row only), every row as a dict;
 - ours: ``lectura.leer`` with the movimientos' columns on the titled file (header found, columns
@@ -147,7 +147,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     files = {}
     for titled in (False, True):
-        path = work / f"movimientos-{args.rows}{'-titulo' if titled else ''}.xlsx"
+        path = work / f"reales-{args.rows}{'-titulo' if titled else ''}.xlsx"
         if not path.exists():
             print(f"Escribiendo {path.name}…", flush=True)
             partial = path.with_suffix(".parcial")
@@ -156,7 +156,7 @@ def main() -> None:
         files[titled] = path
     runs = [("baseline", baseline, files[False]), ("ours", ours, files[True])]
     if args.crudo:
-        csv_path = work / f"movimientos-{args.rows}-titulo.csv"
+        csv_path = work / f"reales-{args.rows}-titulo.csv"
         if not csv_path.exists():
             partial = csv_path.with_suffix(".parcial")
             write_csv(partial, args.rows)

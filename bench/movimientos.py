@@ -93,7 +93,9 @@ def timed(fn: Callable[[], object], repeat: int = 7) -> tuple[float, float]:
     return statistics.median(samples), statistics.median(cpus)
 
 
-def open_store(directory: Path, rows: int):
+def open_store(directory: Path, rows: int, reales: bool = False):
+    """The store of ``rows`` movimientos in ``directory``, made once: the demo's, or with
+    ``reales`` the real-shaped ones of bench/datos_reales.py."""
     from icsoe_desktop.demo.movimientos import create_demo_movimientos
     from icsoe_desktop.services.container import open_services
     from icsoe_desktop.services.movimientos.servicio import Filtro
@@ -102,9 +104,14 @@ def open_store(directory: Path, rows: int):
     services = open_services(directory)
     have = services.movimientos.count(Filtro())
     if have < rows:
-        print(f"Creando {rows - have:,} movimientos de demostración en {directory}…", flush=True)
+        print(f"Creando {rows - have:,} movimientos en {directory}…", flush=True)
         start = time.perf_counter()
-        create_demo_movimientos(services.store, rows, TODAY)
+        if reales:
+            from bench.datos_reales import crear_movimientos
+
+            crear_movimientos(services.store, rows, TODAY)
+        else:
+            create_demo_movimientos(services.store, rows, TODAY)
         with services.store.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
         print(f"  listo en {time.perf_counter() - start:.0f} s", flush=True)
