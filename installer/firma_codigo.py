@@ -138,28 +138,24 @@ def firmar(
 ) -> None:
     """Sign ``archivo`` in place (Authenticode, SHA-256 unless ``digest`` says otherwise),
     its chain included."""
+    _con_osslsigncode(
+        archivo, ["-certs", str(editor.cadena), "-key", str(editor.llave)], digest, descripcion
+    )
+
+
+def _con_osslsigncode(archivo: Path, credencial: list[str], digest: str, descripcion: str) -> None:
+    """``osslsigncode sign`` of ``archivo`` in place, with the ``credencial`` arguments (a
+    certificate chain and key, or a .pfx and its password)."""
     firmado = archivo.with_name(archivo.name + ".firmado")
     subprocess.run(
         [
-            osslsigncode(),
-            "sign",
-            "-certs",
-            str(editor.cadena),
-            "-key",
-            str(editor.llave),
-            "-h",
-            digest,
-            "-n",
-            descripcion,
-            "-in",
-            str(archivo),
-            "-out",
-            str(firmado),
+            osslsigncode(), "sign", *credencial, "-h", digest, "-n", descripcion,
+            "-in", str(archivo), "-out", str(firmado),
         ],
         check=True,
         capture_output=True,
         timeout=300,
-    )
+    )  # fmt: skip
     firmado.replace(archivo)
 
 
@@ -200,29 +196,7 @@ def firmar_pfx(
             timeout=300,
         )
         return
-    firmado = archivo.with_name(archivo.name + ".firmado")
-    subprocess.run(
-        [
-            osslsigncode(),
-            "sign",
-            "-pkcs12",
-            str(pfx),
-            "-pass",
-            contrasena,
-            "-h",
-            "sha256",
-            "-n",
-            descripcion,
-            "-in",
-            str(archivo),
-            "-out",
-            str(firmado),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    firmado.replace(archivo)
+    _con_osslsigncode(archivo, ["-pkcs12", str(pfx), "-pass", contrasena], "sha256", descripcion)
 
 
 def certificado_pfx(pfx: Path, contrasena: str) -> bytes:
