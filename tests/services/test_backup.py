@@ -274,7 +274,10 @@ def test_backup_while_another_process_writes_is_consistent(
     assert writer.returncode == 0, err
     assert int(out) > 0  # it did write during the test
 
-    assert len(moves) > 5 and moves[-1][0] == moves[-1][1]  # the bar moved to the end
+    # The bar moved before the end and reached it; how many steps depends on how often the
+    # writer restarted the copy (a busy writer makes it fall back to one step).
+    assert len(moves) > 1 and moves[-1][0] == moves[-1][1]
+    assert all(0 < done <= total for done, total in moves)
     with sqlite3.connect(respaldo) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         groups = copy.execute(
