@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,21 @@ def connected(sync_server: SyncServer, desktops) -> tuple[object, object]:
     a, b = desktops
     connect(a, sync_server.url, sync_server.token(nombre="A"))
     connect(b, sync_server.url, sync_server.token(nombre="B"))
+    return a, b
+
+
+def both_holding_movimientos(sync_server: SyncServer, desktops, monkeypatch, rows: int):
+    """Desktops A and B connected, ``rows`` demo movimientos made on A and synced to both, in
+    batches the test server takes (500 rows at most)."""
+    from icsoe_desktop.demo.movimientos import create_demo_movimientos
+    from icsoe_desktop.services.sync import intercambio
+
+    monkeypatch.setattr(intercambio, "BATCH_ROWS", 300)
+    monkeypatch.setattr(intercambio, "BATCH_BYTES", 200 * 1024)
+    a, b = connected(sync_server, desktops)
+    create_demo_movimientos(a.store, rows, date(2026, 11, 22))
+    a.sync.synchronize()
+    b.sync.synchronize()
     return a, b
 
 

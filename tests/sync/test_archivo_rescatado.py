@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.services.movimientos.servicio import Filtro
-from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.services.sync.recuento import RECONTADO
 from icsoe_desktop.store.models import MovimientoRow
-from tests.sync.conftest import connected
+from tests.sync.conftest import both_holding_movimientos, connected
 
 ROWS = 1000
 LOST = 400
@@ -57,12 +54,7 @@ def rows(services) -> int:
 def test_a_dump_read_into_a_new_file_that_lost_rows_is_recounted_and_repaired(
     sync_server, desktops, monkeypatch, tmp_path
 ) -> None:
-    monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)  # the test server takes 500 at most
-    monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)
-    a, b = connected(sync_server, desktops)
-    create_demo_movimientos(a.store, ROWS, date(2026, 11, 22))
-    a.sync.synchronize()
-    b.sync.synchronize()
+    a, b = both_holding_movimientos(sync_server, desktops, monkeypatch, ROWS)
     assert (
         b.sync.synchronize().texto == "Sincronización terminada: 0 cambios enviados, 0 recibidos."
     )
@@ -131,12 +123,7 @@ def test_a_dump_that_lost_rows_and_sync_states_alike_is_repaired(
     """Lines lost at random among the rows and their sync states (every tenth of either):
     a row without its state is sent again and found the server's as it is; a row lost with
     its state is received like any row this desktop never had."""
-    monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)
-    monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)
-    a, b = connected(sync_server, desktops)
-    create_demo_movimientos(a.store, ROWS, date(2026, 11, 22))
-    a.sync.synchronize()
-    b.sync.synchronize()
+    a, b = both_holding_movimientos(sync_server, desktops, monkeypatch, ROWS)
     seen = iter(range(10**9))
 
     def keep(line: str) -> bool:

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from icsoe_desktop.demo.movimientos import create_demo_movimientos
 from icsoe_desktop.domain.identifiers import nss_ok
 from icsoe_desktop.domain.roles import CLI_ACTOR
-from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.services.sync.rechazados import REFUSED_BY_SERVER
 from icsoe_desktop.store.models import MovimientoRow
 from icsoe_desktop.sync_server.models import SyncedRow
-from tests.sync.conftest import connected
+from tests.sync.conftest import both_holding_movimientos, connected
 from tests.sync.test_deriva_archivo import outside_the_app
 
 ROWS = 200
@@ -63,12 +62,7 @@ def stored(sync_server) -> int:
 def test_rows_with_a_wrong_nss_are_refused_by_the_server_and_reach_no_desktop(
     sync_server, desktops, monkeypatch
 ) -> None:
-    monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)  # the test server takes 500 at most
-    monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)
-    a, b = connected(sync_server, desktops)
-    create_demo_movimientos(a.store, ROWS, date(2026, 11, 22))
-    a.sync.synchronize()
-    b.sync.synchronize()
+    a, b = both_holding_movimientos(sync_server, desktops, monkeypatch, ROWS)
     insert_wrong_nss(a, WRONG)
     assert sum(not nss_ok(n) for n in nss_of(a)) == WRONG
 

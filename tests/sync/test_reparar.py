@@ -15,12 +15,11 @@ from icsoe_desktop.services.acceso.permisos import PermisoDenegado
 from icsoe_desktop.services.container import open_services
 from icsoe_desktop.services.movimientos.servicio import Filtro
 from icsoe_desktop.services.respaldo.reparacion import ReparacionError
-from icsoe_desktop.services.sync import intercambio as sync_module
 from icsoe_desktop.store import rescate
 from icsoe_desktop.store.models import MovimientoRow
 from icsoe_desktop.store.plain import StoreError
 from tests.paginas_danadas import needs_dbstat, zero_leaf_pages
-from tests.sync.conftest import connected
+from tests.sync.conftest import both_holding_movimientos, connected
 
 ROWS = 3000
 ZEROED = 5
@@ -35,12 +34,7 @@ def rows(services) -> int:
 def test_reparar_rescues_every_readable_row_and_the_sync_brings_back_the_rest(
     sync_server, desktops, monkeypatch
 ) -> None:
-    monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)  # the test server takes 500 at most
-    monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)
-    a, b = connected(sync_server, desktops)
-    create_demo_movimientos(a.store, ROWS, date(2026, 11, 22))
-    a.sync.synchronize()
-    b.sync.synchronize()
+    a, b = both_holding_movimientos(sync_server, desktops, monkeypatch, ROWS)
     path = b.store.path
     b.store.close()
     lost = zero_leaf_pages(path, "movimientos", ZEROED)
@@ -76,12 +70,7 @@ def test_a_store_that_no_longer_opens_is_rescued_and_receives_what_it_lost(
 ) -> None:
     """Its schema revision's page zeroed too: the empresa does not open, ``reparar`` reads the
     file without opening it, and the sync brings back the rows the damaged pages held."""
-    monkeypatch.setattr(sync_module, "BATCH_ROWS", 300)
-    monkeypatch.setattr(sync_module, "BATCH_BYTES", 200 * 1024)
-    a, b = connected(sync_server, desktops)
-    create_demo_movimientos(a.store, ROWS, date(2026, 11, 22))
-    a.sync.synchronize()
-    b.sync.synchronize()
+    _a, b = both_holding_movimientos(sync_server, desktops, monkeypatch, ROWS)
     path, data_dir = b.store.path, b.data_dir
     b.close()
     lost = zero_leaf_pages(path, "movimientos", ZEROED)
