@@ -5,30 +5,26 @@ request with the serials ``revocar`` listed. ``caido`` makes the server refuse t
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from tests import credentials_factory as cf
+from tests.servidor_local import ServidorLocal, en_marcha
 
 NOMBRE_AC = "AC CON LISTA DE REVOCACION PRUEBAS"
 
 
-class Publicador:
+class Publicador(ServidorLocal):
     """``url`` of the CRL; ``revocados``: serial → when it was revoked; ``pedidos``: requests."""
 
     def __init__(self) -> None:
+        super().__init__("ac.crl")
         self.ca = cf._issuer(NOMBRE_AC, "Revocacion de Prueba", cf.rsa_key(40))
         self.revocados: dict[int, datetime] = {}
         self.caido = False
-        self.pedidos = 0
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._manejador())
-        self.url = f"http://127.0.0.1:{self._http.server_address[1]}/ac.crl"
 
     def efirma(self, serial: str, desde: datetime, hasta: datetime) -> cf.Generated:
         """An e.firma of the test contratista, issued by this CA, naming this CRL."""
@@ -65,43 +61,14 @@ class Publicador:
             )
         return lista.sign(self.ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 
-    def _manejador(self) -> type[BaseHTTPRequestHandler]:
-        publicador = self
-
-        class Manejador(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                publicador.pedidos += 1
-                if publicador.caido:
-                    self.send_error(503, "fuera de servicio")
-                    return
-                datos = publicador.crl()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/pkix-crl")
-                self.send_header("Content-Length", str(len(datos)))
-                self.end_headers()
-                self.wfile.write(datos)
-
-            def log_message(self, *_args: object) -> None:  # quiet
-                pass
-
-        return Manejador
-
-    def iniciar(self) -> None:
-        threading.Thread(target=self._http.serve_forever, daemon=True).start()
-
-    def detener(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()
+    def atender(self, metodo: str, cuerpo: bytes) -> tuple[int, str, bytes]:
+        if self.caido:
+            return 503, "", b"fuera de servicio"
+        return 200, "application/pkix-crl", self.crl()
 
 
-@contextmanager
-def publicador_crl() -> Iterator[Publicador]:
-    publicador = Publicador()
-    publicador.iniciar()
-    try:
-        yield publicador
-    finally:
-        publicador.detener()
+def publicador_crl() -> AbstractContextManager[Publicador]:
+    return en_marcha(Publicador())
 
 
 def con_crl(pdf: bytes, crl: bytes) -> bytes:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
@@ -23,6 +21,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import DummyTimeStamper
 
 from tests import credentials_factory as cf
+from tests.servidor_local import ServidorLocal, en_marcha
 
 NOMBRE_TSA = "TSA DE PRUEBAS ICSOE"
 # Just after the test clock's signing time (2026-11-22 09:00 UTC, 03:00 in Central Mexico).
@@ -98,67 +97,36 @@ def hacer_tsa() -> Tsa:
     return Tsa(ca.public_bytes(der), tsa.public_bytes(der), llave)
 
 
-class Servidor:
+TIPO_RESPUESTA = "application/timestamp-reply"
+
+
+class Servidor(ServidorLocal):
     """``url``; ``falla``: None answers well, "http" answers 500, "basura" answers bytes that
     are no time-stamp with the right content type, "ajeno" a well-made token over other data;
     ``pedidos``: requests answered; ``al_pedir``: called with each request, before it is
     answered (what happens elsewhere while a signature waits for its time-stamp)."""
 
     def __init__(self, tsa: Tsa, momento: datetime | None) -> None:
+        super().__init__("tsa")
         self.tsa = tsa
         self.sellador = tsa.sellador(momento)
         self.falla: str | None = None
-        self.pedidos = 0
         self.al_pedir: Callable[[], None] | None = None
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._manejador())
-        self.url = f"http://127.0.0.1:{self._http.server_address[1]}/tsa"
 
-    def _manejador(self) -> type[BaseHTTPRequestHandler]:
-        servidor = self
-
-        class Manejador(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                cuerpo = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                servidor.pedidos += 1
-                if servidor.al_pedir is not None:
-                    servidor.al_pedir()
-                if servidor.falla == "http":
-                    self.send_error(500, "falla de prueba")
-                    return
-                if servidor.falla == "basura":
-                    respuesta = b"esto no es un sello de tiempo"
-                else:
-                    pedido = tsp.TimeStampReq.load(cuerpo)
-                    if servidor.falla == "ajeno":  # a token, but over something else
-                        imprint = pedido["message_imprint"]
-                        imprint["hashed_message"] = hashlib.sha256(b"otra cosa").digest()
-                    respuesta = asyncio.run(
-                        servidor.sellador.async_request_tsa_response(pedido)
-                    ).dump()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/timestamp-reply")
-                self.send_header("Content-Length", str(len(respuesta)))
-                self.end_headers()
-                self.wfile.write(respuesta)
-
-            def log_message(self, *_args: object) -> None:  # quiet
-                pass
-
-        return Manejador
-
-    def iniciar(self) -> None:
-        threading.Thread(target=self._http.serve_forever, daemon=True).start()
-
-    def detener(self) -> None:
-        self._http.shutdown()
-        self._http.server_close()
+    def atender(self, metodo: str, cuerpo: bytes) -> tuple[int, str, bytes]:
+        if self.al_pedir is not None:
+            self.al_pedir()
+        if self.falla == "http":
+            return 500, "", b"falla de prueba"
+        if self.falla == "basura":
+            return 200, TIPO_RESPUESTA, b"esto no es un sello de tiempo"
+        pedido = tsp.TimeStampReq.load(cuerpo)
+        if self.falla == "ajeno":  # a token, but over something else
+            imprint = pedido["message_imprint"]
+            imprint["hashed_message"] = hashlib.sha256(b"otra cosa").digest()
+        respuesta = asyncio.run(self.sellador.async_request_tsa_response(pedido))
+        return 200, TIPO_RESPUESTA, respuesta.dump()
 
 
-@contextmanager
-def servidor_tsa(momento: datetime | None = MOMENTO) -> Iterator[Servidor]:
-    servidor = Servidor(hacer_tsa(), momento)
-    servidor.iniciar()
-    try:
-        yield servidor
-    finally:
-        servidor.detener()
+def servidor_tsa(momento: datetime | None = MOMENTO) -> AbstractContextManager[Servidor]:
+    return en_marcha(Servidor(hacer_tsa(), momento))
