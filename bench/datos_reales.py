@@ -119,9 +119,8 @@ def movimientos(count: int, today: date, seed: int = 2026) -> Iterator[dict[str,
     ``personas``: each worker's reingreso, then modificaciones of a rising SBC, a baja for
     some of them, in date order within the last three years, all under one registro
     patronal; states as in a working payroll (most approved, the recent ones pending)."""
-    from icsoe_desktop.demo.movimientos import CAUSAS_RECHAZO, DEMO_REGISTROS, ESTADOS_PESO
+    from icsoe_desktop.demo.movimientos import DEMO_REGISTROS, ESTADOS_PESO, movimiento_row
     from icsoe_desktop.domain.movimientos import BAJA, MODIFICACION, REINGRESO
-    from icsoe_desktop.store.models import new_uuid
 
     rng = random.Random(seed + 1)
     registros = [r for r, _rfc, _razon in DEMO_REGISTROS]
@@ -147,40 +146,19 @@ def movimientos(count: int, today: date, seed: int = 2026) -> Iterator[dict[str,
                 sbc = min(alto, sbc * (100 + rng.randrange(3, 12)) // 100)
             reciente = (today - fecha).days < 5
             estado = "pendiente" if reciente and rng.random() < 0.7 else rng.choice(estados)
-            yield {
-                "uuid": new_uuid(),
-                "registro_patronal": registro,
-                "nss": nss,
-                "primer_apellido": primero,
-                "segundo_apellido": segundo,
-                "nombre": nombre,
-                "curp": curp,
-                "tipo": tipo,
-                "fecha": fecha,
-                "sbc": None if tipo == BAJA else sbc,
-                "salario": None if tipo == BAJA else sbc * 100 // 105,
-                "tipo_trabajador": "" if tipo == BAJA else "1",
-                "tipo_salario": "" if tipo == BAJA else "0",
-                "jornada": "" if tipo == BAJA else "0",
-                "umf": f"{rng.randrange(1, 99):03d}" if tipo == REINGRESO else "",
-                "causa_baja": rng.choice("12226") if tipo == BAJA else "",
-                "clave_trabajador": f"E{numero:07d}",
-                "guia": "",
-                "estado": estado,
-                "fecha_emision": None if estado == "pendiente" else fecha + timedelta(days=1),
-                "fecha_recibido": (
-                    fecha + timedelta(days=1)
-                    if estado in ("recibido", "aprobado", "rechazado")
-                    else None
-                ),
-                "fecha_aprobacion": fecha + timedelta(days=2) if estado == "aprobado" else None,
-                "fecha_rechazo": fecha + timedelta(days=2) if estado == "rechazado" else None,
-                "causa_rechazo": rng.choice(CAUSAS_RECHAZO) if estado == "rechazado" else "",
-                "created_at": stamp,
-                "updated_at": stamp,
-                "version": 1,
-                "deleted": False,
-            }
+            yield movimiento_row(
+                rng,
+                registro=registro,
+                nss=nss,
+                nombres=(primero, segundo, nombre),
+                curp=curp,
+                tipo=tipo,
+                fecha=fecha,
+                estado=estado,
+                sbc=sbc,
+                clave=f"E{numero:07d}",
+                stamp=stamp,
+            )
             hechos += 1
         if hechos == count:
             return

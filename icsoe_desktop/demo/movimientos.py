@@ -123,41 +123,75 @@ def demo_rows(count: int, today: date, seed: int = 2026):
         fecha = today - timedelta(days=rng.randrange(3 * 365))
         estado = rng.choice(estados)
         sbc = rng.randrange(27_899, 250_000)  # from about the minimum wage upwards, in centavos
-        row = {
-            "uuid": new_uuid(),
-            "registro_patronal": registros[i % len(registros)],
-            "nss": _unique_nss(i),  # the row number in the NSS: unique whatever is drawn
-            "primer_apellido": first,
-            "segundo_apellido": second,
-            "nombre": name,
-            "curp": _curp(rng, first, second, name, born, sex),
-            "tipo": tipo,
-            "fecha": fecha,
-            "sbc": None if tipo == BAJA else sbc,
-            "salario": None if tipo == BAJA else sbc * 100 // 105,
-            "tipo_trabajador": "" if tipo == BAJA else rng.choice("1112"),
-            "tipo_salario": "" if tipo == BAJA else rng.choice("0001"),
-            "jornada": "" if tipo == BAJA else "0",
-            "umf": f"{rng.randrange(1, 99):03d}" if tipo == REINGRESO else "",
-            "causa_baja": rng.choice("12226") if tipo == BAJA else "",
-            "clave_trabajador": f"E{i:07d}",
-            "guia": "",
-            "estado": estado,
-            "fecha_emision": None if estado == "pendiente" else fecha + timedelta(days=1),
-            "fecha_recibido": (
-                fecha + timedelta(days=1)
-                if estado in ("recibido", "aprobado", "rechazado")
-                else None
-            ),
-            "fecha_aprobacion": fecha + timedelta(days=2) if estado == "aprobado" else None,
-            "fecha_rechazo": fecha + timedelta(days=2) if estado == "rechazado" else None,
-            "causa_rechazo": rng.choice(CAUSAS_RECHAZO) if estado == "rechazado" else "",
-            "created_at": stamp,
-            "updated_at": stamp,
-            "version": 1,
-            "deleted": False,
-        }
-        yield row
+        yield movimiento_row(
+            rng,
+            registro=registros[i % len(registros)],
+            nss=_unique_nss(i),  # the row number in the NSS: unique whatever is drawn
+            nombres=(first, second, name),
+            curp=_curp(rng, first, second, name, born, sex),
+            tipo=tipo,
+            fecha=fecha,
+            estado=estado,
+            sbc=sbc,
+            clave=f"E{i:07d}",
+            stamp=stamp,
+            tipo_trabajador=rng.choice("1112") if tipo != BAJA else "",
+            tipo_salario=rng.choice("0001") if tipo != BAJA else "",
+        )
+
+
+def movimiento_row(
+    rng: random.Random,
+    *,
+    registro: str,
+    nss: str,
+    nombres: tuple[str, str, str],
+    curp: str,
+    tipo: str,
+    fecha: date,
+    estado: str,
+    sbc: int,
+    clave: str,
+    stamp: datetime,
+    tipo_trabajador: str = "1",
+    tipo_salario: str = "0",
+) -> dict[str, object]:
+    """One movement row (a dict for a Core insert): a baja carries no salary nor worker type,
+    a reingreso its UMF; dates of emission, receipt and answer follow the state."""
+    baja = tipo == BAJA
+    first, second, name = nombres
+    return {
+        "uuid": new_uuid(),
+        "registro_patronal": registro,
+        "nss": nss,
+        "primer_apellido": first,
+        "segundo_apellido": second,
+        "nombre": name,
+        "curp": curp,
+        "tipo": tipo,
+        "fecha": fecha,
+        "sbc": None if baja else sbc,
+        "salario": None if baja else sbc * 100 // 105,
+        "tipo_trabajador": "" if baja else tipo_trabajador,
+        "tipo_salario": "" if baja else tipo_salario,
+        "jornada": "" if baja else "0",
+        "umf": f"{rng.randrange(1, 99):03d}" if tipo == REINGRESO else "",
+        "causa_baja": rng.choice("12226") if baja else "",
+        "clave_trabajador": clave,
+        "guia": "",
+        "estado": estado,
+        "fecha_emision": None if estado == "pendiente" else fecha + timedelta(days=1),
+        "fecha_recibido": (
+            fecha + timedelta(days=1) if estado in ("recibido", "aprobado", "rechazado") else None
+        ),
+        "fecha_aprobacion": fecha + timedelta(days=2) if estado == "aprobado" else None,
+        "fecha_rechazo": fecha + timedelta(days=2) if estado == "rechazado" else None,
+        "causa_rechazo": rng.choice(CAUSAS_RECHAZO) if estado == "rechazado" else "",
+        "created_at": stamp,
+        "updated_at": stamp,
+        "version": 1,
+        "deleted": False,
+    }
 
 
 def _unique_nss(i: int) -> str:
