@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QLineEdit, QPushButton, QWidget
 
 from icsoe_desktop.domain.errors import DomainError
@@ -108,6 +109,8 @@ class IcsoeAltaUsuarioPage(QWidget):
         self.curp.returnPressed.connect(self._on_validar)
         self.validar.clicked.connect(self._on_validar)
         self.guardar.clicked.connect(self._on_guardar)
+        self.guardar.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))  # kept by set_text
+        self.guardar.setToolTip("Guarda el usuario capturista (Ctrl+S).")
         self.limpiar.clicked.connect(self.clear)
         self.regresar.clicked.connect(self.back_requested)
         self.alta_masiva.clicked.connect(self._choose_excel)
