@@ -173,3 +173,28 @@ def test_with_a_high_contrast_palette_every_coloured_text_reads_on_its_backgroun
                         failures.append(f"{name}: {nombre(widget)} escribe en {hexa}")
         window.hide()
     assert not failures, "\n".join(dict.fromkeys(failures))
+
+
+def test_high_contrast_switched_on_reaches_the_windows_already_open(qtbot, mundo, qapp):
+    """Windows' high contrast turned on (its palette given to the app) while the contratista's
+    window is open: its green title and grey note turn to the palette's white at once, as in a
+    window opened afterwards; turned off, they are green and grey again."""
+    from icsoe_desktop.gui.icsoe.contratista import IcsoeContratistaWindow
+
+    ventana = IcsoeContratistaWindow(mundo.services, mundo.services.contratistas.sesion(mundo.rfc))
+    qtbot.addWidget(ventana)
+    ventana.show()
+    titulo = ventana.findChild(QLabel, "tituloLabel")
+    nota = ventana.datos_generales.codigo_postal_aviso
+    assert "#13322b" in titulo.text() and "#555555" in nota.styleSheet()
+
+    antes = qapp.palette()
+    qapp.setPalette(paleta_de_alto_contraste())
+    try:
+        qtbot.waitUntil(lambda: "#ffffff" in titulo.text())
+        assert "#13322b" not in titulo.text()
+        assert nota.styleSheet() == "color: #ffffff;"
+    finally:
+        qapp.setPalette(antes)
+    qtbot.waitUntil(lambda: "#13322b" in titulo.text())
+    assert nota.styleSheet() == "color: #555555;"

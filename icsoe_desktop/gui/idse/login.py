@@ -163,7 +163,7 @@ class IdseLoginWindow(QWidget):
             texto_olvido,
             texto_icsoe,
         ) = mnemonics.con_letras(CONTROLES)
-        self.setStyleSheet(colores.adaptar(LOGIN_STYLE))
+        colores.hoja(self, LOGIN_STYLE)
         # One grid of two columns (the contents; Continuar's), a row per line below, and small
         # grids inside it for the links' lines. No box layout: QBoxLayout's class and enums would
         # be built before the first window (bench/startup.py).
@@ -415,12 +415,12 @@ class IdseLoginWindow(QWidget):
         for row in rows:
             hasta = f" (vence el {row.valido_hasta:%d/%m/%Y})" if row.valido_hasta else ""
             rol = {"vigente": colores.EXITO, "por_vencer": colores.AVISO}.get(row.estado)
-            color = colores.css(rol or colores.ERROR)
+            color = colores.PROPIO[rol or colores.ERROR]
             lines.append(
                 f'{row.registro}: <span style="color:{color}; font-weight:600;">'
                 f"{row.estado_texto}</span>{hasta}"
             )
-        self.vigencias.setText("<b>Certificados IMSS</b><br>" + "<br>".join(lines))
+        colores.texto(self.vigencias, "<b>Certificados IMSS</b><br>" + "<br>".join(lines))
         self.vigencias.setVisible(bool(rows))
 
     def _reservar_vigencias(self, reservar: bool) -> None:

@@ -129,7 +129,7 @@ class VencimientosDialog(QDialog):
         self.aviso = QLabel()
         self.aviso.setObjectName("avisoLabel")
         self.aviso.setWordWrap(True)
-        self.aviso.setStyleSheet(f"color: {colores.css(colores.ERROR)};")
+        colores.pintar(self.aviso, colores.ERROR)
         layout.addWidget(self.aviso)
         buttons = QDialogButtonBox()
         self.actualizar = QPushButton("Actualizar")

@@ -278,11 +278,12 @@ class InformativaWindow(QMainWindow):
             lector.decir(self.estado_label, f"Informativa {fila.estado_texto}")
         self.estado_label.setText(estado)
         restantes = fila.dias_texto
-        color = colores.css(colores.ERROR if fila.vencida else colores.TITULO)
-        self.fecha_limite_label.setText(
+        color = colores.PROPIO[colores.ERROR if fila.vencida else colores.TITULO]
+        colores.texto(
+            self.fecha_limite_label,
             f'<b>{fila.fecha_limite:%d/%m/%Y}</b> <span style="color:{color};">({restantes})</span>'
             if fila.estado != PRESENTADA
-            else f"<b>{fila.fecha_limite:%d/%m/%Y}</b>"
+            else f"<b>{fila.fecha_limite:%d/%m/%Y}</b>",
         )
         self._aplicar_estado()
 

@@ -153,7 +153,7 @@ class AsistenteImportacionDialog(QDialog):
         self.aceptar = child(form, QPushButton, "aceptarButton")
         self.cancelar = child(form, QPushButton, "cancelarButton")
         self.combos: dict[str, ListaDeCampos] = {}
-        self.faltan.setStyleSheet(f"color: {colores.css(colores.ERROR)};")
+        colores.pintar(self.faltan, colores.ERROR)
         # Under the notice: a «Comparar…» button for each field two columns compete for.
         self.comparar: dict[str, QPushButton] = {}
         self._comparar_layout = QHBoxLayout()
