@@ -403,7 +403,12 @@ class IdseLoginWindow(QWidget):
         services = self._services
         if services is None:
             return
-        self._reservar_vigencias(bool(services.empresas.listar_solo_consulta()))
+        # Only where sólo consulta may open another empresa than this one: with a single
+        # empresa the panel never comes or goes, and its room would stay blank below.
+        empresas = services.empresas
+        self._reservar_vigencias(
+            len(empresas.listar()) > 1 and bool(empresas.listar_solo_consulta())
+        )
         if not services.empresas.obtener(services.empresa.id).solo_consulta:
             # Shown before any credential: only for an empresa an administrator allowed to be
             # seen without them (sólo consulta), never for another client's.
@@ -424,8 +429,8 @@ class IdseLoginWindow(QWidget):
         self.vigencias.setVisible(bool(rows))
 
     def _reservar_vigencias(self, reservar: bool) -> None:
-        """While some empresa may be opened in sólo consulta, the panel keeps its place (its
-        title and two registros) shown or not: toggling sólo consulta, which may open such an
+        """While sólo consulta may open another empresa, the panel keeps its place (its title
+        and two registros) shown or not: toggling sólo consulta, which may open such an
         empresa, leaves the login's size as it was."""
         from PySide6.QtCore import Qt  # after the first paint (start-up budget)
 
